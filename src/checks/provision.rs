@@ -1,0 +1,66 @@
+//! The verdict on providing ordinary personal data: is there an `allow` of
+//! an ordinary section for this purpose between these roles?
+
+use crate::model::*;
+
+/// What the rulebook says of one provision of ordinary personal data by
+/// the society.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProvisionVerdict {
+    /// A rule allows it.
+    Allowed(RuleId),
+    /// MN202: the purpose is declared for internal use only (no rule names it).
+    InternalOnly,
+    /// MN202: rules name the purpose, but none from this sender's role.
+    NotFromSender,
+    /// MN202: the rule between these roles requires a channel not passed.
+    WrongChannel(RuleId),
+    /// MN203: the purpose allows provision, but to the receivers of these rules.
+    OtherReceivers(Vec<RuleId>),
+}
+
+/// Evaluates a provision of a `category` item from `from` to `to` for `purpose`.
+pub fn evaluate_provision(
+    rb: &Rulebook,
+    from: RoleId,
+    to: RoleId,
+    category: CategoryId,
+    purpose: PurposeId,
+    passed: &[RoleId],
+) -> ProvisionVerdict {
+    let rules: Vec<RuleId> = rb
+        .ordinary_rules_for(purpose)
+        .into_iter()
+        .filter(|r| {
+            rb.rule(*r)
+                .categories
+                .iter()
+                .any(|c| rb.covers(*c, category))
+        })
+        .collect();
+    if rules.is_empty() {
+        return ProvisionVerdict::InternalOnly;
+    }
+    let mut wrong_channel = None;
+    for &id in &rules {
+        let r = rb.rule(id);
+        if r.from == from && r.to == to {
+            if r.via.iter().all(|v| passed.contains(v)) {
+                return ProvisionVerdict::Allowed(id);
+            }
+            wrong_channel.get_or_insert(id);
+        }
+    }
+    if let Some(id) = wrong_channel {
+        return ProvisionVerdict::WrongChannel(id);
+    }
+    let from_sender: Vec<RuleId> = rules
+        .into_iter()
+        .filter(|r| rb.rule(*r).from == from)
+        .collect();
+    if from_sender.is_empty() {
+        ProvisionVerdict::NotFromSender
+    } else {
+        ProvisionVerdict::OtherReceivers(from_sender)
+    }
+}

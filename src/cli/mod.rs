@@ -1,0 +1,173 @@
+//! Command-line arguments (clap) and the dispatch to each command.
+
+mod check;
+mod explain;
+mod output;
+mod rules;
+mod test;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use mynaflow::text::Lang;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status: no errors.
+pub const OK: u8 = 0;
+/// Exit status: at least one error-severity finding.
+pub const FINDINGS: u8 = 1;
+/// Exit status: the tool could not do its job.
+pub const FAILURE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mynaflow",
+    version,
+    about = "A data-flow linter for My Number (特定個人情報) exchange rules"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by the commands that print findings.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Common {
+    /// Rulebook for designs without `use` (a path, or `kenpo`).
+    #[arg(long, value_name = "PATH")]
+    rules: Option<String>,
+    /// Language of messages (default from LANG: ja* → ja, else en).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// When to use colour.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check designs (files, or folders searched for *.myna).
+    Check {
+        /// Files or folders.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// `--deny warnings`: warnings fail the run too.
+        #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+        deny: Option<String>,
+        /// Print nothing but the findings (no summary line).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run the `# expect:` annotations of designs.
+    Test {
+        /// Files or folders.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Explain a diagnostic code: what it means, why, an example, the fix.
+    Explain {
+        /// A code such as MN102 (omit to list every code).
+        code: Option<String>,
+        /// Language (default from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Show the rulebook.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum RulesCommand {
+    /// List sections and their purposes.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Show one section: its purposes and rules.
+    Show {
+        /// Section id, e.g. 7(1).
+        section: String,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The language from `--lang`, else the locale (LC_ALL, LC_MESSAGES, LANG).
+pub fn lang(arg: Option<LangArg>) -> Lang {
+    match arg {
+        Some(LangArg::Ja) => Lang::Ja,
+        Some(LangArg::En) => Lang::En,
+        None => ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .map_or(Lang::En, |l| Lang::from_locale(&l)),
+    }
+}
+
+/// Whether to colour stdout.
+pub fn color(arg: ColorArg) -> bool {
+    use std::io::IsTerminal;
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { FAILURE } else { OK });
+        }
+    };
+    let code = match cli.command {
+        Command::Check {
+            paths,
+            common,
+            format,
+            deny,
+            quiet,
+        } => check::run(&paths, &common, format, deny.is_some(), quiet),
+        Command::Test { paths, common } => test::run(&paths, &common),
+        Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
+        Command::Rules { command } => match command {
+            RulesCommand::List { common } => rules::list(&common),
+            RulesCommand::Show { section, common } => rules::show(&section, &common),
+        },
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,135 @@
+//! `mynaflow rules list|show`: the rulebook as a reader sees it.
+
+use super::output::{fail, session};
+use super::{Common, FAILURE, OK};
+use mynaflow::model::{Rulebook, SectionId};
+use mynaflow::session::RulebookSource;
+use mynaflow::text::Lang;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+fn load(common: &Common) -> Result<Arc<Rulebook>, u8> {
+    let mut s = session(common)?;
+    let source = RulebookSource::named(common.rules.as_deref().unwrap_or("kenpo"), None);
+    s.load_rulebook(&source).map_err(|e| {
+        fail(&format!("cannot load the rulebook: {e:?}"));
+        FAILURE
+    })
+}
+
+fn rule_text(rb: &Rulebook, i: usize) -> String {
+    let r = &rb.rules[i];
+    let names = |ids: &mut dyn Iterator<Item = String>| ids.collect::<Vec<_>>().join(", ");
+    let mut s = format!(
+        "allow {} -> {} : {}",
+        rb.role(r.from).name,
+        rb.role(r.to).name,
+        names(&mut r.categories.iter().map(|c| rb.category(*c).name.clone()))
+    );
+    if !r.purposes.is_empty() {
+        let _ = write!(
+            s,
+            " for {}",
+            names(&mut r.purposes.iter().map(|p| rb.purpose(*p).name.clone()))
+        );
+    }
+    if !r.via.is_empty() {
+        let _ = write!(
+            s,
+            " via {}",
+            names(&mut r.via.iter().map(|v| rb.role(*v).name.clone()))
+        );
+    }
+    s
+}
+
+fn section_head(rb: &Rulebook, id: SectionId, lang: Lang, out: &mut String) {
+    let s = rb.section(id);
+    let mark = if s.mynumber { " [mynumber]" } else { "" };
+    let _ = writeln!(out, "{}{} {}", s.id, mark, s.title.as_deref().unwrap_or(""));
+    if let Some(b) = &s.basis {
+        let _ = writeln!(
+            out,
+            "    {}: {b}",
+            if lang == Lang::Ja { "根拠" } else { "basis" }
+        );
+    }
+}
+
+pub fn list(common: &Common) -> u8 {
+    let rb = match load(common) {
+        Ok(rb) => rb,
+        Err(code) => return code,
+    };
+    let lang = super::lang(common.lang);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {} ({})\n",
+        rb.name,
+        rb.title.as_deref().unwrap_or(""),
+        rb.revised.as_deref().unwrap_or("-")
+    );
+    for i in 0..rb.sections.len() {
+        let id = SectionId(i as u32);
+        section_head(&rb, id, lang, &mut out);
+        for p in rb.purposes.iter().filter(|p| p.section == id) {
+            let _ = writeln!(out, "    {}  {}", p.name, p.label.as_deref().unwrap_or(""));
+        }
+    }
+    print!("{out}");
+    OK
+}
+
+pub fn show(section: &str, common: &Common) -> u8 {
+    let rb = match load(common) {
+        Ok(rb) => rb,
+        Err(code) => return code,
+    };
+    let lang = super::lang(common.lang);
+    let key = mynaflow::names::key(section);
+    let Some(i) = rb
+        .sections
+        .iter()
+        .position(|s| mynaflow::names::key(&s.id) == key)
+    else {
+        let ids: Vec<&str> = rb.sections.iter().map(|s| s.id.as_str()).collect();
+        fail(&format!(
+            "no section `{section}`; sections are: {}",
+            ids.join(" ")
+        ));
+        return FAILURE;
+    };
+    let id = SectionId(i as u32);
+    let mut out = String::new();
+    section_head(&rb, id, lang, &mut out);
+    for p in rb.purposes.iter().filter(|p| p.section == id) {
+        let _ = writeln!(
+            out,
+            "  purpose {}  {}",
+            p.name,
+            p.label.as_deref().unwrap_or("")
+        );
+    }
+    for (r, rule) in rb.rules.iter().enumerate() {
+        if rule.section == id {
+            let _ = writeln!(out, "  {}", rule_text(&rb, r));
+        }
+    }
+    let mut contractors = Vec::new();
+    for c in &rb.contractors {
+        if c.purposes.iter().any(|p| rb.purpose(*p).section == id) {
+            contractors.push(c.legal_name.clone());
+        }
+    }
+    if !contractors.is_empty() {
+        let head = if lang == Lang::Ja {
+            "委託先"
+        } else {
+            "contractors"
+        };
+        let _ = writeln!(out, "  {head}: {}", contractors.join(", "));
+    }
+    print!("{out}");
+    OK
+}

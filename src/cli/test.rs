@@ -1,0 +1,77 @@
+//! `mynaflow test`: each file's findings against its `# expect:` annotations.
+
+use super::output::{fail, session};
+use super::{Common, FAILURE, FINDINGS, OK};
+use mynaflow::expect::{compare, expectations, reported};
+use mynaflow::session::collect_files;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
+    let files = match collect_files(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            fail(&e);
+            return FAILURE;
+        }
+    };
+    let lang = super::lang(common.lang);
+    let (mut passed, mut failed) = (0, 0);
+    let mut out = String::new();
+    for path in &files {
+        // One session per file, so a rulebook's own findings count for the
+        // file that loads it, wherever it is tested.
+        let mut s = match session(common) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let checked = match s.check_path(path) {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = writeln!(out, "FAIL {}: {e}", path.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let source = s.sources.get(checked.file);
+        let expected = match expectations(source) {
+            Ok(e) => e,
+            Err(errors) => {
+                let _ = writeln!(out, "FAIL {}", path.display());
+                for e in errors {
+                    let _ = writeln!(out, "  {e}");
+                }
+                failed += 1;
+                continue;
+            }
+        };
+        let got = reported(source, checked.file, &s.diagnostics);
+        let m = compare(&expected, &got);
+        if m.is_empty() {
+            passed += 1;
+            let _ = writeln!(out, "ok   {} ({} expected)", path.display(), expected.len());
+            continue;
+        }
+        failed += 1;
+        let _ = writeln!(out, "FAIL {}", path.display());
+        for (line, code) in &m.missing {
+            let _ = writeln!(out, "  - line {line}: {code} expected, not reported");
+        }
+        for (line, code) in &m.unexpected {
+            let msg = s
+                .diagnostics
+                .iter()
+                .find(|d| {
+                    d.primary.file == checked.file
+                        && d.code == *code
+                        && source.line_col(d.primary.start as usize).0 == *line
+                })
+                .map(|d| d.message.get(lang).to_string())
+                .unwrap_or_default();
+            let _ = writeln!(out, "  + line {line}: {code} reported, not expected: {msg}");
+        }
+    }
+    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    print!("{out}");
+    if failed > 0 { FINDINGS } else { OK }
+}

@@ -1,0 +1,126 @@
+//! The stable diagnostic codes and what each is.
+
+use crate::text::Text;
+use std::fmt;
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Fails the run (exit status 1).
+    Error,
+    /// Reported; fails the run only with `--deny warnings`.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`, as in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($code:ident $sev:ident $slug:literal;)*) => {
+        /// A diagnostic code. Codes are stable: a code is never reused for
+        /// another meaning.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $(
+            #[doc = $slug]
+            $code,
+        )* }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$code),*];
+
+            /// `MN102`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$code => stringify!($code)),* }
+            }
+
+            /// The severity a finding with this code has.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$code => Severity::$sev),* }
+            }
+
+            /// A short kebab-case name, e.g. `wrong-direction`.
+            pub fn slug(self) -> &'static str {
+                match self { $(Code::$code => $slug),* }
+            }
+        }
+    };
+}
+
+codes! {
+    MN001 Error "syntax-error";
+    MN002 Error "unterminated";
+    MN003 Warning "full-width-syntax";
+    MN004 Error "invisible-character";
+    MN005 Error "not-utf8";
+    MN010 Error "undefined-name";
+    MN011 Error "duplicate-definition";
+    MN012 Warning "unused-declaration";
+    MN013 Error "rulebook-not-found";
+    MN014 Warning "inconsistent-spelling";
+    MN101 Error "no-legal-basis";
+    MN102 Error "wrong-direction";
+    MN103 Error "wrong-purpose";
+    MN104 Error "wrong-channel";
+    MN105 Error "wrong-parties";
+    MN201 Error "no-purpose";
+    MN202 Error "purpose-not-for-provision";
+    MN203 Error "wrong-recipient";
+    MN301 Error "unregistered-contractor";
+    MN302 Error "re-entrusting";
+    MN303 Warning "missing-clauses";
+    MN401 Error "dangling-carrier-hop";
+    MN402 Error "purpose-drift";
+    MN501 Error "bad-suppression";
+    MN502 Warning "expired-suppression";
+    MN503 Warning "unused-suppression";
+}
+
+impl Code {
+    /// Looks a code up by its name, case-insensitively (`mn102` works too).
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Code {
+    /// A one-line title in both languages: the heading of its explain text
+    /// (`# MN102 — wrong direction`), so the title is written once.
+    pub fn title(self) -> Text {
+        let heading = |lang| {
+            let doc = self.explain(lang);
+            let first = doc.lines().next().unwrap_or_default();
+            first
+                .split_once('—')
+                .map_or(first, |(_, t)| t)
+                .trim()
+                .to_string()
+        };
+        Text {
+            en: heading(crate::text::Lang::En),
+            ja: heading(crate::text::Lang::Ja),
+        }
+    }
+
+    /// The `mynaflow explain` text (Markdown): what it means, why, an
+    /// example, how to fix.
+    pub fn explain(self, lang: crate::text::Lang) -> &'static str {
+        crate::explain::text(self, lang)
+    }
+}

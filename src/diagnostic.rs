@@ -1,0 +1,125 @@
+//! Diagnostics as data: what a check found, where, and which rule. Renderers
+//! (see [`crate::render`]) turn them into text, JSON, SARIF and the rest.
+
+use crate::code::{Code, Severity};
+use crate::span::Span;
+use crate::text::Text;
+
+/// A secondary location with its own message: the rule in the rulebook, an
+/// upstream hop of a witness path, the first of two definitions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// Where.
+    pub span: Span,
+    /// What it shows.
+    pub message: Text,
+}
+
+/// The rule a diagnostic is about: its notice section and legal basis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleRef {
+    /// The section id, e.g. `7(1)`.
+    pub section: String,
+    /// The legal basis the section cites, if any.
+    pub basis: Option<String>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The stable code.
+    pub code: Code,
+    /// Error or warning (normally the code's own severity).
+    pub severity: Severity,
+    /// One sentence: what is wrong.
+    pub message: Text,
+    /// The part of the source that is wrong.
+    pub primary: Span,
+    /// A short text under the primary caret.
+    pub primary_label: Option<Text>,
+    /// Secondary locations, in the order they should be read.
+    pub labels: Vec<Label>,
+    /// Facts: the section and basis, what the rule says.
+    pub notes: Vec<Text>,
+    /// What to change.
+    pub help: Option<Text>,
+    /// The rule involved, if any.
+    pub rule: Option<RuleRef>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's severity and nothing but a message.
+    pub fn new(code: Code, primary: Span, message: Text) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message,
+            primary,
+            primary_label: None,
+            labels: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+            rule: None,
+        }
+    }
+
+    /// Sets the text under the primary caret.
+    pub fn with_primary_label(mut self, message: Text) -> Self {
+        self.primary_label = Some(message);
+        self
+    }
+
+    /// Adds a secondary label.
+    pub fn with_label(mut self, span: Span, message: Text) -> Self {
+        self.labels.push(Label { span, message });
+        self
+    }
+
+    /// Adds a note.
+    pub fn with_note(mut self, note: Text) -> Self {
+        self.notes.push(note);
+        self
+    }
+
+    /// Sets the help text.
+    pub fn with_help(mut self, help: Text) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    /// Sets the rule reference.
+    pub fn with_rule(mut self, section: impl Into<String>, basis: Option<String>) -> Self {
+        self.rule = Some(RuleRef {
+            section: section.into(),
+            basis,
+        });
+        self
+    }
+
+    /// Is this an error?
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Puts diagnostics in output order (file, position, code) and drops exact
+/// duplicates, so every renderer prints the same thing for the same input.
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (
+            a.primary.file,
+            a.primary.start,
+            a.primary.end,
+            a.code,
+            &a.message.en,
+        )
+            .cmp(&(
+                b.primary.file,
+                b.primary.start,
+                b.primary.end,
+                b.code,
+                &b.message.en,
+            ))
+    });
+    diags.dedup();
+}

@@ -1,0 +1,19 @@
+//! mynaflow: a data-flow linter for Japan's My Number (特定個人情報) exchange
+//! rules. See ARCHITECTURE.md for the stages.
+
+pub mod checks;
+pub mod code;
+pub mod diagnostic;
+pub mod expect;
+pub mod explain;
+pub mod graph;
+pub mod model;
+pub mod names;
+pub mod render;
+pub mod resolve;
+pub mod session;
+pub mod source;
+pub mod span;
+pub mod suppress;
+pub mod syntax;
+pub mod text;

@@ -1,0 +1,179 @@
+//! A resolved design: actors, data items and flows with their names bound.
+
+use super::*;
+use crate::span::{FileId, Span};
+use std::sync::Arc;
+
+/// A reference to a declaration: its id if it resolved, and where it is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ref<I> {
+    /// The declaration, if the name resolved.
+    pub id: Option<I>,
+    /// Where the name is written.
+    pub span: Span,
+}
+
+/// An actor: a system or organisation.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// Its name.
+    pub name: String,
+    /// Where its name is declared.
+    pub name_span: Span,
+    /// Its role (None if unresolved).
+    pub role: Ref<RoleId>,
+    /// Its label (a contractor's legal name) and where it is written.
+    pub label: Option<(String, Span)>,
+    /// Clauses its contract has, if it has a clauses block.
+    pub clauses: Option<Vec<Ref<ClauseId>>>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+impl Actor {
+    /// The legal name: the label if given, else the name.
+    pub fn legal_name(&self) -> &str {
+        self.label
+            .as_ref()
+            .map_or(self.name.as_str(), |(l, _)| l.as_str())
+    }
+
+    /// Where the legal name is written.
+    pub fn legal_name_span(&self) -> Span {
+        self.label.as_ref().map_or(self.name_span, |(_, s)| *s)
+    }
+}
+
+/// A data item.
+#[derive(Clone, Debug)]
+pub struct DataItem {
+    /// Its name.
+    pub name: String,
+    /// Where its name is declared.
+    pub name_span: Span,
+    /// Its category (None if unresolved).
+    pub category: Ref<CategoryId>,
+    /// Marked `mynumber` in the design.
+    pub marked_mynumber: bool,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A flow statement, resolved. A `<->` flow stays one `Flow` with
+/// `both_ways` set; the graph makes it two edges.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    /// Sender.
+    pub from: Ref<ActorId>,
+    /// Receiver.
+    pub to: Ref<ActorId>,
+    /// The arrow.
+    pub arrow: Span,
+    /// `<->`?
+    pub both_ways: bool,
+    /// Data items carried.
+    pub items: Vec<Ref<DataId>>,
+    /// Purposes.
+    pub purposes: Vec<Ref<PurposeId>>,
+    /// The `for` keyword, when present.
+    pub for_kw: Option<Span>,
+    /// Actors passed on the way, in order.
+    pub via: Vec<Ref<ActorId>>,
+    /// The `via` keyword, when present.
+    pub via_kw: Option<Span>,
+    /// The `basis` string.
+    pub basis: Option<String>,
+    /// The whole statement.
+    pub span: Span,
+    /// The statement's text with white space normalised: a fingerprint that
+    /// survives lines moving.
+    pub text: String,
+}
+
+impl Flow {
+    /// The span of the purpose list (or the data list when there is none).
+    pub fn purposes_span(&self) -> Span {
+        match (self.purposes.first(), self.purposes.last()) {
+            (Some(a), Some(b)) => a.span.to(b.span),
+            _ => self.payload_span(),
+        }
+    }
+
+    /// The span of the data list.
+    pub fn payload_span(&self) -> Span {
+        match (self.items.first(), self.items.last()) {
+            (Some(a), Some(b)) => a.span.to(b.span),
+            _ => self.span,
+        }
+    }
+
+    /// The span of `via ...` (or the arrow when there is none).
+    pub fn via_span(&self) -> Span {
+        match (self.via_kw, self.via.last()) {
+            (Some(k), Some(last)) => k.to(last.span),
+            _ => self.arrow,
+        }
+    }
+}
+
+/// A resolved design.
+#[derive(Clone, Debug)]
+pub struct Design {
+    /// Its file.
+    pub file: FileId,
+    /// The rulebook it is checked against (None when it could not be loaded).
+    pub rulebook: Option<Arc<Rulebook>>,
+    /// Actors.
+    pub actors: Vec<Actor>,
+    /// Data items.
+    pub data: Vec<DataItem>,
+    /// Flows, in source order.
+    pub flows: Vec<Flow>,
+}
+
+impl Design {
+    /// An actor.
+    pub fn actor(&self, id: ActorId) -> &Actor {
+        &self.actors[id.index()]
+    }
+    /// A data item.
+    pub fn item(&self, id: DataId) -> &DataItem {
+        &self.data[id.index()]
+    }
+    /// A flow.
+    pub fn flow(&self, id: FlowId) -> &Flow {
+        &self.flows[id.index()]
+    }
+
+    /// The role kind of an actor, if its role resolved.
+    pub fn kind_of(&self, id: ActorId) -> Option<RoleKind> {
+        let rb = self.rulebook.as_ref()?;
+        self.actor(id).role.id.map(|r| rb.role(r).kind)
+    }
+
+    /// Is the item 特定個人情報 (marked, or of a mynumber category)?
+    pub fn is_mynumber(&self, id: DataId) -> bool {
+        let item = self.item(id);
+        item.marked_mynumber
+            || match (&self.rulebook, item.category.id) {
+                (Some(rb), Some(c)) => rb.category(c).mynumber,
+                _ => false,
+            }
+    }
+
+    /// Is every name of the flow resolved, including the roles of its
+    /// actors and the categories of its items? Checks skip flows that are
+    /// not, so one typo gives one error.
+    pub fn flow_is_resolved(&self, id: FlowId) -> bool {
+        let f = self.flow(id);
+        let actor_ok = |r: &Ref<ActorId>| r.id.is_some_and(|a| self.actor(a).role.id.is_some());
+        self.rulebook.is_some()
+            && actor_ok(&f.from)
+            && actor_ok(&f.to)
+            && f.via.iter().all(actor_ok)
+            && f.items
+                .iter()
+                .all(|i| i.id.is_some_and(|d| self.item(d).category.id.is_some()))
+            && f.purposes.iter().all(|p| p.id.is_some())
+    }
+}

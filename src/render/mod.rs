@@ -1,0 +1,86 @@
+//! Renderers: diagnostics (data) to text for people and machines. Only this
+//! layer knows about terminals and output formats.
+
+pub mod human;
+pub mod json;
+
+use crate::code::Severity;
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceMap;
+use crate::span::Span;
+use crate::text::Lang;
+
+/// What a renderer needs: the files, the findings in output order, and
+/// how many files were checked.
+pub struct Report<'a> {
+    /// Every file a span may point into.
+    pub sources: &'a SourceMap,
+    /// The findings, sorted.
+    pub diagnostics: &'a [Diagnostic],
+    /// Number of files checked.
+    pub files: usize,
+    /// Output language.
+    pub lang: Lang,
+}
+
+impl Report<'_> {
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    /// A span clipped to the end of its first line, so a label never spans
+    /// a line break.
+    pub fn clip(&self, span: Span) -> Span {
+        let f = self.sources.get(span.file);
+        let line = f.line_index(span.start as usize);
+        let end = f.line_range(line).end.max(span.start as usize);
+        Span {
+            end: (span.end as usize).min(end) as u32,
+            ..span
+        }
+    }
+
+    /// 1-based (line, column, end line, end column) of a span; columns in
+    /// Unicode scalar values, the end exclusive.
+    pub fn position(&self, span: Span) -> Position {
+        let f = self.sources.get(span.file);
+        let (line, column) = f.line_col(span.start as usize);
+        let (end_line, end_column) = f.line_col(span.end as usize);
+        Position {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    /// The display name of a span's file.
+    pub fn file_name(&self, span: Span) -> &str {
+        &self.sources.get(span.file).name
+    }
+}
+
+/// A span as lines and columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based first line.
+    pub line: usize,
+    /// 1-based first column.
+    pub column: usize,
+    /// 1-based last line.
+    pub end_line: usize,
+    /// 1-based column one past the end.
+    pub end_column: usize,
+}

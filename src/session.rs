@@ -1,0 +1,407 @@
+//! The pipeline for a run: read and decode each file, parse it, load the
+//! rulebook it names, resolve names, build the graph, run the checks.
+//! Every stage's findings are collected in one list.
+
+use crate::checks;
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::graph::FlowGraph;
+use crate::model::{Design, Rulebook};
+use crate::resolve::{resolve_design, resolve_rulebook};
+use crate::source::{Decoded, SourceFile, SourceMap, decode};
+use crate::span::{FileId, Span};
+use crate::suppress::{self, Date};
+use crate::syntax::ast::Stmt;
+use crate::syntax::parse;
+use crate::text;
+use crate::text::Text;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The rulebooks built into the binary: name and text.
+pub const BUILTIN_RULEBOOKS: &[(&str, &str)] = &[("kenpo", include_str!("../rules/kenpo.myna"))];
+
+/// Files larger than this are refused (exit 2) rather than read.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Where a rulebook comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RulebookSource {
+    /// One of [`BUILTIN_RULEBOOKS`].
+    Builtin(String),
+    /// A file.
+    File(PathBuf),
+}
+
+impl RulebookSource {
+    /// The source a `use` target or `--rules` value names: a built-in name
+    /// (`kenpo`), else a path relative to `base`.
+    pub fn named(target: &str, base: Option<&Path>) -> RulebookSource {
+        if BUILTIN_RULEBOOKS.iter().any(|(n, _)| *n == target) {
+            return RulebookSource::Builtin(target.to_string());
+        }
+        let p = Path::new(target);
+        RulebookSource::File(match base {
+            Some(b) if p.is_relative() => b.join(p),
+            _ => p.to_path_buf(),
+        })
+    }
+
+    fn display(&self) -> String {
+        match self {
+            RulebookSource::Builtin(n) => format!("<builtin>/{n}.myna"),
+            RulebookSource::File(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// Why a rulebook could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RulebookError {
+    /// It could not be read.
+    Unreadable(String),
+    /// It has errors (reported in its own file).
+    Broken(usize),
+    /// The file has no `rulebook` header.
+    NotARulebook,
+}
+
+/// A design that was checked: the model and graph, for renderers that draw
+/// or measure it (graph, coverage).
+#[derive(Debug)]
+pub struct Analysis {
+    /// The resolved design.
+    pub design: Design,
+    /// Its graph.
+    pub graph: FlowGraph,
+}
+
+/// What checking one file gave.
+#[derive(Debug)]
+pub struct Checked {
+    /// The file in the source map.
+    pub file: FileId,
+    /// The analysis, for a design that parsed (None for rulebooks and
+    /// undecodable files).
+    pub analysis: Option<Analysis>,
+}
+
+/// One run over any number of files.
+pub struct Session {
+    /// Every file read, rulebooks included.
+    pub sources: SourceMap,
+    /// Every finding so far.
+    pub diagnostics: Vec<Diagnostic>,
+    default_rules: RulebookSource,
+    rulebooks: HashMap<RulebookSource, Result<Arc<Rulebook>, RulebookError>>,
+    rulebook_files: HashMap<PathBuf, FileId>,
+    reported: HashSet<FileId>,
+    /// The date suppressions' `until` is compared with (today, by default).
+    pub today: Date,
+}
+
+impl Session {
+    /// A session whose designs without `use` are checked against `default_rules`.
+    pub fn new(default_rules: RulebookSource) -> Session {
+        Session {
+            sources: SourceMap::new(),
+            diagnostics: Vec::new(),
+            default_rules,
+            rulebooks: HashMap::new(),
+            rulebook_files: HashMap::new(),
+            reported: HashSet::new(),
+            today: Date::today(),
+        }
+    }
+
+    /// Loads (once) and returns a rulebook; its own findings are added to
+    /// the session's diagnostics the first time.
+    pub fn load_rulebook(
+        &mut self,
+        source: &RulebookSource,
+    ) -> Result<Arc<Rulebook>, RulebookError> {
+        if let Some(r) = self.rulebooks.get(source) {
+            return r.clone();
+        }
+        let result = self.load_rulebook_uncached(source);
+        self.rulebooks.insert(source.clone(), result.clone());
+        result
+    }
+
+    fn load_rulebook_uncached(
+        &mut self,
+        source: &RulebookSource,
+    ) -> Result<Arc<Rulebook>, RulebookError> {
+        let text = match source {
+            RulebookSource::Builtin(name) => BUILTIN_RULEBOOKS
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, t)| t.to_string())
+                .ok_or_else(|| {
+                    RulebookError::Unreadable(format!("no built-in rulebook `{name}`"))
+                })?,
+            RulebookSource::File(path) => {
+                let bytes = read_limited(path).map_err(RulebookError::Unreadable)?;
+                match decode(&bytes) {
+                    Decoded::Utf8(t) => t,
+                    Decoded::NotUtf8 { .. } => {
+                        return Err(RulebookError::Unreadable(format!(
+                            "{} is not UTF-8",
+                            path.display()
+                        )));
+                    }
+                }
+            }
+        };
+        let file = self.sources.add(SourceFile::new(source.display(), text));
+        if let RulebookSource::File(p) = source {
+            self.rulebook_files.insert(canonical(p), file);
+        }
+        self.reported.insert(file);
+        let parsed = parse(file, &self.sources.get(file).text);
+        let mut diags = parsed.diagnostics;
+        if parsed.file.rulebook_header().is_none() {
+            return Err(RulebookError::NotARulebook);
+        }
+        let rb = resolve_rulebook(file, &parsed.file, &mut diags);
+        let errors = diags.iter().filter(|d| d.is_error()).count();
+        self.diagnostics.extend(diags);
+        if errors > 0 {
+            return Err(RulebookError::Broken(errors));
+        }
+        Ok(Arc::new(rb))
+    }
+
+    /// Reads and checks one file. An unreadable file is an `Err` (the tool
+    /// could not do its job); everything else is a finding.
+    pub fn check_path(&mut self, path: &Path) -> Result<Checked, String> {
+        if let Some(&file) = self.rulebook_files.get(&canonical(path)) {
+            // Already loaded as a design's rulebook, findings included.
+            return Ok(Checked {
+                file,
+                analysis: None,
+            });
+        }
+        let bytes = read_limited(path)?;
+        let name = path.display().to_string();
+        match decode(&bytes) {
+            Decoded::Utf8(text) => Ok(self.check_text(&name, text, path.parent())),
+            Decoded::NotUtf8 {
+                bad_offset,
+                shift_jis,
+            } => {
+                let (text, span, sjis) = match shift_jis {
+                    Some(t) => {
+                        let first = t.chars().next().map_or(0, char::len_utf8);
+                        (t, (0, first), true)
+                    }
+                    None => {
+                        let t = String::from_utf8_lossy(&bytes).into_owned();
+                        let end = t[bad_offset.min(t.len())..]
+                            .chars()
+                            .next()
+                            .map_or(bad_offset, |c| bad_offset + c.len_utf8());
+                        (t, (bad_offset, end), false)
+                    }
+                };
+                let file = self.sources.add(SourceFile::new(name.clone(), text));
+                self.reported.insert(file);
+                let mut d = Diagnostic::new(
+                    Code::MN005,
+                    Span::new(file, span.0, span.1),
+                    text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
+                );
+                d = if sjis {
+                    d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
+                        .with_help(text!("convert it: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"))
+                } else {
+                    d.with_help(Text::new(
+                        "save the file as UTF-8",
+                        "ファイルを UTF-8 で保存してください",
+                    ))
+                };
+                self.diagnostics.push(d);
+                Ok(Checked {
+                    file,
+                    analysis: None,
+                })
+            }
+        }
+    }
+
+    /// Checks a text as if read from a file named `name` in `dir` (the
+    /// directory relative `use` paths start from). For editors and tests.
+    pub fn check_text(&mut self, name: &str, text: String, dir: Option<&Path>) -> Checked {
+        let file = self.sources.add(SourceFile::new(name, text));
+        let parsed = parse(file, &self.sources.get(file).text);
+        let mut diags = parsed.diagnostics;
+        if parsed.file.rulebook_header().is_some() {
+            resolve_rulebook(file, &parsed.file, &mut diags);
+            self.finish(file, &parsed.file, diags);
+            return Checked {
+                file,
+                analysis: None,
+            };
+        }
+        let uses: Vec<_> = parsed
+            .file
+            .stmts
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Use(u) => Some(u),
+                _ => None,
+            })
+            .collect();
+        for extra in uses.iter().skip(1) {
+            diags.push(
+                Diagnostic::new(
+                    Code::MN011,
+                    extra.span,
+                    Text::new(
+                        "a design uses one rulebook",
+                        "設計が使うルールブックは一つです",
+                    ),
+                )
+                .with_label(
+                    uses[0].span,
+                    Text::new(
+                        "the rulebook is named here",
+                        "ここでルールブックを指定しています",
+                    ),
+                ),
+            );
+        }
+        let source = match uses.first() {
+            Some(u) => RulebookSource::named(&u.target.text, dir),
+            None => self.default_rules.clone(),
+        };
+        let rulebook = match self.load_rulebook(&source) {
+            Ok(rb) => Some(rb),
+            Err(e) => {
+                let at = uses
+                    .first()
+                    .map_or(Span::new(file, 0, 0), |u| u.target.span);
+                let shown = source.display();
+                let d = match e {
+                    RulebookError::Unreadable(why) => Diagnostic::new(
+                        Code::MN013,
+                        at,
+                        text!("rulebook `{shown}` not found: {why}"; "ルールブック「{shown}」が見つかりません: {why}"),
+                    )
+                    .with_help(Text::new(
+                        "write `use \"kenpo\"` for the built-in rulebook, or a path relative to this file",
+                        "組み込みのルールブックは `use \"kenpo\"`、それ以外はこのファイルからの相対パスで指定してください",
+                    )),
+                    RulebookError::Broken(n) => Diagnostic::new(
+                        Code::MN013,
+                        at,
+                        text!("rulebook `{shown}` has {n} error(s) and cannot be used"; "ルールブック「{shown}」に {n} 件のエラーがあり、使えません"),
+                    ),
+                    RulebookError::NotARulebook => Diagnostic::new(
+                        Code::MN013,
+                        at,
+                        text!("`{shown}` is not a rulebook (it has no `rulebook` header)"; "「{shown}」はルールブックではありません (`rulebook` の見出しがありません)"),
+                    ),
+                };
+                diags.push(d.with_note(Text::new(
+                    "the design is checked for syntax and names only",
+                    "この設計は構文と名前だけを検査しました",
+                )));
+                None
+            }
+        };
+        let design = resolve_design(
+            file,
+            &self.sources.get(file).text,
+            &parsed.file,
+            rulebook,
+            &mut diags,
+        );
+        let graph = FlowGraph::build(&design);
+        diags.extend(checks::run(&design, &graph));
+        self.finish(file, &parsed.file, diags);
+        Checked {
+            file,
+            analysis: Some(Analysis { design, graph }),
+        }
+    }
+
+    /// Applies the file's suppressions and keeps its findings.
+    fn finish(&mut self, file: FileId, ast: &crate::syntax::ast::File, mut diags: Vec<Diagnostic>) {
+        let source = self.sources.get(file);
+        let suppressions = suppress::read(source, &ast.comments, &mut diags);
+        let statements: Vec<Span> = ast.stmts.iter().map(|s| s.span()).collect();
+        suppress::apply(
+            source,
+            file,
+            &suppressions,
+            &statements,
+            self.today,
+            &mut diags,
+        );
+        self.diagnostics.extend(diags);
+    }
+
+    /// Diagnostics sorted for output (file name, position, code), duplicates
+    /// removed.
+    pub fn sorted_diagnostics(&self) -> Vec<Diagnostic> {
+        let mut d = self.diagnostics.clone();
+        crate::diagnostic::sort(&mut d);
+        let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
+        d.sort_by(|a, b| names[a.primary.file.0 as usize].cmp(names[b.primary.file.0 as usize]));
+        d
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{}: larger than {} MiB",
+            path.display(),
+            MAX_FILE_BYTES >> 20
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The `.myna` files under `paths` (files as given; folders recursively,
+/// skipping hidden folders and `target`), sorted, without duplicates.
+pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if meta.is_dir() {
+            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let ty = e.file_type()?;
+        if ty.is_dir() {
+            if !name.starts_with('.') && name != "target" {
+                walk(&path, out)?;
+            }
+        } else if path.extension().is_some_and(|x| x == "myna") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,233 @@
+//! Source files: reading bytes, decoding them, and mapping byte offsets to
+//! lines and columns (columns count Unicode scalar values).
+
+use crate::span::{FileId, Span};
+use std::ops::Range;
+
+/// One source text, with the byte offsets where its lines start.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The name shown in diagnostics: a path, or `<builtin>/kenpo.myna`.
+    pub name: String,
+    /// The decoded text (UTF-8, BOM removed).
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// A file from its display name and text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text = text.into();
+        let line_starts = codespan_reporting::files::line_starts(&text).collect();
+        SourceFile {
+            name: name.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_index(&self, byte: usize) -> usize {
+        match self.line_starts.binary_search(&byte) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte range of 0-based line `line`, without its line terminator.
+    pub fn line_range(&self, line: usize) -> Range<usize> {
+        let start = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        let bytes = self.text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// Number of lines.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset.
+    pub fn line_col(&self, byte: usize) -> (usize, usize) {
+        let byte = byte.min(self.text.len());
+        let line = self.line_index(byte);
+        let start = self.line_starts[line];
+        let col = self.text.get(start..byte).map_or(0, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+}
+
+/// All files of one run. Spans name files by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file and returns its id.
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    /// The file with this id.
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// The text a span covers.
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).text.get(span.range()).unwrap_or("")
+    }
+
+    /// Every file, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.name.as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.text.as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let f = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        Ok(f.line_index(byte))
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line: usize,
+    ) -> Result<Range<usize>, codespan_reporting::files::Error> {
+        let f = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        if line >= f.line_starts.len() {
+            return Err(codespan_reporting::files::Error::LineTooLarge {
+                given: line,
+                max: f.line_starts.len() - 1,
+            });
+        }
+        let start = f.line_starts[line];
+        let end = f.line_starts.get(line + 1).copied().unwrap_or(f.text.len());
+        Ok(start..end)
+    }
+}
+
+/// What decoding a file's bytes gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decoded {
+    /// Valid UTF-8 (a leading BOM removed).
+    Utf8(String),
+    /// Not UTF-8. `shift_jis` holds the text if the bytes decode cleanly as
+    /// Shift_JIS/CP932, so a diagnostic can say so (and `mynaflow test` can
+    /// still read the file's annotations).
+    NotUtf8 {
+        /// Byte offset of the first invalid sequence.
+        bad_offset: usize,
+        /// The CP932 reading, when there is one without errors.
+        shift_jis: Option<String>,
+    },
+}
+
+/// Decodes a file's bytes: UTF-8 with an optional BOM, else reports where it
+/// failed and whether it reads as Shift_JIS.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Decoded::Utf8(s.to_owned()),
+        Err(e) => {
+            let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
+            Decoded::NotUtf8 {
+                bad_offset: e.valid_up_to() + (bytes.len() - body.len()),
+                shift_jis: (!had_errors).then(|| text.into_owned()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_scalar_values() {
+        let f = SourceFile::new("a", "flow 市町村 -> 組合\r\nx");
+        assert_eq!(f.line_col(5), (1, 6));
+        let arrow = f.text.find("->").unwrap();
+        assert_eq!(f.line_col(arrow), (1, 10));
+        assert_eq!(f.line_col(f.text.len() - 1), (2, 1));
+        assert_eq!(&f.text[f.line_range(0)], "flow 市町村 -> 組合");
+    }
+
+    #[test]
+    fn decodes_utf8_with_bom() {
+        assert_eq!(decode(b"\xEF\xBB\xBFflow"), Decoded::Utf8("flow".into()));
+    }
+
+    #[test]
+    fn recognises_shift_jis() {
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("actor 組合 : 組合");
+        match decode(&sjis) {
+            Decoded::NotUtf8 {
+                bad_offset,
+                shift_jis,
+            } => {
+                assert_eq!(bad_offset, 6);
+                assert_eq!(shift_jis.as_deref(), Some("actor 組合 : 組合"));
+            }
+            other => panic!("expected NotUtf8, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn garbage_is_not_shift_jis() {
+        match decode(b"\xff\xff\xfe") {
+            Decoded::NotUtf8 { shift_jis, .. } => assert_eq!(shift_jis, None),
+            other => panic!("expected NotUtf8, got {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! Suppressions as audited records:
+//! `# mynaflow: allow MN301 reason="…" until=2025-03-31`, on the finding's
+//! line or on a line of its own above it. A suppression needs a reason
+//! (MN501), stops working after its date (MN502), and is reported when it
+//! suppresses nothing (MN503).
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
+use crate::span::{FileId, Span};
+use crate::syntax::token::Comment;
+use crate::text;
+use crate::text::Text;
+
+/// A calendar date, comparable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day, 1–31.
+    pub day: u32,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        if !crate::syntax::parser::is_date(s) {
+            return None;
+        }
+        Some(Date {
+            year: s[0..4].parse().ok()?,
+            month: s[5..7].parse().ok()?,
+            day: s[8..10].parse().ok()?,
+        })
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A parsed suppression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The codes it silences.
+    pub codes: Vec<Code>,
+    /// Why (required).
+    pub reason: String,
+    /// The last day it applies.
+    pub until: Option<Date>,
+    /// The comment.
+    pub span: Span,
+    /// 0-based line it applies to.
+    pub line: usize,
+}
+
+/// Reads `allow CODE[, CODE] reason="…" [until=DATE]`; Err says what is wrong.
+fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
+    let rest = body.trim().strip_prefix("allow").ok_or_else(|| {
+        Text::new(
+            "a suppression starts with `allow`",
+            "抑止コメントは `allow` で始まります",
+        )
+    })?;
+    let mut rest = rest.trim_start();
+    let mut codes = Vec::new();
+    loop {
+        let end = rest
+            .find(|c: char| c == ',' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let word = &rest[..end];
+        let code = Code::parse(word).ok_or_else(
+            || text!("`{word}` is not a diagnostic code"; "`{word}` は診断コードではありません"),
+        )?;
+        codes.push(code);
+        rest = rest[end..].trim_start();
+        match rest.strip_prefix(',') {
+            Some(r) => rest = r.trim_start(),
+            None => break,
+        }
+    }
+    let (mut reason, mut until) = (None, None);
+    while !rest.is_empty() {
+        let (key, value_and_rest) = rest.split_once('=').ok_or_else(|| {
+            text!("unexpected `{rest}`: expected reason=\"…\" or until=YYYY-MM-DD"; "`{rest}` は読めません。reason=\"…\" または until=YYYY-MM-DD と書いてください")
+        })?;
+        let (value, quoted, next) = if let Some(v) = value_and_rest.strip_prefix('"') {
+            let close = v.find('"').ok_or_else(|| {
+                Text::new("unterminated quoted value", "引用符が閉じられていません")
+            })?;
+            (&v[..close], true, &v[close + 1..])
+        } else {
+            let end = value_and_rest
+                .find(char::is_whitespace)
+                .unwrap_or(value_and_rest.len());
+            (&value_and_rest[..end], false, &value_and_rest[end..])
+        };
+        match key.trim() {
+            "reason" if quoted && !value.trim().is_empty() => reason = Some(value.to_string()),
+            "reason" => {
+                return Err(Text::new(
+                    "`reason` must be a non-empty quoted string",
+                    "`reason` は空でない引用符付きの文字列で書いてください",
+                ));
+            }
+            "until" => {
+                until = Some(Date::parse(value).ok_or_else(|| text!("`{value}` is not a date (YYYY-MM-DD)"; "`{value}` は日付 (YYYY-MM-DD) ではありません"))?);
+            }
+            other => return Err(text!("unknown field `{other}`"; "不明な項目 `{other}`")),
+        }
+        rest = next.trim_start();
+    }
+    let reason = reason.ok_or_else(|| {
+        Text::new(
+            "a suppression needs a reason=\"…\": it is the record of why this is acceptable",
+            "抑止コメントには reason=\"…\" が必要です。なぜ許容できるのかの記録になります",
+        )
+    })?;
+    Ok((codes, reason, until))
+}
+
+/// Reads the suppressions of a file; malformed ones become MN501.
+pub fn read(
+    file: &SourceFile,
+    comments: &[Comment],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for c in comments {
+        let Some(body) = c.text.trim().strip_prefix("mynaflow:") else {
+            continue;
+        };
+        let start = c.span.start as usize;
+        let line = file.line_index(start);
+        let own_line = file.text[file.line_range(line).start..start]
+            .trim()
+            .is_empty();
+        let target = if own_line {
+            (line + 1..file.line_count()).find(|&l| {
+                let t = file.text[file.line_range(l)].trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+        } else {
+            Some(line)
+        };
+        match (parse_body(body), target) {
+            (Ok((codes, reason, until)), Some(line)) => out.push(Suppression { codes, reason, until, span: c.span, line }),
+            (Ok(_), None) => diags.push(Diagnostic::new(
+                Code::MN501,
+                c.span,
+                Text::new("this suppression has no line after it to apply to", "この抑止コメントの後に対象の行がありません"),
+            )),
+            (Err(why), _) => diags.push(
+                Diagnostic::new(Code::MN501, c.span, text!("malformed suppression: {}", why.en; "抑止コメントの誤り: {}", why.ja))
+                    .with_note(Text::new("a malformed suppression suppresses nothing", "誤った抑止コメントは何も抑止しません"))
+                    .with_help(Text::new(
+                        "write: # mynaflow: allow MN301 reason=\"why this is acceptable\" until=2025-03-31",
+                        "次の形で書いてください: # mynaflow: allow MN301 reason=\"許容できる理由\" until=2025-03-31",
+                    )),
+            ),
+        }
+    }
+    out
+}
+
+/// Applies suppressions to the findings of `file`: drops what they
+/// silence, adds MN502 for expired ones and MN503 for unused ones.
+/// `statements` are the spans of the file's statements, so a suppression
+/// above a statement covers every finding inside it.
+pub fn apply(
+    file: &SourceFile,
+    id: FileId,
+    suppressions: &[Suppression],
+    statements: &[Span],
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if suppressions.is_empty() {
+        return;
+    }
+    let line_of = |byte: u32| file.line_index(byte as usize);
+    let statement_lines = |line: usize| -> Option<(u32, u32)> {
+        statements
+            .iter()
+            .find(|s| line_of(s.start) == line)
+            .map(|s| (s.start, s.end))
+    };
+    let mut used = vec![false; suppressions.len()];
+    let mut extra = Vec::new();
+    for (i, s) in suppressions.iter().enumerate() {
+        if let Some(until) = s.until
+            && until < today
+        {
+            used[i] = true;
+            extra.push(
+                Diagnostic::new(
+                    Code::MN502,
+                    s.span,
+                    text!("suppression expired on {until}; it no longer suppresses anything"; "抑止コメントの期限 {until} が過ぎており、もう抑止しません"),
+                )
+                .with_note(text!("reason given: {}", s.reason; "記載された理由: {}", s.reason))
+                .with_help(Text::new(
+                    "fix the finding, or renew the suppression with a checked reason and a new date",
+                    "指摘を直すか、確認した理由と新しい期限で抑止コメントを更新してください",
+                )),
+            );
+        }
+    }
+    diags.retain(|d| {
+        if d.primary.file != id || matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503) {
+            return true;
+        }
+        let line = line_of(d.primary.start);
+        for (i, s) in suppressions.iter().enumerate() {
+            if s.until.is_some_and(|u| u < today) || !s.codes.contains(&d.code) {
+                continue;
+            }
+            let covers = s.line == line
+                || statement_lines(s.line)
+                    .is_some_and(|(a, b)| d.primary.start >= a && d.primary.start < b);
+            if covers {
+                used[i] = true;
+                return false;
+            }
+        }
+        true
+    });
+    for (i, s) in suppressions.iter().enumerate() {
+        if !used[i] {
+            let codes: Vec<&str> = s.codes.iter().map(|c| c.as_str()).collect();
+            let codes = codes.join(", ");
+            extra.push(
+                Diagnostic::new(
+                    Code::MN503,
+                    s.span,
+                    text!("this suppression of {codes} suppresses nothing"; "この {codes} の抑止コメントは何も抑止していません"),
+                )
+                .with_help(Text::new(
+                    "remove it: the finding it was written for is gone (or it is on the wrong line)",
+                    "削除してください。対象の指摘はもうありません (または行が違います)",
+                )),
+            );
+        }
+    }
+    diags.extend(extra);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(20_454).to_string(), "2026-01-01");
+        assert!(Date::parse("2025-03-31").unwrap() < Date::parse("2025-04-01").unwrap());
+        assert_eq!(Date::parse("2025/03/31"), None);
+    }
+
+    #[test]
+    fn parses_suppressions() {
+        let (codes, reason, until) =
+            parse_body(" allow MN301, MN302 reason=\"本人同意 (書面)\" until=2025-03-31").unwrap();
+        assert_eq!(codes, [Code::MN301, Code::MN302]);
+        assert_eq!(reason, "本人同意 (書面)");
+        assert_eq!(until, Date::parse("2025-03-31"));
+        assert!(parse_body("allow MN301").is_err());
+        assert!(parse_body("allow MN301 reason=\"\"").is_err());
+        assert!(parse_body("allow MN999 reason=\"x\"").is_err());
+        assert!(parse_body("allow MN301 reason=\"x\" until=2025/03/31").is_err());
+        assert!(parse_body("allow MN301 reason=\"x\" colour=red").is_err());
+        assert!(parse_body("deny MN301 reason=\"x\"").is_err());
+    }
+}

@@ -1,0 +1,274 @@
+//! The syntax tree: statements as written, every part with its span. Names
+//! are not resolved here; see [`crate::resolve`].
+
+use super::token::Comment;
+use crate::span::Span;
+
+/// A name or string as written, with its span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    /// The value (a string's content, without quotes).
+    pub text: String,
+    /// Where it is written (quotes included).
+    pub span: Span,
+}
+
+/// `->` (one way) or `<->` (both ways).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arrow {
+    /// True for `<->`.
+    pub both_ways: bool,
+    /// The arrow itself.
+    pub span: Span,
+}
+
+/// The shape shared by a flow and a rule:
+/// `A -> B : X, ... [for P, ...] [via C, ...] [basis "..."]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pattern {
+    /// Sender (actor or role).
+    pub from: Ident,
+    /// The arrow.
+    pub arrow: Arrow,
+    /// Receiver (actor or role).
+    pub to: Ident,
+    /// Data items (flows) or categories (rules).
+    pub payload: Vec<Ident>,
+    /// The `for` keyword, when present.
+    pub for_kw: Option<Span>,
+    /// Purposes after `for`.
+    pub purposes: Vec<Ident>,
+    /// The `via` keyword, when present.
+    pub via_kw: Option<Span>,
+    /// Actors (flows) or roles (rules) after `via`.
+    pub via: Vec<Ident>,
+    /// The `basis "..."` string.
+    pub basis: Option<Ident>,
+}
+
+/// `use "RULEBOOK"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseStmt {
+    /// The rulebook named.
+    pub target: Ident,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `actor NAME : ROLE ["label"] [{ clauses ... }]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActorDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its role.
+    pub role: Ident,
+    /// Its label (a contractor's legal name).
+    pub label: Option<Ident>,
+    /// The clauses its contract has, if it has a block.
+    pub clauses: Option<Vec<Ident>>,
+    /// The `{ ... }` block, if any.
+    pub block: Option<Span>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `data NAME : CATEGORY [mynumber] ["label"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its category.
+    pub category: Ident,
+    /// The `mynumber` keyword, if written.
+    pub mynumber: Option<Span>,
+    /// Its label.
+    pub label: Option<Ident>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `flow A -> B : DATA ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowStmt {
+    /// The pattern.
+    pub pattern: Pattern,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `rulebook NAME ["title"] [revised DATE]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RulebookDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its title.
+    pub title: Option<Ident>,
+    /// Its revision date.
+    pub revised: Option<Ident>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A role flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleFlag {
+    /// `self`: the society and its systems.
+    SelfOrg,
+    /// `carrier`: a pass-through channel.
+    Carrier,
+    /// `subject`: the data subject.
+    Subject,
+    /// `contractor`: actors of this role are matched against the register.
+    Contractor,
+}
+
+/// `role NAME [self|carrier|subject|contractor] ["label"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its flag.
+    pub flag: Option<(RoleFlag, Span)>,
+    /// Its label.
+    pub label: Option<Ident>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `category NAME [mynumber] [in PARENT] ["label"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryDecl {
+    /// Its name.
+    pub name: Ident,
+    /// The `mynumber` keyword, if written.
+    pub mynumber: Option<Span>,
+    /// Its parent.
+    pub parent: Option<Ident>,
+    /// Its label.
+    pub label: Option<Ident>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `purpose NAME ["label"]`, inside a section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PurposeDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its label (the notice's wording).
+    pub label: Option<Ident>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `allow ROLE -> ROLE : CATEGORY ...`, inside a section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowStmt {
+    /// The pattern.
+    pub pattern: Pattern,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `section "ID" ["title"] [mynumber] [basis "..."] { ... }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionDecl {
+    /// Its id, e.g. `7(1)`.
+    pub id: Ident,
+    /// Its title.
+    pub title: Option<Ident>,
+    /// The `mynumber` keyword, if written.
+    pub mynumber: Option<Span>,
+    /// Its legal basis.
+    pub basis: Option<Ident>,
+    /// Purposes declared in it.
+    pub purposes: Vec<PurposeDecl>,
+    /// Rules in it.
+    pub allows: Vec<AllowStmt>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `contractor "LEGAL NAME" for PURPOSE, ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContractorDecl {
+    /// The legal name.
+    pub legal_name: Ident,
+    /// The purposes it is registered for.
+    pub purposes: Vec<Ident>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `clause NAME ["label"]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClauseDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Ident>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A top-level statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stmt {
+    /// `use`.
+    Use(UseStmt),
+    /// `actor`.
+    Actor(ActorDecl),
+    /// `data`.
+    Data(DataDecl),
+    /// `flow`.
+    Flow(FlowStmt),
+    /// `rulebook`.
+    Rulebook(RulebookDecl),
+    /// `role`.
+    Role(RoleDecl),
+    /// `category`.
+    Category(CategoryDecl),
+    /// `section`.
+    Section(SectionDecl),
+    /// `contractor`.
+    Contractor(ContractorDecl),
+    /// `clause`.
+    Clause(ClauseDecl),
+}
+
+/// A parsed file: every statement that could be read, and the comments.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct File {
+    /// Statements in source order.
+    pub stmts: Vec<Stmt>,
+    /// Comments in source order.
+    pub comments: Vec<Comment>,
+}
+
+impl File {
+    /// The `rulebook` header, if this file is a rulebook.
+    pub fn rulebook_header(&self) -> Option<&RulebookDecl> {
+        self.stmts.iter().find_map(|s| match s {
+            Stmt::Rulebook(r) => Some(r),
+            _ => None,
+        })
+    }
+}
+
+impl Stmt {
+    /// The whole statement.
+    pub fn span(&self) -> Span {
+        match self {
+            Stmt::Use(s) => s.span,
+            Stmt::Actor(s) => s.span,
+            Stmt::Data(s) => s.span,
+            Stmt::Flow(s) => s.span,
+            Stmt::Rulebook(s) => s.span,
+            Stmt::Role(s) => s.span,
+            Stmt::Category(s) => s.span,
+            Stmt::Section(s) => s.span,
+            Stmt::Contractor(s) => s.span,
+            Stmt::Clause(s) => s.span,
+        }
+    }
+}

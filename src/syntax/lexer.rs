@@ -1,0 +1,443 @@
+//! The lexer: source text to tokens, in one pass, with nom recognisers for
+//! each token. It never fails: what it cannot read it reports (MN002, MN003,
+//! MN004) and steps over.
+
+use super::token::{Comment, Keyword, Token, TokenKind};
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use crate::text;
+use nom::branch::alt;
+use nom::bytes::complete::tag;
+use nom::combinator::value;
+use nom::{IResult, Parser};
+
+/// The lexer's result.
+#[derive(Debug, Default)]
+pub struct Lexed {
+    /// Tokens, ending with one [`TokenKind::Eof`].
+    pub tokens: Vec<Token>,
+    /// Comments, in order.
+    pub comments: Vec<Comment>,
+    /// MN002, MN003 and MN004 findings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A character that makes a design read differently from what it says:
+/// bidirectional controls, zero-width and other invisible format characters,
+/// C0/C1 controls other than tab, CR and LF.
+pub fn is_forbidden(c: char) -> bool {
+    matches!(c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}'
+        | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}'
+        | '\u{7F}'..='\u{9F}')
+        || (c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+}
+
+/// The ASCII syntax character a full-width look-alike stands for.
+fn full_width_syntax(c: char) -> Option<char> {
+    match c {
+        '：' => Some(':'),
+        '，' => Some(','),
+        '｛' => Some('{'),
+        '｝' => Some('}'),
+        '＃' => Some('#'),
+        '\u{3000}' => Some(' '),
+        _ => None,
+    }
+}
+
+/// Characters that end a bare name.
+fn ends_name(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    let Some(c) = chars.next() else { return true };
+    c.is_whitespace()
+        || matches!(c, '#' | ':' | ',' | '{' | '}' | '(' | ')' | '"' | '→')
+        || full_width_syntax(c).is_some()
+        || rest.starts_with("->")
+        || rest.starts_with("<->")
+}
+
+fn describe_char(c: char) -> String {
+    let name = match c {
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        '\u{2069}' => "POP DIRECTIONAL ISOLATE",
+        '\u{200B}' => "ZERO WIDTH SPACE",
+        '\u{200C}' => "ZERO WIDTH NON-JOINER",
+        '\u{200D}' => "ZERO WIDTH JOINER",
+        '\u{200E}' => "LEFT-TO-RIGHT MARK",
+        '\u{200F}' => "RIGHT-TO-LEFT MARK",
+        '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{00AD}' => "SOFT HYPHEN",
+        _ if c.is_control() => "control character",
+        _ => "invisible character",
+    };
+    format!("U+{:04X} {name}", c as u32)
+}
+
+/// Recognises the fixed punctuation tokens.
+fn punctuation(i: &str) -> IResult<&str, TokenKind> {
+    alt((
+        value(TokenKind::BothArrow, tag("<->")),
+        value(TokenKind::Arrow, tag("->")),
+        value(TokenKind::Arrow, tag("→")),
+        value(TokenKind::Colon, tag(":")),
+        value(TokenKind::Comma, tag(",")),
+        value(TokenKind::LBrace, tag("{")),
+        value(TokenKind::RBrace, tag("}")),
+        value(TokenKind::Paren, tag("(")),
+        value(TokenKind::Paren, tag(")")),
+    ))
+    .parse(i)
+}
+
+/// Recognises a bare name: everything up to white space, syntax or an arrow.
+fn bare_name(i: &str) -> IResult<&str, &str> {
+    let mut end = 0;
+    while end < i.len() && !ends_name(&i[end..]) {
+        end += i[end..].chars().next().map_or(1, char::len_utf8);
+    }
+    if end == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::TakeWhile1,
+        )));
+    }
+    Ok((&i[end..], &i[..end]))
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    file: FileId,
+    out: Lexed,
+}
+
+impl<'a> Lexer<'a> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn offset(&self, rest: &str) -> usize {
+        self.src.len() - rest.len()
+    }
+
+    fn forbidden(&mut self, at: usize, c: char) {
+        let what = describe_char(c);
+        self.out.diagnostics.push(
+            Diagnostic::new(
+                Code::MN004,
+                self.span(at, at + c.len_utf8()),
+                text!("invisible or control character {what}"; "不可視文字または制御文字 {what} があります"),
+            )
+            .with_primary_label(text!("{what}"; "{what}"))
+            .with_help(text!(
+                "delete it: such characters make a design read differently from what it says";
+                "削除してください。このような文字があると、設計が書かれているとおりに読めなくなります"
+            )),
+        );
+    }
+
+    fn full_width(&mut self, at: usize, c: char, ascii: char) {
+        let shown = if ascii == ' ' {
+            "ideographic space U+3000".to_string()
+        } else {
+            format!("`{c}`")
+        };
+        let shown_ja = if ascii == ' ' {
+            "全角スペース (U+3000)".to_string()
+        } else {
+            format!("全角の `{c}`")
+        };
+        let ascii_shown = if ascii == ' ' {
+            "a space".to_string()
+        } else {
+            format!("`{ascii}`")
+        };
+        let ascii_ja = if ascii == ' ' {
+            "半角スペース".to_string()
+        } else {
+            format!("半角の `{ascii}`")
+        };
+        self.out.diagnostics.push(
+            Diagnostic::new(
+                Code::MN003,
+                self.span(at, at + c.len_utf8()),
+                text!("full-width {shown} read as {ascii_shown}"; "{shown_ja} を {ascii_ja} として読みました"),
+            )
+            .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)")),
+        );
+    }
+
+    /// Pushes a token whose value is `raw` with forbidden characters removed
+    /// (each reported).
+    fn push_cleaned(&mut self, kind: TokenKind, start: usize, raw: &str) {
+        let mut cleaned = String::with_capacity(raw.len());
+        for (i, c) in raw.char_indices() {
+            if is_forbidden(c) {
+                self.forbidden(start + i, c);
+            } else {
+                cleaned.push(c);
+            }
+        }
+        let kind = match kind {
+            TokenKind::Name => {
+                Keyword::from_word(&cleaned).map_or(TokenKind::Name, TokenKind::Keyword)
+            }
+            k => k,
+        };
+        let span = self.span(start, start + raw.len());
+        self.out.tokens.push(Token {
+            kind,
+            span,
+            text: cleaned,
+        });
+    }
+
+    /// A comment from `#` (already consumed at `start`) to the end of line.
+    fn comment(&mut self, start: usize, rest: &'a str) -> &'a str {
+        let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let body = &rest[..len];
+        let body_start = self.offset(rest);
+        for (i, c) in body.char_indices() {
+            if is_forbidden(c) {
+                self.forbidden(body_start + i, c);
+            }
+        }
+        self.out.comments.push(Comment {
+            span: self.span(start, body_start + len),
+            text: body.to_string(),
+        });
+        &rest[len..]
+    }
+
+    /// A string from `"` (already consumed at `start`); ends at the closing
+    /// quote or, unterminated, at the end of the line (MN002).
+    fn string(&mut self, start: usize, rest: &'a str) -> &'a str {
+        let mut value = String::new();
+        let mut chars = rest.char_indices();
+        let body_start = self.offset(rest);
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => {
+                    let end = body_start + i + 1;
+                    self.out.tokens.push(Token {
+                        kind: TokenKind::Str,
+                        span: self.span(start, end),
+                        text: value,
+                    });
+                    return &rest[i + 1..];
+                }
+                '\\' => match chars.clone().next() {
+                    Some((_, e @ ('"' | '\\'))) => {
+                        value.push(e);
+                        chars.next();
+                    }
+                    _ => value.push('\\'),
+                },
+                '\n' | '\r' => {
+                    return self.unterminated_string(start, body_start + i, value, &rest[i..]);
+                }
+                c if is_forbidden(c) => self.forbidden(body_start + i, c),
+                c => value.push(c),
+            }
+        }
+        self.unterminated_string(start, self.src.len(), value, "")
+    }
+
+    fn unterminated_string(
+        &mut self,
+        start: usize,
+        end: usize,
+        value: String,
+        rest: &'a str,
+    ) -> &'a str {
+        let span = self.span(start, end);
+        self.out.diagnostics.push(
+            Diagnostic::new(
+                Code::MN002,
+                span,
+                text!("unterminated string"; "文字列が閉じられていません"),
+            )
+            .with_primary_label(
+                text!("this string has no closing `\"`"; "閉じる `\"` がありません"),
+            )
+            .with_help(
+                text!("add `\"` before the end of the line"; "行末までに `\"` を追加してください"),
+            ),
+        );
+        self.out.tokens.push(Token {
+            kind: TokenKind::Str,
+            span,
+            text: value,
+        });
+        rest
+    }
+
+    fn run(mut self) -> Lexed {
+        let mut rest = self.src;
+        while let Some(c) = rest.chars().next() {
+            let at = self.offset(rest);
+            let after = &rest[c.len_utf8()..];
+            if let Some(ascii) = full_width_syntax(c) {
+                self.full_width(at, c, ascii);
+                match ascii {
+                    ' ' => {}
+                    '#' => {
+                        rest = self.comment(at, after);
+                        continue;
+                    }
+                    _ => {
+                        let kind = match ascii {
+                            ':' => TokenKind::Colon,
+                            ',' => TokenKind::Comma,
+                            '{' => TokenKind::LBrace,
+                            _ => TokenKind::RBrace,
+                        };
+                        self.out.tokens.push(Token {
+                            kind,
+                            span: self.span(at, at + c.len_utf8()),
+                            text: ascii.to_string(),
+                        });
+                    }
+                }
+                rest = after;
+            } else if c.is_whitespace() {
+                rest = after;
+            } else if is_forbidden(c) {
+                self.forbidden(at, c);
+                rest = after;
+            } else if c == '#' {
+                rest = self.comment(at, after);
+            } else if c == '"' {
+                rest = self.string(at, after);
+            } else if let Ok((next, kind)) = punctuation(rest) {
+                let end = self.offset(next);
+                self.out.tokens.push(Token {
+                    kind,
+                    span: self.span(at, end),
+                    text: rest[..end - at].to_string(),
+                });
+                rest = next;
+            } else if let Ok((next, word)) = bare_name(rest) {
+                self.push_cleaned(TokenKind::Name, at, word);
+                rest = next;
+            } else {
+                // Unreachable in practice: every character is one of the above.
+                rest = after;
+            }
+        }
+        let end = self.src.len();
+        self.out.tokens.push(Token {
+            kind: TokenKind::Eof,
+            span: self.span(end, end),
+            text: String::new(),
+        });
+        self.out
+    }
+}
+
+/// Splits `src` into tokens and comments.
+pub fn lex(file: FileId, src: &str) -> Lexed {
+    Lexer {
+        src,
+        file,
+        out: Lexed::default(),
+    }
+    .run()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<TokenKind> {
+        lex(FileId(0), src).tokens.iter().map(|t| t.kind).collect()
+    }
+
+    fn texts(src: &str) -> Vec<String> {
+        lex(FileId(0), src)
+            .tokens
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    #[test]
+    fn japanese_names_and_arrows() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("flow 市町村 -> 組合 : 課税・非課税情報 for 被扶養者認定"),
+            vec![
+                Keyword(super::Keyword::Flow),
+                Name,
+                Arrow,
+                Name,
+                Colon,
+                Name,
+                Keyword(super::Keyword::For),
+                Name,
+                Eof
+            ]
+        );
+        assert_eq!(texts("A→B")[..3], ["A", "→", "B"]);
+        assert_eq!(kinds("A<->B")[..3], [Name, BothArrow, Name]);
+        assert_eq!(texts("2024-12-04 a-b")[..2], ["2024-12-04", "a-b"]);
+    }
+
+    #[test]
+    fn strings_with_spaces_and_escapes() {
+        let l = lex(FileId(0), r#"actor X : 委託先 "株式会社 J M D C" "a\"b""#);
+        assert_eq!(l.tokens[4].text, "株式会社 J M D C");
+        assert_eq!(l.tokens[5].text, "a\"b");
+        assert!(l.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn unterminated_string_stops_at_line_end() {
+        let l = lex(FileId(0), "actor X : Y \"label\nflow");
+        assert_eq!(l.diagnostics.len(), 1);
+        assert_eq!(l.diagnostics[0].code, Code::MN002);
+        assert_eq!(l.tokens.last().map(|t| t.kind), Some(TokenKind::Eof));
+        assert_eq!(l.tokens[5].kind, TokenKind::Keyword(Keyword::Flow));
+    }
+
+    #[test]
+    fn full_width_syntax_is_read_as_ascii_with_a_warning() {
+        let l = lex(FileId(0), "flow A -> B：X，Y　for P ＃ comment");
+        let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN003; 4]);
+        let k: Vec<_> = l.tokens.iter().map(|t| t.kind).collect();
+        assert_eq!(k[4], TokenKind::Colon);
+        assert_eq!(k[6], TokenKind::Comma);
+        assert_eq!(l.comments.len(), 1);
+    }
+
+    #[test]
+    fn invisible_characters_are_reported_and_dropped_from_names() {
+        let l = lex(FileId(0), "data 課税\u{200B}情報 : X # \u{202E}evil\n");
+        assert_eq!(l.diagnostics.len(), 2);
+        assert!(l.diagnostics.iter().all(|d| d.code == Code::MN004));
+        assert_eq!(l.tokens[1].text, "課税情報");
+        let ctrl = lex(FileId(0), "a\u{1}b");
+        assert_eq!(ctrl.diagnostics[0].code, Code::MN004);
+    }
+
+    #[test]
+    fn crlf_and_tabs_are_white_space() {
+        assert_eq!(texts("flow\tA\r\n->\r\nB")[..4], ["flow", "A", "->", "B"]);
+    }
+
+    #[test]
+    fn comments_are_kept() {
+        let l = lex(FileId(0), "flow A -> B : X # expect: MN102\n");
+        assert_eq!(l.comments[0].text, " expect: MN102");
+    }
+}

@@ -1,0 +1,985 @@
+//! The statement parser: nom combinators over [`Tokens`], with recovery at
+//! the next statement so one run reports every syntax error (MN001, MN002).
+
+use super::ast::*;
+use super::lexer::lex;
+use super::token::{Keyword, Token, TokenKind};
+use super::tokens::Tokens;
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use crate::text;
+use crate::text::Text;
+use nom::combinator::{cut, opt};
+use nom::error::{ErrorKind, ParseError};
+use nom::multi::separated_list1;
+use nom::sequence::preceded;
+use nom::{IResult, Input, Parser};
+
+/// What the parser wanted where it failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// A token of this kind.
+    Token(TokenKind),
+    /// A name of some kind: (English, Japanese) description.
+    Name(&'static str, &'static str),
+}
+
+impl Expected {
+    fn describe(self) -> Text {
+        match self {
+            Expected::Token(TokenKind::Keyword(k)) => text!("`{}`", k.as_str(); "`{}`", k.as_str()),
+            Expected::Token(TokenKind::Str) => Text::new("a quoted string", "引用符で囲んだ文字列"),
+            Expected::Token(k) => text!("`{}`", k.describe(); "`{}`", k.describe()),
+            Expected::Name(en, ja) => Text::new(en, ja),
+        }
+    }
+}
+
+/// A parse failure: the token index where it happened and what would have
+/// been accepted there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PError {
+    /// Index of the offending token.
+    pub at: usize,
+    /// What was expected.
+    pub expected: Vec<Expected>,
+}
+
+impl<'a> ParseError<Tokens<'a>> for PError {
+    fn from_error_kind(input: Tokens<'a>, _: ErrorKind) -> Self {
+        PError {
+            at: input.pos,
+            expected: Vec::new(),
+        }
+    }
+
+    fn append(_: Tokens<'a>, _: ErrorKind, other: Self) -> Self {
+        other
+    }
+
+    fn or(mut self, other: Self) -> Self {
+        match self.at.cmp(&other.at) {
+            std::cmp::Ordering::Less => other,
+            std::cmp::Ordering::Greater => self,
+            std::cmp::Ordering::Equal => {
+                for e in other.expected {
+                    if !self.expected.contains(&e) {
+                        self.expected.push(e);
+                    }
+                }
+                self
+            }
+        }
+    }
+}
+
+type PResult<'a, T> = IResult<Tokens<'a>, T, PError>;
+
+fn fail<T>(at: usize, expected: Expected) -> Result<T, nom::Err<PError>> {
+    Err(nom::Err::Error(PError {
+        at,
+        expected: vec![expected],
+    }))
+}
+
+/// One token of `kind`.
+fn tok<'a>(kind: TokenKind) -> impl Fn(Tokens<'a>) -> PResult<'a, &'a Token> {
+    move |i: Tokens<'a>| match i.peek() {
+        Some(t) if t.kind == kind => Ok((i.take_from(1), t)),
+        _ => fail(i.pos, Expected::Token(kind)),
+    }
+}
+
+/// A keyword; returns its span.
+fn kw<'a>(k: Keyword) -> impl Fn(Tokens<'a>) -> PResult<'a, Span> {
+    move |i: Tokens<'a>| tok(TokenKind::Keyword(k))(i).map(|(r, t)| (r, t.span))
+}
+
+/// A bare or quoted name.
+fn ident<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, Ident> {
+    move |i: Tokens<'a>| match i.peek() {
+        Some(t) if matches!(t.kind, TokenKind::Name | TokenKind::Str) => Ok((
+            i.take_from(1),
+            Ident {
+                text: t.text.clone(),
+                span: t.span,
+            },
+        )),
+        _ => fail(i.pos, Expected::Name(en, ja)),
+    }
+}
+
+/// A quoted string.
+fn string<'a>(i: Tokens<'a>) -> PResult<'a, Ident> {
+    tok(TokenKind::Str)(i).map(|(r, t)| {
+        (
+            r,
+            Ident {
+                text: t.text.clone(),
+                span: t.span,
+            },
+        )
+    })
+}
+
+/// `NAME, NAME, ...` (at least one).
+fn names<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, Vec<Ident>> {
+    move |i: Tokens<'a>| separated_list1(tok(TokenKind::Comma), cut(ident(en, ja))).parse(i)
+}
+
+/// `->`, `→` or `<->`.
+fn arrow(i: Tokens<'_>) -> PResult<'_, Arrow> {
+    match i.peek() {
+        Some(t) if matches!(t.kind, TokenKind::Arrow | TokenKind::BothArrow) => Ok((
+            i.take_from(1),
+            Arrow {
+                both_ways: t.kind == TokenKind::BothArrow,
+                span: t.span,
+            },
+        )),
+        _ => Err(nom::Err::Error(PError {
+            at: i.pos,
+            expected: vec![
+                Expected::Token(TokenKind::Arrow),
+                Expected::Token(TokenKind::BothArrow),
+            ],
+        })),
+    }
+}
+
+/// The span from the first token of `start` to the last consumed before `end`.
+fn covered(start: Tokens<'_>, end: Tokens<'_>) -> Span {
+    let first = start.toks[0].span;
+    let consumed = end.pos - start.pos;
+    let last = start.toks[consumed.saturating_sub(1).min(start.toks.len() - 1)].span;
+    first.to(last)
+}
+
+/// `A -> B : X, ... [for P, ...] [via C, ...] [basis "..."]`; `what` names
+/// the parts ("actor"/"data item" for flows, "role"/"category" for rules).
+fn pattern<'a>(
+    party: (&'static str, &'static str),
+    payload: (&'static str, &'static str),
+) -> impl Fn(Tokens<'a>) -> PResult<'a, Pattern> {
+    move |i: Tokens<'a>| {
+        let (i, from) = ident(party.0, party.1)(i)?;
+        let (i, arrow) = cut(arrow).parse(i)?;
+        let (i, to) = cut(ident(party.0, party.1)).parse(i)?;
+        let (i, _) = cut(tok(TokenKind::Colon)).parse(i)?;
+        let (i, payload) = cut(names(payload.0, payload.1)).parse(i)?;
+        let (i, for_kw) = opt(kw(Keyword::For)).parse(i)?;
+        let (i, purposes) = match for_kw {
+            Some(_) => cut(names("a purpose", "利用目的")).parse(i)?,
+            None => (i, Vec::new()),
+        };
+        let (i, via_kw) = opt(kw(Keyword::Via)).parse(i)?;
+        let (i, via) = match via_kw {
+            Some(_) => cut(names(party.0, party.1)).parse(i)?,
+            None => (i, Vec::new()),
+        };
+        let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
+        Ok((
+            i,
+            Pattern {
+                from,
+                arrow,
+                to,
+                payload,
+                for_kw,
+                purposes,
+                via_kw,
+                via,
+                basis,
+            },
+        ))
+    }
+}
+
+fn use_stmt(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Use)(i)?;
+    let (i, target) = cut(ident(
+        "a rulebook name or path",
+        "ルールブックの名前またはパス",
+    ))
+    .parse(i)?;
+    Ok((
+        i,
+        Stmt::Use(UseStmt {
+            target,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+fn data_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Data)(i)?;
+    let (i, name) = cut(ident("a data item name", "データ項目名")).parse(i)?;
+    let (i, _) = cut(tok(TokenKind::Colon)).parse(i)?;
+    let (i, category) = cut(ident("a category", "カテゴリ")).parse(i)?;
+    let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
+    let (i, label) = opt(string).parse(i)?;
+    Ok((
+        i,
+        Stmt::Data(DataDecl {
+            name,
+            category,
+            mynumber,
+            label,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+fn flow_stmt(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Flow)(i)?;
+    let (i, pattern) = cut(pattern(
+        ("an actor", "アクター"),
+        ("a data item", "データ項目"),
+    ))
+    .parse(i)?;
+    Ok((
+        i,
+        Stmt::Flow(FlowStmt {
+            pattern,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+fn rulebook_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Rulebook)(i)?;
+    let (i, name) = cut(ident("a rulebook name", "ルールブック名")).parse(i)?;
+    let (i, title) = opt(string).parse(i)?;
+    let (i, revised) = opt(preceded(
+        kw(Keyword::Revised),
+        cut(ident("a date (YYYY-MM-DD)", "日付 (YYYY-MM-DD)")),
+    ))
+    .parse(i)?;
+    Ok((
+        i,
+        Stmt::Rulebook(RulebookDecl {
+            name,
+            title,
+            revised,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+fn role_flag(i: Tokens<'_>) -> PResult<'_, (RoleFlag, Span)> {
+    let flag = match i.peek_kind() {
+        TokenKind::Keyword(Keyword::SelfOrg) => RoleFlag::SelfOrg,
+        TokenKind::Keyword(Keyword::Carrier) => RoleFlag::Carrier,
+        TokenKind::Keyword(Keyword::Subject) => RoleFlag::Subject,
+        TokenKind::Keyword(Keyword::Contractor) => RoleFlag::Contractor,
+        _ => return fail(i.pos, Expected::Token(TokenKind::Keyword(Keyword::SelfOrg))),
+    };
+    Ok((i.take_from(1), (flag, i.toks[0].span)))
+}
+
+fn role_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Role)(i)?;
+    let (i, name) = cut(ident("a role name", "役割名")).parse(i)?;
+    let (i, flag) = opt(role_flag).parse(i)?;
+    let (i, label) = opt(string).parse(i)?;
+    Ok((
+        i,
+        Stmt::Role(RoleDecl {
+            name,
+            flag,
+            label,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+fn category_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Category)(i)?;
+    let (i, name) = cut(ident("a category name", "カテゴリ名")).parse(i)?;
+    let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
+    let (i, parent) = opt(preceded(
+        kw(Keyword::In),
+        cut(ident("a parent category", "親カテゴリ")),
+    ))
+    .parse(i)?;
+    let (i, label) = opt(string).parse(i)?;
+    Ok((
+        i,
+        Stmt::Category(CategoryDecl {
+            name,
+            mynumber,
+            parent,
+            label,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+fn purpose_decl(i: Tokens<'_>) -> PResult<'_, PurposeDecl> {
+    let start = i;
+    let (i, _) = kw(Keyword::Purpose)(i)?;
+    let (i, name) = cut(ident("a purpose name", "利用目的名")).parse(i)?;
+    let (i, label) = opt(string).parse(i)?;
+    Ok((
+        i,
+        PurposeDecl {
+            name,
+            label,
+            span: covered(start, i),
+        },
+    ))
+}
+
+fn allow_stmt(i: Tokens<'_>) -> PResult<'_, AllowStmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Allow)(i)?;
+    let (i, pattern) = cut(pattern(("a role", "役割"), ("a category", "カテゴリ"))).parse(i)?;
+    Ok((
+        i,
+        AllowStmt {
+            pattern,
+            span: covered(start, i),
+        },
+    ))
+}
+
+fn contractor_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Contractor)(i)?;
+    let (i, legal_name) = cut(ident("a legal name", "事業者の名称")).parse(i)?;
+    let (i, _) = cut(kw(Keyword::For)).parse(i)?;
+    let (i, purposes) = cut(names("a purpose", "利用目的")).parse(i)?;
+    Ok((
+        i,
+        Stmt::Contractor(ContractorDecl {
+            legal_name,
+            purposes,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+fn clause_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
+    let start = i;
+    let (i, _) = kw(Keyword::Clause)(i)?;
+    let (i, name) = cut(ident("a clause name", "契約事項名")).parse(i)?;
+    let (i, label) = opt(string).parse(i)?;
+    Ok((
+        i,
+        Stmt::Clause(ClauseDecl {
+            name,
+            label,
+            span: covered(start, i),
+        }),
+    ))
+}
+
+/// `actor NAME : ROLE ["label"]`, up to (not including) an optional block.
+fn actor_head(i: Tokens<'_>) -> PResult<'_, ActorDecl> {
+    let start = i;
+    let (i, _) = kw(Keyword::Actor)(i)?;
+    let (i, name) = cut(ident("an actor name", "アクター名")).parse(i)?;
+    let (i, _) = cut(tok(TokenKind::Colon)).parse(i)?;
+    let (i, role) = cut(ident("a role", "役割")).parse(i)?;
+    let (i, label) = opt(string).parse(i)?;
+    Ok((
+        i,
+        ActorDecl {
+            name,
+            role,
+            label,
+            clauses: None,
+            block: None,
+            span: covered(start, i),
+        },
+    ))
+}
+
+/// `section "ID" ["title"] [mynumber] [basis "..."]`, up to the block.
+fn section_head(i: Tokens<'_>) -> PResult<'_, SectionDecl> {
+    let start = i;
+    let (i, _) = kw(Keyword::Section)(i)?;
+    let (i, id) = cut(ident("a section id", "項番")).parse(i)?;
+    let (i, title) = opt(string).parse(i)?;
+    let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
+    let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
+    Ok((
+        i,
+        SectionDecl {
+            id,
+            title,
+            mynumber,
+            basis,
+            purposes: Vec::new(),
+            allows: Vec::new(),
+            span: covered(start, i),
+        },
+    ))
+}
+
+/// What a parse gave: the tree and the findings (lexical and syntactic).
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The statements that could be read.
+    pub file: File,
+    /// MN001–MN004 findings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+struct StmtParser<'a> {
+    toks: &'a [Token],
+    diags: Vec<Diagnostic>,
+}
+
+fn describe_found(t: &Token) -> Text {
+    match t.kind {
+        TokenKind::Eof => Text::new("end of file", "ファイルの終わり"),
+        TokenKind::Keyword(k) => text!("keyword `{}`", k.as_str(); "キーワード `{}`", k.as_str()),
+        TokenKind::Name => text!("`{}`", t.text; "`{}`", t.text),
+        TokenKind::Str => text!("string \"{}\"", t.text; "文字列 \"{}\"", t.text),
+        _ => text!("`{}`", t.text; "`{}`", t.text),
+    }
+}
+
+fn join_expected(expected: &[Expected]) -> Text {
+    let parts: Vec<Text> = expected.iter().map(|e| e.describe()).collect();
+    let en: Vec<&str> = parts.iter().map(|t| t.en.as_str()).collect();
+    let ja: Vec<&str> = parts.iter().map(|t| t.ja.as_str()).collect();
+    let en = match en.len() {
+        0 => "something else".to_string(),
+        1 => en[0].to_string(),
+        n => format!("{} or {}", en[..n - 1].join(", "), en[n - 1]),
+    };
+    let ja = if ja.is_empty() {
+        "別のもの".to_string()
+    } else {
+        ja.join("、")
+    };
+    Text { en, ja }
+}
+
+impl<'a> StmtParser<'a> {
+    fn at(&self, pos: usize) -> Tokens<'a> {
+        Tokens {
+            toks: &self.toks[pos..],
+            pos,
+        }
+    }
+
+    fn kind(&self, pos: usize) -> TokenKind {
+        self.toks.get(pos).map_or(TokenKind::Eof, |t| t.kind)
+    }
+
+    fn is_statement_start(&self, pos: usize) -> bool {
+        matches!(self.kind(pos), TokenKind::Keyword(k) if k.starts_statement())
+    }
+
+    /// Skips to the next token that can start a statement (or close a block
+    /// when `in_block`).
+    fn resync(&self, mut pos: usize, in_block: bool) -> usize {
+        while pos < self.toks.len() - 1
+            && !self.is_statement_start(pos)
+            && !(in_block && self.kind(pos) == TokenKind::RBrace)
+        {
+            pos += 1;
+        }
+        pos
+    }
+
+    fn syntax_error(&mut self, e: PError, context: Text) {
+        let found = &self.toks[e.at.min(self.toks.len() - 1)];
+        let expected = join_expected(&e.expected);
+        let found_text = describe_found(found);
+        let mut d = Diagnostic::new(
+            Code::MN001,
+            found.span,
+            text!("expected {} {}, found {}", expected.en, context.en, found_text.en;
+                  "{}{}が必要ですが、{}があります", context.ja, expected.ja, found_text.ja),
+        )
+        .with_primary_label(text!("expected {}", expected.en; "{}が必要です", expected.ja));
+        if let TokenKind::Keyword(k) = found.kind
+            && e.expected.iter().any(|x| matches!(x, Expected::Name(..)))
+        {
+            d = d.with_help(text!(
+                "`{0}` is a keyword; to use it as a name, quote it: \"{0}\"",
+                k.as_str();
+                "`{0}` はキーワードです。名前として使うには引用符で囲んでください: \"{0}\"",
+                k.as_str()
+            ));
+        }
+        if found.kind == TokenKind::Paren {
+            d = d.with_help(Text::new(
+                "parentheses are not part of a bare name; quote the name: \"2(1)\"",
+                "丸括弧は引用符なしの名前には使えません。引用符で囲んでください: \"2(1)\"",
+            ));
+        }
+        self.diags.push(d);
+    }
+
+    /// Runs a nom statement parser at `pos`; on failure reports MN001 and
+    /// resynchronises. Returns the statement (if any) and the next position.
+    fn statement<T>(
+        &mut self,
+        pos: usize,
+        in_block: bool,
+        context: Text,
+        p: impl Fn(Tokens<'a>) -> PResult<'a, T>,
+    ) -> (Option<T>, usize) {
+        match p(self.at(pos)) {
+            Ok((rest, v)) => (Some(v), rest.pos),
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                let at = e.at;
+                self.syntax_error(e, context);
+                // A statement keyword where a name was expected usually starts
+                // the next statement (`flow A ->` then `actor ...`); but when no
+                // name follows it, it was meant as a name (`data data : X`).
+                let restart_here = at > pos
+                    && self.is_statement_start(at)
+                    && matches!(self.kind(at + 1), TokenKind::Name | TokenKind::Str);
+                let from = if restart_here { at } else { at.max(pos) + 1 };
+                (None, self.resync(from, in_block))
+            }
+            Err(nom::Err::Incomplete(_)) => (None, self.resync(pos + 1, in_block)),
+        }
+    }
+
+    fn unexpected(&mut self, pos: usize, wanted: Text) {
+        let found = &self.toks[pos];
+        let found_text = describe_found(found);
+        let mut d = Diagnostic::new(
+            Code::MN001,
+            found.span,
+            text!("expected {}, found {}", wanted.en, found_text.en; "{}が必要ですが、{}があります", wanted.ja, found_text.ja),
+        )
+        .with_primary_label(text!("unexpected {}", found_text.en; "予期しない{}", found_text.ja));
+        if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
+            d = d.with_help(Text::new(
+                "a statement starts with a keyword; items of a list are separated by `,`",
+                "文はキーワードで始まります。一覧の項目は `,` で区切ります",
+            ));
+        }
+        self.diags.push(d);
+    }
+
+    fn unterminated_block(&mut self, open: Span, keyword: &str, at: usize) {
+        let mut d = Diagnostic::new(
+            Code::MN002,
+            open,
+            text!("unterminated block of `{keyword}`"; "`{keyword}` のブロックが閉じられていません"),
+        )
+        .with_primary_label(text!("this `{{` has no matching `}}`"; "この `{{` に対応する `}}` がありません"))
+        .with_help(Text::new("add `}` where the block ends", "ブロックの終わりに `}` を追加してください"));
+        let t = &self.toks[at];
+        if t.kind != TokenKind::Eof {
+            d = d.with_label(
+                t.span,
+                text!("the block should end before this"; "ブロックはこの前で閉じる必要があります"),
+            );
+        }
+        self.diags.push(d);
+    }
+
+    /// A `{ ... }` block whose items are parsed by `item`; returns the block
+    /// span and the next position.
+    fn block(
+        &mut self,
+        pos: usize,
+        keyword: &str,
+        mut item: impl FnMut(&mut Self, usize) -> Option<usize>,
+        wanted: Text,
+    ) -> (Span, usize) {
+        let open = self.toks[pos].span;
+        let mut pos = pos + 1;
+        loop {
+            match self.kind(pos) {
+                TokenKind::RBrace => return (open.to(self.toks[pos].span), pos + 1),
+                TokenKind::Eof => {
+                    self.unterminated_block(open, keyword, pos);
+                    return (open, pos);
+                }
+                _ => {
+                    if let Some(next) = item(self, pos) {
+                        pos = next;
+                    } else if self.is_statement_start(pos) {
+                        self.unterminated_block(open, keyword, pos);
+                        return (open, pos);
+                    } else {
+                        self.unexpected(pos, wanted.clone());
+                        pos = self.resync(pos + 1, true);
+                    }
+                }
+            }
+        }
+    }
+
+    fn section(&mut self, pos: usize) -> (Option<Stmt>, usize) {
+        let ctx = Text::new("in the section header", "セクションの見出しに");
+        let (head, pos) = self.statement(pos, false, ctx, section_head);
+        let Some(mut section) = head else {
+            return (None, pos);
+        };
+        if self.kind(pos) != TokenKind::LBrace {
+            let e = PError {
+                at: pos,
+                expected: vec![Expected::Token(TokenKind::LBrace)],
+            };
+            self.syntax_error(
+                e,
+                Text::new("after the section header", "セクションの見出しの後に"),
+            );
+            return (Some(Stmt::Section(section)), self.resync(pos, false));
+        }
+        let mut purposes = Vec::new();
+        let mut allows = Vec::new();
+        let (block, next) = self.block(
+            pos,
+            "section",
+            |p, at| match p.kind(at) {
+                TokenKind::Keyword(Keyword::Purpose) => {
+                    let (d, n) = p.statement(
+                        at,
+                        true,
+                        Text::new("in `purpose`", "`purpose` に"),
+                        purpose_decl,
+                    );
+                    purposes.extend(d);
+                    Some(n)
+                }
+                TokenKind::Keyword(Keyword::Allow) => {
+                    let (a, n) =
+                        p.statement(at, true, Text::new("in `allow`", "`allow` に"), allow_stmt);
+                    allows.extend(a);
+                    Some(n)
+                }
+                _ => None,
+            },
+            Text::new(
+                "`purpose`, `allow` or `}` in a section",
+                "セクション内では `purpose`、`allow` または `}`",
+            ),
+        );
+        section.purposes = purposes;
+        section.allows = allows;
+        section.span = section.span.to(block);
+        (Some(Stmt::Section(section)), next)
+    }
+
+    fn actor(&mut self, pos: usize) -> (Option<Stmt>, usize) {
+        let ctx = Text::new("in `actor`", "`actor` に");
+        let (head, pos) = self.statement(pos, false, ctx, actor_head);
+        let Some(mut actor) = head else {
+            return (None, pos);
+        };
+        if self.kind(pos) != TokenKind::LBrace {
+            return (Some(Stmt::Actor(actor)), pos);
+        }
+        let mut clauses = Vec::new();
+        let (block, next) = self.block(
+            pos,
+            "actor",
+            |p, at| match p.kind(at) {
+                TokenKind::Keyword(Keyword::Clauses) => {
+                    let parse = |i| {
+                        preceded(kw(Keyword::Clauses), cut(names("a clause", "契約事項"))).parse(i)
+                    };
+                    let (c, n) =
+                        p.statement(at, true, Text::new("in `clauses`", "`clauses` に"), parse);
+                    clauses.extend(c.into_iter().flatten());
+                    Some(n)
+                }
+                _ => None,
+            },
+            Text::new(
+                "`clauses` or `}` in an actor block",
+                "アクターのブロック内では `clauses` または `}`",
+            ),
+        );
+        actor.clauses = Some(clauses);
+        actor.block = Some(block);
+        actor.span = actor.span.to(block);
+        (Some(Stmt::Actor(actor)), next)
+    }
+
+    fn run(mut self) -> (Vec<Stmt>, Vec<Diagnostic>) {
+        let mut stmts = Vec::new();
+        let mut pos = 0;
+        while self.kind(pos) != TokenKind::Eof {
+            let kind = self.kind(pos);
+            let (stmt, next) = match kind {
+                TokenKind::Keyword(Keyword::Section) => self.section(pos),
+                TokenKind::Keyword(Keyword::Actor) => self.actor(pos),
+                TokenKind::Keyword(k @ (Keyword::Purpose | Keyword::Allow)) => {
+                    let t = &self.toks[pos];
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::MN001,
+                            t.span,
+                            text!("`{}` must be inside a section block", k.as_str(); "`{}` はセクションのブロックの中に書く必要があります", k.as_str()),
+                        )
+                        .with_help(Text::new(
+                            "put it inside `section \"ID\" { ... }`",
+                            "`section \"ID\" { ... }` の中に移してください",
+                        )),
+                    );
+                    (None, self.resync(pos + 1, false))
+                }
+                TokenKind::Keyword(k) if k.starts_statement() => {
+                    let ctx = text!("in `{}`", k.as_str(); "`{}` に", k.as_str());
+                    let p = match k {
+                        Keyword::Use => use_stmt,
+                        Keyword::Data => data_decl,
+                        Keyword::Flow => flow_stmt,
+                        Keyword::Rulebook => rulebook_decl,
+                        Keyword::Role => role_decl,
+                        Keyword::Category => category_decl,
+                        Keyword::Contractor => contractor_decl,
+                        _ => clause_decl,
+                    };
+                    self.statement(pos, false, ctx, p)
+                }
+                TokenKind::RBrace => {
+                    let t = &self.toks[pos];
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::MN001,
+                            t.span,
+                            Text::new("unmatched `}`", "対応する `{` のない `}`"),
+                        )
+                        .with_primary_label(Text::new(
+                            "no block is open here",
+                            "ここでは開いているブロックがありません",
+                        )),
+                    );
+                    (None, pos + 1)
+                }
+                _ => {
+                    self.unexpected(
+                        pos,
+                        Text::new(
+                            "a statement (`flow`, `actor`, `data`, `use`, ...)",
+                            "文 (`flow`、`actor`、`data`、`use` など)",
+                        ),
+                    );
+                    (None, self.resync(pos + 1, false))
+                }
+            };
+            stmts.extend(stmt);
+            pos = next.max(pos + 1).min(self.toks.len() - 1);
+        }
+        (stmts, self.diags)
+    }
+}
+
+/// Parses a file's text. Never fails: returns what it could build and every
+/// finding, in source order.
+pub fn parse(file: FileId, src: &str) -> Parsed {
+    let lexed = lex(file, src);
+    let (stmts, mut diagnostics) = StmtParser {
+        toks: &lexed.tokens,
+        diags: Vec::new(),
+    }
+    .run();
+    for s in &stmts {
+        if let Stmt::Rulebook(RulebookDecl {
+            revised: Some(d), ..
+        }) = s
+            && !is_date(&d.text)
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::MN001,
+                    d.span,
+                    text!("`{}` is not a date", d.text; "`{}` は日付ではありません", d.text),
+                )
+                .with_help(Text::new(
+                    "write the date as YYYY-MM-DD",
+                    "日付は YYYY-MM-DD の形で書いてください",
+                )),
+            );
+        }
+    }
+    diagnostics.extend(lexed.diagnostics);
+    diagnostics.sort_by_key(|d| (d.primary.start, d.code));
+    Parsed {
+        file: File {
+            stmts,
+            comments: lexed.comments,
+        },
+        diagnostics,
+    }
+}
+
+/// `YYYY-MM-DD` with a plausible month and day.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| {
+        b[r.clone()]
+            .iter()
+            .all(u8::is_ascii_digit)
+            .then(|| s[r].parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (digits(0..4), digits(5..7), digits(8..10)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(src: &str) -> File {
+        let p = parse(FileId(0), src);
+        assert!(p.diagnostics.is_empty(), "{:#?}", p.diagnostics);
+        p.file
+    }
+
+    fn codes_and_lines(src: &str) -> Vec<(Code, usize)> {
+        let p = parse(FileId(0), src);
+        p.diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    src[..d.primary.start as usize].matches('\n').count() + 1,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_a_spec() {
+        let f = parse_ok(
+            "use \"kenpo\"\n\
+             actor 基幹システム : 組合 \"基幹\"\n\
+             actor 大和総研 : 委託先 \"株式会社大和総研\" { clauses 守秘義務, 返還 }\n\
+             data 課税情報 : 課税・非課税情報 mynumber\n\
+             flow 市町村 -> 基幹システム : 課税情報 for 被扶養者認定 via 情報提供NWS, 中間サーバー\n\
+             flow 基幹システム <-> 大和総研 : 健診結果, 課税情報 for 医療費分析委託 basis \"委託契約 2024-04\"\n",
+        );
+        assert_eq!(f.stmts.len(), 6);
+        let Stmt::Actor(a) = &f.stmts[2] else {
+            panic!()
+        };
+        assert_eq!(a.clauses.as_ref().map(Vec::len), Some(2));
+        let Stmt::Flow(fl) = &f.stmts[4] else {
+            panic!()
+        };
+        assert_eq!(fl.pattern.via.len(), 2);
+        assert_eq!(fl.pattern.purposes[0].text, "被扶養者認定");
+        let Stmt::Flow(both) = &f.stmts[5] else {
+            panic!()
+        };
+        assert!(both.pattern.arrow.both_ways);
+        assert_eq!(both.pattern.payload.len(), 2);
+        assert_eq!(
+            both.pattern.basis.as_ref().map(|b| b.text.as_str()),
+            Some("委託契約 2024-04")
+        );
+    }
+
+    #[test]
+    fn parses_a_rulebook() {
+        let f = parse_ok(
+            "rulebook kenpo \"title\" revised 2024-12-04\n\
+             role 組合 self \"label\"\nrole 情報提供ネットワークシステム carrier\nrole 委託先 contractor\n\
+             category 個人情報\ncategory 課税・非課税情報 mynumber in 個人情報 \"x\"\n\
+             section \"7(1)\" \"title\" mynumber basis \"番号法第19条第7号\" {\n\
+               purpose 高齢受給者負担区分判定 \"高齢受給者負担区分判定等\"\n\
+               allow 他機関 -> 組合 : 課税・非課税情報 for 高齢受給者負担区分判定, 被扶養者認定 via 情報提供ネットワークシステム\n\
+             }\n\
+             contractor \"株式会社大和総研\" for 資格データ処理委託, 医療費通知委託\n\
+             clause 守秘義務 \"① 守秘義務\"\n",
+        );
+        assert!(f.rulebook_header().is_some());
+        let Stmt::Section(s) = &f.stmts[6] else {
+            panic!()
+        };
+        assert_eq!((s.purposes.len(), s.allows.len()), (1, 1));
+        assert!(s.mynumber.is_some());
+    }
+
+    #[test]
+    fn recovers_and_reports_every_error() {
+        let src = "flow A -> : X\nactor B : 組合\nflow A B : X\ndata D : C\n";
+        assert_eq!(
+            codes_and_lines(src),
+            vec![(Code::MN001, 1), (Code::MN001, 3)]
+        );
+        let p = parse(FileId(0), src);
+        assert_eq!(p.file.stmts.len(), 2);
+    }
+
+    #[test]
+    fn reports_junk_between_statements() {
+        assert_eq!(
+            codes_and_lines("flow A -> B : X for P Q\nactor B : R\n"),
+            vec![(Code::MN001, 1)]
+        );
+        assert_eq!(codes_and_lines("}\n"), vec![(Code::MN001, 1)]);
+        assert_eq!(codes_and_lines("purpose X\n"), vec![(Code::MN001, 1)]);
+    }
+
+    #[test]
+    fn unterminated_blocks() {
+        let src =
+            "section \"1\" {\n purpose A\nsection \"2\" { purpose B }\nactor X : Y {\n clauses A\n";
+        assert_eq!(
+            codes_and_lines(src),
+            vec![(Code::MN002, 1), (Code::MN002, 4)]
+        );
+        let p = parse(FileId(0), src);
+        assert_eq!(p.file.stmts.len(), 3);
+    }
+
+    #[test]
+    fn recovery_inside_a_block() {
+        let src = "section \"1\" {\n purpose A\n allow X -> : C\n purpose B\n}\nrole R\n";
+        assert_eq!(codes_and_lines(src), vec![(Code::MN001, 3)]);
+        let p = parse(FileId(0), src);
+        let Stmt::Section(s) = &p.file.stmts[0] else {
+            panic!()
+        };
+        assert_eq!(s.purposes.len(), 2);
+    }
+
+    #[test]
+    fn keyword_as_name_gets_help() {
+        let p = parse(FileId(0), "data data : X\n");
+        assert_eq!(p.diagnostics.len(), 1);
+        assert!(p.diagnostics[0].help.is_some());
+    }
+
+    #[test]
+    fn full_width_punctuation_still_parses() {
+        let p = parse(FileId(0), "flow A → B：X，Y　for P\n");
+        assert_eq!(p.file.stmts.len(), 1);
+        assert!(p.diagnostics.iter().all(|d| d.code == Code::MN003));
+    }
+
+    #[test]
+    fn bad_revision_date() {
+        assert_eq!(
+            codes_and_lines("rulebook r revised 2024-13-01\n"),
+            vec![(Code::MN001, 1)]
+        );
+        assert!(is_date("2024-12-04"));
+    }
+
+    #[test]
+    fn eof_inside_a_statement() {
+        assert_eq!(codes_and_lines("flow A ->"), vec![(Code::MN001, 1)]);
+        assert_eq!(codes_and_lines("actor"), vec![(Code::MN001, 1)]);
+    }
+}

@@ -1,0 +1,127 @@
+//! Tokens: what the lexer hands the parser.
+
+use crate::span::Span;
+
+macro_rules! keywords {
+    ($($kw:ident $s:literal),* $(,)?) => {
+        /// A reserved ASCII keyword.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Keyword { $(
+            #[doc = $s]
+            $kw,
+        )* }
+
+        impl Keyword {
+            /// Every keyword.
+            pub const ALL: &'static [Keyword] = &[$(Keyword::$kw),*];
+
+            /// The keyword as written.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Keyword::$kw => $s),* }
+            }
+
+            /// The keyword a bare word spells, if any (case-sensitive).
+            pub fn from_word(word: &str) -> Option<Keyword> {
+                match word { $($s => Some(Keyword::$kw),)* _ => None }
+            }
+        }
+    };
+}
+
+keywords! {
+    Use "use", Actor "actor", Data "data", Flow "flow", Rulebook "rulebook",
+    Revised "revised", Role "role", Category "category", In "in",
+    Section "section", Purpose "purpose", Allow "allow",
+    Contractor "contractor", Clause "clause", Clauses "clauses", For "for",
+    Via "via", Basis "basis", Mynumber "mynumber", SelfOrg "self",
+    Carrier "carrier", Subject "subject",
+}
+
+impl Keyword {
+    /// Keywords that begin a top-level statement; the parser resynchronises
+    /// on them after an error.
+    pub fn starts_statement(self) -> bool {
+        matches!(
+            self,
+            Keyword::Use
+                | Keyword::Actor
+                | Keyword::Data
+                | Keyword::Flow
+                | Keyword::Rulebook
+                | Keyword::Role
+                | Keyword::Category
+                | Keyword::Section
+                | Keyword::Purpose
+                | Keyword::Allow
+                | Keyword::Contractor
+                | Keyword::Clause
+        )
+    }
+}
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A reserved word.
+    Keyword(Keyword),
+    /// A bare name.
+    Name,
+    /// A double-quoted string.
+    Str,
+    /// `->` or `→`.
+    Arrow,
+    /// `<->`.
+    BothArrow,
+    /// `:`.
+    Colon,
+    /// `,`.
+    Comma,
+    /// `{`.
+    LBrace,
+    /// `}`.
+    RBrace,
+    /// `(` or `)`: reserved, never valid.
+    Paren,
+    /// End of input (always the last token).
+    Eof,
+}
+
+impl TokenKind {
+    /// How the token kind reads in an "expected …" message.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TokenKind::Keyword(k) => k.as_str(),
+            TokenKind::Name => "name",
+            TokenKind::Str => "string",
+            TokenKind::Arrow => "->",
+            TokenKind::BothArrow => "<->",
+            TokenKind::Colon => ":",
+            TokenKind::Comma => ",",
+            TokenKind::LBrace => "{",
+            TokenKind::RBrace => "}",
+            TokenKind::Paren => "(",
+            TokenKind::Eof => "end of file",
+        }
+    }
+}
+
+/// A token with its span and its text: for a name, the name with any
+/// rejected invisible characters removed; for a string, its unescaped value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub kind: TokenKind,
+    /// Where it is.
+    pub span: Span,
+    /// Its value.
+    pub text: String,
+}
+
+/// A `#` comment; kept for `# expect:` and `# mynaflow:` annotations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// The whole comment, `#` included.
+    pub span: Span,
+    /// The text after `#`.
+    pub text: String,
+}

@@ -1,0 +1,46 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use mynaflow::render::{self, Report};
+use mynaflow::session::{RulebookSource, Session};
+use mynaflow::text::Lang;
+use std::path::Path;
+
+/// Checks one file (path relative to the package root) with the built-in
+/// rulebook and returns the session.
+pub fn check(path: &Path) -> Session {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    s.check_path(path).expect("readable test file");
+    s
+}
+
+/// The human rendering of a session, without colour.
+pub fn human(s: &Session, lang: Lang) -> String {
+    let d = s.sorted_diagnostics();
+    render::human::render(
+        &Report {
+            sources: &s.sources,
+            diagnostics: &d,
+            files: 1,
+            lang,
+        },
+        false,
+    )
+}
+
+/// The JSON rendering of a session.
+pub fn json(s: &Session, lang: Lang) -> String {
+    let d = s.sorted_diagnostics();
+    render::json::render(&Report {
+        sources: &s.sources,
+        diagnostics: &d,
+        files: 1,
+        lang,
+    })
+}
+
+/// The path relative to the package root, with `/` separators.
+pub fn relative(path: &Path) -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}

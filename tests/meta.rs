@@ -1,0 +1,107 @@
+//! Meta-tests that keep the rule set honest: every code has its
+//! documentation in both languages, an example that triggers it beside a
+//! fixed version, and snapshots; every example in the docs is true.
+
+use mynaflow::code::Code;
+use mynaflow::expect::{compare, expectations, reported};
+use mynaflow::session::{RulebookSource, Session};
+use mynaflow::text::Lang;
+use std::path::Path;
+
+fn examples() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir("examples")
+        .expect("examples/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".myna"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_code_is_documented_in_both_languages() {
+    for code in Code::ALL {
+        for lang in [Lang::En, Lang::Ja] {
+            let doc = code.explain(lang);
+            assert!(
+                doc.starts_with(&format!("# {code}")),
+                "{code} {lang:?}: must start with its title"
+            );
+            let headings = match lang {
+                Lang::En => ["## What it means", "## Why", "## Example", "## How to fix"],
+                Lang::Ja => ["## 意味", "## 理由", "## 例", "## 直し方"],
+            };
+            for h in headings {
+                assert!(doc.contains(h), "{code} {lang:?}: missing section {h}");
+            }
+        }
+        assert!(!code.title().en.is_empty() && !code.title().ja.is_empty());
+    }
+}
+
+#[test]
+fn every_code_has_an_example_a_fixed_version_and_snapshots() {
+    let names = examples();
+    let snapshots: Vec<String> = std::fs::read_dir("tests/snapshots")
+        .expect("tests/snapshots/")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for code in Code::ALL {
+        let prefix = format!("{code}-");
+        let example = names
+            .iter()
+            .find(|n| n.starts_with(&prefix) && !n.ends_with(".fixed.myna"))
+            .unwrap_or_else(|| panic!("{code}: no examples/{code}-*.myna"));
+        let fixed = example.replace(".myna", ".fixed.myna");
+        assert!(names.contains(&fixed), "{code}: no examples/{fixed}");
+        let bytes = std::fs::read(Path::new("examples").join(example)).expect("read example");
+        let text = String::from_utf8(bytes.clone())
+            .unwrap_or_else(|_| encoding_rs::SHIFT_JIS.decode(&bytes).0.into_owned());
+        assert!(
+            text.contains(&format!("expect: {code}")),
+            "{code}: {example} does not expect it"
+        );
+        for kind in ["human_en", "human_ja", "json"] {
+            let snap = format!("{kind}@{example}.snap");
+            assert!(snapshots.contains(&snap), "{code}: no snapshot {snap}");
+        }
+    }
+}
+
+/// Every ```myna block of the docs reports exactly what its `# expect:`
+/// lines say (so a fix block reports nothing).
+#[test]
+fn examples_in_the_docs_are_true() {
+    let mut failures = Vec::new();
+    for code in Code::ALL {
+        if *code == Code::MN005 {
+            continue; // its example is about bytes a Markdown file cannot hold
+        }
+        for lang in [Lang::En, Lang::Ja] {
+            let doc = code.explain(lang);
+            for (n, block) in doc.split("```myna\n").skip(1).enumerate() {
+                let Some(src) = block.split("```").next() else {
+                    continue;
+                };
+                let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+                let checked = s.check_text("doc.myna", src.to_string(), None);
+                let file = s.sources.get(checked.file);
+                let Ok(expected) = expectations(file) else {
+                    failures.push(format!("{code} {lang:?} block {n}: unreadable annotations"));
+                    continue;
+                };
+                let got = reported(file, checked.file, &s.diagnostics);
+                let m = compare(&expected, &got);
+                if !m.is_empty() {
+                    failures.push(format!(
+                        "{code} {lang:?} block {n}: missing {:?}, unexpected {:?}",
+                        m.missing, m.unexpected
+                    ));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
