@@ -6,6 +6,7 @@ pub mod code;
 pub mod diagnostic;
 pub mod expect;
 pub mod explain;
+pub mod fmt;
 pub mod graph;
 pub mod model;
 pub mod names;

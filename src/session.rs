@@ -184,9 +184,14 @@ impl Session {
             });
         }
         let bytes = read_limited(path)?;
-        let name = path.display().to_string();
-        match decode(&bytes) {
-            Decoded::Utf8(text) => Ok(self.check_text(&name, text, path.parent())),
+        Ok(self.check_bytes(&path.display().to_string(), &bytes, path.parent()))
+    }
+
+    /// Checks a file's bytes: decodes them (MN005 when they are not UTF-8),
+    /// then checks the text as [`Session::check_text`] does.
+    pub fn check_bytes(&mut self, name: &str, bytes: &[u8], dir: Option<&Path>) -> Checked {
+        match decode(bytes) {
+            Decoded::Utf8(text) => self.check_text(name, text, dir),
             Decoded::NotUtf8 {
                 bad_offset,
                 shift_jis,
@@ -197,15 +202,13 @@ impl Session {
                         (t, (0, first), true)
                     }
                     None => {
-                        let t = String::from_utf8_lossy(&bytes).into_owned();
-                        let end = t[bad_offset.min(t.len())..]
-                            .chars()
-                            .next()
-                            .map_or(bad_offset, |c| bad_offset + c.len_utf8());
-                        (t, (bad_offset, end), false)
+                        let t = String::from_utf8_lossy(bytes).into_owned();
+                        let at = bad_offset.min(t.len());
+                        let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+                        (t, (at, end), false)
                     }
                 };
-                let file = self.sources.add(SourceFile::new(name.clone(), text));
+                let file = self.sources.add(SourceFile::new(name, text));
                 self.reported.insert(file);
                 let mut d = Diagnostic::new(
                     Code::MN005,
@@ -222,10 +225,10 @@ impl Session {
                     ))
                 };
                 self.diagnostics.push(d);
-                Ok(Checked {
+                Checked {
                     file,
                     analysis: None,
-                })
+                }
             }
         }
     }

@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod output;
 mod rules;
 mod test;
@@ -77,6 +78,15 @@ enum Command {
         /// Language (default from LANG).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+    },
+    /// Rewrite full-width look-alikes of syntax characters as ASCII (MN003).
+    Fmt {
+        /// Files or folders.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        /// Change nothing; exit 1 if a file would be rewritten.
+        #[arg(long)]
+        check: bool,
     },
     /// Show the rulebook.
     Rules {
@@ -164,6 +174,7 @@ pub fn main() -> ExitCode {
         } => check::run(&paths, &common, format, deny.is_some(), quiet),
         Command::Test { paths, common } => test::run(&paths, &common),
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show { section, common } => rules::show(&section, &common),

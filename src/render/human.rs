@@ -5,10 +5,19 @@ use crate::code::Severity;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::term::{self, termcolor::Buffer};
 
+/// Lines longer than this are not drawn as snippets: a diagnostic on such
+/// a line (minified or generated input) is printed in the one-line form, so
+/// many findings on one huge line cost linear, not quadratic, time.
+pub const MAX_SNIPPET_LINE: usize = 1024;
+
 /// Renders every diagnostic and a summary line. `color` adds ANSI styles.
 pub fn render(report: &Report, color: bool) -> String {
     let lang = report.lang;
     let config = term::Config::default();
+    let short = term::Config {
+        display_style: term::DisplayStyle::Short,
+        ..term::Config::default()
+    };
     let mut buf = if color {
         Buffer::ansi()
     } else {
@@ -41,7 +50,17 @@ pub fn render(report: &Report, color: bool) -> String {
         .with_notes(notes);
         // Spans always point into files of the map, so this cannot fail;
         // if it ever did, the JSON format still carries the finding.
-        let _ = term::emit_to_write_style(&mut buf, &config, report.sources, &cs);
+        let spans = std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
+        let long = spans.into_iter().any(|s| {
+            let f = report.sources.get(s.file);
+            f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
+        });
+        let _ = term::emit_to_write_style(
+            &mut buf,
+            if long { &short } else { &config },
+            report.sources,
+            &cs,
+        );
     }
     let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
     out.push_str(&summary(report));

@@ -35,7 +35,7 @@ pub fn is_forbidden(c: char) -> bool {
 }
 
 /// The ASCII syntax character a full-width look-alike stands for.
-fn full_width_syntax(c: char) -> Option<char> {
+pub fn full_width_syntax(c: char) -> Option<char> {
     match c {
         '：' => Some(':'),
         '，' => Some(','),

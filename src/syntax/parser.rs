@@ -483,7 +483,9 @@ impl<'a> StmtParser<'a> {
 
     /// Skips to the next token that can start a statement (or close a block
     /// when `in_block`).
-    fn resync(&self, mut pos: usize, in_block: bool) -> usize {
+    fn resync(&self, pos: usize, in_block: bool) -> usize {
+        // Never past the final Eof token.
+        let mut pos = pos.min(self.toks.len() - 1);
         while pos < self.toks.len() - 1
             && !self.is_statement_start(pos)
             && !(in_block && self.kind(pos) == TokenKind::RBrace)
@@ -576,8 +578,9 @@ impl<'a> StmtParser<'a> {
         )
         .with_primary_label(text!("this `{{` has no matching `}}`"; "この `{{` に対応する `}}` がありません"))
         .with_help(Text::new("add `}` where the block ends", "ブロックの終わりに `}` を追加してください"));
-        let t = &self.toks[at];
-        if t.kind != TokenKind::Eof {
+        if let Some(t) = self.toks.get(at)
+            && t.kind != TokenKind::Eof
+        {
             d = d.with_label(
                 t.span,
                 text!("the block should end before this"; "ブロックはこの前で閉じる必要があります"),
@@ -981,5 +984,29 @@ mod tests {
     fn eof_inside_a_statement() {
         assert_eq!(codes_and_lines("flow A ->"), vec![(Code::MN001, 1)]);
         assert_eq!(codes_and_lines("actor"), vec![(Code::MN001, 1)]);
+    }
+}
+
+#[cfg(test)]
+mod regression {
+    use super::*;
+
+    /// Found by the robustness test: an error on the last token of an
+    /// unterminated block resynchronised past the end of the tokens.
+    #[test]
+    fn error_at_the_end_of_an_unterminated_block() {
+        for src in [
+            "section \"1\" { purpose",
+            "actor a : b { clauses",
+            "section \"1\" { x",
+            "actor a : b { clauses a,",
+        ] {
+            let p = parse(FileId(0), src);
+            assert!(
+                p.diagnostics.iter().any(|d| d.code == Code::MN002),
+                "{src}: {:?}",
+                p.diagnostics
+            );
+        }
     }
 }

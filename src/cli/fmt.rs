@@ -1,0 +1,46 @@
+//! `mynaflow fmt [--check]`.
+
+use super::output::fail;
+use super::{FAILURE, FINDINGS, OK};
+use mynaflow::session::collect_files;
+use std::path::PathBuf;
+
+pub fn run(paths: &[PathBuf], check: bool) -> u8 {
+    let files = match collect_files(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            fail(&e);
+            return FAILURE;
+        }
+    };
+    let mut changed = 0;
+    for f in &files {
+        let text = match std::fs::read(f).map(String::from_utf8) {
+            Ok(Ok(t)) => t,
+            Ok(Err(_)) => {
+                fail(&format!(
+                    "{}: not UTF-8 (see `mynaflow explain MN005`)",
+                    f.display()
+                ));
+                return FAILURE;
+            }
+            Err(e) => {
+                fail(&format!("{}: {e}", f.display()));
+                return FAILURE;
+            }
+        };
+        let Some(new) = mynaflow::fmt::format(&text) else {
+            continue;
+        };
+        changed += 1;
+        if check {
+            println!("would reformat {}", f.display());
+        } else if let Err(e) = std::fs::write(f, new) {
+            fail(&format!("{}: {e}", f.display()));
+            return FAILURE;
+        } else {
+            println!("reformatted {}", f.display());
+        }
+    }
+    if check && changed > 0 { FINDINGS } else { OK }
+}
