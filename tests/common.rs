@@ -3,6 +3,7 @@
 
 use mynaflow::render::{self, Report};
 use mynaflow::session::{RulebookSource, Session};
+use mynaflow::span::FileId;
 use mynaflow::text::Lang;
 use std::path::Path;
 
@@ -14,29 +15,30 @@ pub fn check(path: &Path) -> Session {
     s
 }
 
+/// The file [`check`] read: the first one its session added (a rulebook
+/// the design uses comes after it).
+const CHECKED: &[FileId] = &[FileId(0)];
+
+/// Renders a session of [`check`] with one of the renderers.
+pub fn rendered(s: &Session, lang: Lang, f: impl FnOnce(&Report) -> String) -> String {
+    let d = s.sorted_diagnostics();
+    f(&Report {
+        sources: &s.sources,
+        diagnostics: &d,
+        files: 1,
+        checked: CHECKED,
+        lang,
+    })
+}
+
 /// The human rendering of a session, without colour.
 pub fn human(s: &Session, lang: Lang) -> String {
-    let d = s.sorted_diagnostics();
-    render::human::render(
-        &Report {
-            sources: &s.sources,
-            diagnostics: &d,
-            files: 1,
-            lang,
-        },
-        false,
-    )
+    rendered(s, lang, |r| render::human::render(r, false))
 }
 
 /// The JSON rendering of a session.
 pub fn json(s: &Session, lang: Lang) -> String {
-    let d = s.sorted_diagnostics();
-    render::json::render(&Report {
-        sources: &s.sources,
-        diagnostics: &d,
-        files: 1,
-        lang,
-    })
+    rendered(s, lang, render::json::render)
 }
 
 /// The path relative to the package root, with `/` separators.

@@ -26,10 +26,14 @@ pub fn run(
         }
     };
     let mut unreadable = false;
+    let mut checked = Vec::new();
     for f in &files {
-        if let Err(e) = s.check_path(f) {
-            fail(&e);
-            unreadable = true;
+        match s.check_path(f) {
+            Ok(c) => checked.push(c.file),
+            Err(e) => {
+                fail(&e);
+                unreadable = true;
+            }
         }
     }
     let diags = s.sorted_diagnostics();
@@ -37,6 +41,7 @@ pub fn run(
         sources: &s.sources,
         diagnostics: &diags,
         files: files.len(),
+        checked: &checked,
         lang: super::lang(common.lang),
     };
     let out = match format {
@@ -49,6 +54,9 @@ pub fn run(
             text
         }
         Format::Json => render::json::render(&report),
+        Format::Sarif => render::sarif::render(&report),
+        Format::Github => render::github::render(&report),
+        Format::Junit => render::junit::render(&report),
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     // A design whose rulebook could not be loaded was not checked.

@@ -17,6 +17,7 @@ pub fn session(common: &Common) -> Result<Session, u8> {
             sources: &s.sources,
             diagnostics: &diags,
             files: 0,
+            checked: &[],
             lang,
         };
         eprint!("{}", mynaflow::render::human::render(&report, false));

@@ -1,17 +1,20 @@
 //! Renderers: diagnostics (data) to text for people and machines. Only this
 //! layer knows about terminals and output formats.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use crate::code::Severity;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
-use crate::span::Span;
+use crate::span::{FileId, Span};
 use crate::text::Lang;
 
 /// What a renderer needs: the files, the findings in output order, and
-/// how many files were checked.
+/// which files were checked.
 pub struct Report<'a> {
     /// Every file a span may point into.
     pub sources: &'a SourceMap,
@@ -19,6 +22,10 @@ pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Number of files checked.
     pub files: usize,
+    /// The files that were checked, in the order checked (rulebooks a
+    /// design merely uses are not among them). JUnit lists each one, clean
+    /// or not.
+    pub checked: &'a [FileId],
     /// Output language.
     pub lang: Lang,
 }
@@ -84,3 +91,7 @@ pub struct Position {
     /// 1-based column one past the end.
     pub end_column: usize,
 }
+
+/// The prefix of the display name of a rulebook built into the binary
+/// (`<builtin>/kenpo.myna`): such a file is not on disk.
+pub const BUILTIN_PREFIX: &str = "<builtin>/";

@@ -1,0 +1,162 @@
+//! `--format junit`: JUnit XML for CI systems that show test reports
+//! (GitLab, Jenkins, Azure Pipelines, …).
+//!
+//! One `<testsuite name="mynaflow">`; one `<testcase classname="mynaflow"
+//! name="PATH">` per checked file, clean files included, plus any other
+//! file a finding is in (a rulebook a design uses, when it has findings).
+//! Built-in rulebooks have no test case unless a finding is in one. Each
+//! error becomes a `<failure type="MN102" message="…">` whose body gives
+//! the location, labels, notes and help; warnings do not fail the test
+//! and go to its `<system-out>`. `tests` counts test cases, `failures` the
+//! test cases with at least one failure (as JUnit defines it, even when a
+//! case holds several `<failure>` elements), `errors` is always 0.
+//!
+//! Text is escaped for XML 1.0 and characters it forbids (most C0
+//! controls, U+FFFE, U+FFFF) are dropped. No timestamps: same input, same
+//! bytes.
+
+use super::{BUILTIN_PREFIX, Report};
+use crate::diagnostic::Diagnostic;
+use crate::span::FileId;
+use std::fmt::Write;
+
+/// Renders the report as one JUnit `<testsuite>`.
+pub fn render(report: &Report) -> String {
+    let mut files: Vec<FileId> = report
+        .checked
+        .iter()
+        .copied()
+        .filter(|&f| !report.sources.get(f).name.starts_with(BUILTIN_PREFIX))
+        .chain(report.diagnostics.iter().map(|d| d.primary.file))
+        .collect();
+    files.sort_by(|&a, &b| {
+        (report.sources.get(a).name.as_str(), a).cmp(&(report.sources.get(b).name.as_str(), b))
+    });
+    files.dedup();
+
+    let mut cases = String::new();
+    let mut failed = 0;
+    for &file in &files {
+        let diags: Vec<&Diagnostic> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.primary.file == file)
+            .collect();
+        let name = &report.sources.get(file).name;
+        let _ = write!(
+            cases,
+            "  <testcase classname=\"mynaflow\" name=\"{}\"",
+            attr(name)
+        );
+        if diags.is_empty() {
+            cases.push_str("/>\n");
+            continue;
+        }
+        cases.push_str(">\n");
+        if diags.iter().any(|d| d.is_error()) {
+            failed += 1;
+        }
+        let mut warnings = String::new();
+        for d in &diags {
+            let body = describe(report, d);
+            if d.is_error() {
+                let _ = writeln!(
+                    cases,
+                    "    <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    d.code,
+                    attr(d.message.get(report.lang)),
+                    text(&body)
+                );
+            } else {
+                warnings.push_str(&body);
+            }
+        }
+        if !warnings.is_empty() {
+            let _ = writeln!(cases, "    <system-out>{}</system-out>", text(&warnings));
+        }
+        cases.push_str("  </testcase>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <testsuite name=\"mynaflow\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n\
+         {cases}</testsuite>\n",
+        files.len()
+    )
+}
+
+/// A finding as plain text: `path:line:col: error[MN102]: message`, then
+/// its labels (the primary one first) as `path:line:col: text`, notes and
+/// help, indented.
+fn describe(report: &Report, d: &Diagnostic) -> String {
+    let lang = report.lang;
+    let at = |span| {
+        let p = report.position(span);
+        format!("{}:{}:{}", report.file_name(span), p.line, p.column)
+    };
+    let mut s = format!(
+        "{}: {}[{}]: {}\n",
+        at(d.primary),
+        d.severity.as_str(),
+        d.code,
+        d.message.get(lang)
+    );
+    if let Some(l) = &d.primary_label {
+        let _ = writeln!(s, "  {}: {}", at(d.primary), l.get(lang));
+    }
+    for l in &d.labels {
+        let _ = writeln!(s, "  {}: {}", at(l.span), l.message.get(lang));
+    }
+    for n in &d.notes {
+        let _ = writeln!(s, "  note: {}", n.get(lang));
+    }
+    if let Some(h) = &d.help {
+        let _ = writeln!(s, "  help: {}", h.get(lang));
+    }
+    s
+}
+
+/// Can this character appear in an XML 1.0 document?
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Escapes character data (element content).
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().filter(|&c| allowed(c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // A bare CR would be read back as LF.
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes an attribute value; white space other than the space is
+/// written as a character reference, so a parser does not normalise it.
+fn attr(s: &str) -> String {
+    text(s).replace('\t', "&#9;").replace('\n', "&#10;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_forbidden_characters() {
+        assert_eq!(
+            text("a & b <c> \"d\" 'e'"),
+            "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;"
+        );
+        assert_eq!(text("x\u{0}\u{1b}[31my\u{FFFE}\u{FFFF}"), "x[31my");
+        assert_eq!(text("課税\u{202E}\u{1F600}"), "課税\u{202E}\u{1F600}");
+        assert_eq!(text("a\r\nb\tc"), "a&#13;\nb\tc");
+        assert_eq!(attr("a\r\nb\tc"), "a&#13;&#10;b&#9;c");
+    }
+}
