@@ -3,7 +3,9 @@
 
 pub mod checks;
 pub mod code;
+pub mod coverage;
 pub mod diagnostic;
+pub mod diagram;
 pub mod expect;
 pub mod explain;
 pub mod graph;

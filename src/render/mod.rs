@@ -1,8 +1,11 @@
 //! Renderers: diagnostics (data) to text for people and machines. Only this
 //! layer knows about terminals and output formats.
 
+pub mod coverage;
+pub mod dot;
 pub mod human;
 pub mod json;
+pub mod mermaid;
 
 use crate::code::Severity;
 use crate::diagnostic::Diagnostic;
