@@ -3,9 +3,12 @@
 
 pub mod checks;
 pub mod code;
+pub mod coverage;
 pub mod diagnostic;
+pub mod diagram;
 pub mod expect;
 pub mod explain;
+pub mod fingerprint;
 pub mod fmt;
 pub mod graph;
 pub mod model;

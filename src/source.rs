@@ -12,6 +12,17 @@ pub struct SourceFile {
     /// The decoded text (UTF-8, BOM removed).
     pub text: String,
     line_starts: Vec<usize>,
+    /// Number of characters before each [`CHECKPOINT`]-byte block, so a
+    /// column costs at most one block's scan however long the line.
+    char_checkpoints: Vec<usize>,
+}
+
+/// Bytes between two character-count checkpoints.
+const CHECKPOINT: usize = 1024;
+
+/// Is `b` the first byte of a UTF-8 character?
+fn starts_char(b: &u8) -> bool {
+    (*b as i8) >= -0x40
 }
 
 impl SourceFile {
@@ -19,10 +30,16 @@ impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let line_starts = codespan_reporting::files::line_starts(&text).collect();
+        let mut char_checkpoints = vec![0];
+        for block in text.as_bytes().chunks(CHECKPOINT) {
+            let before = char_checkpoints.last().copied().unwrap_or(0);
+            char_checkpoints.push(before + block.iter().filter(|b| starts_char(b)).count());
+        }
         SourceFile {
             name: name.into(),
             text,
             line_starts,
+            char_checkpoints,
         }
     }
 
@@ -63,8 +80,19 @@ impl SourceFile {
         let byte = byte.min(self.text.len());
         let line = self.line_index(byte);
         let start = self.line_starts[line];
-        let col = self.text.get(start..byte).map_or(0, |s| s.chars().count());
+        let col = self.chars_before(byte) - self.chars_before(start);
         (line + 1, col + 1)
+    }
+
+    /// Number of characters in `text[..byte]`.
+    fn chars_before(&self, byte: usize) -> usize {
+        let block = byte / CHECKPOINT;
+        let from = block * CHECKPOINT;
+        self.char_checkpoints[block]
+            + self.text.as_bytes()[from..byte]
+                .iter()
+                .filter(|b| starts_char(b))
+                .count()
     }
 }
 
@@ -134,6 +162,19 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
             .get(id.0 as usize)
             .ok_or(codespan_reporting::files::Error::FileMissing)?;
         Ok(f.line_index(byte))
+    }
+
+    fn column_number(
+        &'a self,
+        id: FileId,
+        _line: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let f = self
+            .files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        Ok(f.line_col(byte).1)
     }
 
     fn line_range(

@@ -18,17 +18,22 @@ fn examples() -> Vec<(String, Vec<u8>)> {
 
 fn check(name: &str, bytes: &[u8]) -> Session {
     let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
-    s.check_bytes(name, bytes, None);
-    // Rendering must not panic either.
+    let checked = s.check_bytes(name, bytes, None);
+    // Rendering must not panic either, in any format.
     let d = s.sorted_diagnostics();
+    let files = [checked.file];
     let report = mynaflow::render::Report {
         sources: &s.sources,
         diagnostics: &d,
         files: 1,
+        checked: &files,
         lang: mynaflow::text::Lang::Ja,
     };
     let _ = mynaflow::render::human::render(&report, true);
     let _ = mynaflow::render::json::render(&report);
+    let _ = mynaflow::render::sarif::render(&report);
+    let _ = mynaflow::render::github::render(&report);
+    let _ = mynaflow::render::junit::render(&report);
     s
 }
 

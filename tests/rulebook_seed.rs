@@ -102,13 +102,22 @@ fn role(rb: &Rulebook, n: &str) -> RoleId {
     rb.role_named(n).unwrap_or_else(|| panic!("role {n}"))
 }
 
+/// (section, bullet index, from, to, categories, purposes).
+type Bullet = (
+    &'static str,
+    usize,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
 /// Sections 7 and 8, bullet by bullet: what each allows.
 #[test]
 fn every_bullet_of_sections_7_and_8_is_allowed_by_a_rule_of_its_section() {
     let rb = kenpo();
     let nw = [role(&rb, "情報提供ネットワークシステム")];
-    // (section, bullet index, from, to, categories, purposes)
-    let table: &[(&str, usize, &str, &str, &[&str], &[&str])] = &[
+    let table: &[Bullet] = &[
         (
             "7(1)",
             0,

@@ -141,6 +141,26 @@ impl Ctx<'_> {
     }
 }
 
+/// The verdict on every exchange of 特定個人情報 that MN1xx judges (provision,
+/// not internal use), as indices into `graph.exchanges` with the verdict the
+/// check reports from. Empty when the design has no rulebook.
+pub fn mynumber_verdicts(design: &Design, graph: &FlowGraph) -> Vec<(usize, MyNumberVerdict)> {
+    let Some(rb) = design.rulebook.as_deref() else {
+        return Vec::new();
+    };
+    exchange::verdicts(&Ctx { design, rb, graph })
+}
+
+/// The verdict on every provision of ordinary personal data by the society
+/// that MN202/MN203 judge, as indices into `graph.exchanges`. Empty when the
+/// design has no rulebook.
+pub fn provision_verdicts(design: &Design, graph: &FlowGraph) -> Vec<(usize, ProvisionVerdict)> {
+    let Some(rb) = design.rulebook.as_deref() else {
+        return Vec::new();
+    };
+    purpose::provisions(&Ctx { design, rb, graph })
+}
+
 /// Runs every check on a design whose rulebook loaded. MN201 needs no
 /// rulebook and runs on every design.
 pub fn run(design: &Design, graph: &FlowGraph) -> Vec<Diagnostic> {

@@ -1,8 +1,10 @@
 //! Command-line arguments (clap) and the dispatch to each command.
 
 mod check;
+mod coverage;
 mod explain;
 mod fmt;
+mod graph;
 mod output;
 mod rules;
 mod test;
@@ -88,6 +90,41 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Draw a design as a DOT or Mermaid graph, violations in red.
+    Graph {
+        /// The design.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "dot")]
+        format: graph::GraphFormat,
+        /// `--only mynumber`: only flows carrying 特定個人情報.
+        #[arg(long, value_name = "mynumber", value_parser = ["mynumber"])]
+        only: Option<String>,
+        /// Rulebook for a design without `use` (a path, or `kenpo`).
+        #[arg(long, value_name = "PATH")]
+        rules: Option<String>,
+        /// Language of the picture's own words (default from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
+    /// Which `allow` rules the designs exercise, and which none does.
+    Coverage {
+        /// Designs (files, or folders searched for *.myna).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Exit 1 when the share of rules exercised is below PCT percent.
+        #[arg(long, value_name = "PCT", value_parser = coverage::percentage)]
+        fail_under: Option<f64>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
+        /// Rulebook for designs without `use` (a path, or `kenpo`).
+        #[arg(long, value_name = "PATH")]
+        rules: Option<String>,
+        /// Language of the report (default from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
     /// Show the rulebook.
     Rules {
         #[command(subcommand)]
@@ -118,6 +155,13 @@ pub enum Format {
     Sarif,
     Github,
     Junit,
+}
+
+/// Output formats of reports that are not lists of findings (coverage).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormat {
+    Human,
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -178,6 +222,20 @@ pub fn main() -> ExitCode {
         Command::Test { paths, common } => test::run(&paths, &common),
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Graph {
+            file,
+            format,
+            only,
+            rules,
+            lang: l,
+        } => graph::run(&file, format, only.is_some(), rules, l),
+        Command::Coverage {
+            paths,
+            fail_under,
+            format,
+            rules,
+            lang: l,
+        } => coverage::run(&paths, fail_under, format, rules, l),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show { section, common } => rules::show(&section, &common),

@@ -31,3 +31,25 @@ pub fn session(common: &Common) -> Result<Session, u8> {
 pub fn fail(msg: &str) {
     eprintln!("mynaflow: error: {msg}");
 }
+
+/// Prints to stderr the findings that stop a command that needs a design's
+/// model (graph, coverage): undecodable files (MN005) and rulebooks that
+/// could not be loaded (MN013).
+pub fn print_fatal(s: &Session, lang: mynaflow::text::Lang) {
+    use mynaflow::code::Code;
+    let diags: Vec<_> = s
+        .sorted_diagnostics()
+        .into_iter()
+        .filter(|d| matches!(d.code, Code::MN005 | Code::MN013))
+        .collect();
+    let report = mynaflow::render::Report {
+        sources: &s.sources,
+        diagnostics: &diags,
+        files: 0,
+        checked: &[],
+        lang,
+    };
+    let text = mynaflow::render::human::render(&report, false);
+    let summary = mynaflow::render::human::summary(&report);
+    eprint!("{}", text.strip_suffix(summary.as_str()).unwrap_or(&text));
+}

@@ -2,7 +2,7 @@
 
 use super::output::{fail, session};
 use super::{Common, FAILURE, OK};
-use mynaflow::model::{Rulebook, SectionId};
+use mynaflow::model::{RuleId, Rulebook, SectionId};
 use mynaflow::session::RulebookSource;
 use mynaflow::text::Lang;
 use std::fmt::Write as _;
@@ -15,32 +15,6 @@ fn load(common: &Common) -> Result<Arc<Rulebook>, u8> {
         fail(&format!("cannot load the rulebook: {e:?}"));
         FAILURE
     })
-}
-
-fn rule_text(rb: &Rulebook, i: usize) -> String {
-    let r = &rb.rules[i];
-    let names = |ids: &mut dyn Iterator<Item = String>| ids.collect::<Vec<_>>().join(", ");
-    let mut s = format!(
-        "allow {} -> {} : {}",
-        rb.role(r.from).name,
-        rb.role(r.to).name,
-        names(&mut r.categories.iter().map(|c| rb.category(*c).name.clone()))
-    );
-    if !r.purposes.is_empty() {
-        let _ = write!(
-            s,
-            " for {}",
-            names(&mut r.purposes.iter().map(|p| rb.purpose(*p).name.clone()))
-        );
-    }
-    if !r.via.is_empty() {
-        let _ = write!(
-            s,
-            " via {}",
-            names(&mut r.via.iter().map(|v| rb.role(*v).name.clone()))
-        );
-    }
-    s
 }
 
 fn section_head(rb: &Rulebook, id: SectionId, lang: Lang, out: &mut String) {
@@ -113,7 +87,7 @@ pub fn show(section: &str, common: &Common) -> u8 {
     }
     for (r, rule) in rb.rules.iter().enumerate() {
         if rule.section == id {
-            let _ = writeln!(out, "  {}", rule_text(&rb, r));
+            let _ = writeln!(out, "  {}", rb.rule_text(RuleId(r as u32)));
         }
     }
     let mut contractors = Vec::new();

@@ -305,6 +305,41 @@ impl Rulebook {
             .map(|(i, _)| RoleId(i as u32))
     }
 
+    /// A rule as it is written: `allow 他機関 -> 組合 : 課税・非課税情報 for
+    /// 被扶養者認定 via 情報提供ネットワークシステム` (a `<->` rule gives one
+    /// line per direction).
+    pub fn rule_text(&self, id: RuleId) -> String {
+        let r = self.rule(id);
+        let join = |names: Vec<&str>| names.join(", ");
+        let mut s = format!(
+            "allow {} -> {} : {}",
+            self.role(r.from).name,
+            self.role(r.to).name,
+            join(
+                r.categories
+                    .iter()
+                    .map(|c| self.category(*c).name.as_str())
+                    .collect()
+            )
+        );
+        if !r.purposes.is_empty() {
+            s.push_str(" for ");
+            s.push_str(&join(
+                r.purposes
+                    .iter()
+                    .map(|p| self.purpose(*p).name.as_str())
+                    .collect(),
+            ));
+        }
+        if !r.via.is_empty() {
+            s.push_str(" via ");
+            s.push_str(&join(
+                r.via.iter().map(|v| self.role(*v).name.as_str()).collect(),
+            ));
+        }
+        s
+    }
+
     pub(crate) fn index_rules(&mut self) {
         self.mynumber_rules.clear();
         self.ordinary_rules.clear();

@@ -1,10 +1,13 @@
 //! Renderers: diagnostics (data) to text for people and machines. Only this
 //! layer knows about terminals and output formats.
 
+pub mod coverage;
+pub mod dot;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod mermaid;
 pub mod sarif;
 
 use crate::code::Severity;

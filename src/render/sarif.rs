@@ -187,7 +187,10 @@ pub fn render(report: &Report) -> String {
                     }),
                 })
                 .collect();
-            let hash = format!("{:016x}", fingerprint(report, d.code, d.primary));
+            let hash = format!(
+                "{:016x}",
+                crate::fingerprint::of(report.sources, d.code, d.primary)
+            );
             let n = seen.entry(hash.clone()).or_default();
             *n += 1;
             SarifResult {
@@ -371,66 +374,9 @@ fn encode_path(path: &str) -> String {
     out
 }
 
-/// The hash behind a result's fingerprint: code, file URI, the primary
-/// line with runs of white space made one space, and the primary text.
-fn fingerprint(report: &Report, code: Code, primary: Span) -> u64 {
-    let file = report.sources.get(primary.file);
-    let line = file.line_index(primary.start as usize);
-    let line_text = file.text.get(file.line_range(line)).unwrap_or_default();
-    let normalised = line_text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let uri = artifact_uri(&file.name).0;
-    let mut h = Fnv1a::new();
-    for part in [
-        code.as_str(),
-        &uri,
-        &normalised,
-        report.sources.slice(primary),
-    ] {
-        h.write(part.as_bytes());
-        h.write(&[0]);
-    }
-    h.finish()
-}
-
-/// FNV-1a, 64 bits: tiny and the same on every platform and Rust version
-/// (unlike `DefaultHasher`), so fingerprints survive a rebuild.
-struct Fnv1a(u64);
-
-impl Fnv1a {
-    /// A hasher at the FNV offset basis.
-    fn new() -> Self {
-        Fnv1a(0xcbf2_9ce4_8422_2325)
-    }
-
-    /// Feeds bytes.
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-
-    /// The hash so far.
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1a_known_values() {
-        // Reference values of FNV-1a 64.
-        assert_eq!(Fnv1a::new().finish(), 0xcbf29ce484222325);
-        let mut h = Fnv1a::new();
-        h.write(b"a");
-        assert_eq!(h.finish(), 0xaf63dc4c8601ec8c);
-        let mut h = Fnv1a::new();
-        h.write(b"foobar");
-        assert_eq!(h.finish(), 0x85944171f73967e8);
-    }
 
     #[test]
     fn uris() {

@@ -1,0 +1,113 @@
+//! `mynaflow coverage`: which `allow` rules the designs exercise, which none.
+
+use super::output::{fail, print_fatal, session};
+use super::{ColorArg, Common, FAILURE, FINDINGS, LangArg, OK, ReportFormat as Format};
+use mynaflow::code::Code;
+use mynaflow::coverage::Coverage;
+use mynaflow::render;
+use mynaflow::session::collect_files;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Parses `--fail-under`: a finite percentage, at least 0.
+pub fn percentage(s: &str) -> Result<f64, String> {
+    match s.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if p.is_finite() && p >= 0.0 => Ok(p),
+        _ => Err(format!("`{s}` is not a percentage (a number, at least 0)")),
+    }
+}
+
+pub fn run(
+    paths: &[PathBuf],
+    fail_under: Option<f64>,
+    format: Format,
+    rules: Option<String>,
+    lang: Option<LangArg>,
+) -> u8 {
+    let common = Common {
+        rules,
+        lang,
+        color: ColorArg::Never,
+    };
+    let mut s = match session(&common) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let files = match collect_files(paths) {
+        Ok(f) => f,
+        Err(e) => {
+            fail(&e);
+            return FAILURE;
+        }
+    };
+    let mut analyses = Vec::new();
+    let mut failed = false;
+    for f in &files {
+        let checked = match s.check_path(f) {
+            Ok(c) => c,
+            Err(e) => {
+                fail(&e);
+                failed = true;
+                continue;
+            }
+        };
+        match checked.analysis {
+            // A rulebook among the designs (a folder holding both): skipped.
+            None if !s
+                .diagnostics
+                .iter()
+                .any(|d| d.primary.file == checked.file && d.code == Code::MN005) => {}
+            None => {
+                fail(&format!("{}: not UTF-8", f.display()));
+                failed = true;
+            }
+            Some(a) if a.design.rulebook.is_none() => {
+                failed = true;
+            }
+            Some(a) => {
+                // Syntax and name errors (MN0xx) leave flows out of the graph.
+                let broken = s
+                    .diagnostics
+                    .iter()
+                    .filter(|d| {
+                        d.primary.file == checked.file && d.is_error() && d.code.as_str() < "MN100"
+                    })
+                    .count();
+                if broken > 0 {
+                    eprintln!(
+                        "mynaflow: note: {} has {broken} syntax or name error(s) (see `mynaflow check`); flows that did not resolve exercise no rule",
+                        f.display()
+                    );
+                }
+                analyses.push(a);
+            }
+        }
+    }
+    if failed {
+        print_fatal(&s, super::lang(common.lang));
+        if s.diagnostics.iter().any(|d| d.code == Code::MN013) {
+            fail("a design's rulebook could not be loaded, so its coverage cannot be measured");
+        }
+        return FAILURE;
+    }
+    if analyses.is_empty() {
+        fail("no design to measure");
+        return FAILURE;
+    }
+    let coverages = Coverage::compute(&analyses);
+    let out = match format {
+        Format::Human => render::coverage::human(&coverages, &s.sources, super::lang(common.lang)),
+        Format::Json => render::coverage::json(&coverages, &s.sources),
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    let percent = render::coverage::overall(&coverages)
+        .percent()
+        .unwrap_or(100.0);
+    match fail_under {
+        Some(min) if percent < min => {
+            eprintln!("mynaflow: coverage {percent:.1}% is below --fail-under {min}%");
+            FINDINGS
+        }
+        _ => OK,
+    }
+}

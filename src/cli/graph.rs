@@ -1,0 +1,69 @@
+//! `mynaflow graph`: a picture of a design, in DOT or Mermaid.
+
+use super::output::{fail, print_fatal, session};
+use super::{ColorArg, Common, FAILURE, LangArg, OK};
+use clap::ValueEnum;
+use mynaflow::diagram::{self, Options};
+use mynaflow::render;
+use std::io::Write;
+use std::path::Path;
+
+/// The picture's format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+    /// A Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+}
+
+pub fn run(
+    file: &Path,
+    format: GraphFormat,
+    only_mynumber: bool,
+    rules: Option<String>,
+    lang: Option<LangArg>,
+) -> u8 {
+    let common = Common {
+        rules,
+        lang,
+        color: ColorArg::Never,
+    };
+    let mut s = match session(&common) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let checked = match s.check_path(file) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(&e);
+            return FAILURE;
+        }
+    };
+    let Some(analysis) = checked.analysis else {
+        print_fatal(&s, super::lang(common.lang));
+        fail(&format!(
+            "{} is not a design that can be drawn (not UTF-8, or a rulebook)",
+            file.display()
+        ));
+        return FAILURE;
+    };
+    if analysis.design.rulebook.is_none() {
+        print_fatal(&s, super::lang(common.lang));
+        fail("the design's rulebook could not be loaded, so its roles and rules are unknown");
+        return FAILURE;
+    }
+    let d = diagram::build(
+        &analysis.design,
+        s.sources.get(checked.file),
+        &s.diagnostics,
+        Options { only_mynumber },
+    );
+    let lang = super::lang(common.lang);
+    let out = match format {
+        GraphFormat::Dot => render::dot::render(&d, lang),
+        GraphFormat::Mermaid => render::mermaid::render(&d, lang),
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    OK
+}

@@ -1,0 +1,201 @@
+//! Rule coverage: which `allow` rules of a rulebook the designs exercise,
+//! and which none does.
+//!
+//! A rule is exercised by an end-to-end exchange whose verdict is
+//! `Allowed(rule)`. The verdicts are the checks' own:
+//! - 特定個人情報: [`checks::mynumber_verdicts`] (what MN1xx judges);
+//! - ordinary data the society provides: [`checks::provision_verdicts`]
+//!   (what MN202/MN203 judge);
+//! - ordinary data between other parties, or received by the society (such
+//!   as `allow 医療機関 -> 組合` or `allow オンライン資格確認等システム -> 組合`):
+//!   no check needs a rule for these, so they are measured with the same
+//!   [`checks::evaluate_provision`], and a matching rule counts as exercised.
+//!
+//! Internal use (self → self) exercises no rule. An exchange is attributed
+//! to the flow statement of its last hop, the one its findings would be
+//! reported on.
+
+use crate::checks::{self, MyNumberVerdict, ProvisionVerdict, evaluate_provision};
+use crate::graph::FlowGraph;
+use crate::model::*;
+use crate::session::Analysis;
+use crate::span::{FileId, Span};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// How many rules there are and how many are exercised.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Rules counted.
+    pub rules: usize,
+    /// Of those, rules some flow exercises.
+    pub exercised: usize,
+}
+
+impl Tally {
+    /// Exercised rules as a percentage of rules (None when there are none).
+    pub fn percent(&self) -> Option<f64> {
+        (self.rules > 0).then(|| self.exercised as f64 * 100.0 / self.rules as f64)
+    }
+}
+
+impl std::ops::Add for Tally {
+    type Output = Tally;
+
+    fn add(self, other: Tally) -> Tally {
+        Tally {
+            rules: self.rules + other.rules,
+            exercised: self.exercised + other.exercised,
+        }
+    }
+}
+
+/// The coverage of one rulebook by the designs checked against it.
+#[derive(Clone, Debug)]
+pub struct Coverage {
+    /// The rulebook.
+    pub rulebook: Arc<Rulebook>,
+    /// The designs measured, in the order they were added.
+    pub designs: Vec<FileId>,
+    /// For each rule (by index), the flow statements that exercise it,
+    /// sorted by file and position.
+    uses: Vec<Vec<Span>>,
+}
+
+/// The rules a design's exchanges are allowed by, each with the span of
+/// the flow statement (its last hop) that exercises it. In exchange order;
+/// may repeat.
+pub fn exercised_rules(design: &Design, graph: &FlowGraph) -> Vec<(RuleId, Span)> {
+    let Some(rb) = design.rulebook.as_deref() else {
+        return Vec::new();
+    };
+    let at = |i: usize| {
+        let t = graph.transfer(graph.exchanges[i].last());
+        design.flow(t.flow).span
+    };
+    let mut out = Vec::new();
+    for (i, v) in checks::mynumber_verdicts(design, graph) {
+        if let MyNumberVerdict::Allowed(r) = v {
+            out.push((r, at(i)));
+        }
+    }
+    let provisions = checks::provision_verdicts(design, graph);
+    let judged: HashSet<usize> = provisions.iter().map(|(i, _)| *i).collect();
+    for (i, v) in provisions {
+        if let ProvisionVerdict::Allowed(r) = v {
+            out.push((r, at(i)));
+        }
+    }
+    let role = |a: ActorId| design.actor(a).role.id;
+    for (i, ex) in graph.exchanges.iter().enumerate() {
+        if judged.contains(&i) {
+            continue;
+        }
+        let (item, Some(purpose)) = ex.payload else {
+            continue;
+        };
+        if design.is_mynumber(item) {
+            continue;
+        }
+        let (Some(from), Some(to), Some(category)) = (
+            role(ex.sender),
+            role(ex.receiver),
+            design.item(item).category.id,
+        ) else {
+            continue;
+        };
+        if rb.role(from).kind == RoleKind::SelfOrg && rb.role(to).kind == RoleKind::SelfOrg {
+            continue; // internal use
+        }
+        if let ProvisionVerdict::Allowed(r) =
+            evaluate_provision(rb, from, to, category, purpose, &ex.passed)
+        {
+            out.push((r, at(i)));
+        }
+    }
+    out
+}
+
+impl Coverage {
+    /// The coverage of a rulebook by no design yet.
+    pub fn new(rulebook: Arc<Rulebook>) -> Coverage {
+        let uses = vec![Vec::new(); rulebook.rules.len()];
+        Coverage {
+            rulebook,
+            designs: Vec::new(),
+            uses,
+        }
+    }
+
+    /// Adds a design checked against this rulebook.
+    pub fn add(&mut self, design: &Design, graph: &FlowGraph) {
+        self.designs.push(design.file);
+        for (rule, span) in exercised_rules(design, graph) {
+            if let Some(u) = self.uses.get_mut(rule.index()) {
+                u.push(span);
+            }
+        }
+        for u in &mut self.uses {
+            u.sort();
+            u.dedup();
+        }
+    }
+
+    /// The coverage of each rulebook the analyses were checked against, in
+    /// order of first use. Designs whose rulebook could not be loaded are
+    /// left out.
+    pub fn compute<'a>(analyses: impl IntoIterator<Item = &'a Analysis>) -> Vec<Coverage> {
+        let mut out: Vec<Coverage> = Vec::new();
+        for a in analyses {
+            let Some(rb) = &a.design.rulebook else {
+                continue;
+            };
+            let i = match out.iter().position(|c| Arc::ptr_eq(&c.rulebook, rb)) {
+                Some(i) => i,
+                None => {
+                    out.push(Coverage::new(rb.clone()));
+                    out.len() - 1
+                }
+            };
+            out[i].add(&a.design, &a.graph);
+        }
+        out
+    }
+
+    /// The flow statements that exercise a rule.
+    pub fn uses(&self, rule: RuleId) -> &[Span] {
+        self.uses.get(rule.index()).map_or(&[], |u| u.as_slice())
+    }
+
+    /// Does some flow exercise the rule?
+    pub fn is_exercised(&self, rule: RuleId) -> bool {
+        !self.uses(rule).is_empty()
+    }
+
+    fn tally(&self, keep: impl Fn(RuleId) -> bool) -> Tally {
+        let ids = (0..self.rulebook.rules.len()).map(|i| RuleId(i as u32));
+        ids.filter(|r| keep(*r))
+            .fold(Tally::default(), |t, r| Tally {
+                rules: t.rules + 1,
+                exercised: t.exercised + usize::from(self.is_exercised(r)),
+            })
+    }
+
+    /// Every rule.
+    pub fn total(&self) -> Tally {
+        self.tally(|_| true)
+    }
+
+    /// The rules of mynumber sections.
+    pub fn mynumber(&self) -> Tally {
+        self.tally(|r| self.rulebook.rule_is_mynumber(r))
+    }
+
+    /// The rules of mynumber sections that no flow exercises, in rulebook order.
+    pub fn unexercised_mynumber(&self) -> Vec<RuleId> {
+        (0..self.rulebook.rules.len())
+            .map(|i| RuleId(i as u32))
+            .filter(|r| self.rulebook.rule_is_mynumber(*r) && !self.is_exercised(*r))
+            .collect()
+    }
+}

@@ -1,0 +1,123 @@
+//! Fingerprints of findings that survive lines moving: the code, the file,
+//! and the text around the finding (white space folded, comments dropped),
+//! never line numbers. Used by SARIF's `partialFingerprints` and by
+//! baselines.
+
+use crate::code::Code;
+use crate::source::SourceMap;
+use crate::span::Span;
+
+/// Bytes of the line taken on each side of the finding: enough to tell
+/// flows apart, bounded so a huge line costs no more than a short one.
+const WINDOW: usize = 256;
+
+/// The finding's context: its line, cut to [`WINDOW`] bytes each side of
+/// the primary span, without its comment, white space folded.
+pub fn context(sources: &SourceMap, primary: Span) -> String {
+    let file = sources.get(primary.file);
+    let range = file.line_range(file.line_index(primary.start as usize));
+    let text = &file.text;
+    let mut start = (primary.start as usize)
+        .saturating_sub(WINDOW)
+        .max(range.start);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = (primary.end as usize)
+        .saturating_add(WINDOW)
+        .min(range.end)
+        .max(start);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let line = text.get(start..end).unwrap_or_default();
+    let code = strip_comment(line);
+    code.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text before a `#` that is outside quotes.
+fn strip_comment(line: &str) -> &str {
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' | '＃' if !quoted => return &line[..i],
+            _ => {}
+        }
+    }
+    line
+}
+
+/// The fingerprint of a finding: FNV-1a over code, file name, context and
+/// the primary text.
+pub fn of(sources: &SourceMap, code: Code, primary: Span) -> u64 {
+    let mut h = Fnv1a::new();
+    let name = &sources.get(primary.file).name;
+    for part in [
+        code.as_str(),
+        name.as_str(),
+        &context(sources, primary),
+        sources.slice(primary),
+    ] {
+        h.write(part.as_bytes());
+        h.write(&[0]);
+    }
+    h.finish()
+}
+
+/// FNV-1a, 64 bits: tiny and the same on every platform and Rust version
+/// (unlike `DefaultHasher`), so fingerprints survive a rebuild.
+pub struct Fnv1a(u64);
+
+impl Fnv1a {
+    /// A hasher at the FNV offset basis.
+    pub fn new() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Feeds bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// The hash so far.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn fnv1a_known_values() {
+        assert_eq!(Fnv1a::new().finish(), 0xcbf29ce484222325);
+        let mut h = Fnv1a::new();
+        h.write(b"foobar");
+        assert_eq!(h.finish(), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn survives_moves_and_comments() {
+        let mut m = SourceMap::new();
+        let a = m.add(SourceFile::new("f", "flow A -> B : X # expect: MN102\n"));
+        let b = m.add(SourceFile::new("g", "\n\n   flow  A -> B : X\n"));
+        let sa = Span::new(a, 7, 9);
+        let sb = Span::new(b, 13, 15);
+        assert_eq!(m.slice(sa), "->");
+        assert_eq!(m.slice(sb), "->");
+        assert_eq!(context(&m, sa), context(&m, sb));
+        assert_eq!(context(&m, sa), "flow A -> B : X");
+    }
+}

@@ -1,0 +1,126 @@
+//! `mynaflow graph --format mermaid`: a [`Diagram`] as a Mermaid flowchart.
+//!
+//! Node ids are ASCII (`n0`, `n1`, …, in node order); names are quoted
+//! labels with Mermaid's entity codes for every character that could end
+//! or change them.
+
+use crate::diagram::{Diagram, Edge, Node, NodeKind};
+use crate::text::{Lang, Text};
+use std::fmt::Write as _;
+
+/// Text for inside a quoted Mermaid label: `"`, `#`, `&`, `<`, `>`, `|`
+/// and the backtick as entity codes (`#quot;`, `#35;`, …), line breaks
+/// and other control characters as spaces.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#38;"),
+            '<' => out.push_str("#60;"),
+            '>' => out.push_str("#62;"),
+            '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of a comment: no line breaks.
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The ASCII id of node `n`.
+pub fn id(n: usize) -> String {
+    format!("n{n}")
+}
+
+fn node(n: usize, node: &Node) -> String {
+    let label = match (&node.role, node.kind) {
+        (_, NodeKind::SelfOrg) | (None, _) => escape(&node.name),
+        (Some(role), _) => format!("{}<br/>({})", escape(&node.name), escape(role)),
+    };
+    let (open, close, class) = match node.kind {
+        NodeKind::SelfOrg => ("(\"", "\")", ""),
+        NodeKind::Carrier => ("[/\"", "\"/]", ""),
+        NodeKind::Party => ("[\"", "\"]", ""),
+        NodeKind::Contractor => ("[[\"", "\"]]", ""),
+        NodeKind::Subject => ("([\"", "\"])", ""),
+        NodeKind::Unknown => ("[\"", "\"]", ":::unknown"),
+    };
+    format!("{}{open}{label}{close}{class}", id(n))
+}
+
+fn link(e: &Edge) -> String {
+    let mut label = escape(&e.label);
+    if e.violating() {
+        let codes: Vec<&str> = e.codes.iter().map(|c| c.as_str()).collect();
+        label.push_str("<br/>");
+        label.push_str(&codes.join(", "));
+    }
+    let arrow = match (e.mynumber, e.both_ways) {
+        (false, false) => "-->",
+        (false, true) => "<-->",
+        (true, false) => "==>",
+        (true, true) => "<==>",
+    };
+    format!("{} {arrow}|\"{label}\"| {}", id(e.from), id(e.to))
+}
+
+/// The diagram as a Mermaid flowchart.
+pub fn render(d: &Diagram, lang: Lang) -> String {
+    let mut out = String::new();
+    let head = Text::new(
+        format!(
+            "mynaflow graph of {}: thick = My Number data (特定個人情報), red = error (codes in the label)",
+            d.file
+        ),
+        format!(
+            "{} の図 (mynaflow graph): 太線 = 特定個人情報、赤 = エラー (ラベルにコード)",
+            d.file
+        ),
+    );
+    let _ = writeln!(out, "%% {}", comment(head.get(lang)));
+    out.push_str("flowchart LR\n");
+    let mut in_cluster = vec![false; d.nodes.len()];
+    for c in &d.clusters {
+        let _ = writeln!(
+            out,
+            "  subgraph cluster_self [\"{}\"]",
+            escape(c.title.get(lang))
+        );
+        for &n in &c.nodes {
+            in_cluster[n] = true;
+            let _ = writeln!(out, "    {}", node(n, &d.nodes[n]));
+        }
+        out.push_str("  end\n");
+    }
+    for (n, nd) in d.nodes.iter().enumerate() {
+        if !in_cluster[n] {
+            let _ = writeln!(out, "  {}", node(n, nd));
+        }
+    }
+    for e in &d.edges {
+        let _ = writeln!(out, "  {}", link(e));
+    }
+    let red: Vec<String> = d
+        .edges
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.violating())
+        .map(|(i, _)| i.to_string())
+        .collect();
+    if !red.is_empty() {
+        let _ = writeln!(out, "  linkStyle {} stroke:red,color:red", red.join(","));
+    }
+    if d.nodes.iter().any(|n| n.kind == NodeKind::Unknown) {
+        out.push_str("  classDef unknown stroke-dasharray:3 3,color:#666\n");
+    }
+    out
+}

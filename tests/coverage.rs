@@ -1,0 +1,234 @@
+//! `mynaflow coverage`: which `allow` rules designs exercise.
+
+use mynaflow::coverage::Coverage;
+use mynaflow::model::RuleId;
+use mynaflow::session::{Analysis, RulebookSource, Session};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn mynaflow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run mynaflow")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
+}
+
+fn coverage_of(paths: &[&str]) -> (Session, Vec<Coverage>) {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let analyses: Vec<Analysis> = paths
+        .iter()
+        .filter_map(|p| s.check_path(Path::new(p)).expect("readable").analysis)
+        .collect();
+    let c = Coverage::compute(&analyses);
+    (s, c)
+}
+
+fn rule_named(c: &Coverage, text: &str) -> RuleId {
+    (0..c.rulebook.rules.len())
+        .map(|i| RuleId(i as u32))
+        .find(|r| c.rulebook.rule_text(*r) == text)
+        .unwrap_or_else(|| panic!("no rule `{text}`"))
+}
+
+const KENPO: &str = "examples/kenpo-society.myna";
+
+#[test]
+fn kenpo_society_exercises_most_rules() {
+    let (s, c) = coverage_of(&[KENPO]);
+    assert_eq!(c.len(), 1);
+    let (all, my) = (c[0].total(), c[0].mynumber());
+    let pct = all.percent().unwrap_or(0.0);
+    println!(
+        "kenpo-society exercises {}/{} rules ({pct:.1}%), {}/{} mynumber rules",
+        all.exercised, all.rules, my.exercised, my.rules
+    );
+    assert!(pct >= 80.0, "only {pct:.1}%");
+    assert_eq!(my.exercised, my.rules, "every 7(1)/7(2) rule has a flow");
+    assert!(c[0].unexercised_mynumber().is_empty());
+
+    // A stitched exchange counts on its last hop; incoming ordinary data
+    // (8(2), 6(2) answers) counts too.
+    let kenpo = std::fs::read_to_string(KENPO).expect("read");
+    let line_of = |needle: &str| {
+        kenpo
+            .lines()
+            .position(|l| l.starts_with(needle))
+            .map(|i| i + 1)
+            .unwrap_or_else(|| panic!("no line `{needle}`"))
+    };
+    let lines = |r: RuleId| -> Vec<usize> {
+        c[0].uses(r)
+            .iter()
+            .map(|sp| s.sources.get(sp.file).line_col(sp.start as usize).0)
+            .collect()
+    };
+    let r = rule_named(
+        &c[0],
+        "allow 他機関 -> 組合 : 他機関資格情報 for 被保険者資格取得 via 情報提供ネットワークシステム",
+    );
+    assert_eq!(
+        lines(r),
+        vec![line_of(
+            "flow 中間サーバー -> 適用システム : 前保険者資格情報"
+        )]
+    );
+    let r = rule_named(
+        &c[0],
+        "allow オンライン資格確認等システム -> 組合 : 特定健診データ for 特定健診等",
+    );
+    assert_eq!(lines(r), vec![line_of("flow オン資 -> 保健事業システム")]);
+    // The design deliberately entrusts 高額医療費自動支払 to no one.
+    let r = rule_named(
+        &c[0],
+        "allow 組合 -> 委託先 : 個人情報 for 高額医療費自動支払",
+    );
+    assert!(!c[0].is_exercised(r));
+}
+
+#[test]
+fn an_unexercised_mynumber_rule_is_listed() {
+    let (_s, c) = coverage_of(&["examples/MN402-purpose-drift.myna"]);
+    let unused: Vec<String> = c[0]
+        .unexercised_mynumber()
+        .into_iter()
+        .map(|r| c[0].rulebook.rule_text(r))
+        .collect();
+    let exercised = "allow 他機関 -> 組合 : 課税・非課税情報, 住民票関係情報 for 被扶養者認定 via 情報提供ネットワークシステム";
+    let missing = "allow 組合 -> 他機関 : 資格関連情報 for 他機関資格確認事務 via 情報提供ネットワークシステム";
+    assert_eq!(unused.len(), 6);
+    assert!(!unused.iter().any(|u| u == exercised));
+    assert!(unused.iter().any(|u| u == missing));
+
+    for (lang, head) in [
+        ("en", "mynumber rules no flow exercises:"),
+        ("ja", "どの流れも使っていない mynumber の規則:"),
+    ] {
+        let o = mynaflow(&[
+            "coverage",
+            "examples/MN402-purpose-drift.myna",
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        let out = stdout(&o);
+        let listed = out.split(head).nth(1).unwrap_or_else(|| panic!("{out}"));
+        assert!(listed.contains(&format!("7(2) {missing}")), "{out}");
+        assert!(!listed.contains(exercised), "{out}");
+    }
+}
+
+#[test]
+fn fail_under() {
+    let code = |args: &[&str]| mynaflow(args).status.code();
+    assert_eq!(code(&["coverage", KENPO, "--fail-under", "101"]), Some(1));
+    assert_eq!(code(&["coverage", KENPO, "--fail-under", "0"]), Some(0));
+    assert_eq!(code(&["coverage", KENPO, "--fail-under", "80"]), Some(0));
+    assert_eq!(code(&["coverage", KENPO, "--fail-under", "-3"]), Some(2));
+    assert_eq!(code(&["coverage", KENPO, "--fail-under", "many"]), Some(2));
+    assert_eq!(code(&["coverage", "no-such-file.myna"]), Some(2));
+    assert_eq!(
+        code(&["coverage", "examples/MN013-missing-rulebook.myna"]),
+        Some(2)
+    );
+}
+
+#[test]
+fn json_shape() {
+    let o = mynaflow(&["coverage", KENPO, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["version"], 1);
+    let (rules, exercised) = (
+        v["rules"].as_u64().unwrap(),
+        v["exercised"].as_u64().unwrap(),
+    );
+    assert!(exercised <= rules && rules > 0);
+    assert!(v["percent"].is_f64());
+    let rb = &v["rulebooks"][0];
+    assert_eq!(rb["name"], "kenpo");
+    assert_eq!(rb["file"], "<builtin>/kenpo.myna");
+    assert_eq!(rb["designs"][0], KENPO);
+    assert_eq!(rb["rules"], v["rules"]);
+    for k in ["rules", "exercised", "percent"] {
+        assert!(!rb["mynumber"][k].is_null(), "mynumber.{k}");
+    }
+    assert!(
+        rb["unexercised_mynumber"]
+            .as_array()
+            .is_some_and(|a| a.is_empty())
+    );
+    let sections = rb["sections"].as_array().expect("sections");
+    let mut counted = 0;
+    for s in sections {
+        assert!(s["id"].is_string() && s["mynumber"].is_boolean());
+        for r in s["rules"].as_array().expect("rules") {
+            counted += 1;
+            assert!(r["rule"].as_str().is_some_and(|t| t.starts_with("allow ")));
+            assert!(r["line"].as_u64().is_some_and(|l| l > 0));
+            let flows = r["flows"].as_array().expect("flows");
+            assert_eq!(r["exercised"].as_bool(), Some(!flows.is_empty()));
+            for f in flows {
+                assert_eq!(f["file"], KENPO);
+                assert!(f["line"].as_u64().is_some_and(|l| l > 0));
+            }
+        }
+    }
+    assert_eq!(counted, rules);
+
+    let o = mynaflow(&[
+        "coverage",
+        "examples/MN402-purpose-drift.myna",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let unused = v["rulebooks"][0]["unexercised_mynumber"]
+        .as_array()
+        .expect("list");
+    assert_eq!(unused.len(), 6);
+    assert!(
+        unused
+            .iter()
+            .all(|u| u["section"].is_string() && u["rule"].is_string() && u["line"].is_u64())
+    );
+}
+
+#[test]
+fn a_folder_with_its_own_rulebook() {
+    // tests/cases/custom holds a rulebook beside the designs that use it:
+    // the rulebook is not measured as a design.
+    let o = mynaflow(&["coverage", "tests/cases/custom", "--lang", "en"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let out = stdout(&o);
+    assert!(out.starts_with("Rulebook shiyakusho"), "{out}");
+    assert!(
+        out.contains(
+            "Designs: tests/cases/custom/design.myna, tests/cases/custom/nearest-miss.myna"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn human_report_snapshots() {
+    for lang in ["en", "ja"] {
+        let o = mynaflow(&["coverage", KENPO, "--lang", lang]);
+        assert_eq!(o.status.code(), Some(0));
+        insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(format!("coverage_{lang}@kenpo-society"), stdout(&o));
+        });
+    }
+}

@@ -1,0 +1,362 @@
+//! `mynaflow graph`: DOT and Mermaid pictures of designs. Snapshots of the
+//! examples, the structure a reader relies on (red violations with their
+//! codes, bold 特定個人情報, ASCII Mermaid ids, escaping), and Graphviz
+//! accepting the DOT when it is installed.
+
+use mynaflow::diagram::{self, Diagram, NodeKind, Options};
+use mynaflow::render::{dot, mermaid};
+use mynaflow::session::{RulebookSource, Session};
+use mynaflow::text::Lang;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn mynaflow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run mynaflow")
+}
+
+/// The command's stdout; it must exit 0.
+fn graph(args: &[&str]) -> String {
+    let mut all = vec!["graph"];
+    all.extend_from_slice(args);
+    let out = mynaflow(&all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "mynaflow {all:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+fn diagram_of(path: &str, only_mynumber: bool) -> Diagram {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let checked = s.check_path(Path::new(path)).expect("readable");
+    let a = checked.analysis.expect("a design");
+    diagram::build(
+        &a.design,
+        s.sources.get(checked.file),
+        &s.diagnostics,
+        Options { only_mynumber },
+    )
+}
+
+macro_rules! snap {
+    ($name:expr, $value:expr) => {
+        insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!($name, $value);
+        });
+    };
+}
+
+const MN102: &str = "examples/MN102-wrong-direction.myna";
+const KENPO: &str = "examples/kenpo-society.myna";
+
+#[test]
+fn snapshots_of_the_examples() {
+    for (name, file) in [("MN102-wrong-direction", MN102), ("kenpo-society", KENPO)] {
+        for format in ["dot", "mermaid"] {
+            snap!(
+                format!("graph_{format}@{name}"),
+                graph(&[file, "--format", format, "--lang", "en"])
+            );
+            snap!(
+                format!("graph_{format}_mynumber@{name}"),
+                graph(&[
+                    file, "--format", format, "--only", "mynumber", "--lang", "ja"
+                ])
+            );
+        }
+    }
+}
+
+#[test]
+fn a_violating_flow_is_red_and_carries_its_code() {
+    let d = diagram_of(MN102, false);
+    assert_eq!(d.edges.len(), 3, "one flow via two carriers: three legs");
+    for e in &d.edges {
+        assert_eq!(e.codes, vec![mynaflow::code::Code::MN102]);
+    }
+    let dot_out = dot::render(&d, Lang::En);
+    let edges: Vec<&str> = dot_out.lines().filter(|l| l.contains(" -> ")).collect();
+    assert_eq!(edges.len(), 3);
+    for l in &edges {
+        assert!(
+            l.contains("color=red") && l.contains("fontcolor=red"),
+            "{l}"
+        );
+        assert!(l.contains("\\nMN102\""), "code in the label: {l}");
+    }
+    let mm = mermaid::render(&d, Lang::En);
+    assert!(mm.contains("<br/>MN102\"|"), "{mm}");
+    assert!(mm.contains("linkStyle 0,1,2 stroke:red"), "{mm}");
+
+    // A design without findings draws nothing red.
+    let k = diagram_of(KENPO, false);
+    assert!(k.edges.iter().all(|e| !e.violating()));
+    assert!(!dot::render(&k, Lang::En).contains("color=red"));
+    assert!(!mermaid::render(&k, Lang::En).contains("linkStyle"));
+}
+
+#[test]
+fn my_number_edges_are_bold_and_only_mynumber_keeps_them() {
+    let full = diagram_of(KENPO, false);
+    let only = diagram_of(KENPO, true);
+    let bold = full.edges.iter().filter(|e| e.mynumber).count();
+    assert!(bold > 0 && bold < full.edges.len());
+    assert_eq!(
+        only.edges.len(),
+        bold,
+        "--only mynumber keeps exactly those"
+    );
+    assert!(only.edges.iter().all(|e| e.mynumber));
+    assert!(only.nodes.len() < full.nodes.len());
+    // Every node kept is touched by a kept edge.
+    for (i, n) in only.nodes.iter().enumerate() {
+        assert!(
+            only.edges.iter().any(|e| e.from == i || e.to == i),
+            "{} is drawn but no My Number flow touches it",
+            n.name
+        );
+    }
+
+    let dot_out = dot::render(&full, Lang::En);
+    for l in dot_out.lines().filter(|l| l.contains(" -> ")) {
+        let mynumber = [
+            "課税情報",
+            "住民票情報",
+            "年金給付情報",
+            "前保険者資格情報",
+            "公金口座情報",
+            "資格取得情報",
+            "給付関連情報",
+        ]
+        .iter()
+        .any(|item| l.contains(&format!("label=\"{item}")) || l.contains(&format!(", {item}")));
+        assert_eq!(l.contains("penwidth=2, style=bold"), mynumber, "{l}");
+    }
+    let mm = mermaid::render(&full, Lang::En);
+    let thick = mm.lines().filter(|l| l.contains("==>")).count();
+    assert_eq!(thick, bold);
+}
+
+#[test]
+fn the_society_is_one_cluster_and_carriers_are_channels() {
+    let d = diagram_of(KENPO, false);
+    assert_eq!(d.clusters.len(), 1);
+    let members: Vec<&str> = d.clusters[0]
+        .nodes
+        .iter()
+        .map(|n| d.nodes[*n].name.as_str())
+        .collect();
+    assert!(members.contains(&"基幹システム") && members.contains(&"加入者ポータル"));
+    for (i, n) in d.nodes.iter().enumerate() {
+        assert_eq!(
+            n.kind == NodeKind::SelfOrg,
+            d.clusters[0].nodes.contains(&i)
+        );
+    }
+    let dot_out = dot::render(&d, Lang::En);
+    assert!(dot_out.contains("subgraph cluster_self {"));
+    assert!(dot_out.contains(
+        "\"情報提供NWS\" [label=\"情報提供NWS\\n(情報提供ネットワークシステム)\", shape=cds"
+    ));
+    let mm = mermaid::render(&d, Lang::En);
+    assert!(mm.contains("subgraph cluster_self [\"the society: 組合\"]"));
+    assert!(mm.contains("[/\"情報提供NWS<br/>(情報提供ネットワークシステム)\"/]"));
+    // `<->` flows have arrows at both ends.
+    assert!(dot_out.contains(
+        "\"基幹システム\" -> \"大和総研\" [label=\"被保険者資格 / 資格データ処理委託\", dir=both]"
+    ));
+    assert!(mm.contains("<-->|\"被保険者資格 / 資格データ処理委託\"|"));
+}
+
+/// Mermaid node ids are ASCII `n0`, `n1`, …; everything outside quotes
+/// is ASCII.
+fn assert_mermaid_ascii(mm: &str) {
+    for line in mm.lines().filter(|l| !l.starts_with("%%")) {
+        let outside: String = line.split('"').step_by(2).collect();
+        assert!(outside.is_ascii(), "non-ASCII outside quotes: {line}");
+        let first = line.trim().split([' ', '(', '[', '{']).next().unwrap_or("");
+        if !matches!(
+            first,
+            "flowchart" | "subgraph" | "end" | "linkStyle" | "classDef"
+        ) {
+            assert!(
+                first.starts_with('n') && first[1..].chars().all(|c| c.is_ascii_digit()),
+                "node id `{first}` in: {line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn mermaid_ids_are_ascii() {
+    for file in [MN102, KENPO] {
+        assert_mermaid_ascii(&graph(&[file, "--format", "mermaid", "--lang", "ja"]));
+    }
+}
+
+/// A design whose names hold every character that could break DOT or
+/// Mermaid: quotes, backslashes, `#`, `<`, `>`, `&`, `|`, backticks,
+/// brackets and `;`. `end` is a Mermaid keyword.
+const TRICKY: &str = r#"use "kenpo"
+actor "基幹 \"A\" \\" : 組合 "label \"q\" & <b> | `x`"
+actor "中間 #1;" : 中間サーバー
+actor "NWS [x] {y} (z)" : 情報提供ネットワークシステム
+actor 市町村<b>&amp;|x| : 他機関
+actor end : 本人
+data "課税 \"情報\"" : 課税・非課税情報
+data "通知 %% `b`" : 資格情報
+flow 市町村<b>&amp;|x| -> "基幹 \"A\" \\" : "課税 \"情報\"" for 被扶養者認定 via "NWS [x] {y} (z)", "中間 #1;"
+flow "基幹 \"A\" \\" -> end : "通知 %% `b`" for 証発行管理
+flow "基幹 \"A\" \\" -> 未宣言\ : "通知 %% `b`" for 証発行管理
+"#;
+
+fn tricky() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tricky.myna");
+    std::fs::write(&path, TRICKY).expect("write");
+    (dir, path.to_string_lossy().into_owned())
+}
+
+#[test]
+fn names_are_escaped() {
+    let (_dir, path) = tricky();
+    let d = diagram_of(&path, false);
+    assert_eq!(d.nodes.len(), 6, "{:#?}", d.nodes);
+    assert_eq!(d.edges.len(), 5);
+    let undeclared = d.nodes.iter().find(|n| n.kind == NodeKind::Unknown);
+    assert_eq!(undeclared.map(|n| n.name.as_str()), Some("未宣言\\"));
+    assert!(
+        d.edges.last().is_some_and(|e| e.violating()),
+        "MN010 flow is red"
+    );
+
+    let dot_out = dot::render(&d, Lang::En);
+    assert!(
+        dot_out.contains(r#""基幹 \"A\" \\" [label="基幹 \"A\" \\""#),
+        "{dot_out}"
+    );
+    assert!(dot_out.contains(r#""未宣言\\""#), "{dot_out}");
+    assert_eq!(dot::quote("a\"b\\"), r#""a\"b\\""#);
+
+    let mm = mermaid::render(&d, Lang::En);
+    assert_mermaid_ascii(&mm);
+    for line in mm.lines().filter(|l| l.trim_start().starts_with('n')) {
+        // Exactly one quoted label per node or link, with nothing that ends it early.
+        assert_eq!(line.matches('"').count(), 2, "{line}");
+        let label = line.split('"').nth(1).unwrap_or("");
+        let raw = label.replace("<br/>", "");
+        for c in ['<', '>', '|', '`', '&'] {
+            assert!(!raw.contains(c), "raw `{c}` in label: {line}");
+        }
+        assert!(
+            !raw.replace("#quot;", "")
+                .replace("#35;", "")
+                .replace("#60;", "")
+                .replace("#62;", "")
+                .replace("#124;", "")
+                .replace("#96;", "")
+                .replace("#38;", "")
+                .contains('#'),
+            "raw `#`: {line}"
+        );
+    }
+    assert!(mm.contains("基幹 #quot;A#quot; \\"), "{mm}");
+    assert!(mm.contains("中間 #35;1;"), "{mm}");
+    assert!(mm.contains("市町村#60;b#62;#38;amp;#124;x#124;"), "{mm}");
+    assert!(mm.contains("classDef unknown"), "{mm}");
+}
+
+fn graphviz() -> bool {
+    Command::new("dot")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `dot -Tplain` output for a DOT text, or the error.
+fn run_dot(text: &str) -> Result<String, String> {
+    let mut child = Command::new("dot")
+        .arg("-Tplain")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || stderr.contains("syntax error") {
+        return Err(stderr.into_owned());
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn graphviz_reads_the_dot() {
+    if !graphviz() {
+        eprintln!("skipped: Graphviz `dot` is not installed");
+        return;
+    }
+    let (_dir, path) = tricky();
+    for (file, nodes) in [(MN102, 4), (KENPO, 36), (path.as_str(), 6)] {
+        for only in [false, true] {
+            let mut args = vec![file, "--format", "dot"];
+            if only {
+                args.extend(["--only", "mynumber"]);
+            }
+            let text = graph(&args);
+            let plain = run_dot(&text).unwrap_or_else(|e| panic!("{file}: dot rejects it: {e}"));
+            let drawn = plain.lines().filter(|l| l.starts_with("node ")).count();
+            if !only {
+                assert_eq!(drawn, nodes, "{file}: every actor is one node");
+            }
+            let edges = plain.lines().filter(|l| l.starts_with("edge ")).count();
+            assert_eq!(edges, text.lines().filter(|l| l.contains(" -> ")).count());
+        }
+    }
+}
+
+#[test]
+fn exit_status() {
+    assert_eq!(
+        mynaflow(&["graph", "no-such-file.myna"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        mynaflow(&["graph", "examples/MN005-shift-jis.myna"])
+            .status
+            .code(),
+        Some(2),
+        "not UTF-8: nothing to draw"
+    );
+    assert_eq!(
+        mynaflow(&["graph", "examples/MN013-missing-rulebook.myna"])
+            .status
+            .code(),
+        Some(2),
+        "no rulebook: roles unknown"
+    );
+    // Findings are drawn, not failed on.
+    assert_eq!(mynaflow(&["graph", MN102]).status.code(), Some(0));
+    assert_eq!(
+        mynaflow(&["graph", MN102, "--format", "svg"]).status.code(),
+        Some(2)
+    );
+}
