@@ -15,6 +15,7 @@ pub mod model;
 pub mod names;
 pub mod render;
 pub mod resolve;
+pub mod rulediff;
 pub mod session;
 pub mod source;
 pub mod span;

@@ -48,7 +48,8 @@ impl RulebookSource {
         })
     }
 
-    fn display(&self) -> String {
+    /// How the source is shown: its path, or `<builtin>/NAME.myna`.
+    pub fn display(&self) -> String {
         match self {
             RulebookSource::Builtin(n) => format!("<builtin>/{n}.myna"),
             RulebookSource::File(p) => p.display().to_string(),
@@ -94,6 +95,8 @@ pub struct Session {
     /// Every finding so far.
     pub diagnostics: Vec<Diagnostic>,
     default_rules: RulebookSource,
+    /// Check every design against `default_rules`, whatever its `use` says.
+    forced: bool,
     rulebooks: HashMap<RulebookSource, Result<Arc<Rulebook>, RulebookError>>,
     rulebook_files: HashMap<PathBuf, FileId>,
     reported: HashSet<FileId>,
@@ -108,10 +111,22 @@ impl Session {
             sources: SourceMap::new(),
             diagnostics: Vec::new(),
             default_rules,
+            forced: false,
             rulebooks: HashMap::new(),
             rulebook_files: HashMap::new(),
             reported: HashSet::new(),
             today: Date::today(),
+        }
+    }
+
+    /// A session that checks every design against `rules`, whatever
+    /// rulebook its `use` line names (the `use` target is not loaded). For
+    /// checking a corpus against a rulebook it was not written for, as
+    /// `rules diff --impact` does with the old and the new rulebook.
+    pub fn forced(rules: RulebookSource) -> Session {
+        Session {
+            forced: true,
+            ..Session::new(rules)
         }
     }
 
@@ -276,8 +291,8 @@ impl Session {
             );
         }
         let source = match uses.first() {
-            Some(u) => RulebookSource::named(&u.target.text, dir),
-            None => self.default_rules.clone(),
+            Some(u) if !self.forced => RulebookSource::named(&u.target.text, dir),
+            _ => self.default_rules.clone(),
         };
         let rulebook = match self.load_rulebook(&source) {
             Ok(rb) => Some(rb),

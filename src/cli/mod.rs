@@ -7,6 +7,7 @@ mod fmt;
 mod graph;
 mod output;
 mod rules;
+mod rules_diff;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -146,6 +147,24 @@ enum RulesCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Compare two rulebooks: what the change allows or forbids, and (with
+    /// --impact) which flows of the designs change verdict.
+    Diff {
+        /// The old rulebook (a path, or `kenpo`).
+        old: String,
+        /// The new rulebook (a path, or `kenpo`).
+        new: String,
+        /// Designs (files or folders) to check against both rulebooks,
+        /// whatever rulebook their `use` names.
+        #[arg(long, value_name = "PATH", num_args = 1..)]
+        impact: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
+        /// Language (default from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,6 +258,13 @@ pub fn main() -> ExitCode {
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show { section, common } => rules::show(&section, &common),
+            RulesCommand::Diff {
+                old,
+                new,
+                impact,
+                format,
+                lang: l,
+            } => rules_diff::run(&old, &new, &impact, format, l),
         },
     };
     ExitCode::from(code)

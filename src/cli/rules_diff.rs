@@ -1,0 +1,571 @@
+//! `mynaflow rules diff OLD NEW [--impact PATH...]`: what a rulebook change
+//! allows or forbids, and which flows of a corpus change verdict.
+
+use super::output::fail;
+use super::{FAILURE, LangArg, OK, ReportFormat as Format};
+use mynaflow::model::Rulebook;
+use mynaflow::render::{self, Report};
+use mynaflow::rulediff::{self, Aspect, Change, Grant, Impact, Kind, Op, RuleDiff, Value, Verdict};
+use mynaflow::session::{RulebookError, RulebookSource, Session};
+use mynaflow::source::SourceMap;
+use mynaflow::span::Span;
+use mynaflow::text::Lang;
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub fn run(old: &str, new: &str, impact: &[PathBuf], format: Format, lang: Option<LangArg>) -> u8 {
+    let lang = super::lang(lang);
+    let sources = [
+        RulebookSource::named(old, None),
+        RulebookSource::named(new, None),
+    ];
+    let mut s = Session::new(sources[0].clone());
+    let loaded: Vec<Result<Arc<Rulebook>, RulebookError>> =
+        sources.iter().map(|src| s.load_rulebook(src)).collect();
+    let (Ok(old_rb), Ok(new_rb)) = (&loaded[0], &loaded[1]) else {
+        let diags = s.sorted_diagnostics();
+        if !diags.is_empty() {
+            let report = Report {
+                sources: &s.sources,
+                diagnostics: &diags,
+                files: s.sources.iter().count(),
+                checked: &[],
+                lang,
+            };
+            eprint!("{}", render::human::render(&report, false));
+        }
+        for (src, r) in sources.iter().zip(&loaded) {
+            if let Err(e) = r {
+                let why = match e {
+                    RulebookError::Unreadable(why) => why.clone(),
+                    RulebookError::Broken(n) => format!("it has {n} error(s)"),
+                    RulebookError::NotARulebook => "it has no `rulebook` header".to_string(),
+                };
+                fail(&format!(
+                    "cannot load the rulebook {}: {why}",
+                    src.display()
+                ));
+            }
+        }
+        return FAILURE;
+    };
+    let diff = rulediff::diff(old_rb, new_rb);
+    let impact = if impact.is_empty() {
+        None
+    } else {
+        match rulediff::impact(&sources[0], &sources[1], impact) {
+            Ok(i) => Some(i),
+            Err(e) => {
+                fail(&e);
+                return FAILURE;
+            }
+        }
+    };
+    let view = View {
+        sources: &s.sources,
+        names: [sources[0].display(), sources[1].display()],
+        rulebooks: [old_rb, new_rb],
+        diff: &diff,
+        impact: impact.as_ref(),
+        lang,
+    };
+    let out = match format {
+        Format::Human => view.human(),
+        Format::Json => view.json(),
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    OK
+}
+
+/// Everything the output shows.
+struct View<'a> {
+    sources: &'a SourceMap,
+    names: [String; 2],
+    rulebooks: [&'a Arc<Rulebook>; 2],
+    diff: &'a RuleDiff,
+    impact: Option<&'a Impact>,
+    lang: Lang,
+}
+
+fn t(lang: Lang, en: &str, ja: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Ja => ja.to_string(),
+    }
+}
+
+fn kind_heading(kind: Kind, lang: Lang) -> String {
+    let (en, ja) = match kind {
+        Kind::Rulebook => ("rulebook", "ルールブック"),
+        Kind::Role => ("roles", "役割"),
+        Kind::Category => ("categories", "カテゴリ"),
+        Kind::Section => ("sections", "セクション"),
+        Kind::Purpose => ("purposes", "利用目的"),
+        Kind::Allow => ("permissions (allow)", "許可 (allow)"),
+        Kind::Contractor => ("contractors (別表(1))", "委託先 (別表(1))"),
+        Kind::Clause => ("required clauses (別表(2))", "契約事項 (別表(2))"),
+    };
+    t(lang, en, ja)
+}
+
+fn aspect_name(aspect: Aspect, lang: Lang) -> String {
+    let (en, ja) = match aspect {
+        Aspect::Name => ("name", "名前"),
+        Aspect::Title => ("title", "表題"),
+        Aspect::Revised => ("revised", "改定日"),
+        Aspect::Flag => ("flag", "種別"),
+        Aspect::Parent => ("parent", "親カテゴリ"),
+        Aspect::Mynumber => ("mynumber", "mynumber"),
+        Aspect::Basis => ("basis", "根拠"),
+        Aspect::Label => ("label", "文言"),
+        Aspect::Section => ("section", "セクション"),
+        Aspect::Purposes => ("purposes", "委託業務"),
+        Aspect::Via => ("via", "経路"),
+    };
+    t(lang, en, ja)
+}
+
+fn none(lang: Lang) -> String {
+    t(lang, "(none)", "(なし)")
+}
+
+/// One side of a change, as text.
+fn value(v: Option<&Value>, aspect: Aspect, lang: Lang) -> String {
+    match v {
+        None => none(lang),
+        Some(Value::Text(s)) if s.is_empty() => none(lang),
+        Some(Value::Text(s)) => match aspect {
+            Aspect::Title | Aspect::Basis | Aspect::Label => format!("\"{s}\""),
+            _ => s.clone(),
+        },
+        Some(Value::Flag(b)) => match (b, lang) {
+            (true, Lang::En) => "yes".into(),
+            (false, Lang::En) => "no".into(),
+            (true, Lang::Ja) => "あり".into(),
+            (false, Lang::Ja) => "なし".into(),
+        },
+        Some(Value::Names(n)) if n.is_empty() => none(lang),
+        Some(Value::Names(n)) => n.join(", "),
+        Some(Value::Grant(g)) => g.to_allow(),
+    }
+}
+
+/// A contractor's purposes before and after, as `-removed +added`.
+fn names_delta(old: Option<&Value>, new: Option<&Value>) -> String {
+    let list = |v: Option<&Value>| match v {
+        Some(Value::Names(n)) => n.clone(),
+        _ => Vec::new(),
+    };
+    let (o, n) = (list(old), list(new));
+    let k = |s: &String| mynaflow::names::key(s);
+    let mut parts: Vec<String> = o
+        .iter()
+        .filter(|x| !n.iter().any(|y| k(y) == k(x)))
+        .map(|x| format!("-{x}"))
+        .collect();
+    parts.extend(
+        n.iter()
+            .filter(|x| !o.iter().any(|y| k(y) == k(x)))
+            .map(|x| format!("+{x}")),
+    );
+    parts.join(" ")
+}
+
+fn verdict(v: &Verdict, lang: Lang) -> String {
+    let codes: Vec<&str> = v.findings.iter().map(|(_, c)| c.as_str()).collect();
+    let codes = codes.join(", ");
+    match (v.checked, codes.is_empty()) {
+        (true, true) => t(lang, "ok", "問題なし"),
+        (true, false) => codes,
+        (false, true) => t(
+            lang,
+            "not checked (a name it uses does not resolve)",
+            "未検査 (使っている名前が解決できません)",
+        ),
+        (false, false) => match lang {
+            Lang::En => format!("{codes} (not fully checked: a name does not resolve)"),
+            Lang::Ja => format!("{codes} (名前が解決できず、検査は一部のみ)"),
+        },
+    }
+}
+
+impl View<'_> {
+    fn line(&self, span: Span) -> usize {
+        self.sources.get(span.file).line_col(span.start as usize).0
+    }
+
+    /// `(old line 12, new line 14)`.
+    fn place(&self, c: &Change) -> String {
+        if c.kind == Kind::Rulebook {
+            return String::new();
+        }
+        let lang = self.lang;
+        let mut parts = Vec::new();
+        if let Some(s) = c.old_span {
+            parts.push(match lang {
+                Lang::En => format!("old line {}", self.line(s)),
+                Lang::Ja => format!("旧 {} 行目", self.line(s)),
+            });
+        }
+        if let Some(s) = c.new_span {
+            parts.push(match lang {
+                Lang::En => format!("new line {}", self.line(s)),
+                Lang::Ja => format!("新 {} 行目", self.line(s)),
+            });
+        }
+        let sep = if lang == Lang::Ja { "、" } else { ", " };
+        format!("  ({})", parts.join(sep))
+    }
+
+    fn header(&self, i: usize) -> String {
+        let rb = self.rulebooks[i];
+        let mut s = format!("{}  ({}", self.names[i], rb.name);
+        if let Some(r) = &rb.revised {
+            s.push_str(&match self.lang {
+                Lang::En => format!(", revised {r}"),
+                Lang::Ja => format!("、{r} 改定"),
+            });
+        }
+        s.push(')');
+        s
+    }
+
+    fn change_line(&self, c: &Change) -> String {
+        let lang = self.lang;
+        let body = match (c.op, c.aspect) {
+            (Op::Added, _) => value(c.new.as_ref(), Aspect::Name, lang),
+            (Op::Removed, _) => value(c.old.as_ref(), Aspect::Name, lang),
+            (Op::Changed, Some(Aspect::Via)) => {
+                let (old, new) = match (&c.old, &c.new) {
+                    (Some(Value::Grant(o)), Some(Value::Grant(n))) => (o, n),
+                    _ => return String::new(),
+                };
+                let bare = Grant {
+                    via: Vec::new(),
+                    ..old.clone()
+                };
+                let via = |g: &Grant| {
+                    if g.via.is_empty() {
+                        none(lang)
+                    } else {
+                        g.via.join(", ")
+                    }
+                };
+                format!(
+                    "{}: {} {} -> {}",
+                    bare.to_allow(),
+                    aspect_name(Aspect::Via, lang),
+                    via(old),
+                    via(new)
+                )
+            }
+            (Op::Changed, Some(Aspect::Purposes)) => format!(
+                "{}: {} {}",
+                c.subject,
+                aspect_name(Aspect::Purposes, lang),
+                names_delta(c.old.as_ref(), c.new.as_ref())
+            ),
+            (Op::Changed, aspect) => {
+                let aspect = aspect.unwrap_or(Aspect::Name);
+                format!(
+                    "{}: {} {} -> {}",
+                    c.subject,
+                    aspect_name(aspect, lang),
+                    value(c.old.as_ref(), aspect, lang),
+                    value(c.new.as_ref(), aspect, lang)
+                )
+            }
+        };
+        format!("{} {body}{}", c.op.marker(), self.place(c))
+    }
+
+    fn human(&self) -> String {
+        let lang = self.lang;
+        let mut out = String::new();
+        let _ = writeln!(out, "--- {}", self.header(0));
+        let _ = writeln!(out, "+++ {}", self.header(1));
+        for kind in Kind::ALL {
+            let changes: Vec<&Change> = self
+                .diff
+                .changes
+                .iter()
+                .filter(|c| c.kind == kind)
+                .collect();
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "\n{}", kind_heading(kind, lang));
+            // Purposes and permissions are grouped by section.
+            let mut section: Option<&str> = None;
+            for c in changes {
+                let mut indent = "  ";
+                if matches!(kind, Kind::Purpose | Kind::Allow) {
+                    let s = c.section.as_deref().unwrap_or("");
+                    if section != Some(s) {
+                        let _ = writeln!(out, "  {s}");
+                        section = Some(s);
+                    }
+                    indent = "    ";
+                }
+                let _ = writeln!(out, "{indent}{}", self.change_line(c));
+            }
+        }
+        let d = self.diff;
+        let (a, r, c) = (
+            d.count(Op::Added),
+            d.count(Op::Removed),
+            d.count(Op::Changed),
+        );
+        let n = d.changes.len();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            match (lang, n) {
+                (Lang::En, 0) => "no changes".to_string(),
+                (Lang::En, _) => format!(
+                    "{n} change{}: {a} added, {r} removed, {c} changed",
+                    if n == 1 { "" } else { "s" }
+                ),
+                (Lang::Ja, 0) => "変更はありません".to_string(),
+                (Lang::Ja, _) => format!("変更 {n} 件 (追加 {a}、削除 {r}、変更 {c})"),
+            }
+        );
+        if let Some(i) = self.impact {
+            self.human_impact(i, &mut out);
+        }
+        out
+    }
+
+    fn human_impact(&self, i: &Impact, out: &mut String) {
+        let lang = self.lang;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            match lang {
+                Lang::En => format!(
+                    "impact: {} design{} and {} flow{} checked against both rulebooks",
+                    i.designs,
+                    if i.designs == 1 { "" } else { "s" },
+                    i.flows,
+                    if i.flows == 1 { "" } else { "s" }
+                ),
+                Lang::Ja => format!(
+                    "影響: 設計 {} 件、流れ {} 件を両方のルールブックで検査しました",
+                    i.designs, i.flows
+                ),
+            }
+        );
+        for f in &i.changed {
+            let _ = writeln!(out, "  {}:{}  {}", f.file, f.line, f.flow);
+            let _ = writeln!(
+                out,
+                "    {} {}  {} {}",
+                t(lang, "before:", "変更前:"),
+                verdict(&f.before, lang),
+                t(lang, "after:", "変更後:"),
+                verdict(&f.after, lang)
+            );
+        }
+        if i.other_findings_changed > 0 {
+            let n = i.other_findings_changed;
+            let _ = writeln!(
+                out,
+                "  {}",
+                match lang {
+                    Lang::En => format!(
+                        "note: {n} finding(s) on declarations (not flows) also differ between the two runs"
+                    ),
+                    Lang::Ja =>
+                        format!("注: 流れ以外 (宣言) の指摘 {n} 件も二つの検査で異なります"),
+                }
+            );
+        }
+        let n = i.changed.len();
+        let _ = writeln!(
+            out,
+            "{}",
+            match (lang, n) {
+                (Lang::En, 0) => "no flow changes verdict".to_string(),
+                (Lang::En, 1) => "1 flow changes verdict".to_string(),
+                (Lang::En, _) => format!("{n} flows change verdict"),
+                (Lang::Ja, 0) => "判定が変わる流れはありません".to_string(),
+                (Lang::Ja, _) => format!("判定が変わる流れ: {n} 件"),
+            }
+        );
+    }
+
+    fn location(&self, span: Option<Span>) -> Option<Location> {
+        let span = span?;
+        let report = Report {
+            sources: self.sources,
+            diagnostics: &[],
+            files: 0,
+            checked: &[],
+            lang: self.lang,
+        };
+        let p = report.position(span);
+        Some(Location {
+            file: report.file_name(span).to_string(),
+            line: p.line,
+            column: p.column,
+            end_line: p.end_line,
+            end_column: p.end_column,
+        })
+    }
+
+    fn json(&self) -> String {
+        let side = |i: usize| {
+            let rb = self.rulebooks[i];
+            JsonRulebook {
+                file: self.names[i].clone(),
+                name: rb.name.clone(),
+                title: rb.title.clone(),
+                revised: rb.revised.clone(),
+            }
+        };
+        let changes = self
+            .diff
+            .changes
+            .iter()
+            .map(|c| JsonChange {
+                kind: c.kind,
+                op: c.op,
+                aspect: c.aspect,
+                subject: &c.subject,
+                section: c.section.as_deref(),
+                old: c.old.as_ref(),
+                new: c.new.as_ref(),
+                old_location: self.location(c.old_span),
+                new_location: self.location(c.new_span),
+            })
+            .collect();
+        let verdict = |v: &Verdict| JsonVerdict {
+            checked: v.checked,
+            findings: v
+                .findings
+                .iter()
+                .map(|(line, code)| JsonFinding {
+                    line: *line,
+                    code: code.as_str(),
+                    severity: code.severity().as_str(),
+                })
+                .collect(),
+        };
+        let impact = self.impact.map(|i| JsonImpact {
+            designs: i.designs,
+            flows: i.flows,
+            changed: i
+                .changed
+                .iter()
+                .map(|f| JsonFlow {
+                    file: &f.file,
+                    line: f.line,
+                    flow: &f.flow,
+                    before: verdict(&f.before),
+                    after: verdict(&f.after),
+                })
+                .collect(),
+            other_findings_changed: i.other_findings_changed,
+        });
+        let out = JsonOutput {
+            version: 1,
+            old: side(0),
+            new: side(1),
+            changes,
+            summary: JsonSummary {
+                changes: self.diff.changes.len(),
+                added: self.diff.count(Op::Added),
+                removed: self.diff.count(Op::Removed),
+                changed: self.diff.count(Op::Changed),
+                flows_changed: self.impact.map(|i| i.changed.len()),
+            },
+            impact,
+        };
+        let mut s =
+            serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}
+
+#[derive(Serialize)]
+struct JsonOutput<'a> {
+    version: u32,
+    old: JsonRulebook,
+    new: JsonRulebook,
+    changes: Vec<JsonChange<'a>>,
+    impact: Option<JsonImpact<'a>>,
+    summary: JsonSummary,
+}
+
+#[derive(Serialize)]
+struct JsonRulebook {
+    file: String,
+    name: String,
+    title: Option<String>,
+    revised: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    kind: Kind,
+    op: Op,
+    aspect: Option<Aspect>,
+    subject: &'a str,
+    section: Option<&'a str>,
+    old: Option<&'a Value>,
+    new: Option<&'a Value>,
+    old_location: Option<Location>,
+    new_location: Option<Location>,
+}
+
+#[derive(Serialize)]
+struct Location {
+    file: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct JsonImpact<'a> {
+    designs: usize,
+    flows: usize,
+    changed: Vec<JsonFlow<'a>>,
+    other_findings_changed: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFlow<'a> {
+    file: &'a str,
+    line: usize,
+    flow: &'a str,
+    before: JsonVerdict,
+    after: JsonVerdict,
+}
+
+#[derive(Serialize)]
+struct JsonVerdict {
+    checked: bool,
+    findings: Vec<JsonFinding>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding {
+    line: usize,
+    code: &'static str,
+    severity: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    changes: usize,
+    added: usize,
+    removed: usize,
+    changed: usize,
+    flows_changed: Option<usize>,
+}

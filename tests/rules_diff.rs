@@ -1,0 +1,232 @@
+//! `mynaflow rules diff`: the semantic diff of two rulebooks and the impact
+//! of the change on a corpus of designs. The case lives in
+//! tests/cases/rulediff: new.myna is old.myna with 保険料還付 dropped from
+//! the 公金受取口座情報 rule, and design.myna has one flow that relies on it.
+
+use mynaflow::code::Code;
+use mynaflow::rulediff::{self, Kind, Op, Value};
+use mynaflow::session::{RulebookSource, Session};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const OLD: &str = "tests/cases/rulediff/old.myna";
+const NEW: &str = "tests/cases/rulediff/new.myna";
+const DESIGN: &str = "tests/cases/rulediff/design.myna";
+
+fn source(p: &str) -> RulebookSource {
+    RulebookSource::named(p, None)
+}
+
+fn mynaflow(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run mynaflow");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn diff_of(old: &str, new: &str) -> rulediff::RuleDiff {
+    let mut s = Session::new(source(old));
+    let a = s.load_rulebook(&source(old)).expect("old loads");
+    let b = s.load_rulebook(&source(new)).expect("new loads");
+    rulediff::diff(&a, &b)
+}
+
+#[test]
+fn one_removed_purpose_is_exactly_one_change() {
+    let d = diff_of(OLD, NEW);
+    assert_eq!(d.changes.len(), 1, "{:#?}", d.changes);
+    let c = &d.changes[0];
+    assert_eq!((c.kind, c.op, c.aspect), (Kind::Allow, Op::Removed, None));
+    assert_eq!(c.subject, "7(1) 他機関 -> 組合");
+    assert_eq!(c.section.as_deref(), Some("7(1)"));
+    let Some(Value::Grant(g)) = &c.old else {
+        panic!("a removed permission carries its grant: {c:?}")
+    };
+    assert_eq!(
+        g.to_allow(),
+        "allow 他機関 -> 組合 : 公金受取口座情報 for 保険料還付 via 情報提供ネットワークシステム"
+    );
+    assert!(c.new.is_none() && c.new_span.is_none() && c.old_span.is_some());
+}
+
+#[test]
+fn kenpo_against_itself_has_no_changes() {
+    assert!(diff_of("kenpo", "kenpo").is_empty());
+    // The same text read from the file: other file ids, the same meaning.
+    assert!(diff_of("kenpo", "rules/kenpo.myna").is_empty());
+    let (code, out, _) = mynaflow(&["rules", "diff", "kenpo", "rules/kenpo.myna", "--lang", "en"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("\nno changes\n"), "{out}");
+}
+
+#[test]
+fn the_impacted_flow_changes_verdict_and_no_other() {
+    let i = rulediff::impact(
+        &source(OLD),
+        &source(NEW),
+        &[PathBuf::from("tests/cases/rulediff")],
+    )
+    .expect("impact");
+    assert_eq!(
+        i.designs, 1,
+        "old.myna and new.myna are rulebooks, not designs"
+    );
+    assert_eq!(i.flows, 4);
+    assert_eq!(i.changed.len(), 1, "{:#?}", i.changed);
+    let f = &i.changed[0];
+    assert_eq!((f.file.as_str(), f.line), (DESIGN, 19));
+    assert_eq!(
+        f.flow,
+        "flow 市町村 -> 基幹システム : 口座情報 for 保険料還付 via 情報提供NWS"
+    );
+    assert!(f.before.is_ok(), "{:?}", f.before);
+    assert!(f.after.checked);
+    assert_eq!(f.after.findings, [(19, Code::MN103)]);
+    assert_eq!(i.other_findings_changed, 0);
+
+    // Against the same rulebook twice, nothing changes.
+    let same =
+        rulediff::impact(&source(OLD), &source(OLD), &[PathBuf::from(DESIGN)]).expect("impact");
+    assert!(same.changed.is_empty());
+}
+
+#[test]
+fn a_forced_rulebook_overrides_use() {
+    // design.myna says `use "old.myna"`; forced to new.myna it reports the
+    // flow that new.myna no longer allows.
+    let mut s = Session::forced(source(NEW));
+    s.check_path(Path::new(DESIGN)).expect("readable");
+    let mut got: Vec<(usize, Code)> = s
+        .diagnostics
+        .iter()
+        .filter(|d| s.sources.get(d.primary.file).name == DESIGN)
+        .map(|d| {
+            let f = s.sources.get(d.primary.file);
+            (f.line_col(d.primary.start as usize).0, d.code)
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, [(19, Code::MN103), (22, Code::MN102)]);
+    // An ordinary session still follows `use`.
+    let mut s = Session::new(source(NEW));
+    s.check_path(Path::new(DESIGN)).expect("readable");
+    let codes: Vec<Code> = s.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::MN102]);
+}
+
+fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+#[test]
+fn human_output_in_both_languages() {
+    for lang in ["en", "ja"] {
+        let (code, out, err) = mynaflow(&[
+            "rules",
+            "diff",
+            OLD,
+            NEW,
+            "--impact",
+            "tests/cases/rulediff",
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, Some(0), "{err}");
+        snapshot(&format!("rules_diff_human_{lang}"), &out);
+    }
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let (code, out, err) = mynaflow(&[
+        "rules", "diff", OLD, NEW, "--impact", DESIGN, "--format", "json",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["old"]["file"], OLD);
+    assert_eq!(v["new"]["name"], "rulediff");
+    assert_eq!(v["new"]["revised"], "2024-12-04");
+    let changes = v["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1);
+    let c = &changes[0];
+    assert_eq!(c["kind"], "allow");
+    assert_eq!(c["op"], "removed");
+    assert!(c["aspect"].is_null());
+    assert_eq!(c["subject"], "7(1) 他機関 -> 組合");
+    assert_eq!(c["section"], "7(1)");
+    assert_eq!(
+        c["old"],
+        serde_json::json!({
+            "section": "7(1)",
+            "from": "他機関",
+            "to": "組合",
+            "categories": ["公金受取口座情報"],
+            "purposes": ["保険料還付"],
+            "via": ["情報提供ネットワークシステム"],
+        })
+    );
+    assert!(c["new"].is_null());
+    assert_eq!(c["old_location"]["file"], OLD);
+    assert_eq!(c["old_location"]["line"], 24);
+    assert_eq!(c["old_location"]["column"], 3);
+    assert!(c["new_location"].is_null());
+
+    let impact = &v["impact"];
+    assert_eq!(impact["designs"], 1);
+    assert_eq!(impact["flows"], 4);
+    assert_eq!(impact["other_findings_changed"], 0);
+    let flows = impact["changed"].as_array().expect("changed flows");
+    assert_eq!(flows.len(), 1);
+    assert_eq!(flows[0]["file"], DESIGN);
+    assert_eq!(flows[0]["line"], 19);
+    assert_eq!(
+        flows[0]["before"],
+        serde_json::json!({"checked": true, "findings": []})
+    );
+    assert_eq!(
+        flows[0]["after"],
+        serde_json::json!({"checked": true, "findings": [{"line": 19, "code": "MN103", "severity": "error"}]})
+    );
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"changes": 1, "added": 0, "removed": 1, "changed": 0, "flows_changed": 1})
+    );
+
+    // Without --impact there is no impact.
+    let (_, out, _) = mynaflow(&["rules", "diff", OLD, NEW, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert!(v["impact"].is_null());
+    assert!(v["summary"]["flows_changed"].is_null());
+}
+
+#[test]
+fn an_unloadable_rulebook_exits_2_with_its_diagnostics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let broken = dir.path().join("broken.myna");
+    std::fs::write(
+        &broken,
+        "rulebook x\nrole A\nsection \"1\" { allow A -> B : C }\n",
+    )
+    .expect("write");
+    let broken = broken.to_string_lossy().into_owned();
+    let (code, out, err) = mynaflow(&["rules", "diff", OLD, &broken, "--lang", "en"]);
+    assert_eq!(code, Some(2));
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("error[MN010]: undefined role `B`"), "{err}");
+    assert!(err.contains("cannot load the rulebook"), "{err}");
+
+    let (code, _, err) = mynaflow(&["rules", "diff", OLD, DESIGN]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no `rulebook` header"), "{err}");
+    let (code, _, _) = mynaflow(&["rules", "diff", OLD, "tests/cases/rulediff/missing.myna"]);
+    assert_eq!(code, Some(2));
+}
