@@ -1,8 +1,10 @@
 //! mynaflow: a data-flow linter for Japan's My Number (特定個人情報) exchange
 //! rules. See ARCHITECTURE.md for the stages.
 
+pub mod baseline;
 pub mod checks;
 pub mod code;
+pub mod config;
 pub mod coverage;
 pub mod diagnostic;
 pub mod diagram;

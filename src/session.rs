@@ -199,7 +199,10 @@ impl Session {
             });
         }
         let bytes = read_limited(path)?;
-        Ok(self.check_bytes(&path.display().to_string(), &bytes, path.parent()))
+        // `./a.myna` and `a.myna` are one file: show (and fingerprint) it one way.
+        let shown = path.display().to_string();
+        let shown = shown.strip_prefix("./").unwrap_or(&shown);
+        Ok(self.check_bytes(shown, &bytes, path.parent()))
     }
 
     /// Checks a file's bytes: decodes them (MN005 when they are not UTF-8),

@@ -1,29 +1,47 @@
 //! `mynaflow check`.
 
-use super::output::{fail, session};
+use super::output::{fail, files, session};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
+use clap::ValueEnum;
+use mynaflow::baseline::Baseline;
+use mynaflow::code::Code;
 use mynaflow::render::{self, Report};
-use mynaflow::session::collect_files;
 use std::io::Write;
 use std::path::PathBuf;
 
-pub fn run(
-    paths: &[PathBuf],
-    common: &Common,
-    format: Format,
-    deny_warnings: bool,
-    quiet: bool,
-) -> u8 {
-    let mut s = match session(common) {
-        Ok(s) => s,
+/// The options of `check`.
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub common: Common,
+    pub format: Option<Format>,
+    pub deny_warnings: bool,
+    pub quiet: bool,
+    pub baseline: Option<PathBuf>,
+    pub write_baseline: Option<PathBuf>,
+}
+
+pub fn run(o: &Options) -> u8 {
+    let (mut s, settings) = match session(&o.common, &o.paths) {
+        Ok(x) => x,
         Err(code) => return code,
     };
-    let files = match collect_files(paths) {
+    let config = settings.config.as_ref();
+    let format = o
+        .format
+        .or_else(|| {
+            config
+                .and_then(|c| c.format.as_deref())
+                .and_then(|f| Format::from_str(f, true).ok())
+        })
+        .unwrap_or(Format::Human);
+    let deny_warnings = o.deny_warnings || config.is_some_and(|c| c.deny_warnings);
+    let baseline_path = o
+        .baseline
+        .clone()
+        .or_else(|| config.and_then(|c| c.baseline.clone()));
+    let files = match files(&o.paths, &settings) {
         Ok(f) => f,
-        Err(e) => {
-            fail(&e);
-            return FAILURE;
-        }
+        Err(code) => return code,
     };
     let mut unreadable = false;
     let mut checked = Vec::new();
@@ -36,18 +54,58 @@ pub fn run(
             }
         }
     }
-    let diags = s.sorted_diagnostics();
+    let mut diags = s.sorted_diagnostics();
+    // A design whose rulebook could not be loaded was not checked.
+    let rulebook_missing = diags.iter().any(|d| d.code == Code::MN013);
+
+    if let Some(path) = &o.write_baseline {
+        let b = Baseline::record(&s.sources, &diags);
+        if let Err(e) = std::fs::write(path, b.to_json()) {
+            fail(&format!("{}: {e}", path.display()));
+            return FAILURE;
+        }
+        eprintln!(
+            "mynaflow: recorded {} finding(s) in {}",
+            b.findings.len(),
+            path.display()
+        );
+        return if unreadable || rulebook_missing {
+            FAILURE
+        } else {
+            OK
+        };
+    }
+    if let Some(path) = &baseline_path {
+        let b = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| Baseline::parse(&t))
+        {
+            Ok(b) => b,
+            Err(e) => {
+                fail(&format!("baseline {}: {e}", path.display()));
+                return FAILURE;
+            }
+        };
+        let known = b.filter(&s.sources, &mut diags);
+        if known > 0 && !o.quiet {
+            eprintln!(
+                "mynaflow: {known} finding(s) recorded in the baseline {} not shown",
+                path.display()
+            );
+        }
+    }
+
     let report = Report {
         sources: &s.sources,
         diagnostics: &diags,
         files: files.len(),
         checked: &checked,
-        lang: super::lang(common.lang),
+        lang: settings.lang,
     };
     let out = match format {
         Format::Human => {
-            let mut text = render::human::render(&report, super::color(common.color));
-            if quiet {
+            let mut text = render::human::render(&report, super::color(o.common.color));
+            if o.quiet {
                 let summary = render::human::summary(&report);
                 text.truncate(text.len() - summary.len());
             }
@@ -59,8 +117,6 @@ pub fn run(
         Format::Junit => render::junit::render(&report),
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
-    // A design whose rulebook could not be loaded was not checked.
-    let rulebook_missing = diags.iter().any(|d| d.code == mynaflow::code::Code::MN013);
     if unreadable || rulebook_missing {
         FAILURE
     } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) {

@@ -28,9 +28,10 @@ pub fn run(
         rules,
         lang,
         color: ColorArg::Never,
+        config: None,
     };
-    let mut s = match session(&common) {
-        Ok(s) => s,
+    let (mut s, settings) = match session(&common, paths) {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let files = match collect_files(paths) {
@@ -84,7 +85,7 @@ pub fn run(
         }
     }
     if failed {
-        print_fatal(&s, super::lang(common.lang));
+        print_fatal(&s, settings.lang);
         if s.diagnostics.iter().any(|d| d.code == Code::MN013) {
             fail("a design's rulebook could not be loaded, so its coverage cannot be measured");
         }
@@ -96,7 +97,7 @@ pub fn run(
     }
     let coverages = Coverage::compute(&analyses);
     let out = match format {
-        Format::Human => render::coverage::human(&coverages, &s.sources, super::lang(common.lang)),
+        Format::Human => render::coverage::human(&coverages, &s.sources, settings.lang),
         Format::Json => render::coverage::json(&coverages, &s.sources),
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());

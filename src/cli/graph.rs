@@ -28,9 +28,10 @@ pub fn run(
         rules,
         lang,
         color: ColorArg::Never,
+        config: None,
     };
-    let mut s = match session(&common) {
-        Ok(s) => s,
+    let (mut s, settings) = match session(&common, &[file.to_path_buf()]) {
+        Ok(x) => x,
         Err(code) => return code,
     };
     let checked = match s.check_path(file) {
@@ -41,7 +42,7 @@ pub fn run(
         }
     };
     let Some(analysis) = checked.analysis else {
-        print_fatal(&s, super::lang(common.lang));
+        print_fatal(&s, settings.lang);
         fail(&format!(
             "{} is not a design that can be drawn (not UTF-8, or a rulebook)",
             file.display()
@@ -49,7 +50,7 @@ pub fn run(
         return FAILURE;
     };
     if analysis.design.rulebook.is_none() {
-        print_fatal(&s, super::lang(common.lang));
+        print_fatal(&s, settings.lang);
         fail("the design's rulebook could not be loaded, so its roles and rules are unknown");
         return FAILURE;
     }
@@ -59,7 +60,7 @@ pub fn run(
         &s.diagnostics,
         Options { only_mynumber },
     );
-    let lang = super::lang(common.lang);
+    let lang = settings.lang;
     let out = match format {
         GraphFormat::Dot => render::dot::render(&d, lang),
         GraphFormat::Mermaid => render::mermaid::render(&d, lang),

@@ -45,6 +45,9 @@ pub struct Common {
     /// When to use colour.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
+    /// Settings file (default: mynaflow.toml in the checked folder or above).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -56,15 +59,21 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
-        /// Output format.
-        #[arg(long, value_enum, default_value = "human")]
-        format: Format,
+        /// Output format [default: human, or the config's `format`].
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// `--deny warnings`: warnings fail the run too.
         #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
         deny: Option<String>,
         /// Print nothing but the findings (no summary line).
         #[arg(long, short)]
         quiet: bool,
+        /// Fail only on findings this baseline does not record.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record today's findings in FILE (and exit 0).
+        #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+        write_baseline: Option<PathBuf>,
     },
     /// Run the `# expect:` annotations of designs.
     Test {
@@ -125,6 +134,19 @@ enum Command {
         /// Language of the report (default from LANG).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (roff) into a folder; `man/` in the repository
+    /// holds them, and a test fails when they are stale.
+    #[command(hide = true)]
+    Manpages {
+        /// Folder to write into.
+        out: PathBuf,
     },
     /// Show the rulebook.
     Rules {
@@ -221,6 +243,34 @@ pub fn color(arg: ColorArg) -> bool {
     }
 }
 
+/// Writes `mynaflow.1` and one `mynaflow-COMMAND.1` per subcommand.
+fn manpages(out: &std::path::Path) -> u8 {
+    fn write(cmd: clap::Command, name: &str, out: &std::path::Path) -> std::io::Result<()> {
+        let mut buf = Vec::new();
+        clap_mangen::Man::new(cmd.clone())
+            .title(name)
+            .render(&mut buf)?;
+        std::fs::write(out.join(format!("{name}.1")), buf)?;
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            let sub_name = format!("{name}-{}", sub.get_name());
+            write(sub.clone().name(sub_name.clone()), &sub_name, out)?;
+        }
+        Ok(())
+    }
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    cmd.build();
+    match std::fs::create_dir_all(out).and_then(|_| write(cmd, "mynaflow", out)) {
+        Ok(()) => OK,
+        Err(e) => {
+            output::fail(&format!("{}: {e}", out.display()));
+            FAILURE
+        }
+    }
+}
+
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -237,10 +287,30 @@ pub fn main() -> ExitCode {
             format,
             deny,
             quiet,
-        } => check::run(&paths, &common, format, deny.is_some(), quiet),
+            baseline,
+            write_baseline,
+        } => check::run(&check::Options {
+            paths,
+            common,
+            format,
+            deny_warnings: deny.is_some(),
+            quiet,
+            baseline,
+            write_baseline,
+        }),
         Command::Test { paths, common } => test::run(&paths, &common),
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "mynaflow",
+                &mut std::io::stdout(),
+            );
+            OK
+        }
+        Command::Manpages { out } => manpages(&out),
         Command::Graph {
             file,
             format,

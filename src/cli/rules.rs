@@ -8,13 +8,14 @@ use mynaflow::text::Lang;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-fn load(common: &Common) -> Result<Arc<Rulebook>, u8> {
-    let mut s = session(common)?;
-    let source = RulebookSource::named(common.rules.as_deref().unwrap_or("kenpo"), None);
-    s.load_rulebook(&source).map_err(|e| {
+fn load(common: &Common) -> Result<(Arc<Rulebook>, Lang), u8> {
+    let (mut s, settings) = session(common, &[])?;
+    let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
+    let rb = s.load_rulebook(&source).map_err(|e| {
         fail(&format!("cannot load the rulebook: {e:?}"));
         FAILURE
-    })
+    })?;
+    Ok((rb, settings.lang))
 }
 
 fn section_head(rb: &Rulebook, id: SectionId, lang: Lang, out: &mut String) {
@@ -31,11 +32,10 @@ fn section_head(rb: &Rulebook, id: SectionId, lang: Lang, out: &mut String) {
 }
 
 pub fn list(common: &Common) -> u8 {
-    let rb = match load(common) {
-        Ok(rb) => rb,
+    let (rb, lang) = match load(common) {
+        Ok(x) => x,
         Err(code) => return code,
     };
-    let lang = super::lang(common.lang);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -56,11 +56,10 @@ pub fn list(common: &Common) -> u8 {
 }
 
 pub fn show(section: &str, common: &Common) -> u8 {
-    let rb = match load(common) {
-        Ok(rb) => rb,
+    let (rb, lang) = match load(common) {
+        Ok(x) => x,
         Err(code) => return code,
     };
-    let lang = super::lang(common.lang);
     let key = mynaflow::names::key(section);
     let Some(i) = rb
         .sections

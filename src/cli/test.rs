@@ -1,28 +1,28 @@
 //! `mynaflow test`: each file's findings against its `# expect:` annotations.
 
-use super::output::{fail, session};
-use super::{Common, FAILURE, FINDINGS, OK};
+use super::output::{files, session};
+use super::{Common, FINDINGS, OK};
 use mynaflow::expect::{compare, expectations, reported};
-use mynaflow::session::collect_files;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
-    let files = match collect_files(paths) {
-        Ok(f) => f,
-        Err(e) => {
-            fail(&e);
-            return FAILURE;
-        }
+    let (_, settings) = match session(common, paths) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
-    let lang = super::lang(common.lang);
+    let files = match files(paths, &settings) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let lang = settings.lang;
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
     for path in &files {
         // One session per file, so a rulebook's own findings count for the
         // file that loads it, wherever it is tested.
-        let mut s = match session(common) {
-            Ok(s) => s,
+        let mut s = match session(common, paths) {
+            Ok((s, _)) => s,
             Err(code) => return code,
         };
         let checked = match s.check_path(path) {

@@ -1,0 +1,155 @@
+//! Baselines: today's findings recorded by fingerprint, so a run fails
+//! only on new ones. Fingerprints (see [`crate::fingerprint`]) use the
+//! code, the file and the text around the finding, not line numbers, so a
+//! baseline survives lines moving.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceMap;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// A recorded finding.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    /// The fingerprint, 16 hex digits.
+    pub fingerprint: String,
+    /// The code.
+    pub code: String,
+    /// The file, as shown.
+    pub file: String,
+    /// The line when recorded (for people; not used to match).
+    pub line: usize,
+    /// The English message (for people; not used to match).
+    pub message: String,
+}
+
+/// A baseline file.
+#[derive(Serialize, Deserialize, Debug, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    /// Format version (1).
+    pub version: u32,
+    /// The findings, sorted.
+    pub findings: Vec<Entry>,
+}
+
+fn fingerprint(sources: &SourceMap, d: &Diagnostic) -> String {
+    format!(
+        "{:016x}",
+        crate::fingerprint::of(sources, d.code, d.primary)
+    )
+}
+
+impl Baseline {
+    /// Records findings.
+    pub fn record(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Baseline {
+        let mut findings: Vec<Entry> = diagnostics
+            .iter()
+            .map(|d| Entry {
+                fingerprint: fingerprint(sources, d),
+                code: d.code.as_str().to_string(),
+                file: sources.get(d.primary.file).name.clone(),
+                line: sources
+                    .get(d.primary.file)
+                    .line_col(d.primary.start as usize)
+                    .0,
+                message: d.message.en.clone(),
+            })
+            .collect();
+        findings.sort();
+        Baseline {
+            version: 1,
+            findings,
+        }
+    }
+
+    /// Reads a baseline file's text.
+    pub fn parse(text: &str) -> Result<Baseline, String> {
+        let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if b.version != 1 {
+            return Err(format!("unsupported baseline version {}", b.version));
+        }
+        Ok(b)
+    }
+
+    /// The baseline as pretty JSON with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Removes the findings the baseline knows (each recorded finding
+    /// excuses one current finding with its fingerprint); returns how many
+    /// were removed.
+    pub fn filter(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) -> usize {
+        let mut known: HashMap<&str, usize> = HashMap::new();
+        for e in &self.findings {
+            *known.entry(e.fingerprint.as_str()).or_default() += 1;
+        }
+        let before = diagnostics.len();
+        diagnostics.retain(|d| {
+            let f = fingerprint(sources, d);
+            match known.get_mut(f.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    false
+                }
+                _ => true,
+            }
+        });
+        before - diagnostics.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{RulebookSource, Session};
+
+    fn run(text: &str) -> Session {
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.check_text("d.myna", text.to_string(), None);
+        s
+    }
+
+    const DESIGN: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n\
+                          flow 基幹 -> 市 : 課税 for 被扶養者認定\n";
+
+    #[test]
+    fn known_findings_are_filtered_even_after_lines_move() {
+        let s = run(DESIGN);
+        let b = Baseline::record(&s.sources, &s.diagnostics);
+        assert!(!b.findings.is_empty());
+        let b = Baseline::parse(&b.to_json()).expect("round trip");
+        let moved = run(&format!("# a comment\n\n{DESIGN}"));
+        let mut d = moved.diagnostics.clone();
+        assert_eq!(b.filter(&moved.sources, &mut d), b.findings.len());
+        assert!(d.is_empty(), "{d:?}");
+    }
+
+    #[test]
+    fn new_findings_are_kept() {
+        let s = run(DESIGN);
+        let b = Baseline::record(&s.sources, &s.diagnostics);
+        let more = run(&format!(
+            "{DESIGN}flow 市 -> 基幹 : 課税 for 保険料徴収 via 市\n"
+        ));
+        let mut d = more.diagnostics.clone();
+        b.filter(&more.sources, &mut d);
+        assert!(!d.is_empty());
+        assert!(d.iter().all(|x| {
+            more.sources
+                .get(x.primary.file)
+                .line_col(x.primary.start as usize)
+                .0
+                == 6
+        }));
+    }
+
+    #[test]
+    fn rejects_other_versions_and_keys() {
+        assert!(Baseline::parse("{\"version\":2,\"findings\":[]}").is_err());
+        assert!(Baseline::parse("{\"version\":1,\"findings\":[],\"x\":1}").is_err());
+    }
+}

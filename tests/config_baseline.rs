@@ -1,0 +1,187 @@
+//! `mynaflow.toml` and baselines, through the real binary.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run mynaflow")
+}
+
+const BAD: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n\
+                   flow 基幹 -> 市 : 課税 for 被扶養者認定\n";
+const WARN: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 予備 : 組合\ndata 資格 : 資格情報\nflow 基幹 -> 基幹 : 資格 for 資格確認\n";
+
+#[test]
+fn config_is_found_upward_and_sets_format_lang_and_deny() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("mynaflow.toml"),
+        "format = \"json\"\nlang = \"ja\"\ndeny = [\"warnings\"]\n",
+    )
+    .expect("write");
+    std::fs::create_dir(d.path().join("designs")).expect("mkdir");
+    std::fs::write(d.path().join("designs/w.myna"), WARN).expect("write");
+    let o = run(&d.path().join("designs"), &["check", "w.myna"]);
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("JSON from the config's format");
+    assert_eq!(v["diagnostics"][0]["code"], "MN012");
+    assert!(
+        v["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("宣言されています")
+    );
+    assert_eq!(o.status.code(), Some(1), "warnings denied by the config");
+    // The command line wins.
+    let o = run(
+        &d.path().join("designs"),
+        &["check", "--format", "human", "--lang", "en", "w.myna"],
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("warning[MN012]"));
+}
+
+#[test]
+fn unknown_keys_stop_the_tool() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("mynaflow.toml"), "formta = \"json\"\n").expect("write");
+    std::fs::write(d.path().join("a.myna"), WARN).expect("write");
+    let o = run(d.path(), &["check", "a.myna"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("formta") && err.contains("known keys"),
+        "{err}"
+    );
+    // --config names another file.
+    std::fs::write(d.path().join("other.toml"), "lang = \"en\"\n").expect("write");
+    assert_eq!(
+        run(d.path(), &["check", "--config", "other.toml", "a.myna"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(d.path(), &["check", "--config", "missing.toml", "a.myna"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn exclude_globs_and_rules_are_relative_to_the_config() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("mynaflow.toml"),
+        "exclude = [\"drafts/**\"]\nrules = \"rules/custom.myna\"\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(d.path().join("drafts")).expect("mkdir");
+    std::fs::create_dir_all(d.path().join("rules")).expect("mkdir");
+    std::fs::write(d.path().join("drafts/bad.myna"), BAD).expect("write");
+    std::fs::copy(
+        "tests/cases/custom/rules.myna",
+        d.path().join("rules/custom.myna"),
+    )
+    .expect("copy");
+    std::fs::write(
+        d.path().join("ok.myna"),
+        "actor 市役所 : 市\nactor 住民A : 住民\ndata 通知 : 住民情報\nflow 市役所 -> 住民A : 通知 for 住民サービス\n",
+    )
+    .expect("write");
+    let o = run(d.path(), &["check", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert!(
+        !files.iter().any(|f| f.contains("drafts")),
+        "excluded: {files:?}"
+    );
+    assert_eq!(
+        v["summary"]["files"].as_u64(),
+        Some(2),
+        "ok.myna and the rulebook; drafts/ excluded"
+    );
+}
+
+#[test]
+fn a_baseline_fails_only_on_new_findings() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let design = d.path().join("d.myna");
+    std::fs::write(&design, BAD).expect("write");
+    assert_eq!(run(d.path(), &["check", "d.myna"]).status.code(), Some(1));
+    let o = run(
+        d.path(),
+        &["check", "--write-baseline", "base.json", "d.myna"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let base: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("base.json")).expect("read"))
+            .expect("json");
+    assert_eq!(base["version"], 1);
+    assert!(!base["findings"].as_array().expect("findings").is_empty());
+    assert_eq!(
+        run(d.path(), &["check", "--baseline", "base.json", "d.myna"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // Lines move: still known.
+    std::fs::write(&design, format!("# 移動\n\n{BAD}")).expect("write");
+    assert_eq!(
+        run(d.path(), &["check", "--baseline", "base.json", "d.myna"])
+            .status
+            .code(),
+        Some(0)
+    );
+    // A new violation fails, and only it is shown.
+    std::fs::write(
+        &design,
+        format!("{BAD}flow 市 -> 基幹 : 課税 for 保険料徴収 via 市\n"),
+    )
+    .expect("write");
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "--baseline",
+            "base.json",
+            "--format",
+            "json",
+            "d.myna",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .expect("array")
+            .iter()
+            .all(|x| x["line"] == 6),
+        "{v}"
+    );
+    // The config may name the baseline too.
+    std::fs::write(&design, BAD).expect("write");
+    std::fs::write(d.path().join("mynaflow.toml"), "baseline = \"base.json\"\n").expect("write");
+    assert_eq!(run(d.path(), &["check", "d.myna"]).status.code(), Some(0));
+    // A broken baseline stops the tool.
+    std::fs::write(d.path().join("base.json"), "{").expect("write");
+    assert_eq!(run(d.path(), &["check", "d.myna"]).status.code(), Some(2));
+}

@@ -1,0 +1,58 @@
+//! The committed man pages (`man/`) are what the command line generates:
+//! regenerate them with `cargo run -- manpages man` after changing options.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+fn read_dir(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("man folder")
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn man_pages_are_up_to_date() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let status = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .arg("manpages")
+        .arg(tmp.path())
+        .status()
+        .expect("run");
+    assert!(status.success());
+    let fresh = read_dir(tmp.path());
+    let committed = read_dir(std::path::Path::new("man"));
+    assert_eq!(
+        fresh.keys().collect::<Vec<_>>(),
+        committed.keys().collect::<Vec<_>>(),
+        "man pages added or removed: run `cargo run -- manpages man`"
+    );
+    for (name, text) in &fresh {
+        assert!(
+            committed[name] == *text,
+            "man/{name} is stale: run `cargo run -- manpages man`"
+        );
+    }
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(["completions", shell])
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("mynaflow") && text.contains("write-baseline"),
+            "{shell}"
+        );
+    }
+}
