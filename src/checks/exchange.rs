@@ -177,8 +177,12 @@ fn diagnose(ctx: &Ctx, ex: &Exchange, verdict: &MyNumberVerdict) -> Option<Diagn
             if ex.path.len() > 1 {
                 d = d.with_label(ctx.sender_span(ex.path[0]), text!("sender: {sender}"; "送り手: {sender}"));
             }
-            if let Some(first) = rules.first() {
-                d = d.with_label(rb.rule(*first).span, Text::new("a rule for this category", "このカテゴリの規則"));
+            if let Some(&first) = rules.first() {
+                let (section, basis) = rb.rule_ref(first);
+                d = d
+                    .with_label(rb.rule(first).span, Text::new("a rule for this category", "このカテゴリの規則"))
+                    .with_note(ctx.section_note(first))
+                    .with_rule(section, basis);
             }
             return Some(d);
         }

@@ -48,8 +48,10 @@ impl Ctx<'_> {
     /// `市町村 (他機関)`.
     fn actor_with_role(&self, a: ActorId) -> String {
         match self.role_of(a) {
-            Some(r) => format!("{} ({})", self.actor_name(a), self.role_name(r)),
-            None => self.actor_name(a).to_string(),
+            Some(r) if self.role_name(r) != self.actor_name(a) => {
+                format!("{} ({})", self.actor_name(a), self.role_name(r))
+            }
+            _ => self.actor_name(a).to_string(),
         }
     }
 

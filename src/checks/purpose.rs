@@ -64,6 +64,36 @@ pub(crate) fn provisions(ctx: &Ctx) -> Vec<(usize, ProvisionVerdict)> {
     out
 }
 
+/// What would make a provision lawful: the purposes that allow giving this
+/// item to this receiver's role, or, if none, that no purpose does.
+fn provision_help(ctx: &Ctx, ex: &crate::graph::Exchange, item: DataId) -> Text {
+    let rb = ctx.rb;
+    let (Some(from), Some(to), Some(category)) = (
+        ctx.role_of(ex.sender),
+        ctx.role_of(ex.receiver),
+        ctx.design.item(item).category.id,
+    ) else {
+        return Text::default();
+    };
+    let mut purposes: Vec<String> = rb
+        .rules
+        .iter()
+        .filter(|r| !rb.section(r.section).mynumber && r.from == from && r.to == to)
+        .filter(|r| r.categories.iter().any(|c| rb.covers(*c, category)))
+        .flat_map(|r| r.purposes.iter().map(|p| ctx.purpose_name(*p).to_string()))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    purposes.retain(|p| seen.insert(p.clone()));
+    let to_name = ctx.role_name(to);
+    if purposes.is_empty() {
+        text!("no purpose of use allows providing this data to {to_name}: keep it inside the society, or obtain the person's consent and record it with a suppression";
+              "{to_name}への提供を認める利用目的はありません。組合内にとどめるか、本人の同意を得て抑止コメントに記録してください")
+    } else {
+        let l = list(&purposes);
+        text!("purposes that allow providing this data to {to_name}: {}", l.en; "{to_name}への提供を認める利用目的: {}", l.ja)
+    }
+}
+
 pub(crate) fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let rb = ctx.rb;
     let mut out = Vec::new();
@@ -99,6 +129,8 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                     "公表した利用目的を超える第三者提供には本人の同意が必要です (個人情報保護法第27条)",
                 ))
                 .with_label(rb.purpose(purpose).span, text!("`{p}` is declared here"; "「{p}」の宣言"))
+                .with_help(provision_help(ctx, ex, item))
+                .with_rule(declared_in.clone(), rb.section(rb.purpose(purpose).section).basis.clone())
             }
             ProvisionVerdict::WrongChannel(rule) => {
                 let r = rb.rule(*rule);
