@@ -133,23 +133,25 @@ impl SourceMap {
     }
 }
 
+impl SourceMap {
+    fn file(&self, id: FileId) -> Result<&SourceFile, codespan_reporting::files::Error> {
+        self.files
+            .get(id.0 as usize)
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+}
+
 impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
     type FileId = FileId;
     type Name = &'a str;
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
-        self.files
-            .get(id.0 as usize)
-            .map(|f| f.name.as_str())
-            .ok_or(codespan_reporting::files::Error::FileMissing)
+        self.file(id).map(|f| f.name.as_str())
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
-        self.files
-            .get(id.0 as usize)
-            .map(|f| f.text.as_str())
-            .ok_or(codespan_reporting::files::Error::FileMissing)
+        self.file(id).map(|f| f.text.as_str())
     }
 
     fn line_index(
@@ -157,10 +159,7 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
         id: FileId,
         byte: usize,
     ) -> Result<usize, codespan_reporting::files::Error> {
-        let f = self
-            .files
-            .get(id.0 as usize)
-            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        let f = self.file(id)?;
         Ok(f.line_index(byte))
     }
 
@@ -170,10 +169,7 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
         _line: usize,
         byte: usize,
     ) -> Result<usize, codespan_reporting::files::Error> {
-        let f = self
-            .files
-            .get(id.0 as usize)
-            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        let f = self.file(id)?;
         Ok(f.line_col(byte).1)
     }
 
@@ -182,10 +178,7 @@ impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
         id: FileId,
         line: usize,
     ) -> Result<Range<usize>, codespan_reporting::files::Error> {
-        let f = self
-            .files
-            .get(id.0 as usize)
-            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        let f = self.file(id)?;
         if line >= f.line_starts.len() {
             return Err(codespan_reporting::files::Error::LineTooLarge {
                 given: line,

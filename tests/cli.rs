@@ -1,22 +1,10 @@
 //! The command line's contract (LANGUAGE.md §4): exit statuses, languages,
 //! colour, the JSON shape, determinism.
 
-use std::process::{Command, Output};
+mod common;
+use common::{mynaflow, stdout};
 
-fn mynaflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(args)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run mynaflow")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use std::process::Command;
 
 #[test]
 fn exit_status_follows_the_worst_finding() {

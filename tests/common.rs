@@ -46,3 +46,32 @@ pub fn relative(path: &Path) -> std::path::PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
+
+/// Runs the real binary from the package root, with no locale set, so
+/// messages are English unless `--lang` says otherwise.
+pub fn mynaflow(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run mynaflow")
+}
+
+/// Standard output as text.
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Insta settings for a snapshot of `input`: stored in tests/snapshots,
+/// named after the input file.
+pub fn snapshot_settings(input: &Path) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots");
+    settings.set_input_file(input);
+    settings
+}

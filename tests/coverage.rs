@@ -1,25 +1,12 @@
 //! `mynaflow coverage`: which `allow` rules designs exercise.
 
+mod common;
+use common::{mynaflow, stdout};
+
 use mynaflow::coverage::Coverage;
 use mynaflow::model::RuleId;
 use mynaflow::session::{Analysis, RulebookSource, Session};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn mynaflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .output()
-        .expect("run mynaflow")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("UTF-8 output")
-}
 
 fn coverage_of(paths: &[&str]) -> (Session, Vec<Coverage>) {
     let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));

@@ -3,24 +3,16 @@
 //! codes, bold 特定個人情報, ASCII Mermaid ids, escaping), and Graphviz
 //! accepting the DOT when it is installed.
 
+mod common;
+use common::mynaflow;
+
 use mynaflow::diagram::{self, Diagram, NodeKind, Options};
 use mynaflow::render::{dot, mermaid};
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::text::Lang;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn mynaflow(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .output()
-        .expect("run mynaflow")
-}
+use std::process::{Command, Stdio};
 
 /// The command's stdout; it must exit 0.
 fn graph(args: &[&str]) -> String {

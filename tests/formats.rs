@@ -554,11 +554,7 @@ fn snapshot_formats(pattern: &str) {
     insta::glob!("..", pattern, |path| {
         let rel = common::relative(path);
         let s = common::check(&rel);
-        let mut settings = insta::Settings::clone_current();
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_snapshot_path("snapshots");
-        settings.set_input_file(path);
-        settings.bind(|| {
+        common::snapshot_settings(path).bind(|| {
             insta::assert_snapshot!("sarif", sarif_results(&s));
             insta::assert_snapshot!(
                 "github",

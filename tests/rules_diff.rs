@@ -3,11 +3,13 @@
 //! tests/cases/rulediff: new.myna is old.myna with 保険料還付 dropped from
 //! the 公金受取口座情報 rule, and design.myna has one flow that relies on it.
 
+mod common;
+use common::mynaflow;
+
 use mynaflow::code::Code;
 use mynaflow::rulediff::{self, Kind, Op, Value};
 use mynaflow::session::{RulebookSource, Session};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const OLD: &str = "tests/cases/rulediff/old.myna";
 const NEW: &str = "tests/cases/rulediff/new.myna";
@@ -17,12 +19,8 @@ fn source(p: &str) -> RulebookSource {
     RulebookSource::named(p, None)
 }
 
-fn mynaflow(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run mynaflow");
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = mynaflow(args);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -60,7 +58,7 @@ fn kenpo_against_itself_has_no_changes() {
     assert!(diff_of("kenpo", "kenpo").is_empty());
     // The same text read from the file: other file ids, the same meaning.
     assert!(diff_of("kenpo", "rules/kenpo.myna").is_empty());
-    let (code, out, _) = mynaflow(&["rules", "diff", "kenpo", "rules/kenpo.myna", "--lang", "en"]);
+    let (code, out, _) = run(&["rules", "diff", "kenpo", "rules/kenpo.myna", "--lang", "en"]);
     assert_eq!(code, Some(0));
     assert!(out.contains("\nno changes\n"), "{out}");
 }
@@ -129,7 +127,7 @@ fn snapshot(name: &str, text: &str) {
 #[test]
 fn human_output_in_both_languages() {
     for lang in ["en", "ja"] {
-        let (code, out, err) = mynaflow(&[
+        let (code, out, err) = run(&[
             "rules",
             "diff",
             OLD,
@@ -146,7 +144,7 @@ fn human_output_in_both_languages() {
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let (code, out, err) = mynaflow(&[
+    let (code, out, err) = run(&[
         "rules", "diff", OLD, NEW, "--impact", DESIGN, "--format", "json",
     ]);
     assert_eq!(code, Some(0), "{err}");
@@ -202,7 +200,7 @@ fn json_output_has_the_documented_shape() {
     );
 
     // Without --impact there is no impact.
-    let (_, out, _) = mynaflow(&["rules", "diff", OLD, NEW, "--format", "json"]);
+    let (_, out, _) = run(&["rules", "diff", OLD, NEW, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert!(v["impact"].is_null());
     assert!(v["summary"]["flows_changed"].is_null());
@@ -218,15 +216,15 @@ fn an_unloadable_rulebook_exits_2_with_its_diagnostics() {
     )
     .expect("write");
     let broken = broken.to_string_lossy().into_owned();
-    let (code, out, err) = mynaflow(&["rules", "diff", OLD, &broken, "--lang", "en"]);
+    let (code, out, err) = run(&["rules", "diff", OLD, &broken, "--lang", "en"]);
     assert_eq!(code, Some(2));
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("error[MN010]: undefined role `B`"), "{err}");
     assert!(err.contains("cannot load the rulebook"), "{err}");
 
-    let (code, _, err) = mynaflow(&["rules", "diff", OLD, DESIGN]);
+    let (code, _, err) = run(&["rules", "diff", OLD, DESIGN]);
     assert_eq!(code, Some(2));
     assert!(err.contains("no `rulebook` header"), "{err}");
-    let (code, _, _) = mynaflow(&["rules", "diff", OLD, "tests/cases/rulediff/missing.myna"]);
+    let (code, _, _) = run(&["rules", "diff", OLD, "tests/cases/rulediff/missing.myna"]);
     assert_eq!(code, Some(2));
 }

@@ -1,7 +1,7 @@
 //! `mynaflow coverage`: which `allow` rules the designs exercise, which none.
 
 use super::output::{fail, print_fatal, session};
-use super::{ColorArg, Common, FAILURE, FINDINGS, LangArg, OK, ReportFormat as Format};
+use super::{Common, FAILURE, FINDINGS, OK, ReportFormat as Format};
 use mynaflow::code::Code;
 use mynaflow::coverage::Coverage;
 use mynaflow::render;
@@ -17,20 +17,8 @@ pub fn percentage(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(
-    paths: &[PathBuf],
-    fail_under: Option<f64>,
-    format: Format,
-    rules: Option<String>,
-    lang: Option<LangArg>,
-) -> u8 {
-    let common = Common {
-        rules,
-        lang,
-        color: ColorArg::Never,
-        config: None,
-    };
-    let (mut s, settings) = match session(&common, paths) {
+pub fn run(paths: &[PathBuf], fail_under: Option<f64>, format: Format, common: &Common) -> u8 {
+    let (mut s, settings) = match session(common, paths) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -1,7 +1,7 @@
 //! `mynaflow graph`: a picture of a design, in DOT or Mermaid.
 
 use super::output::{fail, print_fatal, session};
-use super::{ColorArg, Common, FAILURE, LangArg, OK};
+use super::{Common, FAILURE, OK};
 use clap::ValueEnum;
 use mynaflow::diagram::{self, Options};
 use mynaflow::render;
@@ -17,20 +17,8 @@ pub enum GraphFormat {
     Mermaid,
 }
 
-pub fn run(
-    file: &Path,
-    format: GraphFormat,
-    only_mynumber: bool,
-    rules: Option<String>,
-    lang: Option<LangArg>,
-) -> u8 {
-    let common = Common {
-        rules,
-        lang,
-        color: ColorArg::Never,
-        config: None,
-    };
-    let (mut s, settings) = match session(&common, &[file.to_path_buf()]) {
+pub fn run(file: &Path, format: GraphFormat, only_mynumber: bool, common: &Common) -> u8 {
+    let (mut s, settings) = match session(common, &[file.to_path_buf()]) {
         Ok(x) => x,
         Err(code) => return code,
     };

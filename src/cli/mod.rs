@@ -110,12 +110,8 @@ enum Command {
         /// `--only mynumber`: only flows carrying 特定個人情報.
         #[arg(long, value_name = "mynumber", value_parser = ["mynumber"])]
         only: Option<String>,
-        /// Rulebook for a design without `use` (a path, or `kenpo`).
-        #[arg(long, value_name = "PATH")]
-        rules: Option<String>,
-        /// Language of the picture's own words (default from LANG).
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
+        #[command(flatten)]
+        common: Common,
     },
     /// Which `allow` rules the designs exercise, and which none does.
     Coverage {
@@ -128,12 +124,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
-        /// Rulebook for designs without `use` (a path, or `kenpo`).
-        #[arg(long, value_name = "PATH")]
-        rules: Option<String>,
-        /// Language of the report (default from LANG).
-        #[arg(long, value_enum)]
-        lang: Option<LangArg>,
+        #[command(flatten)]
+        common: Common,
     },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
@@ -315,16 +307,14 @@ pub fn main() -> ExitCode {
             file,
             format,
             only,
-            rules,
-            lang: l,
-        } => graph::run(&file, format, only.is_some(), rules, l),
+            common,
+        } => graph::run(&file, format, only.is_some(), &common),
         Command::Coverage {
             paths,
             fail_under,
             format,
-            rules,
-            lang: l,
-        } => coverage::run(&paths, fail_under, format, rules, l),
+            common,
+        } => coverage::run(&paths, fail_under, format, &common),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show { section, common } => rules::show(&section, &common),
