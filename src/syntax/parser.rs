@@ -561,7 +561,15 @@ impl<'a> StmtParser<'a> {
             text!("expected {}, found {}", wanted.en, found_text.en; "{}が必要ですが、{}があります", wanted.ja, found_text.ja),
         )
         .with_primary_label(text!("unexpected {}", found_text.en; "予期しない{}", found_text.ja));
-        if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
+        let statements = Keyword::ALL
+            .iter()
+            .filter(|k| k.starts_statement())
+            .map(|k| k.as_str());
+        if found.kind == TokenKind::Name
+            && let Some(k) = crate::names::did_you_mean(&found.text, statements)
+        {
+            d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか?"));
+        } else if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
             d = d.with_help(Text::new(
                 "a statement starts with a keyword; items of a list are separated by `,`",
                 "文はキーワードで始まります。一覧の項目は `,` で区切ります",
@@ -955,6 +963,17 @@ mod tests {
             panic!()
         };
         assert_eq!(s.purposes.len(), 2);
+    }
+
+    #[test]
+    fn misspelt_keyword_gets_a_suggestion() {
+        let p = parse(FileId(0), "flwo A -> B : X\n");
+        let help = p.diagnostics[0]
+            .help
+            .as_ref()
+            .map(|h| h.en.clone())
+            .unwrap_or_default();
+        assert_eq!(help, "did you mean `flow`?");
     }
 
     #[test]
