@@ -164,6 +164,10 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|d| {
             let mut text = d.message.get(lang).to_string();
+            for n in &d.notes {
+                text.push_str("\nnote: ");
+                text.push_str(n.get(lang));
+            }
             if let Some(h) = &d.help {
                 text.push_str("\nhelp: ");
                 text.push_str(h.get(lang));
