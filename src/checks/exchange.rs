@@ -165,9 +165,16 @@ fn diagnose(ctx: &Ctx, ex: &Exchange, verdict: &MyNumberVerdict) -> Option<Diagn
             pairs.dedup();
             let allowed = list(&pairs);
             let (fr, tr) = (ctx.role_name(from), ctx.role_name(to));
+            // The counterpart is the party that is not the society: the
+            // sender when the society receives on a direct flow.
+            let counterpart = if rb.role(to).kind == RoleKind::SelfOrg && ex.path.len() == 1 {
+                ctx.sender_span(last)
+            } else {
+                ctx.receiver_span(last)
+            };
             let mut d = Diagnostic::new(
                 Code::MN105,
-                ctx.receiver_span(last),
+                counterpart,
                 text!("no rule allows My Number data `{item_name}` ({cat}) between {fr} and {tr}";
                       "{fr}と{tr}の間で特定個人情報「{item_name}」({cat}) の提供を認める規則はありません"),
             )
