@@ -1,12 +1,15 @@
 //! Baselines: today's findings recorded by fingerprint, so a run fails
-//! only on new ones. Fingerprints (see [`crate::fingerprint`]) use the
-//! code, the file and the text around the finding, not line numbers, so a
-//! baseline survives lines moving.
+//! only on new ones. A finding is identified by its file, relative to the
+//! baseline's own folder (so `check .` and `check designs/` agree), and a
+//! fingerprint of its code and the text around it (see
+//! [`crate::fingerprint`]), never by line numbers, so a baseline survives
+//! lines moving.
 
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceMap;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// A recorded finding.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,7 +18,7 @@ pub struct Entry {
     pub fingerprint: String,
     /// The code.
     pub code: String,
-    /// The file, as shown.
+    /// The file, relative to the baseline's folder, with `/` separators.
     pub file: String,
     /// The line when recorded (for people; not used to match).
     pub line: usize,
@@ -36,19 +39,36 @@ pub struct Baseline {
 fn fingerprint(sources: &SourceMap, d: &Diagnostic) -> String {
     format!(
         "{:016x}",
-        crate::fingerprint::of(sources, d.code, d.primary)
+        crate::fingerprint::of_content(sources, d.code, d.primary)
     )
 }
 
+/// A file's name relative to `base` (both made absolute), `/`-separated;
+/// names that are not paths (`<builtin>/kenpo.myna`) stay as they are.
+fn relative(name: &str, base: &Path) -> String {
+    let (Ok(file), Ok(base)) = (std::fs::canonicalize(name), std::fs::canonicalize(base)) else {
+        return name.to_string();
+    };
+    let rel = file
+        .strip_prefix(&base)
+        .map(Path::to_path_buf)
+        .unwrap_or(file);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 impl Baseline {
-    /// Records findings.
-    pub fn record(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Baseline {
+    /// Records findings; files are named relative to `base`, the folder
+    /// the baseline file is in.
+    pub fn record(sources: &SourceMap, diagnostics: &[Diagnostic], base: &Path) -> Baseline {
         let mut findings: Vec<Entry> = diagnostics
             .iter()
             .map(|d| Entry {
                 fingerprint: fingerprint(sources, d),
                 code: d.code.as_str().to_string(),
-                file: sources.get(d.primary.file).name.clone(),
+                file: relative(&sources.get(d.primary.file).name, base),
                 line: sources
                     .get(d.primary.file)
                     .line_col(d.primary.start as usize)
@@ -82,15 +102,25 @@ impl Baseline {
     /// Removes the findings the baseline knows (each recorded finding
     /// excuses one current finding with its fingerprint); returns how many
     /// were removed.
-    pub fn filter(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) -> usize {
-        let mut known: HashMap<&str, usize> = HashMap::new();
+    pub fn filter(
+        &self,
+        sources: &SourceMap,
+        diagnostics: &mut Vec<Diagnostic>,
+        base: &Path,
+    ) -> usize {
+        let mut known: HashMap<(String, String), usize> = HashMap::new();
         for e in &self.findings {
-            *known.entry(e.fingerprint.as_str()).or_default() += 1;
+            *known
+                .entry((e.file.clone(), e.fingerprint.clone()))
+                .or_default() += 1;
         }
         let before = diagnostics.len();
         diagnostics.retain(|d| {
-            let f = fingerprint(sources, d);
-            match known.get_mut(f.as_str()) {
+            let key = (
+                relative(&sources.get(d.primary.file).name, base),
+                fingerprint(sources, d),
+            );
+            match known.get_mut(&key) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     false
@@ -119,24 +149,27 @@ mod tests {
     #[test]
     fn known_findings_are_filtered_even_after_lines_move() {
         let s = run(DESIGN);
-        let b = Baseline::record(&s.sources, &s.diagnostics);
+        let b = Baseline::record(&s.sources, &s.diagnostics, Path::new("."));
         assert!(!b.findings.is_empty());
         let b = Baseline::parse(&b.to_json()).expect("round trip");
         let moved = run(&format!("# a comment\n\n{DESIGN}"));
         let mut d = moved.diagnostics.clone();
-        assert_eq!(b.filter(&moved.sources, &mut d), b.findings.len());
+        assert_eq!(
+            b.filter(&moved.sources, &mut d, Path::new(".")),
+            b.findings.len()
+        );
         assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]
     fn new_findings_are_kept() {
         let s = run(DESIGN);
-        let b = Baseline::record(&s.sources, &s.diagnostics);
+        let b = Baseline::record(&s.sources, &s.diagnostics, Path::new("."));
         let more = run(&format!(
             "{DESIGN}flow 市 -> 基幹 : 課税 for 保険料徴収 via 市\n"
         ));
         let mut d = more.diagnostics.clone();
-        b.filter(&more.sources, &mut d);
+        b.filter(&more.sources, &mut d, Path::new("."));
         assert!(!d.is_empty());
         assert!(d.iter().all(|x| {
             more.sources

@@ -51,14 +51,27 @@ fn strip_comment(line: &str) -> &str {
 /// The fingerprint of a finding: FNV-1a over code, file name, context and
 /// the primary text.
 pub fn of(sources: &SourceMap, code: Code, primary: Span) -> u64 {
-    let mut h = Fnv1a::new();
-    let name = &sources.get(primary.file).name;
-    for part in [
+    hash(&[
         code.as_str(),
-        name.as_str(),
+        &sources.get(primary.file).name,
         &context(sources, primary),
         sources.slice(primary),
-    ] {
+    ])
+}
+
+/// The fingerprint without the file name, for callers that identify the
+/// file themselves (baselines, relative to their own folder).
+pub fn of_content(sources: &SourceMap, code: Code, primary: Span) -> u64 {
+    hash(&[
+        code.as_str(),
+        &context(sources, primary),
+        sources.slice(primary),
+    ])
+}
+
+fn hash(parts: &[&str]) -> u64 {
+    let mut h = Fnv1a::new();
+    for part in parts {
         h.write(part.as_bytes());
         h.write(&[0]);
     }

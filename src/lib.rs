@@ -1,6 +1,8 @@
 //! mynaflow: a data-flow linter for Japan's My Number (特定個人情報) exchange
 //! rules. See ARCHITECTURE.md for the stages.
 
+// Input never makes the tool panic: no unwrap/expect outside tests.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 pub mod baseline;
 pub mod checks;
 pub mod code;

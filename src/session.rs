@@ -68,6 +68,16 @@ pub enum RulebookError {
     NotARulebook,
 }
 
+impl std::fmt::Display for RulebookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RulebookError::Unreadable(why) => write!(f, "cannot be read: {why}"),
+            RulebookError::Broken(n) => write!(f, "has {n} error(s)"),
+            RulebookError::NotARulebook => write!(f, "is not a rulebook (no `rulebook` header)"),
+        }
+    }
+}
+
 /// A design that was checked: the model and graph, for renderers that draw
 /// or measure it (graph, coverage).
 #[derive(Debug)]

@@ -1,4 +1,4 @@
-//! The command line's contract (LANGUAGE.md §4): exit statuses, languages,
+//! The command line's contract (docs/design/LANGUAGE.md §4): exit statuses, languages,
 //! colour, the JSON shape, determinism.
 
 mod common;

@@ -185,3 +185,41 @@ fn a_baseline_fails_only_on_new_findings() {
     std::fs::write(d.path().join("base.json"), "{").expect("write");
     assert_eq!(run(d.path(), &["check", "d.myna"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_baseline_does_not_depend_on_how_paths_are_spelled() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(d.path().join("designs")).expect("mkdir");
+    std::fs::write(d.path().join("designs/d.myna"), BAD).expect("write");
+    let o = run(
+        d.path(),
+        &["check", "--write-baseline", "base.json", "designs/d.myna"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let text = std::fs::read_to_string(d.path().join("base.json")).expect("read");
+    assert!(text.contains("\"file\": \"designs/d.myna\""), "{text}");
+    assert_eq!(
+        run(d.path(), &["check", "--baseline", "base.json", "./designs"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(
+            &d.path().join("designs"),
+            &["check", "--baseline", "../base.json", "d.myna"]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(
+            &d.path().join("designs"),
+            &["check", "--baseline", "../base.json", "."]
+        )
+        .status
+        .code(),
+        Some(0)
+    );
+}

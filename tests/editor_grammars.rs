@@ -4,7 +4,10 @@ use mynaflow::syntax::token::Keyword;
 use std::collections::BTreeSet;
 
 fn lexer_keywords() -> BTreeSet<String> {
-    Keyword::ALL.iter().map(|k| k.as_str().to_string()).collect()
+    Keyword::ALL
+        .iter()
+        .map(|k| k.as_str().to_string())
+        .collect()
 }
 
 #[test]
@@ -13,10 +16,16 @@ fn textmate_grammar_keywords() {
         serde_json::from_str(include_str!("../grammar/myna.tmLanguage.json")).expect("valid JSON");
     assert_eq!(g["scopeName"], "source.myna");
     let mut found = BTreeSet::new();
-    for p in g["repository"]["keyword"]["patterns"].as_array().expect("keyword patterns") {
+    for p in g["repository"]["keyword"]["patterns"]
+        .as_array()
+        .expect("keyword patterns")
+    {
         let m = p["match"].as_str().expect("match");
         let inner = m.split_once(")(").map(|(_, r)| r).expect("alternation");
-        let inner = inner.split_once(")(?!").map(|(l, _)| l).expect("end of alternation");
+        let inner = inner
+            .split_once(")(?!")
+            .map(|(l, _)| l)
+            .expect("end of alternation");
         found.extend(inner.split('|').map(str::to_string));
     }
     assert_eq!(found, lexer_keywords());

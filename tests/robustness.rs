@@ -80,7 +80,7 @@ fn mangled_examples_report_errors_and_never_panic() {
             let mut m = bytes.clone();
             let at = (rng.next() as usize) % (m.len() + 1);
             let what = nasty[(rng.next() as usize) % nasty.len()];
-            if rng.next() % 2 == 0 && at < m.len() {
+            if rng.next().is_multiple_of(2) && at < m.len() {
                 m.splice(at..at + 1, what.iter().copied());
             } else {
                 m.splice(at..at, what.iter().copied());

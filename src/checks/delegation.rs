@@ -87,8 +87,8 @@ fn unregistered(ctx: &Ctx) -> Vec<Diagnostic> {
                 text!("contractors registered for `{p}`: {}", l.en; "「{p}」の委託先: {}", l.ja)
             };
             d.with_note(Text::new(
-                "the notice's 別表(1) publishes who handles the data for each entrusted task; entrusting to anyone else is provision beyond the published purposes",
-                "通知の別表(1) は委託業務ごとの委託先を公表しています。それ以外の事業者への委託は公表した範囲を超える提供です",
+                "the notice's contractor register publishes who handles the data for each entrusted task; entrusting to anyone else is provision beyond the published purposes",
+                "通知の委託先一覧は委託業務ごとの委託先を公表しています。それ以外の事業者への委託は公表した範囲を超える提供です",
             ))
             .with_help(help)
         })
@@ -140,8 +140,8 @@ fn re_entrusting(ctx: &Ctx) -> Vec<Diagnostic> {
         )
         .with_primary_label(Text::new("re-entrusted to a party without a direct contract", "直接の契約関係のない相手への再委託"))
         .with_note(Text::new(
-            "a contractor may re-entrust only with the original entruster's permission (番号法 Article 10), and the notice requires a direct contract with the society for any re-entrusting (別表(2) ④)",
-            "委託先は最初の委託者の許諾を得た場合に限り再委託できます (番号法第10条)。通知は、組合との直接の契約関係を伴わない再委託を禁じています (別表(2) ④)",
+            "a contractor may re-entrust only with the original entruster's permission (番号法 Article 10); a party that handles the data needs its own standing with the society: a registered contract, or a rule that lets the society provide to it",
+            "委託先は最初の委託者の許諾を得た場合に限り再委託できます (番号法第10条)。データを扱う相手には、組合との直接の関係 (公表された委託契約、または組合からの提供を認める規則) が必要です",
         ))
         .with_help(text!("have the society entrust `{p}` to {receiver} directly (and register it), or keep the work with {sender}";
                          "組合から{receiver}へ「{p}」を直接委託し (委託先として公表し)、または作業を{sender}の中にとどめてください"));
@@ -190,8 +190,8 @@ fn missing_clauses(ctx: &Ctx) -> Vec<Diagnostic> {
             )
             .with_primary_label(text!("{} of {} clauses missing", missing.len(), rb.clauses.len(); "{} 項目中 {} 項目が不足", rb.clauses.len(), missing.len()))
             .with_note(Text::new(
-                "the entruster must supervise its contractors (番号法 Article 11); the notice lists the terms every contract must contain (別表(2))",
-                "委託者は委託先を監督しなければなりません (番号法第11条)。通知は委託契約に含めるべき事項を定めています (別表(2))",
+                "the entruster must supervise its contractors (番号法 Article 11); the rulebook's `clause` statements list the terms every contract must contain",
+                "委託者は委託先を監督しなければなりません (番号法第11条)。ルールブックの `clause` が委託契約に含めるべき事項を定めています",
             ))
             .with_help(text!("declare them: {} {{ clauses {} }}", a.name, missing.join(", "); "次のように宣言してください: {} {{ clauses {} }}", a.name, missing.join(", "))),
         );

@@ -59,7 +59,7 @@ pub fn run(o: &Options) -> u8 {
     let rulebook_missing = diags.iter().any(|d| d.code == Code::MN013);
 
     if let Some(path) = &o.write_baseline {
-        let b = Baseline::record(&s.sources, &diags);
+        let b = Baseline::record(&s.sources, &diags, &folder_of(path));
         if let Err(e) = std::fs::write(path, b.to_json()) {
             fail(&format!("{}: {e}", path.display()));
             return FAILURE;
@@ -86,7 +86,7 @@ pub fn run(o: &Options) -> u8 {
                 return FAILURE;
             }
         };
-        let known = b.filter(&s.sources, &mut diags);
+        let known = b.filter(&s.sources, &mut diags, &folder_of(path));
         if known > 0 && !o.quiet {
             eprintln!(
                 "mynaflow: {known} finding(s) recorded in the baseline {} not shown",
@@ -123,5 +123,14 @@ pub fn run(o: &Options) -> u8 {
         FINDINGS
     } else {
         OK
+    }
+}
+
+/// The folder a baseline file is in: its findings' files are named
+/// relative to it.
+fn folder_of(baseline: &std::path::Path) -> PathBuf {
+    match baseline.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }

@@ -1,11 +1,10 @@
 //! `mynaflow coverage`: which `allow` rules the designs exercise, which none.
 
-use super::output::{fail, print_fatal, session};
+use super::output::{fail, files, print_fatal, session};
 use super::{Common, FAILURE, FINDINGS, OK, ReportFormat as Format};
 use mynaflow::code::Code;
 use mynaflow::coverage::Coverage;
 use mynaflow::render;
-use mynaflow::session::collect_files;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -22,12 +21,9 @@ pub fn run(paths: &[PathBuf], fail_under: Option<f64>, format: Format, common: &
         Ok(x) => x,
         Err(code) => return code,
     };
-    let files = match collect_files(paths) {
+    let files = match files(paths, &settings) {
         Ok(f) => f,
-        Err(e) => {
-            fail(&e);
-            return FAILURE;
-        }
+        Err(code) => return code,
     };
     let mut analyses = Vec::new();
     let mut failed = false;

@@ -71,7 +71,8 @@ enum Command {
         /// Fail only on findings this baseline does not record.
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
-        /// Record today's findings in FILE (and exit 0).
+        /// Record today's findings in FILE instead of printing them; exit 0
+        /// unless a file could not be checked.
         #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
         write_baseline: Option<PathBuf>,
     },

@@ -67,7 +67,7 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
         };
         eprint!("{}", mynaflow::render::human::render(&report, false));
         fail(&format!(
-            "cannot use the rulebook {}: {e:?}",
+            "cannot use the rulebook {}: {e}",
             settings.rules.as_deref().unwrap_or("")
         ));
         return Err(FAILURE);

@@ -12,7 +12,7 @@ fn load(common: &Common) -> Result<(Arc<Rulebook>, Lang), u8> {
     let (mut s, settings) = session(common, &[])?;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     let rb = s.load_rulebook(&source).map_err(|e| {
-        fail(&format!("cannot load the rulebook: {e:?}"));
+        fail(&format!("cannot load the rulebook: {e}"));
         FAILURE
     })?;
     Ok((rb, settings.lang))

@@ -105,8 +105,8 @@ fn kind_heading(kind: Kind, lang: Lang) -> String {
         Kind::Section => ("sections", "セクション"),
         Kind::Purpose => ("purposes", "利用目的"),
         Kind::Allow => ("permissions (allow)", "許可 (allow)"),
-        Kind::Contractor => ("contractors (別表(1))", "委託先 (別表(1))"),
-        Kind::Clause => ("required clauses (別表(2))", "契約事項 (別表(2))"),
+        Kind::Contractor => ("contractors", "委託先"),
+        Kind::Clause => ("required clauses", "契約事項"),
     };
     t(lang, en, ja)
 }

@@ -1,4 +1,4 @@
-//! `--format json`: one object, in exactly the shape LANGUAGE.md §4 gives.
+//! `--format json`: one object, in exactly the shape docs/design/LANGUAGE.md §4 gives.
 
 use super::Report;
 use serde::Serialize;
