@@ -5,6 +5,13 @@ use unicode_normalization::UnicodeNormalization;
 /// The key a name is compared by. `"株式会社 J M D C"` and `株式会社ＪＭＤＣ`
 /// have the same key.
 pub fn key(name: &str) -> String {
+    // Most names are already NFKC and have no spaces: copy them as they are.
+    if !name.chars().any(char::is_whitespace)
+        && unicode_normalization::is_nfkc_quick(name.chars())
+            == unicode_normalization::IsNormalized::Yes
+    {
+        return name.to_string();
+    }
     name.nfkc().filter(|c| !c.is_whitespace()).collect()
 }
 

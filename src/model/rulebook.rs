@@ -119,16 +119,20 @@ pub struct Clause {
     pub span: Span,
 }
 
-/// Names of one kind, looked up by [`names::key`].
+/// Names of one kind, looked up by [`names::key`]. Declared spellings are
+/// also kept as they are, so a use spelled like its declaration (the usual
+/// case) costs one hash lookup and no normalisation.
 #[derive(Clone, Debug)]
 pub struct NameTable<I> {
     map: HashMap<String, I>,
+    spelled: HashMap<String, I>,
 }
 
 impl<I> Default for NameTable<I> {
     fn default() -> Self {
         NameTable {
             map: HashMap::new(),
+            spelled: HashMap::new(),
         }
     }
 }
@@ -140,6 +144,7 @@ impl<I: Copy> NameTable<I> {
             std::collections::hash_map::Entry::Occupied(e) => Err(*e.get()),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(id);
+                self.spelled.insert(name.to_string(), id);
                 Ok(())
             }
         }
@@ -147,6 +152,9 @@ impl<I: Copy> NameTable<I> {
 
     /// The id of a name, compared by key.
     pub fn get(&self, name: &str) -> Option<I> {
+        if let Some(id) = self.spelled.get(name) {
+            return Some(*id);
+        }
         self.map.get(&names::key(name)).copied()
     }
 }

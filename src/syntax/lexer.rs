@@ -34,6 +34,15 @@ pub fn is_forbidden(c: char) -> bool {
         || (c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
 }
 
+/// Could this text hold a forbidden character? A byte-level test that is
+/// never wrong in the "no" direction: every forbidden character's UTF-8
+/// has a control byte or starts with one of these lead bytes
+/// (U+0080–U+00BF, U+0600–U+063F, U+2000–U+2FFF, U+F000–U+FFFF).
+fn may_hold_forbidden(text: &str) -> bool {
+    text.bytes()
+        .any(|b| b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2 | 0xEF))
+}
+
 /// The ASCII syntax character a full-width look-alike stands for.
 pub fn full_width_syntax(c: char) -> Option<char> {
     match c {
@@ -179,14 +188,19 @@ impl<'a> Lexer<'a> {
     /// Pushes a token whose value is `raw` with forbidden characters removed
     /// (each reported).
     fn push_cleaned(&mut self, kind: TokenKind, start: usize, raw: &str) {
-        let mut cleaned = String::with_capacity(raw.len());
-        for (i, c) in raw.char_indices() {
-            if is_forbidden(c) {
-                self.forbidden(start + i, c);
-            } else {
-                cleaned.push(c);
+        let cleaned = if may_hold_forbidden(raw) {
+            let mut cleaned = String::with_capacity(raw.len());
+            for (i, c) in raw.char_indices() {
+                if is_forbidden(c) {
+                    self.forbidden(start + i, c);
+                } else {
+                    cleaned.push(c);
+                }
             }
-        }
+            cleaned
+        } else {
+            raw.to_string()
+        };
         let kind = match kind {
             TokenKind::Name => {
                 Keyword::from_word(&cleaned).map_or(TokenKind::Name, TokenKind::Keyword)
@@ -206,9 +220,11 @@ impl<'a> Lexer<'a> {
         let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
         let body = &rest[..len];
         let body_start = self.offset(rest);
-        for (i, c) in body.char_indices() {
-            if is_forbidden(c) {
-                self.forbidden(body_start + i, c);
+        if may_hold_forbidden(body) {
+            for (i, c) in body.char_indices() {
+                if is_forbidden(c) {
+                    self.forbidden(body_start + i, c);
+                }
             }
         }
         self.out.comments.push(Comment {
@@ -428,6 +444,20 @@ mod tests {
         assert_eq!(l.tokens[1].text, "課税情報");
         let ctrl = lex(FileId(0), "a\u{1}b");
         assert_eq!(ctrl.diagnostics[0].code, Code::MN004);
+    }
+
+    #[test]
+    fn the_byte_prefilter_never_misses_a_forbidden_character() {
+        for c in (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| is_forbidden(*c))
+        {
+            assert!(
+                may_hold_forbidden(c.encode_utf8(&mut [0; 4])),
+                "U+{:04X}",
+                c as u32
+            );
+        }
     }
 
     #[test]
