@@ -11,6 +11,7 @@ use crate::span::{FileId, Span};
 use crate::syntax::token::Comment;
 use crate::text;
 use crate::text::Text;
+use std::collections::{BTreeMap, HashMap};
 
 /// A calendar date, comparable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -191,8 +192,12 @@ pub fn read(
 
 /// Applies suppressions to the findings of `file`: drops what they
 /// silence, adds MN502 for expired ones and MN503 for unused ones.
-/// `statements` are the spans of the file's statements, so a suppression
-/// above a statement covers every finding inside it.
+/// `statements` are the spans of the file's statements, in source order,
+/// so a suppression above a statement covers every finding inside it.
+/// A finding goes to the first suppression (in file order) that covers it.
+///
+/// Indexed by line and by statement, so the cost is (findings +
+/// suppressions) × log, not findings × suppressions × statements.
 pub fn apply(
     file: &SourceFile,
     id: FileId,
@@ -204,15 +209,25 @@ pub fn apply(
     if suppressions.is_empty() {
         return;
     }
+    debug_assert!(statements.windows(2).all(|w| w[0].start <= w[1].start));
     let line_of = |byte: u32| file.line_index(byte as usize);
-    let statement_lines = |line: usize| -> Option<(u32, u32)> {
+    // The first statement that starts on a line, if any.
+    let statement_on = |line: usize| -> Option<Span> {
+        let line_start = file.line_range(line).start;
+        let i = statements.partition_point(|s| (s.start as usize) < line_start);
         statements
-            .iter()
-            .find(|s| line_of(s.start) == line)
-            .map(|s| (s.start, s.end))
+            .get(i)
+            .filter(|s| line_of(s.start) == line)
+            .copied()
     };
     let mut used = vec![false; suppressions.len()];
     let mut extra = Vec::new();
+    // Live suppressions by the line they apply to, and by the statement
+    // that starts there (start → end and suppressions). Top-level
+    // statements do not overlap, so the one a finding is in is the last
+    // starting at or before it.
+    let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_statement: BTreeMap<u32, (u32, Vec<usize>)> = BTreeMap::new();
     for (i, s) in suppressions.iter().enumerate() {
         if let Some(until) = s.until
             && until < today
@@ -230,26 +245,41 @@ pub fn apply(
                     "指摘を直すか、確認した理由と新しい期限で抑止コメントを更新してください",
                 )),
             );
+            continue;
+        }
+        by_line.entry(s.line).or_default().push(i);
+        if let Some(st) = statement_on(s.line) {
+            by_statement
+                .entry(st.start)
+                .or_insert((st.end, Vec::new()))
+                .1
+                .push(i);
         }
     }
     diags.retain(|d| {
         if d.primary.file != id || matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503) {
             return true;
         }
-        let line = line_of(d.primary.start);
-        for (i, s) in suppressions.iter().enumerate() {
-            if s.until.is_some_and(|u| u < today) || !s.codes.contains(&d.code) {
-                continue;
-            }
-            let covers = s.line == line
-                || statement_lines(s.line)
-                    .is_some_and(|(a, b)| d.primary.start >= a && d.primary.start < b);
-            if covers {
+        let at = d.primary.start;
+        let on_line = by_line.get(&line_of(at)).map_or(&[][..], Vec::as_slice);
+        let in_statement = by_statement
+            .range(..=at)
+            .next_back()
+            .filter(|(_, (end, _))| at < *end)
+            .map_or(&[][..], |(_, (_, v))| v.as_slice());
+        let first = on_line
+            .iter()
+            .chain(in_statement)
+            .copied()
+            .filter(|&i| suppressions[i].codes.contains(&d.code))
+            .min();
+        match first {
+            Some(i) => {
                 used[i] = true;
-                return false;
+                false
             }
+            None => true,
         }
-        true
     });
     for (i, s) in suppressions.iter().enumerate() {
         if !used[i] {
@@ -296,5 +326,58 @@ mod tests {
         assert!(parse_body("allow MN301 reason=\"x\" until=2025/03/31").is_err());
         assert!(parse_body("allow MN301 reason=\"x\" colour=red").is_err());
         assert!(parse_body("deny MN301 reason=\"x\"").is_err());
+    }
+
+    /// Each finding goes to the first suppression that covers it: one on
+    /// its line, or one above the statement it is in.
+    #[test]
+    fn applies_each_finding_to_the_first_covering_suppression() {
+        let text = "# mynaflow: allow MN103 reason=\"a\"\n\
+                    flow A -> B : x for p\n     via C\n\
+                    flow D -> E : y for q   # mynaflow: allow MN104 reason=\"b\"\n\
+                    # mynaflow: allow MN104 reason=\"c\"\n\
+                    # mynaflow: allow MN104 reason=\"d\"\n\
+                    flow F -> G : z for r\n     via H\n\
+                    # mynaflow: allow MN101 reason=\"e\" until=2000-01-01\n\
+                    flow I -> J : w for s\n";
+        let file = SourceFile::new("t.myna", text);
+        let id = FileId(0);
+        let parsed = crate::syntax::parse(id, text);
+        let mut diags = Vec::new();
+        let suppressions = read(&file, &parsed.file.comments, &mut diags);
+        assert_eq!(suppressions.len(), 5);
+        let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
+        let at = |code, what: &str| {
+            let start = text.find(what).unwrap();
+            Diagnostic::new(
+                code,
+                Span::new(id, start, start + what.len()),
+                Text::new("x", "x"),
+            )
+        };
+        diags.extend([
+            at(Code::MN103, "via C"), // in the statement below "a"
+            at(Code::MN102, "via C"), // no suppression of MN102
+            at(Code::MN104, "y for"), // on the line of "b"
+            at(Code::MN104, "via H"), // "c" and "d" cover it: "c" is used
+            at(Code::MN104, "w for"), // another statement
+            at(Code::MN101, "w for"), // "e" has expired
+        ]);
+        let today = Date::parse("2025-04-01").unwrap();
+        apply(&file, id, &suppressions, &statements, today, &mut diags);
+        let left: Vec<(Code, usize)> = diags
+            .iter()
+            .map(|d| (d.code, file.line_index(d.primary.start as usize) + 1))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                (Code::MN102, 3),
+                (Code::MN104, 10),
+                (Code::MN101, 10),
+                (Code::MN502, 9),
+                (Code::MN503, 6),
+            ]
+        );
     }
 }
