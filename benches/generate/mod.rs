@@ -890,7 +890,7 @@ impl Gen {
     }
 
     fn unit(&mut self) {
-        if self.flows % 60 == 0 {
+        if self.flows.is_multiple_of(60) {
             let _ = writeln!(self.out, "\n# ---- 連携群 {:05} ----", self.flows / 60 + 1);
         }
         let room = self.remaining();

@@ -1,6 +1,6 @@
 //! Design syntax to [`Design`].
 
-use super::{Kind, check_spelling, duplicate, misplaced, undefined};
+use super::{Kind, Suggestions, check_spelling, duplicate, misplaced};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
@@ -16,6 +16,7 @@ struct Resolver<'a> {
     data_names: NameTable<DataId>,
     actor_used: Vec<bool>,
     data_used: Vec<bool>,
+    suggestions: Suggestions,
     diags: &'a mut Vec<Diagnostic>,
 }
 
@@ -29,11 +30,10 @@ impl Resolver<'_> {
                 check_spelling(name, &decl.name, decl.name_span, self.diags);
             }
             None => {
-                let d = undefined(
-                    Kind::Actor,
-                    name,
-                    self.design.actors.iter().map(|a| a.name.as_str()),
-                );
+                let actors = &self.design.actors;
+                let d = self.suggestions.undefined(Kind::Actor, name, || {
+                    actors.iter().map(|a| a.name.as_str()).collect()
+                });
                 self.diags.push(d.with_note(Text::new(
                     "declare it first: actor NAME : ROLE",
                     "先に宣言してください: actor 名前 : 役割",
@@ -55,11 +55,10 @@ impl Resolver<'_> {
                 check_spelling(name, &decl.name, decl.name_span, self.diags);
             }
             None => {
-                let d = undefined(
-                    Kind::Data,
-                    name,
-                    self.design.data.iter().map(|d| d.name.as_str()),
-                );
+                let data = &self.design.data;
+                let d = self.suggestions.undefined(Kind::Data, name, || {
+                    data.iter().map(|d| d.name.as_str()).collect()
+                });
                 self.diags.push(d.with_note(Text::new(
                     "declare it first: data NAME : CATEGORY",
                     "先に宣言してください: data 名前 : カテゴリ",
@@ -95,8 +94,7 @@ impl Resolver<'_> {
                 check_spelling(name, &declared, at, self.diags);
             }
             None => {
-                let names = all(&rb);
-                let d = undefined(kind, name, names.iter().map(String::as_str)).with_note(text!(
+                let d = self.suggestions.undefined(kind, name, || all(&rb)).with_note(text!(
                     "names of roles, categories, purposes and clauses come from the rulebook `{}`", rb.name;
                     "役割・カテゴリ・利用目的・契約事項の名前はルールブック「{}」で定義されます", rb.name
                 ));
@@ -176,6 +174,7 @@ pub fn resolve_design(
         data_names: NameTable::default(),
         actor_used: Vec::new(),
         data_used: Vec::new(),
+        suggestions: Suggestions::default(),
         diags,
     };
 

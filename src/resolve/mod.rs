@@ -18,7 +18,7 @@ use crate::text;
 use crate::text::Text;
 
 /// The kind of thing a name names, for messages.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Kind {
     Actor,
     Data,
@@ -52,6 +52,35 @@ pub(crate) fn undefined<'a>(
     name: &Ident,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
+    undefined_suggesting(kind, name, names::did_you_mean(&name.text, candidates))
+}
+
+/// "Did you mean" answers, remembered per misspelling: a design that
+/// misspells one name in many flows costs one search, not one per use.
+#[derive(Default)]
+pub(crate) struct Suggestions(std::collections::HashMap<(Kind, String), Option<String>>);
+
+impl Suggestions {
+    /// MN010 for `name`; `candidates` is only asked for on a new misspelling.
+    pub(crate) fn undefined<C, S>(&mut self, kind: Kind, name: &Ident, candidates: C) -> Diagnostic
+    where
+        C: FnOnce() -> Vec<S>,
+        S: AsRef<str>,
+    {
+        let suggestion = self
+            .0
+            .entry((kind, name.text.clone()))
+            .or_insert_with(|| {
+                let all = candidates();
+                names::did_you_mean(&name.text, all.iter().map(AsRef::as_ref)).map(str::to_string)
+            })
+            .clone();
+        undefined_suggesting(kind, name, suggestion.as_deref())
+    }
+}
+
+/// MN010 for `name`, with a ready suggestion.
+fn undefined_suggesting(kind: Kind, name: &Ident, suggestion: Option<&str>) -> Diagnostic {
     let k = kind.text();
     let mut d = Diagnostic::new(
         Code::MN010,
@@ -59,7 +88,7 @@ pub(crate) fn undefined<'a>(
         text!("undefined {} `{}`", k.en, name.text; "{}「{}」は定義されていません", k.ja, name.text),
     )
     .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja));
-    if let Some(s) = names::did_you_mean(&name.text, candidates) {
+    if let Some(s) = suggestion {
         d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
     }
     d
