@@ -1100,7 +1100,7 @@ fn run(rules: &RulebookSource, files: &[PathBuf]) -> Result<Run, String> {
             let line = source.line_col(f.span.start as usize).0;
             out.flows.insert(
                 (source.name.clone(), f.span.start),
-                (line, f.text.clone(), verdict),
+                (line, f.text(&source.text), verdict),
             );
         }
         for d in s.diagnostics.iter().filter(|d| d.primary.file == c.file) {

@@ -269,7 +269,7 @@ impl Session {
         let mut diags = parsed.diagnostics;
         if parsed.file.rulebook_header().is_some() {
             resolve_rulebook(file, &parsed.file, &mut diags);
-            self.finish(file, &parsed.file, diags);
+            self.finish(file, &Kept::from(parsed.file), diags);
             return Checked {
                 file,
                 analysis: None,
@@ -342,16 +342,14 @@ impl Session {
                 None
             }
         };
-        let design = resolve_design(
-            file,
-            &self.sources.get(file).text,
-            &parsed.file,
-            rulebook,
-            &mut diags,
-        );
+        let design = resolve_design(file, &parsed.file, rulebook, &mut diags);
+        // The tree is not needed past resolution: keep what suppressions
+        // need and free the rest before the graph is built (a large design's
+        // tree is the biggest thing in memory).
+        let kept = Kept::from(parsed.file);
         let graph = FlowGraph::build(&design);
         diags.extend(checks::run(&design, &graph));
-        self.finish(file, &parsed.file, diags);
+        self.finish(file, &kept, diags);
         Checked {
             file,
             analysis: Some(Analysis { design, graph }),
@@ -359,15 +357,14 @@ impl Session {
     }
 
     /// Applies the file's suppressions and keeps its findings.
-    fn finish(&mut self, file: FileId, ast: &crate::syntax::ast::File, mut diags: Vec<Diagnostic>) {
+    fn finish(&mut self, file: FileId, kept: &Kept, mut diags: Vec<Diagnostic>) {
         let source = self.sources.get(file);
-        let suppressions = suppress::read(source, &ast.comments, &mut diags);
-        let statements: Vec<Span> = ast.stmts.iter().map(|s| s.span()).collect();
+        let suppressions = suppress::read(source, &kept.comments, &mut diags);
         suppress::apply(
             source,
             file,
             &suppressions,
-            &statements,
+            &kept.statements,
             self.today,
             &mut diags,
         );
@@ -382,6 +379,22 @@ impl Session {
         let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
         d.sort_by(|a, b| names[a.primary.file.0 as usize].cmp(names[b.primary.file.0 as usize]));
         d
+    }
+}
+
+/// What suppressions need of a syntax tree: its comments and the spans
+/// of its statements.
+struct Kept {
+    comments: Vec<crate::syntax::token::Comment>,
+    statements: Vec<Span>,
+}
+
+impl From<crate::syntax::ast::File> for Kept {
+    fn from(f: crate::syntax::ast::File) -> Kept {
+        Kept {
+            statements: f.stmts.iter().map(|s| s.span()).collect(),
+            comments: f.comments,
+        }
     }
 }
 

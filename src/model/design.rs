@@ -85,12 +85,19 @@ pub struct Flow {
     pub basis: Option<String>,
     /// The whole statement.
     pub span: Span,
-    /// The statement's text with white space normalised: a fingerprint that
-    /// survives lines moving.
-    pub text: String,
 }
 
 impl Flow {
+    /// The statement's text in `src` (its file's text), white space folded
+    /// to single spaces: how a flow is shown in reports, wherever it stands.
+    pub fn text(&self, src: &str) -> String {
+        src.get(self.span.range())
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The span of the purpose list (or the data list when there is none).
     pub fn purposes_span(&self) -> Span {
         match (self.purposes.first(), self.purposes.last()) {

@@ -148,16 +148,10 @@ impl Resolver<'_> {
     }
 }
 
-/// Collapses white space so a flow's text is the same wherever it stands.
-fn normalised(src: &str) -> String {
-    src.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Resolves a design against its rulebook (None when it could not be
 /// loaded: then only actor and data names are checked).
 pub fn resolve_design(
     file: FileId,
-    src: &str,
     ast: &ast::File,
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
@@ -238,7 +232,6 @@ pub fn resolve_design(
         let items = p.payload.iter().map(|n| r.data(n)).collect();
         let purposes = p.purposes.iter().map(|n| r.purpose(n)).collect();
         let via = p.via.iter().map(|n| r.actor(n)).collect();
-        let text = normalised(src.get(f.span.range()).unwrap_or(""));
         r.design.flows.push(Flow {
             from,
             to,
@@ -251,7 +244,6 @@ pub fn resolve_design(
             via_kw: p.via_kw,
             basis: p.basis.as_ref().map(|b| b.text.clone()),
             span: f.span,
-            text,
         });
     }
 

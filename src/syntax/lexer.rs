@@ -188,6 +188,7 @@ impl<'a> Lexer<'a> {
     /// Pushes a token whose value is `raw` with forbidden characters removed
     /// (each reported).
     fn push_cleaned(&mut self, kind: TokenKind, start: usize, raw: &str) {
+        // The value is kept only when it differs from what is written.
         let cleaned = if may_hold_forbidden(raw) {
             let mut cleaned = String::with_capacity(raw.len());
             for (i, c) in raw.char_indices() {
@@ -197,22 +198,19 @@ impl<'a> Lexer<'a> {
                     cleaned.push(c);
                 }
             }
-            cleaned
+            (cleaned.len() != raw.len()).then_some(cleaned)
         } else {
-            raw.to_string()
+            None
         };
+        let value = cleaned.as_deref().unwrap_or(raw);
         let kind = match kind {
             TokenKind::Name => {
-                Keyword::from_word(&cleaned).map_or(TokenKind::Name, TokenKind::Keyword)
+                Keyword::from_word(value).map_or(TokenKind::Name, TokenKind::Keyword)
             }
             k => k,
         };
         let span = self.span(start, start + raw.len());
-        self.out.tokens.push(Token {
-            kind,
-            span,
-            text: cleaned,
-        });
+        self.out.tokens.push(Token::new(kind, span, cleaned));
     }
 
     /// A comment from `#` (already consumed at `start`) to the end of line.
@@ -237,6 +235,18 @@ impl<'a> Lexer<'a> {
     /// A string from `"` (already consumed at `start`); ends at the closing
     /// quote or, unterminated, at the end of the line (MN002).
     fn string(&mut self, start: usize, rest: &'a str) -> &'a str {
+        // Fast path: closed on this line, no escapes, nothing to drop: the
+        // value is the source text itself.
+        if let Some(close) = rest.find(['"', '\\', '\n', '\r'])
+            && rest.as_bytes()[close] == b'"'
+            && !may_hold_forbidden(&rest[..close])
+        {
+            let end = self.offset(rest) + close + 1;
+            self.out
+                .tokens
+                .push(Token::new(TokenKind::Str, self.span(start, end), None));
+            return &rest[close + 1..];
+        }
         let mut value = String::new();
         let mut chars = rest.char_indices();
         let body_start = self.offset(rest);
@@ -244,11 +254,11 @@ impl<'a> Lexer<'a> {
             match c {
                 '"' => {
                     let end = body_start + i + 1;
-                    self.out.tokens.push(Token {
-                        kind: TokenKind::Str,
-                        span: self.span(start, end),
-                        text: value,
-                    });
+                    self.out.tokens.push(Token::new(
+                        TokenKind::Str,
+                        self.span(start, end),
+                        Some(value),
+                    ));
                     return &rest[i + 1..];
                 }
                 '\\' => match chars.clone().next() {
@@ -289,11 +299,9 @@ impl<'a> Lexer<'a> {
                 text!("add `\"` before the end of the line"; "行末までに `\"` を追加してください"),
             ),
         );
-        self.out.tokens.push(Token {
-            kind: TokenKind::Str,
-            span,
-            text: value,
-        });
+        self.out
+            .tokens
+            .push(Token::new(TokenKind::Str, span, Some(value)));
         rest
     }
 
@@ -317,11 +325,10 @@ impl<'a> Lexer<'a> {
                             '{' => TokenKind::LBrace,
                             _ => TokenKind::RBrace,
                         };
-                        self.out.tokens.push(Token {
-                            kind,
-                            span: self.span(at, at + c.len_utf8()),
-                            text: ascii.to_string(),
-                        });
+                        let span = self.span(at, at + c.len_utf8());
+                        self.out
+                            .tokens
+                            .push(Token::new(kind, span, Some(ascii.to_string())));
                     }
                 }
                 rest = after;
@@ -336,11 +343,9 @@ impl<'a> Lexer<'a> {
                 rest = self.string(at, after);
             } else if let Ok((next, kind)) = punctuation(rest) {
                 let end = self.offset(next);
-                self.out.tokens.push(Token {
-                    kind,
-                    span: self.span(at, end),
-                    text: rest[..end - at].to_string(),
-                });
+                self.out
+                    .tokens
+                    .push(Token::new(kind, self.span(at, end), None));
                 rest = next;
             } else if let Ok((next, word)) = bare_name(rest) {
                 self.push_cleaned(TokenKind::Name, at, word);
@@ -351,11 +356,9 @@ impl<'a> Lexer<'a> {
             }
         }
         let end = self.src.len();
-        self.out.tokens.push(Token {
-            kind: TokenKind::Eof,
-            span: self.span(end, end),
-            text: String::new(),
-        });
+        self.out
+            .tokens
+            .push(Token::new(TokenKind::Eof, self.span(end, end), None));
         self.out
     }
 }
@@ -381,8 +384,8 @@ mod tests {
     fn texts(src: &str) -> Vec<String> {
         lex(FileId(0), src)
             .tokens
-            .into_iter()
-            .map(|t| t.text)
+            .iter()
+            .map(|t| t.text(src).to_string())
             .collect()
     }
 
@@ -410,9 +413,10 @@ mod tests {
 
     #[test]
     fn strings_with_spaces_and_escapes() {
-        let l = lex(FileId(0), r#"actor X : 委託先 "株式会社 J M D C" "a\"b""#);
-        assert_eq!(l.tokens[4].text, "株式会社 J M D C");
-        assert_eq!(l.tokens[5].text, "a\"b");
+        let src = r#"actor X : 委託先 "株式会社 J M D C" "a\"b""#;
+        let l = lex(FileId(0), src);
+        assert_eq!(l.tokens[4].text(src), "株式会社 J M D C");
+        assert_eq!(l.tokens[5].text(src), "a\"b");
         assert!(l.diagnostics.is_empty());
     }
 
@@ -438,10 +442,11 @@ mod tests {
 
     #[test]
     fn invisible_characters_are_reported_and_dropped_from_names() {
-        let l = lex(FileId(0), "data 課税\u{200B}情報 : X # \u{202E}evil\n");
+        let src = "data 課税\u{200B}情報 : X # \u{202E}evil\n";
+        let l = lex(FileId(0), src);
         assert_eq!(l.diagnostics.len(), 2);
         assert!(l.diagnostics.iter().all(|d| d.code == Code::MN004));
-        assert_eq!(l.tokens[1].text, "課税情報");
+        assert_eq!(l.tokens[1].text(src), "課税情報");
         let ctrl = lex(FileId(0), "a\u{1}b");
         assert_eq!(ctrl.diagnostics[0].code, Code::MN004);
     }

@@ -102,7 +102,7 @@ fn ident<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResu
         Some(t) if matches!(t.kind, TokenKind::Name | TokenKind::Str) => Ok((
             i.take_from(1),
             Ident {
-                text: t.text.clone(),
+                text: t.text(i.src).to_string(),
                 span: t.span,
             },
         )),
@@ -116,7 +116,7 @@ fn string<'a>(i: Tokens<'a>) -> PResult<'a, Ident> {
         (
             r,
             Ident {
-                text: t.text.clone(),
+                text: t.text(i.src).to_string(),
                 span: t.span,
             },
         )
@@ -435,16 +435,17 @@ pub struct Parsed {
 
 struct StmtParser<'a> {
     toks: &'a [Token],
+    src: &'a str,
     diags: Vec<Diagnostic>,
 }
 
-fn describe_found(t: &Token) -> Text {
+fn describe_found(t: &Token, src: &str) -> Text {
     match t.kind {
         TokenKind::Eof => Text::new("end of file", "ファイルの終わり"),
         TokenKind::Keyword(k) => text!("keyword `{}`", k.as_str(); "キーワード `{}`", k.as_str()),
-        TokenKind::Name => text!("`{}`", t.text; "`{}`", t.text),
-        TokenKind::Str => text!("string \"{}\"", t.text; "文字列 \"{}\"", t.text),
-        _ => text!("`{}`", t.text; "`{}`", t.text),
+        TokenKind::Name => text!("`{}`", t.text(src); "`{}`", t.text(src)),
+        TokenKind::Str => text!("string \"{}\"", t.text(src); "文字列 \"{}\"", t.text(src)),
+        _ => text!("`{}`", t.text(src); "`{}`", t.text(src)),
     }
 }
 
@@ -470,6 +471,7 @@ impl<'a> StmtParser<'a> {
         Tokens {
             toks: &self.toks[pos..],
             pos,
+            src: self.src,
         }
     }
 
@@ -498,7 +500,7 @@ impl<'a> StmtParser<'a> {
     fn syntax_error(&mut self, e: PError, context: Text) {
         let found = &self.toks[e.at.min(self.toks.len() - 1)];
         let expected = join_expected(&e.expected);
-        let found_text = describe_found(found);
+        let found_text = describe_found(found, self.src);
         let mut d = Diagnostic::new(
             Code::MN001,
             found.span,
@@ -554,7 +556,7 @@ impl<'a> StmtParser<'a> {
 
     fn unexpected(&mut self, pos: usize, wanted: Text) {
         let found = &self.toks[pos];
-        let found_text = describe_found(found);
+        let found_text = describe_found(found, self.src);
         let mut d = Diagnostic::new(
             Code::MN001,
             found.span,
@@ -566,7 +568,7 @@ impl<'a> StmtParser<'a> {
             .filter(|k| k.starts_statement())
             .map(|k| k.as_str());
         if found.kind == TokenKind::Name
-            && let Some(k) = crate::names::did_you_mean(&found.text, statements)
+            && let Some(k) = crate::names::did_you_mean(found.text(self.src), statements)
         {
             d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか?"));
         } else if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
@@ -794,6 +796,7 @@ pub fn parse(file: FileId, src: &str) -> Parsed {
     let lexed = lex(file, src);
     let (stmts, mut diagnostics) = StmtParser {
         toks: &lexed.tokens,
+        src,
         diags: Vec::new(),
     }
     .run();

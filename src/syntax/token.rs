@@ -105,16 +105,38 @@ impl TokenKind {
     }
 }
 
-/// A token with its span and its text: for a name, the name with any
-/// rejected invisible characters removed; for a string, its unescaped value.
+/// A token with its span. Its value is borrowed from the source text
+/// unless it differs from what is written (a string with escapes, a name
+/// with rejected invisible characters, an unterminated string): then it is
+/// kept here. Most tokens so cost no allocation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
     /// What it is.
     pub kind: TokenKind,
     /// Where it is.
     pub span: Span,
-    /// Its value.
-    pub text: String,
+    value: Option<String>,
+}
+
+impl Token {
+    /// A token whose value is `value`, or, when None, the source text it
+    /// covers (a string's without its quotes).
+    pub fn new(kind: TokenKind, span: Span, value: Option<String>) -> Token {
+        Token { kind, span, value }
+    }
+
+    /// The token's value in `src`, the text it was read from: a name
+    /// without rejected invisible characters, a string's unescaped content.
+    pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
+        if let Some(v) = &self.value {
+            return v;
+        }
+        let r = self.span.range();
+        match self.kind {
+            TokenKind::Str => src.get(r.start + 1..r.end.saturating_sub(1)).unwrap_or(""),
+            _ => src.get(r).unwrap_or(""),
+        }
+    }
 }
 
 /// A `#` comment; kept for `# expect:` and `# mynaflow:` annotations.

@@ -12,6 +12,8 @@ pub struct Tokens<'a> {
     pub toks: &'a [Token],
     /// Index of `toks[0]` in the file's token vector.
     pub pos: usize,
+    /// The source text the tokens were read from.
+    pub src: &'a str,
 }
 
 impl<'a> Tokens<'a> {
@@ -39,6 +41,7 @@ impl<'a> nom::Input for Tokens<'a> {
         Tokens {
             toks: &self.toks[..index],
             pos: self.pos,
+            src: self.src,
         }
     }
 
@@ -46,6 +49,7 @@ impl<'a> nom::Input for Tokens<'a> {
         Tokens {
             toks: &self.toks[index..],
             pos: self.pos + index,
+            src: self.src,
         }
     }
 
