@@ -126,8 +126,8 @@ impl Stitcher<'_> {
         self.design.kind_of(a) == Some(RoleKind::Carrier)
     }
 
-    fn via_roles(&self, t: &Transfer) -> impl Iterator<Item = RoleId> + '_ {
-        t.via.clone().into_iter().map(|a| self.role(a))
+    fn via_roles<'b>(&'b self, t: &'b Transfer) -> impl Iterator<Item = RoleId> + 'b {
+        t.via.iter().map(move |&a| self.role(a))
     }
 
     /// Groups of senders whose data reaches carrier `c` with `payload`.
@@ -271,10 +271,12 @@ impl FlowGraph {
         };
 
         let is_carrier = |a: ActorId| design.kind_of(a) == Some(RoleKind::Carrier);
+        // Both passes below need each flow's payloads: work them out once.
+        let flow_payloads: Vec<Vec<Payload>> = design.flows.iter().map(payloads).collect();
         let mut into_carrier: HashMap<(ActorId, Payload), Vec<TransferId>> = HashMap::new();
         let mut out_of_carrier: HashMap<(ActorId, Payload), Vec<TransferId>> = HashMap::new();
         for (t, tr) in transfers.iter().enumerate() {
-            for p in payloads(design.flow(tr.flow)) {
+            for &p in &flow_payloads[tr.flow.index()] {
                 if is_carrier(tr.to) {
                     into_carrier.entry((tr.to, p)).or_default().push(t);
                 }
@@ -294,7 +296,7 @@ impl FlowGraph {
         let mut exchanges = Vec::new();
         let mut dangling = Vec::new();
         for (t, tr) in transfers.iter().enumerate() {
-            for p in payloads(design.flow(tr.flow)) {
+            for &p in &flow_payloads[tr.flow.index()] {
                 if is_carrier(tr.to)
                     && !out_of_carrier.contains_key(&(tr.to, p))
                     && !st.unknown_ends.contains(&(tr.to, p))

@@ -22,6 +22,10 @@ use std::sync::Arc;
 /// The rulebooks built into the binary: name and text.
 pub const BUILTIN_RULEBOOKS: &[(&str, &str)] = &[("kenpo", include_str!("../rules/kenpo.myna"))];
 
+/// The prefix of the display name of a rulebook built into the binary
+/// (`<builtin>/kenpo.myna`): such a file is not on disk.
+pub const BUILTIN_PREFIX: &str = "<builtin>/";
+
 /// Files larger than this are refused (exit 2) rather than read.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -51,7 +55,7 @@ impl RulebookSource {
     /// How the source is shown: its path, or `<builtin>/NAME.myna`.
     pub fn display(&self) -> String {
         match self {
-            RulebookSource::Builtin(n) => format!("<builtin>/{n}.myna"),
+            RulebookSource::Builtin(n) => format!("{BUILTIN_PREFIX}{n}.myna"),
             RulebookSource::File(p) => p.display().to_string(),
         }
     }

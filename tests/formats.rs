@@ -408,6 +408,15 @@ fn parse_xml(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
     elements
 }
 
+/// The `name` of every `<testcase>` of a JUnit report, in order.
+fn testcase_names(xml: &str) -> Vec<String> {
+    parse_xml(xml)
+        .iter()
+        .filter(|e| e.0 == "testcase")
+        .map(|e| attr(e, "name").to_string())
+        .collect()
+}
+
 fn attr<'a>(e: &'a (String, Vec<(String, String)>), key: &str) -> &'a str {
     e.1.iter()
         .find(|(k, _)| k == key)
@@ -487,20 +496,10 @@ fn junit_lists_a_design_with_its_own_rulebook_once() {
     // The rulebook a design uses is read, but only the design is a test
     // case; given on the command line too, the rulebook is one as well.
     let (xml, _) = check(&["tests/cases/custom/design.myna", "--format", "junit"]);
-    let elements = parse_xml(&xml);
-    let names: Vec<&str> = elements
-        .iter()
-        .filter(|e| e.0 == "testcase")
-        .map(|e| attr(e, "name"))
-        .collect();
+    let names = testcase_names(&xml);
     assert_eq!(names, ["tests/cases/custom/design.myna"]);
     let (xml, _) = check(&["tests/cases/custom", "--format", "junit"]);
-    let elements = parse_xml(&xml);
-    let names: Vec<&str> = elements
-        .iter()
-        .filter(|e| e.0 == "testcase")
-        .map(|e| attr(e, "name"))
-        .collect();
+    let names = testcase_names(&xml);
     assert_eq!(
         names,
         [

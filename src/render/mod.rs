@@ -95,6 +95,4 @@ pub struct Position {
     pub end_column: usize,
 }
 
-/// The prefix of the display name of a rulebook built into the binary
-/// (`<builtin>/kenpo.myna`): such a file is not on disk.
-pub const BUILTIN_PREFIX: &str = "<builtin>/";
+pub use crate::session::BUILTIN_PREFIX;
