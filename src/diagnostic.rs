@@ -2,6 +2,7 @@
 //! (see [`crate::render`]) turn them into text, JSON, SARIF and the rest.
 
 use crate::code::{Code, Severity};
+use crate::fix::Fix;
 use crate::span::Span;
 use crate::text::Text;
 
@@ -45,6 +46,8 @@ pub struct Diagnostic {
     pub help: Option<Text>,
     /// The rule involved, if any.
     pub rule: Option<RuleRef>,
+    /// Ways to fix it, best first.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -60,6 +63,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             rule: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -93,6 +97,12 @@ impl Diagnostic {
             section: section.into(),
             basis,
         });
+        self
+    }
+
+    /// Adds a fix.
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
         self
     }
 

@@ -15,20 +15,20 @@ fn exit_status_follows_the_worst_finding() {
         Some(0)
     );
     assert_eq!(
-        mynaflow(&["check", "examples/MN102-wrong-direction.myna"])
+        mynaflow(&["check", "docs/codes/examples/MN102-wrong-direction.myna"])
             .status
             .code(),
         Some(1)
     );
     assert_eq!(
-        mynaflow(&["check", "examples/MN001-syntax-error.myna"])
+        mynaflow(&["check", "docs/codes/examples/MN001-syntax-error.myna"])
             .status
             .code(),
         Some(1)
     );
     // Warnings pass unless denied.
     assert_eq!(
-        mynaflow(&["check", "examples/MN012-unused-actor.myna"])
+        mynaflow(&["check", "docs/codes/examples/MN012-unused-actor.myna"])
             .status
             .code(),
         Some(0)
@@ -38,7 +38,7 @@ fn exit_status_follows_the_worst_finding() {
             "check",
             "--deny",
             "warnings",
-            "examples/MN012-unused-actor.myna"
+            "docs/codes/examples/MN012-unused-actor.myna"
         ])
         .status
         .code(),
@@ -70,7 +70,7 @@ fn exit_status_2_when_the_tool_cannot_do_its_job() {
         Some(2)
     );
     assert_eq!(
-        mynaflow(&["check", "examples/MN013-missing-rulebook.myna"])
+        mynaflow(&["check", "docs/codes/examples/MN013-missing-rulebook.myna"])
             .status
             .code(),
         Some(2)
@@ -100,13 +100,13 @@ fn languages_are_complete_and_follow_lang() {
         "check",
         "--lang",
         "en",
-        "examples/MN103-wrong-purpose.myna",
+        "docs/codes/examples/MN103-wrong-purpose.myna",
     ]));
     let ja = stdout(&mynaflow(&[
         "check",
         "--lang",
         "ja",
-        "examples/MN103-wrong-purpose.myna",
+        "docs/codes/examples/MN103-wrong-purpose.myna",
     ]));
     assert!(
         en.contains("may not be provided") && en.contains("1 error"),
@@ -117,7 +117,7 @@ fn languages_are_complete_and_follow_lang() {
         "{ja}"
     );
     let by_env = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(["check", "examples/MN103-wrong-purpose.myna"])
+        .args(["check", "docs/codes/examples/MN103-wrong-purpose.myna"])
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env("LANG", "ja_JP.UTF-8")
@@ -132,10 +132,13 @@ fn colour_only_when_asked_or_on_a_terminal() {
         "check",
         "--color",
         "always",
-        "examples/MN102-wrong-direction.myna",
+        "docs/codes/examples/MN102-wrong-direction.myna",
     ]));
     assert!(always.contains("\u{1b}["));
-    let auto = stdout(&mynaflow(&["check", "examples/MN102-wrong-direction.myna"]));
+    let auto = stdout(&mynaflow(&[
+        "check",
+        "docs/codes/examples/MN102-wrong-direction.myna",
+    ]));
     assert!(
         !auto.contains("\u{1b}["),
         "stdout is a pipe here: no colour"
@@ -144,14 +147,14 @@ fn colour_only_when_asked_or_on_a_terminal() {
         "check",
         "--color",
         "never",
-        "examples/MN102-wrong-direction.myna",
+        "docs/codes/examples/MN102-wrong-direction.myna",
     ]));
     assert!(!never.contains("\u{1b}["));
 }
 
 #[test]
 fn json_has_exactly_the_documented_shape() {
-    let o = mynaflow(&["check", "--format", "json", "examples"]);
+    let o = mynaflow(&["check", "--format", "json", "docs/codes/examples"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("valid JSON");
     assert_eq!(v["version"], 1);
     let keys = |v: &serde_json::Value| {
@@ -213,8 +216,22 @@ fn json_has_exactly_the_documented_shape() {
 #[test]
 fn output_is_byte_identical_across_runs() {
     for format in ["human", "json"] {
-        let a = mynaflow(&["check", "--format", format, "examples", "tests/cases"]);
-        let b = mynaflow(&["check", "--format", format, "examples", "tests/cases"]);
+        let a = mynaflow(&[
+            "check",
+            "--format",
+            format,
+            "examples",
+            "docs/codes/examples",
+            "tests/cases",
+        ]);
+        let b = mynaflow(&[
+            "check",
+            "--format",
+            format,
+            "examples",
+            "docs/codes/examples",
+            "tests/cases",
+        ]);
         assert_eq!(a.stdout, b.stdout, "{format}");
     }
 }

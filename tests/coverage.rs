@@ -82,7 +82,7 @@ fn kenpo_society_exercises_most_rules() {
 
 #[test]
 fn an_unexercised_mynumber_rule_is_listed() {
-    let (_s, c) = coverage_of(&["examples/MN402-purpose-drift.myna"]);
+    let (_s, c) = coverage_of(&["docs/codes/examples/MN402-purpose-drift.myna"]);
     let unused: Vec<String> = c[0]
         .unexercised_mynumber()
         .into_iter()
@@ -100,7 +100,7 @@ fn an_unexercised_mynumber_rule_is_listed() {
     ] {
         let o = mynaflow(&[
             "coverage",
-            "examples/MN402-purpose-drift.myna",
+            "docs/codes/examples/MN402-purpose-drift.myna",
             "--lang",
             lang,
         ]);
@@ -122,7 +122,10 @@ fn fail_under() {
     assert_eq!(code(&["coverage", KENPO, "--fail-under", "many"]), Some(2));
     assert_eq!(code(&["coverage", "no-such-file.myna"]), Some(2));
     assert_eq!(
-        code(&["coverage", "examples/MN013-missing-rulebook.myna"]),
+        code(&[
+            "coverage",
+            "docs/codes/examples/MN013-missing-rulebook.myna"
+        ]),
         Some(2)
     );
 }
@@ -172,7 +175,7 @@ fn json_shape() {
 
     let o = mynaflow(&[
         "coverage",
-        "examples/MN402-purpose-drift.myna",
+        "docs/codes/examples/MN402-purpose-drift.myna",
         "--format",
         "json",
     ]);

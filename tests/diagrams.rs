@@ -48,7 +48,7 @@ macro_rules! snap {
     };
 }
 
-const MN102: &str = "examples/MN102-wrong-direction.myna";
+const MN102: &str = "docs/codes/examples/MN102-wrong-direction.myna";
 const KENPO: &str = "examples/kenpo-society.myna";
 
 #[test]
@@ -332,14 +332,14 @@ fn exit_status() {
         Some(2)
     );
     assert_eq!(
-        mynaflow(&["graph", "examples/MN005-shift-jis.myna"])
+        mynaflow(&["graph", "docs/codes/examples/MN005-shift-jis.myna"])
             .status
             .code(),
         Some(2),
         "not UTF-8: nothing to draw"
     );
     assert_eq!(
-        mynaflow(&["graph", "examples/MN013-missing-rulebook.myna"])
+        mynaflow(&["graph", "docs/codes/examples/MN013-missing-rulebook.myna"])
             .status
             .code(),
         Some(2),

@@ -6,7 +6,14 @@ use std::process::Command;
 #[test]
 fn examples_and_cases_report_what_they_expect() {
     let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(["test", "examples", "tests/cases", "--lang", "en"])
+        .args([
+            "test",
+            "examples",
+            "docs/codes/examples",
+            "tests/cases",
+            "--lang",
+            "en",
+        ])
         .output()
         .expect("run mynaflow");
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -60,7 +60,7 @@ fn schema() -> Value {
 
 #[test]
 fn sarif_of_the_examples_is_valid_against_the_schema() {
-    let log = sarif(&["examples", "tests/cases"]);
+    let log = sarif(&["docs/codes/examples", "tests/cases"]);
     let validator = jsonschema::draft4::options()
         .should_validate_formats(true)
         .build(&schema())
@@ -106,7 +106,7 @@ fn sarif_of_the_examples_is_valid_against_the_schema() {
 
 #[test]
 fn sarif_run_rules_and_results_fit_together() {
-    let log = sarif(&["examples"]);
+    let log = sarif(&["docs/codes/examples"]);
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(log["runs"].as_array().map(Vec::len), Some(1));
@@ -132,7 +132,7 @@ fn sarif_run_rules_and_results_fit_together() {
         assert!(full.chars().count() <= 1024, "{code}: too long");
     }
     let results = run["results"].as_array().expect("results");
-    let s = summary(&["examples"]);
+    let s = summary(&["docs/codes/examples"]);
     assert_eq!(
         results.len() as u64,
         s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap()
@@ -148,7 +148,7 @@ fn sarif_run_rules_and_results_fit_together() {
             loc["artifactLocation"]["uri"]
                 .as_str()
                 .unwrap()
-                .starts_with("examples/")
+                .starts_with("docs/codes/examples/")
         );
     }
     // A finding with a label into the built-in rulebook has it as a
@@ -282,26 +282,30 @@ fn github_commands_escape_like_the_toolkit() {
 
 #[test]
 fn github_output_has_one_command_per_finding() {
-    let (out, status) = check(&["examples", "--format", "github"]);
+    let (out, status) = check(&["docs/codes/examples", "--format", "github"]);
     assert_eq!(status, Some(2), "MN013's missing rulebook makes it exit 2");
-    let s = summary(&["examples"]);
+    let s = summary(&["docs/codes/examples"]);
     let lines: Vec<&str> = out.lines().collect();
     let errors = lines.iter().filter(|l| l.starts_with("::error ")).count();
     let warnings = lines.iter().filter(|l| l.starts_with("::warning ")).count();
     assert_eq!(errors as u64, s["errors"].as_u64().unwrap());
     assert_eq!(warnings as u64, s["warnings"].as_u64().unwrap());
     assert_eq!(errors + warnings, lines.len());
-    let (out, status) = check(&["examples/MN102-wrong-direction.myna", "--format", "github"]);
+    let (out, status) = check(&[
+        "docs/codes/examples/MN102-wrong-direction.myna",
+        "--format",
+        "github",
+    ]);
     assert_eq!(status, Some(1));
     assert!(
         out.starts_with(
-            "::error file=examples/MN102-wrong-direction.myna,line=14,col=13,endLine=14,\
+            "::error file=docs/codes/examples/MN102-wrong-direction.myna,line=14,col=13,endLine=14,\
              endColumn=15,title=MN102::My Number data"
         ),
         "{out}"
     );
     let (out, status) = check(&[
-        "examples/MN102-wrong-direction.fixed.myna",
+        "docs/codes/examples/MN102-wrong-direction.fixed.myna",
         "--format",
         "github",
     ]);
@@ -426,13 +430,13 @@ fn attr<'a>(e: &'a (String, Vec<(String, String)>), key: &str) -> &'a str {
 
 #[test]
 fn junit_is_well_formed_and_counts_right() {
-    let (xml, _) = check(&["examples", "--format", "junit"]);
+    let (xml, _) = check(&["docs/codes/examples", "--format", "junit"]);
     let elements = parse_xml(&xml);
     let suite = &elements[0];
     assert_eq!(suite.0, "testsuite");
     assert_eq!(attr(suite, "name"), "mynaflow");
     let cases: Vec<_> = elements.iter().filter(|e| e.0 == "testcase").collect();
-    let examples = std::fs::read_dir("examples")
+    let examples = std::fs::read_dir("docs/codes/examples")
         .unwrap()
         .filter(|e| {
             e.as_ref()
@@ -448,7 +452,7 @@ fn junit_is_well_formed_and_counts_right() {
     assert!(
         cases
             .iter()
-            .any(|c| attr(c, "name") == "examples/MN102-wrong-direction.fixed.myna"),
+            .any(|c| attr(c, "name") == "docs/codes/examples/MN102-wrong-direction.fixed.myna"),
         "clean files are test cases too"
     );
     assert!(
@@ -458,7 +462,7 @@ fn junit_is_well_formed_and_counts_right() {
         "built-in rulebooks are not test cases"
     );
     let failures: Vec<_> = elements.iter().filter(|e| e.0 == "failure").collect();
-    let s = summary(&["examples"]);
+    let s = summary(&["docs/codes/examples"]);
     assert_eq!(failures.len() as u64, s["errors"].as_u64().unwrap());
     // Test cases with a failure: one per error example, plus the two
     // suppression examples whose MN202 stays.
@@ -515,7 +519,7 @@ fn junit_lists_a_design_with_its_own_rulebook_once() {
 #[test]
 fn every_format_is_byte_identical_across_runs() {
     for format in ["sarif", "github", "junit", "json", "human"] {
-        let args = ["examples", "tests/cases", "--format", format];
+        let args = ["docs/codes/examples", "tests/cases", "--format", format];
         let (a, _) = check(&args);
         let (b, _) = check(&args);
         assert!(!a.is_empty(), "{format}");
@@ -569,7 +573,7 @@ fn snapshot_formats(pattern: &str) {
 
 #[test]
 fn snapshots_of_examples() {
-    snapshot_formats("examples/*.myna");
+    snapshot_formats("docs/codes/examples/*.myna");
 }
 
 #[test]
@@ -582,7 +586,9 @@ fn snapshots_of_cases() {
 /// placeholder.
 #[test]
 fn snapshot_of_sarif_rules() {
-    let s = common::check(Path::new("examples/MN102-wrong-direction.fixed.myna"));
+    let s = common::check(Path::new(
+        "docs/codes/examples/MN102-wrong-direction.fixed.myna",
+    ));
     for (lang, name) in [(Lang::En, "sarif_rules_en"), (Lang::Ja, "sarif_rules_ja")] {
         let sarif = common::rendered(&s, lang, render::sarif::render);
         let (_, rules, _) = split_rules(&sarif);

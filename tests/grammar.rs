@@ -64,6 +64,7 @@ fn every_example_and_rulebook_parses() {
     let mut files: Vec<std::path::PathBuf> = Vec::new();
     for dir in [
         "examples",
+        "docs/codes/examples",
         "rules",
         "tests/cases",
         "tests/cases/custom",

@@ -9,8 +9,8 @@ use mynaflow::text::Lang;
 use std::path::Path;
 
 fn examples() -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir("examples")
-        .expect("examples/")
+    let mut v: Vec<String> = std::fs::read_dir("docs/codes/examples")
+        .expect("docs/codes/examples/")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".myna"))
@@ -53,10 +53,14 @@ fn every_code_has_an_example_a_fixed_version_and_snapshots() {
         let example = names
             .iter()
             .find(|n| n.starts_with(&prefix) && !n.ends_with(".fixed.myna"))
-            .unwrap_or_else(|| panic!("{code}: no examples/{code}-*.myna"));
+            .unwrap_or_else(|| panic!("{code}: no docs/codes/examples/{code}-*.myna"));
         let fixed = example.replace(".myna", ".fixed.myna");
-        assert!(names.contains(&fixed), "{code}: no examples/{fixed}");
-        let bytes = std::fs::read(Path::new("examples").join(example)).expect("read example");
+        assert!(
+            names.contains(&fixed),
+            "{code}: no docs/codes/examples/{fixed}"
+        );
+        let bytes =
+            std::fs::read(Path::new("docs/codes/examples").join(example)).expect("read example");
         let text = String::from_utf8(bytes.clone())
             .unwrap_or_else(|_| encoding_rs::SHIFT_JIS.decode(&bytes).0.into_owned());
         let expected = expectations(&mynaflow::source::SourceFile::new(example.as_str(), text))

@@ -5,8 +5,9 @@ use mynaflow::session::{RulebookSource, Session};
 use std::process::Command;
 
 fn examples() -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir("examples")
-        .expect("examples/")
+    let mut v: Vec<(String, Vec<u8>)> = ["examples", "docs/codes/examples"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).expect("an examples folder"))
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "myna"))

@@ -23,6 +23,11 @@ fn examples() {
 }
 
 #[test]
+fn code_examples() {
+    snapshot_all("docs/codes/examples/*.myna");
+}
+
+#[test]
 fn cases() {
     snapshot_all("tests/cases/**/*.myna");
 }

@@ -385,9 +385,9 @@ mod tests {
     #[test]
     fn uris() {
         assert_eq!(
-            artifact_uri("examples/MN102-wrong-direction.myna"),
+            artifact_uri("docs/codes/examples/MN102-wrong-direction.myna"),
             (
-                "examples/MN102-wrong-direction.myna".to_string(),
+                "docs/codes/examples/MN102-wrong-direction.myna".to_string(),
                 Some(SRCROOT)
             )
         );
