@@ -332,10 +332,12 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 rest = after;
-            } else if c.is_whitespace() {
-                rest = after;
             } else if is_forbidden(c) {
+                // Before white space: VT, FF and NEL are white space to
+                // Unicode but MN004 to the language (LANGUAGE.md §2).
                 self.forbidden(at, c);
+                rest = after;
+            } else if c.is_whitespace() {
                 rest = after;
             } else if c == '#' {
                 rest = self.comment(at, after);
@@ -449,6 +451,16 @@ mod tests {
         assert_eq!(l.tokens[1].text(src), "課税情報");
         let ctrl = lex(FileId(0), "a\u{1}b");
         assert_eq!(ctrl.diagnostics[0].code, Code::MN004);
+    }
+
+    #[test]
+    fn vt_ff_and_nel_between_tokens_are_mn004() {
+        for c in ['\u{b}', '\u{c}', '\u{85}'] {
+            let src = format!("actor a{c}: b");
+            let l = lex(FileId(0), &src);
+            assert_eq!(l.diagnostics.len(), 1, "U+{:04X}", c as u32);
+            assert_eq!(l.diagnostics[0].code, Code::MN004);
+        }
     }
 
     #[test]
