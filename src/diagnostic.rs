@@ -48,6 +48,9 @@ pub struct Diagnostic {
     pub rule: Option<RuleRef>,
     /// Ways to fix it, best first.
     pub fixes: Vec<Fix>,
+    /// How many further findings of its code this one stands for, when a
+    /// stage counted them instead of making each (0 for most).
+    pub more: usize,
 }
 
 impl Diagnostic {
@@ -64,6 +67,7 @@ impl Diagnostic {
             help: None,
             rule: None,
             fixes: Vec::new(),
+            more: 0,
         }
     }
 

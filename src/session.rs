@@ -505,11 +505,12 @@ fn shell_quoted(name: &str) -> String {
 
 /// Keeps the first [`MAX_PER_CODE`] findings of each code (in source
 /// order) and sums up the rest of each in one finding at the first one
-/// left out. Linear in the findings.
+/// left out, counting what a finding stands for (`Diagnostic::more`, as
+/// the lexer's summary of MN004). Linear in the findings.
 fn cap_per_code(diags: &mut Vec<Diagnostic>) {
     let mut counts: HashMap<Code, usize> = HashMap::new();
     for d in diags.iter() {
-        *counts.entry(d.code).or_default() += 1;
+        *counts.entry(d.code).or_default() += 1 + d.more;
     }
     if counts.values().all(|&n| n <= MAX_PER_CODE) {
         return;

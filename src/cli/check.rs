@@ -64,7 +64,7 @@ pub fn run(o: &Options) -> u8 {
         eprintln!(
             "mynaflow: recorded {} finding(s) in {}",
             b.findings.len(),
-            path.display()
+            mynaflow::escape::visible(&path.display().to_string())
         );
         return if unreadable || rulebook_missing {
             FAILURE
@@ -87,7 +87,7 @@ pub fn run(o: &Options) -> u8 {
         if known > 0 && !o.quiet {
             eprintln!(
                 "mynaflow: {known} finding(s) recorded in the baseline {} not shown",
-                path.display()
+                mynaflow::escape::visible(&path.display().to_string())
             );
         }
     }

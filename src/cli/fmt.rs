@@ -36,12 +36,12 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         };
         changed += 1;
         if check {
-            println!("would reformat {}", f.display());
+            println!("would reformat {}", mynaflow::escape::visible(&f.display().to_string()));
         } else if let Err(e) = mynaflow::atomic_write::write(f, new.as_bytes()) {
             fail(&e);
             return FAILURE;
         } else {
-            println!("reformatted {}", f.display());
+            println!("reformatted {}", mynaflow::escape::visible(&f.display().to_string()));
         }
     }
     if check && changed > 0 { FINDINGS } else { OK }

@@ -146,7 +146,8 @@ pub fn files_and_problems(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBu
 
 /// Prints an error that stops the tool (exit status 2).
 pub fn fail(msg: &str) {
-    eprintln!("mynaflow: error: {msg}");
+    // Messages name files, and a file name may hold any character.
+    eprintln!("mynaflow: error: {}", mynaflow::escape::visible_lines(msg));
 }
 
 /// Prints to stderr the findings that stop a command that needs a design's

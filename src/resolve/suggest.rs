@@ -9,15 +9,20 @@
 //! `(c/a + c/b + 1) / 3` bounds it from above. A character index gives `c`
 //! for every name sharing a character with the misspelling, and Jaro runs
 //! only where the bound passes 0.7: the answer is the one a full scan
-//! gives. A budget on the index work keeps even adversarial inputs (every
-//! name sharing characters with every misspelling) linear: past it, no
-//! more suggestions are made.
+//! gives. A budget on the work (index entries visited and Jaro comparisons)
+//! keeps even adversarial inputs (every name sharing characters with every
+//! misspelling) bounded: past it, no more suggestions are made.
 
 use crate::names::key;
 use std::collections::HashMap;
 
-/// Index entries visited over a run before suggestions stop.
+/// Work allowed over one file before suggestions stop, in index entries
+/// visited (a Jaro comparison counts as [`JARO_COST`] of them): about a
+/// second at most.
 const BUDGET: usize = 20_000_000;
+
+/// What one Jaro comparison costs against [`BUDGET`].
+const JARO_COST: usize = 50;
 
 /// The threshold above which a name is suggested.
 const THRESHOLD: f64 = 0.7;
@@ -84,6 +89,12 @@ impl NameIndex {
             .map(|(i, _)| i)
             .collect();
         hopeful.sort_unstable();
+        let cost = hopeful.len().saturating_mul(JARO_COST);
+        if *budget < cost {
+            *budget = 0;
+            return None;
+        }
+        *budget -= cost;
         let mut best: Option<(f64, usize)> = None;
         for i in hopeful {
             let i = i as usize;
