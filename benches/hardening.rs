@@ -28,7 +28,8 @@ fn check(text: String) -> usize {
 }
 
 fn stacked_suppressions(n: usize) -> String {
-    let mut t = String::from("use \"kenpo\"\nactor 市 : 市町村\nactor 組合 : 組合\ndata 税 : 課税情報\n");
+    let mut t =
+        String::from("use \"kenpo\"\nactor 市 : 市町村\nactor 組合 : 組合\ndata 税 : 課税情報\n");
     for i in 0..n {
         t.push_str(&format!(
             "# mynaflow: allow MN103 reason=\"stacked {i}\" until=2099-12-31\n"
@@ -44,7 +45,9 @@ fn misspellings(n: usize) -> String {
         t.push_str(&format!("actor 事業所{i:06} : 組合\n"));
     }
     for i in 0..n {
-        t.push_str(&format!("flow 事業所{i:06} -> 事務所{i:06}x : 税 for 保険給付\n"));
+        t.push_str(&format!(
+            "flow 事業所{i:06} -> 事務所{i:06}x : 税 for 保険給付\n"
+        ));
     }
     t
 }
@@ -69,7 +72,12 @@ fn bench(c: &mut Criterion, name: &str, sizes: &[usize], make: fn(usize) -> Stri
 }
 
 fn all(c: &mut Criterion) {
-    bench(c, "stacked_suppressions", &[4_000, 40_000], stacked_suppressions);
+    bench(
+        c,
+        "stacked_suppressions",
+        &[4_000, 40_000],
+        stacked_suppressions,
+    );
     bench(c, "misspellings", &[1_000, 10_000], misspellings);
     bench(c, "control_bytes", &[100_000, 1_000_000], control_bytes);
 }

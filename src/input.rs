@@ -49,7 +49,11 @@ fn kind_of(ty: std::fs::FileType) -> &'static str {
             return "a socket";
         }
     }
-    if ty.is_dir() { "a folder" } else { "not a regular file" }
+    if ty.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
 }
 
 /// Reads at most `limit` bytes of a regular file. The error names the file
@@ -180,7 +184,8 @@ fn walk_dir(
         let name = e.file_name();
         let name = name.to_string_lossy();
         let Ok(mut ty) = e.file_type() else {
-            w.problems.push(format!("{}: cannot tell its type", shown(&path)));
+            w.problems
+                .push(format!("{}: cannot tell its type", shown(&path)));
             continue;
         };
         if ty.is_symlink() {
@@ -238,6 +243,9 @@ mod tests {
         let p = resolved(Path::new("/no/such/../dir/./x"));
         assert_eq!(p, PathBuf::from("/no/dir/x"));
         assert!(is_inside(Path::new("/no/dir/x"), &[PathBuf::from("/no")]));
-        assert!(!is_inside(Path::new("/no/../etc/passwd"), &[PathBuf::from("/no")]));
+        assert!(!is_inside(
+            Path::new("/no/../etc/passwd"),
+            &[PathBuf::from("/no")]
+        ));
     }
 }

@@ -355,7 +355,7 @@ impl Session {
             Some(u) if !self.forced => RulebookSource::named(&u.target.text, dir),
             _ => self.default_rules.clone(),
         };
-        let from_use = uses.first().is_some() && !self.forced;
+        let from_use = !uses.is_empty() && !self.forced;
         let loaded = match &source {
             // A design names only rulebooks inside the project: one
             // elsewhere is "not found" whatever is there, so a design

@@ -119,7 +119,9 @@ fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
             || text!("`{word}` is not a diagnostic code"; "`{word}` は診断コードではありません"),
         )?;
         if UNSUPPRESSIBLE.contains(&code) {
-            return Err(text!("{word} cannot be suppressed: it means the design was not checked"; "{word} は抑止できません。設計が検査されていないことを示します"));
+            return Err(
+                text!("{word} cannot be suppressed: it means the design was not checked"; "{word} は抑止できません。設計が検査されていないことを示します"),
+            );
         }
         codes.push(code);
         rest = rest[end..].trim_start();
@@ -380,8 +382,19 @@ mod tests {
         // Even a suppression built by hand does not hide MN013.
         s[0].codes.push(Code::MN013);
         let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
-        diags.push(Diagnostic::new(Code::MN013, Span::new(id, 0, 4), Text::new("x", "x")));
-        apply(&file, id, &s, &statements, Date::parse("2025-04-01").unwrap(), &mut diags);
+        diags.push(Diagnostic::new(
+            Code::MN013,
+            Span::new(id, 0, 4),
+            Text::new("x", "x"),
+        ));
+        apply(
+            &file,
+            id,
+            &s,
+            &statements,
+            Date::parse("2025-04-01").unwrap(),
+            &mut diags,
+        );
         assert!(diags.iter().any(|d| d.code == Code::MN013));
     }
 

@@ -27,7 +27,11 @@ fn tree() -> Tree {
     std::fs::create_dir_all(proj.join("designs")).unwrap();
     let secret = root.join("secret.myna");
     // Reads as a design with errors, so a leak would show its lines.
-    std::fs::write(&secret, format!("flow {SECRET} -> x : y for z\nactor {SECRET}\n")).unwrap();
+    std::fs::write(
+        &secret,
+        format!("flow {SECRET} -> x : y for z\nactor {SECRET}\n"),
+    )
+    .unwrap();
     Tree {
         _dir: dir,
         root,
@@ -92,16 +96,15 @@ fn a_symlink_in_a_checked_folder_is_not_followed() {
     let o = run_in(&t.proj, &["check", "designs", "--follow-symlinks"]);
     let out = all_output(&o);
     assert!(!out.contains(SECRET), "{out}");
-    assert!(out.contains("evil.myna") && out.contains("outside"), "{out}");
+    assert!(
+        out.contains("evil.myna") && out.contains("outside"),
+        "{out}"
+    );
     // Inside the tree, a followed symlink is checked.
     std::fs::remove_file(t.proj.join("designs/evil.myna")).unwrap();
     std::fs::create_dir_all(t.proj.join("designs/real")).unwrap();
     std::fs::write(t.proj.join("designs/real/bad.myna"), "flow ->\n").unwrap();
-    std::os::unix::fs::symlink(
-        t.proj.join("designs/real"),
-        t.proj.join("designs/link"),
-    )
-    .unwrap();
+    std::os::unix::fs::symlink(t.proj.join("designs/real"), t.proj.join("designs/link")).unwrap();
     let o = run_in(&t.proj, &["check", "designs", "--follow-symlinks"]);
     assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
 }
@@ -166,7 +169,10 @@ fn a_binary_file_is_refused_without_its_content() {
     garbage.extend([0xff, 0xfe, 0x80, 0x81]);
     std::fs::write(t.proj.join("garbage.myna"), &garbage).unwrap();
     for f in FORMATS {
-        let o = run_in(&t.proj, &["check", "nul.myna", "garbage.myna", "--format", f]);
+        let o = run_in(
+            &t.proj,
+            &["check", "nul.myna", "garbage.myna", "--format", f],
+        );
         let out = all_output(&o);
         assert_eq!(o.status.code(), Some(1), "{f}: {out}");
         // SARIF carries every rule's description: a fixed 140 kB or so.
@@ -187,7 +193,10 @@ fn repeated_findings_are_capped_per_code() {
     let diags = v["diagnostics"].as_array().unwrap();
     assert_eq!(diags.len(), 101);
     let last = diags.last().unwrap()["message"].as_str().unwrap();
-    assert!(last.contains(&format!("{} more MN004", (1 << 20) - 100)), "{last}");
+    assert!(
+        last.contains(&format!("{} more MN004", (1 << 20) - 100)),
+        "{last}"
+    );
 }
 
 /// A design that tries to forge workflow commands and terminal sequences
@@ -220,7 +229,17 @@ fn no_output_carries_a_control_character_or_forges_a_command() {
         for lang in ["en", "ja"] {
             let o = run_in(
                 &t.proj,
-                &["check", "forge.myna", name, "--format", f, "--lang", lang, "--color", "never"],
+                &[
+                    "check",
+                    "forge.myna",
+                    name,
+                    "--format",
+                    f,
+                    "--lang",
+                    lang,
+                    "--color",
+                    "never",
+                ],
             );
             let out = all_output(&o);
             assert_eq!(o.status.code(), Some(1), "{f}: {out}");
@@ -228,7 +247,9 @@ fn no_output_carries_a_control_character_or_forges_a_command() {
             if *f == "github" {
                 for line in String::from_utf8_lossy(&o.stdout).lines() {
                     assert!(
-                        !line.starts_with("::") || line.starts_with("::error file=") || line.starts_with("::warning file="),
+                        !line.starts_with("::")
+                            || line.starts_with("::error file=")
+                            || line.starts_with("::warning file="),
                         "forged: {line}"
                     );
                 }
@@ -273,15 +294,14 @@ fn a_suppression_cannot_hide_a_missing_rulebook() {
 fn a_config_below_the_start_cannot_exclude_a_named_file() {
     let t = tree();
     std::fs::write(t.proj.join("designs/bad.myna"), "flow ->\n").unwrap();
-    std::fs::write(
-        t.proj.join("designs/mynaflow.toml"),
-        "exclude = [\"**\"]\n",
-    )
-    .unwrap();
+    std::fs::write(t.proj.join("designs/mynaflow.toml"), "exclude = [\"**\"]\n").unwrap();
     let o = run_in(&t.proj, &["check", "designs/bad.myna"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("config:") && err.contains("mynaflow.toml"), "{err}");
+    assert!(
+        err.contains("config:") && err.contains("mynaflow.toml"),
+        "{err}"
+    );
     // --no-config reads none.
     let o = run_in(&t.proj, &["check", "--no-config", "designs/bad.myna"]);
     assert!(!String::from_utf8_lossy(&o.stderr).contains("config:"));
@@ -305,7 +325,10 @@ fn writes_never_follow_a_symlink_at_the_destination() {
     std::fs::write(t.proj.join("d.myna"), "flow ->\n").unwrap();
     let keep = std::fs::read(&t.secret).unwrap();
     std::os::unix::fs::symlink(&t.secret, t.proj.join("baseline.json")).unwrap();
-    let o = run_in(&t.proj, &["check", "d.myna", "--write-baseline", "baseline.json"]);
+    let o = run_in(
+        &t.proj,
+        &["check", "d.myna", "--write-baseline", "baseline.json"],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("symlink"));
     assert_eq!(std::fs::read(&t.secret).unwrap(), keep);
@@ -323,7 +346,13 @@ fn writes_never_follow_a_symlink_at_the_destination() {
     assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
     let leftovers = std::fs::read_dir(&t.proj)
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
         .count();
     assert_eq!(leftovers, 0);
 }
@@ -370,7 +399,9 @@ fn an_unreadable_sub_folder_is_reported_and_the_walk_goes_on() {
     use std::os::unix::fs::PermissionsExt;
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } == 0 {
-        eprintln!("SKIPPED: an_unreadable_sub_folder_is_reported_and_the_walk_goes_on: root reads any folder");
+        eprintln!(
+            "SKIPPED: an_unreadable_sub_folder_is_reported_and_the_walk_goes_on: root reads any folder"
+        );
         return;
     }
     let t = tree();
@@ -378,7 +409,7 @@ fn an_unreadable_sub_folder_is_reported_and_the_walk_goes_on() {
     std::fs::write(t.proj.join("designs/z.myna"), "flow ->\n").unwrap();
     std::fs::set_permissions(
         t.proj.join("designs/locked"),
-        std::fs::Permissions::from_mode(0),
+        std::fs::Permissions::from_mode(0o000),
     )
     .unwrap();
     let o = run_in(&t.proj, &["check", "designs"]);
@@ -395,7 +426,11 @@ fn an_unreadable_sub_folder_is_reported_and_the_walk_goes_on() {
 #[test]
 fn fingerprints_do_not_depend_on_how_the_path_is_spelled() {
     let t = tree();
-    std::fs::write(t.proj.join("designs/x.myna"), "use \"kenpo\"\nflow a -> b\n").unwrap();
+    std::fs::write(
+        t.proj.join("designs/x.myna"),
+        "use \"kenpo\"\nflow a -> b\n",
+    )
+    .unwrap();
     let abs = t.proj.join("designs/x.myna").display().to_string();
     let prints = |path: &str| {
         let o = run_in(&t.proj, &["check", path, "--format", "sarif"]);

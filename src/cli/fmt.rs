@@ -36,12 +36,18 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         };
         changed += 1;
         if check {
-            println!("would reformat {}", mynaflow::escape::visible(&f.display().to_string()));
+            println!(
+                "would reformat {}",
+                mynaflow::escape::visible(&f.display().to_string())
+            );
         } else if let Err(e) = mynaflow::atomic_write::write(f, new.as_bytes()) {
             fail(&e);
             return FAILURE;
         } else {
-            println!("reformatted {}", mynaflow::escape::visible(&f.display().to_string()));
+            println!(
+                "reformatted {}",
+                mynaflow::escape::visible(&f.display().to_string())
+            );
         }
     }
     if check && changed > 0 { FINDINGS } else { OK }

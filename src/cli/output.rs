@@ -60,7 +60,9 @@ pub fn settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
         // inside the project: it cannot make the tool show another file.
         if found
             && let Some(r) = c.rules.as_deref()
-            && !mynaflow::session::BUILTIN_RULEBOOKS.iter().any(|(n, _)| *n == r)
+            && !mynaflow::session::BUILTIN_RULEBOOKS
+                .iter()
+                .any(|(n, _)| *n == r)
         {
             let mut roots = vec![c.dir().to_path_buf()];
             roots.extend(start.iter().cloned());

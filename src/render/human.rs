@@ -172,12 +172,8 @@ pub fn render(report: &Report, color: bool) -> String {
             let f = report.sources.get(s.file);
             f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
         });
-        let _ = term::emit_to_write_style(
-            &mut buf,
-            if long { &short } else { &config },
-            &shown,
-            &cs,
-        );
+        let _ =
+            term::emit_to_write_style(&mut buf, if long { &short } else { &config }, &shown, &cs);
     }
     let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
     out.push_str(&summary(report));

@@ -164,11 +164,7 @@ mod tests {
         ];
         for t in tries {
             let mut budget = budget();
-            assert_eq!(
-                index.nearest(t, &mut budget),
-                did_you_mean(t, names),
-                "{t}"
-            );
+            assert_eq!(index.nearest(t, &mut budget), did_you_mean(t, names), "{t}");
         }
     }
 

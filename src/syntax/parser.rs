@@ -844,9 +844,7 @@ pub fn is_date(s: &str) -> bool {
             .flatten()
     };
     match (digits(0..4), digits(5..7), digits(8..10)) {
-        (Some(y), Some(m), Some(d)) => {
-            d >= 1 && d <= crate::suppress::days_in_month(y as i32, m)
-        }
+        (Some(y), Some(m), Some(d)) => d >= 1 && d <= crate::suppress::days_in_month(y as i32, m),
         _ => false,
     }
 }
