@@ -8,7 +8,9 @@ mod graph;
 mod output;
 mod rules;
 mod rules_diff;
+mod rules_vocabulary;
 mod test;
+mod test_update;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mynaflow::text::Lang;
@@ -54,7 +56,7 @@ pub struct Common {
 enum Command {
     /// Check designs (files, or folders searched for *.myna).
     Check {
-        /// Files or folders.
+        /// Files or folders; `-` reads one design from standard input.
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -75,6 +77,25 @@ enum Command {
         /// unless a file could not be checked.
         #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
         write_baseline: Option<PathBuf>,
+        /// Report only these codes or prefixes (MN102, MN1, ALL), comma-separated
+        /// [default: the config's `select`, else all].
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Never report these codes or prefixes (added to the config's `ignore`).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Exit 0 even when there are findings (2 still means the check could not run).
+        #[arg(long)]
+        exit_zero: bool,
+        /// Write the output to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output_file: Option<PathBuf>,
+        /// Print how many findings each code has instead of the findings.
+        #[arg(long)]
+        statistics: bool,
+        /// The name (and place, for `use` and mynaflow.toml) of the design read from `-`.
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
     },
     /// Run the `# expect:` annotations of designs.
     Test {
@@ -83,6 +104,9 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
+        /// Rewrite each file's `# expect:` annotations to what is reported.
+        #[arg(long)]
+        update: bool,
     },
     /// Explain a diagnostic code: what it means, why, an example, the fix.
     Explain {
@@ -155,12 +179,24 @@ enum RulesCommand {
         #[command(flatten)]
         common: Common,
     },
-    /// Show one section: its purposes and rules.
+    /// Show one section (its purposes, rules and contractors), or without
+    /// SECTION the whole vocabulary: roles, categories, purposes, contractors.
     Show {
         /// Section id, e.g. 7(1).
-        section: String,
+        section: Option<String>,
+        /// Output format (the vocabulary only).
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
         #[command(flatten)]
         common: Common,
+    },
+    /// Write a built-in rulebook's source, to read it or to start your own.
+    Export {
+        /// The built-in rulebook, e.g. kenpo.
+        name: String,
+        /// Write to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Compare two rulebooks: what the change allows or forbids, and (with
     /// --impact) which flows of the designs change verdict.
@@ -185,9 +221,13 @@ enum RulesCommand {
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
+    /// `file:line:col: CODE message`, one line per finding.
+    Concise,
     Json,
     Sarif,
     Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
     Junit,
 }
 
@@ -282,6 +322,12 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            select,
+            ignore,
+            exit_zero,
+            output_file,
+            statistics,
+            stdin_filename,
         } => check::run(&check::Options {
             paths,
             common,
@@ -290,8 +336,24 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            select,
+            ignore,
+            exit_zero,
+            output_file,
+            statistics,
+            stdin_filename,
         }),
-        Command::Test { paths, common } => test::run(&paths, &common),
+        Command::Test {
+            paths,
+            common,
+            update,
+        } => {
+            if update {
+                test_update::run(&paths, &common)
+            } else {
+                test::run(&paths, &common)
+            }
+        }
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Completions { shell } => {
@@ -318,7 +380,17 @@ pub fn main() -> ExitCode {
         } => coverage::run(&paths, fail_under, format, &common),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
-            RulesCommand::Show { section, common } => rules::show(&section, &common),
+            RulesCommand::Show {
+                section: Some(section),
+                common,
+                ..
+            } => rules::show(&section, &common),
+            RulesCommand::Show {
+                section: None,
+                format,
+                common,
+            } => rules_vocabulary::show(format, &common),
+            RulesCommand::Export { name, output } => rules_vocabulary::export(&name, output.as_deref()),
             RulesCommand::Diff {
                 old,
                 new,
