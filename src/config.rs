@@ -153,7 +153,11 @@ impl Config {
             crate::select::union(list).map_err(|e| format!("{shown}: {key}: {}", e.en))
         };
         let selection = Selection {
-            select: raw.select.as_deref().map(|l| codes("select", l)).transpose()?,
+            select: raw
+                .select
+                .as_deref()
+                .map(|l| codes("select", l))
+                .transpose()?,
             ignore: codes("ignore", raw.ignore.as_deref().unwrap_or_default())?,
         };
         let mut per_file_ignores = Vec::new();
@@ -268,7 +272,10 @@ mod tests {
         assert!(!c.selection.reports(Code::MN303));
         assert!(!c.selection.reports(Code::MN201));
         let ignored = c.ignored_in(&d.path().join("legacy/a.myna"));
-        assert!(ignored.contains(&Code::MN101) && ignored.len() == 5, "{ignored:?}");
+        assert!(
+            ignored.contains(&Code::MN101) && ignored.len() == 5,
+            "{ignored:?}"
+        );
         let ignored = c.ignored_in(&d.path().join("x/y/b.draft.myna"));
         assert_eq!(ignored.into_iter().collect::<Vec<_>>(), [Code::MN301]);
         assert!(c.ignored_in(&d.path().join("b.myna")).is_empty());

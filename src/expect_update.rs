@@ -20,17 +20,29 @@ use std::collections::BTreeMap;
 /// findings that cannot be annotated.
 pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<String>> {
     let text = &file.text;
+    let mut sorted = found.to_vec();
+    sorted.sort();
+    if crate::expect::expectations(file).is_ok_and(|e| e == sorted) {
+        // Already right: the file is left exactly as it is.
+        return Ok(text.clone());
+    }
     let lexed = lex(FileId(0), text);
     // Per line: the start of an `# expect:` comment, and whether another
     // comment ends the line.
-    let mut expect_at: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut expect_at: BTreeMap<usize, (usize, String)> = BTreeMap::new();
     let mut other_comment: BTreeMap<usize, ()> = BTreeMap::new();
     for c in &lexed.comments {
         let start = c.span.start as usize;
         let line = file.line_index(start);
         let body = c.text.trim_start_matches('#').trim();
-        if body.starts_with("expect:") {
-            expect_at.insert(line, start);
+        if let Some(list) = body.strip_prefix("expect:") {
+            let mut codes: Vec<String> = list
+                .split(',')
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect();
+            codes.sort();
+            expect_at.insert(line, (start, codes.join(", ")));
         } else {
             other_comment.insert(line, ());
         }
@@ -50,13 +62,15 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Strin
         };
         let eol = &text[range.end..next];
         let mut body = &text[range.clone()];
-        if let Some(&at) = expect_at.get(&line) {
-            let before = &text[range.start..at];
+        let mut old_list = None;
+        if let Some((at, list)) = expect_at.get(&line) {
+            let before = &text[range.start..*at];
             if before.trim().is_empty() {
                 // An own-line annotation: the whole line goes.
                 continue;
             }
             body = before.trim_end();
+            old_list = Some(list);
         }
         if let Some(codes) = wanted.get(&line) {
             let mut codes = codes.clone();
@@ -74,6 +88,11 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Strin
                     "line {}: {list} reported on a line without code, which `# expect:` cannot name",
                     line + 1
                 ));
+            } else if old_list == Some(&list) {
+                // The same codes: the line stays as it was written.
+                out.push_str(&text[range]);
+                out.push_str(eol);
+                continue;
             } else if other_comment.contains_key(&line) {
                 let indent: String = body.chars().take_while(|c| c.is_whitespace()).collect();
                 let nl = if eol.is_empty() { "\n" } else { eol };
@@ -104,7 +123,12 @@ mod tests {
     fn rewrites_to_what_is_found() {
         let text = "actor A : x\n# expect: MN102\nflow A -> B : X\nflow B -> A : X   # expect: MN103\r\nflow C -> D : Y # a note\n";
         let f = SourceFile::new("t", text);
-        let found = [(1, Code::MN012), (4, Code::MN103), (5, Code::MN201), (5, Code::MN101)];
+        let found = [
+            (1, Code::MN012),
+            (4, Code::MN103),
+            (5, Code::MN201),
+            (5, Code::MN101),
+        ];
         let new = rewrite(&f, &found).unwrap();
         assert_eq!(
             new,
@@ -115,12 +139,22 @@ mod tests {
         let back = expectations(&SourceFile::new("t", new.as_str())).unwrap();
         assert_eq!(
             back,
-            [(1, Code::MN012), (3, Code::MN103), (5, Code::MN101), (5, Code::MN201)]
+            [
+                (1, Code::MN012),
+                (3, Code::MN103),
+                (5, Code::MN101),
+                (5, Code::MN201)
+            ]
         );
         // Rewriting again changes nothing.
         let again = rewrite(
             &SourceFile::new("t", new.as_str()),
-            &[(1, Code::MN012), (3, Code::MN103), (5, Code::MN101), (5, Code::MN201)],
+            &[
+                (1, Code::MN012),
+                (3, Code::MN103),
+                (5, Code::MN101),
+                (5, Code::MN201),
+            ],
         )
         .unwrap();
         assert_eq!(again, new);

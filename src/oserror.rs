@@ -58,12 +58,7 @@ pub fn to_ja(msg: &str) -> String {
     if kind_ja(e.kind()).is_none() {
         return msg.to_string();
     }
-    format!(
-        "{}{}{}",
-        &msg[..start],
-        describe_ja(&e),
-        &rest[close + 1..]
-    )
+    format!("{}{}{}", &msg[..start], describe_ja(&e), &rest[close + 1..])
 }
 
 #[cfg(test)]
@@ -79,7 +74,10 @@ mod tests {
             to_ja(&en),
             "rules/x.myna: ファイルまたはディレクトリがありません (OS エラー 2)"
         );
-        assert_eq!(to_ja("no built-in rulebook `x`"), "no built-in rulebook `x`");
+        assert_eq!(
+            to_ja("no built-in rulebook `x`"),
+            "no built-in rulebook `x`"
+        );
         assert_eq!(to_ja("a (os error zz)"), "a (os error zz)");
     }
 }

@@ -60,7 +60,10 @@ mod tests {
 
     #[test]
     fn codes_and_prefixes() {
-        assert_eq!(codes("MN102").unwrap().into_iter().collect::<Vec<_>>(), [Code::MN102]);
+        assert_eq!(
+            codes("MN102").unwrap().into_iter().collect::<Vec<_>>(),
+            [Code::MN102]
+        );
         assert_eq!(codes("mn3").unwrap().len(), 3);
         assert_eq!(codes("MN").unwrap().len(), Code::ALL.len());
         assert_eq!(codes("ALL").unwrap().len(), Code::ALL.len());

@@ -119,7 +119,10 @@ fn sarif_run_rules_and_results_fit_together() {
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     assert!(run["originalUriBaseIds"]["%SRCROOT%"].is_object());
     assert!(run["originalUriBaseIds"]["MYNAFLOW_BUILTIN"]["description"]["text"].is_string());
-    assert_eq!(run["invocations"][0]["executionSuccessful"], false, "MN013 in the examples");
+    assert_eq!(
+        run["invocations"][0]["executionSuccessful"], false,
+        "MN013 in the examples"
+    );
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "mynaflow");
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
@@ -135,14 +138,28 @@ fn sarif_run_rules_and_results_fit_together() {
         assert_eq!(rule["name"], pascal);
         assert_eq!(rule["help"]["markdown"], code.explain(Lang::En));
         let text = rule["help"]["text"].as_str().expect("help.text");
-        assert!(!text.contains('`') && !text.contains("```") && !text.contains("\n#"), "{code}: {text}");
+        assert!(
+            !text.contains('`') && !text.contains("```") && !text.contains("\n#"),
+            "{code}: {text}"
+        );
         let props = &rule["properties"];
-        assert!(props["tags"].as_array().is_some_and(|t| !t.is_empty()), "{code}");
-        assert!(matches!(props["precision"].as_str(), Some("very-high" | "high")));
+        assert!(
+            props["tags"].as_array().is_some_and(|t| !t.is_empty()),
+            "{code}"
+        );
+        assert!(matches!(
+            props["precision"].as_str(),
+            Some("very-high" | "high")
+        ));
         assert_eq!(props["problem.severity"], code.severity().as_str());
         // Privacy findings carry a security-severity, and are tagged
         // `security` so code scanning reads it.
-        let tags: Vec<&str> = props["tags"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        let tags: Vec<&str> = props["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
         let privacy = code.as_str() >= "MN101" && code.as_str() < "MN500";
         assert_eq!(props.get("security-severity").is_some(), privacy, "{code}");
         assert_eq!(tags.contains(&"security"), privacy, "{code}");
@@ -178,7 +195,10 @@ fn sarif_run_rules_and_results_fit_together() {
         // Every related location is linked from the message.
         for l in r["relatedLocations"].as_array().into_iter().flatten() {
             let link = format!("]({})", l["id"]);
-            assert!(r["message"]["text"].as_str().unwrap().contains(&link), "{r}");
+            assert!(
+                r["message"]["text"].as_str().unwrap().contains(&link),
+                "{r}"
+            );
         }
         let loc = &r["locations"][0]["physicalLocation"];
         assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
@@ -296,15 +316,21 @@ fn multitool_problems(tool: &Path, log: &str) -> Vec<String> {
     let file = dir.path().join("mynaflow.sarif");
     std::fs::write(&file, log).expect("write");
     let out = Command::new(tool)
-        .args(["validate", "--rule-kind", "Gh;Sarif", "--level", "Error;Warning"])
+        .args([
+            "validate",
+            "--rule-kind",
+            "Gh;Sarif",
+            "--level",
+            "Error;Warning",
+        ])
         .arg(&file)
         .arg("--output")
         .arg(dir.path().join("validation.sarif"))
         .args(["--log", "ForceOverwrite"])
         .output()
         .expect("run the SARIF multitool");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(
         text.contains("1 files scanned") || text.contains("Analysis completed successfully"),
         "the validator did not run:\n{text}"
@@ -339,7 +365,14 @@ fn sarif_is_accepted_by_the_microsoft_validator_under_github_rules() {
     };
     let mut logs = Vec::new();
     for lang in ["en", "ja"] {
-        let (out, _) = check(&["docs/codes/examples", "tests/cases", "--format", "sarif", "--lang", lang]);
+        let (out, _) = check(&[
+            "docs/codes/examples",
+            "tests/cases",
+            "--format",
+            "sarif",
+            "--lang",
+            lang,
+        ]);
         logs.push((format!("examples ({lang})"), out));
     }
     let (failed, status) = check(&["no/such/folder", "--format", "sarif"]);
@@ -363,15 +396,25 @@ fn with_fix() -> (SourceMap, Vec<Diagnostic>) {
     let text = "actor a : 組合\nflow a -> b : c for d\n";
     let file = sources.add(SourceFile::new("dir/a.myna", text));
     let arrow = text.find("->").unwrap();
-    let d = Diagnostic::new(Code::MN102, Span::new(file, arrow, arrow + 2), Text::same("wrong [way]"))
-        .with_label(Span::new(file, 6, 7), Text::same("declared here"))
-        .with_fix(Fix::unsafe_(
-            Text::same("reverse the flow"),
-            vec![
-                Edit { span: Span::new(file, arrow - 2, arrow - 1), content: "b".into() },
-                Edit { span: Span::new(file, arrow + 3, arrow + 4), content: "a".into() },
-            ],
-        ));
+    let d = Diagnostic::new(
+        Code::MN102,
+        Span::new(file, arrow, arrow + 2),
+        Text::same("wrong [way]"),
+    )
+    .with_label(Span::new(file, 6, 7), Text::same("declared here"))
+    .with_fix(Fix::unsafe_(
+        Text::same("reverse the flow"),
+        vec![
+            Edit {
+                span: Span::new(file, arrow - 2, arrow - 1),
+                content: "b".into(),
+            },
+            Edit {
+                span: Span::new(file, arrow + 3, arrow + 4),
+                content: "a".into(),
+            },
+        ],
+    ));
     (sources, vec![d])
 }
 
@@ -379,7 +422,8 @@ fn with_fix() -> (SourceMap, Vec<Diagnostic>) {
 fn sarif_carries_fixes_and_escapes_brackets() {
     let (sources, diags) = with_fix();
     let log: Value =
-        serde_json::from_str(&render::sarif::render(&awkward_report(&sources, &diags))).expect("JSON");
+        serde_json::from_str(&render::sarif::render(&awkward_report(&sources, &diags)))
+            .expect("JSON");
     let r = &log["runs"][0]["results"][0];
     assert_eq!(r["message"]["text"], "wrong \\[way\\]\n[declared here](1)");
     let fix = &r["fixes"][0];
@@ -398,33 +442,58 @@ fn sarif_carries_fixes_and_escapes_brackets() {
 fn sarif_line_hash_is_the_upload_actions() {
     let log = sarif(&["docs/codes/examples/MN102-wrong-direction.myna"]);
     let r = &log["runs"][0]["results"][0];
-    let text = std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna").expect("read");
-    let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap() as usize;
+    let text =
+        std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna").expect("read");
+    let line = r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        .as_u64()
+        .unwrap() as usize;
     let hashes = render::line_hash::line_hashes(&text);
-    assert_eq!(r["partialFingerprints"]["primaryLocationLineHash"], hashes[line - 1]);
+    assert_eq!(
+        r["partialFingerprints"]["primaryLocationLineHash"],
+        hashes[line - 1]
+    );
     assert!(hashes[line - 1].ends_with(":1"));
 }
 
 #[test]
 fn sarif_of_a_failed_run_says_why() {
-    let out = common::mynaflow(&["check", "no/such/folder", "--format", "sarif", "--lang", "ja"]);
+    let out = common::mynaflow(&[
+        "check",
+        "no/such/folder",
+        "--format",
+        "sarif",
+        "--lang",
+        "ja",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    let log: Value = serde_json::from_str(&common::stdout(&out)).expect("a SARIF log, not an empty file");
+    let log: Value =
+        serde_json::from_str(&common::stdout(&out)).expect("a SARIF log, not an empty file");
     let inv = &log["runs"][0]["invocations"][0];
     assert_eq!(inv["executionSuccessful"], false);
     let note = &inv["toolExecutionNotifications"][0];
     assert_eq!(note["level"], "error");
     let text = note["message"]["text"].as_str().unwrap();
-    assert!(text.contains("no/such/folder") && text.contains("ありません"), "{text}");
+    assert!(
+        text.contains("no/such/folder") && text.contains("ありません"),
+        "{text}"
+    );
     assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
     // A design whose rulebook is missing: results, and the reason.
     let log = sarif(&["docs/codes/examples/MN013-missing-rulebook.myna"]);
     let inv = &log["runs"][0]["invocations"][0];
     assert_eq!(inv["executionSuccessful"], false);
-    assert!(inv["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap().contains("MN013"));
+    assert!(
+        inv["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("MN013")
+    );
     // A clean run succeeded and says nothing more.
     let log = sarif(&["docs/codes/examples/MN102-wrong-direction.fixed.myna"]);
-    assert_eq!(log["runs"][0]["invocations"], serde_json::json!([{"executionSuccessful": true}]));
+    assert_eq!(
+        log["runs"][0]["invocations"],
+        serde_json::json!([{"executionSuccessful": true}])
+    );
 }
 
 #[test]
@@ -433,23 +502,42 @@ fn sarif_keeps_at_most_25000_results_errors_first() {
     let text = "flow a -> b : c\n".repeat(10);
     let file = sources.add(SourceFile::new("a.myna", text));
     let mut diags: Vec<Diagnostic> = (0..10)
-        .map(|i| Diagnostic::new(Code::MN012, Span::new(file, i * 16, i * 16 + 4), Text::same("w")))
+        .map(|i| {
+            Diagnostic::new(
+                Code::MN012,
+                Span::new(file, i * 16, i * 16 + 4),
+                Text::same("w"),
+            )
+        })
         .collect();
     diags.extend((0..25_000).map(|i| {
         let at = (i % 10) * 16;
-        Diagnostic::new(Code::MN102, Span::new(file, at + 7, at + 9), Text::same(format!("e{i}")))
+        Diagnostic::new(
+            Code::MN102,
+            Span::new(file, at + 7, at + 9),
+            Text::same(format!("e{i}")),
+        )
     }));
     let log: Value =
-        serde_json::from_str(&render::sarif::render(&awkward_report(&sources, &diags))).expect("JSON");
+        serde_json::from_str(&render::sarif::render(&awkward_report(&sources, &diags)))
+            .expect("JSON");
     let run = &log["runs"][0];
     let results = run["results"].as_array().unwrap();
     assert_eq!(results.len(), 25_000);
-    assert!(results.iter().all(|r| r["level"] == "error"), "errors are kept first");
+    assert!(
+        results.iter().all(|r| r["level"] == "error"),
+        "errors are kept first"
+    );
     let inv = &run["invocations"][0];
     assert_eq!(inv["executionSuccessful"], true);
     let note = &inv["toolExecutionNotifications"][0];
     assert_eq!(note["level"], "warning");
-    assert!(note["message"]["text"].as_str().unwrap().starts_with("10 of 25010 results were left out"));
+    assert!(
+        note["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("10 of 25010 results were left out")
+    );
 }
 
 // --------------------------------------------------------------- GitHub
@@ -553,20 +641,40 @@ fn github_writes_every_finding_to_the_step_summary() {
     std::fs::write(&summary_file, "earlier step\n").expect("write");
     let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["check", "docs/codes/examples", "--format", "github", "--lang", "en"])
+        .args([
+            "check",
+            "docs/codes/examples",
+            "--format",
+            "github",
+            "--lang",
+            "en",
+        ])
         .env("GITHUB_STEP_SUMMARY", &summary_file)
         .output()
         .expect("run");
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(
-        stdout.lines().last().unwrap().ends_with("The job summary lists every finding."),
+        stdout
+            .lines()
+            .last()
+            .unwrap()
+            .ends_with("The job summary lists every finding."),
         "{stdout}"
     );
     let md = std::fs::read_to_string(&summary_file).expect("summary written");
-    assert!(md.starts_with("earlier step\n### mynaflow: 22 error(s), 8 warning(s) in "), "appended: {md}");
-    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ❌") || l.starts_with("| ⚠️")).collect();
+    assert!(
+        md.starts_with("earlier step\n### mynaflow: 22 error(s), 8 warning(s) in "),
+        "appended: {md}"
+    );
+    let rows: Vec<&str> = md
+        .lines()
+        .filter(|l| l.starts_with("| ❌") || l.starts_with("| ⚠️"))
+        .collect();
     let s = summary(&["docs/codes/examples"]);
-    assert_eq!(rows.len() as u64, s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap());
+    assert_eq!(
+        rows.len() as u64,
+        s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap()
+    );
     assert!(
         rows.iter().any(|r| r.starts_with("| ❌ error | MN102 | docs/codes/examples/MN102-wrong-direction.myna | 14 | My Number data")),
         "{md}"
@@ -581,13 +689,20 @@ fn concise_is_one_line_per_finding() {
     assert_eq!(status, Some(2));
     let s = summary(&["docs/codes/examples"]);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len() as u64, s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap());
+    assert_eq!(
+        lines.len() as u64,
+        s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap()
+    );
     assert!(lines.contains(
         &"docs/codes/examples/MN102-wrong-direction.myna:14:13: MN102 My Number data `課税情報` (課税・非課税情報) may go only from 他機関 to 組合, not from 適用システム (組合) to 市町村 (他機関)"
     ), "{out}");
     let (sources, diags) = awkward();
     let out = render::concise::render(&awkward_report(&sources, &diags));
-    assert_eq!(out.lines().count(), 2, "control characters cannot add lines: {out}");
+    assert_eq!(
+        out.lines().count(),
+        2,
+        "control characters cannot add lines: {out}"
+    );
 }
 
 #[test]
@@ -596,21 +711,41 @@ fn gitlab_code_quality_report() {
     let issues: Value = serde_json::from_str(&out).expect("JSON");
     let issues = issues.as_array().expect("an array");
     let s = summary(&["docs/codes/examples"]);
-    assert_eq!(issues.len() as u64, s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap());
+    assert_eq!(
+        issues.len() as u64,
+        s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap()
+    );
     let mut fingerprints = std::collections::HashSet::new();
     for i in issues {
         assert_eq!(i["type"], "issue");
         assert!(Code::parse(i["check_name"].as_str().unwrap()).is_some());
         assert!(matches!(i["severity"].as_str(), Some("major" | "minor")));
-        assert!(i["description"].as_str().unwrap().starts_with(i["check_name"].as_str().unwrap()));
-        assert!(i["location"]["path"].as_str().unwrap().starts_with("docs/codes/examples/"));
+        assert!(
+            i["description"]
+                .as_str()
+                .unwrap()
+                .starts_with(i["check_name"].as_str().unwrap())
+        );
+        assert!(
+            i["location"]["path"]
+                .as_str()
+                .unwrap()
+                .starts_with("docs/codes/examples/")
+        );
         assert!(i["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
-        assert!(fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()), "unique");
+        assert!(
+            fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()),
+            "unique"
+        );
     }
     let mn102 = issues.iter().find(|i| i["check_name"] == "MN102").unwrap();
     assert_eq!(mn102["location"]["lines"]["begin"], 14);
     assert_eq!(mn102["severity"], "major");
-    let (out, status) = check(&["docs/codes/examples/MN102-wrong-direction.fixed.myna", "--format", "gitlab"]);
+    let (out, status) = check(&[
+        "docs/codes/examples/MN102-wrong-direction.fixed.myna",
+        "--format",
+        "gitlab",
+    ]);
     assert_eq!((out.as_str(), status), ("[]\n", Some(0)));
 }
 
@@ -754,14 +889,21 @@ fn junit_is_well_formed_and_counts_right() {
     let s = summary(&["docs/codes/examples"]);
     let findings = (s["errors"].as_u64().unwrap() + s["warnings"].as_u64().unwrap()) as usize;
     // One test case per finding, and one per clean file.
-    let clean: Vec<_> = cases.iter().filter(|c| attr(c, "name") == attr(c, "classname")).collect();
+    let clean: Vec<_> = cases
+        .iter()
+        .filter(|c| attr(c, "name") == attr(c, "classname"))
+        .collect();
     assert_eq!(cases.len(), findings + clean.len());
     let with_findings: std::collections::BTreeSet<&str> = cases
         .iter()
         .filter(|c| attr(c, "name") != attr(c, "classname"))
         .map(|c| attr(c, "classname"))
         .collect();
-    assert_eq!(clean.len() + with_findings.len(), examples, "every checked file appears");
+    assert_eq!(
+        clean.len() + with_findings.len(),
+        examples,
+        "every checked file appears"
+    );
     assert_eq!(attr(suite, "tests"), cases.len().to_string());
     assert!(
         clean
@@ -910,7 +1052,12 @@ fn snapshot_of_sarif_rules() {
         let sarif = common::rendered(&s, lang, render::sarif::render);
         let log: Value = serde_json::from_str(&sarif).expect("JSON");
         let mut rules = log["runs"][0]["tool"]["driver"]["rules"].clone();
-        for (rule, code) in rules.as_array_mut().expect("rules").iter_mut().zip(Code::ALL) {
+        for (rule, code) in rules
+            .as_array_mut()
+            .expect("rules")
+            .iter_mut()
+            .zip(Code::ALL)
+        {
             assert_eq!(rule["help"]["markdown"], code.explain(lang));
             rule["help"]["markdown"] = format!("[mynaflow explain {code}]").into();
             rule["help"]["text"] = format!("[mynaflow explain {code}, as plain text]").into();

@@ -54,7 +54,11 @@ pub fn run(o: &Options) -> u8 {
     // mynaflow.toml is looked for from where the design (or the one read
     // from stdin) is said to be.
     let config_from = if o.stdin() {
-        vec![o.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("."))]
+        vec![
+            o.stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(".")),
+        ]
     } else {
         o.paths.clone()
     };
@@ -151,7 +155,8 @@ pub fn run(o: &Options) -> u8 {
             Ok(b) => b,
             Err(e) => {
                 let shown = path.display();
-                let reason = mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
+                let reason =
+                    mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
                 return abort(o, Some(format), lang, reason);
             }
         };
@@ -300,7 +305,11 @@ fn per_file_ignores(
     stdin_name: Option<&Path>,
 ) -> HashMap<FileId, BTreeSet<Code>> {
     let mut out = HashMap::new();
-    let Some(config) = settings.config.as_ref().filter(|c| c.has_per_file_ignores()) else {
+    let Some(config) = settings
+        .config
+        .as_ref()
+        .filter(|c| c.has_per_file_ignores())
+    else {
         return out;
     };
     for (id, f) in s.sources.iter() {

@@ -390,7 +390,9 @@ pub fn main() -> ExitCode {
                 format,
                 common,
             } => rules_vocabulary::show(format, &common),
-            RulesCommand::Export { name, output } => rules_vocabulary::export(&name, output.as_deref()),
+            RulesCommand::Export { name, output } => {
+                rules_vocabulary::export(&name, output.as_deref())
+            }
             RulesCommand::Diff {
                 old,
                 new,

@@ -110,8 +110,8 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, T
                 format!("{shown}: {}", oserror::describe_ja(&e)),
             ));
         }
-        let found =
-            collect_files(std::slice::from_ref(p)).map_err(|e| Text::new(e.clone(), oserror::to_ja(&e)))?;
+        let found = collect_files(std::slice::from_ref(p))
+            .map_err(|e| Text::new(e.clone(), oserror::to_ja(&e)))?;
         if found.is_empty() {
             let shown = p.display();
             return Err(mynaflow::text!(

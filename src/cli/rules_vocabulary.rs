@@ -198,7 +198,11 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
         }
     }
     if !v.contractors.is_empty() {
-        let _ = writeln!(out, "\n{}:", h("contractors (register)", "委託先 (別表(1))"));
+        let _ = writeln!(
+            out,
+            "\n{}:",
+            h("contractors (register)", "委託先 (別表(1))")
+        );
         for c in &v.contractors {
             let sep = if lang == Lang::Ja { "、" } else { ", " };
             let _ = writeln!(

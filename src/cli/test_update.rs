@@ -50,7 +50,10 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                     return FAILURE;
                 }
                 updated += 1;
-                println!("{}", Text::new(format!("updated {shown}"), format!("更新 {shown}")).get(lang));
+                println!(
+                    "{}",
+                    Text::new(format!("updated {shown}"), format!("更新 {shown}")).get(lang)
+                );
             }
             Err(errors) => {
                 failed += 1;

@@ -89,7 +89,12 @@ fn describe(report: &Report, d: &Diagnostic) -> String {
     let lang = report.lang;
     let at = |span| {
         let p = report.position(span);
-        format!("{}:{}:{}", visible(report.file_name(span)), p.line, p.column)
+        format!(
+            "{}:{}:{}",
+            visible(report.file_name(span)),
+            p.line,
+            p.column
+        )
     };
     let mut s = format!(
         "{}: {}[{}]: {}\n",

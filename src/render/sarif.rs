@@ -797,7 +797,9 @@ mod tests {
         assert_eq!(pascal_case("not-utf8"), "NotUtf8");
         assert_eq!(escape_brackets("a [b] \\ c"), "a \\[b\\] \\\\ c");
         assert_eq!(
-            plain_text("# MN1 — x\n\nUse `a` **now**, see [docs](https://x.y).\n\n```myna\n# expect: MN1\n```\n"),
+            plain_text(
+                "# MN1 — x\n\nUse `a` **now**, see [docs](https://x.y).\n\n```myna\n# expect: MN1\n```\n"
+            ),
             "MN1 — x\n\nUse a now, see docs (https://x.y).\n\n    # expect: MN1\n"
         );
         assert_eq!(unlink("[a] b [c](d"), "[a] b [c](d");
@@ -806,16 +808,23 @@ mod tests {
     #[test]
     fn at_most_the_cap_errors_first() {
         let f = FileId(0);
-        let d = |code: Code, at: usize| Diagnostic::new(code, Span::new(f, at, at), Text::same("x"));
+        let d =
+            |code: Code, at: usize| Diagnostic::new(code, Span::new(f, at, at), Text::same("x"));
         let diags = vec![
             d(Code::MN012, 0),
             d(Code::MN102, 1),
             d(Code::MN012, 2),
             d(Code::MN102, 3),
         ];
-        let kept: Vec<usize> = cap(&diags, 3).iter().map(|d| d.primary.start as usize).collect();
+        let kept: Vec<usize> = cap(&diags, 3)
+            .iter()
+            .map(|d| d.primary.start as usize)
+            .collect();
         assert_eq!(kept, [0, 1, 3]);
-        let kept: Vec<usize> = cap(&diags, 1).iter().map(|d| d.primary.start as usize).collect();
+        let kept: Vec<usize> = cap(&diags, 1)
+            .iter()
+            .map(|d| d.primary.start as usize)
+            .collect();
         assert_eq!(kept, [1]);
         assert_eq!(cap(&diags, 4).len(), 4);
     }
