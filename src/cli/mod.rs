@@ -5,6 +5,7 @@ mod coverage;
 mod explain;
 mod fmt;
 mod graph;
+mod manpage_sections;
 mod output;
 mod rules;
 mod rules_diff;
@@ -276,26 +277,44 @@ pub fn color(arg: ColorArg) -> bool {
     }
 }
 
-/// Writes `mynaflow.1` and one `mynaflow-COMMAND.1` per subcommand.
+/// Writes `mynaflow.1` and one `mynaflow-COMMAND.1` per subcommand, each
+/// with the sections clap does not write (`manpage_sections`).
 fn manpages(out: &std::path::Path) -> u8 {
-    fn write(cmd: clap::Command, name: &str, out: &std::path::Path) -> std::io::Result<()> {
+    fn names(cmd: &clap::Command, name: &str, acc: &mut Vec<String>) {
+        acc.push(name.to_string());
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            names(sub, &format!("{name}-{}", sub.get_name()), acc);
+        }
+    }
+    fn write(
+        cmd: clap::Command,
+        name: &str,
+        all: &[String],
+        out: &std::path::Path,
+    ) -> std::io::Result<()> {
         let mut buf = Vec::new();
         clap_mangen::Man::new(cmd.clone())
             .title(name)
             .render(&mut buf)?;
+        buf.extend_from_slice(manpage_sections::render(name, all).as_bytes());
         std::fs::write(out.join(format!("{name}.1")), buf)?;
         for sub in cmd
             .get_subcommands()
             .filter(|s| !s.is_hide_set() && s.get_name() != "help")
         {
             let sub_name = format!("{name}-{}", sub.get_name());
-            write(sub.clone().name(sub_name.clone()), &sub_name, out)?;
+            write(sub.clone().name(sub_name.clone()), &sub_name, all, out)?;
         }
         Ok(())
     }
     let mut cmd = <Cli as clap::CommandFactory>::command();
     cmd.build();
-    match std::fs::create_dir_all(out).and_then(|_| write(cmd, "mynaflow", out)) {
+    let mut all = Vec::new();
+    names(&cmd, "mynaflow", &mut all);
+    match std::fs::create_dir_all(out).and_then(|_| write(cmd, "mynaflow", &all, out)) {
         Ok(()) => OK,
         Err(e) => {
             output::fail(&format!("{}: {e}", out.display()));
