@@ -153,7 +153,7 @@ fn diagnose(ctx: &Ctx, ex: &Exchange, verdict: &MyNumberVerdict) -> Option<Diagn
         ))
         .with_help(text!(
             "do not send the My Number with this data: use a category without My Number, or remove the flow";
-            "このデータに個人番号を含めないでください。個人番号を含まないカテゴリにするか、流れを削除してください"
+            "このデータに個人番号を含めないでください。個人番号を含まないカテゴリにするか、フローを削除してください"
         )),
         MyNumberVerdict::WrongParties(rules) => {
             let mut pairs: Vec<String> = rules
@@ -206,7 +206,7 @@ fn diagnose(ctx: &Ctx, ex: &Exchange, verdict: &MyNumberVerdict) -> Option<Diagn
                 )
                 .with_primary_label(Text::new("wrong direction", "方向が逆です"))
                 .with_help(text!("only `{rf} -> {rt}` is allowed: reverse the flow, or remove it";
-                                 "認められるのは `{rf} -> {rt}` だけです。流れを逆にするか、削除してください")),
+                                 "認められるのは `{rf} -> {rt}` だけです。フローを逆にするか、削除してください")),
                 Code::MN103 => {
                     // Every purpose some rule allows for this category between
                     // these roles this way, not only the nearest rule's.

@@ -20,9 +20,9 @@ pub(crate) fn missing_purposes(design: &Design) -> Vec<Diagnostic> {
             Diagnostic::new(
                 Code::MN201,
                 f.payload_span(),
-                Text::new("this flow of personal data names no purpose", "この個人情報の流れには利用目的がありません"),
+                Text::new("this flow of personal data names no purpose", "この個人情報のフローには利用目的がありません"),
             )
-            .with_primary_label(Text::new("carried for what purpose?", "何のための流れですか?"))
+            .with_primary_label(Text::new("carried for what purpose?", "何のためのフローですか?"))
             .with_note(Text::new(
                 "personal data may be handled only for the purposes of use the society has published (個人情報保護法 Articles 17 and 18)",
                 "個人情報は、公表した利用目的の範囲内でのみ取り扱うことができます (個人情報保護法第17条・第18条)",
