@@ -1069,3 +1069,23 @@ fn snapshot_of_sarif_rules() {
         settings.bind(|| insta::assert_snapshot!(name, rules));
     }
 }
+
+#[test]
+fn sarif_of_bad_arguments_says_why() {
+    let out = common::mynaflow(&["check", "--format", "sarif", "--no-such-flag", "examples"]);
+    assert_eq!(out.status.code(), Some(2));
+    let log: Value = serde_json::from_str(&common::stdout(&out)).expect("a SARIF log");
+    let inv = &log["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], false);
+    let text = inv["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(
+        text.starts_with("bad arguments: ") && text.contains("--no-such-flag"),
+        "{text}"
+    );
+    // Other formats print nothing on stdout.
+    let out = common::mynaflow(&["check", "--format", "json", "--no-such-flag"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}

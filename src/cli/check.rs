@@ -286,6 +286,61 @@ fn abort(o: &Options, format: Option<Format>, lang: Lang, reason: Text) -> u8 {
     FAILURE
 }
 
+/// When the arguments of `check --format sarif` cannot be parsed, writes
+/// a SARIF log of the failed run (to `--output-file` if one is named,
+/// else to standard output), so a CI step that uploads it finds a valid
+/// log with the reason.
+pub fn sarif_for_bad_arguments(args: &[String], message: &str) {
+    let value = |long: &str, short: Option<&str>| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            if let Some(v) = a.strip_prefix(&format!("{long}=")) {
+                return Some(v.to_string());
+            }
+            (a == long || short.is_some_and(|s| a == s))
+                .then(|| args.get(i + 1).cloned())
+                .flatten()
+        })
+    };
+    if args.first().map(String::as_str) != Some("check")
+        || value("--format", None).as_deref() != Some("sarif")
+    {
+        return;
+    }
+    let lang = match value("--lang", None).as_deref() {
+        Some("ja") => Lang::Ja,
+        Some("en") => Lang::En,
+        _ => super::lang(None),
+    };
+    let first = message.lines().next().unwrap_or(message);
+    let first = first.strip_prefix("error: ").unwrap_or(first).trim();
+    let reason = mynaflow::text!(
+        "bad arguments: {first}";
+        "引数が正しくありません: {first}"
+    );
+    let sources = mynaflow::source::SourceMap::new();
+    let report = Report {
+        sources: &sources,
+        diagnostics: &[],
+        files: 0,
+        checked: &[],
+        lang,
+    };
+    let log = render::sarif::render_run(
+        &report,
+        &render::sarif::Execution {
+            failures: vec![reason],
+        },
+    );
+    match value("--output-file", Some("-o")) {
+        Some(path) => {
+            let _ = std::fs::write(path, log);
+        }
+        None => {
+            let _ = std::io::stdout().lock().write_all(log.as_bytes());
+        }
+    }
+}
+
 /// The codes reported: `--select` (else the config's `select`) less
 /// `--ignore` and the config's `ignore`.
 fn selection(o: &Options, settings: &Settings) -> Result<Selection, Text> {

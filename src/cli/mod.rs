@@ -329,6 +329,12 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
+            if e.use_stderr() {
+                // `check --format sarif` with a bad argument still gives a
+                // log that says why, not an empty file.
+                let args: Vec<String> = std::env::args().skip(1).collect();
+                check::sarif_for_bad_arguments(&args, &e.to_string());
+            }
             return ExitCode::from(if e.use_stderr() { FAILURE } else { OK });
         }
     };
