@@ -45,6 +45,7 @@ pub const KEYS: &[&str] = &[
     "select",
     "ignore",
     "per-file-ignores",
+    "require-clauses",
 ];
 
 #[derive(Deserialize, Default, Debug)]
@@ -60,6 +61,8 @@ struct Raw {
     ignore: Option<Vec<String>>,
     #[serde(rename = "per-file-ignores")]
     per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(rename = "require-clauses")]
+    require_clauses: Option<bool>,
 }
 
 /// Loaded settings. Paths in it are resolved against the file's folder.
@@ -82,6 +85,9 @@ pub struct Config {
     /// `per-file-ignores`: a glob (relative to the config's folder) and
     /// the codes not reported in the files it matches.
     per_file_ignores: Vec<(GlobMatcher, BTreeSet<Code>)>,
+    /// `require-clauses = true`: a contractor declared without a `clauses`
+    /// block is reported (MN303), not taken as making no claim.
+    pub require_clauses: bool,
     exclude: GlobSet,
     dir: PathBuf,
 }
@@ -186,6 +192,7 @@ impl Config {
             baseline: raw.baseline.map(|b| dir.join(b)),
             selection,
             per_file_ignores,
+            require_clauses: raw.require_clauses.unwrap_or(false),
             exclude,
             dir,
         })

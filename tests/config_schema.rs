@@ -49,6 +49,8 @@ fn the_schema_and_the_loader_agree() {
             true,
         ),
         ("format = \"gitlab\"\n", true),
+        ("require-clauses = true\n", true),
+        ("require-clauses = \"yes\"\n", false),
         ("format = \"xml\"\n", false),
         ("lang = \"fr\"\n", false),
         ("deny = [\"errors\"]\n", false),

@@ -66,6 +66,8 @@ pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Setti
     let settings = try_settings(common, paths)?;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     let mut s = Session::new(source.clone());
+    s.options.delegation.require_clauses =
+        settings.config.as_ref().is_some_and(|c| c.require_clauses);
     if settings.rules.is_some()
         && let Err(e) = s.load_rulebook(&source)
     {
