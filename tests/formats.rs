@@ -387,6 +387,20 @@ fn sarif_is_accepted_by_the_microsoft_validator_under_github_rules() {
         let problems = multitool_problems(&tool, &log);
         assert!(problems.is_empty(), "{what}:\n{}", problems.join("\n"));
     }
+    // The check can fail: a result with a rule index out of range is an
+    // error the validator reports.
+    let (out, _) = check(&[
+        "docs/codes/examples/MN102-wrong-direction.myna",
+        "--format",
+        "sarif",
+    ]);
+    let mut broken: Value = serde_json::from_str(&out).expect("JSON");
+    broken["runs"][0]["results"][0]["ruleIndex"] = 999.into();
+    let problems = multitool_problems(&tool, &broken.to_string());
+    assert!(
+        problems.iter().any(|p| p.contains("SARIF1009")),
+        "{problems:?}"
+    );
 }
 
 /// A made-up report whose finding has a fix of two edits and a label.
