@@ -388,7 +388,7 @@ impl Session {
                     RulebookError::Unreadable(why) => Diagnostic::new(
                         Code::MN013,
                         at,
-                        text!("rulebook `{shown}` not found: {why}"; "ルールブック「{shown}」が見つかりません: {why}"),
+                        text!("rulebook `{shown}` not found: {why}"; "ルールブック「{shown}」が見つかりません: {}", crate::oserror::to_ja(&why)),
                     )
                     .with_help(Text::new(
                         "write `use \"kenpo\"` for the built-in rulebook, or a path relative to this file",

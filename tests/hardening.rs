@@ -249,7 +249,10 @@ fn no_output_carries_a_control_character_or_forges_a_command() {
                     assert!(
                         !line.starts_with("::")
                             || line.starts_with("::error file=")
-                            || line.starts_with("::warning file="),
+                            || line.starts_with("::warning file=")
+                            // the tool's own count of annotations GitHub hides
+                            || (line.starts_with("::notice title=mynaflow::")
+                                && line.contains("annotations are not shown")),
                         "forged: {line}"
                     );
                 }

@@ -2,6 +2,11 @@
 
 use super::Report;
 use crate::diagnostic::{Fact, FactValue};
+
+/// A name from input, with invisible and control characters shown.
+fn visible(s: &str) -> String {
+    crate::escape::visible(s).into_owned()
+}
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -51,15 +56,16 @@ struct Summary {
     warnings: usize,
 }
 
-/// The facts of a diagnostic as a JSON object.
+/// The facts of a diagnostic as a JSON object, names escaped like every
+/// other text from input.
 pub fn facts(facts: &[Fact]) -> serde_json::Map<String, serde_json::Value> {
     use serde_json::Value;
     facts
         .iter()
         .map(|f| {
             let v = match &f.value {
-                FactValue::Text(s) => Value::from(s.as_str()),
-                FactValue::List(l) => Value::from(l.clone()),
+                FactValue::Text(s) => Value::from(visible(s)),
+                FactValue::List(l) => Value::from(l.iter().map(|s| visible(s)).collect::<Vec<_>>()),
                 FactValue::Flag(b) => Value::from(*b),
                 FactValue::Count(n) => Value::from(*n),
             };
