@@ -21,6 +21,7 @@ pub mod model;
 pub mod names;
 pub mod render;
 pub mod resolve;
+pub mod rulecheck;
 pub mod rulediff;
 pub mod session;
 pub mod source;

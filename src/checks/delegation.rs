@@ -15,9 +15,8 @@ use std::collections::BTreeMap;
 
 /// Is this actor registered in the contractor register for `purpose`?
 fn registered(ctx: &Ctx, actor: ActorId, purpose: PurposeId) -> bool {
-    ctx.rb
-        .contractor_named(ctx.design.actor(actor).legal_name())
-        .is_some_and(|c| ctx.rb.contractor(c).purposes.contains(&purpose))
+    ctx.role_of(actor)
+        .is_some_and(|role| ctx.rb.registered(ctx.design.actor(actor).legal_name(), role, purpose))
 }
 
 pub(crate) fn check(ctx: &Ctx) -> Vec<Diagnostic> {

@@ -38,19 +38,17 @@ pub fn evaluate_exchange(
     if covering.is_empty() {
         return MyNumberVerdict::NoBasis;
     }
-    let channel_ok = |r: &Rule| r.via.iter().all(|v| passed.contains(v));
     let mut nearest: Option<(usize, Code, RuleId)> = None;
     for &id in &covering {
-        let r = rb.rule(id);
-        let same_way = r.from == from && r.to == to;
-        let other_way = r.from == to && r.to == from;
+        let same_way = rb.rule_matches_roles(id, from, to);
+        let other_way = rb.rule_matches_roles(id, to, from);
         if !same_way && !other_way {
             continue;
         }
         let differs = [
             (!same_way, Code::MN102),
             (!rb.rule_allows_purpose(id, purpose), Code::MN103),
-            (!channel_ok(r), Code::MN104),
+            (!rb.rule_channel_passed(id, passed), Code::MN104),
         ];
         let count = differs.iter().filter(|d| d.0).count();
         match differs.iter().find(|d| d.0) {
@@ -213,8 +211,8 @@ fn diagnose(ctx: &Ctx, ex: &Exchange, verdict: &MyNumberVerdict) -> Option<Diagn
                     let mut allowed: Vec<String> = rb
                         .mynumber_rules_covering(category)
                         .into_iter()
+                        .filter(|id| rb.rule_matches_roles(*id, from, to))
                         .map(|id| rb.rule(id))
-                        .filter(|x| x.from == from && x.to == to)
                         .flat_map(|x| x.purposes.iter().map(|p| ctx.purpose_name(*p).to_string()))
                         .collect();
                     let mut seen = std::collections::HashSet::new();

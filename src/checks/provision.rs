@@ -43,9 +43,8 @@ pub fn evaluate_provision(
     }
     let mut wrong_channel = None;
     for &id in &rules {
-        let r = rb.rule(id);
-        if r.from == from && r.to == to {
-            if r.via.iter().all(|v| passed.contains(v)) {
+        if rb.rule_matches_roles(id, from, to) {
+            if rb.rule_channel_passed(id, passed) {
                 return ProvisionVerdict::Allowed(id);
             }
             wrong_channel.get_or_insert(id);
@@ -56,7 +55,7 @@ pub fn evaluate_provision(
     }
     let from_sender: Vec<RuleId> = rules
         .into_iter()
-        .filter(|r| rb.rule(*r).from == from)
+        .filter(|r| rb.role_covers(rb.rule(*r).from, from))
         .collect();
     if from_sender.is_empty() {
         ProvisionVerdict::NotFromSender

@@ -287,12 +287,18 @@ fn role_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let (i, _) = kw(Keyword::Role)(i)?;
     let (i, name) = cut(ident("a role name", "役割名")).parse(i)?;
     let (i, flag) = opt(role_flag).parse(i)?;
+    let (i, parent) = opt(preceded(
+        kw(Keyword::In),
+        cut(ident("a parent role", "親の役割")),
+    ))
+    .parse(i)?;
     let (i, label) = opt(string).parse(i)?;
     Ok((
         i,
         Stmt::Role(RoleDecl {
             name,
             flag,
+            parent,
             label,
             span: covered(start, i),
         }),
@@ -326,11 +332,17 @@ fn purpose_decl(i: Tokens<'_>) -> PResult<'_, PurposeDecl> {
     let start = i;
     let (i, _) = kw(Keyword::Purpose)(i)?;
     let (i, name) = cut(ident("a purpose name", "利用目的名")).parse(i)?;
+    let (i, parent) = opt(preceded(
+        kw(Keyword::In),
+        cut(ident("a parent purpose", "親の利用目的")),
+    ))
+    .parse(i)?;
     let (i, label) = opt(string).parse(i)?;
     Ok((
         i,
         PurposeDecl {
             name,
+            parent,
             label,
             span: covered(start, i),
         },
@@ -353,13 +365,23 @@ fn allow_stmt(i: Tokens<'_>) -> PResult<'_, AllowStmt> {
 fn contractor_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
     let (i, _) = kw(Keyword::Contractor)(i)?;
-    let (i, legal_name) = cut(ident("a legal name", "事業者の名称")).parse(i)?;
+    let (i, by_role) = opt(kw(Keyword::Role)).parse(i)?;
+    let (i, registrant) = match by_role {
+        Some(_) => {
+            let (i, r) = cut(ident("a role", "役割")).parse(i)?;
+            (i, Registrant::Role(r))
+        }
+        None => {
+            let (i, n) = cut(ident("a legal name or `role`", "事業者の名称または `role`")).parse(i)?;
+            (i, Registrant::Name(n))
+        }
+    };
     let (i, _) = cut(kw(Keyword::For)).parse(i)?;
     let (i, purposes) = cut(names("a purpose", "利用目的")).parse(i)?;
     Ok((
         i,
         Stmt::Contractor(ContractorDecl {
-            legal_name,
+            registrant,
             purposes,
             span: covered(start, i),
         }),
