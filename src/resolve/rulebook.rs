@@ -461,6 +461,97 @@ mod tests {
     #[test]
     fn category_cycle_is_reported() {
         let (_, d) = load("rulebook t\ncategory A in B\ncategory B in A\n");
-        assert_eq!(d.len(), 1);
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN019]);
+    }
+
+    #[test]
+    fn role_and_purpose_cycles_are_reported_and_broken() {
+        let (rb, d) = load(
+            "rulebook t\nrole A in B\nrole B in A\nsection \"1\" { purpose P in Q\n purpose Q in P }\n",
+        );
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN019, Code::MN019]);
+        let a = rb.role_named("A").unwrap();
+        assert!(rb.role_ancestors(a).count() <= 2);
+    }
+
+    const TREES: &str = "rulebook t\nrole 組合 self\nrole 他機関\nrole 他保険者 in 他機関\n\
+        role 委託先 contractor\nrole 健診機関\nrole 小児健診機関 in 健診機関\n\
+        category 個人情報\n\
+        section \"3\" { purpose 健診等委託\n purpose 健診 in 健診等委託\n purpose 指導 in 健診等委託\n\
+          purpose 特定指導 in 指導\n\
+          allow 組合 -> 他機関 : 個人情報 for 健診等委託\n\
+          allow 組合 -> 委託先 : 個人情報 for 健診等委託\n\
+          allow 組合 -> 健診機関 : 個人情報 for 健診 }\n\
+        contractor \"A社\" for 指導\n\
+        contractor \"Ａ社\" for 健診\n\
+        contractor \"B社\" for 健診等委託\n\
+        contractor role 健診機関 for 健診\n";
+
+    #[test]
+    fn trees_of_roles_and_purposes() {
+        let (rb, d) = load(TREES);
+        assert!(d.is_empty(), "{d:?}");
+        let role = |n| rb.role_named(n).unwrap();
+        let purpose = |n| rb.purpose_named(n).unwrap();
+        assert!(rb.role_covers(role("他機関"), role("他保険者")));
+        assert!(!rb.role_covers(role("他保険者"), role("他機関")));
+        // A sub-role takes its parent's kind; `contractor role` makes a
+        // plain role a contractor role.
+        assert_eq!(rb.role(role("他保険者")).kind, RoleKind::Party);
+        assert_eq!(rb.role(role("健診機関")).kind, RoleKind::Contractor);
+        assert_eq!(rb.role(role("小児健診機関")).kind, RoleKind::Contractor);
+        assert!(rb.purpose_covers(purpose("健診等委託"), purpose("特定指導")));
+        let to_insurer = rb.rules.iter().position(|r| r.to == role("他機関")).unwrap();
+        let to_insurer = RuleId(to_insurer as u32);
+        assert!(rb.rule_matches_roles(to_insurer, role("組合"), role("他保険者")));
+        assert!(!rb.rule_matches_roles(to_insurer, role("他保険者"), role("組合")));
+        assert!(rb.rule_allows_purpose(to_insurer, purpose("特定指導")));
+        assert_eq!(rb.ordinary_rules_for(purpose("特定指導")).len(), 2);
+        assert_eq!(rb.ordinary_rules_for(purpose("健診")).len(), 3);
+    }
+
+    #[test]
+    fn the_register_adds_rows_up_and_follows_the_purpose_tree() {
+        let (rb, _) = load(TREES);
+        let role = |n| rb.role_named(n).unwrap();
+        let purpose = |n| rb.purpose_named(n).unwrap();
+        let itaku = role("委託先");
+        // Two rows of one legal name (spelled two ways) add up to one entry.
+        let a = rb.contractor_named("A社").unwrap();
+        assert_eq!(rb.contractor(a).rows.len(), 2);
+        assert_eq!(rb.contractors.len(), 3);
+        // A row names the purpose, an ancestor or a descendant.
+        assert!(rb.registered("A社", itaku, purpose("指導")));
+        assert!(rb.registered("A社", itaku, purpose("特定指導")));
+        assert!(rb.registered("A社", itaku, purpose("健診等委託")));
+        assert!(rb.registered("B社", itaku, purpose("特定指導")));
+        assert!(!rb.registered("C社", itaku, purpose("健診等委託")));
+        let b_only: Vec<&str> = rb
+            .contractors_for(purpose("特定指導"))
+            .map(|c| c.legal_name.as_str())
+            .collect();
+        assert_eq!(b_only, ["A社", "B社"]);
+        let all: Vec<&str> = rb
+            .contractors_for(purpose("健診等委託"))
+            .map(|c| c.legal_name.as_str())
+            .collect();
+        assert_eq!(all, ["A社", "B社", "健診機関"]);
+        // `contractor role`: any actor of the role or a sub-role, any name.
+        assert!(rb.registered("どこかの医院", role("小児健診機関"), purpose("健診")));
+        assert!(!rb.registered("どこかの医院", role("健診機関"), purpose("指導")));
+        assert!(!rb.registered("どこかの医院", itaku, purpose("健診")));
+    }
+
+    #[test]
+    fn rulebook_semantics_have_their_own_codes() {
+        let (_, d) = load(
+            "rulebook t\nrulebook u\nrole 組合 self\nrole 他機関\ncategory 個人情報\n\
+             section \"7\" mynumber { purpose P\n allow 他機関 -> 組合 : 個人情報 for P }\n\
+             section \"7\" { purpose Q }\ncontractor role 組合 for P\n",
+        );
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN015, Code::MN016, Code::MN018, Code::MN018]);
     }
 }
