@@ -141,8 +141,13 @@ pub fn outdated_citation(basis: &str, revised: Option<&str>, context: &str) -> O
     })
 }
 
+/// The word of a topic that stands for "the section's rules pass a
+/// `carrier` role" (the network exchange, whatever its name).
+pub const CARRIER_TOPIC: &str = "@carrier";
+
 /// What a section is about, for [`outdated_citation`]: its title, its
-/// purposes, and the roles and categories its rules name.
+/// purposes, the roles and categories its rules name, and
+/// [`CARRIER_TOPIC`] when a rule passes a carrier.
 pub fn section_context(rb: &Rulebook, id: SectionId) -> String {
     let mut out = String::new();
     let mut add = |name: &str, label: Option<&str>| {
@@ -162,6 +167,9 @@ pub fn section_context(rb: &Rulebook, id: SectionId) -> String {
         for role in [r.from, r.to].iter().chain(&r.via) {
             let role = rb.role(*role);
             add(&role.name, role.label.as_deref());
+        }
+        if r.via.iter().any(|v| rb.role(*v).kind == crate::model::RoleKind::Carrier) {
+            add(CARRIER_TOPIC, None);
         }
         for c in &r.categories {
             let c = rb.category(*c);
@@ -258,6 +266,9 @@ mod tests {
         // The current citation of the network item is not mistaken for
         // the old 第8号 (条例事務).
         assert_eq!(outdated_citation("番号法第19条第8号", Some("2024-12-04"), nw), None);
+        // A section about the network by mechanism, not by name.
+        assert!(outdated_citation("番号法第19条第7号", None, CARRIER_TOPIC).is_some());
+        assert_eq!(outdated_citation("番号法第19条第8号", None, CARRIER_TOPIC), None);
         assert!(outdated_citation("番号法第19条第8号", None, "条例事務").is_some());
     }
 

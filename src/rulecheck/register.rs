@@ -31,8 +31,8 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             "委託先一覧と照合されるのは `contractor` の役割のアクターだけです。その役割がないと、委託は一つも検査されません",
         ))
         .with_help(Text::new(
-            "mark the role of contractors: role 委託先 contractor \"...\"",
-            "委託先の役割に印を付けてください: role 委託先 contractor \"...\"",
+            "mark the role whose actors are contractors: `role NAME contractor \"label\"`, or register a role with `contractor role NAME for ...`",
+            "委託先のアクターの役割に印を付けてください: `role 名前 contractor \"ラベル\"`。または `contractor role 名前 for ...` で役割を登録してください",
         )),
     ]
 }

@@ -947,6 +947,34 @@ mod tests {
     }
 
     #[test]
+    fn parses_trees_and_register_rows() {
+        let f = parse_ok(
+            "rulebook r\nrole 他保険者 in 他機関 \"他の医療保険者\"\nrole 健診機関 contractor in 委託先\n\
+             section \"3(2)\" { purpose 保健指導委託 in 健診等委託 \"保健指導\" }\n\
+             contractor role 健診機関 for 健康診断委託\ncontractor \"A社\" for 保健指導委託\n",
+        );
+        let Stmt::Role(r) = &f.stmts[1] else { panic!() };
+        assert_eq!(r.parent.as_ref().map(|p| p.text.as_str()), Some("他機関"));
+        assert_eq!(r.label.as_ref().map(|l| l.text.as_str()), Some("他の医療保険者"));
+        let Stmt::Role(r) = &f.stmts[2] else { panic!() };
+        assert!(r.flag.is_some() && r.parent.is_some());
+        let Stmt::Section(s) = &f.stmts[3] else { panic!() };
+        assert_eq!(
+            s.purposes[0].parent.as_ref().map(|p| p.text.as_str()),
+            Some("健診等委託")
+        );
+        let Stmt::Contractor(c) = &f.stmts[4] else { panic!() };
+        assert!(matches!(&c.registrant, Registrant::Role(r) if r.text == "健診機関"));
+        let Stmt::Contractor(c) = &f.stmts[5] else { panic!() };
+        assert!(matches!(&c.registrant, Registrant::Name(n) if n.text == "A社"));
+        // `contractor role` needs the role's name.
+        assert_eq!(
+            codes_and_lines("contractor role for X\n"),
+            vec![(Code::MN001, 1)]
+        );
+    }
+
+    #[test]
     fn recovers_and_reports_every_error() {
         let src = "flow A -> : X\nactor B : 組合\nflow A B : X\ndata D : C\n";
         assert_eq!(
