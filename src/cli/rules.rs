@@ -78,9 +78,13 @@ pub fn show(section: &str, common: &Common) -> u8 {
     let mut out = String::new();
     section_head(&rb, id, lang, &mut out);
     for p in rb.purposes.iter().filter(|p| p.section == id) {
+        let parent = p
+            .parent
+            .map(|q| format!(" in {}", rb.purpose(q).name))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  purpose {}  {}",
+            "  purpose {}{parent}  {}",
             p.name,
             p.label.as_deref().unwrap_or("")
         );
@@ -93,7 +97,10 @@ pub fn show(section: &str, common: &Common) -> u8 {
     let mut contractors = Vec::new();
     for c in &rb.contractors {
         if c.purposes.iter().any(|p| rb.purpose(*p).section == id) {
-            contractors.push(c.legal_name.clone());
+            contractors.push(match c.role {
+                Some(_) => format!("role {}", c.legal_name),
+                None => c.legal_name.clone(),
+            });
         }
     }
     if !contractors.is_empty() {
