@@ -8,9 +8,9 @@ use mynaflow::checks::{MyNumberVerdict, ProvisionVerdict, evaluate_exchange, eva
 use mynaflow::code::Code;
 use mynaflow::model::{Contractor, RoleId, RoleKind, RuleId, Rulebook};
 use mynaflow::names::key;
+use mynaflow::session::{RulebookSource, Session};
 use mynaflow::span::Span;
 use std::collections::BTreeSet;
-use mynaflow::session::{RulebookSource, Session};
 use std::sync::Arc;
 
 const NOTICE: &str = include_str!("fixtures/kenpo-notice.txt");
@@ -258,14 +258,8 @@ const TASKS: &[(&str, &str)] = &[
     ("ポリファーマシー通知の作成及び送付", "ポリファーマシー通知"),
     ("歯科健診", "歯科健診委託"),
     ("レセプトデータの内容点検及び審査", "レセプト点検委託"),
-    (
-        "柔道整復の療養費支給申請書等の内容点検等",
-        "柔整点検委託",
-    ),
-    (
-        "医療費分析及び医療費通知に係るデータ処理",
-        "医療費分析委託",
-    ),
+    ("柔道整復の療養費支給申請書等の内容点検等", "柔整点検委託"),
+    ("医療費分析及び医療費通知に係るデータ処理", "医療費分析委託"),
     (
         "健診データ及びレセプトデータの分析処理及び個人の健康状態に応じた個別性の高い情報提供（Pep Up）",
         "健診レセプト分析委託",
@@ -406,8 +400,16 @@ fn registration_follows_the_purpose_tree() {
     let itaku = role(&rb, "委託先");
     let p = |n: &str| rb.purpose_named(n).unwrap_or_else(|| panic!("purpose {n}"));
     // 株式会社大和総研 appears in four rows.
-    for purpose in ["資格データ処理委託", "医療費通知委託", "医療費分析委託", "扶養資格調査委託"] {
-        assert!(rb.registered("株式会社大和総研", itaku, p(purpose)), "{purpose}");
+    for purpose in [
+        "資格データ処理委託",
+        "医療費通知委託",
+        "医療費分析委託",
+        "扶養資格調査委託",
+    ] {
+        assert!(
+            rb.registered("株式会社大和総研", itaku, p(purpose)),
+            "{purpose}"
+        );
     }
     // A flow for the bullet may go to a contractor of any task ...
     assert!(rb.registered("株式会社法研", itaku, p("健診等委託")));
@@ -421,7 +423,12 @@ fn registration_follows_the_purpose_tree() {
     assert!(rb.registered("〇〇クリニック", kenshin, p("健康診断委託")));
     assert!(rb.registered("〇〇クリニック", kenshin, p("健診等委託")));
     assert!(!rb.registered("〇〇クリニック", kenshin, p("保健指導委託")));
-    for sub in ["健康診断委託", "保健指導委託", "健康相談委託", "歯科健診委託"] {
+    for sub in [
+        "健康診断委託",
+        "保健指導委託",
+        "健康相談委託",
+        "歯科健診委託",
+    ] {
         assert_eq!(rb.purpose(p(sub)).parent, Some(p("健診等委託")), "{sub}");
     }
     // The society may give 健診データ to 健診機関 for the bullet.
@@ -484,8 +491,16 @@ fn rules_check_reports_exactly_the_seeds_known_problems() {
     let count = |c: Code| found.iter().filter(|f| f.0 == c).count();
     assert_eq!(found.len(), 4, "{found:#?}");
     assert_eq!(count(Code::MN601), 2, "{found:#?}");
-    assert!(found.iter().any(|f| f.1.starts_with("section 7(1) cites `番号法第19条第7号`")));
-    assert!(found.iter().any(|f| f.1.starts_with("section 7(2) cites `番号法第19条第7号`")));
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1.starts_with("section 7(1) cites `番号法第19条第7号`"))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.1.starts_with("section 7(2) cites `番号法第19条第7号`"))
+    );
     assert_eq!(count(Code::MN604), 2, "{found:#?}");
     assert!(found.iter().any(|f| f.1.contains("`高額医療費自動支払`")));
     assert!(found.iter().any(|f| f.1.contains("`保健事業`")));

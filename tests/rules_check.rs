@@ -63,8 +63,13 @@ fn human_output_in_both_languages() {
         settings.bind(|| insta::assert_snapshot!(name, out));
     }
     let (_, ja) = run(&["rules", "check", "--lang", "ja", "--color", "never"]);
-    assert!(ja.contains("セクション 7(1) の根拠「番号法第19条第7号」は、2021-09-01 から「番号法第19条第8号」です"));
-    assert!(!ja.contains("7(1)項"), "section ids as the rulebook writes them");
+    assert!(ja.contains(
+        "セクション 7(1) の根拠「番号法第19条第7号」は、2021-09-01 から「番号法第19条第8号」です"
+    ));
+    assert!(
+        !ja.contains("7(1)項"),
+        "section ids as the rulebook writes them"
+    );
 }
 
 #[test]
@@ -136,12 +141,7 @@ fn check_lints_the_rulebooks_designs_use_but_not_the_builtin_one() {
         ]
     );
     // A design on the built-in rulebook: no MN6xx.
-    let (status, out) = run(&[
-        "check",
-        "examples/kenpo-society.myna",
-        "--format",
-        "json",
-    ]);
+    let (status, out) = run(&["check", "examples/kenpo-society.myna", "--format", "json"]);
     assert_eq!(status, Some(0));
     assert!(codes(&out).iter().all(|c| !c.starts_with("MN6")), "{out}");
 }

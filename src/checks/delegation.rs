@@ -15,8 +15,10 @@ use std::collections::BTreeMap;
 
 /// Is this actor registered in the contractor register for `purpose`?
 fn registered(ctx: &Ctx, actor: ActorId, purpose: PurposeId) -> bool {
-    ctx.role_of(actor)
-        .is_some_and(|role| ctx.rb.registered(ctx.design.actor(actor).legal_name(), role, purpose))
+    ctx.role_of(actor).is_some_and(|role| {
+        ctx.rb
+            .registered(ctx.design.actor(actor).legal_name(), role, purpose)
+    })
 }
 
 pub(crate) fn check(ctx: &Ctx) -> Vec<Diagnostic> {

@@ -78,7 +78,11 @@ fn provision_help(ctx: &Ctx, ex: &crate::graph::Exchange, item: DataId) -> Text 
     let mut purposes: Vec<String> = rb
         .rules
         .iter()
-        .filter(|r| !rb.section(r.section).mynumber && rb.role_covers(r.from, from) && rb.role_covers(r.to, to))
+        .filter(|r| {
+            !rb.section(r.section).mynumber
+                && rb.role_covers(r.from, from)
+                && rb.role_covers(r.to, to)
+        })
         .filter(|r| r.categories.iter().any(|c| rb.covers(*c, category)))
         .flat_map(|r| r.purposes.iter().map(|p| ctx.purpose_name(*p).to_string()))
         .collect();

@@ -119,7 +119,11 @@ pub fn show(section: &str, common: &Common) -> u8 {
 /// built-in `kenpo` when none is named), with the findings of loading it.
 pub fn check(names: &[String], format: Format, lang: Lang, color: bool, deny_warnings: bool) -> u8 {
     let default = ["kenpo".to_string()];
-    let names = if names.is_empty() { &default[..] } else { names };
+    let names = if names.is_empty() {
+        &default[..]
+    } else {
+        names
+    };
     let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
     let mut unusable = false;
     for name in names {

@@ -379,10 +379,10 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
         });
     }
     for i in 0..b.rb.roles.len() {
-        let kind = b.rb
-            .role_ancestors(RoleId(i as u32))
-            .find_map(|r| own_kind[r.index()])
-            .unwrap_or(RoleKind::Party);
+        let kind =
+            b.rb.role_ancestors(RoleId(i as u32))
+                .find_map(|r| own_kind[r.index()])
+                .unwrap_or(RoleKind::Party);
         b.rb.roles[i].kind = kind;
     }
 
@@ -503,7 +503,11 @@ mod tests {
         assert_eq!(rb.role(role("健診機関")).kind, RoleKind::Contractor);
         assert_eq!(rb.role(role("小児健診機関")).kind, RoleKind::Contractor);
         assert!(rb.purpose_covers(purpose("健診等委託"), purpose("特定指導")));
-        let to_insurer = rb.rules.iter().position(|r| r.to == role("他機関")).unwrap();
+        let to_insurer = rb
+            .rules
+            .iter()
+            .position(|r| r.to == role("他機関"))
+            .unwrap();
         let to_insurer = RuleId(to_insurer as u32);
         assert!(rb.rule_matches_roles(to_insurer, role("組合"), role("他保険者")));
         assert!(!rb.rule_matches_roles(to_insurer, role("他保険者"), role("組合")));

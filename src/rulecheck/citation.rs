@@ -90,24 +90,29 @@ pub fn normalise(s: &str) -> String {
 }
 
 fn kanji_digit(c: char) -> Option<u32> {
-    "〇一二三四五六七八九".chars().position(|d| d == c).map(|p| p as u32)
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .map(|p| p as u32)
 }
 
-/// 十九 → 19, 七 → 7, 百二 → 102.
+/// 十九 → 19, 七 → 7, 百二 → 102; None when it is no number (or too big
+/// to be an article).
 fn kanji_number(s: &str) -> Option<u32> {
     let (mut total, mut digit) = (0u32, None::<u32>);
     for c in s.chars() {
-        match c {
-            '百' => {
-                total += digit.take().unwrap_or(1) * 100;
+        let unit = match c {
+            '百' => 100,
+            '十' => 10,
+            c => {
+                let d = kanji_digit(c)?;
+                digit = Some(digit.unwrap_or(0).checked_mul(10)?.checked_add(d)?);
+                continue;
             }
-            '十' => {
-                total += digit.take().unwrap_or(1) * 10;
-            }
-            c => digit = Some(digit.unwrap_or(0) * 10 + kanji_digit(c)?),
-        }
+        };
+        total = total.checked_add(digit.take().unwrap_or(1).checked_mul(unit)?)?;
     }
-    Some(total + digit.unwrap_or(0))
+    total.checked_add(digit.unwrap_or(0))
 }
 
 /// Does `hay` contain `needle` not followed by another digit (so 第1号 is
@@ -168,7 +173,10 @@ pub fn section_context(rb: &Rulebook, id: SectionId) -> String {
             let role = rb.role(*role);
             add(&role.name, role.label.as_deref());
         }
-        if r.via.iter().any(|v| rb.role(*v).kind == crate::model::RoleKind::Carrier) {
+        if r.via
+            .iter()
+            .any(|v| rb.role(*v).kind == crate::model::RoleKind::Carrier)
+        {
             add(CARRIER_TOPIC, None);
         }
         for c in &r.categories {
@@ -195,7 +203,9 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
         };
         let (old, new, since, source) = (&r.old, &r.new, &r.since, &r.source);
         let as_of = match rb.revised.as_deref() {
-            Some(d) => text!("as of this rulebook's revision ({d})"; "このルールブックの改定日 ({d}) の時点で"),
+            Some(d) => {
+                text!("as of this rulebook's revision ({d})"; "このルールブックの改定日 ({d}) の時点で")
+            }
             None => Text::new("today", "現在"),
         };
         out.push(
@@ -244,7 +254,10 @@ mod tests {
                 "{r:?}"
             );
             // Not before the amendment took effect.
-            assert_eq!(outdated_citation(&basis, Some("2020-01-01"), &context), None);
+            assert_eq!(
+                outdated_citation(&basis, Some("2020-01-01"), &context),
+                None
+            );
         }
     }
 
@@ -258,17 +271,27 @@ mod tests {
             "行政手続における特定の個人を識別するための番号の利用等に関する法律第19条第7号に基づく",
         ] {
             let r = outdated_citation(basis, Some("2024-12-04"), nw);
-            assert_eq!(r.map(|r| r.new), Some("番号法第19条第8号".into()), "{basis}");
+            assert_eq!(
+                r.map(|r| r.new),
+                Some("番号法第19条第8号".into()),
+                "{basis}"
+            );
         }
         // 第7号 is not 第17号 or 第7号 of another article.
         assert_eq!(outdated_citation("番号法第19条第17号", None, nw), None);
         assert_eq!(outdated_citation("番号法第9条第7号", None, nw), None);
         // The current citation of the network item is not mistaken for
         // the old 第8号 (条例事務).
-        assert_eq!(outdated_citation("番号法第19条第8号", Some("2024-12-04"), nw), None);
+        assert_eq!(
+            outdated_citation("番号法第19条第8号", Some("2024-12-04"), nw),
+            None
+        );
         // A section about the network by mechanism, not by name.
         assert!(outdated_citation("番号法第19条第7号", None, CARRIER_TOPIC).is_some());
-        assert_eq!(outdated_citation("番号法第19条第8号", None, CARRIER_TOPIC), None);
+        assert_eq!(
+            outdated_citation("番号法第19条第8号", None, CARRIER_TOPIC),
+            None
+        );
         assert!(outdated_citation("番号法第19条第8号", None, "条例事務").is_some());
     }
 
@@ -278,5 +301,10 @@ mod tests {
         assert_eq!(kanji_number("七"), Some(7));
         assert_eq!(kanji_number("二十"), Some(20));
         assert_eq!(kanji_number("十"), Some(10));
+        assert_eq!(kanji_number("九九九九九九九九九九九九九九"), None);
+        assert_eq!(
+            normalise("第九九九九九九九九九九九九九九号"),
+            "第九九九九九九九九九九九九九九号"
+        );
     }
 }

@@ -9,8 +9,7 @@ mod register;
 mod unassigned;
 
 pub use citation::{
-    RENUMBERING, Renumbered, normalise, outdated_citation, section_citation, section_context,
-    table,
+    RENUMBERING, Renumbered, normalise, outdated_citation, section_citation, section_context, table,
 };
 
 use crate::diagnostic::Diagnostic;

@@ -2,11 +2,11 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
-use crate::model::{PurposeId, RoleId, RuleId, Rulebook};
+use crate::model::{CategoryId, PurposeId, RoleId, RuleId, Rulebook};
 use crate::text;
 use std::collections::HashMap;
 
-type Bucket = (bool, RoleId, RoleId, Option<PurposeId>);
+type Bucket = (bool, RoleId, RoleId, Option<PurposeId>, CategoryId);
 
 /// Does `b` allow everything `a` allows?
 fn covers(rb: &Rulebook, b: RuleId, a: RuleId) -> bool {
@@ -26,8 +26,10 @@ fn covers(rb: &Rulebook, b: RuleId, a: RuleId) -> bool {
 }
 
 pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
-    // Rules by kind, roles and each purpose they name (None: any purpose),
-    // so a rule is compared only with rules that could cover it.
+    // Rules by kind, roles, each purpose (None: any purpose) and each
+    // category they name, so a rule is compared only with rules that could
+    // cover it: those under an ancestor of its roles, of its first purpose
+    // and of its first category.
     let mut buckets: HashMap<Bucket, Vec<RuleId>> = HashMap::new();
     for (i, r) in rb.rules.iter().enumerate() {
         let mynumber = rb.section(r.section).mynumber;
@@ -37,10 +39,12 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             r.purposes.iter().copied().map(Some).collect()
         };
         for p in purposes {
-            buckets
-                .entry((mynumber, r.from, r.to, p))
-                .or_default()
-                .push(RuleId(i as u32));
+            for c in &r.categories {
+                buckets
+                    .entry((mynumber, r.from, r.to, p, *c))
+                    .or_default()
+                    .push(RuleId(i as u32));
+            }
         }
     }
     let mut out = Vec::new();
@@ -51,26 +55,31 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             Some(p) => rb.purpose_ancestors(*p).map(Some).chain([None]).collect(),
             None => vec![None],
         };
-        let mut by = None;
-        'search: for from in rb.role_ancestors(r.from) {
+        let Some(&first_category) = r.categories.first() else {
+            continue;
+        };
+        let category_keys: Vec<CategoryId> = rb.ancestors(first_category).collect();
+        let mut keys = Vec::new();
+        for from in rb.role_ancestors(r.from) {
             for to in rb.role_ancestors(r.to) {
                 for p in &purpose_keys {
-                    for &b in buckets.get(&(mynumber, from, to, *p)).into_iter().flatten() {
-                        // A `<->` rule's two directions share a span; two
-                        // rules that cover each other: only the later one.
-                        if b == a
-                            || rb.rule(b).span == r.span
-                            || !covers(rb, b, a)
-                            || (b > a && covers(rb, a, b))
-                        {
-                            continue;
-                        }
-                        by = Some(b);
-                        break 'search;
+                    for c in &category_keys {
+                        keys.push((mynumber, from, to, *p, *c));
                     }
                 }
             }
         }
+        // A `<->` rule's two directions share a span; of two rules that
+        // cover each other, only the later one is reported.
+        let by = keys
+            .iter()
+            .flat_map(|k| buckets.get(k).into_iter().flatten().copied())
+            .find(|&b| {
+                b != a
+                    && rb.rule(b).span != r.span
+                    && covers(rb, b, a)
+                    && !(b > a && covers(rb, a, b))
+            });
         let Some(b) = by else { continue };
         let other = rb.rule_text(b);
         let section = &rb.section(rb.rule(b).section).id;
@@ -88,4 +97,54 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::code::Code;
+    use crate::span::FileId;
+
+    fn lint(src: &str) -> Vec<usize> {
+        let p = crate::syntax::parse(FileId(0), src);
+        let mut d = Vec::new();
+        let rb = crate::resolve::resolve_rulebook(FileId(0), &p.file, &mut d);
+        assert!(d.is_empty(), "{d:?}");
+        super::check(&rb)
+            .iter()
+            .filter(|d| d.code == Code::MN603)
+            .map(|d| src[..d.primary.start as usize].matches('\n').count() + 1)
+            .collect()
+    }
+
+    const HEAD: &str = "rulebook t\nrole A self\nrole B\nrole B2 in B\nrole N carrier\n\
+        category C\ncategory C2 in C\ncategory M mynumber\n";
+
+    #[test]
+    fn the_later_of_two_equal_rules_and_a_covered_one_are_reported() {
+        let src = format!(
+            "{HEAD}section \"1\" {{ purpose P\n purpose P2 in P\n\
+             allow A -> B : C for P\n\
+             allow A -> B : C for P\n\
+             allow A -> B2 : C2 for P2\n\
+             allow A -> B2 : C2 for P2 via N\n\
+             allow B <-> A : C2 }}\n"
+        );
+        // Line 12 equals line 11; 13 is below 11; 14 needs a channel that 11
+        // does not, so 11 covers it; the `<->` rule: its two directions do
+        // not cover each other, and nothing covers it.
+        assert_eq!(lint(&src), [12, 13, 14]);
+    }
+
+    #[test]
+    fn a_rule_needing_a_channel_is_not_covered_by_one_that_needs_another() {
+        let src = format!(
+            "{HEAD}section \"7\" mynumber {{ purpose P\n\
+             allow B -> A : M for P via N\n\
+             allow B2 -> A : M for P }}\n\
+             section \"1\" {{ allow B -> A : C }}\n"
+        );
+        // The wider rule needs N, the narrower does not: not covered. Kinds
+        // differ between sections 7 and 1.
+        assert!(lint(&src).is_empty());
+    }
 }

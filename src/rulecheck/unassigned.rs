@@ -52,7 +52,10 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             )
             .with_primary_label(text!("nobody may carry this out"; "実施できる相手がいません"));
             for r in &rules {
-                d = d.with_label(rb.rules[*r].span, text!("only to contractors"; "委託先へのみ"));
+                d = d.with_label(
+                    rb.rules[*r].span,
+                    text!("only to contractors"; "委託先へのみ"),
+                );
             }
             d.with_note(text!("a flow to a contractor for `{name}` is reported (MN301) whoever the contractor is"; "「{name}」のための委託先への流れは、委託先が誰であっても報告されます (MN301)"))
                 .with_help(text!("register the contractor that does this work (`contractor \"LEGAL NAME\" for {name}`), or, if the rulebook follows a notice that lists none, leave it and have the notice's register completed";

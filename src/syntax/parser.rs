@@ -372,7 +372,8 @@ fn contractor_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
             (i, Registrant::Role(r))
         }
         None => {
-            let (i, n) = cut(ident("a legal name or `role`", "事業者の名称または `role`")).parse(i)?;
+            let (i, n) =
+                cut(ident("a legal name or `role`", "事業者の名称または `role`")).parse(i)?;
             (i, Registrant::Name(n))
         }
     };
@@ -955,17 +956,26 @@ mod tests {
         );
         let Stmt::Role(r) = &f.stmts[1] else { panic!() };
         assert_eq!(r.parent.as_ref().map(|p| p.text.as_str()), Some("他機関"));
-        assert_eq!(r.label.as_ref().map(|l| l.text.as_str()), Some("他の医療保険者"));
+        assert_eq!(
+            r.label.as_ref().map(|l| l.text.as_str()),
+            Some("他の医療保険者")
+        );
         let Stmt::Role(r) = &f.stmts[2] else { panic!() };
         assert!(r.flag.is_some() && r.parent.is_some());
-        let Stmt::Section(s) = &f.stmts[3] else { panic!() };
+        let Stmt::Section(s) = &f.stmts[3] else {
+            panic!()
+        };
         assert_eq!(
             s.purposes[0].parent.as_ref().map(|p| p.text.as_str()),
             Some("健診等委託")
         );
-        let Stmt::Contractor(c) = &f.stmts[4] else { panic!() };
+        let Stmt::Contractor(c) = &f.stmts[4] else {
+            panic!()
+        };
         assert!(matches!(&c.registrant, Registrant::Role(r) if r.text == "健診機関"));
-        let Stmt::Contractor(c) = &f.stmts[5] else { panic!() };
+        let Stmt::Contractor(c) = &f.stmts[5] else {
+            panic!()
+        };
         assert!(matches!(&c.registrant, Registrant::Name(n) if n.text == "A社"));
         // `contractor role` needs the role's name.
         assert_eq!(
