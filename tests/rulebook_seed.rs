@@ -211,7 +211,10 @@ fn every_bullet_of_sections_7_and_8_is_allowed_by_a_rule_of_its_section() {
                 // Without the network it is not allowed: the channel matters.
                 assert!(matches!(
                     evaluate_exchange(&rb, role(&rb, from), role(&rb, to), cat, purpose, &[]),
-                    MyNumberVerdict::NearestMiss(mynaflow::code::Code::MN104, _)
+                    MyNumberVerdict::Refused(mynaflow::checks::MyNumberRefusal::NearestMiss {
+                        first: mynaflow::checks::Miss::Channel,
+                        ..
+                    })
                 ));
             }
         }
@@ -399,17 +402,23 @@ fn registration_follows_the_purpose_tree() {
     let rb = kenpo();
     let itaku = role(&rb, "委託先");
     let p = |n: &str| rb.purpose_named(n).unwrap_or_else(|| panic!("purpose {n}"));
-    // 株式会社大和総研 appears in four rows.
-    for purpose in [
+    // 株式会社大和総研 appears in four rows; a label points at the row.
+    let daiwa = rb.contractor(rb.contractor_named("株式会社大和総研").expect("registered"));
+    assert_eq!(daiwa.rows.len(), 4);
+    for (row, purpose) in [
         "資格データ処理委託",
         "医療費通知委託",
         "医療費分析委託",
         "扶養資格調査委託",
-    ] {
+    ]
+    .iter()
+    .enumerate()
+    {
         assert!(
             rb.registered("株式会社大和総研", itaku, p(purpose)),
             "{purpose}"
         );
+        assert_eq!(rb.row_for(daiwa, p(purpose)), daiwa.rows[row].span);
     }
     // A flow for the bullet may go to a contractor of any task ...
     assert!(rb.registered("株式会社法研", itaku, p("健診等委託")));

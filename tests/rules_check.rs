@@ -84,10 +84,7 @@ fn a_custom_rulebook_gets_every_lint() {
     assert_eq!(status, Some(0));
     let f = findings(&out);
     let got: Vec<(&str, u64)> = f.iter().map(|(c, _, l)| (c.as_str(), *l)).collect();
-    assert_eq!(
-        got,
-        [("MN601", 16), ("MN604", 22), ("MN604", 23), ("MN603", 29)]
-    );
+    assert_eq!(got, [("MN601", 16), ("MN604", 22), ("MN603", 29)]);
     // The kanji numerals and the law's formal title are read.
     assert!(out.contains("`番号法第19条第8号`"));
     // A clean custom rulebook with trees has none.
@@ -135,7 +132,6 @@ fn check_lints_the_rulebooks_designs_use_but_not_the_builtin_one() {
         got,
         [
             (Code::MN601, rules.clone()),
-            (Code::MN604, rules.clone()),
             (Code::MN604, rules.clone()),
             (Code::MN603, rules),
         ]

@@ -333,6 +333,19 @@ impl Rulebook {
             .any(|c| self.entry_registered(c, purpose))
     }
 
+    /// The row of a register entry that registers it for `purpose` (or a
+    /// purpose above or below it), for a label; its first row otherwise.
+    pub fn row_for(&self, c: &Contractor, purpose: PurposeId) -> Span {
+        c.rows
+            .iter()
+            .find(|row| {
+                row.purposes
+                    .iter()
+                    .any(|p| self.purpose_covers(*p, purpose) || self.purpose_covers(purpose, *p))
+            })
+            .map_or(c.span, |row| row.span)
+    }
+
     /// Is a register entry registered for `purpose` (see [`Self::registered`])?
     pub fn entry_registered(&self, id: ContractorId, purpose: PurposeId) -> bool {
         self.register_up.contains(&(id, purpose))
