@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 /// The file name searched for.
 pub const FILE_NAME: &str = "mynaflow.toml";
 
+/// A config larger than this is refused (it is read up to this, no more).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// The output formats a config may name.
 pub const FORMATS: &[&str] = &["human", "json", "sarif", "github", "junit"];
 
@@ -81,7 +84,8 @@ impl Config {
     /// where (TOML errors carry their line and column).
     pub fn load(path: &Path) -> Result<Config, String> {
         let shown = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+        let bytes = crate::input::read_limited(path, MAX_CONFIG_BYTES)?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8"))?;
         let raw: Raw = toml::from_str(&text).map_err(|e| {
             format!("{shown}: {}", e.to_string().trim_end())
                 + "\n  (known keys: rules, format, lang, deny, exclude, baseline, require-clauses)"
@@ -139,6 +143,11 @@ impl Config {
             exclude,
             dir,
         })
+    }
+
+    /// The folder the config is in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Does an `exclude` glob match this file (relative to the config's folder)?

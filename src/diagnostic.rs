@@ -73,6 +73,9 @@ pub struct Diagnostic {
     pub fixes: Vec<Fix>,
     /// The typed facts behind it (which flow, item, roles, rule, why).
     pub facts: Vec<Fact>,
+    /// How many further findings of its code this one stands for, when a
+    /// stage counted them instead of making each (0 for most).
+    pub more: usize,
 }
 
 impl Diagnostic {
@@ -90,6 +93,7 @@ impl Diagnostic {
             rule: None,
             fixes: Vec::new(),
             facts: Vec::new(),
+            more: 0,
         }
     }
 

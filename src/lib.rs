@@ -3,6 +3,7 @@
 
 // Input never makes the tool panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+pub mod atomic_write;
 pub mod baseline;
 pub mod checks;
 pub mod code;
@@ -17,6 +18,7 @@ pub mod fingerprint;
 pub mod fix;
 pub mod fmt;
 pub mod graph;
+pub mod input;
 pub mod model;
 pub mod names;
 pub mod render;

@@ -26,8 +26,12 @@ pub const BUILTIN_RULEBOOKS: &[(&str, &str)] = &[("kenpo", include_str!("../rule
 /// (`<builtin>/kenpo.myna`): such a file is not on disk.
 pub const BUILTIN_PREFIX: &str = "<builtin>/";
 
-/// Files larger than this are refused (exit 2) rather than read.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub use crate::input::MAX_FILE_BYTES;
+
+/// Findings of one code in one file shown before the rest are summed up
+/// in one finding: a file of control bytes must not make gigabytes of
+/// output.
+pub const MAX_PER_CODE: usize = 100;
 
 /// Where a rulebook comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -64,6 +68,9 @@ impl RulebookSource {
 /// Why a rulebook could not be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RulebookError {
+    /// There is no such file, or none the design may use: outside the
+    /// project, `use` says exactly this whatever is at the path.
+    NotFound,
     /// It could not be read.
     Unreadable(String),
     /// It has errors (reported in its own file).
@@ -75,6 +82,7 @@ pub enum RulebookError {
 impl std::fmt::Display for RulebookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RulebookError::NotFound => write!(f, "not found"),
             RulebookError::Unreadable(why) => write!(f, "cannot be read: {why}"),
             RulebookError::Broken(n) => write!(f, "has {n} error(s)"),
             RulebookError::NotARulebook => write!(f, "is not a rulebook (no `rulebook` header)"),
@@ -118,6 +126,10 @@ pub struct Session {
     pub today: Date,
     /// Options of the checks (from `mynaflow.toml`).
     pub options: checks::CheckOptions,
+    /// The folders a design's `use` may name a rulebook in, besides the
+    /// design's own folder and its sub-folders: by default the folder the
+    /// run started in. A path elsewhere is "not found", whatever is there.
+    pub roots: Vec<PathBuf>,
 }
 
 impl Session {
@@ -133,6 +145,7 @@ impl Session {
             reported: HashSet::new(),
             today: Date::today(),
             options: checks::CheckOptions::default(),
+            roots: std::env::current_dir().into_iter().collect(),
         }
     }
 
@@ -174,13 +187,22 @@ impl Session {
                     RulebookError::Unreadable(format!("no built-in rulebook `{name}`"))
                 })?,
             RulebookSource::File(path) => {
+                if !path.exists() {
+                    return Err(RulebookError::NotFound);
+                }
                 let bytes = read_limited(path).map_err(RulebookError::Unreadable)?;
+                if let Some(at) = memchr_nul(&bytes) {
+                    return Err(RulebookError::Unreadable(format!(
+                        "{} is not a text file (a NUL byte at offset {at})",
+                        crate::escape::visible(&path.display().to_string())
+                    )));
+                }
                 match decode(&bytes) {
                     Decoded::Utf8(t) => t,
                     Decoded::NotUtf8 { .. } => {
                         return Err(RulebookError::Unreadable(format!(
                             "{} is not UTF-8",
-                            path.display()
+                            crate::escape::visible(&path.display().to_string())
                         )));
                     }
                 }
@@ -230,6 +252,9 @@ impl Session {
     /// Checks a file's bytes: decodes them (MN005 when they are not UTF-8),
     /// then checks the text as [`Session::check_text`] does.
     pub fn check_bytes(&mut self, name: &str, bytes: &[u8], dir: Option<&Path>) -> Checked {
+        if let Some(at) = memchr_nul(bytes) {
+            return self.not_text(name, at);
+        }
         match decode(bytes) {
             Decoded::Utf8(text) => self.check_text(name, text, dir),
             Decoded::NotUtf8 {
@@ -241,12 +266,9 @@ impl Session {
                         let first = t.chars().next().map_or(0, char::len_utf8);
                         (t, (0, first), true)
                     }
-                    None => {
-                        let t = String::from_utf8_lossy(bytes).into_owned();
-                        let at = bad_offset.min(t.len());
-                        let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-                        (t, (at, end), false)
-                    }
+                    // Neither UTF-8 nor Shift_JIS: not a text at all (an
+                    // image, a binary, /proc): none of it is shown.
+                    None => (String::new(), (0, 0), false),
                 };
                 let file = self.sources.add(SourceFile::new(name, text));
                 self.reported.insert(file);
@@ -256,8 +278,9 @@ impl Session {
                     text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
                 );
                 d = if sjis {
+                    let quoted = shell_quoted(name);
                     d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
-                        .with_help(text!("convert it: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"))
+                        .with_help(text!("convert it: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"))
                 } else {
                     d.with_help(Text::new(
                         "save the file as UTF-8",
@@ -270,6 +293,27 @@ impl Session {
                     analysis: None,
                 }
             }
+        }
+    }
+
+    /// A file with a NUL byte: not a design, and none of it is shown.
+    fn not_text(&mut self, name: &str, at: usize) -> Checked {
+        let file = self.sources.add(SourceFile::new(name, String::new()));
+        self.reported.insert(file);
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::MN005,
+                Span::new(file, 0, 0),
+                text!("`{name}` is not a text file (a NUL byte at offset {at}); its content is not shown"; "「{name}」はテキストファイルではありません (オフセット {at} に NUL バイト)。内容は表示しません"),
+            )
+            .with_help(Text::new(
+                "a design is a UTF-8 text file; check that this path names one",
+                "設計は UTF-8 のテキストファイルです。このパスが設計を指しているか確かめてください",
+            )),
+        );
+        Checked {
+            file,
+            analysis: None,
         }
     }
 
@@ -320,7 +364,17 @@ impl Session {
             Some(u) if !self.forced => RulebookSource::named(&u.target.text, dir),
             _ => self.default_rules.clone(),
         };
-        let rulebook = match self.load_rulebook(&source) {
+        let from_use = !uses.is_empty() && !self.forced;
+        let loaded = match &source {
+            // A design names only rulebooks inside the project: one
+            // elsewhere is "not found" whatever is there, so a design
+            // cannot make the tool read, or tell about, any other file.
+            RulebookSource::File(p) if from_use && !self.may_use(p, dir) => {
+                Err(RulebookError::NotFound)
+            }
+            _ => self.load_rulebook(&source),
+        };
+        let rulebook = match loaded {
             Ok(rb) => Some(rb),
             Err(e) => {
                 let at = uses
@@ -328,6 +382,15 @@ impl Session {
                     .map_or(Span::new(file, 0, 0), |u| u.target.span);
                 let shown = source.display();
                 let d = match e {
+                    RulebookError::NotFound => Diagnostic::new(
+                        Code::MN013,
+                        at,
+                        text!("rulebook `{shown}` not found"; "ルールブック「{shown}」が見つかりません"),
+                    )
+                    .with_help(Text::new(
+                        "write `use \"kenpo\"` for the built-in rulebook, or a path relative to this file inside the project",
+                        "組み込みのルールブックは `use \"kenpo\"`、それ以外はプロジェクト内の、このファイルからの相対パスで指定してください",
+                    )),
                     RulebookError::Unreadable(why) => Diagnostic::new(
                         Code::MN013,
                         at,
@@ -369,6 +432,20 @@ impl Session {
         }
     }
 
+    /// May a design in `dir` name the rulebook file `path`? Only inside
+    /// its own folder tree or one of [`Session::roots`].
+    fn may_use(&self, path: &Path, dir: Option<&Path>) -> bool {
+        let mut roots = self.roots.clone();
+        if let Some(d) = dir {
+            roots.push(if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d.to_path_buf()
+            });
+        }
+        crate::input::is_inside(path, &roots)
+    }
+
     /// Applies the file's suppressions and keeps its findings.
     fn finish(&mut self, file: FileId, kept: &Kept, mut diags: Vec<Diagnostic>) {
         let source = self.sources.get(file);
@@ -381,6 +458,7 @@ impl Session {
             self.today,
             &mut diags,
         );
+        cap_per_code(&mut diags);
         self.diagnostics.extend(diags);
     }
 
@@ -388,6 +466,7 @@ impl Session {
     /// removed.
     pub fn sorted_diagnostics(&self) -> Vec<Diagnostic> {
         let mut d = self.diagnostics.clone();
+        d.iter_mut().for_each(crate::escape::diagnostic);
         crate::diagnostic::sort(&mut d);
         let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
         d.sort_by(|a, b| names[a.primary.file.0 as usize].cmp(names[b.primary.file.0 as usize]));
@@ -416,49 +495,66 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{}: larger than {} MiB",
-            path.display(),
-            MAX_FILE_BYTES >> 20
-        ));
+    crate::input::read_limited(path, MAX_FILE_BYTES)
+}
+
+/// Where the first NUL byte is: a file with one is not text.
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// A file name quoted for a POSIX shell, for a command the help suggests.
+fn shell_quoted(name: &str) -> String {
+    match shlex::try_quote(name) {
+        Ok(q) => q.into_owned(),
+        // A name with a NUL cannot be a path; quote it plainly.
+        Err(_) => format!("'{}'", name.replace('\'', "'\\''")),
     }
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Keeps the first [`MAX_PER_CODE`] findings of each code (in source
+/// order) and sums up the rest of each in one finding at the first one
+/// left out, counting what a finding stands for (`Diagnostic::more`, as
+/// the lexer's summary of MN004). Linear in the findings.
+fn cap_per_code(diags: &mut Vec<Diagnostic>) {
+    let mut counts: HashMap<Code, usize> = HashMap::new();
+    for d in diags.iter() {
+        *counts.entry(d.code).or_default() += 1 + d.more;
+    }
+    if counts.values().all(|&n| n <= MAX_PER_CODE) {
+        return;
+    }
+    diags.sort_by_key(|d| (d.primary.start, d.primary.end));
+    let mut seen: HashMap<Code, usize> = HashMap::new();
+    let mut summaries = Vec::new();
+    diags.retain(|d| {
+        let n = seen.entry(d.code).or_default();
+        *n += 1;
+        if *n == MAX_PER_CODE + 1 {
+            let rest = counts.get(&d.code).copied().unwrap_or(0) - MAX_PER_CODE;
+            let code = d.code.as_str();
+            summaries.push(Diagnostic::new(
+                d.code,
+                d.primary,
+                text!("{rest} more {code} finding(s) in this file, from here on, are not shown"; "この位置以降、このファイルの {code} の {rest} 件は表示しません"),
+            ).with_help(Text::new(
+                "fix the findings shown and run again",
+                "表示された指摘を直してから、もう一度実行してください",
+            )));
+        }
+        *n <= MAX_PER_CODE
+    });
+    diags.extend(summaries);
 }
 
 /// The `.myna` files under `paths` (files as given; folders recursively,
-/// skipping hidden folders and `target`), sorted, without duplicates.
+/// skipping hidden folders, `target` and symlinks), sorted, without
+/// duplicates. A problem anywhere in the walk is an error here; use
+/// [`crate::input::walk`] to go on past problems.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        if meta.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
-        } else {
-            out.push(p.clone());
-        }
+    let w = crate::input::walk(paths, crate::input::WalkOptions::default());
+    match w.problems.first() {
+        Some(p) => Err(p.clone()),
+        None => Ok(w.files),
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        let ty = e.file_type()?;
-        if ty.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                walk(&path, out)?;
-            }
-        } else if path.extension().is_some_and(|x| x == "myna") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

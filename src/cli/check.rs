@@ -1,6 +1,6 @@
 //! `mynaflow check`.
 
-use super::output::{fail, files, session};
+use super::output::{fail, files_and_problems, session};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use clap::ValueEnum;
 use mynaflow::baseline::Baseline;
@@ -39,11 +39,8 @@ pub fn run(o: &Options) -> u8 {
         .baseline
         .clone()
         .or_else(|| config.and_then(|c| c.baseline.clone()));
-    let files = match files(&o.paths, &settings) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    let mut unreadable = false;
+    // The walk goes on past an unreadable folder; the run still fails.
+    let (files, mut unreadable) = files_and_problems(&o.paths, &settings);
     let mut checked = Vec::new();
     for f in &files {
         match s.check_path(f) {
@@ -60,14 +57,14 @@ pub fn run(o: &Options) -> u8 {
 
     if let Some(path) = &o.write_baseline {
         let b = Baseline::record(&s.sources, &diags, &folder_of(path));
-        if let Err(e) = std::fs::write(path, b.to_json()) {
-            fail(&format!("{}: {e}", path.display()));
+        if let Err(e) = mynaflow::atomic_write::write(path, b.to_json().as_bytes()) {
+            fail(&e);
             return FAILURE;
         }
         eprintln!(
             "mynaflow: recorded {} finding(s) in {}",
             b.findings.len(),
-            path.display()
+            mynaflow::escape::visible(&path.display().to_string())
         );
         return if unreadable || rulebook_missing {
             FAILURE
@@ -76,8 +73,8 @@ pub fn run(o: &Options) -> u8 {
         };
     }
     if let Some(path) = &baseline_path {
-        let b = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
+        let b = match mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
+            .and_then(|b| String::from_utf8(b).map_err(|_| "not UTF-8".to_string()))
             .and_then(|t| Baseline::parse(&t))
         {
             Ok(b) => b,
@@ -90,7 +87,7 @@ pub fn run(o: &Options) -> u8 {
         if known > 0 && !o.quiet {
             eprintln!(
                 "mynaflow: {known} finding(s) recorded in the baseline {} not shown",
-                path.display()
+                mynaflow::escape::visible(&path.display().to_string())
             );
         }
     }

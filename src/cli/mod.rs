@@ -46,8 +46,15 @@ pub struct Common {
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
     /// Settings file (default: mynaflow.toml in the checked folder or above).
-    #[arg(long, value_name = "FILE")]
+    /// Pin it in CI, so a pull request cannot bring its own.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
+    /// Read no mynaflow.toml at all.
+    #[arg(long)]
+    no_config: bool,
+    /// Follow symlinks met in folders (never to outside the folder given).
+    #[arg(long)]
+    follow_symlinks: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -2,7 +2,8 @@
 
 use super::{Common, FAILURE};
 use mynaflow::config::Config;
-use mynaflow::session::{RulebookSource, Session, collect_files};
+use mynaflow::input::{WalkOptions, walk};
+use mynaflow::session::{RulebookSource, Session};
 use mynaflow::text::Lang;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,12 @@ pub struct Settings {
     pub lang: Lang,
     /// The config file read, if any.
     pub config: Option<Config>,
+    /// The config was found (not named with `--config`) in a folder below
+    /// the one the run started in: it came with the checked files, so it
+    /// may not exclude a file named on the command line.
+    pub config_below_start: bool,
+    /// How folders are walked.
+    pub walk: WalkOptions,
 }
 
 /// Reads `--config` (or the nearest `mynaflow.toml` above the first path)
@@ -22,6 +29,7 @@ pub struct Settings {
 /// exit status 2.
 pub fn settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
     let path = match &common.config {
+        _ if common.no_config => None,
         Some(p) => Some(p.clone()),
         None => Config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
     };
@@ -32,6 +40,42 @@ pub fn settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
             return Err(FAILURE);
         }
     };
+    let start = std::env::current_dir().map(|d| mynaflow::input::resolved(&d));
+    let found = common.config.is_none();
+    let config_below_start = found
+        && config.as_ref().is_some_and(|c| match &start {
+            Ok(start) => {
+                let dir = mynaflow::input::resolved(c.dir());
+                dir != *start && dir.starts_with(start)
+            }
+            Err(_) => true,
+        });
+    if let Some(c) = &config {
+        // Which settings the run follows is part of its result.
+        eprintln!(
+            "mynaflow: config: {}",
+            mynaflow::escape::visible(&c.path.display().to_string())
+        );
+        // A config that came with the files checked names rulebooks only
+        // inside the project: it cannot make the tool show another file.
+        if found
+            && let Some(r) = c.rules.as_deref()
+            && !mynaflow::session::BUILTIN_RULEBOOKS
+                .iter()
+                .any(|(n, _)| *n == r)
+        {
+            let mut roots = vec![c.dir().to_path_buf()];
+            roots.extend(start.iter().cloned());
+            if !mynaflow::input::is_inside(Path::new(r), &roots) {
+                fail(&format!(
+                    "{}: rules = \"{}\" is outside the project; name a rulebook inside it, or pin the config with --config",
+                    mynaflow::escape::visible(&c.path.display().to_string()),
+                    mynaflow::escape::visible(r)
+                ));
+                return Err(FAILURE);
+            }
+        }
+    }
     let rules = common
         .rules
         .clone()
@@ -45,6 +89,10 @@ pub fn settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
         rules,
         lang,
         config,
+        config_below_start,
+        walk: WalkOptions {
+            follow_symlinks: common.follow_symlinks,
+        },
     })
 }
 
@@ -77,21 +125,33 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
     Ok((s, settings))
 }
 
-/// The `.myna` files under `paths`, less those the config excludes.
+/// The `.myna` files under `paths`, less those the config excludes. A
+/// problem in the walk (an unreadable folder) is printed and is exit
+/// status 2.
 pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8> {
-    let mut files = collect_files(paths).map_err(|e| {
-        fail(&e);
-        FAILURE
-    })?;
-    if let Some(c) = &settings.config {
-        files.retain(|f| !c.excludes(f));
+    let (files, problems) = files_and_problems(paths, settings);
+    if problems { Err(FAILURE) } else { Ok(files) }
+}
+
+/// Like [`files`], but goes on past problems in the walk (each printed
+/// with its path); the flag says whether there was one.
+pub fn files_and_problems(paths: &[PathBuf], settings: &Settings) -> (Vec<PathBuf>, bool) {
+    let walked = walk(paths, settings.walk);
+    for p in &walked.problems {
+        fail(p);
     }
-    Ok(files)
+    let mut files = walked.files;
+    if let Some(c) = &settings.config {
+        let named = |f: &PathBuf| settings.config_below_start && paths.contains(f);
+        files.retain(|f| named(f) || !c.excludes(f));
+    }
+    (files, !walked.problems.is_empty())
 }
 
 /// Prints an error that stops the tool (exit status 2).
 pub fn fail(msg: &str) {
-    eprintln!("mynaflow: error: {msg}");
+    // Messages name files, and a file name may hold any character.
+    eprintln!("mynaflow: error: {}", mynaflow::escape::visible_lines(msg));
 }
 
 /// Prints to stderr the findings that stop a command that needs a design's

@@ -40,6 +40,7 @@ pub fn run(old: &str, new: &str, impact: &[PathBuf], format: Format, lang: Optio
         for (src, r) in sources.iter().zip(&loaded) {
             if let Err(e) = r {
                 let why = match e {
+                    RulebookError::NotFound => "not found".to_string(),
                     RulebookError::Unreadable(why) => why.clone(),
                     RulebookError::Broken(n) => format!("it has {n} error(s)"),
                     RulebookError::NotARulebook => "it has no `rulebook` header".to_string(),

@@ -323,7 +323,7 @@ fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 fn physical(report: &Report, span: Span) -> PhysicalLocation {
     let p = report.position(span);
     let (uri, uri_base_id) = artifact_uri(report.file_name(span));
-    let text = report.sources.slice(span);
+    let text = crate::escape::visible(report.sources.slice(span));
     PhysicalLocation {
         artifact_location: ArtifactLocation { uri, uri_base_id },
         region: Region {

@@ -5,6 +5,7 @@
 
 mod design;
 mod rulebook;
+mod suggest;
 
 pub use design::resolve_design;
 pub use rulebook::resolve_rulebook;
@@ -52,25 +53,49 @@ pub(crate) fn undefined<'a>(
 }
 
 /// "Did you mean" answers, remembered per misspelling: a design that
-/// misspells one name in many flows costs one search, not one per use.
-#[derive(Default)]
-pub(crate) struct Suggestions(std::collections::HashMap<(Kind, String), Option<String>>);
+/// misspells one name in many flows costs one search, not one per use;
+/// and each search goes through an index of the names of its kind
+/// ([`suggest::NameIndex`]), built once, so many distinct misspellings
+/// stay far from misspellings × names comparisons.
+pub(crate) struct Suggestions {
+    answers: std::collections::HashMap<(Kind, String), Option<String>>,
+    indexes: std::collections::HashMap<Kind, suggest::NameIndex>,
+    budget: usize,
+}
+
+impl Default for Suggestions {
+    fn default() -> Self {
+        Suggestions {
+            answers: Default::default(),
+            indexes: Default::default(),
+            budget: suggest::budget(),
+        }
+    }
+}
 
 impl Suggestions {
-    /// MN010 for `name`; `candidates` is only asked for on a new misspelling.
+    /// MN010 for `name`; `candidates` is asked for once per kind (the
+    /// names of a kind do not change while a file is resolved).
     pub(crate) fn undefined<C, S>(&mut self, kind: Kind, name: &Ident, candidates: C) -> Diagnostic
     where
         C: FnOnce() -> Vec<S>,
         S: AsRef<str>,
     {
-        let suggestion = self
-            .0
-            .entry((kind, name.text.clone()))
-            .or_insert_with(|| {
-                let all = candidates();
-                names::did_you_mean(&name.text, all.iter().map(AsRef::as_ref)).map(str::to_string)
-            })
-            .clone();
+        let key = (kind, name.text.clone());
+        let suggestion = match self.answers.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let index = self
+                    .indexes
+                    .entry(kind)
+                    .or_insert_with(|| suggest::NameIndex::new(&candidates()));
+                let s = index
+                    .nearest(&name.text, &mut self.budget)
+                    .map(str::to_string);
+                self.answers.insert(key, s.clone());
+                s
+            }
+        };
         undefined_suggesting(kind, name, suggestion.as_deref())
     }
 }

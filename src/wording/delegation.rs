@@ -3,7 +3,7 @@
 //! and the contract terms the rulebook requires; only where the item is
 //! 特定個人情報 do they cite 番号法第10条 and 第11条.
 
-use super::{Words, bounded_list, fact_list, fact_text};
+use super::{Words, fact_list, fact_text};
 use crate::checks::{Onward, Trail};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
@@ -51,7 +51,7 @@ pub(super) fn unregistered(
                 .iter()
                 .map(|p| rb.purpose(*p).name.clone())
                 .collect();
-            let l = bounded_list(&its);
+            let l = crate::text::list(&its);
             d = d
                 .with_label(c.span, text!("`{legal}` is registered here for {}", l.en; "「{legal}」はここで {} の委託先として登録", l.ja))
                 .with_note(text!("`{legal}` is registered for: {}", l.en; "「{legal}」の委託業務: {}", l.ja));
@@ -82,7 +82,7 @@ pub(super) fn unregistered(
         text!("no contractor is registered for `{p}`: publish one in the purposes of use (利用目的の公表) before entrusting";
               "「{p}」の委託先は公表されていません。委託する前に委託先を利用目的の公表事項に加えてください")
     } else {
-        let l = bounded_list(&registered);
+        let l = crate::text::list(&registered);
         text!("contractors registered for `{p}`: {}", l.en; "「{p}」の委託先: {}", l.ja)
     };
     d = d
@@ -192,7 +192,7 @@ pub(super) fn missing_clauses(
     let society = w.society();
     let a = w.design.actor(actor);
     let names: Vec<String> = missing.iter().map(|c| rb.clause(*c).name.clone()).collect();
-    let l = bounded_list(&names);
+    let l = crate::text::list(&names);
     let (n, total) = (missing.len(), rb.clauses.len());
     let message = if declared {
         text!("the contract with {} lacks required clauses: {}", a.name, l.en; "{}との委託契約に必要な事項が不足しています: {}", a.name, l.ja)

@@ -1,7 +1,7 @@
 //! Wording of MN101–MN105: an exchange of 特定個人情報 that no `mynumber`
 //! rule allows.
 
-use super::{Words, bounded_list, fact_list, unique};
+use super::{Words, fact_list, unique};
 use crate::checks::{Hop, Miss, MyNumberRefusal, Trail};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -50,7 +50,7 @@ pub(super) fn word(
             }));
             let mut pairs = pairs;
             pairs.sort();
-            let allowed = bounded_list(&pairs);
+            let allowed = crate::text::list(&pairs);
             let (Some(fr), Some(tr)) = (w.role_of(trail.sender), w.role_of(trail.receiver)) else {
                 return None;
             };
@@ -124,7 +124,7 @@ pub(super) fn word(
                             .filter(|x| rb.role_covers(x.from, from) && rb.role_covers(x.to, to))
                             .flat_map(|x| x.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
                     );
-                    let shown = bounded_list(&allowed);
+                    let shown = crate::text::list(&allowed);
                     let mut d = Diagnostic::new(
                         Code::MN103,
                         w.purpose_span(last, trail.purpose),
@@ -153,7 +153,7 @@ pub(super) fn word(
                         .copied()
                         .collect();
                     let names: Vec<String> = missing.iter().map(|v| rb.role(*v).name.clone()).collect();
-                    let l = bounded_list(&names);
+                    let l = crate::text::list(&names);
                     let d = Diagnostic::new(
                         Code::MN104,
                         flow.via_span(),

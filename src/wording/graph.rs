@@ -1,7 +1,7 @@
 //! Wording of the graph checks: MN401 (carrier hops with nowhere to go)
 //! and MN402 (目的外利用 inside the society).
 
-use super::{Words, bounded_list, fact_list, fact_text};
+use super::{Words, fact_list, fact_text};
 use crate::checks::{Hop, Trail};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -64,7 +64,7 @@ pub(super) fn drift(
     let item = w.item_name(trail.item);
     let q = w.purpose_name(trail.purpose);
     let names: Vec<String> = held.iter().map(|p| w.purpose_name(*p)).collect();
-    let l = bounded_list(&names);
+    let l = crate::text::list(&names);
     let (from, to) = (w.actor_name(trail.sender), w.actor_name(trail.receiver));
     let d = Diagnostic::new(
         Code::MN402,

@@ -17,10 +17,7 @@ use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
 use crate::span::Span;
-use crate::text::{self, Text};
-
-/// How many names a list in a message shows before "and N more".
-pub const LIST_LIMIT: usize = 12;
+use crate::text::Text;
 
 /// Words every finding of a design.
 pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
@@ -315,17 +312,6 @@ fn fact_list(key: &'static str, value: Vec<String>) -> Fact {
     }
 }
 
-/// Names joined for a message, at most [`LIST_LIMIT`] of them, then "and N
-/// more": a help line stays readable however large the rulebook.
-pub fn bounded_list(items: &[String]) -> Text {
-    if items.len() <= LIST_LIMIT {
-        return text::list(items);
-    }
-    let shown = text::list(&items[..LIST_LIMIT]);
-    let rest = items.len() - LIST_LIMIT;
-    crate::text!("{}, and {rest} more", shown.en; "{} ほか {rest} 件", shown.ja)
-}
-
 /// Names without repeats, first occurrence kept.
 fn unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
@@ -333,18 +319,4 @@ fn unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
         .into_iter()
         .filter(|s| seen.insert(s.clone()))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_lists_are_bounded() {
-        let names: Vec<String> = (0..100).map(|i| format!("p{i}")).collect();
-        let t = bounded_list(&names);
-        assert!(t.en.ends_with("p11, and 88 more"), "{}", t.en);
-        assert!(t.ja.ends_with("p11 ほか 88 件"), "{}", t.ja);
-        assert_eq!(bounded_list(&names[..2]).en, "p0, p1");
-    }
 }

@@ -1,6 +1,6 @@
 //! Wording of MN201–MN203: purposes of use of ordinary personal information.
 
-use super::{Words, bounded_list, fact_list, unique};
+use super::{Words, fact_list, unique};
 use crate::checks::{ProvisionRefusal, Trail};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -51,7 +51,7 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail) -> (Text, Vec<String>
         text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}, or obtain the person's consent and record it with a suppression";
               "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得て抑止コメントに記録してください")
     } else {
-        let l = bounded_list(&purposes);
+        let l = crate::text::list(&purposes);
         text!("purposes that allow providing this data to {to_name}: {}", l.en; "{to_name}への提供を認める利用目的: {}", l.ja)
     };
     (help, purposes)
@@ -102,7 +102,7 @@ pub(super) fn provision(
         ProvisionRefusal::WrongChannel(rule) => {
             let r = rb.rule(*rule);
             let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
-            let l = bounded_list(&via);
+            let l = crate::text::list(&via);
             let d = Diagnostic::new(
                 Code::MN202,
                 w.flow_of(last).via_span(),
@@ -124,7 +124,7 @@ pub(super) fn provision(
                 .collect();
             roles.sort();
             roles.dedup();
-            let l = bounded_list(&roles);
+            let l = crate::text::list(&roles);
             let first = *rules.first()?;
             let d = Diagnostic::new(
                 Code::MN203,
