@@ -219,6 +219,11 @@ impl Session {
             return Err(RulebookError::NotARulebook);
         }
         let rb = resolve_rulebook(file, &parsed.file, &mut diags);
+        if let RulebookSource::File(_) = source {
+            // A society's own rulebook is linted too; a built-in one is
+            // linted only by `rules check`.
+            diags.extend(crate::rulecheck::check(&rb));
+        }
         let errors = diags.iter().filter(|d| d.is_error()).count();
         self.diagnostics.extend(diags);
         if errors > 0 {
@@ -319,7 +324,8 @@ impl Session {
         let parsed = parse(file, &self.sources.get(file).text);
         let mut diags = parsed.diagnostics;
         if parsed.file.rulebook_header().is_some() {
-            resolve_rulebook(file, &parsed.file, &mut diags);
+            let rb = resolve_rulebook(file, &parsed.file, &mut diags);
+            diags.extend(crate::rulecheck::check(&rb));
             self.finish(file, &Kept::from(parsed.file), diags);
             return Checked {
                 file,
