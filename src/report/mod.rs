@@ -486,7 +486,8 @@ pub fn render(input: &Input) -> String {
     let data = json!({
         "geom": {
             "colW": picture::COL_W, "nodeW": picture::NODE_W, "nodeH": picture::NODE_H,
-            "rowH": picture::ROW_H, "top": picture::TOP,
+            "rowH": picture::ROW_H, "top": picture::TOP, "side": picture::SIDE,
+            "right": picture::RIGHT, "minW": picture::MIN_W,
         },
         "designs": data_designs,
         "findings": findings_data,

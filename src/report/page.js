@@ -13,20 +13,41 @@
   var data = JSON.parse(document.getElementById('data').textContent);
   var G = data.geom, UI = data.ui;
 
-  function edgePath(a, b) {
-    var cy = function (p) { return p[1] + G.nodeH / 2; };
+  // Mirrors picture::ports: edges spread down the side facing their other end.
+  function ports(edges, corner, shown) {
+    var at = {}, out = [];
+    var centre = function (n) { return corner[n][1] + G.nodeH / 2; };
+    edges.forEach(function (e, k) {
+      out.push([0, 0]);
+      if (!shown(k)) return;
+      var ra = corner[e.b][0] >= corner[e.a][0] - 1, rb = corner[e.a][0] >= corner[e.b][0] - 1;
+      (at[e.a + (ra ? 'r' : 'l')] = at[e.a + (ra ? 'r' : 'l')] || []).push([centre(e.b), k, 1, e.a]);
+      (at[e.b + (rb ? 'r' : 'l')] = at[e.b + (rb ? 'r' : 'l')] || []).push([centre(e.a), k, 0, e.b]);
+    });
+    Object.keys(at).forEach(function (key) {
+      var list = at[key];
+      list.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; });
+      list.forEach(function (p, i) {
+        var y = corner[p[3]][1] + G.nodeH * (i + 1) / (list.length + 1);
+        if (p[2]) out[p[1]][0] = y; else out[p[1]][1] = y;
+      });
+    });
+    return out;
+  }
+
+  // Mirrors picture::edge_path.
+  function edgePath(a, ay, b, by) {
     var pts, swapped = false;
     if (Math.abs(a[0] - b[0]) < 1) {
-      var sx = a[0] + G.nodeW, sy = cy(a), ey = cy(b);
-      var same = Math.abs(sy - ey) < 1;
-      var bulge = same ? 40 : 24 + Math.abs(sy - ey) * 0.2;
-      if (same) { sy -= 8; ey += 8; }
-      pts = [[sx, sy], [sx + bulge, sy], [sx + bulge, ey], [sx, ey]];
+      var sx = a[0] + G.nodeW, bulge = 24 + Math.abs(ay - by) * 0.2;
+      pts = [[sx, ay], [sx + bulge, ay], [sx + bulge, by], [sx, by]];
+    } else if (a[0] < b[0]) {
+      var x0 = a[0] + G.nodeW, x1 = b[0], dx = (x1 - x0) / 2;
+      pts = [[x0, ay], [x0 + dx, ay], [x1 - dx, by], [x1, by]];
     } else {
-      var l = a, r = b;
-      if (a[0] > b[0]) { l = b; r = a; swapped = true; }
-      var x0 = l[0] + G.nodeW, y0 = cy(l), x1 = r[0], y1 = cy(r), dx = (x1 - x0) / 2;
-      pts = [[x0, y0], [x0 + dx, y0], [x1 - dx, y1], [x1, y1]];
+      var u0 = b[0] + G.nodeW, u1 = a[0], du = (u1 - u0) / 2;
+      pts = [[u0, by], [u0 + du, by], [u1 - du, ay], [u1, ay]];
+      swapped = true;
     }
     var f = function (n) { return n.toFixed(1); };
     var d = 'M' + f(pts[0][0]) + ' ' + f(pts[0][1]) + ' C' + f(pts[1][0]) + ' ' + f(pts[1][1]) + ' ' +
@@ -87,30 +108,42 @@
       c.sort(function (a, b) { return D.nodes[a].row - D.nodes[b].row; });
       rows = Math.max(rows, c.length);
     });
-    var corner = [];
+    // Empty columns close up, as in picture::geometry.
+    var corner = [], k = 0, colX = [];
     cols.forEach(function (c, ci) {
+      colX[ci] = c.length ? G.side + (k++) * G.colW : null;
       var shift = (rows - c.length) / 2;
-      c.forEach(function (n, r) { corner[n] = [D.colX[ci] || 16, G.top + (r + shift) * G.rowH]; });
+      c.forEach(function (n, r) { corner[n] = [colX[ci], G.top + (r + shift) * G.rowH]; });
+    });
+    section(di).querySelectorAll('.coltitle').forEach(function (t) {
+      var ci = +t.getAttribute('data-col');
+      t.classList.toggle('hidden', colX[ci] === null);
+      if (colX[ci] !== null) t.setAttribute('x', (colX[ci] + G.nodeW / 2).toFixed(1));
     });
     D.nodes.forEach(function (n, i) {
       var el = nodeEl(di, i);
       el.classList.toggle('hidden', !nodeShown[i]);
       if (nodeShown[i]) el.setAttribute('transform', 'translate(' + corner[i][0].toFixed(1) + ' ' + corner[i][1].toFixed(1) + ')');
     });
+    var port = ports(D.edges, corner, function (k) { return !edgeEl(di, k).classList.contains('hidden'); });
     D.edges.forEach(function (e, k) {
       if (!nodeShown[e.a] || !nodeShown[e.b]) return;
-      var el = edgeEl(di, k), p = edgePath(corner[e.a], corner[e.b]);
+      var el = edgeEl(di, k), p = edgePath(corner[e.a], port[k][0], corner[e.b], port[k][1]);
       var atEnd = p.swapped ? e.bw : e.fw, atStart = p.swapped ? e.fw : e.bw;
       el.querySelectorAll('path').forEach(function (path) { path.setAttribute('d', p.d); });
       var line = el.querySelector('.line');
-      if (atEnd) line.setAttribute('marker-end', 'url(#arrow)'); else line.removeAttribute('marker-end');
-      if (atStart) line.setAttribute('marker-start', 'url(#arrow)'); else line.removeAttribute('marker-start');
+      var marker = 'url(#d' + di + '-arrow)';
+      if (atEnd) line.setAttribute('marker-end', marker); else line.removeAttribute('marker-end');
+      if (atStart) line.setAttribute('marker-start', marker); else line.removeAttribute('marker-start');
       var b = el.querySelector('.badge');
       b.setAttribute('x', p.mx.toFixed(1)); b.setAttribute('y', p.my.toFixed(1));
     });
     var svg = svgOf(di), h = G.top + rows * G.rowH + 16;
+    var w = Math.max(G.side * 2 + Math.max(k - 1, 0) * G.colW + G.nodeW + G.right, G.minW);
     svg.setAttribute('height', h.toFixed(0));
+    svg.setAttribute('width', w.toFixed(0));
     var vb = svg.getAttribute('viewBox').split(' ');
+    vb[2] = w.toFixed(0);
     vb[3] = h.toFixed(0);
     svg.setAttribute('viewBox', vb.join(' '));
     var n = Object.keys(flowsShown).length;
@@ -132,7 +165,7 @@
     h.textContent = title;
     panel.appendChild(h);
     var ul = document.createElement('ul');
-    flows.forEach(function (f) {
+    flows.slice().sort(function (a, b) { return D.flows[a].line - D.flows[b].line; }).forEach(function (f) {
       var li = document.createElement('li'), fl = D.flows[f];
       li.appendChild(document.createTextNode(UI.line + ' ' + fl.line + ': '));
       var code = document.createElement('code');
@@ -160,12 +193,16 @@
 
   function clickFinding(el) {
     var i = +el.getAttribute('data-finding'), F = data.findings[i];
+    if (F && F.design >= 0) {
+      // A flow the filters hide: show everything again first.
+      var D0 = data.designs[F.design], st = states[F.design];
+      if (F.flows.some(function (f) { return !keeps(st, D0.flows[f]); })) resetFilters(F.design);
+    }
     clearFocus();
     el.classList.add('sel');
     el.setAttribute('aria-pressed', 'true');
     if (!F || F.design < 0) return;
-    var di = F.design, D = data.designs[di], st = states[di];
-    if (F.flows.some(function (f) { return !keeps(st, D.flows[f]); })) resetFilters(di);
+    var di = F.design;
     if (!F.flows.length) {
       var panel = document.getElementById('d' + di + '-panel');
       panel.textContent = UI.none;
@@ -214,6 +251,10 @@
     });
   }
 
+  // The paths as drawn by Rust, to check the script draws them the same.
+  var drawn = Array.prototype.map.call(document.querySelectorAll('svg .edge .line'), function (p) {
+    return p.getAttribute('d') + (p.getAttribute('marker-start') || '') + (p.getAttribute('marker-end') || '');
+  });
   data.designs.forEach(function (D, di) {
     states[di] = { item: '', section: '', mn: false, findings: false };
     var form = section(di).querySelector('form.filters');
@@ -256,6 +297,11 @@
   function selftest() {
     var checks = [];
     function check(name, ok, detail) { checks.push({ name: name, ok: !!ok, detail: detail }); }
+    var redrawn = Array.prototype.map.call(document.querySelectorAll('svg .edge .line'), function (p) {
+      return p.getAttribute('d') + (p.getAttribute('marker-start') || '') + (p.getAttribute('marker-end') || '');
+    });
+    var differ = drawn.filter(function (d, i) { return d !== redrawn[i]; });
+    check('the script draws the same picture as Rust', differ.length === 0, differ.slice(0, 2).join(' | '));
     data.designs.forEach(function (D, di) {
       resetFilters(di);
       var form = section(di).querySelector('form.filters');

@@ -26,6 +26,10 @@ pub const ROW_H: f64 = 64.0;
 pub const TOP: f64 = 48.0;
 /// Margin left and right.
 pub const SIDE: f64 = 16.0;
+/// Room right of the last column (arcs within it and their labels).
+pub const RIGHT: f64 = 200.0;
+/// Narrowest picture.
+pub const MIN_W: f64 = 320.0;
 /// Widest name shown in a box, in terminal cells (longer ones are cut, the
 /// whole name is in the box's title).
 const NAME_CELLS: usize = 24;
@@ -56,7 +60,7 @@ pub fn geometry(d: &Diagram, merged: &[Merged]) -> Geometry {
             k += 1.0;
         }
     }
-    let width = (SIDE * 2.0 + (k - 1.0).max(0.0) * COL_W + NODE_W + 60.0).max(320.0);
+    let width = (SIDE * 2.0 + (k - 1.0).max(0.0) * COL_W + NODE_W + RIGHT).max(MIN_W);
     let height = TOP + layout.rows().max(1) as f64 * ROW_H + 16.0;
     Geometry {
         layout,
@@ -77,11 +81,53 @@ impl Geometry {
     }
 }
 
-/// The SVG path of an edge between boxes at `a` and `b` (top-left corners)
-/// and the point for its label; the path starts at `a`'s end unless
-/// `a` is right of `b`, reported as `true` in the third value.
-pub fn edge_path(a: (f64, f64), b: (f64, f64)) -> (String, (f64, f64), bool) {
-    let cy = |p: (f64, f64)| p.1 + NODE_H / 2.0;
+/// Where each edge meets its boxes: for edge `k` the y of its end at `a`
+/// and at `b`. Edges leave a box on the side facing their other end (the
+/// right for arcs within a column), spread evenly down that side in the
+/// order of their other ends, so parallel edges do not share a point.
+/// `corner` gives each node's box, `shown` which edges count.
+pub fn ports(
+    edges: &[(usize, usize)],
+    corner: &[(f64, f64)],
+    shown: impl Fn(usize) -> bool,
+) -> Vec<(f64, f64)> {
+    // (node, side) -> [(other end's y, edge, is the `a` end)]
+    let mut at: std::collections::HashMap<(usize, bool), Vec<(f64, usize, bool)>> =
+        std::collections::HashMap::new();
+    let centre = |n: usize| corner[n].1 + NODE_H / 2.0;
+    for (k, &(a, b)) in edges.iter().enumerate() {
+        if !shown(k) {
+            continue;
+        }
+        let right_of_a = corner[b].0 >= corner[a].0 - 1.0;
+        let right_of_b = corner[a].0 >= corner[b].0 - 1.0;
+        at.entry((a, right_of_a)).or_default().push((centre(b), k, true));
+        at.entry((b, right_of_b)).or_default().push((centre(a), k, false));
+    }
+    let mut out: Vec<(f64, f64)> = edges
+        .iter()
+        .map(|&(a, b)| (centre(a), centre(b)))
+        .collect();
+    for ((n, _), mut list) in at {
+        list.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        let len = list.len() as f64;
+        for (i, (_, k, is_a)) in list.into_iter().enumerate() {
+            let y = corner[n].1 + NODE_H * (i as f64 + 1.0) / (len + 1.0);
+            if is_a {
+                out[k].0 = y;
+            } else {
+                out[k].1 = y;
+            }
+        }
+    }
+    out
+}
+
+/// The SVG path of an edge between boxes with top-left corners `a` and
+/// `b`, meeting them at heights `ay` and `by` ([`ports`]), and the point
+/// for its label; the third value is true when the path runs from `b`'s
+/// end to `a`'s (`a` is right of `b`).
+pub fn edge_path(a: (f64, f64), ay: f64, b: (f64, f64), by: f64) -> (String, (f64, f64), bool) {
     let mid = |p: [(f64, f64); 4]| {
         (
             (p[0].0 + 3.0 * p[1].0 + 3.0 * p[2].0 + p[3].0) / 8.0,
@@ -90,26 +136,17 @@ pub fn edge_path(a: (f64, f64), b: (f64, f64)) -> (String, (f64, f64), bool) {
     };
     let (pts, swapped) = if (a.0 - b.0).abs() < 1.0 {
         // Same column: an arc out to the right.
-        let (sx, sy, ey) = (a.0 + NODE_W, cy(a), cy(b));
-        let bulge = if (sy - ey).abs() < 1.0 {
-            40.0
-        } else {
-            24.0 + (sy - ey).abs() * 0.2
-        };
-        let (sy, ey) = if (sy - ey).abs() < 1.0 {
-            (sy - 8.0, ey + 8.0)
-        } else {
-            (sy, ey)
-        };
-        (
-            [(sx, sy), (sx + bulge, sy), (sx + bulge, ey), (sx, ey)],
-            false,
-        )
-    } else {
-        let (l, r, swapped) = if a.0 < b.0 { (a, b, false) } else { (b, a, true) };
-        let (sx, sy, ex, ey) = (l.0 + NODE_W, cy(l), r.0, cy(r));
+        let sx = a.0 + NODE_W;
+        let bulge = 24.0 + (ay - by).abs() * 0.2;
+        ([(sx, ay), (sx + bulge, ay), (sx + bulge, by), (sx, by)], false)
+    } else if a.0 < b.0 {
+        let (sx, ex) = (a.0 + NODE_W, b.0);
         let dx = (ex - sx) / 2.0;
-        ([(sx, sy), (sx + dx, sy), (ex - dx, ey), (ex, ey)], swapped)
+        ([(sx, ay), (sx + dx, ay), (ex - dx, by), (ex, by)], false)
+    } else {
+        let (sx, ex) = (b.0 + NODE_W, a.0);
+        let dx = (ex - sx) / 2.0;
+        ([(sx, by), (sx + dx, by), (ex - dx, ay), (ex, ay)], true)
     };
     let d = format!(
         "M{:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
@@ -176,22 +213,27 @@ pub fn svg(
         h = g.height,
         t = html(title.get(lang)),
     );
-    out.push_str(
-        r#"<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="context-stroke"/></marker></defs>"#,
+    let _ = write!(
+        out,
+        r#"<defs><marker id="d{di}-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="11" markerHeight="11" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="context-stroke"/></marker></defs>"#
     );
     for (c, x) in g.col_x.iter().enumerate() {
         if let Some(x) = x {
             let _ = write!(
                 out,
-                r#"<text class="coltitle" x="{:.1}" y="24">{}</text>"#,
+                r#"<text class="coltitle" data-col="{c}" x="{:.1}" y="24">{}</text>"#,
                 x + NODE_W / 2.0,
                 html(column_title(c).get(lang))
             );
         }
     }
     out.push_str(r#"<g class="edges">"#);
+    let corner: Vec<(f64, f64)> = (0..d.nodes.len()).map(|n| g.corner(n)).collect();
+    let ends: Vec<(usize, usize)> = merged.iter().map(|m| (m.a, m.b)).collect();
+    let ports = ports(&ends, &corner, |_| true);
     for (k, m) in merged.iter().enumerate() {
-        let (path, (lx, ly), swapped) = edge_path(g.corner(m.a), g.corner(m.b));
+        let (ay, by) = ports[k];
+        let (path, (lx, ly), swapped) = edge_path(corner[m.a], ay, corner[m.b], by);
         // Arrow heads: "forward" is a -> b; the path runs b -> a when swapped.
         let (at_end, at_start) = if swapped {
             (m.backward, m.forward)
@@ -235,8 +277,8 @@ pub fn svg(
             out,
             r#"<g class="{class}" id="d{di}-e{k}" data-edge="{k}" tabindex="0" role="button" aria-label="{aria}"><title>{aria}</title><path class="hit" d="{path}"/><path class="line" d="{path}"{ms}{me}/><text class="badge" x="{lx:.1}" y="{ly:.1}">{badge}</text></g>"#,
             aria = html(aria.get(lang)),
-            ms = if at_start { r#" marker-start="url(#arrow)""# } else { "" },
-            me = if at_end { r#" marker-end="url(#arrow)""# } else { "" },
+            ms = if at_start { format!(r#" marker-start="url(#d{di}-arrow)""#) } else { String::new() },
+            me = if at_end { format!(r#" marker-end="url(#d{di}-arrow)""#) } else { String::new() },
             badge = html(&badge),
         );
     }
@@ -275,15 +317,31 @@ mod tests {
 
     #[test]
     fn edges_run_left_to_right_and_arc_within_a_column() {
-        let (p, mid, swapped) = edge_path((0.0, 0.0), (250.0, 64.0));
+        let (p, mid, swapped) = edge_path((0.0, 0.0), 22.0, (250.0, 64.0), 86.0);
         assert!(p.starts_with("M180.0 22.0 C"));
         assert!(!swapped);
         assert!(mid.0 > 180.0 && mid.0 < 250.0);
-        let (_, _, swapped) = edge_path((250.0, 0.0), (0.0, 0.0));
+        let (p, _, swapped) = edge_path((250.0, 0.0), 22.0, (0.0, 0.0), 30.0);
         assert!(swapped);
-        let (p, mid, _) = edge_path((0.0, 0.0), (0.0, 128.0));
+        assert!(p.starts_with("M180.0 30.0 C"), "{p}");
+        let (p, mid, _) = edge_path((0.0, 0.0), 22.0, (0.0, 128.0), 150.0);
         assert!(p.starts_with("M180.0 22.0"));
         assert!(mid.0 > 180.0, "an arc bulges right of the column");
+    }
+
+    #[test]
+    fn parallel_edges_get_their_own_ports() {
+        // Node 0 on the left, nodes 1 and 2 on the right, one above the other.
+        let corner = [(0.0, 64.0), (250.0, 0.0), (250.0, 128.0)];
+        let p = ports(&[(0, 2), (0, 1)], &corner, |_| true);
+        // The edge to the upper node leaves higher up.
+        assert!(p[1].0 < p[0].0);
+        assert!(p[0].0 > 64.0 && p[0].0 < 64.0 + NODE_H);
+        // A lone edge meets its box in the middle.
+        assert_eq!(p[0].1, 128.0 + NODE_H / 2.0);
+        // Hidden edges take no port.
+        let p = ports(&[(0, 2), (0, 1)], &corner, |k| k == 0);
+        assert_eq!(p[0].0, 64.0 + NODE_H / 2.0);
     }
 
     #[test]
