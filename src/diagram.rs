@@ -163,9 +163,9 @@ impl Options {
         };
         let item = |want: &str| {
             let want = names::key(want);
-            flow.items
-                .iter()
-                .any(|i| i.id.is_some_and(|d| names::key(&design.item(d).name) == want))
+            flow.items.iter().any(|i| {
+                i.id.is_some_and(|d| names::key(&design.item(d).name) == want)
+            })
         };
         let section = |want: &str| {
             let Some(rb) = design.rulebook.as_deref() else {
@@ -189,7 +189,11 @@ impl Options {
 impl Diagram {
     /// Greys out every node and edge outside the focus: nodes whose actor
     /// `keep_actor` rejects, edges whose flow `keep_flow` rejects.
-    pub fn focus(&mut self, keep_actor: impl Fn(ActorId) -> bool, keep_flow: impl Fn(FlowId) -> bool) {
+    pub fn focus(
+        &mut self,
+        keep_actor: impl Fn(ActorId) -> bool,
+        keep_flow: impl Fn(FlowId) -> bool,
+    ) {
         for n in &mut self.nodes {
             n.dimmed = !n.actor.is_some_and(&keep_actor);
         }

@@ -69,15 +69,12 @@ impl Reach {
 /// Where `item` can go in the design.
 pub fn reach(design: &Design, graph: &FlowGraph, item: DataId) -> Reach {
     let carries = |f: FlowId| design.flow(f).items.iter().any(|i| i.id == Some(item));
-    let carried: Vec<bool> = graph
-        .transfers
-        .iter()
-        .map(|t| carries(t.flow))
-        .collect();
+    let carried: Vec<bool> = graph.transfers.iter().map(|t| carries(t.flow)).collect();
     let g = &graph.graph;
-    let view = EdgeFiltered::from_fn(g, |e: petgraph::graph::EdgeReference<'_, crate::graph::Leg>| {
-        carried[e.weight().transfer]
-    });
+    let view = EdgeFiltered::from_fn(
+        g,
+        |e: petgraph::graph::EdgeReference<'_, crate::graph::Leg>| carried[e.weight().transfer],
+    );
     let has = |n: NodeIndex, dir: Direction| {
         g.edges_directed(n, dir)
             .any(|e| carried[e.weight().transfer])

@@ -45,7 +45,15 @@ fn the_page_needs_no_network() {
     let (_, code, html) = report(dir.path(), "r.html", &[KENPO], "en");
     assert_eq!(code, Some(0));
     assert!(html.starts_with("<!DOCTYPE html>"));
-    for bad in ["<link", "src=", "@import", "url(http", "//cdn", "fetch(", "XMLHttpRequest"] {
+    for bad in [
+        "<link",
+        "src=",
+        "@import",
+        "url(http",
+        "//cdn",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
         assert!(!html.contains(bad), "`{bad}` in the page");
     }
     // The only URL is the SVG namespace.
@@ -63,8 +71,15 @@ fn the_society_design_is_drawn_by_kind_with_merged_edges() {
     let flows = design["flows"].as_array().unwrap();
     assert_eq!(flows.len(), 89, "every flow statement is in the data");
     let edges = design["edges"].as_array().unwrap();
-    let legs: usize = edges.iter().map(|e| e["legs"].as_array().unwrap().len()).sum();
-    assert!(edges.len() < legs, "parallel legs merged: {} edges for {legs} legs", edges.len());
+    let legs: usize = edges
+        .iter()
+        .map(|e| e["legs"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        edges.len() < legs,
+        "parallel legs merged: {} edges for {legs} legs",
+        edges.len()
+    );
     // Columns by kind: outside parties | carriers | the society | contractors | the person.
     let col = |name: &str| {
         design["nodes"]
@@ -83,10 +98,14 @@ fn the_society_design_is_drawn_by_kind_with_merged_edges() {
     assert_eq!(html.matches("<svg class=\"picture\"").count(), 1);
     assert_eq!(html.matches(" data-edge=").count(), edges.len());
     assert_eq!(
-        html.matches(r#"tabindex="0" role="button" aria-label="#).count(),
+        html.matches(r#"tabindex="0" role="button" aria-label="#)
+            .count(),
         edges.len()
     );
-    assert!(html.contains("My Number rules 7/7 (100.0%)"), "coverage shown");
+    assert!(
+        html.contains("My Number rules 7/7 (100.0%)"),
+        "coverage shown"
+    );
     assert!(html.contains("kenpo"), "rulebook name");
     assert!(html.contains("revised 2024-12-04"), "rulebook revision");
     assert!(html.contains("@media print"));
@@ -100,9 +119,15 @@ fn findings_show_their_source_rule_and_path() {
     let d = data(&html);
     assert_eq!(html.matches("<li class=\"finding error\"").count(), 2);
     assert!(html.contains("<code class=\"code\">MN402</code>"));
-    assert!(html.contains("<mark>医療費分析</mark>"), "the span is marked");
+    assert!(
+        html.contains("<mark>医療費分析</mark>"),
+        "the span is marked"
+    );
     assert!(html.contains("<ul class=\"notes\">"), "notes");
-    assert!(html.contains("<ol class=\"labels\">"), "the witness path's hops");
+    assert!(
+        html.contains("<ol class=\"labels\">"),
+        "the witness path's hops"
+    );
     // The first finding's flows: its own (line 23), then the witness path
     // (lines 21 and 22) from its labels.
     let flows = &d["designs"][0]["flows"];
@@ -110,13 +135,20 @@ fn findings_show_their_source_rule_and_path() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| flows[f.as_u64().unwrap() as usize]["line"].as_u64().unwrap())
+        .map(|f| {
+            flows[f.as_u64().unwrap() as usize]["line"]
+                .as_u64()
+                .unwrap()
+        })
         .collect();
     assert_eq!(lines, vec![23, 21, 22]);
     assert!(html.contains("✖MN402"), "the code is on the edge");
 
     let (_, _, mn102) = report(dir.path(), "mn102.html", &[MN102], "en");
-    assert!(mn102.contains("<span class=\"k\">Rule:</span> 7(1)"), "rule and section");
+    assert!(
+        mn102.contains("<span class=\"k\">Rule:</span> 7(1)"),
+        "rule and section"
+    );
     assert!(mn102.contains("<span class=\"k\">Fix:</span>"), "the help");
 
     let (_, _, ja) = report(dir.path(), "ja.html", &[DRIFT], "ja");
@@ -143,7 +175,10 @@ fn input_is_escaped_everywhere() {
     assert!(!html.contains("<b>x"), "markup from input is text");
     assert!(!html.contains("<!--"));
     assert!(!html.contains('\u{202e}') && !html.contains('\u{2028}'));
-    assert!(html.contains("市町村\\u{202e}cba"), "bidi shown visibly in the source lines");
+    assert!(
+        html.contains("市町村\\u{202e}cba"),
+        "bidi shown visibly in the source lines"
+    );
     assert!(html.contains("基幹&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;"));
     let d = data(&html);
     let names: Vec<&str> = d["designs"][0]["nodes"]
@@ -221,7 +256,9 @@ fn selftest(chromium: &Path, page: &Path) -> serde_json::Value {
 #[test]
 fn a_real_browser_runs_the_page() {
     let Some(chromium) = chromium() else {
-        eprintln!("SKIPPED: a_real_browser_runs_the_page: /usr/bin/chromium is not installed (apt-get install chromium)");
+        eprintln!(
+            "SKIPPED: a_real_browser_runs_the_page: /usr/bin/chromium is not installed (apt-get install chromium)"
+        );
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -235,7 +272,11 @@ fn a_real_browser_runs_the_page() {
     ] {
         let (page, _, _) = report(dir.path(), name, &paths, "ja");
         let r = selftest(&chromium, &page);
-        assert_eq!(r["errors"], serde_json::json!([]), "{name}: console errors: {r}");
+        assert_eq!(
+            r["errors"],
+            serde_json::json!([]),
+            "{name}: console errors: {r}"
+        );
         let checks = r["checks"].as_array().expect("checks");
         assert!(checks.len() >= 7, "{name}: the self-test ran: {r}");
         let failed: Vec<_> = checks.iter().filter(|c| c["ok"] != true).collect();
@@ -243,7 +284,12 @@ fn a_real_browser_runs_the_page() {
         assert_eq!(r["ok"], true, "{name}: {r}");
         if name == "findings.html" {
             let names: Vec<&str> = checks.iter().filter_map(|c| c["name"].as_str()).collect();
-            assert!(names.iter().any(|n| n.contains("clicking a finding highlights")), "{names:?}");
+            assert!(
+                names
+                    .iter()
+                    .any(|n| n.contains("clicking a finding highlights")),
+                "{names:?}"
+            );
         }
     }
     // Screenshots (look at them: target/report-screenshots/).

@@ -111,7 +111,12 @@ fn excerpt(f: &SourceFile, span: Span) -> String {
             let cut = |a: usize, b: usize| html(f.text.get(a..b).unwrap_or(""));
             let from = boundary(&f.text, ms.saturating_sub(60).max(ls), false);
             let to = boundary(&f.text, (me + 60).min(le), true);
-            body = format!("…{}<mark>{}</mark>{}…", cut(from, ms), cut(ms, me), cut(me, to));
+            body = format!(
+                "…{}<mark>{}</mark>{}…",
+                cut(from, ms),
+                cut(ms, me),
+                cut(me, to)
+            );
         }
         let _ = writeln!(out, "<span class=\"ln\">{:>4}</span> {body}", line + 1);
     }
@@ -446,7 +451,11 @@ pub fn render(input: &Input) -> String {
             mine.len()
         );
         if mine.is_empty() {
-            let _ = write!(out, "<p class=\"none\">✔ {}</p>", t(lang, "No findings.", "指摘はありません。"));
+            let _ = write!(
+                out,
+                "<p class=\"none\">✔ {}</p>",
+                t(lang, "No findings.", "指摘はありません。")
+            );
         } else {
             out.push_str("<ol class=\"findings\">");
             for &i in &mine {
@@ -459,9 +468,19 @@ pub fn render(input: &Input) -> String {
         }
         coverage(&mut out, design, graph, sources, lang);
         out.push_str("</section>\n");
-        data_designs.push(design_data(design, &d, &merged, &g, &short, source, input.diagnostics));
+        data_designs.push(design_data(
+            design,
+            &d,
+            &merged,
+            &g,
+            &short,
+            source,
+            input.diagnostics,
+        ));
     }
-    let rest: Vec<usize> = (0..input.diagnostics.len()).filter(|&i| !shown[i]).collect();
+    let rest: Vec<usize> = (0..input.diagnostics.len())
+        .filter(|&i| !shown[i])
+        .collect();
     if !rest.is_empty() {
         let _ = write!(
             out,
@@ -532,10 +551,19 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         let lines: Vec<String> = uses
             .iter()
             .filter(|sp| sp.file == design.file)
-            .map(|sp| sources.get(sp.file).line_col(sp.start as usize).0.to_string())
+            .map(|sp| {
+                sources
+                    .get(sp.file)
+                    .line_col(sp.start as usize)
+                    .0
+                    .to_string()
+            })
             .collect();
         let cell = if lines.is_empty() {
-            format!("<span class=\"unused\">— {}</span>", t(lang, "none", "なし"))
+            format!(
+                "<span class=\"unused\">— {}</span>",
+                t(lang, "none", "なし")
+            )
         } else {
             format!("✔ {} {}", t(lang, "line", "行"), lines.join(", "))
         };

@@ -101,13 +101,14 @@ pub fn ports(
         }
         let right_of_a = corner[b].0 >= corner[a].0 - 1.0;
         let right_of_b = corner[a].0 >= corner[b].0 - 1.0;
-        at.entry((a, right_of_a)).or_default().push((centre(b), k, true));
-        at.entry((b, right_of_b)).or_default().push((centre(a), k, false));
+        at.entry((a, right_of_a))
+            .or_default()
+            .push((centre(b), k, true));
+        at.entry((b, right_of_b))
+            .or_default()
+            .push((centre(a), k, false));
     }
-    let mut out: Vec<(f64, f64)> = edges
-        .iter()
-        .map(|&(a, b)| (centre(a), centre(b)))
-        .collect();
+    let mut out: Vec<(f64, f64)> = edges.iter().map(|&(a, b)| (centre(a), centre(b))).collect();
     for ((n, _), mut list) in at {
         list.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
         let len = list.len() as f64;
@@ -138,7 +139,10 @@ pub fn edge_path(a: (f64, f64), ay: f64, b: (f64, f64), by: f64) -> (String, (f6
         // Same column: an arc out to the right.
         let sx = a.0 + NODE_W;
         let bulge = 24.0 + (ay - by).abs() * 0.2;
-        ([(sx, ay), (sx + bulge, ay), (sx + bulge, by), (sx, by)], false)
+        (
+            [(sx, ay), (sx + bulge, ay), (sx + bulge, by), (sx, by)],
+            false,
+        )
     } else if a.0 < b.0 {
         let (sx, ex) = (a.0 + NODE_W, b.0);
         let dx = (ex - sx) / 2.0;
@@ -248,7 +252,10 @@ pub fn svg(
             class.push_str(" err");
         }
         let first = d.edges[m.edges[0]].flow.index();
-        let text = edge_text(m.edges.len(), flow_short.get(first).map_or("", String::as_str));
+        let text = edge_text(
+            m.edges.len(),
+            flow_short.get(first).map_or("", String::as_str),
+        );
         let mut badge = text.clone();
         if m.mynumber {
             badge.insert_str(0, "★ ");
@@ -270,15 +277,27 @@ pub fn svg(
                 d.nodes[m.a].name,
                 d.nodes[m.b].name,
                 m.edges.len(),
-                if m.violating() { "、エラーあり" } else { "" }
+                if m.violating() {
+                    "、エラーあり"
+                } else {
+                    ""
+                }
             ),
         );
         let _ = write!(
             out,
             r#"<g class="{class}" id="d{di}-e{k}" data-edge="{k}" tabindex="0" role="button" aria-label="{aria}"><title>{aria}</title><path class="hit" d="{path}"/><path class="line" d="{path}"{ms}{me}/><text class="badge" x="{lx:.1}" y="{ly:.1}">{badge}</text></g>"#,
             aria = html(aria.get(lang)),
-            ms = if at_start { format!(r#" marker-start="url(#d{di}-arrow)""#) } else { String::new() },
-            me = if at_end { format!(r#" marker-end="url(#d{di}-arrow)""#) } else { String::new() },
+            ms = if at_start {
+                format!(r#" marker-start="url(#d{di}-arrow)""#)
+            } else {
+                String::new()
+            },
+            me = if at_end {
+                format!(r#" marker-end="url(#d{di}-arrow)""#)
+            } else {
+                String::new()
+            },
             badge = html(&badge),
         );
     }
@@ -294,7 +313,9 @@ pub fn svg(
         }
         let role = match (&node.role, node.kind) {
             (Some(r), _) => cut(r, NAME_CELLS + 4),
-            (None, NodeKind::Unknown) => Text::new("(undeclared)", "(未宣言)").get(lang).to_string(),
+            (None, NodeKind::Unknown) => {
+                Text::new("(undeclared)", "(未宣言)").get(lang).to_string()
+            }
             (None, _) => String::new(),
         };
         let _ = write!(
@@ -302,7 +323,11 @@ pub fn svg(
             r#"<g class="node kind-{kind}" id="d{di}-n{n}" data-node="{n}" transform="translate({x:.1} {y:.1})"><title>{tip}</title><rect width="{NODE_W}" height="{NODE_H}" rx="{rx}"/><text class="name" x="8" y="18">{name}</text><text class="role" x="8" y="35">{role}</text></g>"#,
             kind = node.kind.as_str(),
             tip = html(&tip),
-            rx = if node.kind == NodeKind::SelfOrg { 10 } else { 2 },
+            rx = if node.kind == NodeKind::SelfOrg {
+                10
+            } else {
+                2
+            },
             name = html(&cut(&node.name, NAME_CELLS)),
             role = html(&role),
         );
