@@ -91,9 +91,9 @@ pub fn ports(
     corner: &[(f64, f64)],
     shown: impl Fn(usize) -> bool,
 ) -> Vec<(f64, f64)> {
-    // (node, side) -> [(other end's y, edge, is the `a` end)]
-    let mut at: std::collections::HashMap<(usize, bool), Vec<(f64, usize, bool)>> =
-        std::collections::HashMap::new();
+    // Per node and side (2n: left, 2n + 1: right): the edges meeting it,
+    // as (other end's y, edge, is the `a` end).
+    let mut at: Vec<Vec<(f64, usize, bool)>> = vec![Vec::new(); corner.len() * 2];
     let centre = |n: usize| corner[n].1 + NODE_H / 2.0;
     for (k, &(a, b)) in edges.iter().enumerate() {
         if !shown(k) {
@@ -101,15 +101,12 @@ pub fn ports(
         }
         let right_of_a = corner[b].0 >= corner[a].0 - 1.0;
         let right_of_b = corner[a].0 >= corner[b].0 - 1.0;
-        at.entry((a, right_of_a))
-            .or_default()
-            .push((centre(b), k, true));
-        at.entry((b, right_of_b))
-            .or_default()
-            .push((centre(a), k, false));
+        at[a * 2 + usize::from(right_of_a)].push((centre(b), k, true));
+        at[b * 2 + usize::from(right_of_b)].push((centre(a), k, false));
     }
     let mut out: Vec<(f64, f64)> = edges.iter().map(|&(a, b)| (centre(a), centre(b))).collect();
-    for ((n, _), mut list) in at {
+    for (slot, mut list) in at.into_iter().enumerate() {
+        let n = slot / 2;
         list.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
         let len = list.len() as f64;
         for (i, (_, k, is_a)) in list.into_iter().enumerate() {
