@@ -138,6 +138,7 @@
       var b = el.querySelector('.badge');
       b.setAttribute('x', p.mx.toFixed(1)); b.setAttribute('y', p.my.toFixed(1));
     });
+    unclutter(di);
     var svg = svgOf(di), h = G.top + rows * G.rowH + 16;
     var w = Math.max(G.side * 2 + Math.max(k - 1, 0) * G.colW + G.nodeW + G.right, G.minW);
     svg.setAttribute('height', h.toFixed(0));
@@ -148,6 +149,41 @@
     svg.setAttribute('viewBox', vb.join(' '));
     var n = Object.keys(flowsShown).length;
     section(di).querySelector('output.shown').textContent = n + ' ' + UI.of + ' ' + D.flows.length + ' ' + UI.shown;
+  }
+
+  // Moves edge labels that would overlap an earlier one up or down a
+  // little (the first free place of a few). A grid of 200px cells (wider than a label) keeps it
+  // linear. Only the script does this: it can measure the text.
+  function unclutter(di) {
+    var grid = {}, CELL = 200, H = 14;
+    var near = function (b) {
+      var out = [];
+      for (var gx = Math.floor(b.x / CELL) - 1; gx <= Math.floor((b.x + b.w) / CELL) + 1; gx++) {
+        for (var gy = Math.floor(b.y / CELL) - 1; gy <= Math.floor((b.y + b.h) / CELL) + 1; gy++) {
+          (grid[gx + ',' + gy] || []).forEach(function (o) { out.push(o); });
+        }
+      }
+      return out;
+    };
+    var hits = function (a, b) {
+      return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+    };
+    data.designs[di].edges.forEach(function (e, k) {
+      var el = edgeEl(di, k);
+      if (el.classList.contains('hidden')) return;
+      var t = el.querySelector('.badge');
+      var x = +t.getAttribute('x'), y = +t.getAttribute('y');
+      var w = t.getComputedTextLength ? t.getComputedTextLength() + 4 : 60;
+      var shifts = [0, H, -H, 2 * H, -2 * H, 3 * H, -3 * H], box = null;
+      for (var i = 0; i < shifts.length; i++) {
+        var b = { x: x - w / 2, y: y + shifts[i] - H / 2, w: w, h: H };
+        if (!near(b).some(function (o) { return hits(o, b); })) { box = b; break; }
+      }
+      if (!box) box = { x: x - w / 2, y: y - H / 2, w: w, h: H };
+      t.setAttribute('y', (box.y + H / 2).toFixed(1));
+      var key = Math.floor(box.x / CELL) + ',' + Math.floor(box.y / CELL);
+      (grid[key] = grid[key] || []).push(box);
+    });
   }
 
   function clearFocus() {
@@ -332,6 +368,30 @@
         check('d' + di + ' item filter shows exactly the item\'s edges', ok, want);
         resetFilters(di);
       }
+      var sect = form.elements.sect;
+      if (sect.options.length > 1) {
+        sect.value = sect.options[1].value;
+        form.dispatchEvent(new Event('change'));
+        var ws = sect.value, sok = true;
+        D.edges.forEach(function (e, k) {
+          var shown = !edgeEl(di, k).classList.contains('hidden');
+          var has = e.legs.some(function (f) { return D.flows[f].sections.indexOf(ws) >= 0; });
+          if (shown !== has) sok = false;
+        });
+        check('d' + di + ' section filter shows exactly the section\'s edges', sok, ws);
+        resetFilters(di);
+      }
+      form.elements.findings.checked = true;
+      form.dispatchEvent(new Event('change'));
+      var fok = true, nf = 0;
+      D.edges.forEach(function (e, k) {
+        var shown = !edgeEl(di, k).classList.contains('hidden');
+        var has = e.legs.some(function (f) { return D.flows[f].finding; });
+        if (shown) nf++;
+        if (shown !== has) fok = false;
+      });
+      check('d' + di + ' findings filter shows exactly the edges with findings', fok, nf);
+      resetFilters(di);
       var first = visibleEdges(di)[0];
       if (first) {
         first.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
