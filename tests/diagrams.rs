@@ -73,6 +73,28 @@ fn snapshots_of_the_examples() {
 }
 
 #[test]
+fn snapshots_of_reach() {
+    for format in ["dot", "mermaid"] {
+        snap!(
+            format!("graph_{format}_reach@MN102-wrong-direction"),
+            graph(&[
+                MN102,
+                "--format",
+                format,
+                "--reach",
+                "課税情報",
+                "--lang",
+                "en"
+            ])
+        );
+    }
+    snap!(
+        "graph_json_reach@kenpo-society",
+        graph(&[KENPO, "--format", "json", "--reach", "前保険者資格情報"])
+    );
+}
+
+#[test]
 fn a_violating_flow_is_red_and_carries_its_code() {
     let d = diagram_of(MN102, false);
     assert_eq!(d.edges.len(), 3, "one flow via two carriers: three legs");

@@ -6,6 +6,10 @@
 mod common;
 use common::mynaflow;
 
+#[path = "../benches/generate/mod.rs"]
+#[allow(dead_code)]
+mod generate;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -265,7 +269,13 @@ fn a_real_browser_runs_the_page() {
     let tricky = dir.path().join("tricky.myna");
     std::fs::write(&tricky, TRICKY).unwrap();
     let tricky = tricky.to_string_lossy().into_owned();
+    // A generated design of 1 000 flows: the script must redraw exactly
+    // what Rust drew, also where ports and arcs crowd.
+    let large = dir.path().join("generated.myna");
+    std::fs::write(&large, generate::design(1_000)).unwrap();
+    let large = large.to_string_lossy().into_owned();
     for (name, paths) in [
+        ("generated.html", vec![large.as_str()]),
         ("society.html", vec![KENPO]),
         ("findings.html", vec![DRIFT, MN102]),
         ("tricky.html", vec![tricky.as_str(), BIDI]),

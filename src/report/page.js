@@ -49,7 +49,8 @@
       pts = [[u0, by], [u0 + du, by], [u1 - du, ay], [u1, ay]];
       swapped = true;
     }
-    var f = function (n) { return n.toFixed(1); };
+    // Rounds halves up first, as picture::r1 does.
+    var f = function (n) { return (Math.round(n * 10) / 10).toFixed(1); };
     var d = 'M' + f(pts[0][0]) + ' ' + f(pts[0][1]) + ' C' + f(pts[1][0]) + ' ' + f(pts[1][1]) + ' ' +
       f(pts[2][0]) + ' ' + f(pts[2][1]) + ' ' + f(pts[3][0]) + ' ' + f(pts[3][1]);
     var mx = (pts[0][0] + 3 * pts[1][0] + 3 * pts[2][0] + pts[3][0]) / 8;

@@ -151,9 +151,24 @@ pub fn edge_path(a: (f64, f64), ay: f64, b: (f64, f64), by: f64) -> (String, (f6
     };
     let d = format!(
         "M{:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
-        pts[0].0, pts[0].1, pts[1].0, pts[1].1, pts[2].0, pts[2].1, pts[3].0, pts[3].1
+        r1(pts[0].0),
+        r1(pts[0].1),
+        r1(pts[1].0),
+        r1(pts[1].1),
+        r1(pts[2].0),
+        r1(pts[2].1),
+        r1(pts[3].0),
+        r1(pts[3].1)
     );
     (d, mid(pts), swapped)
+}
+
+/// `v` rounded to one decimal, halves up, before it is printed with `{:.1}`:
+/// Rust prints an exact half to even and JavaScript's `toFixed` up, so
+/// both round first (`page.js` does `Math.round(v * 10) / 10`) and the
+/// script redraws exactly what Rust drew. Coordinates are never negative.
+pub fn r1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
 }
 
 /// `s` cut to `cells` terminal cells, with `…` when cut.
@@ -306,7 +321,8 @@ pub fn svg(
             let _ = write!(tip, " ({r})");
         }
         if let Some(l) = &node.label {
-            let _ = write!(tip, "\n{l}");
+            // One line: a line break would be shown as an escape.
+            let _ = write!(tip, " — {l}");
         }
         let role = match (&node.role, node.kind) {
             (Some(r), _) => cut(r, NAME_CELLS + 4),
@@ -364,6 +380,13 @@ mod tests {
         // Hidden edges take no port.
         let p = ports(&[(0, 2), (0, 1)], &corner, |k| k == 0);
         assert_eq!(p[0].0, 64.0 + NODE_H / 2.0);
+    }
+
+    #[test]
+    fn halves_round_up_as_in_javascript() {
+        assert_eq!(format!("{:.1}", r1(2.75)), "2.8");
+        assert_eq!(format!("{:.1}", r1(16.25)), "16.3");
+        assert_eq!(format!("{:.1}", r1(3.04)), "3.0");
     }
 
     #[test]
