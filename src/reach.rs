@@ -2,19 +2,19 @@
 //! which path. "Which outside parties can the 課税情報 we receive end up
 //! at?" is the question a reviewer asks first.
 //!
-//! The walk is over the legs of the [`FlowGraph`] whose flow carries the
-//! item, so it passes carriers, `via` actors and the society's own systems
-//! like any other actor. It starts at the item's origins (actors that send
-//! it and receive it from no one; in a cycle with no way in, its first
-//! actor) and is a breadth-first search (petgraph's [`Bfs`] over an
-//! [`EdgeFiltered`] view), so each path is a shortest one. Linear in the
-//! size of the graph.
+//! The walk is over the legs (sender, each `via` actor, receiver) of the
+//! [`FlowGraph`]'s transfers whose flow carries the item, so it passes
+//! carriers, `via` actors and the society's own systems like any other
+//! actor. It starts at the item's origins (actors that send it and receive
+//! it from no one; in a cycle with no way in, its first actor) and is a
+//! breadth-first search (petgraph's [`Bfs`]), so each path is a shortest
+//! one. Linear in the size of the graph.
 
 use crate::graph::FlowGraph;
 use crate::model::*;
 use petgraph::Direction;
-use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::{Bfs, EdgeFiltered, EdgeRef, VisitMap};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::{Bfs, EdgeRef, VisitMap};
 
 /// One actor the item reaches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,21 +66,38 @@ impl Reach {
     }
 }
 
+/// The legs of the transfers that carry `item`: a graph on the same
+/// nodes (node `i` is actor `i`) with one edge per leg (sender, each `via`
+/// actor, receiver), weighted by the flow.
+fn legs(design: &Design, graph: &FlowGraph, item: DataId) -> DiGraph<ActorId, FlowId> {
+    let g = &graph.graph;
+    let mut out: DiGraph<ActorId, FlowId> = DiGraph::with_capacity(g.node_count(), 0);
+    for n in g.node_indices() {
+        out.add_node(g[n]);
+    }
+    for e in g.edge_references() {
+        let t = e.weight();
+        if !design.flow(t.flow).items.iter().any(|i| i.id == Some(item)) {
+            continue;
+        }
+        let stops: Vec<NodeIndex> = std::iter::once(e.source())
+            .chain(t.via.iter().map(|a| graph.node(*a)))
+            .chain(std::iter::once(e.target()))
+            .collect();
+        for pair in stops.windows(2) {
+            out.add_edge(pair[0], pair[1], t.flow);
+        }
+    }
+    out
+}
+
 /// Where `item` can go in the design.
 pub fn reach(design: &Design, graph: &FlowGraph, item: DataId) -> Reach {
     let carries = |f: FlowId| design.flow(f).items.iter().any(|i| i.id == Some(item));
-    let carried: Vec<bool> = graph.transfers.iter().map(|t| carries(t.flow)).collect();
-    let g = &graph.graph;
-    let view = EdgeFiltered::from_fn(
-        g,
-        |e: petgraph::graph::EdgeReference<'_, crate::graph::Leg>| carried[e.weight().transfer],
-    );
-    let has = |n: NodeIndex, dir: Direction| {
-        g.edges_directed(n, dir)
-            .any(|e| carried[e.weight().transfer])
-    };
-    let mut origins: Vec<NodeIndex> = graph
-        .nodes
+    let g = &legs(design, graph, item);
+    let has = |n: NodeIndex, dir: Direction| g.edges_directed(n, dir).next().is_some();
+    let nodes: Vec<NodeIndex> = g.node_indices().collect();
+    let mut origins: Vec<NodeIndex> = nodes
         .iter()
         .copied()
         .filter(|&n| has(n, Direction::Outgoing) && !has(n, Direction::Incoming))
@@ -88,7 +105,7 @@ pub fn reach(design: &Design, graph: &FlowGraph, item: DataId) -> Reach {
     // Parent edge of each node in the breadth-first tree.
     let mut parent: Vec<Option<EdgeIndex>> = vec![None; g.node_count()];
     let mut order: Vec<NodeIndex> = Vec::new();
-    let mut bfs = Bfs::new(&view, NodeIndex::new(0));
+    let mut bfs = Bfs::new(g, NodeIndex::new(0));
     bfs.stack.clear();
     bfs.discovered.clear();
     let mut seeds = origins.clone();
@@ -99,17 +116,17 @@ pub fn reach(design: &Design, graph: &FlowGraph, item: DataId) -> Reach {
                 bfs.stack.push_back(s);
             }
         }
-        while let Some(n) = bfs.next(&view) {
+        while let Some(n) = bfs.next(g) {
             order.push(n);
             for e in g.edges_directed(n, Direction::Outgoing) {
                 let t = e.target();
-                if carried[e.weight().transfer] && parent[t.index()].is_none() && t != n {
+                if parent[t.index()].is_none() && t != n {
                     parent[t.index()] = Some(e.id());
                 }
             }
         }
         // A cycle with no way in: start at its first actor.
-        while let Some(&n) = graph.nodes.get(next_node) {
+        while let Some(&n) = nodes.get(next_node) {
             next_node += 1;
             if !bfs.discovered.is_visited(&n) && has(n, Direction::Outgoing) {
                 origins.push(n);
@@ -131,7 +148,7 @@ pub fn reach(design: &Design, graph: &FlowGraph, item: DataId) -> Reach {
         let from = match parent[n.index()] {
             Some(e) if !is_origin[n.index()] => g.edge_endpoints(e).map(|(from, _)| {
                 hops[n.index()] = hops[from.index()] + 1;
-                (g[from], graph.transfers[g[e].transfer].flow)
+                (g[from], g[e])
             }),
             _ => None,
         };

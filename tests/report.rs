@@ -7,7 +7,6 @@ mod common;
 use common::mynaflow;
 
 #[path = "../benches/generate/mod.rs"]
-#[allow(dead_code)]
 mod generate;
 
 use std::path::{Path, PathBuf};
