@@ -95,9 +95,19 @@ fn examples(page: &str) -> &'static [(&'static str, &'static str)] {
             "What a rulebook change allows or forbids, and which flows change verdict:",
             "mynaflow rules diff kenpo rules/our-society.myna --impact designs/",
         )],
-        "mynaflow-graph" => &[(
-            "Draw a design, violations in red:",
-            "mynaflow graph designs/a.myna | dot -Tsvg > a.svg",
+        "mynaflow-graph" => &[
+            (
+                "Draw a design, violations in red:",
+                "mynaflow graph designs/a.myna | dot -Tsvg > a.svg",
+            ),
+            (
+                "Where can the tax data we receive end up?",
+                "mynaflow graph designs/a.myna --reach 課税情報",
+            ),
+        ],
+        "mynaflow-report" => &[(
+            "One page for reviewers, in Japanese, from every design under designs/:",
+            "mynaflow report designs/ -o report.html --lang ja",
         )],
         "mynaflow-coverage" => &[(
             "Fail when the designs exercise fewer than 80% of the rules:",

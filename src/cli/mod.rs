@@ -7,6 +7,7 @@ mod fmt;
 mod graph;
 mod manpage_sections;
 mod output;
+mod report;
 mod rules;
 mod rules_diff;
 mod rules_vocabulary;
@@ -143,6 +144,28 @@ enum Command {
         /// `--only mynumber`: only flows carrying 特定個人情報.
         #[arg(long, value_name = "mynumber", value_parser = ["mynumber"])]
         only: Option<String>,
+        /// Only flows carrying this data item.
+        #[arg(long, value_name = "ITEM")]
+        item: Option<String>,
+        /// Only flows for a purpose of this section, e.g. 7(1).
+        #[arg(long, value_name = "ID")]
+        section: Option<String>,
+        /// Every actor ITEM can reach through the flows, and by which path;
+        /// the rest drawn grey (`--format json` lists them).
+        #[arg(long, value_name = "ITEM")]
+        reach: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write one self-contained HTML page for reviewers: the findings, a
+    /// picture of each design with filters, and the coverage.
+    Report {
+        /// Designs (files, or folders searched for *.myna).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
         #[command(flatten)]
         common: Common,
     },
@@ -420,8 +443,26 @@ pub fn main() -> ExitCode {
             file,
             format,
             only,
+            item,
+            section,
+            reach,
             common,
-        } => graph::run(&file, format, only.is_some(), &common),
+        } => graph::run(&graph::GraphArgs {
+            file: &file,
+            format,
+            options: mynaflow::diagram::Options {
+                only_mynumber: only.is_some(),
+                item,
+                section,
+            },
+            reach,
+            common: &common,
+        }),
+        Command::Report {
+            paths,
+            output,
+            common,
+        } => report::run(&paths, &output, &common),
         Command::Coverage {
             paths,
             fail_under,
