@@ -179,6 +179,9 @@ enum RulesCommand {
         /// Language (default from LANG).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Exit 1 when the new rulebook allows anything the old one did not.
+        #[arg(long)]
+        fail_on_broadening: bool,
     },
 }
 
@@ -325,7 +328,15 @@ pub fn main() -> ExitCode {
                 impact,
                 format,
                 lang: l,
-            } => rules_diff::run(&old, &new, &impact, format, l),
+                fail_on_broadening,
+            } => rules_diff::run(&rules_diff::Options {
+                old: &old,
+                new: &new,
+                impact: &impact,
+                format,
+                lang: l,
+                fail_on_broadening,
+            }),
         },
     };
     ExitCode::from(code)
