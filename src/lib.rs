@@ -17,6 +17,7 @@ pub mod fingerprint;
 pub mod fix;
 pub mod fmt;
 pub mod graph;
+pub mod inventory;
 pub mod model;
 pub mod names;
 pub mod render;

@@ -5,6 +5,7 @@ mod coverage;
 mod explain;
 mod fmt;
 mod graph;
+mod inventory;
 mod output;
 mod rules;
 mod rules_diff;
@@ -125,6 +126,16 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The 特定個人情報 inventory and records of exchanges, for the PIA.
+    Inventory {
+        /// The design.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "md")]
+        format: inventory::InventoryFormat,
         #[command(flatten)]
         common: Common,
     },
@@ -319,6 +330,11 @@ pub fn main() -> ExitCode {
             format,
             common,
         } => coverage::run(&paths, fail_under, format, &common),
+        Command::Inventory {
+            file,
+            format,
+            common,
+        } => inventory::run(&file, format, &common),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show { section, common } => rules::show(&section, &common),

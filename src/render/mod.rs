@@ -5,6 +5,8 @@ pub mod coverage;
 pub mod dot;
 pub mod github;
 pub mod human;
+pub mod inventory_json;
+pub mod inventory_md;
 pub mod json;
 pub mod junit;
 pub mod mermaid;
