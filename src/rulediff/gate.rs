@@ -213,16 +213,30 @@ fn grants(
         .into_iter()
         .map(|l| {
             let purposes = names.purposes(&l.purposes);
-            // A category whose parent is on the same line is implied by it.
+            // A category is implied by an ancestor on the same line whose
+            // whole subtree is on the line: `allow … : P` reads as P and
+            // everything below it, so only then may P stand for them.
+            let on_line: BTreeSet<CategoryId> = l
+                .categories
+                .iter()
+                .filter_map(|c| rb.category_named(c))
+                .collect();
+            let complete = |a: CategoryId| {
+                (0..rb.categories.len() as u32)
+                    .map(CategoryId)
+                    .filter(|c| rb.covers(a, *c))
+                    .all(|c| on_line.contains(&c))
+            };
             let shown: Vec<String> = l
                 .categories
                 .iter()
                 .filter(|c| {
-                    let parent = rb
-                        .category_named(c)
-                        .and_then(|id| rb.category(id).parent)
-                        .map(|p| rb.category(p).name.clone());
-                    !parent.is_some_and(|p| l.categories.contains(&p))
+                    let Some(id) = rb.category_named(c) else {
+                        return true;
+                    };
+                    !rb.ancestors(id)
+                        .skip(1)
+                        .any(|a| on_line.contains(&a) && complete(a))
                 })
                 .cloned()
                 .collect();
@@ -402,6 +416,28 @@ mod tests {
         );
         // And back: narrower by the same one category.
         assert_eq!(pair(&new, BASE, "7(1)").breadth, Breadth::Narrower);
+    }
+
+    #[test]
+    fn a_parent_stands_for_its_children_only_when_all_are_new() {
+        // 課税 was allowed for 給付 without a channel already; naming the
+        // parent adds 特定 and 住民票 but not 課税, so the line lists them.
+        let old = BASE.replace(
+            "section \"7(2)\" mynumber {\n",
+            "section \"7(2)\" mynumber {\nallow 組合 -> 他機関 : 課税 for 給付\n",
+        );
+        let new = old.replace(
+            "allow 組合 -> 他機関 : 課税 for 給付\n",
+            "allow 組合 -> 他機関 : 特定 for 給付\n",
+        );
+        let p = pair(&old, &new, "7(2)");
+        assert_eq!(
+            p.newly_allowed
+                .iter()
+                .map(Grant::to_allow)
+                .collect::<Vec<_>>(),
+            ["allow 組合 -> 他機関 : 特定, 住民票 for 給付"]
+        );
     }
 
     #[test]
