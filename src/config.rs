@@ -29,6 +29,8 @@ struct Raw {
     deny: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     baseline: Option<String>,
+    #[serde(rename = "require-clauses")]
+    require_clauses: Option<bool>,
 }
 
 /// Loaded settings. Paths in it are resolved against the file's folder.
@@ -46,6 +48,9 @@ pub struct Config {
     pub deny_warnings: bool,
     /// Baseline file, resolved.
     pub baseline: Option<PathBuf>,
+    /// `require-clauses = true`: a contractor declared without a `clauses`
+    /// block is reported (MN303), not taken as making no claim.
+    pub require_clauses: bool,
     exclude: GlobSet,
     dir: PathBuf,
 }
@@ -79,7 +84,7 @@ impl Config {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
         let raw: Raw = toml::from_str(&text).map_err(|e| {
             format!("{shown}: {}", e.to_string().trim_end())
-                + "\n  (known keys: rules, format, lang, deny, exclude, baseline)"
+                + "\n  (known keys: rules, format, lang, deny, exclude, baseline, require-clauses)"
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(f) = &raw.format
@@ -130,6 +135,7 @@ impl Config {
             lang: raw.lang,
             deny_warnings,
             baseline: raw.baseline.map(|b| dir.join(b)),
+            require_clauses: raw.require_clauses.unwrap_or(false),
             exclude,
             dir,
         })

@@ -29,3 +29,4 @@ pub mod span;
 pub mod suppress;
 pub mod syntax;
 pub mod text;
+pub mod wording;

@@ -116,6 +116,8 @@ pub struct Session {
     reported: HashSet<FileId>,
     /// The date suppressions' `until` is compared with (today, by default).
     pub today: Date,
+    /// Options of the checks (from `mynaflow.toml`).
+    pub options: checks::CheckOptions,
 }
 
 impl Session {
@@ -130,6 +132,7 @@ impl Session {
             rulebook_files: HashMap::new(),
             reported: HashSet::new(),
             today: Date::today(),
+            options: checks::CheckOptions::default(),
         }
     }
 
@@ -352,7 +355,7 @@ impl Session {
         // tree is the biggest thing in memory).
         let kept = Kept::from(parsed.file);
         let graph = FlowGraph::build(&design);
-        diags.extend(checks::run(&design, &graph));
+        diags.extend(checks::run(&design, &graph, self.options));
         self.finish(file, &kept, diags);
         Checked {
             file,

@@ -173,6 +173,7 @@ fn json_has_exactly_the_documented_shape() {
                 "column",
                 "end_column",
                 "end_line",
+                "facts",
                 "file",
                 "labels",
                 "line",
