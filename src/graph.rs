@@ -294,10 +294,26 @@ impl FlowGraph {
                     reversed: true,
                     via: via.iter().rev().copied().collect(),
                 };
-                graph.add_edge(node(from), node(to), Transfer { flow: id, reversed: false, via });
+                graph.add_edge(
+                    node(from),
+                    node(to),
+                    Transfer {
+                        flow: id,
+                        reversed: false,
+                        via,
+                    },
+                );
                 graph.add_edge(node(to), node(from), back);
             } else {
-                graph.add_edge(node(from), node(to), Transfer { flow: id, reversed: false, via });
+                graph.add_edge(
+                    node(from),
+                    node(to),
+                    Transfer {
+                        flow: id,
+                        reversed: false,
+                        via,
+                    },
+                );
             }
         }
         (graph, unresolved)
@@ -326,7 +342,10 @@ impl FlowGraph {
         for e in fg.graph.edge_references() {
             for p in payloads(design.flow(e.weight().flow)) {
                 if is_carrier(e.target()) {
-                    fg.into_carrier.entry((e.target(), p)).or_default().push(e.id());
+                    fg.into_carrier
+                        .entry((e.target(), p))
+                        .or_default()
+                        .push(e.id());
                 }
                 if is_carrier(e.source()) {
                     out_of_carrier.insert((e.source(), p));
@@ -349,7 +368,8 @@ impl FlowGraph {
             let via: Vec<RoleId> = e.weight().via.iter().map(|&a| st.role(a)).collect();
             for p in payloads(design.flow(e.weight().flow)) {
                 if is_carrier(to) {
-                    if !out_of_carrier.contains(&(to, p)) && !unresolved.contains(&(fg.graph[to], p))
+                    if !out_of_carrier.contains(&(to, p))
+                        && !unresolved.contains(&(fg.graph[to], p))
                     {
                         dangling.push(Dangling::GoesNowhere(t, p));
                     }
@@ -358,7 +378,9 @@ impl FlowGraph {
                 if is_carrier(from) {
                     st.compute(from, p);
                     let groups: Vec<(Group, Arrival)> = match st.memo.get(&(from, p)) {
-                        Some(Memo::Done(a)) => a.iter().map(|(g, a)| (g.clone(), a.clone())).collect(),
+                        Some(Memo::Done(a)) => {
+                            a.iter().map(|(g, a)| (g.clone(), a.clone())).collect()
+                        }
                         _ => Vec::new(),
                     };
                     if groups.is_empty() && !st.uncertain.contains(&(from, p)) {

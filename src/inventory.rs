@@ -9,7 +9,7 @@
 //! The engine knows role kinds (`self`, `carrier`, `contractor`), never a
 //! rulebook's names.
 
-use crate::checks::{MyNumberVerdict, mynumber_verdicts};
+use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts};
 use crate::code::Code;
 use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
@@ -40,8 +40,9 @@ pub struct Movement {
 pub struct Holding {
     /// The item.
     pub item: DataId,
-    /// The purposes it is held for: those it was received for, or, when no
-    /// flow brings it (the society's own record), those it is sent for.
+    /// The purposes it is held for (those it was received for, as MN402's
+    /// holdings compute them), or, when no flow brings it (the society's own
+    /// record), those it is sent for.
     pub purposes: Vec<PurposeId>,
     /// No flow brings it to this system: the society makes it here.
     pub own: bool,
@@ -109,12 +110,12 @@ pub struct Inventory {
 /// The actors an exchange passes between its two ends, in order of travel:
 /// each hop's `via` actors, then the carrier it ends at.
 pub fn route(graph: &FlowGraph, ex: &Exchange) -> Vec<ActorId> {
+    let hops = graph.route(ex);
     let mut out = Vec::new();
-    for (i, &t) in ex.path.iter().enumerate() {
-        let tr = graph.transfer(t);
-        out.extend(tr.via.iter().copied());
-        if i + 1 < ex.path.len() {
-            out.push(tr.to);
+    for (i, &t) in hops.iter().enumerate() {
+        out.extend(graph.transfer(t).via.iter().copied());
+        if i + 1 < hops.len() {
+            out.push(graph.ends(t).1);
         }
     }
     out
@@ -139,9 +140,15 @@ fn movement(
 fn basis(v: &MyNumberVerdict) -> Basis {
     match v {
         MyNumberVerdict::Allowed(r) => Basis::Rule(*r),
-        MyNumberVerdict::NoBasis => Basis::Refused(Code::MN101),
-        MyNumberVerdict::WrongParties(_) => Basis::Refused(Code::MN105),
-        MyNumberVerdict::NearestMiss(code, _) => Basis::Refused(*code),
+        MyNumberVerdict::Refused(r) => Basis::Refused(match r {
+            MyNumberRefusal::NoBasis => Code::MN101,
+            MyNumberRefusal::WrongParties(_) => Code::MN105,
+            MyNumberRefusal::NearestMiss { first, .. } => match first {
+                Miss::Direction => Code::MN102,
+                Miss::Purpose => Code::MN103,
+                Miss::Channel => Code::MN104,
+            },
+        }),
     }
 }
 
@@ -185,11 +192,15 @@ impl Inventory {
             );
         }
 
+        // The purposes each system holds each item for: MN402's holdings.
+        let holdings = Holdings::compute(design, graph);
         let mut by_actor: BTreeMap<ActorId, Vec<Holding>> = BTreeMap::new();
         for ((actor, item), (received, passed_on)) in moves {
             let own = received.is_empty();
-            let from = if own { &passed_on } else { &received };
-            let purposes: BTreeSet<PurposeId> = from.iter().filter_map(|m| m.purpose).collect();
+            let purposes: BTreeSet<PurposeId> = match holdings.held(actor, item) {
+                Some(held) if !own => held.keys().copied().collect(),
+                _ => passed_on.iter().filter_map(|m| m.purpose).collect(),
+            };
             let mut contractors: Vec<(ActorId, Vec<PurposeId>)> = Vec::new();
             for m in received.iter().chain(&passed_on) {
                 if kind(m.counterpart) != Some(RoleKind::Contractor) {

@@ -56,8 +56,16 @@ fn mn301_lines(out: &str) -> Vec<String> {
 fn a_baseline_does_not_hide_a_new_offending_flow() {
     let d = tempfile::tempdir().expect("tempdir");
     std::fs::write(d.path().join("d.myna"), format!("{HEAD}{F1}")).expect("write");
-    let w = run(d.path(), &["check", "--write-baseline", "base.json", "d.myna"]);
-    assert_eq!(w.status.code(), Some(0), "{}", String::from_utf8_lossy(&w.stderr));
+    let w = run(
+        d.path(),
+        &["check", "--write-baseline", "base.json", "d.myna"],
+    );
+    assert_eq!(
+        w.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&w.stderr)
+    );
     // The same flow again, for the same purpose: a new offending flow.
     std::fs::write(
         d.path().join("d.myna"),
@@ -66,7 +74,14 @@ fn a_baseline_does_not_hide_a_new_offending_flow() {
     .expect("write");
     let o = run(
         d.path(),
-        &["check", "--baseline", "base.json", "--format", "github", "d.myna"],
+        &[
+            "check",
+            "--baseline",
+            "base.json",
+            "--format",
+            "github",
+            "d.myna",
+        ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert_eq!(mn301_lines(&stdout(&o)), ["7"], "{}", stdout(&o));
@@ -134,11 +149,21 @@ fn mn303_judges_a_declared_block_only_unless_clauses_are_required() {
         stdout(o)
             .lines()
             .filter(|l| l.contains("title=MN303"))
-            .map(|l| l.split(',').find_map(|p| p.strip_prefix("line=")).unwrap_or_default().to_string())
+            .map(|l| {
+                l.split(',')
+                    .find_map(|p| p.strip_prefix("line="))
+                    .unwrap_or_default()
+                    .to_string()
+            })
             .collect()
     };
     let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
-    assert_eq!(codes(&o), ["4"], "only the declared block is judged:\n{}", stdout(&o));
+    assert_eq!(
+        codes(&o),
+        ["4"],
+        "only the declared block is judged:\n{}",
+        stdout(&o)
+    );
     std::fs::write(d.path().join("mynaflow.toml"), "require-clauses = true\n").expect("write");
     let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
     assert_eq!(codes(&o), ["3", "4"], "{}", stdout(&o));
@@ -156,7 +181,10 @@ fn messages_use_the_rulebooks_own_names() {
     for lang in [Lang::En, Lang::Ja] {
         let out = common::human(&s, lang);
         for kenpo_name in ["組合", "他機関", "委託先一覧", "項)", "項 ", "通知"] {
-            assert!(!out.contains(kenpo_name), "{lang:?}: `{kenpo_name}` in\n{out}");
+            assert!(
+                !out.contains(kenpo_name),
+                "{lang:?}: `{kenpo_name}` in\n{out}"
+            );
         }
         assert!(out.contains("市"), "{out}");
     }

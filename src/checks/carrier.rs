@@ -5,5 +5,10 @@ use super::Ctx;
 use super::finding::Finding;
 
 pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
-    ctx.graph.dangling.iter().copied().map(Finding::Dangling).collect()
+    ctx.graph
+        .dangling
+        .iter()
+        .copied()
+        .map(Finding::Dangling)
+        .collect()
 }

@@ -71,8 +71,7 @@ pub fn evaluate_exchange(
         return MyNumberVerdict::Refused(MyNumberRefusal::NoBasis);
     }
     let covers = |rule_role, role| rb.role_covers(rule_role, role);
-    let channel_ok =
-        |r: &Rule| r.via.iter().all(|v| passed.iter().any(|p| covers(*v, *p)));
+    let channel_ok = |r: &Rule| r.via.iter().all(|v| passed.iter().any(|p| covers(*v, *p)));
     let mut nearest: Option<(RuleId, Vec<Miss>)> = None;
     for &id in &covering {
         let r = rb.rule(id);
@@ -92,7 +91,10 @@ pub fn evaluate_exchange(
         if differs.is_empty() {
             return MyNumberVerdict::Allowed(id);
         }
-        if nearest.as_ref().is_none_or(|(_, n)| differs.len() < n.len()) {
+        if nearest
+            .as_ref()
+            .is_none_or(|(_, n)| differs.len() < n.len())
+        {
             nearest = Some((id, differs));
         }
     }
@@ -201,9 +203,18 @@ mod tests {
             eval("他機関", "組合", "課税", "認定", &nw),
             MyNumberVerdict::Allowed(_)
         ));
-        assert_eq!(first_miss(eval("組合", "他機関", "課税", "認定", &nw)), Some(Miss::Direction));
-        assert_eq!(first_miss(eval("他機関", "組合", "課税", "判定", &nw)), Some(Miss::Purpose));
-        assert_eq!(first_miss(eval("他機関", "組合", "課税", "認定", &[])), Some(Miss::Channel));
+        assert_eq!(
+            first_miss(eval("組合", "他機関", "課税", "認定", &nw)),
+            Some(Miss::Direction)
+        );
+        assert_eq!(
+            first_miss(eval("他機関", "組合", "課税", "判定", &nw)),
+            Some(Miss::Purpose)
+        );
+        assert_eq!(
+            first_miss(eval("他機関", "組合", "課税", "認定", &[])),
+            Some(Miss::Channel)
+        );
         assert!(matches!(
             eval("本人", "組合", "課税", "認定", &nw),
             MyNumberVerdict::Refused(MyNumberRefusal::WrongParties(_))

@@ -53,7 +53,10 @@ pub fn evaluate_provision(
     for &id in &rules {
         let r = rb.rule(id);
         if rb.role_covers(r.from, from) && rb.role_covers(r.to, to) {
-            if r.via.iter().all(|v| passed.iter().any(|p| rb.role_covers(*v, *p))) {
+            if r.via
+                .iter()
+                .all(|v| passed.iter().any(|p| rb.role_covers(*v, *p)))
+            {
                 return ProvisionVerdict::Allowed(id);
             }
             wrong_channel.get_or_insert(id);

@@ -54,10 +54,8 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
     let settings = settings(common, paths)?;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     let mut s = Session::new(source.clone());
-    s.options.delegation.require_clauses = settings
-        .config
-        .as_ref()
-        .is_some_and(|c| c.require_clauses);
+    s.options.delegation.require_clauses =
+        settings.config.as_ref().is_some_and(|c| c.require_clauses);
     if settings.rules.is_some()
         && let Err(e) = s.load_rulebook(&source)
     {

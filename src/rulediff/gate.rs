@@ -106,13 +106,12 @@ pub struct Atomic {
     pub purpose: PurposeId,
 }
 
-/// The roles a rule naming `rule_role` covers. Roles do not form a tree
-/// yet; when they do, this asks the rulebook's own coverage method, and
-/// nothing else in the gate changes.
+/// The roles a rule naming `rule_role` covers (itself, and its sub-roles
+/// once roles form a tree), as the rulebook decides.
 fn roles_covered(rb: &Rulebook, rule_role: RoleId) -> Vec<RoleId> {
     (0..rb.roles.len() as u32)
         .map(RoleId)
-        .filter(|r| *r == rule_role)
+        .filter(|r| rb.role_covers(rule_role, *r))
         .collect()
 }
 

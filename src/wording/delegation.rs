@@ -14,7 +14,9 @@ use crate::text::Text;
 
 /// The legal names a rulebook registers for `purpose`, in register order.
 fn registered_for(rb: &Rulebook, purpose: PurposeId) -> Vec<String> {
-    rb.contractors_for(purpose).map(|c| c.legal_name.clone()).collect()
+    rb.contractors_for(purpose)
+        .map(|c| c.legal_name.clone())
+        .collect()
 }
 
 /// MN301: entrusting to a contractor not registered for the purpose, on
@@ -44,7 +46,11 @@ pub(super) fn unregistered(
     match rb.contractor_named(legal) {
         Some(c) => {
             let c = rb.contractor(c);
-            let its: Vec<String> = c.purposes.iter().map(|p| rb.purpose(*p).name.clone()).collect();
+            let its: Vec<String> = c
+                .purposes
+                .iter()
+                .map(|p| rb.purpose(*p).name.clone())
+                .collect();
             let l = bounded_list(&its);
             d = d
                 .with_label(c.span, text!("`{legal}` is registered here for {}", l.en; "「{legal}」はここで {} の委託先として登録", l.ja))
@@ -56,7 +62,10 @@ pub(super) fn unregistered(
         }
     }
     for c in rb.contractors_for(trail.purpose).take(3) {
-        d = d.with_label(c.span, text!("registered for `{p}`"; "「{p}」の委託先として登録"));
+        d = d.with_label(
+            c.span,
+            text!("registered for `{p}`"; "「{p}」の委託先として登録"),
+        );
     }
     d = if mynumber {
         d.with_note(text!(
@@ -99,7 +108,10 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
     let society = w.society();
     let p = w.purpose_name(trail.purpose);
     let item = w.item_name(trail.item);
-    let (sender, receiver) = (w.actor_with_role(trail.sender), w.actor_with_role(trail.receiver));
+    let (sender, receiver) = (
+        w.actor_with_role(trail.sender),
+        w.actor_with_role(trail.receiver),
+    );
     let to = w.design.actor(trail.receiver);
     let from = w.design.actor(trail.sender);
     let mut d = match kind {
@@ -123,7 +135,10 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
         .with_help(text!("keep `{item}` with {sender} and {society}; if {receiver} needs it, {society} provides it under a rule that allows it";
                          "「{item}」は{sender}と{society}の間にとどめてください。{receiver}に必要なら、それを認める規則に基づき{society}が提供します")),
     };
-    d = d.with_label(from.name_span, text!("contractor {} declared here", from.name; "委託先「{}」の宣言", from.name));
+    d = d.with_label(
+        from.name_span,
+        text!("contractor {} declared here", from.name; "委託先「{}」の宣言", from.name),
+    );
     let clauses = clause_summary(rb);
     d = if mynumber {
         match kind {
@@ -199,7 +214,10 @@ pub(super) fn missing_clauses(
     }
     if let Some(c) = missing.first() {
         let clause = rb.clause(*c);
-        d = d.with_label(clause.span, text!("required clause `{}`", clause.name; "必要な事項「{}」", clause.name));
+        d = d.with_label(
+            clause.span,
+            text!("required clause `{}`", clause.name; "必要な事項「{}」", clause.name),
+        );
     }
     d = d
         .with_help(text!("declare them: {} {{ clauses {} }}", a.name, names.join(", "); "次のように宣言してください: {} {{ clauses {} }}", a.name, names.join(", ")))
@@ -228,7 +246,10 @@ pub(super) fn missing_clauses(
     };
     if let Some(edit) = edit {
         d = d.with_fix(Fix::unsafe_(
-            Text::new("add the missing clauses (confirm the contract has them)", "不足している事項を追加する (契約に含まれていることを確認すること)"),
+            Text::new(
+                "add the missing clauses (confirm the contract has them)",
+                "不足している事項を追加する (契約に含まれていることを確認すること)",
+            ),
             vec![edit],
         ));
     }

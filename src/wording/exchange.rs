@@ -19,7 +19,10 @@ pub(super) fn word(
     let rb = w.rb?;
     let item = w.item_name(trail.item);
     let cat = w.category_name(trail.item);
-    let (sender, receiver) = (w.actor_with_role(trail.sender), w.actor_with_role(trail.receiver));
+    let (sender, receiver) = (
+        w.actor_with_role(trail.sender),
+        w.actor_with_role(trail.receiver),
+    );
     let p = w.purpose_name(trail.purpose);
     let last = trail.last;
     let facts = w.trail_facts(trail);

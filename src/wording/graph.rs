@@ -17,7 +17,9 @@ pub(super) fn dangling(w: &Words, d: Dangling) -> Option<Diagnostic> {
     };
     let (from, to) = w.graph.ends(t);
     let item_name = w.item_name(item);
-    let p = purpose.map(|p| w.purpose_name(p)).unwrap_or_else(|| "-".into());
+    let p = purpose
+        .map(|p| w.purpose_name(p))
+        .unwrap_or_else(|| "-".into());
     let facts = vec![
         fact_text("item", item_name),
         fact_text("purpose", p.clone()),
@@ -52,7 +54,12 @@ pub(super) fn dangling(w: &Words, d: Dangling) -> Option<Diagnostic> {
 }
 
 /// MN402.
-pub(super) fn drift(w: &Words, trail: &Trail, held: &[PurposeId], witness: &[Hop]) -> Option<Diagnostic> {
+pub(super) fn drift(
+    w: &Words,
+    trail: &Trail,
+    held: &[PurposeId],
+    witness: &[Hop],
+) -> Option<Diagnostic> {
     let society = w.society();
     let item = w.item_name(trail.item);
     let q = w.purpose_name(trail.purpose);
@@ -92,7 +99,11 @@ mod tests {
             include_str!("delegation.rs"),
             include_str!("graph.rs"),
         ] {
-            let code: String = src.split("#[cfg(test)]").next().unwrap_or_default().to_string();
+            let code: String = src
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .to_string();
             for word in ["組合", "他機関", "項」", "}項", "通知"] {
                 assert!(!code.contains(word), "`{word}` in the wording");
             }

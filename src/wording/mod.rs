@@ -74,7 +74,11 @@ impl Words<'_> {
         }
         .map(|d| {
             let code = f.code();
-            Diagnostic { code, severity: code.severity(), ..d }
+            Diagnostic {
+                code,
+                severity: code.severity(),
+                ..d
+            }
         })
     }
 
@@ -89,7 +93,9 @@ impl Words<'_> {
     }
 
     fn role_name(&self, r: RoleId) -> String {
-        self.rb.map(|rb| rb.role(r).name.clone()).unwrap_or_default()
+        self.rb
+            .map(|rb| rb.role(r).name.clone())
+            .unwrap_or_default()
     }
 
     /// `市町村 (市区町村)`: an actor with its role, unless they are named alike.
@@ -103,7 +109,11 @@ impl Words<'_> {
     /// The society, as the rulebook names its `self` role.
     fn society(&self) -> String {
         self.rb
-            .and_then(|rb| rb.roles_of_kind(RoleKind::SelfOrg).next().map(|r| rb.role(r).name.clone()))
+            .and_then(|rb| {
+                rb.roles_of_kind(RoleKind::SelfOrg)
+                    .next()
+                    .map(|r| rb.role(r).name.clone())
+            })
             .unwrap_or_else(|| "self".to_string())
     }
 
@@ -119,7 +129,9 @@ impl Words<'_> {
     }
 
     fn purpose_name(&self, p: PurposeId) -> String {
-        self.rb.map(|rb| rb.purpose(p).name.clone()).unwrap_or_default()
+        self.rb
+            .map(|rb| rb.purpose(p).name.clone())
+            .unwrap_or_default()
     }
 
     // ── where things are written ──────────────────────────────────────
@@ -175,9 +187,15 @@ impl Words<'_> {
             return Text::default();
         };
         let s = rb.section(s);
-        let title = s.title.as_deref().map(|t| format!(" {t}")).unwrap_or_default();
+        let title = s
+            .title
+            .as_deref()
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
         match &s.basis {
-            Some(b) => crate::text!("section {}{} (basis: {})", s.id, title, b; "{}{} (根拠: {})", s.id, title, b),
+            Some(b) => {
+                crate::text!("section {}{} (basis: {})", s.id, title, b; "{}{} (根拠: {})", s.id, title, b)
+            }
             None => crate::text!("section {}{}", s.id, title; "{}{}", s.id, title),
         }
     }
@@ -228,8 +246,10 @@ impl Words<'_> {
     fn senders_note(&self, d: Diagnostic, trail: &Trail) -> Diagnostic {
         if trail.senders > 1 {
             let n = trail.senders;
-            d.with_note(crate::text!("{n} senders send this the same way; the first is shown";
-                                     "同じ経路の送り手が {n} あります。最初のものを示しています"))
+            d.with_note(
+                crate::text!("{n} senders send this the same way; the first is shown";
+                                     "同じ経路の送り手が {n} あります。最初のものを示しています"),
+            )
         } else {
             d
         }
@@ -239,7 +259,11 @@ impl Words<'_> {
 
     /// The facts of an exchange: who, what, for what, through what.
     fn trail_facts(&self, trail: &Trail) -> Vec<Fact> {
-        let role = |a| self.role_of(a).map(|r| self.role_name(r)).unwrap_or_default();
+        let role = |a| {
+            self.role_of(a)
+                .map(|r| self.role_name(r))
+                .unwrap_or_default()
+        };
         vec![
             fact_text("sender", self.actor_name(trail.sender)),
             fact_text("sender_role", role(trail.sender)),
@@ -305,7 +329,10 @@ pub fn bounded_list(items: &[String]) -> Text {
 /// Names without repeats, first occurrence kept.
 fn unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
-    items.into_iter().filter(|s| seen.insert(s.clone())).collect()
+    items
+        .into_iter()
+        .filter(|s| seen.insert(s.clone()))
+        .collect()
 }
 
 #[cfg(test)]

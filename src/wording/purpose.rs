@@ -58,7 +58,11 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail) -> (Text, Vec<String>
 }
 
 /// MN202/MN203: a provision no rule allows.
-pub(super) fn provision(w: &Words, trail: &Trail, refusal: &ProvisionRefusal) -> Option<Diagnostic> {
+pub(super) fn provision(
+    w: &Words,
+    trail: &Trail,
+    refusal: &ProvisionRefusal,
+) -> Option<Diagnostic> {
     let rb = w.rb?;
     let last = trail.last;
     let item = w.item_name(trail.item);
@@ -114,7 +118,10 @@ pub(super) fn provision(w: &Words, trail: &Trail, refusal: &ProvisionRefusal) ->
             w.with_rule(d, *rule)
         }
         ProvisionRefusal::OtherReceivers(rules) => {
-            let mut roles: Vec<String> = rules.iter().map(|r| rb.role(rb.rule(*r).to).name.clone()).collect();
+            let mut roles: Vec<String> = rules
+                .iter()
+                .map(|r| rb.role(rb.rule(*r).to).name.clone())
+                .collect();
             roles.sort();
             roles.dedup();
             let l = bounded_list(&roles);
