@@ -375,3 +375,51 @@ fn snapshots_of_the_society_inventory() {
         snapshot(name, &out);
     }
 }
+
+#[test]
+fn every_example_and_case_gives_a_valid_inventory() {
+    // Designs with syntax errors, unresolved names, carriers going nowhere,
+    // refused exchanges: the inventory never panics, and its JSON always
+    // fits the schema.
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    let files = mynaflow::session::collect_files(&[
+        "examples".into(),
+        "docs/codes/examples".into(),
+        "tests/cases".into(),
+    ])
+    .expect("the folders");
+    let mut drawn = 0;
+    for f in &files {
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        let Ok(checked) = s.check_path(f) else {
+            continue;
+        };
+        let Some(a) = checked.analysis else { continue };
+        if a.design.rulebook.is_none() {
+            continue;
+        }
+        let inventory = Inventory::compute(&a.design, &a.graph);
+        for lang in [mynaflow::text::Lang::En, mynaflow::text::Lang::Ja] {
+            let doc = mynaflow::render::inventory_md::Doc {
+                inventory: &inventory,
+                design: &a.design,
+                source: s.sources.get(checked.file),
+                lang,
+            };
+            let md = mynaflow::render::inventory_md::render(&doc);
+            assert!(md.contains("## 5. "), "{}", f.display());
+            let v: serde_json::Value =
+                serde_json::from_str(&mynaflow::render::inventory_json::render(&doc))
+                    .expect("JSON");
+            let errors: Vec<String> = validator
+                .iter_errors(&v)
+                .map(|e| format!("{}: {e}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{}:\n{}", f.display(), errors.join("\n"));
+        }
+        drawn += 1;
+    }
+    assert!(drawn > 40, "{drawn}");
+}

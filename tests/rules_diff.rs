@@ -403,3 +403,52 @@ fn gate_output_in_both_languages() {
         snapshot(&format!("rules_diff_gate_both_{lang}"), &out);
     }
 }
+
+#[test]
+fn the_gate_is_symmetric_over_every_pair_of_rulebooks() {
+    // Swapping old and new swaps narrower and broader, and keeps same and
+    // both: the comparison is one exact set comparison, read both ways.
+    let books = [
+        "kenpo",
+        "tests/cases/custom/rules.myna",
+        OLD,
+        NEW,
+        "tests/cases/rulediff/same.myna",
+        "tests/cases/rulediff/broader.myna",
+        "tests/cases/rulediff/both.myna",
+    ];
+    let flip = |b: Breadth| match b {
+        Breadth::Narrower => Breadth::Broader,
+        Breadth::Broader => Breadth::Narrower,
+        other => other,
+    };
+    for a in books {
+        for b in books {
+            let ab = gate_of(a, b);
+            let ba = gate_of(b, a);
+            let key = |g: &Gate| {
+                let mut v: Vec<(String, String, String, Breadth)> = g
+                    .pairs
+                    .iter()
+                    .map(|p| (p.section.clone(), p.from.clone(), p.to.clone(), p.breadth))
+                    .collect();
+                v.sort();
+                v
+            };
+            let flipped: Vec<_> = key(&ba)
+                .into_iter()
+                .map(|(s, f, t, x)| (s, f, t, flip(x)))
+                .collect();
+            assert_eq!(key(&ab), flipped, "{a} vs {b}");
+            // A rulebook against itself is the same everywhere, and one line
+            // is newly allowed exactly where the pair broadens.
+            for p in &ab.pairs {
+                assert_eq!(p.breadth.broadens(), !p.newly_allowed.is_empty(), "{a} {b}");
+                assert_eq!(p.newly_allowed.len(), p.witnesses.len());
+                if a == b {
+                    assert_eq!(p.breadth, Breadth::Same);
+                }
+            }
+        }
+    }
+}
