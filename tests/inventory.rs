@@ -423,3 +423,77 @@ fn every_example_and_case_gives_a_valid_inventory() {
     }
     assert!(drawn > 40, "{drawn}");
 }
+
+#[test]
+fn each_sender_a_carrier_joins_keeps_its_own_record() {
+    // Two 市町村 send through the same carriers, and two systems of the
+    // society send out through them: the graph joins each pair into one
+    // exchange (a check cannot tell them apart), the inventory lists each.
+    let design = "use \"kenpo\"\n\
+        actor 適用 : 組合\nactor 基幹 : 組合\nactor 給付 : 組合\n\
+        actor 中間 : 中間サーバー\nactor NWS : 情報提供ネットワークシステム\n\
+        actor 甲市 : 他機関\nactor 乙市 : 他機関\n\
+        data 課税 : 課税・非課税情報\ndata 資格 : 資格関連情報\n\
+        flow 甲市 -> NWS : 課税 for 被扶養者認定\n\
+        flow 乙市 -> NWS : 課税 for 被扶養者認定\n\
+        flow NWS -> 中間 : 課税 for 被扶養者認定\n\
+        flow 中間 -> 適用 : 課税 for 被扶養者認定\n\
+        flow 基幹 -> 中間 : 資格 for 他機関資格確認事務\n\
+        flow 給付 -> 中間 : 資格 for 他機関資格確認事務\n\
+        flow 中間 -> NWS : 資格 for 他機関資格確認事務\n\
+        flow NWS -> 甲市 : 資格 for 他機関資格確認事務\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("joined.myna");
+    std::fs::write(&path, design).expect("write");
+    let d = draw(&path);
+    let errors: Vec<_> = d
+        .session
+        .diagnostics
+        .iter()
+        .filter(|x| x.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let grouped = d
+        .analysis
+        .graph
+        .exchanges
+        .iter()
+        .filter(|e| e.senders > 1)
+        .count();
+    assert_eq!(grouped, 2, "the graph joins both pairs");
+    let records: Vec<(&str, &str, Vec<&str>)> = d
+        .inventory
+        .records
+        .iter()
+        .map(|r| {
+            (
+                d.actor(r.sender),
+                d.actor(r.receiver),
+                r.route.iter().map(|a| d.actor(*a)).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        records,
+        [
+            ("甲市", "適用", vec!["NWS", "中間"]),
+            ("乙市", "適用", vec!["NWS", "中間"]),
+            ("基幹", "甲市", vec!["中間", "NWS"]),
+            ("給付", "甲市", vec!["中間", "NWS"]),
+        ]
+    );
+    // Both systems that send 資格 hold it as their own and pass it on.
+    let own: Vec<(&str, usize)> = d
+        .inventory
+        .systems
+        .iter()
+        .flat_map(|s| {
+            s.holdings
+                .iter()
+                .filter(|h| h.own)
+                .map(move |h| (s.actor, h))
+        })
+        .map(|(a, h)| (d.actor(a), h.passed_on.len()))
+        .collect();
+    assert_eq!(own, [("基幹", 1), ("給付", 1)]);
+}

@@ -56,7 +56,6 @@ struct MovementJson<'a> {
     actor: ActorJson<'a>,
     purpose: Option<&'a str>,
     route: Vec<&'a str>,
-    senders: usize,
     basis: Option<BasisJson<'a>>,
     line: usize,
 }
@@ -84,7 +83,6 @@ struct RecordJson<'a> {
     category: Option<&'a str>,
     purpose: &'a str,
     route: Vec<&'a str>,
-    senders: usize,
     basis: BasisJson<'a>,
     line: usize,
 }
@@ -173,7 +171,6 @@ pub fn render(doc: &Doc) -> String {
         actor: n.actor(m.counterpart),
         purpose: m.purpose.map(|p| n.purpose(p)),
         route: n.route(&m.route),
-        senders: m.senders,
         basis: m.basis.as_ref().map(|b| n.basis(b)),
         line: line(m.flow),
     };
@@ -224,7 +221,6 @@ pub fn render(doc: &Doc) -> String {
             category: n.category(r.item),
             purpose: n.purpose(r.purpose),
             route: n.route(&r.route),
-            senders: r.senders,
             basis: n.basis(&r.basis),
             line: line(r.flow),
         })

@@ -11,7 +11,7 @@ use crate::source::SourceFile;
 use crate::text::Lang;
 use std::fmt::Write as _;
 
-/// What the renderer reads besides the inventory.
+/// What the inventory renderers (this one and `inventory_json`) read.
 pub struct Doc<'a> {
     /// The inventory.
     pub inventory: &'a Inventory,
@@ -140,19 +140,6 @@ impl Doc<'_> {
             .0
     }
 
-    /// `市町村 (他機関)`, with the count of senders it stands for.
-    fn counterpart(&self, m: &Movement) -> String {
-        let mut s = self.actor(m.counterpart);
-        if m.senders > 1 {
-            let more = m.senders - 1;
-            s.push_str(&match self.lang {
-                Lang::En => format!(" and {more} more by the same route"),
-                Lang::Ja => format!(" ほか同じ経路の {more} 者"),
-            });
-        }
-        s
-    }
-
     fn is_self(&self, a: ActorId) -> bool {
         self.design.kind_of(a) == Some(RoleKind::SelfOrg)
     }
@@ -174,7 +161,6 @@ fn header(out: &mut String, cells: &[String]) {
 /// Renders the inventory as a Markdown document.
 pub fn render(doc: &Doc) -> String {
     let lang = doc.lang;
-    let inv = doc.inventory;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -192,7 +178,6 @@ pub fn render(doc: &Doc) -> String {
     provision(doc, &mut out);
     retention(doc, &mut out);
     records(doc, &mut out);
-    let _ = inv;
     out
 }
 
@@ -343,7 +328,7 @@ fn obtaining(doc: &Doc, out: &mut String) {
                     out,
                     &[
                         doc.item(h.item),
-                        doc.counterpart(m),
+                        doc.actor(m.counterpart),
                         doc.route(&m.route),
                         doc.purpose(m.purpose),
                         if doc.is_self(m.counterpart) {
@@ -637,19 +622,11 @@ fn records(doc: &Doc, out: &mut String) {
         ],
     );
     for (i, r) in doc.inventory.records.iter().enumerate() {
-        let mut sender = doc.actor(r.sender);
-        if r.senders > 1 {
-            let more = r.senders - 1;
-            sender.push_str(&match lang {
-                Lang::En => format!(" and {more} more by the same route"),
-                Lang::Ja => format!(" ほか同じ経路の {more} 者"),
-            });
-        }
         row(
             out,
             &[
                 (i + 1).to_string(),
-                sender,
+                doc.actor(r.sender),
                 doc.actor(r.receiver),
                 format!("{} ({})", doc.item(r.item), doc.category(r.item)),
                 doc.purpose(Some(r.purpose)),

@@ -9,6 +9,10 @@
 //! The engine knows role kinds (`self`, `carrier`, `contractor`), never a
 //! rulebook's names.
 
+mod senders;
+
+pub use senders::{route_of, senders};
+
 use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts};
 use crate::code::Code;
 use crate::graph::{Exchange, FlowGraph};
@@ -27,9 +31,6 @@ pub struct Movement {
     pub route: Vec<ActorId>,
     /// The flow of the hop that reaches the receiver.
     pub flow: FlowId,
-    /// How many senders the exchange stands for (a carrier's senders with
-    /// the same role and route are one exchange; the first is shown).
-    pub senders: usize,
     /// For a provision (the counterpart is outside the society): the rule
     /// that allows it, or the finding.
     pub basis: Option<Basis>,
@@ -91,8 +92,6 @@ pub struct Record {
     pub basis: Basis,
     /// The flow of the hop that reaches the receiver.
     pub flow: FlowId,
-    /// How many senders the exchange stands for.
-    pub senders: usize,
 }
 
 /// The inventory of one design.
@@ -107,34 +106,10 @@ pub struct Inventory {
     pub carriers: Vec<ActorId>,
 }
 
-/// The actors an exchange passes between its two ends, in order of travel:
-/// each hop's `via` actors, then the carrier it ends at.
+/// The actors an exchange's representative sender passes, in order of
+/// travel (see [`senders`] for every sender of a grouped exchange).
 pub fn route(graph: &FlowGraph, ex: &Exchange) -> Vec<ActorId> {
-    let hops = graph.route(ex);
-    let mut out = Vec::new();
-    for (i, &t) in hops.iter().enumerate() {
-        out.extend(graph.transfer(t).via.iter().copied());
-        if i + 1 < hops.len() {
-            out.push(graph.ends(t).1);
-        }
-    }
-    out
-}
-
-fn movement(
-    graph: &FlowGraph,
-    ex: &Exchange,
-    counterpart: ActorId,
-    basis: Option<Basis>,
-) -> Movement {
-    Movement {
-        counterpart,
-        purpose: ex.payload.1,
-        route: route(graph, ex),
-        flow: graph.transfer(ex.last()).flow,
-        senders: ex.senders,
-        basis,
-    }
+    route_of(graph, &graph.route(ex))
 }
 
 fn basis(v: &MyNumberVerdict) -> Basis {
@@ -171,25 +146,58 @@ impl Inventory {
         type Moves = (Vec<Movement>, Vec<Movement>);
         let mut moves: BTreeMap<(ActorId, DataId), Moves> = BTreeMap::new();
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
+        // Each sender of each exchange (the graph groups senders a check
+        // cannot tell apart; each keeps its own record).
+        let mut records = Vec::new();
         for (i, ex) in graph.exchanges.iter().enumerate() {
             let item = ex.payload.0;
             if !design.is_mynumber(item) {
                 continue;
             }
             let b = verdicts.get(&i).cloned();
-            if is_self(ex.receiver) {
-                let m = movement(graph, ex, ex.sender, b.clone());
-                moves.entry((ex.receiver, item)).or_default().0.push(m);
+            let flow = graph.transfer(ex.last()).flow;
+            for (sender, route) in senders(design, graph, ex) {
+                let m = |counterpart| Movement {
+                    counterpart,
+                    purpose: ex.payload.1,
+                    route: route.clone(),
+                    flow,
+                    basis: b.clone(),
+                };
+                if is_self(ex.receiver) {
+                    moves
+                        .entry((ex.receiver, item))
+                        .or_default()
+                        .0
+                        .push(m(sender));
+                }
+                if is_self(sender) {
+                    moves
+                        .entry((sender, item))
+                        .or_default()
+                        .1
+                        .push(m(ex.receiver));
+                }
+                let on_route: Vec<ActorId> = route
+                    .iter()
+                    .copied()
+                    .filter(|a| kind(*a) == Some(RoleKind::Carrier))
+                    .collect();
+                // A provision through a carrier: both ends keep a record.
+                if let (Some(basis), Some(purpose), false) = (&b, ex.payload.1, on_route.is_empty())
+                {
+                    records.push(Record {
+                        sender,
+                        receiver: ex.receiver,
+                        item,
+                        purpose,
+                        route: route.clone(),
+                        basis: basis.clone(),
+                        flow,
+                    });
+                }
+                carriers.extend(on_route);
             }
-            if is_self(ex.sender) {
-                let m = movement(graph, ex, ex.receiver, b);
-                moves.entry((ex.sender, item)).or_default().1.push(m);
-            }
-            carriers.extend(
-                route(graph, ex)
-                    .into_iter()
-                    .filter(|a| kind(*a) == Some(RoleKind::Carrier)),
-            );
         }
 
         // The purposes each system holds each item for: MN402's holdings.
@@ -233,27 +241,6 @@ impl Inventory {
             .map(|(actor, holdings)| System { actor, holdings })
             .collect();
 
-        // Provisions through a carrier: both ends keep a record of each.
-        let mut records = Vec::new();
-        for (i, ex) in graph.exchanges.iter().enumerate() {
-            let (Some(basis), (item, Some(purpose))) = (verdicts.get(&i), ex.payload) else {
-                continue;
-            };
-            let route = route(graph, ex);
-            if !route.iter().any(|a| kind(*a) == Some(RoleKind::Carrier)) {
-                continue;
-            }
-            records.push(Record {
-                sender: ex.sender,
-                receiver: ex.receiver,
-                item,
-                purpose,
-                route,
-                basis: basis.clone(),
-                flow: graph.transfer(ex.last()).flow,
-                senders: ex.senders,
-            });
-        }
         Inventory {
             systems,
             records,
