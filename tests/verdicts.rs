@@ -180,11 +180,22 @@ fn messages_use_the_rulebooks_own_names() {
     }
     for lang in [Lang::En, Lang::Ja] {
         let out = common::human(&s, lang);
-        for kenpo_name in ["組合", "他機関", "委託先一覧", "項)", "項 ", "通知"] {
+        for kenpo_name in ["組合", "他機関", "通知"] {
             assert!(
                 !out.contains(kenpo_name),
                 "{lang:?}: `{kenpo_name}` in\n{out}"
             );
+        }
+        // Section ids as the rulebook writes them: never `4項` (a law's
+        // `第2項` is a paragraph, and stays).
+        for id in ["1", "2", "3(1)", "3(2)", "3(3)", "4"] {
+            let suffixed = format!("{id}項");
+            for (at, _) in out.match_indices(&suffixed) {
+                assert!(
+                    out[..at].ends_with('第'),
+                    "{lang:?}: `{suffixed}` in\n{out}"
+                );
+            }
         }
         assert!(out.contains("市"), "{out}");
     }
