@@ -20,6 +20,7 @@ pub mod fix;
 pub mod fmt;
 pub mod graph;
 pub mod input;
+pub mod inventory;
 pub mod layout;
 pub mod model;
 pub mod names;

@@ -326,3 +326,28 @@ fn a_real_browser_runs_the_page() {
         );
     }
 }
+
+/// The page carries the PIA inventory of each design: the systems that hold
+/// 特定個人情報 and the records both ends of a network exchange keep.
+#[test]
+fn the_page_carries_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, html) = report(dir.path(), "r.html", &[KENPO], "ja");
+    let inv = inventory_section(&html);
+    assert!(inv.contains("特定個人情報を保有するシステム"), "{inv}");
+    assert!(
+        inv.contains("<td>基幹システム</td><td>課税情報</td><td>被扶養者認定</td>"),
+        "{inv}"
+    );
+    assert!(inv.contains("情報提供等の記録"), "{inv}");
+    // Every record's basis is a section of the rulebook, none a finding.
+    assert!(!inv.contains('✖'), "{inv}");
+}
+
+fn inventory_section(html: &str) -> &str {
+    let start = html
+        .find("<details class=\"inventory\">")
+        .expect("an inventory section");
+    let end = start + html[start..].find("</details>").expect("its end");
+    &html[start..end]
+}

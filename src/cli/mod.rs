@@ -5,6 +5,7 @@ mod coverage;
 mod explain;
 mod fmt;
 mod graph;
+mod inventory;
 mod manpage_sections;
 mod output;
 mod report;
@@ -183,6 +184,16 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// The 特定個人情報 inventory and records of exchanges, for the PIA.
+    Inventory {
+        /// The design.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "md")]
+        format: inventory::InventoryFormat,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell.
@@ -246,6 +257,9 @@ enum RulesCommand {
         /// Language (default from LANG).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Exit 1 when the new rulebook allows anything the old one did not.
+        #[arg(long)]
+        fail_on_broadening: bool,
     },
     /// Lint rulebooks (MN6xx): outdated citations, a register without a
     /// contractor role, redundant rules, purposes nobody may carry out.
@@ -469,6 +483,11 @@ pub fn main() -> ExitCode {
             format,
             common,
         } => coverage::run(&paths, fail_under, format, &common),
+        Command::Inventory {
+            file,
+            format,
+            common,
+        } => inventory::run(&file, format, &common),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show {
@@ -490,7 +509,15 @@ pub fn main() -> ExitCode {
                 impact,
                 format,
                 lang: l,
-            } => rules_diff::run(&old, &new, &impact, format, l),
+                fail_on_broadening,
+            } => rules_diff::run(&rules_diff::Options {
+                old: &old,
+                new: &new,
+                impact: &impact,
+                format,
+                lang: l,
+                fail_on_broadening,
+            }),
             RulesCommand::Check {
                 rulebooks,
                 format,

@@ -11,6 +11,7 @@
 //! page is still complete (the picture is drawn here, not by the script).
 
 pub mod escape;
+mod inventory;
 pub mod picture;
 
 use crate::code::Severity;
@@ -467,6 +468,7 @@ pub fn render(input: &Input) -> String {
             out.push_str("</ol>");
         }
         coverage(&mut out, design, graph, sources, lang);
+        inventory::write(&mut out, design, graph, lang);
         out.push_str("</section>\n");
         data_designs.push(design_data(
             design,
@@ -539,7 +541,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         pct(c.total()),
         t(lang, "My Number rules", "特定個人情報のルール"),
         pct(c.mynumber()),
-        t(lang, "Section", "項"),
+        t(lang, "Section", "セクション"),
         t(lang, "Rule", "ルール"),
         t(lang, "Exercised by", "使っているフロー"),
         t(lang, "Basis", "根拠"),
