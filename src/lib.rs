@@ -3,6 +3,7 @@
 
 // Input never makes the tool panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+pub mod apply_fixes;
 pub mod baseline;
 pub mod checks;
 pub mod code;

@@ -18,6 +18,10 @@ pub struct Options {
     pub quiet: bool,
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
+    /// `--fix`: apply fixes first.
+    pub fix: bool,
+    /// `--unsafe-fixes`: unsafe ones too.
+    pub unsafe_fixes: bool,
 }
 
 pub fn run(o: &Options) -> u8 {
@@ -43,6 +47,12 @@ pub fn run(o: &Options) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
+    if o.fix
+        && let Err(e) = super::fix::run(&files, &settings, o.unsafe_fixes)
+    {
+        fail(&e);
+        return FAILURE;
+    }
     let mut unreadable = false;
     let mut checked = Vec::new();
     for f in &files {
@@ -117,6 +127,9 @@ pub fn run(o: &Options) -> u8 {
         Format::Junit => render::junit::render(&report),
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if o.fix {
+        super::fix::report_left(&diags, o.unsafe_fixes, o.quiet);
+    }
     if unreadable || rulebook_missing {
         FAILURE
     } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) {

@@ -3,6 +3,7 @@
 mod check;
 mod coverage;
 mod explain;
+mod fix;
 mod fmt;
 mod graph;
 mod output;
@@ -75,6 +76,12 @@ enum Command {
         /// unless a file could not be checked.
         #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
         write_baseline: Option<PathBuf>,
+        /// Apply the findings' safe fixes to the files, then report what is left.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: apply unsafe fixes too (they change what the design says).
+        #[arg(long, requires = "fix")]
+        unsafe_fixes: bool,
     },
     /// Run the `# expect:` annotations of designs.
     Test {
@@ -282,6 +289,8 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            fix,
+            unsafe_fixes,
         } => check::run(&check::Options {
             paths,
             common,
@@ -290,6 +299,8 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            fix,
+            unsafe_fixes,
         }),
         Command::Test { paths, common } => test::run(&paths, &common),
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),

@@ -11,9 +11,11 @@ pub use rulebook::resolve_rulebook;
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
 use crate::names;
 use crate::span::Span;
 use crate::syntax::ast::Ident;
+use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
 
@@ -52,13 +54,25 @@ pub(crate) fn undefined<'a>(
     name: &Ident,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    undefined_suggesting(kind, name, names::did_you_mean(&name.text, candidates))
+    let all: Vec<&str> = candidates.into_iter().collect();
+    let (suggestion, unique) = suggest(&name.text, &all);
+    undefined_suggesting(kind, name, suggestion, unique)
+}
+
+/// The nearest close name, and whether it is the only close one (then a
+/// respelling is a safe fix: there is nothing to choose between).
+fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> (Option<&'a str>, bool) {
+    let best = names::did_you_mean(wanted, all.iter().map(AsRef::as_ref));
+    let unique = best.is_some_and(|b| {
+        names::did_you_mean(wanted, all.iter().map(AsRef::as_ref).filter(|c| *c != b)).is_none()
+    });
+    (best, unique)
 }
 
 /// "Did you mean" answers, remembered per misspelling: a design that
 /// misspells one name in many flows costs one search, not one per use.
 #[derive(Default)]
-pub(crate) struct Suggestions(std::collections::HashMap<(Kind, String), Option<String>>);
+pub(crate) struct Suggestions(std::collections::HashMap<(Kind, String), (Option<String>, bool)>);
 
 impl Suggestions {
     /// MN010 for `name`; `candidates` is only asked for on a new misspelling.
@@ -67,20 +81,27 @@ impl Suggestions {
         C: FnOnce() -> Vec<S>,
         S: AsRef<str>,
     {
-        let suggestion = self
+        let (suggestion, unique) = self
             .0
             .entry((kind, name.text.clone()))
             .or_insert_with(|| {
                 let all = candidates();
-                names::did_you_mean(&name.text, all.iter().map(AsRef::as_ref)).map(str::to_string)
+                let (best, unique) = suggest(&name.text, &all);
+                (best.map(str::to_string), unique)
             })
             .clone();
-        undefined_suggesting(kind, name, suggestion.as_deref())
+        undefined_suggesting(kind, name, suggestion.as_deref(), unique)
     }
 }
 
-/// MN010 for `name`, with a ready suggestion.
-fn undefined_suggesting(kind: Kind, name: &Ident, suggestion: Option<&str>) -> Diagnostic {
+/// MN010 for `name`, with a ready suggestion (a safe fix when it is the
+/// only close name).
+fn undefined_suggesting(
+    kind: Kind,
+    name: &Ident,
+    suggestion: Option<&str>,
+    unique: bool,
+) -> Diagnostic {
     let k = kind.text();
     let mut d = Diagnostic::new(
         Code::MN010,
@@ -90,6 +111,9 @@ fn undefined_suggesting(kind: Kind, name: &Ident, suggestion: Option<&str>) -> D
     .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja));
     if let Some(s) = suggestion {
         d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
+        if unique {
+            d = d.with_fix(respell(name.span, s));
+        }
     }
     d
 }
@@ -127,9 +151,19 @@ pub(crate) fn check_spelling(
             )
             .with_primary_label(Text::new("this spelling", "この表記"))
             .with_label(declared_at, Text::new("declared here", "宣言"))
-            .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared)),
+            .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared))
+            .with_fix(respell(used.span, declared)),
         );
     }
+}
+
+/// The safe fix that writes `name` at `span`.
+fn respell(span: Span, name: &str) -> Fix {
+    let written = write_name(name);
+    Fix::safe(
+        text!("write `{written}`"; "「{written}」と書く"),
+        vec![Edit { span, content: written }],
+    )
 }
 
 /// MN001 for a statement that belongs in the other kind of file.
