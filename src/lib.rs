@@ -17,6 +17,7 @@ pub mod explain;
 pub mod fingerprint;
 pub mod fix;
 pub mod fmt;
+pub mod lsp;
 pub mod graph;
 pub mod model;
 pub mod names;

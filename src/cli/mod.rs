@@ -6,6 +6,7 @@ mod explain;
 mod fix;
 mod fmt;
 mod graph;
+mod lsp;
 mod output;
 mod rules;
 mod rules_diff;
@@ -99,14 +100,20 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
-    /// Rewrite full-width look-alikes of syntax characters as ASCII (MN003).
+    /// Format designs and rulebooks in the canonical layout (comments kept, meaning unchanged).
     Fmt {
         /// Files or folders.
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
-        /// Change nothing; exit 1 if a file would be rewritten.
+        /// Change nothing; print a diff and exit 1 if a file would be rewritten.
         #[arg(long)]
         check: bool,
+    },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp {
+        /// Language of messages and hover texts (default from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Draw a design as a DOT or Mermaid graph, violations in red.
     Graph {
@@ -305,6 +312,7 @@ pub fn main() -> ExitCode {
         Command::Test { paths, common } => test::run(&paths, &common),
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Lsp { lang: l } => lsp::run(lang(l)),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
