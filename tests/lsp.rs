@@ -244,3 +244,12 @@ fn utf8_positions_when_the_client_offers_them() {
     assert!(hover["contents"]["value"].as_str().unwrap().contains("𠮷野システム"));
     c.stop();
 }
+
+#[test]
+fn the_vscode_extension_ships_the_repository_grammar() {
+    let ours = std::fs::read_to_string("grammar/myna.tmLanguage.json").unwrap();
+    let shipped = std::fs::read_to_string("editors/vscode/syntaxes/myna.tmLanguage.json").unwrap();
+    assert_eq!(ours, shipped, "run `npm run grammar` in editors/vscode");
+    let pkg: Value = serde_json::from_str(&std::fs::read_to_string("editors/vscode/package.json").unwrap()).unwrap();
+    assert_eq!(pkg["contributes"]["languages"][0]["extensions"][0], ".myna");
+}

@@ -27,6 +27,17 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// The hover text at byte `offset` of a document (what the server answers
+/// to `textDocument/hover`, for benchmarks and tests).
+pub fn hover_at(doc: &Document, offset: usize, lang: Lang) -> Option<String> {
+    hover::text(doc, doc.at(offset)?.target, lang)
+}
+
+/// The completion items at byte `offset` (as `textDocument/completion`).
+pub fn complete_at(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
+    completion::items(doc, offset, lang)
+}
+
 /// How the server is set up by its command line.
 #[derive(Clone, Debug)]
 pub struct Config {
