@@ -25,7 +25,10 @@ fn lsp(c: &mut Criterion) {
     let doc = Document::analyse(path, text.clone(), Encoding::Utf16);
     // The arrow of the last flow: hover computes the verdicts of the design.
     let arrow = text.rfind("->").unwrap_or(0);
-    assert!(hover_at(&doc, arrow, Lang::En).is_some(), "hover finds the arrow");
+    assert!(
+        hover_at(&doc, arrow, Lang::En).is_some(),
+        "hover finds the arrow"
+    );
     g.bench_function("hover_arrow_1000_flows", |b| {
         b.iter(|| hover_at(&doc, black_box(arrow), Lang::En))
     });

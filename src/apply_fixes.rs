@@ -31,7 +31,7 @@ pub fn allowed(fix: &Fix, unsafe_too: bool) -> bool {
 }
 
 /// The first fix of each diagnostic in `file` that `unsafe_too` allows.
-pub fn fixes_for<'a>(diags: &'a [Diagnostic], file: FileId, unsafe_too: bool) -> Vec<&'a Fix> {
+pub fn fixes_for(diags: &[Diagnostic], file: FileId, unsafe_too: bool) -> Vec<&Fix> {
     diags
         .iter()
         .filter(|d| d.primary.file == file)

@@ -68,8 +68,10 @@ pub fn format(src: &str) -> Result<String, Text> {
 /// comments, and no errors.
 fn same_meaning(src: &str, out: &str) -> Result<(), Text> {
     let refuse = |why: &str| {
-        Err(text!("the formatted text would differ in meaning ({why}); nothing was written";
-                  "整形後の内容が変わってしまうため ({why})、書き換えませんでした"))
+        Err(
+            text!("the formatted text would differ in meaning ({why}); nothing was written";
+                  "整形後の内容が変わってしまうため ({why})、書き換えませんでした"),
+        )
     };
     let a = lex(FileId(0), src);
     let b = lex(FileId(0), out);
@@ -518,7 +520,14 @@ impl<'a> Layout<'a> {
 
     /// Emits a statement as one line of `cells`, or as broken lines when a
     /// comment sits inside it.
-    fn emit_cells(&mut self, a: usize, b: usize, indent: usize, cells: Vec<String>, kind: Option<Kind>) {
+    fn emit_cells(
+        &mut self,
+        a: usize,
+        b: usize,
+        indent: usize,
+        cells: Vec<String>,
+        kind: Option<Kind>,
+    ) {
         if self.inner_comment(a, b) {
             return self.flat(a, b, indent, None, false);
         }
@@ -590,11 +599,12 @@ impl<'a> Layout<'a> {
         let mut i = a + 1;
         while i < b {
             // A name with the comma after it stays together.
-            let end = if self.tokens.get(i + 1).map(|t| t.kind) == Some(TokenKind::Comma) && i + 1 < b {
-                i + 2
-            } else {
-                i + 1
-            };
+            let end =
+                if self.tokens.get(i + 1).map(|t| t.kind) == Some(TokenKind::Comma) && i + 1 < b {
+                    i + 2
+                } else {
+                    i + 1
+                };
             let piece = self.join(i, end);
             if cur_indent + line.width() + 1 + piece.width() > WIDTH && line.ends_with(',') {
                 self.lines.push(Line {

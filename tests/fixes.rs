@@ -16,7 +16,9 @@ fn tokens(text: &str) -> Vec<(TokenKind, String)> {
         .tokens
         .iter()
         .map(|t| match t.kind {
-            TokenKind::Name | TokenKind::Str | TokenKind::Keyword(_) => (t.kind, t.text(text).to_string()),
+            TokenKind::Name | TokenKind::Str | TokenKind::Keyword(_) => {
+                (t.kind, t.text(text).to_string())
+            }
             k => (k, String::new()),
         })
         .collect()
@@ -40,7 +42,9 @@ fn examples_fixed_equal_their_twins() {
         .unwrap()
         .flatten()
         .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().ends_with(".myna") && !p.to_string_lossy().ends_with(".fixed.myna"))
+        .filter(|p| {
+            p.to_string_lossy().ends_with(".myna") && !p.to_string_lossy().ends_with(".fixed.myna")
+        })
         .collect();
     dir.sort();
     for path in dir {
@@ -48,7 +52,11 @@ fn examples_fixed_equal_their_twins() {
             continue;
         };
         let (s, file) = check(&path, &original);
-        let mine: Vec<_> = s.diagnostics.iter().filter(|d| d.primary.file == file).collect();
+        let mine: Vec<_> = s
+            .diagnostics
+            .iter()
+            .filter(|d| d.primary.file == file)
+            .collect();
         if mine.is_empty() || mine.iter().any(|d| d.fixes.is_empty()) {
             continue;
         }
@@ -71,11 +79,19 @@ fn examples_fixed_equal_their_twins() {
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
         if !OTHER_CHOICE.contains(&stem.as_str()) {
             let twin = std::fs::read_to_string(path.with_extension("fixed.myna")).unwrap();
-            assert_eq!(tokens(&text), tokens(&twin), "{}: fixed text differs from its twin:\n{text}", path.display());
+            assert_eq!(
+                tokens(&text),
+                tokens(&twin),
+                "{}: fixed text differs from its twin:\n{text}",
+                path.display()
+            );
         }
         compared += 1;
     }
-    assert!(compared >= 3, "only {compared} examples have fixes for every finding");
+    assert!(
+        compared >= 3,
+        "only {compared} examples have fixes for every finding"
+    );
 }
 
 #[test]

@@ -115,7 +115,12 @@ fn mangled_inputs_are_refused_or_keep_their_meaning() {
             if let Ok(out) = mynaflow::fmt::format(&mangled) {
                 kept += 1;
                 assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
-                assert_eq!(findings(&path, &mangled).0, findings(&path, &out).0, "{}", path.display());
+                assert_eq!(
+                    findings(&path, &mangled).0,
+                    findings(&path, &out).0,
+                    "{}",
+                    path.display()
+                );
             }
         }
     }
@@ -126,19 +131,34 @@ fn mangled_inputs_are_refused_or_keep_their_meaning() {
 fn check_prints_a_diff_and_fmt_keeps_the_bom() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("a.myna");
-    std::fs::write(&f, "\u{feff}use \"kenpo\"\nactor A:組合\nactor 長い名前 : 組合\n").unwrap();
+    std::fs::write(
+        &f,
+        "\u{feff}use \"kenpo\"\nactor A:組合\nactor 長い名前 : 組合\n",
+    )
+    .unwrap();
     let bin = env!("CARGO_BIN_EXE_mynaflow");
-    let out = Command::new(bin).args(["fmt", "--check"]).arg(&f).output().unwrap();
+    let out = Command::new(bin)
+        .args(["fmt", "--check"])
+        .arg(&f)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let diff = String::from_utf8(out.stdout).unwrap();
-    assert!(diff.contains("-actor A:組合\n+actor A        : 組合\n"), "{diff}");
+    assert!(
+        diff.contains("-actor A:組合\n+actor A        : 組合\n"),
+        "{diff}"
+    );
     let out = Command::new(bin).arg("fmt").arg(&f).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(&f).unwrap(),
         "\u{feff}use \"kenpo\"\nactor A        : 組合\nactor 長い名前 : 組合\n"
     );
-    let out = Command::new(bin).args(["fmt", "--check"]).arg(&f).output().unwrap();
+    let out = Command::new(bin)
+        .args(["fmt", "--check"])
+        .arg(&f)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     // A file with a syntax error is left alone, and the run says so.

@@ -148,19 +148,40 @@ fn a_session_in_utf16() {
     // Line 11: the first flow (astral 𠮷 before the arrow).
     let arrow = col16(DESIGN, 11, "->");
     assert_eq!(arrow, 13, "𠮷 is two UTF-16 units");
-    insta::assert_snapshot!("lsp_hover_arrow", pretty(&c.at("textDocument/hover", 11, arrow)));
+    insta::assert_snapshot!(
+        "lsp_hover_arrow",
+        pretty(&c.at("textDocument/hover", 11, arrow))
+    );
     let purpose = col16(DESIGN, 11, "被扶養者認定");
-    insta::assert_snapshot!("lsp_hover_purpose", pretty(&c.at("textDocument/hover", 11, purpose)));
+    insta::assert_snapshot!(
+        "lsp_hover_purpose",
+        pretty(&c.at("textDocument/hover", 11, purpose))
+    );
     let actor = col16(DESIGN, 11, "𠮷野");
-    insta::assert_snapshot!("lsp_hover_actor", pretty(&c.at("textDocument/hover", 11, actor + 1)));
+    insta::assert_snapshot!(
+        "lsp_hover_actor",
+        pretty(&c.at("textDocument/hover", 11, actor + 1))
+    );
     let item = col16(DESIGN, 11, "課税情報");
-    insta::assert_snapshot!("lsp_hover_data", pretty(&c.at("textDocument/hover", 11, item)));
+    insta::assert_snapshot!(
+        "lsp_hover_data",
+        pretty(&c.at("textDocument/hover", 11, item))
+    );
 
     // Definition: an actor to its declaration; a role into the rulebook.
-    insta::assert_snapshot!("lsp_definition_actor", pretty(&c.at("textDocument/definition", 11, actor)));
+    insta::assert_snapshot!(
+        "lsp_definition_actor",
+        pretty(&c.at("textDocument/definition", 11, actor))
+    );
     let role = col16(DESIGN, 4, "組合");
     let def = c.at("textDocument/definition", 4, role);
-    assert!(def["uri"].as_str().unwrap().ends_with("/mynaflow/kenpo.myna"), "{def}");
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/mynaflow/kenpo.myna"),
+        "{def}"
+    );
     insta::assert_snapshot!("lsp_definition_role", pretty(&def));
 
     let refs = c.request(
@@ -188,18 +209,29 @@ fn a_session_in_utf16() {
 
     insta::assert_snapshot!(
         "lsp_formatting",
-        pretty(&c.request("textDocument/formatting",
-            json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}})))
+        pretty(&c.request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}})
+        ))
     );
     insta::assert_snapshot!(
         "lsp_symbols",
-        pretty(&c.request("textDocument/documentSymbol", json!({"textDocument": {"uri": URI}})))
+        pretty(&c.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}})
+        ))
     );
 
     // Type a new flow: after `for`, the purposes the rulebook allows come first.
     let typed = format!("{DESIGN}flow 市町村 -> 𠮷野システム : 課税情報 for ");
     let diags = c.change(2, &typed);
-    assert!(diags["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "MN001"));
+    assert!(
+        diags["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "MN001")
+    );
     let last = typed.lines().count() as u32 - 1;
     let end = typed.lines().last().unwrap().encode_utf16().count() as u32;
     let items = c.at("textDocument/completion", last, end);
@@ -207,10 +239,19 @@ fn a_session_in_utf16() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["sortText"].as_str().unwrap().to_string(), i["label"].as_str().unwrap().to_string()))
+        .map(|i| {
+            (
+                i["sortText"].as_str().unwrap().to_string(),
+                i["label"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     labels.sort();
-    let first: Vec<&str> = labels.iter().take_while(|(s, _)| s.starts_with('0')).map(|(_, l)| l.as_str()).collect();
+    let first: Vec<&str> = labels
+        .iter()
+        .take_while(|(s, _)| s.starts_with('0'))
+        .map(|(_, l)| l.as_str())
+        .collect();
     insta::assert_snapshot!("lsp_completion_purposes_first", first.join("\n"));
 
     // After `actor NAME :`, the roles.
@@ -219,8 +260,16 @@ fn a_session_in_utf16() {
     let last = typed.lines().count() as u32 - 1;
     let end = typed.lines().last().unwrap().encode_utf16().count() as u32;
     let roles = c.at("textDocument/completion", last, end);
-    let labels: Vec<&str> = roles.as_array().unwrap().iter().map(|i| i["label"].as_str().unwrap()).collect();
-    assert!(labels.contains(&"組合") && labels.contains(&"委託先"), "{labels:?}");
+    let labels: Vec<&str> = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"組合") && labels.contains(&"委託先"),
+        "{labels:?}"
+    );
     c.stop();
 }
 
@@ -241,7 +290,12 @@ fn utf8_positions_when_the_client_offers_them() {
     assert_eq!(mn003["range"]["end"]["character"], json!(byte + 3));
     let actor = DESIGN.lines().nth(11).unwrap().find("𠮷野").unwrap() as u32;
     let hover = c.at("textDocument/hover", 11, actor);
-    assert!(hover["contents"]["value"].as_str().unwrap().contains("𠮷野システム"));
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("𠮷野システム")
+    );
     c.stop();
 }
 
@@ -250,6 +304,8 @@ fn the_vscode_extension_ships_the_repository_grammar() {
     let ours = std::fs::read_to_string("grammar/myna.tmLanguage.json").unwrap();
     let shipped = std::fs::read_to_string("editors/vscode/syntaxes/myna.tmLanguage.json").unwrap();
     assert_eq!(ours, shipped, "run `npm run grammar` in editors/vscode");
-    let pkg: Value = serde_json::from_str(&std::fs::read_to_string("editors/vscode/package.json").unwrap()).unwrap();
+    let pkg: Value =
+        serde_json::from_str(&std::fs::read_to_string("editors/vscode/package.json").unwrap())
+            .unwrap();
     assert_eq!(pkg["contributes"]["languages"][0]["extensions"][0], ".myna");
 }

@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 #[test]
 fn neovim_receives_findings_and_applies_a_fix() {
     if Command::new("nvim").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: neovim_receives_findings_and_applies_a_fix: `nvim` is not installed (apt-get install -y neovim)");
+        eprintln!(
+            "SKIPPED: neovim_receives_findings_and_applies_a_fix: `nvim` is not installed (apt-get install -y neovim)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();

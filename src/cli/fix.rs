@@ -42,7 +42,11 @@ pub fn run(files: &[PathBuf], settings: &Settings, unsafe_too: bool) -> Result<(
             text = round.text;
         }
         if text != original {
-            let bom = if bytes.starts_with(BOM.as_bytes()) { BOM } else { "" };
+            let bom = if bytes.starts_with(BOM.as_bytes()) {
+                BOM
+            } else {
+                ""
+            };
             write(path, &format!("{bom}{text}"))?;
             eprintln!("mynaflow: fixed {fixed} finding(s) in {shown}");
         }

@@ -41,11 +41,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         let new = match mynaflow::fmt::format(body) {
             Ok(n) => n,
             Err(why) => {
-                eprintln!(
-                    "mynaflow: {}: {}",
-                    f.display(),
-                    why.get(super::lang(None))
-                );
+                eprintln!("mynaflow: {}: {}", f.display(), why.get(super::lang(None)));
                 refused = true;
                 continue;
             }

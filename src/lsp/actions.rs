@@ -37,7 +37,8 @@ pub fn code_actions(
                 .iter()
                 .map(|e| {
                     TextEdit::new(
-                        doc.lines.range(text, e.span.start as usize, e.span.end as usize),
+                        doc.lines
+                            .range(text, e.span.start as usize, e.span.end as usize),
                         e.content.clone(),
                     )
                 })
@@ -46,8 +47,16 @@ pub fn code_actions(
             let title = if safe {
                 format!("{} ({})", f.message.get(lang), d.code.as_str())
             } else {
-                let unsafe_ = Text::new("unsafe: changes what the design says", "要確認: 設計の意味が変わります");
-                format!("{} ({}, {})", f.message.get(lang), d.code.as_str(), unsafe_.get(lang))
+                let unsafe_ = Text::new(
+                    "unsafe: changes what the design says",
+                    "要確認: 設計の意味が変わります",
+                );
+                format!(
+                    "{} ({}, {})",
+                    f.message.get(lang),
+                    d.code.as_str(),
+                    unsafe_.get(lang)
+                )
             };
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title,

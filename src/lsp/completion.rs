@@ -30,11 +30,14 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
         .filter(|t| t.kind != TokenKind::Eof)
         .collect();
     let in_string = toks.last().is_some_and(|t| {
-        t.kind == TokenKind::Str && t.span.end as usize == prefix.len() && !closed_string(t.text(prefix), prefix, t.span.start as usize)
+        t.kind == TokenKind::Str
+            && t.span.end as usize == prefix.len()
+            && !closed_string(t.text(prefix), prefix, t.span.start as usize)
     });
     // The word being typed is replaced by the completion.
     let word_start = if in_string {
-        toks.last().map_or(offset, |t| start + t.span.start as usize)
+        toks.last()
+            .map_or(offset, |t| start + t.span.start as usize)
     } else {
         word_start(text, offset)
     };
@@ -49,7 +52,14 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
 
     if count == 0 {
         for k in Keyword::ALL.iter().filter(|k| k.starts_statement()) {
-            out.push(item(k.as_str(), CompletionItemKind::KEYWORD, None, "0", range, false));
+            out.push(item(
+                k.as_str(),
+                CompletionItemKind::KEYWORD,
+                None,
+                "0",
+                range,
+                false,
+            ));
         }
         return out;
     }
@@ -66,12 +76,29 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
                 .is_some_and(|r| rb.role(r).kind == RoleKind::Contractor);
             if contractor {
                 for k in &rb.contractors {
-                    out.push(item(&format!("\"{}\"", k.legal_name.replace('\\', "\\\\").replace('"', "\\\"")), CompletionItemKind::VALUE, None, "0", range, false));
+                    out.push(item(
+                        &format!(
+                            "\"{}\"",
+                            k.legal_name.replace('\\', "\\\\").replace('"', "\\\"")
+                        ),
+                        CompletionItemKind::VALUE,
+                        None,
+                        "0",
+                        range,
+                        false,
+                    ));
                 }
             }
         } else if count == c + 1 {
             for r in &rb.roles {
-                out.push(item(&r.name, CompletionItemKind::CLASS, r.label.clone(), "0", range, true));
+                out.push(item(
+                    &r.name,
+                    CompletionItemKind::CLASS,
+                    r.label.clone(),
+                    "0",
+                    range,
+                    true,
+                ));
             }
         }
         return out;
@@ -81,14 +108,28 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
             && count == c + 1
         {
             for cat in &rb.categories {
-                out.push(item(&cat.name, CompletionItemKind::CLASS, cat.label.clone(), "0", range, true));
+                out.push(item(
+                    &cat.name,
+                    CompletionItemKind::CLASS,
+                    cat.label.clone(),
+                    "0",
+                    range,
+                    true,
+                ));
             }
         }
         return out;
     }
     if first == kw(Keyword::Use) {
         for (name, _) in crate::session::BUILTIN_RULEBOOKS {
-            out.push(item(&format!("\"{name}\""), CompletionItemKind::MODULE, None, "0", range, false));
+            out.push(item(
+                &format!("\"{name}\""),
+                CompletionItemKind::MODULE,
+                None,
+                "0",
+                range,
+                false,
+            ));
         }
         return out;
     }
@@ -103,11 +144,25 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
     match (last_kw, colon_at) {
         (Some(Keyword::For), _) => {
             let Some(rb) = rb else { return out };
-            let allowed = allowed_purposes(d, rb, &toks.iter().map(|t| (t.kind, t.text(prefix))).collect::<Vec<_>>());
+            let allowed = allowed_purposes(
+                d,
+                rb,
+                &toks
+                    .iter()
+                    .map(|t| (t.kind, t.text(prefix)))
+                    .collect::<Vec<_>>(),
+            );
             for (i, p) in rb.purposes.iter().enumerate() {
                 let id = PurposeId(i as u32);
                 let first = allowed.as_ref().is_some_and(|a| a.contains(&id));
-                let mut it = item(&p.name, CompletionItemKind::ENUM_MEMBER, p.label.clone(), if first { "0" } else { "1" }, range, true);
+                let mut it = item(
+                    &p.name,
+                    CompletionItemKind::ENUM_MEMBER,
+                    p.label.clone(),
+                    if first { "0" } else { "1" },
+                    range,
+                    true,
+                );
                 it.documentation = Some(Documentation::MarkupContent(MarkupContent {
                     kind: MarkupKind::Markdown,
                     value: hover::purpose_text(rb, id, lang),
@@ -117,21 +172,44 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
         }
         (Some(Keyword::Via), _) => {
             for a in d.actors.iter() {
-                let carrier = rb.zip(a.role.id).is_some_and(|(rb, r)| rb.role(r).kind == RoleKind::Carrier);
+                let carrier = rb
+                    .zip(a.role.id)
+                    .is_some_and(|(rb, r)| rb.role(r).kind == RoleKind::Carrier);
                 if carrier {
-                    out.push(item(&a.name, CompletionItemKind::INTERFACE, None, "0", range, true));
+                    out.push(item(
+                        &a.name,
+                        CompletionItemKind::INTERFACE,
+                        None,
+                        "0",
+                        range,
+                        true,
+                    ));
                 }
             }
         }
         (Some(_), _) => {}
         (None, Some(_)) => {
             for i in &d.data {
-                out.push(item(&i.name, CompletionItemKind::FIELD, None, "0", range, true));
+                out.push(item(
+                    &i.name,
+                    CompletionItemKind::FIELD,
+                    None,
+                    "0",
+                    range,
+                    true,
+                ));
             }
         }
         (None, None) => {
             for a in &d.actors {
-                out.push(item(&a.name, CompletionItemKind::INTERFACE, None, "0", range, true));
+                out.push(item(
+                    &a.name,
+                    CompletionItemKind::INTERFACE,
+                    None,
+                    "0",
+                    range,
+                    true,
+                ));
             }
         }
     }
@@ -141,14 +219,20 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
 /// The purposes the rulebook allows between this flow's roles for its
 /// items (None when the flow's actors or items are not known yet; every
 /// purpose for a flow inside the society).
-fn allowed_purposes(d: &Design, rb: &Rulebook, toks: &[(TokenKind, &str)]) -> Option<Vec<PurposeId>> {
+fn allowed_purposes(
+    d: &Design,
+    rb: &Rulebook,
+    toks: &[(TokenKind, &str)],
+) -> Option<Vec<PurposeId>> {
     let actor_role = |name: &str| {
         d.actors
             .iter()
             .find(|a| a.name == name)
             .and_then(|a| a.role.id)
     };
-    let arrow = toks.iter().position(|t| matches!(t.0, TokenKind::Arrow | TokenKind::BothArrow))?;
+    let arrow = toks
+        .iter()
+        .position(|t| matches!(t.0, TokenKind::Arrow | TokenKind::BothArrow))?;
     let from = actor_role(toks.get(arrow.checked_sub(1)?)?.1)?;
     let to = actor_role(toks.get(arrow + 1)?.1)?;
     let colon = toks.iter().position(|t| t.0 == TokenKind::Colon)?;
@@ -159,11 +243,14 @@ fn allowed_purposes(d: &Design, rb: &Rulebook, toks: &[(TokenKind, &str)]) -> Op
         .filter_map(|t| d.data.iter().find(|i| i.name == t.1))
         .filter_map(|i| i.category.id)
         .collect();
-    let both_self = rb.role(from).kind == RoleKind::SelfOrg && rb.role(to).kind == RoleKind::SelfOrg;
+    let both_self =
+        rb.role(from).kind == RoleKind::SelfOrg && rb.role(to).kind == RoleKind::SelfOrg;
     let mut out = Vec::new();
     for r in &rb.rules {
         let roles = r.from == from && r.to == to;
-        let covers = cats.iter().any(|&c| r.categories.iter().any(|&rc| rb.covers(rc, c)));
+        let covers = cats
+            .iter()
+            .any(|&c| r.categories.iter().any(|&rc| rb.covers(rc, c)));
         if (roles && covers) || both_self {
             if r.purposes.is_empty() || both_self {
                 out.extend((0..rb.purposes.len()).map(|i| PurposeId(i as u32)));
@@ -188,7 +275,11 @@ fn item(
     range: Range,
     as_name: bool,
 ) -> CompletionItem {
-    let written = if as_name { write_name(name) } else { name.to_string() };
+    let written = if as_name {
+        write_name(name)
+    } else {
+        name.to_string()
+    };
     CompletionItem {
         label: name.to_string(),
         kind: Some(kind),
@@ -221,7 +312,9 @@ fn word_start(text: &str, offset: usize) -> usize {
     before
         .char_indices()
         .rev()
-        .take_while(|(_, c)| !c.is_whitespace() && !matches!(c, ':' | ',' | '{' | '}' | '"' | '>' | '：' | '，'))
+        .take_while(|(_, c)| {
+            !c.is_whitespace() && !matches!(c, ':' | ',' | '{' | '}' | '"' | '>' | '：' | '，')
+        })
         .last()
         .map_or(offset, |(i, _)| i)
 }

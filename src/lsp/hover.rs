@@ -71,9 +71,17 @@ pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
         Target::Category(id) => {
             let rb = rb?;
             let c = rb.category(id);
-            let mut s = format!("**{}** `{}`{}", t("category", "カテゴリ"), c.name, label(&c.label));
+            let mut s = format!(
+                "**{}** `{}`{}",
+                t("category", "カテゴリ"),
+                c.name,
+                label(&c.label)
+            );
             if c.mynumber {
-                s.push_str(&format!("\n\n{}", t("特定個人情報 (My Number data)", "特定個人情報")));
+                s.push_str(&format!(
+                    "\n\n{}",
+                    t("特定個人情報 (My Number data)", "特定個人情報")
+                ));
             }
             s
         }
@@ -81,7 +89,12 @@ pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
         Target::Clause(id) => {
             let rb = rb?;
             let c = rb.clause(id);
-            format!("**{}** `{}`{}", t("clause", "契約事項"), c.name, label(&c.label))
+            format!(
+                "**{}** `{}`{}",
+                t("clause", "契約事項"),
+                c.name,
+                label(&c.label)
+            )
         }
         Target::Arrow(flow) => verdict_text(doc, flow, lang)?,
     })
@@ -108,11 +121,26 @@ pub fn purpose_text(rb: &Rulebook, id: PurposeId, lang: Lang) -> String {
 
 fn kind_text(kind: RoleKind, lang: Lang) -> String {
     let (en, ja) = match kind {
-        RoleKind::Party => ("another party: data given to it is provision", "他の当事者です。渡すことは提供にあたります"),
-        RoleKind::SelfOrg => ("`self`: the society and its systems; flows between them are use, not provision", "`self`: 組合とそのシステムです。その間の受け渡しは利用であり提供ではありません"),
-        RoleKind::Carrier => ("`carrier`: a channel that passes data on and keeps none", "`carrier`: データを中継するだけの経路です"),
-        RoleKind::Subject => ("`subject`: the person the data is about", "`subject`: 本人です"),
-        RoleKind::Contractor => ("`contractor`: its label must be a legal name in the contractor register (別表(1))", "`contractor`: ラベルは別表(1)の委託先の法人名でなければなりません"),
+        RoleKind::Party => (
+            "another party: data given to it is provision",
+            "他の当事者です。渡すことは提供にあたります",
+        ),
+        RoleKind::SelfOrg => (
+            "`self`: the society and its systems; flows between them are use, not provision",
+            "`self`: 組合とそのシステムです。その間の受け渡しは利用であり提供ではありません",
+        ),
+        RoleKind::Carrier => (
+            "`carrier`: a channel that passes data on and keeps none",
+            "`carrier`: データを中継するだけの経路です",
+        ),
+        RoleKind::Subject => (
+            "`subject`: the person the data is about",
+            "`subject`: 本人です",
+        ),
+        RoleKind::Contractor => (
+            "`contractor`: its label must be a legal name in the contractor register (別表(1))",
+            "`contractor`: ラベルは別表(1)の委託先の法人名でなければなりません",
+        ),
     };
     Text::new(en, ja).get(lang).to_string()
 }
@@ -144,10 +172,29 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
         }
         let item = &d.item(g.exchanges[i].payload.0).name;
         lines.push(match v {
-            MyNumberVerdict::Allowed(r) => format!("✔ `{item}`: {} {}", t("allowed by", "許可:"), rule(r)),
-            MyNumberVerdict::NoBasis => format!("✘ `{item}`: {}", t("no rule of a mynumber section covers this category (MN101)", "この区分を扱う mynumber の規則がありません (MN101)")),
-            MyNumberVerdict::WrongParties(_) => format!("✘ `{item}`: {}", t("rules cover this data only between other roles (MN105)", "この区分の規則は他の役割の間にしかありません (MN105)")),
-            MyNumberVerdict::NearestMiss(code, r) => format!("✘ `{item}`: {} {} ({})", t("nearest rule", "最も近い規則"), rule(r), code.as_str()),
+            MyNumberVerdict::Allowed(r) => {
+                format!("✔ `{item}`: {} {}", t("allowed by", "許可:"), rule(r))
+            }
+            MyNumberVerdict::NoBasis => format!(
+                "✘ `{item}`: {}",
+                t(
+                    "no rule of a mynumber section covers this category (MN101)",
+                    "この区分を扱う mynumber の規則がありません (MN101)"
+                )
+            ),
+            MyNumberVerdict::WrongParties(_) => format!(
+                "✘ `{item}`: {}",
+                t(
+                    "rules cover this data only between other roles (MN105)",
+                    "この区分の規則は他の役割の間にしかありません (MN105)"
+                )
+            ),
+            MyNumberVerdict::NearestMiss(code, r) => format!(
+                "✘ `{item}`: {} {} ({})",
+                t("nearest rule", "最も近い規則"),
+                rule(r),
+                code.as_str()
+            ),
         });
     }
     for (i, v) in checks::provision_verdicts(d, g) {
@@ -156,16 +203,35 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
         }
         let item = &d.item(g.exchanges[i].payload.0).name;
         lines.push(match v {
-            ProvisionVerdict::Allowed(r) => format!("✔ `{item}`: {} {}", t("allowed by", "許可:"), rule(r)),
-            ProvisionVerdict::WrongChannel(r) => format!("✘ `{item}`: {} {}", t("the rule needs another channel:", "規則は別の経路を求めています:"), rule(r)),
-            _ => format!("✘ `{item}`: {}", t("no rule allows this provision (MN202/MN203)", "この提供を許す規則がありません (MN202/MN203)")),
+            ProvisionVerdict::Allowed(r) => {
+                format!("✔ `{item}`: {} {}", t("allowed by", "許可:"), rule(r))
+            }
+            ProvisionVerdict::WrongChannel(r) => format!(
+                "✘ `{item}`: {} {}",
+                t(
+                    "the rule needs another channel:",
+                    "規則は別の経路を求めています:"
+                ),
+                rule(r)
+            ),
+            _ => format!(
+                "✘ `{item}`: {}",
+                t(
+                    "no rule allows this provision (MN202/MN203)",
+                    "この提供を許す規則がありません (MN202/MN203)"
+                )
+            ),
         });
     }
     let span = d.flow(flow).span;
     for diag in doc.diagnostics.iter().filter(|x| {
         x.primary.file == doc.file && x.primary.start >= span.start && x.primary.end <= span.end
     }) {
-        lines.push(format!("**{}** {}", diag.code.as_str(), diag.message.get(lang)));
+        lines.push(format!(
+            "**{}** {}",
+            diag.code.as_str(),
+            diag.message.get(lang)
+        ));
     }
     if lines.is_empty() {
         lines.push(t(
@@ -173,5 +239,9 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
             "内部での利用または受領です。宣言された利用目的があれば足ります。指摘はありません",
         ));
     }
-    Some(format!("**{}**\n\n{}", t("verdict", "判定"), lines.join("\n\n")))
+    Some(format!(
+        "**{}**\n\n{}",
+        t("verdict", "判定"),
+        lines.join("\n\n")
+    ))
 }

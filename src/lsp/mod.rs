@@ -66,7 +66,11 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
         .as_ref()
         .and_then(|g| g.position_encodings.as_ref())
         .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
-    let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
+    let encoding = if utf8 {
+        Encoding::Utf8
+    } else {
+        Encoding::Utf16
+    };
     let caps = ServerCapabilities {
         position_encoding: Some(if utf8 {
             PositionEncodingKind::UTF8
@@ -105,7 +109,10 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
     for msg in &connection.receiver {
         match msg {
             Message::Request(req) => {
-                if connection.handle_shutdown(&req).map_err(|e| e.to_string())? {
+                if connection
+                    .handle_shutdown(&req)
+                    .map_err(|e| e.to_string())?
+                {
                     return Ok(());
                 }
                 let id = req.id.clone();
@@ -146,7 +153,10 @@ fn materialise(folder: &Path) -> std::io::Result<Cache> {
         for lang in [Lang::En, Lang::Ja] {
             let tag = if lang == Lang::Ja { "ja" } else { "en" };
             put(
-                folder.join("explain").join(tag).join(format!("{}.md", code.as_str())),
+                folder
+                    .join("explain")
+                    .join(tag)
+                    .join(format!("{}.md", code.as_str())),
                 crate::explain::text(*code, lang),
             )?;
         }
@@ -227,7 +237,8 @@ impl Server<'_> {
         if span.file == doc.file {
             return Some(Location::new(
                 uri.clone(),
-                doc.lines.range(&doc.text, span.start as usize, span.end as usize),
+                doc.lines
+                    .range(&doc.text, span.start as usize, span.end as usize),
             ));
         }
         let file = doc.session.sources.get(span.file);
@@ -279,7 +290,11 @@ impl Server<'_> {
                     })
                     .collect();
                 Diagnostic {
-                    range: doc.lines.range(&doc.text, d.primary.start as usize, d.primary.end as usize),
+                    range: doc.lines.range(
+                        &doc.text,
+                        d.primary.start as usize,
+                        d.primary.end as usize,
+                    ),
                     severity: Some(match d.severity {
                         Severity::Error => DiagnosticSeverity::ERROR,
                         Severity::Warning => DiagnosticSeverity::WARNING,
@@ -309,8 +324,12 @@ impl Server<'_> {
             request::HoverRequest::METHOD => {
                 let p: HoverParams = params(req.params)?;
                 let doc = self.doc(&p.text_document_position_params.text_document.uri)?;
-                let at = doc.lines.offset(&doc.text, p.text_document_position_params.position);
-                let Some(o) = doc.at(at) else { return Ok(Value::Null) };
+                let at = doc
+                    .lines
+                    .offset(&doc.text, p.text_document_position_params.position);
+                let Some(o) = doc.at(at) else {
+                    return Ok(Value::Null);
+                };
                 let Some(text) = hover::text(doc, o.target, lang) else {
                     return Ok(Value::Null);
                 };
@@ -319,14 +338,20 @@ impl Server<'_> {
                         kind: MarkupKind::Markdown,
                         value: text,
                     }),
-                    range: Some(doc.lines.range(&doc.text, o.span.start as usize, o.span.end as usize)),
+                    range: Some(doc.lines.range(
+                        &doc.text,
+                        o.span.start as usize,
+                        o.span.end as usize,
+                    )),
                 }))
             }
             request::GotoDefinition::METHOD => {
                 let p: GotoDefinitionParams = params(req.params)?;
                 let uri = p.text_document_position_params.text_document.uri;
                 let doc = self.doc(&uri)?;
-                let at = doc.lines.offset(&doc.text, p.text_document_position_params.position);
+                let at = doc
+                    .lines
+                    .offset(&doc.text, p.text_document_position_params.position);
                 let loc = doc
                     .at(at)
                     .and_then(|o| navigate::definition(doc, o.target))
@@ -337,8 +362,12 @@ impl Server<'_> {
                 let p: ReferenceParams = params(req.params)?;
                 let uri = p.text_document_position.text_document.uri;
                 let doc = self.doc(&uri)?;
-                let at = doc.lines.offset(&doc.text, p.text_document_position.position);
-                let Some(o) = doc.at(at) else { return Ok(Value::Null) };
+                let at = doc
+                    .lines
+                    .offset(&doc.text, p.text_document_position.position);
+                let Some(o) = doc.at(at) else {
+                    return Ok(Value::Null);
+                };
                 let locs: Vec<Location> = doc
                     .occurrences(o.target)
                     .filter(|x| p.context.include_declaration || !x.declaration)
@@ -350,7 +379,9 @@ impl Server<'_> {
                 let p: RenameParams = params(req.params)?;
                 let uri = p.text_document_position.text_document.uri;
                 let doc = self.doc(&uri)?;
-                let at = doc.lines.offset(&doc.text, p.text_document_position.position);
+                let at = doc
+                    .lines
+                    .offset(&doc.text, p.text_document_position.position);
                 let edits = doc
                     .at(at)
                     .and_then(|o| navigate::rename(doc, o.target, &p.new_name))
@@ -365,13 +396,19 @@ impl Server<'_> {
             request::DocumentSymbolRequest::METHOD => {
                 let p: DocumentSymbolParams = params(req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
-                Ok(json(&DocumentSymbolResponse::Nested(navigate::symbols(doc))))
+                Ok(json(&DocumentSymbolResponse::Nested(navigate::symbols(
+                    doc,
+                ))))
             }
             request::Completion::METHOD => {
                 let p: CompletionParams = params(req.params)?;
                 let doc = self.doc(&p.text_document_position.text_document.uri)?;
-                let at = doc.lines.offset(&doc.text, p.text_document_position.position);
-                Ok(json(&CompletionResponse::Array(completion::items(doc, at, lang))))
+                let at = doc
+                    .lines
+                    .offset(&doc.text, p.text_document_position.position);
+                Ok(json(&CompletionResponse::Array(completion::items(
+                    doc, at, lang,
+                ))))
             }
             request::Formatting::METHOD => {
                 let p: DocumentFormattingParams = params(req.params)?;
@@ -383,9 +420,18 @@ impl Server<'_> {
                 let doc = self.doc(&p.text_document.uri)?;
                 let start = doc.lines.offset(&doc.text, p.range.start);
                 let end = doc.lines.offset(&doc.text, p.range.end);
-                Ok(json(&actions::code_actions(doc, &p.text_document.uri, start, end, lang)))
+                Ok(json(&actions::code_actions(
+                    doc,
+                    &p.text_document.uri,
+                    start,
+                    end,
+                    lang,
+                )))
             }
-            _ => Err((ErrorCode::MethodNotFound, format!("unknown request {}", req.method))),
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("unknown request {}", req.method),
+            )),
         }
     }
 }

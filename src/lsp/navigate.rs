@@ -43,27 +43,52 @@ pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
         return Vec::new();
     };
     let text = &doc.text;
-    let sym = |name: String, kind: SymbolKind, whole: Span, name_span: Span, detail: Option<String>| {
-        DocumentSymbol {
-            name: if name.is_empty() { "?".to_string() } else { name },
-            detail,
-            kind,
-            tags: None,
-            deprecated: None,
-            range: doc.lines.range(text, whole.start as usize, whole.end as usize),
-            selection_range: doc.lines.range(text, name_span.start as usize, name_span.end as usize),
-            children: None,
-        }
-    };
+    let sym =
+        |name: String, kind: SymbolKind, whole: Span, name_span: Span, detail: Option<String>| {
+            DocumentSymbol {
+                name: if name.is_empty() {
+                    "?".to_string()
+                } else {
+                    name
+                },
+                detail,
+                kind,
+                tags: None,
+                deprecated: None,
+                range: doc
+                    .lines
+                    .range(text, whole.start as usize, whole.end as usize),
+                selection_range: doc.lines.range(
+                    text,
+                    name_span.start as usize,
+                    name_span.end as usize,
+                ),
+                children: None,
+            }
+        };
     let rb = d.rulebook.as_deref();
     let mut out = Vec::new();
     for a in &d.actors {
         let role = rb.zip(a.role.id).map(|(rb, r)| rb.role(r).name.clone());
-        out.push(sym(a.name.clone(), SymbolKind::OBJECT, a.span, a.name_span, role));
+        out.push(sym(
+            a.name.clone(),
+            SymbolKind::OBJECT,
+            a.span,
+            a.name_span,
+            role,
+        ));
     }
     for i in &d.data {
-        let cat = rb.zip(i.category.id).map(|(rb, c)| rb.category(c).name.clone());
-        out.push(sym(i.name.clone(), SymbolKind::FIELD, i.span, i.name_span, cat));
+        let cat = rb
+            .zip(i.category.id)
+            .map(|(rb, c)| rb.category(c).name.clone());
+        out.push(sym(
+            i.name.clone(),
+            SymbolKind::FIELD,
+            i.span,
+            i.name_span,
+            cat,
+        ));
     }
     for (n, f) in d.flows.iter().enumerate() {
         let _ = FlowId(n as u32);
@@ -77,6 +102,11 @@ pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
 pub fn edits(doc: &Document, spans: &[(Span, String)]) -> Vec<TextEdit> {
     spans
         .iter()
-        .map(|(s, content)| TextEdit::new(doc.lines.range(&doc.text, s.start as usize, s.end as usize), content.clone()))
+        .map(|(s, content)| {
+            TextEdit::new(
+                doc.lines.range(&doc.text, s.start as usize, s.end as usize),
+                content.clone(),
+            )
+        })
         .collect()
 }

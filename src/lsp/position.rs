@@ -32,7 +32,10 @@ impl LineIndex {
     /// The position of a byte offset (clamped to the text).
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char(text, offset.min(text.len()));
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
         let before = text.get(start..offset).unwrap_or("");
         let character = match self.encoding {

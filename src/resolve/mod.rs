@@ -162,7 +162,10 @@ fn respell(span: Span, name: &str) -> Fix {
     let written = write_name(name);
     Fix::safe(
         text!("write `{written}`"; "「{written}」と書く"),
-        vec![Edit { span, content: written }],
+        vec![Edit {
+            span,
+            content: written,
+        }],
     )
 }
 

@@ -62,9 +62,9 @@ pub fn full_width_syntax(c: char) -> Option<char> {
 /// formatter write names this way.
 pub fn write_name(name: &str) -> String {
     let bare = !name.is_empty()
-        && name.char_indices().all(|(i, c)| {
-            !ends_name(&name[i..]) && !is_forbidden(c) && !c.is_control()
-        })
+        && name
+            .char_indices()
+            .all(|(i, c)| !ends_name(&name[i..]) && !is_forbidden(c) && !c.is_control())
         && Keyword::from_word(name).is_none();
     if bare {
         return name.to_string();
