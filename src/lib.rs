@@ -3,6 +3,7 @@
 
 // Input never makes the tool panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+pub mod apply_fixes;
 pub mod atomic_write;
 pub mod baseline;
 pub mod checks;
@@ -22,6 +23,7 @@ pub mod graph;
 pub mod input;
 pub mod inventory;
 pub mod layout;
+pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod oserror;

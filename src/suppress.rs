@@ -6,6 +6,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
 use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::syntax::token::Comment;
@@ -339,11 +340,36 @@ pub fn apply(
                 .with_help(Text::new(
                     "remove it: the finding it was written for is gone (or it is on the wrong line)",
                     "削除してください。対象の指摘はもうありません (または行が違います)",
+                ))
+                .with_fix(Fix::safe(
+                    Text::new("remove the unused suppression", "使われていない抑止コメントを削除する"),
+                    vec![Edit { span: removal(file, s.span), content: String::new() }],
                 )),
             );
         }
     }
     diags.extend(extra);
+}
+
+/// What removing the comment at `span` takes away: its whole line when it
+/// stands alone, else the comment and the blanks before it.
+fn removal(file: &SourceFile, span: Span) -> Span {
+    let text = file.text.as_str();
+    let line = file.line_index(span.start as usize);
+    let range = file.line_range(line);
+    let before = text.get(range.start..span.start as usize).unwrap_or("");
+    if before.trim().is_empty() {
+        let rest = text.get(range.end..).unwrap_or("");
+        let newline = if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(rest.starts_with(['\n', '\r']))
+        };
+        let end = range.end + newline;
+        return Span::new(span.file, range.start, end.min(text.len()));
+    }
+    let kept = before.trim_end().len();
+    Span::new(span.file, range.start + kept, span.end as usize)
 }
 
 #[cfg(test)]

@@ -30,6 +30,10 @@ pub struct Options {
     pub output_file: Option<PathBuf>,
     pub statistics: bool,
     pub stdin_filename: Option<PathBuf>,
+    /// `--fix`: apply fixes first.
+    pub fix: bool,
+    /// `--unsafe-fixes`: unsafe ones too.
+    pub unsafe_fixes: bool,
 }
 
 impl Options {
@@ -107,6 +111,11 @@ pub fn run(o: &Options) -> u8 {
             }
             Err(reason) => return abort(o, Some(format), lang, reason),
         };
+        if o.fix
+            && let Err(e) = super::fix::run(&files, &settings, o.unsafe_fixes)
+        {
+            return abort(o, Some(format), lang, Text::new(e.clone(), e));
+        }
         count = files.len();
         for f in &files {
             match s.check_path(f) {
@@ -204,6 +213,9 @@ pub fn run(o: &Options) -> u8 {
     if let Err(reason) = emit(o, &out) {
         fail_in(lang, &reason);
         return FAILURE;
+    }
+    if o.fix {
+        super::fix::report_left(&diags, o.unsafe_fixes, o.quiet);
     }
     if !failures.is_empty() {
         FAILURE

@@ -1,9 +1,13 @@
-//! `mynaflow fmt [--check]`.
+//! `mynaflow fmt [--check]`: the canonical layout (see `mynaflow::fmt`).
+//! With `--check`, nothing is written and a unified diff shows what would
+//! change.
 
 use super::output::fail;
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::session::collect_files;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+const BOM: &str = "\u{feff}";
 
 pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let files = match collect_files(paths) {
@@ -14,6 +18,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         }
     };
     let mut changed = 0;
+    let mut refused = false;
     for f in &files {
         let text = match mynaflow::input::read_limited(f, mynaflow::session::MAX_FILE_BYTES)
             .map(String::from_utf8)
@@ -31,16 +36,25 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                 return FAILURE;
             }
         };
-        let Some(new) = mynaflow::fmt::format(&text) else {
-            continue;
+        let (bom, body) = match text.strip_prefix(BOM) {
+            Some(rest) => (BOM, rest),
+            None => ("", text.as_str()),
         };
+        let new = match mynaflow::fmt::format(body) {
+            Ok(n) => n,
+            Err(why) => {
+                eprintln!("mynaflow: {}: {}", f.display(), why.get(super::lang(None)));
+                refused = true;
+                continue;
+            }
+        };
+        if new == body {
+            continue;
+        }
         changed += 1;
         if check {
-            println!(
-                "would reformat {}",
-                mynaflow::escape::visible(&f.display().to_string())
-            );
-        } else if let Err(e) = mynaflow::atomic_write::write(f, new.as_bytes()) {
+            print!("{}", diff(f, body, &new));
+        } else if let Err(e) = write(f, &format!("{bom}{new}")) {
             fail(&e);
             return FAILURE;
         } else {
@@ -50,5 +64,27 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             );
         }
     }
-    if check && changed > 0 { FINDINGS } else { OK }
+    if refused {
+        FAILURE
+    } else if check && changed > 0 {
+        FINDINGS
+    } else {
+        OK
+    }
+}
+
+/// The unified diff `fmt --check` prints.
+fn diff(path: &Path, old: &str, new: &str) -> String {
+    let name = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&name, &name)
+        .to_string()
+}
+
+/// Writes a formatted file: the one place `fmt` writes (a temporary file
+/// renamed into place; a symlink at the destination is refused).
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    mynaflow::atomic_write::write(path, text.as_bytes())
 }

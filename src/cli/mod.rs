@@ -3,9 +3,11 @@
 mod check;
 mod coverage;
 mod explain;
+mod fix;
 mod fmt;
 mod graph;
 mod inventory;
+mod lsp;
 mod manpage_sections;
 mod output;
 mod report;
@@ -106,6 +108,12 @@ enum Command {
         /// The name (and place, for `use` and mynaflow.toml) of the design read from `-`.
         #[arg(long, value_name = "PATH")]
         stdin_filename: Option<PathBuf>,
+        /// Apply the findings' safe fixes to the files, then report what is left.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: apply unsafe fixes too (they change what the design says).
+        #[arg(long, requires = "fix")]
+        unsafe_fixes: bool,
     },
     /// Run the `# expect:` annotations of designs.
     Test {
@@ -126,14 +134,20 @@ enum Command {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
-    /// Rewrite full-width look-alikes of syntax characters as ASCII (MN003).
+    /// Format designs and rulebooks in the canonical layout (comments kept, meaning unchanged).
     Fmt {
         /// Files or folders.
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
-        /// Change nothing; exit 1 if a file would be rewritten.
+        /// Change nothing; print a diff and exit 1 if a file would be rewritten.
         #[arg(long)]
         check: bool,
+    },
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp {
+        /// Language of messages and hover texts (default from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Draw a design as a DOT or Mermaid graph, violations in red.
     Graph {
@@ -415,6 +429,8 @@ pub fn main() -> ExitCode {
             output_file,
             statistics,
             stdin_filename,
+            fix,
+            unsafe_fixes,
         } => check::run(&check::Options {
             paths,
             common,
@@ -429,6 +445,8 @@ pub fn main() -> ExitCode {
             output_file,
             statistics,
             stdin_filename,
+            fix,
+            unsafe_fixes,
         }),
         Command::Test {
             paths,
@@ -443,6 +461,7 @@ pub fn main() -> ExitCode {
         }
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Lsp { lang: l } => lsp::run(lang(l)),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

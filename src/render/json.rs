@@ -31,6 +31,26 @@ struct JsonDiagnostic<'a> {
     rule: Option<JsonRule<'a>>,
     /// The typed facts behind the finding (which flow, item, roles, rule, why).
     facts: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<JsonFix<'a>>,
+}
+
+/// A fix (LANGUAGE.md §3.7): what it does, safe or unsafe, and its edits.
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    applicability: &'static str,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: &'a str,
 }
 
 #[derive(Serialize)]
@@ -116,6 +136,29 @@ pub fn render(report: &Report) -> String {
                     basis: r.basis.as_deref(),
                 }),
                 facts: facts(&d.facts),
+                fixes: d
+                    .fixes
+                    .iter()
+                    .map(|f| JsonFix {
+                        message: f.message.get(lang),
+                        applicability: f.applicability.as_str(),
+                        edits: f
+                            .edits
+                            .iter()
+                            .map(|e| {
+                                let p = report.position(e.span);
+                                JsonEdit {
+                                    file: report.file_name(e.span),
+                                    line: p.line,
+                                    column: p.column,
+                                    end_line: p.end_line,
+                                    end_column: p.end_column,
+                                    content: &e.content,
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
             }
         })
         .collect();

@@ -12,9 +12,11 @@ pub use rulebook::resolve_rulebook;
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
 use crate::names;
 use crate::span::Span;
 use crate::syntax::ast::Ident;
+use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
 
@@ -49,7 +51,19 @@ pub(crate) fn undefined<'a>(
     name: &Ident,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    undefined_suggesting(kind, name, names::did_you_mean(&name.text, candidates))
+    let all: Vec<&str> = candidates.into_iter().collect();
+    let (suggestion, unique) = suggest(&name.text, &all);
+    undefined_suggesting(kind, name, suggestion, unique)
+}
+
+/// The nearest close name, and whether it is the only close one (then a
+/// respelling is a safe fix: there is nothing to choose between).
+fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> (Option<&'a str>, bool) {
+    let best = names::did_you_mean(wanted, all.iter().map(AsRef::as_ref));
+    let unique = best.is_some_and(|b| {
+        names::did_you_mean(wanted, all.iter().map(AsRef::as_ref).filter(|c| *c != b)).is_none()
+    });
+    (best, unique)
 }
 
 /// "Did you mean" answers, remembered per misspelling: a design that
@@ -58,7 +72,7 @@ pub(crate) fn undefined<'a>(
 /// ([`suggest::NameIndex`]), built once, so many distinct misspellings
 /// stay far from misspellings × names comparisons.
 pub(crate) struct Suggestions {
-    answers: std::collections::HashMap<(Kind, String), Option<String>>,
+    answers: std::collections::HashMap<(Kind, String), (Option<String>, bool)>,
     indexes: std::collections::HashMap<Kind, suggest::NameIndex>,
     budget: usize,
 }
@@ -82,26 +96,33 @@ impl Suggestions {
         S: AsRef<str>,
     {
         let key = (kind, name.text.clone());
-        let suggestion = match self.answers.get(&key) {
+        let (suggestion, unique) = match self.answers.get(&key) {
             Some(s) => s.clone(),
             None => {
                 let index = self
                     .indexes
                     .entry(kind)
                     .or_insert_with(|| suggest::NameIndex::new(&candidates()));
-                let s = index
-                    .nearest(&name.text, &mut self.budget)
-                    .map(str::to_string);
+                let s = match index.nearest(&name.text, &mut self.budget) {
+                    Some((best, unique)) => (Some(best.to_string()), unique),
+                    None => (None, false),
+                };
                 self.answers.insert(key, s.clone());
                 s
             }
         };
-        undefined_suggesting(kind, name, suggestion.as_deref())
+        undefined_suggesting(kind, name, suggestion.as_deref(), unique)
     }
 }
 
-/// MN010 for `name`, with a ready suggestion.
-fn undefined_suggesting(kind: Kind, name: &Ident, suggestion: Option<&str>) -> Diagnostic {
+/// MN010 for `name`, with a ready suggestion (a safe fix when it is the
+/// only close name).
+fn undefined_suggesting(
+    kind: Kind,
+    name: &Ident,
+    suggestion: Option<&str>,
+    unique: bool,
+) -> Diagnostic {
     let k = kind.text();
     let mut d = Diagnostic::new(
         Code::MN010,
@@ -111,6 +132,9 @@ fn undefined_suggesting(kind: Kind, name: &Ident, suggestion: Option<&str>) -> D
     .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja));
     if let Some(s) = suggestion {
         d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
+        if unique {
+            d = d.with_fix(respell(name.span, s));
+        }
     }
     d
 }
@@ -148,9 +172,22 @@ pub(crate) fn check_spelling(
             )
             .with_primary_label(Text::new("this spelling", "この表記"))
             .with_label(declared_at, Text::new("declared here", "宣言"))
-            .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared)),
+            .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared))
+            .with_fix(respell(used.span, declared)),
         );
     }
+}
+
+/// The safe fix that writes `name` at `span`.
+fn respell(span: Span, name: &str) -> Fix {
+    let written = write_name(name);
+    Fix::safe(
+        text!("write `{written}`"; "「{written}」と書く"),
+        vec![Edit {
+            span,
+            content: written,
+        }],
+    )
 }
 
 /// MN017 for a statement that belongs in the other kind of file.

@@ -58,9 +58,10 @@ impl NameIndex {
         }
     }
 
-    /// The nearest name to `wanted`, if one is near enough; `budget` is
-    /// what is left of the index work allowed, and is spent.
-    pub(crate) fn nearest(&self, wanted: &str, budget: &mut usize) -> Option<&str> {
+    /// The nearest name to `wanted`, if one is near enough, and whether it
+    /// is the only one near enough (then a fix may respell it safely);
+    /// `budget` is what is left of the index work allowed, and is spent.
+    pub(crate) fn nearest(&self, wanted: &str, budget: &mut usize) -> Option<(&str, bool)> {
         let wanted = key(wanted);
         let a = wanted.chars().count();
         if a == 0 {
@@ -96,14 +97,18 @@ impl NameIndex {
         }
         *budget -= cost;
         let mut best: Option<(f64, usize)> = None;
+        let mut near = 0;
         for i in hopeful {
             let i = i as usize;
             let score = strsim::jaro(&wanted, &self.keys[i]);
-            if score > THRESHOLD && best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, i));
+            if score > THRESHOLD {
+                near += 1;
+                if best.is_none_or(|(b, _)| score > b) {
+                    best = Some((score, i));
+                }
             }
         }
-        best.map(|(_, i)| self.names[i].as_str())
+        best.map(|(_, i)| (self.names[i].as_str(), near == 1))
     }
 }
 
@@ -164,7 +169,11 @@ mod tests {
         ];
         for t in tries {
             let mut budget = budget();
-            assert_eq!(index.nearest(t, &mut budget), did_you_mean(t, names), "{t}");
+            assert_eq!(
+                index.nearest(t, &mut budget).map(|(n, _)| n),
+                did_you_mean(t, names),
+                "{t}"
+            );
         }
     }
 

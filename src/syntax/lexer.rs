@@ -5,6 +5,7 @@
 use super::token::{Comment, Keyword, Token, TokenKind};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
 use crate::span::{FileId, Span};
 use crate::text;
 use nom::branch::alt;
@@ -54,6 +55,30 @@ pub fn full_width_syntax(c: char) -> Option<char> {
         '\u{3000}' => Some(' '),
         _ => None,
     }
+}
+
+/// How `name` is written so that it reads back as itself: bare when it
+/// can be, else quoted (with `"` and `\\` escaped). Fixes and the
+/// formatter write names this way.
+pub fn write_name(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .char_indices()
+            .all(|(i, c)| !ends_name(&name[i..]) && !is_forbidden(c) && !c.is_control())
+        && Keyword::from_word(name).is_none();
+    if bare {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push('"');
+    for c in name.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 /// Characters that end a bare name.
@@ -196,7 +221,11 @@ impl<'a> Lexer<'a> {
                 self.span(at, at + c.len_utf8()),
                 text!("full-width {shown} read as {ascii_shown}"; "{shown_ja} を {ascii_ja} として読みました"),
             )
-            .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)")),
+            .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)"))
+            .with_fix(Fix::safe(
+                text!("write {ascii_shown}"; "{ascii_ja} に書き換える"),
+                vec![Edit { span: self.span(at, at + c.len_utf8()), content: ascii.to_string() }],
+            )),
         );
     }
 

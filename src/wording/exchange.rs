@@ -210,18 +210,28 @@ fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
     }
     let (from, to) = (flow.from.id?, flow.to.id?);
     let (a, b) = (w.actor_name(from).to_string(), w.actor_name(to).to_string());
+    let mut edits = vec![
+        Edit {
+            span: flow.from.span,
+            content: b,
+        },
+        Edit {
+            span: flow.to.span,
+            content: a,
+        },
+    ];
+    // The data travels the other way, so it passes the `via` actors in
+    // the reverse order.
+    let via: Vec<ActorId> = flow.via.iter().map(|v| v.id).collect::<Option<_>>()?;
+    for (r, actor) in flow.via.iter().zip(via.iter().rev()) {
+        edits.push(Edit {
+            span: r.span,
+            content: w.actor_name(*actor).to_string(),
+        });
+    }
     Some(Fix::unsafe_(
         Text::new("reverse the flow", "フローの向きを逆にする"),
-        vec![
-            Edit {
-                span: flow.from.span,
-                content: b,
-            },
-            Edit {
-                span: flow.to.span,
-                content: a,
-            },
-        ],
+        edits,
     ))
 }
 

@@ -1,0 +1,23 @@
+//! `mynaflow lsp`: the language server on stdio (see `mynaflow::lsp`).
+//! Picks the cache folder (`$XDG_CACHE_HOME/mynaflow`, else
+//! `~/.cache/mynaflow`) and the language here, where the environment is read.
+
+use super::output::fail;
+use super::{FAILURE, OK};
+use mynaflow::text::Lang;
+use std::path::PathBuf;
+
+pub fn run(lang: Lang) -> u8 {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .map(|c| c.join("mynaflow"));
+    match mynaflow::lsp::run(mynaflow::lsp::Config { cache, lang }) {
+        Ok(()) => OK,
+        Err(e) => {
+            fail(&format!("lsp: {e}"));
+            FAILURE
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! One open document, analysed: the whole pipeline is re-run on each
+//! change (`Session::check_text`), and the names in the design are indexed
+//! by position for hover, definition, references and rename.
+
+use super::position::{Encoding, LineIndex};
+use crate::diagnostic::Diagnostic;
+use crate::graph::FlowGraph;
+use crate::model::*;
+use crate::session::{RulebookSource, Session};
+use crate::span::{FileId, Span};
+use std::path::Path;
+
+/// What a name in the design stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// An actor of the design.
+    Actor(ActorId),
+    /// A data item of the design.
+    Data(DataId),
+    /// A role of the rulebook.
+    Role(RoleId),
+    /// A category of the rulebook.
+    Category(CategoryId),
+    /// A purpose of the rulebook.
+    Purpose(PurposeId),
+    /// A clause of the rulebook.
+    Clause(ClauseId),
+    /// The arrow of a flow.
+    Arrow(FlowId),
+}
+
+/// A name written in the design, and whether it is the declaration.
+#[derive(Clone, Copy, Debug)]
+pub struct Occurrence {
+    /// Where it is written.
+    pub span: Span,
+    /// What it names.
+    pub target: Target,
+    /// Is this the declaration (of an actor or data item)?
+    pub declaration: bool,
+}
+
+/// An analysed document.
+pub struct Document {
+    /// Its text.
+    pub text: String,
+    /// The session that checked it (its sources hold the rulebook too).
+    pub session: Session,
+    /// The document in the session.
+    pub file: FileId,
+    /// The resolved design and graph, when it is a design.
+    pub design: Option<(Design, FlowGraph)>,
+    /// Every finding, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Names by position (sorted by start).
+    pub names: Vec<Occurrence>,
+    /// Positions.
+    pub lines: LineIndex,
+}
+
+impl Document {
+    /// Runs the pipeline over `text`, the contents of the file at `path`.
+    pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
+        let mut session = Session::new(RulebookSource::Builtin("kenpo".to_string()));
+        let shown = path.display().to_string();
+        let checked = session.check_text(&shown, text.clone(), path.parent());
+        let diagnostics = session.sorted_diagnostics();
+        let design = checked.analysis.map(|a| (a.design, a.graph));
+        let names = design
+            .as_ref()
+            .map(|(d, _)| index(d, checked.file))
+            .unwrap_or_default();
+        let lines = LineIndex::new(&text, encoding);
+        Document {
+            text,
+            session,
+            file: checked.file,
+            design,
+            diagnostics,
+            names,
+            lines,
+        }
+    }
+
+    /// The resolved design, if any.
+    pub fn design(&self) -> Option<&Design> {
+        self.design.as_ref().map(|(d, _)| d)
+    }
+
+    /// The rulebook, if it loaded.
+    pub fn rulebook(&self) -> Option<&Rulebook> {
+        self.design()?.rulebook.as_deref()
+    }
+
+    /// The name at a byte offset (a cursor just after a name counts).
+    pub fn at(&self, offset: usize) -> Option<Occurrence> {
+        let offset = offset as u32;
+        let i = self.names.partition_point(|o| o.span.start <= offset);
+        self.names[..i]
+            .iter()
+            .rev()
+            .take(2)
+            .find(|o| o.span.start <= offset && offset <= o.span.end)
+            .copied()
+    }
+
+    /// Every occurrence of a target in the design.
+    pub fn occurrences(&self, target: Target) -> impl Iterator<Item = &Occurrence> {
+        self.names.iter().filter(move |o| o.target == target)
+    }
+}
+
+/// The names of a design, by position.
+fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    let mut push = |span: Span, target: Target, declaration: bool| {
+        if span.file == file {
+            out.push(Occurrence {
+                span,
+                target,
+                declaration,
+            });
+        }
+    };
+    for (i, a) in d.actors.iter().enumerate() {
+        push(a.name_span, Target::Actor(ActorId(i as u32)), true);
+        if let Some(r) = a.role.id {
+            push(a.role.span, Target::Role(r), false);
+        }
+        for c in a.clauses.iter().flatten() {
+            if let Some(id) = c.id {
+                push(c.span, Target::Clause(id), false);
+            }
+        }
+    }
+    for (i, item) in d.data.iter().enumerate() {
+        push(item.name_span, Target::Data(DataId(i as u32)), true);
+        if let Some(c) = item.category.id {
+            push(item.category.span, Target::Category(c), false);
+        }
+    }
+    for (i, f) in d.flows.iter().enumerate() {
+        push(f.arrow, Target::Arrow(FlowId(i as u32)), false);
+        for r in [&f.from, &f.to].into_iter().chain(&f.via) {
+            if let Some(id) = r.id {
+                push(r.span, Target::Actor(id), false);
+            }
+        }
+        for r in &f.items {
+            if let Some(id) = r.id {
+                push(r.span, Target::Data(id), false);
+            }
+        }
+        for r in &f.purposes {
+            if let Some(id) = r.id {
+                push(r.span, Target::Purpose(id), false);
+            }
+        }
+    }
+    out.sort_by_key(|o| (o.span.start, o.span.end));
+    out
+}

@@ -1,0 +1,111 @@
+//! LSP positions: a line and a character offset counted in UTF-16 code
+//! units (the protocol's default) or in bytes (UTF-8, when the client
+//! offers it through `positionEncoding`). A full-width character is one
+//! UTF-16 unit and three bytes; an astral one (𠮷) two units and four bytes.
+
+use lsp_types::{Position, Range};
+
+/// How the client counts characters on a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-16 code units (the default).
+    Utf16,
+    /// Bytes.
+    Utf8,
+}
+
+/// Line starts of a text, for converting offsets and positions.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    encoding: Encoding,
+}
+
+impl LineIndex {
+    /// The index of `text`.
+    pub fn new(text: &str, encoding: Encoding) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts, encoding }
+    }
+
+    /// The position of a byte offset (clamped to the text).
+    pub fn position(&self, text: &str, offset: usize) -> Position {
+        let offset = floor_char(text, offset.min(text.len()));
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(line).copied().unwrap_or(0);
+        let before = text.get(start..offset).unwrap_or("");
+        let character = match self.encoding {
+            Encoding::Utf8 => before.len(),
+            Encoding::Utf16 => before.encode_utf16().count(),
+        };
+        Position::new(line as u32, character as u32)
+    }
+
+    /// The byte offset of a position (clamped to its line; a position inside
+    /// a character is moved to its start).
+    pub fn offset(&self, text: &str, pos: Position) -> usize {
+        let Some(&start) = self.starts.get(pos.line as usize) else {
+            return text.len();
+        };
+        let end = self
+            .starts
+            .get(pos.line as usize + 1)
+            .copied()
+            .unwrap_or(text.len());
+        let line = text.get(start..end).unwrap_or("");
+        let line = line.strip_suffix('\n').unwrap_or(line);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let want = pos.character as usize;
+        let mut units = 0;
+        for (i, c) in line.char_indices() {
+            if units >= want {
+                return start + i;
+            }
+            units += match self.encoding {
+                Encoding::Utf8 => c.len_utf8(),
+                Encoding::Utf16 => c.len_utf16(),
+            };
+            if units > want {
+                return start + i;
+            }
+        }
+        start + line.len()
+    }
+
+    /// The range of a byte span.
+    pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
+        Range::new(self.position(text, start), self.position(text, end))
+    }
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_counts_astral_characters_twice() {
+        let text = "a\n𠮷：X\n";
+        let ix = LineIndex::new(text, Encoding::Utf16);
+        let colon = text.find('：').unwrap();
+        assert_eq!(ix.position(text, colon), Position::new(1, 2));
+        assert_eq!(ix.offset(text, Position::new(1, 2)), colon);
+        assert_eq!(ix.offset(text, Position::new(1, 3)), colon + 3);
+        // Inside the surrogate pair: the start of the character.
+        assert_eq!(ix.offset(text, Position::new(1, 1)), 2);
+        let ix8 = LineIndex::new(text, Encoding::Utf8);
+        assert_eq!(ix8.position(text, colon), Position::new(1, 4));
+        assert_eq!(ix8.offset(text, Position::new(1, 4)), colon);
+        assert_eq!(ix.offset(text, Position::new(9, 0)), text.len());
+    }
+}

@@ -1,0 +1,169 @@
+//! The formatter: idempotent and meaning-preserving over every example,
+//! test case and rulebook, and over mangled inputs (it refuses or keeps the
+//! meaning, never panics); `fmt --check` prints a diff; `fmt` keeps a BOM.
+
+use mynaflow::code::Code;
+use mynaflow::session::{RulebookSource, Session};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn myna_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            myna_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "myna") {
+            out.push(p);
+        }
+    }
+}
+
+fn corpus() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for d in ["examples", "docs/codes/examples", "tests/cases", "rules"] {
+        myna_files(Path::new(d), &mut v);
+    }
+    v.sort();
+    assert!(v.len() > 80, "the corpus is there");
+    v
+}
+
+/// The findings of a text (their codes, MN003 left out: formatting
+/// removes full-width syntax on purpose), and whether they are exactly
+/// what its `# expect:` annotations say.
+fn findings(path: &Path, text: &str) -> (Vec<Code>, bool) {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let c = s.check_text(&path.display().to_string(), text.to_string(), path.parent());
+    let file = s.sources.get(c.file);
+    let mut v: Vec<Code> = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.primary.file == c.file && d.code != Code::MN003)
+        .map(|d| d.code)
+        .collect();
+    v.sort();
+    let keep = |f: &Vec<mynaflow::expect::Finding>| -> Vec<mynaflow::expect::Finding> {
+        f.iter().copied().filter(|x| x.1 != Code::MN003).collect()
+    };
+    let expected = mynaflow::expect::expectations(file).unwrap_or_default();
+    let reported = mynaflow::expect::reported(file, c.file, &s.diagnostics);
+    let agree = mynaflow::expect::compare(&keep(&expected), &keep(&reported)).is_empty();
+    (v, agree)
+}
+
+#[test]
+fn idempotent_and_meaning_preserving_over_the_corpus() {
+    let mut formatted = 0;
+    for path in corpus() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue; // the Shift_JIS example
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let Ok(out) = mynaflow::fmt::format(text) else {
+            continue; // files with syntax errors are refused
+        };
+        formatted += 1;
+        assert_eq!(
+            mynaflow::fmt::format(&out).as_deref(),
+            Ok(out.as_str()),
+            "{}: formatting twice changes it",
+            path.display()
+        );
+        // Same findings: the model is the same; and every `# expect:`
+        // annotation still sits on its finding's line.
+        assert_eq!(
+            findings(&path, text),
+            findings(&path, &out),
+            "{}: formatting changed the findings",
+            path.display()
+        );
+    }
+    assert!(formatted > 70, "only {formatted} files formatted");
+}
+
+/// A small deterministic generator, so failures reproduce.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn mangled_inputs_are_refused_or_keep_their_meaning() {
+    let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
+    let nasty: &[&str] = &[
+        "\"", "{", "}", "#", "\n", "->", "\u{202e}", "：", "，", "\r", " ", "for ", "via ", ",",
+        "𠮷", "\u{3000}",
+    ];
+    let mut kept = 0;
+    for path in corpus() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        for _ in 0..12 {
+            let at = chars
+                .get((rng.next() as usize) % (chars.len() + 1))
+                .map_or(text.len(), |c| c.0);
+            let what = nasty[(rng.next() as usize) % nasty.len()];
+            let mangled = format!("{}{what}{}", &text[..at], &text[at..]);
+            if let Ok(out) = mynaflow::fmt::format(&mangled) {
+                kept += 1;
+                assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
+                assert_eq!(
+                    findings(&path, &mangled).0,
+                    findings(&path, &out).0,
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(kept > 50, "only {kept} mangled inputs were formatted");
+}
+
+#[test]
+fn check_prints_a_diff_and_fmt_keeps_the_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.myna");
+    std::fs::write(
+        &f,
+        "\u{feff}use \"kenpo\"\nactor A:組合\nactor 長い名前 : 組合\n",
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_mynaflow");
+    let out = Command::new(bin)
+        .args(["fmt", "--check"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("-actor A:組合\n+actor A        : 組合\n"),
+        "{diff}"
+    );
+    let out = Command::new(bin).arg("fmt").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        "\u{feff}use \"kenpo\"\nactor A        : 組合\nactor 長い名前 : 組合\n"
+    );
+    let out = Command::new(bin)
+        .args(["fmt", "--check"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    // A file with a syntax error is left alone, and the run says so.
+    std::fs::write(&f, "flow A -> \n").unwrap();
+    let out = Command::new(bin).arg("fmt").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "flow A -> \n");
+}

@@ -1,0 +1,311 @@
+//! `mynaflow lsp` driven over JSON-RPC on stdio, as an editor does:
+//! initialize, didOpen, didChange, hover, completion, definition,
+//! references, rename, codeAction, formatting, documentSymbol, shutdown.
+//! The answers are snapshots; positions are in UTF-16 (the default) and in
+//! bytes when the client offers UTF-8.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+const DESIGN: &str = include_str!("fixtures/lsp/design.myna");
+const URI: &str = "file:///lsp-test/design.myna";
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    cache: tempfile::TempDir,
+    next: u64,
+}
+
+impl Client {
+    fn start(capabilities: Value) -> Client {
+        let cache = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(["lsp", "--lang", "en"])
+            .env("XDG_CACHE_HOME", cache.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut c = Client {
+            child,
+            stdin,
+            stdout,
+            cache,
+            next: 0,
+        };
+        let init = c.request("initialize", json!({ "capabilities": capabilities }));
+        assert!(init["capabilities"]["hoverProvider"].as_bool().unwrap());
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn send(&mut self, msg: Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn receive(&mut self) -> Value {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).unwrap();
+            let line = line.trim();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length:") {
+                len = n.trim().parse().unwrap();
+            }
+        }
+        let mut buf = vec![0; len];
+        self.stdout.read_exact(&mut buf).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        // The cache folder is a fresh temporary one: show it as [cache].
+        let cache = self.cache.path().display().to_string();
+        serde_json::from_str(&text.replace(&cache, "[cache]")).unwrap()
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = self.next;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let m = self.receive();
+            if m["id"] == json!(id) {
+                return m["result"].clone();
+            }
+        }
+    }
+
+    /// The next diagnostics the server publishes.
+    fn diagnostics(&mut self) -> Value {
+        loop {
+            let m = self.receive();
+            if m["method"] == "textDocument/publishDiagnostics" {
+                return m["params"].clone();
+            }
+        }
+    }
+
+    fn open(&mut self, text: &str) -> Value {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "myna", "version": 1, "text": text}}),
+        );
+        self.diagnostics()
+    }
+
+    fn change(&mut self, version: u64, text: &str) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+        self.diagnostics()
+    }
+
+    fn at(&mut self, method: &str, line: u32, character: u32) -> Value {
+        self.request(
+            method,
+            json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}),
+        )
+    }
+
+    fn stop(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success());
+    }
+}
+
+/// The UTF-16 column of the first `needle` on 0-based `line` of `text`.
+fn col16(text: &str, line: usize, needle: &str) -> u32 {
+    let l = text.lines().nth(line).unwrap();
+    let byte = l.find(needle).unwrap();
+    l[..byte].encode_utf16().count() as u32
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap()
+}
+
+#[test]
+fn a_session_in_utf16() {
+    let mut c = Client::start(json!({}));
+    let diags = c.open(DESIGN);
+    insta::assert_snapshot!("lsp_open_diagnostics", pretty(&diags));
+
+    // Line 11: the first flow (astral 𠮷 before the arrow).
+    let arrow = col16(DESIGN, 11, "->");
+    assert_eq!(arrow, 13, "𠮷 is two UTF-16 units");
+    insta::assert_snapshot!(
+        "lsp_hover_arrow",
+        pretty(&c.at("textDocument/hover", 11, arrow))
+    );
+    let purpose = col16(DESIGN, 11, "被扶養者認定");
+    insta::assert_snapshot!(
+        "lsp_hover_purpose",
+        pretty(&c.at("textDocument/hover", 11, purpose))
+    );
+    let actor = col16(DESIGN, 11, "𠮷野");
+    insta::assert_snapshot!(
+        "lsp_hover_actor",
+        pretty(&c.at("textDocument/hover", 11, actor + 1))
+    );
+    let item = col16(DESIGN, 11, "課税情報");
+    insta::assert_snapshot!(
+        "lsp_hover_data",
+        pretty(&c.at("textDocument/hover", 11, item))
+    );
+
+    // Definition: an actor to its declaration; a role into the rulebook.
+    insta::assert_snapshot!(
+        "lsp_definition_actor",
+        pretty(&c.at("textDocument/definition", 11, actor))
+    );
+    let role = col16(DESIGN, 4, "組合");
+    let def = c.at("textDocument/definition", 4, role);
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/mynaflow/kenpo.myna"),
+        "{def}"
+    );
+    insta::assert_snapshot!("lsp_definition_role", pretty(&def));
+
+    let refs = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 11, "character": actor},
+               "context": {"includeDeclaration": true}}),
+    );
+    assert_eq!(refs.as_array().unwrap().len(), 3);
+    let rename = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 11, "character": actor},
+               "newName": "適用 システム"}),
+    );
+    insta::assert_snapshot!("lsp_rename", pretty(&rename));
+
+    // Code actions on the second flow's full-width comma (MN003): the safe fix and a suppression.
+    let comma = col16(DESIGN, 12, "，");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI},
+               "range": {"start": {"line": 12, "character": comma}, "end": {"line": 12, "character": comma + 1}},
+               "context": {"diagnostics": []}}),
+    );
+    insta::assert_snapshot!("lsp_code_actions", pretty(&actions));
+
+    insta::assert_snapshot!(
+        "lsp_formatting",
+        pretty(&c.request(
+            "textDocument/formatting",
+            json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}})
+        ))
+    );
+    insta::assert_snapshot!(
+        "lsp_symbols",
+        pretty(&c.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": URI}})
+        ))
+    );
+
+    // Type a new flow: after `for`, the purposes the rulebook allows come first.
+    let typed = format!("{DESIGN}flow 市町村 -> 𠮷野システム : 課税情報 for ");
+    let diags = c.change(2, &typed);
+    assert!(
+        diags["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "MN001")
+    );
+    let last = typed.lines().count() as u32 - 1;
+    let end = typed.lines().last().unwrap().encode_utf16().count() as u32;
+    let items = c.at("textDocument/completion", last, end);
+    let mut labels: Vec<(String, String)> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["sortText"].as_str().unwrap().to_string(),
+                i["label"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    labels.sort();
+    let first: Vec<&str> = labels
+        .iter()
+        .take_while(|(s, _)| s.starts_with('0'))
+        .map(|(_, l)| l.as_str())
+        .collect();
+    insta::assert_snapshot!("lsp_completion_purposes_first", first.join("\n"));
+
+    // After `actor NAME :`, the roles.
+    let typed = format!("{DESIGN}actor 新しい : ");
+    c.change(3, &typed);
+    let last = typed.lines().count() as u32 - 1;
+    let end = typed.lines().last().unwrap().encode_utf16().count() as u32;
+    let roles = c.at("textDocument/completion", last, end);
+    let labels: Vec<&str> = roles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"組合") && labels.contains(&"委託先"),
+        "{labels:?}"
+    );
+    c.stop();
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let mut c = Client::start(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
+    let diags = c.open(DESIGN);
+    let mn003 = diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "MN003")
+        .unwrap()
+        .clone();
+    let line = DESIGN.lines().nth(12).unwrap();
+    let byte = line.find('，').unwrap() as u64;
+    assert_eq!(mn003["range"]["start"]["character"], json!(byte));
+    assert_eq!(mn003["range"]["end"]["character"], json!(byte + 3));
+    let actor = DESIGN.lines().nth(11).unwrap().find("𠮷野").unwrap() as u32;
+    let hover = c.at("textDocument/hover", 11, actor);
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("𠮷野システム")
+    );
+    c.stop();
+}
+
+#[test]
+fn the_vscode_extension_ships_the_repository_grammar() {
+    let ours = std::fs::read_to_string("grammar/myna.tmLanguage.json").unwrap();
+    let shipped = std::fs::read_to_string("editors/vscode/syntaxes/myna.tmLanguage.json").unwrap();
+    assert_eq!(ours, shipped, "run `npm run grammar` in editors/vscode");
+    let pkg: Value =
+        serde_json::from_str(&std::fs::read_to_string("editors/vscode/package.json").unwrap())
+            .unwrap();
+    assert_eq!(pkg["contributes"]["languages"][0]["extensions"][0], ".myna");
+}
