@@ -28,3 +28,4 @@ pub mod span;
 pub mod suppress;
 pub mod syntax;
 pub mod text;
+pub mod timings;

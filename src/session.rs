@@ -12,12 +12,16 @@ use crate::source::{Decoded, SourceFile, SourceMap, decode};
 use crate::span::{FileId, Span};
 use crate::suppress::{self, Date};
 use crate::syntax::ast::Stmt;
-use crate::syntax::parse;
+use crate::syntax::lexer::lex;
+use crate::syntax::parser::{Parsed, parse, parse_lexed};
 use crate::text;
 use crate::text::Text;
+use crate::timings::Timings;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The rulebooks built into the binary: name and text.
 pub const BUILTIN_RULEBOOKS: &[(&str, &str)] = &[("kenpo", include_str!("../rules/kenpo.myna"))];
@@ -116,6 +120,8 @@ pub struct Session {
     reported: HashSet<FileId>,
     /// The date suppressions' `until` is compared with (today, by default).
     pub today: Date,
+    /// Time spent in each stage so far (`check --timings`).
+    pub timings: Timings,
 }
 
 impl Session {
@@ -130,6 +136,7 @@ impl Session {
             rulebook_files: HashMap::new(),
             reported: HashSet::new(),
             today: Date::today(),
+            timings: Timings::default(),
         }
     }
 
@@ -222,41 +229,18 @@ impl Session {
     /// Checks a file's bytes: decodes them (MN005 when they are not UTF-8),
     /// then checks the text as [`Session::check_text`] does.
     pub fn check_bytes(&mut self, name: &str, bytes: &[u8], dir: Option<&Path>) -> Checked {
-        match decode(bytes) {
+        let start = Instant::now();
+        let decoded = decode(bytes);
+        self.timings.add("read+decode", start.elapsed());
+        match decoded {
             Decoded::Utf8(text) => self.check_text(name, text, dir),
             Decoded::NotUtf8 {
                 bad_offset,
                 shift_jis,
             } => {
-                let (text, span, sjis) = match shift_jis {
-                    Some(t) => {
-                        let first = t.chars().next().map_or(0, char::len_utf8);
-                        (t, (0, first), true)
-                    }
-                    None => {
-                        let t = String::from_utf8_lossy(bytes).into_owned();
-                        let at = bad_offset.min(t.len());
-                        let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-                        (t, (at, end), false)
-                    }
-                };
-                let file = self.sources.add(SourceFile::new(name, text));
-                self.reported.insert(file);
-                let mut d = Diagnostic::new(
-                    Code::MN005,
-                    Span::new(file, span.0, span.1),
-                    text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
-                );
-                d = if sjis {
-                    d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
-                        .with_help(text!("convert it: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"))
-                } else {
-                    d.with_help(Text::new(
-                        "save the file as UTF-8",
-                        "ファイルを UTF-8 で保存してください",
-                    ))
-                };
-                self.diagnostics.push(d);
+                let (source, u) = undecodable(name, bytes, bad_offset, shift_jis);
+                let file = self.sources.add(source);
+                self.not_utf8(file, u);
                 Checked {
                     file,
                     analysis: None,
@@ -265,20 +249,142 @@ impl Session {
         }
     }
 
+    /// MN005 for a file that is not UTF-8.
+    fn not_utf8(&mut self, file: FileId, u: Undecodable) {
+        self.reported.insert(file);
+        let name = self.sources.get(file).name.as_str();
+        let bad_offset = u.bad_offset;
+        let mut d = Diagnostic::new(
+            Code::MN005,
+            Span::new(file, u.span.0, u.span.1),
+            text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
+        );
+        d = if u.shift_jis {
+            d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
+                .with_help(text!("convert it: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"))
+        } else {
+            d.with_help(Text::new(
+                "save the file as UTF-8",
+                "ファイルを UTF-8 で保存してください",
+            ))
+        };
+        self.diagnostics.push(d);
+    }
+
     /// Checks a text as if read from a file named `name` in `dir` (the
     /// directory relative `use` paths start from). For editors and tests.
     pub fn check_text(&mut self, name: &str, text: String, dir: Option<&Path>) -> Checked {
-        let file = self.sources.add(SourceFile::new(name, text));
-        let parsed = parse(file, &self.sources.get(file).text);
-        let mut diags = parsed.diagnostics;
-        if parsed.file.rulebook_header().is_some() {
-            resolve_rulebook(file, &parsed.file, &mut diags);
-            self.finish(file, &Kept::from(parsed.file), diags);
-            return Checked {
+        let source = self
+            .timings
+            .time("index lines", || SourceFile::new(name, text));
+        let file = self.sources.add(source);
+        let mut timings = Timings::default();
+        let parsed = parse_timed(file, &self.sources.get(file).text, &mut timings);
+        let plan = self.plan(file, &parsed, dir);
+        let done = analyse(
+            self.sources.get(file),
+            file,
+            parsed,
+            plan,
+            self.today,
+            &mut timings,
+        );
+        self.timings.merge(&timings);
+        self.diagnostics.extend(done.diagnostics);
+        Checked {
+            file,
+            analysis: done.analysis,
+        }
+    }
+
+    /// Reads and checks many files, as [`Session::check_path`] on each in
+    /// turn would, using every core: reading, decoding, parsing and the
+    /// analysis of each file run in parallel; what depends on the order of
+    /// the files (which rulebooks to load, and when) runs in that order.
+    /// The findings are the same, in the same order per file, whatever the
+    /// number of threads.
+    pub fn check_paths(&mut self, paths: &[PathBuf]) -> Vec<Result<Checked, String>> {
+        let start = Instant::now();
+        let read: Vec<Result<Read, String>> = paths.par_iter().map(|p| read_source(p)).collect();
+        self.timings.add("read+decode", start.elapsed());
+        // FileIds in path order (a file already loaded as a rulebook keeps
+        // an unused entry).
+        let files: Vec<Result<(FileId, Option<Undecodable>), String>> = read
+            .into_iter()
+            .map(|r| r.map(|r| (self.sources.add(r.source), r.undecodable)))
+            .collect();
+        let sources = &self.sources;
+        let parsed: Vec<(Option<Parsed>, Timings)> = files
+            .par_iter()
+            .map(|f| {
+                let mut t = Timings::default();
+                let p = match f {
+                    Ok((file, None)) => Some(parse_timed(*file, &sources.get(*file).text, &mut t)),
+                    _ => None,
+                };
+                (p, t)
+            })
+            .collect();
+        // In order: which files to skip, which rulebooks to load.
+        let mut out = Vec::with_capacity(paths.len());
+        let mut jobs = Vec::new();
+        for ((path, f), (p, t)) in paths.iter().zip(files).zip(parsed) {
+            self.timings.merge(&t);
+            if let Some(&file) = self.rulebook_files.get(&canonical(path)) {
+                out.push(Ok(Checked {
+                    file,
+                    analysis: None,
+                }));
+                continue;
+            }
+            let (file, undecodable) = match f {
+                Ok(x) => x,
+                Err(e) => {
+                    out.push(Err(e));
+                    continue;
+                }
+            };
+            out.push(Ok(Checked {
                 file,
                 analysis: None,
-            };
+            }));
+            if let Some(u) = undecodable {
+                self.not_utf8(file, u);
+                continue;
+            }
+            if let Some(parsed) = p {
+                let plan = self.plan(file, &parsed, path.parent());
+                jobs.push((out.len() - 1, file, parsed, plan));
+            }
         }
+        let sources = &self.sources;
+        let today = self.today;
+        let done: Vec<(usize, Analysed, Timings)> = jobs
+            .into_par_iter()
+            .map(|(at, file, parsed, plan)| {
+                let mut t = Timings::default();
+                let a = analyse(sources.get(file), file, parsed, plan, today, &mut t);
+                (at, a, t)
+            })
+            .collect();
+        for (at, a, t) in done {
+            self.timings.merge(&t);
+            self.diagnostics.extend(a.diagnostics);
+            if let Some(Ok(c)) = out.get_mut(at) {
+                c.analysis = a.analysis;
+            }
+        }
+        out
+    }
+
+    /// What a parsed file needs before its analysis, decided in file
+    /// order: the rulebook a design is checked against (loaded now, once
+    /// per run), and the findings about its `use` lines (MN011, MN013).
+    fn plan(&mut self, file: FileId, parsed: &Parsed, dir: Option<&Path>) -> Plan {
+        if parsed.file.rulebook_header().is_some() {
+            return Plan::Rulebook;
+        }
+        let mut diags = Vec::new();
         let uses: Vec<_> = parsed
             .file
             .stmts
@@ -311,7 +417,10 @@ impl Session {
             Some(u) if !self.forced => RulebookSource::named(&u.target.text, dir),
             _ => self.default_rules.clone(),
         };
-        let rulebook = match self.load_rulebook(&source) {
+        let start = Instant::now();
+        let loaded = self.load_rulebook(&source);
+        self.timings.add("rulebook", start.elapsed());
+        let rulebook = match loaded {
             Ok(rb) => Some(rb),
             Err(e) => {
                 let at = uses
@@ -346,33 +455,7 @@ impl Session {
                 None
             }
         };
-        let design = resolve_design(file, &parsed.file, rulebook, &mut diags);
-        // The tree is not needed past resolution: keep what suppressions
-        // need and free the rest before the graph is built (a large design's
-        // tree is the biggest thing in memory).
-        let kept = Kept::from(parsed.file);
-        let graph = FlowGraph::build(&design);
-        diags.extend(checks::run(&design, &graph));
-        self.finish(file, &kept, diags);
-        Checked {
-            file,
-            analysis: Some(Analysis { design, graph }),
-        }
-    }
-
-    /// Applies the file's suppressions and keeps its findings.
-    fn finish(&mut self, file: FileId, kept: &Kept, mut diags: Vec<Diagnostic>) {
-        let source = self.sources.get(file);
-        let suppressions = suppress::read(source, &kept.comments, &mut diags);
-        suppress::apply(
-            source,
-            file,
-            &suppressions,
-            &kept.statements,
-            self.today,
-            &mut diags,
-        );
-        self.diagnostics.extend(diags);
+        Plan::Design { rulebook, diags }
     }
 
     /// Diagnostics sorted for output (file name, position, code), duplicates
@@ -399,6 +482,150 @@ impl From<crate::syntax::ast::File> for Kept {
             statements: f.stmts.iter().map(|s| s.span()).collect(),
             comments: f.comments,
         }
+    }
+}
+
+/// A file that is not UTF-8: where, and whether it reads as Shift_JIS.
+struct Undecodable {
+    bad_offset: usize,
+    span: (usize, usize),
+    shift_jis: bool,
+}
+
+/// The source shown for undecodable bytes (their Shift_JIS reading, or a
+/// lossy one) and what MN005 says about them.
+fn undecodable(
+    name: &str,
+    bytes: &[u8],
+    bad_offset: usize,
+    shift_jis: Option<String>,
+) -> (SourceFile, Undecodable) {
+    let (text, span, sjis) = match shift_jis {
+        Some(t) => {
+            let first = t.chars().next().map_or(0, char::len_utf8);
+            (t, (0, first), true)
+        }
+        None => {
+            let t = String::from_utf8_lossy(bytes).into_owned();
+            let at = bad_offset.min(t.len());
+            let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            (t, (at, end), false)
+        }
+    };
+    (
+        SourceFile::new(name, text),
+        Undecodable {
+            bad_offset,
+            span,
+            shift_jis: sjis,
+        },
+    )
+}
+
+/// A file read for [`Session::check_paths`].
+struct Read {
+    source: SourceFile,
+    undecodable: Option<Undecodable>,
+}
+
+/// Reads and decodes a file, and indexes its lines.
+fn read_source(path: &Path) -> Result<Read, String> {
+    let bytes = read_limited(path)?;
+    // `./a.myna` and `a.myna` are one file: show (and fingerprint) it one way.
+    let shown = path.display().to_string();
+    let shown = shown.strip_prefix("./").unwrap_or(&shown);
+    Ok(match decode(&bytes) {
+        Decoded::Utf8(text) => Read {
+            source: SourceFile::new(shown, text),
+            undecodable: None,
+        },
+        Decoded::NotUtf8 {
+            bad_offset,
+            shift_jis,
+        } => {
+            let (source, u) = undecodable(shown, &bytes, bad_offset, shift_jis);
+            Read {
+                source,
+                undecodable: Some(u),
+            }
+        }
+    })
+}
+
+/// Lexes and parses, timing each.
+fn parse_timed(file: FileId, text: &str, t: &mut Timings) -> Parsed {
+    let lexed = t.time("lex", || lex(file, text));
+    t.time("parse", || parse_lexed(text, lexed))
+}
+
+/// What a file is checked as, decided by [`Session::plan`].
+enum Plan {
+    /// A rulebook: resolved on its own.
+    Rulebook,
+    /// A design, with its rulebook (None if it could not be loaded) and
+    /// the findings about its `use` lines.
+    Design {
+        rulebook: Option<Arc<Rulebook>>,
+        diags: Vec<Diagnostic>,
+    },
+}
+
+/// What the analysis of one file gave.
+struct Analysed {
+    diagnostics: Vec<Diagnostic>,
+    analysis: Option<Analysis>,
+}
+
+/// The part of checking a file that needs nothing from other files:
+/// resolution, the graph, the checks and suppressions. Runs on any thread.
+fn analyse(
+    source: &SourceFile,
+    file: FileId,
+    parsed: Parsed,
+    plan: Plan,
+    today: Date,
+    t: &mut Timings,
+) -> Analysed {
+    let mut diags = parsed.diagnostics;
+    let (kept, analysis) = match plan {
+        Plan::Rulebook => {
+            t.time("resolve", || {
+                resolve_rulebook(file, &parsed.file, &mut diags)
+            });
+            (t.time("free tree", || Kept::from(parsed.file)), None)
+        }
+        Plan::Design {
+            rulebook,
+            diags: planned,
+        } => {
+            diags.extend(planned);
+            let design = t.time("resolve", || {
+                resolve_design(file, &parsed.file, rulebook, &mut diags)
+            });
+            // The tree is not needed past resolution: keep what suppressions
+            // need and free the rest before the graph is built (a large
+            // design's tree is the biggest thing in memory).
+            let kept = t.time("free tree", || Kept::from(parsed.file));
+            let graph = t.time("graph", || FlowGraph::build(&design));
+            let found = t.time("checks", || checks::run(&design, &graph));
+            diags.extend(found);
+            (kept, Some(Analysis { design, graph }))
+        }
+    };
+    t.time("suppressions", || {
+        let suppressions = suppress::read(source, &kept.comments, &mut diags);
+        suppress::apply(
+            source,
+            file,
+            &suppressions,
+            &kept.statements,
+            today,
+            &mut diags,
+        );
+    });
+    Analysed {
+        diagnostics: diags,
+        analysis,
     }
 }
 

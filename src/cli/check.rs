@@ -8,6 +8,7 @@ use mynaflow::code::Code;
 use mynaflow::render::{self, Report};
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Instant;
 
 /// The options of `check`.
 pub struct Options {
@@ -18,6 +19,7 @@ pub struct Options {
     pub quiet: bool,
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
+    pub timings: bool,
 }
 
 pub fn run(o: &Options) -> u8 {
@@ -45,8 +47,10 @@ pub fn run(o: &Options) -> u8 {
     };
     let mut unreadable = false;
     let mut checked = Vec::new();
-    for f in &files {
-        match s.check_path(f) {
+    let results = s.check_paths(&files);
+    let start = Instant::now();
+    for c in results {
+        match c {
             Ok(c) => checked.push(c.file),
             Err(e) => {
                 fail(&e);
@@ -54,7 +58,10 @@ pub fn run(o: &Options) -> u8 {
             }
         }
     }
+    s.timings.add("free model", start.elapsed());
+    let start = Instant::now();
     let mut diags = s.sorted_diagnostics();
+    s.timings.add("sort", start.elapsed());
     // A design whose rulebook could not be loaded was not checked.
     let rulebook_missing = diags.iter().any(|d| d.code == Code::MN013);
 
@@ -102,6 +109,7 @@ pub fn run(o: &Options) -> u8 {
         checked: &checked,
         lang: settings.lang,
     };
+    let start = Instant::now();
     let out = match format {
         Format::Human => {
             let mut text = render::human::render(&report, super::color(o.common.color));
@@ -116,7 +124,13 @@ pub fn run(o: &Options) -> u8 {
         Format::Github => render::github::render(&report),
         Format::Junit => render::junit::render(&report),
     };
+    s.timings.add("render", start.elapsed());
+    let start = Instant::now();
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    s.timings.add("write", start.elapsed());
+    if o.timings {
+        eprint!("{}", s.timings.table());
+    }
     if unreadable || rulebook_missing {
         FAILURE
     } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) {

@@ -75,6 +75,9 @@ enum Command {
         /// unless a file could not be checked.
         #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
         write_baseline: Option<PathBuf>,
+        /// Print the time each stage took to stderr (summed over files).
+        #[arg(long)]
+        timings: bool,
     },
     /// Run the `# expect:` annotations of designs.
     Test {
@@ -282,6 +285,7 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            timings,
         } => check::run(&check::Options {
             paths,
             common,
@@ -290,6 +294,7 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            timings,
         }),
         Command::Test { paths, common } => test::run(&paths, &common),
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
