@@ -17,7 +17,8 @@
 #
 # Output: one line per run, tab-separated, then for each shape the ratios
 # time(1M)/time(100k) and memory(1M)/memory(100k) when both sizes ran.
-#   shape  flows  MB  format  wall_s  peak_MiB  bytes_per_input_byte  floor_s  x_floor  exit
+#   shape flows MB format wall_s cpu_s peak_MiB bytes_per_input_byte floor_s x_floor exit
+# x_floor is wall time over the floor's wall time, both measured in this run.
 # Exit status 0 (no findings), 1 (findings) and 2 (could not check) of
 # mynaflow are all normal here; anything else (a crash) is reported.
 set -euo pipefail
@@ -68,18 +69,20 @@ if [ ${#missing_sizes[@]} -gt 0 ]; then
         cargo test --release --quiet --test generated write_designs -- --ignored > /dev/null
 fi
 
-# Runs a command under GNU time; prints "wall_s peak_KiB exit".
+# Runs a command under GNU time; prints "wall_s peak_KiB exit cpu_s"
+# (cpu = user + system: on a shared machine the wall time includes waiting
+# for a core, the CPU time does not).
 measure() {
     local out
     out=$(mktemp)
     set +e
-    "$TIME" -f "%e %M %x" -o "$out" "$@" > /dev/null 2>&1
+    "$TIME" -f "%e %M %x %U %S" -o "$out" "$@" > /dev/null 2>&1
     set -e
-    tail -n 1 "$out"
+    tail -n 1 "$out" | awk '{ printf "%s %s %s %.2f\n", $1, $2, $3, $4 + $5 }'
     rm -f "$out"
 }
 
-printf 'shape\tflows\tMB\tformat\twall_s\tpeak_MiB\tB/B\tfloor_s\tx_floor\texit\n'
+printf 'shape\tflows\tMB\tformat\twall_s\tcpu_s\tpeak_MiB\tB/B\tfloor_s\tx_floor\texit\n'
 declare -A wall mem
 for shape in $SHAPES; do
     for n in $SIZES; do
@@ -90,31 +93,31 @@ for shape in $SHAPES; do
         esac
         bytes=$(du -sb "$f" | cut -f1)
         if [ "$floor_tool" = rg ]; then
-            read -r fw _ _ < <(measure rg -c flow "$f")
+            read -r fw _ _ _ < <(measure rg -c flow "$f")
         else
-            read -r fw _ _ < <(measure grep -rc flow "$f")
+            read -r fw _ _ _ < <(measure grep -rc flow "$f")
         fi
         for format in $FORMATS; do
             if [ "$COMMAND" = test ]; then
-                read -r w k x < <(measure "$BIN" test "$f")
+                read -r w k x c < <(measure "$BIN" test "$f")
             else
-                read -r w k x < <(measure "$BIN" check --format "$format" "$f")
+                read -r w k x c < <(measure "$BIN" check --format "$format" "$f")
             fi
             if [ "$x" -gt 2 ]; then
                 echo "benches/scale.sh: $BIN exited $x on $f" >&2
             fi
-            wall[$shape,$n,$format]=$w
+            wall[$shape,$n,$format]=$c
             mem[$shape,$n,$format]=$k
             awk -v s="$shape" -v n="$n" -v b="$bytes" -v fm="$format" -v w="$w" -v k="$k" \
-                -v fw="$fw" -v x="$x" 'BEGIN {
+                -v fw="$fw" -v x="$x" -v c="$c" 'BEGIN {
                     fl = (fw > 0) ? sprintf("%.1f", w / fw) : "-";
-                    printf "%s\t%d\t%.1f\t%s\t%.2f\t%.0f\t%.1f\t%.3f\t%s\t%d\n",
-                        s, n, b / 1e6, fm, w, k / 1024, k * 1024 / b, fw, fl, x }'
+                    printf "%s\t%d\t%.1f\t%s\t%.2f\t%.2f\t%.0f\t%.1f\t%.3f\t%s\t%d\n",
+                        s, n, b / 1e6, fm, w, c, k / 1024, k * 1024 / b, fw, fl, x }'
         done
     done
 done
 
-# Linearity: time and memory at the largest size over ten times smaller.
+# Linearity: CPU time and memory at a size over ten times smaller.
 for shape in $SHAPES; do
     for format in $FORMATS; do
         for n in $SIZES; do
