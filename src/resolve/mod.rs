@@ -74,8 +74,9 @@ pub(crate) struct Suggestions {
 }
 
 /// Comparisons of a misspelling with a candidate that one file's "did you
-/// mean" searches may make in all (about a second at most).
-pub const SUGGESTION_BUDGET: usize = 4_000_000;
+/// mean" searches may make in all (about 0.2 s of CPU at most; a design
+/// of 10 000 flows with 400 systems still gets 750 distinct suggestions).
+pub const SUGGESTION_BUDGET: usize = 300_000;
 
 impl Default for Suggestions {
     fn default() -> Self {
