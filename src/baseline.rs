@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// A baseline larger than this is refused (read up to this, no more).
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A recorded finding.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {

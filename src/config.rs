@@ -3,22 +3,53 @@
 //!
 //! ```toml
 //! rules = "rules/our-society.myna"   # default rulebook (relative to this file), or "kenpo"
-//! format = "sarif"                   # human | json | sarif | github | junit
+//! format = "sarif"                   # human | concise | json | sarif | github | gitlab | junit
 //! lang = "ja"                        # ja | en
 //! deny = ["warnings"]
 //! exclude = ["drafts/**", "**/*.wip.myna"]
 //! baseline = "mynaflow-baseline.json"
+//! select = ["MN1", "MN2", "MN3"]      # codes or prefixes reported (default: all)
+//! ignore = ["MN012"]                 # codes or prefixes never reported
+//!
+//! [per-file-ignores]                 # glob (relative to this file) = codes or prefixes
+//! "legacy/**" = ["MN2"]
 //! ```
+//!
+//! `docs/mynaflow.schema.json` is the JSON Schema of this file (editors
+//! such as VS Code with Even Better TOML read it); a test keeps it equal
+//! to what [`Config::load`] accepts.
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use crate::code::Code;
+use crate::select::Selection;
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// The file name searched for.
 pub const FILE_NAME: &str = "mynaflow.toml";
 
+/// A config larger than this is refused (it is read up to this, no more).
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// The output formats a config may name.
-pub const FORMATS: &[&str] = &["human", "json", "sarif", "github", "junit"];
+pub const FORMATS: &[&str] = &[
+    "human", "concise", "json", "sarif", "github", "gitlab", "junit",
+];
+
+/// Every key the file may have.
+pub const KEYS: &[&str] = &[
+    "rules",
+    "format",
+    "lang",
+    "deny",
+    "exclude",
+    "baseline",
+    "select",
+    "ignore",
+    "per-file-ignores",
+    "require-clauses",
+];
 
 #[derive(Deserialize, Default, Debug)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +60,12 @@ struct Raw {
     deny: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     baseline: Option<String>,
+    select: Option<Vec<String>>,
+    ignore: Option<Vec<String>>,
+    #[serde(rename = "per-file-ignores")]
+    per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
+    #[serde(rename = "require-clauses")]
+    require_clauses: Option<bool>,
 }
 
 /// Loaded settings. Paths in it are resolved against the file's folder.
@@ -46,6 +83,14 @@ pub struct Config {
     pub deny_warnings: bool,
     /// Baseline file, resolved.
     pub baseline: Option<PathBuf>,
+    /// The codes `select` and `ignore` choose.
+    pub selection: Selection,
+    /// `per-file-ignores`: a glob (relative to the config's folder) and
+    /// the codes not reported in the files it matches.
+    per_file_ignores: Vec<(GlobMatcher, BTreeSet<Code>)>,
+    /// `require-clauses = true`: a contractor declared without a `clauses`
+    /// block is reported (MN303), not taken as making no claim.
+    pub require_clauses: bool,
     exclude: GlobSet,
     dir: PathBuf,
 }
@@ -76,10 +121,11 @@ impl Config {
     /// where (TOML errors carry their line and column).
     pub fn load(path: &Path) -> Result<Config, String> {
         let shown = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+        let bytes = crate::input::read_limited(path, MAX_CONFIG_BYTES)?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8"))?;
         let raw: Raw = toml::from_str(&text).map_err(|e| {
             format!("{shown}: {}", e.to_string().trim_end())
-                + "\n  (known keys: rules, format, lang, deny, exclude, baseline)"
+                + &format!("\n  (known keys: {})", KEYS.join(", "))
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(f) = &raw.format
@@ -113,6 +159,24 @@ impl Config {
         let exclude = globs
             .build()
             .map_err(|e| format!("{shown}: exclude: {e}"))?;
+        let codes = |key: &str, list: &[String]| {
+            crate::select::union(list).map_err(|e| format!("{shown}: {key}: {}", e.en))
+        };
+        let selection = Selection {
+            select: raw
+                .select
+                .as_deref()
+                .map(|l| codes("select", l))
+                .transpose()?,
+            ignore: codes("ignore", raw.ignore.as_deref().unwrap_or_default())?,
+        };
+        let mut per_file_ignores = Vec::new();
+        for (glob, list) in raw.per_file_ignores.iter().flatten() {
+            let g = Glob::new(glob)
+                .map_err(|e| format!("{shown}: per-file-ignores \"{glob}\": {e}"))?;
+            let key = format!("per-file-ignores \"{glob}\"");
+            per_file_ignores.push((g.compile_matcher(), codes(&key, list)?));
+        }
         let rules = raw.rules.map(|r| {
             if crate::session::BUILTIN_RULEBOOKS
                 .iter()
@@ -130,17 +194,50 @@ impl Config {
             lang: raw.lang,
             deny_warnings,
             baseline: raw.baseline.map(|b| dir.join(b)),
+            selection,
+            per_file_ignores,
+            require_clauses: raw.require_clauses.unwrap_or(false),
             exclude,
             dir,
         })
     }
 
+    /// The folder the config is in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Does an `exclude` glob match this file (relative to the config's folder)?
     pub fn excludes(&self, file: &Path) -> bool {
+        self.exclude.is_match(self.relative(file))
+    }
+
+    /// The codes `per-file-ignores` turns off in this file. A glob without
+    /// `/` also matches the file's name alone, as in ruff.
+    pub fn ignored_in(&self, file: &Path) -> BTreeSet<Code> {
+        let rel = self.relative(file);
+        let name = rel.file_name().map(Path::new);
+        let mut out = BTreeSet::new();
+        for (glob, codes) in &self.per_file_ignores {
+            let bare = !glob.glob().glob().contains('/');
+            if glob.is_match(&rel) || (bare && name.is_some_and(|n| glob.is_match(n))) {
+                out.extend(codes.iter().copied());
+            }
+        }
+        out
+    }
+
+    /// Does `per-file-ignores` name any file?
+    pub fn has_per_file_ignores(&self) -> bool {
+        !self.per_file_ignores.is_empty()
+    }
+
+    /// The file's path relative to the config's folder (as it is when it
+    /// is outside it).
+    fn relative(&self, file: &Path) -> PathBuf {
         let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
         let dir = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        let rel = abs.strip_prefix(&dir).unwrap_or(&abs);
-        self.exclude.is_match(rel)
+        abs.strip_prefix(&dir).unwrap_or(&abs).to_path_buf()
     }
 }
 
@@ -180,6 +277,28 @@ mod tests {
     }
 
     #[test]
+    fn selections_and_per_file_ignores() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = write(
+            d.path(),
+            "select = [\"MN1\", \"MN3\"]\nignore = [\"MN303\"]\n[per-file-ignores]\n\"legacy/**\" = [\"MN1\"]\n\"*.draft.myna\" = [\"MN301\"]\n",
+        );
+        let c = Config::load(&p).expect("loads");
+        assert!(c.selection.reports(Code::MN102));
+        assert!(!c.selection.reports(Code::MN303));
+        assert!(!c.selection.reports(Code::MN201));
+        let ignored = c.ignored_in(&d.path().join("legacy/a.myna"));
+        assert!(
+            ignored.contains(&Code::MN101) && ignored.len() == 5,
+            "{ignored:?}"
+        );
+        let ignored = c.ignored_in(&d.path().join("x/y/b.draft.myna"));
+        assert_eq!(ignored.into_iter().collect::<Vec<_>>(), [Code::MN301]);
+        assert!(c.ignored_in(&d.path().join("b.myna")).is_empty());
+        assert!(c.has_per_file_ignores());
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let d = tempfile::tempdir().expect("tempdir");
         let e = Config::load(&write(d.path(), "rulez = \"x\"\n")).expect_err("unknown key");
@@ -188,6 +307,9 @@ mod tests {
         assert!(Config::load(&write(d.path(), "lang = \"fr\"\n")).is_err());
         assert!(Config::load(&write(d.path(), "deny = [\"errors\"]\n")).is_err());
         assert!(Config::load(&write(d.path(), "exclude = [\"a[\"]\n")).is_err());
+        let e = Config::load(&write(d.path(), "select = [\"MN9\"]\n")).expect_err("bad code");
+        assert!(e.contains("select") && e.contains("MN9"), "{e}");
+        assert!(Config::load(&write(d.path(), "[per-file-ignores]\n\"a\" = [\"X1\"]\n")).is_err());
         assert_eq!(
             Config::load(&write(d.path(), "rules = \"kenpo\"\n"))
                 .expect("ok")

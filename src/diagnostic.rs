@@ -25,6 +25,29 @@ pub struct RuleRef {
     pub basis: Option<String>,
 }
 
+/// A typed fact behind a finding, for machine formats (JSON, SARIF):
+/// names in the design's and rulebook's own words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactValue {
+    /// A name or a short text.
+    Text(String),
+    /// Several names.
+    List(Vec<String>),
+    /// Yes or no.
+    Flag(bool),
+    /// A count.
+    Count(u64),
+}
+
+/// One named fact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// Its key, `snake_case`, stable across versions.
+    pub key: &'static str,
+    /// Its value.
+    pub value: FactValue,
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -48,6 +71,11 @@ pub struct Diagnostic {
     pub rule: Option<RuleRef>,
     /// Ways to fix it, best first.
     pub fixes: Vec<Fix>,
+    /// The typed facts behind it (which flow, item, roles, rule, why).
+    pub facts: Vec<Fact>,
+    /// How many further findings of its code this one stands for, when a
+    /// stage counted them instead of making each (0 for most).
+    pub more: usize,
 }
 
 impl Diagnostic {
@@ -64,6 +92,8 @@ impl Diagnostic {
             help: None,
             rule: None,
             fixes: Vec::new(),
+            facts: Vec::new(),
+            more: 0,
         }
     }
 
@@ -103,6 +133,12 @@ impl Diagnostic {
     /// Adds a fix.
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fixes.push(fix);
+        self
+    }
+
+    /// Adds the typed facts.
+    pub fn with_facts(mut self, facts: Vec<Fact>) -> Self {
+        self.facts.extend(facts);
         self
     }
 

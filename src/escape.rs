@@ -25,6 +25,7 @@ pub fn needs_escape(c: char) -> bool {
         | '\u{2028}' | '\u{2029}'
         | '\u{2060}'..='\u{2064}'
         | '\u{feff}'
+        | '\u{ad}'
         | '\u{061c}'
         | '\u{180e}'
         | '\u{fff9}'..='\u{fffb}'
@@ -71,6 +72,100 @@ pub fn visible_lines(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Escapes a text in place in both languages.
+pub fn text(t: &mut crate::text::Text) {
+    for s in [&mut t.en, &mut t.ja] {
+        if let Cow::Owned(v) = visible(s) {
+            *s = v;
+        }
+    }
+}
+
+/// Escapes every text of a diagnostic that a renderer may print: its
+/// message, labels, notes, help and rule reference. Names and excerpts of
+/// the input reach messages, so this runs on every finding before output.
+pub fn diagnostic(d: &mut crate::diagnostic::Diagnostic) {
+    text(&mut d.message);
+    if let Some(t) = &mut d.primary_label {
+        text(t);
+    }
+    for l in &mut d.labels {
+        text(&mut l.message);
+    }
+    for n in &mut d.notes {
+        text(n);
+    }
+    if let Some(h) = &mut d.help {
+        text(h);
+    }
+    if let Some(r) = &mut d.rule {
+        if let Cow::Owned(v) = visible(&r.section) {
+            r.section = v;
+        }
+        if let Some(b) = &mut r.basis
+            && let Cow::Owned(v) = visible(b)
+        {
+            *b = v;
+        }
+    }
+}
+
+/// A source text with its escapes applied as [`visible_lines`] does, and
+/// the map from the original's byte offsets to the copy's, so carets drawn
+/// under the copy still point at what they pointed at.
+#[derive(Debug, Clone)]
+pub struct EscapedSource {
+    /// The escaped text.
+    pub text: String,
+    /// For each escaped character: the original offset just past it and
+    /// the total growth up to there. Sorted by offset.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl EscapedSource {
+    /// Escapes `s`, recording where the text grew. Linear in `s`.
+    pub fn new(s: &str) -> EscapedSource {
+        let lone_cr = |i: usize| s.as_bytes().get(i + 1) != Some(&b'\n');
+        let mut text = String::with_capacity(s.len());
+        let mut shifts = Vec::new();
+        for (i, c) in s.char_indices() {
+            if c == '\n' || (c == '\r' && !lone_cr(i)) || !needs_escape(c) {
+                text.push(c);
+            } else {
+                text.push_str(&format!("\\u{{{:x}}}", c as u32));
+                let end = i + c.len_utf8();
+                shifts.push((end, text.len() - end));
+            }
+        }
+        EscapedSource { text, shifts }
+    }
+
+    /// The offset in [`EscapedSource::text`] of the original's `offset`
+    /// (a character boundary).
+    pub fn map(&self, offset: usize) -> usize {
+        let n = self.shifts.partition_point(|&(end, _)| end <= offset);
+        offset + n.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+
+    /// The original offset of the copy's `offset` (the inverse of
+    /// [`EscapedSource::map`]; an offset inside an escape maps to the
+    /// escaped character's end).
+    pub fn unmap(&self, offset: usize) -> usize {
+        let n = self
+            .shifts
+            .partition_point(|&(end, grew)| end + grew <= offset);
+        match n.checked_sub(1) {
+            Some(i) => offset - self.shifts[i].1,
+            None => offset,
+        }
+    }
+
+    /// Did escaping change anything?
+    pub fn changed(&self) -> bool {
+        !self.shifts.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +193,26 @@ mod tests {
         assert_eq!(visible_lines("a\r\nb\n"), "a\r\nb\n");
         assert_eq!(visible_lines("a\rb\n"), "a\\u{d}b\n");
         assert_eq!(visible_lines("a\u{1b}]0;x\u{7}\n"), "a\\u{1b}]0;x\\u{7}\n");
+    }
+
+    #[test]
+    fn escaped_source_maps_offsets_past_each_escape() {
+        let src = "a\u{1b}b\rc\r\nd\u{202e}e";
+        let e = EscapedSource::new(src);
+        assert_eq!(e.text, visible_lines(src));
+        for (i, c) in src.char_indices() {
+            let at = e.map(i);
+            let shown = e.text[at..].chars().next().unwrap();
+            if c != '\n' && needs_escape(c) && !(c == '\r' && src[i..].starts_with("\r\n")) {
+                assert!(e.text[at..].starts_with("\\u{"), "{i}");
+            } else {
+                assert_eq!(shown, c, "{i}");
+            }
+        }
+        assert_eq!(e.map(src.len()), e.text.len());
+        for (i, _) in src.char_indices() {
+            assert_eq!(e.unmap(e.map(i)), i);
+        }
+        assert!(!EscapedSource::new("plain\n").changed());
     }
 }

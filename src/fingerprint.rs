@@ -49,14 +49,52 @@ fn strip_comment(line: &str) -> &str {
 }
 
 /// The fingerprint of a finding: FNV-1a over code, file name, context and
-/// the primary text.
+/// the primary text. The file name is taken as [`stable_name`] gives it, so
+/// `designs/x.myna`, `./designs/x.myna` and `/abs/designs/x.myna` agree.
 pub fn of(sources: &SourceMap, code: Code, primary: Span) -> u64 {
+    let name = stable_name(&sources.get(primary.file).name);
     hash(&[
         code.as_str(),
-        &sources.get(primary.file).name,
+        &name,
         &context(sources, primary),
         sources.slice(primary),
     ])
+}
+
+/// A file's name however it was spelled on the command line: relative to
+/// the current folder (`/`-separated) when the file is inside it, else
+/// absolute; symlinks resolved. Names that are not paths
+/// (`<builtin>/kenpo.myna`) and files that do not exist stay as given.
+/// Remembered per name, so a file with many findings costs one lookup.
+pub fn stable_name(name: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static NAMES: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    if name.starts_with(crate::session::BUILTIN_PREFIX) {
+        return name.to_string();
+    }
+    if let Some(n) = NAMES.with(|m| m.borrow().get(name).cloned()) {
+        return n;
+    }
+    let stable = match std::fs::canonicalize(name) {
+        Ok(abs) => {
+            let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+            let rel = match &cwd {
+                Ok(c) => abs.strip_prefix(c).unwrap_or(&abs),
+                Err(_) => &abs,
+            };
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+                .replace("//", "/")
+        }
+        Err(_) => name.to_string(),
+    };
+    NAMES.with(|m| m.borrow_mut().insert(name.to_string(), stable.clone()));
+    stable
 }
 
 /// The fingerprint without the file name, for callers that identify the
@@ -132,5 +170,23 @@ mod tests {
         assert_eq!(m.slice(sb), "->");
         assert_eq!(context(&m, sa), context(&m, sb));
         assert_eq!(context(&m, sa), "flow A -> B : X");
+    }
+
+    #[test]
+    fn the_name_does_not_depend_on_its_spelling() {
+        let abs = std::fs::canonicalize("src/lib.rs").unwrap();
+        let abs = abs.display().to_string();
+        assert_eq!(stable_name("src/lib.rs"), "src/lib.rs");
+        assert_eq!(stable_name("./src/lib.rs"), "src/lib.rs");
+        assert_eq!(stable_name(&abs), "src/lib.rs");
+        assert_eq!(stable_name("src/../src/lib.rs"), "src/lib.rs");
+        assert_eq!(stable_name("<builtin>/kenpo.myna"), "<builtin>/kenpo.myna");
+        let mut m = SourceMap::new();
+        let a = m.add(SourceFile::new("src/lib.rs", "flow A -> B : X\n"));
+        let b = m.add(SourceFile::new(abs, "flow A -> B : X\n"));
+        assert_eq!(
+            of(&m, Code::MN102, Span::new(a, 7, 9)),
+            of(&m, Code::MN102, Span::new(b, 7, 9))
+        );
     }
 }

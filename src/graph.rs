@@ -1,45 +1,63 @@
-//! The flow graph: actors as nodes, each direction of a flow as a transfer
-//! whose legs (through its `via` actors) are edges. Transfers that end or
-//! start at a carrier are stitched into end-to-end exchanges.
+//! The flow graph, and the engine every graph check runs on.
 //!
-//! Stitching is done per (data item, purpose) and grouped by what a check
-//! can see — sender role and the roles passed — so a carrier with many
-//! senders and many receivers costs senders + receivers, not their product.
+//! A petgraph [`DiGraph`] whose nodes are actors and whose edges are
+//! *transfers*: one direction of a flow statement, carrying that flow's
+//! payloads, passing its `via` actors on the way. Nothing else holds the
+//! flows: stitching (below), what each system holds
+//! ([`crate::checks::Holdings`]), witness paths and MN401 all walk this
+//! graph, and the indexes kept beside it are indexes *into* it.
+//!
+//! Stitching joins transfers that end or start at a carrier into end-to-end
+//! exchanges, per (data item, purpose), grouped by what a check can see —
+//! sender role and the roles passed — so a carrier with many senders and
+//! many receivers costs senders + receivers, not their product. Routes are
+//! kept as parent pointers, so a long chain of carriers costs its length
+//! once, not once per exchange that crosses it.
 
 use crate::model::*;
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction::Incoming;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// One direction of a flow statement (`<->` gives two).
-#[derive(Clone, Debug)]
+/// An edge of the graph: one direction of a flow statement (`<->` gives
+/// two). Its sender and receiver are the edge's endpoints.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Transfer {
     /// The statement.
     pub flow: FlowId,
     /// True for the `<-` direction of a `<->` flow.
     pub reversed: bool,
-    /// Sender.
-    pub from: ActorId,
-    /// Receiver.
-    pub to: ActorId,
     /// Actors passed, in order of travel.
     pub via: Vec<ActorId>,
 }
 
-/// Index into [`FlowGraph::transfers`].
-pub type TransferId = usize;
-
-/// An edge: one leg of a transfer.
-#[derive(Clone, Copy, Debug)]
-pub struct Leg {
-    /// The transfer.
-    pub transfer: TransferId,
-    /// Position of the leg in the transfer (0 = from the sender).
-    pub index: usize,
-}
+/// A transfer: an edge of [`FlowGraph::graph`].
+pub type TransferId = EdgeIndex;
 
 /// What a stitched chain carries: one data item for one purpose (None when
 /// the flow names no purpose).
 pub type Payload = (DataId, Option<PurposeId>);
+
+/// The payloads a flow carries: each item for each purpose.
+pub fn payloads(f: &Flow) -> impl Iterator<Item = Payload> + '_ {
+    let none: &[Ref<PurposeId>] = &[];
+    let (purposes, bare) = if f.purposes.is_empty() {
+        (none, true)
+    } else {
+        (f.purposes.as_slice(), false)
+    };
+    f.items.iter().filter_map(|i| i.id).flat_map(move |i| {
+        let named = purposes.iter().map(move |p| (i, p.id));
+        let unnamed = bare.then_some((i, None));
+        named.chain(unnamed)
+    })
+}
+
+/// Index into [`FlowGraph::routes`]: the last hop of a route, whose parent
+/// is the route before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RouteId(u32);
 
 /// An end-to-end exchange (or a group of them that a check cannot tell
 /// apart: same final hop, same sender role, same roles passed).
@@ -53,9 +71,10 @@ pub struct Exchange {
     pub payload: Payload,
     /// Roles of every actor passed on the way (carriers and `via`), sorted.
     pub passed: Vec<RoleId>,
-    /// Transfers in the order the data travelled; the last reaches the
-    /// receiver and is where findings are reported.
-    pub path: Vec<TransferId>,
+    /// The transfer that reaches the receiver: where findings are reported.
+    pub last: TransferId,
+    /// The whole route, as a parent-pointer chain.
+    route: RouteId,
     /// How many senders the group stands for.
     pub senders: usize,
 }
@@ -63,7 +82,12 @@ pub struct Exchange {
 impl Exchange {
     /// The transfer that reaches the receiver.
     pub fn last(&self) -> TransferId {
-        self.path[self.path.len() - 1]
+        self.last
+    }
+
+    /// Is it more than one transfer (stitched through carriers)?
+    pub fn is_stitched(&self, fg: &FlowGraph) -> bool {
+        fg.routes[self.route.0 as usize].1.is_some()
     }
 }
 
@@ -76,19 +100,19 @@ pub enum Dangling {
     ComesFromNowhere(TransferId, Payload),
 }
 
-/// The graph of one design.
+/// The graph of one design, and what stitching found in it.
 #[derive(Debug)]
 pub struct FlowGraph {
-    /// Nodes are actors; edges are legs.
-    pub graph: DiGraph<ActorId, Leg>,
-    /// Node of each actor.
-    pub nodes: Vec<NodeIndex>,
-    /// Every transfer of every resolved flow, in source order.
-    pub transfers: Vec<Transfer>,
+    /// Nodes are actors (node `i` is actor `i`); edges are transfers.
+    pub graph: DiGraph<ActorId, Transfer>,
     /// End-to-end exchanges, in order of their final transfer.
     pub exchanges: Vec<Exchange>,
     /// Carrier hops with nowhere to go.
     pub dangling: Vec<Dangling>,
+    /// Routes: (hop, the route before it).
+    routes: Vec<(TransferId, Option<RouteId>)>,
+    /// Transfers into each carrier, by payload: an index into `graph`.
+    into_carrier: HashMap<(NodeIndex, Payload), Vec<TransferId>>,
 }
 
 type Group = (RoleId, Vec<RoleId>);
@@ -96,133 +120,167 @@ type Group = (RoleId, Vec<RoleId>);
 #[derive(Clone, Debug)]
 struct Arrival {
     sender: ActorId,
-    path: Vec<TransferId>,
+    /// The route so far (None at the sender itself).
+    route: Option<RouteId>,
     senders: usize,
 }
 
 /// Upstream groups arriving at a carrier for a payload.
 type Arrivals = BTreeMap<Group, Arrival>;
 
+enum Memo {
+    InProgress,
+    Done(Arrivals),
+}
+
+/// Carrier ends of flows left out for unresolved names, by payload: what a
+/// carrier hop connects to may be in a flow that could not be read, so no
+/// MN401 is guessed there.
+pub type UnresolvedEnds = HashSet<(ActorId, Payload)>;
+
 struct Stitcher<'a> {
     design: &'a Design,
-    transfers: &'a [Transfer],
-    /// Transfers into each (carrier, payload).
-    into_carrier: HashMap<(ActorId, Payload), Vec<TransferId>>,
-    memo: HashMap<(ActorId, Payload), Option<Arrivals>>,
-    /// Carrier ends of flows left out for unresolved names.
-    unknown_ends: HashSet<(ActorId, Payload)>,
-    /// Carriers whose upstream includes such an end: what they lack may
-    /// be in a flow we could not read.
-    uncertain: HashSet<(ActorId, Payload)>,
+    graph: &'a DiGraph<ActorId, Transfer>,
+    into_carrier: &'a HashMap<(NodeIndex, Payload), Vec<TransferId>>,
+    unresolved: &'a UnresolvedEnds,
+    memo: HashMap<(NodeIndex, Payload), Memo>,
+    /// Carriers whose upstream includes an unresolved end.
+    uncertain: HashSet<(NodeIndex, Payload)>,
+    routes: Vec<(TransferId, Option<RouteId>)>,
 }
 
 impl Stitcher<'_> {
+    fn actor(&self, n: NodeIndex) -> ActorId {
+        self.graph[n]
+    }
+
     fn role(&self, a: ActorId) -> RoleId {
         // Only resolved flows become transfers, so every actor has a role.
         self.design.actor(a).role.id.unwrap_or(RoleId(0))
     }
 
-    fn is_carrier(&self, a: ActorId) -> bool {
-        self.design.kind_of(a) == Some(RoleKind::Carrier)
+    fn is_carrier(&self, n: NodeIndex) -> bool {
+        self.design.kind_of(self.actor(n)) == Some(RoleKind::Carrier)
     }
 
-    fn via_roles<'b>(&'b self, t: &'b Transfer) -> impl Iterator<Item = RoleId> + 'b {
-        t.via.iter().map(move |&a| self.role(a))
+    fn route(&mut self, hop: TransferId, before: Option<RouteId>) -> RouteId {
+        self.routes.push((hop, before));
+        RouteId(self.routes.len() as u32 - 1)
     }
 
-    /// Groups of senders whose data reaches carrier `c` with `payload`.
-    /// A carrier cycle contributes nothing (its memo entry is in progress).
-    fn arrivals(&mut self, c: ActorId, payload: Payload) -> Arrivals {
-        if let Some(done) = self.memo.get(&(c, payload)) {
-            return done.clone().unwrap_or_default();
+    fn incoming(&self, c: NodeIndex, p: Payload) -> &[TransferId] {
+        self.into_carrier.get(&(c, p)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Makes sure the arrivals at carrier `c` for `payload` are computed:
+    /// a depth-first walk upstream through carriers, with an explicit stack
+    /// so that a long chain of carriers cannot overflow the call stack. A
+    /// carrier cycle contributes nothing (its entry is in progress).
+    fn compute(&mut self, c: NodeIndex, p: Payload) {
+        if self.memo.contains_key(&(c, p)) {
+            return;
         }
-        self.memo.insert((c, payload), None);
-        if self.unknown_ends.contains(&(c, payload)) {
-            self.uncertain.insert((c, payload));
-        }
-        let mut out = Arrivals::new();
-        let incoming = self
-            .into_carrier
-            .get(&(c, payload))
-            .cloned()
-            .unwrap_or_default();
-        let c_role = self.role(c);
-        for t in incoming {
-            let tr = &self.transfers[t];
-            let mut extra: Vec<RoleId> = self.via_roles(tr).collect();
-            extra.push(c_role);
-            let upstream = if self.is_carrier(tr.from) {
-                let up = self.arrivals(tr.from, payload);
-                if self.uncertain.contains(&(tr.from, payload)) {
-                    self.uncertain.insert((c, payload));
+        self.memo.insert((c, p), Memo::InProgress);
+        let mut stack: Vec<(NodeIndex, usize)> = vec![(c, 0)];
+        while let Some(&(node, next)) = stack.last() {
+            if let Some(&t) = self.incoming(node, p).get(next) {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
                 }
-                up
+                let Some((up, _)) = self.graph.edge_endpoints(t) else {
+                    continue;
+                };
+                if self.is_carrier(up) && !self.memo.contains_key(&(up, p)) {
+                    self.memo.insert((up, p), Memo::InProgress);
+                    stack.push((up, 0));
+                }
+                continue;
+            }
+            stack.pop();
+            let done = self.arrivals_from_upstream(node, p);
+            self.memo.insert((node, p), Memo::Done(done));
+        }
+    }
+
+    /// The arrivals at carrier `c`, once every carrier upstream is done.
+    fn arrivals_from_upstream(&mut self, c: NodeIndex, p: Payload) -> Arrivals {
+        let c_actor = self.actor(c);
+        if self.unresolved.contains(&(c_actor, p)) {
+            self.uncertain.insert((c, p));
+        }
+        let c_role = self.role(c_actor);
+        let mut out = Arrivals::new();
+        let incoming: Vec<TransferId> = self.incoming(c, p).to_vec();
+        for t in incoming {
+            let Some((up, _)) = self.graph.edge_endpoints(t) else {
+                continue;
+            };
+            let mut extra: Vec<RoleId> = self.graph[t].via.iter().map(|&a| self.role(a)).collect();
+            extra.push(c_role);
+            let upstream: Vec<(Group, Arrival)> = if self.is_carrier(up) {
+                if self.uncertain.contains(&(up, p)) {
+                    self.uncertain.insert((c, p));
+                }
+                match self.memo.get(&(up, p)) {
+                    Some(Memo::Done(a)) => a.iter().map(|(g, a)| (g.clone(), a.clone())).collect(),
+                    _ => Vec::new(),
+                }
             } else {
-                let mut one = Arrivals::new();
-                one.insert(
-                    (self.role(tr.from), Vec::new()),
+                let sender = self.actor(up);
+                vec![(
+                    (self.role(sender), Vec::new()),
                     Arrival {
-                        sender: tr.from,
-                        path: Vec::new(),
+                        sender,
+                        route: None,
                         senders: 1,
                     },
-                );
-                one
+                )]
             };
-            for ((sender_role, passed), arrival) in upstream {
-                let mut passed = passed;
+            for ((sender_role, mut passed), arrival) in upstream {
                 passed.extend(extra.iter().copied());
                 passed.sort();
                 passed.dedup();
-                let mut path = arrival.path.clone();
-                path.push(t);
-                out.entry((sender_role, passed))
-                    .and_modify(|a| a.senders += arrival.senders)
-                    .or_insert(Arrival {
-                        sender: arrival.sender,
-                        path,
-                        senders: arrival.senders,
-                    });
+                match out.entry((sender_role, passed)) {
+                    std::collections::btree_map::Entry::Occupied(mut e) => {
+                        e.get_mut().senders += arrival.senders;
+                    }
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        let route = self.route(t, arrival.route);
+                        e.insert(Arrival {
+                            sender: arrival.sender,
+                            route: Some(route),
+                            senders: arrival.senders,
+                        });
+                    }
+                }
             }
         }
-        self.memo.insert((c, payload), Some(out.clone()));
         out
     }
 }
 
-/// The payloads a flow carries: each item for each purpose.
-pub fn payloads(f: &Flow) -> Vec<Payload> {
-    let purposes: Vec<Option<PurposeId>> = if f.purposes.is_empty() {
-        vec![None]
-    } else {
-        f.purposes.iter().map(|p| p.id).collect()
-    };
-    f.items
-        .iter()
-        .filter_map(|i| i.id)
-        .flat_map(|i| purposes.iter().map(move |p| (i, *p)))
-        .collect()
-}
-
 impl FlowGraph {
-    /// Builds the graph of a design. Flows with unresolved names are left
-    /// out (their names were reported).
+    /// Builds the graph of a design and stitches it. Flows with unresolved
+    /// names are left out (their names were reported).
     pub fn build(design: &Design) -> FlowGraph {
+        let (graph, unresolved) = Self::transfers_of(design);
+        Self::from_graph(design, graph, &unresolved)
+    }
+
+    /// The petgraph of a design's resolved flows, and the carrier ends of
+    /// the flows left out.
+    pub fn transfers_of(design: &Design) -> (DiGraph<ActorId, Transfer>, UnresolvedEnds) {
         let mut graph = DiGraph::with_capacity(design.actors.len(), design.flows.len());
-        let nodes: Vec<NodeIndex> = (0..design.actors.len())
-            .map(|i| graph.add_node(ActorId(i as u32)))
-            .collect();
-        let mut transfers = Vec::with_capacity(design.flows.len());
-        // Carrier ends of flows left out for unresolved names: they may be
-        // what a carrier hop connects to, so no MN401 is guessed there.
-        let mut unknown_ends: HashSet<(ActorId, Payload)> = HashSet::new();
+        for i in 0..design.actors.len() {
+            graph.add_node(ActorId(i as u32));
+        }
+        let node = |a: ActorId| NodeIndex::new(a.index());
+        let mut unresolved = UnresolvedEnds::new();
         for (i, f) in design.flows.iter().enumerate() {
             let id = FlowId(i as u32);
             if !design.flow_is_resolved(id) {
                 for end in [f.from.id, f.to.id].into_iter().flatten() {
-                    for p in payloads(f) {
-                        unknown_ends.insert((end, p));
-                    }
+                    unresolved.extend(payloads(f).map(|p| (end, p)));
                 }
                 continue;
             }
@@ -230,129 +288,191 @@ impl FlowGraph {
                 continue;
             };
             let via: Vec<ActorId> = f.via.iter().filter_map(|v| v.id).collect();
-            transfers.push(Transfer {
-                flow: id,
-                reversed: false,
-                from,
-                to,
-                via: via.clone(),
-            });
             if f.both_ways {
-                transfers.push(Transfer {
+                let back = Transfer {
                     flow: id,
                     reversed: true,
-                    from: to,
-                    to: from,
-                    via: via.into_iter().rev().collect(),
-                });
-            }
-        }
-        for (t, tr) in transfers.iter().enumerate() {
-            let stops: Vec<ActorId> = std::iter::once(tr.from)
-                .chain(tr.via.iter().copied())
-                .chain(std::iter::once(tr.to))
-                .collect();
-            for (index, pair) in stops.windows(2).enumerate() {
+                    via: via.iter().rev().copied().collect(),
+                };
                 graph.add_edge(
-                    nodes[pair[0].index()],
-                    nodes[pair[1].index()],
-                    Leg { transfer: t, index },
+                    node(from),
+                    node(to),
+                    Transfer {
+                        flow: id,
+                        reversed: false,
+                        via,
+                    },
+                );
+                graph.add_edge(node(to), node(from), back);
+            } else {
+                graph.add_edge(
+                    node(from),
+                    node(to),
+                    Transfer {
+                        flow: id,
+                        reversed: false,
+                        via,
+                    },
                 );
             }
         }
-        if design.rulebook.is_none() {
-            return FlowGraph {
-                graph,
-                nodes,
-                transfers,
-                exchanges: Vec::new(),
-                dangling: Vec::new(),
-            };
-        };
+        (graph, unresolved)
+    }
 
-        let is_carrier = |a: ActorId| design.kind_of(a) == Some(RoleKind::Carrier);
-        // Both passes below need each flow's payloads: work them out once.
-        let flow_payloads: Vec<Vec<Payload>> = design.flows.iter().map(payloads).collect();
-        let mut into_carrier: HashMap<(ActorId, Payload), Vec<TransferId>> = HashMap::new();
-        let mut out_of_carrier: HashMap<(ActorId, Payload), Vec<TransferId>> = HashMap::new();
-        for (t, tr) in transfers.iter().enumerate() {
-            for &p in &flow_payloads[tr.flow.index()] {
-                if is_carrier(tr.to) {
-                    into_carrier.entry((tr.to, p)).or_default().push(t);
+    /// Stitches a graph of transfers (normally [`FlowGraph::transfers_of`]
+    /// the design) into exchanges. Everything the checks judge comes from
+    /// the graph given here.
+    pub fn from_graph(
+        design: &Design,
+        graph: DiGraph<ActorId, Transfer>,
+        unresolved: &UnresolvedEnds,
+    ) -> FlowGraph {
+        let mut fg = FlowGraph {
+            graph,
+            exchanges: Vec::new(),
+            dangling: Vec::new(),
+            routes: Vec::new(),
+            into_carrier: HashMap::new(),
+        };
+        if design.rulebook.is_none() {
+            return fg;
+        }
+        let is_carrier = |n: NodeIndex| design.kind_of(fg.graph[n]) == Some(RoleKind::Carrier);
+        let mut out_of_carrier: HashSet<(NodeIndex, Payload)> = HashSet::new();
+        for e in fg.graph.edge_references() {
+            for p in payloads(design.flow(e.weight().flow)) {
+                if is_carrier(e.target()) {
+                    fg.into_carrier
+                        .entry((e.target(), p))
+                        .or_default()
+                        .push(e.id());
                 }
-                if is_carrier(tr.from) {
-                    out_of_carrier.entry((tr.from, p)).or_default().push(t);
+                if is_carrier(e.source()) {
+                    out_of_carrier.insert((e.source(), p));
                 }
             }
         }
         let mut st = Stitcher {
             design,
-            transfers: &transfers,
-            into_carrier,
+            graph: &fg.graph,
+            into_carrier: &fg.into_carrier,
+            unresolved,
             memo: HashMap::new(),
-            unknown_ends,
             uncertain: HashSet::new(),
+            routes: Vec::new(),
         };
         let mut exchanges = Vec::new();
         let mut dangling = Vec::new();
-        for (t, tr) in transfers.iter().enumerate() {
-            for &p in &flow_payloads[tr.flow.index()] {
-                if is_carrier(tr.to)
-                    && !out_of_carrier.contains_key(&(tr.to, p))
-                    && !st.unknown_ends.contains(&(tr.to, p))
-                {
-                    dangling.push(Dangling::GoesNowhere(t, p));
-                }
-                if is_carrier(tr.to) {
+        for e in fg.graph.edge_references() {
+            let (t, from, to) = (e.id(), e.source(), e.target());
+            let via: Vec<RoleId> = e.weight().via.iter().map(|&a| st.role(a)).collect();
+            for p in payloads(design.flow(e.weight().flow)) {
+                if is_carrier(to) {
+                    if !out_of_carrier.contains(&(to, p))
+                        && !unresolved.contains(&(fg.graph[to], p))
+                    {
+                        dangling.push(Dangling::GoesNowhere(t, p));
+                    }
                     continue;
                 }
-                let mut passed: Vec<RoleId> = st.via_roles(tr).collect();
-                if is_carrier(tr.from) {
-                    let groups = st.arrivals(tr.from, p);
-                    if groups.is_empty() && !st.uncertain.contains(&(tr.from, p)) {
+                if is_carrier(from) {
+                    st.compute(from, p);
+                    let groups: Vec<(Group, Arrival)> = match st.memo.get(&(from, p)) {
+                        Some(Memo::Done(a)) => {
+                            a.iter().map(|(g, a)| (g.clone(), a.clone())).collect()
+                        }
+                        _ => Vec::new(),
+                    };
+                    if groups.is_empty() && !st.uncertain.contains(&(from, p)) {
                         dangling.push(Dangling::ComesFromNowhere(t, p));
                     }
-                    for ((_, upstream_passed), arrival) in groups {
-                        let mut all = upstream_passed;
-                        all.extend(passed.iter().copied());
-                        all.sort();
-                        all.dedup();
-                        let mut path = arrival.path;
-                        path.push(t);
+                    for ((_, mut passed), arrival) in groups {
+                        passed.extend(via.iter().copied());
+                        passed.sort();
+                        passed.dedup();
+                        let route = st.route(t, arrival.route);
                         exchanges.push(Exchange {
                             sender: arrival.sender,
-                            receiver: tr.to,
+                            receiver: fg.graph[to],
                             payload: p,
-                            passed: all,
-                            path,
+                            passed,
+                            last: t,
+                            route,
                             senders: arrival.senders,
                         });
                     }
                 } else {
+                    let mut passed = via.clone();
                     passed.sort();
                     passed.dedup();
+                    let route = st.route(t, None);
                     exchanges.push(Exchange {
-                        sender: tr.from,
-                        receiver: tr.to,
+                        sender: fg.graph[from],
+                        receiver: fg.graph[to],
                         payload: p,
                         passed,
-                        path: vec![t],
+                        last: t,
+                        route,
                         senders: 1,
                     });
                 }
             }
         }
-        FlowGraph {
-            graph,
-            nodes,
-            transfers,
-            exchanges,
-            dangling,
-        }
+        fg.routes = st.routes;
+        fg.exchanges = exchanges;
+        fg.dangling = dangling;
+        fg
     }
 
     /// A transfer.
     pub fn transfer(&self, id: TransferId) -> &Transfer {
-        &self.transfers[id]
+        &self.graph[id]
+    }
+
+    /// The node of an actor.
+    pub fn node(&self, a: ActorId) -> NodeIndex {
+        NodeIndex::new(a.index())
+    }
+
+    /// Sender and receiver of a transfer.
+    pub fn ends(&self, id: TransferId) -> (ActorId, ActorId) {
+        match self.graph.edge_endpoints(id) {
+            Some((a, b)) => (self.graph[a], self.graph[b]),
+            None => (ActorId(0), ActorId(0)),
+        }
+    }
+
+    /// The transfers of an exchange, in the order the data travelled.
+    pub fn route(&self, ex: &Exchange) -> Vec<TransferId> {
+        let mut out = Vec::new();
+        let mut at = Some(ex.route);
+        while let Some(RouteId(r)) = at {
+            let Some(&(hop, before)) = self.routes.get(r as usize) else {
+                break;
+            };
+            out.push(hop);
+            at = before;
+        }
+        out.reverse();
+        out
+    }
+
+    /// Transfers that bring `payload` into carrier `c`, in source order.
+    pub fn into_carrier(&self, c: ActorId, payload: Payload) -> &[TransferId] {
+        self.into_carrier
+            .get(&(self.node(c), payload))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Transfers into an actor, in source order (petgraph lists them newest
+    /// first).
+    pub fn incoming(&self, a: ActorId) -> Vec<TransferId> {
+        let mut v: Vec<TransferId> = self
+            .graph
+            .edges_directed(self.node(a), Incoming)
+            .map(|e| e.id())
+            .collect();
+        v.sort();
+        v
     }
 }

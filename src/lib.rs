@@ -3,6 +3,7 @@
 
 // Input never makes the tool panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+pub mod atomic_write;
 pub mod baseline;
 pub mod checks;
 pub mod code;
@@ -12,16 +13,20 @@ pub mod diagnostic;
 pub mod diagram;
 pub mod escape;
 pub mod expect;
+pub mod expect_update;
 pub mod explain;
 pub mod fingerprint;
 pub mod fix;
 pub mod fmt;
 pub mod graph;
+pub mod input;
 pub mod model;
 pub mod names;
+pub mod oserror;
 pub mod render;
 pub mod resolve;
 pub mod rulediff;
+pub mod select;
 pub mod session;
 pub mod source;
 pub mod span;
@@ -29,3 +34,4 @@ pub mod suppress;
 pub mod syntax;
 pub mod text;
 pub mod timings;
+pub mod wording;

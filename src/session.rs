@@ -30,8 +30,12 @@ pub const BUILTIN_RULEBOOKS: &[(&str, &str)] = &[("kenpo", include_str!("../rule
 /// (`<builtin>/kenpo.myna`): such a file is not on disk.
 pub const BUILTIN_PREFIX: &str = "<builtin>/";
 
-/// Files larger than this are refused (exit 2) rather than read.
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+pub use crate::input::MAX_FILE_BYTES;
+
+/// Findings of one code in one file shown before the rest are summed up
+/// in one finding: a file of control bytes must not make gigabytes of
+/// output.
+pub const MAX_PER_CODE: usize = 100;
 
 /// Where a rulebook comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -68,6 +72,9 @@ impl RulebookSource {
 /// Why a rulebook could not be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RulebookError {
+    /// There is no such file, or none the design may use: outside the
+    /// project, `use` says exactly this whatever is at the path.
+    NotFound,
     /// It could not be read.
     Unreadable(String),
     /// It has errors (reported in its own file).
@@ -79,6 +86,7 @@ pub enum RulebookError {
 impl std::fmt::Display for RulebookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RulebookError::NotFound => write!(f, "not found"),
             RulebookError::Unreadable(why) => write!(f, "cannot be read: {why}"),
             RulebookError::Broken(n) => write!(f, "has {n} error(s)"),
             RulebookError::NotARulebook => write!(f, "is not a rulebook (no `rulebook` header)"),
@@ -120,6 +128,12 @@ pub struct Session {
     reported: HashSet<FileId>,
     /// The date suppressions' `until` is compared with (today, by default).
     pub today: Date,
+    /// Options of the checks (from `mynaflow.toml`).
+    pub options: checks::CheckOptions,
+    /// The folders a design's `use` may name a rulebook in, besides the
+    /// design's own folder and its sub-folders: by default the folder the
+    /// run started in. A path elsewhere is "not found", whatever is there.
+    pub roots: Vec<PathBuf>,
     /// Time spent in each stage so far (`check --timings`).
     pub timings: Timings,
 }
@@ -136,6 +150,8 @@ impl Session {
             rulebook_files: HashMap::new(),
             reported: HashSet::new(),
             today: Date::today(),
+            options: checks::CheckOptions::default(),
+            roots: std::env::current_dir().into_iter().collect(),
             timings: Timings::default(),
         }
     }
@@ -178,13 +194,22 @@ impl Session {
                     RulebookError::Unreadable(format!("no built-in rulebook `{name}`"))
                 })?,
             RulebookSource::File(path) => {
+                if !path.exists() {
+                    return Err(RulebookError::NotFound);
+                }
                 let bytes = read_limited(path).map_err(RulebookError::Unreadable)?;
+                if let Some(at) = memchr_nul(&bytes) {
+                    return Err(RulebookError::Unreadable(format!(
+                        "{} is not a text file (a NUL byte at offset {at})",
+                        crate::escape::visible(&path.display().to_string())
+                    )));
+                }
                 match decode(&bytes) {
                     Decoded::Utf8(t) => t,
                     Decoded::NotUtf8 { .. } => {
                         return Err(RulebookError::Unreadable(format!(
                             "{} is not UTF-8",
-                            path.display()
+                            crate::escape::visible(&path.display().to_string())
                         )));
                     }
                 }
@@ -219,28 +244,23 @@ impl Session {
                 analysis: None,
             });
         }
+        let start = Instant::now();
         let bytes = read_limited(path)?;
-        // `./a.myna` and `a.myna` are one file: show (and fingerprint) it one way.
-        let shown = path.display().to_string();
-        let shown = shown.strip_prefix("./").unwrap_or(&shown);
-        Ok(self.check_bytes(shown, &bytes, path.parent()))
+        self.timings.add("read+decode", start.elapsed());
+        Ok(self.check_bytes(&shown_name(path), &bytes, path.parent()))
     }
 
-    /// Checks a file's bytes: decodes them (MN005 when they are not UTF-8),
-    /// then checks the text as [`Session::check_text`] does.
+    /// Checks a file's bytes: decodes them (MN005 when they are not text
+    /// or not UTF-8), then checks the text as [`Session::check_text`] does.
     pub fn check_bytes(&mut self, name: &str, bytes: &[u8], dir: Option<&Path>) -> Checked {
         let start = Instant::now();
-        let decoded = decode(bytes);
+        let read = read_bytes(name, bytes);
         self.timings.add("read+decode", start.elapsed());
-        match decoded {
-            Decoded::Utf8(text) => self.check_text(name, text, dir),
-            Decoded::NotUtf8 {
-                bad_offset,
-                shift_jis,
-            } => {
-                let (source, u) = undecodable(name, bytes, bad_offset, shift_jis);
+        match read {
+            Read::Text(text) => self.check_text(name, text, dir),
+            Read::Other(source, problem) => {
                 let file = self.sources.add(source);
-                self.not_utf8(file, u);
+                self.not_design(file, problem);
                 Checked {
                     file,
                     analysis: None,
@@ -249,24 +269,38 @@ impl Session {
         }
     }
 
-    /// MN005 for a file that is not UTF-8.
-    fn not_utf8(&mut self, file: FileId, u: Undecodable) {
+    /// MN005 for a file that is not text or not UTF-8.
+    fn not_design(&mut self, file: FileId, problem: Problem) {
         self.reported.insert(file);
         let name = self.sources.get(file).name.as_str();
-        let bad_offset = u.bad_offset;
-        let mut d = Diagnostic::new(
-            Code::MN005,
-            Span::new(file, u.span.0, u.span.1),
-            text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
-        );
-        d = if u.shift_jis {
-            d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
-                .with_help(text!("convert it: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 '{name}' > converted.myna"))
-        } else {
-            d.with_help(Text::new(
-                "save the file as UTF-8",
-                "ファイルを UTF-8 で保存してください",
-            ))
+        let d = match problem {
+            Problem::NotText { at } => Diagnostic::new(
+                Code::MN005,
+                Span::new(file, 0, 0),
+                text!("`{name}` is not a text file (a NUL byte at offset {at}); its content is not shown"; "「{name}」はテキストファイルではありません (オフセット {at} に NUL バイト)。内容は表示しません"),
+            )
+            .with_help(Text::new(
+                "a design is a UTF-8 text file; check that this path names one",
+                "設計は UTF-8 のテキストファイルです。このパスが設計を指しているか確かめてください",
+            )),
+            Problem::NotUtf8(u) => {
+                let bad_offset = u.bad_offset;
+                let d = Diagnostic::new(
+                    Code::MN005,
+                    Span::new(file, u.span.0, u.span.1),
+                    text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
+                );
+                if u.shift_jis {
+                    let quoted = shell_quoted(name);
+                    d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
+                        .with_help(text!("convert it: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"))
+                } else {
+                    d.with_help(Text::new(
+                        "save the file as UTF-8",
+                        "ファイルを UTF-8 で保存してください",
+                    ))
+                }
+            }
         };
         self.diagnostics.push(d);
     }
@@ -287,6 +321,7 @@ impl Session {
             parsed,
             plan,
             self.today,
+            self.options,
             &mut timings,
         );
         self.timings.merge(&timings);
@@ -305,13 +340,14 @@ impl Session {
     /// number of threads.
     pub fn check_paths(&mut self, paths: &[PathBuf]) -> Vec<Result<Checked, String>> {
         let start = Instant::now();
-        let read: Vec<Result<Read, String>> = in_order(paths, |p| read_source(p));
+        let read: Vec<Result<(SourceFile, Option<Problem>), String>> =
+            in_order(paths, |p| read_source(p));
         self.timings.add("read+decode", start.elapsed());
         // FileIds in path order (a file already loaded as a rulebook keeps
         // an unused entry).
-        let files: Vec<Result<(FileId, Option<Undecodable>), String>> = read
+        let files: Vec<Result<(FileId, Option<Problem>), String>> = read
             .into_iter()
-            .map(|r| r.map(|r| (self.sources.add(r.source), r.undecodable)))
+            .map(|r| r.map(|(source, problem)| (self.sources.add(source), problem)))
             .collect();
         let sources = &self.sources;
         let parsed: Vec<(Option<Parsed>, Timings)> = in_order(&files, |f| {
@@ -334,7 +370,7 @@ impl Session {
                 }));
                 continue;
             }
-            let (file, undecodable) = match f {
+            let (file, problem) = match f {
                 Ok(x) => x,
                 Err(e) => {
                     out.push(Err(e));
@@ -345,8 +381,8 @@ impl Session {
                 file,
                 analysis: None,
             }));
-            if let Some(u) = undecodable {
-                self.not_utf8(file, u);
+            if let Some(problem) = problem {
+                self.not_design(file, problem);
                 continue;
             }
             if let Some(parsed) = p {
@@ -356,9 +392,18 @@ impl Session {
         }
         let sources = &self.sources;
         let today = self.today;
+        let options = self.options;
         let work = |(at, file, parsed, plan): (usize, FileId, Parsed, Plan)| {
             let mut t = Timings::default();
-            let a = analyse(sources.get(file), file, parsed, plan, today, &mut t);
+            let a = analyse(
+                sources.get(file),
+                file,
+                parsed,
+                plan,
+                today,
+                options,
+                &mut t,
+            );
             (at, a, t)
         };
         // One file: no thread pool to start.
@@ -417,8 +462,17 @@ impl Session {
             Some(u) if !self.forced => RulebookSource::named(&u.target.text, dir),
             _ => self.default_rules.clone(),
         };
+        let from_use = !uses.is_empty() && !self.forced;
         let start = Instant::now();
-        let loaded = self.load_rulebook(&source);
+        let loaded = match &source {
+            // A design names only rulebooks inside the project: one
+            // elsewhere is "not found" whatever is there, so a design
+            // cannot make the tool read, or tell about, any other file.
+            RulebookSource::File(p) if from_use && !self.may_use(p, dir) => {
+                Err(RulebookError::NotFound)
+            }
+            _ => self.load_rulebook(&source),
+        };
         self.timings.add("rulebook", start.elapsed());
         let rulebook = match loaded {
             Ok(rb) => Some(rb),
@@ -428,10 +482,19 @@ impl Session {
                     .map_or(Span::new(file, 0, 0), |u| u.target.span);
                 let shown = source.display();
                 let d = match e {
+                    RulebookError::NotFound => Diagnostic::new(
+                        Code::MN013,
+                        at,
+                        text!("rulebook `{shown}` not found"; "ルールブック「{shown}」が見つかりません"),
+                    )
+                    .with_help(Text::new(
+                        "write `use \"kenpo\"` for the built-in rulebook, or a path relative to this file inside the project",
+                        "組み込みのルールブックは `use \"kenpo\"`、それ以外はプロジェクト内の、このファイルからの相対パスで指定してください",
+                    )),
                     RulebookError::Unreadable(why) => Diagnostic::new(
                         Code::MN013,
                         at,
-                        text!("rulebook `{shown}` not found: {why}"; "ルールブック「{shown}」が見つかりません: {why}"),
+                        text!("rulebook `{shown}` not found: {why}"; "ルールブック「{shown}」が見つかりません: {}", crate::oserror::to_ja(&why)),
                     )
                     .with_help(Text::new(
                         "write `use \"kenpo\"` for the built-in rulebook, or a path relative to this file",
@@ -458,10 +521,25 @@ impl Session {
         Plan::Design { rulebook, diags }
     }
 
+    /// May a design in `dir` name the rulebook file `path`? Only inside
+    /// its own folder tree or one of [`Session::roots`].
+    fn may_use(&self, path: &Path, dir: Option<&Path>) -> bool {
+        let mut roots = self.roots.clone();
+        if let Some(d) = dir {
+            roots.push(if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d.to_path_buf()
+            });
+        }
+        crate::input::is_inside(path, &roots)
+    }
+
     /// Diagnostics sorted for output (file name, position, code), duplicates
     /// removed.
     pub fn sorted_diagnostics(&self) -> Vec<Diagnostic> {
         let mut d = self.diagnostics.clone();
+        d.iter_mut().for_each(crate::escape::diagnostic);
         crate::diagnostic::sort(&mut d);
         let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
         d.sort_by(|a, b| names[a.primary.file.0 as usize].cmp(names[b.primary.file.0 as usize]));
@@ -496,6 +574,14 @@ fn in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) ->
     }
 }
 
+/// Why a file's bytes are not a design's text.
+enum Problem {
+    /// A NUL byte at `at`: not a text at all, and none of it is kept.
+    NotText { at: usize },
+    /// Not UTF-8.
+    NotUtf8(Undecodable),
+}
+
 /// A file that is not UTF-8: where, and whether it reads as Shift_JIS.
 struct Undecodable {
     bad_offset: usize,
@@ -503,63 +589,68 @@ struct Undecodable {
     shift_jis: bool,
 }
 
-/// The source shown for undecodable bytes (their Shift_JIS reading, or a
-/// lossy one) and what MN005 says about them.
-fn undecodable(
-    name: &str,
-    bytes: &[u8],
-    bad_offset: usize,
-    shift_jis: Option<String>,
-) -> (SourceFile, Undecodable) {
-    let (text, span, sjis) = match shift_jis {
-        Some(t) => {
-            let first = t.chars().next().map_or(0, char::len_utf8);
-            (t, (0, first), true)
-        }
-        None => {
-            let t = String::from_utf8_lossy(bytes).into_owned();
-            let at = bad_offset.min(t.len());
-            let end = t[at..].chars().next().map_or(at, |c| at + c.len_utf8());
-            (t, (at, end), false)
-        }
-    };
-    (
-        SourceFile::new(name, text),
-        Undecodable {
-            bad_offset,
-            span,
-            shift_jis: sjis,
-        },
-    )
+/// A file's bytes, decoded.
+enum Read {
+    /// UTF-8 text.
+    Text(String),
+    /// What is kept of a file that is not a design's text (its Shift_JIS
+    /// reading, or nothing), and why.
+    Other(SourceFile, Problem),
 }
 
-/// A file read for [`Session::check_paths`].
-struct Read {
-    source: SourceFile,
-    undecodable: Option<Undecodable>,
-}
-
-/// Reads and decodes a file, and indexes its lines.
-fn read_source(path: &Path) -> Result<Read, String> {
-    let bytes = read_limited(path)?;
-    // `./a.myna` and `a.myna` are one file: show (and fingerprint) it one way.
-    let shown = path.display().to_string();
-    let shown = shown.strip_prefix("./").unwrap_or(&shown);
-    Ok(match decode(&bytes) {
-        Decoded::Utf8(text) => Read {
-            source: SourceFile::new(shown, text),
-            undecodable: None,
-        },
+/// Decodes a file's bytes. A file with a NUL byte, or neither UTF-8 nor
+/// Shift_JIS (an image, a binary, /proc), keeps none of its content.
+fn read_bytes(name: &str, bytes: &[u8]) -> Read {
+    if let Some(at) = memchr_nul(bytes) {
+        return Read::Other(
+            SourceFile::new(name, String::new()),
+            Problem::NotText { at },
+        );
+    }
+    match decode(bytes) {
+        Decoded::Utf8(text) => Read::Text(text),
         Decoded::NotUtf8 {
             bad_offset,
             shift_jis,
         } => {
-            let (source, u) = undecodable(shown, &bytes, bad_offset, shift_jis);
-            Read {
-                source,
-                undecodable: Some(u),
-            }
+            let (text, span, sjis) = match shift_jis {
+                Some(t) => {
+                    let first = t.chars().next().map_or(0, char::len_utf8);
+                    (t, (0, first), true)
+                }
+                None => (String::new(), (0, 0), false),
+            };
+            Read::Other(
+                SourceFile::new(name, text),
+                Problem::NotUtf8(Undecodable {
+                    bad_offset,
+                    span,
+                    shift_jis: sjis,
+                }),
+            )
         }
+    }
+}
+
+/// How a path is shown: `./a.myna` and `a.myna` are one file, shown (and
+/// fingerprinted) one way.
+fn shown_name(path: &Path) -> String {
+    let shown = path.display().to_string();
+    match shown.strip_prefix("./") {
+        Some(s) => s.to_string(),
+        None => shown,
+    }
+}
+
+/// Reads and decodes a file, and indexes its lines, for
+/// [`Session::check_paths`]: its source, and why it is not a design's
+/// text if it is not.
+fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
+    let bytes = read_limited(path)?;
+    let name = shown_name(path);
+    Ok(match read_bytes(&name, &bytes) {
+        Read::Text(text) => (SourceFile::new(name, text), None),
+        Read::Other(source, problem) => (source, Some(problem)),
     })
 }
 
@@ -588,13 +679,15 @@ struct Analysed {
 }
 
 /// The part of checking a file that needs nothing from other files:
-/// resolution, the graph, the checks and suppressions. Runs on any thread.
+/// resolution, the graph, the checks, suppressions and the cap per code.
+/// Runs on any thread.
 fn analyse(
     source: &SourceFile,
     file: FileId,
     parsed: Parsed,
     plan: Plan,
     today: Date,
+    options: checks::CheckOptions,
     t: &mut Timings,
 ) -> Analysed {
     let mut diags = parsed.diagnostics;
@@ -618,7 +711,7 @@ fn analyse(
             // design's tree is the biggest thing in memory).
             let kept = t.time("free tree", || Kept::from(parsed.file));
             let graph = t.time("graph", || FlowGraph::build(&design));
-            let found = t.time("checks", || checks::run(&design, &graph));
+            let found = t.time("checks", || checks::run(&design, &graph, options));
             diags.extend(found);
             (kept, Some(Analysis { design, graph }))
         }
@@ -633,6 +726,7 @@ fn analyse(
             today,
             &mut diags,
         );
+        cap_per_code(&mut diags);
     });
     Analysed {
         diagnostics: diags,
@@ -645,49 +739,66 @@ fn canonical(p: &Path) -> PathBuf {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "{}: larger than {} MiB",
-            path.display(),
-            MAX_FILE_BYTES >> 20
-        ));
+    crate::input::read_limited(path, MAX_FILE_BYTES)
+}
+
+/// Where the first NUL byte is: a file with one is not text.
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// A file name quoted for a POSIX shell, for a command the help suggests.
+fn shell_quoted(name: &str) -> String {
+    match shlex::try_quote(name) {
+        Ok(q) => q.into_owned(),
+        // A name with a NUL cannot be a path; quote it plainly.
+        Err(_) => format!("'{}'", name.replace('\'', "'\\''")),
     }
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Keeps the first [`MAX_PER_CODE`] findings of each code (in source
+/// order) and sums up the rest of each in one finding at the first one
+/// left out, counting what a finding stands for (`Diagnostic::more`, as
+/// the lexer's summary of MN004). Linear in the findings.
+fn cap_per_code(diags: &mut Vec<Diagnostic>) {
+    let mut counts: HashMap<Code, usize> = HashMap::new();
+    for d in diags.iter() {
+        *counts.entry(d.code).or_default() += 1 + d.more;
+    }
+    if counts.values().all(|&n| n <= MAX_PER_CODE) {
+        return;
+    }
+    diags.sort_by_key(|d| (d.primary.start, d.primary.end));
+    let mut seen: HashMap<Code, usize> = HashMap::new();
+    let mut summaries = Vec::new();
+    diags.retain(|d| {
+        let n = seen.entry(d.code).or_default();
+        *n += 1;
+        if *n == MAX_PER_CODE + 1 {
+            let rest = counts.get(&d.code).copied().unwrap_or(0) - MAX_PER_CODE;
+            let code = d.code.as_str();
+            summaries.push(Diagnostic::new(
+                d.code,
+                d.primary,
+                text!("{rest} more {code} finding(s) in this file, from here on, are not shown"; "この位置以降、このファイルの {code} の {rest} 件は表示しません"),
+            ).with_help(Text::new(
+                "fix the findings shown and run again",
+                "表示された指摘を直してから、もう一度実行してください",
+            )));
+        }
+        *n <= MAX_PER_CODE
+    });
+    diags.extend(summaries);
 }
 
 /// The `.myna` files under `paths` (files as given; folders recursively,
-/// skipping hidden folders and `target`), sorted, without duplicates.
+/// skipping hidden folders, `target` and symlinks), sorted, without
+/// duplicates. A problem anywhere in the walk is an error here; use
+/// [`crate::input::walk`] to go on past problems.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("{}: {e}", p.display()))?;
-        if meta.is_dir() {
-            walk(p, &mut out).map_err(|e| format!("{}: {e}", p.display()))?;
-        } else {
-            out.push(p.clone());
-        }
+    let w = crate::input::walk(paths, crate::input::WalkOptions::default());
+    match w.problems.first() {
+        Some(p) => Err(p.clone()),
+        None => Ok(w.files),
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        let ty = e.file_type()?;
-        if ty.is_dir() {
-            if !name.starts_with('.') && name != "target" {
-                walk(&path, out)?;
-            }
-        } else if path.extension().is_some_and(|x| x == "myna") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

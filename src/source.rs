@@ -26,9 +26,16 @@ fn starts_char(b: &u8) -> bool {
 }
 
 impl SourceFile {
-    /// A file from its display name and text.
+    /// A file from its display name and text. The name is kept escaped
+    /// ([`crate::escape::visible`]): every output shows it, and a file
+    /// name may hold any character but `/`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
+        let name: String = name.into();
+        let name = match crate::escape::visible(&name) {
+            std::borrow::Cow::Owned(v) => v,
+            std::borrow::Cow::Borrowed(_) => name,
+        };
         let line_starts = codespan_reporting::files::line_starts(&text).collect();
         let mut char_checkpoints = vec![0];
         for block in text.as_bytes().chunks(CHECKPOINT) {
@@ -36,7 +43,7 @@ impl SourceFile {
             char_checkpoints.push(before + block.iter().filter(|b| starts_char(b)).count());
         }
         SourceFile {
-            name: name.into(),
+            name,
             text,
             line_starts,
             char_checkpoints,

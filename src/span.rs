@@ -34,6 +34,15 @@ impl Span {
         }
     }
 
+    /// The empty span at the end of this one: where an insertion goes.
+    pub fn at_end(self) -> Span {
+        Span {
+            file: self.file,
+            start: self.end,
+            end: self.end,
+        }
+    }
+
     /// The byte range, for slicing and for codespan.
     pub fn range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize

@@ -13,6 +13,11 @@ use crate::text;
 use crate::text::Text;
 use std::collections::{BTreeMap, HashMap};
 
+/// Codes no suppression applies to: each means the design was not checked
+/// at all (its rulebook could not be loaded, it is not text), which no
+/// reason can make acceptable, and which makes the run fail.
+pub const UNSUPPRESSIBLE: &[Code] = &[Code::MN005, Code::MN013];
+
 /// A calendar date, comparable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -25,16 +30,18 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`: a day that exists in the Gregorian calendar
+    /// (`2023-02-29` and `2027-02-30` do not).
     pub fn parse(s: &str) -> Option<Date> {
         if !crate::syntax::parser::is_date(s) {
             return None;
         }
-        Some(Date {
+        let d = Date {
             year: s[0..4].parse().ok()?,
             month: s[5..7].parse().ok()?,
             day: s[8..10].parse().ok()?,
-        })
+        };
+        (d.day >= 1 && d.day <= days_in_month(d.year, d.month)).then_some(d)
     }
 
     /// Today in UTC, from the system clock.
@@ -57,6 +64,18 @@ impl Date {
         let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
         let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
         Date { year, month, day }
+    }
+}
+
+/// Days in a month of the Gregorian calendar (0 for a month out of 1–12).
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
     }
 }
 
@@ -99,6 +118,11 @@ fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
         let code = Code::parse(word).ok_or_else(
             || text!("`{word}` is not a diagnostic code"; "`{word}` は診断コードではありません"),
         )?;
+        if UNSUPPRESSIBLE.contains(&code) {
+            return Err(
+                text!("{word} cannot be suppressed: it means the design was not checked"; "{word} は抑止できません。設計が検査されていないことを示します"),
+            );
+        }
         codes.push(code);
         rest = rest[end..].trim_start();
         match rest.strip_prefix(',') {
@@ -131,7 +155,7 @@ fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
                 ));
             }
             "until" => {
-                until = Some(Date::parse(value).ok_or_else(|| text!("`{value}` is not a date (YYYY-MM-DD)"; "`{value}` は日付 (YYYY-MM-DD) ではありません"))?);
+                until = Some(Date::parse(value).ok_or_else(|| text!("`{value}` is not a date (YYYY-MM-DD, a day that exists)"; "`{value}` は日付 (YYYY-MM-DD、実在する日) ではありません"))?);
             }
             other => return Err(text!("unknown field `{other}`"; "不明な項目 `{other}`")),
         }
@@ -153,6 +177,10 @@ pub fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
     let mut out = Vec::new();
+    // The first line at or after each line that holds code (not blank,
+    // not only a comment), computed once: stacked own-line suppressions
+    // then cost one lookup each, not a scan past all the others.
+    let mut next_code: Option<Vec<Option<usize>>> = None;
     for c in comments {
         let Some(body) = c.text.trim().strip_prefix("mynaflow:") else {
             continue;
@@ -163,10 +191,8 @@ pub fn read(
             .trim()
             .is_empty();
         let target = if own_line {
-            (line + 1..file.line_count()).find(|&l| {
-                let t = file.text[file.line_range(l)].trim();
-                !t.is_empty() && !t.starts_with('#')
-            })
+            let next = next_code.get_or_insert_with(|| next_code_lines(file));
+            next.get(line + 1).copied().flatten()
         } else {
             Some(line)
         };
@@ -188,6 +214,22 @@ pub fn read(
         }
     }
     out
+}
+
+/// For each line, the first line at or after it that holds code; one
+/// backward pass over the file.
+fn next_code_lines(file: &SourceFile) -> Vec<Option<usize>> {
+    let n = file.line_count();
+    let mut next = vec![None; n + 1];
+    for l in (0..n).rev() {
+        let t = file.text[file.line_range(l)].trim();
+        next[l] = if !t.is_empty() && !t.starts_with('#') {
+            Some(l)
+        } else {
+            next[l + 1]
+        };
+    }
+    next
 }
 
 /// Applies suppressions to the findings of `file`: drops what they
@@ -257,7 +299,10 @@ pub fn apply(
         }
     }
     diags.retain(|d| {
-        if d.primary.file != id || matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503) {
+        if d.primary.file != id
+            || matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503)
+            || UNSUPPRESSIBLE.contains(&d.code)
+        {
             return true;
         }
         let at = d.primary.start;
@@ -311,6 +356,61 @@ mod tests {
         assert_eq!(Date::from_days(20_454).to_string(), "2026-01-01");
         assert!(Date::parse("2025-03-31").unwrap() < Date::parse("2025-04-01").unwrap());
         assert_eq!(Date::parse("2025/03/31"), None);
+    }
+
+    #[test]
+    fn impossible_days_are_not_dates() {
+        assert_eq!(Date::parse("2027-02-30"), None);
+        assert_eq!(Date::parse("2023-02-29"), None);
+        assert_eq!(Date::parse("2025-04-31"), None);
+        assert_eq!(Date::parse("1900-02-29"), None);
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2000-02-29").is_some());
+        assert!(parse_body("allow MN301 reason=\"x\" until=2027-02-30").is_err());
+    }
+
+    #[test]
+    fn the_gate_cannot_be_suppressed() {
+        assert!(parse_body("allow MN013 reason=\"x\"").is_err());
+        assert!(parse_body("allow MN301, MN005 reason=\"x\"").is_err());
+        let text = "flow A -> B : x for p   # mynaflow: allow MN301 reason=\"a\"\n";
+        let file = SourceFile::new("t.myna", text);
+        let id = FileId(0);
+        let parsed = crate::syntax::parse(id, text);
+        let mut diags = Vec::new();
+        let mut s = read(&file, &parsed.file.comments, &mut diags);
+        // Even a suppression built by hand does not hide MN013.
+        s[0].codes.push(Code::MN013);
+        let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
+        diags.push(Diagnostic::new(
+            Code::MN013,
+            Span::new(id, 0, 4),
+            Text::new("x", "x"),
+        ));
+        apply(
+            &file,
+            id,
+            &s,
+            &statements,
+            Date::parse("2025-04-01").unwrap(),
+            &mut diags,
+        );
+        assert!(diags.iter().any(|d| d.code == Code::MN013));
+    }
+
+    #[test]
+    fn stacked_own_line_suppressions_apply_to_the_next_code_line() {
+        let mut text = String::new();
+        for _ in 0..3 {
+            text.push_str("# mynaflow: allow MN103 reason=\"a\"\n\n");
+        }
+        text.push_str("flow A -> B : x for p\n");
+        let file = SourceFile::new("t.myna", text.as_str());
+        let parsed = crate::syntax::parse(FileId(0), &text);
+        let mut diags = Vec::new();
+        let s = read(&file, &parsed.file.comments, &mut diags);
+        assert!(diags.is_empty());
+        assert!(s.iter().all(|s| s.line == 6), "{s:?}");
     }
 
     #[test]

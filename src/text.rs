@@ -82,10 +82,36 @@ macro_rules! text {
     };
 }
 
-/// Joins names for a message: `a, b, c` in English, `a、b、c` in Japanese.
+/// Names a message lists before `and N more`: a help line stays readable
+/// (and small) however many names a rulebook has.
+pub const MAX_LISTED: usize = 20;
+
+/// Joins names for a message: `a, b, c` in English, `a、b、c` in Japanese;
+/// past [`MAX_LISTED`] names, the count of the rest.
 pub fn list(items: &[String]) -> Text {
-    Text {
-        en: items.join(", "),
-        ja: items.join("、"),
+    let shown = &items[..items.len().min(MAX_LISTED)];
+    let rest = items.len() - shown.len();
+    let mut t = Text {
+        en: shown.join(", "),
+        ja: shown.join("、"),
+    };
+    if rest > 0 {
+        t.en.push_str(&format!(" and {rest} more"));
+        t.ja.push_str(&format!(" ほか {rest} 件"));
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lists_are_cut() {
+        let items: Vec<String> = (0..25).map(|i| format!("p{i}")).collect();
+        let t = list(&items);
+        assert!(t.en.ends_with("p19 and 5 more"), "{}", t.en);
+        assert!(t.ja.ends_with("p19 ほか 5 件"), "{}", t.ja);
+        assert_eq!(list(&items[..2]).en, "p0, p1");
     }
 }

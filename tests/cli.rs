@@ -173,6 +173,7 @@ fn json_has_exactly_the_documented_shape() {
                 "column",
                 "end_column",
                 "end_line",
+                "facts",
                 "file",
                 "labels",
                 "line",
@@ -275,4 +276,343 @@ fn fmt_rewrites_full_width_syntax() {
         "use \"kenpo\"\nactor 基幹:組合 \"全角：そのまま\"\n"
     );
     assert_eq!(mynaflow(&["fmt", "--check", path]).status.code(), Some(0));
+}
+
+/// Runs `mynaflow ARGS` in `dir` with standard input `input`.
+fn run_in(dir: &std::path::Path, args: &[&str], input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mynaflow");
+    // A run that stops before reading closes the pipe; that is its answer.
+    let _ = child.stdin.take().expect("stdin").write_all(input);
+    child.wait_with_output().expect("wait")
+}
+
+fn codes_in(concise: &str) -> Vec<String> {
+    concise
+        .lines()
+        .map(|l| {
+            l.split(": ")
+                .nth(1)
+                .unwrap_or("")
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn select_and_ignore_codes_and_prefixes() {
+    let all = stdout(&mynaflow(&[
+        "check",
+        "docs/codes/examples",
+        "--format",
+        "concise",
+    ]));
+    let o = mynaflow(&[
+        "check",
+        "docs/codes/examples",
+        "--format",
+        "concise",
+        "--select",
+        "MN1",
+        "--ignore",
+        "MN105,MN101",
+    ]);
+    let codes = codes_in(&stdout(&o));
+    assert_eq!(codes, ["MN102", "MN103", "MN104"], "{}", stdout(&o));
+    assert!(codes_in(&all).len() > codes.len());
+    // MN013 is still a run that could not check a design.
+    assert_eq!(o.status.code(), Some(2));
+    let o = mynaflow(&[
+        "check",
+        "docs/codes/examples/MN102-wrong-direction.myna",
+        "--ignore",
+        "MN102",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = mynaflow(&["check", "examples", "--select", "MN9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("`MN9` is not a code"));
+    let o = mynaflow(&["check", "examples", "--select", "XX", "--lang", "ja"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("mynaflow: エラー: 「XX」はコードでも"));
+}
+
+#[test]
+fn per_file_ignores_and_select_in_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/codes/examples/MN102-wrong-direction.myna"),
+    )
+    .expect("read");
+    std::fs::create_dir_all(dir.path().join("legacy")).expect("mkdir");
+    std::fs::write(dir.path().join("a.myna"), &src).expect("write");
+    std::fs::write(dir.path().join("legacy/b.myna"), &src).expect("write");
+    std::fs::write(
+        dir.path().join("mynaflow.toml"),
+        "ignore = [\"MN3\"]\n[per-file-ignores]\n\"legacy/**\" = [\"MN102\"]\n",
+    )
+    .expect("write");
+    let o = run_in(dir.path(), &["check", ".", "--format", "concise"], b"");
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("a.myna:14:13: MN102"), "{out}");
+    std::fs::write(dir.path().join("mynaflow.toml"), "select = [\"MN2\"]\n").expect("write");
+    let o = run_in(dir.path(), &["check", ".", "--format", "concise"], b"");
+    assert_eq!((stdout(&o).as_str(), o.status.code()), ("", Some(0)));
+    std::fs::write(dir.path().join("mynaflow.toml"), "select = [\"MN99\"]\n").expect("write");
+    let o = run_in(dir.path(), &["check", "."], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("select"));
+}
+
+#[test]
+fn exit_zero_output_file_and_statistics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("out.sarif");
+    let o = mynaflow(&[
+        "check",
+        "docs/codes/examples/MN102-wrong-direction.myna",
+        "--format",
+        "sarif",
+        "--output-file",
+        file.to_str().expect("utf8"),
+        "--exit-zero",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.is_empty());
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("JSON");
+    assert_eq!(log["runs"][0]["results"][0]["ruleId"], "MN102");
+    // --exit-zero does not hide a run that could not do its job.
+    let o = mynaflow(&[
+        "check",
+        "docs/codes/examples/MN013-missing-rulebook.myna",
+        "--exit-zero",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = mynaflow(&[
+        "check",
+        "docs/codes/examples",
+        "--statistics",
+        "--lang",
+        "en",
+    ]);
+    let out = stdout(&o);
+    let first = out.lines().next().unwrap_or("");
+    assert_eq!(
+        first, "     3  MN202  error  provision beyond purpose",
+        "{out}"
+    );
+    assert!(
+        out.ends_with(" files\n") && out.contains(" errors, "),
+        "{out}"
+    );
+    let o = mynaflow(&[
+        "check",
+        "docs/codes/examples",
+        "--statistics",
+        "--lang",
+        "ja",
+    ]);
+    assert!(stdout(&o).contains("MN202  エラー"));
+}
+
+#[test]
+fn check_reads_stdin_under_a_given_name() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src =
+        std::fs::read(root.join("docs/codes/examples/MN102-wrong-direction.myna")).expect("read");
+    let o = run_in(
+        root,
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "designs/x.myna",
+            "--format",
+            "concise",
+        ],
+        &src,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).starts_with("designs/x.myna:14:13: MN102 "),
+        "{}",
+        stdout(&o)
+    );
+    let o = run_in(root, &["check", "-", "--format", "concise"], &src);
+    assert!(
+        stdout(&o).starts_with("<stdin>:14:13: MN102 "),
+        "{}",
+        stdout(&o)
+    );
+    // A relative `use` starts from the name's folder.
+    let custom = std::fs::read(root.join("tests/cases/custom/design.myna")).expect("read");
+    let o = run_in(
+        root,
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "tests/cases/custom/d.myna",
+        ],
+        &custom,
+    );
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run_in(root, &["check", "-", "examples"], &src);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_path_with_no_design_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("notes.txt"), "not a design").expect("write");
+    let o = run_in(dir.path(), &["check", "."], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no design (*.myna) found"));
+    let o = run_in(dir.path(), &["check", ".", "--lang", "ja"], b"");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("設計ファイル (*.myna) が見つかりません"));
+    let o = run_in(dir.path(), &["check", "missing.myna", "--lang", "ja"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("mynaflow: エラー: missing.myna: ファイルまたはディレクトリがありません"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn rules_show_prints_the_vocabulary() {
+    for lang in ["en", "ja"] {
+        let o = mynaflow(&["rules", "show", "--lang", lang]);
+        assert_eq!(o.status.code(), Some(0));
+        let out = stdout(&o);
+        for word in [
+            "委託先",
+            "課税・非課税情報 [mynumber]",
+            "被扶養者の認定",
+            "株式会社大和総研",
+            "守秘義務",
+        ] {
+            assert!(out.contains(word), "{lang}: {word}\n{out}");
+        }
+        // Categories are a tree: a child is indented under its parent.
+        let parent = out
+            .find("\n  特定個人情報 [mynumber]")
+            .expect("root category");
+        let child = out
+            .find("\n    課税・非課税情報 [mynumber]")
+            .expect("child category");
+        assert!(parent < child);
+    }
+    assert!(stdout(&mynaflow(&["rules", "show", "--lang", "ja"])).contains("ロール:"));
+    assert!(stdout(&mynaflow(&["rules", "show", "--lang", "en"])).contains("roles:"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&mynaflow(&["rules", "show", "--format", "json"])))
+            .expect("JSON");
+    assert_eq!(json["name"], "kenpo");
+    assert!(
+        json["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "委託先" && r["kind"] == "contractor")
+    );
+    assert!(
+        json["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "課税・非課税情報"
+                && c["parent"] == "特定個人情報"
+                && c["mynumber"] == true)
+    );
+    assert!(json["sections"].as_array().unwrap().iter().any(|s| {
+        s["purposes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["label"] == "被扶養者の認定")
+    }));
+}
+
+#[test]
+fn rules_export_writes_the_builtin_rulebook() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("kenpo.myna");
+    let o = mynaflow(&[
+        "rules",
+        "export",
+        "kenpo",
+        "-o",
+        file.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("written"),
+        std::fs::read_to_string(root.join("rules/kenpo.myna")).expect("read")
+    );
+    // The exported file is a rulebook a design can use.
+    let o = mynaflow(&[
+        "check",
+        "--rules",
+        file.to_str().expect("utf8"),
+        "examples/kenpo-society.myna",
+    ]);
+    assert_ne!(o.status.code(), Some(2));
+    assert_eq!(
+        mynaflow(&["rules", "export", "nope"]).status.code(),
+        Some(2)
+    );
+    // Findings that point into the built-in rulebook say how to see it.
+    let o = mynaflow(&["check", "docs/codes/examples/MN102-wrong-direction.myna"]);
+    assert!(stdout(&o).contains("run `mynaflow rules export kenpo` to see it"));
+}
+
+#[test]
+fn test_update_rewrites_expectations() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let original =
+        std::fs::read_to_string(root.join("docs/codes/examples/MN102-wrong-direction.myna"))
+            .expect("read");
+    let file = dir.path().join("d.myna");
+    std::fs::write(
+        &file,
+        original.replace("# expect: MN102", "# expect: MN103"),
+    )
+    .expect("write");
+    let o = run_in(dir.path(), &["test", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(1));
+    let o = run_in(dir.path(), &["test", "--update", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), original);
+    let o = run_in(dir.path(), &["test", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(0));
+    let o = run_in(dir.path(), &["test", "--update", "d.myna"], b"");
+    assert!(
+        stdout(&o).contains("0 updated, 1 unchanged"),
+        "{}",
+        stdout(&o)
+    );
 }

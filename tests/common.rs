@@ -75,3 +75,14 @@ pub fn snapshot_settings(input: &Path) -> insta::Settings {
     settings.set_input_file(input);
     settings
 }
+
+/// The one clean design whose output is snapshotted in every format: a
+/// clean file's output is the same empty report everywhere, so the others
+/// are not snapshotted (their `# expect:` lines, run by `mynaflow test`,
+/// still pin that they stay clean).
+pub const CLEAN_SNAPSHOT: &str = "docs/codes/examples/MN102-wrong-direction.fixed.myna";
+
+/// Should the output of this checked file be snapshotted?
+pub fn worth_a_snapshot(s: &Session, rel: &Path) -> bool {
+    !s.diagnostics.is_empty() || rel == Path::new(CLEAN_SNAPSHOT)
+}

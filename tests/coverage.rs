@@ -96,7 +96,7 @@ fn an_unexercised_mynumber_rule_is_listed() {
 
     for (lang, head) in [
         ("en", "mynumber rules no flow exercises:"),
-        ("ja", "どの流れも使っていない mynumber の規則:"),
+        ("ja", "どのフローも使っていない mynumber の規則:"),
     ] {
         let o = mynaflow(&[
             "coverage",

@@ -56,3 +56,20 @@ fn completions_for_every_shell() {
         );
     }
 }
+
+#[test]
+fn man_pages_have_the_usual_sections() {
+    for (name, text) in read_dir(std::path::Path::new("man")) {
+        let text = String::from_utf8(text).expect("UTF-8");
+        for section in ["EXIT STATUS", "ENVIRONMENT", "FILES", "SEE ALSO"] {
+            assert!(
+                text.contains(&format!(".SH \"{section}\"")),
+                "man/{name} has no {section}"
+            );
+        }
+    }
+    let check = std::fs::read_to_string("man/mynaflow-check.1").expect("check page");
+    assert!(
+        check.contains(".SH \"EXAMPLES\"") && check.contains("mynaflow check \\-\\-format sarif")
+    );
+}

@@ -205,7 +205,10 @@ fn every_bullet_of_sections_7_and_8_is_allowed_by_a_rule_of_its_section() {
                 // Without the network it is not allowed: the channel matters.
                 assert!(matches!(
                     evaluate_exchange(&rb, role(&rb, from), role(&rb, to), cat, purpose, &[]),
-                    MyNumberVerdict::NearestMiss(mynaflow::code::Code::MN104, _)
+                    MyNumberVerdict::Refused(mynaflow::checks::MyNumberRefusal::NearestMiss {
+                        first: mynaflow::checks::Miss::Channel,
+                        ..
+                    })
                 ));
             }
         }

@@ -9,6 +9,9 @@ fn snapshot_all(pattern: &str) {
     insta::glob!("..", pattern, |path| {
         let rel = common::relative(path);
         let s = common::check(&rel);
+        if !common::worth_a_snapshot(&s, &rel) {
+            return;
+        }
         common::snapshot_settings(path).bind(|| {
             insta::assert_snapshot!("human_en", common::human(&s, Lang::En));
             insta::assert_snapshot!("human_ja", common::human(&s, Lang::Ja));
@@ -19,7 +22,7 @@ fn snapshot_all(pattern: &str) {
 
 #[test]
 fn examples() {
-    snapshot_all("examples/*.myna");
+    snapshot_all("examples/**/*.myna");
 }
 
 #[test]

@@ -1058,9 +1058,10 @@ impl Gen {
         let branch = Actor::Branch(j as u8, self.rng.below(self.branches as usize) as u32);
         match self.rng.below(20) {
             0 => {
-                // MN301 is on the contractor's declaration, one per
-                // (contractor, purpose), so a comment above the flow
-                // cannot suppress it.
+                // MN301 is on the flow, one per flow and purpose; each
+                // unregistered contractor gets one flow, so one finding.
+                // Never suppressed here, so that unsuppressed MN301 stays
+                // in every design.
                 let u = Actor::Unregistered(self.unregistered);
                 self.unregistered += 1;
                 *self.expected.entry("MN301").or_default() += 1;
@@ -1070,14 +1071,15 @@ impl Gen {
                 self.flow(sys, branch, false, &items, &[purpose], &[]);
                 let u = Actor::Unregistered(self.unregistered);
                 self.unregistered += 1;
-                // One item: MN302 is reported per item passed on.
+                // MN302 is on the flow, one per flow and purpose.
                 self.violation("MN302");
                 self.flow(branch, u, false, &items[..1], &[purpose], &[]);
             }
             2 => {
                 // Registered (its label is 大和総研's legal name), but the
-                // contract has two clauses of ten. MN303 is on the
-                // declaration, so it is never suppressed here.
+                // declared `clauses` block has two clauses of ten. MN303 is
+                // on the declaration (only of a declared block), so it is
+                // never suppressed here.
                 let (purpose, cats) = self.rng.pick(CONTRACTORS[1].work);
                 let items = self.items(cats);
                 let c = Actor::NoClauses(self.no_clauses);

@@ -2,26 +2,58 @@
 //! the `allow` rules of mynumber sections, with the nearest miss.
 
 use super::Ctx;
-use super::witness::Provenance;
-use crate::code::Code;
-use crate::diagnostic::Diagnostic;
-use crate::graph::Exchange;
+use super::finding::Finding;
 use crate::model::*;
-use crate::text;
-use crate::text::{Text, list};
 use std::collections::HashMap;
+
+/// One way an exchange can differ from a rule between the same two roles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Miss {
+    /// The rule allows it only the other way round (MN102).
+    Direction,
+    /// Not for this purpose (MN103).
+    Purpose,
+    /// Not through this channel: a `via` role of the rule was not passed (MN104).
+    Channel,
+}
+
+impl Miss {
+    /// `direction`, `purpose` or `channel`, as in machine output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Miss::Direction => "direction",
+            Miss::Purpose => "purpose",
+            Miss::Channel => "channel",
+        }
+    }
+}
+
+/// Why no `mynumber` rule allows an exchange of 特定個人情報.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MyNumberRefusal {
+    /// MN101: no mynumber rule covers the category.
+    NoBasis,
+    /// MN105: rules cover the category only between other roles.
+    WrongParties(Vec<RuleId>),
+    /// MN102/MN103/MN104: the nearest rule (fewest differences), the first
+    /// thing it differs in, and every difference.
+    NearestMiss {
+        /// The nearest rule.
+        rule: RuleId,
+        /// The first difference, in the order direction, purpose, channel.
+        first: Miss,
+        /// All the differences, in that order.
+        differs: Vec<Miss>,
+    },
+}
 
 /// What the rulebook says of one exchange of 特定個人情報.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MyNumberVerdict {
     /// A rule allows it.
     Allowed(RuleId),
-    /// MN101: no mynumber rule covers the category.
-    NoBasis,
-    /// MN105: rules cover the category only between other roles.
-    WrongParties(Vec<RuleId>),
-    /// MN102/MN103/MN104: the nearest rule, and the first thing it differs in.
-    NearestMiss(Code, RuleId),
+    /// None does, and why.
+    Refused(MyNumberRefusal),
 }
 
 /// Checks an exchange of a `category` item from role `from` to role `to`
@@ -36,48 +68,59 @@ pub fn evaluate_exchange(
 ) -> MyNumberVerdict {
     let covering = rb.mynumber_rules_covering(category);
     if covering.is_empty() {
-        return MyNumberVerdict::NoBasis;
+        return MyNumberVerdict::Refused(MyNumberRefusal::NoBasis);
     }
-    let channel_ok = |r: &Rule| r.via.iter().all(|v| passed.contains(v));
-    let mut nearest: Option<(usize, Code, RuleId)> = None;
+    let covers = |rule_role, role| rb.role_covers(rule_role, role);
+    let channel_ok = |r: &Rule| r.via.iter().all(|v| passed.iter().any(|p| covers(*v, *p)));
+    let mut nearest: Option<(RuleId, Vec<Miss>)> = None;
     for &id in &covering {
         let r = rb.rule(id);
-        let same_way = r.from == from && r.to == to;
-        let other_way = r.from == to && r.to == from;
+        let same_way = covers(r.from, from) && covers(r.to, to);
+        let other_way = covers(r.from, to) && covers(r.to, from);
         if !same_way && !other_way {
             continue;
         }
-        let differs = [
-            (!same_way, Code::MN102),
-            (!rb.rule_allows_purpose(id, purpose), Code::MN103),
-            (!channel_ok(r), Code::MN104),
-        ];
-        let count = differs.iter().filter(|d| d.0).count();
-        match differs.iter().find(|d| d.0) {
-            None => return MyNumberVerdict::Allowed(id),
-            Some(&(_, code)) => {
-                if nearest.is_none_or(|(n, _, _)| count < n) {
-                    nearest = Some((count, code, id));
-                }
-            }
+        let differs: Vec<Miss> = [
+            (!same_way, Miss::Direction),
+            (!rb.rule_allows_purpose(id, purpose), Miss::Purpose),
+            (!channel_ok(r), Miss::Channel),
+        ]
+        .into_iter()
+        .filter_map(|(d, m)| d.then_some(m))
+        .collect();
+        if differs.is_empty() {
+            return MyNumberVerdict::Allowed(id);
+        }
+        if nearest
+            .as_ref()
+            .is_none_or(|(_, n)| differs.len() < n.len())
+        {
+            nearest = Some((id, differs));
         }
     }
-    match nearest {
-        Some((_, code, id)) => MyNumberVerdict::NearestMiss(code, id),
-        None => MyNumberVerdict::WrongParties(covering),
-    }
+    MyNumberVerdict::Refused(match nearest {
+        Some((rule, differs)) => MyNumberRefusal::NearestMiss {
+            rule,
+            first: differs[0],
+            differs,
+        },
+        None => MyNumberRefusal::WrongParties(covering),
+    })
 }
 
 type VerdictKey = (RoleId, RoleId, CategoryId, PurposeId, Vec<RoleId>);
 
-/// The exchanges of 特定個人情報 that are provision (not internal use),
-/// with their verdicts. Exchanges that differ only in actors share a verdict.
+/// The exchanges of 特定個人情報 that are provision by the society or to it
+/// (not internal use, and not a contractor passing data on: MN302 judges
+/// that), with their verdicts. Exchanges that differ only in actors share a
+/// verdict.
 pub(crate) fn verdicts(ctx: &Ctx) -> Vec<(usize, MyNumberVerdict)> {
     let mut cache: HashMap<VerdictKey, MyNumberVerdict> = HashMap::new();
     let mut out = Vec::new();
     for (i, ex) in ctx.graph.exchanges.iter().enumerate() {
-        let (item, purpose) = ex.payload;
-        let Some(purpose) = purpose else { continue };
+        let (item, Some(purpose)) = ex.payload else {
+            continue;
+        };
         if !ctx.design.is_mynumber(item) {
             continue;
         }
@@ -88,9 +131,9 @@ pub(crate) fn verdicts(ctx: &Ctx) -> Vec<(usize, MyNumberVerdict)> {
         ) else {
             continue;
         };
-        if ctx.rb.role(from).kind == RoleKind::SelfOrg && ctx.rb.role(to).kind == RoleKind::SelfOrg
-        {
-            continue; // internal use: MN402's business
+        let (fk, tk) = (ctx.rb.role(from).kind, ctx.rb.role(to).kind);
+        if (fk == RoleKind::SelfOrg && tk == RoleKind::SelfOrg) || fk == RoleKind::Contractor {
+            continue;
         }
         let key = (from, to, category, purpose, ex.passed.clone());
         let v = cache
@@ -102,157 +145,23 @@ pub(crate) fn verdicts(ctx: &Ctx) -> Vec<(usize, MyNumberVerdict)> {
     out
 }
 
-pub(crate) fn check(ctx: &Ctx, provenance: &Provenance) -> Vec<Diagnostic> {
+/// MN101–MN105 findings, from the verdicts.
+pub(crate) fn check(ctx: &Ctx, verdicts: &[(usize, MyNumberVerdict)]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for (i, verdict) in verdicts(ctx) {
-        let ex = &ctx.graph.exchanges[i];
-        let Some(mut d) = diagnose(ctx, ex, &verdict) else {
+    for (i, verdict) in verdicts {
+        let MyNumberVerdict::Refused(refusal) = verdict else {
             continue;
         };
-        for (span, msg) in provenance.labels(ctx, ex.sender, ex.payload.0) {
-            d = d.with_label(span, msg);
-        }
-        for (span, msg) in ctx.hop_labels(ex) {
-            d = d.with_label(span, msg);
-        }
-        if ex.senders > 1 {
-            d = d.with_note(text!("{} senders send this the same way; the first is shown", ex.senders;
-                                  "同じ経路の送り手が {} あります。最初のものを示しています", ex.senders));
-        }
-        out.push(d);
+        let ex = &ctx.graph.exchanges[*i];
+        let Some(trail) = ctx.trail(ex) else { continue };
+        let witness = ctx.witness(ex.sender, trail.item, Some(trail.purpose));
+        out.push(Finding::MyNumber {
+            trail,
+            refusal: refusal.clone(),
+            witness,
+        });
     }
     out
-}
-
-fn diagnose(ctx: &Ctx, ex: &Exchange, verdict: &MyNumberVerdict) -> Option<Diagnostic> {
-    let rb = ctx.rb;
-    let (item, purpose) = ex.payload;
-    let purpose = purpose?;
-    let last = ex.last();
-    let item_name = ctx.item_name(item);
-    let category = ctx.design.item(item).category.id?;
-    let cat = &rb.category(category).name;
-    let (from, to) = (ctx.role_of(ex.sender)?, ctx.role_of(ex.receiver)?);
-    let (sender, receiver) = (
-        ctx.actor_with_role(ex.sender),
-        ctx.actor_with_role(ex.receiver),
-    );
-    let p = ctx.purpose_name(purpose);
-    let d = match verdict {
-        MyNumberVerdict::Allowed(_) => return None,
-        MyNumberVerdict::NoBasis => Diagnostic::new(
-            Code::MN101,
-            ctx.item_span(last, item),
-            text!("no legal basis to provide My Number data `{item_name}` ({cat}) from {sender} to {receiver}";
-                  "特定個人情報「{item_name}」({cat}) を{sender}から{receiver}へ提供する法的根拠がありません"),
-        )
-        .with_primary_label(text!("no mynumber rule covers `{cat}`"; "「{cat}」を対象とする mynumber の規則はありません"))
-        .with_note(Text::new(
-            "番号法 Article 19 forbids providing 特定個人情報 except in the cases it lists; the rulebook's mynumber sections encode those the notice relies on",
-            "番号法第19条は、列挙された場合を除き特定個人情報の提供を禁じています。ルールブックの mynumber セクションが、通知が拠るその場合を定めています",
-        ))
-        .with_help(text!(
-            "do not send the My Number with this data: use a category without My Number, or remove the flow";
-            "このデータに個人番号を含めないでください。個人番号を含まないカテゴリにするか、流れを削除してください"
-        )),
-        MyNumberVerdict::WrongParties(rules) => {
-            let mut pairs: Vec<String> = rules
-                .iter()
-                .map(|r| format!("{} → {}", ctx.role_name(rb.rule(*r).from), ctx.role_name(rb.rule(*r).to)))
-                .collect();
-            pairs.dedup();
-            pairs.sort();
-            pairs.dedup();
-            let allowed = list(&pairs);
-            let (fr, tr) = (ctx.role_name(from), ctx.role_name(to));
-            // The counterpart is the party that is not the society: the
-            // sender when the society receives on a direct flow.
-            let counterpart = if rb.role(to).kind == RoleKind::SelfOrg && ex.path.len() == 1 {
-                ctx.sender_span(last)
-            } else {
-                ctx.receiver_span(last)
-            };
-            let mut d = Diagnostic::new(
-                Code::MN105,
-                counterpart,
-                text!("no rule allows My Number data `{item_name}` ({cat}) between {fr} and {tr}";
-                      "{fr}と{tr}の間で特定個人情報「{item_name}」({cat}) の提供を認める規則はありません"),
-            )
-            .with_primary_label(text!("{receiver} may not receive `{cat}` from {sender}"; "{receiver}は{sender}から「{cat}」を受け取れません"))
-            .with_note(text!("rules cover `{cat}` only between: {}", allowed.en; "「{cat}」を対象とする規則は次の間だけです: {}", allowed.ja))
-            .with_help(text!("exchange this data only between {}", allowed.en; "このデータは {} の間でのみ提供できます", allowed.ja));
-            if ex.path.len() > 1 {
-                d = d.with_label(ctx.sender_span(ex.path[0]), text!("sender: {sender}"; "送り手: {sender}"));
-            }
-            if let Some(&first) = rules.first() {
-                let (section, basis) = rb.rule_ref(first);
-                d = d
-                    .with_label(rb.rule(first).span, Text::new("a rule for this category", "このカテゴリの規則"))
-                    .with_note(ctx.section_note(first))
-                    .with_rule(section, basis);
-            }
-            return Some(d);
-        }
-        MyNumberVerdict::NearestMiss(code, rule) => {
-            let r = rb.rule(*rule);
-            let (rf, rt) = (ctx.role_name(r.from), ctx.role_name(r.to));
-            let (section, basis) = rb.rule_ref(*rule);
-            let d = match code {
-                Code::MN102 => Diagnostic::new(
-                    *code,
-                    ctx.flow_of(last).arrow,
-                    text!("My Number data `{item_name}` ({cat}) may go only from {rf} to {rt}, not from {sender} to {receiver}";
-                          "特定個人情報「{item_name}」({cat}) は{rf}から{rt}へのみ提供できます。{sender}から{receiver}へは提供できません"),
-                )
-                .with_primary_label(Text::new("wrong direction", "方向が逆です"))
-                .with_help(text!("only `{rf} -> {rt}` is allowed: reverse the flow, or remove it";
-                                 "認められるのは `{rf} -> {rt}` だけです。流れを逆にするか、削除してください")),
-                Code::MN103 => {
-                    // Every purpose some rule allows for this category between
-                    // these roles this way, not only the nearest rule's.
-                    let mut allowed: Vec<String> = rb
-                        .mynumber_rules_covering(category)
-                        .into_iter()
-                        .map(|id| rb.rule(id))
-                        .filter(|x| x.from == from && x.to == to)
-                        .flat_map(|x| x.purposes.iter().map(|p| ctx.purpose_name(*p).to_string()))
-                        .collect();
-                    let mut seen = std::collections::HashSet::new();
-                    allowed.retain(|p| seen.insert(p.clone()));
-                    let allowed = list(&allowed);
-                    Diagnostic::new(
-                        *code,
-                        ctx.purpose_span(last, purpose),
-                        text!("My Number data `{item_name}` ({cat}) may not be provided from {sender} to {receiver} for `{p}`";
-                              "特定個人情報「{item_name}」({cat}) を「{p}」のために{sender}から{receiver}へ提供することはできません"),
-                    )
-                    .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
-                    .with_help(text!("between these roles the rules allow this data only for: {}", allowed.en; "この役割の間で規則が認める利用目的は次のとおりです: {}", allowed.ja))
-                }
-                _ => {
-                    let missing: Vec<String> = r
-                        .via
-                        .iter()
-                        .filter(|v| !ex.passed.contains(v))
-                        .map(|v| ctx.role_name(*v).to_string())
-                        .collect();
-                    let missing = list(&missing);
-                    Diagnostic::new(
-                        *code,
-                        ctx.flow_of(last).via_span(),
-                        text!("My Number data `{item_name}` ({cat}) must pass through {} on its way from {sender} to {receiver}", missing.en;
-                              "特定個人情報「{item_name}」({cat}) は{sender}から{receiver}へ {} を経由して提供する必要があります", missing.ja),
-                    )
-                    .with_primary_label(text!("not via {}", missing.en; "{} を経由していません", missing.ja))
-                    .with_help(text!("route it `via` an actor whose role is {}", missing.en; "役割が {} のアクターを `via` で経由させてください", missing.ja))
-                }
-            };
-            d.with_label(r.span, text!("nearest rule ({section})"; "最も近い規則 ({section}項)"))
-                .with_note(ctx.section_note(*rule))
-                .with_rule(section, basis)
-        }
-    };
-    Some(d)
 }
 
 #[cfg(test)]
@@ -273,6 +182,13 @@ mod tests {
         rb
     }
 
+    fn first_miss(v: MyNumberVerdict) -> Option<Miss> {
+        match v {
+            MyNumberVerdict::Refused(MyNumberRefusal::NearestMiss { first, .. }) => Some(first),
+            _ => None,
+        }
+    }
+
     #[test]
     fn nearest_miss_names_the_first_difference() {
         let rb = rb();
@@ -287,25 +203,43 @@ mod tests {
             eval("他機関", "組合", "課税", "認定", &nw),
             MyNumberVerdict::Allowed(_)
         ));
-        assert!(matches!(
-            eval("組合", "他機関", "課税", "認定", &nw),
-            MyNumberVerdict::NearestMiss(Code::MN102, _)
-        ));
-        assert!(matches!(
-            eval("他機関", "組合", "課税", "判定", &nw),
-            MyNumberVerdict::NearestMiss(Code::MN103, _)
-        ));
-        assert!(matches!(
-            eval("他機関", "組合", "課税", "認定", &[]),
-            MyNumberVerdict::NearestMiss(Code::MN104, _)
-        ));
+        assert_eq!(
+            first_miss(eval("組合", "他機関", "課税", "認定", &nw)),
+            Some(Miss::Direction)
+        );
+        assert_eq!(
+            first_miss(eval("他機関", "組合", "課税", "判定", &nw)),
+            Some(Miss::Purpose)
+        );
+        assert_eq!(
+            first_miss(eval("他機関", "組合", "課税", "認定", &[])),
+            Some(Miss::Channel)
+        );
         assert!(matches!(
             eval("本人", "組合", "課税", "認定", &nw),
-            MyNumberVerdict::WrongParties(_)
+            MyNumberVerdict::Refused(MyNumberRefusal::WrongParties(_))
         ));
         assert_eq!(
             evaluate_exchange(&rb, r("他機関"), r("組合"), c("普通"), p("認定"), &nw),
-            MyNumberVerdict::NoBasis
+            MyNumberVerdict::Refused(MyNumberRefusal::NoBasis)
         );
+    }
+
+    #[test]
+    fn every_difference_is_kept_in_order() {
+        let rb = rb();
+        let r = |n| rb.role_named(n).unwrap();
+        let v = evaluate_exchange(
+            &rb,
+            r("組合"),
+            r("他機関"),
+            rb.category_named("課税").unwrap(),
+            rb.purpose_named("判定").unwrap(),
+            &[],
+        );
+        let MyNumberVerdict::Refused(MyNumberRefusal::NearestMiss { differs, .. }) = v else {
+            panic!("{v:?}");
+        };
+        assert_eq!(differs, vec![Miss::Direction, Miss::Purpose, Miss::Channel]);
     }
 }

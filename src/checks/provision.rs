@@ -3,12 +3,9 @@
 
 use crate::model::*;
 
-/// What the rulebook says of one provision of ordinary personal data by
-/// the society.
+/// Why no rule allows a provision of ordinary personal data.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ProvisionVerdict {
-    /// A rule allows it.
-    Allowed(RuleId),
+pub enum ProvisionRefusal {
     /// MN202: the purpose is declared for internal use only (no rule names it).
     InternalOnly,
     /// MN202: rules name the purpose, but none from this sender's role.
@@ -17,6 +14,16 @@ pub enum ProvisionVerdict {
     WrongChannel(RuleId),
     /// MN203: the purpose allows provision, but to the receivers of these rules.
     OtherReceivers(Vec<RuleId>),
+}
+
+/// What the rulebook says of one provision of ordinary personal data by
+/// the society.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProvisionVerdict {
+    /// A rule allows it.
+    Allowed(RuleId),
+    /// No rule does, and why.
+    Refused(ProvisionRefusal),
 }
 
 /// Evaluates a provision of a `category` item from `from` to `to` for `purpose`.
@@ -28,6 +35,7 @@ pub fn evaluate_provision(
     purpose: PurposeId,
     passed: &[RoleId],
 ) -> ProvisionVerdict {
+    use ProvisionRefusal::*;
     let rules: Vec<RuleId> = rb
         .ordinary_rules_for(purpose)
         .into_iter()
@@ -39,28 +47,31 @@ pub fn evaluate_provision(
         })
         .collect();
     if rules.is_empty() {
-        return ProvisionVerdict::InternalOnly;
+        return ProvisionVerdict::Refused(InternalOnly);
     }
     let mut wrong_channel = None;
     for &id in &rules {
         let r = rb.rule(id);
-        if r.from == from && r.to == to {
-            if r.via.iter().all(|v| passed.contains(v)) {
+        if rb.role_covers(r.from, from) && rb.role_covers(r.to, to) {
+            if r.via
+                .iter()
+                .all(|v| passed.iter().any(|p| rb.role_covers(*v, *p)))
+            {
                 return ProvisionVerdict::Allowed(id);
             }
             wrong_channel.get_or_insert(id);
         }
     }
     if let Some(id) = wrong_channel {
-        return ProvisionVerdict::WrongChannel(id);
+        return ProvisionVerdict::Refused(WrongChannel(id));
     }
     let from_sender: Vec<RuleId> = rules
         .into_iter()
-        .filter(|r| rb.rule(*r).from == from)
+        .filter(|r| rb.role_covers(rb.rule(*r).from, from))
         .collect();
-    if from_sender.is_empty() {
-        ProvisionVerdict::NotFromSender
+    ProvisionVerdict::Refused(if from_sender.is_empty() {
+        NotFromSender
     } else {
-        ProvisionVerdict::OtherReceivers(from_sender)
-    }
+        OtherReceivers(from_sender)
+    })
 }

@@ -1,13 +1,19 @@
 //! `mynaflow check`.
 
-use super::output::{fail, files, session};
+use super::output::{Settings, designs, fail_in, try_session};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use clap::ValueEnum;
 use mynaflow::baseline::Baseline;
 use mynaflow::code::Code;
-use mynaflow::render::{self, Report};
-use std::io::Write;
-use std::path::PathBuf;
+use mynaflow::diagnostic::Diagnostic;
+use mynaflow::render::{self, BUILTIN_PREFIX, Report};
+use mynaflow::select::{self, Selection};
+use mynaflow::session::Session;
+use mynaflow::span::FileId;
+use mynaflow::text::{Lang, Text};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The options of `check`.
@@ -20,13 +26,49 @@ pub struct Options {
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
     pub timings: bool,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub exit_zero: bool,
+    pub output_file: Option<PathBuf>,
+    pub statistics: bool,
+    pub stdin_filename: Option<PathBuf>,
 }
 
+impl Options {
+    /// Is the design read from standard input?
+    fn stdin(&self) -> bool {
+        self.paths.len() == 1 && self.paths[0].as_os_str() == "-"
+    }
+}
+
+/// The largest design read from standard input (as for files).
+const MAX_STDIN_BYTES: u64 = 256 << 20;
+
 pub fn run(o: &Options) -> u8 {
-    let (mut s, settings) = match session(&o.common, &o.paths) {
-        Ok(x) => x,
-        Err(code) => return code,
+    let early = super::lang(o.common.lang);
+    if o.paths.len() > 1 && o.paths.iter().any(|p| p.as_os_str() == "-") {
+        let reason = Text::new(
+            "`-` (standard input) must be the only path",
+            "`-` (標準入力) はほかのパスと一緒には指定できません",
+        );
+        return abort(o, o.format, early, reason);
+    }
+    // mynaflow.toml is looked for from where the design (or the one read
+    // from stdin) is said to be.
+    let config_from = if o.stdin() {
+        vec![
+            o.stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(".")),
+        ]
+    } else {
+        o.paths.clone()
     };
+    let (mut s, settings) = match try_session(&o.common, &config_from) {
+        Ok(x) => x,
+        Err(reason) => return abort(o, o.format, early, reason),
+    };
+    let lang = settings.lang;
     let config = settings.config.as_ref();
     let format = o
         .format
@@ -36,68 +78,121 @@ pub fn run(o: &Options) -> u8 {
                 .and_then(|f| Format::from_str(f, true).ok())
         })
         .unwrap_or(Format::Human);
+    let selection = match selection(o, &settings) {
+        Ok(sel) => sel,
+        Err(reason) => return abort(o, Some(format), lang, reason),
+    };
     let deny_warnings = o.deny_warnings || config.is_some_and(|c| c.deny_warnings);
     let baseline_path = o
         .baseline
         .clone()
         .or_else(|| config.and_then(|c| c.baseline.clone()));
-    let files = match files(&o.paths, &settings) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    let mut unreadable = false;
+
+    let mut failures: Vec<Text> = Vec::new();
     let mut checked = Vec::new();
-    let results = s.check_paths(&files);
-    let start = Instant::now();
-    for c in results {
-        match c {
-            Ok(c) => checked.push(c.file),
-            Err(e) => {
-                fail(&e);
-                unreadable = true;
+    let count;
+    if o.stdin() {
+        count = 1;
+        match read_stdin(&mut s, o.stdin_filename.as_deref()) {
+            Ok(file) => checked.push(file),
+            Err(reason) => return abort(o, Some(format), lang, reason),
+        }
+    } else {
+        // The walk goes on past an unreadable folder; the run still fails.
+        let files = match designs(&o.paths, &settings) {
+            Ok((f, problems)) => {
+                for p in problems {
+                    fail_in(lang, &p);
+                    failures.push(p);
+                }
+                f
+            }
+            Err(reason) => return abort(o, Some(format), lang, reason),
+        };
+        count = files.len();
+        let results = s.check_paths(&files);
+        // Dropping the models (of every file at once) is timed too.
+        let start = Instant::now();
+        for c in results {
+            match c {
+                Ok(c) => checked.push(c.file),
+                Err(e) => {
+                    let reason = Text::new(e.clone(), mynaflow::oserror::to_ja(&e));
+                    fail_in(lang, &reason);
+                    failures.push(reason);
+                }
             }
         }
+        s.timings.add("free model", start.elapsed());
     }
-    s.timings.add("free model", start.elapsed());
     let start = Instant::now();
     let mut diags = s.sorted_diagnostics();
     s.timings.add("sort", start.elapsed());
     // A design whose rulebook could not be loaded was not checked.
-    let rulebook_missing = diags.iter().any(|d| d.code == Code::MN013);
+    let missing = diags.iter().filter(|d| d.code == Code::MN013).count();
+    if missing > 0 {
+        failures.push(mynaflow::text!(
+            "{missing} design(s) could not be checked against their rulebook (MN013)";
+            "{missing} 件の設計をルールブックと照合できませんでした (MN013)"
+        ));
+    }
+    let per_file = per_file_ignores(&s, &settings, o.stdin_filename.as_deref());
+    diags.retain(|d| {
+        selection.reports(d.code)
+            && per_file
+                .get(&d.primary.file)
+                .is_none_or(|ignored| !ignored.contains(&d.code))
+    });
+    for d in &mut diags {
+        explain_builtin(&s, d);
+    }
 
     if let Some(path) = &o.write_baseline {
         let b = Baseline::record(&s.sources, &diags, &folder_of(path));
-        if let Err(e) = std::fs::write(path, b.to_json()) {
-            fail(&format!("{}: {e}", path.display()));
-            return FAILURE;
+        if let Err(e) = mynaflow::atomic_write::write(path, b.to_json().as_bytes()) {
+            return abort(
+                o,
+                None,
+                lang,
+                Text::new(e.clone(), mynaflow::oserror::to_ja(&e)),
+            );
         }
-        eprintln!(
-            "mynaflow: recorded {} finding(s) in {}",
-            b.findings.len(),
-            path.display()
+        let n = b.findings.len();
+        let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+        say(
+            lang,
+            &mynaflow::text!(
+                "recorded {n} finding(s) in {shown}";
+                "{shown} に {n} 件の指摘を記録しました"
+            ),
         );
-        return if unreadable || rulebook_missing {
-            FAILURE
-        } else {
-            OK
-        };
+        return if failures.is_empty() { OK } else { FAILURE };
     }
     if let Some(path) = &baseline_path {
-        let b = match std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|t| Baseline::parse(&t))
+        let b = match mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
+            .map_err(|e| Text::new(e.clone(), mynaflow::oserror::to_ja(&e)))
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| Text::new("not UTF-8", "UTF-8 ではありません"))
+            })
+            .and_then(|t| Baseline::parse(&t).map_err(|e| Text::new(e.clone(), e)))
         {
             Ok(b) => b,
             Err(e) => {
-                fail(&format!("baseline {}: {e}", path.display()));
-                return FAILURE;
+                let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+                let reason =
+                    mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
+                return abort(o, Some(format), lang, reason);
             }
         };
         let known = b.filter(&s.sources, &mut diags, &folder_of(path));
         if known > 0 && !o.quiet {
-            eprintln!(
-                "mynaflow: {known} finding(s) recorded in the baseline {} not shown",
-                path.display()
+            let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+            say(
+                lang,
+                &mynaflow::text!(
+                    "{known} finding(s) recorded in the baseline {shown} not shown";
+                    "ベースライン {shown} に記録済みの {known} 件の指摘は表示していません"
+                ),
             );
         }
     }
@@ -105,39 +200,304 @@ pub fn run(o: &Options) -> u8 {
     let report = Report {
         sources: &s.sources,
         diagnostics: &diags,
-        files: files.len(),
+        files: count,
         checked: &checked,
-        lang: settings.lang,
+        lang,
     };
     let start = Instant::now();
-    let out = match format {
-        Format::Human => {
-            let mut text = render::human::render(&report, super::color(o.common.color));
-            if o.quiet {
-                let summary = render::human::summary(&report);
-                text.truncate(text.len() - summary.len());
-            }
-            text
-        }
-        Format::Json => render::json::render(&report),
-        Format::Sarif => render::sarif::render(&report),
-        Format::Github => render::github::render(&report),
-        Format::Junit => render::junit::render(&report),
+    let out = if o.statistics {
+        statistics(&report)
+    } else {
+        render(o, format, &report, &failures)
     };
     s.timings.add("render", start.elapsed());
     let start = Instant::now();
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    let emitted = emit(o, &out);
     s.timings.add("write", start.elapsed());
     if o.timings {
         eprint!("{}", s.timings.table());
     }
-    if unreadable || rulebook_missing {
+    if let Err(reason) = emitted {
+        fail_in(lang, &reason);
+        return FAILURE;
+    }
+    if !failures.is_empty() {
         FAILURE
+    } else if o.exit_zero {
+        OK
     } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) {
         FINDINGS
     } else {
         OK
     }
+}
+
+/// The findings in the chosen format.
+fn render(o: &Options, format: Format, report: &Report, failures: &[Text]) -> String {
+    match format {
+        Format::Human => {
+            let mut text = render::human::render(report, super::color(o.common.color));
+            if o.quiet {
+                let summary = render::human::summary(report);
+                text.truncate(text.len() - summary.len());
+            }
+            text
+        }
+        Format::Concise => render::concise::render(report),
+        Format::Json => render::json::render(report),
+        Format::Sarif => render::sarif::render_run(
+            report,
+            &render::sarif::Execution {
+                failures: failures.to_vec(),
+            },
+        ),
+        Format::Github => {
+            let written = write_step_summary(report);
+            render::github::render_with(report, written)
+        }
+        Format::Gitlab => render::gitlab::render(report),
+        Format::Junit => render::junit::render(report),
+    }
+}
+
+/// Appends the Markdown table of findings to `$GITHUB_STEP_SUMMARY` when
+/// it is set; says whether it was written.
+fn write_step_summary(report: &Report) -> bool {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return false;
+    };
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(render::github::summary(report).as_bytes()));
+    match written {
+        Ok(()) => true,
+        Err(e) => {
+            fail_in(report.lang, &io_reason(Path::new(&path), &e));
+            false
+        }
+    }
+}
+
+/// Writes the output to `--output-file` or standard output.
+fn emit(o: &Options, out: &str) -> Result<(), Text> {
+    match &o.output_file {
+        Some(path) => std::fs::write(path, out).map_err(|e| io_reason(path, &e)),
+        None => {
+            // A closed pipe (`| head`) is not an error of the check.
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            Ok(())
+        }
+    }
+}
+
+/// Stops with exit status 2: prints the reason to stderr and, in SARIF, a
+/// valid log that says the run failed and why (never an empty file).
+fn abort(o: &Options, format: Option<Format>, lang: Lang, reason: Text) -> u8 {
+    fail_in(lang, &reason);
+    if format == Some(Format::Sarif) {
+        let sources = mynaflow::source::SourceMap::new();
+        let report = Report {
+            sources: &sources,
+            diagnostics: &[],
+            files: 0,
+            checked: &[],
+            lang,
+        };
+        let log = render::sarif::render_run(
+            &report,
+            &render::sarif::Execution {
+                failures: vec![reason],
+            },
+        );
+        if let Err(e) = emit(o, &log) {
+            fail_in(lang, &e);
+        }
+    }
+    FAILURE
+}
+
+/// When the arguments of `check --format sarif` cannot be parsed, writes
+/// a SARIF log of the failed run (to `--output-file` if one is named,
+/// else to standard output), so a CI step that uploads it finds a valid
+/// log with the reason.
+pub fn sarif_for_bad_arguments(args: &[String], message: &str) {
+    let value = |long: &str, short: Option<&str>| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            if let Some(v) = a.strip_prefix(&format!("{long}=")) {
+                return Some(v.to_string());
+            }
+            (a == long || short.is_some_and(|s| a == s))
+                .then(|| args.get(i + 1).cloned())
+                .flatten()
+        })
+    };
+    if args.first().map(String::as_str) != Some("check")
+        || value("--format", None).as_deref() != Some("sarif")
+    {
+        return;
+    }
+    let lang = match value("--lang", None).as_deref() {
+        Some("ja") => Lang::Ja,
+        Some("en") => Lang::En,
+        _ => super::lang(None),
+    };
+    let first = message.lines().next().unwrap_or(message);
+    let first = first.strip_prefix("error: ").unwrap_or(first).trim();
+    let reason = mynaflow::text!(
+        "bad arguments: {first}";
+        "引数が正しくありません: {first}"
+    );
+    let sources = mynaflow::source::SourceMap::new();
+    let report = Report {
+        sources: &sources,
+        diagnostics: &[],
+        files: 0,
+        checked: &[],
+        lang,
+    };
+    let log = render::sarif::render_run(
+        &report,
+        &render::sarif::Execution {
+            failures: vec![reason],
+        },
+    );
+    match value("--output-file", Some("-o")) {
+        Some(path) => {
+            let _ = std::fs::write(path, log);
+        }
+        None => {
+            let _ = std::io::stdout().lock().write_all(log.as_bytes());
+        }
+    }
+}
+
+/// The codes reported: `--select` (else the config's `select`) less
+/// `--ignore` and the config's `ignore`.
+fn selection(o: &Options, settings: &Settings) -> Result<Selection, Text> {
+    let from_config = settings.config.as_ref().map(|c| c.selection.clone());
+    let mut sel = from_config.unwrap_or_default();
+    if !o.select.is_empty() {
+        sel.select = Some(select::union(&o.select)?);
+    }
+    sel.ignore.extend(select::union(&o.ignore)?);
+    Ok(sel)
+}
+
+/// The codes `per-file-ignores` turns off, for each file with any.
+fn per_file_ignores(
+    s: &Session,
+    settings: &Settings,
+    stdin_name: Option<&Path>,
+) -> HashMap<FileId, BTreeSet<Code>> {
+    let mut out = HashMap::new();
+    let Some(config) = settings
+        .config
+        .as_ref()
+        .filter(|c| c.has_per_file_ignores())
+    else {
+        return out;
+    };
+    for (id, f) in s.sources.iter() {
+        if f.name.starts_with(BUILTIN_PREFIX) {
+            continue;
+        }
+        let path = match stdin_name {
+            Some(p) if f.name == p.display().to_string() => p.to_path_buf(),
+            _ => PathBuf::from(&f.name),
+        };
+        let ignored = config.ignored_in(&path);
+        if !ignored.is_empty() {
+            out.insert(id, ignored);
+        }
+    }
+    out
+}
+
+/// Reads one design from standard input and checks it under the name
+/// `--stdin-filename` gives (or `<stdin>`), with relative `use` paths
+/// starting from that name's folder.
+fn read_stdin(s: &mut Session, name: Option<&Path>) -> Result<FileId, Text> {
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(MAX_STDIN_BYTES + 1)
+        .read_to_end(&mut bytes);
+    if let Err(e) = read {
+        return Err(io_reason(Path::new("<stdin>"), &e));
+    }
+    if bytes.len() as u64 > MAX_STDIN_BYTES {
+        let mib = MAX_STDIN_BYTES >> 20;
+        return Err(mynaflow::text!(
+            "standard input is larger than {mib} MiB";
+            "標準入力が {mib} MiB を超えています"
+        ));
+    }
+    let shown = name.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
+    let dir = name
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    Ok(s.check_bytes(&shown, &bytes, Some(dir)).file)
+}
+
+/// Adds a note to a finding that points into a built-in rulebook, saying
+/// how to read that file.
+fn explain_builtin(s: &Session, d: &mut Diagnostic) {
+    let spans = std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
+    let Some(file) = spans
+        .map(|sp| s.sources.get(sp.file).name.as_str())
+        .find(|n| n.starts_with(BUILTIN_PREFIX))
+    else {
+        return;
+    };
+    let name = file
+        .trim_start_matches(BUILTIN_PREFIX)
+        .trim_end_matches(".myna");
+    d.notes.push(mynaflow::text!(
+        "`{file}` is built into mynaflow: run `mynaflow rules export {name}` to see it";
+        "「{file}」は mynaflow に組み込まれています。`mynaflow rules export {name}` で中身を見られます"
+    ));
+}
+
+/// How many findings each code has, most first, then the summary line.
+fn statistics(report: &Report) -> String {
+    let mut counts: BTreeMap<Code, usize> = BTreeMap::new();
+    for d in report.diagnostics {
+        *counts.entry(d.code).or_default() += 1;
+    }
+    let mut rows: Vec<(Code, usize)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut out = String::new();
+    for (code, n) in rows {
+        let severity = match (code.severity(), report.lang) {
+            (mynaflow::code::Severity::Error, Lang::En) => "error",
+            (mynaflow::code::Severity::Warning, Lang::En) => "warning",
+            (mynaflow::code::Severity::Error, Lang::Ja) => "エラー",
+            (mynaflow::code::Severity::Warning, Lang::Ja) => "警告",
+        };
+        out.push_str(&format!(
+            "{n:>6}  {code}  {severity}  {}\n",
+            code.title().get(report.lang)
+        ));
+    }
+    out.push_str(&render::human::summary(report));
+    out
+}
+
+/// An I/O error on a path, in both languages.
+fn io_reason(path: &Path, e: &std::io::Error) -> Text {
+    let shown = path.display();
+    Text::new(
+        format!("{shown}: {e}"),
+        format!("{shown}: {}", mynaflow::oserror::describe_ja(e)),
+    )
+}
+
+/// A line on stderr about what the run did (not an error).
+fn say(lang: Lang, t: &Text) {
+    eprintln!("mynaflow: {}", t.get(lang));
 }
 
 /// The folder a baseline file is in: its findings' files are named

@@ -61,7 +61,7 @@ pub fn run(paths: &[PathBuf], fail_under: Option<f64>, format: Format, common: &
                 if broken > 0 {
                     eprintln!(
                         "mynaflow: note: {} has {broken} syntax or name error(s) (see `mynaflow check`); flows that did not resolve exercise no rule",
-                        f.display()
+                        mynaflow::escape::visible(&f.display().to_string())
                     );
                 }
                 analyses.push(a);

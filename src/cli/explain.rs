@@ -1,6 +1,6 @@
 //! `mynaflow explain CODE`.
 
-use super::output::fail;
+use super::output::fail_in;
 use super::{FAILURE, OK};
 use mynaflow::code::Code;
 use mynaflow::text::Lang;
@@ -23,9 +23,13 @@ pub fn run(code: Option<&str>, lang: Lang) -> u8 {
             OK
         }
         None => {
-            fail(&format!(
-                "unknown code `{code}`; `mynaflow explain` lists them"
-            ));
+            fail_in(
+                lang,
+                &mynaflow::text!(
+                    "unknown code `{code}`; `mynaflow explain` lists them";
+                    "「{code}」というコードはありません。`mynaflow explain` で一覧を表示できます"
+                ),
+            );
             FAILURE
         }
     }

@@ -15,7 +15,9 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     };
     let mut changed = 0;
     for f in &files {
-        let text = match std::fs::read(f).map(String::from_utf8) {
+        let text = match mynaflow::input::read_limited(f, mynaflow::session::MAX_FILE_BYTES)
+            .map(String::from_utf8)
+        {
             Ok(Ok(t)) => t,
             Ok(Err(_)) => {
                 fail(&format!(
@@ -25,7 +27,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                 return FAILURE;
             }
             Err(e) => {
-                fail(&format!("{}: {e}", f.display()));
+                fail(&e);
                 return FAILURE;
             }
         };
@@ -34,12 +36,18 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         };
         changed += 1;
         if check {
-            println!("would reformat {}", f.display());
-        } else if let Err(e) = std::fs::write(f, new) {
-            fail(&format!("{}: {e}", f.display()));
+            println!(
+                "would reformat {}",
+                mynaflow::escape::visible(&f.display().to_string())
+            );
+        } else if let Err(e) = mynaflow::atomic_write::write(f, new.as_bytes()) {
+            fail(&e);
             return FAILURE;
         } else {
-            println!("reformatted {}", f.display());
+            println!(
+                "reformatted {}",
+                mynaflow::escape::visible(&f.display().to_string())
+            );
         }
     }
     if check && changed > 0 { FINDINGS } else { OK }

@@ -5,10 +5,13 @@ mod coverage;
 mod explain;
 mod fmt;
 mod graph;
+mod manpage_sections;
 mod output;
 mod rules;
 mod rules_diff;
+mod rules_vocabulary;
 mod test;
+mod test_update;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mynaflow::text::Lang;
@@ -46,15 +49,22 @@ pub struct Common {
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
     /// Settings file (default: mynaflow.toml in the checked folder or above).
-    #[arg(long, value_name = "FILE")]
+    /// Pin it in CI, so a pull request cannot bring its own.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     config: Option<PathBuf>,
+    /// Read no mynaflow.toml at all.
+    #[arg(long)]
+    no_config: bool,
+    /// Follow symlinks met in folders (never to outside the folder given).
+    #[arg(long)]
+    follow_symlinks: bool,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check designs (files, or folders searched for *.myna).
     Check {
-        /// Files or folders.
+        /// Files or folders; `-` reads one design from standard input.
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
         #[command(flatten)]
@@ -78,6 +88,25 @@ enum Command {
         /// Print the time each stage took to stderr (summed over files).
         #[arg(long)]
         timings: bool,
+        /// Report only these codes or prefixes (MN102, MN1, ALL), comma-separated
+        /// [default: the config's `select`, else all].
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Never report these codes or prefixes (added to the config's `ignore`).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Exit 0 even when there are findings (2 still means the check could not run).
+        #[arg(long)]
+        exit_zero: bool,
+        /// Write the output to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output_file: Option<PathBuf>,
+        /// Print how many findings each code has instead of the findings.
+        #[arg(long)]
+        statistics: bool,
+        /// The name (and place, for `use` and mynaflow.toml) of the design read from `-`.
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
     },
     /// Run the `# expect:` annotations of designs.
     Test {
@@ -86,6 +115,9 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
+        /// Rewrite each file's `# expect:` annotations to what is reported.
+        #[arg(long)]
+        update: bool,
     },
     /// Explain a diagnostic code: what it means, why, an example, the fix.
     Explain {
@@ -158,12 +190,24 @@ enum RulesCommand {
         #[command(flatten)]
         common: Common,
     },
-    /// Show one section: its purposes and rules.
+    /// Show one section (its purposes, rules and contractors), or without
+    /// SECTION the whole vocabulary: roles, categories, purposes, contractors.
     Show {
         /// Section id, e.g. 7(1).
-        section: String,
+        section: Option<String>,
+        /// Output format (the vocabulary only).
+        #[arg(long, value_enum, default_value = "human")]
+        format: ReportFormat,
         #[command(flatten)]
         common: Common,
+    },
+    /// Write a built-in rulebook's source, to read it or to start your own.
+    Export {
+        /// The built-in rulebook, e.g. kenpo.
+        name: String,
+        /// Write to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Compare two rulebooks: what the change allows or forbids, and (with
     /// --impact) which flows of the designs change verdict.
@@ -188,9 +232,13 @@ enum RulesCommand {
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
+    /// `file:line:col: CODE message`, one line per finding.
+    Concise,
     Json,
     Sarif,
     Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
     Junit,
 }
 
@@ -239,26 +287,44 @@ pub fn color(arg: ColorArg) -> bool {
     }
 }
 
-/// Writes `mynaflow.1` and one `mynaflow-COMMAND.1` per subcommand.
+/// Writes `mynaflow.1` and one `mynaflow-COMMAND.1` per subcommand, each
+/// with the sections clap does not write (`manpage_sections`).
 fn manpages(out: &std::path::Path) -> u8 {
-    fn write(cmd: clap::Command, name: &str, out: &std::path::Path) -> std::io::Result<()> {
+    fn names(cmd: &clap::Command, name: &str, acc: &mut Vec<String>) {
+        acc.push(name.to_string());
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            names(sub, &format!("{name}-{}", sub.get_name()), acc);
+        }
+    }
+    fn write(
+        cmd: clap::Command,
+        name: &str,
+        all: &[String],
+        out: &std::path::Path,
+    ) -> std::io::Result<()> {
         let mut buf = Vec::new();
         clap_mangen::Man::new(cmd.clone())
             .title(name)
             .render(&mut buf)?;
+        buf.extend_from_slice(manpage_sections::render(name, all).as_bytes());
         std::fs::write(out.join(format!("{name}.1")), buf)?;
         for sub in cmd
             .get_subcommands()
             .filter(|s| !s.is_hide_set() && s.get_name() != "help")
         {
             let sub_name = format!("{name}-{}", sub.get_name());
-            write(sub.clone().name(sub_name.clone()), &sub_name, out)?;
+            write(sub.clone().name(sub_name.clone()), &sub_name, all, out)?;
         }
         Ok(())
     }
     let mut cmd = <Cli as clap::CommandFactory>::command();
     cmd.build();
-    match std::fs::create_dir_all(out).and_then(|_| write(cmd, "mynaflow", out)) {
+    let mut all = Vec::new();
+    names(&cmd, "mynaflow", &mut all);
+    match std::fs::create_dir_all(out).and_then(|_| write(cmd, "mynaflow", &all, out)) {
         Ok(()) => OK,
         Err(e) => {
             output::fail(&format!("{}: {e}", out.display()));
@@ -273,6 +339,12 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
+            if e.use_stderr() {
+                // `check --format sarif` with a bad argument still gives a
+                // log that says why, not an empty file.
+                let args: Vec<String> = std::env::args().skip(1).collect();
+                check::sarif_for_bad_arguments(&args, &e.to_string());
+            }
             return ExitCode::from(if e.use_stderr() { FAILURE } else { OK });
         }
     };
@@ -286,6 +358,12 @@ pub fn main() -> ExitCode {
             baseline,
             write_baseline,
             timings,
+            select,
+            ignore,
+            exit_zero,
+            output_file,
+            statistics,
+            stdin_filename,
         } => check::run(&check::Options {
             paths,
             common,
@@ -295,8 +373,24 @@ pub fn main() -> ExitCode {
             baseline,
             write_baseline,
             timings,
+            select,
+            ignore,
+            exit_zero,
+            output_file,
+            statistics,
+            stdin_filename,
         }),
-        Command::Test { paths, common } => test::run(&paths, &common),
+        Command::Test {
+            paths,
+            common,
+            update,
+        } => {
+            if update {
+                test_update::run(&paths, &common)
+            } else {
+                test::run(&paths, &common)
+            }
+        }
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Completions { shell } => {
@@ -323,7 +417,19 @@ pub fn main() -> ExitCode {
         } => coverage::run(&paths, fail_under, format, &common),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
-            RulesCommand::Show { section, common } => rules::show(&section, &common),
+            RulesCommand::Show {
+                section: Some(section),
+                common,
+                ..
+            } => rules::show(&section, &common),
+            RulesCommand::Show {
+                section: None,
+                format,
+                common,
+            } => rules_vocabulary::show(format, &common),
+            RulesCommand::Export { name, output } => {
+                rules_vocabulary::export(&name, output.as_deref())
+            }
             RulesCommand::Diff {
                 old,
                 new,

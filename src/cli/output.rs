@@ -2,8 +2,10 @@
 
 use super::{Common, FAILURE};
 use mynaflow::config::Config;
-use mynaflow::session::{RulebookSource, Session, collect_files};
-use mynaflow::text::Lang;
+use mynaflow::input::{WalkOptions, walk};
+use mynaflow::oserror;
+use mynaflow::session::{RulebookSource, Session};
+use mynaflow::text::{Lang, Text};
 use std::path::{Path, PathBuf};
 
 /// What the command line and `mynaflow.toml` decide together (the command
@@ -15,23 +17,67 @@ pub struct Settings {
     pub lang: Lang,
     /// The config file read, if any.
     pub config: Option<Config>,
+    /// The config was found (not named with `--config`) in a folder below
+    /// the one the run started in: it came with the checked files, so it
+    /// may not exclude a file named on the command line.
+    pub config_below_start: bool,
+    /// How folders are walked.
+    pub walk: WalkOptions,
 }
 
 /// Reads `--config` (or the nearest `mynaflow.toml` above the first path)
-/// and merges it with the command line. An unreadable or invalid config is
-/// exit status 2.
-pub fn settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
+/// and merges it with the command line, or says why it cannot (an
+/// unreadable or invalid config is exit status 2).
+pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text> {
     let path = match &common.config {
+        _ if common.no_config => None,
         Some(p) => Some(p.clone()),
         None => Config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
     };
     let config = match path.map(|p| Config::load(&p)).transpose() {
         Ok(c) => c,
         Err(e) => {
-            fail(&e);
-            return Err(FAILURE);
+            return Err(Text::new(
+                e.clone(),
+                format!("設定ファイルを使えません: {}", oserror::to_ja(&e)),
+            ));
         }
     };
+    let start = std::env::current_dir().map(|d| mynaflow::input::resolved(&d));
+    let found = common.config.is_none();
+    let config_below_start = found
+        && config.as_ref().is_some_and(|c| match &start {
+            Ok(start) => {
+                let dir = mynaflow::input::resolved(c.dir());
+                dir != *start && dir.starts_with(start)
+            }
+            Err(_) => true,
+        });
+    if let Some(c) = &config {
+        // Which settings the run follows is part of its result.
+        eprintln!(
+            "mynaflow: config: {}",
+            mynaflow::escape::visible(&c.path.display().to_string())
+        );
+        // A config that came with the files checked names rulebooks only
+        // inside the project: it cannot make the tool show another file.
+        if found
+            && let Some(r) = c.rules.as_deref()
+            && !mynaflow::session::BUILTIN_RULEBOOKS
+                .iter()
+                .any(|(n, _)| *n == r)
+        {
+            let mut roots = vec![c.dir().to_path_buf()];
+            roots.extend(start.iter().cloned());
+            if !mynaflow::input::is_inside(Path::new(r), &roots) {
+                let shown = c.path.display();
+                return Err(mynaflow::text!(
+                    "{shown}: rules = \"{r}\" is outside the project; name a rulebook inside it, or pin the config with --config";
+                    "{shown}: rules = \"{r}\" はプロジェクトの外にあります。プロジェクト内のルールブックを指定するか、--config で設定ファイルを固定してください"
+                ));
+            }
+        }
+    }
     let rules = common
         .rules
         .clone()
@@ -45,15 +91,30 @@ pub fn settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
         rules,
         lang,
         config,
+        config_below_start,
+        walk: WalkOptions {
+            follow_symlinks: common.follow_symlinks,
+        },
     })
 }
 
 /// A session with the settings' rulebook (default `kenpo`), or the exit
 /// status when a rulebook named by `--rules` or the config cannot be used.
 pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), u8> {
-    let settings = settings(common, paths)?;
+    try_session(common, paths).map_err(|reason| {
+        fail_in(super::lang(common.lang), &reason);
+        FAILURE
+    })
+}
+
+/// [`session`], returning why there is none instead of printing it (the
+/// findings of a broken rulebook are still printed to stderr).
+pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), Text> {
+    let settings = try_settings(common, paths)?;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     let mut s = Session::new(source.clone());
+    s.options.delegation.require_clauses =
+        settings.config.as_ref().is_some_and(|c| c.require_clauses);
     if settings.rules.is_some()
         && let Err(e) = s.load_rulebook(&source)
     {
@@ -66,30 +127,96 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
             lang: settings.lang,
         };
         eprint!("{}", mynaflow::render::human::render(&report, false));
-        fail(&format!(
-            "cannot use the rulebook {}: {e}",
-            settings.rules.as_deref().unwrap_or("")
+        let name = settings.rules.as_deref().unwrap_or("");
+        let why = e.to_string();
+        return Err(mynaflow::text!(
+            "cannot use the rulebook {name}: {why}";
+            "ルールブック {name} を使えません: {}", oserror::to_ja(&why)
         ));
-        return Err(FAILURE);
     }
     Ok((s, settings))
 }
 
-/// The `.myna` files under `paths`, less those the config excludes.
+/// The `.myna` files under `paths`, less those the config excludes. A
+/// problem in the walk (an unreadable folder) is printed and is exit
+/// status 2.
 pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8> {
-    let mut files = collect_files(paths).map_err(|e| {
-        fail(&e);
-        FAILURE
-    })?;
-    if let Some(c) = &settings.config {
-        files.retain(|f| !c.excludes(f));
+    match designs(paths, settings) {
+        Ok((files, problems)) if problems.is_empty() => Ok(files),
+        Ok((_, problems)) => {
+            for p in &problems {
+                fail_in(settings.lang, p);
+            }
+            Err(FAILURE)
+        }
+        Err(reason) => {
+            fail_in(settings.lang, &reason);
+            Err(FAILURE)
+        }
     }
-    Ok(files)
+}
+
+/// The `.myna` files under `paths`, less those the config excludes, and
+/// the problems of the walk (an unreadable sub-folder: the walk goes on,
+/// and the caller fails the run). A path that does not exist, or a folder
+/// with no design in it, is an error: a typo in CI must not pass as a
+/// clean run. A folder whose designs the config all excludes is not (that
+/// was asked for). A config found below the starting folder cannot exclude
+/// a file named on the command line.
+pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, Vec<Text>), Text> {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        if let Err(e) = std::fs::symlink_metadata(p) {
+            let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
+            return Err(Text::new(
+                format!("{shown}: {e}"),
+                format!("{shown}: {}", oserror::describe_ja(&e)),
+            ));
+        }
+        let walked = walk(std::slice::from_ref(p), settings.walk);
+        if walked.files.is_empty() && walked.problems.is_empty() {
+            let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
+            return Err(mynaflow::text!(
+                "{shown}: no design (*.myna) found here";
+                "{shown}: 設計ファイル (*.myna) が見つかりません"
+            ));
+        }
+        problems.extend(
+            walked
+                .problems
+                .iter()
+                .map(|e| Text::new(e.clone(), oserror::to_ja(e))),
+        );
+        files.extend(walked.files);
+    }
+    files.sort();
+    files.dedup();
+    if let Some(c) = &settings.config {
+        let named = |f: &PathBuf| settings.config_below_start && paths.contains(f);
+        files.retain(|f| named(f) || !c.excludes(f));
+    }
+    Ok((files, problems))
 }
 
 /// Prints an error that stops the tool (exit status 2).
 pub fn fail(msg: &str) {
-    eprintln!("mynaflow: error: {msg}");
+    // Messages name files, and a file name may hold any character.
+    eprintln!("mynaflow: error: {}", mynaflow::escape::visible_lines(msg));
+}
+
+/// Prints an error that stops the tool (exit status 2) in `lang`.
+pub fn fail_in(lang: Lang, msg: &Text) {
+    match lang {
+        Lang::En => eprintln!(
+            "mynaflow: error: {}",
+            mynaflow::escape::visible_lines(&msg.en)
+        ),
+        Lang::Ja => eprintln!(
+            "mynaflow: エラー: {}",
+            mynaflow::escape::visible_lines(&msg.ja)
+        ),
+    }
 }
 
 /// Prints to stderr the findings that stop a command that needs a design's

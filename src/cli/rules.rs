@@ -1,6 +1,6 @@
 //! `mynaflow rules list|show`: the rulebook as a reader sees it.
 
-use super::output::{fail, session};
+use super::output::{fail_in, session};
 use super::{Common, FAILURE, OK};
 use mynaflow::model::{RuleId, Rulebook, SectionId};
 use mynaflow::session::RulebookSource;
@@ -12,7 +12,14 @@ fn load(common: &Common) -> Result<(Arc<Rulebook>, Lang), u8> {
     let (mut s, settings) = session(common, &[])?;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     let rb = s.load_rulebook(&source).map_err(|e| {
-        fail(&format!("cannot load the rulebook: {e}"));
+        let why = e.to_string();
+        fail_in(
+            settings.lang,
+            &mynaflow::text!(
+                "cannot load the rulebook: {why}";
+                "ルールブックを読み込めません: {}", mynaflow::oserror::to_ja(&why)
+            ),
+        );
         FAILURE
     })?;
     Ok((rb, settings.lang))
@@ -67,10 +74,14 @@ pub fn show(section: &str, common: &Common) -> u8 {
         .position(|s| mynaflow::names::key(&s.id) == key)
     else {
         let ids: Vec<&str> = rb.sections.iter().map(|s| s.id.as_str()).collect();
-        fail(&format!(
-            "no section `{section}`; sections are: {}",
-            ids.join(" ")
-        ));
+        let ids = ids.join(" ");
+        fail_in(
+            lang,
+            &mynaflow::text!(
+                "no section `{section}`; sections are: {ids}";
+                "「{section}」という節はありません。節: {ids}"
+            ),
+        );
         return FAILURE;
     };
     let id = SectionId(i as u32);

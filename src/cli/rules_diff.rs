@@ -40,6 +40,7 @@ pub fn run(old: &str, new: &str, impact: &[PathBuf], format: Format, lang: Optio
         for (src, r) in sources.iter().zip(&loaded) {
             if let Err(e) = r {
                 let why = match e {
+                    RulebookError::NotFound => "not found".to_string(),
                     RulebookError::Unreadable(why) => why.clone(),
                     RulebookError::Broken(n) => format!("it has {n} error(s)"),
                     RulebookError::NotARulebook => "it has no `rulebook` header".to_string(),
@@ -353,7 +354,7 @@ impl View<'_> {
                     if i.flows == 1 { "" } else { "s" }
                 ),
                 Lang::Ja => format!(
-                    "影響: 設計 {} 件、流れ {} 件を両方のルールブックで検査しました",
+                    "影響: 設計 {} 件、フロー {} 件を両方のルールブックで検査しました",
                     i.designs, i.flows
                 ),
             }
@@ -379,7 +380,7 @@ impl View<'_> {
                         "note: {n} finding(s) on declarations (not flows) also differ between the two runs"
                     ),
                     Lang::Ja =>
-                        format!("注: 流れ以外 (宣言) の指摘 {n} 件も二つの検査で異なります"),
+                        format!("注: フロー以外 (宣言) の指摘 {n} 件も二つの検査で異なります"),
                 }
             );
         }
@@ -391,8 +392,8 @@ impl View<'_> {
                 (Lang::En, 0) => "no flow changes verdict".to_string(),
                 (Lang::En, 1) => "1 flow changes verdict".to_string(),
                 (Lang::En, _) => format!("{n} flows change verdict"),
-                (Lang::Ja, 0) => "判定が変わる流れはありません".to_string(),
-                (Lang::Ja, _) => format!("判定が変わる流れ: {n} 件"),
+                (Lang::Ja, 0) => "判定が変わるフローはありません".to_string(),
+                (Lang::Ja, _) => format!("判定が変わるフロー: {n} 件"),
             }
         );
     }

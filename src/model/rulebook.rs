@@ -280,6 +280,11 @@ impl Rulebook {
         out
     }
 
+    /// Does a rule naming role `rule_role` cover an actor of role `role`?
+    pub fn role_covers(&self, rule_role: RoleId, role: RoleId) -> bool {
+        rule_role == role
+    }
+
     /// Is the section of this rule a mynumber section?
     pub fn rule_is_mynumber(&self, id: RuleId) -> bool {
         self.section(self.rule(id).section).mynumber

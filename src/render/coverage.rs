@@ -80,7 +80,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
                     let _ = writeln!(
                         out,
                         "      {}",
-                        t("no flow exercises it", "どの流れも使っていません")
+                        t("no flow exercises it", "どのフローも使っていません")
                     );
                 }
                 for span in uses.iter().take(LISTED) {
@@ -124,7 +124,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
                 "{}",
                 t(
                     "mynumber rules no flow exercises:",
-                    "どの流れも使っていない mynumber の規則:"
+                    "どのフローも使っていない mynumber の規則:"
                 )
             );
             for r in unused {

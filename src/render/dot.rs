@@ -17,6 +17,10 @@ pub fn quote(s: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
+            // Shown as `\u{1b}` (the backslash escaped for DOT).
+            c if crate::escape::needs_escape(c) => {
+                out.push_str(&format!("\\\\u{{{:x}}}", c as u32));
+            }
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -28,7 +32,13 @@ pub fn quote(s: &str) -> String {
 /// One line of a comment: no line breaks.
 fn comment(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || crate::escape::needs_escape(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

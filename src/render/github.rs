@@ -10,10 +10,102 @@
 //! and `endColumn` only when the finding starts and ends on one line, so
 //! they are left out for a finding that spans lines. The file is named as
 //! everywhere else (a built-in rulebook as `<builtin>/kenpo.myna`). Values
-//! are escaped exactly as `@actions/core` escapes them. No summary line.
+//! are escaped exactly as `@actions/core` escapes them, after [`visible`]
+//! has made control characters visible.
+//!
+//! GitHub shows at most [`SHOWN`] error and [`SHOWN`] warning annotations
+//! per step. When more are printed, a `::notice` at the end says how many
+//! were not shown; [`summary`] is a Markdown table of every finding, which
+//! the command line appends to `$GITHUB_STEP_SUMMARY` when it is set.
 
 use super::Report;
 use crate::code::Severity;
+use crate::escape::visible;
+use crate::text::Lang;
+use std::fmt::Write as _;
+
+/// Annotations of each level GitHub shows per step.
+pub const SHOWN: usize = 10;
+
+/// Renders one workflow command per diagnostic, then a `::notice` if
+/// GitHub will not show them all. `summary_written` says whether the
+/// full table went to the job summary, so the notice can point there.
+pub fn render_with(report: &Report, summary_written: bool) -> String {
+    let mut out = render(report);
+    let hidden = report.errors().saturating_sub(SHOWN) + report.warnings().saturating_sub(SHOWN);
+    if hidden > 0 {
+        let total = report.diagnostics.len();
+        let text = match (report.lang, summary_written) {
+            (Lang::En, true) => format!(
+                "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The job summary lists every finding."
+            ),
+            (Lang::En, false) => format!(
+                "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The log above lists every finding."
+            ),
+            (Lang::Ja, true) => format!(
+                "{total} 件の注釈のうち {hidden} 件は表示されません (GitHub が 1 ステップで表示するのはエラー {SHOWN} 件、警告 {SHOWN} 件までです)。すべての指摘はジョブの概要 (job summary) にあります。"
+            ),
+            (Lang::Ja, false) => format!(
+                "{total} 件の注釈のうち {hidden} 件は表示されません (GitHub が 1 ステップで表示するのはエラー {SHOWN} 件、警告 {SHOWN} 件までです)。すべての指摘はこのログにあります。"
+            ),
+        };
+        let _ = writeln!(out, "::notice title=mynaflow::{}", escape_data(&text));
+    }
+    out
+}
+
+/// A Markdown summary of every finding for `$GITHUB_STEP_SUMMARY`: a
+/// heading with the counts and a table (severity, code, file, line,
+/// message). Cells are escaped so a name cannot break the table or
+/// inject HTML.
+pub fn summary(report: &Report) -> String {
+    let (errors, warnings) = (report.errors(), report.warnings());
+    let mut out = match report.lang {
+        Lang::En => format!(
+            "### mynaflow: {errors} error(s), {warnings} warning(s) in {} file(s)\n\n",
+            report.files
+        ),
+        Lang::Ja => format!(
+            "### mynaflow: エラー {errors} 件、警告 {warnings} 件 ({} ファイル)\n\n",
+            report.files
+        ),
+    };
+    if report.diagnostics.is_empty() {
+        return out;
+    }
+    out.push_str(match report.lang {
+        Lang::En => "| | code | file | line | message |\n|---|---|---|---:|---|\n",
+        Lang::Ja => "| | コード | ファイル | 行 | メッセージ |\n|---|---|---|---:|---|\n",
+    });
+    for d in report.diagnostics {
+        let p = report.position(d.primary);
+        let mark = match (d.severity, report.lang) {
+            (Severity::Error, Lang::En) => "❌ error",
+            (Severity::Warning, Lang::En) => "⚠️ warning",
+            (Severity::Error, Lang::Ja) => "❌ エラー",
+            (Severity::Warning, Lang::Ja) => "⚠️ 警告",
+        };
+        let _ = writeln!(
+            out,
+            "| {mark} | {} | {} | {} | {} |",
+            d.code,
+            cell(report.file_name(d.primary)),
+            p.line,
+            cell(d.message.get(report.lang))
+        );
+    }
+    out
+}
+
+/// Text made safe for a Markdown table cell: visible, one line, no `|`,
+/// no HTML.
+fn cell(s: &str) -> String {
+    visible(s)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+}
 
 /// Renders one workflow command per diagnostic.
 pub fn render(report: &Report) -> String {
@@ -26,7 +118,7 @@ pub fn render(report: &Report) -> String {
             Severity::Warning => "warning",
         };
         let mut props = vec![
-            ("file", report.file_name(d.primary).to_string()),
+            ("file", visible(report.file_name(d.primary)).into_owned()),
             ("line", p.line.to_string()),
         ];
         if p.line == p.end_line {
@@ -37,10 +129,13 @@ pub fn render(report: &Report) -> String {
             props.push(("endColumn", p.end_column.to_string()));
         }
         props.push(("title", d.code.as_str().to_string()));
-        let mut message = d.message.get(lang).to_string();
+        let mut message = visible(d.message.get(lang)).into_owned();
         if let Some(h) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(h.get(lang));
+            message.push_str(match lang {
+                Lang::En => "\nhelp: ",
+                Lang::Ja => "\nヒント: ",
+            });
+            message.push_str(&visible(h.get(lang)));
         }
         out.push_str("::");
         out.push_str(command);
@@ -74,6 +169,11 @@ pub fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_cannot_break_the_table() {
+        assert_eq!(cell("a|b <i>&\n"), "a\\|b &lt;i&gt;&amp;\\u{a}");
+    }
 
     #[test]
     fn data_escapes_percent_first_then_line_breaks() {

@@ -1,9 +1,119 @@
 //! The human format: rustc-style snippets via codespan-reporting.
+//!
+//! codespan prints source lines verbatim, so it is given an escaped copy of
+//! each file that needs one ([`Shown`]), with every span moved to match:
+//! carets still line up, and no control character of the input reaches the
+//! terminal or a CI log.
 
 use super::Report;
 use crate::code::Severity;
+use crate::escape::{EscapedSource, visible};
+use crate::source::{SourceFile, SourceMap};
+use crate::span::{FileId, Span};
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor::Buffer};
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// The files as the human format shows them: a file whose text holds a
+/// character that [`crate::escape::needs_escape`] is replaced by its
+/// escaped copy; the others are shown as they are (and not copied).
+struct Shown<'a> {
+    sources: &'a SourceMap,
+    escaped: Vec<Option<(EscapedSource, SourceFile)>>,
+}
+
+impl<'a> Shown<'a> {
+    /// Escapes the files the diagnostics point into (linear in their size).
+    fn new(report: &Report<'a>) -> Shown<'a> {
+        let count = report.sources.iter().count();
+        let mut escaped: Vec<Option<(EscapedSource, SourceFile)>> =
+            (0..count).map(|_| None).collect();
+        let mut seen = vec![false; count];
+        let spans = report
+            .diagnostics
+            .iter()
+            .flat_map(|d| std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span)));
+        for s in spans {
+            let i = s.file.0 as usize;
+            if seen.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            seen[i] = true;
+            let e = EscapedSource::new(&report.sources.get(s.file).text);
+            if e.changed() {
+                let f = SourceFile::new(String::new(), e.text.clone());
+                escaped[i] = Some((e, f));
+            }
+        }
+        Shown {
+            sources: report.sources,
+            escaped,
+        }
+    }
+
+    /// A span's byte range in the text shown.
+    fn range(&self, s: Span) -> Range<usize> {
+        match self.escaped.get(s.file.0 as usize) {
+            Some(Some((e, _))) => e.map(s.start as usize)..e.map(s.end as usize),
+            _ => s.range(),
+        }
+    }
+
+    /// The text shown for a file.
+    fn file(&self, id: FileId) -> Result<&SourceFile, FilesError> {
+        match self.escaped.get(id.0 as usize) {
+            Some(Some((_, f))) => Ok(f),
+            Some(None) => Ok(self.sources.get(id)),
+            None => Err(FilesError::FileMissing),
+        }
+    }
+}
+
+impl<'a> Files<'a> for Shown<'a> {
+    type FileId = FileId;
+    type Name = Cow<'a, str>;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<Cow<'a, str>, FilesError> {
+        self.sources.name(id).map(visible)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        self.file(id).map(|f| f.text.as_str())
+    }
+
+    fn line_index(&'a self, id: FileId, byte: usize) -> Result<usize, FilesError> {
+        Ok(self.file(id)?.line_index(byte))
+    }
+
+    fn column_number(&'a self, id: FileId, _line: usize, byte: usize) -> Result<usize, FilesError> {
+        // The column of the original text, as every other format gives it.
+        let byte = match self.escaped.get(id.0 as usize) {
+            Some(Some((e, _))) => e.unmap(byte),
+            _ => byte,
+        };
+        Ok(self.sources.get(id).line_col(byte).1)
+    }
+
+    fn line_range(&'a self, id: FileId, line: usize) -> Result<Range<usize>, FilesError> {
+        let f = self.file(id)?;
+        if line >= f.line_count() {
+            return Err(FilesError::LineTooLarge {
+                given: line,
+                max: f.line_count().saturating_sub(1),
+            });
+        }
+        let start = f.line_range(line).start;
+        let end = if line + 1 < f.line_count() {
+            f.line_range(line + 1).start
+        } else {
+            f.text.len()
+        };
+        Ok(start..end)
+    }
+}
 
 /// Lines longer than this are not drawn as snippets: a diagnostic on such
 /// a line (minified or generated input) is printed in the one-line form, so
@@ -23,29 +133,36 @@ pub fn render(report: &Report, color: bool) -> String {
     } else {
         Buffer::no_color()
     };
+    let shown = Shown::new(report);
     for d in report.diagnostics {
         let mut labels = vec![{
             let s = report.clip(d.primary);
-            let l = Label::primary(s.file, s.range());
+            let l = Label::primary(s.file, shown.range(s));
             match &d.primary_label {
-                Some(t) => l.with_message(t.get(lang)),
+                Some(t) => l.with_message(visible(t.get(lang))),
                 None => l,
             }
         }];
         for l in &d.labels {
             let s = report.clip(l.span);
-            labels.push(Label::secondary(s.file, s.range()).with_message(l.message.get(lang)));
+            labels.push(
+                Label::secondary(s.file, shown.range(s)).with_message(visible(l.message.get(lang))),
+            );
         }
-        let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
+        let mut notes: Vec<String> = d
+            .notes
+            .iter()
+            .map(|n| visible(n.get(lang)).into_owned())
+            .collect();
         if let Some(h) = &d.help {
-            notes.push(format!("help: {}", h.get(lang)));
+            notes.push(format!("help: {}", visible(h.get(lang))));
         }
         let cs = CsDiagnostic::new(match d.severity {
             Severity::Error => CsSeverity::Error,
             Severity::Warning => CsSeverity::Warning,
         })
         .with_code(d.code.as_str())
-        .with_message(d.message.get(lang))
+        .with_message(visible(d.message.get(lang)))
         .with_labels(labels)
         .with_notes(notes);
         // Spans always point into files of the map, so this cannot fail;
@@ -55,12 +172,8 @@ pub fn render(report: &Report, color: bool) -> String {
             let f = report.sources.get(s.file);
             f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
         });
-        let _ = term::emit_to_write_style(
-            &mut buf,
-            if long { &short } else { &config },
-            report.sources,
-            &cs,
-        );
+        let _ =
+            term::emit_to_write_style(&mut buf, if long { &short } else { &config }, &shown, &cs);
     }
     let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
     out.push_str(&summary(report));

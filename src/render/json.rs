@@ -1,6 +1,12 @@
 //! `--format json`: one object, in exactly the shape docs/design/LANGUAGE.md §4 gives.
 
 use super::Report;
+use crate::diagnostic::{Fact, FactValue};
+
+/// A name from input, with invisible and control characters shown.
+fn visible(s: &str) -> String {
+    crate::escape::visible(s).into_owned()
+}
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -23,6 +29,8 @@ struct JsonDiagnostic<'a> {
     labels: Vec<JsonLabel<'a>>,
     notes: Vec<String>,
     rule: Option<JsonRule<'a>>,
+    /// The typed facts behind the finding (which flow, item, roles, rule, why).
+    facts: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -46,6 +54,24 @@ struct Summary {
     files: usize,
     errors: usize,
     warnings: usize,
+}
+
+/// The facts of a diagnostic as a JSON object, names escaped like every
+/// other text from input.
+pub fn facts(facts: &[Fact]) -> serde_json::Map<String, serde_json::Value> {
+    use serde_json::Value;
+    facts
+        .iter()
+        .map(|f| {
+            let v = match &f.value {
+                FactValue::Text(s) => Value::from(visible(s)),
+                FactValue::List(l) => Value::from(l.iter().map(|s| visible(s)).collect::<Vec<_>>()),
+                FactValue::Flag(b) => Value::from(*b),
+                FactValue::Count(n) => Value::from(*n),
+            };
+            (f.key.to_string(), v)
+        })
+        .collect()
 }
 
 /// Renders the report as pretty-printed JSON with a trailing newline.
@@ -89,6 +115,7 @@ pub fn render(report: &Report) -> String {
                     section: &r.section,
                     basis: r.basis.as_deref(),
                 }),
+                facts: facts(&d.facts),
             }
         })
         .collect();

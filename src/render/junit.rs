@@ -1,22 +1,22 @@
 //! `--format junit`: JUnit XML for CI systems that show test reports
 //! (GitLab, Jenkins, Azure Pipelines, …).
 //!
-//! One `<testsuite name="mynaflow">`; one `<testcase classname="mynaflow"
-//! name="PATH">` per checked file, clean files included, plus any other
-//! file a finding is in (a rulebook a design uses, when it has findings).
-//! Built-in rulebooks have no test case unless a finding is in one. Each
-//! error becomes a `<failure type="MN102" message="…">` whose body gives
-//! the location, labels, notes and help; warnings do not fail the test
-//! and go to its `<system-out>`. `tests` counts test cases, `failures` the
-//! test cases with at least one failure (as JUnit defines it, even when a
-//! case holds several `<failure>` elements), `errors` is always 0.
+//! One `<testsuite name="mynaflow">`. Every finding is a `<testcase>`
+//! whose `classname` is its file and whose `name` is `CODE line:col`, with
+//! `file` and `line` attributes: an error holds a `<failure type="MN102"
+//! message="…">` whose body gives the location, labels, notes and help; a
+//! warning passes and puts the same text in its `<system-out>`. A checked
+//! file without findings is one passing test case named after the file,
+//! so a clean run still reports what it checked. Built-in rulebooks have
+//! test cases only for findings in them. `tests` counts test cases,
+//! `failures` the failing ones, `errors` is always 0.
 //!
-//! Text is escaped for XML 1.0 and characters it forbids (most C0
-//! controls, U+FFFE, U+FFFF) are dropped. No timestamps: same input, same
-//! bytes.
+//! Text passes through [`visible`], is escaped for XML 1.0, and characters
+//! XML forbids are dropped. No timestamps: same input, same bytes.
 
 use super::{BUILTIN_PREFIX, Report};
 use crate::diagnostic::Diagnostic;
+use crate::escape::visible;
 use crate::span::FileId;
 use std::fmt::Write;
 
@@ -33,54 +33,52 @@ pub fn render(report: &Report) -> String {
         (report.sources.get(a).name.as_str(), a).cmp(&(report.sources.get(b).name.as_str(), b))
     });
     files.dedup();
+    let mut by_file: std::collections::HashMap<FileId, Vec<&Diagnostic>> =
+        std::collections::HashMap::new();
+    for d in report.diagnostics {
+        by_file.entry(d.primary.file).or_default().push(d);
+    }
 
     let mut cases = String::new();
-    let mut failed = 0;
+    let (mut tests, mut failed) = (0, 0);
     for &file in &files {
-        let diags: Vec<&Diagnostic> = report
-            .diagnostics
-            .iter()
-            .filter(|d| d.primary.file == file)
-            .collect();
-        let name = &report.sources.get(file).name;
-        let _ = write!(
-            cases,
-            "  <testcase classname=\"mynaflow\" name=\"{}\"",
-            attr(name)
-        );
-        if diags.is_empty() {
-            cases.push_str("/>\n");
+        let name = attr(&visible(&report.sources.get(file).name));
+        let Some(diags) = by_file.get(&file) else {
+            tests += 1;
+            let _ = writeln!(
+                cases,
+                "  <testcase classname=\"{name}\" name=\"{name}\" file=\"{name}\"/>"
+            );
             continue;
-        }
-        cases.push_str(">\n");
-        if diags.iter().any(|d| d.is_error()) {
-            failed += 1;
-        }
-        let mut warnings = String::new();
-        for d in &diags {
+        };
+        for d in diags {
+            tests += 1;
+            let p = report.position(d.primary);
+            let _ = writeln!(
+                cases,
+                "  <testcase classname=\"{name}\" name=\"{} {}:{}\" file=\"{name}\" line=\"{}\">",
+                d.code, p.line, p.column, p.line
+            );
             let body = describe(report, d);
             if d.is_error() {
+                failed += 1;
                 let _ = writeln!(
                     cases,
                     "    <failure type=\"{}\" message=\"{}\">{}</failure>",
                     d.code,
-                    attr(d.message.get(report.lang)),
+                    attr(&visible(d.message.get(report.lang))),
                     text(&body)
                 );
             } else {
-                warnings.push_str(&body);
+                let _ = writeln!(cases, "    <system-out>{}</system-out>", text(&body));
             }
+            cases.push_str("  </testcase>\n");
         }
-        if !warnings.is_empty() {
-            let _ = writeln!(cases, "    <system-out>{}</system-out>", text(&warnings));
-        }
-        cases.push_str("  </testcase>\n");
     }
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <testsuite name=\"mynaflow\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n\
-         {cases}</testsuite>\n",
-        files.len()
+         <testsuite name=\"mynaflow\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n\
+         {cases}</testsuite>\n"
     )
 }
 
@@ -91,26 +89,31 @@ fn describe(report: &Report, d: &Diagnostic) -> String {
     let lang = report.lang;
     let at = |span| {
         let p = report.position(span);
-        format!("{}:{}:{}", report.file_name(span), p.line, p.column)
+        format!(
+            "{}:{}:{}",
+            visible(report.file_name(span)),
+            p.line,
+            p.column
+        )
     };
     let mut s = format!(
         "{}: {}[{}]: {}\n",
         at(d.primary),
         d.severity.as_str(),
         d.code,
-        d.message.get(lang)
+        visible(d.message.get(lang))
     );
     if let Some(l) = &d.primary_label {
-        let _ = writeln!(s, "  {}: {}", at(d.primary), l.get(lang));
+        let _ = writeln!(s, "  {}: {}", at(d.primary), visible(l.get(lang)));
     }
     for l in &d.labels {
-        let _ = writeln!(s, "  {}: {}", at(l.span), l.message.get(lang));
+        let _ = writeln!(s, "  {}: {}", at(l.span), visible(l.message.get(lang)));
     }
     for n in &d.notes {
-        let _ = writeln!(s, "  note: {}", n.get(lang));
+        let _ = writeln!(s, "  note: {}", visible(n.get(lang)));
     }
     if let Some(h) = &d.help {
-        let _ = writeln!(s, "  help: {}", h.get(lang));
+        let _ = writeln!(s, "  help: {}", visible(h.get(lang)));
     }
     s
 }

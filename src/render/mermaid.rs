@@ -22,6 +22,10 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("#62;"),
             '|' => out.push_str("#124;"),
             '`' => out.push_str("#96;"),
+            '\n' => out.push(' '),
+            c if crate::escape::needs_escape(c) => {
+                out.push_str(&crate::escape::visible(c.encode_utf8(&mut [0; 4])));
+            }
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -32,7 +36,13 @@ pub fn escape(s: &str) -> String {
 /// One line of a comment: no line breaks.
 fn comment(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || crate::escape::needs_escape(c) {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

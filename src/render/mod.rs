@@ -1,12 +1,15 @@
 //! Renderers: diagnostics (data) to text for people and machines. Only this
 //! layer knows about terminals and output formats.
 
+pub mod concise;
 pub mod coverage;
 pub mod dot;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod line_hash;
 pub mod mermaid;
 pub mod sarif;
 

@@ -1,9 +1,16 @@
 //! `--format sarif`: a SARIF 2.1.0 log for GitHub code scanning and other
-//! SARIF viewers. A handful of hand-written serde structs, as ruff does.
+//! SARIF viewers, following GitHub's "SARIF support for code scanning". A
+//! handful of hand-written serde structs, as ruff does.
 //!
 //! - One run. `tool.driver.rules` holds every code in [`Code::ALL`] order,
-//!   so `ruleIndex` is the code's position there; each rule's help is its
-//!   `mynaflow explain` text in the report's language.
+//!   so `ruleIndex` is the code's position there. Each rule has its
+//!   `mynaflow explain` page as `help.markdown` and as plain text in
+//!   `help.text`, and `properties` with `tags`, `precision`,
+//!   `problem.severity` and, for the privacy findings (tagged `security`),
+//!   `security-severity`, which code scanning turns into a severity.
+//!   `helpUri` and `informationUri` are written only when the package
+//!   names its repository (`repository` in Cargo.toml): a link to this
+//!   version's page, never a placeholder.
 //! - `columnKind` is `unicodeCodePoints`: columns count Unicode scalar
 //!   values, as everywhere in mynaflow, and regions end exclusively.
 //! - A file named by a relative path becomes a relative URI (forward
@@ -11,27 +18,62 @@
 //!   the directory `mynaflow check` ran in: run it from the repository root
 //!   so code scanning finds the files. An absolute path becomes a `file:`
 //!   URI without a base. A built-in rulebook (`<builtin>/kenpo.myna`) is
-//!   not on disk; it becomes the relative URI `builtin/kenpo.myna` with no
-//!   base, which code scanning accepts and shows without a preview.
-//! - `partialFingerprints["mynaflow/v1"]` hashes the code, the file, the
-//!   primary line with its white space normalised and the primary text,
-//!   never a line number, so a finding keeps its identity when lines move.
+//!   not on disk: it is `kenpo.myna` against its own base,
+//!   `MYNAFLOW_BUILTIN`, which `originalUriBaseIds` declares and describes
+//!   (`mynaflow rules export kenpo` writes the file).
+//! - Code scanning shows related locations only where the message links
+//!   them, so the message ends with one `[label](id)` link per label (the
+//!   nearest rule, upstream hops). Brackets in the text are escaped.
+//! - `partialFingerprints` holds `primaryLocationLineHash`, computed as
+//!   GitHub's upload action computes it ([`super::line_hash`]), and the
+//!   tool's own `mynaflow/v1`: the code, the file, the primary line with
+//!   its white space normalised and the primary text, never a line number.
 //!   Results alike in all of those are told apart by an occurrence number.
+//! - `invocations[0]` says whether the run did its job; when it did not
+//!   (exit status 2), `executionSuccessful` is false and
+//!   `toolExecutionNotifications` says why. Code scanning takes at most
+//!   [`MAX_RESULTS`] results per run: beyond that, errors are kept before
+//!   warnings and a notification says how many were left out.
+//! - A finding's fixes become SARIF `fixes` (`artifactChanges` with
+//!   `replacements`).
 //!
-//! The output depends on nothing but the report: same input, same bytes.
+//! Every string that came from input passes through [`visible`]. The output
+//! depends on nothing but the report: same input, same bytes.
 
-use super::{BUILTIN_PREFIX, Report};
-use crate::code::Code;
-use crate::span::Span;
-use crate::text::Lang;
+use super::{BUILTIN_PREFIX, Report, line_hash};
+use crate::code::{Code, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::escape::visible;
+use crate::fix::Fix;
+use crate::span::{FileId, Span};
+use crate::text::{Lang, Text};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/mynaflow/mynaflow";
+/// The repository the package names, if any (`repository` in Cargo.toml).
+const REPOSITORY: Option<&str> = match option_env!("CARGO_PKG_REPOSITORY") {
+    Some(r) if !r.is_empty() => Some(r),
+    _ => None,
+};
 const SRCROOT: &str = "%SRCROOT%";
+/// The base of the built-in rulebooks' URIs.
+pub const BUILTIN_BASE: &str = "MYNAFLOW_BUILTIN";
 const FINGERPRINT: &str = "mynaflow/v1";
+const LINE_HASH: &str = "primaryLocationLineHash";
+/// Code scanning accepts at most this many results per run.
+pub const MAX_RESULTS: usize = 25_000;
+/// Code scanning reads at most this many related locations per result.
+const MAX_RELATED: usize = 1_000;
+
+/// How the run went, for the log's `invocations`.
+#[derive(Clone, Debug, Default)]
+pub struct Execution {
+    /// Why the tool could not do its job (exit status 2); empty when it
+    /// could.
+    pub failures: Vec<Text>,
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -46,9 +88,25 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    invocations: Vec<Invocation>,
     original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
     column_kind: &'static str,
     results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Message,
 }
 
 #[derive(Serialize)]
@@ -62,7 +120,8 @@ struct Tool {
 struct Driver {
     name: &'static str,
     version: &'static str,
-    information_uri: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Rule>,
 }
 
@@ -70,18 +129,20 @@ struct Driver {
 #[serde(rename_all = "camelCase")]
 struct Rule {
     id: &'static str,
-    name: &'static str,
+    name: String,
     short_description: Message,
     full_description: Message,
     help: Help,
-    help_uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     default_configuration: Configuration,
+    properties: RuleProperties,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Help {
-    text: &'static str,
+    text: String,
     markdown: &'static str,
 }
 
@@ -89,6 +150,17 @@ struct Help {
 #[serde(rename_all = "camelCase")]
 struct Configuration {
     level: &'static str,
+}
+
+/// The rule properties code scanning reads.
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: &'static [&'static str],
+    precision: &'static str,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<&'static str>,
 }
 
 /// An entry of `originalUriBaseIds`: what the base stands for. Its `uri`
@@ -117,6 +189,16 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+    /// The typed facts behind the finding (`properties.facts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    facts: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -155,59 +237,75 @@ struct Region {
     snippet: Option<Message>,
 }
 
-/// Renders the report as a pretty-printed SARIF log with a trailing newline.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Message,
+    artifact_changes: Vec<ArtifactChange>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Message,
+}
+
+/// Renders the report as a pretty-printed SARIF log with a trailing
+/// newline, for a run that did its job.
 pub fn render(report: &Report) -> String {
+    render_run(report, &Execution::default())
+}
+
+/// Renders the report with how the run went: a run that failed (exit
+/// status 2) still gives a valid log, with the reasons in
+/// `toolExecutionNotifications`.
+pub fn render_run(report: &Report, execution: &Execution) -> String {
     let lang = report.lang;
+    let kept = cap(report.diagnostics, MAX_RESULTS);
+    let left_out = report.diagnostics.len() - kept.len();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let results = report
-        .diagnostics
+    let mut line_hashes: HashMap<FileId, Vec<String>> = HashMap::new();
+    let results = kept
         .iter()
-        .map(|d| {
-            let mut text = d.message.get(lang).to_string();
-            for n in &d.notes {
-                text.push_str("\nnote: ");
-                text.push_str(n.get(lang));
-            }
-            if let Some(h) = &d.help {
-                text.push_str("\nhelp: ");
-                text.push_str(h.get(lang));
-            }
-            let primary = Location {
-                id: None,
-                physical_location: physical(report, d.primary),
-                message: d.primary_label.as_ref().map(|l| Message {
-                    text: l.get(lang).to_string(),
-                }),
-            };
-            let related = d
-                .labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| Location {
-                    id: Some(i + 1),
-                    physical_location: physical(report, l.span),
-                    message: Some(Message {
-                        text: l.message.get(lang).to_string(),
-                    }),
-                })
-                .collect();
-            let hash = format!(
-                "{:016x}",
-                crate::fingerprint::of(report.sources, d.code, d.primary)
-            );
-            let n = seen.entry(hash.clone()).or_default();
-            *n += 1;
-            SarifResult {
-                rule_id: d.code.as_str(),
-                rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
-                level: d.severity.as_str(),
-                message: Message { text },
-                locations: vec![primary],
-                related_locations: related,
-                partial_fingerprints: BTreeMap::from([(FINGERPRINT, format!("{hash}:{n}"))]),
-            }
+        .map(|d| result(report, d, &mut seen, &mut line_hashes))
+        .collect();
+    let mut notifications: Vec<Notification> = execution
+        .failures
+        .iter()
+        .map(|t| Notification {
+            level: "error",
+            message: Message {
+                text: visible(t.get(lang)).into_owned(),
+            },
         })
         .collect();
+    if left_out > 0 {
+        let text = crate::text!(
+            "{left_out} of {} results were left out: GitHub code scanning accepts at most {MAX_RESULTS} per run (errors are kept before warnings); run `mynaflow check` to see them all",
+            report.diagnostics.len();
+            "{} 件の結果のうち {left_out} 件を省きました。GitHub のコードスキャンが 1 回の実行で受け付けるのは {MAX_RESULTS} 件までです (エラーを警告より優先して残しています)。すべて見るには `mynaflow check` を実行してください",
+            report.diagnostics.len()
+        );
+        notifications.push(Notification {
+            level: "warning",
+            message: Message {
+                text: text.get(lang).to_string(),
+            },
+        });
+    }
+    let base = |en: &str, ja: &str| BaseLocation {
+        description: Message {
+            text: Text::new(en, ja).get(lang).to_string(),
+        },
+    };
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -216,21 +314,30 @@ pub fn render(report: &Report) -> String {
                 driver: Driver {
                     name: "mynaflow",
                     version: env!("CARGO_PKG_VERSION"),
-                    information_uri: INFORMATION_URI,
+                    information_uri: REPOSITORY,
                     rules: Code::ALL.iter().map(|&c| rule(c, lang)).collect(),
                 },
             },
-            original_uri_base_ids: BTreeMap::from([(
-                SRCROOT,
-                BaseLocation {
-                    description: Message {
-                        text: match lang {
-                            Lang::En => "the directory mynaflow check ran in".into(),
-                            Lang::Ja => "mynaflow check を実行したディレクトリ".into(),
-                        },
-                    },
-                },
-            )]),
+            invocations: vec![Invocation {
+                execution_successful: execution.failures.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
+            original_uri_base_ids: BTreeMap::from([
+                (
+                    SRCROOT,
+                    base(
+                        "the directory mynaflow check ran in",
+                        "mynaflow check を実行したディレクトリ",
+                    ),
+                ),
+                (
+                    BUILTIN_BASE,
+                    base(
+                        "the rulebooks built into mynaflow; `mynaflow rules export NAME` writes one to a file",
+                        "mynaflow に組み込まれたルールブック。`mynaflow rules export 名前` でファイルに書き出せます",
+                    ),
+                ),
+            ]),
             column_kind: "unicodeCodePoints",
             results,
         }],
@@ -241,6 +348,209 @@ pub fn render(report: &Report) -> String {
     s
 }
 
+/// At most `max` diagnostics, in their order: errors first in what is
+/// kept, then warnings while there is room.
+fn cap(diags: &[Diagnostic], max: usize) -> Vec<&Diagnostic> {
+    if diags.len() <= max {
+        return diags.iter().collect();
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count().min(max);
+    let mut room = (errors, max - errors);
+    diags
+        .iter()
+        .filter(|d| {
+            let left = if d.is_error() {
+                &mut room.0
+            } else {
+                &mut room.1
+            };
+            let keep = *left > 0;
+            *left = left.saturating_sub(1);
+            keep
+        })
+        .collect()
+}
+
+fn result(
+    report: &Report,
+    d: &Diagnostic,
+    seen: &mut HashMap<String, usize>,
+    line_hashes: &mut HashMap<FileId, Vec<String>>,
+) -> SarifResult {
+    let lang = report.lang;
+    let primary = Location {
+        id: None,
+        physical_location: physical(report, d.primary),
+        message: d.primary_label.as_ref().map(|l| Message {
+            text: visible(l.get(lang)).into_owned(),
+        }),
+    };
+    let labels = &d.labels[..d.labels.len().min(MAX_RELATED)];
+    let related = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Location {
+            id: Some(i + 1),
+            physical_location: physical(report, l.span),
+            message: Some(Message {
+                text: visible(l.message.get(lang)).into_owned(),
+            }),
+        })
+        .collect();
+    let hash = format!(
+        "{:016x}",
+        crate::fingerprint::of(report.sources, d.code, d.primary)
+    );
+    let n = seen.entry(hash.clone()).or_default();
+    *n += 1;
+    let mut fingerprints = BTreeMap::from([(FINGERPRINT, format!("{hash}:{n}"))]);
+    // The upload action hashes the file as it reads it from disk; a file
+    // that is not UTF-8 was read here in another way, so its hash is left
+    // to the action.
+    if d.code != Code::MN005 {
+        let line = report.position(d.primary).line;
+        let hashes = line_hashes
+            .entry(d.primary.file)
+            .or_insert_with(|| line_hash::line_hashes(&report.sources.get(d.primary.file).text));
+        if let Some(h) = hashes.get(line - 1) {
+            fingerprints.insert(LINE_HASH, h.clone());
+        }
+    }
+    SarifResult {
+        rule_id: d.code.as_str(),
+        rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
+        level: d.severity.as_str(),
+        message: Message {
+            text: message(report, d),
+        },
+        locations: vec![primary],
+        related_locations: related,
+        partial_fingerprints: fingerprints,
+        fixes: d.fixes.iter().map(|f| fix(report, f)).collect(),
+        properties: (!d.facts.is_empty()).then(|| ResultProperties {
+            facts: super::json::facts(&d.facts),
+        }),
+    }
+}
+
+/// The message of a result: what is wrong, the notes and help, and a
+/// link to each related location (code scanning shows them only so).
+fn message(report: &Report, d: &Diagnostic) -> String {
+    let lang = report.lang;
+    let mut text = escape_brackets(&visible(d.message.get(lang)));
+    for n in &d.notes {
+        text.push_str(match lang {
+            Lang::En => "\nnote: ",
+            Lang::Ja => "\n注: ",
+        });
+        text.push_str(&escape_brackets(&visible(n.get(lang))));
+    }
+    if let Some(h) = &d.help {
+        text.push_str(match lang {
+            Lang::En => "\nhelp: ",
+            Lang::Ja => "\nヒント: ",
+        });
+        text.push_str(&escape_brackets(&visible(h.get(lang))));
+    }
+    for (i, l) in d.labels.iter().take(MAX_RELATED).enumerate() {
+        let mut shown = l.message.get(lang).to_string();
+        if shown.trim().is_empty() {
+            let p = report.position(l.span);
+            shown = format!("{}:{}", report.file_name(l.span), p.line);
+        }
+        text.push_str(&format!(
+            "\n[{}]({})",
+            escape_brackets(&visible(&shown)),
+            i + 1
+        ));
+    }
+    text
+}
+
+/// Escapes `[` and `]` (and a backslash before them) so text is never
+/// read as a SARIF embedded link.
+fn escape_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn fix(report: &Report, f: &Fix) -> SarifFix {
+    let mut changes: Vec<ArtifactChange> = Vec::new();
+    for e in &f.edits {
+        let (uri, uri_base_id) = artifact_uri(report.file_name(e.span));
+        let p = report.position(e.span);
+        let replacement = Replacement {
+            deleted_region: Region {
+                start_line: p.line,
+                start_column: p.column,
+                end_line: p.end_line,
+                end_column: p.end_column,
+                snippet: None,
+            },
+            inserted_content: Message {
+                text: e.content.clone(),
+            },
+        };
+        match changes.last_mut() {
+            Some(c) if c.artifact_location.uri == uri => c.replacements.push(replacement),
+            _ => changes.push(ArtifactChange {
+                artifact_location: ArtifactLocation { uri, uri_base_id },
+                replacements: vec![replacement],
+            }),
+        }
+    }
+    SarifFix {
+        description: Message {
+            text: visible(f.message.get(report.lang)).into_owned(),
+        },
+        artifact_changes: changes,
+    }
+}
+
+/// What code scanning reads about a code: tags, precision, and for the
+/// privacy findings a `security-severity` (9.0 and up is critical, 7.0 high,
+/// 4.0 medium).
+fn properties(code: Code) -> RuleProperties {
+    use Code::*;
+    const SYNTAX: &[&str] = &["syntax"];
+    const NAMES: &[&str] = &["names", "maintainability"];
+    const RULEBOOK: &[&str] = &["rulebook"];
+    const MYNUMBER: &[&str] = &["mynumber", "privacy", "security"];
+    const PURPOSE: &[&str] = &["purpose", "privacy", "security"];
+    const CONTRACTOR: &[&str] = &["contractor", "privacy", "security"];
+    const SUPPRESSION: &[&str] = &["suppression"];
+    let (tags, precision, security) = match code {
+        MN001 | MN002 | MN003 | MN004 | MN005 => (SYNTAX, "very-high", None),
+        MN010 | MN011 | MN012 | MN014 => (NAMES, "very-high", None),
+        MN013 => (RULEBOOK, "very-high", None),
+        MN101 => (MYNUMBER, "high", Some("9.0")),
+        MN102 | MN105 => (MYNUMBER, "high", Some("8.0")),
+        MN103 | MN104 | MN402 => (MYNUMBER, "high", Some("7.5")),
+        MN401 => (MYNUMBER, "high", Some("5.0")),
+        MN201 => (PURPOSE, "high", Some("5.0")),
+        MN202 => (PURPOSE, "high", Some("6.5")),
+        MN203 => (PURPOSE, "high", Some("6.0")),
+        MN301 | MN302 => (CONTRACTOR, "high", Some("7.0")),
+        MN303 => (CONTRACTOR, "high", Some("4.0")),
+        MN501 | MN502 | MN503 => (SUPPRESSION, "very-high", None),
+    };
+    RuleProperties {
+        tags,
+        precision,
+        problem_severity: match code.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        },
+        security_severity: security,
+    }
+}
+
 fn rule(code: Code, lang: Lang) -> Rule {
     let explain = code.explain(lang);
     let lang_dir = match lang {
@@ -249,7 +559,7 @@ fn rule(code: Code, lang: Lang) -> Rule {
     };
     Rule {
         id: code.as_str(),
-        name: code.slug(),
+        name: pascal_case(code.slug()),
         short_description: Message {
             text: code.title().get(lang).to_string(),
         },
@@ -257,16 +567,92 @@ fn rule(code: Code, lang: Lang) -> Rule {
             text: summary(explain, lang),
         },
         help: Help {
-            text: explain,
+            text: plain_text(explain),
             markdown: explain,
         },
-        help_uri: format!("{INFORMATION_URI}/blob/main/docs/codes/{lang_dir}/{code}.md"),
+        help_uri: REPOSITORY.map(|r| {
+            format!(
+                "{}/blob/v{}/docs/codes/{lang_dir}/{code}.md",
+                r.trim_end_matches('/'),
+                env!("CARGO_PKG_VERSION")
+            )
+        }),
         default_configuration: Configuration {
             level: code.severity().as_str(),
         },
+        properties: properties(code),
     }
 }
 
+/// `wrong-direction` → `WrongDirection`: SARIF's friendly names are
+/// Pascal-case identifiers.
+fn pascal_case(slug: &str) -> String {
+    slug.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// An explain page (Markdown) as plain text: headings without `#`, code
+/// blocks indented without their fences, no backticks or emphasis marks,
+/// links as `text (url)`.
+fn plain_text(md: &str) -> String {
+    let mut out = String::with_capacity(md.len());
+    let mut in_code = false;
+    for line in md.lines() {
+        if line.trim_start().starts_with("```") {
+            in_code = !in_code;
+            continue;
+        }
+        if in_code {
+            out.push_str("    ");
+            out.push_str(line);
+        } else {
+            let line = if line.starts_with('#') {
+                line.trim_start_matches('#').trim_start()
+            } else {
+                line
+            };
+            out.push_str(&unlink(&line.replace('`', "").replace("**", "")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `[text](url)` → `text (url)`.
+fn unlink(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            after[close + 2..]
+                .find(')')
+                .map(|end| (close, close + 2 + end))
+        });
+        match link {
+            Some((close, end)) => {
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..close]);
+                out.push_str(" (");
+                out.push_str(&after[close + 2..end]);
+                out.push(')');
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
 /// GitHub truncates a rule's descriptions beyond this many characters.
 const MAX_DESCRIPTION: usize = 1024;
 
@@ -332,7 +718,7 @@ fn physical(report: &Report, span: Span) -> PhysicalLocation {
             end_line: p.end_line,
             end_column: p.end_column,
             snippet: (!text.is_empty()).then(|| Message {
-                text: text.to_string(),
+                text: crate::escape::visible_lines(text).into_owned(),
             }),
         },
     }
@@ -341,7 +727,7 @@ fn physical(report: &Report, span: Span) -> PhysicalLocation {
 /// The URI of a file's display name and the base it is relative to.
 fn artifact_uri(name: &str) -> (String, Option<&'static str>) {
     if let Some(rest) = name.strip_prefix(BUILTIN_PREFIX) {
-        return (format!("builtin/{}", encode_path(rest)), None);
+        return (encode_path(rest), Some(BUILTIN_BASE));
     }
     let path = name.replace('\\', "/");
     let b = path.as_bytes();
@@ -404,7 +790,7 @@ mod tests {
         );
         assert_eq!(
             artifact_uri("<builtin>/kenpo.myna"),
-            ("builtin/kenpo.myna".to_string(), None)
+            ("kenpo.myna".to_string(), Some(BUILTIN_BASE))
         );
         assert_eq!(
             artifact_uri("/home/u/a b.myna"),
@@ -414,6 +800,44 @@ mod tests {
             artifact_uri("C:\\work\\a.myna"),
             ("file:///C:/work/a.myna".to_string(), None)
         );
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(pascal_case("wrong-direction"), "WrongDirection");
+        assert_eq!(pascal_case("not-utf8"), "NotUtf8");
+        assert_eq!(escape_brackets("a [b] \\ c"), "a \\[b\\] \\\\ c");
+        assert_eq!(
+            plain_text(
+                "# MN1 — x\n\nUse `a` **now**, see [docs](https://x.y).\n\n```myna\n# expect: MN1\n```\n"
+            ),
+            "MN1 — x\n\nUse a now, see docs (https://x.y).\n\n    # expect: MN1\n"
+        );
+        assert_eq!(unlink("[a] b [c](d"), "[a] b [c](d");
+    }
+
+    #[test]
+    fn at_most_the_cap_errors_first() {
+        let f = FileId(0);
+        let d =
+            |code: Code, at: usize| Diagnostic::new(code, Span::new(f, at, at), Text::same("x"));
+        let diags = vec![
+            d(Code::MN012, 0),
+            d(Code::MN102, 1),
+            d(Code::MN012, 2),
+            d(Code::MN102, 3),
+        ];
+        let kept: Vec<usize> = cap(&diags, 3)
+            .iter()
+            .map(|d| d.primary.start as usize)
+            .collect();
+        assert_eq!(kept, [0, 1, 3]);
+        let kept: Vec<usize> = cap(&diags, 1)
+            .iter()
+            .map(|d| d.primary.start as usize)
+            .collect();
+        assert_eq!(kept, [1]);
+        assert_eq!(cap(&diags, 4).len(), 4);
     }
 
     #[test]

@@ -254,11 +254,11 @@ pub fn resolve_design(
                 Diagnostic::new(
                     Code::MN012,
                     a.name_span,
-                    text!("actor `{}` is declared but no flow uses it", a.name; "アクター「{}」は宣言されていますが、どの流れにも使われていません", a.name),
+                    text!("actor `{}` is declared but no flow uses it", a.name; "アクター「{}」は宣言されていますが、どのフローにも使われていません", a.name),
                 )
                 .with_help(Text::new(
                     "remove the declaration, or add the flows it takes part in",
-                    "宣言を削除するか、そのアクターが関わる流れを追加してください",
+                    "宣言を削除するか、そのアクターが関わるフローを追加してください",
                 )),
             );
         }
@@ -270,11 +270,11 @@ pub fn resolve_design(
                 Diagnostic::new(
                     Code::MN012,
                     d.name_span,
-                    text!("data item `{}` is declared but no flow carries it", d.name; "データ項目「{}」は宣言されていますが、どの流れにも含まれていません", d.name),
+                    text!("data item `{}` is declared but no flow carries it", d.name; "データ項目「{}」は宣言されていますが、どのフローにも含まれていません", d.name),
                 )
                 .with_help(Text::new(
                     "remove the declaration, or add the flows that carry it",
-                    "宣言を削除するか、そのデータを運ぶ流れを追加してください",
+                    "宣言を削除するか、そのデータを運ぶフローを追加してください",
                 )),
             );
         }

@@ -5,6 +5,7 @@
 
 mod design;
 mod rulebook;
+mod suggest;
 
 pub use design::resolve_design;
 pub use rulebook::resolve_rulebook;
@@ -56,79 +57,51 @@ pub(crate) fn undefined<'a>(
 }
 
 /// "Did you mean" answers, remembered per misspelling: a design that
-/// misspells one name in many flows costs one search, not one per use.
-///
-/// Each search compares the misspelling with every candidate, so many
-/// *distinct* misspellings would cost misspellings × candidates. The
-/// candidates' keys are computed once per kind, and the searches of one
-/// file share a budget of [`SUGGESTION_BUDGET`] comparisons: past it, an
-/// undefined name is still reported (MN010), without "did you mean". Only a
-/// design with thousands of distinct misspellings among thousands of names
-/// reaches it, and the answers do not depend on the order of threads.
+/// misspells one name in many flows costs one search, not one per use;
+/// and each search goes through an index of the names of its kind
+/// ([`suggest::NameIndex`]), built once, so many distinct misspellings
+/// stay far from misspellings × names comparisons.
 pub(crate) struct Suggestions {
     answers: std::collections::HashMap<(Kind, String), Option<String>>,
-    /// Each kind's candidates: (key, name as declared), in declaration order.
-    candidates: std::collections::HashMap<Kind, Vec<(String, String)>>,
-    /// Comparisons left.
+    indexes: std::collections::HashMap<Kind, suggest::NameIndex>,
     budget: usize,
 }
-
-/// Comparisons of a misspelling with a candidate that one file's "did you
-/// mean" searches may make in all (about 0.2 s of CPU at most; a design
-/// of 10 000 flows with 400 systems still gets 750 distinct suggestions).
-pub const SUGGESTION_BUDGET: usize = 300_000;
 
 impl Default for Suggestions {
     fn default() -> Self {
         Suggestions {
             answers: Default::default(),
-            candidates: Default::default(),
-            budget: SUGGESTION_BUDGET,
+            indexes: Default::default(),
+            budget: suggest::budget(),
         }
     }
 }
 
 impl Suggestions {
-    /// MN010 for `name`; `candidates` is only asked for on the first
-    /// misspelling of a kind (they must not change between calls).
+    /// MN010 for `name`; `candidates` is asked for once per kind (the
+    /// names of a kind do not change while a file is resolved).
     pub(crate) fn undefined<C, S>(&mut self, kind: Kind, name: &Ident, candidates: C) -> Diagnostic
     where
         C: FnOnce() -> Vec<S>,
         S: AsRef<str>,
     {
         let key = (kind, name.text.clone());
-        if let Some(known) = self.answers.get(&key) {
-            let known = known.clone();
-            return undefined_suggesting(kind, name, known.as_deref());
-        }
-        let all = self.candidates.entry(kind).or_insert_with(|| {
-            candidates()
-                .iter()
-                .map(|c| (names::key(c.as_ref()), c.as_ref().to_string()))
-                .collect()
-        });
-        let suggestion = if all.len() <= self.budget {
-            self.budget -= all.len();
-            nearest(&names::key(&name.text), all)
-        } else {
-            None
+        let suggestion = match self.answers.get(&key) {
+            Some(s) => s.clone(),
+            None => {
+                let index = self
+                    .indexes
+                    .entry(kind)
+                    .or_insert_with(|| suggest::NameIndex::new(&candidates()));
+                let s = index
+                    .nearest(&name.text, &mut self.budget)
+                    .map(str::to_string);
+                self.answers.insert(key, s.clone());
+                s
+            }
         };
-        self.answers.insert(key, suggestion.clone());
         undefined_suggesting(kind, name, suggestion.as_deref())
     }
-}
-
-/// The candidate nearest to `wanted` (a key), as [`names::did_you_mean`]
-/// chooses it, over candidates whose keys are ready.
-fn nearest(wanted: &str, candidates: &[(String, String)]) -> Option<String> {
-    let mut best: Option<(f64, &str)> = None;
-    for (key, name) in candidates {
-        let score = strsim::jaro(wanted, key);
-        if score > 0.7 && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, name));
-        }
-    }
-    best.map(|(_, c)| c.to_string())
 }
 
 /// MN010 for `name`, with a ready suggestion.
@@ -201,41 +174,4 @@ pub(crate) fn misplaced(keyword: &str, span: Span, in_rulebook: bool) -> Diagnos
         "a file with a `rulebook` header is a rulebook; designs name their rulebook with `use`",
         "`rulebook` 見出しのあるファイルはルールブックです。設計は `use` でルールブックを指定します",
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::span::Span;
-
-    fn ident(text: &str) -> Ident {
-        Ident {
-            text: text.into(),
-            span: Span::default(),
-        }
-    }
-
-    #[test]
-    fn suggestions_match_did_you_mean_until_the_budget_is_spent() {
-        let names = ["被扶養者認定", "保険給付", "被保険者資格取得"];
-        let mut s = Suggestions::default();
-        for wrong in ["被扶養認定", "保険給附", "全然違う"] {
-            let d = s.undefined(Kind::Purpose, &ident(wrong), || names.to_vec());
-            let expected = crate::names::did_you_mean(wrong, names);
-            assert_eq!(d.help.is_some(), expected.is_some(), "{wrong}");
-        }
-        // A remembered answer costs nothing; a new search past the budget
-        // gives the finding without a suggestion.
-        s.budget = 2;
-        assert!(
-            s.undefined(Kind::Purpose, &ident("被扶養認定"), || names.to_vec())
-                .help
-                .is_some()
-        );
-        assert!(
-            s.undefined(Kind::Purpose, &ident("保険給fu"), || names.to_vec())
-                .help
-                .is_none()
-        );
-    }
 }

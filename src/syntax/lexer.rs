@@ -136,7 +136,15 @@ struct Lexer<'a> {
     src: &'a str,
     file: FileId,
     out: Lexed,
+    /// MN004 findings made, and where the first one not made is: a file
+    /// of a million control bytes gets [`MAX_FORBIDDEN`] findings and one
+    /// that stands for the rest, not a million.
+    forbidden_seen: usize,
+    first_unreported: usize,
 }
+
+/// MN004 findings made in one file before the rest are counted only.
+pub const MAX_FORBIDDEN: usize = crate::session::MAX_PER_CODE;
 
 impl<'a> Lexer<'a> {
     fn span(&self, start: usize, end: usize) -> Span {
@@ -148,6 +156,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn forbidden(&mut self, at: usize, c: char) {
+        self.forbidden_seen += 1;
+        if self.forbidden_seen > MAX_FORBIDDEN {
+            if self.forbidden_seen == MAX_FORBIDDEN + 1 {
+                self.first_unreported = at;
+            }
+            return;
+        }
         let what = describe_char(c);
         self.out.diagnostics.push(
             Diagnostic::new(
@@ -341,10 +356,12 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 rest = after;
-            } else if c.is_whitespace() {
-                rest = after;
             } else if is_forbidden(c) {
+                // Before white space: VT, FF and NEL are white space to
+                // Unicode but MN004 to the language (LANGUAGE.md §2).
                 self.forbidden(at, c);
+                rest = after;
+            } else if c.is_whitespace() {
                 rest = after;
             } else if c == '#' {
                 rest = self.comment(at, after);
@@ -367,6 +384,21 @@ impl<'a> Lexer<'a> {
         self.out
             .tokens
             .push(Token::new(TokenKind::Eof, self.span(end, end), None));
+        if let Some(rest) = self.forbidden_seen.checked_sub(MAX_FORBIDDEN + 1) {
+            let at = self.first_unreported;
+            let c = self.src[at..].chars().next().map_or(1, char::len_utf8);
+            let mut d = Diagnostic::new(
+                Code::MN004,
+                self.span(at, at + c),
+                crate::text::Text::new(
+                    "more invisible or control characters",
+                    "さらに不可視文字または制御文字があります",
+                ),
+            );
+            // Stands for every one not reported, itself included.
+            d.more = rest;
+            self.out.diagnostics.push(d);
+        }
         self.out
     }
 }
@@ -377,6 +409,8 @@ pub fn lex(file: FileId, src: &str) -> Lexed {
         src,
         file,
         out: Lexed::default(),
+        forbidden_seen: 0,
+        first_unreported: 0,
     }
     .run()
 }
@@ -457,6 +491,26 @@ mod tests {
         assert_eq!(l.tokens[1].text(src), "課税情報");
         let ctrl = lex(FileId(0), "a\u{1}b");
         assert_eq!(ctrl.diagnostics[0].code, Code::MN004);
+    }
+
+    #[test]
+    fn a_flood_of_control_characters_makes_few_findings() {
+        let src = "\u{1}".repeat(1000);
+        let l = lex(FileId(0), &src);
+        assert_eq!(l.diagnostics.len(), MAX_FORBIDDEN + 1);
+        let last = l.diagnostics.last().unwrap();
+        assert_eq!(last.more, 1000 - MAX_FORBIDDEN - 1);
+        assert_eq!(last.primary.start as usize, MAX_FORBIDDEN);
+    }
+
+    #[test]
+    fn vt_ff_and_nel_between_tokens_are_mn004() {
+        for c in ['\u{b}', '\u{c}', '\u{85}'] {
+            let src = format!("actor a{c}: b");
+            let l = lex(FileId(0), &src);
+            assert_eq!(l.diagnostics.len(), 1, "U+{:04X}", c as u32);
+            assert_eq!(l.diagnostics[0].code, Code::MN004);
+        }
     }
 
     #[test]

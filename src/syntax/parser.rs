@@ -835,7 +835,7 @@ pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
     }
 }
 
-/// `YYYY-MM-DD` with a plausible month and day.
+/// `YYYY-MM-DD`, a day that exists (`2023-02-29` does not).
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -848,10 +848,10 @@ pub fn is_date(s: &str) -> bool {
             .then(|| s[r].parse::<u32>().ok())
             .flatten()
     };
-    matches!(
-        (digits(0..4), digits(5..7), digits(8..10)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
+    match (digits(0..4), digits(5..7), digits(8..10)) {
+        (Some(y), Some(m), Some(d)) => d >= 1 && d <= crate::suppress::days_in_month(y as i32, m),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -1005,6 +1005,13 @@ mod tests {
             vec![(Code::MN001, 1)]
         );
         assert!(is_date("2024-12-04"));
+        assert!(!is_date("2027-02-30"));
+        assert!(!is_date("2023-02-29"));
+        assert!(is_date("2024-02-29"));
+        assert_eq!(
+            codes_and_lines("rulebook r revised 2023-02-29\n"),
+            vec![(Code::MN001, 1)]
+        );
     }
 
     #[test]

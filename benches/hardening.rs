@@ -1,0 +1,86 @@
+//! Inputs an attacker can shape to make work grow faster than the input
+//! (see issue 12). Each benchmark runs the whole pipeline of
+//! `Session::check_text` over a generated design at two sizes, ten times
+//! apart: linear work takes about ten times as long at the larger size.
+//!
+//! - `stacked_suppressions`: N own-line suppressions on top of each other
+//!   above one flow (each must find the line it applies to);
+//! - `misspellings`: N declared actors and N flows naming N distinct
+//!   undeclared actors ("did you mean" for each);
+//! - `control_bytes`: N bytes of control characters (MN004 for each,
+//!   capped per code).
+
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use mynaflow::session::{RulebookSource, Session};
+use mynaflow::suppress::Date;
+use std::hint::black_box;
+use std::time::Duration;
+
+fn check(text: String) -> usize {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    s.today = Date {
+        year: 2025,
+        month: 4,
+        day: 1,
+    };
+    black_box(s.check_text("bench.myna", text, None));
+    s.diagnostics.len()
+}
+
+fn stacked_suppressions(n: usize) -> String {
+    let mut t =
+        String::from("use \"kenpo\"\nactor 市 : 市町村\nactor 組合 : 組合\ndata 税 : 課税情報\n");
+    for i in 0..n {
+        t.push_str(&format!(
+            "# mynaflow: allow MN103 reason=\"stacked {i}\" until=2099-12-31\n"
+        ));
+    }
+    t.push_str("flow 市 -> 組合 : 税 for 保険給付\n");
+    t
+}
+
+fn misspellings(n: usize) -> String {
+    let mut t = String::from("use \"kenpo\"\ndata 税 : 課税情報\n");
+    for i in 0..n {
+        t.push_str(&format!("actor 事業所{i:06} : 組合\n"));
+    }
+    for i in 0..n {
+        t.push_str(&format!(
+            "flow 事業所{i:06} -> 事務所{i:06}x : 税 for 保険給付\n"
+        ));
+    }
+    t
+}
+
+fn control_bytes(n: usize) -> String {
+    "\u{1}".repeat(n)
+}
+
+fn bench(c: &mut Criterion, name: &str, sizes: &[usize], make: fn(usize) -> String) {
+    let mut g = c.benchmark_group(name);
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5));
+    for &n in sizes {
+        let text = make(n);
+        g.throughput(Throughput::Elements(n as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
+            b.iter_batched(|| text.clone(), check, BatchSize::LargeInput)
+        });
+    }
+    g.finish();
+}
+
+fn all(c: &mut Criterion) {
+    bench(
+        c,
+        "stacked_suppressions",
+        &[4_000, 40_000],
+        stacked_suppressions,
+    );
+    bench(c, "misspellings", &[1_000, 10_000], misspellings);
+    bench(c, "control_bytes", &[100_000, 1_000_000], control_bytes);
+}
+
+criterion_group!(benches, all);
+criterion_main!(benches);

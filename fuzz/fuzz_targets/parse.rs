@@ -1,0 +1,21 @@
+//! Lexing and parsing any bytes never panics, and `fmt` is idempotent.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mynaflow::span::FileId;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let parsed = mynaflow::syntax::parse(FileId(0), text);
+    // Every span a finding carries lies inside the text, on char boundaries.
+    for d in &parsed.diagnostics {
+        let r = d.primary.range();
+        assert!(r.start <= r.end && r.end <= text.len(), "span out of range");
+        assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+    }
+    if let Some(once) = mynaflow::fmt::format(text) {
+        assert_eq!(mynaflow::fmt::format(&once), None, "fmt is not idempotent");
+    }
+});

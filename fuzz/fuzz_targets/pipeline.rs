@@ -1,0 +1,84 @@
+//! The whole pipeline over any bytes, with every renderer: nothing panics,
+//! JSON and SARIF parse, a baseline round-trips and excuses every finding,
+//! and no output carries a raw control character from the input.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mynaflow::baseline::Baseline;
+use mynaflow::render::{self, Report};
+use mynaflow::session::{RulebookSource, Session};
+use mynaflow::text::Lang;
+use std::path::Path;
+
+/// Characters no output line may carry raw (tab and line ends aside).
+fn assert_clean(out: &str, what: &str) {
+    for c in out.chars() {
+        let control = (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        // Human output may colour its own text with ESC: only without colour.
+        assert!(!control, "{what}: raw {:?} in output", c);
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    // `forced`: the design is checked against the built-in rulebook and its
+    // `use` line reads no file, so the fuzzer never touches the disk.
+    let mut s = Session::forced(RulebookSource::Builtin("kenpo".into()));
+    let checked = s.check_bytes("fuzz.myna", data, None);
+    let diags = s.sorted_diagnostics();
+    for lang in [Lang::En, Lang::Ja] {
+        let report = Report {
+            sources: &s.sources,
+            diagnostics: &diags,
+            files: 1,
+            checked: &[checked.file],
+            lang,
+        };
+        assert_clean(&render::human::render(&report, false), "human");
+        let _ = render::human::render(&report, true);
+        let json = render::json::render(&report);
+        assert_clean(&json, "json");
+        serde_json::from_str::<serde_json::Value>(&json).expect("JSON output parses");
+        let sarif = render::sarif::render(&report);
+        assert_clean(&sarif, "sarif");
+        serde_json::from_str::<serde_json::Value>(&sarif).expect("SARIF output parses");
+        let github = render::github::render(&report);
+        assert_clean(&github, "github");
+        for line in github.lines() {
+            assert!(
+                line.starts_with("::error ")
+                    || line.starts_with("::warning ")
+                    || line.starts_with("::notice ")
+                    || line.is_empty()
+                    || !line.starts_with("::"),
+                "github: unexpected workflow command {line:?}"
+            );
+        }
+        assert_clean(&render::junit::render(&report), "junit");
+    }
+    let base = Path::new(".");
+    let b = Baseline::record(&s.sources, &diags, base);
+    let again = Baseline::parse(&b.to_json()).expect("a written baseline reads back");
+    assert_eq!(again, b, "baseline round-trip");
+    let mut left = diags.clone();
+    again.filter(&s.sources, &mut left, base);
+    assert!(left.is_empty(), "a baseline excuses every finding it recorded");
+    if let Some(a) = checked.analysis {
+        let d = mynaflow::diagram::build(
+            &a.design,
+            s.sources.get(checked.file),
+            &s.diagnostics,
+            mynaflow::diagram::Options {
+                only_mynumber: false,
+            },
+        );
+        assert_clean(&render::dot::render(&d, Lang::En), "dot");
+        assert_clean(&render::mermaid::render(&d, Lang::En), "mermaid");
+        if a.design.rulebook.is_some() {
+            let cov = mynaflow::coverage::Coverage::compute(std::slice::from_ref(&a));
+            let _ = render::coverage::human(&cov, &s.sources, Lang::En);
+            let json = render::coverage::json(&cov, &s.sources);
+            serde_json::from_str::<serde_json::Value>(&json).expect("coverage JSON parses");
+        }
+    }
+});

@@ -1,0 +1,169 @@
+//! `mynaflow test --update`: rewrite a file's `# expect:` annotations so
+//! they say what is reported, as snapshot tools do. Everything else in the
+//! file stays byte for byte.
+//!
+//! Old annotations go: an own-line one with its line, an end-of-line one
+//! with the space before it. Each line with findings then gets
+//! `# expect: CODES` at its end, or, when the line already ends in another
+//! comment, on a line of its own just above it (with the same
+//! indentation). A finding on a line that holds no code (a comment or a
+//! blank line) cannot be annotated; it is returned as an error.
+
+use crate::code::Code;
+use crate::expect::Finding;
+use crate::source::SourceFile;
+use crate::span::FileId;
+use crate::syntax::lexer::lex;
+use std::collections::BTreeMap;
+
+/// The file's text with its annotations rewritten to `found`, or the
+/// findings that cannot be annotated.
+pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<String>> {
+    let text = &file.text;
+    let mut sorted = found.to_vec();
+    sorted.sort();
+    if crate::expect::expectations(file).is_ok_and(|e| e == sorted) {
+        // Already right: the file is left exactly as it is.
+        return Ok(text.clone());
+    }
+    let lexed = lex(FileId(0), text);
+    // Per line: the start of an `# expect:` comment, and whether another
+    // comment ends the line.
+    let mut expect_at: BTreeMap<usize, (usize, String)> = BTreeMap::new();
+    let mut other_comment: BTreeMap<usize, ()> = BTreeMap::new();
+    for c in &lexed.comments {
+        let start = c.span.start as usize;
+        let line = file.line_index(start);
+        let body = c.text.trim_start_matches('#').trim();
+        if let Some(list) = body.strip_prefix("expect:") {
+            let mut codes: Vec<String> = list
+                .split(',')
+                .map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+                .collect();
+            codes.sort();
+            expect_at.insert(line, (start, codes.join(", ")));
+        } else {
+            other_comment.insert(line, ());
+        }
+    }
+    let mut wanted: BTreeMap<usize, Vec<Code>> = BTreeMap::new();
+    for &(line, code) in found {
+        wanted.entry(line.saturating_sub(1)).or_default().push(code);
+    }
+    let mut out = String::with_capacity(text.len() + 64 * wanted.len());
+    let mut errors = Vec::new();
+    for line in 0..file.line_count() {
+        let range = file.line_range(line);
+        let next = if line + 1 < file.line_count() {
+            file.line_range(line + 1).start
+        } else {
+            text.len()
+        };
+        let eol = &text[range.end..next];
+        let mut body = &text[range.clone()];
+        let mut old_list = None;
+        if let Some((at, list)) = expect_at.get(&line) {
+            let before = &text[range.start..*at];
+            if before.trim().is_empty() {
+                // An own-line annotation: the whole line goes.
+                continue;
+            }
+            body = before.trim_end();
+            old_list = Some(list);
+        }
+        if let Some(codes) = wanted.get(&line) {
+            let mut codes = codes.clone();
+            codes.sort();
+            let list = codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let code_line = !body.trim().is_empty()
+                && !body.trim_start().starts_with('#')
+                && !body.trim_start().starts_with('＃');
+            if !code_line {
+                errors.push(format!(
+                    "line {}: {list} reported on a line without code, which `# expect:` cannot name",
+                    line + 1
+                ));
+            } else if old_list == Some(&list) {
+                // The same codes: the line stays as it was written.
+                out.push_str(&text[range]);
+                out.push_str(eol);
+                continue;
+            } else if other_comment.contains_key(&line) {
+                let indent: String = body.chars().take_while(|c| c.is_whitespace()).collect();
+                let nl = if eol.is_empty() { "\n" } else { eol };
+                out.push_str(&format!("{indent}# expect: {list}{nl}"));
+            } else {
+                out.push_str(body);
+                out.push_str(&format!("   # expect: {list}"));
+                out.push_str(eol);
+                continue;
+            }
+        }
+        out.push_str(body);
+        out.push_str(eol);
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expect::expectations;
+
+    #[test]
+    fn rewrites_to_what_is_found() {
+        let text = "actor A : x\n# expect: MN102\nflow A -> B : X\nflow B -> A : X   # expect: MN103\r\nflow C -> D : Y # a note\n";
+        let f = SourceFile::new("t", text);
+        let found = [
+            (1, Code::MN012),
+            (4, Code::MN103),
+            (5, Code::MN201),
+            (5, Code::MN101),
+        ];
+        let new = rewrite(&f, &found).unwrap();
+        assert_eq!(
+            new,
+            "actor A : x   # expect: MN012\nflow A -> B : X\nflow B -> A : X   # expect: MN103\r\n# expect: MN101, MN201\nflow C -> D : Y # a note\n"
+        );
+        // What it writes reads back as what was found (lines shift when an
+        // own-line annotation goes).
+        let back = expectations(&SourceFile::new("t", new.as_str())).unwrap();
+        assert_eq!(
+            back,
+            [
+                (1, Code::MN012),
+                (3, Code::MN103),
+                (5, Code::MN101),
+                (5, Code::MN201)
+            ]
+        );
+        // Rewriting again changes nothing.
+        let again = rewrite(
+            &SourceFile::new("t", new.as_str()),
+            &[
+                (1, Code::MN012),
+                (3, Code::MN103),
+                (5, Code::MN101),
+                (5, Code::MN201),
+            ],
+        )
+        .unwrap();
+        assert_eq!(again, new);
+    }
+
+    #[test]
+    fn a_finding_on_a_comment_line_cannot_be_annotated() {
+        let f = SourceFile::new("t", "# mynaflow: allow MN999\nflow A -> B : X\n");
+        assert!(rewrite(&f, &[(1, Code::MN501)]).is_err());
+        assert_eq!(rewrite(&f, &[]).unwrap(), f.text);
+    }
+}

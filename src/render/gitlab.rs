@@ -1,0 +1,75 @@
+//! `--format gitlab`: a GitLab Code Quality report (a JSON array of
+//! issues, the subset of the Code Climate format GitLab reads), for a
+//! job's `artifacts:reports:codequality`.
+//!
+//! Each issue has `description`, `check_name` (the code), `fingerprint`
+//! (the tool's own, as in SARIF: code, file, line text and span text with
+//! an occurrence number, so an issue keeps its identity when lines move),
+//! `severity` (`major` for an error, `minor` for a warning) and
+//! `location.path` with `location.lines.begin`. Paths are as shown
+//! elsewhere: run from the repository root so GitLab finds the files.
+
+use super::Report;
+use crate::code::Severity;
+use crate::escape::visible;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Serialize)]
+struct Issue {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    description: String,
+    check_name: &'static str,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: usize,
+    end: usize,
+}
+
+/// Renders the report as a pretty-printed JSON array with a trailing
+/// newline.
+pub fn render(report: &Report) -> String {
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let issues: Vec<Issue> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let p = report.position(d.primary);
+            let hash = crate::fingerprint::of(report.sources, d.code, d.primary);
+            let n = seen.entry(hash).or_default();
+            *n += 1;
+            Issue {
+                kind: "issue",
+                description: format!("{}: {}", d.code, visible(d.message.get(report.lang))),
+                check_name: d.code.as_str(),
+                fingerprint: format!("{hash:016x}:{n}"),
+                severity: match d.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                },
+                location: Location {
+                    path: visible(report.file_name(d.primary)).into_owned(),
+                    lines: Lines {
+                        begin: p.line,
+                        end: p.end_line,
+                    },
+                },
+            }
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,257 @@
+//! Wording of MN301–MN303: entrusting to contractors. For ordinary personal
+//! information the notes cite the supervision duty of 個人情報保護法第25条
+//! and the contract terms the rulebook requires; only where the item is
+//! 特定個人情報 do they cite 番号法第10条 and 第11条.
+
+use super::{Words, fact_list, fact_text};
+use crate::checks::{Onward, Trail};
+use crate::code::Code;
+use crate::diagnostic::{Diagnostic, Fact, FactValue};
+use crate::fix::{Edit, Fix};
+use crate::model::*;
+use crate::text;
+use crate::text::Text;
+
+/// The legal names a rulebook registers for `purpose`, in register order.
+fn registered_for(rb: &Rulebook, purpose: PurposeId) -> Vec<String> {
+    rb.contractors_for(purpose)
+        .map(|c| c.legal_name.clone())
+        .collect()
+}
+
+/// MN301: entrusting to a contractor not registered for the purpose, on
+/// the offending flow.
+pub(super) fn unregistered(
+    w: &Words,
+    trail: &Trail,
+    rule: Option<RuleId>,
+    mynumber: bool,
+) -> Option<Diagnostic> {
+    let rb = w.rb?;
+    let society = w.society();
+    let actor = w.design.actor(trail.receiver);
+    let legal = actor.legal_name();
+    let name = &actor.name;
+    let p = w.purpose_name(trail.purpose);
+    let item = w.item_name(trail.item);
+    let registered = registered_for(rb, trail.purpose);
+    let mut d = Diagnostic::new(
+        Code::MN301,
+        w.receiver_span(trail.last),
+        text!("`{item}` is entrusted for `{p}` to {name}, whose legal name `{legal}` is not a registered contractor for `{p}`";
+              "「{item}」を「{p}」のために{name}へ委託していますが、その法人名「{legal}」は「{p}」の委託先として公表されていません"),
+    )
+    .with_primary_label(Text::new("not registered for this purpose", "この委託業務の委託先として公表されていない"))
+    .with_label(actor.legal_name_span(), text!("legal name `{legal}` declared here"; "法人名「{legal}」の宣言"));
+    match rb.contractor_named(legal) {
+        Some(c) => {
+            let c = rb.contractor(c);
+            let its: Vec<String> = c
+                .purposes
+                .iter()
+                .map(|p| rb.purpose(*p).name.clone())
+                .collect();
+            let l = crate::text::list(&its);
+            d = d
+                .with_label(c.span, text!("`{legal}` is registered here for {}", l.en; "「{legal}」はここで {} の委託先として登録", l.ja))
+                .with_note(text!("`{legal}` is registered for: {}", l.en; "「{legal}」の委託業務: {}", l.ja));
+        }
+        None => {
+            d = d.with_note(text!("`{legal}` is not in the contractor register at all (names compare after NFKC and removal of spaces)";
+                                  "「{legal}」は委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
+        }
+    }
+    for c in rb.contractors_for(trail.purpose).take(3) {
+        d = d.with_label(
+            c.span,
+            text!("registered for `{p}`"; "「{p}」の委託先として登録"),
+        );
+    }
+    d = if mynumber {
+        d.with_note(text!(
+            "{society} may entrust 特定個人情報 (My Number data) only within its affairs (番号法第19条第6号); it must supervise the contractor (番号法第11条), and entrusting to a company its published purposes of use do not list departs from what it published";
+            "{society}は特定個人情報を事務の範囲内でのみ委託でき (番号法第19条第6号)、委託先を監督しなければなりません (番号法第11条)。利用目的の公表事項にない事業者への委託は、公表した内容から外れます"
+        ))
+    } else {
+        d.with_note(text!(
+            "entrusting within the published purposes is not provision to a third party (個人情報保護法第27条第5項第1号), but entrusting to a company the published purposes of use do not list departs from what {society} published, and {society} must still supervise it (個人情報保護法第25条)";
+            "公表した利用目的の範囲内の委託は第三者提供に当たりません (個人情報保護法第27条第5項第1号)。しかし利用目的の公表事項にない事業者への委託は、{society}が公表した内容から外れます。委託先の監督義務 (個人情報保護法第25条) も変わりません"
+        ))
+    };
+    let help = if registered.is_empty() {
+        text!("no contractor is registered for `{p}`: publish one in the purposes of use (利用目的の公表) before entrusting";
+              "「{p}」の委託先は公表されていません。委託する前に委託先を利用目的の公表事項に加えてください")
+    } else {
+        let l = crate::text::list(&registered);
+        text!("contractors registered for `{p}`: {}", l.en; "「{p}」の委託先: {}", l.ja)
+    };
+    d = d
+        .with_help(help)
+        .with_facts(w.trail_facts(trail))
+        .with_facts(vec![
+            fact_text("contractor", legal),
+            fact_list("registered_contractors", registered),
+        ]);
+    if let Some(r) = rule {
+        d = d.with_facts(w.rule_facts("rule", r));
+        if let Some(s) = w.rule_section(r) {
+            d = d.with_rule(s.id.clone(), s.basis.clone());
+        }
+    }
+    Some(w.hop_labels(d, trail))
+}
+
+/// MN302: a contractor passes data on to a party without standing, on
+/// the offending flow.
+pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> Option<Diagnostic> {
+    let rb = w.rb?;
+    let society = w.society();
+    let p = w.purpose_name(trail.purpose);
+    let item = w.item_name(trail.item);
+    let (sender, receiver) = (
+        w.actor_with_role(trail.sender),
+        w.actor_with_role(trail.receiver),
+    );
+    let to = w.design.actor(trail.receiver);
+    let from = w.design.actor(trail.sender);
+    let mut d = match kind {
+        Onward::Reentrusting => Diagnostic::new(
+            Code::MN302,
+            w.receiver_span(trail.last),
+            text!("contractor {sender} re-entrusts `{item}` to {receiver}, which has no direct contract with {society} for `{p}` (再委託)";
+                  "委託先の{sender}が「{item}」を{receiver}へ再委託していますが、{receiver}は「{p}」について{society}と直接の契約関係がありません (再委託)"),
+        )
+        .with_primary_label(Text::new("re-entrusted without a direct contract", "直接の契約関係のない再委託"))
+        .with_label(to.legal_name_span(), text!("legal name `{}` declared here", to.legal_name(); "法人名「{}」の宣言", to.legal_name()))
+        .with_help(text!("have {society} entrust `{p}` to {receiver} directly (and publish it as a contractor), or keep the work with {sender}";
+                         "{society}から{receiver}へ「{p}」を直接委託し (委託先として公表し)、または作業を{sender}の中にとどめてください")),
+        Onward::Provision => Diagnostic::new(
+            Code::MN302,
+            w.receiver_span(trail.last),
+            text!("contractor {sender} passes `{item}` on to {receiver}, which is not a contractor of {society}: the contract allows the data only back to {society} or to the person";
+                  "委託先の{sender}が「{item}」を{society}の委託先ではない{receiver}へ渡しています。委託契約上、データは{society}か本人にしか渡せません"),
+        )
+        .with_primary_label(Text::new("provision by a contractor", "委託先による提供"))
+        .with_help(text!("keep `{item}` with {sender} and {society}; if {receiver} needs it, {society} provides it under a rule that allows it";
+                         "「{item}」は{sender}と{society}の間にとどめてください。{receiver}に必要なら、それを認める規則に基づき{society}が提供します")),
+    };
+    d = d.with_label(
+        from.name_span,
+        text!("contractor {} declared here", from.name; "委託先「{}」の宣言", from.name),
+    );
+    let clauses = clause_summary(rb);
+    d = if mynumber {
+        match kind {
+            Onward::Reentrusting => d.with_note(text!(
+                "a contractor may re-entrust 特定個人情報 (My Number data) only with the permission of the original entruster, at every level (番号法第10条), and {society} must supervise the whole chain (番号法第11条)";
+                "特定個人情報の再委託は、最初の委託者の許諾を得た場合に限られます (番号法第10条)。{society}は再委託先まで監督しなければなりません (番号法第11条)"
+            )),
+            Onward::Provision => d.with_note(text!(
+                "特定個人情報 (My Number data) may be provided only in the cases 番号法第19条 lists; a contractor handles it only for the entrusted affairs (番号法第10条・第11条)";
+                "特定個人情報の提供は番号法第19条の各号の場合に限られます。委託先は委託された事務の範囲でのみ取り扱えます (番号法第10条・第11条)"
+            )),
+        }
+    } else {
+        d.with_note(text!(
+            "{society} must supervise its contractors (個人情報保護法第25条); the contract terms the rulebook requires{} forbid re-entrusting without a direct contract and use beyond the purpose",
+            clauses.en;
+            "{society}は委託先を監督しなければなりません (個人情報保護法第25条)。ルールブックが求める委託契約の事項{}は、直接の契約関係を伴わない再委託と目的外の利用を禁じています",
+            clauses.ja
+        ))
+    };
+    d = d.with_facts(w.trail_facts(trail)).with_facts(vec![
+        fact_text("contractor", from.legal_name()),
+        fact_text(
+            "onward",
+            match kind {
+                Onward::Reentrusting => "re-entrusting",
+                Onward::Provision => "provision",
+            },
+        ),
+    ]);
+    Some(w.hop_labels(d, trail))
+}
+
+/// ` (10 `clause` terms)`: how many contract terms the rulebook requires.
+fn clause_summary(rb: &Rulebook) -> Text {
+    match rb.clauses.len() {
+        0 => Text::default(),
+        n => text!(" ({n} `clause` terms)"; " ({n} 項目の `clause`)"),
+    }
+}
+
+/// MN303: a contractor's contract misses required clauses.
+pub(super) fn missing_clauses(
+    w: &Words,
+    actor: ActorId,
+    missing: &[ClauseId],
+    declared: bool,
+    mynumber: bool,
+) -> Option<Diagnostic> {
+    let rb = w.rb?;
+    let society = w.society();
+    let a = w.design.actor(actor);
+    let names: Vec<String> = missing.iter().map(|c| rb.clause(*c).name.clone()).collect();
+    let l = crate::text::list(&names);
+    let (n, total) = (missing.len(), rb.clauses.len());
+    let message = if declared {
+        text!("the contract with {} lacks required clauses: {}", a.name, l.en; "{}との委託契約に必要な事項が不足しています: {}", a.name, l.ja)
+    } else {
+        text!("the contract with {} declares no `clauses` block; {society} requires {total} clauses", a.name;
+              "{}との委託契約に `clauses` の宣言がありません。{society}は {total} 項目を求めています", a.name)
+    };
+    let mut d = Diagnostic::new(Code::MN303, a.name_span, message)
+        .with_primary_label(text!("{n} of {total} clauses missing"; "{total} 項目中 {n} 項目が不足"))
+        .with_note(text!(
+            "{society} must supervise its contractors (個人情報保護法第25条); the rulebook's `clause` statements list the terms every contract must contain";
+            "{society}は委託先を監督しなければなりません (個人情報保護法第25条)。ルールブックの `clause` が委託契約に含めるべき事項を定めています"
+        ));
+    if mynumber {
+        d = d.with_note(Text::new(
+            "this contractor handles 特定個人情報 (My Number data): the entruster must supervise it (番号法第11条), and it may re-entrust only with the original entruster's permission (番号法第10条)",
+            "この委託先は特定個人情報を取り扱います。委託者は委託先を監督しなければならず (番号法第11条)、再委託には最初の委託者の許諾が必要です (番号法第10条)",
+        ));
+    }
+    if let Some(c) = missing.first() {
+        let clause = rb.clause(*c);
+        d = d.with_label(
+            clause.span,
+            text!("required clause `{}`", clause.name; "必要な事項「{}」", clause.name),
+        );
+    }
+    d = d
+        .with_help(text!("declare them: {} {{ clauses {} }}", a.name, names.join(", "); "次のように宣言してください: {} {{ clauses {} }}", a.name, names.join(", ")))
+        .with_facts(vec![
+            fact_text("contractor", a.legal_name()),
+            fact_list("missing_clauses", names.clone()),
+            Fact {
+                key: "clauses_declared",
+                value: FactValue::Flag(declared),
+            },
+            Fact {
+                key: "mynumber",
+                value: FactValue::Flag(mynumber),
+            },
+        ]);
+    let edit = match a.clauses.as_deref() {
+        Some([.., last]) => Some(Edit {
+            span: last.span.at_end(),
+            content: format!(", {}", names.join(", ")),
+        }),
+        Some([]) => None,
+        None => Some(Edit {
+            span: a.span.at_end(),
+            content: format!(" {{\n  clauses {}\n}}", names.join(", ")),
+        }),
+    };
+    if let Some(edit) = edit {
+        d = d.with_fix(Fix::unsafe_(
+            Text::new(
+                "add the missing clauses (confirm the contract has them)",
+                "不足している事項を追加する (契約に含まれていることを確認すること)",
+            ),
+            vec![edit],
+        ));
+    }
+    Some(d)
+}

@@ -1,0 +1,249 @@
+//! Wording of MN101–MN105: an exchange of 特定個人情報 that no `mynumber`
+//! rule allows.
+
+use super::{Words, fact_list, unique};
+use crate::checks::{Hop, Miss, MyNumberRefusal, Trail};
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
+use crate::model::*;
+use crate::text;
+use crate::text::Text;
+
+pub(super) fn word(
+    w: &Words,
+    trail: &Trail,
+    refusal: &MyNumberRefusal,
+    witness: &[Hop],
+) -> Option<Diagnostic> {
+    let rb = w.rb?;
+    let item = w.item_name(trail.item);
+    let cat = w.category_name(trail.item);
+    let (sender, receiver) = (
+        w.actor_with_role(trail.sender),
+        w.actor_with_role(trail.receiver),
+    );
+    let p = w.purpose_name(trail.purpose);
+    let last = trail.last;
+    let facts = w.trail_facts(trail);
+    let d = match refusal {
+        MyNumberRefusal::NoBasis => Diagnostic::new(
+            Code::MN101,
+            w.item_span(last, trail.item),
+            text!("no legal basis to provide 特定個人情報 (My Number data) `{item}` ({cat}) from {sender} to {receiver}";
+                  "特定個人情報「{item}」({cat}) を{sender}から{receiver}へ提供する法的根拠がありません"),
+        )
+        .with_primary_label(text!("no mynumber rule covers `{cat}`"; "「{cat}」を対象とする mynumber の規則はありません"))
+        .with_note(text!(
+            "番号法第19条 forbids providing 特定個人情報 except in the cases it lists, and consent alone is never one; the rulebook's mynumber sections encode the cases its notice relies on, and none covers `{cat}`";
+            "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの mynumber セクションが公表事項の拠る場合を定めており、「{cat}」を対象とするものはありません"
+        ))
+        .with_help(Text::new(
+            "do not send the My Number with this data: use a category without My Number, or remove the flow",
+            "このデータに個人番号を含めないでください。個人番号を含まないカテゴリにするか、フローを削除してください",
+        ))
+        .with_facts(facts),
+        MyNumberRefusal::WrongParties(rules) => {
+            let pairs: Vec<String> = unique(rules.iter().map(|r| {
+                let r = rb.rule(*r);
+                format!("{} → {}", rb.role(r.from).name, rb.role(r.to).name)
+            }));
+            let mut pairs = pairs;
+            pairs.sort();
+            let allowed = crate::text::list(&pairs);
+            let (Some(fr), Some(tr)) = (w.role_of(trail.sender), w.role_of(trail.receiver)) else {
+                return None;
+            };
+            let (fr, tr) = (w.role_name(fr), w.role_name(tr));
+            // The counterpart is the party that is not the society: the
+            // sender when the society receives on a direct flow.
+            let society_receives = w.design.kind_of(trail.receiver) == Some(RoleKind::SelfOrg);
+            let counterpart = if society_receives && trail.earlier.is_empty() {
+                w.sender_span(last)
+            } else {
+                w.receiver_span(last)
+            };
+            let mut d = Diagnostic::new(
+                Code::MN105,
+                counterpart,
+                text!("no rule allows 特定個人情報 (My Number data) `{item}` ({cat}) between {fr} and {tr}";
+                      "{fr}と{tr}の間で特定個人情報「{item}」({cat}) の提供を認める規則はありません"),
+            )
+            .with_primary_label(text!("{receiver} may not receive `{cat}` from {sender}"; "{receiver}は{sender}から「{cat}」を受け取れません"))
+            .with_note(text!("rules cover `{cat}` only between: {}", allowed.en; "「{cat}」を対象とする規則は次の間だけです: {}", allowed.ja))
+            .with_help(text!("exchange this data only between {}", allowed.en; "このデータは {} の間でのみ提供できます", allowed.ja))
+            .with_facts(facts)
+            .with_facts(vec![fact_list("allowed_pairs", pairs)]);
+            if let Some(first) = trail.earlier.first() {
+                d = d.with_label(w.sender_span(first.transfer), text!("sender: {sender}"; "送り手: {sender}"));
+            }
+            if let Some(&first) = rules.first() {
+                d = d.with_label(rb.rule(first).span, Text::new("a rule for this category", "このカテゴリの規則"));
+                d = w.with_rule(d, first);
+            }
+            d
+        }
+        MyNumberRefusal::NearestMiss {
+            rule,
+            first,
+            differs,
+        } => {
+            let r = rb.rule(*rule);
+            let (rf, rt) = (rb.role(r.from).name.clone(), rb.role(r.to).name.clone());
+            let flow = w.flow_of(last);
+            let mut d = match first {
+                Miss::Direction => {
+                    let d = Diagnostic::new(
+                        Code::MN102,
+                        flow.arrow,
+                        text!("特定個人情報 (My Number data) `{item}` ({cat}) may go only from {rf} to {rt}, not from {sender} to {receiver}";
+                              "特定個人情報「{item}」({cat}) は{rf}から{rt}へのみ提供できます。{sender}から{receiver}へは提供できません"),
+                    )
+                    .with_primary_label(Text::new("wrong direction", "方向が逆です"))
+                    .with_help(text!("only `{rf} -> {rt}` is allowed: reverse the flow, or remove it";
+                                     "認められるのは `{rf} -> {rt}` だけです。フローを逆にするか、削除してください"));
+                    match reverse_fix(w, trail) {
+                        Some(f) => d.with_fix(f),
+                        None => d,
+                    }
+                }
+                Miss::Purpose => {
+                    // Every purpose some rule allows for this category between
+                    // these roles this way, not only the nearest rule's.
+                    let (Some(from), Some(to), Some(category)) = (
+                        w.role_of(trail.sender),
+                        w.role_of(trail.receiver),
+                        w.design.item(trail.item).category.id,
+                    ) else {
+                        return None;
+                    };
+                    let allowed: Vec<String> = unique(
+                        rb.mynumber_rules_covering(category)
+                            .into_iter()
+                            .map(|id| rb.rule(id))
+                            .filter(|x| rb.role_covers(x.from, from) && rb.role_covers(x.to, to))
+                            .flat_map(|x| x.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
+                    );
+                    let shown = crate::text::list(&allowed);
+                    let mut d = Diagnostic::new(
+                        Code::MN103,
+                        w.purpose_span(last, trail.purpose),
+                        text!("特定個人情報 (My Number data) `{item}` ({cat}) may not be provided from {sender} to {receiver} for `{p}`";
+                              "特定個人情報「{item}」({cat}) を「{p}」のために{sender}から{receiver}へ提供することはできません"),
+                    )
+                    .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
+                    .with_help(text!("between these roles the rules allow this data only for: {}", shown.en; "この役割の間で規則が認める利用目的は次のとおりです: {}", shown.ja))
+                    .with_facts(vec![fact_list("allowed_purposes", allowed.clone())]);
+                    if let [only] = allowed.as_slice() {
+                        d = d.with_fix(Fix::unsafe_(
+                            text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
+                            vec![Edit {
+                                span: w.purpose_span(last, trail.purpose),
+                                content: only.clone(),
+                            }],
+                        ));
+                    }
+                    d
+                }
+                Miss::Channel => {
+                    let missing: Vec<RoleId> = r
+                        .via
+                        .iter()
+                        .filter(|v| !trail.passed.iter().any(|p| rb.role_covers(**v, *p)))
+                        .copied()
+                        .collect();
+                    let names: Vec<String> = missing.iter().map(|v| rb.role(*v).name.clone()).collect();
+                    let l = crate::text::list(&names);
+                    let d = Diagnostic::new(
+                        Code::MN104,
+                        flow.via_span(),
+                        text!("特定個人情報 (My Number data) `{item}` ({cat}) must pass through {} on its way from {sender} to {receiver}", l.en;
+                              "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供する必要があります", l.ja),
+                    )
+                    .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
+                    .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
+                    .with_facts(vec![fact_list("missing_channel", names)]);
+                    match carrier_fix(w, trail, &missing) {
+                        Some(f) => d.with_fix(f),
+                        None => d,
+                    }
+                }
+            };
+            let others: Vec<&str> = differs.iter().skip(1).map(|m| m.as_str()).collect();
+            if !others.is_empty() {
+                let also: Vec<Text> = differs.iter().skip(1).map(|m| miss_text(*m)).collect();
+                let en: Vec<&str> = also.iter().map(|t| t.en.as_str()).collect();
+                let ja: Vec<&str> = also.iter().map(|t| t.ja.as_str()).collect();
+                d = d.with_note(text!("the nearest rule also differs in {}", en.join(", "); "最も近い規則とは{}も異なります", ja.join("、")));
+            }
+            let section = w.rule_section(*rule).map(|s| s.id.clone()).unwrap_or_default();
+            d = d
+                .with_label(r.span, text!("nearest rule ({section})"; "最も近い規則 ({section})"))
+                .with_facts(facts)
+                .with_facts(w.rule_facts("nearest_rule", *rule))
+                .with_facts(vec![fact_list(
+                    "differs",
+                    differs.iter().map(|m| m.as_str().to_string()).collect(),
+                )]);
+            w.with_rule(d, *rule)
+        }
+    };
+    let d = w.witness_labels(d, witness);
+    let d = w.hop_labels(d, trail);
+    let d = w.senders_note(d, trail);
+    Some(d)
+}
+
+fn miss_text(m: Miss) -> Text {
+    match m {
+        Miss::Direction => Text::new("direction", "方向"),
+        Miss::Purpose => Text::new("purpose", "利用目的"),
+        Miss::Channel => Text::new("channel", "経路"),
+    }
+}
+
+/// MN102: reverse the arrow of a one-hop, one-way flow by swapping its ends.
+fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
+    let flow = w.flow_of(trail.last);
+    if !trail.earlier.is_empty() || flow.both_ways {
+        return None;
+    }
+    let (from, to) = (flow.from.id?, flow.to.id?);
+    let (a, b) = (w.actor_name(from).to_string(), w.actor_name(to).to_string());
+    Some(Fix::unsafe_(
+        Text::new("reverse the flow", "フローの向きを逆にする"),
+        vec![
+            Edit {
+                span: flow.from.span,
+                content: b,
+            },
+            Edit {
+                span: flow.to.span,
+                content: a,
+            },
+        ],
+    ))
+}
+
+/// MN104: route the last hop `via` the design's first actor of the one
+/// missing role, when there is exactly one.
+fn carrier_fix(w: &Words, trail: &Trail, missing: &[RoleId]) -> Option<Fix> {
+    let [role] = missing else { return None };
+    let carrier = w.design.actors.iter().find(|a| a.role.id == Some(*role))?;
+    let flow = w.flow_of(trail.last);
+    let name = carrier.name.clone();
+    let edit = match flow.via.last() {
+        Some(v) => Edit {
+            span: v.span.at_end(),
+            content: format!(", {name}"),
+        },
+        None => Edit {
+            span: flow.purposes_span().at_end(),
+            content: format!(" via {name}"),
+        },
+    };
+    Some(Fix::unsafe_(
+        text!("route it via {name}"; "{name} を経由させる"),
+        vec![edit],
+    ))
+}

@@ -1,0 +1,322 @@
+//! The wording layer: typed findings ([`crate::checks::Finding`]) into
+//! diagnostics, in English and Japanese, in the design's and the rulebook's
+//! own names. One module per family; this one holds what they share: names,
+//! where things are written, section citations, hop labels and facts.
+//!
+//! Nothing here names a role, section or purpose of a particular rulebook:
+//! the society is the rulebook's `self` role, sections are cited by the ids
+//! the rulebook writes.
+
+mod delegation;
+mod exchange;
+mod graph;
+mod purpose;
+
+use crate::checks::{Finding, Hop, Trail};
+use crate::diagnostic::{Diagnostic, Fact, FactValue};
+use crate::graph::{FlowGraph, TransferId};
+use crate::model::*;
+use crate::span::Span;
+use crate::text::Text;
+
+/// Words every finding of a design.
+pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
+    let w = Words {
+        design,
+        rb: design.rulebook.as_deref(),
+        graph,
+    };
+    findings.iter().filter_map(|f| w.word(f)).collect()
+}
+
+/// What the wording reads: the design, its rulebook, its graph.
+pub(crate) struct Words<'a> {
+    pub(crate) design: &'a Design,
+    pub(crate) rb: Option<&'a Rulebook>,
+    pub(crate) graph: &'a FlowGraph,
+}
+
+impl Words<'_> {
+    fn word(&self, f: &Finding) -> Option<Diagnostic> {
+        match f {
+            Finding::NoPurpose { flow } => Some(purpose::no_purpose(self, *flow)),
+            Finding::MyNumber {
+                trail,
+                refusal,
+                witness,
+            } => exchange::word(self, trail, refusal, witness),
+            Finding::Provision { trail, refusal } => purpose::provision(self, trail, refusal),
+            Finding::Unregistered {
+                trail,
+                rule,
+                mynumber,
+            } => delegation::unregistered(self, trail, *rule, *mynumber),
+            Finding::OnwardTransfer {
+                trail,
+                kind,
+                mynumber,
+            } => delegation::onward(self, trail, *kind, *mynumber),
+            Finding::MissingClauses {
+                actor,
+                missing,
+                declared,
+                mynumber,
+            } => delegation::missing_clauses(self, *actor, missing, *declared, *mynumber),
+            Finding::Dangling(d) => graph::dangling(self, *d),
+            Finding::Drift {
+                trail,
+                held,
+                witness,
+            } => graph::drift(self, trail, held, witness),
+        }
+        .map(|d| {
+            let code = f.code();
+            Diagnostic {
+                code,
+                severity: code.severity(),
+                ..d
+            }
+        })
+    }
+
+    // ── names ──────────────────────────────────────────────────────────
+
+    fn actor_name(&self, a: ActorId) -> &str {
+        &self.design.actor(a).name
+    }
+
+    fn role_of(&self, a: ActorId) -> Option<RoleId> {
+        self.design.actor(a).role.id
+    }
+
+    fn role_name(&self, r: RoleId) -> String {
+        self.rb
+            .map(|rb| rb.role(r).name.clone())
+            .unwrap_or_default()
+    }
+
+    /// `市町村 (市区町村)`: an actor with its role, unless they are named alike.
+    fn actor_with_role(&self, a: ActorId) -> String {
+        match self.role_of(a).map(|r| self.role_name(r)) {
+            Some(r) if r != self.actor_name(a) => format!("{} ({r})", self.actor_name(a)),
+            _ => self.actor_name(a).to_string(),
+        }
+    }
+
+    /// The society, as the rulebook names its `self` role.
+    fn society(&self) -> String {
+        self.rb
+            .and_then(|rb| {
+                rb.roles_of_kind(RoleKind::SelfOrg)
+                    .next()
+                    .map(|r| rb.role(r).name.clone())
+            })
+            .unwrap_or_else(|| "self".to_string())
+    }
+
+    fn item_name(&self, d: DataId) -> &str {
+        &self.design.item(d).name
+    }
+
+    fn category_name(&self, d: DataId) -> String {
+        match (self.rb, self.design.item(d).category.id) {
+            (Some(rb), Some(c)) => rb.category(c).name.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn purpose_name(&self, p: PurposeId) -> String {
+        self.rb
+            .map(|rb| rb.purpose(p).name.clone())
+            .unwrap_or_default()
+    }
+
+    // ── where things are written ──────────────────────────────────────
+
+    fn flow_of(&self, t: TransferId) -> &Flow {
+        self.design.flow(self.graph.transfer(t).flow)
+    }
+
+    /// Where a transfer's receiver is written (the sender, for the reverse
+    /// of a `<->`).
+    fn receiver_span(&self, t: TransferId) -> Span {
+        let f = self.flow_of(t);
+        if self.graph.transfer(t).reversed {
+            f.from.span
+        } else {
+            f.to.span
+        }
+    }
+
+    /// Where a transfer's sender is written.
+    fn sender_span(&self, t: TransferId) -> Span {
+        let f = self.flow_of(t);
+        if self.graph.transfer(t).reversed {
+            f.to.span
+        } else {
+            f.from.span
+        }
+    }
+
+    /// Where purpose `p` is written on a transfer's flow.
+    fn purpose_span(&self, t: TransferId, p: PurposeId) -> Span {
+        let f = self.flow_of(t);
+        f.purposes
+            .iter()
+            .find(|r| r.id == Some(p))
+            .map_or(f.purposes_span(), |r| r.span)
+    }
+
+    /// Where item `d` is written on a transfer's flow.
+    fn item_span(&self, t: TransferId, d: DataId) -> Span {
+        let f = self.flow_of(t);
+        f.items
+            .iter()
+            .find(|r| r.id == Some(d))
+            .map_or(f.payload_span(), |r| r.span)
+    }
+
+    // ── citations ─────────────────────────────────────────────────────
+
+    /// `section 7(1) title (basis: …)`, with the id as the rulebook writes it.
+    fn section_note(&self, s: SectionId) -> Text {
+        let Some(rb) = self.rb else {
+            return Text::default();
+        };
+        let s = rb.section(s);
+        let title = s
+            .title
+            .as_deref()
+            .map(|t| format!(" {t}"))
+            .unwrap_or_default();
+        match &s.basis {
+            Some(b) => {
+                crate::text!("section {}{} (basis: {})", s.id, title, b; "{}{} (根拠: {})", s.id, title, b)
+            }
+            None => crate::text!("section {}{}", s.id, title; "{}{}", s.id, title),
+        }
+    }
+
+    fn rule_section(&self, r: RuleId) -> Option<&Section> {
+        self.rb.map(|rb| rb.section(rb.rule(r).section))
+    }
+
+    /// The rule reference of a diagnostic (section id and basis).
+    fn with_rule(&self, d: Diagnostic, r: RuleId) -> Diagnostic {
+        match (self.rb, self.rule_section(r)) {
+            (Some(rb), Some(s)) => d
+                .with_note(self.section_note(rb.rule(r).section))
+                .with_rule(s.id.clone(), s.basis.clone()),
+            _ => d,
+        }
+    }
+
+    // ── paths ─────────────────────────────────────────────────────────
+
+    /// Labels on the earlier hops of a stitched exchange.
+    fn hop_labels(&self, d: Diagnostic, trail: &Trail) -> Diagnostic {
+        trail.earlier.iter().fold(d, |d, h| {
+            let item = self.item_name(h.item);
+            let (from, to) = (self.actor_name(h.from), self.actor_name(h.to));
+            d.with_label(
+                self.flow_of(h.transfer).span,
+                crate::text!("`{item}` travels {from} → {to} here"; "ここで「{item}」が{from}から{to}へ渡ります"),
+            )
+        })
+    }
+
+    /// Numbered labels on a witness path: how the item reached the sender.
+    fn witness_labels(&self, d: Diagnostic, witness: &[Hop]) -> Diagnostic {
+        witness.iter().enumerate().fold(d, |d, (step, h)| {
+            let n = step + 1;
+            let item = self.item_name(h.item);
+            let (from, to) = (self.actor_name(h.from), self.actor_name(h.to));
+            let p = h.purpose.map(|p| self.purpose_name(p)).unwrap_or_default();
+            d.with_label(
+                self.flow_of(h.transfer).span,
+                crate::text!("({n}) `{item}` reaches {to} from {from} for `{p}`";
+                             "({n}) 「{item}」が{from}から{to}へ「{p}」のために渡る"),
+            )
+        })
+    }
+
+    fn senders_note(&self, d: Diagnostic, trail: &Trail) -> Diagnostic {
+        if trail.senders > 1 {
+            let n = trail.senders;
+            d.with_note(
+                crate::text!("{n} senders send this the same way; the first is shown";
+                                     "同じ経路の送り手が {n} あります。最初のものを示しています"),
+            )
+        } else {
+            d
+        }
+    }
+
+    // ── facts ─────────────────────────────────────────────────────────
+
+    /// The facts of an exchange: who, what, for what, through what.
+    fn trail_facts(&self, trail: &Trail) -> Vec<Fact> {
+        let role = |a| {
+            self.role_of(a)
+                .map(|r| self.role_name(r))
+                .unwrap_or_default()
+        };
+        vec![
+            fact_text("sender", self.actor_name(trail.sender)),
+            fact_text("sender_role", role(trail.sender)),
+            fact_text("receiver", self.actor_name(trail.receiver)),
+            fact_text("receiver_role", role(trail.receiver)),
+            fact_text("item", self.item_name(trail.item)),
+            fact_text("category", self.category_name(trail.item)),
+            Fact {
+                key: "mynumber",
+                value: FactValue::Flag(self.design.is_mynumber(trail.item)),
+            },
+            fact_text("purpose", self.purpose_name(trail.purpose)),
+            fact_list(
+                "passed",
+                trail.passed.iter().map(|r| self.role_name(*r)).collect(),
+            ),
+            Fact {
+                key: "senders",
+                value: FactValue::Count(trail.senders as u64),
+            },
+        ]
+    }
+
+    /// The facts of a rule: its text, section and basis.
+    fn rule_facts(&self, key: &'static str, r: RuleId) -> Vec<Fact> {
+        let Some(rb) = self.rb else { return Vec::new() };
+        let s = rb.section(rb.rule(r).section);
+        let mut v = vec![fact_text(key, rb.rule_text(r)), fact_text("section", &s.id)];
+        if let Some(b) = &s.basis {
+            v.push(fact_text("basis", b));
+        }
+        v
+    }
+}
+
+/// A text fact.
+fn fact_text(key: &'static str, value: impl Into<String>) -> Fact {
+    Fact {
+        key,
+        value: FactValue::Text(value.into()),
+    }
+}
+
+/// A list fact.
+fn fact_list(key: &'static str, value: Vec<String>) -> Fact {
+    Fact {
+        key,
+        value: FactValue::List(value),
+    }
+}
+
+/// Names without repeats, first occurrence kept.
+fn unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    items
+        .into_iter()
+        .filter(|s| seen.insert(s.clone()))
+        .collect()
+}

@@ -1,0 +1,146 @@
+//! Wording of MN201–MN203: purposes of use of ordinary personal information.
+
+use super::{Words, fact_list, unique};
+use crate::checks::{ProvisionRefusal, Trail};
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::model::*;
+use crate::text;
+use crate::text::Text;
+
+/// MN201: a flow names no purpose.
+pub(super) fn no_purpose(w: &Words, flow: FlowId) -> Diagnostic {
+    let f = w.design.flow(flow);
+    Diagnostic::new(
+        Code::MN201,
+        f.payload_span(),
+        Text::new("this flow of personal data names no purpose", "この個人情報のフローには利用目的がありません"),
+    )
+    .with_primary_label(Text::new("carried for what purpose?", "何のためのフローですか?"))
+    .with_note(Text::new(
+        "personal data may be handled only for the purposes of use the society has published (個人情報保護法第17条・第18条)",
+        "個人情報は、公表した利用目的の範囲内でのみ取り扱うことができます (個人情報保護法第17条・第18条)",
+    ))
+    .with_help(Text::new(
+        "add `for PURPOSE` with a purpose of the rulebook (`mynaflow rules list` shows them)",
+        "ルールブックの利用目的を `for 利用目的` で指定してください (`mynaflow rules list` で一覧できます)",
+    ))
+}
+
+/// What would make a provision lawful: the purposes that allow giving this
+/// item to this receiver's role, or, if none, that no purpose does.
+fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail) -> (Text, Vec<String>) {
+    let (Some(from), Some(to), Some(category)) = (
+        w.role_of(trail.sender),
+        w.role_of(trail.receiver),
+        w.design.item(trail.item).category.id,
+    ) else {
+        return (Text::default(), Vec::new());
+    };
+    let purposes: Vec<String> = unique(
+        rb.rules
+            .iter()
+            .filter(|r| !rb.section(r.section).mynumber)
+            .filter(|r| rb.role_covers(r.from, from) && rb.role_covers(r.to, to))
+            .filter(|r| r.categories.iter().any(|c| rb.covers(*c, category)))
+            .flat_map(|r| r.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
+    );
+    let to_name = w.role_name(to);
+    let help = if purposes.is_empty() {
+        let society = w.society();
+        text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}, or obtain the person's consent and record it with a suppression";
+              "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得て抑止コメントに記録してください")
+    } else {
+        let l = crate::text::list(&purposes);
+        text!("purposes that allow providing this data to {to_name}: {}", l.en; "{to_name}への提供を認める利用目的: {}", l.ja)
+    };
+    (help, purposes)
+}
+
+/// MN202/MN203: a provision no rule allows.
+pub(super) fn provision(
+    w: &Words,
+    trail: &Trail,
+    refusal: &ProvisionRefusal,
+) -> Option<Diagnostic> {
+    let rb = w.rb?;
+    let last = trail.last;
+    let item = w.item_name(trail.item);
+    let p = w.purpose_name(trail.purpose);
+    let receiver = w.actor_with_role(trail.receiver);
+    let purpose = rb.purpose(trail.purpose);
+    let declared_in = rb.section(purpose.section).id.clone();
+    let facts = w.trail_facts(trail);
+    let d = match refusal {
+        ProvisionRefusal::InternalOnly | ProvisionRefusal::NotFromSender => {
+            let why = if *refusal == ProvisionRefusal::InternalOnly {
+                text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows providing data for it";
+                      "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的での提供を認める規則はありません")
+            } else {
+                let society = w.society();
+                text!("no rule allows {society} to provide data for `{p}`"; "「{p}」のために{society}が提供することを認める規則はありません")
+            };
+            let (help, allowed) = provision_help(w, rb, trail);
+            Diagnostic::new(
+                Code::MN202,
+                w.purpose_span(last, trail.purpose),
+                text!("`{item}` is provided to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
+                      "「{item}」を「{p}」のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
+            )
+            .with_primary_label(Text::new("not a purpose of provision", "提供の目的ではありません"))
+            .with_note(why)
+            .with_note(Text::new(
+                "providing personal data to a third party beyond the published purposes needs the person's consent (個人情報保護法第27条)",
+                "公表した利用目的を超える第三者提供には本人の同意が必要です (個人情報保護法第27条)",
+            ))
+            .with_label(purpose.span, text!("`{p}` is declared here"; "「{p}」の宣言"))
+            .with_help(help)
+            .with_rule(declared_in.clone(), rb.section(purpose.section).basis.clone())
+            .with_facts(facts)
+            .with_facts(vec![fact_list("allowed_purposes", allowed)])
+        }
+        ProvisionRefusal::WrongChannel(rule) => {
+            let r = rb.rule(*rule);
+            let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
+            let l = crate::text::list(&via);
+            let d = Diagnostic::new(
+                Code::MN202,
+                w.flow_of(last).via_span(),
+                text!("`{item}` may be provided to {receiver} for `{p}` only via {}", l.en;
+                      "「{item}」を「{p}」のために{receiver}へ提供できるのは {} を経由する場合だけです", l.ja),
+            )
+            .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
+            .with_label(r.span, Text::new("the rule", "規則"))
+            .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
+            .with_facts(facts)
+            .with_facts(w.rule_facts("rule", *rule))
+            .with_facts(vec![fact_list("missing_channel", via)]);
+            w.with_rule(d, *rule)
+        }
+        ProvisionRefusal::OtherReceivers(rules) => {
+            let mut roles: Vec<String> = rules
+                .iter()
+                .map(|r| rb.role(rb.rule(*r).to).name.clone())
+                .collect();
+            roles.sort();
+            roles.dedup();
+            let l = crate::text::list(&roles);
+            let first = *rules.first()?;
+            let d = Diagnostic::new(
+                Code::MN203,
+                w.receiver_span(last),
+                text!("`{p}` allows providing `{item}` to {}, not to {receiver}", l.en;
+                      "「{p}」で「{item}」を提供できるのは {} で、{receiver}ではありません", l.ja),
+            )
+            .with_primary_label(Text::new("not a recipient the purpose allows", "利用目的が認める提供先ではありません"))
+            .with_label(rb.rule(first).span, Text::new("the rule for this purpose", "この利用目的の規則"))
+            .with_help(text!("send it to an actor whose role is {}, or use a purpose that allows this recipient", l.en;
+                             "役割が {} のアクターへ送るか、この提供先を認める利用目的にしてください", l.ja))
+            .with_facts(facts)
+            .with_facts(w.rule_facts("rule", first))
+            .with_facts(vec![fact_list("allowed_receivers", roles)]);
+            w.with_rule(d, first)
+        }
+    };
+    Some(w.hop_labels(d, trail))
+}

@@ -1,0 +1,452 @@
+//! `mynaflow check` over folders an attacker prepared (a pull request that
+//! adds designs, a `mynaflow.toml`, symlinks): nothing from outside the
+//! folder is shown, no output forges a workflow command or a terminal
+//! sequence, nothing is unbounded, and the gate cannot be passed without
+//! checking. Each test runs the real binary in a temporary project.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+/// A secret outside the project that must never be shown.
+const SECRET: &str = "hunter2-secret-token";
+
+/// A temporary folder with a project in `proj/` and a secret file beside
+/// it, outside the project.
+struct Tree {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    proj: PathBuf,
+    secret: PathBuf,
+}
+
+fn tree() -> Tree {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let proj = root.join("proj");
+    std::fs::create_dir_all(proj.join("designs")).unwrap();
+    let secret = root.join("secret.myna");
+    // Reads as a design with errors, so a leak would show its lines.
+    std::fs::write(
+        &secret,
+        format!("flow {SECRET} -> x : y for z\nactor {SECRET}\n"),
+    )
+    .unwrap();
+    Tree {
+        _dir: dir,
+        root,
+        proj,
+        secret,
+    }
+}
+
+/// Runs mynaflow in `dir` with a time limit (a hang fails the test rather
+/// than the suite). The output is read while it runs, so a full pipe
+/// cannot stall it.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(o) => o.unwrap(),
+        Err(_) => {
+            // SAFETY: kill with a pid this test started.
+            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            panic!("mynaflow {args:?} did not finish in 60 s");
+        }
+    }
+}
+
+fn all_output(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+const FORMATS: &[&str] = &["human", "json", "sarif", "github", "junit"];
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_in_a_checked_folder_is_not_followed() {
+    let t = tree();
+    std::os::unix::fs::symlink(&t.secret, t.proj.join("designs/evil.myna")).unwrap();
+    std::fs::write(t.proj.join("designs/ok.myna"), "use \"kenpo\"\n").unwrap();
+    for f in FORMATS {
+        let o = run_in(&t.proj, &["check", "designs", "--format", f]);
+        let out = all_output(&o);
+        assert!(!out.contains(SECRET), "{f}: {out}");
+        assert_eq!(o.status.code(), Some(0), "{f}: {out}");
+    }
+    // Asked to follow symlinks, it still never leaves the folder.
+    let o = run_in(&t.proj, &["check", "designs", "--follow-symlinks"]);
+    let out = all_output(&o);
+    assert!(!out.contains(SECRET), "{out}");
+    assert!(
+        out.contains("evil.myna") && out.contains("outside"),
+        "{out}"
+    );
+    // Inside the tree, a followed symlink is checked.
+    std::fs::remove_file(t.proj.join("designs/evil.myna")).unwrap();
+    std::fs::create_dir_all(t.proj.join("designs/real")).unwrap();
+    std::fs::write(t.proj.join("designs/real/bad.myna"), "flow ->\n").unwrap();
+    std::os::unix::fs::symlink(t.proj.join("designs/real"), t.proj.join("designs/link")).unwrap();
+    let o = run_in(&t.proj, &["check", "designs", "--follow-symlinks"]);
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+}
+
+#[test]
+fn use_outside_the_project_says_not_found_whatever_is_there() {
+    let t = tree();
+    let mut messages = Vec::new();
+    for target in [
+        "../../secret.myna",
+        "../../no-such-file.myna",
+        "/etc/passwd",
+        "/dev/zero",
+        "/proc/self/environ",
+        "/",
+    ] {
+        let d = t.proj.join("designs/d.myna");
+        std::fs::write(&d, format!("use \"{target}\"\n")).unwrap();
+        let o = run_in(&t.proj, &["check", "designs/d.myna", "--format", "json"]);
+        let out = all_output(&o);
+        assert!(!out.contains(SECRET) && !out.contains("root:"), "{out}");
+        assert_eq!(o.status.code(), Some(2), "{target}: {out}");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let diags = v["diagnostics"].as_array().unwrap();
+        let msg = diags[0]["message"].as_str().unwrap().to_string();
+        // The message names the path as written and nothing else.
+        messages.push(msg.replace(target, "PATH").replace("designs/", ""));
+    }
+    assert!(
+        messages.iter().all(|m| *m == messages[0]),
+        "messages differ: {messages:#?}"
+    );
+    let _ = &t.root;
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_named_on_the_command_line_is_refused() {
+    let t = tree();
+    let fifo = t.proj.join("pipe.myna");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo with a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let o = run_in(&t.proj, &["check", "pipe.myna"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("pipe.myna") && err.contains("FIFO"), "{err}");
+    // As a rulebook too: refused, not read for ever.
+    for rules in ["/dev/zero", "pipe.myna"] {
+        let o = run_in(&t.proj, &["check", "--rules", rules, "--no-config", "."]);
+        assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    }
+}
+
+#[test]
+fn a_binary_file_is_refused_without_its_content() {
+    let t = tree();
+    let mut bytes = b"flow leaked-line -> x\n".to_vec();
+    bytes.extend(std::iter::repeat_n(0u8, 1 << 20));
+    std::fs::write(t.proj.join("nul.myna"), &bytes).unwrap();
+    let mut garbage = b"flow leaked-line -> x\n".to_vec();
+    garbage.extend([0xff, 0xfe, 0x80, 0x81]);
+    std::fs::write(t.proj.join("garbage.myna"), &garbage).unwrap();
+    for f in FORMATS {
+        let o = run_in(
+            &t.proj,
+            &["check", "nul.myna", "garbage.myna", "--format", f],
+        );
+        let out = all_output(&o);
+        assert_eq!(o.status.code(), Some(1), "{f}: {out}");
+        // SARIF carries every rule's description: a fixed 140 kB or so.
+        assert!(out.len() < 400_000, "{f}: {} bytes of output", out.len());
+        assert!(!out.contains("leaked-line"), "{f}: {out}");
+        assert!(out.contains("MN005"), "{f}: {out}");
+    }
+}
+
+#[test]
+fn repeated_findings_are_capped_per_code() {
+    let t = tree();
+    std::fs::write(t.proj.join("ctl.myna"), vec![1u8; 1 << 20]).unwrap();
+    let o = run_in(&t.proj, &["check", "ctl.myna", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.len() < 1_000_000, "{} bytes", o.stdout.len());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let diags = v["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 101);
+    let last = diags.last().unwrap()["message"].as_str().unwrap();
+    assert!(
+        last.contains(&format!("{} more MN004", (1 << 20) - 100)),
+        "{last}"
+    );
+}
+
+/// A design that tries to forge workflow commands and terminal sequences
+/// from a string, a comment, a name and a lone CR.
+const FORGERY: &str = "use \"kenpo\"\n\
+actor 市 : 市町村 \"a\u{1b}]0;title\u{7}b\"\n\
+flow 市 -> x\r::error file=x::forged\r\n\
+# \u{1b}[2J\u{1b}[31mred \u{9b}31m \u{202e}evil\n\
+# \r::add-mask::secret\n\
+# \r::stop-commands::token\n\
+flow 市\u{b}-> 組合 : y\u{85} for z\u{c}\n";
+
+fn assert_no_raw_controls(out: &str, what: &str) {
+    for (i, c) in out.char_indices() {
+        let lone_cr = c == '\r' && !out[i..].starts_with("\r\n");
+        let bad = lone_cr
+            || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        assert!(!bad, "{what}: raw U+{:04X} at {i}", c as u32);
+    }
+}
+
+#[test]
+fn no_output_carries_a_control_character_or_forges_a_command() {
+    let t = tree();
+    std::fs::write(t.proj.join("forge.myna"), FORGERY).unwrap();
+    let name = "esc\u{1b}[31m\rname.myna";
+    std::fs::write(t.proj.join(name), FORGERY).unwrap();
+    for f in FORMATS {
+        for lang in ["en", "ja"] {
+            let o = run_in(
+                &t.proj,
+                &[
+                    "check",
+                    "forge.myna",
+                    name,
+                    "--format",
+                    f,
+                    "--lang",
+                    lang,
+                    "--color",
+                    "never",
+                ],
+            );
+            let out = all_output(&o);
+            assert_eq!(o.status.code(), Some(1), "{f}: {out}");
+            assert_no_raw_controls(&out, f);
+            if *f == "github" {
+                for line in String::from_utf8_lossy(&o.stdout).lines() {
+                    assert!(
+                        !line.starts_with("::")
+                            || line.starts_with("::error file=")
+                            || line.starts_with("::warning file=")
+                            // the tool's own count of annotations GitHub hides
+                            || (line.starts_with("::notice title=mynaflow::")
+                                && line.contains("annotations are not shown")),
+                        "forged: {line}"
+                    );
+                }
+            }
+        }
+    }
+    // VT, FF and NEL are MN004 (three of them above).
+    let o = run_in(&t.proj, &["check", "forge.myna", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mn004: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "MN004")
+        .map(|d| d["message"].to_string())
+        .collect();
+    for c in ["U+000B", "U+000C", "U+0085"] {
+        assert!(mn004.iter().any(|m| m.contains(c)), "{c}: {mn004:?}");
+    }
+    // The diagram formats escape too.
+    for f in ["dot", "mermaid"] {
+        let o = run_in(&t.proj, &["graph", "forge.myna", "--format", f]);
+        assert_no_raw_controls(&all_output(&o), f);
+    }
+}
+
+#[test]
+fn a_suppression_cannot_hide_a_missing_rulebook() {
+    let t = tree();
+    std::fs::write(
+        t.proj.join("d.myna"),
+        "# mynaflow: allow MN013 reason=\"trust me\"\nuse \"nope.myna\"\n",
+    )
+    .unwrap();
+    let o = run_in(&t.proj, &["check", "d.myna"]);
+    let out = all_output(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("MN013") && out.contains("MN501"), "{out}");
+}
+
+#[test]
+fn a_config_below_the_start_cannot_exclude_a_named_file() {
+    let t = tree();
+    std::fs::write(t.proj.join("designs/bad.myna"), "flow ->\n").unwrap();
+    std::fs::write(t.proj.join("designs/mynaflow.toml"), "exclude = [\"**\"]\n").unwrap();
+    let o = run_in(&t.proj, &["check", "designs/bad.myna"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("config:") && err.contains("mynaflow.toml"),
+        "{err}"
+    );
+    // --no-config reads none.
+    let o = run_in(&t.proj, &["check", "--no-config", "designs/bad.myna"]);
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("config:"));
+    assert_eq!(o.status.code(), Some(1));
+    // Nor can it name a rulebook outside the project.
+    std::fs::write(
+        t.proj.join("designs/mynaflow.toml"),
+        format!("rules = \"{}\"\n", t.secret.display()),
+    )
+    .unwrap();
+    let o = run_in(&t.proj, &["check", "designs/bad.myna"]);
+    let out = all_output(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(!out.contains(SECRET), "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn writes_never_follow_a_symlink_at_the_destination() {
+    let t = tree();
+    std::fs::write(t.proj.join("d.myna"), "flow ->\n").unwrap();
+    let keep = std::fs::read(&t.secret).unwrap();
+    std::os::unix::fs::symlink(&t.secret, t.proj.join("baseline.json")).unwrap();
+    let o = run_in(
+        &t.proj,
+        &["check", "d.myna", "--write-baseline", "baseline.json"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("symlink"));
+    assert_eq!(std::fs::read(&t.secret).unwrap(), keep);
+    // fmt: a named symlink is refused too, and the target is untouched.
+    std::fs::write(t.root.join("outside.myna"), "actor a ： b\n").unwrap();
+    std::os::unix::fs::symlink(t.root.join("outside.myna"), t.proj.join("link.myna")).unwrap();
+    let o = run_in(&t.proj, &["fmt", "link.myna"]);
+    assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("outside.myna")).unwrap(),
+        "actor a ： b\n"
+    );
+    // A real baseline is written whole, with no temporary left behind.
+    let o = run_in(&t.proj, &["check", "d.myna", "--write-baseline", "b2.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    let leftovers = std::fs::read_dir(&t.proj)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
+        .count();
+    assert_eq!(leftovers, 0);
+}
+
+#[test]
+fn impossible_dates_are_errors() {
+    let t = tree();
+    std::fs::write(
+        t.proj.join("d.myna"),
+        "use \"kenpo\"\nactor 市 : 市町村   # mynaflow: allow MN012 reason=\"x\" until=2027-02-30\n",
+    )
+    .unwrap();
+    let o = run_in(&t.proj, &["check", "d.myna"]);
+    let out = all_output(&o);
+    assert!(out.contains("MN501") && out.contains("2027-02-30"), "{out}");
+    std::fs::write(t.proj.join("r.myna"), "rulebook r revised 2023-02-29\n").unwrap();
+    let o = run_in(&t.proj, &["check", "r.myna"]);
+    let out = all_output(&o);
+    assert!(out.contains("MN001") && out.contains("2023-02-29"), "{out}");
+}
+
+#[test]
+fn the_iconv_help_quotes_the_file_name_for_the_shell() {
+    let t = tree();
+    let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("actor 組合 : 組合\n");
+    let name = "it's $(rm -rf x).myna";
+    std::fs::write(t.proj.join(name), &sjis).unwrap();
+    let o = run_in(&t.proj, &["check", name, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let help = v["diagnostics"][0]["notes"].to_string();
+    let cmd = help
+        .split("convert it: ")
+        .nth(1)
+        .and_then(|s| s.split(" > ").next())
+        .unwrap_or_else(|| panic!("{v}"));
+    let cmd = serde_json::from_str::<String>(&format!("\"{cmd}\"")).unwrap();
+    let words = shlex::split(&cmd).unwrap();
+    assert_eq!(words.last().map(String::as_str), Some(name), "{cmd}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_sub_folder_is_reported_and_the_walk_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        eprintln!(
+            "SKIPPED: an_unreadable_sub_folder_is_reported_and_the_walk_goes_on: root reads any folder"
+        );
+        return;
+    }
+    let t = tree();
+    std::fs::create_dir_all(t.proj.join("designs/locked")).unwrap();
+    std::fs::write(t.proj.join("designs/z.myna"), "flow ->\n").unwrap();
+    std::fs::set_permissions(
+        t.proj.join("designs/locked"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let o = run_in(&t.proj, &["check", "designs"]);
+    let out = all_output(&o);
+    std::fs::set_permissions(
+        t.proj.join("designs/locked"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("locked") && out.contains("MN001"), "{out}");
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_how_the_path_is_spelled() {
+    let t = tree();
+    std::fs::write(
+        t.proj.join("designs/x.myna"),
+        "use \"kenpo\"\nflow a -> b\n",
+    )
+    .unwrap();
+    let abs = t.proj.join("designs/x.myna").display().to_string();
+    let prints = |path: &str| {
+        let o = run_in(&t.proj, &["check", path, "--format", "sarif"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"].to_string())
+            .collect::<Vec<_>>()
+    };
+    let a = prints("designs/x.myna");
+    assert!(!a.is_empty());
+    assert_eq!(a, prints("./designs/x.myna"));
+    assert_eq!(a, prints(&abs));
+}

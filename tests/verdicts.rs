@@ -1,0 +1,250 @@
+//! Verdicts where reviewers look: delegation findings on the offending flow
+//! (so baselines, suppressions, `rules diff --impact` and pull-request
+//! annotations treat each flow on its own), MN303's claim-based semantics,
+//! wording in a custom rulebook's own names, and the petgraph as the engine.
+
+mod common;
+
+use mynaflow::checks::{self, CheckOptions, Finding};
+use mynaflow::code::Code;
+use mynaflow::graph::{FlowGraph, Transfer};
+use mynaflow::model::{ActorId, FlowId};
+use mynaflow::session::{BUILTIN_RULEBOOKS, RulebookSource, Session};
+use mynaflow::text::Lang;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .expect("run mynaflow")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A society, a registered contractor, and an unregistered one.
+const HEAD: &str = "use \"kenpo\"\n\
+actor 分析基盤 : 組合\n\
+actor 子会社 : 委託先 \"株式会社△△ビジネスサービス\"\n\
+data 通知 : 医療費データ\n\
+data 分析 : レセプトデータ\n";
+/// Line 6: an offending flow for 医療費通知委託.
+const F1: &str = "flow 分析基盤 -> 子会社 : 通知 for 医療費通知委託\n";
+/// An offending flow for another purpose, to the same contractor.
+const F2: &str = "flow 分析基盤 -> 子会社 : 分析 for 医療費分析委託\n";
+
+fn mn301_lines(out: &str) -> Vec<String> {
+    out.lines()
+        .filter(|l| l.starts_with("::error") && l.contains("title=MN301"))
+        .map(|l| {
+            l.split(',')
+                .find_map(|p| p.strip_prefix("line="))
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_baseline_does_not_hide_a_new_offending_flow() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("d.myna"), format!("{HEAD}{F1}")).expect("write");
+    let w = run(
+        d.path(),
+        &["check", "--write-baseline", "base.json", "d.myna"],
+    );
+    assert_eq!(
+        w.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&w.stderr)
+    );
+    // The same flow again, for the same purpose: a new offending flow.
+    std::fs::write(
+        d.path().join("d.myna"),
+        format!("{HEAD}{F1}flow 分析基盤 -> 子会社 : 分析 for 医療費通知委託\n"),
+    )
+    .expect("write");
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "--baseline",
+            "base.json",
+            "--format",
+            "github",
+            "d.myna",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(mn301_lines(&stdout(&o)), ["7"], "{}", stdout(&o));
+}
+
+#[test]
+fn a_suppression_covers_its_flow_and_no_other() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let text = format!(
+        "{HEAD}# mynaflow: allow MN301 reason=\"契約締結前の試行 (2026年度末まで)\"\n{F1}{F2}"
+    );
+    std::fs::write(d.path().join("d.myna"), text).expect("write");
+    let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert_eq!(mn301_lines(&stdout(&o)), ["8"], "{}", stdout(&o));
+    assert!(!stdout(&o).contains("MN503"), "the suppression was used");
+}
+
+#[test]
+fn a_pull_request_annotation_lands_on_the_added_flow() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("d.myna"), format!("{HEAD}{F1}{F2}")).expect("write");
+    let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
+    // One annotation per flow, each on its flow's line, none on the actor (line 3).
+    assert_eq!(mn301_lines(&stdout(&o)), ["6", "7"], "{}", stdout(&o));
+}
+
+#[test]
+fn registering_a_contractor_shows_in_rules_diff_impact() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let kenpo = BUILTIN_RULEBOOKS[0].1;
+    std::fs::write(d.path().join("old.myna"), kenpo).expect("write");
+    std::fs::write(
+        d.path().join("new.myna"),
+        format!("{kenpo}\ncontractor \"株式会社△△ビジネスサービス\" for 医療費通知委託\n"),
+    )
+    .expect("write");
+    std::fs::create_dir(d.path().join("designs")).expect("mkdir");
+    std::fs::write(d.path().join("designs/d.myna"), format!("{HEAD}{F1}")).expect("write");
+    let impact = mynaflow::rulediff::impact(
+        &RulebookSource::File(d.path().join("old.myna")),
+        &RulebookSource::File(d.path().join("new.myna")),
+        &[d.path().join("designs")],
+    )
+    .expect("impact");
+    assert_eq!(impact.changed.len(), 1, "{impact:?}");
+    let c = &impact.changed[0];
+    assert_eq!(c.line, 6);
+    assert_eq!(c.before.findings, vec![(6, Code::MN301)]);
+    assert!(c.after.is_ok(), "{c:?}");
+}
+
+#[test]
+fn mn303_judges_a_declared_block_only_unless_clauses_are_required() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let design = "use \"kenpo\"\n\
+        actor 分析基盤 : 組合\n\
+        actor 大和総研 : 委託先 \"株式会社大和総研\"\n\
+        actor 印刷 : 委託先 \"株式会社大和総研\" { clauses 守秘義務 }\n\
+        data 通知 : 医療費データ\n\
+        flow 分析基盤 -> 大和総研 : 通知 for 医療費通知委託\n\
+        flow 分析基盤 -> 印刷 : 通知 for 医療費通知委託\n";
+    std::fs::write(d.path().join("d.myna"), design).expect("write");
+    let codes = |o: &Output| -> Vec<String> {
+        stdout(o)
+            .lines()
+            .filter(|l| l.contains("title=MN303"))
+            .map(|l| {
+                l.split(',')
+                    .find_map(|p| p.strip_prefix("line="))
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect()
+    };
+    let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
+    assert_eq!(
+        codes(&o),
+        ["4"],
+        "only the declared block is judged:\n{}",
+        stdout(&o)
+    );
+    std::fs::write(d.path().join("mynaflow.toml"), "require-clauses = true\n").expect("write");
+    let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
+    assert_eq!(codes(&o), ["3", "4"], "{}", stdout(&o));
+}
+
+/// The wording speaks the custom rulebook's names: its `self` role, its
+/// section ids as written, never a name of the built-in rulebook.
+#[test]
+fn messages_use_the_rulebooks_own_names() {
+    let s = common::check(Path::new("tests/cases/custom/wording.myna"));
+    let codes: Vec<Code> = s.sorted_diagnostics().iter().map(|d| d.code).collect();
+    for c in [Code::MN202, Code::MN301, Code::MN302, Code::MN402] {
+        assert!(codes.contains(&c), "{c} missing from {codes:?}");
+    }
+    for lang in [Lang::En, Lang::Ja] {
+        let out = common::human(&s, lang);
+        for kenpo_name in ["組合", "他機関", "通知"] {
+            assert!(
+                !out.contains(kenpo_name),
+                "{lang:?}: `{kenpo_name}` in\n{out}"
+            );
+        }
+        // Section ids as the rulebook writes them: never `4項` (a law's
+        // `第2項` is a paragraph, and stays).
+        for id in ["1", "2", "3(1)", "3(2)", "3(3)", "4"] {
+            let suffixed = format!("{id}項");
+            for (at, _) in out.match_indices(&suffixed) {
+                assert!(
+                    out[..at].ends_with('第'),
+                    "{lang:?}: `{suffixed}` in\n{out}"
+                );
+            }
+        }
+        assert!(out.contains("市"), "{out}");
+    }
+}
+
+/// The checks walk the petgraph: an edge added to the graph, and nothing
+/// else, changes the verdicts.
+#[test]
+fn the_checks_walk_the_petgraph() {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let text = "use \"kenpo\"\n\
+        actor 適用 : 組合\n\
+        actor 分析 : 組合\n\
+        actor NWS : 情報提供ネットワークシステム\n\
+        actor 市町村 : 他機関\n\
+        data 課税 : 課税・非課税情報\n\
+        flow 市町村 -> NWS : 課税 for 被扶養者認定\n\
+        flow 適用 -> 分析 : 課税 for 医療費分析\n";
+    let checked = s.check_text("g.myna", text.to_string(), None);
+    let analysis = checked.analysis.expect("a design");
+    let design = &analysis.design;
+    let codes = |fg: &FlowGraph| -> Vec<Code> {
+        let mut v: Vec<Code> = checks::findings(design, fg, CheckOptions::default())
+            .iter()
+            .map(Finding::code)
+            .collect();
+        v.sort();
+        v
+    };
+    let (graph, unresolved) = FlowGraph::transfers_of(design);
+    let plain = FlowGraph::from_graph(design, graph.clone(), &unresolved);
+    // The hop into the network goes nowhere; 分析 receives from a system
+    // that holds nothing, so no purpose drifts.
+    assert_eq!(codes(&plain), [Code::MN401]);
+
+    // One more edge: the network delivers the first flow's data to 適用.
+    let mut more = graph;
+    let node = |a: u32| petgraph::graph::NodeIndex::new(ActorId(a).index());
+    more.add_edge(
+        node(2),
+        node(0),
+        Transfer {
+            flow: FlowId(0),
+            reversed: false,
+            via: Vec::new(),
+        },
+    );
+    let stitched = FlowGraph::from_graph(design, more, &unresolved);
+    // Now the exchange is complete (no MN401, and it is allowed), 適用 holds
+    // 課税 for 被扶養者認定, and passing it on for 医療費分析 is MN402.
+    assert_eq!(codes(&stitched), [Code::MN402]);
+}
