@@ -65,6 +65,11 @@ codes! {
     MN012 Warning "unused-declaration";
     MN013 Error "rulebook-not-found";
     MN014 Warning "inconsistent-spelling";
+    MN015 Error "second-rulebook-header";
+    MN016 Error "duplicate-section";
+    MN017 Error "misplaced-statement";
+    MN018 Error "wrong-kind-of-name";
+    MN019 Error "cyclic-tree";
     MN101 Error "no-legal-basis";
     MN102 Error "wrong-direction";
     MN103 Error "wrong-purpose";
@@ -81,6 +86,10 @@ codes! {
     MN501 Error "bad-suppression";
     MN502 Warning "expired-suppression";
     MN503 Warning "unused-suppression";
+    MN601 Warning "outdated-citation";
+    MN602 Error "register-without-contractor-role";
+    MN603 Warning "redundant-rule";
+    MN604 Warning "unassigned-purpose";
 }
 
 impl Code {

@@ -25,6 +25,7 @@ pub mod names;
 pub mod oserror;
 pub mod render;
 pub mod resolve;
+pub mod rulecheck;
 pub mod rulediff;
 pub mod select;
 pub mod session;

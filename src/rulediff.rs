@@ -379,9 +379,13 @@ fn contractor_purposes(rb: &Rulebook, c: &Contractor) -> Vec<String> {
 }
 
 fn contractor_decl(rb: &Rulebook, c: &Contractor) -> String {
+    // A `contractor role` entry is named by its role, not a legal name.
+    let who = match c.role {
+        Some(_) => format!("role {}", shown(&c.legal_name)),
+        None => quoted(&c.legal_name),
+    };
     format!(
-        "contractor {} for {}",
-        quoted(&c.legal_name),
+        "contractor {who} for {}",
         shown_list(&contractor_purposes(rb, c))
     )
 }

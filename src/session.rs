@@ -226,6 +226,11 @@ impl Session {
             return Err(RulebookError::NotARulebook);
         }
         let rb = resolve_rulebook(file, &parsed.file, &mut diags);
+        if let RulebookSource::File(_) = source {
+            // A society's own rulebook is linted too; a built-in one is
+            // linted only by `rules check`.
+            diags.extend(crate::rulecheck::check(&rb));
+        }
         let errors = diags.iter().filter(|d| d.is_error()).count();
         self.diagnostics.extend(diags);
         if errors > 0 {
@@ -693,9 +698,11 @@ fn analyse(
     let mut diags = parsed.diagnostics;
     let (kept, analysis) = match plan {
         Plan::Rulebook => {
-            t.time("resolve", || {
+            let rb = t.time("resolve", || {
                 resolve_rulebook(file, &parsed.file, &mut diags)
             });
+            let found = t.time("checks", || crate::rulecheck::check(&rb));
+            diags.extend(found);
             (t.time("free tree", || Kept::from(parsed.file)), None)
         }
         Plan::Design {

@@ -108,7 +108,9 @@ fn each_shape_plants_what_it_is_about() {
         g.expected.get(code).copied().unwrap_or(0)
     };
     use generate::Shape::*;
-    assert!(planted(Chains, "MN402") >= 5);
+    // About one chain in three drifts: the default seed gives 5 drifts at
+    // 5 000 flows, one of them suppressed.
+    assert!(planted(Chains, "MN402") >= 3);
     assert!(planted(Fans, "MN402") >= 20);
     assert!(planted(Carriers, "MN401") >= 5);
     for code in ["MN301", "MN302", "MN303"] {
@@ -137,6 +139,16 @@ fn designs_sharing_a_rulebook_file_give_what_each_plants() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join(shared.rulebook.0), shared.rulebook.1).expect("write");
     let mut expected: BTreeMap<&str, usize> = BTreeMap::new();
+    // A rulebook file is linted (rulecheck) where it is loaded: its own
+    // findings (today kenpo's copy has MN601 and MN604 warnings) are
+    // reported once, whatever the number of designs.
+    let mut alone = Session::new(RulebookSource::Builtin("kenpo".into()));
+    alone
+        .check_path(&dir.path().join(shared.rulebook.0))
+        .expect("the rulebook is read");
+    for d in &alone.diagnostics {
+        *expected.entry(d.code.as_str()).or_default() += 1;
+    }
     let mut paths = Vec::new();
     for (name, g) in &shared.designs {
         let path = dir.path().join(name);
@@ -188,6 +200,29 @@ fn parallel_checking_finds_what_sequential_checking_finds() {
     ])
     .expect("examples");
     paths.extend(examples);
+    // The hardening paths: a NUL byte, bytes that are no text, Shift_JIS,
+    // a `use` outside the project, thousands of control characters (the
+    // cap per code), a rulebook checked directly, and a path that is not
+    // there (an `Err` both ways).
+    let odd = dir.path().join("odd");
+    std::fs::create_dir(&odd).expect("mkdir");
+    let files: [(&str, &[u8]); 7] = [
+        ("nul.myna", b"use \"kenpo\"\n\0flow\n"),
+        ("binary.myna", &[0xff, 0xfe, 0x81, 0x00, 0xc3]),
+        ("sjis.myna", &[0x83, 0x65, 0x83, 0x58, 0x83, 0x67, b'\n']),
+        (
+            "outside.myna",
+            b"use \"../rules.myna\"\nactor a : \xe7\xb5\x84\xe5\x90\x88\n",
+        ),
+        ("controls.myna", &[0x0b; 5_000]),
+        ("rules.myna", shared.rulebook.1.as_bytes()),
+        ("uses-rules.myna", b"use \"rules.myna\"\n"),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(odd.join(name), bytes).expect("write");
+        paths.push(odd.join(name));
+    }
+    paths.push(odd.join("missing.myna"));
     paths.sort();
     let session = || {
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));

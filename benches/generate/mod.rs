@@ -672,7 +672,6 @@ impl Gen {
         let employer = Actor::Employer(self.rng.below(self.employers as usize) as u32);
         let insurer = Actor::Insurer(self.rng.below(self.insurers as usize) as u32);
         let checkup = Actor::Checkup(self.rng.below(self.checkups as usize) as u32);
-        let other = self.other();
         // (receiver, purpose, categories, both ways, via)
         let (to, purpose, cats, both, via): (Actor, &str, &[usize], bool, &[Actor]) =
             match self.rng.below(14) {
@@ -681,7 +680,8 @@ impl Gen {
                 2 => (insurer, "第三者求償", &[2], false, &[]),
                 3 => (hospital, "第三者求償協議", &[2], false, &[]),
                 4 => (hospital, "保険者間照会", &[2], self.rng.one_in(2), &[]),
-                5 => (other, "保険者間照会", &[2], self.rng.one_in(2), &[]),
+                // 6(2) inquiries go to 医療機関 and 他保険者, not to every 他機関.
+                5 => (hospital, "保険者間照会", &[2], self.rng.one_in(2), &[]),
                 6 => (employer, "適用情報整備確認", &[0], false, &[]),
                 7 => (employer, "コラボヘルス", &[3, 5], self.rng.one_in(2), &[]),
                 8 => (Actor::Ministry, "特定健診報告", &[3], false, &[]),
@@ -1251,7 +1251,8 @@ impl Gen {
                 Actor::Kenporen => writeln!(text, " : 健保連 \"健康保険組合連合会\""),
                 Actor::Insurer(_) => writeln!(text, " : 保険会社"),
                 Actor::Hospital(_) => writeln!(text, " : 医療機関"),
-                Actor::Checkup(_) => writeln!(text, " : 健診機関"),
+                // 健診機関 is a contractor role, registered by kind.
+                Actor::Checkup(_) => writeln!(text, " : 健診機関 {{\n  clauses {CLAUSES}\n}}"),
                 Actor::Ministry => writeln!(text, " : 主務行政庁 \"厚生労働省 保険局\""),
                 Actor::Contractor(j) => writeln!(
                     text,

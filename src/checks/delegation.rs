@@ -26,9 +26,10 @@ pub struct DelegationOptions {
 
 /// Is this actor registered in the contractor register for `purpose`?
 pub(crate) fn registered(ctx: &Ctx, actor: ActorId, purpose: PurposeId) -> bool {
-    ctx.rb
-        .contractor_named(ctx.design.actor(actor).legal_name())
-        .is_some_and(|c| ctx.rb.contractor(c).purposes.contains(&purpose))
+    ctx.role_of(actor).is_some_and(|role| {
+        ctx.rb
+            .registered(ctx.design.actor(actor).legal_name(), role, purpose)
+    })
 }
 
 pub(crate) fn check(

@@ -70,20 +70,17 @@ pub fn evaluate_exchange(
     if covering.is_empty() {
         return MyNumberVerdict::Refused(MyNumberRefusal::NoBasis);
     }
-    let covers = |rule_role, role| rb.role_covers(rule_role, role);
-    let channel_ok = |r: &Rule| r.via.iter().all(|v| passed.iter().any(|p| covers(*v, *p)));
     let mut nearest: Option<(RuleId, Vec<Miss>)> = None;
     for &id in &covering {
-        let r = rb.rule(id);
-        let same_way = covers(r.from, from) && covers(r.to, to);
-        let other_way = covers(r.from, to) && covers(r.to, from);
+        let same_way = rb.rule_matches_roles(id, from, to);
+        let other_way = rb.rule_matches_roles(id, to, from);
         if !same_way && !other_way {
             continue;
         }
         let differs: Vec<Miss> = [
             (!same_way, Miss::Direction),
             (!rb.rule_allows_purpose(id, purpose), Miss::Purpose),
-            (!channel_ok(r), Miss::Channel),
+            (!rb.rule_channel_passed(id, passed), Miss::Channel),
         ]
         .into_iter()
         .filter_map(|(d, m)| d.then_some(m))

@@ -51,12 +51,8 @@ pub fn evaluate_provision(
     }
     let mut wrong_channel = None;
     for &id in &rules {
-        let r = rb.rule(id);
-        if rb.role_covers(r.from, from) && rb.role_covers(r.to, to) {
-            if r.via
-                .iter()
-                .all(|v| passed.iter().any(|p| rb.role_covers(*v, *p)))
-            {
+        if rb.rule_matches_roles(id, from, to) {
+            if rb.rule_channel_passed(id, passed) {
                 return ProvisionVerdict::Allowed(id);
             }
             wrong_channel.get_or_insert(id);

@@ -87,6 +87,10 @@ fn examples(page: &str) -> &'static [(&'static str, &'static str)] {
                 "mynaflow rules export kenpo -o rules/our-society.myna",
             ),
         ],
+        "mynaflow-rules-check" => &[(
+            "Lint the built-in rulebook (outdated citations, unassigned purposes):",
+            "mynaflow rules check",
+        )],
         "mynaflow-rules-diff" => &[(
             "What a rulebook change allows or forbids, and which flows change verdict:",
             "mynaflow rules diff kenpo rules/our-society.myna --impact designs/",
@@ -158,7 +162,7 @@ pub fn render(page: &str, pages: &[String]) -> String {
     item(
         &mut out,
         "mynaflow.toml",
-        "Project settings, looked for in the checked folder and above (or named with --config): rules, format, lang, deny, exclude, baseline, select, ignore, per-file-ignores. Its JSON Schema is docs/mynaflow.schema.json in the source.",
+        "Project settings, looked for in the checked folder and above (or named with --config): rules, format, lang, deny, exclude, baseline, require-clauses, select, ignore, per-file-ignores. Its JSON Schema is docs/mynaflow.schema.json in the source.",
     );
     item(
         &mut out,

@@ -227,6 +227,24 @@ enum RulesCommand {
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
+    /// Lint rulebooks (MN6xx): outdated citations, a register without a
+    /// contractor role, redundant rules, purposes nobody may carry out.
+    Check {
+        /// Rulebooks (paths, or `kenpo`); the built-in `kenpo` when none.
+        rulebooks: Vec<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Language of messages (default from LANG: ja* → ja, else en).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
+        /// When to use colour.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: ColorArg,
+        /// `--deny warnings`: warnings fail the run too.
+        #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
+        deny: Option<String>,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -437,6 +455,13 @@ pub fn main() -> ExitCode {
                 format,
                 lang: l,
             } => rules_diff::run(&old, &new, &impact, format, l),
+            RulesCommand::Check {
+                rulebooks,
+                format,
+                lang: l,
+                color: c,
+                deny,
+            } => rules::check(&rulebooks, format, lang(l), color(c), deny.is_some()),
         },
     };
     ExitCode::from(code)

@@ -1,9 +1,10 @@
 //! `mynaflow rules list|show`: the rulebook as a reader sees it.
 
-use super::output::{fail_in, session};
-use super::{Common, FAILURE, OK};
+use super::output::{fail, fail_in, session};
+use super::{Common, FAILURE, FINDINGS, Format, OK};
 use mynaflow::model::{RuleId, Rulebook, SectionId};
-use mynaflow::session::RulebookSource;
+use mynaflow::render::{self, Report};
+use mynaflow::session::{RulebookError, RulebookSource, Session};
 use mynaflow::text::Lang;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -88,9 +89,13 @@ pub fn show(section: &str, common: &Common) -> u8 {
     let mut out = String::new();
     section_head(&rb, id, lang, &mut out);
     for p in rb.purposes.iter().filter(|p| p.section == id) {
+        let parent = p
+            .parent
+            .map(|q| format!(" in {}", rb.purpose(q).name))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  purpose {}  {}",
+            "  purpose {}{parent}  {}",
             p.name,
             p.label.as_deref().unwrap_or("")
         );
@@ -103,7 +108,10 @@ pub fn show(section: &str, common: &Common) -> u8 {
     let mut contractors = Vec::new();
     for c in &rb.contractors {
         if c.purposes.iter().any(|p| rb.purpose(*p).section == id) {
-            contractors.push(c.legal_name.clone());
+            contractors.push(match c.role {
+                Some(_) => format!("role {}", c.legal_name),
+                None => c.legal_name.clone(),
+            });
         }
     }
     if !contractors.is_empty() {
@@ -116,4 +124,58 @@ pub fn show(section: &str, common: &Common) -> u8 {
     }
     print!("{out}");
     OK
+}
+
+/// `mynaflow rules check [RULEBOOK...]`: MN6xx on each rulebook (the
+/// built-in `kenpo` when none is named), with the findings of loading it.
+pub fn check(names: &[String], format: Format, lang: Lang, color: bool, deny_warnings: bool) -> u8 {
+    let default = ["kenpo".to_string()];
+    let names = if names.is_empty() {
+        &default[..]
+    } else {
+        names
+    };
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let mut unusable = false;
+    for name in names {
+        let source = RulebookSource::named(name, None);
+        match s.load_rulebook(&source) {
+            // A file's MN6xx come with loading it; a built-in rulebook's
+            // only here.
+            Ok(rb) if matches!(source, RulebookSource::Builtin(_)) => {
+                s.diagnostics.extend(mynaflow::rulecheck::check(&rb));
+            }
+            Ok(_) | Err(RulebookError::Broken(_)) => {}
+            Err(e) => {
+                fail(&format!("{}: {e}", source.display()));
+                unusable = true;
+            }
+        }
+    }
+    let diags = s.sorted_diagnostics();
+    let checked: Vec<_> = s.sources.iter().map(|(id, _)| id).collect();
+    let report = Report {
+        sources: &s.sources,
+        diagnostics: &diags,
+        files: checked.len(),
+        checked: &checked,
+        lang,
+    };
+    let out = match format {
+        Format::Human => render::human::render(&report, color),
+        Format::Concise => render::concise::render(&report),
+        Format::Json => render::json::render(&report),
+        Format::Sarif => render::sarif::render(&report),
+        Format::Github => render::github::render(&report),
+        Format::Gitlab => render::gitlab::render(&report),
+        Format::Junit => render::junit::render(&report),
+    };
+    print!("{out}");
+    if unusable {
+        FAILURE
+    } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) {
+        FINDINGS
+    } else {
+        OK
+    }
 }

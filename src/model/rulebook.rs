@@ -4,7 +4,7 @@
 use super::*;
 use crate::names;
 use crate::span::{FileId, Span};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What kind of party a role is. The engine knows these mechanisms, never
 /// the rulebook's names for them.
@@ -29,8 +29,11 @@ pub struct Role {
     pub name: String,
     /// Its label.
     pub label: Option<String>,
-    /// Its kind.
+    /// Its kind (its own flag, else its parent's).
     pub kind: RoleKind,
+    /// Its parent (`role 他保険者 in 他機関`): a rule naming the parent
+    /// covers this role.
+    pub parent: Option<RoleId>,
     /// Its declaration.
     pub span: Span,
 }
@@ -61,6 +64,8 @@ pub struct Section {
     pub mynumber: bool,
     /// The legal basis it cites.
     pub basis: Option<String>,
+    /// Where the basis is written.
+    pub basis_span: Option<Span>,
     /// Its header.
     pub span: Span,
 }
@@ -74,6 +79,9 @@ pub struct Purpose {
     pub label: Option<String>,
     /// The section that declares it.
     pub section: SectionId,
+    /// Its parent (`purpose 保健指導委託 in 健診等委託`): a rule or register
+    /// row naming the parent covers this purpose.
+    pub parent: Option<PurposeId>,
     /// Its declaration.
     pub span: Span,
 }
@@ -97,14 +105,30 @@ pub struct Rule {
     pub span: Span,
 }
 
-/// One row of the contractor register.
+/// One entry of the contractor register: a legal name (or a role) with
+/// every row that names it added up, as the notice's rows do.
 #[derive(Clone, Debug)]
 pub struct Contractor {
-    /// The legal name as written.
+    /// The legal name as first written; for a `contractor role` entry, the
+    /// role's name.
     pub legal_name: String,
-    /// What it is registered for.
+    /// For a `contractor role ROLE` entry: the role, whose every actor
+    /// (sub-roles included) is registered.
+    pub role: Option<RoleId>,
+    /// What it is registered for: the purposes of all its rows, in order.
     pub purposes: Vec<PurposeId>,
-    /// Its declaration.
+    /// Its first row.
+    pub span: Span,
+    /// Each row that names it, in register order.
+    pub rows: Vec<ContractorRow>,
+}
+
+/// One `contractor` statement: one row of the notice's register.
+#[derive(Clone, Debug)]
+pub struct ContractorRow {
+    /// The purposes this row registers.
+    pub purposes: Vec<PurposeId>,
+    /// The statement.
     pub span: Span,
 }
 
@@ -189,6 +213,17 @@ pub struct Rulebook {
     pub(crate) purpose_names: NameTable<PurposeId>,
     pub(crate) clause_names: NameTable<ClauseId>,
     pub(crate) contractor_names: NameTable<ContractorId>,
+    /// `contractor role` entries, by role.
+    pub(crate) role_contractors: HashMap<RoleId, ContractorId>,
+    /// (entry, purpose) for each purpose a row names.
+    pub(crate) register_exact: HashSet<(ContractorId, PurposeId)>,
+    /// (entry, purpose) for each purpose a row names and each of its
+    /// ancestors: a row for a task registers the entry for the bullet too.
+    pub(crate) register_up: HashSet<(ContractorId, PurposeId)>,
+    /// Entries by each purpose a row names.
+    pub(crate) register_by_purpose: HashMap<PurposeId, Vec<ContractorId>>,
+    /// Entries by each purpose a row names and each of its ancestors.
+    pub(crate) register_below: HashMap<PurposeId, Vec<ContractorId>>,
     /// Rules of mynumber sections, by each category they name.
     pub(crate) mynumber_rules: HashMap<CategoryId, Vec<RuleId>>,
     /// Rules of ordinary sections, by each purpose they name (rules naming
@@ -247,6 +282,78 @@ impl Rulebook {
         self.contractor_names.get(legal_name)
     }
 
+    /// The role and its ancestors, nearest first.
+    pub fn role_ancestors(&self, id: RoleId) -> impl Iterator<Item = RoleId> + '_ {
+        std::iter::successors(Some(id), move |r| self.role(*r).parent)
+    }
+
+    /// Does a rule naming `rule_role` cover an actor of role `actual` (the
+    /// role itself or one of its sub-roles)?
+    pub fn role_covers(&self, rule_role: RoleId, actual: RoleId) -> bool {
+        self.role_ancestors(actual).any(|r| r == rule_role)
+    }
+
+    /// The purpose and its ancestors, nearest first.
+    pub fn purpose_ancestors(&self, id: PurposeId) -> impl Iterator<Item = PurposeId> + '_ {
+        std::iter::successors(Some(id), move |p| self.purpose(*p).parent)
+    }
+
+    /// Does a rule or register row naming `rule_purpose` cover `actual`
+    /// (the purpose itself or one of its sub-purposes)?
+    pub fn purpose_covers(&self, rule_purpose: PurposeId, actual: PurposeId) -> bool {
+        self.purpose_ancestors(actual).any(|p| p == rule_purpose)
+    }
+
+    /// Does the rule go from a role covering `from` to one covering `to`?
+    pub fn rule_matches_roles(&self, id: RuleId, from: RoleId, to: RoleId) -> bool {
+        let r = self.rule(id);
+        self.role_covers(r.from, from) && self.role_covers(r.to, to)
+    }
+
+    /// Did the exchange pass a role covering each `via` role of the rule?
+    pub fn rule_channel_passed(&self, id: RuleId, passed: &[RoleId]) -> bool {
+        self.rule(id)
+            .via
+            .iter()
+            .all(|v| passed.iter().any(|p| self.role_covers(*v, *p)))
+    }
+
+    /// Is `legal_name`, an actor of `role`, registered for `purpose`? An
+    /// entry counts when one of its rows names that purpose, one of its
+    /// ancestors, or one of its descendants; `contractor role` entries
+    /// register every actor of the role and its sub-roles.
+    pub fn registered(&self, legal_name: &str, role: RoleId, purpose: PurposeId) -> bool {
+        let by_name = self.contractor_named(legal_name);
+        let by_role = self
+            .role_ancestors(role)
+            .filter_map(|r| self.role_contractors.get(&r).copied());
+        by_name
+            .into_iter()
+            .chain(by_role)
+            .any(|c| self.entry_registered(c, purpose))
+    }
+
+    /// The row of a register entry that registers it for `purpose` (or a
+    /// purpose above or below it), for a label; its first row otherwise.
+    pub fn row_for(&self, c: &Contractor, purpose: PurposeId) -> Span {
+        c.rows
+            .iter()
+            .find(|row| {
+                row.purposes
+                    .iter()
+                    .any(|p| self.purpose_covers(*p, purpose) || self.purpose_covers(purpose, *p))
+            })
+            .map_or(c.span, |row| row.span)
+    }
+
+    /// Is a register entry registered for `purpose` (see [`Self::registered`])?
+    pub fn entry_registered(&self, id: ContractorId, purpose: PurposeId) -> bool {
+        self.register_up.contains(&(id, purpose))
+            || self
+                .purpose_ancestors(purpose)
+                .any(|a| self.register_exact.contains(&(id, a)))
+    }
+
     /// The category and its ancestors, nearest first.
     pub fn ancestors(&self, id: CategoryId) -> impl Iterator<Item = CategoryId> + '_ {
         std::iter::successors(Some(id), move |c| self.category(*c).parent)
@@ -269,20 +376,18 @@ impl Rulebook {
         out
     }
 
-    /// Rules of ordinary sections that allow `purpose` (or any purpose),
-    /// in rulebook order.
+    /// Rules of ordinary sections that allow `purpose` (through it, an
+    /// ancestor, or naming no purpose), in rulebook order.
     pub fn ordinary_rules_for(&self, purpose: PurposeId) -> Vec<RuleId> {
-        let mut out: Vec<RuleId> = [Some(purpose), None]
-            .iter()
-            .flat_map(|p| self.ordinary_rules.get(p).into_iter().flatten().copied())
+        let mut out: Vec<RuleId> = self
+            .purpose_ancestors(purpose)
+            .map(Some)
+            .chain([None])
+            .flat_map(|p| self.ordinary_rules.get(&p).into_iter().flatten().copied())
             .collect();
         out.sort();
+        out.dedup();
         out
-    }
-
-    /// Does a rule naming role `rule_role` cover an actor of role `role`?
-    pub fn role_covers(&self, rule_role: RoleId, role: RoleId) -> bool {
-        rule_role == role
     }
 
     /// Is the section of this rule a mynumber section?
@@ -290,17 +395,28 @@ impl Rulebook {
         self.section(self.rule(id).section).mynumber
     }
 
-    /// Does the rule allow this purpose?
+    /// Does the rule allow this purpose (naming it or an ancestor, or
+    /// naming no purpose)?
     pub fn rule_allows_purpose(&self, id: RuleId, purpose: PurposeId) -> bool {
         let r = self.rule(id);
-        r.purposes.is_empty() || r.purposes.contains(&purpose)
+        r.purposes.is_empty()
+            || self
+                .purpose_ancestors(purpose)
+                .any(|a| r.purposes.contains(&a))
     }
 
-    /// Contractors registered for a purpose, in register order.
+    /// Register entries registered for a purpose (a row names it, an
+    /// ancestor or a descendant), in register order.
     pub fn contractors_for(&self, purpose: PurposeId) -> impl Iterator<Item = &Contractor> {
-        self.contractors
-            .iter()
-            .filter(move |c| c.purposes.contains(&purpose))
+        let below = self.register_below.get(&purpose).into_iter().flatten();
+        let above = self
+            .purpose_ancestors(purpose)
+            .skip(1)
+            .flat_map(|a| self.register_by_purpose.get(&a).into_iter().flatten());
+        let mut ids: Vec<ContractorId> = below.chain(above).copied().collect();
+        ids.sort();
+        ids.dedup();
+        ids.into_iter().map(move |c| self.contractor(c))
     }
 
     /// The section and basis of a rule, for a diagnostic.
@@ -351,6 +467,29 @@ impl Rulebook {
             ));
         }
         s
+    }
+
+    /// Indexes the register by purpose, up the purpose tree.
+    pub(crate) fn index_register(&mut self) {
+        self.register_exact.clear();
+        self.register_up.clear();
+        self.register_by_purpose.clear();
+        self.register_below.clear();
+        for (i, c) in self.contractors.iter().enumerate() {
+            let id = ContractorId(i as u32);
+            for &p in &c.purposes {
+                if self.register_exact.insert((id, p)) {
+                    self.register_by_purpose.entry(p).or_default().push(id);
+                }
+                let mut up = Some(p);
+                while let Some(a) = up {
+                    if self.register_up.insert((id, a)) {
+                        self.register_below.entry(a).or_default().push(id);
+                    }
+                    up = self.purposes[a.index()].parent;
+                }
+            }
+        }
     }
 
     pub(crate) fn index_rules(&mut self) {

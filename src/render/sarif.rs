@@ -528,7 +528,9 @@ fn properties(code: Code) -> RuleProperties {
     let (tags, precision, security) = match code {
         MN001 | MN002 | MN003 | MN004 | MN005 => (SYNTAX, "very-high", None),
         MN010 | MN011 | MN012 | MN014 => (NAMES, "very-high", None),
-        MN013 => (RULEBOOK, "very-high", None),
+        MN013 | MN015 | MN016 | MN017 | MN018 | MN019 => (RULEBOOK, "very-high", None),
+        MN601 | MN603 => (RULEBOOK, "high", None),
+        MN602 | MN604 => (RULEBOOK, "high", None),
         MN101 => (MYNUMBER, "high", Some("9.0")),
         MN102 | MN105 => (MYNUMBER, "high", Some("8.0")),
         MN103 | MN104 | MN402 => (MYNUMBER, "high", Some("7.5")),

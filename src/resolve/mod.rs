@@ -27,8 +27,6 @@ pub(crate) enum Kind {
     Category,
     Purpose,
     Clause,
-    Section,
-    Contractor,
 }
 
 impl Kind {
@@ -40,8 +38,6 @@ impl Kind {
             Kind::Category => ("category", "カテゴリ"),
             Kind::Purpose => ("purpose", "利用目的"),
             Kind::Clause => ("clause", "契約事項"),
-            Kind::Section => ("section", "セクション"),
-            Kind::Contractor => ("contractor", "委託先"),
         };
         Text::new(en, ja)
     }
@@ -157,7 +153,7 @@ pub(crate) fn check_spelling(
     }
 }
 
-/// MN001 for a statement that belongs in the other kind of file.
+/// MN017 for a statement that belongs in the other kind of file.
 pub(crate) fn misplaced(keyword: &str, span: Span, in_rulebook: bool) -> Diagnostic {
     let (en, ja) = if in_rulebook {
         (
@@ -170,7 +166,7 @@ pub(crate) fn misplaced(keyword: &str, span: Span, in_rulebook: bool) -> Diagnos
             format!("`{keyword}` はルールブックに書く文で、設計には書けません"),
         )
     };
-    Diagnostic::new(Code::MN001, span, Text::new(en, ja)).with_help(Text::new(
+    Diagnostic::new(Code::MN017, span, Text::new(en, ja)).with_help(Text::new(
         "a file with a `rulebook` header is a rulebook; designs name their rulebook with `use`",
         "`rulebook` 見出しのあるファイルはルールブックです。設計は `use` でルールブックを指定します",
     ))

@@ -81,11 +81,12 @@ impl Builder<'_> {
                 if !self.rb.category(*c).mynumber {
                     self.diags.push(
                         Diagnostic::new(
-                            Code::MN001,
+                            Code::MN018,
                             name.span,
                             text!("`{}` is not a mynumber category, but this is a mynumber section", name.text;
                                   "「{}」は mynumber のカテゴリではありませんが、このセクションは mynumber です", name.text),
                         )
+                        .with_primary_label(Text::new("ordinary personal information", "通常の個人情報"))
                         .with_help(Text::new(
                             "rules of a mynumber section permit 特定個人情報 only; move the rule or mark the category `mynumber`",
                             "mynumber のセクションの規則は特定個人情報だけを許可します。規則を移すか、カテゴリに `mynumber` を付けてください",
@@ -112,6 +113,21 @@ impl Builder<'_> {
     }
 }
 
+/// MN019: a declaration whose parent is itself or one of its descendants.
+fn cycle(kind: Kind, name: &Ident, parent: &Ident) -> Diagnostic {
+    let k = kind.text();
+    Diagnostic::new(
+        Code::MN019,
+        parent.span,
+        text!("{} `{}` would be its own ancestor", k.en, name.text; "{}「{}」が自分自身の祖先になります", k.ja, name.text),
+    )
+    .with_primary_label(text!("`{}` is `{}` or below it", parent.text, name.text; "「{}」は「{}」自身かその下にあります", parent.text, name.text))
+    .with_help(Text::new(
+        "a tree has no cycles: give one of them a parent outside the loop, or none",
+        "木構造に循環は作れません。どちらかの親をこの輪の外にするか、親をなくしてください",
+    ))
+}
+
 /// Resolves a rulebook file. Findings go to `diags`; the rulebook is
 /// returned even when some statements failed (those are left out).
 pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnostic>) -> Rulebook {
@@ -124,6 +140,11 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
     };
     let mut header_seen: Option<Span> = None;
     let mut section_ids: crate::model::NameTable<SectionId> = Default::default();
+    // Each role's own flag; a role without one takes its parent's kind.
+    let mut own_kind: Vec<Option<RoleKind>> = Vec::new();
+    // The declaration each purpose came from (for its parent).
+    let mut purpose_decls: Vec<&ast::PurposeDecl> = Vec::new();
+    let mut role_decls: Vec<&ast::RoleDecl> = Vec::new();
 
     // Declarations first, so rules may refer to anything declared anywhere.
     for stmt in &ast.stmts {
@@ -131,13 +152,20 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
             Stmt::Rulebook(h) => {
                 if let Some(first) = header_seen {
                     b.diags.push(
-                        duplicate(Kind::Section, &h.name, first).with_help(Text::new(
-                            "a rulebook has one `rulebook` header",
-                            "`rulebook` の見出しは一つだけです",
+                        Diagnostic::new(
+                            Code::MN015,
+                            h.span,
+                            Text::new("a second `rulebook` header", "二つ目の `rulebook` 見出し"),
+                        )
+                        .with_primary_label(Text::new("the rulebook is already named", "ルールブックはすでに名付けられています"))
+                        .with_label(first, Text::new("the rulebook's header", "ルールブックの見出し"))
+                        .with_help(Text::new(
+                            "a rulebook has one `rulebook` header: remove this one, or split the file in two",
+                            "`rulebook` の見出しは一つだけです。これを削除するか、ファイルを二つに分けてください",
                         )),
                     );
                 } else {
-                    header_seen = Some(h.name.span);
+                    header_seen = Some(h.span);
                     b.rb.name = h.name.text.clone();
                     b.rb.title = h.title.as_ref().map(|t| t.text.clone());
                     b.rb.revised = h.revised.as_ref().map(|t| t.text.clone());
@@ -150,17 +178,19 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     b.diags.push(d);
                     continue;
                 }
-                let kind = match r.flag.map(|f| f.0) {
-                    None => RoleKind::Party,
-                    Some(RoleFlag::SelfOrg) => RoleKind::SelfOrg,
-                    Some(RoleFlag::Carrier) => RoleKind::Carrier,
-                    Some(RoleFlag::Subject) => RoleKind::Subject,
-                    Some(RoleFlag::Contractor) => RoleKind::Contractor,
-                };
+                let kind = r.flag.map(|f| match f.0 {
+                    RoleFlag::SelfOrg => RoleKind::SelfOrg,
+                    RoleFlag::Carrier => RoleKind::Carrier,
+                    RoleFlag::Subject => RoleKind::Subject,
+                    RoleFlag::Contractor => RoleKind::Contractor,
+                });
+                own_kind.push(kind);
+                role_decls.push(r);
                 b.rb.roles.push(Role {
                     name: r.name.text.clone(),
                     label: r.label.as_ref().map(|l| l.text.clone()),
-                    kind,
+                    kind: kind.unwrap_or(RoleKind::Party),
+                    parent: None,
                     span: r.name.span,
                 });
             }
@@ -182,14 +212,26 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
             Stmt::Section(s) => {
                 let sid = SectionId(b.rb.sections.len() as u32);
                 if let Err(first) = section_ids.insert(&s.id.text, sid) {
-                    let d = duplicate(Kind::Section, &s.id, b.rb.section(first).span);
-                    b.diags.push(d);
+                    b.diags.push(
+                        Diagnostic::new(
+                            Code::MN016,
+                            s.id.span,
+                            text!("section {} appears twice", s.id.text; "セクション {} が二度あります", s.id.text),
+                        )
+                        .with_primary_label(Text::new("the same section id again", "同じ項番がもう一度"))
+                        .with_label(b.rb.section(first).span, Text::new("first here", "最初はここ"))
+                        .with_help(Text::new(
+                            "a section of the notice is written once: merge the two blocks, or correct the id",
+                            "通知の各項は一度だけ書きます。二つのブロックをまとめるか、項番を直してください",
+                        )),
+                    );
                 }
                 b.rb.sections.push(Section {
                     id: s.id.text.clone(),
                     title: s.title.as_ref().map(|t| t.text.clone()),
                     mynumber: s.mynumber.is_some(),
                     basis: s.basis.as_ref().map(|t| t.text.clone()),
+                    basis_span: s.basis.as_ref().map(|t| t.span),
                     span: s.id.span,
                 });
                 for p in &s.purposes {
@@ -199,10 +241,12 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                         b.diags.push(d);
                         continue;
                     }
+                    purpose_decls.push(p);
                     b.rb.purposes.push(Purpose {
                         name: p.name.text.clone(),
                         label: p.label.as_ref().map(|l| l.text.clone()),
                         section: sid,
+                        parent: None,
                         span: p.name.span,
                     });
                 }
@@ -228,8 +272,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
         }
     }
 
-    // Category parents, then inherited mynumber-ness (parents may be
-    // declared later; a cycle is reported and broken).
+    // Parents (declared anywhere; a cycle is reported and broken).
     let mut ci = 0;
     for stmt in &ast.stmts {
         let Stmt::Category(c) = stmt else { continue };
@@ -244,11 +287,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
             && let Some(pid) = b.category(parent)
         {
             if b.rb.ancestors(pid).take(ci + 1).any(|a| a == id) {
-                b.diags.push(Diagnostic::new(
-                    Code::MN001,
-                    parent.span,
-                    text!("category `{}` would be its own ancestor", c.name.text; "カテゴリ「{}」が自分自身の祖先になります", c.name.text),
-                ));
+                b.diags.push(cycle(Kind::Category, &c.name, parent));
             } else {
                 b.rb.categories[id.index()].parent = Some(pid);
             }
@@ -260,41 +299,127 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                 .any(|a| b.rb.category(a).mynumber);
         b.rb.categories[i].mynumber = inherited;
     }
-
-    // Rules and the register.
-    let mut sid = 0;
-    for stmt in &ast.stmts {
-        match stmt {
-            Stmt::Section(s) => {
-                let section = SectionId(sid);
-                sid += 1;
-                for a in &s.allows {
-                    b.allow(section, a);
-                }
+    for (i, r) in role_decls.iter().enumerate() {
+        let id = RoleId(i as u32);
+        if let Some(parent) = &r.parent
+            && let Some(pid) = b.role(parent)
+        {
+            if b.rb.role_ancestors(pid).take(i + 2).any(|a| a == id) {
+                b.diags.push(cycle(Kind::Role, &r.name, parent));
+            } else {
+                b.rb.roles[i].parent = Some(pid);
             }
-            Stmt::Contractor(c) => {
-                let id = ContractorId(b.rb.contractors.len() as u32);
-                if let Err(first) = b.rb.contractor_names.insert(&c.legal_name.text, id) {
-                    let d = duplicate(Kind::Contractor, &c.legal_name, b.rb.contractor(first).span)
-                        .with_help(Text::new(
-                            "list every purpose of a contractor in one `contractor` statement",
-                            "一つの事業者の委託業務は一つの `contractor` 文にまとめてください",
-                        ));
-                    b.diags.push(d);
+        }
+    }
+    for (i, p) in purpose_decls.iter().enumerate() {
+        let id = PurposeId(i as u32);
+        if let Some(parent) = &p.parent
+            && let Some(pid) = b.purpose(parent)
+        {
+            if b.rb.purpose_ancestors(pid).take(i + 2).any(|a| a == id) {
+                b.diags.push(cycle(Kind::Purpose, &p.name, parent));
+            } else {
+                b.rb.purposes[i].parent = Some(pid);
+            }
+        }
+    }
+
+    // The register: rows add up per legal name (or role).
+    for stmt in &ast.stmts {
+        let Stmt::Contractor(c) = stmt else { continue };
+        let purposes: Vec<PurposeId> = c.purposes.iter().filter_map(|p| b.purpose(p)).collect();
+        let entry = match &c.registrant {
+            ast::Registrant::Name(n) => b.rb.contractor_named(&n.text).ok_or(n),
+            ast::Registrant::Role(r) => {
+                let Some(role) = b.role(r) else { continue };
+                if let Some(k) = own_kind[role.index()].filter(|k| *k != RoleKind::Contractor) {
+                    b.diags.push(wrong_kind_role(r, k));
                     continue;
                 }
-                let purposes = c.purposes.iter().filter_map(|p| b.purpose(p)).collect();
-                b.rb.contractors.push(Contractor {
-                    legal_name: c.legal_name.text.clone(),
-                    purposes,
-                    span: c.legal_name.span,
-                });
+                own_kind[role.index()] = Some(RoleKind::Contractor);
+                b.rb.role_contractors.get(&role).copied().ok_or(r)
             }
-            _ => {}
+        };
+        let id = match entry {
+            Ok(id) => id,
+            Err(name) => {
+                let id = ContractorId(b.rb.contractors.len() as u32);
+                let role = match &c.registrant {
+                    ast::Registrant::Name(_) => {
+                        let _ = b.rb.contractor_names.insert(&name.text, id);
+                        None
+                    }
+                    ast::Registrant::Role(r) => {
+                        let role = b.rb.role_named(&r.text);
+                        if let Some(role) = role {
+                            b.rb.role_contractors.insert(role, id);
+                        }
+                        role
+                    }
+                };
+                b.rb.contractors.push(Contractor {
+                    legal_name: name.text.clone(),
+                    role,
+                    purposes: Vec::new(),
+                    span: c.span,
+                    rows: Vec::new(),
+                });
+                id
+            }
+        };
+        let entry = &mut b.rb.contractors[id.index()];
+        for p in &purposes {
+            if !entry.purposes.contains(p) {
+                entry.purposes.push(*p);
+            }
+        }
+        entry.rows.push(ContractorRow {
+            purposes,
+            span: c.span,
+        });
+    }
+    for i in 0..b.rb.roles.len() {
+        let kind =
+            b.rb.role_ancestors(RoleId(i as u32))
+                .find_map(|r| own_kind[r.index()])
+                .unwrap_or(RoleKind::Party);
+        b.rb.roles[i].kind = kind;
+    }
+
+    // Rules.
+    let mut sid = 0;
+    for stmt in &ast.stmts {
+        if let Stmt::Section(s) = stmt {
+            let section = SectionId(sid);
+            sid += 1;
+            for a in &s.allows {
+                b.allow(section, a);
+            }
         }
     }
     b.rb.index_rules();
+    b.rb.index_register();
     b.rb
+}
+
+/// MN018: `contractor role` naming a role whose flag says it is something
+/// else (the society, a carrier or the person).
+fn wrong_kind_role(r: &Ident, kind: RoleKind) -> Diagnostic {
+    let (en, ja) = match kind {
+        RoleKind::SelfOrg => ("the society itself (`self`)", "組合自身 (`self`)"),
+        RoleKind::Carrier => ("a carrier (`carrier`)", "経路 (`carrier`)"),
+        _ => ("the person (`subject`)", "本人 (`subject`)"),
+    };
+    Diagnostic::new(
+        Code::MN018,
+        r.span,
+        text!("role `{}` is {en}, so it cannot be a registered contractor", r.text; "役割「{}」は{ja}なので、委託先として登録できません", r.text),
+    )
+    .with_primary_label(Text::new("not a contractor role", "委託先の役割ではありません"))
+    .with_help(Text::new(
+        "register a role without a flag, or one marked `contractor`",
+        "フラグのない役割か、`contractor` の付いた役割を登録してください",
+    ))
 }
 
 #[cfg(test)]
@@ -336,6 +461,101 @@ mod tests {
     #[test]
     fn category_cycle_is_reported() {
         let (_, d) = load("rulebook t\ncategory A in B\ncategory B in A\n");
-        assert_eq!(d.len(), 1);
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN019]);
+    }
+
+    #[test]
+    fn role_and_purpose_cycles_are_reported_and_broken() {
+        let (rb, d) = load(
+            "rulebook t\nrole A in B\nrole B in A\nsection \"1\" { purpose P in Q\n purpose Q in P }\n",
+        );
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN019, Code::MN019]);
+        let a = rb.role_named("A").unwrap();
+        assert!(rb.role_ancestors(a).count() <= 2);
+    }
+
+    const TREES: &str = "rulebook t\nrole 組合 self\nrole 他機関\nrole 他保険者 in 他機関\n\
+        role 委託先 contractor\nrole 健診機関\nrole 小児健診機関 in 健診機関\n\
+        category 個人情報\n\
+        section \"3\" { purpose 健診等委託\n purpose 健診 in 健診等委託\n purpose 指導 in 健診等委託\n\
+          purpose 特定指導 in 指導\n\
+          allow 組合 -> 他機関 : 個人情報 for 健診等委託\n\
+          allow 組合 -> 委託先 : 個人情報 for 健診等委託\n\
+          allow 組合 -> 健診機関 : 個人情報 for 健診 }\n\
+        contractor \"A社\" for 指導\n\
+        contractor \"Ａ社\" for 健診\n\
+        contractor \"B社\" for 健診等委託\n\
+        contractor role 健診機関 for 健診\n";
+
+    #[test]
+    fn trees_of_roles_and_purposes() {
+        let (rb, d) = load(TREES);
+        assert!(d.is_empty(), "{d:?}");
+        let role = |n| rb.role_named(n).unwrap();
+        let purpose = |n| rb.purpose_named(n).unwrap();
+        assert!(rb.role_covers(role("他機関"), role("他保険者")));
+        assert!(!rb.role_covers(role("他保険者"), role("他機関")));
+        // A sub-role takes its parent's kind; `contractor role` makes a
+        // plain role a contractor role.
+        assert_eq!(rb.role(role("他保険者")).kind, RoleKind::Party);
+        assert_eq!(rb.role(role("健診機関")).kind, RoleKind::Contractor);
+        assert_eq!(rb.role(role("小児健診機関")).kind, RoleKind::Contractor);
+        assert!(rb.purpose_covers(purpose("健診等委託"), purpose("特定指導")));
+        let to_insurer = rb
+            .rules
+            .iter()
+            .position(|r| r.to == role("他機関"))
+            .unwrap();
+        let to_insurer = RuleId(to_insurer as u32);
+        assert!(rb.rule_matches_roles(to_insurer, role("組合"), role("他保険者")));
+        assert!(!rb.rule_matches_roles(to_insurer, role("他保険者"), role("組合")));
+        assert!(rb.rule_allows_purpose(to_insurer, purpose("特定指導")));
+        assert_eq!(rb.ordinary_rules_for(purpose("特定指導")).len(), 2);
+        assert_eq!(rb.ordinary_rules_for(purpose("健診")).len(), 3);
+    }
+
+    #[test]
+    fn the_register_adds_rows_up_and_follows_the_purpose_tree() {
+        let (rb, _) = load(TREES);
+        let role = |n| rb.role_named(n).unwrap();
+        let purpose = |n| rb.purpose_named(n).unwrap();
+        let itaku = role("委託先");
+        // Two rows of one legal name (spelled two ways) add up to one entry.
+        let a = rb.contractor_named("A社").unwrap();
+        assert_eq!(rb.contractor(a).rows.len(), 2);
+        assert_eq!(rb.contractors.len(), 3);
+        // A row names the purpose, an ancestor or a descendant.
+        assert!(rb.registered("A社", itaku, purpose("指導")));
+        assert!(rb.registered("A社", itaku, purpose("特定指導")));
+        assert!(rb.registered("A社", itaku, purpose("健診等委託")));
+        assert!(rb.registered("B社", itaku, purpose("特定指導")));
+        assert!(!rb.registered("C社", itaku, purpose("健診等委託")));
+        let b_only: Vec<&str> = rb
+            .contractors_for(purpose("特定指導"))
+            .map(|c| c.legal_name.as_str())
+            .collect();
+        assert_eq!(b_only, ["A社", "B社"]);
+        let all: Vec<&str> = rb
+            .contractors_for(purpose("健診等委託"))
+            .map(|c| c.legal_name.as_str())
+            .collect();
+        assert_eq!(all, ["A社", "B社", "健診機関"]);
+        // `contractor role`: any actor of the role or a sub-role, any name.
+        assert!(rb.registered("どこかの医院", role("小児健診機関"), purpose("健診")));
+        assert!(!rb.registered("どこかの医院", role("健診機関"), purpose("指導")));
+        assert!(!rb.registered("どこかの医院", itaku, purpose("健診")));
+    }
+
+    #[test]
+    fn rulebook_semantics_have_their_own_codes() {
+        let (_, d) = load(
+            "rulebook t\nrulebook u\nrole 組合 self\nrole 他機関\ncategory 個人情報\n\
+             section \"7\" mynumber { purpose P\n allow 他機関 -> 組合 : 個人情報 for P }\n\
+             section \"7\" { purpose Q }\ncontractor role 組合 for P\n",
+        );
+        let codes: Vec<_> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN015, Code::MN016, Code::MN018, Code::MN018]);
     }
 }

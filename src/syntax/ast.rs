@@ -122,13 +122,15 @@ pub enum RoleFlag {
     Contractor,
 }
 
-/// `role NAME [self|carrier|subject|contractor] ["label"]`.
+/// `role NAME [self|carrier|subject|contractor] [in PARENT] ["label"]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoleDecl {
     /// Its name.
     pub name: Ident,
     /// Its flag.
     pub flag: Option<(RoleFlag, Span)>,
+    /// Its parent role: a rule naming the parent covers this role too.
+    pub parent: Option<Ident>,
     /// Its label.
     pub label: Option<Ident>,
     /// The whole statement.
@@ -150,11 +152,14 @@ pub struct CategoryDecl {
     pub span: Span,
 }
 
-/// `purpose NAME ["label"]`, inside a section.
+/// `purpose NAME [in PARENT] ["label"]`, inside a section.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PurposeDecl {
     /// Its name.
     pub name: Ident,
+    /// Its parent purpose: a rule or register row naming the parent covers
+    /// this purpose too.
+    pub parent: Option<Ident>,
     /// Its label (the notice's wording).
     pub label: Option<Ident>,
     /// The whole statement.
@@ -189,11 +194,31 @@ pub struct SectionDecl {
     pub span: Span,
 }
 
-/// `contractor "LEGAL NAME" for PURPOSE, ...`.
+/// Who a register row names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Registrant {
+    /// `contractor "LEGAL NAME"`: one company, by its legal name.
+    Name(Ident),
+    /// `contractor role ROLE`: every actor of a role (contractors the
+    /// notice names by kind, not by name).
+    Role(Ident),
+}
+
+impl Registrant {
+    /// The name or role as written.
+    pub fn ident(&self) -> &Ident {
+        match self {
+            Registrant::Name(i) | Registrant::Role(i) => i,
+        }
+    }
+}
+
+/// `contractor "LEGAL NAME" for PURPOSE, ...` or
+/// `contractor role ROLE for PURPOSE, ...`: one row of the register.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContractorDecl {
-    /// The legal name.
-    pub legal_name: Ident,
+    /// The legal name or role the row names.
+    pub registrant: Registrant,
     /// The purposes it is registered for.
     pub purposes: Vec<Ident>,
     /// The whole statement.

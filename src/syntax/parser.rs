@@ -287,12 +287,18 @@ fn role_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let (i, _) = kw(Keyword::Role)(i)?;
     let (i, name) = cut(ident("a role name", "役割名")).parse(i)?;
     let (i, flag) = opt(role_flag).parse(i)?;
+    let (i, parent) = opt(preceded(
+        kw(Keyword::In),
+        cut(ident("a parent role", "親の役割")),
+    ))
+    .parse(i)?;
     let (i, label) = opt(string).parse(i)?;
     Ok((
         i,
         Stmt::Role(RoleDecl {
             name,
             flag,
+            parent,
             label,
             span: covered(start, i),
         }),
@@ -326,11 +332,17 @@ fn purpose_decl(i: Tokens<'_>) -> PResult<'_, PurposeDecl> {
     let start = i;
     let (i, _) = kw(Keyword::Purpose)(i)?;
     let (i, name) = cut(ident("a purpose name", "利用目的名")).parse(i)?;
+    let (i, parent) = opt(preceded(
+        kw(Keyword::In),
+        cut(ident("a parent purpose", "親の利用目的")),
+    ))
+    .parse(i)?;
     let (i, label) = opt(string).parse(i)?;
     Ok((
         i,
         PurposeDecl {
             name,
+            parent,
             label,
             span: covered(start, i),
         },
@@ -353,13 +365,24 @@ fn allow_stmt(i: Tokens<'_>) -> PResult<'_, AllowStmt> {
 fn contractor_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
     let (i, _) = kw(Keyword::Contractor)(i)?;
-    let (i, legal_name) = cut(ident("a legal name", "事業者の名称")).parse(i)?;
+    let (i, by_role) = opt(kw(Keyword::Role)).parse(i)?;
+    let (i, registrant) = match by_role {
+        Some(_) => {
+            let (i, r) = cut(ident("a role", "役割")).parse(i)?;
+            (i, Registrant::Role(r))
+        }
+        None => {
+            let (i, n) =
+                cut(ident("a legal name or `role`", "事業者の名称または `role`")).parse(i)?;
+            (i, Registrant::Name(n))
+        }
+    };
     let (i, _) = cut(kw(Keyword::For)).parse(i)?;
     let (i, purposes) = cut(names("a purpose", "利用目的")).parse(i)?;
     Ok((
         i,
         Stmt::Contractor(ContractorDecl {
-            legal_name,
+            registrant,
             purposes,
             span: covered(start, i),
         }),
@@ -927,6 +950,43 @@ mod tests {
         };
         assert_eq!((s.purposes.len(), s.allows.len()), (1, 1));
         assert!(s.mynumber.is_some());
+    }
+
+    #[test]
+    fn parses_trees_and_register_rows() {
+        let f = parse_ok(
+            "rulebook r\nrole 他保険者 in 他機関 \"他の医療保険者\"\nrole 健診機関 contractor in 委託先\n\
+             section \"3(2)\" { purpose 保健指導委託 in 健診等委託 \"保健指導\" }\n\
+             contractor role 健診機関 for 健康診断委託\ncontractor \"A社\" for 保健指導委託\n",
+        );
+        let Stmt::Role(r) = &f.stmts[1] else { panic!() };
+        assert_eq!(r.parent.as_ref().map(|p| p.text.as_str()), Some("他機関"));
+        assert_eq!(
+            r.label.as_ref().map(|l| l.text.as_str()),
+            Some("他の医療保険者")
+        );
+        let Stmt::Role(r) = &f.stmts[2] else { panic!() };
+        assert!(r.flag.is_some() && r.parent.is_some());
+        let Stmt::Section(s) = &f.stmts[3] else {
+            panic!()
+        };
+        assert_eq!(
+            s.purposes[0].parent.as_ref().map(|p| p.text.as_str()),
+            Some("健診等委託")
+        );
+        let Stmt::Contractor(c) = &f.stmts[4] else {
+            panic!()
+        };
+        assert!(matches!(&c.registrant, Registrant::Role(r) if r.text == "健診機関"));
+        let Stmt::Contractor(c) = &f.stmts[5] else {
+            panic!()
+        };
+        assert!(matches!(&c.registrant, Registrant::Name(n) if n.text == "A社"));
+        // `contractor role` needs the role's name.
+        assert_eq!(
+            codes_and_lines("contractor role for X\n"),
+            vec![(Code::MN001, 1)]
+        );
     }
 
     #[test]

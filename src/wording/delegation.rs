@@ -63,7 +63,7 @@ pub(super) fn unregistered(
     }
     for c in rb.contractors_for(trail.purpose).take(3) {
         d = d.with_label(
-            c.span,
+            rb.row_for(c, trail.purpose),
             text!("registered for `{p}`"; "「{p}」の委託先として登録"),
         );
     }

@@ -16,6 +16,7 @@ use crate::checks::{Finding, Hop, Trail};
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
+use crate::rulecheck::Renumbered;
 use crate::span::Span;
 use crate::text::Text;
 
@@ -25,6 +26,7 @@ pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> 
         design,
         rb: design.rulebook.as_deref(),
         graph,
+        citations: Default::default(),
     };
     findings.iter().filter_map(|f| w.word(f)).collect()
 }
@@ -34,6 +36,8 @@ pub(crate) struct Words<'a> {
     pub(crate) design: &'a Design,
     pub(crate) rb: Option<&'a Rulebook>,
     pub(crate) graph: &'a FlowGraph,
+    /// Outdated citations of the sections cited so far (looked up once each).
+    citations: std::cell::RefCell<std::collections::HashMap<SectionId, Option<Renumbered>>>,
 }
 
 impl Words<'_> {
@@ -201,13 +205,29 @@ impl Words<'_> {
         self.rb.map(|rb| rb.section(rb.rule(r).section))
     }
 
-    /// The rule reference of a diagnostic (section id and basis).
+    /// The rule reference of a diagnostic (section id and basis), and, when
+    /// the section cites a provision a later amendment renumbered, what it
+    /// is now.
     fn with_rule(&self, d: Diagnostic, r: RuleId) -> Diagnostic {
-        match (self.rb, self.rule_section(r)) {
-            (Some(rb), Some(s)) => d
-                .with_note(self.section_note(rb.rule(r).section))
-                .with_rule(s.id.clone(), s.basis.clone()),
-            _ => d,
+        let (Some(rb), Some(s)) = (self.rb, self.rule_section(r)) else {
+            return d;
+        };
+        let id = rb.rule(r).section;
+        let d = d
+            .with_note(self.section_note(id))
+            .with_rule(s.id.clone(), s.basis.clone());
+        let renumbered = self
+            .citations
+            .borrow_mut()
+            .entry(id)
+            .or_insert_with(|| crate::rulecheck::section_citation(rb, id))
+            .clone();
+        match renumbered {
+            Some(n) => d.with_note(crate::text!(
+                "the rulebook cites {} as its notice does; that provision has been {} since {} ({})", n.old, n.new, n.since, n.source;
+                "ルールブックは公表事項どおり{}と引用しています。この規定は {} から{}です ({})", n.old, n.since, n.new, n.source
+            )),
+            None => d,
         }
     }
 

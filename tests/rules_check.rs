@@ -1,0 +1,143 @@
+//! `mynaflow rules check`: MN601–MN604 on rulebooks, from the command line
+//! and through `check` (the rulebook files designs `use`, never the
+//! built-in one). Cases live in tests/cases/rulecheck*/ and trees/.
+
+mod common;
+use common::mynaflow;
+
+use mynaflow::code::Code;
+use mynaflow::session::{RulebookSource, Session};
+use std::path::Path;
+
+fn run(args: &[&str]) -> (Option<i32>, String) {
+    let out = mynaflow(args);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// (code, file, line) of each finding of a JSON report.
+fn findings(json: &str) -> Vec<(String, String, u64)> {
+    let v: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                d["file"].as_str().unwrap_or_default().to_string(),
+                d["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn codes(json: &str) -> Vec<String> {
+    findings(json).into_iter().map(|f| f.0).collect()
+}
+
+#[test]
+fn the_builtin_rulebook_has_exactly_the_seeds_known_problems() {
+    let (status, out) = run(&["rules", "check", "--format", "json"]);
+    assert_eq!(status, Some(0), "warnings only");
+    assert_eq!(codes(&out), ["MN604", "MN604", "MN601", "MN601"]);
+    assert!(out.contains("`高額医療費自動支払`") && out.contains("`保健事業`"));
+    assert!(out.contains("section 7(1) cites `番号法第19条第7号`, which has been `番号法第19条第8号` since 2021-09-01"));
+    assert!(out.contains("section 7(2) cites"));
+    // Naming it gives the same; --deny warnings fails the run.
+    let (_, named) = run(&["rules", "check", "kenpo", "--format", "json"]);
+    assert_eq!(named, out);
+    let (status, _) = run(&["rules", "check", "--deny", "warnings"]);
+    assert_eq!(status, Some(1));
+}
+
+#[test]
+fn human_output_in_both_languages() {
+    for (lang, name) in [("en", "rules_check_en"), ("ja", "rules_check_ja")] {
+        let (status, out) = run(&["rules", "check", "--lang", lang, "--color", "never"]);
+        assert_eq!(status, Some(0));
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path("snapshots");
+        settings.bind(|| insta::assert_snapshot!(name, out));
+    }
+    let (_, ja) = run(&["rules", "check", "--lang", "ja", "--color", "never"]);
+    assert!(ja.contains(
+        "セクション 7(1) の根拠「番号法第19条第7号」は、2021-09-01 から「番号法第19条第8号」です"
+    ));
+    assert!(
+        !ja.contains("7(1)項"),
+        "section ids as the rulebook writes them"
+    );
+}
+
+#[test]
+fn a_custom_rulebook_gets_every_lint() {
+    let (status, out) = run(&[
+        "rules",
+        "check",
+        "tests/cases/rulecheck/rules.myna",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Some(0));
+    let f = findings(&out);
+    let got: Vec<(&str, u64)> = f.iter().map(|(c, _, l)| (c.as_str(), *l)).collect();
+    assert_eq!(got, [("MN601", 16), ("MN604", 22), ("MN603", 29)]);
+    // The kanji numerals and the law's formal title are read.
+    assert!(out.contains("`番号法第19条第8号`"));
+    // A clean custom rulebook with trees has none.
+    let (status, out) = run(&[
+        "rules",
+        "check",
+        "tests/cases/trees/rules.myna",
+        "--format",
+        "json",
+    ]);
+    assert_eq!((status, codes(&out)), (Some(0), Vec::<String>::new()));
+}
+
+#[test]
+fn a_register_without_a_contractor_role_is_an_error() {
+    let (status, out) = run(&[
+        "rules",
+        "check",
+        "tests/cases/rulecheck-register/rules.myna",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Some(1));
+    assert_eq!(codes(&out), ["MN602"]);
+}
+
+#[test]
+fn an_unreadable_rulebook_is_exit_2() {
+    let (status, _) = run(&["rules", "check", "tests/cases/rulecheck/no-such.myna"]);
+    assert_eq!(status, Some(2));
+}
+
+#[test]
+fn check_lints_the_rulebooks_designs_use_but_not_the_builtin_one() {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    s.check_path(Path::new("tests/cases/rulecheck/design.myna"))
+        .expect("readable");
+    let got: Vec<(Code, String)> = s
+        .sorted_diagnostics()
+        .iter()
+        .map(|d| (d.code, s.sources.get(d.primary.file).name.clone()))
+        .collect();
+    let rules = "tests/cases/rulecheck/rules.myna".to_string();
+    assert_eq!(
+        got,
+        [
+            (Code::MN601, rules.clone()),
+            (Code::MN604, rules.clone()),
+            (Code::MN603, rules),
+        ]
+    );
+    // A design on the built-in rulebook: no MN6xx.
+    let (status, out) = run(&["check", "examples/kenpo-society.myna", "--format", "json"]);
+    assert_eq!(status, Some(0));
+    assert!(codes(&out).iter().all(|c| !c.starts_with("MN6")), "{out}");
+}
