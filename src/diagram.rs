@@ -29,7 +29,35 @@ pub enum NodeKind {
     Unknown,
 }
 
+/// Columns of a picture, left to right.
+pub const COLUMNS: usize = 5;
+
 impl NodeKind {
+    /// The column a node of this kind is drawn in: outside parties |
+    /// carriers | the society's systems | contractors | the person. Unknown
+    /// actors stand with the outside parties.
+    pub fn column(self) -> usize {
+        match self {
+            NodeKind::Party | NodeKind::Unknown => 0,
+            NodeKind::Carrier => 1,
+            NodeKind::SelfOrg => 2,
+            NodeKind::Contractor => 3,
+            NodeKind::Subject => 4,
+        }
+    }
+
+    /// A stable lowercase name (CSS classes, JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::SelfOrg => "self",
+            NodeKind::Carrier => "carrier",
+            NodeKind::Party => "party",
+            NodeKind::Contractor => "contractor",
+            NodeKind::Subject => "subject",
+            NodeKind::Unknown => "unknown",
+        }
+    }
+
     fn of(kind: Option<RoleKind>) -> NodeKind {
         match kind {
             Some(RoleKind::SelfOrg) => NodeKind::SelfOrg,
@@ -56,6 +84,10 @@ pub struct Node {
     pub label: Option<String>,
     /// Its kind.
     pub kind: NodeKind,
+    /// The actor (None for a name no actor declares).
+    pub actor: Option<ActorId>,
+    /// Drawn grey: outside the part of the picture in focus (`--reach`).
+    pub dimmed: bool,
 }
 
 /// One leg of a flow.
@@ -75,6 +107,8 @@ pub struct Edge {
     pub codes: Vec<Code>,
     /// The flow statement.
     pub flow: FlowId,
+    /// Drawn grey: outside the part of the picture in focus (`--reach`).
+    pub dimmed: bool,
 }
 
 impl Edge {
@@ -107,11 +141,156 @@ pub struct Diagram {
     pub clusters: Vec<Cluster>,
 }
 
-/// What to draw.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// What to draw. Each filter keeps the flows that pass it, and the actors
+/// they touch.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Only flows carrying 特定個人情報, and the actors they touch.
+    /// Only flows carrying 特定個人情報.
     pub only_mynumber: bool,
+    /// Only flows carrying this data item (compared by [`names::key`]).
+    pub item: Option<String>,
+    /// Only flows for a purpose of this section (its id, e.g. `7(1)`).
+    pub section: Option<String>,
+}
+
+impl Options {
+    /// Does the flow pass every filter?
+    pub fn keeps(&self, design: &Design, flow: &Flow) -> bool {
+        let mynumber = || {
+            flow.items
+                .iter()
+                .any(|i| i.id.is_some_and(|d| design.is_mynumber(d)))
+        };
+        let item = |want: &str| {
+            let want = names::key(want);
+            flow.items.iter().any(|i| {
+                i.id.is_some_and(|d| names::key(&design.item(d).name) == want)
+            })
+        };
+        let section = |want: &str| {
+            let Some(rb) = design.rulebook.as_deref() else {
+                return false;
+            };
+            flow.purposes.iter().any(|p| {
+                p.id.is_some_and(|p| rb.section(rb.purpose(p).section).id == want)
+            })
+        };
+        (!self.only_mynumber || mynumber())
+            && self.item.as_deref().is_none_or(item)
+            && self.section.as_deref().is_none_or(section)
+    }
+
+    /// Is any filter set?
+    pub fn filters(&self) -> bool {
+        self.only_mynumber || self.item.is_some() || self.section.is_some()
+    }
+}
+
+impl Diagram {
+    /// Greys out every node and edge outside the focus: nodes whose actor
+    /// `keep_actor` rejects, edges whose flow `keep_flow` rejects.
+    pub fn focus(
+        &mut self,
+        keep_actor: impl Fn(ActorId) -> bool,
+        keep_flow: impl Fn(FlowId) -> bool,
+    ) {
+        for n in &mut self.nodes {
+            n.dimmed = !n.actor.is_some_and(&keep_actor);
+        }
+        for e in &mut self.edges {
+            e.dimmed = !keep_flow(e.flow);
+        }
+    }
+}
+
+/// Parallel legs between two actors, drawn as one edge with a count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged {
+    /// One end (the lower node index).
+    pub a: usize,
+    /// The other end (`a == b` for a flow from an actor to itself).
+    pub b: usize,
+    /// Some leg goes from `a` to `b`.
+    pub forward: bool,
+    /// Some leg goes from `b` to `a`.
+    pub backward: bool,
+    /// The legs (indices into [`Diagram::edges`]), in source order.
+    pub edges: Vec<usize>,
+    /// Does some leg carry 特定個人情報?
+    pub mynumber: bool,
+    /// Codes of the errors on any leg, sorted.
+    pub codes: Vec<Code>,
+    /// Every leg is dimmed.
+    pub dimmed: bool,
+}
+
+impl Merged {
+    /// Is some leg reported as an error?
+    pub fn violating(&self) -> bool {
+        !self.codes.is_empty()
+    }
+
+    /// The edge's label: a single leg's own label, or `N flows` and the
+    /// first distinct labels of the legs.
+    pub fn label(&self, d: &Diagram, lang: crate::text::Lang) -> String {
+        let mut labels: Vec<&str> = Vec::new();
+        for &e in &self.edges {
+            let l = d.edges[e].label.as_str();
+            if !labels.contains(&l) {
+                labels.push(l);
+            }
+        }
+        if self.edges.len() == 1 {
+            return labels.concat();
+        }
+        let n = self.edges.len();
+        let mut out = crate::text!("{n} flows"; "{n} 件").get(lang).to_string();
+        for l in labels.iter().take(SHOWN) {
+            out.push('\n');
+            out.push_str(l);
+        }
+        if labels.len() > SHOWN {
+            out.push_str(&format!("\n+{}", labels.len() - SHOWN));
+        }
+        out
+    }
+}
+
+/// Merges the diagram's parallel legs: one [`Merged`] per pair of actors,
+/// in the order of each pair's first leg. Linear in the number of legs.
+pub fn merge(d: &Diagram) -> Vec<Merged> {
+    // Dimmed and highlighted legs stay apart, so a focus stays visible.
+    let mut at: std::collections::HashMap<(usize, usize, bool), usize> =
+        std::collections::HashMap::new();
+    let mut out: Vec<Merged> = Vec::new();
+    for (i, e) in d.edges.iter().enumerate() {
+        let (a, b) = (e.from.min(e.to), e.from.max(e.to));
+        let m = *at.entry((a, b, e.dimmed)).or_insert_with(|| {
+            out.push(Merged {
+                a,
+                b,
+                forward: false,
+                backward: false,
+                edges: Vec::new(),
+                mynumber: false,
+                codes: Vec::new(),
+                dimmed: e.dimmed,
+            });
+            out.len() - 1
+        });
+        let m = &mut out[m];
+        let ahead = e.from == a;
+        m.forward |= ahead || e.both_ways;
+        m.backward |= !ahead || e.both_ways;
+        m.edges.push(i);
+        m.mynumber |= e.mynumber;
+        m.codes.extend(e.codes.iter().copied());
+    }
+    for m in &mut out {
+        m.codes.sort();
+        m.codes.dedup();
+    }
+    out
 }
 
 /// Items or purposes shown on an edge before `+N`.
@@ -138,20 +317,13 @@ pub fn build(
     design: &Design,
     source: &SourceFile,
     diagnostics: &[Diagnostic],
-    options: Options,
+    options: &Options,
 ) -> Diagram {
     let text = source.text.as_str();
     let written = |s: Span| text.get(s.range()).unwrap_or("?").to_string();
     let flows: Vec<FlowId> = (0..design.flows.len())
         .map(|i| FlowId(i as u32))
-        .filter(|f| {
-            !options.only_mynumber
-                || design
-                    .flow(*f)
-                    .items
-                    .iter()
-                    .any(|i| i.id.is_some_and(|d| design.is_mynumber(d)))
-        })
+        .filter(|f| options.keeps(design, design.flow(*f)))
         .collect();
 
     // Which actors to draw, and names of undeclared ones (first spelling).
@@ -199,7 +371,7 @@ pub fn build(
     };
     let actors: Vec<ActorId> = (0..design.actors.len())
         .map(|i| ActorId(i as u32))
-        .filter(|a| !options.only_mynumber || touched.contains(a))
+        .filter(|a| !options.filters() || touched.contains(a))
         .collect();
     let kind = |a: ActorId| NodeKind::of(design.kind_of(a));
     let (own, others): (Vec<ActorId>, Vec<ActorId>) = actors
@@ -217,6 +389,8 @@ pub fn build(
             },
             label: actor.label.as_ref().map(|(l, _)| l.clone()),
             kind: kind(*a),
+            actor: Some(*a),
+            dimmed: false,
         });
     }
     for (k, name) in &undeclared {
@@ -227,6 +401,8 @@ pub fn build(
             role: None,
             label: None,
             kind: NodeKind::Unknown,
+            actor: None,
+            dimmed: false,
         });
     }
 
@@ -306,6 +482,7 @@ pub fn build(
                 mynumber,
                 codes: codes.clone(),
                 flow: f,
+                dimmed: false,
             });
         }
     }

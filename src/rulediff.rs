@@ -15,7 +15,12 @@
 //! roles, so every line reads as the rule it adds or removes.
 //!
 //! [`impact`] checks a corpus against both rulebooks and lists the flows
-//! whose findings differ.
+//! whose findings differ. [`gate`] states, per section and pair of roles,
+//! whether the new rulebook allows the same, less, more or some of each,
+//! with the smallest flow for everything newly allowed ([`witness`]).
+
+pub mod gate;
+pub mod witness;
 
 use crate::code::Code;
 use crate::model::*;

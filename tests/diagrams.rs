@@ -36,7 +36,10 @@ fn diagram_of(path: &str, only_mynumber: bool) -> Diagram {
         &a.design,
         s.sources.get(checked.file),
         &s.diagnostics,
-        Options { only_mynumber },
+        &Options {
+            only_mynumber,
+            ..Options::default()
+        },
     )
 }
 
@@ -67,6 +70,28 @@ fn snapshots_of_the_examples() {
             );
         }
     }
+}
+
+#[test]
+fn snapshots_of_reach() {
+    for format in ["dot", "mermaid"] {
+        snap!(
+            format!("graph_{format}_reach@MN102-wrong-direction"),
+            graph(&[
+                MN102,
+                "--format",
+                format,
+                "--reach",
+                "課税情報",
+                "--lang",
+                "en"
+            ])
+        );
+    }
+    snap!(
+        "graph_json_reach@kenpo-society",
+        graph(&[KENPO, "--format", "json", "--reach", "前保険者資格情報"])
+    );
 }
 
 #[test]
@@ -119,8 +144,14 @@ fn my_number_edges_are_bold_and_only_mynumber_keeps_them() {
         );
     }
 
+    // Parallel legs are merged: an edge is bold when any of its legs
+    // carries 特定個人情報.
+    let merged = diagram::merge(&full);
+    assert!(merged.len() < full.edges.len(), "some legs are merged");
     let dot_out = dot::render(&full, Lang::En);
-    for l in dot_out.lines().filter(|l| l.contains(" -> ")) {
+    let lines: Vec<&str> = dot_out.lines().filter(|l| l.contains(" -> ")).collect();
+    assert_eq!(lines.len(), merged.len(), "one DOT edge per merged edge");
+    for l in lines {
         let mynumber = [
             "課税情報",
             "住民票情報",
@@ -131,12 +162,19 @@ fn my_number_edges_are_bold_and_only_mynumber_keeps_them() {
             "給付関連情報",
         ]
         .iter()
-        .any(|item| l.contains(&format!("label=\"{item}")) || l.contains(&format!(", {item}")));
-        assert_eq!(l.contains("penwidth=2, style=bold"), mynumber, "{l}");
+        .any(|item| {
+            ["label=\"", ", ", "\\n"]
+                .iter()
+                .any(|before| l.contains(&format!("{before}{item}")))
+        });
+        assert_eq!(l.contains("style=bold"), mynumber, "{l}");
+        if l.contains(" flows\\n") {
+            assert!(l.contains("penwidth="), "a merged edge is wider: {l}");
+        }
     }
     let mm = mermaid::render(&full, Lang::En);
     let thick = mm.lines().filter(|l| l.contains("==>")).count();
-    assert_eq!(thick, bold);
+    assert_eq!(thick, merged.iter().filter(|m| m.mynumber).count());
 }
 
 #[test]
@@ -350,5 +388,186 @@ fn exit_status() {
     assert_eq!(
         mynaflow(&["graph", MN102, "--format", "svg"]).status.code(),
         Some(2)
+    );
+}
+
+/// 課税情報 enters through the network carrier, passes two of the society's
+/// systems and leaves to an outside party; 住民票情報 only goes round in a
+/// cycle with no way in.
+const REACH: &str = r#"use "kenpo"
+actor 市町村 : 他機関
+actor NWS : 情報提供ネットワークシステム
+actor 中間 : 中間サーバー
+actor 基幹 : 組合
+actor 給付 : 組合
+actor 事業主 : 事業主
+actor 年金機構 : 他機関
+data 課税情報 : 課税・非課税情報
+data 住民票情報 : 住民票関係情報
+flow 市町村 -> 基幹 : 課税情報 for 被扶養者認定 via NWS, 中間
+flow 基幹 -> 給付 : 課税情報 for 被扶養者認定
+flow 給付 -> 事業主 : 課税情報 for 被扶養者認定
+flow 基幹 <-> 給付 : 住民票情報 for 被扶養者認定
+flow 年金機構 -> 市町村 : 住民票情報 for 被扶養者認定
+"#;
+
+fn reach_json(item: &str) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("reach.myna");
+    std::fs::write(&path, REACH).expect("write");
+    let p = path.to_string_lossy().into_owned();
+    let out = graph(&[&p, "--reach", item, "--format", "json"]);
+    serde_json::from_str(&out).expect("JSON")
+}
+
+#[test]
+fn reach_through_carriers_and_internal_systems() {
+    let r = reach_json("課税情報");
+    assert_eq!(r["item"], "課税情報");
+    assert_eq!(
+        r["origins"],
+        serde_json::json!([{"name": "市町村", "role": "他機関"}])
+    );
+    let reached: Vec<(&str, u64)> = r["reached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["name"].as_str().unwrap(), x["hops"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        reached,
+        vec![
+            ("市町村", 0),
+            ("NWS", 1),
+            ("中間", 2),
+            ("基幹", 3),
+            ("給付", 4),
+            ("事業主", 5)
+        ]
+    );
+    let last = &r["reached"][5];
+    let path: Vec<(u64, &str)> = last["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["line"].as_u64().unwrap(), p["to"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        path,
+        vec![
+            (11, "NWS"),
+            (11, "中間"),
+            (11, "基幹"),
+            (12, "給付"),
+            (13, "事業主")
+        ],
+        "every hop, with the flow's line"
+    );
+    let unreached: Vec<&str> = r["unreached"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(unreached, vec!["年金機構"]);
+}
+
+#[test]
+fn reach_from_a_sender_and_around_a_cycle() {
+    // 年金機構 sends to 市町村 (an origin); 基幹 <-> 給付 is a cycle with no
+    // way in, so it starts at its first actor.
+    let r = reach_json("住民票情報");
+    let origins: Vec<&str> = r["origins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(origins, vec!["基幹", "年金機構"]);
+    assert_eq!(r["reached"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn reach_greys_out_the_rest() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("reach.myna");
+    std::fs::write(&path, REACH).expect("write");
+    let p = path.to_string_lossy().into_owned();
+    let dot_out = graph(&[&p, "--reach", "課税情報", "--lang", "en"]);
+    let grey = |l: &&str| l.contains("color=gray80");
+    let node = |name: &str| {
+        dot_out
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("\"{name}\" [")))
+            .unwrap_or_default()
+    };
+    assert!(grey(&node("年金機構")), "{dot_out}");
+    assert!(!grey(&node("事業主")), "{dot_out}");
+    let edges: Vec<&str> = dot_out.lines().filter(|l| l.contains(" -> ")).collect();
+    assert!(edges.iter().any(|l| l.contains("課税情報") && !grey(l)));
+    assert!(edges.iter().any(|l| l.contains("住民票情報") && grey(l)));
+    let mm = graph(&[&p, "--reach", "課税情報", "--format", "mermaid"]);
+    assert!(
+        mm.contains(":::dimmed") && mm.contains("classDef dimmed"),
+        "{mm}"
+    );
+
+    for args in [
+        vec![p.as_str(), "--reach", "課税"],
+        vec![p.as_str(), "--item", "なし"],
+        vec![p.as_str(), "--section", "99(9)"],
+        vec![p.as_str(), "--format", "json"],
+    ] {
+        let mut all = vec!["graph"];
+        all.extend_from_slice(&args);
+        let o = mynaflow(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(!o.stderr.is_empty());
+    }
+}
+
+#[test]
+fn item_and_section_filters() {
+    let all = diagram_of(KENPO, false);
+    let opts = |item: Option<&str>, section: Option<&str>| Options {
+        item: item.map(String::from),
+        section: section.map(String::from),
+        ..Options::default()
+    };
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let checked = s.check_path(Path::new(KENPO)).expect("readable");
+    let a = checked.analysis.expect("a design");
+    let src = s.sources.get(checked.file);
+    let by_item = diagram::build(
+        &a.design,
+        src,
+        &s.diagnostics,
+        &opts(Some("課税情報"), None),
+    );
+    assert!(!by_item.edges.is_empty() && by_item.edges.len() < all.edges.len());
+    assert!(by_item.edges.iter().all(|e| e.label.contains("課税情報")));
+    assert!(
+        by_item.nodes.len() < all.nodes.len(),
+        "only the actors it touches"
+    );
+    let by_section = diagram::build(&a.design, src, &s.diagnostics, &opts(None, Some("7(1)")));
+    assert!(!by_section.edges.is_empty() && by_section.edges.len() < all.edges.len());
+    let both = diagram::build(
+        &a.design,
+        src,
+        &s.diagnostics,
+        &opts(Some("課税情報"), Some("7(1)")),
+    );
+    assert!(both.edges.len() <= by_item.edges.len().min(by_section.edges.len()));
+    let full_width = diagram::build(
+        &a.design,
+        src,
+        &s.diagnostics,
+        &opts(Some("課税 情報"), None),
+    );
+    assert_eq!(
+        full_width.edges.len(),
+        by_item.edges.len(),
+        "names compare by key"
     );
 }

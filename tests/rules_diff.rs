@@ -2,11 +2,16 @@
 //! of the change on a corpus of designs. The case lives in
 //! tests/cases/rulediff: new.myna is old.myna with 保険料還付 dropped from
 //! the 公金受取口座情報 rule, and design.myna has one flow that relies on it.
+//! The gate's cases are beside them: same.myna allows what old.myna allows
+//! (rules split and reordered), broader.myna adds one purpose, both.myna
+//! drops one purpose and one rule's channel.
 
 mod common;
 use common::mynaflow;
 
 use mynaflow::code::Code;
+use mynaflow::rulediff::gate::{self, Breadth, Gate};
+use mynaflow::rulediff::witness;
 use mynaflow::rulediff::{self, Kind, Op, Value};
 use mynaflow::session::{RulebookSource, Session};
 use std::path::{Path, PathBuf};
@@ -197,8 +202,21 @@ fn json_output_has_the_documented_shape() {
     );
     assert_eq!(
         v["summary"],
-        serde_json::json!({"changes": 1, "added": 0, "removed": 1, "changed": 0, "flows_changed": 1})
+        serde_json::json!({"changes": 1, "added": 0, "removed": 1, "changed": 0, "flows_changed": 1,
+                           "pairs": 1, "broader": 0, "narrower": 1, "both": 0, "same": 0, "broadens": false})
     );
+    let pairs = v["pairs"].as_array().expect("pairs");
+    assert_eq!(pairs.len(), 1);
+    assert_eq!(pairs[0]["section"], "7(1)");
+    assert_eq!(pairs[0]["from"], "他機関");
+    assert_eq!(pairs[0]["to"], "組合");
+    assert_eq!(pairs[0]["breadth"], "narrower");
+    assert_eq!(pairs[0]["newly_allowed"], serde_json::json!([]));
+    assert_eq!(
+        pairs[0]["no_longer_allowed"][0]["purposes"],
+        serde_json::json!(["保険料還付"])
+    );
+    assert_eq!(pairs[0]["witnesses"], serde_json::json!([]));
 
     // Without --impact there is no impact.
     let (_, out, _) = run(&["rules", "diff", OLD, NEW, "--format", "json"]);
@@ -228,4 +246,217 @@ fn an_unloadable_rulebook_exits_2_with_its_diagnostics() {
     assert!(err.contains("no `rulebook` header"), "{err}");
     let (code, _, _) = run(&["rules", "diff", OLD, "tests/cases/rulediff/missing.myna"]);
     assert_eq!(code, Some(2));
+}
+
+const CASES: &str = "tests/cases/rulediff";
+
+fn gate_of(old: &str, new: &str) -> Gate {
+    let mut s = Session::new(source(old));
+    let a = s.load_rulebook(&source(old)).expect("old loads");
+    let b = s.load_rulebook(&source(new)).expect("new loads");
+    let mut g = gate::compare(&a, &b, new);
+    witness::confirm(&mut g, &source(old), &source(new)).expect("both load");
+    g
+}
+
+#[test]
+fn each_case_has_its_breadth_and_the_gate_fails_only_on_broadening() {
+    for (new, breadth, exit) in [
+        ("same", Breadth::Same, 0),
+        ("new", Breadth::Narrower, 0),
+        ("broader", Breadth::Broader, 1),
+        ("both", Breadth::Both, 1),
+    ] {
+        let new = format!("{CASES}/{new}.myna");
+        let g = gate_of(OLD, &new);
+        let got: Vec<(&str, &str, &str, Breadth)> = g
+            .pairs
+            .iter()
+            .map(|p| {
+                (
+                    p.section.as_str(),
+                    p.from.as_str(),
+                    p.to.as_str(),
+                    p.breadth,
+                )
+            })
+            .collect();
+        assert_eq!(got, [("7(1)", "他機関", "組合", breadth)], "{new}");
+        let (code, _, err) = run(&[
+            "rules",
+            "diff",
+            OLD,
+            &new,
+            "--fail-on-broadening",
+            "--lang",
+            "en",
+        ]);
+        assert_eq!(code, Some(exit), "{new}: {err}");
+        assert_eq!(err.contains("--fail-on-broadening"), exit == 1, "{err}");
+        // Without the flag the diff only reports.
+        let (code, _, _) = run(&["rules", "diff", OLD, &new]);
+        assert_eq!(code, Some(0));
+    }
+    // The built-in rulebook against itself: every pair the same.
+    let g = gate_of("kenpo", "rules/kenpo.myna");
+    assert!(g.pairs.len() > 20, "{}", g.pairs.len());
+    assert_eq!(g.count(Breadth::Same), g.pairs.len());
+}
+
+/// The error codes a check of `design` reports against `rules`, whatever
+/// its `use` line says.
+fn errors(rules: &str, design: &str) -> Vec<Code> {
+    let mut s = Session::forced(source(rules));
+    let c = s.check_text("witness.myna", design.to_string(), None);
+    s.diagnostics
+        .iter()
+        .filter(|d| d.primary.file == c.file && d.is_error())
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn each_witness_is_accepted_by_the_new_rulebook_and_rejected_by_the_old() {
+    for (new, flow, old_rejects) in [
+        (
+            "broader",
+            "flow 他機関 -> 組合 : 課税・非課税情報 for 保険給付 via 情報提供ネットワークシステム",
+            Code::MN103,
+        ),
+        (
+            "both",
+            "flow 他機関 -> 組合 : 課税・非課税情報 for 被扶養者認定",
+            Code::MN104,
+        ),
+    ] {
+        let new = format!("{CASES}/{new}.myna");
+        let g = gate_of(OLD, &new);
+        let p = &g.pairs[0];
+        assert_eq!(p.newly_allowed.len(), 1, "{new}: {:#?}", p.newly_allowed);
+        assert_eq!(p.witnesses.len(), 1);
+        let w = &p.witnesses[0];
+        assert_eq!(w.flow, flow);
+        assert!(w.confirmed, "{w:#?}");
+        // Checked here independently of the gate's own confirmation.
+        assert_eq!(errors(&new, &w.design), [], "{new} accepts\n{}", w.design);
+        assert_eq!(
+            errors(OLD, &w.design),
+            [old_rejects],
+            "{OLD} rejects\n{}",
+            w.design
+        );
+        // The design is complete: its own `use` line names the new rulebook.
+        let mut s = Session::new(source("kenpo"));
+        let checked = s.check_text("witness.myna", w.design.clone(), None);
+        // The new rulebook's own lint (MN601 on its outdated citation) is
+        // about the rulebook, not the witness.
+        let on_witness: Vec<_> = s
+            .diagnostics
+            .iter()
+            .filter(|d| d.primary.file == checked.file)
+            .collect();
+        assert!(on_witness.is_empty(), "{on_witness:#?}");
+    }
+}
+
+#[test]
+fn a_permission_no_flow_can_show_is_said_so() {
+    // A rule that lets the society entrust ordinary data for a purpose no
+    // contractor is registered for: newly allowed, yet any flow using it
+    // is still MN301, so there is no witness, and the output says why.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = std::fs::read_to_string("rules/kenpo.myna").expect("kenpo");
+    let widened = text.replace(
+        "  allow 組合 -> 委託先 : 個人情報 for 文書廃棄委託",
+        "  allow 組合 -> 委託先 : 個人情報 for 文書廃棄委託\n  allow 組合 -> 委託先 : 個人情報 for 記録資料",
+    );
+    assert_ne!(widened, text, "the anchor line is in kenpo.myna");
+    let path = dir.path().join("widened.myna");
+    std::fs::write(&path, widened).expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let g = gate_of("kenpo", &path);
+    let broader: Vec<_> = g.pairs.iter().filter(|p| p.breadth.broadens()).collect();
+    assert_eq!(broader.len(), 1, "{broader:#?}");
+    let w = &broader[0].witnesses[0];
+    assert!(w.checked && !w.confirmed);
+    assert_eq!(w.new_errors, ["MN301"]);
+    let (code, out, _) = run(&[
+        "rules",
+        "diff",
+        "kenpo",
+        &path,
+        "--fail-on-broadening",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, Some(1), "still newly allowed: the gate fails");
+    assert!(
+        out.contains("(no flow shows it: the new rulebook rejects the smallest one too (MN301))"),
+        "{out}"
+    );
+}
+
+#[test]
+fn gate_output_in_both_languages() {
+    for lang in ["en", "ja"] {
+        let (code, out, err) = run(&[
+            "rules",
+            "diff",
+            OLD,
+            &format!("{CASES}/both.myna"),
+            "--lang",
+            lang,
+        ]);
+        assert_eq!(code, Some(0), "{err}");
+        snapshot(&format!("rules_diff_gate_both_{lang}"), &out);
+    }
+}
+
+#[test]
+fn the_gate_is_symmetric_over_every_pair_of_rulebooks() {
+    // Swapping old and new swaps narrower and broader, and keeps same and
+    // both: the comparison is one exact set comparison, read both ways.
+    let books = [
+        "kenpo",
+        "tests/cases/custom/rules.myna",
+        OLD,
+        NEW,
+        "tests/cases/rulediff/same.myna",
+        "tests/cases/rulediff/broader.myna",
+        "tests/cases/rulediff/both.myna",
+    ];
+    let flip = |b: Breadth| match b {
+        Breadth::Narrower => Breadth::Broader,
+        Breadth::Broader => Breadth::Narrower,
+        other => other,
+    };
+    for a in books {
+        for b in books {
+            let ab = gate_of(a, b);
+            let ba = gate_of(b, a);
+            let key = |g: &Gate| {
+                let mut v: Vec<(String, String, String, Breadth)> = g
+                    .pairs
+                    .iter()
+                    .map(|p| (p.section.clone(), p.from.clone(), p.to.clone(), p.breadth))
+                    .collect();
+                v.sort();
+                v
+            };
+            let flipped: Vec<_> = key(&ba)
+                .into_iter()
+                .map(|(s, f, t, x)| (s, f, t, flip(x)))
+                .collect();
+            assert_eq!(key(&ab), flipped, "{a} vs {b}");
+            // A rulebook against itself is the same everywhere, and one line
+            // is newly allowed exactly where the pair broadens.
+            for p in &ab.pairs {
+                assert_eq!(p.breadth.broadens(), !p.newly_allowed.is_empty(), "{a} {b}");
+                assert_eq!(p.newly_allowed.len(), p.witnesses.len());
+                if a == b {
+                    assert_eq!(p.breadth, Breadth::Same);
+                }
+            }
+        }
+    }
 }

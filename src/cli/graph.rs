@@ -1,10 +1,14 @@
-//! `mynaflow graph`: a picture of a design, in DOT or Mermaid.
+//! `mynaflow graph`: a picture of a design, in DOT or Mermaid; with
+//! `--reach ITEM`, where an item can go (also as JSON).
 
 use super::output::{fail, print_fatal, session};
 use super::{Common, FAILURE, OK};
 use clap::ValueEnum;
 use mynaflow::diagram::{self, Options};
+use mynaflow::model::{DataId, Design};
+use mynaflow::reach::{self, Reach};
 use mynaflow::render;
+use mynaflow::source::SourceFile;
 use std::io::Write;
 use std::path::Path;
 
@@ -15,14 +19,25 @@ pub enum GraphFormat {
     Dot,
     /// A Mermaid flowchart (renders in GitHub Markdown).
     Mermaid,
+    /// JSON (with `--reach` only): the actors reached and their paths.
+    Json,
 }
 
-pub fn run(file: &Path, format: GraphFormat, only_mynumber: bool, common: &Common) -> u8 {
-    let (mut s, settings) = match session(common, &[file.to_path_buf()]) {
+/// What `graph` draws.
+pub struct GraphArgs<'a> {
+    pub file: &'a Path,
+    pub format: GraphFormat,
+    pub options: Options,
+    pub reach: Option<String>,
+    pub common: &'a Common,
+}
+
+pub fn run(a: &GraphArgs) -> u8 {
+    let (mut s, settings) = match session(a.common, &[a.file.to_path_buf()]) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let checked = match s.check_path(file) {
+    let checked = match s.check_path(a.file) {
         Ok(c) => c,
         Err(e) => {
             fail(&e);
@@ -33,26 +48,135 @@ pub fn run(file: &Path, format: GraphFormat, only_mynumber: bool, common: &Commo
         print_fatal(&s, settings.lang);
         fail(&format!(
             "{} is not a design that can be drawn (not UTF-8, or a rulebook)",
-            file.display()
+            a.file.display()
         ));
         return FAILURE;
     };
-    if analysis.design.rulebook.is_none() {
+    let design = &analysis.design;
+    let Some(rb) = design.rulebook.as_deref() else {
         print_fatal(&s, settings.lang);
         fail("the design's rulebook could not be loaded, so its roles and rules are unknown");
         return FAILURE;
+    };
+    if let Some(item) = &a.options.item
+        && find_item(design, item).is_none()
+    {
+        fail(&unknown_item(design, item));
+        return FAILURE;
     }
-    let d = diagram::build(
-        &analysis.design,
-        s.sources.get(checked.file),
-        &s.diagnostics,
-        Options { only_mynumber },
-    );
+    if let Some(section) = &a.options.section
+        && !rb.sections.iter().any(|x| &x.id == section)
+    {
+        let ids: Vec<&str> = rb.sections.iter().map(|x| x.id.as_str()).collect();
+        fail(&format!(
+            "the rulebook {} has no section `{section}` (sections: {})",
+            rb.name,
+            ids.join(", ")
+        ));
+        return FAILURE;
+    }
+    let reach = match &a.reach {
+        Some(item) => match find_item(design, item) {
+            Some(d) => Some(reach::reach(design, &analysis.graph, d)),
+            None => {
+                fail(&unknown_item(design, item));
+                return FAILURE;
+            }
+        },
+        None => None,
+    };
     let lang = settings.lang;
-    let out = match format {
-        GraphFormat::Dot => render::dot::render(&d, lang),
-        GraphFormat::Mermaid => render::mermaid::render(&d, lang),
+    let source = s.sources.get(checked.file);
+    let out = match (a.format, &reach) {
+        (GraphFormat::Json, Some(r)) => reach_json(design, r, source),
+        (GraphFormat::Json, None) => {
+            fail("--format json needs --reach ITEM (the picture itself is DOT or Mermaid)");
+            return FAILURE;
+        }
+        (format, reach) => {
+            let mut d = diagram::build(design, source, &s.diagnostics, &a.options);
+            if let Some(r) = reach {
+                d.focus(|x| r.touches(x), |f| r.flows.contains(&f));
+            }
+            match format {
+                GraphFormat::Mermaid => render::mermaid::render(&d, lang),
+                _ => render::dot::render(&d, lang),
+            }
+        }
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     OK
+}
+
+/// The item named `name` (compared by name key).
+fn find_item(design: &Design, name: &str) -> Option<DataId> {
+    let want = mynaflow::names::key(name);
+    (0..design.data.len())
+        .map(|i| DataId(i as u32))
+        .find(|&d| mynaflow::names::key(&design.item(d).name) == want)
+}
+
+fn unknown_item(design: &Design, name: &str) -> String {
+    let names = design.data.iter().map(|d| d.name.as_str());
+    match mynaflow::names::did_you_mean(name, names) {
+        Some(n) => format!("the design declares no data item `{name}` (did you mean `{n}`?)"),
+        None => format!("the design declares no data item `{name}`"),
+    }
+}
+
+/// The reach as JSON: the item, its origins, and every actor reached with
+/// its path (one entry per hop: the flow's line and text, the actor reached).
+fn reach_json(design: &Design, r: &Reach, source: &SourceFile) -> String {
+    let text = source.text.as_str();
+    use serde_json::json;
+    let rb = design.rulebook.as_deref();
+    let actor = |a: mynaflow::model::ActorId| {
+        let x = design.actor(a);
+        let role = match (rb, x.role.id) {
+            (Some(rb), Some(id)) => Some(rb.role(id).name.clone()),
+            _ => None,
+        };
+        json!({
+            "name": mynaflow::escape::visible(&x.name),
+            "role": role,
+        })
+    };
+    let line = |f: mynaflow::model::FlowId| source.line_col(design.flow(f).span.start as usize).0;
+    let reached: Vec<_> = r
+        .reached
+        .iter()
+        .map(|x| {
+            let path: Vec<_> = r
+                .path(x.actor)
+                .into_iter()
+                .map(|(f, to)| {
+                    json!({
+                        "line": line(f),
+                        "flow": mynaflow::escape::visible(&design.flow(f).text(text)),
+                        "to": mynaflow::escape::visible(&design.actor(to).name),
+                    })
+                })
+                .collect();
+            let mut a = actor(x.actor);
+            a["origin"] = json!(x.from.is_none());
+            a["hops"] = json!(x.hops);
+            a["path"] = json!(path);
+            a
+        })
+        .collect();
+    let unreached: Vec<_> = (0..design.actors.len())
+        .map(|i| mynaflow::model::ActorId(i as u32))
+        .filter(|a| !r.touches(*a))
+        .map(actor)
+        .collect();
+    let v = json!({
+        "file": mynaflow::escape::visible(&source.name),
+        "item": mynaflow::escape::visible(&design.item(r.item).name),
+        "origins": r.origins.iter().map(|a| actor(*a)).collect::<Vec<_>>(),
+        "reached": reached,
+        "unreached": unreached,
+    });
+    let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    out.push('\n');
+    out
 }

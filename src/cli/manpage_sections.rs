@@ -91,13 +91,33 @@ fn examples(page: &str) -> &'static [(&'static str, &'static str)] {
             "Lint the built-in rulebook (outdated citations, unassigned purposes):",
             "mynaflow rules check",
         )],
-        "mynaflow-rules-diff" => &[(
-            "What a rulebook change allows or forbids, and which flows change verdict:",
-            "mynaflow rules diff kenpo rules/our-society.myna --impact designs/",
+        "mynaflow-rules-diff" => &[
+            (
+                "What a rulebook change allows or forbids, and which flows change verdict:",
+                "mynaflow rules diff kenpo rules/our-society.myna --impact designs/",
+            ),
+            (
+                "The CI gate for a revised notice: fail when anything is newly allowed:",
+                "mynaflow rules diff rules/old.myna rules/new.myna --fail-on-broadening",
+            ),
+        ],
+        "mynaflow-graph" => &[
+            (
+                "Draw a design, violations in red:",
+                "mynaflow graph designs/a.myna | dot -Tsvg > a.svg",
+            ),
+            (
+                "Where can the tax data we receive end up?",
+                "mynaflow graph designs/a.myna --reach 課税情報",
+            ),
+        ],
+        "mynaflow-report" => &[(
+            "One page for reviewers, in Japanese, from every design under designs/:",
+            "mynaflow report designs/ -o report.html --lang ja",
         )],
-        "mynaflow-graph" => &[(
-            "Draw a design, violations in red:",
-            "mynaflow graph designs/a.myna | dot -Tsvg > a.svg",
+        "mynaflow-inventory" => &[(
+            "The 特定個人情報 inventory for the PIA form, in Japanese:",
+            "mynaflow inventory designs/society.myna --format md --lang ja",
         )],
         "mynaflow-coverage" => &[(
             "Fail when the designs exercise fewer than 80% of the rules:",

@@ -5,8 +5,10 @@ mod coverage;
 mod explain;
 mod fmt;
 mod graph;
+mod inventory;
 mod manpage_sections;
 mod output;
+mod report;
 mod rules;
 mod rules_diff;
 mod rules_vocabulary;
@@ -146,6 +148,28 @@ enum Command {
         /// `--only mynumber`: only flows carrying 特定個人情報.
         #[arg(long, value_name = "mynumber", value_parser = ["mynumber"])]
         only: Option<String>,
+        /// Only flows carrying this data item.
+        #[arg(long, value_name = "ITEM")]
+        item: Option<String>,
+        /// Only flows for a purpose of this section, e.g. 7(1).
+        #[arg(long, value_name = "ID")]
+        section: Option<String>,
+        /// Every actor ITEM can reach through the flows, and by which path;
+        /// the rest drawn grey (`--format json` lists them).
+        #[arg(long, value_name = "ITEM")]
+        reach: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Write one self-contained HTML page for reviewers: the findings, a
+    /// picture of each design with filters, and the coverage.
+    Report {
+        /// Designs (files, or folders searched for *.myna).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE")]
+        output: PathBuf,
         #[command(flatten)]
         common: Common,
     },
@@ -160,6 +184,16 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The 特定個人情報 inventory and records of exchanges, for the PIA.
+    Inventory {
+        /// The design.
+        file: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "md")]
+        format: inventory::InventoryFormat,
         #[command(flatten)]
         common: Common,
     },
@@ -226,6 +260,9 @@ enum RulesCommand {
         /// Language (default from LANG).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
+        /// Exit 1 when the new rulebook allows anything the old one did not.
+        #[arg(long)]
+        fail_on_broadening: bool,
     },
     /// Lint rulebooks (MN6xx): outdated citations, a register without a
     /// contractor role, redundant rules, purposes nobody may carry out.
@@ -425,14 +462,37 @@ pub fn main() -> ExitCode {
             file,
             format,
             only,
+            item,
+            section,
+            reach,
             common,
-        } => graph::run(&file, format, only.is_some(), &common),
+        } => graph::run(&graph::GraphArgs {
+            file: &file,
+            format,
+            options: mynaflow::diagram::Options {
+                only_mynumber: only.is_some(),
+                item,
+                section,
+            },
+            reach,
+            common: &common,
+        }),
+        Command::Report {
+            paths,
+            output,
+            common,
+        } => report::run(&paths, &output, &common),
         Command::Coverage {
             paths,
             fail_under,
             format,
             common,
         } => coverage::run(&paths, fail_under, format, &common),
+        Command::Inventory {
+            file,
+            format,
+            common,
+        } => inventory::run(&file, format, &common),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show {
@@ -454,7 +514,15 @@ pub fn main() -> ExitCode {
                 impact,
                 format,
                 lang: l,
-            } => rules_diff::run(&old, &new, &impact, format, l),
+                fail_on_broadening,
+            } => rules_diff::run(&rules_diff::Options {
+                old: &old,
+                new: &new,
+                impact: &impact,
+                format,
+                lang: l,
+                fail_on_broadening,
+            }),
             RulesCommand::Check {
                 rulebooks,
                 format,

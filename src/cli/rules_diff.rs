@@ -1,10 +1,14 @@
-//! `mynaflow rules diff OLD NEW [--impact PATH...]`: what a rulebook change
-//! allows or forbids, and which flows of a corpus change verdict.
+//! `mynaflow rules diff OLD NEW [--impact PATH...] [--fail-on-broadening]`:
+//! what a rulebook change allows or forbids, whether each section and pair
+//! of roles allows the same, less or more, and which flows of a corpus
+//! change verdict.
 
 use super::output::fail;
-use super::{FAILURE, LangArg, OK, ReportFormat as Format};
+use super::{FAILURE, FINDINGS, LangArg, OK, ReportFormat as Format};
 use mynaflow::model::Rulebook;
 use mynaflow::render::{self, Report};
+use mynaflow::rulediff::gate::{self, Breadth, Gate, PairBreadth};
+use mynaflow::rulediff::witness::{self, Witness};
 use mynaflow::rulediff::{self, Aspect, Change, Grant, Impact, Kind, Op, RuleDiff, Value, Verdict};
 use mynaflow::session::{RulebookError, RulebookSource, Session};
 use mynaflow::source::SourceMap;
@@ -16,8 +20,19 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-pub fn run(old: &str, new: &str, impact: &[PathBuf], format: Format, lang: Option<LangArg>) -> u8 {
-    let lang = super::lang(lang);
+/// What `rules diff` was asked.
+pub struct Options<'a> {
+    pub old: &'a str,
+    pub new: &'a str,
+    pub impact: &'a [PathBuf],
+    pub format: Format,
+    pub lang: Option<LangArg>,
+    pub fail_on_broadening: bool,
+}
+
+pub fn run(o: &Options) -> u8 {
+    let (old, new, impact, format) = (o.old, o.new, o.impact, o.format);
+    let lang = super::lang(o.lang);
     let sources = [
         RulebookSource::named(old, None),
         RulebookSource::named(new, None),
@@ -54,6 +69,11 @@ pub fn run(old: &str, new: &str, impact: &[PathBuf], format: Format, lang: Optio
         return FAILURE;
     };
     let diff = rulediff::diff(old_rb, new_rb);
+    let mut gate = gate::compare(old_rb, new_rb, new);
+    if let Err(e) = witness::confirm(&mut gate, &sources[0], &sources[1]) {
+        fail(&e);
+        return FAILURE;
+    }
     let impact = if impact.is_empty() {
         None
     } else {
@@ -70,6 +90,7 @@ pub fn run(old: &str, new: &str, impact: &[PathBuf], format: Format, lang: Optio
         names: [sources[0].display(), sources[1].display()],
         rulebooks: [old_rb, new_rb],
         diff: &diff,
+        gate: &gate,
         impact: impact.as_ref(),
         lang,
     };
@@ -78,6 +99,21 @@ pub fn run(old: &str, new: &str, impact: &[PathBuf], format: Format, lang: Optio
         Format::Json => view.json(),
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if o.fail_on_broadening && gate.broadens() {
+        let n = gate.count(Breadth::Broader) + gate.count(Breadth::Both);
+        eprintln!(
+            "mynaflow: {}",
+            match lang {
+                Lang::En => format!(
+                    "the new rulebook allows more than the old one in {n} section/role pair(s) (--fail-on-broadening)"
+                ),
+                Lang::Ja => format!(
+                    "新しいルールブックは {n} 組のセクション・役割の組で古いものより多くを認めます (--fail-on-broadening)"
+                ),
+            }
+        );
+        return FINDINGS;
+    }
     OK
 }
 
@@ -87,6 +123,7 @@ struct View<'a> {
     names: [String; 2],
     rulebooks: [&'a Arc<Rulebook>; 2],
     diff: &'a RuleDiff,
+    gate: &'a Gate,
     impact: Option<&'a Impact>,
     lang: Lang,
 }
@@ -173,6 +210,64 @@ fn names_delta(old: Option<&Value>, new: Option<&Value>) -> String {
             .map(|x| format!("+{x}")),
     );
     parts.join(" ")
+}
+
+fn breadth_name(b: Breadth, lang: Lang) -> String {
+    let (en, ja) = match b {
+        Breadth::Same => ("same", "変わらず"),
+        Breadth::Narrower => ("narrower (allows less)", "狭まった (認める範囲が減った)"),
+        Breadth::Broader => ("broader (allows more)", "広がった (認める範囲が増えた)"),
+        Breadth::Both => (
+            "both (allows less and more)",
+            "両方 (減った範囲と増えた範囲がある)",
+        ),
+    };
+    t(lang, en, ja)
+}
+
+/// The smallest flow for a newly allowed line, or why there is none.
+fn human_witness(w: &Witness, lang: Lang, out: &mut String) {
+    if w.confirmed {
+        let _ = writeln!(
+            out,
+            "      {}",
+            t(
+                lang,
+                "smallest flow that the new rulebook accepts and the old one rejects:",
+                "新しいルールブックが認め、古いものが認めない最小の流れ:"
+            )
+        );
+        for line in w.design.lines() {
+            let _ = if line.is_empty() {
+                writeln!(out)
+            } else {
+                writeln!(out, "        {line}")
+            };
+        }
+        return;
+    }
+    let why = if !w.checked {
+        t(lang, "no flow could be built", "流れを組み立てられません")
+    } else if !w.new_errors.is_empty() {
+        match lang {
+            Lang::En => format!(
+                "no flow shows it: the new rulebook rejects the smallest one too ({})",
+                w.new_errors.join(", ")
+            ),
+            Lang::Ja => format!(
+                "これを示す流れはありません: 最小の流れは新しいルールブックでも認められません ({})",
+                w.new_errors.join(", ")
+            ),
+        }
+    } else {
+        t(
+            lang,
+            "no flow shows it: the old rulebook accepts the smallest one too",
+            "これを示す流れはありません: 最小の流れは古いルールブックでも認められます",
+        )
+    };
+    let _ = writeln!(out, "      ({why})");
+    let _ = writeln!(out, "        {}", w.flow);
 }
 
 fn verdict(v: &Verdict, lang: Lang) -> String {
@@ -334,10 +429,69 @@ impl View<'_> {
                 (Lang::Ja, _) => format!("変更 {n} 件 (追加 {a}、削除 {r}、変更 {c})"),
             }
         );
+        self.human_gate(&mut out);
         if let Some(i) = self.impact {
             self.human_impact(i, &mut out);
         }
         out
+    }
+
+    fn human_gate(&self, out: &mut String) {
+        let lang = self.lang;
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "breadth per section and pair of roles",
+                "セクション・役割の組ごとの許可範囲"
+            )
+        );
+        for p in self
+            .gate
+            .pairs
+            .iter()
+            .filter(|p| p.breadth != Breadth::Same)
+        {
+            let _ = writeln!(
+                out,
+                "  {} {} -> {}: {}",
+                p.section,
+                p.from,
+                p.to,
+                breadth_name(p.breadth, lang)
+            );
+            for g in &p.no_longer_allowed {
+                let _ = writeln!(out, "    - {}", g.to_allow());
+            }
+            for (g, w) in p.newly_allowed.iter().zip(&p.witnesses) {
+                let _ = writeln!(out, "    + {}", g.to_allow());
+                human_witness(w, lang, out);
+            }
+        }
+        let g = self.gate;
+        let same = g.count(Breadth::Same);
+        let (b, n, both) = (
+            g.count(Breadth::Broader),
+            g.count(Breadth::Narrower),
+            g.count(Breadth::Both),
+        );
+        let gap = if same == g.pairs.len() { "" } else { "\n" };
+        let _ = writeln!(
+            out,
+            "{gap}{}",
+            match lang {
+                Lang::En => format!(
+                    "{} pair{}: {b} broader, {n} narrower, {both} both, {same} same",
+                    g.pairs.len(),
+                    if g.pairs.len() == 1 { "" } else { "s" }
+                ),
+                Lang::Ja => format!(
+                    "{} 組: 広がった {b}、狭まった {n}、両方 {both}、変わらず {same}",
+                    g.pairs.len()
+                ),
+            }
+        );
     }
 
     fn human_impact(&self, i: &Impact, out: &mut String) {
@@ -476,12 +630,19 @@ impl View<'_> {
             old: side(0),
             new: side(1),
             changes,
+            pairs: &self.gate.pairs,
             summary: JsonSummary {
                 changes: self.diff.changes.len(),
                 added: self.diff.count(Op::Added),
                 removed: self.diff.count(Op::Removed),
                 changed: self.diff.count(Op::Changed),
                 flows_changed: self.impact.map(|i| i.changed.len()),
+                pairs: self.gate.pairs.len(),
+                broader: self.gate.count(Breadth::Broader),
+                narrower: self.gate.count(Breadth::Narrower),
+                both: self.gate.count(Breadth::Both),
+                same: self.gate.count(Breadth::Same),
+                broadens: self.gate.broadens(),
             },
             impact,
         };
@@ -498,6 +659,7 @@ struct JsonOutput<'a> {
     old: JsonRulebook,
     new: JsonRulebook,
     changes: Vec<JsonChange<'a>>,
+    pairs: &'a [PairBreadth],
     impact: Option<JsonImpact<'a>>,
     summary: JsonSummary,
 }
@@ -569,4 +731,10 @@ struct JsonSummary {
     removed: usize,
     changed: usize,
     flows_changed: Option<usize>,
+    pairs: usize,
+    broader: usize,
+    narrower: usize,
+    both: usize,
+    same: usize,
+    broadens: bool,
 }

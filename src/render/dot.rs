@@ -3,7 +3,7 @@
 //! Node ids are the actors' names as quoted DOT strings (Japanese is fine
 //! there); every string is escaped, so no name can break the syntax.
 
-use crate::diagram::{Diagram, Edge, Node, NodeKind};
+use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
 use std::fmt::Write as _;
 
@@ -72,27 +72,50 @@ fn node_attrs(n: &Node, lang: Lang) -> String {
     if let Some(t) = tooltip {
         attrs.push(format!("tooltip={}", quote(&t)));
     }
+    if n.dimmed {
+        attrs.push("color=gray80, fontcolor=gray60".into());
+    }
     attrs.join(", ")
 }
 
-fn edge_attrs(e: &Edge) -> String {
-    let mut label = e.label.clone();
-    if e.violating() {
-        let codes: Vec<&str> = e.codes.iter().map(|c| c.as_str()).collect();
+/// The ends of a merged edge as written (a single leg keeps its direction)
+/// and its attributes.
+fn edge_attrs(d: &Diagram, m: &Merged, lang: Lang) -> (usize, usize, String) {
+    let mut label = m.label(d, lang);
+    if m.violating() {
+        let codes: Vec<&str> = m.codes.iter().map(|c| c.as_str()).collect();
         label.push('\n');
         label.push_str(&codes.join(", "));
     }
     let mut attrs = vec![format!("label={}", quote(&label))];
-    if e.both_ways {
+    let (from, to) = match (m.forward, m.backward) {
+        (false, true) => (m.b, m.a),
+        _ => (m.a, m.b),
+    };
+    if m.forward && m.backward {
         attrs.push("dir=both".into());
     }
-    if e.mynumber {
-        attrs.push("penwidth=2, style=bold".into());
+    if m.edges.len() > 1 {
+        attrs.push(format!("penwidth={}", edge_width(m.edges.len())));
     }
-    if e.violating() {
+    if m.mynumber {
+        if m.edges.len() == 1 {
+            attrs.push("penwidth=2".into());
+        }
+        attrs.push("style=bold".into());
+    }
+    if m.violating() {
         attrs.push("color=red, fontcolor=red".into());
     }
-    attrs.join(", ")
+    if m.dimmed {
+        attrs.push("color=gray80, fontcolor=gray60".into());
+    }
+    (from, to, attrs.join(", "))
+}
+
+/// Line width of an edge that merges `n` legs: grows slowly, at most 5.
+pub fn edge_width(n: usize) -> usize {
+    (1 + n.ilog2() as usize).clamp(2, 5)
 }
 
 /// The diagram as a DOT digraph.
@@ -100,11 +123,11 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
     let mut out = String::new();
     let head = Text::new(
         format!(
-            "mynaflow graph of {}: bold = My Number data (特定個人情報), red = error (codes in the label)",
+            "mynaflow graph of {}: bold = My Number data (特定個人情報), red = error (codes in the label), parallel flows merged (count in the label)",
             d.file
         ),
         format!(
-            "{} の図 (mynaflow graph): 太線 = 特定個人情報、赤 = エラー (ラベルにコード)",
+            "{} の図 (mynaflow graph): 太線 = 特定個人情報、赤 = エラー (ラベルにコード)、並行するフローは1本に (ラベルに件数)",
             d.file
         ),
     );
@@ -139,13 +162,14 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
     if !d.edges.is_empty() {
         out.push('\n');
     }
-    for e in &d.edges {
+    for m in merge(d) {
+        let (from, to, attrs) = edge_attrs(d, &m, lang);
         let _ = writeln!(
             out,
             "  {} -> {} [{}];",
-            quote(&d.nodes[e.from].key),
-            quote(&d.nodes[e.to].key),
-            edge_attrs(e)
+            quote(&d.nodes[from].key),
+            quote(&d.nodes[to].key),
+            attrs
         );
     }
     out.push_str("}\n");

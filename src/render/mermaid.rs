@@ -4,7 +4,7 @@
 //! labels with Mermaid's entity codes for every character that could end
 //! or change them.
 
-use crate::diagram::{Diagram, Edge, Node, NodeKind};
+use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
 use std::fmt::Write as _;
 
@@ -64,23 +64,35 @@ fn node(n: usize, node: &Node) -> String {
         NodeKind::Subject => ("([\"", "\"])", ""),
         NodeKind::Unknown => ("[\"", "\"]", ":::unknown"),
     };
+    let class = if node.dimmed { ":::dimmed" } else { class };
     format!("{}{open}{label}{close}{class}", id(n))
 }
 
-fn link(e: &Edge) -> String {
-    let mut label = escape(&e.label);
-    if e.violating() {
-        let codes: Vec<&str> = e.codes.iter().map(|c| c.as_str()).collect();
+fn link(d: &Diagram, m: &Merged, lang: Lang) -> String {
+    let mut label = m
+        .label(d, lang)
+        .split('\n')
+        .map(escape)
+        .collect::<Vec<_>>()
+        .join("<br/>");
+    if m.violating() {
+        let codes: Vec<&str> = m.codes.iter().map(|c| c.as_str()).collect();
         label.push_str("<br/>");
         label.push_str(&codes.join(", "));
     }
-    let arrow = match (e.mynumber, e.both_ways) {
+    let both = m.forward && m.backward;
+    let arrow = match (m.mynumber, both) {
         (false, false) => "-->",
         (false, true) => "<-->",
         (true, false) => "==>",
         (true, true) => "<==>",
     };
-    format!("{} {arrow}|\"{label}\"| {}", id(e.from), id(e.to))
+    let (from, to) = if m.backward && !m.forward {
+        (m.b, m.a)
+    } else {
+        (m.a, m.b)
+    };
+    format!("{} {arrow}|\"{label}\"| {}", id(from), id(to))
 }
 
 /// The diagram as a Mermaid flowchart.
@@ -88,11 +100,11 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
     let mut out = String::new();
     let head = Text::new(
         format!(
-            "mynaflow graph of {}: thick = My Number data (特定個人情報), red = error (codes in the label)",
+            "mynaflow graph of {}: thick = My Number data (特定個人情報), red = error (codes in the label), parallel flows merged (count in the label)",
             d.file
         ),
         format!(
-            "{} の図 (mynaflow graph): 太線 = 特定個人情報、赤 = エラー (ラベルにコード)",
+            "{} の図 (mynaflow graph): 太線 = 特定個人情報、赤 = エラー (ラベルにコード)、並行するフローは1本に (ラベルに件数)",
             d.file
         ),
     );
@@ -116,18 +128,30 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
             let _ = writeln!(out, "  {}", node(n, nd));
         }
     }
-    for e in &d.edges {
-        let _ = writeln!(out, "  {}", link(e));
+    let merged = merge(d);
+    for m in &merged {
+        let _ = writeln!(out, "  {}", link(d, m, lang));
     }
-    let red: Vec<String> = d
-        .edges
+    let red: Vec<String> = merged
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.violating())
+        .filter(|(_, m)| m.violating() && !m.dimmed)
         .map(|(i, _)| i.to_string())
         .collect();
     if !red.is_empty() {
         let _ = writeln!(out, "  linkStyle {} stroke:red,color:red", red.join(","));
+    }
+    let grey: Vec<String> = merged
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.dimmed)
+        .map(|(i, _)| i.to_string())
+        .collect();
+    if !grey.is_empty() {
+        let _ = writeln!(out, "  linkStyle {} stroke:#ccc,color:#999", grey.join(","));
+    }
+    if d.nodes.iter().any(|n| n.dimmed) {
+        out.push_str("  classDef dimmed stroke:#ccc,color:#999,fill:#f8f8f8\n");
     }
     if d.nodes.iter().any(|n| n.kind == NodeKind::Unknown) {
         out.push_str("  classDef unknown stroke-dasharray:3 3,color:#666\n");

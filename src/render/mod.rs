@@ -7,6 +7,8 @@ pub mod dot;
 pub mod github;
 pub mod gitlab;
 pub mod human;
+pub mod inventory_json;
+pub mod inventory_md;
 pub mod json;
 pub mod junit;
 pub mod line_hash;

@@ -1,0 +1,70 @@
+//! `mynaflow inventory FILE --format md|json`: the 特定個人情報 inventory
+//! and the records of exchanges, for the society's PIA.
+
+use super::output::{fail, print_fatal, session};
+use super::{Common, FAILURE, OK};
+use clap::ValueEnum;
+use mynaflow::inventory::Inventory;
+use mynaflow::render::{inventory_json, inventory_md};
+use std::io::Write;
+use std::path::Path;
+
+/// The document's format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InventoryFormat {
+    /// Markdown, headings after the PPC's assessment form.
+    Md,
+    /// JSON (docs/inventory.schema.json).
+    Json,
+}
+
+pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
+    let (mut s, settings) = match session(common, &[file.to_path_buf()]) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let checked = match s.check_path(file) {
+        Ok(c) => c,
+        Err(e) => {
+            fail(&e);
+            return FAILURE;
+        }
+    };
+    let Some(analysis) = checked.analysis else {
+        print_fatal(&s, settings.lang);
+        fail(&format!(
+            "{} is not a design (not UTF-8, or a rulebook)",
+            file.display()
+        ));
+        return FAILURE;
+    };
+    if analysis.design.rulebook.is_none() {
+        print_fatal(&s, settings.lang);
+        fail("the design's rulebook could not be loaded, so which data is 特定個人情報 is unknown");
+        return FAILURE;
+    }
+    let errors = s
+        .diagnostics
+        .iter()
+        .filter(|d| d.primary.file == checked.file && d.is_error())
+        .count();
+    if errors > 0 {
+        eprintln!(
+            "mynaflow: note: {} has {errors} error(s) (see `mynaflow check`); the inventory shows the design as written, flows with unresolved names left out",
+            file.display()
+        );
+    }
+    let inventory = Inventory::compute(&analysis.design, &analysis.graph);
+    let doc = inventory_md::Doc {
+        inventory: &inventory,
+        design: &analysis.design,
+        source: s.sources.get(checked.file),
+        lang: settings.lang,
+    };
+    let out = match format {
+        InventoryFormat::Md => inventory_md::render(&doc),
+        InventoryFormat::Json => inventory_json::render(&doc),
+    };
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    OK
+}

@@ -1,0 +1,65 @@
+//! `mynaflow report`: the HTML page for reviewers.
+
+use super::output::{fail, files, print_fatal, session};
+use super::{Common, FAILURE, FINDINGS, OK};
+use mynaflow::code::Code;
+use mynaflow::report::{self, Input};
+use std::path::{Path, PathBuf};
+
+pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
+    let (mut s, settings) = match session(common, paths) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let files = match files(paths, &settings) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let mut analyses = Vec::new();
+    let mut unreadable = false;
+    for f in &files {
+        match s.check_path(f) {
+            Ok(c) => {
+                if let Some(a) = c.analysis
+                    && a.design.rulebook.is_some()
+                {
+                    analyses.push(a);
+                }
+            }
+            Err(e) => {
+                fail(&e);
+                unreadable = true;
+            }
+        }
+    }
+    let diags = s.sorted_diagnostics();
+    let rulebook_missing = diags.iter().any(|d| d.code == Code::MN013);
+    if rulebook_missing {
+        print_fatal(&s, settings.lang);
+    }
+    let page = report::render(&Input {
+        sources: &s.sources,
+        diagnostics: &diags,
+        files: files.len(),
+        designs: analyses.iter().map(|a| (&a.design, &a.graph)).collect(),
+        lang: settings.lang,
+    });
+    if let Err(e) = std::fs::write(output, page) {
+        fail(&format!("{}: {e}", output.display()));
+        return FAILURE;
+    }
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!(
+        "mynaflow: wrote {} ({} design(s), {errors} error(s), {} warning(s))",
+        output.display(),
+        analyses.len(),
+        diags.len() - errors
+    );
+    if unreadable || rulebook_missing {
+        FAILURE
+    } else if errors > 0 {
+        FINDINGS
+    } else {
+        OK
+    }
+}

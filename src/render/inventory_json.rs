@@ -1,0 +1,249 @@
+//! The inventory as JSON, in the shape `docs/inventory.schema.json`
+//! documents. Names only, no prose, so the output is the same in every
+//! language.
+
+use super::inventory_md::Doc;
+use crate::inventory::{Basis, Movement};
+use crate::model::*;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    design: &'a str,
+    rulebook: Option<RulebookJson<'a>>,
+    systems: Vec<SystemJson<'a>>,
+    records: Vec<RecordJson<'a>>,
+    carriers: Vec<&'a str>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct RulebookJson<'a> {
+    name: &'a str,
+    title: Option<&'a str>,
+    revised: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SystemJson<'a> {
+    name: &'a str,
+    label: Option<&'a str>,
+    role: Option<&'a str>,
+    holdings: Vec<HoldingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct HoldingJson<'a> {
+    item: &'a str,
+    category: Option<&'a str>,
+    own: bool,
+    purposes: Vec<&'a str>,
+    received: Vec<MovementJson<'a>>,
+    passed_on: Vec<MovementJson<'a>>,
+    contractors: Vec<ContractorJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ActorJson<'a> {
+    name: &'a str,
+    role: Option<&'a str>,
+    kind: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct MovementJson<'a> {
+    actor: ActorJson<'a>,
+    purpose: Option<&'a str>,
+    route: Vec<&'a str>,
+    basis: Option<BasisJson<'a>>,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct ContractorJson<'a> {
+    name: &'a str,
+    legal_name: &'a str,
+    purposes: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct BasisJson<'a> {
+    allowed: bool,
+    section: Option<&'a str>,
+    citation: Option<&'a str>,
+    code: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct RecordJson<'a> {
+    sender: ActorJson<'a>,
+    receiver: ActorJson<'a>,
+    item: &'a str,
+    category: Option<&'a str>,
+    purpose: &'a str,
+    route: Vec<&'a str>,
+    basis: BasisJson<'a>,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    systems: usize,
+    holdings: usize,
+    records: usize,
+}
+
+fn kind_name(k: RoleKind) -> &'static str {
+    match k {
+        RoleKind::Party => "party",
+        RoleKind::SelfOrg => "self",
+        RoleKind::Carrier => "carrier",
+        RoleKind::Subject => "subject",
+        RoleKind::Contractor => "contractor",
+    }
+}
+
+struct Names<'a> {
+    design: &'a Design,
+    rb: &'a Rulebook,
+}
+
+impl<'a> Names<'a> {
+    fn actor(&self, a: ActorId) -> ActorJson<'a> {
+        let actor = self.design.actor(a);
+        ActorJson {
+            name: &actor.name,
+            role: actor.role.id.map(|r| self.rb.role(r).name.as_str()),
+            kind: actor.role.id.map(|r| kind_name(self.rb.role(r).kind)),
+        }
+    }
+
+    fn purpose(&self, p: PurposeId) -> &'a str {
+        &self.rb.purpose(p).name
+    }
+
+    fn category(&self, d: DataId) -> Option<&'a str> {
+        self.design
+            .item(d)
+            .category
+            .id
+            .map(|c| self.rb.category(c).name.as_str())
+    }
+
+    fn route(&self, route: &[ActorId]) -> Vec<&'a str> {
+        route
+            .iter()
+            .map(|a| self.design.actor(*a).name.as_str())
+            .collect()
+    }
+
+    fn basis(&self, b: &Basis) -> BasisJson<'a> {
+        match b {
+            Basis::Rule(r) => {
+                let s = self.rb.section(self.rb.rule(*r).section);
+                BasisJson {
+                    allowed: true,
+                    section: Some(&s.id),
+                    citation: s.basis.as_deref(),
+                    code: None,
+                }
+            }
+            Basis::Refused(code) => BasisJson {
+                allowed: false,
+                section: None,
+                citation: None,
+                code: Some(code.as_str()),
+            },
+        }
+    }
+}
+
+/// Renders the inventory as pretty-printed JSON with a final newline.
+pub fn render(doc: &Doc) -> String {
+    let design = doc.design;
+    let Some(rb) = design.rulebook.as_deref() else {
+        return "{\"version\":1,\"error\":\"the design's rulebook is not loaded\"}\n".to_string();
+    };
+    let n = Names { design, rb };
+    let line = |f: FlowId| doc.source.line_col(design.flow(f).span.start as usize).0;
+    let movement = |m: &Movement| MovementJson {
+        actor: n.actor(m.counterpart),
+        purpose: m.purpose.map(|p| n.purpose(p)),
+        route: n.route(&m.route),
+        basis: m.basis.as_ref().map(|b| n.basis(b)),
+        line: line(m.flow),
+    };
+    let inv = doc.inventory;
+    let systems = inv
+        .systems
+        .iter()
+        .map(|s| {
+            let actor = design.actor(s.actor);
+            SystemJson {
+                name: &actor.name,
+                label: actor.label.as_ref().map(|(l, _)| l.as_str()),
+                role: actor.role.id.map(|r| rb.role(r).name.as_str()),
+                holdings: s
+                    .holdings
+                    .iter()
+                    .map(|h| {
+                        let item = design.item(h.item);
+                        HoldingJson {
+                            item: &item.name,
+                            category: n.category(h.item),
+                            own: h.own,
+                            purposes: h.purposes.iter().map(|p| n.purpose(*p)).collect(),
+                            received: h.received.iter().map(movement).collect(),
+                            passed_on: h.passed_on.iter().map(movement).collect(),
+                            contractors: h
+                                .contractors
+                                .iter()
+                                .map(|(c, ps)| ContractorJson {
+                                    name: &design.actor(*c).name,
+                                    legal_name: design.actor(*c).legal_name(),
+                                    purposes: ps.iter().map(|p| n.purpose(*p)).collect(),
+                                })
+                                .collect(),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let records = inv
+        .records
+        .iter()
+        .map(|r| RecordJson {
+            sender: n.actor(r.sender),
+            receiver: n.actor(r.receiver),
+            item: &design.item(r.item).name,
+            category: n.category(r.item),
+            purpose: n.purpose(r.purpose),
+            route: n.route(&r.route),
+            basis: n.basis(&r.basis),
+            line: line(r.flow),
+        })
+        .collect();
+    let out = Output {
+        version: 1,
+        design: &doc.source.name,
+        rulebook: Some(RulebookJson {
+            name: &rb.name,
+            title: rb.title.as_deref(),
+            revised: rb.revised.as_deref(),
+        }),
+        systems,
+        records,
+        carriers: n.route(&inv.carriers),
+        summary: Summary {
+            systems: inv.systems.len(),
+            holdings: inv.systems.iter().map(|s| s.holdings.len()).sum(),
+            records: inv.records.len(),
+        },
+    };
+    let mut s =
+        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,640 @@
+//! The inventory as Markdown, in the order of the PPC's assessment form
+//! (特定個人情報保護評価書): basic information, obtaining and use, entrusting,
+//! provision and transfer, retention and deletion, then the exchanges that
+//! leave a 情報提供等の記録 at both ends. Japanese headings follow the form's
+//! wording; English ones translate it.
+
+use crate::escape::visible;
+use crate::inventory::{Basis, Holding, Inventory, Movement};
+use crate::model::*;
+use crate::source::SourceFile;
+use crate::text::Lang;
+use std::fmt::Write as _;
+
+/// What the inventory renderers (this one and `inventory_json`) read.
+pub struct Doc<'a> {
+    /// The inventory.
+    pub inventory: &'a Inventory,
+    /// The design it was drawn from (its rulebook loaded).
+    pub design: &'a Design,
+    /// The design's file, for its name and line numbers.
+    pub source: &'a SourceFile,
+    /// Output language.
+    pub lang: Lang,
+}
+
+fn t(lang: Lang, en: &str, ja: &str) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Ja => ja.to_string(),
+    }
+}
+
+/// Text from the input, made safe for a Markdown table cell: invisible
+/// characters shown escaped, Markdown syntax characters backslashed.
+pub fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in visible(s).chars() {
+        if "\\|*_`<>[]#~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Doc<'_> {
+    fn rb(&self) -> Option<&Rulebook> {
+        self.design.rulebook.as_deref()
+    }
+
+    fn sep(&self) -> &'static str {
+        match self.lang {
+            Lang::En => ", ",
+            Lang::Ja => "、",
+        }
+    }
+
+    /// `市町村 (他機関)`: the actor, with its role when the names differ.
+    fn actor(&self, a: ActorId) -> String {
+        let actor = self.design.actor(a);
+        let role = match (self.rb(), actor.role.id) {
+            (Some(rb), Some(r)) => Some(rb.role(r).name.as_str()),
+            _ => None,
+        };
+        match role {
+            Some(r) if r != actor.name => format!("{} ({})", cell(&actor.name), cell(r)),
+            _ => cell(&actor.name),
+        }
+    }
+
+    fn actor_label(&self, a: ActorId) -> String {
+        self.design
+            .actor(a)
+            .label
+            .as_ref()
+            .map_or(String::new(), |(l, _)| cell(l))
+    }
+
+    fn item(&self, d: DataId) -> String {
+        cell(&self.design.item(d).name)
+    }
+
+    fn category(&self, d: DataId) -> String {
+        match (self.rb(), self.design.item(d).category.id) {
+            (Some(rb), Some(c)) => cell(&rb.category(c).name),
+            _ => String::new(),
+        }
+    }
+
+    fn purpose(&self, p: Option<PurposeId>) -> String {
+        match (self.rb(), p) {
+            (Some(rb), Some(p)) => cell(&rb.purpose(p).name),
+            _ => t(self.lang, "(none named)", "(記載なし)"),
+        }
+    }
+
+    fn purposes(&self, ps: &[PurposeId]) -> String {
+        if ps.is_empty() {
+            return t(self.lang, "(none named)", "(記載なし)");
+        }
+        ps.iter()
+            .map(|p| self.purpose(Some(*p)))
+            .collect::<Vec<_>>()
+            .join(self.sep())
+    }
+
+    fn route(&self, route: &[ActorId]) -> String {
+        if route.is_empty() {
+            return t(self.lang, "direct", "直接");
+        }
+        route
+            .iter()
+            .map(|a| cell(&self.design.actor(*a).name))
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+
+    fn basis(&self, b: Option<&Basis>) -> String {
+        match (b, self.rb()) {
+            (Some(Basis::Rule(r)), Some(rb)) => {
+                let s = rb.section(rb.rule(*r).section);
+                match (&s.basis, self.lang) {
+                    (Some(b), Lang::En) => format!("section {} ({})", cell(&s.id), cell(b)),
+                    (Some(b), Lang::Ja) => format!("{}項 ({})", cell(&s.id), cell(b)),
+                    (None, Lang::En) => format!("section {}", cell(&s.id)),
+                    (None, Lang::Ja) => format!("{}項", cell(&s.id)),
+                }
+            }
+            (Some(Basis::Refused(code)), _) => match self.lang {
+                Lang::En => format!("**not allowed ({})**", code.as_str()),
+                Lang::Ja => format!("**認められていません ({})**", code.as_str()),
+            },
+            _ => "—".to_string(),
+        }
+    }
+
+    fn line(&self, f: FlowId) -> usize {
+        self.source
+            .line_col(self.design.flow(f).span.start as usize)
+            .0
+    }
+
+    fn is_self(&self, a: ActorId) -> bool {
+        self.design.kind_of(a) == Some(RoleKind::SelfOrg)
+    }
+
+    fn is_contractor(&self, a: ActorId) -> bool {
+        self.design.kind_of(a) == Some(RoleKind::Contractor)
+    }
+}
+
+fn row(out: &mut String, cells: &[String]) {
+    let _ = writeln!(out, "| {} |", cells.join(" | "));
+}
+
+fn header(out: &mut String, cells: &[String]) {
+    row(out, cells);
+    let _ = writeln!(out, "|{}", "---|".repeat(cells.len()));
+}
+
+/// Renders the inventory as a Markdown document.
+pub fn render(doc: &Doc) -> String {
+    let lang = doc.lang;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}\n",
+        t(
+            lang,
+            "特定個人情報 inventory for the privacy impact assessment (番号法 Article 28) and the records of exchanges (Article 23)",
+            "特定個人情報の棚卸し — 特定個人情報保護評価 (番号法第28条) と情報提供等の記録 (第23条) のために"
+        )
+    );
+    intro(doc, &mut out);
+    basics(doc, &mut out);
+    obtaining(doc, &mut out);
+    entrusting(doc, &mut out);
+    provision(doc, &mut out);
+    retention(doc, &mut out);
+    records(doc, &mut out);
+    out
+}
+
+fn intro(doc: &Doc, out: &mut String) {
+    let lang = doc.lang;
+    let inv = doc.inventory;
+    let _ = writeln!(
+        out,
+        "- {}: `{}`",
+        t(lang, "Design", "設計"),
+        visible(&doc.source.name).replace('`', "'")
+    );
+    if let Some(rb) = doc.rb() {
+        let mut s = cell(&rb.name);
+        if let Some(title) = &rb.title {
+            s.push_str(&match lang {
+                Lang::En => format!(" \"{}\"", cell(title)),
+                Lang::Ja => format!("「{}」", cell(title)),
+            });
+        }
+        if let Some(r) = &rb.revised {
+            s.push_str(&match lang {
+                Lang::En => format!(", revised {}", cell(r)),
+                Lang::Ja => format!(" ({} 改定)", cell(r)),
+            });
+        }
+        let _ = writeln!(out, "- {}: {s}", t(lang, "Rulebook", "ルールブック"));
+    }
+    let items: usize = inv.systems.iter().map(|s| s.holdings.len()).sum();
+    let _ = writeln!(
+        out,
+        "- {}\n",
+        match lang {
+            Lang::En => format!(
+                "{} system(s) hold 特定個人情報 ({items} holding(s)); {} exchange(s) through a carrier are recorded at both ends",
+                inv.systems.len(),
+                inv.records.len()
+            ),
+            Lang::Ja => format!(
+                "特定個人情報を保有するシステム {} (保有 {items} 件)、中継を経由し双方が記録を残す提供 {} 件",
+                inv.systems.len(),
+                inv.records.len()
+            ),
+        }
+    );
+    let _ = writeln!(
+        out,
+        "{}\n",
+        t(
+            lang,
+            "Drawn from the design by `mynaflow inventory`. What a design does not say (retention periods, deletion, safeguards) is left for the assessment form.",
+            "`mynaflow inventory` が設計から作成しました。保存期間・消去方法・安全管理措置など、設計に書かれない事項は評価書で補ってください。"
+        )
+    );
+}
+
+fn basics(doc: &Doc, out: &mut String) {
+    let lang = doc.lang;
+    let _ = writeln!(
+        out,
+        "## 1. {}\n",
+        t(
+            lang,
+            "Basic information: systems that hold 特定個人情報",
+            "基本情報 — 特定個人情報ファイルを保有するシステム"
+        )
+    );
+    if doc.inventory.systems.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            t(
+                lang,
+                "No system of the society holds 特定個人情報 in this design.",
+                "この設計では、組合のシステムは特定個人情報を保有しません。"
+            )
+        );
+        return;
+    }
+    header(
+        out,
+        &[
+            t(lang, "System", "システム"),
+            t(lang, "Description", "説明"),
+            t(lang, "特定個人情報 held", "保有する特定個人情報"),
+        ],
+    );
+    for s in &doc.inventory.systems {
+        let items: Vec<String> = s
+            .holdings
+            .iter()
+            .map(|h| format!("{} ({})", doc.item(h.item), doc.category(h.item)))
+            .collect();
+        row(
+            out,
+            &[
+                cell(&doc.design.actor(s.actor).name),
+                doc.actor_label(s.actor),
+                items.join(doc.sep()),
+            ],
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn obtaining(doc: &Doc, out: &mut String) {
+    let lang = doc.lang;
+    let _ = writeln!(
+        out,
+        "## 2. {}\n",
+        t(
+            lang,
+            "Obtaining and use of 特定個人情報",
+            "特定個人情報の入手・使用"
+        )
+    );
+    for s in &doc.inventory.systems {
+        let _ = writeln!(out, "### {}\n", cell(&doc.design.actor(s.actor).name));
+        header(
+            out,
+            &[
+                t(lang, "特定個人情報", "特定個人情報"),
+                t(lang, "Obtained from", "入手元"),
+                t(lang, "Route", "経路"),
+                t(lang, "Purpose", "目的"),
+                t(lang, "Basis", "根拠"),
+            ],
+        );
+        for h in &s.holdings {
+            if h.own {
+                row(
+                    out,
+                    &[
+                        doc.item(h.item),
+                        t(
+                            lang,
+                            "(the society's own: no flow brings it)",
+                            "(組合が作成: 入手する流れはありません)",
+                        ),
+                        "—".into(),
+                        "—".into(),
+                        "—".into(),
+                    ],
+                );
+            }
+            for m in &h.received {
+                row(
+                    out,
+                    &[
+                        doc.item(h.item),
+                        doc.actor(m.counterpart),
+                        doc.route(&m.route),
+                        doc.purpose(m.purpose),
+                        if doc.is_self(m.counterpart) {
+                            t(lang, "internal transfer", "組合内の移転")
+                        } else {
+                            doc.basis(m.basis.as_ref())
+                        },
+                    ],
+                );
+            }
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}\n", t(lang, "Purposes of use:", "使用の目的:"));
+        for h in &s.holdings {
+            let what = if h.own {
+                t(lang, " (purposes it is sent for)", " (送る目的)")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "- {}: {}{what}",
+                doc.item(h.item),
+                doc.purposes(&h.purposes)
+            );
+        }
+        let _ = writeln!(out);
+    }
+}
+
+fn entrusting(doc: &Doc, out: &mut String) {
+    let lang = doc.lang;
+    let _ = writeln!(
+        out,
+        "## 3. {}\n",
+        t(
+            lang,
+            "Entrusting the handling of 特定個人情報 files",
+            "特定個人情報ファイルの取扱いの委託"
+        )
+    );
+    let rows: Vec<(ActorId, &Holding, ActorId, &Vec<PurposeId>)> = doc
+        .inventory
+        .systems
+        .iter()
+        .flat_map(|s| {
+            s.holdings.iter().flat_map(move |h| {
+                h.contractors
+                    .iter()
+                    .map(move |(c, ps)| (s.actor, h, *c, ps))
+            })
+        })
+        .collect();
+    if rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            t(
+                lang,
+                "No contractor handles 特定個人情報 in this design.",
+                "この設計では、委託先は特定個人情報を取り扱いません。"
+            )
+        );
+        return;
+    }
+    header(
+        out,
+        &[
+            t(lang, "System", "システム"),
+            t(lang, "特定個人情報", "特定個人情報"),
+            t(lang, "Contractor", "委託先"),
+            t(lang, "Legal name", "法人名"),
+            t(lang, "Purpose", "委託の目的"),
+        ],
+    );
+    for (s, h, c, ps) in rows {
+        row(
+            out,
+            &[
+                cell(&doc.design.actor(s).name),
+                doc.item(h.item),
+                cell(&doc.design.actor(c).name),
+                cell(doc.design.actor(c).legal_name()),
+                doc.purposes(ps),
+            ],
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn provision(doc: &Doc, out: &mut String) {
+    let lang = doc.lang;
+    let _ = writeln!(
+        out,
+        "## 4. {}\n",
+        t(
+            lang,
+            "Provision and transfer of 特定個人情報 (other than entrusting)",
+            "特定個人情報の提供・移転 (委託に伴うものを除く)"
+        )
+    );
+    let moves: Vec<(ActorId, DataId, &Movement)> = doc
+        .inventory
+        .systems
+        .iter()
+        .flat_map(|s| {
+            s.holdings
+                .iter()
+                .flat_map(move |h| h.passed_on.iter().map(move |m| (s.actor, h.item, m)))
+        })
+        .filter(|(_, _, m)| !doc.is_contractor(m.counterpart))
+        .collect();
+    let (internal, external): (Vec<_>, Vec<_>) = moves
+        .into_iter()
+        .partition(|(_, _, m)| doc.is_self(m.counterpart));
+
+    let _ = writeln!(
+        out,
+        "### 4.1 {}\n",
+        t(lang, "Provision (outside the society)", "提供 (組合の外へ)")
+    );
+    if external.is_empty() {
+        let _ = writeln!(out, "{}\n", t(lang, "None.", "ありません。"));
+    } else {
+        header(
+            out,
+            &[
+                t(lang, "From", "提供元"),
+                t(lang, "To", "提供先"),
+                t(lang, "特定個人情報", "特定個人情報"),
+                t(lang, "Purpose", "目的"),
+                t(lang, "Route", "経路"),
+                t(lang, "Basis", "根拠"),
+            ],
+        );
+        for (s, d, m) in external {
+            row(
+                out,
+                &[
+                    cell(&doc.design.actor(s).name),
+                    doc.actor(m.counterpart),
+                    doc.item(d),
+                    doc.purpose(m.purpose),
+                    doc.route(&m.route),
+                    doc.basis(m.basis.as_ref()),
+                ],
+            );
+        }
+        let _ = writeln!(out);
+    }
+
+    let _ = writeln!(
+        out,
+        "### 4.2 {}\n",
+        t(
+            lang,
+            "Transfer (between the society's systems)",
+            "移転 (組合内のシステム間)"
+        )
+    );
+    if internal.is_empty() {
+        let _ = writeln!(out, "{}\n", t(lang, "None.", "ありません。"));
+        return;
+    }
+    header(
+        out,
+        &[
+            t(lang, "From", "移転元"),
+            t(lang, "To", "移転先"),
+            t(lang, "特定個人情報", "特定個人情報"),
+            t(lang, "Purpose", "目的"),
+        ],
+    );
+    for (s, d, m) in internal {
+        row(
+            out,
+            &[
+                cell(&doc.design.actor(s).name),
+                cell(&doc.design.actor(m.counterpart).name),
+                doc.item(d),
+                doc.purpose(m.purpose),
+            ],
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn retention(doc: &Doc, out: &mut String) {
+    let lang = doc.lang;
+    let _ = writeln!(
+        out,
+        "## 5. {}\n",
+        t(
+            lang,
+            "Retention and deletion of 特定個人情報",
+            "特定個人情報の保管・消去"
+        )
+    );
+    if !doc.inventory.systems.is_empty() {
+        header(
+            out,
+            &[
+                t(lang, "Kept in", "保管場所"),
+                t(lang, "特定個人情報", "特定個人情報"),
+                t(lang, "Retention and deletion", "保管期間・消去方法"),
+            ],
+        );
+        for s in &doc.inventory.systems {
+            let items: Vec<String> = s.holdings.iter().map(|h| doc.item(h.item)).collect();
+            row(
+                out,
+                &[
+                    cell(&doc.design.actor(s.actor).name),
+                    items.join(doc.sep()),
+                    t(lang, "(not in the design)", "(設計に記載なし)"),
+                ],
+            );
+        }
+        let _ = writeln!(out);
+    }
+    if !doc.inventory.carriers.is_empty() {
+        let names: Vec<String> = doc
+            .inventory
+            .carriers
+            .iter()
+            .map(|a| doc.actor(*a))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}\n",
+            match lang {
+                Lang::En => format!(
+                    "Carriers pass 特定個人情報 on and hold none for their own use: {}.",
+                    names.join(", ")
+                ),
+                Lang::Ja => format!(
+                    "次の中継は特定個人情報を受け渡すだけで、自らの用途のために保有しません: {}。",
+                    names.join("、")
+                ),
+            }
+        );
+    }
+    if !doc.inventory.records.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            t(
+                lang,
+                "The records of exchanges (section 6) are kept for 7 years by both ends.",
+                "情報提供等の記録 (6.) は送り手・受け手の双方が 7 年間保存します。"
+            )
+        );
+    }
+}
+
+fn records(doc: &Doc, out: &mut String) {
+    let lang = doc.lang;
+    let _ = writeln!(
+        out,
+        "## 6. {}\n",
+        t(
+            lang,
+            "Exchanges through a carrier and their records (情報提供等の記録, 番号法 Article 23)",
+            "中継を経由する提供と情報提供等の記録 (番号法第23条)"
+        )
+    );
+    if doc.inventory.records.is_empty() {
+        let _ = writeln!(out, "{}\n", t(lang, "None.", "ありません。"));
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}\n",
+        t(
+            lang,
+            "Each exchange below creates a record that both the sender and the receiver keep.",
+            "次の提供ごとに、送り手と受け手の双方が情報提供等の記録を作成し保存します。"
+        )
+    );
+    header(
+        out,
+        &[
+            "#".to_string(),
+            t(lang, "Sender", "送り手"),
+            t(lang, "Receiver", "受け手"),
+            t(lang, "特定個人情報", "特定個人情報"),
+            t(lang, "Purpose", "目的"),
+            t(lang, "Route", "経路"),
+            t(lang, "Basis", "根拠"),
+            t(lang, "Design line", "設計の行"),
+        ],
+    );
+    for (i, r) in doc.inventory.records.iter().enumerate() {
+        row(
+            out,
+            &[
+                (i + 1).to_string(),
+                doc.actor(r.sender),
+                doc.actor(r.receiver),
+                format!("{} ({})", doc.item(r.item), doc.category(r.item)),
+                doc.purpose(Some(r.purpose)),
+                doc.route(&r.route),
+                doc.basis(Some(&r.basis)),
+                doc.line(r.flow).to_string(),
+            ],
+        );
+    }
+    let _ = writeln!(out);
+}

@@ -1,0 +1,113 @@
+//! The PIA inventory of one design in the report: which systems hold
+//! 特定個人情報 for which purposes, and the exchanges through a carrier that
+//! both ends keep a record of (番号法第23条). The same facts as `mynaflow
+//! inventory`, drawn from [`crate::inventory::Inventory`].
+
+use super::escape::html;
+use crate::graph::FlowGraph;
+use crate::inventory::{Basis, Inventory, Movement};
+use crate::model::Design;
+use crate::text::Lang;
+use std::fmt::Write as _;
+
+fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    }
+}
+
+/// Writes the inventory of `design` as a collapsible section.
+pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: Lang) {
+    let Some(rb) = design.rulebook.as_deref() else {
+        return;
+    };
+    let inv = Inventory::compute(design, graph);
+    if inv.systems.is_empty() && inv.records.is_empty() {
+        return;
+    }
+    let actor = |a: crate::model::ActorId| html(&design.actor(a).name);
+    let purpose = |p: Option<crate::model::PurposeId>| {
+        p.map(|p| html(&rb.purpose(p).name)).unwrap_or_default()
+    };
+    let basis = |b: &Basis| match b {
+        Basis::Rule(r) => {
+            let s = rb.section(rb.rule(*r).section);
+            format!("{} {}", html(&s.id), html(s.basis.as_deref().unwrap_or("")))
+        }
+        Basis::Refused(code) => format!("✖ {code}"),
+    };
+    let moves = |m: &[Movement]| {
+        m.iter()
+            .map(|m| format!("{} ({})", actor(m.counterpart), purpose(m.purpose)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = write!(
+        out,
+        r#"<details class="inventory"><summary>{}</summary><table><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        t(
+            lang,
+            "特定個人情報 inventory (for the PIA)",
+            "特定個人情報の一覧 (特定個人情報保護評価のために)"
+        ),
+        t(
+            lang,
+            "Systems that hold 特定個人情報",
+            "特定個人情報を保有するシステム"
+        ),
+        t(lang, "System", "システム"),
+        t(lang, "Item", "項目"),
+        t(lang, "Held for", "保有の目的"),
+        t(lang, "Received from", "入手元"),
+        t(lang, "Passed on to", "提供・移転先"),
+        t(lang, "Contractors", "委託先"),
+    );
+    for s in &inv.systems {
+        for h in &s.holdings {
+            let purposes: Vec<String> = h.purposes.iter().map(|p| purpose(Some(*p))).collect();
+            let contractors: Vec<String> = h.contractors.iter().map(|(a, _)| actor(*a)).collect();
+            let received = if h.own {
+                t(lang, "(made by the society)", "(自ら作成)").to_string()
+            } else {
+                moves(&h.received)
+            };
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                actor(s.actor),
+                html(&design.item(h.item).name),
+                purposes.join(", "),
+                received,
+                moves(&h.passed_on),
+                contractors.join(", "),
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        r#"</tbody></table><table><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        t(
+            lang,
+            "Exchanges through a carrier: records both ends keep (番号法第23条)",
+            "情報提供等の記録 (番号法第23条、両端で保存)"
+        ),
+        t(lang, "Sender", "提供者"),
+        t(lang, "Receiver", "照会者・受領者"),
+        t(lang, "Item", "項目"),
+        t(lang, "Purpose", "利用目的"),
+        t(lang, "Basis", "根拠"),
+    );
+    for r in &inv.records {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            actor(r.sender),
+            actor(r.receiver),
+            html(&design.item(r.item).name),
+            purpose(Some(r.purpose)),
+            basis(&r.basis),
+        );
+    }
+    out.push_str("</tbody></table></details>\n");
+}

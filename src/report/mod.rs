@@ -1,0 +1,584 @@
+//! `mynaflow report`: one self-contained HTML page for reviewers: a
+//! summary, every finding with its source lines, a picture of each design
+//! (inline SVG, see [`picture`]) with filters, and each design's rule
+//! coverage.
+//!
+//! The page needs no network: its style and script are embedded
+//! (`page.css`, `page.js`), and the data the script needs is one JSON blob
+//! in a `<script type="application/json">` element ([`escape::script_json`]).
+//! Every string that came from input is escaped ([`escape::html`]), control
+//! and bidirectional characters shown as `\u{..}`. Without the script the
+//! page is still complete (the picture is drawn here, not by the script).
+
+pub mod escape;
+mod inventory;
+pub mod picture;
+
+use crate::code::Severity;
+use crate::coverage::Coverage;
+use crate::diagnostic::Diagnostic;
+use crate::diagram::{self, Diagram, Options};
+use crate::graph::FlowGraph;
+use crate::model::*;
+use crate::source::{SourceFile, SourceMap};
+use crate::span::Span;
+use crate::text::{Lang, Text};
+use escape::html;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+const CSS: &str = include_str!("page.css");
+const JS: &str = include_str!("page.js");
+
+/// Source lines shown for one span, at most.
+const EXCERPT_LINES: usize = 4;
+/// Characters of a source line shown, at most (minified input).
+const EXCERPT_CHARS: usize = 400;
+
+/// What the page shows.
+pub struct Input<'a> {
+    /// Every file a span may point into.
+    pub sources: &'a SourceMap,
+    /// The findings, sorted.
+    pub diagnostics: &'a [Diagnostic],
+    /// Number of files checked.
+    pub files: usize,
+    /// The designs that can be drawn, with their graphs, in the order checked.
+    pub designs: Vec<(&'a Design, &'a FlowGraph)>,
+    /// The page's language.
+    pub lang: Lang,
+}
+
+fn t(lang: Lang, en: &str, ja: &str) -> String {
+    Text::new(en, ja).get(lang).to_string()
+}
+
+/// The flow statement a span lies in, if any (flows are in source order
+/// and do not overlap).
+fn flow_at(design: &Design, span: Span) -> Option<FlowId> {
+    if span.file != design.file {
+        return None;
+    }
+    let after = design.flows.partition_point(|f| f.span.start <= span.start);
+    let i = after.checked_sub(1)?;
+    (span.end <= design.flows[i].span.end).then_some(FlowId(i as u32))
+}
+
+/// The flows a finding is about: its primary span's flow, then those of its
+/// labels (the upstream hops of a witness path), without repeats.
+fn flows_of(design: &Design, d: &Diagnostic) -> Vec<usize> {
+    let mut out: Vec<usize> = Vec::new();
+    let spans = std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
+    for s in spans {
+        if let Some(f) = flow_at(design, s)
+            && !out.contains(&f.index())
+        {
+            out.push(f.index());
+        }
+    }
+    out
+}
+
+/// The source lines of a span as HTML, the span marked.
+fn excerpt(f: &SourceFile, span: Span) -> String {
+    let (start, end) = (span.start as usize, span.end as usize);
+    let first = f.line_index(start);
+    let last = f
+        .line_index(end.saturating_sub(1).max(start))
+        .min(first + EXCERPT_LINES - 1);
+    let mut out = String::from("<pre class=\"src\">");
+    for line in first..=last {
+        let r = f.line_range(line);
+        let text = f.text.get(r.clone()).unwrap_or("");
+        let text = text.trim_end_matches(['\n', '\r']);
+        let (ls, le) = (r.start, r.start + text.len());
+        let (ms, me) = (start.clamp(ls, le), end.clamp(ls, le));
+        let part = |a: usize, b: usize| html(f.text.get(a..b).unwrap_or(""));
+        let mut body = String::new();
+        if me > ms || (start == end && ms == start) {
+            let _ = write!(
+                body,
+                "{}<mark>{}</mark>{}",
+                part(ls, ms),
+                part(ms, me),
+                part(me, le)
+            );
+        } else {
+            body = part(ls, le);
+        }
+        if text.chars().count() > EXCERPT_CHARS {
+            // A minified line: only the marked part and a little context.
+            let cut = |a: usize, b: usize| html(f.text.get(a..b).unwrap_or(""));
+            let from = boundary(&f.text, ms.saturating_sub(60).max(ls), false);
+            let to = boundary(&f.text, (me + 60).min(le), true);
+            body = format!(
+                "…{}<mark>{}</mark>{}…",
+                cut(from, ms),
+                cut(ms, me),
+                cut(me, to)
+            );
+        }
+        let _ = writeln!(out, "<span class=\"ln\">{:>4}</span> {body}", line + 1);
+    }
+    out.push_str("</pre>");
+    out
+}
+
+/// The nearest char boundary at or before (or after) `i`.
+fn boundary(s: &str, mut i: usize, up: bool) -> usize {
+    while i > 0 && i < s.len() && !s.is_char_boundary(i) {
+        if up {
+            i += 1;
+        } else {
+            i -= 1;
+        }
+    }
+    i.min(s.len())
+}
+
+fn location(sources: &SourceMap, span: Span) -> String {
+    let f = sources.get(span.file);
+    let (l, c) = f.line_col(span.start as usize);
+    format!("{}:{l}:{c}", f.name)
+}
+
+/// One finding as a list item. `design` is its design's index on the
+/// page (None for a file that is not drawn).
+fn finding(
+    out: &mut String,
+    i: usize,
+    d: &Diagnostic,
+    sources: &SourceMap,
+    design: Option<usize>,
+    lang: Lang,
+) {
+    let (class, icon, word) = match d.severity {
+        Severity::Error => ("error", "✖", t(lang, "error", "エラー")),
+        Severity::Warning => ("warning", "⚠", t(lang, "warning", "警告")),
+    };
+    let _ = write!(
+        out,
+        r#"<li class="finding {class}" id="f{i}" data-finding="{i}" data-design="{dd}" tabindex="0" role="button" aria-describedby="f{i}-msg"><p class="head"><span class="sev" aria-label="{word}"><span aria-hidden="true">{icon}</span> {word}</span> <code class="code">{code}</code> <span class="msg" id="f{i}-msg">{msg}</span></p><p class="where">{loc}</p>"#,
+        dd = design.map_or(-1, |x| x as i64),
+        code = d.code.as_str(),
+        msg = html(d.message.get(lang)),
+        loc = html(&location(sources, d.primary)),
+    );
+    out.push_str(&excerpt(sources.get(d.primary.file), d.primary));
+    if let Some(l) = &d.primary_label {
+        let _ = write!(out, r#"<p class="plabel">↑ {}</p>"#, html(l.get(lang)));
+    }
+    if !d.labels.is_empty() {
+        out.push_str(r#"<ol class="labels">"#);
+        for l in &d.labels {
+            let _ = write!(
+                out,
+                r#"<li><span class="where">{}</span> {}"#,
+                html(&location(sources, l.span)),
+                html(l.message.get(lang))
+            );
+            out.push_str(&excerpt(sources.get(l.span.file), l.span));
+            out.push_str("</li>");
+        }
+        out.push_str("</ol>");
+    }
+    if let Some(r) = &d.rule {
+        let _ = write!(
+            out,
+            r#"<p class="rule"><span class="k">{}</span> {}"#,
+            t(lang, "Rule:", "ルール:"),
+            html(&r.section)
+        );
+        if let Some(b) = &r.basis {
+            let _ = write!(out, " — {}", html(b));
+        }
+        out.push_str("</p>");
+    }
+    if !d.notes.is_empty() {
+        out.push_str(r#"<ul class="notes">"#);
+        for n in &d.notes {
+            let _ = write!(out, "<li>{}</li>", html(n.get(lang)));
+        }
+        out.push_str("</ul>");
+    }
+    if let Some(h) = &d.help {
+        let _ = write!(
+            out,
+            r#"<p class="help"><span class="k">{}</span> {}</p>"#,
+            t(lang, "Fix:", "修正:"),
+            html(h.get(lang))
+        );
+    }
+    out.push_str("</li>\n");
+}
+
+/// Everything the page's script needs about one design.
+fn design_data(
+    design: &Design,
+    d: &Diagram,
+    merged: &[diagram::Merged],
+    g: &picture::Geometry,
+    short: &[String],
+    source: &SourceFile,
+    diagnostics: &[Diagnostic],
+) -> Value {
+    let text = source.text.as_str();
+    let rb = design.rulebook.as_deref();
+    let mut finding_flows = vec![false; design.flows.len()];
+    for x in diagnostics {
+        for f in flows_of(design, x) {
+            finding_flows[f] = true;
+        }
+    }
+    let mut edge_codes: Vec<Vec<&str>> = vec![Vec::new(); design.flows.len()];
+    for e in &d.edges {
+        let c = &mut edge_codes[e.flow.index()];
+        if c.is_empty() {
+            c.extend(e.codes.iter().map(|c| c.as_str()));
+        }
+    }
+    let flows: Vec<Value> = design
+        .flows
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let items: Vec<String> = f
+                .items
+                .iter()
+                .filter_map(|r| r.id)
+                .map(|id| escape_visible(&design.item(id).name))
+                .collect();
+            let sections: Vec<String> = match rb {
+                Some(rb) => {
+                    let mut s: Vec<String> = f
+                        .purposes
+                        .iter()
+                        .filter_map(|p| p.id)
+                        .map(|p| rb.section(rb.purpose(p).section).id.clone())
+                        .collect();
+                    s.sort();
+                    s.dedup();
+                    s
+                }
+                None => Vec::new(),
+            };
+            let mn = f
+                .items
+                .iter()
+                .any(|r| r.id.is_some_and(|id| design.is_mynumber(id)));
+            json!({
+                "line": source.line_col(f.span.start as usize).0,
+                "text": escape_visible(&f.text(text)),
+                "short": escape_visible(&short[i]),
+                "cut": escape_visible(&picture::edge_text(1, &short[i])),
+                "items": items,
+                "sections": sections,
+                "mn": mn,
+                "codes": edge_codes[i],
+                "finding": finding_flows[i],
+            })
+        })
+        .collect();
+    let nodes: Vec<Value> = d
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(n, node)| {
+            let (c, r) = g.layout.place[n];
+            json!({"name": escape_visible(&node.name), "col": c, "row": r})
+        })
+        .collect();
+    let edges: Vec<Value> = merged
+        .iter()
+        .map(|m| {
+            let legs: Vec<usize> = m.edges.iter().map(|&e| d.edges[e].flow.index()).collect();
+            json!({"a": m.a, "b": m.b, "fw": m.forward, "bw": m.backward, "legs": legs})
+        })
+        .collect();
+    json!({
+        "colX": g.col_x,
+        "flows": flows,
+        "nodes": nodes,
+        "edges": edges,
+    })
+}
+
+fn escape_visible(s: &str) -> String {
+    crate::escape::visible(s).into_owned()
+}
+
+/// The page.
+pub fn render(input: &Input) -> String {
+    let lang = input.lang;
+    let sources = input.sources;
+    let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = input.diagnostics.len() - errors;
+    let mut out = String::new();
+    let title = t(lang, "mynaflow report", "mynaflow レポート");
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{l}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\"><title>{title}</title><style>{CSS}</style></head><body>\n",
+        l = match lang {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        },
+    );
+    let _ = write!(
+        out,
+        "<header><h1>{title}</h1><p class=\"gen\">mynaflow {}</p>",
+        env!("CARGO_PKG_VERSION")
+    );
+    // Summary.
+    let _ = write!(
+        out,
+        r#"<dl class="summary"><div class="{ec}"><dt>{et}</dt><dd id="n-errors">{errors}</dd></div><div class="{wc}"><dt>{wt}</dt><dd id="n-warnings">{warnings}</dd></div><div><dt>{ft}</dt><dd>{files}</dd></div>"#,
+        ec = if errors > 0 { "bad" } else { "good" },
+        wc = if warnings > 0 { "warn" } else { "good" },
+        et = t(lang, "✖ Errors", "✖ エラー"),
+        wt = t(lang, "⚠ Warnings", "⚠ 警告"),
+        ft = t(lang, "Files", "ファイル"),
+        files = input.files,
+    );
+    let mut seen: Vec<*const Rulebook> = Vec::new();
+    for (design, _) in &input.designs {
+        if let Some(rb) = design.rulebook.as_deref()
+            && !seen.contains(&(rb as *const Rulebook))
+        {
+            seen.push(rb as *const Rulebook);
+            let mut s = html(&rb.name);
+            if let Some(tt) = &rb.title {
+                let _ = write!(s, " — {}", html(tt));
+            }
+            let rev = rb.revised.as_deref().map_or_else(
+                || t(lang, "no revision date", "改定日なし"),
+                |r| format!("{} {}", t(lang, "revised", "改定"), html(r)),
+            );
+            let _ = write!(
+                out,
+                "<div><dt>{}</dt><dd>{s} <span class=\"rev\">({rev})</span></dd></div>",
+                t(lang, "Rulebook", "ルールブック")
+            );
+        }
+    }
+    out.push_str("</dl>");
+    let _ = write!(
+        out,
+        "<p class=\"legend\">{}</p></header>\n<main>\n",
+        t(
+            lang,
+            "Reading the pictures: columns are outside parties | carriers | the society's systems | contractors | the person. ★ and a thick line = My Number data (特定個人情報); ✖ and red = an error, with its code; ×N = N flows between the two actors. Click or press Enter on a finding to see its flows, or on an edge to list them.",
+            "図の見方: 列は 外部の機関 | 経由システム | 自組織のシステム | 委託先 | 本人。★と太線 = 特定個人情報、✖と赤 = エラー (コード付き)、×N = 2者間のフロー N 件。指摘または矢印をクリック (Enter) すると、そのフローを表示します。"
+        )
+    );
+
+    let mut data_designs: Vec<Value> = Vec::new();
+    let mut findings_data: Vec<Value> = vec![Value::Null; input.diagnostics.len()];
+    let mut shown = vec![false; input.diagnostics.len()];
+    for (di, (design, graph)) in input.designs.iter().enumerate() {
+        let source = sources.get(design.file);
+        let d = diagram::build(design, source, input.diagnostics, &Options::default());
+        let merged = diagram::merge(&d);
+        let g = picture::geometry(&d, &merged);
+        let mut short = vec![String::new(); design.flows.len()];
+        for e in &d.edges {
+            short[e.flow.index()].clone_from(&e.label);
+        }
+        let _ = write!(
+            out,
+            r#"<section class="design" id="d{di}" data-design="{di}"><h2>{}</h2>"#,
+            html(&source.name)
+        );
+        // Filters.
+        let mut items: BTreeSet<(usize, String)> = BTreeSet::new();
+        let mut sections: BTreeSet<String> = BTreeSet::new();
+        for f in &design.flows {
+            for i in f.items.iter().filter_map(|r| r.id) {
+                items.insert((i.index(), design.item(i).name.clone()));
+            }
+            if let Some(rb) = design.rulebook.as_deref() {
+                for p in f.purposes.iter().filter_map(|p| p.id) {
+                    sections.insert(rb.section(rb.purpose(p).section).id.clone());
+                }
+            }
+        }
+        let _ = write!(
+            out,
+            r#"<form class="filters" aria-label="{fl}"><label>{it} <select name="dataitem"><option value="">{all}</option>"#,
+            fl = t(lang, "Filters", "絞り込み"),
+            it = t(lang, "Data item", "データ項目"),
+            all = t(lang, "(all)", "(すべて)"),
+        );
+        for (_, name) in &items {
+            let v = html(name);
+            let _ = write!(out, r#"<option value="{v}">{v}</option>"#);
+        }
+        let _ = write!(
+            out,
+            r#"</select></label> <label>{st} <select name="sect"><option value="">{all}</option>"#,
+            st = t(lang, "Section", "別表の項"),
+            all = t(lang, "(all)", "(すべて)"),
+        );
+        for s in &sections {
+            let v = html(s);
+            let _ = write!(out, r#"<option value="{v}">{v}</option>"#);
+        }
+        let _ = write!(
+            out,
+            r#"</select></label> <label><input type="checkbox" name="mn"> ★ {mn}</label> <label><input type="checkbox" name="findings"> ✖⚠ {fo}</label> <button type="reset">{rs}</button> <output class="shown" aria-live="polite"></output></form>"#,
+            mn = t(lang, "My Number only", "特定個人情報のみ"),
+            fo = t(lang, "findings only", "指摘のあるフローのみ"),
+            rs = t(lang, "Show all", "すべて表示"),
+        );
+        out.push_str(r#"<div class="scroll">"#);
+        out.push_str(&picture::svg(di, &d, &merged, &g, &short, lang));
+        let _ = write!(
+            out,
+            r#"</div><div class="panel" id="d{di}-panel" aria-live="polite"><p class="hint">{}</p></div>"#,
+            t(
+                lang,
+                "Select an edge or a finding to list its flows here.",
+                "矢印または指摘を選ぶと、ここにフローを表示します。"
+            )
+        );
+        // Findings of this design.
+        let mine: Vec<usize> = (0..input.diagnostics.len())
+            .filter(|&i| input.diagnostics[i].primary.file == design.file)
+            .collect();
+        let _ = write!(
+            out,
+            "<h3>{} ({})</h3>",
+            t(lang, "Findings", "指摘"),
+            mine.len()
+        );
+        if mine.is_empty() {
+            let _ = write!(
+                out,
+                "<p class=\"none\">✔ {}</p>",
+                t(lang, "No findings.", "指摘はありません。")
+            );
+        } else {
+            out.push_str("<ol class=\"findings\">");
+            for &i in &mine {
+                let x = &input.diagnostics[i];
+                finding(&mut out, i, x, sources, Some(di), lang);
+                findings_data[i] = json!({"design": di, "flows": flows_of(design, x)});
+                shown[i] = true;
+            }
+            out.push_str("</ol>");
+        }
+        coverage(&mut out, design, graph, sources, lang);
+        inventory::write(&mut out, design, graph, lang);
+        out.push_str("</section>\n");
+        data_designs.push(design_data(
+            design,
+            &d,
+            &merged,
+            &g,
+            &short,
+            source,
+            input.diagnostics,
+        ));
+    }
+    let rest: Vec<usize> = (0..input.diagnostics.len())
+        .filter(|&i| !shown[i])
+        .collect();
+    if !rest.is_empty() {
+        let _ = write!(
+            out,
+            "<section class=\"other\"><h2>{} ({})</h2><ol class=\"findings\">",
+            t(lang, "Other findings", "その他の指摘"),
+            rest.len()
+        );
+        for i in rest {
+            finding(&mut out, i, &input.diagnostics[i], sources, None, lang);
+            findings_data[i] = json!({"design": -1, "flows": []});
+        }
+        out.push_str("</ol></section>\n");
+    }
+    out.push_str("</main>\n");
+    let ui = json!({
+        "flows": t(lang, "Flows", "フロー"),
+        "line": t(lang, "line", "行"),
+        "none": t(lang, "No flow of this finding is drawn (it points at a declaration).", "この指摘のフローは図にありません (宣言を指しています)。"),
+        "shown": t(lang, "flows shown", "件のフローを表示"),
+        "of": t(lang, "of", "/"),
+    });
+    let data = json!({
+        "geom": {
+            "colW": picture::COL_W, "nodeW": picture::NODE_W, "nodeH": picture::NODE_H,
+            "rowH": picture::ROW_H, "top": picture::TOP, "side": picture::SIDE,
+            "right": picture::RIGHT, "minW": picture::MIN_W,
+        },
+        "designs": data_designs,
+        "findings": findings_data,
+        "ui": ui,
+    });
+    let blob = escape::script_json(&serde_json::to_string(&data).unwrap_or_else(|_| "{}".into()));
+    let _ = write!(
+        out,
+        "<script type=\"application/json\" id=\"data\">{blob}</script>\n<pre id=\"selftest\" hidden></pre>\n<script>{JS}</script>\n</body></html>\n"
+    );
+    out
+}
+
+/// The rule coverage of one design: totals and each section.
+fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &SourceMap, lang: Lang) {
+    let Some(rb) = &design.rulebook else {
+        return;
+    };
+    let mut c = Coverage::new(rb.clone());
+    c.add(design, graph);
+    let pct = |x: crate::coverage::Tally| match x.percent() {
+        Some(p) => format!("{}/{} ({p:.1}%)", x.exercised, x.rules),
+        None => format!("{}/{}", x.exercised, x.rules),
+    };
+    let _ = write!(
+        out,
+        r#"<details class="coverage"><summary>{} — {} {}, {} {}</summary><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        t(lang, "Rule coverage", "ルールの網羅率"),
+        t(lang, "all rules", "全ルール"),
+        pct(c.total()),
+        t(lang, "My Number rules", "特定個人情報のルール"),
+        pct(c.mynumber()),
+        t(lang, "Section", "セクション"),
+        t(lang, "Rule", "ルール"),
+        t(lang, "Exercised by", "使っているフロー"),
+        t(lang, "Basis", "根拠"),
+    );
+    for (i, r) in rb.rules.iter().enumerate() {
+        let id = RuleId(i as u32);
+        let s = rb.section(r.section);
+        let uses = c.uses(id);
+        let lines: Vec<String> = uses
+            .iter()
+            .filter(|sp| sp.file == design.file)
+            .map(|sp| {
+                sources
+                    .get(sp.file)
+                    .line_col(sp.start as usize)
+                    .0
+                    .to_string()
+            })
+            .collect();
+        let cell = if lines.is_empty() {
+            format!(
+                "<span class=\"unused\">— {}</span>",
+                t(lang, "none", "なし")
+            )
+        } else {
+            format!("✔ {} {}", t(lang, "line", "行"), lines.join(", "))
+        };
+        let _ = write!(
+            out,
+            "<tr class=\"{}\"><td>{}{}</td><td>{} → {}</td><td>{cell}</td><td>{}</td></tr>",
+            if lines.is_empty() { "no" } else { "yes" },
+            html(&s.id),
+            if s.mynumber { " ★" } else { "" },
+            html(&rb.role(r.from).name),
+            html(&rb.role(r.to).name),
+            html(s.basis.as_deref().unwrap_or("")),
+        );
+    }
+    out.push_str("</tbody></table></details>");
+}

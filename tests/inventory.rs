@@ -1,0 +1,499 @@
+//! `mynaflow inventory`: the 特定個人情報 inventory and the records of
+//! exchanges. Snapshots of examples/kenpo-society.myna (Markdown in both
+//! languages and JSON, read line by line against the design), the JSON
+//! validated against docs/inventory.schema.json, and the library's
+//! inventory checked against what the designs say.
+
+mod common;
+use common::{mynaflow, stdout};
+
+use mynaflow::code::Code;
+use mynaflow::inventory::{Basis, Inventory};
+use mynaflow::session::{RulebookSource, Session};
+use std::path::Path;
+
+const SOCIETY: &str = "examples/kenpo-society.myna";
+
+fn snapshot(name: &str, text: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots");
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = mynaflow(args);
+    (
+        out.status.code(),
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The inventory of a design checked with its own `use`, with a lookup of
+/// actor and item names.
+struct Drawn {
+    session: Session,
+    analysis: mynaflow::session::Analysis,
+    inventory: Inventory,
+}
+
+fn draw(path: &Path) -> Drawn {
+    let mut session = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let checked = session.check_path(path).expect("readable");
+    let analysis = checked.analysis.expect("a design");
+    let inventory = Inventory::compute(&analysis.design, &analysis.graph);
+    Drawn {
+        session,
+        analysis,
+        inventory,
+    }
+}
+
+impl Drawn {
+    fn actor(&self, a: mynaflow::model::ActorId) -> &str {
+        &self.analysis.design.actor(a).name
+    }
+    fn item(&self, d: mynaflow::model::DataId) -> &str {
+        &self.analysis.design.item(d).name
+    }
+    fn purpose(&self, p: mynaflow::model::PurposeId) -> &str {
+        let rb = self.analysis.design.rulebook.as_deref().expect("rulebook");
+        &rb.purpose(p).name
+    }
+}
+
+#[test]
+fn the_society_inventory_matches_its_design() {
+    let d = draw(Path::new(SOCIETY));
+    assert!(
+        !d.session.diagnostics.iter().any(|x| x.is_error()),
+        "the society design passes"
+    );
+    let inv = &d.inventory;
+    // Systems: the `self` actors that hold 特定個人情報, in declaration order.
+    let systems: Vec<&str> = inv.systems.iter().map(|s| d.actor(s.actor)).collect();
+    assert_eq!(
+        systems,
+        [
+            "基幹システム",
+            "適用システム",
+            "給付システム",
+            "会計システム"
+        ]
+    );
+
+    // 適用システム receives 課税情報 from 市町村 twice (hop by hop and via),
+    // for two purposes, and holds it for both.
+    let tekiyo = &inv.systems[1];
+    let tax = &tekiyo.holdings[0];
+    assert_eq!(d.item(tax.item), "課税情報");
+    assert!(!tax.own);
+    let purposes: Vec<&str> = tax.purposes.iter().map(|p| d.purpose(*p)).collect();
+    assert_eq!(purposes, ["被扶養者認定", "高齢受給者負担区分判定"]);
+    for m in &tax.received {
+        assert_eq!(d.actor(m.counterpart), "市町村");
+        let route: Vec<&str> = m.route.iter().map(|a| d.actor(*a)).collect();
+        assert_eq!(route, ["情報提供NWS", "中間サーバー"]);
+        assert!(matches!(m.basis, Some(Basis::Rule(_))));
+    }
+    // ... and passes it on inside the society for the purpose it came for.
+    let onward: Vec<(&str, &str)> = tax
+        .passed_on
+        .iter()
+        .map(|m| {
+            (
+                d.actor(m.counterpart),
+                d.purpose(m.purpose.expect("purpose")),
+            )
+        })
+        .collect();
+    assert_eq!(
+        onward,
+        [
+            ("基幹システム", "被扶養者認定"),
+            ("給付システム", "高齢受給者負担区分判定")
+        ]
+    );
+
+    // The society's own records it provides under 7(2): no flow brings them.
+    let d = &d;
+    let own: Vec<(&str, &str)> = inv
+        .systems
+        .iter()
+        .flat_map(|s| {
+            s.holdings
+                .iter()
+                .filter(|h| h.own)
+                .map(move |h| (d.actor(s.actor), d.item(h.item)))
+        })
+        .collect();
+    assert_eq!(
+        own,
+        [
+            ("基幹システム", "資格取得情報"),
+            ("給付システム", "給付関連情報")
+        ]
+    );
+
+    // No contractor handles 特定個人情報 in this design.
+    assert!(
+        inv.systems
+            .iter()
+            .all(|s| s.holdings.iter().all(|h| h.contractors.is_empty()))
+    );
+
+    // Records: every provision through the carriers, 7 in and 3 out (the
+    // two-purpose 公金口座情報 flow is two exchanges), each allowed.
+    let records: Vec<(&str, &str, &str, &str)> = inv
+        .records
+        .iter()
+        .map(|r| {
+            (
+                d.actor(r.sender),
+                d.actor(r.receiver),
+                d.item(r.item),
+                d.purpose(r.purpose),
+            )
+        })
+        .collect();
+    assert_eq!(
+        records,
+        [
+            ("市町村", "適用システム", "課税情報", "被扶養者認定"),
+            ("市町村", "適用システム", "住民票情報", "被扶養者認定"),
+            (
+                "市町村",
+                "適用システム",
+                "課税情報",
+                "高齢受給者負担区分判定"
+            ),
+            (
+                "協会けんぽ",
+                "適用システム",
+                "前保険者資格情報",
+                "被保険者資格取得"
+            ),
+            (
+                "日本年金機構",
+                "給付システム",
+                "年金給付情報",
+                "保険給付審査"
+            ),
+            ("デジタル庁", "基幹システム", "公金口座情報", "保険給付"),
+            ("デジタル庁", "基幹システム", "公金口座情報", "保険料還付"),
+            (
+                "基幹システム",
+                "日本年金機構",
+                "資格取得情報",
+                "他機関資格確認事務"
+            ),
+            (
+                "基幹システム",
+                "市町村",
+                "資格取得情報",
+                "他機関資格確認事務"
+            ),
+            ("給付システム", "市町村", "給付関連情報", "他機関給付事務"),
+        ]
+    );
+    let rb = d.analysis.design.rulebook.as_deref().expect("rulebook");
+    for r in &inv.records {
+        let Basis::Rule(rule) = r.basis else {
+            panic!("allowed: {r:?}")
+        };
+        let section = &rb.section(rb.rule(rule).section).id;
+        let inbound =
+            d.analysis.design.kind_of(r.receiver) == Some(mynaflow::model::RoleKind::SelfOrg);
+        assert_eq!(section, if inbound { "7(1)" } else { "7(2)" });
+    }
+    // The carriers are listed as holding nothing of their own.
+    let carriers: Vec<&str> = inv.carriers.iter().map(|a| d.actor(*a)).collect();
+    assert_eq!(carriers, ["中間サーバー", "情報提供NWS"]);
+}
+
+#[test]
+fn an_exchange_the_rulebook_refuses_is_recorded_with_its_finding() {
+    // MN102: the society sends 課税情報 out through the network.
+    let d = draw(Path::new("docs/codes/examples/MN102-wrong-direction.myna"));
+    assert_eq!(d.inventory.records.len(), 1);
+    assert_eq!(d.inventory.records[0].basis, Basis::Refused(Code::MN102));
+    let (code, out, _) = run(&[
+        "inventory",
+        "docs/codes/examples/MN102-wrong-direction.myna",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("**not allowed (MN102)**"), "{out}");
+    // Without a carrier there is no record (MN104: straight from 市町村).
+    let d = draw(Path::new("docs/codes/examples/MN104-wrong-channel.myna"));
+    assert!(d.inventory.records.is_empty());
+    assert_eq!(d.inventory.systems.len(), 1);
+}
+
+const ENTRUSTING_RULES: &str = "rulebook t \"entrusting\" revised 2025-04-01\n\
+    role 組合 self\nrole 他機関\nrole NW carrier\nrole 委託先 contractor\n\
+    category 特定 mynumber\ncategory 課税 mynumber in 特定\n\
+    section \"8\" mynumber basis \"番号法第19条第8号\" {\n  purpose 認定\n\
+      allow 他機関 -> 組合 : 課税 for 認定 via NW\n}\n\
+    section \"6\" mynumber basis \"番号法第19条第6号\" {\n\
+      allow 組合 -> 委託先 : 課税 for 認定\n}\n\
+    contractor \"株式会社エックス\" for 認定\n";
+
+const ENTRUSTING_DESIGN: &str = "use \"rules.myna\"\n\
+    actor 受付 : 組合\nactor 台帳 : 組合\nactor 役所 : 他機関\nactor 網 : NW\n\
+    actor X社 : 委託先 \"株式会社エックス\"\n\
+    data 税 : 課税\n\
+    flow 役所 -> 受付 : 税 for 認定 via 網\n\
+    flow 受付 -> 台帳 : 税 for 認定\n\
+    flow 台帳 -> X社 : 税 for 認定\n";
+
+#[test]
+fn contractors_that_handle_the_data_are_listed_under_entrusting_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("rules.myna"), ENTRUSTING_RULES).expect("write");
+    let design = dir.path().join("design.myna");
+    std::fs::write(&design, ENTRUSTING_DESIGN).expect("write");
+    let d = draw(&design);
+    let errors: Vec<_> = d
+        .session
+        .diagnostics
+        .iter()
+        .filter(|x| x.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let systems: Vec<&str> = d
+        .inventory
+        .systems
+        .iter()
+        .map(|s| d.actor(s.actor))
+        .collect();
+    assert_eq!(systems, ["受付", "台帳"]);
+    let daicho = &d.inventory.systems[1].holdings[0];
+    assert_eq!(daicho.contractors.len(), 1);
+    assert_eq!(d.actor(daicho.contractors[0].0), "X社");
+    assert_eq!(d.inventory.records.len(), 1, "only the exchange through 網");
+
+    let design = design.to_string_lossy().into_owned();
+    let (code, md, err) = run(&["inventory", &design, "--lang", "ja"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        md.contains("| 台帳 | 税 | X社 | 株式会社エックス | 認定 |"),
+        "{md}"
+    );
+    // Entrusting is not provision: 4.1 lists nothing.
+    let provision = md
+        .split("### 4.1")
+        .nth(1)
+        .and_then(|s| s.split("### 4.2").next())
+        .expect("section 4.1");
+    assert!(provision.contains("ありません。"), "{provision}");
+}
+
+fn schema() -> serde_json::Value {
+    let text = std::fs::read_to_string("docs/inventory.schema.json").expect("the schema");
+    serde_json::from_str(&text).expect("the schema is JSON")
+}
+
+#[test]
+fn json_is_valid_against_the_documented_schema() {
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    let designs = [
+        SOCIETY,
+        "docs/codes/examples/MN102-wrong-direction.myna",
+        "docs/codes/examples/MN104-wrong-channel.myna",
+        "docs/codes/examples/MN402-purpose-drift.myna",
+        "tests/cases/multi-hop-drift.myna",
+        "tests/cases/unused.myna",
+    ];
+    let mut society = serde_json::Value::Null;
+    for path in designs {
+        let (code, out, err) = run(&["inventory", path, "--format", "json"]);
+        assert_eq!(code, Some(0), "{path}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{path}:\n{}", errors.join("\n"));
+        if path == SOCIETY {
+            society = v;
+        }
+    }
+    // The validator rejects what the schema forbids.
+    for (pointer, bad) in [
+        ("/version", serde_json::json!(2)),
+        ("/records/0/basis/code", serde_json::json!("E1")),
+        ("/systems/0/holdings/0/own", serde_json::json!("no")),
+        ("/records/0/route", serde_json::json!([])),
+    ] {
+        let mut broken = society.clone();
+        *broken.pointer_mut(pointer).expect(pointer) = bad.clone();
+        assert!(!validator.is_valid(&broken), "{pointer} = {bad} passed");
+    }
+    let mut extra = society.clone();
+    extra["unexpected"] = serde_json::json!(true);
+    assert!(!validator.is_valid(&extra));
+}
+
+#[test]
+fn json_is_the_same_in_every_language_and_output_is_deterministic() {
+    let (_, en, _) = run(&["inventory", SOCIETY, "--format", "json", "--lang", "en"]);
+    let (_, ja, _) = run(&["inventory", SOCIETY, "--format", "json", "--lang", "ja"]);
+    assert_eq!(en, ja);
+    let (_, a, _) = run(&["inventory", SOCIETY, "--lang", "ja"]);
+    let (_, b, _) = run(&["inventory", SOCIETY, "--lang", "ja"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn what_is_not_a_checkable_design_exits_2() {
+    let (code, out, err) = run(&["inventory", "rules/kenpo.myna"]);
+    assert_eq!(code, Some(2));
+    assert!(out.is_empty());
+    assert!(err.contains("is not a design"), "{err}");
+    let (code, _, err) = run(&["inventory", "tests/cases/missing-rulebook.myna"]);
+    assert_eq!(code, Some(2), "{err}");
+    let (code, _, _) = run(&["inventory", "no/such/file.myna"]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn snapshots_of_the_society_inventory() {
+    for (name, args) in [
+        ("inventory_society_md_ja", &["--lang", "ja"][..]),
+        ("inventory_society_md_en", &["--lang", "en"][..]),
+        ("inventory_society_json", &["--format", "json"][..]),
+    ] {
+        let mut all = vec!["inventory", SOCIETY];
+        all.extend_from_slice(args);
+        let (code, out, err) = run(&all);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(err.is_empty(), "{err}");
+        snapshot(name, &out);
+    }
+}
+
+#[test]
+fn every_example_and_case_gives_a_valid_inventory() {
+    // Designs with syntax errors, unresolved names, carriers going nowhere,
+    // refused exchanges: the inventory never panics, and its JSON always
+    // fits the schema.
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    let files = mynaflow::session::collect_files(&[
+        "examples".into(),
+        "docs/codes/examples".into(),
+        "tests/cases".into(),
+    ])
+    .expect("the folders");
+    let mut drawn = 0;
+    for f in &files {
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        let Ok(checked) = s.check_path(f) else {
+            continue;
+        };
+        let Some(a) = checked.analysis else { continue };
+        if a.design.rulebook.is_none() {
+            continue;
+        }
+        let inventory = Inventory::compute(&a.design, &a.graph);
+        for lang in [mynaflow::text::Lang::En, mynaflow::text::Lang::Ja] {
+            let doc = mynaflow::render::inventory_md::Doc {
+                inventory: &inventory,
+                design: &a.design,
+                source: s.sources.get(checked.file),
+                lang,
+            };
+            let md = mynaflow::render::inventory_md::render(&doc);
+            assert!(md.contains("## 5. "), "{}", f.display());
+            let v: serde_json::Value =
+                serde_json::from_str(&mynaflow::render::inventory_json::render(&doc))
+                    .expect("JSON");
+            let errors: Vec<String> = validator
+                .iter_errors(&v)
+                .map(|e| format!("{}: {e}", e.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{}:\n{}", f.display(), errors.join("\n"));
+        }
+        drawn += 1;
+    }
+    assert!(drawn > 40, "{drawn}");
+}
+
+#[test]
+fn each_sender_a_carrier_joins_keeps_its_own_record() {
+    // Two 市町村 send through the same carriers, and two systems of the
+    // society send out through them: the graph joins each pair into one
+    // exchange (a check cannot tell them apart), the inventory lists each.
+    let design = "use \"kenpo\"\n\
+        actor 適用 : 組合\nactor 基幹 : 組合\nactor 給付 : 組合\n\
+        actor 中間 : 中間サーバー\nactor NWS : 情報提供ネットワークシステム\n\
+        actor 甲市 : 他機関\nactor 乙市 : 他機関\n\
+        data 課税 : 課税・非課税情報\ndata 資格 : 資格関連情報\n\
+        flow 甲市 -> NWS : 課税 for 被扶養者認定\n\
+        flow 乙市 -> NWS : 課税 for 被扶養者認定\n\
+        flow NWS -> 中間 : 課税 for 被扶養者認定\n\
+        flow 中間 -> 適用 : 課税 for 被扶養者認定\n\
+        flow 基幹 -> 中間 : 資格 for 他機関資格確認事務\n\
+        flow 給付 -> 中間 : 資格 for 他機関資格確認事務\n\
+        flow 中間 -> NWS : 資格 for 他機関資格確認事務\n\
+        flow NWS -> 甲市 : 資格 for 他機関資格確認事務\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("joined.myna");
+    std::fs::write(&path, design).expect("write");
+    let d = draw(&path);
+    let errors: Vec<_> = d
+        .session
+        .diagnostics
+        .iter()
+        .filter(|x| x.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let grouped = d
+        .analysis
+        .graph
+        .exchanges
+        .iter()
+        .filter(|e| e.senders > 1)
+        .count();
+    assert_eq!(grouped, 2, "the graph joins both pairs");
+    let records: Vec<(&str, &str, Vec<&str>)> = d
+        .inventory
+        .records
+        .iter()
+        .map(|r| {
+            (
+                d.actor(r.sender),
+                d.actor(r.receiver),
+                r.route.iter().map(|a| d.actor(*a)).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        records,
+        [
+            ("甲市", "適用", vec!["NWS", "中間"]),
+            ("乙市", "適用", vec!["NWS", "中間"]),
+            ("基幹", "甲市", vec!["中間", "NWS"]),
+            ("給付", "甲市", vec!["中間", "NWS"]),
+        ]
+    );
+    // Both systems that send 資格 hold it as their own and pass it on.
+    let own: Vec<(&str, usize)> = d
+        .inventory
+        .systems
+        .iter()
+        .flat_map(|s| {
+            s.holdings
+                .iter()
+                .filter(|h| h.own)
+                .map(move |h| (s.actor, h))
+        })
+        .map(|(a, h)| (d.actor(a), h.passed_on.len()))
+        .collect();
+    assert_eq!(own, [("基幹", 1), ("給付", 1)]);
+}

@@ -1,0 +1,353 @@
+//! `mynaflow report`: the HTML page for reviewers. Its structure and
+//! escaping are checked here in Rust; a real browser (headless Chromium,
+//! when installed) loads the pages, runs the page's self-test (filters, a
+//! click on a finding, an edge, the keyboard) and takes screenshots.
+
+mod common;
+use common::mynaflow;
+
+#[path = "../benches/generate/mod.rs"]
+mod generate;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const KENPO: &str = "examples/kenpo-society.myna";
+const DRIFT: &str = "tests/cases/multi-hop-drift.myna";
+const BIDI: &str = "tests/cases/bidi-override.myna";
+const MN102: &str = "docs/codes/examples/MN102-wrong-direction.myna";
+
+/// Writes the report of `paths` into `dir` and returns its path and the
+/// exit status.
+fn report(dir: &Path, name: &str, paths: &[&str], lang: &str) -> (PathBuf, Option<i32>, String) {
+    let out = dir.join(name);
+    let o = out.to_string_lossy().into_owned();
+    let mut args = vec!["report", "-o", o.as_str(), "--lang", lang];
+    args.extend_from_slice(paths);
+    let r = mynaflow(&args);
+    let html = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(
+        !html.is_empty(),
+        "no page written: {}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    (out, r.status.code(), html)
+}
+
+/// The page's JSON data.
+fn data(html: &str) -> serde_json::Value {
+    let start = r#"<script type="application/json" id="data">"#;
+    let a = html.find(start).expect("data element") + start.len();
+    let b = a + html[a..].find("</script>").expect("end of data");
+    serde_json::from_str(&html[a..b]).expect("the data is JSON")
+}
+
+#[test]
+fn the_page_needs_no_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, code, html) = report(dir.path(), "r.html", &[KENPO], "en");
+    assert_eq!(code, Some(0));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for bad in [
+        "<link",
+        "src=",
+        "@import",
+        "url(http",
+        "//cdn",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
+        assert!(!html.contains(bad), "`{bad}` in the page");
+    }
+    // The only URL is the SVG namespace.
+    let urls = html.matches("http://").count() + html.matches("https://").count();
+    assert_eq!(urls, html.matches("http://www.w3.org/2000/svg").count());
+    assert!(html.contains("Content-Security-Policy"));
+}
+
+#[test]
+fn the_society_design_is_drawn_by_kind_with_merged_edges() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, html) = report(dir.path(), "r.html", &[KENPO], "en");
+    let d = data(&html);
+    let design = &d["designs"][0];
+    let flows = design["flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 89, "every flow statement is in the data");
+    let edges = design["edges"].as_array().unwrap();
+    let legs: usize = edges
+        .iter()
+        .map(|e| e["legs"].as_array().unwrap().len())
+        .sum();
+    assert!(
+        edges.len() < legs,
+        "parallel legs merged: {} edges for {legs} legs",
+        edges.len()
+    );
+    // Columns by kind: outside parties | carriers | the society | contractors | the person.
+    let col = |name: &str| {
+        design["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["name"] == name)
+            .map(|n| n["col"].as_u64().unwrap())
+    };
+    assert_eq!(col("市町村"), Some(0));
+    assert_eq!(col("情報提供NWS"), Some(1));
+    assert_eq!(col("基幹システム"), Some(2));
+    assert_eq!(col("JMDC"), Some(3));
+    assert_eq!(col("加入者"), Some(4));
+    // One SVG, an element per merged edge, each reachable by keyboard.
+    assert_eq!(html.matches("<svg class=\"picture\"").count(), 1);
+    assert_eq!(html.matches(" data-edge=").count(), edges.len());
+    assert_eq!(
+        html.matches(r#"tabindex="0" role="button" aria-label="#)
+            .count(),
+        edges.len()
+    );
+    assert!(
+        html.contains("My Number rules 7/7 (100.0%)"),
+        "coverage shown"
+    );
+    assert!(html.contains("kenpo"), "rulebook name");
+    assert!(html.contains("revised 2024-12-04"), "rulebook revision");
+    assert!(html.contains("@media print"));
+}
+
+#[test]
+fn findings_show_their_source_rule_and_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, code, html) = report(dir.path(), "r.html", &[DRIFT], "en");
+    assert_eq!(code, Some(1), "errors: exit status 1, like check");
+    let d = data(&html);
+    assert_eq!(html.matches("<li class=\"finding error\"").count(), 2);
+    assert!(html.contains("<code class=\"code\">MN402</code>"));
+    assert!(
+        html.contains("<mark>医療費分析</mark>"),
+        "the span is marked"
+    );
+    assert!(html.contains("<ul class=\"notes\">"), "notes");
+    assert!(
+        html.contains("<ol class=\"labels\">"),
+        "the witness path's hops"
+    );
+    // The first finding's flows: its own (line 23), then the witness path
+    // (lines 21 and 22) from its labels.
+    let flows = &d["designs"][0]["flows"];
+    let lines: Vec<u64> = d["findings"][0]["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            flows[f.as_u64().unwrap() as usize]["line"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines, vec![23, 21, 22]);
+    assert!(html.contains("✖MN402"), "the code is on the edge");
+
+    let (_, _, mn102) = report(dir.path(), "mn102.html", &[MN102], "en");
+    assert!(
+        mn102.contains("<span class=\"k\">Rule:</span> 7(1)"),
+        "rule and section"
+    );
+    assert!(mn102.contains("<span class=\"k\">Fix:</span>"), "the help");
+
+    let (_, _, ja) = report(dir.path(), "ja.html", &[DRIFT], "ja");
+    assert!(ja.contains("<html lang=\"ja\">"));
+    assert!(ja.contains("エラー"));
+    assert!(ja.contains("指摘 (2)"));
+}
+
+/// Names that could break HTML, the JSON element or a reader's screen.
+const TRICKY: &str = "use \"kenpo\"\n\
+actor \"基幹</script><b>x</b>\" : 組合 \"a & 'b' \u{2028} c\"\n\
+actor \"市町村\u{202e}cba\" : 他機関\n\
+data \"課税<!--\" : 課税・非課税情報\n\
+flow \"市町村\u{202e}cba\" -> \"基幹</script><b>x</b>\" : \"課税<!--\" for 被扶養者認定\n";
+
+#[test]
+fn input_is_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tricky.myna");
+    std::fs::write(&path, TRICKY).unwrap();
+    let p = path.to_string_lossy().into_owned();
+    let (_, _, html) = report(dir.path(), "r.html", &[&p], "en");
+    assert_eq!(html.matches("</script>").count(), 2, "only the page's own");
+    assert!(!html.contains("<b>x"), "markup from input is text");
+    assert!(!html.contains("<!--"));
+    assert!(!html.contains('\u{202e}') && !html.contains('\u{2028}'));
+    assert!(
+        html.contains("市町村\\u{202e}cba"),
+        "bidi shown visibly in the source lines"
+    );
+    assert!(html.contains("基幹&lt;/script&gt;&lt;b&gt;x&lt;/b&gt;"));
+    let d = data(&html);
+    let names: Vec<&str> = d["designs"][0]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"基幹</script><b>x</b>"), "{names:?}");
+    // The resolved name has no bidi control (MN004 reports it); the flow's
+    // text is the source's, shown visibly.
+    let text = d["designs"][0]["flows"][0]["text"].as_str().unwrap();
+    assert!(text.contains("市町村\\u{202e}cba"), "{text}");
+    assert!(
+        html.contains("a &amp; &#39;b&#39; \\u{2028} c"),
+        "the label, in the box's title"
+    );
+}
+
+#[test]
+fn bad_arguments_and_unwritable_output() {
+    let o = mynaflow(&["report", KENPO]);
+    assert_eq!(o.status.code(), Some(2), "-o is required");
+    let o = mynaflow(&["report", KENPO, "-o", "/nonexistent-dir/x.html"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nonexistent-dir"));
+}
+
+fn chromium() -> Option<PathBuf> {
+    let c = PathBuf::from("/usr/bin/chromium");
+    let ok = Command::new(&c)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(c)
+}
+
+fn headless(chromium: &Path, profile: &Path) -> Command {
+    let mut c = Command::new(chromium);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--virtual-time-budget=5000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+/// Loads `page#selftest` and returns the self-test's JSON.
+fn selftest(chromium: &Path, page: &Path) -> serde_json::Value {
+    let profile = tempfile::tempdir().unwrap();
+    let out = headless(chromium, profile.path())
+        .arg("--dump-dom")
+        .arg(format!("file://{}#selftest", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let start = dom.find("<pre id=\"selftest\"").expect("self-test element");
+    let body = &dom[start..];
+    let a = body.find('>').unwrap() + 1;
+    let b = body.find("</pre>").unwrap();
+    let text = body[a..b]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("self-test result {text:?}: {e}"))
+}
+
+#[test]
+fn a_real_browser_runs_the_page() {
+    let Some(chromium) = chromium() else {
+        eprintln!(
+            "SKIPPED: a_real_browser_runs_the_page: /usr/bin/chromium is not installed (apt-get install chromium)"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let tricky = dir.path().join("tricky.myna");
+    std::fs::write(&tricky, TRICKY).unwrap();
+    let tricky = tricky.to_string_lossy().into_owned();
+    // A generated design of 1 000 flows: the script must redraw exactly
+    // what Rust drew, also where ports and arcs crowd.
+    let large = dir.path().join("generated.myna");
+    std::fs::write(&large, generate::design(1_000)).unwrap();
+    let large = large.to_string_lossy().into_owned();
+    for (name, paths) in [
+        ("generated.html", vec![large.as_str()]),
+        ("society.html", vec![KENPO]),
+        ("findings.html", vec![DRIFT, MN102]),
+        ("tricky.html", vec![tricky.as_str(), BIDI]),
+    ] {
+        let (page, _, _) = report(dir.path(), name, &paths, "ja");
+        let r = selftest(&chromium, &page);
+        assert_eq!(
+            r["errors"],
+            serde_json::json!([]),
+            "{name}: console errors: {r}"
+        );
+        let checks = r["checks"].as_array().expect("checks");
+        assert!(checks.len() >= 7, "{name}: the self-test ran: {r}");
+        let failed: Vec<_> = checks.iter().filter(|c| c["ok"] != true).collect();
+        assert!(failed.is_empty(), "{name}: failed checks: {failed:#?}");
+        assert_eq!(r["ok"], true, "{name}: {r}");
+        if name == "findings.html" {
+            let names: Vec<&str> = checks.iter().filter_map(|c| c["name"].as_str()).collect();
+            assert!(
+                names
+                    .iter()
+                    .any(|n| n.contains("clicking a finding highlights")),
+                "{names:?}"
+            );
+        }
+    }
+    // Screenshots (look at them: target/report-screenshots/).
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    for (page, hash, png) in [
+        ("society.html", "mn", "society-mynumber.png"),
+        ("findings.html", "finding=0", "findings.png"),
+    ] {
+        let profile = tempfile::tempdir().unwrap();
+        let png = shots.join(png);
+        let _ = std::fs::remove_file(&png);
+        let out = headless(&chromium, profile.path())
+            .arg("--window-size=1400,1300")
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(format!("file://{}#{hash}", dir.path().join(page).display()))
+            .output()
+            .expect("chromium runs");
+        let bytes = std::fs::read(&png).unwrap_or_default();
+        assert!(
+            bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000,
+            "screenshot {}: {}",
+            png.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The page carries the PIA inventory of each design: the systems that hold
+/// 特定個人情報 and the records both ends of a network exchange keep.
+#[test]
+fn the_page_carries_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, _, html) = report(dir.path(), "r.html", &[KENPO], "ja");
+    let inv = inventory_section(&html);
+    assert!(inv.contains("特定個人情報を保有するシステム"), "{inv}");
+    assert!(
+        inv.contains("<td>基幹システム</td><td>課税情報</td><td>被扶養者認定</td>"),
+        "{inv}"
+    );
+    assert!(inv.contains("情報提供等の記録"), "{inv}");
+    // Every record's basis is a section of the rulebook, none a finding.
+    assert!(!inv.contains('✖'), "{inv}");
+}
+
+fn inventory_section(html: &str) -> &str {
+    let start = html
+        .find("<details class=\"inventory\">")
+        .expect("an inventory section");
+    let end = start + html[start..].find("</details>").expect("its end");
+    &html[start..end]
+}
