@@ -4,6 +4,9 @@
 //! - `check`: the whole pipeline of `Session::check_text` (parse, load the
 //!   built-in rulebook, resolve, graph, every check, suppressions), in
 //!   flows per second, at 1 000, 10 000 and 100 000 flows;
+//! - `shape`: the pipeline on a 2 000-flow design of each shape
+//!   (`generate::Shape`: chains, fans, carriers, contractors, findings,
+//!   suppressions, misspellings);
 //! - `fan`: N senders into one carrier and N receivers out of the other,
 //!   for one item and purpose: stitching must stay linear, not N × N.
 
@@ -64,6 +67,25 @@ fn pipeline(c: &mut Criterion) {
     g.finish();
 }
 
+fn shapes(c: &mut Criterion) {
+    let mut g = c.benchmark_group("shape");
+    g.sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    for &shape in generate::Shape::ALL {
+        let generated = generate::shaped(shape, 2_000, generate::SEED);
+        let expected: usize = generated.expected.values().sum();
+        assert_eq!(check(generated.text.clone()), expected, "{shape:?}");
+        g.throughput(Throughput::Elements(generated.flows as u64));
+        g.bench_with_input(
+            BenchmarkId::from_parameter(shape.name()),
+            &generated.text,
+            |b, text| b.iter_batched(|| text.clone(), check, BatchSize::LargeInput),
+        );
+    }
+    g.finish();
+}
+
 fn fan(c: &mut Criterion) {
     let mut g = c.benchmark_group("fan");
     g.sample_size(10)
@@ -82,5 +104,5 @@ fn fan(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, pipeline, fan);
+criterion_group!(benches, parse, pipeline, shapes, fan);
 criterion_main!(benches);

@@ -18,6 +18,17 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
     let lexed = lex(FileId(0), &file.text);
     let mut out = Vec::new();
     let mut errors = Vec::new();
+    // The next code line at or after each line, found once for all
+    // annotations (a run of own-line annotations would otherwise scan the
+    // same lines once each).
+    let mut next_code: Vec<Option<usize>> = vec![None; file.line_count() + 1];
+    for l in (0..file.line_count()).rev() {
+        next_code[l] = if is_code_line(file, l) {
+            Some(l)
+        } else {
+            next_code[l + 1]
+        };
+    }
     for c in &lexed.comments {
         let body = c.text.trim_start_matches('#').trim();
         let Some(list) = body.strip_prefix("expect:") else {
@@ -27,7 +38,7 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
         let line = file.line_index(start);
         let before = &file.text[file.line_range(line).start..start];
         let target = if before.trim().is_empty() {
-            next_code_line(file, line + 1)
+            next_code.get(line + 1).copied().flatten()
         } else {
             Some(line)
         };
@@ -56,21 +67,37 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
     }
 }
 
-fn next_code_line(file: &SourceFile, from: usize) -> Option<usize> {
-    (from..file.line_count()).find(|&l| {
-        let t = file.text[file.line_range(l)].trim();
-        !t.is_empty() && !t.starts_with('#') && !t.starts_with('＃')
-    })
+/// Is line `l` neither blank nor only a comment?
+fn is_code_line(file: &SourceFile, l: usize) -> bool {
+    let t = file.text[file.line_range(l)].trim();
+    !t.is_empty() && !t.starts_with('#') && !t.starts_with('＃')
 }
 
 /// What a file reported, as (line, code), sorted.
 pub fn reported(file: &SourceFile, id: FileId, diagnostics: &[Diagnostic]) -> Vec<Finding> {
-    let mut out: Vec<Finding> = diagnostics
-        .iter()
-        .filter(|d| d.primary.file == id)
-        .map(|d| (file.line_col(d.primary.start as usize).0, d.code))
+    let mut out: Vec<Finding> = reported_by(file, id, diagnostics)
+        .into_iter()
+        .map(|(f, _)| f)
         .collect();
     out.sort();
+    out
+}
+
+/// Each finding of the file with the first diagnostic that reported it
+/// (its message is shown when it was not expected), sorted by finding.
+pub fn reported_by<'a>(
+    file: &SourceFile,
+    id: FileId,
+    diagnostics: &'a [Diagnostic],
+) -> Vec<(Finding, &'a Diagnostic)> {
+    // Line of a byte offset: a binary search, not a column count.
+    let mut out: Vec<(Finding, &Diagnostic)> = diagnostics
+        .iter()
+        .filter(|d| d.primary.file == id)
+        .map(|d| ((file.line_index(d.primary.start as usize) + 1, d.code), d))
+        .collect();
+    // Stable: among equal findings the first reported stays first.
+    out.sort_by_key(|(f, _)| *f);
     out
 }
 

@@ -40,4 +40,5 @@ pub mod span;
 pub mod suppress;
 pub mod syntax;
 pub mod text;
+pub mod timings;
 pub mod wording;

@@ -12,12 +12,16 @@ use crate::source::{Decoded, SourceFile, SourceMap, decode};
 use crate::span::{FileId, Span};
 use crate::suppress::{self, Date};
 use crate::syntax::ast::Stmt;
-use crate::syntax::parse;
+use crate::syntax::lexer::lex;
+use crate::syntax::parser::{Parsed, parse, parse_lexed};
 use crate::text;
 use crate::text::Text;
+use crate::timings::Timings;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 /// The rulebooks built into the binary: name and text.
 pub const BUILTIN_RULEBOOKS: &[(&str, &str)] = &[("kenpo", include_str!("../rules/kenpo.myna"))];
@@ -130,6 +134,8 @@ pub struct Session {
     /// design's own folder and its sub-folders: by default the folder the
     /// run started in. A path elsewhere is "not found", whatever is there.
     pub roots: Vec<PathBuf>,
+    /// Time spent in each stage so far (`check --timings`).
+    pub timings: Timings,
 }
 
 impl Session {
@@ -146,6 +152,7 @@ impl Session {
             today: Date::today(),
             options: checks::CheckOptions::default(),
             roots: std::env::current_dir().into_iter().collect(),
+            timings: Timings::default(),
         }
     }
 
@@ -242,52 +249,23 @@ impl Session {
                 analysis: None,
             });
         }
+        let start = Instant::now();
         let bytes = read_limited(path)?;
-        // `./a.myna` and `a.myna` are one file: show (and fingerprint) it one way.
-        let shown = path.display().to_string();
-        let shown = shown.strip_prefix("./").unwrap_or(&shown);
-        Ok(self.check_bytes(shown, &bytes, path.parent()))
+        self.timings.add("read+decode", start.elapsed());
+        Ok(self.check_bytes(&shown_name(path), &bytes, path.parent()))
     }
 
-    /// Checks a file's bytes: decodes them (MN005 when they are not UTF-8),
-    /// then checks the text as [`Session::check_text`] does.
+    /// Checks a file's bytes: decodes them (MN005 when they are not text
+    /// or not UTF-8), then checks the text as [`Session::check_text`] does.
     pub fn check_bytes(&mut self, name: &str, bytes: &[u8], dir: Option<&Path>) -> Checked {
-        if let Some(at) = memchr_nul(bytes) {
-            return self.not_text(name, at);
-        }
-        match decode(bytes) {
-            Decoded::Utf8(text) => self.check_text(name, text, dir),
-            Decoded::NotUtf8 {
-                bad_offset,
-                shift_jis,
-            } => {
-                let (text, span, sjis) = match shift_jis {
-                    Some(t) => {
-                        let first = t.chars().next().map_or(0, char::len_utf8);
-                        (t, (0, first), true)
-                    }
-                    // Neither UTF-8 nor Shift_JIS: not a text at all (an
-                    // image, a binary, /proc): none of it is shown.
-                    None => (String::new(), (0, 0), false),
-                };
-                let file = self.sources.add(SourceFile::new(name, text));
-                self.reported.insert(file);
-                let mut d = Diagnostic::new(
-                    Code::MN005,
-                    Span::new(file, span.0, span.1),
-                    text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
-                );
-                d = if sjis {
-                    let quoted = shell_quoted(name);
-                    d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
-                        .with_help(text!("convert it: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"))
-                } else {
-                    d.with_help(Text::new(
-                        "save the file as UTF-8",
-                        "ファイルを UTF-8 で保存してください",
-                    ))
-                };
-                self.diagnostics.push(d);
+        let start = Instant::now();
+        let read = read_bytes(name, bytes);
+        self.timings.add("read+decode", start.elapsed());
+        match read {
+            Read::Text(text) => self.check_text(name, text, dir),
+            Read::Other(source, problem) => {
+                let file = self.sources.add(source);
+                self.not_design(file, problem);
                 Checked {
                     file,
                     analysis: None,
@@ -296,12 +274,12 @@ impl Session {
         }
     }
 
-    /// A file with a NUL byte: not a design, and none of it is shown.
-    fn not_text(&mut self, name: &str, at: usize) -> Checked {
-        let file = self.sources.add(SourceFile::new(name, String::new()));
+    /// MN005 for a file that is not text or not UTF-8.
+    fn not_design(&mut self, file: FileId, problem: Problem) {
         self.reported.insert(file);
-        self.diagnostics.push(
-            Diagnostic::new(
+        let name = self.sources.get(file).name.as_str();
+        let d = match problem {
+            Problem::NotText { at } => Diagnostic::new(
                 Code::MN005,
                 Span::new(file, 0, 0),
                 text!("`{name}` is not a text file (a NUL byte at offset {at}); its content is not shown"; "「{name}」はテキストファイルではありません (オフセット {at} に NUL バイト)。内容は表示しません"),
@@ -310,28 +288,153 @@ impl Session {
                 "a design is a UTF-8 text file; check that this path names one",
                 "設計は UTF-8 のテキストファイルです。このパスが設計を指しているか確かめてください",
             )),
-        );
-        Checked {
-            file,
-            analysis: None,
-        }
+            Problem::NotUtf8(u) => {
+                let bad_offset = u.bad_offset;
+                let d = Diagnostic::new(
+                    Code::MN005,
+                    Span::new(file, u.span.0, u.span.1),
+                    text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
+                );
+                if u.shift_jis {
+                    let quoted = shell_quoted(name);
+                    d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
+                        .with_help(text!("convert it: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"))
+                } else {
+                    d.with_help(Text::new(
+                        "save the file as UTF-8",
+                        "ファイルを UTF-8 で保存してください",
+                    ))
+                }
+            }
+        };
+        self.diagnostics.push(d);
     }
 
     /// Checks a text as if read from a file named `name` in `dir` (the
     /// directory relative `use` paths start from). For editors and tests.
     pub fn check_text(&mut self, name: &str, text: String, dir: Option<&Path>) -> Checked {
-        let file = self.sources.add(SourceFile::new(name, text));
-        let parsed = parse(file, &self.sources.get(file).text);
-        let mut diags = parsed.diagnostics;
-        if parsed.file.rulebook_header().is_some() {
-            let rb = resolve_rulebook(file, &parsed.file, &mut diags);
-            diags.extend(crate::rulecheck::check(&rb));
-            self.finish(file, &Kept::from(parsed.file), diags);
-            return Checked {
+        let source = self
+            .timings
+            .time("index lines", || SourceFile::new(name, text));
+        let file = self.sources.add(source);
+        let mut timings = Timings::default();
+        let parsed = parse_timed(file, &self.sources.get(file).text, &mut timings);
+        let plan = self.plan(file, &parsed, dir);
+        let done = analyse(
+            self.sources.get(file),
+            file,
+            parsed,
+            plan,
+            self.today,
+            self.options,
+            &mut timings,
+        );
+        self.timings.merge(&timings);
+        self.diagnostics.extend(done.diagnostics);
+        Checked {
+            file,
+            analysis: done.analysis,
+        }
+    }
+
+    /// Reads and checks many files, as [`Session::check_path`] on each in
+    /// turn would, using every core: reading, decoding, parsing and the
+    /// analysis of each file run in parallel; what depends on the order of
+    /// the files (which rulebooks to load, and when) runs in that order.
+    /// The findings are the same, in the same order per file, whatever the
+    /// number of threads.
+    pub fn check_paths(&mut self, paths: &[PathBuf]) -> Vec<Result<Checked, String>> {
+        let start = Instant::now();
+        let read: Vec<Result<(SourceFile, Option<Problem>), String>> =
+            in_order(paths, |p| read_source(p));
+        self.timings.add("read+decode", start.elapsed());
+        // FileIds in path order (a file already loaded as a rulebook keeps
+        // an unused entry).
+        let files: Vec<Result<(FileId, Option<Problem>), String>> = read
+            .into_iter()
+            .map(|r| r.map(|(source, problem)| (self.sources.add(source), problem)))
+            .collect();
+        let sources = &self.sources;
+        let parsed: Vec<(Option<Parsed>, Timings)> = in_order(&files, |f| {
+            let mut t = Timings::default();
+            let p = match f {
+                Ok((file, None)) => Some(parse_timed(*file, &sources.get(*file).text, &mut t)),
+                _ => None,
+            };
+            (p, t)
+        });
+        // In order: which files to skip, which rulebooks to load.
+        let mut out = Vec::with_capacity(paths.len());
+        let mut jobs = Vec::new();
+        for ((path, f), (p, t)) in paths.iter().zip(files).zip(parsed) {
+            self.timings.merge(&t);
+            if let Some(&file) = self.rulebook_files.get(&canonical(path)) {
+                out.push(Ok(Checked {
+                    file,
+                    analysis: None,
+                }));
+                continue;
+            }
+            let (file, problem) = match f {
+                Ok(x) => x,
+                Err(e) => {
+                    out.push(Err(e));
+                    continue;
+                }
+            };
+            out.push(Ok(Checked {
                 file,
                 analysis: None,
-            };
+            }));
+            if let Some(problem) = problem {
+                self.not_design(file, problem);
+                continue;
+            }
+            if let Some(parsed) = p {
+                let plan = self.plan(file, &parsed, path.parent());
+                jobs.push((out.len() - 1, file, parsed, plan));
+            }
         }
+        let sources = &self.sources;
+        let today = self.today;
+        let options = self.options;
+        let work = |(at, file, parsed, plan): (usize, FileId, Parsed, Plan)| {
+            let mut t = Timings::default();
+            let a = analyse(
+                sources.get(file),
+                file,
+                parsed,
+                plan,
+                today,
+                options,
+                &mut t,
+            );
+            (at, a, t)
+        };
+        // One file: no thread pool to start.
+        let done: Vec<(usize, Analysed, Timings)> = if jobs.len() < 2 {
+            jobs.into_iter().map(work).collect()
+        } else {
+            jobs.into_par_iter().map(work).collect()
+        };
+        for (at, a, t) in done {
+            self.timings.merge(&t);
+            self.diagnostics.extend(a.diagnostics);
+            if let Some(Ok(c)) = out.get_mut(at) {
+                c.analysis = a.analysis;
+            }
+        }
+        out
+    }
+
+    /// What a parsed file needs before its analysis, decided in file
+    /// order: the rulebook a design is checked against (loaded now, once
+    /// per run), and the findings about its `use` lines (MN011, MN013).
+    fn plan(&mut self, file: FileId, parsed: &Parsed, dir: Option<&Path>) -> Plan {
+        if parsed.file.rulebook_header().is_some() {
+            return Plan::Rulebook;
+        }
+        let mut diags = Vec::new();
         let uses: Vec<_> = parsed
             .file
             .stmts
@@ -365,6 +468,7 @@ impl Session {
             _ => self.default_rules.clone(),
         };
         let from_use = !uses.is_empty() && !self.forced;
+        let start = Instant::now();
         let loaded = match &source {
             // A design names only rulebooks inside the project: one
             // elsewhere is "not found" whatever is there, so a design
@@ -374,6 +478,7 @@ impl Session {
             }
             _ => self.load_rulebook(&source),
         };
+        self.timings.add("rulebook", start.elapsed());
         let rulebook = match loaded {
             Ok(rb) => Some(rb),
             Err(e) => {
@@ -418,18 +523,7 @@ impl Session {
                 None
             }
         };
-        let design = resolve_design(file, &parsed.file, rulebook, &mut diags);
-        // The tree is not needed past resolution: keep what suppressions
-        // need and free the rest before the graph is built (a large design's
-        // tree is the biggest thing in memory).
-        let kept = Kept::from(parsed.file);
-        let graph = FlowGraph::build(&design);
-        diags.extend(checks::run(&design, &graph, self.options));
-        self.finish(file, &kept, diags);
-        Checked {
-            file,
-            analysis: Some(Analysis { design, graph }),
-        }
+        Plan::Design { rulebook, diags }
     }
 
     /// May a design in `dir` name the rulebook file `path`? Only inside
@@ -444,22 +538,6 @@ impl Session {
             });
         }
         crate::input::is_inside(path, &roots)
-    }
-
-    /// Applies the file's suppressions and keeps its findings.
-    fn finish(&mut self, file: FileId, kept: &Kept, mut diags: Vec<Diagnostic>) {
-        let source = self.sources.get(file);
-        let suppressions = suppress::read(source, &kept.comments, &mut diags);
-        suppress::apply(
-            source,
-            file,
-            &suppressions,
-            &kept.statements,
-            self.today,
-            &mut diags,
-        );
-        cap_per_code(&mut diags);
-        self.diagnostics.extend(diags);
     }
 
     /// Diagnostics sorted for output (file name, position, code), duplicates
@@ -487,6 +565,179 @@ impl From<crate::syntax::ast::File> for Kept {
             statements: f.stmts.iter().map(|s| s.span()).collect(),
             comments: f.comments,
         }
+    }
+}
+
+/// `f` of each item, in order, on every core; a single item is done on
+/// this thread (starting the thread pool costs about a millisecond, a
+/// tenth of a small design's run).
+fn in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    if items.len() < 2 {
+        items.iter().map(f).collect()
+    } else {
+        items.par_iter().map(f).collect()
+    }
+}
+
+/// Why a file's bytes are not a design's text.
+enum Problem {
+    /// A NUL byte at `at`: not a text at all, and none of it is kept.
+    NotText { at: usize },
+    /// Not UTF-8.
+    NotUtf8(Undecodable),
+}
+
+/// A file that is not UTF-8: where, and whether it reads as Shift_JIS.
+struct Undecodable {
+    bad_offset: usize,
+    span: (usize, usize),
+    shift_jis: bool,
+}
+
+/// A file's bytes, decoded.
+enum Read {
+    /// UTF-8 text.
+    Text(String),
+    /// What is kept of a file that is not a design's text (its Shift_JIS
+    /// reading, or nothing), and why.
+    Other(SourceFile, Problem),
+}
+
+/// Decodes a file's bytes. A file with a NUL byte, or neither UTF-8 nor
+/// Shift_JIS (an image, a binary, /proc), keeps none of its content.
+fn read_bytes(name: &str, bytes: &[u8]) -> Read {
+    if let Some(at) = memchr_nul(bytes) {
+        return Read::Other(
+            SourceFile::new(name, String::new()),
+            Problem::NotText { at },
+        );
+    }
+    match decode(bytes) {
+        Decoded::Utf8(text) => Read::Text(text),
+        Decoded::NotUtf8 {
+            bad_offset,
+            shift_jis,
+        } => {
+            let (text, span, sjis) = match shift_jis {
+                Some(t) => {
+                    let first = t.chars().next().map_or(0, char::len_utf8);
+                    (t, (0, first), true)
+                }
+                None => (String::new(), (0, 0), false),
+            };
+            Read::Other(
+                SourceFile::new(name, text),
+                Problem::NotUtf8(Undecodable {
+                    bad_offset,
+                    span,
+                    shift_jis: sjis,
+                }),
+            )
+        }
+    }
+}
+
+/// How a path is shown: `./a.myna` and `a.myna` are one file, shown (and
+/// fingerprinted) one way.
+fn shown_name(path: &Path) -> String {
+    let shown = path.display().to_string();
+    match shown.strip_prefix("./") {
+        Some(s) => s.to_string(),
+        None => shown,
+    }
+}
+
+/// Reads and decodes a file, and indexes its lines, for
+/// [`Session::check_paths`]: its source, and why it is not a design's
+/// text if it is not.
+fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
+    let bytes = read_limited(path)?;
+    let name = shown_name(path);
+    Ok(match read_bytes(&name, &bytes) {
+        Read::Text(text) => (SourceFile::new(name, text), None),
+        Read::Other(source, problem) => (source, Some(problem)),
+    })
+}
+
+/// Lexes and parses, timing each.
+fn parse_timed(file: FileId, text: &str, t: &mut Timings) -> Parsed {
+    let lexed = t.time("lex", || lex(file, text));
+    t.time("parse", || parse_lexed(text, lexed))
+}
+
+/// What a file is checked as, decided by [`Session::plan`].
+enum Plan {
+    /// A rulebook: resolved on its own.
+    Rulebook,
+    /// A design, with its rulebook (None if it could not be loaded) and
+    /// the findings about its `use` lines.
+    Design {
+        rulebook: Option<Arc<Rulebook>>,
+        diags: Vec<Diagnostic>,
+    },
+}
+
+/// What the analysis of one file gave.
+struct Analysed {
+    diagnostics: Vec<Diagnostic>,
+    analysis: Option<Analysis>,
+}
+
+/// The part of checking a file that needs nothing from other files:
+/// resolution, the graph, the checks, suppressions and the cap per code.
+/// Runs on any thread.
+fn analyse(
+    source: &SourceFile,
+    file: FileId,
+    parsed: Parsed,
+    plan: Plan,
+    today: Date,
+    options: checks::CheckOptions,
+    t: &mut Timings,
+) -> Analysed {
+    let mut diags = parsed.diagnostics;
+    let (kept, analysis) = match plan {
+        Plan::Rulebook => {
+            let rb = t.time("resolve", || {
+                resolve_rulebook(file, &parsed.file, &mut diags)
+            });
+            let found = t.time("checks", || crate::rulecheck::check(&rb));
+            diags.extend(found);
+            (t.time("free tree", || Kept::from(parsed.file)), None)
+        }
+        Plan::Design {
+            rulebook,
+            diags: planned,
+        } => {
+            diags.extend(planned);
+            let design = t.time("resolve", || {
+                resolve_design(file, &parsed.file, rulebook, &mut diags)
+            });
+            // The tree is not needed past resolution: keep what suppressions
+            // need and free the rest before the graph is built (a large
+            // design's tree is the biggest thing in memory).
+            let kept = t.time("free tree", || Kept::from(parsed.file));
+            let graph = t.time("graph", || FlowGraph::build(&design));
+            let found = t.time("checks", || checks::run(&design, &graph, options));
+            diags.extend(found);
+            (kept, Some(Analysis { design, graph }))
+        }
+    };
+    t.time("suppressions", || {
+        let suppressions = suppress::read(source, &kept.comments, &mut diags);
+        suppress::apply(
+            source,
+            file,
+            &suppressions,
+            &kept.statements,
+            today,
+            &mut diags,
+        );
+        cap_per_code(&mut diags);
+    });
+    Analysed {
+        diagnostics: diags,
+        analysis,
     }
 }
 

@@ -83,26 +83,269 @@ fn fan_in_and_fan_out_are_stitched_as_groups() {
     assert!(graph.exchanges.iter().all(|e| e.senders == senders));
 }
 
-/// Writes generated designs for timing the release binary:
-/// `MYNAFLOW_GENERATE=100000,1000000 cargo test --release --test generated -- --ignored`
-/// writes /tmp/mynaflow-bench-100000.myna and /tmp/mynaflow-bench-1000000.myna.
+#[test]
+fn every_shape_gives_exactly_what_it_plants() {
+    for &shape in generate::Shape::ALL {
+        for (flows, seed) in [(3_000, generate::SEED), (2_500, 11)] {
+            let g = generate::shaped(shape, flows, seed);
+            assert_eq!(g.flows, flows, "{shape:?}");
+            let (_, checked, codes) = check(&g.text);
+            let design = &checked.analysis.expect("a design").design;
+            assert_eq!(design.flows.len(), flows, "{shape:?} seed {seed}");
+            assert_eq!(codes, g.expected, "{shape:?} seed {seed}");
+            eprintln!(
+                "{shape:?} {flows}: {} suppressed, {:?}",
+                g.suppressed, g.expected
+            );
+        }
+    }
+}
+
+#[test]
+fn each_shape_plants_what_it_is_about() {
+    let planted = |shape, code: &str| {
+        let g = generate::shaped(shape, 5_000, generate::SEED);
+        g.expected.get(code).copied().unwrap_or(0)
+    };
+    use generate::Shape::*;
+    // About one chain in three drifts: the default seed gives 5 drifts at
+    // 5 000 flows, one of them suppressed.
+    assert!(planted(Chains, "MN402") >= 3);
+    assert!(planted(Fans, "MN402") >= 20);
+    assert!(planted(Carriers, "MN401") >= 5);
+    for code in ["MN301", "MN302", "MN303"] {
+        assert!(planted(Contractors, code) >= 5, "{code}");
+    }
+    assert!(planted(Misspellings, "MN010") >= 50);
+    assert!(planted(Suppressions, "MN503") >= 50);
+    let g = generate::shaped(Findings, 5_000, generate::SEED);
+    let findings: usize = g.expected.values().sum();
+    assert!(findings >= 5_000 / 20, "{findings} findings");
+    let g = generate::shaped(Suppressions, 5_000, generate::SEED);
+    assert!(g.suppressed >= 5_000 / 40, "{} suppressed", g.suppressed);
+    // Long chains are long: most flows pass an item between systems.
+    let g = generate::shaped(Chains, 5_000, generate::SEED);
+    let internal = g
+        .text
+        .lines()
+        .filter(|l| l.starts_with("flow ") && l.matches("システム").count() >= 2)
+        .count();
+    assert!(internal > 5_000 / 2, "{internal} internal flows");
+}
+
+#[test]
+fn designs_sharing_a_rulebook_file_give_what_each_plants() {
+    let shared = generate::shared(6_000, 3, generate::SEED);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(shared.rulebook.0), shared.rulebook.1).expect("write");
+    let mut expected: BTreeMap<&str, usize> = BTreeMap::new();
+    // A rulebook file is linted (rulecheck) where it is loaded: its own
+    // findings (today kenpo's copy has MN601 and MN604 warnings) are
+    // reported once, whatever the number of designs.
+    let mut alone = Session::new(RulebookSource::Builtin("kenpo".into()));
+    alone
+        .check_path(&dir.path().join(shared.rulebook.0))
+        .expect("the rulebook is read");
+    for d in &alone.diagnostics {
+        *expected.entry(d.code.as_str()).or_default() += 1;
+    }
+    let mut paths = Vec::new();
+    for (name, g) in &shared.designs {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &g.text).expect("write");
+        paths.push(path);
+        for (code, n) in &g.expected {
+            *expected.entry(code).or_default() += n;
+        }
+    }
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    s.today = Date {
+        year: 2025,
+        month: 4,
+        day: 1,
+    };
+    let checked = s.check_paths(&paths);
+    assert!(checked.iter().all(|c| c.is_ok()));
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in &s.diagnostics {
+        *codes.entry(d.code.as_str()).or_default() += 1;
+    }
+    assert_eq!(codes, expected);
+    // The rulebook file was loaded once, for all three designs.
+    let names: Vec<&str> = s.sources.iter().map(|(_, f)| f.name.as_str()).collect();
+    assert_eq!(
+        names.iter().filter(|n| n.ends_with("rules.myna")).count(),
+        1,
+        "{names:?}"
+    );
+}
+
+/// Checking files in parallel gives the findings that checking them one
+/// by one gives, in the same order.
+#[test]
+fn parallel_checking_finds_what_sequential_checking_finds() {
+    let shared = generate::shared(4_000, 4, 5);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(shared.rulebook.0), shared.rulebook.1).expect("write");
+    let mut paths = vec![dir.path().join(shared.rulebook.0)];
+    for (name, g) in &shared.designs {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &g.text).expect("write");
+        paths.push(path);
+    }
+    // Examples too: every code, broken rulebooks, a file that is not UTF-8.
+    let examples = mynaflow::session::collect_files(&[
+        std::path::PathBuf::from("examples"),
+        std::path::PathBuf::from("tests/cases"),
+    ])
+    .expect("examples");
+    paths.extend(examples);
+    // The hardening paths: a NUL byte, bytes that are no text, Shift_JIS,
+    // a `use` outside the project, thousands of control characters (the
+    // cap per code), a rulebook checked directly, and a path that is not
+    // there (an `Err` both ways).
+    let odd = dir.path().join("odd");
+    std::fs::create_dir(&odd).expect("mkdir");
+    let files: [(&str, &[u8]); 7] = [
+        ("nul.myna", b"use \"kenpo\"\n\0flow\n"),
+        ("binary.myna", &[0xff, 0xfe, 0x81, 0x00, 0xc3]),
+        ("sjis.myna", &[0x83, 0x65, 0x83, 0x58, 0x83, 0x67, b'\n']),
+        (
+            "outside.myna",
+            b"use \"../rules.myna\"\nactor a : \xe7\xb5\x84\xe5\x90\x88\n",
+        ),
+        ("controls.myna", &[0x0b; 5_000]),
+        ("rules.myna", shared.rulebook.1.as_bytes()),
+        ("uses-rules.myna", b"use \"rules.myna\"\n"),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(odd.join(name), bytes).expect("write");
+        paths.push(odd.join(name));
+    }
+    paths.push(odd.join("missing.myna"));
+    paths.sort();
+    let session = || {
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.today = Date {
+            year: 2025,
+            month: 4,
+            day: 1,
+        };
+        s
+    };
+    let mut one_by_one = session();
+    let sequential: Vec<_> = paths
+        .iter()
+        .map(|p| one_by_one.check_path(p).map(|c| c.file))
+        .collect();
+    let mut all_at_once = session();
+    let parallel: Vec<_> = all_at_once
+        .check_paths(&paths)
+        .into_iter()
+        .map(|c| c.map(|c| c.file))
+        .collect();
+    assert_eq!(sequential.len(), parallel.len());
+    let name = |s: &Session, f: mynaflow::span::FileId| s.sources.get(f).name.clone();
+    for (a, b) in sequential.iter().zip(&parallel) {
+        match (a, b) {
+            (Ok(a), Ok(b)) => assert_eq!(name(&one_by_one, *a), name(&all_at_once, *b)),
+            (a, b) => assert_eq!(a.is_ok(), b.is_ok()),
+        }
+    }
+    let render = |s: &Session| {
+        let diags = s.sorted_diagnostics();
+        let report = mynaflow::render::Report {
+            sources: &s.sources,
+            diagnostics: &diags,
+            files: paths.len(),
+            checked: &[],
+            lang: mynaflow::text::Lang::En,
+        };
+        mynaflow::render::json::render(&report)
+    };
+    assert_eq!(render(&one_by_one), render(&all_at_once));
+    assert!(one_by_one.diagnostics.len() > 100);
+}
+
+/// The binary's output does not depend on the number of threads.
+#[test]
+fn output_is_byte_identical_on_one_thread_and_many() {
+    let shared = generate::shared(3_000, 3, 9);
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join(shared.rulebook.0), shared.rulebook.1).expect("write");
+    for (name, g) in &shared.designs {
+        std::fs::write(dir.path().join(name), &g.text).expect("write");
+    }
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let run = |threads: &str, path: &std::path::Path| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+                .args([
+                    "check", "--color", "never", "--lang", "en", "--format", format,
+                ])
+                .arg(path)
+                .env("RAYON_NUM_THREADS", threads)
+                .output()
+                .expect("run mynaflow")
+        };
+        for path in [dir.path(), std::path::Path::new("examples")] {
+            let one = run("1", path);
+            let many = run("4", path);
+            assert_eq!(one.status, many.status, "{format}");
+            // (GitHub annotations of examples/ go to stdout only for errors
+            // in files; an empty output must then be empty both ways.)
+            assert!(!one.stdout.is_empty() || format == "github", "{format}");
+            assert!(one.stdout == many.stdout, "{format}: output differs");
+        }
+    }
+}
+
+/// Writes generated designs for timing the release binary (see
+/// benches/scale.sh): `MYNAFLOW_GENERATE=100000,1000000` sizes,
+/// `MYNAFLOW_SHAPES=mixed,chains` shapes (default mixed; `shared` writes a
+/// folder of 8 designs sharing a rulebook file), `MYNAFLOW_GENERATE_DIR`
+/// (default /tmp). A design is DIR/mynaflow-SHAPE-N.myna (mixed:
+/// DIR/mynaflow-bench-N.myna); a shared set is DIR/mynaflow-shared-N/.
 #[test]
 #[ignore = "writes files for benches/README.md; run by hand"]
 fn write_designs() {
     let sizes = std::env::var("MYNAFLOW_GENERATE").unwrap_or_else(|_| "100000".into());
+    let shapes = std::env::var("MYNAFLOW_SHAPES").unwrap_or_else(|_| "mixed".into());
     let dir = std::env::var("MYNAFLOW_GENERATE_DIR").unwrap_or_else(|_| "/tmp".into());
     for n in sizes
         .split(',')
         .filter_map(|s| s.trim().parse::<usize>().ok())
     {
-        let g = generate::generate(n, generate::SEED);
-        let path = format!("{dir}/mynaflow-bench-{n}.myna");
-        std::fs::write(&path, &g.text).expect("write");
-        let findings: usize = g.expected.values().sum();
-        eprintln!(
-            "{path}: {} bytes, {n} flows, {findings} findings expected {:?}",
-            g.text.len(),
-            g.expected
-        );
+        for shape in shapes.split(',').map(str::trim) {
+            if shape == "shared" {
+                let set = generate::shared(n, 8, generate::SEED);
+                let folder = format!("{dir}/mynaflow-shared-{n}");
+                std::fs::create_dir_all(&folder).expect("mkdir");
+                std::fs::write(format!("{folder}/{}", set.rulebook.0), set.rulebook.1)
+                    .expect("write");
+                let mut findings = 0;
+                for (name, g) in &set.designs {
+                    std::fs::write(format!("{folder}/{name}"), &g.text).expect("write");
+                    findings += g.expected.values().sum::<usize>();
+                }
+                eprintln!("{folder}: {n} flows in 8 files, {findings} findings expected");
+                continue;
+            }
+            let Some(sh) = generate::Shape::parse(shape) else {
+                panic!("unknown shape {shape}");
+            };
+            let g = generate::shaped(sh, n, generate::SEED);
+            let path = if sh == generate::Shape::Mixed {
+                format!("{dir}/mynaflow-bench-{n}.myna")
+            } else {
+                format!("{dir}/mynaflow-{shape}-{n}.myna")
+            };
+            std::fs::write(&path, &g.text).expect("write");
+            let findings: usize = g.expected.values().sum();
+            eprintln!(
+                "{path}: {} bytes, {n} flows, {findings} findings expected {:?}",
+                g.text.len(),
+                g.expected
+            );
+        }
     }
 }

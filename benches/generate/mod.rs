@@ -112,6 +112,17 @@ enum Actor {
     Checkup(u32),
     Ministry,
     Contractor(u8),
+    /// A branch of a registered contractor: its own actor, the same legal
+    /// name (so the same registration).
+    Branch(u8, u32),
+    /// A contractor whose legal name is not in the register (MN301 when
+    /// the society entrusts to it, MN302 when a contractor passes to it).
+    Unregistered(u32),
+    /// A registered contractor whose contract lacks clauses (MN303).
+    NoClauses(u32),
+    /// More carriers of each kind, for many carrier hops.
+    MiddleN(u32),
+    NetworkN(u32),
     Member,
 }
 
@@ -401,6 +412,19 @@ struct Gen {
     checkups: u32,
     /// Items declared per name in a category.
     per_name: usize,
+    /// What kind of design (see [`Shape`]).
+    shape: Shape,
+    /// Violations per thousand units (Mixed: 40).
+    rate: usize,
+    /// Suppress every violation, and write unused suppressions too.
+    suppress_all: bool,
+    /// The `use` target.
+    rules: String,
+    branches: u32,
+    unregistered: u32,
+    no_clauses: u32,
+    carriers: u32,
+    misspelt: u32,
 }
 
 fn write_actor(out: &mut String, a: Actor) {
@@ -425,6 +449,11 @@ fn write_actor(out: &mut String, a: Actor) {
         Actor::Checkup(i) => write!(out, "健診機関{:02}", i + 1),
         Actor::Ministry => write!(out, "厚生労働省"),
         Actor::Contractor(j) => write!(out, "{}", CONTRACTORS[j as usize].name),
+        Actor::Branch(j, i) => write!(out, "{}支店{:04}", CONTRACTORS[j as usize].name, i + 1),
+        Actor::Unregistered(i) => write!(out, "未登録委託先{:04}", i + 1),
+        Actor::NoClauses(i) => write!(out, "契約不備委託先{:04}", i + 1),
+        Actor::MiddleN(i) => write!(out, "中間サーバー{:03}", i + 1),
+        Actor::NetworkN(i) => write!(out, "情報提供NWS{:03}", i + 1),
         Actor::Member => write!(out, "加入者"),
     };
 }
@@ -455,6 +484,15 @@ impl Gen {
             insurers: (n / 2000).max(2),
             checkups: (n / 2000).max(2),
             per_name: (flows / 5000).max(1),
+            shape: Shape::Mixed,
+            rate: 40,
+            suppress_all: false,
+            rules: "kenpo".into(),
+            branches: (n / 2000).max(2),
+            unregistered: 0,
+            no_clauses: 0,
+            carriers: (n / 2000).max(2),
+            misspelt: 0,
         }
     }
 
@@ -572,7 +610,7 @@ impl Gen {
     /// finding is expected.
     fn violation(&mut self, code: &'static str) {
         self.violations += 1;
-        if self.violations % 10 == 5 {
+        if self.suppress_all || self.violations % 10 == 5 {
             self.suppressed += 1;
             let _ = writeln!(
                 self.out,
@@ -912,6 +950,251 @@ impl Gen {
         }
     }
 
+    // ── Shapes: units that stress one mechanism ─────────────────────────
+
+    /// 特定個人情報 received, then passed along a long internal chain
+    /// (20–200 hops through random systems, so chains cross and revisit);
+    /// one chain in three drifts to another purpose at its end (MN402,
+    /// with a long witness path).
+    fn long_chain(&mut self) {
+        let (cat, allowed, _) = self.rng.pick(MN_IN);
+        let item = self.item(cat);
+        let p = self.rng.pick(allowed);
+        let stitched = self.rng.one_in(2);
+        let at = self.mn_inbound(&[item], &[p], stitched);
+        let room = self.remaining();
+        if room == 0 {
+            return;
+        }
+        let drift = room >= 2 && self.rng.one_in(3);
+        let hops = self.rng.between(20, 200).min(room - usize::from(drift));
+        let last = self.chain(at, item, p, hops);
+        if drift {
+            let sink = Actor::Sink(self.rng.below(self.sinks as usize) as u32);
+            self.violation("MN402");
+            self.one(last, sink, &[item], DRIFT);
+        }
+    }
+
+    /// 特定個人情報 received by a hub system and passed on to 50–1000
+    /// systems for the same purpose; one receiver in 40 passes it on for
+    /// another purpose (MN402).
+    fn wide_fan(&mut self) {
+        let (cat, allowed, _) = self.rng.pick(MN_IN);
+        let item = self.item(cat);
+        let p = self.rng.pick(allowed);
+        let hub = self.mn_inbound(&[item], &[p], false);
+        let width = self.rng.between(50, 1000);
+        for _ in 0..width {
+            if self.remaining() == 0 {
+                return;
+            }
+            let to = self.sys_but(hub);
+            self.one(hub, to, &[item], p);
+            if self.remaining() > 0 && self.rng.one_in(40) {
+                let sink = Actor::Sink(self.rng.below(self.sinks as usize) as u32);
+                self.violation("MN402");
+                self.one(to, sink, &[item], DRIFT);
+            }
+        }
+    }
+
+    /// 7(1) data from several bodies into one of many 情報提供NWS, often
+    /// through a second one, to one of many 中間サーバー and out to several
+    /// systems, all as separate hops to stitch; one unit in 20 also sends
+    /// 資格関連情報 into a 中間サーバー that carries it nowhere (MN401).
+    fn carrier_hops(&mut self) {
+        let (cat, allowed, _) = self.rng.pick(MN_IN);
+        let item = self.item(cat);
+        let p = [self.rng.pick(allowed)];
+        let nw = Actor::NetworkN(self.rng.below(self.carriers as usize) as u32);
+        let md = Actor::MiddleN(self.rng.below(self.carriers as usize) as u32);
+        let senders = self.rng.between(1, 8);
+        let receivers = self.rng.between(1, 8);
+        if self.remaining() < senders + receivers + 2 {
+            return self.internal();
+        }
+        for _ in 0..senders {
+            let from = self.other();
+            self.flow(from, nw, false, &[item], &p, &[]);
+        }
+        let last = if self.rng.one_in(2) {
+            let nw2 = Actor::NetworkN(self.rng.below(self.carriers as usize) as u32);
+            if nw2 != nw {
+                self.flow(nw, nw2, false, &[item], &p, &[]);
+                nw2
+            } else {
+                nw
+            }
+        } else {
+            nw
+        };
+        self.flow(last, md, false, &[item], &p, &[]);
+        for _ in 0..receivers {
+            if self.remaining() == 0 {
+                return;
+            }
+            let to = self.sys();
+            self.flow(md, to, false, &[item], &p, &[]);
+        }
+        if self.remaining() > 0 && self.rng.one_in(20) {
+            let item = self.item(16);
+            let from = self.sys();
+            let md = Actor::MiddleN(self.rng.below(self.carriers as usize) as u32);
+            self.violation("MN401");
+            self.one(from, md, &[item], "他機関資格確認事務");
+        }
+    }
+
+    /// Entrustment to one of many branches of the registered contractors,
+    /// and re-entrusting between them; now and then to a contractor that is
+    /// not registered (MN301), on to one (MN302), or to one whose contract
+    /// lacks clauses (MN303).
+    fn entrusting(&mut self) {
+        let j = self.rng.below(CONTRACTORS.len());
+        let (purpose, cats) = self.rng.pick(CONTRACTORS[j].work);
+        let sys = self.sys();
+        let items = self.items(cats);
+        let branch = Actor::Branch(j as u8, self.rng.below(self.branches as usize) as u32);
+        match self.rng.below(20) {
+            0 => {
+                // MN301 is on the flow, one per flow and purpose; each
+                // unregistered contractor gets one flow, so one finding.
+                // Never suppressed here, so that unsuppressed MN301 stays
+                // in every design.
+                let u = Actor::Unregistered(self.unregistered);
+                self.unregistered += 1;
+                *self.expected.entry("MN301").or_default() += 1;
+                self.flow(sys, u, false, &items, &[purpose], &[]);
+            }
+            1 if self.remaining() >= 2 => {
+                self.flow(sys, branch, false, &items, &[purpose], &[]);
+                let u = Actor::Unregistered(self.unregistered);
+                self.unregistered += 1;
+                // MN302 is on the flow, one per flow and purpose.
+                self.violation("MN302");
+                self.flow(branch, u, false, &items[..1], &[purpose], &[]);
+            }
+            2 => {
+                // Registered (its label is 大和総研's legal name), but the
+                // declared `clauses` block has two clauses of ten. MN303 is
+                // on the declaration (only of a declared block), so it is
+                // never suppressed here.
+                let (purpose, cats) = self.rng.pick(CONTRACTORS[1].work);
+                let items = self.items(cats);
+                let c = Actor::NoClauses(self.no_clauses);
+                self.no_clauses += 1;
+                *self.expected.entry("MN303").or_default() += 1;
+                self.flow(sys, c, false, &items, &[purpose], &[]);
+            }
+            3..=9 if self.remaining() >= 2 => {
+                // Re-entrusted to another contractor registered for the
+                // same purpose: allowed.
+                self.flow(sys, branch, false, &items, &[purpose], &[]);
+                let others: Vec<usize> = (0..CONTRACTORS.len())
+                    .filter(|&k| CONTRACTORS[k].work.iter().any(|(p, _)| *p == purpose))
+                    .collect();
+                let k = self.rng.pick(&others);
+                let to = Actor::Branch(k as u8, self.rng.below(self.branches as usize) as u32);
+                if to != branch {
+                    self.flow(branch, to, false, &items, &[purpose], &[]);
+                }
+            }
+            _ => {
+                self.flow(sys, branch, false, &items, &[purpose], &[]);
+                if self.remaining() > 0 && CONTRACTORS[j].returns && self.rng.one_in(2) {
+                    let back = self.items(cats);
+                    self.one(branch, sys, &back, purpose);
+                }
+            }
+        }
+    }
+
+    /// An internal flow whose sender is misspelt, differently every time:
+    /// MN010, and a "did you mean" search per misspelling.
+    fn misspelt(&mut self) {
+        let (purpose, cats) = self.rng.pick(INTERNAL);
+        let from = self.sys();
+        let to = self.sys_but(from);
+        let items = self.items(cats);
+        let mut name = String::new();
+        write_actor(&mut name, from);
+        // Drop the second character and make the spelling unique.
+        let mut chars: Vec<char> = name.chars().collect();
+        chars.remove(1);
+        let wrong: String = chars.into_iter().collect();
+        self.misspelt += 1;
+        *self.expected.entry("MN010").or_default() += 1;
+        self.flows += 1;
+        let _ = write!(self.out, "flow {wrong}x{:06} -> ", self.misspelt);
+        write_actor(&mut self.out, to);
+        self.out.push_str(" : ");
+        for (i, it) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push_str(", ");
+            }
+            write_item(&mut self.out, *it);
+            self.items.insert(*it);
+        }
+        let _ = writeln!(self.out, " for {purpose}");
+        self.actors.insert(to);
+    }
+
+    /// A suppression above a flow that gives nothing to suppress (MN503).
+    fn unused_suppression(&mut self) {
+        let _ = writeln!(
+            self.out,
+            "# mynaflow: allow MN102 reason=\"旧設計からの移行 (暫定)\" until=2099-03-31"
+        );
+        *self.expected.entry("MN503").or_default() += 1;
+        self.internal();
+    }
+
+    /// One unit of the design's shape: mostly the shape's own kind, with
+    /// the mixed units around it so the design stays realistic.
+    fn shaped_unit(&mut self) {
+        if self.flows.is_multiple_of(60) {
+            let _ = writeln!(self.out, "\n# ---- 連携群 {:05} ----", self.flows / 60 + 1);
+        }
+        let own = self.rng.below(10) < 8;
+        match self.shape {
+            Shape::Chains if own => self.long_chain(),
+            Shape::Fans if own => self.wide_fan(),
+            Shape::Carriers if own => self.carrier_hops(),
+            Shape::Contractors if own => self.entrusting(),
+            Shape::Misspellings if self.rng.below(100) < 2 => self.misspelt(),
+            Shape::Suppressions if self.rng.below(100) < 3 => self.unused_suppression(),
+            Shape::Findings | Shape::Suppressions | Shape::Misspellings => {
+                if self.rng.below(1000) < self.rate {
+                    self.violating()
+                } else {
+                    self.unit_without_violations()
+                }
+            }
+            _ => self.unit(),
+        }
+    }
+
+    /// A unit of the mixed design that plants nothing.
+    fn unit_without_violations(&mut self) {
+        let room = self.remaining();
+        match self.rng.below(960) + 40 {
+            40..345 => self.internal(),
+            345..445 => self.inbound_ordinary(),
+            445..575 => self.provision(),
+            575..695 => self.contractor(),
+            695..805 => self.mn_received(false),
+            805..885 => self.mn_received(true),
+            885..955 => self.mn_outbound(),
+            955..965 if room >= 10 => {
+                let s = self.rng.between(3, 40).min(room / 2 - 1);
+                let r = self.rng.between(3, 40).min(room - s - 1);
+                self.fan(s, r)
+            }
+            _ => self.internal(),
+        }
+    }
+
     /// The whole file: header, declarations of what the flows use, flows.
     fn finish(self) -> Generated {
         let mut text = String::with_capacity(self.out.len() + self.actors.len() * 120 + 4096);
@@ -921,15 +1204,20 @@ impl Gen {
              # 〇〇健康保険組合 システム連携設計書 (生成: {} 本の流れ)\n\
              # 準拠 「個人情報の利用目的」 (組込み規則集 kenpo)\n\
              # =============================================================================\n\n\
-             use \"kenpo\"\n",
-            self.flows
+             use \"{}\"\n",
+            self.flows, self.rules
         );
         let mut group = "";
         for &a in &self.actors {
             let heading = match a {
                 Actor::Sys(_) | Actor::Sink(_) => "組合内部のシステム",
-                Actor::Middle | Actor::Network => "中継 (carrier)",
-                Actor::Contractor(_) => "委託先 (別表(1)の法人名をラベルにする)",
+                Actor::Middle | Actor::Network | Actor::MiddleN(_) | Actor::NetworkN(_) => {
+                    "中継 (carrier)"
+                }
+                Actor::Contractor(_)
+                | Actor::Branch(..)
+                | Actor::Unregistered(_)
+                | Actor::NoClauses(_) => "委託先 (別表(1)の法人名をラベルにする)",
                 _ => "組合の外の当事者",
             };
             if heading != group {
@@ -971,6 +1259,23 @@ impl Gen {
                     " : 委託先 \"{}\" {{\n  clauses {CLAUSES}\n}}",
                     CONTRACTORS[j as usize].legal
                 ),
+                Actor::Branch(j, _) => writeln!(
+                    text,
+                    " : 委託先 \"{}\" {{\n  clauses {CLAUSES}\n}}",
+                    CONTRACTORS[j as usize].legal
+                ),
+                Actor::Unregistered(i) => writeln!(
+                    text,
+                    " : 委託先 \"株式会社未登録{:04}\" {{\n  clauses {CLAUSES}\n}}",
+                    i + 1
+                ),
+                Actor::NoClauses(_) => writeln!(
+                    text,
+                    " : 委託先 \"{}\" {{\n  clauses 守秘義務, 持出し禁止\n}}",
+                    CONTRACTORS[1].legal
+                ),
+                Actor::MiddleN(_) => writeln!(text, " : 中間サーバー"),
+                Actor::NetworkN(_) => writeln!(text, " : 情報提供ネットワークシステム"),
                 Actor::Member => writeln!(text, " : 本人 \"被保険者及び被扶養者\""),
             };
         }
@@ -998,6 +1303,113 @@ pub fn generate(flows: usize, seed: u64) -> Generated {
         g.unit();
     }
     g.finish()
+}
+
+/// The kinds of design the benchmarks run, each stressing one mechanism
+/// so that no superlinear path can hide behind an average design.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// The realistic mix of [`generate`]: about 2 % findings.
+    Mixed,
+    /// Long internal chains of 特定個人情報 (MN402 propagation, long
+    /// witness paths).
+    Chains,
+    /// Wide fans of 特定個人情報 from hub systems (MN402 worklist).
+    Fans,
+    /// Many carriers and stitched carrier hops, some dangling (MN401).
+    Carriers,
+    /// Many contractor branches, re-entrusting, MN301–MN303.
+    Contractors,
+    /// 20 % of units violate a rule.
+    Findings,
+    /// 10 % violations, every one suppressed, and unused suppressions.
+    Suppressions,
+    /// 2 % of units misspell a system's name, each differently (MN010).
+    Misspellings,
+}
+
+impl Shape {
+    /// Every shape.
+    pub const ALL: &'static [Shape] = &[
+        Shape::Mixed,
+        Shape::Chains,
+        Shape::Fans,
+        Shape::Carriers,
+        Shape::Contractors,
+        Shape::Findings,
+        Shape::Suppressions,
+        Shape::Misspellings,
+    ];
+
+    /// The shape's name, as the benchmarks and the scale script spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Mixed => "mixed",
+            Shape::Chains => "chains",
+            Shape::Fans => "fans",
+            Shape::Carriers => "carriers",
+            Shape::Contractors => "contractors",
+            Shape::Findings => "findings",
+            Shape::Suppressions => "suppressions",
+            Shape::Misspellings => "misspellings",
+        }
+    }
+
+    /// The shape named `name`.
+    pub fn parse(name: &str) -> Option<Shape> {
+        Shape::ALL.iter().copied().find(|s| s.name() == name)
+    }
+}
+
+/// A design of exactly `flows` flow statements of the given shape.
+pub fn shaped(shape: Shape, flows: usize, seed: u64) -> Generated {
+    if shape == Shape::Mixed {
+        return generate(flows, seed);
+    }
+    let mut g = Gen::new(flows.max(1), seed);
+    g.shape = shape;
+    match shape {
+        Shape::Findings => g.rate = 200,
+        Shape::Suppressions => {
+            g.rate = 100;
+            g.suppress_all = true;
+        }
+        Shape::Misspellings => g.rate = 20,
+        _ => {}
+    }
+    while g.remaining() > 0 {
+        g.shaped_unit();
+    }
+    g.finish()
+}
+
+/// Several designs that share one rulebook file, as a society's designs
+/// folder does: `files` designs of `flows / files` flows each (mixed
+/// shape, seeds differ), each with `use "rules.myna"`.
+pub struct Shared {
+    /// The rulebook file's name and text (a copy of `kenpo`).
+    pub rulebook: (&'static str, &'static str),
+    /// Each design's file name and the design.
+    pub designs: Vec<(String, Generated)>,
+}
+
+/// See [`Shared`].
+pub fn shared(flows: usize, files: usize, seed: u64) -> Shared {
+    let files = files.max(1);
+    let designs = (0..files)
+        .map(|i| {
+            let mut g = Gen::new((flows / files).max(1), seed.wrapping_add(i as u64));
+            g.rules = "rules.myna".into();
+            while g.remaining() > 0 {
+                g.unit();
+            }
+            (format!("design-{:03}.myna", i + 1), g.finish())
+        })
+        .collect();
+    Shared {
+        rulebook: ("rules.myna", include_str!("../../rules/kenpo.myna")),
+        designs,
+    }
 }
 
 /// Only fan-in and fan-out: `senders` other bodies send one item for one

@@ -14,6 +14,7 @@ use mynaflow::text::{Lang, Text};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// The options of `check`.
 pub struct Options {
@@ -24,6 +25,7 @@ pub struct Options {
     pub quiet: bool,
     pub baseline: Option<PathBuf>,
     pub write_baseline: Option<PathBuf>,
+    pub timings: bool,
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub exit_zero: bool,
@@ -117,8 +119,11 @@ pub fn run(o: &Options) -> u8 {
             return abort(o, Some(format), lang, Text::new(e.clone(), e));
         }
         count = files.len();
-        for f in &files {
-            match s.check_path(f) {
+        let results = s.check_paths(&files);
+        // Dropping the models (of every file at once) is timed too.
+        let start = Instant::now();
+        for c in results {
+            match c {
                 Ok(c) => checked.push(c.file),
                 Err(e) => {
                     let reason = Text::new(e.clone(), mynaflow::oserror::to_ja(&e));
@@ -127,8 +132,11 @@ pub fn run(o: &Options) -> u8 {
                 }
             }
         }
+        s.timings.add("free model", start.elapsed());
     }
+    let start = Instant::now();
     let mut diags = s.sorted_diagnostics();
+    s.timings.add("sort", start.elapsed());
     // A design whose rulebook could not be loaded was not checked.
     let missing = diags.iter().filter(|d| d.code == Code::MN013).count();
     if missing > 0 {
@@ -205,12 +213,20 @@ pub fn run(o: &Options) -> u8 {
         checked: &checked,
         lang,
     };
+    let start = Instant::now();
     let out = if o.statistics {
         statistics(&report)
     } else {
         render(o, format, &report, &failures)
     };
-    if let Err(reason) = emit(o, &out) {
+    s.timings.add("render", start.elapsed());
+    let start = Instant::now();
+    let emitted = emit(o, &out);
+    s.timings.add("write", start.elapsed());
+    if o.timings {
+        eprint!("{}", s.timings.table());
+    }
+    if let Err(reason) = emitted {
         fail_in(lang, &reason);
         return FAILURE;
     }

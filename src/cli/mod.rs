@@ -89,6 +89,9 @@ enum Command {
         /// unless a file could not be checked.
         #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
         write_baseline: Option<PathBuf>,
+        /// Print the time each stage took to stderr (summed over files).
+        #[arg(long)]
+        timings: bool,
         /// Report only these codes or prefixes (MN102, MN1, ALL), comma-separated
         /// [default: the config's `select`, else all].
         #[arg(long, value_name = "CODES", value_delimiter = ',')]
@@ -423,6 +426,7 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            timings,
             select,
             ignore,
             exit_zero,
@@ -439,6 +443,7 @@ pub fn main() -> ExitCode {
             quiet,
             baseline,
             write_baseline,
+            timings,
             select,
             ignore,
             exit_zero,

@@ -2,7 +2,7 @@
 
 use super::output::{files, session};
 use super::{Common, FINDINGS, OK};
-use mynaflow::expect::{compare, expectations, reported};
+use mynaflow::expect::{compare, expectations, reported_by};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -45,7 +45,8 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 continue;
             }
         };
-        let got = reported(source, checked.file, &s.diagnostics);
+        let by = reported_by(source, checked.file, &s.diagnostics);
+        let got: Vec<_> = by.iter().map(|(f, _)| *f).collect();
         let m = compare(&expected, &got);
         if m.is_empty() {
             passed += 1;
@@ -57,16 +58,13 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         for (line, code) in &m.missing {
             let _ = writeln!(out, "  - line {line}: {code} expected, not reported");
         }
-        for (line, code) in &m.unexpected {
-            let msg = s
-                .diagnostics
-                .iter()
-                .find(|d| {
-                    d.primary.file == checked.file
-                        && d.code == *code
-                        && source.line_col(d.primary.start as usize).0 == *line
-                })
-                .map(|d| d.message.get(lang).to_string())
+        for f @ (line, code) in &m.unexpected {
+            // The first diagnostic reported for it, found by binary search.
+            let at = by.partition_point(|(g, _)| g < f);
+            let msg = by
+                .get(at)
+                .filter(|(g, _)| g == f)
+                .map(|(_, d)| d.message.get(lang).to_string())
                 .unwrap_or_default();
             let _ = writeln!(out, "  + line {line}: {code} reported, not expected: {msg}");
         }

@@ -78,7 +78,7 @@ impl Resolver<'_> {
         kind: Kind,
         name: &Ident,
         lookup: impl Fn(&Rulebook, &str) -> Option<I>,
-        decl: impl Fn(&Rulebook, I) -> (String, crate::span::Span),
+        decl: impl Fn(&Rulebook, I) -> (&str, crate::span::Span),
         all: impl Fn(&Rulebook) -> Vec<String>,
     ) -> Ref<I> {
         let Some(rb) = self.design.rulebook.clone() else {
@@ -91,7 +91,7 @@ impl Resolver<'_> {
         match id {
             Some(i) => {
                 let (declared, at) = decl(&rb, i);
-                check_spelling(name, &declared, at, self.diags);
+                check_spelling(name, declared, at, self.diags);
             }
             None => {
                 let d = self.suggestions.undefined(kind, name, || all(&rb)).with_note(text!(
@@ -112,7 +112,7 @@ impl Resolver<'_> {
             Kind::Role,
             name,
             |rb, n| rb.role_named(n),
-            |rb, i| (rb.role(i).name.clone(), rb.role(i).span),
+            |rb, i| (rb.role(i).name.as_str(), rb.role(i).span),
             |rb| rb.roles.iter().map(|r| r.name.clone()).collect(),
         )
     }
@@ -122,7 +122,7 @@ impl Resolver<'_> {
             Kind::Category,
             name,
             |rb, n| rb.category_named(n),
-            |rb, i| (rb.category(i).name.clone(), rb.category(i).span),
+            |rb, i| (rb.category(i).name.as_str(), rb.category(i).span),
             |rb| rb.categories.iter().map(|c| c.name.clone()).collect(),
         )
     }
@@ -132,7 +132,7 @@ impl Resolver<'_> {
             Kind::Purpose,
             name,
             |rb, n| rb.purpose_named(n),
-            |rb, i| (rb.purpose(i).name.clone(), rb.purpose(i).span),
+            |rb, i| (rb.purpose(i).name.as_str(), rb.purpose(i).span),
             |rb| rb.purposes.iter().map(|p| p.name.clone()).collect(),
         )
     }
@@ -142,7 +142,7 @@ impl Resolver<'_> {
             Kind::Clause,
             name,
             |rb, n| rb.clause_named(n),
-            |rb, i| (rb.clause(i).name.clone(), rb.clause(i).span),
+            |rb, i| (rb.clause(i).name.as_str(), rb.clause(i).span),
             |rb| rb.clauses.iter().map(|c| c.name.clone()).collect(),
         )
     }

@@ -1,5 +1,5 @@
-//! The lexer: source text to tokens, in one pass, with nom recognisers for
-//! each token. It never fails: what it cannot read it reports (MN002, MN003,
+//! The lexer: source text to tokens, in one pass, reading a byte at a time
+//! where the text is ASCII. It never fails: what it cannot read it reports (MN002, MN003,
 //! MN004) and steps over.
 
 use super::token::{Comment, Keyword, Token, TokenKind};
@@ -8,10 +8,6 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::span::{FileId, Span};
 use crate::text;
-use nom::branch::alt;
-use nom::bytes::complete::tag;
-use nom::combinator::value;
-use nom::{IResult, Parser};
 
 /// The lexer's result.
 #[derive(Debug, Default)]
@@ -62,9 +58,8 @@ pub fn full_width_syntax(c: char) -> Option<char> {
 /// formatter write names this way.
 pub fn write_name(name: &str) -> String {
     let bare = !name.is_empty()
-        && name
-            .char_indices()
-            .all(|(i, c)| !ends_name(&name[i..]) && !is_forbidden(c) && !c.is_control())
+        && bare_name_len(name) == name.len()
+        && name.chars().all(|c| !is_forbidden(c) && !c.is_control())
         && Keyword::from_word(name).is_none();
     if bare {
         return name.to_string();
@@ -82,6 +77,7 @@ pub fn write_name(name: &str) -> String {
 }
 
 /// Characters that end a bare name.
+#[cfg(test)]
 fn ends_name(rest: &str) -> bool {
     let mut chars = rest.chars();
     let Some(c) = chars.next() else { return true };
@@ -90,6 +86,33 @@ fn ends_name(rest: &str) -> bool {
         || full_width_syntax(c).is_some()
         || rest.starts_with("->")
         || rest.starts_with("<->")
+}
+
+/// Length in bytes of the bare name `i` starts with: everything up to
+/// white space, syntax or an arrow (what `ends_name` says, read a byte at
+/// a time where the text is ASCII).
+fn bare_name_len(i: &str) -> usize {
+    let b = i.as_bytes();
+    let mut end = 0;
+    while end < b.len() {
+        match b[end] {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => break,
+            b'#' | b':' | b',' | b'{' | b'}' | b'(' | b')' | b'"' => break,
+            b'-' if b.get(end + 1) == Some(&b'>') => break,
+            b'<' if b[end..].starts_with(b"<->") => break,
+            c if c < 0x80 => end += 1,
+            _ => {
+                let Some(c) = i[end..].chars().next() else {
+                    break;
+                };
+                if c.is_whitespace() || c == '→' || full_width_syntax(c).is_some() {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+        }
+    }
+    end
 }
 
 fn describe_char(c: char) -> String {
@@ -117,35 +140,20 @@ fn describe_char(c: char) -> String {
     format!("U+{:04X} {name}", c as u32)
 }
 
-/// Recognises the fixed punctuation tokens.
-fn punctuation(i: &str) -> IResult<&str, TokenKind> {
-    alt((
-        value(TokenKind::BothArrow, tag("<->")),
-        value(TokenKind::Arrow, tag("->")),
-        value(TokenKind::Arrow, tag("→")),
-        value(TokenKind::Colon, tag(":")),
-        value(TokenKind::Comma, tag(",")),
-        value(TokenKind::LBrace, tag("{")),
-        value(TokenKind::RBrace, tag("}")),
-        value(TokenKind::Paren, tag("(")),
-        value(TokenKind::Paren, tag(")")),
-    ))
-    .parse(i)
-}
-
-/// Recognises a bare name: everything up to white space, syntax or an arrow.
-fn bare_name(i: &str) -> IResult<&str, &str> {
-    let mut end = 0;
-    while end < i.len() && !ends_name(&i[end..]) {
-        end += i[end..].chars().next().map_or(1, char::len_utf8);
-    }
-    if end == 0 {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::TakeWhile1,
-        )));
-    }
-    Ok((&i[end..], &i[..end]))
+/// Recognises the fixed punctuation tokens: the token's kind and length.
+fn punctuation(i: &str) -> Option<(TokenKind, usize)> {
+    let b = i.as_bytes();
+    Some(match *b.first()? {
+        b'<' if b.starts_with(b"<->") => (TokenKind::BothArrow, 3),
+        b'-' if b.get(1) == Some(&b'>') => (TokenKind::Arrow, 2),
+        b':' => (TokenKind::Colon, 1),
+        b',' => (TokenKind::Comma, 1),
+        b'{' => (TokenKind::LBrace, 1),
+        b'}' => (TokenKind::RBrace, 1),
+        b'(' | b')' => (TokenKind::Paren, 1),
+        0xE2 if i.starts_with('→') => (TokenKind::Arrow, '→'.len_utf8()),
+        _ => return None,
+    })
 }
 
 struct Lexer<'a> {
@@ -387,15 +395,14 @@ impl<'a> Lexer<'a> {
                 rest = self.comment(at, after);
             } else if c == '"' {
                 rest = self.string(at, after);
-            } else if let Ok((next, kind)) = punctuation(rest) {
-                let end = self.offset(next);
+            } else if let Some((kind, len)) = punctuation(rest) {
                 self.out
                     .tokens
-                    .push(Token::new(kind, self.span(at, end), None));
-                rest = next;
-            } else if let Ok((next, word)) = bare_name(rest) {
-                self.push_cleaned(TokenKind::Name, at, word);
-                rest = next;
+                    .push(Token::new(kind, self.span(at, at + len), None));
+                rest = &rest[len..];
+            } else if let len @ 1.. = bare_name_len(rest) {
+                self.push_cleaned(TokenKind::Name, at, &rest[..len]);
+                rest = &rest[len..];
             } else {
                 // Unreachable in practice: every character is one of the above.
                 rest = after;
@@ -545,6 +552,32 @@ mod tests {
                 "U+{:04X}",
                 c as u32
             );
+        }
+    }
+
+    #[test]
+    fn bare_names_end_where_ends_name_says() {
+        let samples = [
+            "市町村->組合",
+            "a<->b",
+            "a-b->c",
+            "課税・非課税情報，X",
+            "名前\u{3000}次",
+            "x→y",
+            "abc\u{85}def",
+            "R I Z A P",
+            "2024-12-04 x",
+            "a#b",
+            "a\"b",
+            "ＡＢ：",
+            "a<b",
+        ];
+        for s in samples {
+            let mut end = 0;
+            while end < s.len() && !ends_name(&s[end..]) {
+                end += s[end..].chars().next().map_or(1, char::len_utf8);
+            }
+            assert_eq!(bare_name_len(s), end, "{s:?}");
         }
     }
 

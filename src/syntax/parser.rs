@@ -2,7 +2,7 @@
 //! the next statement so one run reports every syntax error (MN001, MN002).
 
 use super::ast::*;
-use super::lexer::lex;
+use super::lexer::{Lexed, lex};
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::Tokens;
 use crate::code::Code;
@@ -816,7 +816,12 @@ impl<'a> StmtParser<'a> {
 /// Parses a file's text. Never fails: returns what it could build and every
 /// finding, in source order.
 pub fn parse(file: FileId, src: &str) -> Parsed {
-    let lexed = lex(file, src);
+    parse_lexed(src, lex(file, src))
+}
+
+/// Parses the tokens the lexer read from `src` (`parse` is `lex` then
+/// this; the two are separate so a run can time them apart).
+pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
     let (stmts, mut diagnostics) = StmtParser {
         toks: &lexed.tokens,
         src,

@@ -115,14 +115,20 @@ pub struct Token {
     pub kind: TokenKind,
     /// Where it is.
     pub span: Span,
-    value: Option<String>,
+    /// A boxed str, not a String: a token is 32 bytes, not 40, and a large
+    /// design has millions of them.
+    value: Option<Box<str>>,
 }
 
 impl Token {
     /// A token whose value is `value`, or, when None, the source text it
     /// covers (a string's without its quotes).
     pub fn new(kind: TokenKind, span: Span, value: Option<String>) -> Token {
-        Token { kind, span, value }
+        Token {
+            kind,
+            span,
+            value: value.map(String::into_boxed_str),
+        }
     }
 
     /// The token's value in `src`, the text it was read from: a name

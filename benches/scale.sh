@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Scale benchmark of the release binary: wall time and peak memory of
+# `mynaflow check` on generated designs of every shape, from 1k to 1M flows,
+# side by side with one `rg -c flow` pass (or `grep -c flow` when ripgrep is
+# missing) over the same file: the floor no linter of that file can beat.
+#
+# Usage (from the repository root):
+#   benches/scale.sh                       # every shape, 1k 10k 100k
+#   SIZES="100000 1000000" SHAPES="mixed fans" benches/scale.sh
+#   FORMATS="human json sarif github junit" SIZES=1000000 SHAPES=mixed benches/scale.sh
+#   MYNAFLOW_BIN=/tmp/mynaflow-old benches/scale.sh   # time another build
+#   COMMAND=test benches/scale.sh          # time `mynaflow test` instead
+#
+# Designs are written once into $DIR (default /tmp/mynaflow-scale) by the
+# ignored test `write_designs` of tests/generated.rs, and reused. A 1M-flow
+# design is about 110 MB; its run needs about 1 GiB of memory.
+#
+# Output: one line per run, tab-separated, then for each shape the ratios
+# time(1M)/time(100k) and memory(1M)/memory(100k) when both sizes ran.
+#   shape flows MB format wall_s cpu_s peak_MiB bytes_per_input_byte floor_s x_floor exit
+# x_floor is wall time over the floor's wall time, both measured in this run.
+# Exit status 0 (no findings), 1 (findings) and 2 (could not check) of
+# mynaflow are all normal here; anything else (a crash) is reported.
+set -euo pipefail
+
+SIZES=${SIZES:-"1000 10000 100000"}
+SHAPES=${SHAPES:-"mixed chains fans carriers contractors findings suppressions misspellings shared"}
+FORMATS=${FORMATS:-"json"}
+COMMAND=${COMMAND:-check}
+DIR=${DIR:-/tmp/mynaflow-scale}
+BIN=${MYNAFLOW_BIN:-target/release/mynaflow}
+TIME=/usr/bin/time
+
+if [ ! -x "$TIME" ]; then
+    echo "benches/scale.sh: needs GNU time at $TIME (apt-get install time)" >&2
+    exit 2
+fi
+if command -v rg > /dev/null; then
+    floor_tool=rg
+else
+    floor_tool=grep
+    echo "benches/scale.sh: ripgrep not found; the floor is one \`grep -c flow\` pass" >&2
+fi
+if [ -z "${MYNAFLOW_BIN:-}" ]; then
+    cargo build --release --quiet
+fi
+mkdir -p "$DIR"
+
+# Writes the designs that are not there yet.
+missing_sizes=()
+missing_shapes=()
+for n in $SIZES; do
+    for shape in $SHAPES; do
+        case $shape in
+            mixed) f="$DIR/mynaflow-bench-$n.myna" ;;
+            shared) f="$DIR/mynaflow-shared-$n" ;;
+            *) f="$DIR/mynaflow-$shape-$n.myna" ;;
+        esac
+        if [ ! -e "$f" ]; then
+            missing_sizes+=("$n")
+            missing_shapes+=("$shape")
+        fi
+    done
+done
+if [ ${#missing_sizes[@]} -gt 0 ]; then
+    sizes=$(printf '%s\n' "${missing_sizes[@]}" | sort -un | paste -sd,)
+    shapes=$(printf '%s\n' "${missing_shapes[@]}" | sort -u | paste -sd,)
+    MYNAFLOW_GENERATE=$sizes MYNAFLOW_SHAPES=$shapes MYNAFLOW_GENERATE_DIR=$DIR \
+        cargo test --release --quiet --test generated write_designs -- --ignored > /dev/null
+fi
+
+# Runs a command under GNU time; prints "wall_s peak_KiB exit cpu_s"
+# (cpu = user + system: on a shared machine the wall time includes waiting
+# for a core, the CPU time does not).
+measure() {
+    local out
+    out=$(mktemp)
+    set +e
+    "$TIME" -f "%e %M %x %U %S" -o "$out" "$@" > /dev/null 2>&1
+    set -e
+    tail -n 1 "$out" | awk '{ printf "%s %s %s %.2f\n", $1, $2, $3, $4 + $5 }'
+    rm -f "$out"
+}
+
+printf 'shape\tflows\tMB\tformat\twall_s\tcpu_s\tpeak_MiB\tB/B\tfloor_s\tx_floor\texit\n'
+declare -A wall mem
+for shape in $SHAPES; do
+    for n in $SIZES; do
+        case $shape in
+            mixed) f="$DIR/mynaflow-bench-$n.myna" ;;
+            shared) f="$DIR/mynaflow-shared-$n" ;;
+            *) f="$DIR/mynaflow-$shape-$n.myna" ;;
+        esac
+        bytes=$(du -sb "$f" | cut -f1)
+        if [ "$floor_tool" = rg ]; then
+            read -r fw _ _ _ < <(measure rg -c flow "$f")
+        else
+            read -r fw _ _ _ < <(measure grep -rc flow "$f")
+        fi
+        for format in $FORMATS; do
+            if [ "$COMMAND" = test ]; then
+                read -r w k x c < <(measure "$BIN" test "$f")
+            else
+                read -r w k x c < <(measure "$BIN" check --format "$format" "$f")
+            fi
+            if [ "$x" -gt 2 ]; then
+                echo "benches/scale.sh: $BIN exited $x on $f" >&2
+            fi
+            wall[$shape,$n,$format]=$c
+            mem[$shape,$n,$format]=$k
+            awk -v s="$shape" -v n="$n" -v b="$bytes" -v fm="$format" -v w="$w" -v k="$k" \
+                -v fw="$fw" -v x="$x" -v c="$c" 'BEGIN {
+                    fl = (fw > 0) ? sprintf("%.1f", w / fw) : "-";
+                    printf "%s\t%d\t%.1f\t%s\t%.2f\t%.2f\t%.0f\t%.1f\t%.3f\t%s\t%d\n",
+                        s, n, b / 1e6, fm, w, c, k / 1024, k * 1024 / b, fw, fl, x }'
+        done
+    done
+done
+
+# Linearity: CPU time and memory at a size over ten times smaller.
+for shape in $SHAPES; do
+    for format in $FORMATS; do
+        for n in $SIZES; do
+            m=$((n / 10))
+            if [ -n "${wall[$shape,$n,$format]:-}" ] && [ -n "${wall[$shape,$m,$format]:-}" ]; then
+                awk -v s="$shape" -v n="$n" -v m="$m" -v fm="$format" \
+                    -v w1="${wall[$shape,$n,$format]}" -v w0="${wall[$shape,$m,$format]}" \
+                    -v k1="${mem[$shape,$n,$format]}" -v k0="${mem[$shape,$m,$format]}" 'BEGIN {
+                    tr = (w0 > 0) ? sprintf("%.1f", w1 / w0) : "-";
+                    printf "ratio %s %s %d/%d: time %s, memory %.1f\n", s, fm, n, m, tr, k1 / k0 }'
+            fi
+        done
+    done
+done
