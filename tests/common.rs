@@ -50,9 +50,14 @@ pub fn relative(path: &Path) -> std::path::PathBuf {
 /// Runs the real binary from the package root, with no locale set, so
 /// messages are English unless `--lang` says otherwise.
 pub fn mynaflow(args: &[&str]) -> std::process::Output {
+    mynaflow_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Runs the real binary in `dir`, with no locale and no `NO_COLOR` set.
+pub fn mynaflow_in(dir: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_mynaflow"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .env_remove("LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")

@@ -12,21 +12,10 @@ use mynaflow::model::{ActorId, FlowId};
 use mynaflow::session::{BUILTIN_RULEBOOKS, RulebookSource, Session};
 use mynaflow::text::Lang;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .current_dir(dir)
-        .args(args)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .output()
-        .expect("run mynaflow")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    common::mynaflow_in(dir, args)
 }
 
 /// A society, a registered contractor, and an unregistered one.
@@ -83,8 +72,13 @@ fn a_baseline_does_not_hide_a_new_offending_flow() {
             "d.myna",
         ],
     );
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert_eq!(mn301_lines(&stdout(&o)), ["7"], "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", common::stdout(&o));
+    assert_eq!(
+        mn301_lines(&common::stdout(&o)),
+        ["7"],
+        "{}",
+        common::stdout(&o)
+    );
 }
 
 #[test]
@@ -95,9 +89,17 @@ fn a_suppression_covers_its_flow_and_no_other() {
     );
     std::fs::write(d.path().join("d.myna"), text).expect("write");
     let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert_eq!(mn301_lines(&stdout(&o)), ["8"], "{}", stdout(&o));
-    assert!(!stdout(&o).contains("MN503"), "the suppression was used");
+    assert_eq!(o.status.code(), Some(1), "{}", common::stdout(&o));
+    assert_eq!(
+        mn301_lines(&common::stdout(&o)),
+        ["8"],
+        "{}",
+        common::stdout(&o)
+    );
+    assert!(
+        !common::stdout(&o).contains("MN503"),
+        "the suppression was used"
+    );
 }
 
 #[test]
@@ -106,7 +108,12 @@ fn a_pull_request_annotation_lands_on_the_added_flow() {
     std::fs::write(d.path().join("d.myna"), format!("{HEAD}{F1}{F2}")).expect("write");
     let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
     // One annotation per flow, each on its flow's line, none on the actor (line 3).
-    assert_eq!(mn301_lines(&stdout(&o)), ["6", "7"], "{}", stdout(&o));
+    assert_eq!(
+        mn301_lines(&common::stdout(&o)),
+        ["6", "7"],
+        "{}",
+        common::stdout(&o)
+    );
 }
 
 #[test]
@@ -146,7 +153,7 @@ fn mn303_judges_a_declared_block_only_unless_clauses_are_required() {
         flow 分析基盤 -> 印刷 : 通知 for 医療費通知委託\n";
     std::fs::write(d.path().join("d.myna"), design).expect("write");
     let codes = |o: &Output| -> Vec<String> {
-        stdout(o)
+        common::stdout(o)
             .lines()
             .filter(|l| l.contains("title=MN303"))
             .map(|l| {
@@ -162,11 +169,11 @@ fn mn303_judges_a_declared_block_only_unless_clauses_are_required() {
         codes(&o),
         ["4"],
         "only the declared block is judged:\n{}",
-        stdout(&o)
+        common::stdout(&o)
     );
     std::fs::write(d.path().join("mynaflow.toml"), "require-clauses = true\n").expect("write");
     let o = run(d.path(), &["check", "--format", "github", "d.myna"]);
-    assert_eq!(codes(&o), ["3", "4"], "{}", stdout(&o));
+    assert_eq!(codes(&o), ["3", "4"], "{}", common::stdout(&o));
 }
 
 /// The wording speaks the custom rulebook's names: its `self` role, its
