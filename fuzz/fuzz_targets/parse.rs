@@ -15,7 +15,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(r.start <= r.end && r.end <= text.len(), "span out of range");
         assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
     }
-    if let Some(once) = mynaflow::fmt::format(text) {
-        assert_eq!(mynaflow::fmt::format(&once), None, "fmt is not idempotent");
+    if let Ok(once) = mynaflow::fmt::format(text) {
+        let twice = mynaflow::fmt::format(&once).expect("formatted text formats again");
+        assert_eq!(twice, once, "fmt is not idempotent");
     }
 });

@@ -68,8 +68,10 @@ fuzz_target!(|data: &[u8]| {
             &a.design,
             s.sources.get(checked.file),
             &s.diagnostics,
-            mynaflow::diagram::Options {
+            &mynaflow::diagram::Options {
                 only_mynumber: false,
+                item: None,
+                section: None,
             },
         );
         assert_clean(&render::dot::render(&d, Lang::En), "dot");
