@@ -18,7 +18,8 @@ use crate::model::*;
 use petgraph::Direction::Incoming;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// An edge of the graph: one direction of a flow statement (`<->` gives
 /// two). Its sender and receiver are the edge's endpoints.
@@ -112,7 +113,7 @@ pub struct FlowGraph {
     /// Routes: (hop, the route before it).
     routes: Vec<(TransferId, Option<RouteId>)>,
     /// Transfers into each carrier, by payload: an index into `graph`.
-    into_carrier: HashMap<(NodeIndex, Payload), Vec<TransferId>>,
+    into_carrier: FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
 }
 
 type Group = (RoleId, Vec<RoleId>);
@@ -136,16 +137,16 @@ enum Memo {
 /// Carrier ends of flows left out for unresolved names, by payload: what a
 /// carrier hop connects to may be in a flow that could not be read, so no
 /// MN401 is guessed there.
-pub type UnresolvedEnds = HashSet<(ActorId, Payload)>;
+pub type UnresolvedEnds = FxHashSet<(ActorId, Payload)>;
 
 struct Stitcher<'a> {
     design: &'a Design,
     graph: &'a DiGraph<ActorId, Transfer>,
-    into_carrier: &'a HashMap<(NodeIndex, Payload), Vec<TransferId>>,
+    into_carrier: &'a FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
     unresolved: &'a UnresolvedEnds,
-    memo: HashMap<(NodeIndex, Payload), Memo>,
+    memo: FxHashMap<(NodeIndex, Payload), Memo>,
     /// Carriers whose upstream includes an unresolved end.
-    uncertain: HashSet<(NodeIndex, Payload)>,
+    uncertain: FxHashSet<(NodeIndex, Payload)>,
     routes: Vec<(TransferId, Option<RouteId>)>,
 }
 
@@ -275,7 +276,7 @@ impl FlowGraph {
             graph.add_node(ActorId(i as u32));
         }
         let node = |a: ActorId| NodeIndex::new(a.index());
-        let mut unresolved = UnresolvedEnds::new();
+        let mut unresolved = UnresolvedEnds::default();
         for (i, f) in design.flows.iter().enumerate() {
             let id = FlowId(i as u32);
             if !design.flow_is_resolved(id) {
@@ -332,13 +333,13 @@ impl FlowGraph {
             exchanges: Vec::new(),
             dangling: Vec::new(),
             routes: Vec::new(),
-            into_carrier: HashMap::new(),
+            into_carrier: FxHashMap::default(),
         };
         if design.rulebook.is_none() {
             return fg;
         }
         let is_carrier = |n: NodeIndex| design.kind_of(fg.graph[n]) == Some(RoleKind::Carrier);
-        let mut out_of_carrier: HashSet<(NodeIndex, Payload)> = HashSet::new();
+        let mut out_of_carrier: FxHashSet<(NodeIndex, Payload)> = FxHashSet::default();
         for e in fg.graph.edge_references() {
             for p in payloads(design.flow(e.weight().flow)) {
                 if is_carrier(e.target()) {
@@ -357,8 +358,8 @@ impl FlowGraph {
             graph: &fg.graph,
             into_carrier: &fg.into_carrier,
             unresolved,
-            memo: HashMap::new(),
-            uncertain: HashSet::new(),
+            memo: FxHashMap::default(),
+            uncertain: FxHashSet::default(),
             routes: Vec::new(),
         };
         let mut exchanges = Vec::new();

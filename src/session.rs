@@ -661,6 +661,12 @@ fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
 
 /// Lexes and parses, timing each.
 fn parse_timed(file: FileId, text: &str, t: &mut Timings) -> Parsed {
+    if text.len() >= 2 * crate::syntax::split::PART_BYTES {
+        // Lexed and parsed in parts on every core: one stage.
+        return t.time("lex+parse", || {
+            crate::syntax::split::parse_in_parts(file, text)
+        });
+    }
     let lexed = t.time("lex", || lex(file, text));
     t.time("parse", || parse_lexed(text, lexed))
 }

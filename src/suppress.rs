@@ -12,7 +12,8 @@ use crate::span::{FileId, Span};
 use crate::syntax::token::Comment;
 use crate::text;
 use crate::text::Text;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// Codes no suppression applies to: each means the design was not checked
 /// at all (its rulebook could not be loaded, it is not text), which no
@@ -269,7 +270,7 @@ pub fn apply(
     // that starts there (start → end and suppressions). Top-level
     // statements do not overlap, so the one a finding is in is the last
     // starting at or before it.
-    let mut by_line: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut by_line: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     let mut by_statement: BTreeMap<u32, (u32, Vec<usize>)> = BTreeMap::new();
     for (i, s) in suppressions.iter().enumerate() {
         if let Some(until) = s.until

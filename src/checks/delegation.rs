@@ -14,7 +14,8 @@ use super::finding::{Finding, Onward};
 use super::provision::ProvisionVerdict;
 use crate::graph::TransferId;
 use crate::model::*;
-use std::collections::{BTreeSet, HashSet};
+use rustc_hash::FxHashSet;
+use std::collections::BTreeSet;
 
 /// Options of the delegation checks (from `mynaflow.toml`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -61,7 +62,7 @@ fn unregistered(
             ProvisionVerdict::Allowed(r) => Some((*i, Some(*r), false)),
             ProvisionVerdict::Refused(_) => None,
         }));
-    let mut seen: HashSet<(TransferId, ActorId, PurposeId)> = HashSet::new();
+    let mut seen: FxHashSet<(TransferId, ActorId, PurposeId)> = FxHashSet::default();
     let mut out = Vec::new();
     for (i, rule, is_mynumber) in allowed {
         let ex = &ctx.graph.exchanges[i];
@@ -87,7 +88,7 @@ fn unregistered(
 /// MN302: a contractor passes data to a party other than the society or
 /// a subject, and that party is not itself registered for the purpose.
 fn onward(ctx: &Ctx) -> Vec<Finding> {
-    let mut seen: HashSet<(TransferId, ActorId, PurposeId)> = HashSet::new();
+    let mut seen: FxHashSet<(TransferId, ActorId, PurposeId)> = FxHashSet::default();
     let mut out = Vec::new();
     for ex in &ctx.graph.exchanges {
         let (item, Some(purpose)) = ex.payload else {

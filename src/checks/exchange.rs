@@ -4,7 +4,7 @@
 use super::Ctx;
 use super::finding::Finding;
 use crate::model::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// One way an exchange can differ from a rule between the same two roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,7 +112,7 @@ type VerdictKey = (RoleId, RoleId, CategoryId, PurposeId, Vec<RoleId>);
 /// that), with their verdicts. Exchanges that differ only in actors share a
 /// verdict.
 pub(crate) fn verdicts(ctx: &Ctx) -> Vec<(usize, MyNumberVerdict)> {
-    let mut cache: HashMap<VerdictKey, MyNumberVerdict> = HashMap::new();
+    let mut cache: FxHashMap<VerdictKey, MyNumberVerdict> = FxHashMap::default();
     let mut out = Vec::new();
     for (i, ex) in ctx.graph.exchanges.iter().enumerate() {
         let (item, Some(purpose)) = ex.payload else {

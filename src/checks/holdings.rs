@@ -14,7 +14,8 @@ use crate::graph::{FlowGraph, TransferId, payloads};
 use crate::model::*;
 use petgraph::Direction::Incoming;
 use petgraph::visit::EdgeRef;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 
 /// Purposes an item is held for, each with the transfer that first (in
 /// source order) brought it for that purpose.
@@ -23,13 +24,13 @@ pub type Held = BTreeMap<PurposeId, TransferId>;
 /// What every system of the society holds.
 #[derive(Debug, Default)]
 pub struct Holdings {
-    held: HashMap<(ActorId, DataId), Held>,
+    held: FxHashMap<(ActorId, DataId), Held>,
 }
 
 impl Holdings {
     /// Walks the incoming edges of every `self` actor of the graph.
     pub fn compute(design: &Design, fg: &FlowGraph) -> Holdings {
-        let mut held: HashMap<(ActorId, DataId), Held> = HashMap::new();
+        let mut held: FxHashMap<(ActorId, DataId), Held> = FxHashMap::default();
         for n in fg.graph.node_indices() {
             let actor = fg.graph[n];
             if design.kind_of(actor) != Some(RoleKind::SelfOrg) {
@@ -80,7 +81,7 @@ impl Holdings {
         purpose: Option<PurposeId>,
     ) -> Vec<(TransferId, PurposeId)> {
         let mut chain = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         let mut at = actor;
         let mut purpose = purpose;
         loop {

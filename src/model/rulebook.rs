@@ -4,7 +4,7 @@
 use super::*;
 use crate::names;
 use crate::span::{FileId, Span};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What kind of party a role is. The engine knows these mechanisms, never
 /// the rulebook's names for them.
@@ -148,15 +148,15 @@ pub struct Clause {
 /// case) costs one hash lookup and no normalisation.
 #[derive(Clone, Debug)]
 pub struct NameTable<I> {
-    map: HashMap<String, I>,
-    spelled: HashMap<String, I>,
+    map: FxHashMap<String, I>,
+    spelled: FxHashMap<String, I>,
 }
 
 impl<I> Default for NameTable<I> {
     fn default() -> Self {
         NameTable {
-            map: HashMap::new(),
-            spelled: HashMap::new(),
+            map: FxHashMap::default(),
+            spelled: FxHashMap::default(),
         }
     }
 }
@@ -214,21 +214,21 @@ pub struct Rulebook {
     pub(crate) clause_names: NameTable<ClauseId>,
     pub(crate) contractor_names: NameTable<ContractorId>,
     /// `contractor role` entries, by role.
-    pub(crate) role_contractors: HashMap<RoleId, ContractorId>,
+    pub(crate) role_contractors: FxHashMap<RoleId, ContractorId>,
     /// (entry, purpose) for each purpose a row names.
-    pub(crate) register_exact: HashSet<(ContractorId, PurposeId)>,
+    pub(crate) register_exact: FxHashSet<(ContractorId, PurposeId)>,
     /// (entry, purpose) for each purpose a row names and each of its
     /// ancestors: a row for a task registers the entry for the bullet too.
-    pub(crate) register_up: HashSet<(ContractorId, PurposeId)>,
+    pub(crate) register_up: FxHashSet<(ContractorId, PurposeId)>,
     /// Entries by each purpose a row names.
-    pub(crate) register_by_purpose: HashMap<PurposeId, Vec<ContractorId>>,
+    pub(crate) register_by_purpose: FxHashMap<PurposeId, Vec<ContractorId>>,
     /// Entries by each purpose a row names and each of its ancestors.
-    pub(crate) register_below: HashMap<PurposeId, Vec<ContractorId>>,
+    pub(crate) register_below: FxHashMap<PurposeId, Vec<ContractorId>>,
     /// Rules of mynumber sections, by each category they name.
-    pub(crate) mynumber_rules: HashMap<CategoryId, Vec<RuleId>>,
+    pub(crate) mynumber_rules: FxHashMap<CategoryId, Vec<RuleId>>,
     /// Rules of ordinary sections, by each purpose they name (rules naming
     /// no purpose are under `None`).
-    pub(crate) ordinary_rules: HashMap<Option<PurposeId>, Vec<RuleId>>,
+    pub(crate) ordinary_rules: FxHashMap<Option<PurposeId>, Vec<RuleId>>,
 }
 
 impl Rulebook {

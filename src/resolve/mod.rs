@@ -19,6 +19,7 @@ use crate::syntax::ast::Ident;
 use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
+use rustc_hash::FxHashMap;
 
 /// The kind of thing a name names, for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -72,8 +73,8 @@ fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> (Option<&'a str>, b
 /// ([`suggest::NameIndex`]), built once, so many distinct misspellings
 /// stay far from misspellings × names comparisons.
 pub(crate) struct Suggestions {
-    answers: std::collections::HashMap<(Kind, String), (Option<String>, bool)>,
-    indexes: std::collections::HashMap<Kind, suggest::NameIndex>,
+    answers: FxHashMap<(Kind, String), (Option<String>, bool)>,
+    indexes: FxHashMap<Kind, suggest::NameIndex>,
     budget: usize,
 }
 

@@ -14,7 +14,7 @@
 //! misspelling) bounded: past it, no more suggestions are made.
 
 use crate::names::key;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Work allowed over one file before suggestions stop, in index entries
 /// visited (a Jaro comparison counts as [`JARO_COST`] of them): about a
@@ -33,13 +33,13 @@ pub(crate) struct NameIndex {
     keys: Vec<String>,
     lengths: Vec<usize>,
     /// Character → (name, how many times it occurs in the name's key).
-    postings: HashMap<char, Vec<(u32, u32)>>,
+    postings: FxHashMap<char, Vec<(u32, u32)>>,
 }
 
 impl NameIndex {
     /// Indexes `names` (in their order, which breaks ties).
     pub(crate) fn new<S: AsRef<str>>(names: &[S]) -> NameIndex {
-        let mut postings: HashMap<char, Vec<(u32, u32)>> = HashMap::new();
+        let mut postings: FxHashMap<char, Vec<(u32, u32)>> = FxHashMap::default();
         let mut keys = Vec::with_capacity(names.len());
         let mut lengths = Vec::with_capacity(names.len());
         for (i, n) in names.iter().enumerate() {
@@ -67,7 +67,7 @@ impl NameIndex {
         if a == 0 {
             return None;
         }
-        let mut common: HashMap<u32, u32> = HashMap::new();
+        let mut common: FxHashMap<u32, u32> = FxHashMap::default();
         for (c, count) in bag(&wanted) {
             let Some(list) = self.postings.get(&c) else {
                 continue;
@@ -115,7 +115,7 @@ impl NameIndex {
 /// The distinct characters of `s` with their counts, in first-seen order.
 fn bag(s: &str) -> Vec<(char, u32)> {
     let mut out: Vec<(char, u32)> = Vec::new();
-    let mut at: HashMap<char, usize> = HashMap::new();
+    let mut at: FxHashMap<char, usize> = FxHashMap::default();
     for c in s.chars() {
         match at.get(&c) {
             Some(&i) => out[i].1 += 1,

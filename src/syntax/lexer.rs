@@ -18,6 +18,8 @@ pub struct Lexed {
     pub comments: Vec<Comment>,
     /// MN002, MN003 and MN004 findings.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many forbidden characters (MN004) were seen, reported or not.
+    pub forbidden: usize,
 }
 
 /// A character that makes a design read differently from what it says:
@@ -357,8 +359,10 @@ impl<'a> Lexer<'a> {
         rest
     }
 
-    fn run(mut self) -> Lexed {
-        let mut rest = self.src;
+    /// Lexes from byte `start` of `src` (a line start) to its end; `eof`
+    /// adds the final [`TokenKind::Eof`].
+    fn run(mut self, start: usize, eof: bool) -> Lexed {
+        let mut rest = &self.src[start..];
         while let Some(c) = rest.chars().next() {
             let at = self.offset(rest);
             let after = &rest[c.len_utf8()..];
@@ -409,9 +413,12 @@ impl<'a> Lexer<'a> {
             }
         }
         let end = self.src.len();
-        self.out
-            .tokens
-            .push(Token::new(TokenKind::Eof, self.span(end, end), None));
+        if eof {
+            self.out
+                .tokens
+                .push(Token::new(TokenKind::Eof, self.span(end, end), None));
+        }
+        self.out.forbidden = self.forbidden_seen;
         if let Some(rest) = self.forbidden_seen.checked_sub(MAX_FORBIDDEN + 1) {
             let at = self.first_unreported;
             let c = self.src[at..].chars().next().map_or(1, char::len_utf8);
@@ -440,7 +447,24 @@ pub fn lex(file: FileId, src: &str) -> Lexed {
         forbidden_seen: 0,
         first_unreported: 0,
     }
-    .run()
+    .run(0, true)
+}
+
+/// Lexes the lines `src[lines]` (from a line start to a line start or the
+/// end), with spans in `src`, and no final Eof. Every token and comment
+/// ends by the end of its line, so the lexer starts every line afresh and
+/// these are exactly the tokens and comments [`lex`] gives there. MN004
+/// is capped per call: a caller joining the lines of a file with
+/// [`Lexed::forbidden`] > 0 must lex the file whole instead.
+pub fn lex_lines(file: FileId, src: &str, lines: std::ops::Range<usize>) -> Lexed {
+    Lexer {
+        src: &src[..lines.end],
+        file,
+        out: Lexed::default(),
+        forbidden_seen: 0,
+        first_unreported: 0,
+    }
+    .run(lines.start, false)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod lexer;
 pub mod parser;
+pub mod split;
 pub mod token;
 pub mod tokens;
 

@@ -125,7 +125,14 @@ fn string<'a>(i: Tokens<'a>) -> PResult<'a, Ident> {
 
 /// `NAME, NAME, ...` (at least one).
 fn names<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, Vec<Ident>> {
-    move |i: Tokens<'a>| separated_list1(tok(TokenKind::Comma), cut(ident(en, ja))).parse(i)
+    move |i: Tokens<'a>| {
+        let (i, mut list) = separated_list1(tok(TokenKind::Comma), cut(ident(en, ja))).parse(i)?;
+        // Most lists have one name, and a vector grows to four at its first
+        // push: in a million flows the spare room would be a third of the
+        // tree's memory.
+        list.shrink_to_fit();
+        Ok((i, list))
+    }
 }
 
 /// `->`, `→` or `<->`.
@@ -743,10 +750,12 @@ impl<'a> StmtParser<'a> {
         (Some(Stmt::Actor(actor)), next)
     }
 
-    fn run(mut self) -> (Vec<Stmt>, Vec<Diagnostic>) {
+    /// Parses the statements that start before token `end` (the last
+    /// token when the slice ends with Eof).
+    fn run(mut self, end: usize) -> (Vec<Stmt>, Vec<Diagnostic>) {
         let mut stmts = Vec::new();
         let mut pos = 0;
-        while self.kind(pos) != TokenKind::Eof {
+        while pos < end && self.kind(pos) != TokenKind::Eof {
             let kind = self.kind(pos);
             let (stmt, next) = match kind {
                 TokenKind::Keyword(Keyword::Section) => self.section(pos),
@@ -822,12 +831,34 @@ pub fn parse(file: FileId, src: &str) -> Parsed {
 /// Parses the tokens the lexer read from `src` (`parse` is `lex` then
 /// this; the two are separate so a run can time them apart).
 pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
-    let (stmts, mut diagnostics) = StmtParser {
+    let (stmts, diagnostics) = StmtParser {
         toks: &lexed.tokens,
         src,
         diags: Vec::new(),
     }
-    .run();
+    .run(lexed.tokens.len());
+    finish(stmts, diagnostics, lexed.diagnostics, lexed.comments)
+}
+
+/// Parses the statements of `toks`, which end with the token that starts
+/// the next part of the file (or Eof): that token is read as the parser
+/// reads it there (what an unfinished statement found), never parsed.
+pub(super) fn parse_part(src: &str, toks: &[Token]) -> (Vec<Stmt>, Vec<Diagnostic>) {
+    StmtParser {
+        toks,
+        src,
+        diags: Vec::new(),
+    }
+    .run(toks.len().saturating_sub(1))
+}
+
+/// The checks over whole statements, then every finding in source order.
+pub(super) fn finish(
+    stmts: Vec<Stmt>,
+    mut diagnostics: Vec<Diagnostic>,
+    lexed: Vec<Diagnostic>,
+    comments: Vec<super::token::Comment>,
+) -> Parsed {
     for s in &stmts {
         if let Stmt::Rulebook(RulebookDecl {
             revised: Some(d), ..
@@ -847,13 +878,10 @@ pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
             );
         }
     }
-    diagnostics.extend(lexed.diagnostics);
+    diagnostics.extend(lexed);
     diagnostics.sort_by_key(|d| (d.primary.start, d.code));
     Parsed {
-        file: File {
-            stmts,
-            comments: lexed.comments,
-        },
+        file: File { stmts, comments },
         diagnostics,
     }
 }

@@ -1,0 +1,221 @@
+//! Parsing a large file on every core: the text is cut into parts at lines
+//! that start a `flow` statement, each part is lexed and parsed on its own
+//! thread, and the parts are joined in order. The result is the one
+//! [`parse`] gives, byte for byte (a test compares them on every case):
+//!
+//! - The lexer starts every line afresh (a string or comment ends with its
+//!   line), so lexing a part from a line start gives the tokens lexing the
+//!   whole text gives there.
+//! - The statement parser starts a statement at every `flow` keyword
+//!   followed by a name: no statement can take a keyword as a name, error
+//!   recovery stops at every statement keyword, and an unclosed block ends
+//!   at one. A part ends with the next part's `flow` token, so an
+//!   unfinished statement before it reports what it found there, as it
+//!   would in one pass.
+//! - MN004 is capped per file; when any part has one, the file is parsed
+//!   in one pass instead (a file of control characters is not a fast path).
+//!
+//! Small files are parsed in one pass: below [`PART_BYTES`] there is
+//! nothing to share.
+
+use super::lexer::{Lexed, lex_lines};
+use super::parser::{Parsed, finish, parse, parse_part};
+use super::token::{Keyword, Token, TokenKind};
+use crate::span::{FileId, Span};
+use rayon::prelude::*;
+
+/// About how many bytes each part has. Small enough that a part's tokens
+/// (the largest thing the lexer makes) are a small share of memory, large
+/// enough that joining parts costs nothing next to parsing them.
+pub const PART_BYTES: usize = 1 << 20;
+
+/// Parses `src` as [`parse`] does, in parts on every core when it is large.
+pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
+    parse_in_parts_of(file, src, PART_BYTES)
+}
+
+/// [`parse_in_parts`] with parts of about `size` bytes.
+fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
+    let starts = part_starts(file, src, size);
+    if starts.len() < 2 {
+        return parse(file, src);
+    }
+    let mut bounds = starts;
+    bounds.push(src.len());
+    let parts: Vec<Part> = bounds
+        .par_windows(2)
+        .map(|w| Part::read(file, src, w[0], w[1]))
+        .collect();
+    if parts.iter().any(|p| p.forbidden > 0) {
+        return parse(file, src);
+    }
+    let mut stmts = Vec::with_capacity(parts.iter().map(|p| p.stmts.len()).sum());
+    let mut found = Vec::new();
+    let mut lexed = Vec::new();
+    let mut comments = Vec::with_capacity(parts.iter().map(|p| p.comments.len()).sum());
+    for mut p in parts {
+        stmts.append(&mut p.stmts);
+        found.append(&mut p.found);
+        lexed.append(&mut p.lexed);
+        comments.append(&mut p.comments);
+    }
+    finish(stmts, found, lexed, comments)
+}
+
+/// One part's statements, findings and comments.
+struct Part {
+    stmts: Vec<super::ast::Stmt>,
+    found: Vec<crate::diagnostic::Diagnostic>,
+    lexed: Vec<crate::diagnostic::Diagnostic>,
+    comments: Vec<super::token::Comment>,
+    forbidden: usize,
+}
+
+impl Part {
+    /// Lexes and parses `src[start..end]`; `end` is the text's end or the
+    /// start of a line that begins with `flow` and a name.
+    fn read(file: FileId, src: &str, start: usize, end: usize) -> Part {
+        let Lexed {
+            mut tokens,
+            comments,
+            diagnostics,
+            forbidden,
+        } = lex_lines(file, src, start..end);
+        let next = if end == src.len() {
+            Token::new(TokenKind::Eof, Span::new(file, end, end), None)
+        } else {
+            let flow = Keyword::Flow.as_str().len();
+            Token::new(
+                TokenKind::Keyword(Keyword::Flow),
+                Span::new(file, end, end + flow),
+                None,
+            )
+        };
+        tokens.push(next);
+        let (stmts, found) = parse_part(src, &tokens);
+        Part {
+            stmts,
+            found,
+            lexed: diagnostics,
+            comments,
+            forbidden,
+        }
+    }
+}
+
+/// Where the parts start: 0, then about every `size` bytes the next line
+/// that starts with the keyword `flow` followed by a name (checked by
+/// lexing that line alone). Empty when the text is too small to share.
+fn part_starts(file: FileId, src: &str, size: usize) -> Vec<usize> {
+    if src.len() < 2 * size {
+        return Vec::new();
+    }
+    let mut starts = vec![0];
+    let mut from = size;
+    while from < src.len() {
+        let Some(at) = next_flow_line(file, src, from) else {
+            break;
+        };
+        if src.len() - at < size / 2 {
+            break;
+        }
+        starts.push(at);
+        from = at + size;
+    }
+    starts
+}
+
+/// The first line start at or after `from` whose line lexes as `flow`
+/// then a name or string.
+fn next_flow_line(file: FileId, src: &str, from: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut i = from;
+    loop {
+        let nl = i + bytes.get(i..)?.iter().position(|&b| b == b'\n')?;
+        let line = nl + 1;
+        let rest = bytes.get(line..)?;
+        if rest.starts_with(b"flow") {
+            let end = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(src.len(), |n| line + n);
+            let t = lex_lines(file, src, line..end).tokens;
+            let starts_flow = matches!(
+                t.as_slice(),
+                [first, second, ..]
+                    if first.kind == TokenKind::Keyword(Keyword::Flow)
+                        && first.span.start as usize == line
+                        && matches!(second.kind, TokenKind::Name | TokenKind::Str)
+            );
+            if starts_flow {
+                return Some(line);
+            }
+        }
+        i = line;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(src: &str, size: usize) {
+        assert!(part_starts(FileId(0), src, size).len() >= 2, "cut in parts");
+        let whole = parse(FileId(0), src);
+        let parts = parse_in_parts_of(FileId(0), src, size);
+        assert_eq!(parts.file, whole.file, "statements and comments");
+        let shown = |p: &Parsed| {
+            p.diagnostics
+                .iter()
+                .map(|d| format!("{d:?}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shown(&parts), shown(&whole), "findings");
+    }
+
+    #[test]
+    fn parts_parse_as_the_whole_does() {
+        let src = "actor A : 組合\nactor B : 市町村 {\n  clauses 秘密保持\n}\n\
+                   flow A -> B : x for y\nflow A -> B : \"q\" # c\n\
+                   flow flow -> B\nflow A ->\nflow B -> A : z via C, D\n\
+                   data x : 氏名\nflow \"A\" <-> B : x for \"p\" basis \"b\"\n";
+        let repeated = src.repeat(40);
+        for size in [16, 40, 100, 333] {
+            same(&repeated, size);
+        }
+    }
+
+    #[test]
+    fn an_unfinished_statement_finds_the_next_flow() {
+        // The first part ends in the middle of a block and of a statement.
+        let src = "actor A : R {\n  clauses x,\nflow A -> B : c\nflow A -> \nflow C -> D : e\n"
+            .repeat(30);
+        for size in [20, 50, 90] {
+            same(&src, size);
+        }
+    }
+
+    #[test]
+    fn a_flow_that_is_not_a_statement_start_is_no_cut() {
+        // `flow ->` and `flow flow` lex as a keyword then no name.
+        let src = "flow -> B\nflow flow\nflow A -> B : c\n".repeat(50);
+        let starts = part_starts(FileId(0), &src, 30);
+        for &s in &starts[1..] {
+            assert!(src[s..].starts_with("flow A"), "cut at {s}");
+        }
+        same(&src, 30);
+    }
+
+    #[test]
+    fn a_control_character_parses_the_file_in_one_pass() {
+        // MN004 is capped per file: 150 of them give 100 findings and one
+        // that counts the rest, as in one pass.
+        let src = "flow A -> B : c\u{7}\n".repeat(150);
+        same(&src, 64);
+    }
+
+    #[test]
+    fn small_texts_are_one_part() {
+        assert!(part_starts(FileId(0), "flow A -> B\n", PART_BYTES).is_empty());
+    }
+}
