@@ -207,6 +207,21 @@ impl Config {
         &self.dir
     }
 
+    /// The config's path as machine formats name it, the way the checked
+    /// files are usually named: relative to the folder the run started in
+    /// when it is inside that folder, else absolute (a found config is
+    /// absolute; one named with `--config` stays as it was spelled).
+    pub fn shown_path(&self) -> PathBuf {
+        let Ok(start) = std::env::current_dir() else {
+            return self.path.clone();
+        };
+        let start = crate::input::resolved(&start);
+        match self.path.strip_prefix(&start) {
+            Ok(rel) if self.path.is_absolute() => rel.to_path_buf(),
+            _ => self.path.clone(),
+        }
+    }
+
     /// Does an `exclude` glob match this file (relative to the config's folder)?
     pub fn excludes(&self, file: &Path) -> bool {
         self.exclude.is_match(self.relative(file))
