@@ -170,7 +170,7 @@ pub fn run(o: &Options) -> u8 {
             );
         }
         let n = b.findings.len();
-        let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+        let shown = shown(path);
         say(
             lang,
             &mynaflow::text!(
@@ -190,7 +190,7 @@ pub fn run(o: &Options) -> u8 {
         {
             Ok(b) => b,
             Err(e) => {
-                let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+                let shown = shown(path);
                 let reason =
                     mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
                 return stop(Some(format), lang, reason);
@@ -198,7 +198,7 @@ pub fn run(o: &Options) -> u8 {
         };
         let known = b.filter(&s.sources, &mut diags, &folder_of(path));
         if known > 0 && !o.quiet {
-            let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+            let shown = shown(path);
             say(
                 lang,
                 &mynaflow::text!(
@@ -513,6 +513,11 @@ fn io_reason(path: &Path, e: &std::io::Error) -> Text {
         format!("{shown}: {e}"),
         format!("{shown}: {}", mynaflow::oserror::describe_ja(e)),
     )
+}
+
+/// A path as messages show it: escaped, as every name from input.
+fn shown(path: &Path) -> String {
+    mynaflow::escape::visible(&path.display().to_string()).into_owned()
 }
 
 /// A line on stderr about what the run did (not an error).
