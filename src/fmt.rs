@@ -334,26 +334,11 @@ impl<'a> Layout<'a> {
                     self.flat(a, b, indent, None, false);
                 }
             }
-            Stmt::Actor(_) => {
-                let cells = self.decl_cells(a, b, Kind::Actor);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Actor));
-            }
-            Stmt::Data(_) => {
-                let cells = self.decl_cells(a, b, Kind::Data);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Data));
-            }
-            Stmt::Role(_) => {
-                let cells = self.decl_cells(a, b, Kind::Role);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Role));
-            }
-            Stmt::Category(_) => {
-                let cells = self.decl_cells(a, b, Kind::Category);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Category));
-            }
-            Stmt::Clause(_) => {
-                let cells = self.decl_cells(a, b, Kind::Clause);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Clause));
-            }
+            Stmt::Actor(_) => self.declaration(a, b, indent, Kind::Actor),
+            Stmt::Data(_) => self.declaration(a, b, indent, Kind::Data),
+            Stmt::Role(_) => self.declaration(a, b, indent, Kind::Role),
+            Stmt::Category(_) => self.declaration(a, b, indent, Kind::Category),
+            Stmt::Clause(_) => self.declaration(a, b, indent, Kind::Clause),
             Stmt::Contractor(_) => {
                 let cells = self.pattern_cells(a, b);
                 self.emit_cells(a, b, indent, cells, Some(Kind::Contractor));
@@ -437,6 +422,13 @@ impl<'a> Layout<'a> {
                     t.starts_with("expect:") || t.starts_with("mynaflow:")
                 })
             })
+    }
+
+    /// A declaration as one line of its columns, aligned with the others
+    /// of its kind.
+    fn declaration(&mut self, a: usize, b: usize, indent: usize, kind: Kind) {
+        let cells = self.decl_cells(a, b, kind);
+        self.emit_cells(a, b, indent, cells, Some(kind));
     }
 
     /// Declaration columns: the keyword and name, then one column per
