@@ -281,15 +281,7 @@ impl<'a> Layout<'a> {
                 }
                 let close = b.saturating_sub(1);
                 if self.tokens.get(close).map(|t| t.kind) == Some(TokenKind::RBrace) {
-                    let end = self.tokens[close].span.start;
-                    self.own_comments_before(end, indent + 2);
-                    let mut line = Line {
-                        indent,
-                        cells: vec!["}".to_string()],
-                        ..Line::default()
-                    };
-                    line.comment = self.comments_after(close);
-                    self.lines.push(line);
+                    self.close_brace(close, indent);
                 }
                 self.last_end = span.end as usize;
                 return;
@@ -320,15 +312,7 @@ impl<'a> Layout<'a> {
                         };
                     self.clauses(brace + 1, body_end, indent + 2);
                     if body_end < b {
-                        let end = self.tokens[close].span.start;
-                        self.own_comments_before(end, indent + 2);
-                        let mut line = Line {
-                            indent,
-                            cells: vec!["}".to_string()],
-                            ..Line::default()
-                        };
-                        line.comment = self.comments_after(close);
-                        self.lines.push(line);
+                        self.close_brace(close, indent);
                     }
                 } else {
                     self.flat(a, b, indent, None, false);
@@ -422,6 +406,20 @@ impl<'a> Layout<'a> {
                     t.starts_with("expect:") || t.starts_with("mynaflow:")
                 })
             })
+    }
+
+    /// The `}` (token `close`) that ends a block, after the comments on
+    /// lines of their own before it, with the comment after it.
+    fn close_brace(&mut self, close: usize, indent: usize) {
+        let end = self.tokens[close].span.start;
+        self.own_comments_before(end, indent + 2);
+        let comment = self.comments_after(close);
+        self.lines.push(Line {
+            indent,
+            cells: vec!["}".to_string()],
+            comment,
+            ..Line::default()
+        });
     }
 
     /// A declaration as one line of its columns, aligned with the others
