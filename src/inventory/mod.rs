@@ -6,9 +6,8 @@
 //! at both ends (番号法第23条).
 //!
 //! Data only: `render::inventory_md`, `render::inventory_json` and the
-//! report's section write it; [`Inventory::held`] and its siblings flatten it into the rows of their
-//! tables once for all of them.
-//! The engine knows role kinds (`self`, `carrier`, `contractor`), never a
+//! report's section write it; [`Inventory::held`] and its siblings
+//! flatten it into the rows of their tables once for all of them. The engine knows role kinds (`self`, `carrier`, `contractor`), never a
 //! rulebook's names.
 
 mod rows;
