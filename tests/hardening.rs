@@ -459,7 +459,7 @@ fn mynaflow_test_output_is_escaped() {
     // An annotation that cannot be read is quoted in the output.
     let bad = format!("use \"kenpo\"\nactor 基幹 : 組合 # expect: MN1{evil}\n");
     std::fs::write(t.proj.join(format!("bad{evil}.myna")), bad).unwrap();
-    // A finding not expected (its message names the input) and one
+    // A finding not expected (on a line that carries the same) and one
     // expected but not reported.
     let wrong = format!(
         "use \"kenpo\"\nactor 基幹 : 組合\nflow 基幹 -> 市{evil} : 資格 for 資格確認\n\
@@ -470,10 +470,8 @@ fn mynaflow_test_output_is_escaped() {
         let o = run_in(&t.proj, &["test", ".", "--lang", lang]);
         let out = all_output(&o);
         assert_eq!(o.status.code(), Some(1), "{out}");
-        assert!(
-            out.contains("not reported") || out.contains("expected"),
-            "{out}"
-        );
+        // The missing MN102 and the unexpected findings are listed.
+        assert!(out.contains("MN102") && out.contains("MN012"), "{out}");
         assert_no_raw_controls(&out, "mynaflow test");
         assert!(
             !out.lines().any(|l| l.starts_with("::")),

@@ -49,10 +49,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         let m = compare(&expected, &got);
         if m.is_empty() {
             passed += 1;
-            put(
-                &mut out,
-                &format!("ok   {} ({} expected)", path.display(), expected.len()),
-            );
+            let (shown, n) = (path.display(), expected.len());
+            let ok = mynaflow::text!("ok   {shown} ({n} expected)"; "ok   {shown} (期待 {n} 件)");
+            put(&mut out, ok.get(lang));
             continue;
         }
         failed += 1;
@@ -60,7 +59,11 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         for (line, code) in &m.missing {
             put(
                 &mut out,
-                &format!("  - line {line}: {code} expected, not reported"),
+                mynaflow::text!(
+                    "  - line {line}: {code} expected, not reported";
+                    "  - {line} 行: {code} を期待しましたが、報告されていません"
+                )
+                .get(lang),
             );
         }
         for f @ (line, code) in &m.unexpected {
@@ -73,11 +76,19 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 .unwrap_or_default();
             put(
                 &mut out,
-                &format!("  + line {line}: {code} reported, not expected: {msg}"),
+                mynaflow::text!(
+                    "  + line {line}: {code} reported, not expected: {msg}";
+                    "  + {line} 行: {code} が期待されずに報告されました: {msg}"
+                )
+                .get(lang),
             );
         }
     }
-    put(&mut out, &format!("{passed} passed, {failed} failed"));
+    let summary = mynaflow::text!(
+        "{passed} passed, {failed} failed";
+        "成功 {passed} 件、失敗 {failed} 件"
+    );
+    put(&mut out, summary.get(lang));
     print!("{out}");
     if failed > 0 { FINDINGS } else { OK }
 }
