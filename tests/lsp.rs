@@ -405,3 +405,28 @@ fn a_config_the_server_cannot_follow_is_shown_once() {
     assert_eq!(shown.len(), 1, "{shown:?}");
     c.stop();
 }
+
+#[test]
+fn the_server_uses_the_rulebook_the_config_names() {
+    let d = tempfile::tempdir().unwrap();
+    let plain = d.path().join("plain");
+    let project = d.path().join("project");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("rules.myna"),
+        include_str!("../examples/second-society/rules.myna"),
+    )
+    .unwrap();
+    std::fs::write(project.join("mynaflow.toml"), "rules = \"rules.myna\"\n").unwrap();
+    // No `use`: the default rulebook decides. 当組合 and 資格記録 are the
+    // second society's names, unknown to kenpo.
+    let design = "actor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
+                  data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\n";
+    let mut c = Client::start(json!({}));
+    let under_kenpo = codes_at(&mut c, &plain.join("a.myna"), design);
+    assert!(under_kenpo.iter().any(|c| c == "MN010"), "{under_kenpo:?}");
+    let under_config = codes_at(&mut c, &project.join("a.myna"), design);
+    assert!(under_config.is_empty(), "{under_config:?}");
+    c.stop();
+}
