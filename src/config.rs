@@ -21,6 +21,8 @@
 
 use crate::code::Code;
 use crate::select::Selection;
+use crate::session::{RulebookSource, Session};
+use crate::text::Text;
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -205,6 +207,87 @@ impl Config {
     /// The folder the config is in.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// [`Config::load`], saying why not in both languages.
+    pub fn read(path: &Path) -> Result<Config, Text> {
+        Config::load(path).map_err(|e| {
+            Text::new(
+                e.clone(),
+                format!("設定ファイルを使えません: {}", crate::oserror::to_ja(&e)),
+            )
+        })
+    }
+
+    /// The config that applies to a design or folder, found as `check`
+    /// finds it (`mynaflow.toml` there or in a folder above), loaded, and
+    /// held to the project ([`Config::rules_outside`], with `start` the
+    /// folder the run started in, if any). `check`, `test` and the language
+    /// server all take it from here.
+    pub fn discover(at: &Path, start: Option<&Path>) -> Result<Option<Config>, Text> {
+        let Some(path) = Config::find(at) else {
+            return Ok(None);
+        };
+        let config = Config::read(&path)?;
+        match config.rules_outside(start) {
+            Some(why) => Err(why),
+            None => Ok(Some(config)),
+        }
+    }
+
+    /// Why a config that was found (not named with `--config`) cannot be
+    /// followed: it names a rulebook file outside the project (its own
+    /// folder and `start`, where the run started). It came with the files
+    /// checked, and must not make the tool show another file.
+    pub fn rules_outside(&self, start: Option<&Path>) -> Option<Text> {
+        let r = self.rules.as_deref()?;
+        if crate::session::BUILTIN_RULEBOOKS
+            .iter()
+            .any(|(n, _)| *n == r)
+        {
+            return None;
+        }
+        let mut roots = vec![self.dir().to_path_buf()];
+        roots.extend(start.map(crate::input::resolved));
+        if crate::input::is_inside(Path::new(r), &roots) {
+            return None;
+        }
+        let shown = crate::escape::visible(&self.path.display().to_string()).into_owned();
+        Some(crate::text!(
+            "{shown}: rules = \"{r}\" is outside the project; name a rulebook inside it, or pin the config with --config";
+            "{shown}: rules = \"{r}\" はプロジェクトの外にあります。プロジェクト内のルールブックを指定するか、--config で設定ファイルを固定してください"
+        ))
+    }
+
+    /// A session that checks as `config` says: its default rulebook
+    /// (`rules`, the command line's choice, wins; else the config's; else
+    /// `kenpo`) and its check options (`require-clauses`).
+    pub fn session(config: Option<&Config>, rules: Option<&str>) -> Session {
+        let rules = rules.or_else(|| config.and_then(|c| c.rules.as_deref()));
+        let mut s = Session::new(RulebookSource::named(rules.unwrap_or("kenpo"), None));
+        s.options.delegation.require_clauses = config.is_some_and(|c| c.require_clauses);
+        s
+    }
+
+    /// Does the config report `code` in `file`: its `select` and `ignore`,
+    /// and its `per-file-ignores`?
+    pub fn reports(&self, code: Code, file: &Path) -> bool {
+        self.selection.reports(code) && !self.ignored_in(file).contains(&code)
+    }
+
+    /// The config's path as machine formats name it, the way the checked
+    /// files are usually named: relative to the folder the run started in
+    /// when it is inside that folder, else absolute (a found config is
+    /// absolute; one named with `--config` stays as it was spelled).
+    pub fn shown_path(&self) -> PathBuf {
+        let Ok(start) = std::env::current_dir() else {
+            return self.path.clone();
+        };
+        let start = crate::input::resolved(&start);
+        match self.path.strip_prefix(&start) {
+            Ok(rel) if self.path.is_absolute() => rel.to_path_buf(),
+            _ => self.path.clone(),
+        }
     }
 
     /// Does an `exclude` glob match this file (relative to the config's folder)?

@@ -281,15 +281,7 @@ impl<'a> Layout<'a> {
                 }
                 let close = b.saturating_sub(1);
                 if self.tokens.get(close).map(|t| t.kind) == Some(TokenKind::RBrace) {
-                    let end = self.tokens[close].span.start;
-                    self.own_comments_before(end, indent + 2);
-                    let mut line = Line {
-                        indent,
-                        cells: vec!["}".to_string()],
-                        ..Line::default()
-                    };
-                    line.comment = self.comments_after(close);
-                    self.lines.push(line);
+                    self.close_brace(close, indent);
                 }
                 self.last_end = span.end as usize;
                 return;
@@ -320,40 +312,17 @@ impl<'a> Layout<'a> {
                         };
                     self.clauses(brace + 1, body_end, indent + 2);
                     if body_end < b {
-                        let end = self.tokens[close].span.start;
-                        self.own_comments_before(end, indent + 2);
-                        let mut line = Line {
-                            indent,
-                            cells: vec!["}".to_string()],
-                            ..Line::default()
-                        };
-                        line.comment = self.comments_after(close);
-                        self.lines.push(line);
+                        self.close_brace(close, indent);
                     }
                 } else {
                     self.flat(a, b, indent, None, false);
                 }
             }
-            Stmt::Actor(_) => {
-                let cells = self.decl_cells(a, b, Kind::Actor);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Actor));
-            }
-            Stmt::Data(_) => {
-                let cells = self.decl_cells(a, b, Kind::Data);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Data));
-            }
-            Stmt::Role(_) => {
-                let cells = self.decl_cells(a, b, Kind::Role);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Role));
-            }
-            Stmt::Category(_) => {
-                let cells = self.decl_cells(a, b, Kind::Category);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Category));
-            }
-            Stmt::Clause(_) => {
-                let cells = self.decl_cells(a, b, Kind::Clause);
-                self.emit_cells(a, b, indent, cells, Some(Kind::Clause));
-            }
+            Stmt::Actor(_) => self.declaration(a, b, indent, Kind::Actor),
+            Stmt::Data(_) => self.declaration(a, b, indent, Kind::Data),
+            Stmt::Role(_) => self.declaration(a, b, indent, Kind::Role),
+            Stmt::Category(_) => self.declaration(a, b, indent, Kind::Category),
+            Stmt::Clause(_) => self.declaration(a, b, indent, Kind::Clause),
             Stmt::Contractor(_) => {
                 let cells = self.pattern_cells(a, b);
                 self.emit_cells(a, b, indent, cells, Some(Kind::Contractor));
@@ -437,6 +406,27 @@ impl<'a> Layout<'a> {
                     t.starts_with("expect:") || t.starts_with("mynaflow:")
                 })
             })
+    }
+
+    /// The `}` (token `close`) that ends a block, after the comments on
+    /// lines of their own before it, with the comment after it.
+    fn close_brace(&mut self, close: usize, indent: usize) {
+        let end = self.tokens[close].span.start;
+        self.own_comments_before(end, indent + 2);
+        let comment = self.comments_after(close);
+        self.lines.push(Line {
+            indent,
+            cells: vec!["}".to_string()],
+            comment,
+            ..Line::default()
+        });
+    }
+
+    /// A declaration as one line of its columns, aligned with the others
+    /// of its kind.
+    fn declaration(&mut self, a: usize, b: usize, indent: usize, kind: Kind) {
+        let cells = self.decl_cells(a, b, kind);
+        self.emit_cells(a, b, indent, cells, Some(kind));
     }
 
     /// Declaration columns: the keyword and name, then one column per

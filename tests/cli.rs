@@ -162,7 +162,8 @@ fn json_has_exactly_the_documented_shape() {
         k.sort();
         k
     };
-    assert_eq!(keys(&v), ["diagnostics", "summary", "version"]);
+    // `config`: the mynaflow.toml the run followed (null: none).
+    assert_eq!(keys(&v), ["config", "diagnostics", "summary", "version"]);
     let diags = v["diagnostics"].as_array().expect("array");
     assert!(!diags.is_empty());
     for d in diags {

@@ -209,3 +209,79 @@ fn a_baseline_does_not_depend_on_how_paths_are_spelled() {
         );
     }
 }
+
+#[test]
+fn json_and_sarif_say_which_config_the_run_followed() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("mynaflow.toml"), "lang = \"en\"\n").expect("write");
+    std::fs::create_dir(d.path().join("designs")).expect("mkdir");
+    std::fs::write(d.path().join("designs/w.myna"), WARN).expect("write");
+    let json = |dir: &Path, args: &[&str]| -> serde_json::Value {
+        let o = run(dir, &[&["check", "--format", "json"], args].concat());
+        serde_json::from_slice(&o.stdout).expect("JSON")
+    };
+    let sarif = |dir: &Path, args: &[&str]| -> serde_json::Value {
+        let o = run(dir, &[&["check", "--format", "sarif"], args].concat());
+        let log: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF");
+        log["runs"][0]["invocations"][0].clone()
+    };
+    // Found in the folder the run started in: named relative to it, as
+    // the checked files are.
+    assert_eq!(json(d.path(), &["designs"])["config"], "mynaflow.toml");
+    let inv = sarif(d.path(), &["designs"]);
+    assert_eq!(inv["properties"]["config"]["uri"], "mynaflow.toml");
+    assert_eq!(inv["properties"]["config"]["uriBaseId"], "%SRCROOT%");
+    // Found above it: absolute, a `file:` URI without a base.
+    let below = d.path().join("designs");
+    let abs = std::fs::canonicalize(d.path().join("mynaflow.toml")).expect("canonical");
+    assert_eq!(
+        json(&below, &["w.myna"])["config"],
+        abs.display().to_string()
+    );
+    let inv = sarif(&below, &["w.myna"]);
+    let uri = inv["properties"]["config"]["uri"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        uri.starts_with("file:///") && uri.ends_with("/mynaflow.toml"),
+        "{uri}"
+    );
+    assert!(inv["properties"]["config"].get("uriBaseId").is_none());
+    // Named with --config: as spelled.
+    assert_eq!(
+        json(d.path(), &["--config", "./mynaflow.toml", "designs"])["config"],
+        "./mynaflow.toml"
+    );
+    // None followed: null in JSON, no property in SARIF.
+    let v = json(d.path(), &["--no-config", "designs"]);
+    assert!(
+        v.get("config").is_some_and(serde_json::Value::is_null),
+        "{v}"
+    );
+    assert!(
+        sarif(d.path(), &["--no-config", "designs"])
+            .get("properties")
+            .is_none()
+    );
+    // A run that fails after reading the config says which one too.
+    let inv = sarif(d.path(), &["--select", "XX9", "designs"]);
+    assert_eq!(inv["executionSuccessful"], false);
+    assert_eq!(inv["properties"]["config"]["uri"], "mynaflow.toml");
+}
+
+#[test]
+fn a_config_name_is_escaped_in_json_and_encoded_in_sarif() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let odd = d.path().join("odd\u{1b}[31m\r::error x\u{202e}");
+    std::fs::create_dir(&odd).expect("mkdir");
+    std::fs::write(odd.join("mynaflow.toml"), "lang = \"en\"\n").expect("write");
+    std::fs::write(odd.join("w.myna"), WARN).expect("write");
+    for format in ["json", "sarif"] {
+        let o = run(&odd, &["check", "--format", format, "w.myna"]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("mynaflow.toml"), "{out}");
+        for raw in ['\u{1b}', '\r', '\u{202e}'] {
+            assert!(!out.contains(raw), "{format}: raw {raw:?} in\n{out}");
+        }
+    }
+}

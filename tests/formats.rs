@@ -378,6 +378,22 @@ fn sarif_is_accepted_by_the_microsoft_validator_under_github_rules() {
     let (failed, status) = check(&["no/such/folder", "--format", "sarif"]);
     assert_eq!(status, Some(2));
     logs.push(("a run that failed".into(), failed));
+    // The config the run followed, relative and absolute.
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("mynaflow.toml"), "lang = \"en\"\n").expect("write");
+    std::fs::create_dir(d.path().join("designs")).expect("mkdir");
+    let design =
+        std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna").expect("example");
+    std::fs::write(d.path().join("designs/a b.myna"), design).expect("write");
+    let (relative, _) = check_in(d.path(), &["designs", "--format", "sarif"]);
+    assert!(relative.contains("\"config\""), "{relative}");
+    logs.push(("a run with a config".into(), relative));
+    let (absolute, _) = check_in(
+        &d.path().join("designs"),
+        &["a b.myna", "--format", "sarif"],
+    );
+    assert!(absolute.contains("file:///"), "{absolute}");
+    logs.push(("a run with a config above it".into(), absolute));
     let (sources, diags) = with_fix();
     logs.push((
         "a finding with a fix".into(),

@@ -451,3 +451,36 @@ fn fingerprints_do_not_depend_on_how_the_path_is_spelled() {
     assert_eq!(a, prints("./designs/x.myna"));
     assert_eq!(a, prints(&abs));
 }
+
+#[test]
+fn mynaflow_test_output_is_escaped() {
+    let t = tree();
+    let evil = "\u{1b}[31m\u{9b}2J\r::error file=x::forged\u{202e}";
+    // An annotation that cannot be read is quoted in the output.
+    let bad = format!("use \"kenpo\"\nactor 基幹 : 組合 # expect: MN1{evil}\n");
+    std::fs::write(t.proj.join(format!("bad{evil}.myna")), bad).unwrap();
+    // A finding not expected (on a line that carries the same) and one
+    // expected but not reported.
+    let wrong = format!(
+        "use \"kenpo\"\nactor 基幹 : 組合\nflow 基幹 -> 市{evil} : 資格 for 資格確認\n\
+         actor 予備 : 組合 # expect: MN102\n"
+    );
+    std::fs::write(t.proj.join(format!("wrong{evil}.myna")), wrong).unwrap();
+    for lang in ["en", "ja"] {
+        let o = run_in(&t.proj, &["test", ".", "--lang", lang]);
+        let out = all_output(&o);
+        assert_eq!(o.status.code(), Some(1), "{out}");
+        // The missing MN102 and the unexpected findings are listed.
+        assert!(out.contains("MN102") && out.contains("MN012"), "{out}");
+        assert_no_raw_controls(&out, "mynaflow test");
+        assert!(
+            !out.lines().any(|l| l.starts_with("::")),
+            "forged a workflow command:\n{out}"
+        );
+    }
+    // `--update` names the files it rewrites and the annotations it cannot.
+    let o = run_in(&t.proj, &["test", "--update", "."]);
+    let out = all_output(&o);
+    assert!(out.contains("updated"), "{out}");
+    assert_no_raw_controls(&out, "mynaflow test --update");
+}

@@ -497,3 +497,62 @@ fn each_sender_a_carrier_joins_keeps_its_own_record() {
         .collect();
     assert_eq!(own, [("基幹", 1), ("給付", 1)]);
 }
+
+/// The rows of the tables against the inventory they flatten.
+fn rows_cover_the_inventory(d: &Drawn) {
+    use mynaflow::model::RoleKind;
+    let inv = &d.inventory;
+    let design = &d.analysis.design;
+    let holdings: usize = inv.systems.iter().map(|s| s.holdings.len()).sum();
+    assert_eq!(inv.held().count(), holdings);
+    let contractors: usize = inv.held().map(|h| h.holding.contractors.len()).sum();
+    assert_eq!(inv.entrusted().count(), contractors);
+    for r in inv.entrusted() {
+        assert!(
+            inv.held()
+                .any(|h| h.system == r.system && h.holding == r.holding)
+        );
+    }
+    let passed = inv.passed_on(design);
+    for r in &passed.provided {
+        let kind = design.kind_of(r.movement.counterpart);
+        assert!(!matches!(
+            kind,
+            Some(RoleKind::SelfOrg | RoleKind::Contractor)
+        ));
+    }
+    for r in &passed.transferred {
+        assert_eq!(
+            design.kind_of(r.movement.counterpart),
+            Some(RoleKind::SelfOrg)
+        );
+    }
+    let not_to_contractors = inv
+        .held()
+        .flat_map(|h| &h.holding.passed_on)
+        .filter(|m| design.kind_of(m.counterpart) != Some(RoleKind::Contractor))
+        .count();
+    assert_eq!(
+        passed.provided.len() + passed.transferred.len(),
+        not_to_contractors
+    );
+}
+
+#[test]
+fn the_table_rows_cover_every_holding_contractor_and_movement_once() {
+    let society = draw(Path::new(SOCIETY));
+    rows_cover_the_inventory(&society);
+    let passed = society.inventory.passed_on(&society.analysis.design);
+    assert!(!passed.provided.is_empty() && !passed.transferred.is_empty());
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("rules.myna"), ENTRUSTING_RULES).expect("write");
+    let design = dir.path().join("design.myna");
+    std::fs::write(&design, ENTRUSTING_DESIGN).expect("write");
+    let entrusting = draw(&design);
+    rows_cover_the_inventory(&entrusting);
+    let rows: Vec<_> = entrusting.inventory.entrusted().collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(entrusting.actor(rows[0].contractor), "X社");
+    assert_eq!(entrusting.actor(rows[0].system), "台帳");
+}

@@ -98,9 +98,13 @@ impl Client {
     }
 
     fn open(&mut self, text: &str) -> Value {
+        self.open_at(URI, text)
+    }
+
+    fn open_at(&mut self, uri: &str, text: &str) -> Value {
         self.notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": URI, "languageId": "myna", "version": 1, "text": text}}),
+            json!({"textDocument": {"uri": uri, "languageId": "myna", "version": 1, "text": text}}),
         );
         self.diagnostics()
     }
@@ -308,4 +312,121 @@ fn the_vscode_extension_ships_the_repository_grammar() {
         serde_json::from_str(&std::fs::read_to_string("editors/vscode/package.json").unwrap())
             .unwrap();
     assert_eq!(pkg["contributes"]["languages"][0]["extensions"][0], ".myna");
+}
+
+/// A design with one warning (MN012: 予備 is used by no flow).
+const UNUSED: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 予備 : 組合\ndata 資格 : 資格情報\nflow 基幹 -> 基幹 : 資格 for 資格確認\n";
+
+/// The codes published for a design written at `path`.
+fn codes_at(c: &mut Client, path: &std::path::Path, text: &str) -> Vec<String> {
+    std::fs::write(path, text).unwrap();
+    let uri = lsp_types::Url::from_file_path(path).unwrap();
+    let published = c.open_at(uri.as_str(), text);
+    assert_eq!(published["uri"], json!(uri.as_str()));
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_server_follows_the_config_check_would() {
+    let d = tempfile::tempdir().unwrap();
+    let plain = d.path().join("plain");
+    let project = d.path().join("project");
+    std::fs::create_dir_all(project.join("legacy")).unwrap();
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::write(
+        project.join("mynaflow.toml"),
+        "ignore = [\"MN012\"]\nrequire-clauses = true\n[per-file-ignores]\n\"legacy/**\" = [\"MN303\"]\n",
+    )
+    .unwrap();
+    // A contractor with no clauses block: MN303 under require-clauses.
+    let entrusting =
+        format!("{UNUSED}actor 印刷 : 委託先\nflow 基幹 -> 印刷 : 資格 for 資格確認\n");
+    let mut c = Client::start(json!({}));
+    // Without a config, MN012 is published and MN303 is not asked for.
+    let without = codes_at(&mut c, &plain.join("a.myna"), &entrusting);
+    assert!(without.contains(&"MN012".to_string()), "{without:?}");
+    assert!(!without.contains(&"MN303".to_string()), "{without:?}");
+    // Under the config: MN012 ignored, MN303 required...
+    let with = codes_at(&mut c, &project.join("a.myna"), &entrusting);
+    assert!(!with.contains(&"MN012".to_string()), "{with:?}");
+    assert!(with.contains(&"MN303".to_string()), "{with:?}");
+    // ...except where per-file-ignores turns it off.
+    let legacy = codes_at(&mut c, &project.join("legacy/a.myna"), &entrusting);
+    assert!(!legacy.contains(&"MN303".to_string()), "{legacy:?}");
+    assert!(!legacy.contains(&"MN012".to_string()), "{legacy:?}");
+    c.stop();
+}
+
+#[test]
+fn a_config_the_server_cannot_follow_is_shown_once() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("mynaflow.toml"), "rulez = \"x\"\n").unwrap();
+    let path = d.path().join("a.myna");
+    std::fs::write(&path, UNUSED).unwrap();
+    let uri = lsp_types::Url::from_file_path(&path).unwrap();
+    let mut c = Client::start(json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri.as_str(), "languageId": "myna", "version": 1, "text": UNUSED}}),
+    );
+    // Messages shown before the diagnostics are published.
+    let until_published = |c: &mut Client, shown: &mut Vec<String>| loop {
+        let m = c.receive();
+        if m["method"] == "window/showMessage" {
+            shown.push(m["params"]["message"].as_str().unwrap().to_string());
+        }
+        if m["method"] == "textDocument/publishDiagnostics" {
+            break m["params"].clone();
+        }
+    };
+    let mut shown = Vec::new();
+    let published = until_published(&mut c, &mut shown);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].contains("rulez"), "{shown:?}");
+    // The document is still checked, without the config.
+    assert!(
+        published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "MN012")
+    );
+    // Not again on the next change.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri.as_str(), "version": 2}, "contentChanges": [{"text": UNUSED}]}),
+    );
+    until_published(&mut c, &mut shown);
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    c.stop();
+}
+
+#[test]
+fn the_server_uses_the_rulebook_the_config_names() {
+    let d = tempfile::tempdir().unwrap();
+    let plain = d.path().join("plain");
+    let project = d.path().join("project");
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("rules.myna"),
+        include_str!("../examples/second-society/rules.myna"),
+    )
+    .unwrap();
+    std::fs::write(project.join("mynaflow.toml"), "rules = \"rules.myna\"\n").unwrap();
+    // No `use`: the default rulebook decides. 当組合 and 資格記録 are the
+    // second society's names, unknown to kenpo.
+    let design = "actor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
+                  data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\n";
+    let mut c = Client::start(json!({}));
+    let under_kenpo = codes_at(&mut c, &plain.join("a.myna"), design);
+    assert!(under_kenpo.iter().any(|c| c == "MN010"), "{under_kenpo:?}");
+    let under_config = codes_at(&mut c, &project.join("a.myna"), design);
+    assert!(under_config.is_empty(), "{under_config:?}");
+    c.stop();
 }

@@ -55,7 +55,7 @@ pub fn run(o: &Options) -> u8 {
             "`-` (standard input) must be the only path",
             "`-` (標準入力) はほかのパスと一緒には指定できません",
         );
-        return abort(o, o.format, early, reason);
+        return abort(o, o.format, early, reason, None);
     }
     // mynaflow.toml is looked for from where the design (or the one read
     // from stdin) is said to be.
@@ -70,10 +70,14 @@ pub fn run(o: &Options) -> u8 {
     };
     let (mut s, settings) = match try_session(&o.common, &config_from) {
         Ok(x) => x,
-        Err(reason) => return abort(o, o.format, early, reason),
+        Err(reason) => return abort(o, o.format, early, reason, None),
     };
     let lang = settings.lang;
     let config = settings.config.as_ref();
+    // Which config the run followed is part of its result, in every
+    // machine format.
+    let config_shown = config.map(mynaflow::config::Config::shown_path);
+    let stop = |format, lang, reason| abort(o, format, lang, reason, config_shown.clone());
     let format = o
         .format
         .or_else(|| {
@@ -84,7 +88,7 @@ pub fn run(o: &Options) -> u8 {
         .unwrap_or(Format::Human);
     let selection = match selection(o, &settings) {
         Ok(sel) => sel,
-        Err(reason) => return abort(o, Some(format), lang, reason),
+        Err(reason) => return stop(Some(format), lang, reason),
     };
     let deny_warnings = o.deny_warnings || config.is_some_and(|c| c.deny_warnings);
     let baseline_path = o
@@ -99,7 +103,7 @@ pub fn run(o: &Options) -> u8 {
         count = 1;
         match read_stdin(&mut s, o.stdin_filename.as_deref()) {
             Ok(file) => checked.push(file),
-            Err(reason) => return abort(o, Some(format), lang, reason),
+            Err(reason) => return stop(Some(format), lang, reason),
         }
     } else {
         // The walk goes on past an unreadable folder; the run still fails.
@@ -111,12 +115,12 @@ pub fn run(o: &Options) -> u8 {
                 }
                 f
             }
-            Err(reason) => return abort(o, Some(format), lang, reason),
+            Err(reason) => return stop(Some(format), lang, reason),
         };
         if o.fix
             && let Err(e) = super::fix::run(&files, &settings, o.unsafe_fixes)
         {
-            return abort(o, Some(format), lang, Text::new(e.clone(), e));
+            return stop(Some(format), lang, Text::new(e.clone(), e));
         }
         count = files.len();
         let results = s.check_paths(&files);
@@ -159,15 +163,14 @@ pub fn run(o: &Options) -> u8 {
     if let Some(path) = &o.write_baseline {
         let b = Baseline::record(&s.sources, &diags, &folder_of(path));
         if let Err(e) = mynaflow::atomic_write::write(path, b.to_json().as_bytes()) {
-            return abort(
-                o,
+            return stop(
                 None,
                 lang,
                 Text::new(e.clone(), mynaflow::oserror::to_ja(&e)),
             );
         }
         let n = b.findings.len();
-        let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+        let shown = shown(path);
         say(
             lang,
             &mynaflow::text!(
@@ -187,15 +190,15 @@ pub fn run(o: &Options) -> u8 {
         {
             Ok(b) => b,
             Err(e) => {
-                let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+                let shown = shown(path);
                 let reason =
                     mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
-                return abort(o, Some(format), lang, reason);
+                return stop(Some(format), lang, reason);
             }
         };
         let known = b.filter(&s.sources, &mut diags, &folder_of(path));
         if known > 0 && !o.quiet {
-            let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+            let shown = shown(path);
             say(
                 lang,
                 &mynaflow::text!(
@@ -217,7 +220,7 @@ pub fn run(o: &Options) -> u8 {
     let out = if o.statistics {
         statistics(&report)
     } else {
-        render(o, format, &report, &failures)
+        render(o, format, &report, &failures, config_shown.as_deref())
     };
     s.timings.add("render", start.elapsed());
     let start = Instant::now();
@@ -245,7 +248,13 @@ pub fn run(o: &Options) -> u8 {
 }
 
 /// The findings in the chosen format.
-fn render(o: &Options, format: Format, report: &Report, failures: &[Text]) -> String {
+fn render(
+    o: &Options,
+    format: Format,
+    report: &Report,
+    failures: &[Text],
+    config: Option<&Path>,
+) -> String {
     match format {
         Format::Human => {
             let mut text = render::human::render(report, super::color(o.common.color));
@@ -256,11 +265,12 @@ fn render(o: &Options, format: Format, report: &Report, failures: &[Text]) -> St
             text
         }
         Format::Concise => render::concise::render(report),
-        Format::Json => render::json::render(report),
+        Format::Json => render::json::render_with_config(report, config),
         Format::Sarif => render::sarif::render_run(
             report,
             &render::sarif::Execution {
                 failures: failures.to_vec(),
+                config: config.map(Path::to_path_buf),
             },
         ),
         Format::Github => {
@@ -306,28 +316,39 @@ fn emit(o: &Options, out: &str) -> Result<(), Text> {
 
 /// Stops with exit status 2: prints the reason to stderr and, in SARIF, a
 /// valid log that says the run failed and why (never an empty file).
-fn abort(o: &Options, format: Option<Format>, lang: Lang, reason: Text) -> u8 {
+fn abort(
+    o: &Options,
+    format: Option<Format>,
+    lang: Lang,
+    reason: Text,
+    config: Option<PathBuf>,
+) -> u8 {
     fail_in(lang, &reason);
-    if format == Some(Format::Sarif) {
-        let sources = mynaflow::source::SourceMap::new();
-        let report = Report {
-            sources: &sources,
-            diagnostics: &[],
-            files: 0,
-            checked: &[],
-            lang,
-        };
-        let log = render::sarif::render_run(
-            &report,
-            &render::sarif::Execution {
-                failures: vec![reason],
-            },
-        );
-        if let Err(e) = emit(o, &log) {
-            fail_in(lang, &e);
-        }
+    if format == Some(Format::Sarif)
+        && let Err(e) = emit(o, &failed_run_log(lang, reason, config))
+    {
+        fail_in(lang, &e);
     }
     FAILURE
+}
+
+/// The SARIF log of a run that could not do its job, and why.
+fn failed_run_log(lang: Lang, reason: Text, config: Option<PathBuf>) -> String {
+    let sources = mynaflow::source::SourceMap::new();
+    let report = Report {
+        sources: &sources,
+        diagnostics: &[],
+        files: 0,
+        checked: &[],
+        lang,
+    };
+    render::sarif::render_run(
+        &report,
+        &render::sarif::Execution {
+            failures: vec![reason],
+            config,
+        },
+    )
 }
 
 /// When the arguments of `check --format sarif` cannot be parsed, writes
@@ -361,20 +382,7 @@ pub fn sarif_for_bad_arguments(args: &[String], message: &str) {
         "bad arguments: {first}";
         "引数が正しくありません: {first}"
     );
-    let sources = mynaflow::source::SourceMap::new();
-    let report = Report {
-        sources: &sources,
-        diagnostics: &[],
-        files: 0,
-        checked: &[],
-        lang,
-    };
-    let log = render::sarif::render_run(
-        &report,
-        &render::sarif::Execution {
-            failures: vec![reason],
-        },
-    );
+    let log = failed_run_log(lang, reason, None);
     match value("--output-file", Some("-o")) {
         Some(path) => {
             let _ = std::fs::write(path, log);
@@ -505,6 +513,11 @@ fn io_reason(path: &Path, e: &std::io::Error) -> Text {
         format!("{shown}: {e}"),
         format!("{shown}: {}", mynaflow::oserror::describe_ja(e)),
     )
+}
+
+/// A path as messages show it: escaped, as every name from input.
+fn shown(path: &Path) -> String {
+    mynaflow::escape::visible(&path.display().to_string()).into_owned()
 }
 
 /// A line on stderr about what the run did (not an error).

@@ -29,22 +29,16 @@ pub struct Settings {
 /// and merges it with the command line, or says why it cannot (an
 /// unreadable or invalid config is exit status 2).
 pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text> {
-    let path = match &common.config {
-        _ if common.no_config => None,
-        Some(p) => Some(p.clone()),
-        None => Config::find(paths.first().map_or(Path::new("."), PathBuf::as_path)),
-    };
-    let config = match path.map(|p| Config::load(&p)).transpose() {
-        Ok(c) => c,
-        Err(e) => {
-            return Err(Text::new(
-                e.clone(),
-                format!("設定ファイルを使えません: {}", oserror::to_ja(&e)),
-            ));
-        }
-    };
     let start = std::env::current_dir().map(|d| mynaflow::input::resolved(&d));
     let found = common.config.is_none();
+    let config = match &common.config {
+        _ if common.no_config => None,
+        Some(p) => Some(Config::read(p)?),
+        None => Config::discover(
+            paths.first().map_or(Path::new("."), PathBuf::as_path),
+            start.as_ref().ok().map(PathBuf::as_path),
+        )?,
+    };
     let config_below_start = found
         && config.as_ref().is_some_and(|c| match &start {
             Ok(start) => {
@@ -59,24 +53,6 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
             "mynaflow: config: {}",
             mynaflow::escape::visible(&c.path.display().to_string())
         );
-        // A config that came with the files checked names rulebooks only
-        // inside the project: it cannot make the tool show another file.
-        if found
-            && let Some(r) = c.rules.as_deref()
-            && !mynaflow::session::BUILTIN_RULEBOOKS
-                .iter()
-                .any(|(n, _)| *n == r)
-        {
-            let mut roots = vec![c.dir().to_path_buf()];
-            roots.extend(start.iter().cloned());
-            if !mynaflow::input::is_inside(Path::new(r), &roots) {
-                let shown = c.path.display();
-                return Err(mynaflow::text!(
-                    "{shown}: rules = \"{r}\" is outside the project; name a rulebook inside it, or pin the config with --config";
-                    "{shown}: rules = \"{r}\" はプロジェクトの外にあります。プロジェクト内のルールブックを指定するか、--config で設定ファイルを固定してください"
-                ));
-            }
-        }
     }
     let rules = common
         .rules
@@ -111,10 +87,8 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
 /// findings of a broken rulebook are still printed to stderr).
 pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), Text> {
     let settings = try_settings(common, paths)?;
+    let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
-    let mut s = Session::new(source.clone());
-    s.options.delegation.require_clauses =
-        settings.config.as_ref().is_some_and(|c| c.require_clauses);
     if settings.rules.is_some()
         && let Err(e) = s.load_rulebook(&source)
     {

@@ -3,7 +3,6 @@
 use super::output::{files, session};
 use super::{Common, FINDINGS, OK};
 use mynaflow::expect::{compare, expectations, reported_by};
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
@@ -28,7 +27,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         let checked = match s.check_path(path) {
             Ok(c) => c,
             Err(e) => {
-                let _ = writeln!(out, "FAIL {}: {e}", path.display());
+                put(&mut out, &format!("FAIL {}: {e}", path.display()));
                 failed += 1;
                 continue;
             }
@@ -37,9 +36,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         let expected = match expectations(source) {
             Ok(e) => e,
             Err(errors) => {
-                let _ = writeln!(out, "FAIL {}", path.display());
+                put(&mut out, &format!("FAIL {}", path.display()));
                 for e in errors {
-                    let _ = writeln!(out, "  {e}");
+                    put(&mut out, &format!("  {e}"));
                 }
                 failed += 1;
                 continue;
@@ -50,13 +49,22 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         let m = compare(&expected, &got);
         if m.is_empty() {
             passed += 1;
-            let _ = writeln!(out, "ok   {} ({} expected)", path.display(), expected.len());
+            let (shown, n) = (path.display(), expected.len());
+            let ok = mynaflow::text!("ok   {shown} ({n} expected)"; "ok   {shown} (期待 {n} 件)");
+            put(&mut out, ok.get(lang));
             continue;
         }
         failed += 1;
-        let _ = writeln!(out, "FAIL {}", path.display());
+        put(&mut out, &format!("FAIL {}", path.display()));
         for (line, code) in &m.missing {
-            let _ = writeln!(out, "  - line {line}: {code} expected, not reported");
+            put(
+                &mut out,
+                mynaflow::text!(
+                    "  - line {line}: {code} expected, not reported";
+                    "  - {line} 行: {code} を期待しましたが、報告されていません"
+                )
+                .get(lang),
+            );
         }
         for f @ (line, code) in &m.unexpected {
             // The first diagnostic reported for it, found by binary search.
@@ -66,10 +74,30 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 .filter(|(g, _)| g == f)
                 .map(|(_, d)| d.message.get(lang).to_string())
                 .unwrap_or_default();
-            let _ = writeln!(out, "  + line {line}: {code} reported, not expected: {msg}");
+            put(
+                &mut out,
+                mynaflow::text!(
+                    "  + line {line}: {code} reported, not expected: {msg}";
+                    "  + {line} 行: {code} が期待されずに報告されました: {msg}"
+                )
+                .get(lang),
+            );
         }
     }
-    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    let summary = mynaflow::text!(
+        "{passed} passed, {failed} failed";
+        "成功 {passed} 件、失敗 {failed} 件"
+    );
+    put(&mut out, summary.get(lang));
     print!("{out}");
     if failed > 0 { FINDINGS } else { OK }
+}
+
+/// Adds one line to the output. Every line names input (a file, an
+/// annotation's text, a finding's message), so the whole line is escaped:
+/// a control character, a lone CR or a bidi override in any of them cannot
+/// reach the terminal or forge a CI workflow command.
+fn put(out: &mut String, text: &str) {
+    out.push_str(&mynaflow::escape::visible(text));
+    out.push('\n');
 }

@@ -3,6 +3,7 @@
 
 use super::output::{fail_in, files, session};
 use super::{Common, FAILURE, FINDINGS, OK};
+use mynaflow::escape::visible;
 use mynaflow::expect::reported;
 use mynaflow::expect_update::rewrite;
 use mynaflow::text::Text;
@@ -25,7 +26,8 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             Ok((s, _)) => s,
             Err(code) => return code,
         };
-        let shown = path.display();
+        // Names and annotations from input are shown escaped.
+        let shown = visible(&path.display().to_string()).into_owned();
         let checked = match s.check_path(path) {
             Ok(c) => c,
             Err(e) => {
@@ -59,7 +61,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 failed += 1;
                 println!("FAIL {shown}");
                 for e in errors {
-                    println!("  {e}");
+                    println!("  {}", visible(&e));
                 }
             }
         }

@@ -5,12 +5,15 @@
 //! every exchange through a carrier, each of which leaves a 情報提供等の記録
 //! at both ends (番号法第23条).
 //!
-//! Data only: `render::inventory_md` and `render::inventory_json` write it.
-//! The engine knows role kinds (`self`, `carrier`, `contractor`), never a
+//! Data only: `render::inventory_md`, `render::inventory_json` and the
+//! report's section write it; [`Inventory::held`] and its siblings
+//! flatten it into the rows of their tables once for all of them. The engine knows role kinds (`self`, `carrier`, `contractor`), never a
 //! rulebook's names.
 
+mod rows;
 mod senders;
 
+pub use rows::{EntrustedRow, HeldRow, PassedOn, PassedRow};
 pub use senders::{route_of, senders};
 
 use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts};

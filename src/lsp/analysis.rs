@@ -3,11 +3,13 @@
 //! by position for hover, definition, references and rename.
 
 use super::position::{Encoding, LineIndex};
+use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::*;
-use crate::session::{RulebookSource, Session};
+use crate::session::Session;
 use crate::span::{FileId, Span};
+use crate::text::Text;
 use std::path::Path;
 
 /// What a name in the design stands for.
@@ -56,15 +58,28 @@ pub struct Document {
     pub names: Vec<Occurrence>,
     /// Positions.
     pub lines: LineIndex,
+    /// Why the `mynaflow.toml` found for the document was not followed.
+    pub config_problem: Option<Text>,
 }
 
 impl Document {
-    /// Runs the pipeline over `text`, the contents of the file at `path`.
+    /// Runs the pipeline over `text`, the contents of the file at `path`,
+    /// under the `mynaflow.toml` that `check` would follow for that file
+    /// (its rulebook, `require-clauses`, `select`/`ignore` and
+    /// `per-file-ignores`). A config that cannot be followed is left out,
+    /// and [`Document::config_problem`] says why.
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
-        let mut session = Session::new(RulebookSource::Builtin("kenpo".to_string()));
+        let (config, config_problem) = match Config::discover(path, None) {
+            Ok(c) => (c, None),
+            Err(why) => (None, Some(why)),
+        };
+        let mut session = Config::session(config.as_ref(), None);
         let shown = path.display().to_string();
         let checked = session.check_text(&shown, text.clone(), path.parent());
-        let diagnostics = session.sorted_diagnostics();
+        let mut diagnostics = session.sorted_diagnostics();
+        if let Some(c) = &config {
+            diagnostics.retain(|d| c.reports(d.code, path));
+        }
         let design = checked.analysis.map(|a| (a.design, a.graph));
         let names = design
             .as_ref()
@@ -73,6 +88,7 @@ impl Document {
         let lines = LineIndex::new(&text, encoding);
         Document {
             text,
+            config_problem,
             session,
             file: checked.file,
             design,

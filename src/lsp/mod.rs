@@ -1,7 +1,8 @@
 //! `mynaflow lsp`: a language server on stdio, built on `lsp-server` and
 //! `lsp-types` (rust-analyzer's synchronous pair: one thread, messages
 //! handled in order, no async runtime). Each change re-runs the whole
-//! pipeline over the document (`Session::check_text`); the built-in
+//! pipeline over the document (`Session::check_text`) under the
+//! `mynaflow.toml` that `check` would follow for it; the built-in
 //! rulebook and the explain pages are written once to a cache folder, so
 //! that "go to definition" and the diagnostics' links open them read-only.
 
@@ -24,7 +25,7 @@ use lsp_types::request::Request as _;
 use lsp_types::*;
 use position::{Encoding, LineIndex};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// The hover text at byte `offset` of a document (what the server answers
@@ -105,6 +106,7 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
         encoding,
         lang: config.lang,
         cache,
+        config_problems: HashSet::new(),
     };
     for msg in &connection.receiver {
         match msg {
@@ -174,6 +176,9 @@ struct Server<'a> {
     encoding: Encoding,
     lang: Lang,
     cache: Option<Cache>,
+    /// Config problems already shown to the user (once each, not on
+    /// every keystroke).
+    config_problems: HashSet<String>,
 }
 
 fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Failure> {
@@ -215,6 +220,18 @@ impl Server<'_> {
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(uri.path()));
         let doc = Document::analyse(&path, text, self.encoding);
+        if let Some(why) = &doc.config_problem {
+            let why = crate::escape::visible(why.get(self.lang)).into_owned();
+            if self.config_problems.insert(why.clone()) {
+                self.send(Message::Notification(Notification::new(
+                    notification::ShowMessage::METHOD.to_string(),
+                    ShowMessageParams {
+                        typ: MessageType::WARNING,
+                        message: format!("mynaflow: {why}"),
+                    },
+                )));
+            }
+        }
         let diags = self.diagnostics(&doc, &uri);
         self.docs.insert(uri.clone(), doc);
         self.publish(uri, diags);

@@ -5,7 +5,7 @@
 //! wording; English ones translate it.
 
 use crate::escape::visible;
-use crate::inventory::{Basis, Holding, Inventory, Movement};
+use crate::inventory::{Basis, EntrustedRow, Inventory, PassedOn};
 use crate::model::*;
 use crate::source::SourceFile;
 use crate::text::Lang;
@@ -142,10 +142,6 @@ impl Doc<'_> {
 
     fn is_self(&self, a: ActorId) -> bool {
         self.design.kind_of(a) == Some(RoleKind::SelfOrg)
-    }
-
-    fn is_contractor(&self, a: ActorId) -> bool {
-        self.design.kind_of(a) == Some(RoleKind::Contractor)
     }
 }
 
@@ -370,18 +366,7 @@ fn entrusting(doc: &Doc, out: &mut String) {
             "特定個人情報ファイルの取扱いの委託"
         )
     );
-    let rows: Vec<(ActorId, &Holding, ActorId, &Vec<PurposeId>)> = doc
-        .inventory
-        .systems
-        .iter()
-        .flat_map(|s| {
-            s.holdings.iter().flat_map(move |h| {
-                h.contractors
-                    .iter()
-                    .map(move |(c, ps)| (s.actor, h, *c, ps))
-            })
-        })
-        .collect();
+    let rows: Vec<EntrustedRow> = doc.inventory.entrusted().collect();
     if rows.is_empty() {
         let _ = writeln!(
             out,
@@ -404,15 +389,15 @@ fn entrusting(doc: &Doc, out: &mut String) {
             t(lang, "Purpose", "委託の目的"),
         ],
     );
-    for (s, h, c, ps) in rows {
+    for r in rows {
         row(
             out,
             &[
-                cell(&doc.design.actor(s).name),
-                doc.item(h.item),
-                cell(&doc.design.actor(c).name),
-                cell(doc.design.actor(c).legal_name()),
-                doc.purposes(ps),
+                cell(&doc.design.actor(r.system).name),
+                doc.item(r.holding.item),
+                cell(&doc.design.actor(r.contractor).name),
+                cell(doc.design.actor(r.contractor).legal_name()),
+                doc.purposes(r.purposes),
             ],
         );
     }
@@ -430,27 +415,17 @@ fn provision(doc: &Doc, out: &mut String) {
             "特定個人情報の提供・移転 (委託に伴うものを除く)"
         )
     );
-    let moves: Vec<(ActorId, DataId, &Movement)> = doc
-        .inventory
-        .systems
-        .iter()
-        .flat_map(|s| {
-            s.holdings
-                .iter()
-                .flat_map(move |h| h.passed_on.iter().map(move |m| (s.actor, h.item, m)))
-        })
-        .filter(|(_, _, m)| !doc.is_contractor(m.counterpart))
-        .collect();
-    let (internal, external): (Vec<_>, Vec<_>) = moves
-        .into_iter()
-        .partition(|(_, _, m)| doc.is_self(m.counterpart));
+    let PassedOn {
+        provided,
+        transferred,
+    } = doc.inventory.passed_on(doc.design);
 
     let _ = writeln!(
         out,
         "### 4.1 {}\n",
         t(lang, "Provision (outside the society)", "提供 (組合の外へ)")
     );
-    if external.is_empty() {
+    if provided.is_empty() {
         let _ = writeln!(out, "{}\n", t(lang, "None.", "ありません。"));
     } else {
         header(
@@ -464,13 +439,14 @@ fn provision(doc: &Doc, out: &mut String) {
                 t(lang, "Basis", "根拠"),
             ],
         );
-        for (s, d, m) in external {
+        for r in provided {
+            let m = r.movement;
             row(
                 out,
                 &[
-                    cell(&doc.design.actor(s).name),
+                    cell(&doc.design.actor(r.system).name),
                     doc.actor(m.counterpart),
-                    doc.item(d),
+                    doc.item(r.item),
                     doc.purpose(m.purpose),
                     doc.route(&m.route),
                     doc.basis(m.basis.as_ref()),
@@ -489,7 +465,7 @@ fn provision(doc: &Doc, out: &mut String) {
             "移転 (組合内のシステム間)"
         )
     );
-    if internal.is_empty() {
+    if transferred.is_empty() {
         let _ = writeln!(out, "{}\n", t(lang, "None.", "ありません。"));
         return;
     }
@@ -502,14 +478,14 @@ fn provision(doc: &Doc, out: &mut String) {
             t(lang, "Purpose", "目的"),
         ],
     );
-    for (s, d, m) in internal {
+    for r in transferred {
         row(
             out,
             &[
-                cell(&doc.design.actor(s).name),
-                cell(&doc.design.actor(m.counterpart).name),
-                doc.item(d),
-                doc.purpose(m.purpose),
+                cell(&doc.design.actor(r.system).name),
+                cell(&doc.design.actor(r.movement.counterpart).name),
+                doc.item(r.item),
+                doc.purpose(r.movement.purpose),
             ],
         );
     }

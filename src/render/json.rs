@@ -8,10 +8,13 @@ fn visible(s: &str) -> String {
     crate::escape::visible(s).into_owned()
 }
 use serde::Serialize;
+use std::path::Path;
 
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
+    /// The `mynaflow.toml` the run followed, if any.
+    config: Option<String>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     summary: Summary,
 }
@@ -94,8 +97,15 @@ pub fn facts(facts: &[Fact]) -> serde_json::Map<String, serde_json::Value> {
         .collect()
 }
 
-/// Renders the report as pretty-printed JSON with a trailing newline.
+/// Renders the report as pretty-printed JSON with a trailing newline, for
+/// a run that followed no `mynaflow.toml`.
 pub fn render(report: &Report) -> String {
+    render_with_config(report, None)
+}
+
+/// Renders the report with the `mynaflow.toml` the run followed (`config`,
+/// named as the caller wants it shown, escaped here like any input).
+pub fn render_with_config(report: &Report, config: Option<&Path>) -> String {
     let lang = report.lang;
     let diagnostics = report
         .diagnostics
@@ -164,6 +174,7 @@ pub fn render(report: &Report) -> String {
         .collect();
     let out = Output {
         version: 1,
+        config: config.map(|p| visible(&p.display().to_string())),
         diagnostics,
         summary: Summary {
             files: report.files,

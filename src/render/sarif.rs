@@ -33,7 +33,9 @@
 //!   (exit status 2), `executionSuccessful` is false and
 //!   `toolExecutionNotifications` says why. Code scanning takes at most
 //!   [`MAX_RESULTS`] results per run: beyond that, errors are kept before
-//!   warnings and a notification says how many were left out.
+//!   warnings and a notification says how many were left out. Its
+//!   `properties.config` locates the `mynaflow.toml` the run followed, as
+//!   an `artifactLocation` like a result's file.
 //! - A finding's fixes become SARIF `fixes` (`artifactChanges` with
 //!   `replacements`).
 //!
@@ -49,6 +51,7 @@ use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -73,6 +76,9 @@ pub struct Execution {
     /// Why the tool could not do its job (exit status 2); empty when it
     /// could.
     pub failures: Vec<Text>,
+    /// The `mynaflow.toml` the run followed, named as the checked files
+    /// are (relative to where the run started, or absolute).
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +106,14 @@ struct Invocation {
     execution_successful: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     tool_execution_notifications: Vec<Notification>,
+    /// `config`: the `mynaflow.toml` the run followed, when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<InvocationProperties>,
+}
+
+#[derive(Serialize)]
+struct InvocationProperties {
+    config: ArtifactLocation,
 }
 
 #[derive(Serialize)]
@@ -321,6 +335,12 @@ pub fn render_run(report: &Report, execution: &Execution) -> String {
             invocations: vec![Invocation {
                 execution_successful: execution.failures.is_empty(),
                 tool_execution_notifications: notifications,
+                properties: execution.config.as_deref().map(|p| {
+                    let (uri, uri_base_id) = artifact_uri(&visible(&p.display().to_string()));
+                    InvocationProperties {
+                        config: ArtifactLocation { uri, uri_base_id },
+                    }
+                }),
             }],
             original_uri_base_ids: BTreeMap::from([
                 (

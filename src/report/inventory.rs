@@ -5,7 +5,7 @@
 
 use super::escape::html;
 use crate::graph::FlowGraph;
-use crate::inventory::{Basis, Inventory, Movement};
+use crate::inventory::{Basis, HeldRow, Inventory, Movement};
 use crate::model::Design;
 use crate::text::Lang;
 use std::fmt::Write as _;
@@ -45,58 +45,63 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
     };
     let _ = write!(
         out,
-        r#"<details class="inventory"><summary>{}</summary><table><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        r#"<details class="inventory"><summary>{}</summary>"#,
         t(
             lang,
             "特定個人情報 inventory (for the PIA)",
             "特定個人情報の一覧 (特定個人情報保護評価のために)"
         ),
+    );
+    table_head(
+        out,
         t(
             lang,
             "Systems that hold 特定個人情報",
-            "特定個人情報を保有するシステム"
+            "特定個人情報を保有するシステム",
         ),
-        t(lang, "System", "システム"),
-        t(lang, "Item", "項目"),
-        t(lang, "Held for", "保有の目的"),
-        t(lang, "Received from", "入手元"),
-        t(lang, "Passed on to", "提供・移転先"),
-        t(lang, "Contractors", "委託先"),
+        &[
+            t(lang, "System", "システム"),
+            t(lang, "Item", "項目"),
+            t(lang, "Held for", "保有の目的"),
+            t(lang, "Received from", "入手元"),
+            t(lang, "Passed on to", "提供・移転先"),
+            t(lang, "Contractors", "委託先"),
+        ],
     );
-    for s in &inv.systems {
-        for h in &s.holdings {
-            let purposes: Vec<String> = h.purposes.iter().map(|p| purpose(Some(*p))).collect();
-            let contractors: Vec<String> = h.contractors.iter().map(|(a, _)| actor(*a)).collect();
-            let received = if h.own {
-                t(lang, "(made by the society)", "(自ら作成)").to_string()
-            } else {
-                moves(&h.received)
-            };
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                actor(s.actor),
-                html(&design.item(h.item).name),
-                purposes.join(", "),
-                received,
-                moves(&h.passed_on),
-                contractors.join(", "),
-            );
-        }
+    for HeldRow { system, holding: h } in inv.held() {
+        let purposes: Vec<String> = h.purposes.iter().map(|p| purpose(Some(*p))).collect();
+        let contractors: Vec<String> = h.contractors.iter().map(|(a, _)| actor(*a)).collect();
+        let received = if h.own {
+            t(lang, "(made by the society)", "(自ら作成)").to_string()
+        } else {
+            moves(&h.received)
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            actor(system),
+            html(&design.item(h.item).name),
+            purposes.join(", "),
+            received,
+            moves(&h.passed_on),
+            contractors.join(", "),
+        );
     }
-    let _ = write!(
+    out.push_str("</tbody></table>");
+    table_head(
         out,
-        r#"</tbody></table><table><caption>{}</caption><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
         t(
             lang,
             "Exchanges through a carrier: records both ends keep (番号法第23条)",
-            "情報提供等の記録 (番号法第23条、両端で保存)"
+            "情報提供等の記録 (番号法第23条、両端で保存)",
         ),
-        t(lang, "Sender", "提供者"),
-        t(lang, "Receiver", "照会者・受領者"),
-        t(lang, "Item", "項目"),
-        t(lang, "Purpose", "利用目的"),
-        t(lang, "Basis", "根拠"),
+        &[
+            t(lang, "Sender", "提供者"),
+            t(lang, "Receiver", "照会者・受領者"),
+            t(lang, "Item", "項目"),
+            t(lang, "Purpose", "利用目的"),
+            t(lang, "Basis", "根拠"),
+        ],
     );
     for r in &inv.records {
         let _ = write!(
@@ -110,4 +115,13 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
         );
     }
     out.push_str("</tbody></table></details>\n");
+}
+
+/// Opens a table: its caption, its column heads, and the body.
+fn table_head(out: &mut String, caption: &str, heads: &[&str]) {
+    let _ = write!(out, "<table><caption>{caption}</caption><thead><tr>");
+    for h in heads {
+        let _ = write!(out, r#"<th scope="col">{h}</th>"#);
+    }
+    out.push_str("</tr></thead><tbody>");
 }

@@ -1,0 +1,98 @@
+//! The rows of the inventory's tables, built once for every renderer that
+//! lays them out (the Markdown inventory, the HTML report): flat views of
+//! the [`Inventory`], in its order (systems as the design declares them,
+//! then their items, then the design's order of flows).
+
+use super::{Holding, Inventory, Movement};
+use crate::model::{ActorId, DataId, Design, PurposeId, RoleKind};
+
+/// One item one system holds.
+#[derive(Clone, Copy, Debug)]
+pub struct HeldRow<'a> {
+    /// The system.
+    pub system: ActorId,
+    /// What it holds, and how the item comes and goes.
+    pub holding: &'a Holding,
+}
+
+/// One contractor handling an item of a system.
+#[derive(Clone, Copy, Debug)]
+pub struct EntrustedRow<'a> {
+    /// The system whose item it is.
+    pub system: ActorId,
+    /// The item.
+    pub holding: &'a Holding,
+    /// The contractor.
+    pub contractor: ActorId,
+    /// The purposes the contractor handles it for.
+    pub purposes: &'a [PurposeId],
+}
+
+/// One item a system passes on to an actor that is not a contractor
+/// (entrusting is listed apart).
+#[derive(Clone, Copy, Debug)]
+pub struct PassedRow<'a> {
+    /// The system it leaves.
+    pub system: ActorId,
+    /// The item.
+    pub item: DataId,
+    /// Where it goes, for what and by which route.
+    pub movement: &'a Movement,
+}
+
+/// What systems pass on, told apart as the assessment form does.
+#[derive(Clone, Debug, Default)]
+pub struct PassedOn<'a> {
+    /// Provisions: to an actor outside the society.
+    pub provided: Vec<PassedRow<'a>>,
+    /// Transfers: to another system of the society.
+    pub transferred: Vec<PassedRow<'a>>,
+}
+
+impl Inventory {
+    /// Every item every system holds.
+    pub fn held(&self) -> impl Iterator<Item = HeldRow<'_>> {
+        self.systems.iter().flat_map(|s| {
+            s.holdings.iter().map(move |holding| HeldRow {
+                system: s.actor,
+                holding,
+            })
+        })
+    }
+
+    /// Every contractor of every item held.
+    pub fn entrusted(&self) -> impl Iterator<Item = EntrustedRow<'_>> {
+        self.held().flat_map(|r| {
+            r.holding
+                .contractors
+                .iter()
+                .map(move |(contractor, purposes)| EntrustedRow {
+                    system: r.system,
+                    holding: r.holding,
+                    contractor: *contractor,
+                    purposes,
+                })
+        })
+    }
+
+    /// What the systems pass on other than to contractors: provisions
+    /// and transfers.
+    pub fn passed_on<'a>(&'a self, design: &Design) -> PassedOn<'a> {
+        let mut out = PassedOn::default();
+        for r in self.held() {
+            for movement in &r.holding.passed_on {
+                let row = PassedRow {
+                    system: r.system,
+                    item: r.holding.item,
+                    movement,
+                };
+                match design.kind_of(movement.counterpart) {
+                    Some(RoleKind::Contractor) => {}
+                    Some(RoleKind::SelfOrg) => out.transferred.push(row),
+                    _ => out.provided.push(row),
+                }
+            }
+        }
+        out
+    }
+}
