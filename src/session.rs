@@ -716,13 +716,17 @@ fn analyse(
             diags: planned,
         } => {
             diags.extend(planned);
+            // Suppressions need only the comments and statement spans; the
+            // rest of the tree is freed as it is resolved (a large design's
+            // tree is the biggest thing in memory).
+            let mut tree = parsed.file;
+            let kept = Kept {
+                statements: tree.stmts.iter().map(|s| s.span()).collect(),
+                comments: std::mem::take(&mut tree.comments),
+            };
             let design = t.time("resolve", || {
-                resolve_design(file, &parsed.file, rulebook, &mut diags)
+                resolve_design(file, tree, rulebook, &mut diags)
             });
-            // The tree is not needed past resolution: keep what suppressions
-            // need and free the rest before the graph is built (a large
-            // design's tree is the biggest thing in memory).
-            let kept = t.time("free tree", || Kept::from(parsed.file));
             let graph = t.time("graph", || FlowGraph::build(&design));
             let found = t.time("checks", || checks::run(&design, &graph, options));
             diags.extend(found);

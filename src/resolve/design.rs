@@ -149,10 +149,12 @@ impl Resolver<'_> {
 }
 
 /// Resolves a design against its rulebook (None when it could not be
-/// loaded: then only actor and data names are checked).
+/// loaded: then only actor and data names are checked). It takes the tree
+/// and frees each flow statement once resolved: a large design's tree and
+/// model are then never both whole in memory.
 pub fn resolve_design(
     file: FileId,
-    ast: &ast::File,
+    ast: ast::File,
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Design {
@@ -224,9 +226,9 @@ pub fn resolve_design(
         }
     }
 
-    for stmt in &ast.stmts {
+    for stmt in ast.stmts {
         let Stmt::Flow(f) = stmt else { continue };
-        let p = &f.pattern;
+        let p = f.pattern;
         let from = r.actor(&p.from);
         let to = r.actor(&p.to);
         let items = p.payload.iter().map(|n| r.data(n)).collect();
@@ -242,7 +244,7 @@ pub fn resolve_design(
             for_kw: p.for_kw,
             via,
             via_kw: p.via_kw,
-            basis: p.basis.as_ref().map(|b| b.text.clone()),
+            basis: p.basis.map(|b| b.text),
             span: f.span,
         });
     }
