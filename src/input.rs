@@ -65,7 +65,17 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
         Ok(Err(kind)) => return Err(format!("{shown}: {kind}, not a file; not read")),
         Err(e) => return Err(format!("{shown}: {e}")),
     };
-    read_bounded(file, limit).map_err(|e| format!("{shown}: {e}"))
+    // The size the file reports only sizes the buffer (one allocation, no
+    // copies as it grows); the limit is enforced while reading.
+    let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("{shown}: larger than {limit} bytes; not read"));
+    }
+    Ok(bytes)
 }
 
 /// Reads at most `limit` bytes from `r`; more is an error, found by reading

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::{Design, Rulebook};
 use crate::resolve::{resolve_design, resolve_rulebook};
-use crate::source::{Decoded, SourceFile, SourceMap, decode};
+use crate::source::{Decoded, SourceFile, SourceMap, decode, decode_owned};
 use crate::span::{FileId, Span};
 use crate::suppress::{self, Date};
 use crate::syntax::ast::Stmt;
@@ -252,12 +252,17 @@ impl Session {
         let start = Instant::now();
         let bytes = read_limited(path)?;
         self.timings.add("read+decode", start.elapsed());
-        Ok(self.check_bytes(&shown_name(path), &bytes, path.parent()))
+        Ok(self.check_owned_bytes(&shown_name(path), bytes, path.parent()))
     }
 
     /// Checks a file's bytes: decodes them (MN005 when they are not text
     /// or not UTF-8), then checks the text as [`Session::check_text`] does.
     pub fn check_bytes(&mut self, name: &str, bytes: &[u8], dir: Option<&Path>) -> Checked {
+        self.check_owned_bytes(name, bytes.to_vec(), dir)
+    }
+
+    /// [`Session::check_bytes`] of bytes it may keep as the text.
+    fn check_owned_bytes(&mut self, name: &str, bytes: Vec<u8>, dir: Option<&Path>) -> Checked {
         let start = Instant::now();
         let read = read_bytes(name, bytes);
         self.timings.add("read+decode", start.elapsed());
@@ -605,14 +610,14 @@ enum Read {
 
 /// Decodes a file's bytes. A file with a NUL byte, or neither UTF-8 nor
 /// Shift_JIS (an image, a binary, /proc), keeps none of its content.
-fn read_bytes(name: &str, bytes: &[u8]) -> Read {
-    if let Some(at) = memchr_nul(bytes) {
+fn read_bytes(name: &str, bytes: Vec<u8>) -> Read {
+    if let Some(at) = memchr_nul(&bytes) {
         return Read::Other(
             SourceFile::new(name, String::new()),
             Problem::NotText { at },
         );
     }
-    match decode(bytes) {
+    match decode_owned(bytes) {
         Decoded::Utf8(text) => Read::Text(text),
         Decoded::NotUtf8 {
             bad_offset,
@@ -653,7 +658,7 @@ fn shown_name(path: &Path) -> String {
 fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
     let bytes = read_limited(path)?;
     let name = shown_name(path);
-    Ok(match read_bytes(&name, &bytes) {
+    Ok(match read_bytes(&name, bytes) {
         Read::Text(text) => (SourceFile::new(name, text), None),
         Read::Other(source, problem) => (source, Some(problem)),
     })
@@ -761,7 +766,7 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Where the first NUL byte is: a file with one is not text.
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// A file name quoted for a POSIX shell, for a command the help suggests.

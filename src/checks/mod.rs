@@ -122,19 +122,54 @@ pub fn findings(design: &Design, graph: &FlowGraph, options: CheckOptions) -> Ve
     let Some(ctx) = Ctx::new(design, graph) else {
         return out;
     };
-    let mynumber = exchange::verdicts(&ctx);
-    let provisions = purpose::provisions(&ctx);
-    out.extend(carrier::check(&ctx));
-    out.extend(exchange::check(&ctx, &mynumber));
-    out.extend(purpose::check(&ctx, &provisions));
-    out.extend(delegation::check(
-        &ctx,
-        &mynumber,
-        &provisions,
-        options.delegation,
-    ));
-    out.extend(drift::check(&ctx));
+    // The checks read the same context and write nothing: on a large design
+    // they run side by side, and their findings join in one fixed order.
+    let par = design.flows.len() >= PARALLEL_FLOWS;
+    let (mynumber, provisions) = both(
+        par,
+        || exchange::verdicts(&ctx),
+        || purpose::provisions(&ctx),
+    );
+    let ((carrier, exchange), (purpose, (delegation, drift))) = both(
+        par,
+        || {
+            both(
+                par,
+                || carrier::check(&ctx),
+                || exchange::check(&ctx, &mynumber),
+            )
+        },
+        || {
+            both(
+                par,
+                || purpose::check(&ctx, &provisions),
+                || {
+                    both(
+                        par,
+                        || delegation::check(&ctx, &mynumber, &provisions, options.delegation),
+                        || drift::check(&ctx),
+                    )
+                },
+            )
+        },
+    );
+    for found in [carrier, exchange, purpose, delegation, drift] {
+        out.extend(found);
+    }
     out
+}
+
+/// Designs with fewer flows are checked on one thread: starting the thread
+/// pool would cost more than the checks.
+const PARALLEL_FLOWS: usize = 20_000;
+
+/// `a()` and `b()`, side by side when `par`.
+fn both<A: Send, B: Send>(
+    par: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if par { rayon::join(a, b) } else { (a(), b()) }
 }
 
 /// Runs every check and words the findings as diagnostics.

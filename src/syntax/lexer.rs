@@ -457,10 +457,25 @@ pub fn lex(file: FileId, src: &str) -> Lexed {
 /// is capped per call: a caller joining the lines of a file with
 /// [`Lexed::forbidden`] > 0 must lex the file whole instead.
 pub fn lex_lines(file: FileId, src: &str, lines: std::ops::Range<usize>) -> Lexed {
+    lex_lines_into(file, src, lines, Vec::new())
+}
+
+/// [`lex_lines`] into `tokens` (cleared first): a thread lexing part after
+/// part reuses one buffer instead of growing a new one each time.
+pub fn lex_lines_into(
+    file: FileId,
+    src: &str,
+    lines: std::ops::Range<usize>,
+    mut tokens: Vec<Token>,
+) -> Lexed {
+    tokens.clear();
     Lexer {
         src: &src[..lines.end],
         file,
-        out: Lexed::default(),
+        out: Lexed {
+            tokens,
+            ..Lexed::default()
+        },
         forbidden_seen: 0,
         first_unreported: 0,
     }

@@ -753,7 +753,12 @@ impl<'a> StmtParser<'a> {
     /// Parses the statements that start before token `end` (the last
     /// token when the slice ends with Eof).
     fn run(mut self, end: usize) -> (Vec<Stmt>, Vec<Diagnostic>) {
-        let mut stmts = Vec::new();
+        // Every statement starts with a statement keyword: sized once.
+        let starts = self.toks[..end.min(self.toks.len())]
+            .iter()
+            .filter(|t| matches!(t.kind, TokenKind::Keyword(k) if k.starts_statement()))
+            .count();
+        let mut stmts = Vec::with_capacity(starts);
         let mut pos = 0;
         while pos < end && self.kind(pos) != TokenKind::Eof {
             let kind = self.kind(pos);

@@ -18,7 +18,7 @@
 //! Small files are parsed in one pass: below [`PART_BYTES`] there is
 //! nothing to share.
 
-use super::lexer::{Lexed, lex_lines};
+use super::lexer::{Lexed, lex_lines, lex_lines_into};
 use super::parser::{Parsed, finish, parse, parse_part};
 use super::token::{Keyword, Token, TokenKind};
 use crate::span::{FileId, Span};
@@ -44,7 +44,9 @@ fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     bounds.push(src.len());
     let parts: Vec<Part> = bounds
         .par_windows(2)
-        .map(|w| Part::read(file, src, w[0], w[1]))
+        .map_init(Vec::new, |tokens, w| {
+            Part::read(file, src, w[0], w[1], tokens)
+        })
         .collect();
     if parts.iter().any(|p| p.forbidden > 0) {
         return parse(file, src);
@@ -74,13 +76,14 @@ struct Part {
 impl Part {
     /// Lexes and parses `src[start..end]`; `end` is the text's end or the
     /// start of a line that begins with `flow` and a name.
-    fn read(file: FileId, src: &str, start: usize, end: usize) -> Part {
+    /// `buffer` is a token buffer the thread reuses from part to part.
+    fn read(file: FileId, src: &str, start: usize, end: usize, buffer: &mut Vec<Token>) -> Part {
         let Lexed {
             mut tokens,
             comments,
             diagnostics,
             forbidden,
-        } = lex_lines(file, src, start..end);
+        } = lex_lines_into(file, src, start..end, std::mem::take(buffer));
         let next = if end == src.len() {
             Token::new(TokenKind::Eof, Span::new(file, end, end), None)
         } else {
@@ -93,6 +96,7 @@ impl Part {
         };
         tokens.push(next);
         let (stmts, found) = parse_part(src, &tokens);
+        *buffer = tokens;
         Part {
             stmts,
             found,
