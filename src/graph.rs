@@ -338,7 +338,12 @@ impl FlowGraph {
         if design.rulebook.is_none() {
             return fg;
         }
-        let is_carrier = |n: NodeIndex| design.kind_of(fg.graph[n]) == Some(RoleKind::Carrier);
+        let carriers: Vec<bool> = fg
+            .graph
+            .node_weights()
+            .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
+            .collect();
+        let is_carrier = |n: NodeIndex| carriers[n.index()];
         let mut out_of_carrier: FxHashSet<(NodeIndex, Payload)> = FxHashSet::default();
         for e in fg.graph.edge_references() {
             for p in payloads(design.flow(e.weight().flow)) {

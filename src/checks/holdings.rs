@@ -12,7 +12,6 @@
 
 use crate::graph::{FlowGraph, TransferId, payloads};
 use crate::model::*;
-use petgraph::Direction::Incoming;
 use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
@@ -30,25 +29,31 @@ pub struct Holdings {
 impl Holdings {
     /// Walks the incoming edges of every `self` actor of the graph.
     pub fn compute(design: &Design, fg: &FlowGraph) -> Holdings {
+        let is_self: Vec<bool> = (0..design.actors.len())
+            .map(|a| design.kind_of(ActorId(a as u32)) == Some(RoleKind::SelfOrg))
+            .collect();
+        let mynumber: Vec<bool> = (0..design.data.len())
+            .map(|d| design.is_mynumber(DataId(d as u32)))
+            .collect();
         let mut held: FxHashMap<(ActorId, DataId), Held> = FxHashMap::default();
-        for n in fg.graph.node_indices() {
-            let actor = fg.graph[n];
-            if design.kind_of(actor) != Some(RoleKind::SelfOrg) {
+        // Every edge in order (the order of the flows) rather than each
+        // system's incoming list: on a large design the flows are then read
+        // front to back instead of at random.
+        for e in fg.graph.edge_references() {
+            let actor = fg.graph[e.target()];
+            if !is_self[actor.index()] {
                 continue;
             }
-            for e in fg.graph.edges_directed(n, Incoming) {
-                for (item, purpose) in payloads(design.flow(e.weight().flow)) {
-                    let Some(purpose) = purpose else { continue };
-                    if !design.is_mynumber(item) {
-                        continue;
-                    }
-                    let first = held
-                        .entry((actor, item))
-                        .or_default()
-                        .entry(purpose)
-                        .or_insert(e.id());
-                    *first = (*first).min(e.id());
+            for (item, purpose) in payloads(design.flow(e.weight().flow)) {
+                let Some(purpose) = purpose else { continue };
+                if !mynumber[item.index()] {
+                    continue;
                 }
+                // Edges come in id order: the first one kept is the first.
+                held.entry((actor, item))
+                    .or_default()
+                    .entry(purpose)
+                    .or_insert(e.id());
             }
         }
         Holdings { held }

@@ -145,20 +145,31 @@ pub struct Clause {
 
 /// Names of one kind, looked up by [`names::key`]. Declared spellings are
 /// also kept as they are, so a use spelled like its declaration (the usual
-/// case) costs one hash lookup and no normalisation.
+/// case) costs one hash lookup and no normalisation. The spellings are
+/// kept side by side in one string: a million lookups then compare against
+/// a few contiguous pages, not against names scattered over the heap.
 #[derive(Clone, Debug)]
 pub struct NameTable<I> {
     map: FxHashMap<String, I>,
-    spelled: FxHashMap<String, I>,
+    /// (start, end) of a spelling in `spellings`, and its id.
+    spelled: hashbrown::HashTable<(u32, u32, I)>,
+    spellings: String,
 }
 
 impl<I> Default for NameTable<I> {
     fn default() -> Self {
         NameTable {
             map: FxHashMap::default(),
-            spelled: FxHashMap::default(),
+            spelled: hashbrown::HashTable::new(),
+            spellings: String::new(),
         }
     }
+}
+
+/// The hash of a spelling in [`NameTable`].
+fn spelling_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
 }
 
 impl<I: Copy> NameTable<I> {
@@ -168,7 +179,21 @@ impl<I: Copy> NameTable<I> {
             std::collections::hash_map::Entry::Occupied(e) => Err(*e.get()),
             std::collections::hash_map::Entry::Vacant(e) => {
                 e.insert(id);
-                self.spelled.insert(name.to_string(), id);
+                // Spellings of distinct keys are distinct: no duplicate here.
+                let start = self.spellings.len();
+                self.spellings.push_str(name);
+                let (Ok(start), Ok(end)) =
+                    (u32::try_from(start), u32::try_from(self.spellings.len()))
+                else {
+                    // Past 4 GiB of names (never, with the input limit):
+                    // such names are found by key only.
+                    return Ok(());
+                };
+                let spellings = &self.spellings;
+                self.spelled
+                    .insert_unique(spelling_hash(name), (start, end, id), |&(s, e, _)| {
+                        spelling_hash(&spellings[s as usize..e as usize])
+                    });
                 Ok(())
             }
         }
@@ -176,10 +201,20 @@ impl<I: Copy> NameTable<I> {
 
     /// The id of a name, compared by key.
     pub fn get(&self, name: &str) -> Option<I> {
-        if let Some(id) = self.spelled.get(name) {
-            return Some(*id);
+        self.lookup(name).map(|(id, _)| id)
+    }
+
+    /// The id of a name, compared by key, and whether it is spelled
+    /// exactly as declared (then there is no MN014 to look for).
+    pub fn lookup(&self, name: &str) -> Option<(I, bool)> {
+        let spellings = self.spellings.as_str();
+        let exact = self.spelled.find(spelling_hash(name), |&(s, e, _)| {
+            spellings.get(s as usize..e as usize) == Some(name)
+        });
+        if let Some(&(_, _, id)) = exact {
+            return Some((id, true));
         }
-        self.map.get(&names::key(name)).copied()
+        self.map.get(&names::key(name)).map(|id| (*id, false))
     }
 }
 
@@ -272,6 +307,10 @@ impl Rulebook {
     /// Looks a purpose up by name.
     pub fn purpose_named(&self, name: &str) -> Option<PurposeId> {
         self.purpose_names.get(name)
+    }
+    /// Looks a purpose up by name; true when spelled exactly as declared.
+    pub fn purpose_lookup(&self, name: &str) -> Option<(PurposeId, bool)> {
+        self.purpose_names.lookup(name)
     }
     /// Looks a clause up by name.
     pub fn clause_named(&self, name: &str) -> Option<ClauseId> {

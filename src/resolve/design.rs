@@ -22,12 +22,15 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn actor(&mut self, name: &Ident) -> Ref<ActorId> {
-        let id = self.actor_names.get(&name.text);
-        match id {
-            Some(a) => {
+        let found = self.actor_names.lookup(&name.text);
+        let id = found.map(|(a, _)| a);
+        match found {
+            Some((a, exact)) => {
                 self.actor_used[a.index()] = true;
-                let decl = self.design.actor(a);
-                check_spelling(name, &decl.name, decl.name_span, self.diags);
+                if !exact {
+                    let decl = self.design.actor(a);
+                    check_spelling(name, &decl.name, decl.name_span, self.diags);
+                }
             }
             None => {
                 let actors = &self.design.actors;
@@ -47,12 +50,15 @@ impl Resolver<'_> {
     }
 
     fn data(&mut self, name: &Ident) -> Ref<DataId> {
-        let id = self.data_names.get(&name.text);
-        match id {
-            Some(d) => {
+        let found = self.data_names.lookup(&name.text);
+        let id = found.map(|(d, _)| d);
+        match found {
+            Some((d, exact)) => {
                 self.data_used[d.index()] = true;
-                let decl = self.design.item(d);
-                check_spelling(name, &decl.name, decl.name_span, self.diags);
+                if !exact {
+                    let decl = self.design.item(d);
+                    check_spelling(name, &decl.name, decl.name_span, self.diags);
+                }
             }
             None => {
                 let data = &self.design.data;
@@ -128,6 +134,19 @@ impl Resolver<'_> {
     }
 
     fn purpose(&mut self, name: &Ident) -> Ref<PurposeId> {
+        // The common case, a purpose spelled as declared, without the
+        // general path's bookkeeping (one per flow).
+        if let Some((id, true)) = self
+            .design
+            .rulebook
+            .as_deref()
+            .and_then(|rb| rb.purpose_lookup(&name.text))
+        {
+            return Ref {
+                id: Some(id),
+                span: name.span,
+            };
+        }
         self.rulebook_name(
             Kind::Purpose,
             name,
