@@ -22,11 +22,11 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
         let Some(held) = ctx.holdings.held(ex.sender, item).filter(|h| !h.is_empty()) else {
             continue; // the society's own data: no purpose to drift from
         };
-        if held.contains_key(&q) {
+        if held.contains(q) {
             continue;
         }
-        let first = held.keys().next().copied();
-        let held: Vec<PurposeId> = held.keys().copied().collect();
+        let held: Vec<PurposeId> = held.purposes().collect();
+        let first = held.first().copied();
         let Some(trail) = ctx.trail(ex) else { continue };
         let witness = ctx.witness(ex.sender, item, first);
         out.push(Finding::Drift {

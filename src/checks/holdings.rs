@@ -5,8 +5,8 @@
 //! Computed by walking the petgraph: a system holds an item for the purposes
 //! of the transfers into it that carry the item, whoever sends them (an
 //! outside party through the network, another system of the society, a
-//! carrier's last hop). One pass over each system's incoming edges, so the
-//! whole computation is linear in the graph. MN402 judges what a system
+//! carrier's last hop). One pass over the edges in order and one sort of
+//! what they bring (no map of maps): near-linear, and read front to back. MN402 judges what a system
 //! passes on against what it holds; `inventory` lists it; witness paths
 //! follow it upstream.
 
@@ -14,20 +14,48 @@ use crate::graph::{FlowGraph, TransferId, payloads};
 use crate::model::*;
 use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap, FxHashSet};
-use std::collections::BTreeMap;
 
-/// Purposes an item is held for, each with the transfer that first (in
-/// source order) brought it for that purpose.
-pub type Held = BTreeMap<PurposeId, TransferId>;
+/// The purposes an item is held for, in purpose order, each with the
+/// transfer that first (in source order) brought it for that purpose.
+#[derive(Clone, Copy, Debug)]
+pub struct Held<'a>(&'a [(PurposeId, TransferId)]);
+
+impl<'a> Held<'a> {
+    /// Is it held for nothing?
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// Is it held for `p`?
+    pub fn contains(&self, p: PurposeId) -> bool {
+        self.get(p).is_some()
+    }
+    /// The transfer that first brought it for `p`.
+    pub fn get(&self, p: PurposeId) -> Option<TransferId> {
+        let i = self.0.binary_search_by_key(&p, |&(q, _)| q).ok()?;
+        Some(self.0[i].1)
+    }
+    /// The purposes, in order.
+    pub fn purposes(&self) -> impl Iterator<Item = PurposeId> + 'a {
+        self.0.iter().map(|&(p, _)| p)
+    }
+    /// The purpose whose first transfer came first, and that transfer.
+    pub fn first_arrival(&self) -> Option<(PurposeId, TransferId)> {
+        self.0.iter().min_by_key(|&&(_, t)| t).copied()
+    }
+}
 
 /// What every system of the society holds.
 #[derive(Debug, Default)]
 pub struct Holdings {
-    held: FxHashMap<(ActorId, DataId), Held>,
+    /// Where each (system, item)'s purposes are in `held`.
+    index: FxHashMap<(ActorId, DataId), (u32, u32)>,
+    /// (purpose, first transfer), grouped by (system, item), each group
+    /// sorted by purpose.
+    held: Vec<(PurposeId, TransferId)>,
 }
 
 impl Holdings {
-    /// Walks the incoming edges of every `self` actor of the graph.
+    /// Reads every transfer into a `self` actor of the graph.
     pub fn compute(design: &Design, fg: &FlowGraph) -> Holdings {
         let is_self: Vec<bool> = (0..design.actors.len())
             .map(|a| design.kind_of(ActorId(a as u32)) == Some(RoleKind::SelfOrg))
@@ -35,10 +63,10 @@ impl Holdings {
         let mynumber: Vec<bool> = (0..design.data.len())
             .map(|d| design.is_mynumber(DataId(d as u32)))
             .collect();
-        let mut held: FxHashMap<(ActorId, DataId), Held> = FxHashMap::default();
-        // Every edge in order (the order of the flows) rather than each
-        // system's incoming list: on a large design the flows are then read
-        // front to back instead of at random.
+        // Every edge in order (the order of the flows), collected flat and
+        // sorted once: on a large design the flows are read front to back,
+        // and no map of maps is built.
+        let mut arrivals: Vec<(ActorId, DataId, PurposeId, TransferId)> = Vec::new();
         for e in fg.graph.edge_references() {
             let actor = fg.graph[e.target()];
             if !is_self[actor.index()] {
@@ -46,27 +74,42 @@ impl Holdings {
             }
             for (item, purpose) in payloads(design.flow(e.weight().flow)) {
                 let Some(purpose) = purpose else { continue };
-                if !mynumber[item.index()] {
-                    continue;
+                if mynumber[item.index()] {
+                    arrivals.push((actor, item, purpose, e.id()));
                 }
-                // Edges come in id order: the first one kept is the first.
-                held.entry((actor, item))
-                    .or_default()
-                    .entry(purpose)
-                    .or_insert(e.id());
             }
         }
-        Holdings { held }
+        arrivals.sort_unstable();
+        // The first of each (system, item, purpose) is its first transfer.
+        arrivals.dedup_by_key(|&mut (a, d, p, _)| (a, d, p));
+        let mut index = FxHashMap::default();
+        let mut held = Vec::with_capacity(arrivals.len());
+        let mut i = 0;
+        while i < arrivals.len() {
+            let (a, d, _, _) = arrivals[i];
+            let start = held.len();
+            while i < arrivals.len() && (arrivals[i].0, arrivals[i].1) == (a, d) {
+                held.push((arrivals[i].2, arrivals[i].3));
+                i += 1;
+            }
+            index.insert((a, d), (start as u32, held.len() as u32));
+        }
+        Holdings { index, held }
     }
 
     /// The purposes `actor` holds `item` for (None if it never receives it).
-    pub fn held(&self, actor: ActorId, item: DataId) -> Option<&Held> {
-        self.held.get(&(actor, item))
+    pub fn held(&self, actor: ActorId, item: DataId) -> Option<Held<'_>> {
+        let &(start, end) = self.index.get(&(actor, item))?;
+        self.held.get(start as usize..end as usize).map(Held)
     }
 
     /// Every (system, item) with what it is held for, sorted by actor and item.
-    pub fn all(&self) -> Vec<(ActorId, DataId, &Held)> {
-        let mut v: Vec<_> = self.held.iter().map(|(&(a, d), h)| (a, d, h)).collect();
+    pub fn all(&self) -> Vec<(ActorId, DataId, Held<'_>)> {
+        let mut v: Vec<_> = self
+            .index
+            .keys()
+            .filter_map(|&(a, d)| Some((a, d, self.held(a, d)?)))
+            .collect();
         v.sort_by_key(|(a, d, _)| (*a, *d));
         v
     }
@@ -93,8 +136,8 @@ impl Holdings {
             let step = match design.kind_of(at) {
                 Some(RoleKind::SelfOrg) => self.held(at, item).and_then(|h| {
                     purpose
-                        .and_then(|p| h.get(&p).map(|e| (p, *e)))
-                        .or_else(|| h.iter().min_by_key(|(_, e)| **e).map(|(p, e)| (*p, *e)))
+                        .and_then(|p| h.get(p).map(|e| (p, e)))
+                        .or_else(|| h.first_arrival())
                 }),
                 Some(RoleKind::Carrier) => purpose.and_then(|p| {
                     fg.into_carrier(at, (item, Some(p)))

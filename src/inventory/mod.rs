@@ -209,7 +209,7 @@ impl Inventory {
         for ((actor, item), (received, passed_on)) in moves {
             let own = received.is_empty();
             let purposes: BTreeSet<PurposeId> = match holdings.held(actor, item) {
-                Some(held) if !own => held.keys().copied().collect(),
+                Some(held) if !own => held.purposes().collect(),
                 _ => passed_on.iter().filter_map(|m| m.purpose).collect(),
             };
             let mut contractors: Vec<(ActorId, Vec<PurposeId>)> = Vec::new();

@@ -34,8 +34,10 @@ pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
     parse_in_parts_of(file, src, PART_BYTES)
 }
 
-/// [`parse_in_parts`] with parts of about `size` bytes.
-fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
+/// [`parse_in_parts`] with parts of about `size` bytes (any size: tests
+/// and the fuzzer cut small texts into many parts to compare with
+/// [`parse`]).
+pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     let starts = part_starts(file, src, size);
     if starts.len() < 2 {
         return parse(file, src);
