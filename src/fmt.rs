@@ -88,12 +88,6 @@ fn same_meaning(src: &str, out: &str) -> Result<(), Text> {
             .collect()
     };
     if values(&a, src) != values(&b, out) {
-        if std::env::var_os("MYNAFLOW_FMT_DEBUG").is_some() {
-            let (x, y) = (values(&a, src), values(&b, out));
-            if let Some(i) = (0..x.len().min(y.len())).find(|&i| x[i] != y[i]) {
-                eprintln!("{:?} vs {:?}\n{out}", x[i], y[i]);
-            }
-        }
         return refuse("tokens");
     }
     let comments = |l: &crate::syntax::lexer::Lexed| -> Vec<String> {

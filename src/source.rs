@@ -214,8 +214,6 @@ pub enum Decoded {
     },
 }
 
-/// Decodes a file's bytes: UTF-8 with an optional BOM, else reports where it
-/// failed and whether it reads as Shift_JIS.
 /// [`decode`] of bytes it may keep: UTF-8 without a BOM (nearly every
 /// file) becomes the text without a copy.
 pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
@@ -228,7 +226,8 @@ pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
     }
 }
 
-/// Decodes a file's bytes: UTF-8 (a BOM dropped), or why not.
+/// Decodes a file's bytes: UTF-8 with an optional BOM, else reports where it
+/// failed and whether it reads as Shift_JIS.
 pub fn decode(bytes: &[u8]) -> Decoded {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {

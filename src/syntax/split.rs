@@ -1,7 +1,9 @@
 //! Parsing a large file on every core: the text is cut into parts at lines
 //! that start a `flow` statement, each part is lexed and parsed on its own
 //! thread, and the parts are joined in order. The result is the one
-//! [`parse`] gives, byte for byte (a test compares them on every case):
+//! [`parse`] gives, byte for byte (`tests/parse_in_parts.rs` compares them
+//! on every example and case cut into small parts, and so does the parse
+//! fuzz target on any input):
 //!
 //! - The lexer starts every line afresh (a string or comment ends with its
 //!   line), so lexing a part from a line start gives the tokens lexing the
