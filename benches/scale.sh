@@ -10,6 +10,7 @@
 #   FORMATS="human json sarif github junit" SIZES=1000000 SHAPES=mixed benches/scale.sh
 #   MYNAFLOW_BIN=/tmp/mynaflow-old benches/scale.sh   # time another build
 #   COMMAND=test benches/scale.sh          # time `mynaflow test` instead
+#   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
 #
 # Designs are written once into $DIR (default /tmp/mynaflow-scale) by the
 # ignored test `write_designs` of tests/generated.rs, and reused. A 1M-flow
@@ -98,11 +99,17 @@ for shape in $SHAPES; do
             read -r fw _ _ _ < <(measure grep -rc flow "$f")
         fi
         for format in $FORMATS; do
-            if [ "$COMMAND" = test ]; then
-                read -r w k x c < <(measure "$BIN" test "$f")
-            else
-                read -r w k x c < <(measure "$BIN" check --format "$format" "$f")
-            fi
+            case $COMMAND in
+                check) read -r w k x c < <(measure "$BIN" check --format "$format" "$f") ;;
+                test) read -r w k x c < <(measure "$BIN" test "$f") ;;
+                fmt) read -r w k x c < <(measure "$BIN" fmt --check "$f") ;;
+                graph | inventory | coverage)
+                    # `graph` draws DOT or JSON; the others write md/human or JSON.
+                    fm=$format
+                    [ "$format" = human ] || [ "$COMMAND" != graph ] || fm=dot
+                    read -r w k x c < <(measure "$BIN" "$COMMAND" --format "$fm" "$f") ;;
+                *) echo "benches/scale.sh: unknown COMMAND $COMMAND" >&2; exit 2 ;;
+            esac
             if [ "$x" -gt 2 ]; then
                 echo "benches/scale.sh: $BIN exited $x on $f" >&2
             fi
