@@ -103,6 +103,9 @@ fn bare_name_len(i: &str) -> usize {
             b'-' if b.get(end + 1) == Some(&b'>') => break,
             b'<' if b[end..].starts_with(b"<->") => break,
             c if c < 0x80 => end += 1,
+            // CJK ideographs (U+4000–U+9FFF, three bytes in valid UTF-8):
+            // always part of a name, and most of a Japanese design's names.
+            0xE4..=0xE9 => end += 3,
             _ => {
                 let Some(c) = i[end..].chars().next() else {
                     break;
