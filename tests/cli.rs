@@ -4,6 +4,7 @@
 mod common;
 use common::{mynaflow, stdout};
 
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -92,6 +93,36 @@ fn exit_status_2_when_the_tool_cannot_do_its_job() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("MN010"));
+}
+
+#[test]
+fn japanese_frames_name_the_severity_in_japanese() {
+    // The header's severity and the help line are Japanese; a file whose
+    // name holds the English words keeps its name.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "error[MN102] warning.myna";
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/codes/examples/MN102-wrong-direction.myna"),
+        dir.path().join(name),
+    )
+    .expect("copy");
+    let ja = stdout(&common::mynaflow_in(
+        dir.path(),
+        &["check", "--lang", "ja", name],
+    ));
+    assert!(ja.contains("エラー[MN102]: "), "{ja}");
+    assert!(ja.contains("= 対処: "), "{ja}");
+    assert!(!ja.contains("\nerror[") && !ja.contains("= help:"), "{ja}");
+    assert!(ja.contains(name), "the file name is kept: {ja}");
+    let en = stdout(&common::mynaflow_in(
+        dir.path(),
+        &["check", "--lang", "en", name],
+    ));
+    assert!(
+        en.starts_with("error[MN102]: ") && en.contains("= help: "),
+        "{en}"
+    );
 }
 
 #[test]

@@ -155,7 +155,11 @@ pub fn render(report: &Report, color: bool) -> String {
             .map(|n| visible(n.get(lang)).into_owned())
             .collect();
         if let Some(h) = &d.help {
-            notes.push(format!("help: {}", visible(h.get(lang))));
+            let help = match lang {
+                crate::text::Lang::En => "help",
+                crate::text::Lang::Ja => "対処",
+            };
+            notes.push(format!("{help}: {}", visible(h.get(lang))));
         }
         let cs = CsDiagnostic::new(match d.severity {
             Severity::Error => CsSeverity::Error,
@@ -172,8 +176,9 @@ pub fn render(report: &Report, color: bool) -> String {
             let f = report.sources.get(s.file);
             f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
         });
+        let mut out = Localized::new(&mut buf, lang);
         let _ =
-            term::emit_to_write_style(&mut buf, if long { &short } else { &config }, &shown, &cs);
+            term::emit_to_write_style(&mut out, if long { &short } else { &config }, &shown, &cs);
     }
     let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
     out.push_str(&summary(report));
@@ -200,5 +205,84 @@ pub fn summary(report: &Report) -> String {
             )
         }
         crate::text::Lang::Ja => format!("エラー {e} 件、警告 {w} 件 ({f} ファイル)\n"),
+    }
+}
+
+/// A codespan writer that writes the severity of a header (`error`,
+/// `warning`) in the report's language. codespan writes that word right
+/// after asking for the header's style, so it is replaced there and only
+/// there: a file name or message that happens to hold the word is not.
+struct Localized<'a, W> {
+    inner: &'a mut W,
+    lang: crate::text::Lang,
+    severity_next: bool,
+}
+
+impl<'a, W> Localized<'a, W> {
+    fn new(inner: &'a mut W, lang: crate::text::Lang) -> Self {
+        Localized {
+            inner,
+            lang,
+            severity_next: false,
+        }
+    }
+}
+
+/// The header word codespan writes for a severity, in Japanese.
+fn severity_ja(word: &[u8]) -> Option<&'static str> {
+    match word {
+        b"error" => Some("エラー"),
+        b"warning" => Some("警告"),
+        b"note" => Some("注記"),
+        b"help" => Some("対処"),
+        b"bug" => Some("内部エラー"),
+        _ => None,
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Localized<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if std::mem::take(&mut self.severity_next)
+            && self.lang == crate::text::Lang::Ja
+            && let Some(word) = severity_ja(buf)
+        {
+            self.inner.write_all(word.as_bytes())?;
+            return Ok(buf.len());
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: term::WriteStyle> term::WriteStyle for Localized<'_, W> {
+    fn set_header(&mut self, severity: CsSeverity) -> std::io::Result<()> {
+        self.inner.set_header(severity)?;
+        self.severity_next = true;
+        Ok(())
+    }
+    fn set_header_message(&mut self) -> std::io::Result<()> {
+        self.inner.set_header_message()
+    }
+    fn set_line_number(&mut self) -> std::io::Result<()> {
+        self.inner.set_line_number()
+    }
+    fn set_note_bullet(&mut self) -> std::io::Result<()> {
+        self.inner.set_note_bullet()
+    }
+    fn set_source_border(&mut self) -> std::io::Result<()> {
+        self.inner.set_source_border()
+    }
+    fn set_label(
+        &mut self,
+        severity: CsSeverity,
+        style: codespan_reporting::diagnostic::LabelStyle,
+    ) -> std::io::Result<()> {
+        self.inner.set_label(severity, style)
+    }
+    fn reset(&mut self) -> std::io::Result<()> {
+        self.inner.reset()
     }
 }
