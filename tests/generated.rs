@@ -349,3 +349,41 @@ fn write_designs() {
         }
     }
 }
+
+/// One large design (over 2 MiB and 20 000 statements) takes the paths
+/// that share one file across cores: parsing in parts, flows resolved
+/// side by side, checks side by side. Its output is the same on one thread
+/// and on four, with misspellings (the resolver's sequential path) and
+/// findings among the flows.
+#[test]
+fn one_large_design_checks_alike_on_one_thread_and_many() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for shape in [generate::Shape::Misspellings, generate::Shape::Findings] {
+        let g = generate::shaped(shape, 25_000, 11);
+        assert!(
+            g.text.len() > 2 << 20,
+            "{} bytes: too small to cut",
+            g.text.len()
+        );
+        let path = dir.path().join("large.myna");
+        std::fs::write(&path, &g.text).expect("write");
+        for format in ["json", "human"] {
+            let run = |threads: &str| {
+                std::process::Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+                    .args([
+                        "check", "--color", "never", "--lang", "ja", "--format", format,
+                    ])
+                    .arg(&path)
+                    .env("RAYON_NUM_THREADS", threads)
+                    .output()
+                    .expect("run mynaflow")
+            };
+            let (one, many) = (run("1"), run("4"));
+            assert_eq!(one.status.code(), Some(1), "{shape:?} {format}");
+            assert!(
+                one.stdout == many.stdout,
+                "{shape:?} {format}: output differs"
+            );
+        }
+    }
+}
