@@ -19,6 +19,7 @@ use crate::model::*;
 use crate::rulecheck::Renumbered;
 use crate::span::Span;
 use crate::text::Text;
+use rayon::prelude::*;
 
 /// Words every finding of a design.
 pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
@@ -26,18 +27,32 @@ pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> 
         design,
         rb: design.rulebook.as_deref(),
         graph,
-        citations: Default::default(),
+        citations: design.rulebook.as_deref().map_or_else(Vec::new, |rb| {
+            (0..rb.sections.len())
+                .map(|i| crate::rulecheck::section_citation(rb, SectionId(i as u32)))
+                .collect()
+        }),
     };
-    findings.iter().filter_map(|f| w.word(f)).collect()
+    // Each finding is worded on its own: many are worded on every core,
+    // in order.
+    if findings.len() >= PARALLEL_FINDINGS {
+        findings.par_iter().filter_map(|f| w.word(f)).collect()
+    } else {
+        findings.iter().filter_map(|f| w.word(f)).collect()
+    }
 }
+
+/// Fewer findings are worded on one thread.
+const PARALLEL_FINDINGS: usize = 2_000;
 
 /// What the wording reads: the design, its rulebook, its graph.
 pub(crate) struct Words<'a> {
     pub(crate) design: &'a Design,
     pub(crate) rb: Option<&'a Rulebook>,
     pub(crate) graph: &'a FlowGraph,
-    /// Outdated citations of the sections cited so far (looked up once each).
-    citations: std::cell::RefCell<std::collections::HashMap<SectionId, Option<Renumbered>>>,
+    /// What each section's citation has become, if a later amendment
+    /// renumbered it (looked up once per section).
+    citations: Vec<Option<Renumbered>>,
 }
 
 impl Words<'_> {
@@ -216,12 +231,7 @@ impl Words<'_> {
         let d = d
             .with_note(self.section_note(id))
             .with_rule(s.id.clone(), s.basis.clone());
-        let renumbered = self
-            .citations
-            .borrow_mut()
-            .entry(id)
-            .or_insert_with(|| crate::rulecheck::section_citation(rb, id))
-            .clone();
+        let renumbered = self.citations.get(id.index()).cloned().flatten();
         match renumbered {
             Some(n) => d.with_note(crate::text!(
                 "the rulebook cites {} as its notice does; that provision has been {} since {} ({})", n.old, n.new, n.since, n.source;
