@@ -277,25 +277,7 @@ impl FlowGraph {
         }
         let node = |a: ActorId| NodeIndex::new(a.index());
         let mut unresolved = UnresolvedEnds::default();
-        // What `Design::flow_is_resolved` asks of each actor and item, asked
-        // once per declaration instead of once per use.
-        let actor_ok: Vec<bool> = design.actors.iter().map(|a| a.role.id.is_some()).collect();
-        let item_ok: Vec<bool> = design
-            .data
-            .iter()
-            .map(|d| d.category.id.is_some())
-            .collect();
-        let resolved = |f: &Flow| {
-            let actor = |r: &Ref<ActorId>| r.id.is_some_and(|a| actor_ok[a.index()]);
-            design.rulebook.is_some()
-                && actor(&f.from)
-                && actor(&f.to)
-                && f.via.iter().all(actor)
-                && f.items
-                    .iter()
-                    .all(|i| i.id.is_some_and(|d| item_ok[d.index()]))
-                && f.purposes.iter().all(|p| p.id.is_some())
-        };
+        let resolved = design.resolved_flows();
         for (i, f) in design.flows.iter().enumerate() {
             let id = FlowId(i as u32);
             debug_assert_eq!(resolved(f), design.flow_is_resolved(id));

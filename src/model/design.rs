@@ -172,15 +172,35 @@ impl Design {
     /// actors and the categories of its items? Checks skip flows that are
     /// not, so one typo gives one error.
     pub fn flow_is_resolved(&self, id: FlowId) -> bool {
-        let f = self.flow(id);
-        let actor_ok = |r: &Ref<ActorId>| r.id.is_some_and(|a| self.actor(a).role.id.is_some());
         self.rulebook.is_some()
-            && actor_ok(&f.from)
-            && actor_ok(&f.to)
-            && f.via.iter().all(actor_ok)
-            && f.items
-                .iter()
-                .all(|i| i.id.is_some_and(|d| self.item(d).category.id.is_some()))
-            && f.purposes.iter().all(|p| p.id.is_some())
+            && resolved_with(
+                self.flow(id),
+                |a| self.actor(a).role.id.is_some(),
+                |d| self.item(d).category.id.is_some(),
+            )
     }
+
+    /// [`Design::flow_is_resolved`] for every flow in turn: what it asks of
+    /// each actor and item is asked once per declaration, not once per use.
+    pub fn resolved_flows(&self) -> impl Fn(&Flow) -> bool + '_ {
+        let actor_ok: Vec<bool> = self.actors.iter().map(|a| a.role.id.is_some()).collect();
+        let item_ok: Vec<bool> = self.data.iter().map(|d| d.category.id.is_some()).collect();
+        let rulebook = self.rulebook.is_some();
+        move |f| rulebook && resolved_with(f, |a| actor_ok[a.index()], |d| item_ok[d.index()])
+    }
+}
+
+/// Are the flow's names resolved, given whether each actor's role and each
+/// item's category are?
+fn resolved_with(
+    f: &Flow,
+    actor_ok: impl Fn(ActorId) -> bool,
+    item_ok: impl Fn(DataId) -> bool,
+) -> bool {
+    let actor = |r: &Ref<ActorId>| r.id.is_some_and(&actor_ok);
+    actor(&f.from)
+        && actor(&f.to)
+        && f.via.iter().all(actor)
+        && f.items.iter().all(|i| i.id.is_some_and(&item_ok))
+        && f.purposes.iter().all(|p| p.id.is_some())
 }
