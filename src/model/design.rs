@@ -59,6 +59,8 @@ pub struct DataItem {
     pub span: Span,
 }
 
+pub use crate::syntax::ast::Few;
+
 /// A flow statement, resolved. A `<->` flow stays one `Flow` with
 /// `both_ways` set; the graph makes it two edges.
 #[derive(Clone, Debug)]
@@ -72,17 +74,17 @@ pub struct Flow {
     /// `<->`?
     pub both_ways: bool,
     /// Data items carried.
-    pub items: Vec<Ref<DataId>>,
+    pub items: Few<Ref<DataId>>,
     /// Purposes.
-    pub purposes: Vec<Ref<PurposeId>>,
+    pub purposes: Few<Ref<PurposeId>>,
     /// The `for` keyword, when present.
     pub for_kw: Option<Span>,
     /// Actors passed on the way, in order.
-    pub via: Vec<Ref<ActorId>>,
+    pub via: Few<Ref<ActorId>>,
     /// The `via` keyword, when present.
     pub via_kw: Option<Span>,
     /// The `basis` string.
-    pub basis: Option<String>,
+    pub basis: Option<crate::syntax::ast::Name>,
     /// The whole statement.
     pub span: Span,
 }

@@ -245,10 +245,10 @@ fn resolve_design_on(
                     .as_ref()
                     .map(|cs| cs.iter().map(|c| r.clause(c)).collect());
                 r.design.actors.push(Actor {
-                    name: a.name.text.clone(),
+                    name: a.name.text.to_string(),
                     name_span: a.name.span,
                     role,
-                    label: a.label.as_ref().map(|l| (l.text.clone(), l.span)),
+                    label: a.label.as_ref().map(|l| (l.text.to_string(), l.span)),
                     clauses,
                     span: a.span,
                 });
@@ -263,7 +263,7 @@ fn resolve_design_on(
                 }
                 let category = r.category(&d.category);
                 r.design.data.push(DataItem {
-                    name: d.name.text.clone(),
+                    name: d.name.text.to_string(),
                     name_span: d.name.span,
                     category,
                     marked_mynumber: d.mynumber.is_some(),
@@ -428,10 +428,10 @@ fn stand_in(span: crate::span::Span) -> Flow {
         to: nothing,
         arrow: span,
         both_ways: false,
-        items: Vec::new(),
-        purposes: Vec::new(),
+        items: Few::new(),
+        purposes: Few::new(),
         for_kw: None,
-        via: Vec::new(),
+        via: Few::new(),
         via_kw: None,
         basis: None,
         span,

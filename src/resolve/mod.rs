@@ -73,7 +73,7 @@ fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> (Option<&'a str>, b
 /// ([`suggest::NameIndex`]), built once, so many distinct misspellings
 /// stay far from misspellings × names comparisons.
 pub(crate) struct Suggestions {
-    answers: FxHashMap<(Kind, String), (Option<String>, bool)>,
+    answers: FxHashMap<(Kind, crate::syntax::ast::Name), (Option<String>, bool)>,
     indexes: FxHashMap<Kind, suggest::NameIndex>,
     budget: usize,
 }
@@ -163,7 +163,7 @@ pub(crate) fn check_spelling(
     declared_at: Span,
     out: &mut Vec<Diagnostic>,
 ) {
-    if used.text != declared {
+    if *used.text != *declared {
         out.push(
             Diagnostic::new(
                 Code::MN014,

@@ -166,9 +166,9 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     );
                 } else {
                     header_seen = Some(h.span);
-                    b.rb.name = h.name.text.clone();
-                    b.rb.title = h.title.as_ref().map(|t| t.text.clone());
-                    b.rb.revised = h.revised.as_ref().map(|t| t.text.clone());
+                    b.rb.name = h.name.text.to_string();
+                    b.rb.title = h.title.as_ref().map(|t| t.text.to_string());
+                    b.rb.revised = h.revised.as_ref().map(|t| t.text.to_string());
                 }
             }
             Stmt::Role(r) => {
@@ -187,8 +187,8 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                 own_kind.push(kind);
                 role_decls.push(r);
                 b.rb.roles.push(Role {
-                    name: r.name.text.clone(),
-                    label: r.label.as_ref().map(|l| l.text.clone()),
+                    name: r.name.text.to_string(),
+                    label: r.label.as_ref().map(|l| l.text.to_string()),
                     kind: kind.unwrap_or(RoleKind::Party),
                     parent: None,
                     span: r.name.span,
@@ -202,8 +202,8 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     continue;
                 }
                 b.rb.categories.push(Category {
-                    name: c.name.text.clone(),
-                    label: c.label.as_ref().map(|l| l.text.clone()),
+                    name: c.name.text.to_string(),
+                    label: c.label.as_ref().map(|l| l.text.to_string()),
                     parent: None,
                     mynumber: c.mynumber.is_some(),
                     span: c.name.span,
@@ -227,10 +227,10 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     );
                 }
                 b.rb.sections.push(Section {
-                    id: s.id.text.clone(),
-                    title: s.title.as_ref().map(|t| t.text.clone()),
+                    id: s.id.text.to_string(),
+                    title: s.title.as_ref().map(|t| t.text.to_string()),
                     mynumber: s.mynumber.is_some(),
-                    basis: s.basis.as_ref().map(|t| t.text.clone()),
+                    basis: s.basis.as_ref().map(|t| t.text.to_string()),
                     basis_span: s.basis.as_ref().map(|t| t.span),
                     span: s.id.span,
                 });
@@ -243,8 +243,8 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     }
                     purpose_decls.push(p);
                     b.rb.purposes.push(Purpose {
-                        name: p.name.text.clone(),
-                        label: p.label.as_ref().map(|l| l.text.clone()),
+                        name: p.name.text.to_string(),
+                        label: p.label.as_ref().map(|l| l.text.to_string()),
                         section: sid,
                         parent: None,
                         span: p.name.span,
@@ -259,8 +259,8 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     continue;
                 }
                 b.rb.clauses.push(Clause {
-                    name: c.name.text.clone(),
-                    label: c.label.as_ref().map(|l| l.text.clone()),
+                    name: c.name.text.to_string(),
+                    label: c.label.as_ref().map(|l| l.text.to_string()),
                     span: c.name.span,
                 });
             }
@@ -358,7 +358,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     }
                 };
                 b.rb.contractors.push(Contractor {
-                    legal_name: name.text.clone(),
+                    legal_name: name.text.to_string(),
                     role,
                     purposes: Vec::new(),
                     span: c.span,

@@ -3,12 +3,24 @@
 
 use super::token::Comment;
 use crate::span::Span;
+use std::sync::Arc;
+
+/// The names after `:`, `for` or `via`: nearly always one, kept in place
+/// rather than in an allocation of its own (three per flow otherwise, in
+/// the tree and again in the model).
+pub type Few<T> = smallvec::SmallVec<[T; 1]>;
+
+/// A name's text, shared by every place that writes the same name: a
+/// design names a few thousand things a million times, and one copy of
+/// each spelling keeps the tree a third of the size it would be with a
+/// string per use.
+pub type Name = Arc<str>;
 
 /// A name or string as written, with its span.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
     /// The value (a string's content, without quotes).
-    pub text: String,
+    pub text: Name,
     /// Where it is written (quotes included).
     pub span: Span,
 }
@@ -33,15 +45,15 @@ pub struct Pattern {
     /// Receiver (actor or role).
     pub to: Ident,
     /// Data items (flows) or categories (rules).
-    pub payload: Vec<Ident>,
+    pub payload: Few<Ident>,
     /// The `for` keyword, when present.
     pub for_kw: Option<Span>,
     /// Purposes after `for`.
-    pub purposes: Vec<Ident>,
+    pub purposes: Few<Ident>,
     /// The `via` keyword, when present.
     pub via_kw: Option<Span>,
     /// Actors (flows) or roles (rules) after `via`.
-    pub via: Vec<Ident>,
+    pub via: Few<Ident>,
     /// The `basis "..."` string.
     pub basis: Option<Ident>,
 }

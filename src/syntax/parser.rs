@@ -4,7 +4,7 @@
 use super::ast::*;
 use super::lexer::{Lexed, lex};
 use super::token::{Keyword, Token, TokenKind};
-use super::tokens::Tokens;
+use super::tokens::{Names, Tokens};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
@@ -12,7 +12,6 @@ use crate::text;
 use crate::text::Text;
 use nom::combinator::{cut, opt};
 use nom::error::{ErrorKind, ParseError};
-use nom::multi::separated_list1;
 use nom::sequence::preceded;
 use nom::{IResult, Input, Parser};
 
@@ -102,7 +101,7 @@ fn ident<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResu
         Some(t) if matches!(t.kind, TokenKind::Name | TokenKind::Str) => Ok((
             i.take_from(1),
             Ident {
-                text: t.text(i.src).to_string(),
+                text: i.names.get(t.text(i.src)),
                 span: t.span,
             },
         )),
@@ -116,22 +115,34 @@ fn string<'a>(i: Tokens<'a>) -> PResult<'a, Ident> {
         (
             r,
             Ident {
-                text: t.text(i.src).to_string(),
+                text: i.names.get(t.text(i.src)),
                 span: t.span,
             },
         )
     })
 }
 
-/// `NAME, NAME, ...` (at least one).
-fn names<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, Vec<Ident>> {
+/// `NAME, NAME, ...` (at least one), as `separated_list1` reads them but
+/// into any list: a flow's lists are [`Few`], kept in place.
+fn names<'a, C>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, C>
+where
+    C: Default + Extend<Ident>,
+{
     move |i: Tokens<'a>| {
-        let (i, mut list) = separated_list1(tok(TokenKind::Comma), cut(ident(en, ja))).parse(i)?;
-        // Most lists have one name, and a vector grows to four at its first
-        // push: in a million flows the spare room would be a third of the
-        // tree's memory.
-        list.shrink_to_fit();
-        Ok((i, list))
+        let (mut i, first) = cut(ident(en, ja)).parse(i)?;
+        let mut list = C::default();
+        list.extend([first]);
+        loop {
+            match tok(TokenKind::Comma)(i) {
+                Ok((rest, _)) => {
+                    let (rest, name) = cut(ident(en, ja)).parse(rest)?;
+                    list.extend([name]);
+                    i = rest;
+                }
+                Err(nom::Err::Error(_)) => return Ok((i, list)),
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 
@@ -178,12 +189,12 @@ fn pattern<'a>(
         let (i, for_kw) = opt(kw(Keyword::For)).parse(i)?;
         let (i, purposes) = match for_kw {
             Some(_) => cut(names("a purpose", "利用目的")).parse(i)?,
-            None => (i, Vec::new()),
+            None => (i, Few::new()),
         };
         let (i, via_kw) = opt(kw(Keyword::Via)).parse(i)?;
         let (i, via) = match via_kw {
             Some(_) => cut(names(party.0, party.1)).parse(i)?,
-            None => (i, Vec::new()),
+            None => (i, Few::new()),
         };
         let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
         Ok((
@@ -466,6 +477,7 @@ pub struct Parsed {
 struct StmtParser<'a> {
     toks: &'a [Token],
     src: &'a str,
+    names: &'a Names<'a>,
     diags: Vec<Diagnostic>,
 }
 
@@ -502,6 +514,7 @@ impl<'a> StmtParser<'a> {
             toks: &self.toks[pos..],
             pos,
             src: self.src,
+            names: self.names,
         }
     }
 
@@ -730,7 +743,11 @@ impl<'a> StmtParser<'a> {
             |p, at| match p.kind(at) {
                 TokenKind::Keyword(Keyword::Clauses) => {
                     let parse = |i| {
-                        preceded(kw(Keyword::Clauses), cut(names("a clause", "契約事項"))).parse(i)
+                        preceded(
+                            kw(Keyword::Clauses),
+                            cut(names::<Vec<Ident>>("a clause", "契約事項")),
+                        )
+                        .parse(i)
                     };
                     let (c, n) =
                         p.statement(at, true, Text::new("in `clauses`", "`clauses` に"), parse);
@@ -836,9 +853,11 @@ pub fn parse(file: FileId, src: &str) -> Parsed {
 /// Parses the tokens the lexer read from `src` (`parse` is `lex` then
 /// this; the two are separate so a run can time them apart).
 pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
+    let names = Names::default();
     let (stmts, diagnostics) = StmtParser {
         toks: &lexed.tokens,
         src,
+        names: &names,
         diags: Vec::new(),
     }
     .run(lexed.tokens.len());
@@ -849,9 +868,11 @@ pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
 /// the next part of the file (or Eof): that token is read as the parser
 /// reads it there (what an unfinished statement found), never parsed.
 pub(super) fn parse_part(src: &str, toks: &[Token]) -> (Vec<Stmt>, Vec<Diagnostic>) {
+    let names = Names::default();
     StmtParser {
         toks,
         src,
+        names: &names,
         diags: Vec::new(),
     }
     .run(toks.len().saturating_sub(1))
@@ -952,14 +973,14 @@ mod tests {
             panic!()
         };
         assert_eq!(fl.pattern.via.len(), 2);
-        assert_eq!(fl.pattern.purposes[0].text, "被扶養者認定");
+        assert_eq!(&*fl.pattern.purposes[0].text, "被扶養者認定");
         let Stmt::Flow(both) = &f.stmts[5] else {
             panic!()
         };
         assert!(both.pattern.arrow.both_ways);
         assert_eq!(both.pattern.payload.len(), 2);
         assert_eq!(
-            both.pattern.basis.as_ref().map(|b| b.text.as_str()),
+            both.pattern.basis.as_ref().map(|b| &*b.text),
             Some("委託契約 2024-04")
         );
     }
@@ -993,28 +1014,25 @@ mod tests {
              contractor role 健診機関 for 健康診断委託\ncontractor \"A社\" for 保健指導委託\n",
         );
         let Stmt::Role(r) = &f.stmts[1] else { panic!() };
-        assert_eq!(r.parent.as_ref().map(|p| p.text.as_str()), Some("他機関"));
-        assert_eq!(
-            r.label.as_ref().map(|l| l.text.as_str()),
-            Some("他の医療保険者")
-        );
+        assert_eq!(r.parent.as_ref().map(|p| &*p.text), Some("他機関"));
+        assert_eq!(r.label.as_ref().map(|l| &*l.text), Some("他の医療保険者"));
         let Stmt::Role(r) = &f.stmts[2] else { panic!() };
         assert!(r.flag.is_some() && r.parent.is_some());
         let Stmt::Section(s) = &f.stmts[3] else {
             panic!()
         };
         assert_eq!(
-            s.purposes[0].parent.as_ref().map(|p| p.text.as_str()),
+            s.purposes[0].parent.as_ref().map(|p| &*p.text),
             Some("健診等委託")
         );
         let Stmt::Contractor(c) = &f.stmts[4] else {
             panic!()
         };
-        assert!(matches!(&c.registrant, Registrant::Role(r) if r.text == "健診機関"));
+        assert!(matches!(&c.registrant, Registrant::Role(r) if &*r.text == "健診機関"));
         let Stmt::Contractor(c) = &f.stmts[5] else {
             panic!()
         };
-        assert!(matches!(&c.registrant, Registrant::Name(n) if n.text == "A社"));
+        assert!(matches!(&c.registrant, Registrant::Name(n) if &*n.text == "A社"));
         // `contractor role` needs the role's name.
         assert_eq!(
             codes_and_lines("contractor role for X\n"),

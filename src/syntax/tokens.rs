@@ -1,8 +1,12 @@
 //! A token slice as a nom input, so statements are parsed with nom
 //! combinators over tokens rather than over characters.
 
+use super::ast::Name;
 use super::token::{Token, TokenKind};
 use nom::Needed;
+use rustc_hash::FxHashMap;
+use std::cell::RefCell;
+use std::sync::Arc;
 
 /// A window on the token vector; `pos` is the index of its first token in
 /// the whole vector, so errors can say where they happened.
@@ -14,6 +18,33 @@ pub struct Tokens<'a> {
     pub pos: usize,
     /// The source text the tokens were read from.
     pub src: &'a str,
+    /// The names read so far, one copy of each spelling.
+    pub names: &'a Names<'a>,
+}
+
+/// One shared copy of each spelling a parse reads (see [`Name`]).
+#[derive(Default)]
+pub struct Names<'a>(RefCell<FxHashMap<&'a str, Name>>);
+
+impl<'a> Names<'a> {
+    /// The shared copy of `text`, made at its first use.
+    pub fn get(&self, text: &'a str) -> Name {
+        let mut table = self.0.borrow_mut();
+        match table.get(text) {
+            Some(name) => name.clone(),
+            None => {
+                let name: Name = Arc::from(text);
+                table.insert(text, name.clone());
+                name
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Names<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Names({})", self.0.borrow().len())
+    }
 }
 
 impl<'a> Tokens<'a> {
@@ -42,6 +73,7 @@ impl<'a> nom::Input for Tokens<'a> {
             toks: &self.toks[..index],
             pos: self.pos,
             src: self.src,
+            names: self.names,
         }
     }
 
@@ -50,6 +82,7 @@ impl<'a> nom::Input for Tokens<'a> {
             toks: &self.toks[index..],
             pos: self.pos + index,
             src: self.src,
+            names: self.names,
         }
     }
 
