@@ -477,7 +477,7 @@ pub struct Parsed {
 struct StmtParser<'a> {
     toks: &'a [Token],
     src: &'a str,
-    names: &'a Names<'a>,
+    names: &'a Names,
     diags: Vec<Diagnostic>,
 }
 
@@ -867,12 +867,15 @@ pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
 /// Parses the statements of `toks`, which end with the token that starts
 /// the next part of the file (or Eof): that token is read as the parser
 /// reads it there (what an unfinished statement found), never parsed.
-pub(super) fn parse_part(src: &str, toks: &[Token]) -> (Vec<Stmt>, Vec<Diagnostic>) {
-    let names = Names::default();
+pub(super) fn parse_part<'a>(
+    src: &'a str,
+    toks: &'a [Token],
+    names: &'a Names,
+) -> (Vec<Stmt>, Vec<Diagnostic>) {
     StmtParser {
         toks,
         src,
-        names: &names,
+        names,
         diags: Vec::new(),
     }
     .run(toks.len().saturating_sub(1))

@@ -23,6 +23,7 @@
 use super::lexer::{Lexed, lex_lines, lex_lines_into};
 use super::parser::{Parsed, finish, parse, parse_part};
 use super::token::{Keyword, Token, TokenKind};
+use super::tokens::Names;
 use crate::span::{FileId, Span};
 use rayon::prelude::*;
 
@@ -48,9 +49,10 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     bounds.push(src.len());
     let parts: Vec<Part> = bounds
         .par_windows(2)
-        .map_init(Vec::new, |tokens, w| {
-            Part::read(file, src, w[0], w[1], tokens)
-        })
+        .map_init(
+            || (Vec::new(), Names::default()),
+            |(tokens, names), w| Part::read(file, src, w[0], w[1], tokens, names),
+        )
         .collect();
     if parts.iter().any(|p| p.forbidden > 0) {
         return parse(file, src);
@@ -80,8 +82,17 @@ struct Part {
 impl Part {
     /// Lexes and parses `src[start..end]`; `end` is the text's end or the
     /// start of a line that begins with `flow` and a name.
-    /// `buffer` is a token buffer the thread reuses from part to part.
-    fn read(file: FileId, src: &str, start: usize, end: usize, buffer: &mut Vec<Token>) -> Part {
+    /// `buffer` is a token buffer the thread reuses from part to part, and
+    /// `names` the spellings it has read so far (one copy of each per
+    /// thread rather than per part).
+    fn read(
+        file: FileId,
+        src: &str,
+        start: usize,
+        end: usize,
+        buffer: &mut Vec<Token>,
+        names: &Names,
+    ) -> Part {
         let Lexed {
             mut tokens,
             comments,
@@ -99,7 +110,7 @@ impl Part {
             )
         };
         tokens.push(next);
-        let (stmts, found) = parse_part(src, &tokens);
+        let (stmts, found) = parse_part(src, &tokens, names);
         *buffer = tokens;
         Part {
             stmts,

@@ -4,7 +4,7 @@
 use super::ast::Name;
 use super::token::{Token, TokenKind};
 use nom::Needed;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashSet;
 use std::cell::RefCell;
 use std::sync::Arc;
 
@@ -19,29 +19,29 @@ pub struct Tokens<'a> {
     /// The source text the tokens were read from.
     pub src: &'a str,
     /// The names read so far, one copy of each spelling.
-    pub names: &'a Names<'a>,
+    pub names: &'a Names,
 }
 
 /// One shared copy of each spelling a parse reads (see [`Name`]).
 #[derive(Default)]
-pub struct Names<'a>(RefCell<FxHashMap<&'a str, Name>>);
+pub struct Names(RefCell<FxHashSet<Name>>);
 
-impl<'a> Names<'a> {
+impl Names {
     /// The shared copy of `text`, made at its first use.
-    pub fn get(&self, text: &'a str) -> Name {
+    pub fn get(&self, text: &str) -> Name {
         let mut table = self.0.borrow_mut();
         match table.get(text) {
             Some(name) => name.clone(),
             None => {
                 let name: Name = Arc::from(text);
-                table.insert(text, name.clone());
+                table.insert(name.clone());
                 name
             }
         }
     }
 }
 
-impl std::fmt::Debug for Names<'_> {
+impl std::fmt::Debug for Names {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Names({})", self.0.borrow().len())
     }
