@@ -158,26 +158,9 @@ impl Resolver<'_> {
     }
 
     /// A flow statement, through the lookups that report what they miss.
-    fn flow(&mut self, f: ast::FlowStmt) -> Flow {
-        let p = f.pattern;
-        let from = self.actor(&p.from);
-        let to = self.actor(&p.to);
-        let items = p.payload.iter().map(|n| self.data(n)).collect();
-        let purposes = p.purposes.iter().map(|n| self.purpose(n)).collect();
-        let via = p.via.iter().map(|n| self.actor(n)).collect();
-        Flow {
-            from,
-            to,
-            arrow: p.arrow.span,
-            both_ways: p.arrow.both_ways,
-            items,
-            purposes,
-            for_kw: p.for_kw,
-            via,
-            via_kw: p.via_kw,
-            basis: p.basis.map(|b| b.text),
-            span: f.span,
-        }
+    fn flow(&mut self, f: &ast::FlowStmt) -> Flow {
+        // The resolver's lookups always answer, so the flow is always built.
+        flow_of(f, self).unwrap_or_else(|| stand_in(f.span))
     }
 
     fn clause(&mut self, name: &Ident) -> Ref<ClauseId> {
@@ -303,7 +286,7 @@ fn resolve_design_on(
     };
     for (i, other) in others.into_iter().enumerate() {
         if let Some(f) = other {
-            flows[i] = r.flow(*f);
+            flows[i] = r.flow(&f);
         }
     }
     r.design.flows = flows;
@@ -374,50 +357,92 @@ impl Exact<'_> {
     }
 
     fn resolve(&self, f: &ast::FlowStmt) -> Option<Flow> {
-        let p = &f.pattern;
-        let actor = |n: &Ident| match self.actors.lookup(&n.text) {
-            Some((id, true)) => Some(Ref {
-                id: Some(id),
-                span: n.span,
-            }),
-            _ => None,
-        };
-        let item = |n: &Ident| match self.data.lookup(&n.text) {
-            Some((id, true)) => Some(Ref {
-                id: Some(id),
-                span: n.span,
-            }),
-            _ => None,
-        };
-        // Without a rulebook a purpose is unresolved and nothing is said
-        // (MN013 was), as in `Resolver::rulebook_name`.
-        let purpose = |n: &Ident| match self.rb {
+        flow_of(f, &mut &*self)
+    }
+}
+
+/// How a flow's names are looked up: by the resolver, which reports what
+/// it misses and always answers, or by [`Exact`], which answers only for
+/// names spelled as declared. One [`flow_of`] builds the flow for both,
+/// so the two paths cannot drift apart.
+trait FlowNames {
+    fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>>;
+    fn item(&mut self, n: &Ident) -> Option<Ref<DataId>>;
+    fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>>;
+}
+
+impl FlowNames for Resolver<'_> {
+    fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
+        Some(Resolver::actor(self, n))
+    }
+    fn item(&mut self, n: &Ident) -> Option<Ref<DataId>> {
+        Some(self.data(n))
+    }
+    fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>> {
+        Some(Resolver::purpose(self, n))
+    }
+}
+
+/// A name spelled exactly as declared, or None.
+fn exact<I>(found: Option<(I, bool)>, n: &Ident) -> Option<Ref<I>> {
+    match found {
+        Some((id, true)) => Some(Ref {
+            id: Some(id),
+            span: n.span,
+        }),
+        _ => None,
+    }
+}
+
+impl FlowNames for &Exact<'_> {
+    fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
+        exact(self.actors.lookup(&n.text), n)
+    }
+    fn item(&mut self, n: &Ident) -> Option<Ref<DataId>> {
+        exact(self.data.lookup(&n.text), n)
+    }
+    fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>> {
+        match self.rb {
+            // Without a rulebook a purpose is unresolved and nothing is
+            // said (MN013 was), as in `Resolver::rulebook_name`.
             None => Some(Ref {
                 id: None,
                 span: n.span,
             }),
-            Some(rb) => match rb.purpose_lookup(&n.text) {
-                Some((id, true)) => Some(Ref {
-                    id: Some(id),
-                    span: n.span,
-                }),
-                _ => None,
-            },
-        };
-        Some(Flow {
-            from: actor(&p.from)?,
-            to: actor(&p.to)?,
-            arrow: p.arrow.span,
-            both_ways: p.arrow.both_ways,
-            items: p.payload.iter().map(item).collect::<Option<_>>()?,
-            purposes: p.purposes.iter().map(purpose).collect::<Option<_>>()?,
-            for_kw: p.for_kw,
-            via: p.via.iter().map(actor).collect::<Option<_>>()?,
-            via_kw: p.via_kw,
-            basis: p.basis.as_ref().map(|b| b.text.clone()),
-            span: f.span,
-        })
+            Some(rb) => exact(rb.purpose_lookup(&n.text), n),
+        }
     }
+}
+
+/// A flow statement's flow, or None when `names` cannot answer for one
+/// of its names.
+fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
+    let p = &f.pattern;
+    Some(Flow {
+        from: names.actor(&p.from)?,
+        to: names.actor(&p.to)?,
+        arrow: p.arrow.span,
+        both_ways: p.arrow.both_ways,
+        items: p
+            .payload
+            .iter()
+            .map(|n| names.item(n))
+            .collect::<Option<_>>()?,
+        purposes: p
+            .purposes
+            .iter()
+            .map(|n| names.purpose(n))
+            .collect::<Option<_>>()?,
+        for_kw: p.for_kw,
+        via: p
+            .via
+            .iter()
+            .map(|n| names.actor(n))
+            .collect::<Option<_>>()?,
+        via_kw: p.via_kw,
+        basis: p.basis.as_ref().map(|b| b.text.clone()),
+        span: f.span,
+    })
 }
 
 /// A flow that holds the place of one the resolver fills in.
