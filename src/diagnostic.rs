@@ -76,6 +76,12 @@ pub struct Diagnostic {
     /// How many further findings of its code this one stands for, when a
     /// stage counted them instead of making each (0 for most).
     pub more: usize,
+    /// Until it is worded: the index of the check's typed finding it stands
+    /// for. A session keeps only the code and place of each finding while
+    /// suppressions and the cap per code decide which are shown, then
+    /// words those (a million-flow design can have 200 000 findings, of
+    /// which a hundred per code are shown).
+    pub(crate) pending: Option<u32>,
 }
 
 impl Diagnostic {
@@ -94,6 +100,7 @@ impl Diagnostic {
             fixes: Vec::new(),
             facts: Vec::new(),
             more: 0,
+            pending: None,
         }
     }
 

@@ -707,14 +707,18 @@ fn analyse(
     t: &mut Timings,
 ) -> Analysed {
     let mut diags = parsed.diagnostics;
-    let (kept, analysis) = match plan {
+    let (kept, analysis, findings) = match plan {
         Plan::Rulebook => {
             let rb = t.time("resolve", || {
                 resolve_rulebook(file, &parsed.file, &mut diags)
             });
             let found = t.time("checks", || crate::rulecheck::check(&rb));
             diags.extend(found);
-            (t.time("free tree", || Kept::from(parsed.file)), None)
+            (
+                t.time("free tree", || Kept::from(parsed.file)),
+                None,
+                Vec::new(),
+            )
         }
         Plan::Design {
             rulebook,
@@ -733,9 +737,15 @@ fn analyse(
                 resolve_design(file, tree, rulebook, &mut diags)
             });
             let graph = t.time("graph", || FlowGraph::build(&design));
-            let found = t.time("checks", || checks::run(&design, &graph, options));
-            diags.extend(found);
-            (kept, Some(Analysis { design, graph }))
+            // Findings are kept as their code and place until suppressions
+            // and the cap per code have decided which are shown.
+            let found = t.time("checks", || {
+                let findings = checks::findings(&design, &graph, options);
+                let located = crate::wording::located(&design, &graph, &findings);
+                diags.extend(located);
+                findings
+            });
+            (kept, Some(Analysis { design, graph }), found)
         }
     };
     t.time("suppressions", || {
@@ -750,6 +760,11 @@ fn analyse(
         );
         cap_per_code(&mut diags);
     });
+    if let Some(a) = &analysis {
+        t.time("word", || {
+            crate::wording::word_pending(&a.design, &a.graph, &findings, &mut diags);
+        });
+    }
     Analysed {
         diagnostics: diags,
         analysis,

@@ -23,22 +23,58 @@ use rayon::prelude::*;
 
 /// Words every finding of a design.
 pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
-    let w = Words {
-        design,
-        rb: design.rulebook.as_deref(),
-        graph,
-        citations: design.rulebook.as_deref().map_or_else(Vec::new, |rb| {
-            (0..rb.sections.len())
-                .map(|i| crate::rulecheck::section_citation(rb, SectionId(i as u32)))
-                .collect()
-        }),
-    };
+    let w = Words::new(design, graph);
     // Each finding is worded on its own: many are worded on every core,
     // in order.
     if findings.len() >= PARALLEL_FINDINGS {
         findings.par_iter().filter_map(|f| w.word(f)).collect()
     } else {
         findings.iter().filter_map(|f| w.word(f)).collect()
+    }
+}
+
+/// The findings as [`diagnostics`] gives them, each reduced to its code,
+/// severity and place, and marked with the finding it stands for: what
+/// suppressions and the cap per code read. [`word_pending`] words those
+/// left afterwards, so the many a large design can have are never held
+/// worded all at once.
+pub fn located(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
+    let w = Words::new(design, graph);
+    let locate = |(i, f): (usize, &Finding)| {
+        let d = w.word(f)?;
+        Some(match u32::try_from(i) {
+            Ok(i) => Diagnostic {
+                severity: d.severity,
+                more: d.more,
+                pending: Some(i),
+                ..Diagnostic::new(d.code, d.primary, Text::default())
+            },
+            Err(_) => d,
+        })
+    };
+    if findings.len() >= PARALLEL_FINDINGS {
+        findings.par_iter().enumerate().filter_map(locate).collect()
+    } else {
+        findings.iter().enumerate().filter_map(locate).collect()
+    }
+}
+
+/// Words each diagnostic [`located`] left pending, in place: what it
+/// gives is what [`diagnostics`] gives for the same finding.
+pub fn word_pending(
+    design: &Design,
+    graph: &FlowGraph,
+    findings: &[Finding],
+    diags: &mut [Diagnostic],
+) {
+    let w = Words::new(design, graph);
+    for d in diags.iter_mut() {
+        let Some(i) = d.pending else { continue };
+        // Wording is a function of the finding: it words again what it
+        // worded before.
+        if let Some(worded) = findings.get(i as usize).and_then(|f| w.word(f)) {
+            *d = worded;
+        }
     }
 }
 
@@ -55,7 +91,20 @@ pub(crate) struct Words<'a> {
     citations: Vec<Option<Renumbered>>,
 }
 
-impl Words<'_> {
+impl<'a> Words<'a> {
+    fn new(design: &'a Design, graph: &'a FlowGraph) -> Words<'a> {
+        Words {
+            design,
+            rb: design.rulebook.as_deref(),
+            graph,
+            citations: design.rulebook.as_deref().map_or_else(Vec::new, |rb| {
+                (0..rb.sections.len())
+                    .map(|i| crate::rulecheck::section_citation(rb, SectionId(i as u32)))
+                    .collect()
+            }),
+        }
+    }
+
     fn word(&self, f: &Finding) -> Option<Diagnostic> {
         match f {
             Finding::NoPurpose { flow } => Some(purpose::no_purpose(self, *flow)),
