@@ -4,6 +4,7 @@
 
 use super::output::fail;
 use super::{FAILURE, FINDINGS, OK};
+use mynaflow::fmt::Formatted;
 use mynaflow::session::collect_files;
 use std::path::{Path, PathBuf};
 
@@ -40,7 +41,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             Some(rest) => (BOM, rest),
             None => ("", text.as_str()),
         };
-        let new = match mynaflow::fmt::format(body) {
+        let formatted = match mynaflow::fmt::format_with_anchors(body) {
             Ok(n) => n,
             Err(why) => {
                 eprintln!("mynaflow: {}: {}", f.display(), why.get(super::lang(None)));
@@ -48,13 +49,13 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                 continue;
             }
         };
-        if new == body {
+        if formatted.text == body {
             continue;
         }
         changed += 1;
         if check {
-            print!("{}", diff(f, body, &new));
-        } else if let Err(e) = write(f, &format!("{bom}{new}")) {
+            print!("{}", diff(f, body, &formatted));
+        } else if let Err(e) = write(f, &format!("{bom}{}", formatted.text)) {
             fail(&e);
             return FAILURE;
         } else {
@@ -73,14 +74,12 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     }
 }
 
-/// The unified diff `fmt --check` prints.
-fn diff(path: &Path, old: &str, new: &str) -> String {
-    let name = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(2)
-        .header(&name, &name)
-        .to_string()
+/// The unified diff `fmt --check` prints: two lines of context, aligned
+/// statement by statement on a large file (`mynaflow::fmt::diff`).
+fn diff(path: &Path, old: &str, new: &Formatted) -> String {
+    let shown = path.display().to_string();
+    let name = mynaflow::escape::visible(&shown);
+    mynaflow::fmt::diff::unified(&name, old, &new.text, &new.anchors, 2)
 }
 
 /// Writes a formatted file: the one place `fmt` writes (a temporary file
