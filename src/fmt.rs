@@ -26,7 +26,7 @@ use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
 use crate::syntax::lexer::lex;
-use crate::syntax::parse;
+use crate::syntax::parser::parse_lexed;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text;
 use crate::text::Text;
@@ -61,7 +61,11 @@ pub struct Formatted {
 
 /// [`format`], with the anchors that align the source and the result.
 pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
-    let parsed = parse(FileId(0), src);
+    // The source is lexed once: the layout reads its tokens, the parser
+    // its statements, the meaning check compares them with the output's.
+    let lexed = lex(FileId(0), src);
+    let src_tokens = lexed.tokens.clone();
+    let parsed = parse_lexed(src, lexed);
     if let Some(d) = parsed
         .diagnostics
         .iter()
@@ -72,53 +76,49 @@ pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
                   "エラーがあります ({}: {})。先に直してください", d.code.as_str(), d.message.ja),
         );
     }
-    let lexed = lex(FileId(0), src);
-    let tokens: Vec<&Token> = lexed
-        .tokens
+    let comments = &parsed.file.comments;
+    let tokens: Vec<&Token> = src_tokens
         .iter()
         .filter(|t| t.kind != TokenKind::Eof)
         .collect();
-    let (text, anchors) = Layout::new(src, &tokens, &lexed.comments).run(&parsed.file);
-    same_meaning(src, &text)?;
+    let (text, anchors) = Layout::new(src, &tokens, comments).run(&parsed.file);
+    same_meaning(src, &src_tokens, comments, &text)?;
     Ok(Formatted { text, anchors })
 }
 
-/// Checks that `out` reads as `src` does: the same tokens, the same
-/// comments, and no errors.
-fn same_meaning(src: &str, out: &str) -> Result<(), Text> {
+/// Checks that `out` reads as `src` (read as `tokens` and `comments`)
+/// does: the same tokens, the same comments, and no errors.
+fn same_meaning(src: &str, tokens: &[Token], comments: &[Comment], out: &str) -> Result<(), Text> {
     let refuse = |why: &str| {
         Err(
             text!("the formatted text would differ in meaning ({why}); nothing was written";
                   "整形後の内容が変わってしまうため ({why})、書き換えませんでした"),
         )
     };
-    let a = lex(FileId(0), src);
     let b = lex(FileId(0), out);
-    let values = |l: &crate::syntax::lexer::Lexed, s: &str| -> Vec<(TokenKind, String)> {
-        l.tokens
-            .iter()
-            .map(|t| match t.kind {
-                // Punctuation is one token whatever its spelling (`→`, `：`).
-                TokenKind::Name | TokenKind::Str | TokenKind::Keyword(_) => {
-                    (t.kind, t.text(s).to_string())
-                }
-                k => (k, String::new()),
-            })
-            .collect()
+    // Punctuation is one token whatever its spelling (`→`, `：`); names,
+    // strings and keywords keep their text.
+    let same_token = |x: &Token, y: &Token| {
+        x.kind == y.kind
+            && (!matches!(
+                x.kind,
+                TokenKind::Name | TokenKind::Str | TokenKind::Keyword(_)
+            ) || x.text(src) == y.text(out))
     };
-    if values(&a, src) != values(&b, out) {
+    if tokens.len() != b.tokens.len()
+        || !tokens.iter().zip(&b.tokens).all(|(x, y)| same_token(x, y))
+    {
         return refuse("tokens");
     }
-    let comments = |l: &crate::syntax::lexer::Lexed| -> Vec<String> {
-        l.comments
+    if comments.len() != b.comments.len()
+        || !comments
             .iter()
-            .map(|c| c.text.trim_end().to_string())
-            .collect()
-    };
-    if comments(&a) != comments(&b) {
+            .zip(&b.comments)
+            .all(|(x, y)| x.text.trim_end() == y.text.trim_end())
+    {
         return refuse("comments");
     }
-    let reparsed = parse(FileId(0), out);
+    let reparsed = parse_lexed(out, b);
     if reparsed
         .diagnostics
         .iter()
