@@ -6,24 +6,15 @@
 
 mod cli;
 
+/// mimalloc: a design of a million flows makes tens of millions of small
+/// allocations (names, findings, per-flow lists) on two threads. With
+/// glibc's malloc they were a third of the user time; mimalloc's
+/// per-thread free lists halve that, and it hands freed pages back
+/// without the tuning glibc needed. The library leaves the choice to
+/// whoever embeds it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
-    keep_large_blocks_apart();
     cli::main()
 }
-
-/// Large blocks (a part's statements, a file's tokens) get their own pages,
-/// given back to the system when freed. glibc otherwise raises this
-/// threshold each time such a block is freed, and later blocks of that size
-/// come from heap arenas that rarely shrink: a large design in parts then
-/// peaks a quarter higher.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn keep_large_blocks_apart() {
-    // SAFETY: mallopt only sets a tunable of the C allocator, before any
-    // other thread exists; a refused setting leaves the default.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn keep_large_blocks_apart() {}
