@@ -76,19 +76,28 @@ pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
                   "エラーがあります ({}: {})。先に直してください", d.code.as_str(), d.message.ja),
         );
     }
-    let comments = &parsed.file.comments;
     let tokens: Vec<&Token> = src_tokens
         .iter()
         .filter(|t| t.kind != TokenKind::Eof)
         .collect();
-    let (text, anchors) = Layout::new(src, &tokens, comments).run(&parsed.file);
-    same_meaning(src, &src_tokens, comments, &text)?;
+    let (text, anchors) = Layout::new(src, &tokens, &parsed.file.comments).run(&parsed.file);
+    // The source's tree is not needed any more: freed before the output
+    // is read, so the two never take memory at once.
+    drop(tokens);
+    let File { stmts, comments } = parsed.file;
+    drop(stmts);
+    same_meaning(src, src_tokens, &comments, &text)?;
     Ok(Formatted { text, anchors })
 }
 
 /// Checks that `out` reads as `src` (read as `tokens` and `comments`)
 /// does: the same tokens, the same comments, and no errors.
-fn same_meaning(src: &str, tokens: &[Token], comments: &[Comment], out: &str) -> Result<(), Text> {
+fn same_meaning(
+    src: &str,
+    tokens: Vec<Token>,
+    comments: &[Comment],
+    out: &str,
+) -> Result<(), Text> {
     let refuse = |why: &str| {
         Err(
             text!("the formatted text would differ in meaning ({why}); nothing was written";
@@ -118,6 +127,7 @@ fn same_meaning(src: &str, tokens: &[Token], comments: &[Comment], out: &str) ->
     {
         return refuse("comments");
     }
+    drop(tokens);
     let reparsed = parse_lexed(out, b);
     if reparsed
         .diagnostics

@@ -6,6 +6,7 @@ use super::output::fail;
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
 use mynaflow::session::collect_files;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 const BOM: &str = "\u{feff}";
@@ -54,7 +55,10 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         }
         changed += 1;
         if check {
-            print!("{}", diff(f, body, &formatted));
+            if let Err(e) = diff(f, body, &formatted) {
+                fail(&format!("cannot write the diff: {e}"));
+                return FAILURE;
+            }
         } else if let Err(e) = write(f, &format!("{bom}{}", formatted.text)) {
             fail(&e);
             return FAILURE;
@@ -74,12 +78,46 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     }
 }
 
-/// The unified diff `fmt --check` prints: two lines of context, aligned
-/// statement by statement on a large file (`mynaflow::fmt::diff`).
-fn diff(path: &Path, old: &str, new: &Formatted) -> String {
+/// Prints the unified diff of `fmt --check`: two lines of context, aligned
+/// statement by statement on a large file (`mynaflow::fmt::diff`), written
+/// out as it is made.
+fn diff(path: &Path, old: &str, new: &Formatted) -> std::io::Result<()> {
     let shown = path.display().to_string();
     let name = mynaflow::escape::visible(&shown);
-    mynaflow::fmt::diff::unified(&name, old, &new.text, &new.anchors, 2)
+    let mut out = Stdout {
+        to: std::io::BufWriter::new(std::io::stdout().lock()),
+        error: None,
+    };
+    let limits = mynaflow::fmt::diff::Limits::DEFAULT;
+    let written = mynaflow::fmt::diff::write_unified(
+        &mut out,
+        limits,
+        &name,
+        old,
+        &new.text,
+        &new.anchors,
+        2,
+    );
+    match (written, out.error) {
+        (_, Some(e)) => Err(e),
+        (Err(_), None) => Err(std::io::Error::other("formatting failed")),
+        (Ok(()), None) => out.to.flush(),
+    }
+}
+
+/// Standard output as a `fmt::Write`, keeping the I/O error it met.
+struct Stdout<W: std::io::Write> {
+    to: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::fmt::Write for Stdout<W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.to.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
 }
 
 /// Writes a formatted file: the one place `fmt` writes (a temporary file

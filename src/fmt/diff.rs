@@ -17,7 +17,7 @@
 
 use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, DiffOp, DiffableStr, capture_diff, group_diff_ops};
-use std::fmt::Write as _;
+use std::fmt::Write;
 use std::ops::Range;
 
 /// Where the diff stops being one Myers call: the bounds that make it
@@ -65,6 +65,23 @@ pub fn unified_with(
     anchors: &[(usize, usize)],
     radius: usize,
 ) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write_unified(&mut out, limits, name, old, new, anchors, radius);
+    out
+}
+
+/// [`unified_with`], written to `out` as it is made (a large file's diff
+/// is never held whole).
+pub fn write_unified(
+    out: &mut impl Write,
+    limits: Limits,
+    name: &str,
+    old: &str,
+    new: &str,
+    anchors: &[(usize, usize)],
+    radius: usize,
+) -> std::fmt::Result {
     let a = old.tokenize_lines();
     let b = new.tokenize_lines();
     let ops = if a.len() + b.len() <= limits.whole {
@@ -79,7 +96,7 @@ pub fn unified_with(
         }
         .run(&cuts)
     };
-    write_hunks(name, &a, &b, ops, radius)
+    write_hunks(out, name, &a, &b, ops, radius)
 }
 
 /// Line `i` of a text starts at `starts[i]`.
@@ -255,26 +272,33 @@ impl Differ<'_> {
 }
 
 /// The hunks of `ops`, written as `similar`'s unified diff writes them.
-fn write_hunks(name: &str, a: &[&str], b: &[&str], ops: Vec<DiffOp>, radius: usize) -> String {
-    let mut out = String::new();
+fn write_hunks(
+    out: &mut impl Write,
+    name: &str,
+    a: &[&str],
+    b: &[&str],
+    ops: Vec<DiffOp>,
+    radius: usize,
+) -> std::fmt::Result {
+    let mut first = true;
     for group in group_diff_ops(ops, radius) {
         if group.is_empty() {
             continue;
         }
-        if out.is_empty() {
-            let _ = writeln!(out, "--- {name}\n+++ {name}");
+        if std::mem::take(&mut first) {
+            writeln!(out, "--- {name}\n+++ {name}")?;
         }
-        let _ = writeln!(out, "{}", UnifiedHunkHeader::new(&group));
+        writeln!(out, "{}", UnifiedHunkHeader::new(&group))?;
         for op in &group {
             for change in op.iter_changes(a, b) {
-                let _ = write!(out, "{}{}", change.tag(), change.value());
+                write!(out, "{}{}", change.tag(), change.value())?;
                 if change.missing_newline() {
-                    out.push_str("\n\\ No newline at end of file\n");
+                    out.write_str("\n\\ No newline at end of file\n")?;
                 }
             }
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]
