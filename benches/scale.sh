@@ -11,6 +11,11 @@
 #   MYNAFLOW_BIN=/tmp/mynaflow-old benches/scale.sh   # time another build
 #   COMMAND=test benches/scale.sh          # time `mynaflow test` instead
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
+#   COMMAND=rules-diff FORMATS=human benches/scale.sh
+#       `rules diff OLD NEW --impact design`: OLD is $RULES_OLD (default
+#       rules/kenpo.myna), NEW is $RULES_NEW (default: OLD without its
+#       `allow` lines for 健診等委託, written into $DIR), so every design
+#       is checked against both and some flows change verdict.
 #
 # Designs are written once into $DIR (default /tmp/mynaflow-scale) by the
 # ignored test `write_designs` of tests/generated.rs, and reused. A 1M-flow
@@ -46,6 +51,17 @@ if [ -z "${MYNAFLOW_BIN:-}" ]; then
     cargo build --release --quiet
 fi
 mkdir -p "$DIR"
+if [ "$COMMAND" = rules-diff ]; then
+    RULES_OLD=${RULES_OLD:-rules/kenpo.myna}
+    if [ -z "${RULES_NEW:-}" ]; then
+        RULES_NEW="$DIR/kenpo-narrowed.myna"
+        grep -v '^ *allow .* for 健診等委託 *$' "$RULES_OLD" > "$RULES_NEW" || true
+        if cmp -s "$RULES_OLD" "$RULES_NEW"; then
+            echo "benches/scale.sh: $RULES_OLD has no allow line for 健診等委託 to remove" >&2
+            exit 2
+        fi
+    fi
+fi
 
 # Writes the designs that are not there yet.
 missing_sizes=()
@@ -103,6 +119,9 @@ for shape in $SHAPES; do
                 check) read -r w k x c < <(measure "$BIN" check --format "$format" "$f") ;;
                 test) read -r w k x c < <(measure "$BIN" test "$f") ;;
                 fmt) read -r w k x c < <(measure "$BIN" fmt --check "$f") ;;
+                rules-diff)
+                    read -r w k x c < <(measure "$BIN" rules diff --format "$format" \
+                        "$RULES_OLD" "$RULES_NEW" --impact "$f") ;;
                 graph | inventory | coverage)
                     # `graph` draws DOT or JSON; the others write md/human or JSON.
                     fm=$format

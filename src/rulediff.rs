@@ -23,10 +23,12 @@ pub mod gate;
 pub mod witness;
 
 use crate::code::Code;
+use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::names::key;
 use crate::session::{RulebookSource, Session, collect_files};
-use crate::span::Span;
+use crate::source::SourceFile;
+use crate::span::{FileId, Span};
 use crate::syntax::token::Keyword;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1076,68 +1078,92 @@ pub struct Impact {
     pub other_findings_changed: usize,
 }
 
-/// What one run found in one design, keyed by file name.
+/// What the first run found: per design (by its place among the paths),
+/// each flow's verdict by the flow's start byte, in source order.
 #[derive(Default)]
-struct Run {
-    /// (file, flow start byte) → (line, text, verdict).
-    flows: BTreeMap<(String, u32), (usize, String, Verdict)>,
-    /// (file, line, code) → how many times, for findings outside flows.
-    other: BTreeMap<(String, usize, Code), usize>,
+struct Before {
+    files: Vec<Vec<(u32, Verdict)>>,
+    /// (design, line, code) → how many times, for findings outside flows.
+    other: BTreeMap<(usize, usize, Code), usize>,
     designs: usize,
+    flows: usize,
 }
 
-fn run(rules: &RulebookSource, files: &[PathBuf]) -> Result<Run, String> {
+/// One run's verdicts on one design, handed to the caller while its
+/// session still holds the design (so the line and text of a flow are
+/// looked up only for the few flows that change).
+struct Visit<'a> {
+    /// The design's place among the paths.
+    at: usize,
+    source: &'a SourceFile,
+    design: &'a Design,
+    /// Each flow's verdict, in the order of `design.flows`.
+    verdicts: Vec<Verdict>,
+    /// (line, code) → how many times, for findings outside flows.
+    other: BTreeMap<(usize, Code), usize>,
+}
+
+/// Checks every design of `files` against `rules` (on every core when
+/// there are several files) and hands each one's verdicts to `visit`.
+fn run(
+    rules: &RulebookSource,
+    files: &[PathBuf],
+    mut visit: impl FnMut(Visit),
+) -> Result<(), String> {
     let mut s = Session::forced(rules.clone());
     s.load_rulebook(rules)
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
-    let mut checked = Vec::new();
-    for f in files {
-        checked.push(s.check_path(f)?);
+    let checked = s
+        .check_paths(files)
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()?;
+    // The findings of each file, found in one pass over all of them.
+    let mut by_file: HashMap<FileId, Vec<&Diagnostic>> = HashMap::new();
+    for d in &s.diagnostics {
+        by_file.entry(d.primary.file).or_default().push(d);
     }
-    let mut out = Run::default();
-    for c in checked {
-        let Some(analysis) = c.analysis else { continue };
-        out.designs += 1;
+    for (at, c) in checked.iter().enumerate() {
+        let Some(analysis) = &c.analysis else {
+            continue;
+        };
         let source = s.sources.get(c.file);
         let design = &analysis.design;
-        let starts: Vec<u32> = design.flows.iter().map(|f| f.span.start).collect();
-        for (i, f) in design.flows.iter().enumerate() {
-            let verdict = Verdict {
-                checked: design.flow_is_resolved(FlowId(i as u32)),
+        let resolved = design.resolved_flows();
+        let mut verdicts: Vec<Verdict> = design
+            .flows
+            .iter()
+            .map(|f| Verdict {
+                checked: resolved(f),
                 findings: Vec::new(),
-            };
-            let line = source.line_col(f.span.start as usize).0;
-            out.flows.insert(
-                (source.name.clone(), f.span.start),
-                (line, f.text(&source.text), verdict),
-            );
-        }
-        for d in s.diagnostics.iter().filter(|d| d.primary.file == c.file) {
-            let line = source.line_col(d.primary.start as usize).0;
+            })
+            .collect();
+        let starts: Vec<u32> = design.flows.iter().map(|f| f.span.start).collect();
+        let mut other = BTreeMap::new();
+        for d in by_file.get(&c.file).map(Vec::as_slice).unwrap_or_default() {
+            let line = source.line_index(d.primary.start as usize) + 1;
             // The flow whose statement holds the finding's primary span.
             let i = starts.partition_point(|&st| st <= d.primary.start);
-            let flow = i
-                .checked_sub(1)
-                .map(|i| &design.flows[i])
-                .filter(|f| d.primary.start < f.span.end.max(f.span.start + 1));
+            let flow = i.checked_sub(1).filter(|&i| {
+                let f = &design.flows[i];
+                d.primary.start < f.span.end.max(f.span.start + 1)
+            });
             match flow {
-                Some(f) => {
-                    if let Some(entry) = out.flows.get_mut(&(source.name.clone(), f.span.start)) {
-                        entry.2.findings.push((line, d.code));
-                    }
-                }
-                None => {
-                    *out.other
-                        .entry((source.name.clone(), line, d.code))
-                        .or_default() += 1;
-                }
+                Some(i) => verdicts[i].findings.push((line, d.code)),
+                None => *other.entry((line, d.code)).or_default() += 1,
             }
         }
+        for v in &mut verdicts {
+            v.findings.sort();
+        }
+        visit(Visit {
+            at,
+            source,
+            design,
+            verdicts,
+            other,
+        });
     }
-    for (_, _, v) in out.flows.values_mut() {
-        v.findings.sort();
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Checks every design under `paths` against `old` and against `new`,
@@ -1145,39 +1171,73 @@ fn run(rules: &RulebookSource, files: &[PathBuf]) -> Result<Run, String> {
 /// findings differ (matched by file, line and code). Rulebooks found among
 /// the paths are skipped. An `Err` is a file or rulebook that could not be
 /// read or loaded.
+///
+/// The first run keeps one verdict per flow; the second compares as it
+/// goes, so only the flows that change are written out in full.
 pub fn impact(
     old: &RulebookSource,
     new: &RulebookSource,
     paths: &[PathBuf],
 ) -> Result<Impact, String> {
     let files = collect_files(paths)?;
-    let before = run(old, &files)?;
-    let mut after = run(new, &files)?;
-    let mut changed = Vec::new();
-    for (k, (line, flow, b)) in &before.flows {
-        let a = after.flows.remove(k).map(|(_, _, v)| v).unwrap_or_default();
-        if *b != a {
-            changed.push(FlowImpact {
-                file: k.0.clone(),
-                line: *line,
-                flow: flow.clone(),
-                before: b.clone(),
-                after: a,
-            });
+    let mut before = Before::default();
+    run(old, &files, |v| {
+        before.designs += 1;
+        before.flows += v.verdicts.len();
+        if before.files.len() <= v.at {
+            before.files.resize_with(v.at + 1, Vec::new);
         }
-    }
-    // The same files were parsed the same way, so no flow is left over.
-    let mut other = before.other;
+        before.files[v.at] = v
+            .design
+            .flows
+            .iter()
+            .map(|f| f.span.start)
+            .zip(v.verdicts)
+            .collect();
+        for ((line, code), n) in v.other {
+            before.other.insert((v.at, line, code), n);
+        }
+    })?;
+    let mut changed: Vec<(u32, FlowImpact)> = Vec::new();
     let mut other_findings_changed = 0;
-    for (k, n) in &after.other {
-        let m = other.remove(k).unwrap_or(0);
-        other_findings_changed += n.abs_diff(m);
-    }
+    let mut other = std::mem::take(&mut before.other);
+    run(new, &files, |v| {
+        // The same file read the same way: its flows, in the same order,
+        // start where they did in the first run.
+        let old_flows = before
+            .files
+            .get(v.at)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let unseen = Verdict::default();
+        for (f, a) in v.design.flows.iter().zip(v.verdicts) {
+            let start = f.span.start;
+            let b = old_flows
+                .binary_search_by_key(&start, |(s, _)| *s)
+                .map_or(&unseen, |i| &old_flows[i].1);
+            if *b != a {
+                let flow = FlowImpact {
+                    file: v.source.name.clone(),
+                    line: v.source.line_index(start as usize) + 1,
+                    flow: f.text(&v.source.text),
+                    before: b.clone(),
+                    after: a,
+                };
+                changed.push((start, flow));
+            }
+        }
+        for ((line, code), n) in v.other {
+            let m = other.remove(&(v.at, line, code)).unwrap_or(0);
+            other_findings_changed += n.abs_diff(m);
+        }
+    })?;
     other_findings_changed += other.values().sum::<usize>();
+    // By file name, then by place in the file.
+    changed.sort_by(|(x, a), (y, b)| (&a.file, x).cmp(&(&b.file, y)));
     Ok(Impact {
         designs: before.designs,
-        flows: before.flows.len(),
-        changed,
+        flows: before.flows,
+        changed: changed.into_iter().map(|(_, f)| f).collect(),
         other_findings_changed,
     })
 }

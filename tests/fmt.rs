@@ -167,3 +167,168 @@ fn check_prints_a_diff_and_fmt_keeps_the_bom() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "flow A -> \n");
 }
+
+/// Applies a unified diff (as `fmt --check` prints it) to `old`.
+fn patch(old: &str, diff: &str) -> String {
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let mut out = String::new();
+    let mut next = 0; // the next old line to copy
+    // Lines without their `\n` only (a `\r` before it is part of the line).
+    let mut lines = diff
+        .split_inclusive('\n')
+        .map(|l| l.strip_suffix('\n').unwrap_or(l))
+        .skip(2) // `---` and `+++`
+        .peekable();
+    while let Some(l) = lines.next() {
+        if let Some(h) = l.strip_prefix("@@ -") {
+            let start: usize = h.split([',', ' ']).next().unwrap().parse().unwrap();
+            // An empty old range names the line before it.
+            let len_zero = h.split(' ').next().unwrap().ends_with(",0");
+            let first = if len_zero { start } else { start - 1 };
+            for line in &old_lines[next..first] {
+                out.push_str(line);
+            }
+            next = first;
+            continue;
+        }
+        let no_newline = lines.peek() == Some(&"\\ No newline at end of file");
+        let text = if no_newline {
+            lines.next();
+            l[1..].to_string()
+        } else {
+            format!("{}\n", &l[1..])
+        };
+        match &l[..1] {
+            " " => {
+                assert_eq!(old_lines[next], text);
+                out.push_str(&text);
+                next += 1;
+            }
+            "-" => {
+                assert_eq!(old_lines[next], text);
+                next += 1;
+            }
+            "+" => out.push_str(&text),
+            other => panic!("unexpected diff line {other:?}"),
+        }
+    }
+    for line in &old_lines[next..] {
+        out.push_str(line);
+    }
+    out
+}
+
+/// Counts (hunks, removed lines, added lines, context lines) of a diff.
+fn shape(diff: &str) -> (usize, usize, usize, usize) {
+    let body = diff.lines().skip(2);
+    let mut n = (0, 0, 0, 0);
+    for l in body {
+        match l.as_bytes().first() {
+            Some(b'@') => n.0 += 1,
+            Some(b'-') => n.1 += 1,
+            Some(b'+') => n.2 += 1,
+            Some(b' ') => n.3 += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+#[test]
+fn check_diff_of_the_corpus_is_the_one_it_always_was_and_applies() {
+    use mynaflow::fmt::diff::{Limits, unified, unified_with};
+    // Statement by statement, whatever the size, to exercise the aligned
+    // path on every real file.
+    let aligned = Limits {
+        whole: 0,
+        region: 6,
+    };
+    let mut changed = 0;
+    for path in corpus() {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let Ok(f) = mynaflow::fmt::format_with_anchors(text) else {
+            continue;
+        };
+        let name = path.display().to_string();
+        let reference = similar::TextDiff::from_lines(text, &f.text)
+            .unified_diff()
+            .context_radius(2)
+            .header(&name, &name)
+            .to_string();
+        assert_eq!(
+            unified(&name, text, &f.text, &f.anchors, 2),
+            reference,
+            "{name}"
+        );
+        let d = unified_with(aligned, &name, text, &f.text, &f.anchors, 2);
+        if f.text != text {
+            changed += 1;
+            assert_eq!(
+                patch(text, &d),
+                f.text,
+                "{name}: the diff does not apply\n{d}"
+            );
+        } else {
+            assert_eq!(d, "", "{name}");
+        }
+    }
+    assert!(changed > 10, "only {changed} files of the corpus change");
+}
+
+#[test]
+fn a_large_file_with_every_line_changed_diffs_statement_by_statement() {
+    // 20,000 lines, none in the canonical layout: one hunk, each flow
+    // removed and added in turn (Myers over the whole file would take
+    // 20,000² steps here).
+    let mut src = String::from("use \"kenpo\"\n");
+    for i in 1..20_000 {
+        if i % 10 == 0 {
+            src.push_str(&format!("#  note {i}   \n"));
+        } else {
+            src.push_str(&format!("flow A->B:X{i} for P\n"));
+        }
+    }
+    let src = src.replacen("use \"kenpo\"", "use  \"kenpo\"", 1);
+    assert_eq!(src.lines().count(), 20_000);
+    let f = mynaflow::fmt::format_with_anchors(&src).unwrap();
+    let d = mynaflow::fmt::diff::unified("big.myna", &src, &f.text, &f.anchors, 2);
+    assert_eq!(shape(&d), (1, 20_000, 20_000, 0));
+    let lines: Vec<&str> = d.lines().take(7).collect();
+    assert_eq!(
+        lines,
+        [
+            "--- big.myna",
+            "+++ big.myna",
+            "@@ -1,20000 +1,20000 @@",
+            "-use  \"kenpo\"",
+            "+use \"kenpo\"",
+            "-flow A->B:X1 for P",
+            "+flow A -> B : X1 for P",
+        ]
+    );
+    assert_eq!(patch(&src, &d), f.text);
+
+    // Blocks of 15 changed lines between 5 canonical ones: a hunk each,
+    // with two lines of context on either side (none before the first).
+    let mut src = String::new();
+    for i in 0..20_000 {
+        if i % 20 < 15 {
+            src.push_str(&format!("flow A->B:X{i} for P\n"));
+        } else {
+            src.push_str(&format!("flow A -> B : X{i} for P\n"));
+        }
+    }
+    let f = mynaflow::fmt::format_with_anchors(&src).unwrap();
+    let d = mynaflow::fmt::diff::unified("big.myna", &src, &f.text, &f.anchors, 2);
+    assert_eq!(shape(&d), (1000, 15_000, 15_000, 1000 * 4 - 2));
+    assert!(d.starts_with("--- big.myna\n+++ big.myna\n@@ -1,17 +1,17 @@\n"));
+    assert!(
+        d.contains("\n@@ -19979,19 +19979,19 @@\n"),
+        "{}",
+        &d[d.len() - 2000..]
+    );
+    assert_eq!(patch(&src, &d), f.text);
+}

@@ -460,3 +460,46 @@ fn the_gate_is_symmetric_over_every_pair_of_rulebooks() {
         }
     }
 }
+
+#[test]
+fn impact_over_several_designs_lists_them_by_file_then_line() {
+    let design = std::fs::read_to_string(DESIGN).expect("design");
+    let flow = "flow 市町村 -> 基幹システム : 口座情報 for 保険料還付 via 情報提供NWS";
+    assert!(design.contains(&format!("{flow}\n")));
+    let dir = tempfile::tempdir().expect("tempdir");
+    // b.myna: two lines more at the top; c.myna: the flow a second time,
+    // two lines below the first; a.myna: as it is.
+    std::fs::write(dir.path().join("b.myna"), format!("# b\n# b\n{design}")).expect("b");
+    std::fs::write(dir.path().join("a.myna"), &design).expect("a");
+    std::fs::write(
+        dir.path().join("c.myna"),
+        format!("{design}# again\n{flow}\n"),
+    )
+    .expect("c");
+    let i =
+        rulediff::impact(&source(OLD), &source(NEW), &[dir.path().to_path_buf()]).expect("impact");
+    assert_eq!((i.designs, i.flows), (3, 4 + 4 + 5));
+    let at: Vec<(String, usize, String)> = i
+        .changed
+        .iter()
+        .map(|f| {
+            let name = Path::new(&f.file).file_name().unwrap().to_string_lossy();
+            (name.into_owned(), f.line, f.flow.clone())
+        })
+        .collect();
+    let last = design.lines().count() + 2;
+    assert_eq!(
+        at,
+        [
+            ("a.myna".to_string(), 19, flow.to_string()),
+            ("b.myna".to_string(), 21, flow.to_string()),
+            ("c.myna".to_string(), 19, flow.to_string()),
+            ("c.myna".to_string(), last, flow.to_string()),
+        ]
+    );
+    for f in &i.changed {
+        assert!(f.before.is_ok(), "{f:?}");
+        assert_eq!(f.after.findings, [(f.line, Code::MN103)]);
+    }
+    assert_eq!(i.other_findings_changed, 0);
+}

@@ -4,7 +4,9 @@
 
 use super::output::fail;
 use super::{FAILURE, FINDINGS, OK};
+use mynaflow::fmt::Formatted;
 use mynaflow::session::collect_files;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 const BOM: &str = "\u{feff}";
@@ -40,7 +42,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             Some(rest) => (BOM, rest),
             None => ("", text.as_str()),
         };
-        let new = match mynaflow::fmt::format(body) {
+        let formatted = match mynaflow::fmt::format_with_anchors(body) {
             Ok(n) => n,
             Err(why) => {
                 eprintln!("mynaflow: {}: {}", f.display(), why.get(super::lang(None)));
@@ -48,13 +50,16 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                 continue;
             }
         };
-        if new == body {
+        if formatted.text == body {
             continue;
         }
         changed += 1;
         if check {
-            print!("{}", diff(f, body, &new));
-        } else if let Err(e) = write(f, &format!("{bom}{new}")) {
+            if let Err(e) = diff(f, body, &formatted) {
+                fail(&format!("cannot write the diff: {e}"));
+                return FAILURE;
+            }
+        } else if let Err(e) = write(f, &format!("{bom}{}", formatted.text)) {
             fail(&e);
             return FAILURE;
         } else {
@@ -73,14 +78,46 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     }
 }
 
-/// The unified diff `fmt --check` prints.
-fn diff(path: &Path, old: &str, new: &str) -> String {
-    let name = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(2)
-        .header(&name, &name)
-        .to_string()
+/// Prints the unified diff of `fmt --check`: two lines of context, aligned
+/// statement by statement on a large file (`mynaflow::fmt::diff`), written
+/// out as it is made.
+fn diff(path: &Path, old: &str, new: &Formatted) -> std::io::Result<()> {
+    let shown = path.display().to_string();
+    let name = mynaflow::escape::visible(&shown);
+    let mut out = Stdout {
+        to: std::io::BufWriter::new(std::io::stdout().lock()),
+        error: None,
+    };
+    let limits = mynaflow::fmt::diff::Limits::DEFAULT;
+    let written = mynaflow::fmt::diff::write_unified(
+        &mut out,
+        limits,
+        &name,
+        old,
+        &new.text,
+        &new.anchors,
+        2,
+    );
+    match (written, out.error) {
+        (_, Some(e)) => Err(e),
+        (Err(_), None) => Err(std::io::Error::other("formatting failed")),
+        (Ok(()), None) => out.to.flush(),
+    }
+}
+
+/// Standard output as a `fmt::Write`, keeping the I/O error it met.
+struct Stdout<W: std::io::Write> {
+    to: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::fmt::Write for Stdout<W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.to.write_all(s.as_bytes()).map_err(|e| {
+            self.error = Some(e);
+            std::fmt::Error
+        })
+    }
 }
 
 /// Writes a formatted file: the one place `fmt` writes (a temporary file
