@@ -3,7 +3,7 @@
 //! language.
 
 use super::inventory_md::Doc;
-use crate::inventory::{Basis, Movement};
+use crate::inventory::{Basis, Counterpart, GroupId, Movement, SenderGroup};
 use crate::model::*;
 use serde::Serialize;
 
@@ -13,6 +13,7 @@ struct Output<'a> {
     design: &'a str,
     rulebook: Option<RulebookJson<'a>>,
     systems: Vec<SystemJson<'a>>,
+    sender_groups: Vec<GroupJson<'a>>,
     records: Vec<RecordJson<'a>>,
     carriers: Vec<&'a str>,
     summary: Summary,
@@ -53,7 +54,8 @@ struct ActorJson<'a> {
 
 #[derive(Serialize)]
 struct MovementJson<'a> {
-    actor: ActorJson<'a>,
+    actor: Option<ActorJson<'a>>,
+    group: Option<String>,
     purpose: Option<&'a str>,
     route: Vec<&'a str>,
     basis: Option<BasisJson<'a>>,
@@ -76,8 +78,25 @@ struct BasisJson<'a> {
 }
 
 #[derive(Serialize)]
+struct SenderJson<'a> {
+    actor: ActorJson<'a>,
+    route: Vec<&'a str>,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct GroupJson<'a> {
+    id: String,
+    item: &'a str,
+    category: Option<&'a str>,
+    purpose: Option<&'a str>,
+    senders: Vec<SenderJson<'a>>,
+    receivers: Vec<ActorJson<'a>>,
+}
+
+#[derive(Serialize)]
 struct RecordJson<'a> {
-    sender: ActorJson<'a>,
+    senders: String,
     receiver: ActorJson<'a>,
     item: &'a str,
     category: Option<&'a str>,
@@ -91,7 +110,14 @@ struct RecordJson<'a> {
 struct Summary {
     systems: usize,
     holdings: usize,
+    sender_groups: usize,
     records: usize,
+    pairs: usize,
+}
+
+/// The id a sender group goes by in the JSON and the Markdown: `S1`, `S2`…
+pub fn group_id(g: GroupId) -> String {
+    format!("S{}", g.index() + 1)
 }
 
 fn kind_name(k: RoleKind) -> &'static str {
@@ -163,12 +189,19 @@ impl<'a> Names<'a> {
 pub fn render(doc: &Doc) -> String {
     let design = doc.design;
     let Some(rb) = design.rulebook.as_deref() else {
-        return "{\"version\":1,\"error\":\"the design's rulebook is not loaded\"}\n".to_string();
+        return "{\"version\":2,\"error\":\"the design's rulebook is not loaded\"}\n".to_string();
     };
     let n = Names { design, rb };
     let line = |f: FlowId| doc.source.line_col(design.flow(f).span.start as usize).0;
     let movement = |m: &Movement| MovementJson {
-        actor: n.actor(m.counterpart),
+        actor: match m.counterpart {
+            Counterpart::Actor(a) => Some(n.actor(a)),
+            Counterpart::Group(_) => None,
+        },
+        group: match m.counterpart {
+            Counterpart::Actor(_) => None,
+            Counterpart::Group(g) => Some(group_id(g)),
+        },
         purpose: m.purpose.map(|p| n.purpose(p)),
         route: n.route(&m.route),
         basis: m.basis.as_ref().map(|b| n.basis(b)),
@@ -211,11 +244,28 @@ pub fn render(doc: &Doc) -> String {
             }
         })
         .collect();
+    let group = |(i, g): (usize, &SenderGroup)| GroupJson {
+        id: group_id(GroupId(i as u32)),
+        item: &design.item(g.item).name,
+        category: n.category(g.item),
+        purpose: g.purpose.map(|p| n.purpose(p)),
+        senders: g
+            .senders
+            .iter()
+            .map(|s| SenderJson {
+                actor: n.actor(s.actor),
+                route: n.route(&s.route),
+                line: line(s.flow),
+            })
+            .collect(),
+        receivers: g.receivers.iter().map(|a| n.actor(*a)).collect(),
+    };
+    let sender_groups = inv.groups.iter().enumerate().map(group).collect();
     let records = inv
         .records
         .iter()
         .map(|r| RecordJson {
-            sender: n.actor(r.sender),
+            senders: group_id(r.senders),
             receiver: n.actor(r.receiver),
             item: &design.item(r.item).name,
             category: n.category(r.item),
@@ -226,7 +276,7 @@ pub fn render(doc: &Doc) -> String {
         })
         .collect();
     let out = Output {
-        version: 1,
+        version: 2,
         design: &doc.source.name,
         rulebook: Some(RulebookJson {
             name: &rb.name,
@@ -234,12 +284,19 @@ pub fn render(doc: &Doc) -> String {
             revised: rb.revised.as_deref(),
         }),
         systems,
+        sender_groups,
         records,
         carriers: n.route(&inv.carriers),
         summary: Summary {
             systems: inv.systems.len(),
             holdings: inv.systems.iter().map(|s| s.holdings.len()).sum(),
+            sender_groups: inv.groups.len(),
             records: inv.records.len(),
+            pairs: inv
+                .records
+                .iter()
+                .map(|r| inv.group(r.senders).senders.len())
+                .sum(),
         },
     };
     let mut s =
