@@ -5,18 +5,36 @@
 use super::inventory_md::Doc;
 use crate::inventory::{Basis, Counterpart, GroupId, Movement, SenderGroup};
 use crate::model::*;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::io::{self, Write};
 
+/// The document, its long lists written as they are drawn (see [`Lazy`]).
 #[derive(Serialize)]
-struct Output<'a> {
+struct Output<'a, S, G, R> {
     version: u32,
     design: &'a str,
     rulebook: Option<RulebookJson<'a>>,
-    systems: Vec<SystemJson<'a>>,
-    sender_groups: Vec<GroupJson<'a>>,
-    records: Vec<RecordJson<'a>>,
+    systems: S,
+    sender_groups: G,
+    records: R,
     carriers: Vec<&'a str>,
     summary: Summary,
+}
+
+/// A list serialized item by item from a fresh iterator, so that the
+/// output of a large design is never held whole, neither as JSON values
+/// nor as text.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
 #[derive(Serialize)]
@@ -187,9 +205,20 @@ impl<'a> Names<'a> {
 
 /// Renders the inventory as pretty-printed JSON with a final newline.
 pub fn render(doc: &Doc) -> String {
+    let mut out = Vec::new();
+    match write(doc, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("{{\"error\":\"{e}\"}}\n"),
+    }
+}
+
+/// Writes the inventory as pretty-printed JSON with a final newline, item
+/// by item (give it a buffered writer).
+pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     let design = doc.design;
     let Some(rb) = design.rulebook.as_deref() else {
-        return "{\"version\":2,\"error\":\"the design's rulebook is not loaded\"}\n".to_string();
+        return out
+            .write_all(b"{\"version\":2,\"error\":\"the design's rulebook is not loaded\"}\n");
     };
     let n = Names { design, rb };
     let line = |f: FlowId| doc.source.line_col(design.flow(f).span.start as usize).0;
@@ -208,42 +237,38 @@ pub fn render(doc: &Doc) -> String {
         line: line(m.flow),
     };
     let inv = doc.inventory;
-    let systems = inv
-        .systems
-        .iter()
-        .map(|s| {
-            let actor = design.actor(s.actor);
-            SystemJson {
-                name: &actor.name,
-                label: actor.label.as_ref().map(|(l, _)| l.as_str()),
-                role: actor.role.id.map(|r| rb.role(r).name.as_str()),
-                holdings: s
-                    .holdings
-                    .iter()
-                    .map(|h| {
-                        let item = design.item(h.item);
-                        HoldingJson {
-                            item: &item.name,
-                            category: n.category(h.item),
-                            own: h.own,
-                            purposes: h.purposes.iter().map(|p| n.purpose(*p)).collect(),
-                            received: h.received.iter().map(movement).collect(),
-                            passed_on: h.passed_on.iter().map(movement).collect(),
-                            contractors: h
-                                .contractors
-                                .iter()
-                                .map(|(c, ps)| ContractorJson {
-                                    name: &design.actor(*c).name,
-                                    legal_name: design.actor(*c).legal_name(),
-                                    purposes: ps.iter().map(|p| n.purpose(*p)).collect(),
-                                })
-                                .collect(),
-                        }
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    let system = |s: &'_ crate::inventory::System| {
+        let actor = design.actor(s.actor);
+        SystemJson {
+            name: &actor.name,
+            label: actor.label.as_ref().map(|(l, _)| l.as_str()),
+            role: actor.role.id.map(|r| rb.role(r).name.as_str()),
+            holdings: s
+                .holdings
+                .iter()
+                .map(|h| {
+                    let item = design.item(h.item);
+                    HoldingJson {
+                        item: &item.name,
+                        category: n.category(h.item),
+                        own: h.own,
+                        purposes: h.purposes.iter().map(|p| n.purpose(*p)).collect(),
+                        received: h.received.iter().map(movement).collect(),
+                        passed_on: h.passed_on.iter().map(movement).collect(),
+                        contractors: h
+                            .contractors
+                            .iter()
+                            .map(|(c, ps)| ContractorJson {
+                                name: &design.actor(*c).name,
+                                legal_name: design.actor(*c).legal_name(),
+                                purposes: ps.iter().map(|p| n.purpose(*p)).collect(),
+                            })
+                            .collect(),
+                    }
+                })
+                .collect(),
+        }
+    };
     let group = |(i, g): (usize, &SenderGroup)| GroupJson {
         id: group_id(GroupId(i as u32)),
         item: &design.item(g.item).name,
@@ -260,22 +285,17 @@ pub fn render(doc: &Doc) -> String {
             .collect(),
         receivers: g.receivers.iter().map(|a| n.actor(*a)).collect(),
     };
-    let sender_groups = inv.groups.iter().enumerate().map(group).collect();
-    let records = inv
-        .records
-        .iter()
-        .map(|r| RecordJson {
-            senders: group_id(r.senders),
-            receiver: n.actor(r.receiver),
-            item: &design.item(r.item).name,
-            category: n.category(r.item),
-            purpose: n.purpose(r.purpose),
-            route: n.route(&r.route),
-            basis: n.basis(&r.basis),
-            line: line(r.flow),
-        })
-        .collect();
-    let out = Output {
+    let record = |r: &'_ crate::inventory::Record| RecordJson {
+        senders: group_id(r.senders),
+        receiver: n.actor(r.receiver),
+        item: &design.item(r.item).name,
+        category: n.category(r.item),
+        purpose: n.purpose(r.purpose),
+        route: n.route(&r.route),
+        basis: n.basis(&r.basis),
+        line: line(r.flow),
+    };
+    let doc_json = Output {
         version: 2,
         design: &doc.source.name,
         rulebook: Some(RulebookJson {
@@ -283,9 +303,9 @@ pub fn render(doc: &Doc) -> String {
             title: rb.title.as_deref(),
             revised: rb.revised.as_deref(),
         }),
-        systems,
-        sender_groups,
-        records,
+        systems: Lazy(|| inv.systems.iter().map(system)),
+        sender_groups: Lazy(|| inv.groups.iter().enumerate().map(group)),
+        records: Lazy(|| inv.records.iter().map(record)),
         carriers: n.route(&inv.carriers),
         summary: Summary {
             systems: inv.systems.len(),
@@ -299,8 +319,6 @@ pub fn render(doc: &Doc) -> String {
                 .sum(),
         },
     };
-    let mut s =
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &doc_json)?;
+    out.write_all(b"\n")
 }
