@@ -734,4 +734,22 @@ fn many_senders_and_receivers_at_a_carrier_give_senders_plus_receivers_not_their
             md.lines().count()
         );
     }
+
+    // So does the HTML report's inventory: each group once, in its own table.
+    let html = dir.path().join("r.html");
+    let html_s = html.to_string_lossy().into_owned();
+    let (code, _, err) = run(&["report", "--output", &html_s, &path, "--lang", "ja"]);
+    assert_eq!(code, Some(0), "{err}");
+    let page = std::fs::read_to_string(&html).expect("the page");
+    let start = page
+        .find("<details class=\"inventory\">")
+        .expect("inventory");
+    let section = &page[start..start + page[start..].find("</details>").expect("end")];
+    assert!(section.contains("送り手のグループ"), "{section}");
+    assert_eq!(
+        section.matches("市007").count(),
+        3,
+        "S1's sender, S2's receiver, a record"
+    );
+    assert_eq!(section.matches("S2 の受け手").count(), N);
 }

@@ -5,6 +5,12 @@
 //! every exchange through a carrier, each of which leaves a 情報提供等の記録
 //! at both ends (番号法第23条).
 //!
+//! Senders whose data meets at a carrier and goes on together are one
+//! [`SenderGroup`], listed once; records and movements name the group, so
+//! the inventory grows with the design (senders + receivers), never with
+//! the number of (sender, receiver) pairs, which [`Inventory::pairs`]
+//! still yields one by one.
+//!
 //! Data only: `render::inventory_md`, `render::inventory_json` and the
 //! report's section write it; [`Inventory::held`] and its siblings
 //! flatten it into the rows of their tables once for all of them. The engine knows role kinds (`self`, `carrier`, `contractor`), never a

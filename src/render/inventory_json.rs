@@ -221,7 +221,8 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
             .write_all(b"{\"version\":2,\"error\":\"the design's rulebook is not loaded\"}\n");
     };
     let n = Names { design, rb };
-    let line = |f: FlowId| doc.source.line_col(design.flow(f).span.start as usize).0;
+    // A binary search for the line: no column is counted.
+    let line = |f: FlowId| doc.source.line_index(design.flow(f).span.start as usize) + 1;
     let movement = |m: &Movement| MovementJson {
         actor: match m.counterpart {
             Counterpart::Actor(a) => Some(n.actor(a)),

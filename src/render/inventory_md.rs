@@ -140,8 +140,8 @@ impl Doc<'_> {
         match self.inventory.group(g).senders.as_slice() {
             [one] => format!("{}: {}", group_id(g), self.actor(one.actor)),
             many => match self.lang {
-                Lang::En => format!("{}: {} senders", group_id(g), many.len()),
-                Lang::Ja => format!("{}: 送り手 {} 件", group_id(g), many.len()),
+                Lang::En => format!("{}: {} senders (section 6.1)", group_id(g), many.len()),
+                Lang::Ja => format!("{}: 送り手 {} 件 (6.1)", group_id(g), many.len()),
             },
         }
     }
@@ -173,10 +173,11 @@ impl Doc<'_> {
         }
     }
 
+    /// The flow's line (a binary search: no column is counted).
     fn line(&self, f: FlowId) -> usize {
         self.source
-            .line_col(self.design.flow(f).span.start as usize)
-            .0
+            .line_index(self.design.flow(f).span.start as usize)
+            + 1
     }
 
     fn is_self(&self, a: ActorId) -> bool {

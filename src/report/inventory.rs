@@ -44,12 +44,18 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
         [one] => actor(one.actor),
         many => format!("{} ({})", group_id(g), many.len()),
     };
-    let moves = |m: &[Movement]| {
+    // What a system receives from a group comes from its senders; what it
+    // passes on with a group goes to the group's receivers.
+    let moves = |m: &[Movement], received: bool| {
         m.iter()
             .map(|m| {
-                let who = match m.counterpart {
-                    Counterpart::Actor(a) => actor(a),
-                    Counterpart::Group(g) => senders(g),
+                let who = match (m.counterpart, received, lang) {
+                    (Counterpart::Actor(a), _, _) => actor(a),
+                    (Counterpart::Group(g), true, _) => senders(g),
+                    (Counterpart::Group(g), false, Lang::En) => {
+                        format!("the receivers of {}", group_id(g))
+                    }
+                    (Counterpart::Group(g), false, Lang::Ja) => format!("{} の受け手", group_id(g)),
                 };
                 format!("{who} ({})", purpose(m.purpose))
             })
@@ -87,7 +93,7 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
         let received = if h.own {
             t(lang, "(made by the society)", "(自ら作成)").to_string()
         } else {
-            moves(&h.received)
+            moves(&h.received, true)
         };
         let _ = write!(
             out,
@@ -96,7 +102,7 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
             html(&design.item(h.item).name),
             purposes.join(", "),
             received,
-            moves(&h.passed_on),
+            moves(&h.passed_on, false),
             contractors.join(", "),
         );
     }
