@@ -62,11 +62,16 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
         lang: settings.lang,
     };
     // Written as drawn: the JSON of a large design is never held whole.
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut out = std::io::stdout().lock();
     let _ = match format {
         InventoryFormat::Md => out.write_all(inventory_md::render(&doc).as_bytes()),
         InventoryFormat::Json => inventory_json::write(&doc, &mut out),
     }
     .and_then(|()| out.flush());
+    // The process ends here: freeing a large design's model and inventory
+    // piece by piece would cost more than drawing it (as in `check`).
+    std::mem::forget(inventory);
+    std::mem::forget(analysis);
+    std::mem::forget(s);
     OK
 }

@@ -196,7 +196,8 @@ impl Inventory {
 
         // Per (system, item): what arrives and what leaves.
         type Moves = (Vec<Movement>, Vec<Movement>);
-        let mut moves: BTreeMap<(ActorId, DataId), Moves> = BTreeMap::new();
+        // Hashed while drawn, sorted once at the end.
+        let mut moves: FxHashMap<(ActorId, DataId), Moves> = FxHashMap::default();
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
         let mut groups = Groups::new(design, graph);
         // Groups whose senders' routes are counted (carriers) and whose
@@ -308,6 +309,8 @@ impl Inventory {
             .iter()
             .map(|g| (contractors_of(g, true), contractors_of(g, false)))
             .collect();
+        let mut moves: Vec<((ActorId, DataId), Moves)> = moves.into_iter().collect();
+        moves.sort_unstable_by_key(|(key, _)| *key);
         let mut by_actor: BTreeMap<ActorId, Vec<Holding>> = BTreeMap::new();
         for ((actor, item), (received, passed_on)) in moves {
             let own = received.is_empty();

@@ -213,7 +213,7 @@ pub fn render(doc: &Doc) -> String {
 }
 
 /// Writes the inventory as pretty-printed JSON with a final newline, item
-/// by item (give it a buffered writer).
+/// by item, through a buffer of its own.
 pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     let design = doc.design;
     let Some(rb) = design.rulebook.as_deref() else {
@@ -320,6 +320,10 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
                 .sum(),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc_json)?;
-    out.write_all(b"\n")
+    // Buffered here, so that the serializer's many small writes are calls
+    // the compiler sees, not through `dyn Write`.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &doc_json)?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
