@@ -8,7 +8,7 @@ mod common;
 use common::{mynaflow, stdout};
 
 use mynaflow::code::Code;
-use mynaflow::inventory::{Basis, Inventory};
+use mynaflow::inventory::{Basis, Counterpart, Inventory};
 use mynaflow::session::{RulebookSource, Session};
 use std::path::Path;
 
@@ -53,6 +53,13 @@ impl Drawn {
     fn actor(&self, a: mynaflow::model::ActorId) -> &str {
         &self.analysis.design.actor(a).name
     }
+    /// The other end of a movement that names one actor.
+    fn end(&self, c: Counterpart) -> &str {
+        match c {
+            Counterpart::Actor(a) => self.actor(a),
+            Counterpart::Group(g) => panic!("a group: {g:?}"),
+        }
+    }
     fn item(&self, d: mynaflow::model::DataId) -> &str {
         &self.analysis.design.item(d).name
     }
@@ -91,7 +98,7 @@ fn the_society_inventory_matches_its_design() {
     let purposes: Vec<&str> = tax.purposes.iter().map(|p| d.purpose(*p)).collect();
     assert_eq!(purposes, ["被扶養者認定", "高齢受給者負担区分判定"]);
     for m in &tax.received {
-        assert_eq!(d.actor(m.counterpart), "市町村");
+        assert_eq!(d.end(m.counterpart), "市町村");
         let route: Vec<&str> = m.route.iter().map(|a| d.actor(*a)).collect();
         assert_eq!(route, ["情報提供NWS", "中間サーバー"]);
         assert!(matches!(m.basis, Some(Basis::Rule(_))));
@@ -100,12 +107,7 @@ fn the_society_inventory_matches_its_design() {
     let onward: Vec<(&str, &str)> = tax
         .passed_on
         .iter()
-        .map(|m| {
-            (
-                d.actor(m.counterpart),
-                d.purpose(m.purpose.expect("purpose")),
-            )
-        })
+        .map(|m| (d.end(m.counterpart), d.purpose(m.purpose.expect("purpose"))))
         .collect();
     assert_eq!(
         onward,
@@ -143,13 +145,15 @@ fn the_society_inventory_matches_its_design() {
     );
 
     // Records: every provision through the carriers, 7 in and 3 out (the
-    // two-purpose 公金口座情報 flow is two exchanges), each allowed.
+    // two-purpose 公金口座情報 flow is two exchanges), each allowed, each
+    // from a group of one sender.
+    assert_eq!(inv.records.len(), 10);
+    assert!(inv.groups.iter().all(|g| g.senders.len() == 1));
     let records: Vec<(&str, &str, &str, &str)> = inv
-        .records
-        .iter()
-        .map(|r| {
+        .pairs()
+        .map(|(sender, r, _)| {
             (
-                d.actor(r.sender),
+                d.actor(sender),
                 d.actor(r.receiver),
                 d.item(r.item),
                 d.purpose(r.purpose),
@@ -324,10 +328,15 @@ fn json_is_valid_against_the_documented_schema() {
     }
     // The validator rejects what the schema forbids.
     for (pointer, bad) in [
-        ("/version", serde_json::json!(2)),
+        ("/version", serde_json::json!(1)),
+        ("/records/0/senders", serde_json::json!("G1")),
+        ("/sender_groups/0/senders", serde_json::json!([])),
+        (
+            "/systems/0/holdings/0/received/0/group",
+            serde_json::json!("S1"),
+        ),
         ("/records/0/basis/code", serde_json::json!("E1")),
         ("/systems/0/holdings/0/own", serde_json::json!("no")),
-        ("/records/0/route", serde_json::json!([])),
     ] {
         let mut broken = society.clone();
         *broken.pointer_mut(pointer).expect(pointer) = bad.clone();
@@ -461,15 +470,18 @@ fn each_sender_a_carrier_joins_keeps_its_own_record() {
         .filter(|e| e.senders > 1)
         .count();
     assert_eq!(grouped, 2, "the graph joins both pairs");
+    // One record per exchange, naming a group of two senders; every pair
+    // is still there, each with its whole route.
+    assert_eq!(d.inventory.records.len(), 2);
+    assert_eq!(d.inventory.groups.len(), 2);
     let records: Vec<(&str, &str, Vec<&str>)> = d
         .inventory
-        .records
-        .iter()
-        .map(|r| {
+        .pairs()
+        .map(|(sender, r, route)| {
             (
-                d.actor(r.sender),
+                d.actor(sender),
                 d.actor(r.receiver),
-                r.route.iter().map(|a| d.actor(*a)).collect(),
+                route.iter().map(|a| d.actor(*a)).collect(),
             )
         })
         .collect();
@@ -482,6 +494,13 @@ fn each_sender_a_carrier_joins_keeps_its_own_record() {
             ("給付", "甲市", vec!["中間", "NWS"]),
         ]
     );
+    // 適用 receives from the group, not from each of its senders.
+    let tekiyo = &d.inventory.systems[0];
+    assert_eq!(d.actor(tekiyo.actor), "適用");
+    assert!(matches!(
+        tekiyo.holdings[0].received.as_slice(),
+        [m] if m.counterpart == Counterpart::Group(d.inventory.records[0].senders)
+    ));
     // Both systems that send 資格 hold it as their own and pass it on.
     let own: Vec<(&str, usize)> = d
         .inventory
@@ -514,28 +533,43 @@ fn rows_cover_the_inventory(d: &Drawn) {
         );
     }
     let passed = inv.passed_on(design);
+    // The kinds of the other end: one actor's, or those of a group's
+    // receivers.
+    let kinds = |c: Counterpart| -> Vec<Option<RoleKind>> {
+        match c {
+            Counterpart::Actor(a) => vec![design.kind_of(a)],
+            Counterpart::Group(g) => inv
+                .group(g)
+                .receivers
+                .iter()
+                .map(|a| design.kind_of(*a))
+                .collect(),
+        }
+    };
     for r in &passed.provided {
-        let kind = design.kind_of(r.movement.counterpart);
-        assert!(!matches!(
-            kind,
-            Some(RoleKind::SelfOrg | RoleKind::Contractor)
-        ));
-    }
-    for r in &passed.transferred {
-        assert_eq!(
-            design.kind_of(r.movement.counterpart),
-            Some(RoleKind::SelfOrg)
+        assert!(
+            kinds(r.movement.counterpart)
+                .iter()
+                .any(|k| !matches!(k, Some(RoleKind::SelfOrg | RoleKind::Contractor)))
         );
     }
-    let not_to_contractors = inv
-        .held()
-        .flat_map(|h| &h.holding.passed_on)
-        .filter(|m| design.kind_of(m.counterpart) != Some(RoleKind::Contractor))
-        .count();
-    assert_eq!(
-        passed.provided.len() + passed.transferred.len(),
-        not_to_contractors
-    );
+    for r in &passed.transferred {
+        assert!(kinds(r.movement.counterpart).contains(&Some(RoleKind::SelfOrg)));
+    }
+    // Every movement not only to contractors is in one list or both.
+    let listed = |m: &mynaflow::inventory::Movement| {
+        passed
+            .provided
+            .iter()
+            .chain(&passed.transferred)
+            .any(|r| std::ptr::eq(r.movement, m))
+    };
+    for m in inv.held().flat_map(|h| &h.holding.passed_on) {
+        let to_others = kinds(m.counterpart)
+            .iter()
+            .any(|k| *k != Some(RoleKind::Contractor));
+        assert_eq!(listed(m), to_others, "{m:?}");
+    }
 }
 
 #[test]
@@ -555,4 +589,167 @@ fn the_table_rows_cover_every_holding_contractor_and_movement_once() {
     assert_eq!(rows.len(), 1);
     assert_eq!(entrusting.actor(rows[0].contractor), "X社");
     assert_eq!(entrusting.actor(rows[0].system), "台帳");
+}
+
+/// `n` bodies sending 課税 through both carriers to `n` systems, and `n`
+/// systems sending 資格 back out to the same `n` bodies.
+fn crowded_carrier(n: usize) -> String {
+    let mut s = String::from(
+        "use \"kenpo\"\n\
+         actor 中間 : 中間サーバー\nactor NWS : 情報提供ネットワークシステム\n\
+         data 課税 : 課税・非課税情報\ndata 資格 : 資格関連情報\n",
+    );
+    for i in 0..n {
+        s.push_str(&format!("actor 市{i:03} : 他機関\nactor 系{i:03} : 組合\n"));
+    }
+    for i in 0..n {
+        s.push_str(&format!("flow 市{i:03} -> NWS : 課税 for 被扶養者認定\n"));
+        s.push_str(&format!(
+            "flow 系{i:03} -> 中間 : 資格 for 他機関資格確認事務\n"
+        ));
+    }
+    s.push_str("flow NWS -> 中間 : 課税 for 被扶養者認定\n");
+    s.push_str("flow 中間 -> NWS : 資格 for 他機関資格確認事務\n");
+    for i in 0..n {
+        s.push_str(&format!("flow 中間 -> 系{i:03} : 課税 for 被扶養者認定\n"));
+        s.push_str(&format!(
+            "flow NWS -> 市{i:03} : 資格 for 他機関資格確認事務\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn many_senders_and_receivers_at_a_carrier_give_senders_plus_receivers_not_their_product() {
+    const N: usize = 200;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("crowded.myna");
+    std::fs::write(&path, crowded_carrier(N)).expect("write");
+    let d = draw(&path);
+    let errors: Vec<_> = d
+        .session
+        .diagnostics
+        .iter()
+        .filter(|x| x.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+
+    let path = path.to_string_lossy().into_owned();
+    let (code, out, err) = run(&["inventory", &path, "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    assert!(validator.is_valid(&v));
+
+    // One record per exchange (N in, N out), two groups of N senders, one
+    // movement per system and item: 2N + 2 groups of N + 2N, not N × N.
+    let records = v["records"].as_array().expect("records");
+    let groups = v["sender_groups"].as_array().expect("groups");
+    assert_eq!(records.len(), 2 * N);
+    assert_eq!(groups.len(), 2);
+    for g in groups {
+        assert_eq!(g["senders"].as_array().expect("senders").len(), N);
+        assert_eq!(g["receivers"].as_array().expect("receivers").len(), N);
+    }
+    let systems = v["systems"].as_array().expect("systems");
+    assert_eq!(systems.len(), N);
+    let movements: usize = systems
+        .iter()
+        .flat_map(|s| s["holdings"].as_array().expect("holdings"))
+        .map(|h| {
+            h["received"].as_array().expect("received").len()
+                + h["passed_on"].as_array().expect("passed_on").len()
+        })
+        .sum();
+    assert_eq!(movements, 2 * N);
+    assert_eq!(v["summary"]["records"], 2 * N);
+    assert_eq!(v["summary"]["sender_groups"], 2);
+    assert_eq!(v["summary"]["pairs"], 2 * N * N);
+
+    // Every (sender, receiver) pair is recoverable, each with its whole
+    // route: a sender of the record's group, then the record's receiver.
+    let by_id: std::collections::HashMap<&str, &serde_json::Value> = groups
+        .iter()
+        .map(|g| (g["id"].as_str().expect("id"), g))
+        .collect();
+    let mut pairs = std::collections::BTreeSet::new();
+    for r in records {
+        let group = by_id[r["senders"].as_str().expect("senders")];
+        let after: Vec<&str> = r["route"]
+            .as_array()
+            .expect("route")
+            .iter()
+            .filter_map(|a| a.as_str())
+            .collect();
+        for s in group["senders"].as_array().expect("senders") {
+            let mut route: Vec<&str> = s["route"]
+                .as_array()
+                .expect("route")
+                .iter()
+                .filter_map(|a| a.as_str())
+                .collect();
+            route.extend(&after);
+            let fresh = pairs.insert((
+                s["actor"]["name"].as_str().expect("name").to_string(),
+                r["receiver"]["name"].as_str().expect("name").to_string(),
+                r["item"].as_str().expect("item").to_string(),
+                route.join(" "),
+            ));
+            assert!(fresh, "a pair twice");
+        }
+    }
+    let mut expected = std::collections::BTreeSet::new();
+    for i in 0..N {
+        for j in 0..N {
+            let (body, system) = (format!("市{i:03}"), format!("系{j:03}"));
+            expected.insert((
+                body.clone(),
+                system.clone(),
+                "課税".into(),
+                "NWS 中間".into(),
+            ));
+            expected.insert((system, body, "資格".into(), "中間 NWS".into()));
+        }
+    }
+    assert_eq!(pairs, expected);
+
+    // The library's view says the same, and so do its pairs.
+    assert_eq!(d.inventory.records.len(), 2 * N);
+    assert_eq!(d.inventory.pairs().count(), 2 * N * N);
+
+    // The Markdown names each sender once per language, not once per receiver.
+    for lang in ["en", "ja"] {
+        let (code, md, err) = run(&["inventory", &path, "--lang", lang]);
+        assert_eq!(code, Some(0), "{err}");
+        assert_eq!(
+            md.matches("市007").count(),
+            3,
+            "{lang}: a sender and a receiver in 6.1, a receiver in 6.2"
+        );
+        assert!(
+            md.lines().count() < 20 * N,
+            "{lang}: {} lines",
+            md.lines().count()
+        );
+    }
+
+    // So does the HTML report's inventory: each group once, in its own table.
+    let html = dir.path().join("r.html");
+    let html_s = html.to_string_lossy().into_owned();
+    let (code, _, err) = run(&["report", "--output", &html_s, &path, "--lang", "ja"]);
+    assert_eq!(code, Some(0), "{err}");
+    let page = std::fs::read_to_string(&html).expect("the page");
+    let start = page
+        .find("<details class=\"inventory\">")
+        .expect("inventory");
+    let section = &page[start..start + page[start..].find("</details>").expect("end")];
+    assert!(section.contains("送り手のグループ"), "{section}");
+    assert_eq!(
+        section.matches("市007").count(),
+        3,
+        "S1's sender, S2's receiver, a record"
+    );
+    assert_eq!(section.matches("S2 の受け手").count(), N);
 }

@@ -61,10 +61,17 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
         source: s.sources.get(checked.file),
         lang: settings.lang,
     };
-    let out = match format {
-        InventoryFormat::Md => inventory_md::render(&doc),
-        InventoryFormat::Json => inventory_json::render(&doc),
-    };
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    // Written as drawn: the JSON of a large design is never held whole.
+    let mut out = std::io::stdout().lock();
+    let _ = match format {
+        InventoryFormat::Md => out.write_all(inventory_md::render(&doc).as_bytes()),
+        InventoryFormat::Json => inventory_json::write(&doc, &mut out),
+    }
+    .and_then(|()| out.flush());
+    // The process ends here: freeing a large design's model and inventory
+    // piece by piece would cost more than drawing it (as in `check`).
+    std::mem::forget(inventory);
+    std::mem::forget(analysis);
+    std::mem::forget(s);
     OK
 }

@@ -5,6 +5,12 @@
 //! every exchange through a carrier, each of which leaves a 情報提供等の記録
 //! at both ends (番号法第23条).
 //!
+//! Senders whose data meets at a carrier and goes on together are one
+//! [`SenderGroup`], listed once; records and movements name the group, so
+//! the inventory grows with the design (senders + receivers), never with
+//! the number of (sender, receiver) pairs, which [`Inventory::pairs`]
+//! still yields one by one.
+//!
 //! Data only: `render::inventory_md`, `render::inventory_json` and the
 //! report's section write it; [`Inventory::held`] and its siblings
 //! flatten it into the rows of their tables once for all of them. The engine knows role kinds (`self`, `carrier`, `contractor`), never a
@@ -14,28 +20,46 @@ mod rows;
 mod senders;
 
 pub use rows::{EntrustedRow, HeldRow, PassedOn, PassedRow};
-pub use senders::{route_of, senders};
+pub use senders::{GroupId, Sender, SenderGroup, route_of};
 
 use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts};
 use crate::code::Code;
 use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::{FxHashMap, FxHashSet};
+use senders::Groups;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The other end of a movement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counterpart {
+    /// One actor.
+    Actor(ActorId),
+    /// A group of senders that meet at a carrier: in `received`, every
+    /// sender of the group; in `passed_on` (the system is one of its
+    /// senders), every receiver of the group.
+    Group(GroupId),
+}
 
 /// How an item moves between a system and another actor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Movement {
     /// The other end: the sender of what a system receives, the receiver
-    /// of what it passes on.
-    pub counterpart: ActorId,
+    /// of what it passes on; a group when many senders meet at a carrier.
+    pub counterpart: Counterpart,
     /// The purpose it moves for (None: the flow names none).
     pub purpose: Option<PurposeId>,
-    /// The actors it passes between the two ends, in order of travel.
+    /// The actors it passes between the two ends, in order of travel. For
+    /// a group in `received`: those after the group's carrier (each
+    /// sender's route to it is in the group); in `passed_on`: the system's
+    /// route to the group's carrier.
     pub route: Vec<ActorId>,
-    /// The flow of the hop that reaches the receiver.
+    /// The flow of the hop that reaches the receiver (for a group in
+    /// `passed_on`: the system's hop into the carrier).
     pub flow: FlowId,
     /// For a provision (the counterpart is outside the society): the rule
-    /// that allows it, or the finding.
+    /// that allows it, or the finding (None for a group in `passed_on`:
+    /// each of its exchanges has its own, in the records).
     pub basis: Option<Basis>,
 }
 
@@ -77,19 +101,21 @@ pub enum Basis {
     Refused(Code),
 }
 
-/// An exchange of 特定個人情報 through a carrier: the provision that both
-/// the sender and the receiver keep a 情報提供等の記録 of.
+/// An exchange of 特定個人情報 through a carrier: every sender of its
+/// group with its receiver is a provision that both ends keep a
+/// 情報提供等の記録 of.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
-    /// The first non-carrier sender.
-    pub sender: ActorId,
+    /// The senders: a group of [`Inventory::groups`].
+    pub senders: GroupId,
     /// The last non-carrier receiver.
     pub receiver: ActorId,
     /// The item.
     pub item: DataId,
     /// The purpose.
     pub purpose: PurposeId,
-    /// The actors passed, in order of travel.
+    /// The actors passed after the group's carrier, in order of travel
+    /// (each sender's route up to it is in the group).
     pub route: Vec<ActorId>,
     /// The rule that allows it, or the finding.
     pub basis: Basis,
@@ -102,6 +128,9 @@ pub struct Record {
 pub struct Inventory {
     /// Systems that hold 特定個人情報, in the order the design declares them.
     pub systems: Vec<System>,
+    /// The sender groups that records and movements name, in the order of
+    /// their first exchange in the design.
+    pub groups: Vec<SenderGroup>,
     /// Exchanges through a carrier, in the order of the design.
     pub records: Vec<Record>,
     /// The carriers that 特定個人情報 passes, in the order the design
@@ -110,7 +139,7 @@ pub struct Inventory {
 }
 
 /// The actors an exchange's representative sender passes, in order of
-/// travel (see [`senders`] for every sender of a grouped exchange).
+/// travel (see [`Inventory::groups`] for every sender of a grouped exchange).
 pub fn route(graph: &FlowGraph, ex: &Exchange) -> Vec<ActorId> {
     route_of(graph, &graph.route(ex))
 }
@@ -131,6 +160,25 @@ fn basis(v: &MyNumberVerdict) -> Basis {
 }
 
 impl Inventory {
+    /// A sender group.
+    pub fn group(&self, id: GroupId) -> &SenderGroup {
+        &self.groups[id.index()]
+    }
+
+    /// Every (sender, receiver) pair of every record, with the sender's
+    /// whole route: what each end keeps a record of. This expands the
+    /// groups, so it yields senders × receivers items at a shared carrier;
+    /// the renderers never call it.
+    pub fn pairs(&self) -> impl Iterator<Item = (ActorId, &Record, Vec<ActorId>)> {
+        self.records.iter().flat_map(move |r| {
+            self.group(r.senders).senders.iter().map(move |s| {
+                let mut route = s.route.clone();
+                route.extend(r.route.iter().copied());
+                (s.actor, r, route)
+            })
+        })
+    }
+
     /// Draws the inventory from a design whose rulebook loaded (an empty
     /// one otherwise).
     pub fn compute(design: &Design, graph: &FlowGraph) -> Inventory {
@@ -138,19 +186,23 @@ impl Inventory {
             return Inventory::default();
         }
         // The verdict `check` gives each provision of 特定個人情報.
-        let verdicts: HashMap<usize, Basis> = mynumber_verdicts(design, graph)
+        let verdicts: FxHashMap<usize, Basis> = mynumber_verdicts(design, graph)
             .iter()
             .map(|(i, v)| (*i, basis(v)))
             .collect();
         let kind = |a: ActorId| design.kind_of(a);
         let is_self = |a: ActorId| kind(a) == Some(RoleKind::SelfOrg);
+        let is_carrier = |a: &ActorId| kind(*a) == Some(RoleKind::Carrier);
 
         // Per (system, item): what arrives and what leaves.
         type Moves = (Vec<Movement>, Vec<Movement>);
-        let mut moves: BTreeMap<(ActorId, DataId), Moves> = BTreeMap::new();
+        // Hashed while drawn, sorted once at the end.
+        let mut moves: FxHashMap<(ActorId, DataId), Moves> = FxHashMap::default();
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
-        // Each sender of each exchange (the graph groups senders a check
-        // cannot tell apart; each keeps its own record).
+        let mut groups = Groups::new(design, graph);
+        // Groups whose senders' routes are counted (carriers) and whose
+        // senders have listed the group among what they pass on: once each.
+        let mut routed: FxHashSet<usize> = FxHashSet::default();
         let mut records = Vec::new();
         for (i, ex) in graph.exchanges.iter().enumerate() {
             let item = ex.payload.0;
@@ -159,52 +211,106 @@ impl Inventory {
             }
             let b = verdicts.get(&i).cloned();
             let flow = graph.transfer(ex.last()).flow;
-            for (sender, route) in senders(design, graph, ex) {
-                let m = |counterpart| Movement {
-                    counterpart,
-                    purpose: ex.payload.1,
-                    route: route.clone(),
+            let joined = groups.of(ex);
+            let g = joined.group;
+            carriers.extend(joined.after.iter().copied().filter(is_carrier));
+            let first = routed.insert(g);
+            if first {
+                for s in groups.senders(g) {
+                    carriers.extend(s.route.iter().copied().filter(is_carrier));
+                }
+            }
+            // One sender: the movements name it, with its whole route.
+            let single = match groups.senders(g) {
+                [one] => Some((one.actor, {
+                    let mut route = one.route.clone();
+                    route.extend(joined.after.iter().copied());
+                    route
+                })),
+                _ => None,
+            };
+            let m = |counterpart, route| Movement {
+                counterpart,
+                purpose: ex.payload.1,
+                route,
+                flow,
+                basis: b.clone(),
+            };
+            match &single {
+                Some((sender, route)) => {
+                    if is_self(ex.receiver) {
+                        let received = m(Counterpart::Actor(*sender), route.clone());
+                        moves
+                            .entry((ex.receiver, item))
+                            .or_default()
+                            .0
+                            .push(received);
+                    }
+                    if is_self(*sender) {
+                        let passed = m(Counterpart::Actor(ex.receiver), route.clone());
+                        moves.entry((*sender, item)).or_default().1.push(passed);
+                    }
+                }
+                None => {
+                    let id = groups.id(g);
+                    if is_self(ex.receiver) {
+                        let received = m(Counterpart::Group(id), joined.after.clone());
+                        moves
+                            .entry((ex.receiver, item))
+                            .or_default()
+                            .0
+                            .push(received);
+                    }
+                    // Each sender passes it on to the group's receivers:
+                    // one movement per sender, not per receiver.
+                    if first {
+                        for s in groups.senders(g).iter().filter(|s| is_self(s.actor)) {
+                            moves.entry((s.actor, item)).or_default().1.push(Movement {
+                                counterpart: Counterpart::Group(id),
+                                purpose: ex.payload.1,
+                                route: s.route.clone(),
+                                flow: s.flow,
+                                basis: None,
+                            });
+                        }
+                    }
+                }
+            }
+            // A provision through a carrier: both ends keep a record.
+            let through_carrier = joined.stitched || joined.after.iter().any(is_carrier);
+            if let (Some(basis), Some(purpose), true) = (&b, ex.payload.1, through_carrier) {
+                records.push(Record {
+                    senders: groups.id(g),
+                    receiver: ex.receiver,
+                    item,
+                    purpose,
+                    route: joined.after,
+                    basis: basis.clone(),
                     flow,
-                    basis: b.clone(),
-                };
-                if is_self(ex.receiver) {
-                    moves
-                        .entry((ex.receiver, item))
-                        .or_default()
-                        .0
-                        .push(m(sender));
-                }
-                if is_self(sender) {
-                    moves
-                        .entry((sender, item))
-                        .or_default()
-                        .1
-                        .push(m(ex.receiver));
-                }
-                let on_route: Vec<ActorId> = route
-                    .iter()
-                    .copied()
-                    .filter(|a| kind(*a) == Some(RoleKind::Carrier))
-                    .collect();
-                // A provision through a carrier: both ends keep a record.
-                if let (Some(basis), Some(purpose), false) = (&b, ex.payload.1, on_route.is_empty())
-                {
-                    records.push(Record {
-                        sender,
-                        receiver: ex.receiver,
-                        item,
-                        purpose,
-                        route: route.clone(),
-                        basis: basis.clone(),
-                        flow,
-                    });
-                }
-                carriers.extend(on_route);
+                });
             }
         }
+        let groups = groups.finish();
 
         // The purposes each system holds each item for: MN402's holdings.
         let holdings = Holdings::compute(design, graph);
+        let contractors_of = |group: &SenderGroup, received: bool| -> Vec<ActorId> {
+            let actors: Box<dyn Iterator<Item = ActorId>> = if received {
+                Box::new(group.senders.iter().map(|s| s.actor))
+            } else {
+                Box::new(group.receivers.iter().copied())
+            };
+            actors
+                .filter(|a| kind(*a) == Some(RoleKind::Contractor))
+                .collect()
+        };
+        // Contractors among each group's senders and receivers, once.
+        let group_contractors: Vec<(Vec<ActorId>, Vec<ActorId>)> = groups
+            .iter()
+            .map(|g| (contractors_of(g, true), contractors_of(g, false)))
+            .collect();
+        let mut moves: Vec<((ActorId, DataId), Moves)> = moves.into_iter().collect();
+        moves.sort_unstable_by_key(|(key, _)| *key);
         let mut by_actor: BTreeMap<ActorId, Vec<Holding>> = BTreeMap::new();
         for ((actor, item), (received, passed_on)) in moves {
             let own = received.is_empty();
@@ -213,21 +319,33 @@ impl Inventory {
                 _ => passed_on.iter().filter_map(|m| m.purpose).collect(),
             };
             let mut contractors: Vec<(ActorId, Vec<PurposeId>)> = Vec::new();
-            for m in received.iter().chain(&passed_on) {
-                if kind(m.counterpart) != Some(RoleKind::Contractor) {
-                    continue;
-                }
-                let i = match contractors.iter().position(|(a, _)| *a == m.counterpart) {
-                    Some(i) => i,
-                    None => {
-                        contractors.push((m.counterpart, Vec::new()));
-                        contractors.len() - 1
+            let mut index: FxHashMap<ActorId, usize> = FxHashMap::default();
+            let mut listed: FxHashSet<(ActorId, PurposeId)> = FxHashSet::default();
+            let ends = received
+                .iter()
+                .map(|m| (m, true))
+                .chain(passed_on.iter().map(|m| (m, false)));
+            for (m, is_received) in ends {
+                let actors: &[ActorId] = match &m.counterpart {
+                    Counterpart::Actor(a) => std::slice::from_ref(a),
+                    Counterpart::Group(g) => {
+                        let (senders, receivers) = &group_contractors[g.index()];
+                        if is_received { senders } else { receivers }
                     }
                 };
-                if let Some(p) = m.purpose
-                    && !contractors[i].1.contains(&p)
-                {
-                    contractors[i].1.push(p);
+                for &a in actors {
+                    if kind(a) != Some(RoleKind::Contractor) {
+                        continue;
+                    }
+                    let i = *index.entry(a).or_insert_with(|| {
+                        contractors.push((a, Vec::new()));
+                        contractors.len() - 1
+                    });
+                    if let Some(p) = m.purpose
+                        && listed.insert((a, p))
+                    {
+                        contractors[i].1.push(p);
+                    }
                 }
             }
             by_actor.entry(actor).or_default().push(Holding {
@@ -246,6 +364,7 @@ impl Inventory {
 
         Inventory {
             systems,
+            groups,
             records,
             carriers: carriers.into_iter().collect(),
         }

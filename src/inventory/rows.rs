@@ -3,7 +3,7 @@
 //! the [`Inventory`], in its order (systems as the design declares them,
 //! then their items, then the design's order of flows).
 
-use super::{Holding, Inventory, Movement};
+use super::{Counterpart, Holding, Inventory, Movement};
 use crate::model::{ActorId, DataId, Design, PurposeId, RoleKind};
 
 /// One item one system holds.
@@ -76,8 +76,23 @@ impl Inventory {
     }
 
     /// What the systems pass on other than to contractors: provisions
-    /// and transfers.
+    /// and transfers. A movement to a group's receivers is a provision
+    /// when one of them is outside the society, a transfer when one is a
+    /// system of it (both, when both).
     pub fn passed_on<'a>(&'a self, design: &Design) -> PassedOn<'a> {
+        // Per group: (any receiver outside, any receiver a system), once.
+        let kinds: Vec<(bool, bool)> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let kinds = g.receivers.iter().map(|a| design.kind_of(*a));
+                kinds.fold((false, false), |(out, inside), k| match k {
+                    Some(RoleKind::Contractor) => (out, inside),
+                    Some(RoleKind::SelfOrg) => (out, true),
+                    _ => (true, inside),
+                })
+            })
+            .collect();
         let mut out = PassedOn::default();
         for r in self.held() {
             for movement in &r.holding.passed_on {
@@ -86,10 +101,19 @@ impl Inventory {
                     item: r.holding.item,
                     movement,
                 };
-                match design.kind_of(movement.counterpart) {
-                    Some(RoleKind::Contractor) => {}
-                    Some(RoleKind::SelfOrg) => out.transferred.push(row),
-                    _ => out.provided.push(row),
+                let (provided, transferred) = match movement.counterpart {
+                    Counterpart::Actor(a) => match design.kind_of(a) {
+                        Some(RoleKind::Contractor) => (false, false),
+                        Some(RoleKind::SelfOrg) => (false, true),
+                        _ => (true, false),
+                    },
+                    Counterpart::Group(g) => kinds[g.index()],
+                };
+                if provided {
+                    out.provided.push(row);
+                }
+                if transferred {
+                    out.transferred.push(row);
                 }
             }
         }

@@ -4,8 +4,9 @@
 //! leave a 情報提供等の記録 at both ends. Japanese headings follow the form's
 //! wording; English ones translate it.
 
+use super::inventory_json::group_id;
 use crate::escape::visible;
-use crate::inventory::{Basis, EntrustedRow, Inventory, PassedOn};
+use crate::inventory::{Basis, Counterpart, EntrustedRow, GroupId, Inventory, PassedOn};
 use crate::model::*;
 use crate::source::SourceFile;
 use crate::text::Lang;
@@ -134,10 +135,49 @@ impl Doc<'_> {
         }
     }
 
+    /// `S3: 市町村 (他機関)` for a group of one, `S3: 200 senders` otherwise.
+    fn senders(&self, g: GroupId) -> String {
+        match self.inventory.group(g).senders.as_slice() {
+            [one] => format!("{}: {}", group_id(g), self.actor(one.actor)),
+            many => match self.lang {
+                Lang::En => format!("{}: {} senders (section 6.1)", group_id(g), many.len()),
+                Lang::Ja => format!("{}: 送り手 {} 件 (6.1)", group_id(g), many.len()),
+            },
+        }
+    }
+
+    /// The other end of a movement: an actor, or a group's senders (what
+    /// a system receives) or receivers (what it passes on).
+    fn counterpart(&self, c: Counterpart, received: bool) -> String {
+        match (c, received, self.lang) {
+            (Counterpart::Actor(a), _, _) => self.actor(a),
+            (Counterpart::Group(g), true, _) => self.senders(g),
+            (Counterpart::Group(g), false, Lang::En) => {
+                format!("the receivers of {} (section 6.1)", group_id(g))
+            }
+            (Counterpart::Group(g), false, Lang::Ja) => format!("{} の受け手 (6.1)", group_id(g)),
+        }
+    }
+
+    /// A route after a group's carrier: the senders' routes to it are in
+    /// the group.
+    fn route_after(&self, g: GroupId, after: &[ActorId]) -> String {
+        let routes = match self.lang {
+            Lang::En => format!("{}'s routes", group_id(g)),
+            Lang::Ja => format!("{} の経路", group_id(g)),
+        };
+        if after.is_empty() {
+            routes
+        } else {
+            format!("{routes} → {}", self.route(after))
+        }
+    }
+
+    /// The flow's line (a binary search: no column is counted).
     fn line(&self, f: FlowId) -> usize {
         self.source
-            .line_col(self.design.flow(f).span.start as usize)
-            .0
+            .line_index(self.design.flow(f).span.start as usize)
+            + 1
     }
 
     fn is_self(&self, a: ActorId) -> bool {
@@ -203,17 +243,22 @@ fn intro(doc: &Doc, out: &mut String) {
         let _ = writeln!(out, "- {}: {s}", t(lang, "Rulebook", "ルールブック"));
     }
     let items: usize = inv.systems.iter().map(|s| s.holdings.len()).sum();
+    let pairs: usize = inv
+        .records
+        .iter()
+        .map(|r| inv.group(r.senders).senders.len())
+        .sum();
     let _ = writeln!(
         out,
         "- {}\n",
         match lang {
             Lang::En => format!(
-                "{} system(s) hold 特定個人情報 ({items} holding(s)); {} exchange(s) through a carrier are recorded at both ends",
+                "{} system(s) hold 特定個人情報 ({items} holding(s)); {} exchange(s) through a carrier, {pairs} sender–receiver pair(s), each recorded at both ends",
                 inv.systems.len(),
                 inv.records.len()
             ),
             Lang::Ja => format!(
-                "特定個人情報を保有するシステム {} (保有 {items} 件)、中継を経由し双方が記録を残す提供 {} 件",
+                "特定個人情報を保有するシステム {} (保有 {items} 件)、中継を経由する提供 {} 件 (送り手と受け手の組 {pairs} 件、それぞれ双方が記録を残す)",
                 inv.systems.len(),
                 inv.records.len()
             ),
@@ -320,14 +365,26 @@ fn obtaining(doc: &Doc, out: &mut String) {
                 );
             }
             for m in &h.received {
+                let (route, from_self) = match m.counterpart {
+                    Counterpart::Actor(a) => (doc.route(&m.route), doc.is_self(a)),
+                    // A group's senders share a role, so the first tells.
+                    Counterpart::Group(g) => (
+                        doc.route_after(g, &m.route),
+                        doc.inventory
+                            .group(g)
+                            .senders
+                            .first()
+                            .is_some_and(|s| doc.is_self(s.actor)),
+                    ),
+                };
                 row(
                     out,
                     &[
                         doc.item(h.item),
-                        doc.actor(m.counterpart),
-                        doc.route(&m.route),
+                        doc.counterpart(m.counterpart, true),
+                        route,
                         doc.purpose(m.purpose),
-                        if doc.is_self(m.counterpart) {
+                        if from_self {
                             t(lang, "internal transfer", "組合内の移転")
                         } else {
                             doc.basis(m.basis.as_ref())
@@ -441,15 +498,23 @@ fn provision(doc: &Doc, out: &mut String) {
         );
         for r in provided {
             let m = r.movement;
+            let (route, basis) = match m.counterpart {
+                Counterpart::Actor(_) => (doc.route(&m.route), doc.basis(m.basis.as_ref())),
+                // Each exchange of the group has its own basis.
+                Counterpart::Group(_) => (
+                    format!("{} → …", doc.route(&m.route)),
+                    t(lang, "each exchange's (section 6.2)", "提供ごと (6.2)"),
+                ),
+            };
             row(
                 out,
                 &[
                     cell(&doc.design.actor(r.system).name),
-                    doc.actor(m.counterpart),
+                    doc.counterpart(m.counterpart, false),
                     doc.item(r.item),
                     doc.purpose(m.purpose),
-                    doc.route(&m.route),
-                    doc.basis(m.basis.as_ref()),
+                    route,
+                    basis,
                 ],
             );
         }
@@ -483,7 +548,10 @@ fn provision(doc: &Doc, out: &mut String) {
             out,
             &[
                 cell(&doc.design.actor(r.system).name),
-                cell(&doc.design.actor(r.movement.counterpart).name),
+                match r.movement.counterpart {
+                    Counterpart::Actor(a) => cell(&doc.design.actor(a).name),
+                    c => doc.counterpart(c, false),
+                },
                 doc.item(r.item),
                 doc.purpose(r.movement.purpose),
             ],
@@ -562,6 +630,7 @@ fn retention(doc: &Doc, out: &mut String) {
 
 fn records(doc: &Doc, out: &mut String) {
     let lang = doc.lang;
+    let inv = doc.inventory;
     let _ = writeln!(
         out,
         "## 6. {}\n",
@@ -571,7 +640,7 @@ fn records(doc: &Doc, out: &mut String) {
             "中継を経由する提供と情報提供等の記録 (番号法第23条)"
         )
     );
-    if doc.inventory.records.is_empty() {
+    if inv.records.is_empty() && inv.groups.is_empty() {
         let _ = writeln!(out, "{}\n", t(lang, "None.", "ありません。"));
         return;
     }
@@ -580,15 +649,64 @@ fn records(doc: &Doc, out: &mut String) {
         "{}\n",
         t(
             lang,
-            "Each exchange below creates a record that both the sender and the receiver keep.",
-            "次の提供ごとに、送り手と受け手の双方が情報提供等の記録を作成し保存します。"
+            "Senders whose data meets at a carrier and goes on together form a group, listed once in 6.1 with each sender's route to the carrier (a sender that names its carriers with `via` in one flow stands alone, its route in 6.2). Each exchange in 6.2 names its group and its receiver: every sender of the group with that receiver is one provision, and both the sender and the receiver keep a record of it. So every (sender, receiver) pair is an exchange's receiver with each sender of its group, and no pair is left out.",
+            "中継で合流して一緒に送られる送り手はグループとして 6.1 に一度だけ、各送り手の中継までの経路とともに掲げます (一つの流れに `via` で中継を書いた送り手は単独で、経路は 6.2 にあります)。6.2 の各提供はグループと受け手を示し、グループの送り手それぞれとその受け手の組が一つの提供で、送り手と受け手の双方が情報提供等の記録を作成し保存します。すべての (送り手, 受け手) の組は、提供の受け手とそのグループの各送り手の組として漏れなく読み取れます。"
         )
+    );
+    let _ = writeln!(
+        out,
+        "### 6.1 {}\n",
+        t(lang, "Sender groups", "送り手のグループ")
     );
     header(
         out,
         &[
+            t(lang, "Group", "グループ"),
+            t(lang, "特定個人情報", "特定個人情報"),
+            t(lang, "Purpose", "目的"),
+            t(
+                lang,
+                "Senders (route to the carrier)",
+                "送り手 (中継までの経路)",
+            ),
+            t(lang, "Receivers", "受け手"),
+        ],
+    );
+    for (i, g) in inv.groups.iter().enumerate() {
+        let senders: Vec<String> = g
+            .senders
+            .iter()
+            .map(|s| {
+                if s.route.is_empty() {
+                    doc.actor(s.actor)
+                } else {
+                    format!("{}: {}", doc.actor(s.actor), doc.route(&s.route))
+                }
+            })
+            .collect();
+        let receivers: Vec<String> = g.receivers.iter().map(|a| doc.actor(*a)).collect();
+        row(
+            out,
+            &[
+                group_id(GroupId(i as u32)),
+                format!("{} ({})", doc.item(g.item), doc.category(g.item)),
+                doc.purpose(g.purpose),
+                senders.join("; "),
+                receivers.join(doc.sep()),
+            ],
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "### 6.2 {}\n", t(lang, "Exchanges", "提供"));
+    if inv.records.is_empty() {
+        let _ = writeln!(out, "{}\n", t(lang, "None.", "ありません。"));
+        return;
+    }
+    header(
+        out,
+        &[
             "#".to_string(),
-            t(lang, "Sender", "送り手"),
+            t(lang, "Senders", "送り手"),
             t(lang, "Receiver", "受け手"),
             t(lang, "特定個人情報", "特定個人情報"),
             t(lang, "Purpose", "目的"),
@@ -597,16 +715,24 @@ fn records(doc: &Doc, out: &mut String) {
             t(lang, "Design line", "設計の行"),
         ],
     );
-    for (i, r) in doc.inventory.records.iter().enumerate() {
+    for (i, r) in inv.records.iter().enumerate() {
+        let route = match inv.group(r.senders).senders.as_slice() {
+            [one] => {
+                let mut whole = one.route.clone();
+                whole.extend(r.route.iter().copied());
+                doc.route(&whole)
+            }
+            _ => doc.route_after(r.senders, &r.route),
+        };
         row(
             out,
             &[
                 (i + 1).to_string(),
-                doc.actor(r.sender),
+                doc.senders(r.senders),
                 doc.actor(r.receiver),
                 format!("{} ({})", doc.item(r.item), doc.category(r.item)),
                 doc.purpose(Some(r.purpose)),
-                doc.route(&r.route),
+                route,
                 doc.basis(Some(&r.basis)),
                 doc.line(r.flow).to_string(),
             ],

@@ -5,8 +5,9 @@
 
 use super::escape::html;
 use crate::graph::FlowGraph;
-use crate::inventory::{Basis, HeldRow, Inventory, Movement};
+use crate::inventory::{Basis, Counterpart, GroupId, HeldRow, Inventory, Movement};
 use crate::model::Design;
+use crate::render::inventory_json::group_id;
 use crate::text::Lang;
 use std::fmt::Write as _;
 
@@ -37,9 +38,27 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
         }
         Basis::Refused(code) => format!("✖ {code}"),
     };
-    let moves = |m: &[Movement]| {
+    // A group of one is its sender; a larger one goes by its id, its
+    // senders listed once in their own table.
+    let senders = |g: GroupId| match inv.group(g).senders.as_slice() {
+        [one] => actor(one.actor),
+        many => format!("{} ({})", group_id(g), many.len()),
+    };
+    // What a system receives from a group comes from its senders; what it
+    // passes on with a group goes to the group's receivers.
+    let moves = |m: &[Movement], received: bool| {
         m.iter()
-            .map(|m| format!("{} ({})", actor(m.counterpart), purpose(m.purpose)))
+            .map(|m| {
+                let who = match (m.counterpart, received, lang) {
+                    (Counterpart::Actor(a), _, _) => actor(a),
+                    (Counterpart::Group(g), true, _) => senders(g),
+                    (Counterpart::Group(g), false, Lang::En) => {
+                        format!("the receivers of {}", group_id(g))
+                    }
+                    (Counterpart::Group(g), false, Lang::Ja) => format!("{} の受け手", group_id(g)),
+                };
+                format!("{who} ({})", purpose(m.purpose))
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -74,7 +93,7 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
         let received = if h.own {
             t(lang, "(made by the society)", "(自ら作成)").to_string()
         } else {
-            moves(&h.received)
+            moves(&h.received, true)
         };
         let _ = write!(
             out,
@@ -83,7 +102,7 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
             html(&design.item(h.item).name),
             purposes.join(", "),
             received,
-            moves(&h.passed_on),
+            moves(&h.passed_on, false),
             contractors.join(", "),
         );
     }
@@ -107,14 +126,59 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            actor(r.sender),
+            senders(r.senders),
             actor(r.receiver),
             html(&design.item(r.item).name),
             purpose(Some(r.purpose)),
             basis(&r.basis),
         );
     }
-    out.push_str("</tbody></table></details>\n");
+    out.push_str("</tbody></table>");
+    groups(out, design, &inv, lang);
+    out.push_str("</details>\n");
+}
+
+/// The groups of more than one sender, each listed once: every sender of
+/// a group with the receiver of each of its exchanges is one provision.
+fn groups(out: &mut String, design: &Design, inv: &Inventory, lang: Lang) {
+    let many: Vec<(usize, &crate::inventory::SenderGroup)> = inv
+        .groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.senders.len() > 1)
+        .collect();
+    if many.is_empty() {
+        return;
+    }
+    table_head(
+        out,
+        t(
+            lang,
+            "Sender groups: each sender of a group with each receiver of its exchanges is one provision, recorded at both ends",
+            "送り手のグループ: グループの各送り手と各受け手の組が一つの提供で、双方が記録を保存します",
+        ),
+        &[
+            t(lang, "Group", "グループ"),
+            t(lang, "Senders", "送り手"),
+            t(lang, "Receivers", "受け手"),
+        ],
+    );
+    let names = |actors: &mut dyn Iterator<Item = crate::model::ActorId>| {
+        actors
+            .map(|a| html(&design.actor(a).name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (i, g) in many {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            group_id(GroupId(i as u32)),
+            names(&mut g.senders.iter().map(|s| s.actor)),
+            names(&mut g.receivers.iter().copied()),
+        );
+    }
+    out.push_str("</tbody></table>");
 }
 
 /// Opens a table: its caption, its column heads, and the body.
