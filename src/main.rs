@@ -11,7 +11,9 @@ mod cli;
 /// glibc's malloc they were a third of the user time; mimalloc's
 /// per-thread free lists halve that, and it hands freed pages back
 /// without the tuning glibc needed. The library leaves the choice to
-/// whoever embeds it.
+/// whoever embeds it. `--features system-alloc` builds with the system's
+/// allocator instead, for tools that watch malloc (heaptrack).
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
