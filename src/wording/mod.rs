@@ -20,6 +20,7 @@ use crate::rulecheck::Renumbered;
 use crate::span::Span;
 use crate::text::Text;
 use rayon::prelude::*;
+use std::sync::OnceLock;
 
 /// Words every finding of a design.
 pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
@@ -87,8 +88,8 @@ pub(crate) struct Words<'a> {
     pub(crate) rb: Option<&'a Rulebook>,
     pub(crate) graph: &'a FlowGraph,
     /// What each section's citation has become, if a later amendment
-    /// renumbered it (looked up once per section).
-    citations: Vec<Option<Renumbered>>,
+    /// renumbered it (looked up once per section, at its first use).
+    citations: Vec<OnceLock<Option<Renumbered>>>,
 }
 
 impl<'a> Words<'a> {
@@ -97,10 +98,10 @@ impl<'a> Words<'a> {
             design,
             rb: design.rulebook.as_deref(),
             graph,
+            // Looked up at a section's first finding: a design that words
+            // a handful of findings asks for a handful of sections.
             citations: design.rulebook.as_deref().map_or_else(Vec::new, |rb| {
-                (0..rb.sections.len())
-                    .map(|i| crate::rulecheck::section_citation(rb, SectionId(i as u32)))
-                    .collect()
+                (0..rb.sections.len()).map(|_| OnceLock::new()).collect()
             }),
         }
     }
@@ -280,7 +281,10 @@ impl<'a> Words<'a> {
         let d = d
             .with_note(self.section_note(id))
             .with_rule(s.id.clone(), s.basis.clone());
-        let renumbered = self.citations.get(id.index()).cloned().flatten();
+        let renumbered = self.citations.get(id.index()).and_then(|c| {
+            c.get_or_init(|| crate::rulecheck::section_citation(rb, id))
+                .clone()
+        });
         match renumbered {
             Some(n) => d.with_note(crate::text!(
                 "the rulebook cites {} as its notice does; that provision has been {} since {} ({})", n.old, n.new, n.since, n.source;
