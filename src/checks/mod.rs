@@ -17,7 +17,6 @@ pub use finding::{Finding, Hop, Onward, Trail};
 pub use holdings::{Held, Holdings};
 pub use provision::{ProvisionRefusal, ProvisionVerdict, evaluate_provision};
 
-use crate::diagnostic::Diagnostic;
 use crate::graph::{Exchange, FlowGraph, TransferId};
 use crate::model::*;
 
@@ -170,10 +169,4 @@ fn both<A: Send, B: Send>(
     b: impl FnOnce() -> B + Send,
 ) -> (A, B) {
     if par { rayon::join(a, b) } else { (a(), b()) }
-}
-
-/// Runs every check and words the findings as diagnostics.
-pub fn run(design: &Design, graph: &FlowGraph, options: CheckOptions) -> Vec<Diagnostic> {
-    let found = findings(design, graph, options);
-    crate::wording::diagnostics(design, graph, &found)
 }

@@ -22,21 +22,9 @@ use crate::text::Text;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-/// Words every finding of a design.
-pub fn diagnostics(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
-    let w = Words::new(design, graph);
-    // Each finding is worded on its own: many are worded on every core,
-    // in order.
-    if findings.len() >= PARALLEL_FINDINGS {
-        findings.par_iter().filter_map(|f| w.word(f)).collect()
-    } else {
-        findings.iter().filter_map(|f| w.word(f)).collect()
-    }
-}
-
-/// The findings as [`diagnostics`] gives them, each reduced to its code,
-/// severity and place, and marked with the finding it stands for: what
-/// suppressions and the cap per code read. [`word_pending`] words those
+/// Each finding worded, then reduced to its code, severity and place and
+/// marked with the finding it stands for: what suppressions and the cap
+/// per code read. [`word_pending`] words those
 /// left afterwards, so the many a large design can have are never held
 /// worded all at once.
 pub fn located(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
@@ -61,7 +49,7 @@ pub fn located(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<
 }
 
 /// Words each diagnostic [`located`] left pending, in place: what it
-/// gives is what [`diagnostics`] gives for the same finding.
+/// gives is the finding's full wording.
 pub fn word_pending(
     design: &Design,
     graph: &FlowGraph,
