@@ -22,6 +22,7 @@
 
 use super::lexer::{Lexed, lex_lines, lex_lines_into};
 use super::parser::{Parsed, finish, parse, parse_part};
+use super::stmts::Stmts;
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::Names;
 use crate::span::{FileId, Span};
@@ -57,17 +58,19 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     if parts.iter().any(|p| p.forbidden > 0) {
         return parse(file, src);
     }
-    let mut stmts = Vec::with_capacity(parts.iter().map(|p| p.stmts.len()).sum());
+    let mut stmts = Vec::with_capacity(parts.len());
     let mut found = Vec::new();
     let mut lexed = Vec::new();
     let mut comments = Vec::with_capacity(parts.iter().map(|p| p.comments.len()).sum());
     for mut p in parts {
-        stmts.append(&mut p.stmts);
+        stmts.push(std::mem::take(&mut p.stmts));
         found.append(&mut p.found);
         lexed.append(&mut p.lexed);
         comments.append(&mut p.comments);
     }
-    finish(stmts, found, lexed, comments)
+    // The parts' statements stay in their parts: joining them would copy
+    // the tree while the parts still hold it.
+    finish(Stmts::from_parts(stmts), found, lexed, comments)
 }
 
 /// One part's statements, findings and comments.
