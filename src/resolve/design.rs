@@ -296,10 +296,21 @@ fn resolve_design_on(
         exact.fill(part, out, first, seen)
     };
     let others: Vec<Vec<(usize, ast::FlowStmt)>> = if parallel {
+        // One memory per thread of the pool, kept across its parts (rayon
+        // would start `map_init`'s afresh at every split).
+        let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
+            .map(|_| Default::default())
+            .collect();
         parts
             .into_par_iter()
             .zip(slices)
-            .map_init(Seen::default, fill)
+            .map(|x| {
+                let at = rayon::current_thread_index().unwrap_or(0);
+                match seen.get(at).map(|s| s.lock()) {
+                    Some(Ok(mut s)) => fill(&mut s, x),
+                    _ => fill(&mut Seen::default(), x),
+                }
+            })
             .collect()
     } else {
         let mut seen = Seen::default();

@@ -27,6 +27,7 @@ use super::token::{Keyword, Token, TokenKind};
 use super::tokens::Names;
 use crate::span::{FileId, Span};
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// About how many bytes each part has. Small enough that a part's tokens
 /// (the largest thing the lexer makes) are a small share of memory, large
@@ -48,12 +49,25 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     }
     let mut bounds = starts;
     bounds.push(src.len());
+    // One token buffer and one copy of each spelling per thread of the
+    // pool, kept across its parts (rayon would start `map_init`'s afresh
+    // at every split: then each part had its own copies, and the
+    // resolver's memory of names by address saw every name anew).
+    let threads: Vec<Mutex<(Vec<Token>, Names)>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new((Vec::new(), Names::default())))
+        .collect();
     let parts: Vec<Part> = bounds
         .par_windows(2)
-        .map_init(
-            || (Vec::new(), Names::default()),
-            |(tokens, names), w| Part::read(file, src, w[0], w[1], tokens, names),
-        )
+        .map(|w| {
+            let at = rayon::current_thread_index().unwrap_or(0);
+            match threads.get(at).map(|t| t.lock()) {
+                Some(Ok(mut t)) => {
+                    let (tokens, names) = &mut *t;
+                    Part::read(file, src, w[0], w[1], tokens, names)
+                }
+                _ => Part::read(file, src, w[0], w[1], &mut Vec::new(), &Names::default()),
+            }
+        })
         .collect();
     if parts.iter().any(|p| p.forbidden > 0) {
         return parse(file, src);
