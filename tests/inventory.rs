@@ -903,3 +903,50 @@ fn a_sender_reached_through_many_carriers_is_listed_once_where_it_enters() {
         }
     }
 }
+
+#[test]
+fn a_carrier_cycle_is_walked_once_and_loses_no_sender() {
+    // 網1 and 網2 carry 課税 to each other: each meeting is found once, and
+    // both bodies still reach 適用 (through the cycle for 甲市).
+    let design = "use \"kenpo\"\n\
+        actor 適用 : 組合\nactor 中間 : 中間サーバー\n\
+        actor 網1 : 情報提供ネットワークシステム\nactor 網2 : 情報提供ネットワークシステム\n\
+        actor 甲市 : 他機関\nactor 乙市 : 他機関\n\
+        data 課税 : 課税・非課税情報\n\
+        flow 甲市 -> 網1 : 課税 for 被扶養者認定\n\
+        flow 乙市 -> 網2 : 課税 for 被扶養者認定\n\
+        flow 網1 -> 網2 : 課税 for 被扶養者認定\n\
+        flow 網2 -> 網1 : 課税 for 被扶養者認定\n\
+        flow 網2 -> 中間 : 課税 for 被扶養者認定\n\
+        flow 中間 -> 適用 : 課税 for 被扶養者認定\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cycle.myna");
+    std::fs::write(&path, design).expect("write");
+    let d = draw(&path);
+    let pairs: std::collections::BTreeSet<(&str, &str, Vec<&str>)> = d
+        .inventory
+        .pairs()
+        .map(|(s, r, route)| {
+            (
+                d.actor(s),
+                d.actor(r.receiver),
+                route.iter().map(|a| d.actor(*a)).collect(),
+            )
+        })
+        .collect();
+    let expected: std::collections::BTreeSet<(&str, &str, Vec<&str>)> = [
+        ("乙市", "適用", vec!["網2", "中間"]),
+        ("甲市", "適用", vec!["網1", "網2", "中間"]),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(pairs, expected);
+    let path = path.to_string_lossy().into_owned();
+    let (code, out, err) = run(&["inventory", &path, "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    assert!(validator.is_valid(&v), "{out}");
+}

@@ -192,11 +192,20 @@ impl Inventory {
             return Inventory::default();
         }
         // The verdict `check` gives each provision of 特定個人情報.
-        let verdicts: FxHashMap<usize, Basis> = mynumber_verdicts(design, graph)
-            .iter()
-            .map(|(i, v)| (*i, basis(v)))
+        // By exchange, so that the walk over the exchanges reads it in
+        // order (a hash map of a million entries is a cache miss each).
+        let mut verdicts: Vec<Option<Basis>> = vec![None; graph.exchanges.len()];
+        for (i, v) in mynumber_verdicts(design, graph) {
+            if let Some(slot) = verdicts.get_mut(i) {
+                *slot = Some(basis(&v));
+            }
+        }
+        // Each actor's role kind, in a table small enough to stay in cache
+        // (not through each actor's record and its role's).
+        let kinds: Vec<Option<RoleKind>> = (0..design.actors.len())
+            .map(|i| design.kind_of(ActorId(i as u32)))
             .collect();
-        let kind = |a: ActorId| design.kind_of(a);
+        let kind = |a: ActorId| kinds.get(a.index()).copied().flatten();
         let is_self = |a: ActorId| kind(a) == Some(RoleKind::SelfOrg);
         let is_carrier = |a: &ActorId| kind(*a) == Some(RoleKind::Carrier);
 
@@ -214,7 +223,7 @@ impl Inventory {
             if !design.is_mynumber(item) {
                 continue;
             }
-            let b = verdicts.get(&i).cloned();
+            let b = verdicts.get(i).cloned().flatten();
             let flow = graph.transfer(ex.last()).flow;
             let joined = groups.of(ex);
             let g = joined.group;

@@ -120,7 +120,8 @@ struct Found {
 
 /// Finds the sender group of each exchange.
 pub(super) struct Groups<'a> {
-    design: &'a Design,
+    /// Each actor's role, in a table small enough to stay in cache.
+    roles: Vec<Option<RoleId>>,
     graph: &'a FlowGraph,
     meetings: Meetings<'a>,
     /// Meetings of several senders, by meeting.
@@ -151,7 +152,7 @@ pub(super) struct Joined {
 impl<'a> Groups<'a> {
     pub fn new(design: &'a Design, graph: &'a FlowGraph) -> Self {
         Groups {
-            design,
+            roles: design.actors.iter().map(|a| a.role.id).collect(),
             graph,
             meetings: Meetings::find(design, graph),
             listed: FxHashMap::default(),
@@ -165,7 +166,7 @@ impl<'a> Groups<'a> {
     }
 
     fn role(&self, a: ActorId) -> Option<RoleId> {
-        self.design.actor(a).role.id
+        self.roles.get(a.index()).copied().flatten()
     }
 
     /// The group of an exchange, its receiver noted.
