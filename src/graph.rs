@@ -367,9 +367,11 @@ impl FlowGraph {
             unresolved,
             memo: FxHashMap::default(),
             uncertain: FxHashSet::default(),
-            routes: Vec::new(),
+            routes: Vec::with_capacity(fg.graph.edge_count()),
         };
-        let mut exchanges = Vec::new();
+        // About one exchange per transfer: room for them up front rather
+        // than copying a million of them at each doubling.
+        let mut exchanges = Vec::with_capacity(fg.graph.edge_count());
         let mut dangling = Vec::new();
         for e in fg.graph.edge_references() {
             let (t, from, to) = (e.id(), e.source(), e.target());
