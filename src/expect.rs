@@ -7,7 +7,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
 use crate::span::FileId;
-use crate::syntax::lexer::lex_lines_into;
+use crate::syntax::lexer::lex_lines;
 use crate::syntax::token::Comment;
 use std::collections::BTreeMap;
 
@@ -19,7 +19,7 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut next_code = NextCode::default();
-    for c in annotations(&file.text, CHUNK_BYTES) {
+    for c in annotations(&file.text) {
         let body = c.text.trim_start_matches('#').trim();
         let Some(list) = body.strip_prefix("expect:") else {
             continue;
@@ -57,36 +57,35 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
     }
 }
 
-/// About how many bytes of text are lexed at a time to find the comments
-/// (a chunk's tokens take about three times its size).
-const CHUNK_BYTES: usize = 1 << 20;
-
 /// The comments of `text` that may be annotations (their text starts with
-/// `expect:`), in order. The text is lexed a chunk of whole lines at a
-/// time into one reused token buffer (the lexer starts every line afresh,
-/// so these are the comments lexing the whole text gives): a large
-/// design's tokens are never all in memory, beside its checked model.
-fn annotations(text: &str, chunk: usize) -> Vec<Comment> {
+/// `expect:`), in order. Only the lines with a `#` or `＃` are lexed, each
+/// alone (the lexer starts every line afresh, so these are the comments
+/// lexing the whole text gives): a large design is not lexed again beside
+/// its checked model, and most of its lines are only looked at by memchr.
+fn annotations(text: &str) -> Vec<Comment> {
+    const FULL_WIDTH_HASH: &[u8] = "＃".as_bytes();
+    let bytes = text.as_bytes();
     let mut found = Vec::new();
-    let mut tokens = Vec::new();
-    let mut start = 0;
-    while start < text.len() {
-        // The line end at or after `chunk` bytes on (a char boundary is
-        // not needed there: memchr looks at bytes, and `\n` is one).
-        let cut = start + chunk;
-        let end = match text.as_bytes().get(cut..) {
-            Some(rest) => memchr::memchr(b'\n', rest).map_or(text.len(), |at| cut + at + 1),
-            None => text.len(),
-        };
-        let lexed = lex_lines_into(FileId(0), text, start..end, tokens);
-        tokens = lexed.tokens;
+    // `from` is where the search goes on; `line` the start of its line.
+    let (mut from, mut line) = (0, 0);
+    while let Some(hit) = memchr::memchr2(b'#', FULL_WIDTH_HASH[0], &bytes[from..]) {
+        let hit = from + hit;
+        if let Some(nl) = memchr::memrchr(b'\n', &bytes[from..hit]) {
+            line = from + nl + 1;
+        }
+        if bytes[hit] != b'#' && !bytes[hit..].starts_with(FULL_WIDTH_HASH) {
+            // Another character from U+F000 on (such as `：`).
+            from = hit + 1;
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(text.len(), |n| hit + n + 1);
         found.extend(
-            lexed
+            lex_lines(FileId(0), text, line..end)
                 .comments
                 .into_iter()
                 .filter(|c| c.text.trim_start_matches('#').trim().starts_with("expect:")),
         );
-        start = end;
+        (from, line) = (end, end);
     }
     found
 }
@@ -206,21 +205,27 @@ mod tests {
     }
 
     #[test]
-    fn chunks_give_the_comments_of_one_pass() {
-        let text = "# expect: MN101\nflow A -> B : \"# no\" # expect: MN102\n\n＃ expect: MN103\n# other\nflow C -> D : Y # expect:MN104";
-        let whole: Vec<_> = crate::syntax::lexer::lex(FileId(0), text)
-            .comments
-            .into_iter()
-            .filter(|c| c.text.trim().starts_with("expect:"))
-            .map(|c| (c.span, c.text))
-            .collect();
-        assert_eq!(whole.len(), 4);
-        for chunk in [0, 1, 5, 17, 40, 1000] {
-            let parts: Vec<_> = annotations(text, chunk)
+    fn lines_with_a_hash_give_the_comments_of_one_pass() {
+        let texts = [
+            "# expect: MN101\nflow A -> B : \"# no\" # expect: MN102\n\n＃ expect: MN103\n# other\nflow C -> D : Y # expect:MN104",
+            "flow A：B -> C : \"＃ no\", Ｘ ＃expect: MN101\r\n\"#\" # expect: MN102 # expect: MN103\n\u{ff1a}\u{ff03}",
+            "",
+            "no comment\n",
+            "\"unclosed # expect: MN101\n# expect: MN102",
+        ];
+        for (text, n) in texts.into_iter().zip([4, 2, 0, 0, 1]) {
+            let whole: Vec<_> = crate::syntax::lexer::lex(FileId(0), text)
+                .comments
+                .into_iter()
+                .filter(|c| c.text.trim().starts_with("expect:"))
+                .map(|c| (c.span, c.text))
+                .collect();
+            let lines: Vec<_> = annotations(text)
                 .into_iter()
                 .map(|c| (c.span, c.text))
                 .collect();
-            assert_eq!(parts, whole, "chunk {chunk}");
+            assert_eq!(lines, whole, "{text:?}");
+            assert_eq!(lines.len(), n, "{text:?}");
         }
     }
 
