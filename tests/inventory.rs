@@ -330,7 +330,7 @@ fn json_is_valid_against_the_documented_schema() {
     for (pointer, bad) in [
         ("/version", serde_json::json!(1)),
         ("/records/0/senders", serde_json::json!("G1")),
-        ("/sender_groups/0/senders", serde_json::json!([])),
+        ("/sender_groups/0/included_in", serde_json::json!(["G1"])),
         (
             "/systems/0/holdings/0/received/0/group",
             serde_json::json!("S1"),
@@ -666,7 +666,8 @@ fn many_senders_and_receivers_at_a_carrier_give_senders_plus_receivers_not_their
     assert_eq!(movements, 2 * N);
     assert_eq!(v["summary"]["records"], 2 * N);
     assert_eq!(v["summary"]["sender_groups"], 2);
-    assert_eq!(v["summary"]["pairs"], 2 * N * N);
+    assert_eq!(v["summary"]["senders"], 2 * N);
+    assert_eq!(v["summary"]["includes"], 0);
 
     // Every (sender, receiver) pair is recoverable, each with its whole
     // route: a sender of the record's group, then the record's receiver.
@@ -752,4 +753,200 @@ fn many_senders_and_receivers_at_a_carrier_give_senders_plus_receivers_not_their
         "S1's sender, S2's receiver, a record"
     );
     assert_eq!(section.matches("S2 の受け手").count(), N);
+}
+
+/// `n` bodies each sending 課税 into two of four first networks (`網A0`…),
+/// which all carry it on to two second networks (`網B`, `網C`); `網B` feeds
+/// the even 中間サーバー, `網C` the odd ones, and both feed `中間1`; each of
+/// the `middles` 中間サーバー passes it on to three systems of its own.
+fn carrier_chain(n: usize, middles: usize) -> String {
+    let mut s = String::from(
+        "use \"kenpo\"\n\
+         data 課税 : 課税・非課税情報\n\
+         actor 網B : 情報提供ネットワークシステム\n\
+         actor 網C : 情報提供ネットワークシステム\n",
+    );
+    for k in 0..4 {
+        s.push_str(&format!("actor 網A{k} : 情報提供ネットワークシステム\n"));
+    }
+    for i in 0..n {
+        s.push_str(&format!("actor 市{i:02} : 他機関\n"));
+    }
+    for m in 0..middles {
+        s.push_str(&format!("actor 中間{m} : 中間サーバー\n"));
+        for j in 0..3 {
+            s.push_str(&format!("actor 系{m}_{j} : 組合\n"));
+        }
+    }
+    let flow = |from: &str, to: &str| format!("flow {from} -> {to} : 課税 for 被扶養者認定\n");
+    for i in 0..n {
+        for k in [i % 4, (i + 1) % 4] {
+            s.push_str(&flow(&format!("市{i:02}"), &format!("網A{k}")));
+        }
+    }
+    for k in 0..4 {
+        s.push_str(&flow(&format!("網A{k}"), "網B"));
+        s.push_str(&flow(&format!("網A{k}"), "網C"));
+    }
+    for m in 0..middles {
+        let middle = format!("中間{m}");
+        if m.is_multiple_of(2) || m == 1 {
+            s.push_str(&flow("網B", &middle));
+        }
+        if m % 2 == 1 {
+            s.push_str(&flow("網C", &middle));
+        }
+        for j in 0..3 {
+            s.push_str(&flow(&middle, &format!("系{m}_{j}")));
+        }
+    }
+    s
+}
+
+#[test]
+fn a_sender_reached_through_many_carriers_is_listed_once_where_it_enters() {
+    const MIDDLES: usize = 6;
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    for n in [40, 80] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("chain.myna");
+        std::fs::write(&path, carrier_chain(n, MIDDLES)).expect("write");
+        let d = draw(&path);
+        let errors: Vec<_> = d
+            .session
+            .diagnostics
+            .iter()
+            .filter(|x| x.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        let inv = &d.inventory;
+
+        // One record per receiver; seven groups whatever `n`: the four
+        // first networks (n/2 senders each: each body enters two), 網B and
+        // 網C (each including the four), and 中間1 where both meet (the
+        // other 中間サーバー only carry one of them on: their records name
+        // it, with the 中間サーバー in their route). Each body is listed
+        // twice (the two networks it enters), not once per 中間サーバー.
+        assert_eq!(inv.records.len(), 3 * MIDDLES);
+        assert_eq!(inv.groups.len(), 7);
+        let listed: usize = inv.groups.iter().map(|g| g.senders.len()).sum();
+        assert_eq!(listed, 2 * n);
+        let includes: usize = inv.groups.iter().map(|g| g.joins.len()).sum();
+        assert_eq!(includes, 4 + 4 + 2);
+        let onward: usize = inv.groups.iter().map(|g| g.onward.len()).sum();
+        assert_eq!(onward, includes);
+        let receivers: usize = inv.groups.iter().map(|g| g.receivers.len()).sum();
+        assert_eq!(receivers, 3 * MIDDLES);
+        for r in &inv.records {
+            let carrier = inv.group(r.senders).carrier.map(|c| d.actor(c));
+            let after: Vec<&str> = r.route.iter().map(|a| d.actor(*a)).collect();
+            let middle = match after.as_slice() {
+                [] => "中間1",
+                [m] => m,
+                other => panic!("{other:?}"),
+            };
+            let expected = match middle {
+                "中間1" => "中間1",
+                m if m.ends_with(['0', '2', '4']) => "網B",
+                _ => "網C",
+            };
+            assert_eq!(carrier, Some(expected), "{middle}");
+        }
+
+        // Every (sender, receiver) pair is there once, with a route the
+        // data can take: into one of its two first networks, on through
+        // 網B or 網C, to the receiver's 中間サーバー.
+        let mut pairs = std::collections::BTreeSet::new();
+        for (sender, r, route) in inv.pairs() {
+            let (body, receiver) = (d.actor(sender), d.actor(r.receiver));
+            let i: usize = body.trim_start_matches('市').parse().expect("a body");
+            let m = &receiver["系".len()..receiver.find('_').expect("系m_j")];
+            let route: Vec<&str> = route.iter().map(|a| d.actor(*a)).collect();
+            let [first, second, middle] = route.as_slice() else {
+                panic!("{body} → {receiver}: {route:?}")
+            };
+            let firsts = [format!("網A{}", i % 4), format!("網A{}", (i + 1) % 4)];
+            assert!(firsts.iter().any(|f| f == first), "{body}: {route:?}");
+            assert_eq!(*middle, format!("中間{m}"));
+            let m: usize = m.parse().expect("m");
+            let via_b = m.is_multiple_of(2) || m == 1;
+            let via_c = m % 2 == 1;
+            assert!(
+                (*second == "網B" && via_b) || (*second == "網C" && via_c),
+                "{body} → {receiver}: {route:?}"
+            );
+            assert!(pairs.insert((body, receiver)), "{body} → {receiver} twice");
+        }
+        assert_eq!(pairs.len(), n * 3 * MIDDLES);
+
+        // The JSON says the same, in the documented shape, and so does the
+        // Markdown: each body named twice, in 6.1, in either language.
+        let path = path.to_string_lossy().into_owned();
+        let (code, out, err) = run(&["inventory", &path, "--format", "json"]);
+        assert_eq!(code, Some(0), "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&v)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}", errors.join("\n"));
+        assert_eq!(v["summary"]["sender_groups"], 7);
+        assert_eq!(v["summary"]["records"], 3 * MIDDLES);
+        assert_eq!(v["summary"]["senders"], 2 * n);
+        assert_eq!(v["summary"]["includes"], 10);
+        for lang in ["en", "ja"] {
+            let (code, md, err) = run(&["inventory", &path, "--lang", lang]);
+            assert_eq!(code, Some(0), "{err}");
+            assert_eq!(md.matches("市07").count(), 2, "{lang}");
+        }
+    }
+}
+
+#[test]
+fn a_carrier_cycle_is_walked_once_and_loses_no_sender() {
+    // 網1 and 網2 carry 課税 to each other: each meeting is found once, and
+    // both bodies still reach 適用 (through the cycle for 甲市).
+    let design = "use \"kenpo\"\n\
+        actor 適用 : 組合\nactor 中間 : 中間サーバー\n\
+        actor 網1 : 情報提供ネットワークシステム\nactor 網2 : 情報提供ネットワークシステム\n\
+        actor 甲市 : 他機関\nactor 乙市 : 他機関\n\
+        data 課税 : 課税・非課税情報\n\
+        flow 甲市 -> 網1 : 課税 for 被扶養者認定\n\
+        flow 乙市 -> 網2 : 課税 for 被扶養者認定\n\
+        flow 網1 -> 網2 : 課税 for 被扶養者認定\n\
+        flow 網2 -> 網1 : 課税 for 被扶養者認定\n\
+        flow 網2 -> 中間 : 課税 for 被扶養者認定\n\
+        flow 中間 -> 適用 : 課税 for 被扶養者認定\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("cycle.myna");
+    std::fs::write(&path, design).expect("write");
+    let d = draw(&path);
+    let pairs: std::collections::BTreeSet<(&str, &str, Vec<&str>)> = d
+        .inventory
+        .pairs()
+        .map(|(s, r, route)| {
+            (
+                d.actor(s),
+                d.actor(r.receiver),
+                route.iter().map(|a| d.actor(*a)).collect(),
+            )
+        })
+        .collect();
+    let expected: std::collections::BTreeSet<(&str, &str, Vec<&str>)> = [
+        ("乙市", "適用", vec!["網2", "中間"]),
+        ("甲市", "適用", vec!["網1", "網2", "中間"]),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(pairs, expected);
+    let path = path.to_string_lossy().into_owned();
+    let (code, out, err) = run(&["inventory", &path, "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    assert!(validator.is_valid(&v), "{out}");
 }

@@ -6,21 +6,26 @@
 //! at both ends (番号法第23条).
 //!
 //! Senders whose data meets at a carrier and goes on together are one
-//! [`SenderGroup`], listed once; records and movements name the group, so
-//! the inventory grows with the design (senders + receivers), never with
-//! the number of (sender, receiver) pairs, which [`Inventory::pairs`]
-//! still yields one by one.
+//! [`SenderGroup`], listed once; a group whose data goes on to another
+//! carrier is included by the group there, not repeated. Records and
+//! movements name the group, so the inventory grows with the design
+//! (senders + receivers + hops between carriers), never with the number of
+//! (sender, receiver) pairs nor of routes, which [`Inventory::pairs`] still
+//! yields one by one.
 //!
 //! Data only: `render::inventory_md`, `render::inventory_json` and the
 //! report's section write it; [`Inventory::held`] and its siblings
-//! flatten it into the rows of their tables once for all of them. The engine knows role kinds (`self`, `carrier`, `contractor`), never a
+//! flatten it into the rows of their tables once for all of them. The
+//! engine knows role kinds (`self`, `carrier`, `contractor`), never a
 //! rulebook's names.
 
+mod closure;
+mod meetings;
 mod rows;
 mod senders;
 
 pub use rows::{EntrustedRow, HeldRow, PassedOn, PassedRow};
-pub use senders::{GroupId, Sender, SenderGroup, route_of};
+pub use senders::{GroupId, Join, Sender, SenderGroup, route_of};
 
 use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts};
 use crate::code::Code;
@@ -167,15 +172,16 @@ impl Inventory {
 
     /// Every (sender, receiver) pair of every record, with the sender's
     /// whole route: what each end keeps a record of. This expands the
-    /// groups, so it yields senders × receivers items at a shared carrier;
-    /// the renderers never call it.
+    /// groups ([`Inventory::senders_of`]), so it yields senders × receivers
+    /// items at a shared carrier; the renderers never call it.
     pub fn pairs(&self) -> impl Iterator<Item = (ActorId, &Record, Vec<ActorId>)> {
         self.records.iter().flat_map(move |r| {
-            self.group(r.senders).senders.iter().map(move |s| {
-                let mut route = s.route.clone();
-                route.extend(r.route.iter().copied());
-                (s.actor, r, route)
-            })
+            self.senders_of(r.senders)
+                .into_iter()
+                .map(move |(actor, mut route)| {
+                    route.extend(r.route.iter().copied());
+                    (actor, r, route)
+                })
         })
     }
 
@@ -186,11 +192,20 @@ impl Inventory {
             return Inventory::default();
         }
         // The verdict `check` gives each provision of 特定個人情報.
-        let verdicts: FxHashMap<usize, Basis> = mynumber_verdicts(design, graph)
-            .iter()
-            .map(|(i, v)| (*i, basis(v)))
+        // By exchange, so that the walk over the exchanges reads it in
+        // order (a hash map of a million entries is a cache miss each).
+        let mut verdicts: Vec<Option<Basis>> = vec![None; graph.exchanges.len()];
+        for (i, v) in mynumber_verdicts(design, graph) {
+            if let Some(slot) = verdicts.get_mut(i) {
+                *slot = Some(basis(&v));
+            }
+        }
+        // Each actor's role kind, in a table small enough to stay in cache
+        // (not through each actor's record and its role's).
+        let kinds: Vec<Option<RoleKind>> = (0..design.actors.len())
+            .map(|i| design.kind_of(ActorId(i as u32)))
             .collect();
-        let kind = |a: ActorId| design.kind_of(a);
+        let kind = |a: ActorId| kinds.get(a.index()).copied().flatten();
         let is_self = |a: ActorId| kind(a) == Some(RoleKind::SelfOrg);
         let is_carrier = |a: &ActorId| kind(*a) == Some(RoleKind::Carrier);
 
@@ -200,8 +215,7 @@ impl Inventory {
         let mut moves: FxHashMap<(ActorId, DataId), Moves> = FxHashMap::default();
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
         let mut groups = Groups::new(design, graph);
-        // Groups whose senders' routes are counted (carriers) and whose
-        // senders have listed the group among what they pass on: once each.
+        // Groups whose senders' routes are counted (carriers): once each.
         let mut routed: FxHashSet<usize> = FxHashSet::default();
         let mut records = Vec::new();
         for (i, ex) in graph.exchanges.iter().enumerate() {
@@ -209,26 +223,22 @@ impl Inventory {
             if !design.is_mynumber(item) {
                 continue;
             }
-            let b = verdicts.get(&i).cloned();
+            let b = verdicts.get(i).cloned().flatten();
             let flow = graph.transfer(ex.last()).flow;
             let joined = groups.of(ex);
             let g = joined.group;
             carriers.extend(joined.after.iter().copied().filter(is_carrier));
-            let first = routed.insert(g);
-            if first {
+            if routed.insert(g) {
                 for s in groups.senders(g) {
                     carriers.extend(s.route.iter().copied().filter(is_carrier));
                 }
             }
             // One sender: the movements name it, with its whole route.
-            let single = match groups.senders(g) {
-                [one] => Some((one.actor, {
-                    let mut route = one.route.clone();
-                    route.extend(joined.after.iter().copied());
-                    route
-                })),
-                _ => None,
-            };
+            let single = groups.sole(g).map(|one| {
+                let mut route = one.route.clone();
+                route.extend(joined.after.iter().copied());
+                (one.actor, route)
+            });
             let m = |counterpart, route| Movement {
                 counterpart,
                 purpose: ex.payload.1,
@@ -261,19 +271,6 @@ impl Inventory {
                             .0
                             .push(received);
                     }
-                    // Each sender passes it on to the group's receivers:
-                    // one movement per sender, not per receiver.
-                    if first {
-                        for s in groups.senders(g).iter().filter(|s| is_self(s.actor)) {
-                            moves.entry((s.actor, item)).or_default().1.push(Movement {
-                                counterpart: Counterpart::Group(id),
-                                purpose: ex.payload.1,
-                                route: s.route.clone(),
-                                flow: s.flow,
-                                basis: None,
-                            });
-                        }
-                    }
                 }
             }
             // A provision through a carrier: both ends keep a record.
@@ -289,25 +286,81 @@ impl Inventory {
                     flow,
                 });
             }
+            // Each sender of a group of several, on its group's first use,
+            // passes the item on to the group's receivers (and those of the
+            // groups that include it): one movement per sender and group
+            // it enters, not per receiver nor per group downstream.
+            for f in groups.take_fresh() {
+                let id = groups.id(f);
+                for s in groups.senders(f).iter().filter(|s| is_self(s.actor)) {
+                    moves.entry((s.actor, item)).or_default().1.push(Movement {
+                        counterpart: Counterpart::Group(id),
+                        purpose: ex.payload.1,
+                        route: s.route.clone(),
+                        flow: s.flow,
+                        basis: None,
+                    });
+                }
+            }
         }
         let groups = groups.finish();
+        // Carriers the groups meet at and pass on the way to each other.
+        for g in &groups {
+            carriers.extend(g.carrier.filter(is_carrier));
+            for j in &g.joins {
+                carriers.extend(j.route.iter().copied().filter(is_carrier));
+            }
+            for s in &g.senders {
+                carriers.extend(s.route.iter().copied().filter(is_carrier));
+            }
+        }
 
         // The purposes each system holds each item for: MN402's holdings.
         let holdings = Holdings::compute(design, graph);
-        let contractors_of = |group: &SenderGroup, received: bool| -> Vec<ActorId> {
-            let actors: Box<dyn Iterator<Item = ActorId>> = if received {
-                Box::new(group.senders.iter().map(|s| s.actor))
-            } else {
-                Box::new(group.receivers.iter().copied())
-            };
-            actors
-                .filter(|a| kind(*a) == Some(RoleKind::Contractor))
-                .collect()
+        let is_contractor = |a: &ActorId| kind(*a) == Some(RoleKind::Contractor);
+        // Contractors among each group's senders and receivers, those of
+        // the groups it includes and of those that include it: expanded
+        // only for the groups that have any (rarely: contractors do not
+        // send through carriers).
+        let inventory = Inventory {
+            systems: Vec::new(),
+            groups,
+            records: Vec::new(),
+            carriers: Vec::new(),
         };
-        // Contractors among each group's senders and receivers, once.
-        let group_contractors: Vec<(Vec<ActorId>, Vec<ActorId>)> = groups
-            .iter()
-            .map(|g| (contractors_of(g, true), contractors_of(g, false)))
+        let groups = &inventory.groups;
+        let sending = closure::spread(
+            groups,
+            |g| g.senders.iter().any(|s| is_contractor(&s.actor)),
+            closure::Toward::Onward,
+        );
+        let receiving = closure::spread(
+            groups,
+            |g| g.receivers.iter().any(is_contractor),
+            closure::Toward::Included,
+        );
+        let group_contractors: Vec<(Vec<ActorId>, Vec<ActorId>)> = (0..groups.len())
+            .map(|i| {
+                let id = GroupId(i as u32);
+                let senders = match sending[i] {
+                    true => inventory
+                        .senders_of(id)
+                        .into_iter()
+                        .map(|(a, _)| a)
+                        .filter(is_contractor)
+                        .collect(),
+                    false => Vec::new(),
+                };
+                let receivers = match receiving[i] {
+                    true => inventory
+                        .receivers_of(id)
+                        .into_iter()
+                        .filter(is_contractor)
+                        .collect(),
+                    false => Vec::new(),
+                };
+                (senders, receivers)
+            })
             .collect();
         let mut moves: Vec<((ActorId, DataId), Moves)> = moves.into_iter().collect();
         moves.sort_unstable_by_key(|(key, _)| *key);
@@ -364,7 +417,7 @@ impl Inventory {
 
         Inventory {
             systems,
-            groups,
+            groups: inventory.groups,
             records,
             carriers: carriers.into_iter().collect(),
         }

@@ -3,6 +3,7 @@
 //! the [`Inventory`], in its order (systems as the design declares them,
 //! then their items, then the design's order of flows).
 
+use super::closure::{Toward, spread};
 use super::{Counterpart, Holding, Inventory, Movement};
 use crate::model::{ActorId, DataId, Design, PurposeId, RoleKind};
 
@@ -76,23 +77,31 @@ impl Inventory {
     }
 
     /// What the systems pass on other than to contractors: provisions
-    /// and transfers. A movement to a group's receivers is a provision
-    /// when one of them is outside the society, a transfer when one is a
-    /// system of it (both, when both).
+    /// and transfers. A movement to a group's receivers (those of the
+    /// groups that include it too) is a provision when one of them is
+    /// outside the society, a transfer when one is a system of it (both,
+    /// when both).
     pub fn passed_on<'a>(&'a self, design: &Design) -> PassedOn<'a> {
-        // Per group: (any receiver outside, any receiver a system), once.
-        let kinds: Vec<(bool, bool)> = self
-            .groups
-            .iter()
-            .map(|g| {
-                let kinds = g.receivers.iter().map(|a| design.kind_of(*a));
-                kinds.fold((false, false), |(out, inside), k| match k {
-                    Some(RoleKind::Contractor) => (out, inside),
-                    Some(RoleKind::SelfOrg) => (out, true),
-                    _ => (true, inside),
-                })
-            })
-            .collect();
+        // Per group: any receiver outside, any receiver a system, among
+        // its receivers and those of the groups that include it; once.
+        let outside = |a: &ActorId| {
+            !matches!(
+                design.kind_of(*a),
+                Some(RoleKind::Contractor | RoleKind::SelfOrg)
+            )
+        };
+        let inside = |a: &ActorId| design.kind_of(*a) == Some(RoleKind::SelfOrg);
+        let out_of = spread(
+            &self.groups,
+            |g| g.receivers.iter().any(outside),
+            Toward::Included,
+        );
+        let into = spread(
+            &self.groups,
+            |g| g.receivers.iter().any(inside),
+            Toward::Included,
+        );
+        let kinds: Vec<(bool, bool)> = out_of.into_iter().zip(into).collect();
         let mut out = PassedOn::default();
         for r in self.held() {
             for movement in &r.holding.passed_on {

@@ -1,10 +1,14 @@
-//! The sender groups of the inventory. The graph groups the senders whose
+//! The sender groups of the inventory. The graph joins the senders whose
 //! data reaches a carrier with the same sender role and the same roles
 //! passed into one exchange, because a check cannot tell them apart; each
-//! of them keeps its own record, so the inventory names them, but once per
-//! group, not once per receiver: a carrier with many senders and many
-//! receivers costs senders + receivers, not their product.
+//! of them keeps its own record, so the inventory names them, but once:
+//! a group lists the senders that enter its carrier and the groups whose
+//! data is carried on into it (see [`super::meetings`]), never a sender
+//! once per carrier it reaches nor once per receiver. A carrier with many
+//! senders and many receivers costs senders + receivers, a chain of
+//! carriers its hops.
 
+use super::meetings::{Meetings, Resolved};
 use crate::graph::{Exchange, FlowGraph, Payload, TransferId};
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -35,22 +39,57 @@ pub struct Sender {
     pub flow: FlowId,
 }
 
+/// A group included in another: its data is carried on into the other's
+/// carrier, so each of its senders (and of the groups it includes) is a
+/// sender of the other too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Join {
+    /// The group included.
+    pub group: GroupId,
+    /// The actors passed from that group's carrier to this one's, this
+    /// one's carrier last.
+    pub route: Vec<ActorId>,
+    /// The flow of the hop into this group's carrier.
+    pub flow: FlowId,
+}
+
 /// Senders of one item for one purpose whose data meets at a carrier and
-/// goes on together (for a direct exchange, its one sender). Every sender
-/// of the group and every receiver of an exchange the group sends in are a
-/// (sender, receiver) pair, and each end of each pair keeps a record.
+/// goes on together (for a direct exchange, its one sender). Its senders
+/// are those listed and, recursively, those of the groups it includes
+/// ([`super::Inventory::senders_of`]); its receivers, those listed and
+/// those of the groups that include it ([`super::Inventory::receivers_of`]).
+/// Each such sender with each such receiver is a provision, and each end
+/// of it keeps a record.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SenderGroup {
     /// The item.
     pub item: DataId,
     /// The purpose (None: the flows name none).
     pub purpose: Option<PurposeId>,
-    /// Every sender, in the order the walk upstream meets them (transfers
-    /// into a carrier in source order), each once.
+    /// The carrier where the senders meet (None for a direct exchange).
+    pub carrier: Option<ActorId>,
+    /// The senders whose data enters the carrier from outside any other
+    /// group, in the order of their hops into it, each once.
     pub senders: Vec<Sender>,
-    /// Every receiver of an exchange the group sends in, in the design's
+    /// The groups whose data is carried on into the carrier, in the order
+    /// of their hops into it, each once.
+    pub joins: Vec<Join>,
+    /// Every receiver of an exchange that names the group, in the design's
     /// order, each once.
     pub receivers: Vec<ActorId>,
+    /// The groups that include this one (whose receivers are this one's
+    /// too), in the order of [`super::Inventory::groups`].
+    pub onward: Vec<GroupId>,
+}
+
+impl SenderGroup {
+    /// Its one sender, when it has exactly one and includes no group.
+    pub fn sole(&self) -> Option<&Sender> {
+        match (self.senders.as_slice(), self.joins.is_empty()) {
+            ([one], true) => Some(one),
+            _ => None,
+        }
+    }
 }
 
 /// Index into [`super::Inventory::groups`].
@@ -64,41 +103,39 @@ impl GroupId {
     }
 }
 
-/// What a check sees of a group that meets at a carrier: the senders'
-/// role and the roles passed on the way, the carrier's own included (sorted).
-type Key = (Option<RoleId>, Vec<RoleId>);
-
-/// A state of the walk upstream: a carrier reached with the roles passed
-/// between it and the start, and the transfer it leaves by towards the
-/// start (a parent pointer, so a route is built only for a sender found).
-struct Node {
-    carrier: ActorId,
-    passed: Vec<RoleId>,
-    down: Option<(TransferId, usize)>,
-}
-
 /// A group as found, before it is given an id.
 struct Found {
     item: DataId,
     purpose: Option<PurposeId>,
+    carrier: Option<ActorId>,
     senders: Vec<Sender>,
+    /// Included meetings, with the route and flow into this carrier.
+    joins: Vec<(usize, Vec<ActorId>, FlowId)>,
     receivers: Vec<ActorId>,
+    /// A meeting of several senders (not one sender standing alone): its
+    /// senders pass the item on to the group's receivers.
+    listed: bool,
     id: Option<GroupId>,
 }
 
-/// Finds the sender group of each exchange, walking upstream of each
-/// (carrier, payload) once for all the exchanges that leave it.
+/// Finds the sender group of each exchange.
 pub(super) struct Groups<'a> {
-    design: &'a Design,
+    /// Each actor's role, in a table small enough to stay in cache.
+    roles: Vec<Option<RoleId>>,
     graph: &'a FlowGraph,
-    /// Per (carrier, payload): the groups that meet there, by key.
-    walked: FxHashMap<(ActorId, Payload), FxHashMap<Key, usize>>,
+    meetings: Meetings<'a>,
+    /// Meetings of several senders, by meeting.
+    listed: FxHashMap<usize, usize>,
+    /// Meetings of one sender, by the meeting an exchange leaves.
+    alone: FxHashMap<usize, usize>,
     /// Direct exchanges: one group per (sender, payload).
     direct: FxHashMap<(ActorId, Payload), usize>,
     found: Vec<Found>,
     receivers: FxHashSet<(usize, ActorId)>,
     /// Found groups given an id, in id order.
     order: Vec<usize>,
+    /// Groups of several senders given an id since [`Groups::take_fresh`].
+    fresh: Vec<usize>,
 }
 
 /// What [`Groups::of`] tells of one exchange.
@@ -115,22 +152,21 @@ pub(super) struct Joined {
 impl<'a> Groups<'a> {
     pub fn new(design: &'a Design, graph: &'a FlowGraph) -> Self {
         Groups {
-            design,
+            roles: design.actors.iter().map(|a| a.role.id).collect(),
             graph,
-            walked: FxHashMap::default(),
+            meetings: Meetings::find(design, graph),
+            listed: FxHashMap::default(),
+            alone: FxHashMap::default(),
             direct: FxHashMap::default(),
             found: Vec::new(),
             receivers: FxHashSet::default(),
             order: Vec::new(),
+            fresh: Vec::new(),
         }
     }
 
     fn role(&self, a: ActorId) -> Option<RoleId> {
-        self.design.actor(a).role.id
-    }
-
-    fn is_carrier(&self, a: ActorId) -> bool {
-        self.design.kind_of(a) == Some(RoleKind::Carrier)
+        self.roles.get(a.index()).copied().flatten()
     }
 
     /// The group of an exchange, its receiver noted.
@@ -145,13 +181,33 @@ impl<'a> Groups<'a> {
                 let mut passed: Vec<RoleId> = route.iter().filter_map(|a| self.role(*a)).collect();
                 passed.sort();
                 passed.dedup();
-                let key = (self.role(ex.sender), passed);
-                let group = match self.lookup(carrier, ex.payload, &key) {
-                    Some(g) => g,
-                    // Not reachable by the walk (a carrier cycle): the
-                    // exchange's representative alone.
+                let mut after = Vec::new();
+                let meeting =
+                    self.meetings
+                        .lookup(carrier, ex.payload, self.role(ex.sender), passed);
+                let group = match meeting.map(|s| (s, self.meetings.resolve(s))) {
+                    Some((s, Resolved::Sole { actor, flow, path })) => match self.alone.get(&s) {
+                        Some(&g) => g,
+                        None => {
+                            let sender = Sender {
+                                actor,
+                                route: self.meetings.route(Some(path)),
+                                flow,
+                            };
+                            let g = self.push(ex.payload, Some(carrier), vec![sender]);
+                            self.alone.insert(s, g);
+                            g
+                        }
+                    },
+                    Some((_, Resolved::Group { meeting, path })) => {
+                        after = self.meetings.route(path);
+                        self.meeting(meeting)
+                    }
+                    // Not found (not expected: the walk forward meets
+                    // every meeting): the exchange's representative alone.
                     None => self.push(
                         ex.payload,
+                        Some(carrier),
                         vec![Sender {
                             actor: ex.sender,
                             route,
@@ -159,7 +215,8 @@ impl<'a> Groups<'a> {
                         }],
                     ),
                 };
-                (group, self.graph.transfer(last).via.clone(), true)
+                after.extend(self.graph.transfer(last).via.iter().copied());
+                (group, after, true)
             }
             _ => {
                 let flow = self.graph.transfer(last).flow;
@@ -168,6 +225,7 @@ impl<'a> Groups<'a> {
                     None => {
                         let g = self.push(
                             ex.payload,
+                            None,
                             vec![Sender {
                                 actor: ex.sender,
                                 route: Vec::new(),
@@ -191,146 +249,129 @@ impl<'a> Groups<'a> {
         }
     }
 
-    fn push(&mut self, payload: Payload, senders: Vec<Sender>) -> usize {
+    fn push(&mut self, payload: Payload, carrier: Option<ActorId>, senders: Vec<Sender>) -> usize {
         self.found.push(Found {
             item: payload.0,
             purpose: payload.1,
+            carrier,
             senders,
+            joins: Vec::new(),
             receivers: Vec::new(),
+            listed: false,
             id: None,
         });
         self.found.len() - 1
     }
 
-    /// The senders of a group.
+    /// The group of a meeting of several senders (resolved), found once.
+    fn meeting(&mut self, s: usize) -> usize {
+        if let Some(&g) = self.listed.get(&s) {
+            return g;
+        }
+        let m = &self.meetings;
+        let content = m.content(s);
+        let senders = content
+            .senders
+            .iter()
+            .map(|&(actor, flow, step)| Sender {
+                actor,
+                route: m.route(Some(step)),
+                flow,
+            })
+            .collect();
+        let joins = content
+            .joins
+            .iter()
+            .filter_map(|&(u, step)| Some((u, m.route(Some(step)), m.flow(step)?)))
+            .collect();
+        let g = self.push(m.payload(s), Some(m.carrier(s)), senders);
+        self.found[g].joins = joins;
+        self.found[g].listed = true;
+        self.listed.insert(s, g);
+        g
+    }
+
+    /// The senders a group lists (not those of the groups it includes).
     pub fn senders(&self, group: usize) -> &[Sender] {
         &self.found[group].senders
     }
 
+    /// The group's one sender, when it stands alone: the exchanges it
+    /// sends in name that sender, not the group.
+    pub fn sole(&self, group: usize) -> Option<&Sender> {
+        let f = &self.found[group];
+        match (f.senders.as_slice(), f.listed) {
+            ([one], false) => Some(one),
+            _ => None,
+        }
+    }
+
     /// The group's public id, given on first use (so ids follow the
-    /// design's order of exchanges).
+    /// design's order of exchanges), with the groups it includes, depth
+    /// first, on the first use of a group of several senders.
     pub fn id(&mut self, group: usize) -> GroupId {
         if let Some(id) = self.found[group].id {
             return id;
         }
+        let id = self.number(group);
+        let mut stack = vec![group];
+        while let Some(f) = stack.pop() {
+            let included: Vec<usize> = self.found[f].joins.iter().map(|j| j.0).collect();
+            for u in included.into_iter().rev() {
+                let j = self.meeting(u);
+                if self.found[j].id.is_none() {
+                    self.number(j);
+                    stack.push(j);
+                }
+            }
+        }
+        id
+    }
+
+    fn number(&mut self, group: usize) -> GroupId {
         let id = GroupId(self.order.len() as u32);
         self.found[group].id = Some(id);
         self.order.push(group);
+        if self.found[group].listed {
+            self.fresh.push(group);
+        }
         id
+    }
+
+    /// The groups of several senders given an id since the last call.
+    pub fn take_fresh(&mut self) -> Vec<usize> {
+        std::mem::take(&mut self.fresh)
     }
 
     /// The groups given an id, in id order.
     pub fn finish(mut self) -> Vec<SenderGroup> {
         let order = std::mem::take(&mut self.order);
-        order
-            .into_iter()
-            .map(|g| {
-                let f = &mut self.found[g];
-                SenderGroup {
-                    item: f.item,
-                    purpose: f.purpose,
-                    senders: std::mem::take(&mut f.senders),
-                    receivers: std::mem::take(&mut f.receivers),
-                }
-            })
-            .collect()
-    }
-
-    /// The group of `key` among those that meet at `carrier` for
-    /// `payload`, walked once: a depth-first walk upstream through carriers
-    /// that visits each (carrier, roles passed so far) once, so it costs
-    /// the size of the carrier's upstream, not the number of its paths.
-    fn lookup(&mut self, carrier: ActorId, payload: Payload, key: &Key) -> Option<usize> {
-        if let Some(groups) = self.walked.get(&(carrier, payload)) {
-            return groups.get(key).copied();
+        let mut out: Vec<SenderGroup> = Vec::with_capacity(order.len());
+        for &g in &order {
+            let joins: Vec<Join> = std::mem::take(&mut self.found[g].joins)
+                .into_iter()
+                .filter_map(|(u, route, flow)| {
+                    let group = self.found[*self.listed.get(&u)?].id?;
+                    Some(Join { group, route, flow })
+                })
+                .collect();
+            let f = &mut self.found[g];
+            out.push(SenderGroup {
+                item: f.item,
+                purpose: f.purpose,
+                carrier: f.carrier,
+                senders: std::mem::take(&mut f.senders),
+                joins,
+                receivers: std::mem::take(&mut f.receivers),
+                onward: Vec::new(),
+            });
         }
-        let groups = self.walk_upstream(carrier, payload);
-        let g = groups.get(key).copied();
-        self.walked.insert((carrier, payload), groups);
-        g
-    }
-
-    fn walk_upstream(&mut self, carrier: ActorId, payload: Payload) -> FxHashMap<Key, usize> {
-        let graph = self.graph;
-        let via_roles = |t: TransferId| graph.transfer(t).via.iter().filter_map(|a| self.role(*a));
-        let mut nodes = vec![Node {
-            carrier,
-            passed: self.role(carrier).into_iter().collect(),
-            down: None,
-        }];
-        let mut stack = vec![0];
-        let mut seen: FxHashSet<(ActorId, Vec<RoleId>)> = FxHashSet::default();
-        let mut groups: FxHashMap<Key, usize> = FxHashMap::default();
-        let mut members: FxHashSet<(usize, ActorId)> = FxHashSet::default();
-        let mut found: Vec<(Key, Sender)> = Vec::new();
-        while let Some(n) = stack.pop() {
-            let at = nodes[n].carrier;
-            if !seen.insert((at, nodes[n].passed.clone())) {
-                continue;
-            }
-            let mut upstream = Vec::new();
-            for &t in graph.into_carrier(at, payload) {
-                let (from, _) = graph.ends(t);
-                let mut passed = nodes[n].passed.clone();
-                passed.extend(via_roles(t));
-                if self.is_carrier(from) {
-                    passed.extend(self.role(from));
-                    passed.sort();
-                    passed.dedup();
-                    upstream.push(Node {
-                        carrier: from,
-                        passed,
-                        down: Some((t, n)),
-                    });
-                } else {
-                    passed.sort();
-                    passed.dedup();
-                    found.push((
-                        (self.role(from), passed),
-                        Sender {
-                            actor: from,
-                            route: route_from(graph, &nodes, t, n),
-                            flow: graph.transfer(t).flow,
-                        },
-                    ));
-                }
-            }
-            // Reversed, so that the walk meets upstream carriers in source order.
-            for node in upstream.into_iter().rev() {
-                nodes.push(node);
-                stack.push(nodes.len() - 1);
+        for i in 0..out.len() {
+            for j in 0..out[i].joins.len() {
+                let up = out[i].joins[j].group.index();
+                out[up].onward.push(GroupId(i as u32));
             }
         }
-        for (key, sender) in found {
-            let g = match groups.get(&key) {
-                Some(&g) => g,
-                None => {
-                    let g = self.push(payload, Vec::new());
-                    groups.insert(key, g);
-                    g
-                }
-            };
-            // Each sender once per group: the first route the walk meets.
-            if members.insert((g, sender.actor)) {
-                self.found[g].senders.push(sender);
-            }
-        }
-        groups
+        out
     }
-}
-
-/// The route from the sender of `t` up to the walk's start: `t`'s `via`
-/// actors, the carrier it enters, and so on down the parent pointers.
-fn route_from(graph: &FlowGraph, nodes: &[Node], t: TransferId, n: usize) -> Vec<ActorId> {
-    let mut route: Vec<ActorId> = graph.transfer(t).via.clone();
-    let mut at = Some(n);
-    while let Some(i) = at {
-        let node = &nodes[i];
-        route.push(node.carrier);
-        at = node.down.map(|(down, next)| {
-            route.extend(graph.transfer(down).via.iter().copied());
-            next
-        });
-    }
-    route
 }

@@ -103,13 +103,23 @@ struct SenderJson<'a> {
 }
 
 #[derive(Serialize)]
+struct JoinJson<'a> {
+    group: String,
+    route: Vec<&'a str>,
+    line: usize,
+}
+
+#[derive(Serialize)]
 struct GroupJson<'a> {
     id: String,
     item: &'a str,
     category: Option<&'a str>,
     purpose: Option<&'a str>,
+    carrier: Option<&'a str>,
     senders: Vec<SenderJson<'a>>,
+    includes: Vec<JoinJson<'a>>,
     receivers: Vec<ActorJson<'a>>,
+    included_in: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -130,7 +140,8 @@ struct Summary {
     holdings: usize,
     sender_groups: usize,
     records: usize,
-    pairs: usize,
+    senders: usize,
+    includes: usize,
 }
 
 /// The id a sender group goes by in the JSON and the Markdown: `S1`, `S2`…
@@ -218,7 +229,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     let design = doc.design;
     let Some(rb) = design.rulebook.as_deref() else {
         return out
-            .write_all(b"{\"version\":2,\"error\":\"the design's rulebook is not loaded\"}\n");
+            .write_all(b"{\"version\":3,\"error\":\"the design's rulebook is not loaded\"}\n");
     };
     let n = Names { design, rb };
     // A binary search for the line: no column is counted.
@@ -275,6 +286,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
         item: &design.item(g.item).name,
         category: n.category(g.item),
         purpose: g.purpose.map(|p| n.purpose(p)),
+        carrier: g.carrier.map(|c| design.actor(c).name.as_str()),
         senders: g
             .senders
             .iter()
@@ -284,7 +296,17 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
                 line: line(s.flow),
             })
             .collect(),
+        includes: g
+            .joins
+            .iter()
+            .map(|j| JoinJson {
+                group: group_id(j.group),
+                route: n.route(&j.route),
+                line: line(j.flow),
+            })
+            .collect(),
         receivers: g.receivers.iter().map(|a| n.actor(*a)).collect(),
+        included_in: g.onward.iter().map(|o| group_id(*o)).collect(),
     };
     let record = |r: &'_ crate::inventory::Record| RecordJson {
         senders: group_id(r.senders),
@@ -297,7 +319,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
         line: line(r.flow),
     };
     let doc_json = Output {
-        version: 2,
+        version: 3,
         design: &doc.source.name,
         rulebook: Some(RulebookJson {
             name: &rb.name,
@@ -313,11 +335,8 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
             holdings: inv.systems.iter().map(|s| s.holdings.len()).sum(),
             sender_groups: inv.groups.len(),
             records: inv.records.len(),
-            pairs: inv
-                .records
-                .iter()
-                .map(|r| inv.group(r.senders).senders.len())
-                .sum(),
+            senders: inv.groups.iter().map(|g| g.senders.len()).sum(),
+            includes: inv.groups.iter().map(|g| g.joins.len()).sum(),
         },
     };
     // Buffered here, so that the serializer's many small writes are calls

@@ -135,14 +135,22 @@ impl Doc<'_> {
         }
     }
 
-    /// `S3: 市町村 (他機関)` for a group of one, `S3: 200 senders` otherwise.
+    /// `S3: 市町村 (他機関)` for a group of one, `S3: 200 senders` or
+    /// `S3: 5 senders and 2 groups` otherwise (the groups it includes).
     fn senders(&self, g: GroupId) -> String {
-        match self.inventory.group(g).senders.as_slice() {
-            [one] => format!("{}: {}", group_id(g), self.actor(one.actor)),
-            many => match self.lang {
-                Lang::En => format!("{}: {} senders (section 6.1)", group_id(g), many.len()),
-                Lang::Ja => format!("{}: 送り手 {} 件 (6.1)", group_id(g), many.len()),
-            },
+        let group = self.inventory.group(g);
+        if let Some(one) = group.sole() {
+            return format!("{}: {}", group_id(g), self.actor(one.actor));
+        }
+        let (n, j) = (group.senders.len(), group.joins.len());
+        match (self.lang, j) {
+            (Lang::En, 0) => format!("{}: {n} senders (section 6.1)", group_id(g)),
+            (Lang::En, _) => format!(
+                "{}: {n} sender(s) and {j} group(s) (section 6.1)",
+                group_id(g)
+            ),
+            (Lang::Ja, 0) => format!("{}: 送り手 {n} 件 (6.1)", group_id(g)),
+            (Lang::Ja, _) => format!("{}: 送り手 {n} 件とグループ {j} 件 (6.1)", group_id(g)),
         }
     }
 
@@ -243,22 +251,17 @@ fn intro(doc: &Doc, out: &mut String) {
         let _ = writeln!(out, "- {}: {s}", t(lang, "Rulebook", "ルールブック"));
     }
     let items: usize = inv.systems.iter().map(|s| s.holdings.len()).sum();
-    let pairs: usize = inv
-        .records
-        .iter()
-        .map(|r| inv.group(r.senders).senders.len())
-        .sum();
     let _ = writeln!(
         out,
         "- {}\n",
         match lang {
             Lang::En => format!(
-                "{} system(s) hold 特定個人情報 ({items} holding(s)); {} exchange(s) through a carrier, {pairs} sender–receiver pair(s), each recorded at both ends",
+                "{} system(s) hold 特定個人情報 ({items} holding(s)); {} exchange(s) through a carrier, each a provision from every sender of its group (section 6.1), recorded at both ends",
                 inv.systems.len(),
                 inv.records.len()
             ),
             Lang::Ja => format!(
-                "特定個人情報を保有するシステム {} (保有 {items} 件)、中継を経由する提供 {} 件 (送り手と受け手の組 {pairs} 件、それぞれ双方が記録を残す)",
+                "特定個人情報を保有するシステム {} (保有 {items} 件)、中継を経由する提供 {} 件 (グループ (6.1) の送り手それぞれからの提供で、双方が記録を残す)",
                 inv.systems.len(),
                 inv.records.len()
             ),
@@ -371,10 +374,8 @@ fn obtaining(doc: &Doc, out: &mut String) {
                     Counterpart::Group(g) => (
                         doc.route_after(g, &m.route),
                         doc.inventory
-                            .group(g)
-                            .senders
-                            .first()
-                            .is_some_and(|s| doc.is_self(s.actor)),
+                            .first_sender(g)
+                            .is_some_and(|s| doc.is_self(s)),
                     ),
                 };
                 row(
@@ -649,8 +650,8 @@ fn records(doc: &Doc, out: &mut String) {
         "{}\n",
         t(
             lang,
-            "Senders whose data meets at a carrier and goes on together form a group, listed once in 6.1 with each sender's route to the carrier (a sender that names its carriers with `via` in one flow stands alone, its route in 6.2). Each exchange in 6.2 names its group and its receiver: every sender of the group with that receiver is one provision, and both the sender and the receiver keep a record of it. So every (sender, receiver) pair is an exchange's receiver with each sender of its group, and no pair is left out.",
-            "中継で合流して一緒に送られる送り手はグループとして 6.1 に一度だけ、各送り手の中継までの経路とともに掲げます (一つの流れに `via` で中継を書いた送り手は単独で、経路は 6.2 にあります)。6.2 の各提供はグループと受け手を示し、グループの送り手それぞれとその受け手の組が一つの提供で、送り手と受け手の双方が情報提供等の記録を作成し保存します。すべての (送り手, 受け手) の組は、提供の受け手とそのグループの各送り手の組として漏れなく読み取れます。"
+            "Senders whose data meets at a carrier and goes on together form a group, listed once in 6.1 with each sender's route to the carrier (a sender that names its carriers with `via` in one flow stands alone, its route in 6.2). When a group's data is carried on to another carrier, the group there includes it (\"every sender of S1\", with the route from S1's carrier): a sender is listed once, where its data first meets others, however many carriers it reaches. A group's senders are those listed and those of the groups it includes; its receivers, those listed and those of the groups that include it. Each exchange in 6.2 names its group and its receiver: every sender of the group with that receiver is one provision, and both the sender and the receiver keep a record of it. So every (sender, receiver) pair is an exchange's receiver with each sender of its group, and no pair is left out.",
+            "中継で合流して一緒に送られる送り手はグループとして 6.1 に一度だけ、各送り手の中継までの経路とともに掲げます (一つの流れに `via` で中継を書いた送り手は単独で、経路は 6.2 にあります)。グループのデータがさらに別の中継へ送られるときは、その中継のグループがそれを含みます (「S1 の各送り手」と S1 の中継からの経路)。送り手は、いくつの中継に届いても、最初に他の送り手と合流するグループに一度だけ掲げます。グループの送り手は、掲げた送り手と、含むグループの送り手です。受け手は、掲げた受け手と、そのグループを含むグループの受け手です。6.2 の各提供はグループと受け手を示し、グループの送り手それぞれとその受け手の組が一つの提供で、送り手と受け手の双方が情報提供等の記録を作成し保存します。すべての (送り手, 受け手) の組は、提供の受け手とそのグループの各送り手の組として漏れなく読み取れます。"
         )
     );
     let _ = writeln!(
@@ -673,7 +674,7 @@ fn records(doc: &Doc, out: &mut String) {
         ],
     );
     for (i, g) in inv.groups.iter().enumerate() {
-        let senders: Vec<String> = g
+        let mut senders: Vec<String> = g
             .senders
             .iter()
             .map(|s| {
@@ -684,7 +685,18 @@ fn records(doc: &Doc, out: &mut String) {
                 }
             })
             .collect();
-        let receivers: Vec<String> = g.receivers.iter().map(|a| doc.actor(*a)).collect();
+        senders.extend(g.joins.iter().map(|j| {
+            let every = match lang {
+                Lang::En => format!("every sender of {}", group_id(j.group)),
+                Lang::Ja => format!("{} の各送り手", group_id(j.group)),
+            };
+            format!("{every}: {}", doc.route(&j.route))
+        }));
+        let mut receivers: Vec<String> = g.receivers.iter().map(|a| doc.actor(*a)).collect();
+        receivers.extend(g.onward.iter().map(|o| match lang {
+            Lang::En => format!("the receivers of {}", group_id(*o)),
+            Lang::Ja => format!("{} の受け手", group_id(*o)),
+        }));
         row(
             out,
             &[
@@ -716,13 +728,13 @@ fn records(doc: &Doc, out: &mut String) {
         ],
     );
     for (i, r) in inv.records.iter().enumerate() {
-        let route = match inv.group(r.senders).senders.as_slice() {
-            [one] => {
+        let route = match inv.group(r.senders).sole() {
+            Some(one) => {
                 let mut whole = one.route.clone();
                 whole.extend(r.route.iter().copied());
                 doc.route(&whole)
             }
-            _ => doc.route_after(r.senders, &r.route),
+            None => doc.route_after(r.senders, &r.route),
         };
         row(
             out,

@@ -40,9 +40,16 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
     };
     // A group of one is its sender; a larger one goes by its id, its
     // senders listed once in their own table.
-    let senders = |g: GroupId| match inv.group(g).senders.as_slice() {
-        [one] => actor(one.actor),
-        many => format!("{} ({})", group_id(g), many.len()),
+    let senders = |g: GroupId| {
+        let group = inv.group(g);
+        match group.sole() {
+            Some(one) => actor(one.actor),
+            None => format!(
+                "{} ({})",
+                group_id(g),
+                group.senders.len() + group.joins.len()
+            ),
+        }
     };
     // What a system receives from a group comes from its senders; what it
     // passes on with a group goes to the group's receivers.
@@ -139,13 +146,14 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
 }
 
 /// The groups of more than one sender, each listed once: every sender of
-/// a group with the receiver of each of its exchanges is one provision.
+/// a group (those of the groups it includes too) with the receiver of each
+/// of its exchanges (and of the groups that include it) is one provision.
 fn groups(out: &mut String, design: &Design, inv: &Inventory, lang: Lang) {
     let many: Vec<(usize, &crate::inventory::SenderGroup)> = inv
         .groups
         .iter()
         .enumerate()
-        .filter(|(_, g)| g.senders.len() > 1)
+        .filter(|(_, g)| g.sole().is_none())
         .collect();
     if many.is_empty() {
         return;
@@ -169,13 +177,39 @@ fn groups(out: &mut String, design: &Design, inv: &Inventory, lang: Lang) {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The groups a group includes, and those that include it, by id.
+    let ids = |ids: &mut dyn Iterator<Item = GroupId>, en: &str, ja: &str| {
+        ids.map(|g| match lang {
+            Lang::En => format!("{en}{}", group_id(g)),
+            Lang::Ja => format!("{}{ja}", group_id(g)),
+        })
+        .collect::<Vec<_>>()
+    };
     for (i, g) in many {
+        let mut senders = vec![names(&mut g.senders.iter().map(|s| s.actor))];
+        senders.extend(ids(
+            &mut g.joins.iter().map(|j| j.group),
+            "every sender of ",
+            " の各送り手",
+        ));
+        let mut receivers = vec![names(&mut g.receivers.iter().copied())];
+        receivers.extend(ids(
+            &mut g.onward.iter().copied(),
+            "the receivers of ",
+            " の受け手",
+        ));
+        let join = |v: Vec<String>| {
+            v.into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
             group_id(GroupId(i as u32)),
-            names(&mut g.senders.iter().map(|s| s.actor)),
-            names(&mut g.receivers.iter().copied()),
+            join(senders),
+            join(receivers),
         );
     }
     out.push_str("</tbody></table>");

@@ -4,11 +4,12 @@ use super::{Kind, Suggestions, check_spelling, duplicate, misplaced};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
-use crate::span::FileId;
+use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, Ident, Stmt};
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 struct Resolver<'a> {
@@ -184,7 +185,7 @@ pub fn resolve_design(
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Design {
-    let parallel = ast.stmts.len() >= PARALLEL_STATEMENTS;
+    let parallel = ast.stmts.parts().len() > 1 && ast.stmts.len() >= PARALLEL_STATEMENTS;
     resolve_design_on(file, ast, rulebook, diags, parallel)
 }
 
@@ -265,28 +266,63 @@ fn resolve_design_on(
     }
 
     // Flows whose every name is spelled exactly as declared (nearly all of
-    // them) need nothing but lookups: on a large design they are resolved
-    // on every core, each statement freed by the thread that parsed it.
-    // The others go through the resolver in order, so findings and "did
-    // you mean" answers come out as in one pass.
+    // them) need nothing but lookups: on a large design, parsed in parts,
+    // the parts are resolved on every core, each writing its flows into
+    // its own slice of the list (nothing is copied twice) and freed once
+    // resolved (the tree and the model are never both whole in memory).
+    // The other flows go through the resolver in order, so findings and
+    // "did you mean" answers come out as in one pass.
     let exact = Exact {
         actors: &r.actor_names,
         data: &r.data_names,
         rb: r.design.rulebook.as_deref(),
     };
-    // Each flow statement gives its flow, or (when a name needs the
-    // resolver) a stand-in and the statement, replaced below in order.
-    let (mut flows, others): (Vec<Flow>, Vec<Option<Box<ast::FlowStmt>>>) = if parallel {
-        ast.stmts
-            .into_par_iter()
-            .filter_map(|s| exact.flow(s))
-            .unzip()
-    } else {
-        ast.stmts.into_iter().filter_map(|s| exact.flow(s)).unzip()
+    let parts = ast.stmts.into_parts();
+    let counts: Vec<usize> = parts
+        .iter()
+        .map(|p| p.iter().filter(|s| matches!(s, Stmt::Flow(_))).count())
+        .collect();
+    let mut flows = vec![stand_in(Span::new(file, 0, 0)); counts.iter().sum()];
+    let mut slices = Vec::with_capacity(parts.len());
+    let mut rest = flows.as_mut_slice();
+    let mut first = 0;
+    for &n in &counts {
+        let (head, tail) = rest.split_at_mut(n);
+        slices.push((head, first));
+        rest = tail;
+        first += n;
+    }
+    let fill = |seen: &mut Seen, (part, (out, first)): (Vec<Stmt>, (&mut [Flow], usize))| {
+        exact.fill(part, out, first, seen)
     };
-    for (i, other) in others.into_iter().enumerate() {
-        if let Some(f) = other {
-            flows[i] = r.flow(&f);
+    let others: Vec<Vec<(usize, ast::FlowStmt)>> = if parallel {
+        // One memory per thread of the pool, kept across its parts (rayon
+        // would start `map_init`'s afresh at every split).
+        let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
+            .map(|_| Default::default())
+            .collect();
+        parts
+            .into_par_iter()
+            .zip(slices)
+            .map(|x| {
+                let at = rayon::current_thread_index().unwrap_or(0);
+                match seen.get(at).map(|s| s.lock()) {
+                    Some(Ok(mut s)) => fill(&mut s, x),
+                    _ => fill(&mut Seen::default(), x),
+                }
+            })
+            .collect()
+    } else {
+        let mut seen = Seen::default();
+        parts
+            .into_iter()
+            .zip(slices)
+            .map(|x| fill(&mut seen, x))
+            .collect()
+    };
+    for (i, f) in others.into_iter().flatten() {
+        if let Some(slot) = flows.get_mut(i) {
+            *slot = r.flow(&f);
         }
     }
     r.design.flows = flows;
@@ -335,7 +371,8 @@ fn resolve_design_on(
     r.design
 }
 
-/// Designs with fewer statements resolve their flows on one thread.
+/// Designs with fewer statements resolve their flows on one thread (a
+/// design parsed in one part always does).
 const PARALLEL_STATEMENTS: usize = 20_000;
 
 /// The lookups that need no findings: names spelled exactly as declared.
@@ -346,18 +383,96 @@ struct Exact<'a> {
 }
 
 impl Exact<'_> {
-    /// A statement's flow, or a stand-in and the statement when a name
-    /// needs the resolver (None for other statements).
-    fn flow(&self, stmt: Stmt) -> Option<(Flow, Option<Box<ast::FlowStmt>>)> {
-        let Stmt::Flow(f) = stmt else { return None };
-        Some(match self.resolve(&f) {
-            Some(flow) => (flow, None),
-            None => (stand_in(f.span), Some(Box::new(f))),
-        })
+    /// Writes the flows of `part` into `out`, one slot per flow statement
+    /// in order (the first being flow number `first` of the file); a flow
+    /// with a name that needs the resolver keeps a stand-in, and its
+    /// statement is returned with its number. The part is freed here.
+    fn fill(
+        &self,
+        part: Vec<Stmt>,
+        out: &mut [Flow],
+        first: usize,
+        seen: &mut Seen,
+    ) -> Vec<(usize, ast::FlowStmt)> {
+        let mut names = Remembered { exact: self, seen };
+        let mut others = Vec::new();
+        let flows = part.into_iter().filter_map(|s| match s {
+            Stmt::Flow(f) => Some(f),
+            _ => None,
+        });
+        for (k, (f, slot)) in flows.zip(out.iter_mut()).enumerate() {
+            match flow_of(&f, &mut names) {
+                Some(flow) => *slot = flow,
+                None => {
+                    *slot = stand_in(f.span);
+                    others.push((first + k, f));
+                }
+            }
+        }
+        others
     }
+}
 
-    fn resolve(&self, f: &ast::FlowStmt) -> Option<Flow> {
-        flow_of(f, &mut &*self)
+/// What a thread's exact lookups found, by the address of the name's
+/// shared text. The parser keeps one copy of each spelling per thread
+/// ([`ast::Name`]), so a name met again is found without hashing its text
+/// or comparing it with the tables' (on a design with many actors, those
+/// cache misses were the largest cost of resolving). Each entry keeps its
+/// copy alive, so no other name can take its address.
+#[derive(Default)]
+struct Seen {
+    actors: FxHashMap<usize, (ast::Name, Option<ActorId>)>,
+    data: FxHashMap<usize, (ast::Name, Option<DataId>)>,
+    purposes: FxHashMap<usize, (ast::Name, Option<PurposeId>)>,
+}
+
+/// The address `Seen` knows a name by.
+fn address(n: &Ident) -> usize {
+    Arc::as_ptr(&n.text).cast::<u8>() as usize
+}
+
+/// A name's exact lookup, remembered in `seen`.
+fn remembered<I: Copy>(
+    seen: &mut FxHashMap<usize, (ast::Name, Option<I>)>,
+    n: &Ident,
+    lookup: impl FnOnce(&str) -> Option<(I, bool)>,
+) -> Option<Ref<I>> {
+    let id = seen
+        .entry(address(n))
+        .or_insert_with(|| {
+            let exact = match lookup(&n.text) {
+                Some((id, true)) => Some(id),
+                _ => None,
+            };
+            (n.text.clone(), exact)
+        })
+        .1?;
+    Some(Ref {
+        id: Some(id),
+        span: n.span,
+    })
+}
+
+/// [`Exact`] lookups through what a thread has [`Seen`].
+struct Remembered<'a, 'b> {
+    exact: &'a Exact<'b>,
+    seen: &'a mut Seen,
+}
+
+impl FlowNames for Remembered<'_, '_> {
+    fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
+        let actors = self.exact.actors;
+        remembered(&mut self.seen.actors, n, |t| actors.lookup(t))
+    }
+    fn item(&mut self, n: &Ident) -> Option<Ref<DataId>> {
+        let data = self.exact.data;
+        remembered(&mut self.seen.data, n, |t| data.lookup(t))
+    }
+    fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>> {
+        match self.exact.rb {
+            Some(rb) => remembered(&mut self.seen.purposes, n, |t| rb.purpose_lookup(t)),
+            None => (&mut &*self.exact).purpose(n),
+        }
     }
 }
 
@@ -466,7 +581,6 @@ fn stand_in(span: crate::span::Span) -> Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::parse;
 
     /// Resolves `src` against the built-in rulebook, on one thread or many.
     fn resolved(src: &str, parallel: bool) -> (String, Vec<Diagnostic>) {
@@ -475,7 +589,9 @@ mod tests {
                 .load_rulebook(&crate::session::RulebookSource::Builtin("kenpo".into()))
                 .ok();
         let mut diags = Vec::new();
-        let tree = parse(FileId(1), src).file;
+        // Cut in small parts, as a large file is parsed.
+        let tree = crate::syntax::split::parse_in_parts_of(FileId(1), src, 500).file;
+        assert!(tree.stmts.parts().len() > 10, "parsed in parts");
         let d = resolve_design_on(FileId(1), tree, rb, &mut diags, parallel);
         (format!("{:?}", (&d.actors, &d.data, &d.flows)), diags)
     }

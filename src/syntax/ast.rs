@@ -276,8 +276,8 @@ pub enum Stmt {
 /// A parsed file: every statement that could be read, and the comments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct File {
-    /// Statements in source order.
-    pub stmts: Vec<Stmt>,
+    /// Statements in source order (in the parts a large file was parsed in).
+    pub stmts: super::stmts::Stmts,
     /// Comments in source order.
     pub comments: Vec<Comment>,
 }

@@ -5,6 +5,7 @@ pub mod ast;
 pub mod lexer;
 pub mod parser;
 pub mod split;
+pub mod stmts;
 pub mod token;
 pub mod tokens;
 

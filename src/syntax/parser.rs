@@ -861,7 +861,7 @@ pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
         diags: Vec::new(),
     }
     .run(lexed.tokens.len());
-    finish(stmts, diagnostics, lexed.diagnostics, lexed.comments)
+    finish(stmts.into(), diagnostics, lexed.diagnostics, lexed.comments)
 }
 
 /// Parses the statements of `toks`, which end with the token that starts
@@ -883,7 +883,7 @@ pub(super) fn parse_part<'a>(
 
 /// The checks over whole statements, then every finding in source order.
 pub(super) fn finish(
-    stmts: Vec<Stmt>,
+    stmts: super::stmts::Stmts,
     mut diagnostics: Vec<Diagnostic>,
     lexed: Vec<Diagnostic>,
     comments: Vec<super::token::Comment>,

@@ -22,10 +22,12 @@
 
 use super::lexer::{Lexed, lex_lines, lex_lines_into};
 use super::parser::{Parsed, finish, parse, parse_part};
+use super::stmts::Stmts;
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::Names;
 use crate::span::{FileId, Span};
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 /// About how many bytes each part has. Small enough that a part's tokens
 /// (the largest thing the lexer makes) are a small share of memory, large
@@ -47,27 +49,42 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     }
     let mut bounds = starts;
     bounds.push(src.len());
+    // One token buffer and one copy of each spelling per thread of the
+    // pool, kept across its parts (rayon would start `map_init`'s afresh
+    // at every split: then each part had its own copies, and the
+    // resolver's memory of names by address saw every name anew).
+    let threads: Vec<Mutex<(Vec<Token>, Names)>> = (0..rayon::current_num_threads())
+        .map(|_| Mutex::new((Vec::new(), Names::default())))
+        .collect();
     let parts: Vec<Part> = bounds
         .par_windows(2)
-        .map_init(
-            || (Vec::new(), Names::default()),
-            |(tokens, names), w| Part::read(file, src, w[0], w[1], tokens, names),
-        )
+        .map(|w| {
+            let at = rayon::current_thread_index().unwrap_or(0);
+            match threads.get(at).map(|t| t.lock()) {
+                Some(Ok(mut t)) => {
+                    let (tokens, names) = &mut *t;
+                    Part::read(file, src, w[0], w[1], tokens, names)
+                }
+                _ => Part::read(file, src, w[0], w[1], &mut Vec::new(), &Names::default()),
+            }
+        })
         .collect();
     if parts.iter().any(|p| p.forbidden > 0) {
         return parse(file, src);
     }
-    let mut stmts = Vec::with_capacity(parts.iter().map(|p| p.stmts.len()).sum());
+    let mut stmts = Vec::with_capacity(parts.len());
     let mut found = Vec::new();
     let mut lexed = Vec::new();
     let mut comments = Vec::with_capacity(parts.iter().map(|p| p.comments.len()).sum());
     for mut p in parts {
-        stmts.append(&mut p.stmts);
+        stmts.push(std::mem::take(&mut p.stmts));
         found.append(&mut p.found);
         lexed.append(&mut p.lexed);
         comments.append(&mut p.comments);
     }
-    finish(stmts, found, lexed, comments)
+    // The parts' statements stay in their parts: joining them would copy
+    // the tree while the parts still hold it.
+    finish(Stmts::from_parts(stmts), found, lexed, comments)
 }
 
 /// One part's statements, findings and comments.

@@ -239,7 +239,7 @@ fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
 /// missing role, when there is exactly one.
 fn carrier_fix(w: &Words, trail: &Trail, missing: &[RoleId]) -> Option<Fix> {
     let [role] = missing else { return None };
-    let carrier = w.design.actors.iter().find(|a| a.role.id == Some(*role))?;
+    let carrier = w.design.actor(w.first_actor_of(*role)?);
     let flow = w.flow_of(trail.last);
     let name = carrier.name.clone();
     let edit = match flow.via.last() {

@@ -78,6 +78,10 @@ pub(crate) struct Words<'a> {
     /// What each section's citation has become, if a later amendment
     /// renumbered it (looked up once per section, at its first use).
     citations: Vec<OnceLock<Option<Renumbered>>>,
+    /// The design's first actor of each role, by role index (built at the
+    /// first fix that routes via a role: one pass over the actors, not one
+    /// per finding).
+    first_of_role: OnceLock<Vec<Option<ActorId>>>,
 }
 
 impl<'a> Words<'a> {
@@ -91,7 +95,23 @@ impl<'a> Words<'a> {
             citations: design.rulebook.as_deref().map_or_else(Vec::new, |rb| {
                 (0..rb.sections.len()).map(|_| OnceLock::new()).collect()
             }),
+            first_of_role: OnceLock::new(),
         }
+    }
+
+    /// The design's first actor of role `r`.
+    fn first_actor_of(&self, r: RoleId) -> Option<ActorId> {
+        let first = self.first_of_role.get_or_init(|| {
+            let roles = self.rb.map_or(0, |rb| rb.roles.len());
+            let mut first = vec![None; roles];
+            for (i, a) in self.design.actors.iter().enumerate().rev() {
+                if let Some(slot) = a.role.id.and_then(|r| first.get_mut(r.index())) {
+                    *slot = Some(ActorId(i as u32));
+                }
+            }
+            first
+        });
+        first.get(r.index()).copied().flatten()
     }
 
     fn word(&self, f: &Finding) -> Option<Diagnostic> {

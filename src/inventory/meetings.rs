@@ -1,0 +1,325 @@
+//! Where senders meet at carriers. A *meeting* is the set of senders of one
+//! role whose data reaches one carrier, for one payload, having passed the
+//! same roles on the way: what the graph joins into one exchange, because a
+//! check cannot tell them apart. A meeting is made of the senders that
+//! enter its carrier directly and of the meetings upstream whose data is
+//! carried on into it, so a sender reached through many carriers is listed
+//! once, where it enters the first, and each carrier-to-carrier hop once per
+//! meeting it carries: the size of the design, not of its paths.
+//!
+//! Meetings are found in one forward pass from the senders (each meeting
+//! once, carrier cycles included), then each is *resolved* once: a meeting
+//! of one sender stands for that sender with its whole route, and one that
+//! only carries another meeting on (a relay) stands for that meeting with
+//! the route after it. Routes are parent pointers, built only when shown.
+
+use crate::graph::{FlowGraph, Payload, TransferId, payloads};
+use crate::model::*;
+use petgraph::visit::EdgeRef;
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// A step of a route: a hop into a carrier, after the steps before it
+/// (parent pointers, so a long chain of carriers is stored once).
+pub(super) type Step = u32;
+
+/// How data reaches a meeting's carrier.
+#[derive(Clone, Copy, Debug)]
+enum Entry {
+    /// A sender that is not a carrier, by this hop.
+    Sender(TransferId, ActorId),
+    /// Everything a meeting upstream carries, by this hop.
+    Meeting(TransferId, usize),
+}
+
+struct Meeting {
+    carrier: ActorId,
+    payload: Payload,
+    sender_role: Option<RoleId>,
+    /// Roles passed, the carrier's own included: sorted, once each.
+    passed: Vec<RoleId>,
+    entries: Vec<Entry>,
+}
+
+/// What a meeting stands for, once resolved.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Resolved {
+    /// One sender: its route to the meeting's carrier ends at `path`.
+    Sole {
+        actor: ActorId,
+        flow: FlowId,
+        path: Step,
+    },
+    /// A meeting of several senders (itself, or the one it relays), and
+    /// the route from that meeting's carrier to this one's.
+    Group { meeting: usize, path: Option<Step> },
+}
+
+/// A meeting as listed: its senders (direct ones and those of upstream
+/// meetings of one sender), then the meetings it includes, each once.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Content {
+    pub senders: Vec<(ActorId, FlowId, Step)>,
+    pub joins: Vec<(usize, Step)>,
+}
+
+#[derive(Clone, Copy)]
+enum Mark {
+    New,
+    Open,
+    Done(Resolved),
+}
+
+/// Every meeting of a design's 特定個人情報 at its carriers.
+pub(super) struct Meetings<'a> {
+    graph: &'a FlowGraph,
+    meetings: Vec<Meeting>,
+    index: FxHashMap<(ActorId, Payload, Option<RoleId>, Vec<RoleId>), usize>,
+    marks: Vec<Mark>,
+    contents: Vec<Content>,
+    steps: Vec<(TransferId, Option<Step>)>,
+}
+
+impl<'a> Meetings<'a> {
+    /// Finds every meeting: one pass over the transfers into carriers,
+    /// then forward from each meeting along the hops between carriers.
+    pub fn find(design: &'a Design, graph: &'a FlowGraph) -> Self {
+        let role = |a: ActorId| design.actor(a).role.id;
+        let carrier: Vec<bool> = (0..design.actors.len())
+            .map(|i| design.kind_of(ActorId(i as u32)) == Some(RoleKind::Carrier))
+            .collect();
+        let is_carrier = |a: ActorId| carrier.get(a.index()).copied().unwrap_or(false);
+        let mut m = Meetings {
+            graph,
+            meetings: Vec::new(),
+            index: FxHashMap::default(),
+            marks: Vec::new(),
+            contents: Vec::new(),
+            steps: Vec::new(),
+        };
+        let mut onward: FxHashMap<(ActorId, Payload), Vec<TransferId>> = FxHashMap::default();
+        for e in graph.graph.edge_references() {
+            let (from, to) = (graph.graph[e.source()], graph.graph[e.target()]);
+            if !is_carrier(to) {
+                continue;
+            }
+            let t = e.id();
+            let flow = design.flow(e.weight().flow);
+            for p in payloads(flow).filter(|p| design.is_mynumber(p.0)) {
+                if is_carrier(from) {
+                    onward.entry((from, p)).or_default().push(t);
+                } else {
+                    let mut passed: Vec<RoleId> =
+                        e.weight().via.iter().filter_map(|a| role(*a)).collect();
+                    passed.extend(role(to));
+                    let s = m.meeting(to, p, role(from), passed);
+                    m.meetings[s].entries.push(Entry::Sender(t, from));
+                }
+            }
+        }
+        // Each meeting once, in the order found: a carrier cycle ends where
+        // its meetings are already known.
+        let mut next = 0;
+        while next < m.meetings.len() {
+            let s = next;
+            next += 1;
+            let (at, p) = (m.meetings[s].carrier, m.meetings[s].payload);
+            for &t in onward.get(&(at, p)).map_or(&[][..], Vec::as_slice) {
+                let to = graph.ends(t).1;
+                let mut passed = m.meetings[s].passed.clone();
+                passed.extend(graph.transfer(t).via.iter().filter_map(|a| role(*a)));
+                passed.extend(role(to));
+                let sender_role = m.meetings[s].sender_role;
+                let d = m.meeting(to, p, sender_role, passed);
+                if d != s {
+                    m.meetings[d].entries.push(Entry::Meeting(t, s));
+                }
+            }
+        }
+        m.marks = vec![Mark::New; m.meetings.len()];
+        m.contents = vec![Content::default(); m.meetings.len()];
+        m
+    }
+
+    fn meeting(
+        &mut self,
+        carrier: ActorId,
+        payload: Payload,
+        sender_role: Option<RoleId>,
+        mut passed: Vec<RoleId>,
+    ) -> usize {
+        passed.sort();
+        passed.dedup();
+        let key = (carrier, payload, sender_role, passed);
+        if let Some(&s) = self.index.get(&key) {
+            return s;
+        }
+        let passed = key.3.clone();
+        self.meetings.push(Meeting {
+            carrier,
+            payload,
+            sender_role,
+            passed,
+            entries: Vec::new(),
+        });
+        self.index.insert(key, self.meetings.len() - 1);
+        self.meetings.len() - 1
+    }
+
+    /// The meeting of senders of `sender_role` at `carrier` for `payload`
+    /// that passed `passed` (the carrier's role included).
+    pub fn lookup(
+        &self,
+        carrier: ActorId,
+        payload: Payload,
+        sender_role: Option<RoleId>,
+        passed: Vec<RoleId>,
+    ) -> Option<usize> {
+        self.index
+            .get(&(carrier, payload, sender_role, passed))
+            .copied()
+    }
+
+    /// The carrier of a meeting.
+    pub fn carrier(&self, s: usize) -> ActorId {
+        self.meetings[s].carrier
+    }
+
+    /// The payload of a meeting.
+    pub fn payload(&self, s: usize) -> Payload {
+        self.meetings[s].payload
+    }
+
+    /// A meeting's senders and included meetings (after [`Self::resolve`]).
+    pub fn content(&self, s: usize) -> &Content {
+        &self.contents[s]
+    }
+
+    /// What a meeting stands for: a depth-first walk upstream (an explicit
+    /// stack, so a long chain of carriers cannot overflow the call stack)
+    /// that resolves each meeting once. A meeting met again while its own
+    /// upstream is being resolved (a carrier cycle) is included as it is.
+    pub fn resolve(&mut self, s: usize) -> Resolved {
+        let mut stack = vec![(s, false)];
+        while let Some((n, upstream_done)) = stack.pop() {
+            if upstream_done {
+                let r = self.settle(n);
+                self.marks[n] = Mark::Done(r);
+                continue;
+            }
+            if !matches!(self.marks[n], Mark::New) {
+                continue;
+            }
+            self.marks[n] = Mark::Open;
+            stack.push((n, true));
+            for e in self.meetings[n].entries.iter().rev() {
+                if let Entry::Meeting(_, u) = *e
+                    && matches!(self.marks[u], Mark::New)
+                {
+                    stack.push((u, false));
+                }
+            }
+        }
+        match self.marks[s] {
+            Mark::Done(r) => r,
+            // Unreachable: the walk settles `s` last.
+            _ => Resolved::Group {
+                meeting: s,
+                path: None,
+            },
+        }
+    }
+
+    /// Lists meeting `n` (its upstream resolved) and says what it stands for.
+    fn settle(&mut self, n: usize) -> Resolved {
+        let mut entries = std::mem::take(&mut self.meetings[n].entries);
+        // Hops in source order; several meetings by one hop, as found.
+        entries.sort_by_key(|e| match *e {
+            Entry::Sender(t, _) => (t.index(), 0, 0),
+            Entry::Meeting(t, u) => (t.index(), 1, u),
+        });
+        let mut content = Content::default();
+        let mut actors: FxHashSet<ActorId> = FxHashSet::default();
+        let mut met: FxHashSet<usize> = FxHashSet::default();
+        for e in &entries {
+            match *e {
+                Entry::Sender(t, a) => {
+                    if actors.insert(a) {
+                        let step = self.step(t, None);
+                        content.senders.push((a, self.graph.transfer(t).flow, step));
+                    }
+                }
+                Entry::Meeting(t, u) => match self.marks[u] {
+                    Mark::Done(Resolved::Sole { actor, flow, path }) => {
+                        if actors.insert(actor) {
+                            let step = self.step(t, Some(path));
+                            content.senders.push((actor, flow, step));
+                        }
+                    }
+                    Mark::Done(Resolved::Group { meeting, path }) => {
+                        if met.insert(meeting) {
+                            let step = self.step(t, path);
+                            content.joins.push((meeting, step));
+                        }
+                    }
+                    // A cycle: the meeting upstream, as it is.
+                    _ => {
+                        if met.insert(u) {
+                            let step = self.step(t, None);
+                            content.joins.push((u, step));
+                        }
+                    }
+                },
+            }
+        }
+        self.meetings[n].entries = entries;
+        let resolved = match (content.senders.as_slice(), content.joins.as_slice()) {
+            ([(actor, flow, path)], []) => Resolved::Sole {
+                actor: *actor,
+                flow: *flow,
+                path: *path,
+            },
+            ([], [(meeting, path)]) => Resolved::Group {
+                meeting: *meeting,
+                path: Some(*path),
+            },
+            _ => Resolved::Group {
+                meeting: n,
+                path: None,
+            },
+        };
+        self.contents[n] = content;
+        resolved
+    }
+
+    fn step(&mut self, t: TransferId, before: Option<Step>) -> Step {
+        self.steps.push((t, before));
+        (self.steps.len() - 1) as Step
+    }
+
+    /// The actors a route passes, in order of travel: each hop's `via`
+    /// actors, then the carrier it enters.
+    pub fn route(&self, path: Option<Step>) -> Vec<ActorId> {
+        let mut hops = Vec::new();
+        let mut at = path;
+        while let Some(s) = at {
+            let Some(&(t, before)) = self.steps.get(s as usize) else {
+                break;
+            };
+            hops.push(t);
+            at = before;
+        }
+        let mut out = Vec::new();
+        for &t in hops.iter().rev() {
+            out.extend(self.graph.transfer(t).via.iter().copied());
+            out.push(self.graph.ends(t).1);
+        }
+        out
+    }
+
+    /// The flow of a step's hop.
+    pub fn flow(&self, step: Step) -> Option<FlowId> {
+        self.steps
+            .get(step as usize)
+            .map(|(t, _)| self.graph.transfer(*t).flow)
+    }
+}
