@@ -27,6 +27,7 @@ use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
 use crate::syntax::lexer::{Lexed, lex_lines, lex_lines_into};
 use crate::syntax::parser::parse_lexed;
+use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text;
 use crate::text::Text;
@@ -437,8 +438,8 @@ impl<'a> Layout<'a> {
     }
 
     /// Lays out the statements of a part, each freed once it is laid out.
-    fn run(mut self, stmts: Vec<Stmt>) {
-        for stmt in stmts {
+    fn run(mut self, stmts: Stmts) {
+        for stmt in stmts.into_parts().into_iter().flatten() {
             self.statement(&stmt, 0);
         }
         self.own_comments_before(u32::MAX, 0);
