@@ -7,7 +7,8 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
 use crate::span::FileId;
-use crate::syntax::lexer::lex;
+use crate::syntax::lexer::lex_lines;
+use crate::syntax::token::Comment;
 use std::collections::BTreeMap;
 
 /// One expected or reported (line, code).
@@ -15,21 +16,10 @@ pub type Finding = (usize, Code);
 
 /// Expectations of a file, or the annotations that could not be read.
 pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
-    let lexed = lex(FileId(0), &file.text);
     let mut out = Vec::new();
     let mut errors = Vec::new();
-    // The next code line at or after each line, found once for all
-    // annotations (a run of own-line annotations would otherwise scan the
-    // same lines once each).
-    let mut next_code: Vec<Option<usize>> = vec![None; file.line_count() + 1];
-    for l in (0..file.line_count()).rev() {
-        next_code[l] = if is_code_line(file, l) {
-            Some(l)
-        } else {
-            next_code[l + 1]
-        };
-    }
-    for c in &lexed.comments {
+    let mut next_code = NextCode::default();
+    for c in annotations(&file.text) {
         let body = c.text.trim_start_matches('#').trim();
         let Some(list) = body.strip_prefix("expect:") else {
             continue;
@@ -38,7 +28,7 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
         let line = file.line_index(start);
         let before = &file.text[file.line_range(line).start..start];
         let target = if before.trim().is_empty() {
-            next_code.get(line + 1).copied().flatten()
+            next_code.after(file, line)
         } else {
             Some(line)
         };
@@ -64,6 +54,66 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
         Ok(out)
     } else {
         Err(errors)
+    }
+}
+
+/// The comments of `text` that may be annotations (their text starts with
+/// `expect:`), in order. Only the lines with a `#` or `＃` are lexed, each
+/// alone (the lexer starts every line afresh, so these are the comments
+/// lexing the whole text gives): a large design is not lexed again beside
+/// its checked model, and most of its lines are only looked at by memchr.
+fn annotations(text: &str) -> Vec<Comment> {
+    const FULL_WIDTH_HASH: &[u8] = "＃".as_bytes();
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    // `from` is where the search goes on; `line` the start of its line.
+    let (mut from, mut line) = (0, 0);
+    while let Some(hit) = memchr::memchr2(b'#', FULL_WIDTH_HASH[0], &bytes[from..]) {
+        let hit = from + hit;
+        if let Some(nl) = memchr::memrchr(b'\n', &bytes[from..hit]) {
+            line = from + nl + 1;
+        }
+        if bytes[hit] != b'#' && !bytes[hit..].starts_with(FULL_WIDTH_HASH) {
+            // Another character from U+F000 on (such as `：`).
+            from = hit + 1;
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &bytes[hit..]).map_or(text.len(), |n| hit + n + 1);
+        found.extend(
+            lex_lines(FileId(0), text, line..end)
+                .comments
+                .into_iter()
+                .filter(|c| c.text.trim_start_matches('#').trim().starts_with("expect:")),
+        );
+        (from, line) = (end, end);
+    }
+    found
+}
+
+/// The first code line after a line, for own-line annotations. Annotations
+/// come in line order, so each scan starts past the line the last one
+/// found (or at a line before it, whose answer is the same): every line
+/// is scanned at most once, however many annotations share a target.
+#[derive(Default)]
+struct NextCode {
+    /// The last scan: lines in `from..found` are not code, `found` is
+    /// (None: no code line from `from` to the end).
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl NextCode {
+    /// The first code line after `line`.
+    fn after(&mut self, file: &SourceFile, line: usize) -> Option<usize> {
+        let from = line + 1;
+        if let Some((start, found)) = self.last
+            && start <= from
+            && found.is_none_or(|f| from <= f)
+        {
+            return found;
+        }
+        let found = (from..file.line_count()).find(|&l| is_code_line(file, l));
+        self.last = Some((from, found));
+        found
     }
 }
 
@@ -151,6 +201,53 @@ mod tests {
         assert_eq!(
             expectations(&f).unwrap(),
             vec![(1, Code::MN102), (5, Code::MN103), (5, Code::MN201)]
+        );
+    }
+
+    #[test]
+    fn lines_with_a_hash_give_the_comments_of_one_pass() {
+        let texts = [
+            "# expect: MN101\nflow A -> B : \"# no\" # expect: MN102\n\n＃ expect: MN103\n# other\nflow C -> D : Y # expect:MN104",
+            "flow A：B -> C : \"＃ no\", Ｘ ＃expect: MN101\r\n\"#\" # expect: MN102 # expect: MN103\n\u{ff1a}\u{ff03}",
+            "",
+            "no comment\n",
+            "\"unclosed # expect: MN101\n# expect: MN102",
+        ];
+        for (text, n) in texts.into_iter().zip([4, 2, 0, 0, 1]) {
+            let whole: Vec<_> = crate::syntax::lexer::lex(FileId(0), text)
+                .comments
+                .into_iter()
+                .filter(|c| c.text.trim().starts_with("expect:"))
+                .map(|c| (c.span, c.text))
+                .collect();
+            let lines: Vec<_> = annotations(text)
+                .into_iter()
+                .map(|c| (c.span, c.text))
+                .collect();
+            assert_eq!(lines, whole, "{text:?}");
+            assert_eq!(lines.len(), n, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn runs_of_own_line_annotations_share_their_target() {
+        let f = SourceFile::new(
+            "t",
+            "# expect: MN101\n\n# expect: MN102\n# x\nflow A -> B : X # expect: MN103\n# expect: MN104\nflow C -> D : Y\n",
+        );
+        assert_eq!(
+            expectations(&f).unwrap(),
+            vec![
+                (5, Code::MN101),
+                (5, Code::MN102),
+                (5, Code::MN103),
+                (7, Code::MN104)
+            ]
+        );
+        let dangling = SourceFile::new("t", "flow A -> B : X\n# expect: MN101\n\n# x\n");
+        assert_eq!(
+            expectations(&dangling).unwrap_err(),
+            vec!["line 2: `# expect:` with no line after it".to_string()]
         );
     }
 

@@ -25,13 +25,13 @@
 use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
-use crate::syntax::lexer::lex;
-use crate::syntax::parse;
+use crate::syntax::lexer::{Lexed, lex_lines, lex_lines_into};
 use crate::syntax::parser::parse_lexed;
+use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text;
 use crate::text::Text;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use unicode_width::UnicodeWidthStr;
 
 pub mod diff;
@@ -61,52 +61,139 @@ pub struct Formatted {
 }
 
 /// [`format`], with the anchors that align the source and the result.
+///
+/// A large file is formatted a part at a time (cut, as
+/// [`crate::syntax::split`] cuts it, at lines that start a `flow`
+/// statement): each part is lexed, parsed and laid out, and the lines are
+/// written out as soon as their alignment is known, so the tokens and the
+/// tree of the whole file are never in memory (at a million flows, the
+/// source and the output are most of the peak). A part with an error or a
+/// forbidden character sends the whole file through one pass instead,
+/// which words the error as a one-pass parse does. The output is then
+/// checked against the source the same way, a part at a time.
 pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
-    // The parser's tokens are dropped as soon as it is done, and the
-    // source is lexed again for the layout and the meaning check: one
-    // lexing more, but never two copies of the tokens beside the tree
-    // (at a million flows: a peak of 1.55 GiB instead of 1.7, same time).
-    let parsed = parse(FileId(0), src);
-    if let Some(d) = parsed
-        .diagnostics
-        .iter()
-        .find(|d| d.severity == Severity::Error)
+    let bounds = part_bounds(src, crate::syntax::split::PART_BYTES);
+    if bounds.len() > 2
+        && let Some(f) = format_parts(src, &bounds, false)?
     {
-        return Err(
-            text!("it has errors ({}: {}); fix them first", d.code.as_str(), d.message.en;
-                  "エラーがあります ({}: {})。先に直してください", d.code.as_str(), d.message.ja),
-        );
+        return Ok(f);
     }
-    let src_tokens = lex(FileId(0), src).tokens;
-    let tokens: Vec<&Token> = src_tokens
-        .iter()
-        .filter(|t| t.kind != TokenKind::Eof)
-        .collect();
-    let (text, anchors) = Layout::new(src, &tokens, &parsed.file.comments).run(&parsed.file);
-    // The source's tree is not needed any more: freed before the output
-    // is read, so the two never take memory at once.
-    drop(tokens);
-    let File { stmts, comments } = parsed.file;
-    drop(stmts);
-    same_meaning(src, src_tokens, &comments, &text)?;
-    Ok(Formatted { text, anchors })
+    match format_parts(src, &[0, src.len()], true)? {
+        Some(f) => Ok(f),
+        // One part is never given up on.
+        None => Err(refusal("parts")),
+    }
 }
 
-/// Checks that `out` reads as `src` (read as `tokens` and `comments`)
-/// does: the same tokens, the same comments, and no errors.
-fn same_meaning(
-    src: &str,
-    tokens: Vec<Token>,
-    comments: &[Comment],
-    out: &str,
-) -> Result<(), Text> {
-    let refuse = |why: &str| {
-        Err(
-            text!("the formatted text would differ in meaning ({why}); nothing was written";
-                  "整形後の内容が変わってしまうため ({why})、書き換えませんでした"),
-        )
-    };
-    let b = lex(FileId(0), out);
+/// Lays out `src` cut at `bounds` (0, the starts of the parts, the end),
+/// then checks the result. `None` when a part has an error or a forbidden
+/// character and `whole` is false (the caller formats in one part).
+fn format_parts(src: &str, bounds: &[usize], whole: bool) -> Result<Option<Formatted>, Text> {
+    let mut out = Output::default();
+    let mut buffer = Vec::new();
+    for w in bounds.windows(2) {
+        let range = w[0]..w[1];
+        let lexed = lex_lines_into(FileId(0), src, range.clone(), std::mem::take(&mut buffer));
+        if lexed.forbidden > 0 && !whole {
+            return Ok(None);
+        }
+        let tokens = lexed.tokens.clone();
+        let parsed = parse_lexed(src, with_end(lexed, range.end));
+        if let Some(d) = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+        {
+            if !whole {
+                return Ok(None);
+            }
+            return Err(
+                text!("it has errors ({}: {}); fix them first", d.code.as_str(), d.message.en;
+                      "エラーがあります ({}: {})。先に直してください", d.code.as_str(), d.message.ja),
+            );
+        }
+        let File { stmts, comments } = parsed.file;
+        Layout::new(src, &tokens, &comments, &mut out).run(stmts);
+        buffer = tokens;
+        out.flush(false);
+    }
+    out.flush(true);
+    let Output { text, anchors, .. } = out;
+    same_meaning(src, &text)?;
+    Ok(Some(Formatted { text, anchors }))
+}
+
+/// The lexed lines of a part with the Eof a parse ends at.
+fn with_end(mut lexed: Lexed, end: usize) -> Lexed {
+    let at = Span::new(FileId(0), end, end);
+    lexed.tokens.push(Token::new(TokenKind::Eof, at, None));
+    lexed
+}
+
+/// 0, the starts of the parts of `src`, and its end: after about every
+/// `size` bytes, the next line that starts with `flow` and a name (or
+/// string), checked by lexing that line alone. Just 0 and the end for a
+/// text under twice `size`.
+fn part_bounds(src: &str, size: usize) -> Vec<usize> {
+    let mut bounds = vec![0];
+    if src.len() >= 2 * size {
+        let mut from = size;
+        while let Some(at) = next_flow_line(src, from) {
+            if src.len() - at < size / 2 {
+                break;
+            }
+            bounds.push(at);
+            from = at + size;
+        }
+    }
+    bounds.push(src.len());
+    bounds
+}
+
+/// The first line start after `from` whose line lexes as `flow` then a
+/// name or string.
+fn next_flow_line(src: &str, from: usize) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut i = from;
+    loop {
+        let line = i + memchr::memchr(b'\n', bytes.get(i..)?)? + 1;
+        let rest = bytes.get(line..)?;
+        if rest.starts_with(b"flow") {
+            let end = memchr::memchr(b'\n', rest).map_or(src.len(), |n| line + n);
+            let t = lex_lines(FileId(0), src, line..end).tokens;
+            if let [first, second, ..] = t.as_slice()
+                && first.kind == TokenKind::Keyword(Keyword::Flow)
+                && first.span.start as usize == line
+                && matches!(second.kind, TokenKind::Name | TokenKind::Str)
+            {
+                return Some(line);
+            }
+        }
+        i = line;
+    }
+}
+
+/// Why the formatter will not write its output.
+fn refusal(why: &str) -> Text {
+    text!("the formatted text would differ in meaning ({why}); nothing was written";
+          "整形後の内容が変わってしまうため ({why})、書き換えませんでした")
+}
+
+/// Checks that `out` reads as `src` does: the same tokens, the same
+/// comments, and no errors. Both are lexed a part at a time, side by side.
+fn same_meaning(src: &str, out: &str) -> Result<(), Text> {
+    // Both read the texts only: side by side on two cores.
+    let bounds = part_bounds(out, crate::syntax::split::PART_BYTES);
+    let (same, errors) = rayon::join(|| same_tokens(src, out), || has_errors(out, &bounds));
+    same?;
+    if errors {
+        return Err(refusal("syntax"));
+    }
+    Ok(())
+}
+
+/// Do `src` and `out` lex to the same tokens and comments?
+fn same_tokens(src: &str, out: &str) -> Result<(), Text> {
     // Punctuation is one token whatever its spelling (`→`, `：`); names,
     // strings and keywords keep their text.
     let same_token = |x: &Token, y: &Token| {
@@ -116,29 +203,104 @@ fn same_meaning(
                 TokenKind::Name | TokenKind::Str | TokenKind::Keyword(_)
             ) || x.text(src) == y.text(out))
     };
-    if tokens.len() != b.tokens.len()
-        || !tokens.iter().zip(&b.tokens).all(|(x, y)| same_token(x, y))
-    {
-        return refuse("tokens");
+    let (mut a, mut b) = (Stream::new(src), Stream::new(out));
+    let mut comments_differ = false;
+    let mut pair_comments = |a: &mut Stream, b: &mut Stream| {
+        while let (Some(x), Some(y)) = (a.comments.front(), b.comments.front()) {
+            comments_differ |= x.text.trim_end() != y.text.trim_end();
+            a.comments.pop_front();
+            b.comments.pop_front();
+        }
+    };
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => break,
+            (Some(x), Some(y)) if same_token(&a.tokens[x], &b.tokens[y]) => {}
+            _ => return Err(refusal("tokens")),
+        }
+        pair_comments(&mut a, &mut b);
     }
-    if comments.len() != b.comments.len()
-        || !comments
-            .iter()
-            .zip(&b.comments)
-            .all(|(x, y)| x.text.trim_end() == y.text.trim_end())
-    {
-        return refuse("comments");
-    }
-    drop(tokens);
-    let reparsed = parse_lexed(out, b);
-    if reparsed
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
-    {
-        return refuse("syntax");
+    pair_comments(&mut a, &mut b);
+    if comments_differ || !a.comments.is_empty() || !b.comments.is_empty() {
+        return Err(refusal("comments"));
     }
     Ok(())
+}
+
+/// Does `text` parse with an error? Part by part; a part with an error or
+/// a forbidden character is decided by parsing the text in one pass.
+fn has_errors(text: &str, bounds: &[usize]) -> bool {
+    let mut buffer = Vec::new();
+    for w in bounds.windows(2) {
+        let lexed = lex_lines_into(FileId(0), text, w[0]..w[1], std::mem::take(&mut buffer));
+        if lexed.forbidden > 0 && bounds.len() > 2 {
+            return has_errors(text, &[0, text.len()]);
+        }
+        let parsed = parse_lexed(text, with_end(lexed, w[1]));
+        if parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            return bounds.len() <= 2 || has_errors(text, &[0, text.len()]);
+        }
+    }
+    false
+}
+
+/// The tokens and comments of a text, lexed a chunk of lines at a time
+/// (the lexer starts every line afresh, so they are those of one pass).
+struct Stream<'a> {
+    text: &'a str,
+    /// Where the next chunk starts.
+    at: usize,
+    tokens: Vec<Token>,
+    /// The next token of `tokens`.
+    next: usize,
+    /// Comments lexed and not compared yet.
+    comments: VecDeque<Comment>,
+}
+
+/// About how many bytes [`Stream`] lexes at a time.
+const CHUNK_BYTES: usize = 1 << 20;
+
+impl<'a> Stream<'a> {
+    fn new(text: &'a str) -> Self {
+        Stream {
+            text,
+            at: 0,
+            tokens: Vec::new(),
+            next: 0,
+            comments: VecDeque::new(),
+        }
+    }
+
+    /// The index in `tokens` of the next token, lexing more lines when
+    /// needed; None at the end.
+    fn next(&mut self) -> Option<usize> {
+        while self.next == self.tokens.len() {
+            if self.at >= self.text.len() {
+                return None;
+            }
+            let cut = self.at + CHUNK_BYTES;
+            let end = match self.text.as_bytes().get(cut..) {
+                Some(rest) => memchr::memchr(b'\n', rest).map_or(self.text.len(), |n| cut + n + 1),
+                None => self.text.len(),
+            };
+            let lexed = lex_lines_into(
+                FileId(0),
+                self.text,
+                self.at..end,
+                std::mem::take(&mut self.tokens),
+            );
+            self.tokens = lexed.tokens;
+            self.comments.extend(lexed.comments);
+            self.next = 0;
+            self.at = end;
+        }
+        self.next += 1;
+        Some(self.next - 1)
+    }
 }
 
 /// What a line is, for alignment: lines of one kind in a run are aligned.
@@ -175,20 +337,79 @@ struct Line {
 
 struct Layout<'a> {
     src: &'a str,
-    tokens: &'a [&'a Token],
+    /// The tokens of the part being laid out, Eof aside.
+    tokens: &'a [Token],
+    /// The comments of the part.
     comments: &'a [Comment],
     /// Trailing comments by the index of the token they follow.
     trailing: HashMap<usize, Vec<usize>>,
     /// Own-line comments, in order, and how many are emitted.
     own: Vec<usize>,
     next_own: usize,
+    /// Where the lines go, from part to part.
+    out: &'a mut Output,
+}
+
+/// The output of the layout, kept from one part of the file to the next:
+/// lines not yet written (the last run of aligned lines may go on), and
+/// the text written so far.
+#[derive(Default)]
+struct Output {
     lines: Vec<Line>,
+    /// How many lines were written and removed from `lines`.
+    written: usize,
     /// End of the last thing emitted, for blank-line detection.
     last_end: usize,
+    text: String,
+    anchors: Vec<(usize, usize)>,
+}
+
+impl Output {
+    /// Writes the lines whose alignment is known: every run that ended
+    /// before the last line, or all of them when `all` (the file ended).
+    /// A run left for the next flush is scanned again then, once: parts
+    /// start with a flow, which ends any run.
+    fn flush(&mut self, all: bool) {
+        let mut i = 0;
+        while i < self.lines.len() {
+            // A run: lines of one kind and indent, no blank line inside,
+            // own-line comments allowed between them.
+            let mut j = i + 1;
+            let mut k = i + 1;
+            if let Some(kind) = self.lines[i].kind {
+                while k < self.lines.len() && !self.lines[k].blank_before {
+                    let l = &self.lines[k];
+                    if l.is_comment {
+                        k += 1;
+                        continue;
+                    }
+                    if l.kind == Some(kind) && l.indent == self.lines[i].indent {
+                        k += 1;
+                        j = k;
+                    } else {
+                        break;
+                    }
+                }
+                if k == self.lines.len() && !all {
+                    // The run may go on in the next part.
+                    break;
+                }
+            }
+            render_run(&self.lines[i..j], &mut self.text, &mut self.anchors);
+            i = j;
+        }
+        self.lines.drain(..i);
+        self.written += i;
+    }
 }
 
 impl<'a> Layout<'a> {
-    fn new(src: &'a str, tokens: &'a [&'a Token], comments: &'a [Comment]) -> Self {
+    fn new(
+        src: &'a str,
+        tokens: &'a [Token],
+        comments: &'a [Comment],
+        out: &'a mut Output,
+    ) -> Self {
         let mut trailing: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut own = Vec::new();
         for (ci, c) in comments.iter().enumerate() {
@@ -212,23 +433,22 @@ impl<'a> Layout<'a> {
             trailing,
             own,
             next_own: 0,
-            lines: Vec::new(),
-            last_end: 0,
+            out,
         }
     }
 
-    fn run(mut self, file: &File) -> (String, Vec<(usize, usize)>) {
-        for stmt in &file.stmts {
-            self.statement(stmt, 0);
+    /// Lays out the statements of a part, each freed once it is laid out.
+    fn run(mut self, stmts: Stmts) {
+        for stmt in stmts.into_parts().into_iter().flatten() {
+            self.statement(&stmt, 0);
         }
         self.own_comments_before(u32::MAX, 0);
-        render(&self.lines)
     }
 
     /// Records that line `line` (if it was emitted) starts what begins at
     /// source offset `at`.
     fn origin(&mut self, line: usize, at: u32) {
-        if let Some(l) = self.lines.get_mut(line) {
+        if let Some(l) = self.out.lines.get_mut(line) {
             l.origin = Some(at);
         }
     }
@@ -242,12 +462,12 @@ impl<'a> Layout<'a> {
 
     /// Is there a blank line between the last emitted thing and `at`?
     fn blank_before(&self, at: u32) -> bool {
-        if self.lines.is_empty() {
+        if self.out.lines.is_empty() && self.out.written == 0 {
             return false;
         }
         let gap = self
             .src
-            .get(self.last_end..(at as usize).max(self.last_end))
+            .get(self.out.last_end..(at as usize).max(self.out.last_end))
             .unwrap_or("");
         gap.matches('\n').count() >= 2
     }
@@ -261,7 +481,7 @@ impl<'a> Layout<'a> {
             }
             self.next_own += 1;
             let blank_before = self.blank_before(c.span.start);
-            self.lines.push(Line {
+            self.out.lines.push(Line {
                 indent,
                 cells: vec![comment_text(c)],
                 blank_before,
@@ -269,7 +489,7 @@ impl<'a> Layout<'a> {
                 origin: Some(c.span.start),
                 ..Line::default()
             });
-            self.last_end = c.span.end as usize;
+            self.out.last_end = c.span.end as usize;
         }
     }
 
@@ -277,7 +497,7 @@ impl<'a> Layout<'a> {
         let span = stmt.span();
         self.own_comments_before(span.start, indent);
         let blank = self.blank_before(span.start);
-        let before = self.lines.len();
+        let before = self.out.lines.len();
         let (a, b) = self.range(span);
         match stmt {
             Stmt::Section(s) => {
@@ -294,35 +514,35 @@ impl<'a> Layout<'a> {
                     .chain(s.allows.iter().map(|r| (r.span, Kind::Allow)))
                     .collect();
                 inner.sort_by_key(|(sp, _)| sp.start);
-                if let Some(l) = self.lines.get_mut(before) {
+                if let Some(l) = self.out.lines.get_mut(before) {
                     l.blank_before = blank;
                 }
                 self.origin(before, span.start);
-                self.last_end = self.tokens[brace].span.end as usize;
+                self.out.last_end = self.tokens[brace].span.end as usize;
                 for &(sp, kind) in &inner {
                     let (ia, ib) = self.range(sp);
                     self.own_comments_before(sp.start, indent + 2);
                     let bl = self.blank_before(sp.start);
-                    let at = self.lines.len();
+                    let at = self.out.lines.len();
                     let cells = match kind {
                         Kind::Purpose => self.decl_cells(ia, ib, kind),
                         _ => self.pattern_cells(ia, ib),
                     };
                     self.emit_cells(ia, ib, indent + 2, cells, Some(kind));
-                    if let Some(l) = self.lines.get_mut(at) {
+                    if let Some(l) = self.out.lines.get_mut(at) {
                         l.blank_before = bl;
                     }
                     self.origin(at, sp.start);
-                    self.last_end = sp.end as usize;
+                    self.out.last_end = sp.end as usize;
                     if let Some(end) = self.trailing_end(sp) {
-                        self.last_end = end;
+                        self.out.last_end = end;
                     }
                 }
                 let close = b.saturating_sub(1);
                 if self.tokens.get(close).map(|t| t.kind) == Some(TokenKind::RBrace) {
                     self.close_brace(close, indent);
                 }
-                self.last_end = span.end as usize;
+                self.out.last_end = span.end as usize;
                 return;
             }
             Stmt::Actor(d) if d.block.is_some() && !self.annotated(b) => {
@@ -335,7 +555,7 @@ impl<'a> Layout<'a> {
                         last.push_str(" {");
                     }
                     let comment = self.comments_after(brace);
-                    self.lines.push(Line {
+                    self.out.lines.push(Line {
                         indent,
                         cells,
                         kind: Some(Kind::Actor),
@@ -373,13 +593,13 @@ impl<'a> Layout<'a> {
     }
 
     fn finish(&mut self, first: usize, blank: bool, span: Span) {
-        if let Some(l) = self.lines.get_mut(first) {
+        if let Some(l) = self.out.lines.get_mut(first) {
             l.blank_before = blank;
         }
         self.origin(first, span.start);
-        self.last_end = self.last_end.max(span.end as usize);
+        self.out.last_end = self.out.last_end.max(span.end as usize);
         if let Some(end) = self.trailing_end(span) {
-            self.last_end = self.last_end.max(end);
+            self.out.last_end = self.out.last_end.max(end);
         }
     }
 
@@ -395,7 +615,7 @@ impl<'a> Layout<'a> {
 
     /// A token as written in the canonical form.
     fn word(&self, i: usize) -> String {
-        let t = self.tokens[i];
+        let t = &self.tokens[i];
         match t.kind {
             TokenKind::Arrow => "->".to_string(),
             TokenKind::BothArrow => "<->".to_string(),
@@ -454,7 +674,7 @@ impl<'a> Layout<'a> {
         let end = self.tokens[close].span.start;
         self.own_comments_before(end, indent + 2);
         let comment = self.comments_after(close);
-        self.lines.push(Line {
+        self.out.lines.push(Line {
             indent,
             cells: vec!["}".to_string()],
             comment,
@@ -489,7 +709,7 @@ impl<'a> Layout<'a> {
         let mut i = head_end;
         let mut next_slot = 1;
         while i < b {
-            let t = self.tokens[i];
+            let t = &self.tokens[i];
             let (take, slot) = match (kind, t.kind) {
                 (_, TokenKind::Colon) => (2, 1),
                 (Kind::Category, TokenKind::Keyword(Keyword::Mynumber)) => (1, 1),
@@ -563,7 +783,7 @@ impl<'a> Layout<'a> {
             return self.flat(a, b, indent, None, false);
         }
         let comment = b.checked_sub(1).and_then(|i| self.comments_after(i));
-        self.lines.push(Line {
+        self.out.lines.push(Line {
             indent,
             cells,
             kind,
@@ -596,13 +816,13 @@ impl<'a> Layout<'a> {
         });
         match split {
             Some(s) => {
-                self.lines.push(Line {
+                self.out.lines.push(Line {
                     indent,
                     cells: vec![self.join(a, s)],
                     ..Line::default()
                 });
                 let comment = self.comments_after(b - 1);
-                self.lines.push(Line {
+                self.out.lines.push(Line {
                     indent: indent + 8,
                     cells: vec![self.join(s, b)],
                     comment,
@@ -638,7 +858,7 @@ impl<'a> Layout<'a> {
                 };
             let piece = self.join(i, end);
             if cur_indent + line.width() + 1 + piece.width() > WIDTH && line.ends_with(',') {
-                self.lines.push(Line {
+                self.out.lines.push(Line {
                     indent: cur_indent,
                     cells: vec![std::mem::take(&mut line)],
                     ..Line::default()
@@ -653,7 +873,7 @@ impl<'a> Layout<'a> {
             }
             i = end;
         }
-        self.lines.push(Line {
+        self.out.lines.push(Line {
             indent: cur_indent,
             cells: vec![line],
             comment,
@@ -675,7 +895,7 @@ impl<'a> Layout<'a> {
                     TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
                 );
             if breaks_before {
-                self.lines.push(Line {
+                self.out.lines.push(Line {
                     indent: cur_indent,
                     cells: vec![self.join(start, i)],
                     ..Line::default()
@@ -684,7 +904,7 @@ impl<'a> Layout<'a> {
                 cur_indent = indent + 4;
             }
             if let Some(comment) = self.comments_after(i) {
-                self.lines.push(Line {
+                self.out.lines.push(Line {
                     indent: cur_indent,
                     cells: vec![self.join(start, i + 1)],
                     comment: Some(comment),
@@ -696,7 +916,7 @@ impl<'a> Layout<'a> {
             }
         }
         if start < b {
-            self.lines.push(Line {
+            self.out.lines.push(Line {
                 indent: cur_indent,
                 cells: vec![self.join(start, b)],
                 kind,
@@ -711,96 +931,70 @@ fn comment_text(c: &Comment) -> String {
     format!("#{}", c.text.trim_end())
 }
 
-/// Renders lines, aligning the columns of each run of lines of one kind
-/// and the trailing comments of a run; with the anchors of the lines that
-/// have an origin.
-fn render(lines: &[Line]) -> (String, Vec<(usize, usize)>) {
-    let mut out = String::new();
-    let mut anchors = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        // A run: lines of one kind and indent, no blank line inside, own-line
-        // comments allowed between them.
-        let mut j = i + 1;
-        if let Some(kind) = lines[i].kind {
-            let mut k = i + 1;
-            while k < lines.len() && !lines[k].blank_before {
-                let l = &lines[k];
-                if l.is_comment {
-                    k += 1;
-                    continue;
-                }
-                if l.kind == Some(kind) && l.indent == lines[i].indent {
-                    k += 1;
-                    j = k;
-                } else {
-                    break;
-                }
-            }
+/// Renders a run of lines (lines of one kind and indent, with own-line
+/// comments between them, or a single line), aligning their columns and
+/// their trailing comments; with the anchors of the lines that have an
+/// origin.
+fn render_run(run: &[Line], out: &mut String, anchors: &mut Vec<(usize, usize)>) {
+    let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for l in run.iter().filter(|l| !l.is_comment) {
+        for (c, cell) in l.cells.iter().enumerate() {
+            widths[c] = widths[c].max(cell.width());
         }
-        let run = &lines[i..j];
-        let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
-        let mut widths = vec![0; cols];
-        for l in run.iter().filter(|l| !l.is_comment) {
-            for (c, cell) in l.cells.iter().enumerate() {
-                widths[c] = widths[c].max(cell.width());
+    }
+    let texts: Vec<String> = run
+        .iter()
+        .map(|l| {
+            if l.is_comment || run.len() == 1 {
+                let present: Vec<&str> = l
+                    .cells
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                return present.join(" ");
             }
-        }
-        let texts: Vec<String> = run
-            .iter()
-            .map(|l| {
-                if l.is_comment || run.len() == 1 {
-                    let present: Vec<&str> = l
-                        .cells
-                        .iter()
-                        .map(String::as_str)
-                        .filter(|c| !c.is_empty())
-                        .collect();
-                    return present.join(" ");
-                }
-                let last = l.cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
-                let mut s = String::new();
-                for (c, cell) in l.cells.iter().enumerate().take(last + 1) {
-                    s.push_str(cell);
-                    if c < last && widths[c] > 0 {
-                        s.push_str(&" ".repeat(widths[c] - cell.width() + 1));
-                    }
-                }
-                s
-            })
-            .collect();
-        let comment_col = run
-            .iter()
-            .zip(&texts)
-            .filter(|(l, _)| !l.is_comment && l.comment.is_some())
-            .map(|(l, t)| l.indent + t.width())
-            .filter(|&w| w <= WIDTH)
-            .max()
-            .unwrap_or(0);
-        for (l, t) in run.iter().zip(&texts) {
-            if l.blank_before && !out.is_empty() {
-                out.push('\n');
-            }
-            if let Some(at) = l.origin {
-                anchors.push((at as usize, out.len()));
-            }
-            let mut line = " ".repeat(l.indent);
-            line.push_str(t);
-            if let Some(c) = &l.comment {
-                let pad = comment_col.saturating_sub(line.width()) + GAP;
-                if t.is_empty() {
-                    line.push_str(c);
-                } else {
-                    line.push_str(&" ".repeat(pad));
-                    line.push_str(c);
+            let last = l.cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
+            let mut s = String::new();
+            for (c, cell) in l.cells.iter().enumerate().take(last + 1) {
+                s.push_str(cell);
+                if c < last && widths[c] > 0 {
+                    s.push_str(&" ".repeat(widths[c] - cell.width() + 1));
                 }
             }
-            out.push_str(line.trim_end());
+            s
+        })
+        .collect();
+    let comment_col = run
+        .iter()
+        .zip(&texts)
+        .filter(|(l, _)| !l.is_comment && l.comment.is_some())
+        .map(|(l, t)| l.indent + t.width())
+        .filter(|&w| w <= WIDTH)
+        .max()
+        .unwrap_or(0);
+    for (l, t) in run.iter().zip(&texts) {
+        if l.blank_before && !out.is_empty() {
             out.push('\n');
         }
-        i = j;
+        if let Some(at) = l.origin {
+            anchors.push((at as usize, out.len()));
+        }
+        let mut line = " ".repeat(l.indent);
+        line.push_str(t);
+        if let Some(c) = &l.comment {
+            let pad = comment_col.saturating_sub(line.width()) + GAP;
+            if t.is_empty() {
+                line.push_str(c);
+            } else {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(c);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
-    (out, anchors)
 }
 
 #[cfg(test)]
@@ -829,6 +1023,54 @@ mod tests {
         );
         let annotated = format!("flow A -> B : {long} for P via C   # expect: MN104\n");
         assert_eq!(format(&annotated).unwrap().lines().count(), 1);
+    }
+
+    /// Formats `src` cut into parts of about `size` bytes.
+    fn in_parts(src: &str, size: usize) -> Result<Option<Formatted>, Text> {
+        let bounds = part_bounds(src, size);
+        assert!(bounds.len() > 3, "cut in parts: {bounds:?}");
+        format_parts(src, &bounds, false)
+    }
+
+    #[test]
+    fn parts_format_as_one_pass() {
+        let mut src = String::from(
+            "use \"kenpo\"\nactor A:組合   # a\nactor 長い名前 :  委託先 \"ラベル\"\n",
+        );
+        for i in 0..30 {
+            src.push_str(&format!(
+                "flow A->長い名前：X{i}，Y for P   # expect: MN102\n"
+            ));
+            if i % 7 == 0 {
+                src.push_str(&format!(
+                    "\n\n# own {i}\ndata X{i}:氏名\ndata long{i}  : 氏名 mynumber\n# after\n"
+                ));
+            }
+        }
+        let society = include_str!("../examples/kenpo-society.myna");
+        for text in [src.as_str(), society] {
+            let whole = format_parts(text, &[0, text.len()], true).unwrap().unwrap();
+            for size in [40, 100, 333] {
+                let parts = in_parts(text, size).unwrap().unwrap();
+                assert_eq!(parts, whole, "size {size}");
+            }
+            assert_eq!(format_with_anchors(text).unwrap(), whole);
+        }
+    }
+
+    #[test]
+    fn a_part_with_an_error_is_formatted_in_one_pass() {
+        let mut src = String::new();
+        for i in 0..40 {
+            src.push_str(&format!("flow A -> B : X{i} for P\n"));
+        }
+        src.push_str("flow A -> : \n");
+        assert_eq!(in_parts(&src, 100).unwrap(), None);
+        let whole = format_parts(&src, &[0, src.len()], true).unwrap_err();
+        assert!(whole.en.contains("it has errors (MN001"), "{}", whole.en);
+        assert!(has_errors(&src, &part_bounds(&src, 100)));
+        let fine = &src[..src.len() - 13];
+        assert!(!has_errors(fine, &part_bounds(fine, 100)));
     }
 
     #[test]

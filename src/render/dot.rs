@@ -5,7 +5,6 @@
 
 use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
-use std::fmt::Write as _;
 
 /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n` (which
 /// labels show as line breaks), other control characters as spaces.
@@ -121,6 +120,14 @@ pub fn edge_width(n: usize) -> usize {
 /// The diagram as a DOT digraph.
 pub fn render(d: &Diagram, lang: Lang) -> String {
     let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write(&mut out, d, lang);
+    out
+}
+
+/// [`render`], written to `out` as it is made: a large design's picture
+/// (80 MB at a million flows) is never held whole.
+pub fn write(out: &mut impl std::fmt::Write, d: &Diagram, lang: Lang) -> std::fmt::Result {
     let head = Text::new(
         format!(
             "mynaflow graph of {}: bold = My Number data (特定個人情報), red = error (codes in the label), parallel flows merged (count in the label)",
@@ -131,47 +138,46 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
             d.file
         ),
     );
-    let _ = writeln!(out, "// {}", comment(head.get(lang)));
-    out.push_str("digraph mynaflow {\n");
-    out.push_str("  graph [rankdir=LR];\n");
-    out.push_str("  node [shape=box];\n");
-    out.push_str("  edge [fontsize=10];\n");
+    writeln!(out, "// {}", comment(head.get(lang)))?;
+    out.write_str("digraph mynaflow {\n")?;
+    out.write_str("  graph [rankdir=LR];\n")?;
+    out.write_str("  node [shape=box];\n")?;
+    out.write_str("  edge [fontsize=10];\n")?;
     let mut in_cluster = vec![false; d.nodes.len()];
     for c in &d.clusters {
-        out.push_str("\n  subgraph cluster_self {\n");
-        let _ = writeln!(out, "    label={};", quote(c.title.get(lang)));
-        out.push_str("    style=rounded;\n    color=\"#4a76c8\";\n");
+        out.write_str("\n  subgraph cluster_self {\n")?;
+        writeln!(out, "    label={};", quote(c.title.get(lang)))?;
+        out.write_str("    style=rounded;\n    color=\"#4a76c8\";\n")?;
         for &n in &c.nodes {
             in_cluster[n] = true;
             let node = &d.nodes[n];
-            let _ = writeln!(
+            writeln!(
                 out,
                 "    {} [{}];",
                 quote(&node.key),
                 node_attrs(node, lang)
-            );
+            )?;
         }
-        out.push_str("  }\n");
+        out.write_str("  }\n")?;
     }
-    out.push('\n');
+    out.write_char('\n')?;
     for (n, node) in d.nodes.iter().enumerate() {
         if !in_cluster[n] {
-            let _ = writeln!(out, "  {} [{}];", quote(&node.key), node_attrs(node, lang));
+            writeln!(out, "  {} [{}];", quote(&node.key), node_attrs(node, lang))?;
         }
     }
     if !d.edges.is_empty() {
-        out.push('\n');
+        out.write_char('\n')?;
     }
     for m in merge(d) {
         let (from, to, attrs) = edge_attrs(d, &m, lang);
-        let _ = writeln!(
+        writeln!(
             out,
             "  {} -> {} [{}];",
             quote(&d.nodes[from].key),
             quote(&d.nodes[to].key),
             attrs
-        );
+        )?;
     }
-    out.push_str("}\n");
-    out
+    out.write_str("}\n")
 }
