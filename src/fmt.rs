@@ -25,7 +25,7 @@
 use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
-use crate::syntax::lexer::{Lexed, lex_lines, lex_lines_into};
+use crate::syntax::lexer::{Lexed, lex_lines_into};
 use crate::syntax::parser::parse_lexed;
 use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
@@ -138,7 +138,7 @@ fn part_bounds(src: &str, size: usize) -> Vec<usize> {
     let mut bounds = vec![0];
     if src.len() >= 2 * size {
         let mut from = size;
-        while let Some(at) = next_flow_line(src, from) {
+        while let Some(at) = crate::syntax::split::next_flow_line(FileId(0), src, from) {
             if src.len() - at < size / 2 {
                 break;
             }
@@ -148,29 +148,6 @@ fn part_bounds(src: &str, size: usize) -> Vec<usize> {
     }
     bounds.push(src.len());
     bounds
-}
-
-/// The first line start after `from` whose line lexes as `flow` then a
-/// name or string.
-fn next_flow_line(src: &str, from: usize) -> Option<usize> {
-    let bytes = src.as_bytes();
-    let mut i = from;
-    loop {
-        let line = i + memchr::memchr(b'\n', bytes.get(i..)?)? + 1;
-        let rest = bytes.get(line..)?;
-        if rest.starts_with(b"flow") {
-            let end = memchr::memchr(b'\n', rest).map_or(src.len(), |n| line + n);
-            let t = lex_lines(FileId(0), src, line..end).tokens;
-            if let [first, second, ..] = t.as_slice()
-                && first.kind == TokenKind::Keyword(Keyword::Flow)
-                && first.span.start as usize == line
-                && matches!(second.kind, TokenKind::Name | TokenKind::Str)
-            {
-                return Some(line);
-            }
-        }
-        i = line;
-    }
 }
 
 /// Why the formatter will not write its output.

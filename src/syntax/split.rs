@@ -163,7 +163,7 @@ fn part_starts(file: FileId, src: &str, size: usize) -> Vec<usize> {
 
 /// The first line start at or after `from` whose line lexes as `flow`
 /// then a name or string.
-fn next_flow_line(file: FileId, src: &str, from: usize) -> Option<usize> {
+pub(crate) fn next_flow_line(file: FileId, src: &str, from: usize) -> Option<usize> {
     let bytes = src.as_bytes();
     let mut i = from;
     loop {
