@@ -53,6 +53,16 @@ impl Drawn {
     fn actor(&self, a: mynaflow::model::ActorId) -> &str {
         &self.analysis.design.actor(a).name
     }
+    /// Every (sender, receiver, route) pair the inventory records, by name.
+    fn named_pairs(&self) -> impl Iterator<Item = (&str, &str, Vec<&str>)> + '_ {
+        self.inventory.pairs().map(|(sender, r, route)| {
+            (
+                self.actor(sender),
+                self.actor(r.receiver),
+                route.iter().map(|a| self.actor(*a)).collect(),
+            )
+        })
+    }
     /// The other end of a movement that names one actor.
     fn end(&self, c: Counterpart) -> &str {
         match c {
@@ -474,17 +484,7 @@ fn each_sender_a_carrier_joins_keeps_its_own_record() {
     // is still there, each with its whole route.
     assert_eq!(d.inventory.records.len(), 2);
     assert_eq!(d.inventory.groups.len(), 2);
-    let records: Vec<(&str, &str, Vec<&str>)> = d
-        .inventory
-        .pairs()
-        .map(|(sender, r, route)| {
-            (
-                d.actor(sender),
-                d.actor(r.receiver),
-                route.iter().map(|a| d.actor(*a)).collect(),
-            )
-        })
-        .collect();
+    let records: Vec<(&str, &str, Vec<&str>)> = d.named_pairs().collect();
     assert_eq!(
         records,
         [
@@ -859,11 +859,9 @@ fn a_sender_reached_through_many_carriers_is_listed_once_where_it_enters() {
         // data can take: into one of its two first networks, on through
         // 網B or 網C, to the receiver's 中間サーバー.
         let mut pairs = std::collections::BTreeSet::new();
-        for (sender, r, route) in inv.pairs() {
-            let (body, receiver) = (d.actor(sender), d.actor(r.receiver));
+        for (body, receiver, route) in d.named_pairs() {
             let i: usize = body.trim_start_matches('市').parse().expect("a body");
             let m = &receiver["系".len()..receiver.find('_').expect("系m_j")];
-            let route: Vec<&str> = route.iter().map(|a| d.actor(*a)).collect();
             let [first, second, middle] = route.as_slice() else {
                 panic!("{body} → {receiver}: {route:?}")
             };
@@ -923,17 +921,7 @@ fn a_carrier_cycle_is_walked_once_and_loses_no_sender() {
     let path = dir.path().join("cycle.myna");
     std::fs::write(&path, design).expect("write");
     let d = draw(&path);
-    let pairs: std::collections::BTreeSet<(&str, &str, Vec<&str>)> = d
-        .inventory
-        .pairs()
-        .map(|(s, r, route)| {
-            (
-                d.actor(s),
-                d.actor(r.receiver),
-                route.iter().map(|a| d.actor(*a)).collect(),
-            )
-        })
-        .collect();
+    let pairs: std::collections::BTreeSet<(&str, &str, Vec<&str>)> = d.named_pairs().collect();
     let expected: std::collections::BTreeSet<(&str, &str, Vec<&str>)> = [
         ("乙市", "適用", vec!["網2", "中間"]),
         ("甲市", "適用", vec!["網1", "網2", "中間"]),
