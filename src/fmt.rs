@@ -130,24 +130,10 @@ fn with_end(mut lexed: Lexed, end: usize) -> Lexed {
     lexed
 }
 
-/// 0, the starts of the parts of `src`, and its end: after about every
-/// `size` bytes, the next line that starts with `flow` and a name (or
-/// string), checked by lexing that line alone. Just 0 and the end for a
-/// text under twice `size`.
+/// 0, the starts of the parts of `src` (where the parser cuts them), and
+/// its end.
 fn part_bounds(src: &str, size: usize) -> Vec<usize> {
-    let mut bounds = vec![0];
-    if src.len() >= 2 * size {
-        let mut from = size;
-        while let Some(at) = crate::syntax::split::next_flow_line(FileId(0), src, from) {
-            if src.len() - at < size / 2 {
-                break;
-            }
-            bounds.push(at);
-            from = at + size;
-        }
-    }
-    bounds.push(src.len());
-    bounds
+    crate::syntax::split::part_bounds(FileId(0), src, size)
 }
 
 /// Why the formatter will not write its output.

@@ -43,12 +43,10 @@ pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
 /// and the fuzzer cut small texts into many parts to compare with
 /// [`parse`]).
 pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
-    let starts = part_starts(file, src, size);
-    if starts.len() < 2 {
+    let bounds = part_bounds(file, src, size);
+    if bounds.len() < 3 {
         return parse(file, src);
     }
-    let mut bounds = starts;
-    bounds.push(src.len());
     // One token buffer and one copy of each spelling per thread of the
     // pool, kept across its parts (rayon would start `map_init`'s afresh
     // at every split: then each part had its own copies, and the
@@ -139,31 +137,33 @@ impl Part {
     }
 }
 
-/// Where the parts start: 0, then about every `size` bytes the next line
-/// that starts with the keyword `flow` followed by a name (checked by
-/// lexing that line alone). Empty when the text is too small to share.
-fn part_starts(file: FileId, src: &str, size: usize) -> Vec<usize> {
-    if src.len() < 2 * size {
-        return Vec::new();
-    }
-    let mut starts = vec![0];
-    let mut from = size;
-    while from < src.len() {
-        let Some(at) = next_flow_line(file, src, from) else {
-            break;
-        };
-        if src.len() - at < size / 2 {
-            break;
+/// Where the parts start and the text ends: 0, then about every `size`
+/// bytes the next line that starts with the keyword `flow` followed by a
+/// name (checked by lexing that line alone), then `src.len()`. Just 0 and
+/// the end when the text is too small to share. `fmt` cuts its parts here
+/// too.
+pub(crate) fn part_bounds(file: FileId, src: &str, size: usize) -> Vec<usize> {
+    let mut bounds = vec![0];
+    if src.len() >= 2 * size {
+        let mut from = size;
+        while from < src.len() {
+            let Some(at) = next_flow_line(file, src, from) else {
+                break;
+            };
+            if src.len() - at < size / 2 {
+                break;
+            }
+            bounds.push(at);
+            from = at + size;
         }
-        starts.push(at);
-        from = at + size;
     }
-    starts
+    bounds.push(src.len());
+    bounds
 }
 
 /// The first line start at or after `from` whose line lexes as `flow`
 /// then a name or string.
-pub(crate) fn next_flow_line(file: FileId, src: &str, from: usize) -> Option<usize> {
+fn next_flow_line(file: FileId, src: &str, from: usize) -> Option<usize> {
     let bytes = src.as_bytes();
     let mut i = from;
     loop {
@@ -196,7 +196,7 @@ mod tests {
     use super::*;
 
     fn same(src: &str, size: usize) {
-        assert!(part_starts(FileId(0), src, size).len() >= 2, "cut in parts");
+        assert!(part_bounds(FileId(0), src, size).len() >= 3, "cut in parts");
         let whole = parse(FileId(0), src);
         let parts = parse_in_parts_of(FileId(0), src, size);
         assert_eq!(parts.file, whole.file, "statements and comments");
@@ -235,7 +235,8 @@ mod tests {
     fn a_flow_that_is_not_a_statement_start_is_no_cut() {
         // `flow ->` and `flow flow` lex as a keyword then no name.
         let src = "flow -> B\nflow flow\nflow A -> B : c\n".repeat(50);
-        let starts = part_starts(FileId(0), &src, 30);
+        let bounds = part_bounds(FileId(0), &src, 30);
+        let starts = &bounds[..bounds.len() - 1];
         for &s in &starts[1..] {
             assert!(src[s..].starts_with("flow A"), "cut at {s}");
         }
@@ -252,6 +253,6 @@ mod tests {
 
     #[test]
     fn small_texts_are_one_part() {
-        assert!(part_starts(FileId(0), "flow A -> B\n", PART_BYTES).is_empty());
+        assert_eq!(part_bounds(FileId(0), "flow A -> B\n", PART_BYTES), [0, 12]);
     }
 }
