@@ -53,6 +53,16 @@ impl Drawn {
     fn actor(&self, a: mynaflow::model::ActorId) -> &str {
         &self.analysis.design.actor(a).name
     }
+    /// Fails the test if the design has an error.
+    fn assert_no_errors(&self) {
+        let errors: Vec<_> = self
+            .session
+            .diagnostics
+            .iter()
+            .filter(|x| x.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
     /// Every (sender, receiver, route) pair the inventory records, by name.
     fn named_pairs(&self) -> impl Iterator<Item = (&str, &str, Vec<&str>)> + '_ {
         self.inventory.pairs().map(|(sender, r, route)| {
@@ -82,10 +92,8 @@ impl Drawn {
 #[test]
 fn the_society_inventory_matches_its_design() {
     let d = draw(Path::new(SOCIETY));
-    assert!(
-        !d.session.diagnostics.iter().any(|x| x.is_error()),
-        "the society design passes"
-    );
+    // The society design passes.
+    d.assert_no_errors();
     let inv = &d.inventory;
     // Systems: the `self` actors that hold 特定個人情報, in declaration order.
     let systems: Vec<&str> = inv.systems.iter().map(|s| d.actor(s.actor)).collect();
@@ -269,13 +277,7 @@ fn contractors_that_handle_the_data_are_listed_under_entrusting_only() {
     let design = dir.path().join("design.myna");
     std::fs::write(&design, ENTRUSTING_DESIGN).expect("write");
     let d = draw(&design);
-    let errors: Vec<_> = d
-        .session
-        .diagnostics
-        .iter()
-        .filter(|x| x.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    d.assert_no_errors();
     let systems: Vec<&str> = d
         .inventory
         .systems
@@ -465,13 +467,7 @@ fn each_sender_a_carrier_joins_keeps_its_own_record() {
     let path = dir.path().join("joined.myna");
     std::fs::write(&path, design).expect("write");
     let d = draw(&path);
-    let errors: Vec<_> = d
-        .session
-        .diagnostics
-        .iter()
-        .filter(|x| x.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    d.assert_no_errors();
     let grouped = d
         .analysis
         .graph
@@ -626,13 +622,7 @@ fn many_senders_and_receivers_at_a_carrier_give_senders_plus_receivers_not_their
     let path = dir.path().join("crowded.myna");
     std::fs::write(&path, crowded_carrier(N)).expect("write");
     let d = draw(&path);
-    let errors: Vec<_> = d
-        .session
-        .diagnostics
-        .iter()
-        .filter(|x| x.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}");
+    d.assert_no_errors();
 
     let path = path.to_string_lossy().into_owned();
     let (code, out, err) = run(&["inventory", &path, "--format", "json"]);
@@ -814,13 +804,7 @@ fn a_sender_reached_through_many_carriers_is_listed_once_where_it_enters() {
         let path = dir.path().join("chain.myna");
         std::fs::write(&path, carrier_chain(n, MIDDLES)).expect("write");
         let d = draw(&path);
-        let errors: Vec<_> = d
-            .session
-            .diagnostics
-            .iter()
-            .filter(|x| x.is_error())
-            .collect();
-        assert!(errors.is_empty(), "{errors:#?}");
+        d.assert_no_errors();
         let inv = &d.inventory;
 
         // One record per receiver; seven groups whatever `n`: the four
