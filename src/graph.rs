@@ -18,8 +18,10 @@ use crate::model::*;
 use petgraph::Direction::Incoming;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// An edge of the graph: one direction of a flow statement (`<->` gives
 /// two). Its sender and receiver are the edge's endpoints.
@@ -74,8 +76,9 @@ pub struct Exchange {
     pub passed: Vec<RoleId>,
     /// The transfer that reaches the receiver: where findings are reported.
     pub last: TransferId,
-    /// The whole route, as a parent-pointer chain.
-    route: RouteId,
+    /// The route before the last transfer, as a parent-pointer chain
+    /// (None when the last transfer is the whole route).
+    route: Option<RouteId>,
     /// How many senders the group stands for.
     pub senders: usize,
 }
@@ -87,8 +90,8 @@ impl Exchange {
     }
 
     /// Is it more than one transfer (stitched through carriers)?
-    pub fn is_stitched(&self, fg: &FlowGraph) -> bool {
-        fg.routes[self.route.0 as usize].1.is_some()
+    pub fn is_stitched(&self) -> bool {
+        self.route.is_some()
     }
 }
 
@@ -260,6 +263,190 @@ impl Stitcher<'_> {
     }
 }
 
+/// Transfers per chunk when stitching: enough for a chunk to outweigh
+/// handing it to a thread, few enough that both cores get many.
+const EDGES_PER_CHUNK: usize = 16 * 1024;
+
+/// The transfers `0..n` cut into chunks of `per` (one chunk for a small
+/// design).
+fn edge_chunks(n: usize, per: usize) -> Vec<Range<usize>> {
+    let per = per.max(1);
+    (0..n.div_ceil(per))
+        .map(|i| i * per..(i.saturating_add(1).saturating_mul(per)).min(n))
+        .collect()
+}
+
+/// What a chunk of transfers does at carriers, in transfer order.
+#[derive(Default)]
+struct CarrierEnds {
+    /// Transfers into a carrier, by payload.
+    into: Vec<(TransferId, NodeIndex, Payload)>,
+    /// Carriers that data leaves, by payload.
+    out: Vec<(NodeIndex, Payload)>,
+    /// Of those, the ones left for a receiver that is not a carrier: where
+    /// exchanges end, so where stitching starts its walks.
+    out_to_receiver: Vec<(NodeIndex, Payload)>,
+}
+
+impl CarrierEnds {
+    fn of(
+        design: &Design,
+        graph: &DiGraph<ActorId, Transfer>,
+        carriers: &[bool],
+        edges: Range<usize>,
+    ) -> CarrierEnds {
+        let mut ends = CarrierEnds::default();
+        let is_carrier = |n: NodeIndex| carriers.get(n.index()).copied().unwrap_or(false);
+        let raw = graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
+        for (i, e) in edges.zip(raw) {
+            let (from, to) = (e.source(), e.target());
+            if !is_carrier(from) && !is_carrier(to) {
+                continue;
+            }
+            for p in payloads(design.flow(e.weight.flow)) {
+                if is_carrier(to) {
+                    ends.into.push((EdgeIndex::new(i), to, p));
+                }
+                if is_carrier(from) {
+                    ends.out.push((from, p));
+                    if !is_carrier(to) {
+                        ends.out_to_receiver.push((from, p));
+                    }
+                }
+            }
+        }
+        ends
+    }
+}
+
+/// Writes each transfer's exchanges once the carriers' arrivals are known:
+/// it only reads, so chunks of transfers are written on every core.
+struct ExchangeWriter<'a> {
+    design: &'a Design,
+    graph: &'a DiGraph<ActorId, Transfer>,
+    carriers: &'a [bool],
+    out_of_carrier: &'a FxHashSet<(NodeIndex, Payload)>,
+    unresolved: &'a UnresolvedEnds,
+    memo: &'a FxHashMap<(NodeIndex, Payload), Memo>,
+    uncertain: &'a FxHashSet<(NodeIndex, Payload)>,
+}
+
+impl ExchangeWriter<'_> {
+    fn is_carrier(&self, n: NodeIndex) -> bool {
+        self.carriers.get(n.index()).copied().unwrap_or(false)
+    }
+
+    fn arrivals(&self, c: NodeIndex, p: Payload) -> Option<&Arrivals> {
+        match self.memo.get(&(c, p)) {
+            Some(Memo::Done(a)) => Some(a),
+            _ => None,
+        }
+    }
+
+    fn role(&self, a: ActorId) -> RoleId {
+        // Only resolved flows become transfers, so every actor has a role.
+        self.design.actor(a).role.id.unwrap_or(RoleId(0))
+    }
+
+    /// What fills the list before [`ExchangeWriter::write`] does.
+    fn stand_in() -> Exchange {
+        Exchange {
+            sender: ActorId(0),
+            receiver: ActorId(0),
+            payload: (DataId(0), None),
+            passed: Vec::new(),
+            last: EdgeIndex::new(0),
+            route: None,
+            senders: 0,
+        }
+    }
+
+    /// How many exchanges the transfers `edges` end.
+    fn count(&self, edges: Range<usize>) -> usize {
+        let raw = self.graph.raw_edges().get(edges).unwrap_or(&[]);
+        raw.iter()
+            .map(|e| {
+                let (from, to) = (e.source(), e.target());
+                if self.is_carrier(to) {
+                    return 0;
+                }
+                let payloads = payloads(self.design.flow(e.weight.flow));
+                if self.is_carrier(from) {
+                    payloads
+                        .map(|p| self.arrivals(from, p).map_or(0, BTreeMap::len))
+                        .sum()
+                } else {
+                    payloads.count()
+                }
+            })
+            .sum()
+    }
+
+    /// Writes the exchanges the transfers `edges` end into `out` (as many
+    /// as [`ExchangeWriter::count`] gave), and returns the carrier hops
+    /// among them with nowhere to go.
+    fn write(&self, edges: Range<usize>, out: &mut [Exchange]) -> Vec<Dangling> {
+        let mut dangling = Vec::new();
+        let mut slots = out.iter_mut();
+        let mut put = |ex: Exchange| {
+            if let Some(slot) = slots.next() {
+                *slot = ex;
+            }
+        };
+        let raw = self.graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
+        for (i, e) in edges.zip(raw) {
+            let (t, from, to) = (EdgeIndex::new(i), e.source(), e.target());
+            let via: Vec<RoleId> = e.weight.via.iter().map(|&a| self.role(a)).collect();
+            for p in payloads(self.design.flow(e.weight.flow)) {
+                if self.is_carrier(to) {
+                    if !self.out_of_carrier.contains(&(to, p))
+                        && !self.unresolved.contains(&(self.graph[to], p))
+                    {
+                        dangling.push(Dangling::GoesNowhere(t, p));
+                    }
+                    continue;
+                }
+                if self.is_carrier(from) {
+                    let groups = self.arrivals(from, p);
+                    if groups.is_none_or(BTreeMap::is_empty) && !self.uncertain.contains(&(from, p))
+                    {
+                        dangling.push(Dangling::ComesFromNowhere(t, p));
+                    }
+                    for ((_, passed), arrival) in groups.into_iter().flatten() {
+                        let mut passed = passed.clone();
+                        passed.extend(via.iter().copied());
+                        passed.sort();
+                        passed.dedup();
+                        put(Exchange {
+                            sender: arrival.sender,
+                            receiver: self.graph[to],
+                            payload: p,
+                            passed,
+                            last: t,
+                            route: arrival.route,
+                            senders: arrival.senders,
+                        });
+                    }
+                } else {
+                    let mut passed = via.clone();
+                    passed.sort();
+                    passed.dedup();
+                    put(Exchange {
+                        sender: self.graph[from],
+                        receiver: self.graph[to],
+                        payload: p,
+                        passed,
+                        last: t,
+                        route: None,
+                        senders: 1,
+                    });
+                }
+            }
+        }
+        dangling
+    }
+}
+
 impl FlowGraph {
     /// Builds the graph of a design and stitches it. Flows with unresolved
     /// names are left out (their names were reported).
@@ -325,10 +512,28 @@ impl FlowGraph {
     /// Stitches a graph of transfers (normally [`FlowGraph::transfers_of`]
     /// the design) into exchanges. Everything the checks judge comes from
     /// the graph given here.
+    ///
+    /// Three passes: the transfers that touch a carrier are found (on every
+    /// core, by chunks of transfers); the carriers' arrivals are computed
+    /// (one walk, in transfer order); then each transfer's exchanges are
+    /// written (on every core, each chunk into its own slice of the list,
+    /// so the order is the transfers' whatever the number of threads).
     pub fn from_graph(
         design: &Design,
         graph: DiGraph<ActorId, Transfer>,
         unresolved: &UnresolvedEnds,
+    ) -> FlowGraph {
+        Self::from_graph_in_chunks(design, graph, unresolved, EDGES_PER_CHUNK)
+    }
+
+    /// [`FlowGraph::from_graph`] with `per_chunk` transfers per chunk (any
+    /// size gives the same graph: the tests compare them).
+    #[doc(hidden)]
+    pub fn from_graph_in_chunks(
+        design: &Design,
+        graph: DiGraph<ActorId, Transfer>,
+        unresolved: &UnresolvedEnds,
+        per_chunk: usize,
     ) -> FlowGraph {
         let mut fg = FlowGraph {
             graph,
@@ -345,20 +550,19 @@ impl FlowGraph {
             .node_weights()
             .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
             .collect();
-        let is_carrier = |n: NodeIndex| carriers[n.index()];
+        let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
+        let touching: Vec<CarrierEnds> = chunks
+            .par_iter()
+            .map(|r| CarrierEnds::of(design, &fg.graph, &carriers, r.clone()))
+            .collect();
         let mut out_of_carrier: FxHashSet<(NodeIndex, Payload)> = FxHashSet::default();
-        for e in fg.graph.edge_references() {
-            for p in payloads(design.flow(e.weight().flow)) {
-                if is_carrier(e.target()) {
-                    fg.into_carrier
-                        .entry((e.target(), p))
-                        .or_default()
-                        .push(e.id());
-                }
-                if is_carrier(e.source()) {
-                    out_of_carrier.insert((e.source(), p));
-                }
+        let mut leaving: Vec<(NodeIndex, Payload)> = Vec::new();
+        for ends in touching {
+            for (t, c, p) in ends.into {
+                fg.into_carrier.entry((c, p)).or_default().push(t);
             }
+            out_of_carrier.extend(ends.out.iter().copied());
+            leaving.extend(ends.out_to_receiver);
         }
         let mut st = Stitcher {
             design,
@@ -367,70 +571,40 @@ impl FlowGraph {
             unresolved,
             memo: FxHashMap::default(),
             uncertain: FxHashSet::default(),
-            routes: Vec::with_capacity(fg.graph.edge_count()),
+            routes: Vec::new(),
         };
-        // About one exchange per transfer: room for them up front rather
-        // than copying a million of them at each doubling.
-        let mut exchanges = Vec::with_capacity(fg.graph.edge_count());
-        let mut dangling = Vec::new();
-        for e in fg.graph.edge_references() {
-            let (t, from, to) = (e.id(), e.source(), e.target());
-            let via: Vec<RoleId> = e.weight().via.iter().map(|&a| st.role(a)).collect();
-            for p in payloads(design.flow(e.weight().flow)) {
-                if is_carrier(to) {
-                    if !out_of_carrier.contains(&(to, p))
-                        && !unresolved.contains(&(fg.graph[to], p))
-                    {
-                        dangling.push(Dangling::GoesNowhere(t, p));
-                    }
-                    continue;
-                }
-                if is_carrier(from) {
-                    st.compute(from, p);
-                    let groups: Vec<(Group, Arrival)> = match st.memo.get(&(from, p)) {
-                        Some(Memo::Done(a)) => {
-                            a.iter().map(|(g, a)| (g.clone(), a.clone())).collect()
-                        }
-                        _ => Vec::new(),
-                    };
-                    if groups.is_empty() && !st.uncertain.contains(&(from, p)) {
-                        dangling.push(Dangling::ComesFromNowhere(t, p));
-                    }
-                    for ((_, mut passed), arrival) in groups {
-                        passed.extend(via.iter().copied());
-                        passed.sort();
-                        passed.dedup();
-                        let route = st.route(t, arrival.route);
-                        exchanges.push(Exchange {
-                            sender: arrival.sender,
-                            receiver: fg.graph[to],
-                            payload: p,
-                            passed,
-                            last: t,
-                            route,
-                            senders: arrival.senders,
-                        });
-                    }
-                } else {
-                    let mut passed = via.clone();
-                    passed.sort();
-                    passed.dedup();
-                    let route = st.route(t, None);
-                    exchanges.push(Exchange {
-                        sender: fg.graph[from],
-                        receiver: fg.graph[to],
-                        payload: p,
-                        passed,
-                        last: t,
-                        route,
-                        senders: 1,
-                    });
-                }
-            }
+        for (c, p) in leaving {
+            st.compute(c, p);
         }
+        let writer = ExchangeWriter {
+            design,
+            graph: &fg.graph,
+            carriers: &carriers,
+            out_of_carrier: &out_of_carrier,
+            unresolved,
+            memo: &st.memo,
+            uncertain: &st.uncertain,
+        };
+        let counts: Vec<usize> = chunks.par_iter().map(|r| writer.count(r.clone())).collect();
+        let total: usize = counts.iter().sum();
+        let mut exchanges = Vec::with_capacity(total);
+        // The list's first touch is shared by the cores too.
+        exchanges.par_extend(rayon::iter::repeat_n(ExchangeWriter::stand_in(), total));
+        let mut slices = Vec::with_capacity(chunks.len());
+        let mut rest = exchanges.as_mut_slice();
+        for &n in &counts {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            slices.push(head);
+            rest = tail;
+        }
+        let dangling: Vec<Vec<Dangling>> = chunks
+            .par_iter()
+            .zip(slices)
+            .map(|(r, out)| writer.write(r.clone(), out))
+            .collect();
+        fg.dangling = dangling.into_iter().flatten().collect();
         fg.routes = st.routes;
         fg.exchanges = exchanges;
-        fg.dangling = dangling;
         fg
     }
 
@@ -454,8 +628,8 @@ impl FlowGraph {
 
     /// The transfers of an exchange, in the order the data travelled.
     pub fn route(&self, ex: &Exchange) -> Vec<TransferId> {
-        let mut out = Vec::new();
-        let mut at = Some(ex.route);
+        let mut out = vec![ex.last];
+        let mut at = ex.route;
         while let Some(RouteId(r)) = at {
             let Some(&(hop, before)) = self.routes.get(r as usize) else {
                 break;

@@ -736,7 +736,10 @@ fn analyse(
             let design = t.time("resolve", || {
                 resolve_design(file, tree, rulebook, &mut diags)
             });
-            let graph = t.time("graph", || FlowGraph::build(&design));
+            let (transfers, unresolved) = t.time("graph", || FlowGraph::transfers_of(&design));
+            let graph = t.time("stitch", || {
+                FlowGraph::from_graph(&design, transfers, &unresolved)
+            });
             // Findings are kept as their code and place until suppressions
             // and the cap per code have decided which are shown.
             let found = t.time("checks", || {

@@ -25,6 +25,52 @@ fn starts_char(b: &u8) -> bool {
     (*b as i8) >= -0x40
 }
 
+/// Bytes per piece when a large text is indexed on every core.
+const INDEX_PIECE: usize = 1 << 20;
+
+/// Where the lines of `text` start, and the character count before each
+/// [`CHECKPOINT`]-byte block. A large text is indexed a piece at a time on
+/// every core (pieces are whole blocks, so no block is split).
+fn index(text: &[u8]) -> (Vec<usize>, Vec<usize>) {
+    use rayon::prelude::*;
+    let pieces = text.len().div_ceil(INDEX_PIECE);
+    let count_pieces = |(i, piece): (usize, &[u8])| {
+        let at = i * INDEX_PIECE;
+        let lines: Vec<usize> = memchr::memchr_iter(b'\n', piece)
+            .map(|n| at + n + 1)
+            .collect();
+        let chars: Vec<usize> = piece
+            .chunks(CHECKPOINT)
+            .map(|block| block.iter().filter(|b| starts_char(b)).count())
+            .collect();
+        (lines, chars)
+    };
+    let counted: Vec<(Vec<usize>, Vec<usize>)> = if pieces > 1 {
+        text.par_chunks(INDEX_PIECE)
+            .enumerate()
+            .map(count_pieces)
+            .collect()
+    } else {
+        text.chunks(INDEX_PIECE)
+            .enumerate()
+            .map(count_pieces)
+            .collect()
+    };
+    let mut line_starts = Vec::with_capacity(1 + counted.iter().map(|c| c.0.len()).sum::<usize>());
+    line_starts.push(0);
+    let mut char_checkpoints = Vec::with_capacity(1 + text.len().div_ceil(CHECKPOINT));
+    char_checkpoints.push(0);
+    let mut before = 0;
+    for (lines, chars) in counted {
+        line_starts.extend(lines);
+        for n in chars {
+            before += n;
+            char_checkpoints.push(before);
+        }
+    }
+    (line_starts, char_checkpoints)
+}
+
 impl SourceFile {
     /// A file from its display name and text. The name is kept escaped
     /// ([`crate::escape::visible`]): every output shows it, and a file
@@ -36,12 +82,7 @@ impl SourceFile {
             std::borrow::Cow::Owned(v) => v,
             std::borrow::Cow::Borrowed(_) => name,
         };
-        let line_starts = codespan_reporting::files::line_starts(&text).collect();
-        let mut char_checkpoints = vec![0];
-        for block in text.as_bytes().chunks(CHECKPOINT) {
-            let before = char_checkpoints.last().copied().unwrap_or(0);
-            char_checkpoints.push(before + block.iter().filter(|b| starts_char(b)).count());
-        }
+        let (line_starts, char_checkpoints) = index(text.as_bytes());
         SourceFile {
             name,
             text,
@@ -254,6 +295,30 @@ mod tests {
         assert_eq!(f.line_col(arrow), (1, 10));
         assert_eq!(f.line_col(f.text.len() - 1), (2, 1));
         assert_eq!(&f.text[f.line_range(0)], "flow 市町村 -> 組合");
+    }
+
+    #[test]
+    fn a_large_text_is_indexed_as_in_one_pass() {
+        // Three pieces and more, with multi-byte characters and line ends
+        // on and around every piece's edge.
+        let line = "flow 市町村 -> 組合 : 個人番号\n";
+        let mut text = line.repeat(3 * INDEX_PIECE / line.len());
+        text.push_str("最後の行");
+        let (lines, chars) = index(text.as_bytes());
+        let one_pass: Vec<usize> = codespan_reporting::files::line_starts(&text).collect();
+        assert_eq!(lines, one_pass);
+        let blocks = text.len().div_ceil(CHECKPOINT);
+        assert_eq!(chars.len(), blocks + 1);
+        let mut before = 0;
+        for (i, block) in text.as_bytes().chunks(CHECKPOINT).enumerate() {
+            assert_eq!(chars[i], before, "block {i}");
+            before += block.iter().filter(|b| starts_char(b)).count();
+        }
+        assert_eq!(chars[blocks], text.chars().count());
+        let f = SourceFile::new("a", text.clone());
+        let last = text.rfind('最').unwrap();
+        assert_eq!(f.line_col(last), (one_pass.len(), 1));
+        assert_eq!(f.line_col(text.len()), (one_pass.len(), 5));
     }
 
     #[test]

@@ -387,3 +387,42 @@ fn one_large_design_checks_alike_on_one_thread_and_many() {
         }
     }
 }
+
+/// Stitching writes exchanges a chunk of transfers at a time, on every
+/// core: however the transfers are cut, the graph is the same, on every
+/// shape (carrier hops, chains, fans, contractors, unresolved names).
+#[test]
+fn stitching_in_chunks_gives_the_graph_of_one_pass() {
+    use mynaflow::graph::FlowGraph;
+    for &shape in generate::Shape::ALL {
+        let g = generate::shaped(shape, 3_000, 7);
+        let (_, checked, _) = check(&g.text);
+        let a = checked.analysis.expect("analysed");
+        let stitched = |per: usize| {
+            let (graph, unresolved) = FlowGraph::transfers_of(&a.design);
+            let fg = FlowGraph::from_graph_in_chunks(&a.design, graph, &unresolved, per);
+            let exchanges: Vec<String> = fg
+                .exchanges
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{:?} {:?} {:?} {:?} {:?} {} {:?}",
+                        e.sender,
+                        e.receiver,
+                        e.payload,
+                        e.passed,
+                        e.last,
+                        e.senders,
+                        fg.route(e)
+                    )
+                })
+                .collect();
+            (exchanges, format!("{:?}", fg.dangling))
+        };
+        let whole = stitched(usize::MAX);
+        assert!(!whole.0.is_empty(), "{shape:?}: no exchanges");
+        for per in [1, 7, 1000] {
+            assert!(stitched(per) == whole, "{shape:?}: {per} per chunk differs");
+        }
+    }
+}
