@@ -2,7 +2,7 @@
 //! re-analysed (the whole pipeline, as on every change) in ≤ 20 ms; hover
 //! and completion in ≤ 5 ms.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use mynaflow::lsp::position::Encoding;
 use mynaflow::lsp::{Document, complete_at, hover_at};
 use mynaflow::text::Lang;
@@ -40,5 +40,67 @@ fn lsp(c: &mut Criterion) {
     g.finish();
 }
 
+/// `MYNAFLOW_LSP_SIZES="100000 1000000" cargo bench --bench lsp`: the
+/// language server's work on large documents (issue 13), timed by hand
+/// (criterion would take minutes per sample): best of three re-analyses,
+/// then hover on the last flow's arrow and completion after its `for`.
+/// Prints one line per size and the ratios between sizes ten times apart.
+fn scale(sizes: &str) {
+    use std::time::Instant;
+    let path = Path::new("bench.myna");
+    let mut rows: Vec<(usize, f64, f64, f64)> = Vec::new();
+    for n in sizes
+        .split_whitespace()
+        .filter_map(|n| n.parse::<usize>().ok())
+    {
+        let text = generate::design(n);
+        let mut best = f64::MAX;
+        let mut doc = None;
+        for _ in 0..3 {
+            drop(doc.take());
+            let start = Instant::now();
+            doc = Some(Document::analyse(path, text.clone(), Encoding::Utf16));
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        let Some(doc) = doc else { continue };
+        let arrow = text.rfind("->").unwrap_or(0);
+        let start = Instant::now();
+        let hover = hover_at(&doc, arrow, Lang::En);
+        let hover_s = start.elapsed().as_secs_f64();
+        assert!(hover.is_some(), "hover finds the arrow");
+        let for_kw = text.rfind(" for ").map_or(0, |i| i + 5);
+        let start = Instant::now();
+        black_box(complete_at(&doc, for_kw, Lang::En));
+        let complete_s = start.elapsed().as_secs_f64();
+        println!(
+            "lsp {n} flows, {:.1} MB: reanalyse {best:.3} s, hover {:.1} ms, complete {:.1} ms",
+            text.len() as f64 / 1e6,
+            hover_s * 1e3,
+            complete_s * 1e3
+        );
+        rows.push((n, best, hover_s, complete_s));
+    }
+    for (n, a, h, c) in &rows {
+        if let Some((_, a0, h0, c0)) = rows.iter().find(|r| r.0 * 10 == *n) {
+            println!(
+                "ratio {n}/{}: reanalyse {:.1}, hover {:.1}, complete {:.1}",
+                n / 10,
+                a / a0,
+                h / h0,
+                c / c0
+            );
+        }
+    }
+}
+
 criterion_group!(benches, lsp);
-criterion_main!(benches);
+
+fn main() {
+    match std::env::var("MYNAFLOW_LSP_SIZES") {
+        Ok(sizes) => scale(&sizes),
+        Err(_) => {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        }
+    }
+}

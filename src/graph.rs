@@ -628,17 +628,21 @@ impl FlowGraph {
 
     /// The transfers of an exchange, in the order the data travelled.
     pub fn route(&self, ex: &Exchange) -> Vec<TransferId> {
-        let mut out = vec![ex.last];
-        let mut at = ex.route;
-        while let Some(RouteId(r)) = at {
-            let Some(&(hop, before)) = self.routes.get(r as usize) else {
-                break;
-            };
-            out.push(hop);
-            at = before;
-        }
+        let mut out: Vec<TransferId> = self.hops_back(ex).collect();
         out.reverse();
         out
+    }
+
+    /// The transfers of an exchange from the last back to the first,
+    /// walked without collecting them.
+    pub fn hops_back<'a>(&'a self, ex: &Exchange) -> impl Iterator<Item = TransferId> + 'a {
+        let mut at = ex.route;
+        std::iter::once(ex.last).chain(std::iter::from_fn(move || {
+            let RouteId(r) = at?;
+            let &(hop, before) = self.routes.get(r as usize)?;
+            at = before;
+            Some(hop)
+        }))
     }
 
     /// Transfers that bring `payload` into carrier `c`, in source order.

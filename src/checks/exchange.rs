@@ -112,9 +112,22 @@ type VerdictKey = (RoleId, RoleId, CategoryId, PurposeId, Vec<RoleId>);
 /// that), with their verdicts. Exchanges that differ only in actors share a
 /// verdict.
 pub(crate) fn verdicts(ctx: &Ctx) -> Vec<(usize, MyNumberVerdict)> {
+    verdicts_among(ctx, 0..ctx.graph.exchanges.len())
+}
+
+/// [`verdicts`] of the exchanges `among` (indices into `graph.exchanges`,
+/// in order): what hover shows for one flow, without judging the rest.
+pub(crate) fn verdicts_among(
+    ctx: &Ctx,
+    among: impl IntoIterator<Item = usize>,
+) -> Vec<(usize, MyNumberVerdict)> {
     let mut cache: FxHashMap<VerdictKey, MyNumberVerdict> = FxHashMap::default();
     let mut out = Vec::new();
-    for (i, ex) in ctx.graph.exchanges.iter().enumerate() {
+    let exchanges = &ctx.graph.exchanges;
+    for (i, ex) in among
+        .into_iter()
+        .filter_map(|i| Some((i, exchanges.get(i)?)))
+    {
         let (item, Some(purpose)) = ex.payload else {
             continue;
         };

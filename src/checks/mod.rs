@@ -114,6 +114,28 @@ pub fn provision_verdicts(design: &Design, graph: &FlowGraph) -> Vec<(usize, Pro
     Ctx::new(design, graph).map_or_else(Vec::new, |ctx| purpose::provisions(&ctx))
 }
 
+/// The verdicts on some exchanges, as indices into `graph.exchanges`.
+#[derive(Debug, Default)]
+pub struct Verdicts {
+    /// Exchanges of 特定個人情報, as [`mynumber_verdicts`] judges them.
+    pub mynumber: Vec<(usize, MyNumberVerdict)>,
+    /// Provisions of personal data, as [`provision_verdicts`] judges them.
+    pub provisions: Vec<(usize, ProvisionVerdict)>,
+}
+
+/// [`mynumber_verdicts`] and [`provision_verdicts`] of the exchanges
+/// `among` only (indices into `graph.exchanges`, in order): hover judges
+/// the exchanges through one flow, not the whole design.
+pub fn verdicts_among(design: &Design, graph: &FlowGraph, among: &[usize]) -> Verdicts {
+    match Ctx::new(design, graph) {
+        Some(ctx) => Verdicts {
+            mynumber: exchange::verdicts_among(&ctx, among.iter().copied()),
+            provisions: purpose::provisions_among(&ctx, among.iter().copied()),
+        },
+        None => Verdicts::default(),
+    }
+}
+
 /// Runs every check on a design. MN201 needs no rulebook and runs on every
 /// design; the others need the rulebook to have loaded.
 pub fn findings(design: &Design, graph: &FlowGraph, options: CheckOptions) -> Vec<Finding> {

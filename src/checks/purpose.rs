@@ -22,8 +22,21 @@ pub(crate) fn missing_purposes(design: &Design) -> Vec<Finding> {
 
 /// Provisions of ordinary data by the society, with their verdicts.
 pub(crate) fn provisions(ctx: &Ctx) -> Vec<(usize, ProvisionVerdict)> {
+    provisions_among(ctx, 0..ctx.graph.exchanges.len())
+}
+
+/// [`provisions`] of the exchanges `among` (indices into
+/// `graph.exchanges`, in order).
+pub(crate) fn provisions_among(
+    ctx: &Ctx,
+    among: impl IntoIterator<Item = usize>,
+) -> Vec<(usize, ProvisionVerdict)> {
     let mut out = Vec::new();
-    for (i, ex) in ctx.graph.exchanges.iter().enumerate() {
+    let exchanges = &ctx.graph.exchanges;
+    for (i, ex) in among
+        .into_iter()
+        .filter_map(|i| Some((i, exchanges.get(i)?)))
+    {
         let (item, Some(purpose)) = ex.payload else {
             continue;
         };

@@ -155,12 +155,17 @@ fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
             push(item.category.span, Target::Category(c), false);
         }
     }
+    // A flow's names are pushed in the order they are written, so the
+    // flows are one sorted run and the sort below merges a few runs (the
+    // declarations, the flows) instead of sorting millions of names.
     for (i, f) in d.flows.iter().enumerate() {
+        let actor = |r: &Ref<ActorId>| r.id.map(|id| (r.span, Target::Actor(id)));
+        if let Some((span, target)) = actor(&f.from) {
+            push(span, target, false);
+        }
         push(f.arrow, Target::Arrow(FlowId(i as u32)), false);
-        for r in [&f.from, &f.to].into_iter().chain(&f.via) {
-            if let Some(id) = r.id {
-                push(r.span, Target::Actor(id), false);
-            }
+        if let Some((span, target)) = actor(&f.to) {
+            push(span, target, false);
         }
         for r in &f.items {
             if let Some(id) = r.id {
@@ -171,6 +176,9 @@ fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
             if let Some(id) = r.id {
                 push(r.span, Target::Purpose(id), false);
             }
+        }
+        for (span, target) in f.via.iter().filter_map(actor) {
+            push(span, target, false);
         }
     }
     out.sort_by_key(|o| (o.span.start, o.span.end));

@@ -153,11 +153,16 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
     let (d, g) = doc.design.as_ref()?;
     let rb = d.rulebook.as_deref()?;
     let t = |en: &str, ja: &str| Text::new(en, ja).get(lang).to_string();
-    let through = |i: usize| {
-        g.exchanges
-            .get(i)
-            .is_some_and(|ex| g.route(ex).iter().any(|&tr| g.transfer(tr).flow == flow))
-    };
+    // The exchanges through this flow, found by walking each route's
+    // parent pointers (no route is collected); only they are judged.
+    let through: Vec<usize> = g
+        .exchanges
+        .iter()
+        .enumerate()
+        .filter(|(_, ex)| g.hops_back(ex).any(|tr| g.transfer(tr).flow == flow))
+        .map(|(i, _)| i)
+        .collect();
+    let verdicts = checks::verdicts_among(d, g, &through);
     let rule = |id: RuleId| {
         let (section, basis) = rb.rule_ref(id);
         format!(
@@ -168,10 +173,7 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
         )
     };
     let mut lines = Vec::new();
-    for (i, v) in checks::mynumber_verdicts(d, g) {
-        if !through(i) {
-            continue;
-        }
+    for (i, v) in verdicts.mynumber {
         let item = &d.item(g.exchanges[i].payload.0).name;
         lines.push(match v {
             MyNumberVerdict::Allowed(r) => {
@@ -205,10 +207,7 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
             }
         });
     }
-    for (i, v) in checks::provision_verdicts(d, g) {
-        if !through(i) {
-            continue;
-        }
+    for (i, v) in verdicts.provisions {
         let item = &d.item(g.exchanges[i].payload.0).name;
         lines.push(match v {
             ProvisionVerdict::Allowed(r) => {
