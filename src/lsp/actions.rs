@@ -16,7 +16,7 @@ pub fn code_actions(
     end: usize,
     lang: Lang,
 ) -> Vec<CodeActionOrCommand> {
-    let text = &doc.text;
+    let text = doc.text();
     let mut out = Vec::new();
     let edit = |edits: Vec<TextEdit>| {
         let mut changes = HashMap::new();
@@ -102,12 +102,12 @@ pub fn code_actions(
 /// The formatting of the whole document as one edit; None when it is
 /// already formatted or cannot be (syntax errors).
 pub fn format(doc: &Document) -> Option<Vec<TextEdit>> {
-    let new = crate::fmt::format(&doc.text).ok()?;
-    if new == doc.text {
+    let new = crate::fmt::format(doc.text()).ok()?;
+    if new == doc.text() {
         return Some(Vec::new());
     }
     Some(vec![TextEdit::new(
-        doc.lines.range(&doc.text, 0, doc.text.len()),
+        doc.lines.range(doc.text(), 0, doc.text().len()),
         new,
     )])
 }

@@ -44,8 +44,6 @@ pub struct Occurrence {
 
 /// An analysed document.
 pub struct Document {
-    /// Its text.
-    pub text: String,
     /// The session that checked it (its sources hold the rulebook too).
     pub session: Session,
     /// The document in the session.
@@ -75,7 +73,9 @@ impl Document {
         };
         let mut session = Config::session(config.as_ref(), None);
         let shown = path.display().to_string();
-        let checked = session.check_text(&shown, text.clone(), path.parent());
+        // The session keeps the one copy of the text (`Document::text`).
+        let lines = LineIndex::new(&text, encoding);
+        let checked = session.check_text(&shown, text, path.parent());
         let mut diagnostics = session.sorted_diagnostics();
         if let Some(c) = &config {
             diagnostics.retain(|d| c.reports(d.code, path));
@@ -85,9 +85,7 @@ impl Document {
             .as_ref()
             .map(|(d, _)| index(d, checked.file))
             .unwrap_or_default();
-        let lines = LineIndex::new(&text, encoding);
         Document {
-            text,
             config_problem,
             session,
             file: checked.file,
@@ -96,6 +94,11 @@ impl Document {
             names,
             lines,
         }
+    }
+
+    /// Its text (as the session checked it).
+    pub fn text(&self) -> &str {
+        &self.session.sources.get(self.file).text
     }
 
     /// The resolved design, if any.

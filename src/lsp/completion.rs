@@ -19,7 +19,7 @@ use lsp_types::{
 
 /// The completion items at byte `offset`.
 pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
-    let text = &doc.text;
+    let text = doc.text();
     let offset = offset.min(text.len());
     let start = statement_start(text, offset);
     let prefix = text.get(start..offset).unwrap_or("");

@@ -255,7 +255,7 @@ impl Server<'_> {
             return Some(Location::new(
                 uri.clone(),
                 doc.lines
-                    .range(&doc.text, span.start as usize, span.end as usize),
+                    .range(doc.text(), span.start as usize, span.end as usize),
             ));
         }
         let file = doc.session.sources.get(span.file);
@@ -308,7 +308,7 @@ impl Server<'_> {
                     .collect();
                 Diagnostic {
                     range: doc.lines.range(
-                        &doc.text,
+                        doc.text(),
                         d.primary.start as usize,
                         d.primary.end as usize,
                     ),
@@ -343,7 +343,7 @@ impl Server<'_> {
                 let doc = self.doc(&p.text_document_position_params.text_document.uri)?;
                 let at = doc
                     .lines
-                    .offset(&doc.text, p.text_document_position_params.position);
+                    .offset(doc.text(), p.text_document_position_params.position);
                 let Some(o) = doc.at(at) else {
                     return Ok(Value::Null);
                 };
@@ -356,7 +356,7 @@ impl Server<'_> {
                         value: text,
                     }),
                     range: Some(doc.lines.range(
-                        &doc.text,
+                        doc.text(),
                         o.span.start as usize,
                         o.span.end as usize,
                     )),
@@ -368,7 +368,7 @@ impl Server<'_> {
                 let doc = self.doc(&uri)?;
                 let at = doc
                     .lines
-                    .offset(&doc.text, p.text_document_position_params.position);
+                    .offset(doc.text(), p.text_document_position_params.position);
                 let loc = doc
                     .at(at)
                     .and_then(|o| navigate::definition(doc, o.target))
@@ -381,7 +381,7 @@ impl Server<'_> {
                 let doc = self.doc(&uri)?;
                 let at = doc
                     .lines
-                    .offset(&doc.text, p.text_document_position.position);
+                    .offset(doc.text(), p.text_document_position.position);
                 let Some(o) = doc.at(at) else {
                     return Ok(Value::Null);
                 };
@@ -398,7 +398,7 @@ impl Server<'_> {
                 let doc = self.doc(&uri)?;
                 let at = doc
                     .lines
-                    .offset(&doc.text, p.text_document_position.position);
+                    .offset(doc.text(), p.text_document_position.position);
                 let edits = doc
                     .at(at)
                     .and_then(|o| navigate::rename(doc, o.target, &p.new_name))
@@ -422,7 +422,7 @@ impl Server<'_> {
                 let doc = self.doc(&p.text_document_position.text_document.uri)?;
                 let at = doc
                     .lines
-                    .offset(&doc.text, p.text_document_position.position);
+                    .offset(doc.text(), p.text_document_position.position);
                 Ok(json(&CompletionResponse::Array(completion::items(
                     doc, at, lang,
                 ))))
@@ -435,8 +435,8 @@ impl Server<'_> {
             request::CodeActionRequest::METHOD => {
                 let p: CodeActionParams = params(req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
-                let start = doc.lines.offset(&doc.text, p.range.start);
-                let end = doc.lines.offset(&doc.text, p.range.end);
+                let start = doc.lines.offset(doc.text(), p.range.start);
+                let end = doc.lines.offset(doc.text(), p.range.end);
                 Ok(json(&actions::code_actions(
                     doc,
                     &p.text_document.uri,

@@ -42,7 +42,7 @@ pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
     let Some(d) = doc.design() else {
         return Vec::new();
     };
-    let text = &doc.text;
+    let text = doc.text();
     let sym =
         |name: String, kind: SymbolKind, whole: Span, name_span: Span, detail: Option<String>| {
             DocumentSymbol {
@@ -104,7 +104,8 @@ pub fn edits(doc: &Document, spans: &[(Span, String)]) -> Vec<TextEdit> {
         .iter()
         .map(|(s, content)| {
             TextEdit::new(
-                doc.lines.range(&doc.text, s.start as usize, s.end as usize),
+                doc.lines
+                    .range(doc.text(), s.start as usize, s.end as usize),
                 content.clone(),
             )
         })
