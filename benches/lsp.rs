@@ -12,6 +12,11 @@ use std::time::Duration;
 
 mod generate;
 
+/// The allocator `mynaflow lsp` runs with, so the figures are the server's.
+#[cfg(not(feature = "system-alloc"))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn lsp(c: &mut Criterion) {
     let text = generate::design(1_000);
     let path = Path::new("bench.myna");

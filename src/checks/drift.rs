@@ -19,7 +19,11 @@ pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
         if !ctx.design.is_mynumber(item) || !self_actor(ex.sender) || !self_actor(ex.receiver) {
             continue;
         }
-        let Some(held) = ctx.holdings.held(ex.sender, item).filter(|h| !h.is_empty()) else {
+        let Some(held) = ctx
+            .holdings()
+            .held(ex.sender, item)
+            .filter(|h| !h.is_empty())
+        else {
             continue; // the society's own data: no purpose to drift from
         };
         if held.contains(q) {

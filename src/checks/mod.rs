@@ -35,8 +35,10 @@ pub struct Ctx<'a> {
     pub rb: &'a Rulebook,
     /// Its graph.
     pub graph: &'a FlowGraph,
-    /// What each of the society's systems holds.
-    pub holdings: Holdings,
+    /// What each of the society's systems holds, computed when a check
+    /// first asks ([`Ctx::holdings`]): on a large design that is inside
+    /// the checks running side by side, and verdicts alone never need it.
+    holdings: std::sync::OnceLock<Holdings>,
 }
 
 impl<'a> Ctx<'a> {
@@ -47,8 +49,14 @@ impl<'a> Ctx<'a> {
             design,
             rb,
             graph,
-            holdings: Holdings::compute(design, graph),
+            holdings: std::sync::OnceLock::new(),
         })
+    }
+
+    /// What each of the society's systems holds.
+    pub fn holdings(&self) -> &Holdings {
+        self.holdings
+            .get_or_init(|| Holdings::compute(self.design, self.graph))
     }
 
     fn role_of(&self, a: ActorId) -> Option<RoleId> {
@@ -92,7 +100,7 @@ impl<'a> Ctx<'a> {
 
     /// How `item` reached `actor`, hop by hop (see [`Holdings::witness`]).
     fn witness(&self, actor: ActorId, item: DataId, purpose: Option<PurposeId>) -> Vec<Hop> {
-        self.holdings
+        self.holdings()
             .witness(self.design, self.graph, actor, item, purpose)
             .into_iter()
             .map(|(t, p)| self.hop(t, item, Some(p)))
