@@ -784,7 +784,11 @@ fn statement_spans(stmts: &crate::syntax::stmts::Stmts) -> Vec<Span> {
         return stmts.iter().map(|s| s.span()).collect();
     }
     let mut spans = Vec::with_capacity(stmts.len());
-    spans.par_extend(parts.par_iter().flat_map_iter(|p| p.iter().map(|s| s.span())));
+    spans.par_extend(
+        parts
+            .par_iter()
+            .flat_map_iter(|p| p.iter().map(|s| s.span())),
+    );
     spans
 }
 

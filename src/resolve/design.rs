@@ -214,8 +214,23 @@ fn resolve_design_on(
         diags,
     };
 
-    // Declarations first: a flow may name an actor declared below it.
-    for stmt in &ast.stmts {
+    // Declarations first: a flow may name an actor declared below it. On a
+    // large design the parts are searched for them on every core (nearly
+    // every statement is a flow), then declared in order.
+    let is_declaration = |s: &&Stmt| !matches!(s, Stmt::Flow(_) | Stmt::Use(_));
+    let declarations: Vec<&Stmt> = if parallel {
+        let mut found = Vec::new();
+        found.par_extend(
+            ast.stmts
+                .parts()
+                .par_iter()
+                .flat_map_iter(|p| p.iter().filter(is_declaration)),
+        );
+        found
+    } else {
+        ast.stmts.iter().filter(is_declaration).collect()
+    };
+    for stmt in declarations {
         match stmt {
             Stmt::Actor(a) => {
                 let id = ActorId(r.design.actors.len() as u32);
@@ -287,10 +302,12 @@ fn resolve_design_on(
         data_seen: &data_seen,
     };
     let parts = ast.stmts.into_parts();
-    let counts: Vec<usize> = parts
-        .iter()
-        .map(|p| p.iter().filter(|s| matches!(s, Stmt::Flow(_))).count())
-        .collect();
+    let count = |p: &Vec<Stmt>| p.iter().filter(|s| matches!(s, Stmt::Flow(_))).count();
+    let counts: Vec<usize> = if parallel {
+        parts.par_iter().map(count).collect()
+    } else {
+        parts.iter().map(count).collect()
+    };
     let total: usize = counts.iter().sum();
     let placeholder = stand_in(Span::new(file, 0, 0));
     let mut flows = if parallel {
@@ -622,9 +639,17 @@ mod tests {
             "actor 基幹システム : 組合\nactor 市町村 : 他機関\nactor 未使用 : 組合\n\
              data 課税情報 : 課税・非課税情報\ndata 氏名 : 基本4情報\n\
              actor 給付システム : 組合\ndata 住所 : 基本4情報\n\
-             flow 給付システム -> 基幹システム : 住所 for 被扶養者認定\n",
+             flow 給付システム -> 基幹システム : 住所 for 被扶養者認定\n\
+             flow 後方システム -> 基幹システム : 住所 for 被扶養者認定\n",
         );
         for i in 0..300 {
+            // Declarations in later parts too: one a flow above names, and
+            // duplicates (reported in the order written).
+            match i {
+                100 => src.push_str("actor 後方システム : 組合\n"),
+                200 => src.push_str("actor 基幹システム : 組合\ndata 住所 : 基本4情報\n"),
+                _ => {}
+            }
             src.push_str(match i % 5 {
                 0 => "flow 市町村 -> 基幹システム : 課税情報 for 被扶養者認定 via 情報提供NWS\n",
                 1 => "flow 市町村 -> 基幹ｼｽﾃﾑ : 課税情報 for 被扶養者認定\n",
@@ -640,6 +665,14 @@ mod tests {
         assert_eq!(codes(&one_diags), codes(&many_diags));
         assert!(one_diags.iter().any(|d| d.code == Code::MN014));
         assert!(one_diags.iter().any(|d| d.code == Code::MN010));
+        let duplicates = one_diags.iter().filter(|d| d.code == Code::MN011).count();
+        assert_eq!(duplicates, 2, "{one_diags:?}");
+        assert!(
+            !one_diags
+                .iter()
+                .any(|d| d.message.en.contains("後方システム")),
+            "an actor declared in a later part resolves"
+        );
         // Only the actor no flow names is unused: names found by the exact
         // lookups alone (給付システム, 住所) count as used.
         let unused: Vec<_> = one_diags
