@@ -276,6 +276,16 @@ fn edge_chunks(n: usize, per: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// `f` of each chunk, in order: on every core when there are several (a
+/// small design never starts the thread pool).
+fn each_chunk<T: Send>(chunks: &[Range<usize>], f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    if chunks.len() > 1 {
+        chunks.par_iter().map(|r| f(r.clone())).collect()
+    } else {
+        chunks.iter().map(|r| f(r.clone())).collect()
+    }
+}
+
 /// What a chunk of transfers does at carriers, in transfer order.
 #[derive(Default)]
 struct CarrierEnds {
@@ -551,10 +561,9 @@ impl FlowGraph {
             .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
             .collect();
         let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
-        let touching: Vec<CarrierEnds> = chunks
-            .par_iter()
-            .map(|r| CarrierEnds::of(design, &fg.graph, &carriers, r.clone()))
-            .collect();
+        let touching = each_chunk(&chunks, |r| {
+            CarrierEnds::of(design, &fg.graph, &carriers, r)
+        });
         let mut out_of_carrier: FxHashSet<(NodeIndex, Payload)> = FxHashSet::default();
         let mut leaving: Vec<(NodeIndex, Payload)> = Vec::new();
         for ends in touching {
@@ -585,11 +594,16 @@ impl FlowGraph {
             memo: &st.memo,
             uncertain: &st.uncertain,
         };
-        let counts: Vec<usize> = chunks.par_iter().map(|r| writer.count(r.clone())).collect();
+        let counts = each_chunk(&chunks, |r| writer.count(r));
         let total: usize = counts.iter().sum();
         let mut exchanges = Vec::with_capacity(total);
-        // The list's first touch is shared by the cores too.
-        exchanges.par_extend(rayon::iter::repeat_n(ExchangeWriter::stand_in(), total));
+        let stand_in = ExchangeWriter::stand_in();
+        if chunks.len() > 1 {
+            // The list's first touch is shared by the cores too.
+            exchanges.par_extend(rayon::iter::repeat_n(stand_in, total));
+        } else {
+            exchanges.extend(std::iter::repeat_n(stand_in, total));
+        }
         let mut slices = Vec::with_capacity(chunks.len());
         let mut rest = exchanges.as_mut_slice();
         for &n in &counts {
@@ -597,11 +611,12 @@ impl FlowGraph {
             slices.push(head);
             rest = tail;
         }
-        let dangling: Vec<Vec<Dangling>> = chunks
-            .par_iter()
-            .zip(slices)
-            .map(|(r, out)| writer.write(r.clone(), out))
-            .collect();
+        let write = |(r, out): (&Range<usize>, &mut [Exchange])| writer.write(r.clone(), out);
+        let dangling: Vec<Vec<Dangling>> = if chunks.len() > 1 {
+            chunks.par_iter().zip(slices).map(write).collect()
+        } else {
+            chunks.iter().zip(slices).map(write).collect()
+        };
         fg.dangling = dangling.into_iter().flatten().collect();
         fg.routes = st.routes;
         fg.exchanges = exchanges;
