@@ -67,13 +67,12 @@ pub struct Formatted {
 ///
 /// A large file is formatted a part at a time (cut, as
 /// [`crate::syntax::split`] cuts it, at lines that start a `flow`
-/// statement): each part is lexed, parsed and laid out, and the lines are
-/// written out as soon as their alignment is known, so the tokens and the
-/// tree of the whole file are never in memory (at a million flows, the
-/// source and the output are most of the peak). A part with an error or a
-/// forbidden character sends the whole file through one pass instead,
-/// which words the error as a one-pass parse does. The output is then
-/// checked against the source the same way, a part at a time.
+/// statement), on every core: each part is lexed, parsed, laid out and
+/// checked (its output lexed and parsed against the part's tokens), so the
+/// tokens and the tree of the whole file are never in memory (at a million
+/// flows, the source and the output are most of the peak). A part with an
+/// error or a forbidden character sends the whole file through one pass
+/// instead, which words the error as a one-pass parse does.
 pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
     let bounds = part_bounds(src, crate::syntax::split::PART_BYTES);
     if bounds.len() > 2
