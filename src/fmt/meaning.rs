@@ -1,0 +1,255 @@
+//! The formatter's meaning check: the output must lex to the tokens and
+//! comments of the source and parse without an error. A large file is
+//! checked a part at a time, each output part against the source part it
+//! was laid out from ([`part_keeps_meaning`], on every core); any doubt
+//! there sends the whole file through [`same_meaning`], which decides.
+
+use super::{part_bounds, refusal, with_end};
+use crate::code::Severity;
+use crate::span::FileId;
+use crate::syntax::lexer::lex_lines_into;
+use crate::syntax::parser::parse_lexed;
+use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
+use crate::text::Text;
+use std::collections::VecDeque;
+
+/// Do token `x` of `src` and token `y` of `out` mean the same?
+/// Punctuation is one token whatever its spelling (`→`, `：`); names,
+/// strings and keywords keep their text.
+fn same_token(src: &str, x: &Token, out: &str, y: &Token) -> bool {
+    x.kind == y.kind
+        && (!matches!(
+            x.kind,
+            TokenKind::Name | TokenKind::Str | TokenKind::Keyword(_)
+        ) || x.text(src) == y.text(out))
+}
+
+/// Do two comments say the same (trailing blanks aside)?
+fn same_comment(x: &Comment, y: &Comment) -> bool {
+    x.text.trim_end() == y.text.trim_end()
+}
+
+/// Does the output part `out` mean what the source part it was laid out
+/// from means? `tokens` and `comments` are the source part's (lexed from
+/// `src` for the layout, Eof aside). True when `out` lexes to the same
+/// tokens and comments without a forbidden character, starts a statement
+/// where the part does (at a `flow` and a name, as
+/// [`crate::syntax::split`] cuts, unless it is the first part), and
+/// parses without an error. The parts are lexed from line starts and
+/// cut where the parser cuts, so when every part passes, the whole output
+/// passes [`same_meaning`]; a part that fails proves nothing on its own
+/// (the caller then checks the whole).
+pub(super) fn part_keeps_meaning(
+    src: &str,
+    tokens: &[Token],
+    comments: &[Comment],
+    out: &str,
+    first: bool,
+) -> bool {
+    let lexed = lex_lines_into(FileId(0), out, 0..out.len(), Vec::new());
+    if lexed.forbidden > 0
+        || lexed.tokens.len() != tokens.len()
+        || lexed.comments.len() != comments.len()
+    {
+        return false;
+    }
+    let same = tokens
+        .iter()
+        .zip(&lexed.tokens)
+        .all(|(x, y)| same_token(src, x, out, y))
+        && comments
+            .iter()
+            .zip(&lexed.comments)
+            .all(|(x, y)| same_comment(x, y));
+    let starts = first
+        || matches!(
+            lexed.tokens.as_slice(),
+            [flow, name, ..] if flow.kind == TokenKind::Keyword(Keyword::Flow)
+                && matches!(name.kind, TokenKind::Name | TokenKind::Str)
+        );
+    if !same || !starts {
+        return false;
+    }
+    let parsed = parse_lexed(out, with_end(lexed, out.len()));
+    !parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+}
+
+/// Checks that `out` reads as `src` does: the same tokens, the same
+/// comments, and no errors. Both are lexed a part at a time, side by side.
+pub(super) fn same_meaning(src: &str, out: &str) -> Result<(), Text> {
+    // Both read the texts only: side by side on two cores.
+    let bounds = part_bounds(out, crate::syntax::split::PART_BYTES);
+    let (same, errors) = rayon::join(|| same_tokens(src, out), || has_errors(out, &bounds));
+    same?;
+    if errors {
+        return Err(refusal("syntax"));
+    }
+    Ok(())
+}
+
+/// Do `src` and `out` lex to the same tokens and comments?
+fn same_tokens(src: &str, out: &str) -> Result<(), Text> {
+    let (mut a, mut b) = (Stream::new(src), Stream::new(out));
+    let mut comments_differ = false;
+    let mut pair_comments = |a: &mut Stream, b: &mut Stream| {
+        while let (Some(x), Some(y)) = (a.comments.front(), b.comments.front()) {
+            comments_differ |= !same_comment(x, y);
+            a.comments.pop_front();
+            b.comments.pop_front();
+        }
+    };
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => break,
+            (Some(x), Some(y)) if same_token(src, &a.tokens[x], out, &b.tokens[y]) => {}
+            _ => return Err(refusal("tokens")),
+        }
+        pair_comments(&mut a, &mut b);
+    }
+    pair_comments(&mut a, &mut b);
+    if comments_differ || !a.comments.is_empty() || !b.comments.is_empty() {
+        return Err(refusal("comments"));
+    }
+    Ok(())
+}
+
+/// Does `text` parse with an error? Part by part; a part with an error or
+/// a forbidden character is decided by parsing the text in one pass.
+fn has_errors(text: &str, bounds: &[usize]) -> bool {
+    let mut buffer = Vec::new();
+    for w in bounds.windows(2) {
+        let lexed = lex_lines_into(FileId(0), text, w[0]..w[1], std::mem::take(&mut buffer));
+        if lexed.forbidden > 0 && bounds.len() > 2 {
+            return has_errors(text, &[0, text.len()]);
+        }
+        let parsed = parse_lexed(text, with_end(lexed, w[1]));
+        if parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+        {
+            return bounds.len() <= 2 || has_errors(text, &[0, text.len()]);
+        }
+    }
+    false
+}
+
+/// The tokens and comments of a text, lexed a chunk of lines at a time
+/// (the lexer starts every line afresh, so they are those of one pass).
+struct Stream<'a> {
+    text: &'a str,
+    /// Where the next chunk starts.
+    at: usize,
+    tokens: Vec<Token>,
+    /// The next token of `tokens`.
+    next: usize,
+    /// Comments lexed and not compared yet.
+    comments: VecDeque<Comment>,
+}
+
+/// About how many bytes [`Stream`] lexes at a time.
+const CHUNK_BYTES: usize = 1 << 20;
+
+impl<'a> Stream<'a> {
+    fn new(text: &'a str) -> Self {
+        Stream {
+            text,
+            at: 0,
+            tokens: Vec::new(),
+            next: 0,
+            comments: VecDeque::new(),
+        }
+    }
+
+    /// The index in `tokens` of the next token, lexing more lines when
+    /// needed; None at the end.
+    fn next(&mut self) -> Option<usize> {
+        while self.next == self.tokens.len() {
+            if self.at >= self.text.len() {
+                return None;
+            }
+            let cut = self.at + CHUNK_BYTES;
+            let end = match self.text.as_bytes().get(cut..) {
+                Some(rest) => memchr::memchr(b'\n', rest).map_or(self.text.len(), |n| cut + n + 1),
+                None => self.text.len(),
+            };
+            let lexed = lex_lines_into(
+                FileId(0),
+                self.text,
+                self.at..end,
+                std::mem::take(&mut self.tokens),
+            );
+            self.tokens = lexed.tokens;
+            self.comments.extend(lexed.comments);
+            self.next = 0;
+            self.at = end;
+        }
+        self.next += 1;
+        Some(self.next - 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::lexer::lex_lines;
+
+    /// The tokens and comments of `src`.
+    fn lexed(src: &str) -> (Vec<Token>, Vec<Comment>) {
+        let l = lex_lines(FileId(0), src, 0..src.len());
+        (l.tokens, l.comments)
+    }
+
+    fn keeps(src: &str, out: &str, first: bool) -> bool {
+        let (tokens, comments) = lexed(src);
+        part_keeps_meaning(src, &tokens, &comments, out, first)
+    }
+
+    const SRC: &str = "flow A->B：X，Y for P   # c  \n# own\nflow \"C\" -> B : X\n";
+    const OUT: &str = "flow A -> B : X, Y for P   # c\n# own\nflow \"C\" -> B : X\n";
+
+    #[test]
+    fn a_part_laid_out_faithfully_keeps_its_meaning() {
+        assert!(keeps(SRC, OUT, true));
+        assert!(keeps(SRC, OUT, false));
+        assert!(same_meaning(SRC, OUT).is_ok());
+    }
+
+    #[test]
+    fn a_part_that_changed_is_caught() {
+        let changed = [
+            OUT.replace("X, Y", "Y, X"),           // names swapped
+            OUT.replace("X, Y", "X Y"),            // a comma lost
+            OUT.replace("\"C\"", "C"),             // a string become a name
+            OUT.replace("# c", "# d"),             // a comment changed
+            OUT.replace("# own\n", ""),            // a comment dropped
+            OUT.replace("# own", "# own\n# new"),  // a comment added
+            OUT.replace("for P", "for P via Q"),   // tokens added
+            OUT.replace("for P", "for P\u{202e}"), // a forbidden character
+            format!("{OUT}flow"),                  // a statement unfinished
+        ];
+        for out in &changed {
+            assert!(!keeps(SRC, out, true), "{out}");
+            assert!(same_meaning(SRC, out).is_err(), "{out}");
+        }
+        // Only the first part may start other than with a flow.
+        let src = "data X : 氏名\n";
+        assert!(keeps(src, "data X : 氏名\n", true));
+        assert!(!keeps(src, "data X : 氏名\n", false));
+    }
+
+    #[test]
+    fn errors_are_found_part_by_part_or_in_one_pass() {
+        let mut src = String::new();
+        for i in 0..40 {
+            src.push_str(&format!("flow A -> B : X{i} for P\n"));
+        }
+        let fine = src.clone();
+        src.push_str("flow A -> : \n");
+        assert!(has_errors(&src, &part_bounds(&src, 100)));
+        assert!(!has_errors(&fine, &part_bounds(&fine, 100)));
+    }
+}
