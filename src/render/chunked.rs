@@ -9,11 +9,11 @@ use std::io::{self, Write};
 
 /// Items drawn by one task: enough that a task is worth handing to a
 /// thread, few enough that both cores get many.
-const CHUNK: usize = 1 << 10;
+const CHUNK: usize = 1 << 7;
 
 /// Chunks drawn before their text is written: bounds the text held (a
 /// few MB for the longest items) while both cores stay busy.
-const BATCH: usize = 32;
+const BATCH: usize = 16;
 
 /// Writes every item of `items` in order, each drawn by `draw` from its
 /// index in `items` onto the end of a buffer.
