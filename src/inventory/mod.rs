@@ -31,9 +31,9 @@ use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_v
 use crate::code::Code;
 use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use senders::Groups;
-use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// The other end of a movement.

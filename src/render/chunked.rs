@@ -2,17 +2,21 @@
 //! list are drawn chunk by chunk into buffers of their own, a batch of
 //! chunks at a time, and the buffers written in the items' order, so the
 //! bytes are those of one thread drawing every item in turn and at most one
-//! batch of text is held at once.
+//! batch of text (a few MB, whatever the items' size) is held at once.
 
 use rayon::prelude::*;
 use std::io::{self, Write};
 
-/// Items drawn by one task: enough that a task is worth handing to a
-/// thread, few enough that both cores get many.
+/// Items drawn by one task at most: enough that a task is worth handing
+/// to a thread, few enough that both cores get many.
 const CHUNK: usize = 1 << 7;
 
-/// Chunks drawn before their text is written: bounds the text held (a
-/// few MB for the longest items) while both cores stay busy.
+/// Text one task aims to draw: chunks of large items (a system with
+/// thousands of movements) hold fewer of them.
+const CHUNK_BYTES: usize = 1 << 18;
+
+/// Chunks drawn before their text is written: with [`CHUNK_BYTES`], bounds
+/// the text held to a few MB while both cores stay busy.
 const BATCH: usize = 16;
 
 /// Writes every item of `items` in order, each drawn by `draw` from its
@@ -26,7 +30,8 @@ where
     write_in_chunks(out, items, CHUNK, draw)
 }
 
-/// [`write_ordered`] with chunks of `chunk` items (tests use small ones).
+/// [`write_ordered`] with chunks of at most `chunk` items (tests use
+/// small ones).
 fn write_in_chunks<'a, T, W, F>(
     out: &mut W,
     items: &'a [T],
@@ -39,28 +44,43 @@ where
     F: Fn(usize, &'a T, &mut Vec<u8>) -> io::Result<()> + Sync,
 {
     let chunk = chunk.max(1);
-    let draw_chunk = |(c, items): (usize, &'a [T])| -> io::Result<Vec<u8>> {
+    // A short list is drawn here, item by item: no thread is worth waking
+    // for it, and no more than one item's text is held.
+    if items.len() <= chunk {
         let mut buf = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            draw(c * chunk + i, item, &mut buf)?;
+            buf.clear();
+            draw(i, item, &mut buf)?;
+            out.write_all(&buf)?;
+        }
+        return Ok(());
+    }
+    let draw_chunk = |first: usize, items: &'a [T]| -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            draw(first + i, item, &mut buf)?;
         }
         Ok(buf)
     };
-    // A short list is drawn here: no thread is worth waking for it.
-    if items.len() <= chunk {
-        return out.write_all(&draw_chunk((0, items))?);
-    }
-    let batch = chunk * BATCH;
-    for (b, part) in items.chunks(batch).enumerate() {
-        let first = b * BATCH;
+    // The first batch learns the items' size: one item a chunk.
+    let mut per_chunk = 1;
+    let mut start = 0;
+    while start < items.len() {
+        let end = items.len().min(start + per_chunk * BATCH);
+        let part = &items[start..end];
         let texts: Vec<Vec<u8>> = part
-            .par_chunks(chunk)
+            .par_chunks(per_chunk)
             .enumerate()
-            .map(|(c, items)| draw_chunk((first + c, items)))
+            .map(|(c, items)| draw_chunk(start + c * per_chunk, items))
             .collect::<io::Result<_>>()?;
+        let mut bytes = 0;
         for text in texts {
+            bytes += text.len();
             out.write_all(&text)?;
         }
+        let average = (bytes / part.len()).max(1);
+        per_chunk = (CHUNK_BYTES / average).clamp(1, chunk);
+        start = end;
     }
     Ok(())
 }

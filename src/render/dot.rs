@@ -3,8 +3,8 @@
 //! Node ids are the actors' names as quoted DOT strings (Japanese is fine
 //! there); every string is escaped, so no name can break the syntax.
 
-use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use super::chunked::write_ordered;
+use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
 use std::fmt::Write as _;
 

@@ -225,7 +225,11 @@ impl Out<'_> {
     }
 
     /// Each of `items` drawn by `draw` (given its index), in order.
-    fn each<'a, T: Sync>(&mut self, items: &'a [T], draw: impl Fn(usize, &'a T, &mut String) + Sync) {
+    fn each<'a, T: Sync>(
+        &mut self,
+        items: &'a [T],
+        draw: impl Fn(usize, &'a T, &mut String) + Sync,
+    ) {
         self.flush();
         if self.failed.is_some() {
             return;

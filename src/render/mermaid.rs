@@ -4,8 +4,8 @@
 //! labels with Mermaid's entity codes for every character that could end
 //! or change them.
 
-use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use super::chunked::write_ordered;
+use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
 use std::fmt::Write as _;
 
@@ -165,7 +165,11 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
         .map(|(i, _)| i.to_string())
         .collect();
     if !grey.is_empty() {
-        let _ = writeln!(text, "  linkStyle {} stroke:#ccc,color:#999", grey.join(","));
+        let _ = writeln!(
+            text,
+            "  linkStyle {} stroke:#ccc,color:#999",
+            grey.join(",")
+        );
     }
     if d.nodes.iter().any(|n| n.dimmed) {
         text.push_str("  classDef dimmed stroke:#ccc,color:#999,fill:#f8f8f8\n");
