@@ -233,15 +233,18 @@ impl Merged {
     /// The edge's label: a single leg's own label, or `N flows` and the
     /// first distinct labels of the legs.
     pub fn label(&self, d: &Diagram, lang: crate::text::Lang) -> String {
+        if let [e] = self.edges[..] {
+            return d.edges[e].label.clone();
+        }
+        // Distinct labels in order of first use: a set, so that a pair of
+        // actors with many legs and labels is not a quadratic search.
         let mut labels: Vec<&str> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
         for &e in &self.edges {
             let l = d.edges[e].label.as_str();
-            if !labels.contains(&l) {
+            if seen.insert(l) {
                 labels.push(l);
             }
-        }
-        if self.edges.len() == 1 {
-            return labels.concat();
         }
         let n = self.edges.len();
         let mut out = crate::text!("{n} flows"; "{n} 件").get(lang).to_string();
@@ -260,8 +263,8 @@ impl Merged {
 /// in the order of each pair's first leg. Linear in the number of legs.
 pub fn merge(d: &Diagram) -> Vec<Merged> {
     // Dimmed and highlighted legs stay apart, so a focus stays visible.
-    let mut at: std::collections::HashMap<(usize, usize, bool), usize> =
-        std::collections::HashMap::new();
+    let mut at: rustc_hash::FxHashMap<(usize, usize, bool), usize> =
+        rustc_hash::FxHashMap::default();
     let mut out: Vec<Merged> = Vec::new();
     for (i, e) in d.edges.iter().enumerate() {
         let (a, b) = (e.from.min(e.to), e.from.max(e.to));

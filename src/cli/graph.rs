@@ -98,41 +98,22 @@ pub fn run(a: &GraphArgs) -> u8 {
             if let Some(r) = reach {
                 d.focus(|x| r.touches(x), |f| r.flows.contains(&f));
             }
-            match format {
-                GraphFormat::Mermaid => render::mermaid::render(&d, lang),
-                _ => {
-                    // Written as it is made (tens of MB for a large design).
-                    let mut out = Stdout {
-                        to: std::io::BufWriter::new(std::io::stdout().lock()),
-                        failed: false,
-                    };
-                    let _ = render::dot::write(&mut out, &d, lang);
-                    if !out.failed {
-                        let _ = out.to.flush();
-                    }
-                    return OK;
-                }
+            // Written as it is made (tens of MB for a large design).
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = match format {
+                GraphFormat::Mermaid => render::mermaid::write(&mut out, &d, lang),
+                _ => render::dot::write(&mut out, &d, lang),
+            };
+            // A write error (a closed pipe) stops the picture, and is
+            // otherwise ignored as the other formats ignore it.
+            if written.is_ok() {
+                let _ = out.flush();
             }
+            return OK;
         }
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     OK
-}
-
-/// Standard output as a `fmt::Write`. A write error (a closed pipe) stops
-/// the picture, and is otherwise ignored as the other formats ignore it.
-struct Stdout<W: Write> {
-    to: W,
-    failed: bool,
-}
-
-impl<W: Write> std::fmt::Write for Stdout<W> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.to.write_all(s.as_bytes()).map_err(|_| {
-            self.failed = true;
-            std::fmt::Error
-        })
-    }
 }
 
 /// The item named `name` (compared by name key).

@@ -64,7 +64,7 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
     // Written as drawn: the JSON of a large design is never held whole.
     let mut out = std::io::stdout().lock();
     let _ = match format {
-        InventoryFormat::Md => out.write_all(inventory_md::render(&doc).as_bytes()),
+        InventoryFormat::Md => inventory_md::write(&doc, &mut out),
         InventoryFormat::Json => inventory_json::write(&doc, &mut out),
     }
     .and_then(|()| out.flush());

@@ -31,9 +31,10 @@ use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_v
 use crate::code::Code;
 use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use senders::Groups;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The other end of a movement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,6 +144,10 @@ pub struct Inventory {
     pub carriers: Vec<ActorId>,
 }
 
+/// Exchanges from which the inventory's independent parts are drawn side
+/// by side: below this, waking a second thread costs more than it saves.
+const PARALLEL_EXCHANGES: usize = 10_000;
+
 /// The actors an exchange's representative sender passes, in order of
 /// travel (see [`Inventory::groups`] for every sender of a grouped exchange).
 pub fn route(graph: &FlowGraph, ex: &Exchange) -> Vec<ActorId> {
@@ -194,12 +199,22 @@ impl Inventory {
         // The verdict `check` gives each provision of 特定個人情報.
         // By exchange, so that the walk over the exchanges reads it in
         // order (a hash map of a million entries is a cache miss each).
-        let mut verdicts: Vec<Option<Basis>> = vec![None; graph.exchanges.len()];
-        for (i, v) in mynumber_verdicts(design, graph) {
-            if let Some(slot) = verdicts.get_mut(i) {
-                *slot = Some(basis(&v));
+        // The purposes each system holds each item for (MN402's holdings)
+        // are drawn meanwhile on the other core.
+        let by_exchange = || {
+            let mut verdicts: Vec<Option<Basis>> = vec![None; graph.exchanges.len()];
+            for (i, v) in mynumber_verdicts(design, graph) {
+                if let Some(slot) = verdicts.get_mut(i) {
+                    *slot = Some(basis(&v));
+                }
             }
-        }
+            verdicts
+        };
+        let (verdicts, holdings) = if graph.exchanges.len() >= PARALLEL_EXCHANGES {
+            rayon::join(by_exchange, || Holdings::compute(design, graph))
+        } else {
+            (by_exchange(), Holdings::compute(design, graph))
+        };
         // Each actor's role kind, in a table small enough to stay in cache
         // (not through each actor's record and its role's).
         let kinds: Vec<Option<RoleKind>> = (0..design.actors.len())
@@ -315,8 +330,6 @@ impl Inventory {
             }
         }
 
-        // The purposes each system holds each item for: MN402's holdings.
-        let holdings = Holdings::compute(design, graph);
         let is_contractor = |a: &ActorId| kind(*a) == Some(RoleKind::Contractor);
         // Contractors among each group's senders and receivers, those of
         // the groups it includes and of those that include it: expanded
@@ -364,8 +377,9 @@ impl Inventory {
             .collect();
         let mut moves: Vec<((ActorId, DataId), Moves)> = moves.into_iter().collect();
         moves.sort_unstable_by_key(|(key, _)| *key);
-        let mut by_actor: BTreeMap<ActorId, Vec<Holding>> = BTreeMap::new();
-        for ((actor, item), (received, passed_on)) in moves {
+        // Each (system, item) is drawn on its own, on both cores when the
+        // design is large; the order stays that of the sorted keys.
+        let holding = |((actor, item), (received, passed_on)): ((ActorId, DataId), Moves)| {
             let own = received.is_empty();
             let purposes: BTreeSet<PurposeId> = match holdings.held(actor, item) {
                 Some(held) if !own => held.purposes().collect(),
@@ -401,19 +415,32 @@ impl Inventory {
                     }
                 }
             }
-            by_actor.entry(actor).or_default().push(Holding {
+            let holding = Holding {
                 item,
                 purposes: purposes.into_iter().collect(),
                 own,
                 received,
                 passed_on,
                 contractors,
-            });
+            };
+            (actor, holding)
+        };
+        let drawn: Vec<(ActorId, Holding)> = if moves.len() >= PARALLEL_EXCHANGES {
+            moves.into_par_iter().map(holding).collect()
+        } else {
+            moves.into_iter().map(holding).collect()
+        };
+        // Sorted by system: each system's holdings are one run.
+        let mut systems: Vec<System> = Vec::new();
+        for (actor, holding) in drawn {
+            match systems.last_mut() {
+                Some(last) if last.actor == actor => last.holdings.push(holding),
+                _ => systems.push(System {
+                    actor,
+                    holdings: vec![holding],
+                }),
+            }
         }
-        let systems = by_actor
-            .into_iter()
-            .map(|(actor, holdings)| System { actor, holdings })
-            .collect();
 
         Inventory {
             systems,

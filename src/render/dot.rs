@@ -3,8 +3,10 @@
 //! Node ids are the actors' names as quoted DOT strings (Japanese is fine
 //! there); every string is escaped, so no name can break the syntax.
 
+use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
+use std::fmt::Write as _;
 
 /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n` (which
 /// labels show as line breaks), other control characters as spaces.
@@ -119,15 +121,17 @@ pub fn edge_width(n: usize) -> usize {
 
 /// The diagram as a DOT digraph.
 pub fn render(d: &Diagram, lang: Lang) -> String {
-    let mut out = String::new();
-    // Writing to a String cannot fail.
-    let _ = write(&mut out, d, lang);
-    out
+    let mut out = Vec::new();
+    match write(&mut out, d, lang) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("// error: {e}\n"),
+    }
 }
 
 /// [`render`], written to `out` as it is made: a large design's picture
-/// (80 MB at a million flows) is never held whole.
-pub fn write(out: &mut impl std::fmt::Write, d: &Diagram, lang: Lang) -> std::fmt::Result {
+/// (80 MB at a million flows) is never held whole, and its nodes and edges
+/// are drawn on every core a batch at a time, in order.
+pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::Result<()> {
     let head = Text::new(
         format!(
             "mynaflow graph of {}: bold = My Number data (特定個人情報), red = error (codes in the label), parallel flows merged (count in the label)",
@@ -138,46 +142,52 @@ pub fn write(out: &mut impl std::fmt::Write, d: &Diagram, lang: Lang) -> std::fm
             d.file
         ),
     );
-    writeln!(out, "// {}", comment(head.get(lang)))?;
-    out.write_str("digraph mynaflow {\n")?;
-    out.write_str("  graph [rankdir=LR];\n")?;
-    out.write_str("  node [shape=box];\n")?;
-    out.write_str("  edge [fontsize=10];\n")?;
+    let mut text = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(text, "// {}", comment(head.get(lang)));
+    text.push_str("digraph mynaflow {\n");
+    text.push_str("  graph [rankdir=LR];\n");
+    text.push_str("  node [shape=box];\n");
+    text.push_str("  edge [fontsize=10];\n");
     let mut in_cluster = vec![false; d.nodes.len()];
     for c in &d.clusters {
-        out.write_str("\n  subgraph cluster_self {\n")?;
-        writeln!(out, "    label={};", quote(c.title.get(lang)))?;
-        out.write_str("    style=rounded;\n    color=\"#4a76c8\";\n")?;
+        text.push_str("\n  subgraph cluster_self {\n");
+        let _ = writeln!(text, "    label={};", quote(c.title.get(lang)));
+        text.push_str("    style=rounded;\n    color=\"#4a76c8\";\n");
         for &n in &c.nodes {
             in_cluster[n] = true;
             let node = &d.nodes[n];
-            writeln!(
-                out,
+            let _ = writeln!(
+                text,
                 "    {} [{}];",
                 quote(&node.key),
                 node_attrs(node, lang)
-            )?;
+            );
         }
-        out.write_str("  }\n")?;
+        text.push_str("  }\n");
     }
-    out.write_char('\n')?;
-    for (n, node) in d.nodes.iter().enumerate() {
+    text.push('\n');
+    out.write_all(text.as_bytes())?;
+    write_ordered(out, &d.nodes, |n, node, buf| {
         if !in_cluster[n] {
-            writeln!(out, "  {} [{}];", quote(&node.key), node_attrs(node, lang))?;
+            let line = format!("  {} [{}];\n", quote(&node.key), node_attrs(node, lang));
+            buf.extend_from_slice(line.as_bytes());
         }
-    }
+        Ok(())
+    })?;
     if !d.edges.is_empty() {
-        out.write_char('\n')?;
+        out.write_all(b"\n")?;
     }
-    for m in merge(d) {
-        let (from, to, attrs) = edge_attrs(d, &m, lang);
-        writeln!(
-            out,
-            "  {} -> {} [{}];",
+    write_ordered(out, &merge(d), |_, m, buf| {
+        let (from, to, attrs) = edge_attrs(d, m, lang);
+        let line = format!(
+            "  {} -> {} [{}];\n",
             quote(&d.nodes[from].key),
             quote(&d.nodes[to].key),
             attrs
-        )?;
-    }
-    out.write_str("}\n")
+        );
+        buf.extend_from_slice(line.as_bytes());
+        Ok(())
+    })?;
+    out.write_all(b"}\n")
 }

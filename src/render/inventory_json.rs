@@ -3,39 +3,14 @@
 //! language.
 
 use super::inventory_md::Doc;
-use crate::inventory::{Basis, Counterpart, GroupId, Movement, SenderGroup};
+use super::json_pretty::Object;
+use crate::inventory::{
+    Basis, Counterpart, GroupId, Holding, Join, Movement, Record, Sender, SenderGroup, System,
+};
 use crate::model::*;
+use crate::source::SourceFile;
 use serde::{Serialize, Serializer};
 use std::io::{self, Write};
-
-/// The document, its long lists written as they are drawn (see [`Lazy`]).
-#[derive(Serialize)]
-struct Output<'a, S, G, R> {
-    version: u32,
-    design: &'a str,
-    rulebook: Option<RulebookJson<'a>>,
-    systems: S,
-    sender_groups: G,
-    records: R,
-    carriers: Vec<&'a str>,
-    summary: Summary,
-}
-
-/// A list serialized item by item from a fresh iterator, so that the
-/// output of a large design is never held whole, neither as JSON values
-/// nor as text.
-struct Lazy<F>(F);
-
-impl<F, I> Serialize for Lazy<F>
-where
-    F: Fn() -> I,
-    I: IntoIterator,
-    I::Item: Serialize,
-{
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq((self.0)())
-    }
-}
 
 #[derive(Serialize)]
 struct RulebookJson<'a> {
@@ -49,7 +24,7 @@ struct SystemJson<'a> {
     name: &'a str,
     label: Option<&'a str>,
     role: Option<&'a str>,
-    holdings: Vec<HoldingJson<'a>>,
+    holdings: Holdings<'a>,
 }
 
 #[derive(Serialize)]
@@ -57,10 +32,10 @@ struct HoldingJson<'a> {
     item: &'a str,
     category: Option<&'a str>,
     own: bool,
-    purposes: Vec<&'a str>,
-    received: Vec<MovementJson<'a>>,
-    passed_on: Vec<MovementJson<'a>>,
-    contractors: Vec<ContractorJson<'a>>,
+    purposes: Purposes<'a>,
+    received: Movements<'a>,
+    passed_on: Movements<'a>,
+    contractors: Contractors<'a>,
 }
 
 #[derive(Serialize)]
@@ -73,9 +48,9 @@ struct ActorJson<'a> {
 #[derive(Serialize)]
 struct MovementJson<'a> {
     actor: Option<ActorJson<'a>>,
-    group: Option<String>,
+    group: Option<Gid>,
     purpose: Option<&'a str>,
-    route: Vec<&'a str>,
+    route: Route<'a>,
     basis: Option<BasisJson<'a>>,
     line: usize,
 }
@@ -84,7 +59,7 @@ struct MovementJson<'a> {
 struct ContractorJson<'a> {
     name: &'a str,
     legal_name: &'a str,
-    purposes: Vec<&'a str>,
+    purposes: Purposes<'a>,
 }
 
 #[derive(Serialize)]
@@ -98,38 +73,38 @@ struct BasisJson<'a> {
 #[derive(Serialize)]
 struct SenderJson<'a> {
     actor: ActorJson<'a>,
-    route: Vec<&'a str>,
+    route: Route<'a>,
     line: usize,
 }
 
 #[derive(Serialize)]
 struct JoinJson<'a> {
-    group: String,
-    route: Vec<&'a str>,
+    group: Gid,
+    route: Route<'a>,
     line: usize,
 }
 
 #[derive(Serialize)]
 struct GroupJson<'a> {
-    id: String,
+    id: Gid,
     item: &'a str,
     category: Option<&'a str>,
     purpose: Option<&'a str>,
     carrier: Option<&'a str>,
-    senders: Vec<SenderJson<'a>>,
-    includes: Vec<JoinJson<'a>>,
-    receivers: Vec<ActorJson<'a>>,
-    included_in: Vec<String>,
+    senders: Senders<'a>,
+    includes: Joins<'a>,
+    receivers: Actors<'a>,
+    included_in: Gids<'a>,
 }
 
 #[derive(Serialize)]
 struct RecordJson<'a> {
-    senders: String,
+    senders: Gid,
     receiver: ActorJson<'a>,
     item: &'a str,
     category: Option<&'a str>,
     purpose: &'a str,
-    route: Vec<&'a str>,
+    route: Route<'a>,
     basis: BasisJson<'a>,
     line: usize,
 }
@@ -149,6 +124,73 @@ pub fn group_id(g: GroupId) -> String {
     format!("S{}", g.index() + 1)
 }
 
+/// A group's id, serialized as [`group_id`] gives it without a `String`.
+struct Gid(GroupId);
+
+impl Serialize for Gid {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&format_args!("S{}", self.0.index() + 1))
+    }
+}
+
+/// A list of the inventory serialized element by element as the JSON is
+/// written: no vector of JSON records is built for it.
+macro_rules! list {
+    ($(#[$doc:meta])* $name:ident, $t:ty, |$n:ident, $x:ident| $e:expr) => {
+        $(#[$doc])*
+        struct $name<'a>(Names<'a>, &'a [$t]);
+
+        impl Serialize for $name<'_> {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let $n = self.0;
+                s.collect_seq(self.1.iter().map(|$x| $e))
+            }
+        }
+    };
+}
+
+list!(
+    /// Actors' names, in order of travel.
+    Route, ActorId, |n, a| n.name(*a)
+);
+list!(
+    /// Actors with their roles.
+    Actors, ActorId, |n, a| n.actor(*a)
+);
+list!(
+    /// Purposes' names.
+    Purposes, PurposeId, |n, p| n.purpose(*p)
+);
+list!(
+    /// A system's holdings.
+    Holdings, Holding, |n, h| n.holding(h)
+);
+list!(
+    /// What a holding receives or passes on.
+    Movements, Movement, |n, m| n.movement(m)
+);
+list!(
+    /// The contractors of a holding, with their purposes.
+    Contractors, (ActorId, Vec<PurposeId>), |n, c| n.contractor(c)
+);
+list!(
+    /// A group's senders.
+    Senders, Sender, |n, s| n.sender(s)
+);
+list!(
+    /// The groups a group includes.
+    Joins, Join, |n, j| n.join(j)
+);
+
+/// Group ids.
+struct Gids<'a>(&'a [GroupId]);
+
+impl Serialize for Gids<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|g| Gid(*g)))
+    }
+}
+
 fn kind_name(k: RoleKind) -> &'static str {
     match k {
         RoleKind::Party => "party",
@@ -159,12 +201,20 @@ fn kind_name(k: RoleKind) -> &'static str {
     }
 }
 
+/// What every part of the document is drawn from: shared by the threads
+/// that draw it.
+#[derive(Clone, Copy)]
 struct Names<'a> {
     design: &'a Design,
     rb: &'a Rulebook,
+    source: &'a SourceFile,
 }
 
 impl<'a> Names<'a> {
+    fn name(&self, a: ActorId) -> &'a str {
+        &self.design.actor(a).name
+    }
+
     fn actor(&self, a: ActorId) -> ActorJson<'a> {
         let actor = self.design.actor(a);
         ActorJson {
@@ -186,11 +236,15 @@ impl<'a> Names<'a> {
             .map(|c| self.rb.category(c).name.as_str())
     }
 
-    fn route(&self, route: &[ActorId]) -> Vec<&'a str> {
-        route
-            .iter()
-            .map(|a| self.design.actor(*a).name.as_str())
-            .collect()
+    fn route(self, route: &'a [ActorId]) -> Route<'a> {
+        Route(self, route)
+    }
+
+    /// The flow's line: a binary search, no column counted.
+    fn line(&self, f: FlowId) -> usize {
+        self.source
+            .line_index(self.design.flow(f).span.start as usize)
+            + 1
     }
 
     fn basis(&self, b: &Basis) -> BasisJson<'a> {
@@ -212,6 +266,97 @@ impl<'a> Names<'a> {
             },
         }
     }
+
+    fn movement(self, m: &'a Movement) -> MovementJson<'a> {
+        MovementJson {
+            actor: match m.counterpart {
+                Counterpart::Actor(a) => Some(self.actor(a)),
+                Counterpart::Group(_) => None,
+            },
+            group: match m.counterpart {
+                Counterpart::Actor(_) => None,
+                Counterpart::Group(g) => Some(Gid(g)),
+            },
+            purpose: m.purpose.map(|p| self.purpose(p)),
+            route: self.route(&m.route),
+            basis: m.basis.as_ref().map(|b| self.basis(b)),
+            line: self.line(m.flow),
+        }
+    }
+
+    fn contractor(self, (c, ps): &'a (ActorId, Vec<PurposeId>)) -> ContractorJson<'a> {
+        let actor = self.design.actor(*c);
+        ContractorJson {
+            name: &actor.name,
+            legal_name: actor.legal_name(),
+            purposes: Purposes(self, ps),
+        }
+    }
+
+    fn holding(self, h: &'a Holding) -> HoldingJson<'a> {
+        HoldingJson {
+            item: &self.design.item(h.item).name,
+            category: self.category(h.item),
+            own: h.own,
+            purposes: Purposes(self, &h.purposes),
+            received: Movements(self, &h.received),
+            passed_on: Movements(self, &h.passed_on),
+            contractors: Contractors(self, &h.contractors),
+        }
+    }
+
+    fn system(self, s: &'a System) -> SystemJson<'a> {
+        let actor = self.design.actor(s.actor);
+        SystemJson {
+            name: &actor.name,
+            label: actor.label.as_ref().map(|(l, _)| l.as_str()),
+            role: actor.role.id.map(|r| self.rb.role(r).name.as_str()),
+            holdings: Holdings(self, &s.holdings),
+        }
+    }
+
+    fn sender(self, s: &'a Sender) -> SenderJson<'a> {
+        SenderJson {
+            actor: self.actor(s.actor),
+            route: self.route(&s.route),
+            line: self.line(s.flow),
+        }
+    }
+
+    fn join(self, j: &'a Join) -> JoinJson<'a> {
+        JoinJson {
+            group: Gid(j.group),
+            route: self.route(&j.route),
+            line: self.line(j.flow),
+        }
+    }
+
+    fn group(self, id: GroupId, g: &'a SenderGroup) -> GroupJson<'a> {
+        GroupJson {
+            id: Gid(id),
+            item: &self.design.item(g.item).name,
+            category: self.category(g.item),
+            purpose: g.purpose.map(|p| self.purpose(p)),
+            carrier: g.carrier.map(|c| self.name(c)),
+            senders: Senders(self, &g.senders),
+            includes: Joins(self, &g.joins),
+            receivers: Actors(self, &g.receivers),
+            included_in: Gids(&g.onward),
+        }
+    }
+
+    fn record(self, r: &'a Record) -> RecordJson<'a> {
+        RecordJson {
+            senders: Gid(r.senders),
+            receiver: self.actor(r.receiver),
+            item: &self.design.item(r.item).name,
+            category: self.category(r.item),
+            purpose: self.purpose(r.purpose),
+            route: self.route(&r.route),
+            basis: self.basis(&r.basis),
+            line: self.line(r.flow),
+        }
+    }
 }
 
 /// Renders the inventory as pretty-printed JSON with a final newline.
@@ -223,114 +368,49 @@ pub fn render(doc: &Doc) -> String {
     }
 }
 
-/// Writes the inventory as pretty-printed JSON with a final newline, item
-/// by item, through a buffer of its own.
+/// Writes the inventory as pretty-printed JSON with a final newline: the
+/// bytes `serde_json::to_writer_pretty` gives, its long lists drawn on
+/// every core a batch at a time, so the document is never held whole.
 pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     let design = doc.design;
     let Some(rb) = design.rulebook.as_deref() else {
         return out
             .write_all(b"{\"version\":3,\"error\":\"the design's rulebook is not loaded\"}\n");
     };
-    let n = Names { design, rb };
-    // A binary search for the line: no column is counted.
-    let line = |f: FlowId| doc.source.line_index(design.flow(f).span.start as usize) + 1;
-    let movement = |m: &Movement| MovementJson {
-        actor: match m.counterpart {
-            Counterpart::Actor(a) => Some(n.actor(a)),
-            Counterpart::Group(_) => None,
-        },
-        group: match m.counterpart {
-            Counterpart::Actor(_) => None,
-            Counterpart::Group(g) => Some(group_id(g)),
-        },
-        purpose: m.purpose.map(|p| n.purpose(p)),
-        route: n.route(&m.route),
-        basis: m.basis.as_ref().map(|b| n.basis(b)),
-        line: line(m.flow),
+    let n = Names {
+        design,
+        rb,
+        source: doc.source,
     };
     let inv = doc.inventory;
-    let system = |s: &'_ crate::inventory::System| {
-        let actor = design.actor(s.actor);
-        SystemJson {
-            name: &actor.name,
-            label: actor.label.as_ref().map(|(l, _)| l.as_str()),
-            role: actor.role.id.map(|r| rb.role(r).name.as_str()),
-            holdings: s
-                .holdings
-                .iter()
-                .map(|h| {
-                    let item = design.item(h.item);
-                    HoldingJson {
-                        item: &item.name,
-                        category: n.category(h.item),
-                        own: h.own,
-                        purposes: h.purposes.iter().map(|p| n.purpose(*p)).collect(),
-                        received: h.received.iter().map(movement).collect(),
-                        passed_on: h.passed_on.iter().map(movement).collect(),
-                        contractors: h
-                            .contractors
-                            .iter()
-                            .map(|(c, ps)| ContractorJson {
-                                name: &design.actor(*c).name,
-                                legal_name: design.actor(*c).legal_name(),
-                                purposes: ps.iter().map(|p| n.purpose(*p)).collect(),
-                            })
-                            .collect(),
-                    }
-                })
-                .collect(),
-        }
-    };
-    let group = |(i, g): (usize, &SenderGroup)| GroupJson {
-        id: group_id(GroupId(i as u32)),
-        item: &design.item(g.item).name,
-        category: n.category(g.item),
-        purpose: g.purpose.map(|p| n.purpose(p)),
-        carrier: g.carrier.map(|c| design.actor(c).name.as_str()),
-        senders: g
-            .senders
-            .iter()
-            .map(|s| SenderJson {
-                actor: n.actor(s.actor),
-                route: n.route(&s.route),
-                line: line(s.flow),
-            })
-            .collect(),
-        includes: g
-            .joins
-            .iter()
-            .map(|j| JoinJson {
-                group: group_id(j.group),
-                route: n.route(&j.route),
-                line: line(j.flow),
-            })
-            .collect(),
-        receivers: g.receivers.iter().map(|a| n.actor(*a)).collect(),
-        included_in: g.onward.iter().map(|o| group_id(*o)).collect(),
-    };
-    let record = |r: &'_ crate::inventory::Record| RecordJson {
-        senders: group_id(r.senders),
-        receiver: n.actor(r.receiver),
-        item: &design.item(r.item).name,
-        category: n.category(r.item),
-        purpose: n.purpose(r.purpose),
-        route: n.route(&r.route),
-        basis: n.basis(&r.basis),
-        line: line(r.flow),
-    };
-    let doc_json = Output {
-        version: 3,
-        design: &doc.source.name,
-        rulebook: Some(RulebookJson {
+    // The serializer's many small writes go to a buffer the compiler
+    // sees, not through `dyn Write`; long lists arrive a chunk at a time.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    let mut o = Object::begin(&mut buffered, 0)?;
+    o.member("version", &3u32)?;
+    o.member("design", doc.source.name.as_str())?;
+    o.member(
+        "rulebook",
+        &RulebookJson {
             name: &rb.name,
             title: rb.title.as_deref(),
             revised: rb.revised.as_deref(),
-        }),
-        systems: Lazy(|| inv.systems.iter().map(system)),
-        sender_groups: Lazy(|| inv.groups.iter().enumerate().map(group)),
-        records: Lazy(|| inv.records.iter().map(record)),
-        carriers: n.route(&inv.carriers),
-        summary: Summary {
+        },
+    )?;
+    o.array("systems", &inv.systems, |s| n.system(s))?;
+    // Ids by position, as `Inventory::group` finds them.
+    let ids: Vec<(GroupId, &SenderGroup)> = inv
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (GroupId(i as u32), g))
+        .collect();
+    o.array("sender_groups", &ids, |(id, g)| n.group(*id, g))?;
+    o.array("records", &inv.records, |r| n.record(r))?;
+    o.member("carriers", &n.route(&inv.carriers))?;
+    o.member(
+        "summary",
+        &Summary {
             systems: inv.systems.len(),
             holdings: inv.systems.iter().map(|s| s.holdings.len()).sum(),
             sender_groups: inv.groups.len(),
@@ -338,11 +418,8 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
             senders: inv.groups.iter().map(|g| g.senders.len()).sum(),
             includes: inv.groups.iter().map(|g| g.joins.len()).sum(),
         },
-    };
-    // Buffered here, so that the serializer's many small writes are calls
-    // the compiler sees, not through `dyn Write`.
-    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer_pretty(&mut buffered, &doc_json)?;
+    )?;
+    o.end()?;
     buffered.write_all(b"\n")?;
     buffered.flush()
 }

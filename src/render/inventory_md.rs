@@ -11,6 +11,7 @@ use crate::model::*;
 use crate::source::SourceFile;
 use crate::text::Lang;
 use std::fmt::Write as _;
+use std::io;
 
 /// What the inventory renderers (this one and `inventory_json`) read.
 pub struct Doc<'a> {
@@ -34,13 +35,23 @@ fn t(lang: Lang, en: &str, ja: &str) -> String {
 /// Text from the input, made safe for a Markdown table cell: invisible
 /// characters shown escaped, Markdown syntax characters backslashed.
 pub fn cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in visible(s).chars() {
-        if "\\|*_`<>[]#~".contains(c) {
+    let v = visible(s);
+    let mut out = String::with_capacity(v.len() + 4);
+    // The syntax characters are ASCII, so a byte scan finds them (a
+    // UTF-8 sequence never holds an ASCII byte) and cuts only between
+    // characters: a table of a million rows calls this a few million times.
+    let mut from = 0;
+    for (i, b) in v.bytes().enumerate() {
+        if matches!(
+            b,
+            b'\\' | b'|' | b'*' | b'_' | b'`' | b'<' | b'>' | b'[' | b']' | b'#' | b'~'
+        ) {
+            out.push_str(&v[from..i]);
             out.push('\\');
+            from = i;
         }
-        out.push(c);
     }
+    out.push_str(&v[from..]);
     out
 }
 
@@ -193,19 +204,82 @@ impl Doc<'_> {
     }
 }
 
-fn row(out: &mut String, cells: &[String]) {
+fn row(out: &mut impl std::fmt::Write, cells: &[String]) {
     let _ = writeln!(out, "| {} |", cells.join(" | "));
 }
 
-fn header(out: &mut String, cells: &[String]) {
+fn header(out: &mut impl std::fmt::Write, cells: &[String]) {
     row(out, cells);
     let _ = writeln!(out, "|{}", "---|".repeat(cells.len()));
 }
 
+/// The document as it is written: short text gathered here, the rows of
+/// long tables drawn on every core a batch at a time and written in
+/// order ([`super::chunked`]), so a large design's document is never held
+/// whole.
+struct Out<'w> {
+    text: String,
+    to: &'w mut dyn io::Write,
+    /// The first write that failed: nothing is written after it.
+    failed: Option<io::Error>,
+}
+
+impl Out<'_> {
+    fn flush(&mut self) {
+        if self.failed.is_none()
+            && let Err(e) = self.to.write_all(self.text.as_bytes())
+        {
+            self.failed = Some(e);
+        }
+        self.text.clear();
+    }
+
+    /// Each of `items` drawn by `draw` (given its index), in order.
+    fn each<'a, T: Sync>(
+        &mut self,
+        items: &'a [T],
+        draw: impl Fn(usize, &'a T, &mut String) + Sync,
+    ) {
+        self.flush();
+        if self.failed.is_some() {
+            return;
+        }
+        let r = super::chunked::write_ordered(self.to, items, |i, item, buf| {
+            let mut text = String::new();
+            draw(i, item, &mut text);
+            buf.extend_from_slice(text.as_bytes());
+            Ok(())
+        });
+        if let Err(e) = r {
+            self.failed = Some(e);
+        }
+    }
+}
+
+impl std::fmt::Write for Out<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.push_str(s);
+        Ok(())
+    }
+}
+
 /// Renders the inventory as a Markdown document.
 pub fn render(doc: &Doc) -> String {
+    let mut out = Vec::new();
+    match write(doc, &mut out) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("error: {e}\n"),
+    }
+}
+
+/// Writes the inventory as a Markdown document, as [`render`] gives it.
+pub fn write(doc: &Doc, to: &mut dyn io::Write) -> io::Result<()> {
     let lang = doc.lang;
-    let mut out = String::new();
+    let mut out = Out {
+        text: String::new(),
+        to,
+        failed: None,
+    };
     let _ = writeln!(
         out,
         "# {}\n",
@@ -222,10 +296,14 @@ pub fn render(doc: &Doc) -> String {
     provision(doc, &mut out);
     retention(doc, &mut out);
     records(doc, &mut out);
-    out
+    out.flush();
+    match out.failed {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
-fn intro(doc: &Doc, out: &mut String) {
+fn intro(doc: &Doc, out: &mut Out) {
     let lang = doc.lang;
     let inv = doc.inventory;
     let _ = writeln!(
@@ -278,7 +356,7 @@ fn intro(doc: &Doc, out: &mut String) {
     );
 }
 
-fn basics(doc: &Doc, out: &mut String) {
+fn basics(doc: &Doc, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -309,7 +387,7 @@ fn basics(doc: &Doc, out: &mut String) {
             t(lang, "特定個人情報 held", "保有する特定個人情報"),
         ],
     );
-    for s in &doc.inventory.systems {
+    out.each(&doc.inventory.systems, |_, s, out| {
         let items: Vec<String> = s
             .holdings
             .iter()
@@ -323,11 +401,11 @@ fn basics(doc: &Doc, out: &mut String) {
                 items.join(doc.sep()),
             ],
         );
-    }
+    });
     let _ = writeln!(out);
 }
 
-fn obtaining(doc: &Doc, out: &mut String) {
+fn obtaining(doc: &Doc, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -338,7 +416,7 @@ fn obtaining(doc: &Doc, out: &mut String) {
             "特定個人情報の入手・使用"
         )
     );
-    for s in &doc.inventory.systems {
+    out.each(&doc.inventory.systems, |_, s, out| {
         let _ = writeln!(out, "### {}\n", cell(&doc.design.actor(s.actor).name));
         header(
             out,
@@ -410,10 +488,10 @@ fn obtaining(doc: &Doc, out: &mut String) {
             );
         }
         let _ = writeln!(out);
-    }
+    });
 }
 
-fn entrusting(doc: &Doc, out: &mut String) {
+fn entrusting(doc: &Doc, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -447,7 +525,7 @@ fn entrusting(doc: &Doc, out: &mut String) {
             t(lang, "Purpose", "委託の目的"),
         ],
     );
-    for r in rows {
+    out.each(&rows, |_, r, out| {
         row(
             out,
             &[
@@ -458,11 +536,11 @@ fn entrusting(doc: &Doc, out: &mut String) {
                 doc.purposes(r.purposes),
             ],
         );
-    }
+    });
     let _ = writeln!(out);
 }
 
-fn provision(doc: &Doc, out: &mut String) {
+fn provision(doc: &Doc, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -497,7 +575,7 @@ fn provision(doc: &Doc, out: &mut String) {
                 t(lang, "Basis", "根拠"),
             ],
         );
-        for r in provided {
+        out.each(&provided, |_, r, out| {
             let m = r.movement;
             let (route, basis) = match m.counterpart {
                 Counterpart::Actor(_) => (doc.route(&m.route), doc.basis(m.basis.as_ref())),
@@ -518,7 +596,7 @@ fn provision(doc: &Doc, out: &mut String) {
                     basis,
                 ],
             );
-        }
+        });
         let _ = writeln!(out);
     }
 
@@ -544,7 +622,7 @@ fn provision(doc: &Doc, out: &mut String) {
             t(lang, "Purpose", "目的"),
         ],
     );
-    for r in transferred {
+    out.each(&transferred, |_, r, out| {
         row(
             out,
             &[
@@ -557,11 +635,11 @@ fn provision(doc: &Doc, out: &mut String) {
                 doc.purpose(r.movement.purpose),
             ],
         );
-    }
+    });
     let _ = writeln!(out);
 }
 
-fn retention(doc: &Doc, out: &mut String) {
+fn retention(doc: &Doc, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -581,7 +659,7 @@ fn retention(doc: &Doc, out: &mut String) {
                 t(lang, "Retention and deletion", "保管期間・消去方法"),
             ],
         );
-        for s in &doc.inventory.systems {
+        out.each(&doc.inventory.systems, |_, s, out| {
             let items: Vec<String> = s.holdings.iter().map(|h| doc.item(h.item)).collect();
             row(
                 out,
@@ -591,7 +669,7 @@ fn retention(doc: &Doc, out: &mut String) {
                     t(lang, "(not in the design)", "(設計に記載なし)"),
                 ],
             );
-        }
+        });
         let _ = writeln!(out);
     }
     if !doc.inventory.carriers.is_empty() {
@@ -629,7 +707,7 @@ fn retention(doc: &Doc, out: &mut String) {
     }
 }
 
-fn records(doc: &Doc, out: &mut String) {
+fn records(doc: &Doc, out: &mut Out) {
     let lang = doc.lang;
     let inv = doc.inventory;
     let _ = writeln!(
@@ -673,7 +751,7 @@ fn records(doc: &Doc, out: &mut String) {
             t(lang, "Receivers", "受け手"),
         ],
     );
-    for (i, g) in inv.groups.iter().enumerate() {
+    out.each(&inv.groups, |i, g, out| {
         let mut senders: Vec<String> = g
             .senders
             .iter()
@@ -707,7 +785,7 @@ fn records(doc: &Doc, out: &mut String) {
                 receivers.join(doc.sep()),
             ],
         );
-    }
+    });
     let _ = writeln!(out);
     let _ = writeln!(out, "### 6.2 {}\n", t(lang, "Exchanges", "提供"));
     if inv.records.is_empty() {
@@ -727,7 +805,7 @@ fn records(doc: &Doc, out: &mut String) {
             t(lang, "Design line", "設計の行"),
         ],
     );
-    for (i, r) in inv.records.iter().enumerate() {
+    out.each(&inv.records, |i, r, out| {
         let route = match inv.group(r.senders).sole() {
             Some(one) => {
                 let mut whole = one.route.clone();
@@ -749,6 +827,42 @@ fn records(doc: &Doc, out: &mut String) {
                 doc.line(r.flow).to_string(),
             ],
         );
-    }
+    });
     let _ = writeln!(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cell as it was first written: char by char.
+    fn cell_by_char(s: &str) -> String {
+        let mut out = String::new();
+        for c in visible(s).chars() {
+            if "\\|*_`<>[]#~".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    #[test]
+    fn cell_backslashes_markdown_syntax_and_shows_invisible_characters() {
+        for s in [
+            "",
+            "市町村",
+            "a|b",
+            "\\|*_`<>[]#~",
+            "**太字**_斜体_ `コード` <html> [link](x) #見出し ~~消~~",
+            "制御\u{1}文字\u{202e}逆転\t|",
+            "|先頭と末尾|",
+            "é|ü|한|😀|",
+        ] {
+            assert_eq!(cell(s), cell_by_char(s), "{s:?}");
+        }
+        assert_eq!(cell("a|b_c"), "a\\|b\\_c");
+        // `\u{1}` shown, its backslash backslashed.
+        assert_eq!(cell("x\u{1}"), "x\\\\u{1}");
+    }
 }

@@ -4,6 +4,7 @@
 //! labels with Mermaid's entity codes for every character that could end
 //! or change them.
 
+use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
 use std::fmt::Write as _;
@@ -97,7 +98,19 @@ fn link(d: &Diagram, m: &Merged, lang: Lang) -> String {
 
 /// The diagram as a Mermaid flowchart.
 pub fn render(d: &Diagram, lang: Lang) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    match write(&mut out, d, lang) {
+        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Err(e) => format!("%% error: {e}\n"),
+    }
+}
+
+/// [`render`], written to `out` as it is made: a large design's picture
+/// is never held whole, and its nodes and links are drawn on every core a
+/// batch at a time, in order.
+pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::Result<()> {
+    // Writing to a String cannot fail.
+    let mut text = String::new();
     let head = Text::new(
         format!(
             "mynaflow graph of {}: thick = My Number data (特定個人情報), red = error (codes in the label), parallel flows merged (count in the label)",
@@ -108,30 +121,34 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
             d.file
         ),
     );
-    let _ = writeln!(out, "%% {}", comment(head.get(lang)));
-    out.push_str("flowchart LR\n");
+    let _ = writeln!(text, "%% {}", comment(head.get(lang)));
+    text.push_str("flowchart LR\n");
     let mut in_cluster = vec![false; d.nodes.len()];
     for c in &d.clusters {
         let _ = writeln!(
-            out,
+            text,
             "  subgraph cluster_self [\"{}\"]",
             escape(c.title.get(lang))
         );
         for &n in &c.nodes {
             in_cluster[n] = true;
-            let _ = writeln!(out, "    {}", node(n, &d.nodes[n]));
+            let _ = writeln!(text, "    {}", node(n, &d.nodes[n]));
         }
-        out.push_str("  end\n");
+        text.push_str("  end\n");
     }
-    for (n, nd) in d.nodes.iter().enumerate() {
+    out.write_all(text.as_bytes())?;
+    write_ordered(out, &d.nodes, |n, nd, buf| {
         if !in_cluster[n] {
-            let _ = writeln!(out, "  {}", node(n, nd));
+            buf.extend_from_slice(format!("  {}\n", node(n, nd)).as_bytes());
         }
-    }
+        Ok(())
+    })?;
     let merged = merge(d);
-    for m in &merged {
-        let _ = writeln!(out, "  {}", link(d, m, lang));
-    }
+    write_ordered(out, &merged, |_, m, buf| {
+        buf.extend_from_slice(format!("  {}\n", link(d, m, lang)).as_bytes());
+        Ok(())
+    })?;
+    text.clear();
     let red: Vec<String> = merged
         .iter()
         .enumerate()
@@ -139,7 +156,7 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
         .map(|(i, _)| i.to_string())
         .collect();
     if !red.is_empty() {
-        let _ = writeln!(out, "  linkStyle {} stroke:red,color:red", red.join(","));
+        let _ = writeln!(text, "  linkStyle {} stroke:red,color:red", red.join(","));
     }
     let grey: Vec<String> = merged
         .iter()
@@ -148,13 +165,17 @@ pub fn render(d: &Diagram, lang: Lang) -> String {
         .map(|(i, _)| i.to_string())
         .collect();
     if !grey.is_empty() {
-        let _ = writeln!(out, "  linkStyle {} stroke:#ccc,color:#999", grey.join(","));
+        let _ = writeln!(
+            text,
+            "  linkStyle {} stroke:#ccc,color:#999",
+            grey.join(",")
+        );
     }
     if d.nodes.iter().any(|n| n.dimmed) {
-        out.push_str("  classDef dimmed stroke:#ccc,color:#999,fill:#f8f8f8\n");
+        text.push_str("  classDef dimmed stroke:#ccc,color:#999,fill:#f8f8f8\n");
     }
     if d.nodes.iter().any(|n| n.kind == NodeKind::Unknown) {
-        out.push_str("  classDef unknown stroke-dasharray:3 3,color:#666\n");
+        text.push_str("  classDef unknown stroke-dasharray:3 3,color:#666\n");
     }
-    out
+    out.write_all(text.as_bytes())
 }

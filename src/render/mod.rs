@@ -1,6 +1,7 @@
 //! Renderers: diagnostics (data) to text for people and machines. Only this
 //! layer knows about terminals and output formats.
 
+pub mod chunked;
 pub mod concise;
 pub mod coverage;
 pub mod dot;
@@ -10,6 +11,7 @@ pub mod human;
 pub mod inventory_json;
 pub mod inventory_md;
 pub mod json;
+pub mod json_pretty;
 pub mod junit;
 pub mod line_hash;
 pub mod mermaid;

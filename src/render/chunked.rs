@@ -1,0 +1,133 @@
+//! Long output drawn on every core and written in order: the items of a
+//! list are drawn chunk by chunk into buffers of their own, a batch of
+//! chunks at a time, and the buffers written in the items' order, so the
+//! bytes are those of one thread drawing every item in turn and at most one
+//! batch of text (a few MB, whatever the items' size) is held at once.
+
+use rayon::prelude::*;
+use std::io::{self, Write};
+
+/// Items drawn by one task at most: enough that a task is worth handing
+/// to a thread, few enough that both cores get many.
+const CHUNK: usize = 1 << 7;
+
+/// Text one task aims to draw: chunks of large items (a system with
+/// thousands of movements) hold fewer of them.
+const CHUNK_BYTES: usize = 1 << 18;
+
+/// Chunks drawn before their text is written: with [`CHUNK_BYTES`], bounds
+/// the text held to a few MB while both cores stay busy.
+const BATCH: usize = 16;
+
+/// Writes every item of `items` in order, each drawn by `draw` from its
+/// index in `items` onto the end of a buffer.
+pub fn write_ordered<'a, T, W, F>(out: &mut W, items: &'a [T], draw: F) -> io::Result<()>
+where
+    T: Sync,
+    W: Write + ?Sized,
+    F: Fn(usize, &'a T, &mut Vec<u8>) -> io::Result<()> + Sync,
+{
+    write_in_chunks(out, items, CHUNK, draw)
+}
+
+/// [`write_ordered`] with chunks of at most `chunk` items (tests use
+/// small ones).
+fn write_in_chunks<'a, T, W, F>(
+    out: &mut W,
+    items: &'a [T],
+    chunk: usize,
+    draw: F,
+) -> io::Result<()>
+where
+    T: Sync,
+    W: Write + ?Sized,
+    F: Fn(usize, &'a T, &mut Vec<u8>) -> io::Result<()> + Sync,
+{
+    let chunk = chunk.max(1);
+    // A short list is drawn here, item by item: no thread is worth waking
+    // for it, and no more than one item's text is held.
+    if items.len() <= chunk {
+        let mut buf = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            buf.clear();
+            draw(i, item, &mut buf)?;
+            out.write_all(&buf)?;
+        }
+        return Ok(());
+    }
+    let draw_chunk = |first: usize, items: &'a [T]| -> io::Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            draw(first + i, item, &mut buf)?;
+        }
+        Ok(buf)
+    };
+    // The first batch learns the items' size: one item a chunk.
+    let mut per_chunk = 1;
+    let mut start = 0;
+    while start < items.len() {
+        let end = items.len().min(start + per_chunk * BATCH);
+        let part = &items[start..end];
+        let texts: Vec<Vec<u8>> = part
+            .par_chunks(per_chunk)
+            .enumerate()
+            .map(|(c, items)| draw_chunk(start + c * per_chunk, items))
+            .collect::<io::Result<_>>()?;
+        let mut bytes = 0;
+        for text in texts {
+            bytes += text.len();
+            out.write_all(&text)?;
+        }
+        let average = (bytes / part.len()).max(1);
+        per_chunk = (CHUNK_BYTES / average).clamp(1, chunk);
+        start = end;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draw(i: usize, item: &u32, buf: &mut Vec<u8>) -> io::Result<()> {
+        writeln!(buf, "{i}:{item}")
+    }
+
+    #[test]
+    fn chunks_are_written_in_the_items_order_with_their_indexes() {
+        let items: Vec<u32> = (0..1000).map(|i| i * 7 % 13).collect();
+        let mut one = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            draw(i, item, &mut one).unwrap();
+        }
+        for chunk in [1, 2, 3, 7, 64, 999, 1000, 5000] {
+            let mut out = Vec::new();
+            write_in_chunks(&mut out, &items, chunk, draw).unwrap();
+            assert_eq!(out, one, "chunks of {chunk}");
+        }
+        let mut out = Vec::new();
+        write_ordered(&mut out, &items, draw).unwrap();
+        assert_eq!(out, one);
+    }
+
+    #[test]
+    fn an_empty_list_writes_nothing() {
+        let mut out = Vec::new();
+        write_ordered(&mut out, &[] as &[u32], draw).unwrap();
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn an_error_of_any_item_is_returned() {
+        let items: Vec<u32> = (0..100).collect();
+        let mut out = Vec::new();
+        let r = write_in_chunks(&mut out, &items, 3, |i, _, _| {
+            if i == 50 {
+                Err(io::Error::other("item 50"))
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!(r.map_err(|e| e.to_string()), Err("item 50".to_string()));
+    }
+}
