@@ -575,12 +575,13 @@ impl<'a> Layout<'a> {
     fn word(&self, i: usize) -> &'a str {
         let t = &self.tokens[i];
         match t.kind {
-            TokenKind::Arrow => "->",
-            TokenKind::BothArrow => "<->",
-            TokenKind::Colon => ":",
-            TokenKind::Comma => ",",
-            TokenKind::LBrace => "{",
-            TokenKind::RBrace => "}",
+            // Punctuation in its ASCII spelling, however it was written.
+            TokenKind::Arrow
+            | TokenKind::BothArrow
+            | TokenKind::Colon
+            | TokenKind::Comma
+            | TokenKind::LBrace
+            | TokenKind::RBrace => t.kind.describe(),
             _ => self.src.get(t.span.range()).unwrap_or(""),
         }
     }
