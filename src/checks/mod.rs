@@ -53,7 +53,10 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// What each of the society's systems holds.
+    /// What each of the society's systems holds. Checks side by side may
+    /// ask at once: one computes, the others wait. `Holdings::compute`
+    /// starts no parallel work, so the thread computing never picks up a
+    /// check that would wait on this same cell.
     pub fn holdings(&self) -> &Holdings {
         self.holdings
             .get_or_init(|| Holdings::compute(self.design, self.graph))
