@@ -98,6 +98,37 @@ pub struct System {
     pub holdings: Vec<Holding>,
 }
 
+/// What arrives at a system and what leaves it, for one item.
+type Moves = (Vec<Movement>, Vec<Movement>);
+
+/// The moves of each (system, item), in the order first met, with a hash
+/// of the keys to find them.
+#[derive(Default)]
+struct MovesBy {
+    index: FxHashMap<(ActorId, DataId), usize>,
+    list: Vec<((ActorId, DataId), Moves)>,
+}
+
+impl MovesBy {
+    /// The moves of `key`, made empty at its first use.
+    fn at(&mut self, key: (ActorId, DataId)) -> &mut Moves {
+        let list = &mut self.list;
+        let i = *self.index.entry(key).or_insert_with(|| {
+            list.push((key, Moves::default()));
+            list.len() - 1
+        });
+        &mut self.list[i].1
+    }
+
+    /// The list sorted by key (the index is freed first).
+    fn into_sorted(self) -> Vec<((ActorId, DataId), Moves)> {
+        let MovesBy { index, mut list } = self;
+        drop(index);
+        list.sort_unstable_by_key(|(key, _)| *key);
+        list
+    }
+}
+
 /// What the rulebook says of an exchange recorded at both ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Basis {
@@ -224,10 +255,10 @@ impl Inventory {
         let is_self = |a: ActorId| kind(a) == Some(RoleKind::SelfOrg);
         let is_carrier = |a: &ActorId| kind(*a) == Some(RoleKind::Carrier);
 
-        // Per (system, item): what arrives and what leaves.
-        type Moves = (Vec<Movement>, Vec<Movement>);
-        // Hashed while drawn, sorted once at the end.
-        let mut moves: FxHashMap<(ActorId, DataId), Moves> = FxHashMap::default();
+        // Per (system, item): what arrives and what leaves. Listed in a
+        // vector found through a hash of the keys while drawn, sorted once
+        // at the end: the list is never copied out of a hash map.
+        let mut moves = MovesBy::default();
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
         let mut groups = Groups::new(design, graph);
         // Groups whose senders' routes are counted (carriers): once each.
@@ -265,24 +296,20 @@ impl Inventory {
                 Some((sender, route)) => {
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Actor(*sender), route.clone());
-                        moves
-                            .entry((ex.receiver, item))
-                            .or_default()
+                        moves.at((ex.receiver, item))
                             .0
                             .push(received);
                     }
                     if is_self(*sender) {
                         let passed = m(Counterpart::Actor(ex.receiver), route.clone());
-                        moves.entry((*sender, item)).or_default().1.push(passed);
+                        moves.at((*sender, item)).1.push(passed);
                     }
                 }
                 None => {
                     let id = groups.id(g);
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Group(id), joined.after.clone());
-                        moves
-                            .entry((ex.receiver, item))
-                            .or_default()
+                        moves.at((ex.receiver, item))
                             .0
                             .push(received);
                     }
@@ -308,7 +335,7 @@ impl Inventory {
             for f in groups.take_fresh() {
                 let id = groups.id(f);
                 for s in groups.senders(f).iter().filter(|s| is_self(s.actor)) {
-                    moves.entry((s.actor, item)).or_default().1.push(Movement {
+                    moves.at((s.actor, item)).1.push(Movement {
                         counterpart: Counterpart::Group(id),
                         purpose: ex.payload.1,
                         route: s.route.clone(),
@@ -375,8 +402,7 @@ impl Inventory {
                 (senders, receivers)
             })
             .collect();
-        let mut moves: Vec<((ActorId, DataId), Moves)> = moves.into_iter().collect();
-        moves.sort_unstable_by_key(|(key, _)| *key);
+        let mut moves = moves.into_sorted();
         // Each (system, item) is drawn on its own, on both cores when the
         // design is large; the order stays that of the sorted keys.
         let holding = |((actor, item), (received, passed_on)): ((ActorId, DataId), Moves)| {
@@ -425,22 +451,24 @@ impl Inventory {
             };
             (actor, holding)
         };
-        let drawn: Vec<(ActorId, Holding)> = if moves.len() >= PARALLEL_EXCHANGES {
-            moves.into_par_iter().map(holding).collect()
-        } else {
-            moves.into_iter().map(holding).collect()
+        // Sorted by system: each system's holdings are one run, drawn
+        // into a list of exactly its size (no list of every holding first).
+        let system = |run: &mut [((ActorId, DataId), Moves)]| System {
+            actor: run.first().map_or(ActorId(0), |((actor, _), _)| *actor),
+            holdings: run
+                .iter_mut()
+                .map(|(key, m)| holding((*key, std::mem::take(m))).1)
+                .collect(),
         };
-        // Sorted by system: each system's holdings are one run.
-        let mut systems: Vec<System> = Vec::new();
-        for (actor, holding) in drawn {
-            match systems.last_mut() {
-                Some(last) if last.actor == actor => last.holdings.push(holding),
-                _ => systems.push(System {
-                    actor,
-                    holdings: vec![holding],
-                }),
-            }
-        }
+        let same_system = |a: &((ActorId, DataId), Moves), b: &((ActorId, DataId), Moves)| {
+            a.0.0 == b.0.0
+        };
+        let systems: Vec<System> = if moves.len() >= PARALLEL_EXCHANGES {
+            moves.par_chunk_by_mut(same_system).map(system).collect()
+        } else {
+            moves.chunk_by_mut(same_system).map(system).collect()
+        };
+        drop(moves);
 
         Inventory {
             systems,
