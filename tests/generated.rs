@@ -426,3 +426,19 @@ fn stitching_in_chunks_gives_the_graph_of_one_pass() {
         }
     }
 }
+
+/// The inventory draws its parts on every core on a large design: on
+/// every shape it is the same whether drawn on every core or on one.
+#[test]
+fn the_inventory_is_the_same_on_every_core_and_on_one() {
+    use mynaflow::inventory::Inventory;
+    for &shape in generate::Shape::ALL {
+        let g = generate::shaped(shape, 3_000, 7);
+        let (_, checked, _) = check(&g.text);
+        let a = checked.analysis.expect("analysed");
+        let one = Inventory::compute_on_cores_from(&a.design, &a.graph, usize::MAX);
+        let every = Inventory::compute_on_cores_from(&a.design, &a.graph, 0);
+        assert!(!one.systems.is_empty(), "{shape:?}: no systems");
+        assert!(one == every, "{shape:?}: the inventories differ");
+    }
+}

@@ -224,6 +224,18 @@ impl Inventory {
     /// Draws the inventory from a design whose rulebook loaded (an empty
     /// one otherwise).
     pub fn compute(design: &Design, graph: &FlowGraph) -> Inventory {
+        Self::compute_on_cores_from(design, graph, PARALLEL_EXCHANGES)
+    }
+
+    /// [`Inventory::compute`], with its parts on every core from
+    /// `parallel_from` exchanges or (system, item) pairs on (the tests
+    /// compare 0 with `usize::MAX`: the inventory is the same).
+    #[doc(hidden)]
+    pub fn compute_on_cores_from(
+        design: &Design,
+        graph: &FlowGraph,
+        parallel_from: usize,
+    ) -> Inventory {
         if design.rulebook.is_none() {
             return Inventory::default();
         }
@@ -241,7 +253,7 @@ impl Inventory {
             }
             verdicts
         };
-        let (verdicts, holdings) = if graph.exchanges.len() >= PARALLEL_EXCHANGES {
+        let (verdicts, holdings) = if graph.exchanges.len() >= parallel_from {
             rayon::join(by_exchange, || Holdings::compute(design, graph))
         } else {
             (by_exchange(), Holdings::compute(design, graph))
@@ -463,7 +475,7 @@ impl Inventory {
         let same_system = |a: &((ActorId, DataId), Moves), b: &((ActorId, DataId), Moves)| {
             a.0.0 == b.0.0
         };
-        let systems: Vec<System> = if moves.len() >= PARALLEL_EXCHANGES {
+        let systems: Vec<System> = if moves.len() >= parallel_from {
             moves.par_chunk_by_mut(same_system).map(system).collect()
         } else {
             moves.chunk_by_mut(same_system).map(system).collect()
