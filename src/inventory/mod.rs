@@ -308,9 +308,7 @@ impl Inventory {
                 Some((sender, route)) => {
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Actor(*sender), route.clone());
-                        moves.at((ex.receiver, item))
-                            .0
-                            .push(received);
+                        moves.at((ex.receiver, item)).0.push(received);
                     }
                     if is_self(*sender) {
                         let passed = m(Counterpart::Actor(ex.receiver), route.clone());
@@ -321,9 +319,7 @@ impl Inventory {
                     let id = groups.id(g);
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Group(id), joined.after.clone());
-                        moves.at((ex.receiver, item))
-                            .0
-                            .push(received);
+                        moves.at((ex.receiver, item)).0.push(received);
                     }
                 }
             }
@@ -472,9 +468,8 @@ impl Inventory {
                 .map(|(key, m)| holding((*key, std::mem::take(m))).1)
                 .collect(),
         };
-        let same_system = |a: &((ActorId, DataId), Moves), b: &((ActorId, DataId), Moves)| {
-            a.0.0 == b.0.0
-        };
+        let same_system =
+            |a: &((ActorId, DataId), Moves), b: &((ActorId, DataId), Moves)| a.0.0 == b.0.0;
         let systems: Vec<System> = if moves.len() >= parallel_from {
             moves.par_chunk_by_mut(same_system).map(system).collect()
         } else {
