@@ -388,16 +388,22 @@ fn one_large_design_checks_alike_on_one_thread_and_many() {
     }
 }
 
+/// A 3 000-flow design of each shape, checked: its model and graph.
+fn every_shape_analysed() -> impl Iterator<Item = (generate::Shape, mynaflow::session::Analysis)> {
+    generate::Shape::ALL.iter().map(|&shape| {
+        let g = generate::shaped(shape, 3_000, 7);
+        let (_, checked, _) = check(&g.text);
+        (shape, checked.analysis.expect("analysed"))
+    })
+}
+
 /// Stitching writes exchanges a chunk of transfers at a time, on every
 /// core: however the transfers are cut, the graph is the same, on every
 /// shape (carrier hops, chains, fans, contractors, unresolved names).
 #[test]
 fn stitching_in_chunks_gives_the_graph_of_one_pass() {
     use mynaflow::graph::FlowGraph;
-    for &shape in generate::Shape::ALL {
-        let g = generate::shaped(shape, 3_000, 7);
-        let (_, checked, _) = check(&g.text);
-        let a = checked.analysis.expect("analysed");
+    for (shape, a) in every_shape_analysed() {
         let stitched = |per: usize| {
             let (graph, unresolved) = FlowGraph::transfers_of(&a.design);
             let fg = FlowGraph::from_graph_in_chunks(&a.design, graph, &unresolved, per);
@@ -432,10 +438,7 @@ fn stitching_in_chunks_gives_the_graph_of_one_pass() {
 #[test]
 fn the_inventory_is_the_same_on_every_core_and_on_one() {
     use mynaflow::inventory::Inventory;
-    for &shape in generate::Shape::ALL {
-        let g = generate::shaped(shape, 3_000, 7);
-        let (_, checked, _) = check(&g.text);
-        let a = checked.analysis.expect("analysed");
+    for (shape, a) in every_shape_analysed() {
         let one = Inventory::compute_on_cores_from(&a.design, &a.graph, usize::MAX);
         let every = Inventory::compute_on_cores_from(&a.design, &a.graph, 0);
         assert!(!one.systems.is_empty(), "{shape:?}: no systems");

@@ -89,6 +89,14 @@ impl Drawn {
     }
 }
 
+/// What the schema finds wrong in `v`, one line per error.
+fn schema_errors(validator: &jsonschema::Validator, v: &serde_json::Value) -> Vec<String> {
+    validator
+        .iter_errors(v)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
 #[test]
 fn the_society_inventory_matches_its_design() {
     let d = draw(Path::new(SOCIETY));
@@ -329,10 +337,7 @@ fn json_is_valid_against_the_documented_schema() {
         let (code, out, err) = run(&["inventory", path, "--format", "json"]);
         assert_eq!(code, Some(0), "{path}: {err}");
         let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-        let errors: Vec<String> = validator
-            .iter_errors(&v)
-            .map(|e| format!("{}: {e}", e.instance_path()))
-            .collect();
+        let errors = schema_errors(&validator, &v);
         assert!(errors.is_empty(), "{path}:\n{}", errors.join("\n"));
         if path == SOCIETY {
             society = v;
@@ -434,10 +439,7 @@ fn every_example_and_case_gives_a_valid_inventory() {
             let v: serde_json::Value =
                 serde_json::from_str(&mynaflow::render::inventory_json::render(&doc))
                     .expect("JSON");
-            let errors: Vec<String> = validator
-                .iter_errors(&v)
-                .map(|e| format!("{}: {e}", e.instance_path()))
-                .collect();
+            let errors = schema_errors(&validator, &v);
             assert!(errors.is_empty(), "{}:\n{}", f.display(), errors.join("\n"));
         }
         drawn += 1;
@@ -869,10 +871,7 @@ fn a_sender_reached_through_many_carriers_is_listed_once_where_it_enters() {
         let (code, out, err) = run(&["inventory", &path, "--format", "json"]);
         assert_eq!(code, Some(0), "{err}");
         let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
-        let errors: Vec<String> = validator
-            .iter_errors(&v)
-            .map(|e| format!("{}: {e}", e.instance_path()))
-            .collect();
+        let errors = schema_errors(&validator, &v);
         assert!(errors.is_empty(), "{}", errors.join("\n"));
         assert_eq!(v["summary"]["sender_groups"], 7);
         assert_eq!(v["summary"]["records"], 3 * MIDDLES);
