@@ -5,11 +5,10 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::span::{FileId, Span};
-use crate::syntax::ast::{self, Ident, Stmt};
+use crate::syntax::ast::{self, Ident, Name, Stmt};
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -452,45 +451,89 @@ impl Exact<'_> {
     }
 }
 
-/// What a thread's exact lookups found, by the address of the name's
-/// shared text. The parser keeps one copy of each spelling per thread
-/// ([`ast::Name`]), so a name met again is found without hashing its text
-/// or comparing it with the tables' (on a design with many actors, those
-/// cache misses were the largest cost of resolving). Each entry keeps its
-/// copy alive, so no other name can take its address.
+/// What a thread's exact lookups found, by the name's number ([`Sym`]):
+/// a name met again is found with two reads of small vectors, without
+/// hashing its text or comparing it with the tables' (on a design with
+/// many actors, those cache misses were the largest cost of resolving).
 #[derive(Default)]
 struct Seen {
-    actors: FxHashMap<usize, (ast::Name, Option<ActorId>)>,
-    data: FxHashMap<usize, (ast::Name, Option<DataId>)>,
-    purposes: FxHashMap<usize, (ast::Name, Option<PurposeId>)>,
+    actors: Remembers<ActorId>,
+    data: Remembers<DataId>,
+    purposes: Remembers<PurposeId>,
 }
 
-/// The address `Seen` knows a name by.
-fn address(n: &Ident) -> usize {
-    Arc::as_ptr(&n.text).cast::<u8>() as usize
+/// One kind of name's exact lookups, by number.
+struct Remembers<I> {
+    /// For each [`Sym`] space, each number's entry: 0 when not met yet,
+    /// else one more than its index in `entries`. Four bytes a spelling,
+    /// whatever the entries hold.
+    slots: Vec<Vec<u32>>,
+    /// Each name met and what it resolved to. The entry keeps its copy
+    /// of the text alive, so the number's name is told apart from
+    /// another parse's with the same number by address
+    /// ([`Name::ptr_eq`]), never by comparing text.
+    entries: Vec<(Name, Option<I>)>,
+}
+
+impl<I> Default for Remembers<I> {
+    fn default() -> Self {
+        Remembers {
+            slots: Vec::new(),
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<I: Copy> Remembers<I> {
+    /// What `n` resolved to, from memory or from `lookup` (then
+    /// remembered).
+    fn get(&mut self, n: &Ident, lookup: impl FnOnce(&str) -> Option<I>) -> Option<I> {
+        let Some((space, index)) = n.sym.parts() else {
+            return lookup(&n.text);
+        };
+        if self.slots.len() <= space {
+            self.slots.resize_with(space + 1, Vec::new);
+        }
+        let slots = &mut self.slots[space];
+        if slots.len() <= index {
+            slots.resize(index + 1, 0);
+        }
+        let slot = &mut slots[index];
+        if let Some((name, id)) = (*slot as usize)
+            .checked_sub(1)
+            .and_then(|e| self.entries.get(e))
+            && Name::ptr_eq(name, &n.text)
+        {
+            return *id;
+        }
+        let id = lookup(&n.text);
+        // Past four billion names met, the rest are looked up each time.
+        if let Ok(next) = u32::try_from(self.entries.len() + 1) {
+            *slot = next;
+            self.entries.push((n.text.clone(), id));
+        }
+        id
+    }
 }
 
 /// A name's exact lookup, remembered in `seen`; `found` is told of each
 /// name found, once per thread.
 fn remembered<I: Copy>(
-    seen: &mut FxHashMap<usize, (ast::Name, Option<I>)>,
+    seen: &mut Remembers<I>,
     n: &Ident,
     lookup: impl FnOnce(&str) -> Option<(I, bool)>,
     found: impl FnOnce(I),
 ) -> Option<Ref<I>> {
-    let id = seen
-        .entry(address(n))
-        .or_insert_with(|| {
-            let exact = match lookup(&n.text) {
-                Some((id, true)) => Some(id),
-                _ => None,
-            };
-            if let Some(id) = exact {
-                found(id);
-            }
-            (n.text.clone(), exact)
-        })
-        .1?;
+    let id = seen.get(n, |text| {
+        let exact = match lookup(text) {
+            Some((id, true)) => Some(id),
+            _ => None,
+        };
+        if let Some(id) = exact {
+            found(id);
+        }
+        exact
+    })?;
     Some(Ref {
         id: Some(id),
         span: n.span,
@@ -685,5 +728,42 @@ mod tests {
             ["actor `未使用` is declared but no flow uses it"],
             "{unused:?}"
         );
+    }
+
+    #[test]
+    fn a_number_from_another_parse_is_not_taken_for_the_name() {
+        use crate::syntax::tokens::Names;
+        let ident = |names: &Names, text: &str| {
+            let (text, sym) = names.get(text);
+            Ident {
+                text,
+                span: Span::new(FileId(1), 0, 0),
+                sym,
+            }
+        };
+        // Two parses number their first spellings alike.
+        let (one, two) = (Names::default(), Names::default());
+        let (a, b) = (ident(&one, "基幹システム"), ident(&two, "市町村"));
+        assert_eq!(a.sym, b.sym);
+        let mut seen = Remembers::<u32>::default();
+        let mut lookups = 0;
+        let mut lookup = |n: &Ident| {
+            seen.get(n, |t| {
+                lookups += 1;
+                Some(t.chars().count() as u32)
+            })
+        };
+        assert_eq!(lookup(&a), Some(6));
+        assert_eq!(lookup(&a.clone()), Some(6), "remembered");
+        assert_eq!(lookup(&b), Some(3), "another parse's name, same number");
+        assert_eq!(lookup(&b), Some(3));
+        // A name without a number is looked up each time.
+        let c = Ident {
+            sym: crate::syntax::ast::Sym::NONE,
+            ..a.clone()
+        };
+        assert_eq!(lookup(&c), Some(6));
+        assert_eq!(lookup(&c), Some(6));
+        assert_eq!(lookups, 4);
     }
 }

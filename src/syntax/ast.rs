@@ -3,7 +3,6 @@
 
 use super::token::Comment;
 use crate::span::Span;
-use std::sync::Arc;
 
 /// The names after `:`, `for` or `via`: nearly always one, kept in place
 /// rather than in an allocation of its own (three per flow otherwise, in
@@ -13,16 +12,77 @@ pub type Few<T> = smallvec::SmallVec<[T; 1]>;
 /// A name's text, shared by every place that writes the same name: a
 /// design names a few thousand things a million times, and one copy of
 /// each spelling keeps the tree a third of the size it would be with a
-/// string per use.
-pub type Name = Arc<str>;
+/// string per use. One pointer wide (the length lives with the text), so
+/// a name with its span and [`Sym`] takes 24 bytes rather than 32.
+pub type Name = arcstr::ArcStr;
 
 /// A name or string as written, with its span.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Ident {
     /// The value (a string's content, without quotes).
     pub text: Name,
     /// Where it is written (quotes included).
     pub span: Span,
+    /// Which spelling of its parse this is (it fits in the padding the
+    /// span leaves).
+    pub sym: Sym,
+}
+
+/// Two names are equal when they say the same thing in the same place:
+/// their [`Sym`]s are one parse's numbering, not part of the meaning
+/// (`fmt` compares the trees of two parses).
+impl PartialEq for Ident {
+    fn eq(&self, other: &Ident) -> bool {
+        self.text == other.text && self.span == other.span
+    }
+}
+
+impl Eq for Ident {}
+
+impl std::fmt::Debug for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ident")
+            .field("text", &self.text)
+            .field("span", &self.span)
+            .finish()
+    }
+}
+
+/// The number a parse gave a spelling when it first read it, so that the
+/// resolver can remember what a name resolved to in a plain vector
+/// instead of hashing its text again at every use (at a million flows,
+/// those lookups were a twentieth of the run). Each thread of a parse in
+/// parts numbers its own spellings, in its own *space* (the top bits).
+/// A number is only a hint: two parses' numbers can meet, so whoever
+/// remembers by number also checks that the text is the same shared
+/// copy ([`arcstr::ArcStr::ptr_eq`]).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Sym(u32);
+
+impl Sym {
+    /// No number (a space or count past what a `Sym` holds).
+    pub const NONE: Sym = Sym(u32::MAX);
+    /// Bits for the number within a space.
+    const INDEX_BITS: u32 = 28;
+    /// How many spaces there are (the last, all ones, is `NONE`'s).
+    pub const SPACES: usize = (1 << (32 - Sym::INDEX_BITS)) - 1;
+
+    /// Spelling `index` of `space`, or [`Sym::NONE`] when either is too
+    /// large to hold.
+    pub fn new(space: usize, index: usize) -> Sym {
+        match (u32::try_from(space), u32::try_from(index)) {
+            (Ok(s), Ok(i)) if (s as usize) < Sym::SPACES && i < (1 << Sym::INDEX_BITS) => {
+                Sym((s << Sym::INDEX_BITS) | i)
+            }
+            _ => Sym::NONE,
+        }
+    }
+
+    /// The space and the number within it, unless this is `NONE`.
+    pub fn parts(self) -> Option<(usize, usize)> {
+        let space = (self.0 >> Sym::INDEX_BITS) as usize;
+        (space < Sym::SPACES).then_some((space, (self.0 & ((1 << Sym::INDEX_BITS) - 1)) as usize))
+    }
 }
 
 /// `->` (one way) or `<->` (both ways).

@@ -98,28 +98,16 @@ fn kw<'a>(k: Keyword) -> impl Fn(Tokens<'a>) -> PResult<'a, Span> {
 /// A bare or quoted name.
 fn ident<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, Ident> {
     move |i: Tokens<'a>| match i.peek() {
-        Some(t) if matches!(t.kind, TokenKind::Name | TokenKind::Str) => Ok((
-            i.take_from(1),
-            Ident {
-                text: i.names.get(t.text(i.src)),
-                span: t.span,
-            },
-        )),
+        Some(t) if matches!(t.kind, TokenKind::Name | TokenKind::Str) => {
+            Ok((i.take_from(1), i.ident(t)))
+        }
         _ => fail(i.pos, Expected::Name(en, ja)),
     }
 }
 
 /// A quoted string.
 fn string<'a>(i: Tokens<'a>) -> PResult<'a, Ident> {
-    tok(TokenKind::Str)(i).map(|(r, t)| {
-        (
-            r,
-            Ident {
-                text: i.names.get(t.text(i.src)),
-                span: t.span,
-            },
-        )
-    })
+    tok(TokenKind::Str)(i).map(|(r, t)| (r, i.ident(t)))
 }
 
 /// `NAME, NAME, ...` (at least one), as `separated_list1` reads them but

@@ -20,6 +20,7 @@
 //! Small files are parsed in one pass: below [`PART_BYTES`] there is
 //! nothing to share.
 
+use super::ast::Sym;
 use super::lexer::{Lexed, lex_lines, lex_lines_into};
 use super::parser::{Parsed, finish, parse, parse_part};
 use super::stmts::Stmts;
@@ -50,9 +51,10 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     // One token buffer and one copy of each spelling per thread of the
     // pool, kept across its parts (rayon would start `map_init`'s afresh
     // at every split: then each part had its own copies, and the
-    // resolver's memory of names by address saw every name anew).
+    // resolver's memory of names by number saw every name anew). Each
+    // thread numbers its spellings in its own space.
     let threads: Vec<Mutex<(Vec<Token>, Names)>> = (0..rayon::current_num_threads())
-        .map(|_| Mutex::new((Vec::new(), Names::default())))
+        .map(|space| Mutex::new((Vec::new(), Names::in_space(space))))
         .collect();
     let parts: Vec<Part> = bounds
         .par_windows(2)
@@ -63,7 +65,16 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
                     let (tokens, names) = &mut *t;
                     Part::read(file, src, w[0], w[1], tokens, names)
                 }
-                _ => Part::read(file, src, w[0], w[1], &mut Vec::new(), &Names::default()),
+                // Past the threads' spaces: numbers nothing, so it
+                // cannot give a thread's number to another spelling.
+                _ => Part::read(
+                    file,
+                    src,
+                    w[0],
+                    w[1],
+                    &mut Vec::new(),
+                    &Names::in_space(Sym::SPACES),
+                ),
             }
         })
         .collect();
