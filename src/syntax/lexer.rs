@@ -106,6 +106,10 @@ fn bare_name_len(i: &str) -> usize {
             // CJK ideographs (U+4000–U+9FFF, three bytes in valid UTF-8):
             // always part of a name, and most of a Japanese design's names.
             0xE4..=0xE9 => end += 3,
+            // Hiragana and katakana (U+3040–U+30FF): likewise; the
+            // ideographic space and punctuation before them (U+3000–U+303F)
+            // take the slow path.
+            0xE3 if matches!(b.get(end + 1), Some(0x81..=0x83)) => end += 3,
             _ => {
                 let Some(c) = i[end..].chars().next() else {
                     break;
@@ -539,6 +543,18 @@ mod tests {
         assert_eq!(l.diagnostics[0].code, Code::MN002);
         assert_eq!(l.tokens.last().map(|t| t.kind), Some(TokenKind::Eof));
         assert_eq!(l.tokens[5].kind, TokenKind::Keyword(Keyword::Flow));
+    }
+
+    #[test]
+    fn kana_and_kanji_are_read_as_names_up_to_full_width_space() {
+        assert_eq!(
+            bare_name_len("ポリファーマシー対象者139 for"),
+            "ポリファーマシー対象者139".len()
+        );
+        assert_eq!(bare_name_len("ひらがな\u{3000}x"), "ひらがな".len());
+        assert_eq!(bare_name_len("カナ、x"), "カナ、x".len());
+        assert_eq!(bare_name_len("ゝヿ：x"), "ゝヿ".len());
+        assert_eq!(bare_name_len("ア→イ"), "ア".len());
     }
 
     #[test]
