@@ -860,14 +860,27 @@ pub(super) fn parse_part<'a>(
     toks: &'a [Token],
     names: &'a Names,
 ) -> (Vec<Stmt>, Vec<Diagnostic>) {
-    StmtParser {
+    // A part's names read ahead cost 16 bytes a token while it is parsed;
+    // a part too large to cut (no flow lines) reads them as it goes.
+    let ahead = toks.len() <= READ_AHEAD_TOKENS;
+    if ahead {
+        names.read_ahead(src, toks);
+    }
+    let parsed = StmtParser {
         toks,
         src,
         names,
         diags: Vec::new(),
     }
-    .run(toks.len().saturating_sub(1))
+    .run(toks.len().saturating_sub(1));
+    if ahead {
+        names.done_ahead();
+    }
+    parsed
 }
+
+/// The most tokens a part reads its names ahead for ([`Names::read_ahead`]).
+const READ_AHEAD_TOKENS: usize = 1 << 20;
 
 /// The checks over whole statements, then every finding in source order.
 pub(super) fn finish(

@@ -3,9 +3,10 @@
 
 use super::ast::{Ident, Name, Sym};
 use super::token::{Token, TokenKind};
+use hashbrown::HashTable;
 use nom::Needed;
-use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+use std::hash::BuildHasher;
 
 /// A window on the token vector; `pos` is the index of its first token in
 /// the whole vector, so errors can say where they happened.
@@ -25,8 +26,16 @@ pub struct Tokens<'a> {
 /// the number it was given ([`Sym`]) in this table's space.
 #[derive(Default)]
 pub struct Names {
-    table: RefCell<FxHashMap<Name, Sym>>,
+    table: RefCell<HashTable<(Name, Sym)>>,
+    /// The names of the tokens being parsed, read ahead by
+    /// [`Names::read_ahead`]; each is taken once.
+    ahead: RefCell<Ahead>,
     space: usize,
+}
+
+/// A spelling's hash in [`Names`]' table.
+fn hash_of(text: &str) -> u64 {
+    rustc_hash::FxBuildHasher.hash_one(text)
 }
 
 impl Names {
@@ -35,22 +44,96 @@ impl Names {
     /// space past [`Sym::SPACES`] numbers nothing).
     pub fn in_space(space: usize) -> Names {
         Names {
-            table: RefCell::default(),
             space,
+            ..Names::default()
         }
     }
 
     /// The shared copy of `text`, made at its first use, and its number.
     pub fn get(&self, text: &str) -> (Name, Sym) {
+        self.get_hashed(text, hash_of(text))
+    }
+
+    fn get_hashed(&self, text: &str, hash: u64) -> (Name, Sym) {
         let mut table = self.table.borrow_mut();
-        if let Some((name, sym)) = table.get_key_value(text) {
+        if let Some((name, sym)) = table.find(hash, |(n, _)| n.as_str() == text) {
             return (name.clone(), *sym);
         }
         let name = Name::from(text);
         let sym = Sym::new(self.space, table.len());
-        table.insert(name.clone(), sym);
+        table.insert_unique(hash, (name.clone(), sym), |(n, _)| hash_of(n));
         (name, sym)
     }
+
+    /// Reads the name of every name and string token of `toks` now, in
+    /// the order of the table's buckets rather than the text's: a design
+    /// names tens of thousands of things at random, and looked up in text
+    /// order each name cost two cache misses (the bucket, then the
+    /// shared copy); swept in bucket order, the buckets and the copies
+    /// (made in the same order) are read nearly in address order. What
+    /// the sweep reads by name is kept small (a part's names and its
+    /// text) so that it stays in the cache.
+    pub fn read_ahead(&self, src: &str, toks: &[Token]) {
+        let mut ahead = self.ahead.borrow_mut();
+        let Ahead { at, names, next } = &mut *ahead;
+        at.clear();
+        names.clear();
+        *next = 0;
+        let mut texts = Vec::new();
+        let mut order = Vec::new();
+        for (i, t) in toks.iter().enumerate() {
+            if matches!(t.kind, TokenKind::Name | TokenKind::Str)
+                && let (Ok(i), Ok(k)) = (u32::try_from(i), u32::try_from(texts.len()))
+            {
+                let text = t.text(src);
+                at.push(i);
+                order.push((hash_of(text), k));
+                texts.push(text);
+            }
+        }
+        let buckets = (self.table.borrow().capacity() * 8 / 7).next_power_of_two() as u64;
+        order.sort_unstable_by_key(|&(h, _)| h & (buckets - 1));
+        names.resize(texts.len(), None);
+        for (hash, k) in order {
+            let k = k as usize;
+            if let (Some(text), Some(slot)) = (texts.get(k), names.get_mut(k)) {
+                *slot = Some(self.get_hashed(text, hash));
+            }
+        }
+    }
+
+    /// The name read ahead for token `index`, once; [`Names::get`] reads
+    /// it when it was not (or was taken already).
+    fn take_ahead(&self, index: usize) -> Option<(Name, Sym)> {
+        let mut ahead = self.ahead.borrow_mut();
+        let Ahead { at, names, next } = &mut *ahead;
+        // The parser reads names in order: the next one is nearly always
+        // the one asked for.
+        let k = match at.get(*next) {
+            Some(&i) if i as usize == index => *next,
+            _ => at.binary_search(&u32::try_from(index).ok()?).ok()?,
+        };
+        *next = k + 1;
+        names.get_mut(k).and_then(Option::take)
+    }
+
+    /// Forgets what was read ahead.
+    pub fn done_ahead(&self) {
+        let mut ahead = self.ahead.borrow_mut();
+        ahead.at.clear();
+        ahead.names.clear();
+    }
+}
+
+/// The names [`Names::read_ahead`] read for a part's tokens.
+#[derive(Default)]
+struct Ahead {
+    /// The index of each name or string token, in order.
+    at: Vec<u32>,
+    /// Its name, until the parser takes it.
+    names: Vec<Option<(Name, Sym)>>,
+    /// Where the parser's next name is likely to be in `at`.
+    next: usize,
 }
 
 impl std::fmt::Debug for Names {
@@ -62,7 +145,11 @@ impl std::fmt::Debug for Names {
 impl<'a> Tokens<'a> {
     /// The name or string token `t` says, as the tree keeps it.
     pub fn ident(&self, t: &Token) -> Ident {
-        let (text, sym) = self.names.get(t.text(self.src));
+        let ahead = match self.toks.first() {
+            Some(first) if std::ptr::eq(first, t) => self.names.take_ahead(self.pos),
+            _ => None,
+        };
+        let (text, sym) = ahead.unwrap_or_else(|| self.names.get(t.text(self.src)));
         Ident {
             text,
             span: t.span,
@@ -155,6 +242,40 @@ mod tests {
         assert_ne!(Names::in_space(4).get("基幹システム").1, sa);
         // A space past the last numbers nothing.
         assert_eq!(Names::in_space(Sym::SPACES).get("x").1, Sym::NONE);
+    }
+
+    #[test]
+    fn names_read_ahead_are_the_names_read_one_by_one() {
+        let src = "actor 基幹システム : 組合 \"台帳 \\\"第1系\\\"\"\n\
+                   flow 基幹システム -> 市町村 : 課税情報, 氏名 for 被扶養者認定 basis \"x\"\n\
+                   flow 市町村 -> 基幹システム : 氏名\n";
+        let toks = crate::syntax::lexer::lex(crate::span::FileId(0), src).tokens;
+        let named: Vec<usize> = (0..toks.len())
+            .filter(|&i| matches!(toks[i].kind, TokenKind::Name | TokenKind::Str))
+            .collect();
+        assert_eq!(named.len(), 12);
+        let names = Names::default();
+        names.read_ahead(src, &toks);
+        // Out of order first (as after backtracking), then in order.
+        let last = named[named.len() - 1];
+        let (n, sym) = names.take_ahead(last).expect("read ahead");
+        assert_eq!(&*n, "氏名");
+        assert_eq!(names.get("氏名").1, sym);
+        assert!(names.take_ahead(last).is_none(), "taken once");
+        for &i in &named[..named.len() - 1] {
+            let (n, sym) = names.take_ahead(i).expect("read ahead");
+            let text = toks[i].text(src);
+            assert_eq!(&*n, text);
+            let (again, again_sym) = names.get(text);
+            assert!(Name::ptr_eq(&n, &again), "one copy of {text}");
+            assert_eq!(sym, again_sym);
+        }
+        assert_eq!(&*names.get("台帳 \"第1系\"").0, "台帳 \"第1系\"");
+        // Not a name, or past the end: nothing.
+        assert!(names.take_ahead(0).is_none());
+        assert!(names.take_ahead(toks.len() + 5).is_none());
+        names.done_ahead();
+        assert!(names.take_ahead(named[0]).is_none());
     }
 
     #[test]
