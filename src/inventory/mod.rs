@@ -58,8 +58,9 @@ pub struct Movement {
     /// The actors it passes between the two ends, in order of travel. For
     /// a group in `received`: those after the group's carrier (each
     /// sender's route to it is in the group); in `passed_on`: the system's
-    /// route to the group's carrier.
-    pub route: Vec<ActorId>,
+    /// route to the group's carrier. A boxed slice, exactly its length (most
+    /// are empty: no allocation): a large design has millions of movements.
+    pub route: Box<[ActorId]>,
     /// The flow of the hop that reaches the receiver (for a group in
     /// `passed_on`: the system's hop into the carrier).
     pub flow: FlowId,
@@ -118,6 +119,17 @@ impl MovesBy {
             list.len() - 1
         });
         &mut self.list[i].1
+    }
+
+    /// Adds `m` to `to`, growing it by doubling from exactly one element:
+    /// most (system, item)s receive one movement and pass none on, and
+    /// `Vec::push` would give each of them room for four (a quarter of a
+    /// large design's movements' memory would be slack).
+    fn push(to: &mut Vec<Movement>, m: Movement) {
+        if to.len() == to.capacity() {
+            to.reserve_exact(to.capacity().max(1));
+        }
+        to.push(m);
     }
 
     /// The list sorted by key (the index is freed first).
@@ -236,9 +248,42 @@ impl Inventory {
         graph: &FlowGraph,
         parallel_from: usize,
     ) -> Inventory {
-        if design.rulebook.is_none() {
-            return Inventory::default();
+        match Drawn::draw(design, graph, parallel_from) {
+            Some(drawn) => drawn.finish(parallel_from),
+            None => Inventory::default(),
         }
+    }
+
+    /// [`Inventory::compute`], freeing the graph as soon as it is drawn
+    /// from, before the holdings are listed: on a large design the graph
+    /// is a sixth of the memory, and listing the holdings is the peak.
+    pub fn compute_freeing(design: &Design, graph: FlowGraph) -> Inventory {
+        let drawn = Drawn::draw(design, &graph, PARALLEL_EXCHANGES);
+        drop(graph);
+        match drawn {
+            Some(drawn) => drawn.finish(PARALLEL_EXCHANGES),
+            None => Inventory::default(),
+        }
+    }
+}
+
+/// What the walk over the graph's exchanges gives: all the inventory needs
+/// from the graph, so the graph can be freed before the holdings are listed.
+struct Drawn {
+    /// MN402's holdings: the purposes each system holds each item for.
+    holdings: Holdings,
+    /// Each actor's role kind.
+    kinds: Vec<Option<RoleKind>>,
+    moves: MovesBy,
+    carriers: BTreeSet<ActorId>,
+    groups: Vec<SenderGroup>,
+    records: Vec<Record>,
+}
+
+impl Drawn {
+    /// Walks the exchanges (None when the design's rulebook did not load).
+    fn draw(design: &Design, graph: &FlowGraph, parallel_from: usize) -> Option<Drawn> {
+        design.rulebook.as_ref()?;
         // The verdict `check` gives each provision of 特定個人情報.
         // By exchange, so that the walk over the exchanges reads it in
         // order (a hash map of a million entries is a cache miss each).
@@ -295,7 +340,7 @@ impl Inventory {
             let single = groups.sole(g).map(|one| {
                 let mut route = one.route.clone();
                 route.extend(joined.after.iter().copied());
-                (one.actor, route)
+                (one.actor, route.into_boxed_slice())
             });
             let m = |counterpart, route| Movement {
                 counterpart,
@@ -308,18 +353,19 @@ impl Inventory {
                 Some((sender, route)) => {
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Actor(*sender), route.clone());
-                        moves.at((ex.receiver, item)).0.push(received);
+                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
                     }
                     if is_self(*sender) {
                         let passed = m(Counterpart::Actor(ex.receiver), route.clone());
-                        moves.at((*sender, item)).1.push(passed);
+                        MovesBy::push(&mut moves.at((*sender, item)).1, passed);
                     }
                 }
                 None => {
                     let id = groups.id(g);
                     if is_self(ex.receiver) {
-                        let received = m(Counterpart::Group(id), joined.after.clone());
-                        moves.at((ex.receiver, item)).0.push(received);
+                        let after = Box::from(joined.after.as_slice());
+                        let received = m(Counterpart::Group(id), after);
+                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
                     }
                 }
             }
@@ -343,13 +389,14 @@ impl Inventory {
             for f in groups.take_fresh() {
                 let id = groups.id(f);
                 for s in groups.senders(f).iter().filter(|s| is_self(s.actor)) {
-                    moves.at((s.actor, item)).1.push(Movement {
+                    let passed = Movement {
                         counterpart: Counterpart::Group(id),
                         purpose: ex.payload.1,
-                        route: s.route.clone(),
+                        route: Box::from(s.route.as_slice()),
                         flow: s.flow,
                         basis: None,
-                    });
+                    };
+                    MovesBy::push(&mut moves.at((s.actor, item)).1, passed);
                 }
             }
         }
@@ -364,7 +411,27 @@ impl Inventory {
                 carriers.extend(s.route.iter().copied().filter(is_carrier));
             }
         }
+        Some(Drawn {
+            holdings,
+            kinds,
+            moves,
+            carriers,
+            groups,
+            records,
+        })
+    }
 
+    /// Lists each system's holdings.
+    fn finish(self, parallel_from: usize) -> Inventory {
+        let Drawn {
+            holdings,
+            kinds,
+            moves,
+            carriers,
+            groups,
+            records,
+        } = self;
+        let kind = |a: ActorId| kinds.get(a.index()).copied().flatten();
         let is_contractor = |a: &ActorId| kind(*a) == Some(RoleKind::Contractor);
         // Contractors among each group's senders and receivers, those of
         // the groups it includes and of those that include it: expanded
