@@ -552,3 +552,55 @@ impl Drawn {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn movement(flow: u32) -> Movement {
+        Movement {
+            counterpart: Counterpart::Actor(ActorId(flow)),
+            purpose: None,
+            route: Box::from([ActorId(flow), ActorId(flow + 1)].as_slice()),
+            flow: FlowId(flow),
+            basis: None,
+        }
+    }
+
+    #[test]
+    fn moves_grow_from_exactly_one_and_keep_their_order() {
+        let mut v = Vec::new();
+        MovesBy::push(&mut v, movement(0));
+        assert_eq!(v.capacity(), 1, "one movement: room for one, not four");
+        MovesBy::push(&mut v, movement(1));
+        assert_eq!(v.capacity(), 2);
+        MovesBy::push(&mut v, movement(2));
+        assert_eq!(v.capacity(), 4);
+        for i in 3..100 {
+            MovesBy::push(&mut v, movement(i));
+        }
+        // Doubling: at most twice the length, so pushing stays linear.
+        assert!(v.capacity() < 200, "{}", v.capacity());
+        let flows: Vec<u32> = v.iter().map(|m| m.flow.0).collect();
+        assert_eq!(flows, (0..100).collect::<Vec<_>>());
+        assert_eq!(&*v[7].route, &[ActorId(7), ActorId(8)]);
+    }
+
+    #[test]
+    fn moves_by_key_are_listed_sorted_with_their_own_moves() {
+        let mut by = MovesBy::default();
+        let (a, b) = ((ActorId(2), DataId(0)), (ActorId(1), DataId(3)));
+        MovesBy::push(&mut by.at(a).0, movement(0));
+        MovesBy::push(&mut by.at(b).1, movement(1));
+        MovesBy::push(&mut by.at(a).0, movement(2));
+        let listed: Vec<((ActorId, DataId), Vec<u32>, Vec<u32>)> = by
+            .into_sorted()
+            .into_iter()
+            .map(|(k, (r, p))| {
+                let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.0).collect();
+                (k, flows(r), flows(p))
+            })
+            .collect();
+        assert_eq!(listed, [(b, vec![], vec![1]), (a, vec![0, 2], vec![])]);
+    }
+}
