@@ -102,22 +102,103 @@ pub struct System {
 /// What arrives at a system and what leaves it, for one item.
 type Moves = (Vec<Movement>, Vec<Movement>);
 
-/// The moves of each (system, item), in the order first met, with a hash
-/// of the keys to find them.
+/// The moves of each (system, item), in the order first met, with an
+/// index to find them.
 #[derive(Default)]
 struct MovesBy {
-    index: FxHashMap<(ActorId, DataId), usize>,
+    index: KeyIndex,
     list: Vec<((ActorId, DataId), Moves)>,
 }
 
+/// Where each (system, item)'s moves are in the list: a table of every
+/// system by every item of 特定個人情報 when that is no larger than a few
+/// words per exchange (4 bytes a pair, read without hashing: a million
+/// pairs' hash map is 50 MB at its last growth), a hash map otherwise and
+/// for any pair outside the table.
+#[derive(Default)]
+struct KeyIndex {
+    /// Each actor's row (`u32::MAX`: not in the table).
+    rows: Vec<u32>,
+    /// Each item's column (`u32::MAX`: not in the table).
+    cols: Vec<u32>,
+    width: usize,
+    /// Position in the list + 1, row by row (0: not met yet).
+    table: Vec<u32>,
+    hashed: FxHashMap<(ActorId, DataId), u32>,
+}
+
+/// Table cells allowed per exchange (and at least [`TABLE_FLOOR`]).
+const TABLE_PER_EXCHANGE: usize = 4;
+const TABLE_FLOOR: usize = 1 << 12;
+
+impl KeyIndex {
+    /// A table of the actors and items `row` and `col` pick when it has
+    /// at most `cells` cells; only a hash map otherwise.
+    fn new(
+        actors: usize,
+        row: impl Fn(ActorId) -> bool,
+        items: usize,
+        col: impl Fn(DataId) -> bool,
+        cells: usize,
+    ) -> KeyIndex {
+        let number = |n: usize, pick: &dyn Fn(usize) -> bool| {
+            let mut next = 0u32;
+            let v: Vec<u32> = (0..n)
+                .map(|i| match pick(i) {
+                    true => {
+                        next += 1;
+                        next - 1
+                    }
+                    false => u32::MAX,
+                })
+                .collect();
+            (v, next as usize)
+        };
+        let (rows, height) = number(actors, &|i| row(ActorId(i as u32)));
+        let (cols, width) = number(items, &|i| col(DataId(i as u32)));
+        match height.checked_mul(width) {
+            Some(n) if n <= cells => KeyIndex {
+                rows,
+                cols,
+                width,
+                table: vec![0; n],
+                hashed: FxHashMap::default(),
+            },
+            _ => KeyIndex::default(),
+        }
+    }
+
+    /// The slot of `key`: in the table when it has one there.
+    fn slot(&mut self, (actor, item): (ActorId, DataId)) -> &mut u32 {
+        let r = self.rows.get(actor.index()).copied().unwrap_or(u32::MAX);
+        let c = self.cols.get(item.index()).copied().unwrap_or(u32::MAX);
+        if r != u32::MAX && c != u32::MAX {
+            let at = r as usize * self.width + c as usize;
+            if let Some(cell) = self.table.get_mut(at) {
+                return cell;
+            }
+        }
+        self.hashed.entry((actor, item)).or_insert(0)
+    }
+}
+
 impl MovesBy {
+    /// Moves indexed as [`KeyIndex::new`] says.
+    fn new(index: KeyIndex) -> MovesBy {
+        MovesBy {
+            index,
+            list: Vec::new(),
+        }
+    }
+
     /// The moves of `key`, made empty at its first use.
     fn at(&mut self, key: (ActorId, DataId)) -> &mut Moves {
-        let list = &mut self.list;
-        let i = *self.index.entry(key).or_insert_with(|| {
-            list.push((key, Moves::default()));
-            list.len() - 1
-        });
+        let slot = self.index.slot(key);
+        if *slot == 0 {
+            self.list.push((key, Moves::default()));
+            *slot = self.list.len() as u32;
+        }
+        let i = *slot as usize - 1;
         &mut self.list[i].1
     }
 
@@ -315,7 +396,18 @@ impl Drawn {
         // Per (system, item): what arrives and what leaves. Listed in a
         // vector found through a hash of the keys while drawn, sorted once
         // at the end: the list is never copied out of a hash map.
-        let mut moves = MovesBy::default();
+        let cells = graph
+            .exchanges
+            .len()
+            .saturating_mul(TABLE_PER_EXCHANGE)
+            .max(TABLE_FLOOR);
+        let mut moves = MovesBy::new(KeyIndex::new(
+            design.actors.len(),
+            is_self,
+            design.data.len(),
+            |d| design.is_mynumber(d),
+            cells,
+        ));
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
         let mut groups = Groups::new(design, graph);
         // Groups whose senders' routes are counted (carriers): once each.
@@ -586,21 +678,40 @@ mod tests {
         assert_eq!(&*v[7].route, &[ActorId(7), ActorId(8)]);
     }
 
+    /// Actors 1 and 2 of 4 and items 0 and 3 of 5 in a table of at most
+    /// `cells` cells.
+    fn index(cells: usize) -> KeyIndex {
+        KeyIndex::new(4, |a| a.0 == 1 || a.0 == 2, 5, |d| d.0 % 3 == 0, cells)
+    }
+
     #[test]
-    fn moves_by_key_are_listed_sorted_with_their_own_moves() {
-        let mut by = MovesBy::default();
+    fn moves_by_key_are_listed_sorted_with_their_own_moves_in_a_table_or_hashed() {
+        assert_eq!(index(4).table.len(), 4, "2 actors by 2 items");
+        assert!(index(3).table.is_empty(), "too large: hashed");
         let (a, b) = ((ActorId(2), DataId(0)), (ActorId(1), DataId(3)));
-        MovesBy::push(&mut by.at(a).0, movement(0));
-        MovesBy::push(&mut by.at(b).1, movement(1));
-        MovesBy::push(&mut by.at(a).0, movement(2));
-        let listed: Vec<((ActorId, DataId), Vec<u32>, Vec<u32>)> = by
-            .into_sorted()
-            .into_iter()
-            .map(|(k, (r, p))| {
-                let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.0).collect();
-                (k, flows(r), flows(p))
-            })
-            .collect();
-        assert_eq!(listed, [(b, vec![], vec![1]), (a, vec![0, 2], vec![])]);
+        // (3, 1): outside the table, hashed beside it.
+        let c = (ActorId(3), DataId(1));
+        for cells in [0, 3, 4, 100] {
+            let mut by = MovesBy::new(index(cells));
+            MovesBy::push(&mut by.at(a).0, movement(0));
+            MovesBy::push(&mut by.at(c).0, movement(5));
+            MovesBy::push(&mut by.at(b).1, movement(1));
+            MovesBy::push(&mut by.at(a).0, movement(2));
+            MovesBy::push(&mut by.at(c).1, movement(6));
+            let listed: Vec<((ActorId, DataId), Vec<u32>, Vec<u32>)> = by
+                .into_sorted()
+                .into_iter()
+                .map(|(k, (r, p))| {
+                    let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.0).collect();
+                    (k, flows(r), flows(p))
+                })
+                .collect();
+            let want = [
+                (b, vec![], vec![1]),
+                (a, vec![0, 2], vec![]),
+                (c, vec![5], vec![6]),
+            ];
+            assert_eq!(listed, want, "{cells} cells");
+        }
     }
 }
