@@ -678,6 +678,9 @@ mod tests {
         assert_eq!(&*v[7].route, &[ActorId(7), ActorId(8)]);
     }
 
+    /// A (system, item).
+    type Key = (ActorId, DataId);
+
     /// Actors 1 and 2 of 4 and items 0 and 3 of 5 in a table of at most
     /// `cells` cells.
     fn index(cells: usize) -> KeyIndex {
@@ -698,7 +701,7 @@ mod tests {
             MovesBy::push(&mut by.at(b).1, movement(1));
             MovesBy::push(&mut by.at(a).0, movement(2));
             MovesBy::push(&mut by.at(c).1, movement(6));
-            let listed: Vec<((ActorId, DataId), Vec<u32>, Vec<u32>)> = by
+            let listed: Vec<(Key, Vec<u32>, Vec<u32>)> = by
                 .into_sorted()
                 .into_iter()
                 .map(|(k, (r, p))| {
