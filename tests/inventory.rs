@@ -448,6 +448,32 @@ fn every_example_and_case_gives_a_valid_inventory() {
 }
 
 #[test]
+fn freeing_the_graph_before_listing_the_holdings_draws_the_same_inventory() {
+    // `mynaflow inventory` draws with `compute_freeing`, the library and
+    // the report with `compute`: one inventory, on every example and case.
+    let files = mynaflow::session::collect_files(&[
+        "examples".into(),
+        "docs/codes/examples".into(),
+        "tests/cases".into(),
+    ])
+    .expect("the folders");
+    let mut drawn = 0;
+    for f in &files {
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        let Ok(checked) = s.check_path(f) else {
+            continue;
+        };
+        let Some(a) = checked.analysis else { continue };
+        let kept = Inventory::compute(&a.design, &a.graph);
+        let freed = Inventory::compute_freeing(&a.design, a.graph);
+        assert_eq!(kept, freed, "{}", f.display());
+        drawn += usize::from(!kept.systems.is_empty());
+    }
+    // Designs whose systems hold 特定個人情報 (36 when written).
+    assert!(drawn > 30, "{drawn}");
+}
+
+#[test]
 fn each_sender_a_carrier_joins_keeps_its_own_record() {
     // Two 市町村 send through the same carriers, and two systems of the
     // society send out through them: the graph joins each pair into one

@@ -52,7 +52,8 @@ pub fn run(a: &GraphArgs) -> u8 {
         ));
         return FAILURE;
     };
-    let design = &analysis.design;
+    let mynaflow::session::Analysis { design, graph } = analysis;
+    let design = &design;
     let Some(rb) = design.rulebook.as_deref() else {
         print_fatal(&s, settings.lang);
         fail("the design's rulebook could not be loaded, so its roles and rules are unknown");
@@ -77,7 +78,7 @@ pub fn run(a: &GraphArgs) -> u8 {
     }
     let reach = match &a.reach {
         Some(item) => match find_item(design, item) {
-            Some(d) => Some(reach::reach(design, &analysis.graph, d)),
+            Some(d) => Some(reach::reach(design, &graph, d)),
             None => {
                 fail(&unknown_item(design, item));
                 return FAILURE;
@@ -85,6 +86,9 @@ pub fn run(a: &GraphArgs) -> u8 {
         },
         None => None,
     };
+    // The picture is drawn from the design and the findings, not from the
+    // graph: freed before the diagram is built (a large design's peak).
+    drop(graph);
     let lang = settings.lang;
     let source = s.sources.get(checked.file);
     let out = match (a.format, &reach) {

@@ -54,10 +54,12 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
             file.display()
         );
     }
-    let inventory = Inventory::compute(&analysis.design, &analysis.graph);
+    // The renderers need the design, not its graph: freed once drawn from.
+    let mynaflow::session::Analysis { design, graph } = analysis;
+    let inventory = Inventory::compute_freeing(&design, graph);
     let doc = inventory_md::Doc {
         inventory: &inventory,
-        design: &analysis.design,
+        design: &design,
         source: s.sources.get(checked.file),
         lang: settings.lang,
     };
@@ -71,7 +73,7 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
     // The process ends here: freeing a large design's model and inventory
     // piece by piece would cost more than drawing it (as in `check`).
     std::mem::forget(inventory);
-    std::mem::forget(analysis);
+    std::mem::forget(design);
     std::mem::forget(s);
     OK
 }

@@ -58,8 +58,9 @@ pub struct Movement {
     /// The actors it passes between the two ends, in order of travel. For
     /// a group in `received`: those after the group's carrier (each
     /// sender's route to it is in the group); in `passed_on`: the system's
-    /// route to the group's carrier.
-    pub route: Vec<ActorId>,
+    /// route to the group's carrier. A boxed slice, exactly its length (most
+    /// are empty: no allocation): a large design has millions of movements.
+    pub route: Box<[ActorId]>,
     /// The flow of the hop that reaches the receiver (for a group in
     /// `passed_on`: the system's hop into the carrier).
     pub flow: FlowId,
@@ -101,23 +102,115 @@ pub struct System {
 /// What arrives at a system and what leaves it, for one item.
 type Moves = (Vec<Movement>, Vec<Movement>);
 
-/// The moves of each (system, item), in the order first met, with a hash
-/// of the keys to find them.
+/// The moves of each (system, item), in the order first met, with an
+/// index to find them.
 #[derive(Default)]
 struct MovesBy {
-    index: FxHashMap<(ActorId, DataId), usize>,
+    index: KeyIndex,
     list: Vec<((ActorId, DataId), Moves)>,
 }
 
+/// Where each (system, item)'s moves are in the list: a table of every
+/// system by every item of 特定個人情報 when that is no larger than a few
+/// words per exchange (4 bytes a pair, read without hashing: a million
+/// pairs' hash map is 50 MB at its last growth), a hash map otherwise and
+/// for any pair outside the table.
+#[derive(Default)]
+struct KeyIndex {
+    /// Each actor's row (`u32::MAX`: not in the table).
+    rows: Vec<u32>,
+    /// Each item's column (`u32::MAX`: not in the table).
+    cols: Vec<u32>,
+    width: usize,
+    /// Position in the list + 1, row by row (0: not met yet).
+    table: Vec<u32>,
+    hashed: FxHashMap<(ActorId, DataId), u32>,
+}
+
+/// Table cells allowed per exchange (and at least [`TABLE_FLOOR`]).
+const TABLE_PER_EXCHANGE: usize = 4;
+const TABLE_FLOOR: usize = 1 << 12;
+
+impl KeyIndex {
+    /// A table of the actors and items `row` and `col` pick when it has
+    /// at most `cells` cells; only a hash map otherwise.
+    fn new(
+        actors: usize,
+        row: impl Fn(ActorId) -> bool,
+        items: usize,
+        col: impl Fn(DataId) -> bool,
+        cells: usize,
+    ) -> KeyIndex {
+        let number = |n: usize, pick: &dyn Fn(usize) -> bool| {
+            let mut next = 0u32;
+            let v: Vec<u32> = (0..n)
+                .map(|i| match pick(i) {
+                    true => {
+                        next += 1;
+                        next - 1
+                    }
+                    false => u32::MAX,
+                })
+                .collect();
+            (v, next as usize)
+        };
+        let (rows, height) = number(actors, &|i| row(ActorId(i as u32)));
+        let (cols, width) = number(items, &|i| col(DataId(i as u32)));
+        match height.checked_mul(width) {
+            Some(n) if n <= cells => KeyIndex {
+                rows,
+                cols,
+                width,
+                table: vec![0; n],
+                hashed: FxHashMap::default(),
+            },
+            _ => KeyIndex::default(),
+        }
+    }
+
+    /// The slot of `key`: in the table when it has one there.
+    fn slot(&mut self, (actor, item): (ActorId, DataId)) -> &mut u32 {
+        let r = self.rows.get(actor.index()).copied().unwrap_or(u32::MAX);
+        let c = self.cols.get(item.index()).copied().unwrap_or(u32::MAX);
+        if r != u32::MAX && c != u32::MAX {
+            let at = r as usize * self.width + c as usize;
+            if let Some(cell) = self.table.get_mut(at) {
+                return cell;
+            }
+        }
+        self.hashed.entry((actor, item)).or_insert(0)
+    }
+}
+
 impl MovesBy {
+    /// Moves indexed as [`KeyIndex::new`] says.
+    fn new(index: KeyIndex) -> MovesBy {
+        MovesBy {
+            index,
+            list: Vec::new(),
+        }
+    }
+
     /// The moves of `key`, made empty at its first use.
     fn at(&mut self, key: (ActorId, DataId)) -> &mut Moves {
-        let list = &mut self.list;
-        let i = *self.index.entry(key).or_insert_with(|| {
-            list.push((key, Moves::default()));
-            list.len() - 1
-        });
+        let slot = self.index.slot(key);
+        if *slot == 0 {
+            self.list.push((key, Moves::default()));
+            *slot = self.list.len() as u32;
+        }
+        let i = *slot as usize - 1;
         &mut self.list[i].1
+    }
+
+    /// Adds `m` to `to`, growing it by doubling from exactly one element:
+    /// most (system, item)s receive one movement and pass none on, and
+    /// `Vec::push` would give each of them room for four (a quarter of a
+    /// large design's movements' memory would be slack).
+    fn push(to: &mut Vec<Movement>, m: Movement) {
+        if to.len() == to.capacity() {
+            to.reserve_exact(to.capacity().max(1));
+        }
+        to.push(m);
     }
 
     /// The list sorted by key (the index is freed first).
@@ -236,9 +329,42 @@ impl Inventory {
         graph: &FlowGraph,
         parallel_from: usize,
     ) -> Inventory {
-        if design.rulebook.is_none() {
-            return Inventory::default();
+        match Drawn::draw(design, graph, parallel_from) {
+            Some(drawn) => drawn.finish(parallel_from),
+            None => Inventory::default(),
         }
+    }
+
+    /// [`Inventory::compute`], freeing the graph as soon as it is drawn
+    /// from, before the holdings are listed: on a large design the graph
+    /// is a sixth of the memory, and listing the holdings is the peak.
+    pub fn compute_freeing(design: &Design, graph: FlowGraph) -> Inventory {
+        let drawn = Drawn::draw(design, &graph, PARALLEL_EXCHANGES);
+        drop(graph);
+        match drawn {
+            Some(drawn) => drawn.finish(PARALLEL_EXCHANGES),
+            None => Inventory::default(),
+        }
+    }
+}
+
+/// What the walk over the graph's exchanges gives: all the inventory needs
+/// from the graph, so the graph can be freed before the holdings are listed.
+struct Drawn {
+    /// MN402's holdings: the purposes each system holds each item for.
+    holdings: Holdings,
+    /// Each actor's role kind.
+    kinds: Vec<Option<RoleKind>>,
+    moves: MovesBy,
+    carriers: BTreeSet<ActorId>,
+    groups: Vec<SenderGroup>,
+    records: Vec<Record>,
+}
+
+impl Drawn {
+    /// Walks the exchanges (None when the design's rulebook did not load).
+    fn draw(design: &Design, graph: &FlowGraph, parallel_from: usize) -> Option<Drawn> {
+        design.rulebook.as_ref()?;
         // The verdict `check` gives each provision of 特定個人情報.
         // By exchange, so that the walk over the exchanges reads it in
         // order (a hash map of a million entries is a cache miss each).
@@ -270,7 +396,18 @@ impl Inventory {
         // Per (system, item): what arrives and what leaves. Listed in a
         // vector found through a hash of the keys while drawn, sorted once
         // at the end: the list is never copied out of a hash map.
-        let mut moves = MovesBy::default();
+        let cells = graph
+            .exchanges
+            .len()
+            .saturating_mul(TABLE_PER_EXCHANGE)
+            .max(TABLE_FLOOR);
+        let mut moves = MovesBy::new(KeyIndex::new(
+            design.actors.len(),
+            is_self,
+            design.data.len(),
+            |d| design.is_mynumber(d),
+            cells,
+        ));
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
         let mut groups = Groups::new(design, graph);
         // Groups whose senders' routes are counted (carriers): once each.
@@ -295,7 +432,7 @@ impl Inventory {
             let single = groups.sole(g).map(|one| {
                 let mut route = one.route.clone();
                 route.extend(joined.after.iter().copied());
-                (one.actor, route)
+                (one.actor, route.into_boxed_slice())
             });
             let m = |counterpart, route| Movement {
                 counterpart,
@@ -308,18 +445,19 @@ impl Inventory {
                 Some((sender, route)) => {
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Actor(*sender), route.clone());
-                        moves.at((ex.receiver, item)).0.push(received);
+                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
                     }
                     if is_self(*sender) {
                         let passed = m(Counterpart::Actor(ex.receiver), route.clone());
-                        moves.at((*sender, item)).1.push(passed);
+                        MovesBy::push(&mut moves.at((*sender, item)).1, passed);
                     }
                 }
                 None => {
                     let id = groups.id(g);
                     if is_self(ex.receiver) {
-                        let received = m(Counterpart::Group(id), joined.after.clone());
-                        moves.at((ex.receiver, item)).0.push(received);
+                        let after = Box::from(joined.after.as_slice());
+                        let received = m(Counterpart::Group(id), after);
+                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
                     }
                 }
             }
@@ -343,13 +481,14 @@ impl Inventory {
             for f in groups.take_fresh() {
                 let id = groups.id(f);
                 for s in groups.senders(f).iter().filter(|s| is_self(s.actor)) {
-                    moves.at((s.actor, item)).1.push(Movement {
+                    let passed = Movement {
                         counterpart: Counterpart::Group(id),
                         purpose: ex.payload.1,
-                        route: s.route.clone(),
+                        route: Box::from(s.route.as_slice()),
                         flow: s.flow,
                         basis: None,
-                    });
+                    };
+                    MovesBy::push(&mut moves.at((s.actor, item)).1, passed);
                 }
             }
         }
@@ -364,7 +503,27 @@ impl Inventory {
                 carriers.extend(s.route.iter().copied().filter(is_carrier));
             }
         }
+        Some(Drawn {
+            holdings,
+            kinds,
+            moves,
+            carriers,
+            groups,
+            records,
+        })
+    }
 
+    /// Lists each system's holdings.
+    fn finish(self, parallel_from: usize) -> Inventory {
+        let Drawn {
+            holdings,
+            kinds,
+            moves,
+            carriers,
+            groups,
+            records,
+        } = self;
+        let kind = |a: ActorId| kinds.get(a.index()).copied().flatten();
         let is_contractor = |a: &ActorId| kind(*a) == Some(RoleKind::Contractor);
         // Contractors among each group's senders and receivers, those of
         // the groups it includes and of those that include it: expanded
@@ -482,6 +641,80 @@ impl Inventory {
             groups: inventory.groups,
             records,
             carriers: carriers.into_iter().collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn movement(flow: u32) -> Movement {
+        Movement {
+            counterpart: Counterpart::Actor(ActorId(flow)),
+            purpose: None,
+            route: Box::from([ActorId(flow), ActorId(flow + 1)].as_slice()),
+            flow: FlowId(flow),
+            basis: None,
+        }
+    }
+
+    #[test]
+    fn moves_grow_from_exactly_one_and_keep_their_order() {
+        let mut v = Vec::new();
+        MovesBy::push(&mut v, movement(0));
+        assert_eq!(v.capacity(), 1, "one movement: room for one, not four");
+        MovesBy::push(&mut v, movement(1));
+        assert_eq!(v.capacity(), 2);
+        MovesBy::push(&mut v, movement(2));
+        assert_eq!(v.capacity(), 4);
+        for i in 3..100 {
+            MovesBy::push(&mut v, movement(i));
+        }
+        // Doubling: at most twice the length, so pushing stays linear.
+        assert!(v.capacity() < 200, "{}", v.capacity());
+        let flows: Vec<u32> = v.iter().map(|m| m.flow.0).collect();
+        assert_eq!(flows, (0..100).collect::<Vec<_>>());
+        assert_eq!(&*v[7].route, &[ActorId(7), ActorId(8)]);
+    }
+
+    /// A (system, item).
+    type Key = (ActorId, DataId);
+
+    /// Actors 1 and 2 of 4 and items 0 and 3 of 5 in a table of at most
+    /// `cells` cells.
+    fn index(cells: usize) -> KeyIndex {
+        KeyIndex::new(4, |a| a.0 == 1 || a.0 == 2, 5, |d| d.0 % 3 == 0, cells)
+    }
+
+    #[test]
+    fn moves_by_key_are_listed_sorted_with_their_own_moves_in_a_table_or_hashed() {
+        assert_eq!(index(4).table.len(), 4, "2 actors by 2 items");
+        assert!(index(3).table.is_empty(), "too large: hashed");
+        let (a, b) = ((ActorId(2), DataId(0)), (ActorId(1), DataId(3)));
+        // (3, 1): outside the table, hashed beside it.
+        let c = (ActorId(3), DataId(1));
+        for cells in [0, 3, 4, 100] {
+            let mut by = MovesBy::new(index(cells));
+            MovesBy::push(&mut by.at(a).0, movement(0));
+            MovesBy::push(&mut by.at(c).0, movement(5));
+            MovesBy::push(&mut by.at(b).1, movement(1));
+            MovesBy::push(&mut by.at(a).0, movement(2));
+            MovesBy::push(&mut by.at(c).1, movement(6));
+            let listed: Vec<(Key, Vec<u32>, Vec<u32>)> = by
+                .into_sorted()
+                .into_iter()
+                .map(|(k, (r, p))| {
+                    let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.0).collect();
+                    (k, flows(r), flows(p))
+                })
+                .collect();
+            let want = [
+                (b, vec![], vec![1]),
+                (a, vec![0, 2], vec![]),
+                (c, vec![5], vec![6]),
+            ];
+            assert_eq!(listed, want, "{cells} cells");
         }
     }
 }
