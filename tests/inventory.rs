@@ -410,28 +410,17 @@ fn every_example_and_case_gives_a_valid_inventory() {
     let validator = jsonschema::draft7::options()
         .build(&schema())
         .expect("the schema compiles");
-    let files = mynaflow::session::collect_files(&[
-        "examples".into(),
-        "docs/codes/examples".into(),
-        "tests/cases".into(),
-    ])
-    .expect("the folders");
     let mut drawn = 0;
-    for f in &files {
-        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
-        let Ok(checked) = s.check_path(f) else {
-            continue;
-        };
-        let Some(a) = checked.analysis else { continue };
+    for_each_analysed(|f, s, checked, a| {
         if a.design.rulebook.is_none() {
-            continue;
+            return;
         }
         let inventory = Inventory::compute(&a.design, &a.graph);
         for lang in [mynaflow::text::Lang::En, mynaflow::text::Lang::Ja] {
             let doc = mynaflow::render::inventory_md::Doc {
                 inventory: &inventory,
                 design: &a.design,
-                source: s.sources.get(checked.file),
+                source: s.sources.get(checked),
                 lang,
             };
             let md = mynaflow::render::inventory_md::render(&doc);
@@ -443,32 +432,44 @@ fn every_example_and_case_gives_a_valid_inventory() {
             assert!(errors.is_empty(), "{}:\n{}", f.display(), errors.join("\n"));
         }
         drawn += 1;
-    }
+    });
     assert!(drawn > 40, "{drawn}");
 }
 
-#[test]
-fn freeing_the_graph_before_listing_the_holdings_draws_the_same_inventory() {
-    // `mynaflow inventory` draws with `compute_freeing`, the library and
-    // the report with `compute`: one inventory, on every example and case.
+/// Calls `visit` with each example's and case's path, session, file and
+/// analysis (each checked against the built-in rulebook in a session of
+/// its own; files that are not designs are skipped).
+fn for_each_analysed(
+    mut visit: impl FnMut(&Path, &Session, mynaflow::span::FileId, mynaflow::session::Analysis),
+) {
     let files = mynaflow::session::collect_files(&[
         "examples".into(),
         "docs/codes/examples".into(),
         "tests/cases".into(),
     ])
     .expect("the folders");
-    let mut drawn = 0;
     for f in &files {
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
         let Ok(checked) = s.check_path(f) else {
             continue;
         };
-        let Some(a) = checked.analysis else { continue };
+        if let Some(a) = checked.analysis {
+            visit(f, &s, checked.file, a);
+        }
+    }
+}
+
+#[test]
+fn freeing_the_graph_before_listing_the_holdings_draws_the_same_inventory() {
+    // `mynaflow inventory` draws with `compute_freeing`, the library and
+    // the report with `compute`: one inventory, on every example and case.
+    let mut drawn = 0;
+    for_each_analysed(|f, _, _, a| {
         let kept = Inventory::compute(&a.design, &a.graph);
         let freed = Inventory::compute_freeing(&a.design, a.graph);
         assert_eq!(kept, freed, "{}", f.display());
         drawn += usize::from(!kept.systems.is_empty());
-    }
+    });
     // Designs whose systems hold 特定個人情報 (36 when written).
     assert!(drawn > 30, "{drawn}");
 }
