@@ -451,7 +451,7 @@ impl Exact<'_> {
     }
 }
 
-/// What a thread's exact lookups found, by the name's number ([`Sym`]):
+/// What a thread's exact lookups found, by the name's number ([`ast::Sym`]):
 /// a name met again is found with two reads of small vectors, without
 /// hashing its text or comparing it with the tables' (on a design with
 /// many actors, those cache misses were the largest cost of resolving).
@@ -464,7 +464,7 @@ struct Seen {
 
 /// One kind of name's exact lookups, by number.
 struct Remembers<I> {
-    /// For each [`Sym`] space, each number's entry: 0 when not met yet,
+    /// For each [`ast::Sym`] space, each number's entry: 0 when not met yet,
     /// else one more than its index in `entries`. Four bytes a spelling,
     /// whatever the entries hold.
     slots: Vec<Vec<u32>>,
