@@ -10,7 +10,10 @@ use crate::names;
 use crate::source::SourceFile;
 use crate::span::Span;
 use crate::text::Text;
-use std::collections::{BTreeMap, HashSet};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
+use std::collections::BTreeMap;
 
 /// What kind of party a node is, for its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,8 +217,9 @@ pub struct Merged {
     pub forward: bool,
     /// Some leg goes from `b` to `a`.
     pub backward: bool,
-    /// The legs (indices into [`Diagram::edges`]), in source order.
-    pub edges: Vec<usize>,
+    /// The legs (indices into [`Diagram::edges`]), in source order (most
+    /// pairs have one leg, kept without an allocation).
+    pub edges: SmallVec<[usize; 1]>,
     /// Does some leg carry 特定個人情報?
     pub mynumber: bool,
     /// Codes of the errors on any leg, sorted.
@@ -260,35 +264,75 @@ impl Merged {
 }
 
 /// Merges the diagram's parallel legs: one [`Merged`] per pair of actors,
-/// in the order of each pair's first leg. Linear in the number of legs.
+/// in the order of each pair's first leg. Linear in the number of legs and
+/// nodes, without hashing: the legs are sorted by their lower end (a
+/// counting sort, stable), each end's legs grouped by their other end
+/// through an array stamped with the end, and the groups put in order of
+/// their first leg through an array of the legs.
 pub fn merge(d: &Diagram) -> Vec<Merged> {
-    // Dimmed and highlighted legs stay apart, so a focus stays visible.
-    let mut at: rustc_hash::FxHashMap<(usize, usize, bool), usize> =
-        rustc_hash::FxHashMap::default();
-    let mut out: Vec<Merged> = Vec::new();
-    for (i, e) in d.edges.iter().enumerate() {
-        let (a, b) = (e.from.min(e.to), e.from.max(e.to));
-        let m = *at.entry((a, b, e.dimmed)).or_insert_with(|| {
-            out.push(Merged {
-                a,
-                b,
-                forward: false,
-                backward: false,
-                edges: Vec::new(),
-                mynumber: false,
-                codes: Vec::new(),
-                dimmed: e.dimmed,
-            });
-            out.len() - 1
-        });
-        let m = &mut out[m];
-        let ahead = e.from == a;
-        m.forward |= ahead || e.both_ways;
-        m.backward |= !ahead || e.both_ways;
-        m.edges.push(i);
-        m.mynumber |= e.mynumber;
-        m.codes.extend(e.codes.iter().copied());
+    let n = d.nodes.len();
+    let ends = |e: &Edge| (e.from.min(e.to), e.from.max(e.to));
+    // Legs by lower end, in order within each end.
+    let mut start = vec![0usize; n + 1];
+    for e in &d.edges {
+        start[ends(e).0 + 1] += 1;
     }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut by_end = vec![0usize; d.edges.len()];
+    for (i, e) in d.edges.iter().enumerate() {
+        let a = ends(e).0;
+        by_end[next[a]] = i;
+        next[a] += 1;
+    }
+    drop(next);
+    // Dimmed and highlighted legs stay apart, so a focus stays visible:
+    // the group of (a, b, dimmed) is `group[2b + dimmed]` while
+    // `stamp[2b + dimmed]` is a + 1.
+    let mut stamp = vec![0usize; 2 * n];
+    let mut group = vec![0usize; 2 * n];
+    let mut made: Vec<Merged> = Vec::new();
+    // The group whose first leg is leg i, if any.
+    let mut first_of = vec![usize::MAX; d.edges.len()];
+    for a in 0..n {
+        for &i in &by_end[start[a]..start[a + 1]] {
+            let e = &d.edges[i];
+            let b = ends(e).1;
+            let slot = 2 * b + usize::from(e.dimmed);
+            if stamp[slot] != a + 1 {
+                stamp[slot] = a + 1;
+                group[slot] = made.len();
+                first_of[i] = made.len();
+                made.push(Merged {
+                    a,
+                    b,
+                    forward: false,
+                    backward: false,
+                    edges: SmallVec::new(),
+                    mynumber: false,
+                    codes: Vec::new(),
+                    dimmed: e.dimmed,
+                });
+            }
+            let m = &mut made[group[slot]];
+            let ahead = e.from == a;
+            m.forward |= ahead || e.both_ways;
+            m.backward |= !ahead || e.both_ways;
+            m.edges.push(i);
+            m.mynumber |= e.mynumber;
+            m.codes.extend(e.codes.iter().copied());
+        }
+    }
+    drop((by_end, stamp, group));
+    // In order of first leg: each group moved once.
+    let mut made: Vec<Option<Merged>> = made.into_iter().map(Some).collect();
+    let mut out: Vec<Merged> = first_of
+        .into_iter()
+        .filter(|&g| g != usize::MAX)
+        .filter_map(|g| made.get_mut(g).and_then(Option::take))
+        .collect();
     for m in &mut out {
         m.codes.sort();
         m.codes.dedup();
@@ -299,23 +343,37 @@ pub fn merge(d: &Diagram) -> Vec<Merged> {
 /// Items or purposes shown on an edge before `+N`.
 const SHOWN: usize = 3;
 
-fn short_list(names: &[String]) -> String {
-    if names.len() <= SHOWN {
-        names.join(", ")
-    } else {
-        format!("{} +{}", names[..SHOWN].join(", "), names.len() - SHOWN)
+/// Appends `names` as an edge shows them: the first [`SHOWN`], then `+N`.
+fn push_short_list<'a>(out: &mut String, names: impl ExactSizeIterator<Item = &'a str>) {
+    let n = names.len();
+    for (i, name) in names.take(SHOWN).enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(name);
+    }
+    if n > SHOWN {
+        out.push_str(" +");
+        out.push_str(&(n - SHOWN).to_string());
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Key {
-    Actor(ActorId),
-    Undeclared(String),
+/// The actors a flow passes, sender first.
+fn stops(f: &Flow) -> impl Iterator<Item = Ref<ActorId>> + '_ {
+    std::iter::once(f.from)
+        .chain(f.via.iter().copied())
+        .chain(std::iter::once(f.to))
 }
+
+/// Designs with at least this many flows draw their edges on every core.
+const PARALLEL_FLOWS: usize = 1 << 14;
 
 /// Builds the picture of a design. `source` is the design's file (names
 /// that did not resolve are shown as written); `diagnostics` are the
 /// session's findings (those of other files are ignored).
+///
+/// Linear in the flows: actors are found by number, and a large design's
+/// edges are drawn on every core, in order.
 pub fn build(
     design: &Design,
     source: &SourceFile,
@@ -323,46 +381,48 @@ pub fn build(
     options: &Options,
 ) -> Diagram {
     let text = source.text.as_str();
-    let written = |s: Span| text.get(s.range()).unwrap_or("?").to_string();
-    let flows: Vec<FlowId> = (0..design.flows.len())
-        .map(|i| FlowId(i as u32))
-        .filter(|f| options.keeps(design, design.flow(*f)))
-        .collect();
-
-    // Which actors to draw, and names of undeclared ones (first spelling).
-    let mut undeclared: BTreeMap<String, String> = BTreeMap::new();
-    let mut touched: HashSet<ActorId> = HashSet::new();
-    let key_of = |r: &Ref<ActorId>, undeclared: &mut BTreeMap<String, String>| match r.id {
-        Some(a) => Key::Actor(a),
-        None => {
-            let name = written(r.span);
-            let k = names::key(&name);
-            undeclared.entry(k.clone()).or_insert(name);
-            Key::Undeclared(k)
-        }
+    let written = |s: Span| text.get(s.range()).unwrap_or("?");
+    let parallel = design.flows.len() >= PARALLEL_FLOWS;
+    let kept = |i: usize| {
+        let f = FlowId(i as u32);
+        options.keeps(design, design.flow(f)).then_some(f)
     };
-    let stops = |f: &Flow, undeclared: &mut BTreeMap<String, String>| -> Vec<Key> {
-        std::iter::once(&f.from)
-            .chain(f.via.iter())
-            .chain(std::iter::once(&f.to))
-            .map(|r| key_of(r, undeclared))
+    let flows: Vec<FlowId> = if !options.filters() {
+        (0..design.flows.len()).map(|i| FlowId(i as u32)).collect()
+    } else if parallel {
+        (0..design.flows.len())
+            .into_par_iter()
+            .filter_map(kept)
             .collect()
+    } else {
+        (0..design.flows.len()).filter_map(kept).collect()
     };
-    let mut paths = Vec::with_capacity(flows.len());
+
+    // Which actors to draw, and names of undeclared ones (first spelling,
+    // by name key).
+    let mut touched = vec![false; design.actors.len()];
+    let mut undeclared: BTreeMap<String, String> = BTreeMap::new();
     for &f in &flows {
-        let path = stops(design.flow(f), &mut undeclared);
-        for k in &path {
-            if let Key::Actor(a) = k {
-                touched.insert(*a);
+        for r in stops(design.flow(f)) {
+            match r.id {
+                Some(a) => touched[a.index()] = true,
+                None => {
+                    let name = written(r.span);
+                    undeclared
+                        .entry(names::key(name))
+                        .or_insert_with(|| name.to_string());
+                }
             }
         }
-        paths.push(path);
     }
 
     let rb = design.rulebook.as_deref();
     let mut nodes = Vec::new();
-    let mut index: BTreeMap<Key, usize> = BTreeMap::new();
-    let mut used_keys: HashSet<String> = HashSet::new();
+    // The node of each actor drawn, by the actor's number; of each
+    // undeclared name, by its key.
+    let mut actor_node: Vec<usize> = vec![usize::MAX; design.actors.len()];
+    let mut undeclared_node: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut used_keys: FxHashSet<String> = FxHashSet::default();
     let mut unique = |name: &str| {
         let mut k = name.to_string();
         let mut n = 2;
@@ -373,8 +433,8 @@ pub fn build(
         k
     };
     let actors: Vec<ActorId> = (0..design.actors.len())
+        .filter(|&i| !options.filters() || touched[i])
         .map(|i| ActorId(i as u32))
-        .filter(|a| !options.filters() || touched.contains(a))
         .collect();
     let kind = |a: ActorId| NodeKind::of(design.kind_of(a));
     let (own, others): (Vec<ActorId>, Vec<ActorId>) = actors
@@ -382,13 +442,13 @@ pub fn build(
         .partition(|a| kind(*a) == NodeKind::SelfOrg);
     for a in own.iter().chain(others.iter()) {
         let actor = design.actor(*a);
-        index.insert(Key::Actor(*a), nodes.len());
+        actor_node[a.index()] = nodes.len();
         nodes.push(Node {
             key: unique(&actor.name),
             name: actor.name.clone(),
             role: match (rb, actor.role.id) {
                 (Some(rb), Some(r)) => Some(rb.role(r).name.clone()),
-                _ => Some(written(actor.role.span)).filter(|s| !s.is_empty()),
+                _ => Some(written(actor.role.span).to_string()).filter(|s| !s.is_empty()),
             },
             label: actor.label.as_ref().map(|(l, _)| l.clone()),
             kind: kind(*a),
@@ -397,7 +457,7 @@ pub fn build(
         });
     }
     for (k, name) in &undeclared {
-        index.insert(Key::Undeclared(k.clone()), nodes.len());
+        undeclared_node.insert(k, nodes.len());
         nodes.push(Node {
             key: unique(name),
             name: name.clone(),
@@ -428,8 +488,9 @@ pub fn build(
     }
 
     // Codes of the errors whose primary span lies inside each flow
-    // statement (flows are in source order and do not overlap).
-    let mut codes_of: Vec<Vec<Code>> = vec![Vec::new(); design.flows.len()];
+    // statement (flows are in source order and do not overlap); only the
+    // flows with errors have an entry.
+    let mut codes_of: FxHashMap<usize, Vec<Code>> = FxHashMap::default();
     for d in diagnostics
         .iter()
         .filter(|d| d.is_error() && d.primary.file == design.file)
@@ -440,54 +501,68 @@ pub fn build(
         if let Some(i) = after.checked_sub(1)
             && d.primary.end <= design.flows[i].span.end
         {
-            codes_of[i].push(d.code);
+            codes_of.entry(i).or_default().push(d.code);
         }
     }
-    for c in &mut codes_of {
+    for c in codes_of.values_mut() {
         c.sort();
         c.dedup();
     }
-    let mut edges = Vec::new();
-    for (&f, path) in flows.iter().zip(&paths) {
+    // Every stop of a kept flow is drawn: an actor it names was touched,
+    // an undeclared name was listed.
+    let node_of = |r: Ref<ActorId>| match r.id {
+        Some(a) => actor_node[a.index()],
+        None => undeclared_node[names::key(written(r.span)).as_str()],
+    };
+    let edges_of = |f: FlowId| {
         let flow = design.flow(f);
-        let items: Vec<String> = flow
-            .items
-            .iter()
-            .map(|r| match r.id {
-                Some(d) => design.item(d).name.clone(),
-                None => written(r.span),
-            })
-            .collect();
-        let purposes: Vec<String> = flow
-            .purposes
-            .iter()
-            .map(|r| match (rb, r.id) {
-                (Some(rb), Some(p)) => rb.purpose(p).name.clone(),
-                _ => written(r.span),
-            })
-            .collect();
-        let label = match (items.is_empty(), purposes.is_empty()) {
-            (_, true) => short_list(&items),
-            (true, false) => format!("/ {}", short_list(&purposes)),
-            (false, false) => format!("{} / {}", short_list(&items), short_list(&purposes)),
-        };
+        let mut label = String::new();
+        let items = flow.items.iter().map(|r| match r.id {
+            Some(d) => design.item(d).name.as_str(),
+            None => written(r.span),
+        });
+        let purposes = flow.purposes.iter().map(|r| match (rb, r.id) {
+            (Some(rb), Some(p)) => rb.purpose(p).name.as_str(),
+            _ => written(r.span),
+        });
+        if purposes.len() == 0 {
+            push_short_list(&mut label, items);
+        } else {
+            if items.len() > 0 {
+                push_short_list(&mut label, items);
+                label.push(' ');
+            }
+            label.push_str("/ ");
+            push_short_list(&mut label, purposes);
+        }
         let mynumber = flow
             .items
             .iter()
             .any(|i| i.id.is_some_and(|d| design.is_mynumber(d)));
-        let codes = &codes_of[f.index()];
-        for pair in path.windows(2) {
-            edges.push(Edge {
-                from: index[&pair[0]],
-                to: index[&pair[1]],
+        let codes = codes_of.get(&f.index()).cloned().unwrap_or_default();
+        let mut from = node_of(flow.from);
+        let mut rest = flow.via.iter().copied().chain(std::iter::once(flow.to));
+        std::iter::from_fn(move || {
+            let to = node_of(rest.next()?);
+            let edge = Edge {
+                from,
+                to,
                 both_ways: flow.both_ways,
                 label: label.clone(),
                 mynumber,
                 codes: codes.clone(),
                 flow: f,
                 dimmed: false,
-            });
-        }
+            };
+            from = to;
+            Some(edge)
+        })
+    };
+    let mut edges = Vec::new();
+    if parallel {
+        edges.par_extend(flows.par_iter().flat_map_iter(|&f| edges_of(f)));
+    } else {
+        edges.extend(flows.iter().flat_map(|&f| edges_of(f)));
     }
 
     Diagram {
