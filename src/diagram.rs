@@ -541,7 +541,7 @@ pub fn build(
             .any(|i| i.id.is_some_and(|d| design.is_mynumber(d)));
         let codes = codes_of.get(&f.index()).cloned().unwrap_or_default();
         let mut from = node_of(flow.from);
-        let mut rest = flow.via.iter().copied().chain(std::iter::once(flow.to));
+        let mut rest = stops(flow).skip(1);
         std::iter::from_fn(move || {
             let to = node_of(rest.next()?);
             let edge = Edge {
@@ -570,5 +570,73 @@ pub fn build(
         nodes,
         edges,
         clusters,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leg(from: usize, to: usize, dimmed: bool, codes: Vec<Code>) -> Edge {
+        Edge {
+            from,
+            to,
+            both_ways: false,
+            label: format!("{from}-{to}"),
+            mynumber: from == 2,
+            codes,
+            flow: FlowId(0),
+            dimmed,
+        }
+    }
+
+    fn node(i: usize) -> Node {
+        Node {
+            key: i.to_string(),
+            name: i.to_string(),
+            role: None,
+            label: None,
+            kind: NodeKind::Party,
+            actor: None,
+            dimmed: false,
+        }
+    }
+
+    #[test]
+    fn merge_groups_pairs_in_order_of_first_leg() {
+        let d = Diagram {
+            file: "t.myna".into(),
+            nodes: (0..4).map(node).collect(),
+            edges: vec![
+                leg(3, 1, false, vec![Code::MN102]),
+                leg(0, 2, false, vec![]),
+                leg(1, 3, false, vec![Code::MN101, Code::MN102]),
+                leg(2, 0, true, vec![]),
+                leg(2, 2, false, vec![]),
+                leg(2, 0, false, vec![]),
+            ],
+            clusters: Vec::new(),
+        };
+        let m = merge(&d);
+        let got: Vec<(usize, usize, bool, Vec<usize>)> = m
+            .iter()
+            .map(|m| (m.a, m.b, m.dimmed, m.edges.to_vec()))
+            .collect();
+        // (1,3) first (leg 0), then (0,2) lit (legs 1, 5), (0,2) dimmed
+        // apart (leg 3), and the loop on 2 (leg 4).
+        assert_eq!(
+            got,
+            vec![
+                (1, 3, false, vec![0, 2]),
+                (0, 2, false, vec![1, 5]),
+                (0, 2, true, vec![3]),
+                (2, 2, false, vec![4]),
+            ]
+        );
+        assert!(m[0].forward && m[0].backward);
+        assert!(m[1].forward && m[1].backward && m[1].mynumber);
+        assert!(!m[2].forward && m[2].backward);
+        assert_eq!(m[0].codes, vec![Code::MN101, Code::MN102]);
+        assert!(m[1].codes.is_empty());
     }
 }
