@@ -13,6 +13,7 @@ use crate::text::Text;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What kind of party a node is, for its shape.
@@ -236,9 +237,9 @@ impl Merged {
 
     /// The edge's label: a single leg's own label, or `N flows` and the
     /// first distinct labels of the legs.
-    pub fn label(&self, d: &Diagram, lang: crate::text::Lang) -> String {
+    pub fn label<'d>(&self, d: &'d Diagram, lang: crate::text::Lang) -> Cow<'d, str> {
         if let [e] = self.edges[..] {
-            return d.edges[e].label.clone();
+            return Cow::Borrowed(&d.edges[e].label);
         }
         // Distinct labels in order of first use: a set, so that a pair of
         // actors with many legs and labels is not a quadratic search.
@@ -259,7 +260,7 @@ impl Merged {
         if labels.len() > SHOWN {
             out.push_str(&format!("\n+{}", labels.len() - SHOWN));
         }
-        out
+        Cow::Owned(out)
     }
 }
 

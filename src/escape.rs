@@ -32,6 +32,55 @@ pub fn needs_escape(c: char) -> bool {
     )
 }
 
+/// Can a character that starts with byte `b` be a control character or
+/// one that [`needs_escape`]? Every such character is ASCII below 0x20 or
+/// DEL, or starts with one of five lead bytes (U+0080–U+00AD: 0xC2;
+/// U+061C: 0xD8; U+180E: 0xE1; U+200B–U+2069: 0xE2; U+FEFF and
+/// U+FFF9–U+FFFB: 0xEF). Lead bytes are never continuation bytes, so a
+/// byte this accepts always starts a character.
+fn may_be_unusual(b: u8) -> bool {
+    b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef)
+}
+
+/// Appends `s` to `out`, rewriting some characters: each character that
+/// starts with an ASCII byte `special` accepts, or that may be a control
+/// character or one that [`needs_escape`], goes through `rewrite` (which
+/// appends what it stands for, itself when nothing changes); the runs
+/// between them are copied whole. The renderers' quoting walks the bytes
+/// of every name and label this way instead of decoding each character:
+/// almost every character of a design is copied as it is.
+pub fn rewrite_into(
+    out: &mut Vec<u8>,
+    s: &str,
+    special: impl Fn(u8) -> bool,
+    mut rewrite: impl FnMut(char, &mut Vec<u8>),
+) {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if !(special(b) || may_be_unusual(b)) {
+            i += 1;
+            continue;
+        }
+        out.extend_from_slice(&bytes[run..i]);
+        // `i` starts a character (see `may_be_unusual`); `get` cannot miss.
+        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+            run = i;
+            break;
+        };
+        rewrite(c, out);
+        i += c.len_utf8();
+        run = i;
+    }
+    out.extend_from_slice(&bytes[run..]);
+}
+
+/// Appends `c` to `out` as UTF-8.
+pub fn push_char(out: &mut Vec<u8>, c: char) {
+    out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+}
+
 /// `s` with every character that [`needs_escape`] written as `\u{XX}`.
 /// Borrowed (no allocation) when nothing needs escaping, which is the
 /// usual case.
@@ -169,6 +218,61 @@ impl EscapedSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The slow form [`rewrite_into`] must equal: every character through
+    /// `rewrite` when it is special, unusual or a control character.
+    fn rewritten_char_by_char(s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        for c in s.chars() {
+            if c == '"' || c == '#' || needs_escape(c) || c.is_control() {
+                out.extend_from_slice(format!("<{:x}>", c as u32).as_bytes());
+            } else {
+                push_char(&mut out, c);
+            }
+        }
+        out
+    }
+
+    fn rewritten(s: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        rewrite_into(
+            &mut out,
+            s,
+            |b| b == b'"' || b == b'#',
+            |c, out| {
+                if c == '"' || c == '#' || needs_escape(c) || c.is_control() {
+                    out.extend_from_slice(format!("<{:x}>", c as u32).as_bytes());
+                } else {
+                    push_char(out, c);
+                }
+            },
+        );
+        out
+    }
+
+    #[test]
+    fn rewriting_by_runs_equals_rewriting_every_character() {
+        // Every scalar value, alone and between plain and unusual text.
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("a{c}組合"),
+                format!("\u{200b}{c}\u{85}"),
+            ] {
+                assert_eq!(rewritten(&s), rewritten_char_by_char(&s), "{:x}", c as u32);
+            }
+        }
+        for s in [
+            "",
+            "plain",
+            "健康保険組合",
+            "a\"b#c",
+            "\n\t\r",
+            "e\u{301}\u{feff}😀\u{fffb}",
+        ] {
+            assert_eq!(rewritten(s), rewritten_char_by_char(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

@@ -6,28 +6,42 @@
 use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
 use crate::text::{Lang, Text};
+use rayon::prelude::*;
 use std::fmt::Write as _;
 
 /// A DOT quoted string: `"` and `\` escaped, line breaks as `\n` (which
 /// labels show as line breaks), other control characters as spaces.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
+    let mut out = Vec::with_capacity(s.len() + 2);
+    quote_into(&mut out, s);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`quote`], appended to `out`.
+pub fn quote_into(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    quote_inside(out, s);
+    out.push(b'"');
+}
+
+/// What [`quote`] writes between its quotes.
+fn quote_inside(out: &mut Vec<u8>, s: &str) {
+    crate::escape::rewrite_into(
+        out,
+        s,
+        |b| b == b'"' || b == b'\\',
+        |c, out| match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\n' => out.extend_from_slice(b"\\n"),
             // Shown as `\u{1b}` (the backslash escaped for DOT).
             c if crate::escape::needs_escape(c) => {
-                out.push_str(&format!("\\\\u{{{:x}}}", c as u32));
+                out.extend_from_slice(format!("\\\\u{{{:x}}}", c as u32).as_bytes());
             }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+            c if c.is_control() => out.push(b' '),
+            c => crate::escape::push_char(out, c),
+        },
+    );
 }
 
 /// One line of a comment: no line breaks.
@@ -79,39 +93,49 @@ fn node_attrs(n: &Node, lang: Lang) -> String {
     attrs.join(", ")
 }
 
-/// The ends of a merged edge as written (a single leg keeps its direction)
-/// and its attributes.
-fn edge_attrs(d: &Diagram, m: &Merged, lang: Lang) -> (usize, usize, String) {
-    let mut label = m.label(d, lang);
-    if m.violating() {
-        let codes: Vec<&str> = m.codes.iter().map(|c| c.as_str()).collect();
-        label.push('\n');
-        label.push_str(&codes.join(", "));
-    }
-    let mut attrs = vec![format!("label={}", quote(&label))];
+/// Draws the line of a merged edge: its ends as written (a single leg
+/// keeps its direction, `keys` are the nodes' quoted names) and its
+/// attributes.
+fn draw_edge(buf: &mut Vec<u8>, d: &Diagram, keys: &[Vec<u8>], m: &Merged, lang: Lang) {
     let (from, to) = match (m.forward, m.backward) {
         (false, true) => (m.b, m.a),
         _ => (m.a, m.b),
     };
+    buf.extend_from_slice(b"  ");
+    buf.extend_from_slice(&keys[from]);
+    buf.extend_from_slice(b" -> ");
+    buf.extend_from_slice(&keys[to]);
+    buf.extend_from_slice(b" [label=\"");
+    quote_inside(buf, &m.label(d, lang));
+    if m.violating() {
+        buf.extend_from_slice(b"\\n");
+        for (i, c) in m.codes.iter().enumerate() {
+            if i > 0 {
+                buf.extend_from_slice(b", ");
+            }
+            buf.extend_from_slice(c.as_str().as_bytes());
+        }
+    }
+    buf.push(b'"');
     if m.forward && m.backward {
-        attrs.push("dir=both".into());
+        buf.extend_from_slice(b", dir=both");
     }
     if m.edges.len() > 1 {
-        attrs.push(format!("penwidth={}", edge_width(m.edges.len())));
+        buf.extend_from_slice(format!(", penwidth={}", edge_width(m.edges.len())).as_bytes());
     }
     if m.mynumber {
         if m.edges.len() == 1 {
-            attrs.push("penwidth=2".into());
+            buf.extend_from_slice(b", penwidth=2");
         }
-        attrs.push("style=bold".into());
+        buf.extend_from_slice(b", style=bold");
     }
     if m.violating() {
-        attrs.push("color=red, fontcolor=red".into());
+        buf.extend_from_slice(b", color=red, fontcolor=red");
     }
     if m.dimmed {
-        attrs.push("color=gray80, fontcolor=gray60".into());
+        buf.extend_from_slice(b", color=gray80, fontcolor=gray60");
     }
-    (from, to, attrs.join(", "))
+    buf.extend_from_slice(b"];\n");
 }
 
 /// Line width of an edge that merges `n` legs: grows slowly, at most 5.
@@ -178,15 +202,18 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
     if !d.edges.is_empty() {
         out.write_all(b"\n")?;
     }
+    // Each node's name is quoted once, not once per edge at each end.
+    let keys: Vec<Vec<u8>> = d
+        .nodes
+        .par_iter()
+        .map(|n| {
+            let mut key = Vec::with_capacity(n.key.len() + 2);
+            quote_into(&mut key, &n.key);
+            key
+        })
+        .collect();
     write_ordered(out, &merge(d), |_, m, buf| {
-        let (from, to, attrs) = edge_attrs(d, m, lang);
-        let line = format!(
-            "  {} -> {} [{}];\n",
-            quote(&d.nodes[from].key),
-            quote(&d.nodes[to].key),
-            attrs
-        );
-        buf.extend_from_slice(line.as_bytes());
+        draw_edge(buf, d, &keys, m, lang);
         Ok(())
     })?;
     out.write_all(b"}\n")

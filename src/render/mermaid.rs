@@ -13,25 +13,34 @@ use std::fmt::Write as _;
 /// and the backtick as entity codes (`#quot;`, `#35;`, …), line breaks
 /// and other control characters as spaces.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("#quot;"),
-            '#' => out.push_str("#35;"),
-            '&' => out.push_str("#38;"),
-            '<' => out.push_str("#60;"),
-            '>' => out.push_str("#62;"),
-            '|' => out.push_str("#124;"),
-            '`' => out.push_str("#96;"),
-            '\n' => out.push(' '),
+    let mut out = Vec::with_capacity(s.len());
+    escape_into(&mut out, s, b" ");
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`escape`], appended to `out`, with each line break written as
+/// `newline`.
+fn escape_into(out: &mut Vec<u8>, s: &str, newline: &[u8]) {
+    crate::escape::rewrite_into(
+        out,
+        s,
+        |b| matches!(b, b'"' | b'#' | b'&' | b'<' | b'>' | b'|' | b'`'),
+        |c, out| match c {
+            '"' => out.extend_from_slice(b"#quot;"),
+            '#' => out.extend_from_slice(b"#35;"),
+            '&' => out.extend_from_slice(b"#38;"),
+            '<' => out.extend_from_slice(b"#60;"),
+            '>' => out.extend_from_slice(b"#62;"),
+            '|' => out.extend_from_slice(b"#124;"),
+            '`' => out.extend_from_slice(b"#96;"),
+            '\n' => out.extend_from_slice(newline),
             c if crate::escape::needs_escape(c) => {
-                out.push_str(&crate::escape::visible(c.encode_utf8(&mut [0; 4])));
+                out.extend_from_slice(crate::escape::visible(c.encode_utf8(&mut [0; 4])).as_bytes())
             }
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+            c if c.is_control() => out.push(b' '),
+            c => crate::escape::push_char(out, c),
+        },
+    );
 }
 
 /// One line of a comment: no line breaks.
@@ -69,18 +78,9 @@ fn node(n: usize, node: &Node) -> String {
     format!("{}{open}{label}{close}{class}", id(n))
 }
 
-fn link(d: &Diagram, m: &Merged, lang: Lang) -> String {
-    let mut label = m
-        .label(d, lang)
-        .split('\n')
-        .map(escape)
-        .collect::<Vec<_>>()
-        .join("<br/>");
-    if m.violating() {
-        let codes: Vec<&str> = m.codes.iter().map(|c| c.as_str()).collect();
-        label.push_str("<br/>");
-        label.push_str(&codes.join(", "));
-    }
+/// Draws the line of a merged link: its label's lines escaped and joined
+/// by `<br/>`, then the error codes.
+fn draw_link(buf: &mut Vec<u8>, d: &Diagram, m: &Merged, lang: Lang) {
     let both = m.forward && m.backward;
     let arrow = match (m.mynumber, both) {
         (false, false) => "-->",
@@ -93,7 +93,18 @@ fn link(d: &Diagram, m: &Merged, lang: Lang) -> String {
     } else {
         (m.a, m.b)
     };
-    format!("{} {arrow}|\"{label}\"| {}", id(from), id(to))
+    buf.extend_from_slice(format!("  {} {arrow}|\"", id(from)).as_bytes());
+    escape_into(buf, &m.label(d, lang), b"<br/>");
+    if m.violating() {
+        buf.extend_from_slice(b"<br/>");
+        for (i, c) in m.codes.iter().enumerate() {
+            if i > 0 {
+                buf.extend_from_slice(b", ");
+            }
+            buf.extend_from_slice(c.as_str().as_bytes());
+        }
+    }
+    buf.extend_from_slice(format!("\"| {}\n", id(to)).as_bytes());
 }
 
 /// The diagram as a Mermaid flowchart.
@@ -145,7 +156,7 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
     })?;
     let merged = merge(d);
     write_ordered(out, &merged, |_, m, buf| {
-        buf.extend_from_slice(format!("  {}\n", link(d, m, lang)).as_bytes());
+        draw_link(buf, d, m, lang);
         Ok(())
     })?;
     text.clear();
