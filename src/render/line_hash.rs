@@ -15,6 +15,10 @@
 //! One pass over the file: the window is a ring buffer and the hash is
 //! rolled, so the cost is linear in the file's length.
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::ops::Range;
+
 /// How many code units a line's hash covers.
 const BLOCK: usize = 100;
 /// The base of the polynomial.
@@ -22,79 +26,195 @@ const MOD: u64 = 37;
 /// Stands for the end of the file.
 const EOF: u16 = 65535;
 
-/// The hash of every line of `text`, in order: element `i` is line `i + 1`.
-/// There is always one more line than the text has line breaks (an empty
-/// text has one line).
-pub fn line_hashes(text: &str) -> Vec<String> {
-    let first_mod = (0..BLOCK).fold(1u64, |m, _| m.wrapping_mul(MOD));
-    let mut window = [0u16; BLOCK];
-    // The line number that starts at each window position, or 0.
-    let mut starts = [0usize; BLOCK];
-    let mut hash: u64 = 0;
-    let mut index = 0;
-    let mut line = 0;
-    let mut line_start = true;
-    let mut prev_cr = false;
-    let mut counts: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    let mut out: Vec<String> = Vec::new();
+/// The hash of every line of a text, kept as numbers: a SARIF log needs
+/// the hashes of the few lines with findings, but each hash's count of
+/// earlier occurrences depends on every line before it.
+pub struct LineHashes {
+    /// Line `i + 1`'s hash and how often that hash has occurred up to and
+    /// including it.
+    lines: Vec<(u64, u32)>,
+}
 
-    let mut emit = |hash: u64, line: usize, out: &mut Vec<String>| {
+impl LineHashes {
+    /// The hash of every line of `text`, in order: element `i` is line
+    /// `i + 1`. There is always one more line than the text has line
+    /// breaks (an empty text has one line).
+    pub fn of(text: &str) -> LineHashes {
+        LineHashes {
+            lines: hash_lines(text),
+        }
+    }
+
+    /// The hash of line `line` (counted from 1) as the upload action
+    /// writes it: `hash:n`.
+    pub fn get(&self, line: usize) -> Option<String> {
+        let &(hash, n) = self.lines.get(line.checked_sub(1)?)?;
+        Some(format!("{hash:x}:{n}"))
+    }
+}
+
+/// Text one task hashes: a million-line design is hashed on every core.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Every line's hash and occurrence count, in order.
+fn hash_lines(text: &str) -> Vec<(u64, u32)> {
+    hash_lines_in_pieces(text, PIECE_BYTES)
+}
+
+/// [`hash_lines`], the text cut into pieces of about `piece_bytes` after
+/// line feeds. A line's hash covers the [`BLOCK`] kept units from its
+/// start, whatever came before (the rolled hash is exact in wrapping
+/// arithmetic), so each piece is hashed on its own, reading on past its
+/// end until its last line's block is complete; the counts of earlier
+/// occurrences are then taken in order.
+fn hash_lines_in_pieces(text: &str, piece_bytes: usize) -> Vec<(u64, u32)> {
+    let pieces = pieces(text, piece_bytes);
+    let hashes: Vec<Vec<u64>> = if pieces.len() > 1 {
+        pieces
+            .par_iter()
+            .map(|r| hash_piece(text, r.clone()))
+            .collect()
+    } else {
+        pieces.iter().map(|r| hash_piece(text, r.clone())).collect()
+    };
+    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut out = Vec::with_capacity(hashes.iter().map(Vec::len).sum());
+    for hash in hashes.into_iter().flatten() {
         let n = counts.entry(hash).or_default();
         *n += 1;
-        // Lines come out in order, one each.
-        debug_assert_eq!(line, out.len() + 1);
-        out.push(format!("{hash:x}:{n}"));
-    };
-    let update = |current: u16, hash: &mut u64, index: &mut usize, window: &mut [u16; BLOCK]| {
-        let begin = window[*index];
-        window[*index] = current;
-        *hash = MOD
-            .wrapping_mul(*hash)
-            .wrapping_add(u64::from(current))
-            .wrapping_sub(first_mod.wrapping_mul(u64::from(begin)));
-        *index = (*index + 1) % BLOCK;
-    };
-
-    let units = text.encode_utf16().chain(std::iter::once(EOF));
-    for mut current in units {
-        if current == b' ' as u16 || current == b'\t' as u16 || (prev_cr && current == b'\n' as u16)
-        {
-            prev_cr = false;
-            continue;
-        }
-        if current == b'\r' as u16 {
-            current = b'\n' as u16;
-            prev_cr = true;
-        } else {
-            prev_cr = false;
-        }
-        if starts[index] != 0 {
-            emit(hash, starts[index], &mut out);
-            starts[index] = 0;
-        }
-        if line_start {
-            line_start = false;
-            line += 1;
-            starts[index] = line;
-        }
-        if current == b'\n' as u16 {
-            line_start = true;
-        }
-        update(current, &mut hash, &mut index, &mut window);
-    }
-    for _ in 0..BLOCK {
-        if starts[index] != 0 {
-            emit(hash, starts[index], &mut out);
-            starts[index] = 0;
-        }
-        update(0, &mut hash, &mut index, &mut window);
+        out.push((hash, *n));
     }
     out
+}
+
+/// `text` cut into ranges of about `piece_bytes`, each but the last
+/// ending just after a line feed (where a line starts afresh: no CR
+/// pending, the next kept unit starts a line). Never empty.
+fn pieces(text: &str, piece_bytes: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: usize = 0;
+    loop {
+        let end = start
+            .checked_add(piece_bytes.max(1))
+            .filter(|&at| at < text.len())
+            .and_then(|at| memchr::memchr(b'\n', &text.as_bytes()[at..]).map(|i| at + i + 1))
+            .unwrap_or(text.len());
+        out.push(start..end);
+        if end >= text.len() {
+            return out;
+        }
+        start = end;
+    }
+}
+
+/// The hashes of the lines whose first kept unit is in `range` of `text`
+/// (and of the end-of-file line, when `range` reaches the end), in order.
+fn hash_piece(text: &str, range: Range<usize>) -> Vec<u64> {
+    let rest = text.get(range.start..).unwrap_or_default();
+    let end = range.end - range.start;
+    let mut h = Hasher::new();
+    let mut units = [0u16; 2];
+    for (at, c) in rest.char_indices() {
+        if at >= end && h.pending == 0 {
+            return h.out;
+        }
+        for &unit in c.encode_utf16(&mut units).iter() {
+            h.push(unit, at < end);
+        }
+    }
+    h.push(EOF, range.end == text.len());
+    h.finish()
+}
+
+/// The upload action's rolling hash over a window of [`BLOCK`] code units.
+struct Hasher {
+    /// `MOD` to the power `BLOCK`: the weight of the unit leaving.
+    first_mod: u64,
+    window: [u16; BLOCK],
+    /// Does a line start at this window position?
+    starts: [bool; BLOCK],
+    /// Lines started and not yet hashed.
+    pending: usize,
+    hash: u64,
+    index: usize,
+    line_start: bool,
+    prev_cr: bool,
+    out: Vec<u64>,
+}
+
+impl Hasher {
+    fn new() -> Hasher {
+        Hasher {
+            first_mod: (0..BLOCK).fold(1u64, |m, _| m.wrapping_mul(MOD)),
+            window: [0; BLOCK],
+            starts: [false; BLOCK],
+            pending: 0,
+            hash: 0,
+            index: 0,
+            line_start: true,
+            prev_cr: false,
+            out: Vec::new(),
+        }
+    }
+
+    /// Takes in one code unit of the file; `may_start` says whether a line
+    /// may start at it.
+    fn push(&mut self, unit: u16, may_start: bool) {
+        if unit == b' ' as u16 || unit == b'\t' as u16 || (self.prev_cr && unit == b'\n' as u16) {
+            self.prev_cr = false;
+            return;
+        }
+        self.prev_cr = unit == b'\r' as u16;
+        let current = if self.prev_cr { b'\n' as u16 } else { unit };
+        self.emit_due();
+        if self.line_start && may_start {
+            self.line_start = false;
+            self.starts[self.index] = true;
+            self.pending += 1;
+        }
+        if current == b'\n' as u16 {
+            self.line_start = true;
+        }
+        self.roll(current);
+    }
+
+    /// The line that started [`BLOCK`] units ago has its hash now.
+    fn emit_due(&mut self) {
+        if self.starts[self.index] {
+            self.starts[self.index] = false;
+            self.pending -= 1;
+            self.out.push(self.hash);
+        }
+    }
+
+    fn roll(&mut self, current: u16) {
+        let begin = self.window[self.index];
+        self.window[self.index] = current;
+        self.hash = MOD
+            .wrapping_mul(self.hash)
+            .wrapping_add(u64::from(current))
+            .wrapping_sub(self.first_mod.wrapping_mul(u64::from(begin)));
+        self.index = (self.index + 1) % BLOCK;
+    }
+
+    /// After the end of the file: zeros until every line has its hash.
+    fn finish(mut self) -> Vec<u64> {
+        for _ in 0..BLOCK {
+            self.emit_due();
+            self.roll(0);
+        }
+        self.out
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line_hashes(text: &str) -> Vec<String> {
+        let h = LineHashes::of(text);
+        (1..=h.lines.len()).filter_map(|line| h.get(line)).collect()
+    }
 
     // The expected values are those of codeql-action's own tests
     // (src/fingerprints.test.ts).
@@ -154,6 +274,31 @@ mod tests {
                 "c129715d7a2bc9a3:1"
             ]
         );
+    }
+
+    #[test]
+    fn pieces_hash_as_the_whole_text_does() {
+        let texts = [
+            String::new(),
+            "\n".repeat(7),
+            "actor 組合 : 組合\r\n\u{1F600}x\rflow\n".repeat(40),
+            " hello; \t\nworld!!!\r\n\n\r  \t\tGreetings\r End\r\n".repeat(30),
+            format!("{}\n{}\r\n\r\n", "a".repeat(250), "  ".repeat(120)),
+            "Lorem ipsum dolor sit amet.\n".repeat(25) + "end",
+        ];
+        for text in &texts {
+            let whole = hash_lines_in_pieces(text, usize::MAX);
+            assert_eq!(
+                whole.len(),
+                text.matches('\n').count() - text.matches("\r\n").count()
+                    + text.matches('\r').count()
+                    + 1,
+                "{text:?}"
+            );
+            for piece in [1, 2, 3, 5, 17, 64, 99, 100, 101, 333] {
+                assert_eq!(hash_lines_in_pieces(text, piece), whole, "{piece} {text:?}");
+            }
+        }
     }
 
     #[test]

@@ -42,7 +42,8 @@
 //! Every string that came from input passes through [`visible`]. The output
 //! depends on nothing but the report: same input, same bytes.
 
-use super::{BUILTIN_PREFIX, Report, line_hash};
+use super::line_hash::LineHashes;
+use super::{BUILTIN_PREFIX, Report};
 use crate::code::{Code, Severity};
 use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
@@ -286,7 +287,7 @@ pub fn render_run(report: &Report, execution: &Execution) -> String {
     let kept = cap(report.diagnostics, MAX_RESULTS);
     let left_out = report.diagnostics.len() - kept.len();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut line_hashes: HashMap<FileId, Vec<String>> = HashMap::new();
+    let mut line_hashes: HashMap<FileId, LineHashes> = HashMap::new();
     let results = kept
         .iter()
         .map(|d| result(report, d, &mut seen, &mut line_hashes))
@@ -395,7 +396,7 @@ fn result(
     report: &Report,
     d: &Diagnostic,
     seen: &mut HashMap<String, usize>,
-    line_hashes: &mut HashMap<FileId, Vec<String>>,
+    line_hashes: &mut HashMap<FileId, LineHashes>,
 ) -> SarifResult {
     let lang = report.lang;
     let primary = Location {
@@ -431,9 +432,9 @@ fn result(
         let line = report.position(d.primary).line;
         let hashes = line_hashes
             .entry(d.primary.file)
-            .or_insert_with(|| line_hash::line_hashes(&report.sources.get(d.primary.file).text));
-        if let Some(h) = hashes.get(line - 1) {
-            fingerprints.insert(LINE_HASH, h.clone());
+            .or_insert_with(|| LineHashes::of(&report.sources.get(d.primary.file).text));
+        if let Some(h) = hashes.get(line) {
+            fingerprints.insert(LINE_HASH, h);
         }
     }
     SarifResult {
