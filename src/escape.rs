@@ -177,19 +177,39 @@ pub struct EscapedSource {
 impl EscapedSource {
     /// Escapes `s`, recording where the text grew. Linear in `s`.
     pub fn new(s: &str) -> EscapedSource {
+        EscapedSource::of(s).unwrap_or_else(|| EscapedSource {
+            text: s.to_string(),
+            shifts: Vec::new(),
+        })
+    }
+
+    /// [`EscapedSource::new`], or `None` when nothing in `s` needs
+    /// escaping (the usual case: no copy is made). Only characters that
+    /// start with a byte [`may_be_unusual`] accepts are decoded; the runs
+    /// between them are copied whole.
+    pub fn of(s: &str) -> Option<EscapedSource> {
         let lone_cr = |i: usize| s.as_bytes().get(i + 1) != Some(&b'\n');
-        let mut text = String::with_capacity(s.len());
+        let mut escaped = s
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| may_be_unusual(b))
+            .filter_map(|(i, _)| Some((i, s.get(i..)?.chars().next()?)))
+            .filter(|&(i, c)| c != '\n' && (c != '\r' || lone_cr(i)) && needs_escape(c))
+            .peekable();
+        escaped.peek()?;
+        let mut text = String::with_capacity(s.len() + 16);
         let mut shifts = Vec::new();
-        for (i, c) in s.char_indices() {
-            if c == '\n' || (c == '\r' && !lone_cr(i)) || !needs_escape(c) {
-                text.push(c);
-            } else {
-                text.push_str(&format!("\\u{{{:x}}}", c as u32));
-                let end = i + c.len_utf8();
-                shifts.push((end, text.len() - end));
-            }
+        let mut from = 0;
+        for (i, c) in escaped {
+            // `from` and `i` are character boundaries: `get` cannot miss.
+            text.push_str(s.get(from..i).unwrap_or_default());
+            text.push_str(&format!("\\u{{{:x}}}", c as u32));
+            let end = i + c.len_utf8();
+            shifts.push((end, text.len() - end));
+            from = end;
         }
-        EscapedSource { text, shifts }
+        text.push_str(s.get(from..).unwrap_or_default());
+        Some(EscapedSource { text, shifts })
     }
 
     /// The offset in [`EscapedSource::text`] of the original's `offset`
@@ -336,5 +356,29 @@ mod tests {
             assert_eq!(e.unmap(e.map(i)), i);
         }
         assert!(!EscapedSource::new("plain\n").changed());
+        assert!(EscapedSource::of("plain\r\n日本語\u{3000}").is_none());
+    }
+
+    #[test]
+    fn escaped_source_equals_escaping_every_character() {
+        // The text as it was first escaped: character by character.
+        let by_char = |s: &str| {
+            let mut text = String::new();
+            for (i, c) in s.char_indices() {
+                let crlf = c == '\r' && s[i..].starts_with("\r\n");
+                if c == '\n' || crlf || !needs_escape(c) {
+                    text.push(c);
+                } else {
+                    text.push_str(&format!("\\u{{{:x}}}", c as u32));
+                }
+            }
+            text
+        };
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for s in [format!("組{c}\n"), format!("{c}\r\n{c}\r")] {
+                assert_eq!(EscapedSource::new(&s).text, by_char(&s), "{:x}", c as u32);
+                assert_eq!(EscapedSource::of(&s).is_some(), by_char(&s) != s);
+            }
+        }
     }
 }

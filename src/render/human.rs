@@ -41,9 +41,9 @@ impl<'a> Shown<'a> {
                 continue;
             }
             seen[i] = true;
-            let e = EscapedSource::new(&report.sources.get(s.file).text);
-            if e.changed() {
-                let f = SourceFile::new(String::new(), e.text.clone());
+            if let Some(mut e) = EscapedSource::of(&report.sources.get(s.file).text) {
+                // The shown file holds the text; the escape keeps its shifts.
+                let f = SourceFile::new(String::new(), std::mem::take(&mut e.text));
                 escaped[i] = Some((e, f));
             }
         }
