@@ -91,6 +91,25 @@ impl SourceFile {
         }
     }
 
+    /// The 0-based line of each of `offsets`: read by walking forward
+    /// through the lines while the offsets come in order (a flow's line for
+    /// every flow of a design costs one pass, not a search each), by a
+    /// search for one that goes back.
+    pub fn line_indexes(&self, offsets: impl Iterator<Item = usize>) -> Vec<usize> {
+        let mut line = 0;
+        offsets
+            .map(|byte| {
+                if self.line_starts.get(line).is_some_and(|&s| s > byte) {
+                    line = self.line_index(byte);
+                }
+                while self.line_starts.get(line + 1).is_some_and(|&s| s <= byte) {
+                    line += 1;
+                }
+                line
+            })
+            .collect()
+    }
+
     /// 0-based line of a byte offset.
     pub fn line_index(&self, byte: usize) -> usize {
         match self.line_starts.binary_search(&byte) {
@@ -286,6 +305,18 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_read_walking_forward_are_the_lines_searched() {
+        let f = SourceFile::new("t".to_string(), "a\n\nbc\r\n組合\nx".to_string());
+        let ordered: Vec<usize> = (0..=f.text.len() + 2).collect();
+        let shuffled = [5, 0, 9, 9, 3, 14, 1, 7, 2, 100, 0];
+        for offsets in [&ordered[..], &shuffled[..]] {
+            let walked = f.line_indexes(offsets.iter().copied());
+            let searched: Vec<usize> = offsets.iter().map(|&b| f.line_index(b)).collect();
+            assert_eq!(walked, searched, "{offsets:?}");
+        }
+    }
 
     #[test]
     fn columns_count_scalar_values() {
