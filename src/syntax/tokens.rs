@@ -75,29 +75,32 @@ impl Names {
     /// text) so that it stays in the cache.
     pub fn read_ahead(&self, src: &str, toks: &[Token]) {
         let mut ahead = self.ahead.borrow_mut();
-        let Ahead { at, names, next } = &mut *ahead;
+        let Ahead {
+            at,
+            names,
+            next,
+            order,
+        } = &mut *ahead;
         at.clear();
         names.clear();
+        order.clear();
         *next = 0;
-        let mut texts = Vec::new();
-        let mut order = Vec::new();
         for (i, t) in toks.iter().enumerate() {
             if matches!(t.kind, TokenKind::Name | TokenKind::Str)
-                && let (Ok(i), Ok(k)) = (u32::try_from(i), u32::try_from(texts.len()))
+                && let (Ok(i), Ok(k)) = (u32::try_from(i), u32::try_from(at.len()))
             {
-                let text = t.text(src);
                 at.push(i);
-                order.push((hash_of(text), k));
-                texts.push(text);
+                order.push((hash_of(t.text(src)), k));
             }
         }
         let buckets = (self.table.borrow().capacity() * 8 / 7).next_power_of_two() as u64;
         order.sort_unstable_by_key(|&(h, _)| h & (buckets - 1));
-        names.resize(texts.len(), None);
-        for (hash, k) in order {
+        names.resize(at.len(), None);
+        for &(hash, k) in order.iter() {
             let k = k as usize;
-            if let (Some(text), Some(slot)) = (texts.get(k), names.get_mut(k)) {
-                *slot = Some(self.get_hashed(text, hash));
+            let text = at.get(k).and_then(|&i| toks.get(i as usize));
+            if let (Some(t), Some(slot)) = (text, names.get_mut(k)) {
+                *slot = Some(self.get_hashed(t.text(src), hash));
             }
         }
     }
@@ -106,7 +109,9 @@ impl Names {
     /// it when it was not (or was taken already).
     fn take_ahead(&self, index: usize) -> Option<(Name, Sym)> {
         let mut ahead = self.ahead.borrow_mut();
-        let Ahead { at, names, next } = &mut *ahead;
+        let Ahead {
+            at, names, next, ..
+        } = &mut *ahead;
         // The parser reads names in order: the next one is nearly always
         // the one asked for.
         let k = match at.get(*next) {
@@ -134,6 +139,10 @@ struct Ahead {
     names: Vec<Option<(Name, Sym)>>,
     /// Where the parser's next name is likely to be in `at`.
     next: usize,
+    /// Each name's hash and place in `at`, in the order they are read
+    /// (kept from part to part, like the others: a part's lists are
+    /// large enough that fresh ones cost the kernel new pages).
+    order: Vec<(u64, u32)>,
 }
 
 impl std::fmt::Debug for Names {
