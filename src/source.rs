@@ -91,19 +91,25 @@ impl SourceFile {
         }
     }
 
-    /// The 0-based line of each of `offsets`: read by walking forward
-    /// through the lines while the offsets come in order (a flow's line for
-    /// every flow of a design costs one pass, not a search each), by a
-    /// search for one that goes back.
+    /// The 0-based line of each of `offsets`: read by stepping forward
+    /// from the previous one's line while the offsets come in order and
+    /// close together (a flow's line for every flow of a design is then
+    /// one pass over the lines, not a search each), by a search for one
+    /// that goes back or far ahead.
     pub fn line_indexes(&self, offsets: impl Iterator<Item = usize>) -> Vec<usize> {
+        /// Lines stepped over before a search is cheaper.
+        const STEPS: usize = 8;
         let mut line = 0;
         offsets
             .map(|byte| {
-                if self.line_starts.get(line).is_some_and(|&s| s > byte) {
+                let near = self.line_starts.get(line).is_some_and(|&s| s <= byte)
+                    && self.line_starts.get(line + STEPS).is_none_or(|&s| s > byte);
+                if near {
+                    while self.line_starts.get(line + 1).is_some_and(|&s| s <= byte) {
+                        line += 1;
+                    }
+                } else {
                     line = self.line_index(byte);
-                }
-                while self.line_starts.get(line + 1).is_some_and(|&s| s <= byte) {
-                    line += 1;
                 }
                 line
             })
@@ -310,7 +316,20 @@ mod tests {
     fn lines_read_walking_forward_are_the_lines_searched() {
         let f = SourceFile::new("t".to_string(), "a\n\nbc\r\n組合\nx".to_string());
         let ordered: Vec<usize> = (0..=f.text.len() + 2).collect();
-        let shuffled = [5, 0, 9, 9, 3, 14, 1, 7, 2, 100, 0];
+        let shuffled = [5, 0, 9, 9, 3, 14, 1, 7, 2, 100, 0, 13, 4, 4];
+        let long = SourceFile::new("l".to_string(), "ab\n\n組合\r\n".repeat(100));
+        let len = long.text.len();
+        let jumps: Vec<usize> = (0..len)
+            .step_by(37)
+            .chain((0..len).rev().step_by(101))
+            .collect();
+        assert_eq!(
+            long.line_indexes(jumps.iter().copied()),
+            jumps
+                .iter()
+                .map(|&b| long.line_index(b))
+                .collect::<Vec<_>>()
+        );
         for offsets in [&ordered[..], &shuffled[..]] {
             let walked = f.line_indexes(offsets.iter().copied());
             let searched: Vec<usize> = offsets.iter().map(|&b| f.line_index(b)).collect();

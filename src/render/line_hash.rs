@@ -12,8 +12,10 @@
 //! `n` counts how often that hash has occurred so far in the file. Lines
 //! are numbered as the hasher numbers them (a lone CR ends a line).
 //!
-//! One pass over the file: the window is a ring buffer and the hash is
-//! rolled, so the cost is linear in the file's length.
+//! The window is a ring buffer and the hash is rolled, so the cost is
+//! linear in the file's length; a large file is hashed in pieces on every
+//! core (see [`hash_lines_in_pieces`]), and the hashes are kept as numbers
+//! until a finding's line asks for its text.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
