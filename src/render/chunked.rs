@@ -30,9 +30,46 @@ where
     write_in_chunks(out, items, CHUNK, draw)
 }
 
+/// [`write_ordered`] for items drawn as text (with `write!` or
+/// `push_str`) onto the end of a `String`.
+pub fn write_ordered_text<'a, T, W, F>(out: &mut W, items: &'a [T], draw: F) -> io::Result<()>
+where
+    T: Sync,
+    W: Write + ?Sized,
+    F: Fn(usize, &'a T, &mut String) -> io::Result<()> + Sync,
+{
+    write_in_chunks(out, items, CHUNK, draw)
+}
+
+/// A buffer items are drawn onto: bytes or text.
+pub trait Buffer: Default + Send {
+    /// Empties it, keeping its memory.
+    fn clear(&mut self);
+    /// What was drawn.
+    fn bytes(&self) -> &[u8];
+}
+
+impl Buffer for Vec<u8> {
+    fn clear(&mut self) {
+        Vec::clear(self);
+    }
+    fn bytes(&self) -> &[u8] {
+        self
+    }
+}
+
+impl Buffer for String {
+    fn clear(&mut self) {
+        String::clear(self);
+    }
+    fn bytes(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
 /// [`write_ordered`] with chunks of at most `chunk` items (tests use
 /// small ones).
-fn write_in_chunks<'a, T, W, F>(
+fn write_in_chunks<'a, T, W, B, F>(
     out: &mut W,
     items: &'a [T],
     chunk: usize,
@@ -41,17 +78,18 @@ fn write_in_chunks<'a, T, W, F>(
 where
     T: Sync,
     W: Write + ?Sized,
-    F: Fn(usize, &'a T, &mut Vec<u8>) -> io::Result<()> + Sync,
+    B: Buffer,
+    F: Fn(usize, &'a T, &mut B) -> io::Result<()> + Sync,
 {
     let chunk = chunk.max(1);
     // A short list is drawn here, item by item: no thread is worth waking
     // for it, and no more than one item's text is held.
     if items.len() <= chunk {
-        let mut buf = Vec::new();
+        let mut buf = B::default();
         for (i, item) in items.iter().enumerate() {
             buf.clear();
             draw(i, item, &mut buf)?;
-            out.write_all(&buf)?;
+            out.write_all(buf.bytes())?;
         }
         return Ok(());
     }
@@ -59,7 +97,7 @@ where
     // chunk, grown by doubling and freed after writing, had the allocator
     // hand pages back and the kernel zero new ones for every batch (a
     // third of `graph`'s samples at a million flows).
-    let mut buffers: Vec<Vec<u8>> = Vec::new();
+    let mut buffers: Vec<B> = Vec::new();
     // The first batch learns the items' size: one item a chunk.
     let mut per_chunk = 1;
     let mut start = 0;
@@ -68,7 +106,7 @@ where
         let part = &items[start..end];
         let chunks = part.len().div_ceil(per_chunk);
         if buffers.len() < chunks {
-            buffers.resize_with(chunks, Vec::new);
+            buffers.resize_with(chunks, B::default);
         }
         let texts = &mut buffers[..chunks];
         texts
@@ -85,8 +123,8 @@ where
             })?;
         let mut bytes = 0;
         for text in texts.iter() {
-            bytes += text.len();
-            out.write_all(text)?;
+            bytes += text.bytes().len();
+            out.write_all(text.bytes())?;
         }
         let average = (bytes / part.len()).max(1);
         per_chunk = (CHUNK_BYTES / average).clamp(1, chunk);
@@ -121,6 +159,20 @@ mod tests {
     }
 
     #[test]
+    fn text_buffers_write_what_byte_buffers_do() {
+        let items: Vec<u32> = (0..5000).map(|i| i * 7 % 13).collect();
+        let mut bytes = Vec::new();
+        write_ordered(&mut bytes, &items, draw).unwrap();
+        let mut text = Vec::new();
+        write_ordered_text(&mut text, &items, |i, item, buf| {
+            use std::fmt::Write as _;
+            writeln!(buf, "{i}:{item}").map_err(io::Error::other)
+        })
+        .unwrap();
+        assert_eq!(text, bytes);
+    }
+
+    #[test]
     fn an_empty_list_writes_nothing() {
         let mut out = Vec::new();
         write_ordered(&mut out, &[] as &[u32], draw).unwrap();
@@ -131,7 +183,7 @@ mod tests {
     fn an_error_of_any_item_is_returned() {
         let items: Vec<u32> = (0..100).collect();
         let mut out = Vec::new();
-        let r = write_in_chunks(&mut out, &items, 3, |i, _, _| {
+        let r = write_in_chunks(&mut out, &items, 3, |i, _, _: &mut Vec<u8>| {
             if i == 50 {
                 Err(io::Error::other("item 50"))
             } else {

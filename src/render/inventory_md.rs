@@ -244,10 +244,8 @@ impl Out<'_> {
         if self.failed.is_some() {
             return;
         }
-        let r = super::chunked::write_ordered(self.to, items, |i, item, buf| {
-            let mut text = String::new();
-            draw(i, item, &mut text);
-            buf.extend_from_slice(text.as_bytes());
+        let r = super::chunked::write_ordered_text(self.to, items, |i, item, buf| {
+            draw(i, item, buf);
             Ok(())
         });
         if let Err(e) = r {
