@@ -235,6 +235,16 @@ impl Merged {
         !self.codes.is_empty()
     }
 
+    /// Appends the codes of its errors, joined by `, `.
+    pub fn push_codes(&self, out: &mut Vec<u8>) {
+        for (i, c) in self.codes.iter().enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b", ");
+            }
+            out.extend_from_slice(c.as_str().as_bytes());
+        }
+    }
+
     /// The edge's label: a single leg's own label, or `N flows` and the
     /// first distinct labels of the legs.
     pub fn label<'d>(&self, d: &'d Diagram, lang: crate::text::Lang) -> Cow<'d, str> {

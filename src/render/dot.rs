@@ -109,12 +109,7 @@ fn draw_edge(buf: &mut Vec<u8>, d: &Diagram, keys: &[Vec<u8>], m: &Merged, lang:
     quote_inside(buf, &m.label(d, lang));
     if m.violating() {
         buf.extend_from_slice(b"\\n");
-        for (i, c) in m.codes.iter().enumerate() {
-            if i > 0 {
-                buf.extend_from_slice(b", ");
-            }
-            buf.extend_from_slice(c.as_str().as_bytes());
-        }
+        m.push_codes(buf);
     }
     buf.push(b'"');
     if m.forward && m.backward {

@@ -97,12 +97,7 @@ fn draw_link(buf: &mut Vec<u8>, d: &Diagram, m: &Merged, lang: Lang) {
     escape_into(buf, &m.label(d, lang), b"<br/>");
     if m.violating() {
         buf.extend_from_slice(b"<br/>");
-        for (i, c) in m.codes.iter().enumerate() {
-            if i > 0 {
-                buf.extend_from_slice(b", ");
-            }
-            buf.extend_from_slice(c.as_str().as_bytes());
-        }
+        m.push_codes(buf);
     }
     buf.extend_from_slice(format!("\"| {}\n", id(to)).as_bytes());
 }
