@@ -26,13 +26,14 @@ use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
 use crate::syntax::lexer::{Lexed, lex_lines_into};
-use crate::syntax::parser::parse_lexed;
+use crate::syntax::parser::parse_lexed_keeping_tokens;
 use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::ops::Range;
 use unicode_width::UnicodeWidthStr;
 
@@ -202,12 +203,14 @@ fn lay_out_part(
     start: Start,
     whole: bool,
 ) -> Result<Option<Part>, Text> {
-    let lexed = lex_lines_into(FileId(0), src, range.clone(), Vec::new());
+    let buffer = Vec::with_capacity(range.len() / BYTES_PER_TOKEN + 16);
+    let lexed = lex_lines_into(FileId(0), src, range.clone(), buffer);
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
     }
-    let tokens = lexed.tokens.clone();
-    let parsed = parse_lexed(src, with_end(lexed, range.end));
+    let (parsed, mut tokens) = parse_lexed_keeping_tokens(src, with_end(lexed, range.end));
+    // The Eof the parse ended at is not laid out.
+    tokens.pop();
     if let Some(d) = parsed
         .diagnostics
         .iter()
@@ -225,6 +228,8 @@ fn lay_out_part(
     let mut out = Output {
         last_end: start.last_end,
         written_before: start.written,
+        // The layout adds spaces and drops few characters.
+        text: String::with_capacity(range.len() + range.len() / 8),
         ..Output::default()
     };
     Layout::new(src, &tokens, &comments, &mut out).run(stmts);
@@ -244,6 +249,10 @@ fn lay_out_part(
         checked,
     }))
 }
+
+/// Fewer bytes than a token takes on most designs (about 12 on generated
+/// ones): a part's token buffer sized from it rarely grows.
+const BYTES_PER_TOKEN: usize = 8;
 
 /// The lexed lines of a part with the Eof a parse ends at.
 fn with_end(mut lexed: Lexed, end: usize) -> Lexed {
@@ -302,8 +311,9 @@ struct Layout<'a> {
     tokens: &'a [Token],
     /// The comments of the part.
     comments: &'a [Comment],
-    /// Trailing comments by the index of the token they follow.
-    trailing: HashMap<usize, Vec<usize>>,
+    /// Trailing comments by the index of the token they follow (looked up
+    /// for every token: Fx, not SipHash).
+    trailing: FxHashMap<usize, Vec<usize>>,
     /// Own-line comments, in order, and how many are emitted.
     own: Vec<usize>,
     next_own: usize,
@@ -368,7 +378,7 @@ impl<'a> Layout<'a> {
         comments: &'a [Comment],
         out: &'a mut Output,
     ) -> Self {
-        let mut trailing: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut trailing: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
         let mut own = Vec::new();
         for (ci, c) in comments.iter().enumerate() {
             let at = c.span.start;
@@ -563,6 +573,10 @@ impl<'a> Layout<'a> {
 
     /// The end of the last trailing comment of a statement, if any.
     fn trailing_end(&self, span: Span) -> Option<usize> {
+        // Most parts have no trailing comment: skip the token search.
+        if self.trailing.is_empty() {
+            return None;
+        }
         let (_, b) = self.range(span);
         let last = b.checked_sub(1)?;
         self.trailing
@@ -588,7 +602,9 @@ impl<'a> Layout<'a> {
 
     /// Tokens joined with the spacing rules.
     fn join(&self, a: usize, b: usize) -> String {
-        let mut s = String::new();
+        // Sized once: a word and a space a token at most.
+        let size = (a..b).map(|i| self.word(i).len() + 1).sum();
+        let mut s = String::with_capacity(size);
         for i in a..b {
             if i > a && self.tokens[i].kind != TokenKind::Comma {
                 s.push(' ');
@@ -600,6 +616,9 @@ impl<'a> Layout<'a> {
 
     /// Trailing comments after token `i`, joined.
     fn comments_after(&self, i: usize) -> Option<String> {
+        if self.trailing.is_empty() {
+            return None;
+        }
         let v = self.trailing.get(&i)?;
         Some(
             v.iter()
@@ -612,7 +631,13 @@ impl<'a> Layout<'a> {
     /// Does any token in [a, b-1) carry a trailing comment (one that forces
     /// a line break inside the statement)?
     fn inner_comment(&self, a: usize, b: usize) -> bool {
-        (a..b.saturating_sub(1)).any(|i| self.trailing.contains_key(&i))
+        !self.trailing.is_empty()
+            && (a..b.saturating_sub(1)).any(|i| self.trailing.contains_key(&i))
+    }
+
+    /// Does no token in [a, b) carry a trailing comment?
+    fn comment_free(&self, a: usize, b: usize) -> bool {
+        self.trailing.is_empty() || (a..b).all(|i| !self.trailing.contains_key(&i))
     }
 
     /// Is the trailing comment after the statement an annotation?
@@ -754,9 +779,19 @@ impl<'a> Layout<'a> {
     /// A flow: one line, or wrapped before `for`/`via`/`basis` when long.
     fn flow(&mut self, a: usize, b: usize, indent: usize) {
         let one = self.join(a, b);
-        let long = indent + one.width() > WIDTH;
+        let long = indent + display_width(&one) > WIDTH;
         if long && !self.inner_comment(a, b) && !self.annotated(b) {
             return self.flat(a, b, indent, None, true);
+        }
+        if a < b && self.comment_free(a, b) {
+            // What `flat` makes of a flow without comments, unwrapped: the
+            // one line just joined (most flows).
+            self.out.lines.push(Line {
+                indent,
+                cells: vec![one],
+                ..Line::default()
+            });
+            return;
         }
         self.flat(a, b, indent, None, false);
     }
@@ -764,7 +799,7 @@ impl<'a> Layout<'a> {
     /// A section header, wrapped before `mynumber`/`basis` when long.
     fn section_header(&mut self, a: usize, b: usize, indent: usize) {
         let one = self.join(a, b);
-        if indent + one.width() <= WIDTH || self.inner_comment(a, b) {
+        if indent + display_width(&one) <= WIDTH || self.inner_comment(a, b) {
             return self.flat(a, b, indent, None, false);
         }
         let split = (a..b).find(|&i| {
@@ -803,7 +838,7 @@ impl<'a> Layout<'a> {
         }
         let comment = self.comments_after(b - 1);
         let lead = self.word(a).to_string();
-        let cont = indent + lead.width() + 1;
+        let cont = indent + display_width(&lead) + 1;
         let mut line = lead;
         let mut cur_indent = indent;
         let mut i = a + 1;
@@ -816,7 +851,9 @@ impl<'a> Layout<'a> {
                     i + 1
                 };
             let piece = self.join(i, end);
-            if cur_indent + line.width() + 1 + piece.width() > WIDTH && line.ends_with(',') {
+            if cur_indent + display_width(&line) + 1 + display_width(&piece) > WIDTH
+                && line.ends_with(',')
+            {
                 self.out.lines.push(Line {
                     indent: cur_indent,
                     cells: vec![std::mem::take(&mut line)],
@@ -896,41 +933,33 @@ fn comment_text(c: &Comment) -> String {
 /// origin. `started` when something was written before `out` (by the
 /// parts before), so a blank line may go first.
 fn render_run(run: &[Line], started: bool, out: &mut String, anchors: &mut Vec<(usize, usize)>) {
-    let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
-    for l in run.iter().filter(|l| !l.is_comment) {
-        for (c, cell) in l.cells.iter().enumerate() {
-            widths[c] = widths[c].max(cell.width());
-        }
-    }
-    let texts: Vec<String> = run
+    let widths = if run.len() > 1 {
+        column_widths(run)
+    } else {
+        Vec::new()
+    };
+    let texts: Vec<Cow<'_, str>> = run
         .iter()
         .map(|l| {
             if l.is_comment || run.len() == 1 {
-                let present: Vec<&str> = l
-                    .cells
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|c| !c.is_empty())
-                    .collect();
-                return present.join(" ");
+                return present_cells(&l.cells);
             }
             let last = l.cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
             let mut s = String::new();
             for (c, cell) in l.cells.iter().enumerate().take(last + 1) {
                 s.push_str(cell);
                 if c < last && widths[c] > 0 {
-                    s.push_str(&" ".repeat(widths[c] - cell.width() + 1));
+                    s.push_str(&" ".repeat(widths[c] - display_width(cell) + 1));
                 }
             }
-            s
+            Cow::Owned(s)
         })
         .collect();
     let comment_col = run
         .iter()
         .zip(&texts)
         .filter(|(l, _)| !l.is_comment && l.comment.is_some())
-        .map(|(l, t)| l.indent + t.width())
+        .map(|(l, t)| l.indent + display_width(t))
         .filter(|&w| w <= WIDTH)
         .max()
         .unwrap_or(0);
@@ -941,20 +970,65 @@ fn render_run(run: &[Line], started: bool, out: &mut String, anchors: &mut Vec<(
         if let Some(at) = l.origin {
             anchors.push((at as usize, out.len()));
         }
-        let mut line = " ".repeat(l.indent);
-        line.push_str(t);
+        // The line is written in place, then its trailing blanks dropped:
+        // what writing it whole and trimmed gives, without a copy.
+        let line_start = out.len();
+        out.extend(std::iter::repeat_n(' ', l.indent));
+        out.push_str(t);
         if let Some(c) = &l.comment {
-            let pad = comment_col.saturating_sub(line.width()) + GAP;
-            if t.is_empty() {
-                line.push_str(c);
-            } else {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(c);
+            if !t.is_empty() {
+                let written = out.get(line_start..).map_or(0, display_width);
+                let pad = comment_col.saturating_sub(written) + GAP;
+                out.extend(std::iter::repeat_n(' ', pad));
             }
+            out.push_str(c);
         }
-        out.push_str(line.trim_end());
+        let kept = out
+            .get(line_start..)
+            .map_or(0, |line| line.trim_end().len());
+        out.truncate(line_start + kept);
         out.push('\n');
     }
+}
+
+/// The widest cell of each column of a run, own-line comments aside.
+fn column_widths(run: &[Line]) -> Vec<usize> {
+    let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for l in run.iter().filter(|l| !l.is_comment) {
+        for (c, cell) in l.cells.iter().enumerate() {
+            widths[c] = widths[c].max(display_width(cell));
+        }
+    }
+    widths
+}
+
+/// The cells of an unaligned line that are not empty, one space between
+/// them; borrowed when there is only one (most lines).
+fn present_cells(cells: &[String]) -> Cow<'_, str> {
+    let mut present = cells.iter().filter(|c| !c.is_empty());
+    match (present.next(), present.next()) {
+        (None, _) => Cow::Borrowed(""),
+        (Some(one), None) => Cow::Borrowed(one),
+        (Some(_), Some(_)) => {
+            let all: Vec<&str> = cells
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !c.is_empty())
+                .collect();
+            Cow::Owned(all.join(" "))
+        }
+    }
+}
+
+/// The display width of `s`, as `unicode-width` counts it: an all-ASCII
+/// printable text (most of a design's lines) is as wide as it is long,
+/// without a table lookup a character.
+fn display_width(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
+    s.width()
 }
 
 #[cfg(test)]
@@ -1101,6 +1175,118 @@ mod tests {
     fn refuses_broken_input() {
         assert!(format("flow A -> : \n").is_err());
         assert!(format("actor \"open\n").is_err());
+    }
+
+    /// Strings of every kind a design holds: ASCII, controls, kanji,
+    /// full-width forms, combining marks, emoji and their sequences.
+    fn width_samples() -> Vec<String> {
+        let pieces = [
+            "",
+            " ",
+            "a",
+            "flow",
+            "->",
+            "~",
+            "\t",
+            "\u{7f}",
+            "\u{1}",
+            "\r",
+            "組合",
+            "ｱ",
+            "Ａ",
+            "：",
+            "\u{3000}",
+            "e\u{301}",
+            "\u{301}",
+            "\u{200d}",
+            "👍",
+            "👍🏽",
+            "👨\u{200d}👩\u{200d}👧",
+            "\u{fe0f}",
+            "❤\u{fe0f}",
+            "🇯🇵",
+            "\u{ac00}",
+            "\u{1100}\u{1161}",
+            "\u{ff9e}",
+            "»",
+            "\u{a0}",
+            "\u{ad}",
+            "ﾃﾞｰﾀ",
+            "\"名前\"",
+        ];
+        let mut all: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+        for a in pieces {
+            for b in pieces {
+                all.push(format!("{a}{b}"));
+                all.push(format!("  {a} x {b}"));
+            }
+        }
+        for b in 0u8..=0x7f {
+            all.push(format!("ab{}cd", b as char));
+        }
+        all
+    }
+
+    #[test]
+    fn display_width_is_unicode_width() {
+        for s in width_samples() {
+            assert_eq!(display_width(&s), s.width(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn present_cells_join_the_cells_that_are_not_empty() {
+        let samples = width_samples();
+        for a in samples.iter().take(40) {
+            for b in ["", "x", "組合"] {
+                for cells in [
+                    vec![a.clone()],
+                    vec![a.clone(), b.to_string()],
+                    vec![String::new(), a.clone(), String::new(), b.to_string()],
+                ] {
+                    let want: Vec<&str> = cells
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    assert_eq!(present_cells(&cells), want.join(" "), "{cells:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_flow_without_comments_is_the_line_flat_gives() {
+        let long = "あ".repeat(40);
+        let src = format!(
+            "flow A->B：X，Y for P\nflow A -> B : {long} for P via C\nflow A -> B : X, # c\n  Y for P # d\nflow \"組 合\" → B : 👍🏽 for P   # expect: MN104\nflow A -> B : e\u{301} via C\n"
+        );
+        let parsed = crate::syntax::parser::parse(FileId(0), &src);
+        let lexed = crate::syntax::lexer::lex(FileId(0), &src);
+        let tokens = &lexed.tokens[..lexed.tokens.len() - 1];
+        let comments = &parsed.file.comments;
+        let mut flows = 0;
+        for stmt in &parsed.file.stmts {
+            let lines = |fast: bool| {
+                let mut out = Output::default();
+                let mut layout = Layout::new(&src, tokens, comments, &mut out);
+                let (a, b) = layout.range(stmt.span());
+                for indent in [0, 2, 40] {
+                    if fast {
+                        layout.flow(a, b, indent);
+                    } else {
+                        let one = layout.join(a, b);
+                        let long = indent + one.width() > WIDTH;
+                        let wrap = long && !layout.inner_comment(a, b) && !layout.annotated(b);
+                        layout.flat(a, b, indent, None, wrap);
+                    }
+                }
+                format!("{:?}", out.lines)
+            };
+            assert_eq!(lines(true), lines(false));
+            flows += 1;
+        }
+        assert_eq!(flows, 5);
     }
 
     #[test]
