@@ -34,6 +34,7 @@ use crate::text::Text;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::ops::Range;
 use unicode_width::UnicodeWidthStr;
 
@@ -317,6 +318,9 @@ struct Layout<'a> {
     /// Own-line comments, in order, and how many are emitted.
     own: Vec<usize>,
     next_own: usize,
+    /// Where the last token search ([`Layout::range`]) ended: statements
+    /// are laid out in order, so the next one starts after it.
+    searched: Cell<usize>,
     /// Where the lines go, from part to part.
     out: &'a mut Output,
 }
@@ -401,6 +405,7 @@ impl<'a> Layout<'a> {
             trailing,
             own,
             next_own: 0,
+            searched: Cell::new(0),
             out,
         }
     }
@@ -423,8 +428,9 @@ impl<'a> Layout<'a> {
 
     /// Token indices of a span: [first, end).
     fn range(&self, span: Span) -> (usize, usize) {
-        let a = self.tokens.partition_point(|t| t.span.start < span.start);
-        let b = self.tokens.partition_point(|t| t.span.start < span.end);
+        let a = tokens_before(self.tokens, span.start, self.searched.get());
+        let b = tokens_before(self.tokens, span.end, a);
+        self.searched.set(a);
         (a, b.max(a))
     }
 
@@ -922,6 +928,40 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// How many of `tokens` start before byte `at`
+/// (`tokens.partition_point(|t| t.span.start < at)`), searched from
+/// `hint` (an earlier answer): forward in steps that double, so a walk
+/// through a part's statements costs a few steps each instead of a binary
+/// search over the part; backward, a binary search before the hint.
+fn tokens_before(tokens: &[Token], at: u32, hint: usize) -> usize {
+    let before = |k: usize| tokens.get(k).is_some_and(|t| t.span.start < at);
+    let count = |r: Range<usize>| {
+        tokens
+            .get(r)
+            .map_or(0, |ts| ts.partition_point(|t| t.span.start < at))
+    };
+    let h = hint.min(tokens.len());
+    if h > 0 && !before(h - 1) {
+        return count(0..h - 1);
+    }
+    // Every token before `lo` starts before `at`; the one at `hi` (or the
+    // end) does not.
+    let mut lo = h;
+    let mut step = 1;
+    let hi = loop {
+        let probe = lo + step - 1;
+        if probe >= tokens.len() {
+            break tokens.len();
+        }
+        if !before(probe) {
+            break probe;
+        }
+        lo = probe + 1;
+        step *= 2;
+    };
+    lo + count(lo..hi)
+}
+
 /// A comment as written canonically: `#` and its text, trailing blanks removed.
 fn comment_text(c: &Comment) -> String {
     format!("#{}", c.text.trim_end())
@@ -1021,14 +1061,39 @@ fn present_cells(cells: &[String]) -> Cow<'_, str> {
     }
 }
 
-/// The display width of `s`, as `unicode-width` counts it: an all-ASCII
-/// printable text (most of a design's lines) is as wide as it is long,
-/// without a table lookup a character.
+/// The display width of `s`, as `unicode-width` counts it, without its
+/// table lookups on the text most designs are written in: an all-ASCII
+/// printable text is as wide as it is long; printable ASCII, kana and
+/// CJK ideographs ([`common_width`]) count one and two columns each.
+/// Anything else is counted by `unicode-width`.
 fn display_width(s: &str) -> usize {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return s.len();
     }
-    s.width()
+    let mut width = 0;
+    for c in s.chars() {
+        match common_width(c) {
+            Some(w) => width += w,
+            None => return s.width(),
+        }
+    }
+    width
+}
+
+/// The width of a character of the common scripts of a design, which
+/// `unicode-width` gives whatever is next to it (no sequence rule
+/// involves them alone): printable ASCII (1), and the East Asian Wide
+/// ideographic space and punctuation, kana (voicing marks that combine
+/// aside) and CJK unified ideographs (2). None for any other character.
+fn common_width(c: char) -> Option<usize> {
+    match c {
+        ' '..='~' => Some(1),
+        '\u{3000}'..='\u{3029}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309b}'..='\u{30ff}'
+        | '\u{4e00}'..='\u{9fff}' => Some(2),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -1224,13 +1289,45 @@ mod tests {
         for b in 0u8..=0x7f {
             all.push(format!("ab{}cd", b as char));
         }
+        // Every character of the common scripts, alone and next to the
+        // characters that start or end a sequence.
+        let common = ('\u{0}'..='\u{a000}').filter(|&c| common_width(c).is_some());
+        for c in common {
+            all.push(c.to_string());
+            for p in pieces {
+                all.push(format!("{c}{p}"));
+                all.push(format!("{p}{c}組"));
+            }
+        }
         all
+    }
+
+    #[test]
+    fn tokens_before_is_a_partition_point_from_any_hint() {
+        let src = "flow A -> B : X, Y for P\n\nactor 組合 : 組合 \"ラ ベ ル\"\n# c\nflow 👍 → B：X";
+        let tokens = crate::syntax::lexer::lex(FileId(0), src).tokens;
+        for n in 0..=tokens.len() {
+            let tokens = &tokens[..n];
+            for at in 0..=src.len() as u32 + 2 {
+                let want = tokens.partition_point(|t| t.span.start < at);
+                for hint in 0..=n + 2 {
+                    assert_eq!(tokens_before(tokens, at, hint), want, "{n} {at} {hint}");
+                }
+            }
+        }
     }
 
     #[test]
     fn display_width_is_unicode_width() {
         for s in width_samples() {
             assert_eq!(display_width(&s), s.width(), "{s:?}");
+        }
+        for c in ('\u{0}'..='\u{a000}').filter(|&c| common_width(c).is_some()) {
+            assert_eq!(
+                common_width(c),
+                unicode_width::UnicodeWidthChar::width(c),
+                "{c:?}"
+            );
         }
     }
 

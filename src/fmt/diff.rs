@@ -605,8 +605,20 @@ mod tests {
     /// marks and emoji.
     fn texts() -> Vec<String> {
         let pieces = [
-            "", "\n", "\r", "\r\n", "\n\r", "a", "  ", "組合", "：", "e\u{301}", "👍🏽", "\u{3000}",
-            "\t", "flow A -> B : X",
+            "",
+            "\n",
+            "\r",
+            "\r\n",
+            "\n\r",
+            "a",
+            "  ",
+            "組合",
+            "：",
+            "e\u{301}",
+            "👍🏽",
+            "\u{3000}",
+            "\t",
+            "flow A -> B : X",
         ];
         let mut all = Vec::new();
         for a in pieces {
@@ -699,7 +711,13 @@ mod tests {
             vec![equal(0, 9)],
             vec![delete(0, 1)],
             vec![equal(0, 9), delete(9, 1), equal(10, 1)],
-            vec![equal(0, 1), delete(1, 1), equal(2, 5), delete(7, 2), equal(9, 30)],
+            vec![
+                equal(0, 1),
+                delete(1, 1),
+                equal(2, 5),
+                delete(7, 2),
+                equal(9, 30),
+            ],
             vec![delete(0, 1), equal(1, 4), delete(5, 1), equal(6, 5)],
         ];
         let ts = texts();
