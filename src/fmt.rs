@@ -101,7 +101,9 @@ fn format_parts(src: &str, bounds: &[usize], whole: bool) -> Result<Option<Forma
     let ranges: Vec<Range<usize>> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
     let laid: Vec<Result<Option<Part>, Text>> = ranges
         .par_iter()
-        .map(|r| lay_out_part(src, r.clone(), Start::guess(src, r.start), whole))
+        .map_init(Buffers::default, |buffers, r| {
+            lay_out_part(src, r.clone(), Start::guess(src, r.start), whole, buffers)
+        })
         .collect();
     join_parts(src, ranges, laid, whole)
 }
@@ -124,7 +126,7 @@ fn join_parts(
             return Ok(None);
         };
         if !part.start.agrees(src, state) {
-            part = match lay_out_part(src, range, state, whole)? {
+            part = match lay_out_part(src, range, state, whole, &mut Buffers::default())? {
                 Some(p) => p,
                 None => return Ok(None),
             };
@@ -195,6 +197,15 @@ struct Part {
     checked: bool,
 }
 
+/// Token buffers a thread reuses from part to part, for a part's tokens
+/// and for its output's: memory the process has not touched yet costs
+/// more to fault in than the lexing that fills it.
+#[derive(Default)]
+struct Buffers {
+    source: Vec<Token>,
+    output: Vec<Token>,
+}
+
 /// Lexes, parses, lays out and checks the part `range` of `src`, from
 /// `start`. `None` when it has an error or a forbidden character and
 /// `whole` is false.
@@ -203,8 +214,11 @@ fn lay_out_part(
     range: Range<usize>,
     start: Start,
     whole: bool,
+    buffers: &mut Buffers,
 ) -> Result<Option<Part>, Text> {
-    let buffer = Vec::with_capacity(range.len() / BYTES_PER_TOKEN + 16);
+    let mut buffer = std::mem::take(&mut buffers.source);
+    buffer.clear();
+    buffer.reserve(range.len() / BYTES_PER_TOKEN + 16);
     let lexed = lex_lines_into(FileId(0), src, range.clone(), buffer);
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
@@ -237,7 +251,15 @@ fn lay_out_part(
     // A part starts with a flow, which ends any run of aligned lines: the
     // part's last run is complete.
     out.flush();
-    let checked = meaning::part_keeps_meaning(src, &tokens, &comments, &out.text, range.start == 0);
+    let checked = meaning::part_keeps_meaning(
+        src,
+        &tokens,
+        &comments,
+        &out.text,
+        range.start == 0,
+        &mut buffers.output,
+    );
+    buffers.source = tokens;
     let end = Start {
         last_end: out.last_end,
         written: start.written || !out.text.is_empty(),
@@ -1191,7 +1213,10 @@ mod tests {
         ] {
             let laid = ranges
                 .iter()
-                .map(|r| lay_out_part(&src, r.clone(), wrong(&src, r.start), false))
+                .map(|r| {
+                    let buffers = &mut Buffers::default();
+                    lay_out_part(&src, r.clone(), wrong(&src, r.start), false, buffers)
+                })
                 .collect();
             let joined = join_parts(&src, ranges.clone(), laid, false);
             assert_eq!(joined.unwrap().unwrap(), whole);

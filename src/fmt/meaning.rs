@@ -15,7 +15,7 @@
 use super::{part_bounds, refusal, with_end};
 use crate::code::Severity;
 use crate::span::FileId;
-use crate::syntax::lexer::lex_lines_into;
+use crate::syntax::lexer::{Lexed, lex_lines_into};
 use crate::syntax::parser::parse_lexed;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text::Text;
@@ -48,20 +48,35 @@ fn same_comment(x: &Comment, y: &Comment) -> bool {
 /// comment). The parts are lexed from line starts and cut where the
 /// parser cuts, so when every part passes, the whole output passes
 /// [`same_meaning`]; a part that fails proves nothing on its own (the
-/// caller then checks the whole).
+/// caller then checks the whole). The output is lexed into `buffer`,
+/// which is left holding its tokens (for the next part to reuse).
 pub(super) fn part_keeps_meaning(
     src: &str,
     tokens: &[Token],
     comments: &[Comment],
     out: &str,
     first: bool,
+    buffer: &mut Vec<Token>,
 ) -> bool {
-    let lexed = lex_lines_into(
-        FileId(0),
-        out,
-        0..out.len(),
-        Vec::with_capacity(tokens.len() + 1),
-    );
+    let mut reused = std::mem::take(buffer);
+    reused.clear();
+    reused.reserve(tokens.len() + 1);
+    let lexed = lex_lines_into(FileId(0), out, 0..out.len(), reused);
+    let keeps = lexes_as(src, tokens, comments, out, first, &lexed);
+    *buffer = lexed.tokens;
+    keeps
+}
+
+/// Is `lexed`, the output part `out` lexed, what [`part_keeps_meaning`]
+/// asks of it?
+fn lexes_as(
+    src: &str,
+    tokens: &[Token],
+    comments: &[Comment],
+    out: &str,
+    first: bool,
+    lexed: &Lexed,
+) -> bool {
     if lexed.forbidden > 0
         || lexed.tokens.len() != tokens.len()
         || lexed.comments.len() != comments.len()
@@ -217,7 +232,7 @@ mod tests {
 
     fn keeps(src: &str, out: &str, first: bool) -> bool {
         let (tokens, comments) = lexed(src);
-        part_keeps_meaning(src, &tokens, &comments, out, first)
+        part_keeps_meaning(src, &tokens, &comments, out, first, &mut Vec::new())
     }
 
     const SRC: &str = "flow A->B：X，Y for P   # c  \n# own\nflow \"C\" -> B : X\n";
