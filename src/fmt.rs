@@ -31,11 +31,12 @@ use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text;
 use crate::text::Text;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use unicode_width::UnicodeWidthStr;
 
 pub mod diff;
@@ -96,51 +97,188 @@ pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
 /// The parts are laid out and checked on every core, each from a guess of
 /// what the parts before it leave ([`Start`]), then joined in order; a
 /// part whose guess turns out wrong is laid out again from the right
-/// start, so the text is the one a pass from part to part gives.
+/// start, so the text is the one a pass from part to part gives. The
+/// cores take the parts in order, and this thread joins each as soon as
+/// the parts before it are joined: the copy into the whole text (memory
+/// touched for the first time) overlaps the layout instead of following
+/// it on one core.
 fn format_parts(src: &str, bounds: &[usize], whole: bool) -> Result<Option<Formatted>, Text> {
     let ranges: Vec<Range<usize>> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
-    let laid: Vec<Result<Option<Part>, Text>> = ranges
-        .par_iter()
-        .map_init(Buffers::default, |buffers, r| {
-            lay_out_part(src, r.clone(), Start::guess(src, r.start), whole, buffers)
-        })
-        .collect();
-    join_parts(src, ranges, laid, whole)
+    let next = AtomicUsize::new(0);
+    let (laid, arrivals) = mpsc::channel();
+    rayon::in_place_scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            let (ranges, next, laid) = (&ranges, &next, laid.clone());
+            scope.spawn(move |_| lay_out_in_turn(src, ranges, next, whole, laid));
+        }
+        drop(laid);
+        join_as_laid_out(src, &ranges, &next, arrivals, whole)
+    })
 }
 
-/// Joins the parts laid out from `ranges` in order, laying out again (from
-/// the right start) a part whose start was guessed wrong, then checks the
-/// whole text if a part's own check failed.
+/// A part laid out, with its index.
+type Laid = (usize, Result<Option<Part>, Text>);
+
+/// Lays out the next part no thread has taken, until none is left (or
+/// the joining stopped), sending each with its index.
+fn lay_out_in_turn(
+    src: &str,
+    ranges: &[Range<usize>],
+    next: &AtomicUsize,
+    whole: bool,
+    laid: mpsc::Sender<Laid>,
+) {
+    let mut buffers = Buffers::default();
+    loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        let Some(r) = ranges.get(k) else {
+            return;
+        };
+        let part = lay_out_part(
+            src,
+            r.clone(),
+            Start::guess(src, r.start),
+            whole,
+            &mut buffers,
+        );
+        if laid.send((k, part)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Joins the parts of `ranges` in order as they arrive (in any order).
+/// While the next part is not there, this thread lays out a part no
+/// thread has taken yet: it only ever waits for parts being laid out, so
+/// it never waits on layout threads that are not running (on a pool of
+/// one thread, or when called from one of the pool's threads).
+fn join_as_laid_out(
+    src: &str,
+    ranges: &[Range<usize>],
+    next: &AtomicUsize,
+    arrivals: mpsc::Receiver<Laid>,
+    whole: bool,
+) -> Result<Option<Formatted>, Text> {
+    let mut waiting: Vec<Option<Result<Option<Part>, Text>>> =
+        ranges.iter().map(|_| None).collect();
+    let mut buffers = Buffers::default();
+    let mut joined = Joined::new(src, whole);
+    for (k, range) in ranges.iter().enumerate() {
+        let part = loop {
+            if let Some(part) = waiting.get_mut(k).and_then(Option::take) {
+                break part;
+            }
+            let (i, part) = match arrivals.try_recv() {
+                Ok(arrived) => arrived,
+                Err(_) => {
+                    let taken = next.fetch_add(1, Ordering::Relaxed);
+                    match ranges.get(taken) {
+                        Some(r) => {
+                            let start = Start::guess(src, r.start);
+                            (
+                                taken,
+                                lay_out_part(src, r.clone(), start, whole, &mut buffers),
+                            )
+                        }
+                        None => match arrivals.recv() {
+                            Ok(arrived) => arrived,
+                            // Every layout thread gone with this part
+                            // unsent: one panicked (the scope raises it).
+                            Err(_) => return Err(refusal("parts")),
+                        },
+                    }
+                }
+            };
+            if let Some(slot) = waiting.get_mut(i) {
+                *slot = Some(part);
+            }
+        };
+        if !joined.push(range.clone(), part)? {
+            return Ok(None);
+        }
+    }
+    joined.finish()
+}
+
+/// Joins the parts laid out from `ranges` in order (see [`Joined`]).
+#[cfg(test)]
 fn join_parts(
     src: &str,
     ranges: Vec<Range<usize>>,
     laid: Vec<Result<Option<Part>, Text>>,
     whole: bool,
 ) -> Result<Option<Formatted>, Text> {
-    let mut state = Start::FILE;
-    let mut text = String::with_capacity(src.len() + src.len() / 8);
-    let mut anchors = Vec::new();
-    let mut checked = true;
+    let mut joined = Joined::new(src, whole);
     for (part, range) in laid.into_iter().zip(ranges) {
-        let Some(mut part) = part? else {
+        if !joined.push(range, part)? {
             return Ok(None);
+        }
+    }
+    joined.finish()
+}
+
+/// The parts joined so far, in order: the text, its anchors, what the
+/// next part must have started from, and whether every part's own check
+/// passed.
+struct Joined<'a> {
+    src: &'a str,
+    whole: bool,
+    state: Start,
+    text: String,
+    anchors: Vec<(usize, usize)>,
+    checked: bool,
+}
+
+impl<'a> Joined<'a> {
+    fn new(src: &'a str, whole: bool) -> Self {
+        Joined {
+            src,
+            whole,
+            state: Start::FILE,
+            text: String::with_capacity(src.len() + src.len() / 8),
+            anchors: Vec::new(),
+            checked: true,
+        }
+    }
+
+    /// Appends the next part, laid out from `range`, laying it out again
+    /// (from the right start) when its start was guessed wrong. False
+    /// when it has an error or a forbidden character and `whole` is
+    /// false.
+    fn push(
+        &mut self,
+        range: Range<usize>,
+        laid: Result<Option<Part>, Text>,
+    ) -> Result<bool, Text> {
+        let Some(mut part) = laid? else {
+            return Ok(false);
         };
-        if !part.start.agrees(src, state) {
-            part = match lay_out_part(src, range, state, whole, &mut Buffers::default())? {
+        if !part.start.agrees(self.src, self.state) {
+            let buffers = &mut Buffers::default();
+            part = match lay_out_part(self.src, range, self.state, self.whole, buffers)? {
                 Some(p) => p,
-                None => return Ok(None),
+                None => return Ok(false),
             };
         }
-        state = part.end;
-        checked &= part.checked;
-        let base = text.len();
-        anchors.extend(part.anchors.iter().map(|&(s, o)| (s, base + o)));
-        text.push_str(&part.text);
+        self.state = part.end;
+        self.checked &= part.checked;
+        let base = self.text.len();
+        self.anchors
+            .extend(part.anchors.iter().map(|&(s, o)| (s, base + o)));
+        self.text.push_str(&part.text);
+        Ok(true)
     }
-    if !checked {
-        meaning::same_meaning(src, &text)?;
+
+    /// The whole text, checked whole if a part's own check failed.
+    fn finish(self) -> Result<Option<Formatted>, Text> {
+        if !self.checked {
+            meaning::same_meaning(self.src, &self.text)?;
+        }
+        Ok(Some(Formatted {
+            text: self.text,
+            anchors: self.anchors,
+        }))
     }
-    Ok(Some(Formatted { text, anchors }))
 }
 
 /// What the parts before a part leave to its layout: where the last thing
