@@ -656,7 +656,7 @@ mod tests {
     fn walking_forward_finds_the_lines_a_search_finds() {
         let mut many = String::new();
         for i in 0..200 {
-            many.push_str(&["a\n", "  b\r\n", "\n", "組合 x\r", "👍\n"][i % 5]);
+            many.push_str(["a\n", "  b\r\n", "\n", "組合 x\r", "👍\n"][i % 5]);
         }
         let mut all = texts();
         all.push(many);
