@@ -71,11 +71,12 @@ pub struct Formatted {
 /// A large file is formatted a part at a time (cut, as
 /// [`crate::syntax::split`] cuts it, at lines that start a `flow`
 /// statement), on every core: each part is lexed, parsed, laid out and
-/// checked (its output lexed and parsed against the part's tokens), so the
-/// tokens and the tree of the whole file are never in memory (at a million
-/// flows, the source and the output are most of the peak). A part with an
-/// error or a forbidden character sends the whole file through one pass
-/// instead, which words the error as a one-pass parse does.
+/// checked (its output lexed against the part's tokens: `fmt::meaning`
+/// says why that is enough), so the tokens and the tree of the whole file
+/// are never in memory (at a million flows, the source and the output are
+/// most of the peak). A part with an error or a forbidden character sends
+/// the whole file through one pass instead, which words the error as a
+/// one-pass parse does.
 pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
     let bounds = part_bounds(src, crate::syntax::split::PART_BYTES);
     if bounds.len() > 2
@@ -1133,15 +1134,17 @@ fn comment_text(c: &Comment) -> String {
 /// origin. `started` when something was written before `out` (by the
 /// parts before), so a blank line may go first.
 fn render_run(run: &[Line], started: bool, out: &mut String, anchors: &mut Vec<(usize, usize)>) {
-    let widths = if run.len() > 1 {
-        column_widths(run)
-    } else {
-        Vec::new()
-    };
+    if let [line] = run {
+        // A line alone (most flows): nothing to align, no list of texts.
+        let text = present_cells(&line.cells);
+        let comment_col = comment_column([(line, &*text)]);
+        return write_line(line, &text, comment_col, started, out, anchors);
+    }
+    let widths = column_widths(run);
     let texts: Vec<Cow<'_, str>> = run
         .iter()
         .map(|l| {
-            if l.is_comment || run.len() == 1 {
+            if l.is_comment {
                 return present_cells(&l.cells);
             }
             let last = l.cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
@@ -1155,40 +1158,58 @@ fn render_run(run: &[Line], started: bool, out: &mut String, anchors: &mut Vec<(
             Cow::Owned(s)
         })
         .collect();
-    let comment_col = run
-        .iter()
-        .zip(&texts)
+    let comment_col = comment_column(run.iter().zip(texts.iter().map(|t| &**t)));
+    for (l, t) in run.iter().zip(&texts) {
+        write_line(l, t, comment_col, started, out, anchors);
+    }
+}
+
+/// Where the trailing comments of a run go (before the gap): after the
+/// widest of its lines with a comment that fit in [`WIDTH`].
+fn comment_column<'a>(lines: impl IntoIterator<Item = (&'a Line, &'a str)>) -> usize {
+    lines
+        .into_iter()
         .filter(|(l, _)| !l.is_comment && l.comment.is_some())
         .map(|(l, t)| l.indent + display_width(t))
         .filter(|&w| w <= WIDTH)
         .max()
-        .unwrap_or(0);
-    for (l, t) in run.iter().zip(&texts) {
-        if l.blank_before && (started || !out.is_empty()) {
-            out.push('\n');
-        }
-        if let Some(at) = l.origin {
-            anchors.push((at as usize, out.len()));
-        }
-        // The line is written in place, then its trailing blanks dropped:
-        // what writing it whole and trimmed gives, without a copy.
-        let line_start = out.len();
-        out.extend(std::iter::repeat_n(' ', l.indent));
-        out.push_str(t);
-        if let Some(c) = &l.comment {
-            if !t.is_empty() {
-                let written = out.get(line_start..).map_or(0, display_width);
-                let pad = comment_col.saturating_sub(written) + GAP;
-                out.extend(std::iter::repeat_n(' ', pad));
-            }
-            out.push_str(c);
-        }
-        let kept = out
-            .get(line_start..)
-            .map_or(0, |line| line.trim_end().len());
-        out.truncate(line_start + kept);
+        .unwrap_or(0)
+}
+
+/// Writes line `l` of a run, its cells laid out as `text`, its trailing
+/// comment at `comment_col` (see [`render_run`]).
+fn write_line(
+    l: &Line,
+    text: &str,
+    comment_col: usize,
+    started: bool,
+    out: &mut String,
+    anchors: &mut Vec<(usize, usize)>,
+) {
+    if l.blank_before && (started || !out.is_empty()) {
         out.push('\n');
     }
+    if let Some(at) = l.origin {
+        anchors.push((at as usize, out.len()));
+    }
+    // The line is written in place, then its trailing blanks dropped:
+    // what writing it whole and trimmed gives, without a copy.
+    let line_start = out.len();
+    out.extend(std::iter::repeat_n(' ', l.indent));
+    out.push_str(text);
+    if let Some(c) = &l.comment {
+        if !text.is_empty() {
+            let written = out.get(line_start..).map_or(0, display_width);
+            let pad = comment_col.saturating_sub(written) + GAP;
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(c);
+    }
+    let kept = out
+        .get(line_start..)
+        .map_or(0, |line| line.trim_end().len());
+    out.truncate(line_start + kept);
+    out.push('\n');
 }
 
 /// The widest cell of each column of a run, own-line comments aside.
@@ -1476,6 +1497,116 @@ mod tests {
                 for hint in 0..=n + 2 {
                     assert_eq!(tokens_before(tokens, at, hint), want, "{n} {at} {hint}");
                 }
+            }
+        }
+    }
+
+    /// `render_run` as it was before it wrote lines in place: the
+    /// reference the faster one must equal.
+    fn render_run_reference(
+        run: &[Line],
+        started: bool,
+        out: &mut String,
+        anchors: &mut Vec<(usize, usize)>,
+    ) {
+        let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+        let mut widths = vec![0; cols];
+        for l in run.iter().filter(|l| !l.is_comment) {
+            for (c, cell) in l.cells.iter().enumerate() {
+                widths[c] = widths[c].max(cell.width());
+            }
+        }
+        let texts: Vec<String> = run
+            .iter()
+            .map(|l| {
+                if l.is_comment || run.len() == 1 {
+                    let present: Vec<&str> = l
+                        .cells
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    return present.join(" ");
+                }
+                let last = l.cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
+                let mut s = String::new();
+                for (c, cell) in l.cells.iter().enumerate().take(last + 1) {
+                    s.push_str(cell);
+                    if c < last && widths[c] > 0 {
+                        s.push_str(&" ".repeat(widths[c] - cell.width() + 1));
+                    }
+                }
+                s
+            })
+            .collect();
+        let comment_col = run
+            .iter()
+            .zip(&texts)
+            .filter(|(l, _)| !l.is_comment && l.comment.is_some())
+            .map(|(l, t)| l.indent + t.width())
+            .filter(|&w| w <= WIDTH)
+            .max()
+            .unwrap_or(0);
+        for (l, t) in run.iter().zip(&texts) {
+            if l.blank_before && (started || !out.is_empty()) {
+                out.push('\n');
+            }
+            if let Some(at) = l.origin {
+                anchors.push((at as usize, out.len()));
+            }
+            let mut line = " ".repeat(l.indent);
+            line.push_str(t);
+            if let Some(c) = &l.comment {
+                let pad = comment_col.saturating_sub(line.width()) + GAP;
+                if t.is_empty() {
+                    line.push_str(c);
+                } else {
+                    line.push_str(&" ".repeat(pad));
+                    line.push_str(c);
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+
+    #[test]
+    fn runs_render_as_the_reference_renders_them() {
+        let samples = width_samples();
+        let cell = |i: usize| samples[(i * 7919) % samples.len()].clone();
+        let mut runs = Vec::new();
+        for i in 0..3000 {
+            let len = 1 + i % 4;
+            let run: Vec<Line> = (0..len)
+                .map(|j| {
+                    let k = i * 5 + j;
+                    let cells = match k % 4 {
+                        0 => vec![cell(k)],
+                        1 => vec![cell(k), String::new(), cell(k + 1)],
+                        2 => vec![String::new(), cell(k), cell(k + 2), " ".repeat(k % 3)],
+                        _ => vec!["a".repeat(k % 120), cell(k + 3)],
+                    };
+                    Line {
+                        indent: [0, 2, 4, 99][k % 4],
+                        cells,
+                        kind: Some(Kind::Data),
+                        comment: (k % 3 != 0).then(|| format!("# {}", cell(k + 4))),
+                        blank_before: k % 5 == 0,
+                        is_comment: k % 7 == 0,
+                        origin: (k % 2 == 0).then_some(k as u32),
+                    }
+                })
+                .collect();
+            runs.push(run);
+        }
+        for run in &runs {
+            for (started, before) in [(false, ""), (true, ""), (false, "x\n")] {
+                let (mut out, mut anchors) = (before.to_string(), Vec::new());
+                render_run(run, started, &mut out, &mut anchors);
+                let (mut want, mut want_anchors) = (before.to_string(), Vec::new());
+                render_run_reference(run, started, &mut want, &mut want_anchors);
+                assert_eq!(out, want, "{run:?}");
+                assert_eq!(anchors, want_anchors);
             }
         }
     }
