@@ -740,7 +740,7 @@ impl<'a> Layout<'a> {
 
     /// The end of the last trailing comment of a statement, if any.
     fn trailing_end(&self, span: Span) -> Option<usize> {
-        // Most parts have no trailing comment: skip the token search.
+        // A part without trailing comments needs no token search.
         if self.trailing.is_empty() {
             return None;
         }
