@@ -26,14 +26,17 @@ use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
 use crate::syntax::lexer::{Lexed, lex_lines_into};
-use crate::syntax::parser::parse_lexed;
+use crate::syntax::parser::parse_lexed_keeping_tokens;
 use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text;
 use crate::text::Text;
-use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::cell::Cell;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use unicode_width::UnicodeWidthStr;
 
 pub mod diff;
@@ -68,11 +71,12 @@ pub struct Formatted {
 /// A large file is formatted a part at a time (cut, as
 /// [`crate::syntax::split`] cuts it, at lines that start a `flow`
 /// statement), on every core: each part is lexed, parsed, laid out and
-/// checked (its output lexed and parsed against the part's tokens), so the
-/// tokens and the tree of the whole file are never in memory (at a million
-/// flows, the source and the output are most of the peak). A part with an
-/// error or a forbidden character sends the whole file through one pass
-/// instead, which words the error as a one-pass parse does.
+/// checked (its output lexed against the part's tokens: `fmt::meaning`
+/// says why that is enough), so the tokens and the tree of the whole file
+/// are never in memory (at a million flows, the source and the output are
+/// most of the peak). A part with an error or a forbidden character sends
+/// the whole file through one pass instead, which words the error as a
+/// one-pass parse does.
 pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
     let bounds = part_bounds(src, crate::syntax::split::PART_BYTES);
     if bounds.len() > 2
@@ -94,49 +98,188 @@ pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
 /// The parts are laid out and checked on every core, each from a guess of
 /// what the parts before it leave ([`Start`]), then joined in order; a
 /// part whose guess turns out wrong is laid out again from the right
-/// start, so the text is the one a pass from part to part gives.
+/// start, so the text is the one a pass from part to part gives. The
+/// cores take the parts in order, and this thread joins each as soon as
+/// the parts before it are joined: the copy into the whole text (memory
+/// touched for the first time) overlaps the layout instead of following
+/// it on one core.
 fn format_parts(src: &str, bounds: &[usize], whole: bool) -> Result<Option<Formatted>, Text> {
     let ranges: Vec<Range<usize>> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
-    let laid: Vec<Result<Option<Part>, Text>> = ranges
-        .par_iter()
-        .map(|r| lay_out_part(src, r.clone(), Start::guess(src, r.start), whole))
-        .collect();
-    join_parts(src, ranges, laid, whole)
+    let next = AtomicUsize::new(0);
+    let (laid, arrivals) = mpsc::channel();
+    rayon::in_place_scope(|scope| {
+        for _ in 0..rayon::current_num_threads() {
+            let (ranges, next, laid) = (&ranges, &next, laid.clone());
+            scope.spawn(move |_| lay_out_in_turn(src, ranges, next, whole, laid));
+        }
+        drop(laid);
+        join_as_laid_out(src, &ranges, &next, arrivals, whole)
+    })
 }
 
-/// Joins the parts laid out from `ranges` in order, laying out again (from
-/// the right start) a part whose start was guessed wrong, then checks the
-/// whole text if a part's own check failed.
+/// A part laid out, with its index.
+type Laid = (usize, Result<Option<Part>, Text>);
+
+/// Lays out the next part no thread has taken, until none is left (or
+/// the joining stopped), sending each with its index.
+fn lay_out_in_turn(
+    src: &str,
+    ranges: &[Range<usize>],
+    next: &AtomicUsize,
+    whole: bool,
+    laid: mpsc::Sender<Laid>,
+) {
+    let mut buffers = Buffers::default();
+    loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        let Some(r) = ranges.get(k) else {
+            return;
+        };
+        let part = lay_out_part(
+            src,
+            r.clone(),
+            Start::guess(src, r.start),
+            whole,
+            &mut buffers,
+        );
+        if laid.send((k, part)).is_err() {
+            return;
+        }
+    }
+}
+
+/// Joins the parts of `ranges` in order as they arrive (in any order).
+/// While the next part is not there, this thread lays out a part no
+/// thread has taken yet: it only ever waits for parts being laid out, so
+/// it never waits on layout threads that are not running (on a pool of
+/// one thread, or when called from one of the pool's threads).
+fn join_as_laid_out(
+    src: &str,
+    ranges: &[Range<usize>],
+    next: &AtomicUsize,
+    arrivals: mpsc::Receiver<Laid>,
+    whole: bool,
+) -> Result<Option<Formatted>, Text> {
+    let mut waiting: Vec<Option<Result<Option<Part>, Text>>> =
+        ranges.iter().map(|_| None).collect();
+    let mut buffers = Buffers::default();
+    let mut joined = Joined::new(src, whole);
+    for (k, range) in ranges.iter().enumerate() {
+        let part = loop {
+            if let Some(part) = waiting.get_mut(k).and_then(Option::take) {
+                break part;
+            }
+            let (i, part) = match arrivals.try_recv() {
+                Ok(arrived) => arrived,
+                Err(_) => {
+                    let taken = next.fetch_add(1, Ordering::Relaxed);
+                    match ranges.get(taken) {
+                        Some(r) => {
+                            let start = Start::guess(src, r.start);
+                            (
+                                taken,
+                                lay_out_part(src, r.clone(), start, whole, &mut buffers),
+                            )
+                        }
+                        None => match arrivals.recv() {
+                            Ok(arrived) => arrived,
+                            // Every layout thread gone with this part
+                            // unsent: one panicked (the scope raises it).
+                            Err(_) => return Err(refusal("parts")),
+                        },
+                    }
+                }
+            };
+            if let Some(slot) = waiting.get_mut(i) {
+                *slot = Some(part);
+            }
+        };
+        if !joined.push(range.clone(), part)? {
+            return Ok(None);
+        }
+    }
+    joined.finish()
+}
+
+/// Joins the parts laid out from `ranges` in order (see [`Joined`]).
+#[cfg(test)]
 fn join_parts(
     src: &str,
     ranges: Vec<Range<usize>>,
     laid: Vec<Result<Option<Part>, Text>>,
     whole: bool,
 ) -> Result<Option<Formatted>, Text> {
-    let mut state = Start::FILE;
-    let mut text = String::with_capacity(src.len() + src.len() / 8);
-    let mut anchors = Vec::new();
-    let mut checked = true;
+    let mut joined = Joined::new(src, whole);
     for (part, range) in laid.into_iter().zip(ranges) {
-        let Some(mut part) = part? else {
+        if !joined.push(range, part)? {
             return Ok(None);
+        }
+    }
+    joined.finish()
+}
+
+/// The parts joined so far, in order: the text, its anchors, what the
+/// next part must have started from, and whether every part's own check
+/// passed.
+struct Joined<'a> {
+    src: &'a str,
+    whole: bool,
+    state: Start,
+    text: String,
+    anchors: Vec<(usize, usize)>,
+    checked: bool,
+}
+
+impl<'a> Joined<'a> {
+    fn new(src: &'a str, whole: bool) -> Self {
+        Joined {
+            src,
+            whole,
+            state: Start::FILE,
+            text: String::with_capacity(src.len() + src.len() / 8),
+            anchors: Vec::new(),
+            checked: true,
+        }
+    }
+
+    /// Appends the next part, laid out from `range`, laying it out again
+    /// (from the right start) when its start was guessed wrong. False
+    /// when it has an error or a forbidden character and `whole` is
+    /// false.
+    fn push(
+        &mut self,
+        range: Range<usize>,
+        laid: Result<Option<Part>, Text>,
+    ) -> Result<bool, Text> {
+        let Some(mut part) = laid? else {
+            return Ok(false);
         };
-        if !part.start.agrees(src, state) {
-            part = match lay_out_part(src, range, state, whole)? {
+        if !part.start.agrees(self.src, self.state) {
+            let buffers = &mut Buffers::default();
+            part = match lay_out_part(self.src, range, self.state, self.whole, buffers)? {
                 Some(p) => p,
-                None => return Ok(None),
+                None => return Ok(false),
             };
         }
-        state = part.end;
-        checked &= part.checked;
-        let base = text.len();
-        anchors.extend(part.anchors.iter().map(|&(s, o)| (s, base + o)));
-        text.push_str(&part.text);
+        self.state = part.end;
+        self.checked &= part.checked;
+        let base = self.text.len();
+        self.anchors
+            .extend(part.anchors.iter().map(|&(s, o)| (s, base + o)));
+        self.text.push_str(&part.text);
+        Ok(true)
     }
-    if !checked {
-        meaning::same_meaning(src, &text)?;
+
+    /// The whole text, checked whole if a part's own check failed.
+    fn finish(self) -> Result<Option<Formatted>, Text> {
+        if !self.checked {
+            meaning::same_meaning(self.src, &self.text)?;
+        }
+        Ok(Some(Formatted {
+            text: self.text,
+            anchors: self.anchors,
+        }))
     }
-    Ok(Some(Formatted { text, anchors }))
 }
 
 /// What the parts before a part leave to its layout: where the last thing
@@ -193,6 +336,15 @@ struct Part {
     checked: bool,
 }
 
+/// Token buffers a thread reuses from part to part, for a part's tokens
+/// and for its output's: memory the process has not touched yet costs
+/// more to fault in than the lexing that fills it.
+#[derive(Default)]
+struct Buffers {
+    source: Vec<Token>,
+    output: Vec<Token>,
+}
+
 /// Lexes, parses, lays out and checks the part `range` of `src`, from
 /// `start`. `None` when it has an error or a forbidden character and
 /// `whole` is false.
@@ -201,13 +353,18 @@ fn lay_out_part(
     range: Range<usize>,
     start: Start,
     whole: bool,
+    buffers: &mut Buffers,
 ) -> Result<Option<Part>, Text> {
-    let lexed = lex_lines_into(FileId(0), src, range.clone(), Vec::new());
+    let mut buffer = std::mem::take(&mut buffers.source);
+    buffer.clear();
+    buffer.reserve(range.len() / BYTES_PER_TOKEN + 16);
+    let lexed = lex_lines_into(FileId(0), src, range.clone(), buffer);
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
     }
-    let tokens = lexed.tokens.clone();
-    let parsed = parse_lexed(src, with_end(lexed, range.end));
+    let (parsed, mut tokens) = parse_lexed_keeping_tokens(src, with_end(lexed, range.end));
+    // The Eof the parse ended at is not laid out.
+    tokens.pop();
     if let Some(d) = parsed
         .diagnostics
         .iter()
@@ -225,13 +382,23 @@ fn lay_out_part(
     let mut out = Output {
         last_end: start.last_end,
         written_before: start.written,
+        // The layout adds spaces and drops few characters.
+        text: String::with_capacity(range.len() + range.len() / 8),
         ..Output::default()
     };
     Layout::new(src, &tokens, &comments, &mut out).run(stmts);
     // A part starts with a flow, which ends any run of aligned lines: the
     // part's last run is complete.
     out.flush();
-    let checked = meaning::part_keeps_meaning(src, &tokens, &comments, &out.text, range.start == 0);
+    let checked = meaning::part_keeps_meaning(
+        src,
+        &tokens,
+        &comments,
+        &out.text,
+        range.start == 0,
+        &mut buffers.output,
+    );
+    buffers.source = tokens;
     let end = Start {
         last_end: out.last_end,
         written: start.written || !out.text.is_empty(),
@@ -244,6 +411,10 @@ fn lay_out_part(
         checked,
     }))
 }
+
+/// Fewer bytes than a token takes on most designs (about 12 on generated
+/// ones): a part's token buffer sized from it rarely grows.
+const BYTES_PER_TOKEN: usize = 8;
 
 /// The lexed lines of a part with the Eof a parse ends at.
 fn with_end(mut lexed: Lexed, end: usize) -> Lexed {
@@ -302,11 +473,15 @@ struct Layout<'a> {
     tokens: &'a [Token],
     /// The comments of the part.
     comments: &'a [Comment],
-    /// Trailing comments by the index of the token they follow.
-    trailing: HashMap<usize, Vec<usize>>,
+    /// Trailing comments by the index of the token they follow (looked up
+    /// for every token: Fx, not SipHash).
+    trailing: FxHashMap<usize, Vec<usize>>,
     /// Own-line comments, in order, and how many are emitted.
     own: Vec<usize>,
     next_own: usize,
+    /// Where the last token search ([`Layout::range`]) ended: statements
+    /// are laid out in order, so the next one starts after it.
+    searched: Cell<usize>,
     /// Where the lines go, from part to part.
     out: &'a mut Output,
 }
@@ -368,7 +543,7 @@ impl<'a> Layout<'a> {
         comments: &'a [Comment],
         out: &'a mut Output,
     ) -> Self {
-        let mut trailing: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut trailing: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
         let mut own = Vec::new();
         for (ci, c) in comments.iter().enumerate() {
             let at = c.span.start;
@@ -391,6 +566,7 @@ impl<'a> Layout<'a> {
             trailing,
             own,
             next_own: 0,
+            searched: Cell::new(0),
             out,
         }
     }
@@ -413,8 +589,9 @@ impl<'a> Layout<'a> {
 
     /// Token indices of a span: [first, end).
     fn range(&self, span: Span) -> (usize, usize) {
-        let a = self.tokens.partition_point(|t| t.span.start < span.start);
-        let b = self.tokens.partition_point(|t| t.span.start < span.end);
+        let a = tokens_before(self.tokens, span.start, self.searched.get());
+        let b = tokens_before(self.tokens, span.end, a);
+        self.searched.set(a);
         (a, b.max(a))
     }
 
@@ -563,6 +740,10 @@ impl<'a> Layout<'a> {
 
     /// The end of the last trailing comment of a statement, if any.
     fn trailing_end(&self, span: Span) -> Option<usize> {
+        // A part without trailing comments needs no token search.
+        if self.trailing.is_empty() {
+            return None;
+        }
         let (_, b) = self.range(span);
         let last = b.checked_sub(1)?;
         self.trailing
@@ -588,7 +769,9 @@ impl<'a> Layout<'a> {
 
     /// Tokens joined with the spacing rules.
     fn join(&self, a: usize, b: usize) -> String {
-        let mut s = String::new();
+        // Sized once: a word and a space a token at most.
+        let size = (a..b).map(|i| self.word(i).len() + 1).sum();
+        let mut s = String::with_capacity(size);
         for i in a..b {
             if i > a && self.tokens[i].kind != TokenKind::Comma {
                 s.push(' ');
@@ -600,6 +783,9 @@ impl<'a> Layout<'a> {
 
     /// Trailing comments after token `i`, joined.
     fn comments_after(&self, i: usize) -> Option<String> {
+        if self.trailing.is_empty() {
+            return None;
+        }
         let v = self.trailing.get(&i)?;
         Some(
             v.iter()
@@ -612,7 +798,13 @@ impl<'a> Layout<'a> {
     /// Does any token in [a, b-1) carry a trailing comment (one that forces
     /// a line break inside the statement)?
     fn inner_comment(&self, a: usize, b: usize) -> bool {
-        (a..b.saturating_sub(1)).any(|i| self.trailing.contains_key(&i))
+        !self.trailing.is_empty()
+            && (a..b.saturating_sub(1)).any(|i| self.trailing.contains_key(&i))
+    }
+
+    /// Does no token in [a, b) carry a trailing comment?
+    fn comment_free(&self, a: usize, b: usize) -> bool {
+        self.trailing.is_empty() || (a..b).all(|i| !self.trailing.contains_key(&i))
     }
 
     /// Is the trailing comment after the statement an annotation?
@@ -754,9 +946,19 @@ impl<'a> Layout<'a> {
     /// A flow: one line, or wrapped before `for`/`via`/`basis` when long.
     fn flow(&mut self, a: usize, b: usize, indent: usize) {
         let one = self.join(a, b);
-        let long = indent + one.width() > WIDTH;
+        let long = indent + display_width(&one) > WIDTH;
         if long && !self.inner_comment(a, b) && !self.annotated(b) {
             return self.flat(a, b, indent, None, true);
+        }
+        if a < b && self.comment_free(a, b) {
+            // What `flat` makes of a flow without comments, unwrapped: the
+            // one line just joined (most flows).
+            self.out.lines.push(Line {
+                indent,
+                cells: vec![one],
+                ..Line::default()
+            });
+            return;
         }
         self.flat(a, b, indent, None, false);
     }
@@ -764,7 +966,7 @@ impl<'a> Layout<'a> {
     /// A section header, wrapped before `mynumber`/`basis` when long.
     fn section_header(&mut self, a: usize, b: usize, indent: usize) {
         let one = self.join(a, b);
-        if indent + one.width() <= WIDTH || self.inner_comment(a, b) {
+        if indent + display_width(&one) <= WIDTH || self.inner_comment(a, b) {
             return self.flat(a, b, indent, None, false);
         }
         let split = (a..b).find(|&i| {
@@ -803,7 +1005,7 @@ impl<'a> Layout<'a> {
         }
         let comment = self.comments_after(b - 1);
         let lead = self.word(a).to_string();
-        let cont = indent + lead.width() + 1;
+        let cont = indent + display_width(&lead) + 1;
         let mut line = lead;
         let mut cur_indent = indent;
         let mut i = a + 1;
@@ -816,7 +1018,9 @@ impl<'a> Layout<'a> {
                     i + 1
                 };
             let piece = self.join(i, end);
-            if cur_indent + line.width() + 1 + piece.width() > WIDTH && line.ends_with(',') {
+            if cur_indent + display_width(&line) + 1 + display_width(&piece) > WIDTH
+                && line.ends_with(',')
+            {
                 self.out.lines.push(Line {
                     indent: cur_indent,
                     cells: vec![std::mem::take(&mut line)],
@@ -885,6 +1089,40 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// How many of `tokens` start before byte `at`
+/// (`tokens.partition_point(|t| t.span.start < at)`), searched from
+/// `hint` (an earlier answer): forward in steps that double, so a walk
+/// through a part's statements costs a few steps each instead of a binary
+/// search over the part; backward, a binary search before the hint.
+fn tokens_before(tokens: &[Token], at: u32, hint: usize) -> usize {
+    let before = |k: usize| tokens.get(k).is_some_and(|t| t.span.start < at);
+    let count = |r: Range<usize>| {
+        tokens
+            .get(r)
+            .map_or(0, |ts| ts.partition_point(|t| t.span.start < at))
+    };
+    let h = hint.min(tokens.len());
+    if h > 0 && !before(h - 1) {
+        return count(0..h - 1);
+    }
+    // Every token before `lo` starts before `at`; the one at `hi` (or the
+    // end) does not.
+    let mut lo = h;
+    let mut step = 1;
+    let hi = loop {
+        let probe = lo + step - 1;
+        if probe >= tokens.len() {
+            break tokens.len();
+        }
+        if !before(probe) {
+            break probe;
+        }
+        lo = probe + 1;
+        step *= 2;
+    };
+    lo + count(lo..hi)
+}
+
 /// A comment as written canonically: `#` and its text, trailing blanks removed.
 fn comment_text(c: &Comment) -> String {
     format!("#{}", c.text.trim_end())
@@ -896,64 +1134,146 @@ fn comment_text(c: &Comment) -> String {
 /// origin. `started` when something was written before `out` (by the
 /// parts before), so a blank line may go first.
 fn render_run(run: &[Line], started: bool, out: &mut String, anchors: &mut Vec<(usize, usize)>) {
-    let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
-    for l in run.iter().filter(|l| !l.is_comment) {
-        for (c, cell) in l.cells.iter().enumerate() {
-            widths[c] = widths[c].max(cell.width());
-        }
+    if let [line] = run {
+        // A line alone (most flows): nothing to align, no list of texts.
+        let text = present_cells(&line.cells);
+        let comment_col = comment_column([(line, &*text)]);
+        return write_line(line, &text, comment_col, started, out, anchors);
     }
-    let texts: Vec<String> = run
+    let widths = column_widths(run);
+    let texts: Vec<Cow<'_, str>> = run
         .iter()
         .map(|l| {
-            if l.is_comment || run.len() == 1 {
-                let present: Vec<&str> = l
-                    .cells
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|c| !c.is_empty())
-                    .collect();
-                return present.join(" ");
+            if l.is_comment {
+                return present_cells(&l.cells);
             }
             let last = l.cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
             let mut s = String::new();
             for (c, cell) in l.cells.iter().enumerate().take(last + 1) {
                 s.push_str(cell);
                 if c < last && widths[c] > 0 {
-                    s.push_str(&" ".repeat(widths[c] - cell.width() + 1));
+                    s.push_str(&" ".repeat(widths[c] - display_width(cell) + 1));
                 }
             }
-            s
+            Cow::Owned(s)
         })
         .collect();
-    let comment_col = run
-        .iter()
-        .zip(&texts)
+    let comment_col = comment_column(run.iter().zip(texts.iter().map(|t| &**t)));
+    for (l, t) in run.iter().zip(&texts) {
+        write_line(l, t, comment_col, started, out, anchors);
+    }
+}
+
+/// Where the trailing comments of a run go (before the gap): after the
+/// widest of its lines with a comment that fit in [`WIDTH`].
+fn comment_column<'a>(lines: impl IntoIterator<Item = (&'a Line, &'a str)>) -> usize {
+    lines
+        .into_iter()
         .filter(|(l, _)| !l.is_comment && l.comment.is_some())
-        .map(|(l, t)| l.indent + t.width())
+        .map(|(l, t)| l.indent + display_width(t))
         .filter(|&w| w <= WIDTH)
         .max()
-        .unwrap_or(0);
-    for (l, t) in run.iter().zip(&texts) {
-        if l.blank_before && (started || !out.is_empty()) {
-            out.push('\n');
-        }
-        if let Some(at) = l.origin {
-            anchors.push((at as usize, out.len()));
-        }
-        let mut line = " ".repeat(l.indent);
-        line.push_str(t);
-        if let Some(c) = &l.comment {
-            let pad = comment_col.saturating_sub(line.width()) + GAP;
-            if t.is_empty() {
-                line.push_str(c);
-            } else {
-                line.push_str(&" ".repeat(pad));
-                line.push_str(c);
-            }
-        }
-        out.push_str(line.trim_end());
+        .unwrap_or(0)
+}
+
+/// Writes line `l` of a run, its cells laid out as `text`, its trailing
+/// comment at `comment_col` (see [`render_run`]).
+fn write_line(
+    l: &Line,
+    text: &str,
+    comment_col: usize,
+    started: bool,
+    out: &mut String,
+    anchors: &mut Vec<(usize, usize)>,
+) {
+    if l.blank_before && (started || !out.is_empty()) {
         out.push('\n');
+    }
+    if let Some(at) = l.origin {
+        anchors.push((at as usize, out.len()));
+    }
+    // The line is written in place, then its trailing blanks dropped:
+    // what writing it whole and trimmed gives, without a copy.
+    let line_start = out.len();
+    out.extend(std::iter::repeat_n(' ', l.indent));
+    out.push_str(text);
+    if let Some(c) = &l.comment {
+        if !text.is_empty() {
+            let written = out.get(line_start..).map_or(0, display_width);
+            let pad = comment_col.saturating_sub(written) + GAP;
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(c);
+    }
+    let kept = out
+        .get(line_start..)
+        .map_or(0, |line| line.trim_end().len());
+    out.truncate(line_start + kept);
+    out.push('\n');
+}
+
+/// The widest cell of each column of a run, own-line comments aside.
+fn column_widths(run: &[Line]) -> Vec<usize> {
+    let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+    let mut widths = vec![0; cols];
+    for l in run.iter().filter(|l| !l.is_comment) {
+        for (c, cell) in l.cells.iter().enumerate() {
+            widths[c] = widths[c].max(display_width(cell));
+        }
+    }
+    widths
+}
+
+/// The cells of an unaligned line that are not empty, one space between
+/// them; borrowed when there is only one (most lines).
+fn present_cells(cells: &[String]) -> Cow<'_, str> {
+    let mut present = cells.iter().filter(|c| !c.is_empty());
+    match (present.next(), present.next()) {
+        (None, _) => Cow::Borrowed(""),
+        (Some(one), None) => Cow::Borrowed(one),
+        (Some(_), Some(_)) => {
+            let all: Vec<&str> = cells
+                .iter()
+                .map(String::as_str)
+                .filter(|c| !c.is_empty())
+                .collect();
+            Cow::Owned(all.join(" "))
+        }
+    }
+}
+
+/// The display width of `s`, as `unicode-width` counts it, without its
+/// table lookups on the text most designs are written in: an all-ASCII
+/// printable text is as wide as it is long; printable ASCII, kana and
+/// CJK ideographs ([`common_width`]) count one and two columns each.
+/// Anything else is counted by `unicode-width`.
+fn display_width(s: &str) -> usize {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
+    let mut width = 0;
+    for c in s.chars() {
+        match common_width(c) {
+            Some(w) => width += w,
+            None => return s.width(),
+        }
+    }
+    width
+}
+
+/// The width of a character of the common scripts of a design, which
+/// `unicode-width` gives whatever is next to it (no sequence rule
+/// involves them alone): printable ASCII (1), and the East Asian Wide
+/// ideographic space and punctuation, kana (voicing marks that combine
+/// aside) and CJK unified ideographs (2). None for any other character.
+fn common_width(c: char) -> Option<usize> {
+    match c {
+        ' '..='~' => Some(1),
+        '\u{3000}'..='\u{3029}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309b}'..='\u{30ff}'
+        | '\u{4e00}'..='\u{9fff}' => Some(2),
+        _ => None,
     }
 }
 
@@ -1052,7 +1372,10 @@ mod tests {
         ] {
             let laid = ranges
                 .iter()
-                .map(|r| lay_out_part(&src, r.clone(), wrong(&src, r.start), false))
+                .map(|r| {
+                    let buffers = &mut Buffers::default();
+                    lay_out_part(&src, r.clone(), wrong(&src, r.start), false, buffers)
+                })
                 .collect();
             let joined = join_parts(&src, ranges.clone(), laid, false);
             assert_eq!(joined.unwrap().unwrap(), whole);
@@ -1101,6 +1424,260 @@ mod tests {
     fn refuses_broken_input() {
         assert!(format("flow A -> : \n").is_err());
         assert!(format("actor \"open\n").is_err());
+    }
+
+    /// Strings of every kind a design holds: ASCII, controls, kanji,
+    /// full-width forms, combining marks, emoji and their sequences.
+    fn width_samples() -> Vec<String> {
+        let pieces = [
+            "",
+            " ",
+            "a",
+            "flow",
+            "->",
+            "~",
+            "\t",
+            "\u{7f}",
+            "\u{1}",
+            "\r",
+            "組合",
+            "ｱ",
+            "Ａ",
+            "：",
+            "\u{3000}",
+            "e\u{301}",
+            "\u{301}",
+            "\u{200d}",
+            "👍",
+            "👍🏽",
+            "👨\u{200d}👩\u{200d}👧",
+            "\u{fe0f}",
+            "❤\u{fe0f}",
+            "🇯🇵",
+            "\u{ac00}",
+            "\u{1100}\u{1161}",
+            "\u{ff9e}",
+            "»",
+            "\u{a0}",
+            "\u{ad}",
+            "ﾃﾞｰﾀ",
+            "\"名前\"",
+        ];
+        let mut all: Vec<String> = pieces.iter().map(|p| p.to_string()).collect();
+        for a in pieces {
+            for b in pieces {
+                all.push(format!("{a}{b}"));
+                all.push(format!("  {a} x {b}"));
+            }
+        }
+        for b in 0u8..=0x7f {
+            all.push(format!("ab{}cd", b as char));
+        }
+        // Every character of the common scripts, alone and next to the
+        // characters that start or end a sequence.
+        let common = ('\u{0}'..='\u{a000}').filter(|&c| common_width(c).is_some());
+        for c in common {
+            all.push(c.to_string());
+            for p in pieces {
+                all.push(format!("{c}{p}"));
+                all.push(format!("{p}{c}組"));
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn tokens_before_is_a_partition_point_from_any_hint() {
+        let src = "flow A -> B : X, Y for P\n\nactor 組合 : 組合 \"ラ ベ ル\"\n# c\nflow 👍 → B：X";
+        let tokens = crate::syntax::lexer::lex(FileId(0), src).tokens;
+        for n in 0..=tokens.len() {
+            let tokens = &tokens[..n];
+            for at in 0..=src.len() as u32 + 2 {
+                let want = tokens.partition_point(|t| t.span.start < at);
+                for hint in 0..=n + 2 {
+                    assert_eq!(tokens_before(tokens, at, hint), want, "{n} {at} {hint}");
+                }
+            }
+        }
+    }
+
+    /// `render_run` as it was before it wrote lines in place: the
+    /// reference the faster one must equal.
+    fn render_run_reference(
+        run: &[Line],
+        started: bool,
+        out: &mut String,
+        anchors: &mut Vec<(usize, usize)>,
+    ) {
+        let cols = run.iter().map(|l| l.cells.len()).max().unwrap_or(0);
+        let mut widths = vec![0; cols];
+        for l in run.iter().filter(|l| !l.is_comment) {
+            for (c, cell) in l.cells.iter().enumerate() {
+                widths[c] = widths[c].max(cell.width());
+            }
+        }
+        let texts: Vec<String> = run
+            .iter()
+            .map(|l| {
+                if l.is_comment || run.len() == 1 {
+                    let present: Vec<&str> = l
+                        .cells
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    return present.join(" ");
+                }
+                let last = l.cells.iter().rposition(|c| !c.is_empty()).unwrap_or(0);
+                let mut s = String::new();
+                for (c, cell) in l.cells.iter().enumerate().take(last + 1) {
+                    s.push_str(cell);
+                    if c < last && widths[c] > 0 {
+                        s.push_str(&" ".repeat(widths[c] - cell.width() + 1));
+                    }
+                }
+                s
+            })
+            .collect();
+        let comment_col = run
+            .iter()
+            .zip(&texts)
+            .filter(|(l, _)| !l.is_comment && l.comment.is_some())
+            .map(|(l, t)| l.indent + t.width())
+            .filter(|&w| w <= WIDTH)
+            .max()
+            .unwrap_or(0);
+        for (l, t) in run.iter().zip(&texts) {
+            if l.blank_before && (started || !out.is_empty()) {
+                out.push('\n');
+            }
+            if let Some(at) = l.origin {
+                anchors.push((at as usize, out.len()));
+            }
+            let mut line = " ".repeat(l.indent);
+            line.push_str(t);
+            if let Some(c) = &l.comment {
+                let pad = comment_col.saturating_sub(line.width()) + GAP;
+                if t.is_empty() {
+                    line.push_str(c);
+                } else {
+                    line.push_str(&" ".repeat(pad));
+                    line.push_str(c);
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+
+    #[test]
+    fn runs_render_as_the_reference_renders_them() {
+        let samples = width_samples();
+        let cell = |i: usize| samples[(i * 7919) % samples.len()].clone();
+        let mut runs = Vec::new();
+        for i in 0..3000 {
+            let len = 1 + i % 4;
+            let run: Vec<Line> = (0..len)
+                .map(|j| {
+                    let k = i * 5 + j;
+                    let cells = match k % 4 {
+                        0 => vec![cell(k)],
+                        1 => vec![cell(k), String::new(), cell(k + 1)],
+                        2 => vec![String::new(), cell(k), cell(k + 2), " ".repeat(k % 3)],
+                        _ => vec!["a".repeat(k % 120), cell(k + 3)],
+                    };
+                    Line {
+                        indent: [0, 2, 4, 99][k % 4],
+                        cells,
+                        kind: Some(Kind::Data),
+                        comment: (k % 3 != 0).then(|| format!("# {}", cell(k + 4))),
+                        blank_before: k % 5 == 0,
+                        is_comment: k % 7 == 0,
+                        origin: (k % 2 == 0).then_some(k as u32),
+                    }
+                })
+                .collect();
+            runs.push(run);
+        }
+        for run in &runs {
+            for (started, before) in [(false, ""), (true, ""), (false, "x\n")] {
+                let (mut out, mut anchors) = (before.to_string(), Vec::new());
+                render_run(run, started, &mut out, &mut anchors);
+                let (mut want, mut want_anchors) = (before.to_string(), Vec::new());
+                render_run_reference(run, started, &mut want, &mut want_anchors);
+                assert_eq!(out, want, "{run:?}");
+                assert_eq!(anchors, want_anchors);
+            }
+        }
+    }
+
+    #[test]
+    fn display_width_is_unicode_width() {
+        for s in width_samples() {
+            assert_eq!(display_width(&s), s.width(), "{s:?}");
+        }
+        for c in ('\u{0}'..='\u{a000}').filter(|&c| common_width(c).is_some()) {
+            assert_eq!(
+                common_width(c),
+                unicode_width::UnicodeWidthChar::width(c),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn present_cells_join_the_cells_that_are_not_empty() {
+        let samples = width_samples();
+        for a in samples.iter().take(40) {
+            for b in ["", "x", "組合"] {
+                for cells in [
+                    vec![a.clone()],
+                    vec![a.clone(), b.to_string()],
+                    vec![String::new(), a.clone(), String::new(), b.to_string()],
+                ] {
+                    let want: Vec<&str> = cells
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| !c.is_empty())
+                        .collect();
+                    assert_eq!(present_cells(&cells), want.join(" "), "{cells:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_flow_without_comments_is_the_line_flat_gives() {
+        let long = "あ".repeat(40);
+        let src = format!(
+            "flow A->B：X，Y for P\nflow A -> B : {long} for P via C\nflow A -> B : X, # c\n  Y for P # d\nflow \"組 合\" → B : 👍🏽 for P   # expect: MN104\nflow A -> B : e\u{301} via C\n"
+        );
+        let parsed = crate::syntax::parser::parse(FileId(0), &src);
+        let lexed = crate::syntax::lexer::lex(FileId(0), &src);
+        let tokens = &lexed.tokens[..lexed.tokens.len() - 1];
+        let comments = &parsed.file.comments;
+        let mut flows = 0;
+        for stmt in &parsed.file.stmts {
+            let lines = |fast: bool| {
+                let mut out = Output::default();
+                let mut layout = Layout::new(&src, tokens, comments, &mut out);
+                let (a, b) = layout.range(stmt.span());
+                for indent in [0, 2, 40] {
+                    if fast {
+                        layout.flow(a, b, indent);
+                    } else {
+                        let one = layout.join(a, b);
+                        let long = indent + one.width() > WIDTH;
+                        let wrap = long && !layout.inner_comment(a, b) && !layout.annotated(b);
+                        layout.flat(a, b, indent, None, wrap);
+                    }
+                }
+                format!("{:?}", out.lines)
+            };
+            assert_eq!(lines(true), lines(false));
+            flows += 1;
+        }
+        assert_eq!(flows, 5);
     }
 
     #[test]

@@ -15,8 +15,9 @@
 //! what `similar::TextDiff::from_lines` gives; the hunks (context, headers,
 //! `\ No newline at end of file`) are written as `similar` writes them.
 
+use rayon::prelude::*;
 use similar::udiff::UnifiedHunkHeader;
-use similar::{Algorithm, DiffOp, DiffableStr, capture_diff, group_diff_ops};
+use similar::{Algorithm, ChangeTag, DiffOp, capture_diff};
 use std::fmt::Write;
 use std::ops::Range;
 
@@ -83,7 +84,7 @@ pub fn write_unified(
     radius: usize,
 ) -> std::fmt::Result {
     // The two texts' lines, side by side on two cores.
-    let (a, b) = rayon::join(|| old.tokenize_lines(), || new.tokenize_lines());
+    let (a, b) = rayon::join(|| lines_of(old), || lines_of(new));
     let ops = if a.len() + b.len() <= limits.whole {
         capture_diff(Algorithm::Myers, &a[..], 0..a.len(), &b[..], 0..b.len())
     } else {
@@ -99,25 +100,106 @@ pub fn write_unified(
     write_hunks(out, name, &a, &b, ops, radius)
 }
 
-/// Line `i` of a text starts at `starts[i]`.
-fn line_starts(lines: &[&str]) -> Vec<usize> {
-    let mut at = 0;
+/// The lines of `text`, each with its line break (`\n`, `\r\n` or a
+/// lone `\r`), as `similar`'s `tokenize_lines` cuts them, found a byte
+/// search at a time instead of a character at a time.
+fn lines_of(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+    let mut last = 0;
+    for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if at < last {
+            // The `\n` of a `\r\n` already taken.
+            continue;
+        }
+        let end = if bytes.get(at..at + 2) == Some(b"\r\n") {
+            at + 2
+        } else {
+            at + 1
+        };
+        // Line breaks are ASCII: the cuts are character boundaries.
+        lines.extend(text.get(last..end));
+        last = end;
+    }
+    if last < text.len() {
+        lines.extend(text.get(last..));
+    }
     lines
-        .iter()
-        .map(|l| {
-            let s = at;
-            at += l.len();
-            s
-        })
-        .collect()
 }
 
-/// The line that byte `at` starts, blanks before it aside; `None` when
-/// something else comes first on that line.
-fn line_of(text: &str, starts: &[usize], at: usize) -> Option<usize> {
-    let i = starts.partition_point(|&s| s <= at).checked_sub(1)?;
-    let before = text.get(starts[i]..at)?;
-    before.chars().all(char::is_whitespace).then_some(i)
+/// Finds the line a byte offset is on, for offsets that mostly go
+/// forward (the anchors): from where the last search ended, in steps that
+/// double, so a walk through the file costs about a step an anchor
+/// instead of a binary search over every line.
+struct LineFinder<'a> {
+    text: &'a str,
+    lines: &'a [&'a str],
+    /// How many lines start at or before the last offset searched.
+    hint: usize,
+}
+
+impl<'a> LineFinder<'a> {
+    fn new(text: &'a str, lines: &'a [&'a str]) -> Self {
+        LineFinder {
+            text,
+            lines,
+            hint: 0,
+        }
+    }
+
+    /// Where `line` (a slice of the text) starts in it.
+    fn offset(&self, line: &str) -> usize {
+        line.as_ptr() as usize - self.text.as_ptr() as usize
+    }
+
+    /// Where line `k` starts in the text.
+    fn start(&self, k: usize) -> usize {
+        self.lines.get(k).map_or(usize::MAX, |l| self.offset(l))
+    }
+
+    /// How many of the lines `range` start at or before byte `at`.
+    fn count_up_to(&self, range: Range<usize>, at: usize) -> usize {
+        self.lines
+            .get(range)
+            .map_or(0, |ls| ls.partition_point(|l| self.offset(l) <= at))
+    }
+
+    /// How many lines start at or before byte `at`.
+    fn lines_up_to(&mut self, at: usize) -> usize {
+        let n = self.lines.len();
+        let h = self.hint.min(n);
+        let found = if h > 0 && self.start(h - 1) > at {
+            // Backwards: a plain binary search before the hint.
+            self.count_up_to(0..h - 1, at)
+        } else {
+            // Every line before `lo` starts at or before `at`; the line at
+            // `hi` (or the end) after it.
+            let mut lo = h;
+            let mut step = 1;
+            let hi = loop {
+                let probe = lo + step - 1;
+                if probe >= n {
+                    break n;
+                }
+                if self.start(probe) > at {
+                    break probe;
+                }
+                lo = probe + 1;
+                step *= 2;
+            };
+            lo + self.count_up_to(lo..hi, at)
+        };
+        self.hint = found;
+        found
+    }
+
+    /// The line that byte `at` starts, blanks before it aside; `None` when
+    /// something else comes first on that line.
+    fn line_of(&mut self, at: usize) -> Option<usize> {
+        let i = self.lines_up_to(at).checked_sub(1)?;
+        let before = self.text.get(self.start(i)..at)?;
+        before.chars().all(char::is_whitespace).then_some(i)
+    }
 }
 
 /// The cut points (old line, new line), from (0, 0) to the two ends,
@@ -129,10 +211,11 @@ fn cuts(
     b: &[&str],
     anchors: &[(usize, usize)],
 ) -> Vec<(usize, usize)> {
-    let (sa, sb) = rayon::join(|| line_starts(a), || line_starts(b));
-    let mut cuts = vec![(0, 0)];
+    let (mut in_old, mut in_new) = (LineFinder::new(old, a), LineFinder::new(new, b));
+    let mut cuts = Vec::with_capacity(anchors.len() + 2);
+    cuts.push((0, 0));
     for &(x, y) in anchors {
-        let (Some(i), Some(j)) = (line_of(old, &sa, x), line_of(new, &sb, y)) else {
+        let (Some(i), Some(j)) = (in_old.line_of(x), in_new.line_of(y)) else {
             continue;
         };
         let last = cuts[cuts.len() - 1];
@@ -154,16 +237,19 @@ struct Differ<'a> {
 
 impl Differ<'_> {
     fn run(mut self, cuts: &[(usize, usize)]) -> Vec<DiffOp> {
-        let chunks: Vec<(Range<usize>, Range<usize>)> = cuts
-            .windows(2)
-            .map(|w| (w[0].0..w[1].0, w[0].1..w[1].1))
+        // Chunk `k` is the lines between cuts `k` and `k + 1`, read from
+        // the cuts as needed rather than listed (a million of them).
+        let chunk = |k: usize| (cuts[k].0..cuts[k + 1].0, cuts[k].1..cuts[k + 1].1);
+        // Comparing the chunks reads both texts: on every core.
+        let (a, b) = (self.a, self.b);
+        let same: Vec<bool> = cuts
+            .par_windows(2)
+            .map(|w| a[w[0].0..w[1].0] == b[w[0].1..w[1].1])
             .collect();
-        let same = |c: &(Range<usize>, Range<usize>)| self.a[c.0.clone()] == self.b[c.1.clone()];
-        let same: Vec<bool> = chunks.iter().map(same).collect();
         let mut k = 0;
-        while k < chunks.len() {
+        while k < same.len() {
             if same[k] {
-                let (x, y) = &chunks[k];
+                let (x, y) = chunk(k);
                 self.push(DiffOp::Equal {
                     old_index: x.start,
                     new_index: y.start,
@@ -174,20 +260,19 @@ impl Differ<'_> {
             }
             let first = k;
             let mut size = 0;
-            while k < chunks.len() && !same[k] {
-                size += chunks[k].0.len() + chunks[k].1.len();
+            while k < same.len() && !same[k] {
+                let (x, y) = chunk(k);
+                size += x.len() + y.len();
                 k += 1;
             }
             if size <= self.region {
-                let x = chunks[first].0.start..chunks[k - 1].0.end;
-                let y = chunks[first].1.start..chunks[k - 1].1.end;
-                self.myers(x, y);
+                self.myers(cuts[first].0..cuts[k].0, cuts[first].1..cuts[k].1);
             } else {
-                for (x, y) in &chunks[first..k] {
+                for (x, y) in (first..k).map(chunk) {
                     if x.len() + y.len() <= self.region {
-                        self.myers(x.clone(), y.clone());
+                        self.myers(x, y);
                     } else {
-                        self.replace(x.clone(), y.clone());
+                        self.replace(x, y);
                     }
                 }
             }
@@ -281,24 +366,91 @@ fn write_hunks(
     radius: usize,
 ) -> std::fmt::Result {
     let mut first = true;
-    for group in group_diff_ops(ops, radius) {
+    for_each_group(ops, radius, |group| {
         if group.is_empty() {
-            continue;
+            return Ok(());
         }
         if std::mem::take(&mut first) {
             writeln!(out, "--- {name}\n+++ {name}")?;
         }
-        writeln!(out, "{}", UnifiedHunkHeader::new(&group))?;
-        for op in &group {
+        writeln!(out, "{}", UnifiedHunkHeader::new(group))?;
+        for op in group {
             for change in op.iter_changes(a, b) {
-                write!(out, "{}{}", change.tag(), change.value())?;
+                // What `write!(out, "{}{}", tag, value)` writes, without
+                // the formatting machinery a line.
+                out.write_char(match change.tag() {
+                    ChangeTag::Equal => ' ',
+                    ChangeTag::Delete => '-',
+                    ChangeTag::Insert => '+',
+                })?;
+                out.write_str(change.value())?;
                 if change.missing_newline() {
                     out.write_str("\n\\ No newline at end of file\n")?;
                 }
             }
         }
+        Ok(())
+    })
+}
+
+/// Calls `f` with each group of `ops` that `similar::group_diff_ops`
+/// gives (the same groups, in order), one at a time: a large diff's
+/// groups are never all held at once.
+fn for_each_group(
+    ops: Vec<DiffOp>,
+    n: usize,
+    mut f: impl FnMut(&[DiffOp]) -> std::fmt::Result,
+) -> std::fmt::Result {
+    let count = ops.len();
+    let mut group = Vec::new();
+    for (i, mut op) in ops.into_iter().enumerate() {
+        // The context before the first change and after the last one is
+        // cut to `n` lines.
+        if i == 0
+            && let DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = &mut op
+        {
+            let offset = (*len).saturating_sub(n);
+            *old_index += offset;
+            *new_index += offset;
+            *len -= offset;
+        }
+        if i + 1 == count
+            && let DiffOp::Equal { len, .. } = &mut op
+        {
+            *len -= (*len).saturating_sub(n);
+        }
+        match op {
+            // A long run of equal lines ends a group and starts the next.
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } if len > n * 2 => {
+                group.push(DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len: n,
+                });
+                f(&group)?;
+                group.clear();
+                let offset = len.saturating_sub(n);
+                group.push(DiffOp::Equal {
+                    old_index: old_index + offset,
+                    new_index: new_index + offset,
+                    len: len - offset,
+                });
+            }
+            op => group.push(op),
+        }
     }
-    Ok(())
+    match group[..] {
+        [] | [DiffOp::Equal { .. }] => Ok(()),
+        _ => f(&group),
+    }
 }
 
 #[cfg(test)]
@@ -446,6 +598,149 @@ mod tests {
             unified_with(TINY, "f", "a\n", "a\nb\n", &[], 2),
             "--- f\n+++ f\n@@ -1 +1,2 @@\n a\n+b\n"
         );
+    }
+
+    /// Texts with every kind of line break and line: LF, CRLF, lone CR,
+    /// blank lines, no final break, Japanese, full-width, combining
+    /// marks and emoji.
+    fn texts() -> Vec<String> {
+        let pieces = [
+            "",
+            "\n",
+            "\r",
+            "\r\n",
+            "\n\r",
+            "a",
+            "  ",
+            "組合",
+            "：",
+            "e\u{301}",
+            "👍🏽",
+            "\u{3000}",
+            "\t",
+            "flow A -> B : X",
+        ];
+        let mut all = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    all.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn lines_are_cut_as_similar_cuts_them() {
+        use similar::DiffableStr;
+        for t in texts() {
+            assert_eq!(lines_of(&t), t.tokenize_lines(), "{t:?}");
+        }
+    }
+
+    /// The line search [`LineFinder`] replaced: a binary search a call.
+    fn line_of_by_search(text: &str, lines: &[&str], at: usize) -> Option<usize> {
+        let mut starts = Vec::new();
+        let mut s = 0;
+        for l in lines {
+            starts.push(s);
+            s += l.len();
+        }
+        let i = starts.partition_point(|&s| s <= at).checked_sub(1)?;
+        let before = text.get(starts[i]..at)?;
+        before.chars().all(char::is_whitespace).then_some(i)
+    }
+
+    #[test]
+    fn walking_forward_finds_the_lines_a_search_finds() {
+        let mut many = String::new();
+        for i in 0..200 {
+            many.push_str(["a\n", "  b\r\n", "\n", "組合 x\r", "👍\n"][i % 5]);
+        }
+        let mut all = texts();
+        all.push(many);
+        for t in &all {
+            let lines = lines_of(t);
+            let want: Vec<Option<usize>> = (0..t.len() + 3)
+                .map(|at| line_of_by_search(t, &lines, at))
+                .collect();
+            // Forward, backward, and jumping about: any order.
+            let n = t.len() + 3;
+            let orders: [Vec<usize>; 4] = [
+                (0..n).collect(),
+                (0..n).rev().collect(),
+                (0..n).map(|i| (i * 7919) % n).collect(),
+                (0..n).step_by(13).chain((0..n).step_by(5)).collect(),
+            ];
+            for order in orders {
+                let mut finder = LineFinder::new(t, &lines);
+                for at in order {
+                    assert_eq!(finder.line_of(at), want[at], "{t:?} at {at}");
+                }
+            }
+        }
+    }
+
+    /// `similar`'s grouping, through [`for_each_group`].
+    fn groups(ops: Vec<DiffOp>, n: usize) -> Vec<Vec<DiffOp>> {
+        let mut all = Vec::new();
+        let done = for_each_group(ops, n, |g| {
+            all.push(g.to_vec());
+            Ok(())
+        });
+        assert!(done.is_ok());
+        all
+    }
+
+    #[test]
+    fn groups_are_similar_s_groups() {
+        let equal = |i, len| DiffOp::Equal {
+            old_index: i,
+            new_index: i,
+            len,
+        };
+        let delete = |i, len| DiffOp::Delete {
+            old_index: i,
+            old_len: len,
+            new_index: i,
+        };
+        let mut cases = vec![
+            vec![],
+            vec![equal(0, 0)],
+            vec![equal(0, 9)],
+            vec![delete(0, 1)],
+            vec![equal(0, 9), delete(9, 1), equal(10, 1)],
+            vec![
+                equal(0, 1),
+                delete(1, 1),
+                equal(2, 5),
+                delete(7, 2),
+                equal(9, 30),
+            ],
+            vec![delete(0, 1), equal(1, 4), delete(5, 1), equal(6, 5)],
+        ];
+        let ts = texts();
+        for (i, old) in ts.iter().enumerate().step_by(17) {
+            let new = &ts[(i * 31 + 5) % ts.len()];
+            let (a, b) = (lines_of(old), lines_of(new));
+            cases.push(capture_diff(
+                Algorithm::Myers,
+                &a[..],
+                0..a.len(),
+                &b[..],
+                0..b.len(),
+            ));
+        }
+        for ops in cases {
+            for n in [0, 1, 2, 3] {
+                assert_eq!(
+                    groups(ops.clone(), n),
+                    similar::group_diff_ops(ops.clone(), n),
+                    "{ops:?} {n}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -3,11 +3,19 @@
 //! checked a part at a time, each output part against the source part it
 //! was laid out from ([`part_keeps_meaning`], on every core); any doubt
 //! there sends the whole file through [`same_meaning`], which decides.
+//!
+//! A part's output is lexed, not parsed: the parser's findings depend on
+//! the tokens' kinds and the texts of names, strings and keywords only
+//! (spans place a finding, punctuation's spelling words it), so an output
+//! whose tokens equal those of a source part that parsed without an error
+//! parses without one too. What the parse added beyond the tokens is the
+//! lexer's own findings (an unterminated string reads as a string token
+//! with the same text): an output with any lexer error fails instead.
 
 use super::{part_bounds, refusal, with_end};
 use crate::code::Severity;
 use crate::span::FileId;
-use crate::syntax::lexer::lex_lines_into;
+use crate::syntax::lexer::{Lexed, lex_lines_into};
 use crate::syntax::parser::parse_lexed;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text::Text;
@@ -31,25 +39,51 @@ fn same_comment(x: &Comment, y: &Comment) -> bool {
 
 /// Does the output part `out` mean what the source part it was laid out
 /// from means? `tokens` and `comments` are the source part's (lexed from
-/// `src` for the layout, Eof aside). True when `out` lexes to the same
-/// tokens and comments without a forbidden character, starts a statement
+/// `src` for the layout, Eof aside), and that part parsed without an
+/// error. True when `out` lexes to the same tokens and comments without
+/// a forbidden character or any other lexer error, and starts a statement
 /// where the part does (at a `flow` and a name, as
-/// [`crate::syntax::split`] cuts, unless it is the first part), and
-/// parses without an error. The parts are lexed from line starts and
-/// cut where the parser cuts, so when every part passes, the whole output
-/// passes [`same_meaning`]; a part that fails proves nothing on its own
-/// (the caller then checks the whole).
+/// [`crate::syntax::split`] cuts, unless it is the first part): then it
+/// parses without an error, as the source part does (see the module's
+/// comment). The parts are lexed from line starts and cut where the
+/// parser cuts, so when every part passes, the whole output passes
+/// [`same_meaning`]; a part that fails proves nothing on its own (the
+/// caller then checks the whole). The output is lexed into `buffer`,
+/// which is left holding its tokens (for the next part to reuse).
 pub(super) fn part_keeps_meaning(
     src: &str,
     tokens: &[Token],
     comments: &[Comment],
     out: &str,
     first: bool,
+    buffer: &mut Vec<Token>,
 ) -> bool {
-    let lexed = lex_lines_into(FileId(0), out, 0..out.len(), Vec::new());
+    let mut reused = std::mem::take(buffer);
+    reused.clear();
+    reused.reserve(tokens.len() + 1);
+    let lexed = lex_lines_into(FileId(0), out, 0..out.len(), reused);
+    let keeps = lexes_as(src, tokens, comments, out, first, &lexed);
+    *buffer = lexed.tokens;
+    keeps
+}
+
+/// Is `lexed`, the output part `out` lexed, what [`part_keeps_meaning`]
+/// asks of it?
+fn lexes_as(
+    src: &str,
+    tokens: &[Token],
+    comments: &[Comment],
+    out: &str,
+    first: bool,
+    lexed: &Lexed,
+) -> bool {
     if lexed.forbidden > 0
         || lexed.tokens.len() != tokens.len()
         || lexed.comments.len() != comments.len()
+        || lexed
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     {
         return false;
     }
@@ -67,14 +101,7 @@ pub(super) fn part_keeps_meaning(
             [flow, name, ..] if flow.kind == TokenKind::Keyword(Keyword::Flow)
                 && matches!(name.kind, TokenKind::Name | TokenKind::Str)
         );
-    if !same || !starts {
-        return false;
-    }
-    let parsed = parse_lexed(out, with_end(lexed, out.len()));
-    !parsed
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
+    same && starts
 }
 
 /// Checks that `out` reads as `src` does: the same tokens, the same
@@ -205,7 +232,7 @@ mod tests {
 
     fn keeps(src: &str, out: &str, first: bool) -> bool {
         let (tokens, comments) = lexed(src);
-        part_keeps_meaning(src, &tokens, &comments, out, first)
+        part_keeps_meaning(src, &tokens, &comments, out, first, &mut Vec::new())
     }
 
     const SRC: &str = "flow A->B：X，Y for P   # c  \n# own\nflow \"C\" -> B : X\n";
@@ -235,6 +262,12 @@ mod tests {
             assert!(!keeps(SRC, out, true), "{out}");
             assert!(same_meaning(SRC, out).is_err(), "{out}");
         }
+        // An unterminated string reads as the same string token: the
+        // lexer's error is what tells them apart.
+        let src = "data X : 氏名 \"ラベル\"\n";
+        assert!(keeps(src, "data X : 氏名 \"ラベル\"\n", true));
+        assert!(!keeps(src, "data X : 氏名 \"ラベル\n", true));
+        assert!(same_meaning(src, "data X : 氏名 \"ラベル\n").is_err());
         // Only the first part may start other than with a flow.
         let src = "data X : 氏名\n";
         assert!(keeps(src, "data X : 氏名\n", true));

@@ -841,6 +841,12 @@ pub fn parse(file: FileId, src: &str) -> Parsed {
 /// Parses the tokens the lexer read from `src` (`parse` is `lex` then
 /// this; the two are separate so a run can time them apart).
 pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
+    parse_lexed_keeping_tokens(src, lexed).0
+}
+
+/// [`parse_lexed`], giving the tokens back: the formatter lays them out
+/// after the parse, and copying a part's tokens cost as much as lexing it.
+pub fn parse_lexed_keeping_tokens(src: &str, lexed: Lexed) -> (Parsed, Vec<Token>) {
     let names = Names::default();
     let (stmts, diagnostics) = StmtParser {
         toks: &lexed.tokens,
@@ -849,7 +855,8 @@ pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
         diags: Vec::new(),
     }
     .run(lexed.tokens.len());
-    finish(stmts.into(), diagnostics, lexed.diagnostics, lexed.comments)
+    let parsed = finish(stmts.into(), diagnostics, lexed.diagnostics, lexed.comments);
+    (parsed, lexed.tokens)
 }
 
 /// Parses the statements of `toks`, which end with the token that starts
