@@ -370,7 +370,19 @@ impl<'a> Lexer<'a> {
     /// adds the final [`TokenKind::Eof`].
     fn run(mut self, start: usize, eof: bool) -> Lexed {
         let mut rest = &self.src[start..];
-        while let Some(c) = rest.chars().next() {
+        loop {
+            // A run of ASCII white space (a line's indentation and the
+            // spaces between tokens, its line break) is skipped by its
+            // bytes: none of them is forbidden or full-width, and each
+            // would otherwise be decoded and tested as a character.
+            let blank = rest
+                .bytes()
+                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                .count();
+            rest = &rest[blank..];
+            let Some(c) = rest.chars().next() else {
+                break;
+            };
             let at = self.offset(rest);
             let after = &rest[c.len_utf8()..];
             if let Some(ascii) = full_width_syntax(c) {

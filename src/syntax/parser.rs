@@ -14,6 +14,7 @@ use nom::combinator::{cut, opt};
 use nom::error::{ErrorKind, ParseError};
 use nom::sequence::preceded;
 use nom::{IResult, Input, Parser};
+use smallvec::{SmallVec, smallvec};
 
 /// What the parser wanted where it failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,15 +42,16 @@ impl Expected {
 pub struct PError {
     /// Index of the offending token.
     pub at: usize,
-    /// What was expected.
-    pub expected: Vec<Expected>,
+    /// What was expected (a failed alternative is made for every `for`,
+    /// `via` and comma a flow lacks: kept without an allocation).
+    pub expected: SmallVec<[Expected; 2]>,
 }
 
 impl<'a> ParseError<Tokens<'a>> for PError {
     fn from_error_kind(input: Tokens<'a>, _: ErrorKind) -> Self {
         PError {
             at: input.pos,
-            expected: Vec::new(),
+            expected: SmallVec::new(),
         }
     }
 
@@ -78,7 +80,7 @@ type PResult<'a, T> = IResult<Tokens<'a>, T, PError>;
 fn fail<T>(at: usize, expected: Expected) -> Result<T, nom::Err<PError>> {
     Err(nom::Err::Error(PError {
         at,
-        expected: vec![expected],
+        expected: smallvec![expected],
     }))
 }
 
@@ -146,7 +148,7 @@ fn arrow(i: Tokens<'_>) -> PResult<'_, Arrow> {
         )),
         _ => Err(nom::Err::Error(PError {
             at: i.pos,
-            expected: vec![
+            expected: smallvec![
                 Expected::Token(TokenKind::Arrow),
                 Expected::Token(TokenKind::BothArrow),
             ],
@@ -564,14 +566,16 @@ impl<'a> StmtParser<'a> {
         &mut self,
         pos: usize,
         in_block: bool,
-        context: Text,
+        context: impl FnOnce() -> Text,
         p: impl Fn(Tokens<'a>) -> PResult<'a, T>,
     ) -> (Option<T>, usize) {
         match p(self.at(pos)) {
             Ok((rest, v)) => (Some(v), rest.pos),
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let at = e.at;
-                self.syntax_error(e, context);
+                // Worded only here: a statement that parses (nearly every
+                // one) never builds its context's text.
+                self.syntax_error(e, context());
                 // A statement keyword where a name was expected usually starts
                 // the next statement (`flow A ->` then `actor ...`); but when no
                 // name follows it, it was meant as a name (`data data : X`).
@@ -664,7 +668,7 @@ impl<'a> StmtParser<'a> {
     }
 
     fn section(&mut self, pos: usize) -> (Option<Stmt>, usize) {
-        let ctx = Text::new("in the section header", "セクションの見出しに");
+        let ctx = || Text::new("in the section header", "セクションの見出しに");
         let (head, pos) = self.statement(pos, false, ctx, section_head);
         let Some(mut section) = head else {
             return (None, pos);
@@ -672,7 +676,7 @@ impl<'a> StmtParser<'a> {
         if self.kind(pos) != TokenKind::LBrace {
             let e = PError {
                 at: pos,
-                expected: vec![Expected::Token(TokenKind::LBrace)],
+                expected: smallvec![Expected::Token(TokenKind::LBrace)],
             };
             self.syntax_error(
                 e,
@@ -690,15 +694,19 @@ impl<'a> StmtParser<'a> {
                     let (d, n) = p.statement(
                         at,
                         true,
-                        Text::new("in `purpose`", "`purpose` に"),
+                        || Text::new("in `purpose`", "`purpose` に"),
                         purpose_decl,
                     );
                     purposes.extend(d);
                     Some(n)
                 }
                 TokenKind::Keyword(Keyword::Allow) => {
-                    let (a, n) =
-                        p.statement(at, true, Text::new("in `allow`", "`allow` に"), allow_stmt);
+                    let (a, n) = p.statement(
+                        at,
+                        true,
+                        || Text::new("in `allow`", "`allow` に"),
+                        allow_stmt,
+                    );
                     allows.extend(a);
                     Some(n)
                 }
@@ -716,7 +724,7 @@ impl<'a> StmtParser<'a> {
     }
 
     fn actor(&mut self, pos: usize) -> (Option<Stmt>, usize) {
-        let ctx = Text::new("in `actor`", "`actor` に");
+        let ctx = || Text::new("in `actor`", "`actor` に");
         let (head, pos) = self.statement(pos, false, ctx, actor_head);
         let Some(mut actor) = head else {
             return (None, pos);
@@ -737,8 +745,12 @@ impl<'a> StmtParser<'a> {
                         )
                         .parse(i)
                     };
-                    let (c, n) =
-                        p.statement(at, true, Text::new("in `clauses`", "`clauses` に"), parse);
+                    let (c, n) = p.statement(
+                        at,
+                        true,
+                        || Text::new("in `clauses`", "`clauses` に"),
+                        parse,
+                    );
                     clauses.extend(c.into_iter().flatten());
                     Some(n)
                 }
@@ -786,7 +798,7 @@ impl<'a> StmtParser<'a> {
                     (None, self.resync(pos + 1, false))
                 }
                 TokenKind::Keyword(k) if k.starts_statement() => {
-                    let ctx = text!("in `{}`", k.as_str(); "`{}` に", k.as_str());
+                    let ctx = || text!("in `{}`", k.as_str(); "`{}` に", k.as_str());
                     let p = match k {
                         Keyword::Use => use_stmt,
                         Keyword::Data => data_decl,
