@@ -94,15 +94,27 @@ fn ends_name(rest: &str) -> bool {
 /// white space, syntax or an arrow (what `ends_name` says, read a byte at
 /// a time where the text is ASCII).
 fn bare_name_len(i: &str) -> usize {
+    bare_name(i).0
+}
+
+/// [`bare_name_len`], and whether the name may hold a forbidden
+/// character: false only when every character of it was read on a fast
+/// path that no forbidden character takes (printable ASCII, CJK
+/// ideographs, kana), so the lexer need not scan the name again.
+fn bare_name(i: &str) -> (usize, bool) {
     let b = i.as_bytes();
     let mut end = 0;
+    let mut unusual = false;
     while end < b.len() {
         match b[end] {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => break,
             b'#' | b':' | b',' | b'{' | b'}' | b'(' | b')' | b'"' => break,
             b'-' if b.get(end + 1) == Some(&b'>') => break,
             b'<' if b[end..].starts_with(b"<->") => break,
-            c if c < 0x80 => end += 1,
+            c if c < 0x80 => {
+                unusual |= c < 0x20 || c == 0x7F;
+                end += 1;
+            }
             // CJK ideographs (U+4000–U+9FFF, three bytes in valid UTF-8):
             // always part of a name, and most of a Japanese design's names.
             0xE4..=0xE9 => end += 3,
@@ -117,11 +129,12 @@ fn bare_name_len(i: &str) -> usize {
                 if c.is_whitespace() || c == '→' || full_width_syntax(c).is_some() {
                     break;
                 }
+                unusual = true;
                 end += c.len_utf8();
             }
         }
     }
-    end
+    (end, unusual)
 }
 
 fn describe_char(c: char) -> String {
@@ -247,10 +260,11 @@ impl<'a> Lexer<'a> {
     }
 
     /// Pushes a token whose value is `raw` with forbidden characters removed
-    /// (each reported).
-    fn push_cleaned(&mut self, kind: TokenKind, start: usize, raw: &str) {
+    /// (each reported). `unusual` says whether `raw` may hold one: a bare
+    /// name's reading already knows, so the name is not scanned again.
+    fn push_checked(&mut self, kind: TokenKind, start: usize, raw: &str, unusual: bool) {
         // The value is kept only when it differs from what is written.
-        let cleaned = if may_hold_forbidden(raw) {
+        let cleaned = if unusual {
             let mut cleaned = String::with_capacity(raw.len());
             for (i, c) in raw.char_indices() {
                 if is_forbidden(c) {
@@ -423,8 +437,8 @@ impl<'a> Lexer<'a> {
                     .tokens
                     .push(Token::new(kind, self.span(at, at + len), None));
                 rest = &rest[len..];
-            } else if let len @ 1.. = bare_name_len(rest) {
-                self.push_cleaned(TokenKind::Name, at, &rest[..len]);
+            } else if let (len @ 1.., unusual) = bare_name(rest) {
+                self.push_checked(TokenKind::Name, at, &rest[..len], unusual);
                 rest = &rest[len..];
             } else {
                 // Unreachable in practice: every character is one of the above.
@@ -648,6 +662,35 @@ mod tests {
                 end += s[end..].chars().next().map_or(1, char::len_utf8);
             }
             assert_eq!(bare_name_len(s), end, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_bare_name_read_as_usual_holds_no_forbidden_character() {
+        let mut names: Vec<String> = [
+            "給付システム",
+            "ア・イ",
+            "abc_1-2",
+            "ひらがなカタカナ漢字",
+            "x\u{1}y",
+            "a\u{7f}",
+            "課税\u{200B}情報",
+            "ａｂ",
+            "é",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        names.extend(
+            (0x20..=0x10FFFFu32)
+                .filter_map(char::from_u32)
+                .map(|c| format!("名{c}x")),
+        );
+        for s in &names {
+            let (len, unusual) = bare_name(s);
+            if !unusual {
+                assert!(!may_hold_forbidden(&s[..len]), "{s:?}");
+            }
         }
     }
 
