@@ -185,7 +185,7 @@ impl EscapedSource {
 
     /// [`EscapedSource::new`], or `None` when nothing in `s` needs
     /// escaping (the usual case: no copy is made). Only characters that
-    /// start with a byte [`may_be_unusual`] accepts are decoded; the runs
+    /// start with a byte `may_be_unusual` accepts are decoded; the runs
     /// between them are copied whole.
     pub fn of(s: &str) -> Option<EscapedSource> {
         let lone_cr = |i: usize| s.as_bytes().get(i + 1) != Some(&b'\n');

@@ -11,7 +11,7 @@ use crate::span::Span;
 /// flows apart, bounded so a huge line costs no more than a short one.
 const WINDOW: usize = 256;
 
-/// The finding's context: its line, cut to [`WINDOW`] bytes each side of
+/// The finding's context: its line, cut to `WINDOW` bytes each side of
 /// the primary span, without its comment, white space folded.
 pub fn context(sources: &SourceMap, primary: Span) -> String {
     let file = sources.get(primary.file);

@@ -66,7 +66,7 @@ pub struct Formatted {
     pub anchors: Vec<(usize, usize)>,
 }
 
-/// [`format`], with the anchors that align the source and the result.
+/// [`format()`], with the anchors that align the source and the result.
 ///
 /// A large file is formatted a part at a time (cut, as
 /// [`crate::syntax::split`] cuts it, at lines that start a `flow`

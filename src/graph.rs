@@ -57,7 +57,7 @@ pub fn payloads(f: &Flow) -> impl Iterator<Item = Payload> + '_ {
     })
 }
 
-/// Index into [`FlowGraph::routes`]: the last hop of a route, whose parent
+/// Index into `FlowGraph::routes`: the last hop of a route, whose parent
 /// is the route before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RouteId(u32);

@@ -1,7 +1,7 @@
 //! The human format: rustc-style snippets via codespan-reporting.
 //!
 //! codespan prints source lines verbatim, so it is given an escaped copy of
-//! each file that needs one ([`Shown`]), with every span moved to match:
+//! each file that needs one (`Shown`), with every span moved to match:
 //! carets still line up, and no control character of the input reaches the
 //! terminal or a CI log.
 

@@ -7,14 +7,14 @@
 //! units; spaces and tabs are skipped; CR, LF and CRLF all become one LF;
 //! an end-of-file marker (65535) follows the text, then zeros. The hash of
 //! a line is a polynomial hash (base 37, wrapping 64-bit arithmetic) of the
-//! [`BLOCK`] code units that start at the line's first kept unit, written
+//! `BLOCK` code units that start at the line's first kept unit, written
 //! as lowercase hexadecimal without leading zeros, followed by `:n` where
 //! `n` counts how often that hash has occurred so far in the file. Lines
 //! are numbered as the hasher numbers them (a lone CR ends a line).
 //!
 //! The window is a ring buffer and the hash is rolled, so the cost is
 //! linear in the file's length; a large file is hashed in pieces on every
-//! core (see [`hash_lines_in_pieces`]), and the hashes are kept as numbers
+//! core (see `hash_lines_in_pieces`), and the hashes are kept as numbers
 //! until a finding's line asks for its text.
 
 use rayon::prelude::*;

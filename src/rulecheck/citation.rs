@@ -152,7 +152,7 @@ pub const CARRIER_TOPIC: &str = "@carrier";
 
 /// What a section is about, for [`outdated_citation`]: its title, its
 /// purposes, the roles and categories its rules name, and
-/// [`CARRIER_TOPIC`] when a rule passes a carrier.
+/// `CARRIER_TOPIC` when a rule passes a carrier.
 pub fn section_context(rb: &Rulebook, id: SectionId) -> String {
     let mut out = String::new();
     let mut add = |name: &str, label: Option<&str>| {
