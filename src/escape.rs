@@ -38,7 +38,7 @@ pub fn needs_escape(c: char) -> bool {
 /// U+061C: 0xD8; U+180E: 0xE1; U+200B–U+2069: 0xE2; U+FEFF and
 /// U+FFF9–U+FFFB: 0xEF). Lead bytes are never continuation bytes, so a
 /// byte this accepts always starts a character.
-fn may_be_unusual(b: u8) -> bool {
+pub(crate) fn may_be_unusual(b: u8) -> bool {
     b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef)
 }
 

@@ -34,12 +34,12 @@ pub fn is_forbidden(c: char) -> bool {
 }
 
 /// Could this text hold a forbidden character? A byte-level test that is
-/// never wrong in the "no" direction: every forbidden character's UTF-8
-/// has a control byte or starts with one of these lead bytes
-/// (U+0080–U+00BF, U+0600–U+063F, U+2000–U+2FFF, U+F000–U+FFFF).
+/// never wrong in the "no" direction: every forbidden character is a
+/// control character or one that [`crate::escape::needs_escape`], so its
+/// first byte is one the renderers' prefilter already looks for
+/// ([`crate::escape::may_be_unusual`]).
 fn may_hold_forbidden(text: &str) -> bool {
-    text.bytes()
-        .any(|b| b < 0x20 || matches!(b, 0x7F | 0xC2 | 0xD8 | 0xE2 | 0xEF))
+    text.bytes().any(crate::escape::may_be_unusual)
 }
 
 /// The ASCII syntax character a full-width look-alike stands for.

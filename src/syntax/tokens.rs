@@ -98,8 +98,8 @@ impl Names {
         names.resize(at.len(), None);
         for &(hash, k) in order.iter() {
             let k = k as usize;
-            let text = at.get(k).and_then(|&i| toks.get(i as usize));
-            if let (Some(t), Some(slot)) = (text, names.get_mut(k)) {
+            let tok = at.get(k).and_then(|&i| toks.get(i as usize));
+            if let (Some(t), Some(slot)) = (tok, names.get_mut(k)) {
                 *slot = Some(self.get_hashed(t.text(src), hash));
             }
         }
