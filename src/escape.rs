@@ -175,16 +175,9 @@ pub struct EscapedSource {
 }
 
 impl EscapedSource {
-    /// Escapes `s`, recording where the text grew. Linear in `s`.
-    pub fn new(s: &str) -> EscapedSource {
-        EscapedSource::of(s).unwrap_or_else(|| EscapedSource {
-            text: s.to_string(),
-            shifts: Vec::new(),
-        })
-    }
-
-    /// [`EscapedSource::new`], or `None` when nothing in `s` needs
-    /// escaping (the usual case: no copy is made). Only characters that
+    /// `s` escaped, recording where the text grew (linear in `s`), or
+    /// `None` when nothing in `s` needs escaping (the usual case: no copy
+    /// is made). Only characters that
     /// start with a byte `may_be_unusual` accepts are decoded; the runs
     /// between them are copied whole.
     pub fn of(s: &str) -> Option<EscapedSource> {
@@ -230,11 +223,6 @@ impl EscapedSource {
             Some(i) => offset - self.shifts[i].1,
             None => offset,
         }
-    }
-
-    /// Did escaping change anything?
-    pub fn changed(&self) -> bool {
-        !self.shifts.is_empty()
     }
 }
 
@@ -340,7 +328,7 @@ mod tests {
     #[test]
     fn escaped_source_maps_offsets_past_each_escape() {
         let src = "a\u{1b}b\rc\r\nd\u{202e}e";
-        let e = EscapedSource::new(src);
+        let e = EscapedSource::of(src).expect("something to escape");
         assert_eq!(e.text, visible_lines(src));
         for (i, c) in src.char_indices() {
             let at = e.map(i);
@@ -355,7 +343,7 @@ mod tests {
         for (i, _) in src.char_indices() {
             assert_eq!(e.unmap(e.map(i)), i);
         }
-        assert!(!EscapedSource::new("plain\n").changed());
+        assert!(EscapedSource::of("plain\n").is_none());
         assert!(EscapedSource::of("plain\r\n日本語\u{3000}").is_none());
     }
 
@@ -376,7 +364,8 @@ mod tests {
         };
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             for s in [format!("組{c}\n"), format!("{c}\r\n{c}\r")] {
-                assert_eq!(EscapedSource::new(&s).text, by_char(&s), "{:x}", c as u32);
+                let text = EscapedSource::of(&s).map_or_else(|| s.clone(), |e| e.text);
+                assert_eq!(text, by_char(&s), "{:x}", c as u32);
                 assert_eq!(EscapedSource::of(&s).is_some(), by_char(&s) != s);
             }
         }
