@@ -26,7 +26,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::names::key;
-use crate::session::{RulebookSource, Session, collect_files};
+use crate::session::{Corpus, RulebookSource, Session, collect_files};
 use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::syntax::token::Keyword;
@@ -1103,18 +1103,22 @@ struct Visit<'a> {
     other: BTreeMap<(usize, Code), usize>,
 }
 
-/// Checks every design of `files` against `rules` (on every core when
+/// Checks every design of `corpus` against `rules` (on every core when
 /// there are several files) and hands each one's verdicts to `visit`.
+/// The session keeps the corpus's trees, to check them again.
 fn run(
+    s: &mut Session,
     rules: &RulebookSource,
-    files: &[PathBuf],
+    corpus: &Corpus,
     mut visit: impl FnMut(Visit),
 ) -> Result<(), String> {
-    let mut s = Session::forced(rules.clone());
+    s.force_rules(rules.clone());
     s.load_rulebook(rules)
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
+    // This run's findings only.
+    s.diagnostics.clear();
     let checked = s
-        .check_paths(files)
+        .check_read_keeping(corpus)
         .into_iter()
         .collect::<Result<Vec<_>, _>>()?;
     // The findings of each file, found in one pass over all of them.
@@ -1180,8 +1184,14 @@ pub fn impact(
     paths: &[PathBuf],
 ) -> Result<Impact, String> {
     let files = collect_files(paths)?;
+    // The corpus is read and parsed once; each design is then resolved
+    // and checked against each rulebook in turn.
+    let mut s = Session::forced(old.clone());
+    s.load_rulebook(old)
+        .map_err(|e| format!("cannot load the rulebook {}: {e:?}", old.display()))?;
+    let corpus = s.read_paths(&files);
     let mut before = Before::default();
-    run(old, &files, |v| {
+    run(&mut s, old, &corpus, |v| {
         before.designs += 1;
         before.flows += v.verdicts.len();
         if before.files.len() <= v.at {
@@ -1201,7 +1211,7 @@ pub fn impact(
     let mut changed: Vec<(u32, FlowImpact)> = Vec::new();
     let mut other_findings_changed = 0;
     let mut other = std::mem::take(&mut before.other);
-    run(new, &files, |v| {
+    run(&mut s, new, &corpus, |v| {
         // The same file read the same way: its flows, in the same order,
         // start where they did in the first run.
         let old_flows = before

@@ -7,7 +7,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::{Design, Rulebook};
-use crate::resolve::{resolve_design, resolve_rulebook};
+use crate::resolve::{resolve_design, resolve_design_keeping, resolve_rulebook};
 use crate::source::{Decoded, SourceFile, SourceMap, decode, decode_owned};
 use crate::span::{FileId, Span};
 use crate::suppress::{self, Date};
@@ -270,7 +270,7 @@ impl Session {
             Read::Text(text) => self.check_text(name, text, dir),
             Read::Other(source, problem) => {
                 let file = self.sources.add(source);
-                self.not_design(file, problem);
+                self.not_design(file, &problem);
                 Checked {
                     file,
                     analysis: None,
@@ -280,11 +280,11 @@ impl Session {
     }
 
     /// MN005 for a file that is not text or not UTF-8.
-    fn not_design(&mut self, file: FileId, problem: Problem) {
+    fn not_design(&mut self, file: FileId, problem: &Problem) {
         self.reported.insert(file);
         let name = self.sources.get(file).name.as_str();
         let d = match problem {
-            Problem::NotText { at } => Diagnostic::new(
+            &Problem::NotText { at } => Diagnostic::new(
                 Code::MN005,
                 Span::new(file, 0, 0),
                 text!("`{name}` is not a text file (a NUL byte at offset {at}); its content is not shown"; "「{name}」はテキストファイルではありません (オフセット {at} に NUL バイト)。内容は表示しません"),
@@ -324,11 +324,14 @@ impl Session {
         let file = self.sources.add(source);
         let mut timings = Timings::default();
         let parsed = parse_timed(file, &self.sources.get(file).text, &mut timings);
-        let plan = self.plan(file, &parsed, dir);
+        let plan = self.plan(file, &parsed.file, dir);
         let done = analyse(
             self.sources.get(file),
             file,
-            parsed,
+            Syntax {
+                diagnostics: parsed.diagnostics,
+                tree: Tree::Owned(parsed.file),
+            },
             plan,
             self.today,
             self.options,
@@ -349,6 +352,13 @@ impl Session {
     /// The findings are the same, in the same order per file, whatever the
     /// number of threads.
     pub fn check_paths(&mut self, paths: &[PathBuf]) -> Vec<Result<Checked, String>> {
+        let corpus = self.read_paths(paths);
+        self.check_read(corpus)
+    }
+
+    /// Reads, decodes and parses many files on every core, for
+    /// [`Session::check_read`] or [`Session::check_read_keeping`].
+    pub fn read_paths(&mut self, paths: &[PathBuf]) -> Corpus {
         let start = Instant::now();
         let read: Vec<Result<(SourceFile, Option<Problem>), String>> =
             in_order(paths, |p| read_source(p));
@@ -368,11 +378,72 @@ impl Session {
             };
             (p, t)
         });
+        let parsed = parsed
+            .into_iter()
+            .map(|(p, t)| {
+                self.timings.merge(&t);
+                p
+            })
+            .collect();
+        Corpus {
+            paths: paths.to_vec(),
+            files,
+            parsed,
+        }
+    }
+
+    /// Checks files read by [`Session::read_paths`], as
+    /// [`Session::check_paths`] does, freeing each tree as it is resolved.
+    pub fn check_read(&mut self, corpus: Corpus) -> Vec<Result<Checked, String>> {
+        let Corpus {
+            paths,
+            files,
+            parsed,
+        } = corpus;
+        let trees = parsed.into_iter().map(|p| {
+            p.map(|p| Syntax {
+                diagnostics: p.diagnostics,
+                tree: Tree::Owned(p.file),
+            })
+        });
+        self.check_trees(&paths, &files, trees)
+    }
+
+    /// Checks files read by [`Session::read_paths`] and keeps their trees,
+    /// so that they can be checked again: against another rulebook after
+    /// [`Session::force_rules`], as `rules diff --impact` does, without
+    /// reading and parsing them twice. A file's problems (MN005) are
+    /// reported once per session.
+    pub fn check_read_keeping(&mut self, corpus: &Corpus) -> Vec<Result<Checked, String>> {
+        let trees = corpus.parsed.iter().map(|p| {
+            p.as_ref().map(|p| Syntax {
+                diagnostics: p.diagnostics.clone(),
+                tree: Tree::Shared(&p.file),
+            })
+        });
+        self.check_trees(&corpus.paths, &corpus.files, trees)
+    }
+
+    /// From now on, checks every design against `rules`, whatever rulebook
+    /// its `use` line names (as a [`Session::forced`] session does).
+    pub fn force_rules(&mut self, rules: RulebookSource) {
+        self.forced = true;
+        self.default_rules = rules;
+    }
+
+    /// The checking half of [`Session::check_paths`]: `trees` holds each
+    /// path's syntax (None when it could not be read or is not a design's
+    /// text).
+    fn check_trees<'a>(
+        &mut self,
+        paths: &[PathBuf],
+        files: &[Result<(FileId, Option<Problem>), String>],
+        trees: impl Iterator<Item = Option<Syntax<'a>>>,
+    ) -> Vec<Result<Checked, String>> {
         // In order: which files to skip, which rulebooks to load.
         let mut out = Vec::with_capacity(paths.len());
         let mut jobs = Vec::new();
-        for ((path, f), (p, t)) in paths.iter().zip(files).zip(parsed) {
-            self.timings.merge(&t);
+        for ((path, f), syntax) in paths.iter().zip(files).zip(trees) {
             if let Some(&file) = self.rulebook_files.get(&canonical(path)) {
                 out.push(Ok(Checked {
                     file,
@@ -381,9 +452,9 @@ impl Session {
                 continue;
             }
             let (file, problem) = match f {
-                Ok(x) => x,
+                Ok((file, problem)) => (*file, problem),
                 Err(e) => {
-                    out.push(Err(e));
+                    out.push(Err(e.clone()));
                     continue;
                 }
             };
@@ -392,23 +463,25 @@ impl Session {
                 analysis: None,
             }));
             if let Some(problem) = problem {
-                self.not_design(file, problem);
+                if !self.reported.contains(&file) {
+                    self.not_design(file, problem);
+                }
                 continue;
             }
-            if let Some(parsed) = p {
-                let plan = self.plan(file, &parsed, path.parent());
-                jobs.push((out.len() - 1, file, parsed, plan));
+            if let Some(syntax) = syntax {
+                let plan = self.plan(file, syntax.tree.file(), path.parent());
+                jobs.push((out.len() - 1, file, syntax, plan));
             }
         }
         let sources = &self.sources;
         let today = self.today;
         let options = self.options;
-        let work = |(at, file, parsed, plan): (usize, FileId, Parsed, Plan)| {
+        let work = |(at, file, syntax, plan): (usize, FileId, Syntax, Plan)| {
             let mut t = Timings::default();
             let a = analyse(
                 sources.get(file),
                 file,
-                parsed,
+                syntax,
                 plan,
                 today,
                 options,
@@ -435,13 +508,12 @@ impl Session {
     /// What a parsed file needs before its analysis, decided in file
     /// order: the rulebook a design is checked against (loaded now, once
     /// per run), and the findings about its `use` lines (MN011, MN013).
-    fn plan(&mut self, file: FileId, parsed: &Parsed, dir: Option<&Path>) -> Plan {
-        if parsed.file.rulebook_header().is_some() {
+    fn plan(&mut self, file: FileId, tree: &crate::syntax::ast::File, dir: Option<&Path>) -> Plan {
+        if tree.rulebook_header().is_some() {
             return Plan::Rulebook;
         }
         let mut diags = Vec::new();
-        let uses: Vec<_> = parsed
-            .file
+        let uses: Vec<_> = tree
             .stmts
             .iter()
             .filter_map(|s| match s {
@@ -564,11 +636,54 @@ struct Kept {
     statements: Vec<Span>,
 }
 
+impl Kept {
+    /// What suppressions need of a tree that is kept.
+    fn of(f: &crate::syntax::ast::File) -> Kept {
+        Kept {
+            statements: statement_spans(&f.stmts),
+            comments: f.comments.clone(),
+        }
+    }
+}
+
 impl From<crate::syntax::ast::File> for Kept {
     fn from(f: crate::syntax::ast::File) -> Kept {
         Kept {
             statements: f.stmts.iter().map(|s| s.span()).collect(),
             comments: f.comments,
+        }
+    }
+}
+
+/// Files read and parsed by [`Session::read_paths`], not yet checked.
+pub struct Corpus {
+    paths: Vec<PathBuf>,
+    /// Each path's file, and why it is not a design's text if it is not
+    /// (or why it could not be read).
+    files: Vec<Result<(FileId, Option<Problem>), String>>,
+    /// Each path's syntax, when it was read as a design's text.
+    parsed: Vec<Option<Parsed>>,
+}
+
+/// A file's syntax on its way to [`analyse`]: its parse findings and its
+/// tree, owned (freed as it is resolved) or shared (kept for another
+/// check).
+struct Syntax<'a> {
+    diagnostics: Vec<Diagnostic>,
+    tree: Tree<'a>,
+}
+
+/// A syntax tree, owned or shared.
+enum Tree<'a> {
+    Owned(crate::syntax::ast::File),
+    Shared(&'a crate::syntax::ast::File),
+}
+
+impl Tree<'_> {
+    fn file(&self) -> &crate::syntax::ast::File {
+        match self {
+            Tree::Owned(f) => f,
+            Tree::Shared(f) => f,
         }
     }
 }
@@ -700,25 +815,28 @@ struct Analysed {
 fn analyse(
     source: &SourceFile,
     file: FileId,
-    parsed: Parsed,
+    syntax: Syntax,
     plan: Plan,
     today: Date,
     options: checks::CheckOptions,
     t: &mut Timings,
 ) -> Analysed {
-    let mut diags = parsed.diagnostics;
+    let Syntax {
+        diagnostics: mut diags,
+        tree,
+    } = syntax;
     let (kept, analysis, findings) = match plan {
         Plan::Rulebook => {
             let rb = t.time("resolve", || {
-                resolve_rulebook(file, &parsed.file, &mut diags)
+                resolve_rulebook(file, tree.file(), &mut diags)
             });
             let found = t.time("checks", || crate::rulecheck::check(&rb));
             diags.extend(found);
-            (
-                t.time("free tree", || Kept::from(parsed.file)),
-                None,
-                Vec::new(),
-            )
+            let kept = match tree {
+                Tree::Owned(f) => t.time("free tree", || Kept::from(f)),
+                Tree::Shared(f) => Kept::of(f),
+            };
+            (kept, None, Vec::new())
         }
         Plan::Design {
             rulebook,
@@ -727,15 +845,26 @@ fn analyse(
             diags.extend(planned);
             // Suppressions need only the comments and statement spans; the
             // rest of the tree is freed as it is resolved (a large design's
-            // tree is the biggest thing in memory).
-            let mut tree = parsed.file;
-            let kept = t.time("keep spans", || Kept {
-                statements: statement_spans(&tree.stmts),
-                comments: std::mem::take(&mut tree.comments),
-            });
-            let design = t.time("resolve", || {
-                resolve_design(file, tree, rulebook, &mut diags)
-            });
+            // tree is the biggest thing in memory) unless it is kept.
+            let (kept, design) = match tree {
+                Tree::Owned(mut tree) => {
+                    let kept = t.time("keep spans", || Kept {
+                        statements: statement_spans(&tree.stmts),
+                        comments: std::mem::take(&mut tree.comments),
+                    });
+                    let design = t.time("resolve", || {
+                        resolve_design(file, tree, rulebook, &mut diags)
+                    });
+                    (kept, design)
+                }
+                Tree::Shared(tree) => {
+                    let kept = t.time("keep spans", || Kept::of(tree));
+                    let design = t.time("resolve", || {
+                        resolve_design_keeping(file, tree, rulebook, &mut diags)
+                    });
+                    (kept, design)
+                }
+            };
             let (transfers, unresolved) = t.time("graph", || FlowGraph::transfers_of(&design));
             let graph = t.time("stitch", || {
                 FlowGraph::from_graph(&design, transfers, &unresolved)

@@ -503,3 +503,75 @@ fn impact_over_several_designs_lists_them_by_file_then_line() {
     }
     assert_eq!(i.other_findings_changed, 0);
 }
+
+/// Every design's findings, in a form to compare: file, line, code and
+/// message, sorted.
+fn findings_of(s: &Session) -> Vec<String> {
+    let mut out: Vec<String> = s
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let f = s.sources.get(d.primary.file);
+            let (line, col) = f.line_col(d.primary.start as usize);
+            format!("{}:{line}:{col} {:?} {}", f.name, d.code, d.message.en)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find() {
+    // `rules diff --impact` reads and parses the corpus once and resolves
+    // each tree against both rulebooks; each pass must find exactly what
+    // a session of its own finds. The corpus: the examples, the cases
+    // (several files: checked on every core) and a design large enough
+    // to be parsed and resolved in parts.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let design = std::fs::read_to_string(DESIGN).expect("design");
+    let (head, flows) = design.split_at(design.find("flow ").expect("a flow"));
+    let mut big = head.to_string();
+    while big.len() < 3 << 20 {
+        big.push_str(flows);
+    }
+    big.push_str("flow 市町材 -> 基幹システム : 口座情報 for 保険料還付\n");
+    std::fs::write(dir.path().join("big.myna"), big).expect("big");
+    let paths = vec![
+        PathBuf::from("examples"),
+        PathBuf::from("tests/cases/rulediff"),
+        dir.path().to_path_buf(),
+    ];
+    let files = mynaflow::session::collect_files(&paths).expect("files");
+    assert!(files.len() > 5, "{files:?}");
+    let mut shared = Session::forced(source(OLD));
+    let corpus = shared.read_paths(&files);
+    for rules in [OLD, NEW] {
+        let mut alone = Session::forced(source(rules));
+        alone.load_rulebook(&source(rules)).expect("loads");
+        let want: Vec<bool> = alone
+            .check_paths(&files)
+            .into_iter()
+            .map(|c| c.expect("readable").analysis.is_some())
+            .collect();
+        shared.force_rules(source(rules));
+        shared.load_rulebook(&source(rules)).expect("loads");
+        shared.diagnostics.clear();
+        alone.diagnostics.retain(|d| {
+            let name = &alone.sources.get(d.primary.file).name;
+            !name.ends_with("old.myna") && !name.ends_with("new.myna")
+        });
+        let got: Vec<bool> = shared
+            .check_read_keeping(&corpus)
+            .into_iter()
+            .map(|c| c.expect("readable").analysis.is_some())
+            .collect();
+        shared.diagnostics.retain(|d| {
+            let name = &shared.sources.get(d.primary.file).name;
+            !name.ends_with("old.myna") && !name.ends_with("new.myna")
+        });
+        assert_eq!(got, want, "{rules}");
+        let (got, want) = (findings_of(&shared), findings_of(&alone));
+        assert!(want.iter().any(|f| f.contains("big.myna")), "{want:?}");
+        assert_eq!(got, want, "{rules}");
+    }
+}

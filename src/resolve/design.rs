@@ -9,6 +9,7 @@ use crate::syntax::ast::{self, Ident, Name, Stmt};
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
+use std::borrow::Borrow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -185,14 +186,40 @@ pub fn resolve_design(
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Design {
-    let parallel = ast.stmts.parts().len() > 1 && ast.stmts.len() >= PARALLEL_STATEMENTS;
-    resolve_design_on(file, ast, rulebook, diags, parallel)
+    let parallel = in_parallel(&ast.stmts);
+    resolve_design_on(file, Tree::Owned(ast.stmts), rulebook, diags, parallel)
+}
+
+/// [`resolve_design`] of a tree that is kept: for resolving one design
+/// against several rulebooks (`rules diff --impact`) without parsing it
+/// again. The tree and the model are both whole in memory.
+pub fn resolve_design_keeping(
+    file: FileId,
+    ast: &ast::File,
+    rulebook: Option<Arc<Rulebook>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Design {
+    let parallel = in_parallel(&ast.stmts);
+    resolve_design_on(file, Tree::Kept(&ast.stmts), rulebook, diags, parallel)
+}
+
+/// Are a design's flows resolved on every core?
+fn in_parallel(stmts: &crate::syntax::stmts::Stmts) -> bool {
+    stmts.parts().len() > 1 && stmts.len() >= PARALLEL_STATEMENTS
+}
+
+/// The statements a design is resolved from.
+enum Tree<'a> {
+    /// Freed part by part as they are resolved.
+    Owned(crate::syntax::stmts::Stmts),
+    /// Left as they are.
+    Kept(&'a crate::syntax::stmts::Stmts),
 }
 
 /// [`resolve_design`], its flows on every core when `parallel`.
 fn resolve_design_on(
     file: FileId,
-    ast: ast::File,
+    tree: Tree<'_>,
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
     parallel: bool,
@@ -212,6 +239,10 @@ fn resolve_design_on(
         suggestions: Suggestions::default(),
         diags,
     };
+    let stmts = match &tree {
+        Tree::Owned(s) => s,
+        Tree::Kept(s) => *s,
+    };
 
     // Declarations first: a flow may name an actor declared below it. On a
     // large design the parts are searched for them on every core (nearly
@@ -220,14 +251,14 @@ fn resolve_design_on(
     let declarations: Vec<&Stmt> = if parallel {
         let mut found = Vec::new();
         found.par_extend(
-            ast.stmts
+            stmts
                 .parts()
                 .par_iter()
                 .flat_map_iter(|p| p.iter().filter(is_declaration)),
         );
         found
     } else {
-        ast.stmts.iter().filter(is_declaration).collect()
+        stmts.iter().filter(is_declaration).collect()
     };
     for stmt in declarations {
         match stmt {
@@ -283,83 +314,21 @@ fn resolve_design_on(
     // Flows whose every name is spelled exactly as declared (nearly all of
     // them) need nothing but lookups: on a large design, parsed in parts,
     // the parts are resolved on every core, each writing its flows into
-    // its own slice of the list (nothing is copied twice) and freed once
-    // resolved (the tree and the model are never both whole in memory).
-    // The other flows go through the resolver in order, so findings and
-    // "did you mean" answers come out as in one pass.
-    let actors_seen: Vec<AtomicBool> = r
-        .actor_used
-        .iter()
-        .map(|_| AtomicBool::new(false))
-        .collect();
-    let data_seen: Vec<AtomicBool> = r.data_used.iter().map(|_| AtomicBool::new(false)).collect();
-    let exact = Exact {
-        actors: &r.actor_names,
-        data: &r.data_names,
-        rb: r.design.rulebook.as_deref(),
-        actors_seen: &actors_seen,
-        data_seen: &data_seen,
-    };
-    let parts = ast.stmts.into_parts();
+    // its own slice of the list (nothing is copied twice) and, when the
+    // tree is not kept, freed once resolved (the tree and the model are
+    // then never both whole in memory). The other flows go through the
+    // resolver in order, so findings and "did you mean" answers come out
+    // as in one pass.
     let count = |p: &Vec<Stmt>| p.iter().filter(|s| matches!(s, Stmt::Flow(_))).count();
     let counts: Vec<usize> = if parallel {
-        parts.par_iter().map(count).collect()
+        stmts.parts().par_iter().map(count).collect()
     } else {
-        parts.iter().map(count).collect()
+        stmts.parts().iter().map(count).collect()
     };
-    let total: usize = counts.iter().sum();
-    let placeholder = stand_in(Span::new(file, 0, 0));
-    let mut flows = if parallel {
-        // The list's first touch (a fifth of a gigabyte at a million
-        // flows) is shared by the cores too.
-        let mut flows = Vec::with_capacity(total);
-        flows.par_extend(rayon::iter::repeat_n(placeholder, total));
-        flows
-    } else {
-        vec![placeholder; total]
+    let (actors_seen, data_seen, flows) = match tree {
+        Tree::Owned(s) => r.flows(s.into_parts(), &counts, parallel),
+        Tree::Kept(s) => r.flows(s.parts().iter().collect(), &counts, parallel),
     };
-    let mut slices = Vec::with_capacity(parts.len());
-    let mut rest = flows.as_mut_slice();
-    let mut first = 0;
-    for &n in &counts {
-        let (head, tail) = rest.split_at_mut(n);
-        slices.push((head, first));
-        rest = tail;
-        first += n;
-    }
-    let fill = |seen: &mut Seen, (part, (out, first)): (Vec<Stmt>, (&mut [Flow], usize))| {
-        exact.fill(part, out, first, seen)
-    };
-    let others: Vec<Vec<(usize, ast::FlowStmt)>> = if parallel {
-        // One memory per thread of the pool, kept across its parts (rayon
-        // would start `map_init`'s afresh at every split).
-        let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
-            .map(|_| Default::default())
-            .collect();
-        parts
-            .into_par_iter()
-            .zip(slices)
-            .map(|x| {
-                let at = rayon::current_thread_index().unwrap_or(0);
-                match seen.get(at).map(|s| s.lock()) {
-                    Some(Ok(mut s)) => fill(&mut s, x),
-                    _ => fill(&mut Seen::default(), x),
-                }
-            })
-            .collect()
-    } else {
-        let mut seen = Seen::default();
-        parts
-            .into_iter()
-            .zip(slices)
-            .map(|x| fill(&mut seen, x))
-            .collect()
-    };
-    for (i, f) in others.into_iter().flatten() {
-        if let Some(slot) = flows.get_mut(i) {
-            *slot = r.flow(&f);
-        }
-    }
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
     // name at its first sight on a thread.
@@ -405,6 +374,123 @@ fn resolve_design_on(
     r.design
 }
 
+impl Resolver<'_> {
+    /// Resolves the flows of `parts` (`counts[k]` flows in part `k`) into
+    /// one list in order; also returns which actors and items the exact
+    /// lookups met.
+    fn flows<P, S>(
+        &mut self,
+        parts: Vec<P>,
+        counts: &[usize],
+        parallel: bool,
+    ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>)
+    where
+        P: IntoIterator<Item = S> + Send,
+        S: Statement,
+    {
+        let actors_seen: Vec<AtomicBool> = self
+            .actor_used
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect();
+        let data_seen: Vec<AtomicBool> = self
+            .data_used
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect();
+        let exact = Exact {
+            actors: &self.actor_names,
+            data: &self.data_names,
+            rb: self.design.rulebook.as_deref(),
+            actors_seen: &actors_seen,
+            data_seen: &data_seen,
+        };
+        let total: usize = counts.iter().sum();
+        let placeholder = stand_in(Span::new(self.design.file, 0, 0));
+        let mut flows = if parallel {
+            // The list's first touch (a fifth of a gigabyte at a million
+            // flows) is shared by the cores too.
+            let mut flows = Vec::with_capacity(total);
+            flows.par_extend(rayon::iter::repeat_n(placeholder, total));
+            flows
+        } else {
+            vec![placeholder; total]
+        };
+        let mut slices = Vec::with_capacity(parts.len());
+        let mut rest = flows.as_mut_slice();
+        let mut first = 0;
+        for &n in counts {
+            let (head, tail) = rest.split_at_mut(n);
+            slices.push((head, first));
+            rest = tail;
+            first += n;
+        }
+        let fill = |seen: &mut Seen, (part, (out, first)): (P, (&mut [Flow], usize))| {
+            exact.fill(part, out, first, seen)
+        };
+        let others: Vec<Vec<(usize, S::Flow)>> = if parallel {
+            // One memory per thread of the pool, kept across its parts (rayon
+            // would start `map_init`'s afresh at every split).
+            let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
+                .map(|_| Default::default())
+                .collect();
+            parts
+                .into_par_iter()
+                .zip(slices)
+                .map(|x| {
+                    let at = rayon::current_thread_index().unwrap_or(0);
+                    match seen.get(at).map(|s| s.lock()) {
+                        Some(Ok(mut s)) => fill(&mut s, x),
+                        _ => fill(&mut Seen::default(), x),
+                    }
+                })
+                .collect()
+        } else {
+            let mut seen = Seen::default();
+            parts
+                .into_iter()
+                .zip(slices)
+                .map(|x| fill(&mut seen, x))
+                .collect()
+        };
+        for (i, f) in others.into_iter().flatten() {
+            if let Some(slot) = flows.get_mut(i) {
+                *slot = self.flow(f.borrow());
+            }
+        }
+        (actors_seen, data_seen, flows)
+    }
+}
+
+/// A statement of a part being resolved: owned (the part is freed as it
+/// is read) or borrowed (the tree is kept).
+trait Statement {
+    /// Its flow statement, owned or borrowed likewise.
+    type Flow: std::borrow::Borrow<ast::FlowStmt> + Send;
+    /// The flow statement, if it is one.
+    fn into_flow(self) -> Option<Self::Flow>;
+}
+
+impl Statement for Stmt {
+    type Flow = ast::FlowStmt;
+    fn into_flow(self) -> Option<ast::FlowStmt> {
+        match self {
+            Stmt::Flow(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
+impl<'a> Statement for &'a Stmt {
+    type Flow = &'a ast::FlowStmt;
+    fn into_flow(self) -> Option<&'a ast::FlowStmt> {
+        match self {
+            Stmt::Flow(f) => Some(f),
+            _ => None,
+        }
+    }
+}
+
 /// Designs with fewer statements resolve their flows on one thread (a
 /// design parsed in one part always does).
 const PARALLEL_STATEMENTS: usize = 20_000;
@@ -425,24 +511,21 @@ impl Exact<'_> {
     /// in order (the first being flow number `first` of the file); a flow
     /// with a name that needs the resolver keeps a stand-in, and its
     /// statement is returned with its number. The part is freed here.
-    fn fill(
+    fn fill<S: Statement>(
         &self,
-        part: Vec<Stmt>,
+        part: impl IntoIterator<Item = S>,
         out: &mut [Flow],
         first: usize,
         seen: &mut Seen,
-    ) -> Vec<(usize, ast::FlowStmt)> {
+    ) -> Vec<(usize, S::Flow)> {
         let mut names = Remembered { exact: self, seen };
         let mut others = Vec::new();
-        let flows = part.into_iter().filter_map(|s| match s {
-            Stmt::Flow(f) => Some(f),
-            _ => None,
-        });
+        let flows = part.into_iter().filter_map(S::into_flow);
         for (k, (f, slot)) in flows.zip(out.iter_mut()).enumerate() {
-            match flow_of(&f, &mut names) {
+            match flow_of(f.borrow(), &mut names) {
                 Some(flow) => *slot = flow,
                 None => {
-                    *slot = stand_in(f.span);
+                    *slot = stand_in(f.borrow().span);
                     others.push((first + k, f));
                 }
             }
@@ -660,8 +743,9 @@ fn stand_in(span: crate::span::Span) -> Flow {
 mod tests {
     use super::*;
 
-    /// Resolves `src` against the built-in rulebook, on one thread or many.
-    fn resolved(src: &str, parallel: bool) -> (String, Vec<Diagnostic>) {
+    /// Resolves `src` against the built-in rulebook, on one thread or
+    /// many, from a tree that is freed or kept.
+    fn resolved(src: &str, parallel: bool, keep: bool) -> (String, Vec<Diagnostic>) {
         let rb =
             crate::session::Session::new(crate::session::RulebookSource::Builtin("kenpo".into()))
                 .load_rulebook(&crate::session::RulebookSource::Builtin("kenpo".into()))
@@ -670,7 +754,14 @@ mod tests {
         // Cut in small parts, as a large file is parsed.
         let tree = crate::syntax::split::parse_in_parts_of(FileId(1), src, 500).file;
         assert!(tree.stmts.parts().len() > 10, "parsed in parts");
-        let d = resolve_design_on(FileId(1), tree, rb, &mut diags, parallel);
+        let d = if keep {
+            let kept = tree.clone();
+            let d = resolve_design_on(FileId(1), Tree::Kept(&tree.stmts), rb, &mut diags, parallel);
+            assert_eq!(tree, kept, "a kept tree is left as it was");
+            d
+        } else {
+            resolve_design_on(FileId(1), Tree::Owned(tree.stmts), rb, &mut diags, parallel)
+        };
         (format!("{:?}", (&d.actors, &d.data, &d.flows)), diags)
     }
 
@@ -701,8 +792,15 @@ mod tests {
                 _ => "flow 基幹システム <-> 市町村 : 課税情報\n",
             });
         }
-        let (one, one_diags) = resolved(&src, false);
-        let (many, many_diags) = resolved(&src, true);
+        let (one, one_diags) = resolved(&src, false, false);
+        let (many, many_diags) = resolved(&src, true, false);
+        // Resolving from a tree that is kept (`rules diff --impact`
+        // resolves one tree against two rulebooks) gives the same.
+        for parallel in [false, true] {
+            let (kept, kept_diags) = resolved(&src, parallel, true);
+            assert_eq!(one, kept);
+            assert_eq!(format!("{one_diags:?}"), format!("{kept_diags:?}"));
+        }
         assert_eq!(one, many);
         let codes = |d: &[Diagnostic]| d.iter().map(|x| format!("{:?}", x)).collect::<Vec<_>>();
         assert_eq!(codes(&one_diags), codes(&many_diags));

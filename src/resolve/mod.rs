@@ -7,7 +7,7 @@ mod design;
 mod rulebook;
 mod suggest;
 
-pub use design::resolve_design;
+pub use design::{resolve_design, resolve_design_keeping};
 pub use rulebook::resolve_rulebook;
 
 use crate::code::Code;
