@@ -468,7 +468,10 @@ impl FlowGraph {
     /// The petgraph of a design's resolved flows, and the carrier ends of
     /// the flows left out.
     pub fn transfers_of(design: &Design) -> (DiGraph<ActorId, Transfer>, UnresolvedEnds) {
-        let mut graph = DiGraph::with_capacity(design.actors.len(), design.flows.len());
+        // One edge per flow, two for `<->`: reserved exactly, so the edge
+        // list (the graph's largest part) is never copied to grow.
+        let edges = design.flows.len() + design.flows.iter().filter(|f| f.both_ways).count();
+        let mut graph = DiGraph::with_capacity(design.actors.len(), edges);
         for i in 0..design.actors.len() {
             graph.add_node(ActorId(i as u32));
         }
