@@ -38,13 +38,46 @@ pub fn needs_escape(c: char) -> bool {
 /// U+061C: 0xD8; U+180E: 0xE1; U+200B–U+2069: 0xE2; U+FEFF and
 /// U+FFF9–U+FFFB: 0xEF). Lead bytes are never continuation bytes, so a
 /// byte this accepts always starts a character.
-pub(crate) fn may_be_unusual(b: u8) -> bool {
+pub(crate) const fn may_be_unusual(b: u8) -> bool {
     b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef)
 }
 
+/// The bytes at which [`rewrite_into`] stops to look at a character: a
+/// renderer's special ASCII bytes and every byte that may start a control
+/// character or one that [`needs_escape`].
+/// A table, so that the scan between them is one load per byte.
+pub struct Stops([bool; 256]);
+
+impl Stops {
+    /// Stops at the ASCII bytes of `special` (a byte of 0x80 or more is a
+    /// compile error where this is a constant: it could fall inside a
+    /// character).
+    pub const fn new(special: &[u8]) -> Stops {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = may_be_unusual(b as u8);
+            b += 1;
+        }
+        let mut i = 0;
+        while i < special.len() {
+            assert!(special[i] < 0x80, "special bytes are ASCII");
+            table[special[i] as usize] = true;
+            i += 1;
+        }
+        Stops(table)
+    }
+
+    /// The offset of the first byte of `bytes` to stop at.
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
+        bytes.iter().position(|&b| self.0[usize::from(b)])
+    }
+}
+
 /// Appends `s` to `out`, rewriting some characters: each character that
-/// starts with an ASCII byte `special` accepts, or that may be a control
-/// character or one that [`needs_escape`], goes through `rewrite` (which
+/// starts with one of the [`Stops`] (a special ASCII byte, or a byte that
+/// may start a control character or one that [`needs_escape`]) goes
+/// through `rewrite` (which
 /// appends what it stands for, itself when nothing changes); the runs
 /// between them are copied whole. The renderers' quoting walks the bytes
 /// of every name and label this way instead of decoding each character:
@@ -52,28 +85,25 @@ pub(crate) fn may_be_unusual(b: u8) -> bool {
 pub fn rewrite_into(
     out: &mut Vec<u8>,
     s: &str,
-    special: impl Fn(u8) -> bool,
+    stops: &Stops,
     mut rewrite: impl FnMut(char, &mut Vec<u8>),
 ) {
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if !(special(b) || may_be_unusual(b)) {
-            i += 1;
-            continue;
-        }
-        out.extend_from_slice(&bytes[run..i]);
-        // `i` starts a character (see `may_be_unusual`); `get` cannot miss.
-        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-            run = i;
+    let mut rest = s;
+    // `stops` holds only ASCII bytes and lead bytes, so each stop starts a
+    // character and the text splits there.
+    while let Some(i) = stops.find(rest.as_bytes()) {
+        let Some((run, from)) = rest.split_at_checked(i) else {
+            break;
+        };
+        out.extend_from_slice(run.as_bytes());
+        let mut chars = from.chars();
+        let Some(c) = chars.next() else {
             break;
         };
         rewrite(c, out);
-        i += c.len_utf8();
-        run = i;
+        rest = chars.as_str();
     }
-    out.extend_from_slice(&bytes[run..]);
+    out.extend_from_slice(rest.as_bytes());
 }
 
 /// Appends `c` to `out` as UTF-8.
@@ -246,18 +276,13 @@ mod tests {
 
     fn rewritten(s: &str) -> Vec<u8> {
         let mut out = Vec::new();
-        rewrite_into(
-            &mut out,
-            s,
-            |b| b == b'"' || b == b'#',
-            |c, out| {
-                if c == '"' || c == '#' || needs_escape(c) || c.is_control() {
-                    out.extend_from_slice(format!("<{:x}>", c as u32).as_bytes());
-                } else {
-                    push_char(out, c);
-                }
-            },
-        );
+        rewrite_into(&mut out, s, &Stops::new(b"\"#"), |c, out| {
+            if c == '"' || c == '#' || needs_escape(c) || c.is_control() {
+                out.extend_from_slice(format!("<{:x}>", c as u32).as_bytes());
+            } else {
+                push_char(out, c);
+            }
+        });
         out
     }
 

@@ -24,24 +24,23 @@ pub fn quote_into(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Where quoting stops to look: `"` and the backslash, and
+/// the bytes that may start a control or invisible character.
+const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"\\");
+
 /// What [`quote`] writes between its quotes.
 fn quote_inside(out: &mut Vec<u8>, s: &str) {
-    crate::escape::rewrite_into(
-        out,
-        s,
-        |b| b == b'"' || b == b'\\',
-        |c, out| match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            // Shown as `\u{1b}` (the backslash escaped for DOT).
-            c if crate::escape::needs_escape(c) => {
-                out.extend_from_slice(format!("\\\\u{{{:x}}}", c as u32).as_bytes());
-            }
-            c if c.is_control() => out.push(b' '),
-            c => crate::escape::push_char(out, c),
-        },
-    );
+    crate::escape::rewrite_into(out, s, &STOPS, |c, out| match c {
+        '"' => out.extend_from_slice(b"\\\""),
+        '\\' => out.extend_from_slice(b"\\\\"),
+        '\n' => out.extend_from_slice(b"\\n"),
+        // Shown as `\u{1b}` (the backslash escaped for DOT).
+        c if crate::escape::needs_escape(c) => {
+            out.extend_from_slice(format!("\\\\u{{{:x}}}", c as u32).as_bytes());
+        }
+        c if c.is_control() => out.push(b' '),
+        c => crate::escape::push_char(out, c),
+    });
 }
 
 /// One line of a comment: no line breaks.

@@ -18,29 +18,28 @@ pub fn escape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Where quoting stops to look: the characters written as entity codes, and
+/// the bytes that may start a control or invisible character.
+const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"#&<>|`");
+
 /// [`escape`], appended to `out`, with each line break written as
 /// `newline`.
 fn escape_into(out: &mut Vec<u8>, s: &str, newline: &[u8]) {
-    crate::escape::rewrite_into(
-        out,
-        s,
-        |b| matches!(b, b'"' | b'#' | b'&' | b'<' | b'>' | b'|' | b'`'),
-        |c, out| match c {
-            '"' => out.extend_from_slice(b"#quot;"),
-            '#' => out.extend_from_slice(b"#35;"),
-            '&' => out.extend_from_slice(b"#38;"),
-            '<' => out.extend_from_slice(b"#60;"),
-            '>' => out.extend_from_slice(b"#62;"),
-            '|' => out.extend_from_slice(b"#124;"),
-            '`' => out.extend_from_slice(b"#96;"),
-            '\n' => out.extend_from_slice(newline),
-            c if crate::escape::needs_escape(c) => {
-                out.extend_from_slice(crate::escape::visible(c.encode_utf8(&mut [0; 4])).as_bytes())
-            }
-            c if c.is_control() => out.push(b' '),
-            c => crate::escape::push_char(out, c),
-        },
-    );
+    crate::escape::rewrite_into(out, s, &STOPS, |c, out| match c {
+        '"' => out.extend_from_slice(b"#quot;"),
+        '#' => out.extend_from_slice(b"#35;"),
+        '&' => out.extend_from_slice(b"#38;"),
+        '<' => out.extend_from_slice(b"#60;"),
+        '>' => out.extend_from_slice(b"#62;"),
+        '|' => out.extend_from_slice(b"#124;"),
+        '`' => out.extend_from_slice(b"#96;"),
+        '\n' => out.extend_from_slice(newline),
+        c if crate::escape::needs_escape(c) => {
+            out.extend_from_slice(crate::escape::visible(c.encode_utf8(&mut [0; 4])).as_bytes())
+        }
+        c if c.is_control() => out.push(b' '),
+        c => crate::escape::push_char(out, c),
+    });
 }
 
 /// One line of a comment: no line breaks.
