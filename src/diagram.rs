@@ -527,7 +527,6 @@ pub fn build(
     };
     let edges_of = |f: FlowId| {
         let flow = design.flow(f);
-        let mut label = String::new();
         let items = flow.items.iter().map(|r| match r.id {
             Some(d) => design.item(d).name.as_str(),
             None => written(r.span),
@@ -536,6 +535,12 @@ pub fn build(
             (Some(rb), Some(p)) => rb.purpose(p).name.as_str(),
             _ => written(r.span),
         });
+        // Sized once: the names shown, their separators and a `+N`.
+        let shown = |names: &mut dyn Iterator<Item = &str>| {
+            names.take(SHOWN).map(|n| n.len() + 2).sum::<usize>() + 8
+        };
+        let mut label =
+            String::with_capacity(shown(&mut items.clone()) + shown(&mut purposes.clone()) + 3);
         if purposes.len() == 0 {
             push_short_list(&mut label, items);
         } else {
@@ -550,23 +555,26 @@ pub fn build(
             .items
             .iter()
             .any(|i| i.id.is_some_and(|d| design.is_mynumber(d)));
-        let codes = codes_of.get(&f.index()).cloned().unwrap_or_default();
-        let mut from = node_of(flow.from);
-        let mut rest = stops(flow).skip(1);
-        std::iter::from_fn(move || {
-            let to = node_of(rest.next()?);
-            let edge = Edge {
-                from,
-                to,
+        let mut codes = codes_of.get(&f.index()).cloned().unwrap_or_default();
+        let ends: SmallVec<[usize; 4]> = stops(flow).map(node_of).collect();
+        let legs = ends.len().saturating_sub(1);
+        (0..legs).filter_map(move |k| {
+            // The last leg takes the label and codes; the others copy them.
+            let (label, codes) = if k + 1 == legs {
+                (std::mem::take(&mut label), std::mem::take(&mut codes))
+            } else {
+                (label.clone(), codes.clone())
+            };
+            Some(Edge {
+                from: *ends.get(k)?,
+                to: *ends.get(k + 1)?,
                 both_ways: flow.both_ways,
-                label: label.clone(),
+                label,
                 mynumber,
-                codes: codes.clone(),
+                codes,
                 flow: f,
                 dimmed: false,
-            };
-            from = to;
-            Some(edge)
+            })
         })
     };
     let mut edges = Vec::new();

@@ -42,7 +42,15 @@ pub fn located(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<
         })
     };
     if findings.len() >= PARALLEL_FINDINGS {
-        findings.par_iter().enumerate().filter_map(locate).collect()
+        // By index, straight into one list: a filtered parallel collect
+        // grows a list per piece of work, then copies them all into one.
+        let mut all: Vec<Option<Diagnostic>> = Vec::with_capacity(findings.len());
+        findings
+            .par_iter()
+            .enumerate()
+            .map(locate)
+            .collect_into_vec(&mut all);
+        all.into_iter().flatten().collect()
     } else {
         findings.iter().enumerate().filter_map(locate).collect()
     }
