@@ -286,10 +286,53 @@ pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return decode(&bytes);
     }
+    let bytes = if bytes.len() >= HALVED_BYTES {
+        match utf8_in_halves(bytes) {
+            Ok(text) => return Decoded::Utf8(text),
+            Err(bytes) => bytes,
+        }
+    } else {
+        bytes
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Decoded::Utf8(text),
         Err(e) => decode(e.as_bytes()),
     }
+}
+
+/// Files this large are checked for UTF-8 in two halves, one per core.
+const HALVED_BYTES: usize = 4 << 20;
+
+/// The text of `bytes` checked as UTF-8 in two halves at once (std's
+/// check is a tenth of `check`'s work on a large Japanese design, on one
+/// core), or the bytes as they were when either half is not UTF-8. Two
+/// halves cut between characters are both UTF-8 exactly when the whole
+/// is; the second half is copied out and back (a memory copy, far cheaper
+/// than the check), since a `String` is made from bytes it checked itself.
+fn utf8_in_halves(mut bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    // The middle, moved past continuation bytes to a character's start
+    // (in a file that is UTF-8; in one that is not, the check fails).
+    let mut mid = bytes.len() / 2;
+    while bytes.get(mid).is_some_and(|&b| b & 0xC0 == 0x80) {
+        mid += 1;
+    }
+    let tail = bytes.split_off(mid);
+    let (head, tail) = rayon::join(|| String::from_utf8(bytes), || String::from_utf8(tail));
+    match (head, tail) {
+        (Ok(mut text), Ok(tail)) => {
+            text.push_str(&tail);
+            Ok(text)
+        }
+        (Ok(text), Err(e)) => Err(rejoined(text.into_bytes(), e.as_bytes())),
+        (Err(e), Ok(tail)) => Err(rejoined(e.into_bytes(), tail.as_bytes())),
+        (Err(e), Err(f)) => Err(rejoined(e.into_bytes(), f.as_bytes())),
+    }
+}
+
+/// The two halves of a file as one again.
+fn rejoined(mut head: Vec<u8>, tail: &[u8]) -> Vec<u8> {
+    head.extend_from_slice(tail);
+    head
 }
 
 /// Decodes a file's bytes: UTF-8 with an optional BOM, else reports where it
@@ -369,6 +412,54 @@ mod tests {
         let last = text.rfind('最').unwrap();
         assert_eq!(f.line_col(last), (one_pass.len(), 1));
         assert_eq!(f.line_col(text.len()), (one_pass.len(), 5));
+    }
+
+    #[test]
+    fn a_large_file_checked_in_halves_decodes_as_in_one_piece() {
+        // Japanese text with the middle inside a character, for each of
+        // its three bytes; ASCII; an emoji at the middle.
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        for pad in 0..3 {
+            let mut t = "a".repeat(pad);
+            while t.len() < HALVED_BYTES + 16 {
+                t.push_str("特定個人情報 -> 組合\n");
+            }
+            cases.push(t.into_bytes());
+        }
+        cases.push("x".repeat(HALVED_BYTES + 1).into_bytes());
+        let mut emoji = "y".repeat(HALVED_BYTES / 2 - 2);
+        emoji.push('🙂');
+        emoji.push_str(&"z".repeat(HALVED_BYTES / 2 + 7));
+        cases.push(emoji.into_bytes());
+        // Not UTF-8: a bad byte in each half, at the middle, a character
+        // cut at the middle, and a run of continuation bytes there.
+        let good = cases[0].clone();
+        for at in [10, good.len() / 2, good.len() / 2 + 1, good.len() - 2] {
+            let mut bad = good.clone();
+            bad[at] = 0xFF;
+            cases.push(bad);
+        }
+        let mut cut = good.clone();
+        let mid = cut.len() / 2;
+        cut.splice(mid..mid, [0xE7, 0x89]);
+        cases.push(cut);
+        let mut run = good.clone();
+        run.splice(mid..mid, [0x80; 9]);
+        cases.push(run);
+        for bytes in cases {
+            let whole = match String::from_utf8(bytes.clone()) {
+                Ok(t) => Decoded::Utf8(t),
+                Err(e) => decode(e.as_bytes()),
+            };
+            assert_eq!(decode_owned(bytes.clone()), whole);
+            match utf8_in_halves(bytes.clone()) {
+                Ok(t) => assert_eq!(t.as_bytes(), bytes),
+                Err(back) => {
+                    assert_eq!(back, bytes, "handed back as it was");
+                    assert!(std::str::from_utf8(&bytes).is_err());
+                }
+            }
+        }
     }
 
     #[test]
