@@ -411,7 +411,9 @@ impl Drawn {
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
         let mut groups = Groups::new(design, graph);
         // Groups whose senders' routes are counted (carriers): once each.
-        let mut routed: FxHashSet<usize> = FxHashSet::default();
+        // By the group's index (dense: groups are numbered as found), not
+        // hashed: one look-up per exchange.
+        let mut routed: Vec<bool> = Vec::new();
         let mut records = Vec::new();
         for (i, ex) in graph.exchanges.iter().enumerate() {
             let item = ex.payload.0;
@@ -423,7 +425,12 @@ impl Drawn {
             let joined = groups.of(ex);
             let g = joined.group;
             carriers.extend(joined.after.iter().copied().filter(is_carrier));
-            if routed.insert(g) {
+            if routed.len() <= g {
+                routed.resize(g + 1, false);
+            }
+            if let Some(seen) = routed.get_mut(g)
+                && !std::mem::replace(seen, true)
+            {
                 for s in groups.senders(g) {
                     carriers.extend(s.route.iter().copied().filter(is_carrier));
                 }

@@ -3,13 +3,13 @@
 //! language.
 
 use super::inventory_md::Doc;
-use super::json_pretty::Object;
+use super::json_pretty::{Object, Pretty};
 use crate::inventory::{
     Basis, Counterpart, GroupId, Holding, Join, Movement, Record, Sender, SenderGroup, System,
 };
 use crate::model::*;
 use crate::source::SourceFile;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::io::{self, Write};
 
 #[derive(Serialize)]
@@ -17,96 +17,6 @@ struct RulebookJson<'a> {
     name: &'a str,
     title: Option<&'a str>,
     revised: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct SystemJson<'a> {
-    name: &'a str,
-    label: Option<&'a str>,
-    role: Option<&'a str>,
-    holdings: Holdings<'a>,
-}
-
-#[derive(Serialize)]
-struct HoldingJson<'a> {
-    item: &'a str,
-    category: Option<&'a str>,
-    own: bool,
-    purposes: Purposes<'a>,
-    received: Movements<'a>,
-    passed_on: Movements<'a>,
-    contractors: Contractors<'a>,
-}
-
-#[derive(Serialize)]
-struct ActorJson<'a> {
-    name: &'a str,
-    role: Option<&'a str>,
-    kind: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct MovementJson<'a> {
-    actor: Option<ActorJson<'a>>,
-    group: Option<Gid>,
-    purpose: Option<&'a str>,
-    route: Route<'a>,
-    basis: Option<BasisJson<'a>>,
-    line: usize,
-}
-
-#[derive(Serialize)]
-struct ContractorJson<'a> {
-    name: &'a str,
-    legal_name: &'a str,
-    purposes: Purposes<'a>,
-}
-
-#[derive(Serialize)]
-struct BasisJson<'a> {
-    allowed: bool,
-    section: Option<&'a str>,
-    citation: Option<&'a str>,
-    code: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct SenderJson<'a> {
-    actor: ActorJson<'a>,
-    route: Route<'a>,
-    line: usize,
-}
-
-#[derive(Serialize)]
-struct JoinJson<'a> {
-    group: Gid,
-    route: Route<'a>,
-    line: usize,
-}
-
-#[derive(Serialize)]
-struct GroupJson<'a> {
-    id: Gid,
-    item: &'a str,
-    category: Option<&'a str>,
-    purpose: Option<&'a str>,
-    carrier: Option<&'a str>,
-    senders: Senders<'a>,
-    includes: Joins<'a>,
-    receivers: Actors<'a>,
-    included_in: Gids<'a>,
-}
-
-#[derive(Serialize)]
-struct RecordJson<'a> {
-    senders: Gid,
-    receiver: ActorJson<'a>,
-    item: &'a str,
-    category: Option<&'a str>,
-    purpose: &'a str,
-    route: Route<'a>,
-    basis: BasisJson<'a>,
-    line: usize,
 }
 
 #[derive(Serialize)]
@@ -124,73 +34,6 @@ pub fn group_id(g: GroupId) -> String {
     format!("S{}", g.index() + 1)
 }
 
-/// A group's id, serialized as [`group_id`] gives it without a `String`.
-struct Gid(GroupId);
-
-impl Serialize for Gid {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&format_args!("S{}", self.0.index() + 1))
-    }
-}
-
-/// A list of the inventory serialized element by element as the JSON is
-/// written: no vector of JSON records is built for it.
-macro_rules! list {
-    ($(#[$doc:meta])* $name:ident, $t:ty, |$n:ident, $x:ident| $e:expr) => {
-        $(#[$doc])*
-        struct $name<'a>(Names<'a>, &'a [$t]);
-
-        impl Serialize for $name<'_> {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let $n = self.0;
-                s.collect_seq(self.1.iter().map(|$x| $e))
-            }
-        }
-    };
-}
-
-list!(
-    /// Actors' names, in order of travel.
-    Route, ActorId, |n, a| n.name(*a)
-);
-list!(
-    /// Actors with their roles.
-    Actors, ActorId, |n, a| n.actor(*a)
-);
-list!(
-    /// Purposes' names.
-    Purposes, PurposeId, |n, p| n.purpose(*p)
-);
-list!(
-    /// A system's holdings.
-    Holdings, Holding, |n, h| n.holding(h)
-);
-list!(
-    /// What a holding receives or passes on.
-    Movements, Movement, |n, m| n.movement(m)
-);
-list!(
-    /// The contractors of a holding, with their purposes.
-    Contractors, (ActorId, Vec<PurposeId>), |n, c| n.contractor(c)
-);
-list!(
-    /// A group's senders.
-    Senders, Sender, |n, s| n.sender(s)
-);
-list!(
-    /// The groups a group includes.
-    Joins, Join, |n, j| n.join(j)
-);
-
-/// Group ids.
-struct Gids<'a>(&'a [GroupId]);
-
-impl Serialize for Gids<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|g| Gid(*g)))
-    }
-}
-
 fn kind_name(k: RoleKind) -> &'static str {
     match k {
         RoleKind::Party => "party",
@@ -201,10 +44,82 @@ fn kind_name(k: RoleKind) -> &'static str {
     }
 }
 
+/// JSON values laid end to end in one buffer, found by position: the
+/// strings a document repeats, escaped once each by serde_json (the same
+/// bytes it writes at every mention).
+#[derive(Default)]
+struct Quoted {
+    json: Vec<u8>,
+    /// Where each value ends in `json` (each starts where the one before
+    /// it ends).
+    ends: Vec<usize>,
+}
+
+impl Quoted {
+    /// Adds `s` as serde_json writes it: a string, or `null`.
+    fn push(&mut self, s: Option<&str>) {
+        // Writing into a `Vec` does not fail.
+        let _ = serde_json::to_writer(&mut self.json, &s);
+        self.ends.push(self.json.len());
+    }
+
+    /// The `i`-th value (None past the end).
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.json.get(start..end)
+    }
+}
+
+/// The names every element repeats, as JSON, made once per document: the
+/// same actor, item or purpose is named in millions of members, and
+/// serde_json escaped it anew each time.
+#[derive(Default)]
+struct Names {
+    /// Per actor, three values: its name, its role's name, its role's
+    /// kind (`null` when its role is unknown).
+    actors: Quoted,
+    /// Per item, two values: its name, its category's name (or `null`).
+    items: Quoted,
+    /// Per purpose of the rulebook: its name.
+    purposes: Quoted,
+    /// Per section of the rulebook, two values: its id, its citation (or
+    /// `null`).
+    sections: Quoted,
+}
+
+impl Names {
+    fn of(design: &Design, rb: &Rulebook) -> Names {
+        let mut n = Names::default();
+        for actor in &design.actors {
+            let role = actor.role.id.map(|r| rb.role(r));
+            n.actors.push(Some(&actor.name));
+            n.actors.push(role.map(|r| r.name.as_str()));
+            n.actors.push(role.map(|r| kind_name(r.kind)));
+        }
+        for item in &design.data {
+            n.items.push(Some(&item.name));
+            n.items
+                .push(item.category.id.map(|c| rb.category(c).name.as_str()));
+        }
+        for p in &rb.purposes {
+            n.purposes.push(Some(&p.name));
+        }
+        for s in &rb.sections {
+            n.sections.push(Some(&s.id));
+            n.sections.push(s.basis.as_deref());
+        }
+        n
+    }
+}
+
 /// What every part of the document is drawn from: shared by the threads
 /// that draw it.
 #[derive(Clone, Copy)]
-struct Names<'a> {
+struct Draw<'a> {
     design: &'a Design,
     rb: &'a Rulebook,
     source: &'a SourceFile,
@@ -212,158 +127,329 @@ struct Names<'a> {
     /// in no useful order, and a search of the lines for each, after a
     /// read of the flow, missed the cache at every step.
     flow_lines: &'a [usize],
+    names: &'a Names,
 }
 
-impl<'a> Names<'a> {
-    fn name(&self, a: ActorId) -> &'a str {
-        &self.design.actor(a).name
-    }
-
-    fn actor(&self, a: ActorId) -> ActorJson<'a> {
-        let actor = self.design.actor(a);
-        ActorJson {
-            name: &actor.name,
-            role: actor.role.id.map(|r| self.rb.role(r).name.as_str()),
-            kind: actor.role.id.map(|r| kind_name(self.rb.role(r).kind)),
+impl<'a> Draw<'a> {
+    /// The `i`-th value of `table`, or (never: the tables cover every
+    /// id) `fallback` written by serde_json.
+    fn put(p: &mut Pretty, table: &Quoted, i: usize, fallback: impl FnOnce() -> Option<&'a str>) {
+        match table.get(i) {
+            Some(json) => p.raw(json),
+            None => match fallback() {
+                Some(s) => p.str(s),
+                None => p.null(),
+            },
         }
     }
 
-    fn purpose(&self, p: PurposeId) -> &'a str {
-        &self.rb.purpose(p).name
+    fn name(&self, p: &mut Pretty, a: ActorId) {
+        Self::put(p, &self.names.actors, 3 * a.index(), || {
+            Some(&self.design.actor(a).name)
+        });
     }
 
-    fn category(&self, d: DataId) -> Option<&'a str> {
-        self.design
-            .item(d)
-            .category
-            .id
-            .map(|c| self.rb.category(c).name.as_str())
+    fn role(&self, p: &mut Pretty, a: ActorId) {
+        Self::put(p, &self.names.actors, 3 * a.index() + 1, || {
+            let r = self.design.actor(a).role.id?;
+            Some(&self.rb.role(r).name)
+        });
     }
 
-    fn route(self, route: &'a [ActorId]) -> Route<'a> {
-        Route(self, route)
+    /// `{name, role, kind}`.
+    fn actor(&self, p: &mut Pretty, a: ActorId) {
+        p.begin_object();
+        p.key("name");
+        self.name(p, a);
+        p.key("role");
+        self.role(p, a);
+        p.key("kind");
+        Self::put(p, &self.names.actors, 3 * a.index() + 2, || {
+            let r = self.design.actor(a).role.id?;
+            Some(kind_name(self.rb.role(r).kind))
+        });
+        p.end_object();
+    }
+
+    fn item(&self, p: &mut Pretty, d: DataId) {
+        Self::put(p, &self.names.items, 2 * d.index(), || {
+            Some(&self.design.item(d).name)
+        });
+    }
+
+    fn category(&self, p: &mut Pretty, d: DataId) {
+        Self::put(p, &self.names.items, 2 * d.index() + 1, || {
+            let c = self.design.item(d).category.id?;
+            Some(&self.rb.category(c).name)
+        });
+    }
+
+    fn purpose(&self, p: &mut Pretty, purpose: Option<PurposeId>) {
+        match purpose {
+            Some(id) => Self::put(p, &self.names.purposes, id.index(), || {
+                Some(&self.rb.purpose(id).name)
+            }),
+            None => p.null(),
+        }
+    }
+
+    fn purposes(&self, p: &mut Pretty, ps: &[PurposeId]) {
+        p.begin_array();
+        for id in ps {
+            p.element();
+            self.purpose(p, Some(*id));
+        }
+        p.end_array();
+    }
+
+    /// Actors' names, in order of travel.
+    fn route(&self, p: &mut Pretty, route: &[ActorId]) {
+        p.begin_array();
+        for a in route {
+            p.element();
+            self.name(p, *a);
+        }
+        p.end_array();
+    }
+
+    /// `"S3"`, as [`group_id`] gives it.
+    fn group_id(p: &mut Pretty, g: GroupId) {
+        p.raw(b"\"S");
+        p.number(g.index() + 1);
+        p.raw(b"\"");
     }
 
     /// The flow's line (no column counted).
-    fn line(&self, f: FlowId) -> usize {
+    fn line(&self, p: &mut Pretty, f: FlowId) {
         let line = match self.flow_lines.get(f.index()) {
             Some(&line) => line,
             None => self
                 .source
                 .line_index(self.design.flow(f).span.start as usize),
         };
-        line + 1
+        p.number(line + 1);
     }
 
-    fn basis(&self, b: &Basis) -> BasisJson<'a> {
+    /// `{allowed, section, citation, code}`.
+    fn basis(&self, p: &mut Pretty, b: &Basis) {
+        p.begin_object();
         match b {
             Basis::Rule(r) => {
-                let s = self.rb.section(self.rb.rule(*r).section);
-                BasisJson {
-                    allowed: true,
-                    section: Some(&s.id),
-                    citation: s.basis.as_deref(),
-                    code: None,
-                }
+                let s = self.rb.rule(*r).section;
+                p.key("allowed");
+                p.bool(true);
+                p.key("section");
+                Self::put(p, &self.names.sections, 2 * s.index(), || {
+                    Some(&self.rb.section(s).id)
+                });
+                p.key("citation");
+                Self::put(p, &self.names.sections, 2 * s.index() + 1, || {
+                    self.rb.section(s).basis.as_deref()
+                });
+                p.key("code");
+                p.null();
             }
-            Basis::Refused(code) => BasisJson {
-                allowed: false,
-                section: None,
-                citation: None,
-                code: Some(code.as_str()),
-            },
+            Basis::Refused(code) => {
+                p.key("allowed");
+                p.bool(false);
+                p.key("section");
+                p.null();
+                p.key("citation");
+                p.null();
+                p.key("code");
+                p.str(code.as_str());
+            }
         }
+        p.end_object();
     }
 
-    fn movement(self, m: &'a Movement) -> MovementJson<'a> {
-        MovementJson {
-            actor: match m.counterpart {
-                Counterpart::Actor(a) => Some(self.actor(a)),
-                Counterpart::Group(_) => None,
-            },
-            group: match m.counterpart {
-                Counterpart::Actor(_) => None,
-                Counterpart::Group(g) => Some(Gid(g)),
-            },
-            purpose: m.purpose.map(|p| self.purpose(p)),
-            route: self.route(&m.route),
-            basis: m.basis.as_ref().map(|b| self.basis(b)),
-            line: self.line(m.flow),
+    /// `{actor, group, purpose, route, basis, line}`.
+    fn movement(&self, p: &mut Pretty, m: &Movement) {
+        p.begin_object();
+        p.key("actor");
+        match m.counterpart {
+            Counterpart::Actor(a) => self.actor(p, a),
+            Counterpart::Group(_) => p.null(),
         }
+        p.key("group");
+        match m.counterpart {
+            Counterpart::Actor(_) => p.null(),
+            Counterpart::Group(g) => Self::group_id(p, g),
+        }
+        p.key("purpose");
+        self.purpose(p, m.purpose);
+        p.key("route");
+        self.route(p, &m.route);
+        p.key("basis");
+        match &m.basis {
+            Some(b) => self.basis(p, b),
+            None => p.null(),
+        }
+        p.key("line");
+        self.line(p, m.flow);
+        p.end_object();
     }
 
-    fn contractor(self, (c, ps): &'a (ActorId, Vec<PurposeId>)) -> ContractorJson<'a> {
-        let actor = self.design.actor(*c);
-        ContractorJson {
-            name: &actor.name,
-            legal_name: actor.legal_name(),
-            purposes: Purposes(self, ps),
+    fn movements(&self, p: &mut Pretty, ms: &[Movement]) {
+        p.begin_array();
+        for m in ms {
+            p.element();
+            self.movement(p, m);
         }
+        p.end_array();
     }
 
-    fn holding(self, h: &'a Holding) -> HoldingJson<'a> {
-        HoldingJson {
-            item: &self.design.item(h.item).name,
-            category: self.category(h.item),
-            own: h.own,
-            purposes: Purposes(self, &h.purposes),
-            received: Movements(self, &h.received),
-            passed_on: Movements(self, &h.passed_on),
-            contractors: Contractors(self, &h.contractors),
-        }
+    /// `{name, legal_name, purposes}`.
+    fn contractor(&self, p: &mut Pretty, (c, ps): &(ActorId, Vec<PurposeId>)) {
+        p.begin_object();
+        p.key("name");
+        self.name(p, *c);
+        p.key("legal_name");
+        p.str(self.design.actor(*c).legal_name());
+        p.key("purposes");
+        self.purposes(p, ps);
+        p.end_object();
     }
 
-    fn system(self, s: &'a System) -> SystemJson<'a> {
-        let actor = self.design.actor(s.actor);
-        SystemJson {
-            name: &actor.name,
-            label: actor.label.as_ref().map(|(l, _)| l.as_str()),
-            role: actor.role.id.map(|r| self.rb.role(r).name.as_str()),
-            holdings: Holdings(self, &s.holdings),
+    /// `{item, category, own, purposes, received, passed_on, contractors}`.
+    fn holding(&self, p: &mut Pretty, h: &Holding) {
+        p.begin_object();
+        p.key("item");
+        self.item(p, h.item);
+        p.key("category");
+        self.category(p, h.item);
+        p.key("own");
+        p.bool(h.own);
+        p.key("purposes");
+        self.purposes(p, &h.purposes);
+        p.key("received");
+        self.movements(p, &h.received);
+        p.key("passed_on");
+        self.movements(p, &h.passed_on);
+        p.key("contractors");
+        p.begin_array();
+        for c in &h.contractors {
+            p.element();
+            self.contractor(p, c);
         }
+        p.end_array();
+        p.end_object();
     }
 
-    fn sender(self, s: &'a Sender) -> SenderJson<'a> {
-        SenderJson {
-            actor: self.actor(s.actor),
-            route: self.route(&s.route),
-            line: self.line(s.flow),
+    /// `{name, label, role, holdings}`.
+    fn system(&self, p: &mut Pretty, s: &System) {
+        p.begin_object();
+        p.key("name");
+        self.name(p, s.actor);
+        p.key("label");
+        match &self.design.actor(s.actor).label {
+            Some((label, _)) => p.str(label),
+            None => p.null(),
         }
+        p.key("role");
+        self.role(p, s.actor);
+        p.key("holdings");
+        p.begin_array();
+        for h in &s.holdings {
+            p.element();
+            self.holding(p, h);
+        }
+        p.end_array();
+        p.end_object();
     }
 
-    fn join(self, j: &'a Join) -> JoinJson<'a> {
-        JoinJson {
-            group: Gid(j.group),
-            route: self.route(&j.route),
-            line: self.line(j.flow),
-        }
+    /// `{actor, route, line}`.
+    fn sender(&self, p: &mut Pretty, s: &Sender) {
+        p.begin_object();
+        p.key("actor");
+        self.actor(p, s.actor);
+        p.key("route");
+        self.route(p, &s.route);
+        p.key("line");
+        self.line(p, s.flow);
+        p.end_object();
     }
 
-    fn group(self, id: GroupId, g: &'a SenderGroup) -> GroupJson<'a> {
-        GroupJson {
-            id: Gid(id),
-            item: &self.design.item(g.item).name,
-            category: self.category(g.item),
-            purpose: g.purpose.map(|p| self.purpose(p)),
-            carrier: g.carrier.map(|c| self.name(c)),
-            senders: Senders(self, &g.senders),
-            includes: Joins(self, &g.joins),
-            receivers: Actors(self, &g.receivers),
-            included_in: Gids(&g.onward),
-        }
+    /// `{group, route, line}`.
+    fn join(&self, p: &mut Pretty, j: &Join) {
+        p.begin_object();
+        p.key("group");
+        Self::group_id(p, j.group);
+        p.key("route");
+        self.route(p, &j.route);
+        p.key("line");
+        self.line(p, j.flow);
+        p.end_object();
     }
 
-    fn record(self, r: &'a Record) -> RecordJson<'a> {
-        RecordJson {
-            senders: Gid(r.senders),
-            receiver: self.actor(r.receiver),
-            item: &self.design.item(r.item).name,
-            category: self.category(r.item),
-            purpose: self.purpose(r.purpose),
-            route: self.route(&r.route),
-            basis: self.basis(&r.basis),
-            line: self.line(r.flow),
+    /// `{id, item, category, purpose, carrier, senders, includes,
+    /// receivers, included_in}`.
+    fn group(&self, p: &mut Pretty, id: GroupId, g: &SenderGroup) {
+        p.begin_object();
+        p.key("id");
+        Self::group_id(p, id);
+        p.key("item");
+        self.item(p, g.item);
+        p.key("category");
+        self.category(p, g.item);
+        p.key("purpose");
+        self.purpose(p, g.purpose);
+        p.key("carrier");
+        match g.carrier {
+            Some(c) => self.name(p, c),
+            None => p.null(),
         }
+        p.key("senders");
+        p.begin_array();
+        for s in &g.senders {
+            p.element();
+            self.sender(p, s);
+        }
+        p.end_array();
+        p.key("includes");
+        p.begin_array();
+        for j in &g.joins {
+            p.element();
+            self.join(p, j);
+        }
+        p.end_array();
+        p.key("receivers");
+        p.begin_array();
+        for a in &g.receivers {
+            p.element();
+            self.actor(p, *a);
+        }
+        p.end_array();
+        p.key("included_in");
+        p.begin_array();
+        for o in &g.onward {
+            p.element();
+            Self::group_id(p, *o);
+        }
+        p.end_array();
+        p.end_object();
+    }
+
+    /// `{senders, receiver, item, category, purpose, route, basis, line}`.
+    fn record(&self, p: &mut Pretty, r: &Record) {
+        p.begin_object();
+        p.key("senders");
+        Self::group_id(p, r.senders);
+        p.key("receiver");
+        self.actor(p, r.receiver);
+        p.key("item");
+        self.item(p, r.item);
+        p.key("category");
+        self.category(p, r.item);
+        p.key("purpose");
+        self.purpose(p, Some(r.purpose));
+        p.key("route");
+        self.route(p, &r.route);
+        p.key("basis");
+        self.basis(p, &r.basis);
+        p.key("line");
+        self.line(p, r.flow);
+        p.end_object();
     }
 }
 
@@ -388,11 +474,13 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     let flow_lines = doc
         .source
         .line_indexes(design.flows.iter().map(|f| f.span.start as usize));
-    let n = Names {
+    let names = Names::of(design, rb);
+    let n = Draw {
         design,
         rb,
         source: doc.source,
         flow_lines: &flow_lines,
+        names: &names,
     };
     let inv = doc.inventory;
     // The serializer's many small writes go to a buffer the compiler
@@ -409,7 +497,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
             revised: rb.revised.as_deref(),
         },
     )?;
-    o.array("systems", &inv.systems, |s| n.system(s))?;
+    o.array_with("systems", &inv.systems, |s, p| n.system(p, s))?;
     // Ids by position, as `Inventory::group` finds them.
     let ids: Vec<(GroupId, &SenderGroup)> = inv
         .groups
@@ -417,9 +505,14 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
         .enumerate()
         .map(|(i, g)| (GroupId(i as u32), g))
         .collect();
-    o.array("sender_groups", &ids, |(id, g)| n.group(*id, g))?;
-    o.array("records", &inv.records, |r| n.record(r))?;
-    o.member("carriers", &n.route(&inv.carriers))?;
+    o.array_with("sender_groups", &ids, |(id, g), p| n.group(p, *id, g))?;
+    o.array_with("records", &inv.records, |r, p| n.record(p, r))?;
+    let carriers: Vec<&str> = inv
+        .carriers
+        .iter()
+        .map(|a| design.actor(*a).name.as_str())
+        .collect();
+    o.member("carriers", &carriers)?;
     o.member(
         "summary",
         &Summary {
@@ -434,4 +527,55 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     o.end()?;
     buffered.write_all(b"\n")?;
     buffered.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_escaped_once_equal_serde_json_at_every_mention() {
+        let odd = "|*_`<>[]#~\\\\\\\"\u{202e}\u{85}\u{200b}\u{1}é😀";
+        let text = format!(
+            "use \"kenpo\"\n\
+             actor \"基幹{odd}\" : 組合 \"台帳{odd}\"\n\
+             actor 組合 : 組合\n\
+             actor \"市町村{odd}\" : 他機関\n\
+             actor \"未知{odd}\" : \"ない役割\"\n\
+             data \"課税{odd}\" : 課税・非課税情報\n\
+             data \"不明{odd}\" : \"ないカテゴリ\"\n"
+        );
+        let mut s =
+            crate::session::Session::new(crate::session::RulebookSource::Builtin("kenpo".into()));
+        let checked = s.check_text("d.myna", text, None);
+        let design = checked.analysis.expect("a design").design;
+        let rb = design.rulebook.as_deref().expect("kenpo");
+        let names = Names::of(&design, rb);
+        let json = |s: Option<&str>| serde_json::to_vec(&s).unwrap();
+        assert!(design.actors.len() >= 4 && design.data.len() >= 2);
+        for (i, a) in design.actors.iter().enumerate() {
+            let role = a.role.id.map(|r| rb.role(r));
+            assert_eq!(names.actors.get(3 * i).unwrap(), json(Some(&a.name)));
+            let role_name = role.map(|r| r.name.as_str());
+            assert_eq!(names.actors.get(3 * i + 1).unwrap(), json(role_name));
+            let kind = role.map(|r| kind_name(r.kind));
+            assert_eq!(names.actors.get(3 * i + 2).unwrap(), json(kind));
+        }
+        for (i, d) in design.data.iter().enumerate() {
+            assert_eq!(names.items.get(2 * i).unwrap(), json(Some(&d.name)));
+            let category = d.category.id.map(|c| rb.category(c).name.as_str());
+            assert_eq!(names.items.get(2 * i + 1).unwrap(), json(category));
+        }
+        for (i, p) in rb.purposes.iter().enumerate() {
+            assert_eq!(names.purposes.get(i).unwrap(), json(Some(&p.name)));
+        }
+        for (i, s) in rb.sections.iter().enumerate() {
+            assert_eq!(names.sections.get(2 * i).unwrap(), json(Some(&s.id)));
+            assert_eq!(
+                names.sections.get(2 * i + 1).unwrap(),
+                json(s.basis.as_deref())
+            );
+        }
+        assert_eq!(names.actors.get(3 * design.actors.len()), None);
+    }
 }

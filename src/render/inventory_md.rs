@@ -4,7 +4,6 @@
 //! leave a 情報提供等の記録 at both ends. Japanese headings follow the form's
 //! wording; English ones translate it.
 
-use super::inventory_json::group_id;
 use crate::escape::visible;
 use crate::inventory::{Basis, Counterpart, EntrustedRow, GroupId, Inventory, PassedOn};
 use crate::model::*;
@@ -25,10 +24,10 @@ pub struct Doc<'a> {
     pub lang: Lang,
 }
 
-fn t(lang: Lang, en: &str, ja: &str) -> String {
+fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
     match lang {
-        Lang::En => en.to_string(),
-        Lang::Ja => ja.to_string(),
+        Lang::En => en,
+        Lang::Ja => ja,
     }
 }
 
@@ -55,7 +54,178 @@ pub fn cell(s: &str) -> String {
     out
 }
 
-impl Doc<'_> {
+/// Strings laid end to end in one buffer, found by position: the cells a
+/// document repeats, made once each (one allocation for all of them, not
+/// one or two per row).
+#[derive(Default)]
+struct Texts {
+    text: String,
+    /// Where each string ends in `text` (each starts where the one
+    /// before it ends).
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    /// Adds the string `draw` appends.
+    fn push(&mut self, draw: impl FnOnce(&mut String)) {
+        draw(&mut self.text);
+        self.ends.push(self.text.len());
+    }
+
+    /// The `i`-th string (None past the end).
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+}
+
+/// The cells every row repeats, each rendered once per document: the
+/// same actor, item or purpose is named in thousands of rows, and
+/// escaping it for every row (a `format!` and two [`cell`] strings each
+/// time) was most of the work of drawing the tables.
+#[derive(Default)]
+struct Cells {
+    /// Per actor, two strings: its name's cell, then ` (role)` when its
+    /// role is named otherwise (else empty).
+    actors: Texts,
+    /// Per item, two strings: its name's cell, then ` (category)` (empty
+    /// parentheses when its category is unknown).
+    items: Texts,
+    /// Per purpose of the rulebook: its name's cell.
+    purposes: Texts,
+    /// Per section of the rulebook: what the basis column says of a rule
+    /// of it.
+    sections: Texts,
+}
+
+impl Cells {
+    fn of(design: &Design, lang: Lang) -> Cells {
+        let rb = design.rulebook.as_deref();
+        let mut cells = Cells::default();
+        let mut roles = Texts::default();
+        for r in rb.map_or(&[][..], |rb| &rb.roles) {
+            roles.push(|t| t.push_str(&cell(&r.name)));
+        }
+        for actor in &design.actors {
+            cells.actors.push(|t| t.push_str(&cell(&actor.name)));
+            let role = match (rb, actor.role.id) {
+                (Some(rb), Some(r)) => Some((rb.role(r).name.as_str(), r.index())),
+                _ => None,
+            };
+            cells.actors.push(|t| {
+                if let Some((name, r)) = role
+                    && name != actor.name
+                {
+                    t.push_str(" (");
+                    t.push_str(roles.get(r).unwrap_or_default());
+                    t.push(')');
+                }
+            });
+        }
+        for item in &design.data {
+            cells.items.push(|t| t.push_str(&cell(&item.name)));
+            cells.items.push(|t| {
+                t.push_str(" (");
+                if let (Some(rb), Some(c)) = (rb, item.category.id) {
+                    t.push_str(&cell(&rb.category(c).name));
+                }
+                t.push(')');
+            });
+        }
+        let Some(rb) = rb else {
+            return cells;
+        };
+        for p in &rb.purposes {
+            cells.purposes.push(|t| t.push_str(&cell(&p.name)));
+        }
+        for s in &rb.sections {
+            cells.sections.push(|t| {
+                let id = cell(&s.id);
+                match lang {
+                    Lang::En => {
+                        t.push_str("section ");
+                        t.push_str(&id);
+                    }
+                    Lang::Ja => {
+                        t.push_str(&id);
+                        t.push('項');
+                    }
+                }
+                if let Some(b) = &s.basis {
+                    t.push_str(" (");
+                    t.push_str(&cell(b));
+                    t.push(')');
+                }
+            });
+        }
+        cells
+    }
+}
+
+/// `n` in decimal, as `Display` writes it, drawn into the end of `buf`
+/// (20 digits hold any `u64`): row numbers and lines, millions of them,
+/// without the formatting machinery.
+fn decimal(n: usize, buf: &mut [u8; 20]) -> &[u8] {
+    let mut n = n;
+    let mut at = buf.len();
+    while let Some(i) = at.checked_sub(1) {
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        at = i;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.get(at..).unwrap_or_default()
+}
+
+fn push_number(out: &mut String, n: usize) {
+    // Digits are ASCII: pushed as characters, not checked again as UTF-8.
+    out.extend(decimal(n, &mut [0; 20]).iter().map(|&b| char::from(b)));
+}
+
+/// A table row written cell by cell straight into the output.
+struct Row<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> Row<'o> {
+    fn new(out: &'o mut String) -> Row<'o> {
+        out.push_str("| ");
+        Row { out, first: true }
+    }
+
+    /// The next cell: write it into what this returns.
+    fn cell(&mut self) -> &mut String {
+        if !self.first {
+            self.out.push_str(" | ");
+        }
+        self.first = false;
+        self.out
+    }
+
+    fn end(self) {
+        self.out.push_str(" |\n");
+    }
+}
+
+/// A document being drawn: the [`Doc`] and its [`Cells`].
+struct Draw<'a> {
+    inventory: &'a Inventory,
+    design: &'a Design,
+    source: &'a SourceFile,
+    lang: Lang,
+    cells: Cells,
+}
+
+impl Draw<'_> {
     fn rb(&self) -> Option<&Rulebook> {
         self.design.rulebook.as_deref()
     }
@@ -67,128 +237,162 @@ impl Doc<'_> {
         }
     }
 
+    fn none_named(&self) -> &'static str {
+        t(self.lang, "(none named)", "(記載なし)")
+    }
+
+    /// The actor's name.
+    fn name(&self, out: &mut String, a: ActorId) {
+        out.push_str(self.cells.actors.get(2 * a.index()).unwrap_or_default());
+    }
+
     /// `市町村 (他機関)`: the actor, with its role when the names differ.
-    fn actor(&self, a: ActorId) -> String {
-        let actor = self.design.actor(a);
-        let role = match (self.rb(), actor.role.id) {
-            (Some(rb), Some(r)) => Some(rb.role(r).name.as_str()),
-            _ => None,
-        };
-        match role {
-            Some(r) if r != actor.name => format!("{} ({})", cell(&actor.name), cell(r)),
-            _ => cell(&actor.name),
+    fn actor(&self, out: &mut String, a: ActorId) {
+        self.name(out, a);
+        out.push_str(self.cells.actors.get(2 * a.index() + 1).unwrap_or_default());
+    }
+
+    fn item(&self, out: &mut String, d: DataId) {
+        out.push_str(self.cells.items.get(2 * d.index()).unwrap_or_default());
+    }
+
+    /// `課税情報 (課税・非課税情報)`: the item and its category.
+    fn item_and_category(&self, out: &mut String, d: DataId) {
+        self.item(out, d);
+        out.push_str(self.cells.items.get(2 * d.index() + 1).unwrap_or_default());
+    }
+
+    fn purpose(&self, out: &mut String, p: Option<PurposeId>) {
+        match p.and_then(|p| self.cells.purposes.get(p.index())) {
+            Some(name) => out.push_str(name),
+            None => out.push_str(self.none_named()),
         }
     }
 
-    fn actor_label(&self, a: ActorId) -> String {
-        self.design
-            .actor(a)
-            .label
-            .as_ref()
-            .map_or(String::new(), |(l, _)| cell(l))
-    }
-
-    fn item(&self, d: DataId) -> String {
-        cell(&self.design.item(d).name)
-    }
-
-    fn category(&self, d: DataId) -> String {
-        match (self.rb(), self.design.item(d).category.id) {
-            (Some(rb), Some(c)) => cell(&rb.category(c).name),
-            _ => String::new(),
-        }
-    }
-
-    fn purpose(&self, p: Option<PurposeId>) -> String {
-        match (self.rb(), p) {
-            (Some(rb), Some(p)) => cell(&rb.purpose(p).name),
-            _ => t(self.lang, "(none named)", "(記載なし)"),
-        }
-    }
-
-    fn purposes(&self, ps: &[PurposeId]) -> String {
+    fn purposes(&self, out: &mut String, ps: &[PurposeId]) {
         if ps.is_empty() {
-            return t(self.lang, "(none named)", "(記載なし)");
+            out.push_str(self.none_named());
         }
-        ps.iter()
-            .map(|p| self.purpose(Some(*p)))
-            .collect::<Vec<_>>()
-            .join(self.sep())
+        for (i, p) in ps.iter().enumerate() {
+            if i > 0 {
+                out.push_str(self.sep());
+            }
+            self.purpose(out, Some(*p));
+        }
     }
 
-    fn route(&self, route: &[ActorId]) -> String {
-        if route.is_empty() {
-            return t(self.lang, "direct", "直接");
+    /// The actors of `first` then those of `then`, or `direct`.
+    fn route_of(&self, out: &mut String, first: &[ActorId], then: &[ActorId]) {
+        if first.is_empty() && then.is_empty() {
+            out.push_str(t(self.lang, "direct", "直接"));
         }
-        route
-            .iter()
-            .map(|a| cell(&self.design.actor(*a).name))
-            .collect::<Vec<_>>()
-            .join(" → ")
+        for (i, a) in first.iter().chain(then).enumerate() {
+            if i > 0 {
+                out.push_str(" → ");
+            }
+            self.name(out, *a);
+        }
     }
 
-    fn basis(&self, b: Option<&Basis>) -> String {
+    fn route(&self, out: &mut String, route: &[ActorId]) {
+        self.route_of(out, route, &[]);
+    }
+
+    fn basis(&self, out: &mut String, b: Option<&Basis>) {
         match (b, self.rb()) {
             (Some(Basis::Rule(r)), Some(rb)) => {
-                let s = rb.section(rb.rule(*r).section);
-                match (&s.basis, self.lang) {
-                    (Some(b), Lang::En) => format!("section {} ({})", cell(&s.id), cell(b)),
-                    (Some(b), Lang::Ja) => format!("{}項 ({})", cell(&s.id), cell(b)),
-                    (None, Lang::En) => format!("section {}", cell(&s.id)),
-                    (None, Lang::Ja) => format!("{}項", cell(&s.id)),
-                }
+                let s = rb.rule(*r).section.index();
+                out.push_str(self.cells.sections.get(s).unwrap_or_default());
             }
-            (Some(Basis::Refused(code)), _) => match self.lang {
-                Lang::En => format!("**not allowed ({})**", code.as_str()),
-                Lang::Ja => format!("**認められていません ({})**", code.as_str()),
-            },
-            _ => "—".to_string(),
+            (Some(Basis::Refused(code)), _) => {
+                out.push_str(t(self.lang, "**not allowed (", "**認められていません ("));
+                out.push_str(code.as_str());
+                out.push_str(")**");
+            }
+            _ => out.push('—'),
         }
+    }
+
+    /// `S3`.
+    fn group_id(&self, out: &mut String, g: GroupId) {
+        out.push('S');
+        push_number(out, g.index() + 1);
     }
 
     /// `S3: 市町村 (他機関)` for a group of one, `S3: 200 senders` or
     /// `S3: 5 senders and 2 groups` otherwise (the groups it includes).
-    fn senders(&self, g: GroupId) -> String {
+    fn senders(&self, out: &mut String, g: GroupId) {
         let group = self.inventory.group(g);
+        self.group_id(out, g);
+        out.push_str(": ");
         if let Some(one) = group.sole() {
-            return format!("{}: {}", group_id(g), self.actor(one.actor));
+            return self.actor(out, one.actor);
         }
         let (n, j) = (group.senders.len(), group.joins.len());
         match (self.lang, j) {
-            (Lang::En, 0) => format!("{}: {n} senders (section 6.1)", group_id(g)),
-            (Lang::En, _) => format!(
-                "{}: {n} sender(s) and {j} group(s) (section 6.1)",
-                group_id(g)
-            ),
-            (Lang::Ja, 0) => format!("{}: 送り手 {n} 件 (6.1)", group_id(g)),
-            (Lang::Ja, _) => format!("{}: 送り手 {n} 件とグループ {j} 件 (6.1)", group_id(g)),
+            (Lang::En, 0) => {
+                push_number(out, n);
+                out.push_str(" senders (section 6.1)");
+            }
+            (Lang::En, _) => {
+                push_number(out, n);
+                out.push_str(" sender(s) and ");
+                push_number(out, j);
+                out.push_str(" group(s) (section 6.1)");
+            }
+            (Lang::Ja, 0) => {
+                out.push_str("送り手 ");
+                push_number(out, n);
+                out.push_str(" 件 (6.1)");
+            }
+            (Lang::Ja, _) => {
+                out.push_str("送り手 ");
+                push_number(out, n);
+                out.push_str(" 件とグループ ");
+                push_number(out, j);
+                out.push_str(" 件 (6.1)");
+            }
+        }
+    }
+
+    /// The receivers of a group, as the senders' tables name them.
+    fn receivers_of(&self, out: &mut String, g: GroupId, section: bool) {
+        match self.lang {
+            Lang::En => {
+                out.push_str("the receivers of ");
+                self.group_id(out, g);
+                if section {
+                    out.push_str(" (section 6.1)");
+                }
+            }
+            Lang::Ja => {
+                self.group_id(out, g);
+                out.push_str(" の受け手");
+                if section {
+                    out.push_str(" (6.1)");
+                }
+            }
         }
     }
 
     /// The other end of a movement: an actor, or a group's senders (what
     /// a system receives) or receivers (what it passes on).
-    fn counterpart(&self, c: Counterpart, received: bool) -> String {
-        match (c, received, self.lang) {
-            (Counterpart::Actor(a), _, _) => self.actor(a),
-            (Counterpart::Group(g), true, _) => self.senders(g),
-            (Counterpart::Group(g), false, Lang::En) => {
-                format!("the receivers of {} (section 6.1)", group_id(g))
-            }
-            (Counterpart::Group(g), false, Lang::Ja) => format!("{} の受け手 (6.1)", group_id(g)),
+    fn counterpart(&self, out: &mut String, c: Counterpart, received: bool) {
+        match (c, received) {
+            (Counterpart::Actor(a), _) => self.actor(out, a),
+            (Counterpart::Group(g), true) => self.senders(out, g),
+            (Counterpart::Group(g), false) => self.receivers_of(out, g, true),
         }
     }
 
     /// A route after a group's carrier: the senders' routes to it are in
     /// the group.
-    fn route_after(&self, g: GroupId, after: &[ActorId]) -> String {
-        let routes = match self.lang {
-            Lang::En => format!("{}'s routes", group_id(g)),
-            Lang::Ja => format!("{} の経路", group_id(g)),
-        };
-        if after.is_empty() {
-            routes
-        } else {
-            format!("{routes} → {}", self.route(after))
+    fn route_after(&self, out: &mut String, g: GroupId, after: &[ActorId]) {
+        self.group_id(out, g);
+        out.push_str(t(self.lang, "'s routes", " の経路"));
+        if !after.is_empty() {
+            out.push_str(" → ");
+            self.route(out, after);
         }
     }
 
@@ -204,12 +408,8 @@ impl Doc<'_> {
     }
 }
 
-fn row(out: &mut impl std::fmt::Write, cells: &[String]) {
+fn header(out: &mut impl std::fmt::Write, cells: &[&str]) {
     let _ = writeln!(out, "| {} |", cells.join(" | "));
-}
-
-fn header(out: &mut impl std::fmt::Write, cells: &[String]) {
-    row(out, cells);
     let _ = writeln!(out, "|{}", "---|".repeat(cells.len()));
 }
 
@@ -273,6 +473,13 @@ pub fn render(doc: &Doc) -> String {
 /// Writes the inventory as a Markdown document, as [`render`] gives it.
 pub fn write(doc: &Doc, to: &mut dyn io::Write) -> io::Result<()> {
     let lang = doc.lang;
+    let d = Draw {
+        inventory: doc.inventory,
+        design: doc.design,
+        source: doc.source,
+        lang,
+        cells: Cells::of(doc.design, lang),
+    };
     let mut out = Out {
         text: String::new(),
         to,
@@ -287,13 +494,13 @@ pub fn write(doc: &Doc, to: &mut dyn io::Write) -> io::Result<()> {
             "特定個人情報の棚卸し — 特定個人情報保護評価 (番号法第28条) と情報提供等の記録 (第23条) のために"
         )
     );
-    intro(doc, &mut out);
-    basics(doc, &mut out);
-    obtaining(doc, &mut out);
-    entrusting(doc, &mut out);
-    provision(doc, &mut out);
-    retention(doc, &mut out);
-    records(doc, &mut out);
+    intro(&d, &mut out);
+    basics(&d, &mut out);
+    obtaining(&d, &mut out);
+    entrusting(&d, &mut out);
+    provision(&d, &mut out);
+    retention(&d, &mut out);
+    records(&d, &mut out);
     out.flush();
     match out.failed {
         Some(e) => Err(e),
@@ -301,7 +508,7 @@ pub fn write(doc: &Doc, to: &mut dyn io::Write) -> io::Result<()> {
     }
 }
 
-fn intro(doc: &Doc, out: &mut Out) {
+fn intro(doc: &Draw, out: &mut Out) {
     let lang = doc.lang;
     let inv = doc.inventory;
     let _ = writeln!(
@@ -354,7 +561,7 @@ fn intro(doc: &Doc, out: &mut Out) {
     );
 }
 
-fn basics(doc: &Doc, out: &mut Out) {
+fn basics(doc: &Draw, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -386,24 +593,26 @@ fn basics(doc: &Doc, out: &mut Out) {
         ],
     );
     out.each(&doc.inventory.systems, |_, s, out| {
-        let items: Vec<String> = s
-            .holdings
-            .iter()
-            .map(|h| format!("{} ({})", doc.item(h.item), doc.category(h.item)))
-            .collect();
-        row(
-            out,
-            &[
-                cell(&doc.design.actor(s.actor).name),
-                doc.actor_label(s.actor),
-                items.join(doc.sep()),
-            ],
-        );
+        let mut row = Row::new(out);
+        doc.name(row.cell(), s.actor);
+        if let Some((label, _)) = &doc.design.actor(s.actor).label {
+            row.cell().push_str(&cell(label));
+        } else {
+            row.cell();
+        }
+        let items = row.cell();
+        for (i, h) in s.holdings.iter().enumerate() {
+            if i > 0 {
+                items.push_str(doc.sep());
+            }
+            doc.item_and_category(items, h.item);
+        }
+        row.end();
     });
     let _ = writeln!(out);
 }
 
-fn obtaining(doc: &Doc, out: &mut Out) {
+fn obtaining(doc: &Draw, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -414,82 +623,77 @@ fn obtaining(doc: &Doc, out: &mut Out) {
             "特定個人情報の入手・使用"
         )
     );
+    let head = [
+        t(lang, "特定個人情報", "特定個人情報"),
+        t(lang, "Obtained from", "入手元"),
+        t(lang, "Route", "経路"),
+        t(lang, "Purpose", "目的"),
+        t(lang, "Basis", "根拠"),
+    ];
     out.each(&doc.inventory.systems, |_, s, out| {
-        let _ = writeln!(out, "### {}\n", cell(&doc.design.actor(s.actor).name));
-        header(
-            out,
-            &[
-                t(lang, "特定個人情報", "特定個人情報"),
-                t(lang, "Obtained from", "入手元"),
-                t(lang, "Route", "経路"),
-                t(lang, "Purpose", "目的"),
-                t(lang, "Basis", "根拠"),
-            ],
-        );
+        out.push_str("### ");
+        doc.name(out, s.actor);
+        out.push_str("\n\n");
+        header(out, &head);
         for h in &s.holdings {
             if h.own {
-                row(
-                    out,
-                    &[
-                        doc.item(h.item),
-                        t(
-                            lang,
-                            "(the society's own: no flow brings it)",
-                            "(組合が作成: 入手する流れはありません)",
-                        ),
-                        "—".into(),
-                        "—".into(),
-                        "—".into(),
-                    ],
-                );
+                let mut row = Row::new(out);
+                doc.item(row.cell(), h.item);
+                row.cell().push_str(t(
+                    lang,
+                    "(the society's own: no flow brings it)",
+                    "(組合が作成: 入手する流れはありません)",
+                ));
+                row.cell().push('—');
+                row.cell().push('—');
+                row.cell().push('—');
+                row.end();
             }
             for m in &h.received {
-                let (route, from_self) = match m.counterpart {
-                    Counterpart::Actor(a) => (doc.route(&m.route), doc.is_self(a)),
+                let mut row = Row::new(out);
+                doc.item(row.cell(), h.item);
+                doc.counterpart(row.cell(), m.counterpart, true);
+                let from_self = match m.counterpart {
+                    Counterpart::Actor(a) => {
+                        doc.route(row.cell(), &m.route);
+                        doc.is_self(a)
+                    }
                     // A group's senders share a role, so the first tells.
-                    Counterpart::Group(g) => (
-                        doc.route_after(g, &m.route),
+                    Counterpart::Group(g) => {
+                        doc.route_after(row.cell(), g, &m.route);
                         doc.inventory
                             .first_sender(g)
-                            .is_some_and(|s| doc.is_self(s)),
-                    ),
+                            .is_some_and(|s| doc.is_self(s))
+                    }
                 };
-                row(
-                    out,
-                    &[
-                        doc.item(h.item),
-                        doc.counterpart(m.counterpart, true),
-                        route,
-                        doc.purpose(m.purpose),
-                        if from_self {
-                            t(lang, "internal transfer", "組合内の移転")
-                        } else {
-                            doc.basis(m.basis.as_ref())
-                        },
-                    ],
-                );
+                doc.purpose(row.cell(), m.purpose);
+                if from_self {
+                    row.cell()
+                        .push_str(t(lang, "internal transfer", "組合内の移転"));
+                } else {
+                    doc.basis(row.cell(), m.basis.as_ref());
+                }
+                row.end();
             }
         }
-        let _ = writeln!(out);
-        let _ = writeln!(out, "{}\n", t(lang, "Purposes of use:", "使用の目的:"));
+        out.push('\n');
+        out.push_str(t(lang, "Purposes of use:", "使用の目的:"));
+        out.push_str("\n\n");
         for h in &s.holdings {
-            let what = if h.own {
-                t(lang, " (purposes it is sent for)", " (送る目的)")
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "- {}: {}{what}",
-                doc.item(h.item),
-                doc.purposes(&h.purposes)
-            );
+            out.push_str("- ");
+            doc.item(out, h.item);
+            out.push_str(": ");
+            doc.purposes(out, &h.purposes);
+            if h.own {
+                out.push_str(t(lang, " (purposes it is sent for)", " (送る目的)"));
+            }
+            out.push('\n');
         }
-        let _ = writeln!(out);
+        out.push('\n');
     });
 }
 
-fn entrusting(doc: &Doc, out: &mut Out) {
+fn entrusting(doc: &Draw, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -524,21 +728,19 @@ fn entrusting(doc: &Doc, out: &mut Out) {
         ],
     );
     out.each(&rows, |_, r, out| {
-        row(
-            out,
-            &[
-                cell(&doc.design.actor(r.system).name),
-                doc.item(r.holding.item),
-                cell(&doc.design.actor(r.contractor).name),
-                cell(doc.design.actor(r.contractor).legal_name()),
-                doc.purposes(r.purposes),
-            ],
-        );
+        let mut row = Row::new(out);
+        doc.name(row.cell(), r.system);
+        doc.item(row.cell(), r.holding.item);
+        doc.name(row.cell(), r.contractor);
+        row.cell()
+            .push_str(&cell(doc.design.actor(r.contractor).legal_name()));
+        doc.purposes(row.cell(), r.purposes);
+        row.end();
     });
     let _ = writeln!(out);
 }
 
-fn provision(doc: &Doc, out: &mut Out) {
+fn provision(doc: &Draw, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -575,25 +777,26 @@ fn provision(doc: &Doc, out: &mut Out) {
         );
         out.each(&provided, |_, r, out| {
             let m = r.movement;
-            let (route, basis) = match m.counterpart {
-                Counterpart::Actor(_) => (doc.route(&m.route), doc.basis(m.basis.as_ref())),
+            let mut row = Row::new(out);
+            doc.name(row.cell(), r.system);
+            doc.counterpart(row.cell(), m.counterpart, false);
+            doc.item(row.cell(), r.item);
+            doc.purpose(row.cell(), m.purpose);
+            match m.counterpart {
+                Counterpart::Actor(_) => {
+                    doc.route(row.cell(), &m.route);
+                    doc.basis(row.cell(), m.basis.as_ref());
+                }
                 // Each exchange of the group has its own basis.
-                Counterpart::Group(_) => (
-                    format!("{} → …", doc.route(&m.route)),
-                    t(lang, "each exchange's (section 6.2)", "提供ごと (6.2)"),
-                ),
-            };
-            row(
-                out,
-                &[
-                    cell(&doc.design.actor(r.system).name),
-                    doc.counterpart(m.counterpart, false),
-                    doc.item(r.item),
-                    doc.purpose(m.purpose),
-                    route,
-                    basis,
-                ],
-            );
+                Counterpart::Group(_) => {
+                    let route = row.cell();
+                    doc.route(route, &m.route);
+                    route.push_str(" → …");
+                    row.cell()
+                        .push_str(t(lang, "each exchange's (section 6.2)", "提供ごと (6.2)"));
+                }
+            }
+            row.end();
         });
         let _ = writeln!(out);
     }
@@ -621,23 +824,20 @@ fn provision(doc: &Doc, out: &mut Out) {
         ],
     );
     out.each(&transferred, |_, r, out| {
-        row(
-            out,
-            &[
-                cell(&doc.design.actor(r.system).name),
-                match r.movement.counterpart {
-                    Counterpart::Actor(a) => cell(&doc.design.actor(a).name),
-                    c => doc.counterpart(c, false),
-                },
-                doc.item(r.item),
-                doc.purpose(r.movement.purpose),
-            ],
-        );
+        let mut row = Row::new(out);
+        doc.name(row.cell(), r.system);
+        match r.movement.counterpart {
+            Counterpart::Actor(a) => doc.name(row.cell(), a),
+            c => doc.counterpart(row.cell(), c, false),
+        }
+        doc.item(row.cell(), r.item);
+        doc.purpose(row.cell(), r.movement.purpose);
+        row.end();
     });
     let _ = writeln!(out);
 }
 
-fn retention(doc: &Doc, out: &mut Out) {
+fn retention(doc: &Draw, out: &mut Out) {
     let lang = doc.lang;
     let _ = writeln!(
         out,
@@ -658,36 +858,38 @@ fn retention(doc: &Doc, out: &mut Out) {
             ],
         );
         out.each(&doc.inventory.systems, |_, s, out| {
-            let items: Vec<String> = s.holdings.iter().map(|h| doc.item(h.item)).collect();
-            row(
-                out,
-                &[
-                    cell(&doc.design.actor(s.actor).name),
-                    items.join(doc.sep()),
-                    t(lang, "(not in the design)", "(設計に記載なし)"),
-                ],
-            );
+            let mut row = Row::new(out);
+            doc.name(row.cell(), s.actor);
+            let items = row.cell();
+            for (i, h) in s.holdings.iter().enumerate() {
+                if i > 0 {
+                    items.push_str(doc.sep());
+                }
+                doc.item(items, h.item);
+            }
+            row.cell()
+                .push_str(t(lang, "(not in the design)", "(設計に記載なし)"));
+            row.end();
         });
         let _ = writeln!(out);
     }
     if !doc.inventory.carriers.is_empty() {
-        let names: Vec<String> = doc
-            .inventory
-            .carriers
-            .iter()
-            .map(|a| doc.actor(*a))
-            .collect();
+        let mut names = String::new();
+        for (i, a) in doc.inventory.carriers.iter().enumerate() {
+            if i > 0 {
+                names.push_str(doc.sep());
+            }
+            doc.actor(&mut names, *a);
+        }
         let _ = writeln!(
             out,
             "{}\n",
             match lang {
                 Lang::En => format!(
-                    "Carriers pass 特定個人情報 on and hold none for their own use: {}.",
-                    names.join(", ")
+                    "Carriers pass 特定個人情報 on and hold none for their own use: {names}."
                 ),
                 Lang::Ja => format!(
-                    "次の中継は特定個人情報を受け渡すだけで、自らの用途のために保有しません: {}。",
-                    names.join("、")
+                    "次の中継は特定個人情報を受け渡すだけで、自らの用途のために保有しません: {names}。"
                 ),
             }
         );
@@ -705,7 +907,7 @@ fn retention(doc: &Doc, out: &mut Out) {
     }
 }
 
-fn records(doc: &Doc, out: &mut Out) {
+fn records(doc: &Draw, out: &mut Out) {
     let lang = doc.lang;
     let inv = doc.inventory;
     let _ = writeln!(
@@ -750,39 +952,52 @@ fn records(doc: &Doc, out: &mut Out) {
         ],
     );
     out.each(&inv.groups, |i, g, out| {
-        let mut senders: Vec<String> = g
-            .senders
-            .iter()
-            .map(|s| {
-                if s.route.is_empty() {
-                    doc.actor(s.actor)
-                } else {
-                    format!("{}: {}", doc.actor(s.actor), doc.route(&s.route))
+        let mut row = Row::new(out);
+        doc.group_id(row.cell(), GroupId(i as u32));
+        doc.item_and_category(row.cell(), g.item);
+        doc.purpose(row.cell(), g.purpose);
+        let senders = row.cell();
+        for (k, s) in g.senders.iter().enumerate() {
+            if k > 0 {
+                senders.push_str("; ");
+            }
+            doc.actor(senders, s.actor);
+            if !s.route.is_empty() {
+                senders.push_str(": ");
+                doc.route(senders, &s.route);
+            }
+        }
+        for (k, j) in g.joins.iter().enumerate() {
+            if k > 0 || !g.senders.is_empty() {
+                senders.push_str("; ");
+            }
+            match lang {
+                Lang::En => {
+                    senders.push_str("every sender of ");
+                    doc.group_id(senders, j.group);
                 }
-            })
-            .collect();
-        senders.extend(g.joins.iter().map(|j| {
-            let every = match lang {
-                Lang::En => format!("every sender of {}", group_id(j.group)),
-                Lang::Ja => format!("{} の各送り手", group_id(j.group)),
-            };
-            format!("{every}: {}", doc.route(&j.route))
-        }));
-        let mut receivers: Vec<String> = g.receivers.iter().map(|a| doc.actor(*a)).collect();
-        receivers.extend(g.onward.iter().map(|o| match lang {
-            Lang::En => format!("the receivers of {}", group_id(*o)),
-            Lang::Ja => format!("{} の受け手", group_id(*o)),
-        }));
-        row(
-            out,
-            &[
-                group_id(GroupId(i as u32)),
-                format!("{} ({})", doc.item(g.item), doc.category(g.item)),
-                doc.purpose(g.purpose),
-                senders.join("; "),
-                receivers.join(doc.sep()),
-            ],
-        );
+                Lang::Ja => {
+                    doc.group_id(senders, j.group);
+                    senders.push_str(" の各送り手");
+                }
+            }
+            senders.push_str(": ");
+            doc.route(senders, &j.route);
+        }
+        let receivers = row.cell();
+        for (k, a) in g.receivers.iter().enumerate() {
+            if k > 0 {
+                receivers.push_str(doc.sep());
+            }
+            doc.actor(receivers, *a);
+        }
+        for (k, o) in g.onward.iter().enumerate() {
+            if k > 0 || !g.receivers.is_empty() {
+                receivers.push_str(doc.sep());
+            }
+            doc.receivers_of(receivers, *o, false);
+        }
+        row.end();
     });
     let _ = writeln!(out);
     let _ = writeln!(out, "### 6.2 {}\n", t(lang, "Exchanges", "提供"));
@@ -793,7 +1008,7 @@ fn records(doc: &Doc, out: &mut Out) {
     header(
         out,
         &[
-            "#".to_string(),
+            "#",
             t(lang, "Senders", "送り手"),
             t(lang, "Receiver", "受け手"),
             t(lang, "特定個人情報", "特定個人情報"),
@@ -804,27 +1019,19 @@ fn records(doc: &Doc, out: &mut Out) {
         ],
     );
     out.each(&inv.records, |i, r, out| {
-        let route = match inv.group(r.senders).sole() {
-            Some(one) => {
-                let mut whole = one.route.clone();
-                whole.extend(r.route.iter().copied());
-                doc.route(&whole)
-            }
-            None => doc.route_after(r.senders, &r.route),
-        };
-        row(
-            out,
-            &[
-                (i + 1).to_string(),
-                doc.senders(r.senders),
-                doc.actor(r.receiver),
-                format!("{} ({})", doc.item(r.item), doc.category(r.item)),
-                doc.purpose(Some(r.purpose)),
-                route,
-                doc.basis(Some(&r.basis)),
-                doc.line(r.flow).to_string(),
-            ],
-        );
+        let mut row = Row::new(out);
+        push_number(row.cell(), i + 1);
+        doc.senders(row.cell(), r.senders);
+        doc.actor(row.cell(), r.receiver);
+        doc.item_and_category(row.cell(), r.item);
+        doc.purpose(row.cell(), Some(r.purpose));
+        match inv.group(r.senders).sole() {
+            Some(one) => doc.route_of(row.cell(), &one.route, &r.route),
+            None => doc.route_after(row.cell(), r.senders, &r.route),
+        }
+        doc.basis(row.cell(), Some(&r.basis));
+        push_number(row.cell(), doc.line(r.flow));
+        row.end();
     });
     let _ = writeln!(out);
 }
@@ -862,5 +1069,106 @@ mod tests {
         assert_eq!(cell("a|b_c"), "a\\|b\\_c");
         // `\u{1}` shown, its backslash backslashed.
         assert_eq!(cell("x\u{1}"), "x\\\\u{1}");
+    }
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12345,
+            1_000_000,
+            u32::MAX as usize,
+            usize::MAX,
+        ] {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
+
+    #[test]
+    fn texts_are_found_by_position() {
+        let mut texts = Texts::default();
+        for s in ["a", "", "市町村", "|x|"] {
+            texts.push(|t| t.push_str(s));
+        }
+        let all: Vec<_> = (0..5).map(|i| texts.get(i)).collect();
+        assert_eq!(
+            all,
+            [Some("a"), Some(""), Some("市町村"), Some("|x|"), None]
+        );
+    }
+
+    /// A design whose names hold every Markdown syntax character, quotes,
+    /// backslashes and characters that are shown escaped.
+    fn tricky() -> (crate::session::Session, crate::session::Checked) {
+        let odd = "|*_`<>[]#~\\\\\\\"\u{202e}\u{85}\u{200b}\u{1}é😀";
+        let text = format!(
+            "use \"kenpo\"\n\
+             actor \"基幹{odd}\" : 組合 \"台帳{odd}\"\n\
+             actor 組合 : 組合\n\
+             actor \"市町村{odd}\" : 他機関\n\
+             actor \"委託先{odd}\" : 委託先 \"株式会社{odd}\"\n\
+             actor \"未知{odd}\" : \"ない役割\"\n\
+             data \"課税{odd}\" : 課税・非課税情報\n\
+             data \"不明{odd}\" : \"ないカテゴリ\"\n"
+        );
+        let mut s =
+            crate::session::Session::new(crate::session::RulebookSource::Builtin("kenpo".into()));
+        let checked = s.check_text("d.myna", text, None);
+        (s, checked)
+    }
+
+    #[test]
+    fn cached_cells_equal_the_cells_made_for_each_row() {
+        let (_, checked) = tricky();
+        let design = checked.analysis.expect("a design").design;
+        let rb = design.rulebook.as_deref().expect("kenpo");
+        assert!(design.actors.len() >= 5 && design.data.len() >= 2);
+        for lang in [Lang::En, Lang::Ja] {
+            let cells = Cells::of(&design, lang);
+            for (i, a) in design.actors.iter().enumerate() {
+                // As `Doc::actor` made it for every row.
+                let role = a.role.id.map(|r| rb.role(r).name.as_str());
+                let want = match role {
+                    Some(r) if r != a.name => format!("{} ({})", cell(&a.name), cell(r)),
+                    _ => cell(&a.name),
+                };
+                let name = cells.actors.get(2 * i).unwrap();
+                let suffix = cells.actors.get(2 * i + 1).unwrap();
+                assert_eq!(name, cell(&a.name));
+                assert_eq!(format!("{name}{suffix}"), want);
+            }
+            for (i, d) in design.data.iter().enumerate() {
+                let category = d
+                    .category
+                    .id
+                    .map_or(String::new(), |c| cell(&rb.category(c).name));
+                let item = cells.items.get(2 * i).unwrap();
+                let suffix = cells.items.get(2 * i + 1).unwrap();
+                assert_eq!(item, cell(&d.name));
+                assert_eq!(
+                    format!("{item}{suffix}"),
+                    format!("{} ({category})", cell(&d.name))
+                );
+            }
+            for (i, p) in rb.purposes.iter().enumerate() {
+                assert_eq!(cells.purposes.get(i).unwrap(), cell(&p.name));
+            }
+            for (i, s) in rb.sections.iter().enumerate() {
+                let want = match (&s.basis, lang) {
+                    (Some(b), Lang::En) => format!("section {} ({})", cell(&s.id), cell(b)),
+                    (Some(b), Lang::Ja) => format!("{}項 ({})", cell(&s.id), cell(b)),
+                    (None, Lang::En) => format!("section {}", cell(&s.id)),
+                    (None, Lang::Ja) => format!("{}項", cell(&s.id)),
+                };
+                assert_eq!(cells.sections.get(i).unwrap(), want);
+            }
+        }
     }
 }

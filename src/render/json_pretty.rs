@@ -2,7 +2,8 @@
 //! a document's long arrays can be drawn element by element on every core
 //! ([`super::chunked`]) and still give the bytes
 //! `serde_json::to_writer_pretty` gives for the whole document. Strings
-//! are escaped by serde_json itself.
+//! are escaped by serde_json itself. [`Pretty`] writes the same layout by
+//! hand, for elements whose shape the caller knows.
 
 use super::chunked::write_ordered;
 use serde::Serialize;
@@ -156,6 +157,30 @@ impl<'w, W: ?Sized + Write> Object<'w, W> {
         self.out.write_all(b"]")
     }
 
+    /// [`Object::array`] with each element written by hand: `draw` gets
+    /// a [`Pretty`] at the element's depth and writes the element's value.
+    pub fn array_with<'a, T, F>(&mut self, key: &str, items: &'a [T], draw: F) -> io::Result<()>
+    where
+        T: Sync,
+        F: Fn(&'a T, &mut Pretty) + Sync,
+    {
+        self.key(key)?;
+        if items.is_empty() {
+            return self.out.write_all(b"[]");
+        }
+        self.out.write_all(b"[")?;
+        let level = self.level + 2;
+        write_ordered(self.out, items, |i, item, buf| {
+            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            indent(buf, level)?;
+            draw(item, &mut Pretty::at(buf, level));
+            Ok(())
+        })?;
+        self.out.write_all(b"\n")?;
+        indent(self.out, level - 1)?;
+        self.out.write_all(b"]")
+    }
+
     /// Closes the object.
     pub fn end(self) -> io::Result<()> {
         if !self.first {
@@ -163,6 +188,160 @@ impl<'w, W: ?Sized + Write> Object<'w, W> {
             indent(self.out, self.level)?;
         }
         self.out.write_all(b"}")
+    }
+}
+
+/// A comma, a line break and the indent of 32 levels: [`Pretty`] takes
+/// what an element needs from it.
+const BREAK: &[u8] = b",\n                                                                ";
+
+/// A value written by hand in serde_json's pretty layout, as
+/// [`value_at`] writes it at the same depth: the caller opens and closes
+/// objects and arrays, names each member's key and marks each element,
+/// and writes scalars, or JSON it made before ([`Pretty::raw`]: a name
+/// escaped once for a whole document instead of at every mention).
+/// Serializing through serde_json asked its formatter for every key,
+/// colon and indent, and escaped every key and name again each time.
+pub struct Pretty<'b> {
+    out: &'b mut Vec<u8>,
+    level: usize,
+    /// Nothing written yet in the innermost object or array.
+    first: bool,
+}
+
+impl<'b> Pretty<'b> {
+    /// A value at depth `level` (0: the document itself), written onto
+    /// the end of `out`.
+    pub fn at(out: &'b mut Vec<u8>, level: usize) -> Pretty<'b> {
+        Pretty {
+            out,
+            level,
+            first: true,
+        }
+    }
+
+    #[inline]
+    fn open(&mut self, bracket: u8) {
+        self.out.push(bracket);
+        self.level += 1;
+        self.first = true;
+    }
+
+    #[inline]
+    fn close(&mut self, bracket: u8) {
+        self.level = self.level.saturating_sub(1);
+        if !self.first {
+            self.out.push(b'\n');
+            let _ = indent(self.out, self.level);
+        }
+        self.out.push(bracket);
+        self.first = false;
+    }
+
+    /// Opens an object.
+    #[inline]
+    pub fn begin_object(&mut self) {
+        self.open(b'{');
+    }
+
+    /// Closes the object opened last (`{}` when it has no member).
+    #[inline]
+    pub fn end_object(&mut self) {
+        self.close(b'}');
+    }
+
+    /// Opens an array.
+    #[inline]
+    pub fn begin_array(&mut self) {
+        self.open(b'[');
+    }
+
+    /// Closes the array opened last (`[]` when it has no element).
+    #[inline]
+    pub fn end_array(&mut self) {
+        self.close(b']');
+    }
+
+    /// Starts the next element of the array: its value follows.
+    #[inline]
+    pub fn element(&mut self) {
+        // The comma, line break and indent as one slice of one constant:
+        // one copy where there were three writes.
+        let from = usize::from(self.first);
+        match BREAK.get(from..2 + 2 * self.level) {
+            Some(s) => self.out.extend_from_slice(s),
+            None => {
+                self.out
+                    .extend_from_slice(if self.first { b"\n" } else { b",\n" });
+                let _ = indent(self.out, self.level);
+            }
+        }
+        self.first = false;
+    }
+
+    /// Starts the member `key` of the object: its value follows. The key
+    /// is written as it is, so it must be plain: no quote, backslash or
+    /// control character (the document's keys are its schema's).
+    #[inline(always)]
+    pub fn key(&mut self, key: &str) {
+        self.element();
+        self.out.push(b'"');
+        self.out.extend_from_slice(key.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+    }
+
+    /// A value already written as JSON (a string with its quotes and
+    /// escapes as serde_json writes it, a number, `null`…).
+    #[inline]
+    pub fn raw(&mut self, json: &[u8]) {
+        self.out.extend_from_slice(json);
+    }
+
+    /// A string, escaped by serde_json.
+    pub fn str(&mut self, s: &str) {
+        // Writing into a `Vec` does not fail, and a `str` always serializes.
+        let _ = serde_json::to_writer(&mut *self.out, s);
+    }
+
+    /// A string that needs no escaping (a static name of the schema:
+    /// no quote, backslash or control character), quoted.
+    #[inline]
+    pub fn plain(&mut self, s: &str) {
+        self.out.push(b'"');
+        self.out.extend_from_slice(s.as_bytes());
+        self.out.push(b'"');
+    }
+
+    /// `null`.
+    #[inline]
+    pub fn null(&mut self) {
+        self.out.extend_from_slice(b"null");
+    }
+
+    /// `true` or `false`.
+    #[inline]
+    pub fn bool(&mut self, b: bool) {
+        self.out
+            .extend_from_slice(if b { b"true" } else { b"false" });
+    }
+
+    /// A number, in the digits serde_json writes.
+    pub fn number(&mut self, n: usize) {
+        let mut n = n;
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        while let Some(i) = at.checked_sub(1) {
+            if let Some(d) = digits.get_mut(i) {
+                *d = b'0' + (n % 10) as u8;
+            }
+            at = i;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.out
+            .extend_from_slice(digits.get(at..).unwrap_or_default());
     }
 }
 
@@ -228,6 +407,86 @@ mod tests {
                 "{n} items"
             );
         }
+    }
+
+    /// `inner` written by hand, as the inventory's renderer writes its
+    /// elements.
+    fn by_hand(x: &Inner, p: &mut Pretty) {
+        p.begin_object();
+        p.key("name");
+        p.str(&x.name);
+        p.key("empty");
+        p.begin_array();
+        p.end_array();
+        p.key("list");
+        p.begin_array();
+        for s in &x.list {
+            p.element();
+            p.str(s);
+        }
+        p.end_array();
+        p.key("none");
+        p.null();
+        p.key("nested");
+        p.begin_array();
+        for v in &x.nested {
+            p.element();
+            p.begin_array();
+            for n in v {
+                p.element();
+                p.number(*n as usize);
+            }
+            p.end_array();
+        }
+        p.end_array();
+        p.end_object();
+    }
+
+    #[test]
+    fn written_by_hand_equals_serde_json_pretty() {
+        for n in [0, 1, 2, 5000] {
+            let whole = Whole {
+                version: 3,
+                text: "設計 \u{0}\u{1b}[0m \"q\" \\".to_string(),
+                items: (0..n).map(inner).collect(),
+                nothing: Vec::new(),
+                last: inner(7),
+            };
+            let mut out = Vec::new();
+            let mut o = Object::begin(&mut out, 0).unwrap();
+            o.member("version", &whole.version).unwrap();
+            o.member("text", &whole.text).unwrap();
+            o.array_with("items", &whole.items, by_hand).unwrap();
+            o.array_with("nothing", &whole.nothing, by_hand).unwrap();
+            o.member("last", &whole.last).unwrap();
+            o.end().unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(serde_json::to_vec_pretty(&whole).unwrap()).unwrap(),
+                "{n} items"
+            );
+        }
+        for n in [0, 7, 10, 99, 12345, u32::MAX as usize, usize::MAX] {
+            let mut out = Vec::new();
+            Pretty::at(&mut out, 0).number(n);
+            assert_eq!(out, serde_json::to_vec(&n).unwrap());
+        }
+        let mut out = Vec::new();
+        let mut p = Pretty::at(&mut out, 1);
+        p.begin_array();
+        for b in [true, false] {
+            p.element();
+            p.bool(b);
+        }
+        p.element();
+        p.plain("self");
+        p.element();
+        p.raw(b"\"S1\"");
+        p.end_array();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "[\n    true,\n    false,\n    \"self\",\n    \"S1\"\n  ]"
+        );
     }
 
     #[test]
