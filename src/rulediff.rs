@@ -1079,10 +1079,10 @@ pub struct Impact {
 }
 
 /// What the first run found: per design (by its place among the paths),
-/// each flow's verdict by the flow's start byte, in source order.
+/// the verdicts that are not [`clean`], by flow number.
 #[derive(Default)]
 struct Before {
-    files: Vec<Vec<(u32, Verdict)>>,
+    files: Vec<Vec<(usize, Verdict)>>,
     /// (design, line, code) → how many times, for findings outside flows.
     other: BTreeMap<(usize, usize, Code), usize>,
     designs: usize,
@@ -1097,8 +1097,9 @@ struct Visit<'a> {
     at: usize,
     source: &'a SourceFile,
     design: &'a Design,
-    /// Each flow's verdict, in the order of `design.flows`.
-    verdicts: Vec<Verdict>,
+    /// The verdicts that are not [`clean`] (a few flows of a design), by
+    /// flow number in the order of `design.flows`.
+    verdicts: Vec<(usize, Verdict)>,
     /// (line, code) → how many times, for findings outside flows.
     other: BTreeMap<(usize, Code), usize>,
 }
@@ -1132,15 +1133,8 @@ fn run(
         };
         let source = s.sources.get(c.file);
         let design = &analysis.design;
-        let resolved = design.resolved_flows();
-        let mut verdicts: Vec<Verdict> = design
-            .flows
-            .iter()
-            .map(|f| Verdict {
-                checked: resolved(f),
-                findings: Vec::new(),
-            })
-            .collect();
+        // (flow, line, code) of each finding inside a flow.
+        let mut found: Vec<(usize, usize, Code)> = Vec::new();
         let starts: Vec<u32> = design.flows.iter().map(|f| f.span.start).collect();
         let mut other = BTreeMap::new();
         for d in by_file.get(&c.file).map(Vec::as_slice).unwrap_or_default() {
@@ -1152,13 +1146,16 @@ fn run(
                 d.primary.start < f.span.end.max(f.span.start + 1)
             });
             match flow {
-                Some(i) => verdicts[i].findings.push((line, d.code)),
+                Some(i) => found.push((i, line, d.code)),
                 None => *other.entry((line, d.code)).or_default() += 1,
             }
         }
-        for v in &mut verdicts {
-            v.findings.sort();
-        }
+        found.sort_unstable();
+        let resolved = design.resolved_flows();
+        let unchecked = (design.flows.iter().enumerate())
+            .filter(|(_, f)| !resolved(f))
+            .map(|(i, _)| i);
+        let verdicts = not_clean(found, unchecked);
         visit(Visit {
             at,
             source,
@@ -1170,14 +1167,80 @@ fn run(
     Ok(())
 }
 
+/// A flow checked, with nothing found: the verdict of nearly every flow,
+/// left out of the lists of verdicts.
+fn clean() -> Verdict {
+    Verdict {
+        checked: true,
+        findings: Vec::new(),
+    }
+}
+
+/// The verdicts that are not [`clean`], by flow number: from each finding
+/// inside a flow (flow, line, code), sorted, and the flows not checked,
+/// in order.
+fn not_clean(
+    found: Vec<(usize, usize, Code)>,
+    unchecked: impl Iterator<Item = usize>,
+) -> Vec<(usize, Verdict)> {
+    let mut out = Vec::new();
+    let mut found = found.into_iter().peekable();
+    let mut unchecked = unchecked.peekable();
+    loop {
+        let next = match (found.peek(), unchecked.peek()) {
+            (Some(&(i, _, _)), Some(&u)) => i.min(u),
+            (Some(&(i, _, _)), None) => i,
+            (None, Some(&u)) => u,
+            (None, None) => break,
+        };
+        let checked = unchecked.next_if_eq(&next).is_none();
+        let mut findings = Vec::new();
+        while let Some((_, line, code)) = found.next_if(|&(i, _, _)| i == next) {
+            findings.push((line, code));
+        }
+        out.push((next, Verdict { checked, findings }));
+    }
+    out
+}
+
+/// The flows whose verdicts differ, from two runs' [`not_clean`] lists:
+/// (flow, before, after), by flow number.
+fn differing(
+    before: &[(usize, Verdict)],
+    after: Vec<(usize, Verdict)>,
+) -> Vec<(usize, Verdict, Verdict)> {
+    let mut out = Vec::new();
+    let mut before = before.iter().peekable();
+    let mut after = after.into_iter().peekable();
+    loop {
+        let next = match (before.peek(), after.peek()) {
+            (Some((i, _)), Some((j, _))) => *i.min(j),
+            (Some((i, _)), None) => *i,
+            (None, Some((j, _))) => *j,
+            (None, None) => break,
+        };
+        let b = before
+            .next_if(|(i, _)| *i == next)
+            .map_or_else(clean, |(_, v)| v.clone());
+        let a = after
+            .next_if(|(j, _)| *j == next)
+            .map_or_else(clean, |(_, v)| v);
+        if a != b {
+            out.push((next, b, a));
+        }
+    }
+    out
+}
+
 /// Checks every design under `paths` against `old` and against `new`,
 /// whatever rulebook its `use` line names, and lists the flows whose
 /// findings differ (matched by file, line and code). Rulebooks found among
 /// the paths are skipped. An `Err` is a file or rulebook that could not be
 /// read or loaded.
 ///
-/// The first run keeps one verdict per flow; the second compares as it
-/// goes, so only the flows that change are written out in full.
+/// The first run keeps the verdicts that are not clean (checked, nothing
+/// found); the second compares as it goes, so only the flows that change
+/// are written out in full.
 pub fn impact(
     old: &RulebookSource,
     new: &RulebookSource,
@@ -1187,23 +1250,20 @@ pub fn impact(
     // The corpus is read and parsed once; each design is then resolved
     // and checked against each rulebook in turn.
     let mut s = Session::forced(old.clone());
+    // Every finding, compared by code and line: a flow past a code's
+    // hundredth finding counts as much as the first.
+    s.for_comparison = true;
     s.load_rulebook(old)
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", old.display()))?;
     let corpus = s.read_paths(&files);
     let mut before = Before::default();
     run(&mut s, old, &corpus, |v| {
         before.designs += 1;
-        before.flows += v.verdicts.len();
+        before.flows += v.design.flows.len();
         if before.files.len() <= v.at {
             before.files.resize_with(v.at + 1, Vec::new);
         }
-        before.files[v.at] = v
-            .design
-            .flows
-            .iter()
-            .map(|f| f.span.start)
-            .zip(v.verdicts)
-            .collect();
+        before.files[v.at] = v.verdicts;
         for ((line, code), n) in v.other {
             before.other.insert((v.at, line, code), n);
         }
@@ -1212,29 +1272,25 @@ pub fn impact(
     let mut other_findings_changed = 0;
     let mut other = std::mem::take(&mut before.other);
     run(&mut s, new, &corpus, |v| {
-        // The same file read the same way: its flows, in the same order,
-        // start where they did in the first run.
+        // The same tree checked again: its flows have the same numbers.
         let old_flows = before
             .files
             .get(v.at)
             .map(Vec::as_slice)
             .unwrap_or_default();
-        let unseen = Verdict::default();
-        for (f, a) in v.design.flows.iter().zip(v.verdicts) {
+        for (i, b, a) in differing(old_flows, v.verdicts) {
+            let Some(f) = v.design.flows.get(i) else {
+                continue;
+            };
             let start = f.span.start;
-            let b = old_flows
-                .binary_search_by_key(&start, |(s, _)| *s)
-                .map_or(&unseen, |i| &old_flows[i].1);
-            if *b != a {
-                let flow = FlowImpact {
-                    file: v.source.name.clone(),
-                    line: v.source.line_index(start as usize) + 1,
-                    flow: f.text(&v.source.text),
-                    before: b.clone(),
-                    after: a,
-                };
-                changed.push((start, flow));
-            }
+            let flow = FlowImpact {
+                file: v.source.name.clone(),
+                line: v.source.line_index(start as usize) + 1,
+                flow: f.text(&v.source.text),
+                before: b,
+                after: a,
+            };
+            changed.push((start, flow));
         }
         for ((line, code), n) in v.other {
             let m = other.remove(&(v.at, line, code)).unwrap_or(0);
@@ -1255,6 +1311,49 @@ pub fn impact(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn v(checked: bool, findings: &[(usize, Code)]) -> Verdict {
+        Verdict {
+            checked,
+            findings: findings.to_vec(),
+        }
+    }
+
+    #[test]
+    fn only_the_verdicts_that_are_not_clean_are_kept_and_compared() {
+        let found = vec![
+            (2, 5, Code::MN102),
+            (2, 5, Code::MN103),
+            (7, 9, Code::MN201),
+            (9, 11, Code::MN102),
+        ];
+        let got = not_clean(found, [0, 7].into_iter());
+        assert_eq!(
+            got,
+            [
+                (0, v(false, &[])),
+                (2, v(true, &[(5, Code::MN102), (5, Code::MN103)])),
+                (7, v(false, &[(9, Code::MN201)])),
+                (9, v(true, &[(11, Code::MN102)])),
+            ]
+        );
+        assert!(not_clean(Vec::new(), std::iter::empty()).is_empty());
+        // Flow 0 unchanged, 2 loses a finding, 7 is clean after, 9 is
+        // clean before, 4 gains one; a flow in neither list is clean in both.
+        let after = vec![
+            (0, v(false, &[])),
+            (2, v(true, &[(5, Code::MN102)])),
+            (4, v(true, &[(6, Code::MN103)])),
+            (9, v(true, &[(11, Code::MN102)])),
+        ];
+        let before = got;
+        let d = differing(&before, after);
+        let changed: Vec<usize> = d.iter().map(|(i, _, _)| *i).collect();
+        assert_eq!(changed, [2, 4, 7]);
+        assert_eq!(d[1].1, clean());
+        assert_eq!(d[2].2, clean());
+        assert!(differing(&before, before.clone()).is_empty());
+    }
     use crate::resolve::resolve_rulebook;
     use crate::span::FileId;
     use crate::syntax::parse;

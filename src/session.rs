@@ -136,6 +136,12 @@ pub struct Session {
     pub roots: Vec<PathBuf>,
     /// Time spent in each stage so far (`check --timings`).
     pub timings: Timings,
+    /// Keep every finding (no cap of [`MAX_PER_CODE`] per code) and leave
+    /// them unworded (code, severity and place; the message is empty):
+    /// for comparing the findings of two runs, as `rules diff --impact`
+    /// does, where a cap would hide every flow past a code's hundredth
+    /// finding. Off by default.
+    pub for_comparison: bool,
 }
 
 impl Session {
@@ -153,6 +159,7 @@ impl Session {
             options: checks::CheckOptions::default(),
             roots: std::env::current_dir().into_iter().collect(),
             timings: Timings::default(),
+            for_comparison: false,
         }
     }
 
@@ -333,8 +340,7 @@ impl Session {
                 tree: Tree::Owned(parsed.file),
             },
             plan,
-            self.today,
-            self.options,
+            self.stage_options(),
             &mut timings,
         );
         self.timings.merge(&timings);
@@ -474,19 +480,10 @@ impl Session {
             }
         }
         let sources = &self.sources;
-        let today = self.today;
-        let options = self.options;
+        let stage = self.stage_options();
         let work = |(at, file, syntax, plan): (usize, FileId, Syntax, Plan)| {
             let mut t = Timings::default();
-            let a = analyse(
-                sources.get(file),
-                file,
-                syntax,
-                plan,
-                today,
-                options,
-                &mut t,
-            );
+            let a = analyse(sources.get(file), file, syntax, plan, stage, &mut t);
             (at, a, t)
         };
         // One file: no thread pool to start.
@@ -601,6 +598,15 @@ impl Session {
             }
         };
         Plan::Design { rulebook, diags }
+    }
+
+    /// What each file's analysis takes from the session.
+    fn stage_options(&self) -> StageOptions {
+        StageOptions {
+            today: self.today,
+            options: self.options,
+            for_comparison: self.for_comparison,
+        }
     }
 
     /// May a design in `dir` name the rulebook file `path`? Only inside
@@ -803,6 +809,14 @@ enum Plan {
     },
 }
 
+/// What [`analyse`] takes from the session.
+#[derive(Clone, Copy)]
+struct StageOptions {
+    today: Date,
+    options: checks::CheckOptions,
+    for_comparison: bool,
+}
+
 /// What the analysis of one file gave.
 struct Analysed {
     diagnostics: Vec<Diagnostic>,
@@ -817,10 +831,14 @@ fn analyse(
     file: FileId,
     syntax: Syntax,
     plan: Plan,
-    today: Date,
-    options: checks::CheckOptions,
+    stage: StageOptions,
     t: &mut Timings,
 ) -> Analysed {
+    let StageOptions {
+        today,
+        options,
+        for_comparison,
+    } = stage;
     let Syntax {
         diagnostics: mut diags,
         tree,
@@ -890,9 +908,11 @@ fn analyse(
             today,
             &mut diags,
         );
-        cap_per_code(&mut diags);
+        if !for_comparison {
+            cap_per_code(&mut diags);
+        }
     });
-    if let Some(a) = &analysis {
+    if let Some(a) = analysis.as_ref().filter(|_| !for_comparison) {
         t.time("word", || {
             crate::wording::word_pending(&a.design, &a.graph, &findings, &mut diags);
         });

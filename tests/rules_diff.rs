@@ -575,3 +575,31 @@ fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find
         assert_eq!(got, want, "{rules}");
     }
 }
+
+#[test]
+fn impact_counts_every_flow_past_the_cap_on_findings_shown() {
+    // `check` shows at most 100 findings of one code per file; the
+    // impact compares every finding, so each of 250 copies of the flow
+    // the change forbids is listed, and nothing else.
+    let design = std::fs::read_to_string(DESIGN).expect("design");
+    let (head, flows) = design.split_at(design.find("flow ").expect("a flow"));
+    let mut big = head.to_string();
+    for _ in 0..250 {
+        big.push_str(flows);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("big.myna"), big).expect("big");
+    let i =
+        rulediff::impact(&source(OLD), &source(NEW), &[dir.path().to_path_buf()]).expect("impact");
+    assert_eq!(
+        i.changed.len(),
+        250,
+        "{:?}",
+        &i.changed[..3.min(i.changed.len())]
+    );
+    for f in &i.changed {
+        assert!(f.before.is_ok(), "{f:?}");
+        assert_eq!(f.after.findings, [(f.line, Code::MN103)]);
+    }
+    assert_eq!(i.other_findings_changed, 0);
+}
