@@ -4,6 +4,7 @@
 
 use super::inventory_md::Doc;
 use super::json_pretty::{Object, Pretty};
+use super::pieces::Pieces;
 use crate::inventory::{
     Basis, Counterpart, GroupId, Holding, Join, Movement, Record, Sender, SenderGroup, System,
 };
@@ -44,34 +45,15 @@ fn kind_name(k: RoleKind) -> &'static str {
     }
 }
 
-/// JSON values laid end to end in one buffer, found by position: the
-/// strings a document repeats, escaped once each by serde_json (the same
-/// bytes it writes at every mention).
-#[derive(Default)]
-struct Quoted {
-    json: Vec<u8>,
-    /// Where each value ends in `json` (each starts where the one before
-    /// it ends).
-    ends: Vec<usize>,
-}
-
-impl Quoted {
-    /// Adds `s` as serde_json writes it: a string, or `null`.
-    fn push(&mut self, s: Option<&str>) {
-        // Writing into a `Vec` does not fail.
-        let _ = serde_json::to_writer(&mut self.json, &s);
-        self.ends.push(self.json.len());
-    }
-
-    /// The `i`-th value (None past the end).
-    fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = match i.checked_sub(1) {
-            Some(before) => *self.ends.get(before)?,
-            None => 0,
-        };
-        self.json.get(start..end)
-    }
+/// Adds `s` to `pieces` as serde_json writes it: a string, or `null`
+/// (the same bytes it writes at every mention).
+fn push_json(pieces: &mut Pieces, s: Option<&str>) {
+    pieces.push(|t| {
+        // Serializing a string or nothing does not fail.
+        if let Ok(json) = serde_json::to_string(&s) {
+            t.push_str(&json);
+        }
+    });
 }
 
 /// The names every element repeats, as JSON, made once per document: the
@@ -81,14 +63,14 @@ impl Quoted {
 struct Names {
     /// Per actor, three values: its name, its role's name, its role's
     /// kind (`null` when its role is unknown).
-    actors: Quoted,
+    actors: Pieces,
     /// Per item, two values: its name, its category's name (or `null`).
-    items: Quoted,
+    items: Pieces,
     /// Per purpose of the rulebook: its name.
-    purposes: Quoted,
+    purposes: Pieces,
     /// Per section of the rulebook, two values: its id, its citation (or
     /// `null`).
-    sections: Quoted,
+    sections: Pieces,
 }
 
 impl Names {
@@ -96,21 +78,23 @@ impl Names {
         let mut n = Names::default();
         for actor in &design.actors {
             let role = actor.role.id.map(|r| rb.role(r));
-            n.actors.push(Some(&actor.name));
-            n.actors.push(role.map(|r| r.name.as_str()));
-            n.actors.push(role.map(|r| kind_name(r.kind)));
+            push_json(&mut n.actors, Some(&actor.name));
+            push_json(&mut n.actors, role.map(|r| r.name.as_str()));
+            push_json(&mut n.actors, role.map(|r| kind_name(r.kind)));
         }
         for item in &design.data {
-            n.items.push(Some(&item.name));
-            n.items
-                .push(item.category.id.map(|c| rb.category(c).name.as_str()));
+            push_json(&mut n.items, Some(&item.name));
+            push_json(
+                &mut n.items,
+                item.category.id.map(|c| rb.category(c).name.as_str()),
+            );
         }
         for p in &rb.purposes {
-            n.purposes.push(Some(&p.name));
+            push_json(&mut n.purposes, Some(&p.name));
         }
         for s in &rb.sections {
-            n.sections.push(Some(&s.id));
-            n.sections.push(s.basis.as_deref());
+            push_json(&mut n.sections, Some(&s.id));
+            push_json(&mut n.sections, s.basis.as_deref());
         }
         n
     }
@@ -133,9 +117,9 @@ struct Draw<'a> {
 impl<'a> Draw<'a> {
     /// The `i`-th value of `table`, or (never: the tables cover every
     /// id) `fallback` written by serde_json.
-    fn put(p: &mut Pretty, table: &Quoted, i: usize, fallback: impl FnOnce() -> Option<&'a str>) {
+    fn put(p: &mut Pretty, table: &Pieces, i: usize, fallback: impl FnOnce() -> Option<&'a str>) {
         match table.get(i) {
-            Some(json) => p.raw(json),
+            Some(json) => p.raw(json.as_bytes()),
             None => match fallback() {
                 Some(s) => p.str(s),
                 None => p.null(),
@@ -551,7 +535,7 @@ mod tests {
         let design = checked.analysis.expect("a design").design;
         let rb = design.rulebook.as_deref().expect("kenpo");
         let names = Names::of(&design, rb);
-        let json = |s: Option<&str>| serde_json::to_vec(&s).unwrap();
+        let json = |s: Option<&str>| serde_json::to_string(&s).unwrap();
         assert!(design.actors.len() >= 4 && design.data.len() >= 2);
         for (i, a) in design.actors.iter().enumerate() {
             let role = a.role.id.map(|r| rb.role(r));

@@ -4,6 +4,7 @@
 //! leave a 情報提供等の記録 at both ends. Japanese headings follow the form's
 //! wording; English ones translate it.
 
+use super::pieces::Pieces;
 use crate::escape::visible;
 use crate::inventory::{Basis, Counterpart, EntrustedRow, GroupId, Inventory, PassedOn};
 use crate::model::*;
@@ -54,35 +55,6 @@ pub fn cell(s: &str) -> String {
     out
 }
 
-/// Strings laid end to end in one buffer, found by position: the cells a
-/// document repeats, made once each (one allocation for all of them, not
-/// one or two per row).
-#[derive(Default)]
-struct Texts {
-    text: String,
-    /// Where each string ends in `text` (each starts where the one
-    /// before it ends).
-    ends: Vec<usize>,
-}
-
-impl Texts {
-    /// Adds the string `draw` appends.
-    fn push(&mut self, draw: impl FnOnce(&mut String)) {
-        draw(&mut self.text);
-        self.ends.push(self.text.len());
-    }
-
-    /// The `i`-th string (None past the end).
-    fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)?;
-        let start = match i.checked_sub(1) {
-            Some(before) => *self.ends.get(before)?,
-            None => 0,
-        };
-        self.text.get(start..end)
-    }
-}
-
 /// The cells every row repeats, each rendered once per document: the
 /// same actor, item or purpose is named in thousands of rows, and
 /// escaping it for every row (a `format!` and two [`cell`] strings each
@@ -91,22 +63,22 @@ impl Texts {
 struct Cells {
     /// Per actor, two strings: its name's cell, then ` (role)` when its
     /// role is named otherwise (else empty).
-    actors: Texts,
+    actors: Pieces,
     /// Per item, two strings: its name's cell, then ` (category)` (empty
     /// parentheses when its category is unknown).
-    items: Texts,
+    items: Pieces,
     /// Per purpose of the rulebook: its name's cell.
-    purposes: Texts,
+    purposes: Pieces,
     /// Per section of the rulebook: what the basis column says of a rule
     /// of it.
-    sections: Texts,
+    sections: Pieces,
 }
 
 impl Cells {
     fn of(design: &Design, lang: Lang) -> Cells {
         let rb = design.rulebook.as_deref();
         let mut cells = Cells::default();
-        let mut roles = Texts::default();
+        let mut roles = Pieces::default();
         for r in rb.map_or(&[][..], |rb| &rb.roles) {
             roles.push(|t| t.push_str(&cell(&r.name)));
         }
@@ -1089,19 +1061,6 @@ mod tests {
             push_number(&mut s, n);
             assert_eq!(s, n.to_string());
         }
-    }
-
-    #[test]
-    fn texts_are_found_by_position() {
-        let mut texts = Texts::default();
-        for s in ["a", "", "市町村", "|x|"] {
-            texts.push(|t| t.push_str(s));
-        }
-        let all: Vec<_> = (0..5).map(|i| texts.get(i)).collect();
-        assert_eq!(
-            all,
-            [Some("a"), Some(""), Some("市町村"), Some("|x|"), None]
-        );
     }
 
     /// A design whose names hold every Markdown syntax character, quotes,

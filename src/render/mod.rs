@@ -15,6 +15,7 @@ pub mod json_pretty;
 pub mod junit;
 pub mod line_hash;
 pub mod mermaid;
+pub mod pieces;
 pub mod sarif;
 
 use crate::code::Severity;
