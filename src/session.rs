@@ -137,7 +137,8 @@ pub struct Session {
     /// Time spent in each stage so far (`check --timings`).
     pub timings: Timings,
     /// Keep every finding (no cap of [`MAX_PER_CODE`] per code) and leave
-    /// them unworded (code, severity and place; the message is empty):
+    /// the checks' findings unworded (code, severity and place; their
+    /// message is empty; parse and name findings are worded as they are made):
     /// for comparing the findings of two runs, as `rules diff --impact`
     /// does, where a cap would hide every flow past a code's hundredth
     /// finding. Off by default.
