@@ -26,7 +26,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::names::key;
-use crate::session::{Corpus, RulebookSource, Session, collect_files};
+use crate::session::{Checked, RulebookSource, Session, collect_files};
 use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::syntax::token::Keyword;
@@ -1104,13 +1104,14 @@ struct Visit<'a> {
     other: BTreeMap<(usize, Code), usize>,
 }
 
-/// Checks every design of `corpus` against `rules` (on every core when
-/// there are several files) and hands each one's verdicts to `visit`.
-/// The session keeps the corpus's trees, to check them again.
+/// Checks every design of the corpus against `rules` (on every core when
+/// there are several files), through `check` (which keeps the trees for
+/// another run, or frees them as it goes on the last), and hands each
+/// design's verdicts to `visit`.
 fn run(
     s: &mut Session,
     rules: &RulebookSource,
-    corpus: &Corpus,
+    check: impl FnOnce(&mut Session) -> Vec<Result<Checked, String>>,
     mut visit: impl FnMut(Visit),
 ) -> Result<(), String> {
     s.force_rules(rules.clone());
@@ -1118,10 +1119,7 @@ fn run(
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
     // This run's findings only.
     s.diagnostics.clear();
-    let checked = s
-        .check_read_keeping(corpus)
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()?;
+    let checked = check(s).into_iter().collect::<Result<Vec<_>, _>>()?;
     // The findings of each file, found in one pass over all of them.
     let mut by_file: HashMap<FileId, Vec<&Diagnostic>> = HashMap::new();
     for d in &s.diagnostics {
@@ -1257,46 +1255,57 @@ pub fn impact(
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", old.display()))?;
     let corpus = s.read_paths(&files);
     let mut before = Before::default();
-    run(&mut s, old, &corpus, |v| {
-        before.designs += 1;
-        before.flows += v.design.flows.len();
-        if before.files.len() <= v.at {
-            before.files.resize_with(v.at + 1, Vec::new);
-        }
-        before.files[v.at] = v.verdicts;
-        for ((line, code), n) in v.other {
-            before.other.insert((v.at, line, code), n);
-        }
-    })?;
+    run(
+        &mut s,
+        old,
+        |s| s.check_read_keeping(&corpus),
+        |v| {
+            before.designs += 1;
+            before.flows += v.design.flows.len();
+            if before.files.len() <= v.at {
+                before.files.resize_with(v.at + 1, Vec::new);
+            }
+            before.files[v.at] = v.verdicts;
+            for ((line, code), n) in v.other {
+                before.other.insert((v.at, line, code), n);
+            }
+        },
+    )?;
     let mut changed: Vec<(u32, FlowImpact)> = Vec::new();
     let mut other_findings_changed = 0;
     let mut other = std::mem::take(&mut before.other);
-    run(&mut s, new, &corpus, |v| {
-        // The same tree checked again: its flows have the same numbers.
-        let old_flows = before
-            .files
-            .get(v.at)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        for (i, b, a) in differing(old_flows, v.verdicts) {
-            let Some(f) = v.design.flows.get(i) else {
-                continue;
-            };
-            let start = f.span.start;
-            let flow = FlowImpact {
-                file: v.source.name.clone(),
-                line: v.source.line_index(start as usize) + 1,
-                flow: f.text(&v.source.text),
-                before: b,
-                after: a,
-            };
-            changed.push((start, flow));
-        }
-        for ((line, code), n) in v.other {
-            let m = other.remove(&(v.at, line, code)).unwrap_or(0);
-            other_findings_changed += n.abs_diff(m);
-        }
-    })?;
+    // The last run frees each tree as it resolves it.
+    run(
+        &mut s,
+        new,
+        move |s| s.check_read(corpus),
+        |v| {
+            // The same tree checked again: its flows have the same numbers.
+            let old_flows = before
+                .files
+                .get(v.at)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            for (i, b, a) in differing(old_flows, v.verdicts) {
+                let Some(f) = v.design.flows.get(i) else {
+                    continue;
+                };
+                let start = f.span.start;
+                let flow = FlowImpact {
+                    file: v.source.name.clone(),
+                    line: v.source.line_index(start as usize) + 1,
+                    flow: f.text(&v.source.text),
+                    before: b,
+                    after: a,
+                };
+                changed.push((start, flow));
+            }
+            for ((line, code), n) in v.other {
+                let m = other.remove(&(v.at, line, code)).unwrap_or(0);
+                other_findings_changed += n.abs_diff(m);
+            }
+        },
+    )?;
     other_findings_changed += other.values().sum::<usize>();
     // By file name, then by place in the file.
     changed.sort_by(|(x, a), (y, b)| (&a.file, x).cmp(&(&b.file, y)));
