@@ -5,7 +5,7 @@
 
 use super::output::{fail_in, session};
 use super::{Common, FAILURE, OK, ReportFormat};
-use mynaflow::model::{CategoryId, RoleKind, Rulebook, SectionId};
+use mynaflow::model::{CategoryId, Rulebook, SectionId};
 use mynaflow::session::{BUILTIN_RULEBOOKS, RulebookSource};
 use mynaflow::text::{Lang, Text};
 use serde::Serialize;
@@ -60,16 +60,6 @@ struct ContractorOut<'a> {
     purposes: Vec<&'a str>,
 }
 
-fn kind(k: RoleKind) -> &'static str {
-    match k {
-        RoleKind::Party => "party",
-        RoleKind::SelfOrg => "self",
-        RoleKind::Carrier => "carrier",
-        RoleKind::Subject => "subject",
-        RoleKind::Contractor => "contractor",
-    }
-}
-
 fn vocabulary(rb: &Rulebook) -> Vocabulary<'_> {
     Vocabulary {
         name: &rb.name,
@@ -80,7 +70,7 @@ fn vocabulary(rb: &Rulebook) -> Vocabulary<'_> {
             .iter()
             .map(|r| RoleOut {
                 name: &r.name,
-                kind: kind(r.kind),
+                kind: r.kind.as_str(),
                 label: r.label.as_deref(),
             })
             .collect(),

@@ -22,6 +22,20 @@ pub enum RoleKind {
     Contractor,
 }
 
+impl RoleKind {
+    /// The kind's name in JSON output (`party`, `self`, `carrier`,
+    /// `subject`, `contractor`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleKind::Party => "party",
+            RoleKind::SelfOrg => "self",
+            RoleKind::Carrier => "carrier",
+            RoleKind::Subject => "subject",
+            RoleKind::Contractor => "contractor",
+        }
+    }
+}
+
 /// A role.
 #[derive(Clone, Debug)]
 pub struct Role {

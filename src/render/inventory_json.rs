@@ -35,16 +35,6 @@ pub fn group_id(g: GroupId) -> String {
     format!("S{}", g.index() + 1)
 }
 
-fn kind_name(k: RoleKind) -> &'static str {
-    match k {
-        RoleKind::Party => "party",
-        RoleKind::SelfOrg => "self",
-        RoleKind::Carrier => "carrier",
-        RoleKind::Subject => "subject",
-        RoleKind::Contractor => "contractor",
-    }
-}
-
 /// Adds `s` to `pieces` as serde_json writes it: a string, or `null`
 /// (the same bytes it writes at every mention).
 fn push_json(pieces: &mut Pieces, s: Option<&str>) {
@@ -80,7 +70,7 @@ impl Names {
             let role = actor.role.id.map(|r| rb.role(r));
             push_json(&mut n.actors, Some(&actor.name));
             push_json(&mut n.actors, role.map(|r| r.name.as_str()));
-            push_json(&mut n.actors, role.map(|r| kind_name(r.kind)));
+            push_json(&mut n.actors, role.map(|r| r.kind.as_str()));
         }
         for item in &design.data {
             push_json(&mut n.items, Some(&item.name));
@@ -150,7 +140,7 @@ impl<'a> Draw<'a> {
         p.key("kind");
         Self::put(p, &self.names.actors, 3 * a.index() + 2, || {
             let r = self.design.actor(a).role.id?;
-            Some(kind_name(self.rb.role(r).kind))
+            Some(self.rb.role(r).kind.as_str())
         });
         p.end_object();
     }
@@ -542,7 +532,7 @@ mod tests {
             assert_eq!(names.actors.get(3 * i).unwrap(), json(Some(&a.name)));
             let role_name = role.map(|r| r.name.as_str());
             assert_eq!(names.actors.get(3 * i + 1).unwrap(), json(role_name));
-            let kind = role.map(|r| kind_name(r.kind));
+            let kind = role.map(|r| r.kind.as_str());
             assert_eq!(names.actors.get(3 * i + 2).unwrap(), json(kind));
         }
         for (i, d) in design.data.iter().enumerate() {
