@@ -138,28 +138,10 @@ impl Cells {
     }
 }
 
-/// `n` in decimal, as `Display` writes it, drawn into the end of `buf`
-/// (20 digits hold any `u64`): row numbers and lines, millions of them,
-/// without the formatting machinery.
-fn decimal(n: usize, buf: &mut [u8; 20]) -> &[u8] {
-    let mut n = n;
-    let mut at = buf.len();
-    while let Some(i) = at.checked_sub(1) {
-        if let Some(d) = buf.get_mut(i) {
-            *d = b'0' + (n % 10) as u8;
-        }
-        at = i;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    buf.get(at..).unwrap_or_default()
-}
-
+/// `n` in decimal, as `Display` writes it (row numbers and lines, millions
+/// of them, without the formatting machinery).
 fn push_number(out: &mut String, n: usize) {
-    // Digits are ASCII: pushed as characters, not checked again as UTF-8.
-    out.extend(decimal(n, &mut [0; 20]).iter().map(|&b| char::from(b)));
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// A table row written cell by cell straight into the output.

@@ -325,23 +325,11 @@ impl<'b> Pretty<'b> {
             .extend_from_slice(if b { b"true" } else { b"false" });
     }
 
-    /// A number, in the digits serde_json writes.
+    /// A number, in the digits serde_json writes (through the same
+    /// `itoa`).
     pub fn number(&mut self, n: usize) {
-        let mut n = n;
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        while let Some(i) = at.checked_sub(1) {
-            if let Some(d) = digits.get_mut(i) {
-                *d = b'0' + (n % 10) as u8;
-            }
-            at = i;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
         self.out
-            .extend_from_slice(digits.get(at..).unwrap_or_default());
+            .extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
     }
 }
 
