@@ -141,20 +141,9 @@ impl<'w, W: ?Sized + Write> Object<'w, W> {
         V: Serialize,
         F: Fn(&'a T) -> V + Sync,
     {
-        self.key(key)?;
-        if items.is_empty() {
-            return self.out.write_all(b"[]");
-        }
-        self.out.write_all(b"[")?;
-        let level = self.level + 2;
-        write_ordered(self.out, items, |i, item, buf| {
-            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            indent(buf, level)?;
+        self.elements(key, items, |item, buf, level| {
             value_at(buf, level, &draw(item))
-        })?;
-        self.out.write_all(b"\n")?;
-        indent(self.out, level - 1)?;
-        self.out.write_all(b"]")
+        })
     }
 
     /// [`Object::array`] with each element written by hand: `draw` gets
@@ -164,6 +153,20 @@ impl<'w, W: ?Sized + Write> Object<'w, W> {
         T: Sync,
         F: Fn(&'a T, &mut Pretty) + Sync,
     {
+        self.elements(key, items, |item, buf, level| {
+            draw(item, &mut Pretty::at(buf, level));
+            Ok(())
+        })
+    }
+
+    /// The array member of [`Object::array`] and [`Object::array_with`]:
+    /// `value` writes one element's value at the depth given.
+    fn elements<'a, T: Sync>(
+        &mut self,
+        key: &str,
+        items: &'a [T],
+        value: impl Fn(&'a T, &mut Vec<u8>, usize) -> io::Result<()> + Sync,
+    ) -> io::Result<()> {
         self.key(key)?;
         if items.is_empty() {
             return self.out.write_all(b"[]");
@@ -173,8 +176,7 @@ impl<'w, W: ?Sized + Write> Object<'w, W> {
         write_ordered(self.out, items, |i, item, buf| {
             buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
             indent(buf, level)?;
-            draw(item, &mut Pretty::at(buf, level));
-            Ok(())
+            value(item, buf, level)
         })?;
         self.out.write_all(b"\n")?;
         indent(self.out, level - 1)?;
