@@ -509,19 +509,7 @@ mod tests {
 
     #[test]
     fn names_escaped_once_equal_serde_json_at_every_mention() {
-        let odd = "|*_`<>[]#~\\\\\\\"\u{202e}\u{85}\u{200b}\u{1}é😀";
-        let text = format!(
-            "use \"kenpo\"\n\
-             actor \"基幹{odd}\" : 組合 \"台帳{odd}\"\n\
-             actor 組合 : 組合\n\
-             actor \"市町村{odd}\" : 他機関\n\
-             actor \"未知{odd}\" : \"ない役割\"\n\
-             data \"課税{odd}\" : 課税・非課税情報\n\
-             data \"不明{odd}\" : \"ないカテゴリ\"\n"
-        );
-        let mut s =
-            crate::session::Session::new(crate::session::RulebookSource::Builtin("kenpo".into()));
-        let checked = s.check_text("d.myna", text, None);
+        let (_session, checked) = super::super::inventory_md::tests::tricky();
         let design = checked.analysis.expect("a design").design;
         let rb = design.rulebook.as_deref().expect("kenpo");
         let names = Names::of(&design, rb);

@@ -991,7 +991,7 @@ fn records(doc: &Draw, out: &mut Out) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The cell as it was first written: char by char.
@@ -1047,7 +1047,9 @@ mod tests {
 
     /// A design whose names hold every Markdown syntax character, quotes,
     /// backslashes and characters that are shown escaped.
-    fn tricky() -> (crate::session::Session, crate::session::Checked) {
+    /// A design whose names and labels hold Markdown's and JSON's special
+    /// characters and invisible ones, some roles and categories unknown.
+    pub(in crate::render) fn tricky() -> (crate::session::Session, crate::session::Checked) {
         let odd = "|*_`<>[]#~\\\\\\\"\u{202e}\u{85}\u{200b}\u{1}é😀";
         let text = format!(
             "use \"kenpo\"\n\
