@@ -318,21 +318,21 @@ fn utf8_in_halves(mut bytes: Vec<u8>) -> Result<String, Vec<u8>> {
     }
     let tail = bytes.split_off(mid);
     let (head, tail) = rayon::join(|| String::from_utf8(bytes), || String::from_utf8(tail));
+    let bytes = |half: Result<String, std::string::FromUtf8Error>| {
+        half.map_or_else(|e| e.into_bytes(), String::into_bytes)
+    };
     match (head, tail) {
         (Ok(mut text), Ok(tail)) => {
             text.push_str(&tail);
             Ok(text)
         }
-        (Ok(text), Err(e)) => Err(rejoined(text.into_bytes(), e.as_bytes())),
-        (Err(e), Ok(tail)) => Err(rejoined(e.into_bytes(), tail.as_bytes())),
-        (Err(e), Err(f)) => Err(rejoined(e.into_bytes(), f.as_bytes())),
+        // The two halves as one again.
+        (head, tail) => {
+            let mut all = bytes(head);
+            all.extend_from_slice(&bytes(tail));
+            Err(all)
+        }
     }
-}
-
-/// The two halves of a file as one again.
-fn rejoined(mut head: Vec<u8>, tail: &[u8]) -> Vec<u8> {
-    head.extend_from_slice(tail);
-    head
 }
 
 /// Decodes a file's bytes: UTF-8 with an optional BOM, else reports where it

@@ -200,7 +200,7 @@ pub fn resolve_design_keeping(
     diags: &mut Vec<Diagnostic>,
 ) -> Design {
     let parallel = in_parallel(&ast.stmts);
-    resolve_design_on(file, Tree::Kept(&ast.stmts), rulebook, diags, parallel)
+    resolve_design_on(file, Tree::Shared(&ast.stmts), rulebook, diags, parallel)
 }
 
 /// Are a design's flows resolved on every core?
@@ -212,8 +212,8 @@ fn in_parallel(stmts: &crate::syntax::stmts::Stmts) -> bool {
 enum Tree<'a> {
     /// Freed part by part as they are resolved.
     Owned(crate::syntax::stmts::Stmts),
-    /// Left as they are.
-    Kept(&'a crate::syntax::stmts::Stmts),
+    /// Left as they are (shared with the caller, who keeps them).
+    Shared(&'a crate::syntax::stmts::Stmts),
 }
 
 /// [`resolve_design`], its flows on every core when `parallel`.
@@ -241,7 +241,7 @@ fn resolve_design_on(
     };
     let stmts = match &tree {
         Tree::Owned(s) => s,
-        Tree::Kept(s) => *s,
+        Tree::Shared(s) => *s,
     };
 
     // Declarations first: a flow may name an actor declared below it. On a
@@ -327,7 +327,7 @@ fn resolve_design_on(
     };
     let (actors_seen, data_seen, flows) = match tree {
         Tree::Owned(s) => r.flows(s.into_parts(), &counts, parallel),
-        Tree::Kept(s) => r.flows(s.parts().iter().collect(), &counts, parallel),
+        Tree::Shared(s) => r.flows(s.parts().iter().collect(), &counts, parallel),
     };
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
@@ -756,7 +756,13 @@ mod tests {
         assert!(tree.stmts.parts().len() > 10, "parsed in parts");
         let d = if keep {
             let kept = tree.clone();
-            let d = resolve_design_on(FileId(1), Tree::Kept(&tree.stmts), rb, &mut diags, parallel);
+            let d = resolve_design_on(
+                FileId(1),
+                Tree::Shared(&tree.stmts),
+                rb,
+                &mut diags,
+                parallel,
+            );
             assert_eq!(tree, kept, "a kept tree is left as it was");
             d
         } else {
