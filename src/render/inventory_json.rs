@@ -168,22 +168,12 @@ impl<'a> Draw<'a> {
     }
 
     fn purposes(&self, p: &mut Pretty, ps: &[PurposeId]) {
-        p.begin_array();
-        for id in ps {
-            p.element();
-            self.purpose(p, Some(*id));
-        }
-        p.end_array();
+        p.array_of(ps, |p, id| self.purpose(p, Some(*id)));
     }
 
     /// Actors' names, in order of travel.
     fn route(&self, p: &mut Pretty, route: &[ActorId]) {
-        p.begin_array();
-        for a in route {
-            p.element();
-            self.name(p, *a);
-        }
-        p.end_array();
+        p.array_of(route, |p, a| self.name(p, *a));
     }
 
     /// `"S3"`, as [`group_id`] gives it.
@@ -265,12 +255,7 @@ impl<'a> Draw<'a> {
     }
 
     fn movements(&self, p: &mut Pretty, ms: &[Movement]) {
-        p.begin_array();
-        for m in ms {
-            p.element();
-            self.movement(p, m);
-        }
-        p.end_array();
+        p.array_of(ms, |p, m| self.movement(p, m));
     }
 
     /// `{name, legal_name, purposes}`.
@@ -301,12 +286,7 @@ impl<'a> Draw<'a> {
         p.key("passed_on");
         self.movements(p, &h.passed_on);
         p.key("contractors");
-        p.begin_array();
-        for c in &h.contractors {
-            p.element();
-            self.contractor(p, c);
-        }
-        p.end_array();
+        p.array_of(&h.contractors, |p, c| self.contractor(p, c));
         p.end_object();
     }
 
@@ -323,12 +303,7 @@ impl<'a> Draw<'a> {
         p.key("role");
         self.role(p, s.actor);
         p.key("holdings");
-        p.begin_array();
-        for h in &s.holdings {
-            p.element();
-            self.holding(p, h);
-        }
-        p.end_array();
+        p.array_of(&s.holdings, |p, h| self.holding(p, h));
         p.end_object();
     }
 
@@ -374,33 +349,13 @@ impl<'a> Draw<'a> {
             None => p.null(),
         }
         p.key("senders");
-        p.begin_array();
-        for s in &g.senders {
-            p.element();
-            self.sender(p, s);
-        }
-        p.end_array();
+        p.array_of(&g.senders, |p, s| self.sender(p, s));
         p.key("includes");
-        p.begin_array();
-        for j in &g.joins {
-            p.element();
-            self.join(p, j);
-        }
-        p.end_array();
+        p.array_of(&g.joins, |p, j| self.join(p, j));
         p.key("receivers");
-        p.begin_array();
-        for a in &g.receivers {
-            p.element();
-            self.actor(p, *a);
-        }
-        p.end_array();
+        p.array_of(&g.receivers, |p, a| self.actor(p, *a));
         p.key("included_in");
-        p.begin_array();
-        for o in &g.onward {
-            p.element();
-            Self::group_id(p, *o);
-        }
-        p.end_array();
+        p.array_of(&g.onward, |p, o| Self::group_id(p, *o));
         p.end_object();
     }
 

@@ -264,6 +264,20 @@ impl<'b> Pretty<'b> {
         self.close(b']');
     }
 
+    /// An array of `items`, each element written by `each`.
+    pub fn array_of<I: IntoIterator>(
+        &mut self,
+        items: I,
+        mut each: impl FnMut(&mut Self, I::Item),
+    ) {
+        self.begin_array();
+        for item in items {
+            self.element();
+            each(self, item);
+        }
+        self.end_array();
+    }
+
     /// Starts the next element of the array: its value follows.
     #[inline]
     pub fn element(&mut self) {
@@ -409,12 +423,7 @@ mod tests {
         p.begin_array();
         p.end_array();
         p.key("list");
-        p.begin_array();
-        for s in &x.list {
-            p.element();
-            p.str(s);
-        }
-        p.end_array();
+        p.array_of(&x.list, |p, s| p.str(s));
         p.key("none");
         p.null();
         p.key("nested");
