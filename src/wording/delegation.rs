@@ -28,6 +28,7 @@ pub(super) fn unregistered(
     mynumber: bool,
 ) -> Option<Diagnostic> {
     let rb = w.rb?;
+    let primary = super::place::contractor(w, trail)?;
     let society = w.society();
     let actor = w.design.actor(trail.receiver);
     let legal = actor.legal_name();
@@ -37,7 +38,7 @@ pub(super) fn unregistered(
     let registered = registered_for(rb, trail.purpose);
     let mut d = Diagnostic::new(
         Code::MN301,
-        w.receiver_span(trail.last),
+        primary,
         text!("`{item}` is entrusted for `{p}` to {name}, whose legal name `{legal}` is not a registered contractor for `{p}`";
               "「{item}」を「{p}」のために{name}へ委託していますが、その法人名「{legal}」は「{p}」の委託先として公表されていません"),
     )
@@ -105,6 +106,7 @@ pub(super) fn unregistered(
 /// the offending flow.
 pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> Option<Diagnostic> {
     let rb = w.rb?;
+    let primary = super::place::contractor(w, trail)?;
     let society = w.society();
     let p = w.purpose_name(trail.purpose);
     let item = w.item_name(trail.item);
@@ -117,7 +119,7 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
     let mut d = match kind {
         Onward::Reentrusting => Diagnostic::new(
             Code::MN302,
-            w.receiver_span(trail.last),
+            primary,
             text!("contractor {sender} re-entrusts `{item}` to {receiver}, which has no direct contract with {society} for `{p}` (再委託)";
                   "委託先の{sender}が「{item}」を{receiver}へ再委託していますが、{receiver}は「{p}」について{society}と直接の契約関係がありません (再委託)"),
         )
@@ -127,7 +129,7 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
                          "{society}から{receiver}へ「{p}」を直接委託し (委託先として公表し)、または作業を{sender}の中にとどめてください")),
         Onward::Provision => Diagnostic::new(
             Code::MN302,
-            w.receiver_span(trail.last),
+            primary,
             text!("contractor {sender} passes `{item}` on to {receiver}, which is not a contractor of {society}: the contract allows the data only back to {society} or to the person";
                   "委託先の{sender}が「{item}」を{society}の委託先ではない{receiver}へ渡しています。委託契約上、データは{society}か本人にしか渡せません"),
         )
@@ -189,6 +191,7 @@ pub(super) fn missing_clauses(
     mynumber: bool,
 ) -> Option<Diagnostic> {
     let rb = w.rb?;
+    let primary = super::place::missing_clauses(w, actor)?;
     let society = w.society();
     let a = w.design.actor(actor);
     let names: Vec<String> = missing.iter().map(|c| rb.clause(*c).name.clone()).collect();
@@ -200,7 +203,7 @@ pub(super) fn missing_clauses(
         text!("the contract with {} declares no `clauses` block; {society} requires {total} clauses", a.name;
               "{}との委託契約に `clauses` の宣言がありません。{society}は {total} 項目を求めています", a.name)
     };
-    let mut d = Diagnostic::new(Code::MN303, a.name_span, message)
+    let mut d = Diagnostic::new(Code::MN303, primary, message)
         .with_primary_label(text!("{n} of {total} clauses missing"; "{total} 項目中 {n} 項目が不足"))
         .with_note(text!(
             "{society} must supervise its contractors (個人情報保護法第25条); the rulebook's `clause` statements list the terms every contract must contain";

@@ -17,6 +17,7 @@ pub(super) fn word(
     witness: &[Hop],
 ) -> Option<Diagnostic> {
     let rb = w.rb?;
+    let primary = super::place::exchange(w, trail, refusal)?;
     let item = w.item_name(trail.item);
     let cat = w.category_name(trail.item);
     let (sender, receiver) = (
@@ -29,7 +30,7 @@ pub(super) fn word(
     let d = match refusal {
         MyNumberRefusal::NoBasis => Diagnostic::new(
             Code::MN101,
-            w.item_span(last, trail.item),
+            primary,
             text!("no legal basis to provide 特定個人情報 (My Number data) `{item}` ({cat}) from {sender} to {receiver}";
                   "特定個人情報「{item}」({cat}) を{sender}から{receiver}へ提供する法的根拠がありません"),
         )
@@ -55,17 +56,9 @@ pub(super) fn word(
                 return None;
             };
             let (fr, tr) = (w.role_name(fr), w.role_name(tr));
-            // The counterpart is the party that is not the society: the
-            // sender when the society receives on a direct flow.
-            let society_receives = w.design.kind_of(trail.receiver) == Some(RoleKind::SelfOrg);
-            let counterpart = if society_receives && trail.earlier.is_empty() {
-                w.sender_span(last)
-            } else {
-                w.receiver_span(last)
-            };
             let mut d = Diagnostic::new(
                 Code::MN105,
-                counterpart,
+                primary,
                 text!("no rule allows 特定個人情報 (My Number data) `{item}` ({cat}) between {fr} and {tr}";
                       "{fr}と{tr}の間で特定個人情報「{item}」({cat}) の提供を認める規則はありません"),
             )
@@ -90,12 +83,11 @@ pub(super) fn word(
         } => {
             let r = rb.rule(*rule);
             let (rf, rt) = (rb.role(r.from).name.clone(), rb.role(r.to).name.clone());
-            let flow = w.flow_of(last);
             let mut d = match first {
                 Miss::Direction => {
                     let d = Diagnostic::new(
                         Code::MN102,
-                        flow.arrow,
+                        primary,
                         text!("特定個人情報 (My Number data) `{item}` ({cat}) may go only from {rf} to {rt}, not from {sender} to {receiver}";
                               "特定個人情報「{item}」({cat}) は{rf}から{rt}へのみ提供できます。{sender}から{receiver}へは提供できません"),
                     )
@@ -127,7 +119,7 @@ pub(super) fn word(
                     let shown = crate::text::list(&allowed);
                     let mut d = Diagnostic::new(
                         Code::MN103,
-                        w.purpose_span(last, trail.purpose),
+                        primary,
                         text!("特定個人情報 (My Number data) `{item}` ({cat}) may not be provided from {sender} to {receiver} for `{p}`";
                               "特定個人情報「{item}」({cat}) を「{p}」のために{sender}から{receiver}へ提供することはできません"),
                     )
@@ -156,7 +148,7 @@ pub(super) fn word(
                     let l = crate::text::list(&names);
                     let d = Diagnostic::new(
                         Code::MN104,
-                        flow.via_span(),
+                        primary,
                         text!("特定個人情報 (My Number data) `{item}` ({cat}) must pass through {} on its way from {sender} to {receiver}", l.en;
                               "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供する必要があります", l.ja),
                     )

@@ -16,6 +16,7 @@ pub(super) fn dangling(w: &Words, d: Dangling) -> Option<Diagnostic> {
         Dangling::ComesFromNowhere(t, p) => (t, p, false),
     };
     let (from, to) = w.graph.ends(t);
+    let primary = super::place::dangling(w, d);
     let item_name = w.item_name(item);
     let p = purpose
         .map(|p| w.purpose_name(p))
@@ -29,7 +30,7 @@ pub(super) fn dangling(w: &Words, d: Dangling) -> Option<Diagnostic> {
         let c = w.actor_name(to);
         Diagnostic::new(
             Code::MN401,
-            w.receiver_span(t),
+            primary,
             text!("`{item_name}` enters carrier {c} for `{p}` and no flow carries it on";
                   "「{item_name}」は「{p}」のために中継の{c}に入りますが、先へ運ぶフローがありません"),
         )
@@ -41,7 +42,7 @@ pub(super) fn dangling(w: &Words, d: Dangling) -> Option<Diagnostic> {
         let c = w.actor_name(from);
         Diagnostic::new(
             Code::MN401,
-            w.sender_span(t),
+            primary,
             text!("`{item_name}` leaves carrier {c} for `{p}` but no flow brought it there";
                   "「{item_name}」は「{p}」のために中継の{c}から出ますが、そこへ運んだフローがありません"),
         )
@@ -68,7 +69,7 @@ pub(super) fn drift(
     let (from, to) = (w.actor_name(trail.sender), w.actor_name(trail.receiver));
     let d = Diagnostic::new(
         Code::MN402,
-        w.purpose_span(trail.last, trail.purpose),
+        super::place::drift(w, trail),
         text!("特定個人情報 (My Number data) `{item}` was obtained for {} and is passed from {from} to {to} for `{q}` (目的外利用)", l.en;
               "特定個人情報「{item}」は {} のために取得したものですが、{from}から{to}へ「{q}」のために渡されています (目的外利用)", l.ja),
     )

@@ -10,6 +10,7 @@
 mod delegation;
 mod exchange;
 mod graph;
+mod place;
 mod purpose;
 
 use crate::checks::{Finding, Hop, Trail};
@@ -22,24 +23,29 @@ use crate::text::Text;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-/// Each finding worded, then reduced to its code, severity and place and
+/// Each finding as its code, severity and place ([`Words::place`]),
 /// marked with the finding it stands for: what suppressions and the cap
-/// per code read. [`word_pending`] words those
-/// left afterwards, so the many a large design can have are never held
-/// worded all at once.
+/// per code read. [`word_pending`] words those left afterwards, so the
+/// many a large design can have are never worded, nor held worded all at
+/// once.
 pub fn located(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
     let w = Words::new(design, graph);
     let locate = |(i, f): (usize, &Finding)| {
-        let d = w.word(f)?;
-        Some(match u32::try_from(i) {
-            Ok(i) => Diagnostic {
-                severity: d.severity,
-                more: d.more,
+        let primary = w.place(f)?;
+        // Every test run checks each finding it makes: shown where placed,
+        // and worded exactly when placed.
+        debug_assert_eq!(
+            Some(primary),
+            w.word(f).map(|d| d.primary),
+            "{f:?} is worded where it is placed"
+        );
+        match u32::try_from(i) {
+            Ok(i) => Some(Diagnostic {
                 pending: Some(i),
-                ..Diagnostic::new(d.code, d.primary, Text::default())
-            },
-            Err(_) => d,
-        })
+                ..Diagnostic::new(f.code(), primary, Text::default())
+            }),
+            Err(_) => w.word(f),
+        }
     };
     if findings.len() >= PARALLEL_FINDINGS {
         // By index, straight into one list: a filtered parallel collect

@@ -10,10 +10,9 @@ use crate::text::Text;
 
 /// MN201: a flow names no purpose.
 pub(super) fn no_purpose(w: &Words, flow: FlowId) -> Diagnostic {
-    let f = w.design.flow(flow);
     Diagnostic::new(
         Code::MN201,
-        f.payload_span(),
+        super::place::no_purpose(w, flow),
         Text::new("this flow of personal data names no purpose", "この個人情報のフローには利用目的がありません"),
     )
     .with_primary_label(Text::new("carried for what purpose?", "何のためのフローですか?"))
@@ -64,7 +63,7 @@ pub(super) fn provision(
     refusal: &ProvisionRefusal,
 ) -> Option<Diagnostic> {
     let rb = w.rb?;
-    let last = trail.last;
+    let primary = super::place::provision(w, trail, refusal)?;
     let item = w.item_name(trail.item);
     let p = w.purpose_name(trail.purpose);
     let receiver = w.actor_with_role(trail.receiver);
@@ -83,7 +82,7 @@ pub(super) fn provision(
             let (help, allowed) = provision_help(w, rb, trail);
             Diagnostic::new(
                 Code::MN202,
-                w.purpose_span(last, trail.purpose),
+                primary,
                 text!("`{item}` is provided to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
                       "「{item}」を「{p}」のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
             )
@@ -105,7 +104,7 @@ pub(super) fn provision(
             let l = crate::text::list(&via);
             let d = Diagnostic::new(
                 Code::MN202,
-                w.flow_of(last).via_span(),
+                primary,
                 text!("`{item}` may be provided to {receiver} for `{p}` only via {}", l.en;
                       "「{item}」を「{p}」のために{receiver}へ提供できるのは {} を経由する場合だけです", l.ja),
             )
@@ -128,7 +127,7 @@ pub(super) fn provision(
             let first = *rules.first()?;
             let d = Diagnostic::new(
                 Code::MN203,
-                w.receiver_span(last),
+                primary,
                 text!("`{p}` allows providing `{item}` to {}, not to {receiver}", l.en;
                       "「{p}」で「{item}」を提供できるのは {} で、{receiver}ではありません", l.ja),
             )
