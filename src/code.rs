@@ -95,10 +95,13 @@ codes! {
 impl Code {
     /// Looks a code up by its name, case-insensitively (`mn102` works too).
     pub fn parse(s: &str) -> Option<Code> {
+        // Trimmed once, not once per code compared (a design with a
+        // hundred thousand suppressions parses as many codes).
+        let s = s.trim();
         Code::ALL
             .iter()
             .copied()
-            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
     }
 }
 

@@ -184,7 +184,8 @@ pub fn read(
     // then cost one lookup each, not a scan past all the others.
     let mut next_code: Option<Vec<Option<usize>>> = None;
     for c in comments {
-        let Some(body) = c.text.trim().strip_prefix("mynaflow:") else {
+        // Only the start matters: `parse_body` trims the rest.
+        let Some(body) = c.text.trim_start().strip_prefix("mynaflow:") else {
             continue;
         };
         let start = c.span.start as usize;
