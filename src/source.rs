@@ -287,6 +287,15 @@ pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return decode(&bytes);
     }
+    match utf8_owned(bytes) {
+        Ok(text) => Decoded::Utf8(text),
+        Err(bytes) => decode(&bytes),
+    }
+}
+
+/// `bytes` as a `String` when they are UTF-8 (a BOM is kept), else the
+/// bytes back.
+pub fn utf8_owned(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
     if bytes.len() >= COPIED_BYTES {
         // std's check reads a character at a time where the text is not
         // ASCII (a tenth of `check`'s work on a large Japanese design);
@@ -294,14 +303,11 @@ pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
         // from bytes std checked itself, so the checked text is copied: a
         // memory copy costs a fraction of std's check.
         return match simdutf8::basic::from_utf8(&bytes) {
-            Ok(text) => Decoded::Utf8(text.to_owned()),
-            Err(_) => decode(&bytes),
+            Ok(text) => Ok(text.to_owned()),
+            Err(_) => Err(bytes),
         };
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Decoded::Utf8(text),
-        Err(e) => decode(e.as_bytes()),
-    }
+    String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes)
 }
 
 /// Files this large are checked by simdutf8 and copied.
@@ -436,6 +442,11 @@ mod tests {
             };
             assert_eq!(decode_owned(bytes.clone()), std_reading);
             assert_eq!(decode(&bytes), std_reading);
+            assert_eq!(
+                utf8_owned(bytes.clone()),
+                String::from_utf8(bytes.clone()).map_err(|e| e.into_bytes()),
+                "as std reads it, the BOM kept"
+            );
         }
     }
 

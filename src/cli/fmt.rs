@@ -23,7 +23,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let mut refused = false;
     for f in &files {
         let text = match mynaflow::input::read_limited(f, mynaflow::session::MAX_FILE_BYTES)
-            .map(String::from_utf8)
+            .map(mynaflow::source::utf8_owned)
         {
             Ok(Ok(t)) => t,
             Ok(Err(_)) => {
