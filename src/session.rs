@@ -102,6 +102,9 @@ pub struct Analysis {
     pub design: Design,
     /// Its graph.
     pub graph: FlowGraph,
+    /// What the checks worked out that the inventory lists too, when the
+    /// session was asked to keep it ([`Session::keep_computed`]).
+    pub computed: Option<checks::Computed>,
 }
 
 /// What checking one file gave.
@@ -143,6 +146,11 @@ pub struct Session {
     /// does, where a cap would hide every flow past a code's hundredth
     /// finding. Off by default.
     pub for_comparison: bool,
+    /// Keep what the checks work out that the inventory lists too (the
+    /// verdicts on exchanges of 特定個人情報 and the holdings) in each
+    /// [`Analysis`], for `mynaflow inventory`. Off by default: a check
+    /// needs it no longer once its findings are made.
+    pub keep_computed: bool,
 }
 
 impl Session {
@@ -161,6 +169,7 @@ impl Session {
             roots: std::env::current_dir().into_iter().collect(),
             timings: Timings::default(),
             for_comparison: false,
+            keep_computed: false,
         }
     }
 
@@ -607,6 +616,7 @@ impl Session {
             today: self.today,
             options: self.options,
             for_comparison: self.for_comparison,
+            keep_computed: self.keep_computed,
         }
     }
 
@@ -816,6 +826,7 @@ struct StageOptions {
     today: Date,
     options: checks::CheckOptions,
     for_comparison: bool,
+    keep_computed: bool,
 }
 
 /// What the analysis of one file gave.
@@ -839,6 +850,7 @@ fn analyse(
         today,
         options,
         for_comparison,
+        keep_computed,
     } = stage;
     let Syntax {
         diagnostics: mut diags,
@@ -890,13 +902,18 @@ fn analyse(
             });
             // Findings are kept as their code and place until suppressions
             // and the cap per code have decided which are shown.
-            let found = t.time("checks", || {
-                let findings = checks::findings(&design, &graph, options);
+            let (found, computed) = t.time("checks", || {
+                let (findings, computed) = checks::findings_computing(&design, &graph, options);
                 let located = crate::wording::located(&design, &graph, &findings);
                 diags.extend(located);
-                findings
+                (findings, computed.filter(|_| keep_computed))
             });
-            (kept, Some(Analysis { design, graph }), found)
+            let analysis = Analysis {
+                design,
+                graph,
+                computed,
+            };
+            (kept, Some(analysis), found)
         }
     };
     t.time("suppressions", || {

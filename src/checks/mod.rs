@@ -150,9 +150,31 @@ pub fn verdicts_among(design: &Design, graph: &FlowGraph, among: &[usize]) -> Ve
 /// Runs every check on a design. MN201 needs no rulebook and runs on every
 /// design; the others need the rulebook to have loaded.
 pub fn findings(design: &Design, graph: &FlowGraph, options: CheckOptions) -> Vec<Finding> {
+    findings_computing(design, graph, options).0
+}
+
+/// What the checks work out on the way that the inventory lists too, so
+/// that it is not worked out twice.
+#[derive(Debug)]
+pub struct Computed {
+    /// The verdict on every exchange of 特定個人情報, as
+    /// [`mynumber_verdicts`] gives it.
+    pub mynumber: Vec<(usize, MyNumberVerdict)>,
+    /// What each of the society's systems holds, when a check asked
+    /// ([`Holdings::compute`]).
+    pub holdings: Option<Holdings>,
+}
+
+/// [`findings`], and what the checks worked out on the way (None when the
+/// design's rulebook did not load).
+pub fn findings_computing(
+    design: &Design,
+    graph: &FlowGraph,
+    options: CheckOptions,
+) -> (Vec<Finding>, Option<Computed>) {
     let mut out = purpose::missing_purposes(design);
     let Some(ctx) = Ctx::new(design, graph) else {
-        return out;
+        return (out, None);
     };
     // The checks read the same context and write nothing: on a large design
     // they run side by side, and their findings join in one fixed order.
@@ -188,7 +210,11 @@ pub fn findings(design: &Design, graph: &FlowGraph, options: CheckOptions) -> Ve
     for found in [carrier, exchange, purpose, delegation, drift] {
         out.extend(found);
     }
-    out
+    let computed = Computed {
+        mynumber,
+        holdings: ctx.holdings.into_inner(),
+    };
+    (out, Some(computed))
 }
 
 /// Designs with fewer flows are checked on one thread: starting the thread

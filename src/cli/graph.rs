@@ -52,7 +52,7 @@ pub fn run(a: &GraphArgs) -> u8 {
         ));
         return FAILURE;
     };
-    let mynaflow::session::Analysis { design, graph } = analysis;
+    let mynaflow::session::Analysis { design, graph, .. } = analysis;
     let design = &design;
     let Some(rb) = design.rulebook.as_deref() else {
         print_fatal(&s, settings.lang);

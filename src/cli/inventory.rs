@@ -23,6 +23,8 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // The inventory lists the verdicts and holdings the checks work out.
+    s.keep_computed = true;
     let checked = match s.check_path(file) {
         Ok(c) => c,
         Err(e) => {
@@ -55,8 +57,12 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
         );
     }
     // The renderers need the design, not its graph: freed once drawn from.
-    let mynaflow::session::Analysis { design, graph } = analysis;
-    let inventory = Inventory::compute_freeing(&design, graph);
+    let mynaflow::session::Analysis {
+        design,
+        graph,
+        computed,
+    } = analysis;
+    let inventory = Inventory::compute_freeing(&design, graph, computed);
     let doc = inventory_md::Doc {
         inventory: &inventory,
         design: &design,

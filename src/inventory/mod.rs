@@ -27,7 +27,9 @@ mod senders;
 pub use rows::{EntrustedRow, HeldRow, PassedOn, PassedRow};
 pub use senders::{GroupId, Join, Sender, SenderGroup, route_of};
 
-use crate::checks::{Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts};
+use crate::checks::{
+    Computed, Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts,
+};
 use crate::code::Code;
 use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
@@ -329,7 +331,7 @@ impl Inventory {
         graph: &FlowGraph,
         parallel_from: usize,
     ) -> Inventory {
-        match Drawn::draw(design, graph, parallel_from) {
+        match Drawn::draw(design, graph, None, parallel_from) {
             Some(drawn) => drawn.finish(parallel_from),
             None => Inventory::default(),
         }
@@ -338,8 +340,14 @@ impl Inventory {
     /// [`Inventory::compute`], freeing the graph as soon as it is drawn
     /// from, before the holdings are listed: on a large design the graph
     /// is a sixth of the memory, and listing the holdings is the peak.
-    pub fn compute_freeing(design: &Design, graph: FlowGraph) -> Inventory {
-        let drawn = Drawn::draw(design, &graph, PARALLEL_EXCHANGES);
+    /// What the checks `computed` (a session's [`crate::session::Session::keep_computed`])
+    /// is taken rather than worked out again.
+    pub fn compute_freeing(
+        design: &Design,
+        graph: FlowGraph,
+        computed: Option<Computed>,
+    ) -> Inventory {
+        let drawn = Drawn::draw(design, &graph, computed, PARALLEL_EXCHANGES);
         drop(graph);
         match drawn {
             Some(drawn) => drawn.finish(PARALLEL_EXCHANGES),
@@ -362,9 +370,17 @@ struct Drawn {
 }
 
 impl Drawn {
-    /// Walks the exchanges (None when the design's rulebook did not load).
-    fn draw(design: &Design, graph: &FlowGraph, parallel_from: usize) -> Option<Drawn> {
+    /// Walks the exchanges (None when the design's rulebook did not load),
+    /// with the verdicts and holdings the checks `computed`, if given.
+    fn draw(
+        design: &Design,
+        graph: &FlowGraph,
+        computed: Option<Computed>,
+        parallel_from: usize,
+    ) -> Option<Drawn> {
         design.rulebook.as_ref()?;
+        let (mynumber, holdings) =
+            computed.map_or((None, None), |c| (Some(c.mynumber), c.holdings));
         // The verdict `check` gives each provision of 特定個人情報.
         // By exchange, so that the walk over the exchanges reads it in
         // order (a hash map of a million entries is a cache miss each).
@@ -372,17 +388,19 @@ impl Drawn {
         // are drawn meanwhile on the other core.
         let by_exchange = || {
             let mut verdicts: Vec<Option<Basis>> = vec![None; graph.exchanges.len()];
-            for (i, v) in mynumber_verdicts(design, graph) {
+            let judged = mynumber.unwrap_or_else(|| mynumber_verdicts(design, graph));
+            for (i, v) in judged {
                 if let Some(slot) = verdicts.get_mut(i) {
                     *slot = Some(basis(&v));
                 }
             }
             verdicts
         };
+        let held = || holdings.unwrap_or_else(|| Holdings::compute(design, graph));
         let (verdicts, holdings) = if graph.exchanges.len() >= parallel_from {
-            rayon::join(by_exchange, || Holdings::compute(design, graph))
+            rayon::join(by_exchange, held)
         } else {
-            (by_exchange(), Holdings::compute(design, graph))
+            (by_exchange(), held())
         };
         // Each actor's role kind, in a table small enough to stay in cache
         // (not through each actor's record and its role's).
