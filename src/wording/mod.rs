@@ -23,7 +23,7 @@ use crate::text::Text;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-/// Each finding as its code, severity and place ([`Words::place`]),
+/// Each finding as its code, severity and place (`wording/place.rs`),
 /// marked with the finding it stands for: what suppressions and the cap
 /// per code read. [`word_pending`] words those left afterwards, so the
 /// many a large design can have are never worded, nor held worded all at
