@@ -25,7 +25,6 @@ pub(super) fn word(
         w.actor_with_role(trail.receiver),
     );
     let p = w.purpose_name(trail.purpose);
-    let last = trail.last;
     let facts = w.trail_facts(trail);
     let d = match refusal {
         MyNumberRefusal::NoBasis => Diagnostic::new(
@@ -130,7 +129,8 @@ pub(super) fn word(
                         d = d.with_fix(Fix::unsafe_(
                             text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
                             vec![Edit {
-                                span: w.purpose_span(last, trail.purpose),
+                                // The purpose the finding is placed at.
+                                span: primary,
                                 content: only.clone(),
                             }],
                         ));
