@@ -149,10 +149,26 @@ impl Diagnostic {
         self
     }
 
+    /// How many findings this one counts for in totals: itself and the
+    /// [`Diagnostic::more`] it sums up.
+    pub fn findings(&self) -> usize {
+        1 + self.more
+    }
+
     /// Is this an error?
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// How many findings of `severity` `diags` hold, each counting those it
+/// stands for ([`Diagnostic::findings`]): the totals every output shows.
+pub fn count(diags: &[Diagnostic], severity: Severity) -> usize {
+    diags
+        .iter()
+        .filter(|d| d.severity == severity)
+        .map(Diagnostic::findings)
+        .sum()
 }
 
 /// Puts diagnostics in output order (file, position, code) and drops exact

@@ -1002,14 +1002,18 @@ fn cap_per_code(diags: &mut Vec<Diagnostic>) {
         if *n == MAX_PER_CODE + 1 {
             let rest = counts.get(&d.code).copied().unwrap_or(0) - MAX_PER_CODE;
             let code = d.code.as_str();
-            summaries.push(Diagnostic::new(
+            let mut summary = Diagnostic::new(
                 d.code,
                 d.primary,
                 text!("{rest} more {code} finding(s) in this file, from here on, are not shown"; "この位置以降、このファイルの {code} の {rest} 件は表示しません"),
             ).with_help(Text::new(
                 "fix the findings shown and run again",
                 "表示された指摘を直してから、もう一度実行してください",
-            )));
+            ));
+            // Totals count every finding, not only those shown: the
+            // summary stands for the `rest`, itself among them.
+            summary.more = rest - 1;
+            summaries.push(summary);
         }
         *n <= MAX_PER_CODE
     });
@@ -1025,5 +1029,62 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     match w.problems.first() {
         Some(p) => Err(p.clone()),
         None => Ok(w.files),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Severity;
+    use crate::span::FileId;
+
+    fn at(code: Code, start: u32) -> Diagnostic {
+        let span = Span {
+            file: FileId(0),
+            start,
+            end: start + 1,
+        };
+        Diagnostic::new(code, span, Text::new("x", "x"))
+    }
+
+    #[test]
+    fn the_cap_shows_a_hundred_per_code_and_totals_count_them_all() {
+        let mut diags: Vec<Diagnostic> = (0..250).map(|i| at(Code::MN101, i)).collect();
+        diags.extend((0..30).map(|i| at(Code::MN102, 1000 + i)));
+        // A summary from an earlier stage, standing for 500 findings.
+        let mut flood: Vec<Diagnostic> = (0..=MAX_PER_CODE as u32)
+            .map(|i| at(Code::MN004, 2000 + i))
+            .collect();
+        if let Some(last) = flood.last_mut() {
+            last.more = 500 - MAX_PER_CODE - 1;
+        }
+        diags.extend(flood);
+        cap_per_code(&mut diags);
+        let shown = |c| diags.iter().filter(|d| d.code == c).count();
+        assert_eq!(shown(Code::MN101), MAX_PER_CODE + 1);
+        assert_eq!(shown(Code::MN102), 30);
+        assert_eq!(shown(Code::MN004), MAX_PER_CODE + 1);
+        let total = |c| -> usize {
+            diags
+                .iter()
+                .filter(|d| d.code == c)
+                .map(Diagnostic::findings)
+                .sum()
+        };
+        assert_eq!(total(Code::MN101), 250);
+        assert_eq!(total(Code::MN102), 30);
+        assert_eq!(total(Code::MN004), 500);
+        assert_eq!(
+            crate::diagnostic::count(&diags, Severity::Error),
+            250 + 30 + 500
+        );
+        let summary = diags
+            .iter()
+            .find(|d| d.code == Code::MN101 && d.more > 0)
+            .map(|d| d.message.get(crate::text::Lang::En).to_string());
+        assert_eq!(
+            summary.as_deref(),
+            Some("150 more MN101 finding(s) in this file, from here on, are not shown")
+        );
     }
 }

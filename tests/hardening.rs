@@ -197,6 +197,17 @@ fn repeated_findings_are_capped_per_code() {
         last.contains(&format!("{} more MN004", (1 << 20) - 100)),
         "{last}"
     );
+    // The totals count every finding, not only those shown.
+    assert_eq!(v["summary"]["errors"], serde_json::json!(1 << 20));
+    let o = run_in(&t.proj, &["check", "ctl.myna"]);
+    let human = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        human
+            .trim_end()
+            .ends_with("1048576 errors, 0 warnings in 1 file"),
+        "{}",
+        &human[human.len().saturating_sub(200)..]
+    );
 }
 
 /// A design that tries to forge workflow commands and terminal sequences

@@ -491,7 +491,7 @@ fn explain_builtin(s: &Session, d: &mut Diagnostic) {
 fn statistics(report: &Report) -> String {
     let mut counts: BTreeMap<Code, usize> = BTreeMap::new();
     for d in report.diagnostics {
-        *counts.entry(d.code).or_default() += 1;
+        *counts.entry(d.code).or_default() += d.findings();
     }
     let mut rows: Vec<(Code, usize)> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -49,7 +49,8 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
         .diagnostics
         .iter()
         .filter(|d| d.primary.file == checked.file && d.is_error())
-        .count();
+        .map(|d| d.findings())
+        .sum::<usize>();
     if errors > 0 {
         eprintln!(
             "mynaflow: note: {} has {errors} error(s) (see `mynaflow check`); the inventory shows the design as written, flows with unresolved names left out",

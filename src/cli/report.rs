@@ -2,7 +2,7 @@
 
 use super::output::{fail, files, print_fatal, session};
 use super::{Common, FAILURE, FINDINGS, OK};
-use mynaflow::code::Code;
+use mynaflow::code::{Code, Severity};
 use mynaflow::report::{self, Input};
 use std::path::{Path, PathBuf};
 
@@ -48,12 +48,12 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
         fail(&format!("{}: {e}", output.display()));
         return FAILURE;
     }
-    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let errors = mynaflow::diagnostic::count(&diags, Severity::Error);
+    let warnings = mynaflow::diagnostic::count(&diags, Severity::Warning);
     eprintln!(
-        "mynaflow: wrote {} ({} design(s), {errors} error(s), {} warning(s))",
+        "mynaflow: wrote {} ({} design(s), {errors} error(s), {warnings} warning(s))",
         output.display(),
         analyses.len(),
-        diags.len() - errors
     );
     if unreadable || rulebook_missing {
         FAILURE

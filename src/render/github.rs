@@ -32,7 +32,16 @@ pub const SHOWN: usize = 10;
 /// full table went to the job summary, so the notice can point there.
 pub fn render_with(report: &Report, summary_written: bool) -> String {
     let mut out = render(report);
-    let hidden = report.errors().saturating_sub(SHOWN) + report.warnings().saturating_sub(SHOWN);
+    // Annotations, one per diagnostic: a summary of many findings is one.
+    let annotations = |severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
+    let hidden = annotations(Severity::Error).saturating_sub(SHOWN)
+        + annotations(Severity::Warning).saturating_sub(SHOWN);
     if hidden > 0 {
         let total = report.diagnostics.len();
         let text = match (report.lang, summary_written) {

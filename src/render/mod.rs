@@ -42,20 +42,19 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
-    /// Number of errors.
+    /// Number of errors found, counting those a summary stands for
+    /// ([`Diagnostic::findings`]), not only those shown.
     pub fn errors(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.found(Severity::Error)
     }
 
-    /// Number of warnings.
+    /// Number of warnings found, counted as [`Report::errors`].
     pub fn warnings(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
-            .count()
+        self.found(Severity::Warning)
+    }
+
+    fn found(&self, severity: Severity) -> usize {
+        crate::diagnostic::count(self.diagnostics, severity)
     }
 
     /// A span clipped to the end of its first line, so a label never spans

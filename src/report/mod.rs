@@ -312,8 +312,8 @@ fn escape_visible(s: &str) -> String {
 pub fn render(input: &Input) -> String {
     let lang = input.lang;
     let sources = input.sources;
-    let errors = input.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = input.diagnostics.len() - errors;
+    let errors = crate::diagnostic::count(input.diagnostics, Severity::Error);
+    let warnings = crate::diagnostic::count(input.diagnostics, Severity::Warning);
     let mut out = String::new();
     let title = t(lang, "mynaflow report", "mynaflow レポート");
     let _ = write!(
