@@ -105,8 +105,25 @@ fn bare_name(i: &str) -> (usize, bool) {
     let b = i.as_bytes();
     let mut end = 0;
     let mut unusual = false;
-    while end < b.len() {
-        match b[end] {
+    while let Some(&byte) = b.get(end) {
+        // The common bytes first, by table: one load and one branch each
+        // instead of the match's chain of tests.
+        match NAME_BYTE[byte as usize] {
+            NameByte::Ascii => {
+                end += 1;
+                continue;
+            }
+            NameByte::Ideograph => {
+                end += 3;
+                continue;
+            }
+            NameByte::Kana if matches!(b.get(end + 1), Some(0x81..=0x83)) => {
+                end += 3;
+                continue;
+            }
+            NameByte::Kana | NameByte::Other => {}
+        }
+        match byte {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => break,
             b'#' | b':' | b',' | b'{' | b'}' | b'(' | b')' | b'"' => break,
             b'-' if b.get(end + 1) == Some(&b'>') => break,
@@ -136,6 +153,56 @@ fn bare_name(i: &str) -> (usize, bool) {
     }
     (end, unusual)
 }
+
+/// Does `b` start with a character that can only begin a bare name and
+/// that [`bare_name`] reads on its fast path: an ASCII letter, digit or
+/// `_`, a CJK ideograph, hiragana or katakana?
+fn starts_plain_name(b: &[u8]) -> bool {
+    match b.first() {
+        Some(b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | 0xE4..=0xE9) => true,
+        Some(0xE3) => matches!(b.get(1), Some(0x81..=0x83)),
+        _ => false,
+    }
+}
+
+/// What [`bare_name`] does with a byte without looking further.
+#[derive(Clone, Copy)]
+enum NameByte {
+    /// A printable ASCII byte that is neither syntax nor the start of an
+    /// arrow: one byte of the name.
+    Ascii,
+    /// The lead byte of a CJK ideograph (U+4000–U+9FFF): three bytes of
+    /// the name.
+    Ideograph,
+    /// 0xE3, which leads hiragana and katakana (U+3040–U+30FF, three
+    /// bytes of the name) but also the ideographic space and punctuation
+    /// (U+3000–U+303F, the full test).
+    Kana,
+    /// Anything else: the full test.
+    Other,
+}
+
+/// [`NameByte`] of every byte value.
+static NAME_BYTE: [NameByte; 256] = {
+    let mut t = [NameByte::Other; 256];
+    let mut b = 0x21;
+    while b < 0x7F {
+        if !matches!(
+            b,
+            b'#' | b':' | b',' | b'{' | b'}' | b'(' | b')' | b'"' | b'-' | b'<'
+        ) {
+            t[b as usize] = NameByte::Ascii;
+        }
+        b += 1;
+    }
+    let mut b = 0xE4;
+    while b <= 0xE9 {
+        t[b as usize] = NameByte::Ideograph;
+        b += 1;
+    }
+    t[0xE3] = NameByte::Kana;
+    t
+};
 
 fn describe_char(c: char) -> String {
     let name = match c {
@@ -394,6 +461,17 @@ impl<'a> Lexer<'a> {
                 .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
                 .count();
             rest = &rest[blank..];
+            // Most tokens are names that start with a letter, a digit or a
+            // CJK ideograph or kana: none of those is full-width syntax,
+            // forbidden, white space or punctuation, so such a name is read
+            // without decoding and testing its first character.
+            if starts_plain_name(rest.as_bytes()) {
+                let at = self.offset(rest);
+                let (len, unusual) = bare_name(rest);
+                self.push_checked(TokenKind::Name, at, &rest[..len], unusual);
+                rest = &rest[len..];
+                continue;
+            }
             let Some(c) = rest.chars().next() else {
                 break;
             };
@@ -662,6 +740,36 @@ mod tests {
                 end += s[end..].chars().next().map_or(1, char::len_utf8);
             }
             assert_eq!(bare_name_len(s), end, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn every_character_ends_a_bare_name_or_not_as_ends_name_says() {
+        let reference = |s: &str| {
+            let mut end = 0;
+            while end < s.len() && !ends_name(&s[end..]) {
+                end += s[end..].chars().next().map_or(1, char::len_utf8);
+            }
+            end
+        };
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [format!("a{c}b c"), format!("{c}b c"), format!("ア{c}")] {
+                assert_eq!(bare_name_len(&s), reference(&s), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_token_read_as_a_plain_name_is_one_by_every_other_test() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let s = format!("{c}->x");
+            if starts_plain_name(s.as_bytes()) {
+                assert!(full_width_syntax(c).is_none(), "{c:?}");
+                assert!(!is_forbidden(c) && !c.is_whitespace(), "{c:?}");
+                assert!(!matches!(c, '#' | '"'), "{c:?}");
+                assert!(punctuation(&s).is_none(), "{c:?}");
+                assert!(bare_name(&s).0 > 0, "{c:?}");
+            }
         }
     }
 

@@ -116,23 +116,41 @@ fn string<'a>(i: Tokens<'a>) -> PResult<'a, Ident> {
 /// into any list: a flow's lists are [`Few`], kept in place.
 fn names<'a, C>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, C>
 where
-    C: Default + Extend<Ident>,
+    C: NameList,
 {
     move |i: Tokens<'a>| {
         let (mut i, first) = cut(ident(en, ja)).parse(i)?;
         let mut list = C::default();
-        list.extend([first]);
+        list.push_name(first);
         loop {
             match tok(TokenKind::Comma)(i) {
                 Ok((rest, _)) => {
                     let (rest, name) = cut(ident(en, ja)).parse(rest)?;
-                    list.extend([name]);
+                    list.push_name(name);
                     i = rest;
                 }
                 Err(nom::Err::Error(_)) => return Ok((i, list)),
                 Err(e) => return Err(e),
             }
         }
+    }
+}
+
+/// A list [`names`] reads into, one name at a time (`Extend` with a
+/// one-name array is generic code that cost a flow's parse a tenth).
+trait NameList: Default {
+    fn push_name(&mut self, name: Ident);
+}
+
+impl NameList for Vec<Ident> {
+    fn push_name(&mut self, name: Ident) {
+        self.push(name);
+    }
+}
+
+impl NameList for Few<Ident> {
+    fn push_name(&mut self, name: Ident) {
+        self.push(name);
     }
 }
 

@@ -123,6 +123,7 @@ pub struct Token {
 impl Token {
     /// A token whose value is `value`, or, when None, the source text it
     /// covers (a string's without its quotes).
+    #[inline]
     pub fn new(kind: TokenKind, span: Span, value: Option<String>) -> Token {
         Token {
             kind,
