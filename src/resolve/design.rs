@@ -701,26 +701,25 @@ fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
         to: names.actor(&p.to)?,
         arrow: p.arrow.span,
         both_ways: p.arrow.both_ways,
-        items: p
-            .payload
-            .iter()
-            .map(|n| names.item(n))
-            .collect::<Option<_>>()?,
-        purposes: p
-            .purposes
-            .iter()
-            .map(|n| names.purpose(n))
-            .collect::<Option<_>>()?,
+        items: each(&p.payload, |n| names.item(n))?,
+        purposes: each(&p.purposes, |n| names.purpose(n))?,
         for_kw: p.for_kw,
-        via: p
-            .via
-            .iter()
-            .map(|n| names.actor(n))
-            .collect::<Option<_>>()?,
+        via: each(&p.via, |n| names.actor(n))?,
         via_kw: p.via_kw,
         basis: p.basis.as_ref().map(|b| b.text.clone()),
         span: f.span,
     })
+}
+
+/// `f` of every name, or None at the first that gives None. A loop of
+/// pushes: `collect::<Option<SmallVec>>` goes through generic `extend`
+/// code, three times per flow.
+fn each<T, U>(list: &[T], mut f: impl FnMut(&T) -> Option<U>) -> Option<Few<U>> {
+    let mut out = Few::with_capacity(list.len());
+    for x in list {
+        out.push(f(x)?);
+    }
+    Some(out)
 }
 
 /// A flow that holds the place of one the resolver fills in.
