@@ -20,11 +20,6 @@ pub struct SourceFile {
 /// Bytes between two character-count checkpoints.
 const CHECKPOINT: usize = 1024;
 
-/// Is `b` the first byte of a UTF-8 character?
-fn starts_char(b: &u8) -> bool {
-    (*b as i8) >= -0x40
-}
-
 /// Bytes per piece when a large text is indexed on every core.
 const INDEX_PIECE: usize = 1 << 20;
 
@@ -39,10 +34,7 @@ fn index(text: &[u8]) -> (Vec<usize>, Vec<usize>) {
         let lines: Vec<usize> = memchr::memchr_iter(b'\n', piece)
             .map(|n| at + n + 1)
             .collect();
-        let chars: Vec<usize> = piece
-            .chunks(CHECKPOINT)
-            .map(|block| block.iter().filter(|b| starts_char(b)).count())
-            .collect();
+        let chars: Vec<usize> = piece.chunks(CHECKPOINT).map(bytecount::num_chars).collect();
         (lines, chars)
     };
     let counted: Vec<(Vec<usize>, Vec<usize>)> = if pieces > 1 {
@@ -161,11 +153,7 @@ impl SourceFile {
     fn chars_before(&self, byte: usize) -> usize {
         let block = byte / CHECKPOINT;
         let from = block * CHECKPOINT;
-        self.char_checkpoints[block]
-            + self.text.as_bytes()[from..byte]
-                .iter()
-                .filter(|b| starts_char(b))
-                .count()
+        self.char_checkpoints[block] + bytecount::num_chars(&self.text.as_bytes()[from..byte])
     }
 }
 
@@ -383,13 +371,37 @@ mod tests {
         let mut before = 0;
         for (i, block) in text.as_bytes().chunks(CHECKPOINT).enumerate() {
             assert_eq!(chars[i], before, "block {i}");
-            before += block.iter().filter(|b| starts_char(b)).count();
+            // Counted here byte by byte: the first byte of each character.
+            before += block.iter().filter(|&&b| (b as i8) >= -0x40).count();
         }
         assert_eq!(chars[blocks], text.chars().count());
         let f = SourceFile::new("a", text.clone());
         let last = text.rfind('最').unwrap();
         assert_eq!(f.line_col(last), (one_pass.len(), 1));
         assert_eq!(f.line_col(text.len()), (one_pass.len(), 5));
+    }
+
+    #[test]
+    fn every_position_has_the_line_and_column_counted_by_hand() {
+        // Lines short and longer than a checkpoint block, of one-, two-,
+        // three- and four-byte characters.
+        let mut text = String::new();
+        for i in 0..40 {
+            let piece = ["a", "é", "市町村", "😀", "ｱ"][i % 5];
+            text.push_str(&piece.repeat(i * 37 % 700));
+            text.push('\n');
+        }
+        let f = SourceFile::new("a", text.clone());
+        let (mut line, mut col) = (1, 1);
+        for (at, c) in text.char_indices() {
+            assert_eq!(f.line_col(at), (line, col), "byte {at}");
+            if c == '\n' {
+                (line, col) = (line + 1, 1);
+            } else {
+                col += 1;
+            }
+        }
+        assert_eq!(f.line_col(text.len()), (line, col));
     }
 
     #[test]
