@@ -132,13 +132,8 @@ fn bare_name(i: &str) -> (usize, bool) {
                 unusual |= c < 0x20 || c == 0x7F;
                 end += 1;
             }
-            // CJK ideographs (U+4000–U+9FFF, three bytes in valid UTF-8):
-            // always part of a name, and most of a Japanese design's names.
-            0xE4..=0xE9 => end += 3,
-            // Hiragana and katakana (U+3040–U+30FF): likewise; the
-            // ideographic space and punctuation before them (U+3000–U+303F)
-            // take the slow path.
-            0xE3 if matches!(b.get(end + 1), Some(0x81..=0x83)) => end += 3,
+            // Ideographs and kana were read by the table; the ideographic
+            // space and punctuation (U+3000–U+303F) and the rest, here.
             _ => {
                 let Some(c) = i[end..].chars().next() else {
                     break;
@@ -171,8 +166,9 @@ enum NameByte {
     /// A printable ASCII byte that is neither syntax nor the start of an
     /// arrow: one byte of the name.
     Ascii,
-    /// The lead byte of a CJK ideograph (U+4000–U+9FFF): three bytes of
-    /// the name.
+    /// The lead byte of a CJK ideograph (U+4000–U+9FFF, three bytes in
+    /// valid UTF-8): always part of a name, and most of a Japanese
+    /// design's names.
     Ideograph,
     /// 0xE3, which leads hiragana and katakana (U+3040–U+30FF, three
     /// bytes of the name) but also the ideographic space and punctuation
