@@ -53,7 +53,8 @@ pub fn run(a: &GraphArgs) -> u8 {
         return FAILURE;
     };
     let mynaflow::session::Analysis { design, graph, .. } = analysis;
-    let design = &design;
+    let owned = design;
+    let design = &owned;
     let Some(rb) = design.rulebook.as_deref() else {
         print_fatal(&s, settings.lang);
         fail("the design's rulebook could not be loaded, so its roles and rules are unknown");
@@ -113,6 +114,11 @@ pub fn run(a: &GraphArgs) -> u8 {
             if written.is_ok() {
                 let _ = out.flush();
             }
+            // The process ends here: freeing a large picture and model
+            // piece by piece cost a fiftieth of the run, and the system
+            // takes the memory back at exit anyway.
+            std::mem::forget(d);
+            std::mem::forget(owned);
             return OK;
         }
     };
