@@ -30,10 +30,12 @@ use crate::span::{FileId, Span};
 use rayon::prelude::*;
 use std::sync::Mutex;
 
-/// About how many bytes each part has. Small enough that a part's tokens
-/// (the largest thing the lexer makes) are a small share of memory, large
-/// enough that joining parts costs nothing next to parsing them.
-pub const PART_BYTES: usize = 1 << 20;
+/// About how many bytes each part has. Small enough that a part's text,
+/// tokens and names read ahead stay in the cache while it is lexed, read
+/// and parsed (with parts of 1 MiB they did not beside a million-flow
+/// design's name tables: a fifth more cache misses in all), large enough
+/// that joining parts costs nothing next to parsing them.
+pub const PART_BYTES: usize = 1 << 17;
 
 /// Parses `src` as [`parse`] does, in parts on every core when it is large.
 pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
