@@ -31,11 +31,14 @@ use rayon::prelude::*;
 use std::sync::Mutex;
 
 /// About how many bytes each part has. Small enough that a part's text,
-/// tokens and names read ahead stay in the cache while it is lexed, read
-/// and parsed (with parts of 1 MiB they did not beside a million-flow
-/// design's name tables: a fifth more cache misses in all), large enough
-/// that joining parts costs nothing next to parsing them.
-pub const PART_BYTES: usize = 1 << 17;
+/// tokens and names read ahead mostly stay in the cache while it is
+/// lexed, read and parsed (with parts of 1 MiB they did not beside a
+/// million-flow design's name tables: a fifth more cache misses in all),
+/// large enough that joining parts costs nothing next to parsing them.
+/// Parts of 128 KiB missed the cache a little less again but raised the
+/// peak memory of a million-flow design by about 40 MiB, to the edge of
+/// 1 GiB (`benches/README.md`, tenth pass).
+pub const PART_BYTES: usize = 1 << 19;
 
 /// Parses `src` as [`parse`] does, in parts on every core when it is large.
 pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
