@@ -423,10 +423,10 @@ fn with_end(mut lexed: Lexed, end: usize) -> Lexed {
     lexed
 }
 
-/// 0, the starts of the parts of `src` (where the parser cuts them), and
-/// its end.
+/// 0, the starts of the parts of `src` (lines that start a `flow`
+/// statement, where the parser may cut them too), and its end.
 fn part_bounds(src: &str, size: usize) -> Vec<usize> {
-    crate::syntax::split::part_bounds(FileId(0), src, size)
+    crate::syntax::split::part_bounds_at(FileId(0), src, size, &[Keyword::Flow])
 }
 
 /// Why the formatter will not write its output.

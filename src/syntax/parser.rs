@@ -898,7 +898,7 @@ pub(super) fn parse_part<'a>(
     names: &'a Names,
 ) -> (Vec<Stmt>, Vec<Diagnostic>) {
     // A part's names read ahead cost 16 bytes a token while it is parsed;
-    // a part too large to cut (no flow lines) reads them as it goes.
+    // a part too large to cut (no line where one may) reads them as it goes.
     let ahead = toks.len() <= READ_AHEAD_TOKENS;
     if ahead {
         names.read_ahead(src, toks);

@@ -8,12 +8,13 @@
 //! - The lexer starts every line afresh (a string or comment ends with its
 //!   line), so lexing a part from a line start gives the tokens lexing the
 //!   whole text gives there.
-//! - The statement parser starts a statement at every `flow` keyword
-//!   followed by a name: no statement can take a keyword as a name, error
-//!   recovery stops at every statement keyword, and an unclosed block ends
-//!   at one. A part ends with the next part's `flow` token, so an
-//!   unfinished statement before it reports what it found there, as it
-//!   would in one pass.
+//! - The statement parser starts a statement at every `flow`, `actor` or
+//!   `data` keyword followed by a name ([`CUT_AT`]): no statement can take
+//!   a keyword as a name, these three are read nowhere but at the start of
+//!   their own statements, error recovery stops at every statement
+//!   keyword, and an unclosed block ends at one. A part ends with the next
+//!   part's first token, so an unfinished statement before it reports
+//!   what it found there, as it would in one pass.
 //! - MN004 is capped per file; when any part has one, the file is parsed
 //!   in one pass instead (a file of control characters is not a fast path).
 //!
@@ -39,6 +40,14 @@ use std::sync::Mutex;
 /// peak memory of a million-flow design by about 40 MiB, to the edge of
 /// 1 GiB (`benches/README.md`, tenth pass).
 pub const PART_BYTES: usize = 1 << 19;
+
+/// The keywords a part may start with, at the start of a line and followed
+/// by a name: the statements a large design is made of. A design declares
+/// its actors and items in long runs (a national one, a hundred thousand
+/// contractors), which were one part, on one core, when only `flow` cut.
+/// `role`, `contractor`, `purpose` and `allow` are not here: each is also
+/// read inside another statement or block.
+pub(crate) const CUT_AT: [Keyword; 3] = [Keyword::Flow, Keyword::Actor, Keyword::Data];
 
 /// Parses `src` as [`parse`] does, in parts on every core when it is large.
 pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
@@ -130,15 +139,13 @@ impl Part {
             diagnostics,
             forbidden,
         } = lex_lines_into(file, src, start..end, std::mem::take(buffer));
-        let next = if end == src.len() {
-            Token::new(TokenKind::Eof, Span::new(file, end, end), None)
-        } else {
-            let flow = Keyword::Flow.as_str().len();
-            Token::new(
-                TokenKind::Keyword(Keyword::Flow),
-                Span::new(file, end, end + flow),
+        let next = match cut_keyword(src, end) {
+            Some(k) => Token::new(
+                TokenKind::Keyword(k),
+                Span::new(file, end, end + k.as_str().len()),
                 None,
-            )
+            ),
+            None => Token::new(TokenKind::Eof, Span::new(file, end, end), None),
         };
         tokens.push(next);
         let (stmts, found) = parse_part(src, &tokens, names);
@@ -153,17 +160,37 @@ impl Part {
     }
 }
 
+/// The keyword of [`CUT_AT`] that the part starting at `at` begins with;
+/// `None` at the end of the text.
+fn cut_keyword(src: &str, at: usize) -> Option<Keyword> {
+    let rest = src.as_bytes().get(at..)?;
+    CUT_AT
+        .into_iter()
+        .find(|k| rest.starts_with(k.as_str().as_bytes()))
+}
+
 /// Where the parts start and the text ends: 0, then about every `size`
-/// bytes the next line that starts with the keyword `flow` followed by a
-/// name (checked by lexing that line alone), then `src.len()`. Just 0 and
-/// the end when the text is too small to share. `fmt` cuts its parts here
-/// too.
+/// bytes the next line that starts with a keyword of [`CUT_AT`] followed
+/// by a name (checked by lexing that line alone), then `src.len()`. Just 0
+/// and the end when the text is too small to share.
 pub(crate) fn part_bounds(file: FileId, src: &str, size: usize) -> Vec<usize> {
+    part_bounds_at(file, src, size, &CUT_AT)
+}
+
+/// [`part_bounds`] at lines that start with one of the keywords `cut_at`
+/// (each of them in [`CUT_AT`]): `fmt` cuts only at `flow`, which ends a
+/// run of aligned declarations.
+pub(crate) fn part_bounds_at(
+    file: FileId,
+    src: &str,
+    size: usize,
+    cut_at: &[Keyword],
+) -> Vec<usize> {
     let mut bounds = vec![0];
     if src.len() >= 2 * size {
         let mut from = size;
         while from < src.len() {
-            let Some(at) = next_flow_line(file, src, from) else {
+            let Some(at) = next_statement_line(file, src, from, cut_at) else {
                 break;
             };
             if src.len() - at < size / 2 {
@@ -177,16 +204,19 @@ pub(crate) fn part_bounds(file: FileId, src: &str, size: usize) -> Vec<usize> {
     bounds
 }
 
-/// The first line start at or after `from` whose line lexes as `flow`
-/// then a name or string.
-fn next_flow_line(file: FileId, src: &str, from: usize) -> Option<usize> {
+/// The first line start at or after `from` whose line lexes as one of the
+/// keywords `cut_at` then a name or string.
+fn next_statement_line(file: FileId, src: &str, from: usize, cut_at: &[Keyword]) -> Option<usize> {
     let bytes = src.as_bytes();
     let mut i = from;
     loop {
         let nl = i + bytes.get(i..)?.iter().position(|&b| b == b'\n')?;
         let line = nl + 1;
         let rest = bytes.get(line..)?;
-        if rest.starts_with(b"flow") {
+        if cut_at
+            .iter()
+            .any(|k| rest.starts_with(k.as_str().as_bytes()))
+        {
             let end = rest
                 .iter()
                 .position(|&b| b == b'\n')
@@ -195,7 +225,7 @@ fn next_flow_line(file: FileId, src: &str, from: usize) -> Option<usize> {
             let starts_flow = matches!(
                 t.as_slice(),
                 [first, second, ..]
-                    if first.kind == TokenKind::Keyword(Keyword::Flow)
+                    if matches!(first.kind, TokenKind::Keyword(k) if cut_at.contains(&k))
                         && first.span.start as usize == line
                         && matches!(second.kind, TokenKind::Name | TokenKind::Str)
             );
@@ -257,6 +287,34 @@ mod tests {
             assert!(src[s..].starts_with("flow A"), "cut at {s}");
         }
         same(&src, 30);
+    }
+
+    #[test]
+    fn runs_of_declarations_are_cut_too() {
+        // Unclosed blocks, unfinished lists and keywords taken for names,
+        // each cut off by an `actor` or `data` line.
+        let src = "actor A : 委託先 \"株式会社A\" {\n  clauses 守秘義務,\n\
+                   actor B : 組合 {\n  clauses 返還\n}\ndata x : 氏名\n\
+                   data y : 個人番号 mynumber\ndata data : z\nactor actor\n\
+                   data \"q\" :\nactor C : 市町村 { clauses a }\n"
+            .repeat(40);
+        let starts = |size| {
+            let bounds = part_bounds(FileId(0), &src, size);
+            let mut words: Vec<&str> = bounds[1..bounds.len() - 1]
+                .iter()
+                .filter_map(|&b| src[b..].split(' ').next())
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            words
+        };
+        assert_eq!(starts(40), ["actor", "data"]);
+        for size in [20, 40, 70, 150] {
+            same(&src, size);
+        }
+        // The formatter cuts at flows only.
+        let fmt = part_bounds_at(FileId(0), &src, 40, &[Keyword::Flow]);
+        assert_eq!(fmt, [0, src.len()]);
     }
 
     #[test]
