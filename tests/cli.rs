@@ -651,3 +651,53 @@ fn test_update_rewrites_expectations() {
         stdout(&o)
     );
 }
+
+#[test]
+fn timings_go_to_stderr_and_leave_the_output_alone() {
+    let design = "examples/vendor-proposal.myna";
+    let runs: [(&[&str], &[&str]); 2] = [
+        (
+            &["check", "--format", "json"],
+            &[
+                "read+decode",
+                "lex",
+                "parse",
+                "resolve",
+                "graph",
+                "checks",
+                "render",
+            ],
+        ),
+        (
+            &["inventory", "--format", "json"],
+            &[
+                "read+decode",
+                "resolve",
+                "checks",
+                "inventory",
+                "render+write",
+            ],
+        ),
+    ];
+    for (args, stages) in runs {
+        let plain = mynaflow(&[args, &[design]].concat());
+        let timed = mynaflow(&[args, &["--timings", design]].concat());
+        assert_eq!(plain.stdout, timed.stdout, "{args:?}: stdout is the same");
+        assert_eq!(plain.status.code(), timed.status.code(), "{args:?}");
+        assert!(!plain.stdout.is_empty(), "{args:?}");
+        let err = String::from_utf8_lossy(&timed.stderr);
+        for stage in stages {
+            assert!(
+                err.lines()
+                    .any(|l| l.split_whitespace().next() == Some(*stage) && l.ends_with('%')),
+                "{args:?}: no `{stage}` line in\n{err}"
+            );
+        }
+        let total = err.lines().find(|l| l.starts_with("total"));
+        assert!(total.is_some_and(|l| l.ends_with(" ms")), "{args:?}: {err}");
+        assert!(
+            !String::from_utf8_lossy(&plain.stderr).contains("total"),
+            "{args:?}: no timings unless asked"
+        );
+    }
+}

@@ -18,7 +18,9 @@ pub enum InventoryFormat {
     Json,
 }
 
-pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
+/// Writes the inventory of `file` to stdout; with `timings`, the time of
+/// each stage to stderr.
+pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common) -> u8 {
     let (mut s, settings) = match session(common, &[file.to_path_buf()]) {
         Ok(x) => x,
         Err(code) => return code,
@@ -63,7 +65,9 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
         graph,
         computed,
     } = analysis;
-    let inventory = Inventory::compute_freeing(&design, graph, computed);
+    let inventory = s.timings.time("inventory", || {
+        Inventory::compute_freeing(&design, graph, computed)
+    });
     let doc = inventory_md::Doc {
         inventory: &inventory,
         design: &design,
@@ -72,11 +76,16 @@ pub fn run(file: &Path, format: InventoryFormat, common: &Common) -> u8 {
     };
     // Written as drawn: the JSON of a large design is never held whole.
     let mut out = std::io::stdout().lock();
-    let _ = match format {
-        InventoryFormat::Md => inventory_md::write(&doc, &mut out),
-        InventoryFormat::Json => inventory_json::write(&doc, &mut out),
+    let _ = s.timings.time("render+write", || {
+        match format {
+            InventoryFormat::Md => inventory_md::write(&doc, &mut out),
+            InventoryFormat::Json => inventory_json::write(&doc, &mut out),
+        }
+        .and_then(|()| out.flush())
+    });
+    if timings {
+        eprint!("{}", s.timings.table());
     }
-    .and_then(|()| out.flush());
     // The process ends here: freeing a large design's model and inventory
     // piece by piece would cost more than drawing it (as in `check`).
     std::mem::forget(inventory);

@@ -208,6 +208,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "md")]
         format: inventory::InventoryFormat,
+        /// Print the time each stage took to stderr (those of `check`, then
+        /// drawing the inventory and writing it).
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -510,8 +514,9 @@ pub fn main() -> ExitCode {
         Command::Inventory {
             file,
             format,
+            timings,
             common,
-        } => inventory::run(&file, format, &common),
+        } => inventory::run(&file, format, timings, &common),
         Command::Rules { command } => match command {
             RulesCommand::List { common } => rules::list(&common),
             RulesCommand::Show {
