@@ -179,10 +179,7 @@ pub fn read(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
     let mut out = Vec::new();
-    // The first line at or after each line that holds code (not blank,
-    // not only a comment), computed once: stacked own-line suppressions
-    // then cost one lookup each, not a scan past all the others.
-    let mut next_code: Option<Vec<Option<usize>>> = None;
+    let mut next_code = NextCode::new(file);
     for c in comments {
         // Only the start matters: `parse_body` trims the rest.
         let Some(body) = c.text.trim_start().strip_prefix("mynaflow:") else {
@@ -194,8 +191,7 @@ pub fn read(
             .trim()
             .is_empty();
         let target = if own_line {
-            let next = next_code.get_or_insert_with(|| next_code_lines(file));
-            next.get(line + 1).copied().flatten()
+            next_code.at_or_after(line + 1)
         } else {
             Some(line)
         };
@@ -219,20 +215,47 @@ pub fn read(
     out
 }
 
-/// For each line, the first line at or after it that holds code; one
-/// backward pass over the file.
-fn next_code_lines(file: &SourceFile) -> Vec<Option<usize>> {
-    let n = file.line_count();
-    let mut next = vec![None; n + 1];
-    for l in (0..n).rev() {
-        let t = file.text[file.line_range(l)].trim();
-        next[l] = if !t.is_empty() && !t.starts_with('#') {
-            Some(l)
-        } else {
-            next[l + 1]
-        };
+/// The first line at or after a given line that holds code (not blank,
+/// not only a comment), found by reading on from that line and kept: asked
+/// in source order (the comments' order), stacked own-line suppressions
+/// share one scan, and no line is read twice. Only the lines after
+/// suppressions are read, not the whole file (a million-flow design's
+/// text would be read again for a few of them).
+struct NextCode<'a> {
+    file: &'a SourceFile,
+    /// The last scan started at this line...
+    from: usize,
+    /// ... and found code here (None: none up to the end of the file).
+    found: Option<usize>,
+}
+
+impl<'a> NextCode<'a> {
+    fn new(file: &'a SourceFile) -> NextCode<'a> {
+        NextCode {
+            file,
+            from: usize::MAX,
+            found: None,
+        }
     }
-    next
+
+    /// The first line at or after `line` that holds code.
+    fn at_or_after(&mut self, line: usize) -> Option<usize> {
+        if self.from <= line && self.found.is_none_or(|f| line <= f) {
+            return self.found;
+        }
+        let n = self.file.line_count();
+        let holds_code = |l: usize| {
+            let t = self.file.text[self.file.line_range(l)].trim();
+            !t.is_empty() && !t.starts_with('#')
+        };
+        let mut l = line;
+        while l < n && !holds_code(l) {
+            l += 1;
+        }
+        self.from = line;
+        self.found = (l < n).then_some(l);
+        self.found
+    }
 }
 
 /// Applies suppressions to the findings of `file`: drops what they
@@ -377,6 +400,28 @@ fn removal(file: &SourceFile, span: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_line_of_code_is_found_in_any_order_of_asking() {
+        let text = "# a\n\nflow A -> B\n  # b\n\t\n# c\nactor A : R\n# d\n\n";
+        let file = SourceFile::new("t.myna", text);
+        let n = file.line_count();
+        // By definition: the first line at or after `l` with code on it.
+        let expected = |l: usize| {
+            (l..n).find(|&k| {
+                let t = file.text[file.line_range(k)].trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+        };
+        let mut next = NextCode::new(&file);
+        for l in 0..=n + 1 {
+            assert_eq!(next.at_or_after(l), expected(l), "line {l}, in order");
+        }
+        let mut next = NextCode::new(&file);
+        for l in [5, 5, 1, 7, 3, 0, 9, 2, 6, 4, 8, 2] {
+            assert_eq!(next.at_or_after(l), expected(l), "line {l}, out of order");
+        }
+    }
 
     #[test]
     fn dates() {
