@@ -433,6 +433,39 @@ fn stitching_in_chunks_gives_the_graph_of_one_pass() {
     }
 }
 
+/// On a large design the checks run side by side, MN402 over the
+/// exchanges on every core after its holdings are walked on every core:
+/// on every shape the findings, the verdicts and the holdings are those of
+/// one thread running each check in turn.
+#[test]
+fn checks_side_by_side_find_what_checks_in_turn_find() {
+    use mynaflow::checks::{CheckOptions, Holdings, findings_computing_on};
+    let mut drifts = 0;
+    for (shape, a) in every_shape_analysed() {
+        let run = |par: bool| {
+            let (found, computed) =
+                findings_computing_on(&a.design, &a.graph, CheckOptions::default(), par);
+            let computed = computed.expect("rulebook loaded");
+            let held = computed.holdings.as_ref().map(|h| format!("{:?}", h.all()));
+            (found, format!("{:?}", computed.mynumber), held)
+        };
+        let (one, many) = (run(false), run(true));
+        assert!(one == many, "{shape:?}: the checks side by side differ");
+        drifts += one
+            .0
+            .iter()
+            .filter(|f| f.code().as_str() == "MN402")
+            .count();
+        let walked = |h: Holdings| format!("{:?}", h.all());
+        assert_eq!(
+            walked(Holdings::compute(&a.design, &a.graph)),
+            walked(Holdings::compute_on_cores(&a.design, &a.graph)),
+            "{shape:?}: holdings"
+        );
+    }
+    assert!(drifts > 0, "no shape has an MN402 finding");
+}
+
 /// The inventory draws its parts on every core on a large design: on
 /// every shape it is the same whether drawn on every core or on one.
 #[test]

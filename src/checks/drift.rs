@@ -7,37 +7,55 @@
 
 use super::Ctx;
 use super::finding::Finding;
+use crate::graph::Exchange;
 use crate::model::*;
+use rayon::prelude::*;
 
-pub(crate) fn check(ctx: &Ctx) -> Vec<Finding> {
+/// The item and purpose of an exchange MN402 judges: 特定個人情報 passed
+/// with a purpose from one of the society's systems to another.
+fn judged(ctx: &Ctx, ex: &Exchange) -> Option<(DataId, PurposeId)> {
     let self_actor = |a: ActorId| ctx.kind(a) == Some(RoleKind::SelfOrg);
-    let mut out = Vec::new();
-    for ex in &ctx.graph.exchanges {
-        let (item, Some(q)) = ex.payload else {
-            continue;
-        };
-        if !ctx.design.is_mynumber(item) || !self_actor(ex.sender) || !self_actor(ex.receiver) {
-            continue;
-        }
-        let Some(held) = ctx
+    let (item, Some(q)) = ex.payload else {
+        return None;
+    };
+    (ctx.design.is_mynumber(item) && self_actor(ex.sender) && self_actor(ex.receiver))
+        .then_some((item, q))
+}
+
+/// Does MN402 judge any exchange (and so read the holdings)?
+pub(crate) fn reads_holdings(ctx: &Ctx) -> bool {
+    ctx.graph
+        .exchanges
+        .iter()
+        .any(|ex| judged(ctx, ex).is_some())
+}
+
+/// MN402 on every internal exchange, in their order; on every core when
+/// `par` (each exchange is judged on its own).
+pub(crate) fn check(ctx: &Ctx, par: bool) -> Vec<Finding> {
+    let judge = |ex: &Exchange| -> Option<Finding> {
+        let (item, q) = judged(ctx, ex)?;
+        // The society's own data: no purpose to drift from.
+        let held = ctx
             .holdings()
             .held(ex.sender, item)
-            .filter(|h| !h.is_empty())
-        else {
-            continue; // the society's own data: no purpose to drift from
-        };
+            .filter(|h| !h.is_empty())?;
         if held.contains(q) {
-            continue;
+            return None;
         }
         let held: Vec<PurposeId> = held.purposes().collect();
         let first = held.first().copied();
-        let Some(trail) = ctx.trail(ex) else { continue };
+        let trail = ctx.trail(ex)?;
         let witness = ctx.witness(ex.sender, item, first);
-        out.push(Finding::Drift {
+        Some(Finding::Drift {
             trail,
             held,
             witness,
-        });
+        })
+    };
+    if par {
+        ctx.graph.exchanges.par_iter().filter_map(judge).collect()
+    } else {
+        ctx.graph.exchanges.iter().filter_map(judge).collect()
     }
-    out
 }

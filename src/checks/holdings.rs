@@ -12,8 +12,11 @@
 
 use crate::graph::{FlowGraph, TransferId, payloads};
 use crate::model::*;
-use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Transfers read by one task of [`Holdings::compute_on_cores`].
+const EDGES_PER_CHUNK: usize = 16 * 1024;
 
 /// The purposes an item is held for, in purpose order, each with the
 /// transfer that first (in source order) brought it for that purpose.
@@ -57,42 +60,73 @@ pub struct Holdings {
 impl Holdings {
     /// Reads every transfer into a `self` actor of the graph.
     pub fn compute(design: &Design, fg: &FlowGraph) -> Holdings {
+        Self::compute_on(design, fg, false)
+    }
+
+    /// [`Holdings::compute`] on every core: the transfers are read by
+    /// chunks and what they bring is sorted in parallel (the same
+    /// holdings). It starts parallel work, so it must not run where a
+    /// check may wait for the holdings ([`super::Ctx::holdings`]).
+    pub fn compute_on_cores(design: &Design, fg: &FlowGraph) -> Holdings {
+        Self::compute_on(design, fg, true)
+    }
+
+    fn compute_on(design: &Design, fg: &FlowGraph, par: bool) -> Holdings {
         let is_self: Vec<bool> = (0..design.actors.len())
             .map(|a| design.kind_of(ActorId(a as u32)) == Some(RoleKind::SelfOrg))
             .collect();
         let mynumber: Vec<bool> = (0..design.data.len())
             .map(|d| design.is_mynumber(DataId(d as u32)))
             .collect();
-        // Every edge in order (the order of the flows), collected flat and
+        // Every edge (in the order of the flows), collected flat and
         // sorted once: on a large design the flows are read front to back,
-        // and no map of maps is built.
-        let mut arrivals: Vec<(ActorId, DataId, PurposeId, TransferId)> = Vec::new();
-        for e in fg.graph.edge_references() {
-            let actor = fg.graph[e.target()];
-            if !is_self[actor.index()] {
-                continue;
-            }
-            for (item, purpose) in payloads(design.flow(e.weight().flow)) {
-                let Some(purpose) = purpose else { continue };
-                if mynumber[item.index()] {
-                    arrivals.push((actor, item, purpose, e.id()));
+        // and no map of maps is built. The order they are collected in
+        // does not matter: the sort orders them by every field.
+        let edges = fg.graph.raw_edges();
+        let arrive = |first: usize, chunk: &[petgraph::graph::Edge<crate::graph::Transfer>]| {
+            let mut out = Vec::new();
+            for (k, e) in chunk.iter().enumerate() {
+                let actor = fg.graph[e.target()];
+                if !is_self[actor.index()] {
+                    continue;
+                }
+                for (item, purpose) in payloads(design.flow(e.weight.flow)) {
+                    let Some(purpose) = purpose else { continue };
+                    if mynumber[item.index()] {
+                        out.push((actor, item, purpose, TransferId::new(first + k)));
+                    }
                 }
             }
-        }
-        arrivals.sort_unstable();
+            out
+        };
+        let mut arrivals: Vec<(ActorId, DataId, PurposeId, TransferId)> = if par {
+            let mut all = Vec::new();
+            all.par_extend(
+                edges
+                    .par_chunks(EDGES_PER_CHUNK)
+                    .enumerate()
+                    .flat_map_iter(|(c, chunk)| arrive(c * EDGES_PER_CHUNK, chunk)),
+            );
+            all.par_sort_unstable();
+            all
+        } else {
+            let mut all = arrive(0, edges);
+            all.sort_unstable();
+            all
+        };
         // The first of each (system, item, purpose) is its first transfer.
         arrivals.dedup_by_key(|&mut (a, d, p, _)| (a, d, p));
-        let mut index = FxHashMap::default();
+        // Sized once: a million (system, item)s' table grown by doubling
+        // was rehashed twenty times.
+        let groups = arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).count();
+        let mut index = FxHashMap::with_capacity_and_hasher(groups, rustc_hash::FxBuildHasher);
         let mut held = Vec::with_capacity(arrivals.len());
-        let mut i = 0;
-        while i < arrivals.len() {
-            let (a, d, _, _) = arrivals[i];
+        for group in arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
             let start = held.len();
-            while i < arrivals.len() && (arrivals[i].0, arrivals[i].1) == (a, d) {
-                held.push((arrivals[i].2, arrivals[i].3));
-                i += 1;
+            held.extend(group.iter().map(|&(_, _, p, t)| (p, t)));
+            if let Some(&(a, d, _, _)) = group.first() {
+                index.insert((a, d), (start as u32, held.len() as u32));
             }
-            index.insert((a, d), (start as u32, held.len() as u32));
         }
         Holdings { index, held }
     }

@@ -35,9 +35,10 @@ pub struct Ctx<'a> {
     pub rb: &'a Rulebook,
     /// Its graph.
     pub graph: &'a FlowGraph,
-    /// What each of the society's systems holds, computed when a check
-    /// first asks ([`Ctx::holdings`]): on a large design that is inside
-    /// the checks running side by side, and verdicts alone never need it.
+    /// What each of the society's systems holds: on a large design whose
+    /// MN402 reads it, computed on every core before the checks; otherwise
+    /// when a check first asks ([`Ctx::holdings`]), as verdicts alone
+    /// never need it.
     holdings: std::sync::OnceLock<Holdings>,
 }
 
@@ -172,36 +173,64 @@ pub fn findings_computing(
     graph: &FlowGraph,
     options: CheckOptions,
 ) -> (Vec<Finding>, Option<Computed>) {
+    let par = design.flows.len() >= PARALLEL_FLOWS;
+    findings_computing_on(design, graph, options, par)
+}
+
+/// [`findings_computing`], side by side on every core when `par` (the
+/// tests compare both ways on every shape of design: the same findings).
+#[doc(hidden)]
+pub fn findings_computing_on(
+    design: &Design,
+    graph: &FlowGraph,
+    options: CheckOptions,
+    par: bool,
+) -> (Vec<Finding>, Option<Computed>) {
     let mut out = purpose::missing_purposes(design);
     let Some(ctx) = Ctx::new(design, graph) else {
         return (out, None);
     };
     // The checks read the same context and write nothing: on a large design
     // they run side by side, and their findings join in one fixed order.
-    let par = design.flows.len() >= PARALLEL_FLOWS;
-    let (mynumber, provisions) = both(
+    // First the verdicts and the provisions, beside MN402's walk of the
+    // holdings when it will read them (on every core: it runs before any
+    // check that may wait for the holdings, so a thread inside it can take
+    // up no such check); then every check, MN402's exchanges shared by the
+    // cores. Before, MN402 walked the holdings on one core inside the checks,
+    // the longest task on a design of internal chains.
+    let holdings_first = par && drift::reads_holdings(&ctx);
+    let (walked, (mynumber, provisions)) = both(
         par,
-        || exchange::verdicts(&ctx),
-        || purpose::provisions(&ctx),
-    );
-    let ((carrier, exchange), (purpose, (delegation, drift))) = both(
-        par,
+        || holdings_first.then(|| Holdings::compute_on_cores(design, graph)),
         || {
             both(
                 par,
-                || carrier::check(&ctx),
-                || exchange::check(&ctx, &mynumber),
+                || exchange::verdicts(&ctx),
+                || purpose::provisions(&ctx),
             )
         },
+    );
+    if let Some(h) = walked {
+        let _ = ctx.holdings.set(h);
+    }
+    let (drift, ((carrier, exchange), (purpose, delegation))) = both(
+        par,
+        || drift::check(&ctx, par),
         || {
             both(
                 par,
-                || purpose::check(&ctx, &provisions),
                 || {
                     both(
                         par,
+                        || carrier::check(&ctx),
+                        || exchange::check(&ctx, &mynumber),
+                    )
+                },
+                || {
+                    both(
+                        par,
+                        || purpose::check(&ctx, &provisions),
                         || delegation::check(&ctx, &mynumber, &provisions, options.delegation),
-                        || drift::check(&ctx),
                     )
                 },
             )
