@@ -167,11 +167,6 @@ impl Stitcher<'_> {
         self.design.kind_of(self.actor(n)) == Some(RoleKind::Carrier)
     }
 
-    fn route(&mut self, hop: TransferId, before: Option<RouteId>) -> RouteId {
-        self.routes.push((hop, before));
-        RouteId(self.routes.len() as u32 - 1)
-    }
-
     fn incoming(&self, c: NodeIndex, p: Payload) -> &[TransferId] {
         self.into_carrier.get(&(c, p)).map_or(&[], Vec::as_slice)
     }
@@ -207,6 +202,9 @@ impl Stitcher<'_> {
     }
 
     /// The arrivals at carrier `c`, once every carrier upstream is done.
+    /// The groups upstream are read where they are kept, not copied, and
+    /// one list of roles is reused from group to group: a design of many
+    /// carrier hops computes this for every (carrier, payload).
     fn arrivals_from_upstream(&mut self, c: NodeIndex, p: Payload) -> Arrivals {
         let c_actor = self.actor(c);
         if self.unresolved.contains(&(c_actor, p)) {
@@ -214,52 +212,95 @@ impl Stitcher<'_> {
         }
         let c_role = self.role(c_actor);
         let mut out = Arrivals::new();
-        let incoming: Vec<TransferId> = self.incoming(c, p).to_vec();
-        for t in incoming {
+        let into_carrier = self.into_carrier;
+        let incoming = into_carrier.get(&(c, p)).map_or(&[][..], Vec::as_slice);
+        let mut extra: Vec<RoleId> = Vec::new();
+        let mut passed: Vec<RoleId> = Vec::new();
+        for &t in incoming {
             let Some((up, _)) = self.graph.edge_endpoints(t) else {
                 continue;
             };
-            let mut extra: Vec<RoleId> = self.graph[t].via.iter().map(|&a| self.role(a)).collect();
+            extra.clear();
+            extra.extend(self.graph[t].via.iter().map(|&a| self.role(a)));
             extra.push(c_role);
-            let upstream: Vec<(Group, Arrival)> = if self.is_carrier(up) {
+            if self.is_carrier(up) {
                 if self.uncertain.contains(&(up, p)) {
                     self.uncertain.insert((c, p));
                 }
-                match self.memo.get(&(up, p)) {
-                    Some(Memo::Done(a)) => a.iter().map(|(g, a)| (g.clone(), a.clone())).collect(),
-                    _ => Vec::new(),
+                if let Some(Memo::Done(upstream)) = self.memo.get(&(up, p)) {
+                    for ((sender_role, before), arrival) in upstream {
+                        passed.clear();
+                        passed.extend_from_slice(before);
+                        join_arrival(
+                            &mut out,
+                            &mut self.routes,
+                            t,
+                            *sender_role,
+                            &mut passed,
+                            &extra,
+                            arrival,
+                        );
+                    }
                 }
             } else {
                 let sender = self.actor(up);
-                vec![(
-                    (self.role(sender), Vec::new()),
-                    Arrival {
-                        sender,
-                        route: None,
-                        senders: 1,
-                    },
-                )]
-            };
-            for ((sender_role, mut passed), arrival) in upstream {
-                passed.extend(extra.iter().copied());
-                passed.sort();
-                passed.dedup();
-                match out.entry((sender_role, passed)) {
-                    std::collections::btree_map::Entry::Occupied(mut e) => {
-                        e.get_mut().senders += arrival.senders;
-                    }
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        let route = self.route(t, arrival.route);
-                        e.insert(Arrival {
-                            sender: arrival.sender,
-                            route: Some(route),
-                            senders: arrival.senders,
-                        });
-                    }
-                }
+                let role = self.role(sender);
+                let arrival = Arrival {
+                    sender,
+                    route: None,
+                    senders: 1,
+                };
+                passed.clear();
+                join_arrival(
+                    &mut out,
+                    &mut self.routes,
+                    t,
+                    role,
+                    &mut passed,
+                    &extra,
+                    &arrival,
+                );
             }
         }
         out
+    }
+}
+
+/// Adds to `out` a group arriving through transfer `t`: its sender's role,
+/// and the roles it `passed` before, with `extra` (the transfer's via and
+/// the carrier), as a set. A group already there counts its senders; a new
+/// one gets its route, `t` after the arrival's. `passed` is left empty
+/// or holding a list to reuse.
+fn join_arrival(
+    out: &mut Arrivals,
+    routes: &mut Vec<(TransferId, Option<RouteId>)>,
+    t: TransferId,
+    sender_role: RoleId,
+    passed: &mut Vec<RoleId>,
+    extra: &[RoleId],
+    arrival: &Arrival,
+) {
+    passed.extend_from_slice(extra);
+    passed.sort();
+    passed.dedup();
+    let key = (sender_role, std::mem::take(passed));
+    match out.get_mut(&key) {
+        Some(there) => {
+            there.senders += arrival.senders;
+            *passed = key.1;
+        }
+        None => {
+            routes.push((t, arrival.route));
+            let route = RouteId(routes.len() as u32 - 1);
+            out.insert(
+                key,
+                Arrival {
+                    sender: arrival.sender,
+                    route: Some(route),
+                    senders: arrival.senders,
+                },
+            );
+        }
     }
 }
 
