@@ -47,7 +47,7 @@ pub const PART_BYTES: usize = 1 << 19;
 /// contractors), which were one part, on one core, when only `flow` cut.
 /// `role`, `contractor`, `purpose` and `allow` are not here: each is also
 /// read inside another statement or block.
-pub(crate) const CUT_AT: [Keyword; 3] = [Keyword::Flow, Keyword::Actor, Keyword::Data];
+pub const CUT_AT: [Keyword; 3] = [Keyword::Flow, Keyword::Actor, Keyword::Data];
 
 /// Parses `src` as [`parse`] does, in parts on every core when it is large.
 pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
