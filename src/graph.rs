@@ -153,7 +153,7 @@ struct Stitcher<'a> {
     routes: Vec<(TransferId, Option<RouteId>)>,
 }
 
-impl Stitcher<'_> {
+impl<'a> Stitcher<'a> {
     fn actor(&self, n: NodeIndex) -> ActorId {
         self.graph[n]
     }
@@ -167,7 +167,9 @@ impl Stitcher<'_> {
         self.design.kind_of(self.actor(n)) == Some(RoleKind::Carrier)
     }
 
-    fn incoming(&self, c: NodeIndex, p: Payload) -> &[TransferId] {
+    /// Transfers into carrier `c` for `p` (borrowed from the table, not
+    /// from the stitcher, which goes on changing while they are read).
+    fn incoming(&self, c: NodeIndex, p: Payload) -> &'a [TransferId] {
         self.into_carrier.get(&(c, p)).map_or(&[], Vec::as_slice)
     }
 
@@ -212,8 +214,7 @@ impl Stitcher<'_> {
         }
         let c_role = self.role(c_actor);
         let mut out = Arrivals::new();
-        let into_carrier = self.into_carrier;
-        let incoming = into_carrier.get(&(c, p)).map_or(&[][..], Vec::as_slice);
+        let incoming = self.incoming(c, p);
         let mut extra: Vec<RoleId> = Vec::new();
         let mut passed: Vec<RoleId> = Vec::new();
         for &t in incoming {
@@ -229,16 +230,15 @@ impl Stitcher<'_> {
                 }
                 if let Some(Memo::Done(upstream)) = self.memo.get(&(up, p)) {
                     for ((sender_role, before), arrival) in upstream {
-                        passed.clear();
-                        passed.extend_from_slice(before);
+                        let group = (*sender_role, before.as_slice());
                         join_arrival(
                             &mut out,
                             &mut self.routes,
                             t,
-                            *sender_role,
-                            &mut passed,
+                            group,
                             &extra,
                             arrival,
+                            &mut passed,
                         );
                     }
                 }
@@ -250,15 +250,14 @@ impl Stitcher<'_> {
                     route: None,
                     senders: 1,
                 };
-                passed.clear();
                 join_arrival(
                     &mut out,
                     &mut self.routes,
                     t,
-                    role,
-                    &mut passed,
+                    (role, &[]),
                     &extra,
                     &arrival,
+                    &mut passed,
                 );
             }
         }
@@ -266,20 +265,22 @@ impl Stitcher<'_> {
     }
 }
 
-/// Adds to `out` a group arriving through transfer `t`: its sender's role,
-/// and the roles it `passed` before, with `extra` (the transfer's via and
+/// Adds to `out` a group arriving through transfer `t`: its sender's role
+/// and the roles it passed `before`, with `extra` (the transfer's via and
 /// the carrier), as a set. A group already there counts its senders; a new
-/// one gets its route, `t` after the arrival's. `passed` is left empty
-/// or holding a list to reuse.
+/// one gets its route, `t` after the arrival's. `passed` is a list the
+/// caller keeps to reuse (its contents are not read).
 fn join_arrival(
     out: &mut Arrivals,
     routes: &mut Vec<(TransferId, Option<RouteId>)>,
     t: TransferId,
-    sender_role: RoleId,
-    passed: &mut Vec<RoleId>,
+    (sender_role, before): (RoleId, &[RoleId]),
     extra: &[RoleId],
     arrival: &Arrival,
+    passed: &mut Vec<RoleId>,
 ) {
+    passed.clear();
+    passed.extend_from_slice(before);
     passed.extend_from_slice(extra);
     passed.sort();
     passed.dedup();
