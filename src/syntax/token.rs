@@ -135,14 +135,24 @@ impl Token {
     /// The token's value in `src`, the text it was read from: a name
     /// without rejected invisible characters, a string's unescaped content.
     pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
-        if let Some(v) = &self.value {
-            return v;
+        match (&self.value, self.written()) {
+            (Some(v), _) => v,
+            (None, Some(r)) => src.get(r).unwrap_or(""),
+            (None, None) => "",
+        }
+    }
+
+    /// Where its value is written in the source text, when it is the text
+    /// as written (None when it is kept in the token).
+    pub fn written(&self) -> Option<std::ops::Range<usize>> {
+        if self.value.is_some() {
+            return None;
         }
         let r = self.span.range();
-        match self.kind {
-            TokenKind::Str => src.get(r.start + 1..r.end.saturating_sub(1)).unwrap_or(""),
-            _ => src.get(r).unwrap_or(""),
-        }
+        Some(match self.kind {
+            TokenKind::Str => r.start + 1..r.end.saturating_sub(1),
+            _ => r,
+        })
     }
 }
 

@@ -92,17 +92,30 @@ impl Names {
                 && let (Ok(i), Ok(k)) = (u32::try_from(i), u32::try_from(at.len()))
             {
                 at.push(i);
-                order.push((hash_of(t.text(src)), k));
+                order.push(Pending {
+                    hash: hash_of(t.text(src)),
+                    k,
+                    written: Written::of(t),
+                });
             }
         }
         let buckets = (self.table.borrow().capacity() * 8 / 7).next_power_of_two() as u64;
-        by_region(order, sorted, counts, buckets);
+        by_region(order, |p| p.hash, sorted, counts, buckets);
         names.resize(at.len(), None);
-        for &(hash, k) in sorted.iter() {
-            let k = k as usize;
-            let tok = at.get(k).and_then(|&i| toks.get(i as usize));
-            if let (Some(t), Some(slot)) = (tok, names.get_mut(k)) {
-                *slot = Some(self.get_hashed(t.text(src), hash));
+        for p in sorted.iter() {
+            let k = p.k as usize;
+            // The text where it is written, without reading the token: in
+            // the sweep's order the tokens are read at random, and a
+            // part's tokens do not fit in the cache.
+            let text = match p.written.in_source(src) {
+                Some(text) => Some(text),
+                None => at
+                    .get(k)
+                    .and_then(|&i| toks.get(i as usize))
+                    .map(|t| t.text(src)),
+            };
+            if let (Some(text), Some(slot)) = (text, names.get_mut(k)) {
+                *slot = Some(self.get_hashed(text, p.hash));
             }
         }
     }
@@ -141,14 +154,60 @@ struct Ahead {
     names: Vec<Option<(Name, Sym)>>,
     /// Where the parser's next name is likely to be in `at`.
     next: usize,
-    /// Each name's hash and place in `at`, in the order they are read
-    /// (kept from part to part, like the others: a part's lists are
-    /// large enough that fresh ones cost the kernel new pages).
-    order: Vec<(u64, u32)>,
+    /// Each name as read, in the order read (kept from part to part, like
+    /// the others: a part's lists are large enough that fresh ones cost
+    /// the kernel new pages).
+    order: Vec<Pending>,
     /// `order` by region of the table ([`by_region`]).
-    sorted: Vec<(u64, u32)>,
+    sorted: Vec<Pending>,
     /// How many names fall in each region.
     counts: Vec<u32>,
+}
+
+/// A name [`Names::read_ahead`] is to look up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Pending {
+    /// The hash of its text.
+    hash: u64,
+    /// Its place in [`Ahead::at`].
+    k: u32,
+    /// Where its text is.
+    written: Written,
+}
+
+/// Where a name's text is in the source: its first byte and length, or
+/// [`Written::KEPT`] when the token keeps it (a string with escapes).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Written {
+    start: u32,
+    len: u32,
+}
+
+impl Written {
+    /// Not in the source as written: read it from the token.
+    const KEPT: Written = Written {
+        start: u32::MAX,
+        len: 0,
+    };
+
+    fn of(t: &Token) -> Written {
+        match t
+            .written()
+            .map(|r| (u32::try_from(r.start), u32::try_from(r.len())))
+        {
+            Some((Ok(start), Ok(len))) if start != u32::MAX => Written { start, len },
+            _ => Written::KEPT,
+        }
+    }
+
+    /// The text in `src`, unless the token keeps it.
+    fn in_source(self, src: &str) -> Option<&str> {
+        if self == Written::KEPT {
+            return None;
+        }
+        let start = self.start as usize;
+        src.get(start..start + self.len as usize)
+    }
 }
 
 /// Regions a table's buckets are swept in, at most.
@@ -160,9 +219,10 @@ const REGIONS_BITS: u32 = 10;
 /// comparison sort of a part's names was a seventh of all the work of
 /// checking a design. Regions of a few kilobytes keep the sweep's reads
 /// as near address order as a full sort did, for the cache's purpose.
-fn by_region(
-    order: &[(u64, u32)],
-    sorted: &mut Vec<(u64, u32)>,
+fn by_region<T: Copy + Default>(
+    order: &[T],
+    hash: impl Fn(&T) -> u64,
+    sorted: &mut Vec<T>,
     counts: &mut Vec<u32>,
     buckets: u64,
 ) {
@@ -173,8 +233,8 @@ fn by_region(
     let region = |h: u64| ((h & mask) >> shift) as usize;
     counts.clear();
     counts.resize((1 << region_bits) + 1, 0);
-    for &(h, _) in order {
-        if let Some(c) = counts.get_mut(region(h) + 1) {
+    for e in order {
+        if let Some(c) = counts.get_mut(region(hash(e)) + 1) {
             *c += 1;
         }
     }
@@ -183,9 +243,9 @@ fn by_region(
         counts[i] += counts[i - 1];
     }
     sorted.clear();
-    sorted.resize(order.len(), (0, 0));
+    sorted.resize(order.len(), T::default());
     for &entry in order {
-        if let Some(at) = counts.get_mut(region(entry.0))
+        if let Some(at) = counts.get_mut(region(hash(&entry)))
             && let Some(slot) = sorted.get_mut(*at as usize)
         {
             *slot = entry;
@@ -363,14 +423,14 @@ mod tests {
                     (h, k)
                 })
                 .collect();
-            by_region(&order, &mut sorted, &mut counts, buckets);
+            by_region(&order, |e| e.0, &mut sorted, &mut counts, buckets);
             let mut want = order.clone();
             let bits = buckets.trailing_zeros();
             let shift = bits - bits.min(REGIONS_BITS);
             want.sort_by_key(|&(h, _)| (h & (buckets - 1)) >> shift);
             assert_eq!(sorted, want, "{buckets} buckets");
         }
-        by_region(&[], &mut sorted, &mut counts, 8);
+        by_region(&[], |e| e.0, &mut sorted, &mut counts, 8);
         assert!(sorted.is_empty());
     }
 }
