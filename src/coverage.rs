@@ -15,12 +15,13 @@
 //! to the flow statement of its last hop, the one its findings would be
 //! reported on.
 
-use crate::checks::{self, MyNumberVerdict, ProvisionVerdict, evaluate_provision};
-use crate::graph::FlowGraph;
+use crate::checks::{self, Computed, MyNumberVerdict, ProvisionVerdict, evaluate_provision};
+use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
 use crate::session::Analysis;
 use crate::span::{FileId, Span};
-use std::collections::HashSet;
+use rayon::prelude::*;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// How many rules there are and how many are exercised.
@@ -66,6 +67,22 @@ pub struct Coverage {
 /// the flow statement (its last hop) that exercises it. In exchange order;
 /// may repeat.
 pub fn exercised_rules(design: &Design, graph: &FlowGraph) -> Vec<(RuleId, Span)> {
+    exercised_rules_judged(design, graph, None, false)
+}
+
+/// Designs with fewer exchanges are measured on one thread.
+const PARALLEL_EXCHANGES: usize = 20_000;
+
+/// [`exercised_rules`], with the verdicts the checks gave (`computed`,
+/// when the session kept them) rather than judging every exchange again,
+/// on every core when `par` (the tests compare every way on every shape).
+#[doc(hidden)]
+pub fn exercised_rules_judged(
+    design: &Design,
+    graph: &FlowGraph,
+    computed: Option<&Computed>,
+    par: bool,
+) -> Vec<(RuleId, Span)> {
     let Some(rb) = design.rulebook.as_deref() else {
         return Vec::new();
     };
@@ -73,45 +90,75 @@ pub fn exercised_rules(design: &Design, graph: &FlowGraph) -> Vec<(RuleId, Span)
         let t = graph.transfer(graph.exchanges[i].last());
         design.flow(t.flow).span
     };
+    let judge = || match computed {
+        Some(c) => (Cow::Borrowed(&c.mynumber), Cow::Borrowed(&c.provisions)),
+        None if par => {
+            let (m, p) = rayon::join(
+                || checks::mynumber_verdicts(design, graph),
+                || checks::provision_verdicts(design, graph),
+            );
+            (Cow::Owned(m), Cow::Owned(p))
+        }
+        None => (
+            Cow::Owned(checks::mynumber_verdicts(design, graph)),
+            Cow::Owned(checks::provision_verdicts(design, graph)),
+        ),
+    };
+    let (mynumber, provisions) = judge();
     let mut out = Vec::new();
-    for (i, v) in checks::mynumber_verdicts(design, graph) {
+    for (i, v) in mynumber.iter() {
         if let MyNumberVerdict::Allowed(r) = v {
-            out.push((r, at(i)));
+            out.push((*r, at(*i)));
         }
     }
-    let provisions = checks::provision_verdicts(design, graph);
-    let judged: HashSet<usize> = provisions.iter().map(|(i, _)| *i).collect();
-    for (i, v) in provisions {
+    // Which exchanges the provisions judged, by index (not hashed: one
+    // look-up per exchange).
+    let mut judged = vec![false; graph.exchanges.len()];
+    for (i, v) in provisions.iter() {
+        if let Some(j) = judged.get_mut(*i) {
+            *j = true;
+        }
         if let ProvisionVerdict::Allowed(r) = v {
-            out.push((r, at(i)));
+            out.push((*r, at(*i)));
         }
     }
     let role = |a: ActorId| design.actor(a).role.id;
-    for (i, ex) in graph.exchanges.iter().enumerate() {
-        if judged.contains(&i) {
-            continue;
+    let other = |(i, ex): (usize, &Exchange)| -> Option<(RuleId, Span)> {
+        if judged[i] {
+            return None;
         }
         let (item, Some(purpose)) = ex.payload else {
-            continue;
+            return None;
         };
         if design.is_mynumber(item) {
-            continue;
+            return None;
         }
         let (Some(from), Some(to), Some(category)) = (
             role(ex.sender),
             role(ex.receiver),
             design.item(item).category.id,
         ) else {
-            continue;
+            return None;
         };
         if rb.role(from).kind == RoleKind::SelfOrg && rb.role(to).kind == RoleKind::SelfOrg {
-            continue; // internal use
+            return None; // internal use
         }
-        if let ProvisionVerdict::Allowed(r) =
-            evaluate_provision(rb, from, to, category, purpose, &ex.passed)
-        {
-            out.push((r, at(i)));
+        match evaluate_provision(rb, from, to, category, purpose, &ex.passed) {
+            ProvisionVerdict::Allowed(r) => Some((r, at(i))),
+            _ => None,
         }
+    };
+    // In exchange order either way (rayon's collect keeps it).
+    if par {
+        let found: Vec<(RuleId, Span)> = graph
+            .exchanges
+            .par_iter()
+            .enumerate()
+            .filter_map(other)
+            .collect();
+        out.extend(found);
+    } else {
+        out.extend(graph.exchanges.iter().enumerate().filter_map(other));
     }
     out
 }
@@ -129,8 +176,14 @@ impl Coverage {
 
     /// Adds a design checked against this rulebook.
     pub fn add(&mut self, design: &Design, graph: &FlowGraph) {
+        self.add_judged(design, graph, None);
+    }
+
+    /// [`Coverage::add`], with the verdicts the checks gave, if kept.
+    fn add_judged(&mut self, design: &Design, graph: &FlowGraph, computed: Option<&Computed>) {
         self.designs.push(design.file);
-        for (rule, span) in exercised_rules(design, graph) {
+        let par = graph.exchanges.len() >= PARALLEL_EXCHANGES;
+        for (rule, span) in exercised_rules_judged(design, graph, computed, par) {
             if let Some(u) = self.uses.get_mut(rule.index()) {
                 u.push(span);
             }
@@ -157,7 +210,7 @@ impl Coverage {
                     out.len() - 1
                 }
             };
-            out[i].add(&a.design, &a.graph);
+            out[i].add_judged(&a.design, &a.graph, a.computed.as_ref());
         }
         out
     }

@@ -30,6 +30,7 @@ use crate::session::{Checked, RulebookSource, Session, collect_files};
 use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::syntax::token::Keyword;
+use crate::timings::Timings;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -1244,6 +1245,17 @@ pub fn impact(
     new: &RulebookSource,
     paths: &[PathBuf],
 ) -> Result<Impact, String> {
+    impact_timed(old, new, paths, &mut Timings::default())
+}
+
+/// [`impact`], adding the time of each stage (those of both runs summed)
+/// and of the comparison to `timings`.
+pub fn impact_timed(
+    old: &RulebookSource,
+    new: &RulebookSource,
+    paths: &[PathBuf],
+    timings: &mut Timings,
+) -> Result<Impact, String> {
     let files = collect_files(paths)?;
     // The corpus is read and parsed once; each design is then resolved
     // and checked against each rulebook in turn.
@@ -1309,6 +1321,7 @@ pub fn impact(
     other_findings_changed += other.values().sum::<usize>();
     // By file name, then by place in the file.
     changed.sort_by(|(x, a), (y, b)| (&a.file, x).cmp(&(&b.file, y)));
+    timings.merge(&s.timings);
     Ok(Impact {
         designs: before.designs,
         flows: before.flows,

@@ -655,38 +655,29 @@ fn test_update_rewrites_expectations() {
 #[test]
 fn timings_go_to_stderr_and_leave_the_output_alone() {
     let design = "examples/vendor-proposal.myna";
-    let runs: [(&[&str], &[&str]); 2] = [
+    let check = ["read+decode", "lex", "parse", "resolve", "graph", "checks"];
+    let runs: [(&[&str], &[&str]); 6] = [
+        (&["check", "--format", "json", design], &["render"]),
         (
-            &["check", "--format", "json"],
-            &[
-                "read+decode",
-                "lex",
-                "parse",
-                "resolve",
-                "graph",
-                "checks",
-                "render",
-            ],
+            &["inventory", "--format", "json", design],
+            &["inventory", "render+write"],
         ),
+        (&["graph", design], &["diagram", "render+write"]),
+        (&["coverage", design], &["coverage", "render+write"]),
+        (&["test", design], &["compare", "write"]),
         (
-            &["inventory", "--format", "json"],
-            &[
-                "read+decode",
-                "resolve",
-                "checks",
-                "inventory",
-                "render+write",
-            ],
+            &["rules", "diff", "kenpo", "kenpo", "--impact", design],
+            &["diff", "gate", "witnesses", "render+write"],
         ),
     ];
-    for (args, stages) in runs {
-        let plain = mynaflow(&[args, &[design]].concat());
-        let timed = mynaflow(&[args, &["--timings", design]].concat());
+    for (args, own) in runs {
+        let plain = mynaflow(args);
+        let timed = mynaflow(&[args, &["--timings"]].concat());
         assert_eq!(plain.stdout, timed.stdout, "{args:?}: stdout is the same");
         assert_eq!(plain.status.code(), timed.status.code(), "{args:?}");
         assert!(!plain.stdout.is_empty(), "{args:?}");
         let err = String::from_utf8_lossy(&timed.stderr);
-        for stage in stages {
+        for stage in check.iter().chain(own) {
             assert!(
                 err.lines()
                     .any(|l| l.split_whitespace().next() == Some(*stage) && l.ends_with('%')),

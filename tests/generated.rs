@@ -447,7 +447,8 @@ fn checks_side_by_side_find_what_checks_in_turn_find() {
                 findings_computing_on(&a.design, &a.graph, CheckOptions::default(), par);
             let computed = computed.expect("rulebook loaded");
             let held = computed.holdings.as_ref().map(|h| format!("{:?}", h.all()));
-            (found, format!("{:?}", computed.mynumber), held)
+            let verdicts = format!("{:?} {:?}", computed.mynumber, computed.provisions);
+            (found, verdicts, held)
         };
         let (one, many) = (run(false), run(true));
         assert!(one == many, "{shape:?}: the checks side by side differ");
@@ -464,6 +465,34 @@ fn checks_side_by_side_find_what_checks_in_turn_find() {
         );
     }
     assert!(drifts > 0, "no shape has an MN402 finding");
+}
+
+/// Coverage reads the verdicts the checks kept, and measures the other
+/// exchanges on every core on a large design: on every shape it finds the
+/// rules judging every exchange again on one core finds.
+#[test]
+fn coverage_from_the_checks_verdicts_is_coverage_judged_again() {
+    use mynaflow::checks::{CheckOptions, findings_computing_on};
+    use mynaflow::coverage::{exercised_rules, exercised_rules_judged};
+    let mut exercised = 0;
+    for (shape, a) in every_shape_analysed() {
+        let (_, computed) =
+            findings_computing_on(&a.design, &a.graph, CheckOptions::default(), true);
+        let computed = computed.expect("rulebook loaded");
+        let again = exercised_rules(&a.design, &a.graph);
+        for par in [false, true] {
+            for kept in [None, Some(&computed)] {
+                let got = exercised_rules_judged(&a.design, &a.graph, kept, par);
+                assert!(
+                    got == again,
+                    "{shape:?}: par {par}, kept {}",
+                    kept.is_some()
+                );
+            }
+        }
+        exercised += again.len();
+    }
+    assert!(exercised > 0, "no shape exercises a rule");
 }
 
 /// The inventory draws its parts on every core on a large design: on

@@ -161,6 +161,9 @@ pub struct Computed {
     /// The verdict on every exchange of 特定個人情報, as
     /// [`mynumber_verdicts`] gives it.
     pub mynumber: Vec<(usize, MyNumberVerdict)>,
+    /// The verdict on every provision of ordinary personal data by the
+    /// society, as [`provision_verdicts`] gives it.
+    pub provisions: Vec<(usize, ProvisionVerdict)>,
     /// What each of the society's systems holds, when a check asked
     /// ([`Holdings::compute`]).
     pub holdings: Option<Holdings>,
@@ -241,6 +244,7 @@ pub fn findings_computing_on(
     }
     let computed = Computed {
         mynumber,
+        provisions,
         holdings: ctx.holdings.into_inner(),
     };
     (out, Some(computed))

@@ -16,7 +16,15 @@ pub fn percentage(s: &str) -> Result<f64, String> {
     }
 }
 
-pub fn run(paths: &[PathBuf], fail_under: Option<f64>, format: Format, common: &Common) -> u8 {
+/// Measures which rules the designs under `paths` exercise; with
+/// `timings`, prints the time of each stage to stderr.
+pub fn run(
+    paths: &[PathBuf],
+    fail_under: Option<f64>,
+    format: Format,
+    timings: bool,
+    common: &Common,
+) -> u8 {
     let (mut s, settings) = match session(common, paths) {
         Ok(x) => x,
         Err(code) => return code,
@@ -25,6 +33,9 @@ pub fn run(paths: &[PathBuf], fail_under: Option<f64>, format: Format, common: &
         Ok(f) => f,
         Err(code) => return code,
     };
+    // Coverage counts the rules the checks' verdicts name: kept, not
+    // worked out again.
+    s.keep_computed = true;
     let mut analyses = Vec::new();
     let mut failed = false;
     for f in &files {
@@ -79,12 +90,17 @@ pub fn run(paths: &[PathBuf], fail_under: Option<f64>, format: Format, common: &
         fail("no design to measure");
         return FAILURE;
     }
-    let coverages = Coverage::compute(&analyses);
-    let out = match format {
-        Format::Human => render::coverage::human(&coverages, &s.sources, settings.lang),
-        Format::Json => render::coverage::json(&coverages, &s.sources),
-    };
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    let coverages = s.timings.time("coverage", || Coverage::compute(&analyses));
+    s.timings.time("render+write", || {
+        let out = match format {
+            Format::Human => render::coverage::human(&coverages, &s.sources, settings.lang),
+            Format::Json => render::coverage::json(&coverages, &s.sources),
+        };
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    });
+    if timings {
+        eprint!("{}", s.timings.table());
+    }
     let percent = render::coverage::overall(&coverages)
         .percent()
         .unwrap_or(100.0);

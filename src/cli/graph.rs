@@ -29,6 +29,8 @@ pub struct GraphArgs<'a> {
     pub format: GraphFormat,
     pub options: Options,
     pub reach: Option<String>,
+    /// Print the time of each stage to stderr.
+    pub timings: bool,
     pub common: &'a Common,
 }
 
@@ -99,20 +101,28 @@ pub fn run(a: &GraphArgs) -> u8 {
             return FAILURE;
         }
         (format, reach) => {
-            let mut d = diagram::build(design, source, &s.diagnostics, &a.options);
-            if let Some(r) = reach {
-                d.focus(|x| r.touches(x), |f| r.flows.contains(&f));
-            }
+            let d = s.timings.time("diagram", || {
+                let mut d = diagram::build(design, source, &s.diagnostics, &a.options);
+                if let Some(r) = reach {
+                    d.focus(|x| r.touches(x), |f| r.flows.contains(&f));
+                }
+                d
+            });
             // Written as it is made (tens of MB for a large design).
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let written = match format {
-                GraphFormat::Mermaid => render::mermaid::write(&mut out, &d, lang),
-                _ => render::dot::write(&mut out, &d, lang),
-            };
-            // A write error (a closed pipe) stops the picture, and is
-            // otherwise ignored as the other formats ignore it.
-            if written.is_ok() {
-                let _ = out.flush();
+            s.timings.time("render+write", || {
+                let written = match format {
+                    GraphFormat::Mermaid => render::mermaid::write(&mut out, &d, lang),
+                    _ => render::dot::write(&mut out, &d, lang),
+                };
+                // A write error (a closed pipe) stops the picture, and is
+                // otherwise ignored as the other formats ignore it.
+                if written.is_ok() {
+                    let _ = out.flush();
+                }
+            });
+            if a.timings {
+                eprint!("{}", s.timings.table());
             }
             // The process ends here: freeing a large picture and model
             // piece by piece cost a fiftieth of the run, and the system
@@ -123,6 +133,9 @@ pub fn run(a: &GraphArgs) -> u8 {
         }
     };
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    if a.timings {
+        eprint!("{}", s.timings.table());
+    }
     OK
 }
 

@@ -128,6 +128,10 @@ enum Command {
         /// Rewrite each file's `# expect:` annotations to what is reported.
         #[arg(long)]
         update: bool,
+        /// Print the time each stage took to stderr (those of `check`
+        /// summed over the files, then comparing with the annotations).
+        #[arg(long, conflicts_with = "update")]
+        timings: bool,
     },
     /// Explain a diagnostic code: what it means, why, an example, the fix.
     Explain {
@@ -172,6 +176,10 @@ enum Command {
         /// the rest drawn grey (`--format json` lists them).
         #[arg(long, value_name = "ITEM")]
         reach: Option<String>,
+        /// Print the time each stage took to stderr (those of `check`, then
+        /// drawing the picture and writing it).
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -198,6 +206,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: ReportFormat,
+        /// Print the time each stage took to stderr (those of `check`
+        /// summed over the designs, then measuring and writing).
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -281,6 +293,10 @@ enum RulesCommand {
         /// Exit 1 when the new rulebook allows anything the old one did not.
         #[arg(long)]
         fail_on_broadening: bool,
+        /// Print the time each stage took to stderr (with --impact, those
+        /// of `check` summed over the designs and both rulebooks).
+        #[arg(long)]
+        timings: bool,
     },
     /// Lint rulebooks (MN6xx): outdated citations, a register without a
     /// contractor role, redundant rules, purposes nobody may carry out.
@@ -461,11 +477,12 @@ pub fn main() -> ExitCode {
             paths,
             common,
             update,
+            timings,
         } => {
             if update {
                 test_update::run(&paths, &common)
             } else {
-                test::run(&paths, &common)
+                test::run(&paths, timings, &common)
             }
         }
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
@@ -488,6 +505,7 @@ pub fn main() -> ExitCode {
             item,
             section,
             reach,
+            timings,
             common,
         } => graph::run(&graph::GraphArgs {
             file: &file,
@@ -498,6 +516,7 @@ pub fn main() -> ExitCode {
                 section,
             },
             reach,
+            timings,
             common: &common,
         }),
         Command::Report {
@@ -509,8 +528,9 @@ pub fn main() -> ExitCode {
             paths,
             fail_under,
             format,
+            timings,
             common,
-        } => coverage::run(&paths, fail_under, format, &common),
+        } => coverage::run(&paths, fail_under, format, timings, &common),
         Command::Inventory {
             file,
             format,
@@ -539,6 +559,7 @@ pub fn main() -> ExitCode {
                 format,
                 lang: l,
                 fail_on_broadening,
+                timings,
             } => rules_diff::run(&rules_diff::Options {
                 old: &old,
                 new: &new,
@@ -546,6 +567,7 @@ pub fn main() -> ExitCode {
                 format,
                 lang: l,
                 fail_on_broadening,
+                timings,
             }),
             RulesCommand::Check {
                 rulebooks,

@@ -28,6 +28,8 @@ pub struct Options<'a> {
     pub format: Format,
     pub lang: Option<LangArg>,
     pub fail_on_broadening: bool,
+    /// Print the time of each stage to stderr.
+    pub timings: bool,
 }
 
 pub fn run(o: &Options) -> u8 {
@@ -68,16 +70,19 @@ pub fn run(o: &Options) -> u8 {
         }
         return FAILURE;
     };
-    let diff = rulediff::diff(old_rb, new_rb);
-    let mut gate = gate::compare(old_rb, new_rb, new);
-    if let Err(e) = witness::confirm(&mut gate, &sources[0], &sources[1]) {
+    let mut spent = std::mem::take(&mut s.timings);
+    let diff = spent.time("diff", || rulediff::diff(old_rb, new_rb));
+    let mut gate = spent.time("gate", || gate::compare(old_rb, new_rb, new));
+    if let Err(e) = spent.time("witnesses", || {
+        witness::confirm(&mut gate, &sources[0], &sources[1])
+    }) {
         fail(&e);
         return FAILURE;
     }
     let impact = if impact.is_empty() {
         None
     } else {
-        match rulediff::impact(&sources[0], &sources[1], impact) {
+        match rulediff::impact_timed(&sources[0], &sources[1], impact, &mut spent) {
             Ok(i) => Some(i),
             Err(e) => {
                 fail(&e);
@@ -94,11 +99,16 @@ pub fn run(o: &Options) -> u8 {
         impact: impact.as_ref(),
         lang,
     };
-    let out = match format {
-        Format::Human => view.human(),
-        Format::Json => view.json(),
-    };
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    spent.time("render+write", || {
+        let out = match format {
+            Format::Human => view.human(),
+            Format::Json => view.json(),
+        };
+        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    });
+    if o.timings {
+        eprint!("{}", spent.table());
+    }
     if o.fail_on_broadening && gate.broadens() {
         let n = gate.count(Breadth::Broader) + gate.count(Breadth::Both);
         eprintln!(

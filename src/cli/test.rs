@@ -3,9 +3,13 @@
 use super::output::{files, session};
 use super::{Common, FINDINGS, OK};
 use mynaflow::expect::{compare, expectations, reported_by};
+use mynaflow::timings::Timings;
 use std::path::PathBuf;
+use std::time::Instant;
 
-pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
+/// Runs the annotations of every design under `paths`; with `timings`,
+/// prints the time of each stage to stderr.
+pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     let (_, settings) = match session(common, paths) {
         Ok(x) => x,
         Err(code) => return code,
@@ -17,6 +21,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     let lang = settings.lang;
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
+    let mut spent = Timings::default();
     for path in &files {
         // One session per file, so a rulebook's own findings count for the
         // file that loads it, wherever it is tested.
@@ -24,7 +29,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             Ok((s, _)) => s,
             Err(code) => return code,
         };
-        let checked = match s.check_path(path) {
+        let checked = s.check_path(path);
+        spent.merge(&s.timings);
+        let checked = match checked {
             Ok(c) => c,
             Err(e) => {
                 put(&mut out, &format!("FAIL {}: {e}", path.display()));
@@ -32,6 +39,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 continue;
             }
         };
+        let start = Instant::now();
         let source = s.sources.get(checked.file);
         let expected = match expectations(source) {
             Ok(e) => e,
@@ -47,6 +55,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         let by = reported_by(source, checked.file, &s.diagnostics);
         let got: Vec<_> = by.iter().map(|(f, _)| *f).collect();
         let m = compare(&expected, &got);
+        spent.add("compare", start.elapsed());
         if m.is_empty() {
             passed += 1;
             let (shown, n) = (path.display(), expected.len());
@@ -89,7 +98,10 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         "成功 {passed} 件、失敗 {failed} 件"
     );
     put(&mut out, summary.get(lang));
-    print!("{out}");
+    spent.time("write", || print!("{out}"));
+    if timings {
+        eprint!("{}", spent.table());
+    }
     if failed > 0 { FINDINGS } else { OK }
 }
 
