@@ -1121,6 +1121,7 @@ fn run(
     // This run's findings only.
     s.diagnostics.clear();
     let checked = check(s).into_iter().collect::<Result<Vec<_>, _>>()?;
+    let start = std::time::Instant::now();
     // The findings of each file, found in one pass over all of them.
     let mut by_file: HashMap<FileId, Vec<&Diagnostic>> = HashMap::new();
     for d in &s.diagnostics {
@@ -1163,6 +1164,12 @@ fn run(
             other,
         });
     }
+    let compared = start.elapsed();
+    s.timings.add("compare", compared);
+    let start = std::time::Instant::now();
+    drop(by_file);
+    drop(checked);
+    s.timings.add("free model", start.elapsed());
     Ok(())
 }
 
