@@ -654,6 +654,40 @@ fn crowded_carrier(n: usize) -> String {
     s
 }
 
+/// A receiver a group's exchanges reach twice, with another between, is
+/// listed once, where it is first reached.
+#[test]
+fn a_receiver_reached_again_is_listed_once_in_its_first_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("again.myna");
+    let mut design = String::from(
+        "use \"kenpo\"\n\
+         actor 中間 : 中間サーバー\nactor NWS : 情報提供ネットワークシステム\n\
+         data 課税 : 課税・非課税情報\n\
+         actor 市A : 他機関\nactor 市B : 他機関\nactor 系1 : 組合\nactor 系2 : 組合\n\
+         flow 市A -> NWS : 課税 for 被扶養者認定\n\
+         flow 市B -> NWS : 課税 for 被扶養者認定\n\
+         flow NWS -> 中間 : 課税 for 被扶養者認定\n",
+    );
+    // 系1, 系2, then 系1 again (through 中間 written out), then 系2 again.
+    for (to, via) in [("系1", ""), ("系2", ""), ("系1", " via 中間"), ("系2", "")] {
+        design.push_str(&format!("flow 中間 -> {to} : 課税 for 被扶養者認定{via}\n"));
+    }
+    std::fs::write(&path, design).expect("write");
+    let d = draw(&path);
+    d.assert_no_errors();
+    let groups: Vec<(Vec<&str>, Vec<&str>)> = d
+        .inventory
+        .groups
+        .iter()
+        .map(|g| {
+            let senders = g.senders.iter().map(|s| d.actor(s.actor)).collect();
+            (senders, g.receivers.iter().map(|a| d.actor(*a)).collect())
+        })
+        .collect();
+    assert_eq!(groups, [(vec!["市A", "市B"], vec!["系1", "系2"])]);
+}
+
 #[test]
 fn many_senders_and_receivers_at_a_carrier_give_senders_plus_receivers_not_their_product() {
     const N: usize = 200;

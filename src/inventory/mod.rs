@@ -410,6 +410,12 @@ impl Drawn {
         let kind = |a: ActorId| kinds.get(a.index()).copied().flatten();
         let is_self = |a: ActorId| kind(a) == Some(RoleKind::SelfOrg);
         let is_carrier = |a: &ActorId| kind(*a) == Some(RoleKind::Carrier);
+        // Which items are 特定個人情報, likewise: asked once an exchange,
+        // through each item's record it missed the cache.
+        let mynumber_items: Vec<bool> = (0..design.data.len())
+            .map(|i| design.is_mynumber(DataId(i as u32)))
+            .collect();
+        let is_mynumber = |d: DataId| mynumber_items.get(d.index()).copied().unwrap_or(false);
 
         // Per (system, item): what arrives and what leaves. Listed in a
         // vector found through a hash of the keys while drawn, sorted once
@@ -423,7 +429,7 @@ impl Drawn {
             design.actors.len(),
             is_self,
             design.data.len(),
-            |d| design.is_mynumber(d),
+            is_mynumber,
             cells,
         ));
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
@@ -435,7 +441,7 @@ impl Drawn {
         let mut records = Vec::new();
         for (i, ex) in graph.exchanges.iter().enumerate() {
             let item = ex.payload.0;
-            if !design.is_mynumber(item) {
+            if !is_mynumber(item) {
                 continue;
             }
             let b = verdicts.get(i).cloned().flatten();

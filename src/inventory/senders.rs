@@ -11,7 +11,7 @@
 use super::meetings::{Meetings, Resolved};
 use crate::graph::{Exchange, FlowGraph, Payload, TransferId};
 use crate::model::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// The actors passed by a chain of transfers, in order of travel: each
 /// hop's `via` actors, then the carrier it ends at.
@@ -131,7 +131,9 @@ pub(super) struct Groups<'a> {
     /// Direct exchanges: one group per (sender, payload).
     direct: FxHashMap<(ActorId, Payload), usize>,
     found: Vec<Found>,
-    receivers: FxHashSet<(usize, ActorId)>,
+    /// How many actors the design declares (receivers are deduplicated
+    /// by actor number at the end).
+    actors: usize,
     /// Found groups given an id, in id order.
     order: Vec<usize>,
     /// Groups of several senders given an id since [`Groups::take_fresh`].
@@ -159,7 +161,7 @@ impl<'a> Groups<'a> {
             alone: FxHashMap::default(),
             direct: FxHashMap::default(),
             found: Vec::new(),
-            receivers: FxHashSet::default(),
+            actors: design.actors.len(),
             order: Vec::new(),
             fresh: Vec::new(),
         }
@@ -239,8 +241,12 @@ impl<'a> Groups<'a> {
                 (group, route_of(self.graph, &hops), false)
             }
         };
-        if self.receivers.insert((group, ex.receiver)) {
-            self.found[group].receivers.push(ex.receiver);
+        // Each receiver once, kept at its first exchange: the repeats are
+        // dropped at the end (a hash set of every (group, receiver) pair
+        // missed the cache at nearly every exchange of a large design).
+        let receivers = &mut self.found[group].receivers;
+        if receivers.last() != Some(&ex.receiver) {
+            receivers.push(ex.receiver);
         }
         Joined {
             group,
@@ -347,6 +353,8 @@ impl<'a> Groups<'a> {
     pub fn finish(mut self) -> Vec<SenderGroup> {
         let order = std::mem::take(&mut self.order);
         let mut out: Vec<SenderGroup> = Vec::with_capacity(order.len());
+        // The group (plus one) that last kept each actor as a receiver.
+        let mut kept_by: Vec<u32> = vec![0; self.actors];
         for &g in &order {
             let joins: Vec<Join> = std::mem::take(&mut self.found[g].joins)
                 .into_iter()
@@ -356,13 +364,22 @@ impl<'a> Groups<'a> {
                 })
                 .collect();
             let f = &mut self.found[g];
+            let stamp = u32::try_from(g + 1).unwrap_or(u32::MAX);
+            let mut receivers = std::mem::take(&mut f.receivers);
+            receivers.retain(|a| match kept_by.get_mut(a.index()) {
+                Some(k) => *k != stamp && {
+                    *k = stamp;
+                    true
+                },
+                None => true,
+            });
             out.push(SenderGroup {
                 item: f.item,
                 purpose: f.purpose,
                 carrier: f.carrier,
                 senders: std::mem::take(&mut f.senders),
                 joins,
-                receivers: std::mem::take(&mut f.receivers),
+                receivers,
                 onward: Vec::new(),
             });
         }
