@@ -367,10 +367,11 @@ impl<'a> Groups<'a> {
             let stamp = u32::try_from(g + 1).unwrap_or(u32::MAX);
             let mut receivers = std::mem::take(&mut f.receivers);
             receivers.retain(|a| match kept_by.get_mut(a.index()) {
-                Some(k) => *k != stamp && {
+                Some(k) if *k == stamp => false,
+                Some(k) => {
                     *k = stamp;
                     true
-                },
+                }
                 None => true,
             });
             out.push(SenderGroup {
