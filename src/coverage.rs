@@ -90,21 +90,19 @@ pub fn exercised_rules_judged(
         let t = graph.transfer(graph.exchanges[i].last());
         design.flow(t.flow).span
     };
-    let judge = || match computed {
+    let (mynumber, provisions) = match computed {
         Some(c) => (Cow::Borrowed(&c.mynumber), Cow::Borrowed(&c.provisions)),
-        None if par => {
-            let (m, p) = rayon::join(
-                || checks::mynumber_verdicts(design, graph),
-                || checks::provision_verdicts(design, graph),
-            );
+        None => {
+            let mynumber = || checks::mynumber_verdicts(design, graph);
+            let provisions = || checks::provision_verdicts(design, graph);
+            let (m, p) = if par {
+                rayon::join(mynumber, provisions)
+            } else {
+                (mynumber(), provisions())
+            };
             (Cow::Owned(m), Cow::Owned(p))
         }
-        None => (
-            Cow::Owned(checks::mynumber_verdicts(design, graph)),
-            Cow::Owned(checks::provision_verdicts(design, graph)),
-        ),
     };
-    let (mynumber, provisions) = judge();
     let mut out = Vec::new();
     for (i, v) in mynumber.iter() {
         if let MyNumberVerdict::Allowed(r) = v {

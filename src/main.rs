@@ -25,8 +25,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// with the default and 947 to 953 MiB with 10 ms (mimalloc 2's delay),
 /// and `check` 8 to 19 % lower, with no wall time lost that runs on this
 /// machine could tell from their noise (benches/README.md, twelfth pass),
-/// for up to 8 % more CPU time. The variable
-/// `MIMALLOC_PURGE_DELAY`, when set, still decides.
+/// for up to 8 % more CPU time. The variable `MIMALLOC_PURGE_DELAY`, when
+/// set, still decides.
 #[cfg(not(feature = "system-alloc"))]
 fn give_freed_memory_back_sooner() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {

@@ -1164,8 +1164,7 @@ fn run(
             other,
         });
     }
-    let compared = start.elapsed();
-    s.timings.add("compare", compared);
+    s.timings.add("compare", start.elapsed());
     let start = std::time::Instant::now();
     drop(by_file);
     drop(checked);

@@ -75,9 +75,7 @@ impl Holdings {
         let is_self: Vec<bool> = (0..design.actors.len())
             .map(|a| design.kind_of(ActorId(a as u32)) == Some(RoleKind::SelfOrg))
             .collect();
-        let mynumber: Vec<bool> = (0..design.data.len())
-            .map(|d| design.is_mynumber(DataId(d as u32)))
-            .collect();
+        let mynumber = design.mynumber_items();
         // Every edge (in the order of the flows), collected flat and
         // sorted once: on a large design the flows are read front to back,
         // and no map of maps is built. The order they are collected in

@@ -412,9 +412,7 @@ impl Drawn {
         let is_carrier = |a: &ActorId| kind(*a) == Some(RoleKind::Carrier);
         // Which items are 特定個人情報, likewise: asked once an exchange,
         // through each item's record it missed the cache.
-        let mynumber_items: Vec<bool> = (0..design.data.len())
-            .map(|i| design.is_mynumber(DataId(i as u32)))
-            .collect();
+        let mynumber_items = design.mynumber_items();
         let is_mynumber = |d: DataId| mynumber_items.get(d.index()).copied().unwrap_or(false);
 
         // Per (system, item): what arrives and what leaves. Listed in a

@@ -170,6 +170,14 @@ impl Design {
             }
     }
 
+    /// [`Design::is_mynumber`] of every item, by item number: a table small
+    /// enough to stay in the cache for walks that ask once an exchange.
+    pub fn mynumber_items(&self) -> Vec<bool> {
+        (0..self.data.len())
+            .map(|d| self.is_mynumber(DataId(d as u32)))
+            .collect()
+    }
+
     /// Is every name of the flow resolved, including the roles of its
     /// actors and the categories of its items? Checks skip flows that are
     /// not, so one typo gives one error.

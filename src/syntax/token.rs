@@ -135,10 +135,9 @@ impl Token {
     /// The token's value in `src`, the text it was read from: a name
     /// without rejected invisible characters, a string's unescaped content.
     pub fn text<'a>(&'a self, src: &'a str) -> &'a str {
-        match (&self.value, self.written()) {
-            (Some(v), _) => v,
-            (None, Some(r)) => src.get(r).unwrap_or(""),
-            (None, None) => "",
+        match &self.value {
+            Some(v) => v,
+            None => self.written().and_then(|r| src.get(r)).unwrap_or(""),
         }
     }
 

@@ -92,10 +92,12 @@ impl Names {
                 && let (Ok(i), Ok(k)) = (u32::try_from(i), u32::try_from(at.len()))
             {
                 at.push(i);
+                let written = Written::of(t);
+                let text = written.in_source(src).unwrap_or_else(|| t.text(src));
                 order.push(Pending {
-                    hash: hash_of(t.text(src)),
+                    hash: hash_of(text),
                     k,
-                    written: Written::of(t),
+                    written,
                 });
             }
         }
