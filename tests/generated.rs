@@ -496,14 +496,32 @@ fn coverage_from_the_checks_verdicts_is_coverage_judged_again() {
 }
 
 /// The inventory draws its parts on every core on a large design: on
-/// every shape it is the same whether drawn on every core or on one.
+/// every shape it is the same whether drawn on every core or on one, and
+/// however its items are dealt into parts.
 #[test]
 fn the_inventory_is_the_same_on_every_core_and_on_one() {
     use mynaflow::inventory::Inventory;
+    let (mut shared, mut records) = (0, 0);
     for (shape, a) in every_shape_analysed() {
         let one = Inventory::compute_on_cores_from(&a.design, &a.graph, usize::MAX);
         let every = Inventory::compute_on_cores_from(&a.design, &a.graph, 0);
         assert!(!one.systems.is_empty(), "{shape:?}: no systems");
         assert!(one == every, "{shape:?}: the inventories differ");
+        // However its items are dealt into parts walked apart (one item a
+        // part at 64), the groups are numbered and the records listed as
+        // one walk over every exchange does.
+        for parts in [1, 2, 3, 7, 64] {
+            let dealt = Inventory::compute_in_parts(&a.design, &a.graph, parts);
+            assert!(
+                one == dealt,
+                "{shape:?}: in {parts} parts the inventory differs"
+            );
+        }
+        shared += one.groups.iter().filter(|g| !g.joins.is_empty()).count();
+        records += one.records.len();
     }
+    assert!(
+        shared > 0 && records > 0,
+        "no shape has groups that include others, or records"
+    );
 }

@@ -15,7 +15,6 @@
 
 use crate::graph::{FlowGraph, Payload, TransferId, payloads};
 use crate::model::*;
-use petgraph::visit::EdgeRef;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A step of a route: a hop into a carrier, after the steps before it
@@ -80,9 +79,16 @@ pub(super) struct Meetings<'a> {
 }
 
 impl<'a> Meetings<'a> {
-    /// Finds every meeting: one pass over the transfers into carriers,
-    /// then forward from each meeting along the hops between carriers.
-    pub fn find(design: &'a Design, graph: &'a FlowGraph) -> Self {
+    /// Finds every meeting of the items `walked` picks: one pass over the
+    /// transfers into carriers that carry them (`into_carriers`, in the
+    /// graph's order), then forward from each meeting along the hops
+    /// between carriers (a meeting's data goes on as the same item).
+    pub fn find(
+        design: &'a Design,
+        graph: &'a FlowGraph,
+        into_carriers: &[TransferId],
+        walked: &dyn Fn(DataId) -> bool,
+    ) -> Self {
         let role = |a: ActorId| design.actor(a).role.id;
         let carrier: Vec<bool> = (0..design.actors.len())
             .map(|i| design.kind_of(ActorId(i as u32)) == Some(RoleKind::Carrier))
@@ -97,19 +103,19 @@ impl<'a> Meetings<'a> {
             steps: Vec::new(),
         };
         let mut onward: FxHashMap<(ActorId, Payload), Vec<TransferId>> = FxHashMap::default();
-        for e in graph.graph.edge_references() {
-            let (from, to) = (graph.graph[e.source()], graph.graph[e.target()]);
+        for &t in into_carriers {
+            let (from, to) = graph.ends(t);
             if !is_carrier(to) {
                 continue;
             }
-            let t = e.id();
-            let flow = design.flow(e.weight().flow);
-            for p in payloads(flow).filter(|p| design.is_mynumber(p.0)) {
+            let transfer = graph.transfer(t);
+            let flow = design.flow(transfer.flow);
+            for p in payloads(flow).filter(|p| walked(p.0)) {
                 if is_carrier(from) {
                     onward.entry((from, p)).or_default().push(t);
                 } else {
                     let mut passed: Vec<RoleId> =
-                        e.weight().via.iter().filter_map(|a| role(*a)).collect();
+                        transfer.via.iter().filter_map(|a| role(*a)).collect();
                     passed.extend(role(to));
                     let s = m.meeting(to, p, role(from), passed);
                     m.meetings[s].entries.push(Entry::Sender(t, from));

@@ -23,6 +23,7 @@ mod closure;
 mod meetings;
 mod rows;
 mod senders;
+mod walk;
 
 pub use rows::{EntrustedRow, HeldRow, PassedOn, PassedRow};
 pub use senders::{GroupId, Join, Sender, SenderGroup, route_of};
@@ -35,8 +36,8 @@ use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
-use senders::Groups;
 use std::collections::BTreeSet;
+use walk::{Parts, Walk};
 
 /// The other end of a movement.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -215,12 +216,9 @@ impl MovesBy {
         to.push(m);
     }
 
-    /// The list sorted by key (the index is freed first).
-    fn into_sorted(self) -> Vec<((ActorId, DataId), Moves)> {
-        let MovesBy { index, mut list } = self;
-        drop(index);
-        list.sort_unstable_by_key(|(key, _)| *key);
-        list
+    /// The list, in the order first met (the index is freed).
+    fn into_list(self) -> Vec<((ActorId, DataId), Moves)> {
+        self.list
     }
 }
 
@@ -273,6 +271,9 @@ pub struct Inventory {
 /// Exchanges from which the inventory's independent parts are drawn side
 /// by side: below this, waking a second thread costs more than it saves.
 const PARALLEL_EXCHANGES: usize = 10_000;
+
+/// Parts of the items walked per thread of the pool.
+const PARTS_PER_THREAD: usize = 4;
 
 /// The actors an exchange's representative sender passes, in order of
 /// travel (see [`Inventory::groups`] for every sender of a grouped exchange).
@@ -331,8 +332,18 @@ impl Inventory {
         graph: &FlowGraph,
         parallel_from: usize,
     ) -> Inventory {
-        match Drawn::draw(design, graph, None, parallel_from) {
+        match Drawn::draw(design, graph, None, parallel_from, None) {
             Some(drawn) => drawn.finish(parallel_from),
+            None => Inventory::default(),
+        }
+    }
+
+    /// [`Inventory::compute`] on every core, its items walked in at most
+    /// `parts` parts (the tests compare counts: the inventory is the same).
+    #[doc(hidden)]
+    pub fn compute_in_parts(design: &Design, graph: &FlowGraph, parts: usize) -> Inventory {
+        match Drawn::draw(design, graph, None, 0, Some(parts)) {
+            Some(drawn) => drawn.finish(0),
             None => Inventory::default(),
         }
     }
@@ -347,7 +358,7 @@ impl Inventory {
         graph: FlowGraph,
         computed: Option<Computed>,
     ) -> Inventory {
-        let drawn = Drawn::draw(design, &graph, computed, PARALLEL_EXCHANGES);
+        let drawn = Drawn::draw(design, &graph, computed, PARALLEL_EXCHANGES, None);
         drop(graph);
         match drawn {
             Some(drawn) => drawn.finish(PARALLEL_EXCHANGES),
@@ -363,7 +374,8 @@ struct Drawn {
     holdings: Holdings,
     /// Each actor's role kind.
     kinds: Vec<Option<RoleKind>>,
-    moves: MovesBy,
+    /// Each (system, item)'s moves, sorted by (system, item).
+    moves: Vec<((ActorId, DataId), Moves)>,
     carriers: BTreeSet<ActorId>,
     groups: Vec<SenderGroup>,
     records: Vec<Record>,
@@ -371,12 +383,15 @@ struct Drawn {
 
 impl Drawn {
     /// Walks the exchanges (None when the design's rulebook did not load),
-    /// with the verdicts and holdings the checks `computed`, if given.
+    /// with the verdicts and holdings the checks `computed`, if given, in
+    /// `parts` parts if given (else one, or several a thread from
+    /// `parallel_from` exchanges on).
     fn draw(
         design: &Design,
         graph: &FlowGraph,
         computed: Option<Computed>,
         parallel_from: usize,
+        parts: Option<usize>,
     ) -> Option<Drawn> {
         design.rulebook.as_ref()?;
         let (mynumber, holdings) =
@@ -407,131 +422,31 @@ impl Drawn {
         let kinds: Vec<Option<RoleKind>> = (0..design.actors.len())
             .map(|i| design.kind_of(ActorId(i as u32)))
             .collect();
-        let kind = |a: ActorId| kinds.get(a.index()).copied().flatten();
-        let is_self = |a: ActorId| kind(a) == Some(RoleKind::SelfOrg);
-        let is_carrier = |a: &ActorId| kind(*a) == Some(RoleKind::Carrier);
-        // Which items are 特定個人情報, likewise: asked once an exchange,
-        // through each item's record it missed the cache.
-        let mynumber_items = design.mynumber_items();
-        let is_mynumber = |d: DataId| mynumber_items.get(d.index()).copied().unwrap_or(false);
-
-        // Per (system, item): what arrives and what leaves. Listed in a
-        // vector found through a hash of the keys while drawn, sorted once
-        // at the end: the list is never copied out of a hash map.
-        let cells = graph
-            .exchanges
-            .len()
-            .saturating_mul(TABLE_PER_EXCHANGE)
-            .max(TABLE_FLOOR);
-        let mut moves = MovesBy::new(KeyIndex::new(
-            design.actors.len(),
-            is_self,
-            design.data.len(),
-            is_mynumber,
-            cells,
-        ));
-        let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
-        let mut groups = Groups::new(design, graph);
-        // Groups whose senders' routes are counted (carriers): once each.
-        // By the group's index (dense: groups are numbered as found), not
-        // hashed: one look-up per exchange.
-        let mut routed: Vec<bool> = Vec::new();
-        let mut records = Vec::new();
-        for (i, ex) in graph.exchanges.iter().enumerate() {
-            let item = ex.payload.0;
-            if !is_mynumber(item) {
-                continue;
-            }
-            let b = verdicts.get(i).cloned().flatten();
-            let flow = graph.transfer(ex.last()).flow;
-            let joined = groups.of(ex);
-            let g = joined.group;
-            carriers.extend(joined.after.iter().copied().filter(is_carrier));
-            if routed.len() <= g {
-                routed.resize(g + 1, false);
-            }
-            if let Some(seen) = routed.get_mut(g)
-                && !std::mem::replace(seen, true)
-            {
-                for s in groups.senders(g) {
-                    carriers.extend(s.route.iter().copied().filter(is_carrier));
-                }
-            }
-            // One sender: the movements name it, with its whole route.
-            let single = groups.sole(g).map(|one| {
-                let mut route = one.route.clone();
-                route.extend(joined.after.iter().copied());
-                (one.actor, route.into_boxed_slice())
-            });
-            let m = |counterpart, route| Movement {
-                counterpart,
-                purpose: ex.payload.1,
-                route,
-                flow,
-                basis: b.clone(),
-            };
-            match &single {
-                Some((sender, route)) => {
-                    if is_self(ex.receiver) {
-                        let received = m(Counterpart::Actor(*sender), route.clone());
-                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
-                    }
-                    if is_self(*sender) {
-                        let passed = m(Counterpart::Actor(ex.receiver), route.clone());
-                        MovesBy::push(&mut moves.at((*sender, item)).1, passed);
-                    }
-                }
-                None => {
-                    let id = groups.id(g);
-                    if is_self(ex.receiver) {
-                        let after = Box::from(joined.after.as_slice());
-                        let received = m(Counterpart::Group(id), after);
-                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
-                    }
-                }
-            }
-            // A provision through a carrier: both ends keep a record.
-            let through_carrier = joined.stitched || joined.after.iter().any(is_carrier);
-            if let (Some(basis), Some(purpose), true) = (&b, ex.payload.1, through_carrier) {
-                records.push(Record {
-                    senders: groups.id(g),
-                    receiver: ex.receiver,
-                    item,
-                    purpose,
-                    route: joined.after,
-                    basis: basis.clone(),
-                    flow,
-                });
-            }
-            // Each sender of a group of several, on its group's first use,
-            // passes the item on to the group's receivers (and those of the
-            // groups that include it): one movement per sender and group
-            // it enters, not per receiver nor per group downstream.
-            for f in groups.take_fresh() {
-                let id = groups.id(f);
-                for s in groups.senders(f).iter().filter(|s| is_self(s.actor)) {
-                    let passed = Movement {
-                        counterpart: Counterpart::Group(id),
-                        purpose: ex.payload.1,
-                        route: Box::from(s.route.as_slice()),
-                        flow: s.flow,
-                        basis: None,
-                    };
-                    MovesBy::push(&mut moves.at((s.actor, item)).1, passed);
-                }
-            }
-        }
-        let groups = groups.finish();
-        // Carriers the groups meet at and pass on the way to each other.
-        for g in &groups {
-            carriers.extend(g.carrier.filter(is_carrier));
-            for j in &g.joins {
-                carriers.extend(j.route.iter().copied().filter(is_carrier));
-            }
-            for s in &g.senders {
-                carriers.extend(s.route.iter().copied().filter(is_carrier));
-            }
-        }
+        // The items of 特定個人情報 are walked in parts that share nothing,
+        // on every core when the design is large (several parts a thread,
+        // so that one item with many exchanges leaves the others work).
+        let parallel = graph.exchanges.len() >= parallel_from;
+        let count = match (parallel, parts) {
+            (_, Some(n)) => n,
+            (true, None) => rayon::current_num_threads() * PARTS_PER_THREAD,
+            (false, None) => 1,
+        };
+        let parts = Parts::deal(design, graph, &design.mynumber_items(), count);
+        let walk = Walk {
+            design,
+            graph,
+            verdicts: &verdicts,
+            kinds: &kinds,
+            parts: &parts,
+        };
+        let walks: Vec<_> = match parallel {
+            true => (0..parts.len())
+                .into_par_iter()
+                .map(|k| walk.part(k))
+                .collect(),
+            false => (0..parts.len()).map(|k| walk.part(k)).collect(),
+        };
+        let (moves, carriers, groups, records) = walk::merge(walks, parallel);
         Some(Drawn {
             holdings,
             kinds,
@@ -598,7 +513,7 @@ impl Drawn {
                 (senders, receivers)
             })
             .collect();
-        let mut moves = moves.into_sorted();
+        let mut moves = moves;
         // Each (system, item) is drawn on its own, on both cores when the
         // design is large; the order stays that of the sorted keys.
         let holding = |((actor, item), (received, passed_on)): ((ActorId, DataId), Moves)| {
@@ -717,7 +632,7 @@ mod tests {
     }
 
     #[test]
-    fn moves_by_key_are_listed_sorted_with_their_own_moves_in_a_table_or_hashed() {
+    fn moves_by_key_are_listed_as_first_met_with_their_own_moves_in_a_table_or_hashed() {
         assert_eq!(index(4).table.len(), 4, "2 actors by 2 items");
         assert!(index(3).table.is_empty(), "too large: hashed");
         let (a, b) = ((ActorId(2), DataId(0)), (ActorId(1), DataId(3)));
@@ -731,7 +646,7 @@ mod tests {
             MovesBy::push(&mut by.at(a).0, movement(2));
             MovesBy::push(&mut by.at(c).1, movement(6));
             let listed: Vec<(Key, Vec<u32>, Vec<u32>)> = by
-                .into_sorted()
+                .into_list()
                 .into_iter()
                 .map(|(k, (r, p))| {
                     let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.0).collect();
@@ -739,9 +654,9 @@ mod tests {
                 })
                 .collect();
             let want = [
-                (b, vec![], vec![1]),
                 (a, vec![0, 2], vec![]),
                 (c, vec![5], vec![6]),
+                (b, vec![], vec![1]),
             ];
             assert_eq!(listed, want, "{cells} cells");
         }

@@ -136,6 +136,10 @@ pub(super) struct Groups<'a> {
     actors: usize,
     /// Found groups given an id, in id order.
     order: Vec<usize>,
+    /// The exchange being walked (see [`Groups::of`]).
+    now: u32,
+    /// The exchange at which each group was given its id, in id order.
+    numbered_at: Vec<u32>,
     /// Groups of several senders given an id since [`Groups::take_fresh`].
     fresh: Vec<usize>,
 }
@@ -152,17 +156,26 @@ pub(super) struct Joined {
 }
 
 impl<'a> Groups<'a> {
-    pub fn new(design: &'a Design, graph: &'a FlowGraph) -> Self {
+    /// Groups of the exchanges of the items `walked` picks, whose
+    /// transfers into carriers are `into_carriers` (see [`Meetings::find`]).
+    pub fn new(
+        design: &'a Design,
+        graph: &'a FlowGraph,
+        into_carriers: &[TransferId],
+        walked: &dyn Fn(DataId) -> bool,
+    ) -> Self {
         Groups {
             roles: design.actors.iter().map(|a| a.role.id).collect(),
             graph,
-            meetings: Meetings::find(design, graph),
+            meetings: Meetings::find(design, graph, into_carriers, walked),
             listed: FxHashMap::default(),
             alone: FxHashMap::default(),
             direct: FxHashMap::default(),
             found: Vec::new(),
             actors: design.actors.len(),
             order: Vec::new(),
+            now: 0,
+            numbered_at: Vec::new(),
             fresh: Vec::new(),
         }
     }
@@ -171,8 +184,9 @@ impl<'a> Groups<'a> {
         self.roles.get(a.index()).copied().flatten()
     }
 
-    /// The group of an exchange, its receiver noted.
-    pub fn of(&mut self, ex: &Exchange) -> Joined {
+    /// The group of exchange number `at`, its receiver noted.
+    pub fn of(&mut self, at: u32, ex: &Exchange) -> Joined {
+        self.now = at;
         let hops = self.graph.route(ex);
         let last = ex.last();
         let (group, after, stitched) = match hops.split_last() {
@@ -338,6 +352,7 @@ impl<'a> Groups<'a> {
         let id = GroupId(self.order.len() as u32);
         self.found[group].id = Some(id);
         self.order.push(group);
+        self.numbered_at.push(self.now);
         if self.found[group].listed {
             self.fresh.push(group);
         }
@@ -349,8 +364,9 @@ impl<'a> Groups<'a> {
         std::mem::take(&mut self.fresh)
     }
 
-    /// The groups given an id, in id order.
-    pub fn finish(mut self) -> Vec<SenderGroup> {
+    /// The groups given an id, in id order (their `onward` left empty),
+    /// with the exchange at which each was given it.
+    pub fn finish(mut self) -> (Vec<SenderGroup>, Vec<u32>) {
         let order = std::mem::take(&mut self.order);
         let mut out: Vec<SenderGroup> = Vec::with_capacity(order.len());
         // The group (plus one) that last kept each actor as a receiver.
@@ -384,12 +400,6 @@ impl<'a> Groups<'a> {
                 onward: Vec::new(),
             });
         }
-        for i in 0..out.len() {
-            for j in 0..out[i].joins.len() {
-                let up = out[i].joins[j].group.index();
-                out[up].onward.push(GroupId(i as u32));
-            }
-        }
-        out
+        (out, self.numbered_at)
     }
 }

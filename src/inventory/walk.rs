@@ -1,0 +1,380 @@
+//! The walk over the exchanges of 特定個人情報 that draws the inventory's
+//! movements, sender groups and records. Nothing it draws mixes two items:
+//! a group is of one payload, a meeting's data goes on as the same item,
+//! and movements are listed by (system, item). So the items are dealt into
+//! [`Parts`], each part walked on its own (on every core for a large
+//! design), and [`merge`] puts the parts together as one walk over every
+//! exchange in order would have drawn them: groups numbered in the order
+//! of the exchange that first names each, records in the design's order.
+//! How the items are dealt changes how fast, never what is drawn.
+
+use super::senders::Groups;
+use super::{Basis, Counterpart, KeyIndex, Movement, Moves, MovesBy, Record, TABLE_FLOOR};
+use super::{GroupId, SenderGroup, TABLE_PER_EXCHANGE};
+use crate::graph::{FlowGraph, TransferId, payloads};
+use crate::model::*;
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+
+/// The items of 特定個人情報 dealt into parts, and each part's exchanges.
+pub(super) struct Parts {
+    /// Each item's part (`u32::MAX`: not walked, not 特定個人情報).
+    of_item: Vec<u32>,
+    /// Each part's exchanges of 特定個人情報, in order (indexes into the
+    /// graph's exchanges).
+    exchanges: Vec<Vec<u32>>,
+    /// Each part's transfers into a carrier that carry one of its items,
+    /// in the graph's order.
+    into_carriers: Vec<Vec<TransferId>>,
+}
+
+impl Parts {
+    /// Deals the items `walked` picks into at most `count` parts of about
+    /// as many exchanges each: the items with the most exchanges first,
+    /// each to the part with the fewest so far.
+    pub fn deal(design: &Design, graph: &FlowGraph, walked: &[bool], count: usize) -> Parts {
+        let mut load = vec![0usize; walked.len()];
+        for ex in &graph.exchanges {
+            if let Some(n) = load.get_mut(ex.payload.0.index()) {
+                *n += 1;
+            }
+        }
+        let mut items: Vec<usize> = (0..walked.len())
+            .filter(|&d| walked[d] && load[d] > 0)
+            .collect();
+        items.sort_by_key(|&d| (std::cmp::Reverse(load[d]), d));
+        let count = count.clamp(1, items.len().max(1));
+        let mut loads = vec![0usize; count];
+        let mut of_item = vec![u32::MAX; walked.len()];
+        for d in items {
+            let (k, _) = loads
+                .iter()
+                .enumerate()
+                .min_by_key(|&(k, l)| (*l, k))
+                .unwrap_or((0, &0));
+            loads[k] += load[d];
+            of_item[d] = k as u32;
+        }
+        let mut exchanges: Vec<Vec<u32>> = loads.iter().map(|&l| Vec::with_capacity(l)).collect();
+        for (i, ex) in graph.exchanges.iter().enumerate() {
+            if let (Some(&k), Ok(i)) = (of_item.get(ex.payload.0.index()), u32::try_from(i))
+                && let Some(list) = exchanges.get_mut(k as usize)
+            {
+                list.push(i);
+            }
+        }
+        let is_carrier = |a: ActorId| design.kind_of(a) == Some(RoleKind::Carrier);
+        let mut into_carriers: Vec<Vec<TransferId>> = vec![Vec::new(); loads.len()];
+        for e in graph.graph.edge_references() {
+            if !is_carrier(graph.graph[e.target()]) {
+                continue;
+            }
+            for p in payloads(design.flow(e.weight().flow)) {
+                if let Some(&k) = of_item.get(p.0.index())
+                    && let Some(list) = into_carriers.get_mut(k as usize)
+                    && list.last() != Some(&e.id())
+                {
+                    list.push(e.id());
+                }
+            }
+        }
+        Parts {
+            of_item,
+            exchanges,
+            into_carriers,
+        }
+    }
+
+    /// How many parts there are.
+    pub fn len(&self) -> usize {
+        self.exchanges.len()
+    }
+
+    /// Is `item` walked in part `k`?
+    fn holds(&self, k: usize, item: DataId) -> bool {
+        self.of_item.get(item.index()).copied() == Some(k as u32)
+    }
+}
+
+/// What the walk over one part draws. Group ids are the part's own.
+pub(super) struct Walked {
+    /// Each (system, item)'s moves, in the order first met.
+    moves: Vec<((ActorId, DataId), Moves)>,
+    /// Does a movement name a group? (Else the moves need no renumbering.)
+    names_groups: bool,
+    carriers: BTreeSet<ActorId>,
+    /// The part's groups in its own id order, `onward` left empty.
+    groups: Vec<SenderGroup>,
+    /// The exchange at which each of them was given its id.
+    numbered_at: Vec<u32>,
+    /// The records, each with its exchange.
+    records: Vec<(u32, Record)>,
+}
+
+/// What the walk needs besides the design and the graph.
+pub(super) struct Walk<'a> {
+    pub design: &'a Design,
+    pub graph: &'a FlowGraph,
+    /// The verdict `check` gives each exchange (by exchange).
+    pub verdicts: &'a [Option<Basis>],
+    /// Each actor's role kind.
+    pub kinds: &'a [Option<RoleKind>],
+    pub parts: &'a Parts,
+}
+
+impl Walk<'_> {
+    fn kind(&self, a: ActorId) -> Option<RoleKind> {
+        self.kinds.get(a.index()).copied().flatten()
+    }
+
+    /// Walks the exchanges of part `k`.
+    pub fn part(&self, k: usize) -> Walked {
+        let (design, graph) = (self.design, self.graph);
+        let is_self = |a: ActorId| self.kind(a) == Some(RoleKind::SelfOrg);
+        let is_carrier = |a: &ActorId| self.kind(*a) == Some(RoleKind::Carrier);
+        let walked = |d: DataId| self.parts.holds(k, d);
+        let exchanges = self.parts.exchanges.get(k).map_or(&[][..], Vec::as_slice);
+
+        // Per (system, item): what arrives and what leaves. Listed in a
+        // vector found through a table (or a hash) of the keys while
+        // drawn, sorted once at the end.
+        let cells = exchanges
+            .len()
+            .saturating_mul(TABLE_PER_EXCHANGE)
+            .max(TABLE_FLOOR);
+        let mut moves = MovesBy::new(KeyIndex::new(
+            design.actors.len(),
+            is_self,
+            design.data.len(),
+            walked,
+            cells,
+        ));
+        let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
+        let into_carriers = self
+            .parts
+            .into_carriers
+            .get(k)
+            .map_or(&[][..], Vec::as_slice);
+        let mut groups = Groups::new(design, graph, into_carriers, &walked);
+        // Groups whose senders' routes are counted (carriers): once each.
+        // By the group's index (dense: groups are numbered as found), not
+        // hashed: one look-up per exchange.
+        let mut routed: Vec<bool> = Vec::new();
+        let mut records = Vec::new();
+        let mut names_groups = false;
+        for &i in exchanges {
+            let Some(ex) = graph.exchanges.get(i as usize) else {
+                continue;
+            };
+            let item = ex.payload.0;
+            let b = self.verdicts.get(i as usize).cloned().flatten();
+            let flow = graph.transfer(ex.last()).flow;
+            let joined = groups.of(i, ex);
+            let g = joined.group;
+            carriers.extend(joined.after.iter().copied().filter(is_carrier));
+            if routed.len() <= g {
+                routed.resize(g + 1, false);
+            }
+            if let Some(seen) = routed.get_mut(g)
+                && !std::mem::replace(seen, true)
+            {
+                for s in groups.senders(g) {
+                    carriers.extend(s.route.iter().copied().filter(is_carrier));
+                }
+            }
+            // One sender: the movements name it, with its whole route.
+            let single = groups.sole(g).map(|one| {
+                let mut route = one.route.clone();
+                route.extend(joined.after.iter().copied());
+                (one.actor, route.into_boxed_slice())
+            });
+            let m = |counterpart, route| Movement {
+                counterpart,
+                purpose: ex.payload.1,
+                route,
+                flow,
+                basis: b.clone(),
+            };
+            match &single {
+                Some((sender, route)) => {
+                    if is_self(ex.receiver) {
+                        let received = m(Counterpart::Actor(*sender), route.clone());
+                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
+                    }
+                    if is_self(*sender) {
+                        let passed = m(Counterpart::Actor(ex.receiver), route.clone());
+                        MovesBy::push(&mut moves.at((*sender, item)).1, passed);
+                    }
+                }
+                None => {
+                    let id = groups.id(g);
+                    if is_self(ex.receiver) {
+                        let after = Box::from(joined.after.as_slice());
+                        let received = m(Counterpart::Group(id), after);
+                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
+                        names_groups = true;
+                    }
+                }
+            }
+            // A provision through a carrier: both ends keep a record.
+            let through_carrier = joined.stitched || joined.after.iter().any(is_carrier);
+            if let (Some(basis), Some(purpose), true) = (&b, ex.payload.1, through_carrier) {
+                let record = Record {
+                    senders: groups.id(g),
+                    receiver: ex.receiver,
+                    item,
+                    purpose,
+                    route: joined.after,
+                    basis: basis.clone(),
+                    flow,
+                };
+                records.push((i, record));
+            }
+            // Each sender of a group of several, on its group's first use,
+            // passes the item on to the group's receivers (and those of the
+            // groups that include it): one movement per sender and group
+            // it enters, not per receiver nor per group downstream.
+            for f in groups.take_fresh() {
+                let id = groups.id(f);
+                for s in groups.senders(f).iter().filter(|s| is_self(s.actor)) {
+                    let passed = Movement {
+                        counterpart: Counterpart::Group(id),
+                        purpose: ex.payload.1,
+                        route: Box::from(s.route.as_slice()),
+                        flow: s.flow,
+                        basis: None,
+                    };
+                    MovesBy::push(&mut moves.at((s.actor, item)).1, passed);
+                    names_groups = true;
+                }
+            }
+        }
+        let (groups, numbered_at) = groups.finish();
+        // Carriers the groups meet at and pass on the way to each other.
+        for g in &groups {
+            carriers.extend(g.carrier.filter(is_carrier));
+            for j in &g.joins {
+                carriers.extend(j.route.iter().copied().filter(is_carrier));
+            }
+            for s in &g.senders {
+                carriers.extend(s.route.iter().copied().filter(is_carrier));
+            }
+        }
+        Walked {
+            moves: moves.into_list(),
+            names_groups,
+            carriers,
+            groups,
+            numbered_at,
+            records,
+        }
+    }
+}
+
+/// The parts' walks put together: the moves sorted by (system, item), the
+/// carriers, the groups numbered in the order of the exchange that first
+/// named each (a part numbers its groups at its exchanges in that order),
+/// and the records in the order of their exchanges.
+#[allow(clippy::type_complexity)]
+pub(super) fn merge(
+    walks: Vec<Walked>,
+    parallel: bool,
+) -> (
+    Vec<((ActorId, DataId), Moves)>,
+    BTreeSet<ActorId>,
+    Vec<SenderGroup>,
+    Vec<Record>,
+) {
+    // Each group's place: by the exchange that numbered it, then by its
+    // part's order (one exchange numbers groups of one part only).
+    let mut order: Vec<(u32, u32, u32)> = Vec::new();
+    for (k, w) in walks.iter().enumerate() {
+        for (local, &at) in w.numbered_at.iter().enumerate() {
+            order.push((at, k as u32, local as u32));
+        }
+    }
+    if walks.len() > 1 {
+        order.par_sort_unstable();
+    }
+    let mut global: Vec<Vec<u32>> = walks.iter().map(|w| vec![0; w.groups.len()]).collect();
+    for (g, &(_, k, local)) in order.iter().enumerate() {
+        if let Some(slot) = global
+            .get_mut(k as usize)
+            .and_then(|ids| ids.get_mut(local as usize))
+        {
+            *slot = g as u32;
+        }
+    }
+    let renumber = |k: usize, id: GroupId| {
+        GroupId(
+            global
+                .get(k)
+                .and_then(|ids| ids.get(id.index()))
+                .copied()
+                .unwrap_or(id.0),
+        )
+    };
+
+    let mut carriers = BTreeSet::new();
+    let mut moves = Vec::new();
+    let mut records = Vec::new();
+    let mut parted: Vec<std::vec::IntoIter<SenderGroup>> = Vec::with_capacity(walks.len());
+    for (k, w) in walks.into_iter().enumerate() {
+        let Walked {
+            moves: mut m,
+            names_groups,
+            carriers: c,
+            groups,
+            numbered_at: _,
+            records: r,
+        } = w;
+        let renumber_moves = |(_, (received, passed)): &mut ((ActorId, DataId), Moves)| {
+            for mv in received.iter_mut().chain(passed.iter_mut()) {
+                if let Counterpart::Group(id) = &mut mv.counterpart {
+                    *id = renumber(k, *id);
+                }
+            }
+        };
+        match (names_groups, parallel) {
+            (false, _) => {}
+            (true, true) => m.par_iter_mut().for_each(renumber_moves),
+            (true, false) => m.iter_mut().for_each(renumber_moves),
+        }
+        moves.append(&mut m);
+        carriers.extend(c);
+        records.extend(r.into_iter().map(|(at, mut record)| {
+            record.senders = renumber(k, record.senders);
+            (at, record)
+        }));
+        let mut groups = groups;
+        for j in groups.iter_mut().flat_map(|g| g.joins.iter_mut()) {
+            j.group = renumber(k, j.group);
+        }
+        parted.push(groups.into_iter());
+    }
+    // A part's groups come in its own order in the whole's.
+    let mut groups: Vec<SenderGroup> = order
+        .iter()
+        .filter_map(|&(_, k, _)| parted.get_mut(k as usize).and_then(Iterator::next))
+        .collect();
+    // The groups that include each group, in id order.
+    for i in 0..groups.len() {
+        for j in 0..groups[i].joins.len() {
+            let up = groups[i].joins[j].group.index();
+            if let Some(g) = groups.get_mut(up) {
+                g.onward.push(GroupId(i as u32));
+            }
+        }
+    }
+    // One record per exchange at most: the key is unique.
+    if parallel {
+        moves.par_sort_unstable_by_key(|(key, _)| *key);
+        records.par_sort_unstable_by_key(|(at, _)| *at);
+    } else {
+        moves.sort_unstable_by_key(|(key, _)| *key);
+        records.sort_unstable_by_key(|(at, _)| *at);
+    }
+    let records = records.into_iter().map(|(_, r)| r).collect();
+    (moves, carriers, groups, records)
+}
