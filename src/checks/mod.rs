@@ -233,7 +233,7 @@ pub fn findings_computing_on(
                     both(
                         par,
                         || purpose::check(&ctx, &provisions),
-                        || delegation::check(&ctx, &mynumber, &provisions, options.delegation),
+                        || delegation::check(&ctx, &mynumber, &provisions, options.delegation, par),
                     )
                 },
             )
