@@ -446,7 +446,12 @@ impl Drawn {
                 .collect(),
             false => (0..parts.len()).map(|k| walk.part(k)).collect(),
         };
-        let (moves, carriers, groups, records) = walk::merge(walks, parallel);
+        let walk::Merged {
+            moves,
+            carriers,
+            groups,
+            records,
+        } = walk::merge(walks, parallel);
         Some(Drawn {
             holdings,
             kinds,

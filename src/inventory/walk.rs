@@ -103,6 +103,7 @@ pub(super) struct Walked {
     moves: Vec<((ActorId, DataId), Moves)>,
     /// Does a movement name a group? (Else the moves need no renumbering.)
     names_groups: bool,
+    /// The carriers its exchanges and groups pass.
     carriers: BTreeSet<ActorId>,
     /// The part's groups in its own id order, `onward` left empty.
     groups: Vec<SenderGroup>,
@@ -114,12 +115,15 @@ pub(super) struct Walked {
 
 /// What the walk needs besides the design and the graph.
 pub(super) struct Walk<'a> {
+    /// The design drawn from.
     pub design: &'a Design,
+    /// Its graph.
     pub graph: &'a FlowGraph,
     /// The verdict `check` gives each exchange (by exchange).
     pub verdicts: &'a [Option<Basis>],
     /// Each actor's role kind.
     pub kinds: &'a [Option<RoleKind>],
+    /// The items dealt into parts.
     pub parts: &'a Parts,
 }
 
@@ -272,20 +276,21 @@ impl Walk<'_> {
     }
 }
 
-/// The parts' walks put together: the moves sorted by (system, item), the
-/// carriers, the groups numbered in the order of the exchange that first
-/// named each (a part numbers its groups at its exchanges in that order),
-/// and the records in the order of their exchanges.
-#[allow(clippy::type_complexity)]
-pub(super) fn merge(
-    walks: Vec<Walked>,
-    parallel: bool,
-) -> (
-    Vec<((ActorId, DataId), Moves)>,
-    BTreeSet<ActorId>,
-    Vec<SenderGroup>,
-    Vec<Record>,
-) {
+/// The parts' walks put together, as one walk over every exchange draws it.
+pub(super) struct Merged {
+    /// Each (system, item)'s moves, sorted by (system, item).
+    pub moves: Vec<((ActorId, DataId), Moves)>,
+    /// Every carrier passed.
+    pub carriers: BTreeSet<ActorId>,
+    /// The groups, numbered in the order of the exchange that first named
+    /// each (a part numbers its groups at its exchanges in that order).
+    pub groups: Vec<SenderGroup>,
+    /// The records, in the order of their exchanges.
+    pub records: Vec<Record>,
+}
+
+/// Puts the parts' walks together (the sorts on every core when `parallel`).
+pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
     // Each group's place: by the exchange that numbered it, then by its
     // part's order (one exchange numbers groups of one part only).
     let mut order: Vec<(u32, u32, u32)> = Vec::new();
@@ -376,5 +381,10 @@ pub(super) fn merge(
         records.sort_unstable_by_key(|(at, _)| *at);
     }
     let records = records.into_iter().map(|(_, r)| r).collect();
-    (moves, carriers, groups, records)
+    Merged {
+        moves,
+        carriers,
+        groups,
+        records,
+    }
 }
