@@ -3,8 +3,8 @@
 
 use super::Ctx;
 use super::finding::Finding;
+use super::judged::Judged;
 use crate::model::*;
-use rustc_hash::FxHashMap;
 
 /// One way an exchange can differ from a rule between the same two roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -105,8 +105,6 @@ pub fn evaluate_exchange(
     })
 }
 
-type VerdictKey = (RoleId, RoleId, CategoryId, PurposeId, Vec<RoleId>);
-
 /// The exchanges of 特定個人情報 that are provision by the society or to it
 /// (not internal use, and not a contractor passing data on: MN302 judges
 /// that), with their verdicts. Exchanges that differ only in actors share a
@@ -121,7 +119,7 @@ pub(crate) fn verdicts_among(
     ctx: &Ctx,
     among: impl IntoIterator<Item = usize>,
 ) -> Vec<(usize, MyNumberVerdict)> {
-    let mut cache: FxHashMap<VerdictKey, MyNumberVerdict> = FxHashMap::default();
+    let mut judged = Judged::new();
     let mut out = Vec::new();
     let exchanges = &ctx.graph.exchanges;
     for (i, ex) in among
@@ -145,11 +143,9 @@ pub(crate) fn verdicts_among(
         if (fk == RoleKind::SelfOrg && tk == RoleKind::SelfOrg) || fk == RoleKind::Contractor {
             continue;
         }
-        let key = (from, to, category, purpose, ex.passed.clone());
-        let v = cache
-            .entry(key)
-            .or_insert_with(|| evaluate_exchange(ctx.rb, from, to, category, purpose, &ex.passed))
-            .clone();
+        let v = judged.get((from, to, category, purpose), &ex.passed, || {
+            evaluate_exchange(ctx.rb, from, to, category, purpose, &ex.passed)
+        });
         out.push((i, v));
     }
     out

@@ -8,6 +8,7 @@ mod drift;
 mod exchange;
 mod finding;
 mod holdings;
+mod judged;
 mod provision;
 mod purpose;
 

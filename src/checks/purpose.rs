@@ -4,9 +4,9 @@
 
 use super::Ctx;
 use super::finding::Finding;
+use super::judged::Judged;
 use super::provision::{ProvisionVerdict, evaluate_provision};
 use crate::model::*;
-use rustc_hash::FxHashMap;
 
 /// MN201: flows that name no purpose. Needs no rulebook.
 pub(crate) fn missing_purposes(design: &Design) -> Vec<Finding> {
@@ -21,7 +21,8 @@ pub(crate) fn missing_purposes(design: &Design) -> Vec<Finding> {
         .collect()
 }
 
-/// Provisions of ordinary data by the society, with their verdicts.
+/// Provisions of ordinary data by the society, with their verdicts
+/// (provisions that differ only in actors share one).
 pub(crate) fn provisions(ctx: &Ctx) -> Vec<(usize, ProvisionVerdict)> {
     provisions_among(ctx, 0..ctx.graph.exchanges.len())
 }
@@ -32,11 +33,7 @@ pub(crate) fn provisions_among(
     ctx: &Ctx,
     among: impl IntoIterator<Item = usize>,
 ) -> Vec<(usize, ProvisionVerdict)> {
-    // Exchanges that differ only in actors share a verdict: by roles,
-    // category and purpose, then by the roles passed (few variants; a
-    // look-up needs no copy of them).
-    let mut known: FxHashMap<ProvisionKey, Vec<(Vec<RoleId>, ProvisionVerdict)>> =
-        FxHashMap::default();
+    let mut judged = Judged::new();
     let mut out = Vec::new();
     let exchanges = &ctx.graph.exchanges;
     for (i, ex) in among
@@ -60,22 +57,13 @@ pub(crate) fn provisions_among(
         if fk != RoleKind::SelfOrg || matches!(tk, RoleKind::SelfOrg | RoleKind::Subject) {
             continue; // internal use, provision to the person, or not the society's provision
         }
-        let variants = known.entry((from, to, category, purpose)).or_default();
-        let verdict = match variants.iter().find(|(p, _)| *p == ex.passed) {
-            Some((_, v)) => v.clone(),
-            None => {
-                let v = evaluate_provision(ctx.rb, from, to, category, purpose, &ex.passed);
-                variants.push((ex.passed.clone(), v.clone()));
-                v
-            }
-        };
+        let verdict = judged.get((from, to, category, purpose), &ex.passed, || {
+            evaluate_provision(ctx.rb, from, to, category, purpose, &ex.passed)
+        });
         out.push((i, verdict));
     }
     out
 }
-
-/// What a provision's verdict depends on besides the roles passed.
-type ProvisionKey = (RoleId, RoleId, CategoryId, PurposeId);
 
 /// MN202/MN203 findings, from the verdicts.
 pub(crate) fn check(ctx: &Ctx, verdicts: &[(usize, ProvisionVerdict)]) -> Vec<Finding> {
