@@ -507,9 +507,9 @@ fn the_inventory_is_the_same_on_every_core_and_on_one() {
         let every = Inventory::compute_on_cores_from(&a.design, &a.graph, 0);
         assert!(!one.systems.is_empty(), "{shape:?}: no systems");
         assert!(one == every, "{shape:?}: the inventories differ");
-        // However its items are dealt into parts walked apart (one item a
-        // part at 64), the groups are numbered and the records listed as
-        // one walk over every exchange does.
+        // However its items are dealt into parts walked apart (from one
+        // part to 64, a few items each), the groups are numbered and the
+        // records listed as one walk over every exchange does.
         for parts in [1, 2, 3, 7, 64] {
             let dealt = Inventory::compute_in_parts(&a.design, &a.graph, parts);
             assert!(

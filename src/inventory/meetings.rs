@@ -13,6 +13,7 @@
 //! only carries another meeting on (a relay) stands for that meeting with
 //! the route after it. Routes are parent pointers, built only when shown.
 
+use super::ActorTable;
 use crate::graph::{FlowGraph, Payload, TransferId, payloads};
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -86,14 +87,12 @@ impl<'a> Meetings<'a> {
     pub fn find(
         design: &'a Design,
         graph: &'a FlowGraph,
+        actors: &ActorTable,
         into_carriers: &[TransferId],
         walked: &dyn Fn(DataId) -> bool,
     ) -> Self {
-        let role = |a: ActorId| design.actor(a).role.id;
-        let carrier: Vec<bool> = (0..design.actors.len())
-            .map(|i| design.kind_of(ActorId(i as u32)) == Some(RoleKind::Carrier))
-            .collect();
-        let is_carrier = |a: ActorId| carrier.get(a.index()).copied().unwrap_or(false);
+        let role = |a: ActorId| actors.role(a);
+        let is_carrier = |a: ActorId| actors.is(a, RoleKind::Carrier);
         let mut m = Meetings {
             graph,
             meetings: Vec::new(),

@@ -268,6 +268,42 @@ pub struct Inventory {
     pub carriers: Vec<ActorId>,
 }
 
+/// Each actor's role and role kind, in tables small enough to stay in
+/// cache (not through each actor's record and its role's): made once per
+/// inventory and read by every part of the walk.
+struct ActorTable {
+    roles: Vec<Option<RoleId>>,
+    kinds: Vec<Option<RoleKind>>,
+}
+
+impl ActorTable {
+    fn of(design: &Design) -> ActorTable {
+        ActorTable {
+            roles: design.actors.iter().map(|a| a.role.id).collect(),
+            kinds: (0..design.actors.len())
+                .map(|i| design.kind_of(ActorId(i as u32)))
+                .collect(),
+        }
+    }
+
+    fn role(&self, a: ActorId) -> Option<RoleId> {
+        self.roles.get(a.index()).copied().flatten()
+    }
+
+    fn kind(&self, a: ActorId) -> Option<RoleKind> {
+        self.kinds.get(a.index()).copied().flatten()
+    }
+
+    fn is(&self, a: ActorId, kind: RoleKind) -> bool {
+        self.kind(a) == Some(kind)
+    }
+
+    /// How many actors the design declares.
+    fn len(&self) -> usize {
+        self.kinds.len()
+    }
+}
+
 /// Exchanges from which the inventory's independent parts are drawn side
 /// by side: below this, waking a second thread costs more than it saves.
 const PARALLEL_EXCHANGES: usize = 10_000;
@@ -372,8 +408,8 @@ impl Inventory {
 struct Drawn {
     /// MN402's holdings: the purposes each system holds each item for.
     holdings: Holdings,
-    /// Each actor's role kind.
-    kinds: Vec<Option<RoleKind>>,
+    /// Each actor's role and role kind.
+    actors: ActorTable,
     /// Each (system, item)'s moves, sorted by (system, item).
     moves: Vec<((ActorId, DataId), Moves)>,
     carriers: BTreeSet<ActorId>,
@@ -417,11 +453,7 @@ impl Drawn {
         } else {
             (by_exchange(), held())
         };
-        // Each actor's role kind, in a table small enough to stay in cache
-        // (not through each actor's record and its role's).
-        let kinds: Vec<Option<RoleKind>> = (0..design.actors.len())
-            .map(|i| design.kind_of(ActorId(i as u32)))
-            .collect();
+        let actors = ActorTable::of(design);
         // The items of 特定個人情報 are walked in parts that share nothing,
         // on every core when the design is large (several parts a thread,
         // so that one item with many exchanges leaves the others work).
@@ -431,12 +463,12 @@ impl Drawn {
             (true, None) => rayon::current_num_threads() * PARTS_PER_THREAD,
             (false, None) => 1,
         };
-        let parts = Parts::deal(design, graph, &design.mynumber_items(), count);
+        let parts = Parts::deal(design, graph, &actors, &design.mynumber_items(), count);
         let walk = Walk {
             design,
             graph,
             verdicts: &verdicts,
-            kinds: &kinds,
+            actors: &actors,
             parts: &parts,
         };
         let walks: Vec<_> = match parallel {
@@ -454,7 +486,7 @@ impl Drawn {
         } = walk::merge(walks, parallel);
         Some(Drawn {
             holdings,
-            kinds,
+            actors,
             moves,
             carriers,
             groups,
@@ -466,14 +498,14 @@ impl Drawn {
     fn finish(self, parallel_from: usize) -> Inventory {
         let Drawn {
             holdings,
-            kinds,
+            actors,
             moves,
             carriers,
             groups,
             records,
         } = self;
-        let kind = |a: ActorId| kinds.get(a.index()).copied().flatten();
-        let is_contractor = |a: &ActorId| kind(*a) == Some(RoleKind::Contractor);
+        let kind = |a: ActorId| actors.kind(a);
+        let is_contractor = |a: &ActorId| actors.is(*a, RoleKind::Contractor);
         // Contractors among each group's senders and receivers, those of
         // the groups it includes and of those that include it: expanded
         // only for the groups that have any (rarely: contractors do not

@@ -8,6 +8,7 @@
 //! senders and many receivers costs senders + receivers, a chain of
 //! carriers its hops.
 
+use super::ActorTable;
 use super::meetings::{Meetings, Resolved};
 use crate::graph::{Exchange, FlowGraph, Payload, TransferId};
 use crate::model::*;
@@ -120,8 +121,8 @@ struct Found {
 
 /// Finds the sender group of each exchange.
 pub(super) struct Groups<'a> {
-    /// Each actor's role, in a table small enough to stay in cache.
-    roles: Vec<Option<RoleId>>,
+    /// Each actor's role and role kind.
+    actors: &'a ActorTable,
     graph: &'a FlowGraph,
     meetings: Meetings<'a>,
     /// Meetings of several senders, by meeting.
@@ -131,9 +132,6 @@ pub(super) struct Groups<'a> {
     /// Direct exchanges: one group per (sender, payload).
     direct: FxHashMap<(ActorId, Payload), usize>,
     found: Vec<Found>,
-    /// How many actors the design declares (receivers are deduplicated
-    /// by actor number at the end).
-    actors: usize,
     /// Found groups given an id, in id order.
     order: Vec<usize>,
     /// The exchange being walked (see [`Groups::of`]).
@@ -161,18 +159,18 @@ impl<'a> Groups<'a> {
     pub fn new(
         design: &'a Design,
         graph: &'a FlowGraph,
+        actors: &'a ActorTable,
         into_carriers: &[TransferId],
         walked: &dyn Fn(DataId) -> bool,
     ) -> Self {
         Groups {
-            roles: design.actors.iter().map(|a| a.role.id).collect(),
+            actors,
             graph,
-            meetings: Meetings::find(design, graph, into_carriers, walked),
+            meetings: Meetings::find(design, graph, actors, into_carriers, walked),
             listed: FxHashMap::default(),
             alone: FxHashMap::default(),
             direct: FxHashMap::default(),
             found: Vec::new(),
-            actors: design.actors.len(),
             order: Vec::new(),
             now: 0,
             numbered_at: Vec::new(),
@@ -181,7 +179,7 @@ impl<'a> Groups<'a> {
     }
 
     fn role(&self, a: ActorId) -> Option<RoleId> {
-        self.roles.get(a.index()).copied().flatten()
+        self.actors.role(a)
     }
 
     /// The group of exchange number `at`, its receiver noted.
@@ -370,7 +368,7 @@ impl<'a> Groups<'a> {
         let order = std::mem::take(&mut self.order);
         let mut out: Vec<SenderGroup> = Vec::with_capacity(order.len());
         // The group (plus one) that last kept each actor as a receiver.
-        let mut kept_by: Vec<u32> = vec![0; self.actors];
+        let mut kept_by: Vec<u32> = vec![0; self.actors.len()];
         for &g in &order {
             let joins: Vec<Join> = std::mem::take(&mut self.found[g].joins)
                 .into_iter()

@@ -9,8 +9,8 @@
 //! How the items are dealt changes how fast, never what is drawn.
 
 use super::senders::Groups;
+use super::{ActorTable, GroupId, SenderGroup, TABLE_PER_EXCHANGE};
 use super::{Basis, Counterpart, KeyIndex, Movement, Moves, MovesBy, Record, TABLE_FLOOR};
-use super::{GroupId, SenderGroup, TABLE_PER_EXCHANGE};
 use crate::graph::{FlowGraph, TransferId, payloads};
 use crate::model::*;
 use petgraph::visit::EdgeRef;
@@ -33,7 +33,13 @@ impl Parts {
     /// Deals the items `walked` picks into at most `count` parts of about
     /// as many exchanges each: the items with the most exchanges first,
     /// each to the part with the fewest so far.
-    pub fn deal(design: &Design, graph: &FlowGraph, walked: &[bool], count: usize) -> Parts {
+    pub fn deal(
+        design: &Design,
+        graph: &FlowGraph,
+        actors: &ActorTable,
+        walked: &[bool],
+        count: usize,
+    ) -> Parts {
         let mut load = vec![0usize; walked.len()];
         for ex in &graph.exchanges {
             if let Some(n) = load.get_mut(ex.payload.0.index()) {
@@ -64,10 +70,9 @@ impl Parts {
                 list.push(i);
             }
         }
-        let is_carrier = |a: ActorId| design.kind_of(a) == Some(RoleKind::Carrier);
         let mut into_carriers: Vec<Vec<TransferId>> = vec![Vec::new(); loads.len()];
         for e in graph.graph.edge_references() {
-            if !is_carrier(graph.graph[e.target()]) {
+            if !actors.is(graph.graph[e.target()], RoleKind::Carrier) {
                 continue;
             }
             for p in payloads(design.flow(e.weight().flow)) {
@@ -113,7 +118,7 @@ pub(super) struct Walked {
     records: Vec<(u32, Record)>,
 }
 
-/// What the walk needs besides the design and the graph.
+/// What the walk over each part reads.
 pub(super) struct Walk<'a> {
     /// The design drawn from.
     pub design: &'a Design,
@@ -121,22 +126,18 @@ pub(super) struct Walk<'a> {
     pub graph: &'a FlowGraph,
     /// The verdict `check` gives each exchange (by exchange).
     pub verdicts: &'a [Option<Basis>],
-    /// Each actor's role kind.
-    pub kinds: &'a [Option<RoleKind>],
+    /// Each actor's role and role kind.
+    pub actors: &'a ActorTable,
     /// The items dealt into parts.
     pub parts: &'a Parts,
 }
 
 impl Walk<'_> {
-    fn kind(&self, a: ActorId) -> Option<RoleKind> {
-        self.kinds.get(a.index()).copied().flatten()
-    }
-
     /// Walks the exchanges of part `k`.
     pub fn part(&self, k: usize) -> Walked {
         let (design, graph) = (self.design, self.graph);
-        let is_self = |a: ActorId| self.kind(a) == Some(RoleKind::SelfOrg);
-        let is_carrier = |a: &ActorId| self.kind(*a) == Some(RoleKind::Carrier);
+        let is_self = |a: ActorId| self.actors.is(a, RoleKind::SelfOrg);
+        let is_carrier = |a: &ActorId| self.actors.is(*a, RoleKind::Carrier);
         let walked = |d: DataId| self.parts.holds(k, d);
         let exchanges = self.parts.exchanges.get(k).map_or(&[][..], Vec::as_slice);
 
@@ -160,7 +161,7 @@ impl Walk<'_> {
             .into_carriers
             .get(k)
             .map_or(&[][..], Vec::as_slice);
-        let mut groups = Groups::new(design, graph, into_carriers, &walked);
+        let mut groups = Groups::new(design, graph, self.actors, into_carriers, &walked);
         // Groups whose senders' routes are counted (carriers): once each.
         // By the group's index (dense: groups are numbered as found), not
         // hashed: one look-up per exchange.
