@@ -68,14 +68,75 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
     // The size the file reports only sizes the buffer (one allocation, no
     // copies as it grows); the limit is enforced while reading.
     let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
-    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0).saturating_add(1));
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: {e}"))?;
+    let bytes = read_to_limit(file, hint, limit).map_err(|e| format!("{shown}: {e}"))?;
     if bytes.len() as u64 > limit {
         return Err(format!("{shown}: larger than {limit} bytes; not read"));
     }
     Ok(bytes)
+}
+
+/// Reads `file` to its end or to one byte past `limit`, whichever comes
+/// first; `hint` is the size it reported, at most `limit`. A large file's
+/// first `hint` bytes are read in parts on every core: most of reading
+/// 100 MB is the kernel zeroing the fresh pages it copies them into, one
+/// core's work when one `read` does it.
+fn read_to_limit(mut file: File, hint: u64, limit: u64) -> std::io::Result<Vec<u8>> {
+    let size = usize::try_from(hint).unwrap_or(0);
+    let mut bytes = Vec::new();
+    let mut read = 0;
+    if size >= PARALLEL_READ_BYTES
+        && let Some(first) = read_in_parts(&file, size)?
+    {
+        bytes = first;
+        read = hint;
+    }
+    if bytes.is_empty() {
+        bytes.reserve_exact(size.saturating_add(1));
+    }
+    // The rest, if the file grew or was larger than the limit: read from
+    // where the parts ended, up to one byte past the limit.
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(read))?;
+    file.take(limit.saturating_add(1).saturating_sub(read))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Files this large are read in parts (on Unix).
+const PARALLEL_READ_BYTES: usize = 8 << 20;
+
+/// How many bytes each part of a large file's read reads.
+const READ_PART_BYTES: usize = 4 << 20;
+
+/// The first `size` bytes of `file`, read in parts of
+/// [`READ_PART_BYTES`] on every core; `None` when the file turns out
+/// shorter (it shrank since it reported its size: then it is read in
+/// one pass from the start), or where parts cannot be read at offsets.
+fn read_in_parts(file: &File, size: usize) -> std::io::Result<Option<Vec<u8>>> {
+    #[cfg(unix)]
+    {
+        use rayon::prelude::*;
+        use std::os::unix::fs::FileExt;
+        // Zeroed by the allocator asking the system for fresh pages, not
+        // by writing them: each part's thread touches its own first.
+        let mut bytes = vec![0u8; size];
+        let read = bytes
+            .par_chunks_mut(READ_PART_BYTES)
+            .enumerate()
+            .try_for_each(|(i, part)| {
+                let at = i.saturating_mul(READ_PART_BYTES) as u64;
+                file.read_exact_at(part, at)
+            });
+        match read {
+            Ok(()) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, size);
+        Ok(None)
+    }
 }
 
 /// Reads at most `limit` bytes from `r`; more is an error, found by reading
@@ -246,6 +307,37 @@ mod tests {
         assert!(e.contains("/dev/zero") && e.contains("device"), "{e}");
         let e = read_limited(Path::new("/"), 10).unwrap_err();
         assert!(e.contains("folder"), "{e}");
+    }
+
+    #[test]
+    fn a_large_file_read_in_parts_is_read_whole_and_bounded() {
+        // Past the size read in parts, not a whole number of parts, and
+        // different at every offset (a part read at the wrong offset
+        // shows).
+        let size = PARALLEL_READ_BYTES + READ_PART_BYTES / 2 + 12_345;
+        let content: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("large.myna");
+        std::fs::write(&path, &content).unwrap();
+        assert!(read_limited(&path, u64::MAX) == Ok(content.clone()));
+        #[cfg(unix)]
+        assert!(read_in_parts(&File::open(&path).unwrap(), size).unwrap() == Some(content.clone()));
+        assert!(read_limited(&path, size as u64) == Ok(content.clone()));
+        let e = read_limited(&path, size as u64 - 1).unwrap_err();
+        assert!(e.contains("larger than"), "{e}");
+        // Past the limit by a part and more: still refused, and the size
+        // read in parts is the limit's.
+        let e = read_limited(&path, PARALLEL_READ_BYTES as u64).unwrap_err();
+        assert!(e.contains("larger than"), "{e}");
+        // A file that grows after reporting its size is read to its end.
+        let file = File::open(&path).unwrap();
+        let shorter = (size - 1000) as u64;
+        let bytes = read_to_limit(file, shorter, u64::MAX).unwrap();
+        assert!(bytes == content);
+        // One that reports more than it has is read from the start.
+        let file = File::open(&path).unwrap();
+        let bytes = read_to_limit(file, size as u64 + 10, u64::MAX).unwrap();
+        assert!(bytes == content);
     }
 
     #[test]

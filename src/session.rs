@@ -969,7 +969,16 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
 
 /// Where the first NUL byte is: a file with one is not text.
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    memchr::memchr(0, bytes)
+    const PART: usize = 4 << 20;
+    if bytes.len() < 2 * PART {
+        return memchr::memchr(0, bytes);
+    }
+    // A large file on every core: the first NUL of the first part that
+    // has one.
+    bytes
+        .par_chunks(PART)
+        .enumerate()
+        .find_map_first(|(i, part)| memchr::memchr(0, part).map(|at| i * PART + at))
 }
 
 /// A file name quoted for a POSIX shell, for a command the help suggests.
@@ -1037,6 +1046,17 @@ mod tests {
     use super::*;
     use crate::code::Severity;
     use crate::span::FileId;
+
+    #[test]
+    fn the_first_nul_of_a_large_file_is_found_in_any_part() {
+        let mut bytes = vec![b'a'; (9 << 20) + 7];
+        assert_eq!(memchr_nul(&bytes), None);
+        let last = bytes.len() - 1;
+        for at in [last, 5 << 20, 4 << 20, (4 << 20) - 1, 3] {
+            bytes[at] = 0;
+            assert_eq!(memchr_nul(&bytes), Some(at));
+        }
+    }
 
     fn at(code: Code, start: u32) -> Diagnostic {
         let span = Span {
