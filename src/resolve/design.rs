@@ -159,6 +159,40 @@ impl Resolver<'_> {
         )
     }
 
+    /// Searches ahead, on every core, the "did you mean" of every name of
+    /// `flows` that [`Resolver::flow`] will find undefined, in the order
+    /// it will ask ([`flow_of`]'s: sender, receiver, items, purposes,
+    /// `via`).
+    fn search_ahead<'f>(&mut self, flows: impl Iterator<Item = &'f ast::FlowStmt>) {
+        let rb = self.design.rulebook.as_deref();
+        let mut wanted: Vec<(Kind, &ast::Name)> = Vec::new();
+        for f in flows {
+            let p = &f.pattern;
+            let actor = |n: &'f Ident| {
+                (self.actor_names.lookup(&n.text).is_none()).then_some((Kind::Actor, &n.text))
+            };
+            wanted.extend([&p.from, &p.to].into_iter().filter_map(actor));
+            wanted.extend(p.payload.iter().filter_map(|n| {
+                (self.data_names.lookup(&n.text).is_none()).then_some((Kind::Data, &n.text))
+            }));
+            if let Some(rb) = rb {
+                wanted.extend(p.purposes.iter().filter_map(|n| {
+                    (rb.purpose_named(&n.text).is_none()).then_some((Kind::Purpose, &n.text))
+                }));
+            }
+            wanted.extend(p.via.iter().filter_map(actor));
+        }
+        let (actors, data) = (&self.design.actors, &self.design.data);
+        self.suggestions.search_ahead(&wanted, |kind| match kind {
+            Kind::Actor => actors.iter().map(|a| a.name.clone()).collect(),
+            Kind::Data => data.iter().map(|d| d.name.clone()).collect(),
+            Kind::Purpose => rb.map_or_else(Vec::new, |rb| {
+                rb.purposes.iter().map(|p| p.name.clone()).collect()
+            }),
+            _ => Vec::new(),
+        });
+    }
+
     /// A flow statement, through the lookups that report what they miss.
     fn flow(&mut self, f: &ast::FlowStmt) -> Flow {
         // The resolver's lookups always answer, so the flow is always built.
@@ -455,6 +489,9 @@ impl Resolver<'_> {
                 .map(|x| fill(&mut seen, x))
                 .collect()
         };
+        if parallel {
+            self.search_ahead(others.iter().flatten().map(|(_, f)| f.borrow()));
+        }
         for (i, f) in others.into_iter().flatten() {
             if let Some(slot) = flows.get_mut(i) {
                 *slot = self.flow(f.borrow());

@@ -116,6 +116,82 @@ impl Suggestions {
     }
 }
 
+impl Suggestions {
+    /// Searches ahead, on every core, the answers [`Suggestions::undefined`]
+    /// will be asked for `wanted` in this order, spending the budget as
+    /// asking in turn would: a design with many distinct misspellings
+    /// spent most of its resolution on these searches, on one core.
+    /// `candidates` gives each kind's names, as `undefined` is given them.
+    ///
+    /// The searches go a batch of one per thread at a time, each allowed
+    /// what is left at the batch's start; each is then spent in order, and
+    /// one that costs more than is left by then exhausts the budget, as in
+    /// turn it would have (a search's answer does not depend on what it
+    /// was allowed, only whether it finished). The work stays within one
+    /// thread's share of the budget on each core: the run's bound holds.
+    pub(crate) fn search_ahead<S: AsRef<str>>(
+        &mut self,
+        wanted: &[(Kind, &crate::syntax::ast::Name)],
+        candidates: impl Fn(Kind) -> Vec<S>,
+    ) {
+        use rayon::prelude::*;
+        let mut todo: Vec<(Kind, &crate::syntax::ast::Name)> = Vec::new();
+        let mut listed: rustc_hash::FxHashSet<(Kind, &str)> = Default::default();
+        for &(kind, name) in wanted {
+            if !self.answers.contains_key(&(kind, name.clone()))
+                && listed.insert((kind, name.as_str()))
+            {
+                todo.push((kind, name));
+            }
+        }
+        for &(kind, _) in &todo {
+            self.indexes
+                .entry(kind)
+                .or_insert_with(|| suggest::NameIndex::new(&candidates(kind)));
+        }
+        let Suggestions {
+            answers,
+            indexes,
+            budget,
+        } = self;
+        let batch = rayon::current_num_threads().max(1);
+        for names in todo.chunks(batch) {
+            let cap = *budget;
+            if cap == 0 {
+                // Nothing is found with nothing left: a search that costs
+                // nothing walks no list, so it has no name to compare.
+                for &(kind, name) in names {
+                    answers.insert((kind, name.clone()), (None, false));
+                }
+                continue;
+            }
+            let searched: Vec<Option<suggest::Searched>> = names
+                .par_iter()
+                .map(|(kind, name)| Some(indexes.get(kind)?.search(name, cap)))
+                .collect();
+            for (&(kind, name), searched) in names.iter().zip(searched) {
+                let Some(index) = indexes.get(&kind) else {
+                    continue;
+                };
+                let answer = match searched {
+                    Some(suggest::Searched::Within { cost, found }) if cost <= *budget => {
+                        *budget -= cost;
+                        match found {
+                            Some((i, unique)) => (Some(index.name(i).to_string()), unique),
+                            None => (None, false),
+                        }
+                    }
+                    _ => {
+                        *budget = 0;
+                        (None, false)
+                    }
+                };
+                answers.insert((kind, name.clone()), answer);
+            }
+        }
+    }
+}
+
 /// MN010 for `name`, with a ready suggestion (a safe fix when it is the
 /// only close name).
 fn undefined_suggesting(
@@ -208,4 +284,87 @@ pub(crate) fn misplaced(keyword: &str, span: Span, in_rulebook: bool) -> Diagnos
         "a file with a `rulebook` header is a rulebook; designs name their rulebook with `use`",
         "`rulebook` 見出しのあるファイルはルールブックです。設計は `use` でルールブックを指定します",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::{Name, Sym};
+
+    /// Each kind's names, as the resolver gives them.
+    fn names_of(kind: Kind) -> Vec<String> {
+        let (stem, n) = match kind {
+            Kind::Actor => ("加入者ポータル", 40),
+            Kind::Data => ("健診結果", 25),
+            _ => ("保険給付", 8),
+        };
+        (0..n).map(|i| format!("{stem}{i:03}")).collect()
+    }
+
+    /// Misspellings of three kinds, some repeated, some near nothing.
+    fn misspellings() -> Vec<(Kind, Name)> {
+        let mut out = Vec::new();
+        for i in 0..24 {
+            let kind = [Kind::Actor, Kind::Data, Kind::Purpose][i % 3];
+            let text = match i % 4 {
+                0 => format!("{}x", names_of(kind)[i % 8]),
+                1 => names_of(kind)[i % 8].replace('0', "O"),
+                2 => "全然違う名前".to_string(),
+                _ => format!("{}{}", &names_of(kind)[0][..6], i),
+            };
+            out.push((kind, Name::from(text.as_str())));
+        }
+        let again = out[1].clone();
+        out.push(again);
+        out
+    }
+
+    fn ident(text: &Name) -> Ident {
+        Ident {
+            text: text.clone(),
+            span: Span::new(crate::span::FileId(0), 0, 0),
+            sym: Sym::NONE,
+        }
+    }
+
+    /// The answers and what is left, asked in turn or searched ahead.
+    fn answered(budget: usize, ahead: bool) -> (Vec<Option<String>>, usize) {
+        let wanted = misspellings();
+        let mut s = Suggestions {
+            budget,
+            ..Suggestions::default()
+        };
+        if ahead {
+            let refs: Vec<(Kind, &Name)> = wanted.iter().map(|(k, n)| (*k, n)).collect();
+            s.search_ahead(&refs, names_of);
+        }
+        let helps = wanted
+            .iter()
+            .map(|(kind, name)| {
+                let d = s.undefined(*kind, &ident(name), || names_of(*kind));
+                d.help.map(|h| h.en)
+            })
+            .collect();
+        (helps, s.budget)
+    }
+
+    #[test]
+    fn answers_searched_ahead_are_those_asked_in_turn_at_every_budget() {
+        let (all, left) = answered(usize::MAX / 2, false);
+        let total = usize::MAX / 2 - left;
+        assert!(all.iter().filter(|h| h.is_some()).count() >= 6, "{all:?}");
+        assert!(all.iter().any(Option::is_none));
+        // Every budget up to the whole cost, past it, and none: the
+        // budget runs out before each search in turn, and inside it.
+        let budgets = (0..=total + 2)
+            .step_by((total / 400).max(1))
+            .chain([0, 1, total - 1, total]);
+        let mut cut_short = 0;
+        for budget in budgets {
+            let in_turn = answered(budget, false);
+            assert_eq!(answered(budget, true), in_turn, "budget {budget}");
+            cut_short += usize::from(in_turn.0 != all);
+        }
+        assert!(cut_short > 100, "{cut_short}");
+    }
 }

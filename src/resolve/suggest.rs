@@ -62,41 +62,87 @@ impl NameIndex {
     /// is the only one near enough (then a fix may respell it safely);
     /// `budget` is what is left of the index work allowed, and is spent.
     pub(crate) fn nearest(&self, wanted: &str, budget: &mut usize) -> Option<(&str, bool)> {
+        match self.search(wanted, *budget) {
+            Searched::Within { cost, found } => {
+                *budget -= cost;
+                found.map(|(i, unique)| (self.name(i), unique))
+            }
+            Searched::Over => {
+                *budget = 0;
+                None
+            }
+        }
+    }
+
+    /// Name `i` of the index.
+    pub(crate) fn name(&self, i: usize) -> &str {
+        self.names.get(i).map_or("", String::as_str)
+    }
+
+    /// What [`NameIndex::nearest`] finds for `wanted` with `cap` left to
+    /// spend, without spending it: its cost when that is at most `cap`
+    /// (the search then finds what it would with any more), or that it
+    /// goes over (having done at most about `cap` of work). A search
+    /// spends each posting list and then its Jaro comparisons, checking
+    /// the budget before each: it completes exactly when its whole cost
+    /// is within the budget.
+    pub(crate) fn search(&self, wanted: &str, cap: usize) -> Searched {
         let wanted = key(wanted);
         let wanted_chars: Vec<char> = wanted.chars().collect();
         let a = wanted_chars.len();
         if a == 0 {
-            return None;
-        }
-        let mut common: FxHashMap<u32, u32> = FxHashMap::default();
-        for (c, count) in bag(&wanted) {
-            let Some(list) = self.postings.get(&c) else {
-                continue;
+            return Searched::Within {
+                cost: 0,
+                found: None,
             };
-            if *budget < list.len() {
-                *budget = 0;
-                return None;
-            }
-            *budget -= list.len();
-            for &(i, n) in list {
-                *common.entry(i).or_default() += n.min(count);
-            }
         }
-        let mut hopeful: Vec<u32> = common
-            .into_iter()
-            .filter(|&(i, c)| {
+        let mut spent = 0usize;
+        let hopeful = COMMON.with_borrow_mut(|common| {
+            let Common { counts, met } = common;
+            if counts.len() < self.keys.len() {
+                counts.resize(self.keys.len(), 0);
+            }
+            let mut over = false;
+            for (c, count) in bag(&wanted) {
+                let Some(list) = self.postings.get(&c) else {
+                    continue;
+                };
+                if cap - spent < list.len() {
+                    over = true;
+                    break;
+                }
+                spent += list.len();
+                for &(i, n) in list {
+                    if let Some(k) = counts.get_mut(i as usize) {
+                        // Every count in a list is at least 1: a zero
+                        // is a name not met yet.
+                        if *k == 0 {
+                            met.push(i);
+                        }
+                        *k += n.min(count);
+                    }
+                }
+            }
+            let mut hopeful: Vec<u32> = Vec::new();
+            for &i in met.iter() {
+                let c = std::mem::take(&mut counts[i as usize]);
                 let (c, b) = (f64::from(c), self.keys[i as usize].len() as f64);
-                (c / a as f64 + c / b + 1.0) / 3.0 > THRESHOLD
-            })
-            .map(|(i, _)| i)
-            .collect();
+                if !over && (c / a as f64 + c / b + 1.0) / 3.0 > THRESHOLD {
+                    hopeful.push(i);
+                }
+            }
+            met.clear();
+            (!over).then_some(hopeful)
+        });
+        let Some(mut hopeful) = hopeful else {
+            return Searched::Over;
+        };
         hopeful.sort_unstable();
         let cost = hopeful.len().saturating_mul(JARO_COST);
-        if *budget < cost {
-            *budget = 0;
-            return None;
+        if cap - spent < cost {
+            return Searched::Over;
         }
-        *budget -= cost;
+        spent += cost;
         let mut best: Option<(f64, usize)> = None;
         let mut near = 0;
         for i in hopeful {
@@ -110,8 +156,39 @@ impl NameIndex {
                 }
             }
         }
-        best.map(|(_, i)| (self.names[i].as_str(), near == 1))
+        Searched::Within {
+            cost: spent,
+            found: best.map(|(_, i)| (i, near == 1)),
+        }
     }
+}
+
+/// Characters in common with the misspelling being searched, by name: a
+/// count per name of the index, all zero between searches, and the names
+/// met (counted in a hash map, a search through thousands of names that
+/// share characters grew the map again and again).
+#[derive(Default)]
+struct Common {
+    counts: Vec<u32>,
+    met: Vec<u32>,
+}
+
+thread_local! {
+    /// Each thread's [`Common`], kept from search to search.
+    static COMMON: std::cell::RefCell<Common> = std::cell::RefCell::default();
+}
+
+/// What a search found, before its cost is spent ([`NameIndex::search`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Searched {
+    /// It cost `cost`, and found the name numbered `found.0`, if any
+    /// (`found.1`: the only one near enough).
+    Within {
+        cost: usize,
+        found: Option<(usize, bool)>,
+    },
+    /// It would cost more than it was allowed.
+    Over,
 }
 
 /// The distinct characters of `s` with their counts, in first-seen order.
