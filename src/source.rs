@@ -269,8 +269,7 @@ pub enum Decoded {
 }
 
 /// [`decode`] of bytes it may keep: UTF-8 without a BOM (nearly every
-/// file) becomes the text without a copy when it is small, and with one
-/// copy when it is large (below).
+/// file) becomes the text without a copy ([`utf8_owned`]).
 pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
     if bytes.starts_with(b"\xEF\xBB\xBF") {
         return decode(&bytes);
@@ -437,8 +436,8 @@ mod tests {
     #[test]
     fn a_large_file_checked_by_simdutf8_decodes_as_std_reads_it() {
         // Japanese text at each of three alignments; ASCII; an emoji
-        // among ASCII; each just past the size that takes the copy, and
-        // one just under it.
+        // among ASCII; each just past the size simdutf8 checks, and one
+        // just under it.
         let mut cases: Vec<Vec<u8>> = Vec::new();
         for pad in 0..3 {
             let mut t = "a".repeat(pad);

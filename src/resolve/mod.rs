@@ -114,9 +114,7 @@ impl Suggestions {
         };
         undefined_suggesting(kind, name, suggestion.as_deref(), unique)
     }
-}
 
-impl Suggestions {
     /// Searches ahead, on every core, the answers [`Suggestions::undefined`]
     /// will be asked for `wanted` in this order, spending the budget as
     /// asking in turn would: a design with many distinct misspellings
@@ -127,8 +125,9 @@ impl Suggestions {
     /// what is left at the batch's start; each is then spent in order, and
     /// one that costs more than is left by then exhausts the budget, as in
     /// turn it would have (a search's answer does not depend on what it
-    /// was allowed, only whether it finished). The work stays within one
-    /// thread's share of the budget on each core: the run's bound holds.
+    /// was allowed, only whether it finished). Each core's work stays
+    /// within what is left of the budget, so the bound on the run's time
+    /// holds.
     pub(crate) fn search_ahead<S: AsRef<str>>(
         &mut self,
         wanted: &[(Kind, &crate::syntax::ast::Name)],
