@@ -230,6 +230,21 @@ pub struct Merged {
 }
 
 impl Merged {
+    /// The group of the legs between `a` and `b` (dimmed or not), before
+    /// any leg joins it.
+    fn empty(a: usize, b: usize, dimmed: bool) -> Merged {
+        Merged {
+            a,
+            b,
+            forward: false,
+            backward: false,
+            edges: SmallVec::new(),
+            mynumber: false,
+            codes: Vec::new(),
+            dimmed,
+        }
+    }
+
     /// Is some leg reported as an error?
     pub fn violating(&self) -> bool {
         !self.codes.is_empty()
@@ -410,16 +425,7 @@ impl Ends<'_> {
                 if s.stamp[slot] != a + 1 {
                     s.stamp[slot] = a + 1;
                     s.group[slot] = made.len();
-                    made.push(Merged {
-                        a,
-                        b,
-                        forward: false,
-                        backward: false,
-                        edges: SmallVec::new(),
-                        mynumber: false,
-                        codes: Vec::new(),
-                        dimmed: e.dimmed,
-                    });
+                    made.push(Merged::empty(a, b, e.dimmed));
                 }
                 let m = &mut made[s.group[slot]];
                 let ahead = e.from == a;
@@ -780,16 +786,7 @@ mod tests {
         for (i, e) in d.edges.iter().enumerate() {
             let (a, b) = (e.from.min(e.to), e.from.max(e.to));
             let g = *index.entry((a, b, e.dimmed)).or_insert_with(|| {
-                expected.push(Merged {
-                    a,
-                    b,
-                    forward: false,
-                    backward: false,
-                    edges: SmallVec::new(),
-                    mynumber: false,
-                    codes: Vec::new(),
-                    dimmed: e.dimmed,
-                });
+                expected.push(Merged::empty(a, b, e.dimmed));
                 expected.len() - 1
             });
             let m = &mut expected[g];
