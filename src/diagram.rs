@@ -15,6 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What kind of party a node is, for its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -499,22 +500,45 @@ pub fn build(
     };
 
     // Which actors to draw, and names of undeclared ones (first spelling,
-    // by name key).
-    let mut touched = vec![false; design.actors.len()];
-    let mut undeclared: BTreeMap<String, String> = BTreeMap::new();
-    for &f in &flows {
-        for r in stops(design.flow(f)) {
-            match r.id {
-                Some(a) => touched[a.index()] = true,
-                None => {
-                    let name = written(r.span);
-                    undeclared
-                        .entry(names::key(name))
-                        .or_insert_with(|| name.to_string());
+    // by name key): a million flows are read on every core, in runs whose
+    // spellings are joined in the runs' order, so the first is kept.
+    let touched: Vec<AtomicBool> = (0..design.actors.len())
+        .map(|_| AtomicBool::new(false))
+        .collect();
+    let undeclared_in = |run: &[FlowId]| {
+        let mut undeclared: BTreeMap<String, &str> = BTreeMap::new();
+        for &f in run {
+            for r in stops(design.flow(f)) {
+                match r.id {
+                    Some(a) => {
+                        if let Some(t) = touched.get(a.index()) {
+                            t.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    None => {
+                        let name = written(r.span);
+                        undeclared.entry(names::key(name)).or_insert(name);
+                    }
                 }
             }
         }
+        undeclared
+    };
+    let runs: Vec<BTreeMap<String, &str>> = if parallel {
+        flows
+            .par_chunks(PARALLEL_FLOWS)
+            .map(undeclared_in)
+            .collect()
+    } else {
+        vec![undeclared_in(&flows)]
+    };
+    let mut undeclared: BTreeMap<String, String> = BTreeMap::new();
+    for run in runs {
+        for (key, name) in run {
+            undeclared.entry(key).or_insert_with(|| name.to_string());
+        }
     }
+    let touched: Vec<bool> = touched.into_iter().map(AtomicBool::into_inner).collect();
 
     let rb = design.rulebook.as_deref();
     let mut nodes = Vec::new();

@@ -12,6 +12,7 @@ use crate::span::{FileId, Span};
 use crate::syntax::token::Comment;
 use crate::text;
 use crate::text::Text;
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -173,12 +174,45 @@ fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
 }
 
 /// Reads the suppressions of a file; malformed ones become MN501.
+/// Many comments are read in runs on every core (a design with tens of
+/// thousands of suppressions spent a twentieth of its run here on one
+/// core); each run finds the next line of code on its own, which gives
+/// the same line whatever was asked before, and the runs' suppressions and
+/// findings are joined in the comments' order.
 pub fn read(
     file: &SourceFile,
     comments: &[Comment],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
+    if comments.len() < PARALLEL {
+        let (out, found) = read_run(file, comments);
+        diags.extend(found);
+        return out;
+    }
+    let runs: Vec<(Vec<Suppression>, Vec<Diagnostic>)> = comments
+        .par_chunks(RUN)
+        .map(|run| read_run(file, run))
+        .collect();
+    let mut out = Vec::with_capacity(runs.iter().map(|(s, _)| s.len()).sum());
+    for (suppressions, found) in runs {
+        out.extend(suppressions);
+        diags.extend(found);
+    }
+    out
+}
+
+/// Comments, suppressions or findings below which suppressions are read
+/// and applied on one core: a few thousand are read in well under a
+/// millisecond.
+const PARALLEL: usize = 4096;
+
+/// Comments one task reads, findings one task places.
+const RUN: usize = 2048;
+
+/// [`read`] of one run of comments: its suppressions, and its MN501s.
+fn read_run(file: &SourceFile, comments: &[Comment]) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let mut out = Vec::new();
+    let mut diags = Vec::new();
     let mut next_code = NextCode::new(file);
     for c in comments {
         // Only the start matters: `parse_body` trims the rest.
@@ -212,7 +246,7 @@ pub fn read(
             ),
         }
     }
-    out
+    (out, diags)
 }
 
 /// The first line at or after a given line that holds code (not blank,
@@ -290,13 +324,25 @@ pub fn apply(
     };
     let mut used = vec![false; suppressions.len()];
     let mut extra = Vec::new();
+    // The statement each suppression's line starts, found on every core
+    // when there are many (a search of the lines and one of the
+    // statements each).
+    let many = suppressions.len() >= PARALLEL;
+    let starting: Vec<Option<Span>> = if many {
+        suppressions
+            .par_iter()
+            .map(|s| statement_on(s.line))
+            .collect()
+    } else {
+        suppressions.iter().map(|s| statement_on(s.line)).collect()
+    };
     // Live suppressions by the line they apply to, and by the statement
     // that starts there (start → end and suppressions). Top-level
     // statements do not overlap, so the one a finding is in is the last
     // starting at or before it.
     let mut by_line: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     let mut by_statement: BTreeMap<u32, (u32, Vec<usize>)> = BTreeMap::new();
-    for (i, s) in suppressions.iter().enumerate() {
+    for ((i, s), st) in suppressions.iter().enumerate().zip(starting) {
         if let Some(until) = s.until
             && until < today
         {
@@ -316,7 +362,7 @@ pub fn apply(
             continue;
         }
         by_line.entry(s.line).or_default().push(i);
-        if let Some(st) = statement_on(s.line) {
+        if let Some(st) = st {
             by_statement
                 .entry(st.start)
                 .or_insert((st.end, Vec::new()))
@@ -324,12 +370,13 @@ pub fn apply(
                 .push(i);
         }
     }
-    diags.retain(|d| {
+    // The suppression that silences `d`, if one does.
+    let silencer = |d: &Diagnostic| -> Option<usize> {
         if d.primary.file != id
             || matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503)
             || UNSUPPRESSIBLE.contains(&d.code)
         {
-            return true;
+            return None;
         }
         let at = d.primary.start;
         let on_line = by_line.get(&line_of(at)).map_or(&[][..], Vec::as_slice);
@@ -338,19 +385,28 @@ pub fn apply(
             .next_back()
             .filter(|(_, (end, _))| at < *end)
             .map_or(&[][..], |(_, (_, v))| v.as_slice());
-        let first = on_line
+        on_line
             .iter()
             .chain(in_statement)
             .copied()
             .filter(|&i| suppressions[i].codes.contains(&d.code))
-            .min();
-        match first {
-            Some(i) => {
-                used[i] = true;
-                false
-            }
-            None => true,
+            .min()
+    };
+    // Each finding's suppression is found on every core when there are
+    // many; which are dropped, and which suppressions were used, is then
+    // decided in order.
+    let silenced: Vec<Option<usize>> = if diags.len() >= PARALLEL {
+        diags.par_iter().with_min_len(RUN).map(silencer).collect()
+    } else {
+        diags.iter().map(silencer).collect()
+    };
+    let mut silenced = silenced.into_iter();
+    diags.retain(|_| match silenced.next().flatten() {
+        Some(i) => {
+            used[i] = true;
+            false
         }
+        None => true,
     });
     for (i, s) in suppressions.iter().enumerate() {
         if !used[i] {
@@ -552,5 +608,72 @@ mod tests {
                 (Code::MN503, 6),
             ]
         );
+    }
+
+    /// Enough suppressions and findings to be read and placed on every
+    /// core, in runs: the answer is the one-block answer, block by block.
+    #[test]
+    fn many_suppressions_are_read_and_applied_in_order() {
+        let block = "# mynaflow: allow MN103 reason=\"a\"\n\
+                     flow A -> B : x for p\n     via C\n\
+                     flow D -> E : y for q   # mynaflow: allow MN104 reason=\"b\"\n\
+                     # mynaflow: allow MN104 reason=\"c\"\n\
+                     # mynaflow: allow MN104 reason=\"d\"\n\
+                     flow F -> G : z for r\n     via H\n\
+                     # mynaflow: allow MN101 reason=\"e\" until=2000-01-01\n\
+                     flow I -> J : w for s\n\
+                     # mynaflow: allow MN104\n";
+        let lines = block.lines().count();
+        let blocks = 2000;
+        let text = block.repeat(blocks);
+        let file = SourceFile::new("t.myna", text.as_str());
+        let id = FileId(0);
+        let parsed = crate::syntax::parse(id, &text);
+        assert!(parsed.file.comments.len() >= 2 * PARALLEL);
+        let mut diags = Vec::new();
+        let suppressions = read(&file, &parsed.file.comments, &mut diags);
+        let line_of = |d: &Diagnostic| file.line_index(d.primary.start as usize) + 1;
+        assert_eq!(suppressions.len(), 5 * blocks);
+        let malformed: Vec<usize> = diags.iter().map(line_of).collect();
+        let expected: Vec<usize> = (0..blocks).map(|k| k * lines + lines).collect();
+        assert_eq!(malformed, expected);
+        let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
+        for k in 0..blocks {
+            let base = k * block.len();
+            let at = |code, what: &str| {
+                let start = base + block.find(what).unwrap();
+                Diagnostic::new(
+                    code,
+                    Span::new(id, start, start + what.len()),
+                    Text::new("x", "x"),
+                )
+            };
+            diags.extend([
+                at(Code::MN103, "via C"),
+                at(Code::MN102, "via C"),
+                at(Code::MN104, "y for"),
+                at(Code::MN104, "via H"),
+                at(Code::MN104, "w for"),
+                at(Code::MN101, "w for"),
+            ]);
+        }
+        assert!(diags.len() >= PARALLEL);
+        let today = Date::parse("2025-04-01").unwrap();
+        apply(&file, id, &suppressions, &statements, today, &mut diags);
+        let left: Vec<(Code, usize)> = diags.iter().map(|d| (d.code, line_of(d))).collect();
+        let each = |f: &dyn Fn(usize) -> Vec<(Code, usize)>| -> Vec<(Code, usize)> {
+            (0..blocks).flat_map(|k| f(k * lines)).collect()
+        };
+        let mut expected = each(&|l| vec![(Code::MN501, l + lines)]);
+        expected.extend(each(&|l| {
+            vec![
+                (Code::MN102, l + 3),
+                (Code::MN104, l + 10),
+                (Code::MN101, l + 10),
+            ]
+        }));
+        expected.extend(each(&|l| vec![(Code::MN502, l + 9)]));
+        expected.extend(each(&|l| vec![(Code::MN503, l + 6)]));
+        assert_eq!(left, expected);
     }
 }

@@ -571,3 +571,43 @@ fn item_and_section_filters() {
         "names compare by key"
     );
 }
+
+/// A large design's flows are read in runs on every core: an undeclared
+/// name spelled two ways is still drawn as first written, and an actor
+/// named only in a late run is still drawn (`--only-mynumber` keeps only
+/// the actors its flows touch).
+#[test]
+fn a_large_design_draws_the_first_spelling_and_every_touched_actor() {
+    let mut text = String::from(
+        "use \"kenpo\"\nactor 基幹 : 組合\nactor 中間 : 中間サーバー\nactor 後 : 組合\n\
+         data 通知 : 資格情報\ndata 番号 : 特定個人情報\n",
+    );
+    let flows = 40_000;
+    for i in 0..flows {
+        let line = match i {
+            // Full-width first, in the first run; half-width later, in
+            // another run (the key is the same).
+            100 => "flow 基幹 -> ＸＹ未宣言 : 通知 for 証発行管理\n".to_string(),
+            30_000 => "flow 基幹 -> XY未宣言 : 通知 for 証発行管理\n".to_string(),
+            39_999 => "flow 後 -> 中間 : 番号 for 証発行管理\n".to_string(),
+            _ => format!("flow 基幹 -> 中間 : 番号 for 証発行管理 # {i}\n"),
+        };
+        text.push_str(&line);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("large.myna");
+    std::fs::write(&path, &text).expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let d = diagram_of(&path, false);
+    let unknown: Vec<&str> = d
+        .nodes
+        .iter()
+        .filter(|n| n.kind == NodeKind::Unknown)
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(unknown, ["ＸＹ未宣言"]);
+    let kept = diagram_of(&path, true);
+    let names: Vec<&str> = kept.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert!(names.contains(&"後"), "{names:?}");
+    assert!(!names.iter().any(|n| n.contains("未宣言")), "{names:?}");
+}
