@@ -354,6 +354,7 @@ fn merge_in_ranges(d: &Diagram, range_legs: usize) -> Vec<Merged> {
             .collect();
         ranges
             .par_iter()
+            .with_max_len(1)
             .flat_map_iter(|r| {
                 let at = rayon::current_thread_index().unwrap_or(0);
                 match scratch.get(at).map(|s| s.lock()) {

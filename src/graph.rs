@@ -322,7 +322,11 @@ fn edge_chunks(n: usize, per: usize) -> Vec<Range<usize>> {
 /// small design never starts the thread pool).
 fn each_chunk<T: Send>(chunks: &[Range<usize>], f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
     if chunks.len() > 1 {
-        chunks.par_iter().map(|r| f(r.clone())).collect()
+        chunks
+            .par_iter()
+            .with_max_len(1)
+            .map(|r| f(r.clone()))
+            .collect()
     } else {
         chunks.iter().map(|r| f(r.clone())).collect()
     }
@@ -658,7 +662,12 @@ impl FlowGraph {
         }
         let write = |(r, out): (&Range<usize>, &mut [Exchange])| writer.write(r.clone(), out);
         let dangling: Vec<Vec<Dangling>> = if chunks.len() > 1 {
-            chunks.par_iter().zip(slices).map(write).collect()
+            chunks
+                .par_iter()
+                .zip(slices)
+                .with_max_len(1)
+                .map(write)
+                .collect()
         } else {
             chunks.iter().zip(slices).map(write).collect()
         };

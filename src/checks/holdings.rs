@@ -102,6 +102,7 @@ impl Holdings {
             all.par_extend(
                 edges
                     .par_chunks(EDGES_PER_CHUNK)
+                    .with_max_len(1)
                     .enumerate()
                     .flat_map_iter(|(c, chunk)| arrive(c * EDGES_PER_CHUNK, chunk)),
             );

@@ -474,6 +474,7 @@ impl Drawn {
         let walks: Vec<_> = match parallel {
             true => (0..parts.len())
                 .into_par_iter()
+                .with_max_len(1)
                 .map(|k| walk.part(k))
                 .collect(),
             false => (0..parts.len()).map(|k| walk.part(k)).collect(),

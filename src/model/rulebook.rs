@@ -187,6 +187,17 @@ fn spelling_hash(name: &str) -> u64 {
 }
 
 impl<I: Copy> NameTable<I> {
+    /// A table with room for `n` names, so that a design's tens of
+    /// thousands of declarations are inserted without growing it again
+    /// and again.
+    pub fn with_capacity(n: usize) -> NameTable<I> {
+        NameTable {
+            map: FxHashMap::with_capacity_and_hasher(n, Default::default()),
+            spelled: hashbrown::HashTable::with_capacity(n),
+            spellings: String::new(),
+        }
+    }
+
     /// Adds a name; returns the id already there if the key is taken.
     pub fn insert(&mut self, name: &str, id: I) -> Result<(), I> {
         match self.map.entry(names::key(name)) {

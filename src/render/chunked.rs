@@ -112,6 +112,7 @@ where
         texts
             .par_iter_mut()
             .zip(part.par_chunks(per_chunk))
+            .with_max_len(1)
             .enumerate()
             .try_for_each(|(c, (buf, items))| -> io::Result<()> {
                 buf.clear();

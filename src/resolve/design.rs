@@ -294,6 +294,20 @@ fn resolve_design_on(
     } else {
         stmts.iter().filter(is_declaration).collect()
     };
+    // Room for every declaration at once: a national design declares
+    // tens of thousands of systems, and the tables grew a dozen times.
+    let actors = declarations
+        .iter()
+        .filter(|s| matches!(s, Stmt::Actor(_)))
+        .count();
+    let items = declarations
+        .iter()
+        .filter(|s| matches!(s, Stmt::Data(_)))
+        .count();
+    r.actor_names = NameTable::with_capacity(actors);
+    r.data_names = NameTable::with_capacity(items);
+    r.design.actors.reserve(actors);
+    r.design.data.reserve(items);
     for stmt in declarations {
         match stmt {
             Stmt::Actor(a) => {
@@ -473,6 +487,10 @@ impl Resolver<'_> {
             parts
                 .into_par_iter()
                 .zip(slices)
+                // Each part a task of its own, so that a core that is done
+                // takes the next part rather than idling while the other
+                // reads a run of parts it was dealt.
+                .with_max_len(1)
                 .map(|x| {
                     let at = rayon::current_thread_index().unwrap_or(0);
                     match seen.get(at).map(|s| s.lock()) {

@@ -72,6 +72,10 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
         .collect();
     let parts: Vec<Part> = bounds
         .par_windows(2)
+        // Each part a task of its own, so that a core that is done takes
+        // the next part rather than idling while the other reads a run of
+        // parts it was dealt.
+        .with_max_len(1)
         .map(|w| {
             let at = rayon::current_thread_index().unwrap_or(0);
             match threads.get(at).map(|t| t.lock()) {
