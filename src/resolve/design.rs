@@ -294,70 +294,26 @@ fn resolve_design_on(
     } else {
         stmts.iter().filter(is_declaration).collect()
     };
-    // Room for every declaration at once: a national design declares
-    // tens of thousands of systems, and the tables grew a dozen times.
-    let actors = declarations
-        .iter()
-        .filter(|s| matches!(s, Stmt::Actor(_)))
-        .count();
-    let items = declarations
-        .iter()
-        .filter(|s| matches!(s, Stmt::Data(_)))
-        .count();
-    r.actor_names = NameTable::with_capacity(actors);
-    r.data_names = NameTable::with_capacity(items);
-    r.design.actors.reserve(actors);
-    r.design.data.reserve(items);
-    for stmt in declarations {
-        match stmt {
-            Stmt::Actor(a) => {
-                let id = ActorId(r.design.actors.len() as u32);
-                if let Err(first) = r.actor_names.insert(&a.name.text, id) {
-                    let d = duplicate(Kind::Actor, &a.name, r.design.actor(first).name_span);
-                    r.diags.push(d);
-                    continue;
-                }
-                let role = r.role(&a.role);
-                let clauses = a
-                    .clauses
-                    .as_ref()
-                    .map(|cs| cs.iter().map(|c| r.clause(c)).collect());
-                r.design.actors.push(Actor {
-                    name: a.name.text.to_string(),
-                    name_span: a.name.span,
-                    role,
-                    label: a.label.as_ref().map(|l| (l.text.to_string(), l.span)),
-                    clauses,
-                    span: a.span,
-                });
-                r.actor_used.push(false);
-            }
-            Stmt::Data(d) => {
-                let id = DataId(r.design.data.len() as u32);
-                if let Err(first) = r.data_names.insert(&d.name.text, id) {
-                    let diag = duplicate(Kind::Data, &d.name, r.design.item(first).name_span);
-                    r.diags.push(diag);
-                    continue;
-                }
-                let category = r.category(&d.category);
-                r.design.data.push(DataItem {
-                    name: d.name.text.to_string(),
-                    name_span: d.name.span,
-                    category,
-                    marked_mynumber: d.mynumber.is_some(),
-                    span: d.span,
-                });
-                r.data_used.push(false);
-            }
-            Stmt::Rulebook(h) => r.diags.push(misplaced("rulebook", h.span, false)),
-            Stmt::Role(x) => r.diags.push(misplaced("role", x.span, false)),
-            Stmt::Category(x) => r.diags.push(misplaced("category", x.span, false)),
-            Stmt::Section(x) => r.diags.push(misplaced("section", x.span, false)),
-            Stmt::Contractor(x) => r.diags.push(misplaced("contractor", x.span, false)),
-            Stmt::Clause(x) => r.diags.push(misplaced("clause", x.span, false)),
-            Stmt::Use(_) | Stmt::Flow(_) => {}
-        }
-    }
+    // The flow list's first touch (its pages, a fifth of a gigabyte at a
+    // million flows, fresh from the system) is made beside the
+    // declarations, which read on one core.
+    let count = |p: &Vec<Stmt>| p.iter().filter(|s| matches!(s, Stmt::Flow(_))).count();
+    let counts: Vec<usize> = if parallel {
+        stmts.parts().par_iter().map(count).collect()
+    } else {
+        stmts.parts().iter().map(count).collect()
+    };
+    let total: usize = counts.iter().sum();
+    let nowhere = Span::new(r.design.file, 0, 0);
+    let (flows, ()) = if parallel {
+        rayon::join(
+            || stand_ins(total, nowhere, true),
+            || r.declare(declarations),
+        )
+    } else {
+        r.declare(declarations);
+        (stand_ins(total, nowhere, false), ())
+    };
 
     // Flows whose every name is spelled exactly as declared (nearly all of
     // them) need nothing but lookups: on a large design, parsed in parts,
@@ -367,15 +323,9 @@ fn resolve_design_on(
     // then never both whole in memory). The other flows go through the
     // resolver in order, so findings and "did you mean" answers come out
     // as in one pass.
-    let count = |p: &Vec<Stmt>| p.iter().filter(|s| matches!(s, Stmt::Flow(_))).count();
-    let counts: Vec<usize> = if parallel {
-        stmts.parts().par_iter().map(count).collect()
-    } else {
-        stmts.parts().iter().map(count).collect()
-    };
     let (actors_seen, data_seen, flows) = match tree {
-        Tree::Owned(s) => r.flows(s.into_parts(), &counts, parallel),
-        Tree::Shared(s) => r.flows(s.parts().iter().collect(), &counts, parallel),
+        Tree::Owned(s) => r.flows(s.into_parts(), &counts, flows, parallel),
+        Tree::Shared(s) => r.flows(s.parts().iter().collect(), &counts, flows, parallel),
     };
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
@@ -423,6 +373,77 @@ fn resolve_design_on(
 }
 
 impl Resolver<'_> {
+    /// Declares the actors and data items of `declarations`, in order
+    /// (the first of two with one name is the declaration, the second
+    /// MN011), and reports the statements a design may not hold.
+    fn declare(&mut self, declarations: Vec<&Stmt>) {
+        // Room for every declaration at once: a national design declares
+        // tens of thousands of systems, and the tables grew a dozen times.
+        let actors = declarations
+            .iter()
+            .filter(|s| matches!(s, Stmt::Actor(_)))
+            .count();
+        let items = declarations
+            .iter()
+            .filter(|s| matches!(s, Stmt::Data(_)))
+            .count();
+        self.actor_names = NameTable::with_capacity(actors);
+        self.data_names = NameTable::with_capacity(items);
+        self.design.actors.reserve(actors);
+        self.design.data.reserve(items);
+        for stmt in declarations {
+            match stmt {
+                Stmt::Actor(a) => {
+                    let id = ActorId(self.design.actors.len() as u32);
+                    if let Err(first) = self.actor_names.insert(&a.name.text, id) {
+                        let d = duplicate(Kind::Actor, &a.name, self.design.actor(first).name_span);
+                        self.diags.push(d);
+                        continue;
+                    }
+                    let role = self.role(&a.role);
+                    let clauses = a
+                        .clauses
+                        .as_ref()
+                        .map(|cs| cs.iter().map(|c| self.clause(c)).collect());
+                    self.design.actors.push(Actor {
+                        name: a.name.text.to_string(),
+                        name_span: a.name.span,
+                        role,
+                        label: a.label.as_ref().map(|l| (l.text.to_string(), l.span)),
+                        clauses,
+                        span: a.span,
+                    });
+                    self.actor_used.push(false);
+                }
+                Stmt::Data(d) => {
+                    let id = DataId(self.design.data.len() as u32);
+                    if let Err(first) = self.data_names.insert(&d.name.text, id) {
+                        let diag =
+                            duplicate(Kind::Data, &d.name, self.design.item(first).name_span);
+                        self.diags.push(diag);
+                        continue;
+                    }
+                    let category = self.category(&d.category);
+                    self.design.data.push(DataItem {
+                        name: d.name.text.to_string(),
+                        name_span: d.name.span,
+                        category,
+                        marked_mynumber: d.mynumber.is_some(),
+                        span: d.span,
+                    });
+                    self.data_used.push(false);
+                }
+                Stmt::Rulebook(h) => self.diags.push(misplaced("rulebook", h.span, false)),
+                Stmt::Role(x) => self.diags.push(misplaced("role", x.span, false)),
+                Stmt::Category(x) => self.diags.push(misplaced("category", x.span, false)),
+                Stmt::Section(x) => self.diags.push(misplaced("section", x.span, false)),
+                Stmt::Contractor(x) => self.diags.push(misplaced("contractor", x.span, false)),
+                Stmt::Clause(x) => self.diags.push(misplaced("clause", x.span, false)),
+                Stmt::Use(_) | Stmt::Flow(_) => {}
+            }
+        }
+    }
+
     /// Resolves the flows of `parts` (`counts[k]` flows in part `k`) into
     /// one list in order; also returns which actors and items the exact
     /// lookups met.
@@ -430,6 +451,7 @@ impl Resolver<'_> {
         &mut self,
         parts: Vec<P>,
         counts: &[usize],
+        mut flows: Vec<Flow>,
         parallel: bool,
     ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>)
     where
@@ -452,19 +474,6 @@ impl Resolver<'_> {
             rb: self.design.rulebook.as_deref(),
             actors_seen: &actors_seen,
             data_seen: &data_seen,
-        };
-        let total: usize = counts.iter().sum();
-        let nowhere = Span::new(self.design.file, 0, 0);
-        let mut flows = if parallel {
-            // The list's first touch (a fifth of a gigabyte at a million
-            // flows) is shared by the cores too. Each stand-in is made, not
-            // cloned: a clone of three empty small vectors cost five times
-            // as much.
-            let mut flows = Vec::with_capacity(total);
-            flows.par_extend((0..total).into_par_iter().map(|_| stand_in(nowhere)));
-            flows
-        } else {
-            (0..total).map(|_| stand_in(nowhere)).collect()
         };
         let mut slices = Vec::with_capacity(parts.len());
         let mut rest = flows.as_mut_slice();
@@ -775,6 +784,19 @@ fn each<T, U>(list: &[T], mut f: impl FnMut(&T) -> Option<U>) -> Option<Few<U>> 
         out.push(f(x)?);
     }
     Some(out)
+}
+
+/// `total` stand-in flows, to be overwritten: the flow list's first touch,
+/// shared by the cores when `parallel`. Each stand-in is made, not cloned:
+/// a clone of three empty small vectors cost five times as much.
+fn stand_ins(total: usize, nowhere: Span, parallel: bool) -> Vec<Flow> {
+    if parallel {
+        let mut flows = Vec::with_capacity(total);
+        flows.par_extend((0..total).into_par_iter().map(|_| stand_in(nowhere)));
+        flows
+    } else {
+        (0..total).map(|_| stand_in(nowhere)).collect()
+    }
 }
 
 /// A flow that holds the place of one the resolver fills in.
