@@ -520,14 +520,10 @@ impl Session {
             return Plan::Rulebook;
         }
         let mut diags = Vec::new();
-        let uses: Vec<_> = tree
-            .stmts
-            .iter()
-            .filter_map(|s| match s {
-                Stmt::Use(u) => Some(u),
-                _ => None,
-            })
-            .collect();
+        let uses: Vec<_> = tree.stmts.filter_map(|s| match s {
+            Stmt::Use(u) => Some(u),
+            _ => None,
+        });
         for extra in uses.iter().skip(1) {
             diags.push(
                 Diagnostic::new(

@@ -281,19 +281,8 @@ fn resolve_design_on(
     // Declarations first: a flow may name an actor declared below it. On a
     // large design the parts are searched for them on every core (nearly
     // every statement is a flow), then declared in order.
-    let is_declaration = |s: &&Stmt| !matches!(s, Stmt::Flow(_) | Stmt::Use(_));
-    let declarations: Vec<&Stmt> = if parallel {
-        let mut found = Vec::new();
-        found.par_extend(
-            stmts
-                .parts()
-                .par_iter()
-                .flat_map_iter(|p| p.iter().filter(is_declaration)),
-        );
-        found
-    } else {
-        stmts.iter().filter(is_declaration).collect()
-    };
+    let declarations: Vec<&Stmt> =
+        stmts.filter_map(|s| (!matches!(s, Stmt::Flow(_) | Stmt::Use(_))).then_some(s));
     // The flow list's first touch (its pages, a fifth of a gigabyte at a
     // million flows, fresh from the system) is made beside the
     // declarations, which read on one core.

@@ -345,7 +345,7 @@ pub struct File {
 impl File {
     /// The `rulebook` header, if this file is a rulebook.
     pub fn rulebook_header(&self) -> Option<&RulebookDecl> {
-        self.stmts.iter().find_map(|s| match s {
+        self.stmts.find_map(|s| match s {
             Stmt::Rulebook(r) => Some(r),
             _ => None,
         })

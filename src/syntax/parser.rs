@@ -926,24 +926,24 @@ pub(super) fn finish(
     lexed: Vec<Diagnostic>,
     comments: Vec<super::token::Comment>,
 ) -> Parsed {
-    for s in &stmts {
-        if let Stmt::Rulebook(RulebookDecl {
+    let revised = stmts.filter_map(|s| match s {
+        Stmt::Rulebook(RulebookDecl {
             revised: Some(d), ..
-        }) = s
-            && !is_date(&d.text)
-        {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::MN001,
-                    d.span,
-                    text!("`{}` is not a date", d.text; "`{}` は日付ではありません", d.text),
-                )
-                .with_help(Text::new(
-                    "write the date as YYYY-MM-DD",
-                    "日付は YYYY-MM-DD の形で書いてください",
-                )),
-            );
-        }
+        }) if !is_date(&d.text) => Some(d),
+        _ => None,
+    });
+    for d in revised {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::MN001,
+                d.span,
+                text!("`{}` is not a date", d.text; "`{}` は日付ではありません", d.text),
+            )
+            .with_help(Text::new(
+                "write the date as YYYY-MM-DD",
+                "日付は YYYY-MM-DD の形で書いてください",
+            )),
+        );
     }
     diagnostics.extend(lexed);
     diagnostics.sort_by_key(|d| (d.primary.start, d.code));
