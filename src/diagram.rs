@@ -528,6 +528,7 @@ pub fn build(
     let runs: Vec<BTreeMap<String, &str>> = if parallel {
         flows
             .par_chunks(PARALLEL_FLOWS)
+            .with_max_len(1)
             .map(undeclared_in)
             .collect()
     } else {

@@ -434,8 +434,8 @@ impl Resolver<'_> {
     }
 
     /// Resolves the flows of `parts` (`counts[k]` flows in part `k`) into
-    /// one list in order; also returns which actors and items the exact
-    /// lookups met.
+    /// `flows` (a stand-in for each, from [`stand_ins`]), in order; also
+    /// returns which actors and items the exact lookups met.
     fn flows<P, S>(
         &mut self,
         parts: Vec<P>,
