@@ -557,18 +557,22 @@ mod tests {
         assert!(parse_body("deny MN301 reason=\"x\"").is_err());
     }
 
+    /// Suppressions on a finding's line, above its statement, stacked, and
+    /// expired, with the statements they cover.
+    const COVERING: &str = "# mynaflow: allow MN103 reason=\"a\"\n\
+                            flow A -> B : x for p\n     via C\n\
+                            flow D -> E : y for q   # mynaflow: allow MN104 reason=\"b\"\n\
+                            # mynaflow: allow MN104 reason=\"c\"\n\
+                            # mynaflow: allow MN104 reason=\"d\"\n\
+                            flow F -> G : z for r\n     via H\n\
+                            # mynaflow: allow MN101 reason=\"e\" until=2000-01-01\n\
+                            flow I -> J : w for s\n";
+
     /// Each finding goes to the first suppression that covers it: one on
     /// its line, or one above the statement it is in.
     #[test]
     fn applies_each_finding_to_the_first_covering_suppression() {
-        let text = "# mynaflow: allow MN103 reason=\"a\"\n\
-                    flow A -> B : x for p\n     via C\n\
-                    flow D -> E : y for q   # mynaflow: allow MN104 reason=\"b\"\n\
-                    # mynaflow: allow MN104 reason=\"c\"\n\
-                    # mynaflow: allow MN104 reason=\"d\"\n\
-                    flow F -> G : z for r\n     via H\n\
-                    # mynaflow: allow MN101 reason=\"e\" until=2000-01-01\n\
-                    flow I -> J : w for s\n";
+        let text = COVERING;
         let file = SourceFile::new("t.myna", text);
         let id = FileId(0);
         let parsed = crate::syntax::parse(id, text);
@@ -614,15 +618,9 @@ mod tests {
     /// core, in runs: the answer is the one-block answer, block by block.
     #[test]
     fn many_suppressions_are_read_and_applied_in_order() {
-        let block = "# mynaflow: allow MN103 reason=\"a\"\n\
-                     flow A -> B : x for p\n     via C\n\
-                     flow D -> E : y for q   # mynaflow: allow MN104 reason=\"b\"\n\
-                     # mynaflow: allow MN104 reason=\"c\"\n\
-                     # mynaflow: allow MN104 reason=\"d\"\n\
-                     flow F -> G : z for r\n     via H\n\
-                     # mynaflow: allow MN101 reason=\"e\" until=2000-01-01\n\
-                     flow I -> J : w for s\n\
-                     # mynaflow: allow MN104\n";
+        // The one-block text, and a malformed suppression (MN501).
+        let block = format!("{COVERING}# mynaflow: allow MN104\n");
+        let block = block.as_str();
         let lines = block.lines().count();
         let blocks = 2000;
         let text = block.repeat(blocks);
