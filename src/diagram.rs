@@ -15,7 +15,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// What kind of party a node is, for its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,6 +246,12 @@ impl Merged {
         }
     }
 
+    /// Sorts its codes and drops repeats.
+    fn tidy(&mut self) {
+        self.codes.sort();
+        self.codes.dedup();
+    }
+
     /// Is some leg reported as an error?
     pub fn violating(&self) -> bool {
         !self.codes.is_empty()
@@ -291,155 +297,213 @@ impl Merged {
 }
 
 /// Merges the diagram's parallel legs: one [`Merged`] per pair of actors,
-/// in the order of each pair's first leg. Linear in the number of legs and
-/// nodes, without hashing: the legs are sorted by their lower end (a
-/// counting sort, stable), each end's legs grouped by their other end
-/// through an array stamped with the end, and the groups put in order of
-/// their first leg. A large diagram's ends are grouped in ranges on every
-/// core (a million legs took a third of a second on one).
+/// in the order of each pair's first leg (see [`Groups`]).
 pub fn merge(d: &Diagram) -> Vec<Merged> {
-    merge_in_ranges(d, MERGE_RANGE_LEGS)
+    let groups = Groups::of(d);
+    let firsts = groups.firsts();
+    if firsts.len() >= PARALLEL_FLOWS {
+        firsts.par_iter().map(|&f| groups.merged(f)).collect()
+    } else {
+        firsts.iter().map(|&f| groups.merged(f)).collect()
+    }
 }
 
-/// About how many legs each range of lower ends [`merge`] groups holds.
+/// The diagram's parallel legs grouped, each group named by its first leg
+/// and held as a chain of legs: a few bytes a leg, so that a renderer makes
+/// each [`Merged`] as it draws it instead of holding them all (at a million
+/// legs, building and ordering a list of them cost a fifth of a second,
+/// most of it first touches of fresh memory).
+///
+/// Linear in the legs and nodes, without hashing: the legs are sorted by
+/// their lower end (a counting sort, stable), and each end's legs grouped by
+/// their other end through an array stamped with the end. A large
+/// diagram's ends are grouped in ranges on every core.
+pub struct Groups<'d> {
+    d: &'d Diagram,
+    /// The next leg of each leg's group (`NONE` after its last).
+    next: Vec<AtomicUsize>,
+    /// Does the leg start its group?
+    starts: Vec<AtomicBool>,
+}
+
+/// The end of a chain of legs.
+const NONE: usize = usize::MAX;
+
+/// About how many legs each range of lower ends [`Groups::of`] groups holds.
 const MERGE_RANGE_LEGS: usize = 1 << 15;
 
-/// [`merge`] with ranges of about `range_legs` legs (tests use small ones).
-fn merge_in_ranges(d: &Diagram, range_legs: usize) -> Vec<Merged> {
-    let n = d.nodes.len();
-    let parallel = d.edges.len() >= 2 * range_legs;
-    let lower_end = |e: &Edge| e.from.min(e.to);
-    let lower: Vec<usize> = if parallel {
-        d.edges.par_iter().map(lower_end).collect()
-    } else {
-        d.edges.iter().map(lower_end).collect()
-    };
-    // Legs by lower end, in order within each end.
-    let mut start = vec![0usize; n + 1];
-    for &a in &lower {
-        start[a + 1] += 1;
+impl<'d> Groups<'d> {
+    /// Groups the legs of `d`.
+    pub fn of(d: &'d Diagram) -> Groups<'d> {
+        Groups::in_ranges(d, MERGE_RANGE_LEGS)
     }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut next = start.clone();
-    let mut by_end = vec![0usize; d.edges.len()];
-    for (i, &a) in lower.iter().enumerate() {
-        by_end[next[a]] = i;
-        next[a] += 1;
-    }
-    drop((next, lower));
-    // Ranges of lower ends with about `range_legs` legs each.
-    let mut ranges = Vec::new();
-    let mut from = 0;
-    for a in 0..n {
-        if start[a + 1] - start[from] >= range_legs.max(1) {
-            ranges.push(from..a + 1);
-            from = a + 1;
+
+    /// [`Groups::of`] with ranges of about `range_legs` legs (tests use
+    /// small ones).
+    fn in_ranges(d: &'d Diagram, range_legs: usize) -> Groups<'d> {
+        let n = d.nodes.len();
+        let legs = d.edges.len();
+        let parallel = legs >= 2 * range_legs;
+        // Each leg's lower end, and its other end and dimming as one slot
+        // of the stamp arrays: read in end order below, from a list a
+        // fifth the size of the legs.
+        let ends_of = |e: &Edge| {
+            (
+                e.from.min(e.to),
+                2 * e.from.max(e.to) + usize::from(e.dimmed),
+            )
+        };
+        let ends: Vec<(usize, usize)> = if parallel {
+            d.edges.par_iter().map(ends_of).collect()
+        } else {
+            d.edges.iter().map(ends_of).collect()
+        };
+        // Legs by lower end, in order within each end.
+        let mut start = vec![0usize; n + 1];
+        for &(a, _) in &ends {
+            start[a + 1] += 1;
         }
-    }
-    if from < n {
-        ranges.push(from..n);
-    }
-    let ends = Ends {
-        d,
-        start: &start,
-        by_end: &by_end,
-    };
-    let mut made: Vec<Merged> = if parallel {
-        // One pair of stamp arrays per thread of the pool, kept across its
-        // ranges: a stamp is an end, and every end is in one range.
-        let scratch: Vec<std::sync::Mutex<Stamps>> = (0..rayon::current_num_threads())
-            .map(|_| std::sync::Mutex::new(Stamps::default()))
-            .collect();
-        ranges
-            .par_iter()
-            .with_max_len(1)
-            .flat_map_iter(|r| {
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut at = start.clone();
+        let mut by_end = vec![0usize; legs];
+        for (i, &(a, _)) in ends.iter().enumerate() {
+            by_end[at[a]] = i;
+            at[a] += 1;
+        }
+        drop(at);
+        // Ranges of lower ends with about `range_legs` legs each.
+        let mut ranges = Vec::new();
+        let mut from = 0;
+        for a in 0..n {
+            if start[a + 1] - start[from] >= range_legs.max(1) {
+                ranges.push(from..a + 1);
+                from = a + 1;
+            }
+        }
+        if from < n {
+            ranges.push(from..n);
+        }
+        let made = |_| AtomicUsize::new(NONE);
+        let groups = Groups {
+            d,
+            next: if parallel {
+                (0..legs).into_par_iter().map(made).collect()
+            } else {
+                (0..legs).map(made).collect()
+            },
+            starts: if parallel {
+                (0..legs)
+                    .into_par_iter()
+                    .map(|_| AtomicBool::new(false))
+                    .collect()
+            } else {
+                (0..legs).map(|_| AtomicBool::new(false)).collect()
+            },
+        };
+        let chain = |range: std::ops::Range<usize>, s: &mut Stamps| {
+            if s.stamp.len() < 2 * n {
+                s.stamp.resize(2 * n, 0);
+                s.last.resize(2 * n, 0);
+            }
+            for a in range {
+                for &i in by_end.get(start[a]..start[a + 1]).unwrap_or_default() {
+                    let slot = ends[i].1;
+                    if s.stamp[slot] != a + 1 {
+                        s.stamp[slot] = a + 1;
+                        groups.starts[i].store(true, Ordering::Relaxed);
+                    } else {
+                        groups.next[s.last[slot]].store(i, Ordering::Relaxed);
+                    }
+                    s.last[slot] = i;
+                }
+            }
+        };
+        if parallel {
+            // One pair of stamp arrays per thread of the pool, kept across
+            // its ranges: a stamp is an end, and every end is in one range.
+            let scratch: Vec<std::sync::Mutex<Stamps>> = (0..rayon::current_num_threads())
+                .map(|_| std::sync::Mutex::new(Stamps::default()))
+                .collect();
+            ranges.into_par_iter().with_max_len(1).for_each(|r| {
                 let at = rayon::current_thread_index().unwrap_or(0);
                 match scratch.get(at).map(|s| s.lock()) {
-                    Some(Ok(mut stamps)) => ends.merge(r.clone(), &mut stamps),
-                    _ => ends.merge(r.clone(), &mut Stamps::default()),
+                    Some(Ok(mut stamps)) => chain(r, &mut stamps),
+                    _ => chain(r, &mut Stamps::default()),
                 }
-            })
-            .collect()
-    } else {
-        let mut stamps = Stamps::default();
-        ranges
-            .iter()
-            .flat_map(|r| ends.merge(r.clone(), &mut stamps))
-            .collect()
-    };
-    // In order of first leg: a group's first leg is its lowest, and no
-    // two groups share a leg.
-    let first_leg = |m: &Merged| m.edges.first().copied().unwrap_or(usize::MAX);
-    let tidy = |m: &mut Merged| {
-        m.codes.sort();
-        m.codes.dedup();
-    };
-    if parallel {
-        made.par_sort_unstable_by_key(first_leg);
-        made.par_iter_mut().for_each(tidy);
-    } else {
-        made.sort_unstable_by_key(first_leg);
-        made.iter_mut().for_each(tidy);
+            });
+        } else {
+            let mut stamps = Stamps::default();
+            for r in ranges {
+                chain(r, &mut stamps);
+            }
+        }
+        groups
     }
-    made
+
+    /// The first leg of every group, in order: the order the groups are
+    /// drawn in.
+    pub fn firsts(&self) -> Vec<usize> {
+        let first = |(i, s): (usize, &AtomicBool)| s.load(Ordering::Relaxed).then_some(i);
+        if self.starts.len() >= PARALLEL_FLOWS {
+            self.starts
+                .par_iter()
+                .enumerate()
+                .filter_map(first)
+                .collect()
+        } else {
+            self.starts.iter().enumerate().filter_map(first).collect()
+        }
+    }
+
+    /// The legs of the group whose first leg is `first`, in order.
+    fn legs(&self, first: usize) -> impl Iterator<Item = (usize, &'d Edge)> + '_ {
+        let mut leg = first;
+        std::iter::from_fn(move || {
+            let e = self.d.edges.get(leg)?;
+            let this = leg;
+            leg = self
+                .next
+                .get(leg)
+                .map_or(NONE, |n| n.load(Ordering::Relaxed));
+            Some((this, e))
+        })
+    }
+
+    /// Is some leg of the group whose first leg is `first` reported as an
+    /// error? ([`Merged::violating`] without making the group.)
+    pub fn violating(&self, first: usize) -> bool {
+        self.legs(first).any(|(_, e)| e.violating())
+    }
+
+    /// The group whose first leg is `first`.
+    pub fn merged(&self, first: usize) -> Merged {
+        let Some(e) = self.d.edges.get(first) else {
+            return Merged::empty(0, 0, false);
+        };
+        let (a, b) = (e.from.min(e.to), e.from.max(e.to));
+        let mut m = Merged::empty(a, b, e.dimmed);
+        for (leg, e) in self.legs(first) {
+            let ahead = e.from == a;
+            m.forward |= ahead || e.both_ways;
+            m.backward |= !ahead || e.both_ways;
+            m.edges.push(leg);
+            m.mynumber |= e.mynumber;
+            m.codes.extend(e.codes.iter().copied());
+        }
+        m.tidy();
+        m
+    }
 }
 
-/// The legs of a diagram by lower end, for [`merge`].
-struct Ends<'a> {
-    d: &'a Diagram,
-    /// Where each lower end's legs start in `by_end` (one past the last
-    /// end: their count).
-    start: &'a [usize],
-    /// Leg indices, by lower end, in order within each.
-    by_end: &'a [usize],
-}
-
-/// Which group each other end's legs join, for the lower end being
-/// grouped: the group of (a, b, dimmed) is `group[2b + dimmed]` while
-/// `stamp[2b + dimmed]` is a + 1.
+/// Where each other end's legs are chained, for the lower end being
+/// grouped: the group of (a, slot) has its last leg so far at `last[slot]`
+/// while `stamp[slot]` is a + 1.
 #[derive(Default)]
 struct Stamps {
     stamp: Vec<usize>,
-    group: Vec<usize>,
-}
-
-impl Ends<'_> {
-    /// The groups of the legs whose lower end is in `ends`, in order of
-    /// lower end, then of first leg.
-    fn merge(&self, ends: std::ops::Range<usize>, s: &mut Stamps) -> Vec<Merged> {
-        let slots = 2 * self.d.nodes.len();
-        if s.stamp.len() < slots {
-            s.stamp.resize(slots, 0);
-            s.group.resize(slots, 0);
-        }
-        let mut made: Vec<Merged> = Vec::new();
-        for a in ends {
-            let legs = self.by_end.get(self.start[a]..self.start[a + 1]);
-            for &i in legs.unwrap_or_default() {
-                let e = &self.d.edges[i];
-                let b = e.from.max(e.to);
-                // Dimmed and highlighted legs stay apart, so a focus stays
-                // visible.
-                let slot = 2 * b + usize::from(e.dimmed);
-                if s.stamp[slot] != a + 1 {
-                    s.stamp[slot] = a + 1;
-                    s.group[slot] = made.len();
-                    made.push(Merged::empty(a, b, e.dimmed));
-                }
-                let m = &mut made[s.group[slot]];
-                let ahead = e.from == a;
-                m.forward |= ahead || e.both_ways;
-                m.backward |= !ahead || e.both_ways;
-                m.edges.push(i);
-                m.mynumber |= e.mynumber;
-                m.codes.extend(e.codes.iter().copied());
-            }
-        }
-        made
-    }
+    last: Vec<usize>,
 }
 
 /// Items or purposes shown on an edge before `+N`.
@@ -692,18 +756,81 @@ pub fn build(
             })
         })
     };
-    let mut edges = Vec::new();
-    if parallel {
-        edges.par_extend(flows.par_iter().flat_map_iter(|&f| edges_of(f)));
+    let edges = if parallel {
+        let legs = |f: FlowId| design.flow(f).via.len() + 1;
+        edges_in_place(&flows, legs, edges_of)
     } else {
-        edges.extend(flows.iter().flat_map(|&f| edges_of(f)));
-    }
+        flows.iter().flat_map(|&f| edges_of(f)).collect()
+    };
 
     Diagram {
         file: source.name.clone(),
         nodes,
         edges,
         clusters,
+    }
+}
+
+/// The legs of `flows` drawn on every core straight into their places:
+/// each run of flows knows how many legs it draws (`legs` of each flow,
+/// which `edges_of` must yield exactly), so the list is made at its full
+/// size on every core and each run fills its own stretch. Collected as runs
+/// and joined, a million legs (80 MB) were copied on one core, every page
+/// of the copy fresh.
+fn edges_in_place<I>(
+    flows: &[FlowId],
+    legs: impl Fn(FlowId) -> usize + Sync,
+    edges_of: impl Fn(FlowId) -> I + Sync,
+) -> Vec<Edge>
+where
+    I: Iterator<Item = Edge>,
+{
+    let runs: Vec<&[FlowId]> = flows.chunks(PARALLEL_FLOWS).collect();
+    let counts: Vec<usize> = runs
+        .par_iter()
+        .with_max_len(1)
+        .map(|run| run.iter().map(|&f| legs(f)).sum())
+        .collect();
+    let total = counts.iter().sum();
+    let mut edges: Vec<Edge> = (0..total)
+        .into_par_iter()
+        .map(|_| Edge::placeholder())
+        .collect();
+    let mut stretches = Vec::with_capacity(runs.len());
+    let mut rest = edges.as_mut_slice();
+    for &n in &counts {
+        let (stretch, after) = rest.split_at_mut(n);
+        stretches.push(stretch);
+        rest = after;
+    }
+    runs.into_par_iter()
+        .zip(stretches)
+        .with_max_len(1)
+        .for_each(|(run, stretch)| {
+            let drawn = run.iter().flat_map(|&f| edges_of(f));
+            let mut filled = 0;
+            for (slot, e) in stretch.iter_mut().zip(drawn) {
+                *slot = e;
+                filled += 1;
+            }
+            debug_assert_eq!(filled, stretch.len(), "a flow drew other than its legs");
+        });
+    edges
+}
+
+impl Edge {
+    /// What a leg's place holds before the leg is drawn there.
+    fn placeholder() -> Edge {
+        Edge {
+            from: 0,
+            to: 0,
+            both_ways: false,
+            label: String::new(),
+            mynumber: false,
+            codes: Vec::new(),
+            flow: FlowId(0),
+            dimmed: false,
+        }
     }
 }
 
@@ -831,7 +958,13 @@ mod tests {
         );
         assert!(expected.iter().any(|m| m.a == m.b));
         for range_legs in [1, 2, 3, 7, 64, 1000, 1499, 1500, MERGE_RANGE_LEGS] {
-            assert!(merge_in_ranges(&d, range_legs) == expected, "{range_legs}");
+            let groups = Groups::in_ranges(&d, range_legs);
+            let got: Vec<Merged> = groups
+                .firsts()
+                .into_iter()
+                .map(|f| groups.merged(f))
+                .collect();
+            assert!(got == expected, "{range_legs}");
         }
         assert!(merge(&d) == expected);
     }

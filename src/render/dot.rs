@@ -4,7 +4,7 @@
 //! there); every string is escaped, so no name can break the syntax.
 
 use super::chunked::write_ordered;
-use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
+use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
 use crate::text::{Lang, Text};
 use rayon::prelude::*;
 use std::fmt::Write as _;
@@ -206,8 +206,9 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
             key
         })
         .collect();
-    write_ordered(out, &merge(d), |_, m, buf| {
-        draw_edge(buf, d, &keys, m, lang);
+    let groups = Groups::of(d);
+    write_ordered(out, &groups.firsts(), |_, &first, buf| {
+        draw_edge(buf, d, &keys, &groups.merged(first), lang);
         Ok(())
     })?;
     out.write_all(b"}\n")

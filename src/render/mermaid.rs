@@ -5,7 +5,7 @@
 //! or change them.
 
 use super::chunked::write_ordered;
-use crate::diagram::{Diagram, Merged, Node, NodeKind, merge};
+use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
 use crate::text::{Lang, Text};
 use std::fmt::Write as _;
 
@@ -148,25 +148,29 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
         }
         Ok(())
     })?;
-    let merged = merge(d);
-    write_ordered(out, &merged, |_, m, buf| {
-        draw_link(buf, d, m, lang);
+    let groups = Groups::of(d);
+    let firsts = groups.firsts();
+    write_ordered(out, &firsts, |_, &first, buf| {
+        draw_link(buf, d, &groups.merged(first), lang);
         Ok(())
     })?;
     text.clear();
-    let red: Vec<String> = merged
+    // Links are numbered in drawing order; a group is dimmed as its legs
+    // are, all alike.
+    let dimmed = |first: usize| d.edges.get(first).is_some_and(|e| e.dimmed);
+    let red: Vec<String> = firsts
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.violating() && !m.dimmed)
+        .filter(|&(_, &f)| groups.violating(f) && !dimmed(f))
         .map(|(i, _)| i.to_string())
         .collect();
     if !red.is_empty() {
         let _ = writeln!(text, "  linkStyle {} stroke:red,color:red", red.join(","));
     }
-    let grey: Vec<String> = merged
+    let grey: Vec<String> = firsts
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.dimmed)
+        .filter(|&(_, &f)| dimmed(f))
         .map(|(i, _)| i.to_string())
         .collect();
     if !grey.is_empty() {
