@@ -7,6 +7,7 @@
 use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
 use crate::text::{Lang, Text};
+use rayon::prelude::*;
 use std::fmt::Write as _;
 
 /// Text for inside a quoted Mermaid label: `"`, `#`, `&`, `<`, `>`, `|`
@@ -55,9 +56,20 @@ fn comment(s: &str) -> String {
         .collect()
 }
 
+/// Pictures with at least this many links find their colours on every
+/// core.
+const PARALLEL_LINKS: usize = 1 << 14;
+
 /// The ASCII id of node `n`.
 pub fn id(n: usize) -> String {
     format!("n{n}")
+}
+
+/// [`id`], appended to `buf`.
+fn push_id(buf: &mut Vec<u8>, n: usize) {
+    buf.push(b'n');
+    // Writing to a Vec cannot fail.
+    let _ = std::io::Write::write_fmt(buf, format_args!("{n}"));
 }
 
 fn node(n: usize, node: &Node) -> String {
@@ -92,13 +104,19 @@ fn draw_link(buf: &mut Vec<u8>, d: &Diagram, m: &Merged, lang: Lang) {
     } else {
         (m.a, m.b)
     };
-    buf.extend_from_slice(format!("  {} {arrow}|\"", id(from)).as_bytes());
+    buf.extend_from_slice(b"  ");
+    push_id(buf, from);
+    buf.push(b' ');
+    buf.extend_from_slice(arrow.as_bytes());
+    buf.extend_from_slice(b"|\"");
     escape_into(buf, &m.label(d, lang), b"<br/>");
     if m.violating() {
         buf.extend_from_slice(b"<br/>");
         m.push_codes(buf);
     }
-    buf.extend_from_slice(format!("\"| {}\n", id(to)).as_bytes());
+    buf.extend_from_slice(b"\"| ");
+    push_id(buf, to);
+    buf.push(b'\n');
 }
 
 /// The diagram as a Mermaid flowchart.
@@ -156,29 +174,33 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
     })?;
     text.clear();
     // Links are numbered in drawing order; a group is dimmed as its legs
-    // are, all alike.
+    // are, all alike. Each group's legs are read on every core.
     let dimmed = |first: usize| d.edges.get(first).is_some_and(|e| e.dimmed);
-    let red: Vec<String> = firsts
-        .iter()
-        .enumerate()
-        .filter(|&(_, &f)| groups.violating(f) && !dimmed(f))
-        .map(|(i, _)| i.to_string())
-        .collect();
+    let numbers = |keep: &(dyn Fn(usize) -> bool + Sync)| {
+        let kept: Vec<usize> = if firsts.len() >= PARALLEL_LINKS {
+            (0..firsts.len())
+                .into_par_iter()
+                .filter(|&i| keep(firsts[i]))
+                .collect()
+        } else {
+            (0..firsts.len()).filter(|&i| keep(firsts[i])).collect()
+        };
+        let mut list = String::new();
+        for (k, i) in kept.into_iter().enumerate() {
+            if k > 0 {
+                list.push(',');
+            }
+            let _ = write!(list, "{i}");
+        }
+        list
+    };
+    let red = numbers(&|f| groups.violating(f) && !dimmed(f));
     if !red.is_empty() {
-        let _ = writeln!(text, "  linkStyle {} stroke:red,color:red", red.join(","));
+        let _ = writeln!(text, "  linkStyle {red} stroke:red,color:red");
     }
-    let grey: Vec<String> = firsts
-        .iter()
-        .enumerate()
-        .filter(|&(_, &f)| dimmed(f))
-        .map(|(i, _)| i.to_string())
-        .collect();
+    let grey = numbers(&dimmed);
     if !grey.is_empty() {
-        let _ = writeln!(
-            text,
-            "  linkStyle {} stroke:#ccc,color:#999",
-            grey.join(",")
-        );
+        let _ = writeln!(text, "  linkStyle {grey} stroke:#ccc,color:#999");
     }
     if d.nodes.iter().any(|n| n.dimmed) {
         text.push_str("  classDef dimmed stroke:#ccc,color:#999,fill:#f8f8f8\n");
