@@ -314,6 +314,40 @@ fn contractors_that_handle_the_data_are_listed_under_entrusting_only() {
     assert!(provision.contains("ありません。"), "{provision}");
 }
 
+/// A system that only receives from a contractor lists it, as one that
+/// passes the item on to it does (each movement's end is checked as it is
+/// drawn, not read again when the holdings are listed).
+#[test]
+fn a_contractor_that_sends_the_data_back_is_listed_under_the_system_receiving_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = ENTRUSTING_RULES.replace(
+        "allow 組合 -> 委託先 : 課税 for 認定\n",
+        "allow 組合 <-> 委託先 : 課税 for 認定\n",
+    );
+    assert_ne!(rules, ENTRUSTING_RULES);
+    std::fs::write(dir.path().join("rules.myna"), rules).expect("write");
+    let design = dir.path().join("design.myna");
+    let text = format!("{ENTRUSTING_DESIGN}actor 照会 : 組合\nflow X社 -> 照会 : 税 for 認定\n");
+    std::fs::write(&design, text).expect("write");
+    let d = draw(&design);
+    d.assert_no_errors();
+    let contractors = |system: &str| -> Vec<&str> {
+        let s = d
+            .inventory
+            .systems
+            .iter()
+            .find(|s| d.actor(s.actor) == system)
+            .expect("listed");
+        s.holdings
+            .iter()
+            .flat_map(|h| h.contractors.iter().map(|(a, _)| d.actor(*a)))
+            .collect()
+    };
+    assert_eq!(contractors("照会"), ["X社"], "received from X社");
+    assert_eq!(contractors("台帳"), ["X社"], "passed on to X社");
+    assert!(contractors("受付").is_empty(), "no contractor met");
+}
+
 fn schema() -> serde_json::Value {
     let text = std::fs::read_to_string("docs/inventory.schema.json").expect("the schema");
     serde_json::from_str(&text).expect("the schema is JSON")

@@ -103,7 +103,30 @@ pub struct System {
 }
 
 /// What arrives at a system and what leaves it, for one item.
-type Moves = (Vec<Movement>, Vec<Movement>);
+#[derive(Default)]
+struct Moves {
+    received: Vec<Movement>,
+    passed_on: Vec<Movement>,
+    /// Does a movement name a contractor, or a group (whose senders or
+    /// receivers may be)? Set as the movements are drawn, so that a
+    /// holding that names none is listed without reading its movements
+    /// again (at a million flows, each read was a cache miss).
+    may_name_contractors: bool,
+}
+
+impl Moves {
+    /// Adds a movement that arrives.
+    fn receive(&mut self, m: Movement, names_contractor: bool) {
+        self.may_name_contractors |= names_contractor;
+        MovesBy::push(&mut self.received, m);
+    }
+
+    /// Adds a movement that leaves.
+    fn pass_on(&mut self, m: Movement, names_contractor: bool) {
+        self.may_name_contractors |= names_contractor;
+        MovesBy::push(&mut self.passed_on, m);
+    }
+}
 
 /// The moves of each (system, item), in the order first met, with an
 /// index to find them.
@@ -220,6 +243,31 @@ impl MovesBy {
     fn into_list(self) -> Vec<((ActorId, DataId), Moves)> {
         self.list
     }
+}
+
+/// Every (system, item) of `parts` in order of system (of `actors`), each
+/// system's in the parts' order: a counting sort, linear in the pairs.
+fn by_system(
+    parts: &mut [Vec<((ActorId, DataId), Moves)>],
+    actors: usize,
+) -> Vec<&mut ((ActorId, DataId), Moves)> {
+    let system = |((actor, _), _): &((ActorId, DataId), Moves)| actor.index().min(actors);
+    let mut at = vec![0usize; actors + 2];
+    for entry in parts.iter().flatten() {
+        at[system(entry) + 1] += 1;
+    }
+    for a in 0..=actors {
+        at[a + 1] += at[a];
+    }
+    let mut placed: Vec<Option<&mut ((ActorId, DataId), Moves)>> = std::iter::repeat_with(|| None)
+        .take(at[actors + 1])
+        .collect();
+    for entry in parts.iter_mut().flatten() {
+        let a = system(entry);
+        placed[at[a]] = Some(entry);
+        at[a] += 1;
+    }
+    placed.into_iter().flatten().collect()
 }
 
 /// What the rulebook says of an exchange recorded at both ends.
@@ -410,8 +458,8 @@ struct Drawn {
     holdings: Holdings,
     /// Each actor's role and role kind.
     actors: ActorTable,
-    /// Each (system, item)'s moves, sorted by (system, item).
-    moves: Vec<((ActorId, DataId), Moves)>,
+    /// Each part's (system, item)s with their moves, as the part met them.
+    moves: Vec<Vec<((ActorId, DataId), Moves)>>,
     carriers: BTreeSet<ActorId>,
     groups: Vec<SenderGroup>,
     records: Vec<Record>,
@@ -551,10 +599,14 @@ impl Drawn {
                 (senders, receivers)
             })
             .collect();
-        let mut moves = moves;
         // Each (system, item) is drawn on its own, on both cores when the
-        // design is large; the order stays that of the sorted keys.
-        let holding = |((actor, item), (received, passed_on)): ((ActorId, DataId), Moves)| {
+        // design is large.
+        let holding = |((actor, item), moves): ((ActorId, DataId), Moves)| {
+            let Moves {
+                received,
+                passed_on,
+                may_name_contractors,
+            } = moves;
             let own = received.is_empty();
             let purposes: BTreeSet<PurposeId> = match holdings.held(actor, item) {
                 Some(held) if !own => held.purposes().collect(),
@@ -566,7 +618,9 @@ impl Drawn {
             let ends = received
                 .iter()
                 .map(|m| (m, true))
-                .chain(passed_on.iter().map(|m| (m, false)));
+                .chain(passed_on.iter().map(|m| (m, false)))
+                // When none can name one, the movements are not read.
+                .filter(|_| may_name_contractors);
             for (m, is_received) in ends {
                 let actors: &[ActorId] = match &m.counterpart {
                     Counterpart::Actor(a) => std::slice::from_ref(a),
@@ -600,22 +654,35 @@ impl Drawn {
             };
             (actor, holding)
         };
-        // Sorted by system: each system's holdings are one run, drawn
-        // into a list of exactly its size (no list of every holding first).
-        let system = |run: &mut [((ActorId, DataId), Moves)]| System {
-            actor: run.first().map_or(ActorId(0), |((actor, _), _)| *actor),
-            holdings: run
-                .iter_mut()
-                .map(|(key, m)| holding((*key, std::mem::take(m))).1)
-                .collect(),
+        // Each system's holdings are one run of the (system, item)s put in
+        // order of system (a counting sort of references, not of the moves:
+        // the parts' lists are neither joined nor sorted), each run sorted
+        // by item and drawn into a list of exactly its size.
+        let mut moves = moves;
+        let mut by_system = by_system(&mut moves, actors.len());
+        let system = |run: &mut [&mut ((ActorId, DataId), Moves)]| {
+            run.sort_unstable_by_key(|((_, item), _)| *item);
+            System {
+                actor: run.first().map_or(ActorId(0), |((actor, _), _)| *actor),
+                holdings: run
+                    .iter_mut()
+                    .map(|(key, m)| holding((*key, std::mem::take(m))).1)
+                    .collect(),
+            }
         };
-        let same_system =
-            |a: &((ActorId, DataId), Moves), b: &((ActorId, DataId), Moves)| a.0.0 == b.0.0;
-        let systems: Vec<System> = if moves.len() >= parallel_from {
-            moves.par_chunk_by_mut(same_system).map(system).collect()
+        let same_system = |a: &&mut ((ActorId, DataId), Moves),
+                           b: &&mut ((ActorId, DataId), Moves)| {
+            a.0.0 == b.0.0
+        };
+        let systems: Vec<System> = if by_system.len() >= parallel_from {
+            by_system
+                .par_chunk_by_mut(same_system)
+                .map(system)
+                .collect()
         } else {
-            moves.chunk_by_mut(same_system).map(system).collect()
+            by_system.chunk_by_mut(same_system).map(system).collect()
         };
+        drop(by_system);
         drop(moves);
 
         Inventory {
@@ -678,23 +745,29 @@ mod tests {
         let c = (ActorId(3), DataId(1));
         for cells in [0, 3, 4, 100] {
             let mut by = MovesBy::new(index(cells));
-            MovesBy::push(&mut by.at(a).0, movement(0));
-            MovesBy::push(&mut by.at(c).0, movement(5));
-            MovesBy::push(&mut by.at(b).1, movement(1));
-            MovesBy::push(&mut by.at(a).0, movement(2));
-            MovesBy::push(&mut by.at(c).1, movement(6));
-            let listed: Vec<(Key, Vec<u32>, Vec<u32>)> = by
+            by.at(a).receive(movement(0), false);
+            by.at(c).receive(movement(5), false);
+            by.at(b).pass_on(movement(1), true);
+            by.at(a).receive(movement(2), false);
+            by.at(c).pass_on(movement(6), false);
+            let listed: Vec<(Key, Vec<u32>, Vec<u32>, bool)> = by
                 .into_list()
                 .into_iter()
-                .map(|(k, (r, p))| {
+                .map(|(k, m)| {
                     let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.0).collect();
-                    (k, flows(r), flows(p))
+                    (
+                        k,
+                        flows(m.received),
+                        flows(m.passed_on),
+                        m.may_name_contractors,
+                    )
                 })
                 .collect();
+            // Only b's movement named a contractor.
             let want = [
-                (a, vec![0, 2], vec![]),
-                (c, vec![5], vec![6]),
-                (b, vec![], vec![1]),
+                (a, vec![0, 2], vec![], false),
+                (c, vec![5], vec![6], false),
+                (b, vec![], vec![1], true),
             ];
             assert_eq!(listed, want, "{cells} cells");
         }

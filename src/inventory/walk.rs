@@ -138,6 +138,7 @@ impl Walk<'_> {
         let (design, graph) = (self.design, self.graph);
         let is_self = |a: ActorId| self.actors.is(a, RoleKind::SelfOrg);
         let is_carrier = |a: &ActorId| self.actors.is(*a, RoleKind::Carrier);
+        let is_contractor = |a: ActorId| self.actors.is(a, RoleKind::Contractor);
         let walked = |d: DataId| self.parts.holds(k, d);
         let exchanges = self.parts.exchanges.get(k).map_or(&[][..], Vec::as_slice);
 
@@ -205,11 +206,13 @@ impl Walk<'_> {
                 Some((sender, route)) => {
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Actor(*sender), route.clone());
-                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
+                        let named = is_contractor(*sender);
+                        moves.at((ex.receiver, item)).receive(received, named);
                     }
                     if is_self(*sender) {
                         let passed = m(Counterpart::Actor(ex.receiver), route.clone());
-                        MovesBy::push(&mut moves.at((*sender, item)).1, passed);
+                        let named = is_contractor(ex.receiver);
+                        moves.at((*sender, item)).pass_on(passed, named);
                     }
                 }
                 None => {
@@ -217,7 +220,7 @@ impl Walk<'_> {
                     if is_self(ex.receiver) {
                         let after = Box::from(joined.after.as_slice());
                         let received = m(Counterpart::Group(id), after);
-                        MovesBy::push(&mut moves.at((ex.receiver, item)).0, received);
+                        moves.at((ex.receiver, item)).receive(received, true);
                         names_groups = true;
                     }
                 }
@@ -250,7 +253,7 @@ impl Walk<'_> {
                         flow: s.flow,
                         basis: None,
                     };
-                    MovesBy::push(&mut moves.at((s.actor, item)).1, passed);
+                    moves.at((s.actor, item)).pass_on(passed, true);
                     names_groups = true;
                 }
             }
@@ -279,8 +282,9 @@ impl Walk<'_> {
 
 /// The parts' walks put together, as one walk over every exchange draws it.
 pub(super) struct Merged {
-    /// Each (system, item)'s moves, sorted by (system, item).
-    pub moves: Vec<((ActorId, DataId), Moves)>,
+    /// Each part's (system, item)s with their moves, in the order the
+    /// part met them (no two parts share an item).
+    pub moves: Vec<Vec<((ActorId, DataId), Moves)>>,
     /// Every carrier passed.
     pub carriers: BTreeSet<ActorId>,
     /// The groups, numbered in the order of the exchange that first named
@@ -323,7 +327,7 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
     };
 
     let mut carriers = BTreeSet::new();
-    let mut moves = Vec::new();
+    let mut moves = Vec::with_capacity(walks.len());
     let mut records = Vec::new();
     let mut parted: Vec<std::vec::IntoIter<SenderGroup>> = Vec::with_capacity(walks.len());
     for (k, w) in walks.into_iter().enumerate() {
@@ -335,8 +339,8 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
             numbered_at: _,
             records: r,
         } = w;
-        let renumber_moves = |(_, (received, passed)): &mut ((ActorId, DataId), Moves)| {
-            for mv in received.iter_mut().chain(passed.iter_mut()) {
+        let renumber_moves = |(_, moves): &mut ((ActorId, DataId), Moves)| {
+            for mv in moves.received.iter_mut().chain(moves.passed_on.iter_mut()) {
                 if let Counterpart::Group(id) = &mut mv.counterpart {
                     *id = renumber(k, *id);
                 }
@@ -347,7 +351,7 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
             (true, true) => m.par_iter_mut().for_each(renumber_moves),
             (true, false) => m.iter_mut().for_each(renumber_moves),
         }
-        moves.append(&mut m);
+        moves.push(m);
         carriers.extend(c);
         records.extend(r.into_iter().map(|(at, mut record)| {
             record.senders = renumber(k, record.senders);
@@ -375,10 +379,8 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
     }
     // One record per exchange at most: the key is unique.
     if parallel {
-        moves.par_sort_unstable_by_key(|(key, _)| *key);
         records.par_sort_unstable_by_key(|(at, _)| *at);
     } else {
-        moves.sort_unstable_by_key(|(key, _)| *key);
         records.sort_unstable_by_key(|(at, _)| *at);
     }
     let records = records.into_iter().map(|(_, r)| r).collect();
