@@ -13,7 +13,7 @@
 use crate::graph::{FlowGraph, TransferId, payloads};
 use crate::model::*;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 /// Transfers read by one task of [`Holdings::compute_on_cores`].
 const EDGES_PER_CHUNK: usize = 16 * 1024;
@@ -48,10 +48,18 @@ impl<'a> Held<'a> {
 }
 
 /// What every system of the society holds.
+///
+/// Found by actor number, then by item among the system's own few: no
+/// hash map (built on one core, a million (system, item)s' map took a
+/// tenth of a second at a cache miss a key).
 #[derive(Debug, Default)]
 pub struct Holdings {
-    /// Where each (system, item)'s purposes are in `held`.
-    index: FxHashMap<(ActorId, DataId), (u32, u32)>,
+    /// Where each actor's (system, item)s start in `items`, by actor
+    /// number; one more entry ends the last actor's.
+    by_actor: Vec<u32>,
+    /// Each (system, item)'s item and where its purposes start in `held`,
+    /// by system, then item; each ends where the next starts.
+    items: Vec<(DataId, u32)>,
     /// (purpose, first transfer), grouped by (system, item), each group
     /// sorted by purpose.
     held: Vec<(PurposeId, TransferId)>,
@@ -115,36 +123,78 @@ impl Holdings {
         };
         // The first of each (system, item, purpose) is its first transfer.
         arrivals.dedup_by_key(|&mut (a, d, p, _)| (a, d, p));
-        // Sized once: a million (system, item)s' table grown by doubling
-        // was rehashed twenty times.
+        Holdings::of_arrivals(design.actors.len(), &arrivals)
+    }
+
+    /// The holdings of `actors` actors from their `arrivals`, sorted and
+    /// one per (system, item, purpose).
+    fn of_arrivals(
+        actors: usize,
+        arrivals: &[(ActorId, DataId, PurposeId, TransferId)],
+    ) -> Holdings {
         let groups = arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).count();
-        let mut index = FxHashMap::with_capacity_and_hasher(groups, rustc_hash::FxBuildHasher);
+        let mut by_actor = vec![0u32; actors + 1];
+        let mut items = Vec::with_capacity(groups);
         let mut held = Vec::with_capacity(arrivals.len());
         for group in arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
-            let start = held.len();
-            held.extend(group.iter().map(|&(_, _, p, t)| (p, t)));
-            if let Some(&(a, d, _, _)) = group.first() {
-                index.insert((a, d), (start as u32, held.len() as u32));
+            if let Some(&(a, d, _, _)) = group.first()
+                && let Some(count) = by_actor.get_mut(a.index() + 1)
+            {
+                *count += 1;
+                items.push((d, held.len() as u32));
+                held.extend(group.iter().map(|&(_, _, p, t)| (p, t)));
             }
         }
-        Holdings { index, held }
+        for a in 1..by_actor.len() {
+            by_actor[a] += by_actor[a - 1];
+        }
+        Holdings {
+            by_actor,
+            items,
+            held,
+        }
+    }
+
+    /// The (system, item)s of `actor`: their items and where their
+    /// purposes start, and where those of the next ones start.
+    fn of_actor(&self, actor: ActorId) -> (&[(DataId, u32)], usize) {
+        let a = actor.index();
+        match (self.by_actor.get(a), self.by_actor.get(a + 1)) {
+            (Some(&from), Some(&to)) => (
+                self.items.get(from as usize..to as usize).unwrap_or(&[]),
+                to as usize,
+            ),
+            _ => (&[], 0),
+        }
+    }
+
+    /// Where the purposes of the `k`th (system, item) of all end.
+    fn end_of(&self, k: usize) -> usize {
+        self.items
+            .get(k + 1)
+            .map_or(self.held.len(), |&(_, start)| start as usize)
     }
 
     /// The purposes `actor` holds `item` for (None if it never receives it).
     pub fn held(&self, actor: ActorId, item: DataId) -> Option<Held<'_>> {
-        let &(start, end) = self.index.get(&(actor, item))?;
-        self.held.get(start as usize..end as usize).map(Held)
+        let (mine, next) = self.of_actor(actor);
+        let i = mine.binary_search_by_key(&item, |&(d, _)| d).ok()?;
+        let start = mine[i].1 as usize;
+        let end = self.end_of(next - mine.len() + i);
+        self.held.get(start..end).map(Held)
     }
 
     /// Every (system, item) with what it is held for, sorted by actor and item.
     pub fn all(&self) -> Vec<(ActorId, DataId, Held<'_>)> {
-        let mut v: Vec<_> = self
-            .index
-            .keys()
-            .filter_map(|&(a, d)| Some((a, d, self.held(a, d)?)))
-            .collect();
-        v.sort_by_key(|(a, d, _)| (*a, *d));
-        v
+        let actors = self.by_actor.len().saturating_sub(1);
+        (0..actors)
+            .map(|a| ActorId(a as u32))
+            .flat_map(|a| {
+                let (mine, _) = self.of_actor(a);
+                mine.iter().map(move |&(d, _)| (a, d))
+            })
+            .filter_map(|(a, d)| Some((a, d, self.held(a, d)?)))
+            .collect()
     }
 
     /// The witness path: the transfers by which `item` reached `actor`,
@@ -189,5 +239,48 @@ impl Holdings {
         }
         chain.reverse();
         chain
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_system_item_is_found_among_its_systems_own_and_ends_where_the_next_starts() {
+        let (a, d, p, t) = (ActorId, DataId, PurposeId, TransferId::new);
+        // Actor 0 holds nothing; actor 1 items 2 and 5; actor 3 item 2
+        // (the last, ending at the end); an arrival of actor 9 (beyond
+        // the 4 actors) is left out.
+        let arrivals = [
+            (a(1), d(2), p(0), t(7)),
+            (a(1), d(2), p(3), t(1)),
+            (a(1), d(5), p(1), t(4)),
+            (a(3), d(2), p(2), t(0)),
+            (a(3), d(2), p(4), t(9)),
+            (a(9), d(1), p(0), t(2)),
+        ];
+        let h = Holdings::of_arrivals(4, &arrivals);
+        let held = |x: u32, y: u32| {
+            h.held(a(x), d(y)).map(|h| {
+                h.0.iter()
+                    .map(|&(p, t)| (p.0, t.index()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(held(1, 2), Some(vec![(0, 7), (3, 1)]));
+        assert_eq!(held(1, 5), Some(vec![(1, 4)]));
+        assert_eq!(held(3, 2), Some(vec![(2, 0), (4, 9)]));
+        for (x, y) in [(0, 2), (1, 3), (2, 5), (3, 5), (9, 1), (40, 2)] {
+            assert_eq!(held(x, y), None, "({x}, {y})");
+        }
+        let all: Vec<(u32, u32, usize)> = h
+            .all()
+            .into_iter()
+            .map(|(x, y, held)| (x.0, y.0, held.0.len()))
+            .collect();
+        assert_eq!(all, [(1, 2, 2), (1, 5, 1), (3, 2, 2)]);
+        assert!(Holdings::default().held(a(0), d(0)).is_none());
+        assert!(Holdings::default().all().is_empty());
     }
 }
