@@ -902,6 +902,24 @@ mod tests {
     }
 
     #[test]
+    fn legs_drawn_in_place_are_those_drawn_in_turn() {
+        // Flows of 0 to 3 via stops (1 to 4 legs), more than one run of
+        // them, so that runs are filled on every core.
+        let flows: Vec<FlowId> = (0..3 * PARALLEL_FLOWS as u32 + 7).map(FlowId).collect();
+        let legs = |f: FlowId| (f.0 as usize * 7) % 4 + 1;
+        let edges_of = |f: FlowId| {
+            (0..legs(f)).map(move |k| {
+                let mut e = leg(f.index(), k, false, Vec::new());
+                e.flow = f;
+                e
+            })
+        };
+        let in_turn: Vec<Edge> = flows.iter().flat_map(|&f| edges_of(f)).collect();
+        assert!(in_turn.len() > 2 * flows.len());
+        assert!(edges_in_place(&flows, legs, edges_of) == in_turn);
+    }
+
+    #[test]
     fn merged_in_ranges_on_every_core_as_one_pass_by_hand() {
         // Legs between 40 actors at random (a seeded xorshift): repeated
         // pairs both ways, loops, dimmed legs beside lit ones, codes.
