@@ -346,7 +346,8 @@ impl<'d> Groups<'d> {
         let parallel = legs >= 2 * range_legs;
         // Each leg's lower end, and its other end and dimming as one slot
         // of the stamp arrays: read in end order below, from a list a
-        // fifth the size of the legs.
+        // fifth the size of the legs. Dimmed and highlighted legs stay
+        // apart, so that a focus stays visible.
         let ends_of = |e: &Edge| {
             (
                 e.from.min(e.to),

@@ -186,14 +186,15 @@ impl Holdings {
 
     /// Every (system, item) with what it is held for, sorted by actor and item.
     pub fn all(&self) -> Vec<(ActorId, DataId, Held<'_>)> {
-        let actors = self.by_actor.len().saturating_sub(1);
-        (0..actors)
-            .map(|a| ActorId(a as u32))
-            .flat_map(|a| {
-                let (mine, _) = self.of_actor(a);
-                mine.iter().map(move |&(d, _)| (a, d))
+        // Each entry's actor is its run's, its purposes up to the next
+        // entry's: nothing is looked up again.
+        let runs = self.by_actor.windows(2).enumerate();
+        runs.flat_map(|(a, run)| (run[0] as usize..run[1] as usize).map(move |k| (a, k)))
+            .filter_map(|(a, k)| {
+                let &(d, start) = self.items.get(k)?;
+                let held = self.held.get(start as usize..self.end_of(k))?;
+                Some((ActorId(a as u32), d, Held(held)))
             })
-            .filter_map(|(a, d)| Some((a, d, self.held(a, d)?)))
             .collect()
     }
 
