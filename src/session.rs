@@ -14,6 +14,7 @@ use crate::suppress::{self, Date};
 use crate::syntax::ast::Stmt;
 use crate::syntax::lexer::lex;
 use crate::syntax::parser::{Parsed, parse, parse_lexed};
+use crate::syntax::tokens::Copies;
 use crate::text;
 use crate::text::Text;
 use crate::timings::Timings;
@@ -151,6 +152,10 @@ pub struct Session {
     /// [`Analysis`], for `mynaflow inventory`. Off by default: a check
     /// needs it no longer once its findings are made.
     pub keep_computed: bool,
+    /// How long the copies of names a large file's parse makes live:
+    /// [`Copies::Lasting`] for a command whose run ends with the process
+    /// (the command line sets it), [`Copies::Counted`] by default.
+    pub name_copies: Copies,
 }
 
 impl Session {
@@ -170,6 +175,7 @@ impl Session {
             timings: Timings::default(),
             for_comparison: false,
             keep_computed: false,
+            name_copies: Copies::Counted,
         }
     }
 
@@ -340,7 +346,12 @@ impl Session {
             .time("index lines", || SourceFile::new(name, text));
         let file = self.sources.add(source);
         let mut timings = Timings::default();
-        let parsed = parse_timed(file, &self.sources.get(file).text, &mut timings);
+        let parsed = parse_timed(
+            file,
+            &self.sources.get(file).text,
+            self.name_copies,
+            &mut timings,
+        );
         let plan = self.plan(file, &parsed.file, dir);
         let done = analyse(
             self.sources.get(file),
@@ -385,11 +396,13 @@ impl Session {
             .into_iter()
             .map(|r| r.map(|(source, problem)| (self.sources.add(source), problem)))
             .collect();
-        let sources = &self.sources;
+        let (sources, copies) = (&self.sources, self.name_copies);
         let parsed: Vec<(Option<Parsed>, Timings)> = in_order(&files, |f| {
             let mut t = Timings::default();
             let p = match f {
-                Ok((file, None)) => Some(parse_timed(*file, &sources.get(*file).text, &mut t)),
+                Ok((file, None)) => {
+                    Some(parse_timed(*file, &sources.get(*file).text, copies, &mut t))
+                }
                 _ => None,
             };
             (p, t)
@@ -793,11 +806,12 @@ fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
 }
 
 /// Lexes and parses, timing each.
-fn parse_timed(file: FileId, text: &str, t: &mut Timings) -> Parsed {
+fn parse_timed(file: FileId, text: &str, copies: Copies, t: &mut Timings) -> Parsed {
     if text.len() >= 2 * crate::syntax::split::PART_BYTES {
-        // Lexed and parsed in parts on every core: one stage.
+        // Lexed and parsed in parts on every core: one stage. (A smaller
+        // file's names are few: counting them costs nothing to speak of.)
         return t.time("lex+parse", || {
-            crate::syntax::split::parse_in_parts(file, text)
+            crate::syntax::split::parse_in_parts(file, text, copies)
         });
     }
     let lexed = t.time("lex", || lex(file, text));

@@ -5,6 +5,7 @@ use mynaflow::config::Config;
 use mynaflow::input::{WalkOptions, walk};
 use mynaflow::oserror;
 use mynaflow::session::{RulebookSource, Session};
+use mynaflow::syntax::tokens::Copies;
 use mynaflow::text::{Lang, Text};
 use std::path::{Path, PathBuf};
 
@@ -88,6 +89,8 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
 pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), Text> {
     let settings = try_settings(common, paths)?;
     let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
+    // The run ends with the process: a name's copy need not be counted.
+    s.name_copies = Copies::Lasting;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     if settings.rules.is_some()
         && let Err(e) = s.load_rulebook(&source)

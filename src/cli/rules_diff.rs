@@ -40,6 +40,8 @@ pub fn run(o: &Options) -> u8 {
         RulebookSource::named(new, None),
     ];
     let mut s = Session::new(sources[0].clone());
+    // The run ends with the process: a name's copy need not be counted.
+    s.name_copies = mynaflow::syntax::tokens::Copies::Lasting;
     let loaded: Vec<Result<Arc<Rulebook>, RulebookError>> =
         sources.iter().map(|src| s.load_rulebook(src)).collect();
     let (Ok(old_rb), Ok(new_rb)) = (&loaded[0], &loaded[1]) else {

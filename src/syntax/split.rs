@@ -26,7 +26,7 @@ use super::lexer::{Lexed, lex_lines, lex_lines_into};
 use super::parser::{Parsed, finish, parse, parse_part};
 use super::stmts::Stmts;
 use super::token::{Keyword, Token, TokenKind};
-use super::tokens::Names;
+use super::tokens::{Copies, Names};
 use crate::span::{FileId, Span};
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -49,15 +49,21 @@ pub const PART_BYTES: usize = 1 << 19;
 /// read inside another statement or block.
 pub const CUT_AT: [Keyword; 3] = [Keyword::Flow, Keyword::Actor, Keyword::Data];
 
-/// Parses `src` as [`parse`] does, in parts on every core when it is large.
-pub fn parse_in_parts(file: FileId, src: &str) -> Parsed {
-    parse_in_parts_of(file, src, PART_BYTES)
+/// Parses `src` as [`parse`] does, in parts on every core when it is
+/// large, its names' copies living as `copies` says.
+pub fn parse_in_parts(file: FileId, src: &str, copies: Copies) -> Parsed {
+    parse_in_parts_sized(file, src, PART_BYTES, copies)
 }
 
 /// [`parse_in_parts`] with parts of about `size` bytes (any size: tests
 /// and the fuzzer cut small texts into many parts to compare with
 /// [`parse`]).
 pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
+    parse_in_parts_sized(file, src, size, Copies::Counted)
+}
+
+/// [`parse_in_parts_of`], its names' copies living as `copies` says.
+fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) -> Parsed {
     let bounds = part_bounds(file, src, size);
     if bounds.len() < 3 {
         return parse(file, src);
@@ -68,7 +74,7 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     // resolver's memory of names by number saw every name anew). Each
     // thread numbers its spellings in its own space.
     let threads: Vec<Mutex<(Vec<Token>, Names)>> = (0..rayon::current_num_threads())
-        .map(|space| Mutex::new((Vec::new(), Names::in_space(space))))
+        .map(|space| Mutex::new((Vec::new(), Names::in_space(space).with_copies(copies))))
         .collect();
     let parts: Vec<Part> = bounds
         .par_windows(2)
@@ -248,15 +254,17 @@ mod tests {
     fn same(src: &str, size: usize) {
         assert!(part_bounds(FileId(0), src, size).len() >= 3, "cut in parts");
         let whole = parse(FileId(0), src);
-        let parts = parse_in_parts_of(FileId(0), src, size);
-        assert_eq!(parts.file, whole.file, "statements and comments");
         let shown = |p: &Parsed| {
             p.diagnostics
                 .iter()
                 .map(|d| format!("{d:?}"))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(shown(&parts), shown(&whole), "findings");
+        for copies in [Copies::Counted, Copies::Lasting] {
+            let parts = parse_in_parts_sized(FileId(0), src, size, copies);
+            assert_eq!(parts.file, whole.file, "statements and comments");
+            assert_eq!(shown(&parts), shown(&whole), "findings");
+        }
     }
 
     #[test]
