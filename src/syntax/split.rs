@@ -63,7 +63,7 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
 }
 
 /// [`parse_in_parts_of`], its names' copies living as `copies` says.
-fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) -> Parsed {
+pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) -> Parsed {
     let bounds = part_bounds(file, src, size);
     if bounds.len() < 3 {
         return parse(file, src);
@@ -97,7 +97,7 @@ fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) ->
                     w[0],
                     w[1],
                     &mut Vec::new(),
-                    &Names::in_space(Sym::SPACES),
+                    &Names::in_space(Sym::SPACES).with_copies(copies),
                 ),
             }
         })
@@ -117,7 +117,9 @@ fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) ->
     }
     // The parts' statements stay in their parts: joining them would copy
     // the tree while the parts still hold it.
-    finish(Stmts::from_parts(stmts), found, lexed, comments)
+    // Every name in the parts was copied by a table made with `copies`.
+    let stmts = Stmts::from_parts(stmts).with_copies(copies);
+    finish(stmts, found, lexed, comments)
 }
 
 /// One part's statements, findings and comments.

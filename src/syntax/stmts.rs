@@ -7,21 +7,37 @@
 //! instead takes the parts one by one and frees each once resolved.
 
 use super::ast::Stmt;
+use super::tokens::Copies;
 use rayon::prelude::*;
 
 /// Statements in source order, in one or more parts. Two lists are equal
-/// when they hold the same statements, however they are cut.
+/// when they hold the same statements, however they are cut (and however
+/// their names' copies live).
 #[derive(Clone, Default)]
 pub struct Stmts {
     parts: Vec<Vec<Stmt>>,
+    copies: Copies,
 }
 
 impl Stmts {
-    /// The statements of parts read in order.
+    /// The statements of parts read in order, their names' copies counted.
     pub fn from_parts(parts: Vec<Vec<Stmt>>) -> Stmts {
         Stmts {
             parts: parts.into_iter().filter(|p| !p.is_empty()).collect(),
+            copies: Copies::Counted,
         }
+    }
+
+    /// These statements, saying that every name in them was copied as
+    /// `copies` says (only the parse that made the names knows).
+    pub(super) fn with_copies(self, copies: Copies) -> Stmts {
+        Stmts { copies, ..self }
+    }
+
+    /// How the copies of the names in these statements live: a consumer
+    /// that frees the statements need not drop a lasting name.
+    pub fn copies(&self) -> Copies {
+        self.copies
     }
 
     /// Every statement, in source order.
