@@ -77,8 +77,6 @@ pub struct Flow {
     pub items: Few<Ref<DataId>>,
     /// Purposes.
     pub purposes: Few<Ref<PurposeId>>,
-    /// The `for` keyword, when present.
-    pub for_kw: Option<Span>,
     /// Actors passed on the way, in order.
     pub via: Few<Ref<ActorId>>,
     /// The `via` keyword, when present.
