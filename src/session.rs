@@ -1058,6 +1058,22 @@ mod tests {
     use crate::span::FileId;
 
     #[test]
+    fn statement_spans_are_in_source_order_however_the_file_is_cut() {
+        let src = "actor A : 組合\nflow A -> B : x\n# c\ndata x : 氏名\n".repeat(2_000);
+        for size in [64, 1_000, 50_000] {
+            let tree = crate::syntax::split::parse_in_parts_of(FileId(1), &src, size).file;
+            assert!(tree.stmts.parts().len() > 1, "parsed in parts");
+            let one_by_one: Vec<Span> = tree.stmts.iter().map(Stmt::span).collect();
+            assert_eq!(one_by_one.len(), 6_000);
+            assert_eq!(
+                statement_spans(&tree.stmts),
+                one_by_one,
+                "parts of {size} bytes"
+            );
+        }
+    }
+
+    #[test]
     fn the_first_nul_of_a_large_file_is_found_in_any_part() {
         let mut bytes = vec![b'a'; (9 << 20) + 7];
         assert_eq!(memchr_nul(&bytes), None);
