@@ -4,7 +4,7 @@ use super::{Kind, Suggestions, check_spelling, duplicate, misplaced};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
-use crate::span::{FileId, Span};
+use crate::span::FileId;
 use crate::syntax::ast::{self, Ident, Name, Stmt};
 use crate::syntax::tokens::Copies;
 use crate::text;
@@ -284,41 +284,27 @@ fn resolve_design_on(
     // every statement is a flow), then declared in order.
     let declarations: Vec<&Stmt> =
         stmts.filter_map(|s| (!matches!(s, Stmt::Flow(_) | Stmt::Use(_))).then_some(s));
-    // The flow list's first touch (its pages, a fifth of a gigabyte at a
-    // million flows, fresh from the system) is made beside the
-    // declarations, which read on one core.
+    // Each part's count of flows sizes its list of resolved flows.
     let count = |p: &Vec<Stmt>| p.iter().filter(|s| matches!(s, Stmt::Flow(_))).count();
     let counts: Vec<usize> = if parallel {
         stmts.parts().par_iter().map(count).collect()
     } else {
         stmts.parts().iter().map(count).collect()
     };
-    let total: usize = counts.iter().sum();
-    let nowhere = Span::new(r.design.file, 0, 0);
-    let (flows, ()) = if parallel {
-        rayon::join(
-            || stand_ins(total, nowhere, true),
-            || r.declare(declarations),
-        )
-    } else {
-        r.declare(declarations);
-        (stand_ins(total, nowhere, false), ())
-    };
+    r.declare(declarations);
 
     // Flows whose every name is spelled exactly as declared (nearly all of
     // them) need nothing but lookups: on a large design, parsed in parts,
-    // the parts are resolved on every core, each writing its flows into
-    // its own slice of the list (nothing is copied twice) and, when the
-    // tree is not kept, freed once resolved (the tree and the model are
-    // then never both whole in memory). The other flows go through the
-    // resolver in order, so findings and "did you mean" answers come out
-    // as in one pass.
+    // the parts are resolved on every core, each into a list of its own
+    // and, when the tree is not kept, freed once resolved. The other
+    // flows go through the resolver in order, so findings and "did you
+    // mean" answers come out as in one pass.
     let (actors_seen, data_seen, flows) = match tree {
         Tree::Owned(s) => {
             let lasting = s.copies() == Copies::Lasting;
-            r.flows(s.into_parts(), &counts, flows, parallel, lasting)
+            r.flows(s.into_parts(), &counts, parallel, lasting)
         }
-        Tree::Shared(s) => r.flows(s.parts().iter().collect(), &counts, flows, parallel, false),
+        Tree::Shared(s) => r.flows(s.parts().iter().collect(), &counts, parallel, false),
     };
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
@@ -437,14 +423,12 @@ impl Resolver<'_> {
         }
     }
 
-    /// Resolves the flows of `parts` (`counts[k]` flows in part `k`) into
-    /// `flows` (a stand-in for each, from [`stand_ins`]), in order; also
-    /// returns which actors and items the exact lookups met.
+    /// Resolves the flows of `parts` (`counts[k]` flows in part `k`), in
+    /// order; also returns which actors and items the exact lookups met.
     fn flows<P, S>(
         &mut self,
         parts: Vec<P>,
         counts: &[usize],
-        mut flows: Vec<Flow>,
         parallel: bool,
         lasting: bool,
     ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>)
@@ -470,46 +454,57 @@ impl Resolver<'_> {
             data_seen: &data_seen,
             lasting,
         };
-        let mut slices = Vec::with_capacity(parts.len());
-        let mut rest = flows.as_mut_slice();
-        let mut first = 0;
+        let mut firsts = Vec::with_capacity(parts.len());
+        let mut total = 0;
         for &n in counts {
-            let (head, tail) = rest.split_at_mut(n);
-            slices.push((head, first));
-            rest = tail;
-            first += n;
+            firsts.push((n, total));
+            total += n;
         }
-        let fill = |seen: &mut Seen, (part, (out, first)): (P, (&mut [Flow], usize))| {
-            exact.fill(part, out, first, seen)
-        };
-        let others: Vec<Vec<(usize, S::Flow)>> = if parallel {
+        let (mut flows, others): (Vec<Flow>, Vec<Left<S::Flow>>) = if parallel {
             // One memory per thread of the pool, kept across its parts (rayon
             // would start `map_init`'s afresh at every split).
             let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
                 .map(|_| Default::default())
                 .collect();
-            parts
+            let resolved: Vec<(Vec<Flow>, Left<S::Flow>)> = parts
                 .into_par_iter()
-                .zip(slices)
+                .zip(firsts)
                 // Each part a task of its own, so that a core that is done
                 // takes the next part rather than idling while the other
                 // reads a run of parts it was dealt.
                 .with_max_len(1)
-                .map(|x| {
+                .map(|(part, (n, first))| {
+                    let mut out = Vec::with_capacity(n);
                     let at = rayon::current_thread_index().unwrap_or(0);
-                    match seen.get(at).map(|s| s.lock()) {
-                        Some(Ok(mut s)) => fill(&mut s, x),
-                        _ => fill(&mut Seen::default(), x),
-                    }
+                    let others = match seen.get(at).map(|s| s.lock()) {
+                        Some(Ok(mut s)) => exact.fill(part, &mut out, first, &mut s),
+                        _ => exact.fill(part, &mut out, first, &mut Seen::default()),
+                    };
+                    (out, others)
                 })
-                .collect()
+                .collect();
+            // Joined on one core (a copy of 50 ms at a million flows): a
+            // list made whole before the parts were resolved was first
+            // written while the whole tree was still in memory, and the
+            // peak was the tree and the model together (50 MiB more at a
+            // million flows, all of it fresh pages; benches/README.md,
+            // seventeenth pass).
+            let mut flows = Vec::with_capacity(total);
+            let mut others = Vec::with_capacity(resolved.len());
+            for (mut part, o) in resolved {
+                flows.append(&mut part);
+                others.push(o);
+            }
+            (flows, others)
         } else {
             let mut seen = Seen::default();
-            parts
+            let mut flows = Vec::with_capacity(total);
+            let others = parts
                 .into_iter()
-                .zip(slices)
-                .map(|x| fill(&mut seen, x))
-                .collect()
+                .zip(firsts)
+                .map(|(part, (_, first))| exact.fill(part, &mut flows, first, &mut seen))
+                .collect();
+            (flows, others)
         };
         if parallel {
             self.search_ahead(others.iter().flatten().map(|(_, f)| f.borrow()));
@@ -522,6 +517,10 @@ impl Resolver<'_> {
         (actors_seen, data_seen, flows)
     }
 }
+
+/// A part's flow statements that the exact lookups left for the
+/// resolver, each with its number in the file.
+type Left<F> = Vec<(usize, F)>;
 
 /// A statement of a part being resolved: owned (the part is freed as it
 /// is read) or borrowed (the tree is kept).
@@ -599,28 +598,28 @@ struct Exact<'a> {
 }
 
 impl Exact<'_> {
-    /// Writes the flows of `part` into `out`, one slot per flow statement
-    /// in order (the first being flow number `first` of the file); a flow
-    /// with a name that needs the resolver keeps a stand-in, and its
+    /// Pushes the flows of `part` onto `out`, one per flow statement in
+    /// order (the first being flow number `first` of the file); a flow
+    /// with a name that needs the resolver is a stand-in there, and its
     /// statement is returned with its number. The part is freed here.
     fn fill<S: Statement>(
         &self,
         part: impl IntoIterator<Item = S>,
-        out: &mut [Flow],
+        out: &mut Vec<Flow>,
         first: usize,
         seen: &mut Seen,
-    ) -> Vec<(usize, S::Flow)> {
+    ) -> Left<S::Flow> {
         let mut names = Remembered { exact: self, seen };
         let mut others = Vec::new();
         let flows = part.into_iter().filter_map(S::into_flow);
-        for (k, (f, slot)) in flows.zip(out.iter_mut()).enumerate() {
+        for (k, f) in flows.enumerate() {
             match flow_of(f.borrow(), &mut names) {
                 Some(flow) => {
-                    *slot = flow;
+                    out.push(flow);
                     S::let_go(f, self.lasting);
                 }
                 None => {
-                    *slot = stand_in(f.borrow().span);
+                    out.push(stand_in(f.borrow().span));
                     others.push((first + k, f));
                 }
             }
@@ -814,19 +813,6 @@ fn each<T, U>(list: &[T], mut f: impl FnMut(&T) -> Option<U>) -> Option<Few<U>> 
     Some(out)
 }
 
-/// `total` stand-in flows, to be overwritten: the flow list's first touch,
-/// shared by the cores when `parallel`. Each stand-in is made, not cloned:
-/// a clone of three empty small vectors cost five times as much.
-fn stand_ins(total: usize, nowhere: Span, parallel: bool) -> Vec<Flow> {
-    if parallel {
-        let mut flows = Vec::with_capacity(total);
-        flows.par_extend((0..total).into_par_iter().map(|_| stand_in(nowhere)));
-        flows
-    } else {
-        (0..total).map(|_| stand_in(nowhere)).collect()
-    }
-}
-
 /// A flow that holds the place of one the resolver fills in.
 fn stand_in(span: crate::span::Span) -> Flow {
     let nothing = Ref { id: None, span };
@@ -847,6 +833,7 @@ fn stand_in(span: crate::span::Span) -> Flow {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::span::Span;
 
     /// The built-in rulebook.
     fn kenpo() -> Option<Arc<Rulebook>> {
