@@ -1058,6 +1058,30 @@ mod tests {
     use crate::span::FileId;
 
     #[test]
+    fn sessions_count_their_names_unless_told_their_run_ends_with_the_process() {
+        // The language server's session (`Config::session`) parses again
+        // at each edit: lasting copies would keep every spelling typed.
+        let s = crate::config::Config::session(None, None);
+        assert_eq!(s.name_copies, Copies::Counted);
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        assert_eq!(s.name_copies, Copies::Counted);
+        // Told, a large file's tree is made of lasting copies.
+        s.name_copies = Copies::Lasting;
+        let text = "actor A : 組合\nactor B : 他機関\ndata x : 氏名\n".to_string()
+            + &"flow A -> B : x for 被扶養者認定\n".repeat(40_000);
+        let mut t = Timings::default();
+        let parsed = parse_timed(FileId(0), &text, s.name_copies, &mut t);
+        assert!(parsed.file.stmts.parts().len() > 1, "parsed in parts");
+        assert_eq!(parsed.file.stmts.copies(), Copies::Lasting);
+        let small = parse_timed(FileId(0), "flow A -> B : x\n", s.name_copies, &mut t);
+        assert_eq!(
+            small.file.stmts.copies(),
+            Copies::Counted,
+            "one part: counted"
+        );
+    }
+
+    #[test]
     fn statement_spans_are_in_source_order_however_the_file_is_cut() {
         let src = "actor A : 組合\nflow A -> B : x\n# c\ndata x : 氏名\n".repeat(2_000);
         for size in [64, 1_000, 50_000] {

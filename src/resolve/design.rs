@@ -483,12 +483,12 @@ impl Resolver<'_> {
                     (out, others)
                 })
                 .collect();
-            // Joined on one core (a copy of 50 ms at a million flows): a
-            // list made whole before the parts were resolved was first
-            // written while the whole tree was still in memory, and the
-            // peak was the tree and the model together (50 MiB more at a
-            // million flows, all of it fresh pages; benches/README.md,
-            // seventeenth pass).
+            // Joined on one core, once the parts are freed: a list made
+            // whole before the parts were resolved was first written while
+            // the whole tree was still in memory, so the peak held the
+            // tree and the model together (50 to 90 MiB more at a million
+            // flows, all of it fresh pages; benches/README.md, seventeenth
+            // pass). The copy costs about what the fresh pages did.
             let mut flows = Vec::with_capacity(total);
             let mut others = Vec::with_capacity(resolved.len());
             for (mut part, o) in resolved {
