@@ -155,14 +155,14 @@ impl Holdings {
         }
     }
 
-    /// The (system, item)s of `actor`: their items and where their
-    /// purposes start, and where those of the next ones start.
+    /// The (system, item)s of `actor` (their items and where their
+    /// purposes start), and the number of the first among all.
     fn of_actor(&self, actor: ActorId) -> (&[(DataId, u32)], usize) {
         let a = actor.index();
         match (self.by_actor.get(a), self.by_actor.get(a + 1)) {
             (Some(&from), Some(&to)) => (
                 self.items.get(from as usize..to as usize).unwrap_or(&[]),
-                to as usize,
+                from as usize,
             ),
             _ => (&[], 0),
         }
@@ -177,10 +177,10 @@ impl Holdings {
 
     /// The purposes `actor` holds `item` for (None if it never receives it).
     pub fn held(&self, actor: ActorId, item: DataId) -> Option<Held<'_>> {
-        let (mine, next) = self.of_actor(actor);
+        let (mine, first) = self.of_actor(actor);
         let i = mine.binary_search_by_key(&item, |&(d, _)| d).ok()?;
         let start = mine[i].1 as usize;
-        let end = self.end_of(next - mine.len() + i);
+        let end = self.end_of(first + i);
         self.held.get(start..end).map(Held)
     }
 

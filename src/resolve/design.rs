@@ -531,8 +531,7 @@ trait Statement {
     fn into_flow(self) -> Option<Self::Flow>;
     /// Lets go of a flow statement once resolved; `lasting` when its
     /// names are lasting copies ([`Copies::Lasting`]).
-    fn let_go(f: Self::Flow, lasting: bool) {
-        let _ = lasting;
+    fn let_go(f: Self::Flow, _lasting: bool) {
         drop(f)
     }
 }
