@@ -282,6 +282,7 @@ pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
 
 /// `bytes` as a `String` when they are UTF-8 (a BOM is kept), else the
 /// bytes back.
+#[allow(unsafe_code)]
 pub fn utf8_owned(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
     if bytes.len() < SIMD_BYTES {
         return String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes);

@@ -1,5 +1,6 @@
 //! Design syntax to [`Design`].
 
+use super::slots::{self, Sink};
 use super::{Kind, Suggestions, check_spelling, duplicate, misplaced};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -295,8 +296,8 @@ fn resolve_design_on(
 
     // Flows whose every name is spelled exactly as declared (nearly all of
     // them) need nothing but lookups: on a large design, parsed in parts,
-    // the parts are resolved on every core, each into a list of its own
-    // and, when the tree is not kept, freed once resolved. The other
+    // the parts are resolved on every core, each into its own stretch of
+    // the list and, when the tree is not kept, freed once resolved. The other
     // flows go through the resolver in order, so findings and "did you
     // mean" answers come out as in one pass.
     let (actors_seen, data_seen, flows) = match tree {
@@ -457,55 +458,22 @@ impl Resolver<'_> {
         let mut firsts = Vec::with_capacity(parts.len());
         let mut total = 0;
         for &n in counts {
-            firsts.push((n, total));
+            firsts.push(total);
             total += n;
         }
-        let (mut flows, others): (Vec<Flow>, Vec<Left<S::Flow>>) = if parallel {
-            // One memory per thread of the pool, kept across its parts (rayon
-            // would start `map_init`'s afresh at every split).
-            let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
-                .map(|_| Default::default())
-                .collect();
-            let resolved: Vec<(Vec<Flow>, Left<S::Flow>)> = parts
-                .into_par_iter()
-                .zip(firsts)
-                // Each part a task of its own, so that a core that is done
-                // takes the next part rather than idling while the other
-                // reads a run of parts it was dealt.
-                .with_max_len(1)
-                .map(|(part, (n, first))| {
-                    let mut out = Vec::with_capacity(n);
-                    let at = rayon::current_thread_index().unwrap_or(0);
-                    let others = match seen.get(at).map(|s| s.lock()) {
-                        Some(Ok(mut s)) => exact.fill(part, &mut out, first, &mut s),
-                        _ => exact.fill(part, &mut out, first, &mut Seen::default()),
-                    };
-                    (out, others)
-                })
-                .collect();
-            // Joined on one core, once the parts are freed: a list made
-            // whole before the parts were resolved was first written while
-            // the whole tree was still in memory, so the peak held the
-            // tree and the model together (50 to 90 MiB more at a million
-            // flows, all of it fresh pages; benches/README.md, seventeenth
-            // pass). The copy costs about what the fresh pages did.
-            let mut flows = Vec::with_capacity(total);
-            let mut others = Vec::with_capacity(resolved.len());
-            for (mut part, o) in resolved {
-                flows.append(&mut part);
-                others.push(o);
+        // One memory per thread of the pool, kept across its parts (rayon
+        // would start `map_init`'s afresh at every split).
+        let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads().max(1))
+            .map(|_| Default::default())
+            .collect();
+        let (mut flows, others) = slots::fill_in_place(parts, counts, parallel, |k, part, out| {
+            let first = firsts.get(k).copied().unwrap_or(total);
+            let at = rayon::current_thread_index().unwrap_or(0);
+            match seen.get(at).map(|s| s.lock()) {
+                Some(Ok(mut s)) => exact.fill(part, out, first, &mut s),
+                _ => exact.fill(part, out, first, &mut Seen::default()),
             }
-            (flows, others)
-        } else {
-            let mut seen = Seen::default();
-            let mut flows = Vec::with_capacity(total);
-            let others = parts
-                .into_iter()
-                .zip(firsts)
-                .map(|(part, (_, first))| exact.fill(part, &mut flows, first, &mut seen))
-                .collect();
-            (flows, others)
-        };
+        });
         if parallel {
             self.search_ahead(others.iter().flatten().map(|(_, f)| f.borrow()));
         }
@@ -604,7 +572,7 @@ impl Exact<'_> {
     fn fill<S: Statement>(
         &self,
         part: impl IntoIterator<Item = S>,
-        out: &mut Vec<Flow>,
+        out: &mut impl Sink<Flow>,
         first: usize,
         seen: &mut Seen,
     ) -> Left<S::Flow> {

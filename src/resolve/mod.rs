@@ -5,6 +5,8 @@
 
 mod design;
 mod rulebook;
+#[allow(unsafe_code)]
+mod slots;
 mod suggest;
 
 pub use design::{resolve_design, resolve_design_keeping};
