@@ -106,8 +106,6 @@ pub struct Pattern {
     pub to: Ident,
     /// Data items (flows) or categories (rules).
     pub payload: Few<Ident>,
-    /// The `for` keyword, when present.
-    pub for_kw: Option<Span>,
     /// Purposes after `for`.
     pub purposes: Few<Ident>,
     /// The `via` keyword, when present.

@@ -212,7 +212,6 @@ fn pattern<'a>(
                 arrow,
                 to,
                 payload,
-                for_kw,
                 purposes,
                 via_kw,
                 via,
