@@ -1,6 +1,6 @@
 //! Design syntax to [`Design`].
 
-use super::slots::{self, Sink};
+use super::slots::{self, Slots};
 use super::{Kind, Suggestions, check_spelling, duplicate, misplaced};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -455,23 +455,16 @@ impl Resolver<'_> {
             data_seen: &data_seen,
             lasting,
         };
-        let mut firsts = Vec::with_capacity(parts.len());
-        let mut total = 0;
-        for &n in counts {
-            firsts.push(total);
-            total += n;
-        }
         // One memory per thread of the pool, kept across its parts (rayon
         // would start `map_init`'s afresh at every split).
-        let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads().max(1))
+        let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
             .map(|_| Default::default())
             .collect();
-        let (mut flows, others) = slots::fill_in_place(parts, counts, parallel, |k, part, out| {
-            let first = firsts.get(k).copied().unwrap_or(total);
+        let (mut flows, others) = slots::fill_in_place(parts, counts, parallel, |_, part, out| {
             let at = rayon::current_thread_index().unwrap_or(0);
             match seen.get(at).map(|s| s.lock()) {
-                Some(Ok(mut s)) => exact.fill(part, out, first, &mut s),
-                _ => exact.fill(part, out, first, &mut Seen::default()),
+                Some(Ok(mut s)) => exact.fill(part, out, &mut s),
+                _ => exact.fill(part, out, &mut Seen::default()),
             }
         });
         if parallel {
@@ -566,18 +559,18 @@ struct Exact<'a> {
 
 impl Exact<'_> {
     /// Pushes the flows of `part` onto `out`, one per flow statement in
-    /// order (the first being flow number `first` of the file); a flow
+    /// order (the first being flow number `out.start()` of the file); a flow
     /// with a name that needs the resolver is a stand-in there, and its
     /// statement is returned with its number. The part is freed here.
     fn fill<S: Statement>(
         &self,
         part: impl IntoIterator<Item = S>,
-        out: &mut impl Sink<Flow>,
-        first: usize,
+        out: &mut Slots<'_, Flow>,
         seen: &mut Seen,
     ) -> Left<S::Flow> {
         let mut names = Remembered { exact: self, seen };
         let mut others = Vec::new();
+        let first = out.start();
         let flows = part.into_iter().filter_map(S::into_flow);
         for (k, f) in flows.enumerate() {
             match flow_of(f.borrow(), &mut names) {
@@ -899,6 +892,17 @@ mod tests {
         }
         let (one, one_diags) = resolved(&src, false, false, Copies::Counted);
         let (many, many_diags) = resolved(&src, true, false, Copies::Counted);
+        // Parsed whole, in one part: each part's flows land at their
+        // numbers in the file.
+        let whole = crate::syntax::parser::parse(FileId(1), &src).file;
+        let d = resolve_design_on(
+            FileId(1),
+            Tree::Owned(whole.stmts),
+            kenpo(),
+            &mut Vec::new(),
+            false,
+        );
+        assert_eq!(one, format!("{:?}", (&d.actors, &d.data, &d.flows)));
         // Resolving from a tree that is kept (`rules diff --impact`
         // resolves one tree against two rulebooks), or whose names last,
         // gives the same.

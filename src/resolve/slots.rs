@@ -10,29 +10,20 @@
 
 use std::mem::MaybeUninit;
 
-/// Where a part's values go: in order, one after another.
-pub(super) trait Sink<T> {
-    /// Adds `value` after those pushed before it.
-    fn push(&mut self, value: T);
-}
-
-impl<T> Sink<T> for Vec<T> {
-    fn push(&mut self, value: T) {
-        Vec::push(self, value);
-    }
-}
-
 /// One part's stretch of the list, written from its start.
 pub(super) struct Slots<'a, T> {
     slots: &'a mut [MaybeUninit<T>],
+    /// Where the stretch starts in the list.
+    start: usize,
     /// How many of `slots`, from the first, hold a value.
     written: usize,
     /// Values beyond the stretch: none when the part's count was right.
     over: Vec<T>,
 }
 
-impl<T> Sink<T> for Slots<'_, T> {
-    fn push(&mut self, value: T) {
+impl<T> Slots<'_, T> {
+    /// Adds `value` after those pushed before it.
+    pub(super) fn push(&mut self, value: T) {
         match self.slots.get_mut(self.written) {
             Some(slot) => {
                 slot.write(value);
@@ -40,6 +31,12 @@ impl<T> Sink<T> for Slots<'_, T> {
             }
             None => self.over.push(value),
         }
+    }
+
+    /// Where the stretch starts in the list: the number there of the
+    /// part's first value.
+    pub(super) fn start(&self) -> usize {
+        self.start
     }
 }
 
@@ -98,14 +95,18 @@ where
     let mut jobs = Vec::with_capacity(counts.len());
     let mut rest = &mut list.spare_capacity_mut()[..total];
     let mut parts = parts.into_iter();
+    let mut start = 0;
     for &n in &counts {
         let (head, tail) = rest.split_at_mut(n);
-        jobs.push((parts.next(), head));
+        jobs.push((parts.next(), (start, head)));
         rest = tail;
+        start += n;
     }
-    let run = |(k, (part, slots)): (usize, (Option<P>, &mut [MaybeUninit<T>]))| {
+    type Job<'a, P, T> = (Option<P>, (usize, &'a mut [MaybeUninit<T>]));
+    let run = |(k, (part, (start, slots))): (usize, Job<'_, P, T>)| {
         let mut s = Slots {
             slots,
+            start,
             written: 0,
             over: Vec::new(),
         };
