@@ -224,7 +224,7 @@ impl Coverage {
     }
 
     fn tally(&self, keep: impl Fn(RuleId) -> bool) -> Tally {
-        let ids = (0..self.rulebook.rules.len()).map(|i| RuleId(i as u32));
+        let ids = (0..self.rulebook.rules.len()).map(|i| RuleId::new(i as u32));
         ids.filter(|r| keep(*r))
             .fold(Tally::default(), |t, r| Tally {
                 rules: t.rules + 1,
@@ -245,7 +245,7 @@ impl Coverage {
     /// The rules of mynumber sections that no flow exercises, in rulebook order.
     pub fn unexercised_mynumber(&self) -> Vec<RuleId> {
         (0..self.rulebook.rules.len())
-            .map(|i| RuleId(i as u32))
+            .map(|i| RuleId::new(i as u32))
             .filter(|r| self.rulebook.rule_is_mynumber(*r) && !self.is_exercised(*r))
             .collect()
     }

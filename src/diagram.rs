@@ -551,11 +551,13 @@ pub fn build(
     let written = |s: Span| text.get(s.range()).unwrap_or("?");
     let parallel = design.flows.len() >= PARALLEL_FLOWS;
     let kept = |i: usize| {
-        let f = FlowId(i as u32);
+        let f = FlowId::new(i as u32);
         options.keeps(design, design.flow(f)).then_some(f)
     };
     let flows: Vec<FlowId> = if !options.filters() {
-        (0..design.flows.len()).map(|i| FlowId(i as u32)).collect()
+        (0..design.flows.len())
+            .map(|i| FlowId::new(i as u32))
+            .collect()
     } else if parallel {
         (0..design.flows.len())
             .into_par_iter()
@@ -625,7 +627,7 @@ pub fn build(
     };
     let actors: Vec<ActorId> = (0..design.actors.len())
         .filter(|&i| !options.filters() || touched[i])
-        .map(|i| ActorId(i as u32))
+        .map(|i| ActorId::new(i as u32))
         .collect();
     let kind = |a: ActorId| NodeKind::of(design.kind_of(a));
     let (own, others): (Vec<ActorId>, Vec<ActorId>) = actors
@@ -829,7 +831,7 @@ impl Edge {
             label: String::new(),
             mynumber: false,
             codes: Vec::new(),
-            flow: FlowId(0),
+            flow: FlowId::new(0),
             dimmed: false,
         }
     }
@@ -847,7 +849,7 @@ mod tests {
             label: format!("{from}-{to}"),
             mynumber: from == 2,
             codes,
-            flow: FlowId(0),
+            flow: FlowId::new(0),
             dimmed,
         }
     }
@@ -906,8 +908,10 @@ mod tests {
     fn legs_drawn_in_place_are_those_drawn_in_turn() {
         // Flows of 0 to 3 via stops (1 to 4 legs), more than one run of
         // them, so that runs are filled on every core.
-        let flows: Vec<FlowId> = (0..3 * PARALLEL_FLOWS as u32 + 7).map(FlowId).collect();
-        let legs = |f: FlowId| (f.0 as usize * 7) % 4 + 1;
+        let flows: Vec<FlowId> = (0..3 * PARALLEL_FLOWS as u32 + 7)
+            .map(FlowId::new)
+            .collect();
+        let legs = |f: FlowId| (f.index() * 7) % 4 + 1;
         let edges_of = |f: FlowId| {
             (0..legs(f)).map(move |k| {
                 let mut e = leg(f.index(), k, false, Vec::new());

@@ -160,7 +160,7 @@ impl<'a> Stitcher<'a> {
 
     fn role(&self, a: ActorId) -> RoleId {
         // Only resolved flows become transfers, so every actor has a role.
-        self.design.actor(a).role.id.unwrap_or(RoleId(0))
+        self.design.actor(a).role.id.unwrap_or(RoleId::new(0))
     }
 
     fn is_carrier(&self, n: NodeIndex) -> bool {
@@ -401,15 +401,15 @@ impl ExchangeWriter<'_> {
 
     fn role(&self, a: ActorId) -> RoleId {
         // Only resolved flows become transfers, so every actor has a role.
-        self.design.actor(a).role.id.unwrap_or(RoleId(0))
+        self.design.actor(a).role.id.unwrap_or(RoleId::new(0))
     }
 
     /// What fills the list before [`ExchangeWriter::write`] does.
     fn stand_in() -> Exchange {
         Exchange {
-            sender: ActorId(0),
-            receiver: ActorId(0),
-            payload: (DataId(0), None),
+            sender: ActorId::new(0),
+            receiver: ActorId::new(0),
+            payload: (DataId::new(0), None),
             passed: Vec::new(),
             last: EdgeIndex::new(0),
             route: None,
@@ -519,13 +519,13 @@ impl FlowGraph {
         let edges = design.flows.len() + design.flows.iter().filter(|f| f.both_ways).count();
         let mut graph = DiGraph::with_capacity(design.actors.len(), edges);
         for i in 0..design.actors.len() {
-            graph.add_node(ActorId(i as u32));
+            graph.add_node(ActorId::new(i as u32));
         }
         let node = |a: ActorId| NodeIndex::new(a.index());
         let mut unresolved = UnresolvedEnds::default();
         let resolved = design.resolved_flows();
         for (i, f) in design.flows.iter().enumerate() {
-            let id = FlowId(i as u32);
+            let id = FlowId::new(i as u32);
             debug_assert_eq!(resolved(f), design.flow_is_resolved(id));
             if !resolved(f) {
                 for end in [f.from.id, f.to.id].into_iter().flatten() {
@@ -691,7 +691,7 @@ impl FlowGraph {
     pub fn ends(&self, id: TransferId) -> (ActorId, ActorId) {
         match self.graph.edge_endpoints(id) {
             Some((a, b)) => (self.graph[a], self.graph[b]),
-            None => (ActorId(0), ActorId(0)),
+            None => (ActorId::new(0), ActorId::new(0)),
         }
     }
 

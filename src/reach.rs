@@ -163,7 +163,7 @@ pub fn reach(design: &Design, graph: &FlowGraph, item: DataId) -> Reach {
     let mut origin_ids: Vec<ActorId> = origins.iter().map(|&n| g[n]).collect();
     origin_ids.sort();
     let flows = (0..design.flows.len())
-        .map(|i| FlowId(i as u32))
+        .map(|i| FlowId::new(i as u32))
         .filter(|&f| carries(f) && design.flow_is_resolved(f))
         .collect();
     Reach {

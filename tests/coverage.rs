@@ -20,7 +20,7 @@ fn coverage_of(paths: &[&str]) -> (Session, Vec<Coverage>) {
 
 fn rule_named(c: &Coverage, text: &str) -> RuleId {
     (0..c.rulebook.rules.len())
-        .map(|i| RuleId(i as u32))
+        .map(|i| RuleId::new(i as u32))
         .find(|r| c.rulebook.rule_text(*r) == text)
         .unwrap_or_else(|| panic!("no rule `{text}`"))
 }

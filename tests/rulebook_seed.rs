@@ -459,7 +459,7 @@ fn ordinary_rules_go_from_the_society_and_inquiries_to_insurers_only() {
                 rb.role(r.from).kind,
                 RoleKind::SelfOrg,
                 "{section}: {}",
-                rb.rule_text(RuleId(i as u32))
+                rb.rule_text(RuleId::new(i as u32))
             );
         }
     }

@@ -240,12 +240,12 @@ fn the_checks_walk_the_petgraph() {
 
     // One more edge: the network delivers the first flow's data to 適用.
     let mut more = graph;
-    let node = |a: u32| petgraph::graph::NodeIndex::new(ActorId(a).index());
+    let node = |a: u32| petgraph::graph::NodeIndex::new(ActorId::new(a).index());
     more.add_edge(
         node(2),
         node(0),
         Transfer {
-            flow: FlowId(0),
+            flow: FlowId::new(0),
             reversed: false,
             via: Vec::new(),
         },

@@ -163,7 +163,7 @@ fn missing_clauses(ctx: &Ctx, options: DelegationOptions) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     for (i, a) in ctx.design.actors.iter().enumerate() {
-        let actor = ActorId(i as u32);
+        let actor = ActorId::new(i as u32);
         if ctx.kind(actor) != Some(RoleKind::Contractor) {
             continue;
         }
@@ -175,7 +175,7 @@ fn missing_clauses(ctx: &Ctx, options: DelegationOptions) -> Vec<Finding> {
             Some(cs) => cs.iter().filter_map(|c| c.id).collect(),
         };
         let missing: Vec<ClauseId> = (0..rb.clauses.len())
-            .map(|i| ClauseId(i as u32))
+            .map(|i| ClauseId::new(i as u32))
             .filter(|c| !declared.contains(c))
             .collect();
         if missing.is_empty() {

@@ -81,7 +81,7 @@ impl Holdings {
 
     fn compute_on(design: &Design, fg: &FlowGraph, par: bool) -> Holdings {
         let is_self: Vec<bool> = (0..design.actors.len())
-            .map(|a| design.kind_of(ActorId(a as u32)) == Some(RoleKind::SelfOrg))
+            .map(|a| design.kind_of(ActorId::new(a as u32)) == Some(RoleKind::SelfOrg))
             .collect();
         let mynumber = design.mynumber_items();
         // Every edge (in the order of the flows), collected flat and
@@ -193,7 +193,7 @@ impl Holdings {
             .filter_map(|(a, k)| {
                 let &(d, start) = self.items.get(k)?;
                 let held = self.held.get(start as usize..self.end_of(k))?;
-                Some((ActorId(a as u32), d, Held(held)))
+                Some((ActorId::new(a as u32), d, Held(held)))
             })
             .collect()
     }
@@ -249,7 +249,7 @@ mod tests {
 
     #[test]
     fn each_system_item_is_found_among_its_systems_own_and_ends_where_the_next_starts() {
-        let (a, d, p, t) = (ActorId, DataId, PurposeId, TransferId::new);
+        let (a, d, p, t) = (ActorId::new, DataId::new, PurposeId::new, TransferId::new);
         // Actor 0 holds nothing; actor 1 items 2 and 5; actor 3 item 2
         // (the last, ending at the end); an arrival of actor 9 (beyond
         // the 4 actors) is left out.
@@ -265,7 +265,7 @@ mod tests {
         let held = |x: u32, y: u32| {
             h.held(a(x), d(y)).map(|h| {
                 h.0.iter()
-                    .map(|&(p, t)| (p.0, t.index()))
+                    .map(|&(p, t)| (p.get(), t.index()))
                     .collect::<Vec<_>>()
             })
         };
@@ -278,7 +278,7 @@ mod tests {
         let all: Vec<(u32, u32, usize)> = h
             .all()
             .into_iter()
-            .map(|(x, y, held)| (x.0, y.0, held.0.len()))
+            .map(|(x, y, held)| (x.get(), y.get(), held.0.len()))
             .collect();
         assert_eq!(all, [(1, 2, 2), (1, 5, 1), (3, 2, 2)]);
         assert!(Holdings::default().held(a(0), d(0)).is_none());

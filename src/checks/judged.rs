@@ -42,8 +42,18 @@ mod tests {
 
     #[test]
     fn a_verdict_is_judged_once_per_key_and_roles_passed() {
-        let key = (RoleId(0), RoleId(1), CategoryId(2), PurposeId(3));
-        let other = (RoleId(0), RoleId(1), CategoryId(2), PurposeId(4));
+        let key = (
+            RoleId::new(0),
+            RoleId::new(1),
+            CategoryId::new(2),
+            PurposeId::new(3),
+        );
+        let other = (
+            RoleId::new(0),
+            RoleId::new(1),
+            CategoryId::new(2),
+            PurposeId::new(4),
+        );
         let mut judged = Judged::new();
         let mut judgements = 0;
         let mut get = |k, passed: &[RoleId], v: u32| {
@@ -54,9 +64,13 @@ mod tests {
         };
         assert_eq!(get(key, &[], 1), 1);
         assert_eq!(get(key, &[], 9), 1, "remembered");
-        assert_eq!(get(key, &[RoleId(5)], 2), 2, "other roles passed: judged");
-        assert_eq!(get(key, &[RoleId(5), RoleId(6)], 3), 3);
-        assert_eq!(get(key, &[RoleId(5)], 9), 2);
+        assert_eq!(
+            get(key, &[RoleId::new(5)], 2),
+            2,
+            "other roles passed: judged"
+        );
+        assert_eq!(get(key, &[RoleId::new(5), RoleId::new(6)], 3), 3);
+        assert_eq!(get(key, &[RoleId::new(5)], 9), 2);
         assert_eq!(get(other, &[], 4), 4, "another purpose: judged");
         assert_eq!(judgements, 4);
     }

@@ -16,7 +16,7 @@ pub(crate) fn missing_purposes(design: &Design) -> Vec<Finding> {
         .enumerate()
         .filter(|(_, f)| f.purposes.is_empty() && !f.items.is_empty())
         .map(|(i, _)| Finding::NoPurpose {
-            flow: FlowId(i as u32),
+            flow: FlowId::new(i as u32),
         })
         .collect()
 }

@@ -143,7 +143,7 @@ pub fn run(a: &GraphArgs) -> u8 {
 fn find_item(design: &Design, name: &str) -> Option<DataId> {
     let want = mynaflow::names::key(name);
     (0..design.data.len())
-        .map(|i| DataId(i as u32))
+        .map(|i| DataId::new(i as u32))
         .find(|&d| mynaflow::names::key(&design.item(d).name) == want)
 }
 
@@ -196,7 +196,7 @@ fn reach_json(design: &Design, r: &Reach, source: &SourceFile) -> String {
         })
         .collect();
     let unreached: Vec<_> = (0..design.actors.len())
-        .map(|i| mynaflow::model::ActorId(i as u32))
+        .map(|i| mynaflow::model::ActorId::new(i as u32))
         .filter(|a| !r.touches(*a))
         .map(actor)
         .collect();

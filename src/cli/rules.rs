@@ -53,7 +53,7 @@ pub fn list(common: &Common) -> u8 {
         rb.revised.as_deref().unwrap_or("-")
     );
     for i in 0..rb.sections.len() {
-        let id = SectionId(i as u32);
+        let id = SectionId::new(i as u32);
         section_head(&rb, id, lang, &mut out);
         for p in rb.purposes.iter().filter(|p| p.section == id) {
             let _ = writeln!(out, "    {}  {}", p.name, p.label.as_deref().unwrap_or(""));
@@ -85,7 +85,7 @@ pub fn show(section: &str, common: &Common) -> u8 {
         );
         return FAILURE;
     };
-    let id = SectionId(i as u32);
+    let id = SectionId::new(i as u32);
     let mut out = String::new();
     section_head(&rb, id, lang, &mut out);
     for p in rb.purposes.iter().filter(|p| p.section == id) {
@@ -102,7 +102,7 @@ pub fn show(section: &str, common: &Common) -> u8 {
     }
     for (r, rule) in rb.rules.iter().enumerate() {
         if rule.section == id {
-            let _ = writeln!(out, "  {}", rb.rule_text(RuleId(r as u32)));
+            let _ = writeln!(out, "  {}", rb.rule_text(RuleId::new(r as u32)));
         }
     }
     let mut contractors = Vec::new();

@@ -5,7 +5,7 @@
 
 use super::output::{fail_in, session};
 use super::{Common, FAILURE, OK, ReportFormat};
-use mynaflow::model::{CategoryId, Rulebook, SectionId};
+use mynaflow::model::{Rulebook, SectionId};
 use mynaflow::session::{BUILTIN_RULEBOOKS, RulebookSource};
 use mynaflow::text::{Lang, Text};
 use serde::Serialize;
@@ -96,7 +96,7 @@ fn vocabulary(rb: &Rulebook) -> Vocabulary<'_> {
                 purposes: rb
                     .purposes
                     .iter()
-                    .filter(|p| p.section == SectionId(i as u32))
+                    .filter(|p| p.section == SectionId::new(i as u32))
                     .map(|p| Named {
                         name: &p.name,
                         label: p.label.as_deref(),
@@ -158,7 +158,7 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
     let mut roots = Vec::new();
     for (i, c) in rb.categories.iter().enumerate() {
         match c.parent {
-            Some(CategoryId(p)) => children[p as usize].push(i),
+            Some(p) => children[p.index()].push(i),
             None => roots.push(i),
         }
     }

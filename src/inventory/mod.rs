@@ -180,8 +180,8 @@ impl KeyIndex {
                 .collect();
             (v, next as usize)
         };
-        let (rows, height) = number(actors, &|i| row(ActorId(i as u32)));
-        let (cols, width) = number(items, &|i| col(DataId(i as u32)));
+        let (rows, height) = number(actors, &|i| row(ActorId::new(i as u32)));
+        let (cols, width) = number(items, &|i| col(DataId::new(i as u32)));
         match height.checked_mul(width) {
             Some(n) if n <= cells => KeyIndex {
                 rows,
@@ -329,7 +329,7 @@ impl ActorTable {
         ActorTable {
             roles: design.actors.iter().map(|a| a.role.id).collect(),
             kinds: (0..design.actors.len())
-                .map(|i| design.kind_of(ActorId(i as u32)))
+                .map(|i| design.kind_of(ActorId::new(i as u32)))
                 .collect(),
         }
     }
@@ -663,7 +663,9 @@ impl Drawn {
         let system = |run: &mut [&mut ((ActorId, DataId), Moves)]| {
             run.sort_unstable_by_key(|((_, item), _)| *item);
             System {
-                actor: run.first().map_or(ActorId(0), |((actor, _), _)| *actor),
+                actor: run
+                    .first()
+                    .map_or(ActorId::new(0), |((actor, _), _)| *actor),
                 holdings: run
                     .iter_mut()
                     .map(|(key, m)| holding((*key, std::mem::take(m))).1)
@@ -700,10 +702,10 @@ mod tests {
 
     fn movement(flow: u32) -> Movement {
         Movement {
-            counterpart: Counterpart::Actor(ActorId(flow)),
+            counterpart: Counterpart::Actor(ActorId::new(flow)),
             purpose: None,
-            route: Box::from([ActorId(flow), ActorId(flow + 1)].as_slice()),
-            flow: FlowId(flow),
+            route: Box::from([ActorId::new(flow), ActorId::new(flow + 1)].as_slice()),
+            flow: FlowId::new(flow),
             basis: None,
         }
     }
@@ -722,9 +724,9 @@ mod tests {
         }
         // Doubling: at most twice the length, so pushing stays linear.
         assert!(v.capacity() < 200, "{}", v.capacity());
-        let flows: Vec<u32> = v.iter().map(|m| m.flow.0).collect();
+        let flows: Vec<u32> = v.iter().map(|m| m.flow.get()).collect();
         assert_eq!(flows, (0..100).collect::<Vec<_>>());
-        assert_eq!(&*v[7].route, &[ActorId(7), ActorId(8)]);
+        assert_eq!(&*v[7].route, &[ActorId::new(7), ActorId::new(8)]);
     }
 
     /// A (system, item).
@@ -733,16 +735,25 @@ mod tests {
     /// Actors 1 and 2 of 4 and items 0 and 3 of 5 in a table of at most
     /// `cells` cells.
     fn index(cells: usize) -> KeyIndex {
-        KeyIndex::new(4, |a| a.0 == 1 || a.0 == 2, 5, |d| d.0 % 3 == 0, cells)
+        KeyIndex::new(
+            4,
+            |a| a.get() == 1 || a.get() == 2,
+            5,
+            |d| d.get() % 3 == 0,
+            cells,
+        )
     }
 
     #[test]
     fn moves_by_key_are_listed_as_first_met_with_their_own_moves_in_a_table_or_hashed() {
         assert_eq!(index(4).table.len(), 4, "2 actors by 2 items");
         assert!(index(3).table.is_empty(), "too large: hashed");
-        let (a, b) = ((ActorId(2), DataId(0)), (ActorId(1), DataId(3)));
+        let (a, b) = (
+            (ActorId::new(2), DataId::new(0)),
+            (ActorId::new(1), DataId::new(3)),
+        );
         // (3, 1): outside the table, hashed beside it.
-        let c = (ActorId(3), DataId(1));
+        let c = (ActorId::new(3), DataId::new(1));
         for cells in [0, 3, 4, 100] {
             let mut by = MovesBy::new(index(cells));
             by.at(a).receive(movement(0), false);
@@ -754,7 +765,7 @@ mod tests {
                 .into_list()
                 .into_iter()
                 .map(|(k, m)| {
-                    let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.0).collect();
+                    let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.get()).collect();
                     (
                         k,
                         flows(m.received),

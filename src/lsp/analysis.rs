@@ -142,7 +142,7 @@ fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
         }
     };
     for (i, a) in d.actors.iter().enumerate() {
-        push(a.name_span, Target::Actor(ActorId(i as u32)), true);
+        push(a.name_span, Target::Actor(ActorId::new(i as u32)), true);
         if let Some(r) = a.role.id {
             push(a.role.span, Target::Role(r), false);
         }
@@ -153,7 +153,7 @@ fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
         }
     }
     for (i, item) in d.data.iter().enumerate() {
-        push(item.name_span, Target::Data(DataId(i as u32)), true);
+        push(item.name_span, Target::Data(DataId::new(i as u32)), true);
         if let Some(c) = item.category.id {
             push(item.category.span, Target::Category(c), false);
         }
@@ -166,7 +166,7 @@ fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
         if let Some((span, target)) = actor(&f.from) {
             push(span, target, false);
         }
-        push(f.arrow, Target::Arrow(FlowId(i as u32)), false);
+        push(f.arrow, Target::Arrow(FlowId::new(i as u32)), false);
         if let Some((span, target)) = actor(&f.to) {
             push(span, target, false);
         }

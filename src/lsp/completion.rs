@@ -153,7 +153,7 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
                     .collect::<Vec<_>>(),
             );
             for (i, p) in rb.purposes.iter().enumerate() {
-                let id = PurposeId(i as u32);
+                let id = PurposeId::new(i as u32);
                 let first = allowed.as_ref().is_some_and(|a| a.contains(&id));
                 let mut it = item(
                     &p.name,
@@ -253,14 +253,14 @@ fn allowed_purposes(
             .any(|&c| r.categories.iter().any(|&rc| rb.covers(rc, c)));
         if (roles && covers) || both_self {
             if r.purposes.is_empty() || both_self {
-                out.extend((0..rb.purposes.len()).map(|i| PurposeId(i as u32)));
+                out.extend((0..rb.purposes.len()).map(|i| PurposeId::new(i as u32)));
             } else {
                 out.extend(r.purposes.iter().copied());
             }
         }
     }
     if both_self && rb.rules.is_empty() {
-        out.extend((0..rb.purposes.len()).map(|i| PurposeId(i as u32)));
+        out.extend((0..rb.purposes.len()).map(|i| PurposeId::new(i as u32)));
     }
     out.sort();
     out.dedup();

@@ -172,7 +172,7 @@ impl Design {
     /// enough to stay in the cache for walks that ask once an exchange.
     pub fn mynumber_items(&self) -> Vec<bool> {
         (0..self.data.len())
-            .map(|d| self.is_mynumber(DataId(d as u32)))
+            .map(|d| self.is_mynumber(DataId::new(d as u32)))
             .collect()
     }
 

@@ -9,14 +9,36 @@ pub use rulebook::*;
 
 macro_rules! ids {
     ($($name:ident),*) => {$(
-        /// An index into the model's table of this kind.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(pub u32);
+        /// An index into the model's table of this kind. Held as the index
+        /// plus one, so that `Option` of it (a name that may not resolve,
+        /// five times in every flow) is four bytes rather than eight.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(std::num::NonZeroU32);
 
         impl $name {
+            /// The id of index `i` (indexes past `u32::MAX - 1` are not
+            /// held: no table is that long, the input is bounded far below).
+            pub const fn new(i: u32) -> Self {
+                match std::num::NonZeroU32::new(i.wrapping_add(1)) {
+                    Some(n) => $name(n),
+                    None => $name(std::num::NonZeroU32::MAX),
+                }
+            }
+
             /// The index as usize.
-            pub fn index(self) -> usize {
-                self.0 as usize
+            pub const fn index(self) -> usize {
+                (self.0.get() - 1) as usize
+            }
+
+            /// The index as u32.
+            pub const fn get(self) -> u32 {
+                self.0.get() - 1
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.get()).finish()
             }
         }
     )*};
@@ -34,3 +56,28 @@ ids!(
     DataId,
     FlowId
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    #[test]
+    fn an_id_that_may_be_missing_takes_no_more_room_than_one_that_is_there() {
+        assert_eq!(size_of::<Option<ActorId>>(), size_of::<u32>());
+        assert_eq!(
+            size_of::<Ref<ActorId>>(),
+            size_of::<u32>() + size_of::<Span>()
+        );
+    }
+
+    #[test]
+    fn ids_keep_their_index_and_its_order() {
+        for i in [0, 1, 2, 41, u32::MAX - 1] {
+            assert_eq!(DataId::new(i).get(), i);
+            assert_eq!(DataId::new(i).index(), i as usize);
+        }
+        assert!(ActorId::new(0) < ActorId::new(1) && ActorId::new(1) < ActorId::new(7));
+        assert_eq!(format!("{:?}", FlowId::new(3)), "FlowId(3)");
+    }
+}

@@ -495,7 +495,7 @@ impl Rulebook {
             .iter()
             .enumerate()
             .filter(move |(_, r)| r.kind == kind)
-            .map(|(i, _)| RoleId(i as u32))
+            .map(|(i, _)| RoleId::new(i as u32))
     }
 
     /// A rule as it is written: `allow 他機関 -> 組合 : 課税・非課税情報 for
@@ -540,7 +540,7 @@ impl Rulebook {
         self.register_by_purpose.clear();
         self.register_below.clear();
         for (i, c) in self.contractors.iter().enumerate() {
-            let id = ContractorId(i as u32);
+            let id = ContractorId::new(i as u32);
             for &p in &c.purposes {
                 if self.register_exact.insert((id, p)) {
                     self.register_by_purpose.entry(p).or_default().push(id);
@@ -560,7 +560,7 @@ impl Rulebook {
         self.mynumber_rules.clear();
         self.ordinary_rules.clear();
         for (i, r) in self.rules.iter().enumerate() {
-            let id = RuleId(i as u32);
+            let id = RuleId::new(i as u32);
             if self.sections[r.section.index()].mynumber {
                 for c in &r.categories {
                     self.mynumber_rules.entry(*c).or_default().push(id);

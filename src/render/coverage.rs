@@ -38,7 +38,7 @@ fn rules_of(c: &Coverage, section: SectionId) -> impl Iterator<Item = RuleId> + 
         .iter()
         .enumerate()
         .filter(move |(_, r)| r.section == section)
-        .map(|(i, _)| RuleId(i as u32))
+        .map(|(i, _)| RuleId::new(i as u32))
 }
 
 /// The report for people.
@@ -65,7 +65,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
             .collect();
         let _ = writeln!(out, "{}: {}", t("Designs", "設計"), designs.join(", "));
         for (i, s) in rb.sections.iter().enumerate() {
-            let id = SectionId(i as u32);
+            let id = SectionId::new(i as u32);
             let rules: Vec<RuleId> = rules_of(c, id).collect();
             if rules.is_empty() {
                 continue;
@@ -246,7 +246,7 @@ pub fn json(coverages: &[Coverage], sources: &SourceMap) -> String {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, s)| {
-                    let rules: Vec<JsonRule> = rules_of(c, SectionId(i as u32))
+                    let rules: Vec<JsonRule> = rules_of(c, SectionId::new(i as u32))
                         .map(|r| JsonRule {
                             rule: rb.rule_text(r),
                             line: line(r),

@@ -62,7 +62,7 @@ fn flow_at(design: &Design, span: Span) -> Option<FlowId> {
     }
     let after = design.flows.partition_point(|f| f.span.start <= span.start);
     let i = after.checked_sub(1)?;
-    (span.end <= design.flows[i].span.end).then_some(FlowId(i as u32))
+    (span.end <= design.flows[i].span.end).then_some(FlowId::new(i as u32))
 }
 
 /// The flows a finding is about: its primary span's flow, then those of its
@@ -547,7 +547,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         t(lang, "Basis", "根拠"),
     );
     for (i, r) in rb.rules.iter().enumerate() {
-        let id = RuleId(i as u32);
+        let id = RuleId::new(i as u32);
         let s = rb.section(r.section);
         let uses = c.uses(id);
         let lines: Vec<String> = uses

@@ -374,7 +374,7 @@ impl Resolver<'_> {
         for stmt in declarations {
             match stmt {
                 Stmt::Actor(a) => {
-                    let id = ActorId(self.design.actors.len() as u32);
+                    let id = ActorId::new(self.design.actors.len() as u32);
                     if let Err(first) = self.actor_names.insert(&a.name.text, id) {
                         let d = duplicate(Kind::Actor, &a.name, self.design.actor(first).name_span);
                         self.diags.push(d);
@@ -396,7 +396,7 @@ impl Resolver<'_> {
                     self.actor_used.push(false);
                 }
                 Stmt::Data(d) => {
-                    let id = DataId(self.design.data.len() as u32);
+                    let id = DataId::new(self.design.data.len() as u32);
                     if let Err(first) = self.data_names.insert(&d.name.text, id) {
                         let diag =
                             duplicate(Kind::Data, &d.name, self.design.item(first).name_span);

@@ -172,7 +172,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                 }
             }
             Stmt::Role(r) => {
-                let id = RoleId(b.rb.roles.len() as u32);
+                let id = RoleId::new(b.rb.roles.len() as u32);
                 if let Err(first) = b.rb.role_names.insert(&r.name.text, id) {
                     let d = duplicate(Kind::Role, &r.name, b.rb.role(first).span);
                     b.diags.push(d);
@@ -195,7 +195,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                 });
             }
             Stmt::Category(c) => {
-                let id = CategoryId(b.rb.categories.len() as u32);
+                let id = CategoryId::new(b.rb.categories.len() as u32);
                 if let Err(first) = b.rb.category_names.insert(&c.name.text, id) {
                     let d = duplicate(Kind::Category, &c.name, b.rb.category(first).span);
                     b.diags.push(d);
@@ -210,7 +210,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                 });
             }
             Stmt::Section(s) => {
-                let sid = SectionId(b.rb.sections.len() as u32);
+                let sid = SectionId::new(b.rb.sections.len() as u32);
                 if let Err(first) = section_ids.insert(&s.id.text, sid) {
                     b.diags.push(
                         Diagnostic::new(
@@ -235,7 +235,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                     span: s.id.span,
                 });
                 for p in &s.purposes {
-                    let id = PurposeId(b.rb.purposes.len() as u32);
+                    let id = PurposeId::new(b.rb.purposes.len() as u32);
                     if let Err(first) = b.rb.purpose_names.insert(&p.name.text, id) {
                         let d = duplicate(Kind::Purpose, &p.name, b.rb.purpose(first).span);
                         b.diags.push(d);
@@ -252,7 +252,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
                 }
             }
             Stmt::Clause(c) => {
-                let id = ClauseId(b.rb.clauses.len() as u32);
+                let id = ClauseId::new(b.rb.clauses.len() as u32);
                 if let Err(first) = b.rb.clause_names.insert(&c.name.text, id) {
                     let d = duplicate(Kind::Clause, &c.name, b.rb.clause(first).span);
                     b.diags.push(d);
@@ -295,12 +295,12 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
     }
     for i in 0..b.rb.categories.len() {
         let inherited =
-            b.rb.ancestors(CategoryId(i as u32))
+            b.rb.ancestors(CategoryId::new(i as u32))
                 .any(|a| b.rb.category(a).mynumber);
         b.rb.categories[i].mynumber = inherited;
     }
     for (i, r) in role_decls.iter().enumerate() {
-        let id = RoleId(i as u32);
+        let id = RoleId::new(i as u32);
         if let Some(parent) = &r.parent
             && let Some(pid) = b.role(parent)
         {
@@ -312,7 +312,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
         }
     }
     for (i, p) in purpose_decls.iter().enumerate() {
-        let id = PurposeId(i as u32);
+        let id = PurposeId::new(i as u32);
         if let Some(parent) = &p.parent
             && let Some(pid) = b.purpose(parent)
         {
@@ -343,7 +343,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
         let id = match entry {
             Ok(id) => id,
             Err(name) => {
-                let id = ContractorId(b.rb.contractors.len() as u32);
+                let id = ContractorId::new(b.rb.contractors.len() as u32);
                 let role = match &c.registrant {
                     ast::Registrant::Name(_) => {
                         let _ = b.rb.contractor_names.insert(&name.text, id);
@@ -380,7 +380,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
     }
     for i in 0..b.rb.roles.len() {
         let kind =
-            b.rb.role_ancestors(RoleId(i as u32))
+            b.rb.role_ancestors(RoleId::new(i as u32))
                 .find_map(|r| own_kind[r.index()])
                 .unwrap_or(RoleKind::Party);
         b.rb.roles[i].kind = kind;
@@ -390,7 +390,7 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
     let mut sid = 0;
     for stmt in &ast.stmts {
         if let Stmt::Section(s) = stmt {
-            let section = SectionId(sid);
+            let section = SectionId::new(sid);
             sid += 1;
             for a in &s.allows {
                 b.allow(section, a);
@@ -508,7 +508,7 @@ mod tests {
             .iter()
             .position(|r| r.to == role("他機関"))
             .unwrap();
-        let to_insurer = RuleId(to_insurer as u32);
+        let to_insurer = RuleId::new(to_insurer as u32);
         assert!(rb.rule_matches_roles(to_insurer, role("組合"), role("他保険者")));
         assert!(!rb.rule_matches_roles(to_insurer, role("他保険者"), role("組合")));
         assert!(rb.rule_allows_purpose(to_insurer, purpose("特定指導")));

@@ -198,7 +198,7 @@ pub fn section_citation(rb: &Rulebook, id: SectionId) -> Option<Renumbered> {
 pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, s) in rb.sections.iter().enumerate() {
-        let Some(r) = section_citation(rb, SectionId(i as u32)) else {
+        let Some(r) = section_citation(rb, SectionId::new(i as u32)) else {
             continue;
         };
         let (old, new, since, source) = (&r.old, &r.new, &r.since, &r.source);

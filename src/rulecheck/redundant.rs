@@ -43,13 +43,13 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
                 buckets
                     .entry((mynumber, r.from, r.to, p, *c))
                     .or_default()
-                    .push(RuleId(i as u32));
+                    .push(RuleId::new(i as u32));
             }
         }
     }
     let mut out = Vec::new();
     for (i, r) in rb.rules.iter().enumerate() {
-        let a = RuleId(i as u32);
+        let a = RuleId::new(i as u32);
         let mynumber = rb.section(r.section).mynumber;
         let purpose_keys: Vec<Option<PurposeId>> = match r.purposes.first() {
             Some(p) => rb.purpose_ancestors(*p).map(Some).chain([None]).collect(),

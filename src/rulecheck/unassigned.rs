@@ -23,7 +23,7 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for (i, p) in rb.purposes.iter().enumerate() {
-        let id = PurposeId(i as u32);
+        let id = PurposeId::new(i as u32);
         let rules: Vec<usize> = rb
             .purpose_ancestors(id)
             .flat_map(|a| by_purpose.get(&a).into_iter().flatten().copied())

@@ -110,7 +110,7 @@ pub struct Atomic {
 /// once roles form a tree), as the rulebook decides.
 fn roles_covered(rb: &Rulebook, rule_role: RoleId) -> Vec<RoleId> {
     (0..rb.roles.len() as u32)
-        .map(RoleId)
+        .map(RoleId::new)
         .filter(|r| rb.role_covers(rule_role, *r))
         .collect()
 }
@@ -121,13 +121,13 @@ fn roles_covered(rb: &Rulebook, rule_role: RoleId) -> Vec<RoleId> {
 pub fn atomic_permissions(rb: &Rulebook) -> Vec<Atomic> {
     let mut out = Vec::new();
     for (i, r) in rb.rules.iter().enumerate() {
-        let rule = RuleId(i as u32);
+        let rule = RuleId::new(i as u32);
         let categories: Vec<CategoryId> = (0..rb.categories.len() as u32)
-            .map(CategoryId)
+            .map(CategoryId::new)
             .filter(|c| r.categories.iter().any(|rc| rb.covers(*rc, *c)))
             .collect();
         let purposes: Vec<PurposeId> = (0..rb.purposes.len() as u32)
-            .map(PurposeId)
+            .map(PurposeId::new)
             .filter(|p| rb.rule_allows_purpose(rule, *p))
             .collect();
         for from in roles_covered(rb, r.from) {
@@ -222,7 +222,7 @@ fn grants(
                 .collect();
             let complete = |a: CategoryId| {
                 (0..rb.categories.len() as u32)
-                    .map(CategoryId)
+                    .map(CategoryId::new)
                     .filter(|c| rb.covers(a, *c))
                     .all(|c| on_line.contains(&c))
             };

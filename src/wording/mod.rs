@@ -120,7 +120,7 @@ impl<'a> Words<'a> {
             let mut first = vec![None; roles];
             for (i, a) in self.design.actors.iter().enumerate().rev() {
                 if let Some(slot) = a.role.id.and_then(|r| first.get_mut(r.index())) {
-                    *slot = Some(ActorId(i as u32));
+                    *slot = Some(ActorId::new(i as u32));
                 }
             }
             first
