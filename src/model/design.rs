@@ -79,8 +79,10 @@ pub struct Flow {
     pub purposes: Few<Ref<PurposeId>>,
     /// Actors passed on the way, in order.
     pub via: Few<Ref<ActorId>>,
-    /// The `via` keyword, when present.
-    pub via_kw: Option<Span>,
+    /// Where the `via` keyword starts, in the flow's file (read only when
+    /// `via` names someone: the keyword then comes before the names). An
+    /// offset, not a span: a flow is the model's commonest value.
+    pub via_start: u32,
     /// The `basis` string.
     pub basis: Option<crate::syntax::ast::Name>,
     /// The whole statement.
@@ -116,9 +118,12 @@ impl Flow {
 
     /// The span of `via ...` (or the arrow when there is none).
     pub fn via_span(&self) -> Span {
-        match (self.via_kw, self.via.last()) {
-            (Some(k), Some(last)) => k.to(last.span),
-            _ => self.arrow,
+        match self.via.last() {
+            Some(last) => Span {
+                start: self.via_start.min(last.span.start),
+                ..last.span
+            },
+            None => self.arrow,
         }
     }
 }

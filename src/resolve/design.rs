@@ -182,7 +182,7 @@ impl Resolver<'_> {
                     (rb.purpose_named(&n.text).is_none()).then_some((Kind::Purpose, &n.text))
                 }));
             }
-            wanted.extend(p.via.iter().filter_map(actor));
+            wanted.extend(p.via_names().iter().filter_map(actor));
         }
         let (actors, data) = (&self.design.actors, &self.design.data);
         self.suggestions.search_ahead(&wanted, |kind| match kind {
@@ -523,7 +523,12 @@ impl Statement for Stmt {
             basis,
             ..
         } = f.pattern;
-        std::mem::forget((from, to, basis));
+        std::mem::forget((from, to));
+        // The boxes are freed, the names in them forgotten.
+        if let Some(basis) = basis {
+            std::mem::forget(basis.text);
+        }
+        let via = via.map(|v| v.names).unwrap_or_default();
         for names in [payload, purposes, via] {
             names.into_iter().for_each(std::mem::forget);
         }
@@ -755,8 +760,8 @@ fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
         both_ways: p.arrow.both_ways,
         items: each(&p.payload, |n| names.item(n))?,
         purposes: each(&p.purposes, |n| names.purpose(n))?,
-        via: each(&p.via, |n| names.actor(n))?,
-        via_kw: p.via_kw,
+        via: each(p.via_names(), |n| names.actor(n))?,
+        via_start: p.via_kw().map_or(p.from.span.start, |k| k.start),
         basis: p.basis.as_ref().map(|b| b.text.clone()),
         span: f.span,
     })
@@ -784,7 +789,7 @@ fn stand_in(span: crate::span::Span) -> Flow {
         items: Few::new(),
         purposes: Few::new(),
         via: Few::new(),
-        via_kw: None,
+        via_start: span.start,
         basis: None,
         span,
     }

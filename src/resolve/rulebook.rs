@@ -70,7 +70,7 @@ impl Builder<'_> {
         let to = self.role(&p.to);
         let categories = self.all(&p.payload, Self::category);
         let purposes = self.all(&p.purposes, Self::purpose);
-        let via = self.all(&p.via, Self::role);
+        let via = self.all(p.via_names(), Self::role);
         let (Some(from), Some(to), Some(categories), Some(purposes), Some(via)) =
             (from, to, categories, purposes, via)
         else {

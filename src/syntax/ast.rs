@@ -108,12 +108,34 @@ pub struct Pattern {
     pub payload: Few<Ident>,
     /// Purposes after `for`.
     pub purposes: Few<Ident>,
-    /// The `via` keyword, when present.
-    pub via_kw: Option<Span>,
-    /// Actors (flows) or roles (rules) after `via`.
-    pub via: Few<Ident>,
+    /// `via` and the names after it, when written. Boxed, as is `basis`:
+    /// most flows name neither, and a flow statement, the tree's
+    /// commonest node, is then 168 bytes rather than 216 (at a million
+    /// flows, 48 MB less memory touched for the first time).
+    pub via: Option<Box<Via>>,
     /// The `basis "..."` string.
-    pub basis: Option<Ident>,
+    pub basis: Option<Box<Ident>>,
+}
+
+impl Pattern {
+    /// Actors (flows) or roles (rules) after `via`, if any.
+    pub fn via_names(&self) -> &[Ident] {
+        self.via.as_deref().map_or(&[], |v| &v.names)
+    }
+
+    /// The `via` keyword, when present.
+    pub fn via_kw(&self) -> Option<Span> {
+        self.via.as_deref().map(|v| v.kw)
+    }
+}
+
+/// `via C, ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Via {
+    /// The keyword.
+    pub kw: Span,
+    /// Actors (flows) or roles (rules) after it.
+    pub names: Few<Ident>,
 }
 
 /// `use "RULEBOOK"`.

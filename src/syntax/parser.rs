@@ -201,10 +201,14 @@ fn pattern<'a>(
         };
         let (i, via_kw) = opt(kw(Keyword::Via)).parse(i)?;
         let (i, via) = match via_kw {
-            Some(_) => cut(names(party.0, party.1)).parse(i)?,
-            None => (i, Few::new()),
+            Some(kw) => {
+                let (i, names) = cut(names(party.0, party.1)).parse(i)?;
+                (i, Some(Box::new(Via { kw, names })))
+            }
+            None => (i, None),
         };
         let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
+        let basis = basis.map(Box::new);
         Ok((
             i,
             Pattern {
@@ -213,7 +217,6 @@ fn pattern<'a>(
                 to,
                 payload,
                 purposes,
-                via_kw,
                 via,
                 basis,
             },
@@ -1012,7 +1015,7 @@ mod tests {
         let Stmt::Flow(fl) = &f.stmts[4] else {
             panic!()
         };
-        assert_eq!(fl.pattern.via.len(), 2);
+        assert_eq!(fl.pattern.via_names().len(), 2);
         assert_eq!(&*fl.pattern.purposes[0].text, "被扶養者認定");
         let Stmt::Flow(both) = &f.stmts[5] else {
             panic!()
