@@ -25,14 +25,43 @@ use std::ops::Range;
 
 /// An edge of the graph: one direction of a flow statement (`<->` gives
 /// two). Its sender and receiver are the edge's endpoints.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Eight bytes: what it passes is read from its flow, not copied into it
+/// (a design has about as many transfers as flows, and a list per
+/// transfer tripled the graph's edges).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transfer {
     /// The statement.
     pub flow: FlowId,
     /// True for the `<-` direction of a `<->` flow.
     pub reversed: bool,
-    /// Actors passed, in order of travel.
-    pub via: Vec<ActorId>,
+    /// Does its flow pass anyone (`via`)? Most do not, and need not be
+    /// read to say so.
+    passes: bool,
+}
+
+impl Transfer {
+    /// A transfer of `flow` (in its `<-` direction when `reversed`), of
+    /// a flow that passes someone when `passes`.
+    pub fn new(flow: FlowId, reversed: bool, passes: bool) -> Transfer {
+        Transfer {
+            flow,
+            reversed,
+            passes,
+        }
+    }
+
+    /// Actors passed, in order of travel: the flow's `via`, backwards
+    /// for the `<-` direction of a `<->` flow. (A transfer is only made
+    /// of a flow whose every name resolved.)
+    pub fn via<'d>(&self, design: &'d Design) -> impl Iterator<Item = ActorId> + use<'d> {
+        let via: &[Ref<ActorId>] = match self.passes {
+            true => design.flows.get(self.flow.index()).map_or(&[], |f| &f.via),
+            false => &[],
+        };
+        let (n, reversed) = (via.len(), self.reversed);
+        (0..n).filter_map(move |i| via.get(if reversed { n - 1 - i } else { i })?.id)
+    }
 }
 
 /// A transfer: an edge of [`FlowGraph::graph`].
@@ -222,7 +251,7 @@ impl<'a> Stitcher<'a> {
                 continue;
             };
             extra.clear();
-            extra.extend(self.graph[t].via.iter().map(|&a| self.role(a)));
+            extra.extend(self.graph[t].via(self.design).map(|a| self.role(a)));
             extra.push(c_role);
             if self.is_carrier(up) {
                 if self.uncertain.contains(&(up, p)) {
@@ -452,7 +481,7 @@ impl ExchangeWriter<'_> {
         let raw = self.graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
         for (i, e) in edges.zip(raw) {
             let (t, from, to) = (EdgeIndex::new(i), e.source(), e.target());
-            let via: Vec<RoleId> = e.weight.via.iter().map(|&a| self.role(a)).collect();
+            let via: Vec<RoleId> = e.weight.via(self.design).map(|a| self.role(a)).collect();
             for p in payloads(self.design.flow(e.weight.flow)) {
                 if self.is_carrier(to) {
                     if !self.out_of_carrier.contains(&(to, p))
@@ -536,33 +565,10 @@ impl FlowGraph {
             let (Some(from), Some(to)) = (f.from.id, f.to.id) else {
                 continue;
             };
-            let via: Vec<ActorId> = f.via.iter().filter_map(|v| v.id).collect();
+            let passes = !f.via.is_empty();
+            graph.add_edge(node(from), node(to), Transfer::new(id, false, passes));
             if f.both_ways {
-                let back = Transfer {
-                    flow: id,
-                    reversed: true,
-                    via: via.iter().rev().copied().collect(),
-                };
-                graph.add_edge(
-                    node(from),
-                    node(to),
-                    Transfer {
-                        flow: id,
-                        reversed: false,
-                        via,
-                    },
-                );
-                graph.add_edge(node(to), node(from), back);
-            } else {
-                graph.add_edge(
-                    node(from),
-                    node(to),
-                    Transfer {
-                        flow: id,
-                        reversed: false,
-                        via,
-                    },
-                );
+                graph.add_edge(node(to), node(from), Transfer::new(id, true, passes));
             }
         }
         (graph, unresolved)

@@ -81,7 +81,7 @@ fn legs(design: &Design, graph: &FlowGraph, item: DataId) -> DiGraph<ActorId, Fl
             continue;
         }
         let stops: Vec<NodeIndex> = std::iter::once(e.source())
-            .chain(t.via.iter().map(|a| graph.node(*a)))
+            .chain(t.via(design).map(|a| graph.node(a)))
             .chain(std::iter::once(e.target()))
             .collect();
         for pair in stops.windows(2) {

@@ -244,14 +244,47 @@ fn the_checks_walk_the_petgraph() {
     more.add_edge(
         node(2),
         node(0),
-        Transfer {
-            flow: FlowId::new(0),
-            reversed: false,
-            via: Vec::new(),
-        },
+        Transfer::new(FlowId::new(0), false, false),
     );
     let stitched = FlowGraph::from_graph(design, more, &unresolved);
     // Now the exchange is complete (no MN401, and it is allowed), 適用 holds
     // 課税 for 被扶養者認定, and passing it on for 医療費分析 is MN402.
     assert_eq!(codes(&stitched), [Code::MN402]);
+}
+
+/// A transfer passes its flow's `via` in order of travel: forwards one
+/// way, backwards the other way of a `<->` flow; a flow passing no one
+/// gives transfers that pass no one.
+#[test]
+fn transfers_pass_via_in_order_of_travel() {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let text = "use \"kenpo\"\n\
+        actor 適用 : 組合\n\
+        actor 分析 : 組合\n\
+        actor 甲 : 組合\n\
+        actor 乙 : 組合\n\
+        data 課税 : 課税・非課税情報\n\
+        flow 適用 <-> 分析 : 課税 for 被扶養者認定 via 甲, 乙\n\
+        flow 適用 -> 分析 : 課税 for 被扶養者認定\n";
+    let checked = s.check_text("v.myna", text.to_string(), None);
+    let analysis = checked.analysis.expect("a design");
+    let design = &analysis.design;
+    let id = |name: &str| {
+        let i = design.actors.iter().position(|a| a.name == name);
+        ActorId::new(i.expect(name) as u32)
+    };
+    let (graph, _) = FlowGraph::transfers_of(design);
+    let mut passed: Vec<(u32, bool, Vec<ActorId>)> = graph
+        .edge_weights()
+        .map(|t| (t.flow.get(), t.reversed, t.via(design).collect()))
+        .collect();
+    passed.sort();
+    assert_eq!(
+        passed,
+        [
+            (0, false, vec![id("甲"), id("乙")]),
+            (0, true, vec![id("乙"), id("甲")]),
+            (1, false, vec![]),
+        ]
+    );
 }

@@ -71,6 +71,7 @@ enum Mark {
 
 /// Every meeting of a design's 特定個人情報 at its carriers.
 pub(super) struct Meetings<'a> {
+    design: &'a Design,
     graph: &'a FlowGraph,
     meetings: Vec<Meeting>,
     index: FxHashMap<(ActorId, Payload, Option<RoleId>, Vec<RoleId>), usize>,
@@ -94,6 +95,7 @@ impl<'a> Meetings<'a> {
         let role = |a: ActorId| actors.role(a);
         let is_carrier = |a: ActorId| actors.is(a, RoleKind::Carrier);
         let mut m = Meetings {
+            design,
             graph,
             meetings: Vec::new(),
             index: FxHashMap::default(),
@@ -113,8 +115,7 @@ impl<'a> Meetings<'a> {
                 if is_carrier(from) {
                     onward.entry((from, p)).or_default().push(t);
                 } else {
-                    let mut passed: Vec<RoleId> =
-                        transfer.via.iter().filter_map(|a| role(*a)).collect();
+                    let mut passed: Vec<RoleId> = transfer.via(design).filter_map(role).collect();
                     passed.extend(role(to));
                     let s = m.meeting(to, p, role(from), passed);
                     m.meetings[s].entries.push(Entry::Sender(t, from));
@@ -131,7 +132,7 @@ impl<'a> Meetings<'a> {
             for &t in onward.get(&(at, p)).map_or(&[][..], Vec::as_slice) {
                 let to = graph.ends(t).1;
                 let mut passed = m.meetings[s].passed.clone();
-                passed.extend(graph.transfer(t).via.iter().filter_map(|a| role(*a)));
+                passed.extend(graph.transfer(t).via(design).filter_map(role));
                 passed.extend(role(to));
                 let sender_role = m.meetings[s].sender_role;
                 let d = m.meeting(to, p, sender_role, passed);
@@ -315,7 +316,7 @@ impl<'a> Meetings<'a> {
         }
         let mut out = Vec::new();
         for &t in hops.iter().rev() {
-            out.extend(self.graph.transfer(t).via.iter().copied());
+            out.extend(self.graph.transfer(t).via(self.design));
             out.push(self.graph.ends(t).1);
         }
         out

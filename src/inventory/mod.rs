@@ -361,8 +361,8 @@ const PARTS_PER_THREAD: usize = 4;
 
 /// The actors an exchange's representative sender passes, in order of
 /// travel (see [`Inventory::groups`] for every sender of a grouped exchange).
-pub fn route(graph: &FlowGraph, ex: &Exchange) -> Vec<ActorId> {
-    route_of(graph, &graph.route(ex))
+pub fn route(design: &Design, graph: &FlowGraph, ex: &Exchange) -> Vec<ActorId> {
+    route_of(design, graph, &graph.route(ex))
 }
 
 fn basis(v: &MyNumberVerdict) -> Basis {

@@ -16,10 +16,10 @@ use rustc_hash::FxHashMap;
 
 /// The actors passed by a chain of transfers, in order of travel: each
 /// hop's `via` actors, then the carrier it ends at.
-pub fn route_of(graph: &FlowGraph, hops: &[TransferId]) -> Vec<ActorId> {
+pub fn route_of(design: &Design, graph: &FlowGraph, hops: &[TransferId]) -> Vec<ActorId> {
     let mut out = Vec::new();
     for (i, &t) in hops.iter().enumerate() {
-        out.extend(graph.transfer(t).via.iter().copied());
+        out.extend(graph.transfer(t).via(design));
         if i + 1 < hops.len() {
             out.push(graph.ends(t).1);
         }
@@ -121,6 +121,7 @@ struct Found {
 
 /// Finds the sender group of each exchange.
 pub(super) struct Groups<'a> {
+    design: &'a Design,
     /// Each actor's role and role kind.
     actors: &'a ActorTable,
     graph: &'a FlowGraph,
@@ -164,6 +165,7 @@ impl<'a> Groups<'a> {
         walked: &dyn Fn(DataId) -> bool,
     ) -> Self {
         Groups {
+            design,
             actors,
             graph,
             meetings: Meetings::find(design, graph, actors, into_carriers, walked),
@@ -190,7 +192,7 @@ impl<'a> Groups<'a> {
         let (group, after, stitched) = match hops.split_last() {
             Some((_, upstream)) if !upstream.is_empty() => {
                 let (carrier, _) = self.graph.ends(last);
-                let mut route = route_of(self.graph, upstream);
+                let mut route = route_of(self.design, self.graph, upstream);
                 route.push(carrier);
                 let mut passed: Vec<RoleId> = route.iter().filter_map(|a| self.role(*a)).collect();
                 passed.sort();
@@ -229,7 +231,7 @@ impl<'a> Groups<'a> {
                         }],
                     ),
                 };
-                after.extend(self.graph.transfer(last).via.iter().copied());
+                after.extend(self.graph.transfer(last).via(self.design));
                 (group, after, true)
             }
             _ => {
@@ -250,7 +252,7 @@ impl<'a> Groups<'a> {
                         g
                     }
                 };
-                (group, route_of(self.graph, &hops), false)
+                (group, route_of(self.design, self.graph, &hops), false)
             }
         };
         // Each receiver once, kept at its first exchange: the repeats are
