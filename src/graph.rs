@@ -21,6 +21,7 @@ use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 use std::ops::Range;
 
 /// An edge of the graph: one direction of a flow statement (`<->` gives
@@ -87,9 +88,23 @@ pub fn payloads(f: &Flow) -> impl Iterator<Item = Payload> + '_ {
 }
 
 /// Index into `FlowGraph::routes`: the last hop of a route, whose parent
-/// is the route before it.
+/// is the route before it. Held as the index plus one, so that an
+/// exchange's or a route's `Option` of it is four bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RouteId(u32);
+pub struct RouteId(NonZeroU32);
+
+impl RouteId {
+    /// The id of route `index` (None past what a `u32` holds: the input
+    /// is bounded far below).
+    fn new(index: usize) -> Option<RouteId> {
+        let n = u32::try_from(index.checked_add(1)?).ok()?;
+        NonZeroU32::new(n).map(RouteId)
+    }
+
+    fn index(self) -> usize {
+        (self.0.get() - 1) as usize
+    }
+}
 
 /// An end-to-end exchange (or a group of them that a check cannot tell
 /// apart: same final hop, same sender role, same roles passed).
@@ -101,8 +116,9 @@ pub struct Exchange {
     pub receiver: ActorId,
     /// The item and purpose.
     pub payload: Payload,
-    /// Roles of every actor passed on the way (carriers and `via`), sorted.
-    pub passed: Vec<RoleId>,
+    /// Roles of every actor passed on the way (carriers and `via`), sorted
+    /// (boxed: an exchange is kept per flow's payload, and most pass no one).
+    pub passed: Box<[RoleId]>,
     /// The transfer that reaches the receiver: where findings are reported.
     pub last: TransferId,
     /// The route before the last transfer, as a parent-pointer chain
@@ -158,8 +174,83 @@ struct Arrival {
     senders: usize,
 }
 
-/// Upstream groups arriving at a carrier for a payload.
-type Arrivals = BTreeMap<Group, Arrival>;
+/// Upstream groups arriving at a carrier for a payload, in the order of
+/// their groups. Most (carrier, payload)s see one group or a few: a list
+/// kept sorted holds them in one small allocation, where a `BTreeMap`'s
+/// first node takes about 600 bytes, first touched once per (carrier,
+/// payload) of a design of many carrier hops. A list grown past
+/// [`Arrivals::LONG`] becomes a map, so that a carrier where many groups
+/// meet is never sorted by shifting a long list.
+#[derive(Clone, Debug)]
+enum Arrivals {
+    Short(Vec<(Group, Arrival)>),
+    Long(BTreeMap<Group, Arrival>),
+}
+
+impl Arrivals {
+    /// Groups a sorted list holds before it becomes a map.
+    const LONG: usize = 64;
+
+    fn new() -> Arrivals {
+        Arrivals::Short(Vec::new())
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Arrivals::Short(list) => list.len(),
+            Arrivals::Long(map) => map.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get_mut(&mut self, group: &Group) -> Option<&mut Arrival> {
+        match self {
+            Arrivals::Short(list) => {
+                let i = list.binary_search_by(|(g, _)| g.cmp(group)).ok()?;
+                list.get_mut(i).map(|(_, a)| a)
+            }
+            Arrivals::Long(map) => map.get_mut(group),
+        }
+    }
+
+    /// Adds (or replaces) the arrival of `group`.
+    fn insert(&mut self, group: Group, arrival: Arrival) {
+        match self {
+            Arrivals::Short(list) => match list.binary_search_by(|(g, _)| g.cmp(&group)) {
+                Ok(i) => {
+                    if let Some(there) = list.get_mut(i) {
+                        there.1 = arrival;
+                    }
+                }
+                Err(i) if list.len() < Arrivals::LONG => list.insert(i, (group, arrival)),
+                Err(_) => {
+                    let mut map: BTreeMap<Group, Arrival> =
+                        std::mem::take(list).into_iter().collect();
+                    map.insert(group, arrival);
+                    *self = Arrivals::Long(map);
+                }
+            },
+            Arrivals::Long(map) => {
+                map.insert(group, arrival);
+            }
+        }
+    }
+
+    /// Every group with its arrival, in the order of the groups.
+    fn iter(&self) -> impl Iterator<Item = (&Group, &Arrival)> {
+        let (short, long) = match self {
+            Arrivals::Short(list) => (Some(list.iter().map(|(g, a)| (g, a))), None),
+            Arrivals::Long(map) => (None, Some(map.iter())),
+        };
+        short
+            .into_iter()
+            .flatten()
+            .chain(long.into_iter().flatten())
+    }
+}
 
 enum Memo {
     InProgress,
@@ -258,7 +349,7 @@ impl<'a> Stitcher<'a> {
                     self.uncertain.insert((c, p));
                 }
                 if let Some(Memo::Done(upstream)) = self.memo.get(&(up, p)) {
-                    for ((sender_role, before), arrival) in upstream {
+                    for ((sender_role, before), arrival) in upstream.iter() {
                         let group = (*sender_role, before.as_slice());
                         join_arrival(
                             &mut out,
@@ -321,12 +412,12 @@ fn join_arrival(
         }
         None => {
             routes.push((t, arrival.route));
-            let route = RouteId(routes.len() as u32 - 1);
+            let route = RouteId::new(routes.len() - 1);
             out.insert(
                 key,
                 Arrival {
                     sender: arrival.sender,
-                    route: Some(route),
+                    route,
                     senders: arrival.senders,
                 },
             );
@@ -439,7 +530,7 @@ impl ExchangeWriter<'_> {
             sender: ActorId::new(0),
             receiver: ActorId::new(0),
             payload: (DataId::new(0), None),
-            passed: Vec::new(),
+            passed: Box::default(),
             last: EdgeIndex::new(0),
             route: None,
             senders: 0,
@@ -458,7 +549,7 @@ impl ExchangeWriter<'_> {
                 let payloads = payloads(self.design.flow(e.weight.flow));
                 if self.is_carrier(from) {
                     payloads
-                        .map(|p| self.arrivals(from, p).map_or(0, BTreeMap::len))
+                        .map(|p| self.arrivals(from, p).map_or(0, Arrivals::len))
                         .sum()
                 } else {
                     payloads.count()
@@ -493,11 +584,11 @@ impl ExchangeWriter<'_> {
                 }
                 if self.is_carrier(from) {
                     let groups = self.arrivals(from, p);
-                    if groups.is_none_or(BTreeMap::is_empty) && !self.uncertain.contains(&(from, p))
+                    if groups.is_none_or(Arrivals::is_empty) && !self.uncertain.contains(&(from, p))
                     {
                         dangling.push(Dangling::ComesFromNowhere(t, p));
                     }
-                    for ((_, passed), arrival) in groups.into_iter().flatten() {
+                    for ((_, passed), arrival) in groups.into_iter().flat_map(Arrivals::iter) {
                         let mut passed = passed.clone();
                         passed.extend(via.iter().copied());
                         passed.sort();
@@ -506,7 +597,7 @@ impl ExchangeWriter<'_> {
                             sender: arrival.sender,
                             receiver: self.graph[to],
                             payload: p,
-                            passed,
+                            passed: passed.into_boxed_slice(),
                             last: t,
                             route: arrival.route,
                             senders: arrival.senders,
@@ -520,7 +611,7 @@ impl ExchangeWriter<'_> {
                         sender: self.graph[from],
                         receiver: self.graph[to],
                         payload: p,
-                        passed,
+                        passed: passed.into_boxed_slice(),
                         last: t,
                         route: None,
                         senders: 1,
@@ -713,8 +804,7 @@ impl FlowGraph {
     pub fn hops_back<'a>(&'a self, ex: &Exchange) -> impl Iterator<Item = TransferId> + 'a {
         let mut at = ex.route;
         std::iter::once(ex.last).chain(std::iter::from_fn(move || {
-            let RouteId(r) = at?;
-            let &(hop, before) = self.routes.get(r as usize)?;
+            let &(hop, before) = self.routes.get(at?.index())?;
             at = before;
             Some(hop)
         }))
@@ -737,5 +827,66 @@ impl FlowGraph {
             .collect();
         v.sort();
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arrival(senders: usize) -> Arrival {
+        Arrival {
+            sender: ActorId::new(0),
+            route: None,
+            senders,
+        }
+    }
+
+    /// Groups in a scrambled order, more of them than a short list holds.
+    fn groups() -> Vec<Group> {
+        (0..3 * Arrivals::LONG as u32)
+            .map(|i| {
+                let k = (i * 37) % (3 * Arrivals::LONG as u32);
+                (RoleId::new(k % 5), vec![RoleId::new(k / 5)])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_route_id_keeps_its_index_in_four_bytes_with_its_none() {
+        for i in [0, 1, 7, u32::MAX as usize - 1] {
+            assert_eq!(RouteId::new(i).map(RouteId::index), Some(i));
+        }
+        assert_eq!(RouteId::new(u32::MAX as usize), None);
+        assert_eq!(size_of::<Option<RouteId>>(), 4);
+    }
+
+    #[test]
+    fn arrivals_are_found_and_listed_in_group_order_short_and_long() {
+        let mut arrivals = Arrivals::new();
+        let mut map: BTreeMap<Group, Arrival> = BTreeMap::new();
+        for (n, g) in groups().into_iter().enumerate() {
+            assert!(arrivals.get_mut(&g).is_none());
+            arrivals.insert(g.clone(), arrival(n));
+            map.insert(g.clone(), arrival(n));
+            if let Some(a) = arrivals.get_mut(&g) {
+                a.senders += 1;
+            }
+            if let Some(a) = map.get_mut(&g) {
+                a.senders += 1;
+            }
+            let listed: Vec<(&Group, usize)> =
+                arrivals.iter().map(|(g, a)| (g, a.senders)).collect();
+            let want: Vec<(&Group, usize)> = map.iter().map(|(g, a)| (g, a.senders)).collect();
+            assert_eq!(listed, want);
+            assert_eq!(arrivals.len(), map.len());
+            let long = matches!(arrivals, Arrivals::Long(_));
+            assert_eq!(long, map.len() > Arrivals::LONG, "{} groups", map.len());
+        }
+        // A group added again replaces its arrival.
+        let first = groups().remove(0);
+        arrivals.insert(first.clone(), arrival(99));
+        assert_eq!(arrivals.get_mut(&first).map(|a| a.senders), Some(99));
+        assert_eq!(arrivals.len(), map.len());
     }
 }

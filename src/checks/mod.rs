@@ -85,7 +85,7 @@ impl<'a> Ctx<'a> {
             receiver: ex.receiver,
             item,
             purpose: purpose?,
-            passed: ex.passed.clone(),
+            passed: ex.passed.to_vec(),
             last: ex.last(),
             earlier,
             senders: ex.senders,
