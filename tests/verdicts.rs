@@ -9,7 +9,7 @@ use mynaflow::checks::{self, CheckOptions, Finding};
 use mynaflow::code::Code;
 use mynaflow::graph::{FlowGraph, Transfer};
 use mynaflow::model::{ActorId, FlowId};
-use mynaflow::session::{BUILTIN_RULEBOOKS, RulebookSource, Session};
+use mynaflow::session::{Analysis, BUILTIN_RULEBOOKS, RulebookSource, Session};
 use mynaflow::text::Lang;
 use std::path::Path;
 use std::process::Output;
@@ -208,11 +208,17 @@ fn messages_use_the_rulebooks_own_names() {
     }
 }
 
+/// The design `text` (against `kenpo`) as `check` resolves it.
+fn analysed(name: &str, text: &str) -> Analysis {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let checked = s.check_text(name, text.to_string(), None);
+    checked.analysis.expect("a design")
+}
+
 /// The checks walk the petgraph: an edge added to the graph, and nothing
 /// else, changes the verdicts.
 #[test]
 fn the_checks_walk_the_petgraph() {
-    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
     let text = "use \"kenpo\"\n\
         actor 適用 : 組合\n\
         actor 分析 : 組合\n\
@@ -221,8 +227,7 @@ fn the_checks_walk_the_petgraph() {
         data 課税 : 課税・非課税情報\n\
         flow 市町村 -> NWS : 課税 for 被扶養者認定\n\
         flow 適用 -> 分析 : 課税 for 医療費分析\n";
-    let checked = s.check_text("g.myna", text.to_string(), None);
-    let analysis = checked.analysis.expect("a design");
+    let analysis = analysed("g.myna", text);
     let design = &analysis.design;
     let codes = |fg: &FlowGraph| -> Vec<Code> {
         let mut v: Vec<Code> = checks::findings(design, fg, CheckOptions::default())
@@ -257,7 +262,6 @@ fn the_checks_walk_the_petgraph() {
 /// gives transfers that pass no one.
 #[test]
 fn transfers_pass_via_in_order_of_travel() {
-    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
     let text = "use \"kenpo\"\n\
         actor 適用 : 組合\n\
         actor 分析 : 組合\n\
@@ -266,8 +270,7 @@ fn transfers_pass_via_in_order_of_travel() {
         data 課税 : 課税・非課税情報\n\
         flow 適用 <-> 分析 : 課税 for 被扶養者認定 via 甲, 乙\n\
         flow 適用 -> 分析 : 課税 for 被扶養者認定\n";
-    let checked = s.check_text("v.myna", text.to_string(), None);
-    let analysis = checked.analysis.expect("a design");
+    let analysis = analysed("v.myna", text);
     let design = &analysis.design;
     let id = |name: &str| {
         let i = design.actors.iter().position(|a| a.name == name);

@@ -460,7 +460,7 @@ impl Resolver<'_> {
         let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
             .map(|_| Default::default())
             .collect();
-        let (mut flows, others) = slots::fill_in_place(parts, counts, parallel, |_, part, out| {
+        let (mut flows, others) = slots::fill_in_place(parts, counts, parallel, |part, out| {
             let at = rayon::current_thread_index().unwrap_or(0);
             match seen.get(at).map(|s| s.lock()) {
                 Some(Ok(mut s)) => exact.fill(part, out, &mut s),

@@ -68,7 +68,7 @@ impl<T> Slots<'_, T> {
 }
 
 /// Fills a list from `parts`, part `k` writing its values in place with
-/// `fill(k, part, slots)` into a stretch of `counts[k]` slots, on every
+/// `fill(part, slots)` into a stretch of `counts[k]` slots, on every
 /// core when `parallel`; returns the list and what each `fill` returned.
 /// A part that writes more or fewer than its count (or a count with no
 /// part) still ends in its place in the list, after a copy, never in a
@@ -83,7 +83,7 @@ where
     P: Send,
     T: Send,
     R: Send + Default,
-    F: Fn(usize, P, &mut Slots<'_, T>) -> R + Sync,
+    F: Fn(P, &mut Slots<'_, T>) -> R + Sync,
 {
     use rayon::prelude::*;
     // A part with no count writes all its values beyond its stretch.
@@ -103,26 +103,23 @@ where
         start += n;
     }
     type Job<'a, P, T> = (Option<P>, (usize, &'a mut [MaybeUninit<T>]));
-    let run = |(k, (part, (start, slots))): (usize, Job<'_, P, T>)| {
+    let run = |(part, (start, slots)): Job<'_, P, T>| {
         let mut s = Slots {
             slots,
             start,
             written: 0,
             over: Vec::new(),
         };
-        let r = part.map(|p| fill(k, p, &mut s)).unwrap_or_default();
+        let r = part.map(|p| fill(p, &mut s)).unwrap_or_default();
         (s.finish(), r)
     };
     let done: Vec<(Written<T>, R)> = if parallel {
         // Each part a task of its own, so that a core that is done takes
         // the next part rather than idling while the other reads a run
         // of parts it was dealt.
-        (jobs.into_par_iter().enumerate())
-            .with_max_len(1)
-            .map(run)
-            .collect()
+        jobs.into_par_iter().with_max_len(1).map(run).collect()
     } else {
-        jobs.into_iter().enumerate().map(run).collect()
+        jobs.into_iter().map(run).collect()
     };
     let (written, returned): (Vec<Written<T>>, Vec<R>) = done.into_iter().unzip();
     if written.iter().all(|w| matches!(w, Written::Full)) {
@@ -164,8 +161,8 @@ mod tests {
         pushes: &[usize],
         parallel: bool,
     ) -> (Vec<(usize, usize)>, Vec<usize>) {
-        let parts: Vec<usize> = pushes.to_vec();
-        fill_in_place(parts, counts, parallel, |k, n, slots| {
+        let parts: Vec<(usize, usize)> = pushes.iter().copied().enumerate().collect();
+        fill_in_place(parts, counts, parallel, |(k, n), slots| {
             for i in 0..n {
                 slots.push((k, i));
             }
@@ -204,7 +201,7 @@ mod tests {
         // More parts than counts: the last writes beyond its (empty) stretch.
         assert_eq!(filled(&[2], &[2, 3], true).0, expected(&[2, 3]));
         // More counts than parts: the stretch with no part stays empty.
-        let (list, returned) = fill_in_place(vec![2usize], &[2, 3], false, |k, n, slots| {
+        let (list, returned) = fill_in_place(vec![(0, 2)], &[2, 3], false, |(k, n), slots| {
             (0..n).for_each(|i| slots.push((k, i)));
             k + 1
         });
@@ -216,7 +213,7 @@ mod tests {
     fn every_value_is_dropped_once_whatever_the_counts() {
         let token = Arc::new(());
         for pushes in [[2, 2], [1, 3], [2, 1]] {
-            let (list, _) = fill_in_place(pushes.to_vec(), &[2, 2], true, |_, n, slots| {
+            let (list, _) = fill_in_place(pushes.to_vec(), &[2, 2], true, |n, slots| {
                 for _ in 0..n {
                     slots.push(Arc::clone(&token));
                 }
