@@ -1,168 +1,15 @@
-//! The flow graph, and the engine every graph check runs on.
-//!
-//! A petgraph [`DiGraph`] whose nodes are actors and whose edges are
-//! *transfers*: one direction of a flow statement, carrying that flow's
-//! payloads, passing its `via` actors on the way. Nothing else holds the
-//! flows: stitching (below), what each system holds
-//! ([`crate::checks::Holdings`]), witness paths and MN401 all walk this
-//! graph, and the indexes kept beside it are indexes *into* it.
-//!
-//! Stitching joins transfers that end or start at a carrier into end-to-end
-//! exchanges, per (data item, purpose), grouped by what a check can see —
-//! sender role and the roles passed — so a carrier with many senders and
-//! many receivers costs senders + receivers, not their product. Routes are
-//! kept as parent pointers, so a long chain of carriers costs its length
-//! once, not once per exchange that crosses it.
+//! Stitching: transfers that end or start at a carrier joined into
+//! end-to-end exchanges (see the module above for what an exchange is).
 
+use super::{
+    Dangling, Exchange, FlowGraph, Payload, RouteId, Transfer, TransferId, UnresolvedEnds, payloads,
+};
 use crate::model::*;
-use petgraph::Direction::Incoming;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
-use std::num::NonZeroU32;
 use std::ops::Range;
-
-/// An edge of the graph: one direction of a flow statement (`<->` gives
-/// two). Its sender and receiver are the edge's endpoints.
-///
-/// Eight bytes: what it passes is read from its flow, not copied into it
-/// (a design has about as many transfers as flows, and a list in each
-/// made a graph edge 48 bytes rather than 24).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Transfer {
-    /// The statement.
-    pub flow: FlowId,
-    /// True for the `<-` direction of a `<->` flow.
-    pub reversed: bool,
-    /// Does its flow pass anyone (`via`)? Most do not, and need not be
-    /// read to say so.
-    passes: bool,
-}
-
-impl Transfer {
-    /// A transfer of `flow` (in its `<-` direction when `reversed`), of
-    /// a flow that passes someone when `passes`.
-    pub fn new(flow: FlowId, reversed: bool, passes: bool) -> Transfer {
-        Transfer {
-            flow,
-            reversed,
-            passes,
-        }
-    }
-
-    /// Actors passed, in order of travel: the flow's `via`, backwards
-    /// for the `<-` direction of a `<->` flow. (A transfer is only made
-    /// of a flow whose every name resolved.)
-    pub fn via<'d>(&self, design: &'d Design) -> impl Iterator<Item = ActorId> + use<'d> {
-        let via: &[Ref<ActorId>] = match self.passes {
-            true => design.flows.get(self.flow.index()).map_or(&[], |f| &f.via),
-            false => &[],
-        };
-        let (n, reversed) = (via.len(), self.reversed);
-        (0..n).filter_map(move |i| via.get(if reversed { n - 1 - i } else { i })?.id)
-    }
-}
-
-/// A transfer: an edge of [`FlowGraph::graph`].
-pub type TransferId = EdgeIndex;
-
-/// What a stitched chain carries: one data item for one purpose (None when
-/// the flow names no purpose).
-pub type Payload = (DataId, Option<PurposeId>);
-
-/// The payloads a flow carries: each item for each purpose.
-pub fn payloads(f: &Flow) -> impl Iterator<Item = Payload> + '_ {
-    let none: &[Ref<PurposeId>] = &[];
-    let (purposes, bare) = if f.purposes.is_empty() {
-        (none, true)
-    } else {
-        (f.purposes.as_slice(), false)
-    };
-    f.items.iter().filter_map(|i| i.id).flat_map(move |i| {
-        let named = purposes.iter().map(move |p| (i, p.id));
-        let unnamed = bare.then_some((i, None));
-        named.chain(unnamed)
-    })
-}
-
-/// Index into `FlowGraph::routes`: the last hop of a route, whose parent
-/// is the route before it. Held as the index plus one, so that an
-/// exchange's or a route's `Option` of it is four bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RouteId(NonZeroU32);
-
-impl RouteId {
-    /// The id of route `index` (None past what a `u32` holds: the input
-    /// is bounded far below).
-    fn new(index: usize) -> Option<RouteId> {
-        let n = u32::try_from(index.checked_add(1)?).ok()?;
-        NonZeroU32::new(n).map(RouteId)
-    }
-
-    fn index(self) -> usize {
-        (self.0.get() - 1) as usize
-    }
-}
-
-/// An end-to-end exchange (or a group of them that a check cannot tell
-/// apart: same final hop, same sender role, same roles passed).
-#[derive(Clone, Debug)]
-pub struct Exchange {
-    /// The first non-carrier sender (a representative of the group).
-    pub sender: ActorId,
-    /// The last non-carrier receiver.
-    pub receiver: ActorId,
-    /// The item and purpose.
-    pub payload: Payload,
-    /// Roles of every actor passed on the way (carriers and `via`), sorted
-    /// (boxed: an exchange is kept per flow's payload, and most pass no one).
-    pub passed: Box<[RoleId]>,
-    /// The transfer that reaches the receiver: where findings are reported.
-    pub last: TransferId,
-    /// The route before the last transfer, as a parent-pointer chain
-    /// (None when the last transfer is the whole route).
-    route: Option<RouteId>,
-    /// How many senders the group stands for.
-    pub senders: usize,
-}
-
-impl Exchange {
-    /// The transfer that reaches the receiver.
-    pub fn last(&self) -> TransferId {
-        self.last
-    }
-
-    /// Is it more than one transfer (stitched through carriers)?
-    pub fn is_stitched(&self) -> bool {
-        self.route.is_some()
-    }
-}
-
-/// A transfer into a carrier that goes nowhere, or out of one it never entered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dangling {
-    /// Data enters the carrier and no transfer carries it on.
-    GoesNowhere(TransferId, Payload),
-    /// Data leaves the carrier and no transfer brought it there.
-    ComesFromNowhere(TransferId, Payload),
-}
-
-/// The graph of one design, and what stitching found in it.
-#[derive(Debug)]
-pub struct FlowGraph {
-    /// Nodes are actors (node `i` is actor `i`); edges are transfers.
-    pub graph: DiGraph<ActorId, Transfer>,
-    /// End-to-end exchanges, in order of their final transfer.
-    pub exchanges: Vec<Exchange>,
-    /// Carrier hops with nowhere to go.
-    pub dangling: Vec<Dangling>,
-    /// Routes: (hop, the route before it).
-    routes: Vec<(TransferId, Option<RouteId>)>,
-    /// Transfers into each carrier, by payload: an index into `graph`.
-    into_carrier: FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
-}
 
 type Group = (RoleId, Vec<RoleId>);
 
@@ -256,11 +103,6 @@ enum Memo {
     InProgress,
     Done(Arrivals),
 }
-
-/// Carrier ends of flows left out for unresolved names, by payload: what a
-/// carrier hop connects to may be in a flow that could not be read, so no
-/// MN401 is guessed there.
-pub type UnresolvedEnds = FxHashSet<(ActorId, Payload)>;
 
 struct Stitcher<'a> {
     design: &'a Design,
@@ -427,7 +269,7 @@ fn join_arrival(
 
 /// Transfers per chunk when stitching: enough for a chunk to outweigh
 /// handing it to a thread, few enough that both cores get many.
-const EDGES_PER_CHUNK: usize = 16 * 1024;
+pub(super) const EDGES_PER_CHUNK: usize = 16 * 1024;
 
 /// The transfers `0..n` cut into chunks of `per` (one chunk for a small
 /// design).
@@ -623,211 +465,95 @@ impl ExchangeWriter<'_> {
     }
 }
 
-impl FlowGraph {
-    /// Builds the graph of a design and stitches it. Flows with unresolved
-    /// names are left out (their names were reported).
-    pub fn build(design: &Design) -> FlowGraph {
-        let (graph, unresolved) = Self::transfers_of(design);
-        Self::from_graph(design, graph, &unresolved)
+/// Stitches `graph` into the [`FlowGraph`] of `design`, `per_chunk`
+/// transfers at a time.
+pub(super) fn stitch(
+    design: &Design,
+    graph: DiGraph<ActorId, Transfer>,
+    unresolved: &UnresolvedEnds,
+    per_chunk: usize,
+) -> FlowGraph {
+    let mut fg = FlowGraph {
+        graph,
+        exchanges: Vec::new(),
+        dangling: Vec::new(),
+        routes: Vec::new(),
+        into_carrier: FxHashMap::default(),
+    };
+    if design.rulebook.is_none() {
+        return fg;
     }
-
-    /// The petgraph of a design's resolved flows, and the carrier ends of
-    /// the flows left out.
-    pub fn transfers_of(design: &Design) -> (DiGraph<ActorId, Transfer>, UnresolvedEnds) {
-        // One edge per flow, two for `<->`: reserved exactly, so the edge
-        // list (the graph's largest part) is never copied to grow.
-        let edges = design.flows.len() + design.flows.iter().filter(|f| f.both_ways).count();
-        let mut graph = DiGraph::with_capacity(design.actors.len(), edges);
-        for i in 0..design.actors.len() {
-            graph.add_node(ActorId::new(i as u32));
+    let carriers: Vec<bool> = fg
+        .graph
+        .node_weights()
+        .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
+        .collect();
+    let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
+    let touching = each_chunk(&chunks, |r| {
+        CarrierEnds::of(design, &fg.graph, &carriers, r)
+    });
+    let mut out_of_carrier: FxHashSet<(NodeIndex, Payload)> = FxHashSet::default();
+    let mut leaving: Vec<(NodeIndex, Payload)> = Vec::new();
+    for ends in touching {
+        for (t, c, p) in ends.into {
+            fg.into_carrier.entry((c, p)).or_default().push(t);
         }
-        let node = |a: ActorId| NodeIndex::new(a.index());
-        let mut unresolved = UnresolvedEnds::default();
-        let resolved = design.resolved_flows();
-        for (i, f) in design.flows.iter().enumerate() {
-            let id = FlowId::new(i as u32);
-            debug_assert_eq!(resolved(f), design.flow_is_resolved(id));
-            if !resolved(f) {
-                for end in [f.from.id, f.to.id].into_iter().flatten() {
-                    unresolved.extend(payloads(f).map(|p| (end, p)));
-                }
-                continue;
-            }
-            let (Some(from), Some(to)) = (f.from.id, f.to.id) else {
-                continue;
-            };
-            let passes = !f.via.is_empty();
-            graph.add_edge(node(from), node(to), Transfer::new(id, false, passes));
-            if f.both_ways {
-                graph.add_edge(node(to), node(from), Transfer::new(id, true, passes));
-            }
-        }
-        (graph, unresolved)
+        out_of_carrier.extend(ends.out.iter().copied());
+        leaving.extend(ends.out_to_receiver);
     }
-
-    /// Stitches a graph of transfers (normally [`FlowGraph::transfers_of`]
-    /// the design) into exchanges. Everything the checks judge comes from
-    /// the graph given here.
-    ///
-    /// Three passes: the transfers that touch a carrier are found (on every
-    /// core, by chunks of transfers); the carriers' arrivals are computed
-    /// (one walk, in transfer order); then each transfer's exchanges are
-    /// written (on every core, each chunk into its own slice of the list,
-    /// so the order is the transfers' whatever the number of threads).
-    pub fn from_graph(
-        design: &Design,
-        graph: DiGraph<ActorId, Transfer>,
-        unresolved: &UnresolvedEnds,
-    ) -> FlowGraph {
-        Self::from_graph_in_chunks(design, graph, unresolved, EDGES_PER_CHUNK)
+    let mut st = Stitcher {
+        design,
+        graph: &fg.graph,
+        into_carrier: &fg.into_carrier,
+        unresolved,
+        memo: FxHashMap::default(),
+        uncertain: FxHashSet::default(),
+        routes: Vec::new(),
+    };
+    for (c, p) in leaving {
+        st.compute(c, p);
     }
-
-    /// [`FlowGraph::from_graph`] with `per_chunk` transfers per chunk (any
-    /// size gives the same graph: the tests compare them).
-    #[doc(hidden)]
-    pub fn from_graph_in_chunks(
-        design: &Design,
-        graph: DiGraph<ActorId, Transfer>,
-        unresolved: &UnresolvedEnds,
-        per_chunk: usize,
-    ) -> FlowGraph {
-        let mut fg = FlowGraph {
-            graph,
-            exchanges: Vec::new(),
-            dangling: Vec::new(),
-            routes: Vec::new(),
-            into_carrier: FxHashMap::default(),
-        };
-        if design.rulebook.is_none() {
-            return fg;
-        }
-        let carriers: Vec<bool> = fg
-            .graph
-            .node_weights()
-            .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
-            .collect();
-        let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
-        let touching = each_chunk(&chunks, |r| {
-            CarrierEnds::of(design, &fg.graph, &carriers, r)
-        });
-        let mut out_of_carrier: FxHashSet<(NodeIndex, Payload)> = FxHashSet::default();
-        let mut leaving: Vec<(NodeIndex, Payload)> = Vec::new();
-        for ends in touching {
-            for (t, c, p) in ends.into {
-                fg.into_carrier.entry((c, p)).or_default().push(t);
-            }
-            out_of_carrier.extend(ends.out.iter().copied());
-            leaving.extend(ends.out_to_receiver);
-        }
-        let mut st = Stitcher {
-            design,
-            graph: &fg.graph,
-            into_carrier: &fg.into_carrier,
-            unresolved,
-            memo: FxHashMap::default(),
-            uncertain: FxHashSet::default(),
-            routes: Vec::new(),
-        };
-        for (c, p) in leaving {
-            st.compute(c, p);
-        }
-        let writer = ExchangeWriter {
-            design,
-            graph: &fg.graph,
-            carriers: &carriers,
-            out_of_carrier: &out_of_carrier,
-            unresolved,
-            memo: &st.memo,
-            uncertain: &st.uncertain,
-        };
-        let counts = each_chunk(&chunks, |r| writer.count(r));
-        let total: usize = counts.iter().sum();
-        let mut exchanges = Vec::with_capacity(total);
-        let stand_in = ExchangeWriter::stand_in();
-        if chunks.len() > 1 {
-            // The list's first touch is shared by the cores too.
-            exchanges.par_extend(rayon::iter::repeat_n(stand_in, total));
-        } else {
-            exchanges.extend(std::iter::repeat_n(stand_in, total));
-        }
-        let mut slices = Vec::with_capacity(chunks.len());
-        let mut rest = exchanges.as_mut_slice();
-        for &n in &counts {
-            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
-            slices.push(head);
-            rest = tail;
-        }
-        let write = |(r, out): (&Range<usize>, &mut [Exchange])| writer.write(r.clone(), out);
-        let dangling: Vec<Vec<Dangling>> = if chunks.len() > 1 {
-            chunks
-                .par_iter()
-                .zip(slices)
-                .with_max_len(1)
-                .map(write)
-                .collect()
-        } else {
-            chunks.iter().zip(slices).map(write).collect()
-        };
-        fg.dangling = dangling.into_iter().flatten().collect();
-        fg.routes = st.routes;
-        fg.exchanges = exchanges;
-        fg
+    let writer = ExchangeWriter {
+        design,
+        graph: &fg.graph,
+        carriers: &carriers,
+        out_of_carrier: &out_of_carrier,
+        unresolved,
+        memo: &st.memo,
+        uncertain: &st.uncertain,
+    };
+    let counts = each_chunk(&chunks, |r| writer.count(r));
+    let total: usize = counts.iter().sum();
+    let mut exchanges = Vec::with_capacity(total);
+    let stand_in = ExchangeWriter::stand_in();
+    if chunks.len() > 1 {
+        // The list's first touch is shared by the cores too.
+        exchanges.par_extend(rayon::iter::repeat_n(stand_in, total));
+    } else {
+        exchanges.extend(std::iter::repeat_n(stand_in, total));
     }
-
-    /// A transfer.
-    pub fn transfer(&self, id: TransferId) -> &Transfer {
-        &self.graph[id]
+    let mut slices = Vec::with_capacity(chunks.len());
+    let mut rest = exchanges.as_mut_slice();
+    for &n in &counts {
+        let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+        slices.push(head);
+        rest = tail;
     }
-
-    /// The node of an actor.
-    pub fn node(&self, a: ActorId) -> NodeIndex {
-        NodeIndex::new(a.index())
-    }
-
-    /// Sender and receiver of a transfer.
-    pub fn ends(&self, id: TransferId) -> (ActorId, ActorId) {
-        match self.graph.edge_endpoints(id) {
-            Some((a, b)) => (self.graph[a], self.graph[b]),
-            None => (ActorId::new(0), ActorId::new(0)),
-        }
-    }
-
-    /// The transfers of an exchange, in the order the data travelled.
-    pub fn route(&self, ex: &Exchange) -> Vec<TransferId> {
-        let mut out: Vec<TransferId> = self.hops_back(ex).collect();
-        out.reverse();
-        out
-    }
-
-    /// The transfers of an exchange from the last back to the first,
-    /// walked without collecting them.
-    pub fn hops_back<'a>(&'a self, ex: &Exchange) -> impl Iterator<Item = TransferId> + 'a {
-        let mut at = ex.route;
-        std::iter::once(ex.last).chain(std::iter::from_fn(move || {
-            let &(hop, before) = self.routes.get(at?.index())?;
-            at = before;
-            Some(hop)
-        }))
-    }
-
-    /// Transfers that bring `payload` into carrier `c`, in source order.
-    pub fn into_carrier(&self, c: ActorId, payload: Payload) -> &[TransferId] {
-        self.into_carrier
-            .get(&(self.node(c), payload))
-            .map_or(&[], Vec::as_slice)
-    }
-
-    /// Transfers into an actor, in source order (petgraph lists them newest
-    /// first).
-    pub fn incoming(&self, a: ActorId) -> Vec<TransferId> {
-        let mut v: Vec<TransferId> = self
-            .graph
-            .edges_directed(self.node(a), Incoming)
-            .map(|e| e.id())
-            .collect();
-        v.sort();
-        v
-    }
+    let write = |(r, out): (&Range<usize>, &mut [Exchange])| writer.write(r.clone(), out);
+    let dangling: Vec<Vec<Dangling>> = if chunks.len() > 1 {
+        chunks
+            .par_iter()
+            .zip(slices)
+            .with_max_len(1)
+            .map(write)
+            .collect()
+    } else {
+        chunks.iter().zip(slices).map(write).collect()
+    };
+    fg.dangling = dangling.into_iter().flatten().collect();
+    fg.routes = st.routes;
+    fg.exchanges = exchanges;
+    fg
 }
 
 #[cfg(test)]
@@ -850,15 +576,6 @@ mod tests {
                 (RoleId::new(k % 5), vec![RoleId::new(k / 5)])
             })
             .collect()
-    }
-
-    #[test]
-    fn a_route_id_keeps_its_index_in_four_bytes_with_its_none() {
-        for i in [0, 1, 7, u32::MAX as usize - 1] {
-            assert_eq!(RouteId::new(i).map(RouteId::index), Some(i));
-        }
-        assert_eq!(RouteId::new(u32::MAX as usize), None);
-        assert_eq!(size_of::<Option<RouteId>>(), 4);
     }
 
     #[test]
