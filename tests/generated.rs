@@ -398,15 +398,18 @@ fn every_shape_analysed() -> impl Iterator<Item = (generate::Shape, mynaflow::se
 }
 
 /// Stitching writes exchanges a chunk of transfers at a time, on every
-/// core: however the transfers are cut, the graph is the same, on every
-/// shape (carrier hops, chains, fans, contractors, unresolved names).
+/// core, and walks the carriers' arrivals in shards by payload, side by
+/// side: however the transfers are cut and the tables sharded, the graph
+/// is the same (exchanges, their routes hop by hop, what each carrier
+/// receives), on every shape (carrier hops, chains, fans, contractors,
+/// unresolved names).
 #[test]
 fn stitching_in_chunks_gives_the_graph_of_one_pass() {
     use mynaflow::graph::FlowGraph;
     for (shape, a) in every_shape_analysed() {
-        let stitched = |per: usize| {
+        let stitched = |per: usize, shards: usize| {
             let (graph, unresolved) = FlowGraph::transfers_of(&a.design);
-            let fg = FlowGraph::from_graph_in_chunks(&a.design, graph, &unresolved, per);
+            let fg = FlowGraph::from_graph_in_chunks(&a.design, graph, &unresolved, per, shards);
             let exchanges: Vec<String> = fg
                 .exchanges
                 .iter()
@@ -423,12 +426,29 @@ fn stitching_in_chunks_gives_the_graph_of_one_pass() {
                     )
                 })
                 .collect();
-            (exchanges, format!("{:?}", fg.dangling))
+            // What each carrier receives, by payload, as the checks ask.
+            let received: Vec<String> = fg
+                .exchanges
+                .iter()
+                .flat_map(|e| fg.route(e))
+                .map(|t| {
+                    let (_, to) = fg.ends(t);
+                    let flow = a.design.flow(fg.transfer(t).flow);
+                    let into: Vec<_> = mynaflow::graph::payloads(flow)
+                        .map(|p| fg.into_carrier(to, p))
+                        .collect();
+                    format!("{to:?} {into:?}")
+                })
+                .collect();
+            (exchanges, format!("{:?}", fg.dangling), received)
         };
-        let whole = stitched(usize::MAX);
+        let whole = stitched(usize::MAX, 1);
         assert!(!whole.0.is_empty(), "{shape:?}: no exchanges");
-        for per in [1, 7, 1000] {
-            assert!(stitched(per) == whole, "{shape:?}: {per} per chunk differs");
+        for (per, shards) in [(1, 1), (7, 3), (1000, 16), (usize::MAX, 16)] {
+            assert!(
+                stitched(per, shards) == whole,
+                "{shape:?}: {per} per chunk in {shards} shards differs"
+            );
         }
     }
 }

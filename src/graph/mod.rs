@@ -103,6 +103,12 @@ impl RouteId {
     fn index(self) -> usize {
         (self.0.get() - 1) as usize
     }
+
+    /// This id of a list that starts at `first` in a longer one: its id
+    /// there (None past what a `u32` holds).
+    fn after(self, first: usize) -> Option<RouteId> {
+        RouteId::new(self.index().checked_add(first)?)
+    }
 }
 
 /// An end-to-end exchange (or a group of them that a check cannot tell
@@ -164,8 +170,9 @@ pub struct FlowGraph {
     pub dangling: Vec<Dangling>,
     /// Routes: (hop, the route before it).
     routes: Vec<(TransferId, Option<RouteId>)>,
-    /// Transfers into each carrier, by payload: an index into `graph`.
-    into_carrier: FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
+    /// Transfers into each carrier, by payload: an index into `graph`, in
+    /// the shards stitching cut its tables in (by payload).
+    into_carrier: Vec<FxHashMap<(NodeIndex, Payload), Vec<TransferId>>>,
 }
 
 impl FlowGraph {
@@ -216,7 +223,8 @@ impl FlowGraph {
     ///
     /// Three passes: the transfers that touch a carrier are found (on every
     /// core, by chunks of transfers); the carriers' arrivals are computed
-    /// (one walk, in transfer order); then each transfer's exchanges are
+    /// (in shards by payload, side by side: each shard one walk, in
+    /// transfer order); then each transfer's exchanges are
     /// written (on every core, each chunk into its own slice of the list,
     /// so the order is the transfers' whatever the number of threads).
     pub fn from_graph(
@@ -224,19 +232,23 @@ impl FlowGraph {
         graph: DiGraph<ActorId, Transfer>,
         unresolved: &UnresolvedEnds,
     ) -> FlowGraph {
-        Self::from_graph_in_chunks(design, graph, unresolved, stitch::EDGES_PER_CHUNK)
+        let per_chunk = stitch::EDGES_PER_CHUNK;
+        let shards = stitch::shards_for(graph.edge_count(), per_chunk);
+        Self::from_graph_in_chunks(design, graph, unresolved, per_chunk, shards)
     }
 
-    /// [`FlowGraph::from_graph`] with `per_chunk` transfers per chunk (any
-    /// size gives the same graph: the tests compare them).
+    /// [`FlowGraph::from_graph`] with `per_chunk` transfers per chunk and
+    /// its tables in `shards` shards (any sizes give the same graph: the
+    /// tests compare them).
     #[doc(hidden)]
     pub fn from_graph_in_chunks(
         design: &Design,
         graph: DiGraph<ActorId, Transfer>,
         unresolved: &UnresolvedEnds,
         per_chunk: usize,
+        shards: usize,
     ) -> FlowGraph {
-        stitch::stitch(design, graph, unresolved, per_chunk)
+        stitch::stitch(design, graph, unresolved, per_chunk, shards)
     }
 
     /// A transfer.
@@ -277,8 +289,10 @@ impl FlowGraph {
 
     /// Transfers that bring `payload` into carrier `c`, in source order.
     pub fn into_carrier(&self, c: ActorId, payload: Payload) -> &[TransferId] {
+        let shard = stitch::shard_of(payload, self.into_carrier.len());
         self.into_carrier
-            .get(&(self.node(c), payload))
+            .get(shard)
+            .and_then(|table| table.get(&(self.node(c), payload)))
             .map_or(&[], Vec::as_slice)
     }
 

@@ -9,6 +9,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 use std::ops::Range;
 
 type Group = (RoleId, Vec<RoleId>);
@@ -294,16 +295,16 @@ fn each_chunk<T: Send>(chunks: &[Range<usize>], f: impl Fn(Range<usize>) -> T + 
     }
 }
 
-/// What a chunk of transfers does at carriers, in transfer order.
-#[derive(Default)]
+/// What a chunk of transfers does at carriers, in transfer order, each
+/// list cut by shard ([`shard_of`] the payload).
 struct CarrierEnds {
     /// Transfers into a carrier, by payload.
-    into: Vec<(TransferId, NodeIndex, Payload)>,
+    into: Vec<Vec<(TransferId, NodeIndex, Payload)>>,
     /// Carriers that data leaves, by payload.
-    out: Vec<(NodeIndex, Payload)>,
+    out: Vec<Vec<(NodeIndex, Payload)>>,
     /// Of those, the ones left for a receiver that is not a carrier: where
     /// exchanges end, so where stitching starts its walks.
-    out_to_receiver: Vec<(NodeIndex, Payload)>,
+    out_to_receiver: Vec<Vec<(NodeIndex, Payload)>>,
 }
 
 impl CarrierEnds {
@@ -312,8 +313,13 @@ impl CarrierEnds {
         graph: &DiGraph<ActorId, Transfer>,
         carriers: &[bool],
         edges: Range<usize>,
+        shards: usize,
     ) -> CarrierEnds {
-        let mut ends = CarrierEnds::default();
+        let mut ends = CarrierEnds {
+            into: vec![Vec::new(); shards],
+            out: vec![Vec::new(); shards],
+            out_to_receiver: vec![Vec::new(); shards],
+        };
         let is_carrier = |n: NodeIndex| carriers.get(n.index()).copied().unwrap_or(false);
         let raw = graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
         for (i, e) in edges.zip(raw) {
@@ -322,13 +328,20 @@ impl CarrierEnds {
                 continue;
             }
             for p in payloads(design.flow(e.weight.flow)) {
-                if is_carrier(to) {
-                    ends.into.push((EdgeIndex::new(i), to, p));
+                let k = shard_of(p, shards);
+                if is_carrier(to)
+                    && let Some(into) = ends.into.get_mut(k)
+                {
+                    into.push((EdgeIndex::new(i), to, p));
                 }
                 if is_carrier(from) {
-                    ends.out.push((from, p));
-                    if !is_carrier(to) {
-                        ends.out_to_receiver.push((from, p));
+                    if let Some(out) = ends.out.get_mut(k) {
+                        out.push((from, p));
+                    }
+                    if !is_carrier(to)
+                        && let Some(leaving) = ends.out_to_receiver.get_mut(k)
+                    {
+                        leaving.push((from, p));
                     }
                 }
             }
@@ -343,10 +356,8 @@ struct ExchangeWriter<'a> {
     design: &'a Design,
     graph: &'a DiGraph<ActorId, Transfer>,
     carriers: &'a [bool],
-    out_of_carrier: &'a FxHashSet<(NodeIndex, Payload)>,
     unresolved: &'a UnresolvedEnds,
-    memo: &'a FxHashMap<(NodeIndex, Payload), Memo>,
-    uncertain: &'a FxHashSet<(NodeIndex, Payload)>,
+    shards: &'a [Shard],
 }
 
 impl ExchangeWriter<'_> {
@@ -354,8 +365,13 @@ impl ExchangeWriter<'_> {
         self.carriers.get(n.index()).copied().unwrap_or(false)
     }
 
+    /// The shard that holds `p`'s tables.
+    fn shard(&self, p: Payload) -> Option<&Shard> {
+        self.shards.get(shard_of(p, self.shards.len()))
+    }
+
     fn arrivals(&self, c: NodeIndex, p: Payload) -> Option<&Arrivals> {
-        match self.memo.get(&(c, p)) {
+        match self.shard(p)?.memo.get(&(c, p)) {
             Some(Memo::Done(a)) => Some(a),
             _ => None,
         }
@@ -416,8 +432,9 @@ impl ExchangeWriter<'_> {
             let (t, from, to) = (EdgeIndex::new(i), e.source(), e.target());
             let via: Vec<RoleId> = e.weight.via(self.design).map(|a| self.role(a)).collect();
             for p in payloads(self.design.flow(e.weight.flow)) {
+                let shard = self.shard(p);
                 if self.is_carrier(to) {
-                    if !self.out_of_carrier.contains(&(to, p))
+                    if !shard.is_some_and(|s| s.out_of_carrier.contains(&(to, p)))
                         && !self.unresolved.contains(&(self.graph[to], p))
                     {
                         dangling.push(Dangling::GoesNowhere(t, p));
@@ -426,10 +443,12 @@ impl ExchangeWriter<'_> {
                 }
                 if self.is_carrier(from) {
                     let groups = self.arrivals(from, p);
-                    if groups.is_none_or(Arrivals::is_empty) && !self.uncertain.contains(&(from, p))
+                    if groups.is_none_or(Arrivals::is_empty)
+                        && !shard.is_some_and(|s| s.uncertain.contains(&(from, p)))
                     {
                         dangling.push(Dangling::ComesFromNowhere(t, p));
                     }
+                    let first_route = shard.map_or(0, |s| s.first_route);
                     for ((_, passed), arrival) in groups.into_iter().flat_map(Arrivals::iter) {
                         let mut passed = passed.clone();
                         passed.extend(via.iter().copied());
@@ -441,7 +460,7 @@ impl ExchangeWriter<'_> {
                             payload: p,
                             passed: passed.into_boxed_slice(),
                             last: t,
-                            route: arrival.route,
+                            route: arrival.route.and_then(|r| r.after(first_route)),
                             senders: arrival.senders,
                         });
                     }
@@ -465,24 +484,119 @@ impl ExchangeWriter<'_> {
     }
 }
 
+/// Shards of stitching's tables on a design of more than one chunk of
+/// transfers. A chain of carriers carries one payload, so the payloads of
+/// different shards never meet: each shard is stitched on its own, on any
+/// core, and its tables stay small enough to keep in the cache. A fixed
+/// number, not one per thread, so that the tables are the same on every
+/// machine.
+const SHARDS: usize = 16;
+
+/// How many shards a graph of `transfers` transfers, cut `per_chunk` at a
+/// time, is stitched in: one for a design of one chunk.
+pub(super) fn shards_for(transfers: usize, per_chunk: usize) -> usize {
+    if transfers > per_chunk { SHARDS } else { 1 }
+}
+
+/// Which of `shards` shards holds payload `p`'s tables (0 when there are
+/// none or one).
+pub(super) fn shard_of(p: Payload, shards: usize) -> usize {
+    if shards <= 1 {
+        return 0;
+    }
+    // Fx mixes its high bits best; the tables' own hashing takes the low.
+    let hash = rustc_hash::FxBuildHasher.hash_one(p);
+    ((hash >> 32) as usize) % shards
+}
+
+/// One shard's tables: the payloads [`shard_of`] gives it, stitched
+/// apart from every other shard's.
+struct Shard {
+    /// Transfers into each carrier, by payload, in transfer order.
+    into_carrier: FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
+    /// Carriers that data leaves, by payload.
+    out_of_carrier: FxHashSet<(NodeIndex, Payload)>,
+    /// Each carrier's arrivals, by payload.
+    memo: FxHashMap<(NodeIndex, Payload), Memo>,
+    /// Carriers whose upstream includes an unresolved end.
+    uncertain: FxHashSet<(NodeIndex, Payload)>,
+    /// The routes it made, their ids counted from 0.
+    routes: Vec<(TransferId, Option<RouteId>)>,
+    /// Where its routes start in the graph's list of routes.
+    first_route: usize,
+}
+
+impl Shard {
+    /// Shard `k`'s tables, from every chunk's carrier ends (in transfer
+    /// order), and its carriers' arrivals, walked in that order.
+    fn stitch(
+        design: &Design,
+        graph: &DiGraph<ActorId, Transfer>,
+        unresolved: &UnresolvedEnds,
+        touching: &[CarrierEnds],
+        k: usize,
+    ) -> Shard {
+        let mut into_carrier: FxHashMap<(NodeIndex, Payload), Vec<TransferId>> =
+            FxHashMap::default();
+        let mut out_of_carrier = FxHashSet::default();
+        for ends in touching {
+            for &(t, c, p) in ends.into.get(k).into_iter().flatten() {
+                into_carrier.entry((c, p)).or_default().push(t);
+            }
+            out_of_carrier.extend(ends.out.get(k).into_iter().flatten().copied());
+        }
+        let mut st = Stitcher {
+            design,
+            graph,
+            into_carrier: &into_carrier,
+            unresolved,
+            memo: FxHashMap::default(),
+            uncertain: FxHashSet::default(),
+            routes: Vec::new(),
+        };
+        for ends in touching {
+            for &(c, p) in ends.out_to_receiver.get(k).into_iter().flatten() {
+                st.compute(c, p);
+            }
+        }
+        let Stitcher {
+            memo,
+            uncertain,
+            routes,
+            ..
+        } = st;
+        Shard {
+            into_carrier,
+            out_of_carrier,
+            memo,
+            uncertain,
+            routes,
+            first_route: 0,
+        }
+    }
+}
+
 /// Stitches `graph` into the [`FlowGraph`] of `design`, `per_chunk`
-/// transfers at a time.
+/// transfers at a time, its tables in `shards` shards (any number gives
+/// the same exchanges: the tests compare them).
 pub(super) fn stitch(
     design: &Design,
     graph: DiGraph<ActorId, Transfer>,
     unresolved: &UnresolvedEnds,
     per_chunk: usize,
+    shards: usize,
 ) -> FlowGraph {
     let mut fg = FlowGraph {
         graph,
         exchanges: Vec::new(),
         dangling: Vec::new(),
         routes: Vec::new(),
-        into_carrier: FxHashMap::default(),
+        into_carrier: Vec::new(),
     };
     if design.rulebook.is_none() {
         return fg;
     }
+    let shards = shards.max(1);
     let carriers: Vec<bool> = fg
         .graph
         .node_weights()
@@ -490,37 +604,37 @@ pub(super) fn stitch(
         .collect();
     let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
     let touching = each_chunk(&chunks, |r| {
-        CarrierEnds::of(design, &fg.graph, &carriers, r)
+        CarrierEnds::of(design, &fg.graph, &carriers, r, shards)
     });
-    let mut out_of_carrier: FxHashSet<(NodeIndex, Payload)> = FxHashSet::default();
-    let mut leaving: Vec<(NodeIndex, Payload)> = Vec::new();
-    for ends in touching {
-        for (t, c, p) in ends.into {
-            fg.into_carrier.entry((c, p)).or_default().push(t);
-        }
-        out_of_carrier.extend(ends.out.iter().copied());
-        leaving.extend(ends.out_to_receiver);
-    }
-    let mut st = Stitcher {
-        design,
-        graph: &fg.graph,
-        into_carrier: &fg.into_carrier,
-        unresolved,
-        memo: FxHashMap::default(),
-        uncertain: FxHashSet::default(),
-        routes: Vec::new(),
+    let stitch_shard = |k: usize| Shard::stitch(design, &fg.graph, unresolved, &touching, k);
+    let mut parts: Vec<Shard> = if shards > 1 {
+        (0..shards)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(stitch_shard)
+            .collect()
+    } else {
+        (0..shards).map(stitch_shard).collect()
     };
-    for (c, p) in leaving {
-        st.compute(c, p);
+    drop(touching);
+    // One list of routes: each shard's after the shards before it, its
+    // ids (and those its exchanges hold) moved up by as many.
+    let mut routes = Vec::with_capacity(parts.iter().map(|s| s.routes.len()).sum());
+    for part in &mut parts {
+        part.first_route = routes.len();
+        let first = part.first_route;
+        routes.extend(
+            std::mem::take(&mut part.routes)
+                .into_iter()
+                .map(|(t, before)| (t, before.and_then(|r| r.after(first)))),
+        );
     }
     let writer = ExchangeWriter {
         design,
         graph: &fg.graph,
         carriers: &carriers,
-        out_of_carrier: &out_of_carrier,
         unresolved,
-        memo: &st.memo,
-        uncertain: &st.uncertain,
+        shards: &parts,
     };
     let counts = each_chunk(&chunks, |r| writer.count(r));
     let total: usize = counts.iter().sum();
@@ -551,8 +665,9 @@ pub(super) fn stitch(
         chunks.iter().zip(slices).map(write).collect()
     };
     fg.dangling = dangling.into_iter().flatten().collect();
-    fg.routes = st.routes;
+    fg.routes = routes;
     fg.exchanges = exchanges;
+    fg.into_carrier = parts.into_iter().map(|s| s.into_carrier).collect();
     fg
 }
 
