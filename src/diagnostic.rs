@@ -81,7 +81,7 @@ pub struct Diagnostic {
     /// suppressions and the cap per code decide which are shown, then
     /// words those (a million-flow design can have 200 000 findings, of
     /// which a hundred per code are shown).
-    pub(crate) pending: Option<u32>,
+    pub(crate) pending: Option<usize>,
 }
 
 impl Diagnostic {

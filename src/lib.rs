@@ -9,6 +9,7 @@
 pub mod apply_fixes;
 pub mod atomic_write;
 pub mod baseline;
+pub mod candidates;
 pub mod checks;
 pub mod code;
 pub mod config;

@@ -2,6 +2,7 @@
 //! rulebook it names, resolve names, build the graph, run the checks.
 //! Every stage's findings are collected in one list.
 
+use crate::candidates::Candidates;
 use crate::checks;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -33,10 +34,8 @@ pub const BUILTIN_PREFIX: &str = "<builtin>/";
 
 pub use crate::input::MAX_FILE_BYTES;
 
-/// Findings of one code in one file shown before the rest are summed up
-/// in one finding: a file of control bytes must not make gigabytes of
-/// output.
-pub const MAX_PER_CODE: usize = 100;
+/// Findings of one code in one file shown before the rest are summed up.
+pub use crate::candidates::MAX_PER_CODE;
 
 /// Where a rulebook comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -866,7 +865,7 @@ fn analyse(
         diagnostics: mut diags,
         tree,
     } = syntax;
-    let (kept, analysis, findings) = match plan {
+    let (kept, analysis, findings, placed) = match plan {
         Plan::Rulebook => {
             let rb = t.time("resolve", || {
                 resolve_rulebook(file, tree.file(), &mut diags)
@@ -877,7 +876,7 @@ fn analyse(
                 Tree::Owned(f) => t.time("free tree", || Kept::from(f)),
                 Tree::Shared(f) => Kept::of(f),
             };
-            (kept, None, Vec::new())
+            (kept, None, Vec::new(), Vec::new())
         }
         Plan::Design {
             rulebook,
@@ -912,32 +911,37 @@ fn analyse(
             });
             // Findings are kept as their code and place until suppressions
             // and the cap per code have decided which are shown.
-            let (found, computed) = t.time("checks", || {
+            let (found, placed, computed) = t.time("checks", || {
                 let (findings, computed) = checks::findings_computing(&design, &graph, options);
-                let located = crate::wording::located(&design, &graph, &findings);
-                diags.extend(located);
-                (findings, computed.filter(|_| keep_computed))
+                let placed = crate::wording::placed(&design, &graph, &findings);
+                (findings, placed, computed.filter(|_| keep_computed))
             });
             let analysis = Analysis {
                 design,
                 graph,
                 computed,
             };
-            (kept, Some(analysis), found)
+            (kept, Some(analysis), found, placed)
         }
     };
-    t.time("suppressions", || {
-        let suppressions = suppress::read(source, &kept.comments, &mut diags);
+    let mut candidates = Candidates {
+        before: diags,
+        placed,
+        after: Vec::new(),
+    };
+    let mut diags = t.time("suppressions", || {
+        let suppressions = suppress::read(source, &kept.comments, &mut candidates.after);
         suppress::apply(
             source,
             file,
             &suppressions,
             &kept.statements,
             today,
-            &mut diags,
+            &mut candidates,
         );
-        if !for_comparison {
-            cap_per_code(&mut diags);
+        match for_comparison {
+            true => candidates.into_all(),
+            false => candidates.into_capped(),
         }
     });
     if let Some(a) = analysis.as_ref().filter(|_| !for_comparison) {
@@ -1000,45 +1004,6 @@ fn shell_quoted(name: &str) -> String {
     }
 }
 
-/// Keeps the first [`MAX_PER_CODE`] findings of each code (in source
-/// order) and sums up the rest of each in one finding at the first one
-/// left out, counting what a finding stands for (`Diagnostic::more`, as
-/// the lexer's summary of MN004). Linear in the findings.
-fn cap_per_code(diags: &mut Vec<Diagnostic>) {
-    let mut counts: HashMap<Code, usize> = HashMap::new();
-    for d in diags.iter() {
-        *counts.entry(d.code).or_default() += 1 + d.more;
-    }
-    if counts.values().all(|&n| n <= MAX_PER_CODE) {
-        return;
-    }
-    diags.sort_by_key(|d| (d.primary.start, d.primary.end));
-    let mut seen: HashMap<Code, usize> = HashMap::new();
-    let mut summaries = Vec::new();
-    diags.retain(|d| {
-        let n = seen.entry(d.code).or_default();
-        *n += 1;
-        if *n == MAX_PER_CODE + 1 {
-            let rest = counts.get(&d.code).copied().unwrap_or(0) - MAX_PER_CODE;
-            let code = d.code.as_str();
-            let mut summary = Diagnostic::new(
-                d.code,
-                d.primary,
-                text!("{rest} more {code} finding(s) in this file, from here on, are not shown"; "この位置以降、このファイルの {code} の {rest} 件は表示しません"),
-            ).with_help(Text::new(
-                "fix the findings shown and run again",
-                "表示された指摘を直してから、もう一度実行してください",
-            ));
-            // Totals count every finding, not only those shown: the
-            // summary stands for the `rest`, itself among them.
-            summary.more = rest - 1;
-            summaries.push(summary);
-        }
-        *n <= MAX_PER_CODE
-    });
-    diags.extend(summaries);
-}
-
 /// The `.myna` files under `paths` (files as given; folders recursively,
 /// skipping hidden folders, `target` and symlinks), sorted, without
 /// duplicates. A problem anywhere in the walk is an error here; use
@@ -1054,7 +1019,6 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::code::Severity;
     use crate::span::FileId;
 
     #[test]
@@ -1106,55 +1070,5 @@ mod tests {
             bytes[at] = 0;
             assert_eq!(memchr_nul(&bytes), Some(at));
         }
-    }
-
-    fn at(code: Code, start: u32) -> Diagnostic {
-        let span = Span {
-            file: FileId(0),
-            start,
-            end: start + 1,
-        };
-        Diagnostic::new(code, span, Text::new("x", "x"))
-    }
-
-    #[test]
-    fn the_cap_shows_a_hundred_per_code_and_totals_count_them_all() {
-        let mut diags: Vec<Diagnostic> = (0..250).map(|i| at(Code::MN101, i)).collect();
-        diags.extend((0..30).map(|i| at(Code::MN102, 1000 + i)));
-        // A summary from an earlier stage, standing for 500 findings.
-        let mut flood: Vec<Diagnostic> = (0..=MAX_PER_CODE as u32)
-            .map(|i| at(Code::MN004, 2000 + i))
-            .collect();
-        if let Some(last) = flood.last_mut() {
-            last.more = 500 - MAX_PER_CODE - 1;
-        }
-        diags.extend(flood);
-        cap_per_code(&mut diags);
-        let shown = |c| diags.iter().filter(|d| d.code == c).count();
-        assert_eq!(shown(Code::MN101), MAX_PER_CODE + 1);
-        assert_eq!(shown(Code::MN102), 30);
-        assert_eq!(shown(Code::MN004), MAX_PER_CODE + 1);
-        let total = |c| -> usize {
-            diags
-                .iter()
-                .filter(|d| d.code == c)
-                .map(Diagnostic::findings)
-                .sum()
-        };
-        assert_eq!(total(Code::MN101), 250);
-        assert_eq!(total(Code::MN102), 30);
-        assert_eq!(total(Code::MN004), 500);
-        assert_eq!(
-            crate::diagnostic::count(&diags, Severity::Error),
-            250 + 30 + 500
-        );
-        let summary = diags
-            .iter()
-            .find(|d| d.code == Code::MN101 && d.more > 0)
-            .map(|d| d.message.get(crate::text::Lang::En).to_string());
-        assert_eq!(
-            summary.as_deref(),
-            Some("150 more MN101 finding(s) in this file, from here on, are not shown")
-        );
     }
 }

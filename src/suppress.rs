@@ -4,6 +4,7 @@
 //! (MN501), stops working after its date (MN502), and is reported when it
 //! suppresses nothing (MN503).
 
+use crate::candidates::Candidates;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
@@ -306,7 +307,7 @@ pub fn apply(
     suppressions: &[Suppression],
     statements: &[Span],
     today: Date,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Candidates,
 ) {
     if suppressions.is_empty() {
         return;
@@ -370,15 +371,16 @@ pub fn apply(
                 .push(i);
         }
     }
-    // The suppression that silences `d`, if one does.
-    let silencer = |d: &Diagnostic| -> Option<usize> {
-        if d.primary.file != id
-            || matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503)
-            || UNSUPPRESSIBLE.contains(&d.code)
+    // The suppression that silences the diagnostic of `code` at `primary`,
+    // if one does.
+    let silencer = |(code, primary): (Code, Span)| -> Option<usize> {
+        if primary.file != id
+            || matches!(code, Code::MN501 | Code::MN502 | Code::MN503)
+            || UNSUPPRESSIBLE.contains(&code)
         {
             return None;
         }
-        let at = d.primary.start;
+        let at = primary.start;
         let on_line = by_line.get(&line_of(at)).map_or(&[][..], Vec::as_slice);
         let in_statement = by_statement
             .range(..=at)
@@ -389,19 +391,24 @@ pub fn apply(
             .iter()
             .chain(in_statement)
             .copied()
-            .filter(|&i| suppressions[i].codes.contains(&d.code))
+            .filter(|&i| suppressions[i].codes.contains(&code))
             .min()
     };
     // Each finding's suppression is found on every core when there are
     // many; which are dropped, and which suppressions were used, is then
     // decided in order.
+    let key = |i: usize| diags.key(i).and_then(silencer);
     let silenced: Vec<Option<usize>> = if diags.len() >= PARALLEL {
-        diags.par_iter().with_min_len(RUN).map(silencer).collect()
+        (0..diags.len())
+            .into_par_iter()
+            .with_min_len(RUN)
+            .map(key)
+            .collect()
     } else {
-        diags.iter().map(silencer).collect()
+        (0..diags.len()).map(key).collect()
     };
     let mut silenced = silenced.into_iter();
-    diags.retain(|_| match silenced.next().flatten() {
+    diags.retain(|_, _| match silenced.next().flatten() {
         Some(i) => {
             used[i] = true;
             false
@@ -429,7 +436,7 @@ pub fn apply(
             );
         }
     }
-    diags.extend(extra);
+    diags.after.extend(extra);
 }
 
 /// What removing the comment at `span` takes away: its whole line when it
@@ -456,6 +463,7 @@ fn removal(file: &SourceFile, span: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::candidates::Placed;
 
     #[test]
     fn the_next_line_of_code_is_found_in_any_order_of_asking() {
@@ -516,15 +524,19 @@ mod tests {
             Span::new(id, 0, 4),
             Text::new("x", "x"),
         ));
+        let mut c = Candidates {
+            before: diags,
+            ..Candidates::default()
+        };
         apply(
             &file,
             id,
             &s,
             &statements,
             Date::parse("2025-04-01").unwrap(),
-            &mut diags,
+            &mut c,
         );
-        assert!(diags.iter().any(|d| d.code == Code::MN013));
+        assert!(c.into_all().iter().any(|d| d.code == Code::MN013));
     }
 
     #[test]
@@ -597,8 +609,13 @@ mod tests {
             at(Code::MN101, "w for"), // "e" has expired
         ]);
         let today = Date::parse("2025-04-01").unwrap();
-        apply(&file, id, &suppressions, &statements, today, &mut diags);
-        let left: Vec<(Code, usize)> = diags
+        let mut c = Candidates {
+            before: diags,
+            ..Candidates::default()
+        };
+        apply(&file, id, &suppressions, &statements, today, &mut c);
+        let left: Vec<(Code, usize)> = c
+            .into_all()
             .iter()
             .map(|d| (d.code, file.line_index(d.primary.start as usize) + 1))
             .collect();
@@ -636,17 +653,19 @@ mod tests {
         let expected: Vec<usize> = (0..blocks).map(|k| k * lines + lines).collect();
         assert_eq!(malformed, expected);
         let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
+        // The findings as the checks leave them: code and place only.
+        let mut placed = Vec::new();
         for k in 0..blocks {
             let base = k * block.len();
             let at = |code, what: &str| {
                 let start = base + block.find(what).unwrap();
-                Diagnostic::new(
+                Placed {
                     code,
-                    Span::new(id, start, start + what.len()),
-                    Text::new("x", "x"),
-                )
+                    primary: Span::new(id, start, start + what.len()),
+                    finding: k,
+                }
             };
-            diags.extend([
+            placed.extend([
                 at(Code::MN103, "via C"),
                 at(Code::MN102, "via C"),
                 at(Code::MN104, "y for"),
@@ -655,10 +674,15 @@ mod tests {
                 at(Code::MN101, "w for"),
             ]);
         }
-        assert!(diags.len() >= PARALLEL);
+        let mut c = Candidates {
+            before: diags,
+            placed,
+            after: Vec::new(),
+        };
+        assert!(c.placed.len() >= PARALLEL);
         let today = Date::parse("2025-04-01").unwrap();
-        apply(&file, id, &suppressions, &statements, today, &mut diags);
-        let left: Vec<(Code, usize)> = diags.iter().map(|d| (d.code, line_of(d))).collect();
+        apply(&file, id, &suppressions, &statements, today, &mut c);
+        let left: Vec<(Code, usize)> = c.into_all().iter().map(|d| (d.code, line_of(d))).collect();
         let each = |f: &dyn Fn(usize) -> Vec<(Code, usize)>| -> Vec<(Code, usize)> {
             (0..blocks).flat_map(|k| f(k * lines)).collect()
         };

@@ -13,6 +13,7 @@ mod graph;
 mod place;
 mod purpose;
 
+use crate::candidates::Placed;
 use crate::checks::{Finding, Hop, Trail};
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::graph::{FlowGraph, TransferId};
@@ -23,14 +24,14 @@ use crate::text::Text;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
-/// Each finding as its code, severity and place (`wording/place.rs`),
-/// marked with the finding it stands for: what suppressions and the cap
-/// per code read. [`word_pending`] words those left afterwards, so the
-/// many a large design can have are never worded, nor held worded all at
-/// once.
-pub fn located(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Diagnostic> {
+/// Each finding as its code and place (`wording/place.rs`), marked with
+/// the finding it stands for: what suppressions and the cap per code read
+/// ([`crate::candidates`]). [`word_pending`] words those left afterwards,
+/// so the many a large design can have are never worded, nor held as
+/// diagnostics.
+pub fn placed(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Placed> {
     let w = Words::new(design, graph);
-    let locate = |(i, f): (usize, &Finding)| {
+    let place = |(i, f): (usize, &Finding)| {
         let primary = w.place(f)?;
         // Every test run checks each finding it makes: shown where placed,
         // and worded exactly when placed.
@@ -39,31 +40,21 @@ pub fn located(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<
             w.word(f).map(|d| d.primary),
             "{f:?} is worded where it is placed"
         );
-        match u32::try_from(i) {
-            Ok(i) => Some(Diagnostic {
-                pending: Some(i),
-                ..Diagnostic::new(f.code(), primary, Text::default())
-            }),
-            Err(_) => w.word(f),
-        }
+        Some(Placed {
+            code: f.code(),
+            primary,
+            finding: i,
+        })
     };
     if findings.len() >= PARALLEL_FINDINGS {
-        // By index, straight into one list: a filtered parallel collect
-        // grows a list per piece of work, then copies them all into one.
-        let mut all: Vec<Option<Diagnostic>> = Vec::with_capacity(findings.len());
-        findings
-            .par_iter()
-            .enumerate()
-            .map(locate)
-            .collect_into_vec(&mut all);
-        all.into_iter().flatten().collect()
+        findings.par_iter().enumerate().filter_map(place).collect()
     } else {
-        findings.iter().enumerate().filter_map(locate).collect()
+        findings.iter().enumerate().filter_map(place).collect()
     }
 }
 
-/// Words each diagnostic [`located`] left pending, in place: what it
-/// gives is the finding's full wording.
+/// Words each diagnostic left pending (a [`Placed`] finding kept), in
+/// place: what it gives is the finding's full wording.
 pub fn word_pending(
     design: &Design,
     graph: &FlowGraph,
@@ -75,7 +66,7 @@ pub fn word_pending(
         let Some(i) = d.pending else { continue };
         // Wording is a function of the finding: it words again what it
         // worded before.
-        if let Some(worded) = findings.get(i as usize).and_then(|f| w.word(f)) {
+        if let Some(worded) = findings.get(i).and_then(|f| w.word(f)) {
             *d = worded;
         }
     }

@@ -1,0 +1,364 @@
+//! A file's diagnostics while suppressions and the cap per code decide
+//! which are shown. The checks' findings wait as their code and place
+//! ([`Placed`], 24 bytes) rather than as diagnostics (over 300): a design
+//! of a million flows can have hundreds of thousands of findings, of which
+//! a hundred per code are shown, and each diagnostic made, moved and
+//! sorted before the cap was memory touched for nothing.
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::text;
+use crate::text::Text;
+use std::collections::HashMap;
+
+/// Findings of one code in one file shown before the rest are summed up
+/// in one finding: a file of control bytes must not make gigabytes of
+/// output.
+pub const MAX_PER_CODE: usize = 100;
+
+/// A check's finding as its code and place, with its index among the
+/// check's typed findings (what wording it takes, if it is shown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placed {
+    /// Its code.
+    pub code: Code,
+    /// Where it is shown.
+    pub primary: Span,
+    /// Its index among the findings it was placed from.
+    pub finding: usize,
+}
+
+impl Placed {
+    /// The diagnostic it stands for until it is worded: code and place,
+    /// no words yet.
+    fn pending(self) -> Diagnostic {
+        Diagnostic {
+            pending: Some(self.finding),
+            ..Diagnostic::new(self.code, self.primary, Text::default())
+        }
+    }
+}
+
+/// A file's diagnostics in the order they were made: those before the
+/// checks' findings (syntax, the rulebook, resolution), the findings, and
+/// those after (the suppressions' own).
+#[derive(Debug, Default)]
+pub struct Candidates {
+    /// Made before the checks ran.
+    pub before: Vec<Diagnostic>,
+    /// The checks' findings, in the checks' order.
+    pub placed: Vec<Placed>,
+    /// Made after them.
+    pub after: Vec<Diagnostic>,
+}
+
+impl Candidates {
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.before.len() + self.placed.len() + self.after.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The code and place of the `i`-th, in order.
+    pub fn key(&self, i: usize) -> Option<(Code, Span)> {
+        let (before, placed) = (self.before.len(), self.placed.len());
+        if i < before {
+            self.before.get(i).map(|d| (d.code, d.primary))
+        } else if i < before + placed {
+            self.placed.get(i - before).map(|p| (p.code, p.primary))
+        } else {
+            self.after
+                .get(i - before - placed)
+                .map(|d| (d.code, d.primary))
+        }
+    }
+
+    /// Keeps those `keep` says to keep (asked of each in order).
+    pub fn retain(&mut self, mut keep: impl FnMut(Code, Span) -> bool) {
+        self.before.retain(|d| keep(d.code, d.primary));
+        self.placed.retain(|p| keep(p.code, p.primary));
+        self.after.retain(|d| keep(d.code, d.primary));
+    }
+
+    /// Every one, in order, the findings still to be worded.
+    pub fn into_all(self) -> Vec<Diagnostic> {
+        let mut out = self.before;
+        out.reserve(self.placed.len() + self.after.len());
+        out.extend(self.placed.into_iter().map(Placed::pending));
+        out.extend(self.after);
+        out
+    }
+
+    /// The first [`MAX_PER_CODE`] of each code in source order, then one
+    /// summary per code that had more, counting the rest; in order as
+    /// they were when no code had more than that, else sorted by place
+    /// (as one stable sort of them all would: on the same place, in the
+    /// order they were made). Only what is kept becomes a diagnostic.
+    pub fn into_capped(self) -> Vec<Diagnostic> {
+        let mut counts: HashMap<Code, usize> = HashMap::new();
+        for d in self.before.iter().chain(&self.after) {
+            *counts.entry(d.code).or_default() += d.findings();
+        }
+        for p in &self.placed {
+            *counts.entry(p.code).or_default() += 1;
+        }
+        if counts.values().all(|&n| n <= MAX_PER_CODE) {
+            return self.into_all();
+        }
+        // Each one's place, then which list and where in it: unique, so
+        // an unstable sort gives the stable order.
+        let mut order: Vec<(u32, u32, u8, usize)> = Vec::with_capacity(self.len());
+        order.extend((self.before.iter().enumerate()).map(|(i, d)| key(d.primary, 0, i)));
+        order.extend((self.placed.iter().enumerate()).map(|(i, p)| key(p.primary, 1, i)));
+        order.extend((self.after.iter().enumerate()).map(|(i, d)| key(d.primary, 2, i)));
+        order.sort_unstable();
+        let mut lists = [
+            self.before.into_iter().map(Some).collect::<Vec<_>>(),
+            Vec::new(),
+            self.after.into_iter().map(Some).collect::<Vec<_>>(),
+        ];
+        let mut seen: HashMap<Code, usize> = HashMap::new();
+        let mut shown = Vec::new();
+        let mut summaries = Vec::new();
+        for (_, _, list, i) in order {
+            let d = match list {
+                1 => self.placed.get(i).map(|p| p.pending()),
+                _ => lists
+                    .get_mut(list as usize)
+                    .and_then(|l| l.get_mut(i))
+                    .and_then(Option::take),
+            };
+            let Some(d) = d else { continue };
+            let n = seen.entry(d.code).or_default();
+            *n += 1;
+            if *n == MAX_PER_CODE + 1 {
+                let total = counts.get(&d.code).copied().unwrap_or(0);
+                summaries.push(summary(d.code, d.primary, total - MAX_PER_CODE));
+            }
+            if *n <= MAX_PER_CODE {
+                shown.push(d);
+            }
+        }
+        shown.extend(summaries);
+        shown
+    }
+}
+
+/// Where a diagnostic sorts: by place, then by the list it is in and its
+/// index there.
+fn key(primary: Span, list: u8, i: usize) -> (u32, u32, u8, usize) {
+    (primary.start, primary.end, list, i)
+}
+
+/// The summary shown at the first of the `rest` findings of `code` that
+/// are not shown; it stands for them all, itself among them.
+fn summary(code: Code, at: Span, rest: usize) -> Diagnostic {
+    let name = code.as_str();
+    let mut summary = Diagnostic::new(
+        code,
+        at,
+        text!("{rest} more {name} finding(s) in this file, from here on, are not shown"; "この位置以降、このファイルの {name} の {rest} 件は表示しません"),
+    )
+    .with_help(Text::new(
+        "fix the findings shown and run again",
+        "表示された指摘を直してから、もう一度実行してください",
+    ));
+    summary.more = rest - 1;
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::code::Severity;
+    use crate::span::FileId;
+
+    fn span(start: u32) -> Span {
+        Span {
+            file: FileId(0),
+            start,
+            end: start + 1,
+        }
+    }
+
+    fn at(code: Code, start: u32) -> Diagnostic {
+        Diagnostic::new(code, span(start), Text::new("x", "x"))
+    }
+
+    fn placed(code: Code, start: u32, finding: usize) -> Placed {
+        Placed {
+            code,
+            primary: span(start),
+            finding,
+        }
+    }
+
+    /// What the cap gave when every finding was a diagnostic in one list:
+    /// counted, sorted by place (stably), the first hundred of each code
+    /// kept, summaries last.
+    fn capped_as_one_list(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let mut counts: HashMap<Code, usize> = HashMap::new();
+        for d in &diags {
+            *counts.entry(d.code).or_default() += d.findings();
+        }
+        if counts.values().all(|&n| n <= MAX_PER_CODE) {
+            return diags;
+        }
+        diags.sort_by_key(|d| (d.primary.start, d.primary.end));
+        let mut seen: HashMap<Code, usize> = HashMap::new();
+        let mut summaries = Vec::new();
+        diags.retain(|d| {
+            let n = seen.entry(d.code).or_default();
+            *n += 1;
+            if *n == MAX_PER_CODE + 1 {
+                let total = counts.get(&d.code).copied().unwrap_or(0);
+                summaries.push(summary(d.code, d.primary, total - MAX_PER_CODE));
+            }
+            *n <= MAX_PER_CODE
+        });
+        diags.extend(summaries);
+        diags
+    }
+
+    /// Diagnostics before, findings placed, diagnostics after: many on the
+    /// same places, in all three lists, so that ties decide the order.
+    fn mixed(findings: u32) -> Candidates {
+        let codes = [Code::MN101, Code::MN102, Code::MN402];
+        Candidates {
+            before: (0..150)
+                .map(|i| at(codes[i as usize % 3], (i * 7) % 90))
+                .collect(),
+            placed: (0..findings)
+                .map(|i| placed(codes[i as usize % 2], (i * 13) % 90, i as usize))
+                .collect(),
+            after: (0..40)
+                .map(|i| at(codes[i as usize % 3], (i * 11) % 90))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_cap_of_three_lists_is_the_cap_of_their_concatenation() {
+        for findings in [0, 30, 120, 400] {
+            let shown = |c: Candidates| -> Vec<String> {
+                c.into_capped()
+                    .iter()
+                    .map(|d| format!("{:?} {:?} {:?} {}", d.code, d.primary, d.pending, d.more))
+                    .collect()
+            };
+            let one_list = capped_as_one_list(mixed(findings).into_all());
+            let want: Vec<String> = one_list
+                .iter()
+                .map(|d| format!("{:?} {:?} {:?} {}", d.code, d.primary, d.pending, d.more))
+                .collect();
+            assert_eq!(shown(mixed(findings)), want, "{findings} findings");
+        }
+        // The findings kept are those of the first places, in order.
+        let kept = mixed(400).into_capped();
+        let pending: Vec<usize> = kept.iter().filter_map(|d| d.pending).collect();
+        assert!(pending.len() >= MAX_PER_CODE, "{}", pending.len());
+    }
+
+    #[test]
+    fn under_the_cap_every_one_is_kept_in_the_order_made() {
+        let c = Candidates {
+            before: vec![at(Code::MN010, 50)],
+            placed: vec![placed(Code::MN101, 10, 3), placed(Code::MN102, 5, 7)],
+            after: vec![at(Code::MN503, 0)],
+        };
+        let all: Vec<(Code, Option<usize>)> = c
+            .into_capped()
+            .iter()
+            .map(|d| (d.code, d.pending))
+            .collect();
+        assert_eq!(
+            all,
+            [
+                (Code::MN010, None),
+                (Code::MN101, Some(3)),
+                (Code::MN102, Some(7)),
+                (Code::MN503, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_cap_shows_a_hundred_per_code_and_totals_count_them_all() {
+        let mut c = Candidates {
+            placed: (0..250)
+                .map(|i| placed(Code::MN101, i, i as usize))
+                .collect(),
+            ..Candidates::default()
+        };
+        c.placed
+            .extend((0..30).map(|i| placed(Code::MN102, 1000 + i, 250 + i as usize)));
+        // A summary from an earlier stage, standing for 500 findings.
+        let mut flood: Vec<Diagnostic> = (0..=MAX_PER_CODE as u32)
+            .map(|i| at(Code::MN004, 2000 + i))
+            .collect();
+        if let Some(last) = flood.last_mut() {
+            last.more = 500 - MAX_PER_CODE - 1;
+        }
+        c.before = flood;
+        let diags = c.into_capped();
+        let shown = |c| diags.iter().filter(|d| d.code == c).count();
+        assert_eq!(shown(Code::MN101), MAX_PER_CODE + 1);
+        assert_eq!(shown(Code::MN102), 30);
+        assert_eq!(shown(Code::MN004), MAX_PER_CODE + 1);
+        let total = |c| -> usize {
+            diags
+                .iter()
+                .filter(|d| d.code == c)
+                .map(Diagnostic::findings)
+                .sum()
+        };
+        assert_eq!(total(Code::MN101), 250);
+        assert_eq!(total(Code::MN102), 30);
+        assert_eq!(total(Code::MN004), 500);
+        assert_eq!(
+            crate::diagnostic::count(&diags, Severity::Error),
+            250 + 30 + 500
+        );
+        let summary = diags
+            .iter()
+            .find(|d| d.code == Code::MN101 && d.more > 0)
+            .map(|d| d.message.get(crate::text::Lang::En).to_string());
+        assert_eq!(
+            summary.as_deref(),
+            Some("150 more MN101 finding(s) in this file, from here on, are not shown")
+        );
+    }
+
+    #[test]
+    fn keys_and_retain_see_the_three_lists_in_order() {
+        let mut c = Candidates {
+            before: vec![at(Code::MN010, 1)],
+            placed: vec![placed(Code::MN101, 2, 0), placed(Code::MN102, 3, 1)],
+            after: vec![at(Code::MN503, 4)],
+        };
+        let keys: Vec<Option<Code>> = (0..5).map(|i| c.key(i).map(|(code, _)| code)).collect();
+        assert_eq!(
+            keys,
+            [
+                Some(Code::MN010),
+                Some(Code::MN101),
+                Some(Code::MN102),
+                Some(Code::MN503),
+                None
+            ]
+        );
+        let mut asked = Vec::new();
+        c.retain(|code, at| {
+            asked.push(at.start);
+            code != Code::MN101
+        });
+        assert_eq!(asked, [1, 2, 3, 4]);
+        assert_eq!(c.len(), 3);
+        assert_eq!(c.placed, [placed(Code::MN102, 3, 1)]);
+    }
+}
