@@ -454,24 +454,31 @@ fn stitching_in_chunks_gives_the_graph_of_one_pass() {
 }
 
 /// On a large design the checks run side by side, MN402 over the
-/// exchanges on every core after its holdings are walked on every core:
-/// on every shape the findings, the verdicts and the holdings are those of
-/// one thread running each check in turn.
+/// exchanges on every core after its holdings are walked on every core,
+/// the verdicts judged a range of exchanges at a time: on every shape the
+/// findings, the verdicts and the holdings are those of one thread running
+/// each check in turn.
 #[test]
 fn checks_side_by_side_find_what_checks_in_turn_find() {
-    use mynaflow::checks::{CheckOptions, Holdings, findings_computing_on};
+    use mynaflow::checks::{CheckOptions, Holdings, findings_computing_in};
     let mut drifts = 0;
     for (shape, a) in every_shape_analysed() {
-        let run = |par: bool| {
+        let run = |par: bool, per_task: usize| {
             let (found, computed) =
-                findings_computing_on(&a.design, &a.graph, CheckOptions::default(), par);
+                findings_computing_in(&a.design, &a.graph, CheckOptions::default(), par, per_task);
             let computed = computed.expect("rulebook loaded");
             let held = computed.holdings.as_ref().map(|h| format!("{:?}", h.all()));
             let verdicts = format!("{:?} {:?}", computed.mynumber, computed.provisions);
             (found, verdicts, held)
         };
-        let (one, many) = (run(false), run(true));
-        assert!(one == many, "{shape:?}: the checks side by side differ");
+        let one = run(false, usize::MAX);
+        for per_task in [usize::MAX, 1, 7, 1000] {
+            let many = run(true, per_task);
+            assert!(
+                one == many,
+                "{shape:?}: the checks side by side differ ({per_task} exchanges a task)"
+            );
+        }
         drifts += one
             .0
             .iter()

@@ -20,6 +20,8 @@ pub use provision::{ProvisionRefusal, ProvisionVerdict, evaluate_provision};
 
 use crate::graph::{Exchange, FlowGraph, TransferId};
 use crate::model::*;
+use rayon::prelude::*;
+use std::ops::Range;
 
 /// Options of the checks (from `mynaflow.toml`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -190,6 +192,19 @@ pub fn findings_computing_on(
     options: CheckOptions,
     par: bool,
 ) -> (Vec<Finding>, Option<Computed>) {
+    findings_computing_in(design, graph, options, par, EXCHANGES_PER_TASK)
+}
+
+/// [`findings_computing_on`], the verdicts judged `per_task` exchanges
+/// at a time when `par` (the tests judge a small design in small ranges).
+#[doc(hidden)]
+pub fn findings_computing_in(
+    design: &Design,
+    graph: &FlowGraph,
+    options: CheckOptions,
+    par: bool,
+    per_task: usize,
+) -> (Vec<Finding>, Option<Computed>) {
     let mut out = purpose::missing_purposes(design);
     let Some(ctx) = Ctx::new(design, graph) else {
         return (out, None);
@@ -203,14 +218,23 @@ pub fn findings_computing_on(
     // cores. Before, MN402 walked the holdings on one core inside the checks,
     // the longest task on a design of internal chains.
     let holdings_first = par && drift::reads_holdings(&ctx);
+    let exchanges = graph.exchanges.len();
     let (walked, (mynumber, provisions)) = both(
         par,
         || holdings_first.then(|| Holdings::compute_on_cores(design, graph)),
         || {
             both(
                 par,
-                || exchange::verdicts(&ctx),
-                || purpose::provisions(&ctx),
+                || {
+                    judged_in_ranges(exchanges, par, per_task, |r| {
+                        exchange::verdicts_among(&ctx, r)
+                    })
+                },
+                || {
+                    judged_in_ranges(exchanges, par, per_task, |r| {
+                        purpose::provisions_among(&ctx, r)
+                    })
+                },
             )
         },
     );
@@ -254,6 +278,37 @@ pub fn findings_computing_on(
 /// Designs with fewer flows are checked on one thread: starting the thread
 /// pool would cost more than the checks.
 const PARALLEL_FLOWS: usize = 20_000;
+
+/// Exchanges one task judges: enough to outweigh handing it to a thread,
+/// few enough that both cores share a million.
+const EXCHANGES_PER_TASK: usize = 32 * 1024;
+
+/// `judge` of the exchanges `0..n`, `per_task` at a time on every core
+/// when `par` (each range keeps its own verdicts given, a few hundred
+/// judgements), the ranges' verdicts joined in the exchanges' order. On
+/// a design of many exchanges, one loop over them all was the longest
+/// task of the checks.
+fn judged_in_ranges<V: Send>(
+    n: usize,
+    par: bool,
+    per_task: usize,
+    judge: impl Fn(Range<usize>) -> Vec<V> + Sync,
+) -> Vec<V> {
+    let per_task = per_task.max(1);
+    if !par || n <= per_task {
+        return judge(0..n);
+    }
+    let ranges: Vec<Range<usize>> = (0..n)
+        .step_by(per_task)
+        .map(|start| start..n.min(start + per_task))
+        .collect();
+    let parts: Vec<Vec<V>> = ranges.into_par_iter().with_max_len(1).map(&judge).collect();
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        out.extend(part);
+    }
+    out
+}
 
 /// `a()` and `b()`, side by side when `par`.
 fn both<A: Send, B: Send>(
