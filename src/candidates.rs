@@ -335,6 +335,12 @@ mod tests {
     }
 
     #[test]
+    fn a_placed_finding_is_a_small_fraction_of_a_diagnostic() {
+        assert_eq!(size_of::<Placed>(), 24);
+        assert!(size_of::<Diagnostic>() >= 10 * size_of::<Placed>());
+    }
+
+    #[test]
     fn keys_and_retain_see_the_three_lists_in_order() {
         let mut c = Candidates {
             before: vec![at(Code::MN010, 1)],

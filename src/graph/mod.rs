@@ -237,20 +237,6 @@ impl FlowGraph {
         Self::from_graph_in_chunks(design, graph, unresolved, per_chunk, shards)
     }
 
-    /// [`FlowGraph::from_graph`] with `per_chunk` transfers per chunk and
-    /// its tables in `shards` shards (any sizes give the same graph: the
-    /// tests compare them).
-    #[doc(hidden)]
-    pub fn from_graph_in_chunks(
-        design: &Design,
-        graph: DiGraph<ActorId, Transfer>,
-        unresolved: &UnresolvedEnds,
-        per_chunk: usize,
-        shards: usize,
-    ) -> FlowGraph {
-        stitch::stitch(design, graph, unresolved, per_chunk, shards)
-    }
-
     /// A transfer.
     pub fn transfer(&self, id: TransferId) -> &Transfer {
         &self.graph[id]

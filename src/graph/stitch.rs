@@ -576,99 +576,102 @@ impl Shard {
     }
 }
 
-/// Stitches `graph` into the [`FlowGraph`] of `design`, `per_chunk`
-/// transfers at a time, its tables in `shards` shards (any number gives
-/// the same exchanges: the tests compare them).
-pub(super) fn stitch(
-    design: &Design,
-    graph: DiGraph<ActorId, Transfer>,
-    unresolved: &UnresolvedEnds,
-    per_chunk: usize,
-    shards: usize,
-) -> FlowGraph {
-    let mut fg = FlowGraph {
-        graph,
-        exchanges: Vec::new(),
-        dangling: Vec::new(),
-        routes: Vec::new(),
-        into_carrier: Vec::new(),
-    };
-    if design.rulebook.is_none() {
-        return fg;
+impl FlowGraph {
+    /// [`FlowGraph::from_graph`] with `per_chunk` transfers per chunk and
+    /// its tables in `shards` shards (any sizes give the same graph: the
+    /// tests compare them).
+    #[doc(hidden)]
+    pub fn from_graph_in_chunks(
+        design: &Design,
+        graph: DiGraph<ActorId, Transfer>,
+        unresolved: &UnresolvedEnds,
+        per_chunk: usize,
+        shards: usize,
+    ) -> FlowGraph {
+        let mut fg = FlowGraph {
+            graph,
+            exchanges: Vec::new(),
+            dangling: Vec::new(),
+            routes: Vec::new(),
+            into_carrier: Vec::new(),
+        };
+        if design.rulebook.is_none() {
+            return fg;
+        }
+        let shards = shards.max(1);
+        let carriers: Vec<bool> = fg
+            .graph
+            .node_weights()
+            .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
+            .collect();
+        let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
+        let touching = each_chunk(&chunks, |r| {
+            CarrierEnds::of(design, &fg.graph, &carriers, r, shards)
+        });
+        let stitch_shard = |k: usize| Shard::stitch(design, &fg.graph, unresolved, &touching, k);
+        let mut parts: Vec<Shard> = if shards > 1 {
+            (0..shards)
+                .into_par_iter()
+                .with_max_len(1)
+                .map(stitch_shard)
+                .collect()
+        } else {
+            (0..shards).map(stitch_shard).collect()
+        };
+        drop(touching);
+        // One list of routes: each shard's after the shards before it, its
+        // ids (and those its exchanges hold) moved up by as many.
+        let mut routes = Vec::with_capacity(parts.iter().map(|s| s.routes.len()).sum());
+        for part in &mut parts {
+            part.first_route = routes.len();
+            let first = part.first_route;
+            routes.extend(
+                std::mem::take(&mut part.routes)
+                    .into_iter()
+                    .map(|(t, before)| (t, before.and_then(|r| r.after(first)))),
+            );
+        }
+        let writer = ExchangeWriter {
+            design,
+            graph: &fg.graph,
+            carriers: &carriers,
+            unresolved,
+            shards: &parts,
+        };
+        let counts = each_chunk(&chunks, |r| writer.count(r));
+        let total: usize = counts.iter().sum();
+        let mut exchanges = Vec::with_capacity(total);
+        let stand_in = ExchangeWriter::stand_in();
+        if chunks.len() > 1 {
+            // The list's first touch is shared by the cores too.
+            exchanges.par_extend(rayon::iter::repeat_n(stand_in, total));
+        } else {
+            exchanges.extend(std::iter::repeat_n(stand_in, total));
+        }
+        let mut slices = Vec::with_capacity(chunks.len());
+        let mut rest = exchanges.as_mut_slice();
+        for &n in &counts {
+            let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
+            slices.push(head);
+            rest = tail;
+        }
+        let write = |(r, out): (&Range<usize>, &mut [Exchange])| writer.write(r.clone(), out);
+        let dangling: Vec<Vec<Dangling>> = if chunks.len() > 1 {
+            chunks
+                .par_iter()
+                .zip(slices)
+                .with_max_len(1)
+                .map(write)
+                .collect()
+        } else {
+            chunks.iter().zip(slices).map(write).collect()
+        };
+        fg.dangling = dangling.into_iter().flatten().collect();
+        fg.routes = routes;
+        fg.exchanges = exchanges;
+        fg.into_carrier = parts.into_iter().map(|s| s.into_carrier).collect();
+        fg
     }
-    let shards = shards.max(1);
-    let carriers: Vec<bool> = fg
-        .graph
-        .node_weights()
-        .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
-        .collect();
-    let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
-    let touching = each_chunk(&chunks, |r| {
-        CarrierEnds::of(design, &fg.graph, &carriers, r, shards)
-    });
-    let stitch_shard = |k: usize| Shard::stitch(design, &fg.graph, unresolved, &touching, k);
-    let mut parts: Vec<Shard> = if shards > 1 {
-        (0..shards)
-            .into_par_iter()
-            .with_max_len(1)
-            .map(stitch_shard)
-            .collect()
-    } else {
-        (0..shards).map(stitch_shard).collect()
-    };
-    drop(touching);
-    // One list of routes: each shard's after the shards before it, its
-    // ids (and those its exchanges hold) moved up by as many.
-    let mut routes = Vec::with_capacity(parts.iter().map(|s| s.routes.len()).sum());
-    for part in &mut parts {
-        part.first_route = routes.len();
-        let first = part.first_route;
-        routes.extend(
-            std::mem::take(&mut part.routes)
-                .into_iter()
-                .map(|(t, before)| (t, before.and_then(|r| r.after(first)))),
-        );
-    }
-    let writer = ExchangeWriter {
-        design,
-        graph: &fg.graph,
-        carriers: &carriers,
-        unresolved,
-        shards: &parts,
-    };
-    let counts = each_chunk(&chunks, |r| writer.count(r));
-    let total: usize = counts.iter().sum();
-    let mut exchanges = Vec::with_capacity(total);
-    let stand_in = ExchangeWriter::stand_in();
-    if chunks.len() > 1 {
-        // The list's first touch is shared by the cores too.
-        exchanges.par_extend(rayon::iter::repeat_n(stand_in, total));
-    } else {
-        exchanges.extend(std::iter::repeat_n(stand_in, total));
-    }
-    let mut slices = Vec::with_capacity(chunks.len());
-    let mut rest = exchanges.as_mut_slice();
-    for &n in &counts {
-        let (head, tail) = std::mem::take(&mut rest).split_at_mut(n);
-        slices.push(head);
-        rest = tail;
-    }
-    let write = |(r, out): (&Range<usize>, &mut [Exchange])| writer.write(r.clone(), out);
-    let dangling: Vec<Vec<Dangling>> = if chunks.len() > 1 {
-        chunks
-            .par_iter()
-            .zip(slices)
-            .with_max_len(1)
-            .map(write)
-            .collect()
-    } else {
-        chunks.iter().zip(slices).map(write).collect()
-    };
-    fg.dangling = dangling.into_iter().flatten().collect();
-    fg.routes = routes;
-    fg.exchanges = exchanges;
-    fg.into_carrier = parts.into_iter().map(|s| s.into_carrier).collect();
-    fg
 }
 
 #[cfg(test)]
