@@ -31,6 +31,7 @@ pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod oserror;
+pub mod ranges;
 pub mod reach;
 pub mod render;
 pub mod report;

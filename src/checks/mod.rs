@@ -20,7 +20,6 @@ pub use provision::{ProvisionRefusal, ProvisionVerdict, evaluate_provision};
 
 use crate::graph::{Exchange, FlowGraph, TransferId};
 use crate::model::*;
-use rayon::prelude::*;
 use std::ops::Range;
 
 /// Options of the checks (from `mynaflow.toml`).
@@ -294,15 +293,10 @@ fn judged_in_ranges<V: Send>(
     per_task: usize,
     judge: impl Fn(Range<usize>) -> Vec<V> + Sync,
 ) -> Vec<V> {
-    let per_task = per_task.max(1);
     if !par || n <= per_task {
         return judge(0..n);
     }
-    let ranges: Vec<Range<usize>> = (0..n)
-        .step_by(per_task)
-        .map(|start| start..n.min(start + per_task))
-        .collect();
-    let parts: Vec<Vec<V>> = ranges.into_par_iter().with_max_len(1).map(&judge).collect();
+    let parts = crate::ranges::each(&crate::ranges::cut(n, per_task), judge);
     let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     for part in parts {
         out.extend(part);

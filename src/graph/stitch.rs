@@ -5,6 +5,7 @@ use super::{
     Dangling, Exchange, FlowGraph, Payload, RouteId, Transfer, TransferId, UnresolvedEnds, payloads,
 };
 use crate::model::*;
+use crate::ranges;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -105,9 +106,22 @@ enum Memo {
     Done(Arrivals),
 }
 
+/// Is node `n` a carrier? `carriers` says it for every node, read once
+/// per design from the actors' roles.
+fn is_carrier(carriers: &[bool], n: NodeIndex) -> bool {
+    carriers.get(n.index()).copied().unwrap_or(false)
+}
+
+/// The role of `a`: only resolved flows become transfers, so every actor
+/// of one has a role.
+fn role(design: &Design, a: ActorId) -> RoleId {
+    design.actor(a).role.id.unwrap_or(RoleId::new(0))
+}
+
 struct Stitcher<'a> {
     design: &'a Design,
     graph: &'a DiGraph<ActorId, Transfer>,
+    carriers: &'a [bool],
     into_carrier: &'a FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
     unresolved: &'a UnresolvedEnds,
     memo: FxHashMap<(NodeIndex, Payload), Memo>,
@@ -122,12 +136,11 @@ impl<'a> Stitcher<'a> {
     }
 
     fn role(&self, a: ActorId) -> RoleId {
-        // Only resolved flows become transfers, so every actor has a role.
-        self.design.actor(a).role.id.unwrap_or(RoleId::new(0))
+        role(self.design, a)
     }
 
     fn is_carrier(&self, n: NodeIndex) -> bool {
-        self.design.kind_of(self.actor(n)) == Some(RoleKind::Carrier)
+        is_carrier(self.carriers, n)
     }
 
     /// Transfers into carrier `c` for `p` (borrowed from the table, not
@@ -272,29 +285,6 @@ fn join_arrival(
 /// handing it to a thread, few enough that both cores get many.
 pub(super) const EDGES_PER_CHUNK: usize = 16 * 1024;
 
-/// The transfers `0..n` cut into chunks of `per` (one chunk for a small
-/// design).
-fn edge_chunks(n: usize, per: usize) -> Vec<Range<usize>> {
-    let per = per.max(1);
-    (0..n.div_ceil(per))
-        .map(|i| i * per..(i.saturating_add(1).saturating_mul(per)).min(n))
-        .collect()
-}
-
-/// `f` of each chunk, in order: on every core when there are several (a
-/// small design never starts the thread pool).
-fn each_chunk<T: Send>(chunks: &[Range<usize>], f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
-    if chunks.len() > 1 {
-        chunks
-            .par_iter()
-            .with_max_len(1)
-            .map(|r| f(r.clone()))
-            .collect()
-    } else {
-        chunks.iter().map(|r| f(r.clone())).collect()
-    }
-}
-
 /// What a chunk of transfers does at carriers, in transfer order, each
 /// list cut by shard ([`shard_of`] the payload).
 struct CarrierEnds {
@@ -320,25 +310,24 @@ impl CarrierEnds {
             out: vec![Vec::new(); shards],
             out_to_receiver: vec![Vec::new(); shards],
         };
-        let is_carrier = |n: NodeIndex| carriers.get(n.index()).copied().unwrap_or(false);
         let raw = graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
         for (i, e) in edges.zip(raw) {
             let (from, to) = (e.source(), e.target());
-            if !is_carrier(from) && !is_carrier(to) {
+            if !is_carrier(carriers, from) && !is_carrier(carriers, to) {
                 continue;
             }
             for p in payloads(design.flow(e.weight.flow)) {
                 let k = shard_of(p, shards);
-                if is_carrier(to)
+                if is_carrier(carriers, to)
                     && let Some(into) = ends.into.get_mut(k)
                 {
                     into.push((EdgeIndex::new(i), to, p));
                 }
-                if is_carrier(from) {
+                if is_carrier(carriers, from) {
                     if let Some(out) = ends.out.get_mut(k) {
                         out.push((from, p));
                     }
-                    if !is_carrier(to)
+                    if !is_carrier(carriers, to)
                         && let Some(leaving) = ends.out_to_receiver.get_mut(k)
                     {
                         leaving.push((from, p));
@@ -362,7 +351,7 @@ struct ExchangeWriter<'a> {
 
 impl ExchangeWriter<'_> {
     fn is_carrier(&self, n: NodeIndex) -> bool {
-        self.carriers.get(n.index()).copied().unwrap_or(false)
+        is_carrier(self.carriers, n)
     }
 
     /// The shard that holds `p`'s tables.
@@ -378,8 +367,7 @@ impl ExchangeWriter<'_> {
     }
 
     fn role(&self, a: ActorId) -> RoleId {
-        // Only resolved flows become transfers, so every actor has a role.
-        self.design.actor(a).role.id.unwrap_or(RoleId::new(0))
+        role(self.design, a)
     }
 
     /// What fills the list before [`ExchangeWriter::write`] does.
@@ -532,6 +520,7 @@ impl Shard {
     fn stitch(
         design: &Design,
         graph: &DiGraph<ActorId, Transfer>,
+        carriers: &[bool],
         unresolved: &UnresolvedEnds,
         touching: &[CarrierEnds],
         k: usize,
@@ -548,6 +537,7 @@ impl Shard {
         let mut st = Stitcher {
             design,
             graph,
+            carriers,
             into_carrier: &into_carrier,
             unresolved,
             memo: FxHashMap::default(),
@@ -604,11 +594,12 @@ impl FlowGraph {
             .node_weights()
             .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
             .collect();
-        let chunks = edge_chunks(fg.graph.edge_count(), per_chunk);
-        let touching = each_chunk(&chunks, |r| {
+        let chunks = ranges::cut(fg.graph.edge_count(), per_chunk);
+        let touching = ranges::each(&chunks, |r| {
             CarrierEnds::of(design, &fg.graph, &carriers, r, shards)
         });
-        let stitch_shard = |k: usize| Shard::stitch(design, &fg.graph, unresolved, &touching, k);
+        let stitch_shard =
+            |k: usize| Shard::stitch(design, &fg.graph, &carriers, unresolved, &touching, k);
         let mut parts: Vec<Shard> = if shards > 1 {
             (0..shards)
                 .into_par_iter()
@@ -638,7 +629,7 @@ impl FlowGraph {
             unresolved,
             shards: &parts,
         };
-        let counts = each_chunk(&chunks, |r| writer.count(r));
+        let counts = ranges::each(&chunks, |r| writer.count(r));
         let total: usize = counts.iter().sum();
         let mut exchanges = Vec::with_capacity(total);
         let stand_in = ExchangeWriter::stand_in();
