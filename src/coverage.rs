@@ -120,7 +120,8 @@ pub fn exercised_rules_judged(
             out.push((*r, at(*i)));
         }
     }
-    let role = |a: ActorId| design.actor(a).role.id;
+    let actors = ActorTable::of(design);
+    let role = |a: ActorId| actors.role(a);
     let other = |(i, ex): (usize, &Exchange)| -> Option<(RuleId, Span)> {
         if judged[i] {
             return None;

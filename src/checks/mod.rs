@@ -37,6 +37,8 @@ pub struct Ctx<'a> {
     pub rb: &'a Rulebook,
     /// Its graph.
     pub graph: &'a FlowGraph,
+    /// Each actor's role and kind, asked of most exchanges by most checks.
+    actors: ActorTable,
     /// What each of the society's systems holds: on a large design whose
     /// MN402 reads it, computed on every core before the checks; otherwise
     /// when a check first asks ([`Ctx::holdings`]), as verdicts alone
@@ -52,6 +54,7 @@ impl<'a> Ctx<'a> {
             design,
             rb,
             graph,
+            actors: ActorTable::of(design),
             holdings: std::sync::OnceLock::new(),
         })
     }
@@ -66,11 +69,11 @@ impl<'a> Ctx<'a> {
     }
 
     fn role_of(&self, a: ActorId) -> Option<RoleId> {
-        self.design.actor(a).role.id
+        self.actors.role(a)
     }
 
     fn kind(&self, a: ActorId) -> Option<RoleKind> {
-        self.role_of(a).map(|r| self.rb.role(r).kind)
+        self.actors.kind(a)
     }
 
     /// The exchange as a finding shows it (None for one without a purpose).

@@ -13,8 +13,8 @@
 //! only carries another meeting on (a relay) stands for that meeting with
 //! the route after it. Routes are parent pointers, built only when shown.
 
-use super::ActorTable;
 use crate::graph::{FlowGraph, Payload, TransferId, payloads};
+use crate::model::ActorTable;
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -316,42 +316,6 @@ pub struct Inventory {
     pub carriers: Vec<ActorId>,
 }
 
-/// Each actor's role and role kind, in tables small enough to stay in
-/// cache (not through each actor's record and its role's): made once per
-/// inventory and read by every part of the walk.
-struct ActorTable {
-    roles: Vec<Option<RoleId>>,
-    kinds: Vec<Option<RoleKind>>,
-}
-
-impl ActorTable {
-    fn of(design: &Design) -> ActorTable {
-        ActorTable {
-            roles: design.actors.iter().map(|a| a.role.id).collect(),
-            kinds: (0..design.actors.len())
-                .map(|i| design.kind_of(ActorId::new(i as u32)))
-                .collect(),
-        }
-    }
-
-    fn role(&self, a: ActorId) -> Option<RoleId> {
-        self.roles.get(a.index()).copied().flatten()
-    }
-
-    fn kind(&self, a: ActorId) -> Option<RoleKind> {
-        self.kinds.get(a.index()).copied().flatten()
-    }
-
-    fn is(&self, a: ActorId, kind: RoleKind) -> bool {
-        self.kind(a) == Some(kind)
-    }
-
-    /// How many actors the design declares.
-    fn len(&self) -> usize {
-        self.kinds.len()
-    }
-}
-
 /// Exchanges from which the inventory's independent parts are drawn side
 /// by side: below this, waking a second thread costs more than it saves.
 const PARALLEL_EXCHANGES: usize = 10_000;

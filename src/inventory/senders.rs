@@ -8,9 +8,9 @@
 //! senders and many receivers costs senders + receivers, a chain of
 //! carriers its hops.
 
-use super::ActorTable;
 use super::meetings::{Meetings, Resolved};
 use crate::graph::{Exchange, FlowGraph, Payload, TransferId};
+use crate::model::ActorTable;
 use crate::model::*;
 use rustc_hash::FxHashMap;
 

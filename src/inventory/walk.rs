@@ -9,9 +9,10 @@
 //! How the items are dealt changes how fast, never what is drawn.
 
 use super::senders::Groups;
-use super::{ActorTable, GroupId, SenderGroup, TABLE_PER_EXCHANGE};
 use super::{Basis, Counterpart, KeyIndex, Movement, Moves, MovesBy, Record, TABLE_FLOOR};
+use super::{GroupId, SenderGroup, TABLE_PER_EXCHANGE};
 use crate::graph::{FlowGraph, TransferId, payloads};
+use crate::model::ActorTable;
 use crate::model::*;
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;

@@ -1,9 +1,11 @@
 //! The resolved model: names bound to declarations, the rulebook loaded.
 //! Checks read only this (and the graph built from it), never the syntax.
 
+mod actor_table;
 mod design;
 mod rulebook;
 
+pub use actor_table::ActorTable;
 pub use design::*;
 pub use rulebook::*;
 
