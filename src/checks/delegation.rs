@@ -24,14 +24,6 @@ pub struct DelegationOptions {
     pub require_clauses: bool,
 }
 
-/// Is this actor registered in the contractor register for `purpose`?
-pub(crate) fn registered(ctx: &Ctx, actor: ActorId, purpose: PurposeId) -> bool {
-    ctx.role_of(actor).is_some_and(|role| {
-        ctx.rb
-            .registered(ctx.design.actor(actor).legal_name(), role, purpose)
-    })
-}
-
 /// MN301, MN302 and MN303, in that order; the three side by side when
 /// `par` (they read the same context and write nothing).
 pub(crate) fn check(
@@ -51,20 +43,45 @@ pub(crate) fn check(
     out
 }
 
-/// [`registered`], each (actor, purpose) asked once: a design's exchanges
-/// name a few contractors and purposes many times over, and each answer
-/// looks the contractor's legal name up in the register.
-#[derive(Default)]
+/// Whether actors are registered in the contractor register for a
+/// purpose ([`Rulebook::registered`]). The answer depends on the register
+/// entry the actor's legal name finds, its role and the purpose, so each
+/// is worked out once per such triple, and each actor's legal name looked
+/// up once. (Kept per actor and purpose, the answers of a national design's
+/// tens of thousands of contractors' branches were a table of hundreds of
+/// thousands, missed in the cache at nearly every exchange.)
 struct Registrations {
-    known: FxHashMap<(ActorId, PurposeId), bool>,
+    /// Each actor's entry by its legal name, once looked up (the outer
+    /// None: not yet).
+    by_name: Vec<Option<Option<ContractorId>>>,
+    known: FxHashMap<(Option<ContractorId>, RoleId, PurposeId), bool>,
 }
 
 impl Registrations {
+    fn new(ctx: &Ctx) -> Registrations {
+        Registrations {
+            by_name: vec![None; ctx.design.actors.len()],
+            known: FxHashMap::default(),
+        }
+    }
+
+    /// Is `actor` registered for `purpose`? (Not when its role is unknown.)
     fn registered(&mut self, ctx: &Ctx, actor: ActorId, purpose: PurposeId) -> bool {
+        let Some(role) = ctx.role_of(actor) else {
+            return false;
+        };
+        let look_up = || {
+            ctx.rb
+                .contractor_named(ctx.design.actor(actor).legal_name())
+        };
+        let by_name = match self.by_name.get_mut(actor.index()) {
+            Some(known) => *known.get_or_insert_with(look_up),
+            None => look_up(),
+        };
         *self
             .known
-            .entry((actor, purpose))
-            .or_insert_with(|| registered(ctx, actor, purpose))
+            .entry((by_name, role, purpose))
+            .or_insert_with(|| ctx.rb.registered_as(by_name, role, purpose))
     }
 }
 
@@ -86,7 +103,7 @@ fn unregistered(
             ProvisionVerdict::Refused(_) => None,
         }));
     let mut seen: FxHashSet<(TransferId, ActorId, PurposeId)> = FxHashSet::default();
-    let mut registrations = Registrations::default();
+    let mut registrations = Registrations::new(ctx);
     let mut out = Vec::new();
     for (i, rule, is_mynumber) in allowed {
         let ex = &ctx.graph.exchanges[i];
@@ -113,7 +130,7 @@ fn unregistered(
 /// a subject, and that party is not itself registered for the purpose.
 fn onward(ctx: &Ctx) -> Vec<Finding> {
     let mut seen: FxHashSet<(TransferId, ActorId, PurposeId)> = FxHashSet::default();
-    let mut registrations = Registrations::default();
+    let mut registrations = Registrations::new(ctx);
     let mut out = Vec::new();
     for ex in &ctx.graph.exchanges {
         let (item, Some(purpose)) = ex.payload else {
@@ -189,4 +206,59 @@ fn missing_clauses(ctx: &Ctx, options: DelegationOptions) -> Vec<Finding> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{RulebookSource, Session};
+
+    /// Asked once per register entry, role and purpose, the answers are
+    /// the register's for every actor and purpose: branches sharing a
+    /// legal name, a legal name given by label or by name, an entry by
+    /// role, a role under another, an actor of no known role.
+    #[test]
+    fn registrations_answer_as_the_register_does() {
+        let src = "actor 支店1 : 委託先 \"株式会社大和総研\"\n\
+                   actor 支店2 : 委託先 \"株式会社大和総研\"\n\
+                   actor 支店3 : 委託先 \"株式会社ケーシップ\"\n\
+                   actor 株式会社ケーシップ : 委託先\n\
+                   actor 未登録 : 委託先 \"どこかの会社\"\n\
+                   actor 健診 : 健診機関 \"どこかの医院\"\n\
+                   actor 健診2 : 健診機関\n\
+                   actor 基幹 : 組合\n\
+                   actor 謎 : 存在しない役割\n\
+                   data x : 資格情報\n\
+                   flow 基幹 -> 支店1 : x for 資格データ処理委託\n";
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        let analysis = s
+            .check_text("t.myna", src.to_string(), None)
+            .analysis
+            .expect("a design");
+        let ctx = Ctx::new(&analysis.design, &analysis.graph).expect("a rulebook");
+        let mut registrations = Registrations::new(&ctx);
+        let mut yes = 0;
+        // Twice over: the second round is answered from memory.
+        for _ in 0..2 {
+            for (a, actor) in analysis.design.actors.iter().enumerate() {
+                let a = ActorId::new(a as u32);
+                for p in 0..ctx.rb.purposes.len() {
+                    let p = PurposeId::new(p as u32);
+                    let expected = actor
+                        .role
+                        .id
+                        .is_some_and(|r| ctx.rb.registered(actor.legal_name(), r, p));
+                    assert_eq!(
+                        registrations.registered(&ctx, a, p),
+                        expected,
+                        "{} for {}",
+                        actor.name,
+                        ctx.rb.purpose(p).name
+                    );
+                    yes += usize::from(expected);
+                }
+            }
+        }
+        assert!(yes >= 2 * 5, "{yes} registrations");
+    }
 }

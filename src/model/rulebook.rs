@@ -387,7 +387,17 @@ impl Rulebook {
     /// ancestors, or one of its descendants; `contractor role` entries
     /// register every actor of the role and its sub-roles.
     pub fn registered(&self, legal_name: &str, role: RoleId, purpose: PurposeId) -> bool {
-        let by_name = self.contractor_named(legal_name);
+        self.registered_as(self.contractor_named(legal_name), role, purpose)
+    }
+
+    /// [`Self::registered`] of an actor whose legal name is the register's
+    /// entry `by_name` (None: no entry names it).
+    pub fn registered_as(
+        &self,
+        by_name: Option<ContractorId>,
+        role: RoleId,
+        purpose: PurposeId,
+    ) -> bool {
         let by_role = self
             .role_ancestors(role)
             .filter_map(|r| self.role_contractors.get(&r).copied());
