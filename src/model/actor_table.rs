@@ -17,12 +17,14 @@ impl ActorTable {
     /// The table of `design`'s actors (kinds are unknown without a
     /// rulebook).
     pub fn of(design: &Design) -> ActorTable {
-        ActorTable {
-            roles: design.actors.iter().map(|a| a.role.id).collect(),
-            kinds: (0..design.actors.len())
-                .map(|i| design.kind_of(ActorId::new(i as u32)))
-                .collect(),
-        }
+        let roles: Vec<Option<RoleId>> = design.actors.iter().map(|a| a.role.id).collect();
+        // The kinds from the roles' table, not from each actor's record
+        // again ([`Design::kind_of`]).
+        let kinds = match design.rulebook.as_deref() {
+            Some(rb) => roles.iter().map(|r| r.map(|r| rb.role(r).kind)).collect(),
+            None => vec![None; roles.len()],
+        };
+        ActorTable { roles, kinds }
     }
 
     /// The actor's role, if it resolved.
