@@ -957,19 +957,33 @@ fn analyse(
 
 /// The span of every statement, in order: read from the parts on every
 /// core when there are several (a million statements are a walk over a
-/// quarter of a gigabyte of tree).
+/// quarter of a gigabyte of tree), each part writing its own stretch of
+/// the one list (collected from the parts, the spans were gathered in
+/// lists of their own and copied again).
 fn statement_spans(stmts: &crate::syntax::stmts::Stmts) -> Vec<Span> {
     use rayon::prelude::*;
     let parts = stmts.parts();
     if parts.len() < 2 {
         return stmts.iter().map(|s| s.span()).collect();
     }
-    let mut spans = Vec::with_capacity(stmts.len());
-    spans.par_extend(
-        parts
-            .par_iter()
-            .flat_map_iter(|p| p.iter().map(|s| s.span())),
-    );
+    let mut spans = vec![Span::default(); stmts.len()];
+    let mut stretches = Vec::with_capacity(parts.len());
+    let mut rest = spans.as_mut_slice();
+    for part in parts {
+        let Some((stretch, after)) = rest.split_at_mut_checked(part.len()) else {
+            break;
+        };
+        stretches.push((part, stretch));
+        rest = after;
+    }
+    stretches
+        .into_par_iter()
+        .with_max_len(1)
+        .for_each(|(part, stretch)| {
+            for (span, s) in stretch.iter_mut().zip(part) {
+                *span = s.span();
+            }
+        });
     spans
 }
 

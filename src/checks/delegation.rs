@@ -216,7 +216,7 @@ mod tests {
     /// Asked once per register entry, role and purpose, the answers are
     /// the register's for every actor and purpose: branches sharing a
     /// legal name, a legal name given by label or by name, an entry by
-    /// role, a role under another, an actor of no known role.
+    /// role, an actor of no known role.
     #[test]
     fn registrations_answer_as_the_register_does() {
         let src = "actor 支店1 : 委託先 \"株式会社大和総研\"\n\

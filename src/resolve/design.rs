@@ -527,8 +527,8 @@ fn actor_of(a: &ast::ActorDecl, role: Ref<RoleId>, clauses: Option<Vec<Ref<Claus
     }
 }
 
-/// Actors from which a design's records are made on every core: a few
-/// thousand take well under a millisecond on one.
+/// Actors from which a design's records are made on every core (fewer
+/// take a few milliseconds at most on one).
 const PARALLEL_ACTORS: usize = 4096;
 
 /// A part's flow statements that the exact lookups left for the
