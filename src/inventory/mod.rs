@@ -572,10 +572,14 @@ impl Drawn {
                 may_name_contractors,
             } = moves;
             let own = received.is_empty();
-            let purposes: BTreeSet<PurposeId> = match holdings.held(actor, item) {
+            // In order, each once: a list sorted in place rather than a
+            // tree per holding (a million of them on a national design).
+            let mut purposes: Vec<PurposeId> = match holdings.held(actor, item) {
                 Some(held) if !own => held.purposes().collect(),
                 _ => passed_on.iter().filter_map(|m| m.purpose).collect(),
             };
+            purposes.sort_unstable();
+            purposes.dedup();
             let mut contractors: Vec<(ActorId, Vec<PurposeId>)> = Vec::new();
             let mut index: FxHashMap<ActorId, usize> = FxHashMap::default();
             let mut listed: FxHashSet<(ActorId, PurposeId)> = FxHashSet::default();
@@ -610,7 +614,7 @@ impl Drawn {
             }
             let holding = Holding {
                 item,
-                purposes: purposes.into_iter().collect(),
+                purposes,
                 own,
                 received,
                 passed_on,
