@@ -690,6 +690,53 @@ fn crowded_carrier(n: usize) -> String {
 
 /// A receiver a group's exchanges reach twice, with another between, is
 /// listed once, where it is first reached.
+/// A direct sender's group is found only when a record names it (here at
+/// the second flow); it still has the flow of the first and every
+/// receiver, each once, in order.
+#[test]
+fn a_direct_senders_group_found_late_keeps_its_first_flow_and_every_receiver() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("late.myna");
+    let design = "use \"kenpo\"\n\
+         actor 基幹 : 組合\nactor 中間 : 中間サーバー\nactor NWS : 情報提供ネットワークシステム\n\
+         actor 年金 : 他機関\nactor 市 : 他機関\n\
+         data 資格 : 資格関連情報\n\
+         flow 基幹 -> 市 : 資格 for 他機関資格確認事務\n\
+         flow 基幹 -> 年金 : 資格 for 他機関資格確認事務 via 中間, NWS\n\
+         flow 基幹 -> 市 : 資格 for 他機関資格確認事務\n\
+         flow 基幹 -> 年金 : 資格 for 他機関資格確認事務 via 中間, NWS\n";
+    std::fs::write(&path, design).expect("write");
+    let d = draw(&path);
+    // Each group's senders (with the index of their flow) and receivers.
+    type Group<'a> = (Vec<(&'a str, usize)>, Vec<&'a str>);
+    let groups: Vec<Group> = d
+        .inventory
+        .groups
+        .iter()
+        .map(|g| {
+            let senders = g
+                .senders
+                .iter()
+                .map(|s| (d.actor(s.actor), s.flow.index()))
+                .collect();
+            (senders, g.receivers.iter().map(|a| d.actor(*a)).collect())
+        })
+        .collect();
+    assert_eq!(groups, [(vec![("基幹", 0)], vec!["市", "年金"])]);
+    let records: Vec<(u32, &str, usize)> = d
+        .inventory
+        .records
+        .iter()
+        .map(|r| (r.senders.0, d.actor(r.receiver), r.flow.index()))
+        .collect();
+    assert_eq!(records, [(0, "年金", 1), (0, "年金", 3)]);
+    // However the items are dealt, and on one thread or many.
+    for parts in [1, 2, 5] {
+        let again = Inventory::compute_in_parts(&d.analysis.design, &d.analysis.graph, parts);
+        assert_eq!(again, d.inventory, "{parts} parts");
+    }
+}
+
 #[test]
 fn a_receiver_reached_again_is_listed_once_in_its_first_place() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -159,13 +159,16 @@ const TABLE_FLOOR: usize = 1 << 12;
 
 impl KeyIndex {
     /// A table of the actors and items `row` and `col` pick when it has
-    /// at most `cells` cells; only a hash map otherwise.
+    /// at most `cells` cells; only a hash map otherwise, with room for
+    /// `expected` keys (grown and rehashed step by step, it was a tenth
+    /// of the inventory's walk at a million flows).
     fn new(
         actors: usize,
         row: impl Fn(ActorId) -> bool,
         items: usize,
         col: impl Fn(DataId) -> bool,
         cells: usize,
+        expected: usize,
     ) -> KeyIndex {
         let number = |n: usize, pick: &dyn Fn(usize) -> bool| {
             let mut next = 0u32;
@@ -190,7 +193,10 @@ impl KeyIndex {
                 table: vec![0; n],
                 hashed: FxHashMap::default(),
             },
-            _ => KeyIndex::default(),
+            _ => KeyIndex {
+                hashed: FxHashMap::with_capacity_and_hasher(expected, Default::default()),
+                ..KeyIndex::default()
+            },
         }
     }
 
@@ -209,11 +215,13 @@ impl KeyIndex {
 }
 
 impl MovesBy {
-    /// Moves indexed as [`KeyIndex::new`] says.
-    fn new(index: KeyIndex) -> MovesBy {
+    /// Moves indexed as [`KeyIndex::new`] says, with room for `expected`
+    /// keys: the list is not copied as it grows (room not yet written to
+    /// takes no memory).
+    fn new(index: KeyIndex, expected: usize) -> MovesBy {
         MovesBy {
             index,
-            list: Vec::new(),
+            list: Vec::with_capacity(expected),
         }
     }
 
@@ -709,6 +717,7 @@ mod tests {
             5,
             |d| d.get() % 3 == 0,
             cells,
+            cells,
         )
     }
 
@@ -723,7 +732,7 @@ mod tests {
         // (3, 1): outside the table, hashed beside it.
         let c = (ActorId::new(3), DataId::new(1));
         for cells in [0, 3, 4, 100] {
-            let mut by = MovesBy::new(index(cells));
+            let mut by = MovesBy::new(index(cells), cells);
             by.at(a).receive(movement(0), false);
             by.at(c).receive(movement(5), false);
             by.at(b).pass_on(movement(1), true);

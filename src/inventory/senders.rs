@@ -130,7 +130,8 @@ pub(super) struct Groups<'a> {
     listed: FxHashMap<usize, usize>,
     /// Meetings of one sender, by the meeting an exchange leaves.
     alone: FxHashMap<usize, usize>,
-    /// Direct exchanges: one group per (sender, payload).
+    /// Direct exchanges: one group per (sender, payload), found only
+    /// for those a record names (see [`Groups::direct_id`]).
     direct: FxHashMap<(ActorId, Payload), usize>,
     found: Vec<Found>,
     /// Found groups given an id, in id order.
@@ -145,8 +146,11 @@ pub(super) struct Groups<'a> {
 
 /// What [`Groups::of`] tells of one exchange.
 pub(super) struct Joined {
-    /// Index of its group (see [`Groups::senders`], [`Groups::id`]).
-    pub group: usize,
+    /// Index of its group (see [`Groups::senders`], [`Groups::id`]); None
+    /// for a direct exchange, whose one sender is the exchange's sender
+    /// with no route before `after` (its group is found only when a
+    /// record names it: [`Groups::direct_id`]).
+    pub group: Option<usize>,
     /// The actors passed after the group's carrier (for a direct exchange,
     /// its whole route).
     pub after: Vec<ActorId>,
@@ -187,8 +191,18 @@ impl<'a> Groups<'a> {
     /// The group of exchange number `at`, its receiver noted.
     pub fn of(&mut self, at: u32, ex: &Exchange) -> Joined {
         self.now = at;
-        let hops = self.graph.route(ex);
         let last = ex.last();
+        // A direct exchange (one hop) is its own sender's: nothing is
+        // found or kept for it here. A national design has a million of
+        // them, and a group each, with its lists, was most of the walk.
+        if self.is_direct(ex) {
+            return Joined {
+                group: None,
+                after: self.graph.transfer(last).via(self.design).collect(),
+                stitched: false,
+            };
+        }
+        let hops = self.graph.route(ex);
         let (group, after, stitched) = match hops.split_last() {
             Some((_, upstream)) if !upstream.is_empty() => {
                 let (carrier, _) = self.graph.ends(last);
@@ -234,25 +248,13 @@ impl<'a> Groups<'a> {
                 after.extend(self.graph.transfer(last).via(self.design));
                 (group, after, true)
             }
+            // A route of one hop has no parent: the exchange is direct.
             _ => {
-                let flow = self.graph.transfer(last).flow;
-                let group = match self.direct.get(&(ex.sender, ex.payload)) {
-                    Some(&g) => g,
-                    None => {
-                        let g = self.push(
-                            ex.payload,
-                            None,
-                            vec![Sender {
-                                actor: ex.sender,
-                                route: Vec::new(),
-                                flow,
-                            }],
-                        );
-                        self.direct.insert((ex.sender, ex.payload), g);
-                        g
-                    }
+                return Joined {
+                    group: None,
+                    after: route_of(self.design, self.graph, &hops),
+                    stitched: false,
                 };
-                (group, route_of(self.design, self.graph, &hops), false)
             }
         };
         // Each receiver once, kept at its first exchange: the repeats are
@@ -263,9 +265,68 @@ impl<'a> Groups<'a> {
             receivers.push(ex.receiver);
         }
         Joined {
-            group,
+            group: Some(group),
             after,
             stitched,
+        }
+    }
+
+    /// Is the exchange one transfer, with no carrier between its ends?
+    fn is_direct(&self, ex: &Exchange) -> bool {
+        self.graph.hops_back(ex).nth(1).is_none()
+    }
+
+    /// The public id of the group of the direct exchanges of `payload`
+    /// from `sender`, found on first use. Its sender's flow and its
+    /// receivers are those of every such exchange of the walk, which
+    /// [`Groups::finish`] reads again (a group is found at an exchange
+    /// that a record names, not necessarily its first).
+    pub fn direct_id(&mut self, sender: ActorId, payload: Payload, flow: FlowId) -> GroupId {
+        let g = match self.direct.get(&(sender, payload)) {
+            Some(&g) => g,
+            None => {
+                let one = Sender {
+                    actor: sender,
+                    route: Vec::new(),
+                    flow,
+                };
+                let g = self.push(payload, None, vec![one]);
+                self.direct.insert((sender, payload), g);
+                g
+            }
+        };
+        self.id(g)
+    }
+
+    /// Gives each direct group found the flow of its first exchange
+    /// among `exchanges` (the walk's, in order) and every receiver of
+    /// them, in that order.
+    fn complete_direct(&mut self, exchanges: &[u32]) {
+        if self.direct.is_empty() {
+            return;
+        }
+        let mut first = vec![true; self.found.len()];
+        for &i in exchanges {
+            let Some(ex) = self.graph.exchanges.get(i as usize) else {
+                continue;
+            };
+            if !self.is_direct(ex) {
+                continue;
+            }
+            let Some(&g) = self.direct.get(&(ex.sender, ex.payload)) else {
+                continue;
+            };
+            let (Some(f), Some(fresh)) = (self.found.get_mut(g), first.get_mut(g)) else {
+                continue;
+            };
+            if std::mem::replace(fresh, false)
+                && let Some(one) = f.senders.first_mut()
+            {
+                one.flow = self.graph.transfer(ex.last()).flow;
+            }
+            if f.receivers.last() != Some(&ex.receiver) {
+                f.receivers.push(ex.receiver);
+            }
         }
     }
 
@@ -365,8 +426,10 @@ impl<'a> Groups<'a> {
     }
 
     /// The groups given an id, in id order (their `onward` left empty),
-    /// with the exchange at which each was given it.
-    pub fn finish(mut self) -> (Vec<SenderGroup>, Vec<u32>) {
+    /// with the exchange at which each was given it; `exchanges` are
+    /// those walked, in order.
+    pub fn finish(mut self, exchanges: &[u32]) -> (Vec<SenderGroup>, Vec<u32>) {
+        self.complete_direct(exchanges);
         let order = std::mem::take(&mut self.order);
         let mut out: Vec<SenderGroup> = Vec::with_capacity(order.len());
         // The group (plus one) that last kept each actor as a receiver.

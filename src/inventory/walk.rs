@@ -150,13 +150,20 @@ impl Walk<'_> {
             .len()
             .saturating_mul(TABLE_PER_EXCHANGE)
             .max(TABLE_FLOOR);
-        let mut moves = MovesBy::new(KeyIndex::new(
-            design.actors.len(),
-            is_self,
-            design.data.len(),
-            walked,
-            cells,
-        ));
+        // About one (system, item) an exchange: most systems receive an
+        // item from one system and pass it on to one.
+        let expected = exchanges.len();
+        let mut moves = MovesBy::new(
+            KeyIndex::new(
+                design.actors.len(),
+                is_self,
+                design.data.len(),
+                walked,
+                cells,
+                expected,
+            ),
+            expected,
+        );
         let mut carriers: BTreeSet<ActorId> = BTreeSet::new();
         let into_carriers = self
             .parts
@@ -178,24 +185,29 @@ impl Walk<'_> {
             let b = self.verdicts.get(i as usize).cloned().flatten();
             let flow = graph.transfer(ex.last()).flow;
             let joined = groups.of(i, ex);
-            let g = joined.group;
             carriers.extend(joined.after.iter().copied().filter(is_carrier));
-            if routed.len() <= g {
-                routed.resize(g + 1, false);
-            }
-            if let Some(seen) = routed.get_mut(g)
-                && !std::mem::replace(seen, true)
-            {
-                for s in groups.senders(g) {
-                    carriers.extend(s.route.iter().copied().filter(is_carrier));
+            if let Some(g) = joined.group {
+                if routed.len() <= g {
+                    routed.resize(g + 1, false);
+                }
+                if let Some(seen) = routed.get_mut(g)
+                    && !std::mem::replace(seen, true)
+                {
+                    for s in groups.senders(g) {
+                        carriers.extend(s.route.iter().copied().filter(is_carrier));
+                    }
                 }
             }
-            // One sender: the movements name it, with its whole route.
-            let single = groups.sole(g).map(|one| {
-                let mut route = one.route.clone();
-                route.extend(joined.after.iter().copied());
-                (one.actor, route.into_boxed_slice())
-            });
+            // One sender: the movements name it, with its whole route (a
+            // direct exchange's sender has none before `after`).
+            let single = match joined.group {
+                None => Some((ex.sender, Box::from(joined.after.as_slice()))),
+                Some(g) => groups.sole(g).map(|one| {
+                    let mut route = one.route.clone();
+                    route.extend(joined.after.iter().copied());
+                    (one.actor, route.into_boxed_slice())
+                }),
+            };
             let m = |counterpart, route| Movement {
                 counterpart,
                 purpose: ex.payload.1,
@@ -203,8 +215,8 @@ impl Walk<'_> {
                 flow,
                 basis: b.clone(),
             };
-            match &single {
-                Some((sender, route)) => {
+            match (&single, joined.group) {
+                (Some((sender, route)), _) => {
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Actor(*sender), route.clone());
                         let named = is_contractor(*sender);
@@ -216,7 +228,8 @@ impl Walk<'_> {
                         moves.at((*sender, item)).pass_on(passed, named);
                     }
                 }
-                None => {
+                // A group of several (a direct exchange has one sender).
+                (None, Some(g)) => {
                     let id = groups.id(g);
                     if is_self(ex.receiver) {
                         let after = Box::from(joined.after.as_slice());
@@ -225,12 +238,17 @@ impl Walk<'_> {
                         names_groups = true;
                     }
                 }
+                (None, None) => {}
             }
             // A provision through a carrier: both ends keep a record.
             let through_carrier = joined.stitched || joined.after.iter().any(is_carrier);
             if let (Some(basis), Some(purpose), true) = (&b, ex.payload.1, through_carrier) {
+                let senders = match joined.group {
+                    Some(g) => groups.id(g),
+                    None => groups.direct_id(ex.sender, ex.payload, flow),
+                };
                 let record = Record {
-                    senders: groups.id(g),
+                    senders,
                     receiver: ex.receiver,
                     item,
                     purpose,
@@ -259,7 +277,7 @@ impl Walk<'_> {
                 }
             }
         }
-        let (groups, numbered_at) = groups.finish();
+        let (groups, numbered_at) = groups.finish(exchanges);
         // Carriers the groups meet at and pass on the way to each other.
         for g in &groups {
             carriers.extend(g.carrier.filter(is_carrier));
