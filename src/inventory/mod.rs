@@ -36,6 +36,7 @@ use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 use std::collections::BTreeSet;
 use walk::{Parts, Walk};
 
@@ -73,6 +74,13 @@ pub struct Movement {
     pub basis: Option<Basis>,
 }
 
+/// A holding's movements one way. Most holdings receive an item from one
+/// actor and pass it on to one: that movement is kept in place, in the
+/// holding, and only a second one is put elsewhere (growing by doubling).
+/// A national design has millions of movements; kept apart, each was one
+/// more allocation while walking, and one more cache miss when drawn.
+pub type Movements = SmallVec<[Movement; 1]>;
+
 /// One 特定個人情報 item one system holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holding {
@@ -85,9 +93,9 @@ pub struct Holding {
     /// No flow brings it to this system: the society makes it here.
     pub own: bool,
     /// How it arrives, in the order of the design.
-    pub received: Vec<Movement>,
+    pub received: Movements,
     /// Where it goes, in the order of the design.
-    pub passed_on: Vec<Movement>,
+    pub passed_on: Movements,
     /// Contractors that receive it from this system or send it here, each
     /// with the purposes they handle it for.
     pub contractors: Vec<(ActorId, Vec<PurposeId>)>,
@@ -105,8 +113,8 @@ pub struct System {
 /// What arrives at a system and what leaves it, for one item.
 #[derive(Default)]
 struct Moves {
-    received: Vec<Movement>,
-    passed_on: Vec<Movement>,
+    received: Movements,
+    passed_on: Movements,
     /// Does a movement name a contractor, or a group (whose senders or
     /// receivers may be)? Set as the movements are drawn, so that a
     /// holding that names none is listed without reading its movements
@@ -118,13 +126,13 @@ impl Moves {
     /// Adds a movement that arrives.
     fn receive(&mut self, m: Movement, names_contractor: bool) {
         self.may_name_contractors |= names_contractor;
-        MovesBy::push(&mut self.received, m);
+        self.received.push(m);
     }
 
     /// Adds a movement that leaves.
     fn pass_on(&mut self, m: Movement, names_contractor: bool) {
         self.may_name_contractors |= names_contractor;
-        MovesBy::push(&mut self.passed_on, m);
+        self.passed_on.push(m);
     }
 }
 
@@ -234,17 +242,6 @@ impl MovesBy {
         }
         let i = *slot as usize - 1;
         &mut self.list[i].1
-    }
-
-    /// Adds `m` to `to`, growing it by doubling from exactly one element:
-    /// most (system, item)s receive one movement and pass none on, and
-    /// `Vec::push` would give each of them room for four (a quarter of a
-    /// large design's movements' memory would be slack).
-    fn push(to: &mut Vec<Movement>, m: Movement) {
-        if to.len() == to.capacity() {
-            to.reserve_exact(to.capacity().max(1));
-        }
-        to.push(m);
     }
 
     /// The list, in the order first met (the index is freed).
@@ -687,16 +684,17 @@ mod tests {
     }
 
     #[test]
-    fn moves_grow_from_exactly_one_and_keep_their_order() {
-        let mut v = Vec::new();
-        MovesBy::push(&mut v, movement(0));
-        assert_eq!(v.capacity(), 1, "one movement: room for one, not four");
-        MovesBy::push(&mut v, movement(1));
-        assert_eq!(v.capacity(), 2);
-        MovesBy::push(&mut v, movement(2));
+    fn moves_grow_from_exactly_one_in_place_and_keep_their_order() {
+        let mut v = Movements::new();
+        v.push(movement(0));
+        assert!(!v.spilled(), "one movement: kept in place");
+        assert_eq!(v.capacity(), 1);
+        v.push(movement(1));
+        assert_eq!(v.capacity(), 2, "then room for two, not four");
+        v.push(movement(2));
         assert_eq!(v.capacity(), 4);
         for i in 3..100 {
-            MovesBy::push(&mut v, movement(i));
+            v.push(movement(i));
         }
         // Doubling: at most twice the length, so pushing stays linear.
         assert!(v.capacity() < 200, "{}", v.capacity());
@@ -742,7 +740,7 @@ mod tests {
                 .into_list()
                 .into_iter()
                 .map(|(k, m)| {
-                    let flows = |v: Vec<Movement>| v.iter().map(|m| m.flow.get()).collect();
+                    let flows = |v: Movements| v.iter().map(|m| m.flow.get()).collect();
                     (
                         k,
                         flows(m.received),
