@@ -51,9 +51,14 @@ fn push_json(pieces: &mut Pieces, s: Option<&str>) {
 /// serde_json escaped it anew each time.
 #[derive(Default)]
 struct Names {
-    /// Per actor, three values: its name, its role's name, its role's
-    /// kind (`null` when its role is unknown).
+    /// Per actor: its name.
     actors: Pieces,
+    /// Per actor: its role (`u32::MAX` when unknown). Four bytes an actor,
+    /// so that a mention of a random actor of a national design reads
+    /// little beyond its name.
+    role_of: Vec<u32>,
+    /// Per role of the rulebook, two values: its name, its kind.
+    roles: Pieces,
     /// Per item, two values: its name, its category's name (or `null`).
     items: Pieces,
     /// Per purpose of the rulebook: its name.
@@ -67,10 +72,13 @@ impl Names {
     fn of(design: &Design, rb: &Rulebook) -> Names {
         let mut n = Names::default();
         for actor in &design.actors {
-            let role = actor.role.id.map(|r| rb.role(r));
             push_json(&mut n.actors, Some(&actor.name));
-            push_json(&mut n.actors, role.map(|r| r.name.as_str()));
-            push_json(&mut n.actors, role.map(|r| r.kind.as_str()));
+            n.role_of
+                .push(actor.role.id.map_or(u32::MAX, |r| r.index() as u32));
+        }
+        for role in &rb.roles {
+            push_json(&mut n.roles, Some(&role.name));
+            push_json(&mut n.roles, Some(role.kind.as_str()));
         }
         for item in &design.data {
             push_json(&mut n.items, Some(&item.name));
@@ -118,13 +126,32 @@ impl<'a> Draw<'a> {
     }
 
     fn name(&self, p: &mut Pretty, a: ActorId) {
-        Self::put(p, &self.names.actors, 3 * a.index(), || {
+        Self::put(p, &self.names.actors, a.index(), || {
             Some(&self.design.actor(a).name)
         });
     }
 
+    /// The `i`-th value of the actor's role in [`Names::roles`] (0: its
+    /// name, 1: its kind), `null` when its role is unknown.
+    fn of_role(
+        &self,
+        p: &mut Pretty,
+        a: ActorId,
+        i: usize,
+        fallback: impl FnOnce() -> Option<&'a str>,
+    ) {
+        match self.names.role_of.get(a.index()) {
+            Some(&u32::MAX) => p.null(),
+            Some(&r) => Self::put(p, &self.names.roles, 2 * r as usize + i, fallback),
+            None => match fallback() {
+                Some(s) => p.str(s),
+                None => p.null(),
+            },
+        }
+    }
+
     fn role(&self, p: &mut Pretty, a: ActorId) {
-        Self::put(p, &self.names.actors, 3 * a.index() + 1, || {
+        self.of_role(p, a, 0, || {
             let r = self.design.actor(a).role.id?;
             Some(&self.rb.role(r).name)
         });
@@ -138,7 +165,7 @@ impl<'a> Draw<'a> {
         p.key("role");
         self.role(p, a);
         p.key("kind");
-        Self::put(p, &self.names.actors, 3 * a.index() + 2, || {
+        self.of_role(p, a, 1, || {
             let r = self.design.actor(a).role.id?;
             Some(self.rb.role(r).kind.as_str())
         });
@@ -471,12 +498,19 @@ mod tests {
         let json = |s: Option<&str>| serde_json::to_string(&s).unwrap();
         assert!(design.actors.len() >= 4 && design.data.len() >= 2);
         for (i, a) in design.actors.iter().enumerate() {
-            let role = a.role.id.map(|r| rb.role(r));
-            assert_eq!(names.actors.get(3 * i).unwrap(), json(Some(&a.name)));
-            let role_name = role.map(|r| r.name.as_str());
-            assert_eq!(names.actors.get(3 * i + 1).unwrap(), json(role_name));
-            let kind = role.map(|r| r.kind.as_str());
-            assert_eq!(names.actors.get(3 * i + 2).unwrap(), json(kind));
+            assert_eq!(names.actors.get(i).unwrap(), json(Some(&a.name)));
+            let role = names.role_of[i];
+            assert_eq!(
+                a.role.id.map(|r| r.index() as u32),
+                (role != u32::MAX).then_some(role)
+            );
+        }
+        for (i, r) in rb.roles.iter().enumerate() {
+            assert_eq!(names.roles.get(2 * i).unwrap(), json(Some(&r.name)));
+            assert_eq!(
+                names.roles.get(2 * i + 1).unwrap(),
+                json(Some(r.kind.as_str()))
+            );
         }
         for (i, d) in design.data.iter().enumerate() {
             assert_eq!(names.items.get(2 * i).unwrap(), json(Some(&d.name)));
@@ -493,6 +527,7 @@ mod tests {
                 json(s.basis.as_deref())
             );
         }
-        assert_eq!(names.actors.get(3 * design.actors.len()), None);
+        assert_eq!(names.actors.get(design.actors.len()), None);
+        assert_eq!(names.roles.get(2 * rb.roles.len()), None);
     }
 }
