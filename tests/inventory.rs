@@ -688,8 +688,6 @@ fn crowded_carrier(n: usize) -> String {
     s
 }
 
-/// A receiver a group's exchanges reach twice, with another between, is
-/// listed once, where it is first reached.
 /// A direct sender's group is found only when a record names it (here at
 /// the second flow); it still has the flow of the first and every
 /// receiver, each once, in order.
@@ -737,6 +735,8 @@ fn a_direct_senders_group_found_late_keeps_its_first_flow_and_every_receiver() {
     }
 }
 
+/// A receiver a group's exchanges reach twice, with another between, is
+/// listed once, where it is first reached.
 #[test]
 fn a_receiver_reached_again_is_listed_once_in_its_first_place() {
     let dir = tempfile::tempdir().expect("tempdir");

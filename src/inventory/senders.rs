@@ -196,11 +196,7 @@ impl<'a> Groups<'a> {
         // found or kept for it here. A national design has a million of
         // them, and a group each, with its lists, was most of the walk.
         if self.is_direct(ex) {
-            return Joined {
-                group: None,
-                after: self.graph.transfer(last).via(self.design).collect(),
-                stitched: false,
-            };
+            return self.direct(last);
         }
         let hops = self.graph.route(ex);
         let (group, after, stitched) = match hops.split_last() {
@@ -248,14 +244,8 @@ impl<'a> Groups<'a> {
                 after.extend(self.graph.transfer(last).via(self.design));
                 (group, after, true)
             }
-            // A route of one hop has no parent: the exchange is direct.
-            _ => {
-                return Joined {
-                    group: None,
-                    after: route_of(self.design, self.graph, &hops),
-                    stitched: false,
-                };
-            }
+            // Not reached: a route of one hop is direct (above).
+            _ => return self.direct(last),
         };
         // Each receiver once, kept at its first exchange: the repeats are
         // dropped at the end (a hash set of every (group, receiver) pair
@@ -268,6 +258,16 @@ impl<'a> Groups<'a> {
             group: Some(group),
             after,
             stitched,
+        }
+    }
+
+    /// What a direct exchange, one transfer `last`, tells: no group, and
+    /// the transfer's `via` actors as its route.
+    fn direct(&self, last: TransferId) -> Joined {
+        Joined {
+            group: None,
+            after: self.graph.transfer(last).via(self.design).collect(),
+            stitched: false,
         }
     }
 

@@ -53,10 +53,9 @@ fn push_json(pieces: &mut Pieces, s: Option<&str>) {
 struct Names {
     /// Per actor: its name.
     actors: Pieces,
-    /// Per actor: its role (`u32::MAX` when unknown). Four bytes an actor,
-    /// so that a mention of a random actor of a national design reads
-    /// little beyond its name.
-    role_of: Vec<u32>,
+    /// Each actor's role: four bytes an actor, so that a mention of a
+    /// random actor of a national design reads little beyond its name.
+    actor_roles: ActorTable,
     /// Per role of the rulebook, two values: its name, its kind.
     roles: Pieces,
     /// Per item, two values: its name, its category's name (or `null`).
@@ -70,11 +69,12 @@ struct Names {
 
 impl Names {
     fn of(design: &Design, rb: &Rulebook) -> Names {
-        let mut n = Names::default();
+        let mut n = Names {
+            actor_roles: ActorTable::of(design),
+            ..Names::default()
+        };
         for actor in &design.actors {
             push_json(&mut n.actors, Some(&actor.name));
-            n.role_of
-                .push(actor.role.id.map_or(u32::MAX, |r| r.index() as u32));
         }
         for role in &rb.roles {
             push_json(&mut n.roles, Some(&role.name));
@@ -140,13 +140,9 @@ impl<'a> Draw<'a> {
         i: usize,
         fallback: impl FnOnce() -> Option<&'a str>,
     ) {
-        match self.names.role_of.get(a.index()) {
-            Some(&u32::MAX) => p.null(),
-            Some(&r) => Self::put(p, &self.names.roles, 2 * r as usize + i, fallback),
-            None => match fallback() {
-                Some(s) => p.str(s),
-                None => p.null(),
-            },
+        match self.names.actor_roles.role(a) {
+            Some(r) => Self::put(p, &self.names.roles, 2 * r.index() + i, fallback),
+            None => p.null(),
         }
     }
 
@@ -499,11 +495,7 @@ mod tests {
         assert!(design.actors.len() >= 4 && design.data.len() >= 2);
         for (i, a) in design.actors.iter().enumerate() {
             assert_eq!(names.actors.get(i).unwrap(), json(Some(&a.name)));
-            let role = names.role_of[i];
-            assert_eq!(
-                a.role.id.map(|r| r.index() as u32),
-                (role != u32::MAX).then_some(role)
-            );
+            assert_eq!(names.actor_roles.role(ActorId::new(i as u32)), a.role.id);
         }
         for (i, r) in rb.roles.iter().enumerate() {
             assert_eq!(names.roles.get(2 * i).unwrap(), json(Some(&r.name)));
