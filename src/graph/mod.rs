@@ -89,7 +89,7 @@ pub fn payloads(f: &Flow) -> impl Iterator<Item = Payload> + '_ {
 /// Index into `FlowGraph::routes`: the last hop of a route, whose parent
 /// is the route before it. Held as the index plus one, so that an
 /// exchange's or a route's `Option` of it is four bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RouteId(NonZeroU32);
 
 impl RouteId {
@@ -142,6 +142,13 @@ impl Exchange {
     /// Is it more than one transfer (stitched through carriers)?
     pub fn is_stitched(&self) -> bool {
         self.route.is_some()
+    }
+
+    /// The route before the last transfer (None when the last transfer
+    /// is the whole route). Exchanges that share it share every hop but
+    /// the last ([`FlowGraph::hops_back`] walks it).
+    pub fn upstream(&self) -> Option<RouteId> {
+        self.route
     }
 }
 

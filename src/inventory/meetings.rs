@@ -17,10 +17,17 @@ use crate::graph::{FlowGraph, Payload, TransferId, payloads};
 use crate::model::ActorTable;
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 /// A step of a route: a hop into a carrier, after the steps before it
 /// (parent pointers, so a long chain of carriers is stored once).
 pub(super) type Step = u32;
+
+/// The roles a meeting's data passed, the carrier's own included:
+/// sorted, once each. Kept in place up to four (a route passes one or two
+/// carriers' roles), so that finding a meeting per transfer and per
+/// exchange allocates nothing.
+pub(super) type Passed = SmallVec<[RoleId; 4]>;
 
 /// How data reaches a meeting's carrier.
 #[derive(Clone, Copy, Debug)]
@@ -36,7 +43,7 @@ struct Meeting {
     payload: Payload,
     sender_role: Option<RoleId>,
     /// Roles passed, the carrier's own included: sorted, once each.
-    passed: Vec<RoleId>,
+    passed: Passed,
     entries: Vec<Entry>,
 }
 
@@ -74,7 +81,7 @@ pub(super) struct Meetings<'a> {
     design: &'a Design,
     graph: &'a FlowGraph,
     meetings: Vec<Meeting>,
-    index: FxHashMap<(ActorId, Payload, Option<RoleId>, Vec<RoleId>), usize>,
+    index: FxHashMap<(ActorId, Payload, Option<RoleId>, Passed), usize>,
     marks: Vec<Mark>,
     contents: Vec<Content>,
     steps: Vec<(TransferId, Option<Step>)>,
@@ -115,7 +122,7 @@ impl<'a> Meetings<'a> {
                 if is_carrier(from) {
                     onward.entry((from, p)).or_default().push(t);
                 } else {
-                    let mut passed: Vec<RoleId> = transfer.via(design).filter_map(role).collect();
+                    let mut passed: Passed = transfer.via(design).filter_map(role).collect();
                     passed.extend(role(to));
                     let s = m.meeting(to, p, role(from), passed);
                     m.meetings[s].entries.push(Entry::Sender(t, from));
@@ -151,7 +158,7 @@ impl<'a> Meetings<'a> {
         carrier: ActorId,
         payload: Payload,
         sender_role: Option<RoleId>,
-        mut passed: Vec<RoleId>,
+        mut passed: Passed,
     ) -> usize {
         passed.sort();
         passed.dedup();
@@ -178,7 +185,7 @@ impl<'a> Meetings<'a> {
         carrier: ActorId,
         payload: Payload,
         sender_role: Option<RoleId>,
-        passed: Vec<RoleId>,
+        passed: Passed,
     ) -> Option<usize> {
         self.index
             .get(&(carrier, payload, sender_role, passed))
@@ -205,6 +212,10 @@ impl<'a> Meetings<'a> {
     /// that resolves each meeting once. A meeting met again while its own
     /// upstream is being resolved (a carrier cycle) is included as it is.
     pub fn resolve(&mut self, s: usize) -> Resolved {
+        // Asked once per exchange through a carrier, resolved once.
+        if let Some(Mark::Done(r)) = self.marks.get(s) {
+            return *r;
+        }
         let mut stack = vec![(s, false)];
         while let Some((n, upstream_done)) = stack.pop() {
             if upstream_done {

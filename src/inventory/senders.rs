@@ -8,8 +8,8 @@
 //! senders and many receivers costs senders + receivers, a chain of
 //! carriers its hops.
 
-use super::meetings::{Meetings, Resolved};
-use crate::graph::{Exchange, FlowGraph, Payload, TransferId};
+use super::meetings::{Meetings, Passed, Resolved};
+use crate::graph::{Exchange, FlowGraph, Payload, RouteId, TransferId};
 use crate::model::ActorTable;
 use crate::model::*;
 use rustc_hash::FxHashMap;
@@ -126,6 +126,10 @@ pub(super) struct Groups<'a> {
     actors: &'a ActorTable,
     graph: &'a FlowGraph,
     meetings: Meetings<'a>,
+    /// The meeting each route before an exchange's last hop reaches, by
+    /// route, payload and sender's role: found once, though every
+    /// receiver of a carrier's deliveries has an exchange of that route.
+    upstream: FxHashMap<(RouteId, Payload, Option<RoleId>), Option<usize>>,
     /// Meetings of several senders, by meeting.
     listed: FxHashMap<usize, usize>,
     /// Meetings of one sender, by the meeting an exchange leaves.
@@ -173,6 +177,7 @@ impl<'a> Groups<'a> {
             actors,
             graph,
             meetings: Meetings::find(design, graph, actors, into_carriers, walked),
+            upstream: FxHashMap::default(),
             listed: FxHashMap::default(),
             alone: FxHashMap::default(),
             direct: FxHashMap::default(),
@@ -198,55 +203,50 @@ impl<'a> Groups<'a> {
         if self.is_direct(ex) {
             return self.direct(last);
         }
-        let hops = self.graph.route(ex);
-        let (group, after, stitched) = match hops.split_last() {
-            Some((_, upstream)) if !upstream.is_empty() => {
-                let (carrier, _) = self.graph.ends(last);
+        let Some(up) = ex.upstream() else {
+            return self.direct(last);
+        };
+        let (carrier, _) = self.graph.ends(last);
+        let mut after = Vec::new();
+        let meeting = self.meeting_of(up, carrier, ex);
+        let group = match meeting.map(|s| (s, self.meetings.resolve(s))) {
+            Some((s, Resolved::Sole { actor, flow, path })) => match self.alone.get(&s) {
+                Some(&g) => g,
+                None => {
+                    let sender = Sender {
+                        actor,
+                        route: self.meetings.route(Some(path)),
+                        flow,
+                    };
+                    let g = self.push(ex.payload, Some(carrier), vec![sender]);
+                    self.alone.insert(s, g);
+                    g
+                }
+            },
+            Some((_, Resolved::Group { meeting, path })) => {
+                after = self.meetings.route(path);
+                self.meeting(meeting)
+            }
+            // Not found (not expected: the walk forward meets every
+            // meeting): the exchange's representative alone.
+            None => {
+                let hops = self.graph.route(ex);
+                let upstream = hops.split_last().map_or(&[][..], |(_, up)| up);
                 let mut route = route_of(self.design, self.graph, upstream);
                 route.push(carrier);
-                let mut passed: Vec<RoleId> = route.iter().filter_map(|a| self.role(*a)).collect();
-                passed.sort();
-                passed.dedup();
-                let mut after = Vec::new();
-                let meeting =
-                    self.meetings
-                        .lookup(carrier, ex.payload, self.role(ex.sender), passed);
-                let group = match meeting.map(|s| (s, self.meetings.resolve(s))) {
-                    Some((s, Resolved::Sole { actor, flow, path })) => match self.alone.get(&s) {
-                        Some(&g) => g,
-                        None => {
-                            let sender = Sender {
-                                actor,
-                                route: self.meetings.route(Some(path)),
-                                flow,
-                            };
-                            let g = self.push(ex.payload, Some(carrier), vec![sender]);
-                            self.alone.insert(s, g);
-                            g
-                        }
-                    },
-                    Some((_, Resolved::Group { meeting, path })) => {
-                        after = self.meetings.route(path);
-                        self.meeting(meeting)
-                    }
-                    // Not found (not expected: the walk forward meets
-                    // every meeting): the exchange's representative alone.
-                    None => self.push(
-                        ex.payload,
-                        Some(carrier),
-                        vec![Sender {
-                            actor: ex.sender,
-                            route,
-                            flow: self.graph.transfer(hops[0]).flow,
-                        }],
-                    ),
+                let flow = self
+                    .graph
+                    .transfer(hops.first().copied().unwrap_or(last))
+                    .flow;
+                let sender = Sender {
+                    actor: ex.sender,
+                    route,
+                    flow,
                 };
-                after.extend(self.graph.transfer(last).via(self.design));
-                (group, after, true)
+                self.push(ex.payload, Some(carrier), vec![sender])
             }
-            // Not reached: a route of one hop is direct (above).
-            _ => return self.direct(last),
         };
+        after.extend(self.graph.transfer(last).via(self.design));
         // Each receiver once, kept at its first exchange: the repeats are
         // dropped at the end (a hash set of every (group, receiver) pair
         // missed the cache at nearly every exchange of a large design).
@@ -257,8 +257,34 @@ impl<'a> Groups<'a> {
         Joined {
             group: Some(group),
             after,
-            stitched,
+            stitched: true,
         }
+    }
+
+    /// The meeting at `carrier` that exchange `ex`'s route before its
+    /// last hop (`up`) reaches, looked up once per route, payload and
+    /// sender's role.
+    fn meeting_of(&mut self, up: RouteId, carrier: ActorId, ex: &Exchange) -> Option<usize> {
+        let sender_role = self.role(ex.sender);
+        let key = (up, ex.payload, sender_role);
+        if let Some(&m) = self.upstream.get(&key) {
+            return m;
+        }
+        let hops: Vec<TransferId> = self.graph.hops_back(ex).skip(1).collect();
+        let mut passed: Passed = hops
+            .iter()
+            .rev()
+            .flat_map(|&t| self.graph.transfer(t).via(self.design))
+            .chain(hops.iter().rev().map(|&t| self.graph.ends(t).1))
+            .filter_map(|a| self.role(a))
+            .collect();
+        passed.sort();
+        passed.dedup();
+        let m = self
+            .meetings
+            .lookup(carrier, ex.payload, sender_role, passed);
+        self.upstream.insert(key, m);
+        m
     }
 
     /// What a direct exchange, one transfer `last`, tells: no group, and
