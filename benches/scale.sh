@@ -13,6 +13,13 @@
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
 #   COMMAND=rules-diff FORMATS=human benches/scale.sh
+#   MEASURE=instructions SIZES="100000 1000000" benches/scale.sh
+#       counts the instructions each run executes (valgrind's cachegrind,
+#       "I refs") instead of timing it: the same count on a quiet machine
+#       and a busy one, so its ratio 1M/100k says whether the work grows
+#       linearly, which the time on a shared virtual machine (cache misses,
+#       fresh pages, other guests) cannot say alone. `check` of a million
+#       flows takes about fifteen seconds under valgrind.
 #       `rules diff OLD NEW --impact design`: OLD is $RULES_OLD (default
 #       rules/kenpo.myna), NEW is $RULES_NEW (default: OLD without its
 #       `allow` lines for 健診等委託, written into $DIR), so every design
@@ -31,6 +38,9 @@
 # time(1M)/time(100k) and memory(1M)/memory(100k) when both sizes ran.
 #   shape flows MB format wall_s cpu_s peak_MiB bytes_per_input_byte floor_s x_floor exit
 # x_floor is wall time over the floor's wall time, both measured in this run.
+# With MEASURE=instructions:
+#   shape flows MB format instructions_M per_byte floor_M x_floor exit
+# then the ratio instructions(1M)/instructions(100k) per shape.
 # Exit status 0 (no findings), 1 (findings) and 2 (could not check) of
 # mynaflow are all normal here; anything else (a crash) is reported.
 set -euo pipefail
@@ -39,15 +49,25 @@ SIZES=${SIZES:-"1000 10000 100000"}
 SHAPES=${SHAPES:-"mixed chains fans carriers contractors findings suppressions misspellings shared"}
 FORMATS=${FORMATS:-"json"}
 RUNS=${RUNS:-1}
+MEASURE=${MEASURE:-time}
 COMMAND=${COMMAND:-check}
 DIR=${DIR:-/tmp/mynaflow-scale}
 BIN=${MYNAFLOW_BIN:-target/release/mynaflow}
 TIME=/usr/bin/time
 
-if [ ! -x "$TIME" ]; then
-    echo "benches/scale.sh: needs GNU time at $TIME (apt-get install time)" >&2
-    exit 2
-fi
+case $MEASURE in
+    time)
+        if [ ! -x "$TIME" ]; then
+            echo "benches/scale.sh: needs GNU time at $TIME (apt-get install time)" >&2
+            exit 2
+        fi ;;
+    instructions)
+        if ! command -v valgrind > /dev/null; then
+            echo "benches/scale.sh: MEASURE=instructions needs valgrind (apt-get install valgrind)" >&2
+            exit 2
+        fi ;;
+    *) echo "benches/scale.sh: unknown MEASURE $MEASURE (time or instructions)" >&2; exit 2 ;;
+esac
 if command -v rg > /dev/null; then
     floor_tool=rg
 else
@@ -70,16 +90,21 @@ if [ "$COMMAND" = rules-diff ]; then
     fi
 fi
 
+# The design of shape $1 with $2 flows (a folder for `shared`).
+design_of() {
+    case $1 in
+        mixed) echo "$DIR/mynaflow-bench-$2.myna" ;;
+        shared) echo "$DIR/mynaflow-shared-$2" ;;
+        *) echo "$DIR/mynaflow-$1-$2.myna" ;;
+    esac
+}
+
 # Writes the designs that are not there yet.
 missing_sizes=()
 missing_shapes=()
 for n in $SIZES; do
     for shape in $SHAPES; do
-        case $shape in
-            mixed) f="$DIR/mynaflow-bench-$n.myna" ;;
-            shared) f="$DIR/mynaflow-shared-$n" ;;
-            *) f="$DIR/mynaflow-$shape-$n.myna" ;;
-        esac
+        f=$(design_of "$shape" "$n")
         if [ ! -e "$f" ]; then
             missing_sizes+=("$n")
             missing_shapes+=("$shape")
@@ -136,53 +161,92 @@ measure_best() {
         $2 > k { k = $2 } { x = $3 } END { printf "%s %s %s %.3f\n", w, k, x, c }'
 }
 
-printf 'shape\tflows\tMB\tformat\twall_s\tcpu_s\tpeak_MiB\tB/B\tfloor_s\tx_floor\texit\n'
-declare -A wall mem
+# Runs a command under cachegrind (no cache simulation); prints
+# "instructions exit". Deterministic but for the threads' share of work
+# stolen between them, which moves a count by a few in a thousand.
+count() {
+    local log x
+    log=$(mktemp)
+    set +e
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        --log-file="$log" "$@" > /dev/null 2>&1
+    x=$?
+    set -e
+    awk -v x="$x" '/I +refs:/ { i = $NF; gsub(",", "", i) } END { printf "%s %d\n", i, x }' "$log"
+    rm -f "$log"
+}
+
+# The command line of one run: sets CMD.
+command_for() {
+    local f=$1 format=$2 fm
+    case $COMMAND in
+        check) CMD=("$BIN" check --format "$format" "$f") ;;
+        test) CMD=("$BIN" test "$f") ;;
+        fmt) CMD=("$BIN" fmt --check "$f") ;;
+        rules-diff)
+            CMD=("$BIN" rules diff --format "$format" "$RULES_OLD" "$RULES_NEW" --impact "$f") ;;
+        graph | inventory | coverage)
+            # `graph` draws DOT or JSON; the others write md/human or JSON.
+            fm=$format
+            [ "$format" = human ] || [ "$COMMAND" != graph ] || fm=dot
+            CMD=("$BIN" "$COMMAND" --format "$fm" "$f") ;;
+        *) echo "benches/scale.sh: unknown COMMAND $COMMAND" >&2; exit 2 ;;
+    esac
+}
+
+case $MEASURE in
+    time) printf 'shape\tflows\tMB\tformat\twall_s\tcpu_s\tpeak_MiB\tB/B\tfloor_s\tx_floor\texit\n' ;;
+    *) printf 'shape\tflows\tMB\tformat\tinstr_M\tper_byte\tfloor_M\tx_floor\texit\n' ;;
+esac
+declare -A wall mem instr
 for shape in $SHAPES; do
     for n in $SIZES; do
-        case $shape in
-            mixed) f="$DIR/mynaflow-bench-$n.myna" ;;
-            shared) f="$DIR/mynaflow-shared-$n" ;;
-            *) f="$DIR/mynaflow-$shape-$n.myna" ;;
-        esac
+        f=$(design_of "$shape" "$n")
         bytes=$(du -sb "$f" | cut -f1)
         if [ "$floor_tool" = rg ]; then
-            read -r fw _ _ _ < <(measure_best rg -c flow "$f")
+            floor=(rg -c flow "$f")
         else
             # Into a file, not /dev/null: GNU grep stops at the first match
             # when its output goes nowhere, and the floor was 4 ms.
-            read -r fw _ _ _ < <(measure_best sh -c 'grep -rc flow "$1" > "$2"' grep "$f" "$DIR/floor.out")
+            floor=(sh -c 'grep -rc flow "$1" > "$2"' grep "$f" "$DIR/floor.out")
         fi
+        case $MEASURE in
+            time) read -r fw _ _ _ < <(measure_best "${floor[@]}") ;;
+            *) read -r fw _ < <(count "${floor[@]}") ;;
+        esac
         for format in $FORMATS; do
-            case $COMMAND in
-                check) read -r w k x c < <(measure_best "$BIN" check --format "$format" "$f") ;;
-                test) read -r w k x c < <(measure_best "$BIN" test "$f") ;;
-                fmt) read -r w k x c < <(measure_best "$BIN" fmt --check "$f") ;;
-                rules-diff)
-                    read -r w k x c < <(measure_best "$BIN" rules diff --format "$format" \
-                        "$RULES_OLD" "$RULES_NEW" --impact "$f") ;;
-                graph | inventory | coverage)
-                    # `graph` draws DOT or JSON; the others write md/human or JSON.
-                    fm=$format
-                    [ "$format" = human ] || [ "$COMMAND" != graph ] || fm=dot
-                    read -r w k x c < <(measure_best "$BIN" "$COMMAND" --format "$fm" "$f") ;;
-                *) echo "benches/scale.sh: unknown COMMAND $COMMAND" >&2; exit 2 ;;
+            command_for "$f" "$format"
+            case $MEASURE in
+                time) read -r w k x c < <(measure_best "${CMD[@]}") ;;
+                *) read -r i x < <(count "${CMD[@]}") ;;
             esac
             if [ "$x" -gt 2 ]; then
                 echo "benches/scale.sh: $BIN exited $x on $f" >&2
             fi
-            wall[$shape,$n,$format]=$c
-            mem[$shape,$n,$format]=$k
-            awk -v s="$shape" -v n="$n" -v b="$bytes" -v fm="$format" -v w="$w" -v k="$k" \
-                -v fw="$fw" -v x="$x" -v c="$c" 'BEGIN {
-                    fl = (fw > 0) ? sprintf("%.1f", w / fw) : "-";
-                    printf "%s\t%d\t%.1f\t%s\t%.3f\t%.3f\t%.0f\t%.1f\t%.3f\t%s\t%d\n",
-                        s, n, b / 1e6, fm, w, c, k / 1024, k * 1024 / b, fw, fl, x }'
+            if [ "$MEASURE" = time ]; then
+                wall[$shape,$n,$format]=$c
+                mem[$shape,$n,$format]=$k
+                awk -v s="$shape" -v n="$n" -v b="$bytes" -v fm="$format" -v w="$w" -v k="$k" \
+                    -v fw="$fw" -v x="$x" -v c="$c" 'BEGIN {
+                        fl = (fw > 0) ? sprintf("%.1f", w / fw) : "-";
+                        printf "%s\t%d\t%.1f\t%s\t%.3f\t%.3f\t%.0f\t%.1f\t%.3f\t%s\t%d\n",
+                            s, n, b / 1e6, fm, w, c, k / 1024, k * 1024 / b, fw, fl, x }'
+            else
+                # Exit 2: it could not run (`inventory` of the `shared`
+                # folder): its count is of nothing, and so is its ratio.
+                [ "$x" -eq 2 ] || instr[$shape,$n,$format]=$i
+                awk -v s="$shape" -v n="$n" -v b="$bytes" -v fm="$format" -v i="$i" \
+                    -v fi="$fw" -v x="$x" 'BEGIN {
+                        fl = (fi > 0) ? sprintf("%.1f", i / fi) : "-";
+                        printf "%s\t%d\t%.1f\t%s\t%.1f\t%.1f\t%.1f\t%s\t%d\n",
+                            s, n, b / 1e6, fm, i / 1e6, i / b, fi / 1e6, fl, x }'
+            fi
         done
     done
 done
 
-# Linearity: CPU time and memory at a size over ten times smaller.
+# Linearity: CPU time and memory (or instructions) at a size over ten
+# times smaller.
 for shape in $SHAPES; do
     for format in $FORMATS; do
         for n in $SIZES; do
@@ -193,6 +257,11 @@ for shape in $SHAPES; do
                     -v k1="${mem[$shape,$n,$format]}" -v k0="${mem[$shape,$m,$format]}" 'BEGIN {
                     tr = (w0 > 0) ? sprintf("%.1f", w1 / w0) : "-";
                     printf "ratio %s %s %d/%d: time %s, memory %.1f\n", s, fm, n, m, tr, k1 / k0 }'
+            fi
+            if [ -n "${instr[$shape,$n,$format]:-}" ] && [ -n "${instr[$shape,$m,$format]:-}" ]; then
+                awk -v s="$shape" -v n="$n" -v m="$m" -v fm="$format" \
+                    -v i1="${instr[$shape,$n,$format]}" -v i0="${instr[$shape,$m,$format]}" 'BEGIN {
+                    printf "ratio %s %s %d/%d: instructions %.2f\n", s, fm, n, m, i1 / i0 }'
             fi
         done
     done
