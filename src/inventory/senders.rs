@@ -270,6 +270,8 @@ impl<'a> Groups<'a> {
         if let Some(&m) = self.upstream.get(&key) {
             return m;
         }
+        // The roles of every actor the route passes and of every carrier
+        // it enters, as a set: what `Meetings::find` keys a meeting by.
         let hops: Vec<TransferId> = self.graph.hops_back(ex).skip(1).collect();
         let mut passed: Passed = hops
             .iter()
