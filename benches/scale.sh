@@ -13,6 +13,10 @@
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
 #   COMMAND=rules-diff FORMATS=human benches/scale.sh
+#       `rules diff OLD NEW --impact design`: OLD is $RULES_OLD (default
+#       rules/kenpo.myna), NEW is $RULES_NEW (default: OLD without its
+#       `allow` lines for 健診等委託, written into $DIR), so every design
+#       is checked against both and some flows change verdict.
 #   MEASURE=instructions SIZES="100000 1000000" benches/scale.sh
 #       counts the instructions each run executes (valgrind's cachegrind,
 #       "I refs") instead of timing it: the same count on a quiet machine
@@ -20,10 +24,6 @@
 #       linearly, which the time on a shared virtual machine (cache misses,
 #       fresh pages, other guests) cannot say alone. `check` of a million
 #       flows takes about fifteen seconds under valgrind.
-#       `rules diff OLD NEW --impact design`: OLD is $RULES_OLD (default
-#       rules/kenpo.myna), NEW is $RULES_NEW (default: OLD without its
-#       `allow` lines for 健診等委託, written into $DIR), so every design
-#       is checked against both and some flows change verdict.
 #
 # Designs are written once into $DIR (default /tmp/mynaflow-scale) by the
 # ignored test `write_designs` of tests/generated.rs, and reused. A 1M-flow

@@ -200,9 +200,6 @@ impl<'a> Groups<'a> {
         // A direct exchange (one hop) is its own sender's: nothing is
         // found or kept for it here. A national design has a million of
         // them, and a group each, with its lists, was most of the walk.
-        if self.is_direct(ex) {
-            return self.direct(last);
-        }
         let Some(up) = ex.upstream() else {
             return self.direct(last);
         };
@@ -275,9 +272,8 @@ impl<'a> Groups<'a> {
         let hops: Vec<TransferId> = self.graph.hops_back(ex).skip(1).collect();
         let mut passed: Passed = hops
             .iter()
-            .rev()
             .flat_map(|&t| self.graph.transfer(t).via(self.design))
-            .chain(hops.iter().rev().map(|&t| self.graph.ends(t).1))
+            .chain(hops.iter().map(|&t| self.graph.ends(t).1))
             .filter_map(|a| self.role(a))
             .collect();
         passed.sort();
@@ -297,11 +293,6 @@ impl<'a> Groups<'a> {
             after: self.graph.transfer(last).via(self.design).collect(),
             stitched: false,
         }
-    }
-
-    /// Is the exchange one transfer, with no carrier between its ends?
-    fn is_direct(&self, ex: &Exchange) -> bool {
-        self.graph.hops_back(ex).nth(1).is_none()
     }
 
     /// The public id of the group of the direct exchanges of `payload`
@@ -338,7 +329,7 @@ impl<'a> Groups<'a> {
             let Some(ex) = self.graph.exchanges.get(i as usize) else {
                 continue;
             };
-            if !self.is_direct(ex) {
+            if ex.is_stitched() {
                 continue;
             }
             let Some(&g) = self.direct.get(&(ex.sender, ex.payload)) else {
