@@ -166,7 +166,7 @@ fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
         if let Some((span, target)) = actor(&f.from) {
             push(span, target, false);
         }
-        push(f.arrow, Target::Arrow(FlowId::new(i as u32)), false);
+        push(f.arrow(), Target::Arrow(FlowId::new(i as u32)), false);
         if let Some((span, target)) = actor(&f.to) {
             push(span, target, false);
         }

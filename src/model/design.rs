@@ -69,16 +69,24 @@ pub struct Flow {
     pub from: Ref<ActorId>,
     /// Receiver.
     pub to: Ref<ActorId>,
-    /// The arrow.
-    pub arrow: Span,
+    /// Where the arrow starts, in the flow's file ([`Flow::arrow`]). An
+    /// offset and a length rather than a span, and `via` a boxed slice
+    /// rather than a list with room for one in place: a flow is the
+    /// model's commonest value, and these make it 128 bytes rather than
+    /// 144 (at a million flows, 16 MB less memory touched for the first
+    /// time, and more flows in each cache line read).
+    pub arrow_start: u32,
+    /// The arrow's length in bytes (`->` 2, `<->` and `→` 3).
+    pub arrow_len: u8,
     /// `<->`?
     pub both_ways: bool,
     /// Data items carried.
     pub items: Few<Ref<DataId>>,
     /// Purposes.
     pub purposes: Few<Ref<PurposeId>>,
-    /// Actors passed on the way, in order.
-    pub via: Few<Ref<ActorId>>,
+    /// Actors passed on the way, in order (nearly always none: an empty
+    /// box holds no memory).
+    pub via: Box<[Ref<ActorId>]>,
     /// Where the `via` keyword starts, in the flow's file (read only when
     /// `via` names someone: the keyword then comes before the names). An
     /// offset, not a span: a flow is the model's commonest value.
@@ -90,6 +98,16 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// The arrow's span.
+    pub fn arrow(&self) -> Span {
+        let start = self.arrow_start;
+        Span {
+            start,
+            end: start.saturating_add(u32::from(self.arrow_len)),
+            ..self.span
+        }
+    }
+
     /// The statement's text in `src` (its file's text), white space folded
     /// to single spaces: how a flow is shown in reports, wherever it stands.
     pub fn text(&self, src: &str) -> String {
@@ -123,7 +141,7 @@ impl Flow {
                 start: self.via_start.min(last.span.start),
                 ..last.span
             },
-            None => self.arrow,
+            None => self.arrow(),
         }
     }
 }

@@ -73,6 +73,12 @@ mod tests {
         );
     }
 
+    /// The model's commonest value fits two cache lines (see its fields).
+    #[test]
+    fn a_flow_is_128_bytes() {
+        assert_eq!(size_of::<Flow>(), 128);
+    }
+
     #[test]
     fn ids_keep_their_index_and_its_order() {
         for i in [0, 1, 2, 41, u32::MAX - 1] {

@@ -808,11 +808,14 @@ fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
     Some(Flow {
         from: names.actor(&p.from)?,
         to: names.actor(&p.to)?,
-        arrow: p.arrow.span,
+        arrow_start: p.arrow.span.start,
+        arrow_len: u8::try_from(p.arrow.span.end.saturating_sub(p.arrow.span.start)).unwrap_or(u8::MAX),
         both_ways: p.arrow.both_ways,
         items: each(&p.payload, |n| names.item(n))?,
         purposes: each(&p.purposes, |n| names.purpose(n))?,
-        via: each(p.via_names(), |n| names.actor(n))?,
+        via: (p.via_names().iter())
+            .map(|n| names.actor(n))
+            .collect::<Option<_>>()?,
         via_start: p.via_kw().map_or(p.from.span.start, |k| k.start),
         basis: p.basis.as_ref().map(|b| b.text.clone()),
         span: f.span,
@@ -836,11 +839,12 @@ fn stand_in(span: crate::span::Span) -> Flow {
     Flow {
         from: nothing,
         to: nothing,
-        arrow: span,
+        arrow_start: span.start,
+        arrow_len: 0,
         both_ways: false,
         items: Few::new(),
         purposes: Few::new(),
-        via: Few::new(),
+        via: Box::default(),
         via_start: span.start,
         basis: None,
         span,

@@ -55,7 +55,7 @@ pub(super) fn exchange(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> O
             })
         }
         MyNumberRefusal::NearestMiss { first, .. } => match first {
-            Miss::Direction => Some(w.flow_of(last).arrow),
+            Miss::Direction => Some(w.flow_of(last).arrow()),
             Miss::Purpose => {
                 // Worded with every purpose allowed between the two roles
                 // for the item's category.
