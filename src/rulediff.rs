@@ -30,6 +30,7 @@ use crate::session::{Checked, RulebookSource, Session, collect_files};
 use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::syntax::token::Keyword;
+use crate::syntax::tokens::Copies;
 use crate::timings::Timings;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -1251,21 +1252,25 @@ pub fn impact(
     new: &RulebookSource,
     paths: &[PathBuf],
 ) -> Result<Impact, String> {
-    impact_timed(old, new, paths, &mut Timings::default())
+    impact_timed(old, new, paths, Copies::Counted, &mut Timings::default())
 }
 
-/// [`impact`], adding the time of each stage (those of both runs summed)
-/// and of the comparison to `timings`.
+/// [`impact`], the copies of the corpus's names living as `copies` says
+/// ([`Session::name_copies`]: lasting for a command whose run ends with
+/// the process), adding the time of each stage (those of both runs
+/// summed) and of the comparison to `timings`.
 pub fn impact_timed(
     old: &RulebookSource,
     new: &RulebookSource,
     paths: &[PathBuf],
+    copies: Copies,
     timings: &mut Timings,
 ) -> Result<Impact, String> {
     let files = collect_files(paths)?;
     // The corpus is read and parsed once; each design is then resolved
     // and checked against each rulebook in turn.
     let mut s = Session::forced(old.clone());
+    s.name_copies = copies;
     // Every finding, compared by code and line: a flow past a code's
     // hundredth finding counts as much as the first.
     s.for_comparison = true;

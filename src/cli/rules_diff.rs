@@ -84,7 +84,7 @@ pub fn run(o: &Options) -> u8 {
     let impact = if impact.is_empty() {
         None
     } else {
-        match rulediff::impact_timed(&sources[0], &sources[1], impact, &mut spent) {
+        match rulediff::impact_timed(&sources[0], &sources[1], impact, s.name_copies, &mut spent) {
             Ok(i) => Some(i),
             Err(e) => {
                 fail(&e);

@@ -92,7 +92,13 @@ pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
     }
     for (n, f) in d.flows.iter().enumerate() {
         let _ = FlowId::new(n as u32);
-        out.push(sym(f.text(text), SymbolKind::EVENT, f.span, f.arrow(), None));
+        out.push(sym(
+            f.text(text),
+            SymbolKind::EVENT,
+            f.span,
+            f.arrow(),
+            None,
+        ));
     }
     out.sort_by_key(|s| (s.range.start.line, s.range.start.character));
     out

@@ -809,7 +809,8 @@ fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
         from: names.actor(&p.from)?,
         to: names.actor(&p.to)?,
         arrow_start: p.arrow.span.start,
-        arrow_len: u8::try_from(p.arrow.span.end.saturating_sub(p.arrow.span.start)).unwrap_or(u8::MAX),
+        arrow_len: u8::try_from(p.arrow.span.end.saturating_sub(p.arrow.span.start))
+            .unwrap_or(u8::MAX),
         both_ways: p.arrow.both_ways,
         items: each(&p.payload, |n| names.item(n))?,
         purposes: each(&p.purposes, |n| names.purpose(n))?,
