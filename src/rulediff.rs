@@ -1309,14 +1309,20 @@ pub fn impact_timed(
                 .get(v.at)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            for (i, b, a) in differing(old_flows, v.verdicts) {
+            let differ = differing(old_flows, v.verdicts);
+            // In the order of the flows: their lines in one pass.
+            let starts = differ
+                .iter()
+                .map(|(i, ..)| v.design.flows.get(*i).map_or(0, |f| f.span.start as usize));
+            let lines = v.source.line_indexes(starts);
+            for ((i, b, a), line) in differ.into_iter().zip(lines) {
                 let Some(f) = v.design.flows.get(i) else {
                     continue;
                 };
                 let start = f.span.start;
                 let flow = FlowImpact {
                     file: v.source.name.clone(),
-                    line: v.source.line_index(start as usize) + 1,
+                    line: line + 1,
                     flow: f.text(&v.source.text),
                     before: b,
                     after: a,
