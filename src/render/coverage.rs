@@ -32,6 +32,18 @@ fn location(sources: &SourceMap, span: Span) -> (String, usize) {
     (f.name.clone(), f.line_col(span.start as usize).0)
 }
 
+/// A flow's file and line, as [`location`] gives them, without a copy of
+/// the file's name or a count of the line's characters (a design of a
+/// million flows lists each flow under the rules it uses).
+fn flow_at(sources: &SourceMap, span: Span) -> JsonFlow<'_> {
+    let f = sources.get(span.file);
+    let byte = (span.start as usize).min(f.text.len());
+    JsonFlow {
+        file: &f.name,
+        line: f.line_index(byte) + 1,
+    }
+}
+
 fn rules_of(c: &Coverage, section: SectionId) -> impl Iterator<Item = RuleId> + '_ {
     c.rulebook
         .rules
@@ -205,20 +217,20 @@ struct JsonSection<'a> {
     title: Option<&'a str>,
     mynumber: bool,
     basis: Option<&'a str>,
-    rules: Vec<JsonRule>,
+    rules: Vec<JsonRule<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonRule {
+struct JsonRule<'a> {
     rule: String,
     line: usize,
     exercised: bool,
-    flows: Vec<JsonFlow>,
+    flows: Vec<JsonFlow<'a>>,
 }
 
 #[derive(Serialize)]
-struct JsonFlow {
-    file: String,
+struct JsonFlow<'a> {
+    file: &'a str,
     line: usize,
 }
 
@@ -246,7 +258,7 @@ pub fn json(coverages: &[Coverage], sources: &SourceMap) -> String {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, s)| {
-                    let rules: Vec<JsonRule> = rules_of(c, SectionId::new(i as u32))
+                    let rules: Vec<JsonRule<'_>> = rules_of(c, SectionId::new(i as u32))
                         .map(|r| JsonRule {
                             rule: rb.rule_text(r),
                             line: line(r),
@@ -254,10 +266,7 @@ pub fn json(coverages: &[Coverage], sources: &SourceMap) -> String {
                             flows: c
                                 .uses(r)
                                 .iter()
-                                .map(|span| {
-                                    let (file, line) = location(sources, *span);
-                                    JsonFlow { file, line }
-                                })
+                                .map(|span| flow_at(sources, *span))
                                 .collect(),
                         })
                         .collect();
