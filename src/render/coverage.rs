@@ -1,12 +1,12 @@
 //! `mynaflow coverage`: rule coverage for people (grouped by section, with
 //! each rule's text) and as JSON.
 
+use super::json_pretty::Pretty;
 use crate::coverage::{Coverage, Tally};
 use crate::model::{RuleId, SectionId};
 use crate::source::SourceMap;
 use crate::span::Span;
 use crate::text::{Lang, Text};
-use serde::Serialize;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
@@ -30,18 +30,6 @@ fn percent(t: Tally) -> String {
 fn location(sources: &SourceMap, span: Span) -> (String, usize) {
     let f = sources.get(span.file);
     (f.name.clone(), f.line_col(span.start as usize).0)
-}
-
-/// A flow's file and line, as [`location`] gives them, without a copy of
-/// the file's name or a count of the line's characters (a design of a
-/// million flows lists each flow under the rules it uses).
-fn flow_at(sources: &SourceMap, span: Span) -> JsonFlow<'_> {
-    let f = sources.get(span.file);
-    let byte = (span.start as usize).min(f.text.len());
-    JsonFlow {
-        file: &f.name,
-        line: f.line_index(byte) + 1,
-    }
 }
 
 fn rules_of(c: &Coverage, section: SectionId) -> impl Iterator<Item = RuleId> + '_ {
@@ -165,75 +153,6 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
     out
 }
 
-#[derive(Serialize)]
-struct Output<'a> {
-    version: u32,
-    rules: usize,
-    exercised: usize,
-    percent: Option<f64>,
-    rulebooks: Vec<JsonRulebook<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonTally {
-    rules: usize,
-    exercised: usize,
-    percent: Option<f64>,
-}
-
-impl From<Tally> for JsonTally {
-    fn from(t: Tally) -> Self {
-        JsonTally {
-            rules: t.rules,
-            exercised: t.exercised,
-            percent: t.percent().map(round),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct JsonRulebook<'a> {
-    name: &'a str,
-    file: &'a str,
-    designs: Vec<&'a str>,
-    rules: usize,
-    exercised: usize,
-    percent: Option<f64>,
-    mynumber: JsonTally,
-    unexercised_mynumber: Vec<JsonRuleRef<'a>>,
-    sections: Vec<JsonSection<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonRuleRef<'a> {
-    section: &'a str,
-    rule: String,
-    line: usize,
-}
-
-#[derive(Serialize)]
-struct JsonSection<'a> {
-    id: &'a str,
-    title: Option<&'a str>,
-    mynumber: bool,
-    basis: Option<&'a str>,
-    rules: Vec<JsonRule<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonRule<'a> {
-    rule: String,
-    line: usize,
-    exercised: bool,
-    flows: Vec<JsonFlow<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonFlow<'a> {
-    file: &'a str,
-    line: usize,
-}
-
 /// Two decimals: stable output for snapshots and diffs.
 fn round(p: f64) -> f64 {
     (p * 100.0).round() / 100.0
@@ -246,73 +165,323 @@ fn round(p: f64) -> f64 {
 /// "sections":[{"id","title","mynumber","basis","rules":[{"rule","line",
 /// "exercised","flows":[{"file","line"}]}]}]}]}`. Percentages have two
 /// decimals and are null when there are no rules.
+///
+/// Written by hand in serde_json's pretty layout (the bytes
+/// `serde_json::to_string_pretty` gives, which a test compares): a
+/// design of a million flows lists each flow under the rules it uses, and
+/// serializing each through serde_json escaped its file's name again and
+/// asked the formatter for every key and indent.
 pub fn json(coverages: &[Coverage], sources: &SourceMap) -> String {
     let total = overall(coverages);
-    let rulebooks = coverages
+    let uses: usize = coverages
         .iter()
         .map(|c| {
-            let rb = &c.rulebook;
-            let line = |r: RuleId| location(sources, rb.rule(r).span).1;
-            let sections = rb
-                .sections
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| {
-                    let rules: Vec<JsonRule<'_>> = rules_of(c, SectionId::new(i as u32))
-                        .map(|r| JsonRule {
-                            rule: rb.rule_text(r),
-                            line: line(r),
-                            exercised: c.is_exercised(r),
-                            flows: c
-                                .uses(r)
-                                .iter()
-                                .map(|span| flow_at(sources, *span))
-                                .collect(),
-                        })
-                        .collect();
-                    (!rules.is_empty()).then_some(JsonSection {
-                        id: &s.id,
-                        title: s.title.as_deref(),
-                        mynumber: s.mynumber,
-                        basis: s.basis.as_deref(),
-                        rules,
-                    })
-                })
-                .collect();
-            let t = c.total();
-            JsonRulebook {
-                name: &rb.name,
-                file: &sources.get(rb.file).name,
-                designs: c
-                    .designs
-                    .iter()
-                    .map(|f| sources.get(*f).name.as_str())
-                    .collect(),
+            (0..c.rulebook.rules.len())
+                .map(|r| c.uses(RuleId::new(r as u32)).len())
+                .sum::<usize>()
+        })
+        .sum();
+    // About what a flow's entry takes, its file's name aside.
+    let mut out = Vec::with_capacity(uses * 96 + (1 << 16));
+    let mut p = Pretty::at(&mut out, 0);
+    p.begin_object();
+    p.key("version");
+    p.number(1);
+    tally(&mut p, total);
+    p.key("rulebooks");
+    p.array_of(coverages, |p, c| rulebook(p, c, sources));
+    p.end_object();
+    out.push(b'\n');
+    // Every piece written is UTF-8 (serde_json's strings, ASCII else).
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// `"rules", "exercised", "percent"` members of a tally.
+fn tally(p: &mut Pretty, t: Tally) {
+    p.key("rules");
+    p.number(t.rules);
+    p.key("exercised");
+    p.number(t.exercised);
+    p.key("percent");
+    match t.percent().map(round) {
+        // A number serializes; its digits are serde_json's (ryu).
+        Some(v) => p.raw(serde_json::to_string(&v).unwrap_or_default().as_bytes()),
+        None => p.null(),
+    }
+}
+
+/// A string or `null`.
+fn str_or_null(p: &mut Pretty, s: Option<&str>) {
+    match s {
+        Some(s) => p.str(s),
+        None => p.null(),
+    }
+}
+
+/// One rulebook's coverage.
+fn rulebook(p: &mut Pretty, c: &Coverage, sources: &SourceMap) {
+    let rb = &c.rulebook;
+    let line = |r: RuleId| location(sources, rb.rule(r).span).1;
+    p.begin_object();
+    p.key("name");
+    p.str(&rb.name);
+    p.key("file");
+    p.str(&sources.get(rb.file).name);
+    p.key("designs");
+    p.array_of(&c.designs, |p, f| p.str(&sources.get(*f).name));
+    tally(p, c.total());
+    p.key("mynumber");
+    p.begin_object();
+    tally(p, c.mynumber());
+    p.end_object();
+    p.key("unexercised_mynumber");
+    p.array_of(c.unexercised_mynumber(), |p, r| {
+        p.begin_object();
+        p.key("section");
+        p.str(&rb.section(rb.rule(r).section).id);
+        p.key("rule");
+        p.str(&rb.rule_text(r));
+        p.key("line");
+        p.number(line(r));
+        p.end_object();
+    });
+    // A flow's file, escaped once for the run of flows in it.
+    let mut file: Option<(crate::span::FileId, Vec<u8>)> = None;
+    let sections = (rb.sections.iter().enumerate())
+        .map(|(i, s)| (s, rules_of(c, SectionId::new(i as u32)).collect::<Vec<_>>()))
+        .filter(|(_, rules)| !rules.is_empty());
+    p.key("sections");
+    p.array_of(sections, |p, (s, rules)| {
+        p.begin_object();
+        p.key("id");
+        p.str(&s.id);
+        p.key("title");
+        str_or_null(p, s.title.as_deref());
+        p.key("mynumber");
+        p.bool(s.mynumber);
+        p.key("basis");
+        str_or_null(p, s.basis.as_deref());
+        p.key("rules");
+        p.array_of(rules, |p, r| {
+            p.begin_object();
+            p.key("rule");
+            p.str(&rb.rule_text(r));
+            p.key("line");
+            p.number(line(r));
+            p.key("exercised");
+            p.bool(c.is_exercised(r));
+            p.key("flows");
+            p.array_of(c.uses(r), |p, span| {
+                let f = sources.get(span.file);
+                let name = match &file {
+                    Some((id, name)) if *id == span.file => name,
+                    _ => {
+                        let escaped = serde_json::to_vec(f.name.as_str()).unwrap_or_default();
+                        &file.insert((span.file, escaped)).1
+                    }
+                };
+                let byte = (span.start as usize).min(f.text.len());
+                p.begin_object();
+                p.key("file");
+                p.raw(name);
+                p.key("line");
+                p.number(f.line_index(byte) + 1);
+                p.end_object();
+            });
+            p.end_object();
+        });
+        p.end_object();
+    });
+    p.end_object();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Analysis, RulebookSource, Session};
+    use serde::Serialize;
+    use std::path::Path;
+
+    #[derive(Serialize)]
+    struct Output<'a> {
+        version: u32,
+        rules: usize,
+        exercised: usize,
+        percent: Option<f64>,
+        rulebooks: Vec<JsonRulebook<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct JsonTally {
+        rules: usize,
+        exercised: usize,
+        percent: Option<f64>,
+    }
+
+    impl From<Tally> for JsonTally {
+        fn from(t: Tally) -> Self {
+            JsonTally {
                 rules: t.rules,
                 exercised: t.exercised,
                 percent: t.percent().map(round),
-                mynumber: c.mynumber().into(),
-                unexercised_mynumber: c
-                    .unexercised_mynumber()
-                    .into_iter()
-                    .map(|r| JsonRuleRef {
-                        section: &rb.section(rb.rule(r).section).id,
-                        rule: rb.rule_text(r),
-                        line: line(r),
-                    })
-                    .collect(),
-                sections,
             }
-        })
-        .collect();
-    let out = Output {
-        version: 1,
-        rules: total.rules,
-        exercised: total.exercised,
-        percent: total.percent().map(round),
-        rulebooks,
-    };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
-    s.push('\n');
-    s
+        }
+    }
+
+    #[derive(Serialize)]
+    struct JsonRulebook<'a> {
+        name: &'a str,
+        file: &'a str,
+        designs: Vec<&'a str>,
+        rules: usize,
+        exercised: usize,
+        percent: Option<f64>,
+        mynumber: JsonTally,
+        unexercised_mynumber: Vec<JsonRuleRef<'a>>,
+        sections: Vec<JsonSection<'a>>,
+    }
+
+    #[derive(Serialize)]
+    struct JsonRuleRef<'a> {
+        section: &'a str,
+        rule: String,
+        line: usize,
+    }
+
+    #[derive(Serialize)]
+    struct JsonSection<'a> {
+        id: &'a str,
+        title: Option<&'a str>,
+        mynumber: bool,
+        basis: Option<&'a str>,
+        rules: Vec<JsonRule>,
+    }
+
+    #[derive(Serialize)]
+    struct JsonRule {
+        rule: String,
+        line: usize,
+        exercised: bool,
+        flows: Vec<JsonFlow>,
+    }
+
+    #[derive(Serialize)]
+    struct JsonFlow {
+        file: String,
+        line: usize,
+    }
+
+    /// The JSON as serde_json wrote it before it was written by hand.
+    fn serde_reference(coverages: &[Coverage], sources: &SourceMap) -> String {
+        let total = overall(coverages);
+        let rulebooks = coverages
+            .iter()
+            .map(|c| {
+                let rb = &c.rulebook;
+                let line = |r: RuleId| location(sources, rb.rule(r).span).1;
+                let sections = rb
+                    .sections
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| {
+                        let rules: Vec<JsonRule> = rules_of(c, SectionId::new(i as u32))
+                            .map(|r| JsonRule {
+                                rule: rb.rule_text(r),
+                                line: line(r),
+                                exercised: c.is_exercised(r),
+                                flows: c
+                                    .uses(r)
+                                    .iter()
+                                    .map(|span| {
+                                        let (file, line) = location(sources, *span);
+                                        JsonFlow { file, line }
+                                    })
+                                    .collect(),
+                            })
+                            .collect();
+                        (!rules.is_empty()).then_some(JsonSection {
+                            id: &s.id,
+                            title: s.title.as_deref(),
+                            mynumber: s.mynumber,
+                            basis: s.basis.as_deref(),
+                            rules,
+                        })
+                    })
+                    .collect();
+                let t = c.total();
+                JsonRulebook {
+                    name: &rb.name,
+                    file: &sources.get(rb.file).name,
+                    designs: c
+                        .designs
+                        .iter()
+                        .map(|f| sources.get(*f).name.as_str())
+                        .collect(),
+                    rules: t.rules,
+                    exercised: t.exercised,
+                    percent: t.percent().map(round),
+                    mynumber: c.mynumber().into(),
+                    unexercised_mynumber: c
+                        .unexercised_mynumber()
+                        .into_iter()
+                        .map(|r| JsonRuleRef {
+                            section: &rb.section(rb.rule(r).section).id,
+                            rule: rb.rule_text(r),
+                            line: line(r),
+                        })
+                        .collect(),
+                    sections,
+                }
+            })
+            .collect();
+        let out = Output {
+            version: 1,
+            rules: total.rules,
+            exercised: total.exercised,
+            percent: total.percent().map(round),
+            rulebooks,
+        };
+        let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Designs of both societies, one rulebook with titles and bases and one
+    /// without, a file whose name needs escaping, and a rulebook none of
+    /// whose rules a design uses.
+    #[test]
+    fn the_json_is_the_bytes_serde_json_writes() {
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        let mut analyses: Vec<Analysis> = Vec::new();
+        for p in [
+            "examples/kenpo-society.myna",
+            "examples/vendor-proposal.myna",
+            "tests/cases/custom/design.myna",
+            "tests/cases/custom/nearest-miss.myna",
+        ] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(p);
+            if let Ok(c) = s.check_path(&path) {
+                analyses.extend(c.analysis);
+            }
+        }
+        let text = "actor A : 組合\nactor B : 他機関\ndata x : 課税・非課税情報\nflow A -> B : x for 被扶養者認定\n";
+        analyses.extend(
+            s.check_text("a \"quoted\\ name\u{1}.myna", text.to_string(), None)
+                .analysis,
+        );
+        assert_eq!(analyses.len(), 5, "every design checked");
+        let all = Coverage::compute(&analyses);
+        assert!(all.len() >= 2, "two rulebooks");
+        assert_eq!(json(&all, &s.sources), serde_reference(&all, &s.sources));
+        // A rulebook that nothing exercises, and no rulebook at all.
+        let unused: Vec<Coverage> = all
+            .iter()
+            .map(|c| Coverage::new(c.rulebook.clone()))
+            .collect();
+        assert_eq!(
+            json(&unused, &s.sources),
+            serde_reference(&unused, &s.sources)
+        );
+        assert_eq!(json(&[], &s.sources), serde_reference(&[], &s.sources));
+    }
 }
