@@ -111,17 +111,7 @@ impl Flow {
     /// The statement's text in `src` (its file's text), white space folded
     /// to single spaces: how a flow is shown in reports, wherever it stands.
     pub fn text(&self, src: &str) -> String {
-        let written = src.get(self.span.range()).unwrap_or_default();
-        // One allocation (`rules diff --impact` shows a flow's text for
-        // each of hundreds of thousands of flows that change verdict).
-        let mut text = String::with_capacity(written.len());
-        for word in written.split_whitespace() {
-            if !text.is_empty() {
-                text.push(' ');
-            }
-            text.push_str(word);
-        }
-        text
+        folded(src.get(self.span.range()).unwrap_or_default())
     }
 
     /// The span of the purpose list (or the data list when there is none).
@@ -150,6 +140,43 @@ impl Flow {
             None => self.arrow(),
         }
     }
+}
+
+/// `written`, white space folded to single spaces: copied as it is when
+/// it is folded already, as a statement on one line nearly always is
+/// (`rules diff --impact` shows the text of each of hundreds of thousands
+/// of flows that change verdict, and reading it character by character
+/// was most of that).
+fn folded(written: &str) -> String {
+    if is_folded(written.as_bytes()) {
+        return written.to_string();
+    }
+    let mut text = String::with_capacity(written.len());
+    for word in written.split_whitespace() {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+    }
+    text
+}
+
+/// Is there no white space in `b` but single spaces between other
+/// characters? A control character, or a byte that may start a white
+/// space character other than ASCII's (U+0085, U+00A0, U+1680,
+/// U+2000–U+205F), answers no, to be safe; so does U+3000, the
+/// ideographic space. Whole-slice passes the compiler and `memchr` run
+/// many bytes at a time: a test of each byte in turn was slower than the
+/// words it spared.
+fn is_folded(b: &[u8]) -> bool {
+    let unusual = b.iter().fold(false, |found, &c| {
+        found | (c < b' ') | (c == 0xC2) | (c == 0xE1) | (c == 0xE2)
+    });
+    !unusual
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && memchr::memmem::find(b, b"  ").is_none()
+        && memchr::memmem::find(b, "\u{3000}".as_bytes()).is_none()
 }
 
 /// A resolved design.
@@ -245,6 +272,40 @@ fn resolved_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What [`folded`] must give: the words, one space between each.
+    fn reference(s: &str) -> String {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn text_is_folded_as_the_words_joined_whatever_the_characters() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for s in [
+                format!("a{c}b"),
+                format!("{c}a"),
+                format!("a{c}"),
+                format!("a {c}b"),
+                format!("ア{c}{c}イ"),
+                format!("{c}"),
+            ] {
+                assert_eq!(folded(&s), reference(&s), "{c:?} in {s:?}");
+            }
+        }
+        for s in [
+            "",
+            " ",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "flow A -> B : x",
+            "a\u{3000}b",
+            "a\u{3001}b",
+        ] {
+            assert_eq!(folded(s), reference(s), "{s:?}");
+        }
+    }
 
     #[test]
     fn a_flow_s_text_has_its_white_space_folded_to_single_spaces() {
