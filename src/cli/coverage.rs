@@ -92,11 +92,14 @@ pub fn run(
     }
     let coverages = s.timings.time("coverage", || Coverage::compute(&analyses));
     s.timings.time("render+write", || {
-        let out = match format {
-            Format::Human => render::coverage::human(&coverages, &s.sources, settings.lang),
-            Format::Json => render::coverage::json(&coverages, &s.sources),
+        let mut stdout = std::io::stdout().lock();
+        let _ = match format {
+            Format::Human => stdout.write_all(
+                render::coverage::human(&coverages, &s.sources, settings.lang).as_bytes(),
+            ),
+            // Written as drawn: a million flows' listing is never held whole.
+            Format::Json => render::coverage::write_json(&coverages, &s.sources, &mut stdout),
         };
-        let _ = std::io::stdout().lock().write_all(out.as_bytes());
     });
     if timings {
         eprint!("{}", s.timings.table());

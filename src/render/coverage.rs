@@ -5,8 +5,10 @@ use super::json_pretty::Pretty;
 use crate::coverage::{Coverage, Tally};
 use crate::model::{RuleId, SectionId};
 use crate::source::SourceMap;
+use crate::span::FileId;
 use crate::span::Span;
 use crate::text::{Lang, Text};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
 
@@ -172,28 +174,40 @@ fn round(p: f64) -> f64 {
 /// serializing each through serde_json escaped its file's name again and
 /// asked the formatter for every key and indent.
 pub fn json(coverages: &[Coverage], sources: &SourceMap) -> String {
-    let total = overall(coverages);
-    let uses: usize = coverages
-        .iter()
-        .map(|c| {
-            (0..c.rulebook.rules.len())
-                .map(|r| c.uses(RuleId::new(r as u32)).len())
-                .sum::<usize>()
-        })
-        .sum();
-    // About what a flow's entry takes, its file's name aside.
-    let mut out = Vec::with_capacity(uses * 96 + (1 << 16));
-    let mut p = Pretty::at(&mut out, 0);
+    let mut out = Vec::new();
+    match write_json(coverages, sources, &mut out) {
+        // Every piece written is UTF-8 (serde_json's strings, ASCII else).
+        Ok(()) => String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => format!("{{\"error\":\"{e}\"}}\n"),
+    }
+}
+
+/// Writes [`json`]'s report to `out`, the flows under each rule drawn on
+/// every core a chunk at a time, so the document is never held whole.
+pub fn write_json(
+    coverages: &[Coverage],
+    sources: &SourceMap,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    let mut buf = Vec::new();
+    let mut p = Pretty::at(&mut buf, 0);
     p.begin_object();
     p.key("version");
     p.number(1);
-    tally(&mut p, total);
+    tally(&mut p, overall(coverages));
     p.key("rulebooks");
-    p.array_of(coverages, |p, c| rulebook(p, c, sources));
+    p.begin_array();
+    for c in coverages {
+        p.element();
+        rulebook(&mut p, c, sources, &mut out)?;
+    }
+    p.end_array();
     p.end_object();
-    out.push(b'\n');
-    // Every piece written is UTF-8 (serde_json's strings, ASCII else).
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    p.raw(b"\n");
+    p.flush_into(&mut out)?;
+    std::io::Write::flush(&mut out)
 }
 
 /// `"rules", "exercised", "percent"` members of a tally.
@@ -218,8 +232,14 @@ fn str_or_null(p: &mut Pretty, s: Option<&str>) {
     }
 }
 
-/// One rulebook's coverage.
-fn rulebook(p: &mut Pretty, c: &Coverage, sources: &SourceMap) {
+/// One rulebook's coverage; the flows under its rules written to `out`
+/// as they are drawn.
+fn rulebook<W: std::io::Write>(
+    p: &mut Pretty,
+    c: &Coverage,
+    sources: &SourceMap,
+    out: &mut W,
+) -> std::io::Result<()> {
     let rb = &c.rulebook;
     let line = |r: RuleId| location(sources, rb.rule(r).span).1;
     p.begin_object();
@@ -245,13 +265,22 @@ fn rulebook(p: &mut Pretty, c: &Coverage, sources: &SourceMap) {
         p.number(line(r));
         p.end_object();
     });
-    // A flow's file, escaped once for the run of flows in it.
-    let mut file: Option<(crate::span::FileId, Vec<u8>)> = None;
+    // Each file's name, escaped once.
+    let mut names: HashMap<FileId, Vec<u8>> = HashMap::new();
+    for r in (0..rb.rules.len()).map(|r| RuleId::new(r as u32)) {
+        for span in c.uses(r) {
+            names.entry(span.file).or_insert_with(|| {
+                serde_json::to_vec(sources.get(span.file).name.as_str()).unwrap_or_default()
+            });
+        }
+    }
     let sections = (rb.sections.iter().enumerate())
         .map(|(i, s)| (s, rules_of(c, SectionId::new(i as u32)).collect::<Vec<_>>()))
         .filter(|(_, rules)| !rules.is_empty());
     p.key("sections");
-    p.array_of(sections, |p, (s, rules)| {
+    p.begin_array();
+    for (s, rules) in sections {
+        p.element();
         p.begin_object();
         p.key("id");
         p.str(&s.id);
@@ -262,7 +291,9 @@ fn rulebook(p: &mut Pretty, c: &Coverage, sources: &SourceMap) {
         p.key("basis");
         str_or_null(p, s.basis.as_deref());
         p.key("rules");
-        p.array_of(rules, |p, r| {
+        p.begin_array();
+        for r in rules {
+            p.element();
             p.begin_object();
             p.key("rule");
             p.str(&rb.rule_text(r));
@@ -271,28 +302,27 @@ fn rulebook(p: &mut Pretty, c: &Coverage, sources: &SourceMap) {
             p.key("exercised");
             p.bool(c.is_exercised(r));
             p.key("flows");
-            p.array_of(c.uses(r), |p, span| {
+            p.array_drawn_apart(out, c.uses(r), |p, span| {
                 let f = sources.get(span.file);
-                let name = match &file {
-                    Some((id, name)) if *id == span.file => name,
-                    _ => {
-                        let escaped = serde_json::to_vec(f.name.as_str()).unwrap_or_default();
-                        &file.insert((span.file, escaped)).1
-                    }
-                };
                 let byte = (span.start as usize).min(f.text.len());
                 p.begin_object();
                 p.key("file");
-                p.raw(name);
+                match names.get(&span.file) {
+                    Some(name) => p.raw(name),
+                    None => p.str(&f.name),
+                }
                 p.key("line");
                 p.number(f.line_index(byte) + 1);
                 p.end_object();
-            });
+            })?;
             p.end_object();
-        });
+        }
+        p.end_array();
         p.end_object();
-    });
+    }
+    p.end_array();
     p.end_object();
+    Ok(())
 }
 
 #[cfg(test)]
@@ -464,14 +494,21 @@ mod tests {
                 analyses.extend(c.analysis);
             }
         }
-        let text = "actor A : 組合\nactor B : 他機関\ndata x : 課税・非課税情報\nflow A -> B : x for 被扶養者認定\n";
+        // Rules used by more flows than one chunk draws (the society's
+        // design again and again: its declarations are duplicates, its
+        // flows count each time).
+        let text = include_str!("../../examples/kenpo-society.myna").repeat(100);
         analyses.extend(
-            s.check_text("a \"quoted\\ name\u{1}.myna", text.to_string(), None)
+            s.check_text("a \"quoted\\ name\u{1}.myna", text, None)
                 .analysis,
         );
         assert_eq!(analyses.len(), 5, "every design checked");
         let all = Coverage::compute(&analyses);
         assert!(all.len() >= 2, "two rulebooks");
+        let most = (all.iter())
+            .flat_map(|c| (0..c.rulebook.rules.len()).map(|r| c.uses(RuleId::new(r as u32)).len()))
+            .max();
+        assert!(most > Some(256), "{most:?} uses of one rule");
         assert_eq!(json(&all, &s.sources), serde_reference(&all, &s.sources));
         // A rulebook that nothing exercises, and no rulebook at all.
         let unused: Vec<Coverage> = all

@@ -278,6 +278,50 @@ impl<'b> Pretty<'b> {
         self.end_array();
     }
 
+    /// Writes what was written so far to `w` and empties the buffer, the
+    /// layout's place kept, so that a long array can be drawn apart and
+    /// the value go on after it.
+    pub fn flush_into<W: Write + ?Sized>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(self.out)?;
+        self.out.clear();
+        Ok(())
+    }
+
+    /// [`Pretty::array_of`] of a long list, written to `w` after what was
+    /// written so far: its elements drawn on every core a chunk at a time
+    /// ([`write_ordered`]), each by `each` at the element's depth, and
+    /// written in order.
+    pub fn array_drawn_apart<T, W>(
+        &mut self,
+        w: &mut W,
+        items: &[T],
+        each: impl Fn(&mut Pretty, &T) + Sync,
+    ) -> io::Result<()>
+    where
+        T: Sync,
+        W: Write + ?Sized,
+    {
+        if items.is_empty() {
+            self.begin_array();
+            self.end_array();
+            return Ok(());
+        }
+        self.out.push(b'[');
+        self.flush_into(w)?;
+        let level = self.level + 1;
+        write_ordered(w, items, |i, item, buf| {
+            buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            indent(buf, level)?;
+            each(&mut Pretty::at(buf, level), item);
+            Ok(())
+        })?;
+        self.out.push(b'\n');
+        indent(self.out, self.level)?;
+        self.out.push(b']');
+        self.first = false;
+        Ok(())
+    }
+
     /// Starts the next element of the array: its value follows.
     #[inline]
     pub fn element(&mut self) {
