@@ -5,8 +5,7 @@ use super::json_pretty::Pretty;
 use crate::coverage::{Coverage, Tally};
 use crate::model::{RuleId, SectionId};
 use crate::source::SourceMap;
-use crate::span::FileId;
-use crate::span::Span;
+use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -265,15 +264,14 @@ fn rulebook<W: std::io::Write>(
         p.number(line(r));
         p.end_object();
     });
-    // Each file's name, escaped once.
-    let mut names: HashMap<FileId, Vec<u8>> = HashMap::new();
-    for r in (0..rb.rules.len()).map(|r| RuleId::new(r as u32)) {
-        for span in c.uses(r) {
-            names.entry(span.file).or_insert_with(|| {
-                serde_json::to_vec(sources.get(span.file).name.as_str()).unwrap_or_default()
-            });
-        }
-    }
+    // Each design's name, escaped once (a flow that uses a rule is in one
+    // of the designs; another file's name is escaped where it is met).
+    let names: HashMap<FileId, Vec<u8>> = (c.designs.iter())
+        .map(|&f| {
+            let name = serde_json::to_vec(sources.get(f).name.as_str()).unwrap_or_default();
+            (f, name)
+        })
+        .collect();
     let sections = (rb.sections.iter().enumerate())
         .map(|(i, s)| (s, rules_of(c, SectionId::new(i as u32)).collect::<Vec<_>>()))
         .filter(|(_, rules)| !rules.is_empty());
