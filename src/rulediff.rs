@@ -1107,21 +1107,21 @@ struct Visit<'a> {
 }
 
 /// Checks every design of the corpus against `rules` (on every core when
-/// there are several files), through `check` (which keeps the trees for
-/// another run, or frees them as it goes on the last), and hands each
-/// design's verdicts to `visit`.
+/// there are several files), through `check` (which reads the designs'
+/// trees, or binds the models of a first run to `rules`), hands each
+/// design's verdicts to `visit`, and gives back what was checked.
 fn run(
     s: &mut Session,
     rules: &RulebookSource,
-    check: impl FnOnce(&mut Session) -> Vec<Result<Checked, String>>,
+    check: impl FnOnce(&mut Session) -> Result<Vec<Result<Checked, String>>, String>,
     mut visit: impl FnMut(Visit),
-) -> Result<(), String> {
+) -> Result<Vec<Checked>, String> {
     s.force_rules(rules.clone());
     s.load_rulebook(rules)
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
     // This run's findings only.
     s.diagnostics.clear();
-    let checked = check(s).into_iter().collect::<Result<Vec<_>, _>>()?;
+    let checked = check(s)?.into_iter().collect::<Result<Vec<_>, _>>()?;
     let start = std::time::Instant::now();
     // The findings of each file, found in one pass over all of them.
     let mut by_file: HashMap<FileId, Vec<&Diagnostic>> = HashMap::new();
@@ -1165,12 +1165,9 @@ fn run(
             other,
         });
     }
-    s.timings.add("compare", start.elapsed());
-    let start = std::time::Instant::now();
     drop(by_file);
-    drop(checked);
-    s.timings.add("free model", start.elapsed());
-    Ok(())
+    s.timings.add("compare", start.elapsed());
+    Ok(checked)
 }
 
 /// A flow checked, with nothing found: the verdict of nearly every flow,
@@ -1278,10 +1275,15 @@ pub fn impact_timed(
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", old.display()))?;
     let corpus = s.read_paths(&files);
     let mut before = Before::default();
-    run(
+    let mut again = None;
+    let first = run(
         &mut s,
         old,
-        |s| s.check_read_keeping(&corpus),
+        |s| {
+            let (checked, kept) = s.check_read_for_again(corpus);
+            again = Some(kept);
+            Ok(checked)
+        },
         |v| {
             before.designs += 1;
             before.flows += v.design.flows.len();
@@ -1297,11 +1299,16 @@ pub fn impact_timed(
     let mut changed: Vec<(u32, FlowImpact)> = Vec::new();
     let mut other_findings_changed = 0;
     let mut other = std::mem::take(&mut before.other);
-    // The last run frees each tree as it resolves it.
-    run(
+    // The second run binds the first's models to the new rulebook.
+    let first = first.into_iter().map(Ok).collect();
+    let second = run(
         &mut s,
         new,
-        move |s| s.check_read(corpus),
+        move |s| match again {
+            Some(again) => s.check_again(first, again),
+            // `run` checks before it can fail after, so never.
+            None => Err("the first run kept nothing to check again".to_string()),
+        },
         |v| {
             // The same tree checked again: its flows have the same numbers.
             let old_flows = before
@@ -1335,6 +1342,9 @@ pub fn impact_timed(
             }
         },
     )?;
+    let start = std::time::Instant::now();
+    drop(second);
+    s.timings.add("free model", start.elapsed());
     other_findings_changed += other.values().sum::<usize>();
     // By file name, then by place in the file.
     changed.sort_by(|(x, a), (y, b)| (&a.file, x).cmp(&(&b.file, y)));

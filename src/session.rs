@@ -8,7 +8,9 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::{Design, Rulebook};
-use crate::resolve::{resolve_design, resolve_design_keeping, resolve_rulebook};
+use crate::resolve::{
+    RulebookNames, rebind_design, resolve_design, resolve_design_rebindable, resolve_rulebook,
+};
 use crate::source::{Decoded, SourceFile, SourceMap, decode, decode_owned};
 use crate::span::{FileId, Span};
 use crate::suppress::{self, Date};
@@ -352,13 +354,10 @@ impl Session {
             &mut timings,
         );
         let plan = self.plan(file, &parsed.file, dir);
-        let done = analyse(
+        let (done, _) = analyse(
             self.sources.get(file),
             file,
-            Syntax {
-                diagnostics: parsed.diagnostics,
-                tree: Tree::Owned(parsed.file),
-            },
+            parsed,
             plan,
             self.stage_options(),
             &mut timings,
@@ -383,7 +382,7 @@ impl Session {
     }
 
     /// Reads, decodes and parses many files on every core, for
-    /// [`Session::check_read`] or [`Session::check_read_keeping`].
+    /// [`Session::check_read`] or [`Session::check_read_for_again`].
     pub fn read_paths(&mut self, paths: &[PathBuf]) -> Corpus {
         let start = Instant::now();
         let read: Vec<Result<(SourceFile, Option<Problem>), String>> =
@@ -423,33 +422,90 @@ impl Session {
     /// Checks files read by [`Session::read_paths`], as
     /// [`Session::check_paths`] does, freeing each tree as it is resolved.
     pub fn check_read(&mut self, corpus: Corpus) -> Vec<Result<Checked, String>> {
-        let Corpus {
-            paths,
-            files,
-            parsed,
-        } = corpus;
-        let trees = parsed.into_iter().map(|p| {
-            p.map(|p| Syntax {
-                diagnostics: p.diagnostics,
-                tree: Tree::Owned(p.file),
-            })
-        });
-        self.check_trees(&paths, &files, trees)
+        self.check_trees(corpus, false).0
     }
 
-    /// Checks files read by [`Session::read_paths`] and keeps their trees,
-    /// so that they can be checked again: against another rulebook after
-    /// [`Session::force_rules`], as `rules diff --impact` does, without
-    /// reading and parsing them twice. A file's problems (MN005) are
-    /// reported once per session.
-    pub fn check_read_keeping(&mut self, corpus: &Corpus) -> Vec<Result<Checked, String>> {
-        let trees = corpus.parsed.iter().map(|p| {
-            p.as_ref().map(|p| Syntax {
-                diagnostics: p.diagnostics.clone(),
-                tree: Tree::Shared(&p.file),
-            })
-        });
-        self.check_trees(&corpus.paths, &corpus.files, trees)
+    /// [`Session::check_read`], keeping what checking each design again
+    /// needs besides its model: to check it against another rulebook
+    /// after [`Session::force_rules`], as `rules diff --impact` does,
+    /// with [`Session::check_again`], without parsing it or binding its
+    /// own names again.
+    pub fn check_read_for_again(
+        &mut self,
+        corpus: Corpus,
+    ) -> (Vec<Result<Checked, String>>, Again) {
+        let (checked, files) = self.check_trees(corpus, true);
+        (checked, Again { files })
+    }
+
+    /// Checks again, against the rulebook the session is now forced to
+    /// use ([`Session::force_rules`]), the designs `first` holds, which
+    /// [`Session::check_read_for_again`] checked with `again`: each model
+    /// is bound to the rulebook ([`rebind_design`]), then goes through the
+    /// graph, the checks and suppressions as a design read afresh would.
+    /// A file's problems (MN005) are reported once per session; a
+    /// rulebook among the designs gives the findings it gave. An `Err` is
+    /// a rulebook that cannot be loaded, or `first` missing a design's
+    /// model.
+    pub fn check_again(
+        &mut self,
+        mut first: Vec<Result<Checked, String>>,
+        again: Again,
+    ) -> Result<Vec<Result<Checked, String>>, String> {
+        let rules = self.default_rules.clone();
+        let start = Instant::now();
+        let rulebook = (self.load_rulebook(&rules))
+            .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
+        self.timings.add("rulebook", start.elapsed());
+        let mut jobs = Vec::with_capacity(again.files.len());
+        for a in again.files {
+            let design = match first.get_mut(a.at) {
+                Some(Ok(c)) => c.analysis.take().map(|a| a.design),
+                _ => None,
+            };
+            if design.is_none() && matches!(a.kept, Kept::Design { .. }) {
+                let name = &self.sources.get(a.file).name;
+                return Err(format!("the first check's model of {name} is missing"));
+            }
+            jobs.push((a, design));
+        }
+        let sources = &self.sources;
+        let stage = self.stage_options();
+        let work = |(a, design): (AgainFile, Option<Design>)| {
+            let mut t = Timings::default();
+            let analysed = match (a.kept, design) {
+                (
+                    Kept::Design {
+                        spans,
+                        mut findings,
+                        names,
+                    },
+                    Some(design),
+                ) => {
+                    let design = t.time("rebind", || {
+                        rebind_design(design, Some(rulebook.clone()), &names, &mut findings)
+                    });
+                    drop(names);
+                    let source = sources.get(a.file);
+                    design_checked(source, a.file, &spans, design, findings, stage, &mut t)
+                }
+                // A model for each design, seen to above.
+                (Kept::Rulebook { findings }, _) | (Kept::Design { findings, .. }, None) => {
+                    Analysed {
+                        diagnostics: findings,
+                        analysis: None,
+                    }
+                }
+            };
+            (a.at, analysed, t)
+        };
+        let done: Vec<Done> = if jobs.len() < 2 {
+            jobs.into_iter().map(work).collect()
+        } else {
+            jobs.into_par_iter().map(work).collect()
+        };
+        self.gather(&mut first, done);
+        Ok(first)
     }
 
     /// From now on, checks every design against `rules`, whatever rulebook
@@ -459,19 +515,23 @@ impl Session {
         self.default_rules = rules;
     }
 
-    /// The checking half of [`Session::check_paths`]: `trees` holds each
-    /// path's syntax (None when it could not be read or is not a design's
-    /// text).
-    fn check_trees<'a>(
+    /// The checking half of [`Session::check_paths`], of the files
+    /// `corpus` holds; with `for_again`, also what checking each design
+    /// again needs ([`Session::check_again`]).
+    fn check_trees(
         &mut self,
-        paths: &[PathBuf],
-        files: &[Result<(FileId, Option<Problem>), String>],
-        trees: impl Iterator<Item = Option<Syntax<'a>>>,
-    ) -> Vec<Result<Checked, String>> {
+        corpus: Corpus,
+        for_again: bool,
+    ) -> (Vec<Result<Checked, String>>, Vec<AgainFile>) {
+        let Corpus {
+            paths,
+            files,
+            parsed,
+        } = corpus;
         // In order: which files to skip, which rulebooks to load.
         let mut out = Vec::with_capacity(paths.len());
         let mut jobs = Vec::new();
-        for ((path, f), syntax) in paths.iter().zip(files).zip(trees) {
+        for ((path, f), parsed) in paths.iter().zip(&files).zip(parsed) {
             if let Some(&file) = self.rulebook_files.get(&canonical(path)) {
                 out.push(Ok(Checked {
                     file,
@@ -496,24 +556,38 @@ impl Session {
                 }
                 continue;
             }
-            if let Some(syntax) = syntax {
-                let plan = self.plan(file, syntax.tree.file(), path.parent());
-                jobs.push((out.len() - 1, file, syntax, plan));
+            if let Some(parsed) = parsed {
+                let plan = self.plan(file, &parsed.file, path.parent());
+                jobs.push((out.len() - 1, file, parsed, plan));
             }
         }
         let sources = &self.sources;
-        let stage = self.stage_options();
-        let work = |(at, file, syntax, plan): (usize, FileId, Syntax, Plan)| {
+        let stage = StageOptions {
+            for_again,
+            ..self.stage_options()
+        };
+        let work = |(at, file, parsed, plan): (usize, FileId, Parsed, Plan)| {
             let mut t = Timings::default();
-            let a = analyse(sources.get(file), file, syntax, plan, stage, &mut t);
-            (at, a, t)
+            let (a, again) = analyse(sources.get(file), file, parsed, plan, stage, &mut t);
+            let again = again.map(|kept| AgainFile { at, file, kept });
+            ((at, a, t), again)
         };
         // One file: no thread pool to start.
-        let done: Vec<(usize, Analysed, Timings)> = if jobs.len() < 2 {
-            jobs.into_iter().map(work).collect()
+        let (done, again): (Vec<Done>, Vec<Option<AgainFile>>) = if jobs.len() < 2 {
+            jobs.into_iter().map(work).unzip()
         } else {
-            jobs.into_par_iter().map(work).collect()
+            jobs.into_par_iter().map(work).unzip()
         };
+        self.gather(&mut out, done);
+        (out, again.into_iter().flatten().collect())
+    }
+
+    /// Adds each file's analysis, its findings and its times to the run.
+    fn gather(
+        &mut self,
+        out: &mut [Result<Checked, String>],
+        done: Vec<(usize, Analysed, Timings)>,
+    ) {
         for (at, a, t) in done {
             self.timings.merge(&t);
             self.diagnostics.extend(a.diagnostics);
@@ -521,7 +595,6 @@ impl Session {
                 c.analysis = a.analysis;
             }
         }
-        out
     }
 
     /// What a parsed file needs before its analysis, decided in file
@@ -625,6 +698,7 @@ impl Session {
             options: self.options,
             for_comparison: self.for_comparison,
             keep_computed: self.keep_computed,
+            for_again: false,
         }
     }
 
@@ -656,24 +730,14 @@ impl Session {
 
 /// What suppressions need of a syntax tree: its comments and the spans
 /// of its statements.
-struct Kept {
+struct KeptSpans {
     comments: Vec<crate::syntax::token::Comment>,
     statements: Vec<Span>,
 }
 
-impl Kept {
-    /// What suppressions need of a tree that is kept.
-    fn of(f: &crate::syntax::ast::File) -> Kept {
-        Kept {
-            statements: statement_spans(&f.stmts),
-            comments: f.comments.clone(),
-        }
-    }
-}
-
-impl From<crate::syntax::ast::File> for Kept {
-    fn from(f: crate::syntax::ast::File) -> Kept {
-        Kept {
+impl From<crate::syntax::ast::File> for KeptSpans {
+    fn from(f: crate::syntax::ast::File) -> KeptSpans {
+        KeptSpans {
             statements: f.stmts.iter().map(|s| s.span()).collect(),
             comments: f.comments,
         }
@@ -690,27 +754,34 @@ pub struct Corpus {
     parsed: Vec<Option<Parsed>>,
 }
 
-/// A file's syntax on its way to [`analyse`]: its parse findings and its
-/// tree, owned (freed as it is resolved) or shared (kept for another
-/// check).
-struct Syntax<'a> {
-    diagnostics: Vec<Diagnostic>,
-    tree: Tree<'a>,
+/// What checking the designs of a run again against another rulebook
+/// needs besides their models ([`Session::check_read_for_again`]).
+pub struct Again {
+    files: Vec<AgainFile>,
 }
 
-/// A syntax tree, owned or shared.
-enum Tree<'a> {
-    Owned(crate::syntax::ast::File),
-    Shared(&'a crate::syntax::ast::File),
+/// What checking one file again needs.
+struct AgainFile {
+    /// Its place in the run's list of files.
+    at: usize,
+    file: FileId,
+    kept: Kept,
 }
 
-impl Tree<'_> {
-    fn file(&self) -> &crate::syntax::ast::File {
-        match self {
-            Tree::Owned(f) => f,
-            Tree::Shared(f) => f,
-        }
-    }
+/// What checking one file again needs, by what the file is.
+enum Kept {
+    /// A design (its model is the first run's): what suppressions need of
+    /// its tree, its findings that do not depend on the rulebook (of the
+    /// parse, the `use` lines and its own names), and its rulebook names
+    /// as written.
+    Design {
+        spans: KeptSpans,
+        findings: Vec<Diagnostic>,
+        names: RulebookNames,
+    },
+    /// A rulebook among the designs: its findings, which no other
+    /// rulebook changes.
+    Rulebook { findings: Vec<Diagnostic> },
 }
 
 /// `f` of each item, in order, on every core; a single item is done on
@@ -836,7 +907,13 @@ struct StageOptions {
     options: checks::CheckOptions,
     for_comparison: bool,
     keep_computed: bool,
+    /// Keep what checking a design again needs ([`AgainFile`]).
+    for_again: bool,
 }
+
+/// A file's analysis, its place in the run's list of files first, and
+/// the time each of its stages took.
+type Done = (usize, Analysed, Timings);
 
 /// What the analysis of one file gave.
 struct Analysed {
@@ -846,37 +923,31 @@ struct Analysed {
 
 /// The part of checking a file that needs nothing from other files:
 /// resolution, the graph, the checks, suppressions and the cap per code.
-/// Runs on any thread.
+/// Runs on any thread. With `stage.for_again`, also gives what checking
+/// the file again needs.
 fn analyse(
     source: &SourceFile,
     file: FileId,
-    syntax: Syntax,
+    parsed: Parsed,
     plan: Plan,
     stage: StageOptions,
     t: &mut Timings,
-) -> Analysed {
-    let StageOptions {
-        today,
-        options,
-        for_comparison,
-        keep_computed,
-    } = stage;
-    let Syntax {
+) -> (Analysed, Option<Kept>) {
+    let Parsed {
         diagnostics: mut diags,
-        tree,
-    } = syntax;
-    let (kept, analysis, findings, placed) = match plan {
+        file: mut tree,
+    } = parsed;
+    match plan {
         Plan::Rulebook => {
-            let rb = t.time("resolve", || {
-                resolve_rulebook(file, tree.file(), &mut diags)
-            });
+            let rb = t.time("resolve", || resolve_rulebook(file, &tree, &mut diags));
             let found = t.time("checks", || crate::rulecheck::check(&rb));
             diags.extend(found);
-            let kept = match tree {
-                Tree::Owned(f) => t.time("free tree", || Kept::from(f)),
-                Tree::Shared(f) => Kept::of(f),
-            };
-            (kept, None, Vec::new(), Vec::new())
+            let spans = t.time("free tree", || KeptSpans::from(tree));
+            let analysed = finish(source, file, &spans, diags, None, stage, t);
+            let again = (stage.for_again).then(|| Kept::Rulebook {
+                findings: analysed.diagnostics.clone(),
+            });
+            (analysed, again)
         }
         Plan::Design {
             rulebook,
@@ -885,47 +956,93 @@ fn analyse(
             diags.extend(planned);
             // Suppressions need only the comments and statement spans; the
             // rest of the tree is freed as it is resolved (a large design's
-            // tree is the biggest thing in memory) unless it is kept.
-            let (kept, design) = match tree {
-                Tree::Owned(mut tree) => {
-                    let kept = t.time("keep spans", || Kept {
-                        statements: statement_spans(&tree.stmts),
-                        comments: std::mem::take(&mut tree.comments),
-                    });
-                    let design = t.time("resolve", || {
-                        resolve_design(file, tree, rulebook, &mut diags)
-                    });
-                    (kept, design)
-                }
-                Tree::Shared(tree) => {
-                    let kept = t.time("keep spans", || Kept::of(tree));
-                    let design = t.time("resolve", || {
-                        resolve_design_keeping(file, tree, rulebook, &mut diags)
-                    });
-                    (kept, design)
-                }
-            };
-            let (transfers, unresolved) = t.time("graph", || FlowGraph::transfers_of(&design));
-            let graph = t.time("stitch", || {
-                FlowGraph::from_graph(&design, transfers, &unresolved)
+            // tree is the biggest thing in memory).
+            let spans = t.time("keep spans", || KeptSpans {
+                statements: statement_spans(&tree.stmts),
+                comments: std::mem::take(&mut tree.comments),
             });
-            // Findings are kept as their code and place until suppressions
-            // and the cap per code have decided which are shown.
-            let (found, placed, computed) = t.time("checks", || {
-                let (findings, computed) = checks::findings_computing(&design, &graph, options);
-                let placed = crate::wording::placed(&design, &graph, &findings);
-                (findings, placed, computed.filter(|_| keep_computed))
+            let (design, again) = t.time("resolve", || {
+                if stage.for_again {
+                    let (design, names) =
+                        resolve_design_rebindable(file, tree, rulebook, &mut diags);
+                    let findings = names.without_rulebook_findings(&diags);
+                    (design, Some((findings, names)))
+                } else {
+                    (resolve_design(file, tree, rulebook, &mut diags), None)
+                }
             });
-            let analysis = Analysis {
-                design,
-                graph,
-                computed,
-            };
-            (kept, Some(analysis), found, placed)
+            let analysed = design_checked(source, file, &spans, design, diags, stage, t);
+            let again = again.map(|(findings, names)| Kept::Design {
+                spans,
+                findings,
+                names,
+            });
+            (analysed, again)
         }
+    }
+}
+
+/// The checking of a resolved design: the graph, the checks, and
+/// [`finish`] with `diags`, the findings so far.
+fn design_checked(
+    source: &SourceFile,
+    file: FileId,
+    kept: &KeptSpans,
+    design: Design,
+    diags: Vec<Diagnostic>,
+    stage: StageOptions,
+    t: &mut Timings,
+) -> Analysed {
+    let (transfers, unresolved) = t.time("graph", || FlowGraph::transfers_of(&design));
+    let graph = t.time("stitch", || {
+        FlowGraph::from_graph(&design, transfers, &unresolved)
+    });
+    // Findings are kept as their code and place until suppressions and
+    // the cap per code have decided which are shown.
+    let (found, placed, computed) = t.time("checks", || {
+        let (findings, computed) = checks::findings_computing(&design, &graph, stage.options);
+        let placed = crate::wording::placed(&design, &graph, &findings);
+        (findings, placed, computed.filter(|_| stage.keep_computed))
+    });
+    let analysis = Analysis {
+        design,
+        graph,
+        computed,
+    };
+    finish(
+        source,
+        file,
+        kept,
+        diags,
+        Some((analysis, found, placed)),
+        stage,
+        t,
+    )
+}
+
+/// The end of a file's analysis: suppressions, the cap per code and the
+/// wording of what is shown, from `before` (the findings of the parse,
+/// the `use` lines and the names) and, for a design, its analysis and
+/// its checks' findings (with their places).
+fn finish(
+    source: &SourceFile,
+    file: FileId,
+    kept: &KeptSpans,
+    before: Vec<Diagnostic>,
+    checked: Option<(
+        Analysis,
+        Vec<checks::Finding>,
+        Vec<crate::candidates::Placed>,
+    )>,
+    stage: StageOptions,
+    t: &mut Timings,
+) -> Analysed {
+    let (analysis, findings, placed) = match checked {
+        Some((a, f, p)) => (Some(a), f, p),
+        None => (None, Vec::new(), Vec::new()),
     };
     let mut candidates = Candidates {
-        before: diags,
+        before,
         placed,
         after: Vec::new(),
     };
@@ -936,15 +1053,15 @@ fn analyse(
             file,
             &suppressions,
             &kept.statements,
-            today,
+            stage.today,
             &mut candidates,
         );
-        match for_comparison {
+        match stage.for_comparison {
             true => candidates.into_all(),
             false => candidates.into_capped(),
         }
     });
-    if let Some(a) = analysis.as_ref().filter(|_| !for_comparison) {
+    if let Some(a) = analysis.as_ref().filter(|_| !stage.for_comparison) {
         t.time("word", || {
             crate::wording::word_pending(&a.design, &a.graph, &findings, &mut diags);
         });

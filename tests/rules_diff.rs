@@ -513,7 +513,11 @@ fn findings_of(s: &Session) -> Vec<String> {
         .map(|d| {
             let f = s.sources.get(d.primary.file);
             let (line, col) = f.line_col(d.primary.start as usize);
-            format!("{}:{line}:{col} {:?} {}", f.name, d.code, d.message.en)
+            let help = d.help.as_ref().map(|h| h.en.as_str());
+            format!(
+                "{}:{line}:{col} {:?} {} {help:?}",
+                f.name, d.code, d.message.en
+            )
         })
         .collect();
     out.sort();
@@ -522,11 +526,12 @@ fn findings_of(s: &Session) -> Vec<String> {
 
 #[test]
 fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find() {
-    // `rules diff --impact` reads and parses the corpus once and resolves
-    // each tree against both rulebooks; each pass must find exactly what
-    // a session of its own finds. The corpus: the examples, the cases
-    // (several files: checked on every core) and a design large enough
-    // to be parsed and resolved in parts.
+    // `rules diff --impact` reads and parses the corpus once, resolves
+    // each tree against the first rulebook and binds the models to the
+    // second; each pass must find exactly what a session of its own
+    // finds, worded alike. The corpus: the examples, the cases (several
+    // files: checked on every core) and a design large enough to be
+    // parsed and resolved in parts.
     let dir = tempfile::tempdir().expect("tempdir");
     let design = std::fs::read_to_string(DESIGN).expect("design");
     let (head, flows) = design.split_at(design.find("flow ").expect("a flow"));
@@ -539,40 +544,65 @@ fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find
     let paths = vec![
         PathBuf::from("examples"),
         PathBuf::from("tests/cases/rulediff"),
+        PathBuf::from("tests/cases/custom"),
         dir.path().to_path_buf(),
     ];
     let files = mynaflow::session::collect_files(&paths).expect("files");
     assert!(files.len() > 5, "{files:?}");
-    let mut shared = Session::forced(source(OLD));
-    let corpus = shared.read_paths(&files);
-    for rules in [OLD, NEW] {
-        let mut alone = Session::forced(source(rules));
-        alone.load_rulebook(&source(rules)).expect("loads");
-        let want: Vec<bool> = alone
-            .check_paths(&files)
-            .into_iter()
-            .map(|c| c.expect("readable").analysis.is_some())
-            .collect();
-        shared.force_rules(source(rules));
-        shared.load_rulebook(&source(rules)).expect("loads");
-        shared.diagnostics.clear();
-        alone.diagnostics.retain(|d| {
-            let name = &alone.sources.get(d.primary.file).name;
-            !name.ends_with("old.myna") && !name.ends_with("new.myna")
+    let custom = "tests/cases/custom/rules.myna";
+    // The findings in the designs only.
+    let designs_only = |s: &mut Session| {
+        let sources = &s.sources;
+        s.diagnostics.retain(|d| {
+            let name = &sources.get(d.primary.file).name;
+            !["old.myna", "new.myna", "rules.myna"]
+                .iter()
+                .any(|r| name.ends_with(r))
         });
-        let got: Vec<bool> = shared
-            .check_read_keeping(&corpus)
-            .into_iter()
-            .map(|c| c.expect("readable").analysis.is_some())
-            .collect();
-        shared.diagnostics.retain(|d| {
-            let name = &shared.sources.get(d.primary.file).name;
-            !name.ends_with("old.myna") && !name.ends_with("new.myna")
-        });
-        assert_eq!(got, want, "{rules}");
-        let (got, want) = (findings_of(&shared), findings_of(&alone));
-        assert!(want.iter().any(|f| f.contains("big.myna")), "{want:?}");
-        assert_eq!(got, want, "{rules}");
+    };
+    for pair in [
+        [OLD, NEW],
+        [NEW, OLD],
+        [OLD, OLD],
+        [NEW, custom],
+        [custom, OLD],
+    ] {
+        let mut shared = Session::forced(source(pair[0]));
+        let mut corpus = Some(shared.read_paths(&files));
+        let mut first = None;
+        let mut again = None;
+        for (k, rules) in pair.into_iter().enumerate() {
+            let mut alone = Session::forced(source(rules));
+            alone.load_rulebook(&source(rules)).expect("loads");
+            let want: Vec<bool> = alone
+                .check_paths(&files)
+                .into_iter()
+                .map(|c| c.expect("readable").analysis.is_some())
+                .collect();
+            shared.force_rules(source(rules));
+            shared.load_rulebook(&source(rules)).expect("loads");
+            shared.diagnostics.clear();
+            designs_only(&mut alone);
+            let checked = match (k, first.take(), again.take()) {
+                (0, ..) => {
+                    let (checked, kept) = shared.check_read_for_again(corpus.take().expect("read"));
+                    again = Some(kept);
+                    checked
+                }
+                (_, Some(checked), Some(kept)) => shared.check_again(checked, kept).expect("loads"),
+                _ => panic!("a first run"),
+            };
+            let got: Vec<bool> = checked
+                .iter()
+                .map(|c| c.as_ref().expect("readable").analysis.is_some())
+                .collect();
+            first = Some(checked);
+            designs_only(&mut shared);
+            assert_eq!(got, want, "{rules}");
+            let (got, want) = (findings_of(&shared), findings_of(&alone));
+            assert!(want.iter().any(|f| f.contains("big.myna")), "{want:?}");
+            assert_eq!(got, want, "{pair:?}, {rules}");
+        }
     }
 }
 

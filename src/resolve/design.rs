@@ -1,5 +1,6 @@
 //! Design syntax to [`Design`].
 
+use super::rebind::RulebookNames;
 use super::slots::{self, Slots};
 use super::{Kind, Suggestions, check_spelling, duplicate, misplaced};
 use crate::code::Code;
@@ -11,11 +12,11 @@ use crate::syntax::tokens::Copies;
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
-use std::borrow::Borrow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-struct Resolver<'a> {
+/// Binds a design's names, reporting what it cannot find.
+pub(super) struct Resolver<'a> {
     design: Design,
     actor_names: NameTable<ActorId>,
     data_names: NameTable<DataId>,
@@ -23,6 +24,37 @@ struct Resolver<'a> {
     data_used: Vec<bool>,
     suggestions: Suggestions,
     diags: &'a mut Vec<Diagnostic>,
+    /// The rulebook names as written, and which findings their lookups
+    /// made, when the design is to be bound to another rulebook later
+    /// ([`super::rebind`]).
+    written: Option<RulebookNames>,
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver of `design`'s rulebook names only (against
+    /// `design.rulebook`): its own names are bound already.
+    pub(super) fn of_rulebook_names(design: Design, diags: &'a mut Vec<Diagnostic>) -> Self {
+        Resolver {
+            design,
+            actor_names: NameTable::default(),
+            data_names: NameTable::default(),
+            actor_used: Vec::new(),
+            data_used: Vec::new(),
+            suggestions: Suggestions::default(),
+            diags,
+            written: None,
+        }
+    }
+
+    /// The design being resolved.
+    pub(super) fn design(&mut self) -> &mut Design {
+        &mut self.design
+    }
+
+    /// The design, once resolved.
+    pub(super) fn into_design(self) -> Design {
+        self.design
+    }
 }
 
 impl Resolver<'_> {
@@ -99,6 +131,7 @@ impl Resolver<'_> {
             };
         };
         let id = lookup(&rb, &name.text);
+        let before = self.diags.len();
         match id {
             Some(i) => {
                 let (declared, at) = decl(&rb, i);
@@ -112,13 +145,16 @@ impl Resolver<'_> {
                 self.diags.push(d);
             }
         }
+        if let Some(w) = &mut self.written {
+            w.found.extend(before..self.diags.len());
+        }
         Ref {
             id,
             span: name.span,
         }
     }
 
-    fn role(&mut self, name: &Ident) -> Ref<RoleId> {
+    pub(super) fn role(&mut self, name: &Ident) -> Ref<RoleId> {
         self.rulebook_name(
             Kind::Role,
             name,
@@ -128,7 +164,7 @@ impl Resolver<'_> {
         )
     }
 
-    fn category(&mut self, name: &Ident) -> Ref<CategoryId> {
+    pub(super) fn category(&mut self, name: &Ident) -> Ref<CategoryId> {
         self.rulebook_name(
             Kind::Category,
             name,
@@ -138,7 +174,7 @@ impl Resolver<'_> {
         )
     }
 
-    fn purpose(&mut self, name: &Ident) -> Ref<PurposeId> {
+    pub(super) fn purpose(&mut self, name: &Ident) -> Ref<PurposeId> {
         // The common case, a purpose spelled as declared, without the
         // general path's bookkeeping (one per flow).
         if let Some((id, true)) = self
@@ -201,7 +237,7 @@ impl Resolver<'_> {
         flow_of(f, self).unwrap_or_else(|| stand_in(f.span))
     }
 
-    fn clause(&mut self, name: &Ident) -> Ref<ClauseId> {
+    pub(super) fn clause(&mut self, name: &Ident) -> Ref<ClauseId> {
         self.rulebook_name(
             Kind::Clause,
             name,
@@ -223,20 +259,23 @@ pub fn resolve_design(
     diags: &mut Vec<Diagnostic>,
 ) -> Design {
     let parallel = in_parallel(&ast.stmts);
-    resolve_design_on(file, Tree::Owned(ast.stmts), rulebook, diags, parallel)
+    resolve_design_on(file, ast.stmts, rulebook, diags, parallel, None).0
 }
 
-/// [`resolve_design`] of a tree that is kept: for resolving one design
-/// against several rulebooks (`rules diff --impact`) without parsing it
-/// again. The tree and the model are both whole in memory.
-pub fn resolve_design_keeping(
+/// [`resolve_design`], also keeping what binding the design to another
+/// rulebook needs ([`super::rebind_design`]): for checking one design
+/// against several rulebooks (`rules diff --impact`) without parsing or
+/// resolving its own names again.
+pub fn resolve_design_rebindable(
     file: FileId,
-    ast: &ast::File,
+    ast: ast::File,
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
-) -> Design {
+) -> (Design, RulebookNames) {
     let parallel = in_parallel(&ast.stmts);
-    resolve_design_on(file, Tree::Shared(&ast.stmts), rulebook, diags, parallel)
+    let written = Some(RulebookNames::default());
+    let (design, written) = resolve_design_on(file, ast.stmts, rulebook, diags, parallel, written);
+    (design, written.unwrap_or_default())
 }
 
 /// Are a design's flows resolved on every core?
@@ -244,22 +283,16 @@ fn in_parallel(stmts: &crate::syntax::stmts::Stmts) -> bool {
     stmts.parts().len() > 1 && stmts.len() >= PARALLEL_STATEMENTS
 }
 
-/// The statements a design is resolved from.
-enum Tree<'a> {
-    /// Freed part by part as they are resolved.
-    Owned(crate::syntax::stmts::Stmts),
-    /// Left as they are (shared with the caller, who keeps them).
-    Shared(&'a crate::syntax::stmts::Stmts),
-}
-
-/// [`resolve_design`], its flows on every core when `parallel`.
+/// [`resolve_design`], its flows on every core when `parallel`; the
+/// rulebook names as written are kept in `written` when it is given.
 fn resolve_design_on(
     file: FileId,
-    tree: Tree<'_>,
+    stmts: crate::syntax::stmts::Stmts,
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
     parallel: bool,
-) -> Design {
+    written: Option<RulebookNames>,
+) -> (Design, Option<RulebookNames>) {
     let mut r = Resolver {
         design: Design {
             file,
@@ -274,10 +307,7 @@ fn resolve_design_on(
         data_used: Vec::new(),
         suggestions: Suggestions::default(),
         diags,
-    };
-    let stmts = match &tree {
-        Tree::Owned(s) => s,
-        Tree::Shared(s) => *s,
+        written,
     };
 
     // Declarations first: a flow may name an actor declared below it. On a
@@ -300,13 +330,8 @@ fn resolve_design_on(
     // the list and, when the tree is not kept, freed once resolved. The other
     // flows go through the resolver in order, so findings and "did you
     // mean" answers come out as in one pass.
-    let (actors_seen, data_seen, flows) = match tree {
-        Tree::Owned(s) => {
-            let lasting = s.copies() == Copies::Lasting;
-            r.flows(s.into_parts(), &counts, parallel, lasting)
-        }
-        Tree::Shared(s) => r.flows(s.parts().iter().collect(), &counts, parallel, false),
-    };
+    let lasting = stmts.copies() == Copies::Lasting;
+    let (actors_seen, data_seen, flows) = r.flows(stmts.into_parts(), &counts, parallel, lasting);
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
     // name at its first sight on a thread.
@@ -349,7 +374,7 @@ fn resolve_design_on(
             );
         }
     }
-    r.design
+    (r.design, r.written)
 }
 
 impl Resolver<'_> {
@@ -397,6 +422,9 @@ impl Resolver<'_> {
                     };
                     self.design.actors.push(actor);
                     self.actor_used.push(false);
+                    if let Some(w) = &mut self.written {
+                        w.roles.push((a.role.clone(), a.clauses.clone()));
+                    }
                 }
                 Stmt::Data(d) => {
                     let id = DataId::new(self.design.data.len() as u32);
@@ -415,6 +443,9 @@ impl Resolver<'_> {
                         span: d.span,
                     });
                     self.data_used.push(false);
+                    if let Some(w) = &mut self.written {
+                        w.categories.push(d.category.clone());
+                    }
                 }
                 Stmt::Rulebook(h) => self.diags.push(misplaced("rulebook", h.span, false)),
                 Stmt::Role(x) => self.diags.push(misplaced("role", x.span, false)),
@@ -440,7 +471,7 @@ impl Resolver<'_> {
 
     /// Resolves the flows of `parts` (`counts[k]` flows in part `k`), in
     /// order; also returns which actors and items the exact lookups met.
-    fn flows<P, S>(
+    fn flows<P>(
         &mut self,
         parts: Vec<P>,
         counts: &[usize],
@@ -448,8 +479,7 @@ impl Resolver<'_> {
         lasting: bool,
     ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>)
     where
-        P: IntoIterator<Item = S> + Send,
-        S: Statement,
+        P: IntoIterator<Item = Stmt> + Send,
     {
         let actors_seen: Vec<AtomicBool> = self
             .actor_used
@@ -468,6 +498,7 @@ impl Resolver<'_> {
             actors_seen: &actors_seen,
             data_seen: &data_seen,
             lasting,
+            unbound_purposes_kept: self.written.is_some() && self.design.rulebook.is_none(),
         };
         // One memory per thread of the pool, kept across its parts (rayon
         // would start `map_init`'s afresh at every split).
@@ -482,11 +513,14 @@ impl Resolver<'_> {
             }
         });
         if parallel {
-            self.search_ahead(others.iter().flatten().map(|(_, f)| f.borrow()));
+            self.search_ahead(others.iter().flatten().map(|(_, f)| f));
         }
         for (i, f) in others.into_iter().flatten() {
+            if let Some(w) = &mut self.written {
+                w.purposes.push((i, f.pattern.purposes.to_vec()));
+            }
             if let Some(slot) = flows.get_mut(i) {
-                *slot = self.flow(f.borrow());
+                *slot = self.flow(&f);
             }
         }
         (actors_seen, data_seen, flows)
@@ -533,73 +567,50 @@ const PARALLEL_ACTORS: usize = 4096;
 
 /// A part's flow statements that the exact lookups left for the
 /// resolver, each with its number in the file.
-type Left<F> = Vec<(usize, F)>;
+type Left = Vec<(usize, ast::FlowStmt)>;
 
-/// A statement of a part being resolved: owned (the part is freed as it
-/// is read) or borrowed (the tree is kept).
-trait Statement {
-    /// Its flow statement, owned or borrowed likewise.
-    type Flow: std::borrow::Borrow<ast::FlowStmt> + Send;
-    /// The flow statement, if it is one.
-    fn into_flow(self) -> Option<Self::Flow>;
-    /// Lets go of a flow statement once resolved; `lasting` when its
-    /// names are lasting copies ([`Copies::Lasting`]).
-    fn let_go(f: Self::Flow, _lasting: bool) {
-        drop(f)
+/// The flow statement `s` is, if it is one.
+fn into_flow(s: Stmt) -> Option<ast::FlowStmt> {
+    match s {
+        Stmt::Flow(f) => Some(f),
+        _ => None,
     }
 }
 
-impl Statement for Stmt {
-    type Flow = ast::FlowStmt;
-    fn into_flow(self) -> Option<ast::FlowStmt> {
-        match self {
-            Stmt::Flow(f) => Some(f),
-            _ => None,
-        }
+/// Lets go of a flow statement once resolved; `lasting` when its names
+/// are lasting copies ([`Copies::Lasting`]).
+fn let_go(f: ast::FlowStmt, lasting: bool) {
+    if !lasting {
+        drop(f);
+        return;
     }
-    fn let_go(f: ast::FlowStmt, lasting: bool) {
-        if !lasting {
-            drop(f);
-            return;
-        }
-        // A lasting name is never freed, yet dropping it reads a flag in
-        // its copy, a cache miss for each of a million flows' senders and
-        // receivers (a fifth of resolving). Forgetting it frees nothing
-        // that would have been freed; the lists' own memory still is.
-        let ast::Pattern {
-            from,
-            to,
-            payload,
-            purposes,
-            via,
-            basis,
-            ..
-        } = f.pattern;
-        std::mem::forget((from, to));
-        // The boxes are freed, the names in them forgotten.
-        if let Some(basis) = basis {
-            std::mem::forget(basis.text);
-        }
-        let via = via.map(|v| v.names).unwrap_or_default();
-        for names in [payload, purposes, via] {
-            names.into_iter().for_each(std::mem::forget);
-        }
+    // A lasting name is never freed, yet dropping it reads a flag in
+    // its copy, a cache miss for each of a million flows' senders and
+    // receivers (a fifth of resolving). Forgetting it frees nothing
+    // that would have been freed; the lists' own memory still is.
+    let ast::Pattern {
+        from,
+        to,
+        payload,
+        purposes,
+        via,
+        basis,
+        ..
+    } = f.pattern;
+    std::mem::forget((from, to));
+    // The boxes are freed, the names in them forgotten.
+    if let Some(basis) = basis {
+        std::mem::forget(basis.text);
     }
-}
-
-impl<'a> Statement for &'a Stmt {
-    type Flow = &'a ast::FlowStmt;
-    fn into_flow(self) -> Option<&'a ast::FlowStmt> {
-        match self {
-            Stmt::Flow(f) => Some(f),
-            _ => None,
-        }
+    let via = via.map(|v| v.names).unwrap_or_default();
+    for names in [payload, purposes, via] {
+        names.into_iter().for_each(std::mem::forget);
     }
 }
 
 /// Designs with fewer statements resolve their flows on one thread (a
 /// design parsed in one part always does).
-const PARALLEL_STATEMENTS: usize = 20_000;
+pub(super) const PARALLEL_STATEMENTS: usize = 20_000;
 
 /// The lookups that need no findings: names spelled exactly as declared.
 struct Exact<'a> {
@@ -610,8 +621,12 @@ struct Exact<'a> {
     /// [`Remembered`] when a thread first meets a name.
     actors_seen: &'a [AtomicBool],
     data_seen: &'a [AtomicBool],
-    /// The statements' names are lasting copies ([`Statement::let_go`]).
+    /// The statements' names are lasting copies ([`let_go`]).
     lasting: bool,
+    /// Without a rulebook, send a flow that names purposes to the
+    /// resolver, which keeps their spelling for another rulebook
+    /// ([`RulebookNames`]); with one, an exact purpose is its spelling.
+    unbound_purposes_kept: bool,
 }
 
 impl Exact<'_> {
@@ -619,24 +634,24 @@ impl Exact<'_> {
     /// order (the first being flow number `out.start()` of the file); a flow
     /// with a name that needs the resolver is a stand-in there, and its
     /// statement is returned with its number. The part is freed here.
-    fn fill<S: Statement>(
+    fn fill(
         &self,
-        part: impl IntoIterator<Item = S>,
+        part: impl IntoIterator<Item = Stmt>,
         out: &mut Slots<'_, Flow>,
         seen: &mut Seen,
-    ) -> Left<S::Flow> {
+    ) -> Left {
         let mut names = Remembered { exact: self, seen };
         let mut others = Vec::new();
         let first = out.start();
-        let flows = part.into_iter().filter_map(S::into_flow);
+        let flows = part.into_iter().filter_map(into_flow);
         for (k, f) in flows.enumerate() {
-            match flow_of(f.borrow(), &mut names) {
+            match flow_of(&f, &mut names) {
                 Some(flow) => {
                     out.push(flow);
-                    S::let_go(f, self.lasting);
+                    let_go(f, self.lasting);
                 }
                 None => {
-                    out.push(stand_in(f.borrow().span));
+                    out.push(stand_in(f.span));
                     others.push((first + k, f));
                 }
             }
@@ -769,6 +784,7 @@ impl FlowNames for Remembered<'_, '_> {
     fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>> {
         match self.exact.rb {
             Some(rb) => remembered(&mut self.seen.purposes, n, |t| rb.purpose_lookup(t), |_| {}),
+            None if self.exact.unbound_purposes_kept => None,
             // Without a rulebook a purpose is unresolved and nothing is
             // said (MN013 was), as in `Resolver::rulebook_name`.
             None => Some(Ref {
@@ -865,12 +881,12 @@ mod tests {
     }
 
     /// Resolves `src` against the built-in rulebook, on one thread or
-    /// many, from a tree that is freed or kept, its names copied as
-    /// `copies` says.
+    /// many, keeping what binding it to another rulebook needs or not,
+    /// its names copied as `copies` says.
     fn resolved(
         src: &str,
         parallel: bool,
-        keep: bool,
+        rebindable: bool,
         copies: Copies,
     ) -> (String, Vec<Diagnostic>) {
         let rb = kenpo();
@@ -878,20 +894,10 @@ mod tests {
         // Cut in small parts, as a large file is parsed.
         let tree = crate::syntax::split::parse_in_parts_sized(FileId(1), src, 500, copies).file;
         assert!(tree.stmts.parts().len() > 10, "parsed in parts");
-        let d = if keep {
-            let kept = tree.clone();
-            let d = resolve_design_on(
-                FileId(1),
-                Tree::Shared(&tree.stmts),
-                rb,
-                &mut diags,
-                parallel,
-            );
-            assert_eq!(tree, kept, "a kept tree is left as it was");
-            d
-        } else {
-            resolve_design_on(FileId(1), Tree::Owned(tree.stmts), rb, &mut diags, parallel)
-        };
+        let written = rebindable.then(RulebookNames::default);
+        let (d, written) =
+            resolve_design_on(FileId(1), tree.stmts, rb, &mut diags, parallel, written);
+        assert_eq!(written.is_some(), rebindable);
         (format!("{:?}", (&d.actors, &d.data, &d.flows)), diags)
     }
 
@@ -910,13 +916,7 @@ mod tests {
         };
         assert!(Name::strong_count(&purpose).is_some_and(|n| n > 10));
         let mut diags = Vec::new();
-        let d = resolve_design_on(
-            FileId(1),
-            Tree::Owned(tree.stmts),
-            kenpo(),
-            &mut diags,
-            true,
-        );
+        let (d, _) = resolve_design_on(FileId(1), tree.stmts, kenpo(), &mut diags, true, None);
         assert_eq!(d.flows.len(), 300);
         assert_eq!(
             Name::strong_count(&purpose),
@@ -1002,20 +1002,21 @@ mod tests {
         // Parsed whole, in one part: each part's flows land at their
         // numbers in the file.
         let whole = crate::syntax::parser::parse(FileId(1), &src).file;
-        let d = resolve_design_on(
+        let (d, _) = resolve_design_on(
             FileId(1),
-            Tree::Owned(whole.stmts),
+            whole.stmts,
             kenpo(),
             &mut Vec::new(),
             false,
+            None,
         );
         assert_eq!(one, format!("{:?}", (&d.actors, &d.data, &d.flows)));
-        // Resolving from a tree that is kept (`rules diff --impact`
-        // resolves one tree against two rulebooks), or whose names last,
-        // gives the same.
+        // Resolving while keeping what binding to another rulebook needs
+        // (`rules diff --impact`), or a tree whose names last, gives the
+        // same.
         for parallel in [false, true] {
-            for (keep, copies) in [(true, Copies::Counted), (false, Copies::Lasting)] {
-                let (other, other_diags) = resolved(&src, parallel, keep, copies);
+            for (rebindable, copies) in [(true, Copies::Counted), (false, Copies::Lasting)] {
+                let (other, other_diags) = resolved(&src, parallel, rebindable, copies);
                 assert_eq!(one, other);
                 assert_eq!(format!("{one_diags:?}"), format!("{other_diags:?}"));
             }

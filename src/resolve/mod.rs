@@ -4,12 +4,14 @@
 //! checks can skip what depends on it instead of cascading.
 
 mod design;
+mod rebind;
 mod rulebook;
 #[allow(unsafe_code)]
 mod slots;
 mod suggest;
 
-pub use design::{resolve_design, resolve_design_keeping};
+pub use design::{resolve_design, resolve_design_rebindable};
+pub use rebind::{RulebookNames, rebind_design};
 pub use rulebook::resolve_rulebook;
 
 use crate::code::Code;
