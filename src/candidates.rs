@@ -85,6 +85,18 @@ impl Candidates {
         self.after.retain(|d| keep(d.code, d.primary));
     }
 
+    /// Each one's code and place only, in the order of
+    /// [`Candidates::into_all`]: what comparing two runs' findings needs,
+    /// without making a diagnostic of each.
+    pub fn into_places(self) -> Vec<(Code, Span)> {
+        let place = |d: &Diagnostic| (d.code, d.primary);
+        let mut out = Vec::with_capacity(self.len());
+        out.extend(self.before.iter().map(place));
+        out.extend(self.placed.iter().map(|p| (p.code, p.primary)));
+        out.extend(self.after.iter().map(place));
+        out
+    }
+
     /// Every one, in order, the findings still to be worded.
     pub fn into_all(self) -> Vec<Diagnostic> {
         let mut out = self.before;
@@ -262,6 +274,16 @@ mod tests {
         let kept = mixed(400).into_capped();
         let pending: Vec<usize> = kept.iter().filter_map(|d| d.pending).collect();
         assert!(pending.len() >= MAX_PER_CODE, "{}", pending.len());
+    }
+
+    #[test]
+    fn the_places_are_those_of_every_one_in_order() {
+        for findings in [0, 30, 400] {
+            let all: Vec<(Code, Span)> = (mixed(findings).into_all().iter())
+                .map(|d| (d.code, d.primary))
+                .collect();
+            assert_eq!(mixed(findings).into_places(), all, "{findings} findings");
+        }
     }
 
     #[test]

@@ -23,7 +23,6 @@ pub mod gate;
 pub mod witness;
 
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::names::key;
 use crate::session::{Checked, RulebookSource, Session, collect_files};
@@ -1121,12 +1120,15 @@ fn run(
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
     // This run's findings only.
     s.diagnostics.clear();
+    s.found.clear();
     let checked = check(s)?.into_iter().collect::<Result<Vec<_>, _>>()?;
     let start = std::time::Instant::now();
-    // The findings of each file, found in one pass over all of them.
-    let mut by_file: HashMap<FileId, Vec<&Diagnostic>> = HashMap::new();
-    for d in &s.diagnostics {
-        by_file.entry(d.primary.file).or_default().push(d);
+    // The code and place of each finding of each file, found in one pass
+    // over all of them (the analyses' are codes and places already).
+    let mut by_file: HashMap<FileId, Vec<(Code, Span)>> = HashMap::new();
+    let found = (s.diagnostics.iter().map(|d| (d.code, d.primary))).chain(s.found.iter().copied());
+    for (code, at) in found {
+        by_file.entry(at.file).or_default().push((code, at));
     }
     for (at, c) in checked.iter().enumerate() {
         let Some(analysis) = &c.analysis else {
@@ -1138,17 +1140,17 @@ fn run(
         let mut found: Vec<(usize, usize, Code)> = Vec::new();
         let starts: Vec<u32> = design.flows.iter().map(|f| f.span.start).collect();
         let mut other = BTreeMap::new();
-        for d in by_file.get(&c.file).map(Vec::as_slice).unwrap_or_default() {
-            let line = source.line_index(d.primary.start as usize) + 1;
+        for &(code, at) in by_file.get(&c.file).map(Vec::as_slice).unwrap_or_default() {
+            let line = source.line_index(at.start as usize) + 1;
             // The flow whose statement holds the finding's primary span.
-            let i = starts.partition_point(|&st| st <= d.primary.start);
+            let i = starts.partition_point(|&st| st <= at.start);
             let flow = i.checked_sub(1).filter(|&i| {
                 let f = &design.flows[i];
-                d.primary.start < f.span.end.max(f.span.start + 1)
+                at.start < f.span.end.max(f.span.start + 1)
             });
             match flow {
-                Some(i) => found.push((i, line, d.code)),
-                None => *other.entry((line, d.code)).or_default() += 1,
+                Some(i) => found.push((i, line, code)),
+                None => *other.entry((line, code)).or_default() += 1,
             }
         }
         found.sort_unstable();

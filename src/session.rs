@@ -141,13 +141,19 @@ pub struct Session {
     pub roots: Vec<PathBuf>,
     /// Time spent in each stage so far (`check --timings`).
     pub timings: Timings,
-    /// Keep every finding (no cap of [`MAX_PER_CODE`] per code) and leave
-    /// the checks' findings unworded (code, severity and place; their
-    /// message is empty; parse and name findings are worded as they are made):
-    /// for comparing the findings of two runs, as `rules diff --impact`
-    /// does, where a cap would hide every flow past a code's hundredth
-    /// finding. Off by default.
+    /// Keep every finding of a file's analysis (no cap of
+    /// [`MAX_PER_CODE`] per code) as its code and place only, in
+    /// [`Session::found`] rather than [`Session::diagnostics`]: for
+    /// comparing the findings of two runs, as `rules diff --impact` does,
+    /// where a cap would hide every flow past a code's hundredth finding
+    /// (and a diagnostic is over 300 bytes, for hundreds of thousands of
+    /// findings at a million flows). Off by default.
     pub for_comparison: bool,
+    /// With [`Session::for_comparison`], the code and place of every
+    /// finding of each file's analysis, file by file in order as they
+    /// would be in [`Session::diagnostics`]. Findings about a file as a
+    /// whole (MN005) are still diagnostics.
+    pub found: Vec<(Code, Span)>,
     /// Keep what the checks work out that the inventory lists too (the
     /// verdicts on exchanges of 特定個人情報 and the holdings) in each
     /// [`Analysis`], for `mynaflow inventory`. Off by default: a check
@@ -175,6 +181,7 @@ impl Session {
             roots: std::env::current_dir().into_iter().collect(),
             timings: Timings::default(),
             for_comparison: false,
+            found: Vec::new(),
             keep_computed: false,
             name_copies: Copies::Counted,
         }
@@ -364,6 +371,7 @@ impl Session {
         );
         self.timings.merge(&timings);
         self.diagnostics.extend(done.diagnostics);
+        self.found.extend(done.found);
         Checked {
             file,
             analysis: done.analysis,
@@ -489,13 +497,17 @@ impl Session {
                     let source = sources.get(a.file);
                     design_checked(source, a.file, &spans, design, findings, stage, &mut t)
                 }
-                // A model for each design, seen to above.
-                (Kept::Rulebook { findings }, _) | (Kept::Design { findings, .. }, None) => {
-                    Analysed {
-                        diagnostics: findings,
-                        analysis: None,
-                    }
-                }
+                (Kept::Rulebook { findings, found }, _) => Analysed {
+                    diagnostics: findings,
+                    found,
+                    analysis: None,
+                },
+                // Never: a model for each design was seen to above.
+                (Kept::Design { .. }, None) => Analysed {
+                    diagnostics: Vec::new(),
+                    found: Vec::new(),
+                    analysis: None,
+                },
             };
             (a.at, analysed, t)
         };
@@ -591,6 +603,7 @@ impl Session {
         for (at, a, t) in done {
             self.timings.merge(&t);
             self.diagnostics.extend(a.diagnostics);
+            self.found.extend(a.found);
             if let Some(Ok(c)) = out.get_mut(at) {
                 c.analysis = a.analysis;
             }
@@ -780,8 +793,12 @@ enum Kept {
         names: RulebookNames,
     },
     /// A rulebook among the designs: its findings, which no other
-    /// rulebook changes.
-    Rulebook { findings: Vec<Diagnostic> },
+    /// rulebook changes (as diagnostics, or codes and places for
+    /// comparison).
+    Rulebook {
+        findings: Vec<Diagnostic>,
+        found: Vec<(Code, Span)>,
+    },
 }
 
 /// `f` of each item, in order, on every core; a single item is done on
@@ -918,6 +935,9 @@ type Done = (usize, Analysed, Timings);
 /// What the analysis of one file gave.
 struct Analysed {
     diagnostics: Vec<Diagnostic>,
+    /// Every finding as its code and place, instead of `diagnostics`, for
+    /// comparison ([`Session::for_comparison`]).
+    found: Vec<(Code, Span)>,
     analysis: Option<Analysis>,
 }
 
@@ -946,6 +966,7 @@ fn analyse(
             let analysed = finish(source, file, &spans, diags, None, stage, t);
             let again = (stage.for_again).then(|| Kept::Rulebook {
                 findings: analysed.diagnostics.clone(),
+                found: analysed.found.clone(),
             });
             (analysed, again)
         }
@@ -1046,7 +1067,7 @@ fn finish(
         placed,
         after: Vec::new(),
     };
-    let mut diags = t.time("suppressions", || {
+    let (mut diags, found) = t.time("suppressions", || {
         let suppressions = suppress::read(source, &kept.comments, &mut candidates.after);
         suppress::apply(
             source,
@@ -1057,8 +1078,8 @@ fn finish(
             &mut candidates,
         );
         match stage.for_comparison {
-            true => candidates.into_all(),
-            false => candidates.into_capped(),
+            true => (Vec::new(), candidates.into_places()),
+            false => (candidates.into_capped(), Vec::new()),
         }
     });
     if let Some(a) = analysis.as_ref().filter(|_| !stage.for_comparison) {
@@ -1068,6 +1089,7 @@ fn finish(
     }
     Analysed {
         diagnostics: diags,
+        found,
         analysis,
     }
 }
