@@ -347,7 +347,9 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
 
     let mut carriers = BTreeSet::new();
     let mut moves = Vec::with_capacity(walks.len());
-    let mut records = Vec::new();
+    // Room for every part's records at once: grown part by part, the list
+    // was copied into fresh pages again and again.
+    let mut records = Vec::with_capacity(walks.iter().map(|w| w.records.len()).sum());
     let mut parted: Vec<std::vec::IntoIter<SenderGroup>> = Vec::with_capacity(walks.len());
     for (k, w) in walks.into_iter().enumerate() {
         let Walked {
