@@ -1136,21 +1136,26 @@ fn run(
         };
         let source = s.sources.get(c.file);
         let design = &analysis.design;
+        // By place: their lines in one pass over the line table, and each
+        // one's flow found from the previous one's, forward.
+        let mut places = by_file.remove(&c.file).unwrap_or_default();
+        places.sort_unstable_by_key(|&(code, at)| (at.start, code));
+        let lines = source.line_indexes(places.iter().map(|(_, at)| at.start as usize));
         // (flow, line, code) of each finding inside a flow.
-        let mut found: Vec<(usize, usize, Code)> = Vec::new();
-        let starts: Vec<u32> = design.flows.iter().map(|f| f.span.start).collect();
+        let mut found: Vec<(usize, usize, Code)> = Vec::with_capacity(places.len());
         let mut other = BTreeMap::new();
-        for &(code, at) in by_file.get(&c.file).map(Vec::as_slice).unwrap_or_default() {
-            let line = source.line_index(at.start as usize) + 1;
-            // The flow whose statement holds the finding's primary span.
-            let i = starts.partition_point(|&st| st <= at.start);
-            let flow = i.checked_sub(1).filter(|&i| {
+        // How many flows start at or before the place: the flow whose
+        // statement holds it is the last of those, if it reaches it.
+        let mut upto = 0;
+        for (&(code, at), line) in places.iter().zip(lines) {
+            upto = starting_by(&design.flows, upto, at.start, |f| f.span.start);
+            let flow = upto.checked_sub(1).filter(|&i| {
                 let f = &design.flows[i];
                 at.start < f.span.end.max(f.span.start + 1)
             });
             match flow {
-                Some(i) => found.push((i, line, code)),
-                None => *other.entry((line, code)).or_default() += 1,
+                Some(i) => found.push((i, line + 1, code)),
+                None => *other.entry((line + 1, code)).or_default() += 1,
             }
         }
         found.sort_unstable();
@@ -1170,6 +1175,23 @@ fn run(
     drop(by_file);
     s.timings.add("compare", start.elapsed());
     Ok(checked)
+}
+
+/// How many of `items` (in order of `start`) start at or before `at`,
+/// knowing that the first `from` do: searched forward from there in
+/// growing steps, so that places in order cost a walk near each, not a
+/// search of the whole list each.
+fn starting_by<T>(items: &[T], from: usize, at: u32, start: impl Fn(&T) -> u32) -> usize {
+    let starts_by = |i: usize| items.get(i).is_some_and(|x| start(x) <= at);
+    let mut step = 1;
+    while starts_by(from + step - 1) {
+        step *= 2;
+    }
+    // Those before `from + step / 2` start by `at`; `from + step - 1`
+    // does not, or is past the end.
+    let low = from + step / 2;
+    let high = (from + step).min(items.len());
+    low + (items.get(low..high).unwrap_or_default()).partition_point(|x| start(x) <= at)
 }
 
 /// A flow checked, with nothing found: the verdict of nearly every flow,
@@ -1368,6 +1390,21 @@ mod tests {
             checked,
             findings: findings.to_vec(),
         }
+    }
+
+    #[test]
+    fn flows_starting_by_a_place_are_counted_as_a_search_would() {
+        let starts: Vec<u32> = [0, 3, 3, 7, 10, 10, 10, 15, 40, 41, 90, 200].to_vec();
+        for from in 0..starts.len() {
+            for at in 0..250 {
+                let want = starts.partition_point(|&s| s <= at);
+                if want < from {
+                    continue;
+                }
+                assert_eq!(starting_by(&starts, from, at, |&s| s), want, "{from} {at}");
+            }
+        }
+        assert_eq!(starting_by(&[] as &[u32], 0, 5, |&s| s), 0);
     }
 
     #[test]
