@@ -446,20 +446,24 @@ impl Session {
         (checked, Again { files })
     }
 
-    /// Checks again, against the rulebook the session is now forced to
-    /// use ([`Session::force_rules`]), the designs `first` holds, which
+    /// Checks again, against the rulebook the session is forced to use
+    /// ([`Session::force_rules`]), the designs `first` holds, which
     /// [`Session::check_read_for_again`] checked with `again`: each model
     /// is bound to the rulebook ([`rebind_design`]), then goes through the
     /// graph, the checks and suppressions as a design read afresh would.
     /// A file's problems (MN005) are reported once per session; a
     /// rulebook among the designs gives the findings it gave. An `Err` is
-    /// a rulebook that cannot be loaded, or `first` missing a design's
-    /// model.
+    /// a session not forced to one rulebook, a rulebook that cannot be
+    /// loaded, or `first` missing a design's model.
     pub fn check_again(
         &mut self,
         mut first: Vec<Result<Checked, String>>,
         again: Again,
     ) -> Result<Vec<Result<Checked, String>>, String> {
+        if !self.forced {
+            // Its designs' `use` lines would each name their own.
+            return Err("checking again needs one rulebook for every design".to_string());
+        }
         let rules = self.default_rules.clone();
         let start = Instant::now();
         let rulebook = (self.load_rulebook(&rules))
@@ -493,6 +497,7 @@ impl Session {
                     let design = t.time("rebind", || {
                         rebind_design(design, Some(rulebook.clone()), &names, &mut findings)
                     });
+                    // Freed before the checks make theirs.
                     drop(names);
                     let source = sources.get(a.file);
                     design_checked(source, a.file, &spans, design, findings, stage, &mut t)
@@ -1173,6 +1178,25 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 mod tests {
     use super::*;
     use crate::span::FileId;
+
+    #[test]
+    fn checking_again_needs_one_rulebook_forced_and_the_first_models() {
+        let files = [PathBuf::from("examples/kenpo-society.myna")];
+        let kenpo = || RulebookSource::Builtin("kenpo".into());
+        let mut s = Session::new(kenpo());
+        let corpus = s.read_paths(&files);
+        let (first, again) = s.check_read_for_again(corpus);
+        let err = s.check_again(first, again).err();
+        assert!(err.is_some_and(|e| e.contains("one rulebook")));
+        let mut s = Session::forced(kenpo());
+        let corpus = s.read_paths(&files);
+        let (mut first, again) = s.check_read_for_again(corpus);
+        if let Some(Ok(c)) = first.first_mut() {
+            c.analysis = None;
+        }
+        let err = s.check_again(first, again).err();
+        assert!(err.is_some_and(|e| e.contains("missing")));
+    }
 
     #[test]
     fn sessions_count_their_names_unless_told_their_run_ends_with_the_process() {
