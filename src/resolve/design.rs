@@ -34,6 +34,12 @@ impl<'a> Resolver<'a> {
     /// A resolver of `design`'s rulebook names only (against
     /// `design.rulebook`): its own names are bound already.
     pub(super) fn of_rulebook_names(design: Design, diags: &'a mut Vec<Diagnostic>) -> Self {
+        Resolver::new(design, diags, None)
+    }
+
+    /// A resolver of `design`, with nothing declared yet; keeping the
+    /// rulebook names as written in `written` when it is given.
+    fn new(design: Design, diags: &'a mut Vec<Diagnostic>, written: Option<RulebookNames>) -> Self {
         Resolver {
             design,
             actor_names: NameTable::default(),
@@ -42,7 +48,7 @@ impl<'a> Resolver<'a> {
             data_used: Vec::new(),
             suggestions: Suggestions::default(),
             diags,
-            written: None,
+            written,
         }
     }
 
@@ -293,22 +299,14 @@ fn resolve_design_on(
     parallel: bool,
     written: Option<RulebookNames>,
 ) -> (Design, Option<RulebookNames>) {
-    let mut r = Resolver {
-        design: Design {
-            file,
-            rulebook,
-            actors: Vec::new(),
-            data: Vec::new(),
-            flows: Vec::new(),
-        },
-        actor_names: NameTable::default(),
-        data_names: NameTable::default(),
-        actor_used: Vec::new(),
-        data_used: Vec::new(),
-        suggestions: Suggestions::default(),
-        diags,
-        written,
+    let design = Design {
+        file,
+        rulebook,
+        actors: Vec::new(),
+        data: Vec::new(),
+        flows: Vec::new(),
     };
+    let mut r = Resolver::new(design, diags, written);
 
     // Declarations first: a flow may name an actor declared below it. On a
     // large design the parts are searched for them on every core (nearly
