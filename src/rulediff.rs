@@ -1233,11 +1233,11 @@ fn not_clean(
 /// The flows whose verdicts differ, from two runs' [`not_clean`] lists:
 /// (flow, before, after), by flow number.
 fn differing(
-    before: &[(usize, Verdict)],
+    before: Vec<(usize, Verdict)>,
     after: Vec<(usize, Verdict)>,
 ) -> Vec<(usize, Verdict, Verdict)> {
     let mut out = Vec::new();
-    let mut before = before.iter().peekable();
+    let mut before = before.into_iter().peekable();
     let mut after = after.into_iter().peekable();
     loop {
         let next = match (before.peek(), after.peek()) {
@@ -1248,7 +1248,7 @@ fn differing(
         };
         let b = before
             .next_if(|(i, _)| *i == next)
-            .map_or_else(clean, |(_, v)| v.clone());
+            .map_or_else(clean, |(_, v)| v);
         let a = after
             .next_if(|(j, _)| *j == next)
             .map_or_else(clean, |(_, v)| v);
@@ -1335,12 +1335,11 @@ pub fn impact_timed(
         },
         |v| {
             // The same tree checked again: its flows have the same numbers.
-            let old_flows = before
-                .files
-                .get(v.at)
-                .map(Vec::as_slice)
+            let old_flows = (before.files.get_mut(v.at))
+                .map(std::mem::take)
                 .unwrap_or_default();
             let differ = differing(old_flows, v.verdicts);
+            changed.reserve(differ.len());
             // In the order of the flows: their lines in one pass.
             let starts = differ
                 .iter()
@@ -1435,12 +1434,12 @@ mod tests {
             (9, v(true, &[(11, Code::MN102)])),
         ];
         let before = got;
-        let d = differing(&before, after);
+        let d = differing(before.clone(), after);
         let changed: Vec<usize> = d.iter().map(|(i, _, _)| *i).collect();
         assert_eq!(changed, [2, 4, 7]);
         assert_eq!(d[1].1, clean());
         assert_eq!(d[2].2, clean());
-        assert!(differing(&before, before.clone()).is_empty());
+        assert!(differing(before.clone(), before).is_empty());
     }
     use crate::resolve::resolve_rulebook;
     use crate::span::FileId;
