@@ -1055,7 +1055,8 @@ pub struct FlowImpact {
     pub file: String,
     /// The flow statement's first line (1-based).
     pub line: usize,
-    /// The flow statement, white space collapsed.
+    /// The flow statement, white space collapsed, control and
+    /// bidirectional characters escaped.
     pub flow: String,
     /// Against the old rulebook.
     pub before: Verdict,
@@ -1175,6 +1176,16 @@ fn run(
     drop(by_file);
     s.timings.add("compare", start.elapsed());
     Ok(checked)
+}
+
+/// `text` with every control or bidirectional character written as
+/// `\u{XX}` ([`crate::escape::visible`]), as every name from a design
+/// is before output: a `basis` string may hold any of them.
+fn escaped(text: String) -> String {
+    match crate::escape::visible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(e) => e,
+    }
 }
 
 /// How many of `items` (in order of `start`) start at or before `at`,
@@ -1353,7 +1364,7 @@ pub fn impact_timed(
                 let flow = FlowImpact {
                     file: v.source.name.clone(),
                     line: line + 1,
-                    flow: f.text(&v.source.text),
+                    flow: escaped(f.text(&v.source.text)),
                     before: b,
                     after: a,
                 };

@@ -292,6 +292,41 @@ fn no_output_carries_a_control_character_or_forges_a_command() {
 }
 
 #[test]
+fn rules_diff_impact_output_is_escaped() {
+    // The flow that changes verdict carries a `basis` string with a bidi
+    // override, BEL and an escape sequence, in a file whose name has some.
+    let t = tree();
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/rulediff");
+    for r in ["old.myna", "new.myna"] {
+        std::fs::copy(case.join(r), t.root.join(r)).unwrap();
+    }
+    let design = std::fs::read_to_string(case.join("design.myna"))
+        .unwrap()
+        .replace("use \"old.myna\"\n", "")
+        .replace(
+            "for 保険料還付 via 情報提供NWS",
+            "for 保険料還付 via 情報提供NWS basis \"a\u{202e}b\u{7}c\u{1b}[31m\"",
+        );
+    std::fs::write(t.proj.join("designs/d\u{202e}x\u{1b}.myna"), design).unwrap();
+    let rules = [t.root.join("old.myna"), t.root.join("new.myna")];
+    let rules = rules.map(|r| r.to_string_lossy().into_owned());
+    for f in ["human", "json"] {
+        for lang in ["en", "ja"] {
+            let args = ["rules", "diff", &rules[0], &rules[1], "--impact", "designs"];
+            let o = run_in(
+                &t.proj,
+                &[&args[..], &["--format", f, "--lang", lang]].concat(),
+            );
+            let out = all_output(&o);
+            assert_eq!(o.status.code(), Some(0), "{f}: {out}");
+            assert_no_raw_controls(&out, f);
+            assert!(out.contains("basis"), "the flow is listed: {out}");
+            assert!(out.contains("202e"), "{out}");
+        }
+    }
+}
+
+#[test]
 fn a_suppression_cannot_hide_a_missing_rulebook() {
     let t = tree();
     std::fs::write(
