@@ -289,6 +289,20 @@ fn no_output_carries_a_control_character_or_forges_a_command() {
         let o = run_in(&t.proj, &["graph", "forge.myna", "--format", f]);
         assert_no_raw_controls(&all_output(&o), f);
     }
+    // And every other command's notes and errors, which name the file.
+    for args in [
+        &["inventory", name, "--format", "json"][..],
+        &["inventory", name, "--format", "md"],
+        &["fmt", "--check", name],
+        &["coverage", name],
+        &["coverage", name, "--format", "json"],
+        &["test", name],
+    ] {
+        let o = run_in(&t.proj, args);
+        let out = all_output(&o);
+        assert_no_raw_controls(&out, args[0]);
+        assert!(out.contains("esc"), "{args:?} names the file: {out}");
+    }
 }
 
 #[test]

@@ -45,7 +45,10 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         let formatted = match mynaflow::fmt::format_with_anchors(body) {
             Ok(n) => n,
             Err(why) => {
-                eprintln!("mynaflow: {}: {}", f.display(), why.get(super::lang(None)));
+                // A file name, and the words of a finding, may hold any
+                // character.
+                let line = format!("{}: {}", f.display(), why.get(super::lang(None)));
+                eprintln!("mynaflow: {}", mynaflow::escape::visible_lines(&line));
                 refused = true;
                 continue;
             }

@@ -54,9 +54,11 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
         .map(|d| d.findings())
         .sum::<usize>();
     if errors > 0 {
+        // A file name may hold any character.
+        let shown = file.display().to_string();
         eprintln!(
             "mynaflow: note: {} has {errors} error(s) (see `mynaflow check`); the inventory shows the design as written, flows with unresolved names left out",
-            file.display()
+            mynaflow::escape::visible(&shown)
         );
     }
     // The renderers need the design, not its graph: freed once drawn from.
