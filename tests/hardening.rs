@@ -309,10 +309,12 @@ fn no_output_carries_a_control_character_or_forges_a_command() {
 fn rules_diff_impact_output_is_escaped() {
     // The flow that changes verdict carries a `basis` string with a bidi
     // override, BEL and an escape sequence, in a file whose name has some.
+    // The rulebooks' names have some too.
     let t = tree();
     let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/rulediff");
-    for r in ["old.myna", "new.myna"] {
-        std::fs::copy(case.join(r), t.root.join(r)).unwrap();
+    let rules = ["old\u{1b}[2J.myna", "new\u{202e}.myna"];
+    for (r, to) in ["old.myna", "new.myna"].iter().zip(rules) {
+        std::fs::copy(case.join(r), t.root.join(to)).unwrap();
     }
     let design = std::fs::read_to_string(case.join("design.myna"))
         .unwrap()
@@ -322,8 +324,7 @@ fn rules_diff_impact_output_is_escaped() {
             "for 保険料還付 via 情報提供NWS basis \"a\u{202e}b\u{7}c\u{1b}[31m\"",
         );
     std::fs::write(t.proj.join("designs/d\u{202e}x\u{1b}.myna"), design).unwrap();
-    let rules = [t.root.join("old.myna"), t.root.join("new.myna")];
-    let rules = rules.map(|r| r.to_string_lossy().into_owned());
+    let rules = rules.map(|r| t.root.join(r).to_string_lossy().into_owned());
     for f in ["human", "json"] {
         for lang in ["en", "ja"] {
             let args = ["rules", "diff", &rules[0], &rules[1], "--impact", "designs"];

@@ -94,7 +94,10 @@ pub fn run(o: &Options) -> u8 {
     };
     let view = View {
         sources: &s.sources,
-        names: [sources[0].display(), sources[1].display()],
+        // A path may hold any character.
+        names: sources
+            .each_ref()
+            .map(|r| mynaflow::escape::visible(&r.display()).into_owned()),
         rulebooks: [old_rb, new_rb],
         diff: &diff,
         gate: &gate,
