@@ -266,7 +266,11 @@ pub fn findings_computing_in(
             )
         },
     );
-    for found in [carrier, exchange, purpose, delegation, drift] {
+    // Room for them all at once: a design can have hundreds of thousands
+    // of findings, and each growth copied those joined so far.
+    let found = [carrier, exchange, purpose, delegation, drift];
+    out.reserve(found.iter().map(Vec::len).sum());
+    for found in found {
         out.extend(found);
     }
     let computed = Computed {
