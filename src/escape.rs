@@ -132,6 +132,15 @@ pub fn visible(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`visible`] of an owned string: the string itself when nothing needs
+/// escaping, so the usual case copies nothing.
+pub fn visible_owned(s: String) -> String {
+    match visible(&s) {
+        Cow::Owned(v) => v,
+        Cow::Borrowed(_) => s,
+    }
+}
+
 /// Like [`visible`], but keeps line ends (`\n`, and `\r` directly before
 /// `\n`): for multi-line text such as a source excerpt. A lone CR is still
 /// escaped, since it would let a line overwrite what came before it.

@@ -1106,23 +1106,26 @@ struct Visit<'a> {
     other: BTreeMap<(usize, Code), usize>,
 }
 
-/// Checks every design of the corpus against `rules` (on every core when
-/// there are several files), through `check` (which reads the designs'
-/// trees, or binds the models of a first run to `rules`), hands each
-/// design's verdicts to `visit`, and gives back what was checked.
-fn run(
-    s: &mut Session,
-    rules: &RulebookSource,
-    check: impl FnOnce(&mut Session) -> Result<Vec<Result<Checked, String>>, String>,
-    mut visit: impl FnMut(Visit),
-) -> Result<Vec<Checked>, String> {
+/// From now on, checks every design against `rules`, whatever its `use`
+/// line names, and keeps the findings of the next run only.
+fn against(s: &mut Session, rules: &RulebookSource) -> Result<(), String> {
     s.force_rules(rules.clone());
     s.load_rulebook(rules)
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
-    // This run's findings only.
     s.diagnostics.clear();
     s.found.clear();
-    let checked = check(s)?.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(())
+}
+
+/// Hands the verdicts of each design `checked` holds (one run's, its
+/// findings in `s`) to `visit`, and gives back what was checked. An `Err`
+/// is a file that could not be read.
+fn compare(
+    s: &mut Session,
+    checked: Vec<Result<Checked, String>>,
+    mut visit: impl FnMut(Visit),
+) -> Result<Vec<Checked>, String> {
+    let checked = checked.into_iter().collect::<Result<Vec<_>, _>>()?;
     let start = std::time::Instant::now();
     // The code and place of each finding of each file, found in one pass
     // over all of them (the analyses' are codes and places already).
@@ -1176,16 +1179,6 @@ fn run(
     drop(by_file);
     s.timings.add("compare", start.elapsed());
     Ok(checked)
-}
-
-/// `text` with every control or bidirectional character written as
-/// `\u{XX}` ([`crate::escape::visible`]), as every name from a design
-/// is before output: a `basis` string may hold any of them.
-fn escaped(text: String) -> String {
-    match crate::escape::visible(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(e) => e,
-    }
 }
 
 /// How many of `items` (in order of `start`) start at or before `at`,
@@ -1310,72 +1303,56 @@ pub fn impact_timed(
         .map_err(|e| format!("cannot load the rulebook {}: {e:?}", old.display()))?;
     let corpus = s.read_paths(&files);
     let mut before = Before::default();
-    let mut again = None;
-    let first = run(
-        &mut s,
-        old,
-        |s| {
-            let (checked, kept) = s.check_read_for_again(corpus);
-            again = Some(kept);
-            Ok(checked)
-        },
-        |v| {
-            before.designs += 1;
-            before.flows += v.design.flows.len();
-            if before.files.len() <= v.at {
-                before.files.resize_with(v.at + 1, Vec::new);
-            }
-            before.files[v.at] = v.verdicts;
-            for ((line, code), n) in v.other {
-                before.other.insert((v.at, line, code), n);
-            }
-        },
-    )?;
+    against(&mut s, old)?;
+    let (checked, again) = s.check_read_for_again(corpus);
+    let first = compare(&mut s, checked, |v| {
+        before.designs += 1;
+        before.flows += v.design.flows.len();
+        if before.files.len() <= v.at {
+            before.files.resize_with(v.at + 1, Vec::new);
+        }
+        before.files[v.at] = v.verdicts;
+        for ((line, code), n) in v.other {
+            before.other.insert((v.at, line, code), n);
+        }
+    })?;
     let mut changed: Vec<(u32, FlowImpact)> = Vec::new();
     let mut other_findings_changed = 0;
     let mut other = std::mem::take(&mut before.other);
     // The second run binds the first's models to the new rulebook.
-    let first = first.into_iter().map(Ok).collect();
-    let second = run(
-        &mut s,
-        new,
-        move |s| match again {
-            Some(again) => s.check_again(first, again),
-            // `run` checks before it can fail after, so never.
-            None => Err("the first run kept nothing to check again".to_string()),
-        },
-        |v| {
-            // The same tree checked again: its flows have the same numbers.
-            let old_flows = (before.files.get_mut(v.at))
-                .map(std::mem::take)
-                .unwrap_or_default();
-            let differ = differing(old_flows, v.verdicts);
-            changed.reserve(differ.len());
-            // In the order of the flows: their lines in one pass.
-            let starts = differ
-                .iter()
-                .map(|(i, ..)| v.design.flows.get(*i).map_or(0, |f| f.span.start as usize));
-            let lines = v.source.line_indexes(starts);
-            for ((i, b, a), line) in differ.into_iter().zip(lines) {
-                let Some(f) = v.design.flows.get(i) else {
-                    continue;
-                };
-                let start = f.span.start;
-                let flow = FlowImpact {
-                    file: v.source.name.clone(),
-                    line: line + 1,
-                    flow: escaped(f.text(&v.source.text)),
-                    before: b,
-                    after: a,
-                };
-                changed.push((start, flow));
-            }
-            for ((line, code), n) in v.other {
-                let m = other.remove(&(v.at, line, code)).unwrap_or(0);
-                other_findings_changed += n.abs_diff(m);
-            }
-        },
-    )?;
+    against(&mut s, new)?;
+    let checked = s.check_again(first.into_iter().map(Ok).collect(), again)?;
+    let second = compare(&mut s, checked, |v| {
+        // The same tree checked again: its flows have the same numbers.
+        let old_flows = (before.files.get_mut(v.at))
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let differ = differing(old_flows, v.verdicts);
+        changed.reserve(differ.len());
+        // In the order of the flows: their lines in one pass.
+        let starts = differ
+            .iter()
+            .map(|(i, ..)| v.design.flows.get(*i).map_or(0, |f| f.span.start as usize));
+        let lines = v.source.line_indexes(starts);
+        for ((i, b, a), line) in differ.into_iter().zip(lines) {
+            let Some(f) = v.design.flows.get(i) else {
+                continue;
+            };
+            let start = f.span.start;
+            let flow = FlowImpact {
+                file: v.source.name.clone(),
+                line: line + 1,
+                flow: crate::escape::visible_owned(f.text(&v.source.text)),
+                before: b,
+                after: a,
+            };
+            changed.push((start, flow));
+        }
+        for ((line, code), n) in v.other {
+            let m = other.remove(&(v.at, line, code)).unwrap_or(0);
+            other_findings_changed += n.abs_diff(m);
+        }
+    })?;
     let start = std::time::Instant::now();
     drop(second);
     s.timings.add("free model", start.elapsed());

@@ -469,52 +469,55 @@ impl Session {
         let rulebook = (self.load_rulebook(&rules))
             .map_err(|e| format!("cannot load the rulebook {}: {e:?}", rules.display()))?;
         self.timings.add("rulebook", start.elapsed());
+        // Each file's second check: a design to bind to the rulebook, or
+        // the findings a rulebook among the designs gave.
+        enum Job {
+            Rebind(Design, KeptSpans, Vec<Diagnostic>, RulebookNames),
+            Given(Analysed),
+        }
         let mut jobs = Vec::with_capacity(again.files.len());
-        for a in again.files {
-            let design = match first.get_mut(a.at) {
-                Some(Ok(c)) => c.analysis.take().map(|a| a.design),
-                _ => None,
+        for AgainFile { at, file, kept } in again.files {
+            let job = match kept {
+                Kept::Design {
+                    spans,
+                    findings,
+                    names,
+                } => {
+                    let design = match first.get_mut(at) {
+                        Some(Ok(c)) => c.analysis.take().map(|a| a.design),
+                        _ => None,
+                    };
+                    let Some(design) = design else {
+                        let name = &self.sources.get(file).name;
+                        return Err(format!("the first check's model of {name} is missing"));
+                    };
+                    Job::Rebind(design, spans, findings, names)
+                }
+                Kept::Rulebook { findings, found } => Job::Given(Analysed {
+                    diagnostics: findings,
+                    found,
+                    analysis: None,
+                }),
             };
-            if design.is_none() && matches!(a.kept, Kept::Design { .. }) {
-                let name = &self.sources.get(a.file).name;
-                return Err(format!("the first check's model of {name} is missing"));
-            }
-            jobs.push((a, design));
+            jobs.push((at, file, job));
         }
         let sources = &self.sources;
         let stage = self.stage_options();
-        let work = |(a, design): (AgainFile, Option<Design>)| {
+        let work = |(at, file, job): (usize, FileId, Job)| {
             let mut t = Timings::default();
-            let analysed = match (a.kept, design) {
-                (
-                    Kept::Design {
-                        spans,
-                        mut findings,
-                        names,
-                    },
-                    Some(design),
-                ) => {
+            let analysed = match job {
+                Job::Rebind(design, spans, mut findings, names) => {
                     let design = t.time("rebind", || {
                         rebind_design(design, Some(rulebook.clone()), &names, &mut findings)
                     });
                     // Freed before the checks make theirs.
                     drop(names);
-                    let source = sources.get(a.file);
-                    design_checked(source, a.file, &spans, design, findings, stage, &mut t)
+                    let source = sources.get(file);
+                    design_checked(source, file, &spans, design, findings, stage, &mut t)
                 }
-                (Kept::Rulebook { findings, found }, _) => Analysed {
-                    diagnostics: findings,
-                    found,
-                    analysis: None,
-                },
-                // Never: a model for each design was seen to above.
-                (Kept::Design { .. }, None) => Analysed {
-                    diagnostics: Vec::new(),
-                    found: Vec::new(),
-                    analysis: None,
-                },
+                Job::Given(analysed) => analysed,
             };
-            (a.at, analysed, t)
+            (at, analysed, t)
         };
         let done: Vec<Done> = if jobs.len() < 2 {
             jobs.into_iter().map(work).collect()
@@ -600,11 +603,7 @@ impl Session {
     }
 
     /// Adds each file's analysis, its findings and its times to the run.
-    fn gather(
-        &mut self,
-        out: &mut [Result<Checked, String>],
-        done: Vec<(usize, Analysed, Timings)>,
-    ) {
+    fn gather(&mut self, out: &mut [Result<Checked, String>], done: Vec<Done>) {
         for (at, a, t) in done {
             self.timings.merge(&t);
             self.diagnostics.extend(a.diagnostics);

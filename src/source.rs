@@ -69,11 +69,7 @@ impl SourceFile {
     /// name may hold any character but `/`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let name: String = name.into();
-        let name = match crate::escape::visible(&name) {
-            std::borrow::Cow::Owned(v) => v,
-            std::borrow::Cow::Borrowed(_) => name,
-        };
+        let name = crate::escape::visible_owned(name.into());
         let (line_starts, char_checkpoints) = index(text.as_bytes());
         SourceFile {
             name,

@@ -55,10 +55,9 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
         .sum::<usize>();
     if errors > 0 {
         // A file name may hold any character.
-        let shown = file.display().to_string();
         eprintln!(
             "mynaflow: note: {} has {errors} error(s) (see `mynaflow check`); the inventory shows the design as written, flows with unresolved names left out",
-            mynaflow::escape::visible(&shown)
+            mynaflow::escape::visible_owned(file.display().to_string())
         );
     }
     // The renderers need the design, not its graph: freed once drawn from.

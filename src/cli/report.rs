@@ -52,7 +52,7 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
     let warnings = mynaflow::diagnostic::count(&diags, Severity::Warning);
     eprintln!(
         "mynaflow: wrote {} ({} design(s), {errors} error(s), {warnings} warning(s))",
-        mynaflow::escape::visible(&output.display().to_string()),
+        mynaflow::escape::visible_owned(output.display().to_string()),
         analyses.len(),
     );
     if unreadable || rulebook_missing {

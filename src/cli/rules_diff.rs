@@ -97,7 +97,7 @@ pub fn run(o: &Options) -> u8 {
         // A path may hold any character.
         names: sources
             .each_ref()
-            .map(|r| mynaflow::escape::visible(&r.display()).into_owned()),
+            .map(|r| mynaflow::escape::visible_owned(r.display())),
         rulebooks: [old_rb, new_rb],
         diff: &diff,
         gate: &gate,

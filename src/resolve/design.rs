@@ -325,9 +325,9 @@ fn resolve_design_on(
     // Flows whose every name is spelled exactly as declared (nearly all of
     // them) need nothing but lookups: on a large design, parsed in parts,
     // the parts are resolved on every core, each into its own stretch of
-    // the list and, when the tree is not kept, freed once resolved. The other
-    // flows go through the resolver in order, so findings and "did you
-    // mean" answers come out as in one pass.
+    // the list and freed once resolved. The other flows go through the
+    // resolver in order, so findings and "did you mean" answers come out
+    // as in one pass.
     let lasting = stmts.copies() == Copies::Lasting;
     let (actors_seen, data_seen, flows) = r.flows(stmts.into_parts(), &counts, parallel, lasting);
     r.design.flows = flows;
