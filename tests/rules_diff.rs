@@ -83,7 +83,7 @@ fn the_impacted_flow_changes_verdict_and_no_other() {
     assert_eq!(i.flows, 4);
     assert_eq!(i.changed.len(), 1, "{:#?}", i.changed);
     let f = &i.changed[0];
-    assert_eq!((f.file.as_str(), f.line), (DESIGN, 19));
+    assert_eq!((&*f.file, f.line), (DESIGN, 19));
     assert_eq!(
         f.flow,
         "flow 市町村 -> 基幹システム : 口座情報 for 保険料還付 via 情報提供NWS"
@@ -483,7 +483,7 @@ fn impact_over_several_designs_lists_them_by_file_then_line() {
         .changed
         .iter()
         .map(|f| {
-            let name = Path::new(&f.file).file_name().unwrap().to_string_lossy();
+            let name = Path::new(&*f.file).file_name().unwrap().to_string_lossy();
             (name.into_owned(), f.line, f.flow.clone())
         })
         .collect();
@@ -606,30 +606,97 @@ fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find
     }
 }
 
-#[test]
-fn impact_counts_every_flow_past_the_cap_on_findings_shown() {
-    // `check` shows at most 100 findings of one code per file; the
-    // impact compares every finding, so each of 250 copies of the flow
-    // the change forbids is listed, and nothing else.
+/// Copies of the case's flows in one design: so many that the impact's
+/// entries are made, and written, on every core (past 4 096 of them).
+const COPIES: usize = 5_000;
+
+/// The case's design with its flows written [`COPIES`] times, in `dir`.
+fn big_design(dir: &Path) -> (PathBuf, String) {
     let design = std::fs::read_to_string(DESIGN).expect("design");
     let (head, flows) = design.split_at(design.find("flow ").expect("a flow"));
     let mut big = head.to_string();
-    for _ in 0..250 {
+    for _ in 0..COPIES {
         big.push_str(flows);
     }
+    let path = dir.join("big.myna");
+    std::fs::write(&path, &big).expect("big");
+    (path, big)
+}
+
+#[test]
+fn impact_counts_every_flow_past_the_cap_on_findings_shown() {
+    // `check` shows at most 100 findings of one code per file; the
+    // impact compares every finding, so each copy of the flow the change
+    // forbids is listed, and nothing else, each the flow at its line, in
+    // the order of the file.
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("big.myna"), big).expect("big");
+    let (path, big) = big_design(dir.path());
     let i =
         rulediff::impact(&source(OLD), &source(NEW), &[dir.path().to_path_buf()]).expect("impact");
     assert_eq!(
         i.changed.len(),
-        250,
+        COPIES,
         "{:?}",
         &i.changed[..3.min(i.changed.len())]
     );
+    let lines: Vec<&str> = big.lines().collect();
+    let name = path.display().to_string();
+    let mut last = 0;
     for f in &i.changed {
         assert!(f.before.is_ok(), "{f:?}");
         assert_eq!(f.after.findings, [(f.line, Code::MN103)]);
+        assert_eq!(&*f.file, name);
+        assert!(f.line > last, "out of order: {f:?} after line {last}");
+        last = f.line;
+        let written = lines[f.line - 1]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(f.flow, written, "line {}", f.line);
     }
     assert_eq!(i.other_findings_changed, 0);
+}
+
+#[test]
+fn a_long_impact_is_written_whole_and_in_order_in_both_formats() {
+    // Written as drawn, on every core: the report must be the list the
+    // library gives, entry for entry.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (path, _) = big_design(dir.path());
+    let i =
+        rulediff::impact(&source(OLD), &source(NEW), std::slice::from_ref(&path)).expect("impact");
+    assert_eq!(i.changed.len(), COPIES);
+    let design = path.to_str().expect("a UTF-8 path");
+    let args = ["rules", "diff", OLD, NEW, "--impact", design, "--format"];
+    let (code, out, err) = run(&[&args[..], &["json"]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let listed = v["impact"]["changed"].as_array().expect("changed");
+    assert_eq!(listed.len(), COPIES);
+    assert_eq!(v["summary"]["flows_changed"], COPIES);
+    for (got, want) in listed.iter().zip(&i.changed) {
+        assert_eq!(got["file"], *want.file);
+        assert_eq!(got["line"], want.line);
+        assert_eq!(got["flow"], want.flow);
+        assert_eq!(got["before"]["findings"], serde_json::json!([]));
+        assert_eq!(got["after"]["findings"][0]["code"], "MN103");
+    }
+    let (code, out, err) = run(&[&args[..], &["human"]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    let entries: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ") && l.contains(".myna:"))
+        .collect();
+    assert_eq!(entries.len(), COPIES);
+    for (got, want) in entries.iter().zip(&i.changed) {
+        assert_eq!(
+            *got,
+            format!("  {}:{}  {}", want.file, want.line, want.flow)
+        );
+    }
+    assert!(
+        out.ends_with(&format!("{COPIES} flows change verdict\n")),
+        "{}",
+        &out[out.len() - 200..]
+    );
 }

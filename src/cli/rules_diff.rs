@@ -5,9 +5,11 @@
 
 use super::output::fail;
 use super::{FAILURE, FINDINGS, LangArg, OK, ReportFormat as Format};
+use mynaflow::code::Code;
 use mynaflow::model::Rulebook;
+use mynaflow::render::json_pretty::Object;
 use mynaflow::render::{self, Report};
-use mynaflow::rulediff::gate::{self, Breadth, Gate, PairBreadth};
+use mynaflow::rulediff::gate::{self, Breadth, Gate};
 use mynaflow::rulediff::witness::{self, Witness};
 use mynaflow::rulediff::{self, Aspect, Change, Grant, Impact, Kind, Op, RuleDiff, Value, Verdict};
 use mynaflow::session::{RulebookError, RulebookSource, Session};
@@ -16,7 +18,7 @@ use mynaflow::span::Span;
 use mynaflow::text::Lang;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io::{self, Write as _};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -104,12 +106,19 @@ pub fn run(o: &Options) -> u8 {
         impact: impact.as_ref(),
         lang,
     };
+    // Written as it is drawn: the impact of a rulebook change on a large
+    // corpus lists hundreds of thousands of flows (over 100 MB of JSON).
     spent.time("render+write", || {
-        let out = match format {
-            Format::Human => view.human(),
-            Format::Json => view.json(),
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let written = match format {
+            Format::Human => view.write_human(&mut out),
+            Format::Json => view.write_json(&mut out),
         };
-        let _ = std::io::stdout().lock().write_all(out.as_bytes());
+        // A write error (a closed pipe) stops the output, and is otherwise
+        // ignored, as in the other commands.
+        if written.is_ok() {
+            let _ = out.flush();
+        }
     });
     if o.timings {
         eprint!("{}", spent.table());
@@ -303,6 +312,68 @@ fn verdict(v: &Verdict, lang: Lang) -> String {
     }
 }
 
+/// The impact part of the human report: a heading, each flow whose
+/// verdict changes (drawn on every core, written in order), a count.
+fn write_human_impact(i: &Impact, lang: Lang, to: &mut dyn io::Write) -> io::Result<()> {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n{}",
+        match lang {
+            Lang::En => format!(
+                "impact: {} design{} and {} flow{} checked against both rulebooks",
+                i.designs,
+                if i.designs == 1 { "" } else { "s" },
+                i.flows,
+                if i.flows == 1 { "" } else { "s" }
+            ),
+            Lang::Ja => format!(
+                "影響: 設計 {} 件、フロー {} 件を両方のルールブックで検査しました",
+                i.designs, i.flows
+            ),
+        }
+    );
+    to.write_all(out.as_bytes())?;
+    out.clear();
+    let (before, after) = (t(lang, "before:", "変更前:"), t(lang, "after:", "変更後:"));
+    render::chunked::write_ordered_text(to, &i.changed, |_, f, out| {
+        let _ = writeln!(out, "  {}:{}  {}", f.file, f.line, f.flow);
+        let _ = writeln!(
+            out,
+            "    {before} {}  {after} {}",
+            verdict(&f.before, lang),
+            verdict(&f.after, lang)
+        );
+        Ok(())
+    })?;
+    if i.other_findings_changed > 0 {
+        let n = i.other_findings_changed;
+        let _ = writeln!(
+            out,
+            "  {}",
+            match lang {
+                Lang::En => format!(
+                    "note: {n} finding(s) on declarations (not flows) also differ between the two runs"
+                ),
+                Lang::Ja => format!("注: フロー以外 (宣言) の指摘 {n} 件も二つの検査で異なります"),
+            }
+        );
+    }
+    let n = i.changed.len();
+    let _ = writeln!(
+        out,
+        "{}",
+        match (lang, n) {
+            (Lang::En, 0) => "no flow changes verdict".to_string(),
+            (Lang::En, 1) => "1 flow changes verdict".to_string(),
+            (Lang::En, _) => format!("{n} flows change verdict"),
+            (Lang::Ja, 0) => "判定が変わるフローはありません".to_string(),
+            (Lang::Ja, _) => format!("判定が変わるフロー: {n} 件"),
+        }
+    );
+    to.write_all(out.as_bytes())
+}
+
 impl View<'_> {
     fn line(&self, span: Span) -> usize {
         self.sources.get(span.file).line_col(span.start as usize).0
@@ -393,7 +464,9 @@ impl View<'_> {
         format!("{} {body}{}", c.op.marker(), self.place(c))
     }
 
-    fn human(&self) -> String {
+    /// The human report: the rulebooks' changes and breadth, then the
+    /// impact's flows, drawn on every core and written in order.
+    fn write_human(&self, to: &mut dyn io::Write) -> io::Result<()> {
         let lang = self.lang;
         let mut out = String::new();
         let _ = writeln!(out, "--- {}", self.header(0));
@@ -445,10 +518,11 @@ impl View<'_> {
             }
         );
         self.human_gate(&mut out);
-        if let Some(i) = self.impact {
-            self.human_impact(i, &mut out);
+        to.write_all(out.as_bytes())?;
+        match self.impact {
+            Some(i) => write_human_impact(i, lang, to),
+            None => Ok(()),
         }
-        out
     }
 
     fn human_gate(&self, out: &mut String) {
@@ -509,64 +583,6 @@ impl View<'_> {
         );
     }
 
-    fn human_impact(&self, i: &Impact, out: &mut String) {
-        let lang = self.lang;
-        let _ = writeln!(
-            out,
-            "\n{}",
-            match lang {
-                Lang::En => format!(
-                    "impact: {} design{} and {} flow{} checked against both rulebooks",
-                    i.designs,
-                    if i.designs == 1 { "" } else { "s" },
-                    i.flows,
-                    if i.flows == 1 { "" } else { "s" }
-                ),
-                Lang::Ja => format!(
-                    "影響: 設計 {} 件、フロー {} 件を両方のルールブックで検査しました",
-                    i.designs, i.flows
-                ),
-            }
-        );
-        for f in &i.changed {
-            let _ = writeln!(out, "  {}:{}  {}", f.file, f.line, f.flow);
-            let _ = writeln!(
-                out,
-                "    {} {}  {} {}",
-                t(lang, "before:", "変更前:"),
-                verdict(&f.before, lang),
-                t(lang, "after:", "変更後:"),
-                verdict(&f.after, lang)
-            );
-        }
-        if i.other_findings_changed > 0 {
-            let n = i.other_findings_changed;
-            let _ = writeln!(
-                out,
-                "  {}",
-                match lang {
-                    Lang::En => format!(
-                        "note: {n} finding(s) on declarations (not flows) also differ between the two runs"
-                    ),
-                    Lang::Ja =>
-                        format!("注: フロー以外 (宣言) の指摘 {n} 件も二つの検査で異なります"),
-                }
-            );
-        }
-        let n = i.changed.len();
-        let _ = writeln!(
-            out,
-            "{}",
-            match (lang, n) {
-                (Lang::En, 0) => "no flow changes verdict".to_string(),
-                (Lang::En, 1) => "1 flow changes verdict".to_string(),
-                (Lang::En, _) => format!("{n} flows change verdict"),
-                (Lang::Ja, 0) => "判定が変わるフローはありません".to_string(),
-                (Lang::Ja, _) => format!("判定が変わるフロー: {n} 件"),
-            }
-        );
-    }
-
     fn location(&self, span: Option<Span>) -> Option<Location> {
         let span = span?;
         let report = Report {
@@ -586,7 +602,9 @@ impl View<'_> {
         })
     }
 
-    fn json(&self) -> String {
+    /// The JSON report, in serde_json's pretty layout; the impact's flows
+    /// drawn on every core and written in order ([`Object::array`]).
+    fn write_json(&self, to: &mut dyn io::Write) -> io::Result<()> {
         let side = |i: usize| {
             let rb = self.rulebooks[i];
             JsonRulebook {
@@ -596,7 +614,7 @@ impl View<'_> {
                 revised: rb.revised.clone(),
             }
         };
-        let changes = self
+        let changes: Vec<JsonChange> = self
             .diff
             .changes
             .iter()
@@ -612,71 +630,46 @@ impl View<'_> {
                 new_location: self.location(c.new_span),
             })
             .collect();
-        let verdict = |v: &Verdict| JsonVerdict {
-            checked: v.checked,
-            findings: v
-                .findings
-                .iter()
-                .map(|(line, code)| JsonFinding {
-                    line: *line,
-                    code: code.as_str(),
-                    severity: code.severity().as_str(),
-                })
-                .collect(),
+        let summary = JsonSummary {
+            changes: self.diff.changes.len(),
+            added: self.diff.count(Op::Added),
+            removed: self.diff.count(Op::Removed),
+            changed: self.diff.count(Op::Changed),
+            flows_changed: self.impact.map(|i| i.changed.len()),
+            pairs: self.gate.pairs.len(),
+            broader: self.gate.count(Breadth::Broader),
+            narrower: self.gate.count(Breadth::Narrower),
+            both: self.gate.count(Breadth::Both),
+            same: self.gate.count(Breadth::Same),
+            broadens: self.gate.broadens(),
         };
-        let impact = self.impact.map(|i| JsonImpact {
-            designs: i.designs,
-            flows: i.flows,
-            changed: i
-                .changed
-                .iter()
-                .map(|f| JsonFlow {
+        let mut o = Object::begin(&mut *to, 0)?;
+        o.member("version", &1u32)?;
+        o.member("old", &side(0))?;
+        o.member("new", &side(1))?;
+        o.member("changes", &changes)?;
+        o.member("pairs", &self.gate.pairs)?;
+        match self.impact {
+            None => o.member("impact", &None::<()>)?,
+            Some(i) => {
+                let mut impact = o.object("impact")?;
+                impact.member("designs", &i.designs)?;
+                impact.member("flows", &i.flows)?;
+                impact.array("changed", &i.changed, |f| JsonFlow {
                     file: &f.file,
                     line: f.line,
                     flow: &f.flow,
-                    before: verdict(&f.before),
-                    after: verdict(&f.after),
-                })
-                .collect(),
-            other_findings_changed: i.other_findings_changed,
-        });
-        let out = JsonOutput {
-            version: 1,
-            old: side(0),
-            new: side(1),
-            changes,
-            pairs: &self.gate.pairs,
-            summary: JsonSummary {
-                changes: self.diff.changes.len(),
-                added: self.diff.count(Op::Added),
-                removed: self.diff.count(Op::Removed),
-                changed: self.diff.count(Op::Changed),
-                flows_changed: self.impact.map(|i| i.changed.len()),
-                pairs: self.gate.pairs.len(),
-                broader: self.gate.count(Breadth::Broader),
-                narrower: self.gate.count(Breadth::Narrower),
-                both: self.gate.count(Breadth::Both),
-                same: self.gate.count(Breadth::Same),
-                broadens: self.gate.broadens(),
-            },
-            impact,
-        };
-        let mut s =
-            serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-        s.push('\n');
-        s
+                    before: JsonVerdict::of(&f.before),
+                    after: JsonVerdict::of(&f.after),
+                })?;
+                impact.member("other_findings_changed", &i.other_findings_changed)?;
+                impact.end()?;
+            }
+        }
+        o.member("summary", &summary)?;
+        o.end()?;
+        to.write_all(b"\n")
     }
-}
-
-#[derive(Serialize)]
-struct JsonOutput<'a> {
-    version: u32,
-    old: JsonRulebook,
-    new: JsonRulebook,
-    changes: Vec<JsonChange<'a>>,
-    pairs: &'a [PairBreadth],
-    impact: Option<JsonImpact<'a>>,
-    summary: JsonSummary,
 }
 
 #[derive(Serialize)]
@@ -710,26 +703,42 @@ struct Location {
 }
 
 #[derive(Serialize)]
-struct JsonImpact<'a> {
-    designs: usize,
-    flows: usize,
-    changed: Vec<JsonFlow<'a>>,
-    other_findings_changed: usize,
-}
-
-#[derive(Serialize)]
 struct JsonFlow<'a> {
     file: &'a str,
     line: usize,
     flow: &'a str,
-    before: JsonVerdict,
-    after: JsonVerdict,
+    before: JsonVerdict<'a>,
+    after: JsonVerdict<'a>,
 }
 
+/// A verdict as `{"checked": …, "findings": […]}`, serialized from the
+/// verdict itself (hundreds of thousands of them in a large impact).
 #[derive(Serialize)]
-struct JsonVerdict {
+struct JsonVerdict<'a> {
     checked: bool,
-    findings: Vec<JsonFinding>,
+    findings: JsonFindings<'a>,
+}
+
+impl<'a> JsonVerdict<'a> {
+    fn of(v: &'a Verdict) -> Self {
+        JsonVerdict {
+            checked: v.checked,
+            findings: JsonFindings(&v.findings),
+        }
+    }
+}
+
+/// A verdict's findings as `[{"line", "code", "severity"}…]`.
+struct JsonFindings<'a>(&'a [(usize, Code)]);
+
+impl Serialize for JsonFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        ser.collect_seq(self.0.iter().map(|(line, code)| JsonFinding {
+            line: *line,
+            code: code.as_str(),
+            severity: code.severity().as_str(),
+        }))
+    }
 }
 
 #[derive(Serialize)]

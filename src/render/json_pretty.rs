@@ -132,6 +132,13 @@ impl<'w, W: ?Sized + Write> Object<'w, W> {
         value_at(self.out, self.level + 1, value)
     }
 
+    /// A member whose value is an object, written member by member until
+    /// its [`Object::end`].
+    pub fn object(&mut self, key: &str) -> io::Result<Object<'_, W>> {
+        self.key(key)?;
+        Object::begin(&mut *self.out, self.level + 1)
+    }
+
     /// A member whose value is the array of `items`, each drawn by `draw`
     /// (as a value that serializes to the element) on every core, in
     /// order.
