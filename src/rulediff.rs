@@ -1265,7 +1265,7 @@ fn differing(
     out
 }
 
-/// Changed flows below which their impacts are written on one thread.
+/// Changed flows below which their entries are made on one thread.
 const PARALLEL_IMPACTS: usize = 4 * 1024;
 
 /// Checks every design under `paths` against `old` and against `new`,
@@ -1351,8 +1351,8 @@ pub fn impact_timed(
             (f.span.start, flow)
         };
         // Each flow's text is collapsed and escaped on every core when a
-        // rulebook change moves many (a narrowed permission can change a
-        // quarter of a national corpus's flows), written in place.
+        // rulebook change moves many (a narrowed permission changed a fifth
+        // of a generated national corpus's flows), written in place.
         changed.reserve(differ.len());
         if differ.len() < PARALLEL_IMPACTS {
             changed.extend(differ.into_iter().zip(lines).map(impact));
