@@ -30,63 +30,100 @@ const EOF: u16 = 65535;
 
 /// The hash of every line of a text, kept as numbers: a SARIF log needs
 /// the hashes of the few lines with findings, but each hash's count of
-/// earlier occurrences depends on every line before it.
+/// earlier occurrences depends on every line before it. The counts are
+/// taken for the lines asked for only ([`LineHashes::of_lines`]): counting
+/// every hash of a million-line design was a serial pass through a hash
+/// map of a million entries, 40 % of a SARIF log's time.
 pub struct LineHashes {
-    /// Line `i + 1`'s hash and how often that hash has occurred up to and
-    /// including it.
-    lines: Vec<(u64, u32)>,
+    /// Line `i + 1`'s hash, a list for each piece of the text hashed on
+    /// its own, in order.
+    pieces: Vec<Vec<u64>>,
 }
 
 impl LineHashes {
-    /// The hash of every line of `text`, in order: element `i` is line
-    /// `i + 1`. There is always one more line than the text has line
-    /// breaks (an empty text has one line).
+    /// The hash of every line of `text`, in order. There is always one
+    /// more line than the text has line breaks (an empty text has one
+    /// line).
     pub fn of(text: &str) -> LineHashes {
         LineHashes {
-            lines: hash_lines(text),
+            pieces: hash_lines_in_pieces(text, PIECE_BYTES),
         }
     }
 
+    /// How many lines there are.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(Vec::len).sum()
+    }
+
+    /// Is there no line? (Never: an empty text has one.)
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The hash of line `line` (counted from 1) as the upload action
-    /// writes it: `hash:n`.
+    /// writes it, `hash:n` ([`LineHashes::of_lines`] for many lines: each
+    /// call reads the hashes up to the line).
     pub fn get(&self, line: usize) -> Option<String> {
-        let &(hash, n) = self.lines.get(line.checked_sub(1)?)?;
-        Some(format!("{hash:x}:{n}"))
+        self.of_lines(&[line]).remove(&line)
+    }
+
+    /// The hash of each of `lines` (counted from 1, in any order, repeats
+    /// allowed) as the upload action writes it, `hash:n`, where `n`
+    /// counts the lines up to it with the same hash; a line past the
+    /// text has none. One pass over the hashes up to the last line
+    /// asked, counting only the hashes of the lines asked.
+    pub fn of_lines(&self, lines: &[usize]) -> FxHashMap<usize, String> {
+        let mut asked: Vec<usize> = lines.iter().copied().filter(|&l| l > 0).collect();
+        asked.sort_unstable();
+        asked.dedup();
+        let all = || self.pieces.iter().flatten().copied().enumerate();
+        // The hash of each line asked: the hashes to count.
+        let mut wanted: Vec<(usize, u64)> = Vec::with_capacity(asked.len());
+        let mut hashes = all();
+        for &line in &asked {
+            match hashes.find(|&(i, _)| i + 1 == line) {
+                Some((_, hash)) => wanted.push((line, hash)),
+                None => break,
+            }
+        }
+        let mut counts: FxHashMap<u64, u32> = wanted.iter().map(|&(_, h)| (h, 0)).collect();
+        let mut out = FxHashMap::default();
+        let mut next = wanted.iter().peekable();
+        for (i, hash) in all() {
+            let Some(&&(line, asked_hash)) = next.peek() else {
+                break;
+            };
+            if let Some(n) = counts.get_mut(&hash) {
+                *n += 1;
+            }
+            if i + 1 == line {
+                let n = counts.get(&asked_hash).copied().unwrap_or(0);
+                out.insert(line, format!("{asked_hash:x}:{n}"));
+                next.next();
+            }
+        }
+        out
     }
 }
 
 /// Text one task hashes: a million-line design is hashed on every core.
 const PIECE_BYTES: usize = 1 << 20;
 
-/// Every line's hash and occurrence count, in order.
-fn hash_lines(text: &str) -> Vec<(u64, u32)> {
-    hash_lines_in_pieces(text, PIECE_BYTES)
-}
-
-/// [`hash_lines`], the text cut into pieces of about `piece_bytes` after
-/// line feeds. A line's hash covers the [`BLOCK`] kept units from its
-/// start, whatever came before (the rolled hash is exact in wrapping
-/// arithmetic), so each piece is hashed on its own, reading on past its
-/// end until its last line's block is complete; the counts of earlier
-/// occurrences are then taken in order.
-fn hash_lines_in_pieces(text: &str, piece_bytes: usize) -> Vec<(u64, u32)> {
+/// Every line's hash, in order, `text` cut into pieces of about
+/// `piece_bytes` after line feeds. A line's hash covers the [`BLOCK`] kept
+/// units from its start, whatever came before (the rolled hash is exact
+/// in wrapping arithmetic), so each piece is hashed on its own, on every
+/// core, reading on past its end until its last line's block is complete.
+fn hash_lines_in_pieces(text: &str, piece_bytes: usize) -> Vec<Vec<u64>> {
     let pieces = pieces(text, piece_bytes);
-    let hashes: Vec<Vec<u64>> = if pieces.len() > 1 {
+    if pieces.len() > 1 {
         pieces
             .par_iter()
             .map(|r| hash_piece(text, r.clone()))
             .collect()
     } else {
         pieces.iter().map(|r| hash_piece(text, r.clone())).collect()
-    };
-    let mut counts: FxHashMap<u64, u32> = FxHashMap::default();
-    let mut out = Vec::with_capacity(hashes.iter().map(Vec::len).sum());
-    for hash in hashes.into_iter().flatten() {
-        let n = counts.entry(hash).or_default();
-        *n += 1;
-        out.push((hash, *n));
     }
-    out
 }
 
 /// `text` cut into ranges of about `piece_bytes`, each but the last
@@ -210,7 +247,11 @@ impl Hasher {
             .wrapping_mul(self.hash)
             .wrapping_add(u64::from(current))
             .wrapping_sub(self.first_mod.wrapping_mul(u64::from(begin)));
-        self.index = (self.index + 1) % BLOCK;
+        // Not `% BLOCK`: a division for every unit of the file.
+        self.index += 1;
+        if self.index == BLOCK {
+            self.index = 0;
+        }
     }
 
     /// After the end of the file: zeros until every line has its hash.
@@ -227,9 +268,13 @@ impl Hasher {
 mod tests {
     use super::*;
 
+    /// Every line's `hash:n`, each line asked for.
     fn line_hashes(text: &str) -> Vec<String> {
         let h = LineHashes::of(text);
-        (1..=h.lines.len()).filter_map(|line| h.get(line)).collect()
+        let lines: Vec<usize> = (1..=h.len()).collect();
+        let got = h.of_lines(&lines);
+        assert_eq!(got.len(), lines.len());
+        lines.iter().filter_map(|l| got.get(l).cloned()).collect()
     }
 
     // The expected values are those of codeql-action's own tests
@@ -314,10 +359,10 @@ mod tests {
             "Lorem ipsum dolor sit amet.\n".repeat(25) + "end",
             "組合 -> 😀 : 氏名\u{3000}\t\r\n".repeat(60) + "é\u{301}\u{10ffff}",
         ];
+        let flat = |pieces: Vec<Vec<u64>>| pieces.concat();
         for text in &texts {
-            let whole = hash_lines_in_pieces(text, usize::MAX);
-            let hashes: Vec<u64> = whole.iter().map(|&(h, _)| h).collect();
-            assert_eq!(hashes, hashed_as_utf16(text), "{text:?}");
+            let whole = flat(hash_lines_in_pieces(text, usize::MAX));
+            assert_eq!(whole, hashed_as_utf16(text), "{text:?}");
             assert_eq!(
                 whole.len(),
                 text.matches('\n').count() - text.matches("\r\n").count()
@@ -326,9 +371,39 @@ mod tests {
                 "{text:?}"
             );
             for piece in [1, 2, 3, 5, 17, 64, 99, 100, 101, 333] {
-                assert_eq!(hash_lines_in_pieces(text, piece), whole, "{piece} {text:?}");
+                assert_eq!(
+                    flat(hash_lines_in_pieces(text, piece)),
+                    whole,
+                    "{piece} {text:?}"
+                );
             }
         }
+    }
+
+    /// Some lines asked (in any order, repeated, past the end) get what
+    /// asking every line gives them.
+    #[test]
+    fn lines_asked_alone_are_counted_as_among_all() {
+        let text = "Lorem ipsum dolor sit amet.\n".repeat(10) + &"flow a -> b : c\n".repeat(300);
+        let h = LineHashes::of(&text);
+        let every: Vec<usize> = (1..=h.len()).collect();
+        let all = h.of_lines(&every);
+        for asked in [
+            vec![],
+            vec![1],
+            vec![5, 3, 5, 12],
+            vec![311, 2, 150, 0, 10_000],
+            vec![h.len()],
+            (1..=h.len()).rev().step_by(7).collect(),
+        ] {
+            let got = h.of_lines(&asked);
+            let want: FxHashMap<usize, String> = (asked.iter())
+                .filter_map(|l| Some((*l, all.get(l)?.clone())))
+                .collect();
+            assert_eq!(got, want, "{asked:?}");
+        }
+        // A repeated line counts its earlier occurrences.
+        assert_eq!(all[&6], "a7f2ff13bc495cf2:6");
     }
 
     #[test]

@@ -50,6 +50,7 @@ use crate::escape::visible;
 use crate::fix::Fix;
 use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -287,10 +288,10 @@ pub fn render_run(report: &Report, execution: &Execution) -> String {
     let kept = cap(report.diagnostics, MAX_RESULTS);
     let left_out = report.diagnostics.len() - kept.len();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut line_hashes: HashMap<FileId, LineHashes> = HashMap::new();
+    let line_hashes = primary_line_hashes(report, &kept);
     let results = kept
         .iter()
-        .map(|d| result(report, d, &mut seen, &mut line_hashes))
+        .map(|d| result(report, d, &mut seen, &line_hashes))
         .collect();
     let mut notifications: Vec<Notification> = execution
         .failures
@@ -392,11 +393,34 @@ fn cap(diags: &[Diagnostic], max: usize) -> Vec<&Diagnostic> {
         .collect()
 }
 
+/// The `primaryLocationLineHash` of each primary line of `kept`, by file
+/// and line: each file hashed once, its counts taken for those lines only.
+/// The upload action hashes the file as it reads it from disk; a file that
+/// is not UTF-8 (MN005) was read here in another way, so its hash is left
+/// to the action.
+fn primary_line_hashes(
+    report: &Report,
+    kept: &[&Diagnostic],
+) -> HashMap<FileId, FxHashMap<usize, String>> {
+    let mut lines: BTreeMap<FileId, Vec<usize>> = BTreeMap::new();
+    for d in kept.iter().filter(|d| d.code != Code::MN005) {
+        let line = report.position(d.primary).line;
+        lines.entry(d.primary.file).or_default().push(line);
+    }
+    lines
+        .into_iter()
+        .map(|(file, lines)| {
+            let hashes = LineHashes::of(&report.sources.get(file).text);
+            (file, hashes.of_lines(&lines))
+        })
+        .collect()
+}
+
 fn result(
     report: &Report,
     d: &Diagnostic,
     seen: &mut HashMap<String, usize>,
-    line_hashes: &mut HashMap<FileId, LineHashes>,
+    line_hashes: &HashMap<FileId, FxHashMap<usize, String>>,
 ) -> SarifResult {
     let lang = report.lang;
     let primary = Location {
@@ -425,17 +449,12 @@ fn result(
     let n = seen.entry(hash.clone()).or_default();
     *n += 1;
     let mut fingerprints = BTreeMap::from([(FINGERPRINT, format!("{hash}:{n}"))]);
-    // The upload action hashes the file as it reads it from disk; a file
-    // that is not UTF-8 was read here in another way, so its hash is left
-    // to the action.
-    if d.code != Code::MN005 {
-        let line = report.position(d.primary).line;
-        let hashes = line_hashes
-            .entry(d.primary.file)
-            .or_insert_with(|| LineHashes::of(&report.sources.get(d.primary.file).text));
-        if let Some(h) = hashes.get(line) {
-            fingerprints.insert(LINE_HASH, h);
-        }
+    // (None for MN005: see `primary_line_hashes`.)
+    if d.code != Code::MN005
+        && let Some(h) =
+            (line_hashes.get(&d.primary.file)).and_then(|h| h.get(&report.position(d.primary).line))
+    {
+        fingerprints.insert(LINE_HASH, h.clone());
     }
     SarifResult {
         rule_id: d.code.as_str(),
