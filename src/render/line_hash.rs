@@ -166,6 +166,18 @@ fn hash_piece(text: &str, range: Range<usize>) -> Vec<u64> {
             at += 1;
             continue;
         }
+        // A three-byte character (kana, kanji, full-width forms: most of a
+        // Japanese design's text) is one code unit, decoded here rather
+        // than through `char`.
+        if b & 0xF0 == 0xE0
+            && let Some(&[b1, b2]) = bytes.get(at + 1..at + 3)
+        {
+            let unit =
+                (u16::from(b & 0x0F) << 12) | (u16::from(b1 & 0x3F) << 6) | u16::from(b2 & 0x3F);
+            h.push(unit, at < end);
+            at += 3;
+            continue;
+        }
         // `at` follows a whole character: `get` cannot miss.
         let Some(c) = rest.get(at..).and_then(|r| r.chars().next()) else {
             break;
