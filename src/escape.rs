@@ -38,20 +38,16 @@ pub fn needs_escape(c: char) -> bool {
 /// U+061C: 0xD8; U+180E: 0xE1; U+200B–U+2069: 0xE2; U+FEFF and
 /// U+FFF9–U+FFFB: 0xEF). Lead bytes are never continuation bytes, so a
 /// byte this accepts always starts a character.
+/// Written without a branch: a test the compiler runs on many bytes at
+/// once ([`unusual_starts`]).
 pub(crate) const fn may_be_unusual(b: u8) -> bool {
-    b < 0x20 || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef)
+    (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xd8) | (b == 0xe1) | (b == 0xe2) | (b == 0xef)
 }
 
-/// [`may_be_unusual`] but for a line feed, without a branch: a test
-/// the compiler runs on many bytes at once.
+/// [`may_be_unusual`] but for a line feed (the one such byte on every
+/// line of a file).
 const fn may_be_unusual_in_a_line(b: u8) -> bool {
-    ((b < 0x20) & (b != b'\n'))
-        | (b == 0x7f)
-        | (b == 0xc2)
-        | (b == 0xd8)
-        | (b == 0xe1)
-        | (b == 0xe2)
-        | (b == 0xef)
+    may_be_unusual(b) & (b != b'\n')
 }
 
 /// The offsets of the bytes of `b` that [`may_be_unusual`] accepts, line
