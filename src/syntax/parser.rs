@@ -1,5 +1,8 @@
 //! The statement parser: nom combinators over [`Tokens`], with recovery at
 //! the next statement so one run reports every syntax error (MN001, MN002).
+//! A flow statement written the usual way, nine in ten statements of a
+//! design, is first tried by a reader written by hand (`usual_flow`),
+//! which gives way to the combinators on anything else.
 
 use super::ast::*;
 use super::lexer::{Lexed, lex};
