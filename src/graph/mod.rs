@@ -18,7 +18,7 @@ use crate::model::*;
 use petgraph::Direction::Incoming;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::num::NonZeroU32;
 
 mod stitch;
@@ -179,7 +179,7 @@ pub struct FlowGraph {
     routes: Vec<(TransferId, Option<RouteId>)>,
     /// Transfers into each carrier, by payload: an index into `graph`, in
     /// the shards stitching cut its tables in (by payload).
-    into_carrier: Vec<FxHashMap<(NodeIndex, Payload), Vec<TransferId>>>,
+    into_carrier: Vec<stitch::IntoCarrier>,
 }
 
 impl FlowGraph {
@@ -285,8 +285,7 @@ impl FlowGraph {
         let shard = stitch::shard_of(payload, self.into_carrier.len());
         self.into_carrier
             .get(shard)
-            .and_then(|table| table.get(&(self.node(c), payload)))
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], |table| table.get(self.node(c), payload))
     }
 
     /// Transfers into an actor, in source order (petgraph lists them newest

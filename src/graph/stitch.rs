@@ -8,7 +8,7 @@ use crate::model::*;
 use crate::ranges;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
@@ -101,8 +101,13 @@ impl Arrivals {
     }
 }
 
+/// Where a carrier's walk for one payload stands.
 enum Memo {
+    /// Not reached yet.
+    Unseen,
+    /// On the walk's stack (a carrier cycle meets it again).
     InProgress,
+    /// Its arrivals, once every carrier upstream is done.
     Done(Arrivals),
 }
 
@@ -118,93 +123,179 @@ fn role(design: &Design, a: ActorId) -> RoleId {
     design.actor(a).role.id.unwrap_or(RoleId::new(0))
 }
 
+/// A stop: one carrier for one payload, numbered densely within its shard
+/// in the order the shard's transfers first reach it. Every table of
+/// stitching but one is a list indexed by it, so that a (carrier,
+/// payload) is looked up by hash once per transfer that touches it, not
+/// once per table read (about eight reads for a hop between carriers).
+type StopId = u32;
+
+/// A transfer's end that is no stop: its actor is no carrier.
+const NO_STOP: StopId = StopId::MAX;
+
+/// One payload of one transfer with a carrier at either end (or both):
+/// the carriers' nodes, None for an end that is no carrier.
+#[derive(Clone, Copy, Debug)]
+struct CarrierHop {
+    t: TransferId,
+    p: Payload,
+    from: Option<NodeIndex>,
+    to: Option<NodeIndex>,
+}
+
+/// The transfers into each stop, in transfer order: one list cut at
+/// `start`, so that a design of many carrier hops makes three lists, not
+/// one per (carrier, payload).
+struct IntoStops {
+    /// Where stop `s`'s transfers start; stop `s + 1`'s start ends them.
+    start: Vec<u32>,
+    /// The transfers.
+    transfers: Vec<TransferId>,
+    /// The stop each one leaves (NO_STOP for a sender that is no
+    /// carrier), beside it.
+    from: Vec<StopId>,
+}
+
+impl IntoStops {
+    /// The list of transfers into `stops` stops, from (stop, transfer,
+    /// stop it leaves) in transfer order: a counting sort, which keeps
+    /// each stop's transfers in that order.
+    fn of(stops: usize, into: &[(StopId, TransferId, StopId)]) -> IntoStops {
+        let mut start = vec![0u32; stops + 1];
+        for &(s, _, _) in into {
+            if let Some(n) = start.get_mut(s as usize + 1) {
+                *n += 1;
+            }
+        }
+        for i in 1..start.len() {
+            start[i] += start[i - 1];
+        }
+        let mut at: Vec<u32> = start.clone();
+        let mut transfers = vec![EdgeIndex::end(); into.len()];
+        let mut from = vec![NO_STOP; into.len()];
+        for &(s, t, up) in into {
+            let Some(slot) = at.get_mut(s as usize) else {
+                continue;
+            };
+            let i = *slot as usize;
+            *slot += 1;
+            if let (Some(tt), Some(ff)) = (transfers.get_mut(i), from.get_mut(i)) {
+                (*tt, *ff) = (t, up);
+            }
+        }
+        IntoStops {
+            start,
+            transfers,
+            from,
+        }
+    }
+
+    /// The range of stop `s`'s transfers in the lists.
+    fn range(&self, s: StopId) -> Range<usize> {
+        let s = s as usize;
+        match (self.start.get(s), self.start.get(s + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
+    }
+}
+
 struct Stitcher<'a> {
     design: &'a Design,
     graph: &'a DiGraph<ActorId, Transfer>,
-    carriers: &'a [bool],
-    into_carrier: &'a FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
     unresolved: &'a UnresolvedEnds,
-    memo: FxHashMap<(NodeIndex, Payload), Memo>,
-    /// Carriers whose upstream includes an unresolved end.
-    uncertain: FxHashSet<(NodeIndex, Payload)>,
+    /// Each stop's carrier and payload.
+    keys: &'a [(NodeIndex, Payload)],
+    into: &'a IntoStops,
+    memo: Vec<Memo>,
+    /// Stops whose upstream includes an unresolved end.
+    uncertain: Vec<bool>,
     routes: Vec<(TransferId, Option<RouteId>)>,
 }
 
-impl<'a> Stitcher<'a> {
-    fn actor(&self, n: NodeIndex) -> ActorId {
-        self.graph[n]
-    }
-
+impl Stitcher<'_> {
     fn role(&self, a: ActorId) -> RoleId {
         role(self.design, a)
     }
 
-    fn is_carrier(&self, n: NodeIndex) -> bool {
-        is_carrier(self.carriers, n)
+    fn is_unseen(&self, s: StopId) -> bool {
+        matches!(self.memo.get(s as usize), Some(Memo::Unseen))
     }
 
-    /// Transfers into carrier `c` for `p` (borrowed from the table, not
-    /// from the stitcher, which goes on changing while they are read).
-    fn incoming(&self, c: NodeIndex, p: Payload) -> &'a [TransferId] {
-        self.into_carrier.get(&(c, p)).map_or(&[], Vec::as_slice)
+    fn set(&mut self, s: StopId, memo: Memo) {
+        if let Some(m) = self.memo.get_mut(s as usize) {
+            *m = memo;
+        }
     }
 
-    /// Makes sure the arrivals at carrier `c` for `payload` are computed:
-    /// a depth-first walk upstream through carriers, with an explicit stack
-    /// so that a long chain of carriers cannot overflow the call stack. A
-    /// carrier cycle contributes nothing (its entry is in progress).
-    fn compute(&mut self, c: NodeIndex, p: Payload) {
-        if self.memo.contains_key(&(c, p)) {
+    fn is_uncertain(&self, s: StopId) -> bool {
+        self.uncertain.get(s as usize).copied().unwrap_or(false)
+    }
+
+    fn set_uncertain(&mut self, s: StopId) {
+        if let Some(u) = self.uncertain.get_mut(s as usize) {
+            *u = true;
+        }
+    }
+
+    /// Makes sure the arrivals at stop `s` are computed: a depth-first
+    /// walk upstream through carriers, with an explicit stack so that a
+    /// long chain of carriers cannot overflow the call stack. A carrier
+    /// cycle contributes nothing (its entry is in progress).
+    fn compute(&mut self, s: StopId) {
+        if !self.is_unseen(s) {
             return;
         }
-        self.memo.insert((c, p), Memo::InProgress);
-        let mut stack: Vec<(NodeIndex, usize)> = vec![(c, 0)];
-        while let Some(&(node, next)) = stack.last() {
-            if let Some(&t) = self.incoming(node, p).get(next) {
+        self.set(s, Memo::InProgress);
+        let mut stack: Vec<(StopId, usize)> = vec![(s, 0)];
+        while let Some(&(stop, next)) = stack.last() {
+            let range = self.into.range(stop);
+            if next < range.len() {
                 if let Some(top) = stack.last_mut() {
                     top.1 += 1;
                 }
-                let Some((up, _)) = self.graph.edge_endpoints(t) else {
-                    continue;
-                };
-                if self.is_carrier(up) && !self.memo.contains_key(&(up, p)) {
-                    self.memo.insert((up, p), Memo::InProgress);
+                let up = self.into.from.get(range.start + next).copied();
+                if let Some(up) = up.filter(|&up| self.is_unseen(up)) {
+                    self.set(up, Memo::InProgress);
                     stack.push((up, 0));
                 }
                 continue;
             }
             stack.pop();
-            let done = self.arrivals_from_upstream(node, p);
-            self.memo.insert((node, p), Memo::Done(done));
+            let done = self.arrivals_from_upstream(stop);
+            self.set(stop, Memo::Done(done));
         }
     }
 
-    /// The arrivals at carrier `c`, once every carrier upstream is done.
+    /// The arrivals at stop `s`, once every carrier upstream is done.
     /// The groups upstream are read where they are kept, not copied, and
     /// one list of roles is reused from group to group: a design of many
     /// carrier hops computes this for every (carrier, payload).
-    fn arrivals_from_upstream(&mut self, c: NodeIndex, p: Payload) -> Arrivals {
-        let c_actor = self.actor(c);
+    fn arrivals_from_upstream(&mut self, s: StopId) -> Arrivals {
+        let mut out = Arrivals::new();
+        let Some(&(c, p)) = self.keys.get(s as usize) else {
+            return out;
+        };
+        let c_actor = self.graph[c];
         if self.unresolved.contains(&(c_actor, p)) {
-            self.uncertain.insert((c, p));
+            self.set_uncertain(s);
         }
         let c_role = self.role(c_actor);
-        let mut out = Arrivals::new();
-        let incoming = self.incoming(c, p);
+        let range = self.into.range(s);
         let mut extra: Vec<RoleId> = Vec::new();
         let mut passed: Vec<RoleId> = Vec::new();
-        for &t in incoming {
-            let Some((up, _)) = self.graph.edge_endpoints(t) else {
+        for i in range {
+            let (Some(&t), Some(&up)) = (self.into.transfers.get(i), self.into.from.get(i)) else {
                 continue;
             };
             extra.clear();
             extra.extend(self.graph[t].via(self.design).map(|a| self.role(a)));
             extra.push(c_role);
-            if self.is_carrier(up) {
-                if self.uncertain.contains(&(up, p)) {
-                    self.uncertain.insert((c, p));
+            if up != NO_STOP {
+                if self.is_uncertain(up) {
+                    self.set_uncertain(s);
                 }
-                if let Some(Memo::Done(upstream)) = self.memo.get(&(up, p)) {
+                if let Some(Memo::Done(upstream)) = self.memo.get(up as usize) {
                     for ((sender_role, before), arrival) in upstream.iter() {
                         let group = (*sender_role, before.as_slice());
                         join_arrival(
@@ -219,7 +310,10 @@ impl<'a> Stitcher<'a> {
                     }
                 }
             } else {
-                let sender = self.actor(up);
+                let Some((up, _)) = self.graph.edge_endpoints(t) else {
+                    continue;
+                };
+                let sender = self.graph[up];
                 let role = self.role(sender);
                 let arrival = Arrival {
                     sender,
@@ -285,16 +379,11 @@ fn join_arrival(
 /// handing it to a thread, few enough that both cores get many.
 pub(super) const EDGES_PER_CHUNK: usize = 16 * 1024;
 
-/// What a chunk of transfers does at carriers, in transfer order, each
-/// list cut by shard ([`shard_of`] the payload).
+/// What a chunk of transfers does at carriers: its carrier hops in
+/// transfer order (and each transfer's payloads in order), one list per
+/// shard ([`shard_of`] the payload).
 struct CarrierEnds {
-    /// Transfers into a carrier, by payload.
-    into: Vec<Vec<(TransferId, NodeIndex, Payload)>>,
-    /// Carriers that data leaves, by payload.
-    out: Vec<Vec<(NodeIndex, Payload)>>,
-    /// Of those, the ones left for a receiver that is not a carrier: where
-    /// exchanges end, so where stitching starts its walks.
-    out_to_receiver: Vec<Vec<(NodeIndex, Payload)>>,
+    hops: Vec<Vec<CarrierHop>>,
 }
 
 impl CarrierEnds {
@@ -305,37 +394,22 @@ impl CarrierEnds {
         edges: Range<usize>,
         shards: usize,
     ) -> CarrierEnds {
-        let mut ends = CarrierEnds {
-            into: vec![Vec::new(); shards],
-            out: vec![Vec::new(); shards],
-            out_to_receiver: vec![Vec::new(); shards],
-        };
+        let mut hops = vec![Vec::new(); shards];
         let raw = graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
         for (i, e) in edges.zip(raw) {
-            let (from, to) = (e.source(), e.target());
-            if !is_carrier(carriers, from) && !is_carrier(carriers, to) {
+            let from = Some(e.source()).filter(|&n| is_carrier(carriers, n));
+            let to = Some(e.target()).filter(|&n| is_carrier(carriers, n));
+            if from.is_none() && to.is_none() {
                 continue;
             }
+            let t = EdgeIndex::new(i);
             for p in payloads(design.flow(e.weight.flow)) {
-                let k = shard_of(p, shards);
-                if is_carrier(carriers, to)
-                    && let Some(into) = ends.into.get_mut(k)
-                {
-                    into.push((EdgeIndex::new(i), to, p));
-                }
-                if is_carrier(carriers, from) {
-                    if let Some(out) = ends.out.get_mut(k) {
-                        out.push((from, p));
-                    }
-                    if !is_carrier(carriers, to)
-                        && let Some(leaving) = ends.out_to_receiver.get_mut(k)
-                    {
-                        leaving.push((from, p));
-                    }
+                if let Some(list) = hops.get_mut(shard_of(p, shards)) {
+                    list.push(CarrierHop { t, p, from, to });
                 }
             }
         }
-        ends
+        CarrierEnds { hops }
     }
 }
 
@@ -349,6 +423,34 @@ struct ExchangeWriter<'a> {
     shards: &'a [Shard],
 }
 
+/// A chunk's carrier hops read back in the order [`CarrierEnds::of`]
+/// found them: each shard's stops for them, one after the other, so that
+/// the writer finds a hop's stops without looking its carriers up.
+struct HopStops<'a> {
+    shards: Vec<std::slice::Iter<'a, (StopId, StopId)>>,
+}
+
+impl<'a> HopStops<'a> {
+    fn of(shards: &'a [Shard], chunk: usize) -> HopStops<'a> {
+        let shards = shards
+            .iter()
+            .map(|s| s.hop_stops.get(chunk).map_or(&[][..], Vec::as_slice).iter())
+            .collect();
+        HopStops { shards }
+    }
+
+    /// The stops (where the hop leaves, where it arrives) of the next
+    /// carrier hop of payload `p`.
+    fn next(&mut self, p: Payload) -> (StopId, StopId) {
+        let k = shard_of(p, self.shards.len());
+        self.shards
+            .get_mut(k)
+            .and_then(Iterator::next)
+            .copied()
+            .unwrap_or((NO_STOP, NO_STOP))
+    }
+}
+
 impl ExchangeWriter<'_> {
     fn is_carrier(&self, n: NodeIndex) -> bool {
         is_carrier(self.carriers, n)
@@ -359,8 +461,8 @@ impl ExchangeWriter<'_> {
         self.shards.get(shard_of(p, self.shards.len()))
     }
 
-    fn arrivals(&self, c: NodeIndex, p: Payload) -> Option<&Arrivals> {
-        match self.shard(p)?.memo.get(&(c, p)) {
+    fn arrivals(&self, p: Payload, s: StopId) -> Option<&Arrivals> {
+        match self.shard(p)?.memo.get(s as usize) {
             Some(Memo::Done(a)) => Some(a),
             _ => None,
         }
@@ -383,32 +485,39 @@ impl ExchangeWriter<'_> {
         }
     }
 
-    /// How many exchanges the transfers `edges` end.
-    fn count(&self, edges: Range<usize>) -> usize {
+    /// How many exchanges the transfers `edges`, chunk `chunk`, end.
+    fn count(&self, chunk: usize, edges: Range<usize>) -> usize {
+        let mut stops = HopStops::of(self.shards, chunk);
         let raw = self.graph.raw_edges().get(edges).unwrap_or(&[]);
         raw.iter()
             .map(|e| {
-                let (from, to) = (e.source(), e.target());
-                if self.is_carrier(to) {
-                    return 0;
-                }
+                let (from, to) = (self.is_carrier(e.source()), self.is_carrier(e.target()));
                 let payloads = payloads(self.design.flow(e.weight.flow));
-                if self.is_carrier(from) {
-                    payloads
-                        .map(|p| self.arrivals(from, p).map_or(0, Arrivals::len))
-                        .sum()
-                } else {
-                    payloads.count()
+                match (from, to) {
+                    (false, false) => payloads.count(),
+                    (true, false) => payloads
+                        .map(|p| {
+                            let (s, _) = stops.next(p);
+                            self.arrivals(p, s).map_or(0, Arrivals::len)
+                        })
+                        .sum(),
+                    (_, true) => {
+                        payloads.for_each(|p| {
+                            stops.next(p);
+                        });
+                        0
+                    }
                 }
             })
             .sum()
     }
 
-    /// Writes the exchanges the transfers `edges` end into `out` (as many
-    /// as [`ExchangeWriter::count`] gave), and returns the carrier hops
-    /// among them with nowhere to go.
-    fn write(&self, edges: Range<usize>, out: &mut [Exchange]) -> Vec<Dangling> {
+    /// Writes the exchanges the transfers `edges`, chunk `chunk`, end
+    /// into `out` (as many as [`ExchangeWriter::count`] gave), and returns
+    /// the carrier hops among them with nowhere to go.
+    fn write(&self, chunk: usize, edges: Range<usize>, out: &mut [Exchange]) -> Vec<Dangling> {
         let mut dangling = Vec::new();
+        let mut stops = HopStops::of(self.shards, chunk);
         let mut slots = out.iter_mut();
         let mut put = |ex: Exchange| {
             if let Some(slot) = slots.next() {
@@ -419,20 +528,27 @@ impl ExchangeWriter<'_> {
         for (i, e) in edges.zip(raw) {
             let (t, from, to) = (EdgeIndex::new(i), e.source(), e.target());
             let via: Vec<RoleId> = e.weight.via(self.design).map(|a| self.role(a)).collect();
+            let hop = self.is_carrier(from) || self.is_carrier(to);
             for p in payloads(self.design.flow(e.weight.flow)) {
+                let (from_stop, to_stop) = if hop {
+                    stops.next(p)
+                } else {
+                    (NO_STOP, NO_STOP)
+                };
                 let shard = self.shard(p);
-                if self.is_carrier(to) {
-                    if !shard.is_some_and(|s| s.out_of_carrier.contains(&(to, p)))
+                if to_stop != NO_STOP {
+                    let leaves = shard.and_then(|s| s.leaves.get(to_stop as usize));
+                    if !leaves.copied().unwrap_or(false)
                         && !self.unresolved.contains(&(self.graph[to], p))
                     {
                         dangling.push(Dangling::GoesNowhere(t, p));
                     }
                     continue;
                 }
-                if self.is_carrier(from) {
-                    let groups = self.arrivals(from, p);
-                    if groups.is_none_or(Arrivals::is_empty)
-                        && !shard.is_some_and(|s| s.uncertain.contains(&(from, p)))
+                if from_stop != NO_STOP {
+                    let groups = self.arrivals(p, from_stop);
+                    let uncertain = shard.and_then(|s| s.uncertain.get(from_stop as usize));
+                    if groups.is_none_or(Arrivals::is_empty) && !uncertain.copied().unwrap_or(false)
                     {
                         dangling.push(Dangling::ComesFromNowhere(t, p));
                     }
@@ -497,17 +613,47 @@ pub(super) fn shard_of(p: Payload, shards: usize) -> usize {
     ((hash >> 32) as usize) % shards
 }
 
+/// The transfers into each carrier, by payload, kept after stitching for
+/// the checks that walk back through carriers ([`FlowGraph::into_carrier`]):
+/// one shard's stops and the transfers into each.
+#[derive(Debug, Default)]
+pub(super) struct IntoCarrier {
+    stops: FxHashMap<(NodeIndex, Payload), StopId>,
+    start: Vec<u32>,
+    transfers: Vec<TransferId>,
+}
+
+impl IntoCarrier {
+    /// Transfers that bring `p` into carrier `c`, in transfer order.
+    pub(super) fn get(&self, c: NodeIndex, p: Payload) -> &[TransferId] {
+        let Some(&s) = self.stops.get(&(c, p)) else {
+            return &[];
+        };
+        let s = s as usize;
+        match (self.start.get(s), self.start.get(s + 1)) {
+            (Some(&a), Some(&b)) => self.transfers.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
 /// One shard's tables: the payloads [`shard_of`] gives it, stitched
-/// apart from every other shard's.
+/// apart from every other shard's, each a list by stop.
 struct Shard {
-    /// Transfers into each carrier, by payload, in transfer order.
-    into_carrier: FxHashMap<(NodeIndex, Payload), Vec<TransferId>>,
-    /// Carriers that data leaves, by payload.
-    out_of_carrier: FxHashSet<(NodeIndex, Payload)>,
-    /// Each carrier's arrivals, by payload.
-    memo: FxHashMap<(NodeIndex, Payload), Memo>,
-    /// Carriers whose upstream includes an unresolved end.
-    uncertain: FxHashSet<(NodeIndex, Payload)>,
+    /// The stops, numbered.
+    stops: FxHashMap<(NodeIndex, Payload), StopId>,
+    /// The transfers into each stop.
+    into: IntoStops,
+    /// Does data leave the stop (a transfer out of that carrier for that
+    /// payload)?
+    leaves: Vec<bool>,
+    /// Each stop's arrivals.
+    memo: Vec<Memo>,
+    /// Stops whose upstream includes an unresolved end.
+    uncertain: Vec<bool>,
+    /// Each chunk's carrier hops of this shard, in [`CarrierEnds::of`]'s
+    /// order: the stop each leaves and the stop each reaches.
+    hop_stops: Vec<Vec<(StopId, StopId)>>,
     /// The routes it made, their ids counted from 0.
     routes: Vec<(TransferId, Option<RouteId>)>,
     /// Where its routes start in the graph's list of routes.
@@ -515,39 +661,65 @@ struct Shard {
 }
 
 impl Shard {
-    /// Shard `k`'s tables, from every chunk's carrier ends (in transfer
-    /// order), and its carriers' arrivals, walked in that order.
+    /// Shard `k`'s stops, numbered from every chunk's carrier hops (in
+    /// transfer order), and their arrivals, walked from the stops that
+    /// exchanges end at, in that order.
     fn stitch(
         design: &Design,
         graph: &DiGraph<ActorId, Transfer>,
-        carriers: &[bool],
         unresolved: &UnresolvedEnds,
         touching: &[CarrierEnds],
         k: usize,
     ) -> Shard {
-        let mut into_carrier: FxHashMap<(NodeIndex, Payload), Vec<TransferId>> =
-            FxHashMap::default();
-        let mut out_of_carrier = FxHashSet::default();
-        for ends in touching {
-            for &(t, c, p) in ends.into.get(k).into_iter().flatten() {
-                into_carrier.entry((c, p)).or_default().push(t);
+        let mut stops: FxHashMap<(NodeIndex, Payload), StopId> = FxHashMap::default();
+        let mut keys: Vec<(NodeIndex, Payload)> = Vec::new();
+        let mut stop = |c: NodeIndex, p: Payload| -> StopId {
+            *stops.entry((c, p)).or_insert_with(|| {
+                keys.push((c, p));
+                (keys.len() - 1) as StopId
+            })
+        };
+        let mut into: Vec<(StopId, TransferId, StopId)> = Vec::new();
+        let mut leaving: Vec<StopId> = Vec::new();
+        let mut ends: Vec<StopId> = Vec::new();
+        let mut hop_stops = Vec::with_capacity(touching.len());
+        for chunk in touching {
+            let hops = chunk.hops.get(k).map_or(&[][..], Vec::as_slice);
+            let mut pairs = Vec::with_capacity(hops.len());
+            for hop in hops {
+                let from = hop.from.map_or(NO_STOP, |c| stop(c, hop.p));
+                let to = hop.to.map_or(NO_STOP, |c| stop(c, hop.p));
+                if from != NO_STOP {
+                    leaving.push(from);
+                }
+                match to {
+                    NO_STOP => ends.push(from),
+                    _ => into.push((to, hop.t, from)),
+                }
+                pairs.push((from, to));
             }
-            out_of_carrier.extend(ends.out.get(k).into_iter().flatten().copied());
+            hop_stops.push(pairs);
         }
+        let n = keys.len();
+        let mut leaves = vec![false; n];
+        for s in leaving {
+            if let Some(l) = leaves.get_mut(s as usize) {
+                *l = true;
+            }
+        }
+        let into = IntoStops::of(n, &into);
         let mut st = Stitcher {
             design,
             graph,
-            carriers,
-            into_carrier: &into_carrier,
             unresolved,
-            memo: FxHashMap::default(),
-            uncertain: FxHashSet::default(),
+            keys: &keys,
+            into: &into,
+            memo: std::iter::repeat_with(|| Memo::Unseen).take(n).collect(),
+            uncertain: vec![false; n],
             routes: Vec::new(),
         };
-        for ends in touching {
-            for &(c, p) in ends.out_to_receiver.get(k).into_iter().flatten() {
-                st.compute(c, p);
-            }
+        for s in ends {
+            st.compute(s);
         }
         let Stitcher {
             memo,
@@ -556,10 +728,12 @@ impl Shard {
             ..
         } = st;
         Shard {
-            into_carrier,
-            out_of_carrier,
+            stops,
+            into,
+            leaves,
             memo,
             uncertain,
+            hop_stops,
             routes,
             first_route: 0,
         }
@@ -598,8 +772,7 @@ impl FlowGraph {
         let touching = ranges::each(&chunks, |r| {
             CarrierEnds::of(design, &fg.graph, &carriers, r, shards)
         });
-        let stitch_shard =
-            |k: usize| Shard::stitch(design, &fg.graph, &carriers, unresolved, &touching, k);
+        let stitch_shard = |k: usize| Shard::stitch(design, &fg.graph, unresolved, &touching, k);
         let mut parts: Vec<Shard> = if shards > 1 {
             (0..shards)
                 .into_par_iter()
@@ -629,7 +802,17 @@ impl FlowGraph {
             unresolved,
             shards: &parts,
         };
-        let counts = ranges::each(&chunks, |r| writer.count(r));
+        let numbered: Vec<(usize, Range<usize>)> = chunks.iter().cloned().enumerate().collect();
+        let counts: Vec<usize> = if chunks.len() > 1 {
+            (numbered.par_iter())
+                .with_max_len(1)
+                .map(|(j, r)| writer.count(*j, r.clone()))
+                .collect()
+        } else {
+            (numbered.iter())
+                .map(|(j, r)| writer.count(*j, r.clone()))
+                .collect()
+        };
         let total: usize = counts.iter().sum();
         let mut exchanges = Vec::with_capacity(total);
         let stand_in = ExchangeWriter::stand_in();
@@ -646,16 +829,17 @@ impl FlowGraph {
             slices.push(head);
             rest = tail;
         }
-        let write = |(r, out): (&Range<usize>, &mut [Exchange])| writer.write(r.clone(), out);
+        let write = |((j, r), out): (&(usize, Range<usize>), &mut [Exchange])| {
+            writer.write(*j, r.clone(), out)
+        };
         let dangling: Vec<Vec<Dangling>> = if chunks.len() > 1 {
-            chunks
-                .par_iter()
+            (numbered.par_iter())
                 .zip(slices)
                 .with_max_len(1)
                 .map(write)
                 .collect()
         } else {
-            chunks.iter().zip(slices).map(write).collect()
+            numbered.iter().zip(slices).map(write).collect()
         };
         fg.dangling = dangling.into_iter().flatten().collect();
         fg.routes = routes;
@@ -667,8 +851,13 @@ impl FlowGraph {
         let mut rest = Vec::with_capacity(parts.len());
         fg.into_carrier = (parts.into_iter())
             .map(|s| {
-                rest.push((s.memo, s.out_of_carrier, s.uncertain));
-                s.into_carrier
+                let kept = IntoCarrier {
+                    stops: s.stops,
+                    start: s.into.start,
+                    transfers: s.into.transfers,
+                };
+                rest.push((s.memo, s.hop_stops, s.into.from, s.leaves, s.uncertain));
+                kept
             })
             .collect();
         if rest.len() > 1 {
@@ -698,6 +887,36 @@ mod tests {
                 (RoleId::new(k % 5), vec![RoleId::new(k / 5)])
             })
             .collect()
+    }
+
+    #[test]
+    fn the_transfers_into_each_stop_keep_their_order_and_where_they_left() {
+        let t = EdgeIndex::new;
+        // (stop, transfer, stop it leaves), in transfer order; stop 2
+        // receives nothing, stop 3 twice from stops.
+        let into = [
+            (1, t(0), NO_STOP),
+            (0, t(1), 1),
+            (3, t(2), 0),
+            (1, t(3), NO_STOP),
+            (0, t(4), NO_STOP),
+            (3, t(5), 1),
+            (1, t(6), 3),
+        ];
+        let lists = IntoStops::of(4, &into);
+        let at = |s: StopId| {
+            let r = lists.range(s);
+            let ts: Vec<usize> = lists.transfers[r.clone()].iter().map(|t| t.index()).collect();
+            (ts, lists.from[r].to_vec())
+        };
+        assert_eq!(at(0), (vec![1, 4], vec![1, NO_STOP]));
+        assert_eq!(at(1), (vec![0, 3, 6], vec![NO_STOP, NO_STOP, 3]));
+        assert_eq!(at(2), (vec![], vec![]));
+        assert_eq!(at(3), (vec![2, 5], vec![0, 1]));
+        // A stop past the last has no transfers, and none is lost.
+        assert_eq!(lists.range(4), 0..0);
+        assert_eq!(lists.range(NO_STOP), 0..0);
+        assert_eq!(lists.transfers.len(), into.len());
     }
 
     #[test]
