@@ -117,10 +117,19 @@ fn is_carrier(carriers: &[bool], n: NodeIndex) -> bool {
     carriers.get(n.index()).copied().unwrap_or(false)
 }
 
-/// The role of `a`: only resolved flows become transfers, so every actor
-/// of one has a role.
-fn role(design: &Design, a: ActorId) -> RoleId {
-    design.actor(a).role.id.unwrap_or(RoleId::new(0))
+/// Each node's role, read once per design: stitching asks it of every
+/// sender, carrier and actor passed, and an actor's declaration (128
+/// bytes, read at random) cost a cache miss each time. Only resolved
+/// flows become transfers, so every actor of one has a role.
+fn roles(design: &Design, graph: &DiGraph<ActorId, Transfer>) -> Vec<RoleId> {
+    (graph.node_weights())
+        .map(|&a| design.actor(a).role.id.unwrap_or(RoleId::new(0)))
+        .collect()
+}
+
+/// The role of actor `a` (node `a`), from [`roles`].
+fn role(roles: &[RoleId], a: ActorId) -> RoleId {
+    roles.get(a.index()).copied().unwrap_or(RoleId::new(0))
 }
 
 /// A stop: one carrier for one payload, numbered densely within its shard
@@ -133,14 +142,32 @@ type StopId = u32;
 /// A transfer's end that is no stop: its actor is no carrier.
 const NO_STOP: StopId = StopId::MAX;
 
-/// One payload of one transfer with a carrier at either end (or both):
-/// the carriers' nodes, None for an end that is no carrier.
+/// One payload of one transfer with a carrier at either end (or both).
+/// What the walk reads of the transfer is kept beside it, so that the
+/// graph's edges are not read again at random.
 #[derive(Clone, Copy, Debug)]
 struct CarrierHop {
     t: TransferId,
     p: Payload,
-    from: Option<NodeIndex>,
+    /// The sender's node.
+    from: NodeIndex,
+    /// Is the sender a carrier?
+    from_carrier: bool,
+    /// Does the transfer pass anyone (`via`)?
+    passes: bool,
+    /// The receiver's node, when it is a carrier.
     to: Option<NodeIndex>,
+}
+
+/// What the walk reads of a transfer into a stop.
+#[derive(Clone, Copy, Debug)]
+struct IntoHop {
+    /// The stop it leaves (NO_STOP for a sender that is no carrier).
+    from: StopId,
+    /// The sender's node.
+    sender: NodeIndex,
+    /// Does the transfer pass anyone (`via`)?
+    passes: bool,
 }
 
 /// The transfers into each stop, in transfer order: one list cut at
@@ -151,16 +178,15 @@ struct IntoStops {
     start: Vec<u32>,
     /// The transfers.
     transfers: Vec<TransferId>,
-    /// The stop each one leaves (NO_STOP for a sender that is no
-    /// carrier), beside it.
-    from: Vec<StopId>,
+    /// What the walk reads of each, beside it.
+    hops: Vec<IntoHop>,
 }
 
 impl IntoStops {
     /// The list of transfers into `stops` stops, from (stop, transfer,
-    /// stop it leaves) in transfer order: a counting sort, which keeps
-    /// each stop's transfers in that order.
-    fn of(stops: usize, into: &[(StopId, TransferId, StopId)]) -> IntoStops {
+    /// what the walk reads of it) in transfer order: a counting sort,
+    /// which keeps each stop's transfers in that order.
+    fn of(stops: usize, into: &[(StopId, TransferId, IntoHop)]) -> IntoStops {
         let mut start = vec![0u32; stops + 1];
         for &(s, _, _) in into {
             if let Some(n) = start.get_mut(s as usize + 1) {
@@ -172,21 +198,26 @@ impl IntoStops {
         }
         let mut at: Vec<u32> = start.clone();
         let mut transfers = vec![EdgeIndex::end(); into.len()];
-        let mut from = vec![NO_STOP; into.len()];
-        for &(s, t, up) in into {
+        let unread = IntoHop {
+            from: NO_STOP,
+            sender: NodeIndex::end(),
+            passes: false,
+        };
+        let mut hops = vec![unread; into.len()];
+        for &(s, t, hop) in into {
             let Some(slot) = at.get_mut(s as usize) else {
                 continue;
             };
             let i = *slot as usize;
             *slot += 1;
-            if let (Some(tt), Some(ff)) = (transfers.get_mut(i), from.get_mut(i)) {
-                (*tt, *ff) = (t, up);
+            if let (Some(tt), Some(hh)) = (transfers.get_mut(i), hops.get_mut(i)) {
+                (*tt, *hh) = (t, hop);
             }
         }
         IntoStops {
             start,
             transfers,
-            from,
+            hops,
         }
     }
 
@@ -203,6 +234,7 @@ impl IntoStops {
 struct Stitcher<'a> {
     design: &'a Design,
     graph: &'a DiGraph<ActorId, Transfer>,
+    roles: &'a [RoleId],
     unresolved: &'a UnresolvedEnds,
     /// Each stop's carrier and payload.
     keys: &'a [(NodeIndex, Payload)],
@@ -215,7 +247,7 @@ struct Stitcher<'a> {
 
 impl Stitcher<'_> {
     fn role(&self, a: ActorId) -> RoleId {
-        role(self.design, a)
+        role(self.roles, a)
     }
 
     fn is_unseen(&self, s: StopId) -> bool {
@@ -254,7 +286,7 @@ impl Stitcher<'_> {
                 if let Some(top) = stack.last_mut() {
                     top.1 += 1;
                 }
-                let up = self.into.from.get(range.start + next).copied();
+                let up = self.into.hops.get(range.start + next).map(|h| h.from);
                 if let Some(up) = up.filter(|&up| self.is_unseen(up)) {
                     self.set(up, Memo::InProgress);
                     stack.push((up, 0));
@@ -285,11 +317,14 @@ impl Stitcher<'_> {
         let mut extra: Vec<RoleId> = Vec::new();
         let mut passed: Vec<RoleId> = Vec::new();
         for i in range {
-            let (Some(&t), Some(&up)) = (self.into.transfers.get(i), self.into.from.get(i)) else {
+            let (Some(&t), Some(&hop)) = (self.into.transfers.get(i), self.into.hops.get(i)) else {
                 continue;
             };
+            let up = hop.from;
             extra.clear();
-            extra.extend(self.graph[t].via(self.design).map(|a| self.role(a)));
+            if hop.passes {
+                extra.extend(self.graph[t].via(self.design).map(|a| self.role(a)));
+            }
             extra.push(c_role);
             if up != NO_STOP {
                 if self.is_uncertain(up) {
@@ -310,10 +345,7 @@ impl Stitcher<'_> {
                     }
                 }
             } else {
-                let Some((up, _)) = self.graph.edge_endpoints(t) else {
-                    continue;
-                };
-                let sender = self.graph[up];
+                let sender = self.graph[hop.sender];
                 let role = self.role(sender);
                 let arrival = Arrival {
                     sender,
@@ -397,15 +429,23 @@ impl CarrierEnds {
         let mut hops = vec![Vec::new(); shards];
         let raw = graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
         for (i, e) in edges.zip(raw) {
-            let from = Some(e.source()).filter(|&n| is_carrier(carriers, n));
+            let from = e.source();
+            let from_carrier = is_carrier(carriers, from);
             let to = Some(e.target()).filter(|&n| is_carrier(carriers, n));
-            if from.is_none() && to.is_none() {
+            if !from_carrier && to.is_none() {
                 continue;
             }
-            let t = EdgeIndex::new(i);
+            let (t, passes) = (EdgeIndex::new(i), e.weight.passes);
             for p in payloads(design.flow(e.weight.flow)) {
                 if let Some(list) = hops.get_mut(shard_of(p, shards)) {
-                    list.push(CarrierHop { t, p, from, to });
+                    list.push(CarrierHop {
+                        t,
+                        p,
+                        from,
+                        from_carrier,
+                        passes,
+                        to,
+                    });
                 }
             }
         }
@@ -419,6 +459,7 @@ struct ExchangeWriter<'a> {
     design: &'a Design,
     graph: &'a DiGraph<ActorId, Transfer>,
     carriers: &'a [bool],
+    roles: &'a [RoleId],
     unresolved: &'a UnresolvedEnds,
     shards: &'a [Shard],
 }
@@ -469,7 +510,7 @@ impl ExchangeWriter<'_> {
     }
 
     fn role(&self, a: ActorId) -> RoleId {
-        role(self.design, a)
+        role(self.roles, a)
     }
 
     /// What fills the list before [`ExchangeWriter::write`] does.
@@ -667,6 +708,7 @@ impl Shard {
     fn stitch(
         design: &Design,
         graph: &DiGraph<ActorId, Transfer>,
+        roles: &[RoleId],
         unresolved: &UnresolvedEnds,
         touching: &[CarrierEnds],
         k: usize,
@@ -679,7 +721,7 @@ impl Shard {
                 (keys.len() - 1) as StopId
             })
         };
-        let mut into: Vec<(StopId, TransferId, StopId)> = Vec::new();
+        let mut into: Vec<(StopId, TransferId, IntoHop)> = Vec::new();
         let mut leaving: Vec<StopId> = Vec::new();
         let mut ends: Vec<StopId> = Vec::new();
         let mut hop_stops = Vec::with_capacity(touching.len());
@@ -687,14 +729,22 @@ impl Shard {
             let hops = chunk.hops.get(k).map_or(&[][..], Vec::as_slice);
             let mut pairs = Vec::with_capacity(hops.len());
             for hop in hops {
-                let from = hop.from.map_or(NO_STOP, |c| stop(c, hop.p));
+                let from = match hop.from_carrier {
+                    true => stop(hop.from, hop.p),
+                    false => NO_STOP,
+                };
                 let to = hop.to.map_or(NO_STOP, |c| stop(c, hop.p));
                 if from != NO_STOP {
                     leaving.push(from);
                 }
+                let walked = IntoHop {
+                    from,
+                    sender: hop.from,
+                    passes: hop.passes,
+                };
                 match to {
                     NO_STOP => ends.push(from),
-                    _ => into.push((to, hop.t, from)),
+                    _ => into.push((to, hop.t, walked)),
                 }
                 pairs.push((from, to));
             }
@@ -711,6 +761,7 @@ impl Shard {
         let mut st = Stitcher {
             design,
             graph,
+            roles,
             unresolved,
             keys: &keys,
             into: &into,
@@ -768,11 +819,13 @@ impl FlowGraph {
             .node_weights()
             .map(|&a| design.kind_of(a) == Some(RoleKind::Carrier))
             .collect();
+        let roles = roles(design, &fg.graph);
         let chunks = ranges::cut(fg.graph.edge_count(), per_chunk);
         let touching = ranges::each(&chunks, |r| {
             CarrierEnds::of(design, &fg.graph, &carriers, r, shards)
         });
-        let stitch_shard = |k: usize| Shard::stitch(design, &fg.graph, unresolved, &touching, k);
+        let stitch_shard =
+            |k: usize| Shard::stitch(design, &fg.graph, &roles, unresolved, &touching, k);
         let mut parts: Vec<Shard> = if shards > 1 {
             (0..shards)
                 .into_par_iter()
@@ -799,6 +852,7 @@ impl FlowGraph {
             design,
             graph: &fg.graph,
             carriers: &carriers,
+            roles: &roles,
             unresolved,
             shards: &parts,
         };
@@ -856,7 +910,7 @@ impl FlowGraph {
                     start: s.into.start,
                     transfers: s.into.transfers,
                 };
-                rest.push((s.memo, s.hop_stops, s.into.from, s.leaves, s.uncertain));
+                rest.push((s.memo, s.hop_stops, s.into.hops, s.leaves, s.uncertain));
                 kept
             })
             .collect();
@@ -892,22 +946,36 @@ mod tests {
     #[test]
     fn the_transfers_into_each_stop_keep_their_order_and_where_they_left() {
         let t = EdgeIndex::new;
-        // (stop, transfer, stop it leaves), in transfer order; stop 2
+        // What the walk reads of a transfer: the stop it leaves, and its
+        // sender's node numbered after the transfer, to tell them apart.
+        let hop = |from: StopId, i: usize| IntoHop {
+            from,
+            sender: NodeIndex::new(100 + i),
+            passes: i.is_multiple_of(2),
+        };
+        // (stop, transfer, what is read), in transfer order; stop 2
         // receives nothing, stop 3 twice from stops.
         let into = [
-            (1, t(0), NO_STOP),
-            (0, t(1), 1),
-            (3, t(2), 0),
-            (1, t(3), NO_STOP),
-            (0, t(4), NO_STOP),
-            (3, t(5), 1),
-            (1, t(6), 3),
+            (1, t(0), hop(NO_STOP, 0)),
+            (0, t(1), hop(1, 1)),
+            (3, t(2), hop(0, 2)),
+            (1, t(3), hop(NO_STOP, 3)),
+            (0, t(4), hop(NO_STOP, 4)),
+            (3, t(5), hop(1, 5)),
+            (1, t(6), hop(3, 6)),
         ];
         let lists = IntoStops::of(4, &into);
         let at = |s: StopId| {
             let r = lists.range(s);
-            let ts: Vec<usize> = lists.transfers[r.clone()].iter().map(|t| t.index()).collect();
-            (ts, lists.from[r].to_vec())
+            let ts: Vec<usize> = lists.transfers[r.clone()]
+                .iter()
+                .map(|t| t.index())
+                .collect();
+            for (t, h) in ts.iter().zip(&lists.hops[r.clone()]) {
+                assert_eq!((h.sender.index(), h.passes), (100 + t, t.is_multiple_of(2)));
+            }
+            let from: Vec<StopId> = lists.hops[r].iter().map(|h| h.from).collect();
+            (ts, from)
         };
         assert_eq!(at(0), (vec![1, 4], vec![1, NO_STOP]));
         assert_eq!(at(1), (vec![0, 3, 6], vec![NO_STOP, NO_STOP, 3]));
