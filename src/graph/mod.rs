@@ -64,6 +64,10 @@ impl Transfer {
     }
 }
 
+/// Flows read per task when the graph is made: enough to outweigh handing
+/// the task to a thread, few enough that both cores get many.
+const FLOWS_PER_CHUNK: usize = 64 * 1024;
+
 /// A transfer: an edge of [`FlowGraph::graph`].
 pub type TransferId = EdgeIndex;
 
@@ -192,34 +196,53 @@ impl FlowGraph {
 
     /// The petgraph of a design's resolved flows, and the carrier ends of
     /// the flows left out.
+    ///
+    /// The flows (128 bytes each) are read on every core, a chunk at a
+    /// time, into lists of edges (16 bytes each); the graph is then made
+    /// from those lists in order, so it is the same on any number of
+    /// cores. Made from the flows themselves, one core read 128 bytes a
+    /// flow twice (once to count the edges) while the other waited.
     pub fn transfers_of(design: &Design) -> (DiGraph<ActorId, Transfer>, UnresolvedEnds) {
-        // One edge per flow, two for `<->`: reserved exactly, so the edge
-        // list (the graph's largest part) is never copied to grow.
-        let edges = design.flows.len() + design.flows.iter().filter(|f| f.both_ways).count();
+        let resolved = design.resolved_flows();
+        let chunks = crate::ranges::cut(design.flows.len(), FLOWS_PER_CHUNK);
+        let parts = crate::ranges::each(&chunks, |r| {
+            let mut edges: Vec<(NodeIndex, NodeIndex, Transfer)> = Vec::with_capacity(r.len());
+            let mut left_out: Vec<(ActorId, Payload)> = Vec::new();
+            let flows = design.flows.get(r.clone()).unwrap_or(&[]);
+            for (i, f) in r.zip(flows) {
+                let id = FlowId::new(i as u32);
+                debug_assert_eq!(resolved(f), design.flow_is_resolved(id));
+                if !resolved(f) {
+                    for end in [f.from.id, f.to.id].into_iter().flatten() {
+                        left_out.extend(payloads(f).map(|p| (end, p)));
+                    }
+                    continue;
+                }
+                let (Some(from), Some(to)) = (f.from.id, f.to.id) else {
+                    continue;
+                };
+                let (from, to) = (NodeIndex::new(from.index()), NodeIndex::new(to.index()));
+                let passes = !f.via.is_empty();
+                edges.push((from, to, Transfer::new(id, false, passes)));
+                if f.both_ways {
+                    edges.push((to, from, Transfer::new(id, true, passes)));
+                }
+            }
+            (edges, left_out)
+        });
+        // Reserved exactly, so the edge list (the graph's largest part) is
+        // never copied to grow.
+        let edges = parts.iter().map(|(e, _)| e.len()).sum();
         let mut graph = DiGraph::with_capacity(design.actors.len(), edges);
         for i in 0..design.actors.len() {
             graph.add_node(ActorId::new(i as u32));
         }
-        let node = |a: ActorId| NodeIndex::new(a.index());
         let mut unresolved = UnresolvedEnds::default();
-        let resolved = design.resolved_flows();
-        for (i, f) in design.flows.iter().enumerate() {
-            let id = FlowId::new(i as u32);
-            debug_assert_eq!(resolved(f), design.flow_is_resolved(id));
-            if !resolved(f) {
-                for end in [f.from.id, f.to.id].into_iter().flatten() {
-                    unresolved.extend(payloads(f).map(|p| (end, p)));
-                }
-                continue;
+        for (edges, left_out) in parts {
+            for (from, to, t) in edges {
+                graph.add_edge(from, to, t);
             }
-            let (Some(from), Some(to)) = (f.from.id, f.to.id) else {
-                continue;
-            };
-            let passes = !f.via.is_empty();
-            graph.add_edge(node(from), node(to), Transfer::new(id, false, passes));
-            if f.both_ways {
-                graph.add_edge(node(to), node(from), Transfer::new(id, true, passes));
-            }
+            unresolved.extend(left_out);
         }
         (graph, unresolved)
     }
