@@ -9,13 +9,21 @@ use crate::ranges;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::ops::Range;
 
-type Group = (RoleId, Vec<RoleId>);
+/// The roles a group passed, sorted: held in place up to six (a route
+/// through carriers passes two or three), so that finding a group makes
+/// no allocation.
+type Passed = SmallVec<[RoleId; 6]>;
 
-#[derive(Clone, Debug)]
+/// What a check can tell of the data arriving at a stop: the sender's
+/// role and the roles passed.
+type Group = (RoleId, Passed);
+
+#[derive(Clone, Copy, Debug)]
 struct Arrival {
     sender: ActorId,
     /// The route so far (None at the sender itself).
@@ -23,13 +31,13 @@ struct Arrival {
     senders: usize,
 }
 
-/// Upstream groups arriving at a carrier for a payload, in the order of
-/// their groups. Most (carrier, payload)s see one group or a few: a list
-/// kept sorted holds them in one small allocation, where a `BTreeMap`'s
-/// first node takes about 600 bytes, first touched once per (carrier,
-/// payload) of a design of many carrier hops. A list grown past
-/// [`Arrivals::LONG`] becomes a map, so that a carrier where many groups
-/// meet is never sorted by shifting a long list.
+/// Upstream groups arriving at a stop, in the order of their groups,
+/// while the stop's arrivals are joined (one list reused from stop to
+/// stop; what a stop ends with is laid in its shard's [`GroupAt`] list).
+/// Most stops see one group or a few: a list kept sorted holds them,
+/// where a `BTreeMap`'s first node takes about 600 bytes. A list grown
+/// past [`Arrivals::LONG`] becomes a map, so that a carrier where many
+/// groups meet is never sorted by shifting a long list.
 #[derive(Clone, Debug)]
 enum Arrivals {
     Short(Vec<(Group, Arrival)>),
@@ -44,15 +52,12 @@ impl Arrivals {
         Arrivals::Short(Vec::new())
     }
 
-    fn len(&self) -> usize {
+    /// Empties it for the next stop, keeping a short list's room.
+    fn clear(&mut self) {
         match self {
-            Arrivals::Short(list) => list.len(),
-            Arrivals::Long(map) => map.len(),
+            Arrivals::Short(list) => list.clear(),
+            Arrivals::Long(_) => *self = Arrivals::new(),
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn get_mut(&mut self, group: &Group) -> Option<&mut Arrival> {
@@ -102,13 +107,80 @@ impl Arrivals {
 }
 
 /// Where a carrier's walk for one payload stands.
+#[derive(Clone, Copy, Debug)]
 enum Memo {
     /// Not reached yet.
     Unseen,
     /// On the walk's stack (a carrier cycle meets it again).
     InProgress,
-    /// Its arrivals, once every carrier upstream is done.
-    Done(Arrivals),
+    /// Its arrivals, once every carrier upstream is done: a range of its
+    /// shard's [`GroupAt`] list.
+    Done { start: u32, len: u32 },
+}
+
+/// A group arriving at a stop, as its shard keeps it once the stop is
+/// done: every stop's groups in one list, their roles passed in another,
+/// so that a design of many carrier hops makes no allocation per stop
+/// nor per group, and the writer reads them without chasing pointers.
+#[derive(Clone, Copy, Debug)]
+struct GroupAt {
+    /// The sender's role.
+    role: RoleId,
+    /// Where its roles passed start in the shard's list of them, and how
+    /// many.
+    passed: (u32, u32),
+    arrival: Arrival,
+}
+
+/// The groups of a stop and the roles they passed, as [`Memo::Done`]
+/// and [`GroupAt::passed`] point into them.
+#[derive(Default)]
+struct Arrived {
+    groups: Vec<GroupAt>,
+    passed: Vec<RoleId>,
+}
+
+impl Arrived {
+    /// The groups of a stop whose walk is `memo` (none before it is done).
+    fn of(&self, memo: Option<&Memo>) -> &[GroupAt] {
+        match memo {
+            Some(&Memo::Done { start, len }) => {
+                let start = start as usize;
+                self.groups.get(start..start + len as usize).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+
+    /// The roles group `g` passed.
+    fn passed(&self, g: &GroupAt) -> &[RoleId] {
+        let (start, len) = (g.passed.0 as usize, g.passed.1 as usize);
+        self.passed.get(start..start + len).unwrap_or(&[])
+    }
+
+    /// Lays the groups joined for a stop after the others, and says where.
+    fn lay(&mut self, joined: &Arrivals) -> Memo {
+        let start = self.groups.len();
+        for ((role, passed), arrival) in joined.iter() {
+            let at = self.passed.len();
+            self.passed.extend_from_slice(passed);
+            self.groups.push(GroupAt {
+                role: *role,
+                passed: (index32(at), index32(passed.len())),
+                arrival: *arrival,
+            });
+        }
+        Memo::Done {
+            start: index32(start),
+            len: index32(self.groups.len() - start),
+        }
+    }
+}
+
+/// An index of stitching's lists as four bytes (the input is bounded far
+/// below; past it the lists read as empty, never wrongly).
+fn index32(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// Is node `n` a carrier? `carriers` says it for every node, read once
@@ -240,6 +312,10 @@ struct Stitcher<'a> {
     keys: &'a [(NodeIndex, Payload)],
     into: &'a IntoStops,
     memo: Vec<Memo>,
+    /// The groups of every stop done.
+    arrived: Arrived,
+    /// The groups of the stop being done, joined.
+    joining: Arrivals,
     /// Stops whose upstream includes an unresolved end.
     uncertain: Vec<bool>,
     routes: Vec<(TransferId, Option<RouteId>)>,
@@ -294,19 +370,20 @@ impl Stitcher<'_> {
                 continue;
             }
             stack.pop();
-            let done = self.arrivals_from_upstream(stop);
-            self.set(stop, Memo::Done(done));
+            self.join_from_upstream(stop);
+            let done = self.arrived.lay(&self.joining);
+            self.set(stop, done);
         }
     }
 
-    /// The arrivals at stop `s`, once every carrier upstream is done.
-    /// The groups upstream are read where they are kept, not copied, and
-    /// one list of roles is reused from group to group: a design of many
-    /// carrier hops computes this for every (carrier, payload).
-    fn arrivals_from_upstream(&mut self, s: StopId) -> Arrivals {
-        let mut out = Arrivals::new();
+    /// Joins the arrivals at stop `s` (in `joining`), once every carrier
+    /// upstream is done. The groups upstream are read where they are
+    /// kept, not copied, and one list of roles is reused from group to
+    /// group: a design of many carrier hops does this for every stop.
+    fn join_from_upstream(&mut self, s: StopId) {
+        self.joining.clear();
         let Some(&(c, p)) = self.keys.get(s as usize) else {
-            return out;
+            return;
         };
         let c_actor = self.graph[c];
         if self.unresolved.contains(&(c_actor, p)) {
@@ -330,19 +407,18 @@ impl Stitcher<'_> {
                 if self.is_uncertain(up) {
                     self.set_uncertain(s);
                 }
-                if let Some(Memo::Done(upstream)) = self.memo.get(up as usize) {
-                    for ((sender_role, before), arrival) in upstream.iter() {
-                        let group = (*sender_role, before.as_slice());
-                        join_arrival(
-                            &mut out,
-                            &mut self.routes,
-                            t,
-                            group,
-                            &extra,
-                            arrival,
-                            &mut passed,
-                        );
-                    }
+                let arrived = &self.arrived;
+                for g in arrived.of(self.memo.get(up as usize)) {
+                    let group = (g.role, arrived.passed(g));
+                    join_arrival(
+                        &mut self.joining,
+                        &mut self.routes,
+                        t,
+                        group,
+                        &extra,
+                        &g.arrival,
+                        &mut passed,
+                    );
                 }
             } else {
                 let sender = self.graph[hop.sender];
@@ -353,7 +429,7 @@ impl Stitcher<'_> {
                     senders: 1,
                 };
                 join_arrival(
-                    &mut out,
+                    &mut self.joining,
                     &mut self.routes,
                     t,
                     (role, &[]),
@@ -363,7 +439,6 @@ impl Stitcher<'_> {
                 );
             }
         }
-        out
     }
 }
 
@@ -386,11 +461,10 @@ fn join_arrival(
     passed.extend_from_slice(extra);
     passed.sort();
     passed.dedup();
-    let key = (sender_role, std::mem::take(passed));
+    let key = (sender_role, Passed::from_slice(passed));
     match out.get_mut(&key) {
         Some(there) => {
             there.senders += arrival.senders;
-            *passed = key.1;
         }
         None => {
             routes.push((t, arrival.route));
@@ -502,10 +576,15 @@ impl ExchangeWriter<'_> {
         self.shards.get(shard_of(p, self.shards.len()))
     }
 
-    fn arrivals(&self, p: Payload, s: StopId) -> Option<&Arrivals> {
-        match self.shard(p)?.memo.get(s as usize) {
-            Some(Memo::Done(a)) => Some(a),
-            _ => None,
+    /// The groups arriving at stop `s` of `p`'s shard, and the shard's
+    /// roles passed that they point into.
+    fn arrivals(&self, p: Payload, s: StopId) -> (&[GroupAt], Option<&Arrived>) {
+        match self.shard(p) {
+            Some(shard) => (
+                shard.arrived.of(shard.memo.get(s as usize)),
+                Some(&shard.arrived),
+            ),
+            None => (&[], None),
         }
     }
 
@@ -539,7 +618,7 @@ impl ExchangeWriter<'_> {
                     (true, false) => payloads
                         .map(|p| {
                             let (s, _) = stops.next(p);
-                            self.arrivals(p, s).map_or(0, Arrivals::len)
+                            self.arrivals(p, s).0.len()
                         })
                         .sum(),
                     (_, true) => {
@@ -587,15 +666,17 @@ impl ExchangeWriter<'_> {
                     continue;
                 }
                 if from_stop != NO_STOP {
-                    let groups = self.arrivals(p, from_stop);
+                    let (groups, arrived) = self.arrivals(p, from_stop);
                     let uncertain = shard.and_then(|s| s.uncertain.get(from_stop as usize));
-                    if groups.is_none_or(Arrivals::is_empty) && !uncertain.copied().unwrap_or(false)
-                    {
+                    if groups.is_empty() && !uncertain.copied().unwrap_or(false) {
                         dangling.push(Dangling::ComesFromNowhere(t, p));
                     }
                     let first_route = shard.map_or(0, |s| s.first_route);
-                    for ((_, passed), arrival) in groups.into_iter().flat_map(Arrivals::iter) {
-                        let mut passed = passed.clone();
+                    for g in groups {
+                        let arrival = &g.arrival;
+                        let before = arrived.map_or(&[][..], |a| a.passed(g));
+                        let mut passed = Vec::with_capacity(before.len() + via.len());
+                        passed.extend_from_slice(before);
                         passed.extend(via.iter().copied());
                         passed.sort();
                         passed.dedup();
@@ -688,8 +769,10 @@ struct Shard {
     /// Does data leave the stop (a transfer out of that carrier for that
     /// payload)?
     leaves: Vec<bool>,
-    /// Each stop's arrivals.
+    /// Where each stop's walk ended: its range of `arrived`.
     memo: Vec<Memo>,
+    /// Every stop's groups.
+    arrived: Arrived,
     /// Stops whose upstream includes an unresolved end.
     uncertain: Vec<bool>,
     /// Each chunk's carrier hops of this shard, in [`CarrierEnds::of`]'s
@@ -765,7 +848,9 @@ impl Shard {
             unresolved,
             keys: &keys,
             into: &into,
-            memo: std::iter::repeat_with(|| Memo::Unseen).take(n).collect(),
+            memo: vec![Memo::Unseen; n],
+            arrived: Arrived::default(),
+            joining: Arrivals::new(),
             uncertain: vec![false; n],
             routes: Vec::new(),
         };
@@ -774,6 +859,7 @@ impl Shard {
         }
         let Stitcher {
             memo,
+            arrived,
             uncertain,
             routes,
             ..
@@ -783,6 +869,7 @@ impl Shard {
             into,
             leaves,
             memo,
+            arrived,
             uncertain,
             hop_stops,
             routes,
@@ -898,25 +985,16 @@ impl FlowGraph {
         fg.dangling = dangling.into_iter().flatten().collect();
         fg.routes = routes;
         fg.exchanges = exchanges;
-        // The rest of each shard's tables are freed on every core: on a
-        // design of many carrier hops (1M `carriers`), the lists of
-        // arrivals made on the pool's threads took 25 ms to free on this
-        // one, 5–6 ms on two.
-        let mut rest = Vec::with_capacity(parts.len());
+        // Only the transfers into each stop are kept; the rest of each
+        // shard's tables are a few long lists (no list per stop or per
+        // group), freed here.
         fg.into_carrier = (parts.into_iter())
-            .map(|s| {
-                let kept = IntoCarrier {
-                    stops: s.stops,
-                    start: s.into.start,
-                    transfers: s.into.transfers,
-                };
-                rest.push((s.memo, s.hop_stops, s.into.hops, s.leaves, s.uncertain));
-                kept
+            .map(|s| IntoCarrier {
+                stops: s.stops,
+                start: s.into.start,
+                transfers: s.into.transfers,
             })
             .collect();
-        if rest.len() > 1 {
-            rest.into_par_iter().with_max_len(1).for_each(drop);
-        }
         fg
     }
 }
@@ -938,7 +1016,10 @@ mod tests {
         (0..3 * Arrivals::LONG as u32)
             .map(|i| {
                 let k = (i * 37) % (3 * Arrivals::LONG as u32);
-                (RoleId::new(k % 5), vec![RoleId::new(k / 5)])
+                (
+                    RoleId::new(k % 5),
+                    Passed::from_slice(&[RoleId::new(k / 5)]),
+                )
             })
             .collect()
     }
@@ -988,6 +1069,43 @@ mod tests {
     }
 
     #[test]
+    fn each_stops_groups_are_laid_in_one_list_and_read_back_in_group_order() {
+        let r = RoleId::new;
+        let mut joining = Arrivals::new();
+        let mut arrived = Arrived::default();
+        // Three groups joined out of order, then two for a second stop.
+        joining.insert((r(2), Passed::from_slice(&[r(7), r(8)])), arrival(1));
+        joining.insert((r(1), Passed::new()), arrival(2));
+        joining.insert((r(1), Passed::from_slice(&[r(9)])), arrival(3));
+        let first = arrived.lay(&joining);
+        joining.clear();
+        joining.insert((r(3), Passed::from_slice(&[r(4), r(5), r(6)])), arrival(4));
+        joining.insert((r(0), Passed::from_slice(&[r(4)])), arrival(5));
+        let second = arrived.lay(&joining);
+        let read = |memo: Memo| -> Vec<(RoleId, Vec<RoleId>, usize)> {
+            (arrived.of(Some(&memo)).iter())
+                .map(|g| (g.role, arrived.passed(g).to_vec(), g.arrival.senders))
+                .collect()
+        };
+        assert_eq!(
+            read(first),
+            [
+                (r(1), vec![], 2),
+                (r(1), vec![r(9)], 3),
+                (r(2), vec![r(7), r(8)], 1)
+            ]
+        );
+        assert_eq!(
+            read(second),
+            [(r(0), vec![r(4)], 5), (r(3), vec![r(4), r(5), r(6)], 4)]
+        );
+        // A stop not done has no groups.
+        assert!(read(Memo::Unseen).is_empty());
+        assert!(read(Memo::InProgress).is_empty());
+        assert!(arrived.of(None).is_empty());
+    }
+
+    #[test]
     fn arrivals_are_found_and_listed_in_group_order_short_and_long() {
         let mut arrivals = Arrivals::new();
         let mut map: BTreeMap<Group, Arrival> = BTreeMap::new();
@@ -1005,7 +1123,7 @@ mod tests {
                 arrivals.iter().map(|(g, a)| (g, a.senders)).collect();
             let want: Vec<(&Group, usize)> = map.iter().map(|(g, a)| (g, a.senders)).collect();
             assert_eq!(listed, want);
-            assert_eq!(arrivals.len(), map.len());
+            assert_eq!(arrivals.iter().count(), map.len());
             let long = matches!(arrivals, Arrivals::Long(_));
             assert_eq!(long, map.len() > Arrivals::LONG, "{} groups", map.len());
         }
@@ -1013,6 +1131,6 @@ mod tests {
         let first = groups().remove(0);
         arrivals.insert(first.clone(), arrival(99));
         assert_eq!(arrivals.get_mut(&first).map(|a| a.senders), Some(99));
-        assert_eq!(arrivals.len(), map.len());
+        assert_eq!(arrivals.iter().count(), map.len());
     }
 }
