@@ -105,24 +105,13 @@ fn bare_name(i: &str) -> (usize, bool) {
     let b = i.as_bytes();
     let mut end = 0;
     let mut unusual = false;
-    while let Some(&byte) = b.get(end) {
-        // The common bytes first, by table: one load and one branch each
-        // instead of the match's chain of tests.
-        match NAME_BYTE[byte as usize] {
-            NameByte::Ascii => {
-                end += 1;
-                continue;
-            }
-            NameByte::Ideograph => {
-                end += 3;
-                continue;
-            }
-            NameByte::Kana if matches!(b.get(end + 1), Some(0x81..=0x83)) => {
-                end += 3;
-                continue;
-            }
-            NameByte::Kana | NameByte::Other => {}
-        }
+    loop {
+        end = plain_run_end(b, end);
+        let Some(&byte) = b.get(end) else {
+            break;
+        };
+        // A byte the plain run stopped at: one character read the long
+        // way, then the plain run goes on.
         match byte {
             b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => break,
             b'#' | b':' | b',' | b'{' | b'}' | b'(' | b')' | b'"' => break,
@@ -132,10 +121,11 @@ fn bare_name(i: &str) -> (usize, bool) {
                 unusual |= c < 0x20 || c == 0x7F;
                 end += 1;
             }
-            // Ideographs and kana were read by the table; the ideographic
-            // space and punctuation (U+3000–U+303F) and the rest, here.
+            // Ideographs and kana never stop the plain run; the
+            // ideographic space and punctuation (U+3000–U+303F) and the
+            // rest, here.
             _ => {
-                let Some(c) = i[end..].chars().next() else {
+                let Some(c) = i.get(end..).and_then(|rest| rest.chars().next()) else {
                     break;
                 };
                 if c.is_whitespace() || c == '→' || full_width_syntax(c).is_some() {
@@ -149,6 +139,83 @@ fn bare_name(i: &str) -> (usize, bool) {
     (end, unusual)
 }
 
+/// Does the byte `x`, followed by `next`, stop a plain run of a bare
+/// name? It does not for ASCII from `0` to `z` other than `:`, `;` and
+/// `<` (one byte of the name), for a byte that continues a character
+/// (the run only passes lead bytes it does not stop at), for the lead
+/// byte of a CJK ideograph (0xE4–0xE9), nor for 0xE3 leading hiragana or
+/// katakana (its next byte 0x81–0x83). Everything else stops it: the
+/// syntax and white space that end a name, and characters read the long
+/// way (some ASCII punctuation among them, which is then read on).
+/// Decided from these two bytes alone, so that eight bytes are tested at
+/// once ([`plain_run_stops`]).
+fn stops_plain_run(x: u8, next: u8) -> bool {
+    let ascii = x < 0x30 || (0x3A..=0x3C).contains(&x) || (0x7B..0x80).contains(&x);
+    let kana = x == 0xE3 && (0x81..=0x83).contains(&next);
+    let lead = x >= 0xC0 && !(0xE4..=0xE9).contains(&x) && !kana;
+    ascii || lead
+}
+
+/// The high bit of every byte of a word.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// `c` in every byte of a word.
+const fn every_byte(c: u8) -> u64 {
+    c as u64 * 0x0101_0101_0101_0101
+}
+
+/// The high bit of each byte of `low` (bytes under 0x80) whose value is
+/// at least `c` (1 to 0x80): no byte carries into the next.
+fn at_least(low: u64, c: u8) -> u64 {
+    (low + every_byte(0x80 - c)) & HIGH
+}
+
+/// [`stops_plain_run`] of the eight bytes of `x` (little-endian), each
+/// followed by the same byte of `next`: the high bit of each byte that
+/// stops the run.
+fn plain_run_stops(x: u64, next: u64) -> u64 {
+    let (high, low) = (x & HIGH, x & !HIGH);
+    let ascii = !high
+        & (!at_least(low, 0x30)
+            | (at_least(low, 0x3A) & !at_least(low, 0x3D))
+            | at_least(low, 0x7B));
+    // Bit 6 moved up to bit 7 of the same byte: 0xC0 and above.
+    let lead = high & (x << 1);
+    let ideograph = at_least(low, 0x64) & !at_least(low, 0x6A);
+    let e3 = at_least(low, 0x63) & !at_least(low, 0x64);
+    let next_low = next & !HIGH;
+    let kana = next & at_least(next_low, 0x01) & !at_least(next_low, 0x04);
+    (ascii | (lead & !(ideograph | (e3 & kana)))) & HIGH
+}
+
+/// Where the plain run of a bare name from `at` (a character boundary)
+/// stops: the first byte [`stops_plain_run`] says stops it, which is a
+/// character boundary too (a byte that continues a character never
+/// stops it), or the end. Eight bytes at a time: read a byte at a time,
+/// each step waited for the last (the byte, then its class, then how
+/// far to go), and that wait was most of lexing a name.
+fn plain_run_end(b: &[u8], mut at: usize) -> usize {
+    while let Some(block) = b.get(at..at + 9) {
+        let (Some((&x, _)), Some(&next)) =
+            (block.split_first_chunk::<8>(), block.last_chunk::<8>())
+        else {
+            break;
+        };
+        let stops = plain_run_stops(u64::from_le_bytes(x), u64::from_le_bytes(next));
+        if stops != 0 {
+            return at + (stops.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&x) = b.get(at) {
+        if stops_plain_run(x, b.get(at + 1).copied().unwrap_or(0)) {
+            return at;
+        }
+        at += 1;
+    }
+    at
+}
+
 /// Does `b` start with a character that can only begin a bare name and
 /// that [`bare_name`] reads on its fast path: an ASCII letter, digit or
 /// `_`, a CJK ideograph, hiragana or katakana?
@@ -159,46 +226,6 @@ fn starts_plain_name(b: &[u8]) -> bool {
         _ => false,
     }
 }
-
-/// What [`bare_name`] does with a byte without looking further.
-#[derive(Clone, Copy)]
-enum NameByte {
-    /// A printable ASCII byte that is neither syntax nor the start of an
-    /// arrow: one byte of the name.
-    Ascii,
-    /// The lead byte of a CJK ideograph (U+4000–U+9FFF, three bytes in
-    /// valid UTF-8): always part of a name, and most of a Japanese
-    /// design's names.
-    Ideograph,
-    /// 0xE3, which leads hiragana and katakana (U+3040–U+30FF, three
-    /// bytes of the name) but also the ideographic space and punctuation
-    /// (U+3000–U+303F, the full test).
-    Kana,
-    /// Anything else: the full test.
-    Other,
-}
-
-/// [`NameByte`] of every byte value.
-static NAME_BYTE: [NameByte; 256] = {
-    let mut t = [NameByte::Other; 256];
-    let mut b = 0x21;
-    while b < 0x7F {
-        if !matches!(
-            b,
-            b'#' | b':' | b',' | b'{' | b'}' | b'(' | b')' | b'"' | b'-' | b'<'
-        ) {
-            t[b as usize] = NameByte::Ascii;
-        }
-        b += 1;
-    }
-    let mut b = 0xE4;
-    while b <= 0xE9 {
-        t[b as usize] = NameByte::Ideograph;
-        b += 1;
-    }
-    t[0xE3] = NameByte::Kana;
-    t
-};
 
 fn describe_char(c: char) -> String {
     let name = match c {
@@ -736,6 +763,64 @@ mod tests {
                 end += s[end..].chars().next().map_or(1, char::len_utf8);
             }
             assert_eq!(bare_name_len(s), end, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn eight_bytes_at_once_stop_a_plain_run_where_one_at_a_time_does() {
+        // Every byte followed by every byte, in every place of the word,
+        // among bytes that do not stop it and among bytes that do.
+        for fill in [b'a', 0x80, 0xE5, b' ', 0xE3] {
+            for x in 0..=255u8 {
+                for next in 0..=255u8 {
+                    for k in 0..8 {
+                        let mut word = [fill; 9];
+                        word[k] = x;
+                        word[k + 1] = next;
+                        let (x8, n8) = (
+                            u64::from_le_bytes(word[..8].try_into().expect("8")),
+                            u64::from_le_bytes(word[1..].try_into().expect("8")),
+                        );
+                        let stops = plain_run_stops(x8, n8);
+                        for (j, pair) in word.windows(2).enumerate() {
+                            let one = stops_plain_run(pair[0], pair[1]);
+                            assert_eq!(stops >> (8 * j + 7) & 1 == 1, one, "{word:x?} byte {j}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_bare_names_end_where_ends_name_says() {
+        let reference = |s: &str| {
+            let mut end = 0;
+            while end < s.len() && !ends_name(&s[end..]) {
+                end += s[end..].chars().next().map_or(1, char::len_utf8);
+            }
+            end
+        };
+        // Every character after names long enough to be read eight bytes
+        // at a time, ending in every place of a word.
+        let heads: Vec<String> = (0..12)
+            .map(|n| format!("{}{}", "基幹システム".repeat(1 + n % 3), "x".repeat(n)))
+            .collect();
+        let step = if cfg!(debug_assertions) { 7 } else { 1 };
+        for c in (0..=0x10FFFFu32).step_by(step).filter_map(char::from_u32) {
+            for head in &heads {
+                let s = format!("{head}{c}b c");
+                assert_eq!(bare_name_len(&s), reference(&s), "{s:?}");
+            }
+        }
+        // And everything this module's samples end at, after a long name.
+        for tail in [
+            "->x", "<->x", "-x ", "<x ", ":x", "　x", "→x", "，x", "\u{85}x", "！x",
+        ] {
+            for head in &heads {
+                let s = format!("{head}{tail}");
+                assert_eq!(bare_name_len(&s), reference(&s), "{s:?}");
+            }
         }
     }
 
