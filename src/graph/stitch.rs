@@ -490,6 +490,11 @@ pub(super) const EDGES_PER_CHUNK: usize = 16 * 1024;
 /// shard ([`shard_of`] the payload).
 struct CarrierEnds {
     hops: Vec<Vec<CarrierHop>>,
+    /// The exchanges its transfers between two actors that are not
+    /// carriers end: one per payload (counted here, where the flow is
+    /// read anyway, so that counting a chunk's exchanges never reads the
+    /// flows again).
+    direct: usize,
 }
 
 impl CarrierEnds {
@@ -501,12 +506,14 @@ impl CarrierEnds {
         shards: usize,
     ) -> CarrierEnds {
         let mut hops = vec![Vec::new(); shards];
+        let mut direct = 0;
         let raw = graph.raw_edges().get(edges.clone()).unwrap_or(&[]);
         for (i, e) in edges.zip(raw) {
             let from = e.source();
             let from_carrier = is_carrier(carriers, from);
             let to = Some(e.target()).filter(|&n| is_carrier(carriers, n));
             if !from_carrier && to.is_none() {
+                direct += payloads(design.flow(e.weight.flow)).count();
                 continue;
             }
             let (t, passes) = (EdgeIndex::new(i), e.weight.passes);
@@ -523,7 +530,7 @@ impl CarrierEnds {
                 }
             }
         }
-        CarrierEnds { hops }
+        CarrierEnds { hops, direct }
     }
 }
 
@@ -605,31 +612,21 @@ impl ExchangeWriter<'_> {
         }
     }
 
-    /// How many exchanges the transfers `edges`, chunk `chunk`, end.
-    fn count(&self, chunk: usize, edges: Range<usize>) -> usize {
-        let mut stops = HopStops::of(self.shards, chunk);
-        let raw = self.graph.raw_edges().get(edges).unwrap_or(&[]);
-        raw.iter()
-            .map(|e| {
-                let (from, to) = (self.is_carrier(e.source()), self.is_carrier(e.target()));
-                let payloads = payloads(self.design.flow(e.weight.flow));
-                match (from, to) {
-                    (false, false) => payloads.count(),
-                    (true, false) => payloads
-                        .map(|p| {
-                            let (s, _) = stops.next(p);
-                            self.arrivals(p, s).0.len()
-                        })
-                        .sum(),
-                    (_, true) => {
-                        payloads.for_each(|p| {
-                            stops.next(p);
-                        });
-                        0
-                    }
-                }
+    /// How many exchanges chunk `chunk` ends, `direct` of them between
+    /// actors that are not carriers: those, and one per group arriving
+    /// at each stop its transfers leave for a receiver that is not a
+    /// carrier (read from the shards' hops, not from the flows).
+    fn count(&self, chunk: usize, direct: usize) -> usize {
+        let delivered: usize = (self.shards.iter())
+            .map(|shard| {
+                let hops = shard.hop_stops.get(chunk).map_or(&[][..], Vec::as_slice);
+                (hops.iter())
+                    .filter(|&&(_, to)| to == NO_STOP)
+                    .map(|&(from, _)| shard.arrived.of(shard.memo.get(from as usize)).len())
+                    .sum::<usize>()
             })
-            .sum()
+            .sum();
+        direct + delivered
     }
 
     /// Writes the exchanges the transfers `edges`, chunk `chunk`, end
@@ -922,6 +919,7 @@ impl FlowGraph {
         } else {
             (0..shards).map(stitch_shard).collect()
         };
+        let direct: Vec<usize> = touching.iter().map(|c| c.direct).collect();
         drop(touching);
         // One list of routes: each shard's after the shards before it, its
         // ids (and those its exchanges hold) moved up by as many.
@@ -945,13 +943,13 @@ impl FlowGraph {
         };
         let numbered: Vec<(usize, Range<usize>)> = chunks.iter().cloned().enumerate().collect();
         let counts: Vec<usize> = if chunks.len() > 1 {
-            (numbered.par_iter())
+            (direct.par_iter().enumerate())
                 .with_max_len(1)
-                .map(|(j, r)| writer.count(*j, r.clone()))
+                .map(|(j, &direct)| writer.count(j, direct))
                 .collect()
         } else {
-            (numbered.iter())
-                .map(|(j, r)| writer.count(*j, r.clone()))
+            (direct.iter().enumerate())
+                .map(|(j, &direct)| writer.count(j, direct))
                 .collect()
         };
         let total: usize = counts.iter().sum();
