@@ -207,7 +207,9 @@ impl FlowGraph {
         let chunks = crate::ranges::cut(design.flows.len(), FLOWS_PER_CHUNK);
         let parts = crate::ranges::each(&chunks, |r| {
             let mut edges: Vec<(NodeIndex, NodeIndex, Transfer)> = Vec::with_capacity(r.len());
-            let mut left_out: Vec<(ActorId, Payload)> = Vec::new();
+            // A set, not a list: a flow names each end once per payload,
+            // and its payloads are its items times its purposes.
+            let mut left_out = UnresolvedEnds::default();
             let flows = design.flows.get(r.clone()).unwrap_or(&[]);
             for (i, f) in r.zip(flows) {
                 let id = FlowId::new(i as u32);

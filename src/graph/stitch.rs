@@ -177,8 +177,10 @@ impl Arrived {
     }
 }
 
-/// An index of stitching's lists as four bytes (the input is bounded far
-/// below; past it the lists read as empty, never wrongly).
+/// An index of stitching's lists as four bytes (saturating, never
+/// wrapping). They never grow that long: a design's file is at most 256
+/// MiB, so it has fewer than 2^28 carrier hops and stops, and 2^32
+/// groups would take 128 GiB of memory before they were counted.
 fn index32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
@@ -798,7 +800,7 @@ impl Shard {
         let mut stop = |c: NodeIndex, p: Payload| -> StopId {
             *stops.entry((c, p)).or_insert_with(|| {
                 keys.push((c, p));
-                (keys.len() - 1) as StopId
+                index32(keys.len() - 1)
             })
         };
         let mut into: Vec<(StopId, TransferId, IntoHop)> = Vec::new();
