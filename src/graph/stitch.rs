@@ -178,9 +178,10 @@ impl Arrived {
 }
 
 /// An index of stitching's lists as four bytes (saturating, never
-/// wrapping). They never grow that long: a design's file is at most 256
-/// MiB, so it has fewer than 2^28 carrier hops and stops, and 2^32
-/// groups would take 128 GiB of memory before they were counted.
+/// wrapping). They never grow that long: a flow's payloads are its items
+/// times its purposes, so the file's size does not bound its carrier
+/// hops, but 2^32 of them (or of stops, or of groups) would take over
+/// 100 GiB of memory before they were counted.
 fn index32(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
