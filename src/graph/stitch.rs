@@ -298,11 +298,17 @@ impl IntoStops {
 
     /// The range of stop `s`'s transfers in the lists.
     fn range(&self, s: StopId) -> Range<usize> {
-        let s = s as usize;
-        match (self.start.get(s), self.start.get(s + 1)) {
-            (Some(&a), Some(&b)) => a as usize..b as usize,
-            _ => 0..0,
-        }
+        stop_range(&self.start, s)
+    }
+}
+
+/// Stop `s`'s range of a list cut at `start` (empty for a stop past the
+/// last).
+fn stop_range(start: &[u32], s: StopId) -> Range<usize> {
+    let s = s as usize;
+    match (start.get(s), start.get(s + 1)) {
+        (Some(&a), Some(&b)) => a as usize..b as usize,
+        _ => 0..0,
     }
 }
 
@@ -565,9 +571,8 @@ impl<'a> HopStops<'a> {
     }
 
     /// The stops (where the hop leaves, where it arrives) of the next
-    /// carrier hop of payload `p`.
-    fn next(&mut self, p: Payload) -> (StopId, StopId) {
-        let k = shard_of(p, self.shards.len());
+    /// carrier hop of shard `k`.
+    fn next(&mut self, k: usize) -> (StopId, StopId) {
         self.shards
             .get_mut(k)
             .and_then(Iterator::next)
@@ -579,23 +584,6 @@ impl<'a> HopStops<'a> {
 impl ExchangeWriter<'_> {
     fn is_carrier(&self, n: NodeIndex) -> bool {
         is_carrier(self.carriers, n)
-    }
-
-    /// The shard that holds `p`'s tables.
-    fn shard(&self, p: Payload) -> Option<&Shard> {
-        self.shards.get(shard_of(p, self.shards.len()))
-    }
-
-    /// The groups arriving at stop `s` of `p`'s shard, and the shard's
-    /// roles passed that they point into.
-    fn arrivals(&self, p: Payload, s: StopId) -> (&[GroupAt], Option<&Arrived>) {
-        match self.shard(p) {
-            Some(shard) => (
-                shard.arrived.of(shard.memo.get(s as usize)),
-                Some(&shard.arrived),
-            ),
-            None => (&[], None),
-        }
     }
 
     fn role(&self, a: ActorId) -> RoleId {
@@ -625,7 +613,7 @@ impl ExchangeWriter<'_> {
                 let hops = shard.hop_stops.get(chunk).map_or(&[][..], Vec::as_slice);
                 (hops.iter())
                     .filter(|&&(_, to)| to == NO_STOP)
-                    .map(|&(from, _)| shard.arrived.of(shard.memo.get(from as usize)).len())
+                    .map(|&(from, _)| shard.arrivals(from).len())
                     .sum::<usize>()
             })
             .sum();
@@ -650,12 +638,15 @@ impl ExchangeWriter<'_> {
             let via: Vec<RoleId> = e.weight.via(self.design).map(|a| self.role(a)).collect();
             let hop = self.is_carrier(from) || self.is_carrier(to);
             for p in payloads(self.design.flow(e.weight.flow)) {
-                let (from_stop, to_stop) = if hop {
-                    stops.next(p)
+                // The shard is found only for a carrier hop (most
+                // transfers are not).
+                let (from_stop, to_stop, shard) = if hop {
+                    let k = shard_of(p, self.shards.len());
+                    let (from_stop, to_stop) = stops.next(k);
+                    (from_stop, to_stop, self.shards.get(k))
                 } else {
-                    (NO_STOP, NO_STOP)
+                    (NO_STOP, NO_STOP, None)
                 };
-                let shard = self.shard(p);
                 if to_stop != NO_STOP {
                     let leaves = shard.and_then(|s| s.leaves.get(to_stop as usize));
                     if !leaves.copied().unwrap_or(false)
@@ -666,7 +657,7 @@ impl ExchangeWriter<'_> {
                     continue;
                 }
                 if from_stop != NO_STOP {
-                    let (groups, arrived) = self.arrivals(p, from_stop);
+                    let groups = shard.map_or(&[][..], |s| s.arrivals(from_stop));
                     let uncertain = shard.and_then(|s| s.uncertain.get(from_stop as usize));
                     if groups.is_empty() && !uncertain.copied().unwrap_or(false) {
                         dangling.push(Dangling::ComesFromNowhere(t, p));
@@ -674,7 +665,7 @@ impl ExchangeWriter<'_> {
                     let first_route = shard.map_or(0, |s| s.first_route);
                     for g in groups {
                         let arrival = &g.arrival;
-                        let before = arrived.map_or(&[][..], |a| a.passed(g));
+                        let before = shard.map_or(&[][..], |s| s.arrived.passed(g));
                         let mut passed = Vec::with_capacity(before.len() + via.len());
                         passed.extend_from_slice(before);
                         passed.extend(via.iter().copied());
@@ -751,11 +742,9 @@ impl IntoCarrier {
         let Some(&s) = self.stops.get(&(c, p)) else {
             return &[];
         };
-        let s = s as usize;
-        match (self.start.get(s), self.start.get(s + 1)) {
-            (Some(&a), Some(&b)) => self.transfers.get(a as usize..b as usize).unwrap_or(&[]),
-            _ => &[],
-        }
+        self.transfers
+            .get(stop_range(&self.start, s))
+            .unwrap_or(&[])
     }
 }
 
@@ -785,6 +774,11 @@ struct Shard {
 }
 
 impl Shard {
+    /// The groups arriving at stop `s` (none before its walk is done).
+    fn arrivals(&self, s: StopId) -> &[GroupAt] {
+        self.arrived.of(self.memo.get(s as usize))
+    }
+
     /// Shard `k`'s stops, numbered from every chunk's carrier hops (in
     /// transfer order), and their arrivals, walked from the stops that
     /// exchanges end at, in that order.
