@@ -472,7 +472,7 @@ impl Session {
         // Each file's second check: a design to bind to the rulebook, or
         // the findings a rulebook among the designs gave.
         enum Job {
-            Rebind(Design, KeptSpans, Vec<Diagnostic>, RulebookNames),
+            Rebind(Design, FlowGraph, KeptSpans, Vec<Diagnostic>, RulebookNames),
             Given(Analysed),
         }
         let mut jobs = Vec::with_capacity(again.files.len());
@@ -483,15 +483,15 @@ impl Session {
                     findings,
                     names,
                 } => {
-                    let design = match first.get_mut(at) {
-                        Some(Ok(c)) => c.analysis.take().map(|a| a.design),
+                    let analysis = match first.get_mut(at) {
+                        Some(Ok(c)) => c.analysis.take(),
                         _ => None,
                     };
-                    let Some(design) = design else {
+                    let Some(Analysis { design, graph, .. }) = analysis else {
                         let name = &self.sources.get(file).name;
                         return Err(format!("the first check's model of {name} is missing"));
                     };
-                    Job::Rebind(design, spans, findings, names)
+                    Job::Rebind(design, graph, spans, findings, names)
                 }
                 Kept::Rulebook { findings, found } => Job::Given(Analysed {
                     diagnostics: findings,
@@ -506,14 +506,20 @@ impl Session {
         let work = |(at, file, job): (usize, FileId, Job)| {
             let mut t = Timings::default();
             let analysed = match job {
-                Job::Rebind(design, spans, mut findings, names) => {
-                    let design = t.time("rebind", || {
+                Job::Rebind(design, graph, spans, mut findings, names) => {
+                    let rebound = t.time("rebind", || {
                         rebind_design(design, Some(rulebook.clone()), &names, &mut findings)
                     });
                     // Freed before the checks make theirs.
                     drop(names);
+                    // The first check's graph, when the second rulebook
+                    // gives the same one; freed here otherwise.
+                    let resolved = Resolved {
+                        graph: rebound.same_graph.then_some(graph),
+                        design: rebound.design,
+                    };
                     let source = sources.get(file);
-                    design_checked(source, file, &spans, design, findings, stage, &mut t)
+                    design_checked(source, file, &spans, resolved, findings, stage, &mut t)
                 }
                 Job::Given(analysed) => analysed,
             };
@@ -996,7 +1002,11 @@ fn analyse(
                     (resolve_design(file, tree, rulebook, &mut diags), None)
                 }
             });
-            let analysed = design_checked(source, file, &spans, design, diags, stage, t);
+            let resolved = Resolved {
+                design,
+                graph: None,
+            };
+            let analysed = design_checked(source, file, &spans, resolved, diags, stage, t);
             let again = again.map(|(findings, names)| Kept::Design {
                 spans,
                 findings,
@@ -1007,20 +1017,28 @@ fn analyse(
     }
 }
 
-/// The checking of a resolved design: the graph, the checks, and
-/// [`finish`] with `diags`, the findings so far.
+/// A resolved design to check, and its graph when it has one already.
+struct Resolved {
+    design: Design,
+    graph: Option<FlowGraph>,
+}
+
+/// The checking of a resolved design: its graph (made, unless it has one
+/// already), the checks, and [`finish`] with `diags`, the findings so far.
 fn design_checked(
     source: &SourceFile,
     file: FileId,
     kept: &KeptSpans,
-    design: Design,
+    Resolved { design, graph }: Resolved,
     diags: Vec<Diagnostic>,
     stage: StageOptions,
     t: &mut Timings,
 ) -> Analysed {
-    let (transfers, unresolved) = t.time("graph", || FlowGraph::transfers_of(&design));
-    let graph = t.time("stitch", || {
-        FlowGraph::from_graph(&design, transfers, &unresolved)
+    let graph = graph.unwrap_or_else(|| {
+        let (transfers, unresolved) = t.time("graph", || FlowGraph::transfers_of(&design));
+        t.time("stitch", || {
+            FlowGraph::from_graph(&design, transfers, &unresolved)
+        })
     });
     // Findings are kept as their code and place until suppressions and
     // the cap per code have decided which are shown.

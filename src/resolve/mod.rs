@@ -11,7 +11,7 @@ mod slots;
 mod suggest;
 
 pub use design::{resolve_design, resolve_design_rebindable};
-pub use rebind::{RulebookNames, rebind_design};
+pub use rebind::{Rebound, RulebookNames, rebind_design};
 pub use rulebook::resolve_rulebook;
 
 use crate::code::Code;
