@@ -314,6 +314,39 @@ fn contractors_that_handle_the_data_are_listed_under_entrusting_only() {
     assert!(provision.contains("ありません。"), "{provision}");
 }
 
+/// An item or a purpose written twice in one flow is carried once: the
+/// inventory records one provision, and draws the design as it draws the
+/// one that writes each name once (it listed the provision once per
+/// repeat: four rows for `税, 税 for 認定, 認定`).
+#[test]
+fn a_name_written_twice_in_a_flow_is_one_exchange_and_one_record() {
+    let once = "flow 役所 -> 受付 : 税 for 認定 via 網\n";
+    let twice = "flow 役所 -> 受付 : 税, 税 for 認定, 認定 via 網\n";
+    assert!(ENTRUSTING_DESIGN.contains(once));
+    let mut drawn = Vec::new();
+    for flow in [once, twice] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("rules.myna"), ENTRUSTING_RULES).expect("write");
+        let design = dir.path().join("design.myna");
+        std::fs::write(&design, ENTRUSTING_DESIGN.replace(once, flow)).expect("write");
+        let d = draw(&design);
+        d.assert_no_errors();
+        let exchanges = d.analysis.graph.exchanges.len();
+        assert_eq!(d.inventory.records.len(), 1, "{flow}");
+        let design = design.to_string_lossy().into_owned();
+        let mut outputs = Vec::new();
+        for format in ["md", "json"] {
+            let (code, out, err) = run(&["inventory", &design, "--format", format]);
+            assert_eq!(code, Some(0), "{err}");
+            outputs.push(out.replace(&design, "DESIGN"));
+        }
+        let (code, check, _) = run(&["check", &design, "--format", "json"]);
+        assert_eq!(code, Some(0), "{check}");
+        drawn.push((exchanges, outputs));
+    }
+    assert_eq!(drawn[0], drawn[1]);
+}
+
 /// A system that only receives from a contractor lists it, as one that
 /// passes the item on to it does (each movement's end is checked as it is
 /// drawn, not read again when the holdings are listed).

@@ -249,7 +249,7 @@ fn the_checks_walk_the_petgraph() {
     more.add_edge(
         node(2),
         node(0),
-        Transfer::new(FlowId::new(0), false, false),
+        Transfer::of(FlowId::new(0), design.flow(FlowId::new(0)), false),
     );
     let stitched = FlowGraph::from_graph(design, more, &unresolved);
     // Now the exchange is complete (no MN401, and it is allowed), 適用 holds

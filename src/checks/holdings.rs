@@ -10,7 +10,7 @@
 //! passes on against what it holds; `inventory` lists it; witness paths
 //! follow it upstream.
 
-use crate::graph::{FlowGraph, TransferId, payloads};
+use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -96,7 +96,7 @@ impl Holdings {
                 if !is_self[actor.index()] {
                     continue;
                 }
-                for (item, purpose) in payloads(design.flow(e.weight.flow)) {
+                for (item, purpose) in e.weight.payloads(design) {
                     let Some(purpose) = purpose else { continue };
                     if mynumber[item.index()] {
                         out.push((actor, item, purpose, TransferId::new(first + k)));

@@ -21,7 +21,10 @@ use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashSet;
 use std::num::NonZeroU32;
 
+mod payload;
 mod stitch;
+
+pub use payload::payloads;
 
 /// An edge of the graph: one direction of a flow statement (`<->` gives
 /// two). Its sender and receiver are the edge's endpoints.
@@ -38,17 +41,26 @@ pub struct Transfer {
     /// Does its flow pass anyone (`via`)? Most do not, and need not be
     /// read to say so.
     passes: bool,
+    /// Does its flow name an item or a purpose twice? (Then its payloads
+    /// are made from its lists without the repeats.)
+    repeats: bool,
 }
 
 impl Transfer {
-    /// A transfer of `flow` (in its `<-` direction when `reversed`), of
-    /// a flow that passes someone when `passes`.
-    pub fn new(flow: FlowId, reversed: bool, passes: bool) -> Transfer {
+    /// A transfer of flow `id`, `f` (in its `<-` direction when
+    /// `reversed`).
+    pub fn of(id: FlowId, f: &Flow, reversed: bool) -> Transfer {
         Transfer {
-            flow,
+            flow: id,
             reversed,
-            passes,
+            passes: !f.via.is_empty(),
+            repeats: payload::repeats_a_name(f),
         }
+    }
+
+    /// The payloads it carries ([`payloads`] of its flow).
+    pub fn payloads<'d>(&self, design: &'d Design) -> impl Iterator<Item = Payload> + use<'d> {
+        payload::carried(design.flow(self.flow), self.repeats)
     }
 
     /// Actors passed, in order of travel: the flow's `via`, backwards
@@ -74,21 +86,6 @@ pub type TransferId = EdgeIndex;
 /// What a stitched chain carries: one data item for one purpose (None when
 /// the flow names no purpose).
 pub type Payload = (DataId, Option<PurposeId>);
-
-/// The payloads a flow carries: each item for each purpose.
-pub fn payloads(f: &Flow) -> impl Iterator<Item = Payload> + '_ {
-    let none: &[Ref<PurposeId>] = &[];
-    let (purposes, bare) = if f.purposes.is_empty() {
-        (none, true)
-    } else {
-        (f.purposes.as_slice(), false)
-    };
-    f.items.iter().filter_map(|i| i.id).flat_map(move |i| {
-        let named = purposes.iter().map(move |p| (i, p.id));
-        let unnamed = bare.then_some((i, None));
-        named.chain(unnamed)
-    })
-}
 
 /// Index into `FlowGraph::routes`: the last hop of a route, whose parent
 /// is the route before it. Held as the index plus one, so that an
@@ -224,10 +221,9 @@ impl FlowGraph {
                     continue;
                 };
                 let (from, to) = (NodeIndex::new(from.index()), NodeIndex::new(to.index()));
-                let passes = !f.via.is_empty();
-                edges.push((from, to, Transfer::new(id, false, passes)));
+                edges.push((from, to, Transfer::of(id, f, false)));
                 if f.both_ways {
-                    edges.push((to, from, Transfer::new(id, true, passes)));
+                    edges.push((to, from, Transfer::of(id, f, true)));
                 }
             }
             (edges, left_out)

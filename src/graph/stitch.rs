@@ -2,7 +2,7 @@
 //! end-to-end exchanges (see the module above for what an exchange is).
 
 use super::{
-    Dangling, Exchange, FlowGraph, Payload, RouteId, Transfer, TransferId, UnresolvedEnds, payloads,
+    Dangling, Exchange, FlowGraph, Payload, RouteId, Transfer, TransferId, UnresolvedEnds,
 };
 use crate::model::*;
 use crate::ranges;
@@ -522,11 +522,11 @@ impl CarrierEnds {
             let from_carrier = is_carrier(carriers, from);
             let to = Some(e.target()).filter(|&n| is_carrier(carriers, n));
             if !from_carrier && to.is_none() {
-                direct += payloads(design.flow(e.weight.flow)).count();
+                direct += e.weight.payloads(design).count();
                 continue;
             }
             let (t, passes) = (EdgeIndex::new(i), e.weight.passes);
-            for p in payloads(design.flow(e.weight.flow)) {
+            for p in e.weight.payloads(design) {
                 if let Some(list) = hops.get_mut(shard_of(p, shards)) {
                     list.push(CarrierHop {
                         t,
@@ -637,7 +637,7 @@ impl ExchangeWriter<'_> {
             let (t, from, to) = (EdgeIndex::new(i), e.source(), e.target());
             let via: Vec<RoleId> = e.weight.via(self.design).map(|a| self.role(a)).collect();
             let hop = self.is_carrier(from) || self.is_carrier(to);
-            for p in payloads(self.design.flow(e.weight.flow)) {
+            for p in e.weight.payloads(self.design) {
                 // The shard is found only for a carrier hop (most
                 // transfers are not).
                 let (from_stop, to_stop, shard) = if hop {

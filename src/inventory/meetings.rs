@@ -13,7 +13,7 @@
 //! only carries another meeting on (a relay) stands for that meeting with
 //! the route after it. Routes are parent pointers, built only when shown.
 
-use crate::graph::{FlowGraph, Payload, TransferId, payloads};
+use crate::graph::{FlowGraph, Payload, TransferId};
 use crate::model::ActorTable;
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -117,8 +117,7 @@ impl<'a> Meetings<'a> {
                 continue;
             }
             let transfer = graph.transfer(t);
-            let flow = design.flow(transfer.flow);
-            for p in payloads(flow).filter(|p| walked(p.0)) {
+            for p in transfer.payloads(design).filter(|p| walked(p.0)) {
                 if is_carrier(from) {
                     onward.entry((from, p)).or_default().push(t);
                 } else {

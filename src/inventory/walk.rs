@@ -11,7 +11,7 @@
 use super::senders::Groups;
 use super::{Basis, Counterpart, KeyIndex, Movement, Moves, MovesBy, Record, TABLE_FLOOR};
 use super::{GroupId, SenderGroup, TABLE_PER_EXCHANGE};
-use crate::graph::{FlowGraph, TransferId, payloads};
+use crate::graph::{FlowGraph, TransferId};
 use crate::model::ActorTable;
 use crate::model::*;
 use petgraph::visit::EdgeRef;
@@ -76,7 +76,7 @@ impl Parts {
             if !actors.is(graph.graph[e.target()], RoleKind::Carrier) {
                 continue;
             }
-            for p in payloads(design.flow(e.weight().flow)) {
+            for p in e.weight().payloads(design) {
                 if let Some(&k) = of_item.get(p.0.index())
                     && let Some(list) = into_carriers.get_mut(k as usize)
                     && list.last() != Some(&e.id())
