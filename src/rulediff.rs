@@ -1165,8 +1165,9 @@ fn compare(
             }
         }
         found.sort_unstable();
-        let unchecked = unresolved(design, PARALLEL_UNCHECKED);
-        let verdicts = not_clean(found, unchecked.into_iter());
+        // The flows the checks skipped, as the graph left them out.
+        let unchecked = analysis.graph.left_out().iter().map(|f| f.index());
+        let verdicts = not_clean(found, unchecked);
         visit(Visit {
             at,
             source,
@@ -1178,29 +1179,6 @@ fn compare(
     drop(by_file);
     s.timings.add("compare", start.elapsed());
     Ok(checked)
-}
-
-/// Flows from which a design's unresolved ones are looked for on every
-/// core (fewer take well under a millisecond on one).
-const PARALLEL_UNCHECKED: usize = 64 * 1024;
-
-/// The numbers of the flows of `design` that the checks skip (a name did
-/// not resolve), in order. Every flow is asked, twice a diff: on every
-/// core from `parallel_from` flows (on one, nearly a third of comparing a
-/// million flows).
-fn unresolved(design: &Design, parallel_from: usize) -> Vec<usize> {
-    let resolved = design.resolved_flows();
-    if design.flows.len() < parallel_from {
-        return (design.flows.iter().enumerate())
-            .filter(|(_, f)| !resolved(f))
-            .map(|(i, _)| i)
-            .collect();
-    }
-    (design.flows.par_iter().enumerate())
-        .with_min_len(parallel_from.max(1))
-        .filter(|(_, f)| !resolved(f))
-        .map(|(i, _)| i)
-        .collect()
 }
 
 /// How many of `items` (in order of `start`) start at or before `at`,
@@ -1415,12 +1393,13 @@ mod tests {
     }
 
     #[test]
-    fn unresolved_flows_are_found_alike_on_one_core_and_many() {
+    fn the_flows_left_unchecked_are_those_the_graph_left_out() {
         let mut src = String::from(
             "use \"kenpo\"\nactor A : 組合\nactor B : 他機関\ndata x : 課税・非課税情報\n",
         );
         let mut want = Vec::new();
-        for i in 0..500 {
+        // Enough flows for the graph to read them in several chunks.
+        for i in 0..150_000 {
             let (flow, skipped) = match i % 7 {
                 0 => ("flow A -> Z : x for 被扶養者認定\n", true),
                 3 => ("flow A -> B : y for 被扶養者認定\n", true),
@@ -1434,12 +1413,17 @@ mod tests {
         let mut s =
             crate::session::Session::new(crate::session::RulebookSource::Builtin("kenpo".into()));
         let checked = s.check_text("big.myna", src, None);
-        let design = &checked.analysis.expect("analysed").design;
-        assert_eq!(design.flows.len(), 500);
-        assert_eq!(unresolved(design, usize::MAX), want, "one core");
-        for from in [0, 1, 7, 64, 499, 500] {
-            assert_eq!(unresolved(design, from), want, "from {from}");
-        }
+        let analysis = checked.analysis.expect("analysed");
+        let design = &analysis.design;
+        assert_eq!(design.flows.len(), 150_000);
+        let left_out: Vec<usize> = (analysis.graph.left_out().iter())
+            .map(|f| f.index())
+            .collect();
+        assert_eq!(left_out, want);
+        let asked: Vec<usize> = (0..design.flows.len())
+            .filter(|&i| !design.flow_is_resolved(FlowId::new(i as u32)))
+            .collect();
+        assert_eq!(asked, want);
     }
 
     #[test]

@@ -167,6 +167,16 @@ pub enum Dangling {
 /// MN401 is guessed there.
 pub type UnresolvedEnds = FxHashSet<(ActorId, Payload)>;
 
+/// The flows left out of a graph for unresolved names
+/// ([`FlowGraph::transfers_of`]).
+#[derive(Clone, Debug, Default)]
+pub struct LeftOut {
+    /// Their carrier ends, by payload.
+    pub ends: UnresolvedEnds,
+    /// The flows, in order.
+    pub flows: Vec<FlowId>,
+}
+
 /// The graph of one design, and what stitching found in it.
 #[derive(Debug)]
 pub struct FlowGraph {
@@ -181,40 +191,52 @@ pub struct FlowGraph {
     /// Transfers into each carrier, by payload: an index into `graph`, in
     /// the shards stitching cut its tables in (by payload).
     into_carrier: Vec<stitch::IntoCarrier>,
+    /// The flows left out for unresolved names, in order: the checks skip
+    /// them ([`FlowGraph::left_out`]).
+    left_out: Vec<FlowId>,
 }
 
 impl FlowGraph {
     /// Builds the graph of a design and stitches it. Flows with unresolved
     /// names are left out (their names were reported).
     pub fn build(design: &Design) -> FlowGraph {
-        let (graph, unresolved) = Self::transfers_of(design);
-        Self::from_graph(design, graph, &unresolved)
+        let (graph, left_out) = Self::transfers_of(design);
+        Self::from_graph(design, graph, &left_out)
     }
 
-    /// The petgraph of a design's resolved flows, and the carrier ends of
-    /// the flows left out.
+    /// The flows left out of the graph for unresolved names, in order
+    /// (those [`Design::flow_is_resolved`] says are not), found as the
+    /// graph was made: asked of every flow again, a million flows were
+    /// read twice more by `rules diff --impact`.
+    pub fn left_out(&self) -> &[FlowId] {
+        &self.left_out
+    }
+
+    /// The petgraph of a design's resolved flows, and the flows left out
+    /// (with their carrier ends).
     ///
     /// The flows (128 bytes each) are read on every core, a chunk at a
     /// time, into lists of edges (16 bytes each); the graph is then made
     /// from those lists in order, so it is the same on any number of
     /// cores. Made from the flows themselves, one core read 128 bytes a
     /// flow twice (once to count the edges) while the other waited.
-    pub fn transfers_of(design: &Design) -> (DiGraph<ActorId, Transfer>, UnresolvedEnds) {
+    pub fn transfers_of(design: &Design) -> (DiGraph<ActorId, Transfer>, LeftOut) {
         let resolved = design.resolved_flows();
         let chunks = crate::ranges::cut(design.flows.len(), FLOWS_PER_CHUNK);
         let parts = crate::ranges::each(&chunks, |r| {
             let mut edges: Vec<(NodeIndex, NodeIndex, Transfer)> = Vec::with_capacity(r.len());
             // A set, not a list: a flow names each end once per payload,
             // and its payloads are its items times its purposes.
-            let mut left_out = UnresolvedEnds::default();
+            let mut left_out = LeftOut::default();
             let flows = design.flows.get(r.clone()).unwrap_or(&[]);
             for (i, f) in r.zip(flows) {
                 let id = FlowId::new(i as u32);
                 debug_assert_eq!(resolved(f), design.flow_is_resolved(id));
                 if !resolved(f) {
                     for end in [f.from.id, f.to.id].into_iter().flatten() {
-                        left_out.extend(payloads(f).map(|p| (end, p)));
+                        left_out.ends.extend(payloads(f).map(|p| (end, p)));
                     }
+                    left_out.flows.push(id);
                     continue;
                 }
                 let (Some(from), Some(to)) = (f.from.id, f.to.id) else {
@@ -235,14 +257,15 @@ impl FlowGraph {
         for i in 0..design.actors.len() {
             graph.add_node(ActorId::new(i as u32));
         }
-        let mut unresolved = UnresolvedEnds::default();
+        let mut all = LeftOut::default();
         for (edges, left_out) in parts {
             for (from, to, t) in edges {
                 graph.add_edge(from, to, t);
             }
-            unresolved.extend(left_out);
+            all.ends.extend(left_out.ends);
+            all.flows.extend(left_out.flows);
         }
-        (graph, unresolved)
+        (graph, all)
     }
 
     /// Stitches a graph of transfers (normally [`FlowGraph::transfers_of`]
@@ -258,11 +281,11 @@ impl FlowGraph {
     pub fn from_graph(
         design: &Design,
         graph: DiGraph<ActorId, Transfer>,
-        unresolved: &UnresolvedEnds,
+        left_out: &LeftOut,
     ) -> FlowGraph {
         let per_chunk = stitch::EDGES_PER_CHUNK;
         let shards = stitch::shards_for(graph.edge_count(), per_chunk);
-        Self::from_graph_in_chunks(design, graph, unresolved, per_chunk, shards)
+        Self::from_graph_in_chunks(design, graph, left_out, per_chunk, shards)
     }
 
     /// A transfer.

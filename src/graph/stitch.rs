@@ -2,7 +2,7 @@
 //! end-to-end exchanges (see the module above for what an exchange is).
 
 use super::{
-    Dangling, Exchange, FlowGraph, Payload, RouteId, Transfer, TransferId, UnresolvedEnds,
+    Dangling, Exchange, FlowGraph, LeftOut, Payload, RouteId, Transfer, TransferId, UnresolvedEnds,
 };
 use crate::model::*;
 use crate::ranges;
@@ -880,16 +880,18 @@ impl FlowGraph {
     pub fn from_graph_in_chunks(
         design: &Design,
         graph: DiGraph<ActorId, Transfer>,
-        unresolved: &UnresolvedEnds,
+        left_out: &LeftOut,
         per_chunk: usize,
         shards: usize,
     ) -> FlowGraph {
+        let unresolved = &left_out.ends;
         let mut fg = FlowGraph {
             graph,
             exchanges: Vec::new(),
             dangling: Vec::new(),
             routes: Vec::new(),
             into_carrier: Vec::new(),
+            left_out: left_out.flows.clone(),
         };
         if design.rulebook.is_none() {
             return fg;
