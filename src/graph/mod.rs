@@ -41,8 +41,8 @@ pub struct Transfer {
     /// Does its flow pass anyone (`via`)? Most do not, and need not be
     /// read to say so.
     passes: bool,
-    /// Does its flow name an item or a purpose twice? (Then its payloads
-    /// are made from its lists without the repeats.)
+    /// May its flow name an item or a purpose twice ([`payloads`])? Then
+    /// its payloads are made from its lists without the repeats.
     repeats: bool,
 }
 

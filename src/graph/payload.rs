@@ -34,7 +34,8 @@ pub(super) fn carried(f: &Flow, repeats: bool) -> impl Iterator<Item = Payload> 
     }
 }
 
-/// Does the flow name an item, or a purpose, twice?
+/// May the flow name an item, or a purpose, twice? (True of a list longer
+/// than [`COMPARED_PAIRWISE`], whose names are not compared here.)
 pub(super) fn repeats_a_name(f: &Flow) -> bool {
     !written_once(&f.items) || !written_once(&f.purposes)
 }
@@ -91,7 +92,9 @@ const COMPARED_PAIRWISE: usize = 8;
 fn distinct<T: Copy + Eq + Hash>(ids: impl Iterator<Item = T>) -> Distinct<T> {
     let mut out: Distinct<T> = ids.collect();
     if out.len() <= 1 {
-    } else if out.len() <= COMPARED_PAIRWISE {
+        return out;
+    }
+    if out.len() <= COMPARED_PAIRWISE {
         let mut kept = 0;
         for i in 0..out.len() {
             let id = out[i];
