@@ -76,9 +76,10 @@ pub struct Rebound {
     /// The design, bound to the other rulebook.
     pub design: Design,
     /// Is its graph ([`crate::graph::FlowGraph::build`]) the one it had?
-    /// True when every flow names the purposes it named and every actor
-    /// and item reads as it did to the graph ([`GraphInputs`]): the graph
-    /// and its stitching read nothing else of a rulebook, so the first
+    /// True when every flow names the purposes it named, every actor has
+    /// the role it had (and the role its kind), and every item's category
+    /// is bound or not as it was: the graph and its stitching read nothing
+    /// else of a rulebook, so the first
     /// graph serves (at a million flows, making it again was a tenth of
     /// `rules diff --impact`).
     pub same_graph: bool,
