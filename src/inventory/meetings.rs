@@ -13,7 +13,7 @@
 //! only carries another meeting on (a relay) stands for that meeting with
 //! the route after it. Routes are parent pointers, built only when shown.
 
-use crate::graph::{FlowGraph, Payload, TransferId};
+use crate::graph::{FlowGraph, Payload, Transfer, TransferId};
 use crate::model::ActorTable;
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -28,6 +28,23 @@ pub(super) type Step = u32;
 /// carriers' roles), so that finding a meeting per transfer and per
 /// exchange allocates nothing.
 pub(super) type Passed = SmallVec<[RoleId; 4]>;
+
+/// A transfer into a carrier, with what finding meetings reads of it (so
+/// that it reads neither the graph's edge nor the flow again), for one
+/// payload it carries.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct IntoCarrier {
+    /// The transfer.
+    pub transfer: TransferId,
+    /// Its sender.
+    pub from: ActorId,
+    /// The carrier it enters.
+    pub to: ActorId,
+    /// What the graph keeps of it.
+    pub hop: Transfer,
+    /// The payload.
+    pub payload: Payload,
+}
 
 /// How data reaches a meeting's carrier.
 #[derive(Clone, Copy, Debug)]
@@ -88,16 +105,15 @@ pub(super) struct Meetings<'a> {
 }
 
 impl<'a> Meetings<'a> {
-    /// Finds every meeting of the items `walked` picks: one pass over the
-    /// transfers into carriers that carry them (`into_carriers`, in the
-    /// graph's order), then forward from each meeting along the hops
-    /// between carriers (a meeting's data goes on as the same item).
+    /// Finds every meeting of the payloads `into_carriers` carries: one
+    /// pass over them (in the graph's order), then forward from each
+    /// meeting along the hops between carriers (a meeting's data goes on
+    /// as the same item).
     pub fn find(
         design: &'a Design,
         graph: &'a FlowGraph,
         actors: &ActorTable,
-        into_carriers: &[TransferId],
-        walked: &dyn Fn(DataId) -> bool,
+        into_carriers: &[IntoCarrier],
     ) -> Self {
         let role = |a: ActorId| actors.role(a);
         let is_carrier = |a: ActorId| actors.is(a, RoleKind::Carrier);
@@ -110,22 +126,17 @@ impl<'a> Meetings<'a> {
             contents: Vec::new(),
             steps: Vec::new(),
         };
-        let mut onward: FxHashMap<(ActorId, Payload), Vec<TransferId>> = FxHashMap::default();
-        for &t in into_carriers {
-            let (from, to) = graph.ends(t);
-            if !is_carrier(to) {
-                continue;
-            }
-            let transfer = graph.transfer(t);
-            for p in transfer.payloads(design).filter(|p| walked(p.0)) {
-                if is_carrier(from) {
-                    onward.entry((from, p)).or_default().push(t);
-                } else {
-                    let mut passed: Passed = transfer.via(design).filter_map(role).collect();
-                    passed.extend(role(to));
-                    let s = m.meeting(to, p, role(from), passed);
-                    m.meetings[s].entries.push(Entry::Sender(t, from));
-                }
+        let mut onward: FxHashMap<(ActorId, Payload), Vec<&IntoCarrier>> = FxHashMap::default();
+        for c in into_carriers {
+            if is_carrier(c.from) {
+                onward.entry((c.from, c.payload)).or_default().push(c);
+            } else {
+                let mut passed: Passed = c.hop.via(design).filter_map(role).collect();
+                passed.extend(role(c.to));
+                let s = m.meeting(c.to, c.payload, role(c.from), passed);
+                m.meetings[s]
+                    .entries
+                    .push(Entry::Sender(c.transfer, c.from));
             }
         }
         // Each meeting once, in the order found: a carrier cycle ends where
@@ -135,15 +146,14 @@ impl<'a> Meetings<'a> {
             let s = next;
             next += 1;
             let (at, p) = (m.meetings[s].carrier, m.meetings[s].payload);
-            for &t in onward.get(&(at, p)).map_or(&[][..], Vec::as_slice) {
-                let to = graph.ends(t).1;
+            for c in onward.get(&(at, p)).map_or(&[][..], Vec::as_slice) {
                 let mut passed = m.meetings[s].passed.clone();
-                passed.extend(graph.transfer(t).via(design).filter_map(role));
-                passed.extend(role(to));
+                passed.extend(c.hop.via(design).filter_map(role));
+                passed.extend(role(c.to));
                 let sender_role = m.meetings[s].sender_role;
-                let d = m.meeting(to, p, sender_role, passed);
+                let d = m.meeting(c.to, p, sender_role, passed);
                 if d != s {
-                    m.meetings[d].entries.push(Entry::Meeting(t, s));
+                    m.meetings[d].entries.push(Entry::Meeting(c.transfer, s));
                 }
             }
         }

@@ -480,7 +480,8 @@ impl Drawn {
             (true, None) => rayon::current_num_threads() * PARTS_PER_THREAD,
             (false, None) => 1,
         };
-        let parts = Parts::deal(design, graph, &actors, &design.mynumber_items(), count);
+        let (parts, into_carriers) =
+            Parts::deal(design, graph, &actors, &design.mynumber_items(), count);
         let walk = Walk {
             design,
             graph,
@@ -489,12 +490,15 @@ impl Drawn {
             parts: &parts,
         };
         let walks: Vec<_> = match parallel {
-            true => (0..parts.len())
+            true => into_carriers
                 .into_par_iter()
+                .enumerate()
                 .with_max_len(1)
-                .map(|k| walk.part(k))
+                .map(|(k, into)| walk.part(k, into))
                 .collect(),
-            false => (0..parts.len()).map(|k| walk.part(k)).collect(),
+            false => (into_carriers.into_iter().enumerate())
+                .map(|(k, into)| walk.part(k, into))
+                .collect(),
         };
         let walk::Merged {
             moves,

@@ -8,10 +8,11 @@
 //! of the exchange that first names each, records in the design's order.
 //! How the items are dealt changes how fast, never what is drawn.
 
+use super::meetings::IntoCarrier;
 use super::senders::Groups;
 use super::{Basis, Counterpart, KeyIndex, Movement, Moves, MovesBy, Record, TABLE_FLOOR};
 use super::{GroupId, SenderGroup, TABLE_PER_EXCHANGE};
-use crate::graph::{FlowGraph, TransferId};
+use crate::graph::FlowGraph;
 use crate::model::ActorTable;
 use crate::model::*;
 use petgraph::visit::EdgeRef;
@@ -25,22 +26,22 @@ pub(super) struct Parts {
     /// Each part's exchanges of 特定個人情報, in order (indexes into the
     /// graph's exchanges).
     exchanges: Vec<Vec<u32>>,
-    /// Each part's transfers into a carrier that carry one of its items,
-    /// in the graph's order.
-    into_carriers: Vec<Vec<TransferId>>,
 }
 
 impl Parts {
     /// Deals the items `walked` picks into at most `count` parts of about
     /// as many exchanges each: the items with the most exchanges first,
-    /// each to the part with the fewest so far.
+    /// each to the part with the fewest so far. With the parts, each
+    /// part's transfers into a carrier, once for each payload of one of
+    /// its items they carry, in the graph's order (given apart: each part
+    /// frees its own once it has found its meetings).
     pub fn deal(
         design: &Design,
         graph: &FlowGraph,
         actors: &ActorTable,
         walked: &[bool],
         count: usize,
-    ) -> Parts {
+    ) -> (Parts, Vec<Vec<IntoCarrier>>) {
         let mut load = vec![0usize; walked.len()];
         for ex in &graph.exchanges {
             if let Some(n) = load.get_mut(ex.payload.0.index()) {
@@ -71,30 +72,31 @@ impl Parts {
                 list.push(i);
             }
         }
-        let mut into_carriers: Vec<Vec<TransferId>> = vec![Vec::new(); loads.len()];
+        // The edge and its flow are read here, in the graph's order, once:
+        // read again by each part, at random, they were most of finding
+        // its meetings.
+        let mut into_carriers: Vec<Vec<IntoCarrier>> = vec![Vec::new(); loads.len()];
         for e in graph.graph.edge_references() {
-            if !actors.is(graph.graph[e.target()], RoleKind::Carrier) {
+            let to = graph.graph[e.target()];
+            if !actors.is(to, RoleKind::Carrier) {
                 continue;
             }
-            for p in e.weight().payloads(design) {
-                if let Some(&k) = of_item.get(p.0.index())
+            let (from, hop) = (graph.graph[e.source()], *e.weight());
+            for payload in hop.payloads(design) {
+                if let Some(&k) = of_item.get(payload.0.index())
                     && let Some(list) = into_carriers.get_mut(k as usize)
-                    && list.last() != Some(&e.id())
                 {
-                    list.push(e.id());
+                    list.push(IntoCarrier {
+                        transfer: e.id(),
+                        from,
+                        to,
+                        hop,
+                        payload,
+                    });
                 }
             }
         }
-        Parts {
-            of_item,
-            exchanges,
-            into_carriers,
-        }
-    }
-
-    /// How many parts there are.
-    pub fn len(&self) -> usize {
-        self.exchanges.len()
+        (Parts { of_item, exchanges }, into_carriers)
     }
 
     /// Is `item` walked in part `k`?
@@ -135,7 +137,7 @@ pub(super) struct Walk<'a> {
 
 impl Walk<'_> {
     /// Walks the exchanges of part `k`.
-    pub fn part(&self, k: usize) -> Walked {
+    pub fn part(&self, k: usize, into_carriers: Vec<IntoCarrier>) -> Walked {
         let (design, graph) = (self.design, self.graph);
         let is_self = |a: ActorId| self.actors.is(a, RoleKind::SelfOrg);
         let is_carrier = |a: &ActorId| self.actors.is(*a, RoleKind::Carrier);
@@ -165,12 +167,8 @@ impl Walk<'_> {
             expected,
         );
         let mut carriers = CarriersMet::new(design.actors.len());
-        let into_carriers = self
-            .parts
-            .into_carriers
-            .get(k)
-            .map_or(&[][..], Vec::as_slice);
-        let mut groups = Groups::new(design, graph, self.actors, into_carriers, &walked);
+        let mut groups = Groups::new(design, graph, self.actors, &into_carriers);
+        drop(into_carriers);
         // Groups whose senders' routes are counted (carriers): once each.
         // By the group's index (dense: groups are numbered as found), not
         // hashed: one look-up per exchange.
