@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #
-# Defaults: 60 seconds, every target (parse, pipeline, rulebook). The corpus
+# Defaults: 60 seconds, every target (parse, pipeline, inventory, rebind, rulebook). The corpus
 # of each target lives in fuzz/corpus/TARGET (not committed) and is seeded
 # from examples/, docs/codes/examples/ and tests/cases/ (the rulebook target
 # from the rulebooks). Crashes land in fuzz/artifacts/TARGET; copy a
@@ -18,7 +18,7 @@ set -euo pipefail
 secs="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(parse pipeline rulebook)
+[ ${#targets[@]} -eq 0 ] && targets=(parse pipeline inventory rebind rulebook)
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 fuzz="$root/fuzz"
