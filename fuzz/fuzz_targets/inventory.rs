@@ -10,14 +10,9 @@ use mynaflow::render::{inventory_json, inventory_md};
 use mynaflow::session::{Analysis, RulebookSource, Session};
 use mynaflow::text::Lang;
 
-/// Characters no output line may carry raw (tab and line ends aside).
-fn assert_clean(out: &str, what: &str) {
-    for c in out.chars() {
-        let control = (c.is_control() && c != '\n' && c != '\t' && c != '\r')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        assert!(!control, "{what}: raw {:?} in output", c);
-    }
-}
+#[path = "clean_output.rs"]
+mod clean_output;
+use clean_output::assert_clean;
 
 fuzz_target!(|data: &[u8]| {
     // As `mynaflow inventory` runs it: the checks keep what the inventory

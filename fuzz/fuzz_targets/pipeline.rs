@@ -10,15 +10,9 @@ use mynaflow::session::{RulebookSource, Session};
 use mynaflow::text::Lang;
 use std::path::Path;
 
-/// Characters no output line may carry raw (tab and line ends aside).
-fn assert_clean(out: &str, what: &str) {
-    for c in out.chars() {
-        let control = (c.is_control() && c != '\n' && c != '\t' && c != '\r')
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        // Human output may colour its own text with ESC: only without colour.
-        assert!(!control, "{what}: raw {:?} in output", c);
-    }
-}
+#[path = "clean_output.rs"]
+mod clean_output;
+use clean_output::assert_clean;
 
 fuzz_target!(|data: &[u8]| {
     // `forced`: the design is checked against the built-in rulebook and its
