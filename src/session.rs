@@ -1035,9 +1035,9 @@ fn design_checked(
     t: &mut Timings,
 ) -> Analysed {
     let graph = graph.unwrap_or_else(|| {
-        let (transfers, unresolved) = t.time("graph", || FlowGraph::transfers_of(&design));
+        let (transfers, left_out) = t.time("graph", || FlowGraph::transfers_of(&design));
         t.time("stitch", || {
-            FlowGraph::from_graph(&design, transfers, &unresolved)
+            FlowGraph::from_graph(&design, transfers, &left_out)
         })
     });
     // Findings are kept as their code and place until suppressions and

@@ -29,11 +29,13 @@ pub(super) type Step = u32;
 /// exchange allocates nothing.
 pub(super) type Passed = SmallVec<[RoleId; 4]>;
 
-/// A transfer into a carrier, with what finding meetings reads of it (so
-/// that it reads neither the graph's edge nor the flow again), for one
-/// payload it carries.
+/// A transfer into a carrier for one payload it carries (an arrival at
+/// the carrier), with what finding meetings reads of it, so that it reads
+/// neither the graph's edge nor the flow again. (The graph's own table of
+/// transfers into carriers, [`FlowGraph::into_carrier`], is looked up by
+/// carrier and payload, not listed in the graph's order.)
 #[derive(Clone, Copy, Debug)]
-pub(super) struct IntoCarrier {
+pub(super) struct Arrival {
     /// The transfer.
     pub transfer: TransferId,
     /// Its sender.
@@ -105,7 +107,7 @@ pub(super) struct Meetings<'a> {
 }
 
 impl<'a> Meetings<'a> {
-    /// Finds every meeting of the payloads `into_carriers` carries: one
+    /// Finds every meeting of the payloads `arrivals` carries: one
     /// pass over them (in the graph's order), then forward from each
     /// meeting along the hops between carriers (a meeting's data goes on
     /// as the same item).
@@ -113,7 +115,7 @@ impl<'a> Meetings<'a> {
         design: &'a Design,
         graph: &'a FlowGraph,
         actors: &ActorTable,
-        into_carriers: &[IntoCarrier],
+        arrivals: &[Arrival],
     ) -> Self {
         let role = |a: ActorId| actors.role(a);
         let is_carrier = |a: ActorId| actors.is(a, RoleKind::Carrier);
@@ -126,8 +128,8 @@ impl<'a> Meetings<'a> {
             contents: Vec::new(),
             steps: Vec::new(),
         };
-        let mut onward: FxHashMap<(ActorId, Payload), Vec<&IntoCarrier>> = FxHashMap::default();
-        for c in into_carriers {
+        let mut onward: FxHashMap<(ActorId, Payload), Vec<&Arrival>> = FxHashMap::default();
+        for c in arrivals {
             if is_carrier(c.from) {
                 onward.entry((c.from, c.payload)).or_default().push(c);
             } else {

@@ -480,7 +480,7 @@ impl Drawn {
             (true, None) => rayon::current_num_threads() * PARTS_PER_THREAD,
             (false, None) => 1,
         };
-        let (parts, into_carriers) =
+        let (parts, arrivals) =
             Parts::deal(design, graph, &actors, &design.mynumber_items(), count);
         let walk = Walk {
             design,
@@ -490,13 +490,13 @@ impl Drawn {
             parts: &parts,
         };
         let walks: Vec<_> = match parallel {
-            true => into_carriers
+            true => arrivals
                 .into_par_iter()
                 .enumerate()
                 .with_max_len(1)
                 .map(|(k, into)| walk.part(k, into))
                 .collect(),
-            false => (into_carriers.into_iter().enumerate())
+            false => (arrivals.into_iter().enumerate())
                 .map(|(k, into)| walk.part(k, into))
                 .collect(),
         };

@@ -8,7 +8,7 @@
 //! senders and many receivers costs senders + receivers, a chain of
 //! carriers its hops.
 
-use super::meetings::{IntoCarrier, Meetings, Passed, Resolved};
+use super::meetings::{Arrival, Meetings, Passed, Resolved};
 use crate::graph::{Exchange, FlowGraph, Payload, RouteId, TransferId};
 use crate::model::ActorTable;
 use crate::model::*;
@@ -163,19 +163,19 @@ pub(super) struct Joined {
 }
 
 impl<'a> Groups<'a> {
-    /// Groups of the exchanges of the payloads that `into_carriers`
+    /// Groups of the exchanges of the payloads that `arrivals`
     /// carries into carriers (see [`Meetings::find`]).
     pub fn new(
         design: &'a Design,
         graph: &'a FlowGraph,
         actors: &'a ActorTable,
-        into_carriers: &[IntoCarrier],
+        arrivals: &[Arrival],
     ) -> Self {
         Groups {
             design,
             actors,
             graph,
-            meetings: Meetings::find(design, graph, actors, into_carriers),
+            meetings: Meetings::find(design, graph, actors, arrivals),
             upstream: FxHashMap::default(),
             listed: FxHashMap::default(),
             alone: FxHashMap::default(),

@@ -8,7 +8,7 @@
 //! of the exchange that first names each, records in the design's order.
 //! How the items are dealt changes how fast, never what is drawn.
 
-use super::meetings::IntoCarrier;
+use super::meetings::Arrival;
 use super::senders::Groups;
 use super::{Basis, Counterpart, KeyIndex, Movement, Moves, MovesBy, Record, TABLE_FLOOR};
 use super::{GroupId, SenderGroup, TABLE_PER_EXCHANGE};
@@ -41,7 +41,7 @@ impl Parts {
         actors: &ActorTable,
         walked: &[bool],
         count: usize,
-    ) -> (Parts, Vec<Vec<IntoCarrier>>) {
+    ) -> (Parts, Vec<Vec<Arrival>>) {
         let mut load = vec![0usize; walked.len()];
         for ex in &graph.exchanges {
             if let Some(n) = load.get_mut(ex.payload.0.index()) {
@@ -75,7 +75,7 @@ impl Parts {
         // The edge and its flow are read here, in the graph's order, once:
         // read again by each part, at random, they were most of finding
         // its meetings.
-        let mut into_carriers: Vec<Vec<IntoCarrier>> = vec![Vec::new(); loads.len()];
+        let mut arrivals: Vec<Vec<Arrival>> = vec![Vec::new(); loads.len()];
         for e in graph.graph.edge_references() {
             let to = graph.graph[e.target()];
             if !actors.is(to, RoleKind::Carrier) {
@@ -84,9 +84,9 @@ impl Parts {
             let (from, hop) = (graph.graph[e.source()], *e.weight());
             for payload in hop.payloads(design) {
                 if let Some(&k) = of_item.get(payload.0.index())
-                    && let Some(list) = into_carriers.get_mut(k as usize)
+                    && let Some(list) = arrivals.get_mut(k as usize)
                 {
-                    list.push(IntoCarrier {
+                    list.push(Arrival {
                         transfer: e.id(),
                         from,
                         to,
@@ -96,7 +96,7 @@ impl Parts {
                 }
             }
         }
-        (Parts { of_item, exchanges }, into_carriers)
+        (Parts { of_item, exchanges }, arrivals)
     }
 
     /// Is `item` walked in part `k`?
@@ -137,7 +137,7 @@ pub(super) struct Walk<'a> {
 
 impl Walk<'_> {
     /// Walks the exchanges of part `k`.
-    pub fn part(&self, k: usize, into_carriers: Vec<IntoCarrier>) -> Walked {
+    pub fn part(&self, k: usize, arrivals: Vec<Arrival>) -> Walked {
         let (design, graph) = (self.design, self.graph);
         let is_self = |a: ActorId| self.actors.is(a, RoleKind::SelfOrg);
         let is_carrier = |a: &ActorId| self.actors.is(*a, RoleKind::Carrier);
@@ -167,8 +167,8 @@ impl Walk<'_> {
             expected,
         );
         let mut carriers = CarriersMet::new(design.actors.len());
-        let mut groups = Groups::new(design, graph, self.actors, &into_carriers);
-        drop(into_carriers);
+        let mut groups = Groups::new(design, graph, self.actors, &arrivals);
+        drop(arrivals);
         // Groups whose senders' routes are counted (carriers): once each.
         // By the group's index (dense: groups are numbered as found), not
         // hashed: one look-up per exchange.
