@@ -413,6 +413,33 @@ mod tests {
         assert_eq!(all[&6], "a7f2ff13bc495cf2:6");
     }
 
+    /// Texts drawn from the units the hash treats apart (spaces, tabs,
+    /// each line break, ASCII, two-, three- and four-byte characters),
+    /// cut into pieces of any size, hash as the upload action reads them.
+    #[test]
+    fn any_text_in_any_pieces_hashes_as_the_action_reads_it() {
+        const UNITS: [&str; 10] = [
+            " ", "\t", "\r", "\n", "\r\n", "a", "あ", "😀", "é", "\u{3000}",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..400 {
+            let len = (next() % 700) as usize;
+            let text: String = (0..len).map(|_| UNITS[(next() % 10) as usize]).collect();
+            let piece = 1 + (next() % 300) as usize;
+            assert_eq!(
+                hash_lines_in_pieces(&text, piece).concat(),
+                hashed_as_utf16(&text),
+                "{piece} {text:?}"
+            );
+        }
+    }
+
     #[test]
     fn one_hash_per_line_whatever_the_text() {
         let text = "actor 組合 : 組合\r\n\u{1F600}x\rflow\n".repeat(50);
