@@ -24,7 +24,7 @@ pub struct Ident {
     /// Where it is written (quotes included).
     pub span: Span,
     /// Which spelling of its parse this is (it fits in the padding the
-    /// span leaves).
+    /// span leaves); [`Sym::NONE`] for a string, which is never looked up.
     pub sym: Sym,
 }
 

@@ -27,6 +27,11 @@ pub struct Tokens<'a> {
 #[derive(Default)]
 pub struct Names {
     table: RefCell<HashTable<(Name, Sym)>>,
+    /// One shared copy of each string's text, apart from the names: a
+    /// design's labels are nearly all distinct, each read once, and in
+    /// the names' table they made it half as large again as the names
+    /// the flows look up in it (out of the cache at a million flows).
+    strings: RefCell<HashTable<Name>>,
     /// The names of the tokens being parsed, read ahead by
     /// [`Names::read_ahead`]; each is taken once.
     ahead: RefCell<Ahead>,
@@ -77,6 +82,22 @@ impl Names {
         self.get_hashed(text, hash_of(text))
     }
 
+    /// The shared copy of string `text`, made at its first use. Strings
+    /// are never looked up by number: they have none ([`Sym::NONE`]).
+    pub fn string(&self, text: &str) -> Name {
+        let hash = hash_of(text);
+        let mut strings = self.strings.borrow_mut();
+        if let Some(name) = strings.find(hash, |n| n.as_str() == text) {
+            return name.clone();
+        }
+        let name = Name::from(text);
+        if self.copies == Copies::Lasting {
+            name.leak();
+        }
+        strings.insert_unique(hash, name.clone(), |n| hash_of(n));
+        name
+    }
+
     fn get_hashed(&self, text: &str, hash: u64) -> (Name, Sym) {
         let mut table = self.table.borrow_mut();
         if let Some((name, sym)) = table.find(hash, |(n, _)| n.as_str() == text) {
@@ -93,7 +114,7 @@ impl Names {
         (name, sym)
     }
 
-    /// Reads the name of every name and string token of `toks` now, in
+    /// Reads the name of every name token of `toks` now, in
     /// the order of the table's buckets rather than the text's: a design
     /// names tens of thousands of things at random, and looked up in text
     /// order each name cost two cache misses (the bucket, then the
@@ -116,7 +137,7 @@ impl Names {
         order.clear();
         *next = 0;
         for (i, t) in toks.iter().enumerate() {
-            if matches!(t.kind, TokenKind::Name | TokenKind::Str)
+            if t.kind == TokenKind::Name
                 && let (Ok(i), Ok(k)) = (u32::try_from(i), u32::try_from(at.len()))
             {
                 at.push(i);
@@ -206,7 +227,8 @@ struct Pending {
 }
 
 /// Where a name's text is in the source: its first byte and length, or
-/// [`Written::KEPT`] when the token keeps it (a string with escapes).
+/// [`Written::KEPT`] when the token keeps it (only a string with escapes
+/// does, and strings are not read ahead: kept for any token that would).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Written {
     start: u32,
@@ -293,6 +315,13 @@ impl std::fmt::Debug for Names {
 impl<'a> Tokens<'a> {
     /// The name or string token `t` says, as the tree keeps it.
     pub fn ident(&self, t: &Token) -> Ident {
+        if t.kind == TokenKind::Str {
+            return Ident {
+                text: self.names.string(t.text(self.src)),
+                span: t.span,
+                sym: Sym::NONE,
+            };
+        }
         let ahead = match self.toks.first() {
             Some(first) if std::ptr::eq(first, t) => self.names.take_ahead(self.pos),
             _ => None,
@@ -415,13 +444,14 @@ mod tests {
     #[test]
     fn names_read_ahead_are_the_names_read_one_by_one() {
         let src = "actor 基幹システム : 組合 \"台帳 \\\"第1系\\\"\"\n\
-                   flow 基幹システム -> 市町村 : 課税情報, 氏名 for 被扶養者認定 basis \"x\"\n\
+                   flow 基幹システム -> 市町村 : 課税情報, 氏名 for 被扶養者認定 basis \"氏名\"\n\
                    flow 市町村 -> 基幹システム : 氏名\n";
         let toks = crate::syntax::lexer::lex(crate::span::FileId(0), src).tokens;
+        // Strings are not names: not read ahead, not numbered.
         let named: Vec<usize> = (0..toks.len())
-            .filter(|&i| matches!(toks[i].kind, TokenKind::Name | TokenKind::Str))
+            .filter(|&i| toks[i].kind == TokenKind::Name)
             .collect();
-        assert_eq!(named.len(), 12);
+        assert_eq!(named.len(), 10);
         let names = Names::default();
         names.read_ahead(src, &toks);
         // Out of order first (as after backtracking), then in order.
@@ -438,7 +468,29 @@ mod tests {
             assert!(Name::ptr_eq(&n, &again), "one copy of {text}");
             assert_eq!(sym, again_sym);
         }
-        assert_eq!(&*names.get("台帳 \"第1系\"").0, "台帳 \"第1系\"");
+        let strings: Vec<usize> = (0..toks.len())
+            .filter(|&i| toks[i].kind == TokenKind::Str)
+            .collect();
+        assert_eq!(strings.len(), 2);
+        for &i in &strings {
+            assert!(names.take_ahead(i).is_none(), "a string is not read ahead");
+        }
+        let part = Tokens {
+            toks: &toks[strings[0]..],
+            pos: strings[0],
+            src,
+            names: &names,
+        };
+        let label = part.ident(&toks[strings[0]]);
+        assert_eq!(&*label.text, "台帳 \"第1系\"");
+        assert_eq!(label.sym, Sym::NONE);
+        assert!(Name::ptr_eq(&label.text, &names.string("台帳 \"第1系\"")));
+        // A string spelled as a name is still no name: the names' table
+        // holds the six names alone, and the string has its own copy.
+        assert_eq!(names.table.borrow().len(), 6);
+        let basis = part.ident(&toks[strings[1]]);
+        assert_eq!((&*basis.text, basis.sym), ("氏名", Sym::NONE));
+        assert!(!Name::ptr_eq(&basis.text, &names.get("氏名").0));
         // Not a name, or past the end: nothing.
         assert!(names.take_ahead(0).is_none());
         assert!(names.take_ahead(toks.len() + 5).is_none());
