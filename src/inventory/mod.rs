@@ -480,8 +480,20 @@ impl Drawn {
             (true, None) => rayon::current_num_threads() * PARTS_PER_THREAD,
             (false, None) => 1,
         };
-        let (parts, arrivals) =
-            Parts::deal(design, graph, &actors, &design.mynumber_items(), count);
+        // Dealt into given parts (the tests and the fuzzer compare counts),
+        // the edges are also read in chunks of a few, so that joining the
+        // chunks' arrivals is compared with one walk too.
+        let per_chunk = match parts {
+            Some(_) => 3,
+            None => walk::ARRIVALS_PER_CHUNK,
+        };
+        let (parts, arrivals) = Parts::deal(
+            design,
+            graph,
+            &actors,
+            &design.mynumber_items(),
+            (count, per_chunk),
+        );
         let walk = Walk {
             design,
             graph,
