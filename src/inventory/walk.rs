@@ -417,9 +417,9 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
 
     let mut carriers = BTreeSet::new();
     let mut moves = Vec::with_capacity(walks.len());
-    // Room for every part's records at once: grown part by part, the list
-    // was copied into fresh pages again and again.
-    let mut records = Vec::with_capacity(walks.iter().map(|w| w.records.len()).sum());
+    // Each part's records, in the order of their exchanges: merged below
+    // into one list, never copied into another first.
+    let mut parted_records = Vec::with_capacity(walks.len());
     let mut parted: Vec<std::vec::IntoIter<SenderGroup>> = Vec::with_capacity(walks.len());
     for (k, w) in walks.into_iter().enumerate() {
         let Walked {
@@ -444,10 +444,7 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
         }
         moves.push(m);
         carriers.extend(c);
-        records.extend(r.into_iter().map(|(at, mut record)| {
-            record.senders = renumber(k, record.senders);
-            (at, record)
-        }));
+        parted_records.push(r);
         let mut groups = groups;
         for j in groups.iter_mut().flat_map(|g| g.joins.iter_mut()) {
             j.group = renumber(k, j.group);
@@ -468,13 +465,7 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
             }
         }
     }
-    // One record per exchange at most: the key is unique.
-    if parallel {
-        records.par_sort_unstable_by_key(|(at, _)| *at);
-    } else {
-        records.sort_unstable_by_key(|(at, _)| *at);
-    }
-    let records = records.into_iter().map(|(_, r)| r).collect();
+    let records = merge_records(parted_records, renumber);
     Merged {
         moves,
         carriers,
@@ -483,9 +474,73 @@ pub(super) fn merge(walks: Vec<Walked>, parallel: bool) -> Merged {
     }
 }
 
+/// The parts' records, each part's in the order of its exchanges, as one
+/// list in the order of theirs (one record per exchange at most), each
+/// record's senders renumbered by `renumber` (given its part). Merged a
+/// record at a time from the parts' heads: joined, then sorted, then
+/// copied without their exchanges, they were three lists of a million
+/// flows' records in fresh memory.
+fn merge_records(
+    parts: Vec<Vec<(u32, Record)>>,
+    renumber: impl Fn(usize, GroupId) -> GroupId,
+) -> Vec<Record> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut records = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    let mut lists: Vec<_> = parts.into_iter().map(Vec::into_iter).collect();
+    let mut heads: Vec<Option<Record>> = Vec::with_capacity(lists.len());
+    let mut next = BinaryHeap::with_capacity(lists.len());
+    for (k, list) in lists.iter_mut().enumerate() {
+        let head = list.next().map(|(at, record)| {
+            next.push(Reverse((at, k)));
+            record
+        });
+        heads.push(head);
+    }
+    while let Some(Reverse((_, k))) = next.pop() {
+        let Some(mut record) = heads.get_mut(k).and_then(Option::take) else {
+            continue;
+        };
+        record.senders = renumber(k, record.senders);
+        records.push(record);
+        if let Some((at, record)) = lists.get_mut(k).and_then(Iterator::next) {
+            next.push(Reverse((at, k)));
+            heads[k] = Some(record);
+        }
+    }
+    records
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_are_merged_in_the_order_of_their_exchanges_and_renumbered() {
+        let record = |flow: u32| Record {
+            senders: GroupId(flow),
+            receiver: ActorId::new(0),
+            item: DataId::new(0),
+            purpose: PurposeId::new(0),
+            route: vec![ActorId::new(flow)],
+            basis: Basis::Rule(RuleId::new(0)),
+            flow: FlowId::new(flow),
+        };
+        let part = |ats: &[u32]| ats.iter().map(|&at| (at, record(at))).collect::<Vec<_>>();
+        let parts = vec![
+            part(&[1, 4, 5, 9]),
+            part(&[]),
+            part(&[0, 2]),
+            part(&[3, 6, 7, 8]),
+        ];
+        // Each part's senders moved on by a thousand times its number.
+        let merged = merge_records(parts, |k, g| GroupId(g.0 + 1000 * k as u32));
+        let flows: Vec<u32> = merged.iter().map(|r| r.flow.index() as u32).collect();
+        assert_eq!(flows, (0..10).collect::<Vec<_>>());
+        let senders: Vec<u32> = merged.iter().map(|r| r.senders.0).collect();
+        assert_eq!(senders, [2000, 1, 2002, 3003, 4, 5, 3006, 3007, 3008, 9]);
+        assert!(merge_records(Vec::new(), |_, g| g).is_empty());
+    }
 
     #[test]
     fn carriers_met_are_each_listed_once_in_order() {
