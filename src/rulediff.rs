@@ -1182,11 +1182,23 @@ fn compare(
 }
 
 /// How many of `items` (in order of `start`) start at or before `at`,
-/// knowing that the first `from` do: searched forward from there in
-/// growing steps, so that places in order cost a walk near each, not a
-/// search of the whole list each.
+/// knowing that the first `from` do: walked forward from there a few
+/// items, then searched in growing steps, so that places in order cost a
+/// walk near each, not a search of the whole list each.
 fn starting_by<T>(items: &[T], from: usize, at: u32, start: impl Fn(&T) -> u32) -> usize {
     let starts_by = |i: usize| items.get(i).is_some_and(|x| start(x) <= at);
+    // The next place is nearly always a few flows on: read in order, the
+    // flows (128 bytes each) come in as the cache fetches ahead, where
+    // the growing steps' reads each missed it (two thirds of comparing
+    // the findings of 1M `contractors`).
+    let walked = from.saturating_add(WALK_BEFORE_SEARCH);
+    let mut from = from;
+    while from < walked {
+        if !starts_by(from) {
+            return from;
+        }
+        from += 1;
+    }
     let mut step = 1;
     while starts_by(from + step - 1) {
         step *= 2;
@@ -1197,6 +1209,9 @@ fn starting_by<T>(items: &[T], from: usize, at: u32, start: impl Fn(&T) -> u32) 
     let high = (from + step).min(items.len());
     low + (items.get(low..high).unwrap_or_default()).partition_point(|x| start(x) <= at)
 }
+
+/// How many items [`starting_by`] reads in order before it searches.
+const WALK_BEFORE_SEARCH: usize = 8;
 
 /// A flow checked, with nothing found: the verdict of nearly every flow,
 /// left out of the lists of verdicts.
@@ -1428,14 +1443,19 @@ mod tests {
 
     #[test]
     fn flows_starting_by_a_place_are_counted_as_a_search_would() {
-        let starts: Vec<u32> = [0, 3, 3, 7, 10, 10, 10, 15, 40, 41, 90, 200].to_vec();
-        for from in 0..starts.len() {
-            for at in 0..250 {
-                let want = starts.partition_point(|&s| s <= at);
-                if want < from {
-                    continue;
+        let few: Vec<u32> = [0, 3, 3, 7, 10, 10, 10, 15, 40, 41, 90, 200].to_vec();
+        // Long enough that the walk in order gives way to the search:
+        // runs of equal starts, gaps of every size.
+        let many: Vec<u32> = (0..120u32).map(|i| i * i / 7 + i / 3).collect();
+        for starts in [few, many] {
+            for from in 0..starts.len() {
+                for at in 0..2200 {
+                    let want = starts.partition_point(|&s| s <= at);
+                    if want < from {
+                        continue;
+                    }
+                    assert_eq!(starting_by(&starts, from, at, |&s| s), want, "{from} {at}");
                 }
-                assert_eq!(starting_by(&starts, from, at, |&s| s), want, "{from} {at}");
             }
         }
         assert_eq!(starting_by(&[] as &[u32], 0, 5, |&s| s), 0);
