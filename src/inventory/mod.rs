@@ -492,7 +492,8 @@ impl Drawn {
             graph,
             &actors,
             &design.mynumber_items(),
-            (count, per_chunk),
+            count,
+            per_chunk,
         );
         let walk = Walk {
             design,

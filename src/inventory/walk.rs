@@ -44,7 +44,8 @@ impl Parts {
         graph: &FlowGraph,
         actors: &ActorTable,
         walked: &[bool],
-        (count, edges_per_chunk): (usize, usize),
+        count: usize,
+        edges_per_chunk: usize,
     ) -> (Parts, Vec<Vec<Arrival>>) {
         let mut load = vec![0usize; walked.len()];
         for ex in &graph.exchanges {
@@ -487,25 +488,24 @@ fn merge_records(
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let mut records = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    let mut lists: Vec<_> = parts.into_iter().map(Vec::into_iter).collect();
-    let mut heads: Vec<Option<Record>> = Vec::with_capacity(lists.len());
-    let mut next = BinaryHeap::with_capacity(lists.len());
-    for (k, list) in lists.iter_mut().enumerate() {
-        let head = list.next().map(|(at, record)| {
-            next.push(Reverse((at, k)));
-            record
-        });
-        heads.push(head);
-    }
+    let mut lists: Vec<_> = parts
+        .into_iter()
+        .map(|p| p.into_iter().peekable())
+        .collect();
+    // Each part's next exchange, the earliest on top.
+    let mut next: BinaryHeap<_> = (lists.iter_mut().enumerate())
+        .filter_map(|(k, list)| list.peek().map(|&(at, _)| Reverse((at, k))))
+        .collect();
     while let Some(Reverse((_, k))) = next.pop() {
-        let Some(mut record) = heads.get_mut(k).and_then(Option::take) else {
+        let Some(list) = lists.get_mut(k) else {
             continue;
         };
-        record.senders = renumber(k, record.senders);
-        records.push(record);
-        if let Some((at, record)) = lists.get_mut(k).and_then(Iterator::next) {
+        if let Some((_, mut record)) = list.next() {
+            record.senders = renumber(k, record.senders);
+            records.push(record);
+        }
+        if let Some(&(at, _)) = list.peek() {
             next.push(Reverse((at, k)));
-            heads[k] = Some(record);
         }
     }
     records

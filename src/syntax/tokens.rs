@@ -90,11 +90,19 @@ impl Names {
         if let Some(name) = strings.find(hash, |n| n.as_str() == text) {
             return name.clone();
         }
+        let name = self.copy(text);
+        strings.insert_unique(hash, name.clone(), |n| hash_of(n));
+        name
+    }
+
+    /// A new copy of `text`, made to live as [`Names::with_copies`] said.
+    fn copy(&self, text: &str) -> Name {
         let name = Name::from(text);
         if self.copies == Copies::Lasting {
+            // Made static while it is the only reference: its clones and
+            // drops then read a flag and never write the count.
             name.leak();
         }
-        strings.insert_unique(hash, name.clone(), |n| hash_of(n));
         name
     }
 
@@ -103,12 +111,7 @@ impl Names {
         if let Some((name, sym)) = table.find(hash, |(n, _)| n.as_str() == text) {
             return (name.clone(), *sym);
         }
-        let name = Name::from(text);
-        if self.copies == Copies::Lasting {
-            // Made static while it is the only reference: its clones and
-            // drops then read a flag and never write the count.
-            name.leak();
-        }
+        let name = self.copy(text);
         let sym = Sym::new(self.space, table.len());
         table.insert_unique(hash, (name.clone(), sym), |(n, _)| hash_of(n));
         (name, sym)
