@@ -12,6 +12,7 @@
 #   COMMAND=test benches/scale.sh          # time `mynaflow test` instead
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
+#   PAUSE=5 SIZES="100000 1000000" benches/scale.sh  # each run 5 s after the last
 #   COMMAND=rules-diff FORMATS=human benches/scale.sh
 #       `rules diff OLD NEW --impact design`: OLD is $RULES_OLD (default
 #       rules/kenpo.myna), NEW is $RULES_NEW (default: OLD without its
@@ -34,6 +35,12 @@
 # virtual machine one run can take a third longer than the next, and the
 # ratios below compare single runs otherwise.
 #
+# PAUSE (default 0) waits that many seconds before each timed run. On a
+# machine that hands freed memory back to its host (see "free page
+# reporting" below) a run then starts as a lone run does, as in CI, its
+# memory to be found again; without a pause the later of RUNS runs reuse
+# what the earlier ones freed, as a laptop always does.
+#
 # Output: one line per run, tab-separated, then for each shape the ratios
 # time(1M)/time(100k) and memory(1M)/memory(100k) when both sizes ran.
 #   shape flows MB format wall_s cpu_s peak_MiB bytes_per_input_byte floor_s x_floor exit
@@ -44,6 +51,15 @@
 # it). On the virtual machine these figures were taken on, that rate moved
 # from 0.4 to 7.9 GB/s from one minute to the next, and a million-flow run
 # touches about 0.7 GB fresh: the line says which phase a table is from.
+# A second line, "# free page reporting: ...", says whether the machine
+# is a virtual one whose kernel hands the memory programs free back to the
+# host (a virtio balloon with free page reporting) and, where the kernel
+# counts it, how much it has handed back so far. Where it does, that is
+# the phases' cause: what a run frees goes back within seconds, and a run
+# that starts later gets it again a page fault at a time. mynaflow then
+# takes small pages (src/allocator.rs: the host backs a huge page only as
+# a whole). RUNS=3, whose later runs follow at once, measures the warm
+# case; PAUSE=5 the lone run's.
 # With MEASURE=instructions:
 #   shape flows MB format instructions_M per_byte floor_M x_floor exit
 # then the ratio instructions(1M)/instructions(100k) per shape.
@@ -55,6 +71,7 @@ SIZES=${SIZES:-"1000 10000 100000"}
 SHAPES=${SHAPES:-"mixed chains fans carriers contractors findings suppressions misspellings shared"}
 FORMATS=${FORMATS:-"json"}
 RUNS=${RUNS:-1}
+PAUSE=${PAUSE:-0}
 MEASURE=${MEASURE:-time}
 COMMAND=${COMMAND:-check}
 DIR=${DIR:-/tmp/mynaflow-scale}
@@ -135,6 +152,7 @@ measure() {
     local out times
     out=$(mktemp)
     times=$(mktemp)
+    [ "$PAUSE" = 0 ] || sleep "$PAUSE"
     set +e
     (
         start=$EPOCHREALTIME
@@ -205,6 +223,7 @@ command_for() {
 page_supply() {
     if ! command -v python3 > /dev/null; then
         echo "# fresh memory: not measured (no python3)"
+        page_reporting
         return
     fi
     python3 - <<'PY' || echo "# fresh memory: not measured (python3 failed)"
@@ -222,6 +241,26 @@ def rate(huge):
     return n / s / 1e9
 print("# fresh memory: 4 KiB pages %.2f GB/s, huge pages %.2f GB/s" % (rate(False), rate(True)))
 PY
+    page_reporting
+}
+
+# Whether freed memory goes back to the host (the check
+# src/allocator.rs makes), and how much has so far.
+page_reporting() {
+    local d kib=/sys/module/page_reporting/parameters/reported_kib on=no
+    for d in /sys/bus/virtio/devices/*; do
+        if [ "$(cat "$d/device" 2> /dev/null)" = 0x0005 ] &&
+            [ "$(cut -c6 "$d/features" 2> /dev/null)" = 1 ]; then
+            on=yes
+        fi
+    done
+    if [ "$on" = no ]; then
+        echo "# free page reporting: none (no virtio balloon that reports freed pages)"
+    elif [ -r "$kib" ]; then
+        echo "# free page reporting: on, $(($(cat "$kib") / 1024)) MiB handed back to the host since boot"
+    else
+        echo "# free page reporting: on"
+    fi
 }
 
 [ "$MEASURE" != time ] || page_supply
