@@ -115,35 +115,39 @@ const ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 mod tests {
     use super::*;
 
+    /// Option `option`'s value, and the default it should have: `default`,
+    /// or what the variable `var` sets (the tests never call `configure`).
+    fn read_back(
+        option: libmimalloc_sys::mi_option_t,
+        var: &str,
+        default: std::ffi::c_long,
+    ) -> (std::ffi::c_long, std::ffi::c_long) {
+        // SAFETY: reads one of mimalloc's options.
+        let value = unsafe { libmimalloc_sys::mi_option_get(option) };
+        let want = std::env::var(var)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default);
+        (value, want)
+    }
+
     /// If a new mimalloc numbered its options anew, option 15 would be
     /// another one, with another default.
     #[test]
     fn option_15_is_the_purge_delay() {
-        // SAFETY: reads one of mimalloc's options.
-        let value = unsafe { libmimalloc_sys::mi_option_get(PURGE_DELAY) };
-        let want = std::env::var("MIMALLOC_PURGE_DELAY")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1000);
+        let (value, want) = read_back(PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 1000);
         assert_eq!(value, want, "mimalloc's purge delay, read as option 15");
     }
 
-    /// Option 43 is a yes/no whose default is yes, as `allow_thp`'s is
-    /// (the tests never call `configure`).
+    /// Option 43 is a yes/no whose default is yes, as `allow_thp`'s is.
     #[test]
     fn option_43_is_allow_thp() {
-        // SAFETY: reads one of mimalloc's options.
-        let value = unsafe { libmimalloc_sys::mi_option_get(ALLOW_THP) };
-        let want = std::env::var("MIMALLOC_ALLOW_THP")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(1);
+        let (value, want) = read_back(ALLOW_THP, "MIMALLOC_ALLOW_THP", 1);
         assert_eq!(value, want, "mimalloc's allow_thp, read as option 43");
         // The option before it is a count with a default of its own:
         // `page_cross_thread_max_reclaim`, 32.
-        // SAFETY: as above.
-        let before = unsafe { libmimalloc_sys::mi_option_get(ALLOW_THP - 1) };
-        assert_eq!(before, 32, "option 42 is page_cross_thread_max_reclaim");
+        let (before, want) = read_back(ALLOW_THP - 1, "MIMALLOC_PAGE_CROSS_THREAD_MAX_RECLAIM", 32);
+        assert_eq!(before, want, "option 42 is page_cross_thread_max_reclaim");
     }
 
     /// Writes a virtio device's two files.
