@@ -3,7 +3,6 @@
 //! allocates anything large. The library leaves the allocator to whoever
 //! embeds it; this module is the binary's.
 
-use std::io::Read;
 use std::path::Path;
 
 /// Sets mimalloc's options for a run that reads a design, reports and
@@ -80,7 +79,7 @@ const DEVICES_READ: usize = 64;
 /// Each device's `device` file holds its id and its `features` file one
 /// character per feature bit, the negotiated ones `1`. Anything missing or
 /// unreadable says no.
-pub fn reports_freed_pages(devices: &Path) -> bool {
+fn reports_freed_pages(devices: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(devices) else {
         return false;
     };
@@ -92,15 +91,11 @@ pub fn reports_freed_pages(devices: &Path) -> bool {
     })
 }
 
-/// The first few hundred bytes of a small file (sysfs files are one line).
+/// A one-line sysfs file, read as every file the command reads is: a
+/// regular file only, and no more than a few hundred bytes.
 fn small_file(path: &Path) -> Option<String> {
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(512)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
+    let bytes = mynaflow::input::read_limited(path, 512).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (the C sources
