@@ -329,7 +329,9 @@ fn resolve_design_on(
     // resolver in order, so findings and "did you mean" answers come out
     // as in one pass.
     let lasting = stmts.copies() == Copies::Lasting;
-    let (actors_seen, data_seen, flows) = r.flows(stmts.into_parts(), &counts, parallel, lasting);
+    let numbered = stmts.numbered();
+    let (actors_seen, data_seen, flows) =
+        r.flows(stmts.into_parts(), &counts, parallel, lasting, numbered);
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
     // name at its first sight on a thread.
@@ -469,12 +471,14 @@ impl Resolver<'_> {
 
     /// Resolves the flows of `parts` (`counts[k]` flows in part `k`), in
     /// order; also returns which actors and items the exact lookups met.
+    /// `numbered`: one parse numbered all their names ([`crate::syntax::stmts::Stmts::numbered`]).
     fn flows(
         &mut self,
         parts: Vec<Vec<Stmt>>,
         counts: &[usize],
         parallel: bool,
         lasting: bool,
+        numbered: bool,
     ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>) {
         let actors_seen: Vec<AtomicBool> = self
             .actor_used
@@ -493,6 +497,7 @@ impl Resolver<'_> {
             actors_seen: &actors_seen,
             data_seen: &data_seen,
             lasting,
+            numbered,
             unbound_purposes_kept: self.written.is_some() && self.design.rulebook.is_none(),
         };
         // One memory per thread of the pool, kept across its parts (rayon
@@ -625,6 +630,10 @@ struct Exact<'a> {
     data_seen: &'a [AtomicBool],
     /// The statements' names are lasting copies ([`forget_names`]).
     lasting: bool,
+    /// One parse numbered the statements' names: a name's number is its
+    /// spelling ([`crate::syntax::stmts::Stmts::numbered`]), and what it resolved to is
+    /// remembered by number.
+    numbered: bool,
     /// Without a rulebook, send a flow that names purposes to the
     /// resolver, which keeps their spelling for another rulebook
     /// ([`RulebookNames`]); with one, an exact purpose is its spelling.
@@ -640,7 +649,11 @@ impl Exact<'_> {
     /// The statements are read where they lie: moving each out of the
     /// part (168 bytes) before reading it was an eighth of resolving.
     fn fill(&self, mut part: Vec<Stmt>, out: &mut Slots<'_, Flow>, seen: &mut Seen) -> Left {
-        let mut names = Remembered { exact: self, seen };
+        let mut names = Remembered {
+            exact: self,
+            seen,
+            numbered: self.numbered,
+        };
         let mut others = Vec::new();
         let first = out.start();
         let flows = part.iter_mut().filter_map(|s| match s {
@@ -667,7 +680,7 @@ impl Exact<'_> {
 }
 
 /// What a thread's exact lookups found, by the name's number ([`ast::Sym`]):
-/// a name met again is found with two reads of small vectors, without
+/// a name met again is found with one read of a small vector, without
 /// hashing its text or comparing it with the tables' (on a design with
 /// many actors, those cache misses were the largest cost of resolving).
 #[derive(Default)]
@@ -679,31 +692,31 @@ struct Seen {
 
 /// One kind of name's exact lookups, by number.
 struct Remembers<I> {
-    /// For each [`ast::Sym`] space, each number's entry: 0 when not met yet,
-    /// else one more than its index in `entries`. Four bytes a spelling,
-    /// whatever the entries hold.
-    slots: Vec<Vec<u32>>,
-    /// Each name met and what it resolved to. The entry keeps its copy
-    /// of the text alive, so the number's name is told apart from
-    /// another parse's with the same number by address
-    /// ([`Name::ptr_eq`]), never by comparing text.
-    entries: Vec<(Name, Option<I>)>,
+    /// For each [`ast::Sym`] space, what each number resolved to, once met
+    /// (`Some(None)`: met, and not an exact name). Only for names one
+    /// parse numbered ([`crate::syntax::stmts::Stmts::numbered`]): there a number is one
+    /// spelling, and nothing else need be read to tell names apart (a
+    /// check of the text's address was a second cache miss a name).
+    slots: Vec<Vec<Option<Option<I>>>>,
 }
 
 impl<I> Default for Remembers<I> {
     fn default() -> Self {
-        Remembers {
-            slots: Vec::new(),
-            entries: Vec::new(),
-        }
+        Remembers { slots: Vec::new() }
     }
 }
 
 impl<I: Copy> Remembers<I> {
-    /// What `n` resolved to, from memory or from `lookup` (then
-    /// remembered).
-    fn get(&mut self, n: &Ident, lookup: impl FnOnce(&str) -> Option<I>) -> Option<I> {
-        let Some((space, index)) = n.sym.parts() else {
+    /// What `n` resolved to: from memory when `numbered` (one parse
+    /// numbered every name asked about) and `n` was met before, else from
+    /// `lookup` (then remembered, when `numbered`).
+    fn get(
+        &mut self,
+        n: &Ident,
+        numbered: bool,
+        lookup: impl FnOnce(&str) -> Option<I>,
+    ) -> Option<I> {
+        let Some((space, index)) = n.sym.parts().filter(|_| numbered) else {
             return lookup(&n.text);
         };
         if self.slots.len() <= space {
@@ -711,22 +724,14 @@ impl<I: Copy> Remembers<I> {
         }
         let slots = &mut self.slots[space];
         if slots.len() <= index {
-            slots.resize(index + 1, 0);
+            slots.resize(index + 1, None);
         }
         let slot = &mut slots[index];
-        if let Some((name, id)) = (*slot as usize)
-            .checked_sub(1)
-            .and_then(|e| self.entries.get(e))
-            && Name::ptr_eq(name, &n.text)
-        {
-            return *id;
+        if let Some(id) = *slot {
+            return id;
         }
         let id = lookup(&n.text);
-        // Past four billion names met, the rest are looked up each time.
-        if let Ok(next) = u32::try_from(self.entries.len() + 1) {
-            *slot = next;
-            self.entries.push((n.text.clone(), id));
-        }
+        *slot = Some(id);
         id
     }
 }
@@ -736,10 +741,11 @@ impl<I: Copy> Remembers<I> {
 fn remembered<I: Copy>(
     seen: &mut Remembers<I>,
     n: &Ident,
+    numbered: bool,
     lookup: impl FnOnce(&str) -> Option<(I, bool)>,
     found: impl FnOnce(I),
 ) -> Option<Ref<I>> {
-    let id = seen.get(n, |text| {
+    let id = seen.get(n, numbered, |text| {
         let exact = match lookup(text) {
             Some((id, true)) => Some(id),
             _ => None,
@@ -766,6 +772,8 @@ fn mark(used: &[AtomicBool], i: usize) {
 struct Remembered<'a, 'b> {
     exact: &'a Exact<'b>,
     seen: &'a mut Seen,
+    /// The names asked about were numbered by one parse.
+    numbered: bool,
 }
 
 impl FlowNames for Remembered<'_, '_> {
@@ -774,6 +782,7 @@ impl FlowNames for Remembered<'_, '_> {
         remembered(
             &mut self.seen.actors,
             n,
+            self.numbered,
             |t| actors.lookup(t),
             |a| mark(used, a.index()),
         )
@@ -783,13 +792,20 @@ impl FlowNames for Remembered<'_, '_> {
         remembered(
             &mut self.seen.data,
             n,
+            self.numbered,
             |t| data.lookup(t),
             |d| mark(used, d.index()),
         )
     }
     fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>> {
         match self.exact.rb {
-            Some(rb) => remembered(&mut self.seen.purposes, n, |t| rb.purpose_lookup(t), |_| {}),
+            Some(rb) => remembered(
+                &mut self.seen.purposes,
+                n,
+                self.numbered,
+                |t| rb.purpose_lookup(t),
+                |_| {},
+            ),
             None if self.exact.unbound_purposes_kept => None,
             // Without a rulebook a purpose is unresolved and nothing is
             // said (MN013 was), as in `Resolver::rulebook_name`.
@@ -1055,7 +1071,7 @@ mod tests {
     }
 
     #[test]
-    fn a_number_from_another_parse_is_not_taken_for_the_name() {
+    fn a_number_is_taken_for_the_name_only_when_one_parse_numbered_them() {
         use crate::syntax::tokens::Names;
         let ident = |names: &Names, text: &str| {
             let (text, sym) = names.get(text);
@@ -1069,25 +1085,77 @@ mod tests {
         let (one, two) = (Names::default(), Names::default());
         let (a, b) = (ident(&one, "基幹システム"), ident(&two, "市町村"));
         assert_eq!(a.sym, b.sym);
-        let mut seen = Remembers::<u32>::default();
-        let mut lookups = 0;
-        let mut lookup = |n: &Ident| {
-            seen.get(n, |t| {
-                lookups += 1;
+        let lookups = std::cell::Cell::new(0);
+        let lookup = |seen: &mut Remembers<u32>, n: &Ident, numbered: bool| {
+            seen.get(n, numbered, |t| {
+                lookups.set(lookups.get() + 1);
                 Some(t.chars().count() as u32)
             })
         };
-        assert_eq!(lookup(&a), Some(6));
-        assert_eq!(lookup(&a.clone()), Some(6), "remembered");
-        assert_eq!(lookup(&b), Some(3), "another parse's name, same number");
-        assert_eq!(lookup(&b), Some(3));
+        // Names of two parses: looked up each time, never confused.
+        let mut seen = Remembers::<u32>::default();
+        assert_eq!(lookup(&mut seen, &a, false), Some(6));
+        assert_eq!(lookup(&mut seen, &b, false), Some(3), "same number");
+        assert_eq!(lookup(&mut seen, &a, false), Some(6));
+        assert_eq!(lookups.get(), 3);
+        // One parse's names: remembered by number.
+        let mut seen = Remembers::<u32>::default();
+        let c = ident(&one, "市町村");
+        assert_eq!(lookup(&mut seen, &a, true), Some(6));
+        assert_eq!(lookup(&mut seen, &a.clone(), true), Some(6), "remembered");
+        assert_eq!(lookup(&mut seen, &c, true), Some(3));
+        assert_eq!(lookup(&mut seen, &ident(&one, "市町村"), true), Some(3));
+        assert_eq!(lookups.get(), 5);
         // A name without a number is looked up each time.
-        let c = Ident {
+        let d = Ident {
             sym: crate::syntax::ast::Sym::NONE,
             ..a.clone()
         };
-        assert_eq!(lookup(&c), Some(6));
-        assert_eq!(lookup(&c), Some(6));
-        assert_eq!(lookups, 4);
+        assert_eq!(lookup(&mut seen, &d, true), Some(6));
+        assert_eq!(lookup(&mut seen, &d, true), Some(6));
+        assert_eq!(lookups.get(), 7);
+    }
+
+    #[test]
+    fn statements_gathered_from_two_parses_resolve_by_their_text() {
+        // Each parse numbers its first name 0: `基幹` in one, `市町村` in
+        // the other. Gathered into one list, no number may stand for a name.
+        let decls = crate::syntax::parse(
+            FileId(1),
+            "use \"kenpo\"\nactor 基幹 : 組合\nactor 市町村 : 他機関\ndata 番号 : 個人番号\n",
+        );
+        let first = crate::syntax::parse(FileId(1), "flow 基幹 -> 市町村 : 番号 for 資格確認\n");
+        let second = crate::syntax::parse(FileId(1), "flow 市町村 -> 基幹 : 番号 for 資格確認\n");
+        assert!(first.file.stmts.numbered(), "one parse numbers its names");
+        let stmts: Vec<Stmt> = [decls, first, second]
+            .into_iter()
+            .flat_map(|p| p.file.stmts.into_parts().into_iter().flatten())
+            .collect();
+        let stmts = crate::syntax::stmts::Stmts::from(stmts);
+        assert!(!stmts.numbered(), "gathered: not one parse's numbers");
+        let file = ast::File {
+            stmts,
+            comments: Vec::new(),
+        };
+        let mut diags = Vec::new();
+        let design = resolve_design(FileId(1), file, kenpo(), &mut diags);
+        let ends: Vec<(String, String)> = design
+            .flows
+            .iter()
+            .map(|f| {
+                let name = |r: &Ref<ActorId>| r.id.map(|a| design.actor(a).name.clone());
+                (
+                    name(&f.from).unwrap_or_default(),
+                    name(&f.to).unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ends,
+            [
+                ("基幹".to_string(), "市町村".to_string()),
+                ("市町村".to_string(), "基幹".to_string())
+            ]
+        );
     }
 }

@@ -53,9 +53,10 @@ impl std::fmt::Debug for Ident {
 /// instead of hashing its text again at every use (at a million flows,
 /// those lookups were a twentieth of the run). Each thread of a parse in
 /// parts numbers its own spellings, in its own *space* (the top bits).
-/// A number is only a hint: two parses' numbers can meet, so whoever
-/// remembers by number also checks that the text is the same shared
-/// copy ([`arcstr::ArcStr::ptr_eq`]).
+/// Two parses' numbers can meet, so a number stands for its spelling only
+/// among names one parse numbered: statements the parser gathered say so
+/// ([`super::stmts::Stmts::numbered`]); statements gathered any other way
+/// are looked up by their text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Sym(u32);
 

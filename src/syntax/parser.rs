@@ -978,7 +978,8 @@ pub fn parse_lexed_keeping_tokens(src: &str, lexed: Lexed) -> (Parsed, Vec<Token
         diags: Vec::new(),
     }
     .run(lexed.tokens.len());
-    let parsed = finish(stmts.into(), diagnostics, lexed.diagnostics, lexed.comments);
+    let stmts = super::stmts::Stmts::from(stmts).numbered_by_one_parse();
+    let parsed = finish(stmts, diagnostics, lexed.diagnostics, lexed.comments);
     (parsed, lexed.tokens)
 }
 

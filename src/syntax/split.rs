@@ -118,7 +118,10 @@ pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies:
     // The parts' statements stay in their parts: joining them would copy
     // the tree while the parts still hold it.
     // Every name in the parts was copied by a table made with `copies`.
-    let stmts = Stmts::from_parts(stmts).with_copies(copies);
+    // Each thread numbered its names in a space of its own.
+    let stmts = Stmts::from_parts(stmts)
+        .with_copies(copies)
+        .numbered_by_one_parse();
     finish(stmts, found, lexed, comments)
 }
 

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 pub struct Stmts {
     parts: Vec<Vec<Stmt>>,
     copies: Copies,
+    numbered: bool,
 }
 
 impl Stmts {
@@ -25,7 +26,25 @@ impl Stmts {
         Stmts {
             parts: parts.into_iter().filter(|p| !p.is_empty()).collect(),
             copies: Copies::Counted,
+            numbered: false,
         }
+    }
+
+    /// These statements, saying that one parse numbered every name in
+    /// them ([`super::ast::Sym`]), so that two names with one number are
+    /// one spelling (only that parse knows it; statements gathered any
+    /// other way may hold two parses' names).
+    pub(super) fn numbered_by_one_parse(self) -> Stmts {
+        Stmts {
+            numbered: true,
+            ..self
+        }
+    }
+
+    /// Did one parse number every name here? Then a consumer may remember
+    /// what a name means by its number alone, without its text.
+    pub fn numbered(&self) -> bool {
+        self.numbered
     }
 
     /// These statements, saying that every name in them was copied as
