@@ -269,7 +269,10 @@ mod tests {
             let parts = parse_in_parts_sized(FileId(0), src, size, copies);
             assert_eq!(parts.file, whole.file, "statements and comments");
             assert_eq!(shown(&parts), shown(&whole), "findings");
+            assert!(parts.file.stmts.numbered(), "one parse numbered its parts' names");
         }
+        assert!(whole.file.stmts.numbered());
+        assert!(!Stmts::from_parts(whole.file.stmts.into_parts()).numbered());
     }
 
     #[test]
