@@ -13,7 +13,7 @@ use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// Binds a design's names, reporting what it cannot find.
 pub(super) struct Resolver<'a> {
@@ -329,9 +329,14 @@ fn resolve_design_on(
     // resolver in order, so findings and "did you mean" answers come out
     // as in one pass.
     let lasting = stmts.copies() == Copies::Lasting;
-    let numbered = stmts.numbered();
-    let (actors_seen, data_seen, flows) =
-        r.flows(stmts.into_parts(), &counts, parallel, lasting, numbered);
+    let numbered = stmts.numbered().map(<[usize]>::to_vec);
+    let (actors_seen, data_seen, flows) = r.flows(
+        stmts.into_parts(),
+        &counts,
+        parallel,
+        lasting,
+        numbered.as_deref(),
+    );
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
     // name at its first sight on a thread.
@@ -471,14 +476,15 @@ impl Resolver<'_> {
 
     /// Resolves the flows of `parts` (`counts[k]` flows in part `k`), in
     /// order; also returns which actors and items the exact lookups met.
-    /// `numbered`: one parse numbered all their names ([`crate::syntax::stmts::Stmts::numbered`]).
+    /// `numbered`: one parse numbered all their names, this many in each
+    /// space ([`crate::syntax::stmts::Stmts::numbered`]).
     fn flows(
         &mut self,
         parts: Vec<Vec<Stmt>>,
         counts: &[usize],
         parallel: bool,
         lasting: bool,
-        numbered: bool,
+        numbered: Option<&[usize]>,
     ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>) {
         let actors_seen: Vec<AtomicBool> = self
             .actor_used
@@ -490,6 +496,7 @@ impl Resolver<'_> {
             .iter()
             .map(|_| AtomicBool::new(false))
             .collect();
+        let memory = numbered.map(Memory::new);
         let exact = Exact {
             actors: &self.actor_names,
             data: &self.data_names,
@@ -497,21 +504,11 @@ impl Resolver<'_> {
             actors_seen: &actors_seen,
             data_seen: &data_seen,
             lasting,
-            numbered,
+            memory: memory.as_ref(),
             unbound_purposes_kept: self.written.is_some() && self.design.rulebook.is_none(),
         };
-        // One memory per thread of the pool, kept across its parts (rayon
-        // would start `map_init`'s afresh at every split).
-        let seen: Vec<std::sync::Mutex<Seen>> = (0..rayon::current_num_threads())
-            .map(|_| Default::default())
-            .collect();
-        let (mut flows, others) = slots::fill_in_place(parts, counts, parallel, |part, out| {
-            let at = rayon::current_thread_index().unwrap_or(0);
-            match seen.get(at).map(|s| s.lock()) {
-                Some(Ok(mut s)) => exact.fill(part, out, &mut s),
-                _ => exact.fill(part, out, &mut Seen::default()),
-            }
-        });
+        let (mut flows, others) =
+            slots::fill_in_place(parts, counts, parallel, |part, out| exact.fill(part, out));
         if parallel {
             self.search_ahead(others.iter().flatten().map(|(_, f)| f));
         }
@@ -630,10 +627,11 @@ struct Exact<'a> {
     data_seen: &'a [AtomicBool],
     /// The statements' names are lasting copies ([`forget_names`]).
     lasting: bool,
-    /// One parse numbered the statements' names: a name's number is its
-    /// spelling ([`crate::syntax::stmts::Stmts::numbered`]), and what it resolved to is
-    /// remembered by number.
-    numbered: bool,
+    /// What the names resolved to, by number, when one parse numbered
+    /// them all (a name's number is then its spelling:
+    /// [`crate::syntax::stmts::Stmts::numbered`]); else each name is
+    /// looked up by its text.
+    memory: Option<&'a Memory>,
     /// Without a rulebook, send a flow that names purposes to the
     /// resolver, which keeps their spelling for another rulebook
     /// ([`RulebookNames`]); with one, an exact purpose is its spelling.
@@ -648,12 +646,8 @@ impl Exact<'_> {
     ///
     /// The statements are read where they lie: moving each out of the
     /// part (168 bytes) before reading it was an eighth of resolving.
-    fn fill(&self, mut part: Vec<Stmt>, out: &mut Slots<'_, Flow>, seen: &mut Seen) -> Left {
-        let mut names = Remembered {
-            exact: self,
-            seen,
-            numbered: self.numbered,
-        };
+    fn fill(&self, mut part: Vec<Stmt>, out: &mut Slots<'_, Flow>) -> Left {
+        let mut names = Remembered { exact: self };
         let mut others = Vec::new();
         let first = out.start();
         let flows = part.iter_mut().filter_map(|s| match s {
@@ -679,73 +673,106 @@ impl Exact<'_> {
     }
 }
 
-/// What a thread's exact lookups found, by the name's number ([`ast::Sym`]):
-/// a name met again is found with one read of a small vector, without
-/// hashing its text or comparing it with the tables' (on a design with
-/// many actors, those cache misses were the largest cost of resolving).
-#[derive(Default)]
-struct Seen {
-    actors: Remembers<ActorId>,
-    data: Remembers<DataId>,
-    purposes: Remembers<PurposeId>,
+/// What the exact lookups found, by the name's number ([`ast::Sym`]),
+/// shared by every thread: a name met again is found with one read of a
+/// small vector, without hashing its text or comparing it with the
+/// tables' (on a design with many actors, those cache misses were the
+/// largest cost of resolving), and each spelling is looked up once in
+/// all, not once a thread.
+struct Memory {
+    actors: Remembers,
+    data: Remembers,
+    purposes: Remembers,
 }
 
-/// One kind of name's exact lookups, by number.
-struct Remembers<I> {
-    /// For each [`ast::Sym`] space, what each number resolved to, once met
-    /// (`Some(None)`: met, and not an exact name). Only for names one
-    /// parse numbered ([`crate::syntax::stmts::Stmts::numbered`]): there a number is one
-    /// spelling, and nothing else need be read to tell names apart (a
-    /// check of the text's address was a second cache miss a name).
-    slots: Vec<Vec<Option<Option<I>>>>,
-}
-
-impl<I> Default for Remembers<I> {
-    fn default() -> Self {
-        Remembers { slots: Vec::new() }
+impl Memory {
+    /// Room for `spellings[s]` numbers in each space `s`.
+    fn new(spellings: &[usize]) -> Memory {
+        Memory {
+            actors: Remembers::new(spellings),
+            data: Remembers::new(spellings),
+            purposes: Remembers::new(spellings),
+        }
     }
 }
 
-impl<I: Copy> Remembers<I> {
-    /// What `n` resolved to: from memory when `numbered` (one parse
-    /// numbered every name asked about) and `n` was met before, else from
-    /// `lookup` (then remembered, when `numbered`).
-    fn get(
-        &mut self,
-        n: &Ident,
-        numbered: bool,
-        lookup: impl FnOnce(&str) -> Option<I>,
-    ) -> Option<I> {
-        let Some((space, index)) = n.sym.parts().filter(|_| numbered) else {
+/// One kind of name's exact lookups: for each [`ast::Sym`] space, what
+/// each number resolved to ([`NOT_MET`], [`NOT_EXACT`], or the id plus
+/// two). Two threads that meet a name first at once both look it up and
+/// write the same answer.
+struct Remembers(Vec<Vec<AtomicU32>>);
+
+/// A number not met yet.
+const NOT_MET: u32 = 0;
+/// A number met, its name not spelled exactly as declared.
+const NOT_EXACT: u32 = 1;
+
+impl Remembers {
+    fn new(spellings: &[usize]) -> Remembers {
+        Remembers(
+            spellings
+                .iter()
+                .map(|&n| (0..n).map(|_| AtomicU32::new(NOT_MET)).collect())
+                .collect(),
+        )
+    }
+
+    /// What `n` resolved to: from memory when `n` was met before, else
+    /// from `lookup` (then remembered). A name with no number, or one past
+    /// the numbering, is looked up each time.
+    fn get<I: SlotId>(&self, n: &Ident, lookup: impl FnOnce(&str) -> Option<I>) -> Option<I> {
+        let slot = n.sym.parts().and_then(|(s, i)| self.0.get(s)?.get(i));
+        let Some(slot) = slot else {
             return lookup(&n.text);
         };
-        if self.slots.len() <= space {
-            self.slots.resize_with(space + 1, Vec::new);
-        }
-        let slots = &mut self.slots[space];
-        if slots.len() <= index {
-            slots.resize(index + 1, None);
-        }
-        let slot = &mut slots[index];
-        if let Some(id) = *slot {
-            return id;
+        match slot.load(Ordering::Relaxed) {
+            NOT_MET => {}
+            NOT_EXACT => return None,
+            k => return Some(I::from_u32(k - 2)),
         }
         let id = lookup(&n.text);
-        *slot = Some(id);
+        // An id too large to hold is looked up again at each use.
+        let answer = match id {
+            None => Some(NOT_EXACT),
+            Some(i) => i.to_u32().checked_add(2),
+        };
+        if let Some(k) = answer {
+            slot.store(k, Ordering::Relaxed);
+        }
         id
     }
 }
 
-/// A name's exact lookup, remembered in `seen`; `found` is told of each
-/// name found, once per thread.
-fn remembered<I: Copy>(
-    seen: &mut Remembers<I>,
+/// An id a [`Remembers`] slot holds as a number.
+trait SlotId: Copy {
+    fn to_u32(self) -> u32;
+    fn from_u32(i: u32) -> Self;
+}
+
+macro_rules! slot_ids {
+    ($($t:ty),*) => {$(
+        impl SlotId for $t {
+            fn to_u32(self) -> u32 {
+                self.get()
+            }
+            fn from_u32(i: u32) -> Self {
+                <$t>::new(i)
+            }
+        }
+    )*};
+}
+slot_ids!(ActorId, DataId, PurposeId);
+
+/// A name's exact lookup, remembered in `memory` when there is one;
+/// `found` is told of each name found (once, but for two threads that
+/// meet it first at once, when remembered).
+fn remembered<I: SlotId>(
+    memory: Option<&Remembers>,
     n: &Ident,
-    numbered: bool,
     lookup: impl FnOnce(&str) -> Option<(I, bool)>,
     found: impl FnOnce(I),
 ) -> Option<Ref<I>> {
-    let id = seen.get(n, numbered, |text| {
+    let exact = |text: &str| {
         let exact = match lookup(text) {
             Some((id, true)) => Some(id),
             _ => None,
@@ -754,7 +781,11 @@ fn remembered<I: Copy>(
             found(id);
         }
         exact
-    })?;
+    };
+    let id = match memory {
+        Some(m) => m.get(n, exact),
+        None => exact(&n.text),
+    }?;
     Some(Ref {
         id: Some(id),
         span: n.span,
@@ -768,21 +799,17 @@ fn mark(used: &[AtomicBool], i: usize) {
     }
 }
 
-/// [`Exact`] lookups through what a thread has [`Seen`].
+/// [`Exact`] lookups through its [`Memory`].
 struct Remembered<'a, 'b> {
     exact: &'a Exact<'b>,
-    seen: &'a mut Seen,
-    /// The names asked about were numbered by one parse.
-    numbered: bool,
 }
 
 impl FlowNames for Remembered<'_, '_> {
     fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
         let (actors, used) = (self.exact.actors, self.exact.actors_seen);
         remembered(
-            &mut self.seen.actors,
+            self.exact.memory.map(|m| &m.actors),
             n,
-            self.numbered,
             |t| actors.lookup(t),
             |a| mark(used, a.index()),
         )
@@ -790,9 +817,8 @@ impl FlowNames for Remembered<'_, '_> {
     fn item(&mut self, n: &Ident) -> Option<Ref<DataId>> {
         let (data, used) = (self.exact.data, self.exact.data_seen);
         remembered(
-            &mut self.seen.data,
+            self.exact.memory.map(|m| &m.data),
             n,
-            self.numbered,
             |t| data.lookup(t),
             |d| mark(used, d.index()),
         )
@@ -800,9 +826,8 @@ impl FlowNames for Remembered<'_, '_> {
     fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>> {
         match self.exact.rb {
             Some(rb) => remembered(
-                &mut self.seen.purposes,
+                self.exact.memory.map(|m| &m.purposes),
                 n,
-                self.numbered,
                 |t| rb.purpose_lookup(t),
                 |_| {},
             ),
@@ -1070,6 +1095,15 @@ mod tests {
         );
     }
 
+    impl SlotId for u32 {
+        fn to_u32(self) -> u32 {
+            self
+        }
+        fn from_u32(i: u32) -> u32 {
+            i
+        }
+    }
+
     #[test]
     fn a_number_is_taken_for_the_name_only_when_one_parse_numbered_them() {
         use crate::syntax::tokens::Names;
@@ -1086,34 +1120,49 @@ mod tests {
         let (a, b) = (ident(&one, "基幹システム"), ident(&two, "市町村"));
         assert_eq!(a.sym, b.sym);
         let lookups = std::cell::Cell::new(0);
-        let lookup = |seen: &mut Remembers<u32>, n: &Ident, numbered: bool| {
-            seen.get(n, numbered, |t| {
+        let lookup = |memory: Option<&Remembers>, n: &Ident| {
+            let exact = |t: &str| {
                 lookups.set(lookups.get() + 1);
-                Some(t.chars().count() as u32)
-            })
+                Some((t.chars().count() as u32, true))
+            };
+            remembered(memory, n, exact, |_| {}).and_then(|r| r.id)
         };
         // Names of two parses: looked up each time, never confused.
-        let mut seen = Remembers::<u32>::default();
-        assert_eq!(lookup(&mut seen, &a, false), Some(6));
-        assert_eq!(lookup(&mut seen, &b, false), Some(3), "same number");
-        assert_eq!(lookup(&mut seen, &a, false), Some(6));
+        assert_eq!(lookup(None, &a), Some(6));
+        assert_eq!(lookup(None, &b), Some(3), "same number");
+        assert_eq!(lookup(None, &a), Some(6));
         assert_eq!(lookups.get(), 3);
         // One parse's names: remembered by number.
-        let mut seen = Remembers::<u32>::default();
         let c = ident(&one, "市町村");
-        assert_eq!(lookup(&mut seen, &a, true), Some(6));
-        assert_eq!(lookup(&mut seen, &a.clone(), true), Some(6), "remembered");
-        assert_eq!(lookup(&mut seen, &c, true), Some(3));
-        assert_eq!(lookup(&mut seen, &ident(&one, "市町村"), true), Some(3));
+        let memory = Remembers::new(&[one.numbered()]);
+        assert_eq!(lookup(Some(&memory), &a), Some(6));
+        assert_eq!(lookup(Some(&memory), &a.clone()), Some(6), "remembered");
+        assert_eq!(lookup(Some(&memory), &c), Some(3));
+        assert_eq!(lookup(Some(&memory), &ident(&one, "市町村")), Some(3));
         assert_eq!(lookups.get(), 5);
-        // A name without a number is looked up each time.
+        // A name not spelled as declared is remembered as such.
+        let mut misses = 0;
+        let memory = Remembers::new(&[one.numbered()]);
+        for _ in 0..3 {
+            let miss = |_: &str| {
+                misses += 1;
+                Some((7u32, false))
+            };
+            assert_eq!(remembered(Some(&memory), &a, miss, |_| {}), None);
+        }
+        assert_eq!(misses, 1);
+        // A name without a number, or past the numbering, is looked up
+        // each time.
         let d = Ident {
             sym: crate::syntax::ast::Sym::NONE,
             ..a.clone()
         };
-        assert_eq!(lookup(&mut seen, &d, true), Some(6));
-        assert_eq!(lookup(&mut seen, &d, true), Some(6));
-        assert_eq!(lookups.get(), 7);
+        let e = ident(&one, "後から読んだ名前");
+        assert_eq!(lookup(Some(&memory), &d), Some(6));
+        assert_eq!(lookup(Some(&memory), &d), Some(6));
+        assert_eq!(lookup(Some(&memory), &e), Some(8));
+        assert_eq!(lookup(Some(&memory), &e), Some(8));
+        assert_eq!(lookups.get(), 9);
     }
 
     #[test]
@@ -1126,13 +1175,19 @@ mod tests {
         );
         let first = crate::syntax::parse(FileId(1), "flow 基幹 -> 市町村 : 番号 for 資格確認\n");
         let second = crate::syntax::parse(FileId(1), "flow 市町村 -> 基幹 : 番号 for 資格確認\n");
-        assert!(first.file.stmts.numbered(), "one parse numbers its names");
+        assert!(
+            first.file.stmts.numbered().is_some(),
+            "one parse numbers its names"
+        );
         let stmts: Vec<Stmt> = [decls, first, second]
             .into_iter()
             .flat_map(|p| p.file.stmts.into_parts().into_iter().flatten())
             .collect();
         let stmts = crate::syntax::stmts::Stmts::from(stmts);
-        assert!(!stmts.numbered(), "gathered: not one parse's numbers");
+        assert!(
+            stmts.numbered().is_none(),
+            "gathered: not one parse's numbers"
+        );
         let file = ast::File {
             stmts,
             comments: Vec::new(),

@@ -978,7 +978,7 @@ pub fn parse_lexed_keeping_tokens(src: &str, lexed: Lexed) -> (Parsed, Vec<Token
         diags: Vec::new(),
     }
     .run(lexed.tokens.len());
-    let stmts = super::stmts::Stmts::from(stmts).numbered_by_one_parse();
+    let stmts = super::stmts::Stmts::from(stmts).numbered_by_one_parse(vec![names.numbered()]);
     let parsed = finish(stmts, diagnostics, lexed.diagnostics, lexed.comments);
     (parsed, lexed.tokens)
 }

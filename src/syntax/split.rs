@@ -119,9 +119,12 @@ pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies:
     // the tree while the parts still hold it.
     // Every name in the parts was copied by a table made with `copies`.
     // Each thread numbered its names in a space of its own.
+    let spellings = (threads.iter())
+        .map(|t| t.lock().map_or(0, |t| t.1.numbered()))
+        .collect();
     let stmts = Stmts::from_parts(stmts)
         .with_copies(copies)
-        .numbered_by_one_parse();
+        .numbered_by_one_parse(spellings);
     finish(stmts, found, lexed, comments)
 }
 
@@ -269,10 +272,17 @@ mod tests {
             let parts = parse_in_parts_sized(FileId(0), src, size, copies);
             assert_eq!(parts.file, whole.file, "statements and comments");
             assert_eq!(shown(&parts), shown(&whole), "findings");
-            assert!(parts.file.stmts.numbered(), "one parse numbered its parts' names");
+            assert!(
+                parts.file.stmts.numbered().is_some(),
+                "one parse numbered its parts' names"
+            );
         }
-        assert!(whole.file.stmts.numbered());
-        assert!(!Stmts::from_parts(whole.file.stmts.into_parts()).numbered());
+        assert_eq!(whole.file.stmts.numbered().map(<[usize]>::len), Some(1));
+        assert!(
+            Stmts::from_parts(whole.file.stmts.into_parts())
+                .numbered()
+                .is_none()
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 pub struct Stmts {
     parts: Vec<Vec<Stmt>>,
     copies: Copies,
-    numbered: bool,
+    spellings: Option<Vec<usize>>,
 }
 
 impl Stmts {
@@ -26,25 +26,27 @@ impl Stmts {
         Stmts {
             parts: parts.into_iter().filter(|p| !p.is_empty()).collect(),
             copies: Copies::Counted,
-            numbered: false,
+            spellings: None,
         }
     }
 
     /// These statements, saying that one parse numbered every name in
-    /// them ([`super::ast::Sym`]), so that two names with one number are
-    /// one spelling (only that parse knows it; statements gathered any
-    /// other way may hold two parses' names).
-    pub(super) fn numbered_by_one_parse(self) -> Stmts {
+    /// them ([`super::ast::Sym`]), `spellings[s]` spellings in space `s`,
+    /// so that two names with one number are one spelling (only that
+    /// parse knows it; statements gathered any other way may hold two
+    /// parses' names).
+    pub(super) fn numbered_by_one_parse(self, spellings: Vec<usize>) -> Stmts {
         Stmts {
-            numbered: true,
+            spellings: Some(spellings),
             ..self
         }
     }
 
-    /// Did one parse number every name here? Then a consumer may remember
-    /// what a name means by its number alone, without its text.
-    pub fn numbered(&self) -> bool {
-        self.numbered
+    /// When one parse numbered every name here, how many spellings it
+    /// numbered in each space: a consumer may then remember what a name
+    /// means by its number alone, without its text.
+    pub fn numbered(&self) -> Option<&[usize]> {
+        self.spellings.as_deref()
     }
 
     /// These statements, saying that every name in them was copied as

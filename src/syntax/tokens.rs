@@ -77,6 +77,11 @@ impl Names {
         Names { copies, ..self }
     }
 
+    /// How many spellings this table has numbered.
+    pub fn numbered(&self) -> usize {
+        self.table.borrow().len()
+    }
+
     /// The shared copy of `text`, made at its first use, and its number.
     pub fn get(&self, text: &str) -> (Name, Sym) {
         self.get_hashed(text, hash_of(text))
