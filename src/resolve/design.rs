@@ -329,13 +329,13 @@ fn resolve_design_on(
     // resolver in order, so findings and "did you mean" answers come out
     // as in one pass.
     let lasting = stmts.copies() == Copies::Lasting;
-    let numbered = stmts.numbered().map(<[usize]>::to_vec);
+    let memory = stmts.numbered().map(Memory::new);
     let (actors_seen, data_seen, flows) = r.flows(
         stmts.into_parts(),
         &counts,
         parallel,
         lasting,
-        numbered.as_deref(),
+        memory.as_ref(),
     );
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
@@ -476,15 +476,15 @@ impl Resolver<'_> {
 
     /// Resolves the flows of `parts` (`counts[k]` flows in part `k`), in
     /// order; also returns which actors and items the exact lookups met.
-    /// `numbered`: one parse numbered all their names, this many in each
-    /// space ([`crate::syntax::stmts::Stmts::numbered`]).
+    /// `memory`: room for what their names resolve to, by number, when
+    /// one parse numbered them all ([`crate::syntax::stmts::Stmts::numbered`]).
     fn flows(
         &mut self,
         parts: Vec<Vec<Stmt>>,
         counts: &[usize],
         parallel: bool,
         lasting: bool,
-        numbered: Option<&[usize]>,
+        memory: Option<&Memory>,
     ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>) {
         let actors_seen: Vec<AtomicBool> = self
             .actor_used
@@ -496,7 +496,6 @@ impl Resolver<'_> {
             .iter()
             .map(|_| AtomicBool::new(false))
             .collect();
-        let memory = numbered.map(Memory::new);
         let exact = Exact {
             actors: &self.actor_names,
             data: &self.data_names,
@@ -504,7 +503,7 @@ impl Resolver<'_> {
             actors_seen: &actors_seen,
             data_seen: &data_seen,
             lasting,
-            memory: memory.as_ref(),
+            memory,
             unbound_purposes_kept: self.written.is_some() && self.design.rulebook.is_none(),
         };
         let (mut flows, others) =
@@ -622,7 +621,7 @@ struct Exact<'a> {
     data: &'a NameTable<DataId>,
     rb: Option<&'a Rulebook>,
     /// Actors and items found (MN012 is for those never found), marked by
-    /// [`Remembered`] when a thread first meets a name.
+    /// [`remembered`] when a name is first met.
     actors_seen: &'a [AtomicBool],
     data_seen: &'a [AtomicBool],
     /// The statements' names are lasting copies ([`forget_names`]).
@@ -647,7 +646,7 @@ impl Exact<'_> {
     /// The statements are read where they lie: moving each out of the
     /// part (168 bytes) before reading it was an eighth of resolving.
     fn fill(&self, mut part: Vec<Stmt>, out: &mut Slots<'_, Flow>) -> Left {
-        let mut names = Remembered { exact: self };
+        let mut names = self;
         let mut others = Vec::new();
         let first = out.start();
         let flows = part.iter_mut().filter_map(|s| match s {
@@ -799,39 +798,35 @@ fn mark(used: &[AtomicBool], i: usize) {
     }
 }
 
-/// [`Exact`] lookups through its [`Memory`].
-struct Remembered<'a, 'b> {
-    exact: &'a Exact<'b>,
-}
-
-impl FlowNames for Remembered<'_, '_> {
+/// [`Exact`]'s lookups, through its [`Memory`] when it has one.
+impl FlowNames for &Exact<'_> {
     fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
-        let (actors, used) = (self.exact.actors, self.exact.actors_seen);
+        let (actors, used) = (self.actors, self.actors_seen);
         remembered(
-            self.exact.memory.map(|m| &m.actors),
+            self.memory.map(|m| &m.actors),
             n,
             |t| actors.lookup(t),
             |a| mark(used, a.index()),
         )
     }
     fn item(&mut self, n: &Ident) -> Option<Ref<DataId>> {
-        let (data, used) = (self.exact.data, self.exact.data_seen);
+        let (data, used) = (self.data, self.data_seen);
         remembered(
-            self.exact.memory.map(|m| &m.data),
+            self.memory.map(|m| &m.data),
             n,
             |t| data.lookup(t),
             |d| mark(used, d.index()),
         )
     }
     fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>> {
-        match self.exact.rb {
+        match self.rb {
             Some(rb) => remembered(
-                self.exact.memory.map(|m| &m.purposes),
+                self.memory.map(|m| &m.purposes),
                 n,
                 |t| rb.purpose_lookup(t),
                 |_| {},
             ),
-            None if self.exact.unbound_purposes_kept => None,
+            None if self.unbound_purposes_kept => None,
             // Without a rulebook a purpose is unresolved and nothing is
             // said (MN013 was), as in `Resolver::rulebook_name`.
             None => Some(Ref {
@@ -843,7 +838,7 @@ impl FlowNames for Remembered<'_, '_> {
 }
 
 /// How a flow's names are looked up: by the resolver, which reports what
-/// it misses and always answers, or by [`Exact`]'s tables through [`Remembered`], which answers only for
+/// it misses and always answers, or by [`Exact`]'s tables through its [`Memory`], which answers only for
 /// names spelled as declared. One [`flow_of`] builds the flow for both,
 /// so the two paths cannot drift apart.
 trait FlowNames {
