@@ -90,7 +90,7 @@ fn the_impacted_flow_changes_verdict_and_no_other() {
     );
     assert!(f.before.is_ok(), "{:?}", f.before);
     assert!(f.after.checked);
-    assert_eq!(f.after.findings, [(19, Code::MN103)]);
+    assert_eq!(f.after.findings[..], [(19, Code::MN103)]);
     assert_eq!(i.other_findings_changed, 0);
 
     // Against the same rulebook twice, nothing changes.
@@ -499,7 +499,7 @@ fn impact_over_several_designs_lists_them_by_file_then_line() {
     );
     for f in &i.changed {
         assert!(f.before.is_ok(), "{f:?}");
-        assert_eq!(f.after.findings, [(f.line, Code::MN103)]);
+        assert_eq!(f.after.findings[..], [(f.line, Code::MN103)]);
     }
     assert_eq!(i.other_findings_changed, 0);
 }
@@ -644,7 +644,7 @@ fn impact_counts_every_flow_past_the_cap_on_findings_shown() {
     let mut last = 0;
     for f in &i.changed {
         assert!(f.before.is_ok(), "{f:?}");
-        assert_eq!(f.after.findings, [(f.line, Code::MN103)]);
+        assert_eq!(f.after.findings[..], [(f.line, Code::MN103)]);
         assert_eq!(&*f.file, name);
         assert!(f.line > last, "out of order: {f:?} after line {last}");
         last = f.line;

@@ -137,7 +137,7 @@ fn registering_a_contractor_shows_in_rules_diff_impact() {
     assert_eq!(impact.changed.len(), 1, "{impact:?}");
     let c = &impact.changed[0];
     assert_eq!(c.line, 6);
-    assert_eq!(c.before.findings, vec![(6, Code::MN301)]);
+    assert_eq!(c.before.findings[..], [(6, Code::MN301)]);
     assert!(c.after.is_ok(), "{c:?}");
 }
 
