@@ -40,6 +40,9 @@ for tool in perf python3; do
     fi
 done
 [ -x "$bin" ] || { echo "excess.sh: no binary at $bin (cargo build --release)" >&2; exit 2; }
+for design in "$small" "$large"; do
+    [ -e "$design" ] || { echo "excess.sh: no design at $design" >&2; exit 2; }
+done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -47,8 +50,15 @@ for size in small large; do
     design=${!size}
     : > "$work/$size.txt"
     for _ in $(seq "$runs"); do
+        # The command's own status: 0, or 1 for a design with findings.
+        status=0
         perf record -q -F "$freq" -o "$work/perf.data" "$bin" "${command[@]}" "$design" \
-            > /dev/null 2>&1 || true
+            > /dev/null 2> "$work/stderr" || status=$?
+        if [ "$status" -gt 1 ]; then
+            echo "excess.sh: \`mynaflow ${command[*]} $design\` failed ($status):" >&2
+            head -5 "$work/stderr" >&2
+            exit 2
+        fi
         # "overhead samples command object [.] symbol": samples, then symbol.
         perf report -i "$work/perf.data" --no-children --stdio -n --percent-limit 0.05 \
             2> /dev/null | awk '!/^#/ && NF >= 5 { s = $2; $1 = $2 = $3 = $4 = $5 = ""; print s "\t" $0 }' \
