@@ -1191,16 +1191,14 @@ fn compare(
 /// Findings one task of [`compare`] places, at least.
 const PLACES_PER_TASK: usize = 32 * 1024;
 
-/// Where each of `places` (sorted by place) lies in `design`: (flow,
-/// line, code) for each inside a flow, (line, code) for each outside
-/// (lines 1-based). Their lines are found in one pass over the line
-/// table, and each one's flow from the previous one's, forward.
-#[allow(clippy::type_complexity)]
-fn in_flows(
-    source: &SourceFile,
-    design: &Design,
-    places: &[(Code, Span)],
-) -> (Vec<(usize, usize, Code)>, Vec<(usize, Code)>) {
+/// Where findings lie ([`in_flows`]): (flow, line, code) of each inside a
+/// flow, (line, code) of each outside (lines 1-based).
+type Lying = (Vec<(usize, usize, Code)>, Vec<(usize, Code)>);
+
+/// Where each of `places` (sorted by place) lies in `design`. Their lines
+/// are found in one pass over the line table, and each one's flow from
+/// the previous one's, forward.
+fn in_flows(source: &SourceFile, design: &Design, places: &[(Code, Span)]) -> Lying {
     let lines = source.line_indexes(places.iter().map(|(_, at)| at.start as usize));
     let mut found = Vec::with_capacity(places.len());
     let mut outside = Vec::new();
