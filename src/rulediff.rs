@@ -1378,7 +1378,7 @@ pub fn impact(
     new: &RulebookSource,
     paths: &[PathBuf],
 ) -> Result<Impact, String> {
-    impact_timed(old, new, paths, Copies::Counted, &mut Timings::default())
+    impact_timed(old, new, paths, Copies::Shared, &mut Timings::default())
 }
 
 /// [`impact`], the copies of the corpus's names living as `copies` says

@@ -161,7 +161,7 @@ pub struct Session {
     pub keep_computed: bool,
     /// How long the copies of names a large file's parse makes live:
     /// [`Copies::Lasting`] for a command whose run ends with the process
-    /// (the command line sets it), [`Copies::Counted`] by default.
+    /// (the command line sets it), [`Copies::Shared`] by default.
     pub name_copies: Copies,
 }
 
@@ -183,7 +183,7 @@ impl Session {
             for_comparison: false,
             found: Vec::new(),
             keep_computed: false,
-            name_copies: Copies::Counted,
+            name_copies: Copies::Shared,
         }
     }
 
@@ -1216,27 +1216,37 @@ mod tests {
     }
 
     #[test]
-    fn sessions_count_their_names_unless_told_their_run_ends_with_the_process() {
+    fn sessions_share_their_names_unless_told_their_run_ends_with_the_process() {
         // The language server's session (`Config::session`) parses again
-        // at each edit: lasting copies would keep every spelling typed.
+        // at each edit: a parse's own copies would keep every spelling
+        // again at each parse.
         let s = crate::config::Config::session(None, None);
-        assert_eq!(s.name_copies, Copies::Counted);
+        assert_eq!(s.name_copies, Copies::Shared);
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
-        assert_eq!(s.name_copies, Copies::Counted);
-        // Told, a large file's tree is made of lasting copies.
-        s.name_copies = Copies::Lasting;
-        let text = "actor A : 組合\nactor B : 他機関\ndata x : 氏名\n".to_string()
-            + &"flow A -> B : x for 被扶養者認定\n".repeat(40_000);
+        assert_eq!(s.name_copies, Copies::Shared);
+        // The first flow's sender, and whether it is the process's copy.
+        let sender_is_shared = |parsed: &crate::syntax::Parsed| {
+            let sender = parsed.file.stmts.iter().find_map(|st| match st {
+                crate::syntax::ast::Stmt::Flow(f) => Some(f.pattern.from.text),
+                _ => None,
+            });
+            let sender = sender.expect("a flow");
+            sender.ptr_eq(&crate::syntax::spelling::shared(&sender))
+        };
+        let text = "actor 共有A : 組合\nactor B : 他機関\ndata x : 氏名\n".to_string()
+            + &"flow 共有A -> B : x for 被扶養者認定\n".repeat(40_000);
         let mut t = Timings::default();
-        let parsed = parse_timed(FileId(0), &text, s.name_copies, &mut t);
-        assert!(parsed.file.stmts.parts().len() > 1, "parsed in parts");
-        assert_eq!(parsed.file.stmts.copies(), Copies::Lasting);
-        let small = parse_timed(FileId(0), "flow A -> B : x\n", s.name_copies, &mut t);
-        assert_eq!(
-            small.file.stmts.copies(),
-            Copies::Counted,
-            "one part: counted"
-        );
+        let shared = parse_timed(FileId(0), &text, s.name_copies, &mut t);
+        assert!(shared.file.stmts.parts().len() > 1, "parsed in parts");
+        assert!(sender_is_shared(&shared));
+        // Told, a large file's tree is made of the parse's own copies.
+        s.name_copies = Copies::Lasting;
+        let own = parse_timed(FileId(0), &text, s.name_copies, &mut t);
+        assert!(own.file.stmts.parts().len() > 1, "parsed in parts");
+        assert!(!sender_is_shared(&own));
+        // A small file is parsed in one part, with shared copies.
+        let small = parse_timed(FileId(0), "flow 共有A -> B : x\n", s.name_copies, &mut t);
+        assert!(sender_is_shared(&small), "one part: shared");
     }
 
     #[test]

@@ -8,7 +8,6 @@ use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::span::FileId;
 use crate::syntax::ast::{self, Ident, Name, Stmt};
-use crate::syntax::tokens::Copies;
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
@@ -328,15 +327,9 @@ fn resolve_design_on(
     // the list and freed once resolved. The other flows go through the
     // resolver in order, so findings and "did you mean" answers come out
     // as in one pass.
-    let lasting = stmts.copies() == Copies::Lasting;
     let memory = stmts.numbered().map(Memory::new);
-    let (actors_seen, data_seen, flows) = r.flows(
-        stmts.into_parts(),
-        &counts,
-        parallel,
-        lasting,
-        memory.as_ref(),
-    );
+    let (actors_seen, data_seen, flows) =
+        r.flows(stmts.into_parts(), &counts, parallel, memory.as_ref());
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
     // name at its first sight on a thread.
@@ -483,7 +476,6 @@ impl Resolver<'_> {
         parts: Vec<Vec<Stmt>>,
         counts: &[usize],
         parallel: bool,
-        lasting: bool,
         memory: Option<&Memory>,
     ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>) {
         let actors_seen: Vec<AtomicBool> = self
@@ -502,7 +494,6 @@ impl Resolver<'_> {
             rb: self.design.rulebook.as_deref(),
             actors_seen: &actors_seen,
             data_seen: &data_seen,
-            lasting,
             memory,
             unbound_purposes_kept: self.written.is_some() && self.design.rulebook.is_none(),
         };
@@ -565,27 +556,6 @@ const PARALLEL_ACTORS: usize = 4096;
 /// resolver, each with its number in the file.
 type Left = Vec<(usize, ast::FlowStmt)>;
 
-/// Forgets the names of a resolved flow statement whose names are lasting
-/// copies ([`Copies::Lasting`]), leaving empty ones in their place. A
-/// lasting name is never freed, yet dropping it reads a flag in its copy,
-/// a cache miss for each of a million flows' senders and receivers (a
-/// fifth of resolving); the empty name's flag is one, shared and in the
-/// cache. The lists and boxes are still freed with the statement.
-fn forget_names(f: &mut ast::FlowStmt) {
-    let forget = |n: &mut Ident| std::mem::forget(std::mem::take(&mut n.text));
-    let p = &mut f.pattern;
-    forget(&mut p.from);
-    forget(&mut p.to);
-    p.payload.iter_mut().for_each(forget);
-    p.purposes.iter_mut().for_each(forget);
-    if let Some(via) = &mut p.via {
-        via.names.iter_mut().for_each(forget);
-    }
-    if let Some(basis) = &mut p.basis {
-        forget(basis);
-    }
-}
-
 /// What is left in a part where a flow statement was taken out for the
 /// resolver: a statement with no names and nothing on the heap.
 fn taken(span: crate::span::Span) -> ast::FlowStmt {
@@ -624,8 +594,6 @@ struct Exact<'a> {
     /// [`remembered`] when a name is first met.
     actors_seen: &'a [AtomicBool],
     data_seen: &'a [AtomicBool],
-    /// The statements' names are lasting copies ([`forget_names`]).
-    lasting: bool,
     /// What the names resolved to, by number, when one parse numbered
     /// them all (a name's number is then its spelling:
     /// [`crate::syntax::stmts::Stmts::numbered`]); else each name is
@@ -655,12 +623,7 @@ impl Exact<'_> {
         });
         for (k, f) in flows.enumerate() {
             match flow_of(f, &mut names) {
-                Some(flow) => {
-                    out.push(flow);
-                    if self.lasting {
-                        forget_names(f);
-                    }
-                }
+                Some(flow) => out.push(flow),
                 None => {
                     out.push(stand_in(f.span));
                     others.push((first + k, std::mem::replace(f, taken(f.span))));
@@ -876,7 +839,7 @@ fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
             .map(|n| names.actor(n))
             .collect::<Option<_>>()?,
         via_start: p.via_kw().map_or(p.from.span.start, |k| k.start),
-        basis: p.basis.as_ref().map(|b| b.text.clone()),
+        basis: p.basis.as_ref().map(|b| b.text),
         span: f.span,
     })
 }
@@ -914,6 +877,7 @@ fn stand_in(span: crate::span::Span) -> Flow {
 mod tests {
     use super::*;
     use crate::span::Span;
+    use crate::syntax::tokens::Copies;
 
     /// The built-in rulebook.
     fn kenpo() -> Option<Arc<Rulebook>> {
@@ -943,30 +907,6 @@ mod tests {
         (format!("{:?}", (&d.actors, &d.data, &d.flows)), diags)
     }
 
-    #[test]
-    fn a_tree_of_counted_names_freed_as_it_is_resolved_keeps_none_of_them() {
-        let src = "actor A : 組合\nactor B : 他機関\ndata x : 課税・非課税情報\n".to_string()
-            + &"flow A -> B : x for 被扶養者認定\n".repeat(300);
-        let tree = crate::syntax::split::parse_in_parts_of(FileId(1), &src, 500).file;
-        assert!(tree.stmts.parts().len() > 10, "parsed in parts");
-        let purpose = tree.stmts.iter().find_map(|s| match s {
-            Stmt::Flow(f) => f.pattern.purposes.first().map(|p| p.text.clone()),
-            _ => None,
-        });
-        let Some(purpose) = purpose else {
-            panic!("a flow with a purpose")
-        };
-        assert!(Name::strong_count(&purpose).is_some_and(|n| n > 10));
-        let mut diags = Vec::new();
-        let (d, _) = resolve_design_on(FileId(1), tree.stmts, kenpo(), &mut diags, true, None);
-        assert_eq!(d.flows.len(), 300);
-        assert_eq!(
-            Name::strong_count(&purpose),
-            Some(1),
-            "only this copy is left"
-        );
-    }
-
     /// Enough actors that their records are made on every core: exact
     /// roles and clauses, respellings (MN014), undefined roles and
     /// clauses (MN010) and duplicates (MN011) give the records and the
@@ -992,8 +932,8 @@ mod tests {
         src.push_str(
             &"flow システム6 -> システム13 : x for 被扶養者認定\n".repeat(PARALLEL_STATEMENTS),
         );
-        let (one, one_diags) = resolved(&src, false, false, Copies::Counted);
-        let (many, many_diags) = resolved(&src, true, false, Copies::Counted);
+        let (one, one_diags) = resolved(&src, false, false, Copies::Shared);
+        let (many, many_diags) = resolved(&src, true, false, Copies::Shared);
         assert_eq!(one, many);
         assert_eq!(format!("{one_diags:?}"), format!("{many_diags:?}"));
         let count = |code| one_diags.iter().filter(|d| d.code == code).count();
@@ -1039,8 +979,8 @@ mod tests {
                 _ => "flow 基幹システム <-> 市町村 : 課税情報\n",
             });
         }
-        let (one, one_diags) = resolved(&src, false, false, Copies::Counted);
-        let (many, many_diags) = resolved(&src, true, false, Copies::Counted);
+        let (one, one_diags) = resolved(&src, false, false, Copies::Shared);
+        let (many, many_diags) = resolved(&src, true, false, Copies::Shared);
         // Parsed whole, in one part: each part's flows land at their
         // numbers in the file.
         let whole = crate::syntax::parser::parse(FileId(1), &src).file;
@@ -1057,7 +997,7 @@ mod tests {
         // (`rules diff --impact`), or a tree whose names last, gives the
         // same.
         for parallel in [false, true] {
-            for (rebindable, copies) in [(true, Copies::Counted), (false, Copies::Lasting)] {
+            for (rebindable, copies) in [(true, Copies::Shared), (false, Copies::Lasting)] {
                 let (other, other_diags) = resolved(&src, parallel, rebindable, copies);
                 assert_eq!(one, other);
                 assert_eq!(format!("{one_diags:?}"), format!("{other_diags:?}"));

@@ -100,7 +100,7 @@ impl Suggestions {
         C: FnOnce() -> Vec<S>,
         S: AsRef<str>,
     {
-        let key = (kind, name.text.clone());
+        let key = (kind, name.text);
         let (suggestion, unique) = match self.answers.get(&key) {
             Some(s) => s.clone(),
             None => {
@@ -141,9 +141,7 @@ impl Suggestions {
         let mut todo: Vec<(Kind, &crate::syntax::ast::Name)> = Vec::new();
         let mut listed: rustc_hash::FxHashSet<(Kind, &str)> = Default::default();
         for &(kind, name) in wanted {
-            if !self.answers.contains_key(&(kind, name.clone()))
-                && listed.insert((kind, name.as_str()))
-            {
+            if !self.answers.contains_key(&(kind, *name)) && listed.insert((kind, name.as_str())) {
                 todo.push((kind, name));
             }
         }
@@ -164,7 +162,7 @@ impl Suggestions {
                 // Nothing is found with nothing left: a search that costs
                 // nothing walks no list, so it has no name to compare.
                 for &(kind, name) in names {
-                    answers.insert((kind, name.clone()), (None, false));
+                    answers.insert((kind, *name), (None, false));
                 }
                 continue;
             }
@@ -189,7 +187,7 @@ impl Suggestions {
                         (None, false)
                     }
                 };
-                answers.insert((kind, name.clone()), answer);
+                answers.insert((kind, *name), answer);
             }
         }
     }
@@ -317,14 +315,14 @@ mod tests {
             };
             out.push((kind, Name::from(text.as_str())));
         }
-        let again = out[1].clone();
+        let again = out[1];
         out.push(again);
         out
     }
 
     fn ident(text: &Name) -> Ident {
         Ident {
-            text: text.clone(),
+            text: *text,
             span: Span::new(crate::span::FileId(0), 0, 0),
             sym: Sym::NONE,
         }

@@ -196,7 +196,7 @@ fn flows(r: &mut Resolver<'_>, first: Option<&Rulebook>, names: &RulebookNames) 
                     span: p.span,
                 },
                 None => r.purpose(&Ident {
-                    text: name.clone(),
+                    text: *name,
                     span: p.span,
                     sym: Sym::NONE,
                 }),
@@ -259,9 +259,8 @@ mod tests {
         first: &Option<Arc<Rulebook>>,
         second: &Option<Arc<Rulebook>>,
     ) -> [(String, String); 2] {
-        let tree = || {
-            crate::syntax::split::parse_in_parts_sized(FileId(1), src, 500, Copies::Counted).file
-        };
+        let tree =
+            || crate::syntax::split::parse_in_parts_sized(FileId(1), src, 500, Copies::Shared).file;
         let shown = |d: &Design, mut diags: Vec<Diagnostic>| {
             diags.sort_by_key(|d| (d.primary.start, d.primary.end, d.code));
             (
@@ -365,7 +364,7 @@ mod tests {
                         FileId(1),
                         src,
                         500,
-                        Copies::Counted,
+                        Copies::Shared,
                     )
                     .file;
                     let mut diags = Vec::new();

@@ -9,12 +9,7 @@ use crate::span::Span;
 /// the tree and again in the model).
 pub type Few<T> = smallvec::SmallVec<[T; 1]>;
 
-/// A name's text, shared by every place that writes the same name: a
-/// design names a few thousand things a million times, and one copy of
-/// each spelling keeps the tree a third of the size it would be with a
-/// string per use. One pointer wide (the length lives with the text), so
-/// a name with its span and [`Sym`] takes 24 bytes rather than 32.
-pub type Name = arcstr::ArcStr;
+pub use super::spelling::Name;
 
 /// A name or string as written, with its span.
 #[derive(Clone)]

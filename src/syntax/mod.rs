@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod lexer;
 pub mod parser;
+pub mod spelling;
 pub mod split;
 pub mod stmts;
 pub mod token;

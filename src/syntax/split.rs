@@ -59,7 +59,7 @@ pub fn parse_in_parts(file: FileId, src: &str, copies: Copies) -> Parsed {
 /// and the fuzzer cut small texts into many parts to compare with
 /// [`parse`]).
 pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
-    parse_in_parts_sized(file, src, size, Copies::Counted)
+    parse_in_parts_sized(file, src, size, Copies::Shared)
 }
 
 /// [`parse_in_parts_of`], its names' copies living as `copies` says.
@@ -117,14 +117,11 @@ pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies:
     }
     // The parts' statements stay in their parts: joining them would copy
     // the tree while the parts still hold it.
-    // Every name in the parts was copied by a table made with `copies`.
     // Each thread numbered its names in a space of its own.
     let spellings = (threads.iter())
         .map(|t| t.lock().map_or(0, |t| t.1.numbered()))
         .collect();
-    let stmts = Stmts::from_parts(stmts)
-        .with_copies(copies)
-        .numbered_by_one_parse(spellings);
+    let stmts = Stmts::from_parts(stmts).numbered_by_one_parse(spellings);
     finish(stmts, found, lexed, comments)
 }
 
@@ -268,7 +265,7 @@ mod tests {
                 .map(|d| format!("{d:?}"))
                 .collect::<Vec<_>>()
         };
-        for copies in [Copies::Counted, Copies::Lasting] {
+        for copies in [Copies::Shared, Copies::Lasting] {
             let parts = parse_in_parts_sized(FileId(0), src, size, copies);
             assert_eq!(parts.file, whole.file, "statements and comments");
             assert_eq!(shown(&parts), shown(&whole), "findings");

@@ -7,25 +7,21 @@
 //! instead takes the parts one by one and frees each once resolved.
 
 use super::ast::Stmt;
-use super::tokens::Copies;
 use rayon::prelude::*;
 
 /// Statements in source order, in one or more parts. Two lists are equal
-/// when they hold the same statements, however they are cut (and however
-/// their names' copies live).
+/// when they hold the same statements, however they are cut.
 #[derive(Clone, Default)]
 pub struct Stmts {
     parts: Vec<Vec<Stmt>>,
-    copies: Copies,
     spellings: Option<Vec<usize>>,
 }
 
 impl Stmts {
-    /// The statements of parts read in order, their names' copies counted.
+    /// The statements of parts read in order.
     pub fn from_parts(parts: Vec<Vec<Stmt>>) -> Stmts {
         Stmts {
             parts: parts.into_iter().filter(|p| !p.is_empty()).collect(),
-            copies: Copies::Counted,
             spellings: None,
         }
     }
@@ -47,18 +43,6 @@ impl Stmts {
     /// means by its number alone, without its text.
     pub fn numbered(&self) -> Option<&[usize]> {
         self.spellings.as_deref()
-    }
-
-    /// These statements, saying that every name in them was copied as
-    /// `copies` says (only the parse that made the names knows).
-    pub(super) fn with_copies(self, copies: Copies) -> Stmts {
-        Stmts { copies, ..self }
-    }
-
-    /// How the copies of the names in these statements live: a consumer
-    /// that frees the statements need not drop a lasting name.
-    pub fn copies(&self) -> Copies {
-        self.copies
     }
 
     /// Every statement, in source order.
