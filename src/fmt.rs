@@ -26,9 +26,10 @@ use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
 use crate::syntax::lexer::{Lexed, lex_lines_into};
-use crate::syntax::parser::parse_lexed_keeping_tokens;
+use crate::syntax::parser::parse_lexed_with;
 use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
+use crate::syntax::tokens::{Copies, Names};
 use crate::text;
 use crate::text::Text;
 use rustc_hash::FxHashMap;
@@ -78,13 +79,22 @@ pub struct Formatted {
 /// the whole file through one pass instead, which words the error as a
 /// one-pass parse does.
 pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
+    format_with_anchors_as(src, Copies::Shared)
+}
+
+/// [`format_with_anchors`], the names it parses copied as `copies` says:
+/// [`Copies::Lasting`] for a run that ends with the process (each thread
+/// keeps its own copies, made without a lock; the process's shared ones
+/// cost a tenth of formatting a million flows), the default for a program
+/// that formats again and again (the language server).
+pub fn format_with_anchors_as(src: &str, copies: Copies) -> Result<Formatted, Text> {
     let bounds = part_bounds(src, crate::syntax::split::PART_BYTES);
     if bounds.len() > 2
-        && let Some(f) = format_parts(src, &bounds, false)?
+        && let Some(f) = format_parts(src, &bounds, false, copies)?
     {
         return Ok(f);
     }
-    match format_parts(src, &[0, src.len()], true)? {
+    match format_parts(src, &[0, src.len()], true, copies)? {
         Some(f) => Ok(f),
         // One part is never given up on.
         None => Err(refusal("parts")),
@@ -103,17 +113,22 @@ pub fn format_with_anchors(src: &str) -> Result<Formatted, Text> {
 /// the parts before it are joined: the copy into the whole text (memory
 /// touched for the first time) overlaps the layout instead of following
 /// it on one core.
-fn format_parts(src: &str, bounds: &[usize], whole: bool) -> Result<Option<Formatted>, Text> {
+fn format_parts(
+    src: &str,
+    bounds: &[usize],
+    whole: bool,
+    copies: Copies,
+) -> Result<Option<Formatted>, Text> {
     let ranges: Vec<Range<usize>> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
     let next = AtomicUsize::new(0);
     let (laid, arrivals) = mpsc::channel();
     rayon::in_place_scope(|scope| {
         for _ in 0..rayon::current_num_threads() {
             let (ranges, next, laid) = (&ranges, &next, laid.clone());
-            scope.spawn(move |_| lay_out_in_turn(src, ranges, next, whole, laid));
+            scope.spawn(move |_| lay_out_in_turn(src, ranges, next, whole, copies, laid));
         }
         drop(laid);
-        join_as_laid_out(src, &ranges, &next, arrivals, whole)
+        join_as_laid_out(src, &ranges, &next, arrivals, whole, copies)
     })
 }
 
@@ -127,9 +142,10 @@ fn lay_out_in_turn(
     ranges: &[Range<usize>],
     next: &AtomicUsize,
     whole: bool,
+    copies: Copies,
     laid: mpsc::Sender<Laid>,
 ) {
-    let mut buffers = Buffers::default();
+    let mut buffers = Buffers::copying(copies);
     loop {
         let k = next.fetch_add(1, Ordering::Relaxed);
         let Some(r) = ranges.get(k) else {
@@ -159,11 +175,12 @@ fn join_as_laid_out(
     next: &AtomicUsize,
     arrivals: mpsc::Receiver<Laid>,
     whole: bool,
+    copies: Copies,
 ) -> Result<Option<Formatted>, Text> {
     let mut waiting: Vec<Option<Result<Option<Part>, Text>>> =
         ranges.iter().map(|_| None).collect();
-    let mut buffers = Buffers::default();
-    let mut joined = Joined::new(src, whole);
+    let mut buffers = Buffers::copying(copies);
+    let mut joined = Joined::new(src, whole, copies);
     for (k, range) in ranges.iter().enumerate() {
         let part = loop {
             if let Some(part) = waiting.get_mut(k).and_then(Option::take) {
@@ -209,7 +226,7 @@ fn join_parts(
     laid: Vec<Result<Option<Part>, Text>>,
     whole: bool,
 ) -> Result<Option<Formatted>, Text> {
-    let mut joined = Joined::new(src, whole);
+    let mut joined = Joined::new(src, whole, Copies::Shared);
     for (part, range) in laid.into_iter().zip(ranges) {
         if !joined.push(range, part)? {
             return Ok(None);
@@ -224,6 +241,7 @@ fn join_parts(
 struct Joined<'a> {
     src: &'a str,
     whole: bool,
+    copies: Copies,
     state: Start,
     text: String,
     anchors: Vec<(usize, usize)>,
@@ -231,10 +249,11 @@ struct Joined<'a> {
 }
 
 impl<'a> Joined<'a> {
-    fn new(src: &'a str, whole: bool) -> Self {
+    fn new(src: &'a str, whole: bool, copies: Copies) -> Self {
         Joined {
             src,
             whole,
+            copies,
             state: Start::FILE,
             text: String::with_capacity(src.len() + src.len() / 8),
             anchors: Vec::new(),
@@ -255,7 +274,7 @@ impl<'a> Joined<'a> {
             return Ok(false);
         };
         if !part.start.agrees(self.src, self.state) {
-            let buffers = &mut Buffers::default();
+            let buffers = &mut Buffers::copying(self.copies);
             part = match lay_out_part(self.src, range, self.state, self.whole, buffers)? {
                 Some(p) => p,
                 None => return Ok(false),
@@ -343,6 +362,20 @@ struct Part {
 struct Buffers {
     source: Vec<Token>,
     output: Vec<Token>,
+    /// The names of the parts this thread parsed: a spelling's copy is
+    /// the process's one ([`crate::syntax::spelling::shared`]), found in
+    /// a shared set under a lock, once a thread rather than once a part.
+    names: Names,
+}
+
+impl Buffers {
+    /// Buffers whose parse copies names as `copies` says.
+    fn copying(copies: Copies) -> Buffers {
+        Buffers {
+            names: Names::default().with_copies(copies),
+            ..Buffers::default()
+        }
+    }
 }
 
 /// Lexes, parses, lays out and checks the part `range` of `src`, from
@@ -362,7 +395,7 @@ fn lay_out_part(
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
     }
-    let (parsed, mut tokens) = parse_lexed_keeping_tokens(src, with_end(lexed, range.end));
+    let (parsed, mut tokens) = parse_lexed_with(src, with_end(lexed, range.end), &buffers.names);
     // The Eof the parse ended at is not laid out.
     tokens.pop();
     if let Some(d) = parsed
@@ -1309,7 +1342,7 @@ mod tests {
     fn in_parts(src: &str, size: usize) -> Result<Option<Formatted>, Text> {
         let bounds = part_bounds(src, size);
         assert!(bounds.len() > 3, "cut in parts: {bounds:?}");
-        format_parts(src, &bounds, false)
+        format_parts(src, &bounds, false, Copies::Shared)
     }
 
     #[test]
@@ -1330,7 +1363,9 @@ mod tests {
         let society = include_str!("../examples/kenpo-society.myna");
         let varied = varied();
         for text in [src.as_str(), society, varied.as_str()] {
-            let whole = format_parts(text, &[0, text.len()], true).unwrap().unwrap();
+            let whole = format_parts(text, &[0, text.len()], true, Copies::Shared)
+                .unwrap()
+                .unwrap();
             for size in [40, 100, 333] {
                 let parts = in_parts(text, size).unwrap().unwrap();
                 assert_eq!(parts, whole, "size {size}");
@@ -1358,7 +1393,9 @@ mod tests {
     #[test]
     fn parts_laid_out_from_a_wrong_start_are_laid_out_again() {
         let src = varied();
-        let whole = format_parts(&src, &[0, src.len()], true).unwrap().unwrap();
+        let whole = format_parts(&src, &[0, src.len()], true, Copies::Shared)
+            .unwrap()
+            .unwrap();
         let bounds = part_bounds(&src, 100);
         let ranges: Vec<Range<usize>> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
         assert!(ranges.len() > 5);
@@ -1416,7 +1453,7 @@ mod tests {
         }
         src.push_str("flow A -> : \n");
         assert_eq!(in_parts(&src, 100).unwrap(), None);
-        let whole = format_parts(&src, &[0, src.len()], true).unwrap_err();
+        let whole = format_parts(&src, &[0, src.len()], true, Copies::Shared).unwrap_err();
         assert!(whole.en.contains("it has errors (MN001"), "{}", whole.en);
     }
 

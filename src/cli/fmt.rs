@@ -6,6 +6,7 @@ use super::output::fail;
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
 use mynaflow::session::collect_files;
+use mynaflow::syntax::tokens::Copies;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             Some(rest) => (BOM, rest),
             None => ("", text.as_str()),
         };
-        let formatted = match mynaflow::fmt::format_with_anchors(body) {
+        let formatted = match mynaflow::fmt::format_with_anchors_as(body, Copies::Lasting) {
             Ok(n) => n,
             Err(why) => {
                 // A file name, and the words of a finding, may hold any

@@ -89,7 +89,8 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
 pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), Text> {
     let settings = try_settings(common, paths)?;
     let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
-    // The run ends with the process: a name's copy need not be counted.
+    // The run ends with the process: a parse keeps its own copies of its
+    // names, made without a lock.
     s.name_copies = Copies::Lasting;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     if settings.rules.is_some()

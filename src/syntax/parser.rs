@@ -970,14 +970,31 @@ pub fn parse_lexed(src: &str, lexed: Lexed) -> Parsed {
 /// [`parse_lexed`], giving the tokens back: the formatter lays them out
 /// after the parse, and copying a part's tokens cost as much as lexing it.
 pub fn parse_lexed_keeping_tokens(src: &str, lexed: Lexed) -> (Parsed, Vec<Token>) {
-    let names = Names::default();
+    parse_lexed_with(src, lexed, &Names::default())
+}
+
+/// [`parse_lexed_keeping_tokens`], its names looked up in `names`: for a
+/// caller that parses many parts in turn (the formatter), one table for
+/// them all, so that each spelling's copy is found once, not once a part.
+pub fn parse_lexed_with(src: &str, lexed: Lexed, names: &Names) -> (Parsed, Vec<Token>) {
+    // Names looked up in a table that already holds many (one kept from
+    // part to part) are read ahead in the table's order, as a part of a
+    // large file's are ([`parse_part`]): in the text's order, each was a
+    // cache miss in a table larger than the cache.
+    let ahead = names.numbered() > 0 && lexed.tokens.len() <= READ_AHEAD_TOKENS;
+    if ahead {
+        names.read_ahead(src, &lexed.tokens);
+    }
     let (stmts, diagnostics) = StmtParser {
         toks: &lexed.tokens,
         src,
-        names: &names,
+        names,
         diags: Vec::new(),
     }
     .run(lexed.tokens.len());
+    if ahead {
+        names.done_ahead();
+    }
     let stmts = super::stmts::Stmts::from(stmts).numbered_by_one_parse(vec![names.numbered()]);
     let parsed = finish(stmts, diagnostics, lexed.diagnostics, lexed.comments);
     (parsed, lexed.tokens)
