@@ -61,7 +61,8 @@ pub enum Copies {
 /// from the others without reading its copy: with a name that is copied
 /// without reading it ([`Name`]), a name met again costs the entry's
 /// cache miss alone, not the copy's too (at a million flows, each
-/// distinct name of each part a thread reads; `lex+parse` 415 → 351 ms).
+/// distinct name of each part a thread reads; `lex+parse` of 1M
+/// `suppressions` 395 → 347 ms).
 #[derive(Clone, Copy)]
 struct Entry {
     name: Name,
