@@ -49,12 +49,7 @@ impl std::ops::Deref for Name {
     }
 }
 
-impl AsRef<str> for Name {
-    fn as_ref(&self) -> &str {
-        self.0
-    }
-}
-
+/// Looked up by its text in [`shared`]'s set (hashed as its text is).
 impl std::borrow::Borrow<str> for Name {
     fn borrow(&self) -> &str {
         self.0
@@ -75,28 +70,10 @@ impl PartialEq<str> for Name {
     }
 }
 
-impl PartialEq<&str> for Name {
-    fn eq(&self, other: &&str) -> bool {
-        *self.0 == *other
-    }
-}
-
 /// Hashed as its text is, as [`std::borrow::Borrow`] requires.
 impl std::hash::Hash for Name {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.0.hash(state);
-    }
-}
-
-impl PartialOrd for Name {
-    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Name {
-    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
-        self.0.cmp(other.0)
     }
 }
 

@@ -81,25 +81,29 @@ impl Entry {
         let mut head = [0; HEAD];
         let n = text.len().min(HEAD);
         head[..n].copy_from_slice(&text[..n]);
-        let len = u8::try_from(text.len()).unwrap_or(u8::MAX);
         Entry {
             name,
             sym,
-            len,
+            len: length_byte(text.len()),
             head,
         }
     }
 
     /// Is this the spelling of `text`? Read from the entry alone unless
-    /// the spelling is longer than its first bytes.
+    /// the spelling is longer than its first bytes, whose rest is then
+    /// compared with the copy.
     fn spells(&self, text: &str) -> bool {
         let t = text.as_bytes();
-        if t.len() <= HEAD {
-            usize::from(self.len) == t.len() && t == &self.head[..t.len()]
-        } else {
-            self.len == u8::try_from(t.len()).unwrap_or(u8::MAX) && self.name.as_str() == text
-        }
+        let n = t.len().min(HEAD);
+        self.len == length_byte(t.len())
+            && t[..n] == self.head[..n]
+            && (t.len() <= HEAD || t.get(HEAD..) == self.name.as_bytes().get(HEAD..))
     }
+}
+
+/// A spelling's length as its [`Entry`] keeps it: exact below 255 bytes.
+fn length_byte(len: usize) -> u8 {
+    u8::try_from(len).unwrap_or(u8::MAX)
 }
 
 /// A spelling's hash in [`Names`]' table.
@@ -520,6 +524,18 @@ mod tests {
             let distinct: std::collections::HashSet<Sym> = syms.iter().copied().collect();
             assert_eq!(distinct.len(), spellings.len(), "{copies:?}");
             assert_eq!(names.numbered(), spellings.len());
+            // The table compares only entries whose hashes agree: each
+            // entry is asked of every spelling directly.
+            for (i, s) in spellings.iter().enumerate() {
+                let entry = Entry::new(names.get(s).0, syms[i]);
+                for (j, t) in spellings.iter().enumerate() {
+                    assert_eq!(
+                        entry.spells(t),
+                        i == j,
+                        "{copies:?} entry {i}, spelling {j}"
+                    );
+                }
+            }
         }
     }
 
