@@ -4,7 +4,6 @@
 // Input never makes the tool panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-#[cfg(not(feature = "system-alloc"))]
 mod allocator;
 mod cli;
 
@@ -20,7 +19,5 @@ mod cli;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
-    #[cfg(not(feature = "system-alloc"))]
-    allocator::configure();
     cli::main()
 }

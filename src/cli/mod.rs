@@ -437,6 +437,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { FAILURE } else { OK });
         }
     };
+    crate::allocator::configure(match cli.command {
+        Command::Lsp { .. } => crate::allocator::Run::Serving,
+        _ => crate::allocator::Run::Once,
+    });
     let code = match cli.command {
         Command::Check {
             paths,

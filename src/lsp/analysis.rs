@@ -74,17 +74,23 @@ impl Document {
         let mut session = Config::session(config.as_ref(), None);
         let shown = path.display().to_string();
         // The session keeps the one copy of the text (`Document::text`).
-        let lines = LineIndex::new(&text, encoding);
+        let lines = session
+            .timings
+            .time("line index", || LineIndex::new(&text, encoding));
         let checked = session.check_text(&shown, text, path.parent());
+        let start = std::time::Instant::now();
         let mut diagnostics = session.sorted_diagnostics();
+        session.timings.add("sort", start.elapsed());
         if let Some(c) = &config {
             diagnostics.retain(|d| c.reports(d.code, path));
         }
         let design = checked.analysis.map(|a| (a.design, a.graph));
-        let names = design
-            .as_ref()
-            .map(|(d, _)| index(d, checked.file))
-            .unwrap_or_default();
+        let names = session.timings.time("name index", || {
+            design
+                .as_ref()
+                .map(|(d, _)| index(d, checked.file))
+                .unwrap_or_default()
+        });
         Document {
             config_problem,
             session,
