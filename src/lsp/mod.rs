@@ -219,6 +219,10 @@ impl Server<'_> {
         let path = uri
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(uri.path()));
+        // The last analysis is freed first: nothing reads it while this
+        // one is made (requests wait for it), and its memory is then the
+        // new analysis's to reuse, not more held beside it.
+        drop(self.docs.remove(&uri));
         let doc = Document::analyse(&path, text, self.encoding);
         if let Some(why) = &doc.config_problem {
             let why = crate::escape::visible(why.get(self.lang)).into_owned();
