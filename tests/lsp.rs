@@ -430,3 +430,45 @@ fn the_server_uses_the_rulebook_the_config_names() {
     assert!(under_config.is_empty(), "{under_config:?}");
     c.stop();
 }
+
+/// An editor sends the whole text at every keystroke, faster than a large
+/// design is analysed: texts already replaced when their turn comes are
+/// passed over, and the diagnostics published last, before the answer to
+/// a request sent after the changes, are always the last text's.
+#[test]
+fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostics() {
+    let mut c = Client::start(json!({}));
+    let last = c.open(DESIGN);
+    let broken = format!("{DESIGN}\nflow 未宣言の送り手 -> 未宣言の受け手 : 未宣言の項目 for 未宣言の目的\n");
+    let mid = c.change(2, &broken);
+    assert_ne!(mid["diagnostics"], last["diagnostics"], "the broken text has findings of its own");
+    // Ten changes without waiting, every other one broken, the last not.
+    for version in 3..13 {
+        let text = if version % 2 == 1 { broken.as_str() } else { DESIGN };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+    c.next += 1;
+    let id = c.next;
+    c.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol",
+                  "params": {"textDocument": {"uri": URI}}}));
+    let mut published = Vec::new();
+    loop {
+        let m = c.receive();
+        if m["id"] == json!(id) {
+            break;
+        }
+        if m["method"] == "textDocument/publishDiagnostics" {
+            published.push(m["params"].clone());
+        }
+    }
+    assert!(
+        (1..=10).contains(&published.len()),
+        "{} publications for ten changes",
+        published.len()
+    );
+    assert_eq!(published.last(), Some(&last), "the last text's diagnostics come last");
+    c.stop();
+}

@@ -12,6 +12,7 @@ mod completion;
 mod hover;
 mod navigate;
 pub mod position;
+mod waiting;
 
 pub use analysis::{Document, Target};
 
@@ -108,7 +109,8 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
         cache,
         config_problems: HashSet::new(),
     };
-    for msg in &connection.receiver {
+    let mut waiting = waiting::Waiting::new(&connection.receiver);
+    while let Some(msg) = waiting.next() {
         match msg {
             Message::Request(req) => {
                 if connection
@@ -124,6 +126,8 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
                 };
                 server.send(Message::Response(response));
             }
+            // A text the client has already replaced is not analysed.
+            Message::Notification(n) if waiting.replace(&n) => {}
             Message::Notification(n) => server.notification(n),
             Message::Response(_) => {}
         }

@@ -1,0 +1,198 @@
+//! The messages a client has sent that the server has not handled yet.
+//! A document's new text whose analysis no one would read is not
+//! analysed: while a large document is analysed (most of a second at a
+//! million flows), an editor sends the text again at every keystroke, and
+//! analysing each in turn left the server further behind the typing at
+//! every one.
+
+use crossbeam_channel::Receiver;
+use lsp_server::{Message, Notification};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+};
+use std::collections::VecDeque;
+
+/// The client's messages in the order sent: those taken from the
+/// connection ahead of their turn, then the connection's.
+pub(super) struct Waiting<'a> {
+    receiver: &'a Receiver<Message>,
+    ahead: VecDeque<Message>,
+}
+
+impl<'a> Waiting<'a> {
+    /// The messages that will come from `receiver`.
+    pub(super) fn new(receiver: &'a Receiver<Message>) -> Self {
+        Waiting {
+            receiver,
+            ahead: VecDeque::new(),
+        }
+    }
+
+    /// The next message; None once the client has gone.
+    pub(super) fn next(&mut self) -> Option<Message> {
+        match self.ahead.pop_front() {
+            Some(m) => Some(m),
+            None => self.receiver.recv().ok(),
+        }
+    }
+
+    /// Does a text notification `n` (a document opened or changed) give a
+    /// text that a message already sent replaces before anything could
+    /// read its analysis? That is: a later open, change or close of the
+    /// same document comes before any request (a request may ask about
+    /// the text as it was then, so it is answered from that text's
+    /// analysis). The server sends its whole text each time (full sync),
+    /// so the later text is all the later state there is; only the
+    /// diagnostics of the text passed over are never published.
+    pub(super) fn replace(&mut self, n: &Notification) -> bool {
+        let Some(uri) = text_document(
+            n,
+            &[DidOpenTextDocument::METHOD, DidChangeTextDocument::METHOD],
+        ) else {
+            return false;
+        };
+        // What the client has sent so far, up to the first request (with
+        // the stdio connection, at most the message its reader holds for
+        // the server). Nothing past a request is taken: the `exit` after
+        // `shutdown` must still be on the connection when the shutdown
+        // is handled.
+        let mut seen = 0;
+        loop {
+            if seen == self.ahead.len() {
+                match self.receiver.try_recv() {
+                    Ok(m) => self.ahead.push_back(m),
+                    Err(_) => return false,
+                }
+            }
+            match &self.ahead[seen] {
+                Message::Request(_) => return false,
+                Message::Notification(later)
+                    if text_document(later, TEXT_OR_CLOSE) == Some(uri) =>
+                {
+                    return true;
+                }
+                _ => seen += 1,
+            }
+        }
+    }
+}
+
+/// The notifications that give a document's text, or end it.
+const TEXT_OR_CLOSE: &[&str] = &[
+    DidOpenTextDocument::METHOD,
+    DidChangeTextDocument::METHOD,
+    DidCloseTextDocument::METHOD,
+];
+
+/// The document a notification of one of `methods` is about, read from
+/// its parameters as sent (without reading the text it carries).
+fn text_document<'n>(n: &'n Notification, methods: &[&str]) -> Option<&'n str> {
+    if !methods.contains(&n.method.as_str()) {
+        return None;
+    }
+    n.params.get("textDocument")?.get("uri")?.as_str()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lsp_server::{Request, RequestId};
+    use serde_json::json;
+
+    fn text(method: &str, uri: &str) -> Message {
+        Message::Notification(Notification::new(
+            method.to_string(),
+            json!({"textDocument": {"uri": uri, "version": 1, "text": "x"}, "contentChanges": []}),
+        ))
+    }
+
+    fn change(uri: &str) -> Message {
+        text(DidChangeTextDocument::METHOD, uri)
+    }
+
+    fn hover() -> Message {
+        Message::Request(Request::new(
+            RequestId::from(7),
+            "textDocument/hover".into(),
+            json!({}),
+        ))
+    }
+
+    fn notification(m: Message) -> Notification {
+        match m {
+            Message::Notification(n) => n,
+            other => panic!("not a notification: {other:?}"),
+        }
+    }
+
+    /// Whether each message, taken in turn from a connection that holds
+    /// `sent`, is a text a later one replaces (requests: false).
+    fn replaced(sent: Vec<Message>) -> Vec<bool> {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        for m in sent {
+            sender.send(m).unwrap();
+        }
+        drop(sender);
+        let mut waiting = Waiting::new(&receiver);
+        let mut out = Vec::new();
+        while let Some(m) = waiting.next() {
+            out.push(match m {
+                Message::Notification(n) => waiting.replace(&n),
+                _ => false,
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn a_text_is_replaced_by_a_later_one_of_its_document_unless_a_request_comes_between() {
+        let (a, b) = ("file:///a.myna", "file:///b.myna");
+        // Open, three changes: only the last is analysed.
+        let sent = vec![
+            text(DidOpenTextDocument::METHOD, a),
+            change(a),
+            change(a),
+            change(a),
+        ];
+        assert_eq!(replaced(sent), [true, true, true, false]);
+        // Another document's text between does not stop it, nor does a
+        // notification that is no text; a request does.
+        let other = Message::Notification(Notification::new("$/setTrace".into(), json!({})));
+        let sent = vec![change(a), change(b), other, change(a), hover(), change(a)];
+        assert_eq!(replaced(sent), [true, false, false, false, false, false]);
+        // A close replaces the text too; the close itself is no text.
+        let sent = vec![change(a), text(DidCloseTextDocument::METHOD, a), change(a)];
+        assert_eq!(replaced(sent), [true, false, false]);
+    }
+
+    #[test]
+    fn nothing_past_a_request_is_taken_from_the_connection() {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let exit = Message::Notification(Notification::new("exit".into(), json!(null)));
+        for m in [change("file:///a.myna"), hover(), exit] {
+            sender.send(m).unwrap();
+        }
+        let mut waiting = Waiting::new(&receiver);
+        let first = notification(waiting.next().unwrap());
+        assert!(!waiting.replace(&first));
+        // The request was taken ahead; the exit is still on the connection.
+        assert_eq!(receiver.len(), 1);
+        assert!(matches!(waiting.next(), Some(Message::Request(_))));
+        assert!(matches!(receiver.try_recv(), Ok(Message::Notification(n)) if n.method == "exit"));
+    }
+
+    #[test]
+    fn messages_taken_ahead_come_back_in_the_order_sent() {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let sent = [change("file:///a.myna"), hover(), change("file:///b.myna")];
+        for m in sent.iter().cloned() {
+            sender.send(m).unwrap();
+        }
+        drop(sender);
+        let mut waiting = Waiting::new(&receiver);
+        let first = notification(waiting.next().unwrap());
+        assert!(!waiting.replace(&first));
+        let rest: Vec<Message> = std::iter::from_fn(|| waiting.next()).collect();
+        assert_eq!(format!("{rest:?}"), format!("{:?}", &sent[1..]));
+    }
+}
