@@ -176,6 +176,15 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Takes the text of the file with this id out of the map, leaving it
+    /// empty (the language server edits a document's last text in place).
+    pub fn take_text(&mut self, id: FileId) -> String {
+        self.files
+            .get_mut(id.0 as usize)
+            .map(|f| std::mem::take(&mut f.text))
+            .unwrap_or_default()
+    }
+
     /// The text a span covers.
     pub fn slice(&self, span: Span) -> &str {
         self.get(span.file).text.get(span.range()).unwrap_or("")

@@ -117,6 +117,16 @@ impl Client {
         self.diagnostics()
     }
 
+    /// Sends `changes` (each a range and its new text) as version
+    /// `version`, and waits for the diagnostics.
+    fn edit(&mut self, version: u64, changes: Value) -> Value {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": changes}),
+        );
+        self.diagnostics()
+    }
+
     fn at(&mut self, method: &str, line: u32, character: u32) -> Value {
         self.request(
             method,
@@ -431,29 +441,107 @@ fn the_server_uses_the_rulebook_the_config_names() {
     c.stop();
 }
 
-/// An editor sends the whole text at every keystroke, faster than a large
-/// design is analysed: texts already replaced when their turn comes are
-/// passed over, and the diagnostics published last, before the answer to
-/// a request sent after the changes, are always the last text's.
+/// The server is sent each edit (a range and its new text), not the
+/// whole text: typing after astral and full-width characters lands where
+/// it was typed, in UTF-16 and in bytes.
+#[test]
+fn edits_apply_where_they_were_typed() {
+    for (capabilities, utf16) in [
+        (json!({}), true),
+        (json!({"general": {"positionEncodings": ["utf-8"]}}), false),
+    ] {
+        let mut c = Client::start(capabilities);
+        c.open(DESIGN);
+        // `X` after the receiver of line 11 (0-based), past 𠮷野システム.
+        let line = DESIGN.lines().nth(11).unwrap();
+        let before = &line[..line.find("-> 市町村").unwrap() + "-> 市町村".len()];
+        let at = if utf16 {
+            before.encode_utf16().count()
+        } else {
+            before.len()
+        };
+        let range =
+            json!({"start": {"line": 11, "character": at}, "end": {"line": 11, "character": at}});
+        let diags = c.edit(2, json!([{"range": range, "text": "X"}]));
+        let unknown: Vec<&Value> = diags["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "MN010")
+            .collect();
+        assert_eq!(unknown.len(), 1, "{}", pretty(&diags));
+        let start = at
+            - if utf16 {
+                "市町村".encode_utf16().count()
+            } else {
+                "市町村".len()
+            };
+        assert_eq!(
+            unknown[0]["range"],
+            json!({"start": {"line": 11, "character": start}, "end": {"line": 11, "character": at + 1}}),
+            "{}",
+            pretty(&diags)
+        );
+        // Two edits in one message, the second at positions the first left:
+        // the `X` taken out again, then the line after it removed whole.
+        let undo = json!({"start": {"line": 11, "character": at}, "end": {"line": 11, "character": at + 1}});
+        let line13 =
+            json!({"start": {"line": 12, "character": 0}, "end": {"line": 13, "character": 0}});
+        let diags = c.edit(
+            3,
+            json!([{"range": undo, "text": ""}, {"range": line13, "text": ""}]),
+        );
+        let codes: Vec<&str> = diags["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        // Line 12's MN003 went with its line; line 11's MN102 is back.
+        assert_eq!(codes, ["MN102"], "{}", pretty(&diags));
+        c.stop();
+    }
+}
+
+/// An editor sends an edit at every keystroke, faster than a large design
+/// is analysed: texts already replaced when their turn comes are kept, not
+/// analysed, and the edits after them apply to them; the diagnostics
+/// published last, before the answer to a request sent after the edits,
+/// are always the last text's.
 #[test]
 fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostics() {
     let mut c = Client::start(json!({}));
     let last = c.open(DESIGN);
-    let broken = format!("{DESIGN}\nflow 未宣言の送り手 -> 未宣言の受け手 : 未宣言の項目 for 未宣言の目的\n");
-    let mid = c.change(2, &broken);
-    assert_ne!(mid["diagnostics"], last["diagnostics"], "the broken text has findings of its own");
-    // Ten changes without waiting, every other one broken, the last not.
-    for version in 3..13 {
-        let text = if version % 2 == 1 { broken.as_str() } else { DESIGN };
+    // A flow of undeclared names as a new last line, and that line taken
+    // out again.
+    let end = DESIGN.lines().count();
+    let at_end =
+        json!({"start": {"line": end, "character": 0}, "end": {"line": end, "character": 0}});
+    let append = json!([{"range": at_end,
+        "text": "flow 未宣言の送り手 -> 未宣言の受け手 : 未宣言の項目 for 未宣言の目的\n"}]);
+    let whole_line =
+        json!({"start": {"line": end, "character": 0}, "end": {"line": end + 1, "character": 0}});
+    let remove = json!([{"range": whole_line, "text": ""}]);
+    let mid = c.edit(2, append.clone());
+    assert_ne!(
+        mid["diagnostics"], last["diagnostics"],
+        "the broken text has findings of its own"
+    );
+    assert_eq!(c.edit(3, remove.clone()), last);
+    // Ten edits without waiting, appending and removing in turn.
+    for version in 4..14 {
+        let changes = if version % 2 == 0 { &append } else { &remove };
         c.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": [{"text": text}]}),
+            json!({"textDocument": {"uri": URI, "version": version}, "contentChanges": changes}),
         );
     }
     c.next += 1;
     let id = c.next;
-    c.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol",
-                  "params": {"textDocument": {"uri": URI}}}));
+    c.send(
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol",
+                  "params": {"textDocument": {"uri": URI}}}),
+    );
     let mut published = Vec::new();
     loop {
         let m = c.receive();
@@ -466,9 +554,13 @@ fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostic
     }
     assert!(
         (1..=10).contains(&published.len()),
-        "{} publications for ten changes",
+        "{} publications for ten edits",
         published.len()
     );
-    assert_eq!(published.last(), Some(&last), "the last text's diagnostics come last");
+    assert_eq!(
+        published.last(),
+        Some(&last),
+        "the last text's diagnostics come last"
+    );
     c.stop();
 }

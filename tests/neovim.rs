@@ -1,6 +1,7 @@
 //! A real editor client: headless Neovim opens a design with
-//! `mynaflow lsp` attached, receives the diagnostics and applies a code
-//! action (the safe MN003 fix). Needs `nvim` (Debian package `neovim`,
+//! `mynaflow lsp` attached, receives the diagnostics, applies a code
+//! action (the safe MN003 fix) and types into the design, each edit sent
+//! to the server as a range and its new text (incremental sync). Needs `nvim` (Debian package `neovim`,
 //! installed by `.ci/run`); without it the test says SKIPPED loudly.
 
 use std::process::{Command, Stdio};
@@ -45,11 +46,41 @@ fn neovim_receives_findings_and_applies_a_fix() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let report = std::fs::read_to_string(&out).expect("the script wrote its report");
-    assert!(report.contains("diagnostic MN102 line 12"), "{report}");
-    assert!(report.contains("diagnostic MN003 line 13"), "{report}");
+    assert!(report.contains("diagnostic MN102 line 12 col "), "{report}");
+    assert!(report.contains("diagnostic MN003 line 13 col "), "{report}");
     assert!(report.contains("applied write `,` (MN003)"), "{report}");
     assert!(
         report.contains("line flow 市町村 -> 𠮷野システム : 課税情報 for 被扶養者認定 via 情報提供NWS,中間サーバー"),
+        "{report}"
+    );
+    // The server applied the fix's edit to its text: only MN102 is left,
+    // where it was.
+    let after = |what: &str| -> Vec<&str> {
+        let prefix = format!("{what}: ");
+        report
+            .lines()
+            .filter_map(|l| l.strip_prefix(prefix.as_str()))
+            .collect()
+    };
+    let mn102 = report
+        .lines()
+        .find_map(|l| l.strip_prefix("diagnostic MN102 "))
+        .unwrap();
+    assert_eq!(
+        after("after the fix"),
+        [format!("MN102 {mn102}")],
+        "{report}"
+    );
+    // Typed text lands where it was typed: the receiver of line 12 (its
+    // byte column in Neovim, past 𠮷 and the full-width names) and the new
+    // last line's sender.
+    let line12 = "flow 𠮷野システム -> ";
+    assert_eq!(
+        after("after typing"),
+        [
+            format!("MN010 line 12 col {}", line12.len()).as_str(),
+            "MN010 line 14 col 5"
+        ],
         "{report}"
     );
 }

@@ -102,6 +102,12 @@ impl Document {
         }
     }
 
+    /// Its text, taken out as the document is freed (the client's next
+    /// edit is made on it).
+    pub fn into_text(mut self) -> String {
+        self.session.sources.take_text(self.file)
+    }
+
     /// Its text (as the session checked it).
     pub fn text(&self) -> &str {
         &self.session.sources.get(self.file).text

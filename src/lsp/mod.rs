@@ -1,7 +1,9 @@
 //! `mynaflow lsp`: a language server on stdio, built on `lsp-server` and
 //! `lsp-types` (rust-analyzer's synchronous pair: one thread, messages
-//! handled in order, no async runtime). Each change re-runs the whole
-//! pipeline over the document (`Session::check_text`) under the
+//! handled in order, no async runtime). The client sends each edit, which
+//! is applied to the document's last text (`sync`); each change re-runs
+//! the whole pipeline over the document (`Session::check_text`), unless a
+//! later change is already waiting (`waiting`), under the
 //! `mynaflow.toml` that `check` would follow for it; the built-in
 //! rulebook and the explain pages are written once to a cache folder, so
 //! that "go to definition" and the diagnostics' links open them read-only.
@@ -12,6 +14,7 @@ mod completion;
 mod hover;
 mod navigate;
 pub mod position;
+mod sync;
 mod waiting;
 
 pub use analysis::{Document, Target};
@@ -79,7 +82,9 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
         } else {
             PositionEncodingKind::UTF16
         }),
-        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(
+            TextDocumentSyncKind::INCREMENTAL,
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
@@ -104,6 +109,7 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
     let mut server = Server {
         connection,
         docs: HashMap::new(),
+        unanalysed: HashMap::new(),
         encoding,
         lang: config.lang,
         cache,
@@ -126,9 +132,12 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
                 };
                 server.send(Message::Response(response));
             }
-            // A text the client has already replaced is not analysed.
-            Message::Notification(n) if waiting.replace(&n) => {}
-            Message::Notification(n) => server.notification(n),
+            Message::Notification(n) => {
+                // A text the client has already replaced is kept, not
+                // analysed: its edits still apply to it.
+                let replaced = waiting.replace(&n);
+                server.notification(n, replaced)
+            }
             Message::Response(_) => {}
         }
     }
@@ -177,6 +186,10 @@ type Failure = (ErrorCode, String);
 struct Server<'a> {
     connection: &'a Connection,
     docs: HashMap<Url, Document>,
+    /// The texts of open documents that a later text already waiting
+    /// replaces, not analysed (see [`waiting::Waiting::replace`]); a
+    /// document is here or in `docs`, never in both.
+    unanalysed: HashMap<Url, String>,
     encoding: Encoding,
     lang: Lang,
     cache: Option<Cache>,
@@ -195,23 +208,35 @@ impl Server<'_> {
         let _ = self.connection.sender.send(msg);
     }
 
-    fn notification(&mut self, n: Notification) {
+    /// Handles a notification; a document's text that `replaced` is kept
+    /// for the edits to come, not analysed.
+    fn notification(&mut self, n: Notification, replaced: bool) {
         match n.method.as_str() {
             notification::DidOpenTextDocument::METHOD => {
                 if let Ok(p) = params::<DidOpenTextDocumentParams>(n.params) {
-                    self.update(p.text_document.uri, p.text_document.text);
+                    self.text(p.text_document.uri, p.text_document.text, replaced);
                 }
             }
             notification::DidChangeTextDocument::METHOD => {
-                if let Ok(p) = params::<DidChangeTextDocumentParams>(n.params)
-                    && let Some(change) = p.content_changes.into_iter().last()
-                {
-                    self.update(p.text_document.uri, change.text);
+                if let Ok(p) = params::<DidChangeTextDocumentParams>(n.params) {
+                    let uri = p.text_document.uri;
+                    // The last text, freed from its analysis first: nothing
+                    // reads it while the next is made (requests wait for
+                    // it), and its memory is then the next analysis's to
+                    // reuse, not more held beside it.
+                    let last = match self.unanalysed.remove(&uri) {
+                        Some(text) => Some(text),
+                        None => self.docs.remove(&uri).map(Document::into_text),
+                    };
+                    if let Some(text) = sync::edited(last, p.content_changes, self.encoding) {
+                        self.text(uri, text, replaced);
+                    }
                 }
             }
             notification::DidCloseTextDocument::METHOD => {
                 if let Ok(p) = params::<DidCloseTextDocumentParams>(n.params) {
                     self.docs.remove(&p.text_document.uri);
+                    self.unanalysed.remove(&p.text_document.uri);
                     self.publish(p.text_document.uri, Vec::new());
                 }
             }
@@ -219,13 +244,22 @@ impl Server<'_> {
         }
     }
 
+    /// A document's new text: analysed, or kept if `replaced`.
+    fn text(&mut self, uri: Url, text: String, replaced: bool) {
+        if replaced {
+            self.docs.remove(&uri);
+            self.unanalysed.insert(uri, text);
+        } else {
+            self.unanalysed.remove(&uri);
+            self.update(uri, text);
+        }
+    }
+
     fn update(&mut self, uri: Url, text: String) {
         let path = uri
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(uri.path()));
-        // The last analysis is freed first: nothing reads it while this
-        // one is made (requests wait for it), and its memory is then the
-        // new analysis's to reuse, not more held beside it.
+        // A document opened again: its last analysis is freed first.
         drop(self.docs.remove(&uri));
         let doc = Document::analyse(&path, text, self.encoding);
         if let Some(why) = &doc.config_problem {

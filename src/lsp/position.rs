@@ -56,30 +56,44 @@ impl LineIndex {
             .get(pos.line as usize + 1)
             .copied()
             .unwrap_or(text.len());
-        let line = text.get(start..end).unwrap_or("");
-        let line = line.strip_suffix('\n').unwrap_or(line);
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let want = pos.character as usize;
-        let mut units = 0;
-        for (i, c) in line.char_indices() {
-            if units >= want {
-                return start + i;
-            }
-            units += match self.encoding {
-                Encoding::Utf8 => c.len_utf8(),
-                Encoding::Utf16 => c.len_utf16(),
-            };
-            if units > want {
-                return start + i;
-            }
-        }
-        start + line.len()
+        offset_in_line(text, start, end, pos.character, self.encoding)
     }
 
     /// The range of a byte span.
     pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
         Range::new(self.position(text, start), self.position(text, end))
     }
+}
+
+/// The byte offset of character `character` (counted in `encoding`) of
+/// the line `text[start..end]` (its line ending included or not):
+/// clamped to the line's end before its line ending; a position inside a
+/// character is moved to its start.
+pub(super) fn offset_in_line(
+    text: &str,
+    start: usize,
+    end: usize,
+    character: u32,
+    encoding: Encoding,
+) -> usize {
+    let line = text.get(start..end).unwrap_or("");
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let want = character as usize;
+    let mut units = 0;
+    for (i, c) in line.char_indices() {
+        if units >= want {
+            return start + i;
+        }
+        units += match encoding {
+            Encoding::Utf8 => c.len_utf8(),
+            Encoding::Utf16 => c.len_utf16(),
+        };
+        if units > want {
+            return start + i;
+        }
+    }
+    start + line.len()
 }
 
 fn floor_char(text: &str, mut i: usize) -> usize {

@@ -1,9 +1,9 @@
 //! The messages a client has sent that the server has not handled yet.
 //! A document's new text whose analysis no one would read is not
 //! analysed: while a large document is analysed (most of a second at a
-//! million flows), an editor sends the text again at every keystroke, and
-//! analysing each in turn left the server further behind the typing at
-//! every one.
+//! million flows), an editor sends an edit at every keystroke, and
+//! analysing each text in turn would leave the server further behind the
+//! typing at every one.
 
 use crossbeam_channel::Receiver;
 use lsp_server::{Message, Notification};
@@ -41,9 +41,9 @@ impl<'a> Waiting<'a> {
     /// read its analysis? That is: a later open, change or close of the
     /// same document comes before any request (a request may ask about
     /// the text as it was then, so it is answered from that text's
-    /// analysis). The server sends its whole text each time (full sync),
-    /// so the later text is all the later state there is; only the
-    /// diagnostics of the text passed over are never published.
+    /// analysis). The text passed over is still kept, for the edits that
+    /// follow it ([`super::sync`]); only its diagnostics are never
+    /// published.
     pub(super) fn replace(&mut self, n: &Notification) -> bool {
         let Some(uri) = text_document(
             n,
@@ -51,15 +51,13 @@ impl<'a> Waiting<'a> {
         ) else {
             return false;
         };
-        // What the client has sent so far, up to the first request (with
-        // the stdio connection, at most the message its reader holds for
-        // the server). Nothing past a request is taken: the `exit` after
-        // `shutdown` must still be on the connection when the shutdown
-        // is handled.
+        // What the client has sent so far, up to the first request.
+        // Nothing past a request is taken: the `exit` after `shutdown`
+        // must still be on the connection when the shutdown is handled.
         let mut seen = 0;
         loop {
             if seen == self.ahead.len() {
-                match self.receiver.try_recv() {
+                match self.receiver.recv_timeout(LOOK_AHEAD) {
                     Ok(m) => self.ahead.push_back(m),
                     Err(_) => return false,
                 }
@@ -76,6 +74,14 @@ impl<'a> Waiting<'a> {
         }
     }
 }
+
+/// How long to wait for a message the client may have sent already. The
+/// stdio connection's reader hands the server one message at a time and
+/// reads the next only once the last is taken, so a message already sent
+/// is there a few microseconds later, not at once (without the wait, ten
+/// edits sent while a million-flow design was analysed were each analysed
+/// in turn); a message not sent yet is waited for no longer than this.
+const LOOK_AHEAD: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// The notifications that give a document's text, or end it.
 const TEXT_OR_CLOSE: &[&str] = &[
