@@ -74,10 +74,8 @@ impl Document {
         let mut session = Config::session(config.as_ref(), None);
         let shown = path.display().to_string();
         // The session keeps the one copy of the text (`Document::text`).
-        let lines = session
-            .timings
-            .time("line index", || LineIndex::new(&text, encoding));
         let checked = session.check_text(&shown, text, path.parent());
+        let lines = LineIndex::of(session.sources.get(checked.file), encoding);
         let start = std::time::Instant::now();
         let mut diagnostics = session.sorted_diagnostics();
         session.timings.add("sort", start.elapsed());

@@ -305,7 +305,7 @@ impl Server<'_> {
             Some(name) => Url::from_file_path(self.cache.as_ref()?.folder.join(name)).ok()?,
             None => Url::from_file_path(std::path::absolute(&file.name).ok()?).ok()?,
         };
-        let lines = LineIndex::new(&file.text, self.encoding);
+        let lines = LineIndex::of(file, self.encoding);
         Some(Location::new(
             target,
             lines.range(&file.text, span.start as usize, span.end as usize),

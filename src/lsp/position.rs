@@ -25,8 +25,17 @@ impl LineIndex {
     /// The index of `text`.
     pub fn new(text: &str, encoding: Encoding) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts, encoding }
+    }
+
+    /// The index of a source file, from the line starts it already has
+    /// (found on every core when it was read).
+    pub fn of(file: &crate::source::SourceFile, encoding: Encoding) -> LineIndex {
+        LineIndex {
+            starts: file.line_starts().to_vec(),
+            encoding,
+        }
     }
 
     /// The position of a byte offset (clamped to the text).
@@ -106,6 +115,19 @@ fn floor_char(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_source_files_line_starts_are_the_index_of_its_text() {
+        for text in ["", "a", "a\n", "\n\nb\r\nc", "𠮷\n：\n\n"] {
+            let file = crate::source::SourceFile::new("t.myna", text);
+            let of = LineIndex::of(&file, Encoding::Utf16);
+            assert_eq!(
+                of.starts,
+                LineIndex::new(text, Encoding::Utf16).starts,
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn utf16_counts_astral_characters_twice() {
