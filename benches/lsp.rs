@@ -1,6 +1,8 @@
 //! The language server's budgets (issue 8): a 1 000-flow document
 //! re-analysed (the whole pipeline, as on every change) in ≤ 20 ms; hover
-//! and completion in ≤ 5 ms.
+//! and completion in ≤ 5 ms. `MYNAFLOW_LSP_SIZES` times large documents
+//! ([`scale`]), `MYNAFLOW_LSP_TYPING` the server over stdio while someone
+//! types ([`typing`]).
 
 use criterion::{Criterion, criterion_group};
 use mynaflow::lsp::position::Encoding;
@@ -11,6 +13,7 @@ use std::path::Path;
 use std::time::Duration;
 
 mod generate;
+mod typing;
 
 /// The command's allocator settings: the server is measured with the
 /// memory it keeps between edits, as `mynaflow lsp` runs.
@@ -120,6 +123,18 @@ criterion_group!(benches, lsp);
 
 fn main() {
     allocator::configure(allocator::Run::Serving);
+    if let Ok(flows) = std::env::var("MYNAFLOW_LSP_TYPING") {
+        let var = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        let flows = flows.parse().unwrap_or(1_000_000);
+        let gap = Duration::from_millis(var("MYNAFLOW_LSP_GAP_MS", 200));
+        typing::typing(flows, var("MYNAFLOW_LSP_EDITS", 10) as usize, gap);
+        return;
+    }
     match std::env::var("MYNAFLOW_LSP_SIZES") {
         Ok(sizes) => scale(&sizes),
         Err(_) => {
