@@ -52,8 +52,11 @@ pub struct Document {
     pub design: Option<(Design, FlowGraph)>,
     /// Every finding, sorted.
     pub diagnostics: Vec<Diagnostic>,
-    /// Names by position (sorted by start).
-    pub names: Vec<Occurrence>,
+    /// Whether the design's actors, data items and flows (in that order)
+    /// each stand in the order written in the document, so that the
+    /// statement at a position is found by a binary search (else by
+    /// reading them all).
+    in_order: [bool; 3],
     /// Positions.
     pub lines: LineIndex,
     /// Why the `mynaflow.toml` found for the document was not followed.
@@ -83,19 +86,16 @@ impl Document {
             diagnostics.retain(|d| c.reports(d.code, path));
         }
         let design = checked.analysis.map(|a| (a.design, a.graph));
-        let names = session.timings.time("name index", || {
-            design
-                .as_ref()
-                .map(|(d, _)| index(d, checked.file))
-                .unwrap_or_default()
-        });
+        let in_order = design
+            .as_ref()
+            .map_or([true; 3], |(d, _)| statements_in_order(d, checked.file));
         Document {
             config_problem,
             session,
             file: checked.file,
             design,
             diagnostics,
-            names,
+            in_order,
             lines,
         }
     }
@@ -122,10 +122,35 @@ impl Document {
     }
 
     /// The name at a byte offset (a cursor just after a name counts).
+    /// Only the statements around the offset are read: no index of the
+    /// design's names is kept (at a million flows, six million names,
+    /// 144 MB, and 33-40 ms of every analysis).
     pub fn at(&self, offset: usize) -> Option<Occurrence> {
-        let offset = offset as u32;
-        let i = self.names.partition_point(|o| o.span.start <= offset);
-        self.names[..i]
+        let (d, _) = self.design.as_ref()?;
+        let offset = u32::try_from(offset).ok()?;
+        let mut near = Vec::new();
+        let mut keep = |span: Span, target: Target, declaration: bool| {
+            if span.file == self.file {
+                near.push(Occurrence {
+                    span,
+                    target,
+                    declaration,
+                });
+            }
+        };
+        let [actors, data, flows] = self.in_order;
+        for i in around(&d.actors, actors, offset, |a| a.span) {
+            actor_names(d, i, &mut keep);
+        }
+        for i in around(&d.data, data, offset, |x| x.span) {
+            data_names(d, i, &mut keep);
+        }
+        for i in around(&d.flows, flows, offset, |f| f.span) {
+            flow_names(d, i, &mut keep);
+        }
+        near.sort_by_key(|o| (o.span.start, o.span.end));
+        let i = near.partition_point(|o| o.span.start <= offset);
+        near[..i]
             .iter()
             .rev()
             .take(2)
@@ -133,67 +158,180 @@ impl Document {
             .copied()
     }
 
-    /// Every occurrence of a target in the design.
-    pub fn occurrences(&self, target: Target) -> impl Iterator<Item = &Occurrence> {
-        self.names.iter().filter(move |o| o.target == target)
+    /// Every occurrence of a target in the design, by position.
+    pub fn occurrences(&self, target: Target) -> Vec<Occurrence> {
+        let Some((d, _)) = self.design.as_ref() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut keep = |span: Span, t: Target, declaration: bool| {
+            if t == target && span.file == self.file {
+                out.push(Occurrence {
+                    span,
+                    target,
+                    declaration,
+                });
+            }
+        };
+        for i in 0..d.actors.len() {
+            actor_names(d, i, &mut keep);
+        }
+        for i in 0..d.data.len() {
+            data_names(d, i, &mut keep);
+        }
+        for i in 0..d.flows.len() {
+            flow_names(d, i, &mut keep);
+        }
+        out.sort_by_key(|o| (o.span.start, o.span.end));
+        out
     }
 }
 
-/// The names of a design, by position.
-fn index(d: &Design, file: FileId) -> Vec<Occurrence> {
-    let mut out = Vec::new();
-    let mut push = |span: Span, target: Target, declaration: bool| {
-        if span.file == file {
+/// Whether the actors, the data items and the flows of `d` are each all
+/// written in `file`, in the order written (else they are all read).
+fn statements_in_order(d: &Design, file: FileId) -> [bool; 3] {
+    fn in_order<T>(list: &[T], file: FileId, span: impl Fn(&T) -> Span) -> bool {
+        list.iter().all(|x| span(x).file == file) && list.is_sorted_by_key(|x| span(x).start)
+    }
+    [
+        in_order(&d.actors, file, |a| a.span),
+        in_order(&d.data, file, |x| x.span),
+        in_order(&d.flows, file, |f| f.span),
+    ]
+}
+
+/// The indexes of the statements of `list` whose span holds `offset` (its
+/// end too): found by a binary search when the list is `in_order`, at
+/// most one then; else every statement is looked at.
+fn around<T>(
+    list: &[T],
+    in_order: bool,
+    offset: u32,
+    span: impl Fn(&T) -> Span,
+) -> impl Iterator<Item = usize> {
+    let holds = move |s: Span| s.start <= offset && offset <= s.end;
+    let range = if in_order {
+        let i = list.partition_point(|x| span(x).start <= offset);
+        i.saturating_sub(1)..i
+    } else {
+        0..list.len()
+    };
+    range.filter(move |&i| list.get(i).is_some_and(|x| holds(span(x))))
+}
+
+/// The names written in actor `i`'s declaration.
+fn actor_names(d: &Design, i: usize, keep: &mut impl FnMut(Span, Target, bool)) {
+    let Some(a) = d.actors.get(i) else { return };
+    keep(a.name_span, Target::Actor(ActorId::new(i as u32)), true);
+    if let Some(r) = a.role.id {
+        keep(a.role.span, Target::Role(r), false);
+    }
+    for c in a.clauses.iter().flatten() {
+        if let Some(id) = c.id {
+            keep(c.span, Target::Clause(id), false);
+        }
+    }
+}
+
+/// The names written in data item `i`'s declaration.
+fn data_names(d: &Design, i: usize, keep: &mut impl FnMut(Span, Target, bool)) {
+    let Some(item) = d.data.get(i) else { return };
+    keep(item.name_span, Target::Data(DataId::new(i as u32)), true);
+    if let Some(c) = item.category.id {
+        keep(item.category.span, Target::Category(c), false);
+    }
+}
+
+/// The names written in flow `i`, and its arrow.
+fn flow_names(d: &Design, i: usize, keep: &mut impl FnMut(Span, Target, bool)) {
+    let Some(f) = d.flows.get(i) else { return };
+    let actor = |r: &Ref<ActorId>| r.id.map(|id| (r.span, Target::Actor(id)));
+    if let Some((span, target)) = actor(&f.from) {
+        keep(span, target, false);
+    }
+    keep(f.arrow(), Target::Arrow(FlowId::new(i as u32)), false);
+    if let Some((span, target)) = actor(&f.to) {
+        keep(span, target, false);
+    }
+    for r in &f.items {
+        if let Some(id) = r.id {
+            keep(r.span, Target::Data(id), false);
+        }
+    }
+    for r in &f.purposes {
+        if let Some(id) = r.id {
+            keep(r.span, Target::Purpose(id), false);
+        }
+    }
+    for (span, target) in f.via.iter().filter_map(actor) {
+        keep(span, target, false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every name of the design, by position: what `at` finds among.
+    fn all_names(doc: &Document) -> Vec<Occurrence> {
+        let (d, _) = doc.design.as_ref().unwrap();
+        let mut out = Vec::new();
+        let mut keep = |span: Span, target, declaration| {
             out.push(Occurrence {
                 span,
                 target,
                 declaration,
-            });
+            })
+        };
+        for i in 0..d.actors.len() {
+            actor_names(d, i, &mut keep);
         }
-    };
-    for (i, a) in d.actors.iter().enumerate() {
-        push(a.name_span, Target::Actor(ActorId::new(i as u32)), true);
-        if let Some(r) = a.role.id {
-            push(a.role.span, Target::Role(r), false);
+        for i in 0..d.data.len() {
+            data_names(d, i, &mut keep);
         }
-        for c in a.clauses.iter().flatten() {
-            if let Some(id) = c.id {
-                push(c.span, Target::Clause(id), false);
+        for i in 0..d.flows.len() {
+            flow_names(d, i, &mut keep);
+        }
+        out.sort_by_key(|o| (o.span.start, o.span.end));
+        out
+    }
+
+    /// The name at every offset of the test design, and every name's
+    /// occurrences, are what an index of all its names gives, whether
+    /// the statements are searched or read in turn.
+    #[test]
+    fn the_name_at_each_offset_is_the_one_an_index_of_all_names_gives() {
+        let text = include_str!("../../tests/fixtures/lsp/design.myna");
+        let mut doc = Document::analyse(Path::new("design.myna"), text.into(), Encoding::Utf16);
+        assert_eq!(doc.in_order, [true; 3]);
+        let names = all_names(&doc);
+        assert!(names.len() > 20, "{}", names.len());
+        for searched in [true, false] {
+            doc.in_order = [searched; 3];
+            for offset in 0..=text.len() + 1 {
+                let o = offset as u32;
+                let i = names.partition_point(|n| n.span.start <= o);
+                let want = names[..i]
+                    .iter()
+                    .rev()
+                    .take(2)
+                    .find(|n| n.span.start <= o && o <= n.span.end);
+                let got = doc.at(offset);
+                assert_eq!(
+                    got.map(|g| (g.span, g.target, g.declaration)),
+                    want.map(|w| (w.span, w.target, w.declaration)),
+                    "offset {offset}, statements searched: {searched}"
+                );
             }
         }
-    }
-    for (i, item) in d.data.iter().enumerate() {
-        push(item.name_span, Target::Data(DataId::new(i as u32)), true);
-        if let Some(c) = item.category.id {
-            push(item.category.span, Target::Category(c), false);
+        for n in &names {
+            let want: Vec<Span> = names
+                .iter()
+                .filter(|m| m.target == n.target)
+                .map(|m| m.span)
+                .collect();
+            let got: Vec<Span> = doc.occurrences(n.target).iter().map(|m| m.span).collect();
+            assert_eq!(got, want, "{:?}", n.target);
         }
     }
-    // A flow's names are pushed in the order they are written, so the
-    // flows are one sorted run and the sort below merges a few runs (the
-    // declarations, the flows) instead of sorting millions of names.
-    for (i, f) in d.flows.iter().enumerate() {
-        let actor = |r: &Ref<ActorId>| r.id.map(|id| (r.span, Target::Actor(id)));
-        if let Some((span, target)) = actor(&f.from) {
-            push(span, target, false);
-        }
-        push(f.arrow(), Target::Arrow(FlowId::new(i as u32)), false);
-        if let Some((span, target)) = actor(&f.to) {
-            push(span, target, false);
-        }
-        for r in &f.items {
-            if let Some(id) = r.id {
-                push(r.span, Target::Data(id), false);
-            }
-        }
-        for r in &f.purposes {
-            if let Some(id) = r.id {
-                push(r.span, Target::Purpose(id), false);
-            }
-        }
-        for (span, target) in f.via.iter().filter_map(actor) {
-            push(span, target, false);
-        }
-    }
-    out.sort_by_key(|o| (o.span.start, o.span.end));
-    out
 }

@@ -429,6 +429,7 @@ impl Server<'_> {
                 };
                 let locs: Vec<Location> = doc
                     .occurrences(o.target)
+                    .into_iter()
                     .filter(|x| p.context.include_declaration || !x.declaration)
                     .filter_map(|x| self.location(doc, &uri, x.span))
                     .collect();

@@ -31,6 +31,7 @@ pub fn rename(doc: &Document, target: Target, new_name: &str) -> Option<Vec<(Spa
     let written = write_name(new_name.trim());
     Some(
         doc.occurrences(target)
+            .into_iter()
             .map(|o| (o.span, written.clone()))
             .collect(),
     )
