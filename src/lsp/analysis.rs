@@ -1,6 +1,7 @@
 //! One open document, analysed: the whole pipeline is re-run on each
-//! change (`Session::check_text`), and the names in the design are indexed
-//! by position for hover, definition, references and rename.
+//! change (`Session::check_text`). Hover, definition, references and
+//! rename find the names in the design's statements (by their spans),
+//! without an index of their own.
 
 use super::position::{Encoding, LineIndex};
 use crate::config::Config;
