@@ -105,7 +105,7 @@ fn scale(sizes: &str) {
         black_box(complete_at(&doc, for_kw, Lang::En));
         let complete_s = start.elapsed().as_secs_f64();
         println!(
-            "lsp {n} flows, {:.1} MB: reanalyse {best:.3} s, hover {:.1} ms (the first {:.1} ms), complete {:.1} ms",
+            "lsp {n} flows, {:.1} MB: reanalyse {best:.3} s, hover {:.2} ms (the first {:.2} ms), complete {:.2} ms",
             text.len() as f64 / 1e6,
             hover_s * 1e3,
             first_s * 1e3,

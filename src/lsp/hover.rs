@@ -153,15 +153,8 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
     let (d, g) = doc.design.as_ref()?;
     let rb = d.rulebook.as_deref()?;
     let t = |en: &str, ja: &str| Text::new(en, ja).get(lang).to_string();
-    // The exchanges through this flow, found by walking each route's
-    // parent pointers (no route is collected); only they are judged.
-    let through: Vec<usize> = g
-        .exchanges
-        .iter()
-        .enumerate()
-        .filter(|(_, ex)| g.hops_back(ex).any(|tr| g.transfer(tr).flow == flow))
-        .map(|(i, _)| i)
-        .collect();
+    // The exchanges through this flow; only they are judged.
+    let through = g.exchanges_through(d, flow);
     let verdicts = checks::verdicts_among(d, g, &through);
     let rule = |id: RuleId| {
         let (section, basis) = rb.rule_ref(id);
