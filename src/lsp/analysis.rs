@@ -161,30 +161,10 @@ impl Document {
 
     /// Every occurrence of a target in the design, by position.
     pub fn occurrences(&self, target: Target) -> Vec<Occurrence> {
-        let Some((d, _)) = self.design.as_ref() else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let mut keep = |span: Span, t: Target, declaration: bool| {
-            if t == target && span.file == self.file {
-                out.push(Occurrence {
-                    span,
-                    target,
-                    declaration,
-                });
-            }
-        };
-        for i in 0..d.actors.len() {
-            actor_names(d, i, &mut keep);
+        match self.design.as_ref() {
+            Some((d, _)) => names_where(d, self.file, |t| t == target),
+            None => Vec::new(),
         }
-        for i in 0..d.data.len() {
-            data_names(d, i, &mut keep);
-        }
-        for i in 0..d.flows.len() {
-            flow_names(d, i, &mut keep);
-        }
-        out.sort_by_key(|o| (o.span.start, o.span.end));
-        out
     }
 }
 
@@ -218,6 +198,36 @@ fn around<T>(
         0..list.len()
     };
     range.filter(move |&i| list.get(i).is_some_and(|x| holds(span(x))))
+}
+
+/// The names written in `file` whose targets are `wanted`, by position.
+fn names_where(d: &Design, file: FileId, wanted: impl Fn(Target) -> bool) -> Vec<Occurrence> {
+    let mut out = Vec::new();
+    every_name(d, &mut |span: Span, target, declaration| {
+        if span.file == file && wanted(target) {
+            out.push(Occurrence {
+                span,
+                target,
+                declaration,
+            });
+        }
+    });
+    out.sort_by_key(|o| (o.span.start, o.span.end));
+    out
+}
+
+/// Every name written in the design's statements: its actors', its data
+/// items', its flows'.
+fn every_name(d: &Design, keep: &mut impl FnMut(Span, Target, bool)) {
+    for i in 0..d.actors.len() {
+        actor_names(d, i, keep);
+    }
+    for i in 0..d.data.len() {
+        data_names(d, i, keep);
+    }
+    for i in 0..d.flows.len() {
+        flow_names(d, i, keep);
+    }
 }
 
 /// The names written in actor `i`'s declaration.
@@ -276,25 +286,7 @@ mod tests {
     /// Every name of the design, by position: what `at` finds among.
     fn all_names(doc: &Document) -> Vec<Occurrence> {
         let (d, _) = doc.design.as_ref().unwrap();
-        let mut out = Vec::new();
-        let mut keep = |span: Span, target, declaration| {
-            out.push(Occurrence {
-                span,
-                target,
-                declaration,
-            })
-        };
-        for i in 0..d.actors.len() {
-            actor_names(d, i, &mut keep);
-        }
-        for i in 0..d.data.len() {
-            data_names(d, i, &mut keep);
-        }
-        for i in 0..d.flows.len() {
-            flow_names(d, i, &mut keep);
-        }
-        out.sort_by_key(|o| (o.span.start, o.span.end));
-        out
+        names_where(d, doc.file, |_| true)
     }
 
     /// The name at every offset of the test design, and every name's
