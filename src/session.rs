@@ -349,10 +349,43 @@ impl Session {
     /// Checks a text as if read from a file named `name` in `dir` (the
     /// directory relative `use` paths start from). For editors and tests.
     pub fn check_text(&mut self, name: &str, text: String, dir: Option<&Path>) -> Checked {
+        self.check_text_stopping(name, text, dir, &mut || false).0
+    }
+
+    /// [`Session::check_text`], stopped between its stages (after
+    /// parsing, after resolving) once `stop` says so: the language server
+    /// stops analysing a text that a later one the client has sent
+    /// replaces. Stopped, it is `Err` with the text's file in
+    /// [`Session::sources`], and none of its findings are kept.
+    pub fn check_text_unless(
+        &mut self,
+        name: &str,
+        text: String,
+        dir: Option<&Path>,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Result<Checked, FileId> {
+        match self.check_text_stopping(name, text, dir, stop) {
+            (checked, true) => Ok(checked),
+            (checked, false) => Err(checked.file),
+        }
+    }
+
+    /// [`Session::check_text_unless`], and whether it finished.
+    fn check_text_stopping(
+        &mut self,
+        name: &str,
+        text: String,
+        dir: Option<&Path>,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> (Checked, bool) {
         let source = self
             .timings
             .time("index lines", || SourceFile::new(name, text));
         let file = self.sources.add(source);
+        let stopped = Checked {
+            file,
+            analysis: None,
+        };
         let mut timings = Timings::default();
         let parsed = parse_timed(
             file,
@@ -360,6 +393,10 @@ impl Session {
             self.name_copies,
             &mut timings,
         );
+        if stop() {
+            self.timings.merge(&timings);
+            return (stopped, false);
+        }
         let plan = self.plan(file, &parsed.file, dir);
         let (done, _) = analyse(
             self.sources.get(file),
@@ -367,15 +404,20 @@ impl Session {
             parsed,
             plan,
             self.stage_options(),
+            stop,
             &mut timings,
         );
         self.timings.merge(&timings);
+        if done.stopped {
+            return (stopped, false);
+        }
         self.diagnostics.extend(done.diagnostics);
         self.found.extend(done.found);
-        Checked {
+        let checked = Checked {
             file,
             analysis: done.analysis,
-        }
+        };
+        (checked, true)
     }
 
     /// Reads and checks many files, as [`Session::check_path`] on each in
@@ -494,6 +536,7 @@ impl Session {
                     Job::Rebind(design, graph, spans, findings, names)
                 }
                 Kept::Rulebook { findings, found } => Job::Given(Analysed {
+                    stopped: false,
                     diagnostics: findings,
                     found,
                     analysis: None,
@@ -594,7 +637,15 @@ impl Session {
         };
         let work = |(at, file, parsed, plan): (usize, FileId, Parsed, Plan)| {
             let mut t = Timings::default();
-            let (a, again) = analyse(sources.get(file), file, parsed, plan, stage, &mut t);
+            let (a, again) = analyse(
+                sources.get(file),
+                file,
+                parsed,
+                plan,
+                stage,
+                &mut || false,
+                &mut t,
+            );
             let again = again.map(|kept| AgainFile { at, file, kept });
             ((at, a, t), again)
         };
@@ -942,8 +993,22 @@ struct StageOptions {
 /// the time each of its stages took.
 type Done = (usize, Analysed, Timings);
 
+impl Analysed {
+    /// An analysis stopped before its end: nothing to report.
+    fn stopped() -> Analysed {
+        Analysed {
+            stopped: true,
+            diagnostics: Vec::new(),
+            found: Vec::new(),
+            analysis: None,
+        }
+    }
+}
+
 /// What the analysis of one file gave.
 struct Analysed {
+    /// Stopped between stages, before its end ([`Session::check_text_unless`]).
+    stopped: bool,
     diagnostics: Vec<Diagnostic>,
     /// Every finding as its code and place, instead of `diagnostics`, for
     /// comparison ([`Session::for_comparison`]).
@@ -961,6 +1026,7 @@ fn analyse(
     parsed: Parsed,
     plan: Plan,
     stage: StageOptions,
+    stop: &mut dyn FnMut() -> bool,
     t: &mut Timings,
 ) -> (Analysed, Option<Kept>) {
     let Parsed {
@@ -1002,6 +1068,9 @@ fn analyse(
                     (resolve_design(file, tree, rulebook, &mut diags), None)
                 }
             });
+            if stop() {
+                return (Analysed::stopped(), None);
+            }
             let resolved = Resolved {
                 design,
                 graph: None,
@@ -1110,6 +1179,7 @@ fn finish(
         });
     }
     Analysed {
+        stopped: false,
         diagnostics: diags,
         found,
         analysis,
@@ -1195,6 +1265,51 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 mod tests {
     use super::*;
     use crate::span::FileId;
+
+    /// A text checked with a `stop` that says yes at its `n`th question
+    /// (never when `n` is 0): what it gave, the questions asked, and the
+    /// session's findings.
+    fn stopped_at(n: usize) -> (Result<Checked, FileId>, usize, Session) {
+        let text = std::fs::read_to_string("examples/vendor-proposal.myna").unwrap();
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        let mut asked = 0;
+        let mut stop = || {
+            asked += 1;
+            asked == n
+        };
+        let checked = s.check_text_unless("d.myna", text, Some(Path::new("examples")), &mut stop);
+        (checked, asked, s)
+    }
+
+    #[test]
+    fn a_check_stops_between_its_stages_when_asked_and_keeps_its_text() {
+        let text = std::fs::read_to_string("examples/vendor-proposal.myna").unwrap();
+        // Never stopped: asked after parsing and after resolving, and it
+        // gives what `check_text` gives.
+        let (checked, asked, s) = stopped_at(0);
+        assert_eq!(asked, 2);
+        let whole = checked.ok().and_then(|c| c.analysis);
+        assert!(whole.is_some_and(|a| !a.design.flows.is_empty()));
+        let mut plain = Session::new(RulebookSource::Builtin("kenpo".into()));
+        plain.check_text("d.myna", text.clone(), Some(Path::new("examples")));
+        assert!(!plain.diagnostics.is_empty());
+        assert_eq!(
+            format!("{:?}", s.sorted_diagnostics()),
+            format!("{:?}", plain.sorted_diagnostics())
+        );
+        // Stopped after parsing, or after resolving: no analysis and none
+        // of the text's findings, the text still in the sources.
+        for n in [1, 2] {
+            let (checked, asked, s) = stopped_at(n);
+            assert_eq!(asked, n);
+            let Err(file) = checked else {
+                panic!("not stopped at question {n}");
+            };
+            assert_eq!(s.sources.get(file).text, text);
+            let own = s.diagnostics.iter().filter(|d| d.primary.file == file);
+            assert_eq!(own.count(), 0, "stopped at question {n}");
+        }
+    }
 
     #[test]
     fn checking_again_needs_one_rulebook_forced_and_the_first_models() {

@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::*;
-use crate::session::Session;
+use crate::session::{Checked, Session};
 use crate::span::{FileId, Span};
 use crate::text::Text;
 use std::path::Path;
@@ -71,6 +71,32 @@ impl Document {
     /// `per-file-ignores`). A config that cannot be followed is left out,
     /// and [`Document::config_problem`] says why.
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
+        Document::analysed(path, text, encoding, &mut || false).0
+    }
+
+    /// [`Document::analyse`], stopped between the pipeline's stages once
+    /// `stop` says so (the server stops analysing a text that a later one
+    /// the client has sent replaces): `Err` then, with the text.
+    pub fn analyse_unless(
+        path: &Path,
+        text: String,
+        encoding: Encoding,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> Result<Document, String> {
+        match Document::analysed(path, text, encoding, stop) {
+            (doc, true) => Ok(doc),
+            (doc, false) => Err(doc.into_text()),
+        }
+    }
+
+    /// [`Document::analyse_unless`], and whether it finished (a document
+    /// stopped has neither design nor diagnostics).
+    fn analysed(
+        path: &Path,
+        text: String,
+        encoding: Encoding,
+        stop: &mut dyn FnMut() -> bool,
+    ) -> (Document, bool) {
         let (config, config_problem) = match Config::discover(path, None) {
             Ok(c) => (c, None),
             Err(why) => (None, Some(why)),
@@ -78,10 +104,23 @@ impl Document {
         let mut session = Config::session(config.as_ref(), None);
         let shown = path.display().to_string();
         // The session keeps the one copy of the text (`Document::text`).
-        let checked = session.check_text(&shown, text, path.parent());
+        let (checked, finished) = match session.check_text_unless(&shown, text, path.parent(), stop)
+        {
+            Ok(checked) => (checked, true),
+            Err(file) => (
+                Checked {
+                    file,
+                    analysis: None,
+                },
+                false,
+            ),
+        };
         let lines = LineIndex::of(session.sources.get(checked.file), encoding);
         let start = std::time::Instant::now();
-        let mut diagnostics = session.sorted_diagnostics();
+        let mut diagnostics = match finished {
+            true => session.sorted_diagnostics(),
+            false => Vec::new(),
+        };
         session.timings.add("sort", start.elapsed());
         if let Some(c) = &config {
             diagnostics.retain(|d| c.reports(d.code, path));
@@ -90,7 +129,7 @@ impl Document {
         let in_order = design
             .as_ref()
             .map_or([true; 3], |(d, _)| statements_in_order(d, checked.file));
-        Document {
+        let doc = Document {
             config_problem,
             session,
             file: checked.file,
@@ -98,7 +137,8 @@ impl Document {
             diagnostics,
             in_order,
             lines,
-        }
+        };
+        (doc, finished)
     }
 
     /// Its text, taken out as the document is freed (the client's next

@@ -2,8 +2,9 @@
 //! `lsp-types` (rust-analyzer's synchronous pair: one thread, messages
 //! handled in order, no async runtime). The client sends each edit, which
 //! is applied to the document's last text (`sync`); each change re-runs
-//! the whole pipeline over the document (`Session::check_text`), unless a
-//! later change is already waiting (`waiting`), under the
+//! the whole pipeline over the document (`Session::check_text_unless`),
+//! unless a later change is already waiting, or stops it between stages
+//! once one comes (`waiting`), under the
 //! `mynaflow.toml` that `check` would follow for it; the built-in
 //! rulebook and the explain pages are written once to a cache folder, so
 //! that "go to definition" and the diagnostics' links open them read-only.
@@ -31,6 +32,7 @@ use position::{Encoding, LineIndex};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use waiting::Waiting;
 
 /// The hover text at byte `offset` of a document (what the server answers
 /// to `textDocument/hover`, for benchmarks and tests).
@@ -115,7 +117,7 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
         cache,
         config_problems: HashSet::new(),
     };
-    let mut waiting = waiting::Waiting::new(&connection.receiver);
+    let mut waiting = Waiting::new(&connection.receiver);
     while let Some(msg) = waiting.next() {
         match msg {
             Message::Request(req) => {
@@ -132,12 +134,7 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
                 };
                 server.send(Message::Response(response));
             }
-            Message::Notification(n) => {
-                // A text the client has already replaced is kept, not
-                // analysed: its edits still apply to it.
-                let replaced = waiting.replace(&n);
-                server.notification(n, replaced)
-            }
+            Message::Notification(n) => server.notification(n, &mut waiting),
             Message::Response(_) => {}
         }
     }
@@ -208,13 +205,14 @@ impl Server<'_> {
         let _ = self.connection.sender.send(msg);
     }
 
-    /// Handles a notification; a document's text that `replaced` is kept
-    /// for the edits to come, not analysed.
-    fn notification(&mut self, n: Notification, replaced: bool) {
+    /// Handles a notification. A document's text that a later one
+    /// `waiting` replaces is kept for the edits to come, not analysed.
+    fn notification(&mut self, n: Notification, waiting: &mut Waiting) {
+        let replaced = waiting.replace(&n);
         match n.method.as_str() {
             notification::DidOpenTextDocument::METHOD => {
                 if let Ok(p) = params::<DidOpenTextDocumentParams>(n.params) {
-                    self.text(p.text_document.uri, p.text_document.text, replaced);
+                    self.text(p.text_document.uri, p.text_document.text, replaced, waiting);
                 }
             }
             notification::DidChangeTextDocument::METHOD => {
@@ -229,7 +227,7 @@ impl Server<'_> {
                         None => self.docs.remove(&uri).map(Document::into_text),
                     };
                     if let Some(text) = sync::edited(last, p.content_changes, self.encoding) {
-                        self.text(uri, text, replaced);
+                        self.text(uri, text, replaced, waiting);
                     }
                 }
             }
@@ -245,23 +243,34 @@ impl Server<'_> {
     }
 
     /// A document's new text: analysed, or kept if `replaced`.
-    fn text(&mut self, uri: Url, text: String, replaced: bool) {
+    fn text(&mut self, uri: Url, text: String, replaced: bool, waiting: &mut Waiting) {
         if replaced {
             self.docs.remove(&uri);
             self.unanalysed.insert(uri, text);
         } else {
             self.unanalysed.remove(&uri);
-            self.update(uri, text);
+            self.update(uri, text, waiting);
         }
     }
 
-    fn update(&mut self, uri: Url, text: String) {
+    /// Analyses a document's new text and publishes its diagnostics,
+    /// unless a later text of the document is sent meanwhile: then the
+    /// analysis stops between its stages, and the text is kept for the
+    /// edits to come.
+    fn update(&mut self, uri: Url, text: String, waiting: &mut Waiting) {
         let path = uri
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(uri.path()));
         // A document opened again: its last analysis is freed first.
         drop(self.docs.remove(&uri));
-        let doc = Document::analyse(&path, text, self.encoding);
+        let mut stop = || waiting.replaced(uri.as_str(), std::time::Duration::ZERO);
+        let doc = match Document::analyse_unless(&path, text, self.encoding, &mut stop) {
+            Ok(doc) => doc,
+            Err(text) => {
+                self.unanalysed.insert(uri, text);
+                return;
+            }
+        };
         if let Some(why) = &doc.config_problem {
             let why = crate::escape::visible(why.get(self.lang)).into_owned();
             if self.config_problems.insert(why.clone()) {

@@ -51,13 +51,21 @@ impl<'a> Waiting<'a> {
         ) else {
             return false;
         };
+        self.replaced(uri, LOOK_AHEAD)
+    }
+
+    /// Has the client sent a later open, change or close of document `uri`
+    /// before any request? Waits up to `wait` for each message not yet
+    /// handed over (none while an analysis is under way: the connection's
+    /// reader has long read the next message, and holds it).
+    pub(super) fn replaced(&mut self, uri: &str, wait: std::time::Duration) -> bool {
         // What the client has sent so far, up to the first request.
         // Nothing past a request is taken: the `exit` after `shutdown`
         // must still be on the connection when the shutdown is handled.
         let mut seen = 0;
         loop {
             if seen == self.ahead.len() {
-                match self.receiver.recv_timeout(LOOK_AHEAD) {
+                match self.receiver.recv_timeout(wait) {
                     Ok(m) => self.ahead.push_back(m),
                     Err(_) => return false,
                 }
