@@ -110,6 +110,50 @@ mod tests {
         );
     }
 
+    /// Any positions, in either encoding, on text with astral, full-width
+    /// and CR LF: an edit never splits a character or panics, and the text
+    /// keeps what was before the edit's start and after its end.
+    #[test]
+    fn edits_at_any_positions_keep_the_text_whole() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |below: u32| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as u32) % below
+        };
+        let pieces = ["a", "𠮷", "：", "\r\n", "\n", "野", " ", "\r"];
+        for round in 0..2000 {
+            let encoding = if round % 2 == 0 {
+                Encoding::Utf16
+            } else {
+                Encoding::Utf8
+            };
+            let mut text = String::new();
+            for _ in 0..next(12) {
+                text.push_str(pieces[next(pieces.len() as u32) as usize]);
+            }
+            let mut at = || Position::new(next(5), next(7));
+            let (start, end) = (at(), at());
+            let range = Range::new(start, end);
+            let inserted = pieces[next(pieces.len() as u32) as usize];
+            let change = TextDocumentContentChangeEvent {
+                range: Some(range),
+                range_length: None,
+                text: inserted.to_string(),
+            };
+            let out = edited(Some(text.clone()), vec![change], encoding).unwrap_or_default();
+            let from = offset_of(&text, start, encoding);
+            let to = offset_of(&text, end, encoding).max(from);
+            assert!(text.is_char_boundary(from) && text.is_char_boundary(to));
+            assert_eq!(
+                out,
+                format!("{}{inserted}{}", &text[..from], &text[to..]),
+                "{text:?} {range:?}"
+            );
+        }
+    }
+
     #[test]
     fn positions_past_the_ends_are_the_ends() {
         let text = "ab\r\ncd";
