@@ -57,8 +57,8 @@ fn lsp(c: &mut Criterion) {
 /// `MYNAFLOW_LSP_SIZES="100000 1000000" cargo bench --bench lsp`: the
 /// language server's work on large documents (issue 13), timed by hand
 /// (criterion would take minutes per sample): best of three re-analyses,
-/// then hover on the last flow's arrow (the first, which indexes the
-/// names, and again) and completion after its `for`.
+/// then hover on the last flow's arrow (the first after the analysis, and
+/// again) and completion after its `for`.
 /// Prints one line per size and the ratios between sizes ten times apart;
 /// with `MYNAFLOW_LSP_TIMINGS` set, the best re-analysis's time per stage
 /// before each line.
@@ -91,8 +91,8 @@ fn scale(sizes: &str) {
         let Some(doc) = doc else { continue };
 
         let arrow = text.rfind("->").unwrap_or(0);
-        // The first request after an analysis indexes the names by
-        // position; the ones after it read the index.
+        // The first request after an analysis finds the design out of the
+        // cache; the ones after it, in.
         let start = Instant::now();
         let first = hover_at(&doc, arrow, Lang::En);
         let first_s = start.elapsed().as_secs_f64();

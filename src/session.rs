@@ -349,7 +349,14 @@ impl Session {
     /// Checks a text as if read from a file named `name` in `dir` (the
     /// directory relative `use` paths start from). For editors and tests.
     pub fn check_text(&mut self, name: &str, text: String, dir: Option<&Path>) -> Checked {
-        self.check_text_stopping(name, text, dir, &mut || false).0
+        match self.check_text_unless(name, text, dir, &mut || false) {
+            Ok(checked) => checked,
+            // Never asked to stop, it never does.
+            Err(file) => Checked {
+                file,
+                analysis: None,
+            },
+        }
     }
 
     /// [`Session::check_text`], stopped between its stages (after
@@ -364,28 +371,10 @@ impl Session {
         dir: Option<&Path>,
         stop: &mut dyn FnMut() -> bool,
     ) -> Result<Checked, FileId> {
-        match self.check_text_stopping(name, text, dir, stop) {
-            (checked, true) => Ok(checked),
-            (checked, false) => Err(checked.file),
-        }
-    }
-
-    /// [`Session::check_text_unless`], and whether it finished.
-    fn check_text_stopping(
-        &mut self,
-        name: &str,
-        text: String,
-        dir: Option<&Path>,
-        stop: &mut dyn FnMut() -> bool,
-    ) -> (Checked, bool) {
         let source = self
             .timings
             .time("index lines", || SourceFile::new(name, text));
         let file = self.sources.add(source);
-        let stopped = Checked {
-            file,
-            analysis: None,
-        };
         let mut timings = Timings::default();
         let parsed = parse_timed(
             file,
@@ -395,7 +384,7 @@ impl Session {
         );
         if stop() {
             self.timings.merge(&timings);
-            return (stopped, false);
+            return Err(file);
         }
         let plan = self.plan(file, &parsed.file, dir);
         let (done, _) = analyse(
@@ -409,15 +398,14 @@ impl Session {
         );
         self.timings.merge(&timings);
         if done.stopped {
-            return (stopped, false);
+            return Err(file);
         }
         self.diagnostics.extend(done.diagnostics);
         self.found.extend(done.found);
-        let checked = Checked {
+        Ok(Checked {
             file,
             analysis: done.analysis,
-        };
-        (checked, true)
+        })
     }
 
     /// Reads and checks many files, as [`Session::check_path`] on each in

@@ -316,15 +316,18 @@ impl FlowGraph {
     /// exchanges, found by binary searches (hover asks it of one flow: at
     /// a million flows, the walk was 4-6 ms).
     pub fn exchanges_through(&self, design: &Design, f: FlowId) -> Vec<usize> {
-        let into_carrier = self
-            .transfers_of_flow(f)
-            .any(|t| design.kind_of(self.ends(t).1) == Some(RoleKind::Carrier));
-        if into_carrier {
+        if self.feeds_a_carrier(design, f) {
             return self.exchanges_walked_through(f);
         }
         self.transfers_of_flow(f)
             .flat_map(|t| self.exchanges_ending(t))
             .collect()
+    }
+
+    /// Does flow `f` bring data into a carrier (in either of its ways)?
+    fn feeds_a_carrier(&self, design: &Design, f: FlowId) -> bool {
+        self.transfers_of_flow(f)
+            .any(|t| design.kind_of(self.ends(t).1) == Some(RoleKind::Carrier))
     }
 
     /// [`FlowGraph::exchanges_through`] by walking every route.
@@ -435,10 +438,7 @@ mod tests {
                     "{} flow {i}",
                     path.display()
                 );
-                let into_carrier = g
-                    .transfers_of_flow(f)
-                    .any(|t| d.kind_of(g.ends(t).1) == Some(RoleKind::Carrier));
-                *if into_carrier {
+                *if g.feeds_a_carrier(d, f) {
                     &mut walked
                 } else {
                     &mut searched

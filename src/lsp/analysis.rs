@@ -71,7 +71,9 @@ impl Document {
     /// `per-file-ignores`). A config that cannot be followed is left out,
     /// and [`Document::config_problem`] says why.
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
-        Document::analysed(path, text, encoding, &mut || false).0
+        let (mut session, config) = session_for(path);
+        let checked = session.check_text(&path.display().to_string(), text, path.parent());
+        Document::checked(session, checked, config, path, encoding)
     }
 
     /// [`Document::analyse`], stopped between the pipeline's stages once
@@ -83,44 +85,27 @@ impl Document {
         encoding: Encoding,
         stop: &mut dyn FnMut() -> bool,
     ) -> Result<Document, String> {
-        match Document::analysed(path, text, encoding, stop) {
-            (doc, true) => Ok(doc),
-            (doc, false) => Err(doc.into_text()),
+        let (mut session, config) = session_for(path);
+        let shown = path.display().to_string();
+        match session.check_text_unless(&shown, text, path.parent(), stop) {
+            Ok(checked) => Ok(Document::checked(session, checked, config, path, encoding)),
+            Err(file) => Err(session.sources.take_text(file)),
         }
     }
 
-    /// [`Document::analyse_unless`], and whether it finished (a document
-    /// stopped has neither design nor diagnostics).
-    fn analysed(
+    /// The document `session` checked under `config` (the config found,
+    /// or why it is not followed).
+    fn checked(
+        mut session: Session,
+        checked: Checked,
+        (config, config_problem): (Option<Config>, Option<Text>),
         path: &Path,
-        text: String,
         encoding: Encoding,
-        stop: &mut dyn FnMut() -> bool,
-    ) -> (Document, bool) {
-        let (config, config_problem) = match Config::discover(path, None) {
-            Ok(c) => (c, None),
-            Err(why) => (None, Some(why)),
-        };
-        let mut session = Config::session(config.as_ref(), None);
-        let shown = path.display().to_string();
+    ) -> Document {
         // The session keeps the one copy of the text (`Document::text`).
-        let (checked, finished) = match session.check_text_unless(&shown, text, path.parent(), stop)
-        {
-            Ok(checked) => (checked, true),
-            Err(file) => (
-                Checked {
-                    file,
-                    analysis: None,
-                },
-                false,
-            ),
-        };
         let lines = LineIndex::of(session.sources.get(checked.file), encoding);
         let start = std::time::Instant::now();
-        let mut diagnostics = match finished {
-            true => session.sorted_diagnostics(),
-            false => Vec::new(),
-        };
+        let mut diagnostics = session.sorted_diagnostics();
         session.timings.add("sort", start.elapsed());
         if let Some(c) = &config {
             diagnostics.retain(|d| c.reports(d.code, path));
@@ -129,7 +114,7 @@ impl Document {
         let in_order = design
             .as_ref()
             .map_or([true; 3], |(d, _)| statements_in_order(d, checked.file));
-        let doc = Document {
+        Document {
             config_problem,
             session,
             file: checked.file,
@@ -137,8 +122,7 @@ impl Document {
             diagnostics,
             in_order,
             lines,
-        };
-        (doc, finished)
+        }
     }
 
     /// Its text, taken out as the document is freed (the client's next
@@ -206,6 +190,17 @@ impl Document {
             None => Vec::new(),
         }
     }
+}
+
+/// A session under the `mynaflow.toml` that `check` would follow for the
+/// file at `path`, and that config (None, and why, if it cannot be
+/// followed).
+fn session_for(path: &Path) -> (Session, (Option<Config>, Option<Text>)) {
+    let config = match Config::discover(path, None) {
+        Ok(c) => (c, None),
+        Err(why) => (None, Some(why)),
+    };
+    (Config::session(config.0.as_ref(), None), config)
 }
 
 /// Whether the actors, the data items and the flows of `d` are each all

@@ -244,11 +244,12 @@ impl Server<'_> {
 
     /// A document's new text: analysed, or kept if `replaced`.
     fn text(&mut self, uri: Url, text: String, replaced: bool, waiting: &mut Waiting) {
+        // A document opened again: its last analysis is freed first.
+        self.docs.remove(&uri);
+        self.unanalysed.remove(&uri);
         if replaced {
-            self.docs.remove(&uri);
             self.unanalysed.insert(uri, text);
         } else {
-            self.unanalysed.remove(&uri);
             self.update(uri, text, waiting);
         }
     }
@@ -261,8 +262,6 @@ impl Server<'_> {
         let path = uri
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(uri.path()));
-        // A document opened again: its last analysis is freed first.
-        drop(self.docs.remove(&uri));
         let mut stop = || waiting.replaced(uri.as_str(), std::time::Duration::ZERO);
         let doc = match Document::analyse_unless(&path, text, self.encoding, &mut stop) {
             Ok(doc) => doc,
