@@ -349,7 +349,7 @@ impl Session {
     /// Checks a text as if read from a file named `name` in `dir` (the
     /// directory relative `use` paths start from). For editors and tests.
     pub fn check_text(&mut self, name: &str, text: String, dir: Option<&Path>) -> Checked {
-        match self.check_text_unless(name, text, dir, &mut || false) {
+        match self.check_text_unless(name, text, dir, &|| false) {
             Ok(checked) => checked,
             // Never asked to stop, it never does.
             Err(file) => Checked {
@@ -359,33 +359,36 @@ impl Session {
         }
     }
 
-    /// [`Session::check_text`], stopped between its stages (after
-    /// parsing, after resolving) once `stop` says so: the language server
-    /// stops analysing a text that a later one the client has sent
-    /// replaces. Stopped, it is `Err` with the text's file in
-    /// [`Session::sources`], and none of its findings are kept.
+    /// [`Session::check_text`], stopped once `stop` says so: the language
+    /// server stops analysing a text that a later one the client has sent
+    /// replaces. It is asked, from any thread, before each part of a large
+    /// text is parsed (about every half megabyte), after parsing, after
+    /// resolving and after the graph is made. Stopped, it is `Err` with
+    /// the text's file in [`Session::sources`], and none of its findings
+    /// are kept.
     pub fn check_text_unless(
         &mut self,
         name: &str,
         text: String,
         dir: Option<&Path>,
-        stop: &mut dyn FnMut() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Checked, FileId> {
         let source = self
             .timings
             .time("index lines", || SourceFile::new(name, text));
         let file = self.sources.add(source);
         let mut timings = Timings::default();
-        let parsed = parse_timed(
+        let parsed = parse_timed_unless(
             file,
             &self.sources.get(file).text,
             self.name_copies,
+            stop,
             &mut timings,
         );
-        if stop() {
+        let Some(parsed) = parsed.filter(|_| !stop()) else {
             self.timings.merge(&timings);
             return Err(file);
-        }
+        };
         let plan = self.plan(file, &parsed.file, dir);
         let (done, _) = analyse(
             self.sources.get(file),
@@ -631,7 +634,7 @@ impl Session {
                 parsed,
                 plan,
                 stage,
-                &mut || false,
+                &|| false,
                 &mut t,
             );
             let again = again.map(|kept| AgainFile { at, file, kept });
@@ -943,15 +946,31 @@ fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
 
 /// Lexes and parses, timing each.
 fn parse_timed(file: FileId, text: &str, copies: Copies, t: &mut Timings) -> Parsed {
+    match parse_timed_unless(file, text, copies, &|| false, t) {
+        Some(parsed) => parsed,
+        // Never asked to stop, it never does.
+        None => parse_lexed(text, lex(file, text)),
+    }
+}
+
+/// [`parse_timed`], given up once `stop` says so: a large text is asked
+/// before each of its parts is parsed, a small one not at all.
+fn parse_timed_unless(
+    file: FileId,
+    text: &str,
+    copies: Copies,
+    stop: &(dyn Fn() -> bool + Sync),
+    t: &mut Timings,
+) -> Option<Parsed> {
     if text.len() >= 2 * crate::syntax::split::PART_BYTES {
         // Lexed and parsed in parts on every core: one stage. (A smaller
         // file's names are few: counting them costs nothing to speak of.)
         return t.time("lex+parse", || {
-            crate::syntax::split::parse_in_parts(file, text, copies)
+            crate::syntax::split::parse_in_parts_unless(file, text, copies, stop)
         });
     }
     let lexed = t.time("lex", || lex(file, text));
-    t.time("parse", || parse_lexed(text, lexed))
+    Some(t.time("parse", || parse_lexed(text, lexed)))
 }
 
 /// What a file is checked as, decided by [`Session::plan`].
@@ -1014,7 +1033,7 @@ fn analyse(
     parsed: Parsed,
     plan: Plan,
     stage: StageOptions,
-    stop: &mut dyn FnMut() -> bool,
+    stop: &(dyn Fn() -> bool + Sync),
     t: &mut Timings,
 ) -> (Analysed, Option<Kept>) {
     let Parsed {
@@ -1059,9 +1078,13 @@ fn analyse(
             if stop() {
                 return (Analysed::stopped(), None);
             }
+            let graph = graph_of(&design, t);
+            if stop() {
+                return (Analysed::stopped(), None);
+            }
             let resolved = Resolved {
                 design,
-                graph: None,
+                graph: Some(graph),
             };
             let analysed = design_checked(source, file, &spans, resolved, diags, stage, t);
             let again = again.map(|(findings, names)| Kept::Design {
@@ -1091,12 +1114,7 @@ fn design_checked(
     stage: StageOptions,
     t: &mut Timings,
 ) -> Analysed {
-    let graph = graph.unwrap_or_else(|| {
-        let (transfers, left_out) = t.time("graph", || FlowGraph::transfers_of(&design));
-        t.time("stitch", || {
-            FlowGraph::from_graph(&design, transfers, &left_out)
-        })
-    });
+    let graph = graph.unwrap_or_else(|| graph_of(&design, t));
     // Findings are kept as their code and place until suppressions and
     // the cap per code have decided which are shown.
     let (found, placed, computed) = t.time("checks", || {
@@ -1118,6 +1136,14 @@ fn design_checked(
         stage,
         t,
     )
+}
+
+/// The graph of a resolved design's flows, its exchanges stitched.
+fn graph_of(design: &Design, t: &mut Timings) -> FlowGraph {
+    let (transfers, left_out) = t.time("graph", || FlowGraph::transfers_of(design));
+    t.time("stitch", || {
+        FlowGraph::from_graph(design, transfers, &left_out)
+    })
 }
 
 /// The end of a file's analysis: suppressions, the cap per code and the
@@ -1260,22 +1286,20 @@ mod tests {
     fn stopped_at(n: usize) -> (Result<Checked, FileId>, usize, Session) {
         let text = std::fs::read_to_string("examples/vendor-proposal.myna").unwrap();
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
-        let mut asked = 0;
-        let mut stop = || {
-            asked += 1;
-            asked == n
-        };
-        let checked = s.check_text_unless("d.myna", text, Some(Path::new("examples")), &mut stop);
-        (checked, asked, s)
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let stop = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1 == n;
+        let checked = s.check_text_unless("d.myna", text, Some(Path::new("examples")), &stop);
+        (checked, asked.into_inner(), s)
     }
 
     #[test]
     fn a_check_stops_between_its_stages_when_asked_and_keeps_its_text() {
         let text = std::fs::read_to_string("examples/vendor-proposal.myna").unwrap();
-        // Never stopped: asked after parsing and after resolving, and it
+        // Never stopped: asked after parsing, after resolving and after
+        // the graph (a small text is not asked as it is parsed), and it
         // gives what `check_text` gives.
         let (checked, asked, s) = stopped_at(0);
-        assert_eq!(asked, 2);
+        assert_eq!(asked, 3);
         let whole = checked.ok().and_then(|c| c.analysis);
         assert!(whole.is_some_and(|a| !a.design.flows.is_empty()));
         let mut plain = Session::new(RulebookSource::Builtin("kenpo".into()));
@@ -1285,9 +1309,10 @@ mod tests {
             format!("{:?}", s.sorted_diagnostics()),
             format!("{:?}", plain.sorted_diagnostics())
         );
-        // Stopped after parsing, or after resolving: no analysis and none
-        // of the text's findings, the text still in the sources.
-        for n in [1, 2] {
+        // Stopped after parsing, after resolving or after the graph: no
+        // analysis and none of the text's findings, the text still in the
+        // sources.
+        for n in [1, 2, 3] {
             let (checked, asked, s) = stopped_at(n);
             assert_eq!(asked, n);
             let Err(file) = checked else {

@@ -5,7 +5,7 @@
 //! (default 200), then a hover. Prints how long after the last edit the
 //! hover was answered (the server answers it after the last text's
 //! diagnostics), how many analyses it published for the edits, and its
-//! peak memory (Linux).
+//! peak memory (Linux). `MYNAFLOW_BIN=path` drives another build.
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
@@ -25,7 +25,10 @@ struct Sent {
 pub fn typing(flows: usize, edits: usize, gap: Duration) {
     let text = super::generate::design(flows);
     let last_line = text.lines().count();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+    // `MYNAFLOW_BIN` times another build, as `benches/scale.sh` does.
+    let binary =
+        std::env::var_os("MYNAFLOW_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_mynaflow").into());
+    let mut child = Command::new(binary)
         .args(["lsp", "--lang", "en"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

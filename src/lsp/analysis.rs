@@ -76,14 +76,15 @@ impl Document {
         Document::checked(session, checked, config, path, encoding)
     }
 
-    /// [`Document::analyse`], stopped between the pipeline's stages once
-    /// `stop` says so (the server stops analysing a text that a later one
-    /// the client has sent replaces): `Err` then, with the text.
+    /// [`Document::analyse`], stopped once `stop` says so (the server
+    /// stops analysing a text that a later one the client has sent
+    /// replaces; when it is asked: [`Session::check_text_unless`]): `Err`
+    /// then, with the text.
     pub fn analyse_unless(
         path: &Path,
         text: String,
         encoding: Encoding,
-        stop: &mut dyn FnMut() -> bool,
+        stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Document, String> {
         let (mut session, config) = session_for(path);
         let shown = path.display().to_string();

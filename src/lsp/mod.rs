@@ -3,8 +3,9 @@
 //! handled in order, no async runtime). The client sends each edit, which
 //! is applied to the document's last text (`sync`); each change re-runs
 //! the whole pipeline over the document (`Session::check_text_unless`),
-//! unless a later change is already waiting, or stops it between stages
-//! once one comes (`waiting`), under the
+//! unless a later change is already waiting, or stops it (between the
+//! parts of its parse, then between stages) once one comes (`waiting`),
+//! under the
 //! `mynaflow.toml` that `check` would follow for it; the built-in
 //! rulebook and the explain pages are written once to a cache folder, so
 //! that "go to definition" and the diagnostics' links open them read-only.
@@ -32,7 +33,7 @@ use position::{Encoding, LineIndex};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use waiting::Waiting;
+use waiting::{Replacement, Waiting};
 
 /// The hover text at byte `offset` of a document (what the server answers
 /// to `textDocument/hover`, for benchmarks and tests).
@@ -262,8 +263,9 @@ impl Server<'_> {
         let path = uri
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(uri.path()));
-        let mut stop = || waiting.replaced(uri.as_str(), std::time::Duration::ZERO);
-        let doc = match Document::analyse_unless(&path, text, self.encoding, &mut stop) {
+        let replacement = Replacement::of(waiting, uri.as_str());
+        let doc = match Document::analyse_unless(&path, text, self.encoding, &|| replacement.sent())
+        {
             Ok(doc) => doc,
             Err(text) => {
                 self.unanalysed.insert(uri, text);

@@ -11,6 +11,8 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
 };
 use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The client's messages in the order sent: those taken from the
 /// connection ahead of their turn, then the connection's.
@@ -80,6 +82,45 @@ impl<'a> Waiting<'a> {
                 _ => seen += 1,
             }
         }
+    }
+}
+
+/// Whether a document's text being analysed is replaced by one the client
+/// has sent since: asked from any of the analysis's threads (a large text
+/// is parsed in parts on every core, and asked before each part).
+pub(super) struct Replacement<'w, 'a> {
+    waiting: Mutex<&'w mut Waiting<'a>>,
+    uri: &'w str,
+    /// Once found replaced, it stays so (the message is kept ahead).
+    found: AtomicBool,
+}
+
+impl<'w, 'a> Replacement<'w, 'a> {
+    /// Asks `waiting` about document `uri`.
+    pub(super) fn of(waiting: &'w mut Waiting<'a>, uri: &'w str) -> Self {
+        Replacement {
+            waiting: Mutex::new(waiting),
+            uri,
+            found: AtomicBool::new(false),
+        }
+    }
+
+    /// Has a later text of the document been sent, with no request before
+    /// it ([`Waiting::replaced`])? Waits for nothing: the connection's
+    /// reader reads the next message while the analysis goes on. While
+    /// another thread is asking, the answer is no, for now.
+    pub(super) fn sent(&self) -> bool {
+        if self.found.load(Ordering::Relaxed) {
+            return true;
+        }
+        let replaced = match self.waiting.try_lock() {
+            Ok(mut waiting) => waiting.replaced(self.uri, std::time::Duration::ZERO),
+            Err(_) => false,
+        };
+        if replaced {
+            self.found.store(true, Ordering::Relaxed);
+        }
+        replaced
     }
 }
 
@@ -193,6 +234,36 @@ mod tests {
         assert_eq!(receiver.len(), 1);
         assert!(matches!(waiting.next(), Some(Message::Request(_))));
         assert!(matches!(receiver.try_recv(), Ok(Message::Notification(n)) if n.method == "exit"));
+    }
+
+    #[test]
+    fn a_replacement_is_seen_from_any_thread_once_sent_and_then_stays_seen() {
+        let (a, b) = ("file:///a.myna", "file:///b.myna");
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let mut waiting = Waiting::new(&receiver);
+        let replacement = Replacement::of(&mut waiting, a);
+        // Nothing sent, then another document's text: not replaced.
+        let asked_on_threads = || {
+            std::thread::scope(|s| {
+                let asks: Vec<_> = (0..4).map(|_| s.spawn(|| replacement.sent())).collect();
+                asks.into_iter()
+                    .map(|t| t.join().unwrap())
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(asked_on_threads(), [false; 4]);
+        sender.send(change(b)).unwrap();
+        assert!(!replacement.sent());
+        // Its own: every thread that asks after it is sent is told so
+        // (the one asking takes it from the connection and keeps it).
+        sender.send(change(a)).unwrap();
+        assert!(replacement.sent());
+        assert_eq!(asked_on_threads(), [true; 4]);
+        // Both messages kept, in the order sent (the last use of the
+        // replacement ends its borrow of `waiting`).
+        assert_eq!(receiver.len(), 0);
+        let kept: Vec<Message> = std::iter::from_fn(|| waiting.next()).take(2).collect();
+        assert_eq!(format!("{kept:?}"), format!("{:?}", [change(b), change(a)]));
     }
 
     #[test]

@@ -55,6 +55,19 @@ pub fn parse_in_parts(file: FileId, src: &str, copies: Copies) -> Parsed {
     parse_in_parts_sized(file, src, PART_BYTES, copies)
 }
 
+/// [`parse_in_parts`], given up once `stop` says so: it is asked before
+/// each part is read, so a large text's parse ends within one part's
+/// reading (about a millisecond) of being told, and gives `None`. The
+/// language server stops parsing a text that a later one replaces.
+pub fn parse_in_parts_unless(
+    file: FileId,
+    src: &str,
+    copies: Copies,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Parsed> {
+    parse_in_parts_sized_unless(file, src, PART_BYTES, copies, stop)
+}
+
 /// [`parse_in_parts`] with parts of about `size` bytes (any size: tests
 /// and the fuzzer cut small texts into many parts to compare with
 /// [`parse`]).
@@ -64,9 +77,25 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
 
 /// [`parse_in_parts_of`], its names' copies living as `copies` says.
 pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) -> Parsed {
+    match parse_in_parts_sized_unless(file, src, size, copies, &|| false) {
+        Some(parsed) => parsed,
+        // Never asked to stop, it never does.
+        None => parse(file, src),
+    }
+}
+
+/// [`parse_in_parts_sized`], given up once `stop` says so (asked before
+/// each part is read).
+fn parse_in_parts_sized_unless(
+    file: FileId,
+    src: &str,
+    size: usize,
+    copies: Copies,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Parsed> {
     let bounds = part_bounds(file, src, size);
     if bounds.len() < 3 {
-        return parse(file, src);
+        return Some(parse(file, src));
     }
     // One token buffer and one copy of each spelling per thread of the
     // pool, kept across its parts (rayon would start `map_init`'s afresh
@@ -83,27 +112,31 @@ pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies:
         // parts it was dealt.
         .with_max_len(1)
         .map(|w| {
+            if stop() {
+                return None;
+            }
             let at = rayon::current_thread_index().unwrap_or(0);
             match threads.get(at).map(|t| t.lock()) {
                 Some(Ok(mut t)) => {
                     let (tokens, names) = &mut *t;
-                    Part::read(file, src, w[0], w[1], tokens, names)
+                    Some(Part::read(file, src, w[0], w[1], tokens, names))
                 }
                 // Past the threads' spaces: numbers nothing, so it
                 // cannot give a thread's number to another spelling.
-                _ => Part::read(
+                _ => Some(Part::read(
                     file,
                     src,
                     w[0],
                     w[1],
                     &mut Vec::new(),
                     &Names::in_space(Sym::SPACES).with_copies(copies),
-                ),
+                )),
             }
         })
-        .collect();
+        // Every part, or none once one was given up.
+        .collect::<Option<_>>()?;
     if parts.iter().any(|p| p.forbidden > 0) {
-        return parse(file, src);
+        return Some(parse(file, src));
     }
     let mut stmts = Vec::with_capacity(parts.len());
     let mut found = Vec::new();
@@ -122,7 +155,7 @@ pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies:
         .map(|t| t.lock().map_or(0, |t| t.1.numbered()))
         .collect();
     let stmts = Stmts::from_parts(stmts).numbered_by_one_parse(spellings);
-    finish(stmts, found, lexed, comments)
+    Some(finish(stmts, found, lexed, comments))
 }
 
 /// One part's statements, findings and comments.
@@ -280,6 +313,32 @@ mod tests {
                 .numbered()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn a_parse_in_parts_asks_before_each_part_and_gives_up_when_told() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let src = "actor A : 組合\nactor B : 市町村\ndata x : 氏名\n".to_string()
+            + &"flow A -> B : x for y\n".repeat(200);
+        let parts = part_bounds(FileId(0), &src, 100).len() - 1;
+        assert!(parts > 10, "{parts} parts");
+        // Never told: asked once per part, and it parses as the whole does.
+        let asked = AtomicUsize::new(0);
+        let stop = || {
+            asked.fetch_add(1, Ordering::Relaxed);
+            false
+        };
+        let parsed = parse_in_parts_sized_unless(FileId(0), &src, 100, Copies::Shared, &stop);
+        assert_eq!(asked.load(Ordering::Relaxed), parts);
+        assert_eq!(parsed.map(|p| p.file), Some(parse(FileId(0), &src).file));
+        // Told at the third question: nothing, and no part read after
+        // the answer was known (each thread asks before each of its
+        // parts, so at most one question more per thread).
+        let asked = AtomicUsize::new(0);
+        let stop = || asked.fetch_add(1, Ordering::Relaxed) + 1 >= 3;
+        let parsed = parse_in_parts_sized_unless(FileId(0), &src, 100, Copies::Shared, &stop);
+        assert!(parsed.is_none());
+        assert!(asked.load(Ordering::Relaxed) < parts, "gave up early");
     }
 
     #[test]
