@@ -564,3 +564,47 @@ fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostic
     );
     c.stop();
 }
+
+/// A message the server cannot read ends it with exit status 2 and says
+/// why on stderr, without echoing what the client sent; every read is
+/// bounded (a message claiming more than the limit is not waited for).
+#[test]
+fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
+    let secret = "秘密の本文";
+    let cases: [(String, &str); 4] = [
+        (
+            format!("Content-Length: 12\r\n\r\n{{\"{secret}"),
+            "not JSON",
+        ),
+        (
+            "Content-Length: 99999999999\r\n\r\n".to_string(),
+            "more than the 1073741824 read",
+        ),
+        (
+            format!("Content-Length: 90\r\n\r\n{{\"{secret}\"}}"),
+            "where its Content-Length says 90",
+        ),
+        (format!("X-{}: y\r\n\r\n", "a".repeat(5000)), "too long"),
+    ];
+    for (sent, why) in cases {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(["lsp", "--lang", "en"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(sent.as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("reading the client's messages") && stderr.contains(why),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(secret), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -17,6 +17,7 @@ mod hover;
 mod navigate;
 pub mod position;
 mod sync;
+mod transport;
 mod waiting;
 
 pub use analysis::{Document, Target};
@@ -58,8 +59,12 @@ pub struct Config {
 
 /// Runs the server on stdin/stdout until the client says `exit`.
 pub fn run(config: Config) -> Result<(), String> {
-    let (connection, io) = Connection::stdio();
-    serve(&connection, config)?;
+    let (connection, io) = transport::stdio().map_err(|e| e.to_string())?;
+    if let Err(e) = serve(&connection, config) {
+        // A message that could not be read ends the connection: say why,
+        // not only that it ended.
+        return Err(io.failure().unwrap_or(e));
+    }
     drop(connection);
     io.join().map_err(|e| e.to_string())
 }

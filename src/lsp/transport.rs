@@ -1,0 +1,307 @@
+//! The connection to the client over stdin and stdout: `lsp-server`'s
+//! stdio transport, with each message read once into JSON and moved, not
+//! copied, into the message the server handles, and every read bounded.
+//!
+//! `lsp_server::Message::read` parses a message through serde's untagged
+//! enum: the text is buffered once more, then copied for each kind of
+//! message tried. A client that sends a million-flow design's whole text
+//! (110 MB, at every open) held three or four copies of it at once on the
+//! reader's thread, while the server analysed the last one.
+
+use crossbeam_channel::{Receiver, Sender, bounded};
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::Value;
+use std::io::{self, BufRead, Read, Write};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// The largest message read: the whole text of the largest design the
+/// command line checks ([`crate::input::MAX_FILE_BYTES`]) with room for
+/// its escapes in JSON.
+const MAX_MESSAGE_BYTES: u64 = 4 * crate::input::MAX_FILE_BYTES;
+
+/// The longest header line read (`Content-Length: ...`, `Content-Type: ...`).
+const MAX_HEADER_LINE: u64 = 1024;
+
+/// The threads that read and write the client's messages.
+pub(super) struct Transport {
+    reader: JoinHandle<io::Result<()>>,
+    writer: JoinHandle<io::Result<()>>,
+    /// Why the reader stopped, set before the server sees the connection
+    /// end.
+    failure: Arc<Mutex<Option<String>>>,
+}
+
+impl Transport {
+    /// Why the client's messages could not be read, once the reader has
+    /// stopped for that reason: the cause of a connection that ended
+    /// before `exit`.
+    pub(super) fn failure(&self) -> Option<String> {
+        let failure = self.failure.lock().ok()?.clone()?;
+        Some(format!("reading the client's messages: {failure}"))
+    }
+
+    /// Waits for both threads: the reader ends after `exit` (or when the
+    /// client closes stdin), the writer once the connection is dropped.
+    pub(super) fn join(self) -> io::Result<()> {
+        let reader = self.reader.join();
+        let writer = self.writer.join();
+        for ended in [reader, writer] {
+            match ended {
+                Ok(result) => result?,
+                Err(_) => return Err(io::Error::other("a connection thread panicked")),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A connection over stdin and stdout. As `lsp-server`'s, the reader hands
+/// over one message at a time and reads the next while the last is
+/// handled (a channel of no capacity), which [`super::waiting`] relies on.
+pub(super) fn stdio() -> io::Result<(Connection, Transport)> {
+    let (to_writer, from_server) = bounded::<Message>(0);
+    let writer = std::thread::Builder::new()
+        .name("mynaflow-lsp-writer".into())
+        .spawn(move || write_all(from_server, io::stdout().lock()))?;
+    let (to_server, from_reader) = bounded::<Message>(0);
+    let failure = Arc::new(Mutex::new(None));
+    let failed = Arc::clone(&failure);
+    let reader = std::thread::Builder::new()
+        .name("mynaflow-lsp-reader".into())
+        .spawn(move || {
+            let read = read_all(io::stdin().lock(), &to_server);
+            if let (Err(e), Ok(mut failed)) = (&read, failed.lock()) {
+                *failed = Some(e.to_string());
+            }
+            // Only now does the server see the connection end.
+            drop(to_server);
+            read
+        })?;
+    let connection = Connection {
+        sender: to_writer,
+        receiver: from_reader,
+    };
+    let transport = Transport {
+        reader,
+        writer,
+        failure,
+    };
+    Ok((connection, transport))
+}
+
+/// Writes each message the server sends until the connection is dropped.
+fn write_all(messages: Receiver<Message>, mut out: impl Write) -> io::Result<()> {
+    for m in messages {
+        m.write(&mut out)?;
+    }
+    Ok(())
+}
+
+/// Reads messages from `input` and hands them over one at a time, until
+/// `exit`, the end of the input or the server's end.
+fn read_all(mut input: impl BufRead, to_server: &Sender<Message>) -> io::Result<()> {
+    while let Some(m) = read_message(&mut input)? {
+        let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
+        if to_server.send(m).is_err() || exit {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The next message, or `None` at the end of the input.
+fn read_message(input: &mut impl BufRead) -> io::Result<Option<Message>> {
+    let Some(length) = content_length(input)? else {
+        return Ok(None);
+    };
+    if length > MAX_MESSAGE_BYTES {
+        return Err(invalid(format!(
+            "a message of {length} bytes, more than the {MAX_MESSAGE_BYTES} read"
+        )));
+    }
+    // Sized once (within the bound above): grown as it is read, a 110 MB
+    // text was copied as the buffer doubled, and held twice meanwhile.
+    let mut body = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+    input.take(length).read_to_end(&mut body)?;
+    if body.len() as u64 != length {
+        return Err(invalid(format!(
+            "a message of {} bytes where its Content-Length says {length}",
+            body.len()
+        )));
+    }
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| invalid(format!("a message that is not JSON: {e}")))?;
+    // The text read is freed before the message is handed over.
+    drop(body);
+    message_of(value).map(Some).map_err(|e| {
+        invalid(format!(
+            "a message that is no request, response or notification: {e}"
+        ))
+    })
+}
+
+/// Reads the header lines up to the blank one; the `Content-Length` they
+/// give, or `None` at the end of the input before any.
+fn content_length(input: &mut impl BufRead) -> io::Result<Option<u64>> {
+    let mut length = None;
+    let mut line = Vec::new();
+    let mut first = true;
+    loop {
+        line.clear();
+        let read = input
+            .by_ref()
+            .take(MAX_HEADER_LINE)
+            .read_until(b'\n', &mut line)?;
+        if read == 0 && first {
+            return Ok(None);
+        }
+        first = false;
+        let Some(header) = line.strip_suffix(b"\r\n") else {
+            return Err(invalid(
+                "a header line that does not end with CR LF, or is too long".into(),
+            ));
+        };
+        if header.is_empty() {
+            break;
+        }
+        let header = std::str::from_utf8(header)
+            .map_err(|_| invalid("a header line that is not UTF-8".into()))?;
+        if let Some((name, value)) = header.split_once(':')
+            && name.trim().eq_ignore_ascii_case("Content-Length")
+        {
+            let n = value.trim().parse::<u64>();
+            length = Some(n.map_err(|_| invalid("a Content-Length that is no number".into()))?);
+        }
+    }
+    length
+        .map(Some)
+        .ok_or_else(|| invalid("a message without Content-Length".into()))
+}
+
+/// The message a JSON value is, its parts moved out of it: a notification
+/// (a document's text) or a request is read without serde's untagged
+/// enum, which buffers and copies; a response goes through it (a client's
+/// responses are small).
+fn message_of(value: Value) -> Result<Message, serde_json::Error> {
+    let Value::Object(mut map) = value else {
+        return serde_json::from_value(value);
+    };
+    match map.remove("method") {
+        Some(Value::String(method)) => {
+            let params = map.remove("params").unwrap_or(Value::Null);
+            // As the untagged enum reads it: a request has an id of its
+            // kind; a message with a method and no such id is a
+            // notification.
+            match map.remove("id").map(serde_json::from_value::<RequestId>) {
+                Some(Ok(id)) => Ok(Message::Request(Request { id, method, params })),
+                _ => Ok(Message::Notification(Notification { method, params })),
+            }
+        }
+        method => {
+            if let Some(m) = method {
+                map.insert("method".into(), m);
+            }
+            serde_json::from_value(Value::Object(map))
+        }
+    }
+}
+
+fn invalid(why: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, why)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn framed(body: &str) -> Vec<u8> {
+        format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    }
+
+    fn read(bytes: &[u8]) -> io::Result<Option<Message>> {
+        read_message(&mut io::BufReader::new(bytes))
+    }
+
+    /// What `lsp-server` reads the same value as.
+    fn as_lsp_server_reads(value: &Value) -> Option<String> {
+        let m: Message = serde_json::from_value(value.clone()).ok()?;
+        Some(format!("{m:?}"))
+    }
+
+    #[test]
+    fn every_kind_of_message_reads_as_lsp_server_reads_it() {
+        let values = [
+            json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown", "params": null}),
+            json!({"jsonrpc": "2.0", "id": "a", "method": "textDocument/hover", "params": {"x": 1}}),
+            json!({"jsonrpc": "2.0", "method": "exit"}),
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                   "params": {"textDocument": {"uri": "file:///a.myna", "text": "flow 𠮷 -> B\n"}}}),
+            // An id of no request's kind: a notification, as the untagged
+            // enum reads it.
+            json!({"jsonrpc": "2.0", "id": null, "method": "m", "params": [1]}),
+            json!({"jsonrpc": "2.0", "id": 1.5, "method": "m"}),
+            json!({"jsonrpc": "2.0", "id": 7, "result": {"ok": true}}),
+            json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -32601, "message": "no"}}),
+        ];
+        for v in values {
+            let read = message_of(v.clone()).map(|m| format!("{m:?}"));
+            let expected = as_lsp_server_reads(&v);
+            assert!(expected.is_some(), "{v}");
+            assert_eq!(read.ok(), expected, "{v}");
+        }
+        // Neither reads a method that is no string, or no object.
+        for v in [json!({"id": 1, "method": 2}), json!([1, 2]), json!("x")] {
+            assert!(message_of(v.clone()).is_err(), "{v}");
+            assert!(serde_json::from_value::<Message>(v).is_err());
+        }
+    }
+
+    #[test]
+    fn messages_are_read_framed_and_the_input_ends_cleanly() {
+        let mut bytes = framed(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+        // Other headers, any case, spaces around the value.
+        bytes.extend(b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n");
+        let body = r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        bytes.extend(format!("content-length:  {} \r\n\r\n{body}", body.len()).bytes());
+        let mut input = io::BufReader::new(bytes.as_slice());
+        let first = read_message(&mut input).unwrap();
+        assert!(matches!(first, Some(Message::Notification(n)) if n.method == "initialized"));
+        let second = read_message(&mut input).unwrap();
+        assert!(matches!(second, Some(Message::Request(r)) if r.method == "shutdown"));
+        assert!(read_message(&mut input).unwrap().is_none());
+    }
+
+    #[test]
+    fn malformed_or_oversized_input_is_an_error_not_a_wait_or_a_panic() {
+        let too_long = format!("Content-Length: {}\r\n\r\n", MAX_MESSAGE_BYTES + 1);
+        let long_header = format!("X-{}: y\r\n", "a".repeat(2000));
+        for bad in [
+            b"Content-Length: 10\n\n0123456789".to_vec(),
+            b"Content-Length: x\r\n\r\n".to_vec(),
+            b"Content-Type: a\r\n\r\n{}".to_vec(),
+            too_long.into_bytes(),
+            long_header.into_bytes(),
+            framed("{not json"),
+            framed("[1]"),
+            // Shorter than it says.
+            b"Content-Length: 50\r\n\r\n{}".to_vec(),
+            b"Content-Le".to_vec(),
+        ] {
+            assert!(read(&bad).is_err(), "{:?}", String::from_utf8_lossy(&bad));
+        }
+    }
+
+    #[test]
+    fn the_reader_stops_after_exit() {
+        let mut bytes = framed(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+        bytes.extend(framed(r#"{"jsonrpc":"2.0","method":"after"}"#));
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        let got: Vec<Message> = receiver.try_iter().collect();
+        assert_eq!(got.len(), 1);
+        assert!(matches!(&got[0], Message::Notification(n) if n.method == "exit"));
+    }
+}
