@@ -34,7 +34,7 @@ use position::{Encoding, LineIndex};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use waiting::{Replacement, Waiting};
+use waiting::{Replaced, Replacement, Waiting};
 
 /// The hover text at byte `offset` of a document (what the server answers
 /// to `textDocument/hover`, for benchmarks and tests).
@@ -248,22 +248,25 @@ impl Server<'_> {
         }
     }
 
-    /// A document's new text: analysed, or kept if `replaced`.
-    fn text(&mut self, uri: Url, text: String, replaced: bool, waiting: &mut Waiting) {
+    /// A document's new text: analysed, or kept if `replaced` by edits
+    /// (freed if by a whole text).
+    fn text(&mut self, uri: Url, text: String, replaced: Option<Replaced>, waiting: &mut Waiting) {
         // A document opened again: its last analysis is freed first.
         self.docs.remove(&uri);
         self.unanalysed.remove(&uri);
-        if replaced {
-            self.unanalysed.insert(uri, text);
-        } else {
-            self.update(uri, text, waiting);
+        match replaced {
+            Some(Replaced::ByEdits) => {
+                self.unanalysed.insert(uri, text);
+            }
+            Some(Replaced::Whole) => {}
+            None => self.update(uri, text, waiting),
         }
     }
 
     /// Analyses a document's new text and publishes its diagnostics,
     /// unless a later text of the document is sent meanwhile: then the
-    /// analysis stops between its stages, and the text is kept for the
-    /// edits to come.
+    /// analysis stops, and the text is kept for the edits to come (freed,
+    /// when a whole text comes instead).
     fn update(&mut self, uri: Url, text: String, waiting: &mut Waiting) {
         let path = uri
             .to_file_path()
@@ -273,7 +276,9 @@ impl Server<'_> {
         {
             Ok(doc) => doc,
             Err(text) => {
-                self.unanalysed.insert(uri, text);
+                if replacement.found() != Some(Replaced::Whole) {
+                    self.unanalysed.insert(uri, text);
+                }
                 return;
             }
         };

@@ -11,8 +11,7 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
 };
 use std::collections::VecDeque;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 /// The client's messages in the order sent: those taken from the
 /// connection ahead of their turn, then the connection's.
@@ -43,24 +42,22 @@ impl<'a> Waiting<'a> {
     /// read its analysis? That is: a later open, change or close of the
     /// same document comes before any request (a request may ask about
     /// the text as it was then, so it is answered from that text's
-    /// analysis). The text passed over is still kept, for the edits that
-    /// follow it ([`super::sync`]); only its diagnostics are never
-    /// published.
-    pub(super) fn replace(&mut self, n: &Notification) -> bool {
-        let Some(uri) = text_document(
+    /// analysis). A text passed over is still kept for the edits that
+    /// follow it ([`super::sync`]) unless the replacement needs no text
+    /// ([`Replaced::Whole`]); its diagnostics are never published.
+    pub(super) fn replace(&mut self, n: &Notification) -> Option<Replaced> {
+        let uri = text_document(
             n,
             &[DidOpenTextDocument::METHOD, DidChangeTextDocument::METHOD],
-        ) else {
-            return false;
-        };
+        )?;
         self.replaced(uri, LOOK_AHEAD)
     }
 
     /// Has the client sent a later open, change or close of document `uri`
-    /// before any request? Waits up to `wait` for each message not yet
-    /// handed over (none while an analysis is under way: the connection's
-    /// reader has long read the next message, and holds it).
-    pub(super) fn replaced(&mut self, uri: &str, wait: std::time::Duration) -> bool {
+    /// before any request, and which? Waits up to `wait` for each message
+    /// not yet handed over (none while an analysis is under way: the
+    /// connection's reader has long read the next message, and holds it).
+    pub(super) fn replaced(&mut self, uri: &str, wait: std::time::Duration) -> Option<Replaced> {
         // What the client has sent so far, up to the first request.
         // Nothing past a request is taken: the `exit` after `shutdown`
         // must still be on the connection when the shutdown is handled.
@@ -69,18 +66,51 @@ impl<'a> Waiting<'a> {
             if seen == self.ahead.len() {
                 match self.receiver.recv_timeout(wait) {
                     Ok(m) => self.ahead.push_back(m),
-                    Err(_) => return false,
+                    Err(_) => return None,
                 }
             }
             match &self.ahead[seen] {
-                Message::Request(_) => return false,
+                Message::Request(_) => return None,
                 Message::Notification(later)
                     if text_document(later, TEXT_OR_CLOSE) == Some(uri) =>
                 {
-                    return true;
+                    return Some(Replaced::by(later));
                 }
                 _ => seen += 1,
             }
+        }
+    }
+}
+
+/// What replaces a document's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Replaced {
+    /// Edits to it: the text is kept for them to apply to.
+    ByEdits,
+    /// A whole new text (an open, or a change that sends one), or the
+    /// document's close: the text is needed no more, and freed at once
+    /// (a million-flow design's texts, sent whole, were otherwise held
+    /// beside the next).
+    Whole,
+}
+
+impl Replaced {
+    /// What the later notification `n` of the same document does to its
+    /// text, read from its parameters as sent.
+    fn by(n: &Notification) -> Replaced {
+        let whole = n.method != DidChangeTextDocument::METHOD
+            || n.params
+                .get("contentChanges")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|changes| {
+                    changes
+                        .iter()
+                        .any(|c| c.get("range").is_none_or(serde_json::Value::is_null))
+                });
+        if whole {
+            Replaced::Whole
+        } else {
+            Replaced::ByEdits
         }
     }
 }
@@ -92,7 +122,7 @@ pub(super) struct Replacement<'w, 'a> {
     waiting: Mutex<&'w mut Waiting<'a>>,
     uri: &'w str,
     /// Once found replaced, it stays so (the message is kept ahead).
-    found: AtomicBool,
+    found: OnceLock<Replaced>,
 }
 
 impl<'w, 'a> Replacement<'w, 'a> {
@@ -101,7 +131,7 @@ impl<'w, 'a> Replacement<'w, 'a> {
         Replacement {
             waiting: Mutex::new(waiting),
             uri,
-            found: AtomicBool::new(false),
+            found: OnceLock::new(),
         }
     }
 
@@ -110,17 +140,25 @@ impl<'w, 'a> Replacement<'w, 'a> {
     /// reader reads the next message while the analysis goes on. While
     /// another thread is asking, the answer is no, for now.
     pub(super) fn sent(&self) -> bool {
-        if self.found.load(Ordering::Relaxed) {
+        if self.found.get().is_some() {
             return true;
         }
         let replaced = match self.waiting.try_lock() {
             Ok(mut waiting) => waiting.replaced(self.uri, std::time::Duration::ZERO),
-            Err(_) => false,
+            Err(_) => None,
         };
-        if replaced {
-            self.found.store(true, Ordering::Relaxed);
+        match replaced {
+            Some(r) => {
+                let _ = self.found.set(r);
+                true
+            }
+            None => false,
         }
-        replaced
+    }
+
+    /// What replaced the text, once [`Replacement::sent`] has said it was.
+    pub(super) fn found(&self) -> Option<Replaced> {
+        self.found.get().copied()
     }
 }
 
@@ -152,7 +190,7 @@ fn text_document<'n>(n: &'n Notification, methods: &[&str]) -> Option<&'n str> {
 mod tests {
     use super::*;
     use lsp_server::{Request, RequestId};
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn text(method: &str, uri: &str) -> Message {
         Message::Notification(Notification::new(
@@ -181,8 +219,8 @@ mod tests {
     }
 
     /// Whether each message, taken in turn from a connection that holds
-    /// `sent`, is a text a later one replaces (requests: false).
-    fn replaced(sent: Vec<Message>) -> Vec<bool> {
+    /// `sent`, is a text a later one replaces, and how (requests: None).
+    fn replacements(sent: Vec<Message>) -> Vec<Option<Replaced>> {
         let (sender, receiver) = crossbeam_channel::unbounded();
         for m in sent {
             sender.send(m).unwrap();
@@ -193,10 +231,15 @@ mod tests {
         while let Some(m) = waiting.next() {
             out.push(match m {
                 Message::Notification(n) => waiting.replace(&n),
-                _ => false,
+                _ => None,
             });
         }
         out
+    }
+
+    /// Whether each message is a text a later one replaces.
+    fn replaced(sent: Vec<Message>) -> Vec<bool> {
+        replacements(sent).iter().map(Option::is_some).collect()
     }
 
     #[test]
@@ -221,6 +264,42 @@ mod tests {
     }
 
     #[test]
+    fn a_text_replaced_by_a_whole_text_or_a_close_is_needed_no_more() {
+        let a = "file:///a.myna";
+        let changes = |changes: Value| {
+            Message::Notification(Notification::new(
+                DidChangeTextDocument::METHOD.into(),
+                json!({"textDocument": {"uri": a, "version": 2}, "contentChanges": changes}),
+            ))
+        };
+        let range =
+            json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}});
+        let edit = json!({"range": range, "text": "x"});
+        let whole = json!({"text": "flow A -> B\n"});
+        let sent = vec![
+            change(a),
+            changes(json!([edit])),
+            // Edits, then a whole text in the same message.
+            changes(json!([edit, whole])),
+            changes(json!([{"range": null, "text": ""}])),
+            text(DidOpenTextDocument::METHOD, a),
+            text(DidCloseTextDocument::METHOD, a),
+        ];
+        use Replaced::*;
+        assert_eq!(
+            replacements(sent),
+            [
+                Some(ByEdits),
+                Some(Whole),
+                Some(Whole),
+                Some(Whole),
+                Some(Whole),
+                None
+            ]
+        );
+    }
+
+    #[test]
     fn nothing_past_a_request_is_taken_from_the_connection() {
         let (sender, receiver) = crossbeam_channel::unbounded();
         let exit = Message::Notification(Notification::new("exit".into(), json!(null)));
@@ -229,7 +308,7 @@ mod tests {
         }
         let mut waiting = Waiting::new(&receiver);
         let first = notification(waiting.next().unwrap());
-        assert!(!waiting.replace(&first));
+        assert!(waiting.replace(&first).is_none());
         // The request was taken ahead; the exit is still on the connection.
         assert_eq!(receiver.len(), 1);
         assert!(matches!(waiting.next(), Some(Message::Request(_))));
@@ -259,6 +338,7 @@ mod tests {
         sender.send(change(a)).unwrap();
         assert!(replacement.sent());
         assert_eq!(asked_on_threads(), [true; 4]);
+        assert_eq!(replacement.found(), Some(Replaced::ByEdits));
         // Both messages kept, in the order sent (the last use of the
         // replacement ends its borrow of `waiting`).
         assert_eq!(receiver.len(), 0);
@@ -276,7 +356,7 @@ mod tests {
         drop(sender);
         let mut waiting = Waiting::new(&receiver);
         let first = notification(waiting.next().unwrap());
-        assert!(!waiting.replace(&first));
+        assert!(waiting.replace(&first).is_none());
         let rest: Vec<Message> = std::iter::from_fn(|| waiting.next()).collect();
         assert_eq!(format!("{rest:?}"), format!("{:?}", &sent[1..]));
     }
