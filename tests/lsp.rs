@@ -571,7 +571,7 @@ fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostic
 #[test]
 fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
     let secret = "秘密の本文";
-    let cases: [(String, &str); 4] = [
+    let cases: [(String, &str); 5] = [
         (
             format!("Content-Length: 12\r\n\r\n{{\"{secret}"),
             "not JSON",
@@ -585,6 +585,16 @@ fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
             "where its Content-Length says 90",
         ),
         (format!("X-{}: y\r\n\r\n", "a".repeat(5000)), "too long"),
+        // A response whose error code is a string, with a control
+        // character: no message, and the character never printed.
+        (
+            {
+                let body =
+                    r#"{"jsonrpc":"2.0","id":1,"error":{"code":"\u001b[31m","message":"m"}}"#;
+                format!("Content-Length: {}\r\n\r\n{body}", body.len())
+            },
+            "no request, response or notification",
+        ),
     ];
     for (sent, why) in cases {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
@@ -605,6 +615,7 @@ fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
             "{stderr}"
         );
         assert!(!stderr.contains(secret), "{stderr}");
+        assert!(!stderr.contains('\u{1b}'), "{stderr}");
         assert!(out.stdout.is_empty());
     }
 }

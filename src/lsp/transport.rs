@@ -35,9 +35,10 @@ pub(super) struct Transport {
 impl Transport {
     /// Why the client's messages could not be read, once the reader has
     /// stopped for that reason: the cause of a connection that ended
-    /// before `exit`.
+    /// before `exit`. Escaped: serde's reason may quote a value sent.
     pub(super) fn failure(&self) -> Option<String> {
         let failure = self.failure.lock().ok()?.clone()?;
+        let failure = crate::escape::visible(&failure);
         Some(format!("reading the client's messages: {failure}"))
     }
 
