@@ -571,7 +571,9 @@ fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostic
 #[test]
 fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
     let secret = "秘密の本文";
-    let cases: [(String, &str); 5] = [
+    let cases: [(String, &str); 6] = [
+        // Nothing at all: the client went before it said anything.
+        (String::new(), "the input ended before `exit`"),
         (
             format!("Content-Length: 12\r\n\r\n{{\"{secret}"),
             "not JSON",

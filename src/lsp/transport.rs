@@ -72,12 +72,17 @@ pub(super) fn stdio() -> io::Result<(Connection, Transport)> {
         .name("mynaflow-lsp-reader".into())
         .spawn(move || {
             let read = read_all(io::stdin().lock(), &to_server);
-            if let (Err(e), Ok(mut failed)) = (&read, failed.lock()) {
-                *failed = Some(e.to_string());
+            let why = match &read {
+                Err(e) => Some(e.to_string()),
+                Ok(Ended::EndOfInput) => Some("the input ended before `exit`".into()),
+                Ok(Ended::Exit | Ended::ServerGone) => None,
+            };
+            if let (Some(why), Ok(mut failed)) = (why, failed.lock()) {
+                *failed = Some(why);
             }
             // Only now does the server see the connection end.
             drop(to_server);
-            read
+            read.map(|_| ())
         })?;
     let connection = Connection {
         sender: to_writer,
@@ -100,15 +105,29 @@ fn write_all(messages: Receiver<Message>, mut out: impl Write) -> io::Result<()>
 }
 
 /// Reads messages from `input` and hands them over one at a time, until
-/// `exit`, the end of the input or the server's end.
-fn read_all(mut input: impl BufRead, to_server: &Sender<Message>) -> io::Result<()> {
+/// `exit`, the end of the input or the server's end; says which.
+fn read_all(mut input: impl BufRead, to_server: &Sender<Message>) -> io::Result<Ended> {
     while let Some(m) = read_message(&mut input)? {
         let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
-        if to_server.send(m).is_err() || exit {
-            break;
+        if to_server.send(m).is_err() {
+            return Ok(Ended::ServerGone);
+        }
+        if exit {
+            return Ok(Ended::Exit);
         }
     }
-    Ok(())
+    Ok(Ended::EndOfInput)
+}
+
+/// Why the reader stopped, when it could read every message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ended {
+    /// The client said `exit`.
+    Exit,
+    /// The client closed stdin without `exit`.
+    EndOfInput,
+    /// The server had stopped taking messages.
+    ServerGone,
 }
 
 /// The next message, or `None` at the end of the input.
@@ -300,9 +319,19 @@ mod tests {
         let mut bytes = framed(r#"{"jsonrpc":"2.0","method":"exit"}"#);
         bytes.extend(framed(r#"{"jsonrpc":"2.0","method":"after"}"#));
         let (sender, receiver) = crossbeam_channel::unbounded();
-        read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        let ended = read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        assert_eq!(ended, Ended::Exit);
         let got: Vec<Message> = receiver.try_iter().collect();
         assert_eq!(got.len(), 1);
         assert!(matches!(&got[0], Message::Notification(n) if n.method == "exit"));
+        // Without `exit`: every message, then the end of the input.
+        let bytes = framed(r#"{"jsonrpc":"2.0","method":"after"}"#);
+        let ended = read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        assert_eq!(ended, Ended::EndOfInput);
+        assert_eq!(receiver.try_iter().count(), 1);
+        // A server that stopped taking them.
+        drop(receiver);
+        let ended = read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        assert_eq!(ended, Ended::ServerGone);
     }
 }
