@@ -315,6 +315,72 @@ mod tests {
     }
 
     #[test]
+    fn cut_short_or_damaged_streams_give_a_message_or_an_error_and_never_panic() {
+        // A session of three messages, then 3000 copies cut at, or with
+        // one byte changed at, pseudo-random places: each read either
+        // gives the messages or ends in an error, and whatever is read
+        // before the damage is what was sent.
+        let bodies = [
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
+            r#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.myna","text":"flow 𠮷 -> B\n\"x\""}}}"#,
+            r#"{"jsonrpc":"2.0","id":"s","method":"shutdown"}"#,
+        ];
+        let whole: Vec<u8> = bodies.iter().flat_map(|b| framed(b)).collect();
+        let sent: Vec<String> = bodies
+            .iter()
+            .map(|b| {
+                format!(
+                    "{:?}",
+                    message_of(serde_json::from_str(b).unwrap()).unwrap()
+                )
+            })
+            .collect();
+        // Undamaged: the three messages, then the end.
+        let mut input = io::BufReader::new(whole.as_slice());
+        for expected in &sent {
+            let m = read_message(&mut input).unwrap().unwrap();
+            assert_eq!(&format!("{m:?}"), expected);
+        }
+        assert!(read_message(&mut input).unwrap().is_none());
+        let mut compared = 0;
+        let mut seed = 0x5eed_u64;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % below.max(1)
+        };
+        for round in 0..3000 {
+            let mut bytes = whole.clone();
+            let at = next(bytes.len());
+            if round % 2 == 0 {
+                bytes.truncate(at);
+            } else {
+                bytes[at] = next(256) as u8;
+            }
+            let mut input = io::BufReader::new(bytes.as_slice());
+            for (k, expected) in sent.iter().enumerate() {
+                match read_message(&mut input) {
+                    Ok(Some(m)) => {
+                        // Only a message wholly before the damage is sure
+                        // to be the one sent.
+                        let end: usize = bodies[..=k].iter().map(|b| framed(b).len()).sum();
+                        if end <= at {
+                            assert_eq!(&format!("{m:?}"), expected, "round {round}");
+                            compared += 1;
+                        }
+                    }
+                    Ok(None) | Err(_) => break,
+                }
+            }
+        }
+        assert!(
+            compared > 1000,
+            "{compared} messages read before the damage"
+        );
+    }
+
+    #[test]
     fn the_reader_stops_after_exit() {
         let mut bytes = framed(r#"{"jsonrpc":"2.0","method":"exit"}"#);
         bytes.extend(framed(r#"{"jsonrpc":"2.0","method":"after"}"#));
