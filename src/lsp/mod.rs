@@ -1,6 +1,7 @@
 //! `mynaflow lsp`: a language server on stdio, built on `lsp-server` and
 //! `lsp-types` (rust-analyzer's synchronous pair: one thread, messages
-//! handled in order, no async runtime). The client sends each edit, which
+//! handled in order, no async runtime), its stdio connection our own
+//! (`transport`: each message read bounded, and parsed once). The client sends each edit, which
 //! is applied to the document's last text (`sync`); each change re-runs
 //! the whole pipeline over the document (`Session::check_text_unless`),
 //! unless a later change is already waiting, or stops it (between the
