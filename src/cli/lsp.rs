@@ -13,7 +13,12 @@ pub fn run(lang: Lang) -> u8 {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .map(|c| c.join("mynaflow"));
-    match mynaflow::lsp::run(mynaflow::lsp::Config { cache, lang }) {
+    let config = mynaflow::lsp::Config {
+        cache,
+        lang,
+        max_document_bytes: mynaflow::input::MAX_FILE_BYTES,
+    };
+    match mynaflow::lsp::run(config) {
         Ok(()) => OK,
         Err(e) => {
             fail(&format!("lsp: {e}"));

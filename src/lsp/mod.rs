@@ -26,6 +26,7 @@ pub use analysis::{Document, Target};
 use crate::code::{Code, Severity};
 use crate::session::{BUILTIN_PREFIX, BUILTIN_RULEBOOKS};
 use crate::span::Span;
+use crate::text;
 use crate::text::Lang;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
@@ -56,6 +57,11 @@ pub struct Config {
     pub cache: Option<PathBuf>,
     /// The language of hover texts and messages.
     pub lang: Lang,
+    /// The largest document analysed, in bytes (the command line sets
+    /// [`crate::input::MAX_FILE_BYTES`], the largest file `check` reads); a
+    /// larger one is kept for its edits, and the client is told why it
+    /// has no findings.
+    pub max_document_bytes: u64,
 }
 
 /// Runs the server on stdin/stdout until the client says `exit`.
@@ -123,6 +129,8 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
         lang: config.lang,
         cache,
         config_problems: HashSet::new(),
+        max_document_bytes: config.max_document_bytes,
+        too_large: HashSet::new(),
     };
     let mut waiting = Waiting::new(&connection.receiver);
     while let Some(msg) = waiting.next() {
@@ -190,16 +198,22 @@ type Failure = (ErrorCode, String);
 struct Server<'a> {
     connection: &'a Connection,
     docs: HashMap<Url, Document>,
-    /// The texts of open documents that a later text already waiting
-    /// replaces, not analysed (see [`waiting::Waiting::replace`]); a
-    /// document is here or in `docs`, never in both.
+    /// The texts of open documents not analysed: a later text already
+    /// waiting replaces them (see [`waiting::Waiting::replace`]), or they
+    /// are larger than `max_document_bytes`; a document is here or in
+    /// `docs`, never in both.
     unanalysed: HashMap<Url, String>,
     encoding: Encoding,
     lang: Lang,
     cache: Option<Cache>,
-    /// Config problems already shown to the user (once each, not on
+    /// Config problems already shown to the user (once each, not at
     /// every keystroke).
     config_problems: HashSet<String>,
+    /// [`Config::max_document_bytes`].
+    max_document_bytes: u64,
+    /// Documents too large to analyse whose user has been told so (again
+    /// only once one has been analysed since).
+    too_large: HashSet<Url>,
 }
 
 fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Failure> {
@@ -242,6 +256,7 @@ impl Server<'_> {
                 if let Ok(p) = params::<DidCloseTextDocumentParams>(n.params) {
                     self.docs.remove(&p.text_document.uri);
                     self.unanalysed.remove(&p.text_document.uri);
+                    self.too_large.remove(&p.text_document.uri);
                     self.publish(p.text_document.uri, Vec::new());
                 }
             }
@@ -272,6 +287,19 @@ impl Server<'_> {
         let path = uri
             .to_file_path()
             .unwrap_or_else(|_| PathBuf::from(uri.path()));
+        if text.len() as u64 > self.max_document_bytes {
+            if self.too_large.insert(uri.clone()) {
+                let (shown, size, max) = (path.display(), text.len(), self.max_document_bytes);
+                self.show(text!(
+                    "`{shown}` is {size} bytes, more than the {max} checked: not checked";
+                    "「{shown}」は {size} バイトで、検査する上限の {max} バイトを超えるため、検査しません"
+                ));
+            }
+            self.unanalysed.insert(uri.clone(), text);
+            self.publish(uri, Vec::new());
+            return;
+        }
+        self.too_large.remove(&uri);
         let replacement = Replacement::of(waiting, uri.as_str());
         let doc = match Document::analyse_unless(&path, text, self.encoding, &|| replacement.sent())
         {
@@ -286,18 +314,28 @@ impl Server<'_> {
         if let Some(why) = &doc.config_problem {
             let why = crate::escape::visible(why.get(self.lang)).into_owned();
             if self.config_problems.insert(why.clone()) {
-                self.send(Message::Notification(Notification::new(
-                    notification::ShowMessage::METHOD.to_string(),
-                    ShowMessageParams {
-                        typ: MessageType::WARNING,
-                        message: format!("mynaflow: {why}"),
-                    },
-                )));
+                self.show_escaped(why);
             }
         }
         let diags = self.diagnostics(&doc, &uri);
         self.docs.insert(uri.clone(), doc);
         self.publish(uri, diags);
+    }
+
+    /// Shows the user a warning.
+    fn show(&self, why: crate::text::Text) {
+        self.show_escaped(crate::escape::visible(why.get(self.lang)).into_owned());
+    }
+
+    /// Shows the user a warning already escaped.
+    fn show_escaped(&self, why: String) {
+        self.send(Message::Notification(Notification::new(
+            notification::ShowMessage::METHOD.to_string(),
+            ShowMessageParams {
+                typ: MessageType::WARNING,
+                message: format!("mynaflow: {why}"),
+            },
+        )));
     }
 
     fn publish(&self, uri: Url, diagnostics: Vec<Diagnostic>) {
@@ -526,5 +564,114 @@ mod erased {
         fn to_value(&self) -> serde_json::Value {
             serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The next notification of `method` the server sends, passing over
+    /// others, which must not be warnings shown to the user.
+    fn next_of(client: &Connection, method: &str) -> Value {
+        loop {
+            // Bounded: a server that never sends it fails the test.
+            match client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(30))
+            {
+                Ok(Message::Notification(n)) if n.method == method => return n.params,
+                Ok(Message::Notification(n)) => {
+                    assert_ne!(n.method, "window/showMessage", "{:?}", n.params);
+                }
+                Ok(_) => {}
+                Err(e) => panic!("no {method} from the server: {e}"),
+            }
+        }
+    }
+
+    fn notify(client: &Connection, method: &str, params: Value) {
+        let n = Notification::new(method.to_string(), params);
+        client.sender.send(Message::Notification(n)).unwrap();
+    }
+
+    #[test]
+    fn a_document_larger_than_the_limit_is_not_analysed_and_the_user_is_told_once() {
+        let (server, client) = Connection::memory();
+        let config = Config {
+            cache: None,
+            lang: Lang::En,
+            max_document_bytes: 300,
+        };
+        let serving = std::thread::spawn(move || serve(&server, config));
+        let init = Request::new(1.into(), "initialize".into(), json!({"capabilities": {}}));
+        client.sender.send(Message::Request(init)).unwrap();
+        assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
+        notify(&client, "initialized", json!({}));
+        let uri = "file:///limit/design.myna";
+        // Undeclared names: findings, when it is analysed.
+        let small = "flow A -> B : x for y\n";
+        let large = small.repeat(20);
+        assert!(small.len() < 300 && large.len() > 300);
+        let open = |text: &str, version: i32| json!({"textDocument": {"uri": uri, "languageId": "myna", "version": version, "text": text}});
+        notify(&client, "textDocument/didOpen", open(&large, 1));
+        let shown = next_of(&client, "window/showMessage");
+        let message = shown["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("more than the 300 checked: not checked"),
+            "{message}"
+        );
+        let published = next_of(&client, "textDocument/publishDiagnostics");
+        assert_eq!(published["diagnostics"], json!([]));
+        // An edit that keeps it too large: no findings, no second warning.
+        let change = |version: i32, changes: Value| json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes});
+        let at_end =
+            json!({"start": {"line": 20, "character": 0}, "end": {"line": 20, "character": 0}});
+        notify(
+            &client,
+            "textDocument/didChange",
+            change(2, json!([{"range": at_end, "text": "# more\n"}])),
+        );
+        let published = next_of(&client, "textDocument/publishDiagnostics");
+        assert_eq!(published["diagnostics"], json!([]));
+        // Edited down to under the limit (the kept text is what is edited):
+        // analysed, with its findings.
+        let rest =
+            json!({"start": {"line": 1, "character": 0}, "end": {"line": 21, "character": 0}});
+        notify(
+            &client,
+            "textDocument/didChange",
+            change(3, json!([{"range": rest, "text": ""}])),
+        );
+        let published = next_of(&client, "textDocument/publishDiagnostics");
+        let codes: Vec<&str> = published["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["code"].as_str())
+            .collect();
+        assert!(codes.contains(&"MN010"), "{codes:?}");
+        // Too large again, after an analysis: told again.
+        notify(
+            &client,
+            "textDocument/didChange",
+            change(4, json!([{"text": large}])),
+        );
+        let shown = next_of(&client, "window/showMessage");
+        assert!(
+            shown["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("not checked"))
+        );
+        let published = next_of(&client, "textDocument/publishDiagnostics");
+        assert_eq!(published["diagnostics"], json!([]));
+        let shutdown = Request::new(2.into(), "shutdown".into(), json!(null));
+        client.sender.send(Message::Request(shutdown)).unwrap();
+        assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
+        notify(&client, "exit", json!(null));
+        assert_eq!(serving.join().unwrap(), Ok(()));
+        // Nothing more was sent.
+        assert!(client.receiver.try_recv().is_err());
     }
 }
