@@ -1,7 +1,6 @@
 //! Go to definition, find references, rename, document symbols.
 
 use super::analysis::{Document, Target};
-use crate::model::FlowId;
 use crate::span::Span;
 use crate::syntax::lexer::write_name;
 use lsp_types::{DocumentSymbol, SymbolKind, TextEdit};
@@ -37,7 +36,14 @@ pub fn rename(doc: &Document, target: Target, new_name: &str) -> Option<Vec<(Spa
     )
 }
 
-/// Actors, data items and flows as document symbols.
+/// The most document symbols answered. An editor asks for them after
+/// every edit (the outline, breadcrumbs, sticky scroll); a national design's
+/// million flows made an answer of 323 MB, which took the server 10 GiB
+/// and most of a minute. No one reads an outline that long.
+pub const MAX_SYMBOLS: usize = 10_000;
+
+/// Actors, data items and flows as document symbols, in the order written:
+/// the first [`MAX_SYMBOLS`] of them.
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be given.
 pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
     let Some(d) = doc.design() else {
@@ -67,42 +73,55 @@ pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
                 children: None,
             }
         };
+    // Where each statement starts, and what it is: the first ones written
+    // are chosen before any symbol is made.
+    let mut written: Vec<(u32, Statement)> = (d.actors.iter().enumerate())
+        .map(|(i, a)| (a.span.start, Statement::Actor(i)))
+        .chain((d.data.iter().enumerate()).map(|(i, item)| (item.span.start, Statement::Data(i))))
+        .chain((d.flows.iter().enumerate()).map(|(i, f)| (f.span.start, Statement::Flow(i))))
+        .collect();
+    if written.len() > MAX_SYMBOLS {
+        written.select_nth_unstable(MAX_SYMBOLS);
+        written.truncate(MAX_SYMBOLS);
+    }
+    written.sort_unstable();
     let rb = d.rulebook.as_deref();
-    let mut out = Vec::new();
-    for a in &d.actors {
-        let role = rb.zip(a.role.id).map(|(rb, r)| rb.role(r).name.clone());
-        out.push(sym(
-            a.name.clone(),
-            SymbolKind::OBJECT,
-            a.span,
-            a.name_span,
-            role,
-        ));
-    }
-    for i in &d.data {
-        let cat = rb
-            .zip(i.category.id)
-            .map(|(rb, c)| rb.category(c).name.clone());
-        out.push(sym(
-            i.name.clone(),
-            SymbolKind::FIELD,
-            i.span,
-            i.name_span,
-            cat,
-        ));
-    }
-    for (n, f) in d.flows.iter().enumerate() {
-        let _ = FlowId::new(n as u32);
-        out.push(sym(
-            f.text(text),
-            SymbolKind::EVENT,
-            f.span,
-            f.arrow(),
-            None,
-        ));
-    }
-    out.sort_by_key(|s| (s.range.start.line, s.range.start.character));
-    out
+    written
+        .into_iter()
+        .filter_map(|(_, statement)| {
+            Some(match statement {
+                Statement::Actor(i) => {
+                    let a = d.actors.get(i)?;
+                    let role = rb.zip(a.role.id).map(|(rb, r)| rb.role(r).name.clone());
+                    sym(
+                        a.name.clone(),
+                        SymbolKind::OBJECT,
+                        a.span,
+                        a.name_span,
+                        role,
+                    )
+                }
+                Statement::Data(i) => {
+                    let item = d.data.get(i)?;
+                    let cat = (rb.zip(item.category.id)).map(|(rb, c)| rb.category(c).name.clone());
+                    let (whole, name) = (item.span, item.name_span);
+                    sym(item.name.clone(), SymbolKind::FIELD, whole, name, cat)
+                }
+                Statement::Flow(i) => {
+                    let f = d.flows.get(i)?;
+                    sym(f.text(text), SymbolKind::EVENT, f.span, f.arrow(), None)
+                }
+            })
+        })
+        .collect()
+}
+
+/// A statement that is a document symbol, by its place in its list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Statement {
+    Actor(usize),
+    Data(usize),
+    Flow(usize),
 }
 
 /// Text edits from spans in the document.
@@ -117,4 +136,33 @@ pub fn edits(doc: &Document, spans: &[(Span, String)]) -> Vec<TextEdit> {
             )
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lsp::position::Encoding;
+    use std::path::Path;
+
+    #[test]
+    fn a_long_design_lists_its_first_statements_up_to_the_most_symbols() {
+        let head = "use \"kenpo\"\nactor A : 組合\nactor B : 組合\ndata x : 氏名\n";
+        let over = MAX_SYMBOLS + 500;
+        let text = head.to_string() + &"flow A -> B : x for 被扶養者認定\n".repeat(over);
+        let doc = Document::analyse(Path::new("/long/design.myna"), text, Encoding::Utf16);
+        let listed = symbols(&doc);
+        assert_eq!(listed.len(), MAX_SYMBOLS);
+        // The declarations, then the flows, each on its own line in order:
+        // the first MAX_SYMBOLS statements written.
+        let lines: Vec<u32> = listed.iter().map(|s| s.range.start.line).collect();
+        let expected: Vec<u32> = (1..=MAX_SYMBOLS as u32).collect();
+        assert_eq!(lines, expected);
+        assert_eq!(listed[0].name, "A");
+        assert_eq!(listed[2].kind, SymbolKind::FIELD);
+        assert_eq!(listed[3].kind, SymbolKind::EVENT);
+        // A short one lists every statement.
+        let short = head.to_string() + "flow A -> B : x for 被扶養者認定\n";
+        let doc = Document::analyse(Path::new("/short/design.myna"), short, Encoding::Utf16);
+        assert_eq!(symbols(&doc).len(), 4);
+    }
 }
