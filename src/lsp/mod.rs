@@ -15,6 +15,7 @@ mod actions;
 mod analysis;
 mod completion;
 mod hover;
+mod lifecycle;
 mod navigate;
 pub mod position;
 mod sync;
@@ -67,7 +68,7 @@ pub struct Config {
 /// Runs the server on stdin/stdout until the client says `exit`.
 pub fn run(config: Config) -> Result<(), String> {
     let (connection, io) = transport::stdio().map_err(|e| e.to_string())?;
-    if let Err(e) = serve(&connection, config) {
+    if let Err(e) = serve_link(&connection, config) {
         // A message that could not be read ends the connection: say why,
         // not only that it ended.
         return Err(io.failure().unwrap_or(e));
@@ -76,9 +77,43 @@ pub fn run(config: Config) -> Result<(), String> {
     io.join().map_err(|e| e.to_string())
 }
 
-/// Serves one client over a connection (tests use an in-memory one).
+/// Serves one client over an `lsp-server` connection (an in-memory one,
+/// say). Answers go through a thread that reads back those the server
+/// writes as JSON ([`transport::Outgoing`]).
 pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let (sender, outgoing) = crossbeam_channel::bounded::<transport::Outgoing>(0);
+    let link = transport::Link {
+        sender,
+        receiver: connection.receiver.clone(),
+    };
+    let to_client = connection.sender.clone();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            for o in outgoing {
+                let m = match o {
+                    transport::Outgoing::Message(m) => m,
+                    transport::Outgoing::Json(json) => {
+                        match serde_json::from_str(&json).map(transport::message_of) {
+                            Ok(Ok(m)) => m,
+                            _ => continue,
+                        }
+                    }
+                };
+                if to_client.send(m).is_err() {
+                    break;
+                }
+            }
+        });
+        let served = serve_link(&link, config);
+        // The forwarding thread ends with the link.
+        drop(link);
+        served
+    })
+}
+
+/// Serves one client over the server's own link.
+fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String> {
+    let (id, params) = lifecycle::initialize_start(connection)?;
     let params: InitializeParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
     let utf8 = params
         .capabilities
@@ -117,9 +152,7 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
         "capabilities": caps,
         "serverInfo": {"name": "mynaflow", "version": env!("CARGO_PKG_VERSION")},
     });
-    connection
-        .initialize_finish(id, result)
-        .map_err(|e| e.to_string())?;
+    lifecycle::initialize_finish(connection, id, result)?;
     let cache = config.cache.as_deref().and_then(|c| materialise(c).ok());
     let mut server = Server {
         connection,
@@ -136,18 +169,17 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
     while let Some(msg) = waiting.next() {
         match msg {
             Message::Request(req) => {
-                if connection
-                    .handle_shutdown(&req)
-                    .map_err(|e| e.to_string())?
-                {
+                if lifecycle::shutdown(connection, &req)? {
                     return Ok(());
                 }
                 let id = req.id.clone();
-                let response = match server.request(req) {
-                    Ok(v) => Response::new_ok(id, v),
-                    Err((code, msg)) => Response::new_err(id, code as i32, msg),
-                };
-                server.send(Message::Response(response));
+                match server.request(req) {
+                    Ok(answer) => connection.send_json(answer.response(&id)),
+                    Err((code, msg)) => {
+                        let response = Response::new_err(id, code as i32, msg);
+                        server.send(Message::Response(response));
+                    }
+                }
             }
             Message::Notification(n) => server.notification(n, &mut waiting),
             Message::Response(_) => {}
@@ -196,7 +228,7 @@ fn materialise(folder: &Path) -> std::io::Result<Cache> {
 type Failure = (ErrorCode, String);
 
 struct Server<'a> {
-    connection: &'a Connection,
+    connection: &'a transport::Link,
     docs: HashMap<Url, Document>,
     /// The texts of open documents not analysed: a later text already
     /// waiting replaces them (see [`waiting::Waiting::replace`]), or they
@@ -223,7 +255,7 @@ fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Failure> {
 impl Server<'_> {
     fn send(&self, msg: Message) {
         // A closed channel means the client went away; the loop ends then.
-        let _ = self.connection.sender.send(msg);
+        self.connection.send(msg);
     }
 
     /// Handles a notification. A document's text that a later one
@@ -435,8 +467,8 @@ impl Server<'_> {
             .ok_or((ErrorCode::InvalidParams, format!("{uri} is not open")))
     }
 
-    fn request(&mut self, req: Request) -> Result<Value, Failure> {
-        let json = |v: &dyn erased::Ser| v.to_value();
+    fn request(&mut self, req: Request) -> Result<Answer, Failure> {
+        let json = Answer::of;
         let lang = self.lang;
         match req.method.as_str() {
             request::HoverRequest::METHOD => {
@@ -446,10 +478,10 @@ impl Server<'_> {
                     .lines
                     .offset(doc.text(), p.text_document_position_params.position);
                 let Some(o) = doc.at(at) else {
-                    return Ok(Value::Null);
+                    return Ok(Answer::null());
                 };
                 let Some(text) = hover::text(doc, o.target, lang) else {
-                    return Ok(Value::Null);
+                    return Ok(Answer::null());
                 };
                 Ok(json(&Hover {
                     contents: HoverContents::Markup(MarkupContent {
@@ -474,7 +506,7 @@ impl Server<'_> {
                     .at(at)
                     .and_then(|o| navigate::definition(doc, o.target))
                     .and_then(|s| self.location(doc, &uri, s));
-                Ok(loc.map_or(Value::Null, |l| json(&GotoDefinitionResponse::Scalar(l))))
+                Ok(loc.map_or_else(Answer::null, |l| json(&GotoDefinitionResponse::Scalar(l))))
             }
             request::References::METHOD => {
                 let p: ReferenceParams = params(req.params)?;
@@ -484,7 +516,7 @@ impl Server<'_> {
                     .lines
                     .offset(doc.text(), p.text_document_position.position);
                 let Some(o) = doc.at(at) else {
-                    return Ok(Value::Null);
+                    return Ok(Answer::null());
                 };
                 let locs: Vec<Location> = doc
                     .occurrences(o.target)
@@ -532,7 +564,7 @@ impl Server<'_> {
             request::Formatting::METHOD => {
                 let p: DocumentFormattingParams = params(req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
-                Ok(actions::format(doc).map_or(Value::Null, |e| json(&e)))
+                Ok(actions::format(doc).map_or_else(Answer::null, |e| json(&e)))
             }
             request::CodeActionRequest::METHOD => {
                 let p: CodeActionParams = params(req.params)?;
@@ -555,14 +587,37 @@ impl Server<'_> {
     }
 }
 
-/// Serialising any response value (never fails for the lsp-types values).
+/// A request's result, written as JSON straight from its values (never
+/// as a `serde_json::Value`: see [`transport::Outgoing`]).
+struct Answer(String);
+
+impl Answer {
+    /// `null`: nothing found.
+    fn null() -> Answer {
+        Answer("null".into())
+    }
+
+    /// `value` as JSON (never fails for the lsp-types values; `null` if
+    /// it did).
+    fn of(value: &dyn erased::Ser) -> Answer {
+        Answer(value.to_json().unwrap_or_else(|| "null".into()))
+    }
+
+    /// The response to request `id` with this result.
+    fn response(self, id: &lsp_server::RequestId) -> String {
+        let id = serde_json::to_string(id).unwrap_or_else(|_| "null".into());
+        format!(r#"{{"jsonrpc":"2.0","id":{id},"result":{}}}"#, self.0)
+    }
+}
+
+/// Serialising any response value behind one function.
 mod erased {
     pub trait Ser {
-        fn to_value(&self) -> serde_json::Value;
+        fn to_json(&self) -> Option<String>;
     }
     impl<T: serde::Serialize> Ser for T {
-        fn to_value(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        fn to_json(&self) -> Option<String> {
+            serde_json::to_string(self).ok()
         }
     }
 }
@@ -594,6 +649,27 @@ mod tests {
     fn notify(client: &Connection, method: &str, params: Value) {
         let n = Notification::new(method.to_string(), params);
         client.sender.send(Message::Notification(n)).unwrap();
+    }
+
+    #[test]
+    fn an_answer_is_a_response_to_its_request_as_lsp_server_writes_one() {
+        let location = Location::new(
+            Url::parse("file:///a.myna").unwrap(),
+            Range::new(Position::new(1, 2), Position::new(1, 5)),
+        );
+        for id in [lsp_server::RequestId::from(7), "x\"y".to_string().into()] {
+            let written = Answer::of(&vec![location.clone()]).response(&id);
+            let read: Value = serde_json::from_str(&written).unwrap();
+            let expected = Response::new_ok(id.clone(), vec![location.clone()]);
+            let expected = serde_json::to_value(Message::Response(expected)).unwrap();
+            assert_eq!(read["id"], expected["id"]);
+            assert_eq!(read["result"], expected["result"]);
+            assert_eq!(read["jsonrpc"], "2.0");
+        }
+        assert_eq!(
+            Answer::null().response(&1.into()),
+            r#"{"jsonrpc":"2.0","id":1,"result":null}"#
+        );
     }
 
     #[test]

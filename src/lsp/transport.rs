@@ -9,7 +9,7 @@
 //! reader's thread, while the server analysed the last one.
 
 use crossbeam_channel::{Receiver, Sender, bounded};
-use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use lsp_server::{Message, Notification, Request, RequestId};
 use serde_json::Value;
 use std::io::{self, BufRead, Read, Write};
 use std::sync::{Arc, Mutex};
@@ -22,6 +22,38 @@ const MAX_MESSAGE_BYTES: u64 = 4 * crate::input::MAX_FILE_BYTES;
 
 /// The longest header line read (`Content-Length: ...`, `Content-Type: ...`).
 const MAX_HEADER_LINE: u64 = 1024;
+
+/// What the server sends: a message, or one already written as JSON. A
+/// large answer is written straight from its values, never held as a
+/// `serde_json::Value` (300 000 references to one actor, as values, took
+/// 2 GiB; the JSON is 38 MB).
+#[derive(Debug)]
+pub enum Outgoing {
+    /// A message.
+    Message(Message),
+    /// A whole JSON-RPC message, written.
+    Json(String),
+}
+
+/// The server's end of a connection to its client.
+pub struct Link {
+    /// What the server sends.
+    pub(super) sender: Sender<Outgoing>,
+    /// What the client has sent.
+    pub(super) receiver: Receiver<Message>,
+}
+
+impl Link {
+    /// Sends `m`; a client that has gone ends the server's loop instead.
+    pub(super) fn send(&self, m: Message) {
+        let _ = self.sender.send(Outgoing::Message(m));
+    }
+
+    /// Sends a message already written as JSON.
+    pub(super) fn send_json(&self, json: String) {
+        let _ = self.sender.send(Outgoing::Json(json));
+    }
+}
 
 /// The threads that read and write the client's messages.
 pub(super) struct Transport {
@@ -60,8 +92,8 @@ impl Transport {
 /// A connection over stdin and stdout. As `lsp-server`'s, the reader hands
 /// over one message at a time and reads the next while the last is
 /// handled (a channel of no capacity), which [`super::waiting`] relies on.
-pub(super) fn stdio() -> io::Result<(Connection, Transport)> {
-    let (to_writer, from_server) = bounded::<Message>(0);
+pub(super) fn stdio() -> io::Result<(Link, Transport)> {
+    let (to_writer, from_server) = bounded::<Outgoing>(0);
     let writer = std::thread::Builder::new()
         .name("mynaflow-lsp-writer".into())
         .spawn(move || write_all(from_server, io::stdout().lock()))?;
@@ -84,7 +116,7 @@ pub(super) fn stdio() -> io::Result<(Connection, Transport)> {
             drop(to_server);
             read.map(|_| ())
         })?;
-    let connection = Connection {
+    let connection = Link {
         sender: to_writer,
         receiver: from_reader,
     };
@@ -97,9 +129,16 @@ pub(super) fn stdio() -> io::Result<(Connection, Transport)> {
 }
 
 /// Writes each message the server sends until the connection is dropped.
-fn write_all(messages: Receiver<Message>, mut out: impl Write) -> io::Result<()> {
+fn write_all(messages: Receiver<Outgoing>, mut out: impl Write) -> io::Result<()> {
     for m in messages {
-        m.write(&mut out)?;
+        match m {
+            Outgoing::Message(m) => m.write(&mut out)?,
+            Outgoing::Json(json) => {
+                write!(out, "Content-Length: {}\r\n\r\n", json.len())?;
+                out.write_all(json.as_bytes())?;
+                out.flush()?;
+            }
+        }
     }
     Ok(())
 }
@@ -203,7 +242,7 @@ fn content_length(input: &mut impl BufRead) -> io::Result<Option<u64>> {
 /// (a document's text) or a request is read without serde's untagged
 /// enum, which buffers and copies; a response goes through it (a client's
 /// responses are small).
-fn message_of(value: Value) -> Result<Message, serde_json::Error> {
+pub(super) fn message_of(value: Value) -> Result<Message, serde_json::Error> {
     let Value::Object(mut map) = value else {
         return serde_json::from_value(value);
     };
