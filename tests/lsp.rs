@@ -621,3 +621,64 @@ fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
         assert!(out.stdout.is_empty());
     }
 }
+
+/// The byte offset of a UTF-16 position in `text` (lines end with `\n`).
+fn offset16(text: &str, at: &Value) -> usize {
+    let (line, character) = (
+        at["line"].as_u64().unwrap(),
+        at["character"].as_u64().unwrap(),
+    );
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line as usize)
+        .map(str::len)
+        .sum();
+    let mut units = 0;
+    for (i, ch) in text[start..].char_indices() {
+        if units >= character as usize || ch == '\n' {
+            return start + i;
+        }
+        units += ch.len_utf16();
+    }
+    text.len()
+}
+
+/// Formatting answers with the changes that make the document its
+/// formatting (`mynaflow fmt`'s), each only what differs: made in the
+/// client, they give that text.
+#[test]
+fn formatting_edits_make_the_document_what_fmt_makes_it() {
+    let mut c = Client::start(json!({}));
+    c.open(DESIGN);
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    let mut edits: Vec<(usize, usize, String)> = edits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let start = offset16(DESIGN, &e["range"]["start"]);
+            let end = offset16(DESIGN, &e["range"]["end"]);
+            (start, end, e["newText"].as_str().unwrap().to_string())
+        })
+        .collect();
+    let changed: usize = edits.iter().map(|(s, e, n)| e - s + n.len()).sum();
+    let formatted = mynaflow::fmt::format(DESIGN).unwrap();
+    assert!(changed < formatted.len() / 4, "{changed} bytes changed");
+    edits.sort();
+    let mut text = DESIGN.to_string();
+    for (start, end, new) in edits.into_iter().rev() {
+        text.replace_range(start..end, &new);
+    }
+    assert_eq!(text, formatted);
+    // Formatted, the document needs no change.
+    c.change(2, &formatted);
+    let none = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert_eq!(none, json!([]));
+    c.stop();
+}
