@@ -79,7 +79,7 @@ pub fn run(config: Config) -> Result<(), String> {
 
 /// Serves one client over an `lsp-server` connection (an in-memory one,
 /// say). Answers go through a thread that reads back those the server
-/// writes as JSON ([`transport::Outgoing`]).
+/// writes as JSON (`transport::Outgoing`).
 pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
     let (sender, outgoing) = crossbeam_channel::bounded::<transport::Outgoing>(0);
     let link = transport::Link {
@@ -702,24 +702,17 @@ mod tests {
         assert_eq!(published["diagnostics"], json!([]));
         // An edit that keeps it too large: no findings, no second warning.
         let change = |version: i32, changes: Value| json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes});
-        let at_end =
-            json!({"start": {"line": 20, "character": 0}, "end": {"line": 20, "character": 0}});
-        notify(
-            &client,
-            "textDocument/didChange",
-            change(2, json!([{"range": at_end, "text": "# more\n"}])),
-        );
+        let edit = |version: i32, (from, to): (u32, u32), text: &str| {
+            let range = json!({"start": {"line": from, "character": 0}, "end": {"line": to, "character": 0}});
+            let edits = json!([{"range": range, "text": text}]);
+            notify(&client, "textDocument/didChange", change(version, edits));
+        };
+        edit(2, (20, 20), "# more\n");
         let published = next_of(&client, "textDocument/publishDiagnostics");
         assert_eq!(published["diagnostics"], json!([]));
         // Edited down to under the limit (the kept text is what is edited):
         // analysed, with its findings.
-        let rest =
-            json!({"start": {"line": 1, "character": 0}, "end": {"line": 21, "character": 0}});
-        notify(
-            &client,
-            "textDocument/didChange",
-            change(3, json!([{"range": rest, "text": ""}])),
-        );
+        edit(3, (1, 21), "");
         let published = next_of(&client, "textDocument/publishDiagnostics");
         let codes: Vec<&str> = published["diagnostics"]
             .as_array()
