@@ -557,9 +557,12 @@ impl Server<'_> {
                 let at = doc
                     .lines
                     .offset(doc.text(), p.text_document_position.position);
-                Ok(json(&CompletionResponse::Array(completion::items(
-                    doc, at, lang,
-                ))))
+                // A plain array when it is complete, as before the cap.
+                let list = completion::list(doc, at, lang);
+                Ok(match list.is_incomplete {
+                    true => json(&CompletionResponse::List(list)),
+                    false => json(&CompletionResponse::Array(list.items)),
+                })
             }
             request::Formatting::METHOD => {
                 let p: DocumentFormattingParams = params(req.params)?;
