@@ -1,7 +1,8 @@
 //! `mynaflow lsp`: a language server on stdio, built on `lsp-server` and
 //! `lsp-types` (rust-analyzer's synchronous pair: one thread, messages
 //! handled in order, no async runtime), its stdio connection our own
-//! (`transport`: each message read bounded, and parsed once). The client sends each edit, which
+//! (`transport`: each message read bounded and parsed once, each answer
+//! written as JSON from its values). The client sends each edit, which
 //! is applied to the document's last text (`sync`); each change re-runs
 //! the whole pipeline over the document (`Session::check_text_unless`),
 //! unless a later change is already waiting, or stops it (between the
@@ -92,10 +93,10 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
             for o in outgoing {
                 let m = match o {
                     transport::Outgoing::Message(m) => m,
-                    transport::Outgoing::Json(json) => {
-                        match serde_json::from_str(&json).map(transport::message_of) {
-                            Ok(Ok(m)) => m,
-                            _ => continue,
+                    transport::Outgoing::Result { id, json } => {
+                        match serde_json::from_str::<Value>(&json) {
+                            Ok(result) => Message::Response(Response::new_ok(id, result)),
+                            Err(_) => continue,
                         }
                     }
                 };
@@ -174,7 +175,7 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String
                 }
                 let id = req.id.clone();
                 match server.request(req) {
-                    Ok(answer) => connection.send_json(answer.response(&id)),
+                    Ok(Answer(json)) => connection.send_result(id, json),
                     Err((code, msg)) => {
                         let response = Response::new_err(id, code as i32, msg);
                         server.send(Message::Response(response));
@@ -605,12 +606,6 @@ impl Answer {
     fn of(value: &dyn erased::Ser) -> Answer {
         Answer(value.to_json().unwrap_or_else(|| "null".into()))
     }
-
-    /// The response to request `id` with this result.
-    fn response(self, id: &lsp_server::RequestId) -> String {
-        let id = serde_json::to_string(id).unwrap_or_else(|_| "null".into());
-        format!(r#"{{"jsonrpc":"2.0","id":{id},"result":{}}}"#, self.0)
-    }
 }
 
 /// Serialising any response value behind one function.
@@ -655,24 +650,15 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_is_a_response_to_its_request_as_lsp_server_writes_one() {
+    fn an_answer_is_its_values_as_json_and_null_for_nothing() {
         let location = Location::new(
             Url::parse("file:///a.myna").unwrap(),
             Range::new(Position::new(1, 2), Position::new(1, 5)),
         );
-        for id in [lsp_server::RequestId::from(7), "x\"y".to_string().into()] {
-            let written = Answer::of(&vec![location.clone()]).response(&id);
-            let read: Value = serde_json::from_str(&written).unwrap();
-            let expected = Response::new_ok(id.clone(), vec![location.clone()]);
-            let expected = serde_json::to_value(Message::Response(expected)).unwrap();
-            assert_eq!(read["id"], expected["id"]);
-            assert_eq!(read["result"], expected["result"]);
-            assert_eq!(read["jsonrpc"], "2.0");
-        }
-        assert_eq!(
-            Answer::null().response(&1.into()),
-            r#"{"jsonrpc":"2.0","id":1,"result":null}"#
-        );
+        let Answer(json) = Answer::of(&vec![location.clone()]);
+        let read: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, serde_json::to_value(vec![location]).unwrap());
+        assert_eq!(Answer::null().0, "null");
     }
 
     #[test]

@@ -23,20 +23,26 @@ const MAX_MESSAGE_BYTES: u64 = 4 * crate::input::MAX_FILE_BYTES;
 /// The longest header line read (`Content-Length: ...`, `Content-Type: ...`).
 const MAX_HEADER_LINE: u64 = 1024;
 
-/// What the server sends: a message, or one already written as JSON. A
-/// large answer is written straight from its values, never held as a
-/// `serde_json::Value` (300 000 references to one actor, as values, took
-/// 2 GiB; the JSON is 38 MB).
+/// What the server sends: a message, or a request's result already
+/// written as JSON. A large answer is written straight from its values,
+/// never held as a `serde_json::Value` (300 000 references to one actor,
+/// as values, took 2 GiB; the JSON is 38 MB), and the response around it
+/// is written around it, not copied with it into one string.
 #[derive(Debug)]
-pub enum Outgoing {
+pub(super) enum Outgoing {
     /// A message.
     Message(Message),
-    /// A whole JSON-RPC message, written.
-    Json(String),
+    /// The successful response to request `id`, its result written.
+    Result {
+        /// The request answered.
+        id: RequestId,
+        /// The result, as JSON.
+        json: String,
+    },
 }
 
 /// The server's end of a connection to its client.
-pub struct Link {
+pub(super) struct Link {
     /// What the server sends.
     pub(super) sender: Sender<Outgoing>,
     /// What the client has sent.
@@ -49,9 +55,9 @@ impl Link {
         let _ = self.sender.send(Outgoing::Message(m));
     }
 
-    /// Sends a message already written as JSON.
-    pub(super) fn send_json(&self, json: String) {
-        let _ = self.sender.send(Outgoing::Json(json));
+    /// Answers request `id` with `json`, its result already written.
+    pub(super) fn send_result(&self, id: RequestId, json: String) {
+        let _ = self.sender.send(Outgoing::Result { id, json });
     }
 }
 
@@ -133,14 +139,24 @@ fn write_all(messages: Receiver<Outgoing>, mut out: impl Write) -> io::Result<()
     for m in messages {
         match m {
             Outgoing::Message(m) => m.write(&mut out)?,
-            Outgoing::Json(json) => {
-                write!(out, "Content-Length: {}\r\n\r\n", json.len())?;
-                out.write_all(json.as_bytes())?;
-                out.flush()?;
-            }
+            Outgoing::Result { id, json } => write_result(&mut out, &id, &json)?,
         }
     }
     Ok(())
+}
+
+/// Writes the response to request `id` whose result is `json`, framed.
+fn write_result(out: &mut impl Write, id: &RequestId, json: &str) -> io::Result<()> {
+    let head = format!(
+        r#"{{"jsonrpc":"2.0","id":{},"result":"#,
+        serde_json::to_string(id)?
+    );
+    let tail = "}";
+    let length = head.len() + json.len() + tail.len();
+    write!(out, "Content-Length: {length}\r\n\r\n{head}")?;
+    out.write_all(json.as_bytes())?;
+    out.write_all(tail.as_bytes())?;
+    out.flush()
 }
 
 /// Reads messages from `input` and hands them over one at a time, until
@@ -242,7 +258,7 @@ fn content_length(input: &mut impl BufRead) -> io::Result<Option<u64>> {
 /// (a document's text) or a request is read without serde's untagged
 /// enum, which buffers and copies; a response goes through it (a client's
 /// responses are small).
-pub(super) fn message_of(value: Value) -> Result<Message, serde_json::Error> {
+fn message_of(value: Value) -> Result<Message, serde_json::Error> {
     let Value::Object(mut map) = value else {
         return serde_json::from_value(value);
     };
@@ -417,6 +433,22 @@ mod tests {
             compared > 1000,
             "{compared} messages read before the damage"
         );
+    }
+
+    #[test]
+    fn a_result_written_reads_back_as_the_response_lsp_server_would_send() {
+        let result = json!([{"uri": "file:///a.myna", "range": {"start": {"line": 1, "character": 2},
+            "end": {"line": 1, "character": 5}}}]);
+        for id in [RequestId::from(7), "x\"y".to_string().into()] {
+            let mut written = Vec::new();
+            write_result(&mut written, &id, &result.to_string()).unwrap();
+            let read = read(&written).unwrap().unwrap();
+            let sent = lsp_server::Response::new_ok(id, result.clone());
+            assert_eq!(
+                format!("{read:?}"),
+                format!("{:?}", Message::Response(sent))
+            );
+        }
     }
 
     #[test]
