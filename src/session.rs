@@ -9,7 +9,8 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::{Design, Rulebook};
 use crate::resolve::{
-    RulebookNames, rebind_design, resolve_design, resolve_design_rebindable, resolve_rulebook,
+    RulebookNames, rebind_design, resolve_design_rebindable, resolve_design_unless,
+    resolve_rulebook,
 };
 use crate::source::{Decoded, SourceFile, SourceMap, decode, decode_owned};
 use crate::span::{FileId, Span};
@@ -362,8 +363,10 @@ impl Session {
     /// [`Session::check_text`], stopped once `stop` says so: the language
     /// server stops analysing a text that a later one the client has sent
     /// replaces. It is asked, from any thread, before each part of a large
-    /// text is parsed (about every half megabyte), after parsing, after
-    /// resolving and after the graph is made. Stopped, it is `Err` with
+    /// text is parsed (about every half megabyte) and each part of its
+    /// flows is resolved, after parsing, after resolving, after the
+    /// transfers are made, after they are stitched, and between the
+    /// checks' verdicts and the checks. Stopped, it is `Err` with
     /// the text's file in [`Session::sources`], and none of its findings
     /// are kept.
     pub fn check_text_unless(
@@ -553,7 +556,10 @@ impl Session {
                         design: rebound.design,
                     };
                     let source = sources.get(file);
-                    design_checked(source, file, &spans, resolved, findings, stage, &mut t)
+                    let never = &|| false;
+                    design_checked(
+                        source, file, &spans, resolved, findings, stage, never, &mut t,
+                    )
                 }
                 Job::Given(analysed) => analysed,
             };
@@ -1065,28 +1071,29 @@ fn analyse(
                 statements: statement_spans(&tree.stmts),
                 comments: std::mem::take(&mut tree.comments),
             });
-            let (design, again) = t.time("resolve", || {
+            // A large design asks `stop` before each part of its flows.
+            let resolved = t.time("resolve", || {
                 if stage.for_again {
                     let (design, names) =
                         resolve_design_rebindable(file, tree, rulebook, &mut diags);
                     let findings = names.without_rulebook_findings(&diags);
-                    (design, Some((findings, names)))
+                    Some((design, Some((findings, names))))
                 } else {
-                    (resolve_design(file, tree, rulebook, &mut diags), None)
+                    resolve_design_unless(file, tree, rulebook, &mut diags, stop)
+                        .map(|design| (design, None))
                 }
             });
-            if stop() {
+            let Some((design, again)) = resolved.filter(|_| !stop()) else {
                 return (Analysed::stopped(), None);
-            }
-            let graph = graph_of(&design, t);
-            if stop() {
+            };
+            let Some(graph) = graph_of_unless(&design, stop, t) else {
                 return (Analysed::stopped(), None);
-            }
+            };
             let resolved = Resolved {
                 design,
                 graph: Some(graph),
             };
-            let analysed = design_checked(source, file, &spans, resolved, diags, stage, t);
+            let analysed = design_checked(source, file, &spans, resolved, diags, stage, stop, t);
             let again = again.map(|(findings, names)| Kept::Design {
                 spans,
                 findings,
@@ -1105,6 +1112,11 @@ struct Resolved {
 
 /// The checking of a resolved design: its graph (made, unless it has one
 /// already), the checks, and [`finish`] with `diags`, the findings so far.
+/// Stopped (nothing to report) once `stop` says so, as the graph and the
+/// checks ask it.
+// The stages' inputs, each its own kind; bundled, they would only be
+// unbundled again here.
+#[allow(clippy::too_many_arguments)]
 fn design_checked(
     source: &SourceFile,
     file: FileId,
@@ -1112,16 +1124,27 @@ fn design_checked(
     Resolved { design, graph }: Resolved,
     diags: Vec<Diagnostic>,
     stage: StageOptions,
+    stop: &(dyn Fn() -> bool + Sync),
     t: &mut Timings,
 ) -> Analysed {
-    let graph = graph.unwrap_or_else(|| graph_of(&design, t));
+    let graph = match graph {
+        Some(graph) => graph,
+        None => match graph_of_unless(&design, stop, t) {
+            Some(graph) => graph,
+            None => return Analysed::stopped(),
+        },
+    };
     // Findings are kept as their code and place until suppressions and
     // the cap per code have decided which are shown.
-    let (found, placed, computed) = t.time("checks", || {
-        let (findings, computed) = checks::findings_computing(&design, &graph, stage.options);
+    let checked = t.time("checks", || {
+        let (findings, computed) =
+            checks::findings_computing_unless(&design, &graph, stage.options, stop)?;
         let placed = crate::wording::placed(&design, &graph, &findings);
-        (findings, placed, computed.filter(|_| stage.keep_computed))
+        Some((findings, placed, computed.filter(|_| stage.keep_computed)))
     });
+    let Some((found, placed, computed)) = checked else {
+        return Analysed::stopped();
+    };
     let analysis = Analysis {
         design,
         graph,
@@ -1138,12 +1161,22 @@ fn design_checked(
     )
 }
 
-/// The graph of a resolved design's flows, its exchanges stitched.
-fn graph_of(design: &Design, t: &mut Timings) -> FlowGraph {
+/// The graph of a resolved design's flows, its exchanges stitched; None
+/// once `stop` says so: asked once the transfers are made, before they
+/// are stitched, and once they are.
+fn graph_of_unless(
+    design: &Design,
+    stop: &(dyn Fn() -> bool + Sync),
+    t: &mut Timings,
+) -> Option<FlowGraph> {
     let (transfers, left_out) = t.time("graph", || FlowGraph::transfers_of(design));
-    t.time("stitch", || {
+    if stop() {
+        return None;
+    }
+    let graph = t.time("stitch", || {
         FlowGraph::from_graph(design, transfers, &left_out)
-    })
+    });
+    (!stop()).then_some(graph)
 }
 
 /// The end of a file's analysis: suppressions, the cap per code and the
@@ -1295,11 +1328,13 @@ mod tests {
     #[test]
     fn a_check_stops_between_its_stages_when_asked_and_keeps_its_text() {
         let text = std::fs::read_to_string("examples/vendor-proposal.myna").unwrap();
-        // Never stopped: asked after parsing, after resolving and after
-        // the graph (a small text is not asked as it is parsed), and it
+        // Never stopped: asked after parsing, before resolving its one
+        // part of flows, after resolving, after making the transfers,
+        // after stitching them and between the checks' verdicts and the
+        // checks (a small text is not asked as it is parsed), and it
         // gives what `check_text` gives.
         let (checked, asked, s) = stopped_at(0);
-        assert_eq!(asked, 3);
+        assert_eq!(asked, 6);
         let whole = checked.ok().and_then(|c| c.analysis);
         assert!(whole.is_some_and(|a| !a.design.flows.is_empty()));
         let mut plain = Session::new(RulebookSource::Builtin("kenpo".into()));
@@ -1309,10 +1344,10 @@ mod tests {
             format!("{:?}", s.sorted_diagnostics()),
             format!("{:?}", plain.sorted_diagnostics())
         );
-        // Stopped after parsing, after resolving or after the graph: no
-        // analysis and none of the text's findings, the text still in the
-        // sources.
-        for n in [1, 2, 3] {
+        // Stopped at any of them: no analysis and none of the text's
+        // findings (not even those resolution had found when it
+        // stopped), the text still in the sources.
+        for n in 1..=6 {
             let (checked, asked, s) = stopped_at(n);
             assert_eq!(asked, n);
             let Err(file) = checked else {

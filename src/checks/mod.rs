@@ -182,8 +182,25 @@ pub fn findings_computing(
     graph: &FlowGraph,
     options: CheckOptions,
 ) -> (Vec<Finding>, Option<Computed>) {
+    match findings_computing_unless(design, graph, options, &|| false) {
+        Some(found) => found,
+        // Never asked to stop, they never do.
+        None => unreachable!("the checks stopped unasked"),
+    }
+}
+
+/// [`findings_computing`], given up once `stop` says so (None): asked
+/// once the verdicts on every exchange (and what each system holds) are
+/// judged, before the checks that read them run. The language server
+/// stops so an analysis that a later edit has replaced.
+pub fn findings_computing_unless(
+    design: &Design,
+    graph: &FlowGraph,
+    options: CheckOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<(Vec<Finding>, Option<Computed>)> {
     let par = design.flows.len() >= PARALLEL_FLOWS;
-    findings_computing_on(design, graph, options, par)
+    checked_in(design, graph, options, par, EXCHANGES_PER_TASK, stop)
 }
 
 /// [`findings_computing`], side by side on every core when `par` (the
@@ -208,9 +225,26 @@ pub fn findings_computing_in(
     par: bool,
     per_task: usize,
 ) -> (Vec<Finding>, Option<Computed>) {
+    match checked_in(design, graph, options, par, per_task, &|| false) {
+        Some(found) => found,
+        // Never asked to stop, they never do.
+        None => unreachable!("the checks stopped unasked"),
+    }
+}
+
+/// [`findings_computing_in`], given up once `stop` says so, as
+/// [`findings_computing_unless`] says.
+fn checked_in(
+    design: &Design,
+    graph: &FlowGraph,
+    options: CheckOptions,
+    par: bool,
+    per_task: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<(Vec<Finding>, Option<Computed>)> {
     let mut out = purpose::missing_purposes(design);
     let Some(ctx) = Ctx::new(design, graph) else {
-        return (out, None);
+        return Some((out, None));
     };
     // The checks read the same context and write nothing: on a large design
     // they run side by side, and their findings join in one fixed order.
@@ -243,6 +277,9 @@ pub fn findings_computing_in(
     );
     if let Some(h) = walked {
         let _ = ctx.holdings.set(h);
+    }
+    if stop() {
+        return None;
     }
     let (drift, ((carrier, exchange), (purpose, delegation))) = both(
         par,
@@ -293,7 +330,7 @@ pub fn findings_computing_in(
         provisions,
         holdings: ctx.holdings.into_inner(),
     };
-    (out, Some(computed))
+    Some((out, Some(computed)))
 }
 
 /// Designs with fewer flows are checked on one thread: starting the thread

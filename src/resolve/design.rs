@@ -263,8 +263,27 @@ pub fn resolve_design(
     rulebook: Option<Arc<Rulebook>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Design {
+    match resolve_design_unless(file, ast, rulebook, diags, &|| false) {
+        Some(design) => design,
+        // Never asked to stop, it never does.
+        None => unreachable!("resolution stopped unasked"),
+    }
+}
+
+/// [`resolve_design`], given up once `stop` says so (None): a large
+/// design asks before each part of its flows is resolved (a part is
+/// about five thousand flows), so the language server need not finish
+/// resolving a text a later edit has replaced. What was resolved so far
+/// is freed; `diags` may hold some of the design's findings.
+pub fn resolve_design_unless(
+    file: FileId,
+    ast: ast::File,
+    rulebook: Option<Arc<Rulebook>>,
+    diags: &mut Vec<Diagnostic>,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Design> {
     let parallel = in_parallel(&ast.stmts);
-    resolve_design_on(file, ast.stmts, rulebook, diags, parallel, None).0
+    resolve_design_on(file, ast.stmts, rulebook, diags, parallel, None, stop).map(|(d, _)| d)
 }
 
 /// [`resolve_design`], also keeping what binding the design to another
@@ -279,8 +298,11 @@ pub fn resolve_design_rebindable(
 ) -> (Design, RulebookNames) {
     let parallel = in_parallel(&ast.stmts);
     let written = Some(RulebookNames::default());
-    let (design, written) = resolve_design_on(file, ast.stmts, rulebook, diags, parallel, written);
-    (design, written.unwrap_or_default())
+    let never = &|| false;
+    match resolve_design_on(file, ast.stmts, rulebook, diags, parallel, written, never) {
+        Some((design, written)) => (design, written.unwrap_or_default()),
+        None => unreachable!("resolution stopped unasked"),
+    }
 }
 
 /// Are a design's flows resolved on every core?
@@ -290,6 +312,7 @@ fn in_parallel(stmts: &crate::syntax::stmts::Stmts) -> bool {
 
 /// [`resolve_design`], its flows on every core when `parallel`; the
 /// rulebook names as written are kept in `written` when it is given.
+/// None when `stop` said so before a part of the flows.
 fn resolve_design_on(
     file: FileId,
     stmts: crate::syntax::stmts::Stmts,
@@ -297,7 +320,8 @@ fn resolve_design_on(
     diags: &mut Vec<Diagnostic>,
     parallel: bool,
     written: Option<RulebookNames>,
-) -> (Design, Option<RulebookNames>) {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<(Design, Option<RulebookNames>)> {
     let design = Design {
         file,
         rulebook,
@@ -329,7 +353,7 @@ fn resolve_design_on(
     // as in one pass.
     let memory = stmts.numbered().map(Memory::new);
     let (actors_seen, data_seen, flows) =
-        r.flows(stmts.into_parts(), &counts, parallel, memory.as_ref());
+        r.flows(stmts.into_parts(), &counts, parallel, memory.as_ref(), stop)?;
     r.design.flows = flows;
     // The resolver marked what it found; the exact lookups marked each
     // name at its first sight on a thread.
@@ -372,7 +396,7 @@ fn resolve_design_on(
             );
         }
     }
-    (r.design, r.written)
+    Some((r.design, r.written))
 }
 
 impl Resolver<'_> {
@@ -471,13 +495,15 @@ impl Resolver<'_> {
     /// order; also returns which actors and items the exact lookups met.
     /// `memory`: room for what their names resolve to, by number, when
     /// one parse numbered them all ([`crate::syntax::stmts::Stmts::numbered`]).
+    /// None when `stop` said so before a part.
     fn flows(
         &mut self,
         parts: Vec<Vec<Stmt>>,
         counts: &[usize],
         parallel: bool,
         memory: Option<&Memory>,
-    ) -> (Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>) {
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<(Vec<AtomicBool>, Vec<AtomicBool>, Vec<Flow>)> {
         let actors_seen: Vec<AtomicBool> = self
             .actor_used
             .iter()
@@ -498,7 +524,9 @@ impl Resolver<'_> {
             unbound_purposes_kept: self.written.is_some() && self.design.rulebook.is_none(),
         };
         let (mut flows, others) =
-            slots::fill_in_place(parts, counts, parallel, |part, out| exact.fill(part, out));
+            slots::fill_in_place(parts, counts, parallel, stop, |part, out| {
+                exact.fill(part, out)
+            })?;
         if parallel {
             self.search_ahead(others.iter().flatten().map(|(_, f)| f));
         }
@@ -510,7 +538,7 @@ impl Resolver<'_> {
                 *slot = self.flow(&f);
             }
         }
-        (actors_seen, data_seen, flows)
+        Some((actors_seen, data_seen, flows))
     }
 }
 
@@ -901,10 +929,67 @@ mod tests {
         let tree = crate::syntax::split::parse_in_parts_sized(FileId(1), src, 500, copies).file;
         assert!(tree.stmts.parts().len() > 10, "parsed in parts");
         let written = rebindable.then(RulebookNames::default);
-        let (d, written) =
-            resolve_design_on(FileId(1), tree.stmts, rb, &mut diags, parallel, written);
+        let (d, written) = resolve_design_on(
+            FileId(1),
+            tree.stmts,
+            rb,
+            &mut diags,
+            parallel,
+            written,
+            &|| false,
+        )
+        .expect("never stopped");
         assert_eq!(written.is_some(), rebindable);
         (format!("{:?}", (&d.actors, &d.data, &d.flows)), diags)
+    }
+
+    /// A design of many parts stops before the part at which `stop` first
+    /// says yes, on one thread or many, and is resolved whole when it
+    /// never does.
+    #[test]
+    fn resolution_stops_before_a_part_when_asked() {
+        use std::sync::atomic::AtomicUsize;
+        let mut src = String::from("actor a : 組合\nactor b : 組合\ndata x : 基本4情報\n");
+        src.push_str(&"flow a -> b : x for 被扶養者認定\n".repeat(PARALLEL_STATEMENTS));
+        let parts =
+            crate::syntax::split::parse_in_parts_sized(FileId(1), &src, 500, Copies::Shared)
+                .file
+                .stmts
+                .parts()
+                .len();
+        assert!(parts > 10, "parsed in parts");
+        for parallel in [false, true] {
+            for at in [1, 2, parts / 2, parts, parts + 1] {
+                let tree = crate::syntax::split::parse_in_parts_sized(
+                    FileId(1),
+                    &src,
+                    500,
+                    Copies::Shared,
+                )
+                .file;
+                let asked = AtomicUsize::new(0);
+                let stop = || asked.fetch_add(1, Ordering::SeqCst) + 1 == at;
+                let mut diags = Vec::new();
+                let got = resolve_design_on(
+                    FileId(1),
+                    tree.stmts,
+                    kenpo(),
+                    &mut diags,
+                    parallel,
+                    None,
+                    &stop,
+                );
+                match got {
+                    Some((d, _)) => {
+                        assert!(at > parts, "not stopped at question {at} of {parts}");
+                        assert_eq!(d.flows.len(), PARALLEL_STATEMENTS);
+                        assert!(d.flows.iter().all(|f| f.from.id.is_some()));
+                    }
+                    None => assert!(at <= parts, "stopped at question {at} of {parts}"),
+                }
+                assert!(asked.into_inner() <= parts, "asked once a part at most");
+            }
+        }
     }
 
     /// Enough actors that their records are made on every core: exact
@@ -991,7 +1076,9 @@ mod tests {
             &mut Vec::new(),
             false,
             None,
-        );
+            &|| false,
+        )
+        .expect("never stopped");
         assert_eq!(one, format!("{:?}", (&d.actors, &d.data, &d.flows)));
         // Resolving while keeping what binding to another rulebook needs
         // (`rules diff --impact`), or a tree whose names last, gives the

@@ -10,7 +10,7 @@ mod rulebook;
 mod slots;
 mod suggest;
 
-pub use design::{resolve_design, resolve_design_rebindable};
+pub use design::{resolve_design, resolve_design_rebindable, resolve_design_unless};
 pub use rebind::{Rebound, RulebookNames, rebind_design};
 pub use rulebook::resolve_rulebook;
 

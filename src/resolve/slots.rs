@@ -9,6 +9,7 @@
 //! (benches/README.md, seventeenth and eighteenth passes).
 
 use std::mem::MaybeUninit;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One part's stretch of the list, written from its start.
 pub(super) struct Slots<'a, T> {
@@ -73,12 +74,18 @@ impl<T> Slots<'_, T> {
 /// A part that writes more or fewer than its count (or a count with no
 /// part) still ends in its place in the list, after a copy, never in a
 /// wrong one.
+///
+/// `stop` is asked before each part is filled: once it says yes, the
+/// parts not yet begun are dropped unread, every value written so far
+/// with them, and there is no list (None). The language server stops so
+/// an analysis that a later edit has replaced.
 pub(super) fn fill_in_place<P, T, R, F>(
     parts: Vec<P>,
     counts: &[usize],
     parallel: bool,
+    stop: &(dyn Fn() -> bool + Sync),
     fill: F,
-) -> (Vec<T>, Vec<R>)
+) -> Option<(Vec<T>, Vec<R>)>
 where
     P: Send,
     T: Send,
@@ -103,6 +110,7 @@ where
         start += n;
     }
     type Job<'a, P, T> = (Option<P>, (usize, &'a mut [MaybeUninit<T>]));
+    let stopped = AtomicBool::new(false);
     let run = |(part, (start, slots)): Job<'_, P, T>| {
         let mut s = Slots {
             slots,
@@ -110,7 +118,15 @@ where
             written: 0,
             over: Vec::new(),
         };
-        let r = part.map(|p| fill(p, &mut s)).unwrap_or_default();
+        // Once one part has seen the answer yes, the others need not ask.
+        let go = !stopped.load(Ordering::Relaxed) && !stop();
+        if !go {
+            stopped.store(true, Ordering::Relaxed);
+        }
+        let r = part
+            .filter(|_| go)
+            .map(|p| fill(p, &mut s))
+            .unwrap_or_default();
         (s.finish(), r)
     };
     let done: Vec<(Written<T>, R)> = if parallel {
@@ -122,11 +138,27 @@ where
         jobs.into_iter().map(run).collect()
     };
     let (written, returned): (Vec<Written<T>>, Vec<R>) = done.into_iter().unzip();
+    if stopped.into_inner() {
+        let spare = list.spare_capacity_mut();
+        let mut start = 0;
+        for (w, &n) in written.iter().zip(&counts) {
+            if matches!(w, Written::Full) {
+                for slot in &mut spare[start..start + n] {
+                    // SAFETY: a full stretch's slots were all written, and
+                    // only this loop drops them, once; the list, left
+                    // with no length, drops none.
+                    unsafe { slot.assume_init_drop() };
+                }
+            }
+            start += n;
+        }
+        return None;
+    }
     if written.iter().all(|w| matches!(w, Written::Full)) {
         // SAFETY: every stretch is full, and the stretches cover the first
         // `total` slots of the list's capacity.
         unsafe { list.set_len(total) };
-        return (list, returned);
+        return Some((list, returned));
     }
     // A count was wrong: the full stretches' values are moved out of the
     // list (left with no length, it drops none of them) and put in order
@@ -147,7 +179,7 @@ where
         }
         start += n;
     }
-    (joined, returned)
+    Some((joined, returned))
 }
 
 #[cfg(test)]
@@ -162,12 +194,13 @@ mod tests {
         parallel: bool,
     ) -> (Vec<(usize, usize)>, Vec<usize>) {
         let parts: Vec<(usize, usize)> = pushes.iter().copied().enumerate().collect();
-        fill_in_place(parts, counts, parallel, |(k, n), slots| {
+        fill_in_place(parts, counts, parallel, &|| false, |(k, n), slots| {
             for i in 0..n {
                 slots.push((k, i));
             }
             k
         })
+        .expect("never stopped")
     }
 
     fn expected(pushes: &[usize]) -> Vec<(usize, usize)> {
@@ -201,10 +234,12 @@ mod tests {
         // More parts than counts: the last writes beyond its (empty) stretch.
         assert_eq!(filled(&[2], &[2, 3], true).0, expected(&[2, 3]));
         // More counts than parts: the stretch with no part stays empty.
-        let (list, returned) = fill_in_place(vec![(0, 2)], &[2, 3], false, |(k, n), slots| {
-            (0..n).for_each(|i| slots.push((k, i)));
-            k + 1
-        });
+        let (list, returned) =
+            fill_in_place(vec![(0, 2)], &[2, 3], false, &|| false, |(k, n), slots| {
+                (0..n).for_each(|i| slots.push((k, i)));
+                k + 1
+            })
+            .expect("never stopped");
         assert_eq!(list, expected(&[2]));
         assert_eq!(returned, vec![1, 0]);
     }
@@ -213,14 +248,60 @@ mod tests {
     fn every_value_is_dropped_once_whatever_the_counts() {
         let token = Arc::new(());
         for pushes in [[2, 2], [1, 3], [2, 1]] {
-            let (list, _) = fill_in_place(pushes.to_vec(), &[2, 2], true, |n, slots| {
+            let (list, _) = fill_in_place(pushes.to_vec(), &[2, 2], true, &|| false, |n, slots| {
                 for _ in 0..n {
                     slots.push(Arc::clone(&token));
                 }
-            });
+            })
+            .expect("never stopped");
             assert_eq!(Arc::strong_count(&token), 1 + pushes.iter().sum::<usize>());
             drop(list);
             assert_eq!(Arc::strong_count(&token), 1);
+        }
+    }
+
+    #[test]
+    fn a_stop_drops_every_value_written_and_fills_no_part_after_it() {
+        use std::sync::atomic::AtomicUsize;
+        let token = Arc::new(());
+        // Stopped at the question before part `at` (never, for 9): the
+        // parts before it are filled, the rest are not, and whatever was
+        // written is dropped once. Counts right and wrong.
+        for counts in [[2, 2, 2, 2], [1, 3, 0, 2]] {
+            for at in [0, 1, 3, 9] {
+                for parallel in [false, true] {
+                    let asked = AtomicUsize::new(0);
+                    let filled = AtomicUsize::new(0);
+                    let stop = || asked.fetch_add(1, Ordering::SeqCst) >= at;
+                    let pushes = [2usize, 2, 2, 2];
+                    let result =
+                        fill_in_place(pushes.to_vec(), &counts, parallel, &stop, |n, slots| {
+                            filled.fetch_add(1, Ordering::SeqCst);
+                            for _ in 0..n {
+                                slots.push(Arc::clone(&token));
+                            }
+                        });
+                    let case = format!("counts {counts:?}, stopped at {at}, parallel {parallel}");
+                    match result {
+                        Some((list, _)) => {
+                            assert!(at >= pushes.len(), "{case}: not stopped");
+                            assert_eq!(list.len(), 8, "{case}");
+                        }
+                        None => {
+                            assert!(at < pushes.len(), "{case}: stopped");
+                            assert!(
+                                filled.load(Ordering::SeqCst) <= at,
+                                "{case}: a part after the stop was filled"
+                            );
+                        }
+                    }
+                    assert_eq!(
+                        Arc::strong_count(&token),
+                        1,
+                        "{case}: a value kept or dropped twice"
+                    );
+                }
+            }
         }
     }
 }
