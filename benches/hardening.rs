@@ -8,7 +8,11 @@
 //! - `misspellings`: N declared actors and N flows naming N distinct
 //!   undeclared actors ("did you mean" for each);
 //! - `control_bytes`: N bytes of control characters (MN004 for each,
-//!   capped per code).
+//!   capped per code);
+//! - `drift_chain`: N of the society's systems passing 特定個人情報 on
+//!   in a chain, the purpose changing at every hop (MN402 at each, every
+//!   one with a witness path back along the chain: at most
+//!   `checks::WITNESS_HOPS` hops each, where whole paths were N²/2).
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mynaflow::session::{RulebookSource, Session};
@@ -56,6 +60,22 @@ fn control_bytes(n: usize) -> String {
     "\u{1}".repeat(n)
 }
 
+fn drift_chain(n: usize) -> String {
+    let mut t = String::from(
+        "use \"kenpo\"\nactor 市町村 : 他機関\nactor 情報提供NWS : 情報提供ネットワークシステム\n\
+         actor 中間サーバー : 中間サーバー\ndata 税 : 課税・非課税情報\n",
+    );
+    for i in 0..=n {
+        t.push_str(&format!("actor S{i} : 組合\n"));
+    }
+    t.push_str("flow 市町村 -> S0 : 税 for 被扶養者認定 via 情報提供NWS, 中間サーバー\n");
+    for i in 0..n {
+        let purpose = ["保険給付", "被扶養者認定"][i % 2];
+        t.push_str(&format!("flow S{i} -> S{} : 税 for {purpose}\n", i + 1));
+    }
+    t
+}
+
 fn bench(c: &mut Criterion, name: &str, sizes: &[usize], make: fn(usize) -> String) {
     let mut g = c.benchmark_group(name);
     g.sample_size(10)
@@ -80,6 +100,7 @@ fn all(c: &mut Criterion) {
     );
     bench(c, "misspellings", &[1_000, 10_000], misspellings);
     bench(c, "control_bytes", &[100_000, 1_000_000], control_bytes);
+    bench(c, "drift_chain", &[2_000, 20_000], drift_chain);
 }
 
 criterion_group!(benches, all);

@@ -24,6 +24,24 @@ pub struct Hop {
     pub purpose: Option<PurposeId>,
 }
 
+/// How the item of a finding reached its sender: the transfers of its
+/// path, upstream first, the [`WITNESS_HOPS`] nearest the sender at most.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Witness {
+    /// The transfers, upstream first.
+    pub hops: Vec<Hop>,
+    /// Does the path go further upstream than `hops`?
+    pub longer: bool,
+}
+
+/// The most hops of a witness path a finding holds: the nearest its
+/// sender. Every finding on a long internal chain has a path back along
+/// it; whole, a chain of n hops with a finding at each held n²/2 hops,
+/// and each shown one a label per hop. Longer than any path a person
+/// follows hop by hop; the flows further up are found from the first
+/// shown.
+pub const WITNESS_HOPS: usize = 32;
+
 /// An end-to-end exchange as judged: who sent what to whom, for what, and
 /// by which route.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,7 +89,7 @@ pub enum Finding {
         /// Why no rule allows it.
         refusal: MyNumberRefusal,
         /// How the item reached the sender.
-        witness: Vec<Hop>,
+        witness: Witness,
     },
     /// MN202/MN203: a provision of ordinary personal data no rule allows.
     Provision {
@@ -119,7 +137,7 @@ pub enum Finding {
         /// The purposes the sender holds the item for.
         held: Vec<PurposeId>,
         /// How the item reached the sender, for the first of them.
-        witness: Vec<Hop>,
+        witness: Witness,
     },
 }
 

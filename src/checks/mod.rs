@@ -14,7 +14,7 @@ mod purpose;
 
 pub use delegation::DelegationOptions;
 pub use exchange::{Miss, MyNumberRefusal, MyNumberVerdict, evaluate_exchange};
-pub use finding::{Finding, Hop, Onward, Trail};
+pub use finding::{Finding, Hop, Onward, Trail, WITNESS_HOPS, Witness};
 pub use holdings::{Held, Holdings};
 pub use provision::{ProvisionRefusal, ProvisionVerdict, evaluate_provision};
 
@@ -108,13 +108,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// How `item` reached `actor`, hop by hop (see [`Holdings::witness`]).
-    fn witness(&self, actor: ActorId, item: DataId, purpose: Option<PurposeId>) -> Vec<Hop> {
-        self.holdings()
-            .witness(self.design, self.graph, actor, item, purpose)
-            .into_iter()
-            .map(|(t, p)| self.hop(t, item, Some(p)))
-            .collect()
+    /// How `item` reached `actor`, hop by hop, the [`WITNESS_HOPS`]
+    /// nearest `actor` at most (see [`Holdings::witness`]).
+    fn witness(&self, actor: ActorId, item: DataId, purpose: Option<PurposeId>) -> Witness {
+        let (path, longer) =
+            (self.holdings()).witness(self.design, self.graph, actor, item, purpose, WITNESS_HOPS);
+        Witness {
+            hops: (path.into_iter())
+                .map(|(t, p)| self.hop(t, item, Some(p)))
+                .collect(),
+            longer,
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! rule allows.
 
 use super::{Words, fact_list, unique};
-use crate::checks::{Hop, Miss, MyNumberRefusal, Trail};
+use crate::checks::{Miss, MyNumberRefusal, Trail, Witness};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
@@ -14,7 +14,7 @@ pub(super) fn word(
     w: &Words,
     trail: &Trail,
     refusal: &MyNumberRefusal,
-    witness: &[Hop],
+    witness: &Witness,
 ) -> Option<Diagnostic> {
     let rb = w.rb?;
     let primary = super::place::exchange(w, trail, refusal)?;

@@ -2,7 +2,7 @@
 //! and MN402 (目的外利用 inside the society).
 
 use super::{Words, fact_list, fact_text};
-use crate::checks::{Hop, Trail};
+use crate::checks::{Trail, Witness};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::graph::Dangling;
@@ -59,7 +59,7 @@ pub(super) fn drift(
     w: &Words,
     trail: &Trail,
     held: &[PurposeId],
-    witness: &[Hop],
+    witness: &Witness,
 ) -> Option<Diagnostic> {
     let society = w.society();
     let item = w.item_name(trail.item);

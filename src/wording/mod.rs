@@ -14,7 +14,7 @@ mod place;
 mod purpose;
 
 use crate::candidates::Placed;
-use crate::checks::{Finding, Hop, Trail};
+use crate::checks::{Finding, Trail, Witness};
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
@@ -321,9 +321,23 @@ impl<'a> Words<'a> {
         })
     }
 
-    /// Numbered labels on a witness path: how the item reached the sender.
-    fn witness_labels(&self, d: Diagnostic, witness: &[Hop]) -> Diagnostic {
-        witness.iter().enumerate().fold(d, |d, (step, h)| {
+    /// Numbered labels on a witness path: how the item reached the sender;
+    /// when the path goes further upstream than the hops it holds, a note
+    /// says where the labelled part starts.
+    fn witness_labels(&self, d: Diagnostic, witness: &Witness) -> Diagnostic {
+        let d = match witness.hops.first().filter(|_| witness.longer) {
+            Some(h) => {
+                let item = self.item_name(h.item);
+                let from = self.actor_name(h.from);
+                let n = witness.hops.len();
+                d.with_note(crate::text!(
+                    "the path by which `{item}` came goes further upstream than {from}: only its last {n} flows are labelled, numbered from {from}";
+                    "「{item}」の経路は{from}よりさらに上流へ続きます。最後の {n} のフローにだけ、{from}から番号を付けています"
+                ))
+            }
+            None => d,
+        };
+        witness.hops.iter().enumerate().fold(d, |d, (step, h)| {
             let n = step + 1;
             let item = self.item_name(h.item);
             let (from, to) = (self.actor_name(h.from), self.actor_name(h.to));
