@@ -2,8 +2,8 @@
 //! inside the society (self → self, any number of hops) for another.
 //!
 //! Each internal exchange is judged against what its sender holds
-//! ([`super::Holdings`], one walk over the graph), so the result does not
-//! depend on file order and the work is linear.
+//! lawfully ([`super::Holdings`], one walk over the graph), so the result
+//! does not depend on file order and the work is linear.
 
 use super::Ctx;
 use super::finding::Finding;
@@ -40,10 +40,22 @@ pub(crate) fn check(ctx: &Ctx, par: bool) -> Vec<Finding> {
             .holdings()
             .held(ex.sender, item)
             .filter(|h| !h.is_empty())?;
-        if held.contains(q) {
+        if held.lawful(q).is_some() {
             return None;
         }
-        let held: Vec<PurposeId> = held.purposes().collect();
+        // A system that holds the item lawfully for nothing received it
+        // only by another's use beyond purpose, reported there: passing it
+        // on for a purpose it came for continues that use. One that holds
+        // it lawfully uses it beyond purpose itself, whatever else came
+        // back to it (round a cycle of systems, say).
+        let lawful: Vec<PurposeId> = held.lawful_purposes().collect();
+        if lawful.is_empty() && held.contains(q) {
+            return None;
+        }
+        let held: Vec<PurposeId> = match lawful.is_empty() {
+            true => held.purposes().collect(),
+            false => lawful,
+        };
         let first = held.first().copied();
         let trail = ctx.trail(ex)?;
         let witness = ctx.witness(ex.sender, item, first);

@@ -6,9 +6,20 @@
 //! of the transfers into it that carry the item, whoever sends them (an
 //! outside party through the network, another system of the society, a
 //! carrier's last hop). One pass over the edges in order and one sort of
-//! what they bring (no map of maps): near-linear, and read front to back. MN402 judges what a system
-//! passes on against what it holds; `inventory` lists it; witness paths
-//! follow it upstream.
+//! what they bring (no map of maps): near-linear, and read front to back.
+//!
+//! It holds it *lawfully* for a purpose when the item can be traced for that
+//! purpose, transfer by transfer through the society's systems and the
+//! carriers, to a party outside the society: a purpose it reached a system
+//! for only by a use beyond purpose is held, not lawfully held. Without the
+//! difference, `基幹 <-> 給付 : 課税情報 for 保険給付` (課税情報 obtained
+//! for 被扶養者認定 only) passed: each system received the item for
+//! 保険給付 from the other. Found by a walk from the outside parties'
+//! transfers along those that carry the same item for the same purpose,
+//! each read once.
+//!
+//! MN402 judges what a system passes on against what it holds lawfully;
+//! `inventory` lists what it holds; witness paths follow it upstream.
 
 use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
@@ -19,9 +30,20 @@ use rustc_hash::FxHashSet;
 const EDGES_PER_CHUNK: usize = 16 * 1024;
 
 /// The purposes an item is held for, in purpose order, each with the
-/// transfer that first (in source order) brought it for that purpose.
+/// transfer that first (in source order) brought it for that purpose, and
+/// the first that brought it lawfully, if one did.
 #[derive(Clone, Copy, Debug)]
-pub struct Held<'a>(&'a [(PurposeId, TransferId)]);
+pub struct Held<'a>(&'a [Entry]);
+
+/// One purpose a system holds an item for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry {
+    purpose: PurposeId,
+    /// The first transfer to bring it for the purpose.
+    first: TransferId,
+    /// The first to bring it lawfully for the purpose (see the module).
+    lawful: Option<TransferId>,
+}
 
 impl<'a> Held<'a> {
     /// Is it held for nothing?
@@ -34,16 +56,32 @@ impl<'a> Held<'a> {
     }
     /// The transfer that first brought it for `p`.
     pub fn get(&self, p: PurposeId) -> Option<TransferId> {
-        let i = self.0.binary_search_by_key(&p, |&(q, _)| q).ok()?;
-        Some(self.0[i].1)
+        self.entry(p).map(|e| e.first)
+    }
+    /// The transfer that first brought it lawfully for `p`, if one did:
+    /// one that can be traced for `p` to a party outside the society.
+    pub fn lawful(&self, p: PurposeId) -> Option<TransferId> {
+        self.entry(p).and_then(|e| e.lawful)
     }
     /// The purposes, in order.
     pub fn purposes(&self) -> impl Iterator<Item = PurposeId> + 'a {
-        self.0.iter().map(|&(p, _)| p)
+        self.0.iter().map(|e| e.purpose)
+    }
+    /// The purposes it is held for lawfully, in order.
+    pub fn lawful_purposes(&self) -> impl Iterator<Item = PurposeId> + 'a {
+        self.0
+            .iter()
+            .filter(|e| e.lawful.is_some())
+            .map(|e| e.purpose)
     }
     /// The purpose whose first transfer came first, and that transfer.
     pub fn first_arrival(&self) -> Option<(PurposeId, TransferId)> {
-        self.0.iter().min_by_key(|&&(_, t)| t).copied()
+        (self.0.iter().min_by_key(|e| e.first)).map(|e| (e.purpose, e.first))
+    }
+
+    fn entry(&self, p: PurposeId) -> Option<&'a Entry> {
+        let i = self.0.binary_search_by_key(&p, |e| e.purpose).ok()?;
+        self.0.get(i)
     }
 }
 
@@ -60,9 +98,24 @@ pub struct Holdings {
     /// Each (system, item)'s item and where its purposes start in `held`,
     /// by system, then item; each ends where the next starts.
     items: Vec<(DataId, u32)>,
-    /// (purpose, first transfer), grouped by (system, item), each group
+    /// What each is held for, grouped by (system, item), each group
     /// sorted by purpose.
-    held: Vec<(PurposeId, TransferId)>,
+    held: Vec<Entry>,
+}
+
+/// A transfer that brings an item for a purpose into a system of the
+/// society or a carrier: (receiver, item, purpose, transfer, sender).
+type Arrival = (ActorId, DataId, PurposeId, TransferId, ActorId);
+
+/// What an actor is, to the walk that finds what is held lawfully.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Standing {
+    /// One of the society's systems: what it holds is looked at.
+    Society,
+    /// A carrier: what it passes on is lawful as it came in.
+    Carrier,
+    /// Anyone else: what it sends, it sends lawfully (its own data).
+    Outside,
 }
 
 impl Holdings {
@@ -80,32 +133,41 @@ impl Holdings {
     }
 
     fn compute_on(design: &Design, fg: &FlowGraph, par: bool) -> Holdings {
-        let is_self: Vec<bool> = (0..design.actors.len())
-            .map(|a| design.kind_of(ActorId::new(a as u32)) == Some(RoleKind::SelfOrg))
+        let standing: Vec<Standing> = (0..design.actors.len())
+            .map(|a| match design.kind_of(ActorId::new(a as u32)) {
+                Some(RoleKind::SelfOrg) => Standing::Society,
+                Some(RoleKind::Carrier) => Standing::Carrier,
+                _ => Standing::Outside,
+            })
             .collect();
         let mynumber = design.mynumber_items();
-        // Every edge (in the order of the flows), collected flat and
-        // sorted once: on a large design the flows are read front to back,
-        // and no map of maps is built. The order they are collected in
-        // does not matter: the sort orders them by every field.
+        // Every edge into a system or a carrier (in the order of the
+        // flows), collected flat and sorted once: on a large design the
+        // flows are read front to back, and no map of maps is built. The
+        // order they are collected in does not matter: the sort orders
+        // them by every field.
         let edges = fg.graph.raw_edges();
         let arrive = |first: usize, chunk: &[petgraph::graph::Edge<crate::graph::Transfer>]| {
             let mut out = Vec::new();
             for (k, e) in chunk.iter().enumerate() {
                 let actor = fg.graph[e.target()];
-                if !is_self[actor.index()] {
+                if standing
+                    .get(actor.index())
+                    .is_none_or(|s| *s == Standing::Outside)
+                {
                     continue;
                 }
+                let sender = fg.graph[e.source()];
                 for (item, purpose) in e.weight.payloads(design) {
                     let Some(purpose) = purpose else { continue };
                     if mynumber[item.index()] {
-                        out.push((actor, item, purpose, TransferId::new(first + k)));
+                        out.push((actor, item, purpose, TransferId::new(first + k), sender));
                     }
                 }
             }
             out
         };
-        let mut arrivals: Vec<(ActorId, DataId, PurposeId, TransferId)> = if par {
+        let arrivals: Vec<Arrival> = if par {
             let mut all = Vec::new();
             all.par_extend(
                 edges
@@ -121,28 +183,43 @@ impl Holdings {
             all.sort_unstable();
             all
         };
-        // The first of each (system, item, purpose) is its first transfer.
-        arrivals.dedup_by_key(|&mut (a, d, p, _)| (a, d, p));
-        Holdings::of_arrivals(design.actors.len(), &arrivals)
+        let outside = |a: ActorId| {
+            standing
+                .get(a.index())
+                .is_none_or(|s| *s == Standing::Outside)
+        };
+        let society = |a: ActorId| standing.get(a.index()) == Some(&Standing::Society);
+        let (keys, state) = states_of(&arrivals);
+        let reached = lawfully_reached(&arrivals, &keys, &state, outside);
+        drop(state);
+        // The systems' states only (a carrier holds nothing), each with
+        // its first transfer and its first lawful one.
+        let held = first_of_each(&arrivals, &keys, &reached, outside, society);
+        Holdings::of_arrivals(design.actors.len(), &held)
     }
 
     /// The holdings of `actors` actors from their `arrivals`, sorted and
-    /// one per (system, item, purpose).
+    /// one per (system, item, purpose): the first transfer, and the first
+    /// lawful one.
     fn of_arrivals(
         actors: usize,
-        arrivals: &[(ActorId, DataId, PurposeId, TransferId)],
+        arrivals: &[(ActorId, DataId, PurposeId, TransferId, Option<TransferId>)],
     ) -> Holdings {
         let groups = arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).count();
         let mut by_actor = vec![0u32; actors + 1];
         let mut items = Vec::with_capacity(groups);
         let mut held = Vec::with_capacity(arrivals.len());
         for group in arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
-            if let Some(&(a, d, _, _)) = group.first()
+            if let Some(&(a, d, ..)) = group.first()
                 && let Some(count) = by_actor.get_mut(a.index() + 1)
             {
                 *count += 1;
                 items.push((d, held.len() as u32));
-                held.extend(group.iter().map(|&(_, _, p, t)| (p, t)));
+                held.extend(group.iter().map(|&(_, _, purpose, first, lawful)| Entry {
+                    purpose,
+                    first,
+                    lawful,
+                }));
             }
         }
         for a in 1..by_actor.len() {
@@ -227,9 +304,10 @@ impl Holdings {
         let mut longer = false;
         loop {
             let step = match design.kind_of(at) {
+                // The lawful way in, where there is one.
                 Some(RoleKind::SelfOrg) => self.held(at, item).and_then(|h| {
                     purpose
-                        .and_then(|p| h.get(p).map(|e| (p, e)))
+                        .and_then(|p| h.lawful(p).or_else(|| h.get(p)).map(|e| (p, e)))
                         .or_else(|| h.first_arrival())
                 }),
                 Some(RoleKind::Carrier) => purpose.and_then(|p| {
@@ -256,9 +334,290 @@ impl Holdings {
     }
 }
 
+/// The (receiver, item, purpose)s of `arrivals` (sorted), each a state:
+/// their keys in order, and each arrival's state.
+fn states_of(arrivals: &[Arrival]) -> (Vec<(ActorId, DataId, PurposeId)>, Vec<u32>) {
+    let mut state: Vec<u32> = Vec::with_capacity(arrivals.len());
+    let mut keys: Vec<(ActorId, DataId, PurposeId)> = Vec::new();
+    for &(a, d, p, ..) in arrivals {
+        if keys.last() != Some(&(a, d, p)) {
+            keys.push((a, d, p));
+        }
+        state.push((keys.len() - 1) as u32);
+    }
+    (keys, state)
+}
+
+/// Which states (`keys`, `state` from [`states_of`]) are reached
+/// lawfully: by an arrival from a party outside the society, or from a
+/// system or carrier in a state so reached, sending the same item for the
+/// same purpose.
+///
+/// Each arrival becomes a step (its transfer, the state it leaves, the
+/// state it reaches), found by one merge of two sorted lists; then the
+/// steps are swept in the order of the flows, as a design is written
+/// upstream first, until a sweep reaches nothing new: each sweep reads
+/// the steps front to back and a byte per state. A walk from state to
+/// state read a state's steps at random, two seconds at a million flows.
+/// Past [`SWEEPS`] sweeps (a design written downstream first), the walk
+/// finishes from what the sweeps reached, linear whatever the order.
+fn lawfully_reached(
+    arrivals: &[Arrival],
+    keys: &[(ActorId, DataId, PurposeId)],
+    state: &[u32],
+    outside: impl Fn(ActorId) -> bool,
+) -> Vec<bool> {
+    let mut reached = vec![false; keys.len()];
+    // What the society's systems and the carriers send, by (sender, item,
+    // purpose), with the transfer and the state each arrives in; the
+    // outside's arrivals reach their states at once.
+    let mut sent: Vec<(ActorId, DataId, PurposeId, TransferId, u32)> = Vec::new();
+    for (&(_, d, p, t, from), &r) in arrivals.iter().zip(state) {
+        match outside(from) {
+            true => reached[r as usize] = true,
+            false => sent.push((from, d, p, t, r)),
+        }
+    }
+    sort(&mut sent);
+    // Each step: (transfer, state left, state reached), the state left
+    // found by merging `sent` with `keys` (both sorted by the key). A
+    // sender that never received the item for the purpose has no state:
+    // its steps are never lawful.
+    let mut steps: Vec<(TransferId, u32, u32)> = Vec::with_capacity(sent.len());
+    let mut s = 0;
+    for &(from, d, p, t, r) in &sent {
+        while keys.get(s).is_some_and(|k| *k < (from, d, p)) {
+            s += 1;
+        }
+        if keys.get(s) == Some(&(from, d, p)) {
+            steps.push((t, s as u32, r));
+        }
+    }
+    drop(sent);
+    sort(&mut steps);
+    for sweep in 0.. {
+        let mut changed = false;
+        for &(_, from, to) in &steps {
+            if reached[from as usize] && !reached[to as usize] {
+                reached[to as usize] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return reached;
+        }
+        if sweep + 1 == SWEEPS {
+            break;
+        }
+    }
+    // The walk: each reached state's steps, by the state they leave.
+    steps.sort_unstable_by_key(|&(_, from, _)| from);
+    let mut runs = vec![(0u32, 0u32); keys.len()];
+    for (i, group) in (steps.chunk_by(|x, y| x.1 == y.1)).scan(0, |at, g| {
+        let start = *at;
+        *at += g.len();
+        Some((start, g))
+    }) {
+        if let Some(run) = group.first().and_then(|x| runs.get_mut(x.1 as usize)) {
+            *run = (i as u32, (i + group.len()) as u32);
+        }
+    }
+    let mut queue: Vec<usize> = (0..keys.len()).filter(|&s| reached[s]).collect();
+    while let Some(s) = queue.pop() {
+        let (from, to) = runs[s];
+        for &(_, _, r) in &steps[from as usize..to as usize] {
+            if !reached[r as usize] {
+                reached[r as usize] = true;
+                queue.push(r as usize);
+            }
+        }
+    }
+    reached
+}
+
+/// Sweeps of [`lawfully_reached`] before it walks instead.
+const SWEEPS: usize = 8;
+
+/// Sorts `list`, on every core when it is long.
+fn sort<T: Ord + Send>(list: &mut [T]) {
+    if list.len() >= PARALLEL_SORT {
+        list.par_sort_unstable();
+    } else {
+        list.sort_unstable();
+    }
+}
+
+/// Arrivals sorted on every core from this many.
+const PARALLEL_SORT: usize = 64 * 1024;
+
+/// For each state of a system of the society (`keep`), its first arrival
+/// and its first lawful one: in a state reached lawfully with one
+/// arrival, that arrival (the walk reached it by it); with several, the
+/// first from outside or from a state reached lawfully, the senders'
+/// states found by one merge (a search each took 40 ms at a million).
+fn first_of_each(
+    arrivals: &[Arrival],
+    keys: &[(ActorId, DataId, PurposeId)],
+    reached: &[bool],
+    outside: impl Fn(ActorId) -> bool,
+    keep: impl Fn(ActorId) -> bool,
+) -> Vec<(ActorId, DataId, PurposeId, TransferId, Option<TransferId>)> {
+    let groups = || arrivals.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2));
+    // The arrivals of reached states with several, that a system sends:
+    // (sender's key, transfer, state), to merge with the states.
+    let mut asked: Vec<((ActorId, DataId, PurposeId), TransferId, usize)> = Vec::new();
+    for (s, group) in groups().enumerate() {
+        if group.len() > 1 && reached.get(s) == Some(&true) {
+            for &(_, d, p, t, from) in group.iter().filter(|x| !outside(x.4)) {
+                asked.push(((from, d, p), t, s));
+            }
+        }
+    }
+    sort(&mut asked);
+    let mut lawful: Vec<(usize, TransferId)> = Vec::new();
+    let mut k = 0;
+    for &(key, t, s) in &asked {
+        while keys.get(k).is_some_and(|x| *x < key) {
+            k += 1;
+        }
+        if keys.get(k) == Some(&key) && reached.get(k) == Some(&true) {
+            lawful.push((s, t));
+        }
+    }
+    lawful.sort_unstable();
+    let mut lawful = lawful.into_iter().peekable();
+    (groups().zip(reached).enumerate())
+        .filter_map(|(s, (group, &reached))| {
+            let &(a, d, p, first, _) = group.first()?;
+            // The first lawful of a state with several: from outside, or
+            // the first the merge found (sorted by state, then transfer).
+            let merged = lawful.next_if(|&(x, _)| x == s).map(|(_, t)| t);
+            while lawful.next_if(|&(x, _)| x == s).is_some() {}
+            if !keep(a) {
+                return None;
+            }
+            let lawful = match group {
+                _ if !reached => None,
+                [_] => Some(first),
+                _ => {
+                    let from_outside = group.iter().find(|x| outside(x.4)).map(|x| x.3);
+                    match (from_outside, merged) {
+                        (Some(x), Some(y)) => Some(x.min(y)),
+                        (x, y) => x.or(y),
+                    }
+                }
+            };
+            Some((a, d, p, first, lawful))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Arrivals `(receiver, sender, purpose)` of item 0 (transfer k the
+    /// k-th), and the first lawful transfer of each (receiver, purpose)
+    /// of the society's systems as the holdings find it.
+    fn lawful_of(
+        standing: &[Standing],
+        list: &[(u32, u32, u32)],
+    ) -> Vec<(u32, u32, Option<usize>)> {
+        let (a, d, p, t) = (ActorId::new, DataId::new, PurposeId::new, TransferId::new);
+        let mut arrivals: Vec<Arrival> = (list.iter().enumerate())
+            .map(|(k, &(to, from, q))| (a(to), d(0), p(q), t(k), a(from)))
+            .collect();
+        arrivals.sort_unstable();
+        let outside = |x: ActorId| {
+            standing
+                .get(x.index())
+                .is_none_or(|s| *s == Standing::Outside)
+        };
+        let society = |x: ActorId| standing.get(x.index()) == Some(&Standing::Society);
+        let (keys, state) = states_of(&arrivals);
+        let reached = lawfully_reached(&arrivals, &keys, &state, outside);
+        (first_of_each(&arrivals, &keys, &reached, outside, society).into_iter())
+            .map(|(to, _, q, _, lawful)| (to.get(), q.get(), lawful.map(|t| t.index())))
+            .collect()
+    }
+
+    #[test]
+    fn a_purpose_is_held_lawfully_only_when_it_traces_back_outside() {
+        use Standing::{Carrier, Outside, Society};
+        // 0 outside, 1 a carrier, 2 to 5 the society's systems.
+        let standing = [Outside, Carrier, Society, Society, Society, Society];
+        let got = lawful_of(
+            &standing,
+            &[
+                // Outside → carrier → 2 for purpose 0: lawful all the way.
+                (1, 0, 0),
+                (2, 1, 0),
+                // 2 passes it on for 0 (lawful) and for 1 (not: a drift).
+                (3, 2, 0),
+                (4, 2, 1),
+                // 4 sends it back to 2 for 1: what came round a cycle is
+                // not lawful, however often it goes round.
+                (2, 4, 1),
+                (4, 2, 1),
+                // 3 and 5 pass it to each other for 2, which no one
+                // outside sent: never lawful.
+                (5, 3, 2),
+                (3, 5, 2),
+                // A carrier that passes on what a system sent it for 1.
+                (1, 4, 1),
+                (5, 1, 1),
+            ],
+        );
+        // (system, purpose, first lawful transfer): 2 and 3 hold it
+        // lawfully for 0 only, by transfers 1 and 2; nothing else is.
+        assert_eq!(
+            got,
+            [
+                (2, 0, Some(1)),
+                (2, 1, None),
+                (3, 0, Some(2)),
+                (3, 2, None),
+                (4, 1, None),
+                (5, 1, None),
+                (5, 2, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_first_lawful_transfer_is_kept_beside_the_first() {
+        use Standing::{Outside, Society};
+        // 1 receives the item for 0 first from 2, which got it from 3, which
+        // got it from no one; then from outside.
+        let standing = [Outside, Society, Society, Society];
+        let got = lawful_of(&standing, &[(1, 2, 0), (2, 3, 0), (1, 0, 0)]);
+        assert_eq!(got, [(1, 0, Some(2)), (2, 0, None)]);
+        // Round a cycle: 2 got it from 1 for 0, and 1 holds it lawfully
+        // for 0, so what 2 sends back for 0 is lawful too.
+        let got = lawful_of(&standing, &[(1, 2, 0), (2, 1, 0), (1, 0, 0)]);
+        assert_eq!(got, [(1, 0, Some(0)), (2, 0, Some(1))]);
+        // Without the outside's, nothing is lawful.
+        let got = lawful_of(&standing, &[(1, 2, 0), (2, 1, 0)]);
+        assert_eq!(got, [(1, 0, None), (2, 0, None)]);
+    }
+
+    #[test]
+    fn a_chain_written_downstream_first_is_walked_to_its_end() {
+        use Standing::{Outside, Society};
+        // Outside → 1 → 2 → ... → 30, the hops written in either order:
+        // downstream first, each sweep reaches one more system, and the
+        // walk after the last sweep reaches the rest.
+        let standing: Vec<Standing> = (0..=30)
+            .map(|a| if a == 0 { Outside } else { Society })
+            .collect();
+        let forward: Vec<(u32, u32, u32)> = (1..=30).map(|a| (a, a - 1, 0)).collect();
+        let backward: Vec<(u32, u32, u32)> = forward.iter().rev().copied().collect();
+        for list in [forward, backward] {
+            let got = lawful_of(&standing, &list);
+            assert_eq!(got.len(), 30);
+            assert!(got.iter().all(|x| x.2.is_some()), "{got:?}");
+        }
+    }
 
     #[test]
     fn each_system_item_is_found_among_its_systems_own_and_ends_where_the_next_starts() {
@@ -267,21 +626,25 @@ mod tests {
         // (the last, ending at the end); an arrival of actor 9 (beyond
         // the 4 actors) is left out.
         let arrivals = [
-            (a(1), d(2), p(0), t(7)),
-            (a(1), d(2), p(3), t(1)),
-            (a(1), d(5), p(1), t(4)),
-            (a(3), d(2), p(2), t(0)),
-            (a(3), d(2), p(4), t(9)),
-            (a(9), d(1), p(0), t(2)),
+            (a(1), d(2), p(0), t(7), None),
+            (a(1), d(2), p(3), t(1), Some(t(1))),
+            (a(1), d(5), p(1), t(4), None),
+            (a(3), d(2), p(2), t(0), None),
+            (a(3), d(2), p(4), t(9), None),
+            (a(9), d(1), p(0), t(2), None),
         ];
         let h = Holdings::of_arrivals(4, &arrivals);
         let held = |x: u32, y: u32| {
             h.held(a(x), d(y)).map(|h| {
                 h.0.iter()
-                    .map(|&(p, t)| (p.get(), t.index()))
+                    .map(|e| (e.purpose.get(), e.first.index()))
                     .collect::<Vec<_>>()
             })
         };
+        let lawful = h
+            .held(a(1), d(2))
+            .map(|h| h.lawful_purposes().collect::<Vec<_>>());
+        assert_eq!(lawful, Some(vec![p(3)]));
         assert_eq!(held(1, 2), Some(vec![(0, 7), (3, 1)]));
         assert_eq!(held(1, 5), Some(vec![(1, 4)]));
         assert_eq!(held(3, 2), Some(vec![(2, 0), (4, 9)]));
