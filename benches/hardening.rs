@@ -12,7 +12,12 @@
 //! - `drift_chain`: N of the society's systems passing 特定個人情報 on
 //!   in a chain, the purpose changing at every hop (MN402 at each, every
 //!   one with a witness path back along the chain: at most
-//!   `checks::WITNESS_HOPS` hops each, where whole paths were N²/2).
+//!   `checks::WITNESS_HOPS` hops each, where whole paths were N²/2);
+//! - `internal_mesh`: √N systems each passing 特定個人情報 to every
+//!   other, for two purposes (N flows; what each holds lawfully is walked
+//!   over every cycle of the mesh);
+//! - `carrier_ring`: N carriers passing an item round a ring (stitching
+//!   and the lawful walk through carriers).
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mynaflow::session::{RulebookSource, Session};
@@ -60,11 +65,45 @@ fn control_bytes(n: usize) -> String {
     "\u{1}".repeat(n)
 }
 
+/// The head every graph-shaped design below starts with.
+const GRAPH_HEAD: &str = "use \"kenpo\"\nactor 市町村 : 他機関\nactor 情報提供NWS : 情報提供ネットワークシステム\n\
+     actor 中間サーバー : 中間サーバー\ndata 税 : 課税・非課税情報\n";
+
+fn internal_mesh(n: usize) -> String {
+    let k = n.isqrt().max(2);
+    let mut t = String::from(GRAPH_HEAD);
+    for i in 0..k {
+        t.push_str(&format!("actor S{i} : 組合\n"));
+    }
+    t.push_str("flow 市町村 -> S0 : 税 for 被扶養者認定 via 情報提供NWS, 中間サーバー\n");
+    for i in 0..k {
+        for j in (0..k).filter(|&j| j != i) {
+            let purpose = ["保険給付", "被扶養者認定"][(i + j) % 2];
+            t.push_str(&format!("flow S{i} -> S{j} : 税 for {purpose}\n"));
+        }
+    }
+    t
+}
+
+fn carrier_ring(n: usize) -> String {
+    let mut t = String::from(GRAPH_HEAD);
+    t.push_str("actor A : 組合\n");
+    for i in 0..n {
+        t.push_str(&format!("actor N{i} : 情報提供ネットワークシステム\n"));
+    }
+    t.push_str("flow 市町村 -> N0 : 税 for 被扶養者認定\n");
+    for i in 0..n {
+        t.push_str(&format!(
+            "flow N{i} -> N{} : 税 for 被扶養者認定\n",
+            (i + 1) % n
+        ));
+    }
+    t.push_str("flow 中間サーバー -> A : 税 for 被扶養者認定\n");
+    t
+}
+
 fn drift_chain(n: usize) -> String {
-    let mut t = String::from(
-        "use \"kenpo\"\nactor 市町村 : 他機関\nactor 情報提供NWS : 情報提供ネットワークシステム\n\
-         actor 中間サーバー : 中間サーバー\ndata 税 : 課税・非課税情報\n",
-    );
+    let mut t = String::from(GRAPH_HEAD);
     for i in 0..=n {
         t.push_str(&format!("actor S{i} : 組合\n"));
     }
@@ -101,6 +140,8 @@ fn all(c: &mut Criterion) {
     bench(c, "misspellings", &[1_000, 10_000], misspellings);
     bench(c, "control_bytes", &[100_000, 1_000_000], control_bytes);
     bench(c, "drift_chain", &[2_000, 20_000], drift_chain);
+    bench(c, "internal_mesh", &[10_000, 100_000], internal_mesh);
+    bench(c, "carrier_ring", &[10_000, 100_000], carrier_ring);
 }
 
 criterion_group!(benches, all);
