@@ -183,18 +183,7 @@ impl Holdings {
             all.sort_unstable();
             all
         };
-        let outside = |a: ActorId| {
-            standing
-                .get(a.index())
-                .is_none_or(|s| *s == Standing::Outside)
-        };
-        let society = |a: ActorId| standing.get(a.index()) == Some(&Standing::Society);
-        let (keys, state) = states_of(&arrivals);
-        let reached = lawfully_reached(&arrivals, &keys, &state, outside);
-        drop(state);
-        // The systems' states only (a carrier holds nothing), each with
-        // its first transfer and its first lawful one.
-        let held = first_of_each(&arrivals, &keys, &reached, outside, society);
+        let held = held_of(&arrivals, &standing);
         Holdings::of_arrivals(design.actors.len(), &held)
     }
 
@@ -332,6 +321,25 @@ impl Holdings {
         chain.reverse();
         (chain, longer)
     }
+}
+
+/// What the society's systems hold, from every arrival into a system or
+/// a carrier (sorted): each (system, item, purpose) with its first
+/// transfer and its first lawful one (a carrier holds nothing).
+fn held_of(
+    arrivals: &[Arrival],
+    standing: &[Standing],
+) -> Vec<(ActorId, DataId, PurposeId, TransferId, Option<TransferId>)> {
+    let outside = |a: ActorId| {
+        standing
+            .get(a.index())
+            .is_none_or(|s| *s == Standing::Outside)
+    };
+    let society = |a: ActorId| standing.get(a.index()) == Some(&Standing::Society);
+    let (keys, state) = states_of(arrivals);
+    let reached = lawfully_reached(arrivals, &keys, &state, outside);
+    drop(state);
+    first_of_each(arrivals, &keys, &reached, outside, society)
 }
 
 /// The (receiver, item, purpose)s of `arrivals` (sorted), each a state:
@@ -528,15 +536,7 @@ mod tests {
             .map(|(k, &(to, from, q))| (a(to), d(0), p(q), t(k), a(from)))
             .collect();
         arrivals.sort_unstable();
-        let outside = |x: ActorId| {
-            standing
-                .get(x.index())
-                .is_none_or(|s| *s == Standing::Outside)
-        };
-        let society = |x: ActorId| standing.get(x.index()) == Some(&Standing::Society);
-        let (keys, state) = states_of(&arrivals);
-        let reached = lawfully_reached(&arrivals, &keys, &state, outside);
-        (first_of_each(&arrivals, &keys, &reached, outside, society).into_iter())
+        (held_of(&arrivals, standing).into_iter())
             .map(|(to, _, q, _, lawful)| (to.get(), q.get(), lawful.map(|t| t.index())))
             .collect()
     }
