@@ -183,33 +183,32 @@ impl Holdings {
             all.sort_unstable();
             all
         };
-        let held = held_of(&arrivals, &standing);
-        Holdings::of_arrivals(design.actors.len(), &held)
+        held_of(&arrivals, &standing, design.actors.len())
     }
 
-    /// The holdings of `actors` actors from their `arrivals`, sorted and
-    /// one per (system, item, purpose): the first transfer, and the first
-    /// lawful one.
-    fn of_arrivals(
-        actors: usize,
-        arrivals: &[(ActorId, DataId, PurposeId, TransferId, Option<TransferId>)],
-    ) -> Holdings {
-        let groups = arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)).count();
+    /// The holdings of `actors` actors from `rows`, sorted and one per
+    /// (system, item, purpose): the first transfer, and the first lawful
+    /// one; room is made for `hint` of them. Read as they come: at a
+    /// million, a list of them first was 24 MB of fresh pages.
+    fn of_arrivals(actors: usize, rows: impl IntoIterator<Item = Row>, hint: usize) -> Holdings {
         let mut by_actor = vec![0u32; actors + 1];
-        let mut items = Vec::with_capacity(groups);
-        let mut held = Vec::with_capacity(arrivals.len());
-        for group in arrivals.chunk_by(|x, y| (x.0, x.1) == (y.0, y.1)) {
-            if let Some(&(a, d, ..)) = group.first()
-                && let Some(count) = by_actor.get_mut(a.index() + 1)
-            {
-                *count += 1;
-                items.push((d, held.len() as u32));
-                held.extend(group.iter().map(|&(_, _, purpose, first, lawful)| Entry {
-                    purpose,
-                    first,
-                    lawful,
-                }));
+        let mut items: Vec<(DataId, u32)> = Vec::new();
+        let mut held = Vec::with_capacity(hint);
+        let mut last = None;
+        for (a, d, purpose, first, lawful) in rows {
+            if a.index() >= actors {
+                continue;
             }
+            if last != Some((a, d)) {
+                last = Some((a, d));
+                by_actor[a.index() + 1] += 1;
+                items.push((d, held.len() as u32));
+            }
+            held.push(Entry {
+                purpose,
+                first,
+                lawful,
+            });
         }
         for a in 1..by_actor.len() {
             by_actor[a] += by_actor[a - 1];
@@ -323,13 +322,15 @@ impl Holdings {
     }
 }
 
-/// What the society's systems hold, from every arrival into a system or
-/// a carrier (sorted): each (system, item, purpose) with its first
-/// transfer and its first lawful one (a carrier holds nothing).
-fn held_of(
-    arrivals: &[Arrival],
-    standing: &[Standing],
-) -> Vec<(ActorId, DataId, PurposeId, TransferId, Option<TransferId>)> {
+/// One (system, item, purpose) held: its first transfer, and its first
+/// lawful one.
+type Row = (ActorId, DataId, PurposeId, TransferId, Option<TransferId>);
+
+/// What the society's systems hold (of `actors` actors), from every
+/// arrival into a system or a carrier (sorted): each (system, item,
+/// purpose) with its first transfer and its first lawful one (a carrier
+/// holds nothing).
+fn held_of(arrivals: &[Arrival], standing: &[Standing], actors: usize) -> Holdings {
     let outside = |a: ActorId| {
         standing
             .get(a.index())
@@ -339,7 +340,8 @@ fn held_of(
     let (keys, state) = states_of(arrivals);
     let reached = lawfully_reached(arrivals, &keys, &state, outside);
     drop(state);
-    first_of_each(arrivals, &keys, &reached, outside, society)
+    let rows = first_of_each(arrivals, &keys, &reached, outside, society);
+    Holdings::of_arrivals(actors, rows, arrivals.len())
 }
 
 /// The (receiver, item, purpose)s of `arrivals` (sorted), each a state:
@@ -463,14 +465,14 @@ const PARALLEL_SORT: usize = 64 * 1024;
 /// arrival, that arrival (the walk reached it by it); with several, the
 /// first from outside or from a state reached lawfully, the senders'
 /// states found by one merge (a search each took 40 ms at a million).
-fn first_of_each(
-    arrivals: &[Arrival],
+fn first_of_each<'a>(
+    arrivals: &'a [Arrival],
     keys: &[(ActorId, DataId, PurposeId)],
-    reached: &[bool],
-    outside: impl Fn(ActorId) -> bool,
-    keep: impl Fn(ActorId) -> bool,
-) -> Vec<(ActorId, DataId, PurposeId, TransferId, Option<TransferId>)> {
-    let groups = || arrivals.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2));
+    reached: &'a [bool],
+    outside: impl Fn(ActorId) -> bool + Copy + 'a,
+    keep: impl Fn(ActorId) -> bool + 'a,
+) -> impl Iterator<Item = Row> + 'a {
+    let groups = move || arrivals.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2));
     // The arrivals of reached states with several, that a system sends:
     // (sender's key, transfer, state), to merge with the states.
     let mut asked: Vec<((ActorId, DataId, PurposeId), TransferId, usize)> = Vec::new();
@@ -494,30 +496,28 @@ fn first_of_each(
     }
     lawful.sort_unstable();
     let mut lawful = lawful.into_iter().peekable();
-    (groups().zip(reached).enumerate())
-        .filter_map(|(s, (group, &reached))| {
-            let &(a, d, p, first, _) = group.first()?;
-            // The first lawful of a state with several: from outside, or
-            // the first the merge found (sorted by state, then transfer).
-            let merged = lawful.next_if(|&(x, _)| x == s).map(|(_, t)| t);
-            while lawful.next_if(|&(x, _)| x == s).is_some() {}
-            if !keep(a) {
-                return None;
-            }
-            let lawful = match group {
-                _ if !reached => None,
-                [_] => Some(first),
-                _ => {
-                    let from_outside = group.iter().find(|x| outside(x.4)).map(|x| x.3);
-                    match (from_outside, merged) {
-                        (Some(x), Some(y)) => Some(x.min(y)),
-                        (x, y) => x.or(y),
-                    }
+    (groups().zip(reached).enumerate()).filter_map(move |(s, (group, &reached))| {
+        let &(a, d, p, first, _) = group.first()?;
+        // The first lawful of a state with several: from outside, or
+        // the first the merge found (sorted by state, then transfer).
+        let merged = lawful.next_if(|&(x, _)| x == s).map(|(_, t)| t);
+        while lawful.next_if(|&(x, _)| x == s).is_some() {}
+        if !keep(a) {
+            return None;
+        }
+        let lawful = match group {
+            _ if !reached => None,
+            [_] => Some(first),
+            _ => {
+                let from_outside = group.iter().find(|x| outside(x.4)).map(|x| x.3);
+                match (from_outside, merged) {
+                    (Some(x), Some(y)) => Some(x.min(y)),
+                    (x, y) => x.or(y),
                 }
-            };
-            Some((a, d, p, first, lawful))
-        })
-        .collect()
+            }
+        };
+        Some((a, d, p, first, lawful))
+    })
 }
 
 #[cfg(test)]
@@ -536,8 +536,12 @@ mod tests {
             .map(|(k, &(to, from, q))| (a(to), d(0), p(q), t(k), a(from)))
             .collect();
         arrivals.sort_unstable();
-        (held_of(&arrivals, standing).into_iter())
-            .map(|(to, _, q, _, lawful)| (to.get(), q.get(), lawful.map(|t| t.index())))
+        let h = held_of(&arrivals, standing, standing.len());
+        (h.all().into_iter())
+            .flat_map(|(to, _, held)| {
+                (held.0.iter())
+                    .map(move |e| (to.get(), e.purpose.get(), e.lawful.map(|t| t.index())))
+            })
             .collect()
     }
 
@@ -633,7 +637,7 @@ mod tests {
             (a(3), d(2), p(4), t(9), None),
             (a(9), d(1), p(0), t(2), None),
         ];
-        let h = Holdings::of_arrivals(4, &arrivals);
+        let h = Holdings::of_arrivals(4, arrivals, arrivals.len());
         let held = |x: u32, y: u32| {
             h.held(a(x), d(y)).map(|h| {
                 h.0.iter()
