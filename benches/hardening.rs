@@ -17,7 +17,11 @@
 //!   other, for two purposes (N flows; what each holds lawfully is walked
 //!   over every cycle of the mesh);
 //! - `carrier_ring`: N carriers passing an item round a ring (stitching
-//!   and the lawful walk through carriers).
+//!   and the lawful walk through carriers);
+//! - `deep_rulebook`: a rulebook (checked as a file of its own, MN6xx
+//!   with it) of N/3 nested roles, categories and purposes each, every
+//!   rule naming the top of each tree: walking up from every node took
+//!   n²/2 steps.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mynaflow::session::{RulebookSource, Session};
@@ -102,6 +106,26 @@ fn carrier_ring(n: usize) -> String {
     t
 }
 
+fn deep_rulebook(n: usize) -> String {
+    let k = (n / 3).max(1);
+    let mut t = String::from(
+        "rulebook deep \"deep\" revised 2024-01-01\nrole 組合 self\nrole 委託先 contractor\nrole R0\n",
+    );
+    for i in 1..k {
+        t.push_str(&format!("role R{i} in R{}\n", i - 1));
+    }
+    t.push_str("category C0\n");
+    for i in 1..k {
+        t.push_str(&format!("category C{i} in C{}\n", i - 1));
+    }
+    t.push_str("section \"1\" {\n  purpose P0\n");
+    for i in 1..k {
+        t.push_str(&format!("  purpose P{i} in P{}\n", i - 1));
+    }
+    t.push_str("  allow 組合 -> 委託先 : C0 for P0\n  allow R0 -> 組合 : C0 for P0\n}\n");
+    t
+}
+
 fn drift_chain(n: usize) -> String {
     let mut t = String::from(GRAPH_HEAD);
     for i in 0..=n {
@@ -142,6 +166,7 @@ fn all(c: &mut Criterion) {
     bench(c, "drift_chain", &[2_000, 20_000], drift_chain);
     bench(c, "internal_mesh", &[10_000, 100_000], internal_mesh);
     bench(c, "carrier_ring", &[10_000, 100_000], carrier_ring);
+    bench(c, "deep_rulebook", &[10_000, 100_000], deep_rulebook);
 }
 
 criterion_group!(benches, all);

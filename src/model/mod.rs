@@ -5,6 +5,7 @@ mod actor_table;
 mod design;
 mod rulebook;
 
+pub(crate) mod tree;
 pub use actor_table::ActorTable;
 pub use design::*;
 pub use rulebook::*;

@@ -289,6 +289,17 @@ pub struct Rulebook {
     /// Rules of ordinary sections, by each purpose they name (rules naming
     /// no purpose are under `None`).
     pub(crate) ordinary_rules: FxHashMap<Option<PurposeId>, Vec<RuleId>>,
+    /// The trees of roles, categories and purposes as spans
+    /// ([`super::tree::Nesting`]), made when the rules are indexed.
+    pub(crate) role_nesting: super::tree::Nesting,
+    pub(crate) category_nesting: super::tree::Nesting,
+    pub(crate) purpose_nesting: super::tree::Nesting,
+    /// For each category, the nearest at or above it that a `mynumber`
+    /// rule names; for each purpose, the nearest that an ordinary rule
+    /// names: the rules covering one are found without walking past
+    /// the ancestors no rule names.
+    pub(crate) mynumber_nearest: Vec<Option<CategoryId>>,
+    pub(crate) ordinary_nearest: Vec<Option<PurposeId>>,
 }
 
 impl Rulebook {
@@ -354,7 +365,9 @@ impl Rulebook {
     /// Does a rule naming `rule_role` cover an actor of role `actual` (the
     /// role itself or one of its sub-roles)?
     pub fn role_covers(&self, rule_role: RoleId, actual: RoleId) -> bool {
-        self.role_ancestors(actual).any(|r| r == rule_role)
+        (self.role_nesting.covers(rule_role.index(), actual.index()))
+            .filter(|_| self.role_nesting.is_for(self.roles.len()))
+            .unwrap_or_else(|| self.role_ancestors(actual).any(|r| r == rule_role))
     }
 
     /// The purpose and its ancestors, nearest first.
@@ -365,7 +378,11 @@ impl Rulebook {
     /// Does a rule or register row naming `rule_purpose` cover `actual`
     /// (the purpose itself or one of its sub-purposes)?
     pub fn purpose_covers(&self, rule_purpose: PurposeId, actual: PurposeId) -> bool {
-        self.purpose_ancestors(actual).any(|p| p == rule_purpose)
+        (self
+            .purpose_nesting
+            .covers(rule_purpose.index(), actual.index()))
+        .filter(|_| self.purpose_nesting.is_for(self.purposes.len()))
+        .unwrap_or_else(|| self.purpose_ancestors(actual).any(|p| p == rule_purpose))
     }
 
     /// Does the rule go from a role covering `from` to one covering `to`?
@@ -435,15 +452,33 @@ impl Rulebook {
 
     /// Does a rule naming `rule_category` cover `category`?
     pub fn covers(&self, rule_category: CategoryId, category: CategoryId) -> bool {
-        self.ancestors(category).any(|c| c == rule_category)
+        (self
+            .category_nesting
+            .covers(rule_category.index(), category.index()))
+        .filter(|_| self.category_nesting.is_for(self.categories.len()))
+        .unwrap_or_else(|| self.ancestors(category).any(|c| c == rule_category))
     }
 
     /// Rules of mynumber sections that cover `category` (through it or an
     /// ancestor), in rulebook order.
     pub fn mynumber_rules_covering(&self, category: CategoryId) -> Vec<RuleId> {
-        let mut out: Vec<RuleId> = self
-            .ancestors(category)
-            .flat_map(|c| self.mynumber_rules.get(&c).into_iter().flatten().copied())
+        let named: Vec<CategoryId> = match self.mynumber_nearest.len() == self.categories.len() {
+            // Only the ancestors some rule names, through the pointers.
+            true => std::iter::successors(
+                self.mynumber_nearest
+                    .get(category.index())
+                    .copied()
+                    .flatten(),
+                |c| {
+                    let up = self.category(*c).parent?;
+                    self.mynumber_nearest.get(up.index()).copied().flatten()
+                },
+            )
+            .collect(),
+            false => self.ancestors(category).collect(),
+        };
+        let mut out: Vec<RuleId> = (named.iter())
+            .flat_map(|c| self.mynumber_rules.get(c).into_iter().flatten().copied())
             .collect();
         out.sort();
         out.dedup();
@@ -453,10 +488,22 @@ impl Rulebook {
     /// Rules of ordinary sections that allow `purpose` (through it, an
     /// ancestor, or naming no purpose), in rulebook order.
     pub fn ordinary_rules_for(&self, purpose: PurposeId) -> Vec<RuleId> {
-        let mut out: Vec<RuleId> = self
-            .purpose_ancestors(purpose)
-            .map(Some)
-            .chain([None])
+        let named: Vec<PurposeId> = match self.ordinary_nearest.len() == self.purposes.len() {
+            // Only the ancestors some rule names, through the pointers.
+            true => std::iter::successors(
+                self.ordinary_nearest
+                    .get(purpose.index())
+                    .copied()
+                    .flatten(),
+                |p| {
+                    let up = self.purpose(*p).parent?;
+                    self.ordinary_nearest.get(up.index()).copied().flatten()
+                },
+            )
+            .collect(),
+            false => self.purpose_ancestors(purpose).collect(),
+        };
+        let mut out: Vec<RuleId> = (named.into_iter().map(Some).chain([None]))
             .flat_map(|p| self.ordinary_rules.get(&p).into_iter().flatten().copied())
             .collect();
         out.sort();
@@ -583,5 +630,36 @@ impl Rulebook {
                 }
             }
         }
+        self.index_trees();
+    }
+
+    /// The trees as spans, and the nearest named ancestors
+    /// ([`Rulebook::role_nesting`], [`Rulebook::mynumber_nearest`]).
+    fn index_trees(&mut self) {
+        use super::tree::{Nesting, down};
+        let roles = &self.roles;
+        self.role_nesting = Nesting::of(roles.len(), |i| roles[i].parent.map(|p| p.index()));
+        let categories = &self.categories;
+        let category_parent = |i: usize| categories[i].parent.map(|p| p.index());
+        self.category_nesting = Nesting::of(categories.len(), category_parent);
+        let purposes = &self.purposes;
+        let purpose_parent = |i: usize| purposes[i].parent.map(|p| p.index());
+        self.purpose_nesting = Nesting::of(purposes.len(), purpose_parent);
+        let mynumber = &self.mynumber_rules;
+        self.mynumber_nearest = down(categories.len(), category_parent, |i, above| {
+            let id = CategoryId::new(i as u32);
+            match mynumber.contains_key(&id) {
+                true => Some(id),
+                false => above.copied().flatten(),
+            }
+        });
+        let ordinary = &self.ordinary_rules;
+        self.ordinary_nearest = down(purposes.len(), purpose_parent, |i, above| {
+            let id = PurposeId::new(i as u32);
+            match ordinary.contains_key(&Some(id)) {
+                true => Some(id),
+                false => above.copied().flatten(),
+            }
+        });
     }
 }

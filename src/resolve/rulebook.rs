@@ -3,6 +3,7 @@
 use super::{Kind, duplicate, misplaced, undefined};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::model::tree::{self, Linker};
 use crate::model::*;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, Ident, RoleFlag, Stmt};
@@ -272,8 +273,9 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
         }
     }
 
-    // Parents (declared anywhere; a cycle is reported and broken).
-    let mut ci = 0;
+    // Parents (declared anywhere; a cycle is reported and broken), linked
+    // without walking the trees (`tree::Linker`).
+    let mut linker = Linker::new(b.rb.categories.len());
     for stmt in &ast.stmts {
         let Stmt::Category(c) = stmt else { continue };
         let Some(id) = b.rb.category_named(&c.name.text) else {
@@ -282,44 +284,47 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
         if b.rb.category(id).span != c.name.span {
             continue; // a duplicate, already reported
         }
-        ci += 1;
         if let Some(parent) = &c.parent
             && let Some(pid) = b.category(parent)
         {
-            if b.rb.ancestors(pid).take(ci + 1).any(|a| a == id) {
-                b.diags.push(cycle(Kind::Category, &c.name, parent));
-            } else {
+            if linker.link(id.index(), pid.index()) {
                 b.rb.categories[id.index()].parent = Some(pid);
+            } else {
+                b.diags.push(cycle(Kind::Category, &c.name, parent));
             }
         }
     }
-    for i in 0..b.rb.categories.len() {
-        let inherited =
-            b.rb.ancestors(CategoryId::new(i as u32))
-                .any(|a| b.rb.category(a).mynumber);
-        b.rb.categories[i].mynumber = inherited;
+    // A category under a `mynumber` one is `mynumber` too.
+    let categories = &b.rb.categories;
+    let inherited = tree::down(
+        categories.len(),
+        |i| categories[i].parent.map(|p| p.index()),
+        |i, above: Option<&bool>| categories[i].mynumber || above.copied().unwrap_or(false),
+    );
+    for (c, mynumber) in b.rb.categories.iter_mut().zip(inherited) {
+        c.mynumber = mynumber;
     }
+    let mut linker = Linker::new(b.rb.roles.len());
     for (i, r) in role_decls.iter().enumerate() {
-        let id = RoleId::new(i as u32);
         if let Some(parent) = &r.parent
             && let Some(pid) = b.role(parent)
         {
-            if b.rb.role_ancestors(pid).take(i + 2).any(|a| a == id) {
-                b.diags.push(cycle(Kind::Role, &r.name, parent));
-            } else {
+            if linker.link(i, pid.index()) {
                 b.rb.roles[i].parent = Some(pid);
+            } else {
+                b.diags.push(cycle(Kind::Role, &r.name, parent));
             }
         }
     }
+    let mut linker = Linker::new(b.rb.purposes.len());
     for (i, p) in purpose_decls.iter().enumerate() {
-        let id = PurposeId::new(i as u32);
         if let Some(parent) = &p.parent
             && let Some(pid) = b.purpose(parent)
         {
-            if b.rb.purpose_ancestors(pid).take(i + 2).any(|a| a == id) {
-                b.diags.push(cycle(Kind::Purpose, &p.name, parent));
-            } else {
+            if linker.link(i, pid.index()) {
                 b.rb.purposes[i].parent = Some(pid);
+            } else {
+                b.diags.push(cycle(Kind::Purpose, &p.name, parent));
             }
         }
     }
@@ -378,12 +383,21 @@ pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnosti
             span: c.span,
         });
     }
-    for i in 0..b.rb.roles.len() {
-        let kind =
-            b.rb.role_ancestors(RoleId::new(i as u32))
-                .find_map(|r| own_kind[r.index()])
-                .unwrap_or(RoleKind::Party);
-        b.rb.roles[i].kind = kind;
+    // A role without a flag of its own takes its nearest ancestor's.
+    let roles = &b.rb.roles;
+    let kinds = tree::down(
+        roles.len(),
+        |i| roles[i].parent.map(|p| p.index()),
+        |i, above: Option<&Option<RoleKind>>| {
+            own_kind
+                .get(i)
+                .copied()
+                .flatten()
+                .or(above.copied().flatten())
+        },
+    );
+    for (r, kind) in b.rb.roles.iter_mut().zip(kinds) {
+        r.kind = kind.unwrap_or(RoleKind::Party);
     }
 
     // Rules.
