@@ -51,29 +51,33 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
     for (i, r) in rb.rules.iter().enumerate() {
         let a = RuleId::new(i as u32);
         let mynumber = rb.section(r.section).mynumber;
-        let purpose_keys: Vec<Option<PurposeId>> = match r.purposes.first() {
-            Some(p) => rb.purpose_ancestors(*p).map(Some).chain([None]).collect(),
-            None => vec![None],
-        };
+        let first_purpose = r.purposes.first().copied();
         let Some(&first_category) = r.categories.first() else {
             continue;
         };
-        let category_keys: Vec<CategoryId> = rb.ancestors(first_category).collect();
-        let mut keys = Vec::new();
-        for from in rb.role_ancestors(r.from) {
-            for to in rb.role_ancestors(r.to) {
-                for p in &purpose_keys {
-                    for c in &category_keys {
-                        keys.push((mynumber, from, to, *p, *c));
-                    }
-                }
-            }
-        }
+        // The keys nearest first, made as they are read: the first rule
+        // that covers this one ends the search, and a rule refining the
+        // one above it (a chain of nested purposes, each with its rule)
+        // is matched at the second key rather than after making every
+        // combination of every ancestor (n²/2 keys on a chain of n).
+        let purpose_keys = move || {
+            let up = first_purpose
+                .into_iter()
+                .flat_map(|p| rb.purpose_ancestors(p));
+            up.map(Some).chain([None])
+        };
+        let keys = rb.role_ancestors(r.from).flat_map(move |from| {
+            rb.role_ancestors(r.to).flat_map(move |to| {
+                purpose_keys().flat_map(move |p| {
+                    rb.ancestors(first_category)
+                        .map(move |c| (mynumber, from, to, p, c))
+                })
+            })
+        });
         // A `<->` rule's two directions share a span; of two rules that
         // cover each other, only the later one is reported.
         let by = keys
-            .iter()
-            .flat_map(|k| buckets.get(k).into_iter().flatten().copied())
+            .flat_map(|k| buckets.get(&k).into_iter().flatten().copied())
             .find(|&b| {
                 b != a
                     && rb.rule(b).span != r.span
