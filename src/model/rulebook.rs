@@ -463,17 +463,18 @@ impl Rulebook {
     /// ancestor), in rulebook order.
     pub fn mynumber_rules_covering(&self, category: CategoryId) -> Vec<RuleId> {
         let named: Vec<CategoryId> = match self.mynumber_nearest.len() == self.categories.len() {
-            // Only the ancestors some rule names, through the pointers.
-            true => std::iter::successors(
-                self.mynumber_nearest
-                    .get(category.index())
-                    .copied()
-                    .flatten(),
+            true => super::tree::marked_above(
+                category.index(),
                 |c| {
-                    let up = self.category(*c).parent?;
-                    self.mynumber_nearest.get(up.index()).copied().flatten()
+                    self.mynumber_nearest
+                        .get(c)
+                        .copied()
+                        .flatten()
+                        .map(|c| c.index())
                 },
+                |c| self.categories.get(c)?.parent.map(|p| p.index()),
             )
+            .map(|c| CategoryId::new(c as u32))
             .collect(),
             false => self.ancestors(category).collect(),
         };
@@ -489,17 +490,18 @@ impl Rulebook {
     /// ancestor, or naming no purpose), in rulebook order.
     pub fn ordinary_rules_for(&self, purpose: PurposeId) -> Vec<RuleId> {
         let named: Vec<PurposeId> = match self.ordinary_nearest.len() == self.purposes.len() {
-            // Only the ancestors some rule names, through the pointers.
-            true => std::iter::successors(
-                self.ordinary_nearest
-                    .get(purpose.index())
-                    .copied()
-                    .flatten(),
+            true => super::tree::marked_above(
+                purpose.index(),
                 |p| {
-                    let up = self.purpose(*p).parent?;
-                    self.ordinary_nearest.get(up.index()).copied().flatten()
+                    self.ordinary_nearest
+                        .get(p)
+                        .copied()
+                        .flatten()
+                        .map(|p| p.index())
                 },
+                |p| self.purposes.get(p)?.parent.map(|p| p.index()),
             )
+            .map(|p| PurposeId::new(p as u32))
             .collect(),
             false => self.purpose_ancestors(purpose).collect(),
         };

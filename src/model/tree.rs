@@ -73,6 +73,17 @@ pub(crate) fn down<T: Clone + Default>(
     done.into_iter().map(Option::unwrap_or_default).collect()
 }
 
+/// The nodes at or above `start` that are marked, nearest first, where
+/// `nearest(x)` is the nearest marked node at or above `x` (as [`down`]
+/// works it out): only the marked ancestors are visited, not every one.
+pub(crate) fn marked_above(
+    start: usize,
+    nearest: impl Fn(usize) -> Option<usize>,
+    parent: impl Fn(usize) -> Option<usize>,
+) -> impl Iterator<Item = usize> {
+    std::iter::successors(nearest(start), move |&x| parent(x).and_then(&nearest))
+}
+
 /// Where each node of a forest starts and ends in a walk of it, so that
 /// whether one node is another or above it is one comparison of their
 /// spans, not a walk up the tree (at check time, once per rule a verdict

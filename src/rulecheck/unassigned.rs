@@ -61,12 +61,9 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             continue;
         }
         // Its rules, nearest first: each purpose a rule names, up the tree.
-        let mut rules: Vec<usize> = Vec::new();
-        let mut q = at.nearest;
-        while let Some(x) = q {
-            rules.extend(&by_purpose[x]);
-            q = parent(x).and_then(|p| up[p].nearest);
-        }
+        let rules: Vec<usize> = crate::model::tree::marked_above(i, |x| up[x].nearest, parent)
+            .flat_map(|x| by_purpose[x].iter().copied())
+            .collect();
         let mut d = Diagnostic::new(
             Code::MN604,
             p.span,
