@@ -3,6 +3,7 @@
 
 mod actor_table;
 mod design;
+mod register;
 mod rulebook;
 
 pub(crate) mod tree;

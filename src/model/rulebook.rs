@@ -4,7 +4,7 @@
 use super::*;
 use crate::names;
 use crate::span::{FileId, Span};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// What kind of party a role is. The engine knows these mechanisms, never
 /// the rulebook's names for them.
@@ -275,15 +275,12 @@ pub struct Rulebook {
     pub(crate) contractor_names: NameTable<ContractorId>,
     /// `contractor role` entries, by role.
     pub(crate) role_contractors: FxHashMap<RoleId, ContractorId>,
-    /// (entry, purpose) for each purpose a row names.
-    pub(crate) register_exact: FxHashSet<(ContractorId, PurposeId)>,
-    /// (entry, purpose) for each purpose a row names and each of its
-    /// ancestors: a row for a task registers the entry for the bullet too.
-    pub(crate) register_up: FxHashSet<(ContractorId, PurposeId)>,
+    /// Per role: the nearest at or above it with a `contractor role` entry.
+    pub(crate) role_contractor_nearest: Vec<Option<RoleId>>,
     /// Entries by each purpose a row names.
     pub(crate) register_by_purpose: FxHashMap<PurposeId, Vec<ContractorId>>,
-    /// Entries by each purpose a row names and each of its ancestors.
-    pub(crate) register_below: FxHashMap<PurposeId, Vec<ContractorId>>,
+    /// The register by where its purposes sit in the purpose tree.
+    pub(crate) register: super::register::RegisterIndex,
     /// Rules of mynumber sections, by each category they name.
     pub(crate) mynumber_rules: FxHashMap<CategoryId, Vec<RuleId>>,
     /// Rules of ordinary sections, by each purpose they name (rules naming
@@ -415,9 +412,24 @@ impl Rulebook {
         role: RoleId,
         purpose: PurposeId,
     ) -> bool {
-        let by_role = self
-            .role_ancestors(role)
-            .filter_map(|r| self.role_contractors.get(&r).copied());
+        let roles: Vec<RoleId> = match self.role_contractor_nearest.len() == self.roles.len() {
+            // Only the roles with an entry, not every ancestor.
+            true => super::tree::marked_above(
+                role.index(),
+                |r| {
+                    self.role_contractor_nearest
+                        .get(r)
+                        .copied()
+                        .flatten()
+                        .map(|r| r.index())
+                },
+                |r| self.roles.get(r)?.parent.map(|p| p.index()),
+            )
+            .map(|r| RoleId::new(r as u32))
+            .collect(),
+            false => self.role_ancestors(role).collect(),
+        };
+        let by_role = (roles.into_iter()).filter_map(|r| self.role_contractors.get(&r).copied());
         by_name
             .into_iter()
             .chain(by_role)
@@ -439,10 +451,32 @@ impl Rulebook {
 
     /// Is a register entry registered for `purpose` (see [`Self::registered`])?
     pub fn entry_registered(&self, id: ContractorId, purpose: PurposeId) -> bool {
-        self.register_up.contains(&(id, purpose))
-            || self
-                .purpose_ancestors(purpose)
-                .any(|a| self.register_exact.contains(&(id, a)))
+        match self.register_span(purpose) {
+            Some(span) => self.register.registered(id, span),
+            None => (self.contractors.get(id.index()).into_iter())
+                .flat_map(|c| &c.purposes)
+                .any(|p| self.purpose_covers(*p, purpose) || self.purpose_covers(purpose, *p)),
+        }
+    }
+
+    /// Where `purpose` sits in the purpose tree, when the register is
+    /// indexed over it.
+    fn register_span(&self, purpose: PurposeId) -> Option<(u32, u32)> {
+        let indexed = self.purpose_nesting.is_for(self.purposes.len())
+            && self
+                .register
+                .is_for(self.contractors.len(), self.purposes.len());
+        indexed
+            .then(|| self.purpose_nesting.span(purpose.index()))
+            .flatten()
+    }
+
+    /// Does a row of the register name `purpose` or a purpose below it?
+    pub fn registered_at_or_below(&self, purpose: PurposeId) -> bool {
+        match self.register_span(purpose) {
+            Some(span) => self.register.at_or_below(span).next().is_some(),
+            None => (self.register_by_purpose.keys()).any(|p| self.purpose_covers(purpose, *p)),
+        }
     }
 
     /// The category and its ancestors, nearest first.
@@ -522,21 +556,31 @@ impl Rulebook {
     /// naming no purpose)?
     pub fn rule_allows_purpose(&self, id: RuleId, purpose: PurposeId) -> bool {
         let r = self.rule(id);
-        r.purposes.is_empty()
-            || self
-                .purpose_ancestors(purpose)
-                .any(|a| r.purposes.contains(&a))
+        // One comparison of spans per purpose the rule names, not a walk
+        // up from `purpose` per purpose (a deep tree made each verdict
+        // and each MN603 comparison cost its depth).
+        r.purposes.is_empty() || r.purposes.iter().any(|p| self.purpose_covers(*p, purpose))
     }
 
     /// Register entries registered for a purpose (a row names it, an
     /// ancestor or a descendant), in register order.
     pub fn contractors_for(&self, purpose: PurposeId) -> impl Iterator<Item = &Contractor> {
-        let below = self.register_below.get(&purpose).into_iter().flatten();
-        let above = self
-            .purpose_ancestors(purpose)
-            .skip(1)
-            .flat_map(|a| self.register_by_purpose.get(&a).into_iter().flatten());
-        let mut ids: Vec<ContractorId> = below.chain(above).copied().collect();
+        let mut ids: Vec<ContractorId> = match self.register_span(purpose) {
+            Some(span) => {
+                let above = (self.register.named_above(purpose)).flat_map(|a| {
+                    self.register_by_purpose
+                        .get(&a)
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                });
+                self.register.at_or_below(span).chain(above).collect()
+            }
+            None => (0..self.contractors.len() as u32)
+                .map(ContractorId::new)
+                .filter(|c| self.entry_registered(*c, purpose))
+                .collect(),
+        };
         ids.sort();
         ids.dedup();
         ids.into_iter().map(move |c| self.contractor(c))
@@ -593,26 +637,36 @@ impl Rulebook {
     }
 
     /// Indexes the register by purpose, up the purpose tree.
+    /// Indexes the register by purpose, over the purpose tree's spans
+    /// (made by [`Self::index_rules`], which comes first).
     pub(crate) fn index_register(&mut self) {
-        self.register_exact.clear();
-        self.register_up.clear();
         self.register_by_purpose.clear();
-        self.register_below.clear();
         for (i, c) in self.contractors.iter().enumerate() {
             let id = ContractorId::new(i as u32);
             for &p in &c.purposes {
-                if self.register_exact.insert((id, p)) {
-                    self.register_by_purpose.entry(p).or_default().push(id);
-                }
-                let mut up = Some(p);
-                while let Some(a) = up {
-                    if self.register_up.insert((id, a)) {
-                        self.register_below.entry(a).or_default().push(id);
-                    }
-                    up = self.purposes[a.index()].parent;
+                let entries = self.register_by_purpose.entry(p).or_default();
+                // Entries come in order: a repeat is the last one pushed.
+                if entries.last() != Some(&id) {
+                    entries.push(id);
                 }
             }
         }
+        let roles = &self.roles;
+        let with_entry = &self.role_contractors;
+        self.role_contractor_nearest = super::tree::down(
+            roles.len(),
+            |r| roles[r].parent.map(|p| p.index()),
+            |r, above: Option<&Option<RoleId>>| {
+                let id = RoleId::new(r as u32);
+                match with_entry.contains_key(&id) {
+                    true => Some(id),
+                    false => above.copied().flatten(),
+                }
+            },
+        );
+        let parents = self.purposes.iter().map(|p| p.parent).collect();
+        self.register =
+            super::register::RegisterIndex::of(&self.contractors, &self.purpose_nesting, parents);
     }
 
     pub(crate) fn index_rules(&mut self) {

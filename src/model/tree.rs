@@ -137,6 +137,18 @@ impl Nesting {
         Some(a_in <= b_in && b_in < a_out)
     }
 
+    /// Where node `n` starts and ends in the walk: the nodes at or below
+    /// it start in this range.
+    pub(crate) fn span(&self, n: usize) -> Option<(u32, u32)> {
+        self.0.get(n).copied()
+    }
+
+    /// Where node `n` starts in the walk: of a node's ancestors, the
+    /// nearer starts later. None when `n` is not a node of these spans.
+    pub(crate) fn start(&self, n: usize) -> Option<u32> {
+        self.0.get(n).map(|&(start, _)| start)
+    }
+
     /// Are these the spans of a tree of `n` nodes?
     pub(crate) fn is_for(&self, n: usize) -> bool {
         self.0.len() == n

@@ -56,7 +56,7 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
         // section: only purposes rules do name are judged.
         let to_contractors =
             at.nearest.is_some() && at.all_to_contractors && any_purpose.iter().all(to_contractor);
-        let registered = at.registered || rb.register_below.contains_key(&id);
+        let registered = at.registered || rb.registered_at_or_below(id);
         if !to_contractors || registered {
             continue;
         }
