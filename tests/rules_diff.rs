@@ -254,7 +254,7 @@ fn gate_of(old: &str, new: &str) -> Gate {
     let mut s = Session::new(source(old));
     let a = s.load_rulebook(&source(old)).expect("old loads");
     let b = s.load_rulebook(&source(new)).expect("new loads");
-    let mut g = gate::compare(&a, &b, new);
+    let mut g = gate::compare(&a, &b, new).expect("within the limit");
     witness::confirm(&mut g, &source(old), &source(new)).expect("both load");
     g
 }
@@ -701,4 +701,33 @@ fn a_long_impact_is_written_whole_and_in_order_in_both_formats() {
         // character (a failure message must not panic in turn).
         out.get(out.len().saturating_sub(200)..).unwrap_or(&out)
     );
+}
+
+#[test]
+fn a_change_too_large_to_compare_one_by_one_stops_with_exit_2() {
+    // Rule i from the i-th of 400 nested roles for the (399−i)-th of 400
+    // nested purposes: 400·401·402/6 = 10 746 800 permissions alone.
+    let mut src =
+        String::from("rulebook t \"t\" revised 2024-01-01\nrole 組合 self\nrole R0\ncategory C\n");
+    for i in 1..400 {
+        src.push_str(&format!("role R{i} in R{}\n", i - 1));
+    }
+    src.push_str("section \"1\" {\npurpose P0\n");
+    for i in 1..400 {
+        src.push_str(&format!("purpose P{i} in P{}\n", i - 1));
+    }
+    for i in 0..400 {
+        src.push_str(&format!("allow R{i} -> 組合 : C for P{}\n", 399 - i));
+    }
+    src.push_str("}\n");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("crossed.myna");
+    std::fs::write(&path, &src).expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let (status, out, err) = run(&["rules", "diff", "kenpo", &path, "--fail-on-broadening"]);
+    assert_eq!(status, Some(2), "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    // And the built-in rulebook's 428.
+    assert!(err.contains("grant 10747228 concrete permissions"), "{err}");
+    assert!(err.contains("more than the 10000000"), "{err}");
 }

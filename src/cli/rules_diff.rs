@@ -3,7 +3,7 @@
 //! of roles allows the same, less or more, and which flows of a corpus
 //! change verdict.
 
-use super::output::fail;
+use super::output::{fail, fail_in};
 use super::{FAILURE, FINDINGS, LangArg, OK, ReportFormat as Format};
 use mynaflow::code::Code;
 use mynaflow::model::Rulebook;
@@ -76,7 +76,13 @@ pub fn run(o: &Options) -> u8 {
     };
     let mut spent = std::mem::take(&mut s.timings);
     let diff = spent.time("diff", || rulediff::diff(old_rb, new_rb));
-    let mut gate = spent.time("gate", || gate::compare(old_rb, new_rb, new));
+    let mut gate = match spent.time("gate", || gate::compare(old_rb, new_rb, new)) {
+        Ok(gate) => gate,
+        Err(why) => {
+            fail_in(lang, &why);
+            return FAILURE;
+        }
+    };
     if let Err(e) = spent.time("witnesses", || {
         witness::confirm(&mut gate, &sources[0], &sources[1])
     }) {

@@ -40,6 +40,18 @@ macro_rules! ids {
             }
         }
 
+        impl From<u32> for $name {
+            fn from(i: u32) -> Self {
+                Self::new(i)
+            }
+        }
+
+        impl From<$name> for usize {
+            fn from(id: $name) -> usize {
+                id.index()
+            }
+        }
+
         impl std::fmt::Debug for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_tuple(stringify!($name)).field(&self.get()).finish()

@@ -90,7 +90,12 @@ pub(crate) fn marked_above(
 /// weighs: a chain of n nested purposes, each named by a flow, took n²/2
 /// steps). Empty until made; a tree it was not made for is walked.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Nesting(Vec<(u32, u32)>);
+pub(crate) struct Nesting {
+    /// Each node's start and end.
+    spans: Vec<(u32, u32)>,
+    /// The node at each start: the nodes at or below one are a run.
+    order: Vec<u32>,
+}
 
 impl Nesting {
     /// The spans of `n` nodes under `parent` (a forest: no cycles).
@@ -127,31 +132,76 @@ impl Nesting {
                 }
             }
         }
-        Nesting(span)
+        let mut order = vec![0u32; n];
+        for (x, &(start, _)) in span.iter().enumerate() {
+            if let Some(at) = order.get_mut(start as usize) {
+                *at = x as u32;
+            }
+        }
+        Nesting { spans: span, order }
     }
 
     /// Is `b` the node `a` or below it? None when these spans are not
     /// the tree's (made for another number of nodes, or not made).
     pub(crate) fn covers(&self, a: usize, b: usize) -> Option<bool> {
-        let (&(a_in, a_out), &(b_in, _)) = (self.0.get(a)?, self.0.get(b)?);
+        let (&(a_in, a_out), &(b_in, _)) = (self.spans.get(a)?, self.spans.get(b)?);
         Some(a_in <= b_in && b_in < a_out)
     }
 
     /// Where node `n` starts and ends in the walk: the nodes at or below
     /// it start in this range.
     pub(crate) fn span(&self, n: usize) -> Option<(u32, u32)> {
-        self.0.get(n).copied()
+        self.spans.get(n).copied()
     }
 
     /// Where node `n` starts in the walk: of a node's ancestors, the
     /// nearer starts later. None when `n` is not a node of these spans.
     pub(crate) fn start(&self, n: usize) -> Option<u32> {
-        self.0.get(n).map(|&(start, _)| start)
+        self.spans.get(n).map(|&(start, _)| start)
+    }
+
+    /// The nodes at or below any of `tops`, each once, in index order;
+    /// None when these spans are not the tree's.
+    pub(crate) fn below(&self, tops: impl IntoIterator<Item = usize>) -> Option<Vec<u32>> {
+        let mut spans = tops
+            .into_iter()
+            .map(|t| self.span(t))
+            .collect::<Option<Vec<_>>>()?;
+        spans.sort_unstable();
+        let mut out = Vec::new();
+        let mut end = 0;
+        for (start, stop) in spans {
+            // Sorted by start: one inside the last taken is already in.
+            if start >= end || out.is_empty() {
+                out.extend_from_slice(self.order.get(start as usize..stop as usize)?);
+                end = stop;
+            }
+        }
+        out.sort_unstable();
+        Some(out)
+    }
+
+    /// How many nodes are at or below any of `tops`.
+    pub(crate) fn count_below(&self, tops: impl IntoIterator<Item = usize>) -> Option<usize> {
+        let mut spans = tops
+            .into_iter()
+            .map(|t| self.span(t))
+            .collect::<Option<Vec<_>>>()?;
+        spans.sort_unstable();
+        let (mut n, mut end, mut any) = (0usize, 0u32, false);
+        for (start, stop) in spans {
+            if start >= end || !any {
+                n += (stop - start) as usize;
+                end = stop;
+                any = true;
+            }
+        }
+        Some(n)
     }
 
     /// Are these the spans of a tree of `n` nodes?
     pub(crate) fn is_for(&self, n: usize) -> bool {
-        self.0.len() == n
+        self.spans.len() == n
     }
 }
 
@@ -173,6 +223,20 @@ mod tests {
         }
         assert_eq!(n.covers(0, 9), None);
         assert!(n.is_for(6) && !n.is_for(7));
+        // What is below any of a set of nodes, each set of them.
+        for set in 0..64u32 {
+            let tops: Vec<usize> = (0..6).filter(|t| set & (1 << t) != 0).collect();
+            let walked: Vec<u32> = (0..6u32)
+                .filter(|&b| tops.iter().any(|&a| walk(a, b as usize)))
+                .collect();
+            assert_eq!(
+                n.below(tops.iter().copied()),
+                Some(walked.clone()),
+                "{tops:?}"
+            );
+            assert_eq!(n.count_below(tops.iter().copied()), Some(walked.len()));
+        }
+        assert_eq!(n.below([9]), None);
         // A chain of a million: a loop, not a recursion.
         let m = 1_000_000;
         let chain = Nesting::of(m, |x| x.checked_sub(1));
