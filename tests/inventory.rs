@@ -1106,3 +1106,87 @@ fn a_carrier_cycle_is_walked_once_and_loses_no_sender() {
         .expect("the schema compiles");
     assert!(validator.is_valid(&v), "{out}");
 }
+
+#[test]
+fn purposes_only_a_use_beyond_purpose_brings_are_marked_untraced() {
+    let path = Path::new("tests/cases/drift-round-a-cycle.myna");
+    let d = draw(path);
+    let rb = d.analysis.design.rulebook.as_deref().expect("kenpo");
+    let mut got: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    for s in &d.inventory.systems {
+        for h in &s.holdings {
+            let names = |ps: &[mynaflow::model::PurposeId]| -> Vec<String> {
+                ps.iter().map(|p| rb.purpose(*p).name.clone()).collect()
+            };
+            got.push((
+                d.actor(s.actor).to_string(),
+                names(&h.purposes),
+                names(&h.untraced),
+            ));
+        }
+    }
+    let row = |a: &str, held: &[&str], untraced: &[&str]| {
+        let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        (a.to_string(), owned(held), owned(untraced))
+    };
+    // 基幹 obtained 課税情報 lawfully for 被扶養者認定 only; 給付 has it
+    // only through 基幹's use beyond purpose; 適用's 年金給付情報 comes
+    // back round for 医療費分析, which no one outside gave it for.
+    let mut want = vec![
+        row("基幹", &["被扶養者認定", "保険給付"], &["保険給付"]),
+        row("給付", &["保険給付"], &["保険給付"]),
+        row("適用", &["保険給付審査", "医療費分析"], &["医療費分析"]),
+        row("会計", &["医療費分析"], &["医療費分析"]),
+        row("分析", &["医療費分析"], &["医療費分析"]),
+    ];
+    let key = |r: &(String, Vec<String>, Vec<String>)| r.0.clone();
+    got.sort_by_key(key);
+    want.sort_by_key(key);
+    for r in got.iter_mut().chain(want.iter_mut()) {
+        r.1.sort();
+    }
+    assert_eq!(got, want);
+    // And nothing is untraced where every purpose traces outside.
+    let society = draw(Path::new("examples/kenpo-society.myna"));
+    assert!(
+        society
+            .inventory
+            .systems
+            .iter()
+            .flat_map(|s| &s.holdings)
+            .all(|h| h.untraced.is_empty())
+    );
+    // Both formats say so, in both languages.
+    for (lang, says) in [
+        (
+            "en",
+            "- 課税情報: 保険給付; not obtained lawfully for 保険給付 (only a use beyond purpose upstream brings it, MN402)",
+        ),
+        (
+            "ja",
+            "- 課税情報: 保険給付。適法な入手の経路がない目的: 保険給付 (上流の目的外利用によってのみ届きます。MN402)",
+        ),
+    ] {
+        let (_, md, _) = run(&[
+            "inventory",
+            "tests/cases/drift-round-a-cycle.myna",
+            "--format",
+            "md",
+            "--lang",
+            lang,
+        ]);
+        assert!(md.contains(says), "{md}");
+    }
+    let (_, json, _) = run(&[
+        "inventory",
+        "tests/cases/drift-round-a-cycle.myna",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["systems"][1]["name"], "給付");
+    assert_eq!(
+        v["systems"][1]["holdings"][0]["untraced_purposes"],
+        serde_json::json!(["保険給付"])
+    );
+}

@@ -90,6 +90,11 @@ pub struct Holding {
     /// holdings compute them), or, when no flow brings it (the society's own
     /// record), those it is sent for.
     pub purposes: Vec<PurposeId>,
+    /// Of `purposes`, those the item cannot be traced for, transfer by
+    /// transfer, to a party outside the society: this system has it for
+    /// them only through a use beyond purpose upstream (MN402 reports it
+    /// where it happens). In order, each once.
+    pub untraced: Vec<PurposeId>,
     /// No flow brings it to this system: the society makes it here.
     pub own: bool,
     /// How it arrives, in the order of the design.
@@ -596,12 +601,19 @@ impl Drawn {
             let own = received.is_empty();
             // In order, each once: a list sorted in place rather than a
             // tree per holding (a million of them on a national design).
-            let mut purposes: Vec<PurposeId> = match holdings.held(actor, item) {
-                Some(held) if !own => held.purposes().collect(),
-                _ => passed_on.iter().filter_map(|m| m.purpose).collect(),
+            let held = holdings.held(actor, item).filter(|_| !own);
+            let mut purposes: Vec<PurposeId> = match held {
+                Some(held) => held.purposes().collect(),
+                None => passed_on.iter().filter_map(|m| m.purpose).collect(),
             };
             purposes.sort_unstable();
             purposes.dedup();
+            let untraced: Vec<PurposeId> = match held {
+                Some(held) => (purposes.iter().copied())
+                    .filter(|p| held.lawful(*p).is_none())
+                    .collect(),
+                None => Vec::new(),
+            };
             let mut contractors: Vec<(ActorId, Vec<PurposeId>)> = Vec::new();
             let mut index: FxHashMap<ActorId, usize> = FxHashMap::default();
             let mut listed: FxHashSet<(ActorId, PurposeId)> = FxHashSet::default();
@@ -637,6 +649,7 @@ impl Drawn {
             let holding = Holding {
                 item,
                 purposes,
+                untraced,
                 own,
                 received,
                 passed_on,

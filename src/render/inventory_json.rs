@@ -293,7 +293,8 @@ impl<'a> Draw<'a> {
         p.end_object();
     }
 
-    /// `{item, category, own, purposes, received, passed_on, contractors}`.
+    /// `{item, category, own, purposes, untraced_purposes, received,
+    /// passed_on, contractors}`.
     fn holding(&self, p: &mut Pretty, h: &Holding) {
         p.begin_object();
         p.key("item");
@@ -304,6 +305,8 @@ impl<'a> Draw<'a> {
         p.bool(h.own);
         p.key("purposes");
         self.purposes(p, &h.purposes);
+        p.key("untraced_purposes");
+        self.purposes(p, &h.untraced);
         p.key("received");
         self.movements(p, &h.received);
         p.key("passed_on");
@@ -421,7 +424,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     let design = doc.design;
     let Some(rb) = design.rulebook.as_deref() else {
         return out
-            .write_all(b"{\"version\":3,\"error\":\"the design's rulebook is not loaded\"}\n");
+            .write_all(b"{\"version\":4,\"error\":\"the design's rulebook is not loaded\"}\n");
     };
     let flow_lines = doc
         .source
@@ -439,7 +442,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     // sees, not through `dyn Write`; long lists arrive a chunk at a time.
     let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
     let mut o = Object::begin(&mut buffered, 0)?;
-    o.member("version", &3u32)?;
+    o.member("version", &4u32)?;
     o.member("design", doc.source.name.as_str())?;
     o.member(
         "rulebook",

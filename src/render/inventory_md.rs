@@ -641,6 +641,19 @@ fn obtaining(doc: &Draw, out: &mut Out) {
             if h.own {
                 out.push_str(t(lang, " (purposes it is sent for)", " (送る目的)"));
             }
+            if !h.untraced.is_empty() {
+                out.push_str(t(
+                    lang,
+                    "; not obtained lawfully for ",
+                    "。適法な入手の経路がない目的: ",
+                ));
+                doc.purposes(out, &h.untraced);
+                out.push_str(t(
+                    lang,
+                    " (only a use beyond purpose upstream brings it, MN402)",
+                    " (上流の目的外利用によってのみ届きます。MN402)",
+                ));
+            }
             out.push('\n');
         }
         out.push('\n');
