@@ -131,6 +131,9 @@ pub struct Session {
     forced: bool,
     rulebooks: HashMap<RulebookSource, Result<Arc<Rulebook>, RulebookError>>,
     rulebook_files: HashMap<PathBuf, FileId>,
+    /// Rulebook files checked as files of their own (canonical paths):
+    /// loaded later for a design, their findings are not reported again.
+    linted_files: HashSet<PathBuf>,
     reported: HashSet<FileId>,
     /// The date suppressions' `until` is compared with (today, by default).
     pub today: Date,
@@ -176,6 +179,7 @@ impl Session {
             forced: false,
             rulebooks: HashMap::new(),
             rulebook_files: HashMap::new(),
+            linted_files: HashSet::new(),
             reported: HashSet::new(),
             today: Date::today(),
             options: checks::CheckOptions::default(),
@@ -264,7 +268,13 @@ impl Session {
             diags.extend(crate::rulecheck::check(&rb));
         }
         let errors = diags.iter().filter(|d| d.is_error()).count();
-        self.diagnostics.extend(diags);
+        let linted = match source {
+            RulebookSource::File(p) => self.linted_files.contains(&canonical(p)),
+            _ => false,
+        };
+        if !linted {
+            self.diagnostics.extend(diags);
+        }
         if errors > 0 {
             return Err(RulebookError::Broken(errors));
         }
@@ -284,22 +294,36 @@ impl Session {
         let start = Instant::now();
         let bytes = read_limited(path)?;
         self.timings.add("read+decode", start.elapsed());
-        Ok(self.check_owned_bytes(&shown_name(path), bytes, path.parent()))
+        Ok(self.check_owned_bytes(&shown_name(path), bytes, path.parent(), Some(path)))
     }
 
     /// Checks a file's bytes: decodes them (MN005 when they are not text
     /// or not UTF-8), then checks the text as [`Session::check_text`] does.
     pub fn check_bytes(&mut self, name: &str, bytes: &[u8], dir: Option<&Path>) -> Checked {
-        self.check_owned_bytes(name, bytes.to_vec(), dir)
+        self.check_owned_bytes(name, bytes.to_vec(), dir, None)
     }
 
-    /// [`Session::check_bytes`] of bytes it may keep as the text.
-    fn check_owned_bytes(&mut self, name: &str, bytes: Vec<u8>, dir: Option<&Path>) -> Checked {
+    /// [`Session::check_bytes`] of bytes it may keep as the text, read
+    /// from `path` if given.
+    fn check_owned_bytes(
+        &mut self,
+        name: &str,
+        bytes: Vec<u8>,
+        dir: Option<&Path>,
+        path: Option<&Path>,
+    ) -> Checked {
         let start = Instant::now();
         let read = read_bytes(name, bytes);
         self.timings.add("read+decode", start.elapsed());
         match read {
-            Read::Text(text) => self.check_text(name, text, dir),
+            Read::Text(text) => match self.check_text_in(name, text, dir, path, &|| false) {
+                Ok(checked) => checked,
+                // Never asked to stop, it never does.
+                Err(file) => Checked {
+                    file,
+                    analysis: None,
+                },
+            },
             Read::Other(source, problem) => {
                 let file = self.sources.add(source);
                 self.not_design(file, &problem);
@@ -376,6 +400,20 @@ impl Session {
         dir: Option<&Path>,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Checked, FileId> {
+        self.check_text_in(name, text, dir, None, stop)
+    }
+
+    /// [`Session::check_text_unless`] of a text read from `path`, if
+    /// given: a rulebook file is then known by its path, and a design
+    /// that uses it later does not report its findings again.
+    fn check_text_in(
+        &mut self,
+        name: &str,
+        text: String,
+        dir: Option<&Path>,
+        path: Option<&Path>,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Checked, FileId> {
         let source = self
             .timings
             .time("index lines", || SourceFile::new(name, text));
@@ -393,6 +431,9 @@ impl Session {
             return Err(file);
         };
         let plan = self.plan(file, &parsed.file, dir);
+        if let (Plan::Rulebook, Some(path)) = (&plan, path) {
+            self.linted_files.insert(canonical(path));
+        }
         let (done, _) = analyse(
             self.sources.get(file),
             file,
@@ -597,6 +638,11 @@ impl Session {
         // In order: which files to skip, which rulebooks to load.
         let mut out = Vec::with_capacity(paths.len());
         let mut jobs = Vec::new();
+        // Rulebook files among the designs, planned after every design:
+        // one a design uses is then loaded already, and reports its
+        // findings once, whichever of the two sorts first (before, a
+        // rulebook sorting first was linted twice, under two spellings).
+        let mut rulebooks = Vec::new();
         for ((path, f), parsed) in paths.iter().zip(&files).zip(parsed) {
             if let Some(&file) = self.rulebook_files.get(&canonical(path)) {
                 out.push(Ok(Checked {
@@ -623,8 +669,26 @@ impl Session {
                 continue;
             }
             if let Some(parsed) = parsed {
+                if parsed.file.rulebook_header().is_some() {
+                    rulebooks.push((out.len() - 1, path, file, parsed));
+                    continue;
+                }
                 let plan = self.plan(file, &parsed.file, path.parent());
                 jobs.push((out.len() - 1, file, parsed, plan));
+            }
+        }
+        for (at, path, file, parsed) in rulebooks {
+            match self.rulebook_files.get(&canonical(path)) {
+                // Loaded for a design: its findings are in, under that file.
+                Some(&loaded) => {
+                    if let Some(Ok(c)) = out.get_mut(at) {
+                        c.file = loaded;
+                    }
+                }
+                None => {
+                    self.linted_files.insert(canonical(path));
+                    jobs.push((at, file, parsed, Plan::Rulebook));
+                }
             }
         }
         let sources = &self.sources;

@@ -206,3 +206,37 @@ fn rules_too_tangled_to_compare_in_full_get_one_warning_that_says_so() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_rulebook_sorting_before_the_design_that_uses_it_is_linted_once() {
+    // `check .` walks the folder in name order: `a.myna` comes before the
+    // design using it, and was linted as a file and again as the design's
+    // rulebook, each finding reported twice under two spellings.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = std::fs::read_to_string("tests/cases/rulecheck/rules.myna").expect("rules");
+    let design = std::fs::read_to_string("tests/cases/rulecheck/design.myna").expect("design");
+    std::fs::write(dir.path().join("a.myna"), rules).expect("write");
+    std::fs::write(
+        dir.path().join("design.myna"),
+        design.replace("use \"rules.myna\"", "use \"a.myna\""),
+    )
+    .expect("write");
+    for args in [
+        &["check", "."][..],
+        &["check", "design.myna", "a.myna"],
+        &["check", "a.myna", "design.myna"],
+    ] {
+        let out = common::mynaflow_in(dir.path(), &[args, &["--format", "json"]].concat());
+        let found = findings(&String::from_utf8_lossy(&out.stdout));
+        let codes: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(codes, ["MN601", "MN604", "MN603"], "{args:?}: {found:?}");
+        assert!(found.iter().all(|f| f.1.ends_with("a.myna")), "{found:?}");
+    }
+    // One file at a time, the rulebook first: the same.
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    for name in ["a.myna", "design.myna"] {
+        s.check_path(&dir.path().join(name)).expect("readable");
+    }
+    let codes: Vec<Code> = s.sorted_diagnostics().iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::MN601, Code::MN604, Code::MN603]);
+}
