@@ -31,6 +31,9 @@
 //!   purposes: marking every ancestor of every row's purpose took N²
 //!   steps (20 000: 71 s and 8 GiB).
 
+#[path = "generate/rulebooks.rs"]
+mod rulebooks;
+
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::suppress::Date;
@@ -134,24 +137,6 @@ fn deep_rulebook(n: usize) -> String {
     t
 }
 
-fn crossed_rules(n: usize) -> String {
-    let mut t = String::from(
-        "rulebook crossed \"crossed\" revised 2024-01-01\nrole 組合 self\nrole R0\ncategory C\n",
-    );
-    for i in 1..n {
-        t.push_str(&format!("role R{i} in R{}\n", i - 1));
-    }
-    t.push_str("section \"1\" {\n  purpose P0\n");
-    for i in 1..n {
-        t.push_str(&format!("  purpose P{i} in P{}\n", i - 1));
-    }
-    for i in 0..n {
-        t.push_str(&format!("  allow R{i} -> 組合 : C for P{}\n", n - 1 - i));
-    }
-    t.push_str("}\n");
-    t
-}
-
 fn deep_register(n: usize) -> String {
     let mut t = String::from(
         "rulebook register \"register\" revised 2024-01-01\nrole 組合 self\nrole 委託先 contractor\ncategory C\n",
@@ -208,7 +193,7 @@ fn all(c: &mut Criterion) {
     bench(c, "internal_mesh", &[10_000, 100_000], internal_mesh);
     bench(c, "carrier_ring", &[10_000, 100_000], carrier_ring);
     bench(c, "deep_rulebook", &[10_000, 100_000], deep_rulebook);
-    bench(c, "crossed_rules", &[2_000, 20_000], crossed_rules);
+    bench(c, "crossed_rules", &[2_000, 20_000], rulebooks::crossed);
     bench(c, "deep_register", &[10_000, 100_000], deep_register);
 }
 

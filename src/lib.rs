@@ -47,3 +47,9 @@ pub mod syntax;
 pub mod text;
 pub mod timings;
 pub mod wording;
+
+/// Rulebooks an attacker can write, for the unit tests (shared with the
+/// benchmarks and the integration tests).
+#[cfg(test)]
+#[path = "../benches/generate/rulebooks.rs"]
+pub(crate) mod test_rulebooks;

@@ -4,6 +4,8 @@
 
 mod common;
 use common::mynaflow;
+#[path = "../benches/generate/rulebooks.rs"]
+mod rulebooks;
 
 use mynaflow::code::Code;
 use mynaflow::session::{RulebookSource, Session};
@@ -142,31 +144,10 @@ fn check_lints_the_rulebooks_designs_use_but_not_the_builtin_one() {
     assert!(codes(&out).iter().all(|c| !c.starts_with("MN6")), "{out}");
 }
 
-/// A rulebook made so that MN603's search runs out of steps: rule i from
-/// the i-th of `n` nested roles for the (n−1−i)-th of `n` nested
-/// purposes. None covers another.
-fn crossed_rulebook(n: usize) -> String {
-    let mut t = String::from(
-        "rulebook crossed \"crossed\" revised 2024-01-01\nrole 組合 self\nrole R0\ncategory C\n",
-    );
-    for i in 1..n {
-        t.push_str(&format!("role R{i} in R{}\n", i - 1));
-    }
-    t.push_str("section \"1\" {\n  purpose P0\n");
-    for i in 1..n {
-        t.push_str(&format!("  purpose P{i} in P{}\n", i - 1));
-    }
-    for i in 0..n {
-        t.push_str(&format!("  allow R{i} -> 組合 : C for P{}\n", n - 1 - i));
-    }
-    t.push_str("}\n");
-    t
-}
-
 #[test]
 fn rules_too_tangled_to_compare_in_full_get_one_warning_that_says_so() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("crossed.myna"), crossed_rulebook(400)).expect("write");
+    std::fs::write(dir.path().join("crossed.myna"), rulebooks::crossed(400)).expect("write");
     for (lang, name) in [
         ("en", "rules_check_not_compared_en"),
         ("ja", "rules_check_not_compared_ja"),

@@ -8,6 +8,8 @@
 
 mod common;
 use common::mynaflow;
+#[path = "../benches/generate/rulebooks.rs"]
+mod rulebooks;
 
 use mynaflow::code::Code;
 use mynaflow::rulediff::gate::{self, Breadth, Gate};
@@ -705,21 +707,8 @@ fn a_long_impact_is_written_whole_and_in_order_in_both_formats() {
 
 #[test]
 fn a_change_too_large_to_compare_one_by_one_stops_with_exit_2() {
-    // Rule i from the i-th of 400 nested roles for the (399−i)-th of 400
-    // nested purposes: 400·401·402/6 = 10 746 800 permissions alone.
-    let mut src =
-        String::from("rulebook t \"t\" revised 2024-01-01\nrole 組合 self\nrole R0\ncategory C\n");
-    for i in 1..400 {
-        src.push_str(&format!("role R{i} in R{}\n", i - 1));
-    }
-    src.push_str("section \"1\" {\npurpose P0\n");
-    for i in 1..400 {
-        src.push_str(&format!("purpose P{i} in P{}\n", i - 1));
-    }
-    for i in 0..400 {
-        src.push_str(&format!("allow R{i} -> 組合 : C for P{}\n", 399 - i));
-    }
-    src.push_str("}\n");
+    // 400·401·402/6 = 10 746 800 permissions alone.
+    let src = rulebooks::crossed(400);
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("crossed.myna");
     std::fs::write(&path, &src).expect("write");

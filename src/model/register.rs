@@ -135,13 +135,7 @@ mod tests {
     /// A rulebook of a random purpose tree and register, the same for
     /// the same seed.
     fn random_register(seed: u64) -> Rulebook {
-        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
-        let mut next = move |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as usize) % n.max(1)
-        };
+        let mut next = crate::test_rulebooks::dice(seed, 1);
         let mut src = String::from(
             "rulebook t\nrole A self\nrole K contractor\ncategory C\nsection \"1\" {\n",
         );

@@ -475,15 +475,7 @@ mod search {
 
     /// A rulebook of random trees and rules, the same for the same seed.
     fn random_rulebook(seed: u64) -> String {
-        let mut state = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let mut next = move |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) as usize) % n.max(1)
-        };
+        let mut next = crate::test_rulebooks::dice(seed, 1442695040888963407);
         let mut src = String::from("rulebook t\nrole N carrier\nrole N1 in N\n");
         let tree = |src: &mut String,
                     next: &mut dyn FnMut(usize) -> usize,
@@ -549,29 +541,10 @@ mod search {
         assert!((1000..9000).contains(&reported), "{reported}");
     }
 
-    /// Rule i from the i-th of a chain of nested roles for the (n−i)-th
-    /// of a chain of nested purposes: none covers another, and every
-    /// pair is above one another in one tree and below in the other.
-    fn crossed(n: usize) -> String {
-        let mut src = String::from("rulebook t\nrole A self\nrole R0\ncategory C\n");
-        for i in 1..n {
-            src.push_str(&format!("role R{i} in R{}\n", i - 1));
-        }
-        src.push_str("section \"1\" {\npurpose P0\n");
-        for i in 1..n {
-            src.push_str(&format!("purpose P{i} in P{}\n", i - 1));
-        }
-        for i in 0..n {
-            src.push_str(&format!("allow R{i} -> A : C for P{}\n", n - 1 - i));
-        }
-        src.push_str("}\n");
-        src
-    }
-
     #[test]
     fn rules_whose_search_runs_out_are_counted_in_one_warning() {
         for (n, out) in [(100, 0), (1000, 745)] {
-            let src = crossed(n);
+            let src = crate::test_rulebooks::crossed(n);
             let p = crate::syntax::parse(FileId(0), &src);
             let mut d = Vec::new();
             let rb = crate::resolve::resolve_rulebook(FileId(0), &p.file, &mut d);

@@ -582,13 +582,7 @@ mod tests {
     fn categories_hidden_by_a_whole_ancestor_are_those_the_walk_hides() {
         let mut hidden = 0;
         for seed in 0..300u64 {
-            let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(7);
-            let mut next = move |n: usize| {
-                state = state
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                ((state >> 33) as usize) % n.max(1)
-            };
+            let mut next = crate::test_rulebooks::dice(seed, 7);
             let mut src = String::from("rulebook t\nrole A self\nrole B\n");
             for i in 0..10 {
                 src.push_str(&format!("category C{i}"));
@@ -812,23 +806,11 @@ mod tests {
 
     #[test]
     fn a_change_granting_more_than_the_gate_compares_is_refused() {
-        // Rule i from the i-th of n nested roles for the (n−1−i)-th of n
-        // nested purposes: Σ (n − i)(i + 1) = n(n + 1)(n + 2)/6 each.
-        let mut src = String::from("rulebook t\nrole 組合 self\nrole R0\ncategory C\n");
-        let n = 310;
-        for i in 1..n {
-            src.push_str(&format!("role R{i} in R{}\n", i - 1));
-        }
-        src.push_str("section \"1\" {\npurpose P0\n");
-        for i in 1..n {
-            src.push_str(&format!("purpose P{i} in P{}\n", i - 1));
-        }
-        for i in 0..n {
-            src.push_str(&format!("allow R{i} -> 組合 : C for P{}\n", n - 1 - i));
-        }
-        let old = load(0, &format!("{src}}}\n"));
+        // Each n(n + 1)(n + 2)/6, n = 310 (see `crossed`).
+        let src = crate::test_rulebooks::crossed(310);
+        let old = load(0, &src);
         assert_eq!(permission_count(&old), 5_013_320);
-        let new = load(1, &format!("{src}allow R0 -> 組合 : C\n}}\n"));
+        let new = load(1, &src.replace("\n}\n", "\n  allow R0 -> 組合 : C\n}\n"));
         let Err(why) = compare(&old, &new, "new.myna") else {
             panic!("refused")
         };
