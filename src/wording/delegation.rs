@@ -89,10 +89,11 @@ pub(super) fn unregistered(
     d = d
         .with_help(help)
         .with_facts(w.trail_facts(trail))
-        .with_facts(vec![
-            fact_text("contractor", legal),
-            fact_list("registered_contractors", registered),
-        ]);
+        .with_facts(vec![fact_text("contractor", legal)])
+        .with_facts(fact_list(
+            ("registered_contractors", "registered_contractors_total"),
+            registered,
+        ));
     if let Some(r) = rule {
         d = d.with_facts(w.rule_facts("rule", r));
         if let Some(s) = w.rule_section(r) {
@@ -226,7 +227,6 @@ pub(super) fn missing_clauses(
         .with_help(text!("declare them: {} {{ clauses {} }}", a.name, names.join(", "); "次のように宣言してください: {} {{ clauses {} }}", a.name, names.join(", ")))
         .with_facts(vec![
             fact_text("contractor", a.legal_name()),
-            fact_list("missing_clauses", names.clone()),
             Fact {
                 key: "clauses_declared",
                 value: FactValue::Flag(declared),
@@ -235,7 +235,11 @@ pub(super) fn missing_clauses(
                 key: "mynumber",
                 value: FactValue::Flag(mynumber),
             },
-        ]);
+        ])
+        .with_facts(fact_list(
+            ("missing_clauses", "missing_clauses_total"),
+            names.clone(),
+        ));
     let edit = match a.clauses.as_deref() {
         Some([.., last]) => Some(Edit {
             span: last.span.at_end(),

@@ -65,7 +65,7 @@ pub(super) fn word(
             .with_note(text!("rules cover `{cat}` only between: {}", allowed.en; "「{cat}」を対象とする規則は次の間だけです: {}", allowed.ja))
             .with_help(text!("exchange this data only between {}", allowed.en; "このデータは {} の間でのみ提供できます", allowed.ja))
             .with_facts(facts)
-            .with_facts(vec![fact_list("allowed_pairs", pairs)]);
+            .with_facts(fact_list(("allowed_pairs", "allowed_pairs_total"), pairs));
             if let Some(first) = trail.earlier.first() {
                 d = d.with_label(w.sender_span(first.transfer), text!("sender: {sender}"; "送り手: {sender}"));
             }
@@ -124,7 +124,7 @@ pub(super) fn word(
                     )
                     .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
                     .with_help(text!("between these roles the rules allow this data only for: {}", shown.en; "この役割の間で規則が認める利用目的は次のとおりです: {}", shown.ja))
-                    .with_facts(vec![fact_list("allowed_purposes", allowed.clone())]);
+                    .with_facts(fact_list(("allowed_purposes", "allowed_purposes_total"), allowed.clone()));
                     if let [only] = allowed.as_slice() {
                         d = d.with_fix(Fix::unsafe_(
                             text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
@@ -154,7 +154,7 @@ pub(super) fn word(
                     )
                     .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
                     .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
-                    .with_facts(vec![fact_list("missing_channel", names)]);
+                    .with_facts(fact_list(("missing_channel", "missing_channel_total"), names));
                     match carrier_fix(w, trail, &missing) {
                         Some(f) => d.with_fix(f),
                         None => d,
@@ -173,10 +173,9 @@ pub(super) fn word(
                 .with_label(r.span, text!("nearest rule ({section})"; "最も近い規則 ({section})"))
                 .with_facts(facts)
                 .with_facts(w.rule_facts("nearest_rule", *rule))
-                .with_facts(vec![fact_list(
-                    "differs",
+                .with_facts(fact_list(("differs", "differs_total"),
                     differs.iter().map(|m| m.as_str().to_string()).collect(),
-                )]);
+                ));
             w.with_rule(d, *rule)
         }
     };

@@ -81,7 +81,7 @@ pub(super) fn drift(
     .with_help(text!("use it here only for {}, or obtain it anew under a rule that allows `{q}`", l.en;
                      "ここでは {} のためにのみ利用するか、「{q}」を認める規則に基づいて改めて取得してください", l.ja))
     .with_facts(w.trail_facts(trail))
-    .with_facts(vec![fact_list("held_purposes", names)]);
+    .with_facts(fact_list(("held_purposes", "held_purposes_total"), names));
     let d = w.witness_labels(d, witness);
     Some(w.hop_labels(d, trail))
 }

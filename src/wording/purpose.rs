@@ -96,7 +96,7 @@ pub(super) fn provision(
             .with_help(help)
             .with_rule(declared_in.clone(), rb.section(purpose.section).basis.clone())
             .with_facts(facts)
-            .with_facts(vec![fact_list("allowed_purposes", allowed)])
+            .with_facts(fact_list(("allowed_purposes", "allowed_purposes_total"), allowed))
         }
         ProvisionRefusal::WrongChannel(rule) => {
             let r = rb.rule(*rule);
@@ -113,7 +113,7 @@ pub(super) fn provision(
             .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", *rule))
-            .with_facts(vec![fact_list("missing_channel", via)]);
+            .with_facts(fact_list(("missing_channel", "missing_channel_total"), via));
             w.with_rule(d, *rule)
         }
         ProvisionRefusal::OtherReceivers(rules) => {
@@ -137,7 +137,7 @@ pub(super) fn provision(
                              "役割が {} のアクターへ送るか、この提供先を認める利用目的にしてください", l.ja))
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", first))
-            .with_facts(vec![fact_list("allowed_receivers", roles)]);
+            .with_facts(fact_list(("allowed_receivers", "allowed_receivers_total"), roles));
             w.with_rule(d, first)
         }
     };
