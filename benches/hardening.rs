@@ -120,19 +120,12 @@ fn carrier_ring(n: usize) -> String {
 fn deep_rulebook(n: usize) -> String {
     let k = (n / 3).max(1);
     let mut t = String::from(
-        "rulebook deep \"deep\" revised 2024-01-01\nrole 組合 self\nrole 委託先 contractor\nrole R0\n",
+        "rulebook deep \"deep\" revised 2024-01-01\nrole 組合 self\nrole 委託先 contractor\n",
     );
-    for i in 1..k {
-        t.push_str(&format!("role R{i} in R{}\n", i - 1));
-    }
-    t.push_str("category C0\n");
-    for i in 1..k {
-        t.push_str(&format!("category C{i} in C{}\n", i - 1));
-    }
-    t.push_str("section \"1\" {\n  purpose P0\n");
-    for i in 1..k {
-        t.push_str(&format!("  purpose P{i} in P{}\n", i - 1));
-    }
+    rulebooks::chain(&mut t, "", "role", "R", k);
+    rulebooks::chain(&mut t, "", "category", "C", k);
+    t.push_str("section \"1\" {\n");
+    rulebooks::chain(&mut t, "  ", "purpose", "P", k);
     t.push_str("  allow 組合 -> 委託先 : C0 for P0\n  allow R0 -> 組合 : C0 for P0\n}\n");
     t
 }
@@ -141,10 +134,8 @@ fn deep_register(n: usize) -> String {
     let mut t = String::from(
         "rulebook register \"register\" revised 2024-01-01\nrole 組合 self\nrole 委託先 contractor\ncategory C\n",
     );
-    t.push_str("section \"1\" {\n  purpose P0\n");
-    for i in 1..n {
-        t.push_str(&format!("  purpose P{i} in P{}\n", i - 1));
-    }
+    t.push_str("section \"1\" {\n");
+    rulebooks::chain(&mut t, "  ", "purpose", "P", n);
     t.push_str("  allow 組合 -> 委託先 : C for P0\n}\n");
     for i in 0..n {
         t.push_str(&format!("contractor \"株式会社{i}\" for P{}\n", n - 1));

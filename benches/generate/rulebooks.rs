@@ -9,21 +9,27 @@
 /// in all. MN603's search tried every pair of ancestors (n³/6 keys), and
 /// `rules diff` expanded every pair.
 pub fn crossed(n: usize) -> String {
-    let mut t = String::from(
-        "rulebook crossed \"crossed\" revised 2024-01-01\nrole 組合 self\nrole R0\ncategory C\n",
-    );
-    for i in 1..n {
-        t.push_str(&format!("role R{i} in R{}\n", i - 1));
-    }
-    t.push_str("section \"1\" {\n  purpose P0\n");
-    for i in 1..n {
-        t.push_str(&format!("  purpose P{i} in P{}\n", i - 1));
-    }
+    let mut t = String::from("rulebook crossed \"crossed\" revised 2024-01-01\nrole 組合 self\n");
+    chain(&mut t, "", "role", "R", n);
+    t.push_str("category C\nsection \"1\" {\n");
+    chain(&mut t, "  ", "purpose", "P", n);
     for i in 0..n {
         t.push_str(&format!("  allow R{i} -> 組合 : C for P{}\n", n - 1 - i));
     }
     t.push_str("}\n");
     t
+}
+
+/// `n` nested declarations, each in the one before, one per line after
+/// `indent`: `role R0`, `role R1 in R0`, ...
+pub fn chain(t: &mut String, indent: &str, word: &str, prefix: &str, n: usize) {
+    for i in 0..n {
+        t.push_str(&format!("{indent}{word} {prefix}{i}"));
+        if i > 0 {
+            t.push_str(&format!(" in {prefix}{}", i - 1));
+        }
+        t.push('\n');
+    }
 }
 
 /// Numbers below `n` from a linear congruential generator: the same for
