@@ -316,14 +316,7 @@ impl Session {
         let read = read_bytes(name, bytes);
         self.timings.add("read+decode", start.elapsed());
         match read {
-            Read::Text(text) => match self.check_text_in(name, text, dir, path, &|| false) {
-                Ok(checked) => checked,
-                // Never asked to stop, it never does.
-                Err(file) => Checked {
-                    file,
-                    analysis: None,
-                },
-            },
+            Read::Text(text) => self.check_text_from(name, text, dir, path),
             Read::Other(source, problem) => {
                 let file = self.sources.add(source);
                 self.not_design(file, &problem);
@@ -374,7 +367,19 @@ impl Session {
     /// Checks a text as if read from a file named `name` in `dir` (the
     /// directory relative `use` paths start from). For editors and tests.
     pub fn check_text(&mut self, name: &str, text: String, dir: Option<&Path>) -> Checked {
-        match self.check_text_unless(name, text, dir, &|| false) {
+        self.check_text_from(name, text, dir, None)
+    }
+
+    /// [`Session::check_text`] of a text read from `path`, if given (see
+    /// [`Session::check_text_in`]).
+    fn check_text_from(
+        &mut self,
+        name: &str,
+        text: String,
+        dir: Option<&Path>,
+        path: Option<&Path>,
+    ) -> Checked {
+        match self.check_text_in(name, text, dir, path, &|| false) {
             Ok(checked) => checked,
             // Never asked to stop, it never does.
             Err(file) => Checked {

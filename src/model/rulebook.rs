@@ -299,7 +299,74 @@ pub struct Rulebook {
     pub(crate) ordinary_nearest: Vec<Option<PurposeId>>,
 }
 
+/// One of a rulebook's trees (`in PARENT`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tree {
+    Roles,
+    Categories,
+    Purposes,
+}
+
 impl Rulebook {
+    /// The parent of node `x` of `tree`.
+    pub(crate) fn parent_in(&self, tree: Tree, x: usize) -> Option<usize> {
+        match tree {
+            Tree::Roles => self.roles.get(x)?.parent.map(|p| p.index()),
+            Tree::Categories => self.categories.get(x)?.parent.map(|p| p.index()),
+            Tree::Purposes => self.purposes.get(x)?.parent.map(|p| p.index()),
+        }
+    }
+
+    /// The number of nodes of `tree`.
+    fn size_of(&self, tree: Tree) -> usize {
+        match tree {
+            Tree::Roles => self.roles.len(),
+            Tree::Categories => self.categories.len(),
+            Tree::Purposes => self.purposes.len(),
+        }
+    }
+
+    /// The spans of `tree`, when they were made for it (a tree without
+    /// them is walked).
+    pub(crate) fn nesting(&self, tree: Tree) -> Option<&super::tree::Nesting> {
+        let nesting = match tree {
+            Tree::Roles => &self.role_nesting,
+            Tree::Categories => &self.category_nesting,
+            Tree::Purposes => &self.purpose_nesting,
+        };
+        nesting.is_for(self.size_of(tree)).then_some(nesting)
+    }
+
+    /// Is node `above` of `tree` the node `x` or above it?
+    fn over(&self, tree: Tree, above: usize, x: usize) -> bool {
+        (self.nesting(tree).and_then(|n| n.covers(above, x))).unwrap_or_else(|| {
+            std::iter::successors(Some(x), |&y| self.parent_in(tree, y)).any(|y| y == above)
+        })
+    }
+
+    /// The nodes of `tree` at or below any of `tops`, in index order: a
+    /// run of the tree's walk per top, or, without spans, a walk up from
+    /// every node.
+    pub(crate) fn below(&self, tree: Tree, tops: &[usize]) -> Vec<u32> {
+        if let Some(nodes) = self
+            .nesting(tree)
+            .and_then(|n| n.below(tops.iter().copied()))
+        {
+            return nodes;
+        }
+        (0..self.size_of(tree))
+            .filter(|&x| tops.iter().any(|&t| self.over(tree, t, x)))
+            .map(|x| x as u32)
+            .collect()
+    }
+
+    /// How many nodes of `tree` are at or below any of `tops`.
+    pub(crate) fn count_below(&self, tree: Tree, tops: &[usize]) -> usize {
+        (self.nesting(tree))
+            .and_then(|n| n.count_below(tops.iter().copied()))
+            .unwrap_or_else(|| self.below(tree, tops).len())
+    }
+
     /// A role.
     pub fn role(&self, id: RoleId) -> &Role {
         &self.roles[id.index()]
@@ -362,9 +429,7 @@ impl Rulebook {
     /// Does a rule naming `rule_role` cover an actor of role `actual` (the
     /// role itself or one of its sub-roles)?
     pub fn role_covers(&self, rule_role: RoleId, actual: RoleId) -> bool {
-        (self.role_nesting.covers(rule_role.index(), actual.index()))
-            .filter(|_| self.role_nesting.is_for(self.roles.len()))
-            .unwrap_or_else(|| self.role_ancestors(actual).any(|r| r == rule_role))
+        self.over(Tree::Roles, rule_role.index(), actual.index())
     }
 
     /// The purpose and its ancestors, nearest first.
@@ -375,11 +440,7 @@ impl Rulebook {
     /// Does a rule or register row naming `rule_purpose` cover `actual`
     /// (the purpose itself or one of its sub-purposes)?
     pub fn purpose_covers(&self, rule_purpose: PurposeId, actual: PurposeId) -> bool {
-        (self
-            .purpose_nesting
-            .covers(rule_purpose.index(), actual.index()))
-        .filter(|_| self.purpose_nesting.is_for(self.purposes.len()))
-        .unwrap_or_else(|| self.purpose_ancestors(actual).any(|p| p == rule_purpose))
+        self.over(Tree::Purposes, rule_purpose.index(), actual.index())
     }
 
     /// Does the rule go from a role covering `from` to one covering `to`?
@@ -412,23 +473,14 @@ impl Rulebook {
         role: RoleId,
         purpose: PurposeId,
     ) -> bool {
-        let roles: Vec<RoleId> = match self.role_contractor_nearest.len() == self.roles.len() {
-            // Only the roles with an entry, not every ancestor.
-            true => super::tree::marked_above(
-                role.index(),
-                |r| {
-                    self.role_contractor_nearest
-                        .get(r)
-                        .copied()
-                        .flatten()
-                        .map(|r| r.index())
-                },
-                |r| self.roles.get(r)?.parent.map(|p| p.index()),
-            )
-            .map(|r| RoleId::new(r as u32))
-            .collect(),
-            false => self.role_ancestors(role).collect(),
-        };
+        // Only the roles with an entry, not every ancestor.
+        let roles = super::tree::marked_ids_above(
+            &self.role_contractor_nearest,
+            self.roles.len(),
+            role,
+            |r| self.parent_in(Tree::Roles, r),
+        )
+        .unwrap_or_else(|| self.role_ancestors(role).collect());
         let by_role = (roles.into_iter()).filter_map(|r| self.role_contractors.get(&r).copied());
         by_name
             .into_iter()
@@ -462,13 +514,12 @@ impl Rulebook {
     /// Where `purpose` sits in the purpose tree, when the register is
     /// indexed over it.
     fn register_span(&self, purpose: PurposeId) -> Option<(u32, u32)> {
-        let indexed = self.purpose_nesting.is_for(self.purposes.len())
-            && self
-                .register
-                .is_for(self.contractors.len(), self.purposes.len());
-        indexed
-            .then(|| self.purpose_nesting.span(purpose.index()))
-            .flatten()
+        let nesting = self.nesting(Tree::Purposes)?;
+        (self
+            .register
+            .is_for(self.contractors.len(), self.purposes.len()))
+        .then(|| nesting.span(purpose.index()))
+        .flatten()
     }
 
     /// Does a row of the register name `purpose` or a purpose below it?
@@ -486,32 +537,19 @@ impl Rulebook {
 
     /// Does a rule naming `rule_category` cover `category`?
     pub fn covers(&self, rule_category: CategoryId, category: CategoryId) -> bool {
-        (self
-            .category_nesting
-            .covers(rule_category.index(), category.index()))
-        .filter(|_| self.category_nesting.is_for(self.categories.len()))
-        .unwrap_or_else(|| self.ancestors(category).any(|c| c == rule_category))
+        self.over(Tree::Categories, rule_category.index(), category.index())
     }
 
     /// Rules of mynumber sections that cover `category` (through it or an
     /// ancestor), in rulebook order.
     pub fn mynumber_rules_covering(&self, category: CategoryId) -> Vec<RuleId> {
-        let named: Vec<CategoryId> = match self.mynumber_nearest.len() == self.categories.len() {
-            true => super::tree::marked_above(
-                category.index(),
-                |c| {
-                    self.mynumber_nearest
-                        .get(c)
-                        .copied()
-                        .flatten()
-                        .map(|c| c.index())
-                },
-                |c| self.categories.get(c)?.parent.map(|p| p.index()),
-            )
-            .map(|c| CategoryId::new(c as u32))
-            .collect(),
-            false => self.ancestors(category).collect(),
-        };
+        let named = super::tree::marked_ids_above(
+            &self.mynumber_nearest,
+            self.categories.len(),
+            category,
+            |c| self.parent_in(Tree::Categories, c),
+        )
+        .unwrap_or_else(|| self.ancestors(category).collect());
         let mut out: Vec<RuleId> = (named.iter())
             .flat_map(|c| self.mynumber_rules.get(c).into_iter().flatten().copied())
             .collect();
@@ -523,22 +561,13 @@ impl Rulebook {
     /// Rules of ordinary sections that allow `purpose` (through it, an
     /// ancestor, or naming no purpose), in rulebook order.
     pub fn ordinary_rules_for(&self, purpose: PurposeId) -> Vec<RuleId> {
-        let named: Vec<PurposeId> = match self.ordinary_nearest.len() == self.purposes.len() {
-            true => super::tree::marked_above(
-                purpose.index(),
-                |p| {
-                    self.ordinary_nearest
-                        .get(p)
-                        .copied()
-                        .flatten()
-                        .map(|p| p.index())
-                },
-                |p| self.purposes.get(p)?.parent.map(|p| p.index()),
-            )
-            .map(|p| PurposeId::new(p as u32))
-            .collect(),
-            false => self.purpose_ancestors(purpose).collect(),
-        };
+        let named = super::tree::marked_ids_above(
+            &self.ordinary_nearest,
+            self.purposes.len(),
+            purpose,
+            |p| self.parent_in(Tree::Purposes, p),
+        )
+        .unwrap_or_else(|| self.purpose_ancestors(purpose).collect());
         let mut out: Vec<RuleId> = (named.into_iter().map(Some).chain([None]))
             .flat_map(|p| self.ordinary_rules.get(&p).into_iter().flatten().copied())
             .collect();
@@ -636,7 +665,6 @@ impl Rulebook {
         s
     }
 
-    /// Indexes the register by purpose, up the purpose tree.
     /// Indexes the register by purpose, over the purpose tree's spans
     /// (made by [`Self::index_rules`], which comes first).
     pub(crate) fn index_register(&mut self) {

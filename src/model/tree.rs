@@ -84,6 +84,23 @@ pub(crate) fn marked_above(
     std::iter::successors(nearest(start), move |&x| parent(x).and_then(&nearest))
 }
 
+/// [`marked_above`] of ids, read from `nearest` (one per node of a tree
+/// of `n`, as [`down`] works it out); None when `nearest` is not for that
+/// tree.
+pub(crate) fn marked_ids_above<I: Copy + From<u32> + Into<usize>>(
+    nearest: &[Option<I>],
+    n: usize,
+    start: I,
+    parent: impl Fn(usize) -> Option<usize>,
+) -> Option<Vec<I>> {
+    let at = |x: usize| nearest.get(x).copied().flatten().map(Into::into);
+    (nearest.len() == n).then(|| {
+        marked_above(start.into(), at, parent)
+            .map(|x| I::from(x as u32))
+            .collect()
+    })
+}
+
 /// Where each node of a forest starts and ends in a walk of it, so that
 /// whether one node is another or above it is one comparison of their
 /// spans, not a walk up the tree (at check time, once per rule a verdict

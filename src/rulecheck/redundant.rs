@@ -13,7 +13,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
-use crate::model::{RuleId, Rulebook};
+use crate::model::{RuleId, Rulebook, Tree};
 use crate::text;
 use rustc_hash::FxHashMap as HashMap;
 
@@ -54,13 +54,6 @@ fn weight(rb: &Rulebook, b: RuleId, a: RuleId) -> usize {
 
 /// The trees the levels below the kind walk: sender, receiver, purpose,
 /// category.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Tree {
-    Roles,
-    Purposes,
-    Categories,
-}
-
 const LEVELS: [Tree; 4] = [Tree::Roles, Tree::Roles, Tree::Purposes, Tree::Categories];
 
 /// For a tree node, at one level: the nearest node at or above it that
@@ -162,27 +155,14 @@ impl<'r> Trie<'r> {
     }
 
     fn parent(&self, tree: Tree, x: u32) -> Option<u32> {
-        let rb = self.rb;
-        let up = match tree {
-            Tree::Roles => rb.roles.get(x as usize)?.parent.map(|p| p.index()),
-            Tree::Purposes => rb.purposes.get(x as usize)?.parent.map(|p| p.index()),
-            Tree::Categories => rb.categories.get(x as usize)?.parent.map(|p| p.index()),
-        };
-        up.map(|p| p as u32)
+        (self.rb.parent_in(tree, x as usize)).map(|p| p as u32)
     }
 
     /// Is `above` the node `x` or above it? And where it starts in a walk
     /// of its tree (the nearer of two ancestors starts later).
     fn placed(&self, tree: Tree, above: u32, x: u32) -> Option<u32> {
-        let rb = self.rb;
-        let (nesting, n) = match tree {
-            Tree::Roles => (&rb.role_nesting, rb.roles.len()),
-            Tree::Purposes => (&rb.purpose_nesting, rb.purposes.len()),
-            Tree::Categories => (&rb.category_nesting, rb.categories.len()),
-        };
-        let at = nesting
-            .covers(above as usize, x as usize)
-            .filter(|_| nesting.is_for(n))?;
+        let nesting = self.rb.nesting(tree)?;
+        let at = nesting.covers(above as usize, x as usize)?;
         at.then(|| nesting.start(above as usize)).flatten()
     }
 

@@ -129,88 +129,43 @@ impl Covered {
     fn of(rb: &Rulebook, rule: RuleId) -> Covered {
         let r = rb.rule(rule);
         Covered {
-            from: roles_covered(rb, r.from),
-            to: roles_covered(rb, r.to),
-            categories: below(
-                &rb.category_nesting,
-                rb.categories.len(),
-                &r.categories,
-                |c| r.categories.iter().any(|rc| rb.covers(*rc, c)),
-            ),
+            from: below(rb, Tree::Roles, &[r.from]),
+            to: below(rb, Tree::Roles, &[r.to]),
+            categories: below(rb, Tree::Categories, &r.categories),
             purposes: match r.purposes.is_empty() {
                 true => (0..rb.purposes.len() as u32).map(PurposeId::new).collect(),
-                false => below(&rb.purpose_nesting, rb.purposes.len(), &r.purposes, |p| {
-                    rb.rule_allows_purpose(rule, p)
-                }),
+                false => below(rb, Tree::Purposes, &r.purposes),
             },
         }
     }
 }
 
-/// The nodes at or below any of `tops` in a tree of `n` nodes, in index
-/// order: a run of the tree's walk per top when it has spans, else every
-/// node for which `covered` holds.
-fn below<I: Copy + From<u32> + Into<usize>>(
-    nesting: &crate::model::tree::Nesting,
-    n: usize,
-    tops: &[I],
-    covered: impl Fn(I) -> bool,
-) -> Vec<I> {
-    let runs = nesting
-        .is_for(n)
-        .then(|| nesting.below(tops.iter().map(|&t| t.into())))
-        .flatten();
-    match runs {
-        Some(nodes) => nodes.into_iter().map(I::from).collect(),
-        None => (0..n as u32).map(I::from).filter(|&x| covered(x)).collect(),
-    }
+/// The ids at or below any of `tops` in `tree`, in index order.
+fn below<I: Copy + From<u32> + Into<usize>>(rb: &Rulebook, tree: Tree, tops: &[I]) -> Vec<I> {
+    let tops: Vec<usize> = tops.iter().map(|&t| t.into()).collect();
+    rb.below(tree, &tops).into_iter().map(I::from).collect()
 }
 
-/// How many nodes are at or below any of `tops` (see [`below`]).
-fn count_below<I: Copy + From<u32> + Into<usize>>(
-    nesting: &crate::model::tree::Nesting,
-    n: usize,
-    tops: &[I],
-    covered: impl Fn(I) -> bool,
-) -> usize {
-    let counted = nesting
-        .is_for(n)
-        .then(|| nesting.count_below(tops.iter().map(|&t| t.into())))
-        .flatten();
-    counted.unwrap_or_else(|| below(nesting, n, tops, covered).len())
-}
-
-/// The roles a rule naming `rule_role` covers (itself, and its sub-roles
-/// once roles form a tree), as the rulebook decides, in index order.
-fn roles_covered(rb: &Rulebook, rule_role: RoleId) -> Vec<RoleId> {
-    below(&rb.role_nesting, rb.roles.len(), &[rule_role], |r| {
-        rb.role_covers(rule_role, r)
-    })
+/// How many ids are at or below any of `tops` in `tree`.
+fn count_below<I: Copy + Into<usize>>(rb: &Rulebook, tree: Tree, tops: &[I]) -> usize {
+    let tops: Vec<usize> = tops.iter().map(|&t| t.into()).collect();
+    rb.count_below(tree, &tops)
 }
 
 /// How many concrete permissions a rulebook grants (see
 /// [`atomic_permissions`]), counted without expanding them.
 pub fn permission_count(rb: &Rulebook) -> usize {
-    let roles = |role: RoleId| {
-        count_below(&rb.role_nesting, rb.roles.len(), &[role], |r| {
-            rb.role_covers(role, r)
-        })
-    };
-    (rb.rules.iter().enumerate()).fold(0usize, |sum, (i, r)| {
-        let rule = RuleId::new(i as u32);
-        let categories = count_below(
-            &rb.category_nesting,
-            rb.categories.len(),
-            &r.categories,
-            |c| r.categories.iter().any(|rc| rb.covers(*rc, c)),
-        );
+    (rb.rules.iter()).fold(0usize, |sum, r| {
         let purposes = match r.purposes.is_empty() {
             true => rb.purposes.len(),
-            false => count_below(&rb.purpose_nesting, rb.purposes.len(), &r.purposes, |p| {
-                rb.rule_allows_purpose(rule, p)
-            }),
+            false => count_below(rb, Tree::Purposes, &r.purposes),
         };
-        let each = [roles(r.from), roles(r.to), categories, purposes];
+        let each = [
+            count_below(rb, Tree::Roles, &[r.from]),
+            count_below(rb, Tree::Roles, &[r.to]),
+            count_below(rb, Tree::Categories, &r.categories),
+            purposes,
+        ];
         sum.saturating_add(each.iter().fold(1usize, |n, k| n.saturating_mul(*k)))
     })
 }
@@ -407,15 +362,12 @@ fn grants(
 /// nested categories takes n log n steps, not a walk of every category
 /// for every ancestor of every one (20 000: 6.2 s).
 fn shown_categories(rb: &Rulebook, line: &[String]) -> Vec<String> {
-    let nesting = &rb.category_nesting;
-    let spans: Option<Vec<(u32, u32)>> = nesting
-        .is_for(rb.categories.len())
-        .then(|| {
-            (line.iter().filter_map(|c| rb.category_named(c)))
-                .map(|c| nesting.span(c.index()))
-                .collect()
-        })
-        .flatten();
+    let Some(nesting) = rb.nesting(Tree::Categories) else {
+        return shown_by_walking(rb, line);
+    };
+    let spans: Option<Vec<(u32, u32)>> = (line.iter().filter_map(|c| rb.category_named(c)))
+        .map(|c| nesting.span(c.index()))
+        .collect();
     let Some(mut spans) = spans else {
         return shown_by_walking(rb, line);
     };
