@@ -11,6 +11,7 @@
 #   MYNAFLOW_BIN=/tmp/mynaflow-old benches/scale.sh   # time another build
 #   COMMAND=test benches/scale.sh          # time `mynaflow test` instead
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
+#   COMMAND=report benches/scale.sh        # the HTML page, into $DIR/report.html
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
 #   PAUSE=5 SIZES="100000 1000000" benches/scale.sh  # each run 5 s after the last
 #   COMMAND=rules-diff FORMATS=human benches/scale.sh
@@ -207,6 +208,7 @@ command_for() {
         check) CMD=("$BIN" check --format "$format" "$f") ;;
         test) CMD=("$BIN" test "$f") ;;
         fmt) CMD=("$BIN" fmt --check "$f") ;;
+        report) CMD=("$BIN" report -o "$DIR/report.html" "$f") ;;
         rules-diff)
             CMD=("$BIN" rules diff --format "$format" "$RULES_OLD" "$RULES_NEW" --impact "$f") ;;
         graph | inventory | coverage)

@@ -156,6 +156,9 @@ pub struct Options {
     pub item: Option<String>,
     /// Only flows for a purpose of this section (its id, e.g. `7(1)`).
     pub section: Option<String>,
+    /// Only these flows (in source order), when set: the part of a large
+    /// design a page can show (`report`).
+    pub flows: Option<Vec<FlowId>>,
 }
 
 impl Options {
@@ -187,7 +190,7 @@ impl Options {
 
     /// Is any filter set?
     pub fn filters(&self) -> bool {
-        self.only_mynumber || self.item.is_some() || self.section.is_some()
+        self.only_mynumber || self.item.is_some() || self.section.is_some() || self.flows.is_some()
     }
 }
 
@@ -565,7 +568,12 @@ pub fn build(
         let f = FlowId::new(i as u32);
         options.keeps(design, design.flow(f)).then_some(f)
     };
-    let flows: Vec<FlowId> = if !options.filters() {
+    let flows: Vec<FlowId> = if let Some(only) = &options.flows {
+        only.iter()
+            .copied()
+            .filter(|&f| f.index() < design.flows.len() && options.keeps(design, design.flow(f)))
+            .collect()
+    } else if !options.filters() {
         (0..design.flows.len())
             .map(|i| FlowId::new(i as u32))
             .collect()

@@ -314,6 +314,16 @@ impl EscapedSource {
     }
 }
 
+/// A file name quoted for a POSIX shell, for a command the output
+/// suggests (pass it through [`visible`] too before writing it).
+pub fn shell_quoted(name: &str) -> String {
+    match shlex::try_quote(name) {
+        Ok(q) => q.into_owned(),
+        // A name with a NUL cannot be a path; quote it plainly.
+        Err(_) => format!("'{}'", name.replace('\'', "'\\''")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -350,7 +350,7 @@ impl Session {
                     text!("`{name}` is not UTF-8 (first invalid byte at offset {bad_offset})"; "「{name}」は UTF-8 ではありません (最初の不正なバイトはオフセット {bad_offset})"),
                 );
                 if u.shift_jis {
-                    let quoted = shell_quoted(name);
+                    let quoted = crate::escape::shell_quoted(name);
                     d.with_note(Text::new("it reads as Shift_JIS (CP932)", "Shift_JIS (CP932) として読めます"))
                         .with_help(text!("convert it: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"; "変換してください: iconv -f CP932 -t UTF-8 {quoted} > converted.myna"))
                 } else {
@@ -1354,15 +1354,6 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
         .par_chunks(PART)
         .enumerate()
         .find_map_first(|(i, part)| memchr::memchr(0, part).map(|at| i * PART + at))
-}
-
-/// A file name quoted for a POSIX shell, for a command the help suggests.
-fn shell_quoted(name: &str) -> String {
-    match shlex::try_quote(name) {
-        Ok(q) => q.into_owned(),
-        // A name with a NUL cannot be a path; quote it plainly.
-        Err(_) => format!("'{}'", name.replace('\'', "'\\''")),
-    }
 }
 
 /// The `.myna` files under `paths` (files as given; folders recursively,

@@ -160,6 +160,96 @@ fn findings_show_their_source_rule_and_path() {
     assert!(ja.contains("指摘 (2)"));
 }
 
+/// A design too large for one page (a national one is a million flows):
+/// its picture draws the flows its findings are about, the page says what
+/// it left out and which command draws the rest, and the inventory and
+/// coverage tables are cut and counted. The page's size does not grow
+/// with the design: 20 000 flows, and 800 MB at a million before.
+#[test]
+fn a_design_larger_than_the_page_is_drawn_in_part_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let large = dir.path().join("large.myna");
+    std::fs::write(&large, generate::design(20_000)).unwrap();
+    let large = large.to_string_lossy().into_owned();
+    let (_, code, html) = report(dir.path(), "large.html", &[large.as_str()], "en");
+    assert_eq!(code, Some(1), "the generated design has errors");
+    assert!(html.len() < 4 << 20, "{} bytes", html.len());
+    let note = html
+        .split(r#"<p class="partial" role="note">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .expect("a note on what is drawn");
+    assert!(note.starts_with("This design has 20000 flows ("), "{note}");
+    assert!(
+        note.contains("more than the page draws for it (5000 legs)"),
+        "{note}"
+    );
+    assert!(
+        note.contains("flows its findings are about, and nothing else"),
+        "{note}"
+    );
+    assert!(note.contains("<code>mynaflow graph "), "{note}");
+    // The data holds the flows drawn, numbered as drawn: every finding's
+    // flows and every edge's legs are among them, and each is a flow a
+    // finding is about.
+    let d = data(&html);
+    let flows = d["designs"][0]["flows"].as_array().unwrap();
+    assert!(!flows.is_empty() && flows.len() < 5_000, "{}", flows.len());
+    assert!(flows.iter().all(|f| f["finding"] == true));
+    let findings = d["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| !f["flows"].as_array().unwrap().is_empty())
+    );
+    for f in findings {
+        for i in f["flows"].as_array().unwrap() {
+            assert!((i.as_u64().unwrap() as usize) < flows.len(), "{f}");
+        }
+    }
+    for e in d["designs"][0]["edges"].as_array().unwrap() {
+        let legs = e["legs"].as_array().unwrap();
+        assert!(!legs.is_empty());
+        assert!(
+            legs.iter()
+                .all(|i| (i.as_u64().unwrap() as usize) < flows.len())
+        );
+    }
+    // Lines are listed in order: each flow drawn is one of the design's.
+    let lines: Vec<u64> = flows.iter().map(|f| f["line"].as_u64().unwrap()).collect();
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "{lines:?}");
+    // The inventory's long tables end in a row that counts the rest.
+    let inv = inventory_section(&html);
+    assert_eq!(
+        inv.matches("<tr class=\"more\">").count(),
+        2,
+        "held and records"
+    );
+    assert!(inv.contains("more rows, not shown: <code>mynaflow inventory "));
+    assert!(inv.contains(" --format md</code> lists them all."));
+    let rows = inv
+        .split("</table>")
+        .next()
+        .unwrap()
+        .matches("<tr>")
+        .count();
+    assert_eq!(rows, 1 + 1_000, "the heads and the rows shown");
+    // A rule used by many flows lists twenty lines, then how many more.
+    assert!(html.contains(" and "), "coverage counts the rest");
+    let cell = html
+        .split("✔ line ")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap())
+        .find(|c| c.contains(" more"))
+        .expect("a rule exercised by more than twenty flows");
+    assert_eq!(cell.split(", ").count(), 20, "{cell}");
+
+    let (_, _, ja) = report(dir.path(), "large-ja.html", &[large.as_str()], "ja");
+    assert!(ja.contains("件のフロー ("), "the note in Japanese");
+    assert!(ja.contains("ページに描く上限 (5000 区間) を超えます。図には指摘に関わる "));
+    assert!(ja.contains("行は省略しています。すべては <code>mynaflow inventory "));
+}
+
 /// Names that could break HTML, the JSON element or a reader's screen.
 const TRICKY: &str = "use \"kenpo\"\n\
 actor \"基幹</script><b>x</b>\" : 組合 \"a & 'b' \u{2028} c\"\n\
@@ -273,8 +363,13 @@ fn a_real_browser_runs_the_page() {
     let large = dir.path().join("generated.myna");
     std::fs::write(&large, generate::design(1_000)).unwrap();
     let large = large.to_string_lossy().into_owned();
+    // And one larger than the page draws: drawn in part.
+    let partial = dir.path().join("partial.myna");
+    std::fs::write(&partial, generate::design(8_000)).unwrap();
+    let partial = partial.to_string_lossy().into_owned();
     for (name, paths) in [
         ("generated.html", vec![large.as_str()]),
+        ("partial.html", vec![partial.as_str()]),
         ("society.html", vec![KENPO]),
         ("findings.html", vec![DRIFT, MN102]),
         ("tricky.html", vec![tricky.as_str(), BIDI]),

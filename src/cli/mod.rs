@@ -518,6 +518,7 @@ pub fn main() -> ExitCode {
                 only_mynumber: only.is_some(),
                 item,
                 section,
+                flows: None,
             },
             reach,
             timings,

@@ -3,7 +3,7 @@
 use super::output::{fail, files, print_fatal, session};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::code::{Code, Severity};
-use mynaflow::report::{self, Input};
+use mynaflow::report::{self, Input, Shown};
 use std::path::{Path, PathBuf};
 
 pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
@@ -15,6 +15,8 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
+    // The inventories list the verdicts and holdings the checks work out.
+    s.keep_computed = true;
     let mut analyses = Vec::new();
     let mut unreadable = false;
     for f in &files {
@@ -37,11 +39,19 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
     if rulebook_missing {
         print_fatal(&s, settings.lang);
     }
-    let page = report::render(&Input {
+    let drawn = analyses.len();
+    let page = report::render(Input {
         sources: &s.sources,
         diagnostics: &diags,
         files: files.len(),
-        designs: analyses.iter().map(|a| (&a.design, &a.graph)).collect(),
+        designs: analyses
+            .iter_mut()
+            .map(|a| Shown {
+                design: &a.design,
+                graph: &a.graph,
+                computed: a.computed.take(),
+            })
+            .collect(),
         lang: settings.lang,
     });
     if let Err(e) = std::fs::write(output, page) {
@@ -53,7 +63,7 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
     eprintln!(
         "mynaflow: wrote {} ({} design(s), {errors} error(s), {warnings} warning(s))",
         mynaflow::escape::visible_owned(output.display().to_string()),
-        analyses.len(),
+        drawn,
     );
     if unreadable || rulebook_missing {
         FAILURE

@@ -406,6 +406,20 @@ impl Inventory {
         }
     }
 
+    /// [`Inventory::compute`], taking what the checks `computed` (a
+    /// session's [`crate::session::Session::keep_computed`]) rather than
+    /// working it out again.
+    pub fn compute_with(
+        design: &Design,
+        graph: &FlowGraph,
+        computed: Option<Computed>,
+    ) -> Inventory {
+        match Drawn::draw(design, graph, computed, PARALLEL_EXCHANGES, None) {
+            Some(drawn) => drawn.finish(PARALLEL_EXCHANGES),
+            None => Inventory::default(),
+        }
+    }
+
     /// [`Inventory::compute`], freeing the graph as soon as it is drawn
     /// from, before the holdings are listed: on a large design the graph
     /// is a sixth of the memory, and listing the holdings is the peak.

@@ -3,13 +3,68 @@
 //! both ends keep a record of (番号法第23条). The same facts as `mynaflow
 //! inventory`, drawn from [`crate::inventory::Inventory`].
 
+use super::budget::TABLE_ROWS;
 use super::escape::html;
+use crate::checks::Computed;
 use crate::graph::FlowGraph;
 use crate::inventory::{Basis, Counterpart, GroupId, HeldRow, Inventory, Movement};
 use crate::model::Design;
 use crate::render::inventory_json::group_id;
 use crate::text::Lang;
 use std::fmt::Write as _;
+
+/// Names listed in one cell at most.
+const CELL_NAMES: usize = 20;
+
+/// At most [`CELL_NAMES`] of `names`, comma-separated, then how many
+/// more of `total`.
+fn listed_of(names: impl Iterator<Item = String>, total: usize, lang: Lang) -> String {
+    let mut out = names.take(CELL_NAMES).collect::<Vec<_>>().join(", ");
+    let more = total.saturating_sub(CELL_NAMES);
+    if more > 0 {
+        let _ = match lang {
+            Lang::En => write!(out, " and {more} more"),
+            Lang::Ja => write!(out, " ほか {more} 件"),
+        };
+    }
+    out
+}
+
+/// [`listed_of`] all of `names`.
+fn listed(names: impl ExactSizeIterator<Item = String>, lang: Lang) -> String {
+    let total = names.len();
+    listed_of(names, total, lang)
+}
+
+/// The row that ends a table cut at [`TABLE_ROWS`]: how many rows are not
+/// shown, and the command that lists them all.
+fn rows_left_out(
+    out: &mut String,
+    shown: usize,
+    total: usize,
+    columns: usize,
+    file: &str,
+    lang: Lang,
+) {
+    if total <= shown {
+        return;
+    }
+    let command = html(&format!(
+        "mynaflow inventory {} --format md",
+        crate::escape::visible(&crate::escape::shell_quoted(file))
+    ));
+    let more = total - shown;
+    let _ = match lang {
+        Lang::En => write!(
+            out,
+            r#"<tr class="more"><td colspan="{columns}">… {more} more rows, not shown: <code>{command}</code> lists them all.</td></tr>"#
+        ),
+        Lang::Ja => write!(
+            out,
+            r#"<tr class="more"><td colspan="{columns}">… ほか {more} 行は省略しています。すべては <code>{command}</code> で一覧できます。</td></tr>"#
+        ),
+    };
+}
 
 fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
     match lang {
@@ -18,12 +73,22 @@ fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
     }
 }
 
-/// Writes the inventory of `design` as a collapsible section.
-pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: Lang) {
+/// Writes the inventory of `design` (the file `file`) as a collapsible
+/// section. Each table shows [`TABLE_ROWS`] rows and each cell
+/// [`CELL_NAMES`] names at most; the rest are counted, and the command
+/// that lists them named.
+pub(super) fn write(
+    out: &mut String,
+    design: &Design,
+    file: &str,
+    graph: &FlowGraph,
+    computed: Option<Computed>,
+    lang: Lang,
+) {
     let Some(rb) = design.rulebook.as_deref() else {
         return;
     };
-    let inv = Inventory::compute(design, graph);
+    let inv = Inventory::compute_with(design, graph, computed);
     if inv.systems.is_empty() && inv.records.is_empty() {
         return;
     }
@@ -54,20 +119,18 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
     // What a system receives from a group comes from its senders; what it
     // passes on with a group goes to the group's receivers.
     let moves = |m: &[Movement], received: bool| {
-        m.iter()
-            .map(|m| {
-                let who = match (m.counterpart, received, lang) {
-                    (Counterpart::Actor(a), _, _) => actor(a),
-                    (Counterpart::Group(g), true, _) => senders(g),
-                    (Counterpart::Group(g), false, Lang::En) => {
-                        format!("the receivers of {}", group_id(g))
-                    }
-                    (Counterpart::Group(g), false, Lang::Ja) => format!("{} の受け手", group_id(g)),
-                };
-                format!("{who} ({})", purpose(m.purpose))
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+        let each = m.iter().map(|m| {
+            let who = match (m.counterpart, received, lang) {
+                (Counterpart::Actor(a), _, _) => actor(a),
+                (Counterpart::Group(g), true, _) => senders(g),
+                (Counterpart::Group(g), false, Lang::En) => {
+                    format!("the receivers of {}", group_id(g))
+                }
+                (Counterpart::Group(g), false, Lang::Ja) => format!("{} の受け手", group_id(g)),
+            };
+            format!("{who} ({})", purpose(m.purpose))
+        });
+        listed(each, lang)
     };
     let _ = write!(
         out,
@@ -94,9 +157,10 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
             t(lang, "Contractors", "委託先"),
         ],
     );
-    for HeldRow { system, holding: h } in inv.held() {
-        let purposes: Vec<String> = h.purposes.iter().map(|p| purpose(Some(*p))).collect();
-        let contractors: Vec<String> = h.contractors.iter().map(|(a, _)| actor(*a)).collect();
+    let total = inv.held().count();
+    for HeldRow { system, holding: h } in inv.held().take(TABLE_ROWS) {
+        let purposes = listed(h.purposes.iter().map(|p| purpose(Some(*p))), lang);
+        let contractors = listed(h.contractors.iter().map(|(a, _)| actor(*a)), lang);
         let received = if h.own {
             t(lang, "(made by the society)", "(自ら作成)").to_string()
         } else {
@@ -107,12 +171,13 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             actor(system),
             html(&design.item(h.item).name),
-            purposes.join(", "),
+            purposes,
             received,
             moves(&h.passed_on, false),
-            contractors.join(", "),
+            contractors,
         );
     }
+    rows_left_out(out, TABLE_ROWS, total, 6, file, lang);
     out.push_str("</tbody></table>");
     table_head(
         out,
@@ -129,7 +194,7 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
             t(lang, "Basis", "根拠"),
         ],
     );
-    for r in &inv.records {
+    for r in inv.records.iter().take(TABLE_ROWS) {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -140,15 +205,16 @@ pub(super) fn write(out: &mut String, design: &Design, graph: &FlowGraph, lang: 
             basis(&r.basis),
         );
     }
+    rows_left_out(out, TABLE_ROWS, inv.records.len(), 5, file, lang);
     out.push_str("</tbody></table>");
-    groups(out, design, &inv, lang);
+    groups(out, design, file, &inv, lang);
     out.push_str("</details>\n");
 }
 
 /// The groups of more than one sender, each listed once: every sender of
 /// a group (those of the groups it includes too) with the receiver of each
 /// of its exchanges (and of the groups that include it) is one provision.
-fn groups(out: &mut String, design: &Design, inv: &Inventory, lang: Lang) {
+fn groups(out: &mut String, design: &Design, file: &str, inv: &Inventory, lang: Lang) {
     let many: Vec<(usize, &crate::inventory::SenderGroup)> = inv
         .groups
         .iter()
@@ -171,47 +237,38 @@ fn groups(out: &mut String, design: &Design, inv: &Inventory, lang: Lang) {
             t(lang, "Receivers", "受け手"),
         ],
     );
-    let names = |actors: &mut dyn Iterator<Item = crate::model::ActorId>| {
-        actors
-            .map(|a| html(&design.actor(a).name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let actor = |a: crate::model::ActorId| html(&design.actor(a).name);
     // The groups a group includes, and those that include it, by id.
-    let ids = |ids: &mut dyn Iterator<Item = GroupId>, en: &str, ja: &str| {
-        ids.map(|g| match lang {
-            Lang::En => format!("{en}{}", group_id(g)),
-            Lang::Ja => format!("{}{ja}", group_id(g)),
-        })
-        .collect::<Vec<_>>()
+    let id = |g: GroupId, en: &str, ja: &str| match lang {
+        Lang::En => format!("{en}{}", group_id(g)),
+        Lang::Ja => format!("{}{ja}", group_id(g)),
     };
-    for (i, g) in many {
-        let mut senders = vec![names(&mut g.senders.iter().map(|s| s.actor))];
-        senders.extend(ids(
-            &mut g.joins.iter().map(|j| j.group),
-            "every sender of ",
-            " の各送り手",
-        ));
-        let mut receivers = vec![names(&mut g.receivers.iter().copied())];
-        receivers.extend(ids(
-            &mut g.onward.iter().copied(),
-            "the receivers of ",
-            " の受け手",
-        ));
-        let join = |v: Vec<String>| {
-            v.into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+    for (i, g) in many.iter().take(TABLE_ROWS) {
+        let senders = listed_of(
+            g.senders.iter().map(|s| actor(s.actor)).chain(
+                g.joins
+                    .iter()
+                    .map(|j| id(j.group, "every sender of ", " の各送り手")),
+            ),
+            g.senders.len() + g.joins.len(),
+            lang,
+        );
+        let receivers = listed_of(
+            g.receivers.iter().map(|&a| actor(a)).chain(
+                g.onward
+                    .iter()
+                    .map(|&o| id(o, "the receivers of ", " の受け手")),
+            ),
+            g.receivers.len() + g.onward.len(),
+            lang,
+        );
         let _ = write!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            group_id(GroupId(i as u32)),
-            join(senders),
-            join(receivers),
+            "<tr><td>{}</td><td>{senders}</td><td>{receivers}</td></tr>",
+            group_id(GroupId(*i as u32)),
         );
     }
+    rows_left_out(out, TABLE_ROWS, many.len(), 3, file, lang);
     out.push_str("</tbody></table>");
 }
 

@@ -10,10 +10,12 @@
 //! and bidirectional characters shown as `\u{..}`. Without the script the
 //! page is still complete (the picture is drawn here, not by the script).
 
+pub mod budget;
 pub mod escape;
 mod inventory;
 pub mod picture;
 
+use crate::checks::Computed;
 use crate::code::Severity;
 use crate::coverage::Coverage;
 use crate::diagnostic::Diagnostic;
@@ -23,6 +25,7 @@ use crate::model::*;
 use crate::source::{SourceFile, SourceMap};
 use crate::span::Span;
 use crate::text::{Lang, Text};
+use budget::{Budget, Drawn, Part};
 use escape::html;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -44,10 +47,21 @@ pub struct Input<'a> {
     pub diagnostics: &'a [Diagnostic],
     /// Number of files checked.
     pub files: usize,
-    /// The designs that can be drawn, with their graphs, in the order checked.
-    pub designs: Vec<(&'a Design, &'a FlowGraph)>,
+    /// The designs that can be drawn, in the order checked.
+    pub designs: Vec<Shown<'a>>,
     /// The page's language.
     pub lang: Lang,
+}
+
+/// A design the page draws: its graph, and what its checks worked out
+/// that its inventory lists too (when the session kept it).
+pub struct Shown<'a> {
+    /// The resolved design.
+    pub design: &'a Design,
+    /// Its graph.
+    pub graph: &'a FlowGraph,
+    /// What the checks worked out ([`crate::session::Session::keep_computed`]).
+    pub computed: Option<Computed>,
 }
 
 fn t(lang: Lang, en: &str, ja: &str) -> String {
@@ -67,7 +81,7 @@ fn flow_at(design: &Design, span: Span) -> Option<FlowId> {
 
 /// The flows a finding is about: its primary span's flow, then those of its
 /// labels (the upstream hops of a witness path), without repeats.
-fn flows_of(design: &Design, d: &Diagnostic) -> Vec<usize> {
+pub(crate) fn flows_of(design: &Design, d: &Diagnostic) -> Vec<usize> {
     let mut out: Vec<usize> = Vec::new();
     let spans = std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
     for s in spans {
@@ -213,36 +227,53 @@ fn finding(
     out.push_str("</li>\n");
 }
 
-/// Everything the page's script needs about one design.
+/// One design's picture as drawn: what [`design_data`] describes.
+struct Drawing<'a> {
+    d: &'a Diagram,
+    merged: &'a [diagram::Merged],
+    g: &'a picture::Geometry,
+    drawn: &'a Drawn,
+    /// Each flow drawn's label, numbered as drawn.
+    short: &'a [String],
+}
+
+/// Everything the page's script needs about one design: of its flows,
+/// those drawn, numbered as drawn.
 fn design_data(
     design: &Design,
-    d: &Diagram,
-    merged: &[diagram::Merged],
-    g: &picture::Geometry,
-    short: &[String],
+    drawing: &Drawing,
     source: &SourceFile,
     diagnostics: &[Diagnostic],
 ) -> Value {
+    let Drawing {
+        d,
+        merged,
+        g,
+        drawn,
+        short,
+    } = *drawing;
     let text = source.text.as_str();
     let rb = design.rulebook.as_deref();
-    let mut finding_flows = vec![false; design.flows.len()];
+    let shown = drawn.count(design.flows.len());
+    let mut finding_flows = vec![false; shown];
     for x in diagnostics {
         for f in flows_of(design, x) {
-            finding_flows[f] = true;
+            if let Some(i) = drawn.index(FlowId::new(f as u32)) {
+                finding_flows[i] = true;
+            }
         }
     }
-    let mut edge_codes: Vec<Vec<&str>> = vec![Vec::new(); design.flows.len()];
+    let mut edge_codes: Vec<Vec<&str>> = vec![Vec::new(); shown];
     for e in &d.edges {
-        let c = &mut edge_codes[e.flow.index()];
-        if c.is_empty() {
+        if let Some(c) = drawn.index(e.flow).and_then(|i| edge_codes.get_mut(i))
+            && c.is_empty()
+        {
             c.extend(e.codes.iter().map(|c| c.as_str()));
         }
     }
-    let flows: Vec<Value> = design
-        .flows
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
+    let flows: Vec<Value> = (0..shown)
+        .map(|i| {
+            let f = design.flow(drawn.flow(i));
             let items: Vec<String> = f
                 .items
                 .iter()
@@ -292,7 +323,11 @@ fn design_data(
     let edges: Vec<Value> = merged
         .iter()
         .map(|m| {
-            let legs: Vec<usize> = m.edges.iter().map(|&e| d.edges[e].flow.index()).collect();
+            let legs: Vec<usize> = m
+                .edges
+                .iter()
+                .filter_map(|&e| drawn.index(d.edges[e].flow))
+                .collect();
             json!({"a": m.a, "b": m.b, "fw": m.forward, "bw": m.backward, "legs": legs})
         })
         .collect();
@@ -304,12 +339,94 @@ fn design_data(
     })
 }
 
+/// What the page says of a design drawn in part: how large it is, what
+/// the picture shows of it, and the command that draws any part.
+fn part_note(out: &mut String, part: &Part, file: &str, lang: Lang) {
+    let drawn = part.flows.len();
+    let about = part.finding_flows;
+    // Too many legs, or (drawn whole) too many actors.
+    let legs = part.total_legs > part.limit;
+    let (size, shows) = match lang {
+        Lang::En => (
+            if legs {
+                format!(
+                    "This design has {} flows ({} legs), more than the page draws for it ({} legs).",
+                    part.total_flows, part.total_legs, part.limit
+                )
+            } else {
+                format!(
+                    "This design has {} actors, more than the page draws ({}).",
+                    part.total_actors,
+                    budget::DESIGN_ACTORS
+                )
+            },
+            if about == 0 {
+                "It has no findings, so no flow is drawn.".to_string()
+            } else if drawn == about {
+                format!(
+                    "The picture shows the {drawn} flows its findings are about, and nothing else."
+                )
+            } else {
+                format!(
+                    "The picture shows {drawn} of the {about} flows its findings are about, and nothing else."
+                )
+            },
+        ),
+        Lang::Ja => (
+            if legs {
+                format!(
+                    "この設計には {} 件のフロー ({} 区間) があり、ページに描く上限 ({} 区間) を超えます。",
+                    part.total_flows, part.total_legs, part.limit
+                )
+            } else {
+                format!(
+                    "この設計には {} のアクターがあり、ページに描く上限 ({}) を超えます。",
+                    part.total_actors,
+                    budget::DESIGN_ACTORS
+                )
+            },
+            if about == 0 {
+                "指摘がないため、フローは描いていません。".to_string()
+            } else if drawn == about {
+                format!("図には指摘に関わる {drawn} 件のフローだけを描いています。")
+            } else {
+                format!(
+                    "図には指摘に関わる {about} 件のフローのうち {drawn} 件だけを描いています。"
+                )
+            },
+        ),
+    };
+    let quoted = crate::escape::shell_quoted(file);
+    let command = format!("mynaflow graph {}", crate::escape::visible(&quoted));
+    let rest = match lang {
+        Lang::En => format!(
+            "<code>{}</code> draws all of it, or a part with <code>--only mynumber</code>, <code>--item</code> or <code>--section</code>.",
+            html(&command)
+        ),
+        Lang::Ja => format!(
+            "全体は <code>{}</code> で、一部は <code>--only mynumber</code>、<code>--item</code>、<code>--section</code> を付けて描けます。",
+            html(&command)
+        ),
+    };
+    // Japanese sentences follow one another without a space.
+    let gap = match lang {
+        Lang::En => " ",
+        Lang::Ja => "",
+    };
+    let _ = write!(
+        out,
+        r#"<p class="partial" role="note">{}{gap}{}{gap}{rest}</p>"#,
+        html(&size),
+        html(&shows)
+    );
+}
+
 fn escape_visible(s: &str) -> String {
     crate::escape::visible(s).into_owned()
 }
 
-/// The page.
-pub fn render(input: &Input) -> String {
+/// The page. Takes what the checks computed, for the inventories.
+pub fn render(input: Input) -> String {
     let lang = input.lang;
     let sources = input.sources;
     let errors = crate::diagnostic::count(input.diagnostics, Severity::Error);
@@ -341,7 +458,7 @@ pub fn render(input: &Input) -> String {
         files = input.files,
     );
     let mut seen: Vec<*const Rulebook> = Vec::new();
-    for (design, _) in &input.designs {
+    for Shown { design, .. } in &input.designs {
         if let Some(rb) = design.rulebook.as_deref()
             && !seen.contains(&(rb as *const Rulebook))
         {
@@ -374,31 +491,51 @@ pub fn render(input: &Input) -> String {
 
     let mut data_designs: Vec<Value> = Vec::new();
     let mut findings_data: Vec<Value> = vec![Value::Null; input.diagnostics.len()];
-    let mut shown = vec![false; input.diagnostics.len()];
-    for (di, (design, graph)) in input.designs.iter().enumerate() {
+    let mut listed = vec![false; input.diagnostics.len()];
+    let mut budget = Budget::default();
+    for (
+        di,
+        Shown {
+            design,
+            graph,
+            computed,
+        },
+    ) in input.designs.into_iter().enumerate()
+    {
         let source = sources.get(design.file);
-        let d = diagram::build(design, source, input.diagnostics, &Options::default());
+        let drawn = budget.choose(design, input.diagnostics);
+        let options = Options {
+            flows: drawn.flows().map(<[FlowId]>::to_vec),
+            ..Options::default()
+        };
+        let d = diagram::build(design, source, input.diagnostics, &options);
         let merged = diagram::merge(&d);
         let g = picture::geometry(&d, &merged);
-        let mut short = vec![String::new(); design.flows.len()];
+        let shown = drawn.count(design.flows.len());
+        let mut short = vec![String::new(); shown];
         for e in &d.edges {
-            short[e.flow.index()].clone_from(&e.label);
+            if let Some(s) = drawn.index(e.flow).and_then(|i| short.get_mut(i)) {
+                s.clone_from(&e.label);
+            }
         }
         let _ = write!(
             out,
             r#"<section class="design" id="d{di}" data-design="{di}"><h2>{}</h2>"#,
             html(&source.name)
         );
-        // Filters.
-        let mut items: BTreeSet<(usize, String)> = BTreeSet::new();
-        let mut sections: BTreeSet<String> = BTreeSet::new();
-        for f in &design.flows {
+        if let Drawn::Part(part) = &drawn {
+            part_note(&mut out, part, &source.name, lang);
+        }
+        // Filters: the items and sections of the flows drawn.
+        let mut items: BTreeSet<(usize, &str)> = BTreeSet::new();
+        let mut sections: BTreeSet<&str> = BTreeSet::new();
+        for f in (0..shown).map(|i| design.flow(drawn.flow(i))) {
             for i in f.items.iter().filter_map(|r| r.id) {
-                items.insert((i.index(), design.item(i).name.clone()));
+                items.insert((i.index(), design.item(i).name.as_str()));
             }
             if let Some(rb) = design.rulebook.as_deref() {
                 for p in f.purposes.iter().filter_map(|p| p.id) {
-                    sections.insert(rb.section(rb.purpose(p).section).id.clone());
+                    sections.insert(rb.section(rb.purpose(p).section).id.as_str());
                 }
             }
         }
@@ -462,26 +599,35 @@ pub fn render(input: &Input) -> String {
             for &i in &mine {
                 let x = &input.diagnostics[i];
                 finding(&mut out, i, x, sources, Some(di), lang);
-                findings_data[i] = json!({"design": di, "flows": flows_of(design, x)});
-                shown[i] = true;
+                let of = flows_of(design, x);
+                let on_page: Vec<usize> = of
+                    .iter()
+                    .filter_map(|&f| drawn.index(FlowId::new(f as u32)))
+                    .collect();
+                let undrawn = of.len() - on_page.len();
+                findings_data[i] = json!({"design": di, "flows": on_page, "undrawn": undrawn});
+                listed[i] = true;
             }
             out.push_str("</ol>");
         }
         coverage(&mut out, design, graph, sources, lang);
-        inventory::write(&mut out, design, graph, lang);
+        inventory::write(&mut out, design, &source.name, graph, computed, lang);
         out.push_str("</section>\n");
         data_designs.push(design_data(
             design,
-            &d,
-            &merged,
-            &g,
-            &short,
+            &Drawing {
+                d: &d,
+                merged: &merged,
+                g: &g,
+                drawn: &drawn,
+                short: &short,
+            },
             source,
             input.diagnostics,
         ));
     }
     let rest: Vec<usize> = (0..input.diagnostics.len())
-        .filter(|&i| !shown[i])
+        .filter(|&i| !listed[i])
         .collect();
     if !rest.is_empty() {
         let _ = write!(
@@ -501,6 +647,7 @@ pub fn render(input: &Input) -> String {
         "flows": t(lang, "Flows", "フロー"),
         "line": t(lang, "line", "行"),
         "none": t(lang, "No flow of this finding is drawn (it points at a declaration).", "この指摘のフローは図にありません (宣言を指しています)。"),
+        "undrawn": t(lang, "The flows of this finding are not drawn: the design is larger than the page draws (see the note above the picture).", "この指摘のフローは図にありません: 設計がページに描ける量を超えています (図の上の注記を参照)。"),
         "shown": t(lang, "flows shown", "件のフローを表示"),
         "of": t(lang, "of", "/"),
     });
@@ -550,9 +697,10 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         let id = RuleId::new(i as u32);
         let s = rb.section(r.section);
         let uses = c.uses(id);
-        let lines: Vec<String> = uses
-            .iter()
-            .filter(|sp| sp.file == design.file)
+        let here = uses.iter().filter(|sp| sp.file == design.file);
+        let count = here.clone().count();
+        let lines: Vec<String> = here
+            .take(budget::RULE_LINES)
             .map(|sp| {
                 sources
                     .get(sp.file)
@@ -567,7 +715,12 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
                 t(lang, "none", "なし")
             )
         } else {
-            format!("✔ {} {}", t(lang, "line", "行"), lines.join(", "))
+            let more = match (count - lines.len(), lang) {
+                (0, _) => String::new(),
+                (n, Lang::En) => format!(" and {n} more"),
+                (n, Lang::Ja) => format!(" ほか {n} 件"),
+            };
+            format!("✔ {} {}{more}", t(lang, "line", "行"), lines.join(", "))
         };
         let _ = write!(
             out,
@@ -581,4 +734,55 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         );
     }
     out.push_str("</tbody></table></details>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn part(total_legs: usize, drawn: usize, about: usize) -> Part {
+        Part {
+            flows: (0..drawn as u32).map(FlowId::new).collect(),
+            limit: budget::DESIGN_LEGS,
+            total_flows: 7_000,
+            total_legs,
+            total_actors: 9_000,
+            finding_flows: about,
+        }
+    }
+
+    fn note(p: &Part, lang: Lang) -> String {
+        let mut out = String::new();
+        part_note(&mut out, p, "a b<.myna", lang);
+        out
+    }
+
+    #[test]
+    fn the_note_on_a_design_drawn_in_part_says_why_what_and_how_to_see_the_rest() {
+        let legs = note(&part(9_000, 3, 3), Lang::En);
+        assert_eq!(
+            legs,
+            "<p class=\"partial\" role=\"note\">This design has 7000 flows (9000 legs), more than the page draws for it (5000 legs). The picture shows the 3 flows its findings are about, and nothing else. <code>mynaflow graph &#39;a b&lt;.myna&#39;</code> draws all of it, or a part with <code>--only mynumber</code>, <code>--item</code> or <code>--section</code>.</p>"
+        );
+        let actors = note(&part(4_000, 2, 5), Lang::En);
+        assert!(
+            actors.contains(">This design has 9000 actors, more than the page draws (5000). The picture shows 2 of the 5 flows its findings are about, and nothing else. "),
+            "{actors}"
+        );
+        let none = note(&part(9_000, 0, 0), Lang::En);
+        assert!(
+            none.contains(" It has no findings, so no flow is drawn. "),
+            "{none}"
+        );
+        let ja = note(&part(9_000, 2, 5), Lang::Ja);
+        assert!(
+            ja.contains(">この設計には 7000 件のフロー (9000 区間) があり、ページに描く上限 (5000 区間) を超えます。図には指摘に関わる 5 件のフローのうち 2 件だけを描いています。全体は <code>mynaflow graph &#39;a b&lt;.myna&#39;</code> で、"),
+            "{ja}"
+        );
+        let ja_actors = note(&part(4_000, 0, 0), Lang::Ja);
+        assert!(
+            ja_actors.contains(">この設計には 9000 のアクターがあり、ページに描く上限 (5000) を超えます。指摘がないため、フローは描いていません。"),
+            "{ja_actors}"
+        );
+    }
 }

@@ -242,7 +242,7 @@
     var di = F.design;
     if (!F.flows.length) {
       var panel = document.getElementById('d' + di + '-panel');
-      panel.textContent = UI.none;
+      panel.textContent = F.undrawn ? UI.undrawn : UI.none;
       return;
     }
     highlight(di, F.flows);
