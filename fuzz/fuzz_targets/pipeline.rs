@@ -56,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(again, b, "baseline round-trip");
     let mut left = diags.clone();
     again.filter(&s.sources, &mut left, base);
-    assert!(left.is_empty(), "a baseline excuses every finding it recorded");
+    assert!(
+        left.is_empty(),
+        "a baseline excuses every finding it recorded"
+    );
     if let Some(a) = checked.analysis {
         let d = mynaflow::diagram::build(
             &a.design,
@@ -66,10 +69,27 @@ fuzz_target!(|data: &[u8]| {
                 only_mynumber: false,
                 item: None,
                 section: None,
+                flows: None,
             },
         );
         assert_clean(&render::dot::render(&d, Lang::En), "dot");
         assert_clean(&render::mermaid::render(&d, Lang::En), "mermaid");
+        // A part of the design, as the report draws a large one.
+        let every_other = (0..a.design.flows.len() as u32)
+            .step_by(2)
+            .map(mynaflow::model::FlowId::new)
+            .collect();
+        let part = mynaflow::diagram::build(
+            &a.design,
+            s.sources.get(checked.file),
+            &s.diagnostics,
+            &mynaflow::diagram::Options {
+                flows: Some(every_other),
+                ..Default::default()
+            },
+        );
+        assert!(part.edges.len() <= d.edges.len(), "a part draws no more");
+        assert_clean(&render::dot::render(&part, Lang::En), "dot of a part");
         if a.design.rulebook.is_some() {
             let cov = mynaflow::coverage::Coverage::compute(std::slice::from_ref(&a));
             let _ = render::coverage::human(&cov, &s.sources, Lang::En);
