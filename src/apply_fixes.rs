@@ -1,9 +1,10 @@
 //! Applying fixes to a file's text without ever corrupting it: a fix is
 //! applied whole or not at all, a fix whose edits overlap one already taken
 //! is left for the next round, and an edit outside the text or off a
-//! character boundary makes its fix unusable. `check --fix` and the
-//! language server's "fix all" re-check after each round and repeat until
-//! nothing more applies (at most [`MAX_ROUNDS`] times).
+//! character boundary makes its fix unusable. `check --fix` re-checks
+//! after each round (every finding kept, none capped:
+//! `Session::uncapped`) and repeats until nothing more applies (at most
+//! [`MAX_ROUNDS`] times).
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};

@@ -158,6 +158,10 @@ pub struct Session {
     /// would be in [`Session::diagnostics`]. Findings about a file as a
     /// whole (MN005) are still diagnostics.
     pub found: Vec<(Code, Span)>,
+    /// Keep every finding of a file as a diagnostic, past the cap of
+    /// [`MAX_PER_CODE`] per code: for `check --fix`, which applies the fix
+    /// of each (with the cap, a hundred a code each round). Off by default.
+    pub uncapped: bool,
     /// Keep what the checks work out that the inventory lists too (the
     /// verdicts on exchanges of 特定個人情報 and the holdings) in each
     /// [`Analysis`], for `mynaflow inventory`. Off by default: a check
@@ -187,6 +191,7 @@ impl Session {
             timings: Timings::default(),
             for_comparison: false,
             found: Vec::new(),
+            uncapped: false,
             keep_computed: false,
             name_copies: Copies::Shared,
         }
@@ -837,6 +842,7 @@ impl Session {
             today: self.today,
             options: self.options,
             for_comparison: self.for_comparison,
+            uncapped: self.uncapped,
             keep_computed: self.keep_computed,
             for_again: false,
         }
@@ -1066,6 +1072,7 @@ struct StageOptions {
     today: Date,
     options: checks::CheckOptions,
     for_comparison: bool,
+    uncapped: bool,
     keep_computed: bool,
     /// Keep what checking a design again needs ([`AgainFile`]).
     for_again: bool,
@@ -1284,9 +1291,10 @@ fn finish(
             stage.today,
             &mut candidates,
         );
-        match stage.for_comparison {
-            true => (Vec::new(), candidates.into_places()),
-            false => (candidates.into_capped(), Vec::new()),
+        match (stage.for_comparison, stage.uncapped) {
+            (true, _) => (Vec::new(), candidates.into_places()),
+            (false, true) => (candidates.into_all(), Vec::new()),
+            (false, false) => (candidates.into_capped(), Vec::new()),
         }
     });
     if let Some(a) = analysis.as_ref().filter(|_| !stage.for_comparison) {

@@ -112,3 +112,47 @@ fn check_fix_rewrites_and_reports() {
     assert!(!fixed.contains('：') && !fixed.contains('，'));
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+/// `--fix` applies the fix of every finding, not the hundred a code that
+/// a check shows: 1 500 full-width colons (MN003, a safe fix each) are
+/// all fixed in one round, where ten rounds of a hundred left 500. What
+/// is left is counted over every finding too: 150 flows the wrong way
+/// (MN102, an unsafe fix each) are 150, not the hundred shown.
+#[test]
+fn check_fix_fixes_every_finding_past_the_cap_and_counts_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("many.myna");
+    let mut src = String::from(
+        "use \"kenpo\"\n\
+         actor 適用システム : 組合\n\
+         actor 中間サーバー : 中間サーバー\n\
+         actor 情報提供NWS : 情報提供ネットワークシステム\n\
+         actor 市町村 : 他機関\n\
+         data 課税情報 : 課税・非課税情報\n",
+    );
+    for i in 0..1_500 {
+        src.push_str(&format!("actor 事業所{i}：事業主\n"));
+    }
+    for _ in 0..150 {
+        src.push_str("flow 適用システム -> 市町村 : 課税情報 for 被扶養者認定 via 中間サーバー, 情報提供NWS\n");
+    }
+    std::fs::write(&f, &src).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["check", "--fix", "--format", "concise"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("fixed 1500 finding(s)"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "mynaflow: 150 finding(s) have an unsafe fix: review them, then run `mynaflow check --fix --unsafe-fixes`"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("still have"), "{stderr}");
+    let fixed = std::fs::read_to_string(&f).unwrap();
+    assert!(!fixed.contains('：'));
+    assert_eq!(fixed.matches("flow 適用システム -> 市町村").count(), 150);
+    assert_eq!(out.status.code(), Some(1), "the MN102s are errors");
+}

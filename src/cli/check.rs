@@ -99,6 +99,8 @@ pub fn run(o: &Options) -> u8 {
     let mut failures: Vec<Text> = Vec::new();
     let mut checked = Vec::new();
     let count;
+    // What `--fix` left, to say after the report.
+    let mut fix_left = None;
     if o.stdin() {
         count = 1;
         match read_stdin(&mut s, o.stdin_filename.as_deref()) {
@@ -117,10 +119,11 @@ pub fn run(o: &Options) -> u8 {
             }
             Err(reason) => return stop(Some(format), lang, reason),
         };
-        if o.fix
-            && let Err(e) = super::fix::run(&files, &settings, o.unsafe_fixes)
-        {
-            return stop(Some(format), lang, Text::new(e.clone(), e));
+        if o.fix {
+            match super::fix::run(&files, &settings, o.unsafe_fixes) {
+                Ok(l) => fix_left = Some(l),
+                Err(e) => return stop(Some(format), lang, Text::new(e.clone(), e)),
+            }
         }
         count = files.len();
         let results = s.check_paths(&files);
@@ -239,8 +242,8 @@ pub fn run(o: &Options) -> u8 {
         fail_in(lang, &reason);
         return FAILURE;
     }
-    if o.fix {
-        super::fix::report_left(&diags, o.unsafe_fixes, o.quiet);
+    if let Some(left) = &fix_left {
+        super::fix::report_left(left, o.unsafe_fixes, o.quiet);
     }
     if !failures.is_empty() {
         FAILURE

@@ -4,54 +4,96 @@
 
 use super::output::Settings;
 use mynaflow::apply_fixes::{self, MAX_ROUNDS};
-use mynaflow::diagnostic::Diagnostic;
 use mynaflow::fix::Applicability;
 use mynaflow::session::{RulebookSource, Session};
-use mynaflow::source::{Decoded, decode};
+use mynaflow::source::{Decoded, decode_owned};
 use std::path::PathBuf;
 
 const BOM: &str = "\u{feff}";
 
+/// What fixing left: findings whose fix this run may apply but did not,
+/// and those with only an unsafe fix, counted over every finding (the
+/// rounds see them all, not a hundred a code).
+#[derive(Debug, Default)]
+pub struct Left {
+    /// Findings with a fix this run may apply, still there.
+    pub fixable: usize,
+    /// How many of them are in files whose rounds ran out.
+    pub out_of_rounds: usize,
+    /// Findings with only an unsafe fix, when unsafe fixes are not applied.
+    pub only_unsafe: usize,
+}
+
 /// Fixes every file in place; Err when a file could not be written.
-/// Prints to stderr what it changed.
-pub fn run(files: &[PathBuf], settings: &Settings, unsafe_too: bool) -> Result<(), String> {
+/// Prints to stderr what it changed, and gives what it left.
+pub fn run(files: &[PathBuf], settings: &Settings, unsafe_too: bool) -> Result<Left, String> {
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
+    let mut left = Left::default();
     for path in files {
         let Ok(bytes) = mynaflow::input::read_limited(path, mynaflow::input::MAX_FILE_BYTES) else {
             // The check proper reports an unreadable file.
             continue;
         };
-        let Decoded::Utf8(original) = decode(&bytes) else {
+        let bom = if bytes.starts_with(BOM.as_bytes()) {
+            BOM
+        } else {
+            ""
+        };
+        // The text is the bytes, without a copy (a large design is 100 MB).
+        let Decoded::Utf8(mut text) = decode_owned(bytes) else {
             continue;
         };
-        let mut text = original.clone();
         let mut fixed = 0;
         let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-        for _ in 0..MAX_ROUNDS {
+        // Each round checks the text, every finding kept, and applies the
+        // fixes that do not overlap; one more check after the last round
+        // counts what is left.
+        for round in 0..=MAX_ROUNDS {
             let mut s = Session::new(source.clone());
+            s.uncapped = true;
             let checked = s.check_text(&shown, text.clone(), path.parent());
             let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
-            if fixes.is_empty() {
-                break;
-            }
-            let round = apply_fixes::apply(&text, &fixes);
-            if round.applied == 0 || round.text == text {
-                break;
-            }
-            fixed += round.applied;
-            text = round.text;
-        }
-        if text != original {
-            let bom = if bytes.starts_with(BOM.as_bytes()) {
-                BOM
-            } else {
-                ""
+            let applied = match round < MAX_ROUNDS && !fixes.is_empty() {
+                true => Some(apply_fixes::apply(&text, &fixes))
+                    .filter(|r| r.applied > 0 && r.text != text),
+                false => None,
             };
+            match applied {
+                Some(r) => {
+                    fixed += r.applied;
+                    text = r.text;
+                }
+                None => {
+                    let mine = || {
+                        s.diagnostics
+                            .iter()
+                            .filter(|d| d.primary.file == checked.file)
+                    };
+                    let fixable = fixes.len();
+                    left.fixable += fixable;
+                    if round == MAX_ROUNDS {
+                        left.out_of_rounds += fixable;
+                    }
+                    if !unsafe_too {
+                        left.only_unsafe += mine()
+                            .filter(|d| {
+                                !d.fixes.is_empty()
+                                    && d.fixes
+                                        .iter()
+                                        .all(|f| f.applicability == Applicability::Unsafe)
+                            })
+                            .count();
+                    }
+                    break;
+                }
+            }
+        }
+        if fixed > 0 {
             write(path, &format!("{bom}{text}"))?;
             eprintln!("mynaflow: fixed {fixed} finding(s) in {shown}");
         }
     }
-    Ok(())
+    Ok(left)
 }
 
 /// Writes a fixed file (the one place `--fix` writes).
@@ -59,25 +101,34 @@ fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
     mynaflow::atomic_write::write(path, text.as_bytes())
 }
 
-/// After the check: says how many of the findings left have fixes that
-/// this run did not apply (unsafe ones without `--unsafe-fixes`).
-pub fn report_left(diags: &[Diagnostic], unsafe_too: bool, quiet: bool) {
+/// After the check: says how many findings still have a fix that this
+/// run did not apply, and why (unsafe ones without `--unsafe-fixes`).
+pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool) {
     if quiet {
         return;
     }
-    let fixable = |a: Applicability| {
-        diags
-            .iter()
-            .filter(|d| d.fixes.iter().any(|f| f.applicability == a))
-            .count()
+    let again = if unsafe_too {
+        "mynaflow check --fix --unsafe-fixes"
+    } else {
+        "mynaflow check --fix"
     };
-    let (safe, unsafe_) = (fixable(Applicability::Safe), fixable(Applicability::Unsafe));
-    if safe > 0 {
-        eprintln!("mynaflow: {safe} finding(s) still have a safe fix (they overlap another fix)");
-    }
-    if unsafe_ > 0 && !unsafe_too {
+    let overlapping = left.fixable - left.out_of_rounds;
+    if left.out_of_rounds > 0 {
         eprintln!(
-            "mynaflow: {unsafe_} finding(s) have an unsafe fix: review them, then run `mynaflow check --fix --unsafe-fixes`"
+            "mynaflow: {} finding(s) still have a fix after {MAX_ROUNDS} rounds: run `{again}` again",
+            left.out_of_rounds
+        );
+    }
+    if overlapping > 0 {
+        let kind = if unsafe_too { "a" } else { "a safe" };
+        eprintln!(
+            "mynaflow: {overlapping} finding(s) still have {kind} fix (they overlap another fix)"
+        );
+    }
+    if left.only_unsafe > 0 {
+        eprintln!(
+            "mynaflow: {} finding(s) have an unsafe fix: review them, then run `mynaflow check --fix --unsafe-fixes`",
+            left.only_unsafe
         );
     }
 }
