@@ -5,11 +5,14 @@
 //! [`crate::fingerprint`]), never by line numbers, so a baseline survives
 //! lines moving.
 
+use crate::candidates::Candidates;
 use crate::diagnostic::Diagnostic;
-use crate::source::SourceMap;
+use crate::source::{SourceFile, SourceMap};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A baseline larger than this is refused (read up to this, no more).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -66,12 +69,17 @@ impl Baseline {
     /// Records findings; files are named relative to `base`, the folder
     /// the baseline file is in.
     pub fn record(sources: &SourceMap, diagnostics: &[Diagnostic], base: &Path) -> Baseline {
+        // Each file's name is made relative once (it asks the system).
+        let mut names: HashMap<crate::span::FileId, String> = HashMap::new();
         let mut findings: Vec<Entry> = diagnostics
             .iter()
             .map(|d| Entry {
                 fingerprint: fingerprint(sources, d),
                 code: d.code.as_str().to_string(),
-                file: relative(&sources.get(d.primary.file).name, base),
+                file: names
+                    .entry(d.primary.file)
+                    .or_insert_with(|| relative(&sources.get(d.primary.file).name, base))
+                    .clone(),
                 line: sources
                     .get(d.primary.file)
                     .line_col(d.primary.start as usize)
@@ -111,27 +119,109 @@ impl Baseline {
         diagnostics: &mut Vec<Diagnostic>,
         base: &Path,
     ) -> usize {
-        let mut known: HashMap<(String, String), usize> = HashMap::new();
-        for e in &self.findings {
-            *known
-                .entry((e.file.clone(), e.fingerprint.clone()))
-                .or_default() += 1;
+        let excuses = Excuses::of(self, base);
+        excuses.filter(sources, diagnostics);
+        excuses.excused()
+    }
+}
+
+/// What a baseline excuses, for a session to apply to each file as it is
+/// checked, before the cap per code and the wording: each recorded
+/// finding excuses one finding with its fingerprint in its file. Applied
+/// after the cap, a baseline saw a hundred findings of a code and a
+/// summary of the rest: a design with 150 recorded and one new finding
+/// of that code passed.
+#[derive(Debug)]
+pub struct Excuses {
+    /// The baseline's folder, its files' names relative to it.
+    base: PathBuf,
+    /// How many findings each fingerprint still excuses, file by file.
+    left: Mutex<HashMap<String, HashMap<u64, usize>>>,
+    /// How many findings were excused.
+    excused: AtomicUsize,
+}
+
+impl Excuses {
+    /// The excuses of `baseline`, whose files are named relative to
+    /// `base`. A fingerprint that is not 16 hex digits excuses nothing.
+    pub fn of(baseline: &Baseline, base: &Path) -> Excuses {
+        let mut left: HashMap<String, HashMap<u64, usize>> = HashMap::new();
+        for e in &baseline.findings {
+            if let Ok(fp) = u64::from_str_radix(&e.fingerprint, 16) {
+                *left
+                    .entry(e.file.clone())
+                    .or_default()
+                    .entry(fp)
+                    .or_default() += 1;
+            }
         }
+        Excuses {
+            base: base.to_path_buf(),
+            left: Mutex::new(left),
+            excused: AtomicUsize::new(0),
+        }
+    }
+
+    /// Removes from one file's `candidates` the findings the baseline
+    /// excuses, in their order (the first of equal fingerprints first).
+    pub(crate) fn apply(&self, source: &SourceFile, candidates: &mut Candidates) {
+        let name = relative(&source.name, &self.base);
+        let prints: Vec<u64> = (0..candidates.len())
+            .filter_map(|i| candidates.key(i))
+            .map(|(code, primary)| crate::fingerprint::of_content_in(source, code, primary))
+            .collect();
+        let keep: Vec<bool> = {
+            let Ok(mut left) = self.left.lock() else {
+                return;
+            };
+            let Some(left) = left.get_mut(&name) else {
+                return;
+            };
+            prints.iter().map(|fp| !take_one(left, fp)).collect()
+        };
+        let excused = keep.iter().filter(|k| !**k).count();
+        self.excused.fetch_add(excused, Ordering::Relaxed);
+        let mut next = keep.into_iter();
+        candidates.retain(|_, _| next.next().unwrap_or(true));
+    }
+
+    /// Removes the findings the excuses left still cover from
+    /// `diagnostics`: those no file's analysis made (a file that is not
+    /// text, a rulebook that could not be loaded).
+    pub fn filter(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
+        let Ok(mut left) = self.left.lock() else {
+            return;
+        };
+        let mut names: HashMap<crate::span::FileId, String> = HashMap::new();
         let before = diagnostics.len();
         diagnostics.retain(|d| {
-            let key = (
-                relative(&sources.get(d.primary.file).name, base),
-                fingerprint(sources, d),
-            );
-            match known.get_mut(&key) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    false
-                }
-                _ => true,
-            }
+            let file = d.primary.file;
+            let name = names
+                .entry(file)
+                .or_insert_with(|| relative(&sources.get(file).name, &self.base));
+            let fp = crate::fingerprint::of_content(sources, d.code, d.primary);
+            !left
+                .get_mut(name.as_str())
+                .is_some_and(|l| take_one(l, &fp))
         });
-        before - diagnostics.len()
+        self.excused
+            .fetch_add(before - diagnostics.len(), Ordering::Relaxed);
+    }
+
+    /// How many findings were excused so far.
+    pub fn excused(&self) -> usize {
+        self.excused.load(Ordering::Relaxed)
+    }
+}
+
+/// Takes one excuse of `fp` from `left`, if one is left.
+fn take_one(left: &mut HashMap<u64, usize>, fp: &u64) -> bool {
+    match left.get_mut(fp) {
+        Some(n) if *n > 0 => {
+            *n -= 1;
+            true
+        }
+        _ => false,
     }
 }
 

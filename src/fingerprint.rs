@@ -4,7 +4,7 @@
 //! baselines.
 
 use crate::code::Code;
-use crate::source::SourceMap;
+use crate::source::{SourceFile, SourceMap};
 use crate::span::Span;
 
 /// Bytes of the line taken on each side of the finding: enough to tell
@@ -14,7 +14,11 @@ const WINDOW: usize = 256;
 /// The finding's context: its line, cut to `WINDOW` bytes each side of
 /// the primary span, without its comment, white space folded.
 pub fn context(sources: &SourceMap, primary: Span) -> String {
-    let file = sources.get(primary.file);
+    context_in(sources.get(primary.file), primary)
+}
+
+/// [`context`] in `file`, the file `primary` points into.
+fn context_in(file: &SourceFile, primary: Span) -> String {
     let range = file.line_range(file.line_index(primary.start as usize));
     let text = &file.text;
     let mut start = (primary.start as usize)
@@ -100,10 +104,16 @@ pub fn stable_name(name: &str) -> String {
 /// The fingerprint without the file name, for callers that identify the
 /// file themselves (baselines, relative to their own folder).
 pub fn of_content(sources: &SourceMap, code: Code, primary: Span) -> u64 {
+    of_content_in(sources.get(primary.file), code, primary)
+}
+
+/// [`of_content`] in `file`, the file `primary` points into: what a
+/// file's analysis can work out on its own thread.
+pub fn of_content_in(file: &SourceFile, code: Code, primary: Span) -> u64 {
     hash(&[
         code.as_str(),
-        &context(sources, primary),
-        sources.slice(primary),
+        &context_in(file, primary),
+        file.text.get(primary.range()).unwrap_or(""),
     ])
 }
 

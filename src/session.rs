@@ -158,6 +158,9 @@ pub struct Session {
     /// would be in [`Session::diagnostics`]. Findings about a file as a
     /// whole (MN005) are still diagnostics.
     pub found: Vec<(Code, Span)>,
+    /// A baseline's excuses, applied to each file's findings before the
+    /// cap per code and the wording ([`crate::baseline::Excuses`]).
+    pub excuses: Option<Arc<crate::baseline::Excuses>>,
     /// Keep every finding of a file as a diagnostic, past the cap of
     /// [`MAX_PER_CODE`] per code: for `check --fix`, which applies the fix
     /// of each (with the cap, a hundred a code each round). Off by default.
@@ -192,6 +195,7 @@ impl Session {
             for_comparison: false,
             found: Vec::new(),
             uncapped: false,
+            excuses: None,
             keep_computed: false,
             name_copies: Copies::Shared,
         }
@@ -837,12 +841,13 @@ impl Session {
     }
 
     /// What each file's analysis takes from the session.
-    fn stage_options(&self) -> StageOptions {
+    fn stage_options(&self) -> StageOptions<'_> {
         StageOptions {
             today: self.today,
             options: self.options,
             for_comparison: self.for_comparison,
             uncapped: self.uncapped,
+            excuses: self.excuses.as_deref(),
             keep_computed: self.keep_computed,
             for_again: false,
         }
@@ -865,7 +870,19 @@ impl Session {
     /// Diagnostics sorted for output (file name, position, code), duplicates
     /// removed.
     pub fn sorted_diagnostics(&self) -> Vec<Diagnostic> {
-        let mut d = self.diagnostics.clone();
+        self.sorted(self.diagnostics.clone())
+    }
+
+    /// [`Session::sorted_diagnostics`], taken out of the session rather
+    /// than copied (every finding of a million-flow design's baseline is
+    /// hundreds of megabytes).
+    pub fn take_sorted_diagnostics(&mut self) -> Vec<Diagnostic> {
+        let d = std::mem::take(&mut self.diagnostics);
+        self.sorted(d)
+    }
+
+    /// `d` escaped and sorted as [`Session::sorted_diagnostics`] says.
+    fn sorted(&self, mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
         d.iter_mut().for_each(crate::escape::diagnostic);
         crate::diagnostic::sort(&mut d);
         let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
@@ -1068,11 +1085,12 @@ enum Plan {
 
 /// What [`analyse`] takes from the session.
 #[derive(Clone, Copy)]
-struct StageOptions {
+struct StageOptions<'a> {
     today: Date,
     options: checks::CheckOptions,
     for_comparison: bool,
     uncapped: bool,
+    excuses: Option<&'a crate::baseline::Excuses>,
     keep_computed: bool,
     /// Keep what checking a design again needs ([`AgainFile`]).
     for_again: bool,
@@ -1291,6 +1309,9 @@ fn finish(
             stage.today,
             &mut candidates,
         );
+        if let Some(excuses) = stage.excuses {
+            excuses.apply(source, &mut candidates);
+        }
         match (stage.for_comparison, stage.uncapped) {
             (true, _) => (Vec::new(), candidates.into_places()),
             (false, true) => (candidates.into_all(), Vec::new()),

@@ -687,6 +687,54 @@ fn test_update_rewrites_expectations() {
     );
 }
 
+/// `test` compares every finding with the annotations, not the hundred a
+/// code a check shows, and `test --update` annotates every one: a design
+/// with 150 flows the wrong way passes its 150 `# expect: MN102` (it
+/// failed with 50 "expected, not reported", and `--update` wrote 101).
+/// What differs is listed a hundred of each kind at most, the rest counted.
+#[test]
+fn test_compares_and_updates_every_finding_past_the_cap() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let head = "use \"kenpo\"\n\
+                actor 適用システム : 組合\n\
+                actor 中間サーバー : 中間サーバー\n\
+                actor 情報提供NWS : 情報提供ネットワークシステム\n\
+                actor 市町村 : 他機関\n\
+                data 課税情報 : 課税・非課税情報\n";
+    let flow =
+        "flow 適用システム -> 市町村 : 課税情報 for 被扶養者認定 via 中間サーバー, 情報提供NWS";
+    let annotated = format!(
+        "{head}{}",
+        format!("{flow}   # expect: MN102\n").repeat(150)
+    );
+    let file = dir.path().join("d.myna");
+    std::fs::write(&file, &annotated).expect("write");
+    let o = run_in(dir.path(), &["test", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("ok   d.myna (150 expected)"));
+
+    std::fs::write(&file, format!("{head}{}", format!("{flow}\n").repeat(150))).expect("write");
+    let o = run_in(dir.path(), &["test", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert_eq!(
+        out.matches("MN102 reported, not expected").count(),
+        100,
+        "{out}"
+    );
+    assert!(
+        out.contains("\n  … and 50 more reported, not expected\n"),
+        "{out}"
+    );
+
+    let o = run_in(dir.path(), &["test", "--update", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let updated = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(updated.matches("# expect: MN102").count(), 150, "{updated}");
+    let o = run_in(dir.path(), &["test", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
 #[test]
 fn timings_go_to_stderr_and_leave_the_output_alone() {
     let design = "examples/vendor-proposal.myna";

@@ -181,6 +181,78 @@ fn a_baseline_fails_only_on_new_findings() {
     assert_eq!(run(d.path(), &["check", "d.myna"]).status.code(), Some(2));
 }
 
+/// A baseline records and excuses every finding, not the hundred a code
+/// a check shows. With 150 findings of one code recorded, a new one of the
+/// same code used to pass the gate: the baseline held the 100 shown and
+/// the summary of the rest, and excused the new run's 100 and its summary,
+/// the new finding among them. The cap now applies to what the baseline
+/// leaves, and the summary counts those only.
+#[test]
+fn a_baseline_past_the_cap_per_code_still_fails_on_a_new_finding() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let head = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\nactor 区 : 他機関\ndata 課税 : 課税・非課税情報\n";
+    let old = format!(
+        "{head}{}",
+        "flow 基幹 -> 市 : 課税 for 被扶養者認定\n".repeat(150)
+    );
+    std::fs::write(d.path().join("d.myna"), &old).expect("write");
+    let o = run(d.path(), &["check", "d.myna", "--write-baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("recorded 151 finding(s) in b.json"),
+        "150 MN102 and the MN012 of 区"
+    );
+    let o = run(d.path(), &["check", "d.myna", "--baseline", "b.json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // One new finding of the same code, after the others.
+    let new = format!("{old}flow 基幹 -> 区 : 課税 for 被扶養者認定\n");
+    std::fs::write(d.path().join("d.myna"), &new).expect("write");
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "d.myna",
+            "--baseline",
+            "b.json",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "the new finding fails the run");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.starts_with("d.myna:156:"), "{out}");
+    // 250 new ones past the baseline: a hundred shown, one summary of the
+    // other 150.
+    let many = format!(
+        "{old}{}",
+        "flow 基幹 -> 区 : 課税 for 被扶養者認定\n".repeat(250)
+    );
+    std::fs::write(d.path().join("d.myna"), &many).expect("write");
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "d.myna",
+            "--baseline",
+            "b.json",
+            "--format",
+            "concise",
+        ],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count(), 101, "{out}");
+    assert!(
+        out.contains("150 more MN102 finding(s) in this file, from here on, are not shown"),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_baseline_does_not_depend_on_how_paths_are_spelled() {
     let d = tempfile::tempdir().expect("tempdir");

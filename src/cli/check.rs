@@ -3,7 +3,7 @@
 use super::output::{Settings, designs, fail_in, try_session};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use clap::ValueEnum;
-use mynaflow::baseline::Baseline;
+use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::render::{self, BUILTIN_PREFIX, Report};
@@ -95,6 +95,29 @@ pub fn run(o: &Options) -> u8 {
         .baseline
         .clone()
         .or_else(|| config.and_then(|c| c.baseline.clone()));
+    // A baseline records every finding, not the hundred a code a check
+    // shows.
+    s.uncapped = o.write_baseline.is_some();
+    // And it excuses findings before the cap: the cap is applied to what
+    // it leaves.
+    if let Some(path) = &baseline_path {
+        let b = match mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
+            .map_err(|e| Text::new(e.clone(), mynaflow::oserror::to_ja(&e)))
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| Text::new("not UTF-8", "UTF-8 ではありません"))
+            })
+            .and_then(|t| Baseline::parse(&t).map_err(|e| Text::new(e.clone(), e)))
+        {
+            Ok(b) => b,
+            Err(e) => {
+                let shown = shown(path);
+                let reason =
+                    mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
+                return stop(Some(format), lang, reason);
+            }
+        };
+        s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &folder_of(path))));
+    }
 
     let mut failures: Vec<Text> = Vec::new();
     let mut checked = Vec::new();
@@ -148,7 +171,7 @@ pub fn run(o: &Options) -> u8 {
         s.timings.add("free model", start.elapsed());
     }
     let start = Instant::now();
-    let mut diags = s.sorted_diagnostics();
+    let mut diags = s.take_sorted_diagnostics();
     s.timings.add("sort", start.elapsed());
     // A design whose rulebook could not be loaded was not checked.
     let missing = diags.iter().filter(|d| d.code == Code::MN013).count();
@@ -189,23 +212,11 @@ pub fn run(o: &Options) -> u8 {
         );
         return if failures.is_empty() { OK } else { FAILURE };
     }
-    if let Some(path) = &baseline_path {
-        let b = match mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
-            .map_err(|e| Text::new(e.clone(), mynaflow::oserror::to_ja(&e)))
-            .and_then(|b| {
-                String::from_utf8(b).map_err(|_| Text::new("not UTF-8", "UTF-8 ではありません"))
-            })
-            .and_then(|t| Baseline::parse(&t).map_err(|e| Text::new(e.clone(), e)))
-        {
-            Ok(b) => b,
-            Err(e) => {
-                let shown = shown(path);
-                let reason =
-                    mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
-                return stop(Some(format), lang, reason);
-            }
-        };
-        let known = b.filter(&s.sources, &mut diags, &folder_of(path));
+    if let (Some(path), Some(excuses)) = (&baseline_path, &s.excuses) {
+        // Findings no file's analysis made (a file that is not text, a
+        // rulebook that could not be loaded) are excused here.
+        excuses.filter(&s.sources, &mut diags);
+        let known = excuses.excused();
         if known > 0 && !o.quiet {
             let shown = shown(path);
             say(

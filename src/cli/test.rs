@@ -3,6 +3,7 @@
 use super::output::{files, session};
 use super::{Common, FINDINGS, OK};
 use mynaflow::expect::{compare, expectations, reported_by};
+use mynaflow::text::Lang;
 use mynaflow::timings::Timings;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -29,6 +30,8 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
             Ok((s, _)) => s,
             Err(code) => return code,
         };
+        // Every finding is compared, not the hundred a code a check shows.
+        s.uncapped = true;
         let checked = s.check_path(path);
         spent.merge(&s.timings);
         let checked = match checked {
@@ -65,7 +68,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         }
         failed += 1;
         put(&mut out, &format!("FAIL {}", path.display()));
-        for (line, code) in &m.missing {
+        for (line, code) in m.missing.iter().take(MAX_LISTED) {
             put(
                 &mut out,
                 mynaflow::text!(
@@ -75,7 +78,14 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
                 .get(lang),
             );
         }
-        for f @ (line, code) in &m.unexpected {
+        more(
+            &mut out,
+            m.missing.len(),
+            "expected, not reported",
+            "期待したが報告されていない",
+            lang,
+        );
+        for f @ (line, code) in m.unexpected.iter().take(MAX_LISTED) {
             // The first diagnostic reported for it, found by binary search.
             let at = by.partition_point(|(g, _)| g < f);
             let msg = by
@@ -92,6 +102,13 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
                 .get(lang),
             );
         }
+        more(
+            &mut out,
+            m.unexpected.len(),
+            "reported, not expected",
+            "期待されずに報告された",
+            lang,
+        );
     }
     let summary = mynaflow::text!(
         "{passed} passed, {failed} failed";
@@ -103,6 +120,19 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         eprint!("{}", spent.table());
     }
     if failed > 0 { FINDINGS } else { OK }
+}
+
+/// Differences of each kind listed for one file, at most: a design of a
+/// million flows without annotations has a hundred thousand findings.
+const MAX_LISTED: usize = 100;
+
+/// Counts the differences of one kind past [`MAX_LISTED`], if any.
+fn more(out: &mut String, total: usize, en: &str, ja: &str, lang: Lang) {
+    let n = total.saturating_sub(MAX_LISTED);
+    if n > 0 {
+        let line = mynaflow::text!("  … and {n} more {en}"; "  … ほか {n} 件 ({ja})");
+        put(out, line.get(lang));
+    }
 }
 
 /// Adds one line to the output. Every line names input (a file, an
