@@ -8,6 +8,8 @@ use common::mynaflow;
 
 #[path = "../benches/generate/mod.rs"]
 mod generate;
+#[path = "../benches/generate/rulebooks.rs"]
+mod rulebooks;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -248,6 +250,29 @@ fn a_design_larger_than_the_page_is_drawn_in_part_and_says_so() {
     assert!(ja.contains("件のフロー ("), "the note in Japanese");
     assert!(ja.contains("ページに描く上限 (5000 区間) を超えます。図には指摘に関わる "));
     assert!(ja.contains("行は省略しています。すべては <code>mynaflow inventory "));
+}
+
+/// A rulebook of 1 200 rules: the coverage table shows a thousand, then
+/// counts the rest and names the command that lists them all.
+#[test]
+fn a_coverage_table_longer_than_the_page_shows_is_cut_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.myna"), rulebooks::crossed(1_200)).unwrap();
+    let design = dir.path().join("d.myna");
+    std::fs::write(&design, "use \"rules.myna\"\nactor 基幹 : 組合\n").unwrap();
+    let design = design.to_string_lossy().into_owned();
+    let (_, _, html) = report(dir.path(), "r.html", &[design.as_str()], "en");
+    let table = html
+        .split("<details class=\"coverage\">")
+        .nth(1)
+        .and_then(|t| t.split("</details>").next())
+        .expect("a coverage table");
+    assert_eq!(table.matches("<tr class=\"no\">").count(), 1_000);
+    assert!(
+        table.contains("… 200 more rows, not shown: <code>mynaflow coverage "),
+        "{}",
+        &table[table.len().saturating_sub(400)..]
+    );
 }
 
 /// Names that could break HTML, the JSON element or a reader's screen.

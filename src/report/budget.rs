@@ -7,6 +7,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::{Design, FlowId};
+use crate::text::Lang;
 
 /// Legs (sender to receiver, or one hop through a carrier) one design's
 /// picture draws at most: about 2.5 MB of SVG and data.
@@ -23,6 +24,28 @@ pub const TABLE_ROWS: usize = 1_000;
 
 /// Lines listed for one rule in the coverage table, at most.
 pub const RULE_LINES: usize = 20;
+
+/// The row that ends a table of `total` rows cut at [`TABLE_ROWS`] (a
+/// table of `columns` columns): how many rows are not shown, and the
+/// `command` that lists them all.
+pub fn rows_left_out(out: &mut String, total: usize, columns: usize, command: &str, lang: Lang) {
+    use std::fmt::Write as _;
+    if total <= TABLE_ROWS {
+        return;
+    }
+    let command = super::escape::html(command);
+    let more = total - TABLE_ROWS;
+    let _ = match lang {
+        Lang::En => write!(
+            out,
+            r#"<tr class="more"><td colspan="{columns}">… {more} more rows, not shown: <code>{command}</code> lists them all.</td></tr>"#
+        ),
+        Lang::Ja => write!(
+            out,
+            r#"<tr class="more"><td colspan="{columns}">… ほか {more} 行は省略しています。すべては <code>{command}</code> で一覧できます。</td></tr>"#
+        ),
+    };
+}
 
 /// The legs a page still draws.
 pub struct Budget {

@@ -3,7 +3,7 @@
 //! both ends keep a record of (番号法第23条). The same facts as `mynaflow
 //! inventory`, drawn from [`crate::inventory::Inventory`].
 
-use super::budget::TABLE_ROWS;
+use super::budget::{TABLE_ROWS, rows_left_out};
 use super::escape::html;
 use crate::checks::Computed;
 use crate::graph::FlowGraph;
@@ -36,41 +36,19 @@ fn listed(names: impl ExactSizeIterator<Item = String>, lang: Lang) -> String {
     listed_of(names, total, lang)
 }
 
-/// The row that ends a table cut at [`TABLE_ROWS`]: how many rows are not
-/// shown, and the command that lists them all.
-fn rows_left_out(
-    out: &mut String,
-    shown: usize,
-    total: usize,
-    columns: usize,
-    file: &str,
-    lang: Lang,
-) {
-    if total <= shown {
-        return;
-    }
-    let command = html(&format!(
-        "mynaflow inventory {} --format md",
-        crate::escape::visible(&crate::escape::shell_quoted(file))
-    ));
-    let more = total - shown;
-    let _ = match lang {
-        Lang::En => write!(
-            out,
-            r#"<tr class="more"><td colspan="{columns}">… {more} more rows, not shown: <code>{command}</code> lists them all.</td></tr>"#
-        ),
-        Lang::Ja => write!(
-            out,
-            r#"<tr class="more"><td colspan="{columns}">… ほか {more} 行は省略しています。すべては <code>{command}</code> で一覧できます。</td></tr>"#
-        ),
-    };
-}
-
 fn t(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Ja => ja,
     }
+}
+
+/// The command that lists the whole inventory of `file`.
+fn command(file: &str) -> String {
+    format!(
+        "mynaflow inventory {} --format md",
+        crate::escape::shell_quoted(file)
+    )
 }
 
 /// Writes the inventory of `design` (the file `file`) as a collapsible
@@ -177,7 +155,7 @@ pub(super) fn write(
             contractors,
         );
     }
-    rows_left_out(out, TABLE_ROWS, total, 6, file, lang);
+    rows_left_out(out, total, 6, &command(file), lang);
     out.push_str("</tbody></table>");
     table_head(
         out,
@@ -205,7 +183,7 @@ pub(super) fn write(
             basis(&r.basis),
         );
     }
-    rows_left_out(out, TABLE_ROWS, inv.records.len(), 5, file, lang);
+    rows_left_out(out, inv.records.len(), 5, &command(file), lang);
     out.push_str("</tbody></table>");
     groups(out, design, file, &inv, lang);
     out.push_str("</details>\n");
@@ -268,7 +246,7 @@ fn groups(out: &mut String, design: &Design, file: &str, inv: &Inventory, lang: 
             group_id(GroupId(*i as u32)),
         );
     }
-    rows_left_out(out, TABLE_ROWS, many.len(), 3, file, lang);
+    rows_left_out(out, many.len(), 3, &command(file), lang);
     out.push_str("</tbody></table>");
 }
 

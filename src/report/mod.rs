@@ -693,7 +693,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         t(lang, "Exercised by", "使っているフロー"),
         t(lang, "Basis", "根拠"),
     );
-    for (i, r) in rb.rules.iter().enumerate() {
+    for (i, r) in rb.rules.iter().enumerate().take(budget::TABLE_ROWS) {
         let id = RuleId::new(i as u32);
         let s = rb.section(r.section);
         let uses = c.uses(id);
@@ -733,6 +733,11 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
             html(s.basis.as_deref().unwrap_or("")),
         );
     }
+    let command = format!(
+        "mynaflow coverage {}",
+        crate::escape::shell_quoted(&sources.get(design.file).name)
+    );
+    budget::rows_left_out(out, rb.rules.len(), 4, &command, lang);
     out.push_str("</tbody></table></details>");
 }
 
