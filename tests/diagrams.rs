@@ -611,3 +611,51 @@ fn a_large_design_draws_the_first_spelling_and_every_touched_actor() {
     assert!(names.contains(&"後"), "{names:?}");
     assert!(!names.iter().any(|n| n.contains("未宣言")), "{names:?}");
 }
+
+/// A Mermaid picture past what Mermaid draws by default (500 links,
+/// 50 000 characters) comes with a note on stderr saying so and how to
+/// draw a part; one within them, without. The picture is written either
+/// way.
+#[test]
+fn a_mermaid_picture_too_large_for_mermaid_says_so() {
+    let small = mynaflow(&[
+        "graph",
+        "--format",
+        "mermaid",
+        "examples/kenpo-society.myna",
+    ]);
+    assert_eq!(small.status.code(), Some(0));
+    assert!(
+        small.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&small.stderr)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("use \"kenpo\"\nactor 基幹 : 組合\ndata 資格 : 資格情報\n");
+    for i in 0..600 {
+        text.push_str(&format!(
+            "actor 系{i} : 組合\nflow 基幹 -> 系{i} : 資格 for 資格確認\n"
+        ));
+    }
+    let f = dir.path().join("wide.myna");
+    std::fs::write(&f, text).unwrap();
+    let f = f.to_string_lossy().into_owned();
+    let large = mynaflow(&["graph", "--format", "mermaid", "--lang", "en", f.as_str()]);
+    assert_eq!(large.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&large.stderr);
+    assert!(
+        stderr.starts_with("mynaflow: note: this Mermaid picture has 600 links and "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("draw a part with --only mynumber, --item or --section"),
+        "{stderr}"
+    );
+    let links = String::from_utf8_lossy(&large.stdout)
+        .lines()
+        .filter(|l| l.contains(">|\""))
+        .count();
+    assert_eq!(links, 600, "the picture is written all the same");
+    let dot = mynaflow(&["graph", f.as_str()]);
+    assert!(dot.stderr.is_empty(), "DOT has no such limit");
+}

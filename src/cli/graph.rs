@@ -9,6 +9,7 @@ use mynaflow::model::{DataId, Design};
 use mynaflow::reach::{self, Reach};
 use mynaflow::render;
 use mynaflow::source::SourceFile;
+use mynaflow::text::Lang;
 use std::io::Write;
 use std::path::Path;
 
@@ -109,18 +110,22 @@ pub fn run(a: &GraphArgs) -> u8 {
                 d
             });
             // Written as it is made (tens of MB for a large design).
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            s.timings.time("render+write", || {
+            let mut out = Counted::new(std::io::BufWriter::new(std::io::stdout().lock()));
+            let links = s.timings.time("render+write", || {
                 let written = match format {
-                    GraphFormat::Mermaid => render::mermaid::write(&mut out, &d, lang),
-                    _ => render::dot::write(&mut out, &d, lang),
+                    GraphFormat::Mermaid => render::mermaid::write(&mut out, &d, lang).map(Some),
+                    _ => render::dot::write(&mut out, &d, lang).map(|()| None),
                 };
                 // A write error (a closed pipe) stops the picture, and is
                 // otherwise ignored as the other formats ignore it.
                 if written.is_ok() {
                     let _ = out.flush();
                 }
+                written.ok().flatten()
             });
+            if let Some(links) = links {
+                beyond_mermaid(links, out.chars, lang);
+            }
             if a.timings {
                 eprint!("{}", s.timings.table());
             }
@@ -210,4 +215,49 @@ fn reach_json(design: &Design, r: &Reach, source: &SourceFile) -> String {
     let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// Warns when a Mermaid picture is past what Mermaid draws by default
+/// (GitHub's Markdown among the renderers that keep its limits): it would
+/// show an error where the picture should be.
+fn beyond_mermaid(links: usize, chars: usize, lang: Lang) {
+    use render::mermaid::{MAX_EDGES, MAX_TEXT};
+    if links <= MAX_EDGES && chars <= MAX_TEXT {
+        return;
+    }
+    let note = mynaflow::text!(
+        "mynaflow: note: this Mermaid picture has {links} links and {chars} characters; Mermaid draws at most {MAX_EDGES} links and {MAX_TEXT} characters unless configured otherwise (GitHub keeps these limits): draw a part with --only mynumber, --item or --section, or use --format dot";
+        "mynaflow: 注意: この Mermaid の図はリンク {links} 本、{chars} 文字です。Mermaid は設定を変えない限りリンク {MAX_EDGES} 本、{MAX_TEXT} 文字までしか描きません (GitHub もこの上限です)。--only mynumber、--item、--section で一部を描くか、--format dot を使ってください"
+    );
+    eprintln!("{}", note.get(lang));
+}
+
+/// A writer that counts the characters written through it (UTF-8: every
+/// byte that does not continue a character).
+struct Counted<W> {
+    inner: W,
+    chars: usize,
+}
+
+impl<W> Counted<W> {
+    fn new(inner: W) -> Self {
+        Counted { inner, chars: 0 }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.chars += buf
+            .get(..n)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }

@@ -123,15 +123,23 @@ fn draw_link(buf: &mut Vec<u8>, d: &Diagram, m: &Merged, lang: Lang) {
 pub fn render(d: &Diagram, lang: Lang) -> String {
     let mut out = Vec::new();
     match write(&mut out, d, lang) {
-        Ok(()) => String::from_utf8_lossy(&out).into_owned(),
+        Ok(_) => String::from_utf8_lossy(&out).into_owned(),
         Err(e) => format!("%% error: {e}\n"),
     }
 }
 
+/// Links Mermaid draws at most unless configured otherwise (its
+/// `maxEdges`; GitHub's Markdown keeps it).
+pub const MAX_EDGES: usize = 500;
+
+/// Characters of a diagram's text Mermaid reads at most unless
+/// configured otherwise (its `maxTextSize`; GitHub's Markdown keeps it).
+pub const MAX_TEXT: usize = 50_000;
+
 /// [`render`], written to `out` as it is made: a large design's picture
 /// is never held whole, and its nodes and links are drawn on every core a
-/// batch at a time, in order.
-pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::Result<()> {
+/// batch at a time, in order. Gives how many links it drew.
+pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::Result<usize> {
     // Writing to a String cannot fail.
     let mut text = String::new();
     let head = Text::new(
@@ -208,5 +216,6 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
     if d.nodes.iter().any(|n| n.kind == NodeKind::Unknown) {
         text.push_str("  classDef unknown stroke-dasharray:3 3,color:#666\n");
     }
-    out.write_all(text.as_bytes())
+    out.write_all(text.as_bytes())?;
+    Ok(firsts.len())
 }
