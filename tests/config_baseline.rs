@@ -209,42 +209,31 @@ fn a_baseline_past_the_cap_per_code_still_fails_on_a_new_finding() {
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
-    // One new finding of the same code, after the others.
-    let new = format!("{old}flow 基幹 -> 区 : 課税 for 被扶養者認定\n");
-    std::fs::write(d.path().join("d.myna"), &new).expect("write");
-    let o = run(
-        d.path(),
-        &[
+    // The design rewritten, checked against the baseline.
+    let against = |text: &str| {
+        std::fs::write(d.path().join("d.myna"), text).expect("write");
+        let args = [
             "check",
             "d.myna",
             "--baseline",
             "b.json",
             "--format",
             "concise",
-        ],
-    );
+        ];
+        run(d.path(), &args)
+    };
+    // One new finding of the same code, after the others.
+    let o = against(&format!("{old}flow 基幹 -> 区 : 課税 for 被扶養者認定\n"));
     assert_eq!(o.status.code(), Some(1), "the new finding fails the run");
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.starts_with("d.myna:156:"), "{out}");
     // 250 new ones past the baseline: a hundred shown, one summary of the
     // other 150.
-    let many = format!(
+    let o = against(&format!(
         "{old}{}",
         "flow 基幹 -> 区 : 課税 for 被扶養者認定\n".repeat(250)
-    );
-    std::fs::write(d.path().join("d.myna"), &many).expect("write");
-    let o = run(
-        d.path(),
-        &[
-            "check",
-            "d.myna",
-            "--baseline",
-            "b.json",
-            "--format",
-            "concise",
-        ],
-    );
+    ));
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(out.lines().count(), 101, "{out}");
     assert!(

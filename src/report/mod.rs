@@ -345,57 +345,36 @@ fn part_note(out: &mut String, part: &Part, file: &str, lang: Lang) {
     let drawn = part.flows.len();
     let about = part.finding_flows;
     // Too many legs, or (drawn whole) too many actors.
-    let legs = part.total_legs > part.limit;
-    let (size, shows) = match lang {
-        Lang::En => (
-            if legs {
-                format!(
-                    "This design has {} flows ({} legs), more than the page draws for it ({} legs).",
-                    part.total_flows, part.total_legs, part.limit
-                )
-            } else {
-                format!(
-                    "This design has {} actors, more than the page draws ({}).",
-                    part.total_actors,
-                    budget::DESIGN_ACTORS
-                )
-            },
-            if about == 0 {
-                "It has no findings, so no flow is drawn.".to_string()
-            } else if drawn == about {
-                format!(
-                    "The picture shows the {drawn} flows its findings are about, and nothing else."
-                )
-            } else {
-                format!(
-                    "The picture shows {drawn} of the {about} flows its findings are about, and nothing else."
-                )
-            },
-        ),
-        Lang::Ja => (
-            if legs {
-                format!(
-                    "この設計には {} 件のフロー ({} 区間) があり、ページに描く上限 ({} 区間) を超えます。",
-                    part.total_flows, part.total_legs, part.limit
-                )
-            } else {
-                format!(
-                    "この設計には {} のアクターがあり、ページに描く上限 ({}) を超えます。",
-                    part.total_actors,
-                    budget::DESIGN_ACTORS
-                )
-            },
-            if about == 0 {
-                "指摘がないため、フローは描いていません。".to_string()
-            } else if drawn == about {
-                format!("図には指摘に関わる {drawn} 件のフローだけを描いています。")
-            } else {
-                format!(
-                    "図には指摘に関わる {about} 件のフローのうち {drawn} 件だけを描いています。"
-                )
-            },
-        ),
+    let (flows, legs, limit) = (part.total_flows, part.total_legs, part.limit);
+    let size = if legs > limit {
+        crate::text!(
+            "This design has {flows} flows ({legs} legs), more than the page draws for it ({limit} legs).";
+            "この設計には {flows} 件のフロー ({legs} 区間) があり、ページに描く上限 ({limit} 区間) を超えます。"
+        )
+    } else {
+        let (actors, most) = (part.total_actors, budget::DESIGN_ACTORS);
+        crate::text!(
+            "This design has {actors} actors, more than the page draws ({most}).";
+            "この設計には {actors} のアクターがあり、ページに描く上限 ({most}) を超えます。"
+        )
     };
+    let shows = if about == 0 {
+        Text::new(
+            "It has no findings, so no flow is drawn.",
+            "指摘がないため、フローは描いていません。",
+        )
+    } else if drawn == about {
+        crate::text!(
+            "The picture shows the {drawn} flows its findings are about, and nothing else.";
+            "図には指摘に関わる {drawn} 件のフローだけを描いています。"
+        )
+    } else {
+        crate::text!(
+            "The picture shows {drawn} of the {about} flows its findings are about, and nothing else.";
+            "図には指摘に関わる {about} 件のフローのうち {drawn} 件だけを描いています。"
+        )
+    };
+    let (size, shows) = (size.get(lang), shows.get(lang));
     let quoted = crate::escape::shell_quoted(file);
     let command = format!("mynaflow graph {}", crate::escape::visible(&quoted));
     let rest = match lang {
@@ -416,8 +395,8 @@ fn part_note(out: &mut String, part: &Part, file: &str, lang: Lang) {
     let _ = write!(
         out,
         r#"<p class="partial" role="note">{}{gap}{}{gap}{rest}</p>"#,
-        html(&size),
-        html(&shows)
+        html(size),
+        html(shows)
     );
 }
 
