@@ -166,6 +166,12 @@ impl Excuses {
     /// excuses, in their order (the first of equal fingerprints first).
     pub(crate) fn apply(&self, source: &SourceFile, candidates: &mut Candidates) {
         let name = relative(&source.name, &self.base);
+        // A file the baseline does not name costs no fingerprints.
+        if !self.left.lock().is_ok_and(|left| left.contains_key(&name)) {
+            return;
+        }
+        // Worked out before the lock, so files are fingerprinted in
+        // parallel.
         let prints: Vec<u64> = (0..candidates.len())
             .filter_map(|i| candidates.key(i))
             .map(|(code, primary)| crate::fingerprint::of_content_in(source, code, primary))
