@@ -86,9 +86,10 @@ impl Candidates {
     }
 
     /// Each one's code and place only, in the order of
-    /// [`Candidates::into_all`]: what comparing two runs' findings needs,
-    /// without making a diagnostic of each.
-    pub fn into_places(self) -> Vec<(Code, Span)> {
+    /// [`Candidates::into_all`]: what comparing two runs' findings (or a
+    /// file's findings with its annotations) needs, without making a
+    /// diagnostic of each.
+    pub fn places(&self) -> Vec<(Code, Span)> {
         let place = |d: &Diagnostic| (d.code, d.primary);
         let mut out = Vec::with_capacity(self.len());
         out.extend(self.before.iter().map(place));
@@ -282,7 +283,7 @@ mod tests {
             let all: Vec<(Code, Span)> = (mixed(findings).into_all().iter())
                 .map(|d| (d.code, d.primary))
                 .collect();
-            assert_eq!(mixed(findings).into_places(), all, "{findings} findings");
+            assert_eq!(mixed(findings).places(), all, "{findings} findings");
         }
     }
 

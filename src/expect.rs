@@ -6,7 +6,7 @@
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::SourceFile;
-use crate::span::FileId;
+use crate::span::{FileId, Span};
 use crate::syntax::lexer::lex_lines;
 use crate::syntax::token::Comment;
 use std::collections::BTreeMap;
@@ -128,6 +128,19 @@ pub fn reported(file: &SourceFile, id: FileId, diagnostics: &[Diagnostic]) -> Ve
     let mut out: Vec<Finding> = reported_by(file, id, diagnostics)
         .into_iter()
         .map(|(f, _)| f)
+        .collect();
+    out.sort();
+    out
+}
+
+/// What a file reported, as (line, code), sorted, from the code and
+/// place of each finding (a session's [`crate::session::Session::found`]):
+/// every finding, where its diagnostics show a hundred a code.
+pub fn reported_at(file: &SourceFile, id: FileId, places: &[(Code, Span)]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = places
+        .iter()
+        .filter(|(_, p)| p.file == id)
+        .map(|&(code, p)| (file.line_index(p.start as usize) + 1, code))
         .collect();
     out.sort();
     out

@@ -158,6 +158,12 @@ pub struct Session {
     /// would be in [`Session::diagnostics`]. Findings about a file as a
     /// whole (MN005) are still diagnostics.
     pub found: Vec<(Code, Span)>,
+    /// Keep, beside the findings shown (a hundred a code), every
+    /// finding's code and place in [`Session::found`], those about a file
+    /// as a whole too: for `mynaflow test`, which compares them all with
+    /// the annotations and prints the message of the few it lists. Off by
+    /// default.
+    pub keep_places: bool,
     /// A baseline's excuses, applied to each file's findings before the
     /// cap per code and the wording ([`crate::baseline::Excuses`]).
     pub excuses: Option<Arc<crate::baseline::Excuses>>,
@@ -195,6 +201,7 @@ impl Session {
             for_comparison: false,
             found: Vec::new(),
             uncapped: false,
+            keep_places: false,
             excuses: None,
             keep_computed: false,
             name_copies: Copies::Shared,
@@ -282,6 +289,7 @@ impl Session {
             _ => false,
         };
         if !linted {
+            self.keep_places_of(&diags);
             self.diagnostics.extend(diags);
         }
         if errors > 0 {
@@ -370,7 +378,17 @@ impl Session {
                 }
             }
         };
+        self.keep_places_of(std::slice::from_ref(&d));
         self.diagnostics.push(d);
+    }
+
+    /// With [`Session::keep_places`], the places of findings made outside
+    /// any file's analysis (a file that is not text, a rulebook loaded for
+    /// a design) join the others in [`Session::found`].
+    fn keep_places_of(&mut self, diags: &[Diagnostic]) {
+        if self.keep_places {
+            self.found.extend(diags.iter().map(|d| (d.code, d.primary)));
+        }
     }
 
     /// Checks a text as if read from a file named `name` in `dir` (the
@@ -847,6 +865,7 @@ impl Session {
             options: self.options,
             for_comparison: self.for_comparison,
             uncapped: self.uncapped,
+            keep_places: self.keep_places,
             excuses: self.excuses.as_deref(),
             keep_computed: self.keep_computed,
             for_again: false,
@@ -1090,6 +1109,7 @@ struct StageOptions<'a> {
     options: checks::CheckOptions,
     for_comparison: bool,
     uncapped: bool,
+    keep_places: bool,
     excuses: Option<&'a crate::baseline::Excuses>,
     keep_computed: bool,
     /// Keep what checking a design again needs ([`AgainFile`]).
@@ -1312,10 +1332,15 @@ fn finish(
         if let Some(excuses) = stage.excuses {
             excuses.apply(source, &mut candidates);
         }
-        match (stage.for_comparison, stage.uncapped) {
-            (true, _) => (Vec::new(), candidates.into_places()),
-            (false, true) => (candidates.into_all(), Vec::new()),
-            (false, false) => (candidates.into_capped(), Vec::new()),
+        if stage.for_comparison {
+            (Vec::new(), candidates.places())
+        } else if stage.uncapped {
+            (candidates.into_all(), Vec::new())
+        } else if stage.keep_places {
+            let places = candidates.places();
+            (candidates.into_capped(), places)
+        } else {
+            (candidates.into_capped(), Vec::new())
         }
     });
     if let Some(a) = analysis.as_ref().filter(|_| !stage.for_comparison) {

@@ -727,6 +727,18 @@ fn test_compares_and_updates_every_finding_past_the_cap() {
         "{out}"
     );
 
+    // 150 annotated and one more past them: listed, without a message (a
+    // check words the first hundred of a code only).
+    std::fs::write(&file, format!("{annotated}{flow}\n")).expect("write");
+    let o = run_in(dir.path(), &["test", "d.myna"], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("\n  + line 157: MN102 reported, not expected\n"),
+        "{}",
+        stdout(&o)
+    );
+
+    std::fs::write(&file, format!("{head}{}", format!("{flow}\n").repeat(150))).expect("write");
     let o = run_in(dir.path(), &["test", "--update", "d.myna"], b"");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let updated = std::fs::read_to_string(&file).expect("read");

@@ -2,7 +2,7 @@
 
 use super::output::{files, session};
 use super::{Common, FINDINGS, OK};
-use mynaflow::expect::{compare, expectations, reported_by};
+use mynaflow::expect::{compare, expectations, reported_at, reported_by};
 use mynaflow::text::Lang;
 use mynaflow::timings::Timings;
 use std::path::PathBuf;
@@ -30,8 +30,9 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
             Ok((s, _)) => s,
             Err(code) => return code,
         };
-        // Every finding is compared, not the hundred a code a check shows.
-        s.uncapped = true;
+        // Every finding is compared, not the hundred a code a check shows
+        // (their places, only those shown worded).
+        s.keep_places = true;
         let checked = s.check_path(path);
         spent.merge(&s.timings);
         let checked = match checked {
@@ -56,7 +57,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
             }
         };
         let by = reported_by(source, checked.file, &s.diagnostics);
-        let got: Vec<_> = by.iter().map(|(f, _)| *f).collect();
+        let got = reported_at(source, checked.file, &s.found);
         let m = compare(&expected, &got);
         spent.add("compare", start.elapsed());
         if m.is_empty() {
@@ -86,18 +87,19 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
             lang,
         );
         for f @ (line, code) in m.unexpected.iter().take(MAX_LISTED) {
-            // The first diagnostic reported for it, found by binary search.
+            // The first diagnostic reported for it, found by binary search:
+            // one past the hundred of its code a check shows has none.
             let at = by.partition_point(|(g, _)| g < f);
             let msg = by
                 .get(at)
                 .filter(|(g, _)| g == f)
-                .map(|(_, d)| d.message.get(lang).to_string())
+                .map(|(_, d)| format!(": {}", d.message.get(lang)))
                 .unwrap_or_default();
             put(
                 &mut out,
                 mynaflow::text!(
-                    "  + line {line}: {code} reported, not expected: {msg}";
-                    "  + {line} 行: {code} が期待されずに報告されました: {msg}"
+                    "  + line {line}: {code} reported, not expected{msg}";
+                    "  + {line} 行: {code} が期待されずに報告されました{msg}"
                 )
                 .get(lang),
             );

@@ -4,7 +4,7 @@
 use super::output::{fail_in, files, session};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
-use mynaflow::expect::reported;
+use mynaflow::expect::reported_at;
 use mynaflow::expect_update::rewrite;
 use mynaflow::text::Text;
 use std::path::PathBuf;
@@ -27,7 +27,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             Err(code) => return code,
         };
         // Every finding is annotated, not the hundred a code a check shows.
-        s.uncapped = true;
+        s.keep_places = true;
         // Names and annotations from input are shown escaped.
         let shown = visible(&path.display().to_string()).into_owned();
         let checked = match s.check_path(path) {
@@ -39,7 +39,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             }
         };
         let source = s.sources.get(checked.file);
-        let found = reported(source, checked.file, &s.diagnostics);
+        let found = reported_at(source, checked.file, &s.found);
         match rewrite(source, &found) {
             Ok(text) if text == source.text => same += 1,
             Ok(text) => {
