@@ -5,9 +5,11 @@
 //! [`crate::fingerprint`]), never by line numbers, so a baseline survives
 //! lines moving.
 
-use crate::candidates::Candidates;
+use crate::candidates::{Candidates, MAX_PER_CODE};
+use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, SourceMap};
+use crate::span::Span;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -42,13 +44,6 @@ pub struct Baseline {
     pub findings: Vec<Entry>,
 }
 
-fn fingerprint(sources: &SourceMap, d: &Diagnostic) -> String {
-    format!(
-        "{:016x}",
-        crate::fingerprint::of_content(sources, d.code, d.primary)
-    )
-}
-
 /// A file's name relative to `base` (both made absolute), `/`-separated;
 /// names that are not paths (`<builtin>/kenpo.myna`) stay as they are.
 fn relative(name: &str, base: &Path) -> String {
@@ -69,22 +64,52 @@ impl Baseline {
     /// Records findings; files are named relative to `base`, the folder
     /// the baseline file is in.
     pub fn record(sources: &SourceMap, diagnostics: &[Diagnostic], base: &Path) -> Baseline {
+        let places: Vec<(Code, Span)> = diagnostics.iter().map(|d| (d.code, d.primary)).collect();
+        Baseline::record_places(sources, &places, diagnostics, base)
+    }
+
+    /// Records the findings at `places` (every finding's code and place:
+    /// a session's [`crate::session::Session::found`] with
+    /// [`crate::session::Session::keep_places`]), each with the message of
+    /// its diagnostic among `worded` (those a check shows), else the
+    /// title of its code and why there is no more. Files are named
+    /// relative to `base`.
+    pub fn record_places(
+        sources: &SourceMap,
+        places: &[(Code, Span)],
+        worded: &[Diagnostic],
+        base: &Path,
+    ) -> Baseline {
+        // A summary of findings not shown stands at the first of them:
+        // its message is not theirs.
+        let messages: HashMap<(Code, Span), &str> = worded
+            .iter()
+            .filter(|d| d.more == 0)
+            .map(|d| ((d.code, d.primary), d.message.en.as_str()))
+            .collect();
         // Each file's name is made relative once (it asks the system).
         let mut names: HashMap<crate::span::FileId, String> = HashMap::new();
-        let mut findings: Vec<Entry> = diagnostics
+        let mut findings: Vec<Entry> = places
             .iter()
-            .map(|d| Entry {
-                fingerprint: fingerprint(sources, d),
-                code: d.code.as_str().to_string(),
+            .map(|&(code, primary)| Entry {
+                fingerprint: format!(
+                    "{:016x}",
+                    crate::fingerprint::of_content(sources, code, primary)
+                ),
+                code: code.as_str().to_string(),
                 file: names
-                    .entry(d.primary.file)
-                    .or_insert_with(|| relative(&sources.get(d.primary.file).name, base))
+                    .entry(primary.file)
+                    .or_insert_with(|| relative(&sources.get(primary.file).name, base))
                     .clone(),
-                line: sources
-                    .get(d.primary.file)
-                    .line_col(d.primary.start as usize)
-                    .0,
-                message: d.message.en.clone(),
+                line: sources.get(primary.file).line_col(primary.start as usize).0,
+                message: match messages.get(&(code, primary)) {
+                    Some(m) => (*m).to_string(),
+                    None => format!(
+                        "{} (past the first {MAX_PER_CODE} {} findings of its file, which a check words)",
+                        code.title().en,
+                        code.as_str()
+                    ),
+                },
             })
             .collect();
         findings.sort();
@@ -283,5 +308,52 @@ mod tests {
     fn rejects_other_versions_and_keys() {
         assert!(Baseline::parse("{\"version\":2,\"findings\":[]}").is_err());
         assert!(Baseline::parse("{\"version\":1,\"findings\":[],\"x\":1}").is_err());
+    }
+
+    /// A baseline from every finding's place records what one from every
+    /// finding worded records, but the message of those past the hundred
+    /// a check words: their code's title, never the summary's words.
+    #[test]
+    fn recorded_from_places_as_from_every_finding_worded() {
+        let text = format!(
+            "{DESIGN}{}",
+            "flow 基幹 -> 市 : 課税 for 被扶養者認定\n".repeat(149)
+        );
+        let base = Path::new(".");
+        let mut all = Session::new(RulebookSource::Builtin("kenpo".into()));
+        all.uncapped = true;
+        all.check_text("d.myna", text.clone(), None);
+        let whole = Baseline::record(&all.sources, &all.diagnostics, base);
+        let mut some = Session::new(RulebookSource::Builtin("kenpo".into()));
+        some.keep_places = true;
+        some.check_text("d.myna", text, None);
+        assert!(some.diagnostics.len() < whole.findings.len());
+        let placed = Baseline::record_places(&some.sources, &some.found, &some.diagnostics, base);
+        let key = |e: &Entry| {
+            (
+                e.fingerprint.clone(),
+                e.code.clone(),
+                e.file.clone(),
+                e.line,
+            )
+        };
+        assert_eq!(
+            placed.findings.iter().map(key).collect::<Vec<_>>(),
+            whole.findings.iter().map(key).collect::<Vec<_>>()
+        );
+        let titled =
+            "wrong direction (past the first 100 MN102 findings of its file, which a check words)";
+        let past: Vec<&Entry> = placed
+            .findings
+            .iter()
+            .filter(|e| e.message == titled)
+            .collect();
+        assert_eq!(past.len(), 50);
+        assert!(
+            placed
+                .findings
+                .iter()
+                .all(|e| !e.message.contains("not shown"))
+        );
     }
 }

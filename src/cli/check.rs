@@ -96,8 +96,8 @@ pub fn run(o: &Options) -> u8 {
         .clone()
         .or_else(|| config.and_then(|c| c.baseline.clone()));
     // A baseline records every finding, not the hundred a code a check
-    // shows.
-    s.uncapped = o.write_baseline.is_some();
+    // shows: their places, beside those shown, worded.
+    s.keep_places = o.write_baseline.is_some();
     // And it excuses findings before the cap: the cap is applied to what
     // it leaves.
     if let Some(path) = &baseline_path {
@@ -182,18 +182,25 @@ pub fn run(o: &Options) -> u8 {
         ));
     }
     let per_file = per_file_ignores(&s, &settings, o.stdin_filename.as_deref());
-    diags.retain(|d| {
-        selection.reports(d.code)
+    let reported = |code: Code, file: &FileId| {
+        selection.reports(code)
             && per_file
-                .get(&d.primary.file)
-                .is_none_or(|ignored| !ignored.contains(&d.code))
-    });
+                .get(file)
+                .is_none_or(|ignored| !ignored.contains(&code))
+    };
+    diags.retain(|d| reported(d.code, &d.primary.file));
     for d in &mut diags {
         explain_builtin(&s, d);
     }
 
     if let Some(path) = &o.write_baseline {
-        let b = Baseline::record(&s.sources, &diags, &folder_of(path));
+        let places: Vec<_> = s
+            .found
+            .iter()
+            .copied()
+            .filter(|(code, at)| reported(*code, &at.file))
+            .collect();
+        let b = Baseline::record_places(&s.sources, &places, &diags, &folder_of(path));
         if let Err(e) = mynaflow::atomic_write::write(path, b.to_json().as_bytes()) {
             return stop(
                 None,
