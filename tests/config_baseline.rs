@@ -242,6 +242,34 @@ fn a_baseline_past_the_cap_per_code_still_fails_on_a_new_finding() {
     );
 }
 
+/// The baseline a config names is for checking: writing one reads it
+/// not, so the first `--write-baseline` works before it exists, and a
+/// second records every finding again rather than what the first did not
+/// excuse.
+#[test]
+fn writing_the_baseline_a_config_names_does_not_read_it() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("mynaflow.toml"), "baseline = \"b.json\"\n").expect("write");
+    std::fs::write(d.path().join("d.myna"), BAD).expect("write");
+    let count = || {
+        let text = std::fs::read_to_string(d.path().join("b.json")).expect("read");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        v["findings"].as_array().expect("findings").len()
+    };
+    for _ in 0..2 {
+        let o = run(d.path(), &["check", "d.myna", "--write-baseline", "b.json"]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert_eq!(count(), 1);
+    }
+    let o = run(d.path(), &["check", "d.myna"]);
+    assert_eq!(o.status.code(), Some(0), "the config's baseline excuses it");
+}
+
 #[test]
 fn a_baseline_does_not_depend_on_how_paths_are_spelled() {
     let d = tempfile::tempdir().expect("tempdir");

@@ -99,8 +99,12 @@ pub fn run(o: &Options) -> u8 {
     // shows: their places, beside those shown, worded.
     s.keep_places = o.write_baseline.is_some();
     // And it excuses findings before the cap: the cap is applied to what
-    // it leaves.
-    if let Some(path) = &baseline_path {
+    // it leaves. Writing one, the baseline a config names is not read: it
+    // may not exist yet, and what it excused would not be recorded again.
+    if let Some(path) = baseline_path
+        .as_ref()
+        .filter(|_| o.write_baseline.is_none())
+    {
         let b = match mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
             .map_err(|e| Text::new(e.clone(), mynaflow::oserror::to_ja(&e)))
             .and_then(|b| {
