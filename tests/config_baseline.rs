@@ -270,6 +270,29 @@ fn writing_the_baseline_a_config_names_does_not_read_it() {
     assert_eq!(o.status.code(), Some(0), "the config's baseline excuses it");
 }
 
+/// A design whose rulebook cannot be loaded was not checked (MN013): a
+/// baseline that records it hides it, but the run still exits 2. The
+/// session excuses findings before the cap; MN013 and MN005 it leaves to
+/// the end, after the run has counted them as failures.
+#[test]
+fn a_baseline_never_makes_a_run_that_could_not_check_pass() {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        d.path().join("d.myna"),
+        "use \"missing.myna\"\nactor 基幹 : 組合\n",
+    )
+    .expect("write");
+    let o = run(d.path(), &["check", "d.myna", "--write-baseline", "b.json"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("recorded 2 finding(s)"));
+    let o = run(d.path(), &["check", "d.myna", "--baseline", "b.json"]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 #[test]
 fn a_baseline_does_not_depend_on_how_paths_are_spelled() {
     let d = tempfile::tempdir().expect("tempdir");
