@@ -738,6 +738,18 @@ fn test_compares_and_updates_every_finding_past_the_cap() {
         stdout(&o)
     );
 
+    // The 101st without its annotation: the summary of the findings a
+    // check does not show stands there, and its words are not its.
+    let mut lines: Vec<String> = annotated.lines().map(str::to_string).collect();
+    lines[106] = flow.to_string();
+    std::fs::write(&file, lines.join("\n") + "\n").expect("write");
+    let o = run_in(dir.path(), &["test", "d.myna"], b"");
+    assert!(
+        stdout(&o).contains("\n  + line 107: MN102 reported, not expected\n"),
+        "{}",
+        stdout(&o)
+    );
+
     std::fs::write(&file, format!("{head}{}", format!("{flow}\n").repeat(150))).expect("write");
     let o = run_in(dir.path(), &["test", "--update", "d.myna"], b"");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
