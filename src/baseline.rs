@@ -196,9 +196,10 @@ impl Excuses {
             return;
         }
         // Worked out before the lock, so files are fingerprinted in
-        // parallel. A finding that says the run could not do its job
-        // (MN005, MN013) is left to `filter`, after the run has counted it
-        // as a failure: a baseline never makes such a run pass.
+        // parallel. The findings no suppression hides either (MN005,
+        // MN013) are left to `filter`, as before: the run counts MN013 as
+        // a failure first, so a baseline never makes a run whose rulebook
+        // could not be loaded pass.
         let prints: Vec<Option<u64>> = (0..candidates.len())
             .filter_map(|i| candidates.key(i))
             .map(|(code, primary)| {
