@@ -38,8 +38,10 @@ pub fn run(
     s.keep_computed = true;
     let mut analyses = Vec::new();
     let mut failed = false;
-    for f in &files {
-        let checked = match s.check_path(f) {
+    // Files are read and checked on every core, as `check` does.
+    let results = s.check_paths(&files);
+    for (f, checked) in files.iter().zip(results) {
+        let checked = match checked {
             Ok(c) => c,
             Err(e) => {
                 fail(&e);

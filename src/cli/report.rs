@@ -19,8 +19,9 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
     s.keep_computed = true;
     let mut analyses = Vec::new();
     let mut unreadable = false;
-    for f in &files {
-        match s.check_path(f) {
+    // Files are read and checked on every core, as `check` does.
+    for checked in s.check_paths(&files) {
+        match checked {
             Ok(c) => {
                 if let Some(a) = c.analysis
                     && a.design.rulebook.is_some()

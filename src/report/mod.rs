@@ -346,7 +346,14 @@ fn part_note(out: &mut String, part: &Part, file: &str, lang: Lang) {
     let about = part.finding_flows;
     // Too many legs, or (drawn whole) too many actors.
     let (flows, legs, limit) = (part.total_flows, part.total_legs, part.limit);
-    let size = if legs > limit {
+    let page = budget::PAGE_LEGS;
+    let size = if legs > limit && limit < budget::DESIGN_LEGS {
+        // The designs before it spent most of the page's legs.
+        crate::text!(
+            "This design has {flows} flows ({legs} legs); the page had {limit} of its {page} legs left for it.";
+            "この設計には {flows} 件のフロー ({legs} 区間) があり、ページに描ける {page} 区間のうち残りは {limit} 区間でした。"
+        )
+    } else if legs > limit {
         crate::text!(
             "This design has {flows} flows ({legs} legs), more than the page draws for it ({limit} legs).";
             "この設計には {flows} 件のフロー ({legs} 区間) があり、ページに描く上限 ({limit} 区間) を超えます。"
@@ -362,6 +369,11 @@ fn part_note(out: &mut String, part: &Part, file: &str, lang: Lang) {
         Text::new(
             "It has no findings, so no flow is drawn.",
             "指摘がないため、フローは描いていません。",
+        )
+    } else if drawn == 0 {
+        crate::text!(
+            "None of the {about} flows its findings are about fits, so no flow is drawn.";
+            "指摘に関わる {about} 件のフローが収まらないため、フローは描いていません。"
         )
     } else if drawn == about {
         crate::text!(
@@ -762,6 +774,18 @@ mod tests {
         assert!(
             ja.contains(">この設計には 7000 件のフロー (9000 区間) があり、ページに描く上限 (5000 区間) を超えます。図には指摘に関わる 5 件のフローのうち 2 件だけを描いています。全体は <code>mynaflow graph &#39;a b&lt;.myna&#39;</code> で、"),
             "{ja}"
+        );
+        let mut spent = part(9_000, 0, 41);
+        spent.limit = 0;
+        let spent_en = note(&spent, Lang::En);
+        assert!(
+            spent_en.contains(">This design has 7000 flows (9000 legs); the page had 0 of its 20000 legs left for it. None of the 41 flows its findings are about fits, so no flow is drawn. "),
+            "{spent_en}"
+        );
+        let spent_ja = note(&spent, Lang::Ja);
+        assert!(
+            spent_ja.contains(">この設計には 7000 件のフロー (9000 区間) があり、ページに描ける 20000 区間のうち残りは 0 区間でした。指摘に関わる 41 件のフローが収まらないため、フローは描いていません。"),
+            "{spent_ja}"
         );
         let ja_actors = note(&part(4_000, 0, 0), Lang::Ja);
         assert!(
