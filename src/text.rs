@@ -90,16 +90,20 @@ pub const MAX_LISTED: usize = 20;
 /// past [`MAX_LISTED`] names, the count of the rest.
 pub fn list(items: &[String]) -> Text {
     let shown = &items[..items.len().min(MAX_LISTED)];
-    let rest = items.len() - shown.len();
-    let mut t = Text {
-        en: shown.join(", "),
-        ja: shown.join("、"),
-    };
-    if rest > 0 {
-        t.en.push_str(&format!(" and {rest} more"));
-        t.ja.push_str(&format!(" ほか {rest} 件"));
+    let more = more(items.len() - shown.len());
+    Text {
+        en: shown.join(", ") + &more.en,
+        ja: shown.join("、") + &more.ja,
     }
-    t
+}
+
+/// What follows a list cut after [`MAX_LISTED`] names: ` and N more`, ` ほか
+/// N 件`; nothing when `rest` is 0.
+pub fn more(rest: usize) -> Text {
+    if rest == 0 {
+        return Text::default();
+    }
+    text!(" and {rest} more"; " ほか {rest} 件")
 }
 
 #[cfg(test)]

@@ -53,29 +53,23 @@ pub fn run(files: &[PathBuf], settings: &Settings, unsafe_too: bool) -> Result<L
             s.uncapped = true;
             let checked = s.check_text(&shown, text.clone(), path.parent());
             let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
-            let applied = match round < MAX_ROUNDS && !fixes.is_empty() {
-                true => Some(apply_fixes::apply(&text, &fixes))
-                    .filter(|r| r.applied > 0 && r.text != text),
-                false => None,
-            };
+            let applied = (round < MAX_ROUNDS && !fixes.is_empty())
+                .then(|| apply_fixes::apply(&text, &fixes))
+                .filter(|r| r.applied > 0 && r.text != text);
             match applied {
                 Some(r) => {
                     fixed += r.applied;
                     text = r.text;
                 }
                 None => {
-                    let mine = || {
-                        s.diagnostics
-                            .iter()
-                            .filter(|d| d.primary.file == checked.file)
-                    };
                     let fixable = fixes.len();
                     left.fixable += fixable;
                     if round == MAX_ROUNDS {
                         left.out_of_rounds += fixable;
                     }
                     if !unsafe_too {
-                        left.only_unsafe += mine()
+                        left.only_unsafe += (s.diagnostics.iter())
+                            .filter(|d| d.primary.file == checked.file)
                             .filter(|d| {
                                 !d.fixes.is_empty()
                                     && d.fixes

@@ -110,10 +110,15 @@ pub fn run(a: &GraphArgs) -> u8 {
                 d
             });
             // Written as it is made (tens of MB for a large design).
-            let mut out = Counted::new(std::io::BufWriter::new(std::io::stdout().lock()));
-            let links = s.timings.time("render+write", || {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let drawn = s.timings.time("render+write", || {
                 let written = match format {
-                    GraphFormat::Mermaid => render::mermaid::write(&mut out, &d, lang).map(Some),
+                    // Only Mermaid's text is counted: it has a limit, DOT none.
+                    GraphFormat::Mermaid => {
+                        let mut counted = Counted::new(&mut out);
+                        render::mermaid::write(&mut counted, &d, lang)
+                            .map(|links| Some((links, counted.chars)))
+                    }
                     _ => render::dot::write(&mut out, &d, lang).map(|()| None),
                 };
                 // A write error (a closed pipe) stops the picture, and is
@@ -123,8 +128,8 @@ pub fn run(a: &GraphArgs) -> u8 {
                 }
                 written.ok().flatten()
             });
-            if let Some(links) = links {
-                beyond_mermaid(links, out.chars, lang);
+            if let Some((links, chars)) = drawn {
+                beyond_mermaid(links, chars, lang);
             }
             if a.timings {
                 eprint!("{}", s.timings.table());

@@ -6,7 +6,7 @@
 //! the rest; long tables are cut the same way.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Design, FlowId};
+use crate::model::{Design, Flow, FlowId};
 use crate::text::Lang;
 
 /// Legs (sender to receiver, or one hop through a carrier) one design's
@@ -21,9 +21,6 @@ pub const PAGE_LEGS: usize = 20_000;
 
 /// Rows of each of a design's tables (the inventory's) shown at most.
 pub const TABLE_ROWS: usize = 1_000;
-
-/// Lines listed for one rule in the coverage table, at most.
-pub const RULE_LINES: usize = 20;
 
 /// The row that ends a table of `total` rows cut at [`TABLE_ROWS`] (a
 /// table of `columns` columns): how many rows are not shown, and the
@@ -69,7 +66,7 @@ pub struct Part {
     pub flows: Vec<FlowId>,
     /// The legs the page could draw for the design.
     pub limit: usize,
-    /// The design's flows and legs.
+    /// The design's flows.
     pub total_flows: usize,
     /// The legs of all its flows.
     pub total_legs: usize,
@@ -92,7 +89,7 @@ impl Budget {
     /// given, as long as each finding's flows fit.
     pub fn choose(&mut self, design: &Design, diagnostics: &[Diagnostic]) -> Drawn {
         let limit = DESIGN_LEGS.min(self.left);
-        let total_legs: usize = design.flows.iter().map(|f| f.via.len() + 1).sum();
+        let total_legs: usize = design.flows.iter().map(legs).sum();
         if total_legs <= limit && design.actors.len() <= DESIGN_ACTORS {
             self.left -= total_legs;
             return Drawn::Whole;
@@ -102,14 +99,12 @@ impl Budget {
         let mut used = 0;
         for d in diagnostics {
             let mine = super::flows_of(design, d);
-            let fresh: Vec<usize> = mine.iter().copied().filter(|&f| !about[f]).collect();
-            for &f in &fresh {
+            for &f in &mine {
                 about[f] = true;
             }
-            let extra: usize = mine
-                .iter()
+            let extra: usize = (mine.iter())
                 .filter(|&&f| !chosen[f])
-                .map(|&f| legs(design, f))
+                .map(|&f| legs(&design.flows[f]))
                 .sum();
             if used + extra <= limit {
                 used += extra;
@@ -133,9 +128,9 @@ impl Budget {
     }
 }
 
-/// The legs of a design's flow: one per hop, through each carrier.
-fn legs(design: &Design, flow: usize) -> usize {
-    design.flows.get(flow).map_or(0, |f| f.via.len() + 1)
+/// The legs of a flow: one per hop, through each carrier.
+fn legs(flow: &Flow) -> usize {
+    flow.via.len() + 1
 }
 
 impl Drawn {

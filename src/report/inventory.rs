@@ -10,23 +10,14 @@ use crate::graph::FlowGraph;
 use crate::inventory::{Basis, Counterpart, GroupId, HeldRow, Inventory, Movement};
 use crate::model::Design;
 use crate::render::inventory_json::group_id;
-use crate::text::Lang;
+use crate::text::{Lang, MAX_LISTED, more};
 use std::fmt::Write as _;
 
-/// Names listed in one cell at most.
-const CELL_NAMES: usize = 20;
-
-/// At most [`CELL_NAMES`] of `names`, comma-separated, then how many
+/// At most [`MAX_LISTED`] of `names`, comma-separated, then how many
 /// more of `total`.
 fn listed_of(names: impl Iterator<Item = String>, total: usize, lang: Lang) -> String {
-    let mut out = names.take(CELL_NAMES).collect::<Vec<_>>().join(", ");
-    let more = total.saturating_sub(CELL_NAMES);
-    if more > 0 {
-        let _ = match lang {
-            Lang::En => write!(out, " and {more} more"),
-            Lang::Ja => write!(out, " ほか {more} 件"),
-        };
-    }
+    let mut out = names.take(MAX_LISTED).collect::<Vec<_>>().join(", ");
+    out.push_str(more(total.saturating_sub(MAX_LISTED)).get(lang));
     out
 }
 
@@ -53,7 +44,7 @@ fn command(file: &str) -> String {
 
 /// Writes the inventory of `design` (the file `file`) as a collapsible
 /// section. Each table shows [`TABLE_ROWS`] rows and each cell
-/// [`CELL_NAMES`] names at most; the rest are counted, and the command
+/// [`MAX_LISTED`] names at most; the rest are counted, and the command
 /// that lists them named.
 pub(super) fn write(
     out: &mut String,

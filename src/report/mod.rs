@@ -691,7 +691,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         let here = uses.iter().filter(|sp| sp.file == design.file);
         let count = here.clone().count();
         let lines: Vec<String> = here
-            .take(budget::RULE_LINES)
+            .take(crate::text::MAX_LISTED)
             .map(|sp| {
                 sources
                     .get(sp.file)
@@ -706,12 +706,13 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
                 t(lang, "none", "なし")
             )
         } else {
-            let more = match (count - lines.len(), lang) {
-                (0, _) => String::new(),
-                (n, Lang::En) => format!(" and {n} more"),
-                (n, Lang::Ja) => format!(" ほか {n} 件"),
-            };
-            format!("✔ {} {}{more}", t(lang, "line", "行"), lines.join(", "))
+            let more = crate::text::more(count - lines.len());
+            format!(
+                "✔ {} {}{}",
+                t(lang, "line", "行"),
+                lines.join(", "),
+                more.get(lang)
+            )
         };
         let _ = write!(
             out,
