@@ -761,37 +761,43 @@ mod tests {
             legs,
             "<p class=\"partial\" role=\"note\">This design has 7000 flows (9000 legs), more than the page draws for it (5000 legs). The picture shows the 3 flows its findings are about, and nothing else. <code>mynaflow graph &#39;a b&lt;.myna&#39;</code> draws all of it, or a part with <code>--only mynumber</code>, <code>--item</code> or <code>--section</code>.</p>"
         );
-        let actors = note(&part(4_000, 2, 5), Lang::En);
-        assert!(
-            actors.contains(">This design has 9000 actors, more than the page draws (5000). The picture shows 2 of the 5 flows its findings are about, and nothing else. "),
-            "{actors}"
-        );
-        let none = note(&part(9_000, 0, 0), Lang::En);
-        assert!(
-            none.contains(" It has no findings, so no flow is drawn. "),
-            "{none}"
-        );
-        let ja = note(&part(9_000, 2, 5), Lang::Ja);
-        assert!(
-            ja.contains(">この設計には 7000 件のフロー (9000 区間) があり、ページに描く上限 (5000 区間) を超えます。図には指摘に関わる 5 件のフローのうち 2 件だけを描いています。全体は <code>mynaflow graph &#39;a b&lt;.myna&#39;</code> で、"),
-            "{ja}"
-        );
         let mut spent = part(9_000, 0, 41);
         spent.limit = 0;
-        let spent_en = note(&spent, Lang::En);
-        assert!(
-            spent_en.contains(">This design has 7000 flows (9000 legs); the page had 0 of its 20000 legs left for it. None of the 41 flows its findings are about fits, so no flow is drawn. "),
-            "{spent_en}"
-        );
-        let spent_ja = note(&spent, Lang::Ja);
-        assert!(
-            spent_ja.contains(">この設計には 7000 件のフロー (9000 区間) があり、ページに描ける 20000 区間のうち残りは 0 区間でした。指摘に関わる 41 件のフローが収まらないため、フローは描いていません。"),
-            "{spent_ja}"
-        );
-        let ja_actors = note(&part(4_000, 0, 0), Lang::Ja);
-        assert!(
-            ja_actors.contains(">この設計には 9000 のアクターがあり、ページに描く上限 (5000) を超えます。指摘がないため、フローは描いていません。"),
-            "{ja_actors}"
-        );
+        let cases = [
+            (
+                part(4_000, 2, 5),
+                Lang::En,
+                ">This design has 9000 actors, more than the page draws (5000). The picture shows 2 of the 5 flows its findings are about, and nothing else. ",
+            ),
+            (
+                part(9_000, 0, 0),
+                Lang::En,
+                " It has no findings, so no flow is drawn. ",
+            ),
+            (
+                part(9_000, 2, 5),
+                Lang::Ja,
+                ">この設計には 7000 件のフロー (9000 区間) があり、ページに描く上限 (5000 区間) を超えます。図には指摘に関わる 5 件のフローのうち 2 件だけを描いています。全体は <code>mynaflow graph &#39;a b&lt;.myna&#39;</code> で、",
+            ),
+            (
+                spent.clone(),
+                Lang::En,
+                ">This design has 7000 flows (9000 legs); the page had 0 of its 20000 legs left for it. None of the 41 flows its findings are about fits, so no flow is drawn. ",
+            ),
+            (
+                spent,
+                Lang::Ja,
+                ">この設計には 7000 件のフロー (9000 区間) があり、ページに描ける 20000 区間のうち残りは 0 区間でした。指摘に関わる 41 件のフローが収まらないため、フローは描いていません。",
+            ),
+            (
+                part(4_000, 0, 0),
+                Lang::Ja,
+                ">この設計には 9000 のアクターがあり、ページに描く上限 (5000) を超えます。指摘がないため、フローは描いていません。",
+            ),
+        ];
+        for (p, lang, want) in cases {
+            let got = note(&p, lang);
+            assert!(got.contains(want), "{got}");
+        }
     }
 }
