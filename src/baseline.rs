@@ -5,7 +5,7 @@
 //! [`crate::fingerprint`]), never by line numbers, so a baseline survives
 //! lines moving.
 
-use crate::candidates::{Candidates, MAX_PER_CODE};
+use crate::candidates::Candidates;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::source::{SourceFile, SourceMap};
@@ -105,7 +105,7 @@ impl Baseline {
                 message: match messages.get(&(code, primary)) {
                     Some(m) => (*m).to_string(),
                     None => format!(
-                        "{} (past the first {MAX_PER_CODE} {} findings of its file, which a check words)",
+                        "{} (past the {} findings its file shows, which a check words)",
                         code.title().en,
                         code.as_str()
                     ),
@@ -330,7 +330,7 @@ mod tests {
         );
         let base = Path::new(".");
         let mut all = Session::new(RulebookSource::Builtin("kenpo".into()));
-        all.uncapped = true;
+        all.max_per_code = None;
         all.check_text("d.myna", text.clone(), None);
         let whole = Baseline::record(&all.sources, &all.diagnostics, base);
         let mut some = Session::new(RulebookSource::Builtin("kenpo".into()));
@@ -351,7 +351,7 @@ mod tests {
             whole.findings.iter().map(key).collect::<Vec<_>>()
         );
         let titled =
-            "wrong direction (past the first 100 MN102 findings of its file, which a check words)";
+            "wrong direction (past the MN102 findings its file shows, which a check words)";
         let past: Vec<&Entry> = placed
             .findings
             .iter()

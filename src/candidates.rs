@@ -13,8 +13,9 @@ use crate::text::Text;
 use std::collections::HashMap;
 
 /// Findings of one code in one file shown before the rest are summed up
-/// in one finding: a file of control bytes must not make gigabytes of
-/// output.
+/// in one finding, unless the run says otherwise (`check
+/// --max-per-code`): a design with thousands of one mistake reads best as
+/// the first hundred and a count, and its output stays in proportion.
 pub const MAX_PER_CODE: usize = 100;
 
 /// A check's finding as its code and place, with its index among the
@@ -107,12 +108,15 @@ impl Candidates {
         out
     }
 
-    /// The first [`MAX_PER_CODE`] of each code in source order, then one
-    /// summary per code that had more, counting the rest; in order as
+    /// The first `max` of each code in source order (at least one), then
+    /// one summary per code that had more, counting the rest; in order as
     /// they were when no code had more than that, else sorted by place
     /// (as one stable sort of them all would: on the same place, in the
     /// order they were made). Only what is kept becomes a diagnostic.
-    pub fn into_capped(self) -> Vec<Diagnostic> {
+    pub fn into_capped(self, max: usize) -> Vec<Diagnostic> {
+        // The summary stands at the first finding not shown, so one is
+        // always shown before it.
+        let max = max.max(1);
         let mut counts: HashMap<Code, usize> = HashMap::new();
         for d in self.before.iter().chain(&self.after) {
             *counts.entry(d.code).or_default() += d.findings();
@@ -120,7 +124,7 @@ impl Candidates {
         for p in &self.placed {
             *counts.entry(p.code).or_default() += 1;
         }
-        if counts.values().all(|&n| n <= MAX_PER_CODE) {
+        if counts.values().all(|&n| n <= max) {
             return self.into_all();
         }
         // Each one's place, then which list and where in it: unique, so
@@ -149,11 +153,11 @@ impl Candidates {
             let Some(d) = d else { continue };
             let n = seen.entry(d.code).or_default();
             *n += 1;
-            if *n == MAX_PER_CODE + 1 {
+            if *n == max + 1 {
                 let total = counts.get(&d.code).copied().unwrap_or(0);
-                summaries.push(summary(d.code, d.primary, total - MAX_PER_CODE));
+                summaries.push(summary(d.code, d.primary, total - max));
             }
-            if *n <= MAX_PER_CODE {
+            if *n <= max {
                 shown.push(d);
             }
         }
@@ -178,8 +182,8 @@ fn summary(code: Code, at: Span, rest: usize) -> Diagnostic {
         text!("{rest} more {name} finding(s) in this file, from here on, are not shown"; "この位置以降、このファイルの {name} の {rest} 件は表示しません"),
     )
     .with_help(Text::new(
-        "fix the findings shown and run again",
-        "表示された指摘を直してから、もう一度実行してください",
+        "fix the findings shown and run again, or list them all with `mynaflow check --max-per-code 0`",
+        "表示された指摘を直してから、もう一度実行してください。`mynaflow check --max-per-code 0` ですべて表示します",
     ));
     summary.more = rest - 1;
     summary
@@ -259,7 +263,7 @@ mod tests {
     fn the_cap_of_three_lists_is_the_cap_of_their_concatenation() {
         for findings in [0, 30, 120, 400] {
             let shown = |c: Candidates| -> Vec<String> {
-                c.into_capped()
+                c.into_capped(MAX_PER_CODE)
                     .iter()
                     .map(|d| format!("{:?} {:?} {:?} {}", d.code, d.primary, d.pending, d.more))
                     .collect()
@@ -272,7 +276,7 @@ mod tests {
             assert_eq!(shown(mixed(findings)), want, "{findings} findings");
         }
         // The findings kept are those of the first places, in order.
-        let kept = mixed(400).into_capped();
+        let kept = mixed(400).into_capped(MAX_PER_CODE);
         let pending: Vec<usize> = kept.iter().filter_map(|d| d.pending).collect();
         assert!(pending.len() >= MAX_PER_CODE, "{}", pending.len());
     }
@@ -295,7 +299,7 @@ mod tests {
             after: vec![at(Code::MN503, 0)],
         };
         let all: Vec<(Code, Option<usize>)> = c
-            .into_capped()
+            .into_capped(MAX_PER_CODE)
             .iter()
             .map(|d| (d.code, d.pending))
             .collect();
@@ -328,7 +332,7 @@ mod tests {
             last.more = 500 - MAX_PER_CODE - 1;
         }
         c.before = flood;
-        let diags = c.into_capped();
+        let diags = c.into_capped(MAX_PER_CODE);
         let shown = |c| diags.iter().filter(|d| d.code == c).count();
         assert_eq!(shown(Code::MN101), MAX_PER_CODE + 1);
         assert_eq!(shown(Code::MN102), 30);
@@ -355,6 +359,30 @@ mod tests {
             summary.as_deref(),
             Some("150 more MN101 finding(s) in this file, from here on, are not shown")
         );
+    }
+
+    #[test]
+    fn a_smaller_cap_shows_fewer_and_counts_the_rest_and_none_is_one() {
+        let c = || Candidates {
+            placed: (0..30)
+                .map(|i| placed(Code::MN101, i, i as usize))
+                .collect(),
+            ..Candidates::default()
+        };
+        for (max, shown) in [(5, 5), (1, 1), (0, 1), (30, 30), (31, 30)] {
+            let diags = c().into_capped(max);
+            let findings: Vec<usize> = diags.iter().filter_map(|d| d.pending).collect();
+            assert_eq!(findings, (0..shown).collect::<Vec<_>>(), "max {max}");
+            let total: usize = diags.iter().map(Diagnostic::findings).sum();
+            assert_eq!(total, 30, "max {max}");
+            let summaries: Vec<usize> = diags
+                .iter()
+                .filter(|d| d.pending.is_none())
+                .map(|d| d.more + 1)
+                .collect();
+            let want: Vec<usize> = (shown < 30).then_some(30 - shown).into_iter().collect();
+            assert_eq!(summaries, want, "max {max}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! baseline = "mynaflow-baseline.json"
 //! select = ["MN1", "MN2", "MN3"]      # codes or prefixes reported (default: all)
 //! ignore = ["MN012"]                 # codes or prefixes never reported
+//! max-per-code = 100                 # findings of a code shown per file (0: all)
 //!
 //! [per-file-ignores]                 # glob (relative to this file) = codes or prefixes
 //! "legacy/**" = ["MN2"]
@@ -51,6 +52,7 @@ pub const KEYS: &[&str] = &[
     "ignore",
     "per-file-ignores",
     "require-clauses",
+    "max-per-code",
 ];
 
 #[derive(Deserialize, Default, Debug)]
@@ -68,6 +70,8 @@ struct Raw {
     per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     #[serde(rename = "require-clauses")]
     require_clauses: Option<bool>,
+    #[serde(rename = "max-per-code")]
+    max_per_code: Option<usize>,
 }
 
 /// Loaded settings. Paths in it are resolved against the file's folder.
@@ -93,6 +97,9 @@ pub struct Config {
     /// `require-clauses = true`: a contractor declared without a `clauses`
     /// block is reported (MN303), not taken as making no claim.
     pub require_clauses: bool,
+    /// `max-per-code`: how many findings of one code `check` shows in a
+    /// file before it sums up the rest (0: every one).
+    pub max_per_code: Option<usize>,
     exclude: GlobSet,
     dir: PathBuf,
 }
@@ -199,6 +206,7 @@ impl Config {
             selection,
             per_file_ignores,
             require_clauses: raw.require_clauses.unwrap_or(false),
+            max_per_code: raw.max_per_code,
             exclude,
             dir,
         })

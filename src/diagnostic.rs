@@ -174,21 +174,25 @@ pub fn count(diags: &[Diagnostic], severity: Severity) -> usize {
 /// Puts diagnostics in output order (file, position, code) and drops exact
 /// duplicates, so every renderer prints the same thing for the same input.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(|a, b| {
-        (
-            a.primary.file,
-            a.primary.start,
-            a.primary.end,
-            a.code,
-            &a.message.en,
-        )
-            .cmp(&(
-                b.primary.file,
-                b.primary.start,
-                b.primary.end,
-                b.code,
-                &b.message.en,
-            ))
-    });
+    diags.sort_by(order);
     diags.dedup();
+}
+
+/// The order [`sort`] puts diagnostics in: by file, place, code and
+/// message.
+pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (
+        a.primary.file,
+        a.primary.start,
+        a.primary.end,
+        a.code,
+        &a.message.en,
+    )
+        .cmp(&(
+            b.primary.file,
+            b.primary.start,
+            b.primary.end,
+            b.code,
+            &b.message.en,
+        ))
 }

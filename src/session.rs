@@ -167,10 +167,12 @@ pub struct Session {
     /// A baseline's excuses, applied to each file's findings before the
     /// cap per code and the wording ([`crate::baseline::Excuses`]).
     pub excuses: Option<Arc<crate::baseline::Excuses>>,
-    /// Keep every finding of a file as a diagnostic, past the cap of
-    /// [`MAX_PER_CODE`] per code: for `check --fix`, which applies the fix
-    /// of each (with the cap, a hundred a code each round). Off by default.
-    pub uncapped: bool,
+    /// How many findings of one code a file shows before the rest are
+    /// summed up in one ([`MAX_PER_CODE`] by default); `None` keeps every
+    /// finding as a diagnostic: for `check --max-per-code 0`, and for
+    /// `check --fix`, which applies the fix of each (with the cap, a
+    /// hundred a code each round).
+    pub max_per_code: Option<usize>,
     /// Keep what the checks work out that the inventory lists too (the
     /// verdicts on exchanges of 特定個人情報 and the holdings) in each
     /// [`Analysis`], for `mynaflow inventory`. Off by default: a check
@@ -200,7 +202,7 @@ impl Session {
             timings: Timings::default(),
             for_comparison: false,
             found: Vec::new(),
-            uncapped: false,
+            max_per_code: Some(MAX_PER_CODE),
             keep_places: false,
             excuses: None,
             keep_computed: false,
@@ -864,7 +866,7 @@ impl Session {
             today: self.today,
             options: self.options,
             for_comparison: self.for_comparison,
-            uncapped: self.uncapped,
+            max_per_code: self.max_per_code,
             keep_places: self.keep_places,
             excuses: self.excuses.as_deref(),
             keep_computed: self.keep_computed,
@@ -902,10 +904,21 @@ impl Session {
 
     /// `d` escaped and sorted as [`Session::sorted_diagnostics`] says.
     fn sorted(&self, mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        d.iter_mut().for_each(crate::escape::diagnostic);
-        crate::diagnostic::sort(&mut d);
+        use rayon::prelude::*;
+        // On every core: with every finding kept (`--max-per-code 0`) a
+        // large design has tens of thousands.
+        d.par_iter_mut().for_each(crate::escape::diagnostic);
         let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
-        d.sort_by(|a, b| names[a.primary.file.0 as usize].cmp(names[b.primary.file.0 as usize]));
+        let name = |d: &Diagnostic| names.get(d.primary.file.0 as usize).copied();
+        // By file name, then as `diagnostic::sort` orders them (stable, so
+        // files of one name stay in the order of their ids, as sorting by
+        // name after that sort kept them).
+        d.par_sort_by(|a, b| {
+            name(a)
+                .cmp(&name(b))
+                .then_with(|| crate::diagnostic::order(a, b))
+        });
+        d.dedup();
         d
     }
 }
@@ -1108,7 +1121,7 @@ struct StageOptions<'a> {
     today: Date,
     options: checks::CheckOptions,
     for_comparison: bool,
-    uncapped: bool,
+    max_per_code: Option<usize>,
     keep_places: bool,
     excuses: Option<&'a crate::baseline::Excuses>,
     keep_computed: bool,
@@ -1333,14 +1346,15 @@ fn finish(
             excuses.apply(source, &mut candidates);
         }
         if stage.for_comparison {
-            (Vec::new(), candidates.places())
-        } else if stage.uncapped {
-            (candidates.into_all(), Vec::new())
-        } else if stage.keep_places {
-            let places = candidates.places();
-            (candidates.into_capped(), places)
-        } else {
-            (candidates.into_capped(), Vec::new())
+            return (Vec::new(), candidates.places());
+        }
+        let places = match stage.keep_places {
+            true => candidates.places(),
+            false => Vec::new(),
+        };
+        match stage.max_per_code {
+            Some(max) => (candidates.into_capped(max), places),
+            None => (candidates.into_all(), places),
         }
     });
     if let Some(a) = analysis.as_ref().filter(|_| !stage.for_comparison) {

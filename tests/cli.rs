@@ -763,8 +763,12 @@ fn test_compares_and_updates_every_finding_past_the_cap() {
 fn timings_go_to_stderr_and_leave_the_output_alone() {
     let design = "examples/vendor-proposal.myna";
     let check = ["read+decode", "lex", "parse", "resolve", "graph", "checks"];
-    let runs: [(&[&str], &[&str]); 6] = [
-        (&["check", "--format", "json", design], &["render"]),
+    let runs: [(&[&str], &[&str]); 7] = [
+        (&["check", "--format", "json", design], &["render+write"]),
+        (
+            &["check", "--format", "sarif", design],
+            &["render", "write"],
+        ),
         (
             &["inventory", "--format", "json", design],
             &["inventory", "render+write"],

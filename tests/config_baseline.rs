@@ -397,3 +397,84 @@ fn a_config_name_is_escaped_in_json_and_encoded_in_sarif() {
         }
     }
 }
+
+/// `--max-per-code N` (or the config's `max-per-code`) shows N findings
+/// of a code per file and sums up the rest; 0 shows every one, in every
+/// format, so that code scanning sees each finding at its own place and
+/// never a summary that moves. The counts and the exit status are those
+/// of every finding whatever is shown.
+#[test]
+fn max_per_code_shows_as_many_as_asked_and_zero_shows_every_one() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let design = format!(
+        "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n{}",
+        "flow 基幹 -> 市 : 課税 for 被扶養者認定\n".repeat(150)
+    );
+    std::fs::write(d.path().join("d.myna"), &design).expect("write");
+    let shown = |extra: &[&str]| -> (Option<i32>, usize, Vec<String>, serde_json::Value) {
+        let mut args = vec!["check", "d.myna", "--format", "json"];
+        args.extend(extra);
+        let o = run(d.path(), &args);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let diags = v["diagnostics"].as_array().cloned().unwrap_or_default();
+        let summaries = (diags.iter())
+            .filter_map(|d| d["message"].as_str())
+            .filter(|m| m.contains("not shown"))
+            .map(str::to_string)
+            .collect();
+        (
+            o.status.code(),
+            diags.len(),
+            summaries,
+            v["summary"].clone(),
+        )
+    };
+    let every = serde_json::json!({"files": 1, "errors": 150, "warnings": 0});
+    let summary = |n: usize| {
+        vec![format!(
+            "{n} more MN102 finding(s) in this file, from here on, are not shown"
+        )]
+    };
+    assert_eq!(shown(&[]), (Some(1), 101, summary(50), every.clone()));
+    assert_eq!(
+        shown(&["--max-per-code", "20"]),
+        (Some(1), 21, summary(130), every.clone())
+    );
+    assert_eq!(
+        shown(&["--max-per-code", "0"]),
+        (Some(1), 150, vec![], every.clone())
+    );
+    // Each finding at its own line, none of them a summary.
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "d.myna",
+            "--format",
+            "sarif",
+            "--max-per-code",
+            "0",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("sarif");
+    let lines: Vec<u64> = (v["runs"][0]["results"].as_array().into_iter().flatten())
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+        .collect();
+    assert_eq!(lines, (5..155).collect::<Vec<u64>>());
+    // From the config, and the command line over it.
+    std::fs::write(d.path().join("mynaflow.toml"), "max-per-code = 0\n").expect("write");
+    assert_eq!(shown(&[]), (Some(1), 150, vec![], every.clone()));
+    assert_eq!(
+        shown(&["--max-per-code", "7"]),
+        (Some(1), 8, summary(143), every)
+    );
+    // A value that is not a count is refused, naming the key.
+    std::fs::write(d.path().join("mynaflow.toml"), "max-per-code = -1\n").expect("write");
+    let o = run(d.path(), &["check", "d.myna"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("max-per-code"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -29,6 +29,8 @@ pub struct Options {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub exit_zero: bool,
+    /// `--max-per-code N`: findings of a code shown per file (0: all).
+    pub max_per_code: Option<usize>,
     pub output_file: Option<PathBuf>,
     pub statistics: bool,
     pub stdin_filename: Option<PathBuf>,
@@ -95,6 +97,10 @@ pub fn run(o: &Options) -> u8 {
         .baseline
         .clone()
         .or_else(|| config.and_then(|c| c.baseline.clone()));
+    let per_code = (o.max_per_code)
+        .or_else(|| config.and_then(|c| c.max_per_code))
+        .unwrap_or(mynaflow::session::MAX_PER_CODE);
+    s.max_per_code = (per_code > 0).then_some(per_code);
     // A baseline records every finding, not the hundred a code a check
     // shows: their places, beside those shown, worded.
     s.keep_places = o.write_baseline.is_some();
@@ -247,16 +253,28 @@ pub fn run(o: &Options) -> u8 {
         checked: &checked,
         lang,
     };
-    let start = Instant::now();
-    let out = if o.statistics {
-        statistics(&report)
+    let emitted = if format == Format::Json && !o.statistics {
+        // Written as it is drawn: with every finding shown the document
+        // can be hundreds of megabytes.
+        let start = Instant::now();
+        let written = emit_with(o, |w| {
+            render::json::write_with_config(w, &report, config_shown.as_deref())
+        });
+        s.timings.add("render+write", start.elapsed());
+        written
     } else {
-        render(o, format, &report, &failures, config_shown.as_deref())
+        let start = Instant::now();
+        let out = if o.statistics {
+            statistics(&report)
+        } else {
+            render(o, format, &report, &failures, config_shown.as_deref())
+        };
+        s.timings.add("render", start.elapsed());
+        let start = Instant::now();
+        let emitted = emit(o, &out);
+        s.timings.add("write", start.elapsed());
+        emitted
     };
-    s.timings.add("render", start.elapsed());
-    let start = Instant::now();
-    let emitted = emit(o, &out);
-    s.timings.add("write", start.elapsed());
     if o.timings {
         eprint!("{}", s.timings.table());
     }
@@ -335,11 +353,28 @@ fn write_step_summary(report: &Report) -> bool {
 
 /// Writes the output to `--output-file` or standard output.
 fn emit(o: &Options, out: &str) -> Result<(), Text> {
+    emit_with(o, |w| w.write_all(out.as_bytes()))
+}
+
+/// Writes what `write` writes to `--output-file` or standard output.
+fn emit_with(
+    o: &Options,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Text> {
     match &o.output_file {
-        Some(path) => std::fs::write(path, out).map_err(|e| io_reason(path, &e)),
+        Some(path) => {
+            let written = std::fs::File::create(path).and_then(|f| {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+                write(&mut w)?;
+                w.flush()
+            });
+            written.map_err(|e| io_reason(path, &e))
+        }
         None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
             // A closed pipe (`| head`) is not an error of the check.
-            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            let _ = write(&mut w).and_then(|()| w.flush());
             Ok(())
         }
     }

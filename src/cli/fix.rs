@@ -50,7 +50,7 @@ pub fn run(files: &[PathBuf], settings: &Settings, unsafe_too: bool) -> Result<L
         // counts what is left.
         for round in 0..=MAX_ROUNDS {
             let mut s = Session::new(source.clone());
-            s.uncapped = true;
+            s.max_per_code = None;
             let checked = s.check_text(&shown, text.clone(), path.parent());
             let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
             let applied = (round < MAX_ROUNDS && !fixes.is_empty())

@@ -182,7 +182,7 @@ pub fn render(page: &str, pages: &[String]) -> String {
     item(
         &mut out,
         "mynaflow.toml",
-        "Project settings, looked for in the checked folder and above (or named with --config): rules, format, lang, deny, exclude, baseline, require-clauses, select, ignore, per-file-ignores. Its JSON Schema is docs/mynaflow.schema.json in the source.",
+        "Project settings, looked for in the checked folder and above (or named with --config): rules, format, lang, deny, exclude, baseline, require-clauses, max-per-code, select, ignore, per-file-ignores. Its JSON Schema is docs/mynaflow.schema.json in the source.",
     );
     item(
         &mut out,

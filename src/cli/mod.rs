@@ -102,6 +102,10 @@ enum Command {
         /// Exit 0 even when there are findings (2 still means the check could not run).
         #[arg(long)]
         exit_zero: bool,
+        /// Findings of one code shown per file before the rest are summed up in
+        /// one; 0 shows every one [default: 100, or the config's `max-per-code`].
+        #[arg(long, value_name = "N")]
+        max_per_code: Option<usize>,
         /// Write the output to FILE instead of standard output.
         #[arg(long, short = 'o', value_name = "FILE")]
         output_file: Option<PathBuf>,
@@ -454,6 +458,7 @@ pub fn main() -> ExitCode {
             select,
             ignore,
             exit_zero,
+            max_per_code,
             output_file,
             statistics,
             stdin_filename,
@@ -471,6 +476,7 @@ pub fn main() -> ExitCode {
             select,
             ignore,
             exit_zero,
+            max_per_code,
             output_file,
             statistics,
             stdin_filename,

@@ -1,7 +1,9 @@
 //! `--format json`: one object, in exactly the shape docs/design/LANGUAGE.md §4 gives.
 
 use super::Report;
-use crate::diagnostic::{Fact, FactValue};
+use super::json_pretty::Object;
+use crate::diagnostic::{Diagnostic, Fact, FactValue};
+use std::io::{self, Write};
 
 /// A name from input, with invisible and control characters shown.
 fn visible(s: &str) -> String {
@@ -9,15 +11,6 @@ fn visible(s: &str) -> String {
 }
 use serde::Serialize;
 use std::path::Path;
-
-#[derive(Serialize)]
-struct Output<'a> {
-    version: u32,
-    /// The `mynaflow.toml` the run followed, if any.
-    config: Option<String>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    summary: Summary,
-}
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -106,84 +99,100 @@ pub fn render(report: &Report) -> String {
 /// Renders the report with the `mynaflow.toml` the run followed (`config`,
 /// named as the caller wants it shown, escaped here like any input).
 pub fn render_with_config(report: &Report, config: Option<&Path>) -> String {
-    let lang = report.lang;
-    let diagnostics = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let p = report.position(d.primary);
-            let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
-            if let Some(h) = &d.help {
-                notes.push(format!("help: {}", h.get(lang)));
-            }
-            JsonDiagnostic {
-                code: d.code.as_str(),
-                severity: d.severity.as_str(),
-                message: d.message.get(lang),
-                file: report.file_name(d.primary),
-                line: p.line,
-                column: p.column,
-                end_line: p.end_line,
-                end_column: p.end_column,
-                labels: d
-                    .labels
-                    .iter()
-                    .map(|l| {
-                        let p = report.position(l.span);
-                        JsonLabel {
-                            file: report.file_name(l.span),
-                            line: p.line,
-                            column: p.column,
-                            end_line: p.end_line,
-                            end_column: p.end_column,
-                            message: l.message.get(lang),
-                        }
-                    })
-                    .collect(),
-                notes,
-                rule: d.rule.as_ref().map(|r| JsonRule {
-                    section: &r.section,
-                    basis: r.basis.as_deref(),
-                }),
-                facts: facts(&d.facts),
-                fixes: d
-                    .fixes
-                    .iter()
-                    .map(|f| JsonFix {
-                        message: f.message.get(lang),
-                        applicability: f.applicability.as_str(),
-                        edits: f
-                            .edits
-                            .iter()
-                            .map(|e| {
-                                let p = report.position(e.span);
-                                JsonEdit {
-                                    file: report.file_name(e.span),
-                                    line: p.line,
-                                    column: p.column,
-                                    end_line: p.end_line,
-                                    end_column: p.end_column,
-                                    content: &e.content,
-                                }
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
-    let out = Output {
-        version: 1,
-        config: config.map(|p| visible(&p.display().to_string())),
-        diagnostics,
-        summary: Summary {
+    let mut out = Vec::new();
+    // Writing to memory fails only where serializing does.
+    if let Err(e) = write_with_config(&mut out, report, config) {
+        return format!("{{\"error\":\"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_with_config`] written to `out` as it is drawn, the findings on
+/// every core, a few of them at a time: with every finding shown
+/// (`--max-per-code 0`) a large design's document is hundreds of
+/// megabytes, never held whole. The bytes are `serde_json`'s pretty
+/// layout of the whole document.
+pub fn write_with_config<W: Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    config: Option<&Path>,
+) -> io::Result<()> {
+    let mut top = Object::begin(out, 0)?;
+    top.member("version", &1)?;
+    top.member("config", &config.map(|p| visible(&p.display().to_string())))?;
+    top.array("diagnostics", report.diagnostics, |d| diagnostic(report, d))?;
+    top.member(
+        "summary",
+        &Summary {
             files: report.files,
             errors: report.errors(),
             warnings: report.warnings(),
         },
-    };
-    let mut s =
-        serde_json::to_string_pretty(&out).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    )?;
+    top.end()?;
+    out.write_all(b"\n")
+}
+
+/// One finding as the document shows it.
+fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let lang = report.lang;
+    let p = report.position(d.primary);
+    let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
+    if let Some(h) = &d.help {
+        notes.push(format!("help: {}", h.get(lang)));
+    }
+    JsonDiagnostic {
+        code: d.code.as_str(),
+        severity: d.severity.as_str(),
+        message: d.message.get(lang),
+        file: report.file_name(d.primary),
+        line: p.line,
+        column: p.column,
+        end_line: p.end_line,
+        end_column: p.end_column,
+        labels: d
+            .labels
+            .iter()
+            .map(|l| {
+                let p = report.position(l.span);
+                JsonLabel {
+                    file: report.file_name(l.span),
+                    line: p.line,
+                    column: p.column,
+                    end_line: p.end_line,
+                    end_column: p.end_column,
+                    message: l.message.get(lang),
+                }
+            })
+            .collect(),
+        notes,
+        rule: d.rule.as_ref().map(|r| JsonRule {
+            section: &r.section,
+            basis: r.basis.as_deref(),
+        }),
+        facts: facts(&d.facts),
+        fixes: d
+            .fixes
+            .iter()
+            .map(|f| JsonFix {
+                message: f.message.get(lang),
+                applicability: f.applicability.as_str(),
+                edits: f
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let p = report.position(e.span);
+                        JsonEdit {
+                            file: report.file_name(e.span),
+                            line: p.line,
+                            column: p.column,
+                            end_line: p.end_line,
+                            end_column: p.end_column,
+                            content: &e.content,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
 }

@@ -62,13 +62,20 @@ pub fn word_pending(
     diags: &mut [Diagnostic],
 ) {
     let w = Words::new(design, graph);
-    for d in diags.iter_mut() {
-        let Some(i) = d.pending else { continue };
+    let word = |d: &mut Diagnostic| {
+        let Some(i) = d.pending else { return };
         // Wording is a function of the finding: it words again what it
         // worded before.
         if let Some(worded) = findings.get(i).and_then(|f| w.word(f)) {
             *d = worded;
         }
+    };
+    // A hundred a code are worded unless every finding is asked for
+    // (`check --max-per-code 0`, `--fix`): then tens of thousands may be.
+    if diags.len() >= PARALLEL_FINDINGS {
+        diags.par_iter_mut().for_each(word);
+    } else {
+        diags.iter_mut().for_each(word);
     }
 }
 
