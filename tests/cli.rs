@@ -765,10 +765,7 @@ fn timings_go_to_stderr_and_leave_the_output_alone() {
     let check = ["read+decode", "lex", "parse", "resolve", "graph", "checks"];
     let runs: [(&[&str], &[&str]); 7] = [
         (&["check", "--format", "json", design], &["render+write"]),
-        (
-            &["check", "--format", "sarif", design],
-            &["render", "write"],
-        ),
+        (&["check", "--format", "github", design], &["render+write"]),
         (
             &["inventory", "--format", "json", design],
             &["inventory", "render+write"],

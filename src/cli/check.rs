@@ -253,28 +253,14 @@ pub fn run(o: &Options) -> u8 {
         checked: &checked,
         lang,
     };
-    let emitted = if format == Format::Json && !o.statistics {
-        // Written as it is drawn: with every finding shown the document
-        // can be hundreds of megabytes.
-        let start = Instant::now();
-        let written = emit_with(o, |w| {
-            render::json::write_with_config(w, &report, config_shown.as_deref())
-        });
-        s.timings.add("render+write", start.elapsed());
-        written
-    } else {
-        let start = Instant::now();
-        let out = if o.statistics {
-            statistics(&report)
-        } else {
-            render(o, format, &report, &failures, config_shown.as_deref())
-        };
-        s.timings.add("render", start.elapsed());
-        let start = Instant::now();
-        let emitted = emit(o, &out);
-        s.timings.add("write", start.elapsed());
-        emitted
-    };
+    let start = Instant::now();
+    let emitted = emit_with(o, |w| {
+        if o.statistics {
+            return w.write_all(statistics(&report).as_bytes());
+        }
+        write_findings(w, o, format, &report, &failures, config_shown.as_deref())
+    });
+    s.timings.add("render+write", start.elapsed());
     if o.timings {
         eprint!("{}", s.timings.table());
     }
@@ -296,39 +282,39 @@ pub fn run(o: &Options) -> u8 {
     }
 }
 
-/// The findings in the chosen format.
-fn render(
+/// Writes the findings in the chosen format. Human, JSON and SARIF are
+/// written as they are drawn: with every finding shown (`--max-per-code
+/// 0`) a document can be hundreds of megabytes.
+fn write_findings(
+    w: &mut dyn Write,
     o: &Options,
     format: Format,
     report: &Report,
     failures: &[Text],
     config: Option<&Path>,
-) -> String {
-    match format {
-        Format::Human => {
-            let mut text = render::human::render(report, super::color(o.common.color));
-            if o.quiet {
-                let summary = render::human::summary(report);
-                text.truncate(text.len() - summary.len());
-            }
-            text
-        }
-        Format::Concise => render::concise::render(report),
-        Format::Json => render::json::render_with_config(report, config),
-        Format::Sarif => render::sarif::render_run(
-            report,
-            &render::sarif::Execution {
+) -> std::io::Result<()> {
+    let text = match format {
+        Format::Json => return render::json::write_with_config(w, report, config),
+        Format::Sarif => {
+            let execution = render::sarif::Execution {
                 failures: failures.to_vec(),
                 config: config.map(Path::to_path_buf),
-            },
-        ),
+            };
+            return render::sarif::write_run(w, report, &execution);
+        }
+        Format::Human => {
+            let color = super::color(o.common.color);
+            return render::human::write(w, report, color, !o.quiet);
+        }
+        Format::Concise => render::concise::render(report),
         Format::Github => {
             let written = write_step_summary(report);
             render::github::render_with(report, written)
         }
         Format::Gitlab => render::gitlab::render(report),
         Format::Junit => render::junit::render(report),
-    }
+    };
+    w.write_all(text.as_bytes())
 }
 
 /// Appends the Markdown table of findings to `$GITHUB_STEP_SUMMARY` when

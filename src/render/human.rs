@@ -6,6 +6,7 @@
 //! terminal or a CI log.
 
 use super::Report;
+use super::chunked::write_ordered;
 use crate::code::Severity;
 use crate::escape::{EscapedSource, visible};
 use crate::source::{SourceFile, SourceMap};
@@ -14,6 +15,7 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor::Buffer};
 use std::borrow::Cow;
+use std::io::{self, Write};
 use std::ops::Range;
 
 /// The files as the human format shows them: a file whose text holds a
@@ -122,19 +124,30 @@ pub const MAX_SNIPPET_LINE: usize = 1024;
 
 /// Renders every diagnostic and a summary line. `color` adds ANSI styles.
 pub fn render(report: &Report, color: bool) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(&mut out, report, color, true);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`render`] written to `out` as it is drawn, the diagnostics on every
+/// core, a few at a time (with every finding shown, `--max-per-code 0`, a
+/// large design's report is over a hundred megabytes); the summary line
+/// last unless `summary_line` is false (`check --quiet`).
+pub fn write<W: Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    color: bool,
+    summary_line: bool,
+) -> io::Result<()> {
     let lang = report.lang;
     let config = term::Config::default();
     let short = term::Config {
         display_style: term::DisplayStyle::Short,
         ..term::Config::default()
     };
-    let mut buf = if color {
-        Buffer::ansi()
-    } else {
-        Buffer::no_color()
-    };
     let shown = Shown::new(report);
-    for d in report.diagnostics {
+    write_ordered(out, report.diagnostics, |_, d, text| {
         let mut labels = vec![{
             let s = report.clip(d.primary);
             let l = Label::primary(s.file, shown.range(s));
@@ -169,20 +182,32 @@ pub fn render(report: &Report, color: bool) -> String {
         .with_message(visible(d.message.get(lang)))
         .with_labels(labels)
         .with_notes(notes);
-        // Spans always point into files of the map, so this cannot fail;
-        // if it ever did, the JSON format still carries the finding.
         let spans = std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
         let long = spans.into_iter().any(|s| {
             let f = report.sources.get(s.file);
             f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
         });
-        let mut out = Localized::new(&mut buf, lang);
-        let _ =
-            term::emit_to_write_style(&mut out, if long { &short } else { &config }, &shown, &cs);
+        let mut buf = if color {
+            Buffer::ansi()
+        } else {
+            Buffer::no_color()
+        };
+        let mut styled = Localized::new(&mut buf, lang);
+        // Spans always point into files of the map, so this cannot fail;
+        // if it ever did, the JSON format still carries the finding.
+        let _ = term::emit_to_write_style(
+            &mut styled,
+            if long { &short } else { &config },
+            &shown,
+            &cs,
+        );
+        text.extend_from_slice(buf.as_slice());
+        Ok(())
+    })?;
+    if summary_line {
+        out.write_all(summary(report).as_bytes())?;
     }
-    let mut out = String::from_utf8_lossy(buf.as_slice()).into_owned();
-    out.push_str(&summary(report));
-    out
+    Ok(())
 }
 
 /// `2 errors, 1 warning in 3 files` (or its Japanese).
@@ -284,5 +309,46 @@ impl<W: term::WriteStyle> term::WriteStyle for Localized<'_, W> {
     }
     fn reset(&mut self) -> std::io::Result<()> {
         self.inner.reset()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{RulebookSource, Session};
+    use crate::text::Lang;
+
+    /// Drawn on every core in chunks, the report is each diagnostic drawn
+    /// alone, one after another, then the summary: as one thread drew it.
+    #[test]
+    fn drawn_in_chunks_is_drawn_in_order() {
+        let text = format!(
+            "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n{}",
+            "flow 基幹 -> 市 : 課税 for 被扶養者認定\nflow 基幹 -> 市\u{7} : 課税 for 被扶養者認定\n"
+                .repeat(700)
+        );
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.max_per_code = None;
+        s.check_text("d.myna", text, None);
+        let diags = s.sorted_diagnostics();
+        assert!(diags.len() > 1400, "{}", diags.len());
+        for (lang, color) in [(Lang::En, false), (Lang::Ja, true)] {
+            let report = |diagnostics| Report {
+                sources: &s.sources,
+                diagnostics,
+                files: 1,
+                checked: &[],
+                lang,
+            };
+            let whole = render(&report(&diags), color);
+            let mut one_by_one = String::new();
+            for d in &diags {
+                let mut out = Vec::new();
+                write(&mut out, &report(std::slice::from_ref(d)), color, false).unwrap();
+                one_by_one.push_str(&String::from_utf8(out).unwrap());
+            }
+            one_by_one.push_str(&summary(&report(&diags)));
+            assert_eq!(whole, one_by_one, "{lang:?}");
+        }
     }
 }

@@ -139,6 +139,24 @@ impl<'w, W: ?Sized + Write> Object<'w, W> {
         Object::begin(&mut *self.out, self.level + 1)
     }
 
+    /// A member whose value is an array of one object, whose members
+    /// `each` writes.
+    pub fn array_of_one(
+        &mut self,
+        key: &str,
+        each: impl FnOnce(&mut Object<'_, W>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.key(key)?;
+        self.out.write_all(b"[\n")?;
+        indent(self.out, self.level + 2)?;
+        let mut element = Object::begin(&mut *self.out, self.level + 2)?;
+        each(&mut element)?;
+        element.end()?;
+        self.out.write_all(b"\n")?;
+        indent(self.out, self.level + 1)?;
+        self.out.write_all(b"]")
+    }
+
     /// A member whose value is the array of `items`, each drawn by `draw`
     /// (as a value that serializes to the element) on every core, in
     /// order.
@@ -537,6 +555,47 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "[\n    true,\n    false,\n    \"self\",\n    \"S1\"\n  ]"
         );
+    }
+
+    /// A document nested as a SARIF log is (`runs`: one run holding the
+    /// long array), written through [`Object::array_of_one`].
+    #[test]
+    fn an_array_of_one_object_equals_serde_json_pretty() {
+        #[derive(Serialize)]
+        struct Log {
+            version: u32,
+            runs: [Whole; 1],
+        }
+        for n in [0, 1, 5000] {
+            let log = Log {
+                version: 2,
+                runs: [Whole {
+                    version: 3,
+                    text: "設計 \u{0}\u{1b}[0m \"q\" \\".to_string(),
+                    items: (0..n).map(inner).collect(),
+                    nothing: Vec::new(),
+                    last: inner(7),
+                }],
+            };
+            let run = &log.runs[0];
+            let mut out = Vec::new();
+            let mut o = Object::begin(&mut out, 0).unwrap();
+            o.member("version", &log.version).unwrap();
+            o.array_of_one("runs", |r| {
+                r.member("version", &run.version)?;
+                r.member("text", &run.text)?;
+                r.array("items", &run.items, |x| x)?;
+                r.array("nothing", &run.nothing, |x| x)?;
+                r.member("last", &run.last)
+            })
+            .unwrap();
+            o.end().unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(serde_json::to_vec_pretty(&log).unwrap()).unwrap(),
+                "{n} items"
+            );
+        }
     }
 
     #[test]

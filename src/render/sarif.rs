@@ -42,6 +42,7 @@
 //! Every string that came from input passes through [`visible`]. The output
 //! depends on nothing but the report: same input, same bytes.
 
+use super::json_pretty::Object;
 use super::line_hash::LineHashes;
 use super::{BUILTIN_PREFIX, Report};
 use crate::code::{Code, Severity};
@@ -53,6 +54,7 @@ use crate::text::{Lang, Text};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
 use std::path::PathBuf;
 
 const SCHEMA: &str =
@@ -81,25 +83,6 @@ pub struct Execution {
     /// The `mynaflow.toml` the run followed, named as the checked files
     /// are (relative to where the run started, or absolute).
     pub config: Option<PathBuf>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Log {
-    #[serde(rename = "$schema")]
-    schema: &'static str,
-    version: &'static str,
-    runs: Vec<Run>,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Run {
-    tool: Tool,
-    invocations: Vec<Invocation>,
-    original_uri_base_ids: BTreeMap<&'static str, BaseLocation>,
-    column_kind: &'static str,
-    results: Vec<SarifResult>,
 }
 
 #[derive(Serialize)]
@@ -284,14 +267,38 @@ pub fn render(report: &Report) -> String {
 /// status 2) still gives a valid log, with the reasons in
 /// `toolExecutionNotifications`.
 pub fn render_run(report: &Report, execution: &Execution) -> String {
+    let mut out = Vec::new();
+    // Writing to memory fails only where serializing does.
+    if let Err(e) = write_run(&mut out, report, execution) {
+        return format!("{{\"error\":\"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render_run`] written to `out` as it is drawn, the results on every
+/// core, a few at a time: with every finding shown (`--max-per-code 0`)
+/// a log holds up to [`MAX_RESULTS`] of them, never all held at once. The
+/// bytes are `serde_json`'s pretty layout of the whole log.
+pub fn write_run<W: Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    execution: &Execution,
+) -> io::Result<()> {
     let lang = report.lang;
     let kept = cap(report.diagnostics, MAX_RESULTS);
     let left_out = report.diagnostics.len() - kept.len();
-    let mut seen: HashMap<String, usize> = HashMap::new();
     let line_hashes = primary_line_hashes(report, &kept);
-    let results = kept
+    // Each result's fingerprint with its occurrence number, in order
+    // (the one thing a result takes from those before it).
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let results: Vec<(&Diagnostic, String)> = kept
         .iter()
-        .map(|d| result(report, d, &mut seen, &line_hashes))
+        .map(|&d| {
+            let hash = crate::fingerprint::of(report.sources, d.code, d.primary);
+            let n = seen.entry(hash).or_default();
+            *n += 1;
+            (d, format!("{hash:016x}:{n}"))
+        })
         .collect();
     let mut notifications: Vec<Notification> = execution
         .failures
@@ -322,11 +329,13 @@ pub fn render_run(report: &Report, execution: &Execution) -> String {
             text: Text::new(en, ja).get(lang).to_string(),
         },
     };
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
+    let mut top = Object::begin(out, 0)?;
+    top.member("$schema", SCHEMA)?;
+    top.member("version", "2.1.0")?;
+    top.array_of_one("runs", |run| {
+        run.member(
+            "tool",
+            &Tool {
                 driver: Driver {
                     name: "mynaflow",
                     version: env!("CARGO_PKG_VERSION"),
@@ -334,7 +343,10 @@ pub fn render_run(report: &Report, execution: &Execution) -> String {
                     rules: Code::ALL.iter().map(|&c| rule(c, lang)).collect(),
                 },
             },
-            invocations: vec![Invocation {
+        )?;
+        run.member(
+            "invocations",
+            &[Invocation {
                 execution_successful: execution.failures.is_empty(),
                 tool_execution_notifications: notifications,
                 properties: execution.config.as_deref().map(|p| {
@@ -344,7 +356,10 @@ pub fn render_run(report: &Report, execution: &Execution) -> String {
                     }
                 }),
             }],
-            original_uri_base_ids: BTreeMap::from([
+        )?;
+        run.member(
+            "originalUriBaseIds",
+            &BTreeMap::from([
                 (
                     SRCROOT,
                     base(
@@ -360,14 +375,14 @@ pub fn render_run(report: &Report, execution: &Execution) -> String {
                     ),
                 ),
             ]),
-            column_kind: "unicodeCodePoints",
-            results,
-        }],
-    };
-    let mut s =
-        serde_json::to_string_pretty(&log).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+        )?;
+        run.member("columnKind", "unicodeCodePoints")?;
+        run.array("results", &results, |(d, fingerprint)| {
+            result(report, d, fingerprint, &line_hashes)
+        })
+    })?;
+    top.end()?;
+    out.write_all(b"\n")
 }
 
 /// At most `max` diagnostics, in their order: errors first in what is
@@ -416,10 +431,12 @@ fn primary_line_hashes(
         .collect()
 }
 
+/// One result; `fingerprint` is its `mynaflow/v1` fingerprint with its
+/// occurrence number.
 fn result(
     report: &Report,
     d: &Diagnostic,
-    seen: &mut HashMap<String, usize>,
+    fingerprint: &str,
     line_hashes: &HashMap<FileId, FxHashMap<usize, String>>,
 ) -> SarifResult {
     let lang = report.lang;
@@ -442,13 +459,7 @@ fn result(
             }),
         })
         .collect();
-    let hash = format!(
-        "{:016x}",
-        crate::fingerprint::of(report.sources, d.code, d.primary)
-    );
-    let n = seen.entry(hash.clone()).or_default();
-    *n += 1;
-    let mut fingerprints = BTreeMap::from([(FINGERPRINT, format!("{hash}:{n}"))]);
+    let mut fingerprints = BTreeMap::from([(FINGERPRINT, fingerprint.to_string())]);
     // (None for MN005: see `primary_line_hashes`.)
     if d.code != Code::MN005
         && let Some(h) =
