@@ -282,8 +282,8 @@ pub fn run(o: &Options) -> u8 {
     }
 }
 
-/// Writes the findings in the chosen format. Human, JSON and SARIF are
-/// written as they are drawn: with every finding shown (`--max-per-code
+/// Writes the findings in the chosen format. Human, JSON, SARIF and JUnit
+/// are written as they are drawn: with every finding shown (`--max-per-code
 /// 0`) a document can be hundreds of megabytes.
 fn write_findings(
     w: &mut dyn Write,
@@ -312,7 +312,7 @@ fn write_findings(
             render::github::render_with(report, written)
         }
         Format::Gitlab => render::gitlab::render(report),
-        Format::Junit => render::junit::render(report),
+        Format::Junit => return render::junit::write(w, report),
     };
     w.write_all(text.as_bytes())
 }

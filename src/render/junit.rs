@@ -14,6 +14,7 @@
 //! Text passes through [`visible`], is escaped for XML 1.0, and characters
 //! XML forbids are dropped. No timestamps: same input, same bytes.
 
+use super::chunked::write_ordered_text;
 use super::{BUILTIN_PREFIX, Report};
 use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
@@ -22,6 +23,22 @@ use std::fmt::Write;
 
 /// Renders the report as one JUnit `<testsuite>`.
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(&mut out, report);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A test case: a checked file without findings, or one finding.
+enum Case<'a> {
+    Clean(FileId),
+    Finding(&'a Diagnostic),
+}
+
+/// [`render`] written to `out` as it is drawn, the test cases on every
+/// core, a few at a time (with every finding shown, `--max-per-code 0`,
+/// a large design's suite is over a hundred megabytes).
+pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::io::Result<()> {
     let mut files: Vec<FileId> = report
         .checked
         .iter()
@@ -38,48 +55,58 @@ pub fn render(report: &Report) -> String {
     for d in report.diagnostics {
         by_file.entry(d.primary.file).or_default().push(d);
     }
-
-    let mut cases = String::new();
-    let (mut tests, mut failed) = (0, 0);
-    for &file in &files {
-        let name = attr(&visible(&report.sources.get(file).name));
-        let Some(diags) = by_file.get(&file) else {
-            tests += 1;
-            let _ = writeln!(
-                cases,
-                "  <testcase classname=\"{name}\" name=\"{name}\" file=\"{name}\"/>"
-            );
-            continue;
-        };
-        for d in diags {
-            tests += 1;
-            let p = report.position(d.primary);
-            let _ = writeln!(
-                cases,
-                "  <testcase classname=\"{name}\" name=\"{} {}:{}\" file=\"{name}\" line=\"{}\">",
-                d.code, p.line, p.column, p.line
-            );
-            let body = describe(report, d);
-            if d.is_error() {
-                failed += 1;
-                let _ = writeln!(
-                    cases,
-                    "    <failure type=\"{}\" message=\"{}\">{}</failure>",
-                    d.code,
-                    attr(&visible(d.message.get(report.lang))),
-                    text(&body)
-                );
-            } else {
-                let _ = writeln!(cases, "    <system-out>{}</system-out>", text(&body));
-            }
-            cases.push_str("  </testcase>\n");
+    let mut cases: Vec<Case> = Vec::with_capacity(report.diagnostics.len() + files.len());
+    for file in files {
+        match by_file.get(&file) {
+            None => cases.push(Case::Clean(file)),
+            Some(diags) => cases.extend(diags.iter().map(|&d| Case::Finding(d))),
         }
     }
-    format!(
+    let tests = cases.len();
+    let failed = (cases.iter())
+        .filter(|c| matches!(c, Case::Finding(d) if d.is_error()))
+        .count();
+    write!(
+        out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <testsuite name=\"mynaflow\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n\
-         {cases}</testsuite>\n"
-    )
+         <testsuite name=\"mynaflow\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n"
+    )?;
+    let name_of = |file| attr(&visible(&report.sources.get(file).name));
+    write_ordered_text(out, &cases, |_, case, cases| {
+        let d = match case {
+            Case::Clean(file) => {
+                let name = name_of(*file);
+                let _ = writeln!(
+                    cases,
+                    "  <testcase classname=\"{name}\" name=\"{name}\" file=\"{name}\"/>"
+                );
+                return Ok(());
+            }
+            Case::Finding(d) => d,
+        };
+        let name = name_of(d.primary.file);
+        let p = report.position(d.primary);
+        let _ = writeln!(
+            cases,
+            "  <testcase classname=\"{name}\" name=\"{} {}:{}\" file=\"{name}\" line=\"{}\">",
+            d.code, p.line, p.column, p.line
+        );
+        let body = describe(report, d);
+        if d.is_error() {
+            let _ = writeln!(
+                cases,
+                "    <failure type=\"{}\" message=\"{}\">{}</failure>",
+                d.code,
+                attr(&visible(d.message.get(report.lang))),
+                text(&body)
+            );
+        } else {
+            let _ = writeln!(cases, "    <system-out>{}</system-out>", text(&body));
+        }
+        cases.push_str("  </testcase>\n");
+        Ok(())
+    })?;
+    out.write_all(b"</testsuite>\n")
 }
 
 /// A finding as plain text: `path:line:col: error[MN102]: message`, then
