@@ -10,6 +10,8 @@
 #   FORMATS="human json sarif github junit" SIZES=1000000 SHAPES=mixed benches/scale.sh
 #   MYNAFLOW_BIN=/tmp/mynaflow-old benches/scale.sh   # time another build
 #   COMMAND=test benches/scale.sh          # time `mynaflow test` instead
+#   CHECK_ARGS="--max-per-code 0" SHAPES=findings benches/scale.sh
+#                                          # `check` with more options (here: every finding shown)
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
 #   COMMAND=report benches/scale.sh        # the HTML page, into $DIR/report.html
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
@@ -205,7 +207,8 @@ count() {
 command_for() {
     local f=$1 format=$2 fm
     case $COMMAND in
-        check) CMD=("$BIN" check --format "$format" "$f") ;;
+        # shellcheck disable=SC2086 # CHECK_ARGS is words on purpose
+        check) CMD=("$BIN" check --format "$format" ${CHECK_ARGS:-} "$f") ;;
         test) CMD=("$BIN" test "$f") ;;
         fmt) CMD=("$BIN" fmt --check "$f") ;;
         report) CMD=("$BIN" report -o "$DIR/report.html" "$f") ;;

@@ -271,7 +271,7 @@ pub fn run(o: &Options) -> u8 {
     if let Some(left) = &fix_left {
         super::fix::report_left(left, o.unsafe_fixes, o.quiet);
     }
-    if !failures.is_empty() {
+    let status = if !failures.is_empty() {
         FAILURE
     } else if o.exit_zero {
         OK
@@ -279,7 +279,11 @@ pub fn run(o: &Options) -> u8 {
         FINDINGS
     } else {
         OK
-    }
+    };
+    // As with the models: the process ends now, and tens of thousands of
+    // findings (every one shown) are a tenth of a second to free one by one.
+    std::mem::forget(diags);
+    status
 }
 
 /// Writes the findings in the chosen format. Human, JSON, SARIF and JUnit
