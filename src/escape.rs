@@ -151,14 +151,12 @@ pub fn push_char(out: &mut Vec<u8>, c: char) {
 /// Borrowed (no allocation) when nothing needs escaping, which is the
 /// usual case.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    // Bytes first: a design's text almost never has a byte that could start
-    // such a character, and a byte scan is several times faster than
-    // decoding every character.
-    if !s.bytes().any(may_be_unusual) || !s.chars().any(needs_escape) {
+    let Some(first) = first_to_escape(s) else {
         return Cow::Borrowed(s);
-    }
+    };
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    out.push_str(s.get(..first).unwrap_or_default());
+    for c in s.get(first..).unwrap_or_default().chars() {
         if needs_escape(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
@@ -166,6 +164,26 @@ pub fn visible(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Where the first character of `s` that [`needs_escape`] starts. Bytes
+/// first: a design's text almost never has a byte that could start such a
+/// character, and a byte scan is several times faster than decoding every
+/// character; only the characters such bytes start are decoded (a
+/// message's dash or arrow starts with one of them, and its Japanese
+/// around it is not decoded for it).
+fn first_to_escape(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut at = 0;
+    loop {
+        at += b.get(at..)?.iter().position(|&x| may_be_unusual(x))?;
+        // A byte `may_be_unusual` accepts always starts a character.
+        let c = s.get(at..)?.chars().next()?;
+        if needs_escape(c) {
+            return Some(at);
+        }
+        at += c.len_utf8();
+    }
 }
 
 /// [`visible`] of an owned string: the string itself when nothing needs
@@ -390,6 +408,29 @@ mod tests {
             "e\u{301}\u{feff}😀\u{fffb}",
         ] {
             assert_eq!(rewritten(s), rewritten_char_by_char(s), "{s:?}");
+        }
+    }
+
+    /// [`visible`] decodes only the characters its byte scan stops at: it
+    /// escapes what escaping every character would.
+    #[test]
+    fn visible_escapes_as_every_character_looked_at_would() {
+        let by_char = |s: &str| -> String {
+            s.chars()
+                .map(|c| match needs_escape(c) {
+                    true => format!("\\u{{{:x}}}", c as u32),
+                    false => c.to_string(),
+                })
+                .collect()
+        };
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("特定個人情報 — {c}→組合"),
+                format!("{c}\u{2014}x\u{200b}"),
+            ] {
+                assert_eq!(visible(&s), by_char(&s), "{:x}", c as u32);
+            }
         }
     }
 
