@@ -286,9 +286,9 @@ pub fn run(o: &Options) -> u8 {
     status
 }
 
-/// Writes the findings in the chosen format. Human, JSON, SARIF and JUnit
-/// are written as they are drawn: with every finding shown (`--max-per-code
-/// 0`) a document can be hundreds of megabytes.
+/// Writes the findings in the chosen format, as they are drawn, on every
+/// core: with every finding shown (`--max-per-code 0`) a document can be
+/// hundreds of megabytes.
 fn write_findings(
     w: &mut dyn Write,
     o: &Options,
@@ -297,28 +297,27 @@ fn write_findings(
     failures: &[Text],
     config: Option<&Path>,
 ) -> std::io::Result<()> {
-    let text = match format {
-        Format::Json => return render::json::write_with_config(w, report, config),
+    match format {
+        Format::Json => render::json::write_with_config(w, report, config),
         Format::Sarif => {
             let execution = render::sarif::Execution {
                 failures: failures.to_vec(),
                 config: config.map(Path::to_path_buf),
             };
-            return render::sarif::write_run(w, report, &execution);
+            render::sarif::write_run(w, report, &execution)
         }
         Format::Human => {
             let color = super::color(o.common.color);
-            return render::human::write(w, report, color, !o.quiet);
+            render::human::write(w, report, color, !o.quiet)
         }
-        Format::Concise => render::concise::render(report),
+        Format::Concise => render::concise::write(w, report),
         Format::Github => {
             let written = write_step_summary(report);
-            render::github::render_with(report, written)
+            render::github::write_with(w, report, written)
         }
-        Format::Gitlab => render::gitlab::render(report),
-        Format::Junit => return render::junit::write(w, report),
-    };
-    w.write_all(text.as_bytes())
+        Format::Gitlab => render::gitlab::write(w, report),
+        Format::Junit => render::junit::write(w, report),
+    }
 }
 
 /// Appends the Markdown table of findings to `$GITHUB_STEP_SUMMARY` when

@@ -4,13 +4,22 @@
 //! a finding is always exactly one line.
 
 use super::Report;
+use super::chunked::write_ordered_text;
 use crate::escape::visible;
 use std::fmt::Write as _;
 
 /// Renders one line per diagnostic.
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
-    for d in report.diagnostics {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write(&mut out, report);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`render`] written to `out` as it is drawn, the lines on every core, a
+/// few at a time.
+pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::io::Result<()> {
+    write_ordered_text(out, report.diagnostics, |_, d, out| {
         let p = report.position(d.primary);
         let _ = writeln!(
             out,
@@ -21,6 +30,6 @@ pub fn render(report: &Report) -> String {
             d.code,
             visible(d.message.get(report.lang))
         );
-    }
-    out
+        Ok(())
+    })
 }

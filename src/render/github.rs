@@ -19,7 +19,9 @@
 //! the command line appends to `$GITHUB_STEP_SUMMARY` when it is set.
 
 use super::Report;
+use super::chunked::write_ordered_text;
 use crate::code::Severity;
+use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
 use crate::text::Lang;
 use std::fmt::Write as _;
@@ -31,7 +33,32 @@ pub const SHOWN: usize = 10;
 /// GitHub will not show them all. `summary_written` says whether the
 /// full table went to the job summary, so the notice can point there.
 pub fn render_with(report: &Report, summary_written: bool) -> String {
-    let mut out = render(report);
+    let mut out = Vec::new();
+    // Writing to memory cannot fail.
+    let _ = write_with(&mut out, report, summary_written);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`render_with`] written to `out` as it is drawn, the commands on every
+/// core, a few at a time.
+pub fn write_with<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    summary_written: bool,
+) -> std::io::Result<()> {
+    write_ordered_text(out, report.diagnostics, |_, d, text| {
+        command(report, d, text);
+        Ok(())
+    })?;
+    out.write_all(notice(report, summary_written).as_bytes())
+}
+
+/// The `::notice` that says how many annotations GitHub will not show,
+/// if it will not show them all (else nothing). `summary_written` says
+/// whether the full table went to the job summary, so the notice can
+/// point there.
+fn notice(report: &Report, summary_written: bool) -> String {
+    let mut out = String::new();
     // Annotations, one per diagnostic: a summary of many findings is one.
     let annotations = |severity| {
         report
@@ -118,47 +145,52 @@ fn cell(s: &str) -> String {
 
 /// Renders one workflow command per diagnostic.
 pub fn render(report: &Report) -> String {
-    let lang = report.lang;
     let mut out = String::new();
     for d in report.diagnostics {
-        let p = report.position(d.primary);
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let mut props = vec![
-            ("file", visible(report.file_name(d.primary)).into_owned()),
-            ("line", p.line.to_string()),
-        ];
-        if p.line == p.end_line {
-            props.push(("col", p.column.to_string()));
-        }
-        props.push(("endLine", p.end_line.to_string()));
-        if p.line == p.end_line {
-            props.push(("endColumn", p.end_column.to_string()));
-        }
-        props.push(("title", d.code.as_str().to_string()));
-        let mut message = visible(d.message.get(lang)).into_owned();
-        if let Some(h) = &d.help {
-            message.push_str(match lang {
-                Lang::En => "\nhelp: ",
-                Lang::Ja => "\nヒント: ",
-            });
-            message.push_str(&visible(h.get(lang)));
-        }
-        out.push_str("::");
-        out.push_str(command);
-        for (i, (k, v)) in props.iter().enumerate() {
-            out.push(if i == 0 { ' ' } else { ',' });
-            out.push_str(k);
-            out.push('=');
-            out.push_str(&escape_property(v));
-        }
-        out.push_str("::");
-        out.push_str(&escape_data(&message));
-        out.push('\n');
+        command(report, d, &mut out);
     }
     out
+}
+
+/// The workflow command of one diagnostic, onto the end of `out`.
+fn command(report: &Report, d: &Diagnostic, out: &mut String) {
+    let lang = report.lang;
+    let p = report.position(d.primary);
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = vec![
+        ("file", visible(report.file_name(d.primary)).into_owned()),
+        ("line", p.line.to_string()),
+    ];
+    if p.line == p.end_line {
+        props.push(("col", p.column.to_string()));
+    }
+    props.push(("endLine", p.end_line.to_string()));
+    if p.line == p.end_line {
+        props.push(("endColumn", p.end_column.to_string()));
+    }
+    props.push(("title", d.code.as_str().to_string()));
+    let mut message = visible(d.message.get(lang)).into_owned();
+    if let Some(h) = &d.help {
+        message.push_str(match lang {
+            Lang::En => "\nhelp: ",
+            Lang::Ja => "\nヒント: ",
+        });
+        message.push_str(&visible(h.get(lang)));
+    }
+    out.push_str("::");
+    out.push_str(command);
+    for (i, (k, v)) in props.iter().enumerate() {
+        out.push(if i == 0 { ' ' } else { ',' });
+        out.push_str(k);
+        out.push('=');
+        out.push_str(&escape_property(v));
+    }
+    out.push_str("::");
+    out.push_str(&escape_data(&message));
+    out.push('\n');
 }
 
 /// Escapes a command's message as `@actions/core` does (`escapeData`):

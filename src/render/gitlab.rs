@@ -9,8 +9,9 @@
 //! `location.path` with `location.lines.begin`. Paths are as shown
 //! elsewhere: run from the repository root so GitLab finds the files.
 
-use super::Report;
+use super::{Report, json_pretty};
 use crate::code::Severity;
+use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -41,35 +42,46 @@ struct Lines {
 /// Renders the report as a pretty-printed JSON array with a trailing
 /// newline.
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    if write(&mut out, report).is_err() {
+        return "[]\n".to_string();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`render`] written to `out` as it is drawn, the issues on every core,
+/// a few at a time.
+pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::io::Result<()> {
+    // Each issue's fingerprint with its occurrence number, in order (the
+    // one thing an issue takes from those before it).
     let mut seen: HashMap<u64, usize> = HashMap::new();
-    let issues: Vec<Issue> = report
-        .diagnostics
-        .iter()
+    let issues: Vec<(&Diagnostic, String)> = (report.diagnostics.iter())
         .map(|d| {
-            let p = report.position(d.primary);
             let hash = crate::fingerprint::of(report.sources, d.code, d.primary);
             let n = seen.entry(hash).or_default();
             *n += 1;
-            Issue {
-                kind: "issue",
-                description: format!("{}: {}", d.code, visible(d.message.get(report.lang))),
-                check_name: d.code.as_str(),
-                fingerprint: format!("{hash:016x}:{n}"),
-                severity: match d.severity {
-                    Severity::Error => "major",
-                    Severity::Warning => "minor",
-                },
-                location: Location {
-                    path: visible(report.file_name(d.primary)).into_owned(),
-                    lines: Lines {
-                        begin: p.line,
-                        end: p.end_line,
-                    },
-                },
-            }
+            (d, format!("{hash:016x}:{n}"))
         })
         .collect();
-    let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
-    s.push('\n');
-    s
+    json_pretty::array(out, &issues, |(d, fingerprint)| {
+        let p = report.position(d.primary);
+        Issue {
+            kind: "issue",
+            description: format!("{}: {}", d.code, visible(d.message.get(report.lang))),
+            check_name: d.code.as_str(),
+            fingerprint: fingerprint.clone(),
+            severity: match d.severity {
+                Severity::Error => "major",
+                Severity::Warning => "minor",
+            },
+            location: Location {
+                path: visible(report.file_name(d.primary)).into_owned(),
+                lines: Lines {
+                    begin: p.line,
+                    end: p.end_line,
+                },
+            },
+        }
+    })?;
+    out.write_all(b"\n")
 }

@@ -99,6 +99,27 @@ where
     value.serialize(&mut ser).map_err(io::Error::from)
 }
 
+/// A document that is the array of `items`, each drawn by `draw` (as a
+/// value that serializes to the element) on every core, in order.
+pub fn array<'a, W, T, V, F>(out: &mut W, items: &'a [T], draw: F) -> io::Result<()>
+where
+    W: ?Sized + Write,
+    T: Sync,
+    V: Serialize,
+    F: Fn(&'a T) -> V + Sync,
+{
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    write_ordered(out, items, |i, item, buf| {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        indent(buf, 1)?;
+        value_at(buf, 1, &draw(item))
+    })?;
+    out.write_all(b"\n]")
+}
+
 /// A JSON object written member by member at depth `level`.
 pub struct Object<'w, W: ?Sized> {
     out: &'w mut W,
@@ -593,6 +614,20 @@ mod tests {
             assert_eq!(
                 String::from_utf8(out).unwrap(),
                 String::from_utf8(serde_json::to_vec_pretty(&log).unwrap()).unwrap(),
+                "{n} items"
+            );
+        }
+    }
+
+    #[test]
+    fn a_document_that_is_an_array_equals_serde_json_pretty() {
+        for n in [0, 1, 5000] {
+            let items: Vec<Inner> = (0..n).map(inner).collect();
+            let mut out = Vec::new();
+            array(&mut out, &items, |x| x).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                String::from_utf8(serde_json::to_vec_pretty(&items).unwrap()).unwrap(),
                 "{n} items"
             );
         }
