@@ -70,8 +70,9 @@ struct Raw {
     per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     #[serde(rename = "require-clauses")]
     require_clauses: Option<bool>,
+    /// Read as any value, so that a wrong one is told in the file's terms.
     #[serde(rename = "max-per-code")]
-    max_per_code: Option<usize>,
+    max_per_code: Option<toml::Value>,
 }
 
 /// Loaded settings. Paths in it are resolved against the file's folder.
@@ -161,6 +162,17 @@ impl Config {
                 }
             }
         }
+        let max_per_code = match &raw.max_per_code {
+            None => None,
+            Some(toml::Value::Integer(n)) if *n >= 0 => {
+                Some(usize::try_from(*n).unwrap_or(usize::MAX))
+            }
+            Some(v) => {
+                return Err(format!(
+                    "{shown}: max-per-code = {v}: must be a whole number, 0 (show every finding) or more"
+                ));
+            }
+        };
         let mut globs = GlobSetBuilder::new();
         for g in raw.exclude.iter().flatten() {
             globs.add(Glob::new(g).map_err(|e| format!("{shown}: exclude \"{g}\": {e}"))?);
@@ -206,7 +218,7 @@ impl Config {
             selection,
             per_file_ignores,
             require_clauses: raw.require_clauses.unwrap_or(false),
-            max_per_code: raw.max_per_code,
+            max_per_code,
             exclude,
             dir,
         })

@@ -468,13 +468,15 @@ fn max_per_code_shows_as_many_as_asked_and_zero_shows_every_one() {
         shown(&["--max-per-code", "7"]),
         (Some(1), 8, summary(143), every)
     );
-    // A value that is not a count is refused, naming the key.
-    std::fs::write(d.path().join("mynaflow.toml"), "max-per-code = -1\n").expect("write");
-    let o = run(d.path(), &["check", "d.myna"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("max-per-code"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    // A value that is not a count is refused, naming the key and the value.
+    for bad in ["-1", "1.5", "\"all\""] {
+        let toml = format!("max-per-code = {bad}\n");
+        std::fs::write(d.path().join("mynaflow.toml"), toml).expect("write");
+        let o = run(d.path(), &["check", "d.myna"]);
+        assert_eq!(o.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&o.stderr);
+        let want =
+            format!("max-per-code = {bad}: must be a whole number, 0 (show every finding) or more");
+        assert!(err.contains(&want), "{err}");
+    }
 }
