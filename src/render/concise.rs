@@ -10,10 +10,7 @@ use std::fmt::Write as _;
 
 /// Renders one line per diagnostic.
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write(&mut out, report);
-    String::from_utf8_lossy(&out).into_owned()
+    super::written(|out| write(out, report), |_| String::new())
 }
 
 /// [`render`] written to `out` as it is drawn, the lines on every core, a

@@ -33,10 +33,10 @@ pub const SHOWN: usize = 10;
 /// GitHub will not show them all. `summary_written` says whether the
 /// full table went to the job summary, so the notice can point there.
 pub fn render_with(report: &Report, summary_written: bool) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write_with(&mut out, report, summary_written);
-    String::from_utf8_lossy(&out).into_owned()
+    super::written(
+        |out| write_with(out, report, summary_written),
+        |_| String::new(),
+    )
 }
 
 /// [`render_with`] written to `out` as it is drawn, the commands on every

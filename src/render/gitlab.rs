@@ -42,11 +42,7 @@ struct Lines {
 /// Renders the report as a pretty-printed JSON array with a trailing
 /// newline.
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    if write(&mut out, report).is_err() {
-        return "[]\n".to_string();
-    }
-    String::from_utf8(out).unwrap_or_default()
+    super::written(|out| write(out, report), |_| "[]\n".to_string())
 }
 
 /// [`render`] written to `out` as it is drawn, the issues on every core,

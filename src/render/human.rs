@@ -124,10 +124,7 @@ pub const MAX_SNIPPET_LINE: usize = 1024;
 
 /// Renders every diagnostic and a summary line. `color` adds ANSI styles.
 pub fn render(report: &Report, color: bool) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write(&mut out, report, color, true);
-    String::from_utf8_lossy(&out).into_owned()
+    super::written(|out| write(out, report, color, true), |_| String::new())
 }
 
 /// [`render`] written to `out` as it is drawn, the diagnostics on every

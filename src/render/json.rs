@@ -99,12 +99,10 @@ pub fn render(report: &Report) -> String {
 /// Renders the report with the `mynaflow.toml` the run followed (`config`,
 /// named as the caller wants it shown, escaped here like any input).
 pub fn render_with_config(report: &Report, config: Option<&Path>) -> String {
-    let mut out = Vec::new();
-    // Writing to memory fails only where serializing does.
-    if let Err(e) = write_with_config(&mut out, report, config) {
-        return format!("{{\"error\":\"{e}\"}}\n");
-    }
-    String::from_utf8(out).unwrap_or_default()
+    super::written(
+        |out| write_with_config(out, report, config),
+        |e| format!("{{\"error\":\"{e}\"}}\n"),
+    )
 }
 
 /// [`render_with_config`] written to `out` as it is drawn, the findings on

@@ -23,10 +23,7 @@ use std::fmt::Write;
 
 /// Renders the report as one JUnit `<testsuite>`.
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail.
-    let _ = write(&mut out, report);
-    String::from_utf8_lossy(&out).into_owned()
+    super::written(|out| write(out, report), |_| String::new())
 }
 
 /// A test case: a checked file without findings, or one finding.

@@ -24,6 +24,22 @@ use crate::source::SourceMap;
 use crate::span::{FileId, Span};
 use crate::text::Lang;
 
+/// The text of a renderer that writes as it draws (`write`), drawn into
+/// memory: for a caller that wants a `String`. Writing to memory fails
+/// only where serializing does; `failed` gives the text then.
+pub fn written(
+    write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+    failed: impl FnOnce(std::io::Error) -> String,
+) -> String {
+    let mut out = Vec::new();
+    match write(&mut out) {
+        // Every renderer writes UTF-8.
+        Ok(()) => String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        Err(e) => failed(e),
+    }
+}
+
 /// What a renderer needs: the files, the findings in output order, and
 /// which files were checked.
 pub struct Report<'a> {

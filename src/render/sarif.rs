@@ -267,12 +267,10 @@ pub fn render(report: &Report) -> String {
 /// status 2) still gives a valid log, with the reasons in
 /// `toolExecutionNotifications`.
 pub fn render_run(report: &Report, execution: &Execution) -> String {
-    let mut out = Vec::new();
-    // Writing to memory fails only where serializing does.
-    if let Err(e) = write_run(&mut out, report, execution) {
-        return format!("{{\"error\":\"{e}\"}}\n");
-    }
-    String::from_utf8(out).unwrap_or_default()
+    super::written(
+        |out| write_run(out, report, execution),
+        |e| format!("{{\"error\":\"{e}\"}}\n"),
+    )
 }
 
 /// [`render_run`] written to `out` as it is drawn, the results on every
