@@ -171,15 +171,10 @@ pub fn count(diags: &[Diagnostic], severity: Severity) -> usize {
         .sum()
 }
 
-/// Puts diagnostics in output order (file, position, code) and drops exact
-/// duplicates, so every renderer prints the same thing for the same input.
-pub fn sort(diags: &mut Vec<Diagnostic>) {
-    diags.sort_by(order);
-    diags.dedup();
-}
-
-/// The order [`sort`] puts diagnostics in: by file, place, code and
-/// message.
+/// The output order of diagnostics within a file, so every renderer
+/// prints the same thing for the same input: by file, place, code and
+/// message ([`crate::session::Session::sorted_diagnostics`] puts files in
+/// the order of their names).
 pub fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
     (
         a.primary.file,

@@ -65,6 +65,25 @@ pub fn of(sources: &SourceMap, code: Code, primary: Span) -> u64 {
     ])
 }
 
+/// Each diagnostic's fingerprint ([`of`]) in hex with its occurrence
+/// number among the diagnostics before it that have the same one
+/// (`hash:n`): the tool's own identity of a finding in SARIF and GitLab
+/// reports, which findings alike in code, file, line and text share.
+pub fn numbered<'a>(
+    sources: &SourceMap,
+    diagnostics: impl IntoIterator<Item = &'a crate::diagnostic::Diagnostic>,
+) -> Vec<String> {
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    (diagnostics.into_iter())
+        .map(|d| {
+            let hash = of(sources, d.code, d.primary);
+            let n = seen.entry(hash).or_default();
+            *n += 1;
+            format!("{hash:016x}:{n}")
+        })
+        .collect()
+}
+
 /// A file's name however it was spelled on the command line: relative to
 /// the current folder (`/`-separated) when the file is inside it, else
 /// absolute; symlinks resolved. Names that are not paths

@@ -910,9 +910,9 @@ impl Session {
         d.par_iter_mut().for_each(crate::escape::diagnostic);
         let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
         let name = |d: &Diagnostic| names.get(d.primary.file.0 as usize).copied();
-        // By file name, then as `diagnostic::sort` orders them (stable, so
-        // files of one name stay in the order of their ids, as sorting by
-        // name after that sort kept them).
+        // By file name, then in `diagnostic::order` (which puts files of
+        // one name in the order of their ids), then exact duplicates
+        // dropped.
         d.par_sort_by(|a, b| {
             name(a)
                 .cmp(&name(b))

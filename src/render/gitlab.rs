@@ -14,7 +14,6 @@ use crate::code::Severity;
 use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
 use serde::Serialize;
-use std::collections::HashMap;
 
 #[derive(Serialize)]
 struct Issue {
@@ -48,17 +47,9 @@ pub fn render(report: &Report) -> String {
 /// [`render`] written to `out` as it is drawn, the issues on every core,
 /// a few at a time.
 pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::io::Result<()> {
-    // Each issue's fingerprint with its occurrence number, in order (the
-    // one thing an issue takes from those before it).
-    let mut seen: HashMap<u64, usize> = HashMap::new();
-    let issues: Vec<(&Diagnostic, String)> = (report.diagnostics.iter())
-        .map(|d| {
-            let hash = crate::fingerprint::of(report.sources, d.code, d.primary);
-            let n = seen.entry(hash).or_default();
-            *n += 1;
-            (d, format!("{hash:016x}:{n}"))
-        })
-        .collect();
+    // The one thing an issue takes from those before it, worked out first.
+    let fingerprints = crate::fingerprint::numbered(report.sources, report.diagnostics);
+    let issues: Vec<(&Diagnostic, String)> = report.diagnostics.iter().zip(fingerprints).collect();
     json_pretty::array(out, &issues, |(d, fingerprint)| {
         let p = report.position(d.primary);
         Issue {

@@ -286,18 +286,9 @@ pub fn write_run<W: Write + ?Sized>(
     let kept = cap(report.diagnostics, MAX_RESULTS);
     let left_out = report.diagnostics.len() - kept.len();
     let line_hashes = primary_line_hashes(report, &kept);
-    // Each result's fingerprint with its occurrence number, in order
-    // (the one thing a result takes from those before it).
-    let mut seen: HashMap<u64, usize> = HashMap::new();
-    let results: Vec<(&Diagnostic, String)> = kept
-        .iter()
-        .map(|&d| {
-            let hash = crate::fingerprint::of(report.sources, d.code, d.primary);
-            let n = seen.entry(hash).or_default();
-            *n += 1;
-            (d, format!("{hash:016x}:{n}"))
-        })
-        .collect();
+    // The one thing a result takes from those before it, worked out first.
+    let fingerprints = crate::fingerprint::numbered(report.sources, kept.iter().copied());
+    let results: Vec<(&Diagnostic, String)> = kept.iter().copied().zip(fingerprints).collect();
     let mut notifications: Vec<Notification> = execution
         .failures
         .iter()
