@@ -176,7 +176,7 @@ fn first_to_escape(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut at = 0;
     loop {
-        at += b.get(at..)?.iter().position(|&x| may_be_unusual(x))?;
+        at += first_unusual(b.get(at..)?)?;
         // A byte `may_be_unusual` accepts always starts a character.
         let c = s.get(at..)?.chars().next()?;
         if needs_escape(c) {
@@ -184,6 +184,35 @@ fn first_to_escape(s: &str) -> Option<usize> {
         }
         at += c.len_utf8();
     }
+}
+
+/// The offset of the first byte of `b` that [`may_be_unusual`] accepts,
+/// found a block at a time: every message, label, note and help of every
+/// finding is scanned so, by the session and again by the renderer, and
+/// asked byte by byte the scan was 7 % of a run that printed 93 564
+/// findings (four kilobytes of text each, in both languages).
+fn first_unusual(b: &[u8]) -> Option<usize> {
+    /// Bytes tested at once, without a branch (the compiler tests them
+    /// together).
+    const BLOCK: usize = 32;
+    let mut blocks = b.chunks_exact(BLOCK);
+    let mut base = 0;
+    for block in &mut blocks {
+        if block
+            .iter()
+            .fold(false, |found, &x| found | may_be_unusual(x))
+        {
+            return block
+                .iter()
+                .position(|&x| may_be_unusual(x))
+                .map(|i| base + i);
+        }
+        base += BLOCK;
+    }
+    let rest = blocks.remainder();
+    rest.iter()
+        .position(|&x| may_be_unusual(x))
+        .map(|i| base + i)
 }
 
 /// [`visible`] of an owned string: the string itself when nothing needs
@@ -431,6 +460,28 @@ mod tests {
             ] {
                 assert_eq!(visible(&s), by_char(&s), "{:x}", c as u32);
             }
+        }
+    }
+
+    /// The byte scan finds a character to escape at every place in a
+    /// block and across blocks, after characters it stops at and passes.
+    #[test]
+    fn visible_finds_what_to_escape_wherever_it_stands() {
+        for at in 0..100 {
+            for c in ['\u{1b}', '\u{85}', '\u{202e}', '\u{feff}', '\n'] {
+                for fill in ["a", "課", "—"] {
+                    let s = format!("{}{c}{}", fill.repeat(at), fill.repeat(40));
+                    let want = format!(
+                        "{}\\u{{{:x}}}{}",
+                        fill.repeat(at),
+                        c as u32,
+                        fill.repeat(40)
+                    );
+                    assert_eq!(visible(&s), want, "{at} {:x} {fill}", c as u32);
+                }
+            }
+            let plain = "課—x".repeat(at);
+            assert!(matches!(visible(&plain), Cow::Borrowed(_)), "{at}");
         }
     }
 
