@@ -403,6 +403,68 @@ fn a_config_name_is_escaped_in_json_and_encoded_in_sarif() {
 /// format, so that code scanning sees each finding at its own place and
 /// never a summary that moves. The counts and the exit status are those
 /// of every finding whatever is shown.
+/// Past the number a run makes, words and notes on every core, every
+/// finding shown is as one shown alone: 2 500 copies of one flow give
+/// 2 500 findings in line order, each the lone flow's own but for its
+/// line, the built-in rulebook's note once on each.
+#[test]
+fn thousands_of_findings_shown_are_each_as_one_shown_alone() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let head =
+        "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n";
+    let flow = "flow 基幹 -> 市 : 課税 for 被扶養者認定\n";
+    std::fs::write(d.path().join("one.myna"), format!("{head}{flow}")).expect("write");
+    std::fs::write(
+        d.path().join("many.myna"),
+        format!("{head}{}", flow.repeat(2_500)),
+    )
+    .expect("write");
+    let diagnostics = |file: &str| -> Vec<serde_json::Value> {
+        let o = run(
+            d.path(),
+            &["check", file, "--format", "json", "--max-per-code", "0"],
+        );
+        assert_eq!(o.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        v["diagnostics"].as_array().cloned().unwrap_or_default()
+    };
+    let alone = diagnostics("one.myna");
+    assert_eq!(alone.len(), 1);
+    let notes = alone[0]["notes"].as_array().cloned().unwrap_or_default();
+    let builtin = notes
+        .iter()
+        .filter(|n| {
+            n.as_str()
+                .is_some_and(|n| n.contains("is built into mynaflow"))
+        })
+        .count();
+    assert_eq!(builtin, 1, "{notes:?}");
+    let many = diagnostics("many.myna");
+    assert_eq!(many.len(), 2_500);
+    for (i, mut d) in many.into_iter().enumerate() {
+        let line = 5 + i as u64;
+        assert_eq!(d["line"].as_u64(), Some(line));
+        assert_eq!(d["end_line"].as_u64(), Some(line));
+        // Its place, and its fixes' edits' (at the same line), as the lone one's.
+        let place = |v: &mut serde_json::Value| {
+            if v["line"].as_u64() == Some(line) && v["end_line"].as_u64() == Some(line) {
+                v["file"] = "one.myna".into();
+                v["line"] = 5.into();
+                v["end_line"] = 5.into();
+            }
+        };
+        place(&mut d);
+        for fix in d["fixes"].as_array_mut().into_iter().flatten() {
+            fix["edits"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .for_each(place);
+        }
+        assert_eq!(d, alone[0], "finding {i}");
+    }
+}
+
 #[test]
 fn max_per_code_shows_as_many_as_asked_and_zero_shows_every_one() {
     let d = tempfile::tempdir().expect("tempdir");
