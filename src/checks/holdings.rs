@@ -148,7 +148,8 @@ impl Holdings {
         // them by every field.
         let edges = fg.graph.raw_edges();
         let arrive = |first: usize, chunk: &[petgraph::graph::Edge<crate::graph::Transfer>]| {
-            let mut out = Vec::new();
+            // Room for an arrival an edge (most carry one payload).
+            let mut out = Vec::with_capacity(chunk.len());
             for (k, e) in chunk.iter().enumerate() {
                 let actor = fg.graph[e.target()];
                 if standing
@@ -192,7 +193,7 @@ impl Holdings {
     /// million, a list of them first was 24 MB of fresh pages.
     fn of_arrivals(actors: usize, rows: impl IntoIterator<Item = Row>, hint: usize) -> Holdings {
         let mut by_actor = vec![0u32; actors + 1];
-        let mut items: Vec<(DataId, u32)> = Vec::new();
+        let mut items: Vec<(DataId, u32)> = Vec::with_capacity(hint);
         let mut held = Vec::with_capacity(hint);
         let mut last = None;
         for (a, d, purpose, first, lawful) in rows {
@@ -348,7 +349,7 @@ fn held_of(arrivals: &[Arrival], standing: &[Standing], actors: usize) -> Holdin
 /// their keys in order, and each arrival's state.
 fn states_of(arrivals: &[Arrival]) -> (Vec<(ActorId, DataId, PurposeId)>, Vec<u32>) {
     let mut state: Vec<u32> = Vec::with_capacity(arrivals.len());
-    let mut keys: Vec<(ActorId, DataId, PurposeId)> = Vec::new();
+    let mut keys: Vec<(ActorId, DataId, PurposeId)> = Vec::with_capacity(arrivals.len());
     for &(a, d, p, ..) in arrivals {
         if keys.last() != Some(&(a, d, p)) {
             keys.push((a, d, p));
@@ -381,7 +382,8 @@ fn lawfully_reached(
     // What the society's systems and the carriers send, by (sender, item,
     // purpose), with the transfer and the state each arrives in; the
     // outside's arrivals reach their states at once.
-    let mut sent: Vec<(ActorId, DataId, PurposeId, TransferId, u32)> = Vec::new();
+    let mut sent: Vec<(ActorId, DataId, PurposeId, TransferId, u32)> =
+        Vec::with_capacity(arrivals.len());
     for (&(_, d, p, t, from), &r) in arrivals.iter().zip(state) {
         match outside(from) {
             true => reached[r as usize] = true,

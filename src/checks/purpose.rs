@@ -34,12 +34,11 @@ pub(crate) fn provisions_among(
     among: impl IntoIterator<Item = usize>,
 ) -> Vec<(usize, ProvisionVerdict)> {
     let mut judged = Judged::new();
-    let mut out = Vec::new();
+    let among = among.into_iter();
+    // Room for a verdict on each exchange asked about (at most one each).
+    let mut out = Vec::with_capacity(among.size_hint().0);
     let exchanges = &ctx.graph.exchanges;
-    for (i, ex) in among
-        .into_iter()
-        .filter_map(|i| Some((i, exchanges.get(i)?)))
-    {
+    for (i, ex) in among.filter_map(|i| Some((i, exchanges.get(i)?))) {
         let (item, Some(purpose)) = ex.payload else {
             continue;
         };

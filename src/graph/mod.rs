@@ -225,7 +225,9 @@ impl FlowGraph {
         let resolved = design.resolved_flows();
         let chunks = crate::ranges::cut(design.flows.len(), FLOWS_PER_CHUNK);
         let parts = crate::ranges::each(&chunks, |r| {
-            let mut edges: Vec<(NodeIndex, NodeIndex, Transfer)> = Vec::with_capacity(r.len());
+            // At most two edges a flow (one each way): a list sized for
+            // one grew, and was copied, in each chunk with a `<->` flow.
+            let mut edges: Vec<(NodeIndex, NodeIndex, Transfer)> = Vec::with_capacity(2 * r.len());
             // A set, not a list: a flow names each end once per payload,
             // and its payloads are its items times its purposes.
             let mut left_out = LeftOut::default();
