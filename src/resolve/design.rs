@@ -863,9 +863,7 @@ fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
         both_ways: p.arrow.both_ways,
         items: each(&p.payload, |n| names.item(n))?,
         purposes: each(&p.purposes, |n| names.purpose(n))?,
-        via: (p.via_names().iter())
-            .map(|n| names.actor(n))
-            .collect::<Option<_>>()?,
+        via: each_exactly(p.via_names(), |n| names.actor(n))?,
         via_start: p.via_kw().map_or(p.from.span.start, |k| k.start),
         basis: p.basis.as_ref().map(|b| b.text),
         span: f.span,
@@ -881,6 +879,17 @@ fn each<T, U>(list: &[T], mut f: impl FnMut(&T) -> Option<U>) -> Option<Few<U>> 
         out.push(f(x)?);
     }
     Some(out)
+}
+
+/// [`each`] into a boxed slice, made at its size: collected through
+/// `Option`, the list had no size to start from, and grew, then shrank,
+/// a reallocation for each flow with a `via`.
+fn each_exactly<T, U>(list: &[T], mut f: impl FnMut(&T) -> Option<U>) -> Option<Box<[U]>> {
+    let mut out = Vec::with_capacity(list.len());
+    for x in list {
+        out.push(f(x)?);
+    }
+    Some(out.into_boxed_slice())
 }
 
 /// A flow that holds the place of one the resolver fills in.
