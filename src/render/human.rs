@@ -13,7 +13,10 @@ use crate::source::{SourceFile, SourceMap};
 use crate::span::{FileId, Span};
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{Error as FilesError, Files};
-use codespan_reporting::term::{self, termcolor::Buffer};
+use codespan_reporting::term::{
+    self,
+    termcolor::{Ansi, NoColor},
+};
 use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
@@ -184,21 +187,27 @@ pub fn write<W: Write + ?Sized>(
             let f = report.sources.get(s.file);
             f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
         });
-        let mut buf = if color {
-            Buffer::ansi()
-        } else {
-            Buffer::no_color()
-        };
-        let mut styled = Localized::new(&mut buf, lang);
         // Spans always point into files of the map, so this cannot fail;
         // if it ever did, the JSON format still carries the finding.
-        let _ = term::emit_to_write_style(
-            &mut styled,
-            if long { &short } else { &config },
-            &shown,
-            &cs,
-        );
-        text.extend_from_slice(buf.as_slice());
+        let config = if long { &short } else { &config };
+        let emit = |w: &mut dyn term::WriteStyle| {
+            let _ = term::emit_to_write_style(w, config, &shown, &cs);
+        };
+        // Drawn straight into the chunk's text, through the writer that
+        // words the header in Japanese only when it is asked for: codespan
+        // writes a snippet a character at a time, and each writer between
+        // it and the text is a call for each (with every finding shown, a
+        // fifth of the run was drawing snippets).
+        match (color, lang) {
+            (false, crate::text::Lang::En) => emit(&mut NoColor::new(&mut *text)),
+            (true, crate::text::Lang::En) => emit(&mut Ansi::new(&mut *text)),
+            (false, crate::text::Lang::Ja) => {
+                emit(&mut Localized::new(&mut NoColor::new(&mut *text), lang));
+            }
+            (true, crate::text::Lang::Ja) => {
+                emit(&mut Localized::new(&mut Ansi::new(&mut *text), lang));
+            }
+        }
         Ok(())
     })?;
     if summary_line {
