@@ -18,9 +18,6 @@ use std::collections::HashMap;
 /// the first hundred and a count, and its output stays in proportion.
 pub const MAX_PER_CODE: usize = 100;
 
-/// Fewer findings are made diagnostics on one thread.
-const PARALLEL_FINDINGS: usize = 2_000;
-
 /// A check's finding as its code and place, with its index among the
 /// check's typed findings (what wording it takes, if it is shown).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +107,7 @@ impl Candidates {
         use rayon::prelude::*;
         let mut out = self.before;
         out.reserve(self.placed.len() + self.after.len());
-        if self.placed.len() >= PARALLEL_FINDINGS {
+        if self.placed.len() >= crate::diagnostic::PARALLEL_DIAGNOSTICS {
             out.par_extend(self.placed.into_par_iter().map(Placed::pending));
         } else {
             out.extend(self.placed.into_iter().map(Placed::pending));

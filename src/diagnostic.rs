@@ -161,6 +161,12 @@ impl Diagnostic {
     }
 }
 
+/// Fewer diagnostics or findings than this are placed, made, worded or
+/// given notes on one thread: below it, handing them to the thread pool
+/// costs more than it saves; past it (every finding shown, `check
+/// --max-per-code 0`, or `--fix`), a large design has tens of thousands.
+pub const PARALLEL_DIAGNOSTICS: usize = 2_000;
+
 /// How many findings of `severity` `diags` hold, each counting those it
 /// stands for ([`Diagnostic::findings`]): the totals every output shows.
 pub fn count(diags: &[Diagnostic], severity: Severity) -> usize {

@@ -758,19 +758,8 @@ impl Session {
     fn gather(&mut self, out: &mut [Result<Checked, String>], done: Vec<Done>) {
         for (at, a, t) in done {
             self.timings.merge(&t);
-            // Taken whole when nothing came before (one file, the usual
-            // large run): a design with every finding kept has tens of
-            // thousands, and copying them left a core idle for 20 ms.
-            if self.diagnostics.is_empty() {
-                self.diagnostics = a.diagnostics;
-            } else {
-                self.diagnostics.extend(a.diagnostics);
-            }
-            if self.found.is_empty() {
-                self.found = a.found;
-            } else {
-                self.found.extend(a.found);
-            }
+            joined(&mut self.diagnostics, a.diagnostics);
+            joined(&mut self.found, a.found);
             if let Some(Ok(c)) = out.get_mut(at) {
                 c.analysis = a.analysis;
             }
@@ -931,6 +920,17 @@ impl Session {
         });
         d.dedup();
         d
+    }
+}
+
+/// `more` added after `list`: taken whole when `list` is empty (one file,
+/// the usual large run), since a design with every finding kept has tens
+/// of thousands, and copying them left a core idle for 20 ms.
+fn joined<T>(list: &mut Vec<T>, more: Vec<T>) {
+    if list.is_empty() {
+        *list = more;
+    } else {
+        list.extend(more);
     }
 }
 

@@ -545,15 +545,12 @@ fn explain_builtins(s: &Session, diags: &mut [Diagnostic]) {
             d.notes.push(note.clone());
         }
     };
-    if diags.len() >= PARALLEL_NOTES {
+    if diags.len() >= mynaflow::diagnostic::PARALLEL_DIAGNOSTICS {
         diags.par_iter_mut().for_each(explain);
     } else {
         diags.iter_mut().for_each(explain);
     }
 }
-
-/// Fewer findings are given their notes on one thread.
-const PARALLEL_NOTES: usize = 2_000;
 
 /// How many findings each code has, most first, then the summary line.
 fn statistics(report: &Report) -> String {

@@ -46,7 +46,7 @@ pub fn placed(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<P
             finding: i,
         })
     };
-    if findings.len() >= PARALLEL_FINDINGS {
+    if findings.len() >= crate::diagnostic::PARALLEL_DIAGNOSTICS {
         findings.par_iter().enumerate().filter_map(place).collect()
     } else {
         findings.iter().enumerate().filter_map(place).collect()
@@ -72,15 +72,12 @@ pub fn word_pending(
     };
     // A hundred a code are worded unless every finding is asked for
     // (`check --max-per-code 0`, `--fix`): then tens of thousands may be.
-    if diags.len() >= PARALLEL_FINDINGS {
+    if diags.len() >= crate::diagnostic::PARALLEL_DIAGNOSTICS {
         diags.par_iter_mut().for_each(word);
     } else {
         diags.iter_mut().for_each(word);
     }
 }
-
-/// Fewer findings are worded on one thread.
-const PARALLEL_FINDINGS: usize = 2_000;
 
 /// What the wording reads: the design, its rulebook, its graph.
 pub(crate) struct Words<'a> {
