@@ -311,6 +311,7 @@ fn write_designs() {
     let sizes = std::env::var("MYNAFLOW_GENERATE").unwrap_or_else(|_| "100000".into());
     let shapes = std::env::var("MYNAFLOW_SHAPES").unwrap_or_else(|_| "mixed".into());
     let dir = std::env::var("MYNAFLOW_GENERATE_DIR").unwrap_or_else(|_| "/tmp".into());
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("cannot make {dir}: {e}"));
     for n in sizes
         .split(',')
         .filter_map(|s| s.trim().parse::<usize>().ok())
@@ -339,7 +340,7 @@ fn write_designs() {
             } else {
                 format!("{dir}/mynaflow-{shape}-{n}.myna")
             };
-            std::fs::write(&path, &g.text).expect("write");
+            std::fs::write(&path, &g.text).unwrap_or_else(|e| panic!("cannot write {path}: {e}"));
             let findings: usize = g.expected.values().sum();
             eprintln!(
                 "{path}: {} bytes, {n} flows, {findings} findings expected {:?}",
