@@ -224,14 +224,7 @@ impl Holdings {
     /// The (system, item)s of `actor` (their items and where their
     /// purposes start), and the number of the first among all.
     fn of_actor(&self, actor: ActorId) -> (&[(DataId, u32)], usize) {
-        let a = actor.index();
-        match (self.by_actor.get(a), self.by_actor.get(a + 1)) {
-            (Some(&from), Some(&to)) => (
-                self.items.get(from as usize..to as usize).unwrap_or(&[]),
-                from as usize,
-            ),
-            _ => (&[], 0),
-        }
+        run_of(&self.by_actor, &self.items, actor)
     }
 
     /// Where the purposes of the `k`th (system, item) of all end.
@@ -323,6 +316,20 @@ impl Holdings {
     }
 }
 
+/// Actor `a`'s run of `list`, grouped by actor with `by_actor` (where
+/// each actor's run starts; one more entry ends the last), and where it
+/// starts in `list`: empty for an actor beyond.
+fn run_of<'a, T>(by_actor: &[u32], list: &'a [T], a: ActorId) -> (&'a [T], usize) {
+    let a = a.index();
+    match (by_actor.get(a), by_actor.get(a + 1)) {
+        (Some(&from), Some(&to)) => (
+            list.get(from as usize..to as usize).unwrap_or(&[]),
+            from as usize,
+        ),
+        _ => (&[], 0),
+    }
+}
+
 /// One (system, item, purpose) held: its first transfer, and its first
 /// lawful one.
 type Row = (ActorId, DataId, PurposeId, TransferId, Option<TransferId>);
@@ -393,23 +400,14 @@ impl States {
 
     /// The states of actor `a` (a run of `keys`), and where they start.
     fn of_actor(&self, a: ActorId) -> (&[(ActorId, DataId, PurposeId)], usize) {
-        let a = a.index();
-        match (self.by_actor.get(a), self.by_actor.get(a + 1)) {
-            (Some(&from), Some(&to)) => (
-                self.keys.get(from as usize..to as usize).unwrap_or(&[]),
-                from as usize,
-            ),
-            _ => (&[], 0),
-        }
+        run_of(&self.by_actor, &self.keys, a)
     }
 
     /// The state of `key`, if anyone is in it.
     fn find(&self, key: (ActorId, DataId, PurposeId)) -> Option<usize> {
-        let a = key.0.index();
-        let (&from, &to) = (self.by_actor.get(a)?, self.by_actor.get(a + 1)?);
-        let run = self.keys.get(from as usize..to as usize)?;
+        let (run, first) = self.of_actor(key.0);
         let i = run.binary_search(&key).ok()?;
-        Some(from as usize + i)
+        Some(first + i)
     }
 }
 
