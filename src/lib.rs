@@ -24,6 +24,7 @@ pub mod fingerprint;
 pub mod fix;
 pub mod fmt;
 pub mod graph;
+pub(crate) mod grouped;
 pub mod input;
 pub mod inventory;
 pub mod layout;

@@ -354,13 +354,20 @@ fn write_designs() {
 /// One large design (over 2 MiB and 20 000 statements) takes the paths
 /// that share one file across cores: parsing in parts, flows resolved
 /// side by side, checks side by side. Its output is the same on one thread
-/// and on four, with misspellings (the resolver's sequential path) and
-/// findings among the flows.
+/// and on four, with misspellings (the resolver's sequential path),
+/// findings among the flows, and internal chains long enough that the
+/// holdings' arrivals are grouped and their steps found in ranges side by
+/// side (past 65 536 arrivals).
 #[test]
 fn one_large_design_checks_alike_on_one_thread_and_many() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for shape in [generate::Shape::Misspellings, generate::Shape::Findings] {
-        let g = generate::shaped(shape, 25_000, 11);
+    let designs = [
+        (generate::Shape::Misspellings, 25_000),
+        (generate::Shape::Findings, 25_000),
+        (generate::Shape::Chains, 80_000),
+    ];
+    for (shape, flows) in designs {
+        let g = generate::shaped(shape, flows, 11);
         assert!(
             g.text.len() > 2 << 20,
             "{} bytes: too small to cut",

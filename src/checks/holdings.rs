@@ -22,6 +22,7 @@
 //! `inventory` lists what it holds; witness paths follow it upstream.
 
 use crate::graph::{FlowGraph, TransferId};
+use crate::grouped::grouped;
 use crate::model::*;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -447,6 +448,8 @@ fn lawfully_reached(
         false => 1,
     };
     let mut steps = steps_by_sender(arrivals, state, states, &outside, tasks);
+    // In the order of the flows. (Grouped by transfer with a counting
+    // pass instead, a million transfers' counts, it was slower.)
     sort(&mut steps, par);
     for sweep in 0.. {
         let mut changed = false;
@@ -464,21 +467,11 @@ fn lawfully_reached(
         }
     }
     // The walk: each reached state's steps, by the state they leave.
-    steps.sort_unstable_by_key(|&(_, from, _)| from);
-    let mut runs = vec![(0u32, 0u32); states.len()];
-    for (i, group) in (steps.chunk_by(|x, y| x.1 == y.1)).scan(0, |at, g| {
-        let start = *at;
-        *at += g.len();
-        Some((start, g))
-    }) {
-        if let Some(run) = group.first().and_then(|x| runs.get_mut(x.1 as usize)) {
-            *run = (i as u32, (i + group.len()) as u32);
-        }
-    }
+    let item = |i: usize| steps.get(i).map(|x| (x.1 as usize, *x));
+    let leaving = grouped(steps.len(), states.len(), item, tasks, no_step());
     let mut queue: Vec<usize> = (0..states.len()).filter(|&s| reached[s]).collect();
     while let Some(s) = queue.pop() {
-        let (from, to) = runs[s];
-        for &(_, _, r) in &steps[from as usize..to as usize] {
+        for &(_, _, r) in leaving.of(s) {
             if !reached[r as usize] {
                 reached[r as usize] = true;
                 queue.push(r as usize);
@@ -504,72 +497,38 @@ fn steps_by_sender(
     states: &States,
     outside: &(impl Fn(ActorId) -> bool + Sync),
     tasks: usize,
-) -> Vec<(TransferId, u32, u32)> {
+) -> Vec<Step> {
     // Only an actor with states can make a step.
     let senders = states.by_actor.len().saturating_sub(1);
-    let sender = |x: &Arrival| Some(x.4.index()).filter(|&f| f < senders && !outside(x.4));
-    let mut start = vec![0u32; senders + 1];
-    for x in arrivals {
-        if let Some(f) = sender(x) {
-            start[f + 1] += 1;
-        }
-    }
-    for f in 1..start.len() {
-        start[f] += start[f - 1];
-    }
-    // Where each range of senders starts: the first sender with at least
-    // its share of the arrivals before it.
-    let total = start.last().copied().unwrap_or(0) as usize;
-    let tasks = tasks.max(1);
-    let mut cuts: Vec<usize> = (0..tasks)
-        .map(|k| {
-            let share = total * k / tasks;
-            start
-                .partition_point(|&c| (c as usize) < share)
-                .min(senders)
+    let sent = grouped(
+        arrivals.len(),
+        senders,
+        |i| {
+            let &(_, d, p, t, from) = arrivals.get(i)?;
+            let r = *state.get(i)?;
+            (!outside(from)).then_some((from.index(), (d, p, t, r)))
+        },
+        tasks,
+        (DataId::new(0), PurposeId::new(0), TransferId::new(0), 0),
+    );
+    let of_sender = |f: usize| {
+        let (run, first) = states.of_actor(ActorId::new(f as u32));
+        sent.of(f).iter().filter_map(move |&(d, p, t, r)| {
+            let i = run.binary_search_by(|k| (k.1, k.2).cmp(&(d, p))).ok()?;
+            Some((t, (first + i) as u32, r))
         })
-        .collect();
-    cuts.push(senders);
-    cuts.dedup();
-    let group = |(from, to): (usize, usize)| {
-        let base = start[from] as usize;
-        let mut next: Vec<u32> = start[from..to].iter().map(|&c| c - base as u32).collect();
-        let mut sent = vec![
-            (DataId::new(0), PurposeId::new(0), TransferId::new(0), 0u32);
-            start[to] as usize - base
-        ];
-        for (x, &r) in arrivals.iter().zip(state) {
-            if let Some(f) = sender(x).filter(|f| (from..to).contains(f))
-                && let Some(k) = next.get_mut(f - from)
-                && let Some(slot) = sent.get_mut(*k as usize)
-            {
-                *slot = (x.1, x.2, x.3, r);
-                *k += 1;
-            }
-        }
-        let mut steps = Vec::with_capacity(sent.len());
-        for f in from..to {
-            let (run, first) = states.of_actor(ActorId::new(f as u32));
-            let mine = sent
-                .get(start[f] as usize - base..start[f + 1] as usize - base)
-                .unwrap_or(&[]);
-            for &(d, p, t, r) in mine {
-                if let Ok(i) = run.binary_search_by(|k| (k.1, k.2).cmp(&(d, p))) {
-                    steps.push((t, (first + i) as u32, r));
-                }
-            }
-        }
-        steps
     };
-    let ranges: Vec<(usize, usize)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
-    if ranges.len() > 1 {
-        ranges
-            .into_par_iter()
-            .map(group)
-            .collect::<Vec<_>>()
-            .concat()
+    if tasks > 1 {
+        let mut steps = Vec::with_capacity(sent.items.len());
+        steps.par_extend(
+            (0..senders)
+                .into_par_iter()
+                .with_min_len(1024)
+                .flat_map_iter(of_sender),
+        );
+        steps
     } else {
-        ranges.into_iter().flat_map(group).collect()
+        (0..senders).flat_map(of_sender).collect()
     }
 }
 
@@ -583,6 +542,14 @@ fn sort<T: Ord + Send>(list: &mut [T], par: bool) {
     } else {
         list.sort_unstable();
     }
+}
+
+/// A step of [`lawfully_reached`]: (transfer, state left, state reached).
+type Step = (TransferId, u32, u32);
+
+/// What a list of steps holds before it is written.
+fn no_step() -> Step {
+    (TransferId::end(), 0, 0)
 }
 
 /// Arrivals sorted on every core from this many.

@@ -1,0 +1,146 @@
+//! A list grouped by a small number (a sender's, a state's) with one
+//! counting pass: linear where a sort is not, and stable, so that what
+//! came in the order of the transfers stays in it within each group. On
+//! every core, each task a range of keys with about as many items as the
+//! others: it reads every item and places only its own keys' (a task's
+//! output is then one stretch of the list, written without a lock).
+
+use rayon::prelude::*;
+
+/// Items grouped by key: those of key `k` are `items[starts[k]..starts[k + 1]]`,
+/// in the order they came.
+pub(crate) struct Grouped<T> {
+    /// The items, by key.
+    pub items: Vec<T>,
+    /// Where each key's items start; one more entry ends the last key's.
+    pub starts: Vec<usize>,
+}
+
+impl<T> Grouped<T> {
+    /// The items of key `k` (none for a key beyond).
+    pub(crate) fn of(&self, k: usize) -> &[T] {
+        match (self.starts.get(k), self.starts.get(k + 1)) {
+            (Some(&from), Some(&to)) => self.items.get(from..to).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    /// The ranges of keys a task of [`grouped`] took, as many as it was
+    /// given (fewer when keys are fewer), with about as many items each:
+    /// the first key of each, and the end of the last.
+    fn cuts(starts: &[usize], tasks: usize) -> Vec<usize> {
+        let keys = starts.len().saturating_sub(1);
+        let total = starts.last().copied().unwrap_or(0);
+        let tasks = tasks.max(1);
+        let mut cuts: Vec<usize> = (0..tasks)
+            .map(|k| {
+                let share = total / tasks * k + total % tasks * k / tasks;
+                starts.partition_point(|&c| c < share).min(keys)
+            })
+            .collect();
+        cuts.push(keys);
+        cuts.dedup();
+        cuts
+    }
+}
+
+/// Groups `item(i)` of every `i` in `0..len` by its key (below `keys`;
+/// None leaves it out, as does a key beyond), in the order they came, in
+/// `tasks` ranges of keys side by side when more than one. `item` is asked
+/// of each `i` once to count and once by each task: it should be cheap.
+/// `fill` is a value the list holds before it is written.
+pub(crate) fn grouped<T: Copy + Send + Sync>(
+    len: usize,
+    keys: usize,
+    item: impl Fn(usize) -> Option<(usize, T)> + Sync,
+    tasks: usize,
+    fill: T,
+) -> Grouped<T> {
+    let key = |i: usize| item(i).map(|(k, _)| k).filter(|&k| k < keys);
+    let mut starts = vec![0usize; keys + 1];
+    for i in 0..len {
+        if let Some(k) = key(i) {
+            starts[k + 1] += 1;
+        }
+    }
+    for k in 1..starts.len() {
+        starts[k] += starts[k - 1];
+    }
+    let total = starts.last().copied().unwrap_or(0);
+    let mut items = vec![fill; total];
+    let cuts = Grouped::<T>::cuts(&starts, tasks);
+    // Each task's keys and its stretch of the list.
+    let mut jobs = Vec::with_capacity(cuts.len());
+    let mut rest = items.as_mut_slice();
+    for w in cuts.windows(2) {
+        let (from, to) = (w[0], w[1]);
+        let (mine, tail) = rest.split_at_mut(starts[to] - starts[from]);
+        jobs.push((from, to, mine));
+        rest = tail;
+    }
+    let place = |(from, to, mine): (usize, usize, &mut [T])| {
+        let base = starts[from];
+        let mut next: Vec<usize> = starts[from..to].iter().map(|&s| s - base).collect();
+        for i in 0..len {
+            let Some((k, value)) = item(i).filter(|&(k, _)| (from..to).contains(&k)) else {
+                continue;
+            };
+            if let Some(at) = next.get_mut(k - from)
+                && let Some(slot) = mine.get_mut(*at)
+            {
+                *slot = value;
+                *at += 1;
+            }
+        }
+    };
+    if jobs.len() > 1 {
+        jobs.into_par_iter().with_max_len(1).for_each(place);
+    } else {
+        jobs.into_iter().for_each(place);
+    }
+    Grouped { items, starts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_grouped_by_key_in_the_order_they_came_in_any_number_of_tasks() {
+        let mut roll = crate::test_rulebooks::dice(1, 2);
+        for round in 0..200 {
+            let keys = roll(50);
+            let len = roll(400);
+            // (key or none, the item's own place), some keys past `keys`.
+            let list: Vec<(Option<usize>, usize)> = (0..len)
+                .map(|i| ((roll(5) > 0).then(|| roll(keys + 3)), i))
+                .collect();
+            let item = |i: usize| list[i].0.map(|k| (k, list[i].1));
+            let mut expected: Vec<usize> = (0..len)
+                .filter(|&i| list[i].0.is_some_and(|k| k < keys))
+                .collect();
+            expected.sort_by_key(|&i| list[i].0);
+            for tasks in [0, 1, 2, 3, 7, 64] {
+                let g = grouped(len, keys, item, tasks, usize::MAX);
+                assert_eq!(g.items, expected, "round {round}, {tasks} tasks");
+                assert_eq!(g.starts.len(), keys + 1);
+                for k in 0..keys {
+                    assert!(g.of(k).iter().all(|&i| list[i].0 == Some(k)));
+                }
+                assert!(g.of(keys).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn tasks_take_ranges_of_keys_with_about_as_many_items_each() {
+        // Ten keys of ten items each: two tasks take five keys each.
+        let starts: Vec<usize> = (0..=10).map(|k| k * 10).collect();
+        assert_eq!(Grouped::<u8>::cuts(&starts, 2), [0, 5, 10]);
+        // A key is never split: the task with the one that holds nearly
+        // everything takes 99 of the 100.
+        let starts = [0, 1, 99, 100];
+        assert_eq!(Grouped::<u8>::cuts(&starts, 2), [0, 2, 3]);
+        assert_eq!(Grouped::<u8>::cuts(&[0], 4), [0]);
+    }
+}
