@@ -376,6 +376,7 @@ fn states_of(arrivals: &[Arrival]) -> (Vec<(ActorId, DataId, PurposeId)>, Vec<u3
 /// of the holdings' time on long chains and wide fans, and a search of
 /// all the states for each (twenty cache misses) was slower still.
 struct States {
+    /// Every (receiver, item, purpose) that an arrival brings, sorted.
     keys: Vec<(ActorId, DataId, PurposeId)>,
     /// Where the states of actor `a` start in `keys`; entry `a + 1` ends
     /// them.
@@ -486,9 +487,9 @@ fn lawfully_reached(
 /// its item and purpose, the state it reaches), when the sender has that
 /// state. Grouped by sender with one counting pass, then each sender's
 /// arrivals are looked up among its own states while those are in the
-/// cache: a lookup in arrival order missed the cache at nearly every
-/// sender (a fifth slower on long internal chains), and sorting them by
-/// sender was a sort of a million entries. In `tasks` ranges of senders
+/// cache: looked up in arrival order, nearly every lookup missed the cache
+/// at its sender's states (on long internal chains no faster than the
+/// sort by sender it replaces, a sort of a million entries). In `tasks` ranges of senders
 /// with about as many arrivals each, side by side when more than one:
 /// each task reads every arrival and places only its own senders'.
 fn steps_by_sender(
