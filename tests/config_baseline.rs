@@ -398,11 +398,6 @@ fn a_config_name_is_escaped_in_json_and_encoded_in_sarif() {
     }
 }
 
-/// `--max-per-code N` (or the config's `max-per-code`) shows N findings
-/// of a code per file and sums up the rest; 0 shows every one, in every
-/// format, so that code scanning sees each finding at its own place and
-/// never a summary that moves. The counts and the exit status are those
-/// of every finding whatever is shown.
 /// Past the number a run makes, words and notes on every core, every
 /// finding shown is as one shown alone: 2 500 copies of one flow give
 /// 2 500 findings in line order, each the lone flow's own but for its
@@ -465,6 +460,11 @@ fn thousands_of_findings_shown_are_each_as_one_shown_alone() {
     }
 }
 
+/// `--max-per-code N` (or the config's `max-per-code`) shows N findings
+/// of a code per file and sums up the rest; 0 shows every one, in every
+/// format, so that code scanning sees each finding at its own place and
+/// never a summary that moves. The counts and the exit status are those
+/// of every finding whatever is shown.
 #[test]
 fn max_per_code_shows_as_many_as_asked_and_zero_shows_every_one() {
     let d = tempfile::tempdir().expect("tempdir");

@@ -356,8 +356,8 @@ fn write_designs() {
 /// side by side, checks side by side. Its output is the same on one thread
 /// and on four, with misspellings (the resolver's sequential path),
 /// findings among the flows, and internal chains long enough that the
-/// holdings' arrivals are grouped and their steps found in ranges side by
-/// side (past 65 536 arrivals).
+/// holdings take their paths on every core (past 65 536 arrivals: what
+/// the senders send is grouped in ranges of senders side by side).
 #[test]
 fn one_large_design_checks_alike_on_one_thread_and_many() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -881,15 +881,12 @@ fn each<T, U>(list: &[T], mut f: impl FnMut(&T) -> Option<U>) -> Option<Few<U>> 
     Some(out)
 }
 
-/// [`each`] into a boxed slice, made at its size: collected through
-/// `Option`, the list had no size to start from, and grew, then shrank,
-/// a reallocation for each flow with a `via`.
-fn each_exactly<T, U>(list: &[T], mut f: impl FnMut(&T) -> Option<U>) -> Option<Box<[U]>> {
-    let mut out = Vec::with_capacity(list.len());
-    for x in list {
-        out.push(f(x)?);
-    }
-    Some(out.into_boxed_slice())
+/// [`each`] into a boxed slice, made at its size (`each` sizes its list
+/// for every name, so the box is never shrunk): collected through
+/// `Option`, the list had no size to start from, and grew, then shrank, a
+/// reallocation for each flow with a `via`.
+fn each_exactly<T, U>(list: &[T], f: impl FnMut(&T) -> Option<U>) -> Option<Box<[U]>> {
+    each(list, f).map(|few| few.into_vec().into_boxed_slice())
 }
 
 /// A flow that holds the place of one the resolver fills in.
