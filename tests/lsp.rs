@@ -682,3 +682,47 @@ fn formatting_edits_make_the_document_what_fmt_makes_it() {
     assert_eq!(none, json!([]));
     c.stop();
 }
+
+/// A text of 64 KiB and more is decoded within the bytes read, not by
+/// serde_json (`lsp/long_strings.rs`): the design after a long comment of
+/// the characters JSON escapes (quotes, backslashes, tabs) and astral
+/// ones, opened and sent whole, gives the findings it gives alone, each
+/// as many lines further down.
+#[test]
+fn a_long_text_sent_whole_reads_as_the_text_written() {
+    let line = "# \"引用\" \\ 𠮷 é\tタブ \\n は文字\n";
+    let pad = line.repeat(70 * 1024 / line.len() + 1);
+    let lines = pad.lines().count() as u64;
+    let padded = format!("{pad}{DESIGN}");
+    assert!(serde_json::to_string(&padded).unwrap().len() > 64 * 1024);
+    let shift = |range: &mut Value| {
+        for end in ["start", "end"] {
+            let at = &mut range[end]["line"];
+            *at = json!(at.as_u64().unwrap() + lines);
+        }
+    };
+    // Every place in the design (not in the rulebook) moved down.
+    let shifted = |mut diags: Value| {
+        for d in diags["diagnostics"].as_array_mut().unwrap() {
+            shift(&mut d["range"]);
+            let related = d
+                .get_mut("relatedInformation")
+                .and_then(Value::as_array_mut);
+            for related in related.into_iter().flatten() {
+                if related["location"]["uri"] == URI {
+                    shift(&mut related["location"]["range"]);
+                }
+            }
+        }
+        diags["diagnostics"].clone()
+    };
+    let mut c = Client::start(json!({}));
+    let alone = shifted(c.open(DESIGN));
+    assert!(!alone.as_array().unwrap().is_empty());
+    assert_eq!(c.change(2, &padded)["diagnostics"], alone);
+    assert_eq!(shifted(c.change(3, DESIGN)), alone);
+    c.stop();
+    let mut c = Client::start(json!({}));
+    assert_eq!(c.open(&padded)["diagnostics"], alone);
+    c.stop();
+}

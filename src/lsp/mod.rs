@@ -17,6 +17,7 @@ mod analysis;
 mod completion;
 mod hover;
 mod lifecycle;
+mod long_strings;
 mod navigate;
 pub mod position;
 mod sync;

@@ -1,6 +1,8 @@
 //! The connection to the client over stdin and stdout: `lsp-server`'s
 //! stdio transport, with each message read once into JSON and moved, not
-//! copied, into the message the server handles, and every read bounded.
+//! copied, into the message the server handles (a whole text decoded
+//! within the bytes read, [`super::long_strings`]), and every read
+//! bounded.
 //!
 //! `lsp_server::Message::read` parses a message through serde's untagged
 //! enum: the text is buffered once more, then copied for each kind of
@@ -8,6 +10,7 @@
 //! (110 MB, at every open) held three or four copies of it at once on the
 //! reader's thread, while the server analysed the last one.
 
+use super::long_strings;
 use crossbeam_channel::{Receiver, Sender, bounded};
 use lsp_server::{Message, Notification, Request, RequestId};
 use serde_json::Value;
@@ -205,10 +208,10 @@ fn read_message(input: &mut impl BufRead) -> io::Result<Option<Message>> {
             body.len()
         )));
     }
-    let value: Value = serde_json::from_slice(&body)
+    // The bytes read become the text they carry, or are freed before the
+    // message is handed over.
+    let value = long_strings::parse(body, long_strings::LONG)
         .map_err(|e| invalid(format!("a message that is not JSON: {e}")))?;
-    // The text read is freed before the message is handed over.
-    drop(body);
     message_of(value).map(Some).map_err(|e| {
         invalid(format!(
             "a message that is no request, response or notification: {e}"

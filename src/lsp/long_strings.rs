@@ -1,0 +1,395 @@
+//! A message's long strings (a document's whole text) decoded where they
+//! were read, not by serde_json.
+//!
+//! serde_json decodes a string with escapes (a text's every line ends in
+//! `\n`) into a scratch buffer that grows by doubling, then copies it into
+//! the string: for a million-flow design's 110 MB text, the message's
+//! bytes, up to 192 MiB of scratch and the 110 MB string at once, on the
+//! reader's thread, while the server still held the last text and its
+//! analysis. Here the longest string is decoded within the message's own
+//! buffer, which becomes the string; other long strings are decoded into
+//! copies of their exact size; the rest of the message, each long string
+//! replaced by a marker, is left to serde_json.
+
+use serde_json::Value;
+use std::ops::Range;
+
+/// Strings of this many bytes and more, as written in the message, are
+/// decoded here; shorter ones by serde_json.
+pub(super) const LONG: usize = 64 * 1024;
+
+/// The JSON value of message body `body`, its strings of `long` bytes or
+/// more decoded in place. Where the body is not JSON, why; the reason is
+/// serde_json's wherever the body is wrong outside a long string.
+pub(super) fn parse(body: Vec<u8>, long: usize) -> Result<Value, String> {
+    let whole = |body: &[u8]| serde_json::from_slice::<Value>(body).map_err(|e| e.to_string());
+    let literals = match long_literals(&body, long) {
+        Some(literals) if !literals.is_empty() => literals,
+        // None long, or the body's strings do not end: serde_json's
+        // reading, and its reason.
+        _ => return whole(&body),
+    };
+    let mut value = match serde_json::from_slice::<Value>(&with_markers(&body, &literals)) {
+        Ok(value) => value,
+        Err(_) => return whole(&body),
+    };
+    // Each marker once, where a value stands: a long key, or a client's own
+    // string equal to a marker, leaves the message to serde_json.
+    let mut found = vec![0_u32; literals.len()];
+    for_each_string(&mut value, |s| {
+        if let Some(k) = marker_number(s).and_then(|k| found.get_mut(k)) {
+            *k += 1;
+        }
+    });
+    if found.iter().any(|&n| n != 1) {
+        return whole(&body);
+    }
+    let decoded = decoded(body, &literals)?;
+    let mut decoded: Vec<Option<String>> = decoded.into_iter().map(Some).collect();
+    for_each_string(&mut value, |s| {
+        if let Some(text) = marker_number(s).and_then(|k| decoded.get_mut(k)?.take()) {
+            *s = text;
+        }
+    });
+    Ok(value)
+}
+
+/// The string literals of `body` (quotes included) of `long` bytes or
+/// more, in order (keys among them: their markers are then not found
+/// among the values); None when a string does not end.
+fn long_literals(body: &[u8], long: usize) -> Option<Vec<Range<usize>>> {
+    let mut literals = Vec::new();
+    let mut at = 0;
+    // Outside strings, JSON has no quote but the one opening a string.
+    while let Some(open) = memchr::memchr(b'"', body.get(at..)?) {
+        let start = at + open;
+        let mut i = start + 1;
+        loop {
+            i += memchr::memchr2(b'"', b'\\', body.get(i..)?)?;
+            if body.get(i) == Some(&b'"') {
+                break;
+            }
+            // A backslash and the character it escapes.
+            i += 2;
+        }
+        let end = i + 1;
+        if end - start >= long {
+            literals.push(start..end);
+        }
+        at = end;
+    }
+    Some(literals)
+}
+
+/// `body` with each of `literals` replaced by the marker of its number.
+fn with_markers(body: &[u8], literals: &[Range<usize>]) -> Vec<u8> {
+    let inside: usize = literals.iter().map(|l| l.len()).sum();
+    let mut out = Vec::with_capacity(body.len() - inside + literals.len() * 40);
+    let mut at = 0;
+    for (k, literal) in literals.iter().enumerate() {
+        out.extend_from_slice(&body[at..literal.start]);
+        out.extend_from_slice(br#""\u0000"#);
+        out.extend_from_slice(MARKER.as_bytes());
+        out.extend_from_slice(k.to_string().as_bytes());
+        out.push(b'"');
+        at = literal.end;
+    }
+    out.extend_from_slice(&body[at..]);
+    out
+}
+
+/// What follows the NUL that starts a marker, before its number.
+const MARKER: &str = "mynaflow long string ";
+
+/// The number of marker `s`, if it is one.
+fn marker_number(s: &str) -> Option<usize> {
+    s.strip_prefix('\0')?.strip_prefix(MARKER)?.parse().ok()
+}
+
+/// Calls `f` on every string value within `value` (not on keys).
+fn for_each_string(value: &mut Value, mut f: impl FnMut(&mut String)) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => f(s),
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            Value::Object(map) => stack.extend(map.values_mut()),
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+}
+
+/// The strings `literals` of `body` are, decoded: the longest within
+/// `body` itself, the others in copies.
+fn decoded(mut body: Vec<u8>, literals: &[Range<usize>]) -> Result<Vec<String>, String> {
+    let longest = (0..literals.len())
+        .max_by_key(|&k| literals[k].len())
+        .unwrap_or(0);
+    let mut strings = vec![String::new(); literals.len()];
+    for (k, literal) in literals.iter().enumerate() {
+        if k != longest {
+            let mut copy = body[literal.clone()].to_vec();
+            let all = 0..copy.len();
+            strings[k] = decode_in_place(&mut copy, all)?;
+        }
+    }
+    if let Some(literal) = literals.get(longest) {
+        strings[longest] = decode_in_place(&mut body, literal.clone())?;
+    }
+    Ok(strings)
+}
+
+/// Decodes string literal `literal` of `buf` (quotes included) into the
+/// start of `buf`, and makes `buf` the string. The bytes it writes never
+/// overtake the bytes it reads: an escape is never shorter than what it
+/// stands for.
+fn decode_in_place(buf: &mut Vec<u8>, literal: Range<usize>) -> Result<String, String> {
+    let (mut r, end) = (literal.start + 1, literal.end.saturating_sub(1));
+    let mut w = 0;
+    while r < end {
+        let run = memchr::memchr(b'\\', &buf[r..end]).unwrap_or(end - r);
+        if buf[r..r + run]
+            .iter()
+            .fold(false, |any, &b| any | (b < 0x20))
+        {
+            return Err("a control character in a string".into());
+        }
+        buf.copy_within(r..r + run, w);
+        (r, w) = (r + run, w + run);
+        if r == end {
+            break;
+        }
+        let escaped = buf.get(r + 1).copied().filter(|_| r + 1 < end);
+        r += 2;
+        let byte = match escaped {
+            Some(b'"') => b'"',
+            Some(b'\\') => b'\\',
+            Some(b'/') => b'/',
+            Some(b'b') => 0x08,
+            Some(b'f') => 0x0C,
+            Some(b'n') => b'\n',
+            Some(b'r') => b'\r',
+            Some(b't') => b'\t',
+            Some(b'u') => {
+                let c = unicode_escape(buf, &mut r, end)?;
+                let mut utf8 = [0; 4];
+                let utf8 = c.encode_utf8(&mut utf8).as_bytes();
+                buf[w..w + utf8.len()].copy_from_slice(utf8);
+                w += utf8.len();
+                continue;
+            }
+            _ => return Err("an invalid escape in a string".into()),
+        };
+        buf[w] = byte;
+        w += 1;
+    }
+    buf.truncate(w);
+    String::from_utf8(std::mem::take(buf)).map_err(|_| "a string that is not UTF-8".into())
+}
+
+/// The character of the `\u` escape whose four digits start at `r`
+/// (before `end`), with the low half's escape after it for a surrogate
+/// pair; `r` is moved past what it read.
+fn unicode_escape(buf: &[u8], r: &mut usize, end: usize) -> Result<char, String> {
+    let lone = || "a lone surrogate in a string".to_string();
+    let high = hex4(buf, r, end)?;
+    let code = match high {
+        0xD800..=0xDBFF => {
+            if buf.get(*r..*r + 2) != Some(&b"\\u"[..]) || *r + 2 > end {
+                return Err(lone());
+            }
+            *r += 2;
+            let low = hex4(buf, r, end)?;
+            if !(0xDC00..=0xDFFF).contains(&low) {
+                return Err(lone());
+            }
+            0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        }
+        0xDC00..=0xDFFF => return Err(lone()),
+        _ => high,
+    };
+    char::from_u32(code).ok_or_else(lone)
+}
+
+/// The four hexadecimal digits at `r` (before `end`), as a number; `r` is
+/// moved past them.
+fn hex4(buf: &[u8], r: &mut usize, end: usize) -> Result<u32, String> {
+    let digits = buf
+        .get(*r..*r + 4)
+        .filter(|_| *r + 4 <= end)
+        .ok_or("a short \\u escape in a string")?;
+    let mut n = 0;
+    for &d in digits {
+        let v = char::from(d)
+            .to_digit(16)
+            .ok_or("an invalid \\u escape in a string")?;
+        n = n * 16 + v;
+    }
+    *r += 4;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What serde_json reads `body` as: the value, or that it fails.
+    fn by_serde(body: &[u8]) -> Option<Value> {
+        serde_json::from_slice(body).ok()
+    }
+
+    /// `parse` agrees with serde_json on `body` at every threshold from
+    /// 0 to past its length: the same value, or both fail.
+    fn agrees(body: &[u8]) {
+        let expected = by_serde(body);
+        for long in 0..=body.len() + 1 {
+            let got = parse(body.to_vec(), long).ok();
+            assert_eq!(
+                got,
+                expected,
+                "threshold {long}, body {:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn long_strings_read_as_serde_json_reads_them() {
+        let text = "flow 𠮷 -> B : \"x\" \\ / \u{1}\u{1f}\t\r\n\u{2028}漢字 é\u{7f}";
+        let values = [
+            json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
+                   "params": {"textDocument": {"uri": "file:///a.myna", "version": 1, "text": text}}}),
+            json!({"method": "textDocument/didChange", "params": {"contentChanges":
+                   [{"text": text}, {"text": "short"}, {"range": null, "text": text.repeat(3)}]}}),
+            json!([text, [text, {"a": text}], "", 1, null, true]),
+            json!(text),
+            json!({"": "", "k": ""}),
+        ];
+        for v in values {
+            agrees(v.to_string().as_bytes());
+            agrees(serde_json::to_string_pretty(&v).unwrap().as_bytes());
+        }
+        // Escapes serde_json does not write: `\/`, `\b`, `\f`, upper-case
+        // hex, a surrogate pair, a character escaped that need not be.
+        agrees(br#"{"t": "a\/b\b\f\u00E9\uD83D\uDE00\u0041\u3042 end"}"#);
+        agrees(br#"["\uD83D\uDE00", "\uFFFF", "\u0000"]"#);
+    }
+
+    #[test]
+    fn what_serde_json_refuses_is_refused() {
+        // Each wrong within a string longer than any key, or outside the
+        // strings.
+        for bad in [
+            &br#"["a long string \q"]"#[..],
+            br#"{"t": "a long string \uD800"}"#,
+            br#"["a long string \uD800x"]"#,
+            br#"["a long string \uD800\u0041"]"#,
+            br#"["a long string \uDC00"]"#,
+            br#"["a long string \u12"]"#,
+            br#"["a long string \u12G4"]"#,
+            br#"["a long string \"#,
+            b"[\"a long string \x01\"]",
+            b"{\"t\": \"a long string \n\"}",
+            b"[\"a long string \x1f\", 1]",
+            b"[\"a long string \xff\xfe\"]",
+            b"[\"a long string \xe3\x81\"]",
+            b"[\"a long string\", \xff]",
+            br#"["a long string""#,
+            br#"["a long string",]"#,
+            br#"{"t" "a long string"}"#,
+            br#"["a long string"] x"#,
+            br#"{"a long string": }"#,
+            b"",
+        ] {
+            assert!(
+                by_serde(bad).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+            agrees(bad);
+        }
+    }
+
+    #[test]
+    fn a_long_key_or_a_string_like_a_marker_is_left_to_serde_json() {
+        agrees(br#"{"a long key": "a long value", "x": ["a long value"]}"#);
+        // A client's string equal to marker 0, shorter than a long string
+        // (whose marker is 0), before it and after it.
+        let long = "a long value, longer than a marker written";
+        for marker in [
+            format!(r#"["\u0000{MARKER}0", "{long}"]"#),
+            format!(r#"["{long}", "\u0000{MARKER}0"]"#),
+            format!(r#"["\u0000{MARKER}1", "{long}", "{long}"]"#),
+        ] {
+            agrees(marker.as_bytes());
+        }
+    }
+
+    #[test]
+    fn random_strings_read_as_serde_json_reads_them() {
+        // Strings of characters and escapes drawn at random, in messages
+        // of one to four of them, at random thresholds.
+        let pieces: &[&str] = &[
+            "a",
+            "漢",
+            "𠮷",
+            " ",
+            "\\n",
+            "\\\"",
+            "\\\\",
+            "\\/",
+            "\\b",
+            "\\f",
+            "\\r",
+            "\\t",
+            "\\u0041",
+            "\\u00e9",
+            "\\u3042",
+            "\\uD83D\\uDE00",
+            "\\u0000",
+            "\\u001f",
+            "é",
+            "\\uffff",
+        ];
+        let mut seed = 0x10_u64;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % below.max(1)
+        };
+        let mut compared = 0;
+        for _ in 0..2000 {
+            let strings: Vec<String> = (0..1 + next(4))
+                .map(|_| {
+                    let body: String = (0..next(40)).map(|_| pieces[next(pieces.len())]).collect();
+                    format!("\"{body}\"")
+                })
+                .collect();
+            let body = format!(r#"{{"params": {{"texts": [{}]}}}}"#, strings.join(", "));
+            let expected = by_serde(body.as_bytes());
+            assert!(expected.is_some(), "{body}");
+            let long = next(60);
+            assert_eq!(
+                parse(body.clone().into_bytes(), long).ok(),
+                expected,
+                "{body} at {long}"
+            );
+            compared += 1;
+        }
+        assert_eq!(compared, 2000);
+    }
+
+    #[test]
+    fn the_longest_string_takes_over_the_message_buffer() {
+        let text = "flow A -> B : x for y\n".repeat(10_000);
+        let body = json!({"params": {"text": text, "other": "z".repeat(LONG)}}).to_string();
+        let buffer = body.as_ptr();
+        let value = parse(body.into_bytes(), LONG).unwrap();
+        let read = value["params"]["text"].as_str().unwrap();
+        assert_eq!(read, text);
+        assert_eq!(read.as_ptr(), buffer, "decoded where it was read");
+        assert_eq!(value["params"]["other"].as_str().unwrap().len(), LONG);
+    }
+}
