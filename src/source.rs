@@ -291,20 +291,39 @@ pub fn decode_owned(bytes: Vec<u8>) -> Decoded {
 }
 
 /// `bytes` as a `String` when they are UTF-8 (a BOM is kept), else the
-/// bytes back.
-#[allow(unsafe_code)]
+/// bytes back. Checked on every core.
 pub fn utf8_owned(bytes: Vec<u8>) -> Result<String, Vec<u8>> {
+    utf8_owned_on(bytes, Cores::Every)
+}
+
+/// Which cores [`utf8_owned_on`] checks a large text on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cores {
+    /// Every core, in parts (rayon's pool).
+    Every,
+    /// The calling thread only: a thread that must not wait for the pool
+    /// (the language server's reader, while an analysis fills it).
+    This,
+}
+
+/// [`utf8_owned`], checked on `cores`.
+#[allow(unsafe_code)]
+pub fn utf8_owned_on(bytes: Vec<u8>, cores: Cores) -> Result<String, Vec<u8>> {
     if bytes.len() < SIMD_BYTES {
         return String::from_utf8(bytes).map_err(std::string::FromUtf8Error::into_bytes);
     }
     // std's check reads a character at a time where the text is not ASCII
     // (a tenth of `check`'s work on a large Japanese design); simdutf8's
     // reads 32 bytes at a time, here in parts on every core.
-    if !is_utf8_in_parts(&bytes, UTF8_PART_BYTES) {
+    let utf8 = match cores {
+        Cores::Every => is_utf8_in_parts(&bytes, UTF8_PART_BYTES),
+        Cores::This => simdutf8::basic::from_utf8(&bytes).is_ok(),
+    };
+    if !utf8 {
         return Err(bytes);
     }
-    // SAFETY: `is_utf8_in_parts` has just found every byte of `bytes` to
-    // be UTF-8 (simdutf8's check, whose `&str` rests on the same
+    // SAFETY: simdutf8 (in parts or whole) has just found every byte of
+    // `bytes` to be UTF-8 (simdutf8's check, whose `&str` rests on the same
     // guarantee), and nothing has changed them since. Before, the checked
     // text was copied into a `String` std made: on a 110 MB design, 110 MB
     // of fresh pages for the kernel to zero, most of `read+decode`.
@@ -494,11 +513,13 @@ mod tests {
             };
             assert_eq!(decode_owned(bytes.clone()), std_reading);
             assert_eq!(decode(&bytes), std_reading);
+            let std_owned = String::from_utf8(bytes.clone()).map_err(|e| e.into_bytes());
             assert_eq!(
                 utf8_owned(bytes.clone()),
-                String::from_utf8(bytes.clone()).map_err(|e| e.into_bytes()),
+                std_owned,
                 "as std reads it, the BOM kept"
             );
+            assert_eq!(utf8_owned_on(bytes.clone(), Cores::This), std_owned);
         }
     }
 
