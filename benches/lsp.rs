@@ -2,7 +2,7 @@
 //! re-analysed (the whole pipeline, as on every change) in ≤ 20 ms; hover
 //! and completion in ≤ 5 ms. `MYNAFLOW_LSP_SIZES` times large documents
 //! ([`scale`]), `MYNAFLOW_LSP_TYPING` the server over stdio while someone
-//! types ([`typing`]).
+//! types, or a client sends whole texts ([`typing`]).
 
 use criterion::{Criterion, criterion_group};
 use mynaflow::lsp::position::Encoding;
@@ -139,7 +139,11 @@ fn main() {
         };
         let flows = flows.parse().unwrap_or(1_000_000);
         let gap = Duration::from_millis(var("MYNAFLOW_LSP_GAP_MS", 200));
-        typing::typing(flows, var("MYNAFLOW_LSP_EDITS", 10) as usize, gap);
+        let edit = match std::env::var("MYNAFLOW_LSP_WHOLE").as_deref() {
+            Ok("1") => typing::Edit::WholeText,
+            _ => typing::Edit::Keystroke,
+        };
+        typing::typing(flows, var("MYNAFLOW_LSP_EDITS", 10) as usize, gap, edit);
         return;
     }
     match std::env::var("MYNAFLOW_LSP_SIZES") {

@@ -6,6 +6,10 @@
 //! hover was answered (the server answers it after the last text's
 //! diagnostics), how many analyses it published for the edits, and its
 //! peak memory (Linux). `MYNAFLOW_BIN=path` drives another build.
+//! `MYNAFLOW_LSP_WHOLE=1` sends each edit as the whole text (as a client
+//! without incremental sync does), the design with one more `#` line each
+//! time: `MYNAFLOW_LSP_WHOLE=1 MYNAFLOW_LSP_EDITS=4 MYNAFLOW_LSP_GAP_MS=0`
+//! is an open and four whole texts sent at once.
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Write};
@@ -21,8 +25,17 @@ struct Sent {
     id: Option<u64>,
 }
 
+/// How each edit is sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    /// One character inserted at the end (a range and its text).
+    Keystroke,
+    /// The whole new text, no range.
+    WholeText,
+}
+
 /// Runs the session on a design of `flows` flows.
-pub fn typing(flows: usize, edits: usize, gap: Duration) {
+pub fn typing(flows: usize, edits: usize, gap: Duration, edit: Edit) {
     let text = super::generate::design(flows);
     let last_line = text.lines().count();
     // `MYNAFLOW_BIN` times another build, as `benches/scale.sh` does.
@@ -74,10 +87,13 @@ pub fn typing(flows: usize, edits: usize, gap: Duration) {
             std::thread::sleep(gap);
         }
         let at = json!({"line": last_line, "character": k});
+        let change = match edit {
+            Edit::Keystroke => json!({"range": {"start": at, "end": at}, "text": "#"}),
+            Edit::WholeText => json!({"text": format!("{text}{}\n", "#".repeat(k + 1))}),
+        };
         send(
             json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": uri, "version": k + 2},
-            "contentChanges": [{"range": {"start": at, "end": at}, "text": "#"}]}}),
+            "textDocument": {"uri": uri, "version": k + 2}, "contentChanges": [change]}}),
         );
         last_edit = Instant::now();
     }
@@ -92,8 +108,12 @@ pub fn typing(flows: usize, edits: usize, gap: Duration) {
     send(json!({"jsonrpc": "2.0", "method": "exit"}));
     let _ = child.wait();
     let _ = reader.join();
+    let kind = match edit {
+        Edit::Keystroke => "edits",
+        Edit::WholeText => "whole texts",
+    };
     println!(
-        "lsp typing {flows} flows, {:.1} MB: opened in {:.2} s; {edits} edits {} ms apart: \
+        "lsp typing {flows} flows, {:.1} MB: opened in {:.2} s; {edits} {kind} {} ms apart: \
          answered {:.2} s after the last edit, {published} analyses published; peak {peak}",
         text.len() as f64 / 1e6,
         (analysed - opened).as_secs_f64(),
