@@ -98,8 +98,9 @@ pub struct Config {
     /// `require-clauses = true`: a contractor declared without a `clauses`
     /// block is reported (MN303), not taken as making no claim.
     pub require_clauses: bool,
-    /// `max-per-code`: how many findings of one code `check` shows in a
-    /// file before it sums up the rest (0: every one).
+    /// `max-per-code`: how many findings of one code `check` and the
+    /// language server show in a file before they sum up the rest (0:
+    /// every one).
     pub max_per_code: Option<usize>,
     exclude: GlobSet,
     dir: PathBuf,

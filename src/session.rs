@@ -40,6 +40,12 @@ pub use crate::input::MAX_FILE_BYTES;
 /// Findings of one code in one file shown before the rest are summed up.
 pub use crate::candidates::MAX_PER_CODE;
 
+/// The cap `max-per-code N` sets (`--max-per-code`, the config's key):
+/// N findings of a code in a file, or every finding for 0.
+pub fn per_code_cap(n: usize) -> Option<usize> {
+    (n > 0).then_some(n)
+}
+
 /// Where a rulebook comes from.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RulebookSource {

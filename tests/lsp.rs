@@ -726,3 +726,31 @@ fn a_long_text_sent_whole_reads_as_the_text_written() {
     assert_eq!(c.open(&padded)["diagnostics"], alone);
     c.stop();
 }
+
+/// The editor lists as many findings of a code as `check` shows: a
+/// hundred by default, then one that counts the rest; the config's
+/// `max-per-code` sets the number, and 0 lists every one.
+#[test]
+fn the_server_shows_as_many_findings_of_a_code_as_the_config_says() {
+    // 120 systems no flow uses: 120 findings of MN012.
+    let mut text = UNUSED.to_string();
+    for k in 0..119 {
+        text.push_str(&format!("actor 予備{k:03} : 組合\n"));
+    }
+    let d = tempfile::tempdir().unwrap();
+    let mut c = Client::start(json!({}));
+    let mut shown = |config: Option<&str>| {
+        let folder = d.path().join(format!("p{}", config.map_or(0, str::len)));
+        std::fs::create_dir_all(&folder).unwrap();
+        if let Some(config) = config {
+            std::fs::write(folder.join("mynaflow.toml"), config).unwrap();
+        }
+        let codes = codes_at(&mut c, &folder.join("a.myna"), &text);
+        codes.iter().filter(|code| *code == "MN012").count()
+    };
+    // The first hundred, and one that counts the other twenty.
+    assert_eq!(shown(None), 101);
+    assert_eq!(shown(Some("max-per-code = 5\n")), 6);
+    assert_eq!(shown(Some("max-per-code = 0\n")), 120);
+    c.stop();
+}

@@ -100,7 +100,7 @@ pub fn run(o: &Options) -> u8 {
     let per_code = (o.max_per_code)
         .or_else(|| config.and_then(|c| c.max_per_code))
         .unwrap_or(mynaflow::session::MAX_PER_CODE);
-    s.max_per_code = (per_code > 0).then_some(per_code);
+    s.max_per_code = mynaflow::session::per_code_cap(per_code);
     // A baseline records every finding, not the hundred a code a check
     // shows: their places, beside those shown, worded.
     s.keep_places = o.write_baseline.is_some();

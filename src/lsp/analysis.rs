@@ -67,8 +67,8 @@ pub struct Document {
 impl Document {
     /// Runs the pipeline over `text`, the contents of the file at `path`,
     /// under the `mynaflow.toml` that `check` would follow for that file
-    /// (its rulebook, `require-clauses`, `select`/`ignore` and
-    /// `per-file-ignores`). A config that cannot be followed is left out,
+    /// (its rulebook, `require-clauses`, `select`/`ignore`,
+    /// `per-file-ignores` and `max-per-code`). A config that cannot be followed is left out,
     /// and [`Document::config_problem`] says why.
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
         let (mut session, config) = session_for(path);
@@ -201,7 +201,14 @@ fn session_for(path: &Path) -> (Session, (Option<Config>, Option<Text>)) {
         Ok(c) => (c, None),
         Err(why) => (None, Some(why)),
     };
-    (Config::session(config.0.as_ref(), None), config)
+    let mut session = Config::session(config.0.as_ref(), None);
+    // As `check` shows them: an editor's list holds every finding of a
+    // design with `max-per-code = 0`, a hundred of a code by default (a
+    // million-flow design has tens of thousands, sent at every edit).
+    if let Some(n) = config.0.as_ref().and_then(|c| c.max_per_code) {
+        session.max_per_code = crate::session::per_code_cap(n);
+    }
+    (session, config)
 }
 
 /// Whether the actors, the data items and the flows of `d` are each all
