@@ -12,8 +12,6 @@
 use crate::code::Code;
 use crate::expect::Finding;
 use crate::source::SourceFile;
-use crate::span::FileId;
-use crate::syntax::lexer::lex;
 use std::collections::BTreeMap;
 
 /// The file's text with its annotations rewritten to `found`, or the
@@ -26,12 +24,11 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Strin
         // Already right: the file is left exactly as it is.
         return Ok(text.clone());
     }
-    let lexed = lex(FileId(0), text);
     // Per line: the start of an `# expect:` comment, and whether another
     // comment ends the line.
     let mut expect_at: BTreeMap<usize, (usize, String)> = BTreeMap::new();
     let mut other_comment: BTreeMap<usize, ()> = BTreeMap::new();
-    for c in &lexed.comments {
+    for c in &crate::expect::comments(text) {
         let start = c.span.start as usize;
         let line = file.line_index(start);
         let body = c.text.trim_start_matches('#').trim();

@@ -38,8 +38,12 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 continue;
             }
         };
-        let source = s.sources.get(checked.file);
-        let found = reported_at(source, checked.file, &s.found);
+        // The model is read no more: freed before the file is rewritten
+        // beside its text.
+        let file = checked.file;
+        drop(checked);
+        let source = s.sources.get(file);
+        let found = reported_at(source, file, &s.found);
         match rewrite(source, &found) {
             Ok(text) if text == source.text => same += 1,
             Ok(text) => {
