@@ -56,6 +56,42 @@ fn kind_of(ty: std::fs::FileType) -> &'static str {
     }
 }
 
+/// Reads standard input to its end: at most `limit` bytes, and one more
+/// when there are more (the caller refuses a larger input). Sized first
+/// when standard input is a regular file (`check - < design.myna`): grown
+/// as it was read, a 110 MB design was copied each time the buffer
+/// doubled, and held in 128 MiB.
+pub fn read_stdin_limited(limit: u64) -> std::io::Result<Vec<u8>> {
+    let hint = stdin_remaining().unwrap_or(0).min(limit);
+    let mut bytes = Vec::new();
+    bytes.reserve_exact(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    std::io::stdin()
+        .lock()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// How many bytes standard input holds from where it stands, when it is a
+/// regular file; None for a pipe, a terminal or anything else.
+fn stdin_remaining() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        let mut file = File::from(std::io::stdin().as_fd().try_clone_to_owned().ok()?);
+        let meta = file.metadata().ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let at = std::io::Seek::stream_position(&mut file).ok()?;
+        Some(meta.len().saturating_sub(at))
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
 /// Reads at most `limit` bytes of a regular file. The error names the file
 /// and says why, and never holds any of its content.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, String> {

@@ -328,6 +328,12 @@ impl Session {
         self.check_owned_bytes(name, bytes.to_vec(), dir, None)
     }
 
+    /// [`Session::check_bytes`] of bytes it keeps as the text, not copied
+    /// (a design read from standard input).
+    pub fn check_bytes_owned(&mut self, name: &str, bytes: Vec<u8>, dir: Option<&Path>) -> Checked {
+        self.check_owned_bytes(name, bytes, dir, None)
+    }
+
     /// [`Session::check_bytes`] of bytes it may keep as the text, read
     /// from `path` if given.
     fn check_owned_bytes(

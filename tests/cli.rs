@@ -316,12 +316,9 @@ fn fmt_rewrites_full_width_syntax() {
 /// Runs `mynaflow ARGS` in `dir` with standard input `input`.
 fn run_in(dir: &std::path::Path, args: &[&str], input: &[u8]) -> std::process::Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+    let mut child = bare()
         .current_dir(dir)
         .args(args)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -514,6 +511,61 @@ fn check_reads_stdin_under_a_given_name() {
     );
     let o = run_in(root, &["check", "-", "examples"], &src);
     assert_eq!(o.status.code(), Some(2));
+}
+
+/// The binary with no locale, to be given its standard input.
+fn bare() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mynaflow"));
+    c.env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
+}
+
+/// Standard input that is a file (`check - < design.myna`) is read from
+/// where it stands, as a pipe is; one larger than the limit is refused,
+/// however it was sized.
+#[test]
+fn stdin_from_a_file_reads_as_from_a_pipe() {
+    use std::io::{Seek, SeekFrom};
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src =
+        std::fs::read(root.join("docs/codes/examples/MN102-wrong-direction.myna")).expect("read");
+    let args = ["check", "-", "--format", "concise"];
+    let piped = run_in(root, &args, &src);
+    assert_eq!(piped.status.code(), Some(1));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("in.myna");
+    // Bytes before the design, already read past when it is run.
+    let mut bytes = b"not this".to_vec();
+    bytes.extend_from_slice(&src);
+    std::fs::write(&path, bytes).expect("write");
+    let mut file = std::fs::File::open(&path).expect("open");
+    file.seek(SeekFrom::Start(8)).expect("seek");
+    let from_file = bare()
+        .current_dir(root)
+        .args(args)
+        .stdin(file)
+        .output()
+        .expect("run");
+    assert_eq!(from_file.status.code(), Some(1));
+    assert_eq!(stdout(&from_file), stdout(&piped));
+    // 256 MiB and a byte, sparse: refused, not checked.
+    let big = dir.path().join("big.myna");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len((256 << 20) + 1))
+        .expect("sparse file");
+    let o = bare()
+        .args(args)
+        .stdin(std::fs::File::open(&big).expect("open"))
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("larger than 256 MiB"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use mynaflow::session::Session;
 use mynaflow::span::FileId;
 use mynaflow::text::{Lang, Text};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -492,14 +492,10 @@ fn per_file_ignores(
 /// `--stdin-filename` gives (or `<stdin>`), with relative `use` paths
 /// starting from that name's folder.
 fn read_stdin(s: &mut Session, name: Option<&Path>) -> Result<FileId, Text> {
-    let mut bytes = Vec::new();
-    let read = std::io::stdin()
-        .lock()
-        .take(MAX_STDIN_BYTES + 1)
-        .read_to_end(&mut bytes);
-    if let Err(e) = read {
-        return Err(io_reason(Path::new("<stdin>"), &e));
-    }
+    let bytes = match mynaflow::input::read_stdin_limited(MAX_STDIN_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) => return Err(io_reason(Path::new("<stdin>"), &e)),
+    };
     if bytes.len() as u64 > MAX_STDIN_BYTES {
         let mib = MAX_STDIN_BYTES >> 20;
         return Err(mynaflow::text!(
@@ -512,7 +508,7 @@ fn read_stdin(s: &mut Session, name: Option<&Path>) -> Result<FileId, Text> {
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    Ok(s.check_bytes(&shown, &bytes, Some(dir)).file)
+    Ok(s.check_bytes_owned(&shown, bytes, Some(dir)).file)
 }
 
 /// Adds a note to each finding that points into a built-in rulebook,
