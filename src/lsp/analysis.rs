@@ -68,8 +68,8 @@ impl Document {
     /// Runs the pipeline over `text`, the contents of the file at `path`,
     /// under the `mynaflow.toml` that `check` would follow for that file
     /// (its rulebook, `require-clauses`, `select`/`ignore`,
-    /// `per-file-ignores` and `max-per-code`). A config that cannot be followed is left out,
-    /// and [`Document::config_problem`] says why.
+    /// `per-file-ignores` and `max-per-code`). A config that cannot be
+    /// followed is left out, and [`Document::config_problem`] says why.
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
         let (mut session, config) = session_for(path);
         let checked = session.check_text(&path.display().to_string(), text, path.parent());
