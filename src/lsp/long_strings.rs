@@ -208,9 +208,9 @@ fn unicode_escape(buf: &[u8], r: &mut usize, end: usize) -> Result<char, String>
             }
             0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
         }
-        0xDC00..=0xDFFF => return Err(lone()),
         _ => high,
     };
+    // A low half alone is no character.
     char::from_u32(code).ok_or_else(lone)
 }
 
@@ -382,6 +382,53 @@ mod tests {
             compared += 1;
         }
         assert_eq!(compared, 2000);
+    }
+
+    #[test]
+    fn damaged_messages_read_as_serde_json_reads_them() {
+        // Valid messages with a byte or three changed at random, often to
+        // a byte that matters to JSON: each reads as serde_json reads it,
+        // or both refuse it, at thresholds that make its strings long.
+        let bodies = [
+            r#"{"method": "textDocument/didOpen", "params": {"textDocument": {"uri": "file:///a.myna", "text": "flow \"A\" -> B : x\n\tnext \u00e9 \uD83D\uDE00 end\\"}}}"#,
+            r#"["first long string \n", {"k": "second \"long\" string"}, "𠮷 third"]"#,
+        ];
+        let interesting = b"\"\\u:,{}[]0189aDFx \x01\x1f\x7f\x80\xc3\xe3\xff";
+        let mut seed = 0xdead_u64;
+        let mut next = |below: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((seed >> 33) as usize) % below.max(1)
+        };
+        let (mut read, mut refused) = (0, 0);
+        for round in 0..6000 {
+            let mut body = bodies[round % bodies.len()].as_bytes().to_vec();
+            for _ in 0..1 + next(3) {
+                let at = next(body.len());
+                body[at] = match next(3) {
+                    0 => next(256) as u8,
+                    _ => interesting[next(interesting.len())],
+                };
+            }
+            let expected = by_serde(&body);
+            for long in [0, 4, 9, 16, 40] {
+                assert_eq!(
+                    parse(body.clone(), long).ok(),
+                    expected,
+                    "threshold {long}, body {:?}",
+                    String::from_utf8_lossy(&body)
+                );
+            }
+            match expected {
+                Some(_) => read += 1,
+                None => refused += 1,
+            }
+        }
+        assert!(
+            read > 500 && refused > 500,
+            "{read} read, {refused} refused"
+        );
     }
 
     #[test]
