@@ -355,13 +355,7 @@ mod tests {
             "é",
             "\\uffff",
         ];
-        let mut seed = 0x10_u64;
-        let mut next = |below: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((seed >> 33) as usize) % below.max(1)
-        };
+        let mut next = crate::test_rulebooks::dice(0x10, 0);
         let mut compared = 0;
         for _ in 0..2000 {
             let strings: Vec<String> = (0..1 + next(4))
@@ -394,13 +388,7 @@ mod tests {
             r#"["first long string \n", {"k": "second \"long\" string"}, "𠮷 third"]"#,
         ];
         let interesting = b"\"\\u:,{}[]0189aDFx \x01\x1f\x7f\x80\xc3\xe3\xff";
-        let mut seed = 0xdead_u64;
-        let mut next = |below: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((seed >> 33) as usize) % below.max(1)
-        };
+        let mut next = crate::test_rulebooks::dice(0xdead, 0);
         let (mut read, mut refused) = (0, 0);
         for round in 0..6000 {
             let mut body = bodies[round % bodies.len()].as_bytes().to_vec();

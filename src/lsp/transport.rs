@@ -401,13 +401,7 @@ mod tests {
         }
         assert!(read_message(&mut input).unwrap().is_none());
         let mut compared = 0;
-        let mut seed = 0x5eed_u64;
-        let mut next = |below: usize| {
-            seed = seed
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            ((seed >> 33) as usize) % below.max(1)
-        };
+        let mut next = crate::test_rulebooks::dice(0x5eed, 0);
         for round in 0..3000 {
             let mut bytes = whole.clone();
             let at = next(bytes.len());
