@@ -229,25 +229,18 @@ mod tests {
             "no comment\n",
             "\"unclosed # expect: MN101\n# expect: MN102",
         ];
+        // Each comment as its place and text, which compare.
+        let read = |comments: Vec<Comment>| -> Vec<_> {
+            comments.into_iter().map(|c| (c.span, c.text)).collect()
+        };
         for (text, n) in texts.into_iter().zip([4, 2, 0, 0, 1]) {
-            let whole: Vec<_> = crate::syntax::lexer::lex(FileId(0), text)
-                .comments
-                .into_iter()
-                .map(|c| (c.span, c.text))
-                .collect();
-            let lines: Vec<_> = comments(text)
-                .into_iter()
-                .map(|c| (c.span, c.text))
-                .collect();
-            assert_eq!(lines, whole, "{text:?}");
+            let whole = read(crate::syntax::lexer::lex(FileId(0), text).comments);
+            assert_eq!(read(comments(text)), whole, "{text:?}");
             let expect: Vec<_> = whole
                 .into_iter()
                 .filter(|(_, t)| t.trim().starts_with("expect:"))
                 .collect();
-            let annotated: Vec<_> = annotations(text)
-                .into_iter()
-                .map(|c| (c.span, c.text))
-                .collect();
+            let annotated = read(annotations(text));
             assert_eq!(annotated, expect, "{text:?}");
             assert_eq!(annotated.len(), n, "{text:?}");
         }
