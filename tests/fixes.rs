@@ -156,3 +156,64 @@ fn check_fix_fixes_every_finding_past_the_cap_and_counts_what_is_left() {
     assert_eq!(fixed.matches("flow 適用システム -> 市町村").count(), 150);
     assert_eq!(out.status.code(), Some(1), "the MN102s are errors");
 }
+
+/// `--fix` fixes what the check reports, under the same config: not a
+/// code that `ignore` (in `mynaflow.toml` or on the command line) or the
+/// file's `per-file-ignores` leaves out, and a finding the config asks
+/// for (`require-clauses`: MN303 for a contractor with no clauses block)
+/// is fixed.
+#[test]
+fn check_fix_fixes_what_the_check_reports_under_its_config() {
+    let wrong_way =
+        std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let legacy = dir.path().join("legacy");
+    std::fs::create_dir_all(&legacy).unwrap();
+    let config = dir.path().join("mynaflow.toml");
+    // The design after `check --fix --unsafe-fixes ARGS` under `config`.
+    let fixed = |config_text: Option<&str>, file: &Path, src: &str, args: &[&str]| {
+        match config_text {
+            Some(t) => std::fs::write(&config, t).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(&config);
+            }
+        }
+        std::fs::write(file, src).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(["check", "--fix", "--unsafe-fixes", "--format", "concise"])
+            .args(args)
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(file).unwrap()
+    };
+    let top = dir.path().join("d.myna");
+    let old = legacy.join("d.myna");
+    // Reversed when reported; left as it is when MN102 is not.
+    assert_ne!(fixed(None, &top, &wrong_way, &[]), wrong_way);
+    let ignored = Some("ignore = [\"MN102\"]\n");
+    assert_eq!(fixed(ignored, &top, &wrong_way, &[]), wrong_way);
+    assert_eq!(
+        fixed(None, &top, &wrong_way, &["--ignore", "MN102"]),
+        wrong_way
+    );
+    assert_eq!(
+        fixed(None, &top, &wrong_way, &["--select", "MN3"]),
+        wrong_way
+    );
+    let per_file = Some("[per-file-ignores]\n\"legacy/**\" = [\"MN102\"]\n");
+    assert_eq!(fixed(per_file, &old, &wrong_way, &[]), wrong_way);
+    assert_ne!(fixed(per_file, &top, &wrong_way, &[]), wrong_way);
+    // A contractor with no clauses block: reported, and fixed, only when
+    // the config requires clauses.
+    let entrusting = "use \"kenpo\"\nactor 基幹 : 組合\nactor 印刷 : 委託先\ndata 資格 : 資格情報\nflow 基幹 -> 印刷 : 資格 for 資格確認\n";
+    assert_eq!(fixed(None, &top, entrusting, &[]), entrusting);
+    let required = fixed(Some("require-clauses = true\n"), &top, entrusting, &[]);
+    assert!(required.contains("clauses "), "{required}");
+}

@@ -153,7 +153,11 @@ pub fn run(o: &Options) -> u8 {
             Err(reason) => return stop(Some(format), lang, reason),
         };
         if o.fix {
-            match super::fix::run(&files, &settings, o.unsafe_fixes) {
+            let reported = |code: Code, file: &Path| {
+                selection.reports(code)
+                    && config.is_none_or(|c| !c.ignored_in(file).contains(&code))
+            };
+            match super::fix::run(&files, &settings, o.unsafe_fixes, &reported) {
                 Ok(l) => fix_left = Some(l),
                 Err(e) => return stop(Some(format), lang, Text::new(e.clone(), e)),
             }

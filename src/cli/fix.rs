@@ -4,10 +4,11 @@
 
 use super::output::Settings;
 use mynaflow::apply_fixes::{self, MAX_ROUNDS};
+use mynaflow::code::Code;
+use mynaflow::config::Config;
 use mynaflow::fix::Applicability;
-use mynaflow::session::{RulebookSource, Session};
 use mynaflow::source::{Decoded, decode_owned};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const BOM: &str = "\u{feff}";
 
@@ -25,9 +26,15 @@ pub struct Left {
 }
 
 /// Fixes every file in place; Err when a file could not be written.
-/// Prints to stderr what it changed, and gives what it left.
-pub fn run(files: &[PathBuf], settings: &Settings, unsafe_too: bool) -> Result<Left, String> {
-    let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
+/// Prints to stderr what it changed, and gives what it left. Only the
+/// findings the check reports are fixed: `reported(code, file)` says which
+/// (the run's `select` and `ignore`, the file's `per-file-ignores`).
+pub fn run(
+    files: &[PathBuf],
+    settings: &Settings,
+    unsafe_too: bool,
+    reported: &dyn Fn(Code, &Path) -> bool,
+) -> Result<Left, String> {
     let mut left = Left::default();
     for path in files {
         let Ok(bytes) = mynaflow::input::read_limited(path, mynaflow::input::MAX_FILE_BYTES) else {
@@ -49,9 +56,14 @@ pub fn run(files: &[PathBuf], settings: &Settings, unsafe_too: bool) -> Result<L
         // fixes that do not overlap; one more check after the last round
         // counts what is left.
         for round in 0..=MAX_ROUNDS {
-            let mut s = Session::new(source.clone());
+            // The check proper's session (the config's options, such as
+            // `require-clauses`), every finding kept; a finding it would
+            // not report is not fixed (an ignored code's unsafe fix
+            // rewrote the design).
+            let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
             s.max_per_code = None;
             let checked = s.check_text(&shown, text.clone(), path.parent());
+            s.diagnostics.retain(|d| reported(d.code, path));
             let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
             let applied = (round < MAX_ROUNDS && !fixes.is_empty())
                 .then(|| apply_fixes::apply(&text, &fixes))
