@@ -159,9 +159,9 @@ fn check_fix_fixes_every_finding_past_the_cap_and_counts_what_is_left() {
 
 /// `--fix` fixes what the check reports, under the same config: not a
 /// code that `ignore` (in `mynaflow.toml` or on the command line) or the
-/// file's `per-file-ignores` leaves out, and a finding the config asks
-/// for (`require-clauses`: MN303 for a contractor with no clauses block)
-/// is fixed.
+/// file's `per-file-ignores` leaves out, nor a finding a baseline records;
+/// and a finding the config asks for (`require-clauses`: MN303 for a
+/// contractor with no clauses block) is fixed.
 #[test]
 fn check_fix_fixes_what_the_check_reports_under_its_config() {
     let wrong_way =
@@ -210,6 +210,19 @@ fn check_fix_fixes_what_the_check_reports_under_its_config() {
     let per_file = Some("[per-file-ignores]\n\"legacy/**\" = [\"MN102\"]\n");
     assert_eq!(fixed(per_file, &old, &wrong_way, &[]), wrong_way);
     assert_ne!(fixed(per_file, &top, &wrong_way, &[]), wrong_way);
+    // Recorded in a baseline: not reported, so not fixed.
+    let baseline = dir.path().join("baseline.json");
+    std::fs::write(&top, &wrong_way).unwrap();
+    let recorded = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .arg("check")
+        .arg("--write-baseline")
+        .arg(&baseline)
+        .arg(&top)
+        .output()
+        .unwrap();
+    assert_eq!(recorded.status.code(), Some(0));
+    let with_baseline = ["--baseline", baseline.to_str().unwrap()];
+    assert_eq!(fixed(None, &top, &wrong_way, &with_baseline), wrong_way);
     // A contractor with no clauses block: reported, and fixed, only when
     // the config requires clauses.
     let entrusting = "use \"kenpo\"\nactor 基幹 : 組合\nactor 印刷 : 委託先\ndata 資格 : 資格情報\nflow 基幹 -> 印刷 : 資格 for 資格確認\n";

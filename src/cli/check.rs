@@ -107,6 +107,9 @@ pub fn run(o: &Options) -> u8 {
     // And it excuses findings before the cap: the cap is applied to what
     // it leaves. Writing one, the baseline a config names is not read: it
     // may not exist yet, and what it excused would not be recorded again.
+    // The baseline read, and its folder: `--fix` excuses what it records
+    // afresh in each round.
+    let mut baseline = None;
     if let Some(path) = baseline_path
         .as_ref()
         .filter(|_| o.write_baseline.is_none())
@@ -127,6 +130,7 @@ pub fn run(o: &Options) -> u8 {
             }
         };
         s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &folder_of(path))));
+        baseline = Some((b, folder_of(path)));
     }
 
     let mut failures: Vec<Text> = Vec::new();
@@ -157,7 +161,13 @@ pub fn run(o: &Options) -> u8 {
                 selection.reports(code)
                     && config.is_none_or(|c| !c.ignored_in(file).contains(&code))
             };
-            match super::fix::run(&files, &settings, o.unsafe_fixes, &reported) {
+            let excuses =
+                || (baseline.as_ref()).map(|(b, base)| std::sync::Arc::new(Excuses::of(b, base)));
+            let check = super::fix::Reported {
+                reported: &reported,
+                excuses: &excuses,
+            };
+            match super::fix::run(&files, &settings, o.unsafe_fixes, &check) {
                 Ok(l) => fix_left = Some(l),
                 Err(e) => return stop(Some(format), lang, Text::new(e.clone(), e)),
             }

@@ -4,11 +4,13 @@
 
 use super::output::Settings;
 use mynaflow::apply_fixes::{self, MAX_ROUNDS};
+use mynaflow::baseline::Excuses;
 use mynaflow::code::Code;
 use mynaflow::config::Config;
 use mynaflow::fix::Applicability;
 use mynaflow::source::{Decoded, decode_owned};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 const BOM: &str = "\u{feff}";
 
@@ -25,15 +27,24 @@ pub struct Left {
     pub only_unsafe: usize,
 }
 
+/// What the check proper reports, which is all `--fix` fixes.
+pub struct Reported<'a> {
+    /// Whether a code is reported in a file: the run's `select` and
+    /// `ignore`, the file's `per-file-ignores`.
+    pub reported: &'a dyn Fn(Code, &Path) -> bool,
+    /// The baseline's excuses, made afresh for each round (each excuse is
+    /// taken once), or None without a baseline.
+    pub excuses: &'a dyn Fn() -> Option<Arc<Excuses>>,
+}
+
 /// Fixes every file in place; Err when a file could not be written.
 /// Prints to stderr what it changed, and gives what it left. Only the
-/// findings the check reports are fixed: `reported(code, file)` says which
-/// (the run's `select` and `ignore`, the file's `per-file-ignores`).
+/// findings the check reports are fixed (`check`).
 pub fn run(
     files: &[PathBuf],
     settings: &Settings,
     unsafe_too: bool,
-    reported: &dyn Fn(Code, &Path) -> bool,
+    check: &Reported,
 ) -> Result<Left, String> {
     let mut left = Left::default();
     for path in files {
@@ -57,13 +68,14 @@ pub fn run(
         // counts what is left.
         for round in 0..=MAX_ROUNDS {
             // The check proper's session (the config's options, such as
-            // `require-clauses`), every finding kept; a finding it would
-            // not report is not fixed (an ignored code's unsafe fix
-            // rewrote the design).
+            // `require-clauses`, and the baseline), every finding kept; a
+            // finding it would not report is not fixed (an ignored code's
+            // unsafe fix rewrote the design).
             let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
             s.max_per_code = None;
+            s.excuses = (check.excuses)();
             let checked = s.check_text(&shown, text.clone(), path.parent());
-            s.diagnostics.retain(|d| reported(d.code, path));
+            s.diagnostics.retain(|d| (check.reported)(d.code, path));
             let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
             let applied = (round < MAX_ROUNDS && !fixes.is_empty())
                 .then(|| apply_fixes::apply(&text, &fixes))
