@@ -230,3 +230,26 @@ fn check_fix_fixes_what_the_check_reports_under_its_config() {
     let required = fixed(Some("require-clauses = true\n"), &top, entrusting, &[]);
     assert!(required.contains("clauses "), "{required}");
 }
+
+/// `--fix` rewrites files: standard input is refused (exit 2), not checked
+/// as if `--fix` had not been asked.
+#[test]
+fn check_fix_refuses_standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["check", "--fix", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _ = child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("use \"kenpo\"\nactor 基幹：組合\n".as_bytes());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot fix `-`"), "{stderr}");
+}

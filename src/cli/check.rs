@@ -59,6 +59,15 @@ pub fn run(o: &Options) -> u8 {
         );
         return abort(o, o.format, early, reason, None);
     }
+    // `--fix` rewrites files: a design read from standard input has none,
+    // and was checked without a word of what was asked.
+    if o.fix && o.stdin() {
+        let reason = Text::new(
+            "`--fix` rewrites files: it cannot fix `-` (standard input)",
+            "`--fix` はファイルを書き換えます。`-` (標準入力) は修正できません",
+        );
+        return abort(o, o.format, early, reason, None);
+    }
     // mynaflow.toml is looked for from where the design (or the one read
     // from stdin) is said to be.
     let config_from = if o.stdin() {
