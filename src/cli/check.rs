@@ -138,8 +138,9 @@ pub fn run(o: &Options) -> u8 {
                 return stop(Some(format), lang, reason);
             }
         };
-        s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &folder_of(path))));
-        baseline = Some((b, folder_of(path)));
+        let base = folder_of(path);
+        s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &base)));
+        baseline = Some((b, base));
     }
 
     let mut failures: Vec<Text> = Vec::new();
@@ -166,17 +167,11 @@ pub fn run(o: &Options) -> u8 {
             Err(reason) => return stop(Some(format), lang, reason),
         };
         if o.fix {
-            let reported = |code: Code, file: &Path| {
-                selection.reports(code)
-                    && config.is_none_or(|c| !c.ignored_in(file).contains(&code))
+            let reported = super::fix::Reported {
+                selection: &selection,
+                baseline: baseline.as_ref(),
             };
-            let excuses =
-                || (baseline.as_ref()).map(|(b, base)| std::sync::Arc::new(Excuses::of(b, base)));
-            let check = super::fix::Reported {
-                reported: &reported,
-                excuses: &excuses,
-            };
-            match super::fix::run(&files, &settings, o.unsafe_fixes, &check) {
+            match super::fix::run(&files, &settings, o.unsafe_fixes, &reported) {
                 Ok(l) => fix_left = Some(l),
                 Err(e) => return stop(Some(format), lang, Text::new(e.clone(), e)),
             }

@@ -4,10 +4,11 @@
 
 use super::output::Settings;
 use mynaflow::apply_fixes::{self, MAX_ROUNDS};
-use mynaflow::baseline::Excuses;
+use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
 use mynaflow::config::Config;
 use mynaflow::fix::Applicability;
+use mynaflow::select::Selection;
 use mynaflow::source::{Decoded, decode_owned};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,24 +28,37 @@ pub struct Left {
     pub only_unsafe: usize,
 }
 
-/// What the check proper reports, which is all `--fix` fixes.
+/// What decides which findings the check proper reports, which are all
+/// `--fix` fixes (with the config's `per-file-ignores`).
 pub struct Reported<'a> {
-    /// Whether a code is reported in a file: the run's `select` and
-    /// `ignore`, the file's `per-file-ignores`.
-    pub reported: &'a dyn Fn(Code, &Path) -> bool,
-    /// The baseline's excuses, made afresh for each round (each excuse is
-    /// taken once), or None without a baseline.
-    pub excuses: &'a dyn Fn() -> Option<Arc<Excuses>>,
+    /// The run's `select` and `ignore`.
+    pub selection: &'a Selection,
+    /// The baseline read, and the folder its file names start from.
+    pub baseline: Option<&'a (Baseline, PathBuf)>,
+}
+
+impl Reported<'_> {
+    /// Is `code` reported in `file`?
+    fn reports(&self, settings: &Settings, code: Code, file: &Path) -> bool {
+        self.selection.reports(code)
+            && (settings.config.as_ref()).is_none_or(|c| !c.ignored_in(file).contains(&code))
+    }
+
+    /// The baseline's excuses, made afresh for each round: each excuse is
+    /// taken once.
+    fn excuses(&self) -> Option<Arc<Excuses>> {
+        (self.baseline).map(|(b, base)| Arc::new(Excuses::of(b, base)))
+    }
 }
 
 /// Fixes every file in place; Err when a file could not be written.
 /// Prints to stderr what it changed, and gives what it left. Only the
-/// findings the check reports are fixed (`check`).
+/// findings the check reports are fixed (`reported`).
 pub fn run(
     files: &[PathBuf],
     settings: &Settings,
     unsafe_too: bool,
-    check: &Reported,
+    reported: &Reported,
 ) -> Result<Left, String> {
     let mut left = Left::default();
     for path in files {
@@ -73,9 +87,10 @@ pub fn run(
             // unsafe fix rewrote the design).
             let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
             s.max_per_code = None;
-            s.excuses = (check.excuses)();
+            s.excuses = reported.excuses();
             let checked = s.check_text(&shown, text.clone(), path.parent());
-            s.diagnostics.retain(|d| (check.reported)(d.code, path));
+            s.diagnostics
+                .retain(|d| reported.reports(settings, d.code, path));
             let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
             let applied = (round < MAX_ROUNDS && !fixes.is_empty())
                 .then(|| apply_fixes::apply(&text, &fixes))
