@@ -44,8 +44,7 @@ pub(super) fn parse(body: Vec<u8>, long: usize) -> Result<Value, String> {
     if found.iter().any(|&n| n != 1) {
         return whole(&body);
     }
-    let decoded = decoded(body, &literals)?;
-    let mut decoded: Vec<Option<String>> = decoded.into_iter().map(Some).collect();
+    let mut decoded = decoded(body, &literals)?;
     for_each_string(&mut value, |s| {
         if let Some(text) = marker_number(s).and_then(|k| decoded.get_mut(k)?.take()) {
             *s = text;
@@ -119,22 +118,23 @@ fn for_each_string(value: &mut Value, mut f: impl FnMut(&mut String)) {
     }
 }
 
-/// The strings `literals` of `body` are, decoded: the longest within
-/// `body` itself, the others in copies.
-fn decoded(mut body: Vec<u8>, literals: &[Range<usize>]) -> Result<Vec<String>, String> {
+/// The strings `literals` of `body` are, decoded (each taken once as its
+/// marker is replaced): the longest within `body` itself, the others in
+/// copies.
+fn decoded(mut body: Vec<u8>, literals: &[Range<usize>]) -> Result<Vec<Option<String>>, String> {
     let longest = (0..literals.len())
         .max_by_key(|&k| literals[k].len())
         .unwrap_or(0);
-    let mut strings = vec![String::new(); literals.len()];
+    let mut strings = vec![None; literals.len()];
     for (k, literal) in literals.iter().enumerate() {
         if k != longest {
             let mut copy = body[literal.clone()].to_vec();
             let all = 0..copy.len();
-            strings[k] = decode_in_place(&mut copy, all)?;
+            strings[k] = Some(decode_in_place(&mut copy, all)?);
         }
     }
     if let Some(literal) = literals.get(longest) {
-        strings[longest] = decode_in_place(&mut body, literal.clone())?;
+        strings[longest] = Some(decode_in_place(&mut body, literal.clone())?);
     }
     Ok(strings)
 }
