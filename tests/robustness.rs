@@ -1,6 +1,9 @@
 //! Bad input gets a clear diagnostic, never a panic or a hang: truncated
 //! and byte-mangled copies of every example, and pathological inputs.
 
+#[path = "../benches/generate/mod.rs"]
+mod generate;
+
 use mynaflow::session::{RulebookSource, Session};
 use std::process::Command;
 
@@ -139,5 +142,59 @@ fn the_binary_exits_1_on_mangled_files() {
             "{}",
             String::from_utf8_lossy(&out.stdout)
         );
+    }
+}
+
+/// A reader that stops early (`mynaflow inventory … | head`) ends the
+/// run: each long output, drawn on every core while the last batch is
+/// written, stops drawing and exits without a panic once its pipe is
+/// closed, rather than waiting for ever on the batch it can no longer
+/// write.
+#[test]
+fn a_reader_that_stops_early_ends_every_long_output() {
+    use std::io::Read;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("large.myna");
+    std::fs::write(&path, generate::design(20_000)).expect("write");
+    let path = path.to_str().expect("a UTF-8 path");
+    for args in [
+        &["inventory", "--format", "json", path][..],
+        &["inventory", "--format", "md", path],
+        &["graph", "--format", "dot", path],
+        &["graph", "--format", "mermaid", path],
+        &["check", "--format", "json", "--max-per-code", "0", path],
+        &["check", "--format", "github", "--max-per-code", "0", path],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run mynaflow");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 4096];
+        stdout.read_exact(&mut first).expect("the output begins");
+        drop(stdout);
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if start.elapsed() > Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("{args:?}: still running a minute after its reader stopped");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .expect("stderr")
+            .read_to_string(&mut err)
+            .expect("read stderr");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(status.code(), Some(101), "{args:?}: {err}");
     }
 }
