@@ -852,3 +852,58 @@ fn timings_go_to_stderr_and_leave_the_output_alone() {
         );
     }
 }
+
+/// Standard output that is a pipe is widened to 1 MiB, so a large report
+/// reaches its reader in fewer, longer writes; a pipe already wider is
+/// left as it is, and what is written does not change.
+#[cfg(target_os = "linux")]
+#[test]
+fn standard_output_into_a_pipe_is_widened_never_narrowed() {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let args = ["check", "--format", "json", "examples/kenpo-society.myna"];
+    let into_file = bare().current_dir(root).args(args).output().expect("run");
+    // The size the pipe has after the run and what came through it;
+    // `None` if the test could not set the size it asked for.
+    let run = |set: Option<libc::c_int>| -> Option<(libc::c_int, Vec<u8>)> {
+        let (mut reader, writer) = std::io::pipe().expect("pipe");
+        if let Some(bytes) = set {
+            // SAFETY: F_SETPIPE_SZ takes an int and only reads the pipe.
+            let r = unsafe { libc::fcntl(writer.as_raw_fd(), libc::F_SETPIPE_SZ, bytes) };
+            if r < bytes {
+                return None;
+            }
+        }
+        let mut child = bare()
+            .current_dir(root)
+            .args(args)
+            .stdout(writer)
+            .spawn()
+            .expect("run mynaflow");
+        let mut out = Vec::new();
+        reader.read_to_end(&mut out).expect("read");
+        assert_eq!(child.wait().expect("wait").code(), Some(0));
+        // SAFETY: F_GETPIPE_SZ only reads the pipe's size.
+        let size = unsafe { libc::fcntl(reader.as_raw_fd(), libc::F_GETPIPE_SZ) };
+        Some((size, out))
+    };
+    let max: libc::c_int = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    let (size, out) = run(None).expect("a pipe of the default size");
+    assert_eq!(out, into_file.stdout, "the same bytes as into a file");
+    if max >= 1 << 20 {
+        assert_eq!(size, 1 << 20, "a 64 KiB pipe widened to 1 MiB");
+    } else {
+        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: the pipe cannot be widened here");
+    }
+    // Only a privileged process may pass pipe-max-size (CI runs as root).
+    let Some((size, out)) = run(Some(4 << 20)) else {
+        eprintln!("SKIPPED: a pipe wider than 1 MiB needs privileges this test lacks");
+        return;
+    };
+    assert_eq!(out, into_file.stdout);
+    assert_eq!(size, 4 << 20, "a wider pipe is not narrowed");
+}
