@@ -62,9 +62,22 @@ fn kind_of(ty: std::fs::FileType) -> &'static str {
 /// as it was read, a 110 MB design was copied each time the buffer
 /// doubled, and held in 128 MiB.
 pub fn read_stdin_limited(limit: u64) -> std::io::Result<Vec<u8>> {
-    let hint = stdin_remaining().unwrap_or(0).min(limit);
     let mut bytes = Vec::new();
-    bytes.reserve_exact(usize::try_from(hint).unwrap_or(0).saturating_add(1));
+    match stdin_remaining() {
+        Some(size) => bytes.reserve_exact(
+            usize::try_from(size.min(limit))
+                .unwrap_or(0)
+                .saturating_add(1),
+        ),
+        // A pipe has no size to read first. Room for the largest input
+        // allowed is asked for at once: only the pages the text is read
+        // into are ever touched, where a buffer doubling as it filled
+        // touched twice the text's size and copied it. A system that will
+        // not promise that much (no overcommit) gets the doubling.
+        None => {
+            let _ = bytes.try_reserve_exact(usize::try_from(limit).unwrap_or(0).saturating_add(1));
+        }
+    }
     std::io::stdin()
         .lock()
         .take(limit.saturating_add(1))

@@ -6,7 +6,7 @@
 
 mod allocator;
 mod cli;
-mod output_pipe;
+mod pipes;
 
 /// mimalloc: a design of a million flows makes tens of millions of small
 /// allocations (names, findings, per-flow lists) on two threads. With

@@ -907,3 +907,79 @@ fn standard_output_into_a_pipe_is_widened_never_narrowed() {
     assert_eq!(out, into_file.stdout);
     assert_eq!(size, 4 << 20, "a wider pipe is not narrowed");
 }
+
+/// A design piped into `check -` is read through a pipe widened to 1 MiB
+/// into room for the largest input allowed; past that limit it is refused
+/// as a file is, not checked.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_piped_design_is_read_whole_and_refused_past_the_limit() {
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src =
+        std::fs::read(root.join("docs/codes/examples/MN102-wrong-direction.myna")).expect("read");
+    let args = ["check", "-", "--format", "concise"];
+    let named = bare()
+        .current_dir(root)
+        .args(["check", "docs/codes/examples/MN102-wrong-direction.myna"])
+        .args(["--format", "concise"])
+        .output()
+        .expect("run");
+    let (reader, mut writer) = std::io::pipe().expect("pipe");
+    // A read end kept here keeps the pipe, to ask its size after the run;
+    // only the write end's closing ends the design.
+    let kept = reader.try_clone().expect("a second read end");
+    let child = bare()
+        .current_dir(root)
+        .args(args)
+        .stdin(reader)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mynaflow");
+    writer.write_all(&src).expect("write the design");
+    drop(writer);
+    let piped = child.wait_with_output().expect("wait");
+    assert_eq!(piped.status.code(), Some(1));
+    assert_eq!(
+        stdout(&piped).replace("<stdin>", "docs/codes/examples/MN102-wrong-direction.myna"),
+        stdout(&named)
+    );
+    // SAFETY: F_GETPIPE_SZ only reads the pipe's size.
+    let size = unsafe { libc::fcntl(kept.as_raw_fd(), libc::F_GETPIPE_SZ) };
+    let max: libc::c_int = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    if max >= 1 << 20 {
+        assert_eq!(size, 1 << 20, "standard input's pipe widened to 1 MiB");
+    } else {
+        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: the pipe cannot be widened here");
+    }
+    // 256 MiB and a byte through a pipe.
+    let mut child = bare()
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run mynaflow");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let block = vec![b'#'; 1 << 20];
+        for _ in 0..256 {
+            if stdin.write_all(&block).is_err() {
+                return;
+            }
+        }
+        let _ = stdin.write_all(b"#");
+    });
+    let o = child.wait_with_output().expect("wait");
+    feeder.join().expect("the feeder");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("larger than 256 MiB"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -510,7 +510,12 @@ fn per_file_ignores(
 /// `--stdin-filename` gives (or `<stdin>`), with relative `use` paths
 /// starting from that name's folder.
 fn read_stdin(s: &mut Session, name: Option<&Path>) -> Result<FileId, Text> {
-    let bytes = match mynaflow::input::read_stdin_limited(MAX_STDIN_BYTES) {
+    crate::pipes::widen_standard_input();
+    // Timed with the decoding, as a named file's read is.
+    let read = s.timings.time("read+decode", || {
+        mynaflow::input::read_stdin_limited(MAX_STDIN_BYTES)
+    });
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => return Err(io_reason(Path::new("<stdin>"), &e)),
     };

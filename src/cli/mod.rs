@@ -445,7 +445,7 @@ pub fn main() -> ExitCode {
         Command::Lsp { .. } => crate::allocator::Run::Serving,
         _ => crate::allocator::Run::Once,
     });
-    crate::output_pipe::widen_standard_output();
+    crate::pipes::widen_standard_output();
     let code = match cli.command {
         Command::Check {
             paths,
