@@ -16,6 +16,10 @@
 #   COMMAND=report benches/scale.sh        # the HTML page, into $DIR/report.html
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
 #   PAUSE=5 SIZES="100000 1000000" benches/scale.sh  # each run 5 s after the last
+#   INTO=pipe COMMAND=inventory SIZES=1000000 SHAPES=mixed benches/scale.sh
+#       the output into `wc -c` through a pipe (INTO=file: into a file in
+#       $DIR; default INTO=null, /dev/null): a pipe's reader wakes at
+#       every write and takes a core, which /dev/null hides.
 #   COMMAND=rules-diff FORMATS=human benches/scale.sh
 #       `rules diff OLD NEW --impact design`: OLD is $RULES_OLD (default
 #       rules/kenpo.myna), NEW is $RULES_NEW (default: OLD without its
@@ -76,10 +80,16 @@ FORMATS=${FORMATS:-"json"}
 RUNS=${RUNS:-1}
 PAUSE=${PAUSE:-0}
 MEASURE=${MEASURE:-time}
+INTO=${INTO:-null}
 COMMAND=${COMMAND:-check}
 DIR=${DIR:-/tmp/mynaflow-scale}
 BIN=${MYNAFLOW_BIN:-target/release/mynaflow}
 TIME=/usr/bin/time
+
+case $INTO in
+    null | pipe | file) ;;
+    *) echo "benches/scale.sh: INTO is null, pipe or file, not $INTO" >&2; exit 2 ;;
+esac
 
 case $MEASURE in
     time)
@@ -159,7 +169,13 @@ measure() {
     set +e
     (
         start=$EPOCHREALTIME
-        "$TIME" -f "%M %x" -o "$out" "$@" > /dev/null 2>&1
+        case $INTO in
+            # The reader's CPU time is the subshell's child's too: with
+            # INTO=pipe, cpu_s includes `wc`'s.
+            pipe) "$TIME" -f "%M %x" -o "$out" "$@" 2> /dev/null | wc -c > /dev/null ;;
+            file) "$TIME" -f "%M %x" -o "$out" "$@" > "$DIR/scale-output" 2> /dev/null ;;
+            *) "$TIME" -f "%M %x" -o "$out" "$@" > /dev/null 2>&1 ;;
+        esac
         end=$EPOCHREALTIME
         # Not in a pipe: there `times` would run in a subshell of its own.
         times > "$times"
