@@ -754,3 +754,24 @@ fn the_server_shows_as_many_findings_of_a_code_as_the_config_says() {
     assert_eq!(shown(Some("max-per-code = 0\n")), 120);
     c.stop();
 }
+
+/// The pipe the server reads is widened to 1 MiB, so that a large
+/// document's whole text reaches it in long reads.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_widens_the_pipe_it_reads() {
+    use std::os::fd::AsRawFd;
+    let c = Client::start(json!({}));
+    // SAFETY: F_GETPIPE_SZ only reads the pipe's size.
+    let size = unsafe { libc::fcntl(c.stdin.as_raw_fd(), libc::F_GETPIPE_SZ) };
+    let max: libc::c_int = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    if max >= 1 << 20 {
+        assert_eq!(size, 1 << 20);
+    } else {
+        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: the pipe cannot be widened here");
+    }
+    c.stop();
+}

@@ -18,6 +18,9 @@ pub fn run(lang: Lang) -> u8 {
         lang,
         max_document_bytes: mynaflow::input::MAX_FILE_BYTES,
     };
+    // A whole text of a large design arrives as one message of up to
+    // hundreds of MB.
+    crate::pipes::widen_standard_input();
     match mynaflow::lsp::run(config) {
         Ok(()) => OK,
         Err(e) => {
