@@ -98,12 +98,7 @@ where
     // thread must not block on anything but rayon's own work: it draws and
     // writes each batch in turn.
     if rayon::current_thread_index().is_some() {
-        let mut batches = Batches::new(items, chunk);
-        let mut buffers = Vec::new();
-        while let Some(chunks) = batches.draw_next(&mut buffers, &draw)? {
-            write_batch(out, &buffers[..chunks])?;
-        }
-        return Ok(());
+        return drawn_in_turn(out, items, chunk, &draw);
     }
     // Otherwise a drawing thread draws the next batch on every core while
     // this one writes the last: into a pipe, the writes wait on the reader
@@ -116,7 +111,7 @@ where
     let (filled_to_writer, filled) = mpsc::sync_channel::<io::Result<(Vec<B>, usize)>>(1);
     std::thread::scope(|scope| {
         let draw = &draw;
-        scope.spawn(move || {
+        let drawer = std::thread::Builder::new().spawn_scoped(scope, move || {
             let mut batches = Batches::new(items, chunk);
             // Each receive waits for a set the writer is done with; it
             // fails once the writer has stopped (an error), and so ends
@@ -133,6 +128,11 @@ where
                 }
             }
         });
+        // No thread to be had (a limit on processes): drawn and written in
+        // turn, never a panic.
+        if drawer.is_err() {
+            return drawn_in_turn(out, items, chunk, draw);
+        }
         // This thread's ends move here, so that returning early (an
         // error) or unwinding drops them, which ends the drawer: the scope
         // would otherwise wait for it for ever.
@@ -150,6 +150,27 @@ where
         }
         Ok(())
     })
+}
+
+/// Draws each batch on every core and writes it, in turn, on this thread.
+fn drawn_in_turn<'a, T, W, B, F>(
+    out: &mut W,
+    items: &'a [T],
+    chunk: usize,
+    draw: &F,
+) -> io::Result<()>
+where
+    T: Sync,
+    W: Write + ?Sized,
+    B: Buffer,
+    F: Fn(usize, &'a T, &mut B) -> io::Result<()> + Sync,
+{
+    let mut batches = Batches::new(items, chunk);
+    let mut buffers = Vec::new();
+    while let Some(chunks) = batches.draw_next(&mut buffers, draw)? {
+        write_batch(out, &buffers[..chunks])?;
+    }
+    Ok(())
 }
 
 /// Writes a batch's texts in order.
