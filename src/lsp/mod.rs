@@ -90,7 +90,7 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
     };
     let to_client = connection.sender.clone();
     std::thread::scope(|s| {
-        s.spawn(move || {
+        let forwarding = std::thread::Builder::new().spawn_scoped(s, move || {
             for o in outgoing {
                 let m = match o {
                     transport::Outgoing::Message(m) => m,
@@ -106,6 +106,9 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
                 }
             }
         });
+        if let Err(e) = forwarding {
+            return Err(format!("cannot start the thread that forwards answers: {e}"));
+        }
         let served = serve_link(&link, config);
         // The forwarding thread ends with the link.
         drop(link);
