@@ -107,7 +107,9 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
             }
         });
         if let Err(e) = forwarding {
-            return Err(format!("cannot start the thread that forwards answers: {e}"));
+            return Err(format!(
+                "cannot start the thread that forwards answers: {e}"
+            ));
         }
         let served = serve_link(&link, config);
         // The forwarding thread ends with the link.
