@@ -15,6 +15,10 @@
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
 #   COMMAND=report benches/scale.sh        # the HTML page, into $DIR/report.html
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
+#   SHAPES=insurers SIZES="100000 1000000" benches/scale.sh
+#       a folder of 1 700 designs sharing one rulebook file, one for each
+#       insurer and municipality of a national design (not among the
+#       default shapes: below 1 700 flows each file still has one)
 #   PAUSE=5 SIZES="100000 1000000" benches/scale.sh  # each run 5 s after the last
 #   INTO=pipe COMMAND=inventory SIZES=1000000 SHAPES=mixed benches/scale.sh
 #       the output into `wc -c` through a pipe (INTO=file: into a file in
@@ -126,11 +130,12 @@ if [ "$COMMAND" = rules-diff ]; then
     fi
 fi
 
-# The design of shape $1 with $2 flows (a folder for `shared`).
+# The design of shape $1 with $2 flows (a folder for `shared` and
+# `insurers`).
 design_of() {
     case $1 in
         mixed) echo "$DIR/mynaflow-bench-$2.myna" ;;
-        shared) echo "$DIR/mynaflow-shared-$2" ;;
+        shared | insurers) echo "$DIR/mynaflow-$1-$2" ;;
         *) echo "$DIR/mynaflow-$1-$2.myna" ;;
     esac
 }

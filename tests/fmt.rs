@@ -332,3 +332,73 @@ fn a_large_file_with_every_line_changed_diffs_statement_by_statement() {
     );
     assert_eq!(patch(&src, &d), f.text);
 }
+
+/// A folder of many designs (laid out and diffed side by side, in
+/// batches) prints the diffs, in order, that `fmt --check` prints for each
+/// file alone, and `fmt` leaves each file as it leaves it alone; a file
+/// that cannot be laid out is said to be, and the others are still done.
+#[test]
+fn a_folder_is_formatted_as_each_of_its_files_alone() {
+    let bin = env!("CARGO_BIN_EXE_mynaflow");
+    let texts: Vec<String> = corpus()
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect();
+    let together = tempfile::tempdir().unwrap();
+    let alone = tempfile::tempdir().unwrap();
+    let mut names = Vec::new();
+    // Three copies of the corpus: several batches of files.
+    for copy in 0..3 {
+        for (i, text) in texts.iter().enumerate() {
+            let name = format!("{copy}-{i:03}.myna");
+            let text = match i {
+                0 => format!("\u{feff}{text}"),
+                1 => "flow A -> \n".to_string(),
+                _ => text.clone(),
+            };
+            std::fs::write(together.path().join(&name), &text).unwrap();
+            std::fs::write(alone.path().join(&name), &text).unwrap();
+            names.push(name);
+        }
+    }
+    names.sort();
+    let run = |args: &[&str], path: &Path| Command::new(bin).args(args).arg(path).output().unwrap();
+    let folder = run(&["fmt", "--check"], together.path());
+    assert_eq!(folder.status.code(), Some(2), "files refused");
+    // Each file's name as the folder's run shows it.
+    let (from, to) = (
+        alone.path().display().to_string(),
+        together.path().display().to_string(),
+    );
+    let (mut each, mut said) = (String::new(), String::new());
+    let mut refused = 0;
+    for name in &names {
+        let o = run(&["fmt", "--check"], &alone.path().join(name));
+        refused += usize::from(o.status.code() == Some(2));
+        each.push_str(&String::from_utf8_lossy(&o.stdout).replace(&from, &to));
+        said.push_str(&String::from_utf8_lossy(&o.stderr).replace(&from, &to));
+    }
+    // The file made unreadable in each copy, and the corpus's own.
+    assert!(refused >= 3, "{refused}");
+    assert!(each.len() > 1000, "the corpus has files to lay out");
+    let together_out = String::from_utf8_lossy(&folder.stdout);
+    assert!(
+        together_out == each,
+        "the folder's diffs differ from the files' alone, first at byte {:?}",
+        together_out
+            .bytes()
+            .zip(each.bytes())
+            .position(|(a, b)| a != b)
+    );
+    assert_eq!(String::from_utf8_lossy(&folder.stderr), said);
+    let folder = run(&["fmt"], together.path());
+    assert_eq!(folder.status.code(), Some(2));
+    for name in &names {
+        run(&["fmt"], &alone.path().join(name));
+        assert_eq!(
+            std::fs::read(together.path().join(name)).unwrap(),
+            std::fs::read(alone.path().join(name)).unwrap(),
+            "{name}"
+        );
+    }
+}

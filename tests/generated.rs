@@ -302,9 +302,14 @@ fn output_is_byte_identical_on_one_thread_and_many() {
 /// Writes generated designs for timing the release binary (see
 /// benches/scale.sh): `MYNAFLOW_GENERATE=100000,1000000` sizes,
 /// `MYNAFLOW_SHAPES=mixed,chains` shapes (default mixed; `shared` writes a
-/// folder of 8 designs sharing a rulebook file), `MYNAFLOW_GENERATE_DIR`
-/// (default /tmp). A design is DIR/mynaflow-SHAPE-N.myna (mixed:
-/// DIR/mynaflow-bench-N.myna); a shared set is DIR/mynaflow-shared-N/.
+/// folder of 8 designs sharing a rulebook file, `insurers` one of
+/// [`INSURERS`]), `MYNAFLOW_GENERATE_DIR` (default /tmp). A design is
+/// DIR/mynaflow-SHAPE-N.myna (mixed: DIR/mynaflow-bench-N.myna); a set of
+/// files is DIR/mynaflow-shared-N/ or DIR/mynaflow-insurers-N/.
+/// The files of the `insurers` set: about as many as the insurers and
+/// municipalities of a national design, each with a design of its own.
+const INSURERS: usize = 1_700;
+
 #[test]
 #[ignore = "writes files for benches/README.md; run by hand"]
 fn write_designs() {
@@ -317,9 +322,16 @@ fn write_designs() {
         .filter_map(|s| s.trim().parse::<usize>().ok())
     {
         for shape in shapes.split(',').map(str::trim) {
-            if shape == "shared" {
-                let set = generate::shared(n, 8, generate::SEED);
-                let folder = format!("{dir}/mynaflow-shared-{n}");
+            // Folders of designs sharing one rulebook file: 8 of them, or
+            // one for each of about 1 700 insurers and municipalities.
+            let files = match shape {
+                "shared" => Some(8),
+                "insurers" => Some(INSURERS),
+                _ => None,
+            };
+            if let Some(files) = files {
+                let set = generate::shared(n, files, generate::SEED);
+                let folder = format!("{dir}/mynaflow-{shape}-{n}");
                 std::fs::create_dir_all(&folder).expect("mkdir");
                 std::fs::write(format!("{folder}/{}", set.rulebook.0), set.rulebook.1)
                     .expect("write");
@@ -328,7 +340,7 @@ fn write_designs() {
                     std::fs::write(format!("{folder}/{name}"), &g.text).expect("write");
                     findings += g.expected.values().sum::<usize>();
                 }
-                eprintln!("{folder}: {n} flows in 8 files, {findings} findings expected");
+                eprintln!("{folder}: {n} flows in {files} files, {findings} findings expected");
                 continue;
             }
             let Some(sh) = generate::Shape::parse(shape) else {

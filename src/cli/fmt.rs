@@ -7,6 +7,7 @@ use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
 use mynaflow::session::collect_files;
 use mynaflow::syntax::tokens::Copies;
+use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -22,55 +23,63 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     };
     let mut changed = 0;
     let mut refused = false;
-    for f in &files {
-        let text = match mynaflow::input::read_limited(f, mynaflow::session::MAX_FILE_BYTES)
-            .map(mynaflow::source::utf8_owned)
-        {
-            Ok(Ok(t)) => t,
-            Ok(Err(_)) => {
-                fail(&format!(
-                    "{}: not UTF-8 (see `mynaflow explain MN005`)",
-                    f.display()
-                ));
-                return FAILURE;
-            }
-            Err(e) => {
+    for batch in batches(&files) {
+        // Read and laid out on every core (a folder of many small designs
+        // was formatted one file at a time, on one core); written, and
+        // diffed, in order.
+        // A batch of several files has its diffs drawn side by side too,
+        // each into a text of its own; one file's is written as it is made
+        // (a large design's diff is as large as the design).
+        let laid: Vec<Laid> = if batch.len() > 1 {
+            batch.par_iter().map(|f| lay_out(f, check)).collect()
+        } else {
+            batch.iter().map(|f| lay_out(f, false)).collect()
+        };
+        for (f, laid) in batch.iter().zip(laid) {
+            let (bom, text, formatted) = match laid {
+                Laid::Unreadable(why) => {
+                    fail(&why);
+                    return FAILURE;
+                }
+                Laid::Refused(line) => {
+                    // A file name, and the words of a finding, may hold
+                    // any character.
+                    eprintln!("mynaflow: {}", mynaflow::escape::visible_lines(&line));
+                    refused = true;
+                    continue;
+                }
+                Laid::Same => continue,
+                Laid::Diffed(diff) => {
+                    changed += 1;
+                    let mut out = std::io::stdout().lock();
+                    if let Err(e) = out.write_all(diff.as_bytes()).and_then(|()| out.flush()) {
+                        fail(&format!("cannot write the diff: {e}"));
+                        return FAILURE;
+                    }
+                    continue;
+                }
+                Laid::Changed {
+                    bom,
+                    text,
+                    formatted,
+                } => (bom, text, formatted),
+            };
+            changed += 1;
+            let body = &text[bom.len()..];
+            if check {
+                if let Err(e) = diff(f, body, &formatted) {
+                    fail(&format!("cannot write the diff: {e}"));
+                    return FAILURE;
+                }
+            } else if let Err(e) = write(f, &format!("{bom}{}", formatted.text)) {
                 fail(&e);
                 return FAILURE;
+            } else {
+                println!(
+                    "reformatted {}",
+                    mynaflow::escape::visible(&f.display().to_string())
+                );
             }
-        };
-        let (bom, body) = match text.strip_prefix(BOM) {
-            Some(rest) => (BOM, rest),
-            None => ("", text.as_str()),
-        };
-        let formatted = match mynaflow::fmt::format_with_anchors_as(body, Copies::Lasting) {
-            Ok(n) => n,
-            Err(why) => {
-                // A file name, and the words of a finding, may hold any
-                // character.
-                let line = format!("{}: {}", f.display(), why.get(super::lang(None)));
-                eprintln!("mynaflow: {}", mynaflow::escape::visible_lines(&line));
-                refused = true;
-                continue;
-            }
-        };
-        if formatted.text == body {
-            continue;
-        }
-        changed += 1;
-        if check {
-            if let Err(e) = diff(f, body, &formatted) {
-                fail(&format!("cannot write the diff: {e}"));
-                return FAILURE;
-            }
-        } else if let Err(e) = write(f, &format!("{bom}{}", formatted.text)) {
-            fail(&e);
-            return FAILURE;
-        } else {
-            println!(
-                "reformatted {}",
-                mynaflow::escape::visible(&f.display().to_string())
-            );
         }
     }
     if refused {
@@ -82,31 +91,114 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     }
 }
 
+/// Files laid out side by side at most, and input bytes: a batch's texts
+/// and layouts are held until it is written, and one large design is laid
+/// out on every core by itself.
+const BATCH_FILES: usize = 64;
+const BATCH_BYTES: u64 = 16 << 20;
+
+/// `files` in order, cut into batches of at most [`BATCH_FILES`] files and
+/// about [`BATCH_BYTES`] (a file that size or larger alone).
+fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        // The size only cuts the batches: a file that cannot be read says
+        // so when it is read.
+        let size = std::fs::metadata(f).map_or(0, |m| m.len());
+        if i > start && (i - start >= BATCH_FILES || bytes + size > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
+/// One file read and laid out; what to do with it is decided in order.
+enum Laid {
+    /// It could not be read, or is not UTF-8: why (exit status 2).
+    Unreadable(String),
+    /// The formatter would not lay it out: the line that says why.
+    Refused(String),
+    /// Already in the canonical layout.
+    Same,
+    /// Laid out differently: its text (with its byte-order mark, if any,
+    /// which is `bom`) and the layout of the text after the mark.
+    Changed {
+        bom: &'static str,
+        text: String,
+        formatted: Formatted,
+    },
+    /// Laid out differently, and the diff `fmt --check` prints drawn.
+    Diffed(String),
+}
+
+/// Reads `f` and lays it out; with `diffed`, draws the diff of a file
+/// laid out differently.
+fn lay_out(f: &Path, diffed: bool) -> Laid {
+    let text = match mynaflow::input::read_limited(f, mynaflow::session::MAX_FILE_BYTES)
+        .map(mynaflow::source::utf8_owned)
+    {
+        Ok(Ok(t)) => t,
+        Ok(Err(_)) => {
+            return Laid::Unreadable(format!(
+                "{}: not UTF-8 (see `mynaflow explain MN005`)",
+                f.display()
+            ));
+        }
+        Err(e) => return Laid::Unreadable(e),
+    };
+    let bom = if text.starts_with(BOM) { BOM } else { "" };
+    let body = &text[bom.len()..];
+    match mynaflow::fmt::format_with_anchors_as(body, Copies::Lasting) {
+        Ok(formatted) if formatted.text == body => Laid::Same,
+        Ok(formatted) if diffed => {
+            let mut drawn = String::new();
+            match write_diff(&mut drawn, f, body, &formatted) {
+                Ok(()) => Laid::Diffed(drawn),
+                Err(_) => Laid::Unreadable("cannot write the diff: formatting failed".into()),
+            }
+        }
+        Ok(formatted) => Laid::Changed {
+            bom,
+            text,
+            formatted,
+        },
+        Err(why) => Laid::Refused(format!("{}: {}", f.display(), why.get(super::lang(None)))),
+    }
+}
+
 /// Prints the unified diff of `fmt --check`: two lines of context, aligned
 /// statement by statement on a large file (`mynaflow::fmt::diff`), written
 /// out as it is made.
 fn diff(path: &Path, old: &str, new: &Formatted) -> std::io::Result<()> {
-    let shown = path.display().to_string();
-    let name = mynaflow::escape::visible(&shown);
     let mut out = Stdout {
         to: std::io::BufWriter::new(std::io::stdout().lock()),
         error: None,
     };
-    let limits = mynaflow::fmt::diff::Limits::DEFAULT;
-    let written = mynaflow::fmt::diff::write_unified(
-        &mut out,
-        limits,
-        &name,
-        old,
-        &new.text,
-        &new.anchors,
-        2,
-    );
+    let written = write_diff(&mut out, path, old, new);
     match (written, out.error) {
         (_, Some(e)) => Err(e),
         (Err(_), None) => Err(std::io::Error::other("formatting failed")),
         (Ok(()), None) => out.to.flush(),
     }
+}
+
+/// Writes the unified diff of `fmt --check` of the file at `path` to `out`.
+fn write_diff(
+    out: &mut impl std::fmt::Write,
+    path: &Path,
+    old: &str,
+    new: &Formatted,
+) -> std::fmt::Result {
+    let shown = path.display().to_string();
+    let name = mynaflow::escape::visible(&shown);
+    let limits = mynaflow::fmt::diff::Limits::DEFAULT;
+    mynaflow::fmt::diff::write_unified(out, limits, &name, old, &new.text, &new.anchors, 2)
 }
 
 /// Standard output as a `fmt::Write`, keeping the I/O error it met.
