@@ -55,3 +55,65 @@ fn a_failing_expectation_prints_a_diff_and_fails() {
     );
     assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
 }
+
+/// A folder's files are tested side by side, and each prints, in the
+/// order of their names, the lines it prints when tested alone.
+#[test]
+fn a_folder_prints_what_each_file_prints_alone_in_order() {
+    let bin = env!("CARGO_BIN_EXE_mynaflow");
+    let mut designs = Vec::new();
+    for root in ["examples", "docs/codes/examples", "tests/cases"] {
+        let mut stack = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = stack.pop() {
+            for e in std::fs::read_dir(&dir).expect("a folder").flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "myna") {
+                    designs.push(p);
+                }
+            }
+        }
+    }
+    designs.sort();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut names = Vec::new();
+    for (i, p) in designs.iter().enumerate() {
+        let name = format!("{i:03}.myna");
+        std::fs::copy(p, dir.path().join(&name)).expect("copy");
+        names.push(name);
+    }
+    let run = |what: &str| {
+        Command::new(bin)
+            .args(["test", what, "--lang", "en"])
+            .current_dir(dir.path())
+            .output()
+            .expect("run")
+    };
+    let folder = String::from_utf8_lossy(&run(".").stdout).into_owned();
+    let mut alone = String::new();
+    let (mut passed, mut failed) = (0, 0);
+    for name in &names {
+        // Named from the folder, as the folder's run names it.
+        let o = String::from_utf8_lossy(&run(&format!("./{name}")).stdout).into_owned();
+        let (lines, summary) = o
+            .trim_end()
+            .rsplit_once('\n')
+            .map_or(("", o.trim_end()), |(l, s)| (l, s));
+        if summary == "1 passed, 0 failed" {
+            passed += 1;
+        } else {
+            failed += 1;
+        }
+        for line in lines.lines() {
+            alone.push_str(line);
+            alone.push('\n');
+        }
+    }
+    assert!(
+        passed > 40 && failed > 0,
+        "{passed} passed, {failed} failed"
+    );
+    alone.push_str(&format!("{passed} passed, {failed} failed\n"));
+    assert_eq!(folder, alone);
+}

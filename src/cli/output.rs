@@ -88,6 +88,13 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
 /// findings of a broken rulebook are still printed to stderr).
 pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), Text> {
     let settings = try_settings(common, paths)?;
+    let s = try_session_for(&settings)?;
+    Ok((s, settings))
+}
+
+/// A fresh session under settings already read (the config is not read,
+/// nor named, again), or why there is none.
+pub fn try_session_for(settings: &Settings) -> Result<Session, Text> {
     let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
     // The run ends with the process: a parse keeps its own copies of its
     // names, made without a lock.
@@ -112,7 +119,7 @@ pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Setti
             "ルールブック {name} を使えません: {}", oserror::to_ja(&why)
         ));
     }
-    Ok((s, settings))
+    Ok(s)
 }
 
 /// The `.myna` files under `paths`, less those the config excludes. A

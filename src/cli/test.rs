@@ -1,11 +1,12 @@
 //! `mynaflow test`: each file's findings against its `# expect:` annotations.
 
-use super::output::{files, session};
-use super::{Common, FINDINGS, OK};
+use super::output::{Settings, fail_in, files, session, try_session_for};
+use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::expect::{compare, expectations, reported_at, reported_by};
-use mynaflow::text::Lang;
+use mynaflow::text::{Lang, Text};
 use mynaflow::timings::Timings;
-use std::path::PathBuf;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Runs the annotations of every design under `paths`; with `timings`,
@@ -19,101 +20,35 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
+    // Each file tested on whichever core takes it (a folder of many
+    // designs was tested one file at a time, on one core), its lines
+    // printed in the files' order.
+    let tested: Vec<Result<Tested, Text>> = if files.len() > 1 {
+        files.par_iter().map(|p| test_file(p, &settings)).collect()
+    } else {
+        files.iter().map(|p| test_file(p, &settings)).collect()
+    };
     let lang = settings.lang;
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
     let mut spent = Timings::default();
-    for path in &files {
-        // One session per file, so a rulebook's own findings count for the
-        // file that loads it, wherever it is tested.
-        let mut s = match session(common, paths) {
-            Ok((s, _)) => s,
-            Err(code) => return code,
-        };
-        // Every finding is compared, not the hundred a code a check shows
-        // (their places, only those shown worded).
-        s.keep_places = true;
-        let checked = s.check_path(path);
-        spent.merge(&s.timings);
-        let checked = match checked {
-            Ok(c) => c,
-            Err(e) => {
-                put(&mut out, &format!("FAIL {}: {e}", path.display()));
-                failed += 1;
-                continue;
+    for t in tested {
+        // A rulebook the first session could use and this one cannot (it
+        // changed on disk): the run cannot do its job.
+        let t = match t {
+            Ok(t) => t,
+            Err(why) => {
+                fail_in(lang, &why);
+                return FAILURE;
             }
         };
-        let start = Instant::now();
-        let source = s.sources.get(checked.file);
-        let expected = match expectations(source) {
-            Ok(e) => e,
-            Err(errors) => {
-                put(&mut out, &format!("FAIL {}", path.display()));
-                for e in errors {
-                    put(&mut out, &format!("  {e}"));
-                }
-                failed += 1;
-                continue;
-            }
-        };
-        // The messages of what a check words; a summary of findings not
-        // shown stands at the first of them, and its words are not theirs.
-        let mut by = reported_by(source, checked.file, &s.diagnostics);
-        by.retain(|(_, d)| d.more == 0);
-        let got = reported_at(source, checked.file, &s.found);
-        let m = compare(&expected, &got);
-        spent.add("compare", start.elapsed());
-        if m.is_empty() {
+        out.push_str(&t.lines);
+        spent.merge(&t.spent);
+        if t.passed {
             passed += 1;
-            let (shown, n) = (path.display(), expected.len());
-            let ok = mynaflow::text!("ok   {shown} ({n} expected)"; "ok   {shown} (期待 {n} 件)");
-            put(&mut out, ok.get(lang));
-            continue;
+        } else {
+            failed += 1;
         }
-        failed += 1;
-        put(&mut out, &format!("FAIL {}", path.display()));
-        for (line, code) in m.missing.iter().take(MAX_LISTED) {
-            put(
-                &mut out,
-                mynaflow::text!(
-                    "  - line {line}: {code} expected, not reported";
-                    "  - {line} 行: {code} を期待しましたが、報告されていません"
-                )
-                .get(lang),
-            );
-        }
-        more(
-            &mut out,
-            m.missing.len(),
-            "expected, not reported",
-            "期待したが報告されていない",
-            lang,
-        );
-        for f @ (line, code) in m.unexpected.iter().take(MAX_LISTED) {
-            // The first diagnostic reported for it, found by binary search:
-            // one past the hundred of its code a check shows has none.
-            let at = by.partition_point(|(g, _)| g < f);
-            let msg = by
-                .get(at)
-                .filter(|(g, _)| g == f)
-                .map(|(_, d)| format!(": {}", d.message.get(lang)))
-                .unwrap_or_default();
-            put(
-                &mut out,
-                mynaflow::text!(
-                    "  + line {line}: {code} reported, not expected{msg}";
-                    "  + {line} 行: {code} が期待されずに報告されました{msg}"
-                )
-                .get(lang),
-            );
-        }
-        more(
-            &mut out,
-            m.unexpected.len(),
-            "reported, not expected",
-            "期待されずに報告された",
-            lang,
-        );
     }
     let summary = mynaflow::text!(
         "{passed} passed, {failed} failed";
@@ -125,6 +60,124 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         eprint!("{}", spent.table());
     }
     if failed > 0 { FINDINGS } else { OK }
+}
+
+/// What testing one file found.
+struct Tested {
+    /// Whether its findings are those its annotations expect.
+    passed: bool,
+    /// Its lines of the output.
+    lines: String,
+    /// The time of each stage.
+    spent: Timings,
+}
+
+/// Checks one file in a session of its own (so a rulebook's own findings
+/// count for the file that loads it, wherever it is tested) and compares
+/// its findings with its annotations; why not, when there is no session.
+fn test_file(path: &Path, settings: &Settings) -> Result<Tested, Text> {
+    let lang = settings.lang;
+    let mut out = String::new();
+    let mut spent = Timings::default();
+    let failed = |mut out: String, spent: Timings, why: &str| {
+        put(&mut out, &format!("FAIL {}: {why}", path.display()));
+        Tested {
+            passed: false,
+            lines: out,
+            spent,
+        }
+    };
+    let mut s = try_session_for(settings)?;
+    // Every finding is compared, not the hundred a code a check shows
+    // (their places, only those shown worded).
+    s.keep_places = true;
+    let checked = s.check_path(path);
+    spent.merge(&s.timings);
+    let checked = match checked {
+        Ok(c) => c,
+        Err(e) => return Ok(failed(out, spent, &e)),
+    };
+    let start = Instant::now();
+    let source = s.sources.get(checked.file);
+    let expected = match expectations(source) {
+        Ok(e) => e,
+        Err(errors) => {
+            put(&mut out, &format!("FAIL {}", path.display()));
+            for e in errors {
+                put(&mut out, &format!("  {e}"));
+            }
+            return Ok(Tested {
+                passed: false,
+                lines: out,
+                spent,
+            });
+        }
+    };
+    // The messages of what a check words; a summary of findings not
+    // shown stands at the first of them, and its words are not theirs.
+    let mut by = reported_by(source, checked.file, &s.diagnostics);
+    by.retain(|(_, d)| d.more == 0);
+    let got = reported_at(source, checked.file, &s.found);
+    let m = compare(&expected, &got);
+    spent.add("compare", start.elapsed());
+    if m.is_empty() {
+        let (shown, n) = (path.display(), expected.len());
+        let ok = mynaflow::text!("ok   {shown} ({n} expected)"; "ok   {shown} (期待 {n} 件)");
+        put(&mut out, ok.get(lang));
+        return Ok(Tested {
+            passed: true,
+            lines: out,
+            spent,
+        });
+    }
+    put(&mut out, &format!("FAIL {}", path.display()));
+    for (line, code) in m.missing.iter().take(MAX_LISTED) {
+        put(
+            &mut out,
+            mynaflow::text!(
+                "  - line {line}: {code} expected, not reported";
+                "  - {line} 行: {code} を期待しましたが、報告されていません"
+            )
+            .get(lang),
+        );
+    }
+    more(
+        &mut out,
+        m.missing.len(),
+        "expected, not reported",
+        "期待したが報告されていない",
+        lang,
+    );
+    for f @ (line, code) in m.unexpected.iter().take(MAX_LISTED) {
+        // The first diagnostic reported for it, found by binary search:
+        // one past the hundred of its code a check shows has none.
+        let at = by.partition_point(|(g, _)| g < f);
+        let msg = by
+            .get(at)
+            .filter(|(g, _)| g == f)
+            .map(|(_, d)| format!(": {}", d.message.get(lang)))
+            .unwrap_or_default();
+        put(
+            &mut out,
+            mynaflow::text!(
+                "  + line {line}: {code} reported, not expected{msg}";
+                "  + {line} 行: {code} が期待されずに報告されました{msg}"
+            )
+            .get(lang),
+        );
+    }
+    more(
+        &mut out,
+        m.unexpected.len(),
+        "reported, not expected",
+        "期待されずに報告された",
+        lang,
+    );
+    Ok(Tested {
+        passed: false,
+        lines: out,
+        spent,
+    })
 }
 
 /// Differences of each kind listed for one file, at most: a design of a
