@@ -175,11 +175,16 @@ impl Coverage {
 
     /// Adds a design checked against this rulebook.
     pub fn add(&mut self, design: &Design, graph: &FlowGraph) {
-        self.add_judged(design, graph, None);
+        self.add_unsorted(design, graph, None);
+        self.sort_uses();
     }
 
-    /// [`Coverage::add`], with the verdicts the checks gave, if kept.
-    fn add_judged(&mut self, design: &Design, graph: &FlowGraph, computed: Option<&Computed>) {
+    /// [`Coverage::add`], with the verdicts the checks gave, if kept, and
+    /// the uses left in the order found: [`Coverage::sort_uses`] puts them
+    /// in order once every design is added. Sorted after each design, the
+    /// lists of 1 700 designs sharing a rulebook were sorted again 1 700
+    /// times as they grew (0.64 s of 1.35 at a million flows).
+    fn add_unsorted(&mut self, design: &Design, graph: &FlowGraph, computed: Option<&Computed>) {
         self.designs.push(design.file);
         let par = graph.exchanges.len() >= PARALLEL_EXCHANGES;
         for (rule, span) in exercised_rules_judged(design, graph, computed, par) {
@@ -187,6 +192,10 @@ impl Coverage {
                 u.push(span);
             }
         }
+    }
+
+    /// Puts each rule's uses in order, each once.
+    fn sort_uses(&mut self) {
         for u in &mut self.uses {
             u.sort();
             u.dedup();
@@ -209,7 +218,10 @@ impl Coverage {
                     out.len() - 1
                 }
             };
-            out[i].add_judged(&a.design, &a.graph, a.computed.as_ref());
+            out[i].add_unsorted(&a.design, &a.graph, a.computed.as_ref());
+        }
+        for c in &mut out {
+            c.sort_uses();
         }
         out
     }

@@ -222,3 +222,54 @@ fn human_report_snapshots() {
         });
     }
 }
+
+/// Many designs sharing a rulebook give the uses that adding them one by
+/// one gives (each rule's uses in order, each once), whatever the order
+/// they were found in.
+#[test]
+fn many_designs_give_the_uses_added_one_by_one() {
+    let mut paths: Vec<String> = std::fs::read_dir("examples")
+        .expect("examples")
+        .chain(std::fs::read_dir("docs/codes/examples").expect("code examples"))
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "myna"))
+        .map(|p| p.display().to_string())
+        .collect();
+    paths.sort();
+    // Every design twice: the same spans found again are counted once.
+    let twice: Vec<&str> = paths.iter().chain(&paths).map(String::as_str).collect();
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let analyses: Vec<Analysis> = twice
+        .iter()
+        .filter_map(|p| s.check_path(Path::new(p)).expect("readable").analysis)
+        .collect();
+    let all = Coverage::compute(&analyses);
+    let mut one_by_one: Vec<Coverage> = Vec::new();
+    for a in &analyses {
+        let Some(rb) = &a.design.rulebook else {
+            continue;
+        };
+        let at = match one_by_one
+            .iter()
+            .position(|c| std::sync::Arc::ptr_eq(&c.rulebook, rb))
+        {
+            Some(at) => at,
+            None => {
+                one_by_one.push(Coverage::new(rb.clone()));
+                one_by_one.len() - 1
+            }
+        };
+        one_by_one[at].add(&a.design, &a.graph);
+    }
+    assert_eq!(all.len(), one_by_one.len());
+    let mut uses = 0;
+    for (c, d) in all.iter().zip(&one_by_one) {
+        for r in (0..c.rulebook.rules.len()).map(|i| RuleId::new(i as u32)) {
+            assert_eq!(c.uses(r), d.uses(r), "{}", c.rulebook.rule_text(r));
+            assert!(c.uses(r).windows(2).all(|w| w[0] < w[1]));
+            uses += c.uses(r).len();
+        }
+    }
+    assert!(uses > 100, "{uses} uses");
+}
