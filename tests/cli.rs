@@ -983,3 +983,73 @@ fn a_piped_design_is_read_whole_and_refused_past_the_limit() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// `test --update` over a folder annotates every file, says so in the
+/// files' order, and never writes through a symlink (one into the folder,
+/// which `--follow-symlinks` reads): the run says why and exits 2, the
+/// link stays a link, and the files before it are updated and said to
+/// be.
+#[cfg(unix)]
+#[test]
+fn test_update_over_a_folder_never_writes_through_a_symlink() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let original =
+        std::fs::read_to_string(root.join("docs/codes/examples/MN102-wrong-direction.myna"))
+            .expect("read");
+    let wrong = original.replace("# expect: MN102", "# expect: MN103");
+    let names: Vec<String> = (0..150).map(|i| format!("d{i:03}.myna")).collect();
+    for name in &names {
+        std::fs::write(dir.path().join(name), &wrong).expect("write");
+    }
+    let link = dir.path().join("d075x.myna");
+    std::os::unix::fs::symlink(dir.path().join("d149.myna"), &link).expect("symlink");
+    let o = bare()
+        .current_dir(dir.path())
+        .args(["test", "--update", "--follow-symlinks", "."])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("symlink; not written"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("the link")
+            .file_type()
+            .is_symlink()
+    );
+    // Every file before the link, said in order and updated.
+    let said: Vec<String> = stdout(&o)
+        .lines()
+        .filter_map(|l| l.strip_prefix("updated ./"))
+        .map(str::to_string)
+        .collect();
+    let mut sorted = said.clone();
+    sorted.sort();
+    assert_eq!(said, sorted, "said in the files' order");
+    assert!(said.len() >= 76, "{} said", said.len());
+    for name in &said {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(name)).expect("read"),
+            original,
+            "{name}"
+        );
+    }
+    // Without the link, every file is updated.
+    std::fs::remove_file(&link).expect("remove");
+    let o = bare()
+        .current_dir(dir.path())
+        .args(["test", "--update", "."])
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    for name in &names {
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(name)).expect("read"),
+            original
+        );
+    }
+}

@@ -2,7 +2,7 @@
 //! With `--check`, nothing is written and a unified diff shows what would
 //! change.
 
-use super::output::fail;
+use super::output::{batches, fail};
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
 use mynaflow::session::collect_files;
@@ -89,33 +89,6 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     } else {
         OK
     }
-}
-
-/// Files laid out side by side at most, and input bytes: a batch's texts
-/// and layouts are held until it is written, and one large design is laid
-/// out on every core by itself.
-const BATCH_FILES: usize = 64;
-const BATCH_BYTES: u64 = 16 << 20;
-
-/// `files` in order, cut into batches of at most [`BATCH_FILES`] files and
-/// about [`BATCH_BYTES`] (a file that size or larger alone).
-fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
-    let mut out = Vec::new();
-    let (mut start, mut bytes) = (0, 0u64);
-    for (i, f) in files.iter().enumerate() {
-        // The size only cuts the batches: a file that cannot be read says
-        // so when it is read.
-        let size = std::fs::metadata(f).map_or(0, |m| m.len());
-        if i > start && (i - start >= BATCH_FILES || bytes + size > BATCH_BYTES) {
-            out.push(&files[start..i]);
-            (start, bytes) = (i, 0);
-        }
-        bytes += size;
-    }
-    if start < files.len() {
-        out.push(&files[start..]);
-    }
-    out
 }
 
 /// One file read and laid out; what to do with it is decided in order.

@@ -225,3 +225,31 @@ pub fn print_fatal(s: &Session, lang: mynaflow::text::Lang) {
     let summary = mynaflow::render::human::summary(&report);
     eprint!("{}", text.strip_suffix(summary.as_str()).unwrap_or(&text));
 }
+
+/// Files worked on side by side at most, and their input bytes, by the
+/// commands that write what each gives in the files' order (`fmt`, `test
+/// --update`): a batch's results are held until they are written, and one
+/// large design is worked on by itself, on every core.
+const BATCH_FILES: usize = 64;
+const BATCH_BYTES: u64 = 16 << 20;
+
+/// `files` in order, cut into batches of at most [`BATCH_FILES`] files and
+/// about [`BATCH_BYTES`] (a file that size or larger alone).
+pub fn batches(files: &[PathBuf]) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        // The size only cuts the batches: a file that cannot be read says
+        // so when it is read.
+        let size = std::fs::metadata(f).map_or(0, |m| m.len());
+        if i > start && (i - start >= BATCH_FILES || bytes + size > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}

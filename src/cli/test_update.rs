@@ -1,13 +1,14 @@
 //! `mynaflow test --update`: rewrite each file's `# expect:` annotations
 //! to what is reported (see `mynaflow::expect_update`).
 
-use super::output::{fail_in, files, session};
+use super::output::{Settings, batches, fail_in, files, session, try_session_for};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
 use mynaflow::expect::reported_at;
 use mynaflow::expect_update::rewrite;
 use mynaflow::text::Text;
-use std::path::PathBuf;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
 pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     let (_, settings) = match session(common, paths) {
@@ -20,54 +21,46 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     };
     let lang = settings.lang;
     let (mut updated, mut same, mut failed) = (0, 0, 0);
-    for path in &files {
-        // One session per file, as `mynaflow test` does.
-        let mut s = match session(common, paths) {
-            Ok((s, _)) => s,
-            Err(code) => return code,
+    for batch in batches(&files) {
+        // Checked and annotated on every core (a folder of many designs
+        // was done one file at a time, on one core); written, and said,
+        // in the files' order.
+        let annotated: Vec<Annotated> = if batch.len() > 1 {
+            batch.par_iter().map(|p| annotate(p, &settings)).collect()
+        } else {
+            batch.iter().map(|p| annotate(p, &settings)).collect()
         };
-        // Every finding is annotated, not the hundred a code a check shows.
-        s.keep_places = true;
-        // Names and annotations from input are shown escaped.
-        let shown = visible(&path.display().to_string()).into_owned();
-        let checked = match s.check_path(path) {
-            Ok(c) => c,
-            Err(e) => {
-                fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
-                failed += 1;
-                continue;
-            }
-        };
-        // The model is read no more: freed before the file is rewritten
-        // beside its text.
-        let file = checked.file;
-        drop(checked);
-        let source = s.sources.get(file);
-        let found = reported_at(source, file, &s.found);
-        match rewrite(source, &found) {
-            Ok(text) if text == source.text => same += 1,
-            Ok(text) => {
-                if let Err(e) = std::fs::write(path, &text) {
-                    fail_in(
-                        lang,
-                        &Text::new(
-                            format!("{shown}: {e}"),
-                            format!("{shown}: {}", mynaflow::oserror::describe_ja(&e)),
-                        ),
-                    );
+        for (path, annotated) in batch.iter().zip(annotated) {
+            // Names and annotations from input are shown escaped.
+            let shown = visible(&path.display().to_string()).into_owned();
+            match annotated {
+                Annotated::Unusable(why) => {
+                    fail_in(lang, &why);
                     return FAILURE;
                 }
-                updated += 1;
-                println!(
-                    "{}",
-                    Text::new(format!("updated {shown}"), format!("更新 {shown}")).get(lang)
-                );
-            }
-            Err(errors) => {
-                failed += 1;
-                println!("FAIL {shown}");
-                for e in errors {
-                    println!("  {}", visible(&e));
+                Annotated::Unreadable(e) => {
+                    fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
+                    failed += 1;
+                }
+                Annotated::Same => same += 1,
+                Annotated::Rewritten(text) => {
+                    // Never through a symlink, and never half-written.
+                    if let Err(e) = mynaflow::atomic_write::write(path, text.as_bytes()) {
+                        fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
+                        return FAILURE;
+                    }
+                    updated += 1;
+                    println!(
+                        "{}",
+                        Text::new(format!("updated {shown}"), format!("更新 {shown}")).get(lang)
+                    );
+                }
+                Annotated::Unannotatable(errors) => {
+                    failed += 1;
+                    println!("FAIL {shown}");
+                    for e in errors {
+                        println!("  {}", visible(&e));
+                    }
                 }
             }
         }
@@ -78,4 +71,46 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     );
     println!("{}", summary.get(lang));
     if failed > 0 { FINDINGS } else { OK }
+}
+
+/// One file checked and its annotations rewritten; written, or not, in
+/// the files' order.
+enum Annotated {
+    /// No session could be made (a rulebook the first session could use
+    /// has changed on disk): the run cannot do its job.
+    Unusable(Text),
+    /// The file could not be read: why.
+    Unreadable(String),
+    /// Its annotations already say what is reported.
+    Same,
+    /// Its text with the annotations rewritten.
+    Rewritten(String),
+    /// Its annotations could not be rewritten: why, line by line.
+    Unannotatable(Vec<String>),
+}
+
+/// Checks `path` in a session of its own, as `mynaflow test` does, and
+/// rewrites its annotations to what is reported.
+fn annotate(path: &Path, settings: &Settings) -> Annotated {
+    let mut s = match try_session_for(settings) {
+        Ok(s) => s,
+        Err(why) => return Annotated::Unusable(why),
+    };
+    // Every finding is annotated, not the hundred a code a check shows.
+    s.keep_places = true;
+    let checked = match s.check_path(path) {
+        Ok(c) => c,
+        Err(e) => return Annotated::Unreadable(e),
+    };
+    // The model is read no more: freed before the file is rewritten
+    // beside its text.
+    let file = checked.file;
+    drop(checked);
+    let source = s.sources.get(file);
+    let found = reported_at(source, file, &s.found);
+    match rewrite(source, &found) {
+        Ok(text) if text == source.text => Annotated::Same,
+        Ok(text) => Annotated::Rewritten(text),
+        Err(errors) => Annotated::Unannotatable(errors),
+    }
 }
