@@ -2,7 +2,7 @@
 //! files, re-checking after each round until nothing more applies, before
 //! the check proper reports what is left.
 
-use super::output::Settings;
+use super::output::{Settings, batches};
 use mynaflow::apply_fixes::{self, MAX_ROUNDS};
 use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
@@ -10,6 +10,7 @@ use mynaflow::config::Config;
 use mynaflow::fix::Applicability;
 use mynaflow::select::Selection;
 use mynaflow::source::{Decoded, decode_owned};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -61,72 +62,115 @@ pub fn run(
     reported: &Reported,
 ) -> Result<Left, String> {
     let mut left = Left::default();
-    for path in files {
-        let Ok(bytes) = mynaflow::input::read_limited(path, mynaflow::input::MAX_FILE_BYTES) else {
-            // The check proper reports an unreadable file.
-            continue;
-        };
-        let bom = if bytes.starts_with(BOM.as_bytes()) {
-            BOM
+    for batch in batches(files) {
+        // Fixed on every core (a folder of many designs was fixed one file
+        // at a time, on one core); written, and said, in the files' order.
+        let fix = |path: &PathBuf| fix_file(path, settings, unsafe_too, reported);
+        let fixed: Vec<Option<Fixed>> = if batch.len() > 1 {
+            batch.par_iter().map(fix).collect()
         } else {
-            ""
+            batch.iter().map(fix).collect()
         };
-        // The text is the bytes, without a copy (a large design is 100 MB).
-        let Decoded::Utf8(mut text) = decode_owned(bytes) else {
-            continue;
-        };
-        let mut fixed = 0;
-        let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-        // Each round checks the text, every finding kept, and applies the
-        // fixes that do not overlap; one more check after the last round
-        // counts what is left.
-        for round in 0..=MAX_ROUNDS {
-            // The check proper's session (the config's options, such as
-            // `require-clauses`, and the baseline), every finding kept; a
-            // finding it would not report is not fixed (an ignored code's
-            // unsafe fix rewrote the design).
-            let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
-            s.max_per_code = None;
-            s.excuses = reported.excuses();
-            let checked = s.check_text(&shown, text.clone(), path.parent());
-            s.diagnostics
-                .retain(|d| reported.reports(settings, d.code, path));
-            let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
-            let applied = (round < MAX_ROUNDS && !fixes.is_empty())
-                .then(|| apply_fixes::apply(&text, &fixes))
-                .filter(|r| r.applied > 0 && r.text != text);
-            match applied {
-                Some(r) => {
-                    fixed += r.applied;
-                    text = r.text;
-                }
-                None => {
-                    let fixable = fixes.len();
-                    left.fixable += fixable;
-                    if round == MAX_ROUNDS {
-                        left.out_of_rounds += fixable;
-                    }
-                    if !unsafe_too {
-                        left.only_unsafe += (s.diagnostics.iter())
-                            .filter(|d| d.primary.file == checked.file)
-                            .filter(|d| {
-                                !d.fixes.is_empty()
-                                    && d.fixes
-                                        .iter()
-                                        .all(|f| f.applicability == Applicability::Unsafe)
-                            })
-                            .count();
-                    }
-                    break;
-                }
+        for (path, fixed) in batch.iter().zip(fixed) {
+            let Some(fixed) = fixed else {
+                continue;
+            };
+            left.fixable += fixed.left.fixable;
+            left.out_of_rounds += fixed.left.out_of_rounds;
+            left.only_unsafe += fixed.left.only_unsafe;
+            if let Some(text) = fixed.text {
+                write(path, &text)?;
+                let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+                eprintln!("mynaflow: fixed {} finding(s) in {shown}", fixed.applied);
             }
-        }
-        if fixed > 0 {
-            write(path, &format!("{bom}{text}"))?;
-            eprintln!("mynaflow: fixed {fixed} finding(s) in {shown}");
         }
     }
     Ok(left)
+}
+
+/// What fixing one file did.
+struct Fixed {
+    /// Fixes applied.
+    applied: usize,
+    /// The file's new text (its byte-order mark kept), if a fix applied.
+    text: Option<String>,
+    /// What it left.
+    left: Left,
+}
+
+/// Fixes one file's text, round by round; None for a file the check proper
+/// reports as unreadable or not UTF-8.
+fn fix_file(
+    path: &Path,
+    settings: &Settings,
+    unsafe_too: bool,
+    reported: &Reported,
+) -> Option<Fixed> {
+    let Ok(bytes) = mynaflow::input::read_limited(path, mynaflow::input::MAX_FILE_BYTES) else {
+        // The check proper reports an unreadable file.
+        return None;
+    };
+    let bom = if bytes.starts_with(BOM.as_bytes()) {
+        BOM
+    } else {
+        ""
+    };
+    // The text is the bytes, without a copy (a large design is 100 MB).
+    let Decoded::Utf8(mut text) = decode_owned(bytes) else {
+        return None;
+    };
+    let mut left = Left::default();
+    let mut fixed = 0;
+    let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+    // Each round checks the text, every finding kept, and applies the
+    // fixes that do not overlap; one more check after the last round
+    // counts what is left.
+    for round in 0..=MAX_ROUNDS {
+        // The check proper's session (the config's options, such as
+        // `require-clauses`, and the baseline), every finding kept; a
+        // finding it would not report is not fixed (an ignored code's
+        // unsafe fix rewrote the design).
+        let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
+        s.max_per_code = None;
+        s.excuses = reported.excuses();
+        let checked = s.check_text(&shown, text.clone(), path.parent());
+        s.diagnostics
+            .retain(|d| reported.reports(settings, d.code, path));
+        let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
+        let applied = (round < MAX_ROUNDS && !fixes.is_empty())
+            .then(|| apply_fixes::apply(&text, &fixes))
+            .filter(|r| r.applied > 0 && r.text != text);
+        match applied {
+            Some(r) => {
+                fixed += r.applied;
+                text = r.text;
+            }
+            None => {
+                let fixable = fixes.len();
+                left.fixable += fixable;
+                if round == MAX_ROUNDS {
+                    left.out_of_rounds += fixable;
+                }
+                if !unsafe_too {
+                    left.only_unsafe += (s.diagnostics.iter())
+                        .filter(|d| d.primary.file == checked.file)
+                        .filter(|d| {
+                            !d.fixes.is_empty()
+                                && d.fixes
+                                    .iter()
+                                    .all(|f| f.applicability == Applicability::Unsafe)
+                        })
+                        .count();
+                }
+                break;
+            }
+        }
+    }
+    Some(Fixed {
+        applied: fixed,
+        text: (fixed > 0).then(|| format!("{bom}{text}")),
+        left,
+    })
 }
 
 /// Writes a fixed file (the one place `--fix` writes).
