@@ -888,17 +888,9 @@ fn standard_output_into_a_pipe_is_widened_never_narrowed() {
         let size = unsafe { libc::fcntl(reader.as_raw_fd(), libc::F_GETPIPE_SZ) };
         Some((size, out))
     };
-    let max: libc::c_int = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0);
     let (size, out) = run(None).expect("a pipe of the default size");
     assert_eq!(out, into_file.stdout, "the same bytes as into a file");
-    if max >= 1 << 20 {
-        assert_eq!(size, 1 << 20, "a 64 KiB pipe widened to 1 MiB");
-    } else {
-        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: the pipe cannot be widened here");
-    }
+    common::assert_widened(size, "a 64 KiB pipe");
     // Only a privileged process may pass pipe-max-size (CI runs as root).
     let Some((size, out)) = run(Some(4 << 20)) else {
         eprintln!("SKIPPED: a pipe wider than 1 MiB needs privileges this test lacks");
@@ -947,15 +939,7 @@ fn a_piped_design_is_read_whole_and_refused_past_the_limit() {
     );
     // SAFETY: F_GETPIPE_SZ only reads the pipe's size.
     let size = unsafe { libc::fcntl(kept.as_raw_fd(), libc::F_GETPIPE_SZ) };
-    let max: libc::c_int = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0);
-    if max >= 1 << 20 {
-        assert_eq!(size, 1 << 20, "standard input's pipe widened to 1 MiB");
-    } else {
-        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: the pipe cannot be widened here");
-    }
+    common::assert_widened(size, "standard input's pipe");
     // 256 MiB and a byte through a pipe.
     let mut child = bare()
         .args(args)

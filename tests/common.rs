@@ -91,3 +91,26 @@ pub const CLEAN_SNAPSHOT: &str = "docs/codes/examples/MN102-wrong-direction.fixe
 pub fn worth_a_snapshot(s: &Session, rel: &Path) -> bool {
     !s.diagnostics.is_empty() || rel == Path::new(CLEAN_SNAPSHOT)
 }
+
+/// How wide an unprivileged process may make a pipe (Linux's
+/// `pipe-max-size`); 0 when it cannot be read.
+#[cfg(target_os = "linux")]
+pub fn pipe_max_size() -> libc::c_int {
+    std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// Asserts that `size`, a pipe's size after a run, is the 1 MiB the run
+/// widened it to, or says, loudly, that this machine cannot widen a pipe
+/// that far.
+#[cfg(target_os = "linux")]
+pub fn assert_widened(size: libc::c_int, what: &str) {
+    let max = pipe_max_size();
+    if max >= 1 << 20 {
+        assert_eq!(size, 1 << 20, "{what} widened to 1 MiB");
+    } else {
+        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: {what} cannot be widened here");
+    }
+}

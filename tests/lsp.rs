@@ -4,6 +4,8 @@
 //! The answers are snapshots; positions are in UTF-16 (the default) and in
 //! bytes when the client offers UTF-8.
 
+mod common;
+
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -764,14 +766,6 @@ fn the_server_widens_the_pipe_it_reads() {
     let c = Client::start(json!({}));
     // SAFETY: F_GETPIPE_SZ only reads the pipe's size.
     let size = unsafe { libc::fcntl(c.stdin.as_raw_fd(), libc::F_GETPIPE_SZ) };
-    let max: libc::c_int = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
-        .ok()
-        .and_then(|s| s.trim().parse().ok())
-        .unwrap_or(0);
-    if max >= 1 << 20 {
-        assert_eq!(size, 1 << 20);
-    } else {
-        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: the pipe cannot be widened here");
-    }
+    common::assert_widened(size, "the server's input pipe");
     c.stop();
 }
