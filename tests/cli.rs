@@ -522,15 +522,22 @@ fn bare() -> Command {
     c
 }
 
+/// The package root, and the bytes of the MN102 example that the tests
+/// of standard input pipe in.
+fn root_and_mn102() -> (&'static std::path::Path, Vec<u8>) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src =
+        std::fs::read(root.join("docs/codes/examples/MN102-wrong-direction.myna")).expect("read");
+    (root, src)
+}
+
 /// Standard input that is a file (`check - < design.myna`) is read from
 /// where it stands, as a pipe is; one larger than the limit is refused,
 /// however it was sized.
 #[test]
 fn stdin_from_a_file_reads_as_from_a_pipe() {
     use std::io::{Seek, SeekFrom};
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src =
-        std::fs::read(root.join("docs/codes/examples/MN102-wrong-direction.myna")).expect("read");
+    let (root, src) = root_and_mn102();
     let args = ["check", "-", "--format", "concise"];
     let piped = run_in(root, &args, &src);
     assert_eq!(piped.status.code(), Some(1));
@@ -714,10 +721,8 @@ fn rules_export_writes_the_builtin_rulebook() {
 #[test]
 fn test_update_rewrites_expectations() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let original =
-        std::fs::read_to_string(root.join("docs/codes/examples/MN102-wrong-direction.myna"))
-            .expect("read");
+    let (_, bytes) = root_and_mn102();
+    let original = String::from_utf8(bytes).expect("UTF-8");
     let file = dir.path().join("d.myna");
     std::fs::write(
         &file,
@@ -908,9 +913,7 @@ fn standard_output_into_a_pipe_is_widened_never_narrowed() {
 fn a_piped_design_is_read_whole_and_refused_past_the_limit() {
     use std::io::Write;
     use std::os::fd::AsRawFd;
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src =
-        std::fs::read(root.join("docs/codes/examples/MN102-wrong-direction.myna")).expect("read");
+    let (root, src) = root_and_mn102();
     let args = ["check", "-", "--format", "concise"];
     let named = bare()
         .current_dir(root)
@@ -977,10 +980,8 @@ fn a_piped_design_is_read_whole_and_refused_past_the_limit() {
 #[test]
 fn test_update_over_a_folder_never_writes_through_a_symlink() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let original =
-        std::fs::read_to_string(root.join("docs/codes/examples/MN102-wrong-direction.myna"))
-            .expect("read");
+    let (_, bytes) = root_and_mn102();
+    let original = String::from_utf8(bytes).expect("UTF-8");
     let wrong = original.replace("# expect: MN102", "# expect: MN103");
     let names: Vec<String> = (0..150).map(|i| format!("d{i:03}.myna")).collect();
     for name in &names {
