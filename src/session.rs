@@ -1008,8 +1008,9 @@ enum Kept {
 
 /// `f` of each item, in order, on every core; a single item is done on
 /// this thread (starting the thread pool costs about a millisecond, a
-/// tenth of a small design's run).
-fn in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+/// tenth of a small design's run). The commands that take many files
+/// (`test`, `fmt`, `check --fix`, SARIF's line hashes) use it too.
+pub fn in_order<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
     if items.len() < 2 {
         items.iter().map(f).collect()
     } else {

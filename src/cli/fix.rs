@@ -9,8 +9,8 @@ use mynaflow::code::Code;
 use mynaflow::config::Config;
 use mynaflow::fix::Applicability;
 use mynaflow::select::Selection;
+use mynaflow::session::in_order;
 use mynaflow::source::{Decoded, decode_owned};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -65,12 +65,7 @@ pub fn run(
     for batch in batches(files) {
         // Fixed on every core (a folder of many designs was fixed one file
         // at a time, on one core); written, and said, in the files' order.
-        let fix = |path: &PathBuf| fix_file(path, settings, unsafe_too, reported);
-        let fixed: Vec<Option<Fixed>> = if batch.len() > 1 {
-            batch.par_iter().map(fix).collect()
-        } else {
-            batch.iter().map(fix).collect()
-        };
+        let fixed = in_order(batch, |path| fix_file(path, settings, unsafe_too, reported));
         for (path, fixed) in batch.iter().zip(fixed) {
             let Some(fixed) = fixed else {
                 continue;

@@ -5,9 +5,8 @@
 use super::output::{batches, fail};
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
-use mynaflow::session::collect_files;
+use mynaflow::session::{collect_files, in_order};
 use mynaflow::syntax::tokens::Copies;
-use rayon::prelude::*;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -25,19 +24,16 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let mut refused = false;
     for batch in batches(&files) {
         // Read and laid out on every core (a folder of many small designs
-        // was formatted one file at a time, on one core); written, and
-        // diffed, in order.
-        // A batch of several files has its diffs drawn side by side too,
-        // each into a text of its own; one file's is written as it is made
-        // (a large design's diff is as large as the design).
-        let laid: Vec<Laid> = if batch.len() > 1 {
-            batch.par_iter().map(|f| lay_out(f, check)).collect()
-        } else {
-            batch.iter().map(|f| lay_out(f, false)).collect()
-        };
+        // was formatted one file at a time, on one core), then written or
+        // diffed in order. A batch of several files has its diffs drawn
+        // side by side too, each into a text of its own; a batch of one
+        // has its diff written as it is made (a large design's diff is as
+        // large as the design).
+        let diffed = check && batch.len() > 1;
+        let laid = in_order(batch, |f| lay_out(f, diffed));
         for (f, laid) in batch.iter().zip(laid) {
             let (bom, text, formatted) = match laid {
-                Laid::Unreadable(why) => {
+                Laid::Failed(why) => {
                     fail(&why);
                     return FAILURE;
                 }
@@ -93,8 +89,9 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
 
 /// One file read and laid out; what to do with it is decided in order.
 enum Laid {
-    /// It could not be read, or is not UTF-8: why (exit status 2).
-    Unreadable(String),
+    /// It could not be read, is not UTF-8, or its diff could not be drawn:
+    /// why (exit status 2).
+    Failed(String),
     /// The formatter would not lay it out: the line that says why.
     Refused(String),
     /// Already in the canonical layout.
@@ -118,12 +115,12 @@ fn lay_out(f: &Path, diffed: bool) -> Laid {
     {
         Ok(Ok(t)) => t,
         Ok(Err(_)) => {
-            return Laid::Unreadable(format!(
+            return Laid::Failed(format!(
                 "{}: not UTF-8 (see `mynaflow explain MN005`)",
                 f.display()
             ));
         }
-        Err(e) => return Laid::Unreadable(e),
+        Err(e) => return Laid::Failed(e),
     };
     let bom = if text.starts_with(BOM) { BOM } else { "" };
     let body = &text[bom.len()..];
@@ -133,7 +130,7 @@ fn lay_out(f: &Path, diffed: bool) -> Laid {
             let mut drawn = String::new();
             match write_diff(&mut drawn, f, body, &formatted) {
                 Ok(()) => Laid::Diffed(drawn),
-                Err(_) => Laid::Unreadable("cannot write the diff: formatting failed".into()),
+                Err(_) => Laid::Failed("cannot write the diff: formatting failed".into()),
             }
         }
         Ok(formatted) => Laid::Changed {

@@ -228,8 +228,8 @@ pub fn print_fatal(s: &Session, lang: mynaflow::text::Lang) {
 
 /// Files worked on side by side at most, and their input bytes, by the
 /// commands that write what each gives in the files' order (`fmt`, `test
-/// --update`): a batch's results are held until they are written, and one
-/// large design is worked on by itself, on every core.
+/// --update`, `check --fix`): a batch's results are held until they are
+/// written, and one large design is worked on by itself, on every core.
 const BATCH_FILES: usize = 64;
 const BATCH_BYTES: u64 = 16 << 20;
 

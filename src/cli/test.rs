@@ -3,9 +3,9 @@
 use super::output::{Settings, fail_in, files, session, try_session_for};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::expect::{compare, expectations, reported_at, reported_by};
+use mynaflow::session::in_order;
 use mynaflow::text::{Lang, Text};
 use mynaflow::timings::Timings;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -23,11 +23,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     // Each file tested on whichever core takes it (a folder of many
     // designs was tested one file at a time, on one core), its lines
     // printed in the files' order.
-    let tested: Vec<Result<Tested, Text>> = if files.len() > 1 {
-        files.par_iter().map(|p| test_file(p, &settings)).collect()
-    } else {
-        files.iter().map(|p| test_file(p, &settings)).collect()
-    };
+    let tested = in_order(&files, |p| test_file(p, &settings));
     let lang = settings.lang;
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();

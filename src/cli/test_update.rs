@@ -6,8 +6,8 @@ use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
 use mynaflow::expect::reported_at;
 use mynaflow::expect_update::rewrite;
+use mynaflow::session::in_order;
 use mynaflow::text::Text;
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
@@ -25,11 +25,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         // Checked and annotated on every core (a folder of many designs
         // was done one file at a time, on one core); written, and said,
         // in the files' order.
-        let annotated: Vec<Annotated> = if batch.len() > 1 {
-            batch.par_iter().map(|p| annotate(p, &settings)).collect()
-        } else {
-            batch.iter().map(|p| annotate(p, &settings)).collect()
-        };
+        let annotated = in_order(batch, |p| annotate(p, &settings));
         for (path, annotated) in batch.iter().zip(annotated) {
             // Names and annotations from input are shown escaped.
             let shown = visible(&path.display().to_string()).into_owned();
