@@ -7,9 +7,11 @@
 use criterion::{Criterion, criterion_group};
 use mynaflow::lsp::position::Encoding;
 use mynaflow::lsp::{Document, complete_at, hover_at};
+use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::text::Lang;
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 mod generate;
@@ -35,6 +37,20 @@ fn lsp(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(4));
     g.bench_function("reanalyse_1000_flows", |b| {
         b.iter(|| Document::analyse(path, black_box(text.clone()), Encoding::Utf16))
+    });
+    // As the server re-analyses: the rulebook taken from the shelf the
+    // analysis before filled, while its text is unchanged.
+    let rulebooks = Arc::new(RulebookShelf::new());
+    g.bench_function("reanalyse_1000_flows_rulebook_shelved", |b| {
+        b.iter(|| {
+            Document::analyse_unless(
+                path,
+                black_box(text.clone()),
+                Encoding::Utf16,
+                &rulebooks,
+                &|| false,
+            )
+        })
     });
     let doc = Document::analyse(path, text.clone(), Encoding::Utf16);
     // The arrow of the last flow: hover computes the verdicts of the design.

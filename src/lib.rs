@@ -37,6 +37,7 @@ pub mod reach;
 pub mod render;
 pub mod report;
 pub mod resolve;
+pub mod rulebook_shelf;
 pub mod rulecheck;
 pub mod rulediff;
 pub mod select;

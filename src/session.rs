@@ -12,12 +12,13 @@ use crate::resolve::{
     RulebookNames, rebind_design, resolve_design_rebindable, resolve_design_unless,
     resolve_rulebook,
 };
+use crate::rulebook_shelf::{Loaded, RulebookShelf};
 use crate::source::{Decoded, SourceFile, SourceMap, decode, decode_owned};
 use crate::span::{FileId, Span};
 use crate::suppress::{self, Date};
 use crate::syntax::ast::Stmt;
 use crate::syntax::lexer::lex;
-use crate::syntax::parser::{Parsed, parse, parse_lexed};
+use crate::syntax::parser::{Parsed, parse_lexed};
 use crate::syntax::tokens::Copies;
 use crate::text;
 use crate::text::Text;
@@ -188,6 +189,9 @@ pub struct Session {
     /// [`Copies::Lasting`] for a command whose run ends with the process
     /// (the command line sets it), [`Copies::Shared`] by default.
     pub name_copies: Copies,
+    /// Rulebooks loaded by the other sessions of the run, shared
+    /// ([`Session::share_rulebooks`]); none by default.
+    rulebook_shelf: Option<Arc<RulebookShelf>>,
 }
 
 impl Session {
@@ -213,6 +217,7 @@ impl Session {
             excuses: None,
             keep_computed: false,
             name_copies: Copies::Shared,
+            rulebook_shelf: None,
         }
     }
 
@@ -245,65 +250,44 @@ impl Session {
         &mut self,
         source: &RulebookSource,
     ) -> Result<Arc<Rulebook>, RulebookError> {
-        let text = match source {
-            RulebookSource::Builtin(name) => BUILTIN_RULEBOOKS
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, t)| t.to_string())
-                .ok_or_else(|| {
-                    RulebookError::Unreadable(format!("no built-in rulebook `{name}`"))
-                })?,
-            RulebookSource::File(path) => {
-                if !path.exists() {
-                    return Err(RulebookError::NotFound);
-                }
-                let bytes = read_limited(path).map_err(RulebookError::Unreadable)?;
-                if let Some(at) = memchr_nul(&bytes) {
-                    return Err(RulebookError::Unreadable(format!(
-                        "{} is not a text file (a NUL byte at offset {at})",
-                        crate::escape::visible(&path.display().to_string())
-                    )));
-                }
-                match decode(&bytes) {
-                    Decoded::Utf8(t) => t,
-                    Decoded::NotUtf8 { .. } => {
-                        return Err(RulebookError::Unreadable(format!(
-                            "{} is not UTF-8",
-                            crate::escape::visible(&path.display().to_string())
-                        )));
-                    }
-                }
-            }
+        let text = rulebook_text(source)?;
+        let id = self.sources.next_id();
+        let loaded = match &self.rulebook_shelf {
+            Some(shelf) => shelf.load(source, id, text),
+            None => Arc::new(Loaded::load(source, id, text)),
         };
-        let file = self.sources.add(SourceFile::new(source.display(), text));
+        // Alone (no shelf), the load is this session's own: taken, not
+        // copied.
+        let Loaded {
+            file,
+            findings,
+            result,
+        } = Arc::try_unwrap(loaded).unwrap_or_else(|shared| Loaded {
+            file: shared.file.clone(),
+            findings: shared.findings.clone(),
+            result: shared.result.clone(),
+        });
+        let file = self.sources.add(file);
         if let RulebookSource::File(p) = source {
             self.rulebook_files.insert(canonical(p), file);
         }
         self.reported.insert(file);
-        let parsed = parse(file, &self.sources.get(file).text);
-        let mut diags = parsed.diagnostics;
-        if parsed.file.rulebook_header().is_none() {
-            return Err(RulebookError::NotARulebook);
-        }
-        let rb = resolve_rulebook(file, &parsed.file, &mut diags);
-        if let RulebookSource::File(_) = source {
-            // A society's own rulebook is linted too; a built-in one is
-            // linted only by `rules check`.
-            diags.extend(crate::rulecheck::check(&rb));
-        }
-        let errors = diags.iter().filter(|d| d.is_error()).count();
         let linted = match source {
             RulebookSource::File(p) => self.linted_files.contains(&canonical(p)),
             _ => false,
         };
         if !linted {
-            self.keep_places_of(&diags);
-            self.diagnostics.extend(diags);
+            self.keep_places_of(&findings);
+            self.diagnostics.extend(findings);
         }
-        if errors > 0 {
-            return Err(RulebookError::Broken(errors));
-        }
-        Ok(Arc::new(rb))
+        result
+    }
+
+    /// Loads rulebooks from `shelf`, and shelves those it loads there, so
+    /// that the sessions of one run sharing it load each rulebook once
+    /// ([`crate::rulebook_shelf`]): what is checked does not change.
+    pub fn share_rulebooks(&mut self, shelf: Arc<RulebookShelf>) {
+        self.rulebook_shelf = Some(shelf);
     }
 
     /// Reads and checks one file. An unreadable file is an `Err` (the tool
@@ -1424,6 +1408,37 @@ fn statement_spans(stmts: &crate::syntax::stmts::Stmts) -> Vec<Span> {
             }
         });
     spans
+}
+
+/// The text of a rulebook: built in, or read from its file (bounded) and
+/// decoded; why not, when it cannot be.
+fn rulebook_text(source: &RulebookSource) -> Result<String, RulebookError> {
+    match source {
+        RulebookSource::Builtin(name) => BUILTIN_RULEBOOKS
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.to_string())
+            .ok_or_else(|| RulebookError::Unreadable(format!("no built-in rulebook `{name}`"))),
+        RulebookSource::File(path) => {
+            if !path.exists() {
+                return Err(RulebookError::NotFound);
+            }
+            let bytes = read_limited(path).map_err(RulebookError::Unreadable)?;
+            if let Some(at) = memchr_nul(&bytes) {
+                return Err(RulebookError::Unreadable(format!(
+                    "{} is not a text file (a NUL byte at offset {at})",
+                    crate::escape::visible(&path.display().to_string())
+                )));
+            }
+            match decode(&bytes) {
+                Decoded::Utf8(t) => Ok(t),
+                Decoded::NotUtf8 { .. } => Err(RulebookError::Unreadable(format!(
+                    "{} is not UTF-8",
+                    crate::escape::visible(&path.display().to_string())
+                ))),
+            }
+        }
+    }
 }
 
 fn canonical(p: &Path) -> PathBuf {

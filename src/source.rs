@@ -176,6 +176,11 @@ impl SourceMap {
         FileId((self.files.len() - 1) as u32)
     }
 
+    /// The id the next file added takes.
+    pub fn next_id(&self) -> FileId {
+        FileId(self.files.len() as u32)
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]

@@ -60,7 +60,6 @@ fn a_failing_expectation_prints_a_diff_and_fails() {
 /// order of their names, the lines it prints when tested alone.
 #[test]
 fn a_folder_prints_what_each_file_prints_alone_in_order() {
-    let bin = env!("CARGO_BIN_EXE_mynaflow");
     let mut designs = Vec::new();
     for root in ["examples", "docs/codes/examples", "tests/cases"] {
         let mut stack = vec![std::path::PathBuf::from(root)];
@@ -83,17 +82,62 @@ fn a_folder_prints_what_each_file_prints_alone_in_order() {
         std::fs::copy(p, dir.path().join(&name)).expect("copy");
         names.push(name);
     }
+    let (passed, failed) = assert_folder_tests_as_each_file(dir.path(), &names);
+    assert!(
+        passed > 40 && failed > 0,
+        "{passed} passed, {failed} failed"
+    );
+}
+
+/// Designs sharing one rulebook file are tested as each alone: the
+/// rulebook loaded once for the folder (every session takes it from the
+/// same shelf), a broken one and a missing one as well.
+#[test]
+fn designs_sharing_a_rulebook_test_as_each_alone() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rules = include_str!("../examples/second-society/rules.myna");
+    let design = include_str!("../examples/second-society/design.myna");
+    std::fs::write(dir.path().join("rules.myna"), rules).expect("write");
+    std::fs::write(dir.path().join("broken.myna"), format!("{rules}role\n")).expect("write");
+    let mut names = Vec::new();
+    for i in 0..12 {
+        let text = match i % 4 {
+            0 => design.to_string(),
+            // A flow the rulebook does not allow, not expected.
+            1 => format!("{design}flow 資格システム -> 本社人事 : 所得 for 資格管理\n"),
+            2 => design.replace("use \"rules.myna\"", "use \"broken.myna\""),
+            _ => design.replace("use \"rules.myna\"", "use \"missing.myna\""),
+        };
+        let name = format!("d{i:02}.myna");
+        std::fs::write(dir.path().join(&name), text).expect("write");
+        names.push(name);
+    }
+    names.insert(0, "broken.myna".into());
+    names.push("rules.myna".into());
+    let (passed, failed) = assert_folder_tests_as_each_file(dir.path(), &names);
+    assert!(
+        passed >= 3 && failed >= 9,
+        "{passed} passed, {failed} failed"
+    );
+}
+
+/// Runs `mynaflow test` over the folder `dir` and over each of `names`
+/// (every `.myna` file in it, in the walk's order) alone, and asserts
+/// that the folder's run prints each file's lines in order and their
+/// sum; gives how many passed and failed.
+fn assert_folder_tests_as_each_file(dir: &std::path::Path, names: &[String]) -> (usize, usize) {
+    let bin = env!("CARGO_BIN_EXE_mynaflow");
     let run = |what: &str| {
         Command::new(bin)
             .args(["test", what, "--lang", "en"])
-            .current_dir(dir.path())
+            .current_dir(dir)
             .output()
             .expect("run")
     };
     let folder = String::from_utf8_lossy(&run(".").stdout).into_owned();
     let mut alone = String::new();
     let (mut passed, mut failed) = (0, 0);
-    for name in &names {
+    for name in names {
         // Named from the folder, as the folder's run names it.
         let o = String::from_utf8_lossy(&run(&format!("./{name}")).stdout).into_owned();
         let (lines, summary) = o
@@ -110,10 +154,7 @@ fn a_folder_prints_what_each_file_prints_alone_in_order() {
             alone.push('\n');
         }
     }
-    assert!(
-        passed > 40 && failed > 0,
-        "{passed} passed, {failed} failed"
-    );
     alone.push_str(&format!("{passed} passed, {failed} failed\n"));
     assert_eq!(folder, alone);
+    (passed, failed)
 }

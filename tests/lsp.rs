@@ -443,6 +443,31 @@ fn the_server_uses_the_rulebook_the_config_names() {
     c.stop();
 }
 
+/// The server keeps the rulebooks its analyses load, but never past a
+/// change of their files: the next analysis reads the rulebook as it is
+/// on disk then.
+#[test]
+fn a_rulebook_changed_on_disk_is_read_again() {
+    let d = tempfile::tempdir().unwrap();
+    let rules = d.path().join("rules.myna");
+    let second = include_str!("../examples/second-society/rules.myna");
+    std::fs::write(&rules, second).unwrap();
+    let design = "use \"rules.myna\"\nactor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
+                  data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\n";
+    let path = d.path().join("a.myna");
+    let mut c = Client::start(json!({}));
+    assert_eq!(codes_at(&mut c, &path, design), Vec::<String>::new());
+    assert_eq!(codes_at(&mut c, &path, design), Vec::<String>::new());
+    // The role renamed in the rulebook: 当組合 is no longer a role.
+    std::fs::write(&rules, second.replace("当組合", "本組合")).unwrap();
+    let renamed = codes_at(&mut c, &path, design);
+    assert!(renamed.iter().any(|c| c == "MN010"), "{renamed:?}");
+    // And back.
+    std::fs::write(&rules, second).unwrap();
+    assert_eq!(codes_at(&mut c, &path, design), Vec::<String>::new());
+    c.stop();
+}
+
 /// The server is sent each edit (a range and its new text), not the
 /// whole text: typing after astral and full-width characters lands where
 /// it was typed, in UTF-16 and in bytes.

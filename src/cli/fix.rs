@@ -8,6 +8,7 @@ use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
 use mynaflow::config::Config;
 use mynaflow::fix::Applicability;
+use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::select::Selection;
 use mynaflow::session::in_order;
 use mynaflow::source::{Decoded, decode_owned};
@@ -62,10 +63,15 @@ pub fn run(
     reported: &Reported,
 ) -> Result<Left, String> {
     let mut left = Left::default();
+    // Every round of every file takes the rulebooks another has loaded
+    // (each round is a session of its own).
+    let shelf = Arc::new(RulebookShelf::new());
     for batch in batches(files) {
         // Fixed on every core (a folder of many designs was fixed one file
         // at a time, on one core); written, and said, in the files' order.
-        let fixed = in_order(batch, |path| fix_file(path, settings, unsafe_too, reported));
+        let fixed = in_order(batch, |path| {
+            fix_file(path, settings, unsafe_too, reported, &shelf)
+        });
         for (path, fixed) in batch.iter().zip(fixed) {
             let Some(fixed) = fixed else {
                 continue;
@@ -100,6 +106,7 @@ fn fix_file(
     settings: &Settings,
     unsafe_too: bool,
     reported: &Reported,
+    shelf: &Arc<RulebookShelf>,
 ) -> Option<Fixed> {
     let Ok(bytes) = mynaflow::input::read_limited(path, mynaflow::input::MAX_FILE_BYTES) else {
         // The check proper reports an unreadable file.
@@ -126,6 +133,7 @@ fn fix_file(
         // finding it would not report is not fixed (an ignored code's
         // unsafe fix rewrote the design).
         let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
+        s.share_rulebooks(shelf.clone());
         s.max_per_code = None;
         s.excuses = reported.excuses();
         let checked = s.check_text(&shown, text.clone(), path.parent());

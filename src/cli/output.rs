@@ -4,10 +4,12 @@ use super::{Common, FAILURE};
 use mynaflow::config::Config;
 use mynaflow::input::{WalkOptions, walk};
 use mynaflow::oserror;
+use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::syntax::tokens::Copies;
 use mynaflow::text::{Lang, Text};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What the command line and `mynaflow.toml` decide together (the command
 /// line wins).
@@ -88,14 +90,22 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
 /// findings of a broken rulebook are still printed to stderr).
 pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), Text> {
     let settings = try_settings(common, paths)?;
-    let s = try_session_for(&settings)?;
+    let s = try_session_for(&settings, None)?;
     Ok((s, settings))
 }
 
 /// A fresh session under settings already read (the config is not read,
-/// nor named, again), or why there is none.
-pub fn try_session_for(settings: &Settings) -> Result<Session, Text> {
+/// nor named, again), loading its rulebooks from `shelf` if given (the
+/// sessions of a command that checks each file in a session of its own
+/// share one), or why there is none.
+pub fn try_session_for(
+    settings: &Settings,
+    shelf: Option<&Arc<RulebookShelf>>,
+) -> Result<Session, Text> {
     let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
+    if let Some(shelf) = shelf {
+        s.share_rulebooks(shelf.clone());
+    }
     // The run ends with the process: a parse keeps its own copies of its
     // names, made without a lock.
     s.name_copies = Copies::Lasting;

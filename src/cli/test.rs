@@ -3,10 +3,12 @@
 use super::output::{Settings, fail_in, files, session, try_session_for};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::expect::{compare, expectations, reported_at, reported_by};
+use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::in_order;
 use mynaflow::text::{Lang, Text};
 use mynaflow::timings::Timings;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Runs the annotations of every design under `paths`; with `timings`,
@@ -23,7 +25,10 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     // Each file tested on whichever core takes it (a folder of many
     // designs was tested one file at a time, on one core), its lines
     // printed in the files' order.
-    let tested = in_order(&files, |p| test_file(p, &settings));
+    // Each session takes the rulebooks another has loaded (1 700 designs
+    // sharing one rulebook loaded it 1 700 times).
+    let shelf = Arc::new(RulebookShelf::new());
+    let tested = in_order(&files, |p| test_file(p, &settings, &shelf));
     let lang = settings.lang;
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
@@ -71,7 +76,7 @@ struct Tested {
 /// Checks one file in a session of its own (so a rulebook's own findings
 /// count for the file that loads it, wherever it is tested) and compares
 /// its findings with its annotations; why not, when there is no session.
-fn test_file(path: &Path, settings: &Settings) -> Result<Tested, Text> {
+fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Result<Tested, Text> {
     let lang = settings.lang;
     let mut out = String::new();
     let mut spent = Timings::default();
@@ -83,7 +88,7 @@ fn test_file(path: &Path, settings: &Settings) -> Result<Tested, Text> {
             spent,
         }
     };
-    let mut s = try_session_for(settings)?;
+    let mut s = try_session_for(settings, Some(shelf))?;
     // Every finding is compared, not the hundred a code a check shows
     // (their places, only those shown worded).
     s.keep_places = true;

@@ -6,9 +6,11 @@ use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
 use mynaflow::expect::reported_at;
 use mynaflow::expect_update::rewrite;
+use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::in_order;
 use mynaflow::text::Text;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     let (_, settings) = match session(common, paths) {
@@ -21,11 +23,13 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     };
     let lang = settings.lang;
     let (mut updated, mut same, mut failed) = (0, 0, 0);
+    // Each session takes the rulebooks another has loaded.
+    let shelf = Arc::new(RulebookShelf::new());
     for batch in batches(&files) {
         // Checked and annotated on every core (a folder of many designs
         // was done one file at a time, on one core); written, and said,
         // in the files' order.
-        let annotated = in_order(batch, |p| annotate(p, &settings));
+        let annotated = in_order(batch, |p| annotate(p, &settings, &shelf));
         for (path, annotated) in batch.iter().zip(annotated) {
             // Names and annotations from input are shown escaped.
             let shown = visible(&path.display().to_string()).into_owned();
@@ -87,8 +91,8 @@ enum Annotated {
 
 /// Checks `path` in a session of its own, as `mynaflow test` does, and
 /// rewrites its annotations to what is reported.
-fn annotate(path: &Path, settings: &Settings) -> Annotated {
-    let mut s = match try_session_for(settings) {
+fn annotate(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Annotated {
+    let mut s = match try_session_for(settings, Some(shelf)) {
         Ok(s) => s,
         Err(why) => return Annotated::Unusable(why),
     };

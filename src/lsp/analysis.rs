@@ -8,10 +8,12 @@ use crate::config::Config;
 use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::*;
+use crate::rulebook_shelf::RulebookShelf;
 use crate::session::{Checked, Session};
 use crate::span::{FileId, Span};
 use crate::text::Text;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What a name in the design stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,14 +81,18 @@ impl Document {
     /// [`Document::analyse`], stopped once `stop` says so (the server
     /// stops analysing a text that a later one the client has sent
     /// replaces; when it is asked: [`Session::check_text_unless`]): `Err`
-    /// then, with the text.
+    /// then, with the text. Its rulebook is taken from `rulebooks` when
+    /// an analysis before has loaded the same text, and shelved there
+    /// when not.
     pub fn analyse_unless(
         path: &Path,
         text: String,
         encoding: Encoding,
+        rulebooks: &Arc<RulebookShelf>,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Document, String> {
         let (mut session, config) = session_for(path);
+        session.share_rulebooks(rulebooks.clone());
         let shown = path.display().to_string();
         match session.check_text_unless(&shown, text, path.parent(), stop) {
             Ok(checked) => Ok(Document::checked(session, checked, config, path, encoding)),

@@ -27,6 +27,7 @@ mod waiting;
 pub use analysis::{Document, Target};
 
 use crate::code::{Code, Severity};
+use crate::rulebook_shelf::RulebookShelf;
 use crate::session::{BUILTIN_PREFIX, BUILTIN_RULEBOOKS};
 use crate::span::Span;
 use crate::text;
@@ -39,6 +40,7 @@ use position::{Encoding, LineIndex};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use waiting::{Replaced, Replacement, Waiting};
 
 /// The hover text at byte `offset` of a document (what the server answers
@@ -171,6 +173,7 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String
         config_problems: HashSet::new(),
         max_document_bytes: config.max_document_bytes,
         too_large: HashSet::new(),
+        rulebooks: Arc::new(RulebookShelf::new()),
     };
     let mut waiting = Waiting::new(&connection.receiver);
     while let Some(msg) = waiting.next() {
@@ -236,6 +239,11 @@ type Failure = (ErrorCode, String);
 
 struct Server<'a> {
     connection: &'a transport::Link,
+    /// The rulebooks the analyses have loaded: the next analysis of a
+    /// document takes its rulebook from here while the rulebook's file is
+    /// unchanged, rather than parsing, resolving and linting it at every
+    /// keystroke.
+    rulebooks: Arc<RulebookShelf>,
     docs: HashMap<Url, Document>,
     /// The texts of open documents not analysed: a later text already
     /// waiting replaces them (see [`waiting::Waiting::replace`]), or they
@@ -340,16 +348,18 @@ impl Server<'_> {
         }
         self.too_large.remove(&uri);
         let replacement = Replacement::of(waiting, uri.as_str());
-        let doc = match Document::analyse_unless(&path, text, self.encoding, &|| replacement.sent())
-        {
-            Ok(doc) => doc,
-            Err(text) => {
-                if replacement.found() != Some(Replaced::Whole) {
-                    self.unanalysed.insert(uri, text);
+        let doc =
+            match Document::analyse_unless(&path, text, self.encoding, &self.rulebooks, &|| {
+                replacement.sent()
+            }) {
+                Ok(doc) => doc,
+                Err(text) => {
+                    if replacement.found() != Some(Replaced::Whole) {
+                        self.unanalysed.insert(uri, text);
+                    }
+                    return;
                 }
-                return;
-            }
-        };
+            };
         if let Some(why) = &doc.config_problem {
             let why = crate::escape::visible(why.get(self.lang)).into_owned();
             if self.config_problems.insert(why.clone()) {

@@ -1,0 +1,175 @@
+//! Rulebooks already parsed, resolved and linted, shared by the sessions
+//! of one run. `mynaflow test` checks each file in a session of its own,
+//! `check --fix` checks each file again in each round, and each session
+//! loaded the same rulebook file afresh: 1 700 designs sharing one
+//! rulebook were 1 700 loads of it (most of `test`'s time).
+//!
+//! A loaded rulebook is a function of three things only: where it comes
+//! from, its text, and the id its file takes in the session's source map
+//! (every span in it names that id). A session takes a shelved rulebook
+//! only when all three are the same, so what it gets is what loading would
+//! have given: a rulebook changed on disk since is loaded afresh.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Rulebook;
+use crate::session::{RulebookError, RulebookSource};
+use crate::source::SourceFile;
+use crate::span::FileId;
+use crate::syntax::parser::parse;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// The rulebooks loaded so far, by source and file id, for sessions to
+/// share (`Session::share_rulebooks`).
+#[derive(Default)]
+pub struct RulebookShelf {
+    loaded: Mutex<HashMap<(RulebookSource, FileId), Arc<Loaded>>>,
+}
+
+/// A rulebook's text loaded as file `file` of a session: what it gave.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The file, as the session's source map holds it.
+    pub file: SourceFile,
+    /// The rulebook's own findings (its syntax, its names, its lint), as
+    /// the session reports them; none for a file that is not a rulebook.
+    pub findings: Vec<Diagnostic>,
+    /// The rulebook, or why it cannot be used.
+    pub result: Result<Arc<Rulebook>, RulebookError>,
+}
+
+impl Loaded {
+    /// Parses, resolves and (for a file of a society's own) lints `text`,
+    /// read from `source`, as file `id` of a session.
+    pub fn load(source: &RulebookSource, id: FileId, text: String) -> Loaded {
+        let file = SourceFile::new(source.display(), text);
+        let parsed = parse(id, &file.text);
+        if parsed.file.rulebook_header().is_none() {
+            return Loaded {
+                file,
+                findings: Vec::new(),
+                result: Err(RulebookError::NotARulebook),
+            };
+        }
+        let mut findings = parsed.diagnostics;
+        let rb = crate::resolve::resolve_rulebook(id, &parsed.file, &mut findings);
+        if let RulebookSource::File(_) = source {
+            // A society's own rulebook is linted too; a built-in one is
+            // linted only by `rules check`.
+            findings.extend(crate::rulecheck::check(&rb));
+        }
+        let errors = findings.iter().filter(|d| d.is_error()).count();
+        let result = if errors > 0 {
+            Err(RulebookError::Broken(errors))
+        } else {
+            Ok(Arc::new(rb))
+        };
+        Loaded {
+            file,
+            findings,
+            result,
+        }
+    }
+}
+
+impl RulebookShelf {
+    /// An empty shelf.
+    pub fn new() -> RulebookShelf {
+        RulebookShelf::default()
+    }
+
+    /// The rulebook `text` from `source` gives as file `id`: the one on
+    /// the shelf when it was loaded from the same text, else loaded now
+    /// and shelved (in place of any other text of the same source).
+    pub fn load(&self, source: &RulebookSource, id: FileId, text: String) -> Arc<Loaded> {
+        let key = (source.clone(), id);
+        let shelved = self.lock().get(&key).cloned();
+        if let Some(l) = shelved.filter(|l| l.file.text == text) {
+            return l;
+        }
+        // Loaded outside the lock: sessions on other cores load other
+        // rulebooks, or take this one, meanwhile. Two sessions that miss
+        // at once both load it, and shelve the same thing.
+        let loaded = Arc::new(Loaded::load(source, id, text));
+        self.lock().insert(key, loaded.clone());
+        loaded
+    }
+
+    /// How many loads the shelf holds.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether the shelf holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The map. A session that panicked while holding the lock left it
+    /// whole (every change is one insert), so the map is used still.
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(RulebookSource, FileId), Arc<Loaded>>> {
+        self.loaded.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RULES: &str = "rulebook t \"試験\" revised 2024-12-04\nrole 保険者 self \"自組合\"\n";
+
+    fn file(p: &str) -> RulebookSource {
+        RulebookSource::File(p.into())
+    }
+
+    #[test]
+    fn the_same_text_as_the_same_file_is_loaded_once() {
+        let shelf = RulebookShelf::new();
+        let a = shelf.load(&file("r.myna"), FileId(1), RULES.into());
+        let b = shelf.load(&file("r.myna"), FileId(1), RULES.into());
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(a.result.is_ok(), "{:?}", a.findings);
+        assert_eq!(shelf.len(), 1);
+    }
+
+    #[test]
+    fn another_text_id_or_source_is_loaded_again() {
+        let shelf = RulebookShelf::new();
+        let a = shelf.load(&file("r.myna"), FileId(1), RULES.into());
+        let changed = format!("{RULES}role 加入者 \"加入者\"\n");
+        let b = shelf.load(&file("r.myna"), FileId(1), changed.clone());
+        assert!(!Arc::ptr_eq(&a, &b));
+        assert_eq!(b.file.text, changed);
+        // The changed text took the old one's place.
+        let again = shelf.load(&file("r.myna"), FileId(1), changed);
+        assert!(Arc::ptr_eq(&b, &again));
+        let c = shelf.load(&file("r.myna"), FileId(2), RULES.into());
+        let rb = c.result.as_ref().expect("a rulebook");
+        assert_eq!(
+            rb.file,
+            FileId(2),
+            "every span names the id it was loaded as"
+        );
+        let d = shelf.load(&file("s.myna"), FileId(1), RULES.into());
+        assert!(!Arc::ptr_eq(&a, &d));
+        assert_eq!(shelf.len(), 3);
+    }
+
+    #[test]
+    fn a_broken_text_or_one_without_a_header_is_shelved_with_why() {
+        let shelf = RulebookShelf::new();
+        let broken = shelf.load(
+            &file("r.myna"),
+            FileId(0),
+            "rulebook t \"試験\" revised 2024-12-04\nrole\n".into(),
+        );
+        assert!(matches!(broken.result, Err(RulebookError::Broken(n)) if n > 0));
+        assert!(broken.findings.iter().any(|d| d.is_error()));
+        let plain = shelf.load(&file("d.myna"), FileId(0), "actor A : 保険者\n".into());
+        assert_eq!(
+            plain.result.as_ref().err(),
+            Some(&RulebookError::NotARulebook)
+        );
+        assert!(plain.findings.is_empty());
+    }
+}
