@@ -113,6 +113,57 @@ fn check_fix_rewrites_and_reports() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
 
+/// `check --fix --timings` shows where the rounds' time went, not only
+/// the check's: the rounds' stages under their own heading (two checks
+/// here: the round that fixes, and the one that finds nothing more),
+/// then the check's.
+#[test]
+fn check_fix_timings_show_the_rounds_then_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    let src = std::fs::read_to_string("docs/codes/examples/MN003-fullwidth-colon.myna").unwrap();
+    std::fs::write(&f, &src).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["check", "--fix", "--timings"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let (rounds, check) = stderr.split_once("\ncheck:\n").expect(&stderr);
+    let (_, rounds) = rounds
+        .split_once("--fix rounds (2 check(s) of a file's text):\n")
+        .expect(&stderr);
+    let stages = |table: &str| -> Vec<String> {
+        (table.lines())
+            .filter(|l| l.ends_with('%'))
+            // The name fills the first 14 columns (some have a space).
+            .filter_map(|l| l.get(..14).map(|n| n.trim().to_string()))
+            .collect()
+    };
+    let (rounds, check) = (stages(rounds), stages(check));
+    for stage in [
+        "read+decode",
+        "lex",
+        "resolve",
+        "checks",
+        "apply+free",
+        "write",
+    ] {
+        assert!(
+            rounds.iter().any(|s| s == stage),
+            "no {stage} in the rounds: {stderr}"
+        );
+    }
+    for stage in ["read+decode", "lex", "resolve", "checks", "render+write"] {
+        assert!(
+            check.iter().any(|s| s == stage),
+            "no {stage} in the check: {stderr}"
+        );
+    }
+    assert!(!check.iter().any(|s| s == "apply+free"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
 /// `--fix` applies the fix of every finding, not the hundred a code that
 /// a check shows: 1 500 full-width colons (MN003, a safe fix each) are
 /// all fixed in one round, where ten rounds of a hundred left 500. What

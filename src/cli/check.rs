@@ -278,6 +278,13 @@ pub fn run(o: &Options) -> u8 {
     });
     s.timings.add("render+write", start.elapsed());
     if o.timings {
+        if let Some(left) = &fix_left {
+            // The rounds first (each a check of one file's text, and
+            // their own stages), then the check proper's stages.
+            eprintln!("--fix rounds ({} check(s) of a file's text):", left.checks);
+            eprint!("{}", left.spent.table());
+            eprintln!("check:");
+        }
         eprint!("{}", s.timings.table());
     }
     if let Err(reason) = emitted {

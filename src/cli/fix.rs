@@ -7,13 +7,15 @@ use mynaflow::apply_fixes::{self, MAX_ROUNDS};
 use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
 use mynaflow::config::Config;
-use mynaflow::fix::Applicability;
+use mynaflow::fix::{Applicability, Fix};
 use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::select::Selection;
 use mynaflow::session::in_order;
 use mynaflow::source::{Decoded, decode_owned};
+use mynaflow::timings::Timings;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 const BOM: &str = "\u{feff}";
 
@@ -28,6 +30,12 @@ pub struct Left {
     pub out_of_rounds: usize,
     /// Findings with only an unsafe fix, when unsafe fixes are not applied.
     pub only_unsafe: usize,
+    /// How many times a file's text was checked, over every file.
+    pub checks: usize,
+    /// The time of each stage of the rounds (`check --fix --timings`),
+    /// summed over the rounds and the files: each round's check as
+    /// `check` names its stages, and the rounds' own.
+    pub spent: Timings,
 }
 
 /// What decides which findings the check proper reports, which are all
@@ -79,8 +87,10 @@ pub fn run(
             left.fixable += fixed.left.fixable;
             left.out_of_rounds += fixed.left.out_of_rounds;
             left.only_unsafe += fixed.left.only_unsafe;
+            left.checks += fixed.left.checks;
+            left.spent.merge(&fixed.left.spent);
             if let Some(text) = fixed.text {
-                write(path, &text)?;
+                left.spent.time("write", || write(path, &text))?;
                 let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
                 eprintln!("mynaflow: fixed {} finding(s) in {shown}", fixed.applied);
             }
@@ -108,6 +118,8 @@ fn fix_file(
     reported: &Reported,
     shelf: &Arc<RulebookShelf>,
 ) -> Option<Fixed> {
+    let mut left = Left::default();
+    let read = Instant::now();
     let Ok(bytes) = mynaflow::input::read_limited(path, mynaflow::input::MAX_FILE_BYTES) else {
         // The check proper reports an unreadable file.
         return None;
@@ -121,7 +133,7 @@ fn fix_file(
     let Decoded::Utf8(mut text) = decode_owned(bytes) else {
         return None;
     };
-    let mut left = Left::default();
+    left.spent.add("read+decode", read.elapsed());
     let mut fixed = 0;
     let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
     // Each round checks the text, every finding kept, and applies the
@@ -136,42 +148,71 @@ fn fix_file(
         s.share_rulebooks(shelf.clone());
         s.max_per_code = None;
         s.excuses = reported.excuses();
-        let checked = s.check_text(&shown, text.clone(), path.parent());
+        let checked = s.check_text(&shown, std::mem::take(&mut text), path.parent());
+        // The text back from the session, which kept it as the only copy
+        // (a large design is 100 MB; the fixes carry their own words).
+        text = s.sources.take_text(checked.file);
+        left.checks += 1;
+        left.spent.merge(&s.timings);
+        let start = Instant::now();
         s.diagnostics
             .retain(|d| reported.reports(settings, d.code, path));
-        let fixes = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too);
-        let applied = (round < MAX_ROUNDS && !fixes.is_empty())
-            .then(|| apply_fixes::apply(&text, &fixes))
-            .filter(|r| r.applied > 0 && r.text != text);
+        let fixes: Vec<Fix> = apply_fixes::fixes_for(&s.diagnostics, checked.file, unsafe_too)
+            .into_iter()
+            .cloned()
+            .collect();
+        let only_unsafe = if unsafe_too {
+            0
+        } else {
+            (s.diagnostics.iter())
+                .filter(|d| d.primary.file == checked.file)
+                .filter(|d| {
+                    !d.fixes.is_empty()
+                        && d.fixes
+                            .iter()
+                            .all(|f| f.applicability == Applicability::Unsafe)
+                })
+                .count()
+        };
+        // The round's model and findings are freed while its fixes apply
+        // (each a tenth of a second at a million flows).
+        let ((), applied) = rayon::join(
+            move || drop((checked, s)),
+            || {
+                let fixes: Vec<&Fix> = fixes.iter().collect();
+                (round < MAX_ROUNDS && !fixes.is_empty())
+                    .then(|| apply_fixes::apply(&text, &fixes))
+                    .filter(|r| r.applied > 0 && r.text != text)
+            },
+        );
+        left.spent.add("apply+free", start.elapsed());
         match applied {
             Some(r) => {
                 fixed += r.applied;
                 text = r.text;
             }
             None => {
-                let fixable = fixes.len();
-                left.fixable += fixable;
+                left.fixable += fixes.len();
                 if round == MAX_ROUNDS {
-                    left.out_of_rounds += fixable;
+                    left.out_of_rounds += fixes.len();
                 }
-                if !unsafe_too {
-                    left.only_unsafe += (s.diagnostics.iter())
-                        .filter(|d| d.primary.file == checked.file)
-                        .filter(|d| {
-                            !d.fixes.is_empty()
-                                && d.fixes
-                                    .iter()
-                                    .all(|f| f.applicability == Applicability::Unsafe)
-                        })
-                        .count();
-                }
+                left.only_unsafe += only_unsafe;
                 break;
             }
         }
     }
+    // The byte-order mark the file had, put back; the text is not copied
+    // again without one.
+    let text = (fixed > 0).then(|| {
+        if bom.is_empty() {
+            text
+        } else {
+            format!("{bom}{text}")
+        }
+    });
     Some(Fixed {
         applied: fixed,
-        text: (fixed > 0).then(|| format!("{bom}{text}")),
+        text,
         left,
     })
 }
