@@ -1023,6 +1023,15 @@ fn test_update_over_a_folder_never_writes_through_a_symlink() {
             "{name}"
         );
     }
+    // And no file written without being said (a batch is written side by
+    // side: those after the link in its batch are written, and said).
+    for name in &names {
+        let now = std::fs::read_to_string(dir.path().join(name)).expect("read");
+        assert!(
+            now == wrong || said.contains(name),
+            "{name} written, not said"
+        );
+    }
     // Without the link, every file is updated.
     std::fs::remove_file(&link).expect("remove");
     let o = bare()

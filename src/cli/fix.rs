@@ -76,10 +76,11 @@ pub fn run(
     let shelf = Arc::new(RulebookShelf::new());
     for batch in batches(files) {
         // Fixed on every core (a folder of many designs was fixed one file
-        // at a time, on one core); written, and said, in the files' order.
+        // at a time, on one core).
         let fixed = in_order(batch, |path| {
             fix_file(path, settings, unsafe_too, reported, &shelf)
         });
+        let mut rewritten = Vec::new();
         for (path, fixed) in batch.iter().zip(fixed) {
             let Some(fixed) = fixed else {
                 continue;
@@ -90,10 +91,31 @@ pub fn run(
             left.checks += fixed.left.checks;
             left.spent.merge(&fixed.left.spent);
             if let Some(text) = fixed.text {
-                left.spent.time("write", || write(path, &text))?;
-                let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-                eprintln!("mynaflow: fixed {} finding(s) in {shown}", fixed.applied);
+                rewritten.push((path, fixed.applied, text));
             }
+        }
+        // Written side by side (each write waits on the disk for its
+        // fsync), and said in the files' order: every file written is
+        // said, then the first that could not be stops the run.
+        let written = in_order(&rewritten, |(path, _, text)| {
+            let start = Instant::now();
+            (write(path, text), start.elapsed())
+        });
+        let mut failed = None;
+        for ((path, applied, _), (done, spent)) in rewritten.iter().zip(written) {
+            left.spent.add("write", spent);
+            match done {
+                Ok(()) => {
+                    let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+                    eprintln!("mynaflow: fixed {applied} finding(s) in {shown}");
+                }
+                Err(e) => {
+                    failed.get_or_insert(e);
+                }
+            }
+        }
+        if let Some(e) = failed {
+            return Err(e);
         }
     }
     Ok(left)

@@ -27,14 +27,32 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     let shelf = Arc::new(RulebookShelf::new());
     for batch in batches(&files) {
         // Checked and annotated on every core (a folder of many designs
-        // was done one file at a time, on one core); written, and said,
-        // in the files' order.
-        let annotated = in_order(batch, |p| annotate(p, &settings, &shelf));
-        for (path, annotated) in batch.iter().zip(annotated) {
+        // was done one file at a time, on one core).
+        let mut annotated = in_order(batch, |p| annotate(p, &settings, &shelf));
+        // A file past one that no session could be made for is not
+        // written: the run stops there.
+        if let Some(at) = (annotated.iter()).position(|a| matches!(a, Annotated::Unusable(_))) {
+            annotated.truncate(at + 1);
+        }
+        // Written side by side (each write waits on the disk for its
+        // fsync), and said in the files' order below.
+        let files: Vec<_> = batch.iter().zip(&annotated).collect();
+        let written = in_order(&files, |(path, a)| match a {
+            // Never through a symlink, and never half-written.
+            Annotated::Rewritten(text) => {
+                Some(mynaflow::atomic_write::write(path, text.as_bytes()))
+            }
+            _ => None,
+        });
+        let mut unwritten: Option<String> = None;
+        for ((path, annotated), written) in batch.iter().zip(annotated).zip(written) {
             // Names and annotations from input are shown escaped.
             let shown = visible(&path.display().to_string()).into_owned();
             match annotated {
                 Annotated::Unusable(why) => {
+                    if let Some(e) = unwritten {
+                        fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
+                    }
                     fail_in(lang, &why);
                     return FAILURE;
                 }
@@ -43,11 +61,12 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                     failed += 1;
                 }
                 Annotated::Same => same += 1,
-                Annotated::Rewritten(text) => {
-                    // Never through a symlink, and never half-written.
-                    if let Err(e) = mynaflow::atomic_write::write(path, text.as_bytes()) {
-                        fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
-                        return FAILURE;
+                Annotated::Rewritten(_) => {
+                    // Every file written is said; the first that could not
+                    // be ends the run after them.
+                    if let Some(Err(e)) = written {
+                        unwritten.get_or_insert(e);
+                        continue;
                     }
                     updated += 1;
                     println!(
@@ -63,6 +82,10 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                     }
                 }
             }
+        }
+        if let Some(e) = unwritten {
+            fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
+            return FAILURE;
         }
     }
     let summary = mynaflow::text!(
