@@ -37,6 +37,13 @@ pub fn describe_ja(e: &std::io::Error) -> String {
     }
 }
 
+/// A message quoting operating-system errors, in English as written and
+/// in Japanese ([`to_ja`]): what the commands print when a file cannot be
+/// read or written.
+pub fn in_both(msg: &str) -> crate::text::Text {
+    crate::text::Text::new(msg.to_string(), to_ja(msg))
+}
+
 /// `msg` with every `DESCRIPTION (os error N)` it quotes rewritten in
 /// Japanese. The description is the text after the last `": "` before
 /// the number (how mynaflow's messages quote errors: `path: error`).

@@ -95,14 +95,10 @@ impl RulebookShelf {
         loaded
     }
 
-    /// How many loads the shelf holds.
-    pub fn len(&self) -> usize {
+    /// How many loads the shelf holds (one a source and id).
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.lock().len()
-    }
-
-    /// Whether the shelf holds nothing.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The map. A session that panicked while holding the lock left it

@@ -124,7 +124,7 @@ pub fn run(o: &Options) -> u8 {
         .filter(|_| o.write_baseline.is_none())
     {
         let b = match mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
-            .map_err(|e| Text::new(e.clone(), mynaflow::oserror::to_ja(&e)))
+            .map_err(|e| mynaflow::oserror::in_both(&e))
             .and_then(|b| {
                 String::from_utf8(b).map_err(|_| Text::new("not UTF-8", "UTF-8 ではありません"))
             })
@@ -190,7 +190,7 @@ pub fn run(o: &Options) -> u8 {
                     std::mem::forget(c.analysis);
                 }
                 Err(e) => {
-                    let reason = Text::new(e.clone(), mynaflow::oserror::to_ja(&e));
+                    let reason = mynaflow::oserror::in_both(&e);
                     fail_in(lang, &reason);
                     failures.push(reason);
                 }
@@ -228,11 +228,7 @@ pub fn run(o: &Options) -> u8 {
             .collect();
         let b = Baseline::record_places(&s.sources, &places, &diags, &folder_of(path));
         if let Err(e) = mynaflow::atomic_write::write(path, b.to_json().as_bytes()) {
-            return stop(
-                None,
-                lang,
-                Text::new(e.clone(), mynaflow::oserror::to_ja(&e)),
-            );
+            return stop(None, lang, mynaflow::oserror::in_both(&e));
         }
         let n = b.findings.len();
         let shown = shown(path);

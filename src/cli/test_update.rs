@@ -51,13 +51,13 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             match annotated {
                 Annotated::Unusable(why) => {
                     if let Some(e) = unwritten {
-                        fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
+                        fail_in(lang, &mynaflow::oserror::in_both(&e));
                     }
                     fail_in(lang, &why);
                     return FAILURE;
                 }
                 Annotated::Unreadable(e) => {
-                    fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
+                    fail_in(lang, &mynaflow::oserror::in_both(&e));
                     failed += 1;
                 }
                 Annotated::Same => same += 1,
@@ -84,7 +84,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             }
         }
         if let Some(e) = unwritten {
-            fail_in(lang, &Text::new(e.clone(), mynaflow::oserror::to_ja(&e)));
+            fail_in(lang, &mynaflow::oserror::in_both(&e));
             return FAILURE;
         }
     }
