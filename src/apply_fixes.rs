@@ -2,8 +2,7 @@
 //! applied whole or not at all, a fix whose edits overlap one already taken
 //! is left for the next round, and an edit outside the text or off a
 //! character boundary makes its fix unusable. `check --fix` re-checks
-//! after each round (every finding kept, none capped:
-//! `Session::uncapped`) and repeats until nothing more applies (at most
+//! after each round (every finding kept, none capped) and repeats until nothing more applies (at most
 //! [`MAX_ROUNDS`] times).
 
 use crate::diagnostic::Diagnostic;
@@ -32,9 +31,13 @@ pub fn allowed(fix: &Fix, unsafe_too: bool) -> bool {
 }
 
 /// The first fix of each diagnostic in `file` that `unsafe_too` allows.
-pub fn fixes_for(diags: &[Diagnostic], file: FileId, unsafe_too: bool) -> Vec<&Fix> {
+pub fn fixes_for<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    file: FileId,
+    unsafe_too: bool,
+) -> Vec<&'a Fix> {
     diags
-        .iter()
+        .into_iter()
         .filter(|d| d.primary.file == file)
         .filter_map(|d| d.fixes.iter().find(|f| allowed(f, unsafe_too)))
         .filter(|f| f.edits.iter().all(|e| e.span.file == file))

@@ -160,8 +160,12 @@ impl Baseline {
 pub struct Excuses {
     /// The baseline's folder, its files' names relative to it.
     base: PathBuf,
-    /// How many findings each fingerprint still excuses, file by file.
-    left: Mutex<HashMap<String, HashMap<u64, usize>>>,
+    /// How many findings each fingerprint excuses, file by file: what a
+    /// file checked again ([`Excuses::renew`]) starts from.
+    all: HashMap<String, Prints>,
+    /// How many findings each fingerprint still excuses, file by file,
+    /// and how many each file's findings took.
+    left: Mutex<HashMap<String, (Prints, usize)>>,
     /// How many findings were excused.
     excused: AtomicUsize,
 }
@@ -182,9 +186,31 @@ impl Excuses {
         }
         Excuses {
             base: base.to_path_buf(),
-            left: Mutex::new(left),
+            left: Mutex::new(
+                left.iter()
+                    .map(|(f, l)| (f.clone(), (l.clone(), 0)))
+                    .collect(),
+            ),
+            all: left,
             excused: AtomicUsize::new(0),
         }
+    }
+
+    /// The file `source` is checked again (`check --fix` checks a file's
+    /// fixed text under its name): every excuse of its name is there
+    /// again, and the findings its earlier check had excused are no
+    /// longer counted.
+    pub(crate) fn renew(&self, source: &SourceFile) {
+        let name = relative(&source.name, &self.base);
+        let Ok(mut left) = self.left.lock() else {
+            return;
+        };
+        let Some((prints, taken)) = left.get_mut(&name) else {
+            return;
+        };
+        self.excused.fetch_sub(*taken, Ordering::Relaxed);
+        *taken = 0;
+        *prints = self.all.get(&name).cloned().unwrap_or_default();
     }
 
     /// Removes from one file's `candidates` the findings the baseline
@@ -211,13 +237,15 @@ impl Excuses {
             let Ok(mut left) = self.left.lock() else {
                 return;
             };
-            let Some(left) = left.get_mut(&name) else {
+            let Some((left, taken)) = left.get_mut(&name) else {
                 return;
             };
-            prints
+            let keep: Vec<bool> = prints
                 .iter()
                 .map(|fp| !fp.is_some_and(|fp| take_one(left, &fp)))
-                .collect()
+                .collect();
+            *taken += keep.iter().filter(|k| !**k).count();
+            keep
         };
         let excused = keep.iter().filter(|k| !**k).count();
         self.excused.fetch_add(excused, Ordering::Relaxed);
@@ -240,9 +268,13 @@ impl Excuses {
                 .entry(file)
                 .or_insert_with(|| relative(&sources.get(file).name, &self.base));
             let fp = crate::fingerprint::of_content(sources, d.code, d.primary);
-            !left
-                .get_mut(name.as_str())
-                .is_some_and(|l| take_one(l, &fp))
+            let taken = left.get_mut(name.as_str()).is_some_and(|(l, taken)| {
+                take_one(l, &fp) && {
+                    *taken += 1;
+                    true
+                }
+            });
+            !taken
         });
         self.excused
             .fetch_add(before - diagnostics.len(), Ordering::Relaxed);
@@ -253,6 +285,9 @@ impl Excuses {
         self.excused.load(Ordering::Relaxed)
     }
 }
+
+/// How many findings of each fingerprint a file's excuses cover.
+type Prints = HashMap<u64, usize>;
 
 /// Takes one excuse of `fp` from `left`, if one is left.
 fn take_one(left: &mut HashMap<u64, usize>, fp: &u64) -> bool {
@@ -278,6 +313,39 @@ mod tests {
 
     const DESIGN: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n\
                           flow 基幹 -> 市 : 課税 for 被扶養者認定\n";
+
+    #[test]
+    fn a_file_checked_again_has_its_excuses_again_and_counts_them_once() {
+        let s = run(DESIGN);
+        let b = Baseline::record(&s.sources, &s.diagnostics, Path::new("."));
+        let n = b.findings.len();
+        assert!(n > 0);
+        let excuses = Excuses::of(&b, Path::new("."));
+        let (id, file) = (s.sources.iter())
+            .find(|(_, f)| f.name == "d.myna")
+            .unwrap();
+        assert!(s.diagnostics.iter().all(|d| d.primary.file == id));
+        let excuse_all = || {
+            let mut c = Candidates {
+                before: s.diagnostics.clone(),
+                ..Default::default()
+            };
+            excuses.apply(file, &mut c);
+            c.len()
+        };
+        assert_eq!(excuse_all(), s.diagnostics.len() - n);
+        assert_eq!(excuses.excused(), n);
+        // Checked again without a renewal, its findings are not excused
+        // twice; renewed, they are, and counted once.
+        assert_eq!(excuse_all(), s.diagnostics.len());
+        excuses.renew(file);
+        assert_eq!(excuses.excused(), 0);
+        assert_eq!(excuse_all(), s.diagnostics.len() - n);
+        assert_eq!(excuses.excused(), n);
+        // A file the baseline does not name is renewed as nothing.
+        excuses.renew(&SourceFile::new("other.myna", ""));
+        assert_eq!(excuses.excused(), n);
+    }
 
     #[test]
     fn known_findings_are_filtered_even_after_lines_move() {

@@ -1,8 +1,8 @@
 //! Rulebooks already parsed, resolved and linted, shared by the sessions
 //! of one run. `mynaflow test` checks each file in a session of its own,
-//! `check --fix` checks each file again in each round, and each session
-//! loaded the same rulebook file afresh: 1 700 designs sharing one
-//! rulebook were 1 700 loads of it (most of `test`'s time).
+//! `test --update` too, and each session loaded the same rulebook file
+//! afresh: 1 700 designs sharing one rulebook were 1 700 loads of it (most
+//! of `test`'s time).
 //!
 //! A loaded rulebook is a function of three things only: where it comes
 //! from, its text, and the id its file takes in the session's source map

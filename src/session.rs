@@ -178,7 +178,8 @@ pub struct Session {
     /// summed up in one ([`MAX_PER_CODE`] by default); `None` keeps every
     /// finding as a diagnostic: for `check --max-per-code 0`, and for
     /// `check --fix`, which applies the fix of each (with the cap, a
-    /// hundred a code each round).
+    /// hundred a code each round), then caps them
+    /// ([`Session::cap_per_code`]).
     pub max_per_code: Option<usize>,
     /// Keep what the checks work out that the inventory lists too (the
     /// verdicts on exchanges of 特定個人情報 and the holdings) in each
@@ -509,8 +510,22 @@ impl Session {
             .into_iter()
             .map(|r| r.map(|(source, problem)| (self.sources.add(source), problem)))
             .collect();
+        let parsed = self.parse_read(&files);
+        Corpus {
+            paths: paths.to_vec(),
+            files,
+            parsed,
+        }
+    }
+
+    /// Parses, on every core, each file read as a design's text (none for
+    /// a file that is not one, or could not be read).
+    fn parse_read(
+        &mut self,
+        files: &[Result<(FileId, Option<Problem>), String>],
+    ) -> Vec<Option<Parsed>> {
         let (sources, copies) = (&self.sources, self.name_copies);
-        let parsed: Vec<(Option<Parsed>, Timings)> = in_order(&files, |f| {
+        let parsed: Vec<(Option<Parsed>, Timings)> = in_order(files, |f| {
             let mut t = Timings::default();
             let p = match f {
                 Ok((file, None)) => {
@@ -520,18 +535,84 @@ impl Session {
             };
             (p, t)
         });
-        let parsed = parsed
+        parsed
             .into_iter()
             .map(|(p, t)| {
                 self.timings.merge(&t);
                 p
             })
-            .collect();
-        Corpus {
-            paths: paths.to_vec(),
+            .collect()
+    }
+
+    /// Checks again designs this session has checked, each with a new
+    /// text under its id (`check --fix` checks a design's fixed text):
+    /// each `(path, file, text)` replaces the file's text, drops its
+    /// findings (and their places), renews a baseline's excuses for it,
+    /// and is checked as [`Session::check_paths`] checks a design read
+    /// from `path`. Only for designs: a rulebook's designs were checked
+    /// against its old text.
+    pub fn check_edited(
+        &mut self,
+        edited: Vec<(PathBuf, FileId, String)>,
+    ) -> Vec<Result<Checked, String>> {
+        let ids: HashSet<FileId> = edited.iter().map(|(_, file, _)| *file).collect();
+        self.diagnostics.retain(|d| !ids.contains(&d.primary.file));
+        self.found.retain(|(_, at)| !ids.contains(&at.file));
+        let start = Instant::now();
+        let mut paths = Vec::with_capacity(edited.len());
+        let mut files = Vec::with_capacity(edited.len());
+        for (path, file, text) in edited {
+            self.sources.replace_text(file, text);
+            if let Some(excuses) = &self.excuses {
+                excuses.renew(self.sources.get(file));
+            }
+            paths.push(path);
+            files.push(Ok((file, None)));
+        }
+        self.timings.add("index lines", start.elapsed());
+        let parsed = self.parse_read(&files);
+        self.check_read(Corpus {
+            paths,
             files,
             parsed,
+        })
+    }
+
+    /// Shows at most `max` findings of a code in each file this session
+    /// analysed, then one that counts the rest, as a session with that
+    /// cap ([`Session::max_per_code`]) would have: for a run that checks
+    /// with no cap and reports with one (`check --fix` fixes every
+    /// finding, and shows a hundred a code). A rulebook loaded for a
+    /// design, and a file that is not a design's text, keep all theirs,
+    /// as they would have.
+    pub fn cap_per_code(&mut self, max: usize) {
+        let mut files: HashMap<FileId, usize> = HashMap::new();
+        let mut groups: Vec<Vec<Diagnostic>> = Vec::new();
+        for d in std::mem::take(&mut self.diagnostics) {
+            let at = *files.entry(d.primary.file).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            if let Some(group) = groups.get_mut(at) {
+                group.push(d);
+            }
         }
+        let mut capped = Vec::new();
+        for group in groups {
+            let whole = group
+                .first()
+                .is_none_or(|d| self.reported.contains(&d.primary.file));
+            if whole {
+                capped.extend(group);
+            } else {
+                let candidates = Candidates {
+                    before: group,
+                    ..Default::default()
+                };
+                capped.extend(candidates.into_capped(max));
+            }
+        }
+        self.diagnostics = capped;
     }
 
     /// Checks files read by [`Session::read_paths`], as
@@ -1524,6 +1605,72 @@ mod tests {
             let own = s.diagnostics.iter().filter(|d| d.primary.file == file);
             assert_eq!(own.count(), 0, "stopped at question {n}");
         }
+    }
+
+    /// A design with more findings of two codes than a cap of two: seven
+    /// flows the wrong way (MN102) and six full-width colons (MN003) in
+    /// unused actors (MN012).
+    fn crowded() -> String {
+        let mut text = std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna")
+            .unwrap_or_default();
+        for i in 0..6 {
+            text.push_str("flow 適用システム -> 市町村 : 課税情報 for 被扶養者認定 via 中間サーバー, 情報提供NWS\n");
+            text.push_str(&format!("actor 予備{i}：組合\n"));
+        }
+        text
+    }
+
+    /// Code, place and words of each finding: what a report shows.
+    fn shown(s: &Session) -> Vec<(Code, u32, u32, String)> {
+        (s.sorted_diagnostics().iter())
+            .map(|d| (d.code, d.primary.start, d.primary.end, format!("{d:?}")))
+            .collect()
+    }
+
+    #[test]
+    fn capping_after_the_check_shows_what_a_check_capped_shows() {
+        let kenpo = || RulebookSource::Builtin("kenpo".into());
+        let mut capped = Session::new(kenpo());
+        capped.max_per_code = Some(2);
+        capped.check_text("d.myna", crowded(), None);
+        let mut after = Session::new(kenpo());
+        after.max_per_code = None;
+        after.check_text("d.myna", crowded(), None);
+        assert!(after.diagnostics.len() > capped.diagnostics.len() + 6);
+        after.cap_per_code(2);
+        assert_eq!(shown(&after), shown(&capped));
+    }
+
+    #[test]
+    fn a_design_checked_again_under_its_id_is_checked_as_a_file_of_its_new_text() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (a, b) = (dir.path().join("a.myna"), dir.path().join("b.myna"));
+        let first = std::fs::read_to_string("docs/codes/examples/MN003-fullwidth-colon.myna")
+            .unwrap_or_default();
+        for p in [&a, &b] {
+            std::fs::write(p, &first).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let kenpo = || RulebookSource::Builtin("kenpo".into());
+        let mut s = Session::new(kenpo());
+        let checked = s.check_paths(&[a.clone(), b.clone()]);
+        let ids: Vec<FileId> = checked.iter().flatten().map(|c| c.file).collect();
+        let files = s.sources.iter().count();
+        let before = shown(&s);
+        // a.myna, edited: checked again under its id; b.myna as it was.
+        let again = s.check_edited(vec![(a.clone(), ids[0], crowded())]);
+        assert_eq!(again.len(), 1);
+        assert!(
+            again[0]
+                .as_ref()
+                .is_ok_and(|c| c.file == ids[0] && c.analysis.is_some())
+        );
+        assert_eq!(s.sources.iter().count(), files);
+        assert_eq!(s.sources.get(ids[0]).text, crowded());
+        std::fs::write(&a, crowded()).unwrap_or_else(|e| panic!("{e}"));
+        let mut fresh = Session::new(kenpo());
+        fresh.check_paths(&[a, b]);
+        assert_eq!(shown(&s), shown(&fresh));
+        assert_ne!(shown(&s), before);
     }
 
     #[test]

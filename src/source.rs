@@ -195,6 +195,18 @@ impl SourceMap {
             .unwrap_or_default()
     }
 
+    /// Gives the file with this id a new text, its name kept, its lines
+    /// indexed again (`check --fix` checks a file's fixed text under its
+    /// id): spans into the old text no longer hold.
+    pub fn replace_text(&mut self, id: FileId, text: String) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            let (line_starts, char_checkpoints) = index(text.as_bytes());
+            f.text = text;
+            f.line_starts = line_starts;
+            f.char_checkpoints = char_checkpoints;
+        }
+    }
+
     /// The text a span covers.
     pub fn slice(&self, span: Span) -> &str {
         self.get(span.file).text.get(span.range()).unwrap_or("")
@@ -384,6 +396,25 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_replaced_is_indexed_as_a_new_file_of_that_text_would_be() {
+        let mut map = SourceMap::new();
+        let id = map.add(SourceFile::new("a.myna", "x\ny\n"));
+        let text = "組合\n\n基幹 : 組合\r\n".repeat(300);
+        map.replace_text(id, text.clone());
+        let fresh = SourceFile::new("a.myna", text.clone());
+        let replaced = map.get(id);
+        assert_eq!(replaced.name, "a.myna");
+        assert_eq!(replaced.text, text);
+        assert_eq!(replaced.line_starts(), fresh.line_starts());
+        for at in [0, 7, 1000, text.len() - 1] {
+            assert_eq!(replaced.line_col(at), fresh.line_col(at), "{at}");
+        }
+        // An id the map does not hold changes nothing.
+        map.replace_text(FileId(9), String::new());
+        assert_eq!(map.iter().count(), 1);
+    }
 
     #[test]
     fn lines_read_walking_forward_are_the_lines_searched() {

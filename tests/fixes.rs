@@ -113,12 +113,12 @@ fn check_fix_rewrites_and_reports() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
 
-/// `check --fix --timings` shows where the rounds' time went, not only
-/// the check's: the rounds' stages under their own heading (two checks
-/// here: the round that fixes, and the one that finds nothing more),
-/// then the check's.
+/// `check --fix --timings` prints the check's stages (every file's first
+/// check, and the report), then the rounds': each check of a fixed text
+/// (one here: the text the round fixed, in which nothing more applies)
+/// under the check's stage names, and the rounds' own stages.
 #[test]
-fn check_fix_timings_show_the_rounds_then_the_check() {
+fn check_fix_timings_show_the_check_then_the_rounds() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("d.myna");
     let src = std::fs::read_to_string("docs/codes/examples/MN003-fullwidth-colon.myna").unwrap();
@@ -129,10 +129,10 @@ fn check_fix_timings_show_the_rounds_then_the_check() {
         .output()
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    let (rounds, check) = stderr.split_once("\ncheck:\n").expect(&stderr);
-    let (_, rounds) = rounds
-        .split_once("--fix rounds (2 check(s) of a file's text):\n")
+    let (check, rounds) = stderr
+        .split_once("\n--fix rounds (1 more check(s) of a file's text):\n")
         .expect(&stderr);
+    let (_, check) = check.split_once("check:\n").expect(&stderr);
     let stages = |table: &str| -> Vec<String> {
         (table.lines())
             .filter(|l| l.ends_with('%'))
@@ -140,13 +140,14 @@ fn check_fix_timings_show_the_rounds_then_the_check() {
             .filter_map(|l| l.get(..14).map(|n| n.trim().to_string()))
             .collect()
     };
-    let (rounds, check) = (stages(rounds), stages(check));
+    let (check, rounds) = (stages(check), stages(rounds));
     for stage in [
-        "read+decode",
+        "index lines",
         "lex",
         "resolve",
         "checks",
         "apply+free",
+        "check again",
         "write",
     ] {
         assert!(
@@ -154,13 +155,24 @@ fn check_fix_timings_show_the_rounds_then_the_check() {
             "no {stage} in the rounds: {stderr}"
         );
     }
-    for stage in ["read+decode", "lex", "resolve", "checks", "render+write"] {
+    for stage in [
+        "read+decode",
+        "lex",
+        "resolve",
+        "checks",
+        "cap",
+        "render+write",
+    ] {
         assert!(
             check.iter().any(|s| s == stage),
             "no {stage} in the check: {stderr}"
         );
     }
     assert!(!check.iter().any(|s| s == "apply+free"), "{stderr}");
+    assert!(
+        !rounds.iter().any(|s| s == "read+decode"),
+        "the rounds read no file: {stderr}"
+    );
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
 
@@ -375,4 +387,115 @@ fn a_folder_is_fixed_as_each_of_its_files_alone() {
     );
     assert!(fixed_alone.len() >= 10, "{} fixed", fixed_alone.len());
     assert_eq!(said, fixed_alone, "the files fixed, said in their order");
+}
+
+/// Copies every `.myna` file of `from` (not its folders) into `to`.
+fn copy_designs(from: &str, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_file() && p.extension().is_some_and(|x| x == "myna") {
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+/// `check --fix` reports what `check` of the files it fixed reports: it
+/// reports its last round's findings rather than reading and checking the
+/// files again. Over every per-code example and case, a rulebook with a
+/// fix beside designs that use it (fixed first, the designs checked
+/// against what it became), a baseline that excuses half the findings
+/// (each fixed design's excuses taken afresh), a config that ignores a
+/// code in some files, and a cap of two a code (applied after the rounds,
+/// as the check applies it).
+#[test]
+fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
+    let bin = env!("CARGO_BIN_EXE_mynaflow");
+    for fix in [&["--fix"][..], &["--fix", "--unsafe-fixes"]] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        copy_designs("docs/codes/examples", &root.join("examples"));
+        copy_designs("tests/cases", &root.join("cases"));
+        copy_designs("tests/cases/custom", &root.join("custom"));
+        // A full-width colon (MN003, a safe fix) in the rulebook and in a
+        // design that uses it.
+        let edit = |file: &str, from: &str, to: &str| {
+            let p = root.join("custom").join(file);
+            let text = std::fs::read_to_string(&p).unwrap();
+            assert!(text.contains(from), "{file}: {from}");
+            std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+        };
+        edit("rules.myna", "role 県             \"", "role 県：     \"");
+        edit(
+            "design.myna",
+            "actor 県               :",
+            "actor 県               ：",
+        );
+        // Seven flows the wrong way (MN102, an unsafe fix each) and six
+        // full-width colons (MN003, a safe fix each) in unused actors
+        // (MN012): more of a code than the cap, before and after fixing.
+        let mut many =
+            std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna").unwrap();
+        for i in 0..6 {
+            many.push_str("flow 適用システム -> 市町村 : 課税情報 for 被扶養者認定 via 中間サーバー, 情報提供NWS\n");
+            many.push_str(&format!("actor 予備{i}：組合\n"));
+        }
+        std::fs::write(root.join("examples/many.myna"), many).unwrap();
+        std::fs::write(
+            root.join("mynaflow.toml"),
+            "[per-file-ignores]\n\"cases/**\" = [\"MN003\"]\n",
+        )
+        .unwrap();
+        let run = |args: &[&str]| {
+            Command::new(bin)
+                .arg("check")
+                .args(args)
+                .args(["--max-per-code", "2", "--format", "json", "."])
+                .current_dir(root)
+                .output()
+                .unwrap()
+        };
+        // The run fails (a case names a rulebook that is not there), and
+        // records every finding all the same.
+        let recorded = run(&["--write-baseline", "base.json"]);
+        let said = String::from_utf8_lossy(&recorded.stderr);
+        assert!(said.contains("recorded "), "{said}");
+        let path = root.join("base.json");
+        let mut baseline: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let findings = baseline["findings"].as_array_mut().unwrap();
+        let all = findings.len();
+        let mut i = 0;
+        findings.retain(|_| {
+            i += 1;
+            i % 2 == 0
+        });
+        assert!(all > 40, "{all} findings recorded");
+        std::fs::write(&path, baseline.to_string()).unwrap();
+
+        let fixed = run(&[fix, &["--baseline", "base.json"]].concat());
+        let stderr = String::from_utf8_lossy(&fixed.stderr);
+        assert!(
+            stderr.contains("fixed 1 finding(s) in ./custom/rules.myna"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("fixed 1 finding(s) in ./custom/design.myna"),
+            "{stderr}"
+        );
+        let count = stderr.matches("mynaflow: fixed ").count();
+        assert!(count >= 5, "{count} files fixed: {stderr}");
+        assert!(stderr.contains("recorded in the baseline"), "{stderr}");
+        let after = run(&["--baseline", "base.json"]);
+        assert_eq!(
+            String::from_utf8_lossy(&fixed.stdout),
+            String::from_utf8_lossy(&after.stdout),
+            "{fix:?}"
+        );
+        assert_eq!(fixed.status.code(), after.status.code());
+        // Nothing the config ignores was fixed.
+        let ignored =
+            std::fs::read_to_string(root.join("cases/fullwidth-punctuation.myna")).unwrap();
+        assert!(ignored.contains('：'), "{ignored}");
+    }
 }

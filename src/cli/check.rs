@@ -117,7 +117,7 @@ pub fn run(o: &Options) -> u8 {
     // it leaves. Writing one, the baseline a config names is not read: it
     // may not exist yet, and what it excused would not be recorded again.
     // The baseline read, and its folder: `--fix` excuses what it records
-    // afresh in each round.
+    // afresh in each session it makes.
     let mut baseline = None;
     if let Some(path) = baseline_path
         .as_ref()
@@ -166,18 +166,40 @@ pub fn run(o: &Options) -> u8 {
             }
             Err(reason) => return stop(Some(format), lang, reason),
         };
-        if o.fix {
+        count = files.len();
+        let results = if o.fix {
             let reported = super::fix::Reported {
                 selection: &selection,
                 baseline: baseline.as_ref(),
             };
-            match super::fix::run(&files, &settings, o.unsafe_fixes, &reported) {
-                Ok(l) => fix_left = Some(l),
-                Err(e) => return stop(Some(format), lang, Text::new(e.clone(), e)),
+            // A session as this one was made, for a rulebook fixed alone
+            // and the designs checked again against it.
+            let (cap, keep_places) = (s.max_per_code, s.keep_places);
+            let fresh = || -> Result<Session, Text> {
+                let mut f = super::output::try_session_for(&settings, None)?;
+                f.max_per_code = cap;
+                f.keep_places = keep_places;
+                f.excuses = reported.excuses();
+                Ok(f)
+            };
+            let fixed = super::fix::check_fixing(
+                &mut s,
+                &fresh,
+                &files,
+                &settings,
+                o.unsafe_fixes,
+                &reported,
+            );
+            match fixed {
+                Ok((results, left)) => {
+                    fix_left = Some(left);
+                    results
+                }
+                Err(reason) => return stop(Some(format), lang, reason),
             }
-        }
-        count = files.len();
-        let results = s.check_paths(&files);
+        } else {
+            s.check_paths(&files)
+        };
         let start = Instant::now();
         for c in results {
             match c {
@@ -275,13 +297,19 @@ pub fn run(o: &Options) -> u8 {
     s.timings.add("render+write", start.elapsed());
     if o.timings {
         if let Some(left) = &fix_left {
-            // The rounds first (each a check of one file's text, and
-            // their own stages), then the check proper's stages.
-            eprintln!("--fix rounds ({} check(s) of a file's text):", left.checks);
-            eprint!("{}", left.spent.table());
+            // The check's stages first (every file's first check, and
+            // the report), then the rounds' (each a check of a fixed
+            // text, and their own stages).
             eprintln!("check:");
+            eprint!("{}", s.timings.table());
+            eprintln!(
+                "--fix rounds ({} more check(s) of a file's text):",
+                left.checks
+            );
+            eprint!("{}", left.spent.table());
+        } else {
+            eprint!("{}", s.timings.table());
         }
-        eprint!("{}", s.timings.table());
     }
     if let Err(reason) = emitted {
         fail_in(lang, &reason);

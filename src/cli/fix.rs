@@ -1,18 +1,26 @@
-//! `check --fix [--unsafe-fixes]`: applies the findings' fixes to the
-//! files, re-checking after each round until nothing more applies, before
-//! the check proper reports what is left.
+//! `check --fix [--unsafe-fixes]`: the check itself, every finding
+//! kept, whose fixes apply to each design's text in rounds. A round checks
+//! again, in the same session, only the designs it changed, until nothing
+//! more applies; the check then reports the last round's findings, a
+//! hundred a code. A design is checked once more than its rounds of
+//! fixes: once when nothing applies (it was checked twice, then three
+//! times when fixed: a session for each round, then the check proper from
+//! the disk).
 
-use super::output::{Settings, batches};
-use mynaflow::apply_fixes::{self, MAX_ROUNDS};
+use super::output::Settings;
+use mynaflow::apply_fixes::{self, Applied, MAX_ROUNDS};
 use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
-use mynaflow::config::Config;
+use mynaflow::diagnostic::Diagnostic;
 use mynaflow::fix::Applicability;
-use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::select::Selection;
-use mynaflow::session::in_order;
-use mynaflow::source::{Decoded, decode_owned};
+use mynaflow::session::{Checked, Session, in_order};
+use mynaflow::span::FileId;
+use mynaflow::text::Text;
 use mynaflow::timings::Timings;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -30,11 +38,13 @@ pub struct Left {
     pub out_of_rounds: usize,
     /// Findings with only an unsafe fix, when unsafe fixes are not applied.
     pub only_unsafe: usize,
-    /// How many times a file's text was checked, over every file.
+    /// How many times a file's text was checked besides the check itself,
+    /// over every file: a fixed text checked again, a rulebook checked
+    /// alone, the designs checked again against a fixed rulebook.
     pub checks: usize,
-    /// The time of each stage of the rounds (`check --fix --timings`),
-    /// summed over the rounds and the files: each round's check as
-    /// `check` names its stages, and the rounds' own.
+    /// The time of each stage of those checks (`check --fix --timings`),
+    /// summed over the rounds and the files, as `check` names its stages,
+    /// and of the rounds' own (applying the fixes, writing the files).
     pub spent: Timings,
 }
 
@@ -54,188 +64,302 @@ impl Reported<'_> {
             && (settings.config.as_ref()).is_none_or(|c| !c.ignored_in(file).contains(&code))
     }
 
-    /// The baseline's excuses, made afresh for each round: each excuse is
-    /// taken once.
-    fn excuses(&self) -> Option<Arc<Excuses>> {
+    /// The baseline's excuses, made afresh for each session: each excuse
+    /// is taken once.
+    pub fn excuses(&self) -> Option<Arc<Excuses>> {
         (self.baseline).map(|(b, base)| Arc::new(Excuses::of(b, base)))
     }
 }
 
-/// Fixes every file in place; Err when a file could not be written.
-/// Prints to stderr what it changed, and gives what it left. Only the
-/// findings the check reports are fixed (`reported`).
-pub fn run(
+/// Checks `files` in `s`, a session the check has made and will report
+/// from, fixing them in place as it goes; Err when a file could not be
+/// written, or a session made. Gives each file's check as
+/// [`Session::check_paths`] gives it, the findings left in `s` capped as
+/// `s` says, and what fixing left. Says on stderr each file it wrote.
+///
+/// A rulebook among the files is fixed first, in a session of its own
+/// (`fresh`), as checking it alone reports it; when one changes, every
+/// design is checked again in a fresh session against what it became.
+pub fn check_fixing(
+    s: &mut Session,
+    fresh: &dyn Fn() -> Result<Session, Text>,
     files: &[PathBuf],
     settings: &Settings,
     unsafe_too: bool,
     reported: &Reported,
-) -> Result<Left, String> {
+) -> Result<(Vec<Result<Checked, String>>, Left), Text> {
+    let fixing = Fixing {
+        settings,
+        unsafe_too,
+        reported,
+    };
     let mut left = Left::default();
-    // Every round of every file takes the rulebooks another has loaded
-    // (each round is a session of its own).
-    let shelf = Arc::new(RulebookShelf::new());
-    for batch in batches(files) {
-        // Fixed on every core (a folder of many designs was fixed one file
-        // at a time, on one core).
-        let fixed = in_order(batch, |path| {
-            fix_file(path, settings, unsafe_too, reported, &shelf)
-        });
-        let mut rewritten = Vec::new();
-        for (path, fixed) in batch.iter().zip(fixed) {
-            let Some(fixed) = fixed else {
-                continue;
-            };
-            left.fixable += fixed.left.fixable;
-            left.out_of_rounds += fixed.left.out_of_rounds;
-            left.only_unsafe += fixed.left.only_unsafe;
-            left.checks += fixed.left.checks;
-            left.spent.merge(&fixed.left.spent);
-            if let Some(text) = fixed.text {
-                rewritten.push((path, fixed.applied, text));
-            }
+    // Every finding kept while fixing: the cap comes after the last round.
+    let cap = s.max_per_code.take();
+    let mut checked = s.check_paths(files);
+    let mut rulebook_fixed = false;
+    for (i, c) in checked.iter().enumerate() {
+        // A rulebook, or a file that is not a design's text: no analysis.
+        if !matches!(c, Ok(c) if c.analysis.is_none()) {
+            continue;
         }
-        // Written side by side (each write waits on the disk for its
-        // fsync), and said in the files' order: every file written is
-        // said, then the first that could not be stops the run.
-        let written = in_order(&rewritten, |(path, _, text)| {
-            let start = Instant::now();
-            (write(path, text), start.elapsed())
-        });
-        let mut failed = None;
-        for ((path, applied, _), (done, spent)) in rewritten.iter().zip(written) {
-            left.spent.add("write", spent);
-            match done {
-                Ok(()) => {
-                    let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-                    eprintln!("mynaflow: fixed {applied} finding(s) in {shown}");
-                }
-                Err(e) => {
-                    failed.get_or_insert(e);
-                }
-            }
-        }
-        if let Some(e) = failed {
-            return Err(e);
-        }
-    }
-    Ok(left)
-}
-
-/// What fixing one file did.
-struct Fixed {
-    /// Fixes applied.
-    applied: usize,
-    /// The file's new text (its byte-order mark kept), if a fix applied.
-    text: Option<String>,
-    /// What it left.
-    left: Left,
-}
-
-/// Fixes one file's text, round by round; None for a file the check proper
-/// reports as unreadable or not UTF-8.
-fn fix_file(
-    path: &Path,
-    settings: &Settings,
-    unsafe_too: bool,
-    reported: &Reported,
-    shelf: &Arc<RulebookShelf>,
-) -> Option<Fixed> {
-    let mut left = Left::default();
-    let read = Instant::now();
-    let Ok(bytes) = mynaflow::input::read_limited(path, mynaflow::input::MAX_FILE_BYTES) else {
-        // The check proper reports an unreadable file.
-        return None;
-    };
-    let bom = if bytes.starts_with(BOM.as_bytes()) {
-        BOM
-    } else {
-        ""
-    };
-    // The text is the bytes, without a copy (a large design is 100 MB).
-    let Decoded::Utf8(mut text) = decode_owned(bytes) else {
-        return None;
-    };
-    left.spent.add("read+decode", read.elapsed());
-    let mut fixed = 0;
-    let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-    // Each round checks the text, every finding kept, and applies the
-    // fixes that do not overlap; one more check after the last round
-    // counts what is left.
-    for round in 0..=MAX_ROUNDS {
-        // The check proper's session (the config's options, such as
-        // `require-clauses`, and the baseline), every finding kept; a
-        // finding it would not report is not fixed (an ignored code's
-        // unsafe fix rewrote the design).
-        let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
-        s.share_rulebooks(shelf.clone());
-        s.max_per_code = None;
-        s.excuses = reported.excuses();
-        let checked = s.check_text(&shown, std::mem::take(&mut text), path.parent());
-        // The text back from the session, which kept it as the only copy
-        // (a large design is 100 MB; the fixes carry their own words).
-        text = s.sources.take_text(checked.file);
+        let path = &files[i..=i];
+        let mut alone = fresh()?;
+        alone.max_per_code = None;
+        let mut one = alone.check_paths(path);
         left.checks += 1;
+        let applied = rounds(&mut alone, path, &mut one, &fixing, |_| true, &mut left);
+        left.spent.merge(&alone.timings);
+        rulebook_fixed |= write(&alone, path, &one, &applied, &mut left)?;
+    }
+    if rulebook_fixed {
         left.spent.merge(&s.timings);
+        *s = fresh()?;
+        s.max_per_code = None;
+        checked = s.check_paths(files);
+        left.checks += checked.iter().filter(|c| c.is_ok()).count();
+    }
+    let designs = |c: &Checked| c.analysis.is_some();
+    let applied = rounds(s, files, &mut checked, &fixing, designs, &mut left);
+    write(s, files, &checked, &applied, &mut left)?;
+    if let Some(max) = cap {
         let start = Instant::now();
-        let file = checked.file;
-        let mut found = std::mem::take(&mut s.diagnostics);
-        found.retain(|d| reported.reports(settings, d.code, path));
-        let fixes = apply_fixes::fixes_for(&found, file, unsafe_too);
-        // The round's model is freed while its fixes apply (each a tenth
-        // of a second at a million flows).
-        let ((), applied) = rayon::join(
-            move || drop((checked, s)),
-            || {
-                (round < MAX_ROUNDS && !fixes.is_empty())
-                    .then(|| apply_fixes::apply(&text, &fixes))
-                    .filter(|r| r.applied > 0 && r.text != text)
-            },
-        );
-        left.spent.add("apply+free", start.elapsed());
-        match applied {
-            Some(r) => {
-                fixed += r.applied;
-                text = r.text;
+        s.cap_per_code(max);
+        s.timings.add("cap", start.elapsed());
+    }
+    s.max_per_code = cap;
+    Ok((checked, left))
+}
+
+/// What decides which fixes apply.
+struct Fixing<'a> {
+    settings: &'a Settings,
+    unsafe_too: bool,
+    reported: &'a Reported<'a>,
+}
+
+/// What one round did to one file: its fixes applied, or its findings
+/// back, nothing more applying.
+enum Round {
+    Changed(Applied),
+    Done(Vec<Diagnostic>),
+}
+
+/// Applies, round by round, the fixes of the findings `s` has for each
+/// file of `checked` that `fixable` takes, checking again in `s` the
+/// files a round changed, until nothing more applies or the rounds run
+/// out. Gives how many fixes each file took; counts into `left` what is
+/// still fixable, and the rounds' time.
+fn rounds(
+    s: &mut Session,
+    paths: &[PathBuf],
+    checked: &mut [Result<Checked, String>],
+    fixing: &Fixing,
+    fixable: impl Fn(&Checked) -> bool,
+    left: &mut Left,
+) -> Vec<usize> {
+    let mut applied = vec![0; paths.len()];
+    let mut pending: Vec<(usize, FileId)> = (checked.iter().enumerate())
+        .filter_map(|(i, c)| match c {
+            Ok(c) if fixable(c) => Some((i, c.file)),
+            _ => None,
+        })
+        .collect();
+    for round in 0..=MAX_ROUNDS {
+        if pending.is_empty() {
+            break;
+        }
+        let start = Instant::now();
+        // The pending files' findings, taken out of the session; the
+        // others' stay.
+        let ids: HashSet<FileId> = pending.iter().map(|&(_, file)| file).collect();
+        let mut found: HashMap<FileId, Vec<Diagnostic>> = HashMap::new();
+        let mut kept = Vec::new();
+        for d in std::mem::take(&mut s.diagnostics) {
+            if ids.contains(&d.primary.file) {
+                found.entry(d.primary.file).or_default().push(d);
+            } else {
+                kept.push(d);
             }
-            None => {
-                left.fixable += fixes.len();
-                if round == MAX_ROUNDS {
-                    left.out_of_rounds += fixes.len();
+        }
+        s.diagnostics = kept;
+        let jobs: Vec<(usize, FileId, Vec<Diagnostic>)> = (pending.iter())
+            .map(|&(i, file)| (i, file, found.remove(&file).unwrap_or_default()))
+            .collect();
+        // The models of the files a fix may change, freed while the fixes
+        // apply (a tenth of a second at a million flows); a model is not
+        // read after its file's check, and one left stands until the
+        // process ends.
+        let mut old = Vec::new();
+        for (i, file, diags) in &jobs {
+            if let Some(Ok(c)) = checked.get_mut(*i)
+                && fixing.may_change(&paths[*i], *file, diags, round)
+            {
+                old.extend(c.analysis.take());
+            }
+        }
+        // Each file's fixes on every core.
+        let sources = &s.sources;
+        let apply = || -> Vec<(usize, FileId, Round, Left)> {
+            (jobs.into_par_iter())
+                .map(|(i, file, diags)| {
+                    let path = &paths[i];
+                    let text = &sources.get(file).text;
+                    let (round, left) = fixing.round(path, file, text, diags, round);
+                    (i, file, round, left)
+                })
+                .collect()
+        };
+        let ((), done) = rayon::join(move || drop(old), apply);
+        let mut edited = Vec::new();
+        pending.clear();
+        for (i, file, round, l) in done {
+            left.fixable += l.fixable;
+            left.out_of_rounds += l.out_of_rounds;
+            left.only_unsafe += l.only_unsafe;
+            match round {
+                Round::Changed(r) => {
+                    applied[i] += r.applied;
+                    edited.push((paths[i].clone(), file, r.text));
+                    pending.push((i, file));
                 }
-                if !unsafe_too {
-                    left.only_unsafe += (found.iter())
-                        .filter(|d| d.primary.file == file)
-                        .filter(|d| {
-                            !d.fixes.is_empty()
-                                && d.fixes
-                                    .iter()
-                                    .all(|f| f.applicability == Applicability::Unsafe)
-                        })
-                        .count();
-                }
-                break;
+                Round::Done(diags) => s.diagnostics.extend(diags),
+            }
+        }
+        left.spent.add("apply+free", start.elapsed());
+        if edited.is_empty() {
+            break;
+        }
+        left.checks += edited.len();
+        // The rounds' own time, apart from the check's.
+        let before = std::mem::take(&mut s.timings);
+        let start = Instant::now();
+        let again = s.check_edited(edited);
+        s.timings.add("check again", start.elapsed());
+        left.spent.merge(&std::mem::replace(&mut s.timings, before));
+        for (&(i, _), c) in pending.iter().zip(again) {
+            if let Some(slot) = checked.get_mut(i) {
+                *slot = c;
             }
         }
     }
-    // The byte-order mark the file had, put back; the text is not copied
-    // again without one.
-    let text = (fixed > 0).then(|| {
-        if bom.is_empty() {
-            text
-        } else {
-            format!("{bom}{text}")
+    applied
+}
+
+impl Fixing<'_> {
+    /// The findings of `file` the check reports (a finding it would not
+    /// report is not fixed: an ignored code's unsafe fix rewrote the
+    /// design).
+    fn shown<'d>(
+        &self,
+        path: &Path,
+        diags: &'d [Diagnostic],
+    ) -> impl Iterator<Item = &'d Diagnostic> + Clone {
+        let (settings, reported) = (self.settings, self.reported);
+        (diags.iter()).filter(move |d| reported.reports(settings, d.code, path))
+    }
+
+    /// Has the file a fix this round may apply?
+    fn may_change(&self, path: &Path, file: FileId, diags: &[Diagnostic], round: usize) -> bool {
+        let shown = self.shown(path, diags);
+        round < MAX_ROUNDS && !apply_fixes::fixes_for(shown, file, self.unsafe_too).is_empty()
+    }
+
+    /// One round of one file: the fixes of its findings the check
+    /// reports, applied to its text unless the rounds are over; or, when
+    /// none changes it, its findings back and what they leave fixable.
+    fn round(
+        &self,
+        path: &Path,
+        file: FileId,
+        text: &str,
+        diags: Vec<Diagnostic>,
+        round: usize,
+    ) -> (Round, Left) {
+        let mut left = Left::default();
+        let fixes = apply_fixes::fixes_for(self.shown(path, &diags), file, self.unsafe_too);
+        let applied = (round < MAX_ROUNDS && !fixes.is_empty())
+            .then(|| apply_fixes::apply(text, &fixes))
+            .filter(|r| r.applied > 0 && r.text != text);
+        if let Some(r) = applied {
+            return (Round::Changed(r), left);
         }
+        left.fixable = fixes.len();
+        if round == MAX_ROUNDS {
+            left.out_of_rounds = fixes.len();
+        }
+        if !self.unsafe_too {
+            left.only_unsafe = (self.shown(path, &diags))
+                .filter(|d| d.primary.file == file)
+                .filter(|d| {
+                    !d.fixes.is_empty()
+                        && (d.fixes.iter()).all(|f| f.applicability == Applicability::Unsafe)
+                })
+                .count();
+        }
+        drop(fixes);
+        (Round::Done(diags), left)
+    }
+}
+
+/// Writes the files fixes changed, side by side (each write waits on the
+/// disk for its fsync), and says each in the files' order; the first that
+/// could not be written is the run's error, after every other is written
+/// and said. True when one was written.
+fn write(
+    s: &Session,
+    paths: &[PathBuf],
+    checked: &[Result<Checked, String>],
+    applied: &[usize],
+    left: &mut Left,
+) -> Result<bool, Text> {
+    let changed: Vec<(&PathBuf, usize, FileId)> = (paths.iter().zip(checked).zip(applied))
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|((path, c), n)| c.as_ref().ok().map(|c| (path, *n, c.file)))
+        .collect();
+    let written = in_order(&changed, |(path, _, file)| {
+        let start = Instant::now();
+        let text = &s.sources.get(*file).text;
+        // The byte-order mark the file had, put back; the text is not
+        // copied without one.
+        let done = if starts_with_bom(path) {
+            write_file(path, format!("{BOM}{text}").as_bytes())
+        } else {
+            write_file(path, text.as_bytes())
+        };
+        (done, start.elapsed())
     });
-    Some(Fixed {
-        applied: fixed,
-        text,
-        left,
-    })
+    let mut failed = None;
+    for ((path, n, _), (done, spent)) in changed.iter().zip(written) {
+        left.spent.add("write", spent);
+        match done {
+            Ok(()) => {
+                let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
+                eprintln!("mynaflow: fixed {n} finding(s) in {shown}");
+            }
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    match failed {
+        Some(e) => Err(Text::new(e.clone(), e)),
+        None => Ok(!changed.is_empty()),
+    }
+}
+
+/// Does the file begin with a byte-order mark (which its text, as
+/// checked, does not hold)?
+fn starts_with_bom(path: &Path) -> bool {
+    let mut first = Vec::with_capacity(BOM.len());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(BOM.len() as u64).read_to_end(&mut first))
+        .is_ok_and(|_| first == BOM.as_bytes())
 }
 
 /// Writes a fixed file (the one place `--fix` writes).
-fn write(path: &std::path::Path, text: &str) -> Result<(), String> {
-    mynaflow::atomic_write::write(path, text.as_bytes())
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    mynaflow::atomic_write::write(path, bytes)
 }
 
 /// After the check: says how many findings still have a fix that this
