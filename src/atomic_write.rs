@@ -42,9 +42,72 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Writes at most under way at once in [`each_at_once`]: a write waits
+/// on the disk for its fsync, not on a core, and the disk takes several
+/// at once (1 700 files of 47 KB, each written and synced: 292 ms two at
+/// a time, 148 ms eight at a time, on the machine of the benchmarks).
+pub const WRITES_AT_ONCE: usize = 8;
+
+/// `write` of each item (a file written with [`write`], usually), up to
+/// [`WRITES_AT_ONCE`] at once on threads of their own rather than one a
+/// core, each result in the items' order.
+pub fn each_at_once<T: Sync, R: Send>(items: &[T], write: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    if items.len() < 2 {
+        return items.iter().map(write).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let threads = items.len().min(WRITES_AT_ONCE);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, write(item)));
+                    }
+                })
+            })
+            .collect();
+        // A writer that panicked takes the run with it, as on one thread.
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_written_at_once_are_each_written_and_answered_in_order() {
+        let d = tempfile::tempdir().unwrap();
+        let files: Vec<(std::path::PathBuf, String)> = (0..40)
+            .map(|i| (d.path().join(format!("{i}.myna")), "x".repeat(i * 97)))
+            .collect();
+        // The first writes take longest, so later ones finish first.
+        let answers = each_at_once(&files, |(path, text)| {
+            std::thread::sleep(std::time::Duration::from_millis(
+                40 - text.len() as u64 / 97,
+            ));
+            write(path, text.as_bytes()).map(|()| text.len())
+        });
+        let lengths: Vec<usize> = answers.into_iter().map(Result::unwrap).collect();
+        assert_eq!(lengths, (0..40).map(|i| i * 97).collect::<Vec<_>>());
+        for (path, text) in &files {
+            assert_eq!(&std::fs::read_to_string(path).unwrap(), text);
+        }
+        assert_eq!(each_at_once(&[] as &[u8], |_| 1), Vec::<i32>::new());
+        assert_eq!(each_at_once(&[7], |x| x + 1), vec![8]);
+    }
 
     #[test]
     fn replaces_the_file_and_leaves_no_temporary() {

@@ -971,6 +971,70 @@ fn a_piped_design_is_read_whole_and_refused_past_the_limit() {
     );
 }
 
+/// `fmt` of many files writes several at once, says each in the files'
+/// order, and never writes through a symlink (one named among the files,
+/// which `fmt` reads): the run says why and exits 2, the link stays a
+/// link, the files before it are rewritten and said to be, and no file is
+/// rewritten without being said.
+#[cfg(unix)]
+#[test]
+fn fmt_of_many_files_never_writes_through_a_symlink_nor_unsaid() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, bytes) = root_and_mn102();
+    let laid_out = dir.path().join("laid-out.myna");
+    std::fs::write(&laid_out, &bytes).expect("write");
+    let o = bare().arg("fmt").arg(&laid_out).output().expect("run");
+    assert!(o.status.success(), "{o:?}");
+    let original = std::fs::read_to_string(&laid_out).expect("read");
+    std::fs::remove_file(&laid_out).expect("remove");
+    let messy = original.replace(" : ", "   :   ");
+    assert_ne!(messy, original);
+    let names: Vec<String> = (0..150).map(|i| format!("d{i:03}.myna")).collect();
+    for name in &names {
+        std::fs::write(dir.path().join(name), &messy).expect("write");
+    }
+    let link = "d075x.myna";
+    std::os::unix::fs::symlink(dir.path().join("d149.myna"), dir.path().join(link))
+        .expect("symlink");
+    let mut args: Vec<&str> = names.iter().map(String::as_str).collect();
+    args.insert(76, link);
+    let o = bare()
+        .current_dir(dir.path())
+        .arg("fmt")
+        .args(&args)
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("symlink; not written"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(dir.path().join(link))
+            .expect("the link")
+            .file_type()
+            .is_symlink()
+    );
+    let said: Vec<String> = stdout(&o)
+        .lines()
+        .filter_map(|l| l.strip_prefix("reformatted "))
+        .map(str::to_string)
+        .collect();
+    let mut sorted = said.clone();
+    sorted.sort();
+    assert_eq!(said, sorted, "said in the files' order");
+    assert!(said.len() >= 76, "{} said", said.len());
+    for name in &names {
+        let now = std::fs::read_to_string(dir.path().join(name)).expect("read");
+        if said.contains(name) {
+            assert_eq!(now, original, "{name}");
+        } else {
+            assert_eq!(now, messy, "{name} written, not said");
+        }
+    }
+}
+
 /// `test --update` over a folder annotates every file, says so in the
 /// files' order, and never writes through a symlink (one into the folder,
 /// which `--follow-symlinks` reads): the run says why and exits 2, the

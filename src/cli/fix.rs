@@ -14,7 +14,7 @@ use mynaflow::code::Code;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::fix::Applicability;
 use mynaflow::select::Selection;
-use mynaflow::session::{Checked, Session, in_order};
+use mynaflow::session::{Checked, Session};
 use mynaflow::span::FileId;
 use mynaflow::text::Text;
 use mynaflow::timings::Timings;
@@ -302,8 +302,8 @@ impl Fixing<'_> {
     }
 }
 
-/// Writes the files fixes changed, side by side (each write waits on the
-/// disk for its fsync), and says each in the files' order; the first that
+/// Writes the files fixes changed, several at once (each write waits on
+/// the disk for its fsync), and says each in the files' order; the first that
 /// could not be written is the run's error, after every other is written
 /// and said. True when one was written.
 fn write(
@@ -317,7 +317,7 @@ fn write(
         .filter(|(_, n)| **n > 0)
         .filter_map(|((path, c), n)| c.as_ref().ok().map(|c| (path, *n, c.file)))
         .collect();
-    let written = in_order(&changed, |(path, _, file)| {
+    let written = mynaflow::atomic_write::each_at_once(&changed, |(path, _, file)| {
         let start = Instant::now();
         let text = &s.sources.get(*file).text;
         // The byte-order mark the file had, put back; the text is not

@@ -31,11 +31,14 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         // large as the design).
         let diffed = check && batch.len() > 1;
         let laid = in_order(batch, |f| lay_out(f, diffed));
+        // The files to rewrite, up to one that could not be laid out.
+        let mut rewrites: Vec<(&PathBuf, String)> = Vec::new();
+        let mut failed = None;
         for (f, laid) in batch.iter().zip(laid) {
             let (bom, text, formatted) = match laid {
                 Laid::Failed(why) => {
-                    fail(&why);
-                    return FAILURE;
+                    failed = Some(why);
+                    break;
                 }
                 Laid::Refused(line) => {
                     // A file name, and the words of a finding, may hold
@@ -67,15 +70,31 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                     fail(&format!("cannot write the diff: {e}"));
                     return FAILURE;
                 }
-            } else if let Err(e) = write(f, &format!("{bom}{}", formatted.text)) {
-                fail(&e);
-                return FAILURE;
+            } else if bom.is_empty() {
+                rewrites.push((f, formatted.text));
             } else {
-                println!(
+                rewrites.push((f, format!("{bom}{}", formatted.text)));
+            }
+        }
+        // Written several at once (each write waits on the disk for its
+        // fsync), and said in the files' order; the first that could not
+        // be written ends the run once every other is said.
+        let written = mynaflow::atomic_write::each_at_once(&rewrites, |(f, text)| write(f, text));
+        let mut unwritten = None;
+        for ((f, _), written) in rewrites.iter().zip(written) {
+            match written {
+                Ok(()) => println!(
                     "reformatted {}",
                     mynaflow::escape::visible(&f.display().to_string())
-                );
+                ),
+                Err(e) => {
+                    unwritten.get_or_insert(e);
+                }
             }
+        }
+        if let Some(why) = unwritten.or(failed) {
+            fail(&why);
+            return FAILURE;
         }
     }
     if refused {

@@ -34,10 +34,10 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         if let Some(at) = (annotated.iter()).position(|a| matches!(a, Annotated::Unusable(_))) {
             annotated.truncate(at + 1);
         }
-        // Written side by side (each write waits on the disk for its
+        // Written several at once (each write waits on the disk for its
         // fsync), and said in the files' order below.
         let files: Vec<_> = batch.iter().zip(&annotated).collect();
-        let written = in_order(&files, |(path, a)| match a {
+        let written = mynaflow::atomic_write::each_at_once(&files, |(path, a)| match a {
             // Never through a symlink, and never half-written.
             Annotated::Rewritten(text) => {
                 Some(mynaflow::atomic_write::write(path, text.as_bytes()))
