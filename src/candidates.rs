@@ -122,6 +122,13 @@ impl Candidates {
     /// (as one stable sort of them all would: on the same place, in the
     /// order they were made). Only what is kept becomes a diagnostic.
     pub fn into_capped(self, max: usize) -> Vec<Diagnostic> {
+        self.into_capped_apart(max, &mut Vec::new())
+    }
+
+    /// [`Candidates::into_capped`], the diagnostics past the cap moved
+    /// into `apart` rather than freed (findings still to be worded are
+    /// not diagnostics yet, and are not among them).
+    pub fn into_capped_apart(self, max: usize, apart: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
         // The summary stands at the first finding not shown, so one is
         // always shown before it.
         let max = max.max(1);
@@ -167,6 +174,8 @@ impl Candidates {
             }
             if *n <= max {
                 shown.push(d);
+            } else if d.pending.is_none() {
+                apart.push(d);
             }
         }
         shown.extend(summaries);
