@@ -48,7 +48,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
 /// a time, 148 ms eight at a time, on the machine of the benchmarks).
 pub const WRITES_AT_ONCE: usize = 8;
 
-/// `write` of each item (a file written with [`write`], usually), up to
+/// `write` of each item (a file written with [`write()`], usually), up to
 /// [`WRITES_AT_ONCE`] at once on threads of their own rather than one a
 /// core, each result in the items' order.
 pub fn each_at_once<T: Sync, R: Send>(items: &[T], write: impl Fn(&T) -> R + Sync) -> Vec<R> {
