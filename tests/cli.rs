@@ -971,6 +971,40 @@ fn a_piped_design_is_read_whole_and_refused_past_the_limit() {
     );
 }
 
+/// A run over 150 files with a symlink named 76th that writes them: it
+/// exits 2 saying why the link was not written, the link stays a link,
+/// and the files it wrote are said in order (lines starting `said`), at
+/// least the 76 before the link. Gives the files said.
+#[cfg(unix)]
+fn refused_the_link_and_said_the_rest(
+    o: &std::process::Output,
+    link: &std::path::Path,
+    said: &str,
+) -> Vec<String> {
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("symlink; not written"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(link)
+            .expect("the link")
+            .file_type()
+            .is_symlink()
+    );
+    let names: Vec<String> = stdout(o)
+        .lines()
+        .filter_map(|l| l.strip_prefix(said))
+        .map(str::to_string)
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "said in the files' order");
+    assert!(names.len() >= 76, "{} said", names.len());
+    names
+}
+
 /// `fmt` of many files writes several at once, says each in the files'
 /// order, and never writes through a symlink (one named among the files,
 /// which `fmt` reads): the run says why and exits 2, the link stays a
@@ -1004,27 +1038,7 @@ fn fmt_of_many_files_never_writes_through_a_symlink_nor_unsaid() {
         .args(&args)
         .output()
         .expect("run");
-    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("symlink; not written"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        std::fs::symlink_metadata(dir.path().join(link))
-            .expect("the link")
-            .file_type()
-            .is_symlink()
-    );
-    let said: Vec<String> = stdout(&o)
-        .lines()
-        .filter_map(|l| l.strip_prefix("reformatted "))
-        .map(str::to_string)
-        .collect();
-    let mut sorted = said.clone();
-    sorted.sort();
-    assert_eq!(said, sorted, "said in the files' order");
-    assert!(said.len() >= 76, "{} said", said.len());
+    let said = refused_the_link_and_said_the_rest(&o, &dir.path().join(link), "reformatted ");
     for name in &names {
         let now = std::fs::read_to_string(dir.path().join(name)).expect("read");
         if said.contains(name) {
@@ -1058,28 +1072,8 @@ fn test_update_over_a_folder_never_writes_through_a_symlink() {
         .args(["test", "--update", "--follow-symlinks", "."])
         .output()
         .expect("run");
-    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("symlink; not written"),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    assert!(
-        std::fs::symlink_metadata(&link)
-            .expect("the link")
-            .file_type()
-            .is_symlink()
-    );
     // Every file before the link, said in order and updated.
-    let said: Vec<String> = stdout(&o)
-        .lines()
-        .filter_map(|l| l.strip_prefix("updated ./"))
-        .map(str::to_string)
-        .collect();
-    let mut sorted = said.clone();
-    sorted.sort();
-    assert_eq!(said, sorted, "said in the files' order");
-    assert!(said.len() >= 76, "{} said", said.len());
+    let said = refused_the_link_and_said_the_rest(&o, &link, "updated ./");
     for name in &said {
         assert_eq!(
             std::fs::read_to_string(dir.path().join(name)).expect("read"),
