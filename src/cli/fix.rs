@@ -15,7 +15,7 @@ use mynaflow::config::Config;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::fix::Applicability;
 use mynaflow::select::Selection;
-use mynaflow::session::{Checked, Session};
+use mynaflow::session::{Analysis, Checked, Session};
 use mynaflow::span::FileId;
 use mynaflow::text::Text;
 use mynaflow::timings::Timings;
@@ -218,7 +218,7 @@ fn rounds(
                 })
                 .collect()
         };
-        let ((), done) = rayon::join(move || drop(old), apply);
+        let ((), done) = rayon::join(move || free(old), apply);
         let mut edited = Vec::new();
         pending.clear();
         for (i, file, round, l) in done {
@@ -252,6 +252,19 @@ fn rounds(
         }
     }
     applied
+}
+
+/// Frees models on every core, each one's design and graph side by side
+/// (a model of a million flows is a third of a second to free on one).
+fn free(models: Vec<Analysis>) {
+    models.into_par_iter().for_each(|a| {
+        let Analysis {
+            design,
+            graph,
+            computed,
+        } = a;
+        rayon::join(move || drop(design), move || drop((graph, computed)));
+    });
 }
 
 impl Fixing<'_> {
