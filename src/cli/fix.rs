@@ -195,9 +195,8 @@ fn rounds(
             .map(|&(i, file)| (i, file, found.remove(&file).unwrap_or_default()))
             .collect();
         // The models of the files a fix may change, freed while the fixes
-        // apply (a tenth of a second at a million flows); a model is not
-        // read after its file's check, and one left stands until the
-        // process ends.
+        // apply; a model is not read after its file's check, and one left
+        // stands until the process ends.
         let mut old = Vec::new();
         for (i, file, diags) in &jobs {
             if let Some(Ok(c)) = checked.get_mut(*i)
@@ -254,8 +253,9 @@ fn rounds(
     applied
 }
 
-/// Frees models on every core, each one's design and graph side by side
-/// (a model of a million flows is a third of a second to free on one).
+/// Frees models on every core, each one's design and graph side by side,
+/// while the fixes apply beside them (at 1M `mixed`, `apply+free` 155 →
+/// 120 ms).
 fn free(models: Vec<Analysis>) {
     models.into_par_iter().for_each(|a| {
         let Analysis {
