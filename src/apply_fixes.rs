@@ -2,8 +2,8 @@
 //! applied whole or not at all, a fix whose edits overlap one already taken
 //! is left for the next round, and an edit outside the text or off a
 //! character boundary makes its fix unusable. `check --fix` re-checks
-//! after each round (every finding kept, none capped) and repeats until nothing more applies (at most
-//! [`MAX_ROUNDS`] times).
+//! after each round (every finding kept, none capped) and repeats until
+//! nothing more applies (at most [`MAX_ROUNDS`] times).
 
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};

@@ -141,7 +141,15 @@ fn check_fix_timings_show_the_check_then_the_rounds() {
             .collect()
     };
     let (check, rounds) = (stages(check), stages(rounds));
-    for stage in [
+    let has_all = |table: &[String], which: &str, names: &[&str]| {
+        for name in names {
+            assert!(
+                table.iter().any(|s| s == name),
+                "no {name} in the {which}: {stderr}"
+            );
+        }
+    };
+    let round_stages = [
         "index lines",
         "lex",
         "resolve",
@@ -149,25 +157,17 @@ fn check_fix_timings_show_the_check_then_the_rounds() {
         "apply+free",
         "check again",
         "write",
-    ] {
-        assert!(
-            rounds.iter().any(|s| s == stage),
-            "no {stage} in the rounds: {stderr}"
-        );
-    }
-    for stage in [
+    ];
+    has_all(&rounds, "rounds", &round_stages);
+    let check_stages = [
         "read+decode",
         "lex",
         "resolve",
         "checks",
         "cap",
         "render+write",
-    ] {
-        assert!(
-            check.iter().any(|s| s == stage),
-            "no {stage} in the check: {stderr}"
-        );
-    }
+    ];
+    has_all(&check, "check", &check_stages);
     assert!(!check.iter().any(|s| s == "apply+free"), "{stderr}");
     assert!(
         !rounds.iter().any(|s| s == "read+decode"),

@@ -311,14 +311,12 @@ impl Fixing<'_> {
         }
         if !self.unsafe_too {
             left.only_unsafe = (self.shown(path, &diags))
-                .filter(|d| d.primary.file == file)
                 .filter(|d| {
                     !d.fixes.is_empty()
                         && (d.fixes.iter()).all(|f| f.applicability == Applicability::Unsafe)
                 })
                 .count();
         }
-        drop(fixes);
         (Round::Done(diags), left)
     }
 }
