@@ -546,33 +546,51 @@ impl Session {
 
     /// Checks again designs this session has checked, each with a new
     /// text under its id (`check --fix` checks a design's fixed text):
-    /// each `(path, file, text)` replaces the file's text, drops its
-    /// findings (and their places), renews a baseline's excuses for it,
-    /// and is checked as [`Session::check_paths`] checks a design read
-    /// from `path`. Only for designs: a rulebook's designs were checked
-    /// against its old text.
+    /// [`Session::replace_texts`], then [`Session::check_replaced`].
     pub fn check_edited(
         &mut self,
         edited: Vec<(PathBuf, FileId, String)>,
     ) -> Vec<Result<Checked, String>> {
+        let replaced = self.replace_texts(edited);
+        self.check_replaced(replaced)
+    }
+
+    /// Gives designs this session has checked new texts, to be checked
+    /// by [`Session::check_replaced`]: each `(path, file, text)` replaces
+    /// the file's text, drops its findings (and their places) and renews
+    /// a baseline's excuses for it. Only for designs: a rulebook's
+    /// designs were checked against its old text. In between, the new
+    /// texts can be shared ([`crate::source::SourceMap::shared`]): `check
+    /// --fix` writes them while they are checked.
+    pub fn replace_texts(&mut self, edited: Vec<(PathBuf, FileId, String)>) -> Replaced {
         let ids: HashSet<FileId> = edited.iter().map(|(_, file, _)| *file).collect();
         self.diagnostics.retain(|d| !ids.contains(&d.primary.file));
         self.found.retain(|(_, at)| !ids.contains(&at.file));
         let start = Instant::now();
-        let mut paths = Vec::with_capacity(edited.len());
-        let mut files = Vec::with_capacity(edited.len());
+        let mut replaced = Replaced {
+            paths: Vec::with_capacity(edited.len()),
+            files: Vec::with_capacity(edited.len()),
+        };
         for (path, file, text) in edited {
             self.sources.replace_text(file, text);
             if let Some(excuses) = &self.excuses {
                 excuses.renew(self.sources.get(file));
             }
-            paths.push(path);
-            files.push(Ok((file, None)));
+            replaced.paths.push(path);
+            replaced.files.push(file);
         }
         self.timings.add("index lines", start.elapsed());
+        replaced
+    }
+
+    /// Checks the designs `replaced` gave new texts, each as
+    /// [`Session::check_paths`] checks a design read from its path; in
+    /// the order they were given.
+    pub fn check_replaced(&mut self, replaced: Replaced) -> Vec<Result<Checked, String>> {
+        let files: Vec<_> = (replaced.files.iter()).map(|&f| Ok((f, None))).collect();
         let parsed = self.parse_read(&files);
         self.check_read(Corpus {
-            paths,
+            paths: replaced.paths,
             files,
             parsed,
         })
@@ -1038,6 +1056,21 @@ pub struct Corpus {
     files: Vec<Result<(FileId, Option<Problem>), String>>,
     /// Each path's syntax, when it was read as a design's text.
     parsed: Vec<Option<Parsed>>,
+}
+
+/// Designs whose texts [`Session::replace_texts`] replaced, still to be
+/// checked ([`Session::check_replaced`]).
+#[derive(Debug)]
+pub struct Replaced {
+    paths: Vec<PathBuf>,
+    files: Vec<FileId>,
+}
+
+impl Replaced {
+    /// Each design's file, in the order given.
+    pub fn files(&self) -> &[FileId] {
+        &self.files
+    }
 }
 
 /// What checking the designs of a run again against another rulebook

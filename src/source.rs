@@ -3,6 +3,7 @@
 
 use crate::span::{FileId, Span};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One source text, with the byte offsets where its lines start.
 #[derive(Debug, Clone)]
@@ -161,7 +162,9 @@ impl SourceFile {
 /// All files of one run. Spans name files by [`FileId`].
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    /// Shared, so that a file's text can be written out while the map
+    /// goes on ([`SourceMap::shared`]); a text replaced is a new file.
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl SourceMap {
@@ -172,7 +175,7 @@ impl SourceMap {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        self.files.push(file);
+        self.files.push(Arc::new(file));
         FileId((self.files.len() - 1) as u32)
     }
 
@@ -186,12 +189,19 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// The file with this id, shared: it stays as it is for whoever
+    /// holds it, whatever the map becomes (`check --fix` writes a fixed
+    /// text while the session checks it again).
+    pub fn shared(&self, id: FileId) -> Option<Arc<SourceFile>> {
+        self.files.get(id.0 as usize).cloned()
+    }
+
     /// Takes the text of the file with this id out of the map, leaving it
     /// empty (the language server edits a document's last text in place).
     pub fn take_text(&mut self, id: FileId) -> String {
         self.files
             .get_mut(id.0 as usize)
-            .map(|f| std::mem::take(&mut f.text))
+            .map(|f| std::mem::take(&mut Arc::make_mut(f).text))
             .unwrap_or_default()
     }
 
@@ -201,9 +211,14 @@ impl SourceMap {
     pub fn replace_text(&mut self, id: FileId, text: String) {
         if let Some(f) = self.files.get_mut(id.0 as usize) {
             let (line_starts, char_checkpoints) = index(text.as_bytes());
-            f.text = text;
-            f.line_starts = line_starts;
-            f.char_checkpoints = char_checkpoints;
+            // A new file, not the old one changed: whoever shares the old
+            // one keeps its text.
+            *f = Arc::new(SourceFile {
+                name: f.name.clone(),
+                text,
+                line_starts,
+                char_checkpoints,
+            });
         }
     }
 
@@ -217,7 +232,7 @@ impl SourceMap {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
+            .map(|(i, f)| (FileId(i as u32), &**f))
     }
 }
 
@@ -225,6 +240,7 @@ impl SourceMap {
     fn file(&self, id: FileId) -> Result<&SourceFile, codespan_reporting::files::Error> {
         self.files
             .get(id.0 as usize)
+            .map(|f| &**f)
             .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 }
@@ -401,8 +417,15 @@ mod tests {
     fn a_text_replaced_is_indexed_as_a_new_file_of_that_text_would_be() {
         let mut map = SourceMap::new();
         let id = map.add(SourceFile::new("a.myna", "x\ny\n"));
+        let old = map.shared(id).expect("the file added");
         let text = "組合\n\n基幹 : 組合\r\n".repeat(300);
         map.replace_text(id, text.clone());
+        // Whoever shared the old file keeps it as it was.
+        assert_eq!(
+            (old.text.as_str(), old.line_starts()),
+            ("x\ny\n", &[0, 2, 4][..])
+        );
+        assert!(map.shared(FileId(9)).is_none());
         let fresh = SourceFile::new("a.myna", text.clone());
         let replaced = map.get(id);
         assert_eq!(replaced.name, "a.myna");

@@ -113,6 +113,66 @@ fn check_fix_rewrites_and_reports() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
 
+/// A fixed text is written while it is checked again, in each round that
+/// changes it: a design fixed in two rounds ends with its second round's
+/// text on the disk, and a file that cannot be written (a symlink, never
+/// followed) is the run's error, said after the files fixed beside it.
+#[cfg(unix)]
+#[test]
+fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
+    let dir = tempfile::tempdir().unwrap();
+    let twice = std::fs::read_to_string("tests/cases/mixed-items.myna").unwrap();
+    let colons = std::fs::read_to_string("docs/codes/examples/MN003-fullwidth-colon.myna").unwrap();
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    std::fs::write(dir.path().join("real/a.myna"), &colons).unwrap();
+    std::os::unix::fs::symlink("real/a.myna", dir.path().join("link.myna")).unwrap();
+    for name in ["m1.myna", "m2.myna", "alone.myna"] {
+        std::fs::write(dir.path().join(name), &twice).unwrap();
+    }
+    let fix = |files: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(["check", "--fix", "--unsafe-fixes", "--timings"])
+            .args(files)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    // Fixed alone, the design takes two rounds, each written.
+    let (_, alone) = fix(&["alone.myna"]);
+    assert!(
+        alone.contains("(2 more check(s) of a file's text)")
+            && alone.contains("written while checked again: 2 file(s)"),
+        "{alone}"
+    );
+    let fixed = std::fs::read_to_string(dir.path().join("alone.myna")).unwrap();
+    assert_ne!(fixed, twice);
+    let (code, stderr) = fix(&["link.myna", "m1.myna", "m2.myna"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    for name in ["m1.myna", "m2.myna"] {
+        let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+        assert_eq!(text, fixed, "{name}: the last round's text");
+    }
+    let said: Vec<&str> = (stderr.lines())
+        .filter(|l| l.starts_with("mynaflow: fixed") || l.contains("is a symlink"))
+        .collect();
+    assert_eq!(said.len(), 3, "{stderr}");
+    assert!(
+        said[0].ends_with(" in m1.myna") && said[1].ends_with(" in m2.myna"),
+        "{stderr}"
+    );
+    assert!(
+        said[2].contains("link.myna: is a symlink; not written"),
+        "{stderr}"
+    );
+    let target = std::fs::read_to_string(dir.path().join("real/a.myna")).unwrap();
+    assert_eq!(target, colons, "the link's target is left as it was");
+    // Nothing more to fix in what was written.
+    let (code, again) = fix(&["m1.myna"]);
+    assert!(!again.contains("mynaflow: fixed"), "{again}");
+    assert_ne!(code, Some(2), "{again}");
+}
+
 /// `check --fix --timings` prints the check's stages (every file's first
 /// check, and the report), then the rounds': each check of a fixed text
 /// (one here: the text the round fixed, in which nothing more applies)
@@ -132,6 +192,13 @@ fn check_fix_timings_show_the_check_then_the_rounds() {
     let (check, rounds) = stderr
         .split_once("\n--fix rounds (1 more check(s) of a file's text):\n")
         .expect(&stderr);
+    let (rounds, again) = rounds
+        .split_once("\nthe rounds' checks, by stage:\n")
+        .expect(&stderr);
+    assert!(
+        rounds.contains("\nwritten while checked again: 1 file(s), "),
+        "{stderr}"
+    );
     let (_, check) = check.split_once("check:\n").expect(&stderr);
     let stages = |table: &str| -> Vec<String> {
         (table.lines())
@@ -140,7 +207,7 @@ fn check_fix_timings_show_the_check_then_the_rounds() {
             .filter_map(|l| l.get(..14).map(|n| n.trim().to_string()))
             .collect()
     };
-    let (check, rounds) = (stages(check), stages(rounds));
+    let (check, rounds, again) = (stages(check), stages(rounds), stages(again));
     let has_all = |table: &[String], which: &str, names: &[&str]| {
         for name in names {
             assert!(
@@ -149,16 +216,13 @@ fn check_fix_timings_show_the_check_then_the_rounds() {
             );
         }
     };
-    let round_stages = [
-        "index lines",
-        "lex",
-        "resolve",
-        "checks",
-        "apply+free",
-        "check again",
-        "write",
-    ];
+    // The rounds' own stages are wall time, apart from the stages of
+    // their checks: the total of each table adds up what it lists once.
+    let round_stages = ["apply+free", "index lines", "check again", "write"];
     has_all(&rounds, "rounds", &round_stages);
+    assert_eq!(rounds, round_stages, "{stderr}");
+    has_all(&again, "checks again", &["lex", "resolve", "checks"]);
+    assert!(!again.iter().any(|s| s == "write"), "{stderr}");
     let check_stages = [
         "read+decode",
         "lex",
@@ -170,7 +234,7 @@ fn check_fix_timings_show_the_check_then_the_rounds() {
     has_all(&check, "check", &check_stages);
     assert!(!check.iter().any(|s| s == "apply+free"), "{stderr}");
     assert!(
-        !rounds.iter().any(|s| s == "read+decode"),
+        !again.iter().any(|s| s == "read+decode"),
         "the rounds read no file: {stderr}"
     );
     assert_eq!(out.status.code(), Some(0), "{stderr}");

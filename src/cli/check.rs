@@ -298,8 +298,8 @@ pub fn run(o: &Options) -> u8 {
     if o.timings {
         if let Some(left) = &fix_left {
             // The check's stages first (every file's first check, and
-            // the report), then the rounds' (each a check of a fixed
-            // text, and their own stages).
+            // the report), then the rounds' own, then the stages of the
+            // rounds' checks (each a check of a fixed text).
             eprintln!("check:");
             eprint!("{}", s.timings.table());
             eprintln!(
@@ -307,6 +307,15 @@ pub fn run(o: &Options) -> u8 {
                 left.checks
             );
             eprint!("{}", left.spent.table());
+            let (files, spent) = left.written_beside;
+            if files > 0 {
+                eprintln!(
+                    "written while checked again: {files} file(s), {:.3} ms of writing",
+                    spent.as_secs_f64() * 1e3
+                );
+            }
+            eprintln!("the rounds' checks, by stage:");
+            eprint!("{}", left.again.table());
         } else {
             eprint!("{}", s.timings.table());
         }

@@ -5,7 +5,9 @@
 //! hundred a code. A design is checked once more than its rounds of
 //! fixes: once when nothing applies (it was checked twice, then three
 //! times when fixed: a session for each round, then the check proper from
-//! the disk).
+//! the disk). A round's fixed texts are written while the cores check
+//! them again: the disk's wait for a large file's fsync is then beside
+//! the check, not after it.
 
 use super::output::Settings;
 use mynaflow::apply_fixes::{self, Applied, MAX_ROUNDS};
@@ -16,6 +18,7 @@ use mynaflow::diagnostic::Diagnostic;
 use mynaflow::fix::Applicability;
 use mynaflow::select::Selection;
 use mynaflow::session::{Analysis, Checked, Session};
+use mynaflow::source::SourceFile;
 use mynaflow::span::FileId;
 use mynaflow::text::Text;
 use mynaflow::timings::Timings;
@@ -24,7 +27,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const BOM: &str = "\u{feff}";
 
@@ -43,10 +46,18 @@ pub struct Left {
     /// over every file: a fixed text checked again, a rulebook checked
     /// alone, the designs checked again against a fixed rulebook.
     pub checks: usize,
-    /// The time of each stage of those checks (`check --fix --timings`),
-    /// summed over the rounds and the files, as `check` names its stages,
-    /// and of the rounds' own (applying the fixes, writing the files).
+    /// The rounds' own time (`check --fix --timings`), each stage's wall
+    /// time summed over the rounds: applying the fixes, indexing the
+    /// fixed texts' lines, checking them again, and what writing the
+    /// files added (the writes not done by the end of a check again, and
+    /// those after the last round).
     pub spent: Timings,
+    /// The time of each stage of those checks, summed over the rounds and
+    /// the files, as `check` names its stages.
+    pub again: Timings,
+    /// Fixed texts written while they were checked again: how many, and
+    /// the time their writes took (each file's, summed).
+    pub written_beside: (usize, Duration),
 }
 
 /// What decides which findings the check proper reports, which are all
@@ -114,20 +125,20 @@ pub fn check_fixing(
         alone.excuses = reported.excuses();
         let mut one = alone.check_paths(path);
         left.checks += 1;
-        let applied = rounds(&mut alone, path, &mut one, &fixing, |_| true, &mut left);
-        left.spent.merge(&alone.timings);
-        rulebook_fixed |= write(&alone, path, &one, &applied, &mut left)?;
+        let fixed = rounds(&mut alone, path, &mut one, &fixing, |_| true, &mut left);
+        left.again.merge(&alone.timings);
+        rulebook_fixed |= say_written(path, &fixed)?;
     }
     if rulebook_fixed {
-        left.spent.merge(&s.timings);
+        left.again.merge(&s.timings);
         *s = fresh()?;
         s.max_per_code = None;
         checked = s.check_paths(files);
         left.checks += checked.iter().filter(|c| c.is_ok()).count();
     }
     let designs = |c: &Checked| c.analysis.is_some();
-    let applied = rounds(s, files, &mut checked, &fixing, designs, &mut left);
-    write(s, files, &checked, &applied, &mut left)?;
+    let fixed = rounds(s, files, &mut checked, &fixing, designs, &mut left);
+    say_written(files, &fixed)?;
     if let Some(max) = cap {
         let start = Instant::now();
         // The findings past the cap are left unfreed: the command ends
@@ -153,11 +164,24 @@ enum Round {
     Done(Vec<Diagnostic>),
 }
 
+/// What the rounds did to one file.
+#[derive(Debug, Default)]
+struct Fixed {
+    /// The fixes it took, over every round.
+    applied: usize,
+    /// How the write of its last fixed text went (each round that
+    /// changes a text writes it while checking it again, so the last
+    /// write is of the text the rounds leave).
+    written: Option<Result<(), String>>,
+}
+
 /// Applies, round by round, the fixes of the findings `s` has for each
 /// file of `checked` that `fixable` takes, checking again in `s` the
 /// files a round changed, until nothing more applies or the rounds run
-/// out. Gives how many fixes each file took; counts into `left` what is
-/// still fixable, and the rounds' time.
+/// out. A round's fixed texts are written while they are checked again:
+/// the next round, if one changes a text again, writes it again. Gives
+/// what the rounds did to each file; counts into `left` what is still
+/// fixable, and the rounds' time.
 fn rounds(
     s: &mut Session,
     paths: &[PathBuf],
@@ -165,8 +189,8 @@ fn rounds(
     fixing: &Fixing,
     fixable: impl Fn(&Checked) -> bool,
     left: &mut Left,
-) -> Vec<usize> {
-    let mut applied = vec![0; paths.len()];
+) -> Vec<Fixed> {
+    let mut fixed: Vec<Fixed> = paths.iter().map(|_| Fixed::default()).collect();
     let mut pending: Vec<(usize, FileId)> = (checked.iter().enumerate())
         .filter_map(|(i, c)| match c {
             Ok(c) if fixable(c) => Some((i, c.file)),
@@ -220,13 +244,15 @@ fn rounds(
         let ((), done) = rayon::join(move || free(old), apply);
         let mut edited = Vec::new();
         pending.clear();
-        for (i, file, round, l) in done {
+        for (i, file, outcome, l) in done {
             left.fixable += l.fixable;
             left.out_of_rounds += l.out_of_rounds;
             left.only_unsafe += l.only_unsafe;
-            match round {
+            match outcome {
                 Round::Changed(r) => {
-                    applied[i] += r.applied;
+                    if let Some(f) = fixed.get_mut(i) {
+                        f.applied += r.applied;
+                    }
                     edited.push((paths[i].clone(), file, r.text));
                     pending.push((i, file));
                 }
@@ -240,17 +266,37 @@ fn rounds(
         left.checks += edited.len();
         // The rounds' own time, apart from the check's.
         let before = std::mem::take(&mut s.timings);
+        let replaced = s.replace_texts(edited);
+        left.spent.merge(&std::mem::take(&mut s.timings));
+        let texts: Vec<(usize, Arc<SourceFile>)> = (pending.iter().zip(replaced.files()))
+            .filter_map(|(&(i, _), &file)| s.sources.shared(file).map(|text| (i, text)))
+            .collect();
+        // The disk takes the fixed texts while the cores check them.
         let start = Instant::now();
-        let again = s.check_edited(edited);
-        s.timings.add("check again", start.elapsed());
-        left.spent.merge(&std::mem::replace(&mut s.timings, before));
+        let (again, checked_at, wrote) = std::thread::scope(|scope| {
+            let writer = scope.spawn(|| write_each(paths, &texts));
+            let again = s.check_replaced(replaced);
+            let checked_at = Instant::now();
+            let wrote = (writer.join()).unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (again, checked_at, wrote)
+        });
+        left.spent.add("check again", checked_at - start);
+        left.spent.add("write", checked_at.elapsed());
+        left.again.merge(&std::mem::replace(&mut s.timings, before));
+        for ((i, _), (done, spent)) in texts.iter().zip(wrote) {
+            left.written_beside.0 += 1;
+            left.written_beside.1 += spent;
+            if let Some(f) = fixed.get_mut(*i) {
+                f.written = Some(done);
+            }
+        }
         for (&(i, _), c) in pending.iter().zip(again) {
             if let Some(slot) = checked.get_mut(i) {
                 *slot = c;
             }
         }
     }
-    applied
+    fixed
 }
 
 /// Frees models on every core, each one's design and graph side by side,
@@ -321,24 +367,19 @@ impl Fixing<'_> {
     }
 }
 
-/// Writes the files fixes changed, several at once (each write waits on
-/// the disk for its fsync), and says each in the files' order; the first that
-/// could not be written is the run's error, after every other is written
-/// and said. True when one was written.
-fn write(
-    s: &Session,
+/// Writes each of `texts` (a file's index among `paths`, and its fixed
+/// text), several at once (each write waits on the disk for its fsync);
+/// how each went, and its time, in their order.
+fn write_each(
     paths: &[PathBuf],
-    checked: &[Result<Checked, String>],
-    applied: &[usize],
-    left: &mut Left,
-) -> Result<bool, Text> {
-    let changed: Vec<(&PathBuf, usize, FileId)> = (paths.iter().zip(checked).zip(applied))
-        .filter(|(_, n)| **n > 0)
-        .filter_map(|((path, c), n)| c.as_ref().ok().map(|c| (path, *n, c.file)))
-        .collect();
-    let written = mynaflow::atomic_write::each_at_once(&changed, |(path, _, file)| {
+    texts: &[(usize, Arc<SourceFile>)],
+) -> Vec<(Result<(), String>, Duration)> {
+    mynaflow::atomic_write::each_at_once(texts, |(i, source)| {
         let start = Instant::now();
-        let text = &s.sources.get(*file).text;
+        let Some(path) = paths.get(*i) else {
+            return (Ok(()), start.elapsed());
+        };
+        let text = &source.text;
         // The byte-order mark the file had, put back; the text is not
         // copied without one.
         let done = if starts_with_bom(path) {
@@ -347,14 +388,24 @@ fn write(
             write_file(path, text.as_bytes())
         };
         (done, start.elapsed())
-    });
+    })
+}
+
+/// Says each file the rounds fixed, in the files' order; the first that
+/// could not be written is the run's error, after every other is said.
+/// True when one was fixed.
+fn say_written(paths: &[PathBuf], fixed: &[Fixed]) -> Result<bool, Text> {
     let mut failed = None;
-    for ((path, n, _), (done, spent)) in changed.iter().zip(written) {
-        left.spent.add("write", spent);
+    let mut any = false;
+    for (path, f) in paths.iter().zip(fixed) {
+        let Some(done) = f.written.as_ref().filter(|_| f.applied > 0) else {
+            continue;
+        };
+        any = true;
         match done {
             Ok(()) => {
                 let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-                eprintln!("mynaflow: fixed {n} finding(s) in {shown}");
+                eprintln!("mynaflow: fixed {} finding(s) in {shown}", f.applied);
             }
             Err(e) => {
                 failed.get_or_insert(e);
@@ -362,8 +413,8 @@ fn write(
         }
     }
     match failed {
-        Some(e) => Err(Text::new(e.clone(), e)),
-        None => Ok(!changed.is_empty()),
+        Some(e) => Err(Text::new(e.clone(), e.clone())),
+        None => Ok(any),
     }
 }
 
