@@ -72,20 +72,122 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
         applied += 1;
     }
     taken.sort();
-    let mut out = String::with_capacity(text.len());
-    let mut last = 0usize;
-    for e in taken {
+    match edited(text, &taken, PART_BYTES) {
+        Some(out) => Applied {
+            text: out,
+            applied,
+            deferred,
+        },
+        // Not reached: every piece is a whole character's worth of text
+        // or an edit's own text. Were it reached, nothing is applied
+        // rather than a text made that is not the design's.
+        None => Applied {
+            text: text.to_string(),
+            applied: 0,
+            deferred: deferred + applied,
+        },
+    }
+}
+
+/// About how many bytes of the old text each part of a new text is
+/// built from.
+const PART_BYTES: usize = 4 << 20;
+
+/// `text` with `taken` (sorted, none overlapping, each on character
+/// boundaries) made, built in parts of about `part` bytes of `text` on
+/// every core: a large design's new text was written on one core (at 1M
+/// `contractors`, 133 MB with 26 000 fixes in 131 ms). None if the
+/// pieces did not make UTF-8.
+fn edited(text: &str, taken: &[&Edit], part: usize) -> Option<String> {
+    use rayon::prelude::*;
+    let parts = parts(text.len(), taken, part);
+    let mut out = vec![0u8; parts.iter().map(|p| p.len).sum()];
+    let mut slots = Vec::with_capacity(parts.len());
+    let mut rest = out.as_mut_slice();
+    for p in &parts {
+        let (slot, after) = rest.split_at_mut_checked(p.len)?;
+        slots.push(slot);
+        rest = after;
+    }
+    let text = text.as_bytes();
+    let filled = (slots.into_par_iter().zip(&parts)).all(|(slot, p)| {
+        fill(
+            slot,
+            text,
+            taken.get(p.edits.clone()).unwrap_or_default(),
+            p,
+        )
+        .is_some()
+    });
+    if !filled {
+        return None;
+    }
+    crate::source::utf8_owned(out).ok()
+}
+
+/// Writes part `p` of the new text into `slot`, exactly filling it: the
+/// old text between its edits, and their own text. None if a stretch is
+/// not in the text, or the slot is not its length.
+fn fill(slot: &mut [u8], text: &[u8], edits: &[&Edit], p: &Part) -> Option<()> {
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| -> Option<()> {
+        slot.get_mut(at..at + bytes.len())?.copy_from_slice(bytes);
+        at += bytes.len();
+        Some(())
+    };
+    let mut last = p.from;
+    for e in edits {
         let (start, end) = (e.span.start as usize, e.span.end as usize);
-        out.push_str(&text[last..start]);
-        out.push_str(&e.content);
+        put(text.get(last..start)?)?;
+        put(e.content.as_bytes())?;
         last = end;
     }
-    out.push_str(&text[last..]);
-    Applied {
-        text: out,
-        applied,
-        deferred,
+    put(text.get(last..p.to)?)?;
+    (at == slot.len()).then_some(())
+}
+
+/// A stretch of the old text and the edits inside it, and the length of
+/// what they become.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Part {
+    from: usize,
+    to: usize,
+    edits: std::ops::Range<usize>,
+    len: usize,
+}
+
+/// `text_len` bytes cut every `part` bytes or so, never inside an edit
+/// (a cut inside one moves to its end); an insertion at a cut starts the
+/// part after it.
+fn parts(text_len: usize, taken: &[&Edit], part: usize) -> Vec<Part> {
+    let mut cuts = vec![(0, 0)];
+    let mut target = part.max(1);
+    while target < text_len {
+        let i = taken.partition_point(|e| (e.span.start as usize) < target);
+        let at = match i.checked_sub(1).and_then(|j| taken.get(j)) {
+            Some(e) if e.span.end as usize > target => e.span.end as usize,
+            _ => target,
+        };
+        if at < text_len && cuts.last().is_some_and(|&(last, _)| at > last) {
+            cuts.push((at, i));
+        }
+        target = at.max(target) + part.max(1);
     }
+    cuts.push((text_len, taken.len()));
+    (cuts.windows(2))
+        .map(|w| {
+            let ((from, first), (to, end)) = (w[0], w[1]);
+            let edits = taken.get(first..end).unwrap_or_default();
+            let removed: usize = edits.iter().map(|e| e.span.range().len()).sum();
+            let added: usize = edits.iter().map(|e| e.content.len()).sum();
+            Part {
+                from,
+                to,
+                edits: first..end,
+                len: (to - from) - removed + added,
+            }
+        })
+        .collect()
 }
 
 /// Is the edit inside the text and on character boundaries?
@@ -151,6 +253,52 @@ mod tests {
         let a = fix(&[(0, 2, "")]);
         let b = fix(&[(2, 2, "+")]);
         assert_eq!(apply("abcd", &[&a, &b]).text, "+cd");
+    }
+
+    /// Built in parts of any size, a new text is the one built whole,
+    /// whatever stretch of the text a cut meets: an edit, an insertion at
+    /// the cut, a character of several bytes.
+    #[test]
+    fn a_text_built_in_parts_is_the_text_built_whole() {
+        let text = "組合 -> 基幹 : 氏名 for 資格\n".repeat(40);
+        let whole = |taken: &[&Edit]| {
+            let mut out = String::new();
+            let mut last = 0;
+            for e in taken {
+                out.push_str(&text[last..e.span.start as usize]);
+                out.push_str(&e.content);
+                last = e.span.end as usize;
+            }
+            out + &text[last..]
+        };
+        let fixes = [
+            fix(&[(0, 6, "X")]),
+            fix(&[(7, 7, "+")]),
+            fix(&[(10, 16, "")]),
+            fix(&[(100, 302, "長い置き換え")]),
+            fix(&[(303, 303, "i")]),
+            fix(&[(304, 321, "")]),
+            fix(&[(text.len(), text.len(), "end\n")]),
+        ];
+        let mut taken: Vec<&Edit> = fixes.iter().flat_map(|f| &f.edits).collect();
+        taken.sort();
+        assert!(taken.iter().all(|e| fits(&text, e)));
+        for part in [1, 2, 3, 5, 7, 16, 100, 301, 4096] {
+            let cut = parts(text.len(), &taken, part);
+            assert_eq!((cut[0].from, cut[cut.len() - 1].to), (0, text.len()));
+            assert!(
+                cut.windows(2)
+                    .all(|w| w[0].to == w[1].from && w[0].edits.end == w[1].edits.start)
+            );
+            assert_eq!(
+                edited(&text, &taken, part).as_deref(),
+                Some(whole(&taken).as_str()),
+                "{part}"
+            );
+        }
+        // Cut inside a character, with no edit there: still the same text.
+        assert_eq!(edited(&text, &[], 1).as_deref(), Some(text.as_str()));
+        assert_eq!(edited("", &[], 4).as_deref(), Some(""));
     }
 
     #[test]
