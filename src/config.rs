@@ -290,10 +290,12 @@ impl Config {
         s
     }
 
-    /// Does the config report `code` in `file`: its `select` and `ignore`,
-    /// and its `per-file-ignores`?
-    pub fn reports(&self, code: Code, file: &Path) -> bool {
-        self.selection.reports(code) && !self.ignored_in(file).contains(&code)
+    /// Which codes the config reports in `file`: its `select` and
+    /// `ignore`, and its `per-file-ignores` (matched once, here: matching
+    /// resolves the file's path on the disk).
+    pub fn reports_in(&self, file: &Path) -> impl Fn(Code) -> bool + '_ {
+        let ignored = self.ignored_in(file);
+        move |code| self.selection.reports(code) && !ignored.contains(&code)
     }
 
     /// The config's path as machine formats name it, the way the checked

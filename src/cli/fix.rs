@@ -23,7 +23,7 @@ use mynaflow::span::FileId;
 use mynaflow::text::Text;
 use mynaflow::timings::Timings;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -70,10 +70,16 @@ pub struct Reported<'a> {
 }
 
 impl Reported<'_> {
-    /// Is `code` reported in `file`?
-    fn reports(&self, settings: &Settings, code: Code, file: &Path) -> bool {
-        self.selection.reports(code)
-            && (settings.config.as_ref()).is_none_or(|c| !c.ignored_in(file).contains(&code))
+    /// Which codes are reported in `file`: asked once a file, not once a
+    /// finding (the config's `per-file-ignores` resolves the file's path
+    /// on the disk; asked for each of 73 000 findings, `apply+free` at 1M
+    /// `contractors` took 556 ms instead of 270).
+    fn reports_in(&self, settings: &Settings, file: &Path) -> impl Fn(Code) -> bool + Clone {
+        let ignored: BTreeSet<Code> = (settings.config.as_ref())
+            .map(|c| c.ignored_in(file))
+            .unwrap_or_default();
+        let selection = self.selection;
+        move |code| selection.reports(code) && !ignored.contains(&code)
     }
 
     /// The baseline's excuses, made afresh for each session: each excuse
@@ -107,8 +113,11 @@ pub fn check_fixing(
         reported,
     };
     let mut left = Left::default();
-    // Every finding kept while fixing: the cap comes after the last round.
+    // Every finding kept while fixing, and those a fix can come from
+    // worded: the cap comes after the last round, the rest's words after
+    // the cap.
     let cap = s.max_per_code.take();
+    s.fixes_first = true;
     let mut checked = s.check_paths(files);
     let mut rulebook_fixed = false;
     for (i, c) in checked.iter().enumerate() {
@@ -133,6 +142,7 @@ pub fn check_fixing(
         left.again.merge(&s.timings);
         *s = fresh()?;
         s.max_per_code = None;
+        s.fixes_first = true;
         checked = s.check_paths(files);
         left.checks += checked.iter().filter(|c| c.is_ok()).count();
     }
@@ -146,7 +156,9 @@ pub fn check_fixing(
         std::mem::forget(s.cap_per_code(max));
         s.timings.add("cap", start.elapsed());
     }
+    s.word_left(&checked);
     s.max_per_code = cap;
+    s.fixes_first = false;
     Ok((checked, left))
 }
 
@@ -308,8 +320,12 @@ fn free(models: Vec<Analysis>) {
             design,
             graph,
             computed,
+            unworded,
         } = a;
-        rayon::join(move || drop(design), move || drop((graph, computed)));
+        rayon::join(
+            move || drop(design),
+            move || drop((graph, computed, unworded)),
+        );
     });
 }
 
@@ -322,8 +338,8 @@ impl Fixing<'_> {
         path: &Path,
         diags: &'d [Diagnostic],
     ) -> impl Iterator<Item = &'d Diagnostic> + Clone {
-        let (settings, reported) = (self.settings, self.reported);
-        (diags.iter()).filter(move |d| reported.reports(settings, d.code, path))
+        let reports = self.reported.reports_in(self.settings, path);
+        (diags.iter()).filter(move |d| reports(d.code))
     }
 
     /// Has the file a fix this round may apply?

@@ -65,6 +65,7 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
         design,
         graph,
         computed,
+        ..
     } = analysis;
     let inventory = s.timings.time("inventory", || {
         Inventory::compute_freeing(&design, graph, computed)

@@ -115,7 +115,8 @@ impl Document {
         let mut diagnostics = session.sorted_diagnostics();
         session.timings.add("sort", start.elapsed());
         if let Some(c) = &config {
-            diagnostics.retain(|d| c.reports(d.code, path));
+            let reports = c.reports_in(path);
+            diagnostics.retain(|d| reports(d.code));
         }
         let design = checked.analysis.map(|a| (a.design, a.graph));
         let in_order = design

@@ -15,13 +15,15 @@ mod purpose;
 
 use crate::candidates::Placed;
 use crate::checks::{Finding, Trail, Witness};
+use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
 use crate::rulecheck::Renumbered;
-use crate::span::Span;
+use crate::span::{FileId, Span};
 use crate::text::Text;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Each finding as its code and place (`wording/place.rs`), marked with
@@ -53,21 +55,48 @@ pub fn placed(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<P
     }
 }
 
-/// Words each diagnostic left pending (a [`Placed`] finding kept), in
-/// place: what it gives is the finding's full wording.
+/// Words each diagnostic left pending (a [`Placed`] finding kept) whose
+/// code `which` takes, in place: what it gives is the finding's full
+/// wording. The others stay pending.
 pub fn word_pending(
     design: &Design,
     graph: &FlowGraph,
     findings: &[Finding],
     diags: &mut [Diagnostic],
+    which: impl Fn(Code) -> bool + Sync,
 ) {
     let w = Words::new(design, graph);
+    word_each(diags, |d| {
+        let i = d.pending.filter(|_| which(d.code))?;
+        findings.get(i).and_then(|f| w.word(f))
+    });
+}
+
+/// Words every diagnostic still pending, from the findings of its file
+/// in `files` (its file, design, graph and findings): the findings a
+/// run left unworded until it knew which it shows
+/// ([`crate::session::Session::fixes_first`]).
+pub fn word_left<'a>(
+    diags: &mut [Diagnostic],
+    files: impl IntoIterator<Item = (FileId, &'a Design, &'a FlowGraph, &'a [Finding])>,
+) {
+    let words: HashMap<FileId, (Words, &[Finding])> = (files.into_iter())
+        .map(|(file, design, graph, findings)| (file, (Words::new(design, graph), findings)))
+        .collect();
+    word_each(diags, |d| {
+        let i = d.pending?;
+        let (w, findings) = words.get(&d.primary.file)?;
+        findings.get(i).and_then(|f| w.word(f))
+    });
+}
+
+/// Replaces each diagnostic by its wording, where `worded` gives one.
+fn word_each(diags: &mut [Diagnostic], worded: impl Fn(&Diagnostic) -> Option<Diagnostic> + Sync) {
+    // Wording is a function of the finding: it words again what it
+    // worded before.
     let word = |d: &mut Diagnostic| {
-        let Some(i) = d.pending else { return };
-        // Wording is a function of the finding: it words again what it
-        // worded before.
-        if let Some(worded) = findings.get(i).and_then(|f| w.word(f)) {
-            *d = worded;
+        if let Some(w) = worded(d) {
+            *d = w;
         }
     };
     // A hundred a code are worded unless every finding is asked for
@@ -77,6 +106,15 @@ pub fn word_pending(
     } else {
         diags.iter_mut().for_each(word);
     }
+}
+
+/// Can a finding of `code` carry a fix? The wording makes the fixes of
+/// the checks' findings (the others' are made with them, in the parse,
+/// the resolution and the suppressions): `check --fix` words the
+/// findings of these codes at once, and the rest once it knows which it
+/// shows. Every wording asserts it, in the tests' builds.
+pub fn may_fix(code: Code) -> bool {
+    matches!(code, Code::MN102 | Code::MN103 | Code::MN104 | Code::MN303)
 }
 
 /// What the wording reads: the design, its rulebook, its graph.
@@ -157,6 +195,10 @@ impl<'a> Words<'a> {
         }
         .map(|d| {
             let code = f.code();
+            debug_assert!(
+                d.fixes.is_empty() || may_fix(code),
+                "{code:?} has a fix: `may_fix` must say so"
+            );
             Diagnostic {
                 code,
                 severity: code.severity(),
