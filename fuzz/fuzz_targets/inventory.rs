@@ -24,6 +24,7 @@ fuzz_target!(|data: &[u8]| {
         design,
         graph,
         computed,
+        ..
     }) = checked.analysis
     else {
         return;

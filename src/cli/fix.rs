@@ -48,9 +48,8 @@ pub struct Left {
     pub checks: usize,
     /// The rounds' own time (`check --fix --timings`), each stage's wall
     /// time summed over the rounds: applying the fixes, indexing the
-    /// fixed texts' lines, checking them again, and what writing the
-    /// files added (the writes not done by the end of a check again, and
-    /// those after the last round).
+    /// fixed texts' lines, checking them again, and what writing them
+    /// added (the wait, after a check again, for the writes beside it).
     pub spent: Timings,
     /// The time of each stage of those checks, summed over the rounds and
     /// the files, as `check` names its stages.
