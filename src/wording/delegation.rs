@@ -240,25 +240,40 @@ pub(super) fn missing_clauses(
             ("missing_clauses", "missing_clauses_total"),
             names.clone(),
         ));
-    let edit = match a.clauses.as_deref() {
-        Some([.., last]) => Some(Edit {
-            span: last.span.at_end(),
-            content: format!(", {}", names.join(", ")),
-        }),
-        Some([]) => None,
-        None => Some(Edit {
-            span: a.span.at_end(),
-            content: format!(" {{\n  clauses {}\n}}", names.join(", ")),
-        }),
-    };
-    if let Some(edit) = edit {
-        d = d.with_fix(Fix::unsafe_(
-            Text::new(
-                "add the missing clauses (confirm the contract has them)",
-                "不足している事項を追加する (契約に含まれていることを確認すること)",
-            ),
-            vec![edit],
-        ));
+    if let Some(fix) = clauses_fix(a, &names) {
+        d = d.with_fix(fix);
     }
     Some(d)
+}
+
+/// MN303's fix alone, as [`missing_clauses`] gives it, without its words
+/// (`check --fix` words a finding only if it is shown).
+pub(super) fn missing_clauses_fix(w: &Words, actor: ActorId, missing: &[ClauseId]) -> Option<Fix> {
+    let rb = w.rb?;
+    super::place::missing_clauses(w, actor)?;
+    let names: Vec<String> = missing.iter().map(|c| rb.clause(*c).name.clone()).collect();
+    clauses_fix(w.design.actor(actor), &names)
+}
+
+/// MN303: add the clauses `names` to the contractor `a`'s `clauses`
+/// block, or give it one.
+fn clauses_fix(a: &Actor, names: &[String]) -> Option<Fix> {
+    let edit = match a.clauses.as_deref() {
+        Some([.., last]) => Edit {
+            span: last.span.at_end(),
+            content: format!(", {}", names.join(", ")),
+        },
+        Some([]) => return None,
+        None => Edit {
+            span: a.span.at_end(),
+            content: format!(" {{\n  clauses {}\n}}", names.join(", ")),
+        },
+    };
+    Some(Fix::unsafe_(
+        Text::new(
+            "add the missing clauses (confirm the contract has them)",
+            "不足している事項を追加する (契約に含まれていることを確認すること)",
+        ),
+        vec![edit],
+    ))
 }

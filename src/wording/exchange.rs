@@ -99,22 +99,7 @@ pub(super) fn word(
                     }
                 }
                 Miss::Purpose => {
-                    // Every purpose some rule allows for this category between
-                    // these roles this way, not only the nearest rule's.
-                    let (Some(from), Some(to), Some(category)) = (
-                        w.role_of(trail.sender),
-                        w.role_of(trail.receiver),
-                        w.design.item(trail.item).category.id,
-                    ) else {
-                        return None;
-                    };
-                    let allowed: Vec<String> = unique(
-                        rb.mynumber_rules_covering(category)
-                            .into_iter()
-                            .map(|id| rb.rule(id))
-                            .filter(|x| rb.role_covers(x.from, from) && rb.role_covers(x.to, to))
-                            .flat_map(|x| x.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
-                    );
+                    let allowed = allowed_purposes(w, trail)?;
                     let shown = crate::text::list(&allowed);
                     let mut d = Diagnostic::new(
                         Code::MN103,
@@ -125,25 +110,13 @@ pub(super) fn word(
                     .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
                     .with_help(text!("between these roles the rules allow this data only for: {}", shown.en; "この役割の間で規則が認める利用目的は次のとおりです: {}", shown.ja))
                     .with_facts(fact_list(("allowed_purposes", "allowed_purposes_total"), allowed.clone()));
-                    if let [only] = allowed.as_slice() {
-                        d = d.with_fix(Fix::unsafe_(
-                            text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
-                            vec![Edit {
-                                // The purpose the finding is placed at.
-                                span: primary,
-                                content: only.clone(),
-                            }],
-                        ));
+                    if let Some(fix) = purpose_fix(primary, &allowed) {
+                        d = d.with_fix(fix);
                     }
                     d
                 }
                 Miss::Channel => {
-                    let missing: Vec<RoleId> = r
-                        .via
-                        .iter()
-                        .filter(|v| !trail.passed.iter().any(|p| rb.role_covers(**v, *p)))
-                        .copied()
-                        .collect();
+                    let missing = missing_channel(rb, r, trail);
                     let names: Vec<String> = missing.iter().map(|v| rb.role(*v).name.clone()).collect();
                     let l = crate::text::list(&names);
                     let d = Diagnostic::new(
@@ -191,6 +164,60 @@ fn miss_text(m: Miss) -> Text {
         Miss::Purpose => Text::new("purpose", "利用目的"),
         Miss::Channel => Text::new("channel", "経路"),
     }
+}
+
+/// The fix of a refused exchange's finding alone, as [`word`] gives it,
+/// without its words (`check --fix` words a finding only if it is shown).
+pub(super) fn fix(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> Option<Fix> {
+    let rb = w.rb?;
+    let primary = super::place::exchange(w, trail, refusal)?;
+    let MyNumberRefusal::NearestMiss { rule, first, .. } = refusal else {
+        return None;
+    };
+    match first {
+        Miss::Direction => reverse_fix(w, trail),
+        Miss::Purpose => purpose_fix(primary, &allowed_purposes(w, trail)?),
+        Miss::Channel => carrier_fix(w, trail, &missing_channel(rb, rb.rule(*rule), trail)),
+    }
+}
+
+/// Every purpose some rule allows for the trail's category between its
+/// roles this way, not only the nearest rule's (MN103). None when the
+/// roles or the category are not known.
+fn allowed_purposes(w: &Words, trail: &Trail) -> Option<Vec<String>> {
+    let rb = w.rb?;
+    let from = w.role_of(trail.sender)?;
+    let to = w.role_of(trail.receiver)?;
+    let category = w.design.item(trail.item).category.id?;
+    Some(unique(
+        rb.mynumber_rules_covering(category)
+            .into_iter()
+            .map(|id| rb.rule(id))
+            .filter(|x| rb.role_covers(x.from, from) && rb.role_covers(x.to, to))
+            .flat_map(|x| x.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
+    ))
+}
+
+/// MN103: use the one purpose the rules allow, at the purpose the finding
+/// is placed at (`primary`).
+fn purpose_fix(primary: crate::span::Span, allowed: &[String]) -> Option<Fix> {
+    let [only] = allowed else { return None };
+    Some(Fix::unsafe_(
+        text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
+        vec![Edit {
+            span: primary,
+            content: only.clone(),
+        }],
+    ))
+}
+
+/// The roles the rule `r` routes through that the trail did not pass
+/// (MN104).
+fn missing_channel(rb: &Rulebook, r: &Rule, trail: &Trail) -> Vec<RoleId> {
+    (r.via.iter())
+        .filter(|v| !trail.passed.iter().any(|p| rb.role_covers(**v, *p)))
+        .copied()
+        .collect()
 }
 
 /// MN102: reverse the arrow of a one-hop, one-way flow by swapping its ends.

@@ -15,7 +15,6 @@ mod purpose;
 
 use crate::candidates::Placed;
 use crate::checks::{Finding, Trail, Witness};
-use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
@@ -55,21 +54,41 @@ pub fn placed(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<P
     }
 }
 
-/// Words each diagnostic left pending (a [`Placed`] finding kept) whose
-/// code `which` takes, in place: what it gives is the finding's full
-/// wording. The others stay pending.
+/// What [`word_pending`] gives the diagnostics left pending.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wording {
+    /// Each its finding's full wording.
+    All,
+    /// Each its finding's fix alone, if it has one, still pending: its
+    /// words wait until the run knows whether it is shown
+    /// ([`word_left`]). For `check --fix`, whose rounds read the fix of
+    /// every finding and whose report shows a hundred a code.
+    FixesFirst,
+}
+
+/// Gives each diagnostic left pending (a [`Placed`] finding kept) what
+/// `wording` says, in place.
 pub fn word_pending(
     design: &Design,
     graph: &FlowGraph,
     findings: &[Finding],
     diags: &mut [Diagnostic],
-    which: impl Fn(Code) -> bool + Sync,
+    wording: Wording,
 ) {
     let w = Words::new(design, graph);
-    word_each(diags, |d| {
-        let i = d.pending.filter(|_| which(d.code))?;
-        findings.get(i).and_then(|f| w.word(f))
-    });
+    let finding = |d: &Diagnostic| d.pending.and_then(|i| findings.get(i));
+    match wording {
+        Wording::All => each(diags, |d| {
+            if let Some(worded) = finding(d).and_then(|f| w.word(f)) {
+                *d = worded;
+            }
+        }),
+        Wording::FixesFirst => each(diags, |d| {
+            if let Some(fix) = finding(d).and_then(|f| w.fix(f)) {
+                d.fixes = vec![fix];
+            }
+        }),
+    }
 }
 
 /// Words every diagnostic still pending, from the findings of its file
@@ -83,38 +102,28 @@ pub fn word_left<'a>(
     let words: HashMap<FileId, (Words, &[Finding])> = (files.into_iter())
         .map(|(file, design, graph, findings)| (file, (Words::new(design, graph), findings)))
         .collect();
-    word_each(diags, |d| {
-        let i = d.pending?;
-        let (w, findings) = words.get(&d.primary.file)?;
-        findings.get(i).and_then(|f| w.word(f))
+    each(diags, |d| {
+        let Some(i) = d.pending else { return };
+        let Some((w, findings)) = words.get(&d.primary.file) else {
+            return;
+        };
+        // Wording is a function of the finding: the fix it words is the
+        // one it was given.
+        if let Some(worded) = findings.get(i).and_then(|f| w.word(f)) {
+            *d = worded;
+        }
     });
 }
 
-/// Replaces each diagnostic by its wording, where `worded` gives one.
-fn word_each(diags: &mut [Diagnostic], worded: impl Fn(&Diagnostic) -> Option<Diagnostic> + Sync) {
-    // Wording is a function of the finding: it words again what it
-    // worded before.
-    let word = |d: &mut Diagnostic| {
-        if let Some(w) = worded(d) {
-            *d = w;
-        }
-    };
-    // A hundred a code are worded unless every finding is asked for
-    // (`check --max-per-code 0`, `--fix`): then tens of thousands may be.
+/// `f` of each diagnostic: on every core when there are many (a hundred
+/// a code are worded unless every finding is asked for, by `check
+/// --max-per-code 0` or `--fix`: then tens of thousands may be).
+fn each(diags: &mut [Diagnostic], f: impl Fn(&mut Diagnostic) + Sync) {
     if diags.len() >= crate::diagnostic::PARALLEL_DIAGNOSTICS {
-        diags.par_iter_mut().for_each(word);
+        diags.par_iter_mut().for_each(|d| f(d));
     } else {
-        diags.iter_mut().for_each(word);
+        diags.iter_mut().for_each(f);
     }
-}
-
-/// Can a finding of `code` carry a fix? The wording makes the fixes of
-/// the checks' findings (the others' are made with them, in the parse,
-/// the resolution and the suppressions): `check --fix` words the
-/// findings of these codes at once, and the rest once it knows which it
-/// shows. Every wording asserts it, in the tests' builds.
-pub fn may_fix(code: Code) -> bool {
-    matches!(code, Code::MN102 | Code::MN103 | Code::MN104 | Code::MN303)
 }
 
 /// What the wording reads: the design, its rulebook, its graph.
@@ -195,16 +204,28 @@ impl<'a> Words<'a> {
         }
         .map(|d| {
             let code = f.code();
-            debug_assert!(
-                d.fixes.is_empty() || may_fix(code),
-                "{code:?} has a fix: `may_fix` must say so"
-            );
+            // Every test run checks each finding it words: its fix is the
+            // one `fix` gives alone.
+            debug_assert!(d.fixes.len() <= 1, "{f:?} has one fix at most");
+            debug_assert_eq!(d.fixes.first(), self.fix(f).as_ref(), "{f:?}'s fix alone");
             Diagnostic {
                 code,
                 severity: code.severity(),
                 ..d
             }
         })
+    }
+
+    /// The fix of a finding, as [`Words::word`] gives it, without its
+    /// words.
+    fn fix(&self, f: &Finding) -> Option<crate::fix::Fix> {
+        match f {
+            Finding::MyNumber { trail, refusal, .. } => exchange::fix(self, trail, refusal),
+            Finding::MissingClauses { actor, missing, .. } => {
+                delegation::missing_clauses_fix(self, *actor, missing)
+            }
+            _ => None,
+        }
     }
 
     // ── names ──────────────────────────────────────────────────────────
