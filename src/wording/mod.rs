@@ -120,7 +120,7 @@ pub fn word_left<'a>(
 /// --max-per-code 0` or `--fix`: then tens of thousands may be).
 fn each(diags: &mut [Diagnostic], f: impl Fn(&mut Diagnostic) + Sync) {
     if diags.len() >= crate::diagnostic::PARALLEL_DIAGNOSTICS {
-        diags.par_iter_mut().for_each(|d| f(d));
+        diags.par_iter_mut().for_each(&f);
     } else {
         diags.iter_mut().for_each(f);
     }
