@@ -321,6 +321,10 @@ impl Config {
     /// The codes `per-file-ignores` turns off in this file. A glob without
     /// `/` also matches the file's name alone, as in ruff.
     pub fn ignored_in(&self, file: &Path) -> BTreeSet<Code> {
+        // No glob to match: the path is not resolved on the disk.
+        if self.per_file_ignores.is_empty() {
+            return BTreeSet::new();
+        }
         let rel = self.relative(file);
         let name = rel.file_name().map(Path::new);
         let mut out = BTreeSet::new();

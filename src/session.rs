@@ -557,19 +557,9 @@ impl Session {
             .collect()
     }
 
-    /// Checks again designs this session has checked, each with a new
-    /// text under its id (`check --fix` checks a design's fixed text):
-    /// [`Session::replace_texts`], then [`Session::check_replaced`].
-    pub fn check_edited(
-        &mut self,
-        edited: Vec<(PathBuf, FileId, String)>,
-    ) -> Vec<Result<Checked, String>> {
-        let replaced = self.replace_texts(edited);
-        self.check_replaced(replaced)
-    }
-
     /// Gives designs this session has checked new texts, to be checked
-    /// by [`Session::check_replaced`]: each `(path, file, text)` replaces
+    /// again under their ids by [`Session::check_replaced`] (`check --fix`
+    /// checks a design's fixed text): each `(path, file, text)` replaces
     /// the file's text, drops its findings (and their places) and renews
     /// a baseline's excuses for it. Only for designs: a rulebook's
     /// designs were checked against its old text. In between, the new
@@ -1521,7 +1511,8 @@ fn finish(
             };
             crate::wording::word_pending(&a.design, &a.graph, &findings, &mut diags, wording);
         });
-        if diags.iter().any(|d| d.pending.is_some()) {
+        // Fully worded, a file's findings are needed no longer.
+        if stage.fixes_first && diags.iter().any(|d| d.pending.is_some()) {
             a.unworded = findings;
         }
     }
@@ -1787,7 +1778,9 @@ mod tests {
         let files = s.sources.iter().count();
         let before = shown(&s);
         // a.myna, edited: checked again under its id; b.myna as it was.
-        let again = s.check_edited(vec![(a.clone(), ids[0], crowded())]);
+        let replaced = s.replace_texts(vec![(a.clone(), ids[0], crowded())]);
+        assert_eq!(replaced.files(), &ids[..1]);
+        let again = s.check_replaced(replaced);
         assert_eq!(again.len(), 1);
         assert!(
             again[0]
