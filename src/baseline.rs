@@ -45,19 +45,21 @@ pub struct Baseline {
 }
 
 /// A file's name relative to `base` (both made absolute), `/`-separated;
-/// names that are not paths (`<builtin>/kenpo.myna`) stay as they are.
+/// a file outside `base` keeps its absolute name, and names that are not
+/// paths (`<builtin>/kenpo.myna`) stay as they are.
 fn relative(name: &str, base: &Path) -> String {
     let (Ok(file), Ok(base)) = (std::fs::canonicalize(name), std::fs::canonicalize(base)) else {
         return name.to_string();
     };
-    let rel = file
-        .strip_prefix(&base)
-        .map(Path::to_path_buf)
-        .unwrap_or(file);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match file.strip_prefix(&base) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        // Joined by components, the root's `/` was doubled (`//work/a.myna`).
+        Err(_) => file.to_string_lossy().into_owned(),
+    }
 }
 
 impl Baseline {
@@ -313,6 +315,25 @@ mod tests {
 
     const DESIGN: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n\
                           flow 基幹 -> 市 : 課税 for 被扶養者認定\n";
+
+    #[test]
+    fn a_file_is_named_relative_to_the_baseline_or_by_its_absolute_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inside, outside) = (dir.path().join("in"), dir.path().join("out"));
+        std::fs::create_dir_all(inside.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        let (a, b) = (inside.join("sub/a.myna"), outside.join("b.myna"));
+        std::fs::write(&a, "").unwrap();
+        std::fs::write(&b, "").unwrap();
+        assert_eq!(relative(&a.display().to_string(), &inside), "sub/a.myna");
+        let absolute = std::fs::canonicalize(&b).unwrap().display().to_string();
+        assert_eq!(relative(&b.display().to_string(), &inside), absolute);
+        assert!(!absolute.starts_with("//"), "{absolute}");
+        assert_eq!(
+            relative("<builtin>/kenpo.myna", &inside),
+            "<builtin>/kenpo.myna"
+        );
+    }
 
     #[test]
     fn a_file_checked_again_has_its_excuses_again_and_counts_them_once() {

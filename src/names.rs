@@ -48,6 +48,41 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
+/// The one candidate that `wanted` abbreviates (by key), if exactly one
+/// does: Japanese shortens a name by keeping some of its characters in
+/// order (健保 for 健康保険, 課税情報 for 課税・非課税情報), which Jaro
+/// similarity misses once the part left out is long. Asked only when
+/// [`did_you_mean`] finds nothing; a guess at which name was meant, not
+/// a typo of it, so it is suggested and never applied as a fix.
+pub fn abbreviated<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let wanted: Vec<char> = key(wanted).chars().collect();
+    let mut found = None;
+    for c in candidates {
+        let long: Vec<char> = key(c).chars().collect();
+        if abbreviates(&wanted, &long) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(c);
+        }
+    }
+    found
+}
+
+/// Does `short` abbreviate `long`: at least two characters, fewer than
+/// `long`'s, the same first one, and every one of them in `long` in
+/// order?
+pub fn abbreviates(short: &[char], long: &[char]) -> bool {
+    if short.len() < 2 || short.len() >= long.len() || short.first() != long.first() {
+        return false;
+    }
+    let mut rest = long.iter();
+    short.iter().all(|c| rest.any(|l| l == c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +132,31 @@ mod tests {
         let names = ["被扶養者認定", "保険給付", "被保険者資格取得"];
         assert_eq!(did_you_mean("被扶養認定", names), Some("被扶養者認定"));
         assert_eq!(did_you_mean("全然違う", names), None);
+    }
+
+    #[test]
+    fn an_abbreviation_finds_the_one_name_it_shortens() {
+        let categories = [
+            "課税・非課税情報",
+            "住民票関係情報",
+            "資格情報",
+            "資格関連情報",
+        ];
+        assert_eq!(did_you_mean("課税情報", categories), None);
+        assert_eq!(
+            abbreviated("課税情報", categories),
+            Some("課税・非課税情報")
+        );
+        assert_eq!(abbreviated("住民情報", categories), Some("住民票関係情報"));
+        // Two names it could shorten: no guess between them.
+        assert_eq!(abbreviated("資格", categories), None);
+        // Not its first character, a single character, out of order, or
+        // as long as the name: no abbreviation.
+        assert_eq!(abbreviated("税情報", categories), None);
+        assert_eq!(abbreviated("課", categories), None);
+        assert_eq!(abbreviated("情報課税", categories), None);
+        assert_eq!(abbreviated("資格情報", ["資格情報"]), None);
+        // Compared by key, as names are.
+        assert_eq!(abbreviated("ＪＭ", ["J M D C"]), Some("J M D C"));
     }
 }

@@ -113,6 +113,36 @@ fn check_fix_rewrites_and_reports() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
 
+/// A name that abbreviates one of the rulebook's is suggested but never
+/// rewritten (which name was meant is a guess); the misspelling beside it
+/// with one close name is.
+#[test]
+fn check_fix_respells_a_typo_and_leaves_an_abbreviation() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    let src = std::fs::read_to_string("tests/cases/abbreviated-names.myna").unwrap();
+    std::fs::write(&f, &src).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["check", "--fix", "--lang", "en"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stderr.contains("fixed 1 finding(s)"), "{stderr}");
+    assert!(
+        stdout.contains("did you mean `課税・非課税情報`?"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("did you mean `住民票関係情報`?"),
+        "{stdout}"
+    );
+    let fixed = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(fixed, src.replace("for 被扶養者の認定", "for 被扶養者認定"));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+}
+
 /// A fixed text is written while it is checked again, in each round that
 /// changes it: a design fixed in two rounds ends with its second round's
 /// text on the disk, and a file that cannot be written (a symlink, never
@@ -544,10 +574,12 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let findings = baseline["findings"].as_array_mut().unwrap();
         let all = findings.len();
+        // Every other finding excused, but none of `custom/`'s, whose
+        // fixes are asserted below whatever other cases there are.
         let mut i = 0;
-        findings.retain(|_| {
+        findings.retain(|f| {
             i += 1;
-            i % 2 == 0
+            i % 2 == 0 && !f["file"].as_str().unwrap().starts_with("custom/")
         });
         assert!(all > 40, "{all} findings recorded");
         std::fs::write(&path, baseline.to_string()).unwrap();

@@ -24,6 +24,7 @@ use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
 use rustc_hash::FxHashMap;
+use suggest::Likeness;
 
 /// The kind of thing a name names, for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -57,18 +58,24 @@ pub(crate) fn undefined<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
     let all: Vec<&str> = candidates.into_iter().collect();
-    let (suggestion, unique) = suggest(&name.text, &all);
-    undefined_suggesting(kind, name, suggestion, unique)
+    undefined_suggesting(kind, name, suggest(&name.text, &all))
 }
 
-/// The nearest close name, and whether it is the only close one (then a
-/// respelling is a safe fix: there is nothing to choose between).
-fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> (Option<&'a str>, bool) {
-    let best = names::did_you_mean(wanted, all.iter().map(AsRef::as_ref));
-    let unique = best.is_some_and(|b| {
-        names::did_you_mean(wanted, all.iter().map(AsRef::as_ref).filter(|c| *c != b)).is_none()
-    });
-    (best, unique)
+/// The nearest close name and whether it is the only close one (then a
+/// respelling is a safe fix: there is nothing to choose between); with
+/// none close, the one name `wanted` abbreviates ([`names::abbreviated`]).
+fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> Option<(&'a str, Likeness)> {
+    let names = || all.iter().map(AsRef::as_ref);
+    if let Some(best) = names::did_you_mean(wanted, names()) {
+        let only = names::did_you_mean(wanted, names().filter(|c| *c != best)).is_none();
+        let like = if only {
+            Likeness::OnlyNear
+        } else {
+            Likeness::Nearest
+        };
+        return Some((best, like));
+    }
+    names::abbreviated(wanted, names()).map(|n| (n, Likeness::Abbreviates))
 }
 
 /// "Did you mean" answers, remembered per misspelling: a design that
@@ -77,7 +84,7 @@ fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> (Option<&'a str>, b
 /// ([`suggest::NameIndex`]), built once, so many distinct misspellings
 /// stay far from misspellings × names comparisons.
 pub(crate) struct Suggestions {
-    answers: FxHashMap<(Kind, crate::syntax::ast::Name), (Option<String>, bool)>,
+    answers: FxHashMap<(Kind, crate::syntax::ast::Name), Option<(String, Likeness)>>,
     indexes: FxHashMap<Kind, suggest::NameIndex>,
     budget: usize,
 }
@@ -101,22 +108,21 @@ impl Suggestions {
         S: AsRef<str>,
     {
         let key = (kind, name.text);
-        let (suggestion, unique) = match self.answers.get(&key) {
+        let answer = match self.answers.get(&key) {
             Some(s) => s.clone(),
             None => {
                 let index = self
                     .indexes
                     .entry(kind)
                     .or_insert_with(|| suggest::NameIndex::new(&candidates()));
-                let s = match index.nearest(&name.text, &mut self.budget) {
-                    Some((best, unique)) => (Some(best.to_string()), unique),
-                    None => (None, false),
-                };
+                let s = (index.nearest(&name.text, &mut self.budget))
+                    .map(|(best, like)| (best.to_string(), like));
                 self.answers.insert(key, s.clone());
                 s
             }
         };
-        undefined_suggesting(kind, name, suggestion.as_deref(), unique)
+        let answer = answer.as_ref().map(|(s, like)| (s.as_str(), *like));
+        undefined_suggesting(kind, name, answer)
     }
 
     /// Searches ahead, on every core, the answers [`Suggestions::undefined`]
@@ -162,7 +168,7 @@ impl Suggestions {
                 // Nothing is found with nothing left: a search that costs
                 // nothing walks no list, so it has no name to compare.
                 for &(kind, name) in names {
-                    answers.insert((kind, *name), (None, false));
+                    answers.insert((kind, *name), None);
                 }
                 continue;
             }
@@ -177,14 +183,11 @@ impl Suggestions {
                 let answer = match searched {
                     Some(suggest::Searched::Within { cost, found }) if cost <= *budget => {
                         *budget -= cost;
-                        match found {
-                            Some((i, unique)) => (Some(index.name(i).to_string()), unique),
-                            None => (None, false),
-                        }
+                        found.map(|(i, like)| (index.name(i).to_string(), like))
                     }
                     _ => {
                         *budget = 0;
-                        (None, false)
+                        None
                     }
                 };
                 answers.insert((kind, *name), answer);
@@ -198,8 +201,7 @@ impl Suggestions {
 fn undefined_suggesting(
     kind: Kind,
     name: &Ident,
-    suggestion: Option<&str>,
-    unique: bool,
+    suggestion: Option<(&str, Likeness)>,
 ) -> Diagnostic {
     let k = kind.text();
     let mut d = Diagnostic::new(
@@ -208,11 +210,20 @@ fn undefined_suggesting(
         text!("undefined {} `{}`", k.en, name.text; "{}「{}」は定義されていません", k.ja, name.text),
     )
     .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja));
-    if let Some(s) = suggestion {
-        d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
-        if unique {
-            d = d.with_fix(respell(name.span, s));
+    match suggestion {
+        Some((s, Likeness::Abbreviates)) => {
+            d = d.with_help(
+                text!("did you mean `{s}`? (`{}` would abbreviate it)", name.text;
+                                  "「{s}」の略ではありませんか?"),
+            );
         }
+        Some((s, like)) => {
+            d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
+            if like == Likeness::OnlyNear {
+                d = d.with_fix(respell(name.span, s));
+            }
+        }
+        None => {}
     }
     d
 }

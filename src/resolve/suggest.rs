@@ -1,5 +1,7 @@
 //! "Did you mean": the nearest declared name to a misspelling, by Jaro
-//! similarity above 0.7 (as [`crate::names::did_you_mean`]), found through
+//! similarity above 0.7 (as [`crate::names::did_you_mean`]), or with none
+//! that near the one name it abbreviates ([`crate::names::abbreviated`]),
+//! found through
 //! an index so that many distinct misspellings do not cost misspellings ×
 //! names Jaro comparisons.
 //!
@@ -26,6 +28,29 @@ const JARO_COST: usize = 50;
 
 /// The threshold above which a name is suggested.
 const THRESHOLD: f64 = 0.7;
+
+/// How a suggested name is like the name written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Likeness {
+    /// The only name spelled near it (Jaro above 0.7): respelling it is
+    /// a safe fix, with nothing to choose between.
+    OnlyNear,
+    /// The nearest of several names spelled near it.
+    Nearest,
+    /// None spelled near it; the one name it abbreviates
+    /// ([`crate::names::abbreviated`]): a guess, never a fix.
+    Abbreviates,
+}
+
+impl Likeness {
+    /// The likeness of the nearest of `near` names spelled near.
+    fn of_near(near: usize) -> Likeness {
+        match near {
+            1 => Likeness::OnlyNear,
+            _ => Likeness::Nearest,
+        }
+    }
+}
 
 /// The names of one kind, indexed by character.
 pub(crate) struct NameIndex {
@@ -58,14 +83,14 @@ impl NameIndex {
         }
     }
 
-    /// The nearest name to `wanted`, if one is near enough, and whether it
-    /// is the only one near enough (then a fix may respell it safely);
-    /// `budget` is what is left of the index work allowed, and is spent.
-    pub(crate) fn nearest(&self, wanted: &str, budget: &mut usize) -> Option<(&str, bool)> {
+    /// The nearest name to `wanted`, if one is near enough (or the one it
+    /// abbreviates), and how it is like it; `budget` is what is left of
+    /// the index work allowed, and is spent.
+    pub(crate) fn nearest(&self, wanted: &str, budget: &mut usize) -> Option<(&str, Likeness)> {
         match self.search(wanted, *budget) {
             Searched::Within { cost, found } => {
                 *budget -= cost;
-                found.map(|(i, unique)| (self.name(i), unique))
+                found.map(|(i, like)| (self.name(i), like))
             }
             Searched::Over => {
                 *budget = 0;
@@ -124,17 +149,24 @@ impl NameIndex {
                 }
             }
             let mut hopeful: Vec<u32> = Vec::new();
+            // Names holding every character of the misspelling, and
+            // longer: those it may abbreviate.
+            let mut longer: Vec<u32> = Vec::new();
             for &i in met.iter() {
                 let c = std::mem::take(&mut counts[i as usize]);
-                let (c, b) = (f64::from(c), self.keys[i as usize].len() as f64);
+                let b = self.keys[i as usize].len();
+                if c as usize == a && b > a {
+                    longer.push(i);
+                }
+                let (c, b) = (f64::from(c), b as f64);
                 if !over && (c / a as f64 + c / b + 1.0) / 3.0 > THRESHOLD {
                     hopeful.push(i);
                 }
             }
             met.clear();
-            (!over).then_some(hopeful)
+            (!over).then_some((hopeful, longer))
         });
-        let Some(mut hopeful) = hopeful else {
+        let Some((mut hopeful, mut longer)) = hopeful else {
             return Searched::Over;
         };
         hopeful.sort_unstable();
@@ -156,10 +188,30 @@ impl NameIndex {
                 }
             }
         }
-        Searched::Within {
-            cost: spent,
-            found: best.map(|(_, i)| (i, near == 1)),
+        if let Some((_, i)) = best {
+            return Searched::Within {
+                cost: spent,
+                found: Some((i, Likeness::of_near(near))),
+            };
         }
+        // None near: the one name it abbreviates, as
+        // [`crate::names::abbreviated`] finds it (each test costs a Jaro
+        // comparison).
+        longer.sort_unstable();
+        let cost = longer.len().saturating_mul(JARO_COST);
+        if cap - spent < cost {
+            return Searched::Over;
+        }
+        spent += cost;
+        let mut shortened = longer
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| crate::names::abbreviates(&wanted_chars, &self.keys[i]));
+        let found = match (shortened.next(), shortened.next()) {
+            (Some(i), None) => Some((i, Likeness::Abbreviates)),
+            _ => None,
+        };
+        Searched::Within { cost: spent, found }
     }
 }
 
@@ -181,11 +233,11 @@ thread_local! {
 /// What a search found, before its cost is spent ([`NameIndex::search`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Searched {
-    /// It cost `cost`, and found the name numbered `found.0`, if any
-    /// (`found.1`: the only one near enough).
+    /// It cost `cost`, and found the name numbered `found.0`, if any,
+    /// like the name written as `found.1` says.
     Within {
         cost: usize,
-        found: Option<(usize, bool)>,
+        found: Option<(usize, Likeness)>,
     },
     /// It would cost more than it was allowed.
     Over,
@@ -230,6 +282,10 @@ mod tests {
             "abd",
             "xyz",
             "株式会社 J M D C",
+            "課税・非課税情報",
+            "住民票関係情報",
+            "資格情報",
+            "資格関連情報",
         ];
         let index = NameIndex::new(&names);
         let tries = [
@@ -245,15 +301,29 @@ mod tests {
             "株式会社JMDC",
             "a",
             "",
+            "課税情報",
+            "住民情報",
+            "資格",
+            "資格関係",
+            "被保険",
+            "ab",
         ];
         for t in tries {
             let mut budget = budget();
             assert_eq!(
-                index.nearest(t, &mut budget).map(|(n, _)| n),
-                did_you_mean(t, names),
+                index.nearest(t, &mut budget),
+                super::super::suggest(t, &names),
                 "{t}"
             );
         }
+        // The abbreviations among them: suggested, never as the only
+        // close name (no fix).
+        let mut budget = budget();
+        assert_eq!(
+            index.nearest("課税情報", &mut budget),
+            Some(("課税・非課税情報", Likeness::Abbreviates))
+        );
+        assert_eq!(did_you_mean("課税情報", names), None);
     }
 
     #[test]
