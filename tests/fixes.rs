@@ -143,6 +143,33 @@ fn check_fix_respells_a_typo_and_leaves_an_abbreviation() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
 }
 
+/// A name of another kind (a role where a category goes, an actor carried
+/// as an item) is no misspelling: MN010 says what it is, and no fix
+/// respells it, not even into the one close name.
+#[test]
+fn check_fix_leaves_a_name_of_another_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    let src = std::fs::read_to_string("tests/cases/names-of-another-kind.myna").unwrap();
+    std::fs::write(&f, &src).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["check", "--fix", "--unsafe-fixes", "--lang", "en"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    for said in [
+        "`他機関` is a role of the rulebook `kenpo`, not a category",
+        "`基幹システム` is an actor of this design, not a data item",
+        "`課税情報` is a data item of this design, not an actor",
+        "did you mean `他機関資格情報`?",
+    ] {
+        assert!(stdout.contains(said), "{said}: {stdout}");
+    }
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), src);
+    assert_eq!(out.status.code(), Some(1));
+}
+
 /// A fixed text is written while it is checked again, in each round that
 /// changes it: a design fixed in two rounds ends with its second round's
 /// text on the disk, and a file that cannot be written (a symlink, never

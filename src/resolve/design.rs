@@ -2,7 +2,7 @@
 
 use super::rebind::RulebookNames;
 use super::slots::{self, Slots};
-use super::{Kind, Suggestions, check_spelling, duplicate, misplaced};
+use super::{Kind, Suggestions, check_spelling, duplicate, misplaced, other_kind_note};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
@@ -63,6 +63,44 @@ impl<'a> Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// `d` (an MN010 for `name`, undefined as a `wanted`) with a note when
+    /// the name is one of another kind of the same source: for an actor
+    /// or an item, the design's items or actors (those declared so far);
+    /// for a role, category, purpose or clause, the rulebook's others.
+    /// Never across the two: a role is often named like the actor
+    /// declared with it (`actor 事業主 : 事業主`), and a design bound to
+    /// another rulebook ([`super::rebind`]) keeps its actors' and items'
+    /// findings. Such a name is no misspelling, so the respelling a close
+    /// name would offer is no safe fix: it is dropped (the suggestion
+    /// stays).
+    fn noting_other_kind(&self, wanted: Kind, name: &str, mut d: Diagnostic) -> Diagnostic {
+        let rb = self.design.rulebook.as_deref();
+        let is = match wanted {
+            Kind::Actor => self.data_names.get(name).map(|_| Kind::Data),
+            Kind::Data => self.actor_names.get(name).map(|_| Kind::Actor),
+            Kind::Role | Kind::Category | Kind::Purpose | Kind::Clause => rb.and_then(|rb| {
+                let found = |kind: Kind| match kind {
+                    Kind::Role => rb.role_named(name).is_some(),
+                    Kind::Category => rb.category_named(name).is_some(),
+                    Kind::Purpose => rb.purpose_named(name).is_some(),
+                    Kind::Clause => rb.clause_named(name).is_some(),
+                    Kind::Actor | Kind::Data => false,
+                };
+                let kinds = [Kind::Role, Kind::Category, Kind::Purpose, Kind::Clause];
+                kinds.into_iter().find(|&k| k != wanted && found(k))
+            }),
+        };
+        let Some(is) = is else {
+            return d;
+        };
+        let rulebook = match is {
+            Kind::Actor | Kind::Data => None,
+            _ => rb.map(|rb| rb.name.as_str()),
+        };
+        d.fixes.clear();
+        d.with_note(other_kind_note(wanted, is, name, rulebook))
+    }
+
     fn actor(&mut self, name: &Ident) -> Ref<ActorId> {
         let found = self.actor_names.lookup(&name.text);
         let id = found.map(|(a, _)| a);
@@ -79,6 +117,7 @@ impl Resolver<'_> {
                 let d = self.suggestions.undefined(Kind::Actor, name, || {
                     actors.iter().map(|a| a.name.as_str()).collect()
                 });
+                let d = self.noting_other_kind(Kind::Actor, &name.text, d);
                 self.diags.push(d.with_note(Text::new(
                     "declare it first: actor NAME : ROLE",
                     "先に宣言してください: actor 名前 : 役割",
@@ -107,6 +146,7 @@ impl Resolver<'_> {
                 let d = self.suggestions.undefined(Kind::Data, name, || {
                     data.iter().map(|d| d.name.as_str()).collect()
                 });
+                let d = self.noting_other_kind(Kind::Data, &name.text, d);
                 self.diags.push(d.with_note(Text::new(
                     "declare it first: data NAME : CATEGORY",
                     "先に宣言してください: data 名前 : カテゴリ",
@@ -143,7 +183,8 @@ impl Resolver<'_> {
                 check_spelling(name, declared, at, self.diags);
             }
             None => {
-                let d = self.suggestions.undefined(kind, name, || all(&rb)).with_note(text!(
+                let d = self.suggestions.undefined(kind, name, || all(&rb));
+                let d = self.noting_other_kind(kind, &name.text, d).with_note(text!(
                     "names of roles, categories, purposes and clauses come from the rulebook `{}`", rb.name;
                     "役割・カテゴリ・利用目的・契約事項の名前はルールブック「{}」で定義されます", rb.name
                 ));

@@ -49,6 +49,35 @@ impl Kind {
         };
         Text::new(en, ja)
     }
+
+    /// The English name with its article: "an actor", "a role".
+    fn with_article(self) -> String {
+        let en = self.text().en;
+        match en.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            true => format!("an {en}"),
+            false => format!("a {en}"),
+        }
+    }
+}
+
+/// The note for an undefined `name` of kind `wanted` that names something
+/// of kind `is` instead (a role written where a category goes, an actor
+/// carried as a data item): said, so that no one hunts for a misspelling
+/// that is not there. `rulebook`: the rulebook that declares it, when it
+/// is one of the rulebook's names.
+pub(crate) fn other_kind_note(wanted: Kind, is: Kind, name: &str, rulebook: Option<&str>) -> Text {
+    let (w, i) = (wanted.text(), is.text());
+    let (we, ie) = (wanted.with_article(), is.with_article());
+    match rulebook {
+        Some(rb) => text!(
+            "`{name}` is {ie} of the rulebook `{rb}`, not {we}";
+            "「{name}」はルールブック「{rb}」の{}で、{}ではありません", i.ja, w.ja
+        ),
+        None => text!(
+            "`{name}` is {ie} of this design, not {we}";
+            "「{name}」はこの設計の{}で、{}ではありません", i.ja, w.ja
+        ),
+    }
 }
 
 /// MN010 for `name`, suggesting the nearest of `candidates`.
