@@ -163,6 +163,10 @@ fn check_fix_leaves_a_name_of_another_kind() {
         "`基幹システム` is an actor of this design, not a data item",
         "`課税情報` is a data item of this design, not an actor",
         "did you mean `他機関資格情報`?",
+        "`7(1)` is a section of the rulebook `kenpo`, not a purpose: a flow names one of its \
+         purposes (保険給付審査, 高齢受給者負担区分判定, 被保険者資格取得, 保険料還付, \
+         被扶養者認定, 保険給付)",
+        "is `7(` a section id?",
     ] {
         assert!(stdout.contains(said), "{said}: {stdout}");
     }

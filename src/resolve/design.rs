@@ -2,7 +2,9 @@
 
 use super::rebind::RulebookNames;
 use super::slots::{self, Slots};
-use super::{Kind, Suggestions, check_spelling, duplicate, misplaced, other_kind_note};
+use super::{
+    Kind, Suggestions, check_spelling, duplicate, misplaced, other_kind_note, section_note,
+};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
@@ -27,6 +29,10 @@ pub(super) struct Resolver<'a> {
     /// made, when the design is to be bound to another rulebook later
     /// ([`super::rebind`]).
     written: Option<RulebookNames>,
+    /// The note for a purpose named like a section, by the name's key
+    /// (none when no section is named so): made once, however many flows
+    /// name it.
+    section_notes: rustc_hash::FxHashMap<String, Option<Text>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -48,6 +54,7 @@ impl<'a> Resolver<'a> {
             suggestions: Suggestions::default(),
             diags,
             written,
+            section_notes: Default::default(),
         }
     }
 
@@ -73,8 +80,9 @@ impl Resolver<'_> {
     /// findings. Such a name is no misspelling, so the respelling a close
     /// name would offer is no safe fix: it is dropped (the suggestion
     /// stays).
-    fn noting_other_kind(&self, wanted: Kind, name: &str, mut d: Diagnostic) -> Diagnostic {
-        let rb = self.design.rulebook.as_deref();
+    fn noting_other_kind(&mut self, wanted: Kind, name: &str, mut d: Diagnostic) -> Diagnostic {
+        let rulebook = self.design.rulebook.clone();
+        let rb = rulebook.as_deref();
         let is = match wanted {
             Kind::Actor => self.data_names.get(name).map(|_| Kind::Data),
             Kind::Data => self.actor_names.get(name).map(|_| Kind::Actor),
@@ -91,6 +99,16 @@ impl Resolver<'_> {
             }),
         };
         let Some(is) = is else {
+            let note = match (wanted, rb) {
+                (Kind::Purpose, Some(rb)) => (self.section_notes)
+                    .entry(crate::names::key(name))
+                    .or_insert_with(|| section_note_of(rb, name)),
+                _ => return d,
+            };
+            if let Some(note) = note {
+                d.fixes.clear();
+                d = d.with_note(note.clone());
+            }
             return d;
         };
         let rulebook = match is {
@@ -581,6 +599,33 @@ impl Resolver<'_> {
         }
         Some((actors_seen, data_seen, flows))
     }
+}
+
+/// The note for purpose `name` when it is the id of one of `rb`'s
+/// sections (`for "7(1)"`), listing the section's purposes: those it
+/// declares, then those its rules name that it does not (7(1) allows
+/// exchanges for 被扶養者認定, a purpose of 2(1)).
+fn section_note_of(rb: &Rulebook, name: &str) -> Option<Text> {
+    let wanted = crate::names::key(name);
+    let at = (rb.sections.iter()).position(|s| crate::names::key(&s.id) == wanted)?;
+    let declared = (rb.purposes.iter().enumerate()).filter(|(_, p)| p.section.index() == at);
+    let mut ids: Vec<usize> = declared.map(|(i, _)| i).collect();
+    let mut listed: rustc_hash::FxHashSet<usize> = ids.iter().copied().collect();
+    let named = (rb.rules.iter().filter(|r| r.section.index() == at))
+        .flat_map(|r| r.purposes.iter().map(|p| p.index()));
+    for p in named {
+        if listed.insert(p) {
+            ids.push(p);
+        }
+    }
+    let purposes: Vec<String> = (ids.iter())
+        .filter_map(|&i| rb.purposes.get(i))
+        .map(|p| p.name.clone())
+        .collect();
+    // The id as the rulebook writes it: the note is made once for every
+    // spelling of the same key.
+    let id = rb.sections.get(at).map_or(name, |s| s.id.as_str());
+    Some(section_note(id, &rb.name, &purposes))
 }
 
 /// An actor's record when its role and every clause are spelled exactly

@@ -60,6 +60,16 @@ impl Kind {
     }
 }
 
+/// The note for an undefined purpose named like section `id` of the
+/// rulebook `rb`, with the section's purposes (`purposes`).
+pub(crate) fn section_note(id: &str, rb: &str, purposes: &[String]) -> Text {
+    let list = crate::text::list(purposes);
+    text!(
+        "`{id}` is a section of the rulebook `{rb}`, not a purpose: a flow names one of its purposes ({})", list.en;
+        "「{id}」はルールブック「{rb}」の節で、利用目的ではありません。フローにはその節の利用目的 ({}) のいずれかを書きます", list.ja
+    )
+}
+
 /// The note for an undefined `name` of kind `wanted` that names something
 /// of kind `is` instead (a role written where a category goes, an actor
 /// carried as a data item): said, so that no one hunts for a misspelling

@@ -702,7 +702,23 @@ impl<'a> StmtParser<'a> {
             .iter()
             .filter(|k| k.starts_statement())
             .map(|k| k.as_str());
-        if found.kind == TokenKind::Name
+        // `for 7(1)`: a section id where a purpose goes, unquoted.
+        let after_name = pos
+            .checked_sub(1)
+            .and_then(|p| self.toks.get(p))
+            .filter(|t| {
+                found.kind == TokenKind::Paren
+                    && t.kind == TokenKind::Name
+                    && t.span.end == found.span.start
+                    && found.text(self.src) == "("
+            });
+        if let Some(name) = after_name {
+            let name = name.text(self.src);
+            d = d.with_help(text!(
+                "is `{name}(` a section id? A flow names purposes, not sections (`mynaflow rules show` lists each section's purposes); a name that holds `(` is written in quotes";
+                "「{name}(」は節番号ですか? フローには節ではなく利用目的を書きます (各節の利用目的は `mynaflow rules show` で確認できます)。`(` を含む名前は引用符で囲みます"
+            ));
+        } else if found.kind == TokenKind::Name
             && let Some(k) = crate::names::did_you_mean(found.text(self.src), statements)
         {
             d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか?"));
