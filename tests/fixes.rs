@@ -97,20 +97,46 @@ fn examples_fixed_equal_their_twins() {
 
 #[test]
 fn check_fix_rewrites_and_reports() {
+    let fixed = fixed_copy("docs/codes/examples/MN003-fullwidth-colon.myna", &[]);
+    assert!(
+        fixed.stderr.contains("fixed 2 finding(s)"),
+        "{}",
+        fixed.stderr
+    );
+    assert!(!fixed.text.contains('：') && !fixed.text.contains('，'));
+    assert_eq!(fixed.status, Some(0), "{}", fixed.stderr);
+}
+
+/// What `check --fix` did to a copy of a design.
+struct FixedCopy {
+    /// The design as it was.
+    src: String,
+    /// The copy, once fixed.
+    text: String,
+    stdout: String,
+    stderr: String,
+    status: Option<i32>,
+}
+
+/// `check --fix ARGS` (in English) on a copy of `design`.
+fn fixed_copy(design: &str, args: &[&str]) -> FixedCopy {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("d.myna");
-    let src = std::fs::read_to_string("docs/codes/examples/MN003-fullwidth-colon.myna").unwrap();
+    let src = std::fs::read_to_string(design).unwrap();
     std::fs::write(&f, &src).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(["check", "--fix"])
+        .args(["check", "--fix", "--lang", "en"])
+        .args(args)
         .arg(&f)
         .output()
         .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("fixed 2 finding(s)"), "{stderr}");
-    let fixed = std::fs::read_to_string(&f).unwrap();
-    assert!(!fixed.contains('：') && !fixed.contains('，'));
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    FixedCopy {
+        src,
+        text: std::fs::read_to_string(&f).unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        status: out.status.code(),
+    }
 }
 
 /// A name that abbreviates one of the rulebook's is suggested but never
@@ -118,29 +144,21 @@ fn check_fix_rewrites_and_reports() {
 /// with one close name is.
 #[test]
 fn check_fix_respells_a_typo_and_leaves_an_abbreviation() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("d.myna");
-    let src = std::fs::read_to_string("tests/cases/abbreviated-names.myna").unwrap();
-    std::fs::write(&f, &src).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(["check", "--fix", "--lang", "en"])
-        .arg(&f)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stderr.contains("fixed 1 finding(s)"), "{stderr}");
+    let fixed = fixed_copy("tests/cases/abbreviated-names.myna", &[]);
     assert!(
-        stdout.contains("did you mean `課税・非課税情報`?"),
-        "{stdout}"
+        fixed.stderr.contains("fixed 1 finding(s)"),
+        "{}",
+        fixed.stderr
     );
-    assert!(
-        stdout.contains("did you mean `住民票関係情報`?"),
-        "{stdout}"
-    );
-    let fixed = std::fs::read_to_string(&f).unwrap();
-    assert_eq!(fixed, src.replace("for 被扶養者の認定", "for 被扶養者認定"));
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for said in [
+        "did you mean `課税・非課税情報`? (`課税情報` would abbreviate it)",
+        "did you mean `住民票関係情報`? (`住民情報` would abbreviate it)",
+    ] {
+        assert!(fixed.stdout.contains(said), "{said}: {}", fixed.stdout);
+    }
+    let respelled = fixed.src.replace("for 被扶養者の認定", "for 被扶養者認定");
+    assert_eq!(fixed.text, respelled);
+    assert_eq!(fixed.status, Some(1), "{}", fixed.stderr);
 }
 
 /// A name of another kind (a role where a category goes, an actor carried
@@ -148,16 +166,10 @@ fn check_fix_respells_a_typo_and_leaves_an_abbreviation() {
 /// respells it, not even into the one close name.
 #[test]
 fn check_fix_leaves_a_name_of_another_kind() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("d.myna");
-    let src = std::fs::read_to_string("tests/cases/names-of-another-kind.myna").unwrap();
-    std::fs::write(&f, &src).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-        .args(["check", "--fix", "--unsafe-fixes", "--lang", "en"])
-        .arg(&f)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let fixed = fixed_copy(
+        "tests/cases/names-of-another-kind.myna",
+        &["--unsafe-fixes"],
+    );
     for said in [
         "`他機関` is a role of the rulebook `kenpo`, not a category",
         "`基幹システム` is an actor of this design, not a data item",
@@ -168,10 +180,10 @@ fn check_fix_leaves_a_name_of_another_kind() {
          被扶養者認定, 保険給付)",
         "is `7(` a section id?",
     ] {
-        assert!(stdout.contains(said), "{said}: {stdout}");
+        assert!(fixed.stdout.contains(said), "{said}: {}", fixed.stdout);
     }
-    assert_eq!(std::fs::read_to_string(&f).unwrap(), src);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(fixed.text, fixed.src);
+    assert_eq!(fixed.status, Some(1), "{}", fixed.stderr);
 }
 
 /// A fixed text is written while it is checked again, in each round that
