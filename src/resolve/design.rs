@@ -6,7 +6,7 @@ use super::{
     Kind, Suggestions, check_spelling, duplicate, misplaced, other_kind_note, section_note,
 };
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fact};
 use crate::model::*;
 use crate::span::FileId;
 use crate::syntax::ast::{self, Ident, Name, Stmt};
@@ -32,7 +32,7 @@ pub(super) struct Resolver<'a> {
     /// The note for a purpose named like a section, by the name's key
     /// (none when no section is named so): made once, however many flows
     /// name it.
-    section_notes: rustc_hash::FxHashMap<String, Option<Text>>,
+    section_notes: rustc_hash::FxHashMap<String, Option<(Text, Vec<Fact>)>>,
 }
 
 impl<'a> Resolver<'a> {
@@ -105,9 +105,9 @@ impl Resolver<'_> {
                     .or_insert_with(|| section_note_of(rb, name)),
                 _ => return d,
             };
-            if let Some(note) = note {
+            if let Some((note, facts)) = note {
                 d.fixes.clear();
-                d = d.with_note(note.clone());
+                d = d.with_note(note.clone()).with_facts(facts.clone());
             }
             return d;
         };
@@ -117,6 +117,7 @@ impl Resolver<'_> {
         };
         d.fixes.clear();
         d.with_note(other_kind_note(wanted, is, name, rulebook))
+            .with_facts(vec![Fact::text("named_kind", is.key())])
     }
 
     fn actor(&mut self, name: &Ident) -> Ref<ActorId> {
@@ -605,7 +606,7 @@ impl Resolver<'_> {
 /// sections (`for "7(1)"`), listing the section's purposes: those it
 /// declares, then those its rules name that it does not (7(1) allows
 /// exchanges for 被扶養者認定, a purpose of 2(1)).
-fn section_note_of(rb: &Rulebook, name: &str) -> Option<Text> {
+fn section_note_of(rb: &Rulebook, name: &str) -> Option<(Text, Vec<Fact>)> {
     let wanted = crate::names::key(name);
     let at = (rb.sections.iter()).position(|s| crate::names::key(&s.id) == wanted)?;
     let declared = (rb.purposes.iter().enumerate()).filter(|(_, p)| p.section.index() == at);
@@ -625,7 +626,16 @@ fn section_note_of(rb: &Rulebook, name: &str) -> Option<Text> {
     // The id as the rulebook writes it: the note is made once for every
     // spelling of the same key.
     let id = rb.sections.get(at).map_or(name, |s| s.id.as_str());
-    Some(section_note(id, &rb.name, &purposes))
+    let note = section_note(id, &rb.name, &purposes);
+    let mut facts = vec![
+        Fact::text("named_kind", "section"),
+        Fact::text("section", id),
+    ];
+    facts.extend(Fact::list(
+        ("section_purposes", "section_purposes_total"),
+        purposes,
+    ));
+    Some((note, facts))
 }
 
 /// An actor's record when its role and every clause are spelled exactly

@@ -15,7 +15,7 @@ pub use rebind::{Rebound, RulebookNames, rebind_design};
 pub use rulebook::resolve_rulebook;
 
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fact};
 use crate::fix::{Edit, Fix};
 use crate::names;
 use crate::span::Span;
@@ -48,6 +48,19 @@ impl Kind {
             Kind::Clause => ("clause", "契約事項"),
         };
         Text::new(en, ja)
+    }
+
+    /// The kind as a fact's value: `actor`, `data_item`, `role`,
+    /// `category`, `purpose`, `clause`.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Kind::Actor => "actor",
+            Kind::Data => "data_item",
+            Kind::Role => "role",
+            Kind::Category => "category",
+            Kind::Purpose => "purpose",
+            Kind::Clause => "clause",
+        }
     }
 
     /// The English name with its article: "an actor", "a role".
@@ -248,7 +261,18 @@ fn undefined_suggesting(
         name.span,
         text!("undefined {} `{}`", k.en, name.text; "{}「{}」は定義されていません", k.ja, name.text),
     )
-    .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja));
+    .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja))
+    .with_facts(vec![Fact::text("name", name.text.as_str()), Fact::text("name_kind", kind.key())]);
+    if let Some((s, like)) = suggestion {
+        let by = match like {
+            Likeness::OnlyNear | Likeness::Nearest => "spelling",
+            Likeness::Abbreviates => "abbreviation",
+        };
+        d = d.with_facts(vec![
+            Fact::text("did_you_mean", s),
+            Fact::text("did_you_mean_by", by),
+        ]);
+    }
     match suggestion {
         Some((s, Likeness::Abbreviates)) => {
             d = d.with_help(

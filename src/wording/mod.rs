@@ -474,36 +474,16 @@ impl<'a> Words<'a> {
     }
 }
 
-/// A text fact.
+/// A text fact ([`Fact::text`]).
 fn fact_text(key: &'static str, value: impl Into<String>) -> Fact {
-    Fact {
-        key,
-        value: FactValue::Text(value.into()),
-    }
+    Fact::text(key, value)
 }
 
-/// Names a list fact holds at most. The lists are as long as a rulebook
-/// (its purposes, roles, register) or a route, and every finding shown
-/// carries its own: uncut, a 1 MB register and a hundred findings made
-/// 60 MB of JSON from a 60 KB design.
-pub const MAX_FACT_NAMES: usize = 100;
+pub use crate::diagnostic::MAX_FACT_NAMES;
 
-/// A list fact, and, when it is cut at [`MAX_FACT_NAMES`], the count of
-/// the whole list under `total`.
-fn fact_list((key, total): (&'static str, &'static str), mut value: Vec<String>) -> Vec<Fact> {
-    let all = value.len();
-    value.truncate(MAX_FACT_NAMES);
-    let mut facts = vec![Fact {
-        key,
-        value: FactValue::List(value),
-    }];
-    if all > MAX_FACT_NAMES {
-        facts.push(Fact {
-            key: total,
-            value: FactValue::Count(all as u64),
-        });
-    }
-    facts
+/// A list fact, cut at [`MAX_FACT_NAMES`] ([`Fact::list`]).
+fn fact_list(keys: (&'static str, &'static str), value: Vec<String>) -> Vec<Fact> {
+    Fact::list(keys, value)
 }
 
 /// Names without repeats, first occurrence kept.
