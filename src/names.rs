@@ -32,20 +32,33 @@ fn stays_as_it_is(c: char) -> bool {
 }
 
 /// The candidate nearest to `wanted` (by key), if near enough to suggest.
-/// Uses Jaro similarity above 0.7, the threshold clap uses for "did you mean".
+/// Uses Jaro similarity above 0.7, the threshold clap uses for "did you mean"
+/// ([`near_enough`]).
 pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let wanted = key(wanted);
+    let a = wanted.chars().count();
     let mut best: Option<(f64, &'a str)> = None;
     for c in candidates {
-        let score = strsim::jaro(&wanted, &key(c));
-        if score > 0.7 && best.is_none_or(|(b, _)| score > b) {
+        let c_key = key(c);
+        let score = strsim::jaro(&wanted, &c_key);
+        if near_enough(score, a, c_key.chars().count()) && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// Is a Jaro similarity of `score`, between names of `a` and `b`
+/// characters, near enough to suggest? Above 0.7; and between two names
+/// of two characters, one character the same in the same place (2/3): a
+/// Japanese name is often two kanji, and the usual typo is the input
+/// method's other kanji of the same reading (他社 for 他者), which Jaro
+/// puts just under 0.7.
+pub fn near_enough(score: f64, a: usize, b: usize) -> bool {
+    score > 0.7 || (a == 2 && b == 2 && score >= 2.0 / 3.0)
 }
 
 /// The one candidate that `wanted` abbreviates (by key), if exactly one
@@ -132,6 +145,20 @@ mod tests {
         let names = ["被扶養者認定", "保険給付", "被保険者資格取得"];
         assert_eq!(did_you_mean("被扶養認定", names), Some("被扶養者認定"));
         assert_eq!(did_you_mean("全然違う", names), None);
+    }
+
+    #[test]
+    fn two_kanji_with_one_the_same_in_place_are_near() {
+        let roles = ["他者", "組合", "本人"];
+        assert_eq!(did_you_mean("他社", roles), Some("他者"));
+        assert_eq!(did_you_mean("組織", roles), Some("組合"));
+        // Not in the same place, or longer names: as Jaro says.
+        assert_eq!(did_you_mean("社他", roles), None);
+        assert_eq!(did_you_mean("人本", roles), None);
+        assert_eq!(did_you_mean("他社等", ["他者類"]), None);
+        assert!(near_enough(2.0 / 3.0, 2, 2));
+        assert!(!near_enough(2.0 / 3.0, 2, 3));
+        assert!(!near_enough(0.7, 3, 3));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! "Did you mean": the nearest declared name to a misspelling, by Jaro
-//! similarity above 0.7 (as [`crate::names::did_you_mean`]), or with none
+//! similarity near enough ([`crate::names::near_enough`]: above 0.7, as
+//! [`crate::names::did_you_mean`]), or with none
 //! that near the one name it abbreviates ([`crate::names::abbreviated`]),
 //! found through
 //! an index so that many distinct misspellings do not cost misspellings ×
@@ -10,7 +11,7 @@
 //! number of characters the two have in common (as multisets), `c`, so
 //! `(c/a + c/b + 1) / 3` bounds it from above. A character index gives `c`
 //! for every name sharing a character with the misspelling, and Jaro runs
-//! only where the bound passes 0.7: the answer is the one a full scan
+//! only where the bound is near enough: the answer is the one a full scan
 //! gives. A budget on the work (index entries visited and Jaro comparisons)
 //! keeps even adversarial inputs (every name sharing characters with every
 //! misspelling) bounded: past it, no more suggestions are made.
@@ -26,13 +27,10 @@ const BUDGET: usize = 20_000_000;
 /// What one Jaro comparison costs against [`BUDGET`].
 const JARO_COST: usize = 50;
 
-/// The threshold above which a name is suggested.
-const THRESHOLD: f64 = 0.7;
-
 /// How a suggested name is like the name written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Likeness {
-    /// The only name spelled near it (Jaro above 0.7): respelling it is
+    /// The only name spelled near it ([`crate::names::near_enough`]): respelling it is
     /// a safe fix, with nothing to choose between.
     OnlyNear,
     /// The nearest of several names spelled near it.
@@ -159,7 +157,8 @@ impl NameIndex {
                     longer.push(i);
                 }
                 let (c, b) = (f64::from(c), b as f64);
-                if !over && (c / a as f64 + c / b + 1.0) / 3.0 > THRESHOLD {
+                let bound = (c / a as f64 + c / b + 1.0) / 3.0;
+                if !over && crate::names::near_enough(bound, a, b as usize) {
                     hopeful.push(i);
                 }
             }
@@ -181,7 +180,7 @@ impl NameIndex {
             let i = i as usize;
             // `strsim::jaro` on the same characters, so the same score.
             let score = strsim::generic_jaro(&wanted_chars, &self.keys[i]);
-            if score > THRESHOLD {
+            if crate::names::near_enough(score, a, self.keys[i].len()) {
                 near += 1;
                 if best.is_none_or(|(b, _)| score > b) {
                     best = Some((score, i));
@@ -286,6 +285,7 @@ mod tests {
             "住民票関係情報",
             "資格情報",
             "資格関連情報",
+            "他者",
         ];
         let index = NameIndex::new(&names);
         let tries = [
@@ -307,6 +307,9 @@ mod tests {
             "資格関係",
             "被保険",
             "ab",
+            "他社",
+            "組織",
+            "社他",
         ];
         for t in tries {
             let mut budget = budget();
