@@ -1,10 +1,9 @@
 //! Design syntax to [`Design`].
 
 use super::rebind::RulebookNames;
+use super::sections::SectionNotes;
 use super::slots::{self, Slots};
-use super::{
-    Kind, Suggestions, check_spelling, duplicate, misplaced, other_kind_note, section_note,
-};
+use super::{Kind, Suggestions, check_spelling, duplicate, misplaced, other_kind_note};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact};
 use crate::model::*;
@@ -29,10 +28,8 @@ pub(super) struct Resolver<'a> {
     /// made, when the design is to be bound to another rulebook later
     /// ([`super::rebind`]).
     written: Option<RulebookNames>,
-    /// The note for a purpose named like a section, by the name's key
-    /// (none when no section is named so): made once, however many flows
-    /// name it.
-    section_notes: rustc_hash::FxHashMap<String, Option<(Text, Vec<Fact>)>>,
+    /// The notes for purposes named like sections.
+    section_notes: SectionNotes,
 }
 
 impl<'a> Resolver<'a> {
@@ -100,9 +97,7 @@ impl Resolver<'_> {
         };
         let Some(is) = is else {
             let note = match (wanted, rb) {
-                (Kind::Purpose, Some(rb)) => (self.section_notes)
-                    .entry(crate::names::key(name))
-                    .or_insert_with(|| section_note_of(rb, name)),
+                (Kind::Purpose, Some(rb)) => self.section_notes.note(rb, name),
                 _ => return d,
             };
             if let Some((note, facts)) = note {
@@ -600,42 +595,6 @@ impl Resolver<'_> {
         }
         Some((actors_seen, data_seen, flows))
     }
-}
-
-/// The note for purpose `name` when it is the id of one of `rb`'s
-/// sections (`for "7(1)"`), listing the section's purposes: those it
-/// declares, then those its rules name that it does not (7(1) allows
-/// exchanges for 被扶養者認定, a purpose of 2(1)).
-fn section_note_of(rb: &Rulebook, name: &str) -> Option<(Text, Vec<Fact>)> {
-    let wanted = crate::names::key(name);
-    let at = (rb.sections.iter()).position(|s| crate::names::key(&s.id) == wanted)?;
-    let declared = (rb.purposes.iter().enumerate()).filter(|(_, p)| p.section.index() == at);
-    let mut ids: Vec<usize> = declared.map(|(i, _)| i).collect();
-    let mut listed: rustc_hash::FxHashSet<usize> = ids.iter().copied().collect();
-    let named = (rb.rules.iter().filter(|r| r.section.index() == at))
-        .flat_map(|r| r.purposes.iter().map(|p| p.index()));
-    for p in named {
-        if listed.insert(p) {
-            ids.push(p);
-        }
-    }
-    let purposes: Vec<String> = (ids.iter())
-        .filter_map(|&i| rb.purposes.get(i))
-        .map(|p| p.name.clone())
-        .collect();
-    // The id as the rulebook writes it: the note is made once for every
-    // spelling of the same key.
-    let id = rb.sections.get(at).map_or(name, |s| s.id.as_str());
-    let note = section_note(id, &rb.name, &purposes);
-    let mut facts = vec![
-        Fact::text("named_kind", "section"),
-        Fact::text("section", id),
-    ];
-    facts.extend(Fact::list(
-        ("section_purposes", "section_purposes_total"),
-        purposes,
-    ));
-    Some((note, facts))
 }
 
 /// An actor's record when its role and every clause are spelled exactly

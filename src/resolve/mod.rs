@@ -6,6 +6,7 @@
 mod design;
 mod rebind;
 mod rulebook;
+mod sections;
 #[allow(unsafe_code)]
 mod slots;
 mod suggest;
