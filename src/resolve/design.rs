@@ -3,9 +3,12 @@
 use super::rebind::RulebookNames;
 use super::sections::SectionNotes;
 use super::slots::{self, Slots};
-use super::{Kind, Suggestions, check_spelling, duplicate, misplaced, other_kind_note};
+use super::{
+    DeclaredIn, Kind, Suggestions, check_spelling, duplicate, misplaced, noting_kind,
+    rulebook_kind_of,
+};
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Fact};
+use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::span::FileId;
 use crate::syntax::ast::{self, Ident, Name, Stmt};
@@ -68,51 +71,44 @@ impl<'a> Resolver<'a> {
 
 impl Resolver<'_> {
     /// `d` (an MN010 for `name`, undefined as a `wanted`) with a note when
-    /// the name is one of another kind of the same source: for an actor
-    /// or an item, the design's items or actors (those declared so far);
-    /// for a role, category, purpose or clause, the rulebook's others.
-    /// Never across the two: a role is often named like the actor
-    /// declared with it (`actor 事業主 : 事業主`), and a design bound to
-    /// another rulebook ([`super::rebind`]) keeps its actors' and items'
-    /// findings. Such a name is no misspelling, so the respelling a close
-    /// name would offer is no safe fix: it is dropped (the suggestion
-    /// stays).
+    /// the name is one of another kind of the same source
+    /// ([`noting_kind`]): for an actor or an item, the design's items or
+    /// actors (those declared so far); for a role, category, purpose or
+    /// clause, the rulebook's others ([`rulebook_kind_of`]), or a section
+    /// of it for a purpose. Never across the two: a role is often named
+    /// like the actor declared with it (`actor 事業主 : 事業主`), and a
+    /// design bound to another rulebook ([`super::rebind`]) keeps its
+    /// actors' and items' findings.
     fn noting_other_kind(&mut self, wanted: Kind, name: &str, mut d: Diagnostic) -> Diagnostic {
         let rulebook = self.design.rulebook.clone();
         let rb = rulebook.as_deref();
-        let is = match wanted {
-            Kind::Actor => self.data_names.get(name).map(|_| Kind::Data),
-            Kind::Data => self.actor_names.get(name).map(|_| Kind::Actor),
-            Kind::Role | Kind::Category | Kind::Purpose | Kind::Clause => rb.and_then(|rb| {
-                let found = |kind: Kind| match kind {
-                    Kind::Role => rb.role_named(name).is_some(),
-                    Kind::Category => rb.category_named(name).is_some(),
-                    Kind::Purpose => rb.purpose_named(name).is_some(),
-                    Kind::Clause => rb.clause_named(name).is_some(),
-                    Kind::Actor | Kind::Data => false,
-                };
-                let kinds = [Kind::Role, Kind::Category, Kind::Purpose, Kind::Clause];
-                kinds.into_iter().find(|&k| k != wanted && found(k))
-            }),
+        let (is, declared) = match wanted {
+            Kind::Actor => (
+                self.data_names.get(name).map(|_| Kind::Data),
+                DeclaredIn::ThisDesign,
+            ),
+            Kind::Data => (
+                self.actor_names.get(name).map(|_| Kind::Actor),
+                DeclaredIn::ThisDesign,
+            ),
+            Kind::Role | Kind::Category | Kind::Purpose | Kind::Clause => match rb {
+                Some(rb) => (
+                    rulebook_kind_of(rb, wanted, name),
+                    DeclaredIn::Rulebook(&rb.name),
+                ),
+                None => (None, DeclaredIn::ThisDesign),
+            },
         };
-        let Some(is) = is else {
-            let note = match (wanted, rb) {
-                (Kind::Purpose, Some(rb)) => self.section_notes.note(rb, name),
-                _ => return d,
-            };
-            if let Some((note, facts)) = note {
-                d.fixes.clear();
-                d = d.with_note(note.clone()).with_facts(facts.clone());
-            }
-            return d;
-        };
-        let rulebook = match is {
-            Kind::Actor | Kind::Data => None,
-            _ => rb.map(|rb| rb.name.as_str()),
-        };
-        d.fixes.clear();
-        d.with_note(other_kind_note(wanted, is, name, rulebook))
-            .with_facts(vec![Fact::text("named_kind", is.key())])
+        if let Some(is) = is {
+            return noting_kind(d, wanted, is, name, declared);
+        }
+        if let (Kind::Purpose, Some(rb)) = (wanted, rb)
+            && let Some((note, facts)) = self.section_notes.note(rb, name)
+        {
+            d.fixes.clear();
+            d = d.with_note(note.clone()).with_facts(facts.clone());
+        }
+        d
     }
 
     fn actor(&mut self, name: &Ident) -> Ref<ActorId> {

@@ -18,6 +18,7 @@ pub use rulebook::resolve_rulebook;
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact};
 use crate::fix::{Edit, Fix};
+use crate::model::Rulebook;
 use crate::names;
 use crate::span::Span;
 use crate::syntax::ast::Ident;
@@ -84,24 +85,61 @@ pub(crate) fn section_note(id: &str, rb: &str, purposes: &[String]) -> Text {
     )
 }
 
-/// The note for an undefined `name` of kind `wanted` that names something
-/// of kind `is` instead (a role written where a category goes, an actor
-/// carried as a data item): said, so that no one hunts for a misspelling
-/// that is not there. `rulebook`: the rulebook that declares it, when it
-/// is one of the rulebook's names.
-pub(crate) fn other_kind_note(wanted: Kind, is: Kind, name: &str, rulebook: Option<&str>) -> Text {
+/// The kind other than `wanted` of which `rb` declares `name`, if any:
+/// its roles, categories, purposes and clauses, in that order.
+pub(crate) fn rulebook_kind_of(rb: &Rulebook, wanted: Kind, name: &str) -> Option<Kind> {
+    let declares = |kind: Kind| match kind {
+        Kind::Role => rb.role_named(name).is_some(),
+        Kind::Category => rb.category_named(name).is_some(),
+        Kind::Purpose => rb.purpose_named(name).is_some(),
+        Kind::Clause => rb.clause_named(name).is_some(),
+        Kind::Actor | Kind::Data => false,
+    };
+    let kinds = [Kind::Role, Kind::Category, Kind::Purpose, Kind::Clause];
+    kinds.into_iter().find(|&k| k != wanted && declares(k))
+}
+
+/// Where a name of another kind is declared, for [`noting_kind`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum DeclaredIn<'a> {
+    /// The design being resolved.
+    ThisDesign,
+    /// The rulebook being resolved.
+    ThisRulebook,
+    /// The design's rulebook, by name.
+    Rulebook(&'a str),
+}
+
+/// `d`, an MN010 for `name` undefined as a `wanted`, noting that it names
+/// something of kind `is`, declared `in`. Such a name is no misspelling,
+/// so the respelling a close name would offer is no safe fix: it is
+/// dropped (the suggestion stays).
+pub(crate) fn noting_kind(
+    mut d: Diagnostic,
+    wanted: Kind,
+    is: Kind,
+    name: &str,
+    declared: DeclaredIn<'_>,
+) -> Diagnostic {
     let (w, i) = (wanted.text(), is.text());
     let (we, ie) = (wanted.with_article(), is.with_article());
-    match rulebook {
-        Some(rb) => text!(
+    let note = match declared {
+        DeclaredIn::Rulebook(rb) => text!(
             "`{name}` is {ie} of the rulebook `{rb}`, not {we}";
             "「{name}」はルールブック「{rb}」の{}で、{}ではありません", i.ja, w.ja
         ),
-        None => text!(
+        DeclaredIn::ThisRulebook => text!(
+            "`{name}` is {ie} of this rulebook, not {we}";
+            "「{name}」はこのルールブックの{}で、{}ではありません", i.ja, w.ja
+        ),
+        DeclaredIn::ThisDesign => text!(
             "`{name}` is {ie} of this design, not {we}";
             "「{name}」はこの設計の{}で、{}ではありません", i.ja, w.ja
         ),
-    }
+    };
+    d.fixes.clear();
+    d.with_note(note)
+        .with_facts(vec![Fact::text("named_kind", is.key())])
 }
 
 /// MN010 for `name`, suggesting the nearest of `candidates`.

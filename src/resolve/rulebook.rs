@@ -1,6 +1,6 @@
 //! Rulebook syntax to [`Rulebook`].
 
-use super::{Kind, duplicate, misplaced, undefined};
+use super::{DeclaredIn, Kind, duplicate, misplaced, noting_kind, rulebook_kind_of, undefined};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::tree::{self, Linker};
@@ -24,7 +24,7 @@ impl Builder<'_> {
                 name,
                 self.rb.roles.iter().map(|r| r.name.as_str()),
             );
-            self.diags.push(d);
+            self.push_undefined(Kind::Role, name, d);
         }
         id
     }
@@ -37,7 +37,7 @@ impl Builder<'_> {
                 name,
                 self.rb.categories.iter().map(|c| c.name.as_str()),
             );
-            self.diags.push(d);
+            self.push_undefined(Kind::Category, name, d);
         }
         id
     }
@@ -50,9 +50,20 @@ impl Builder<'_> {
                 name,
                 self.rb.purposes.iter().map(|p| p.name.as_str()),
             );
-            self.diags.push(d);
+            self.push_undefined(Kind::Purpose, name, d);
         }
         id
+    }
+
+    /// Reports `d`, an MN010 for `name` undefined as a `wanted`, noting
+    /// when the rulebook declares the name as another kind (every
+    /// declaration is read before any name is looked up).
+    fn push_undefined(&mut self, wanted: Kind, name: &Ident, d: Diagnostic) {
+        let d = match rulebook_kind_of(&self.rb, wanted, &name.text) {
+            Some(is) => noting_kind(d, wanted, is, &name.text, DeclaredIn::ThisRulebook),
+            None => d,
+        };
+        self.diags.push(d);
     }
 
     /// Resolves every name of a list; None if any fails (each reported).
@@ -470,6 +481,40 @@ mod tests {
         let (_, d) = load("rulebook t\nrole A\nrole A\nsection \"1\" { allow A -> B : C }\n");
         let codes: Vec<_> = d.iter().map(|d| d.code).collect();
         assert_eq!(codes, [Code::MN011, Code::MN010, Code::MN010]);
+    }
+
+    #[test]
+    fn a_name_of_another_kind_is_said_and_a_two_kanji_typo_respelled() {
+        let (_, d) = load(
+            "rulebook t\nrole 当組合 self\nrole 他者\ncategory 記録\n\
+             section \"A\" {\n  purpose 管理\n  allow 当組合 -> 他社 : 管理 for 記録\n}\n",
+        );
+        let said: Vec<(Code, String, Vec<String>, bool)> = d
+            .iter()
+            .map(|d| {
+                let notes = d.notes.iter().map(|n| n.en.clone()).collect();
+                let help = d.help.as_ref().map(|h| h.en.clone()).unwrap_or_default();
+                (d.code, help, notes, d.fixes.is_empty())
+            })
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (Code::MN010, "did you mean `他者`?".into(), vec![], false),
+                (
+                    Code::MN010,
+                    String::new(),
+                    vec!["`管理` is a purpose of this rulebook, not a category".into()],
+                    true
+                ),
+                (
+                    Code::MN010,
+                    String::new(),
+                    vec!["`記録` is a category of this rulebook, not a purpose".into()],
+                    true
+                ),
+            ]
+        );
     }
 
     #[test]
