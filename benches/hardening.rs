@@ -30,6 +30,10 @@
 //! - `deep_register`: N register rows, each for the deepest of N nested
 //!   purposes: marking every ancestor of every row's purpose took N²
 //!   steps (20 000: 71 s and 8 GiB).
+//! - `misspelled_rules`: a rulebook of N/2 categories and N/2 rules each
+//!   naming a distinct undeclared one: the rulebook's "did you mean"
+//!   compared each with every category (20 000 each: 113 s); it now goes
+//!   through the index and budget a design's names do.
 
 #[path = "generate/rulebooks.rs"]
 mod rulebooks;
@@ -143,6 +147,22 @@ fn deep_register(n: usize) -> String {
     t
 }
 
+fn misspelled_rules(n: usize) -> String {
+    let k = (n / 2).max(1);
+    let mut t = String::from(
+        "rulebook misspelled \"misspelled\" revised 2024-01-01\nrole 組合 self\nrole 他者\n",
+    );
+    for i in 0..k {
+        t.push_str(&format!("category カテゴリ{i:06}\n"));
+    }
+    t.push_str("section \"1\" {\n  purpose P\n");
+    for i in 0..k {
+        t.push_str(&format!("  allow 組合 -> 他者 : 未定義{i:06} for P\n"));
+    }
+    t.push_str("}\n");
+    t
+}
+
 fn drift_chain(n: usize) -> String {
     let mut t = String::from(GRAPH_HEAD);
     for i in 0..=n {
@@ -186,6 +206,7 @@ fn all(c: &mut Criterion) {
     bench(c, "deep_rulebook", &[10_000, 100_000], deep_rulebook);
     bench(c, "crossed_rules", &[2_000, 20_000], rulebooks::crossed);
     bench(c, "deep_register", &[10_000, 100_000], deep_register);
+    bench(c, "misspelled_rules", &[4_000, 40_000], misspelled_rules);
 }
 
 criterion_group!(benches, all);

@@ -19,7 +19,6 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact};
 use crate::fix::{Edit, Fix};
 use crate::model::Rulebook;
-use crate::names;
 use crate::span::Span;
 use crate::syntax::ast::Ident;
 use crate::syntax::lexer::write_name;
@@ -142,23 +141,15 @@ pub(crate) fn noting_kind(
         .with_facts(vec![Fact::text("named_kind", is.key())])
 }
 
-/// MN010 for `name`, suggesting the nearest of `candidates`.
-pub(crate) fn undefined<'a>(
-    kind: Kind,
-    name: &Ident,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Diagnostic {
-    let all: Vec<&str> = candidates.into_iter().collect();
-    undefined_suggesting(kind, name, suggest(&name.text, &all))
-}
-
 /// The nearest close name and whether it is the only close one (then a
 /// respelling is a safe fix: there is nothing to choose between); with
 /// none close, the one name `wanted` abbreviates ([`names::abbreviated`]).
+/// By a full scan: what [`suggest::NameIndex`] must find.
+#[cfg(test)]
 fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> Option<(&'a str, Likeness)> {
-    let names = || all.iter().map(AsRef::as_ref);
-    if let Some(best) = names::did_you_mean(wanted, names()) {
-        let only = names::did_you_mean(wanted, names().filter(|c| *c != best)).is_none();
+    let all_names = || all.iter().map(AsRef::as_ref);
+    if let Some(best) = crate::names::did_you_mean(wanted, all_names()) {
+        let only = crate::names::did_you_mean(wanted, all_names().filter(|c| *c != best)).is_none();
         let like = if only {
             Likeness::OnlyNear
         } else {
@@ -166,7 +157,7 @@ fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> Option<(&'a str, Li
         };
         return Some((best, like));
     }
-    names::abbreviated(wanted, names()).map(|n| (n, Likeness::Abbreviates))
+    crate::names::abbreviated(wanted, all_names()).map(|n| (n, Likeness::Abbreviates))
 }
 
 /// "Did you mean" answers, remembered per misspelling: a design that
