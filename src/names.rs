@@ -61,12 +61,10 @@ pub fn near_enough(score: f64, a: usize, b: usize) -> bool {
     score > 0.7 || (a == 2 && b == 2 && score >= 2.0 / 3.0)
 }
 
-/// The one candidate that `wanted` abbreviates (by key), if exactly one
-/// does: Japanese shortens a name by keeping some of its characters in
-/// order (健保 for 健康保険, 課税情報 for 課税・非課税情報), which Jaro
-/// similarity misses once the part left out is long. Asked only when
-/// [`did_you_mean`] finds nothing; a guess at which name was meant, not
-/// a typo of it, so it is suggested and never applied as a fix.
+/// The one candidate that `wanted` abbreviates ([`abbreviates`], by key),
+/// if exactly one does, by a full scan: what the index of names
+/// (`resolve::suggest`) must find when [`did_you_mean`] finds nothing.
+#[cfg(test)]
 pub fn abbreviated<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -87,7 +85,10 @@ pub fn abbreviated<'a>(
 
 /// Does `short` abbreviate `long`: at least two characters, fewer than
 /// `long`'s, the same first one, and every one of them in `long` in
-/// order?
+/// order? Japanese shortens a name so (健保 for 健康保険, 課税情報 for
+/// 課税・非課税情報), which Jaro similarity misses once the part left out
+/// is long. A guess at which name was meant, not a typo of it: suggested,
+/// never applied as a fix.
 pub fn abbreviates(short: &[char], long: &[char]) -> bool {
     if short.len() < 2 || short.len() >= long.len() || short.first() != long.first() {
         return false;

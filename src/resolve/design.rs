@@ -4,8 +4,8 @@ use super::rebind::RulebookNames;
 use super::sections::SectionNotes;
 use super::slots::{self, Slots};
 use super::{
-    DeclaredIn, Kind, Suggestions, check_spelling, duplicate, misplaced, noting_kind,
-    rulebook_kind_of,
+    DeclaredIn, Kind, Suggestions, check_spelling, duplicate, misplaced, not_a_misspelling,
+    noting_kind, rulebook_kind_of,
 };
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -79,7 +79,7 @@ impl Resolver<'_> {
     /// like the actor declared with it (`actor 事業主 : 事業主`), and a
     /// design bound to another rulebook ([`super::rebind`]) keeps its
     /// actors' and items' findings.
-    fn noting_other_kind(&mut self, wanted: Kind, name: &str, mut d: Diagnostic) -> Diagnostic {
+    fn noting_other_kind(&mut self, wanted: Kind, name: &str, d: Diagnostic) -> Diagnostic {
         let rulebook = self.design.rulebook.clone();
         let rb = rulebook.as_deref();
         let (is, declared) = match wanted {
@@ -102,13 +102,13 @@ impl Resolver<'_> {
         if let Some(is) = is {
             return noting_kind(d, wanted, is, name, declared);
         }
-        if let (Kind::Purpose, Some(rb)) = (wanted, rb)
-            && let Some((note, facts)) = self.section_notes.note(rb, name)
-        {
-            d.fixes.clear();
-            d = d.with_note(note.clone()).with_facts(facts.clone());
+        match (wanted, rb) {
+            (Kind::Purpose, Some(rb)) => match self.section_notes.note(rb, name) {
+                Some((note, facts)) => not_a_misspelling(d, note.clone(), facts.clone()),
+                None => d,
+            },
+            _ => d,
         }
-        d
     }
 
     fn actor(&mut self, name: &Ident) -> Ref<ActorId> {

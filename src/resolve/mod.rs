@@ -74,16 +74,6 @@ impl Kind {
     }
 }
 
-/// The note for an undefined purpose named like section `id` of the
-/// rulebook `rb`, with the section's purposes (`purposes`).
-pub(crate) fn section_note(id: &str, rb: &str, purposes: &[String]) -> Text {
-    let list = crate::text::list(purposes);
-    text!(
-        "`{id}` is a section of the rulebook `{rb}`, not a purpose: a flow names one of its purposes ({})", list.en;
-        "「{id}」はルールブック「{rb}」の節で、利用目的ではありません。フローにはその節の利用目的 ({}) のいずれかを書きます", list.ja
-    )
-}
-
 /// The kind other than `wanted` of which `rb` declares `name`, if any:
 /// its roles, categories, purposes and clauses, in that order.
 pub(crate) fn rulebook_kind_of(rb: &Rulebook, wanted: Kind, name: &str) -> Option<Kind> {
@@ -110,11 +100,9 @@ pub(crate) enum DeclaredIn<'a> {
 }
 
 /// `d`, an MN010 for `name` undefined as a `wanted`, noting that it names
-/// something of kind `is`, declared `in`. Such a name is no misspelling,
-/// so the respelling a close name would offer is no safe fix: it is
-/// dropped (the suggestion stays).
+/// something of kind `is`, declared `in` ([`not_a_misspelling`]).
 pub(crate) fn noting_kind(
-    mut d: Diagnostic,
+    d: Diagnostic,
     wanted: Kind,
     is: Kind,
     name: &str,
@@ -136,14 +124,20 @@ pub(crate) fn noting_kind(
             "「{name}」はこの設計の{}で、{}ではありません", i.ja, w.ja
         ),
     };
+    not_a_misspelling(d, note, vec![Fact::text("named_kind", is.key())])
+}
+
+/// `d`, an MN010 for a name that is no misspelling (it names something
+/// else), with the note that says what and its facts, and without the
+/// respelling a close name offered as a safe fix (the suggestion stays).
+pub(crate) fn not_a_misspelling(mut d: Diagnostic, note: Text, facts: Vec<Fact>) -> Diagnostic {
     d.fixes.clear();
-    d.with_note(note)
-        .with_facts(vec![Fact::text("named_kind", is.key())])
+    d.with_note(note).with_facts(facts)
 }
 
 /// The nearest close name and whether it is the only close one (then a
 /// respelling is a safe fix: there is nothing to choose between); with
-/// none close, the one name `wanted` abbreviates ([`names::abbreviated`]).
+/// none close, the one name `wanted` abbreviates ([`crate::names::abbreviated`]).
 /// By a full scan: what [`suggest::NameIndex`] must find.
 #[cfg(test)]
 fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> Option<(&'a str, Likeness)> {
@@ -293,32 +287,29 @@ fn undefined_suggesting(
     )
     .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja))
     .with_facts(vec![Fact::text("name", name.text.as_str()), Fact::text("name_kind", kind.key())]);
-    if let Some((s, like)) = suggestion {
-        let by = match like {
-            Likeness::OnlyNear | Likeness::Nearest => "spelling",
-            Likeness::Abbreviates => "abbreviation",
-        };
-        d = d.with_facts(vec![
-            Fact::text("did_you_mean", s),
-            Fact::text("did_you_mean_by", by),
-        ]);
-    }
-    match suggestion {
-        Some((s, Likeness::Abbreviates)) => {
+    let Some((s, like)) = suggestion else {
+        return d;
+    };
+    let by = match like {
+        Likeness::Abbreviates => {
             d = d.with_help(
                 text!("did you mean `{s}`? (`{}` would abbreviate it)", name.text;
                                   "「{s}」の略ではありませんか?"),
             );
+            "abbreviation"
         }
-        Some((s, like)) => {
+        Likeness::OnlyNear | Likeness::Nearest => {
             d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
             if like == Likeness::OnlyNear {
                 d = d.with_fix(respell(name.span, s));
             }
+            "spelling"
         }
-        None => {}
-    }
-    d
+    };
+    d.with_facts(vec![
+        Fact::text("did_you_mean", s),
+        Fact::text("did_you_mean_by", by),
+    ])
 }
 
 /// MN011 for a second definition of `name`, first defined at `first`.

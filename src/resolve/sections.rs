@@ -4,10 +4,10 @@
 //! that a design with many undefined purposes costs a lookup for each,
 //! not a walk of the rulebook.
 
-use super::section_note;
 use crate::diagnostic::Fact;
 use crate::model::Rulebook;
 use crate::names::key;
+use crate::text;
 use crate::text::Text;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -82,6 +82,16 @@ impl SectionNotes {
             (note, facts)
         }))
     }
+}
+
+/// The note for an undefined purpose named like section `id` of the
+/// rulebook `rb`, with the section's purposes (`purposes`).
+fn section_note(id: &str, rb: &str, purposes: &[String]) -> Text {
+    let list = crate::text::list(purposes);
+    text!(
+        "`{id}` is a section of the rulebook `{rb}`, not a purpose: a flow names one of its purposes ({})", list.en;
+        "「{id}」はルールブック「{rb}」の節で、利用目的ではありません。フローにはその節の利用目的 ({}) のいずれかを書きます", list.ja
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! "Did you mean": the nearest declared name to a misspelling, by Jaro
 //! similarity near enough ([`crate::names::near_enough`]: above 0.7, as
 //! [`crate::names::did_you_mean`]), or with none
-//! that near the one name it abbreviates ([`crate::names::abbreviated`]),
+//! that near the one name it abbreviates ([`crate::names::abbreviates`]),
 //! found through
 //! an index so that many distinct misspellings do not cost misspellings ×
 //! names Jaro comparisons.
@@ -36,7 +36,7 @@ pub(crate) enum Likeness {
     /// The nearest of several names spelled near it.
     Nearest,
     /// None spelled near it; the one name it abbreviates
-    /// ([`crate::names::abbreviated`]): a guess, never a fix.
+    /// ([`crate::names::abbreviates`]): a guess, never a fix.
     Abbreviates,
 }
 
@@ -194,7 +194,7 @@ impl NameIndex {
             };
         }
         // None near: the one name it abbreviates, as
-        // [`crate::names::abbreviated`] finds it (each test costs a Jaro
+        // [`crate::names::abbreviates`] finds it (each test costs a Jaro
         // comparison).
         longer.sort_unstable();
         let cost = longer.len().saturating_mul(JARO_COST);

@@ -703,15 +703,9 @@ impl<'a> StmtParser<'a> {
             .filter(|k| k.starts_statement())
             .map(|k| k.as_str());
         // `for 7(1)`: a section id where a purpose goes, unquoted.
-        let after_name = pos
-            .checked_sub(1)
-            .and_then(|p| self.toks.get(p))
-            .filter(|t| {
-                found.kind == TokenKind::Paren
-                    && t.kind == TokenKind::Name
-                    && t.span.end == found.span.start
-                    && found.text(self.src) == "("
-            });
+        let opens = found.kind == TokenKind::Paren && found.text(self.src) == "(";
+        let after_name = (pos.checked_sub(1).and_then(|p| self.toks.get(p)))
+            .filter(|t| opens && t.kind == TokenKind::Name && t.span.end == found.span.start);
         if let Some(name) = after_name {
             let name = name.text(self.src);
             d = d.with_help(text!(

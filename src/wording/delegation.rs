@@ -3,7 +3,7 @@
 //! and the contract terms the rulebook requires; only where the item is
 //! 特定個人情報 do they cite 番号法第10条 and 第11条.
 
-use super::{Words, fact_list, fact_text};
+use super::Words;
 use crate::checks::{Onward, Trail};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
@@ -89,8 +89,8 @@ pub(super) fn unregistered(
     d = d
         .with_help(help)
         .with_facts(w.trail_facts(trail))
-        .with_facts(vec![fact_text("contractor", legal)])
-        .with_facts(fact_list(
+        .with_facts(vec![Fact::text("contractor", legal)])
+        .with_facts(Fact::list(
             ("registered_contractors", "registered_contractors_total"),
             registered,
         ));
@@ -163,8 +163,8 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
         ))
     };
     d = d.with_facts(w.trail_facts(trail)).with_facts(vec![
-        fact_text("contractor", from.legal_name()),
-        fact_text(
+        Fact::text("contractor", from.legal_name()),
+        Fact::text(
             "onward",
             match kind {
                 Onward::Reentrusting => "re-entrusting",
@@ -226,7 +226,7 @@ pub(super) fn missing_clauses(
     d = d
         .with_help(text!("declare them: {} {{ clauses {} }}", a.name, names.join(", "); "次のように宣言してください: {} {{ clauses {} }}", a.name, names.join(", ")))
         .with_facts(vec![
-            fact_text("contractor", a.legal_name()),
+            Fact::text("contractor", a.legal_name()),
             Fact {
                 key: "clauses_declared",
                 value: FactValue::Flag(declared),
@@ -236,7 +236,7 @@ pub(super) fn missing_clauses(
                 value: FactValue::Flag(mynumber),
             },
         ])
-        .with_facts(fact_list(
+        .with_facts(Fact::list(
             ("missing_clauses", "missing_clauses_total"),
             names.clone(),
         ));

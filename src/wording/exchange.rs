@@ -1,10 +1,10 @@
 //! Wording of MN101–MN105: an exchange of 特定個人情報 that no `mynumber`
 //! rule allows.
 
-use super::{Words, fact_list, unique};
+use super::{Words, unique};
 use crate::checks::{Miss, MyNumberRefusal, Trail, Witness};
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fact};
 use crate::fix::{Edit, Fix};
 use crate::model::*;
 use crate::text;
@@ -65,7 +65,7 @@ pub(super) fn word(
             .with_note(text!("rules cover `{cat}` only between: {}", allowed.en; "「{cat}」を対象とする規則は次の間だけです: {}", allowed.ja))
             .with_help(text!("exchange this data only between {}", allowed.en; "このデータは {} の間でのみ提供できます", allowed.ja))
             .with_facts(facts)
-            .with_facts(fact_list(("allowed_pairs", "allowed_pairs_total"), pairs));
+            .with_facts(Fact::list(("allowed_pairs", "allowed_pairs_total"), pairs));
             if let Some(first) = trail.earlier.first() {
                 d = d.with_label(w.sender_span(first.transfer), text!("sender: {sender}"; "送り手: {sender}"));
             }
@@ -109,7 +109,7 @@ pub(super) fn word(
                     )
                     .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
                     .with_help(text!("between these roles the rules allow this data only for: {}", shown.en; "この役割の間で規則が認める利用目的は次のとおりです: {}", shown.ja))
-                    .with_facts(fact_list(("allowed_purposes", "allowed_purposes_total"), allowed.clone()));
+                    .with_facts(Fact::list(("allowed_purposes", "allowed_purposes_total"), allowed.clone()));
                     if let Some(fix) = purpose_fix(primary, &allowed) {
                         d = d.with_fix(fix);
                     }
@@ -127,7 +127,7 @@ pub(super) fn word(
                     )
                     .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
                     .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
-                    .with_facts(fact_list(("missing_channel", "missing_channel_total"), names));
+                    .with_facts(Fact::list(("missing_channel", "missing_channel_total"), names));
                     match carrier_fix(w, trail, &missing) {
                         Some(f) => d.with_fix(f),
                         None => d,
@@ -146,7 +146,7 @@ pub(super) fn word(
                 .with_label(r.span, text!("nearest rule ({section})"; "最も近い規則 ({section})"))
                 .with_facts(facts)
                 .with_facts(w.rule_facts("nearest_rule", *rule))
-                .with_facts(fact_list(("differs", "differs_total"),
+                .with_facts(Fact::list(("differs", "differs_total"),
                     differs.iter().map(|m| m.as_str().to_string()).collect(),
                 ));
             w.with_rule(d, *rule)

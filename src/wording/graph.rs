@@ -1,10 +1,10 @@
 //! Wording of the graph checks: MN401 (carrier hops with nowhere to go)
 //! and MN402 (目的外利用 inside the society).
 
-use super::{Words, fact_list, fact_text};
+use super::Words;
 use crate::checks::{Trail, Witness};
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fact};
 use crate::graph::Dangling;
 use crate::model::*;
 use crate::text;
@@ -22,9 +22,9 @@ pub(super) fn dangling(w: &Words, d: Dangling) -> Option<Diagnostic> {
         .map(|p| w.purpose_name(p))
         .unwrap_or_else(|| "-".into());
     let facts = vec![
-        fact_text("item", item_name),
-        fact_text("purpose", p.clone()),
-        fact_text("carrier", w.actor_name(if enters { to } else { from })),
+        Fact::text("item", item_name),
+        Fact::text("purpose", p.clone()),
+        Fact::text("carrier", w.actor_name(if enters { to } else { from })),
     ];
     Some(if enters {
         let c = w.actor_name(to);
@@ -81,7 +81,7 @@ pub(super) fn drift(
     .with_help(text!("use it here only for {}, or obtain it anew under a rule that allows `{q}`", l.en;
                      "ここでは {} のためにのみ利用するか、「{q}」を認める規則に基づいて改めて取得してください", l.ja))
     .with_facts(w.trail_facts(trail))
-    .with_facts(fact_list(("held_purposes", "held_purposes_total"), names));
+    .with_facts(Fact::list(("held_purposes", "held_purposes_total"), names));
     let d = w.witness_labels(d, witness);
     Some(w.hop_labels(d, trail))
 }

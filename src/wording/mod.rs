@@ -439,23 +439,23 @@ impl<'a> Words<'a> {
                 .unwrap_or_default()
         };
         let mut facts = vec![
-            fact_text("sender", self.actor_name(trail.sender)),
-            fact_text("sender_role", role(trail.sender)),
-            fact_text("receiver", self.actor_name(trail.receiver)),
-            fact_text("receiver_role", role(trail.receiver)),
-            fact_text("item", self.item_name(trail.item)),
-            fact_text("category", self.category_name(trail.item)),
+            Fact::text("sender", self.actor_name(trail.sender)),
+            Fact::text("sender_role", role(trail.sender)),
+            Fact::text("receiver", self.actor_name(trail.receiver)),
+            Fact::text("receiver_role", role(trail.receiver)),
+            Fact::text("item", self.item_name(trail.item)),
+            Fact::text("category", self.category_name(trail.item)),
             Fact {
                 key: "mynumber",
                 value: FactValue::Flag(self.design.is_mynumber(trail.item)),
             },
-            fact_text("purpose", self.purpose_name(trail.purpose)),
+            Fact::text("purpose", self.purpose_name(trail.purpose)),
             Fact {
                 key: "senders",
                 value: FactValue::Count(trail.senders as u64),
             },
         ];
-        facts.extend(fact_list(
+        facts.extend(Fact::list(
             ("passed", "passed_total"),
             trail.passed.iter().map(|r| self.role_name(*r)).collect(),
         ));
@@ -466,25 +466,18 @@ impl<'a> Words<'a> {
     fn rule_facts(&self, key: &'static str, r: RuleId) -> Vec<Fact> {
         let Some(rb) = self.rb else { return Vec::new() };
         let s = rb.section(rb.rule(r).section);
-        let mut v = vec![fact_text(key, rb.rule_text(r)), fact_text("section", &s.id)];
+        let mut v = vec![
+            Fact::text(key, rb.rule_text(r)),
+            Fact::text("section", &s.id),
+        ];
         if let Some(b) = &s.basis {
-            v.push(fact_text("basis", b));
+            v.push(Fact::text("basis", b));
         }
         v
     }
 }
 
-/// A text fact ([`Fact::text`]).
-fn fact_text(key: &'static str, value: impl Into<String>) -> Fact {
-    Fact::text(key, value)
-}
-
 pub use crate::diagnostic::MAX_FACT_NAMES;
-
-/// A list fact, cut at [`MAX_FACT_NAMES`] ([`Fact::list`]).
-fn fact_list(keys: (&'static str, &'static str), value: Vec<String>) -> Vec<Fact> {
-    Fact::list(keys, value)
-}
 
 /// Names without repeats, first occurrence kept.
 fn unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
@@ -503,10 +496,10 @@ mod tests {
     fn a_list_fact_past_its_limit_is_cut_and_counted() {
         let names = |n: usize| (0..n).map(|i| format!("株式会社{i}")).collect::<Vec<_>>();
         let keys = ("registered_contractors", "registered_contractors_total");
-        let whole = fact_list(keys, names(MAX_FACT_NAMES));
+        let whole = Fact::list(keys, names(MAX_FACT_NAMES));
         assert_eq!(whole.len(), 1);
         assert_eq!(whole[0].value, FactValue::List(names(MAX_FACT_NAMES)));
-        let cut = fact_list(keys, names(20_000));
+        let cut = Fact::list(keys, names(20_000));
         assert_eq!(cut.len(), 2);
         assert_eq!(cut[0].value, FactValue::List(names(MAX_FACT_NAMES)));
         assert_eq!(

@@ -1,9 +1,9 @@
 //! Wording of MN201–MN203: purposes of use of ordinary personal information.
 
-use super::{Words, fact_list, unique};
+use super::{Words, unique};
 use crate::checks::{ProvisionRefusal, Trail};
 use crate::code::Code;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Fact};
 use crate::model::*;
 use crate::text;
 use crate::text::Text;
@@ -96,7 +96,7 @@ pub(super) fn provision(
             .with_help(help)
             .with_rule(declared_in.clone(), rb.section(purpose.section).basis.clone())
             .with_facts(facts)
-            .with_facts(fact_list(("allowed_purposes", "allowed_purposes_total"), allowed))
+            .with_facts(Fact::list(("allowed_purposes", "allowed_purposes_total"), allowed))
         }
         ProvisionRefusal::WrongChannel(rule) => {
             let r = rb.rule(*rule);
@@ -113,7 +113,7 @@ pub(super) fn provision(
             .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", *rule))
-            .with_facts(fact_list(("missing_channel", "missing_channel_total"), via));
+            .with_facts(Fact::list(("missing_channel", "missing_channel_total"), via));
             w.with_rule(d, *rule)
         }
         ProvisionRefusal::OtherReceivers(rules) => {
@@ -137,7 +137,7 @@ pub(super) fn provision(
                              "役割が {} のアクターへ送るか、この提供先を認める利用目的にしてください", l.ja))
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", first))
-            .with_facts(fact_list(("allowed_receivers", "allowed_receivers_total"), roles));
+            .with_facts(Fact::list(("allowed_receivers", "allowed_receivers_total"), roles));
             w.with_rule(d, first)
         }
     };
