@@ -34,6 +34,10 @@
 //!   naming a distinct undeclared one: the rulebook's "did you mean"
 //!   compared each with every category (20 000 each: 113 s); it now goes
 //!   through the index and budget a design's names do.
+//! - `dense_findings`: N lines each declaring the same actor with a
+//!   string left open (MN002 and MN011 on every line, 22 bytes): every
+//!   one was worded, and 11 MB took 1.4 GB; past the first of each code,
+//!   each is now kept as its place (`mynaflow::tally`).
 
 #[path = "generate/rulebooks.rs"]
 mod rulebooks;
@@ -163,6 +167,14 @@ fn misspelled_rules(n: usize) -> String {
     t
 }
 
+fn dense_findings(n: usize) -> String {
+    let mut t = String::from("use \"kenpo\"\n");
+    for _ in 0..n {
+        t.push_str("actor A : 組合 \"abc\n");
+    }
+    t
+}
+
 fn drift_chain(n: usize) -> String {
     let mut t = String::from(GRAPH_HEAD);
     for i in 0..=n {
@@ -207,6 +219,7 @@ fn all(c: &mut Criterion) {
     bench(c, "crossed_rules", &[2_000, 20_000], rulebooks::crossed);
     bench(c, "deep_register", &[10_000, 100_000], deep_register);
     bench(c, "misspelled_rules", &[4_000, 40_000], misspelled_rules);
+    bench(c, "dense_findings", &[20_000, 200_000], dense_findings);
 }
 
 criterion_group!(benches, all);

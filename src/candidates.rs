@@ -8,9 +8,10 @@
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::span::Span;
+use crate::tally::Hollow;
 use crate::text;
 use crate::text::Text;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Findings of one code in one file shown before the rest are summed up
 /// in one finding, unless the run says otherwise (`check
@@ -46,8 +47,11 @@ impl Placed {
 /// those after (the suppressions' own).
 #[derive(Debug, Default)]
 pub struct Candidates {
-    /// Made before the checks ran.
+    /// Made before the checks ran, kept in full.
     pub before: Vec<Diagnostic>,
+    /// Made before the checks ran, kept as their places only
+    /// ([`crate::tally`]): each code's made after the first few in full.
+    pub hollow: Vec<Hollow>,
     /// The checks' findings, in the checks' order.
     pub placed: Vec<Placed>,
     /// Made after them.
@@ -57,7 +61,7 @@ pub struct Candidates {
 impl Candidates {
     /// How many there are.
     pub fn len(&self) -> usize {
-        self.before.len() + self.placed.len() + self.after.len()
+        self.before.len() + self.hollow.len() + self.placed.len() + self.after.len()
     }
 
     /// Whether there are none.
@@ -65,35 +69,38 @@ impl Candidates {
         self.len() == 0
     }
 
-    /// The code and place of the `i`-th, in order.
+    /// The code and place of the `i`-th, in order (those made before
+    /// the checks, in full then hollow, the checks', those after).
     pub fn key(&self, i: usize) -> Option<(Code, Span)> {
-        let (before, placed) = (self.before.len(), self.placed.len());
+        let (before, hollow, placed) = (self.before.len(), self.hollow.len(), self.placed.len());
         if i < before {
             self.before.get(i).map(|d| (d.code, d.primary))
-        } else if i < before + placed {
-            self.placed.get(i - before).map(|p| (p.code, p.primary))
+        } else if i < before + hollow {
+            self.hollow.get(i - before).map(|h| (h.code, h.primary))
+        } else if i < before + hollow + placed {
+            (self.placed.get(i - before - hollow)).map(|p| (p.code, p.primary))
         } else {
-            self.after
-                .get(i - before - placed)
-                .map(|d| (d.code, d.primary))
+            (self.after.get(i - before - hollow - placed)).map(|d| (d.code, d.primary))
         }
     }
 
     /// Keeps those `keep` says to keep (asked of each in order).
     pub fn retain(&mut self, mut keep: impl FnMut(Code, Span) -> bool) {
         self.before.retain(|d| keep(d.code, d.primary));
+        self.hollow.retain(|h| keep(h.code, h.primary));
         self.placed.retain(|p| keep(p.code, p.primary));
         self.after.retain(|d| keep(d.code, d.primary));
     }
 
     /// Each one's code and place only, in the order of
-    /// [`Candidates::into_all`]: what comparing two runs' findings (or a
+    /// [`Candidates::key`]: what comparing two runs' findings (or a
     /// file's findings with its annotations) needs, without making a
     /// diagnostic of each.
     pub fn places(&self) -> Vec<(Code, Span)> {
         let place = |d: &Diagnostic| (d.code, d.primary);
         let mut out = Vec::with_capacity(self.len());
         out.extend(self.before.iter().map(place));
+        out.extend(self.hollow.iter().map(|h| (h.code, h.primary)));
         out.extend(self.placed.iter().map(|p| (p.code, p.primary)));
         out.extend(self.after.iter().map(place));
         out
@@ -127,8 +134,31 @@ impl Candidates {
 
     /// [`Candidates::into_capped`], the diagnostics past the cap moved
     /// into `apart` rather than freed (findings still to be worded are
-    /// not diagnostics yet, and are not among them).
+    /// not diagnostics yet, and are not among them). A hollow one the cap
+    /// would show is left out: see [`Candidates::into_shown`].
     pub fn into_capped_apart(self, max: usize, apart: &mut Vec<Diagnostic>) -> Vec<Diagnostic> {
+        self.capped(max, apart).0
+    }
+
+    /// [`Candidates::into_capped`], or, when the cap would show a finding
+    /// kept hollow, the code and place of every finding made before the
+    /// checks that it would show: the file must then be analysed again
+    /// keeping exactly those in full ([`crate::tally::Keep::Only`]).
+    pub fn into_shown(self, max: usize) -> Result<Vec<Diagnostic>, HashSet<(Code, Span)>> {
+        let (shown, front) = self.capped(max, &mut Vec::new());
+        match front {
+            None => Ok(shown),
+            Some(front) => Err(front),
+        }
+    }
+
+    /// The cap; and when it would show one kept hollow, the code and place
+    /// of every one made before the checks that it would show.
+    fn capped(
+        self,
+        max: usize,
+        apart: &mut Vec<Diagnostic>,
+    ) -> (Vec<Diagnostic>, Option<HashSet<(Code, Span)>>) {
         // The summary stands at the first finding not shown, so one is
         // always shown before it.
         let max = max.max(1);
@@ -136,11 +166,22 @@ impl Candidates {
         for d in self.before.iter().chain(&self.after) {
             *counts.entry(d.code).or_default() += d.findings();
         }
+        for h in &self.hollow {
+            *counts.entry(h.code).or_default() += h.findings();
+        }
         for p in &self.placed {
             *counts.entry(p.code).or_default() += 1;
         }
         if counts.values().all(|&n| n <= max) {
-            return self.into_all();
+            // A tally keeps at least `max` of a code in full: none is
+            // hollow then, and every one is shown.
+            let front = (!self.hollow.is_empty()).then(|| {
+                let hollow = self.hollow.iter().map(|h| (h.code, h.primary));
+                (self.before.iter().map(|d| (d.code, d.primary)))
+                    .chain(hollow)
+                    .collect()
+            });
+            return (self.into_all(), front);
         }
         // Each one's place, then which list and where in it: unique, so
         // an unstable sort gives the stable order.
@@ -148,7 +189,12 @@ impl Candidates {
         order.extend((self.before.iter().enumerate()).map(|(i, d)| key(d.primary, 0, i)));
         order.extend((self.placed.iter().enumerate()).map(|(i, p)| key(p.primary, 1, i)));
         order.extend((self.after.iter().enumerate()).map(|(i, d)| key(d.primary, 2, i)));
+        order.extend((self.hollow.iter().enumerate()).map(|(i, h)| key(h.primary, 3, i)));
         order.sort_unstable();
+        // What is shown of those made before the checks, and whether one
+        // of them is hollow.
+        let mut front = HashSet::new();
+        let mut hollow_shown = false;
         let mut lists = [
             self.before.into_iter().map(Some).collect::<Vec<_>>(),
             Vec::new(),
@@ -158,6 +204,19 @@ impl Candidates {
         let mut shown = Vec::new();
         let mut summaries = Vec::new();
         for (_, _, list, i) in order {
+            if let Some(h) = self.hollow.get(i).filter(|_| list == 3) {
+                let n = seen.entry(h.code).or_default();
+                *n += 1;
+                if *n == max + 1 {
+                    let total = counts.get(&h.code).copied().unwrap_or(0);
+                    summaries.push(summary(h.code, h.primary, total - max));
+                }
+                if *n <= max {
+                    front.insert((h.code, h.primary));
+                    hollow_shown = true;
+                }
+                continue;
+            }
             let d = match list {
                 1 => self.placed.get(i).map(|p| p.pending()),
                 _ => lists
@@ -173,13 +232,16 @@ impl Candidates {
                 summaries.push(summary(d.code, d.primary, total - max));
             }
             if *n <= max {
+                if list == 0 {
+                    front.insert((d.code, d.primary));
+                }
                 shown.push(d);
             } else if d.pending.is_none() {
                 apart.push(d);
             }
         }
         shown.extend(summaries);
-        shown
+        (shown, hollow_shown.then_some(front))
     }
 }
 
@@ -264,6 +326,7 @@ mod tests {
     fn mixed(findings: u32) -> Candidates {
         let codes = [Code::MN101, Code::MN102, Code::MN402];
         Candidates {
+            hollow: Vec::new(),
             before: (0..150)
                 .map(|i| at(codes[i as usize % 3], (i * 7) % 90))
                 .collect(),
@@ -311,6 +374,7 @@ mod tests {
     #[test]
     fn under_the_cap_every_one_is_kept_in_the_order_made() {
         let c = Candidates {
+            hollow: Vec::new(),
             before: vec![at(Code::MN010, 50)],
             placed: vec![placed(Code::MN101, 10, 3), placed(Code::MN102, 5, 7)],
             after: vec![at(Code::MN503, 0)],
@@ -411,6 +475,7 @@ mod tests {
     #[test]
     fn keys_and_retain_see_the_three_lists_in_order() {
         let mut c = Candidates {
+            hollow: Vec::new(),
             before: vec![at(Code::MN010, 1)],
             placed: vec![placed(Code::MN101, 2, 0), placed(Code::MN102, 3, 1)],
             after: vec![at(Code::MN503, 4)],

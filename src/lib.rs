@@ -46,6 +46,7 @@ pub mod source;
 pub mod span;
 pub mod suppress;
 pub mod syntax;
+pub mod tally;
 pub mod text;
 pub mod timings;
 pub mod wording;

@@ -9,17 +9,18 @@ use crate::diagnostic::Diagnostic;
 use crate::graph::FlowGraph;
 use crate::model::{Design, Rulebook};
 use crate::resolve::{
-    RulebookNames, rebind_design, resolve_design_rebindable, resolve_design_unless,
-    resolve_rulebook,
+    RulebookNames, rebind_design, resolve_design_rebindable, resolve_design_tallied,
+    resolve_rulebook_tallied,
 };
 use crate::rulebook_shelf::{Loaded, RulebookShelf};
 use crate::source::{Decoded, SourceFile, SourceMap, decode, decode_owned};
 use crate::span::{FileId, Span};
 use crate::suppress::{self, Date};
 use crate::syntax::ast::Stmt;
-use crate::syntax::lexer::lex;
-use crate::syntax::parser::{Parsed, parse_lexed};
+use crate::syntax::lexer::{lex, lex_keeping};
+use crate::syntax::parser::{Parsed, parse_lexed, parse_lexed_keeping};
 use crate::syntax::tokens::Copies;
+use crate::tally::{Keep, Tally};
 use crate::text;
 use crate::text::Text;
 use crate::timings::Timings;
@@ -467,6 +468,7 @@ impl Session {
             file,
             &self.sources.get(file).text,
             self.name_copies,
+            self.stage_options().front_keep(),
             stop,
             &mut timings,
         );
@@ -538,11 +540,13 @@ impl Session {
         files: &[Result<(FileId, Option<Problem>), String>],
     ) -> Vec<Option<Parsed>> {
         let (sources, copies) = (&self.sources, self.name_copies);
+        let keep = self.stage_options().front_keep();
         let parsed: Vec<(Option<Parsed>, Timings)> = in_order(files, |f| {
             let mut t = Timings::default();
             let p = match f {
                 Ok((file, None)) => {
-                    Some(parse_timed(*file, &sources.get(*file).text, copies, &mut t))
+                    let text = &sources.get(*file).text;
+                    Some(parse_timed(*file, text, copies, keep.clone(), &mut t))
                 }
                 _ => None,
             };
@@ -724,6 +728,7 @@ impl Session {
                     diagnostics: findings,
                     found,
                     analysis: None,
+                    hollow_shown: None,
                 }),
             };
             jobs.push((at, file, job));
@@ -747,6 +752,7 @@ impl Session {
                     };
                     let source = sources.get(file);
                     let never = &|| false;
+                    let findings = Tally::from_parts(Keep::All, findings, Vec::new());
                     design_checked(
                         source, file, &spans, resolved, findings, stage, never, &mut t,
                     )
@@ -987,6 +993,7 @@ impl Session {
             keep_computed: self.keep_computed,
             fixes_first: self.fixes_first,
             for_again: false,
+            copies: self.name_copies,
         }
     }
 
@@ -1218,8 +1225,8 @@ fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
 }
 
 /// Lexes and parses, timing each.
-fn parse_timed(file: FileId, text: &str, copies: Copies, t: &mut Timings) -> Parsed {
-    match parse_timed_unless(file, text, copies, &|| false, t) {
+fn parse_timed(file: FileId, text: &str, copies: Copies, keep: Keep, t: &mut Timings) -> Parsed {
+    match parse_timed_unless(file, text, copies, keep, &|| false, t) {
         Some(parsed) => parsed,
         // Never asked to stop, it never does.
         None => parse_lexed(text, lex(file, text)),
@@ -1232,6 +1239,7 @@ fn parse_timed_unless(
     file: FileId,
     text: &str,
     copies: Copies,
+    keep: Keep,
     stop: &(dyn Fn() -> bool + Sync),
     t: &mut Timings,
 ) -> Option<Parsed> {
@@ -1239,14 +1247,17 @@ fn parse_timed_unless(
         // Lexed and parsed in parts on every core: one stage. (A smaller
         // file's names are few: counting them costs nothing to speak of.)
         return t.time("lex+parse", || {
-            crate::syntax::split::parse_in_parts_unless(file, text, copies, stop)
+            crate::syntax::split::parse_in_parts_keeping_unless(file, text, copies, keep, stop)
         });
     }
-    let lexed = t.time("lex", || lex(file, text));
-    Some(t.time("parse", || parse_lexed(text, lexed)))
+    let lexed = t.time("lex", || lex_keeping(file, text, keep.clone()));
+    Some(t.time("parse", || {
+        parse_lexed_keeping(text, lexed, &Default::default(), keep).0
+    }))
 }
 
 /// What a file is checked as, decided by [`Session::plan`].
+#[derive(Clone)]
 enum Plan {
     /// A rulebook: resolved on its own.
     Rulebook,
@@ -1271,6 +1282,30 @@ struct StageOptions<'a> {
     fixes_first: bool,
     /// Keep what checking a design again needs ([`AgainFile`]).
     for_again: bool,
+    /// How a file parsed again keeps its names ([`Session::name_copies`]).
+    copies: Copies,
+}
+
+impl StageOptions<'_> {
+    /// Which findings of the parse and the resolver are made in full: all
+    /// of them unless the run shows a few of each code per file and reads
+    /// nothing else of them. A baseline takes out the first of equal
+    /// findings in the order they were made, which a tally does not keep
+    /// across its two lists; a comparison, a file's places and a design
+    /// checked again read them all.
+    fn front_keep(&self) -> Keep {
+        match self.max_per_code {
+            Some(max)
+                if !self.for_again
+                    && !self.for_comparison
+                    && !self.keep_places
+                    && self.excuses.is_none() =>
+            {
+                Keep::for_cap(max)
+            }
+            _ => Keep::All,
+        }
+    }
 }
 
 /// A file's analysis, its place in the run's list of files first, and
@@ -1285,6 +1320,7 @@ impl Analysed {
             diagnostics: Vec::new(),
             found: Vec::new(),
             analysis: None,
+            hollow_shown: None,
         }
     }
 }
@@ -1298,6 +1334,9 @@ struct Analysed {
     /// comparison ([`Session::for_comparison`]).
     found: Vec<(Code, Span)>,
     analysis: Option<Analysis>,
+    /// The findings kept hollow ([`crate::tally`]) that the cap per code
+    /// would show: the file is to be analysed again keeping them in full.
+    hollow_shown: Option<HashSet<(Code, Span)>>,
 }
 
 /// The part of checking a file that needs nothing from other files:
@@ -1313,13 +1352,66 @@ fn analyse(
     stop: &(dyn Fn() -> bool + Sync),
     t: &mut Timings,
 ) -> (Analysed, Option<Kept>) {
+    let mut keep = stage.front_keep();
+    let mut parsed = Some(parsed);
+    loop {
+        // Parsed keeping fewer in full than this analysis keeps (a
+        // design checked again after a run's capped parse), or a second
+        // pass: parsed again.
+        let parsed = match parsed.take() {
+            Some(p) if p.hollow.is_empty() || !matches!(keep, Keep::All) => p,
+            _ => {
+                let text = &source.text;
+                match parse_timed_unless(file, text, stage.copies, keep.clone(), stop, t) {
+                    Some(p) => p,
+                    None => return (Analysed::stopped(), None),
+                }
+            }
+        };
+        let (mut analysed, again) = analyse_kept(
+            source,
+            file,
+            parsed,
+            plan.clone(),
+            keep.clone(),
+            stage,
+            stop,
+            t,
+        );
+        // The cap shows findings kept hollow: analysed again keeping
+        // exactly those it shows in full, then (should that not do) all.
+        keep = match (analysed.hollow_shown.take(), &keep) {
+            (Some(shown), Keep::First(_)) => Keep::Only(Arc::new(shown)),
+            (Some(_), Keep::Only(_)) => Keep::All,
+            _ => return (analysed, again),
+        };
+    }
+}
+
+/// [`analyse`], the parse having kept in full what `keep` says.
+// The stages' inputs, each its own kind.
+#[allow(clippy::too_many_arguments)]
+fn analyse_kept(
+    source: &SourceFile,
+    file: FileId,
+    parsed: Parsed,
+    plan: Plan,
+    keep: Keep,
+    stage: StageOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+    t: &mut Timings,
+) -> (Analysed, Option<Kept>) {
     let Parsed {
-        diagnostics: mut diags,
+        diagnostics,
+        hollow,
         file: mut tree,
     } = parsed;
+    let mut diags = Tally::from_parts(keep, diagnostics, hollow);
     match plan {
         Plan::Rulebook => {
-            let rb = t.time("resolve", || resolve_rulebook(file, &tree, &mut diags));
+            let rb = t.time("resolve", || {
+                resolve_rulebook_tallied(file, &tree, &mut diags)
+            });
             let found = t.time("checks", || crate::rulecheck::check(&rb));
             diags.extend(found);
             let spans = t.time("free tree", || KeptSpans::from(tree));
@@ -1345,12 +1437,14 @@ fn analyse(
             // A large design asks `stop` before each part of its flows.
             let resolved = t.time("resolve", || {
                 if stage.for_again {
-                    let (design, names) =
-                        resolve_design_rebindable(file, tree, rulebook, &mut diags);
-                    let findings = names.without_rulebook_findings(&diags);
+                    // Kept in full: checking again reads every finding.
+                    let (mut all, _) = std::mem::take(&mut diags).into_parts();
+                    let (design, names) = resolve_design_rebindable(file, tree, rulebook, &mut all);
+                    let findings = names.without_rulebook_findings(&all);
+                    diags = Tally::from_parts(Keep::All, all, Vec::new());
                     Some((design, Some((findings, names))))
                 } else {
-                    resolve_design_unless(file, tree, rulebook, &mut diags, stop)
+                    resolve_design_tallied(file, tree, rulebook, &mut diags, stop)
                         .map(|design| (design, None))
                 }
             });
@@ -1393,7 +1487,7 @@ fn design_checked(
     file: FileId,
     kept: &KeptSpans,
     Resolved { design, graph }: Resolved,
-    diags: Vec<Diagnostic>,
+    diags: Tally,
     stage: StageOptions,
     stop: &(dyn Fn() -> bool + Sync),
     t: &mut Timings,
@@ -1459,7 +1553,7 @@ fn finish(
     source: &SourceFile,
     file: FileId,
     kept: &KeptSpans,
-    before: Vec<Diagnostic>,
+    before: Tally,
     checked: Option<(
         Analysis,
         Vec<checks::Finding>,
@@ -1472,11 +1566,14 @@ fn finish(
         Some((a, f, p)) => (Some(a), f, p),
         None => (None, Vec::new(), Vec::new()),
     };
+    let (before, hollow) = before.into_parts();
     let mut candidates = Candidates {
         before,
+        hollow,
         placed,
         after: Vec::new(),
     };
+    let mut hollow_shown = None;
     let (mut diags, found) = t.time("suppressions", || {
         let suppressions = suppress::read(source, &kept.comments, &mut candidates.after);
         suppress::apply(
@@ -1498,7 +1595,13 @@ fn finish(
             false => Vec::new(),
         };
         match stage.max_per_code {
-            Some(max) => (candidates.into_capped(max), places),
+            Some(max) => match candidates.into_shown(max) {
+                Ok(shown) => (shown, places),
+                Err(hollow) => {
+                    hollow_shown = Some(hollow);
+                    (Vec::new(), places)
+                }
+            },
             None => (candidates.into_all(), places),
         }
     });
@@ -1521,6 +1624,7 @@ fn finish(
         diagnostics: diags,
         found,
         analysis,
+        hollow_shown,
     }
 }
 
@@ -1836,16 +1940,22 @@ mod tests {
         let text = "actor 共有A : 組合\nactor B : 他機関\ndata x : 氏名\n".to_string()
             + &"flow 共有A -> B : x for 被扶養者認定\n".repeat(40_000);
         let mut t = Timings::default();
-        let shared = parse_timed(FileId(0), &text, s.name_copies, &mut t);
+        let shared = parse_timed(FileId(0), &text, s.name_copies, Keep::All, &mut t);
         assert!(shared.file.stmts.parts().len() > 1, "parsed in parts");
         assert!(sender_is_shared(&shared));
         // Told, a large file's tree is made of the parse's own copies.
         s.name_copies = Copies::Lasting;
-        let own = parse_timed(FileId(0), &text, s.name_copies, &mut t);
+        let own = parse_timed(FileId(0), &text, s.name_copies, Keep::All, &mut t);
         assert!(own.file.stmts.parts().len() > 1, "parsed in parts");
         assert!(!sender_is_shared(&own));
         // A small file is parsed in one part, with shared copies.
-        let small = parse_timed(FileId(0), "flow 共有A -> B : x\n", s.name_copies, &mut t);
+        let small = parse_timed(
+            FileId(0),
+            "flow 共有A -> B : x\n",
+            s.name_copies,
+            Keep::All,
+            &mut t,
+        );
         assert!(sender_is_shared(&small), "one part: shared");
     }
 

@@ -710,6 +710,7 @@ mod tests {
             ]);
         }
         let mut c = Candidates {
+            hollow: Vec::new(),
             before: diags,
             placed,
             after: Vec::new(),

@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::span::FileId;
 use crate::syntax::ast::{self, Ident, Name, Stmt};
+use crate::tally::Tally;
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
@@ -26,7 +27,7 @@ pub(super) struct Resolver<'a> {
     actor_used: Vec<bool>,
     data_used: Vec<bool>,
     suggestions: Suggestions,
-    diags: &'a mut Vec<Diagnostic>,
+    diags: &'a mut Tally,
     /// The rulebook names as written, and which findings their lookups
     /// made, when the design is to be bound to another rulebook later
     /// ([`super::rebind`]).
@@ -38,13 +39,13 @@ pub(super) struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// A resolver of `design`'s rulebook names only (against
     /// `design.rulebook`): its own names are bound already.
-    pub(super) fn of_rulebook_names(design: Design, diags: &'a mut Vec<Diagnostic>) -> Self {
+    pub(super) fn of_rulebook_names(design: Design, diags: &'a mut Tally) -> Self {
         Resolver::new(design, diags, None)
     }
 
     /// A resolver of `design`, with nothing declared yet; keeping the
     /// rulebook names as written in `written` when it is given.
-    fn new(design: Design, diags: &'a mut Vec<Diagnostic>, written: Option<RulebookNames>) -> Self {
+    fn new(design: Design, diags: &'a mut Tally, written: Option<RulebookNames>) -> Self {
         Resolver {
             design,
             actor_names: NameTable::default(),
@@ -333,6 +334,20 @@ pub fn resolve_design_unless(
     diags: &mut Vec<Diagnostic>,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Design> {
+    Tally::within(diags, |t| {
+        resolve_design_tallied(file, ast, rulebook, t, stop)
+    })
+}
+
+/// [`resolve_design_unless`], its findings kept in full as `diags` keeps
+/// them ([`Tally`]).
+pub fn resolve_design_tallied(
+    file: FileId,
+    ast: ast::File,
+    rulebook: Option<Arc<Rulebook>>,
+    diags: &mut Tally,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Design> {
     let parallel = in_parallel(&ast.stmts);
     resolve_design_on(file, ast.stmts, rulebook, diags, parallel, None, stop).map(|(d, _)| d)
 }
@@ -350,7 +365,10 @@ pub fn resolve_design_rebindable(
     let parallel = in_parallel(&ast.stmts);
     let written = Some(RulebookNames::default());
     let never = &|| false;
-    match resolve_design_on(file, ast.stmts, rulebook, diags, parallel, written, never) {
+    let resolved = Tally::within(diags, |t| {
+        resolve_design_on(file, ast.stmts, rulebook, t, parallel, written, never)
+    });
+    match resolved {
         Some((design, written)) => (design, written.unwrap_or_default()),
         None => unreachable!("resolution stopped unasked"),
     }
@@ -368,7 +386,7 @@ fn resolve_design_on(
     file: FileId,
     stmts: crate::syntax::stmts::Stmts,
     rulebook: Option<Arc<Rulebook>>,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Tally,
     parallel: bool,
     written: Option<RulebookNames>,
     stop: &(dyn Fn() -> bool + Sync),
@@ -981,7 +999,7 @@ mod tests {
         copies: Copies,
     ) -> (String, Vec<Diagnostic>) {
         let rb = kenpo();
-        let mut diags = Vec::new();
+        let mut diags = Tally::default();
         // Cut in small parts, as a large file is parsed.
         let tree = crate::syntax::split::parse_in_parts_sized(FileId(1), src, 500, copies).file;
         assert!(tree.stmts.parts().len() > 10, "parsed in parts");
@@ -997,7 +1015,10 @@ mod tests {
         )
         .expect("never stopped");
         assert_eq!(written.is_some(), rebindable);
-        (format!("{:?}", (&d.actors, &d.data, &d.flows)), diags)
+        (
+            format!("{:?}", (&d.actors, &d.data, &d.flows)),
+            diags.into_parts().0,
+        )
     }
 
     /// A design of many parts stops before the part at which `stop` first
@@ -1026,7 +1047,7 @@ mod tests {
                 .file;
                 let asked = AtomicUsize::new(0);
                 let stop = || asked.fetch_add(1, Ordering::SeqCst) + 1 == at;
-                let mut diags = Vec::new();
+                let mut diags = Tally::default();
                 let got = resolve_design_on(
                     FileId(1),
                     tree.stmts,
@@ -1130,7 +1151,7 @@ mod tests {
             FileId(1),
             whole.stmts,
             kenpo(),
-            &mut Vec::new(),
+            &mut Tally::default(),
             false,
             None,
             &|| false,

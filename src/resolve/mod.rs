@@ -11,9 +11,11 @@ mod sections;
 mod slots;
 mod suggest;
 
-pub use design::{resolve_design, resolve_design_rebindable, resolve_design_unless};
+pub use design::{
+    resolve_design, resolve_design_rebindable, resolve_design_tallied, resolve_design_unless,
+};
 pub use rebind::{Rebound, RulebookNames, rebind_design};
-pub use rulebook::resolve_rulebook;
+pub use rulebook::{resolve_rulebook, resolve_rulebook_tallied};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact};
@@ -22,6 +24,7 @@ use crate::model::Rulebook;
 use crate::span::Span;
 use crate::syntax::ast::Ident;
 use crate::syntax::lexer::write_name;
+use crate::tally::Tally;
 use crate::text;
 use crate::text::Text;
 use rustc_hash::FxHashMap;
@@ -329,12 +332,7 @@ pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span) -> Diagnostic {
 }
 
 /// MN014 when `used` is spelled differently from its declaration.
-pub(crate) fn check_spelling(
-    used: &Ident,
-    declared: &str,
-    declared_at: Span,
-    out: &mut Vec<Diagnostic>,
-) {
+pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, out: &mut Tally) {
     if *used.text != *declared {
         out.push(
             Diagnostic::new(

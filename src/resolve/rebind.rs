@@ -10,6 +10,7 @@ use super::design::Resolver;
 use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::syntax::ast::{Ident, Name, Sym};
+use crate::tally::Tally;
 use std::sync::Arc;
 
 /// What binding a resolved design to another rulebook needs that its
@@ -63,10 +64,12 @@ pub fn rebind_design(
 ) -> Rebound {
     let before = GraphInputs::of(&design);
     let first = std::mem::replace(&mut design.rulebook, rulebook);
-    let mut r = Resolver::of_rulebook_names(design, diags);
-    declarations(&mut r, names);
-    let same_purposes = flows(&mut r, first.as_deref(), names);
-    let design = r.into_design();
+    let (design, same_purposes) = Tally::within(diags, |t| {
+        let mut r = Resolver::of_rulebook_names(design, t);
+        declarations(&mut r, names);
+        let same_purposes = flows(&mut r, first.as_deref(), names);
+        (r.into_design(), same_purposes)
+    });
     let same_graph = same_purposes && GraphInputs::of(&design) == before;
     Rebound { design, same_graph }
 }

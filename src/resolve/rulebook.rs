@@ -7,12 +7,13 @@ use crate::model::tree::{self, Linker};
 use crate::model::*;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, Ident, RoleFlag, Stmt};
+use crate::tally::Tally;
 use crate::text;
 use crate::text::Text;
 
 struct Builder<'a> {
     rb: Rulebook,
-    diags: &'a mut Vec<Diagnostic>,
+    diags: &'a mut Tally,
     /// "Did you mean" for the names a rule or a parent misspells, through
     /// an index of each kind's names with a budget, as a design's are: a
     /// rulebook of 20 000 categories and 20 000 rules naming others took
@@ -147,6 +148,12 @@ fn cycle(kind: Kind, name: &Ident, parent: &Ident) -> Diagnostic {
 /// Resolves a rulebook file. Findings go to `diags`; the rulebook is
 /// returned even when some statements failed (those are left out).
 pub fn resolve_rulebook(file: FileId, ast: &ast::File, diags: &mut Vec<Diagnostic>) -> Rulebook {
+    Tally::within(diags, |t| resolve_rulebook_tallied(file, ast, t))
+}
+
+/// [`resolve_rulebook`], its findings kept in full as `diags` keeps them
+/// ([`Tally`]).
+pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally) -> Rulebook {
     let mut b = Builder {
         rb: Rulebook {
             file,

@@ -7,6 +7,7 @@ use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
 use crate::span::{FileId, Span};
+use crate::tally::{Hollow, Keep, Tally};
 use crate::text;
 
 /// The lexer's result.
@@ -16,8 +17,10 @@ pub struct Lexed {
     pub tokens: Vec<Token>,
     /// Comments, in order.
     pub comments: Vec<Comment>,
-    /// MN002, MN003 and MN004 findings.
+    /// MN002, MN003 and MN004 findings, those kept in full.
     pub diagnostics: Vec<Diagnostic>,
+    /// The others, as their places ([`crate::tally::Keep`]).
+    pub hollow: Vec<Hollow>,
     /// How many forbidden characters (MN004) were seen, reported or not.
     pub forbidden: usize,
 }
@@ -272,6 +275,8 @@ struct Lexer<'a> {
     src: &'a str,
     file: FileId,
     out: Lexed,
+    /// The findings, while it reads.
+    found: Tally,
     /// MN004 findings made, and where the first one not made is: a file
     /// of a million control bytes gets [`MAX_FORBIDDEN`] findings and one
     /// that stands for the rest, not a million.
@@ -300,7 +305,7 @@ impl<'a> Lexer<'a> {
             return;
         }
         let what = describe_char(c);
-        self.out.diagnostics.push(
+        self.found.push(
             Diagnostic::new(
                 Code::MN004,
                 self.span(at, at + c.len_utf8()),
@@ -315,38 +320,10 @@ impl<'a> Lexer<'a> {
     }
 
     fn full_width(&mut self, at: usize, c: char, ascii: char) {
-        let shown = if ascii == ' ' {
-            "ideographic space U+3000".to_string()
-        } else {
-            format!("`{c}`")
-        };
-        let shown_ja = if ascii == ' ' {
-            "全角スペース (U+3000)".to_string()
-        } else {
-            format!("全角の `{c}`")
-        };
-        let ascii_shown = if ascii == ' ' {
-            "a space".to_string()
-        } else {
-            format!("`{ascii}`")
-        };
-        let ascii_ja = if ascii == ' ' {
-            "半角スペース".to_string()
-        } else {
-            format!("半角の `{ascii}`")
-        };
-        self.out.diagnostics.push(
-            Diagnostic::new(
-                Code::MN003,
-                self.span(at, at + c.len_utf8()),
-                text!("full-width {shown} read as {ascii_shown}"; "{shown_ja} を {ascii_ja} として読みました"),
-            )
-            .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)"))
-            .with_fix(Fix::safe(
-                text!("write {ascii_shown}"; "{ascii_ja} に書き換える"),
-                vec![Edit { span: self.span(at, at + c.len_utf8()), content: ascii.to_string() }],
-            )),
-        );
+        let span = self.span(at, at + c.len_utf8());
+        self.found.push_made(Code::MN003, span, || {
+            full_width_read_as_ascii(span, c, ascii)
+        });
     }
 
     /// Pushes a token whose value is `raw` with forbidden characters removed
@@ -451,19 +428,8 @@ impl<'a> Lexer<'a> {
         rest: &'a str,
     ) -> &'a str {
         let span = self.span(start, end);
-        self.out.diagnostics.push(
-            Diagnostic::new(
-                Code::MN002,
-                span,
-                text!("unterminated string"; "文字列が閉じられていません"),
-            )
-            .with_primary_label(
-                text!("this string has no closing `\"`"; "閉じる `\"` がありません"),
-            )
-            .with_help(
-                text!("add `\"` before the end of the line"; "行末までに `\"` を追加してください"),
-            ),
-        );
+        self.found
+            .push_made(Code::MN002, span, || unterminated(span));
         self.out
             .tokens
             .push(Token::new(TokenKind::Str, span, Some(value)));
@@ -566,18 +532,70 @@ impl<'a> Lexer<'a> {
             );
             // Stands for every one not reported, itself included.
             d.more = rest;
-            self.out.diagnostics.push(d);
+            self.found.push(d);
         }
+        (self.out.diagnostics, self.out.hollow) = self.found.into_parts();
         self.out
     }
 }
 
+/// MN003 at `span`: the full-width `c` read as `ascii`.
+fn full_width_read_as_ascii(span: Span, c: char, ascii: char) -> Diagnostic {
+    let shown = if ascii == ' ' {
+        "ideographic space U+3000".to_string()
+    } else {
+        format!("`{c}`")
+    };
+    let shown_ja = if ascii == ' ' {
+        "全角スペース (U+3000)".to_string()
+    } else {
+        format!("全角の `{c}`")
+    };
+    let ascii_shown = if ascii == ' ' {
+        "a space".to_string()
+    } else {
+        format!("`{ascii}`")
+    };
+    let ascii_ja = if ascii == ' ' {
+        "半角スペース".to_string()
+    } else {
+        format!("半角の `{ascii}`")
+    };
+    Diagnostic::new(
+        Code::MN003,
+        span,
+        text!("full-width {shown} read as {ascii_shown}"; "{shown_ja} を {ascii_ja} として読みました"),
+    )
+    .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)"))
+    .with_fix(Fix::safe(
+        text!("write {ascii_shown}"; "{ascii_ja} に書き換える"),
+        vec![Edit { span, content: ascii.to_string() }],
+    ))
+}
+
+/// MN002 at `span`: a string with no closing quote.
+fn unterminated(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::MN002,
+        span,
+        text!("unterminated string"; "文字列が閉じられていません"),
+    )
+    .with_primary_label(text!("this string has no closing `\"`"; "閉じる `\"` がありません"))
+    .with_help(text!("add `\"` before the end of the line"; "行末までに `\"` を追加してください"))
+}
+
 /// Splits `src` into tokens and comments.
 pub fn lex(file: FileId, src: &str) -> Lexed {
+    lex_keeping(file, src, Keep::All)
+}
+
+/// [`lex`], its findings kept in full as `keep` says.
+pub fn lex_keeping(file: FileId, src: &str, keep: Keep) -> Lexed {
     Lexer {
         src,
         file,
         out: Lexed::default(),
+        found: Tally::new(keep),
         forbidden_seen: 0,
         first_unreported: 0,
     }
@@ -600,7 +618,18 @@ pub fn lex_lines_into(
     file: FileId,
     src: &str,
     lines: std::ops::Range<usize>,
+    tokens: Vec<Token>,
+) -> Lexed {
+    lex_lines_keeping_into(file, src, lines, tokens, Keep::All)
+}
+
+/// [`lex_lines_into`], its findings kept in full as `keep` says.
+pub fn lex_lines_keeping_into(
+    file: FileId,
+    src: &str,
+    lines: std::ops::Range<usize>,
     mut tokens: Vec<Token>,
+    keep: Keep,
 ) -> Lexed {
     tokens.clear();
     Lexer {
@@ -610,6 +639,7 @@ pub fn lex_lines_into(
             tokens,
             ..Lexed::default()
         },
+        found: Tally::new(keep),
         forbidden_seen: 0,
         first_unreported: 0,
     }

@@ -5,12 +5,13 @@
 //! which gives way to the combinators on anything else.
 
 use super::ast::*;
-use super::lexer::{Lexed, lex};
+use super::lexer::{Lexed, lex, lex_keeping};
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::{Names, Tokens};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
+use crate::tally::{Hollow, Keep, Tally};
 use crate::text;
 use crate::text::Text;
 use nom::combinator::{cut, opt};
@@ -560,15 +561,19 @@ fn section_head(i: Tokens<'_>) -> PResult<'_, SectionDecl> {
 pub struct Parsed {
     /// The statements that could be read.
     pub file: File,
-    /// MN001–MN004 findings, in source order.
+    /// MN001–MN004 findings kept in full, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The others, as their places, in source order
+    /// ([`crate::tally::Keep`]; none unless the parse was told to keep
+    /// fewer than all).
+    pub hollow: Vec<Hollow>,
 }
 
 struct StmtParser<'a> {
     toks: &'a [Token],
     src: &'a str,
     names: &'a Names,
-    diags: Vec<Diagnostic>,
+    diags: Tally,
 }
 
 fn describe_found(t: &Token, src: &str) -> Text {
@@ -879,7 +884,7 @@ impl<'a> StmtParser<'a> {
 
     /// Parses the statements that start before token `end` (the last
     /// token when the slice ends with Eof).
-    fn run(mut self, end: usize) -> (Vec<Stmt>, Vec<Diagnostic>) {
+    fn run(mut self, end: usize) -> (Vec<Stmt>, Tally) {
         // Every statement starts with a statement keyword: sized once.
         let starts = self.toks[..end.min(self.toks.len())]
             .iter()
@@ -987,6 +992,24 @@ pub fn parse_lexed_keeping_tokens(src: &str, lexed: Lexed) -> (Parsed, Vec<Token
 /// caller that parses many parts in turn (the formatter), one table for
 /// them all, so that each spelling's copy is found once, not once a part.
 pub fn parse_lexed_with(src: &str, lexed: Lexed, names: &Names) -> (Parsed, Vec<Token>) {
+    parse_lexed_keeping(src, lexed, names, Keep::All)
+}
+
+/// Parses `file`'s text `src` as [`parse`] does, its findings kept in
+/// full as `keep` says.
+pub fn parse_keeping(file: FileId, src: &str, keep: Keep) -> Parsed {
+    let lexed = lex_keeping(file, src, keep.clone());
+    parse_lexed_keeping(src, lexed, &Names::default(), keep).0
+}
+
+/// [`parse_lexed_with`], the parser's findings kept in full as `keep`
+/// says (the lexer's, as the lexer kept them).
+pub fn parse_lexed_keeping(
+    src: &str,
+    lexed: Lexed,
+    names: &Names,
+    keep: Keep,
+) -> (Parsed, Vec<Token>) {
     // Names looked up in a table that already holds many (one kept from
     // part to part) are read ahead in the table's order, as a part of a
     // large file's are ([`parse_part`]): in the text's order, each was a
@@ -999,14 +1022,15 @@ pub fn parse_lexed_with(src: &str, lexed: Lexed, names: &Names) -> (Parsed, Vec<
         toks: &lexed.tokens,
         src,
         names,
-        diags: Vec::new(),
+        diags: Tally::new(keep.clone()),
     }
     .run(lexed.tokens.len());
     if ahead {
         names.done_ahead();
     }
     let stmts = super::stmts::Stmts::from(stmts).numbered_by_one_parse(vec![names.numbered()]);
-    let parsed = finish(stmts, diagnostics, lexed.diagnostics, lexed.comments);
+    let lexed_found = Tally::from_parts(keep, lexed.diagnostics, lexed.hollow);
+    let parsed = finish(stmts, diagnostics, lexed_found, lexed.comments);
     (parsed, lexed.tokens)
 }
 
@@ -1017,7 +1041,8 @@ pub(super) fn parse_part<'a>(
     src: &'a str,
     toks: &'a [Token],
     names: &'a Names,
-) -> (Vec<Stmt>, Vec<Diagnostic>) {
+    keep: Keep,
+) -> (Vec<Stmt>, Tally) {
     // A part's names read ahead cost 16 bytes a token while it is parsed;
     // a part too large to cut (no line where one may) reads them as it goes.
     let ahead = toks.len() <= READ_AHEAD_TOKENS;
@@ -1028,7 +1053,7 @@ pub(super) fn parse_part<'a>(
         toks,
         src,
         names,
-        diags: Vec::new(),
+        diags: Tally::new(keep),
     }
     .run(toks.len().saturating_sub(1));
     if ahead {
@@ -1040,13 +1065,18 @@ pub(super) fn parse_part<'a>(
 /// The most tokens a part reads its names ahead for ([`Names::read_ahead`]).
 const READ_AHEAD_TOKENS: usize = 1 << 20;
 
-/// The checks over whole statements, then every finding in source order.
+/// The checks over whole statements, then every finding in source order:
+/// of each code, the first the parse keeps in full (both tallies keep
+/// what they were told to), the rest as their places.
 pub(super) fn finish(
     stmts: super::stmts::Stmts,
-    mut diagnostics: Vec<Diagnostic>,
-    lexed: Vec<Diagnostic>,
+    diagnostics: Tally,
+    lexed: Tally,
     comments: Vec<super::token::Comment>,
 ) -> Parsed {
+    let keep = diagnostics.keep().clone();
+    let (mut diagnostics, mut hollow) = diagnostics.into_parts();
+    let (lexed, lexed_hollow) = lexed.into_parts();
     let revised = stmts.filter_map(|s| match s {
         Stmt::Rulebook(RulebookDecl {
             revised: Some(d), ..
@@ -1068,9 +1098,18 @@ pub(super) fn finish(
     }
     diagnostics.extend(lexed);
     diagnostics.sort_by_key(|d| (d.primary.start, d.code));
+    hollow.extend(lexed_hollow);
+    // Kept again in source order: the parts and the lexer each kept the
+    // first of a code they made, and the parse keeps the first of all.
+    let mut found = Tally::from_parts(keep, Vec::new(), Vec::new());
+    found.extend(diagnostics);
+    let (diagnostics, mut more) = found.into_parts();
+    hollow.append(&mut more);
+    hollow.sort_by_key(|h| (h.primary.start, h.code));
     Parsed {
         file: File { stmts, comments },
         diagnostics,
+        hollow,
     }
 }
 

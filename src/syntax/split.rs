@@ -22,12 +22,13 @@
 //! nothing to share.
 
 use super::ast::Sym;
-use super::lexer::{Lexed, lex_lines, lex_lines_into};
-use super::parser::{Parsed, finish, parse, parse_part};
+use super::lexer::{Lexed, lex_lines, lex_lines_keeping_into};
+use super::parser::{Parsed, finish, parse, parse_keeping, parse_part};
 use super::stmts::Stmts;
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::{Copies, Names};
 use crate::span::{FileId, Span};
+use crate::tally::{Keep, Tally};
 use rayon::prelude::*;
 use std::sync::Mutex;
 
@@ -65,7 +66,18 @@ pub fn parse_in_parts_unless(
     copies: Copies,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Parsed> {
-    parse_in_parts_sized_unless(file, src, PART_BYTES, copies, stop)
+    parse_in_parts_sized_unless(file, src, PART_BYTES, copies, Keep::All, stop)
+}
+
+/// [`parse_in_parts_unless`], its findings kept in full as `keep` says.
+pub fn parse_in_parts_keeping_unless(
+    file: FileId,
+    src: &str,
+    copies: Copies,
+    keep: Keep,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Parsed> {
+    parse_in_parts_sized_unless(file, src, PART_BYTES, copies, keep, stop)
 }
 
 /// [`parse_in_parts`] with parts of about `size` bytes (any size: tests
@@ -77,7 +89,7 @@ pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
 
 /// [`parse_in_parts_of`], its names' copies living as `copies` says.
 pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) -> Parsed {
-    match parse_in_parts_sized_unless(file, src, size, copies, &|| false) {
+    match parse_in_parts_sized_unless(file, src, size, copies, Keep::All, &|| false) {
         Some(parsed) => parsed,
         // Never asked to stop, it never does.
         None => parse(file, src),
@@ -91,11 +103,12 @@ fn parse_in_parts_sized_unless(
     src: &str,
     size: usize,
     copies: Copies,
+    keep: Keep,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Parsed> {
     let bounds = part_bounds(file, src, size);
     if bounds.len() < 3 {
-        return Some(parse(file, src));
+        return Some(parse_keeping(file, src, keep));
     }
     // One token buffer and one copy of each spelling per thread of the
     // pool, kept across its parts (rayon would start `map_init`'s afresh
@@ -119,7 +132,7 @@ fn parse_in_parts_sized_unless(
             match threads.get(at).map(|t| t.lock()) {
                 Some(Ok(mut t)) => {
                     let (tokens, names) = &mut *t;
-                    Some(Part::read(file, src, w[0], w[1], tokens, names))
+                    Some(Part::read(file, src, w[0], w[1], tokens, names, &keep))
                 }
                 // Past the threads' spaces: numbers nothing, so it
                 // cannot give a thread's number to another spelling.
@@ -130,22 +143,23 @@ fn parse_in_parts_sized_unless(
                     w[1],
                     &mut Vec::new(),
                     &Names::in_space(Sym::SPACES).with_copies(copies),
+                    &keep,
                 )),
             }
         })
         // Every part, or none once one was given up.
         .collect::<Option<_>>()?;
     if parts.iter().any(|p| p.forbidden > 0) {
-        return Some(parse(file, src));
+        return Some(parse_keeping(file, src, keep));
     }
     let mut stmts = Vec::with_capacity(parts.len());
-    let mut found = Vec::new();
-    let mut lexed = Vec::new();
+    let mut found = Tally::new(keep.clone());
+    let mut lexed = Tally::new(keep);
     let mut comments = Vec::with_capacity(parts.iter().map(|p| p.comments.len()).sum());
     for mut p in parts {
         stmts.push(std::mem::take(&mut p.stmts));
-        found.append(&mut p.found);
-        lexed.append(&mut p.lexed);
+        found.append(std::mem::take(&mut p.found));
+        lexed.append(std::mem::take(&mut p.lexed));
         comments.append(&mut p.comments);
     }
     // The parts' statements stay in their parts: joining them would copy
@@ -161,8 +175,8 @@ fn parse_in_parts_sized_unless(
 /// One part's statements, findings and comments.
 struct Part {
     stmts: Vec<super::ast::Stmt>,
-    found: Vec<crate::diagnostic::Diagnostic>,
-    lexed: Vec<crate::diagnostic::Diagnostic>,
+    found: Tally,
+    lexed: Tally,
     comments: Vec<super::token::Comment>,
     forbidden: usize,
 }
@@ -180,13 +194,15 @@ impl Part {
         end: usize,
         buffer: &mut Vec<Token>,
         names: &Names,
+        keep: &Keep,
     ) -> Part {
         let Lexed {
             mut tokens,
             comments,
             diagnostics,
+            hollow,
             forbidden,
-        } = lex_lines_into(file, src, start..end, std::mem::take(buffer));
+        } = lex_lines_keeping_into(file, src, start..end, std::mem::take(buffer), keep.clone());
         let next = match cut_keyword(src, end) {
             Some(k) => Token::new(
                 TokenKind::Keyword(k),
@@ -196,12 +212,12 @@ impl Part {
             None => Token::new(TokenKind::Eof, Span::new(file, end, end), None),
         };
         tokens.push(next);
-        let (stmts, found) = parse_part(src, &tokens, names);
+        let (stmts, found) = parse_part(src, &tokens, names, keep.clone());
         *buffer = tokens;
         Part {
             stmts,
             found,
-            lexed: diagnostics,
+            lexed: Tally::from_parts(keep.clone(), diagnostics, hollow),
             comments,
             forbidden,
         }
@@ -328,7 +344,8 @@ mod tests {
             asked.fetch_add(1, Ordering::Relaxed);
             false
         };
-        let parsed = parse_in_parts_sized_unless(FileId(0), &src, 100, Copies::Shared, &stop);
+        let parsed =
+            parse_in_parts_sized_unless(FileId(0), &src, 100, Copies::Shared, Keep::All, &stop);
         assert_eq!(asked.load(Ordering::Relaxed), parts);
         assert_eq!(parsed.map(|p| p.file), Some(parse(FileId(0), &src).file));
         // Told at the third question: nothing, and no part read after
@@ -336,7 +353,8 @@ mod tests {
         // parts, so at most one question more per thread).
         let asked = AtomicUsize::new(0);
         let stop = || asked.fetch_add(1, Ordering::Relaxed) + 1 >= 3;
-        let parsed = parse_in_parts_sized_unless(FileId(0), &src, 100, Copies::Shared, &stop);
+        let parsed =
+            parse_in_parts_sized_unless(FileId(0), &src, 100, Copies::Shared, Keep::All, &stop);
         assert!(parsed.is_none());
         assert!(asked.load(Ordering::Relaxed) < parts, "gave up early");
     }

@@ -1,0 +1,337 @@
+//! A stage's diagnostics as it makes them: each code's first few in full,
+//! the rest as their code and place only ([`Hollow`], 24 bytes, where a
+//! diagnostic with its words is over a kilobyte).
+//!
+//! A check shows a hundred findings of a code per file and counts the
+//! rest. A file the parser or the resolver finds fault with on every line
+//! (a CSV saved as `.myna`, a design converted with the wrong encoding,
+//! one written to be slow) has a finding per dozen bytes: worded, 11 MB
+//! of unterminated strings took 1.4 GB. The checks' own findings wait as
+//! their place already ([`crate::candidates::Placed`]); the parse's and
+//! the resolver's are made in full only while the cap may show them.
+//!
+//! Which of them the cap shows is decided only after suppressions and a
+//! baseline took theirs out. When it shows one kept hollow, the file is
+//! analysed again keeping in full exactly what the first pass showed
+//! ([`Keep::Only`]): the output is the one a run keeping all would give.
+
+use crate::code::Code;
+use crate::diagnostic::Diagnostic;
+use crate::span::Span;
+use std::collections::{BinaryHeap, HashSet};
+use std::sync::Arc;
+
+/// Which diagnostics a stage makes in full.
+#[derive(Clone, Debug, Default)]
+pub enum Keep {
+    /// Every one: what every use but a check with a cap per code needs
+    /// (the editor, `--fix`, a comparison, a file checked again).
+    #[default]
+    All,
+    /// The first `n` made of each code.
+    First(usize),
+    /// Those of these codes at these places.
+    Only(Arc<HashSet<(Code, Span)>>),
+}
+
+impl Keep {
+    /// What a run showing `max` findings of each code per file keeps:
+    /// twice that, so that suppressions and a baseline may take out as
+    /// many again before a second pass is needed.
+    pub fn for_cap(max: usize) -> Keep {
+        Keep::First(max.max(1).saturating_mul(2))
+    }
+}
+
+/// A finding kept as its code and place: all that suppressions, a
+/// baseline and the cap per code read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hollow {
+    /// Its code.
+    pub code: Code,
+    /// Where it is.
+    pub primary: Span,
+    /// How many further findings it stands for ([`Diagnostic::more`]).
+    pub more: usize,
+}
+
+impl Hollow {
+    /// How many findings it stands for, itself included.
+    pub fn findings(&self) -> usize {
+        1 + self.more
+    }
+}
+
+/// A stage's diagnostics: those kept in full, in the order made, and the
+/// others as their places, in the order made.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// Those kept in full; `None` where one was put aside for one nearer
+    /// the start of the text.
+    full: Vec<Option<Diagnostic>>,
+    hollow: Vec<Hollow>,
+    keep: Keep,
+    /// For [`Keep::First`], each code's kept in full, as a heap of their
+    /// places and where each is in `full` (the furthest on top).
+    kept: Vec<BinaryHeap<(u32, u32, usize)>>,
+    /// How many of `full` were put aside.
+    aside: usize,
+}
+
+impl Tally {
+    /// An empty tally keeping what `keep` says.
+    pub fn new(keep: Keep) -> Tally {
+        Tally {
+            keep,
+            ..Tally::default()
+        }
+    }
+
+    /// `full` and `hollow` as made by a stage that kept what `keep` says;
+    /// what is pushed next is kept as if it had been made after them.
+    pub fn from_parts(keep: Keep, full: Vec<Diagnostic>, hollow: Vec<Hollow>) -> Tally {
+        let mut t = Tally {
+            keep,
+            hollow,
+            ..Tally::default()
+        };
+        t.full.reserve(full.len());
+        for d in full {
+            t.push(d);
+        }
+        t
+    }
+
+    /// What it keeps.
+    pub fn keep(&self) -> &Keep {
+        &self.keep
+    }
+
+    /// Would a finding of `code` at `primary` be kept in full if made
+    /// now (at the end of `full`)? For [`Keep::First`], each code's `n`
+    /// nearest the start of the text are kept, whatever the order they
+    /// are made in: one further on than all of them is not; one before
+    /// the furthest puts that one aside, as its place.
+    fn takes(&mut self, code: Code, primary: Span) -> bool {
+        let n = match &self.keep {
+            Keep::All => return true,
+            Keep::Only(at) => return at.contains(&(code, primary)),
+            Keep::First(n) => *n,
+        };
+        let i = code as usize;
+        if self.kept.len() <= i {
+            self.kept
+                .resize_with(Code::ALL.len().max(i + 1), BinaryHeap::new);
+        }
+        let Some(heap) = self.kept.get_mut(i) else {
+            return true;
+        };
+        let place = (primary.start, primary.end);
+        if heap.len() >= n {
+            match heap.peek() {
+                Some(&(start, end, _)) if place < (start, end) => {}
+                _ => return false,
+            }
+            let aside = heap
+                .pop()
+                .and_then(|(_, _, at)| self.full.get_mut(at)?.take());
+            if let Some(d) = aside {
+                self.aside += 1;
+                self.hollow.push(Hollow {
+                    code: d.code,
+                    primary: d.primary,
+                    more: d.more,
+                });
+            }
+        }
+        heap.push((primary.start, primary.end, self.full.len()));
+        true
+    }
+
+    /// Adds `d`: in full when it is kept, else its place. A diagnostic
+    /// whose severity is not its code's, or that stands for a finding
+    /// still to be worded, is always kept in full (a hollow one is read
+    /// back with its code's severity).
+    pub fn push(&mut self, d: Diagnostic) {
+        let plain = d.severity == d.code.severity() && d.pending.is_none();
+        if !plain || self.takes(d.code, d.primary) {
+            self.full.push(Some(d));
+        } else {
+            self.hollow.push(Hollow {
+                code: d.code,
+                primary: d.primary,
+                more: d.more,
+            });
+        }
+    }
+
+    /// Adds the diagnostic `make` gives, made only when it is kept in
+    /// full (a finding past the cap costs no words).
+    pub fn push_made(&mut self, code: Code, primary: Span, make: impl FnOnce() -> Diagnostic) {
+        if self.takes(code, primary) {
+            self.full.push(Some(make()));
+        } else {
+            self.hollow.push(Hollow {
+                code,
+                primary,
+                more: 0,
+            });
+        }
+    }
+
+    /// Adds each of `ds`, in order.
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        for d in ds {
+            self.push(d);
+        }
+    }
+
+    /// Adds another stage's tally made after this one's: its full ones
+    /// kept as [`Tally::push`] keeps them, its hollow ones as they are.
+    pub fn append(&mut self, other: Tally) {
+        self.extend(other.full.into_iter().flatten());
+        self.hollow.extend(other.hollow);
+    }
+
+    /// Those kept in full, in the order made.
+    pub fn full(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.full.iter().flatten()
+    }
+
+    /// Those kept as their place, in the order made.
+    pub fn hollow(&self) -> &[Hollow] {
+        &self.hollow
+    }
+
+    /// How many were made, in full or not (a diagnostic that stands for
+    /// several counts once).
+    pub fn len(&self) -> usize {
+        self.full.len() - self.aside + self.hollow.len()
+    }
+
+    /// Whether none was made.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs `f` on a tally that keeps every diagnostic, starting with
+    /// `diags`'s, which then holds them all: for the callers that keep
+    /// every finding in a list.
+    pub fn within<T>(diags: &mut Vec<Diagnostic>, f: impl FnOnce(&mut Tally) -> T) -> T {
+        let mut t = Tally::from_parts(Keep::All, std::mem::take(diags), Vec::new());
+        let out = f(&mut t);
+        *diags = t.into_parts().0;
+        out
+    }
+
+    /// The two lists.
+    pub fn into_parts(self) -> (Vec<Diagnostic>, Vec<Hollow>) {
+        (self.full.into_iter().flatten().collect(), self.hollow)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+    use crate::text::Text;
+
+    fn span(start: usize) -> Span {
+        Span::new(FileId(0), start, start + 1)
+    }
+
+    fn at(code: Code, start: usize) -> Diagnostic {
+        Diagnostic::new(code, span(start), Text::new("x", "x"))
+    }
+
+    fn starts(t: &Tally, code: Code) -> Vec<u32> {
+        let mut v: Vec<u32> = (t.full())
+            .filter(|d| d.code == code)
+            .map(|d| d.primary.start)
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn keeps_each_codes_first_few_in_full_and_the_rest_as_places() {
+        let mut t = Tally::new(Keep::First(2));
+        for i in 0..5 {
+            t.push(at(Code::MN002, i));
+            t.push_made(Code::MN011, span(i), || at(Code::MN011, i));
+        }
+        assert_eq!(starts(&t, Code::MN002), [0, 1]);
+        assert_eq!(starts(&t, Code::MN011), [0, 1]);
+        assert_eq!(t.hollow().len(), 6);
+        assert_eq!(t.len(), 10);
+        assert!(t.hollow().iter().all(|h| h.primary.start >= 2));
+    }
+
+    #[test]
+    fn keeps_those_nearest_the_start_whatever_the_order_they_are_made_in() {
+        let mut t = Tally::new(Keep::First(3));
+        for i in [50, 40, 10, 60, 0, 30, 20, 70] {
+            t.push_made(Code::MN010, span(i), || at(Code::MN010, i));
+        }
+        assert_eq!(starts(&t, Code::MN010), [0, 10, 20]);
+        let mut hollow: Vec<u32> = t.hollow().iter().map(|h| h.primary.start).collect();
+        hollow.sort();
+        assert_eq!(hollow, [30, 40, 50, 60, 70]);
+        assert_eq!(t.len(), 8);
+        // The order made, of those kept.
+        let (full, _) = t.into_parts();
+        let made: Vec<u32> = full.iter().map(|d| d.primary.start).collect();
+        assert_eq!(made, [10, 0, 20]);
+    }
+
+    #[test]
+    fn keeps_all_or_only_what_it_is_told() {
+        let mut all = Tally::new(Keep::All);
+        all.extend((0..300).map(|i| at(Code::MN001, i)));
+        assert_eq!((all.full().count(), all.hollow().len()), (300, 0));
+        let only: HashSet<(Code, Span)> = [(Code::MN001, span(7))].into_iter().collect();
+        let mut t = Tally::new(Keep::Only(Arc::new(only)));
+        t.extend((0..300).map(|i| at(Code::MN001, i)));
+        assert_eq!(starts(&t, Code::MN001), [7]);
+        assert_eq!(t.hollow().len(), 299);
+    }
+
+    #[test]
+    fn appending_keeps_what_was_kept_before() {
+        let before = (0..2).map(|i| at(Code::MN003, i)).collect();
+        let mut t = Tally::from_parts(Keep::First(3), before, Vec::new());
+        let mut later = Tally::new(Keep::First(3));
+        later.extend((10..14).map(|i| at(Code::MN003, i)));
+        assert_eq!(starts(&later, Code::MN003), [10, 11, 12]);
+        t.append(later);
+        assert_eq!(
+            starts(&t, Code::MN003),
+            [0, 1, 10],
+            "two before, one of the later"
+        );
+        assert_eq!(t.hollow().len(), 3);
+    }
+
+    #[test]
+    fn within_keeps_every_one_in_the_list() {
+        let mut diags = vec![at(Code::MN001, 5)];
+        let n = Tally::within(&mut diags, |t| {
+            t.extend((0..500).map(|i| at(Code::MN001, i)));
+            t.len()
+        });
+        assert_eq!((n, diags.len()), (501, 501));
+    }
+
+    #[test]
+    fn a_diagnostic_with_another_severity_or_still_to_be_worded_stays_whole() {
+        let mut t = Tally::new(Keep::First(0));
+        let mut warned = at(Code::MN002, 0);
+        warned.severity = match warned.severity {
+            crate::code::Severity::Error => crate::code::Severity::Warning,
+            crate::code::Severity::Warning => crate::code::Severity::Error,
+        };
+        t.push(warned);
+        t.push(at(Code::MN002, 1));
+        assert_eq!((t.full().count(), t.hollow().len()), (1, 1));
+    }
+}

@@ -1,0 +1,113 @@
+//! A file with a finding on nearly every line: a check that shows a
+//! hundred of each code keeps the parse's and the resolver's findings in
+//! full only while the cap may show them (`mynaflow::tally`), and
+//! analyses the file again when suppressions or the order they were made
+//! in put one kept hollow among those shown. Whatever path it takes, it
+//! reports what a run keeping every finding in full reports.
+
+use mynaflow::session::{RulebookSource, Session};
+use mynaflow::suppress::Date;
+
+/// The diagnostics a check of `text` shows, as text; `keep_places` makes
+/// the session keep every finding in full (as `mynaflow test` does).
+fn shown(text: &str, keep_places: bool) -> String {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    s.today = Date {
+        year: 2025,
+        month: 4,
+        day: 1,
+    };
+    s.keep_places = keep_places;
+    assert_eq!(s.max_per_code, Some(mynaflow::session::MAX_PER_CODE));
+    s.check_text("many.myna", text.to_string(), None);
+    format!("{:#?}", s.sorted_diagnostics())
+}
+
+/// Checks `text` both ways and compares; gives what was shown.
+fn same_either_way(text: &str) -> String {
+    let tallied = shown(text, false);
+    let whole = shown(text, true);
+    assert!(
+        tallied == whole,
+        "a tallied check differs from one keeping all"
+    );
+    tallied
+}
+
+const HEAD: &str = "use \"kenpo\"\nactor 市町村 : 他機関\nactor A : 組合\ndata 氏名 : 基本情報\n";
+
+#[test]
+fn unterminated_strings_on_every_line_are_counted_past_the_cap() {
+    let mut t = String::from(HEAD);
+    for i in 0..450 {
+        t.push_str(&format!("actor S{i} : 組合 \"label {i}\n"));
+    }
+    let shown = same_either_way(&t);
+    assert!(shown.contains("350 more MN002 finding(s)"), "{shown}");
+}
+
+#[test]
+fn suppressions_that_take_out_the_first_findings_show_later_ones_in_full() {
+    // The first 250 unterminated strings are suppressed: the hundred
+    // shown are the 251st to the 350th, past the 200 kept in full at
+    // first.
+    let mut t = String::from(HEAD);
+    for i in 0..450 {
+        if i < 250 {
+            t.push_str(&format!(
+                "# mynaflow: allow MN002 reason=\"legacy {i}\" until=2099-12-31\n"
+            ));
+        }
+        t.push_str(&format!("actor S{i} : 組合 \"label {i}\n"));
+    }
+    let shown = same_either_way(&t);
+    assert!(shown.contains("100 more MN002 finding(s)"), "{shown}");
+    assert!(
+        !shown.contains("250 more MN002"),
+        "the suppressed are not counted"
+    );
+}
+
+#[test]
+fn names_reported_out_of_the_order_of_the_text_are_shown_in_its_order() {
+    // The resolver reports the declarations' undefined roles (at the end
+    // of the text) before the flows' undefined actors (at its start).
+    let mut t = String::from(HEAD);
+    for i in 0..300 {
+        t.push_str(&format!("flow A -> 未定義{i} : 氏名 for 保険給付\n"));
+    }
+    for i in 0..300 {
+        t.push_str(&format!("actor S{i} : 未定義の役割{i}\n"));
+    }
+    let shown = same_either_way(&t);
+    // 300 actors and 300 roles undefined, and the head's category (not
+    // one of kenpo's): 601 in all, the first hundred shown.
+    assert!(shown.contains("501 more MN010 finding(s)"), "{shown}");
+    assert!(
+        shown.contains("`未定義0`"),
+        "the first flow's is shown: {shown}"
+    );
+}
+
+#[test]
+fn a_large_file_parsed_in_parts_with_findings_of_every_kind() {
+    // Over a mebibyte: lexed and parsed in parts on every core.
+    let mut t = String::from(HEAD);
+    let mut i = 0;
+    while t.len() < (1 << 20) + (1 << 18) {
+        match i % 5 {
+            0 => t.push_str(&format!("flow A －＞ 市町村 ： 氏名 for 保険給付 # {i}\n")),
+            1 => t.push_str(&format!("flow -> -> : {i}\n")),
+            2 => t.push_str(&format!("actor S{i} : 組合 \"label {i}\n")),
+            3 if i % 7 == 0 => t.push_str(&format!(
+                "# mynaflow: allow MN001 reason=\"legacy {i}\" until=2099-12-31\nflow -> {i}\n"
+            )),
+            _ => t.push_str(&format!("actor A{i} : 役割{i}\n")),
+        }
+        i += 1;
+    }
+    let shown = same_either_way(&t);
+    for code in ["MN001", "MN002", "MN003", "MN010", "MN012"] {
+        assert!(shown.contains(&format!("more {code} finding(s)")), "{code}");
+    }
+}
