@@ -1289,18 +1289,14 @@ struct StageOptions<'a> {
 impl StageOptions<'_> {
     /// Which findings of the parse and the resolver are made in full: all
     /// of them unless the run shows a few of each code per file and reads
-    /// nothing else of them. A baseline takes out the first of equal
-    /// findings in the order they were made, which a tally does not keep
-    /// across its two lists; a comparison, a file's places and a design
-    /// checked again read them all.
+    /// no more of the others than their places (which `keep_places`
+    /// keeps, in another order, which its readers sort). A baseline takes
+    /// out the first of equal findings in the order they were made, which
+    /// a tally does not keep across its two lists; a comparison and a
+    /// design checked again read every finding.
     fn front_keep(&self) -> Keep {
         match self.max_per_code {
-            Some(max)
-                if !self.for_again
-                    && !self.for_comparison
-                    && !self.keep_places
-                    && self.excuses.is_none() =>
-            {
+            Some(max) if !self.for_again && !self.for_comparison && self.excuses.is_none() => {
                 Keep::for_cap(max)
             }
             _ => Keep::All,

@@ -5,32 +5,53 @@
 //! in put one kept hollow among those shown. Whatever path it takes, it
 //! reports what a run keeping every finding in full reports.
 
+use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::suppress::Date;
+use std::path::Path;
+use std::sync::Arc;
 
-/// The diagnostics a check of `text` shows, as text; `keep_places` makes
-/// the session keep every finding in full (as `mynaflow test` does).
-fn shown(text: &str, keep_places: bool) -> String {
+/// What a check of `text` shows, as text, and every finding's line and
+/// code (sorted, as `mynaflow test` reads them). `keep_all` gives the
+/// session an empty baseline, which makes it keep every finding in full
+/// and excuses none.
+fn shown(text: &str, keep_all: bool) -> (String, Vec<(usize, String)>) {
     let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
     s.today = Date {
         year: 2025,
         month: 4,
         day: 1,
     };
-    s.keep_places = keep_places;
+    s.keep_places = true;
+    if keep_all {
+        let empty = Baseline::parse(r#"{"version":1,"findings":[]}"#).expect("a baseline");
+        s.excuses = Some(Arc::new(Excuses::of(&empty, Path::new("."))));
+    }
     assert_eq!(s.max_per_code, Some(mynaflow::session::MAX_PER_CODE));
-    s.check_text("many.myna", text.to_string(), None);
-    format!("{:#?}", s.sorted_diagnostics())
+    let checked = s.check_text("many.myna", text.to_string(), None);
+    let source = s.sources.get(checked.file);
+    let mut places: Vec<(usize, String)> = (s.found.iter())
+        .map(|(code, at)| {
+            (
+                source.line_col(at.start as usize).0,
+                code.as_str().to_string(),
+            )
+        })
+        .collect();
+    places.sort();
+    (format!("{:#?}", s.sorted_diagnostics()), places)
 }
 
 /// Checks `text` both ways and compares; gives what was shown.
 fn same_either_way(text: &str) -> String {
-    let tallied = shown(text, false);
-    let whole = shown(text, true);
+    let (tallied, tallied_places) = shown(text, false);
+    let (whole, whole_places) = shown(text, true);
     assert!(
         tallied == whole,
         "a tallied check differs from one keeping all"
     );
+    assert!(tallied_places == whole_places, "the places differ");
+    assert!(tallied_places.len() > 400, "{}", tallied_places.len());
     tallied
 }
 
