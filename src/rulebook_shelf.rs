@@ -12,7 +12,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Rulebook;
-use crate::session::{RulebookError, RulebookSource};
+use crate::session::{KeptSpans, RulebookError, RulebookSource};
 use crate::source::SourceFile;
 use crate::span::FileId;
 use crate::syntax::parser::parse;
@@ -31,9 +31,12 @@ pub struct RulebookShelf {
 pub struct Loaded {
     /// The file, as the session's source map holds it.
     pub file: SourceFile,
-    /// The rulebook's own findings (its syntax, its names, its lint), as
-    /// the session reports them; none for a file that is not a rulebook.
+    /// The rulebook's own findings (its syntax, its names, its lint),
+    /// before its suppressions and the cap per code; none for a file that
+    /// is not a rulebook.
     pub findings: Vec<Diagnostic>,
+    /// What its suppressions need of its tree.
+    pub(crate) spans: KeptSpans,
     /// The rulebook, or why it cannot be used.
     pub result: Result<Arc<Rulebook>, RulebookError>,
 }
@@ -48,6 +51,7 @@ impl Loaded {
             return Loaded {
                 file,
                 findings: Vec::new(),
+                spans: KeptSpans::default(),
                 result: Err(RulebookError::NotARulebook),
             };
         }
@@ -67,6 +71,7 @@ impl Loaded {
         Loaded {
             file,
             findings,
+            spans: KeptSpans::from(parsed.file),
             result,
         }
     }

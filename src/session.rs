@@ -276,10 +276,12 @@ impl Session {
         let Loaded {
             file,
             findings,
+            spans,
             result,
         } = Arc::try_unwrap(loaded).unwrap_or_else(|shared| Loaded {
             file: shared.file.clone(),
             findings: shared.findings.clone(),
+            spans: shared.spans.clone(),
             result: shared.result.clone(),
         });
         let file = self.sources.add(file);
@@ -292,8 +294,19 @@ impl Session {
             _ => false,
         };
         if !linted {
-            self.keep_places_of(&findings);
-            self.diagnostics.extend(findings);
+            // Reported as the rulebook's file checked on its own reports
+            // them: its suppressions, a baseline and the cap per code
+            // apply (they did not, and `check design.myna` failed on a
+            // warning its rulebook suppressed, which `check rules.myna`
+            // passed).
+            let mut t = Timings::default();
+            let findings = Tally::from_parts(Keep::All, findings, Vec::new());
+            let stage = self.stage_options();
+            let source = self.sources.get(file);
+            let analysed = finish(source, file, &spans, findings, None, stage, &mut t);
+            self.timings.merge(&t);
+            self.diagnostics.extend(analysed.diagnostics);
+            self.found.extend(analysed.found);
         }
         result
     }
@@ -622,8 +635,9 @@ impl Session {
     /// cap ([`Session::max_per_code`]) would have: for a run that checks
     /// with no cap and reports with one (`check --fix` fixes every
     /// finding, and shows a hundred a code). A rulebook loaded for a
-    /// design, and a file that is not a design's text, keep all theirs,
-    /// as they would have. Gives the findings left out, for the caller
+    /// design is capped as its file checked on its own would be; a file
+    /// that is not a design's text keeps all its own (one, MN005), as it
+    /// would have. Gives the findings left out, for the caller
     /// to free: a command about to end need not free tens of thousands
     /// one by one (a tenth of a second at a million flows).
     pub fn cap_per_code(&mut self, max: usize) -> Vec<Diagnostic> {
@@ -638,11 +652,13 @@ impl Session {
                 group.push(d);
             }
         }
+        let rulebooks: HashSet<FileId> = self.rulebook_files.values().copied().collect();
         let (mut capped, mut apart) = (Vec::new(), Vec::new());
         for group in groups {
-            let whole = group
-                .first()
-                .is_none_or(|d| self.reported.contains(&d.primary.file));
+            let whole = group.first().is_none_or(|d| {
+                let file = d.primary.file;
+                self.reported.contains(&file) && !rulebooks.contains(&file)
+            });
             if whole {
                 capped.extend(group);
             } else {
@@ -1059,7 +1075,8 @@ fn joined<T>(list: &mut Vec<T>, more: Vec<T>) {
 
 /// What suppressions need of a syntax tree: its comments and the spans
 /// of its statements.
-struct KeptSpans {
+#[derive(Clone, Debug, Default)]
+pub(crate) struct KeptSpans {
     comments: Vec<crate::syntax::token::Comment>,
     statements: Vec<Span>,
 }

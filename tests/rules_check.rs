@@ -221,3 +221,53 @@ fn a_rulebook_sorting_before_the_design_that_uses_it_is_linted_once() {
     let codes: Vec<Code> = s.sorted_diagnostics().iter().map(|d| d.code).collect();
     assert_eq!(codes, [Code::MN601, Code::MN604, Code::MN603]);
 }
+
+#[test]
+fn a_rulebook_a_design_uses_reports_as_it_does_checked_alone() {
+    // Its suppressions hold and the cap per code applies: through `use`,
+    // a suppressed MN603 failed `check --deny warnings` of the design
+    // while `check` of the rulebook passed, and every one of its findings
+    // was shown.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let head = "rulebook r \"r\" revised 2024-01-01\nrole 組合 self\nrole 他者\ncategory C\n\
+                section \"1\" {\n  purpose P\n  allow 組合 -> 他者 : C for P\n";
+    let suppressed = "  # mynaflow: allow MN603 reason=\"kept on purpose\" until=2099-12-31\n";
+    let redundant = "  allow 組合 -> 他者 : C for P\n";
+    std::fs::write(
+        dir.path().join("design.myna"),
+        "use \"rules.myna\"\nactor A : 組合\nactor B : 他者\ndata x : C\nflow A -> B : x for P\n",
+    )
+    .expect("write");
+    let report = |args: &[&str]| {
+        let out = common::mynaflow_in(dir.path(), &[args, &["--format", "json"]].concat());
+        let found = findings(&String::from_utf8_lossy(&out.stdout));
+        let codes: Vec<String> = found.into_iter().map(|f| f.0).collect();
+        (out.status.code(), codes)
+    };
+    // One redundant rule, suppressed: nothing to report either way.
+    let one = format!("{head}{suppressed}{redundant}}}\n");
+    std::fs::write(dir.path().join("rules.myna"), one).expect("write");
+    for file in ["rules.myna", "design.myna"] {
+        assert_eq!(
+            report(&["check", "--deny", "warnings", file]),
+            (Some(0), vec![]),
+            "{file}"
+        );
+    }
+    // 150 more: the first hundred shown, and one for the other fifty.
+    let many = format!("{head}{suppressed}{redundant}{}}}\n", redundant.repeat(150));
+    std::fs::write(dir.path().join("rules.myna"), many).expect("write");
+    let alone = report(&["check", "--deny", "warnings", "rules.myna"]);
+    assert_eq!(alone.0, Some(1));
+    assert_eq!(alone.1.len(), 101, "{alone:?}");
+    assert!(alone.1.iter().all(|c| c == "MN603"), "{alone:?}");
+    assert_eq!(
+        report(&["check", "--deny", "warnings", "design.myna"]),
+        alone
+    );
+    // `--fix` checks with no cap and caps what it reports.
+    assert_eq!(
+        report(&["check", "--fix", "--deny", "warnings", "design.myna"]),
+        alone
+    );
+}
