@@ -10,12 +10,14 @@
 //! only when all three are the same, so what it gets is what loading would
 //! have given: a rulebook changed on disk since is loaded afresh.
 
+use crate::code::Severity;
 use crate::diagnostic::Diagnostic;
 use crate::model::Rulebook;
 use crate::session::{KeptSpans, RulebookError, RulebookSource};
 use crate::source::SourceFile;
 use crate::span::FileId;
-use crate::syntax::parser::parse;
+use crate::syntax::parser::parse_keeping;
+use crate::tally::{Hollow, Keep, Tally};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -35,6 +37,10 @@ pub struct Loaded {
     /// before its suppressions and the cap per code; none for a file that
     /// is not a rulebook.
     pub findings: Vec<Diagnostic>,
+    /// Those past what it kept in full, as their places ([`Keep`]).
+    pub hollow: Vec<Hollow>,
+    /// What it kept in full.
+    pub keep: Keep,
     /// What its suppressions need of its tree.
     pub(crate) spans: KeptSpans,
     /// The rulebook, or why it cannot be used.
@@ -45,24 +51,35 @@ impl Loaded {
     /// Parses, resolves and (for a file of a society's own) lints `text`,
     /// read from `source`, as file `id` of a session.
     pub fn load(source: &RulebookSource, id: FileId, text: String) -> Loaded {
+        Loaded::load_keeping(source, id, text, Keep::All)
+    }
+
+    /// [`Loaded::load`], its findings kept in full as `keep` says.
+    pub fn load_keeping(source: &RulebookSource, id: FileId, text: String, keep: Keep) -> Loaded {
         let file = SourceFile::new(source.display(), text);
-        let parsed = parse(id, &file.text);
+        let parsed = parse_keeping(id, &file.text, keep.clone());
         if parsed.file.rulebook_header().is_none() {
             return Loaded {
                 file,
                 findings: Vec::new(),
+                hollow: Vec::new(),
+                keep,
                 spans: KeptSpans::default(),
                 result: Err(RulebookError::NotARulebook),
             };
         }
-        let mut findings = parsed.diagnostics;
-        let rb = crate::resolve::resolve_rulebook(id, &parsed.file, &mut findings);
+        let mut found = Tally::from_parts(keep.clone(), parsed.diagnostics, parsed.hollow);
+        let rb = crate::resolve::resolve_rulebook_tallied(id, &parsed.file, &mut found);
         if let RulebookSource::File(_) = source {
             // A society's own rulebook is linted too; a built-in one is
             // linted only by `rules check`.
-            findings.extend(crate::rulecheck::check(&rb));
+            found.extend(crate::rulecheck::check(&rb));
         }
-        let errors = findings.iter().filter(|d| d.is_error()).count();
+        let (findings, hollow) = found.into_parts();
+        let errors = findings.iter().filter(|d| d.is_error()).count()
+            + (hollow.iter())
+                .filter(|h| h.code.severity() == Severity::Error)
+                .count();
         let result = if errors > 0 {
             Err(RulebookError::Broken(errors))
         } else {
@@ -71,6 +88,8 @@ impl Loaded {
         Loaded {
             file,
             findings,
+            hollow,
+            keep,
             spans: KeptSpans::from(parsed.file),
             result,
         }
@@ -87,15 +106,36 @@ impl RulebookShelf {
     /// the shelf when it was loaded from the same text, else loaded now
     /// and shelved (in place of any other text of the same source).
     pub fn load(&self, source: &RulebookSource, id: FileId, text: String) -> Arc<Loaded> {
+        self.load_keeping(source, id, text, Keep::All)
+    }
+
+    /// [`RulebookShelf::load`], its findings kept in full as `keep` says:
+    /// a load that kept otherwise is not taken (a load keeping only some
+    /// places is never shelved).
+    pub fn load_keeping(
+        &self,
+        source: &RulebookSource,
+        id: FileId,
+        text: String,
+        keep: Keep,
+    ) -> Arc<Loaded> {
+        let same = |kept: &Keep| match (kept, &keep) {
+            (Keep::All, Keep::All) => true,
+            (Keep::First(a), Keep::First(b)) => a == b,
+            _ => false,
+        };
+        if let Keep::Only(_) = keep {
+            return Arc::new(Loaded::load_keeping(source, id, text, keep));
+        }
         let key = (source.clone(), id);
         let shelved = self.lock().get(&key).cloned();
-        if let Some(l) = shelved.filter(|l| l.file.text == text) {
+        if let Some(l) = shelved.filter(|l| l.file.text == text && same(&l.keep)) {
             return l;
         }
         // Loaded outside the lock: sessions on other cores load other
         // rulebooks, or take this one, meanwhile. Two sessions that miss
         // at once both load it, and shelve the same thing.
-        let loaded = Arc::new(Loaded::load(source, id, text));
+        let loaded = Arc::new(Loaded::load_keeping(source, id, text, keep));
         self.lock().insert(key, loaded.clone());
         loaded
     }

@@ -267,20 +267,25 @@ impl Session {
     ) -> Result<Arc<Rulebook>, RulebookError> {
         let text = rulebook_text(source)?;
         let id = self.sources.next_id();
+        let keep = self.stage_options().front_keep();
         let loaded = match &self.rulebook_shelf {
-            Some(shelf) => shelf.load(source, id, text),
-            None => Arc::new(Loaded::load(source, id, text)),
+            Some(shelf) => shelf.load_keeping(source, id, text, keep),
+            None => Arc::new(Loaded::load_keeping(source, id, text, keep)),
         };
         // Alone (no shelf), the load is this session's own: taken, not
         // copied.
         let Loaded {
             file,
             findings,
+            hollow,
+            keep,
             spans,
             result,
         } = Arc::try_unwrap(loaded).unwrap_or_else(|shared| Loaded {
             file: shared.file.clone(),
             findings: shared.findings.clone(),
+            hollow: shared.hollow.clone(),
+            keep: shared.keep.clone(),
             spans: shared.spans.clone(),
             result: shared.result.clone(),
         });
@@ -299,14 +304,29 @@ impl Session {
             // apply (they did not, and `check design.myna` failed on a
             // warning its rulebook suppressed, which `check rules.myna`
             // passed).
-            let mut t = Timings::default();
-            let findings = Tally::from_parts(Keep::All, findings, Vec::new());
-            let stage = self.stage_options();
-            let source = self.sources.get(file);
-            let analysed = finish(source, file, &spans, findings, None, stage, &mut t);
-            self.timings.merge(&t);
-            self.diagnostics.extend(analysed.diagnostics);
-            self.found.extend(analysed.found);
+            // When the cap shows one kept hollow, loaded again keeping
+            // exactly those it shows, then all (as `analyse` does).
+            let (mut found, mut spans) = (Tally::from_parts(keep, findings, hollow), spans);
+            loop {
+                let mut t = Timings::default();
+                let kept = found.keep().clone();
+                let (stage, text) = (self.stage_options(), self.sources.get(file));
+                let analysed = finish(text, file, &spans, found, None, stage, &mut t);
+                self.timings.merge(&t);
+                let keep = match (analysed.hollow_shown, kept) {
+                    (Some(shown), Keep::First(_)) => Keep::Only(Arc::new(shown)),
+                    (Some(_), Keep::Only(_)) => Keep::All,
+                    _ => {
+                        self.diagnostics.extend(analysed.diagnostics);
+                        self.found.extend(analysed.found);
+                        break;
+                    }
+                };
+                let text = self.sources.get(file).text.clone();
+                let again = Loaded::load_keeping(source, file, text, keep.clone());
+                found = Tally::from_parts(keep, again.findings, again.hollow);
+                spans = again.spans;
+            }
         }
         result
     }

@@ -11,11 +11,12 @@ use mynaflow::suppress::Date;
 use std::path::Path;
 use std::sync::Arc;
 
-/// What a check of `text` shows, as text, and every finding's line and
-/// code (sorted, as `mynaflow test` reads them). `keep_all` gives the
+/// What a check of `text` shows, as text, and every finding's line,
+/// file and code (sorted, as `mynaflow test` reads them); the design is
+/// written to a file in `dir` when one is given. `keep_all` gives the
 /// session an empty baseline, which makes it keep every finding in full
 /// and excuses none.
-fn shown(text: &str, keep_all: bool) -> (String, Vec<(usize, String)>) {
+fn shown(text: &str, dir: Option<&Path>, keep_all: bool) -> (String, Vec<(usize, String)>) {
     let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
     s.today = Date {
         year: 2025,
@@ -28,14 +29,22 @@ fn shown(text: &str, keep_all: bool) -> (String, Vec<(usize, String)>) {
         s.excuses = Some(Arc::new(Excuses::of(&empty, Path::new("."))));
     }
     assert_eq!(s.max_per_code, Some(mynaflow::session::MAX_PER_CODE));
-    let checked = s.check_text("many.myna", text.to_string(), None);
-    let source = s.sources.get(checked.file);
+    match dir {
+        Some(dir) => {
+            let path = dir.join("design.myna");
+            std::fs::write(&path, text).expect("write");
+            s.check_path(&path).expect("readable");
+        }
+        None => {
+            s.check_text("many.myna", text.to_string(), None);
+        }
+    }
+    // Each finding's file, line and code.
     let mut places: Vec<(usize, String)> = (s.found.iter())
         .map(|(code, at)| {
-            (
-                source.line_col(at.start as usize).0,
-                code.as_str().to_string(),
-            )
+            let file = s.sources.get(at.file);
+            let line = file.line_col(at.start as usize).0;
+            (line, format!("{} {}", file.name, code.as_str()))
         })
         .collect();
     places.sort();
@@ -44,14 +53,19 @@ fn shown(text: &str, keep_all: bool) -> (String, Vec<(usize, String)>) {
 
 /// Checks `text` both ways and compares; gives what was shown.
 fn same_either_way(text: &str) -> String {
-    let (tallied, tallied_places) = shown(text, false);
-    let (whole, whole_places) = shown(text, true);
+    same_either_way_in(text, None)
+}
+
+/// [`same_either_way`], the design written to a file in `dir`.
+fn same_either_way_in(text: &str, dir: Option<&Path>) -> String {
+    let (tallied, tallied_places) = shown(text, dir, false);
+    let (whole, whole_places) = shown(text, dir, true);
     assert!(
         tallied == whole,
         "a tallied check differs from one keeping all"
     );
     assert!(tallied_places == whole_places, "the places differ");
-    assert!(tallied_places.len() > 400, "{}", tallied_places.len());
+    assert!(tallied_places.len() > 400, "{tallied}");
     tallied
 }
 
@@ -131,4 +145,37 @@ fn a_large_file_parsed_in_parts_with_findings_of_every_kind() {
     for code in ["MN001", "MN002", "MN003", "MN010", "MN012"] {
         assert!(shown.contains(&format!("more {code} finding(s)")), "{code}");
     }
+}
+
+#[test]
+fn a_rulebook_a_design_uses_with_findings_on_every_line() {
+    // 300 categories declared twice (MN011) and 450 redundant rules
+    // (MN603), the first 250 of them suppressed: loaded for the design,
+    // the rulebook keeps each code's first in full, and is loaded again
+    // keeping those the cap shows.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut rules = String::from(
+        "rulebook r \"r\" revised 2024-01-01\nrole 組合 self\nrole 他者\ncategory C\n",
+    );
+    for i in 0..300 {
+        rules.push_str(&format!("category D{i}\ncategory D{i}\n"));
+    }
+    rules.push_str("section \"1\" {\n  purpose P\n  allow 組合 -> 他者 : C for P\n");
+    for i in 0..450 {
+        if i < 250 {
+            rules.push_str(&format!(
+                "  # mynaflow: allow MN603 reason=\"kept {i}\" until=2099-12-31\n"
+            ));
+        }
+        rules.push_str("  allow 組合 -> 他者 : C for P\n");
+    }
+    rules.push_str("}\n");
+    std::fs::write(dir.path().join("rules.myna"), rules).expect("write");
+    let design =
+        "use \"rules.myna\"\nactor A : 組合\nactor B : 他者\ndata x : C\nflow A -> B : x for P\n";
+    let shown = same_either_way_in(design, Some(dir.path()));
+    assert!(shown.contains("200 more MN011 finding(s)"), "{shown}");
+    // 200 redundant rules not suppressed, and the first rule, which 450
+    // rules cover: MN603's bounded search says it cannot tell.
+    assert!(shown.contains("101 more MN603 finding(s)"), "{shown}");
 }
