@@ -169,7 +169,9 @@ impl Tally {
     /// full (a finding past the cap costs no words).
     pub fn push_made(&mut self, code: Code, primary: Span, make: impl FnOnce() -> Diagnostic) {
         if self.takes(code, primary) {
-            self.full.push(Some(make()));
+            let d = make();
+            debug_assert!(d.code == code && d.primary == primary, "{d:?}");
+            self.full.push(Some(d));
         } else {
             self.hollow.push(Hollow {
                 code,

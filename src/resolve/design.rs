@@ -436,7 +436,7 @@ fn resolve_design_on(
     for (i, used) in r.actor_used.iter().enumerate() {
         if !used {
             let a = &r.design.actors[i];
-            r.diags.push(
+            r.diags.push_made(Code::MN012, a.name_span, || {
                 Diagnostic::new(
                     Code::MN012,
                     a.name_span,
@@ -445,14 +445,14 @@ fn resolve_design_on(
                 .with_help(Text::new(
                     "remove the declaration, or add the flows it takes part in",
                     "宣言を削除するか、そのアクターが関わるフローを追加してください",
-                )),
-            );
+                ))
+            });
         }
     }
     for (i, used) in r.data_used.iter().enumerate() {
         if !used {
             let d = &r.design.data[i];
-            r.diags.push(
+            r.diags.push_made(Code::MN012, d.name_span, || {
                 Diagnostic::new(
                     Code::MN012,
                     d.name_span,
@@ -461,8 +461,8 @@ fn resolve_design_on(
                 .with_help(Text::new(
                     "remove the declaration, or add the flows that carry it",
                     "宣言を削除するか、そのデータを運ぶフローを追加してください",
-                )),
-            );
+                ))
+            });
         }
     }
     Some((r.design, r.written))
@@ -503,8 +503,10 @@ impl Resolver<'_> {
                 Stmt::Actor(a) => {
                     let id = ActorId::new(self.design.actors.len() as u32);
                     if let Err(first) = self.actor_names.insert(&a.name.text, id) {
-                        let d = duplicate(Kind::Actor, &a.name, self.design.actor(first).name_span);
-                        self.diags.push(d);
+                        let first = self.design.actor(first).name_span;
+                        self.diags.push_made(Code::MN011, a.name.span, || {
+                            duplicate(Kind::Actor, &a.name, first)
+                        });
                         continue;
                     }
                     let actor = match made.get_mut(k).and_then(Option::take) {
@@ -520,9 +522,10 @@ impl Resolver<'_> {
                 Stmt::Data(d) => {
                     let id = DataId::new(self.design.data.len() as u32);
                     if let Err(first) = self.data_names.insert(&d.name.text, id) {
-                        let diag =
-                            duplicate(Kind::Data, &d.name, self.design.item(first).name_span);
-                        self.diags.push(diag);
+                        let first = self.design.item(first).name_span;
+                        self.diags.push_made(Code::MN011, d.name.span, || {
+                            duplicate(Kind::Data, &d.name, first)
+                        });
                         continue;
                     }
                     let category = self.category(&d.category);

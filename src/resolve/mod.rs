@@ -334,7 +334,7 @@ pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span) -> Diagnostic {
 /// MN014 when `used` is spelled differently from its declaration.
 pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, out: &mut Tally) {
     if *used.text != *declared {
-        out.push(
+        out.push_made(Code::MN014, used.span, || {
             Diagnostic::new(
                 Code::MN014,
                 used.span,
@@ -344,8 +344,8 @@ pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, ou
             .with_primary_label(Text::new("this spelling", "この表記"))
             .with_label(declared_at, Text::new("declared here", "宣言"))
             .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared))
-            .with_fix(respell(used.span, declared)),
-        );
+            .with_fix(respell(used.span, declared))
+        });
     }
 }
 
