@@ -541,25 +541,20 @@ impl<'a> Lexer<'a> {
 
 /// MN003 at `span`: the full-width `c` read as `ascii`.
 fn full_width_read_as_ascii(span: Span, c: char, ascii: char) -> Diagnostic {
-    let shown = if ascii == ' ' {
-        "ideographic space U+3000".to_string()
-    } else {
-        format!("`{c}`")
-    };
-    let shown_ja = if ascii == ' ' {
-        "全角スペース (U+3000)".to_string()
-    } else {
-        format!("全角の `{c}`")
-    };
-    let ascii_shown = if ascii == ' ' {
-        "a space".to_string()
-    } else {
-        format!("`{ascii}`")
-    };
-    let ascii_ja = if ascii == ' ' {
-        "半角スペース".to_string()
-    } else {
-        format!("半角の `{ascii}`")
+    // How each language names the character read and the one meant.
+    let (shown, shown_ja, ascii_shown, ascii_ja) = match ascii {
+        ' ' => (
+            "ideographic space U+3000".to_string(),
+            "全角スペース (U+3000)".to_string(),
+            "a space".to_string(),
+            "半角スペース".to_string(),
+        ),
+        _ => (
+            format!("`{c}`"),
+            format!("全角の `{c}`"),
+            format!("`{ascii}`"),
+            format!("半角の `{ascii}`"),
+        ),
     };
     Diagnostic::new(
         Code::MN003,
