@@ -303,9 +303,9 @@ impl Session {
             // them: its suppressions, a baseline and the cap per code
             // apply (they did not, and `check design.myna` failed on a
             // warning its rulebook suppressed, which `check rules.myna`
-            // passed).
-            // When the cap shows one kept hollow, loaded again keeping
-            // exactly those it shows, then all (as `analyse` does).
+            // passed). When the cap shows one kept hollow, the rulebook
+            // is loaded again keeping exactly those it shows, then all
+            // (as `analyse` does for a design).
             let (mut found, mut spans) = (Tally::from_parts(keep, findings, hollow), spans);
             loop {
                 let mut t = Timings::default();
