@@ -216,7 +216,10 @@ impl Excuses {
     }
 
     /// Removes from one file's `candidates` the findings the baseline
-    /// excuses, in their order (the first of equal fingerprints first).
+    /// excuses: of equal fingerprints, those nearest the start of the
+    /// file first (then in the order made), whichever list each is in
+    /// ([`crate::tally`] keeps a file's first findings apart from the
+    /// rest).
     pub(crate) fn apply(&self, source: &SourceFile, candidates: &mut Candidates) {
         let name = relative(&source.name, &self.base);
         // A file the baseline does not name costs no fingerprints.
@@ -228,13 +231,17 @@ impl Excuses {
         // MN013) are left to `filter`, as before: the run counts MN013 as
         // a failure first, so a baseline never makes a run whose rulebook
         // could not be loaded pass.
-        let prints: Vec<Option<u64>> = (0..candidates.len())
+        let keys: Vec<(Code, Span)> = (0..candidates.len())
             .filter_map(|i| candidates.key(i))
-            .map(|(code, primary)| {
+            .collect();
+        let prints: Vec<Option<u64>> = (keys.iter())
+            .map(|&(code, primary)| {
                 (!crate::suppress::UNSUPPRESSIBLE.contains(&code))
                     .then(|| crate::fingerprint::of_content_in(source, code, primary))
             })
             .collect();
+        let mut by_place: Vec<usize> = (0..keys.len()).collect();
+        by_place.sort_by_key(|&i| keys.get(i).map(|(_, at)| (at.start, at.end)));
         let keep: Vec<bool> = {
             let Ok(mut left) = self.left.lock() else {
                 return;
@@ -242,10 +249,12 @@ impl Excuses {
             let Some((left, taken)) = left.get_mut(&name) else {
                 return;
             };
-            let keep: Vec<bool> = prints
-                .iter()
-                .map(|fp| !fp.is_some_and(|fp| take_one(left, &fp)))
-                .collect();
+            let mut keep = vec![true; prints.len()];
+            for i in by_place {
+                if let (Some(Some(fp)), Some(k)) = (prints.get(i), keep.get_mut(i)) {
+                    *k = !take_one(left, fp);
+                }
+            }
             *taken += keep.iter().filter(|k| !**k).count();
             keep
         };

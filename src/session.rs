@@ -178,6 +178,12 @@ pub struct Session {
     /// A baseline's excuses, applied to each file's findings before the
     /// cap per code and the wording ([`crate::baseline::Excuses`]).
     pub excuses: Option<Arc<crate::baseline::Excuses>>,
+    /// Make every finding of the parse and the resolver in full, not only
+    /// those the cap per code may show ([`crate::tally`]): what is
+    /// reported is the same either way. For tests that compare the two,
+    /// and for an embedder that reads findings through something other
+    /// than the session's diagnostics and places. Off by default.
+    pub keep_every_finding: bool,
     /// How many findings of one code a file shows before the rest are
     /// summed up in one ([`MAX_PER_CODE`] by default); `None` keeps every
     /// finding as a diagnostic: for `check --max-per-code 0`, and for
@@ -229,6 +235,7 @@ impl Session {
             max_per_code: Some(MAX_PER_CODE),
             keep_places: false,
             excuses: None,
+            keep_every_finding: false,
             keep_computed: false,
             fixes_first: false,
             name_copies: Copies::Shared,
@@ -322,6 +329,9 @@ impl Session {
                         break;
                     }
                 };
+                if let Some(excuses) = &self.excuses {
+                    excuses.renew(self.sources.get(file));
+                }
                 let text = self.sources.get(file).text.clone();
                 let again = Loaded::load_keeping(source, file, text, keep.clone());
                 found = Tally::from_parts(keep, again.findings, again.hollow);
@@ -1030,6 +1040,7 @@ impl Session {
             fixes_first: self.fixes_first,
             for_again: false,
             copies: self.name_copies,
+            keep_every_finding: self.keep_every_finding,
         }
     }
 
@@ -1321,19 +1332,20 @@ struct StageOptions<'a> {
     for_again: bool,
     /// How a file parsed again keeps its names ([`Session::name_copies`]).
     copies: Copies,
+    /// [`Session::keep_every_finding`].
+    keep_every_finding: bool,
 }
 
 impl StageOptions<'_> {
     /// Which findings of the parse and the resolver are made in full: all
     /// of them unless the run shows a few of each code per file and reads
     /// no more of the others than their places (which `keep_places`
-    /// keeps, in another order, which its readers sort). A baseline takes
-    /// out the first of equal findings in the order they were made, which
-    /// a tally does not keep across its two lists; a comparison and a
-    /// design checked again read every finding.
+    /// keeps, in another order, which its readers sort, and which a
+    /// baseline excuses by). A comparison and a design checked again read
+    /// every finding.
     fn front_keep(&self) -> Keep {
         match self.max_per_code {
-            Some(max) if !self.for_again && !self.for_comparison && self.excuses.is_none() => {
+            Some(max) if !self.for_again && !self.for_comparison && !self.keep_every_finding => {
                 Keep::for_cap(max)
             }
             _ => Keep::All,
@@ -1418,6 +1430,10 @@ fn analyse(
             (Some(_), Keep::Only(_)) => Keep::All,
             _ => return (analysed, again),
         };
+        // The baseline's excuses this pass took are there again.
+        if let Some(excuses) = stage.excuses {
+            excuses.renew(source);
+        }
     }
 }
 
