@@ -204,40 +204,42 @@ impl Candidates {
         let mut shown = Vec::new();
         let mut summaries = Vec::new();
         for (_, _, list, i) in order {
-            if let Some(h) = self.hollow.get(i).filter(|_| list == 3) {
-                let n = seen.entry(h.code).or_default();
-                *n += 1;
-                if *n == max + 1 {
-                    let total = counts.get(&h.code).copied().unwrap_or(0);
-                    summaries.push(summary(h.code, h.primary, total - max));
-                }
-                if *n <= max {
-                    front.insert((h.code, h.primary));
-                    hollow_shown = true;
-                }
-                continue;
-            }
-            let d = match list {
-                1 => self.placed.get(i).map(|p| p.pending()),
-                _ => lists
-                    .get_mut(list as usize)
-                    .and_then(|l| l.get_mut(i))
-                    .and_then(Option::take),
+            let place = match list {
+                1 => self.placed.get(i).map(|p| (p.code, p.primary)),
+                3 => self.hollow.get(i).map(|h| (h.code, h.primary)),
+                _ => (lists.get(list as usize).and_then(|l| l.get(i)))
+                    .and_then(Option::as_ref)
+                    .map(|d| (d.code, d.primary)),
             };
-            let Some(d) = d else { continue };
-            let n = seen.entry(d.code).or_default();
+            let Some((code, primary)) = place else {
+                continue;
+            };
+            let n = seen.entry(code).or_default();
             *n += 1;
             if *n == max + 1 {
-                let total = counts.get(&d.code).copied().unwrap_or(0);
-                summaries.push(summary(d.code, d.primary, total - max));
+                let total = counts.get(&code).copied().unwrap_or(0);
+                summaries.push(summary(code, primary, total - max));
             }
-            if *n <= max {
-                if list == 0 {
-                    front.insert((d.code, d.primary));
+            // A diagnostic of the lists before and after the checks'.
+            let made =
+                (lists.get_mut(list as usize).and_then(|l| l.get_mut(i))).and_then(Option::take);
+            if *n > max {
+                apart.extend(made.filter(|d| d.pending.is_none()));
+                continue;
+            }
+            match (list, made) {
+                (1, _) => shown.extend(self.placed.get(i).map(|p| p.pending())),
+                (3, _) => {
+                    front.insert((code, primary));
+                    hollow_shown = true;
                 }
-                shown.push(d);
-            } else if d.pending.is_none() {
-                apart.push(d);
+                (_, Some(d)) => {
+                    if list == 0 {
+                        front.insert((code, primary));
+                    }
+                    shown.push(d);
+                }
+                (_, None) => {}
             }
         }
         shown.extend(summaries);
@@ -470,6 +472,46 @@ mod tests {
     fn a_placed_finding_is_a_small_fraction_of_a_diagnostic() {
         assert_eq!(size_of::<Placed>(), 24);
         assert!(size_of::<Diagnostic>() >= 10 * size_of::<Placed>());
+    }
+
+    #[test]
+    fn a_hollow_finding_the_cap_would_show_asks_for_those_shown_in_full() {
+        let hollow = |start| Hollow {
+            code: Code::MN002,
+            primary: span(start),
+            more: 0,
+        };
+        // 150 MN002: the 100 in full at 50..150, 50 hollow at 0..50 (the
+        // cap shows the first hundred by place: fifty of each).
+        let c = || Candidates {
+            before: (50..150).map(|i| at(Code::MN002, i)).collect(),
+            hollow: (0..50).map(hollow).collect(),
+            placed: vec![placed(Code::MN101, 3, 0)],
+            after: Vec::new(),
+        };
+        let Err(front) = c().into_shown(MAX_PER_CODE) else {
+            panic!("a hollow one is shown");
+        };
+        let mut starts: Vec<u32> = front.iter().map(|(_, at)| at.start).collect();
+        starts.sort();
+        assert_eq!(
+            starts,
+            (0..100).collect::<Vec<_>>(),
+            "those before the checks shown"
+        );
+        // The hollow ones past the cap: the diagnostics shown, and one
+        // summary counting the other fifty.
+        let c = Candidates {
+            before: (0..100).map(|i| at(Code::MN002, i)).collect(),
+            hollow: (100..150).map(hollow).collect(),
+            ..c()
+        };
+        let shown = c.into_shown(MAX_PER_CODE).expect("none hollow shown");
+        let summed: usize = (shown.iter())
+            .filter(|d| d.code == Code::MN002)
+            .map(Diagnostic::findings)
+            .sum();
+        assert_eq!((shown.len(), summed), (102, 150));
     }
 
     #[test]

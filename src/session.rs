@@ -320,14 +320,10 @@ impl Session {
                 let (stage, text) = (self.stage_options(), self.sources.get(file));
                 let analysed = finish(text, file, &spans, found, None, stage, &mut t);
                 self.timings.merge(&t);
-                let keep = match (analysed.hollow_shown, kept) {
-                    (Some(shown), Keep::First(_)) => Keep::Only(Arc::new(shown)),
-                    (Some(_), Keep::Only(_)) => Keep::All,
-                    _ => {
-                        self.diagnostics.extend(analysed.diagnostics);
-                        self.found.extend(analysed.found);
-                        break;
-                    }
+                let Some(keep) = kept.again(analysed.hollow_shown) else {
+                    self.diagnostics.extend(analysed.diagnostics);
+                    self.found.extend(analysed.found);
+                    break;
                 };
                 if let Some(excuses) = &self.excuses {
                     excuses.renew(self.sources.get(file));
@@ -1425,10 +1421,9 @@ fn analyse(
         );
         // The cap shows findings kept hollow: analysed again keeping
         // exactly those it shows in full, then (should that not do) all.
-        keep = match (analysed.hollow_shown.take(), &keep) {
-            (Some(shown), Keep::First(_)) => Keep::Only(Arc::new(shown)),
-            (Some(_), Keep::Only(_)) => Keep::All,
-            _ => return (analysed, again),
+        keep = match keep.again(analysed.hollow_shown.take()) {
+            Some(keep) => keep,
+            None => return (analysed, again),
         };
         // The baseline's excuses this pass took are there again.
         if let Some(excuses) = stage.excuses {

@@ -41,6 +41,19 @@ impl Keep {
     pub fn for_cap(max: usize) -> Keep {
         Keep::First(max.max(1).saturating_mul(2))
     }
+
+    /// What a file is analysed again keeping, after a pass that kept what
+    /// `self` says and whose cap would show `shown` (the code and place
+    /// of each finding made before the checks that it shows), when one of
+    /// them was kept hollow: exactly those, then all. None when no pass
+    /// is needed.
+    pub fn again(&self, shown: Option<HashSet<(Code, Span)>>) -> Option<Keep> {
+        match (shown, self) {
+            (Some(shown), Keep::First(_)) => Some(Keep::Only(Arc::new(shown))),
+            (Some(_), Keep::Only(_)) => Some(Keep::All),
+            _ => None,
+        }
+    }
 }
 
 /// A finding kept as its code and place: all that suppressions, a
@@ -56,6 +69,15 @@ pub struct Hollow {
 }
 
 impl Hollow {
+    /// `d` as its place.
+    fn of(d: &Diagnostic) -> Hollow {
+        Hollow {
+            code: d.code,
+            primary: d.primary,
+            more: d.more,
+        }
+    }
+
     /// How many findings it stands for, itself included.
     pub fn findings(&self) -> usize {
         1 + self.more
@@ -137,11 +159,7 @@ impl Tally {
                 .and_then(|(_, _, at)| self.full.get_mut(at)?.take());
             if let Some(d) = aside {
                 self.aside += 1;
-                self.hollow.push(Hollow {
-                    code: d.code,
-                    primary: d.primary,
-                    more: d.more,
-                });
+                self.hollow.push(Hollow::of(&d));
             }
         }
         heap.push((primary.start, primary.end, self.full.len()));
@@ -157,11 +175,7 @@ impl Tally {
         if !plain || self.takes(d.code, d.primary) {
             self.full.push(Some(d));
         } else {
-            self.hollow.push(Hollow {
-                code: d.code,
-                primary: d.primary,
-                more: d.more,
-            });
+            self.hollow.push(Hollow::of(&d));
         }
     }
 
@@ -186,13 +200,6 @@ impl Tally {
         for d in ds {
             self.push(d);
         }
-    }
-
-    /// Adds another stage's tally made after this one's: its full ones
-    /// kept as [`Tally::push`] keeps them, its hollow ones as they are.
-    pub fn append(&mut self, other: Tally) {
-        self.extend(other.full.into_iter().flatten());
-        self.hollow.extend(other.hollow);
     }
 
     /// Those kept in full, in the order made.
@@ -299,19 +306,29 @@ mod tests {
     }
 
     #[test]
-    fn appending_keeps_what_was_kept_before() {
+    fn from_parts_keeps_what_was_kept_before() {
         let before = (0..2).map(|i| at(Code::MN003, i)).collect();
         let mut t = Tally::from_parts(Keep::First(3), before, Vec::new());
-        let mut later = Tally::new(Keep::First(3));
-        later.extend((10..14).map(|i| at(Code::MN003, i)));
-        assert_eq!(starts(&later, Code::MN003), [10, 11, 12]);
-        t.append(later);
+        t.extend((10..14).map(|i| at(Code::MN003, i)));
         assert_eq!(
             starts(&t, Code::MN003),
             [0, 1, 10],
             "two before, one of the later"
         );
         assert_eq!(t.hollow().len(), 3);
+    }
+
+    #[test]
+    fn a_pass_again_keeps_what_was_shown_then_all() {
+        let shown: HashSet<(Code, Span)> = [(Code::MN002, span(3))].into_iter().collect();
+        let Some(Keep::Only(at)) = Keep::First(200).again(Some(shown.clone())) else {
+            panic!("the second pass keeps those shown");
+        };
+        assert_eq!(*at, shown);
+        let only = Keep::Only(Arc::new(shown.clone()));
+        assert!(matches!(only.again(Some(shown.clone())), Some(Keep::All)));
+        assert!(Keep::All.again(Some(shown)).is_none());
+        assert!(Keep::First(200).again(None).is_none());
     }
 
     #[test]

@@ -95,21 +95,23 @@ struct Same {
 
 impl Same {
     fn of(kind: u32, r: &crate::model::Rule) -> Same {
-        let set = |ids: &mut dyn Iterator<Item = usize>| {
-            let mut v: Vec<usize> = ids.collect();
-            v.sort_unstable();
-            v.dedup();
-            v
-        };
         Same {
             kind,
             from: r.from.index(),
             to: r.to.index(),
-            categories: set(&mut r.categories.iter().map(|c| c.index())),
-            purposes: set(&mut r.purposes.iter().map(|p| p.index())),
-            via: set(&mut r.via.iter().map(|v| v.index())),
+            categories: set(r.categories.iter().map(|c| c.index())),
+            purposes: set(r.purposes.iter().map(|p| p.index())),
+            via: set(r.via.iter().map(|v| v.index())),
         }
     }
+}
+
+/// `ids` as a set: sorted, each once.
+fn set(ids: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut v: Vec<usize> = ids.collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 impl<'r> Trie<'r> {

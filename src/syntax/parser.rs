@@ -1029,8 +1029,10 @@ pub fn parse_lexed_keeping(
         names.done_ahead();
     }
     let stmts = super::stmts::Stmts::from(stmts).numbered_by_one_parse(vec![names.numbered()]);
-    let lexed_found = Tally::from_parts(keep, lexed.diagnostics, lexed.hollow);
-    let parsed = finish(stmts, diagnostics, lexed_found, lexed.comments);
+    let (mut found, mut hollow) = diagnostics.into_parts();
+    found.extend(lexed.diagnostics);
+    hollow.extend(lexed.hollow);
+    let parsed = finish(stmts, keep, found, hollow, lexed.comments);
     (parsed, lexed.tokens)
 }
 
@@ -1066,17 +1068,16 @@ pub(super) fn parse_part<'a>(
 const READ_AHEAD_TOKENS: usize = 1 << 20;
 
 /// The checks over whole statements, then every finding in source order:
-/// of each code, the first the parse keeps in full (both tallies keep
-/// what they were told to), the rest as their places.
+/// of each code, the first `keep` says in full, the rest as their places.
+/// `diagnostics` and `hollow` are what the lexer and the parser (of each
+/// part) kept, each as `keep` says.
 pub(super) fn finish(
     stmts: super::stmts::Stmts,
-    diagnostics: Tally,
-    lexed: Tally,
+    keep: Keep,
+    mut diagnostics: Vec<Diagnostic>,
+    mut hollow: Vec<Hollow>,
     comments: Vec<super::token::Comment>,
 ) -> Parsed {
-    let keep = diagnostics.keep().clone();
-    let (mut diagnostics, mut hollow) = diagnostics.into_parts();
-    let (lexed, lexed_hollow) = lexed.into_parts();
     let revised = stmts.filter_map(|s| match s {
         Stmt::Rulebook(RulebookDecl {
             revised: Some(d), ..
@@ -1096,12 +1097,10 @@ pub(super) fn finish(
             )),
         );
     }
-    diagnostics.extend(lexed);
     diagnostics.sort_by_key(|d| (d.primary.start, d.code));
-    hollow.extend(lexed_hollow);
     // Kept again in source order: the parts and the lexer each kept the
     // first of a code they made, and the parse keeps the first of all.
-    let mut found = Tally::from_parts(keep, Vec::new(), Vec::new());
+    let mut found = Tally::new(keep);
     found.extend(diagnostics);
     let (diagnostics, mut more) = found.into_parts();
     hollow.append(&mut more);

@@ -28,7 +28,7 @@ use super::stmts::Stmts;
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::{Copies, Names};
 use crate::span::{FileId, Span};
-use crate::tally::{Keep, Tally};
+use crate::tally::Keep;
 use rayon::prelude::*;
 use std::sync::Mutex;
 
@@ -153,13 +153,12 @@ fn parse_in_parts_sized_unless(
         return Some(parse_keeping(file, src, keep));
     }
     let mut stmts = Vec::with_capacity(parts.len());
-    let mut found = Tally::new(keep.clone());
-    let mut lexed = Tally::new(keep);
+    let (mut found, mut hollow) = (Vec::new(), Vec::new());
     let mut comments = Vec::with_capacity(parts.iter().map(|p| p.comments.len()).sum());
     for mut p in parts {
         stmts.push(std::mem::take(&mut p.stmts));
-        found.append(std::mem::take(&mut p.found));
-        lexed.append(std::mem::take(&mut p.lexed));
+        found.append(&mut p.found);
+        hollow.append(&mut p.hollow);
         comments.append(&mut p.comments);
     }
     // The parts' statements stay in their parts: joining them would copy
@@ -169,14 +168,16 @@ fn parse_in_parts_sized_unless(
         .map(|t| t.lock().map_or(0, |t| t.1.numbered()))
         .collect();
     let stmts = Stmts::from_parts(stmts).numbered_by_one_parse(spellings);
-    Some(finish(stmts, found, lexed, comments))
+    Some(finish(stmts, keep, found, hollow, comments))
 }
 
 /// One part's statements, findings and comments.
 struct Part {
     stmts: Vec<super::ast::Stmt>,
-    found: Tally,
-    lexed: Tally,
+    /// The lexer's and the parser's findings kept in full, and the
+    /// others' places ([`crate::tally`]).
+    found: Vec<crate::diagnostic::Diagnostic>,
+    hollow: Vec<crate::tally::Hollow>,
     comments: Vec<super::token::Comment>,
     forbidden: usize,
 }
@@ -212,12 +213,15 @@ impl Part {
             None => Token::new(TokenKind::Eof, Span::new(file, end, end), None),
         };
         tokens.push(next);
-        let (stmts, found) = parse_part(src, &tokens, names, keep.clone());
+        let (stmts, parsed) = parse_part(src, &tokens, names, keep.clone());
         *buffer = tokens;
+        let (mut found, mut kept_hollow) = parsed.into_parts();
+        found.extend(diagnostics);
+        kept_hollow.extend(hollow);
         Part {
             stmts,
             found,
-            lexed: Tally::from_parts(keep.clone(), diagnostics, hollow),
+            hollow: kept_hollow,
             comments,
             forbidden,
         }
