@@ -120,7 +120,7 @@ impl RulebookShelf {
         keep: Keep,
     ) -> Arc<Loaded> {
         let same = |kept: &Keep| match (kept, &keep) {
-            (Keep::All, Keep::All) => true,
+            (Keep::All, Keep::All) | (Keep::Places, Keep::Places) => true,
             (Keep::First(a), Keep::First(b)) => a == b,
             _ => false,
         };

@@ -162,7 +162,9 @@ pub struct Session {
     /// comparing the findings of two runs, as `rules diff --impact` does,
     /// where a cap would hide every flow past a code's hundredth finding
     /// (and a diagnostic is over 300 bytes, for hundreds of thousands of
-    /// findings at a million flows). Off by default.
+    /// findings at a million flows). The parse and the resolver make
+    /// theirs as places too ([`crate::tally::Keep::Places`]), unless
+    /// [`Session::keep_every_finding`]. Off by default.
     pub for_comparison: bool,
     /// With [`Session::for_comparison`], the code and place of every
     /// finding of each file's analysis, file by file in order as they
@@ -744,7 +746,7 @@ impl Session {
         // Each file's second check: a design to bind to the rulebook, or
         // the findings a rulebook among the designs gave.
         enum Job {
-            Rebind(Design, FlowGraph, KeptSpans, Vec<Diagnostic>, RulebookNames),
+            Rebind(Design, FlowGraph, KeptSpans, Tally, RulebookNames),
             Given(Analysed),
         }
         let mut jobs = Vec::with_capacity(again.files.len());
@@ -794,7 +796,6 @@ impl Session {
                     };
                     let source = sources.get(file);
                     let never = &|| false;
-                    let findings = Tally::from_parts(Keep::All, findings, Vec::new());
                     design_checked(
                         source, file, &spans, resolved, findings, stage, never, &mut t,
                     )
@@ -1164,7 +1165,7 @@ enum Kept {
     /// as written.
     Design {
         spans: KeptSpans,
-        findings: Vec<Diagnostic>,
+        findings: Tally,
         names: RulebookNames,
     },
     /// A rulebook among the designs: its findings, which no other
@@ -1340,10 +1341,12 @@ impl StageOptions<'_> {
     /// baseline excuses by). A comparison and a design checked again read
     /// every finding.
     fn front_keep(&self) -> Keep {
+        if self.keep_every_finding {
+            return Keep::All;
+        }
         match self.max_per_code {
-            Some(max) if !self.for_again && !self.for_comparison && !self.keep_every_finding => {
-                Keep::for_cap(max)
-            }
+            _ if self.for_comparison => Keep::Places,
+            Some(max) if !self.for_again => Keep::for_cap(max),
             _ => Keep::All,
         }
     }
@@ -1481,11 +1484,20 @@ fn analyse_kept(
             // A large design asks `stop` before each part of its flows.
             let resolved = t.time("resolve", || {
                 if stage.for_again {
-                    // Kept in full: checking again reads every finding.
-                    let (mut all, _) = std::mem::take(&mut diags).into_parts();
-                    let (design, names) = resolve_design_rebindable(file, tree, rulebook, &mut all);
-                    let findings = names.without_rulebook_findings(&all);
-                    diags = Tally::from_parts(Keep::All, all, Vec::new());
+                    // Checking again reads every finding made (in full, or
+                    // as places for a comparison), and tells those about
+                    // rulebook names by the order they were made in.
+                    let (full, hollow) = std::mem::take(&mut diags).into_parts();
+                    let keep = match stage.for_comparison {
+                        true => Keep::Places,
+                        false => Keep::All,
+                    };
+                    diags = Tally::from_parts(keep, full, hollow);
+                    let (design, names) =
+                        resolve_design_rebindable(file, tree, rulebook, &mut diags);
+                    let Some(findings) = names.without_rulebook_findings(&diags) else {
+                        unreachable!("a tally keeping all or places is in the order made");
+                    };
                     Some((design, Some((findings, names))))
                 } else {
                     resolve_design_tallied(file, tree, rulebook, &mut diags, stop)

@@ -526,15 +526,56 @@ fn findings_of(s: &Session) -> Vec<String> {
     out
 }
 
+/// Every design's findings as a comparison keeps them: file, line,
+/// column and code, sorted.
+fn places_of(s: &Session) -> Vec<String> {
+    let found = s.diagnostics.iter().map(|d| (d.code, d.primary));
+    let mut out: Vec<String> = (found.chain(s.found.iter().copied()))
+        .map(|(code, at)| {
+            let f = s.sources.get(at.file);
+            let (line, col) = f.line_col(at.start as usize);
+            format!("{}:{line}:{col} {code:?}", f.name)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
 fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find() {
     // `rules diff --impact` reads and parses the corpus once, resolves
     // each tree against the first rulebook and binds the models to the
     // second; each pass must find exactly what a session of its own
     // finds, worded alike. The corpus: the examples, the cases (several
-    // files: checked on every core) and a design large enough to be
-    // parsed and resolved in parts.
+    // files: checked on every core), a design large enough to be parsed
+    // and resolved in parts, and one with a finding of the parse or the
+    // resolver on nearly every line.
+    //
+    // Then as `rules diff --impact` runs it, comparing: every finding
+    // kept as its code and place alone, which a session of its own
+    // keeping every finding in full must place alike.
+    for comparison in [false, true] {
+        corpus_read_once_finds_what_two_runs_find(comparison);
+    }
+}
+
+fn corpus_read_once_finds_what_two_runs_find(comparison: bool) {
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut dense = String::from("use \"kenpo\"\n");
+    for case in [
+        "undefined-names",
+        "spelling-variants",
+        "role-typo-no-cascade",
+    ] {
+        let text = std::fs::read_to_string(format!("tests/cases/{case}.myna")).expect("case");
+        for _ in 0..3 {
+            dense.push_str(&text);
+        }
+    }
+    for _ in 0..300 {
+        dense.push_str("actor A : 組合 \"abc\n");
+    }
+    std::fs::write(dir.path().join("dense.myna"), dense).expect("dense");
     let design = std::fs::read_to_string(DESIGN).expect("design");
     let (head, flows) = design.split_at(design.find("flow ").expect("a flow"));
     let mut big = head.to_string();
@@ -555,12 +596,14 @@ fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find
     // The findings in the designs only.
     let designs_only = |s: &mut Session| {
         let sources = &s.sources;
-        s.diagnostics.retain(|d| {
-            let name = &sources.get(d.primary.file).name;
+        let design = |at: mynaflow::span::Span| {
+            let name = &sources.get(at.file).name;
             !["old.myna", "new.myna", "rules.myna"]
                 .iter()
                 .any(|r| name.ends_with(r))
-        });
+        };
+        s.diagnostics.retain(|d| design(d.primary));
+        s.found.retain(|&(_, at)| design(at));
     };
     for pair in [
         [OLD, NEW],
@@ -570,11 +613,14 @@ fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find
         [custom, OLD],
     ] {
         let mut shared = Session::forced(source(pair[0]));
+        shared.for_comparison = comparison;
         let mut corpus = Some(shared.read_paths(&files));
         let mut first = None;
         let mut again = None;
         for (k, rules) in pair.into_iter().enumerate() {
             let mut alone = Session::forced(source(rules));
+            alone.for_comparison = comparison;
+            alone.keep_every_finding = true;
             alone.load_rulebook(&source(rules)).expect("loads");
             let want: Vec<bool> = alone
                 .check_paths(&files)
@@ -584,6 +630,7 @@ fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find
             shared.force_rules(source(rules));
             shared.load_rulebook(&source(rules)).expect("loads");
             shared.diagnostics.clear();
+            shared.found.clear();
             designs_only(&mut alone);
             let checked = match (k, first.take(), again.take()) {
                 (0, ..) => {
@@ -601,9 +648,16 @@ fn a_corpus_read_once_and_checked_against_two_rulebooks_finds_what_two_runs_find
             first = Some(checked);
             designs_only(&mut shared);
             assert_eq!(got, want, "{rules}");
-            let (got, want) = (findings_of(&shared), findings_of(&alone));
+            let (got, want) = match comparison {
+                false => (findings_of(&shared), findings_of(&alone)),
+                true => (places_of(&shared), places_of(&alone)),
+            };
             assert!(want.iter().any(|f| f.contains("big.myna")), "{want:?}");
-            assert_eq!(got, want, "{pair:?}, {rules}");
+            let dense = want.iter().filter(|f| f.contains("dense.myna")).count();
+            // Shown a hundred a code, or every one compared.
+            let least = if comparison { 700 } else { 200 };
+            assert!(dense > least, "{dense}");
+            assert_eq!(got, want, "{pair:?}, {rules}, comparing: {comparison}");
         }
     }
 }

@@ -355,19 +355,19 @@ pub fn resolve_design_tallied(
 /// [`resolve_design`], also keeping what binding the design to another
 /// rulebook needs ([`super::rebind_design`]): for checking one design
 /// against several rulebooks (`rules diff --impact`) without parsing or
-/// resolving its own names again.
+/// resolving its own names again. Its findings are kept in full as
+/// `diags` keeps them: which were about rulebook names is told by the
+/// order made ([`RulebookNames::without_rulebook_findings`]).
 pub fn resolve_design_rebindable(
     file: FileId,
     ast: ast::File,
     rulebook: Option<Arc<Rulebook>>,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Tally,
 ) -> (Design, RulebookNames) {
     let parallel = in_parallel(&ast.stmts);
     let written = Some(RulebookNames::default());
     let never = &|| false;
-    let resolved = Tally::within(diags, |t| {
-        resolve_design_on(file, ast.stmts, rulebook, t, parallel, written, never)
-    });
+    let resolved = resolve_design_on(file, ast.stmts, rulebook, diags, parallel, written, never);
     match resolved {
         Some((design, written)) => (design, written.unwrap_or_default()),
         None => unreachable!("resolution stopped unasked"),

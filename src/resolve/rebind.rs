@@ -7,7 +7,6 @@
 //! of its memory.
 
 use super::design::Resolver;
-use crate::diagnostic::Diagnostic;
 use crate::model::*;
 use crate::syntax::ast::{Ident, Name, Sym};
 use crate::tally::Tally;
@@ -36,15 +35,11 @@ pub struct RulebookNames {
 impl RulebookNames {
     /// `findings` (those the resolver was given and those it made) without
     /// the ones about rulebook names: what a check of the design against
-    /// any rulebook starts from.
-    pub fn without_rulebook_findings(&self, findings: &[Diagnostic]) -> Vec<Diagnostic> {
-        let mut about = self.found.iter().peekable();
-        findings
-            .iter()
-            .enumerate()
-            .filter(|&(i, _)| about.next_if(|&&k| k == i).is_none())
-            .map(|(_, d)| d.clone())
-            .collect()
+    /// any rulebook starts from. None when `findings` keeps some in full
+    /// and some not ([`Tally::without_made`]): which were made when is
+    /// then not known.
+    pub fn without_rulebook_findings(&self, findings: &Tally) -> Option<Tally> {
+        findings.without_made(&self.found)
     }
 }
 
@@ -60,16 +55,14 @@ pub fn rebind_design(
     mut design: Design,
     rulebook: Option<Arc<Rulebook>>,
     names: &RulebookNames,
-    diags: &mut Vec<Diagnostic>,
+    diags: &mut Tally,
 ) -> Rebound {
     let before = GraphInputs::of(&design);
     let first = std::mem::replace(&mut design.rulebook, rulebook);
-    let (design, same_purposes) = Tally::within(diags, |t| {
-        let mut r = Resolver::of_rulebook_names(design, t);
-        declarations(&mut r, names);
-        let same_purposes = flows(&mut r, first.as_deref(), names);
-        (r.into_design(), same_purposes)
-    });
+    let mut r = Resolver::of_rulebook_names(design, diags);
+    declarations(&mut r, names);
+    let same_purposes = flows(&mut r, first.as_deref(), names);
+    let design = r.into_design();
     let same_graph = same_purposes && GraphInputs::of(&design) == before;
     Rebound { design, same_graph }
 }
@@ -215,9 +208,11 @@ fn flows(r: &mut Resolver<'_>, first: Option<&Rulebook>, names: &RulebookNames) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Diagnostic;
     use crate::resolve::{resolve_design, resolve_design_rebindable, resolve_rulebook};
     use crate::span::FileId;
     use crate::syntax::tokens::Copies;
+    use crate::tally::Keep;
 
     const KENPO: &str = include_str!("../../rules/kenpo.myna");
 
@@ -274,12 +269,14 @@ mod tests {
         let mut fresh = Vec::new();
         let design = resolve_design(FileId(1), tree(), second.clone(), &mut fresh);
         let fresh = shown(&design, fresh);
-        let mut diags = Vec::new();
+        let mut diags = Tally::new(Keep::All);
         let (design, names) =
             resolve_design_rebindable(FileId(1), tree(), first.clone(), &mut diags);
-        let mut again = names.without_rulebook_findings(&diags);
+        let Some(mut again) = names.without_rulebook_findings(&diags) else {
+            panic!("a tally keeping all is in the order made");
+        };
         let design = rebind_design(design, second.clone(), &names, &mut again).design;
-        [fresh, shown(&design, again)]
+        [fresh, shown(&design, again.into_parts().0)]
     }
 
     /// Designs that use every kind of rulebook name, spelled as declared,
@@ -371,7 +368,7 @@ mod tests {
                         Copies::Shared,
                     )
                     .file;
-                    let mut diags = Vec::new();
+                    let mut diags = Tally::new(Keep::All);
                     let (design, names) =
                         resolve_design_rebindable(FileId(1), tree, first.clone(), &mut diags);
                     let graph = FlowGraph::build(&design);
