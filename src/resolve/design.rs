@@ -474,42 +474,63 @@ impl Resolver<'_> {
     /// MN011), and reports the statements a design may not hold. With
     /// `parallel`, the actors' records are made first on every core.
     fn declare(&mut self, declarations: Vec<&Stmt>, parallel: bool) {
-        // Room for every declaration at once: a national design declares
-        // tens of thousands of systems, and the tables grew a dozen times.
-        let actors = declarations
-            .iter()
-            .filter(|s| matches!(s, Stmt::Actor(_)))
-            .count();
-        let items = declarations
-            .iter()
-            .filter(|s| matches!(s, Stmt::Data(_)))
-            .count();
-        self.actor_names = NameTable::with_capacity(actors);
-        self.data_names = NameTable::with_capacity(items);
-        self.design.actors.reserve(actors);
-        self.design.data.reserve(items);
-        let mut made = match self.design.rulebook.as_deref() {
-            Some(rb) if parallel && actors >= PARALLEL_ACTORS => declarations
-                .par_iter()
-                .map(|s| match s {
-                    Stmt::Actor(a) => exact_actor(rb, a),
-                    _ => None,
-                })
-                .collect(),
+        // Every name is entered first, in order: the first of two with one
+        // name is the declaration, and only declarations are given room
+        // and made records of (a file declaring one actor half a million
+        // times reserved room for half a million, 176 MB, and made each
+        // one's record on every core).
+        let count = |kind: fn(&Stmt) -> bool| declarations.iter().filter(|s| kind(s)).count();
+        let actors = count(|s| matches!(s, Stmt::Actor(_)));
+        let items = count(|s| matches!(s, Stmt::Data(_)));
+        // Room for every declaration at once, up to a national design's
+        // tens of thousands of systems (the tables grew a dozen times).
+        self.actor_names = NameTable::with_capacity(actors.min(RESERVED_NAMES));
+        self.data_names = NameTable::with_capacity(items.min(RESERVED_NAMES));
+        let (mut new_actors, mut new_items) = (0u32, 0u32);
+        // For each declaration, Err(the first's number) when its name was
+        // declared before.
+        let entered: Vec<Result<(), u32>> = (declarations.iter())
+            .map(|stmt| match stmt {
+                Stmt::Actor(a) => {
+                    let id = ActorId::new(new_actors);
+                    let entered = self.actor_names.insert(&a.name.text, id);
+                    new_actors += u32::from(entered.is_ok());
+                    entered.map_err(|first| first.index() as u32)
+                }
+                Stmt::Data(d) => {
+                    let id = DataId::new(new_items);
+                    let entered = self.data_names.insert(&d.name.text, id);
+                    new_items += u32::from(entered.is_ok());
+                    entered.map_err(|first| first.index() as u32)
+                }
+                _ => Ok(()),
+            })
+            .collect();
+        self.design.actors.reserve(new_actors as usize);
+        self.design.data.reserve(new_items as usize);
+        let declared = (declarations.iter().zip(&entered)).filter_map(|(s, e)| match (s, e) {
+            (Stmt::Actor(a), Ok(())) => Some(a),
+            _ => None,
+        });
+        let mut made: std::vec::IntoIter<Option<Actor>> = match self.design.rulebook.as_deref() {
+            Some(rb) if parallel && new_actors as usize >= PARALLEL_ACTORS => {
+                let declared: Vec<&ast::ActorDecl> = declared.collect();
+                declared.par_iter().map(|a| exact_actor(rb, a)).collect()
+            }
             _ => Vec::new(),
-        };
-        for (k, stmt) in declarations.into_iter().enumerate() {
+        }
+        .into_iter();
+        for (stmt, entered) in declarations.into_iter().zip(entered) {
             match stmt {
                 Stmt::Actor(a) => {
-                    let id = ActorId::new(self.design.actors.len() as u32);
-                    if let Err(first) = self.actor_names.insert(&a.name.text, id) {
-                        let first = self.design.actor(first).name_span;
+                    if let Err(first) = entered {
+                        let first = self.design.actor(ActorId::new(first)).name_span;
                         self.diags.push_made(Code::MN011, a.name.span, || {
                             duplicate(Kind::Actor, &a.name, first)
                         });
                         continue;
                     }
-                    let actor = match made.get_mut(k).and_then(Option::take) {
+                    let actor = match made.next().flatten() {
                         Some(actor) => actor,
                         None => self.actor_record(a),
                     };
@@ -520,9 +541,8 @@ impl Resolver<'_> {
                     }
                 }
                 Stmt::Data(d) => {
-                    let id = DataId::new(self.design.data.len() as u32);
-                    if let Err(first) = self.data_names.insert(&d.name.text, id) {
-                        let first = self.design.item(first).name_span;
+                    if let Err(first) = entered {
+                        let first = self.design.item(DataId::new(first)).name_span;
                         self.diags.push_made(Code::MN011, d.name.span, || {
                             duplicate(Kind::Data, &d.name, first)
                         });
@@ -651,6 +671,11 @@ fn actor_of(a: &ast::ActorDecl, role: Ref<RoleId>, clauses: Option<Vec<Ref<Claus
 /// Actors from which a design's records are made on every core (fewer
 /// take a few milliseconds at most on one).
 const PARALLEL_ACTORS: usize = 4096;
+
+/// Names of one kind a design's tables have room for before the first is
+/// entered, at most: a national design's systems, not every declaration
+/// of a file that declares one name again and again.
+const RESERVED_NAMES: usize = 1 << 16;
 
 /// A part's flow statements that the exact lookups left for the
 /// resolver, each with its number in the file.
@@ -1116,6 +1141,27 @@ mod tests {
         );
         assert!(count(Code::MN011) >= sevenths - 2, "{}", count(Code::MN011));
         assert_eq!(count(Code::MN001), 0, "{one_diags:?}");
+    }
+
+    #[test]
+    fn a_name_declared_again_and_again_is_one_declaration() {
+        // Each later one is MN011, pointing at the first; the records
+        // made on every core are those of the declarations alone.
+        let n = 2 * PARALLEL_ACTORS;
+        let mut src = "actor A : 組合\nactor B : 他機関\ndata x : 課税・非課税情報\n".repeat(n);
+        src.push_str("flow A -> B : x for 被扶養者認定\n");
+        for parallel in [false, true] {
+            let (model, diags) = resolved(&src, parallel, false, Copies::Shared);
+            // Two actors and an item: each has a `name_span`.
+            assert_eq!(model.matches("name_span").count(), 3, "{}", &model[..300]);
+            assert_eq!(diags.len(), 3 * (n - 1), "{:?}", diags.first());
+            assert!(diags.iter().all(|d| d.code == Code::MN011));
+            let firsts: std::collections::HashSet<u32> = (diags.iter())
+                .map(|d| d.labels.first().map_or(u32::MAX, |l| l.span.start))
+                .collect();
+            assert_eq!(firsts.len(), 3, "{firsts:?}");
+            assert!(firsts.iter().all(|&at| at < 50), "{firsts:?}");
+        }
     }
 
     #[test]
