@@ -25,11 +25,12 @@
 use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
-use crate::syntax::lexer::{Lexed, lex_lines_into};
-use crate::syntax::parser::parse_lexed_with;
+use crate::syntax::lexer::{Lexed, lex_lines_keeping_into};
+use crate::syntax::parser::parse_lexed_keeping;
 use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::syntax::tokens::{Copies, Names};
+use crate::tally::Keep;
 use crate::text;
 use crate::text::Text;
 use rustc_hash::FxHashMap;
@@ -391,13 +392,20 @@ fn lay_out_part(
     let mut buffer = std::mem::take(&mut buffers.source);
     buffer.clear();
     buffer.reserve(range.len() / BYTES_PER_TOKEN + 16);
-    let lexed = lex_lines_into(FileId(0), src, range.clone(), buffer);
+    // Only whether the part has an error, and the first, is read: the
+    // first of each code is kept in full, the rest as places (11 MB of
+    // unterminated strings, each one worded, took 718 MB to refuse).
+    let keep = Keep::First(1);
+    let lexed = lex_lines_keeping_into(FileId(0), src, range.clone(), buffer, keep.clone());
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
     }
-    let (parsed, mut tokens) = parse_lexed_with(src, with_end(lexed, range.end), &buffers.names);
+    let lexed = with_end(lexed, range.end);
+    let (parsed, mut tokens) = parse_lexed_keeping(src, lexed, &buffers.names, keep);
     // The Eof the parse ended at is not laid out.
     tokens.pop();
+    // The first error in the text is the first of its code, or one of
+    // another severity than its code's: kept in full either way, in order.
     if let Some(d) = parsed
         .diagnostics
         .iter()
@@ -1455,6 +1463,26 @@ mod tests {
         assert_eq!(in_parts(&src, 100).unwrap(), None);
         let whole = format_parts(&src, &[0, src.len()], true, Copies::Shared).unwrap_err();
         assert!(whole.en.contains("it has errors (MN001"), "{}", whole.en);
+    }
+
+    #[test]
+    fn refuses_naming_the_first_error_in_the_text_whatever_follows() {
+        // Of many errors of two codes, the first written is named, though
+        // most of each code are kept as their places only.
+        let broken = |first: &str, then: &str| {
+            let mut src = format!("{first}\n");
+            for _ in 0..500 {
+                src.push_str(then);
+                src.push('\n');
+            }
+            format(&src).map_err(|why| why.en)
+        };
+        let syntax = "flow A -> : ";
+        let unterminated = "actor A : 組合 \"abc";
+        let why = broken(syntax, unterminated).unwrap_err();
+        assert!(why.contains("(MN001"), "{why}");
+        let why = broken(unterminated, syntax).unwrap_err();
+        assert!(why.contains("(MN002"), "{why}");
     }
 
     #[test]
