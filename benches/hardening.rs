@@ -38,6 +38,12 @@
 //!   string left open (MN002 and MN011 on every line, 22 bytes): every
 //!   one was worded, and 11 MB took 1.4 GB; past the first of each code,
 //!   each is now kept as its place (`mynaflow::tally`).
+//! - `dense_impact`: `rules diff --impact` of those lines (the built-in
+//!   rulebook against itself): a comparison kept every finding in full,
+//!   and 11 MB took 5.9 s and 2 GB; it now keeps each as its place.
+//! - `dense_fmt`: `fmt` of those lines, which it refuses: each finding
+//!   was worded to name the first (11 MB: 718 MB); it now keeps the first
+//!   of each code.
 
 #[path = "generate/rulebooks.rs"]
 mod rulebooks;
@@ -188,7 +194,36 @@ fn drift_chain(n: usize) -> String {
     t
 }
 
+/// `rules diff --impact` of `text` as a file, the built-in rulebook
+/// against itself: the flows that change (none).
+fn impact(text: String) -> usize {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("bench.myna");
+    std::fs::write(&path, text).expect("written");
+    let kenpo = RulebookSource::Builtin("kenpo".into());
+    let found = mynaflow::rulediff::impact(&kenpo, &kenpo, &[path]).expect("compared");
+    black_box(found.changed.len())
+}
+
+/// `fmt` of `text`: the length of what it writes, or of why it will not.
+fn format(text: String) -> usize {
+    match mynaflow::fmt::format(&text) {
+        Ok(out) => out.len(),
+        Err(why) => why.en.len(),
+    }
+}
+
 fn bench(c: &mut Criterion, name: &str, sizes: &[usize], make: fn(usize) -> String) {
+    bench_run(c, name, sizes, make, check);
+}
+
+fn bench_run(
+    c: &mut Criterion,
+    name: &str,
+    sizes: &[usize],
+    make: fn(usize) -> String,
+    run: fn(String) -> usize,
+) {
     let mut g = c.benchmark_group(name);
     g.sample_size(10)
         .warm_up_time(Duration::from_secs(1))
@@ -197,7 +232,7 @@ fn bench(c: &mut Criterion, name: &str, sizes: &[usize], make: fn(usize) -> Stri
         let text = make(n);
         g.throughput(Throughput::Elements(n as u64));
         g.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
-            b.iter_batched(|| text.clone(), check, BatchSize::LargeInput)
+            b.iter_batched(|| text.clone(), run, BatchSize::LargeInput)
         });
     }
     g.finish();
@@ -220,6 +255,14 @@ fn all(c: &mut Criterion) {
     bench(c, "deep_register", &[10_000, 100_000], deep_register);
     bench(c, "misspelled_rules", &[4_000, 40_000], misspelled_rules);
     bench(c, "dense_findings", &[20_000, 200_000], dense_findings);
+    bench_run(
+        c,
+        "dense_impact",
+        &[20_000, 200_000],
+        dense_findings,
+        impact,
+    );
+    bench_run(c, "dense_fmt", &[20_000, 200_000], dense_findings, format);
 }
 
 criterion_group!(benches, all);
