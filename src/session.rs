@@ -1338,8 +1338,8 @@ impl StageOptions<'_> {
     /// of them unless the run shows a few of each code per file and reads
     /// no more of the others than their places (which `keep_places`
     /// keeps, in another order, which its readers sort, and which a
-    /// baseline excuses by). A comparison and a design checked again read
-    /// every finding.
+    /// baseline excuses by). A comparison reads only the places of them
+    /// all; a design checked again otherwise reads every one in full.
     fn front_keep(&self) -> Keep {
         if self.keep_every_finding {
             return Keep::All;
@@ -1484,19 +1484,14 @@ fn analyse_kept(
             // A large design asks `stop` before each part of its flows.
             let resolved = t.time("resolve", || {
                 if stage.for_again {
-                    // Checking again reads every finding made (in full, or
-                    // as places for a comparison), and tells those about
-                    // rulebook names by the order they were made in.
-                    let (full, hollow) = std::mem::take(&mut diags).into_parts();
-                    let keep = match stage.for_comparison {
-                        true => Keep::Places,
-                        false => Keep::All,
-                    };
-                    diags = Tally::from_parts(keep, full, hollow);
+                    // Checking again reads every finding made: all kept in
+                    // full, or all as places for a comparison (`front_keep`
+                    // of a run checking again), so that those about
+                    // rulebook names are told by the order made.
                     let (design, names) =
                         resolve_design_rebindable(file, tree, rulebook, &mut diags);
                     let Some(findings) = names.without_rulebook_findings(&diags) else {
-                        unreachable!("a tally keeping all or places is in the order made");
+                        unreachable!("a run checking again keeps all, or only places");
                     };
                     Some((design, Some((findings, names))))
                 } else {
