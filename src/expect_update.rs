@@ -5,9 +5,10 @@
 //! Old annotations go: an own-line one with its line, an end-of-line one
 //! with the space before it. Each line with findings then gets
 //! `# expect: CODES` at its end, or, when the line already ends in another
-//! comment, on a line of its own just above it (with the same
-//! indentation). A finding on a line that holds no code (a comment or a
-//! blank line) cannot be annotated; it is returned as an error.
+//! comment or in a string left open (which would take the annotation in),
+//! on a line of its own just above it (with the same indentation). A
+//! finding on a line that holds no code (a comment or a blank line) cannot
+//! be annotated; it is returned as an error.
 
 use crate::code::Code;
 use crate::expect::Finding;
@@ -90,7 +91,7 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Strin
                 out.push_str(&text[range]);
                 out.push_str(eol);
                 continue;
-            } else if other_comment.contains_key(&line) {
+            } else if other_comment.contains_key(&line) || !read_after(body) {
                 let indent: String = body.chars().take_while(|c| c.is_whitespace()).collect();
                 let nl = if eol.is_empty() { "\n" } else { eol };
                 out.push_str(&format!("{indent}# expect: {list}{nl}"));
@@ -109,6 +110,19 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Strin
     } else {
         Err(errors)
     }
+}
+
+/// Is a comment written after `body` (a line's code) read as one? Not
+/// after a string left open, which runs to the end of its line: the
+/// annotation would be the string's text, and the next `mynaflow test`
+/// would not see it. The lexer starts every line afresh, so the line is
+/// looked at alone.
+fn read_after(body: &str) -> bool {
+    let line = format!("{body}   # expect: MN001");
+    let at = body.len() + 3;
+    crate::expect::comments(&line)
+        .iter()
+        .any(|c| c.span.start as usize == at)
 }
 
 #[cfg(test)]
@@ -154,6 +168,36 @@ mod tests {
             ],
         )
         .unwrap();
+        assert_eq!(again, new);
+    }
+
+    #[test]
+    fn a_line_ending_in_an_open_string_is_annotated_above_it() {
+        // At its end, the annotation would be the string's text.
+        let text = "actor A : 組合 \"abc\nactor B : 組合 \"x # y\n  actor C : 組合\n";
+        let f = SourceFile::new("t", text);
+        let found = [
+            (1, Code::MN002),
+            (1, Code::MN012),
+            (2, Code::MN002),
+            (3, Code::MN012),
+        ];
+        let new = rewrite(&f, &found).unwrap();
+        assert_eq!(
+            new,
+            "# expect: MN002, MN012\nactor A : 組合 \"abc\n# expect: MN002\nactor B : 組合 \"x # y\n  actor C : 組合   # expect: MN012\n"
+        );
+        let back = expectations(&SourceFile::new("t", new.as_str())).unwrap();
+        assert_eq!(
+            back,
+            [
+                (2, Code::MN002),
+                (2, Code::MN012),
+                (4, Code::MN002),
+                (5, Code::MN012)
+            ]
+        );
+        let again = rewrite(&SourceFile::new("t", new.as_str()), &back).unwrap();
         assert_eq!(again, new);
     }
 
