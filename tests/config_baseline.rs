@@ -271,9 +271,10 @@ fn writing_the_baseline_a_config_names_does_not_read_it() {
 }
 
 /// A design whose rulebook cannot be loaded was not checked (MN013): a
-/// baseline that records it hides it, but the run still exits 2. The
-/// session excuses findings before the cap; MN013 and MN005 it leaves to
-/// the end, after the run has counted them as failures.
+/// baseline that records it hides it, but the run still exits 2, and says
+/// why (it ended in "0 errors" and nothing else). The session excuses
+/// findings before the cap; MN013 and MN005 it leaves to the end, after
+/// the run has counted them as failures.
 #[test]
 fn a_baseline_never_makes_a_run_that_could_not_check_pass() {
     let d = tempfile::tempdir().expect("tempdir");
@@ -282,15 +283,25 @@ fn a_baseline_never_makes_a_run_that_could_not_check_pass() {
         "use \"missing.myna\"\nactor 基幹 : 組合\n",
     )
     .expect("write");
+    let why = "error: 1 design(s) could not be checked against their rulebook (MN013)";
     let o = run(d.path(), &["check", "d.myna", "--write-baseline", "b.json"]);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("recorded 2 finding(s)"));
-    let o = run(d.path(), &["check", "d.myna", "--baseline", "b.json"]);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("recorded 2 finding(s)"), "{err}");
+    assert!(err.contains(why), "{err}");
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for hidden in [&["--baseline", "b.json"][..], &["--select", "MN1"]] {
+        let o = run(d.path(), &[&["check", "d.myna"][..], hidden].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{hidden:?}: {err}");
+        assert!(err.contains(why), "{hidden:?}: {err}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!out.contains("MN013"), "{hidden:?}: {out}");
+    }
+    // Shown, it says so itself: no second line.
+    let o = run(d.path(), &["check", "d.myna"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("MN013"));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains(why));
 }
 
 #[test]

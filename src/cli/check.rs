@@ -225,12 +225,22 @@ pub fn run(o: &Options) -> u8 {
     s.timings.add("sort", start.elapsed());
     // A design whose rulebook could not be loaded was not checked.
     let missing = diags.iter().filter(|d| d.code == Code::MN013).count();
-    if missing > 0 {
-        failures.push(mynaflow::text!(
+    let unchecked = (missing > 0).then(|| {
+        mynaflow::text!(
             "{missing} design(s) could not be checked against their rulebook (MN013)";
             "{missing} 件の設計をルールブックと照合できませんでした (MN013)"
-        ));
-    }
+        )
+    });
+    failures.extend(unchecked.clone());
+    // The run fails (2) whatever is shown; when an MN013 is not (the run
+    // records a baseline, a baseline holds it, or the selection leaves it
+    // out), it says why on its own line instead of ending in silence.
+    let say_unchecked = |shown: &[Diagnostic]| {
+        let seen = shown.iter().filter(|d| d.code == Code::MN013).count();
+        if let Some(why) = unchecked.as_ref().filter(|_| seen < missing) {
+            fail_in(lang, why);
+        }
+    };
     let per_file = per_file_ignores(&s, &settings, o.stdin_filename.as_deref());
     let reported = |code: Code, file: &FileId| {
         selection.reports(code)
@@ -261,6 +271,7 @@ pub fn run(o: &Options) -> u8 {
                 "{shown} に {n} 件の指摘を記録しました"
             ),
         );
+        say_unchecked(&[]);
         return if failures.is_empty() { OK } else { FAILURE };
     }
     if let (Some(path), Some(excuses)) = (&baseline_path, &s.excuses) {
@@ -279,6 +290,7 @@ pub fn run(o: &Options) -> u8 {
             );
         }
     }
+    say_unchecked(&diags);
 
     let report = Report {
         sources: &s.sources,
