@@ -10,6 +10,16 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically. The error names the file.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_with(path, |w| w.write_all(bytes))
+}
+
+/// Writes to `path` atomically what `content` writes, as it writes it
+/// (buffered): a document of hundreds of megabytes (a baseline of a
+/// million findings) is never whole in memory. The error names the file.
+pub fn write_with(
+    path: &Path,
+    content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     let shown = crate::escape::visible(&path.display().to_string()).into_owned();
     if let Ok(m) = std::fs::symlink_metadata(path) {
         if m.file_type().is_symlink() {
@@ -30,8 +40,13 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| format!("{shown}: cannot create a temporary file beside it: {e}"))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+    content(&mut buffered)
+        .and_then(|()| buffered.flush())
+        .map_err(|e| format!("{shown}: {e}"))?;
+    drop(buffered);
+    tmp.as_file()
+        .sync_all()
         .map_err(|e| format!("{shown}: {e}"))?;
     // Keep the permissions of the file replaced.
     if let Ok(m) = std::fs::metadata(path) {

@@ -259,7 +259,7 @@ pub fn run(o: &Options) -> u8 {
             .filter(|(code, at)| reported(*code, &at.file))
             .collect();
         let b = Baseline::record_places(&s.sources, &places, &diags, &folder_of(path));
-        if let Err(e) = mynaflow::atomic_write::write(path, b.to_json().as_bytes()) {
+        if let Err(e) = mynaflow::atomic_write::write_with(path, |w| b.write_json(w)) {
             return stop(None, lang, mynaflow::oserror::in_both(&e));
         }
         let n = b.findings.len();
