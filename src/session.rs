@@ -1344,8 +1344,10 @@ impl StageOptions<'_> {
         if self.keep_every_finding {
             return Keep::All;
         }
+        if self.for_comparison {
+            return Keep::Places;
+        }
         match self.max_per_code {
-            _ if self.for_comparison => Keep::Places,
             Some(max) if !self.for_again => Keep::for_cap(max),
             _ => Keep::All,
         }
