@@ -140,6 +140,17 @@ impl Candidates {
         self.capped(max, apart).0
     }
 
+    /// [`Candidates::into_capped_apart`], or None when the cap would show
+    /// a finding kept hollow (see [`Candidates::into_shown`]).
+    pub fn into_shown_apart(
+        self,
+        max: usize,
+        apart: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<Diagnostic>> {
+        let (shown, front) = self.capped(max, apart);
+        front.is_none().then_some(shown)
+    }
+
     /// [`Candidates::into_capped`], or, when the cap would show a finding
     /// kept hollow, the code and place of every finding made before the
     /// checks that it would show: the file must then be analysed again

@@ -20,7 +20,7 @@ use crate::syntax::ast::Stmt;
 use crate::syntax::lexer::{lex, lex_keeping};
 use crate::syntax::parser::{Parsed, parse_lexed, parse_lexed_keeping};
 use crate::syntax::tokens::Copies;
-use crate::tally::{Keep, Tally};
+use crate::tally::{Hollow, Keep, Tally};
 use crate::text;
 use crate::text::Text;
 use crate::timings::Timings;
@@ -202,6 +202,21 @@ pub struct Session {
     /// `contractors`, 73 000 findings were worded twice for 26 000 fixes.
     /// Off by default.
     pub fixes_first: bool,
+    /// The cap `check --fix` reports with, while its rounds check with
+    /// none ([`Session::max_per_code`] `None`): the parse and the
+    /// resolver of a design keep in full every finding with a fix and
+    /// twice the cap of each code, the rest as their places
+    /// ([`crate::tally::Keep::FixesAndFirst`]), which
+    /// [`Session::cap_per_code`] counts. `None` by default: with no cap,
+    /// every finding is made in full.
+    pub fix_cap: Option<usize>,
+    /// The findings of each design's last check kept as their places
+    /// only, with no cap to show them by ([`Session::fix_cap`]).
+    hollowed: HashMap<FileId, Vec<Hollow>>,
+    /// Designs whose findings [`Session::cap_per_code`] would show one
+    /// of `hollowed` of: to be checked again with the cap
+    /// ([`Session::check_capped_again`]).
+    hollow_shown: HashSet<FileId>,
     /// Keep what the checks work out that the inventory lists too (the
     /// verdicts on exchanges of 特定個人情報 and the holdings) in each
     /// [`Analysis`], for `mynaflow inventory`. Off by default: a check
@@ -240,6 +255,9 @@ impl Session {
             keep_every_finding: false,
             keep_computed: false,
             fixes_first: false,
+            fix_cap: None,
+            hollowed: HashMap::new(),
+            hollow_shown: HashSet::new(),
             name_copies: Copies::Shared,
             rulebook_shelf: None,
         }
@@ -276,7 +294,13 @@ impl Session {
     ) -> Result<Arc<Rulebook>, RulebookError> {
         let text = rulebook_text(source)?;
         let id = self.sources.next_id();
-        let keep = self.stage_options().front_keep();
+        // A rulebook loaded for a design is not fixed (only one checked
+        // as a file of its own is), and its findings are reported from
+        // those kept: all of them, while a design's rounds have no cap.
+        let keep = match self.stage_options().front_keep() {
+            Keep::FixesAndFirst(_) => Keep::All,
+            keep => keep,
+        };
         let loaded = match &self.rulebook_shelf {
             Some(shelf) => shelf.load_keeping(source, id, text, keep),
             None => Arc::new(Loaded::load_keeping(source, id, text, keep)),
@@ -536,6 +560,9 @@ impl Session {
         }
         self.diagnostics.extend(done.diagnostics);
         self.found.extend(done.found);
+        if !done.hollowed.is_empty() {
+            self.hollowed.insert(file, done.hollowed);
+        }
         Ok(Checked {
             file,
             analysis: done.analysis,
@@ -614,6 +641,8 @@ impl Session {
         let ids: HashSet<FileId> = edited.iter().map(|(_, file, _)| *file).collect();
         self.diagnostics.retain(|d| !ids.contains(&d.primary.file));
         self.found.retain(|(_, at)| !ids.contains(&at.file));
+        self.hollowed.retain(|file, _| !ids.contains(file));
+        self.hollow_shown.retain(|file| !ids.contains(file));
         let start = Instant::now();
         let mut replaced = Replaced {
             paths: Vec::with_capacity(edited.len()),
@@ -644,6 +673,51 @@ impl Session {
         })
     }
 
+    /// Checks again with the cap [`Session::fix_cap`] each design among
+    /// `checked` (the checks of `paths`, in order) that
+    /// [`Session::cap_per_code`] could not cap, as a check with that cap
+    /// checks it: the cap would have shown a finding its last check kept
+    /// as its place only (suppressions or a baseline took out those kept
+    /// in full). Its findings, capped, replace the ones it had, and the
+    /// check replaces its entry in `checked`. Gives how many were checked
+    /// again.
+    pub fn check_capped_again(
+        &mut self,
+        paths: &[PathBuf],
+        checked: &mut [Result<Checked, String>],
+    ) -> usize {
+        let Some(cap) = self.fix_cap else {
+            return 0;
+        };
+        let again: Vec<(usize, FileId)> = (checked.iter().enumerate())
+            .filter_map(|(i, c)| match c {
+                Ok(c) if self.hollow_shown.contains(&c.file) => Some((i, c.file)),
+                _ => None,
+            })
+            .collect();
+        let edited: Vec<(PathBuf, FileId, String)> = (again.iter())
+            .filter_map(|&(i, file)| {
+                let path = paths.get(i)?.clone();
+                Some((path, file, self.sources.get(file).text.clone()))
+            })
+            .collect();
+        if edited.is_empty() {
+            return 0;
+        }
+        let (max, first) = (self.max_per_code.replace(cap), self.fixes_first);
+        self.fixes_first = false;
+        let replaced = self.replace_texts(edited);
+        let rechecked = self.check_replaced(replaced);
+        (self.max_per_code, self.fixes_first) = (max, first);
+        let n = rechecked.len();
+        for (&(i, _), c) in again.iter().zip(rechecked) {
+            if let Some(slot) = checked.get_mut(i) {
+                *slot = c;
+            }
+        }
+        n
+    }
+
     /// Words every finding [`Session::fixes_first`] left unworded, each
     /// from its file's analysis in `checked` (the last check of each
     /// file). The findings stay in the analyses.
@@ -670,31 +744,45 @@ impl Session {
     /// one by one (a tenth of a second at a million flows).
     pub fn cap_per_code(&mut self, max: usize) -> Vec<Diagnostic> {
         let mut files: HashMap<FileId, usize> = HashMap::new();
-        let mut groups: Vec<Vec<Diagnostic>> = Vec::new();
-        for d in std::mem::take(&mut self.diagnostics) {
-            let at = *files.entry(d.primary.file).or_insert_with(|| {
-                groups.push(Vec::new());
+        let mut groups: Vec<(FileId, Vec<Diagnostic>)> = Vec::new();
+        let mut group_of = |file: FileId, groups: &mut Vec<(FileId, Vec<Diagnostic>)>| {
+            *files.entry(file).or_insert_with(|| {
+                groups.push((file, Vec::new()));
                 groups.len() - 1
-            });
-            if let Some(group) = groups.get_mut(at) {
+            })
+        };
+        for d in std::mem::take(&mut self.diagnostics) {
+            let at = group_of(d.primary.file, &mut groups);
+            if let Some((_, group)) = groups.get_mut(at) {
                 group.push(d);
             }
         }
+        // A design whose findings were all kept as places, or taken out
+        // but for those: counted, and checked again (one is shown).
+        let mut hollowed: Vec<FileId> = self.hollowed.keys().copied().collect();
+        hollowed.sort_unstable();
+        for file in hollowed {
+            group_of(file, &mut groups);
+        }
         let rulebooks: HashSet<FileId> = self.rulebook_files.values().copied().collect();
         let (mut capped, mut apart) = (Vec::new(), Vec::new());
-        for group in groups {
-            let whole = group.first().is_none_or(|d| {
-                let file = d.primary.file;
-                self.reported.contains(&file) && !rulebooks.contains(&file)
-            });
-            if whole {
+        for (file, group) in groups {
+            let whole = self.reported.contains(&file) && !rulebooks.contains(&file);
+            let hollow = self.hollowed.remove(&file).unwrap_or_default();
+            if whole && hollow.is_empty() {
                 capped.extend(group);
-            } else {
-                let candidates = Candidates {
-                    before: group,
-                    ..Default::default()
-                };
-                capped.extend(candidates.into_capped_apart(max, &mut apart));
+                continue;
+            }
+            let candidates = Candidates {
+                before: group,
+                hollow,
+                ..Default::default()
+            };
+            match candidates.into_shown_apart(max, &mut apart) {
+                Some(shown) => capped.extend(shown),
+                None => {
+                    self.hollow_shown.insert(file);
+                }
             }
         }
         self.diagnostics = capped;
@@ -773,6 +861,7 @@ impl Session {
                     found,
                     analysis: None,
                     hollow_shown: None,
+                    hollowed: Vec::new(),
                 }),
             };
             jobs.push((at, file, job));
@@ -926,6 +1015,9 @@ impl Session {
             joined(&mut self.found, a.found);
             if let Some(Ok(c)) = out.get_mut(at) {
                 c.analysis = a.analysis;
+                if !a.hollowed.is_empty() {
+                    self.hollowed.insert(c.file, a.hollowed);
+                }
             }
         }
     }
@@ -1035,6 +1127,7 @@ impl Session {
             excuses: self.excuses.as_deref(),
             keep_computed: self.keep_computed,
             fixes_first: self.fixes_first,
+            fix_cap: self.fix_cap,
             for_again: false,
             copies: self.name_copies,
             keep_every_finding: self.keep_every_finding,
@@ -1325,6 +1418,8 @@ struct StageOptions<'a> {
     excuses: Option<&'a crate::baseline::Excuses>,
     keep_computed: bool,
     fixes_first: bool,
+    /// [`Session::fix_cap`].
+    fix_cap: Option<usize>,
     /// Keep what checking a design again needs ([`AgainFile`]).
     for_again: bool,
     /// How a file parsed again keeps its names ([`Session::name_copies`]).
@@ -1347,8 +1442,9 @@ impl StageOptions<'_> {
         if self.for_comparison {
             return Keep::Places;
         }
-        match self.max_per_code {
-            Some(max) if !self.for_again => Keep::for_cap(max),
+        match (self.max_per_code, self.fix_cap) {
+            (Some(max), _) if !self.for_again => Keep::for_cap(max),
+            (None, Some(max)) if !self.for_again => Keep::FixesAndFirst(max.max(1) * 2),
             _ => Keep::All,
         }
     }
@@ -1367,6 +1463,7 @@ impl Analysed {
             found: Vec::new(),
             analysis: None,
             hollow_shown: None,
+            hollowed: Vec::new(),
         }
     }
 }
@@ -1383,6 +1480,9 @@ struct Analysed {
     /// The findings kept hollow ([`crate::tally`]) that the cap per code
     /// would show: the file is to be analysed again keeping them in full.
     hollow_shown: Option<HashSet<(Code, Span)>>,
+    /// The findings kept hollow when there was no cap to show them by:
+    /// they are not among `diagnostics` ([`Session::fix_cap`]).
+    hollowed: Vec<Hollow>,
 }
 
 /// The part of checking a file that needs nothing from other files:
@@ -1627,6 +1727,7 @@ fn finish(
         after: Vec::new(),
     };
     let mut hollow_shown = None;
+    let mut hollowed = Vec::new();
     let (mut diags, found) = t.time("suppressions", || {
         let suppressions = suppress::read(source, &kept.comments, &mut candidates.after);
         suppress::apply(
@@ -1655,7 +1756,10 @@ fn finish(
                     (Vec::new(), places)
                 }
             },
-            None => (candidates.into_all(), places),
+            None => {
+                hollowed = std::mem::take(&mut candidates.hollow);
+                (candidates.into_all(), places)
+            }
         }
     });
     let mut analysis = analysis;
@@ -1678,6 +1782,7 @@ fn finish(
         found,
         analysis,
         hollow_shown,
+        hollowed,
     }
 }
 

@@ -656,3 +656,74 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
         assert!(ignored.contains('：'), "{ignored}");
     }
 }
+
+/// `check --fix` of a design with more findings without a fix than the
+/// cap shows (duplicate actors and unterminated strings on hundreds of
+/// lines) and a fix on many others (full-width colons): the rounds keep
+/// every fix and twice the cap of the rest in full, the others as their
+/// places, and the report is what `check` of the fixed file reports. When
+/// suppressions take out every duplicate kept in full, the cap would show
+/// one kept as its place: the design is then checked once more, with the
+/// cap.
+#[test]
+fn check_fix_of_findings_past_the_cap_without_a_fix_reports_what_a_check_reports() {
+    let suppressed = "actor 市町村 : 他機関  # mynaflow: allow MN011 reason=\"kept\"\n";
+    let plain = "actor 市町村 : 他機関\n";
+    for suppressed_first in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("dense.myna");
+        let mut src = String::from(
+            "use \"kenpo\"\n\
+             actor 適用システム : 組合\n\
+             actor 市町村 : 他機関\n\
+             data 課税情報 : 課税・非課税情報\n",
+        );
+        for i in 0..500 {
+            let duplicate = match (suppressed_first, i < 250) {
+                (true, first) => [plain, suppressed][first as usize],
+                (false, _) => [plain, suppressed][i % 2],
+            };
+            src.push_str(duplicate);
+            src.push_str(&format!("actor 事業所{i}：事業主\n"));
+            src.push_str(&format!("data 項目{i} : 課税・非課税情報 \"abc\n"));
+        }
+        std::fs::write(&f, &src).unwrap();
+        let run = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+                .args(args)
+                .arg(&f)
+                .output()
+                .unwrap()
+        };
+        let fixed = run(&["check", "--fix", "--timings", "--format", "json"]);
+        let stderr = String::from_utf8_lossy(&fixed.stderr);
+        assert!(stderr.contains("fixed 500 finding(s)"), "{stderr}");
+        // Fixed in one round and checked again after it; then, when the
+        // cap would show one kept as a place, checked with the cap.
+        let (checks, capped) = match suppressed_first {
+            true => (2, true),
+            false => (1, false),
+        };
+        let rounds = format!("--fix rounds ({checks} more check(s) of a file's text):");
+        assert!(stderr.contains(&rounds), "{stderr}");
+        assert_eq!(stderr.contains("\ncheck capped "), capped, "{stderr}");
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains('：'), "every full-width colon fixed");
+        let checked = run(&["check", "--format", "json"]);
+        assert_eq!(
+            String::from_utf8_lossy(&fixed.stdout),
+            String::from_utf8_lossy(&checked.stdout)
+        );
+        assert_eq!(fixed.status.code(), checked.status.code());
+        let report = String::from_utf8_lossy(&checked.stdout);
+        // 250 duplicate actors past the suppressed, 500 unterminated
+        // strings, 1 003 names nothing uses.
+        for more in [
+            "150 more MN011 finding(s) in this file",
+            "400 more MN002 finding(s) in this file",
+            "903 more MN012 finding(s) in this file",
+        ] {
+            assert!(report.contains(more), "{more}: {report}");
+        }
+    }
+}

@@ -1,13 +1,16 @@
-//! `check --fix [--unsafe-fixes]`: the check itself, every finding
-//! kept, whose fixes apply to each design's text in rounds. A round checks
-//! again, in the same session, only the designs it changed, until nothing
-//! more applies; the check then reports the last round's findings, a
-//! hundred a code. A design is checked once more than its rounds of
-//! fixes: once when nothing applies (it was checked twice, then three
-//! times when fixed: a session for each round, then the check proper from
-//! the disk). A round's fixed texts are written while the cores check
-//! them again: the disk's wait for a large file's fsync is then beside
-//! the check, not after it.
+//! `check --fix [--unsafe-fixes]`: the check itself, every finding with
+//! a fix kept in full (and twice the cap of each code of the others, the
+//! rest as their places), whose fixes apply to each design's text in
+//! rounds. A round checks again, in the same session, only the designs it
+//! changed, until nothing more applies; the check then reports the last
+//! round's findings, a hundred a code. A design is checked once more than
+//! its rounds of fixes: once when nothing applies (it was checked twice,
+//! then three times when fixed: a session for each round, then the check
+//! proper from the disk); and once more when the cap would show one of
+//! the findings kept as places (suppressions took out those kept in
+//! full). A round's fixed texts are written while the cores check them
+//! again: the disk's wait for a large file's fsync is then beside the
+//! check, not after it.
 
 use super::output::Settings;
 use mynaflow::apply_fixes::{self, Applied, MAX_ROUNDS};
@@ -112,11 +115,13 @@ pub fn check_fixing(
         reported,
     };
     let mut left = Left::default();
-    // Every finding kept while fixing, and those a fix can come from
-    // worded: the cap comes after the last round, the rest's words after
-    // the cap.
+    // Every finding with a fix kept while fixing (and each code's first
+    // few of the rest, the others as places), and those a fix can come
+    // from worded: the cap comes after the last round, the rest's words
+    // after the cap.
     let cap = s.max_per_code.take();
     s.fixes_first = true;
+    s.fix_cap = cap;
     let mut checked = s.check_paths(files);
     let mut rulebook_fixed = false;
     for (i, c) in checked.iter().enumerate() {
@@ -142,6 +147,7 @@ pub fn check_fixing(
         *s = fresh()?;
         s.max_per_code = None;
         s.fixes_first = true;
+        s.fix_cap = cap;
         checked = s.check_paths(files);
         left.checks += checked.iter().filter(|c| c.is_ok()).count();
     }
@@ -155,9 +161,21 @@ pub fn check_fixing(
         std::mem::forget(s.cap_per_code(max));
         s.timings.add("cap", start.elapsed());
     }
+    // A design the cap would show one of the findings its rounds kept as
+    // places only (suppressions took out those kept in full) is checked
+    // once more with the cap, for the report.
+    let before = std::mem::take(&mut s.timings);
+    let start = Instant::now();
+    let again = s.check_capped_again(files, &mut checked);
+    if again > 0 {
+        left.checks += again;
+        left.spent.add("check capped", start.elapsed());
+    }
+    left.again.merge(&std::mem::replace(&mut s.timings, before));
     s.word_left(&checked);
     s.max_per_code = cap;
     s.fixes_first = false;
+    s.fix_cap = None;
     Ok((checked, left))
 }
 

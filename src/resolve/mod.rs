@@ -334,7 +334,7 @@ pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span) -> Diagnostic {
 /// MN014 when `used` is spelled differently from its declaration.
 pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, out: &mut Tally) {
     if *used.text != *declared {
-        out.push_made(Code::MN014, used.span, || {
+        out.push_made_with_fix(Code::MN014, used.span, || {
             Diagnostic::new(
                 Code::MN014,
                 used.span,

@@ -321,7 +321,7 @@ impl<'a> Lexer<'a> {
 
     fn full_width(&mut self, at: usize, c: char, ascii: char) {
         let span = self.span(at, at + c.len_utf8());
-        self.found.push_made(Code::MN003, span, || {
+        self.found.push_made_with_fix(Code::MN003, span, || {
             full_width_read_as_ascii(span, c, ascii)
         });
     }
