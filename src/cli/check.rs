@@ -3,7 +3,7 @@
 use super::output::{Settings, designs, fail_in, try_session};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use clap::ValueEnum;
-use mynaflow::baseline::{Baseline, Excuses};
+use mynaflow::baseline::{Baseline, Excuses, Recording};
 use mynaflow::code::Code;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::render::{self, BUILTIN_PREFIX, Report};
@@ -258,11 +258,11 @@ pub fn run(o: &Options) -> u8 {
             .copied()
             .filter(|(code, at)| reported(*code, &at.file))
             .collect();
-        let b = Baseline::record_places(&s.sources, &places, &diags, &folder_of(path));
+        let b = Recording::of_places(&s.sources, &places, &diags, &folder_of(path));
         if let Err(e) = mynaflow::atomic_write::write_with(path, |w| b.write_json(w)) {
             return stop(None, lang, mynaflow::oserror::in_both(&e));
         }
-        let n = b.findings.len();
+        let n = b.len();
         let shown = shown(path);
         say(
             lang,
