@@ -8,6 +8,7 @@
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Applicability, Edit, Fix};
 use crate::span::FileId;
+use crate::tally::Hollow;
 use std::collections::BTreeMap;
 
 /// How many apply-and-recheck rounds `check --fix` runs at most: fixes
@@ -36,10 +37,33 @@ pub fn fixes_for<'a>(
     file: FileId,
     unsafe_too: bool,
 ) -> Vec<&'a Fix> {
-    diags
+    let found = diags
         .into_iter()
-        .filter(|d| d.primary.file == file)
-        .filter_map(|d| d.fixes.iter().find(|f| allowed(f, unsafe_too)))
+        .map(|d| (d.primary.file, d.fixes.as_slice()));
+    first_allowed(found, file, unsafe_too)
+}
+
+/// [`fixes_for`] of findings kept as their places, with their fixes
+/// (`check --fix`: [`crate::tally::Keep::FixesAndFirst`]).
+pub fn fixes_of_places<'a>(
+    places: impl IntoIterator<Item = &'a Hollow>,
+    file: FileId,
+    unsafe_too: bool,
+) -> Vec<&'a Fix> {
+    let found = places.into_iter().map(|h| (h.primary.file, h.fixes()));
+    first_allowed(found, file, unsafe_too)
+}
+
+/// The first fix `unsafe_too` allows of each finding in `file`, given
+/// as its file and its fixes, whose edits are all in `file`.
+fn first_allowed<'a>(
+    found: impl Iterator<Item = (FileId, &'a [Fix])>,
+    file: FileId,
+    unsafe_too: bool,
+) -> Vec<&'a Fix> {
+    found
+        .filter(|&(at, _)| at == file)
+        .filter_map(|(_, fixes)| fixes.iter().find(|f| allowed(f, unsafe_too)))
         .filter(|f| f.edits.iter().all(|e| e.span.file == file))
         .collect()
 }

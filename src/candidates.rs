@@ -491,6 +491,7 @@ mod tests {
             code: Code::MN002,
             primary: span(start),
             more: 0,
+            fixes: None,
         };
         // 150 MN002: the 100 in full at 50..150, 50 hollow at 0..50 (the
         // cap shows the first hundred by place: fifty of each).

@@ -204,10 +204,10 @@ pub struct Session {
     pub fixes_first: bool,
     /// The cap `check --fix` reports with, while its rounds check with
     /// none ([`Session::max_per_code`] `None`): the parse and the
-    /// resolver of a design keep in full every finding with a fix and
-    /// twice the cap of each code, the rest as their places
-    /// ([`crate::tally::Keep::FixesAndFirst`]), which
-    /// [`Session::cap_per_code`] counts. `None` by default: with no cap,
+    /// resolver of a design keep in full twice the cap of each code, the
+    /// rest as their places with their fixes
+    /// ([`crate::tally::Keep::FixesAndFirst`]), which the rounds apply
+    /// and [`Session::cap_per_code`] counts. `None` by default: with no cap,
     /// every finding is made in full.
     pub fix_cap: Option<usize>,
     /// The findings of each design's last check kept as their places
@@ -671,6 +671,13 @@ impl Session {
             files,
             parsed,
         })
+    }
+
+    /// The findings of `file`'s last check kept as their places, with
+    /// their fixes, when it had no cap to show them by
+    /// ([`Session::fix_cap`]); none otherwise.
+    pub fn kept_as_places(&self, file: FileId) -> &[Hollow] {
+        self.hollowed.get(&file).map_or(&[], Vec::as_slice)
     }
 
     /// Checks again with the cap [`Session::fix_cap`] each design among

@@ -17,6 +17,7 @@
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::fix::Fix;
 use crate::span::Span;
 use std::collections::{BinaryHeap, HashSet};
 use std::sync::Arc;
@@ -37,12 +38,13 @@ pub enum Keep {
     /// --impact`: 11 MB of unterminated strings, every one worded in both
     /// runs, took 5.6–5.8 s and 2 GB).
     Places,
-    /// Every one with a fix, and the first `n` made of each code of the
-    /// others: for `check --fix`, whose rounds read every fix and whose
-    /// report shows a hundred a code (11 MB of unterminated strings and
-    /// duplicate actors, every one worded, took 3.4 s and 1.37 GB with
-    /// nothing to fix). A file with any kept as its place is checked
-    /// again with the cap before it is reported.
+    /// The first `n` made of each code, as [`Keep::First`]; each of the
+    /// others kept as its place with its fixes, made without words: for
+    /// `check --fix`, whose rounds read every fix and whose report shows
+    /// a hundred a code (11 MB of unterminated strings and duplicate
+    /// actors, every one worded, took 3.4 s and 1.37 GB with nothing to
+    /// fix; a million-flow design with a full-width colon on each flow,
+    /// 6.4 s and 2.3 GB).
     FixesAndFirst(usize),
 }
 
@@ -69,8 +71,9 @@ impl Keep {
 }
 
 /// A finding kept as its code and place: all that suppressions, a
-/// baseline and the cap per code read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// baseline and the cap per code read; and, for `check --fix`
+/// ([`Keep::FixesAndFirst`]), its fixes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Hollow {
     /// Its code.
     pub code: Code,
@@ -78,16 +81,25 @@ pub struct Hollow {
     pub primary: Span,
     /// How many further findings it stands for ([`Diagnostic::more`]).
     pub more: usize,
+    /// Its fixes, kept for `check --fix` (their messages need not be
+    /// made: a finding shown is made again, in full); else none.
+    pub fixes: Option<Box<[Fix]>>,
 }
 
 impl Hollow {
-    /// `d` as its place.
-    fn of(d: &Diagnostic) -> Hollow {
+    /// `d` as its place, and its fixes when `with_fixes` (and it has one).
+    fn of(d: Diagnostic, with_fixes: bool) -> Hollow {
         Hollow {
             code: d.code,
             primary: d.primary,
             more: d.more,
+            fixes: (with_fixes && !d.fixes.is_empty()).then(|| d.fixes.into_boxed_slice()),
         }
+    }
+
+    /// Its fixes (none unless kept for `check --fix`).
+    pub fn fixes(&self) -> &[Fix] {
+        self.fixes.as_deref().unwrap_or_default()
     }
 
     /// How many findings it stands for, itself included.
@@ -153,6 +165,7 @@ impl Tally {
             Keep::Places => return false,
             Keep::First(n) | Keep::FixesAndFirst(n) => *n,
         };
+        let with_fixes = self.keeps_fixes();
         let i = code as usize;
         if self.kept.len() <= i {
             self.kept
@@ -172,7 +185,7 @@ impl Tally {
                 .and_then(|(_, _, at)| self.full.get_mut(at)?.take());
             if let Some(d) = aside {
                 self.aside += 1;
-                self.hollow.push(Hollow::of(&d));
+                self.hollow.push(Hollow::of(d, with_fixes));
             }
         }
         heap.push((primary.start, primary.end, self.full.len()));
@@ -186,10 +199,11 @@ impl Tally {
     pub fn push(&mut self, d: Diagnostic) {
         let plain = d.severity == d.code.severity() && d.pending.is_none();
         let places = matches!(self.keep, Keep::Places);
-        if (!plain && !places) || self.takes_fix(&d) || self.takes(d.code, d.primary) {
+        if (!plain && !places) || self.takes(d.code, d.primary) {
             self.full.push(Some(d));
         } else {
-            self.hollow.push(Hollow::of(&d));
+            let with_fixes = self.keeps_fixes();
+            self.hollow.push(Hollow::of(d, with_fixes));
         }
     }
 
@@ -205,33 +219,40 @@ impl Tally {
                 code,
                 primary,
                 more: 0,
+                fixes: None,
             });
         }
     }
 
-    /// Adds the diagnostic `make` gives, which carries a fix: made when
-    /// it is kept in full, as [`Tally::push_made`] does, and always when
-    /// every fix is ([`Keep::FixesAndFirst`]).
+    /// Adds the diagnostic `make` gives, which carries the fix `fix`
+    /// gives: made only when it is kept in full, as [`Tally::push_made`]
+    /// does; else its place, with the fix when fixes are kept
+    /// ([`Keep::FixesAndFirst`]: a fix alone costs no words).
     pub fn push_made_with_fix(
         &mut self,
         code: Code,
         primary: Span,
         make: impl FnOnce() -> Diagnostic,
+        fix: impl FnOnce() -> Fix,
     ) {
-        match self.keep {
-            Keep::FixesAndFirst(_) => {
-                let d = make();
-                debug_assert!(!d.fixes.is_empty(), "{d:?}");
-                self.push(d);
-            }
-            _ => self.push_made(code, primary, make),
+        if self.takes(code, primary) {
+            let d = make();
+            debug_assert!(d.code == code && d.primary == primary, "{d:?}");
+            self.full.push(Some(d));
+        } else {
+            let fixes = self.keeps_fixes().then(|| Box::from([fix()]));
+            self.hollow.push(Hollow {
+                code,
+                primary,
+                more: 0,
+                fixes,
+            });
         }
     }
 
-    /// Is `d` kept in full for its fix? Then it holds no place among
-    /// its code's first few, and is never put aside.
-    fn takes_fix(&self, d: &Diagnostic) -> bool {
-        matches!(self.keep, Keep::FixesAndFirst(_)) && !d.fixes.is_empty()
+    /// Are fixes kept with places?
+    fn keeps_fixes(&self) -> bool {
+        matches!(self.keep, Keep::FixesAndFirst(_))
     }
 
     /// Adds each of `ds`, in order.
@@ -288,7 +309,7 @@ impl Tally {
         let before = self.hollow.len();
         t.hollow = (self.hollow.iter().enumerate())
             .filter(|&(i, _)| kept(i))
-            .map(|(_, h)| *h)
+            .map(|(_, h)| h.clone())
             .collect();
         t.full = (self.full.iter().enumerate())
             .filter(|&(i, _)| kept(before + i))
@@ -424,7 +445,7 @@ mod tests {
                 t.hollow().iter().map(|h| h.primary.start).collect(),
             )
         };
-        let given = vec![Hollow::of(&at(Code::MN002, 0))];
+        let given = vec![Hollow::of(at(Code::MN002, 0), false)];
         let mut all = Tally::from_parts(Keep::All, Vec::new(), given);
         all.extend((1..6).map(|i| at(Code::MN010, i)));
         let left = all.without_made(&[0, 2, 5]).map(|t| starts(&t));
@@ -440,50 +461,70 @@ mod tests {
     }
 
     #[test]
-    fn fixes_and_first_keeps_every_fix_and_each_codes_first_few() {
-        let fixed = |code: Code, i: usize| {
-            at(code, i).with_fix(crate::fix::Fix::safe(
-                Text::new("fix", "fix"),
+    fn fixes_and_first_keeps_each_codes_first_few_and_the_others_places_with_their_fixes() {
+        let fix = |i: usize, message: &str| {
+            crate::fix::Fix::safe(
+                Text::new(message, message),
                 vec![crate::fix::Edit {
                     span: span(i),
                     content: String::new(),
                 }],
-            ))
+            )
         };
+        let fixed = |code: Code, i: usize| at(code, i).with_fix(fix(i, "worded"));
         let mut t = Tally::new(Keep::FixesAndFirst(2));
-        // Made from the end of the text back: each fix stays, whatever
-        // its place; the first two of the others are those nearest the
-        // start.
+        // Made from the end of the text back: those kept in full first
+        // are put aside, with their fixes, for those nearer the start.
         for i in (0..6).rev() {
             t.push(fixed(Code::MN010, 100 + i));
             t.push(at(Code::MN010, i));
-            t.push_made_with_fix(Code::MN003, span(200 + i), || fixed(Code::MN003, 200 + i));
             t.push_made(Code::MN002, span(300 + i), || at(Code::MN002, 300 + i));
         }
-        let with_fix = t.full().filter(|d| !d.fixes.is_empty()).count();
-        assert_eq!(with_fix, 12, "every fix kept");
-        assert_eq!(starts(&t, Code::MN003).len(), 6);
-        let unfixed = |code| -> Vec<u32> {
-            let mut v: Vec<u32> = (t.full())
-                .filter(|d| d.code == code && d.fixes.is_empty())
-                .map(|d| d.primary.start)
+        // Made in order: past the first two, only the fix is made.
+        for i in 0..6 {
+            t.push_made_with_fix(
+                Code::MN003,
+                span(200 + i),
+                || fixed(Code::MN003, 200 + i),
+                || fix(200 + i, ""),
+            );
+        }
+        assert_eq!(starts(&t, Code::MN010), [0, 1]);
+        assert_eq!(starts(&t, Code::MN003), [200, 201]);
+        assert_eq!(starts(&t, Code::MN002), [300, 301]);
+        assert_eq!((t.hollow().len(), t.len()), (18, 24));
+        // Each place keeps its fixes, the fix of one never made without
+        // words; a place with none has none.
+        for h in t.hollow() {
+            let start = h.primary.start as usize;
+            let edits: Vec<usize> = (h.fixes().iter())
+                .flat_map(|f| f.edits.iter().map(|e| e.span.start as usize))
                 .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(unfixed(Code::MN010), [0, 1]);
-        assert_eq!(unfixed(Code::MN002), [300, 301]);
-        assert_eq!((t.hollow().len(), t.len()), (8, 24));
-        assert!(t.hollow().iter().all(|h| h.primary.start % 100 >= 2));
-        // Elsewhere, a fix is kept as any other finding is.
+            match (h.code, start) {
+                (Code::MN010, 100..) | (Code::MN003, _) => assert_eq!(edits, [start]),
+                _ => assert!(edits.is_empty(), "{h:?}"),
+            }
+        }
+        let alone = |h: &Hollow| h.fixes().iter().all(|f| f.message.en.is_empty());
+        for h in t.hollow().iter().filter(|h| !h.fixes().is_empty()) {
+            assert_eq!(alone(h), h.code == Code::MN003, "{h:?}");
+        }
+        // Elsewhere, a place keeps no fix.
         let mut first = Tally::new(Keep::First(1));
         for i in 0..3 {
-            first.push_made_with_fix(Code::MN003, span(i), || fixed(Code::MN003, i));
+            first.push(fixed(Code::MN010, i));
+            first.push_made_with_fix(
+                Code::MN003,
+                span(i),
+                || fixed(Code::MN003, i),
+                || panic!("no fix is made alone"),
+            );
         }
         assert_eq!(
             (starts(&first, Code::MN003), first.hollow().len()),
-            (vec![0], 2)
+            (vec![0], 4)
         );
+        assert!(first.hollow().iter().all(|h| h.fixes().is_empty()));
     }
 
     #[test]

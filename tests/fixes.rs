@@ -660,8 +660,9 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
 /// `check --fix` of a design with more findings without a fix than the
 /// cap shows (duplicate actors and unterminated strings on hundreds of
 /// lines) and a fix on many others (full-width colons): the rounds keep
-/// every fix and twice the cap of the rest in full, the others as their
-/// places, and the report is what `check` of the fixed file reports. When
+/// twice the cap of each code in full, the others as their places with
+/// their fixes (every colon is fixed), and the report is what `check` of
+/// the fixed file reports. When
 /// suppressions take out every duplicate kept in full, the cap would show
 /// one kept as its place: the design is then checked once more, with the
 /// cap.

@@ -1,7 +1,6 @@
-//! `check --fix [--unsafe-fixes]`: the check itself, every finding with
-//! a fix kept in full (and twice the cap of each code of the others, the
-//! rest as their places), whose fixes apply to each design's text in
-//! rounds. A round checks again, in the same session, only the designs it
+//! `check --fix [--unsafe-fixes]`: the check itself, twice the cap of
+//! each code kept in full and the rest as their places with their fixes,
+//! whose fixes apply to each design's text in rounds. A round checks again, in the same session, only the designs it
 //! changed, until nothing more applies; the check then reports the last
 //! round's findings, a hundred a code. A design is checked once more than
 //! its rounds of fixes: once when nothing applies (it was checked twice,
@@ -18,11 +17,12 @@ use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::code::Code;
 use mynaflow::config::Config;
 use mynaflow::diagnostic::Diagnostic;
-use mynaflow::fix::Applicability;
+use mynaflow::fix::{Applicability, Fix};
 use mynaflow::select::Selection;
 use mynaflow::session::{Analysis, Checked, Session};
 use mynaflow::source::SourceFile;
 use mynaflow::span::FileId;
+use mynaflow::tally::Hollow;
 use mynaflow::text::Text;
 use mynaflow::timings::Timings;
 use rayon::prelude::*;
@@ -115,10 +115,10 @@ pub fn check_fixing(
         reported,
     };
     let mut left = Left::default();
-    // Every finding with a fix kept while fixing (and each code's first
-    // few of the rest, the others as places), and those a fix can come
-    // from worded: the cap comes after the last round, the rest's words
-    // after the cap.
+    // Every fix kept while fixing (each code's first few findings in
+    // full, the others as places with their fixes), and those a fix can
+    // come from worded: the cap comes after the last round, the rest's
+    // words after the cap.
     let cap = s.max_per_code.take();
     s.fixes_first = true;
     s.fix_cap = cap;
@@ -243,20 +243,22 @@ fn rounds(
         // stands until the process ends.
         let mut old = Vec::new();
         for (i, file, diags) in &jobs {
+            let places = s.kept_as_places(*file);
             if let Some(Ok(c)) = checked.get_mut(*i)
-                && fixing.may_change(&paths[*i], *file, diags, round)
+                && fixing.may_change(&paths[*i], *file, diags, places, round)
             {
                 old.extend(c.analysis.take());
             }
         }
         // Each file's fixes on every core.
-        let sources = &s.sources;
+        let seen: &Session = s;
         let apply = || -> Vec<(usize, FileId, Round, Left)> {
             (jobs.into_par_iter())
                 .map(|(i, file, diags)| {
                     let path = &paths[i];
-                    let text = &sources.get(file).text;
-                    let (round, left) = fixing.round(path, file, text, diags, round);
+                    let text = &seen.sources.get(file).text;
+                    let places = seen.kept_as_places(file);
+                    let (round, left) = fixing.round(path, file, text, diags, places, round);
                     (i, file, round, left)
                 })
                 .collect()
@@ -375,10 +377,34 @@ impl Fixing<'_> {
         (diags.iter()).filter(move |d| reports(d.code))
     }
 
+    /// The fixes this run may apply of the findings of `file` the check
+    /// reports: its diagnostics' and those of its findings kept as
+    /// places.
+    fn fixes<'d>(
+        &self,
+        path: &Path,
+        file: FileId,
+        diags: &'d [Diagnostic],
+        places: &'d [Hollow],
+    ) -> Vec<&'d Fix> {
+        let reports = self.reported.reports_in(self.settings, path);
+        let unsafe_too = self.unsafe_too;
+        let mut fixes = apply_fixes::fixes_for(self.shown(path, diags), file, unsafe_too);
+        let places = places.iter().filter(|h| reports(h.code));
+        fixes.extend(apply_fixes::fixes_of_places(places, file, unsafe_too));
+        fixes
+    }
+
     /// Has the file a fix this round may apply?
-    fn may_change(&self, path: &Path, file: FileId, diags: &[Diagnostic], round: usize) -> bool {
-        let shown = self.shown(path, diags);
-        round < MAX_ROUNDS && !apply_fixes::fixes_for(shown, file, self.unsafe_too).is_empty()
+    fn may_change(
+        &self,
+        path: &Path,
+        file: FileId,
+        diags: &[Diagnostic],
+        places: &[Hollow],
+        round: usize,
+    ) -> bool {
+        round < MAX_ROUNDS && !self.fixes(path, file, diags, places).is_empty()
     }
 
     /// One round of one file: the fixes of its findings the check
@@ -390,10 +416,11 @@ impl Fixing<'_> {
         file: FileId,
         text: &str,
         diags: Vec<Diagnostic>,
+        places: &[Hollow],
         round: usize,
     ) -> (Round, Left) {
         let mut left = Left::default();
-        let fixes = apply_fixes::fixes_for(self.shown(path, &diags), file, self.unsafe_too);
+        let fixes = self.fixes(path, file, &diags, places);
         let applied = (round < MAX_ROUNDS && !fixes.is_empty())
             .then(|| apply_fixes::apply(text, &fixes))
             .filter(|r| r.applied > 0 && r.text != text);
@@ -405,12 +432,17 @@ impl Fixing<'_> {
             left.out_of_rounds = fixes.len();
         }
         if !self.unsafe_too {
+            let only_unsafe = |fixes: &[Fix]| {
+                !fixes.is_empty()
+                    && (fixes.iter()).all(|f| f.applicability == Applicability::Unsafe)
+            };
+            let reports = self.reported.reports_in(self.settings, path);
             left.only_unsafe = (self.shown(path, &diags))
-                .filter(|d| {
-                    !d.fixes.is_empty()
-                        && (d.fixes.iter()).all(|f| f.applicability == Applicability::Unsafe)
-                })
-                .count();
+                .filter(|d| only_unsafe(&d.fixes))
+                .count()
+                + (places.iter())
+                    .filter(|h| reports(h.code) && only_unsafe(h.fixes()))
+                    .count();
         }
         (Round::Done(diags), left)
     }

@@ -345,7 +345,7 @@ pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, ou
             .with_label(declared_at, Text::new("declared here", "宣言"))
             .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared))
             .with_fix(respell(used.span, declared))
-        });
+        }, || respell(used.span, declared));
     }
 }
 

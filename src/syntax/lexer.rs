@@ -9,6 +9,7 @@ use crate::fix::{Edit, Fix};
 use crate::span::{FileId, Span};
 use crate::tally::{Hollow, Keep, Tally};
 use crate::text;
+use crate::text::Text;
 
 /// The lexer's result.
 #[derive(Debug, Default)]
@@ -321,9 +322,12 @@ impl<'a> Lexer<'a> {
 
     fn full_width(&mut self, at: usize, c: char, ascii: char) {
         let span = self.span(at, at + c.len_utf8());
-        self.found.push_made_with_fix(Code::MN003, span, || {
-            full_width_read_as_ascii(span, c, ascii)
-        });
+        self.found.push_made_with_fix(
+            Code::MN003,
+            span,
+            || full_width_read_as_ascii(span, c, ascii),
+            || as_ascii(span, ascii, Text::default()),
+        );
     }
 
     /// Pushes a token whose value is `raw` with forbidden characters removed
@@ -562,10 +566,18 @@ fn full_width_read_as_ascii(span: Span, c: char, ascii: char) -> Diagnostic {
         text!("full-width {shown} read as {ascii_shown}"; "{shown_ja} を {ascii_ja} として読みました"),
     )
     .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)"))
-    .with_fix(Fix::safe(
-        text!("write {ascii_shown}"; "{ascii_ja} に書き換える"),
-        vec![Edit { span, content: ascii.to_string() }],
-    ))
+    .with_fix(as_ascii(span, ascii, text!("write {ascii_shown}"; "{ascii_ja} に書き換える")))
+}
+
+/// MN003's fix: the full-width character at `span` written as `ascii`.
+fn as_ascii(span: Span, ascii: char, message: Text) -> Fix {
+    Fix::safe(
+        message,
+        vec![Edit {
+            span,
+            content: ascii.to_string(),
+        }],
+    )
 }
 
 /// MN002 at `span`: a string with no closing quote.
