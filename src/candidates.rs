@@ -487,12 +487,7 @@ mod tests {
 
     #[test]
     fn a_hollow_finding_the_cap_would_show_asks_for_those_shown_in_full() {
-        let hollow = |start| Hollow {
-            code: Code::MN002,
-            primary: span(start),
-            more: 0,
-            fixes: None,
-        };
+        let hollow = |start| Hollow::new(Code::MN002, span(start));
         // 150 MN002: the 100 in full at 50..150, 50 hollow at 0..50 (the
         // cap shows the first hundred by place: fifty of each).
         let c = || Candidates {
