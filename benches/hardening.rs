@@ -44,6 +44,13 @@
 //! - `dense_fmt`: `fmt` of those lines, which it refuses: each finding
 //!   was worded to name the first (11 MB: 718 MB); it now keeps the first
 //!   of each code.
+//! - `dense_fix`, `fullwidth_fix`: the check `check --fix` starts with
+//!   (no cap while its rounds fix, every fix kept) and its cap, of those
+//!   lines and of N lines declaring an actor with a full-width colon
+//!   (MN003, a safe fix each; MN012): every finding was worded for its
+//!   fix (11 MB: 1.4 GB; a million flows typed in full width: 2.3 GB);
+//!   past each code's first few, each is now kept as its place with its
+//!   fix alone.
 
 #[path = "generate/rulebooks.rs"]
 mod rulebooks;
@@ -63,6 +70,29 @@ fn check(text: String) -> usize {
     };
     black_box(s.check_text("bench.myna", text, None));
     s.diagnostics.len()
+}
+
+/// The check `check --fix` starts with, then its cap: every finding with
+/// a fix, what the cap shows, and what the rounds would apply.
+fn fix_check(text: String) -> usize {
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    s.max_per_code = None;
+    s.fix_cap = Some(mynaflow::candidates::MAX_PER_CODE);
+    s.fixes_first = true;
+    let file = black_box(s.check_text("bench.myna", text, None)).file;
+    let fixes = (s.diagnostics.iter().map(|d| d.fixes.len()))
+        .chain(s.kept_as_places(file).iter().map(|h| h.fixes().len()))
+        .sum::<usize>();
+    black_box(s.cap_per_code(mynaflow::candidates::MAX_PER_CODE));
+    fixes + s.diagnostics.len()
+}
+
+fn fullwidth_colons(n: usize) -> String {
+    let mut t = String::from("use \"kenpo\"\n");
+    for i in 0..n {
+        t.push_str(&format!("actor 事業所{i}：事業主\n"));
+    }
+    t
 }
 
 fn stacked_suppressions(n: usize) -> String {
@@ -263,6 +293,20 @@ fn all(c: &mut Criterion) {
         impact,
     );
     bench_run(c, "dense_fmt", &[20_000, 200_000], dense_findings, format);
+    bench_run(
+        c,
+        "dense_fix",
+        &[20_000, 200_000],
+        dense_findings,
+        fix_check,
+    );
+    bench_run(
+        c,
+        "fullwidth_fix",
+        &[20_000, 200_000],
+        fullwidth_colons,
+        fix_check,
+    );
 }
 
 criterion_group!(benches, all);
