@@ -746,7 +746,11 @@ impl Session {
     /// finding, and shows a hundred a code). A rulebook loaded for a
     /// design is capped as its file checked on its own would be; a file
     /// that is not a design's text keeps all its own (one, MN005), as it
-    /// would have. Gives the findings left out, for the caller
+    /// would have. A design's findings kept as places
+    /// ([`Session::fix_cap`]) are counted; when the cap would show one,
+    /// none of the design's is kept, and
+    /// [`Session::check_capped_again`] checks it again with the cap.
+    /// Gives the findings left out, for the caller
     /// to free: a command about to end need not free tens of thousands
     /// one by one (a tenth of a second at a million flows).
     pub fn cap_per_code(&mut self, max: usize) -> Vec<Diagnostic> {
@@ -1451,7 +1455,9 @@ impl StageOptions<'_> {
         }
         match (self.max_per_code, self.fix_cap) {
             (Some(max), _) if !self.for_again => Keep::for_cap(max),
-            (None, Some(max)) if !self.for_again => Keep::FixesAndFirst(max.max(1) * 2),
+            (None, Some(max)) if !self.for_again => {
+                Keep::FixesAndFirst(max.max(1).saturating_mul(2))
+            }
             _ => Keep::All,
         }
     }

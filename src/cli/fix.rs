@@ -1,10 +1,11 @@
 //! `check --fix [--unsafe-fixes]`: the check itself, twice the cap of
 //! each code kept in full and the rest as their places with their fixes,
-//! whose fixes apply to each design's text in rounds. A round checks again, in the same session, only the designs it
-//! changed, until nothing more applies; the check then reports the last
-//! round's findings, a hundred a code. A design is checked once more than
-//! its rounds of fixes: once when nothing applies (it was checked twice,
-//! then three times when fixed: a session for each round, then the check
+//! whose fixes apply to each design's text in rounds. A round checks
+//! again, in the same session, only the designs it changed, until
+//! nothing more applies; the check then reports the last round's
+//! findings, a hundred a code. A design is checked once more than its
+//! rounds of fixes: once when nothing applies (it was checked twice, then
+//! three times when fixed: a session for each round, then the check
 //! proper from the disk); and once more when the cap would show one of
 //! the findings kept as places (suppressions took out those kept in
 //! full). A round's fixed texts are written while the cores check them
