@@ -130,75 +130,57 @@ mod tests {
     use super::*;
     use crate::expect::expectations;
 
+    /// Rewrites `text` to what is `found`, which must give `want`; what
+    /// it writes must read back as `back` (lines shift when an own-line
+    /// annotation goes or comes), and rewriting it again changes nothing.
+    fn round_trip(text: &str, found: &[(usize, Code)], want: &str, back: &[(usize, Code)]) {
+        let new = rewrite(&SourceFile::new("t", text), found).unwrap();
+        assert_eq!(new, want);
+        let read = expectations(&SourceFile::new("t", new.as_str())).unwrap();
+        assert_eq!(read, back);
+        let again = rewrite(&SourceFile::new("t", new.as_str()), back).unwrap();
+        assert_eq!(again, new);
+    }
+
     #[test]
     fn rewrites_to_what_is_found() {
-        let text = "actor A : x\n# expect: MN102\nflow A -> B : X\nflow B -> A : X   # expect: MN103\r\nflow C -> D : Y # a note\n";
-        let f = SourceFile::new("t", text);
-        let found = [
-            (1, Code::MN012),
-            (4, Code::MN103),
-            (5, Code::MN201),
-            (5, Code::MN101),
-        ];
-        let new = rewrite(&f, &found).unwrap();
-        assert_eq!(
-            new,
-            "actor A : x   # expect: MN012\nflow A -> B : X\nflow B -> A : X   # expect: MN103\r\n# expect: MN101, MN201\nflow C -> D : Y # a note\n"
-        );
-        // What it writes reads back as what was found (lines shift when an
-        // own-line annotation goes).
-        let back = expectations(&SourceFile::new("t", new.as_str())).unwrap();
-        assert_eq!(
-            back,
-            [
+        round_trip(
+            "actor A : x\n# expect: MN102\nflow A -> B : X\nflow B -> A : X   # expect: MN103\r\nflow C -> D : Y # a note\n",
+            &[
                 (1, Code::MN012),
-                (3, Code::MN103),
+                (4, Code::MN103),
+                (5, Code::MN201),
                 (5, Code::MN101),
-                (5, Code::MN201)
-            ]
-        );
-        // Rewriting again changes nothing.
-        let again = rewrite(
-            &SourceFile::new("t", new.as_str()),
+            ],
+            "actor A : x   # expect: MN012\nflow A -> B : X\nflow B -> A : X   # expect: MN103\r\n# expect: MN101, MN201\nflow C -> D : Y # a note\n",
             &[
                 (1, Code::MN012),
                 (3, Code::MN103),
                 (5, Code::MN101),
                 (5, Code::MN201),
             ],
-        )
-        .unwrap();
-        assert_eq!(again, new);
+        );
     }
 
     #[test]
     fn a_line_ending_in_an_open_string_is_annotated_above_it() {
         // At its end, the annotation would be the string's text.
-        let text = "actor A : 組合 \"abc\nactor B : 組合 \"x # y\n  actor C : 組合\n";
-        let f = SourceFile::new("t", text);
-        let found = [
-            (1, Code::MN002),
-            (1, Code::MN012),
-            (2, Code::MN002),
-            (3, Code::MN012),
-        ];
-        let new = rewrite(&f, &found).unwrap();
-        assert_eq!(
-            new,
-            "# expect: MN002, MN012\nactor A : 組合 \"abc\n# expect: MN002\nactor B : 組合 \"x # y\n  actor C : 組合   # expect: MN012\n"
-        );
-        let back = expectations(&SourceFile::new("t", new.as_str())).unwrap();
-        assert_eq!(
-            back,
-            [
+        round_trip(
+            "actor A : 組合 \"abc\nactor B : 組合 \"x # y\n  actor C : 組合\n",
+            &[
+                (1, Code::MN002),
+                (1, Code::MN012),
+                (2, Code::MN002),
+                (3, Code::MN012),
+            ],
+            "# expect: MN002, MN012\nactor A : 組合 \"abc\n# expect: MN002\nactor B : 組合 \"x # y\n  actor C : 組合   # expect: MN012\n",
+            &[
                 (2, Code::MN002),
                 (2, Code::MN012),
                 (4, Code::MN002),
-                (5, Code::MN012)
-            ]
+                (5, Code::MN012),
+            ],
         );
-        let again = rewrite(&SourceFile::new("t", new.as_str()), &back).unwrap();
-        assert_eq!(again, new);
     }
 
     #[test]

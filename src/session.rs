@@ -638,26 +638,41 @@ impl Session {
     /// texts can be shared ([`crate::source::SourceMap::shared`]): `check
     /// --fix` writes them while they are checked.
     pub fn replace_texts(&mut self, edited: Vec<(PathBuf, FileId, String)>) -> Replaced {
-        let ids: HashSet<FileId> = edited.iter().map(|(_, file, _)| *file).collect();
-        self.diagnostics.retain(|d| !ids.contains(&d.primary.file));
-        self.found.retain(|(_, at)| !ids.contains(&at.file));
-        self.hollowed.retain(|file, _| !ids.contains(file));
-        self.hollow_shown.retain(|file| !ids.contains(file));
         let start = Instant::now();
+        let mut texts = Vec::with_capacity(edited.len());
         let mut replaced = Replaced {
             paths: Vec::with_capacity(edited.len()),
             files: Vec::with_capacity(edited.len()),
         };
         for (path, file, text) in edited {
-            self.sources.replace_text(file, text);
-            if let Some(excuses) = &self.excuses {
-                excuses.renew(self.sources.get(file));
-            }
+            texts.push((file, text));
             replaced.paths.push(path);
             replaced.files.push(file);
         }
+        self.forget(&replaced.files);
+        for (file, text) in texts {
+            self.sources.replace_text(file, text);
+            self.renew_excuses(file);
+        }
         self.timings.add("index lines", start.elapsed());
         replaced
+    }
+
+    /// Drops the findings of `files` (and their places), to be checked
+    /// again.
+    fn forget(&mut self, files: &[FileId]) {
+        let ids: HashSet<FileId> = files.iter().copied().collect();
+        self.diagnostics.retain(|d| !ids.contains(&d.primary.file));
+        self.found.retain(|(_, at)| !ids.contains(&at.file));
+        self.hollowed.retain(|file, _| !ids.contains(file));
+        self.hollow_shown.retain(|file| !ids.contains(file));
+    }
+
+    /// A baseline's excuses for `file` taken afresh, for its check again.
+    fn renew_excuses(&self, file: FileId) {
+        if let Some(excuses) = &self.excuses {
+            excuses.renew(self.sources.get(file));
+        }
     }
 
     /// Checks the designs `replaced` gave new texts, each as
@@ -702,19 +717,25 @@ impl Session {
                 _ => None,
             })
             .collect();
-        let edited: Vec<(PathBuf, FileId, String)> = (again.iter())
-            .filter_map(|&(i, file)| {
-                let path = paths.get(i)?.clone();
-                Some((path, file, self.sources.get(file).text.clone()))
-            })
-            .collect();
-        if edited.is_empty() {
+        // Their texts stay as they are.
+        let mut same = Replaced {
+            paths: Vec::with_capacity(again.len()),
+            files: Vec::with_capacity(again.len()),
+        };
+        for &(i, file) in &again {
+            same.paths.extend(paths.get(i).cloned());
+            same.files.push(file);
+        }
+        if same.files.is_empty() || same.paths.len() != same.files.len() {
             return 0;
+        }
+        self.forget(&same.files);
+        for &file in &same.files {
+            self.renew_excuses(file);
         }
         let (max, first) = (self.max_per_code.replace(cap), self.fixes_first);
         self.fixes_first = false;
-        let replaced = self.replace_texts(edited);
-        let rechecked = self.check_replaced(replaced);
+        let rechecked = self.check_replaced(same);
         (self.max_per_code, self.fixes_first) = (max, first);
         let n = rechecked.len();
         for (&(i, _), c) in again.iter().zip(rechecked) {

@@ -230,13 +230,7 @@ impl Tally {
     /// Adds the diagnostic `make` gives, made only when it is kept in
     /// full (a finding past the cap costs no words).
     pub fn push_made(&mut self, code: Code, primary: Span, make: impl FnOnce() -> Diagnostic) {
-        if self.takes(code, primary) {
-            let d = make();
-            debug_assert!(d.code == code && d.primary == primary, "{d:?}");
-            self.full.push(Some(d));
-        } else {
-            self.hollow.push(Hollow::new(code, primary));
-        }
+        self.push_made_else(code, primary, make, Vec::new);
     }
 
     /// Adds the diagnostic `make` gives, which carries the fix `fix`
@@ -250,16 +244,29 @@ impl Tally {
         make: impl FnOnce() -> Diagnostic,
         fix: impl FnOnce() -> Fix,
     ) {
+        let keeps_fixes = self.keeps_fixes();
+        let fixes = || match keeps_fixes {
+            true => vec![fix()],
+            false => Vec::new(),
+        };
+        self.push_made_else(code, primary, make, fixes);
+    }
+
+    /// The diagnostic `make` gives when it is kept in full, else its
+    /// place with the fixes `fixes` gives.
+    fn push_made_else(
+        &mut self,
+        code: Code,
+        primary: Span,
+        make: impl FnOnce() -> Diagnostic,
+        fixes: impl FnOnce() -> Vec<Fix>,
+    ) {
         if self.takes(code, primary) {
             let d = make();
             debug_assert!(d.code == code && d.primary == primary, "{d:?}");
             self.full.push(Some(d));
         } else {
-            let fixes = match self.keeps_fixes() {
-                true => vec![fix()],
-                false => Vec::new(),
-            };
-            self.hollow.push(Hollow::with(code, primary, 0, fixes));
+            self.hollow.push(Hollow::with(code, primary, 0, fixes()));
         }
     }
 

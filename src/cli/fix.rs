@@ -366,31 +366,20 @@ fn free(models: Vec<Analysis>) {
 }
 
 impl Fixing<'_> {
-    /// The findings of `file` the check reports (a finding it would not
-    /// report is not fixed: an ignored code's unsafe fix rewrote the
-    /// design).
-    fn shown<'d>(
-        &self,
-        path: &Path,
-        diags: &'d [Diagnostic],
-    ) -> impl Iterator<Item = &'d Diagnostic> + Clone {
-        let reports = self.reported.reports_in(self.settings, path);
-        (diags.iter()).filter(move |d| reports(d.code))
-    }
-
     /// The fixes this run may apply of the findings of `file` the check
-    /// reports: its diagnostics' and those of its findings kept as
-    /// places.
+    /// reports (`reports` says which codes: a finding it would not report
+    /// is not fixed, as an ignored code's unsafe fix rewrote the design):
+    /// its diagnostics' and those of its findings kept as places.
     fn fixes<'d>(
         &self,
-        path: &Path,
+        reports: &impl Fn(Code) -> bool,
         file: FileId,
         diags: &'d [Diagnostic],
         places: &'d [Hollow],
     ) -> Vec<&'d Fix> {
-        let reports = self.reported.reports_in(self.settings, path);
         let unsafe_too = self.unsafe_too;
-        let mut fixes = apply_fixes::fixes_for(self.shown(path, diags), file, unsafe_too);
+        let diags = diags.iter().filter(|d| reports(d.code));
+        let mut fixes = apply_fixes::fixes_for(diags, file, unsafe_too);
         let places = places.iter().filter(|h| reports(h.code));
         fixes.extend(apply_fixes::fixes_of_places(places, file, unsafe_too));
         fixes
@@ -405,7 +394,8 @@ impl Fixing<'_> {
         places: &[Hollow],
         round: usize,
     ) -> bool {
-        round < MAX_ROUNDS && !self.fixes(path, file, diags, places).is_empty()
+        let reports = self.reported.reports_in(self.settings, path);
+        round < MAX_ROUNDS && !self.fixes(&reports, file, diags, places).is_empty()
     }
 
     /// One round of one file: the fixes of its findings the check
@@ -421,7 +411,8 @@ impl Fixing<'_> {
         round: usize,
     ) -> (Round, Left) {
         let mut left = Left::default();
-        let fixes = self.fixes(path, file, &diags, places);
+        let reports = self.reported.reports_in(self.settings, path);
+        let fixes = self.fixes(&reports, file, &diags, places);
         let applied = (round < MAX_ROUNDS && !fixes.is_empty())
             .then(|| apply_fixes::apply(text, &fixes))
             .filter(|r| r.applied > 0 && r.text != text);
@@ -437,9 +428,8 @@ impl Fixing<'_> {
                 !fixes.is_empty()
                     && (fixes.iter()).all(|f| f.applicability == Applicability::Unsafe)
             };
-            let reports = self.reported.reports_in(self.settings, path);
-            left.only_unsafe = (self.shown(path, &diags))
-                .filter(|d| only_unsafe(&d.fixes))
+            left.only_unsafe = (diags.iter())
+                .filter(|d| reports(d.code) && only_unsafe(&d.fixes))
                 .count()
                 + (places.iter())
                     .filter(|h| reports(h.code) && only_unsafe(h.fixes()))
