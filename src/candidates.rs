@@ -195,12 +195,35 @@ impl Candidates {
             return (self.into_all(), front);
         }
         // Each one's place, then which list and where in it: unique, so
-        // an unstable sort gives the stable order.
-        let mut order: Vec<(u32, u32, u8, usize)> = Vec::with_capacity(self.len());
-        order.extend((self.before.iter().enumerate()).map(|(i, d)| key(d.primary, 0, i)));
-        order.extend((self.placed.iter().enumerate()).map(|(i, p)| key(p.primary, 1, i)));
-        order.extend((self.after.iter().enumerate()).map(|(i, d)| key(d.primary, 2, i)));
-        order.extend((self.hollow.iter().enumerate()).map(|(i, h)| key(h.primary, 3, i)));
+        // an unstable sort gives the stable order. Only each code's first
+        // `max + 1` are sorted (what is shown, and where the summary
+        // stands), found by selection: sorting every one was n log n, a
+        // twentieth of the run of a design with a finding on every line.
+        let mut by_code: Vec<Vec<Key>> = Vec::new();
+        let mut add = |code: Code, k: Key| {
+            let c = code as usize;
+            if by_code.len() <= c {
+                by_code.resize_with(Code::ALL.len().max(c + 1), Vec::new);
+            }
+            if let Some(keys) = by_code.get_mut(c) {
+                keys.push(k);
+            }
+        };
+        (self.before.iter().enumerate()).for_each(|(i, d)| add(d.code, key(d.primary, 0, i)));
+        (self.placed.iter().enumerate()).for_each(|(i, p)| add(p.code, key(p.primary, 1, i)));
+        (self.after.iter().enumerate()).for_each(|(i, d)| add(d.code, key(d.primary, 2, i)));
+        (self.hollow.iter().enumerate()).for_each(|(i, h)| add(h.code, key(h.primary, 3, i)));
+        // Past the cap, the diagnostics made before and after the checks
+        // go apart, in the order of their places.
+        let mut past: Vec<Key> = Vec::new();
+        let mut order: Vec<Key> = Vec::new();
+        for mut keys in by_code {
+            if keys.len() > max + 1 {
+                keys.select_nth_unstable(max + 1);
+                past.extend(keys.drain(max + 1..).filter(|k| k.2 != 1 && k.2 != 3));
+            }
+            order.append(&mut keys);
+        }
         order.sort_unstable();
         // What is shown of those made before the checks, and whether one
         // of them is hollow.
@@ -214,7 +237,8 @@ impl Candidates {
         let mut seen: HashMap<Code, usize> = HashMap::new();
         let mut shown = Vec::new();
         let mut summaries = Vec::new();
-        for (_, _, list, i) in order {
+        for k in order {
+            let (_, _, list, i) = k;
             let place = match list {
                 1 => self.placed.get(i).map(|p| (p.code, p.primary)),
                 3 => self.hollow.get(i).map(|h| (h.code, h.primary)),
@@ -231,13 +255,13 @@ impl Candidates {
                 let total = counts.get(&code).copied().unwrap_or(0);
                 summaries.push(summary(code, primary, total - max));
             }
+            if *n > max {
+                past.push(k);
+                continue;
+            }
             // A diagnostic of the lists before and after the checks'.
             let made =
                 (lists.get_mut(list as usize).and_then(|l| l.get_mut(i))).and_then(Option::take);
-            if *n > max {
-                apart.extend(made.filter(|d| d.pending.is_none()));
-                continue;
-            }
             match (list, made) {
                 (1, _) => shown.extend(self.placed.get(i).map(|p| p.pending())),
                 (3, _) => {
@@ -253,14 +277,23 @@ impl Candidates {
                 (_, None) => {}
             }
         }
+        past.sort_unstable();
+        for (_, _, list, i) in past {
+            let made =
+                (lists.get_mut(list as usize).and_then(|l| l.get_mut(i))).and_then(Option::take);
+            apart.extend(made.filter(|d| d.pending.is_none()));
+        }
         shown.extend(summaries);
         (shown, hollow_shown.then_some(front))
     }
 }
 
-/// Where a diagnostic sorts: by place, then by the list it is in and its
-/// index there.
-fn key(primary: Span, list: u8, i: usize) -> (u32, u32, u8, usize) {
+/// Where a candidate sorts: by place, then by the list it is in (0
+/// before the checks, 1 placed, 2 after, 3 hollow) and its index there.
+type Key = (u32, u32, u8, usize);
+
+/// A candidate's [`Key`].
+fn key(primary: Span, list: u8, i: usize) -> Key {
     (primary.start, primary.end, list, i)
 }
 
@@ -372,6 +405,84 @@ mod tests {
         let kept = mixed(400).into_capped(MAX_PER_CODE);
         let pending: Vec<usize> = kept.iter().filter_map(|d| d.pending).collect();
         assert!(pending.len() >= MAX_PER_CODE, "{}", pending.len());
+    }
+
+    /// Candidates in all four lists, many on the same places, each
+    /// diagnostic worded with its list and index.
+    fn crowded() -> Candidates {
+        let codes = [Code::MN101, Code::MN102, Code::MN402];
+        let named = |code, start, name: String| {
+            Diagnostic::new(code, span(start), Text::new(name.clone(), name))
+        };
+        Candidates {
+            before: (0..150)
+                .map(|i| named(codes[i as usize % 3], (i * 7) % 90, format!("b{i}")))
+                .collect(),
+            hollow: (0..120)
+                .map(|i| Hollow::new(codes[i as usize % 3], span((i * 5) % 90)))
+                .collect(),
+            placed: (0..200)
+                .map(|i| placed(codes[i as usize % 2], (i * 13) % 90, i as usize))
+                .collect(),
+            after: (0..40)
+                .map(|i| named(codes[i as usize % 3], (i * 11) % 90, format!("a{i}")))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_cap_shows_and_sets_apart_what_one_sort_of_them_all_would() {
+        // Every code has more than any of these caps.
+        for max in [1, 2, 5, 30, 100] {
+            let c = crowded();
+            // Every one, sorted by place, then list (before, placed,
+            // after, hollow) and index; walked in that order.
+            let mut all: Vec<(Key, Code, String)> = Vec::new();
+            let word = |d: &Diagnostic| d.message.get(crate::text::Lang::En).to_string();
+            all.extend(
+                (c.before.iter().enumerate()).map(|(i, d)| (key(d.primary, 0, i), d.code, word(d))),
+            );
+            all.extend(
+                (c.placed.iter().enumerate())
+                    .map(|(i, p)| (key(p.primary, 1, i), p.code, format!("p{}", p.finding))),
+            );
+            all.extend(
+                (c.after.iter().enumerate()).map(|(i, d)| (key(d.primary, 2, i), d.code, word(d))),
+            );
+            all.extend(
+                (c.hollow.iter().enumerate())
+                    .map(|(i, h)| (key(h.primary, 3, i), h.code, format!("h{i}"))),
+            );
+            all.sort_by_key(|(k, _, _)| *k);
+            let mut seen: HashMap<Code, usize> = HashMap::new();
+            let (mut want_shown, mut want_apart, mut summaries) = (vec![], vec![], vec![]);
+            for ((start, _, list, _), code, name) in all {
+                let n = seen.entry(code).or_default();
+                *n += 1;
+                if *n == max + 1 {
+                    summaries.push(format!("{code:?} {start} summary"));
+                }
+                match (*n > max, list) {
+                    (true, 0 | 2) => want_apart.push(name),
+                    (true, _) | (false, 3) => {}
+                    (false, _) => want_shown.push(format!("{code:?} {start} {name}")),
+                }
+            }
+            want_shown.extend(summaries);
+            let mut apart = Vec::new();
+            let shown: Vec<String> = (c.into_capped_apart(max, &mut apart).iter())
+                .map(|d| match d.pending {
+                    Some(f) => format!("{:?} {} p{f}", d.code, d.primary.start),
+                    None if word(d).contains("not shown") => {
+                        format!("{:?} {} summary", d.code, d.primary.start)
+                    }
+                    None => format!("{:?} {} {}", d.code, d.primary.start, word(d)),
+                })
+                .collect();
+            assert_eq!(shown, want_shown, "max {max}");
+            let apart: Vec<String> = apart.iter().map(word).collect();
+            assert_eq!(apart, want_apart, "max {max}");
+        }
     }
 
     #[test]

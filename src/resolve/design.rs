@@ -4,8 +4,8 @@ use super::rebind::RulebookNames;
 use super::sections::SectionNotes;
 use super::slots::{self, Slots};
 use super::{
-    DeclaredIn, Kind, Suggestions, check_spelling, duplicate, misplaced, not_a_misspelling,
-    noting_kind, rulebook_kind_of,
+    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, check_spelling, duplicate, misplaced,
+    rulebook_kind_of,
 };
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -18,6 +18,27 @@ use crate::text::Text;
 use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+
+/// What else a name of `rb` undefined as a `wanted` (a role, category,
+/// purpose or clause) names: another of the rulebook's kinds
+/// ([`rulebook_kind_of`]), or for a purpose a section. Never a name of the
+/// design: a role is often named like the actor declared with it (`actor
+/// 事業主 : 事業主`), and a design bound to another rulebook
+/// ([`super::rebind`]) keeps its actors' and items' findings.
+fn rulebook_other<'r>(
+    rb: &'r Rulebook,
+    wanted: Kind,
+    name: &str,
+    section_notes: &'r mut SectionNotes,
+) -> Option<NamesOther<'r>> {
+    if let Some(is) = rulebook_kind_of(rb, wanted, name) {
+        return Some(NamesOther::Kind(is, DeclaredIn::Rulebook(&rb.name)));
+    }
+    match wanted {
+        Kind::Purpose => section_notes.note(rb, name).map(NamesOther::Section),
+        _ => None,
+    }
+}
 
 /// Binds a design's names, reporting what it cannot find.
 pub(super) struct Resolver<'a> {
@@ -71,47 +92,6 @@ impl<'a> Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    /// `d` (an MN010 for `name`, undefined as a `wanted`) with a note when
-    /// the name is one of another kind of the same source
-    /// ([`noting_kind`]): for an actor or an item, the design's items or
-    /// actors (those declared so far); for a role, category, purpose or
-    /// clause, the rulebook's others ([`rulebook_kind_of`]), or a section
-    /// of it for a purpose. Never across the two: a role is often named
-    /// like the actor declared with it (`actor 事業主 : 事業主`), and a
-    /// design bound to another rulebook ([`super::rebind`]) keeps its
-    /// actors' and items' findings.
-    fn noting_other_kind(&mut self, wanted: Kind, name: &str, d: Diagnostic) -> Diagnostic {
-        let rulebook = self.design.rulebook.clone();
-        let rb = rulebook.as_deref();
-        let (is, declared) = match wanted {
-            Kind::Actor => (
-                self.data_names.get(name).map(|_| Kind::Data),
-                DeclaredIn::ThisDesign,
-            ),
-            Kind::Data => (
-                self.actor_names.get(name).map(|_| Kind::Actor),
-                DeclaredIn::ThisDesign,
-            ),
-            Kind::Role | Kind::Category | Kind::Purpose | Kind::Clause => match rb {
-                Some(rb) => (
-                    rulebook_kind_of(rb, wanted, name),
-                    DeclaredIn::Rulebook(&rb.name),
-                ),
-                None => (None, DeclaredIn::ThisDesign),
-            },
-        };
-        if let Some(is) = is {
-            return noting_kind(d, wanted, is, name, declared);
-        }
-        match (wanted, rb) {
-            (Kind::Purpose, Some(rb)) => match self.section_notes.note(rb, name) {
-                Some((note, facts)) => not_a_misspelling(d, note.clone(), facts.clone()),
-                None => d,
-            },
-            _ => d,
-        }
-    }
-
     fn actor(&mut self, name: &Ident) -> Ref<ActorId> {
         let found = self.actor_names.lookup(&name.text);
         let id = found.map(|(a, _)| a);
@@ -125,14 +105,26 @@ impl Resolver<'_> {
             }
             None => {
                 let actors = &self.design.actors;
-                let d = self.suggestions.undefined(Kind::Actor, name, || {
+                let answer = self.suggestions.answer(Kind::Actor, name, || {
                     actors.iter().map(|a| a.name.as_str()).collect()
                 });
-                let d = self.noting_other_kind(Kind::Actor, &name.text, d);
-                self.diags.push(d.with_note(Text::new(
-                    "declare it first: actor NAME : ROLE",
-                    "先に宣言してください: actor 名前 : 役割",
-                )));
+                // An item of this design (declared so far), never a name of
+                // the rulebook: a role is often named like the actor
+                // declared with it (`actor 事業主 : 事業主`).
+                let other = (self.data_names.get(&name.text))
+                    .map(|_| NamesOther::Kind(Kind::Data, DeclaredIn::ThisDesign));
+                let u = Undefined {
+                    kind: Kind::Actor,
+                    name,
+                    answer,
+                    other,
+                };
+                u.push(self.diags, |d| {
+                    d.with_note(Text::new(
+                        "declare it first: actor NAME : ROLE",
+                        "先に宣言してください: actor 名前 : 役割",
+                    ))
+                });
             }
         }
         Ref {
@@ -154,14 +146,25 @@ impl Resolver<'_> {
             }
             None => {
                 let data = &self.design.data;
-                let d = self.suggestions.undefined(Kind::Data, name, || {
+                let answer = self.suggestions.answer(Kind::Data, name, || {
                     data.iter().map(|d| d.name.as_str()).collect()
                 });
-                let d = self.noting_other_kind(Kind::Data, &name.text, d);
-                self.diags.push(d.with_note(Text::new(
-                    "declare it first: data NAME : CATEGORY",
-                    "先に宣言してください: data 名前 : カテゴリ",
-                )));
+                // An actor of this design (declared so far), never a name
+                // of the rulebook, as for an actor.
+                let other = (self.actor_names.get(&name.text))
+                    .map(|_| NamesOther::Kind(Kind::Actor, DeclaredIn::ThisDesign));
+                let u = Undefined {
+                    kind: Kind::Data,
+                    name,
+                    answer,
+                    other,
+                };
+                u.push(self.diags, |d| {
+                    d.with_note(Text::new(
+                        "declare it first: data NAME : CATEGORY",
+                        "先に宣言してください: data 名前 : カテゴリ",
+                    ))
+                });
             }
         }
         Ref {
@@ -194,12 +197,20 @@ impl Resolver<'_> {
                 check_spelling(name, declared, at, self.diags);
             }
             None => {
-                let d = self.suggestions.undefined(kind, name, || all(&rb));
-                let d = self.noting_other_kind(kind, &name.text, d).with_note(text!(
-                    "names of roles, categories, purposes and clauses come from the rulebook `{}`", rb.name;
-                    "役割・カテゴリ・利用目的・契約事項の名前はルールブック「{}」で定義されます", rb.name
-                ));
-                self.diags.push(d);
+                let answer = self.suggestions.answer(kind, name, || all(&rb));
+                let other = rulebook_other(&rb, kind, &name.text, &mut self.section_notes);
+                let u = Undefined {
+                    kind,
+                    name,
+                    answer,
+                    other,
+                };
+                u.push(self.diags, |d| {
+                    d.with_note(text!(
+                        "names of roles, categories, purposes and clauses come from the rulebook `{}`", rb.name;
+                        "役割・カテゴリ・利用目的・契約事項の名前はルールブック「{}」で定義されます", rb.name
+                    ))
+                });
             }
         }
         if let Some(w) = &mut self.written {

@@ -102,9 +102,72 @@ pub(crate) enum DeclaredIn<'a> {
     Rulebook(&'a str),
 }
 
+/// Why a name undefined as one kind is no misspelling: it names something
+/// else, so a close name offered is no safe fix.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum NamesOther<'a> {
+    /// Something of this kind, declared there.
+    Kind(Kind, DeclaredIn<'a>),
+    /// A section of the design's rulebook: the note that says which, and
+    /// its facts ([`sections::SectionNotes`]).
+    Section(&'a (Text, Vec<Fact>)),
+}
+
+/// An MN010 before its words: the name, its "did you mean" answer and what
+/// else it names, which decide its fix. The words are made only when the
+/// finding is kept in full: 500 000 actors of a misspelled role, each
+/// worded in English and Japanese before the tally kept it as its place,
+/// spent most of their resolution on it.
+pub(crate) struct Undefined<'a> {
+    /// The kind the name was wanted as.
+    pub(crate) kind: Kind,
+    /// The name as written.
+    pub(crate) name: &'a Ident,
+    /// The close name, or the one it abbreviates ([`Suggestions::answer`]).
+    pub(crate) answer: Option<(&'a str, Likeness)>,
+    /// What else it names, if anything.
+    pub(crate) other: Option<NamesOther<'a>>,
+}
+
+impl Undefined<'_> {
+    /// Adds it to `diags` with `finish` (its last notes) applied to its
+    /// words, made only when it is kept in full; its fix, when it has one,
+    /// made only when it is kept.
+    pub(crate) fn push(self, diags: &mut Tally, finish: impl FnOnce(Diagnostic) -> Diagnostic) {
+        let span = self.name.span;
+        let make = || finish(self.diagnostic());
+        match self.only_near() {
+            Some(s) => diags.push_made_with_fix(Code::MN010, span, make, || respell(span, s)),
+            None => diags.push_made(Code::MN010, span, make),
+        }
+    }
+
+    /// The close name a respelling writes: the only close one, when the
+    /// name names nothing else (then there is nothing to choose between).
+    fn only_near(&self) -> Option<&str> {
+        match (self.answer, self.other) {
+            (Some((s, Likeness::OnlyNear)), None) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The finding in full.
+    fn diagnostic(&self) -> Diagnostic {
+        let (kind, name) = (self.kind, &self.name.text);
+        let d = undefined_suggesting(kind, self.name, self.answer);
+        match self.other {
+            None => d,
+            Some(NamesOther::Kind(is, declared)) => noting_kind(d, kind, is, name, declared),
+            Some(NamesOther::Section((note, facts))) => {
+                not_a_misspelling(d, note.clone(), facts.clone())
+            }
+        }
+    }
+}
+
 /// `d`, an MN010 for `name` undefined as a `wanted`, noting that it names
 /// something of kind `is`, declared `in` ([`not_a_misspelling`]).
-pub(crate) fn noting_kind(
+fn noting_kind(
     d: Diagnostic,
     wanted: Kind,
     is: Kind,
@@ -133,7 +196,7 @@ pub(crate) fn noting_kind(
 /// `d`, an MN010 for a name that is no misspelling (it names something
 /// else), with the note that says what and its facts, and without the
 /// respelling a close name offered as a safe fix (the suggestion stays).
-pub(crate) fn not_a_misspelling(mut d: Diagnostic, note: Text, facts: Vec<Fact>) -> Diagnostic {
+fn not_a_misspelling(mut d: Diagnostic, note: Text, facts: Vec<Fact>) -> Diagnostic {
     d.fixes.clear();
     d.with_note(note).with_facts(facts)
 }
@@ -179,36 +242,39 @@ impl Default for Suggestions {
 }
 
 impl Suggestions {
-    /// MN010 for `name`; `candidates` is asked for once per kind (the
-    /// names of a kind do not change while a file is resolved).
-    pub(crate) fn undefined<C, S>(&mut self, kind: Kind, name: &Ident, candidates: C) -> Diagnostic
+    /// The "did you mean" of `name`, undefined as a `kind`
+    /// ([`Undefined::answer`]); `candidates` is asked for once per kind
+    /// (the names of a kind do not change while a file is resolved).
+    pub(crate) fn answer<C, S>(
+        &mut self,
+        kind: Kind,
+        name: &Ident,
+        candidates: C,
+    ) -> Option<(&str, Likeness)>
     where
         C: FnOnce() -> Vec<S>,
         S: AsRef<str>,
     {
         let key = (kind, name.text);
-        let answer = match self.answers.get(&key) {
-            Some(s) => s.clone(),
-            None => {
-                let index = self
-                    .indexes
-                    .entry(kind)
-                    .or_insert_with(|| suggest::NameIndex::new(&candidates()));
-                let s = (index.nearest(&name.text, &mut self.budget))
-                    .map(|(best, like)| (best.to_string(), like));
-                self.answers.insert(key, s.clone());
-                s
-            }
-        };
-        let answer = answer.as_ref().map(|(s, like)| (s.as_str(), *like));
-        undefined_suggesting(kind, name, answer)
+        let Suggestions {
+            answers,
+            indexes,
+            budget,
+        } = self;
+        let answer = answers.entry(key).or_insert_with(|| {
+            let index = indexes
+                .entry(kind)
+                .or_insert_with(|| suggest::NameIndex::new(&candidates()));
+            (index.nearest(&name.text, budget)).map(|(best, like)| (best.to_string(), like))
+        });
+        answer.as_ref().map(|(s, like)| (s.as_str(), *like))
     }
 
-    /// Searches ahead, on every core, the answers [`Suggestions::undefined`]
+    /// Searches ahead, on every core, the answers [`Suggestions::answer`]
     /// will be asked for `wanted` in this order, spending the budget as
     /// asking in turn would: a design with many distinct misspellings
     /// spent most of its resolution on these searches, on one core.
-    /// `candidates` gives each kind's names, as `undefined` is given them.
+    /// `candidates` gives each kind's names, as `answer` is given them.
     ///
     /// The searches go a batch of one per thread at a time, each allowed
     /// what is left at the batch's start; each is then spent in order, and
@@ -421,8 +487,62 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_undefined_name_past_the_cap_is_worded_never_and_keeps_its_fix() {
+        use crate::tally::Keep;
+        let role = |start: usize| Ident {
+            text: Name::from("事業生"),
+            span: Span::new(crate::span::FileId(0), start, start + 9),
+            sym: Sym::NONE,
+        };
+        let sections = (Text::new("s", "s"), Vec::new());
+        // The only close name, something else, and no answer.
+        let answers = [
+            (Some(("事業主", Likeness::OnlyNear)), None),
+            (
+                Some(("事業主", Likeness::OnlyNear)),
+                Some(NamesOther::Section(&sections)),
+            ),
+            (None, None),
+        ];
+        for (answer, other) in answers {
+            let answer: Option<(&str, Likeness)> = answer;
+            let mut diags = Tally::new(Keep::FixesAndFirst(2));
+            let mut worded = 0;
+            for i in 0..5 {
+                let name = role(i * 20);
+                let u = Undefined {
+                    kind: Kind::Role,
+                    name: &name,
+                    answer,
+                    other,
+                };
+                u.push(&mut diags, |d| {
+                    worded += 1;
+                    d
+                });
+            }
+            assert_eq!(worded, 2, "{answer:?} {other:?}");
+            let full: Vec<&Diagnostic> = diags.full().collect();
+            let fixes = |f: &[Fix]| f.iter().map(|f| f.edits.len()).sum::<usize>();
+            let want = usize::from(answer.is_some() && other.is_none());
+            assert!(full.iter().all(|d| fixes(&d.fixes) == want), "{full:?}");
+            let hollow = diags.hollow();
+            assert_eq!(hollow.len(), 3);
+            assert!(
+                hollow.iter().all(|h| fixes(h.fixes()) == want),
+                "{hollow:?}"
+            );
+            // Its words are those a full finding has.
+            assert!(
+                full.iter()
+                    .all(|d| d.message.en == "undefined role `事業生`")
+            );
+        }
+    }
+
     /// The answers and what is left, asked in turn or searched ahead.
-    fn answered(budget: usize, ahead: bool) -> (Vec<Option<String>>, usize) {
+    fn answered(budget: usize, ahead: bool) -> (Vec<Option<(String, Likeness)>>, usize) {
         let wanted = misspellings();
         let mut s = Suggestions {
             budget,
@@ -432,14 +552,14 @@ mod tests {
             let refs: Vec<(Kind, &Name)> = wanted.iter().map(|(k, n)| (*k, n)).collect();
             s.search_ahead(&refs, names_of);
         }
-        let helps = wanted
+        let answers = wanted
             .iter()
             .map(|(kind, name)| {
-                let d = s.undefined(*kind, &ident(name), || names_of(*kind));
-                d.help.map(|h| h.en)
+                let answer = s.answer(*kind, &ident(name), || names_of(*kind));
+                answer.map(|(n, like)| (n.to_string(), like))
             })
             .collect();
-        (helps, s.budget)
+        (answers, s.budget)
     }
 
     #[test]

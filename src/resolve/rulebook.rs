@@ -1,6 +1,9 @@
 //! Rulebook syntax to [`Rulebook`].
 
-use super::{DeclaredIn, Kind, Suggestions, duplicate, misplaced, noting_kind, rulebook_kind_of};
+use super::suggest::Likeness;
+use super::{
+    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, duplicate, misplaced, rulebook_kind_of,
+};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::model::tree::{self, Linker};
@@ -10,6 +13,29 @@ use crate::syntax::ast::{self, Ident, RoleFlag, Stmt};
 use crate::tally::Tally;
 use crate::text;
 use crate::text::Text;
+
+/// Reports an MN010 for `name`, undefined in `rb` as a `wanted`, with
+/// its "did you mean" `answer`, noting when the rulebook declares the name
+/// as another kind. Every declaration is read before any name is looked
+/// up, so the note is exact, and so is each kind's index of names for "did
+/// you mean", made at its first misspelling.
+fn push_undefined(
+    rb: &Rulebook,
+    diags: &mut Tally,
+    wanted: Kind,
+    name: &Ident,
+    answer: Option<(&str, Likeness)>,
+) {
+    let other = rulebook_kind_of(rb, wanted, &name.text)
+        .map(|is| NamesOther::Kind(is, DeclaredIn::ThisRulebook));
+    let u = Undefined {
+        kind: wanted,
+        name,
+        answer,
+        other,
+    };
+    u.push(diags, |d| d);
+}
 
 struct Builder<'a> {
     rb: Rulebook,
@@ -26,10 +52,10 @@ impl Builder<'_> {
         let id = self.rb.role_named(&name.text);
         if id.is_none() {
             let roles = &self.rb.roles;
-            let d = (self.suggestions).undefined(Kind::Role, name, || {
+            let answer = (self.suggestions).answer(Kind::Role, name, || {
                 roles.iter().map(|r| r.name.as_str()).collect()
             });
-            self.push_undefined(Kind::Role, name, d);
+            push_undefined(&self.rb, self.diags, Kind::Role, name, answer);
         }
         id
     }
@@ -38,10 +64,10 @@ impl Builder<'_> {
         let id = self.rb.category_named(&name.text);
         if id.is_none() {
             let categories = &self.rb.categories;
-            let d = (self.suggestions).undefined(Kind::Category, name, || {
+            let answer = (self.suggestions).answer(Kind::Category, name, || {
                 categories.iter().map(|c| c.name.as_str()).collect()
             });
-            self.push_undefined(Kind::Category, name, d);
+            push_undefined(&self.rb, self.diags, Kind::Category, name, answer);
         }
         id
     }
@@ -50,25 +76,12 @@ impl Builder<'_> {
         let id = self.rb.purpose_named(&name.text);
         if id.is_none() {
             let purposes = &self.rb.purposes;
-            let d = (self.suggestions).undefined(Kind::Purpose, name, || {
+            let answer = (self.suggestions).answer(Kind::Purpose, name, || {
                 purposes.iter().map(|p| p.name.as_str()).collect()
             });
-            self.push_undefined(Kind::Purpose, name, d);
+            push_undefined(&self.rb, self.diags, Kind::Purpose, name, answer);
         }
         id
-    }
-
-    /// Reports `d`, an MN010 for `name` undefined as a `wanted`, noting
-    /// when the rulebook declares the name as another kind. Every
-    /// declaration is read before any name is looked up, so the note is
-    /// exact, and so is each kind's index of names for "did you mean",
-    /// made at its first misspelling.
-    fn push_undefined(&mut self, wanted: Kind, name: &Ident, d: Diagnostic) {
-        let d = match rulebook_kind_of(&self.rb, wanted, &name.text) {
-            Some(is) => noting_kind(d, wanted, is, &name.text, DeclaredIn::ThisRulebook),
-            None => d,
-        };
-        self.diags.push(d);
     }
 
     /// Resolves every name of a list; None if any fails (each reported).
