@@ -17,6 +17,7 @@ use crate::session::{KeptSpans, RulebookError, RulebookSource};
 use crate::source::SourceFile;
 use crate::span::FileId;
 use crate::syntax::parser::parse_keeping;
+use crate::syntax::tokens::Copies;
 use crate::tally::{Hollow, Keep, Tally};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -57,7 +58,7 @@ impl Loaded {
     /// [`Loaded::load`], its findings kept in full as `keep` says.
     pub fn load_keeping(source: &RulebookSource, id: FileId, text: String, keep: Keep) -> Loaded {
         let file = SourceFile::new(source.display(), text);
-        let parsed = parse_keeping(id, &file.text, keep.clone());
+        let parsed = parse_keeping(id, &file.text, keep.clone(), Copies::Shared);
         if parsed.file.rulebook_header().is_none() {
             return Loaded {
                 file,

@@ -2149,6 +2149,29 @@ mod tests {
             &mut t,
         );
         assert!(sender_is_shared(&small), "one part: shared");
+        // A large file with no line to cut at is parsed in one part, with
+        // the parse's own copies when told (behind the shared set's lock,
+        // half a million distinct names took a sixth of their parse).
+        let uncut = "role 共有R\n".repeat(100_000);
+        let role_is_shared = |s: &Session| {
+            let parsed = parse_timed(
+                FileId(0),
+                &uncut,
+                s.name_copies,
+                Keep::All,
+                &mut Timings::default(),
+            );
+            assert_eq!(parsed.file.stmts.parts().len(), 1, "one part");
+            let role = parsed.file.stmts.iter().find_map(|st| match st {
+                crate::syntax::ast::Stmt::Role(r) => Some(r.name.text),
+                _ => None,
+            });
+            let role = role.expect("a role");
+            role.ptr_eq(&crate::syntax::spelling::shared(&role))
+        };
+        assert!(!role_is_shared(&s), "uncut, told: its own");
+        s.name_copies = Copies::Shared;
+        assert!(role_is_shared(&s), "uncut: shared");
     }
 
     #[test]

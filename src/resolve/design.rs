@@ -4,8 +4,8 @@ use super::rebind::RulebookNames;
 use super::sections::SectionNotes;
 use super::slots::{self, Slots};
 use super::{
-    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, check_spelling, duplicate, misplaced,
-    rulebook_kind_of,
+    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, check_spelling, duplicate,
+    push_misplaced, rulebook_kind_of,
 };
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -572,12 +572,12 @@ impl Resolver<'_> {
                         w.categories.push(d.category.clone());
                     }
                 }
-                Stmt::Rulebook(h) => self.diags.push(misplaced("rulebook", h.span, false)),
-                Stmt::Role(x) => self.diags.push(misplaced("role", x.span, false)),
-                Stmt::Category(x) => self.diags.push(misplaced("category", x.span, false)),
-                Stmt::Section(x) => self.diags.push(misplaced("section", x.span, false)),
-                Stmt::Contractor(x) => self.diags.push(misplaced("contractor", x.span, false)),
-                Stmt::Clause(x) => self.diags.push(misplaced("clause", x.span, false)),
+                Stmt::Rulebook(h) => push_misplaced(self.diags, "rulebook", h.span, false),
+                Stmt::Role(x) => push_misplaced(self.diags, "role", x.span, false),
+                Stmt::Category(x) => push_misplaced(self.diags, "category", x.span, false),
+                Stmt::Section(x) => push_misplaced(self.diags, "section", x.span, false),
+                Stmt::Contractor(x) => push_misplaced(self.diags, "contractor", x.span, false),
+                Stmt::Clause(x) => push_misplaced(self.diags, "clause", x.span, false),
                 Stmt::Use(_) | Stmt::Flow(_) => {}
             }
         }

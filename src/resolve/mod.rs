@@ -427,8 +427,14 @@ fn respell(span: Span, name: &str) -> Fix {
     )
 }
 
+/// Adds to `diags` the MN017 of [`misplaced`], worded only when it is
+/// kept in full (a design of half a million `clause` lines).
+pub(crate) fn push_misplaced(diags: &mut Tally, keyword: &str, span: Span, in_rulebook: bool) {
+    diags.push_made(Code::MN017, span, || misplaced(keyword, span, in_rulebook));
+}
+
 /// MN017 for a statement that belongs in the other kind of file.
-pub(crate) fn misplaced(keyword: &str, span: Span, in_rulebook: bool) -> Diagnostic {
+fn misplaced(keyword: &str, span: Span, in_rulebook: bool) -> Diagnostic {
     let (en, ja) = if in_rulebook {
         (
             format!("`{keyword}` belongs in a design, not in a rulebook"),

@@ -2,7 +2,8 @@
 
 use super::suggest::Likeness;
 use super::{
-    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, duplicate, misplaced, rulebook_kind_of,
+    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, duplicate, push_misplaced,
+    rulebook_kind_of,
 };
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -301,10 +302,10 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
                     span: c.name.span,
                 });
             }
-            Stmt::Use(u) => b.diags.push(misplaced("use", u.span, true)),
-            Stmt::Actor(a) => b.diags.push(misplaced("actor", a.span, true)),
-            Stmt::Data(d) => b.diags.push(misplaced("data", d.span, true)),
-            Stmt::Flow(f) => b.diags.push(misplaced("flow", f.span, true)),
+            Stmt::Use(u) => push_misplaced(b.diags, "use", u.span, true),
+            Stmt::Actor(a) => push_misplaced(b.diags, "actor", a.span, true),
+            Stmt::Data(d) => push_misplaced(b.diags, "data", d.span, true),
+            Stmt::Flow(f) => push_misplaced(b.diags, "flow", f.span, true),
             Stmt::Contractor(_) => {}
         }
     }

@@ -7,7 +7,7 @@
 use super::ast::*;
 use super::lexer::{Lexed, lex, lex_keeping};
 use super::token::{Keyword, Token, TokenKind};
-use super::tokens::{Names, Tokens};
+use super::tokens::{Copies, Names, Tokens};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::span::{FileId, Span};
@@ -635,34 +635,42 @@ impl<'a> StmtParser<'a> {
         pos
     }
 
+    /// MN001 for what `e` expected `context` and did not find; worded only
+    /// when the tally keeps it in full (a file with an error on each of
+    /// half a million lines spent a fifth of its parse wording them).
     fn syntax_error(&mut self, e: PError, context: Text) {
-        let found = &self.toks[e.at.min(self.toks.len() - 1)];
-        let expected = join_expected(&e.expected);
-        let found_text = describe_found(found, self.src);
-        let mut d = Diagnostic::new(
-            Code::MN001,
-            found.span,
-            text!("expected {} {}, found {}", expected.en, context.en, found_text.en;
-                  "{}{}が必要ですが、{}があります", context.ja, expected.ja, found_text.ja),
-        )
-        .with_primary_label(text!("expected {}", expected.en; "{}が必要です", expected.ja));
-        if let TokenKind::Keyword(k) = found.kind
-            && e.expected.iter().any(|x| matches!(x, Expected::Name(..)))
-        {
-            d = d.with_help(text!(
-                "`{0}` is a keyword; to use it as a name, quote it: \"{0}\"",
-                k.as_str();
-                "`{0}` はキーワードです。名前として使うには引用符で囲んでください: \"{0}\"",
-                k.as_str()
-            ));
-        }
-        if found.kind == TokenKind::Paren {
-            d = d.with_help(Text::new(
-                "parentheses are not part of a bare name; quote the name: \"2(1)\"",
-                "丸括弧は引用符なしの名前には使えません。引用符で囲んでください: \"2(1)\"",
-            ));
-        }
-        self.diags.push(d);
+        let (toks, src) = (self.toks, self.src);
+        let Some(found) = toks.get(e.at.min(toks.len().saturating_sub(1))) else {
+            return;
+        };
+        self.diags.push_made(Code::MN001, found.span, || {
+            let expected = join_expected(&e.expected);
+            let found_text = describe_found(found, src);
+            let mut d = Diagnostic::new(
+                Code::MN001,
+                found.span,
+                text!("expected {} {}, found {}", expected.en, context.en, found_text.en;
+                      "{}{}が必要ですが、{}があります", context.ja, expected.ja, found_text.ja),
+            )
+            .with_primary_label(text!("expected {}", expected.en; "{}が必要です", expected.ja));
+            if let TokenKind::Keyword(k) = found.kind
+                && e.expected.iter().any(|x| matches!(x, Expected::Name(..)))
+            {
+                d = d.with_help(text!(
+                    "`{0}` is a keyword; to use it as a name, quote it: \"{0}\"",
+                    k.as_str();
+                    "`{0}` はキーワードです。名前として使うには引用符で囲んでください: \"{0}\"",
+                    k.as_str()
+                ));
+            }
+            if found.kind == TokenKind::Paren {
+                d = d.with_help(Text::new(
+                    "parentheses are not part of a bare name; quote the name: \"2(1)\"",
+                    "丸括弧は引用符なしの名前には使えません。引用符で囲んでください: \"2(1)\"",
+                ));
+            }
+            d
+        });
     }
 
     /// Runs a nom statement parser at `pos`; on failure reports MN001 and
@@ -694,59 +702,71 @@ impl<'a> StmtParser<'a> {
         }
     }
 
+    /// MN001 for the token at `pos` where `wanted` was; worded (with its
+    /// "did you mean") only when the tally keeps it in full.
     fn unexpected(&mut self, pos: usize, wanted: Text) {
-        let found = &self.toks[pos];
-        let found_text = describe_found(found, self.src);
-        let mut d = Diagnostic::new(
-            Code::MN001,
-            found.span,
-            text!("expected {}, found {}", wanted.en, found_text.en; "{}が必要ですが、{}があります", wanted.ja, found_text.ja),
-        )
-        .with_primary_label(text!("unexpected {}", found_text.en; "予期しない{}", found_text.ja));
-        let statements = Keyword::ALL
-            .iter()
-            .filter(|k| k.starts_statement())
-            .map(|k| k.as_str());
-        // `for 7(1)`: a section id where a purpose goes, unquoted.
-        let opens = found.kind == TokenKind::Paren && found.text(self.src) == "(";
-        let after_name = (pos.checked_sub(1).and_then(|p| self.toks.get(p)))
-            .filter(|t| opens && t.kind == TokenKind::Name && t.span.end == found.span.start);
-        if let Some(name) = after_name {
-            let name = name.text(self.src);
-            d = d.with_help(text!(
-                "is `{name}(` a section id? A flow names purposes, not sections (`mynaflow rules show` lists each section's purposes); a name that holds `(` is written in quotes";
-                "「{name}(」は節番号ですか? フローには節ではなく利用目的を書きます (各節の利用目的は `mynaflow rules show` で確認できます)。`(` を含む名前は引用符で囲みます"
-            ));
-        } else if found.kind == TokenKind::Name
-            && let Some(k) = crate::names::did_you_mean(found.text(self.src), statements)
-        {
-            d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか?"));
-        } else if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
-            d = d.with_help(Text::new(
-                "a statement starts with a keyword; items of a list are separated by `,`",
-                "文はキーワードで始まります。一覧の項目は `,` で区切ります",
-            ));
-        }
-        self.diags.push(d);
+        let (toks, src) = (self.toks, self.src);
+        let Some(found) = toks.get(pos) else {
+            return;
+        };
+        self.diags.push_made(Code::MN001, found.span, || {
+            let found_text = describe_found(found, src);
+            let mut d = Diagnostic::new(
+                Code::MN001,
+                found.span,
+                text!("expected {}, found {}", wanted.en, found_text.en; "{}が必要ですが、{}があります", wanted.ja, found_text.ja),
+            )
+            .with_primary_label(text!("unexpected {}", found_text.en; "予期しない{}", found_text.ja));
+            let statements = Keyword::ALL
+                .iter()
+                .filter(|k| k.starts_statement())
+                .map(|k| k.as_str());
+            // `for 7(1)`: a section id where a purpose goes, unquoted.
+            let opens = found.kind == TokenKind::Paren && found.text(src) == "(";
+            let after_name = (pos.checked_sub(1).and_then(|p| toks.get(p)))
+                .filter(|t| opens && t.kind == TokenKind::Name && t.span.end == found.span.start);
+            if let Some(name) = after_name {
+                let name = name.text(src);
+                d = d.with_help(text!(
+                    "is `{name}(` a section id? A flow names purposes, not sections (`mynaflow rules show` lists each section's purposes); a name that holds `(` is written in quotes";
+                    "「{name}(」は節番号ですか? フローには節ではなく利用目的を書きます (各節の利用目的は `mynaflow rules show` で確認できます)。`(` を含む名前は引用符で囲みます"
+                ));
+            } else if found.kind == TokenKind::Name
+                && let Some(k) = crate::names::did_you_mean(found.text(src), statements)
+            {
+                d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか?"));
+            } else if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
+                d = d.with_help(Text::new(
+                    "a statement starts with a keyword; items of a list are separated by `,`",
+                    "文はキーワードで始まります。一覧の項目は `,` で区切ります",
+                ));
+            }
+            d
+        });
     }
 
+    /// MN002 for the block opened at `open` that `at` ends unclosed;
+    /// worded only when the tally keeps it in full.
     fn unterminated_block(&mut self, open: Span, keyword: &str, at: usize) {
-        let mut d = Diagnostic::new(
-            Code::MN002,
-            open,
-            text!("unterminated block of `{keyword}`"; "`{keyword}` のブロックが閉じられていません"),
-        )
-        .with_primary_label(text!("this `{{` has no matching `}}`"; "この `{{` に対応する `}}` がありません"))
-        .with_help(Text::new("add `}` where the block ends", "ブロックの終わりに `}` を追加してください"));
-        if let Some(t) = self.toks.get(at)
-            && t.kind != TokenKind::Eof
-        {
-            d = d.with_label(
-                t.span,
-                text!("the block should end before this"; "ブロックはこの前で閉じる必要があります"),
-            );
-        }
-        self.diags.push(d);
+        let end = (self.toks.get(at))
+            .filter(|t| t.kind != TokenKind::Eof)
+            .map(|t| t.span);
+        self.diags.push_made(Code::MN002, open, || {
+            let d = Diagnostic::new(
+                Code::MN002,
+                open,
+                text!("unterminated block of `{keyword}`"; "`{keyword}` のブロックが閉じられていません"),
+            )
+            .with_primary_label(text!("this `{{` has no matching `}}`"; "この `{{` に対応する `}}` がありません"))
+            .with_help(Text::new("add `}` where the block ends", "ブロックの終わりに `}` を追加してください"));
+            match end {
+                Some(end) => d.with_label(
+                    end,
+                    text!("the block should end before this"; "ブロックはこの前で閉じる必要があります"),
+                ),
+                None => d,
+            }
+        });
     }
 
     /// A `{ ... }` block whose items are parsed by `item`; returns the block
@@ -898,18 +918,18 @@ impl<'a> StmtParser<'a> {
                 TokenKind::Keyword(Keyword::Section) => self.section(pos),
                 TokenKind::Keyword(Keyword::Actor) => self.actor(pos),
                 TokenKind::Keyword(k @ (Keyword::Purpose | Keyword::Allow)) => {
-                    let t = &self.toks[pos];
-                    self.diags.push(
+                    let span = self.toks[pos].span;
+                    self.diags.push_made(Code::MN001, span, || {
                         Diagnostic::new(
                             Code::MN001,
-                            t.span,
+                            span,
                             text!("`{}` must be inside a section block", k.as_str(); "`{}` はセクションのブロックの中に書く必要があります", k.as_str()),
                         )
                         .with_help(Text::new(
                             "put it inside `section \"ID\" { ... }`",
                             "`section \"ID\" { ... }` の中に移してください",
-                        )),
-                    );
+                        ))
+                    });
                     (None, self.resync(pos + 1, false))
                 }
                 // The commonest statement by far: read by hand when it is
@@ -938,18 +958,18 @@ impl<'a> StmtParser<'a> {
                     self.statement(pos, false, ctx, p)
                 }
                 TokenKind::RBrace => {
-                    let t = &self.toks[pos];
-                    self.diags.push(
+                    let span = self.toks[pos].span;
+                    self.diags.push_made(Code::MN001, span, || {
                         Diagnostic::new(
                             Code::MN001,
-                            t.span,
+                            span,
                             Text::new("unmatched `}`", "対応する `{` のない `}`"),
                         )
                         .with_primary_label(Text::new(
                             "no block is open here",
                             "ここでは開いているブロックがありません",
-                        )),
-                    );
+                        ))
+                    });
                     (None, pos + 1)
                 }
                 _ => {
@@ -996,10 +1016,14 @@ pub fn parse_lexed_with(src: &str, lexed: Lexed, names: &Names) -> (Parsed, Vec<
 }
 
 /// Parses `file`'s text `src` as [`parse`] does, its findings kept in
-/// full as `keep` says.
-pub fn parse_keeping(file: FileId, src: &str, keep: Keep) -> Parsed {
+/// full as `keep` says and its names' copies living as `copies` says (a
+/// large file that cannot be cut into parts, read by a run that ends with
+/// the process, copies each spelling for itself: the process's shared set
+/// of copies, behind a lock, was a sixth of the parse of half a million
+/// distinct names).
+pub fn parse_keeping(file: FileId, src: &str, keep: Keep, copies: Copies) -> Parsed {
     let lexed = lex_keeping(file, src, keep.clone());
-    parse_lexed_keeping(src, lexed, &Names::default(), keep).0
+    parse_lexed_keeping(src, lexed, &Names::default().with_copies(copies), keep).0
 }
 
 /// [`parse_lexed_with`], the parser's findings kept in full as `keep`
