@@ -50,7 +50,7 @@ pub const PART_BYTES: usize = 1 << 19;
 /// categories were one part, and took 0.2 s to parse on one core).
 /// `role`, `contractor`, `purpose` and `allow` are not here: each is also
 /// read inside another statement or block. No keyword here begins with
-/// another ([`cut_keyword`] reads a part's first by its letters).
+/// another (a part's first keyword is read by its letters).
 pub const CUT_AT: [Keyword; 6] = [
     Keyword::Flow,
     Keyword::Actor,
