@@ -19,6 +19,27 @@ use rayon::prelude::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
+/// Reports MN010 for `name`, undefined as an actor or item (`kind`) of
+/// the design: "did you mean" among the names of its kind declared so far
+/// (`names`), noting when it is one of the other kind (`other`), with
+/// `note` saying how to declare one. Never a name of the rulebook: a role
+/// is often named like the actor declared with it (`actor 事業主 :
+/// 事業主`).
+fn push_undefined_here<'n>(
+    (suggestions, diags): (&mut Suggestions, &mut Tally),
+    (kind, name, other): (Kind, &Ident, Option<Kind>),
+    names: impl FnOnce() -> Vec<&'n str>,
+    note: Text,
+) {
+    let u = Undefined {
+        kind,
+        name,
+        answer: suggestions.answer(kind, name, names),
+        other: other.map(|is| NamesOther::Kind(is, DeclaredIn::ThisDesign)),
+    };
+    u.push(diags, |d| d.with_note(note));
+}
+
 /// What else a name of `rb` undefined as a `wanted` (a role, category,
 /// purpose or clause) names: another of the rulebook's kinds
 /// ([`rulebook_kind_of`]), or for a purpose a section. Never a name of the
@@ -104,27 +125,17 @@ impl Resolver<'_> {
                 }
             }
             None => {
+                let other = self.data_names.get(&name.text).map(|_| Kind::Data);
                 let actors = &self.design.actors;
-                let answer = self.suggestions.answer(Kind::Actor, name, || {
-                    actors.iter().map(|a| a.name.as_str()).collect()
-                });
-                // An item of this design (declared so far), never a name of
-                // the rulebook: a role is often named like the actor
-                // declared with it (`actor 事業主 : 事業主`).
-                let other = (self.data_names.get(&name.text))
-                    .map(|_| NamesOther::Kind(Kind::Data, DeclaredIn::ThisDesign));
-                let u = Undefined {
-                    kind: Kind::Actor,
-                    name,
-                    answer,
-                    other,
-                };
-                u.push(self.diags, |d| {
-                    d.with_note(Text::new(
+                push_undefined_here(
+                    (&mut self.suggestions, self.diags),
+                    (Kind::Actor, name, other),
+                    || actors.iter().map(|a| a.name.as_str()).collect(),
+                    Text::new(
                         "declare it first: actor NAME : ROLE",
                         "先に宣言してください: actor 名前 : 役割",
-                    ))
-                });
+                    ),
+                );
             }
         }
         Ref {
@@ -145,26 +156,17 @@ impl Resolver<'_> {
                 }
             }
             None => {
+                let other = self.actor_names.get(&name.text).map(|_| Kind::Actor);
                 let data = &self.design.data;
-                let answer = self.suggestions.answer(Kind::Data, name, || {
-                    data.iter().map(|d| d.name.as_str()).collect()
-                });
-                // An actor of this design (declared so far), never a name
-                // of the rulebook, as for an actor.
-                let other = (self.actor_names.get(&name.text))
-                    .map(|_| NamesOther::Kind(Kind::Actor, DeclaredIn::ThisDesign));
-                let u = Undefined {
-                    kind: Kind::Data,
-                    name,
-                    answer,
-                    other,
-                };
-                u.push(self.diags, |d| {
-                    d.with_note(Text::new(
+                push_undefined_here(
+                    (&mut self.suggestions, self.diags),
+                    (Kind::Data, name, other),
+                    || data.iter().map(|d| d.name.as_str()).collect(),
+                    Text::new(
                         "declare it first: data NAME : CATEGORY",
                         "先に宣言してください: data 名前 : カテゴリ",
-                    ))
-                });
+                    ),
+                );
             }
         }
         Ref {
