@@ -635,15 +635,17 @@ impl<'a> StmtParser<'a> {
         pos
     }
 
-    /// MN001 for what `e` expected `context` and did not find; worded only
-    /// when the tally keeps it in full (a file with an error on each of
-    /// half a million lines spent a fifth of its parse wording them).
-    fn syntax_error(&mut self, e: PError, context: Text) {
+    /// MN001 for what `e` expected `context` and did not find; worded,
+    /// context and all, only when the tally keeps it in full (a file with
+    /// an error on each of half a million lines spent a fifth of its parse
+    /// wording them).
+    fn syntax_error(&mut self, e: PError, context: impl FnOnce() -> Text) {
         let (toks, src) = (self.toks, self.src);
         let Some(found) = toks.get(e.at.min(toks.len().saturating_sub(1))) else {
             return;
         };
         self.diags.push_made(Code::MN001, found.span, || {
+            let context = context();
             let expected = join_expected(&e.expected);
             let found_text = describe_found(found, src);
             let mut d = Diagnostic::new(
@@ -686,9 +688,9 @@ impl<'a> StmtParser<'a> {
             Ok((rest, v)) => (Some(v), rest.pos),
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let at = e.at;
-                // Worded only here: a statement that parses (nearly every
-                // one) never builds its context's text.
-                self.syntax_error(e, context());
+                // Worded only in the finding: a statement that parses
+                // (nearly every one) never builds its context's text.
+                self.syntax_error(e, context);
                 // A statement keyword where a name was expected usually starts
                 // the next statement (`flow A ->` then `actor ...`); but when no
                 // name follows it, it was meant as a name (`data data : X`).
@@ -813,10 +815,9 @@ impl<'a> StmtParser<'a> {
                 at: pos,
                 expected: smallvec![Expected::Token(TokenKind::LBrace)],
             };
-            self.syntax_error(
-                e,
-                Text::new("after the section header", "セクションの見出しの後に"),
-            );
+            self.syntax_error(e, || {
+                Text::new("after the section header", "セクションの見出しの後に")
+            });
             return (Some(Stmt::Section(section)), self.resync(pos, false));
         }
         let mut purposes = Vec::new();
