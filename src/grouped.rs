@@ -56,6 +56,21 @@ pub(crate) fn grouped<T: Copy + Send + Sync>(
     tasks: usize,
     fill: T,
 ) -> Grouped<T> {
+    grouped_into(len, keys, item, tasks, fill, Vec::new())
+}
+
+/// [`grouped`], its list written into `into`'s memory (whatever `into`
+/// held is dropped): a list grouped again and again, as a sort by
+/// several keys one after the other, goes back and forth between two
+/// lists instead of touching fresh memory at each pass.
+pub(crate) fn grouped_into<T: Copy + Send + Sync>(
+    len: usize,
+    keys: usize,
+    item: impl Fn(usize) -> Option<(usize, T)> + Sync,
+    tasks: usize,
+    fill: T,
+    into: Vec<T>,
+) -> Grouped<T> {
     let key = |i: usize| item(i).map(|(k, _)| k).filter(|&k| k < keys);
     let mut starts = vec![0usize; keys + 1];
     for i in 0..len {
@@ -67,7 +82,9 @@ pub(crate) fn grouped<T: Copy + Send + Sync>(
         starts[k] += starts[k - 1];
     }
     let total = starts.last().copied().unwrap_or(0);
-    let mut items = vec![fill; total];
+    let mut items = into;
+    items.clear();
+    items.resize(total, fill);
     let cuts = Grouped::<T>::cuts(&starts, tasks);
     // Each task's keys and its stretch of the list.
     let mut jobs = Vec::with_capacity(cuts.len());

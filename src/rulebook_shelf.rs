@@ -16,7 +16,7 @@ use crate::model::Rulebook;
 use crate::session::{KeptSpans, RulebookError, RulebookSource};
 use crate::source::SourceFile;
 use crate::span::FileId;
-use crate::syntax::parser::parse_keeping;
+use crate::syntax::split::parse_in_parts_keeping;
 use crate::syntax::tokens::Copies;
 use crate::tally::{Hollow, Keep, Tally};
 use std::collections::HashMap;
@@ -58,7 +58,9 @@ impl Loaded {
     /// [`Loaded::load`], its findings kept in full as `keep` says.
     pub fn load_keeping(source: &RulebookSource, id: FileId, text: String, keep: Keep) -> Loaded {
         let file = SourceFile::new(source.display(), text);
-        let parsed = parse_keeping(id, &file.text, keep.clone(), Copies::Shared);
+        // A rulebook of many megabytes (every municipality's exchanges
+        // written out) is read on every core, as a design is.
+        let parsed = parse_in_parts_keeping(id, &file.text, Copies::Shared, keep.clone());
         if parsed.file.rulebook_header().is_none() {
             return Loaded {
                 file,
@@ -195,6 +197,42 @@ mod tests {
         let d = shelf.load(&file("s.myna"), FileId(1), RULES.into());
         assert!(!Arc::ptr_eq(&a, &d));
         assert_eq!(shelf.len(), 3);
+    }
+
+    #[test]
+    fn a_rulebook_large_enough_to_be_cut_into_parts_loads_as_in_one_pass() {
+        // Over a megabyte of categories, a syntax error and a name
+        // declared twice deep inside, and a misspelled category's parent.
+        let mut text = String::from(RULES);
+        for i in 0..40_000 {
+            text.push_str(&format!("category 区分{i} : mynumber \"説明{i}\"\n"));
+            match i {
+                20_000 => text.push_str("category 壊れ \"x\" :\n"),
+                30_000 => text.push_str("role 保険者 self \"重複\"\n"),
+                35_000 => text.push_str("category 子 : 区分三万 \"y\"\n"),
+                _ => {}
+            }
+        }
+        assert!(text.len() > 2 * crate::syntax::split::PART_BYTES);
+        let loaded = Loaded::load(&file("r.myna"), FileId(3), text.clone());
+        // One pass, as `load` was before large rulebooks were cut.
+        let parsed = crate::syntax::parse(FileId(3), &text);
+        let mut one_pass = parsed.diagnostics;
+        let rb = crate::resolve::resolve_rulebook(FileId(3), &parsed.file, &mut one_pass);
+        one_pass.extend(crate::rulecheck::check(&rb));
+        let places = |d: &[Diagnostic]| -> Vec<String> {
+            d.iter()
+                .map(|d| format!("{:?} {:?} {}", d.code, d.primary, d.message.en))
+                .collect()
+        };
+        assert_eq!(places(&loaded.findings), places(&one_pass));
+        assert!(loaded.findings.len() >= 3, "{:?}", places(&loaded.findings));
+        assert_eq!(
+            loaded.result.as_ref().err(),
+            Some(&RulebookError::Broken(
+                one_pass.iter().filter(|d| d.is_error()).count()
+            ))
+        );
     }
 
     #[test]

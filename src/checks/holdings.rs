@@ -5,8 +5,9 @@
 //! Computed by walking the petgraph: a system holds an item for the purposes
 //! of the transfers into it that carry the item, whoever sends them (an
 //! outside party through the network, another system of the society, a
-//! carrier's last hop). One pass over the edges in order and one sort of
-//! what they bring (no map of maps): near-linear, and read front to back.
+//! carrier's last hop). One pass over the edges in order, and what they
+//! bring put in order by stable counting passes (no map of maps, no
+//! sort): linear, and read front to back.
 //!
 //! It holds it *lawfully* for a purpose when the item can be traced for that
 //! purpose, transfer by transfer through the society's systems and the
@@ -22,7 +23,7 @@
 //! `inventory` lists what it holds; witness paths follow it upstream.
 
 use crate::graph::{FlowGraph, TransferId};
-use crate::grouped::grouped;
+use crate::grouped::{grouped, grouped_into};
 use crate::model::*;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -126,7 +127,7 @@ impl Holdings {
     }
 
     /// [`Holdings::compute`] on every core: the transfers are read by
-    /// chunks and what they bring is sorted in parallel (the same
+    /// chunks and what they bring is put in order in parallel (the same
     /// holdings). It starts parallel work, so it must not run where a
     /// check may wait for the holdings ([`super::Ctx::holdings`]).
     pub fn compute_on_cores(design: &Design, fg: &FlowGraph) -> Holdings {
@@ -142,11 +143,9 @@ impl Holdings {
             })
             .collect();
         let mynumber = design.mynumber_items();
-        // Every edge into a system or a carrier (in the order of the
-        // flows), collected flat and sorted once: on a large design the
-        // flows are read front to back, and no map of maps is built. The
-        // order they are collected in does not matter: the sort orders
-        // them by every field.
+        // Every edge into a system or a carrier, collected flat in the
+        // order of the transfers, then put in order: on a large design
+        // the flows are read front to back, and no map of maps is built.
         let edges = fg.graph.raw_edges();
         let arrive = |first: usize, chunk: &[petgraph::graph::Edge<crate::graph::Transfer>]| {
             // Room for an arrival an edge (most carry one payload).
@@ -170,6 +169,8 @@ impl Holdings {
             out
         };
         let arrivals: Vec<Arrival> = if par {
+            // In the order of the chunks: an indexed iterator's extend
+            // keeps it.
             let mut all = Vec::new();
             all.par_extend(
                 edges
@@ -178,13 +179,11 @@ impl Holdings {
                     .enumerate()
                     .flat_map_iter(|(c, chunk)| arrive(c * EDGES_PER_CHUNK, chunk)),
             );
-            all.par_sort_unstable();
             all
         } else {
-            let mut all = arrive(0, edges);
-            all.sort_unstable();
-            all
+            arrive(0, edges)
         };
+        let arrivals = in_order(arrivals, par);
         held_of(&arrivals, &standing, design.actors.len(), par)
     }
 
@@ -335,6 +334,36 @@ fn run_of<'a, T>(by_actor: &[u32], list: &'a [T], a: ActorId) -> (&'a [T], usize
 /// lawful one.
 type Row = (ActorId, DataId, PurposeId, TransferId, Option<TransferId>);
 
+/// `arrivals`, which come in the order of their transfers, in the order
+/// a sort of them gives (receiver, item, purpose, transfer; the sender is
+/// the transfer's): three stable counting passes ([`grouped_into`]), by
+/// purpose, then item, then receiver, each linear in the arrivals and the
+/// numbers of purposes, items and actors, where the sort of them all it
+/// replaces was n log n. On every core when `par` and they are many.
+fn in_order(arrivals: Vec<Arrival>, par: bool) -> Vec<Arrival> {
+    debug_assert!(arrivals.windows(2).all(|w| w[0].3 <= w[1].3));
+    let tasks = match par && arrivals.len() >= PARALLEL_SORT {
+        true => rayon::current_num_threads(),
+        false => 1,
+    };
+    let fill = (
+        ActorId::new(0),
+        DataId::new(0),
+        PurposeId::new(0),
+        TransferId::new(0),
+        ActorId::new(0),
+    );
+    let passes: [fn(&Arrival) -> usize; 3] = [|x| x.2.index(), |x| x.1.index(), |x| x.0.index()];
+    let (mut list, mut spare) = (arrivals, Vec::new());
+    for key in passes {
+        let keys = list.iter().map(key).max().map_or(0, |k| k + 1);
+        let item = |i: usize| list.get(i).map(|x| (key(x), *x));
+        let next = grouped_into(list.len(), keys, item, tasks, fill, spare).items;
+        spare = std::mem::replace(&mut list, next);
+    }
+    list
+}
+
 /// What the society's systems hold (of `actors` actors), from every
 /// arrival into a system or a carrier (sorted): each (system, item,
 /// purpose) with its first transfer and its first lawful one (a carrier
@@ -448,10 +477,8 @@ fn lawfully_reached(
         true => rayon::current_num_threads(),
         false => 1,
     };
-    let mut steps = steps_by_sender(arrivals, state, states, &outside, tasks);
-    // In the order of the flows. (Grouped by transfer with a counting
-    // pass instead, a million transfers' counts, it was slower.)
-    sort(&mut steps, par);
+    let steps = steps_by_sender(arrivals, state, states, &outside, tasks);
+    let steps = in_transfer_order(steps, tasks);
     for sweep in 0.. {
         let mut changed = false;
         for &(_, from, to) in &steps {
@@ -533,17 +560,36 @@ fn steps_by_sender(
     }
 }
 
+/// `steps` in the order of their transfers (the flows'), those of one
+/// transfer in the order they came: grouped by the transfer's number
+/// sixteen bits at a time, low bits first (one stable counting pass per
+/// sixteen bits, two for up to four billion transfers), linear where the
+/// sort it replaces was n log n. (Grouped by the whole number at once,
+/// a million transfers' counts, it was slower than that sort.) Which of
+/// one transfer's steps comes first does not change what the sweeps
+/// reach.
+fn in_transfer_order(steps: Vec<Step>, tasks: usize) -> Vec<Step> {
+    const DIGIT: u32 = 16;
+    let top = steps.iter().map(|s| s.0.index()).max().unwrap_or(0);
+    let (mut list, mut spare) = (steps, Vec::new());
+    let mut shift = 0;
+    while shift == 0 || top >> shift > 0 {
+        let item = |i: usize| {
+            let s = list.get(i)?;
+            Some(((s.0.index() >> shift) & ((1 << DIGIT) - 1), *s))
+        };
+        // Only as many counts as the digit takes (a small design's
+        // transfers, in one pass).
+        let keys = ((top >> shift) + 1).min(1 << DIGIT);
+        let next = grouped_into(list.len(), keys, item, tasks, no_step(), spare).items;
+        spare = std::mem::replace(&mut list, next);
+        shift += DIGIT;
+    }
+    list
+}
+
 /// Sweeps of [`lawfully_reached`] before it walks instead.
 const SWEEPS: usize = 8;
-
-/// Sorts `list`, on every core when `par` and it is long.
-fn sort<T: Ord + Send>(list: &mut [T], par: bool) {
-    if par && list.len() >= PARALLEL_SORT {
-        list.par_sort_unstable();
-    } else {
-        list.sort_unstable();
-    }
-}
 
 /// A step of [`lawfully_reached`]: (transfer, state left, state reached).
 type Step = (TransferId, u32, u32);
@@ -553,7 +599,7 @@ fn no_step() -> Step {
     (TransferId::end(), 0, 0)
 }
 
-/// Arrivals sorted on every core from this many.
+/// Arrivals put in order or sorted on every core from this many.
 const PARALLEL_SORT: usize = 64 * 1024;
 
 /// For each state of a system of the society (`keep`), its first arrival
@@ -728,6 +774,56 @@ mod tests {
         }
         // The random designs reach some states lawfully, not all.
         assert!(lawful > 1000, "{lawful}");
+    }
+
+    #[test]
+    fn arrivals_in_the_order_of_their_transfers_are_put_in_the_order_a_sort_gives() {
+        for seed in 0..300 {
+            let (_, sorted) = random_arrivals(seed, 300);
+            let mut by_transfer = sorted.clone();
+            by_transfer.sort_by_key(|x| x.3);
+            assert_eq!(in_order(by_transfer.clone(), false), sorted, "seed {seed}");
+            assert_eq!(in_order(by_transfer, true), sorted, "seed {seed}");
+        }
+        // Past the count that puts them in order on every core: a
+        // thousand actors, ten items, thirty purposes, a few arrivals a
+        // transfer.
+        let mut roll = crate::test_rulebooks::dice(7, 0x5eed);
+        let mut by_transfer = Vec::new();
+        for t in 0..PARALLEL_SORT {
+            for _ in 0..1 + roll(3) {
+                by_transfer.push((
+                    ActorId::new(roll(1000) as u32),
+                    DataId::new(roll(10) as u32),
+                    PurposeId::new(roll(30) as u32),
+                    TransferId::new(t),
+                    ActorId::new(roll(1000) as u32),
+                ));
+            }
+        }
+        let mut sorted = by_transfer.clone();
+        sorted.sort_unstable();
+        assert_eq!(in_order(by_transfer, true), sorted);
+    }
+
+    #[test]
+    fn steps_are_put_in_the_order_of_their_transfers_as_they_came() {
+        let mut roll = crate::test_rulebooks::dice(3, 0x5eed);
+        for (round, top) in [0, 1, 100, (1 << 16) - 1, 1 << 16, 5 << 16, 1 << 20]
+            .into_iter()
+            .enumerate()
+        {
+            let steps: Vec<Step> = (0..1 + roll(3000))
+                .map(|k| (TransferId::new(roll(top + 1)), k as u32, roll(9) as u32))
+                .chain([(TransferId::new(top), u32::MAX, 0)])
+                .collect();
+            let mut expected = steps.clone();
+            expected.sort_by_key(|s| s.0);
+            for tasks in [1, 2, 7] {
+                let got = in_transfer_order(steps.clone(), tasks);
+                assert_eq!(got, expected, "round {round}, {tasks} tasks");
+            }
+        }
     }
 
     #[test]

@@ -425,7 +425,11 @@ fn resolve_design_on(
     } else {
         stmts.parts().iter().map(count).collect()
     };
-    r.declare(declarations, parallel);
+    // The distinct spellings the parse numbered (counted once a thread
+    // of a parse in parts), when it did: no more names than that can be
+    // declared.
+    let spellings = stmts.numbered().map(|n| n.iter().sum());
+    r.declare(declarations, spellings, parallel);
 
     // Flows whose every name is spelled exactly as declared (nearly all of
     // them) need nothing but lookups: on a large design, parsed in parts,
@@ -486,7 +490,8 @@ impl Resolver<'_> {
     /// (the first of two with one name is the declaration, the second
     /// MN011), and reports the statements a design may not hold. With
     /// `parallel`, the actors' records are made first on every core.
-    fn declare(&mut self, declarations: Vec<&Stmt>, parallel: bool) {
+    /// `spellings`, when known, is at least the number of distinct names.
+    fn declare(&mut self, declarations: Vec<&Stmt>, spellings: Option<usize>, parallel: bool) {
         // Every name is entered first, in order: the first of two with one
         // name is the declaration, and only declarations are given room
         // and made records of (a file declaring one actor half a million
@@ -495,10 +500,12 @@ impl Resolver<'_> {
         let count = |kind: fn(&Stmt) -> bool| declarations.iter().filter(|s| kind(s)).count();
         let actors = count(|s| matches!(s, Stmt::Actor(_)));
         let items = count(|s| matches!(s, Stmt::Data(_)));
-        // Room for every declaration at once, up to a national design's
-        // tens of thousands of systems (the tables grew a dozen times).
-        self.actor_names = NameTable::with_capacity(actors.min(RESERVED_NAMES));
-        self.data_names = NameTable::with_capacity(items.min(RESERVED_NAMES));
+        // Room for every declaration at once (the tables grew a dozen
+        // times): for as many as the parse numbered distinct spellings,
+        // else up to a national design's tens of thousands of systems.
+        let room = spellings.unwrap_or(RESERVED_NAMES);
+        self.actor_names = NameTable::with_capacity(actors.min(room));
+        self.data_names = NameTable::with_capacity(items.min(room));
         let (mut new_actors, mut new_items) = (0u32, 0u32);
         // For each declaration, Err(the first's number) when its name was
         // declared before.
@@ -686,8 +693,9 @@ fn actor_of(a: &ast::ActorDecl, role: Ref<RoleId>, clauses: Option<Vec<Ref<Claus
 const PARALLEL_ACTORS: usize = 4096;
 
 /// Names of one kind a design's tables have room for before the first is
-/// entered, at most: a national design's systems, not every declaration
-/// of a file that declares one name again and again.
+/// entered, at most, when the parse did not count its spellings: a
+/// national design's systems, not every declaration of a file that
+/// declares one name again and again.
 const RESERVED_NAMES: usize = 1 << 16;
 
 /// A part's flow statements that the exact lookups left for the

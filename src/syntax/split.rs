@@ -90,6 +90,15 @@ pub fn parse_in_parts_keeping_unless(
     parse_in_parts_sized_unless(file, src, PART_BYTES, copies, keep, stop)
 }
 
+/// [`parse_in_parts`], its findings kept in full as `keep` says.
+pub fn parse_in_parts_keeping(file: FileId, src: &str, copies: Copies, keep: Keep) -> Parsed {
+    match parse_in_parts_sized_unless(file, src, PART_BYTES, copies, keep.clone(), &|| false) {
+        Some(parsed) => parsed,
+        // Never asked to stop, it never does.
+        None => parse_keeping(file, src, keep, copies),
+    }
+}
+
 /// [`parse_in_parts`] with parts of about `size` bytes (any size: tests
 /// and the fuzzer cut small texts into many parts to compare with
 /// [`parse`]).
