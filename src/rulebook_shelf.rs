@@ -52,15 +52,25 @@ impl Loaded {
     /// Parses, resolves and (for a file of a society's own) lints `text`,
     /// read from `source`, as file `id` of a session.
     pub fn load(source: &RulebookSource, id: FileId, text: String) -> Loaded {
-        Loaded::load_keeping(source, id, text, Keep::All)
+        Loaded::load_keeping(source, id, text, Keep::All, Copies::Shared)
     }
 
-    /// [`Loaded::load`], its findings kept in full as `keep` says.
-    pub fn load_keeping(source: &RulebookSource, id: FileId, text: String, keep: Keep) -> Loaded {
+    /// [`Loaded::load`], its findings kept in full as `keep` says, its
+    /// names' copies living as `copies` says (a session's
+    /// [`crate::session::Session::name_copies`]: a rulebook's names are
+    /// nearly all distinct, and the process's shared copies, behind a
+    /// lock, were a quarter of loading one of 200 000 categories).
+    pub fn load_keeping(
+        source: &RulebookSource,
+        id: FileId,
+        text: String,
+        keep: Keep,
+        copies: Copies,
+    ) -> Loaded {
         let file = SourceFile::new(source.display(), text);
         // A rulebook of many megabytes (every municipality's exchanges
         // written out) is read on every core, as a design is.
-        let parsed = parse_in_parts_keeping(id, &file.text, Copies::Shared, keep.clone());
+        let parsed = parse_in_parts_keeping(id, &file.text, copies, keep.clone());
         if parsed.file.rulebook_header().is_none() {
             return Loaded {
                 file,
@@ -109,18 +119,21 @@ impl RulebookShelf {
     /// the shelf when it was loaded from the same text, else loaded now
     /// and shelved (in place of any other text of the same source).
     pub fn load(&self, source: &RulebookSource, id: FileId, text: String) -> Arc<Loaded> {
-        self.load_keeping(source, id, text, Keep::All)
+        self.load_keeping(source, id, text, Keep::All, Copies::Shared)
     }
 
-    /// [`RulebookShelf::load`], its findings kept in full as `keep` says:
-    /// a load that kept otherwise is not taken (a load keeping only some
-    /// places is never shelved).
+    /// [`RulebookShelf::load`], its findings kept in full as `keep` says
+    /// (a load that kept otherwise is not taken; a load keeping only some
+    /// places is never shelved), its names' copies living as `copies`
+    /// says (either way they last as long as the process: a load made
+    /// with either is taken).
     pub fn load_keeping(
         &self,
         source: &RulebookSource,
         id: FileId,
         text: String,
         keep: Keep,
+        copies: Copies,
     ) -> Arc<Loaded> {
         let same = |kept: &Keep| match (kept, &keep) {
             (Keep::All, Keep::All) | (Keep::Places, Keep::Places) => true,
@@ -128,7 +141,7 @@ impl RulebookShelf {
             _ => false,
         };
         if let Keep::Only(_) = keep {
-            return Arc::new(Loaded::load_keeping(source, id, text, keep));
+            return Arc::new(Loaded::load_keeping(source, id, text, keep, copies));
         }
         let key = (source.clone(), id);
         let shelved = self.lock().get(&key).cloned();
@@ -138,7 +151,7 @@ impl RulebookShelf {
         // Loaded outside the lock: sessions on other cores load other
         // rulebooks, or take this one, meanwhile. Two sessions that miss
         // at once both load it, and shelve the same thing.
-        let loaded = Arc::new(Loaded::load_keeping(source, id, text, keep));
+        let loaded = Arc::new(Loaded::load_keeping(source, id, text, keep, copies));
         self.lock().insert(key, loaded.clone());
         loaded
     }

@@ -302,8 +302,14 @@ impl Session {
             keep => keep,
         };
         let loaded = match &self.rulebook_shelf {
-            Some(shelf) => shelf.load_keeping(source, id, text, keep),
-            None => Arc::new(Loaded::load_keeping(source, id, text, keep)),
+            Some(shelf) => shelf.load_keeping(source, id, text, keep, self.name_copies),
+            None => Arc::new(Loaded::load_keeping(
+                source,
+                id,
+                text,
+                keep,
+                self.name_copies,
+            )),
         };
         // Alone (no shelf), the load is this session's own: taken, not
         // copied.
@@ -355,7 +361,8 @@ impl Session {
                     excuses.renew(self.sources.get(file));
                 }
                 let text = self.sources.get(file).text.clone();
-                let again = Loaded::load_keeping(source, file, text, keep.clone());
+                let again =
+                    Loaded::load_keeping(source, file, text, keep.clone(), self.name_copies);
                 found = Tally::from_parts(keep, again.findings, again.hollow);
                 spans = again.spans;
             }
