@@ -342,7 +342,7 @@ type Row = (ActorId, DataId, PurposeId, TransferId, Option<TransferId>);
 /// replaces was n log n. On every core when `par` and they are many.
 fn in_order(arrivals: Vec<Arrival>, par: bool) -> Vec<Arrival> {
     debug_assert!(arrivals.windows(2).all(|w| w[0].3 <= w[1].3));
-    let tasks = match par && arrivals.len() >= PARALLEL_SORT {
+    let tasks = match par && arrivals.len() >= PARALLEL_ARRIVALS {
         true => rayon::current_num_threads(),
         false => 1,
     };
@@ -473,7 +473,7 @@ fn lawfully_reached(
     // Each step: (transfer, state left, state reached). A sender that
     // never received the item for the purpose has no state: its steps
     // are never lawful.
-    let tasks = match par && arrivals.len() >= PARALLEL_SORT {
+    let tasks = match par && arrivals.len() >= PARALLEL_ARRIVALS {
         true => rayon::current_num_threads(),
         false => 1,
     };
@@ -599,8 +599,9 @@ fn no_step() -> Step {
     (TransferId::end(), 0, 0)
 }
 
-/// Arrivals put in order or sorted on every core from this many.
-const PARALLEL_SORT: usize = 64 * 1024;
+/// Arrivals put in order, and their steps found, on every core from
+/// this many.
+const PARALLEL_ARRIVALS: usize = 64 * 1024;
 
 /// For each state of a system of the society (`keep`), its first arrival
 /// and its first lawful one: in a state reached lawfully with one
@@ -790,7 +791,7 @@ mod tests {
         // transfer.
         let mut roll = crate::test_rulebooks::dice(7, 0x5eed);
         let mut by_transfer = Vec::new();
-        for t in 0..PARALLEL_SORT {
+        for t in 0..PARALLEL_ARRIVALS {
             for _ in 0..1 + roll(3) {
                 by_transfer.push((
                     ActorId::new(roll(1000) as u32),
@@ -857,8 +858,8 @@ mod tests {
 
     #[test]
     fn holdings_past_the_parallel_threshold_are_those_of_one_thread() {
-        let (standing, arrivals) = random_arrivals(7, 2 * PARALLEL_SORT);
-        assert!(arrivals.len() > PARALLEL_SORT);
+        let (standing, arrivals) = random_arrivals(7, 2 * PARALLEL_ARRIVALS);
+        assert!(arrivals.len() > PARALLEL_ARRIVALS);
         let one = rows_of(&held_of(&arrivals, &standing, standing.len(), false));
         let every = rows_of(&held_of(&arrivals, &standing, standing.len(), true));
         assert!(one.iter().any(|r| r.4.is_some()));
