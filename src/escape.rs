@@ -284,6 +284,15 @@ pub fn diagnostic(d: &mut crate::diagnostic::Diagnostic) {
     }
 }
 
+/// The character of `s` at byte `i` and `i`, when [`EscapedSource::of`]
+/// escapes it: one that [`needs_escape`], but a line feed, and a carriage
+/// return before one, which stay line breaks.
+fn escaped_at(s: &str, i: usize) -> Option<(usize, char)> {
+    let c = s.get(i..)?.chars().next()?;
+    let lone_cr = s.as_bytes().get(i + 1) != Some(&b'\n');
+    (c != '\n' && (c != '\r' || lone_cr) && needs_escape(c)).then_some((i, c))
+}
+
 /// A source text with its escapes applied as [`visible_lines`] does, and
 /// the map from the original's byte offsets to the copy's, so carets drawn
 /// under the copy still point at what they pointed at.
@@ -303,28 +312,10 @@ impl EscapedSource {
     /// start with a byte `may_be_unusual` accepts are decoded; the runs
     /// between them are copied whole.
     pub fn of(s: &str) -> Option<EscapedSource> {
-        let escaped_at = |i: usize| {
-            let c = s.get(i..)?.chars().next()?;
-            let lone_cr = s.as_bytes().get(i + 1) != Some(&b'\n');
-            (c != '\n' && (c != '\r' || lone_cr) && needs_escape(c)).then_some((i, c))
-        };
-        // Whether anything needs escaping, on every core for a large text
-        // (a design of a million flows is 130 MB to look through, where
-        // nothing needs escaping): such a byte is never inside a
-        // character, so the text can be cut anywhere.
-        const PIECE: usize = 1 << 20;
-        let found = if s.len() > PIECE {
-            use rayon::prelude::*;
-            (s.as_bytes().par_chunks(PIECE).enumerate()).any(|(k, piece)| {
-                unusual_starts(piece).any(|i| escaped_at(k * PIECE + i).is_some())
-            })
-        } else {
-            unusual_starts(s.as_bytes()).any(|i| escaped_at(i).is_some())
-        };
-        if !found {
+        if !EscapedSource::would_change(s) {
             return None;
         }
-        let escaped = unusual_starts(s.as_bytes()).filter_map(escaped_at);
+        let escaped = unusual_starts(s.as_bytes()).filter_map(|i| escaped_at(s, i));
         let mut text = String::with_capacity(s.len() + 16);
         let mut shifts = Vec::new();
         let mut from = 0;
@@ -338,6 +329,23 @@ impl EscapedSource {
         }
         text.push_str(s.get(from..).unwrap_or_default());
         Some(EscapedSource { text, shifts })
+    }
+
+    /// Would [`EscapedSource::of`] escape anything in `s`? Looked for on
+    /// every core when `s` is large (a design of a million flows is 130
+    /// MB to look through, where nothing needs escaping): such a byte is
+    /// never inside a character, so the text can be cut anywhere. A
+    /// carriage return at the very end of `s` counts as a lone one.
+    pub fn would_change(s: &str) -> bool {
+        const PIECE: usize = 1 << 20;
+        if s.len() > PIECE {
+            use rayon::prelude::*;
+            (s.as_bytes().par_chunks(PIECE).enumerate()).any(|(k, piece)| {
+                unusual_starts(piece).any(|i| escaped_at(s, k * PIECE + i).is_some())
+            })
+        } else {
+            unusual_starts(s.as_bytes()).any(|i| escaped_at(s, i).is_some())
+        }
     }
 
     /// The offset in [`EscapedSource::text`] of the original's `offset`

@@ -30,23 +30,38 @@ struct Shown<'a> {
 }
 
 impl<'a> Shown<'a> {
-    /// Escapes the files the diagnostics point into (linear in their size).
-    fn new(report: &Report<'a>) -> Shown<'a> {
+    /// Escapes the files whose lines `config` draws (those of the
+    /// diagnostics' spans, clipped as they are drawn) hold a character to
+    /// escape. The lines are looked through, not the whole file (a
+    /// million-flow design is 110 MB, the lines of a hundred findings a
+    /// few kilobytes), until they come to the file's size; then the
+    /// file is. A file is escaped whole or not at all, so an escaped
+    /// line elsewhere in it changes nothing drawn: escaping never adds or
+    /// removes a line feed.
+    fn new(report: &Report<'a>, config: &term::Config) -> Shown<'a> {
         let count = report.sources.iter().count();
         let mut escaped: Vec<Option<(EscapedSource, SourceFile)>> =
             (0..count).map(|_| None).collect();
-        let mut seen = vec![false; count];
+        // For each file: the bytes of its drawn lines looked through, and
+        // whether to look at it whole.
+        let mut looked = vec![0usize; count];
+        let mut whole = vec![false; count];
         let spans = report
             .diagnostics
             .iter()
             .flat_map(|d| std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span)));
         for s in spans {
             let i = s.file.0 as usize;
-            if seen.get(i).copied().unwrap_or(true) {
+            if whole.get(i).copied().unwrap_or(true) {
                 continue;
             }
-            seen[i] = true;
-            if let Some(mut e) = EscapedSource::of(&report.sources.get(s.file).text) {
+            let f = report.sources.get(s.file);
+            let lines = drawn_lines(f, report.clip(s), config);
+            looked[i] += lines.len();
+            whole[i] = looked[i] > f.text.len() || EscapedSource::would_change(lines);
+        }
+        for (i, _) in whole.iter().enumerate().filter(|(_, w)| **w) {
+            if let Some(mut e) = EscapedSource::of(&report.sources.get(FileId(i as u32)).text) {
                 // The shown file holds the text; the escape keeps its shifts.
                 let f = SourceFile::new(String::new(), std::mem::take(&mut e.text));
                 escaped[i] = Some((e, f));
@@ -120,6 +135,24 @@ impl<'a> Files<'a> for Shown<'a> {
     }
 }
 
+/// The text of the lines `config` may draw for a label on `span` (one
+/// line: spans are clipped to their first), from the start of the first
+/// to the start of the line after the last, so that a line's CR LF is
+/// looked at whole.
+fn drawn_lines<'t>(f: &'t SourceFile, span: Span, config: &term::Config) -> &'t str {
+    let first = f.line_index(span.start as usize);
+    let last = f.line_index(span.end as usize);
+    let from = f
+        .line_range(first.saturating_sub(config.before_label_lines))
+        .start;
+    let after = (last + config.after_label_lines).saturating_add(1);
+    let to = match after < f.line_count() {
+        true => f.line_range(after).start,
+        false => f.text.len(),
+    };
+    f.text.get(from..to.max(from)).unwrap_or_default()
+}
+
 /// Lines longer than this are not drawn as snippets: a diagnostic on such
 /// a line (minified or generated input) is printed in the one-line form, so
 /// many findings on one huge line cost linear, not quadratic, time.
@@ -146,7 +179,7 @@ pub fn write<W: Write + ?Sized>(
         display_style: term::DisplayStyle::Short,
         ..term::Config::default()
     };
-    let shown = Shown::new(report);
+    let shown = Shown::new(report, &config);
     write_ordered(out, report.diagnostics, |_, d, text| {
         let mut labels = vec![{
             let s = report.clip(d.primary);
@@ -356,5 +389,56 @@ mod tests {
             one_by_one.push_str(&summary(&report(&diags)));
             assert_eq!(whole, one_by_one, "{lang:?}");
         }
+    }
+
+    /// A character to escape on a line that no finding draws leaves the
+    /// file as it is (only the lines drawn are looked through), and what
+    /// is drawn is what the same file without it draws; on a line drawn,
+    /// it is escaped.
+    #[test]
+    fn only_the_lines_drawn_decide_whether_a_file_is_escaped() {
+        let design = |comment: &str| {
+            format!(
+                "use \"kenpo\"\n# {comment}\nactor 基幹 : 組合\nactor 市 : 他機関\n\
+                 data 課税 : 課税・非課税情報\nflow 基幹 -> 市町 : 課税 for 被扶養者認定\n"
+            )
+        };
+        // U+202E and its stand-in take three bytes each: every span after
+        // them is where it was.
+        let (hidden, plain) = (design("\u{202e}右から左"), design("abc右から左"));
+        assert_eq!(hidden.len(), plain.len());
+        let mut drawn = Vec::new();
+        for text in [hidden, plain] {
+            let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+            s.check_text("d.myna", text, None);
+            let diags = s.sorted_diagnostics();
+            let (mn004, others): (Vec<_>, Vec<_>) = diags
+                .into_iter()
+                .partition(|d| d.code == crate::code::Code::MN004);
+            assert!(others.iter().any(|d| d.code == crate::code::Code::MN010));
+            let report = |diagnostics| Report {
+                sources: &s.sources,
+                diagnostics,
+                files: 1,
+                checked: &[],
+                lang: Lang::En,
+            };
+            let config = term::Config::default();
+            assert!(
+                Shown::new(&report(&others), &config)
+                    .escaped
+                    .iter()
+                    .all(Option::is_none)
+            );
+            drawn.push(render(&report(&others), false));
+            if let Some(d) = mn004.first() {
+                let shown = render(&report(std::slice::from_ref(d)), false);
+                assert!(shown.contains("# \\u{202e}右から左"), "{shown}");
+                assert!(!shown.contains('\u{202e}'), "{shown}");
+            }
+            assert_eq!(mn004.is_empty(), drawn.len() == 2);
+        }
+        assert!(drawn[0].contains("市町"), "{}", drawn[0]);
+        assert_eq!(drawn[0], drawn[1]);
     }
 }
