@@ -59,11 +59,34 @@ pub(crate) fn grouped<T: Copy + Send + Sync>(
     grouped_into(len, keys, item, tasks, fill, Vec::new())
 }
 
+/// One pass of [`in_order_of`]: how many keys there are, and each
+/// item's key (below that many).
+pub(crate) type Pass<'k, T> = (usize, &'k (dyn Fn(&T) -> usize + Sync));
+
+/// `list` in the order of the keys of `passes`, the last pass's first
+/// and, among items equal in every key, as they came: a sort by small
+/// numbers, least significant first, each pass one stable counting pass
+/// ([`grouped`], in `tasks` tasks), linear in the list and its keys where
+/// a comparison sort is n log n. The passes go back and forth between
+/// two lists instead of touching fresh memory at each.
+pub(crate) fn in_order_of<T: Copy + Send + Sync>(
+    list: Vec<T>,
+    passes: &[Pass<'_, T>],
+    tasks: usize,
+    fill: T,
+) -> Vec<T> {
+    let (mut list, mut spare) = (list, Vec::new());
+    for &(keys, key) in passes {
+        let item = |i: usize| list.get(i).map(|x| (key(x), *x));
+        let next = grouped_into(list.len(), keys, item, tasks, fill, spare).items;
+        spare = std::mem::replace(&mut list, next);
+    }
+    list
+}
+
 /// [`grouped`], its list written into `into`'s memory (whatever `into`
-/// held is dropped): a list grouped again and again, as a sort by
-/// several keys one after the other, goes back and forth between two
-/// lists instead of touching fresh memory at each pass.
-pub(crate) fn grouped_into<T: Copy + Send + Sync>(
+/// held is dropped).
+fn grouped_into<T: Copy + Send + Sync>(
     len: usize,
     keys: usize,
     item: impl Fn(usize) -> Option<(usize, T)> + Sync,
@@ -145,6 +168,24 @@ mod tests {
                     assert!(g.of(k).iter().all(|&i| list[i].0 == Some(k)));
                 }
                 assert!(g.of(keys).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn passes_least_significant_first_put_a_list_in_the_order_of_a_stable_sort() {
+        let mut roll = crate::test_rulebooks::dice(5, 3);
+        for round in 0..100 {
+            let (high, low) = (1 + roll(20), 1 + roll(300));
+            // (high key, low key, the item's own place)
+            let list: Vec<(usize, usize, usize)> =
+                (0..roll(500)).map(|i| (roll(high), roll(low), i)).collect();
+            let mut expected = list.clone();
+            expected.sort_by_key(|x| (x.0, x.1));
+            let passes: [Pass<'_, (usize, usize, usize)>; 2] = [(low, &|x| x.1), (high, &|x| x.0)];
+            for tasks in [1, 2, 7] {
+                let got = in_order_of(list.clone(), &passes, tasks, (0, 0, 0));
+                assert_eq!(got, expected, "round {round}, {tasks} tasks");
             }
         }
     }

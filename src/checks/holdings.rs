@@ -23,7 +23,7 @@
 //! `inventory` lists what it holds; witness paths follow it upstream.
 
 use crate::graph::{FlowGraph, TransferId};
-use crate::grouped::{grouped, grouped_into};
+use crate::grouped::{Pass, grouped, in_order_of};
 use crate::model::*;
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -336,7 +336,7 @@ type Row = (ActorId, DataId, PurposeId, TransferId, Option<TransferId>);
 
 /// `arrivals`, which come in the order of their transfers, in the order
 /// a sort of them gives (receiver, item, purpose, transfer; the sender is
-/// the transfer's): three stable counting passes ([`grouped_into`]), by
+/// the transfer's): three stable counting passes ([`in_order_of`]), by
 /// purpose, then item, then receiver, each linear in the arrivals and the
 /// numbers of purposes, items and actors, where the sort of them all it
 /// replaces was n log n. On every core when `par` and they are many.
@@ -353,15 +353,17 @@ fn in_order(arrivals: Vec<Arrival>, par: bool) -> Vec<Arrival> {
         TransferId::new(0),
         ActorId::new(0),
     );
-    let passes: [fn(&Arrival) -> usize; 3] = [|x| x.2.index(), |x| x.1.index(), |x| x.0.index()];
-    let (mut list, mut spare) = (arrivals, Vec::new());
-    for key in passes {
-        let keys = list.iter().map(key).max().map_or(0, |k| k + 1);
-        let item = |i: usize| list.get(i).map(|x| (key(x), *x));
-        let next = grouped_into(list.len(), keys, item, tasks, fill, spare).items;
-        spare = std::mem::replace(&mut list, next);
-    }
-    list
+    let keys =
+        |key: &dyn Fn(&Arrival) -> usize| arrivals.iter().map(key).max().map_or(0, |k| k + 1);
+    let purpose = |x: &Arrival| x.2.index();
+    let item = |x: &Arrival| x.1.index();
+    let receiver = |x: &Arrival| x.0.index();
+    let passes: [Pass<'_, Arrival>; 3] = [
+        (keys(&purpose), &purpose),
+        (keys(&item), &item),
+        (keys(&receiver), &receiver),
+    ];
+    in_order_of(arrivals, &passes, tasks, fill)
 }
 
 /// What the society's systems hold (of `actors` actors), from every
@@ -569,23 +571,19 @@ fn steps_by_sender(
 /// one transfer's steps comes first does not change what the sweeps
 /// reach.
 fn in_transfer_order(steps: Vec<Step>, tasks: usize) -> Vec<Step> {
-    const DIGIT: u32 = 16;
+    const DIGIT: usize = 1 << 16;
     let top = steps.iter().map(|s| s.0.index()).max().unwrap_or(0);
-    let (mut list, mut spare) = (steps, Vec::new());
-    let mut shift = 0;
-    while shift == 0 || top >> shift > 0 {
-        let item = |i: usize| {
-            let s = list.get(i)?;
-            Some(((s.0.index() >> shift) & ((1 << DIGIT) - 1), *s))
-        };
-        // Only as many counts as the digit takes (a small design's
-        // transfers, in one pass).
-        let keys = ((top >> shift) + 1).min(1 << DIGIT);
-        let next = grouped_into(list.len(), keys, item, tasks, no_step(), spare).items;
-        spare = std::mem::replace(&mut list, next);
-        shift += DIGIT;
-    }
-    list
+    let (low, high) = (
+        |s: &Step| s.0.index() % DIGIT,
+        |s: &Step| s.0.index() / DIGIT,
+    );
+    // Only as many counts as the transfers take: a small design's in one
+    // pass. A transfer's number is a u32, so two digits hold it.
+    let passes: &[Pass<'_, Step>] = match top < DIGIT {
+        true => &[(top + 1, &low)],
+        false => &[(DIGIT, &low), (top / DIGIT + 1, &high)],
+    };
+    in_order_of(steps, passes, tasks, no_step())
 }
 
 /// Sweeps of [`lawfully_reached`] before it walks instead.

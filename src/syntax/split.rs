@@ -1,7 +1,7 @@
 //! Parsing a large file on every core: the text is cut into parts at lines
 //! that start a statement ([`CUT_AT`]), each part is lexed and parsed on its own
 //! thread, and the parts are joined in order. The result is the one
-//! [`parse`] gives, byte for byte (`tests/parse_in_parts.rs` compares them
+//! [`parse`](super::parse) gives, byte for byte (`tests/parse_in_parts.rs` compares them
 //! on every example and case cut into small parts, and so does the parse
 //! fuzz target on any input):
 //!
@@ -23,7 +23,7 @@
 
 use super::ast::Sym;
 use super::lexer::{Lexed, lex_lines, lex_lines_keeping_into};
-use super::parser::{Parsed, finish, parse, parse_keeping, parse_part};
+use super::parser::{Parsed, finish, parse_keeping, parse_part};
 use super::stmts::Stmts;
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::{Copies, Names};
@@ -60,7 +60,7 @@ pub const CUT_AT: [Keyword; 6] = [
     Keyword::Clause,
 ];
 
-/// Parses `src` as [`parse`] does, in parts on every core when it is
+/// Parses `src` as [`parse`](super::parse) does, in parts on every core when it is
 /// large, its names' copies living as `copies` says.
 pub fn parse_in_parts(file: FileId, src: &str, copies: Copies) -> Parsed {
     parse_in_parts_sized(file, src, PART_BYTES, copies)
@@ -92,26 +92,33 @@ pub fn parse_in_parts_keeping_unless(
 
 /// [`parse_in_parts`], its findings kept in full as `keep` says.
 pub fn parse_in_parts_keeping(file: FileId, src: &str, copies: Copies, keep: Keep) -> Parsed {
-    match parse_in_parts_sized_unless(file, src, PART_BYTES, copies, keep.clone(), &|| false) {
-        Some(parsed) => parsed,
-        // Never asked to stop, it never does.
-        None => parse_keeping(file, src, keep, copies),
-    }
+    parse_in_parts_sized_keeping(file, src, PART_BYTES, copies, keep)
 }
 
 /// [`parse_in_parts`] with parts of about `size` bytes (any size: tests
 /// and the fuzzer cut small texts into many parts to compare with
-/// [`parse`]).
+/// [`parse`](super::parse)).
 pub fn parse_in_parts_of(file: FileId, src: &str, size: usize) -> Parsed {
     parse_in_parts_sized(file, src, size, Copies::Shared)
 }
 
 /// [`parse_in_parts_of`], its names' copies living as `copies` says.
 pub(crate) fn parse_in_parts_sized(file: FileId, src: &str, size: usize, copies: Copies) -> Parsed {
-    match parse_in_parts_sized_unless(file, src, size, copies, Keep::All, &|| false) {
+    parse_in_parts_sized_keeping(file, src, size, copies, Keep::All)
+}
+
+/// [`parse_in_parts_sized`], its findings kept in full as `keep` says.
+fn parse_in_parts_sized_keeping(
+    file: FileId,
+    src: &str,
+    size: usize,
+    copies: Copies,
+    keep: Keep,
+) -> Parsed {
+    match parse_in_parts_sized_unless(file, src, size, copies, keep.clone(), &|| false) {
         Some(parsed) => parsed,
         // Never asked to stop, it never does.
-        None => parse(file, src),
+        None => parse_keeping(file, src, keep, copies),
     }
 }
 
@@ -327,6 +334,7 @@ fn next_statement_line(file: FileId, src: &str, from: usize, cut_at: &[Keyword])
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::parse;
 
     fn same(src: &str, size: usize) {
         assert!(part_bounds(FileId(0), src, size).len() >= 3, "cut in parts");
