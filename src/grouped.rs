@@ -59,6 +59,10 @@ pub(crate) fn grouped<T: Copy + Send + Sync>(
     grouped_into(len, keys, item, tasks, fill, Vec::new())
 }
 
+/// Items counted and a list filled on every core from this many (when
+/// given more than one task).
+const PARALLEL_COUNT: usize = 64 * 1024;
+
 /// One pass of [`in_order_of`]: how many keys there are, and each
 /// item's key (below that many).
 pub(crate) type Pass<'k, T> = (usize, &'k (dyn Fn(&T) -> usize + Sync));
@@ -95,19 +99,44 @@ fn grouped_into<T: Copy + Send + Sync>(
     into: Vec<T>,
 ) -> Grouped<T> {
     let key = |i: usize| item(i).map(|(k, _)| k).filter(|&k| k < keys);
-    let mut starts = vec![0usize; keys + 1];
-    for i in 0..len {
-        if let Some(k) = key(i) {
-            starts[k + 1] += 1;
+    let count = |range: std::ops::Range<usize>| {
+        let mut counts = vec![0usize; keys + 1];
+        for i in range {
+            if let Some(k) = key(i) {
+                counts[k + 1] += 1;
+            }
         }
-    }
+        counts
+    };
+    // Counted on every core too, each task a stretch of the items with
+    // counts of its own, added up after: one core counting a million
+    // items left the other idle (the holdings' walk counts six times).
+    let mut starts = if tasks > 1 && len >= PARALLEL_COUNT {
+        let stretch = len.div_ceil(tasks);
+        let counts: Vec<Vec<usize>> = (0..tasks)
+            .into_par_iter()
+            .map(|t| count(t * stretch..((t + 1) * stretch).min(len)))
+            .collect();
+        let mut sum = vec![0usize; keys + 1];
+        for c in counts {
+            sum.iter_mut().zip(c).for_each(|(s, c)| *s += c);
+        }
+        sum
+    } else {
+        count(0..len)
+    };
     for k in 1..starts.len() {
         starts[k] += starts[k - 1];
     }
     let total = starts.last().copied().unwrap_or(0);
     let mut items = into;
     items.clear();
-    items.resize(total, fill);
+    if tasks > 1 && total >= PARALLEL_COUNT {
+        // Fresh memory's first touch, shared by the cores.
+        items.par_extend(rayon::iter::repeat_n(fill, total));
+    } else {
+        items.resize(total, fill);
+    }
     let cuts = Grouped::<T>::cuts(&starts, tasks);
     // Each task's keys and its stretch of the list.
     let mut jobs = Vec::with_capacity(cuts.len());
@@ -168,6 +197,30 @@ mod tests {
                     assert!(g.of(k).iter().all(|&i| list[i].0 == Some(k)));
                 }
                 assert!(g.of(keys).is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_list_large_enough_to_be_counted_on_every_core_is_grouped_as_on_one() {
+        let mut roll = crate::test_rulebooks::dice(7, 11);
+        let len = 3 * PARALLEL_COUNT + 17;
+        for keys in [1, 5, 1000, 70_000] {
+            // Some items with no key, and some with a key past `keys`.
+            let list: Vec<Option<usize>> = (0..len)
+                .map(|_| (roll(9) > 0).then(|| roll(keys + 2)))
+                .collect();
+            let item = |i: usize| list[i].map(|k| (k, i));
+            let one = grouped(len, keys, item, 1, usize::MAX);
+            let mut expected: Vec<usize> = (0..len)
+                .filter(|&i| list[i].is_some_and(|k| k < keys))
+                .collect();
+            expected.sort_by_key(|&i| list[i]);
+            assert_eq!(one.items, expected, "{keys} keys");
+            for tasks in [2, 3, 8] {
+                let many = grouped(len, keys, item, tasks, usize::MAX);
+                assert_eq!(many.items, one.items, "{keys} keys, {tasks} tasks");
+                assert_eq!(many.starts, one.starts, "{keys} keys, {tasks} tasks");
             }
         }
     }

@@ -252,19 +252,23 @@ fn checked_in(
     };
     // The checks read the same context and write nothing: on a large design
     // they run side by side, and their findings join in one fixed order.
-    // First the verdicts and the provisions, beside MN402's walk of the
-    // holdings when it will read them (on every core: it runs before any
-    // check that may wait for the holdings, so a thread inside it can take
-    // up no such check); then every check, MN402's exchanges shared by the
-    // cores. Before, MN402 walked the holdings on one core inside the checks,
-    // the longest task on a design of internal chains.
+    // First MN402's walk of the holdings, when it will read them (on every
+    // core: it runs before any check that may wait for the holdings, so a
+    // thread inside it can take up no such check), and beside it the
+    // verdicts and the provisions, then the checks that read no holdings
+    // (carriers, purposes, delegation): the walk has stretches on one core
+    // (its sweeps, its states in order), which these fill. Then the two
+    // that read the holdings (MN402, and MN1xx's witness paths), MN402's
+    // exchanges shared by the cores. Before, MN402 walked the holdings on
+    // one core inside the checks, the longest task on a design of internal
+    // chains.
     let holdings_first = par && drift::reads_holdings(&ctx);
     let exchanges = graph.exchanges.len();
-    let (walked, (mynumber, provisions)) = both(
+    let (walked, ((mynumber, provisions), (carrier, (purpose, delegation)))) = both(
         par,
         || holdings_first.then(|| Holdings::compute_on_cores(design, graph)),
         || {
-            both(
+            let (mynumber, provisions) = both(
                 par,
                 || {
                     judged_in_ranges(exchanges, par, per_task, |r| {
@@ -276,7 +280,19 @@ fn checked_in(
                         purpose::provisions_among(&ctx, r)
                     })
                 },
-            )
+            );
+            let unheld = both(
+                par,
+                || carrier::check(&ctx),
+                || {
+                    both(
+                        par,
+                        || purpose::check(&ctx, &provisions),
+                        || delegation::check(&ctx, &mynumber, &provisions, options.delegation, par),
+                    )
+                },
+            );
+            ((mynumber, provisions), unheld)
         },
     );
     if let Some(h) = walked {
@@ -285,28 +301,10 @@ fn checked_in(
     if stop() {
         return None;
     }
-    let (drift, ((carrier, exchange), (purpose, delegation))) = both(
+    let (drift, exchange) = both(
         par,
         || drift::check(&ctx, par),
-        || {
-            both(
-                par,
-                || {
-                    both(
-                        par,
-                        || carrier::check(&ctx),
-                        || exchange::check(&ctx, &mynumber),
-                    )
-                },
-                || {
-                    both(
-                        par,
-                        || purpose::check(&ctx, &provisions),
-                        || delegation::check(&ctx, &mynumber, &provisions, options.delegation, par),
-                    )
-                },
-            )
-        },
+        || exchange::check(&ctx, &mynumber),
     );
     // Room for them all at once: a design can have hundreds of thousands
     // of findings, and each growth copied those joined so far. On a large

@@ -22,6 +22,13 @@ macro_rules! keywords {
 
             /// The keyword a bare word spells, if any (case-sensitive).
             pub fn from_word(word: &str) -> Option<Keyword> {
+                // Every keyword starts with an ASCII lowercase letter
+                // (a test says so); most names a design writes are
+                // Japanese, told apart by their first byte without a
+                // comparison with each keyword of their length.
+                if !word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+                    return None;
+                }
                 match word { $($s => Some(Keyword::$kw),)* _ => None }
             }
         }
@@ -162,4 +169,21 @@ pub struct Comment {
     pub span: Span,
     /// The text after `#`.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Keyword;
+
+    #[test]
+    fn every_keyword_starts_with_a_lowercase_ascii_letter_and_is_read_back() {
+        for &k in Keyword::ALL {
+            let word = k.as_str();
+            assert!(word.as_bytes()[0].is_ascii_lowercase(), "{word}");
+            assert_eq!(Keyword::from_word(word), Some(k));
+        }
+        for word in ["", "Flow", "FLOW", "flows", "加入者", "_flow", "9"] {
+            assert_eq!(Keyword::from_word(word), None, "{word}");
+        }
+    }
 }
