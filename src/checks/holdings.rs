@@ -378,27 +378,234 @@ fn held_of(arrivals: &[Arrival], standing: &[Standing], actors: usize, par: bool
             .is_none_or(|s| *s == Standing::Outside)
     };
     let society = |a: ActorId| standing.get(a.index()) == Some(&Standing::Society);
-    let (keys, state) = states_of(arrivals);
+    let tasks = match par && arrivals.len() >= PARALLEL_ARRIVALS {
+        true => rayon::current_num_threads(),
+        false => 1,
+    };
+    let (keys, state, firsts) = states_of(arrivals, tasks);
     let states = States::of(keys);
     let reached = lawfully_reached(arrivals, &states, &state, outside, par);
     drop(state);
+    if tasks > 1 {
+        let of_states = OfStates {
+            arrivals,
+            states: &states,
+            firsts: &firsts,
+            reached: &reached,
+        };
+        return of_states.holdings(actors, outside, society, tasks);
+    }
     let rows = first_of_each(arrivals, &states, &reached, outside, society);
     Holdings::of_arrivals(actors, rows, arrivals.len())
 }
 
-/// The (receiver, item, purpose)s of `arrivals` (sorted), each a state:
-/// their keys in order, and each arrival's state.
-fn states_of(arrivals: &[Arrival]) -> (Vec<(ActorId, DataId, PurposeId)>, Vec<u32>) {
-    let mut state: Vec<u32> = Vec::with_capacity(arrivals.len());
-    let mut keys: Vec<(ActorId, DataId, PurposeId)> = Vec::with_capacity(arrivals.len());
-    for &(a, d, p, ..) in arrivals {
-        if keys.last() != Some(&(a, d, p)) {
-            keys.push((a, d, p));
-        }
-        state.push((keys.len() - 1) as u32);
-    }
-    (keys, state)
+/// What [`held_of`] knows of each state once the walk is done, to make
+/// the holdings from on every core.
+struct OfStates<'a> {
+    arrivals: &'a [Arrival],
+    states: &'a States,
+    /// Where each state's arrivals start ([`states_of`]).
+    firsts: &'a [u32],
+    /// Is each state reached lawfully?
+    reached: &'a [bool],
 }
+
+impl OfStates<'_> {
+    /// [`Holdings::of_arrivals`] of [`first_of_each`]'s rows, in `tasks`
+    /// stretches of the states side by side: each counts the states it
+    /// keeps and the (system, item)s they begin, then writes its own
+    /// stretch of both lists (on one core, a million states' rows, and
+    /// the fresh pages they are written into, left the other core idle).
+    fn holdings(
+        &self,
+        actors: usize,
+        outside: impl Fn(ActorId) -> bool + Sync,
+        keep: impl Fn(ActorId) -> bool + Sync,
+        tasks: usize,
+    ) -> Holdings {
+        let keys = &self.states.keys;
+        let kept = |s: usize| {
+            keys.get(s)
+                .is_some_and(|k| k.0.index() < actors && keep(k.0))
+        };
+        // Does state `s` begin a (system, item)? Its system's states are
+        // kept or not together, so the state before is its (system, item)'s
+        // when it is kept.
+        let begins = |s: usize| {
+            kept(s)
+                && match (s.checked_sub(1).and_then(|b| keys.get(b)), keys.get(s)) {
+                    (Some(b), Some(k)) => (b.0, b.1) != (k.0, k.1),
+                    _ => true,
+                }
+        };
+        let stretch = keys.len().div_ceil(tasks.max(1)).max(1);
+        let ranges: Vec<std::ops::Range<usize>> = (0..keys.len())
+            .step_by(stretch)
+            .map(|from| from..(from + stretch).min(keys.len()))
+            .collect();
+        let counts: Vec<(usize, usize)> = (ranges.par_iter())
+            .map(|r| {
+                (
+                    r.clone().filter(|&s| kept(s)).count(),
+                    r.clone().filter(|&s| begins(s)).count(),
+                )
+            })
+            .collect();
+        let no_entry = Entry {
+            purpose: PurposeId::new(0),
+            first: TransferId::new(0),
+            lawful: None,
+        };
+        let mut held = vec![no_entry; counts.iter().map(|c| c.0).sum()];
+        let mut items = vec![(DataId::new(0), 0u32); counts.iter().map(|c| c.1).sum()];
+        let mut jobs = Vec::with_capacity(ranges.len());
+        let (mut rest_held, mut rest_items, mut held_before) =
+            (held.as_mut_slice(), items.as_mut_slice(), 0);
+        for (r, &(h, i)) in ranges.into_iter().zip(&counts) {
+            let (my_held, tail_held) = rest_held.split_at_mut(h);
+            let (my_items, tail_items) = rest_items.split_at_mut(i);
+            jobs.push((r, my_held, my_items, held_before));
+            (rest_held, rest_items) = (tail_held, tail_items);
+            held_before += h;
+        }
+        let lawfully_sent = sent_lawfully(&outside, self.states, self.reached);
+        jobs.into_par_iter()
+            .for_each(|(r, my_held, my_items, held_before)| {
+                let (mut h, mut i) = (0, 0);
+                for s in r {
+                    if !kept(s) {
+                        continue;
+                    }
+                    let Some(group) = self.group(s) else { continue };
+                    let reached = self.reached.get(s).copied().unwrap_or(false);
+                    let Some((&(_, d, purpose, ..), first, lawful)) =
+                        first_and_lawful(group, reached, &lawfully_sent)
+                    else {
+                        continue;
+                    };
+                    if begins(s) {
+                        if let Some(slot) = my_items.get_mut(i) {
+                            *slot = (d, (held_before + h) as u32);
+                        }
+                        i += 1;
+                    }
+                    if let Some(slot) = my_held.get_mut(h) {
+                        *slot = Entry {
+                            purpose,
+                            first,
+                            lawful,
+                        };
+                    }
+                    h += 1;
+                }
+            });
+        let mut by_actor = vec![0u32; actors + 1];
+        for (s, k) in keys.iter().enumerate() {
+            if begins(s) {
+                by_actor[k.0.index() + 1] += 1;
+            }
+        }
+        for a in 1..by_actor.len() {
+            by_actor[a] += by_actor[a - 1];
+        }
+        Holdings {
+            by_actor,
+            items,
+            held,
+        }
+    }
+
+    /// The arrivals of state `s`.
+    fn group(&self, s: usize) -> Option<&[Arrival]> {
+        let from = *self.firsts.get(s)? as usize;
+        let to = self
+            .firsts
+            .get(s + 1)
+            .map_or(self.arrivals.len(), |&t| t as usize);
+        self.arrivals.get(from..to)
+    }
+}
+
+/// The (receiver, item, purpose)s of `arrivals` (sorted), each a state:
+/// their keys in order, each arrival's state, and where each state's
+/// arrivals start. In `tasks` stretches of
+/// the arrivals side by side when more than one: each counts the states
+/// that start in it, and then writes its own stretch of both lists (a
+/// million arrivals on one core left the other idle).
+fn states_of(arrivals: &[Arrival], tasks: usize) -> (Vec<StateKey>, Vec<u32>, Vec<u32>) {
+    let key = |x: &Arrival| (x.0, x.1, x.2);
+    // Does arrival `i` start a state (its key is not the one before's)?
+    let starts = |i: usize| match (
+        i.checked_sub(1).and_then(|j| arrivals.get(j)),
+        arrivals.get(i),
+    ) {
+        (Some(before), Some(x)) => key(before) != key(x),
+        (None, Some(_)) => true,
+        (_, None) => false,
+    };
+    let stretch = arrivals.len().div_ceil(tasks.max(1)).max(1);
+    let counts: Vec<usize> = if tasks > 1 {
+        (arrivals.par_chunks(stretch).enumerate())
+            .map(|(t, c)| {
+                (t * stretch..t * stretch + c.len())
+                    .filter(|&i| starts(i))
+                    .count()
+            })
+            .collect()
+    } else {
+        vec![(0..arrivals.len()).filter(|&i| starts(i)).count()]
+    };
+    let none = (ActorId::new(0), DataId::new(0), PurposeId::new(0));
+    let total = counts.iter().sum();
+    let mut keys: Vec<StateKey> = vec![none; total];
+    let mut firsts: Vec<u32> = vec![0; total];
+    let mut state: Vec<u32> = vec![0; arrivals.len()];
+    // Each stretch's keys and firsts, and the number of the state before
+    // its first.
+    let mut jobs = Vec::with_capacity(counts.len());
+    let (mut rest, mut rest_firsts, mut before) = (keys.as_mut_slice(), firsts.as_mut_slice(), 0);
+    for (&n, st) in counts.iter().zip(state.chunks_mut(stretch)) {
+        let (mine, tail) = rest.split_at_mut(n);
+        let (my_firsts, tail_firsts) = rest_firsts.split_at_mut(n);
+        jobs.push((jobs.len(), (mine, my_firsts), st, before));
+        (rest, rest_firsts) = (tail, tail_firsts);
+        before += n;
+    }
+    type Job<'a> = (
+        usize,
+        (&'a mut [StateKey], &'a mut [u32]),
+        &'a mut [u32],
+        usize,
+    );
+    let write = |(t, (mine, my_firsts), st, before): Job<'_>| {
+        // The number of states begun so far, the first stretch's first
+        // arrival's included.
+        let (mut begun, mut k) = (before, 0);
+        for (j, s) in st.iter_mut().enumerate() {
+            let i = t * stretch + j;
+            if starts(i) {
+                if let (Some(slot), Some(first), Some(x)) =
+                    (mine.get_mut(k), my_firsts.get_mut(k), arrivals.get(i))
+                {
+                    *slot = key(x);
+                    *first = i as u32;
+                }
+                k += 1;
+                begun += 1;
+            }
+            *s = begun.saturating_sub(1) as u32;
+        }
+    };
+    if tasks > 1 {
+        jobs.into_par_iter().for_each(write);
+    } else {
+        jobs.into_iter().for_each(write);
+    }
+    (keys, state, firsts)
+}
+
+/// A state: (receiver, item, purpose).
+type StateKey = (ActorId, DataId, PurposeId);
 
 /// The states ([`states_of`]'s keys, sorted) and where each actor's run
 /// of them starts, so that a sender's state for an item and a purpose is
@@ -615,21 +822,45 @@ fn first_of_each<'a>(
     keep: impl Fn(ActorId) -> bool + 'a,
 ) -> impl Iterator<Item = Row> + 'a {
     let groups = arrivals.chunk_by(|x, y| (x.0, x.1, x.2) == (y.0, y.1, y.2));
-    let lawfully_sent = move |&(_, d, p, _, from): &Arrival| {
-        outside(from) || states.find((from, d, p)).is_some_and(|s| reached[s])
-    };
+    let lawfully_sent = sent_lawfully(outside, states, reached);
     groups.zip(reached).filter_map(move |(group, &reached)| {
-        let &(a, d, p, first, _) = group.first()?;
-        if !keep(a) {
+        if !keep(group.first()?.0) {
             return None;
         }
-        let lawful = match group {
-            _ if !reached => None,
-            [_] => Some(first),
-            _ => group.iter().find(|x| lawfully_sent(x)).map(|x| x.3),
-        };
+        let (&(a, d, p, ..), first, lawful) = first_and_lawful(group, reached, &lawfully_sent)?;
         Some((a, d, p, first, lawful))
     })
+}
+
+/// Is an arrival sent lawfully: from outside, or from a sender in a state
+/// reached lawfully (found among the sender's own states)?
+fn sent_lawfully<'a>(
+    outside: impl Fn(ActorId) -> bool + 'a,
+    states: &'a States,
+    reached: &'a [bool],
+) -> impl Fn(&Arrival) -> bool + 'a {
+    move |&(_, d, p, _, from): &Arrival| {
+        outside(from) || states.find((from, d, p)).is_some_and(|s| reached[s])
+    }
+}
+
+/// A state's group of arrivals (in the order of their transfers): its
+/// first arrival, its first transfer and, when the state is reached
+/// lawfully, its first lawful one: with one arrival, that arrival (the
+/// walk reached it by it); with several, the first `lawfully_sent`.
+fn first_and_lawful<'g>(
+    group: &'g [Arrival],
+    reached: bool,
+    lawfully_sent: &impl Fn(&Arrival) -> bool,
+) -> Option<(&'g Arrival, TransferId, Option<TransferId>)> {
+    let head = group.first()?;
+    let first = head.3;
+    let lawful = match group {
+        _ if !reached => None,
+        [_] => Some(first),
+        _ => group.iter().find(|x| lawfully_sent(x)).map(|x| x.3),
+    };
+    Some((head, first, lawful))
 }
 
 #[cfg(test)]
@@ -826,6 +1057,65 @@ mod tests {
     }
 
     #[test]
+    fn states_are_the_same_in_one_stretch_of_arrivals_or_several() {
+        for seed in 0..200 {
+            let (_, arrivals) = random_arrivals(seed, 300);
+            // Each new (receiver, item, purpose) a state, in order.
+            let mut keys: Vec<StateKey> = Vec::new();
+            let mut state = Vec::new();
+            for x in &arrivals {
+                if keys.last() != Some(&(x.0, x.1, x.2)) {
+                    keys.push((x.0, x.1, x.2));
+                }
+                state.push((keys.len() - 1) as u32);
+            }
+            let firsts: Vec<u32> = (0..state.len())
+                .filter(|&i| i == 0 || state[i] != state[i - 1])
+                .map(|i| i as u32)
+                .collect();
+            for tasks in [1, 2, 3, 7, 1000] {
+                let got = states_of(&arrivals, tasks);
+                let expected = (keys.clone(), state.clone(), firsts.clone());
+                assert_eq!(got, expected, "seed {seed}, {tasks} tasks");
+            }
+        }
+    }
+
+    #[test]
+    fn holdings_made_in_stretches_of_the_states_are_those_made_in_one() {
+        for seed in 0..300 {
+            let (standing, arrivals) = random_arrivals(seed, 300);
+            let outside = |a: ActorId| {
+                standing
+                    .get(a.index())
+                    .is_none_or(|s| *s == Standing::Outside)
+            };
+            let society = |a: ActorId| standing.get(a.index()) == Some(&Standing::Society);
+            let (keys, state, firsts) = states_of(&arrivals, 1);
+            let states = States::of(keys);
+            let reached = lawfully_reached(&arrivals, &states, &state, outside, false);
+            // Fewer actors than the arrivals name, sometimes: those beyond
+            // hold nothing.
+            let actors = standing.len() - usize::from(seed % 3 == 0);
+            let rows = first_of_each(&arrivals, &states, &reached, outside, society);
+            let one = Holdings::of_arrivals(actors, rows, arrivals.len());
+            let of_states = OfStates {
+                arrivals: &arrivals,
+                states: &states,
+                firsts: &firsts,
+                reached: &reached,
+            };
+            for tasks in [1, 2, 3, 7, 1000] {
+                let many = of_states.holdings(actors, outside, society, tasks);
+                let what = format!("seed {seed}, {tasks} tasks");
+                assert_eq!(many.by_actor, one.by_actor, "{what}");
+                assert_eq!(many.items, one.items, "{what}");
+                assert_eq!(many.held, one.held, "{what}");
+            }
+        }
+    }
+
+    #[test]
     fn steps_are_the_same_in_one_range_of_senders_or_several() {
         for seed in 0..200 {
             let (standing, arrivals) = random_arrivals(seed, 300);
@@ -834,7 +1124,7 @@ mod tests {
                     .get(a.index())
                     .is_none_or(|s| *s == Standing::Outside)
             };
-            let (keys, state) = states_of(&arrivals);
+            let (keys, state, _) = states_of(&arrivals, 1);
             let states = States::of(keys);
             // Each arrival from inside whose sender is in the state it
             // sends from, found by searching every state.
