@@ -120,6 +120,21 @@ enum Standing {
     Outside,
 }
 
+/// Is actor `a` outside the society, to the walk: neither one of its
+/// systems nor a carrier (an actor beyond `standing` is outside)?
+fn outside_in(standing: &[Standing]) -> impl Fn(ActorId) -> bool + Copy + Sync + '_ {
+    move |a| {
+        standing
+            .get(a.index())
+            .is_none_or(|s| *s == Standing::Outside)
+    }
+}
+
+/// Is actor `a` one of the society's systems?
+fn society_in(standing: &[Standing]) -> impl Fn(ActorId) -> bool + Copy + Sync + '_ {
+    move |a| standing.get(a.index()) == Some(&Standing::Society)
+}
+
 impl Holdings {
     /// Reads every transfer into a `self` actor of the graph.
     pub fn compute(design: &Design, fg: &FlowGraph) -> Holdings {
@@ -147,15 +162,13 @@ impl Holdings {
         // order of the transfers, then put in order: on a large design
         // the flows are read front to back, and no map of maps is built.
         let edges = fg.graph.raw_edges();
+        let outside = outside_in(&standing);
         let arrive = |first: usize, chunk: &[petgraph::graph::Edge<crate::graph::Transfer>]| {
             // Room for an arrival an edge (most carry one payload).
             let mut out = Vec::with_capacity(chunk.len());
             for (k, e) in chunk.iter().enumerate() {
                 let actor = fg.graph[e.target()];
-                if standing
-                    .get(actor.index())
-                    .is_none_or(|s| *s == Standing::Outside)
-                {
+                if outside(actor) {
                     continue;
                 }
                 let sender = fg.graph[e.source()];
@@ -211,6 +224,13 @@ impl Holdings {
                 lawful,
             });
         }
+        Holdings::of_lists(by_actor, items, held)
+    }
+
+    /// The holdings of the (system, item)s `items` and their purposes
+    /// `held`, from each actor's count of (system, item)s at `a + 1` of
+    /// `by_actor`.
+    fn of_lists(mut by_actor: Vec<u32>, items: Vec<(DataId, u32)>, held: Vec<Entry>) -> Holdings {
         for a in 1..by_actor.len() {
             by_actor[a] += by_actor[a - 1];
         }
@@ -372,12 +392,7 @@ fn in_order(arrivals: Vec<Arrival>, par: bool) -> Vec<Arrival> {
 /// holds nothing).
 /// On every core when `par`.
 fn held_of(arrivals: &[Arrival], standing: &[Standing], actors: usize, par: bool) -> Holdings {
-    let outside = |a: ActorId| {
-        standing
-            .get(a.index())
-            .is_none_or(|s| *s == Standing::Outside)
-    };
-    let society = |a: ActorId| standing.get(a.index()) == Some(&Standing::Society);
+    let (outside, society) = (outside_in(standing), society_in(standing));
     let tasks = match par && arrivals.len() >= PARALLEL_ARRIVALS {
         true => rayon::current_num_threads(),
         false => 1,
@@ -505,14 +520,7 @@ impl OfStates<'_> {
                 by_actor[k.0.index() + 1] += 1;
             }
         }
-        for a in 1..by_actor.len() {
-            by_actor[a] += by_actor[a - 1];
-        }
-        Holdings {
-            by_actor,
-            items,
-            held,
-        }
+        Holdings::of_lists(by_actor, items, held)
     }
 
     /// The arrivals of state `s`.
@@ -910,11 +918,7 @@ mod tests {
         standing: &[Standing],
     ) -> Vec<(u32, u32, u32, usize, Option<usize>)> {
         use std::collections::{BTreeMap, BTreeSet};
-        let outside = |a: ActorId| {
-            standing
-                .get(a.index())
-                .is_none_or(|s| *s == Standing::Outside)
-        };
+        let outside = outside_in(standing);
         let mut reached: BTreeSet<(ActorId, DataId, PurposeId)> = (arrivals.iter())
             .filter(|x| outside(x.4))
             .map(|x| (x.0, x.1, x.2))
@@ -1085,12 +1089,7 @@ mod tests {
     fn holdings_made_in_stretches_of_the_states_are_those_made_in_one() {
         for seed in 0..300 {
             let (standing, arrivals) = random_arrivals(seed, 300);
-            let outside = |a: ActorId| {
-                standing
-                    .get(a.index())
-                    .is_none_or(|s| *s == Standing::Outside)
-            };
-            let society = |a: ActorId| standing.get(a.index()) == Some(&Standing::Society);
+            let (outside, society) = (outside_in(&standing), society_in(&standing));
             let (keys, state, firsts) = states_of(&arrivals, 1);
             let states = States::of(keys);
             let reached = lawfully_reached(&arrivals, &states, &state, outside, false);
@@ -1119,11 +1118,7 @@ mod tests {
     fn steps_are_the_same_in_one_range_of_senders_or_several() {
         for seed in 0..200 {
             let (standing, arrivals) = random_arrivals(seed, 300);
-            let outside = |a: ActorId| {
-                standing
-                    .get(a.index())
-                    .is_none_or(|s| *s == Standing::Outside)
-            };
+            let outside = outside_in(&standing);
             let (keys, state, _) = states_of(&arrivals, 1);
             let states = States::of(keys);
             // Each arrival from inside whose sender is in the state it
