@@ -536,10 +536,10 @@ impl OfStates<'_> {
 
 /// The (receiver, item, purpose)s of `arrivals` (sorted), each a state:
 /// their keys in order, each arrival's state, and where each state's
-/// arrivals start. In `tasks` stretches of
-/// the arrivals side by side when more than one: each counts the states
-/// that start in it, and then writes its own stretch of both lists (a
-/// million arrivals on one core left the other idle).
+/// arrivals start. In `tasks` stretches of the arrivals side by side when
+/// more than one: each counts the states that start in it, then writes
+/// its own stretch of the three lists (a million arrivals on one core
+/// left the other idle).
 fn states_of(arrivals: &[Arrival], tasks: usize) -> (Vec<StateKey>, Vec<u32>, Vec<u32>) {
     let key = |x: &Arrival| (x.0, x.1, x.2);
     // Does arrival `i` start a state (its key is not the one before's)?
