@@ -160,8 +160,13 @@ fn hash_piece(text: &str, range: Range<usize>) -> Vec<u64> {
         at = s.read(rest, at, false, &mut lines);
     }
     s.push(EOF, range.end == text.len(), &mut lines);
-    // After the end of the file: zeros until every line has its hash.
-    while !lines.waiting.is_empty() {
+    // After the end of the file: zeros until every line has its hash
+    // (a line waits for at most `BLOCK` units, and the loop is bounded
+    // whatever the stream's state).
+    for _ in 0..BLOCK {
+        if lines.waiting.is_empty() {
+            break;
+        }
         s.keep(0, &mut lines);
     }
     lines.out
