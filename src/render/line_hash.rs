@@ -404,7 +404,7 @@ mod tests {
     /// The hashes as the upload action computes them, step for step
     /// (`fingerprints.ts`): its UTF-16 code units in one stream, every
     /// line starting where it does, a window of [`BLOCK`] units rolled
-    /// over them. What [`Hasher`] computes another way.
+    /// over them. What [`Stream`] computes another way.
     fn hashed_as_utf16(text: &str) -> Vec<u64> {
         let first_mod = (0..BLOCK).fold(1u64, |m, _| m.wrapping_mul(MOD));
         let mut window = [0u16; BLOCK];
