@@ -173,15 +173,7 @@ fn hash_piece(text: &str, range: Range<usize>) -> Vec<u64> {
 }
 
 /// `MOD` to the power `BLOCK`, in wrapping arithmetic.
-const MOD_TO_BLOCK: u64 = {
-    let mut m = 1u64;
-    let mut k = 0;
-    while k < BLOCK {
-        m = m.wrapping_mul(MOD);
-        k += 1;
-    }
-    m
-};
+const MOD_TO_BLOCK: u64 = MOD.wrapping_pow(BLOCK as u32);
 
 /// The upload action's hash of each line, from a hash of every prefix of
 /// the kept units rather than a window rolled over them: the hash of the
@@ -191,7 +183,6 @@ const MOD_TO_BLOCK: u64 = {
 /// registers (the rolled window, and a call a unit, were nearly all of a
 /// SARIF log's time at a million flows); the lines ([`Lines`]) are
 /// touched once where each starts and once where it ends.
-#[derive(Clone, Copy)]
 struct Stream {
     /// `P(kept)`.
     prefix: u64,
