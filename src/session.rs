@@ -1696,14 +1696,23 @@ fn design_checked(
     // Findings are kept as their code and place until suppressions and
     // the cap per code have decided which are shown.
     let checked = t.time("checks", || {
-        let (findings, computed) =
+        let (findings, mut computed) =
             checks::findings_computing_unless(&design, &graph, stage.options, stop)?;
+        let mut spent = (computed.as_mut())
+            .map(|c| std::mem::take(&mut c.spent))
+            .unwrap_or_default();
+        let start = Instant::now();
         let placed = crate::wording::placed(&design, &graph, &findings);
-        Some((findings, placed, computed.filter(|_| stage.keep_computed)))
+        spent.push(("places", start.elapsed()));
+        let computed = computed.filter(|_| stage.keep_computed);
+        Some((findings, placed, computed, spent))
     });
-    let Some((found, placed, computed)) = checked else {
+    let Some((found, placed, computed, spent)) = checked else {
         return Analysed::stopped();
     };
+    for (part, took) in spent {
+        t.add_part("checks", part, took);
+    }
     let analysis = Analysis {
         design,
         graph,

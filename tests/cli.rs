@@ -849,6 +849,25 @@ fn timings_go_to_stderr_and_leave_the_output_alone() {
                 "{args:?}: no `{stage}` line in\n{err}"
             );
         }
+        // Each check's own time, indented under `checks`.
+        let parts: Vec<&str> = (err.lines())
+            .skip_while(|l| !l.starts_with("checks "))
+            .skip(1)
+            .take_while(|l| l.starts_with("  "))
+            .filter(|l| l.ends_with(" ms"))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        let each = [
+            "verdicts",
+            "provisions",
+            "MN401",
+            "MN201–203",
+            "MN301–303",
+            "MN402",
+            "MN101–105",
+            "places",
+        ];
+        assert_eq!(parts, each, "{args:?}: the checks' parts in\n{err}");
         let total = err.lines().find(|l| l.starts_with("total"));
         assert!(total.is_some_and(|l| l.ends_with(" ms")), "{args:?}: {err}");
         assert!(

@@ -22,6 +22,7 @@ use crate::graph::{Exchange, FlowGraph, TransferId};
 use crate::model::*;
 use rayon::prelude::*;
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 /// Options of the checks (from `mynaflow.toml`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -177,6 +178,10 @@ pub struct Computed {
     /// What each of the society's systems holds, when a check asked
     /// ([`Holdings::compute`]).
     pub holdings: Option<Holdings>,
+    /// How long each check took, from its start to its end, in the order
+    /// they started (`check --timings`): checks side by side overlap, and
+    /// a core waiting inside one may do another's work meanwhile.
+    pub spent: Vec<(&'static str, Duration)>,
 }
 
 /// [`findings`], and what the checks worked out on the way (None when the
@@ -246,7 +251,7 @@ fn checked_in(
     per_task: usize,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<(Vec<Finding>, Option<Computed>)> {
-    let mut out = purpose::missing_purposes(design);
+    let (mut out, missing) = timed(|| purpose::missing_purposes(design));
     let Some(ctx) = Ctx::new(design, graph) else {
         return Some((out, None));
     };
@@ -266,46 +271,67 @@ fn checked_in(
     let exchanges = graph.exchanges.len();
     let (walked, ((mynumber, provisions), (carrier, (purpose, delegation)))) = both(
         par,
-        || holdings_first.then(|| Holdings::compute_on_cores(design, graph)),
+        || holdings_first.then(|| timed(|| Holdings::compute_on_cores(design, graph))),
         || {
             let (mynumber, provisions) = both(
                 par,
                 || {
-                    judged_in_ranges(exchanges, par, per_task, |r| {
-                        exchange::verdicts_among(&ctx, r)
+                    timed(|| {
+                        judged_in_ranges(exchanges, par, per_task, |r| {
+                            exchange::verdicts_among(&ctx, r)
+                        })
                     })
                 },
                 || {
-                    judged_in_ranges(exchanges, par, per_task, |r| {
-                        purpose::provisions_among(&ctx, r)
+                    timed(|| {
+                        judged_in_ranges(exchanges, par, per_task, |r| {
+                            purpose::provisions_among(&ctx, r)
+                        })
                     })
                 },
             );
             let unheld = both(
                 par,
-                || carrier::check(&ctx),
+                || timed(|| carrier::check(&ctx)),
                 || {
                     both(
                         par,
-                        || purpose::check(&ctx, &provisions),
-                        || delegation::check(&ctx, &mynumber, &provisions, options.delegation, par),
+                        || timed(|| purpose::check(&ctx, &provisions.0)),
+                        || {
+                            timed(|| {
+                                delegation::check(
+                                    &ctx,
+                                    &mynumber.0,
+                                    &provisions.0,
+                                    options.delegation,
+                                    par,
+                                )
+                            })
+                        },
                     )
                 },
             );
             ((mynumber, provisions), unheld)
         },
     );
-    if let Some(h) = walked {
+    let mut spent = Vec::with_capacity(9);
+    if let Some((h, took)) = walked {
         let _ = ctx.holdings.set(h);
+        spent.push(("holdings", took));
     }
+    let ((mynumber, judging), (provisions, providing)) = (mynumber, provisions);
+    spent.extend([("verdicts", judging), ("provisions", providing)]);
+    let [(carrier, c), (purpose, p), (delegation, d)] = [carrier, purpose, delegation];
+    spent.extend([("MN401", c), ("MN201–203", p + missing), ("MN301–303", d)]);
     if stop() {
         return None;
     }
-    let (drift, exchange) = both(
+    let ((drift, r), (exchange, e)) = both(
         par,
-        || drift::check(&ctx, par),
-        || exchange::check(&ctx, &mynumber),
+        || timed(|| drift::check(&ctx, par)),
+        || timed(|| exchange::check(&ctx, &mynumber)),
     );
+    spent.extend([("MN402", r), ("MN101–105", e)]);
     // Room for them all at once: a design can have hundreds of thousands
     // of findings, and each growth copied those joined so far. On a large
     // design both cores copy them, each into its own stretch (a third of a
@@ -331,6 +357,7 @@ fn checked_in(
         mynumber,
         provisions,
         holdings: ctx.holdings.into_inner(),
+        spent,
     };
     Some((out, Some(computed)))
 }
@@ -363,6 +390,13 @@ fn judged_in_ranges<V: Send>(
         out.extend(part);
     }
     out
+}
+
+/// `f()`, and how long it took.
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed())
 }
 
 /// `a()` and `b()`, side by side when `par`.
