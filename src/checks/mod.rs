@@ -179,8 +179,9 @@ pub struct Computed {
     /// ([`Holdings::compute`]).
     pub holdings: Option<Holdings>,
     /// How long each check took, from its start to its end, in the order
-    /// they started (`check --timings`): checks side by side overlap, and
-    /// a core waiting inside one may do another's work meanwhile.
+    /// they started (`check --timings`; a session moves them into its
+    /// timings): checks side by side overlap, and a core waiting inside
+    /// one may do another's work meanwhile.
     pub spent: Vec<(&'static str, Duration)>,
 }
 
