@@ -270,7 +270,7 @@ fn checked_in(
     // chains.
     let holdings_first = par && drift::reads_holdings(&ctx);
     let exchanges = graph.exchanges.len();
-    let (walked, ((mynumber, provisions), (carrier, (purpose, delegation)))) = both(
+    let (walked, (((mynumber, judging), (provisions, providing)), unheld)) = both(
         par,
         || holdings_first.then(|| timed(|| Holdings::compute_on_cores(design, graph))),
         || {
@@ -320,9 +320,8 @@ fn checked_in(
         let _ = ctx.holdings.set(h);
         spent.push(("holdings", took));
     }
-    let ((mynumber, judging), (provisions, providing)) = (mynumber, provisions);
+    let ((carrier, c), ((purpose, p), (delegation, d))) = unheld;
     spent.extend([("verdicts", judging), ("provisions", providing)]);
-    let [(carrier, c), (purpose, p), (delegation, d)] = [carrier, purpose, delegation];
     spent.extend([("MN401", c), ("MN201–203", p + missing), ("MN301–303", d)]);
     if stop() {
         return None;
