@@ -14,6 +14,10 @@
 #                                          # `check` with more options (here: every finding shown)
 #   COMMAND=graph|inventory|coverage|fmt FORMATS=json benches/scale.sh
 #   COMMAND=report benches/scale.sh        # the HTML page, into $DIR/report.html
+#   COMMAND=fix SIZES="100000 1000000" benches/scale.sh
+#       `check --fix --unsafe-fixes`, each run on a fresh copy of the
+#       design in $DIR/fixing (copied before the run is timed): every
+#       fix applied, the fixed text checked again and written
 #   RUNS=3 SIZES="100000 1000000" benches/scale.sh   # best of three runs
 #   SHAPES=insurers SIZES="100000 1000000" benches/scale.sh
 #       a folder of 1 700 designs sharing one rulebook file, one for each
@@ -170,6 +174,7 @@ measure() {
     local out times
     out=$(mktemp)
     times=$(mktemp)
+    fresh_copy
     [ "$PAUSE" = 0 ] || sleep "$PAUSE"
     set +e
     (
@@ -215,6 +220,7 @@ measure_best() {
 count() {
     local log x
     log=$(mktemp)
+    fresh_copy
     set +e
     valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
         --log-file="$log" "$@" > /dev/null 2>&1
@@ -224,12 +230,28 @@ count() {
     rm -f "$log"
 }
 
-# The command line of one run: sets CMD.
+# `check --fix` rewrites its design: each of its runs gets a fresh copy,
+# made here before the run is timed (COPY_OF names the original).
+COPY_OF=
+fresh_copy() {
+    [ -n "$COPY_OF" ] || return 0
+    rm -rf "$DIR/fixing"
+    mkdir -p "$DIR/fixing"
+    cp -r "$COPY_OF" "$DIR/fixing/"
+}
+
+# The command line of one run: sets CMD (and COPY_OF).
 command_for() {
     local f=$1 format=$2 fm
+    COPY_OF=
     case $COMMAND in
         # shellcheck disable=SC2086 # CHECK_ARGS is words on purpose
         check) CMD=("$BIN" check --format "$format" ${CHECK_ARGS:-} "$f") ;;
+        # shellcheck disable=SC2086 # CHECK_ARGS is words on purpose
+        fix)
+            COPY_OF=$f
+            CMD=("$BIN" check --fix --unsafe-fixes --format "$format" ${CHECK_ARGS:-}
+                "$DIR/fixing/$(basename "$f")") ;;
         test) CMD=("$BIN" test "$f") ;;
         fmt) CMD=("$BIN" fmt --check "$f") ;;
         report) CMD=("$BIN" report -o "$DIR/report.html" "$f") ;;
@@ -299,6 +321,7 @@ for shape in $SHAPES; do
     for n in $SIZES; do
         f=$(design_of "$shape" "$n")
         bytes=$(du -sb "$f" | cut -f1)
+        COPY_OF=
         if [ "$floor_tool" = rg ]; then
             floor=(rg -c flow "$f")
         else
