@@ -4,8 +4,11 @@
 //! Every file the tool reads (designs, rulebooks, `mynaflow.toml`,
 //! baselines) goes through [`read_limited`]: the size limit is enforced
 //! while reading, because `metadata().len()` is 0 for `/dev/zero`, FIFOs
-//! and `/proc` files. Folder walks ([`walk`]) skip symlinks unless asked,
-//! and then never leave the folder they started in.
+//! and `/proc` files. Folder walks ([`walk`]) follow symlinks only when
+//! asked, and then never leave the folder they started in; a link they do
+//! not follow that may lead to designs is listed, never passed over in
+//! silence, so that no link in a pull request can take a design out of
+//! the check.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -238,14 +241,38 @@ pub struct WalkOptions {
     pub follow_symlinks: bool,
 }
 
-/// What a walk found: the files, and the problems (an unreadable folder,
-/// a symlink pointing outside the tree), each naming its path.
+/// What a walk found: the files, the problems (an unreadable folder, a
+/// symlink pointing outside the tree, a `.myna` that is a FIFO), each
+/// naming its path, and the symlinks it did not follow.
 #[derive(Debug, Default)]
 pub struct Walked {
     /// The `.myna` files, sorted, without duplicates.
     pub files: Vec<PathBuf>,
     /// One line per problem; the walk went on past each.
     pub problems: Vec<String>,
+    /// The symlinks met in folders and not followed (symlinks not asked
+    /// for) that may lead to designs: one named `*.myna`, or one to a
+    /// folder the walk would have entered. What they lead to was not
+    /// looked at; the caller says so (a check fails: a design replaced by
+    /// a link must not pass unchecked).
+    pub not_followed: Vec<PathBuf>,
+}
+
+impl Walked {
+    /// Why a symlink was not followed, in both languages.
+    pub fn not_followed_reason(link: &Path) -> crate::text::Text {
+        let shown = shown(link);
+        crate::text::Text::new(
+            format!(
+                "{shown}: a symlink, not followed: what it leads to is not checked \
+                 (`--follow-symlinks` follows a link that stays inside the folder given)"
+            ),
+            format!(
+                "{shown}: シンボリックリンクのため辿らず、リンク先は検査していません\
+                 (`--follow-symlinks` を付けると、指定したフォルダの中を指すリンクは辿ります)"
+            ),
+        )
+    }
 }
 
 /// The `.myna` files under `paths`: a file named is taken as given; a
@@ -266,6 +293,8 @@ pub fn walk(paths: &[PathBuf], options: WalkOptions) -> Walked {
     }
     w.files.sort();
     w.files.dedup();
+    w.not_followed.sort();
+    w.not_followed.dedup();
     w
 }
 
@@ -308,31 +337,58 @@ fn walk_dir(
                 .push(format!("{}: cannot tell its type", shown(&path)));
             continue;
         };
+        let design = path.extension().is_some_and(|x| x == "myna");
+        // A folder the walk enters: not hidden, not a build's output.
+        let entered = !name.starts_with('.') && name != "target";
         if ty.is_symlink() {
+            // Asking whether the link leads to a folder reads no content,
+            // and nothing of the answer is shown.
+            let target_meta = std::fs::metadata(&path);
+            let to_designs = design || (entered && target_meta.as_ref().is_ok_and(|m| m.is_dir()));
             if !options.follow_symlinks {
+                if to_designs {
+                    w.not_followed.push(path);
+                }
                 continue;
             }
             let target = resolved(&path);
             if !target.starts_with(root) {
-                w.problems.push(format!(
-                    "{}: a symlink to outside {}; not followed",
-                    shown(&path),
-                    shown(root)
-                ));
+                if to_designs {
+                    w.problems.push(format!(
+                        "{}: a symlink to outside {}; not followed",
+                        shown(&path),
+                        shown(root)
+                    ));
+                }
                 continue;
             }
-            match std::fs::metadata(&path) {
+            match target_meta {
                 Ok(m) => ty = m.file_type(),
-                // A dangling link: nothing to check.
+                // A dangling link named as a design stands where one was
+                // expected: said, not passed over.
+                Err(e) if design => {
+                    w.problems
+                        .push(format!("{}: a symlink to nothing: {e}", shown(&path)));
+                    continue;
+                }
+                // Any other dangling link: nothing to check.
                 Err(_) => continue,
             }
         }
         if ty.is_dir() {
-            if !name.starts_with('.') && name != "target" && seen.insert(resolved(&path)) {
+            if entered && seen.insert(resolved(&path)) {
                 walk_dir(&path, root, options, seen, w);
             }
-        } else if ty.is_file() && path.extension().is_some_and(|x| x == "myna") {
+        } else if design && ty.is_file() {
             w.files.push(path);
+        } else if design {
+            // A FIFO or a device named as a design: refused by name, as
+            // when it is named on the command line.
+            w.problems.push(format!(
+                "{}: {}, not a file; not read",
+                shown(&path),
+                kind_of(ty)
+            ));
         }
     }
 }
@@ -347,6 +403,49 @@ mod tests {
         assert!(read_bounded(&b"abcd"[..], 3).is_err());
         // An endless reader stops one byte past the limit.
         assert!(read_bounded(std::io::repeat(0), 1000).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_that_may_lead_to_designs_are_listed_when_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        let outside = d.path().join("outside");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(root.join("a.myna"), "").unwrap();
+        std::fs::write(outside.join("b.myna"), "").unwrap();
+        let link = |to: &Path, name: &str| std::os::unix::fs::symlink(to, root.join(name)).unwrap();
+        link(&outside.join("b.myna"), "b.myna");
+        link(&outside, "sub/elsewhere");
+        link(&root.join("a.myna"), "same.myna");
+        link(&d.path().join("gone.myna"), "gone.myna");
+        // No design: a link of another name to a file, and to a folder the
+        // walk would not enter.
+        link(&outside.join("b.myna"), "notes.txt");
+        link(&outside, ".hidden");
+        let w = walk(std::slice::from_ref(&root), WalkOptions::default());
+        assert_eq!(w.files, [root.join("a.myna")]);
+        assert!(w.problems.is_empty(), "{:?}", w.problems);
+        let listed = ["b.myna", "gone.myna", "same.myna", "sub/elsewhere"];
+        assert_eq!(w.not_followed, listed.map(|n| root.join(n)));
+        // Followed: the link inside is read, the others said.
+        let w = walk(
+            std::slice::from_ref(&root),
+            WalkOptions {
+                follow_symlinks: true,
+            },
+        );
+        assert_eq!(w.files, [root.join("a.myna"), root.join("same.myna")]);
+        assert!(w.not_followed.is_empty());
+        assert_eq!(w.problems.len(), 3, "{:?}", w.problems);
+        for (p, says) in w.problems.iter().zip([
+            "b.myna: a symlink to outside",
+            "gone.myna: a symlink to nothing",
+            "elsewhere: a symlink to outside",
+        ]) {
+            assert!(p.contains(says), "{p}");
+        }
     }
 
     #[cfg(unix)]

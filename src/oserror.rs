@@ -1,7 +1,9 @@
 //! Operating-system errors in Japanese. The standard library describes an
 //! I/O error in English (`No such file or directory (os error 2)`); a
 //! message that quotes one gets the description in Japanese from the error
-//! number, so `--lang ja` output has no English sentence in it.
+//! number, so `--lang ja` output has no English sentence in it. The
+//! refusals [`crate::input`] words itself (a FIFO, a file over its limit,
+//! a link out of the folder) are put in Japanese here too.
 
 use std::io::ErrorKind;
 
@@ -46,8 +48,12 @@ pub fn in_both(msg: &str) -> crate::text::Text {
 
 /// `msg` with every `DESCRIPTION (os error N)` it quotes rewritten in
 /// Japanese. The description is the text after the last `": "` before
-/// the number (how mynaflow's messages quote errors: `path: error`).
+/// the number (how mynaflow's messages quote errors: `path: error`). A
+/// refusal of [`crate::input`]'s is rewritten whole, its path kept.
 pub fn to_ja(msg: &str) -> String {
+    if let Some(ja) = refusal_ja(msg) {
+        return ja;
+    }
     const TAIL: &str = " (os error ";
     let Some(at) = msg.rfind(TAIL) else {
         return msg.to_string();
@@ -68,6 +74,50 @@ pub fn to_ja(msg: &str) -> String {
     format!("{}{}{}", &msg[..start], describe_ja(&e), &rest[close + 1..])
 }
 
+/// What a file that is not a regular file is, in Japanese
+/// (`input::kind_of`'s words).
+const KINDS_JA: [(&str, &str); 5] = [
+    ("a FIFO", "FIFO"),
+    ("a device", "デバイス"),
+    ("a socket", "ソケット"),
+    ("a folder", "フォルダ"),
+    ("not a regular file", "通常のファイル以外のもの"),
+];
+
+/// A refusal [`crate::input`] words (`PATH: REASON`), in Japanese; None
+/// for any other message.
+fn refusal_ja(msg: &str) -> Option<String> {
+    if let Some(head) = msg.strip_suffix(", not a file; not read") {
+        return KINDS_JA.iter().find_map(|(en, ja)| {
+            let path = head.strip_suffix(en)?.strip_suffix(": ")?;
+            Some(format!(
+                "{path}: {ja}であり、ファイルではないため読みません"
+            ))
+        });
+    }
+    if let Some((path, n)) = (msg.strip_suffix(" bytes; not read"))
+        .and_then(|head| head.rsplit_once(": larger than "))
+        .filter(|(_, n)| n.parse::<u64>().is_ok())
+    {
+        return Some(format!("{path}: {n} バイトを超えるため読みません"));
+    }
+    if let Some((path, root)) = (msg.strip_suffix("; not followed"))
+        .and_then(|head| head.split_once(": a symlink to outside "))
+    {
+        return Some(format!(
+            "{path}: {root} の外を指すシンボリックリンクのため辿りません"
+        ));
+    }
+    if let Some((path, e)) = msg.split_once(": a symlink to nothing: ") {
+        return Some(format!(
+            "{path}: 何も指していないシンボリックリンクです: {}",
+            to_ja(e)
+        ));
+    }
+    let path = msg.strip_suffix(": cannot tell its type")?;
+    Some(format!("{path}: 種類が分かりません"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +136,42 @@ mod tests {
             "no built-in rulebook `x`"
         );
         assert_eq!(to_ja("a (os error zz)"), "a (os error zz)");
+    }
+
+    #[test]
+    fn the_input_modules_refusals_in_japanese() {
+        let cases = [
+            (
+                "d/p.myna: a FIFO, not a file; not read",
+                "d/p.myna: FIFOであり、ファイルではないため読みません",
+            ),
+            (
+                "/dev/null: a device, not a file; not read",
+                "/dev/null: デバイスであり、ファイルではないため読みません",
+            ),
+            (
+                "big.myna: larger than 268435456 bytes; not read",
+                "big.myna: 268435456 バイトを超えるため読みません",
+            ),
+            (
+                "d/e.myna: a symlink to outside /tmp/d; not followed",
+                "d/e.myna: /tmp/d の外を指すシンボリックリンクのため辿りません",
+            ),
+            (
+                "d/x.myna: a symlink to nothing: No such file or directory (os error 2)",
+                "d/x.myna: 何も指していないシンボリックリンクです: ファイルまたはディレクトリがありません (OS エラー 2)",
+            ),
+            ("d/q: cannot tell its type", "d/q: 種類が分かりません"),
+        ];
+        for (en, ja) in cases {
+            assert_eq!(to_ja(en), ja, "{en}");
+        }
+        // What the input module does not word stays as it was.
+        for other in [
+            "x: a thing, not a file; not read",
+            "x: larger than many bytes; not read",
+        ] {
+            assert_eq!(to_ja(other), other);
+        }
     }
 }

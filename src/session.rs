@@ -1922,13 +1922,17 @@ fn memchr_nul(bytes: &[u8]) -> Option<usize> {
 }
 
 /// The `.myna` files under `paths` (files as given; folders recursively,
-/// skipping hidden folders, `target` and symlinks), sorted, without
-/// duplicates. A problem anywhere in the walk is an error here; use
-/// [`crate::input::walk`] to go on past problems.
+/// skipping hidden folders and `target`, following no symlink), sorted,
+/// without duplicates. A problem anywhere in the walk is an error here,
+/// and so is a symlink that may lead to designs (what it leads to would
+/// go unread); use [`crate::input::walk`] to go on past them.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let w = crate::input::walk(paths, crate::input::WalkOptions::default());
-    match w.problems.first() {
-        Some(p) => Err(p.clone()),
+    if let Some(p) = w.problems.first() {
+        return Err(p.clone());
+    }
+    match w.not_followed.first() {
+        Some(link) => Err(crate::input::Walked::not_followed_reason(link).en),
         None => Ok(w.files),
     }
 }

@@ -80,6 +80,9 @@ fn all_output(o: &Output) -> String {
 
 const FORMATS: &[&str] = &["human", "json", "sarif", "github", "junit"];
 
+/// A symlink in a checked folder is not followed, and not passed over
+/// either: a design replaced by a link (to outside, or to a folder) fails
+/// the run, named, with nothing of what it leads to shown.
 #[cfg(unix)]
 #[test]
 fn a_symlink_in_a_checked_folder_is_not_followed() {
@@ -90,8 +93,51 @@ fn a_symlink_in_a_checked_folder_is_not_followed() {
         let o = run_in(&t.proj, &["check", "designs", "--format", f]);
         let out = all_output(&o);
         assert!(!out.contains(SECRET), "{f}: {out}");
-        assert_eq!(o.status.code(), Some(0), "{f}: {out}");
+        assert_eq!(o.status.code(), Some(2), "{f}: {out}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("evil.myna") && err.contains("a symlink, not followed"),
+            "{f}: {err}"
+        );
     }
+    // In Japanese too, and for every command that walks a folder.
+    let o = run_in(&t.proj, &["check", "designs", "--lang", "ja"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("evil.myna") && err.contains("シンボリックリンクのため辿らず"),
+        "{err}"
+    );
+    for command in ["test", "coverage"] {
+        let o = run_in(&t.proj, &[command, "designs"]);
+        let out = all_output(&o);
+        assert_eq!(o.status.code(), Some(2), "{command}: {out}");
+        assert!(
+            !out.contains(SECRET) && out.contains("evil.myna"),
+            "{command}: {out}"
+        );
+    }
+    // A link to a folder (outside, here) is said as well; a link of any
+    // other name to a file is no design and is passed over.
+    std::fs::remove_file(t.proj.join("designs/evil.myna")).unwrap();
+    std::os::unix::fs::symlink(&t.secret, t.proj.join("designs/notes.txt")).unwrap();
+    let o = run_in(&t.proj, &["check", "designs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    std::os::unix::fs::symlink(&t.root, t.proj.join("designs/elsewhere")).unwrap();
+    let o = run_in(&t.proj, &["check", "designs"]);
+    let out = all_output(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("elsewhere") && !out.contains(SECRET), "{out}");
+    // `fmt` follows no link and writes through none: it says the link
+    // and lays out the rest.
+    let o = run_in(&t.proj, &["fmt", "--check", "designs"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("elsewhere"),
+        "{err}"
+    );
+    std::fs::remove_file(t.proj.join("designs/elsewhere")).unwrap();
+    std::os::unix::fs::symlink(&t.secret, t.proj.join("designs/evil.myna")).unwrap();
     // Asked to follow symlinks, it still never leaves the folder.
     let o = run_in(&t.proj, &["check", "designs", "--follow-symlinks"]);
     let out = all_output(&o);
@@ -107,6 +153,12 @@ fn a_symlink_in_a_checked_folder_is_not_followed() {
     std::os::unix::fs::symlink(t.proj.join("designs/real"), t.proj.join("designs/link")).unwrap();
     let o = run_in(&t.proj, &["check", "designs", "--follow-symlinks"]);
     assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    // Followed, a link to nothing named as a design is said, not passed.
+    std::os::unix::fs::symlink(t.proj.join("gone.myna"), t.proj.join("designs/gone.myna")).unwrap();
+    let o = run_in(&t.proj, &["check", "designs", "--follow-symlinks"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("gone.myna: a symlink to nothing"), "{err}");
 }
 
 #[test]
@@ -157,6 +209,22 @@ fn a_fifo_or_device_named_on_the_command_line_is_refused() {
         let o = run_in(&t.proj, &["check", "--rules", rules, "--no-config", "."]);
         assert_eq!(o.status.code(), Some(2), "{}", all_output(&o));
     }
+    // Met in a folder, it is refused by name too (before, passed over),
+    // in Japanese as in English.
+    std::fs::write(t.proj.join("designs/ok.myna"), "use \"kenpo\"\n").unwrap();
+    let o = run_in(&t.proj, &["check", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("pipe.myna: a FIFO, not a file; not read"),
+        "{err}"
+    );
+    let o = run_in(&t.proj, &["check", "--lang", "ja", "."]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("pipe.myna: FIFOであり、ファイルではないため読みません"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -5,7 +5,8 @@
 use super::output::{batches, fail};
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
-use mynaflow::session::{collect_files, in_order};
+use mynaflow::input::{WalkOptions, walk};
+use mynaflow::session::in_order;
 use mynaflow::syntax::tokens::Copies;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,13 +14,19 @@ use std::path::{Path, PathBuf};
 const BOM: &str = "\u{feff}";
 
 pub fn run(paths: &[PathBuf], check: bool) -> u8 {
-    let files = match collect_files(paths) {
-        Ok(f) => f,
-        Err(e) => {
-            fail(&e);
-            return FAILURE;
-        }
-    };
+    let walked = walk(paths, WalkOptions::default());
+    if let Some(e) = walked.problems.first() {
+        fail(e);
+        return FAILURE;
+    }
+    // `fmt` follows no link and writes through none: a link met in a
+    // folder is said and left, and the run goes on (what it leads to is
+    // laid out where the walk meets it as a file).
+    for link in &walked.not_followed {
+        let shown = mynaflow::escape::visible(&link.display().to_string()).into_owned();
+        eprintln!("mynaflow: warning: {shown}: a symlink, not followed; not laid out");
+    }
+    let files = walked.files;
     let mut changed = 0;
     let mut refused = false;
     for batch in batches(&files) {

@@ -59,7 +59,8 @@ pub struct Common {
     /// Read no mynaflow.toml at all.
     #[arg(long)]
     no_config: bool,
-    /// Follow symlinks met in folders (never to outside the folder given).
+    /// Follow symlinks met in folders (never to outside the folder given);
+    /// without it, a link that may lead to designs fails the run.
     #[arg(long)]
     follow_symlinks: bool,
 }

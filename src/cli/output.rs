@@ -2,7 +2,7 @@
 
 use super::{Common, FAILURE};
 use mynaflow::config::Config;
-use mynaflow::input::{WalkOptions, walk};
+use mynaflow::input::{WalkOptions, Walked, walk};
 use mynaflow::oserror;
 use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::{RulebookSource, Session};
@@ -152,8 +152,9 @@ pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8>
 }
 
 /// The `.myna` files under `paths`, less those the config excludes, and
-/// the problems of the walk (an unreadable sub-folder: the walk goes on,
-/// and the caller fails the run). A path that does not exist, or a folder
+/// the problems of the walk (an unreadable sub-folder, a symlink not
+/// followed that may lead to designs: the walk goes on, and the caller
+/// fails the run). A path that does not exist, or a folder
 /// with no design in it, is an error: a typo in CI must not pass as a
 /// clean run. A folder whose designs the config all excludes is not (that
 /// was asked for). A config found below the starting folder cannot exclude
@@ -161,6 +162,7 @@ pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8>
 pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, Vec<Text>), Text> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut links = Vec::new();
     for p in paths {
         if let Err(e) = std::fs::symlink_metadata(p) {
             let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
@@ -170,7 +172,7 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
             ));
         }
         let walked = walk(std::slice::from_ref(p), settings.walk);
-        if walked.files.is_empty() && walked.problems.is_empty() {
+        if walked.files.is_empty() && walked.problems.is_empty() && walked.not_followed.is_empty() {
             let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
             return Err(mynaflow::text!(
                 "{shown}: no design (*.myna) found here";
@@ -183,6 +185,7 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
                 .iter()
                 .map(|e| Text::new(e.clone(), oserror::to_ja(e))),
         );
+        links.extend(walked.not_followed);
         files.extend(walked.files);
     }
     files.sort();
@@ -191,6 +194,10 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
         let named = |f: &PathBuf| settings.config_below_start && paths.contains(f);
         files.retain(|f| named(f) || !c.excludes(f));
     }
+    // A link not followed may stand where a design was: the run says so
+    // and fails, as for a folder it could not read. A config cannot
+    // excuse it (one in the tree may come with the pull request).
+    problems.extend(links.iter().map(|l| Walked::not_followed_reason(l)));
     Ok((files, problems))
 }
 
