@@ -3,6 +3,7 @@
 //!
 //! ```toml
 //! rules = "rules/our-society.myna"   # default rulebook (relative to this file), or "kenpo"
+//! rulebooks = ["kenpo", "rules/our-society.myna"]  # the only ones a design may `use`
 //! format = "sarif"                   # human | concise | json | sarif | github | gitlab | junit
 //! lang = "ja"                        # ja | en
 //! deny = ["warnings"]
@@ -43,6 +44,7 @@ pub const FORMATS: &[&str] = &[
 /// Every key the file may have.
 pub const KEYS: &[&str] = &[
     "rules",
+    "rulebooks",
     "format",
     "lang",
     "deny",
@@ -59,6 +61,7 @@ pub const KEYS: &[&str] = &[
 #[serde(deny_unknown_fields)]
 struct Raw {
     rules: Option<String>,
+    rulebooks: Option<Vec<String>>,
     format: Option<String>,
     lang: Option<String>,
     deny: Option<Vec<String>>,
@@ -82,6 +85,9 @@ pub struct Config {
     pub path: PathBuf,
     /// Default rulebook: a built-in name or a resolved path.
     pub rules: Option<String>,
+    /// `rulebooks`: the only rulebooks a design's `use` may name, each a
+    /// built-in name or a resolved path (None: any).
+    pub rulebooks: Option<Vec<String>>,
     /// Output format name (one of [`FORMATS`]).
     pub format: Option<String>,
     /// `ja` or `en`.
@@ -199,7 +205,7 @@ impl Config {
             let key = format!("per-file-ignores \"{glob}\"");
             per_file_ignores.push((g.compile_matcher(), codes(&key, list)?));
         }
-        let rules = raw.rules.map(|r| {
+        let at_dir = |r: String| {
             if crate::session::BUILTIN_RULEBOOKS
                 .iter()
                 .any(|(n, _)| *n == r)
@@ -208,10 +214,18 @@ impl Config {
             } else {
                 dir.join(r).display().to_string()
             }
-        });
+        };
+        if raw.rulebooks.as_ref().is_some_and(Vec::is_empty) {
+            return Err(format!(
+                "{shown}: rulebooks = []: name at least one rulebook a design may use"
+            ));
+        }
+        let rules = raw.rules.map(at_dir);
+        let rulebooks = (raw.rulebooks).map(|l| l.into_iter().map(at_dir).collect());
         Ok(Config {
             path: path.to_path_buf(),
             rules,
+            rulebooks,
             format: raw.format,
             lang: raw.lang,
             deny_warnings,
@@ -282,11 +296,14 @@ impl Config {
 
     /// A session that checks as `config` says: its default rulebook
     /// (`rules`, the command line's choice, wins; else the config's; else
-    /// `kenpo`) and its check options (`require-clauses`).
+    /// `kenpo`), the rulebooks a design may `use` (`rulebooks`) and its
+    /// check options (`require-clauses`).
     pub fn session(config: Option<&Config>, rules: Option<&str>) -> Session {
         let rules = rules.or_else(|| config.and_then(|c| c.rules.as_deref()));
         let mut s = Session::new(RulebookSource::named(rules.unwrap_or("kenpo"), None));
         s.options.delegation.require_clauses = config.is_some_and(|c| c.require_clauses);
+        s.allowed_rulebooks = (config.and_then(|c| c.rulebooks.as_ref()))
+            .map(|l| l.iter().map(|r| RulebookSource::named(r, None)).collect());
         s
     }
 

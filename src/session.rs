@@ -92,6 +92,9 @@ pub enum RulebookError {
     Broken(usize),
     /// The file has no `rulebook` header.
     NotARulebook,
+    /// A design's `use` names a rulebook that is not among those the run
+    /// allows ([`Session::allowed_rulebooks`]); it is not read.
+    NotAllowed,
 }
 
 impl std::fmt::Display for RulebookError {
@@ -101,6 +104,7 @@ impl std::fmt::Display for RulebookError {
             RulebookError::Unreadable(why) => write!(f, "cannot be read: {why}"),
             RulebookError::Broken(n) => write!(f, "has {n} error(s)"),
             RulebookError::NotARulebook => write!(f, "is not a rulebook (no `rulebook` header)"),
+            RulebookError::NotAllowed => write!(f, "is not one of the rulebooks allowed"),
         }
     }
 }
@@ -154,6 +158,11 @@ pub struct Session {
     /// design's own folder and its sub-folders: by default the folder the
     /// run started in. A path elsewhere is "not found", whatever is there.
     pub roots: Vec<PathBuf>,
+    /// The only rulebooks a design's `use` may name (`mynaflow.toml`'s
+    /// `rulebooks`), or None for any: a design naming another is MN013,
+    /// so that a rulebook added beside the designs cannot be the one they
+    /// are checked against.
+    pub allowed_rulebooks: Option<Vec<RulebookSource>>,
     /// Time spent in each stage so far (`check --timings`).
     pub timings: Timings,
     /// Keep every finding of a file's analysis (no cap of
@@ -246,6 +255,7 @@ impl Session {
             today: Date::today(),
             options: checks::CheckOptions::default(),
             roots: std::env::current_dir().into_iter().collect(),
+            allowed_rulebooks: None,
             timings: Timings::default(),
             for_comparison: false,
             found: Vec::new(),
@@ -1105,6 +1115,7 @@ impl Session {
             RulebookSource::File(p) if from_use && !self.may_use(p, dir) => {
                 Err(RulebookError::NotFound)
             }
+            _ if from_use && !self.allows(&source) => Err(RulebookError::NotAllowed),
             _ => self.load_rulebook(&source),
         };
         self.timings.add("rulebook", start.elapsed());
@@ -1144,6 +1155,21 @@ impl Session {
                         at,
                         text!("`{shown}` is not a rulebook (it has no `rulebook` header)"; "「{shown}」はルールブックではありません (`rulebook` の見出しがありません)"),
                     ),
+                    RulebookError::NotAllowed => {
+                        let allowed = (self.allowed_rulebooks.iter().flatten())
+                            .map(|r| format!("`{}`", r.display()))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        Diagnostic::new(
+                            Code::MN013,
+                            at,
+                            text!("rulebook `{shown}` is not one the config allows"; "ルールブック「{shown}」は設定で使えるものではありません"),
+                        )
+                        .with_help(text!(
+                            "the config's `rulebooks` allows {allowed}";
+                            "設定の `rulebooks` で使えるのは {allowed} です"
+                        ))
+                    }
                 };
                 diags.push(d.with_note(Text::new(
                     "the design is checked for syntax and names only",
@@ -1175,6 +1201,22 @@ impl Session {
 
     /// May a design in `dir` name the rulebook file `path`? Only inside
     /// its own folder tree or one of [`Session::roots`].
+    /// May a design's `use` name `source` ([`Session::allowed_rulebooks`])?
+    /// A file is the same rulebook as an allowed one at the same place,
+    /// whatever the spelling of its path.
+    fn allows(&self, source: &RulebookSource) -> bool {
+        let Some(allowed) = &self.allowed_rulebooks else {
+            return true;
+        };
+        allowed.iter().any(|a| match (a, source) {
+            (RulebookSource::Builtin(a), RulebookSource::Builtin(b)) => a == b,
+            (RulebookSource::File(a), RulebookSource::File(b)) => {
+                crate::input::resolved(a) == crate::input::resolved(b)
+            }
+            _ => false,
+        })
+    }
+
     fn may_use(&self, path: &Path, dir: Option<&Path>) -> bool {
         let mut roots = self.roots.clone();
         if let Some(d) = dir {

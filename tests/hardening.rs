@@ -161,6 +161,75 @@ fn a_symlink_in_a_checked_folder_is_not_followed() {
     assert!(err.contains("gone.myna: a symlink to nothing"), "{err}");
 }
 
+/// A pull request that adds a rulebook allowing everything beside the
+/// designs and makes them `use` it passes, unless the pinned config names
+/// the rulebooks designs may use: then the design is MN013 and the run
+/// fails, the added rulebook unread.
+#[test]
+fn a_rulebook_added_beside_the_designs_is_refused_when_the_config_names_those_allowed() {
+    let t = tree();
+    // Everything the design does is allowed by this rulebook, and by no
+    // rule of kenpo's.
+    std::fs::write(
+        t.proj.join("designs/lax.myna"),
+        "rulebook lax \"x\"\nrole 組合 self \"組合\"\nrole 外部 \"外部\"\n\
+         category 情報 mynumber \"情報\"\nsection \"1\" \"x\" mynumber {\n  purpose 何でも \"x\"\n\
+         allow 組合 -> 外部 : 情報 for 何でも\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        t.proj.join("designs/d.myna"),
+        "use \"lax.myna\"\nactor 基幹 : 組合\nactor 先 : 外部\ndata 番号 : 情報\n\
+         flow 基幹 -> 先 : 番号 for 何でも\n",
+    )
+    .unwrap();
+    let o = run_in(&t.proj, &["check", "--no-config", "designs/d.myna"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "the lax rulebook is followed: {}",
+        all_output(&o)
+    );
+    std::fs::create_dir_all(t.root.join("ci")).unwrap();
+    let pinned = t.root.join("ci/mynaflow.toml");
+    std::fs::write(&pinned, "rulebooks = [\"kenpo\"]\n").unwrap();
+    let pinned = pinned.to_str().unwrap();
+    for lang in ["en", "ja"] {
+        let o = run_in(
+            &t.proj,
+            &[
+                "check",
+                "--config",
+                pinned,
+                "--lang",
+                lang,
+                "--format",
+                "json",
+                "designs/d.myna",
+            ],
+        );
+        let out = all_output(&o);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let codes: Vec<&str> = (json["diagnostics"].as_array().unwrap().iter())
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["MN013"], "{out}");
+        assert!(out.contains("<builtin>/kenpo.myna"), "{out}");
+    }
+    // The same file allowed by its path is used.
+    std::fs::write(
+        t.root.join("ci/mynaflow.toml"),
+        format!(
+            "rulebooks = [\"kenpo\", \"{}\"]\n",
+            t.proj.join("designs/lax.myna").display()
+        ),
+    )
+    .unwrap();
+    let o = run_in(&t.proj, &["check", "--config", pinned, "designs/d.myna"]);
+    assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+}
+
 #[test]
 fn use_outside_the_project_says_not_found_whatever_is_there() {
     let t = tree();

@@ -65,6 +65,9 @@ pub fn run(o: &Options) -> u8 {
                     RulebookError::Unreadable(why) => why.clone(),
                     RulebookError::Broken(n) => format!("it has {n} error(s)"),
                     RulebookError::NotARulebook => "it has no `rulebook` header".to_string(),
+                    RulebookError::NotAllowed => {
+                        "it is not one of the rulebooks allowed".to_string()
+                    }
                 };
                 fail(&format!(
                     "cannot load the rulebook {}: {why}",
