@@ -111,3 +111,17 @@ fn examples_in_the_docs_are_true() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The README shows the GitHub Actions workflow users copy: it is
+/// `docs/ci/github-actions.yml` as it stands, not an older copy.
+#[test]
+fn the_readme_shows_the_github_actions_workflow_as_it_is() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    let workflow = std::fs::read_to_string("docs/ci/github-actions.yml").expect("the workflow");
+    let start = readme
+        .find("```yaml\n# mynaflow in GitHub Actions")
+        .expect("the README shows the workflow")
+        + "```yaml\n".len();
+    let end = start + readme[start..].find("```").expect("its block ends");
+    assert_eq!(&readme[start..end], workflow);
+}
