@@ -108,6 +108,12 @@ fn exclude_globs_and_rules_are_relative_to_the_config() {
         Some(2),
         "ok.myna and the rulebook; drafts/ excluded"
     );
+    // What the config took out is said beside the config it came from.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("mynaflow.toml excludes 1 design(s) found; not checked"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -192,7 +192,23 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
     files.dedup();
     if let Some(c) = &settings.config {
         let named = |f: &PathBuf| settings.config_below_start && paths.contains(f);
+        let found = files.len();
         files.retain(|f| named(f) || !c.excludes(f));
+        // What the config leaves unchecked is part of the result, as the
+        // config is: said beside it, so that a log shows what a config in
+        // a pull request took out.
+        let excluded = found - files.len();
+        if excluded > 0 {
+            let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+            match settings.lang {
+                Lang::En => eprintln!(
+                    "mynaflow: config: {shown} excludes {excluded} design(s) found; not checked"
+                ),
+                Lang::Ja => eprintln!(
+                    "mynaflow: 設定: {shown} により、見つかった設計 {excluded} 件を検査しません"
+                ),
+            }
+        }
     }
     // A link not followed may stand where a design was: the run says so
     // and fails, as for a folder it could not read. A config cannot
