@@ -11,6 +11,7 @@
 //! baseline = "mynaflow-baseline.json"
 //! select = ["MN1", "MN2", "MN3"]      # codes or prefixes reported (default: all)
 //! ignore = ["MN012"]                 # codes or prefixes never reported
+//! unsuppressible = ["MN1"]           # codes or prefixes no suppression may silence
 //! max-per-code = 100                 # findings of a code shown per file (0: all)
 //!
 //! [per-file-ignores]                 # glob (relative to this file) = codes or prefixes
@@ -52,6 +53,7 @@ pub const KEYS: &[&str] = &[
     "baseline",
     "select",
     "ignore",
+    "unsuppressible",
     "per-file-ignores",
     "require-clauses",
     "max-per-code",
@@ -69,6 +71,7 @@ struct Raw {
     baseline: Option<String>,
     select: Option<Vec<String>>,
     ignore: Option<Vec<String>>,
+    unsuppressible: Option<Vec<String>>,
     #[serde(rename = "per-file-ignores")]
     per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
     #[serde(rename = "require-clauses")]
@@ -98,6 +101,8 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// The codes `select` and `ignore` choose.
     pub selection: Selection,
+    /// `unsuppressible`: codes no suppression in a design may silence.
+    pub unsuppressible: BTreeSet<Code>,
     /// `per-file-ignores`: a glob (relative to the config's folder) and
     /// the codes not reported in the files it matches.
     per_file_ignores: Vec<(GlobMatcher, BTreeSet<Code>)>,
@@ -198,6 +203,10 @@ impl Config {
                 .transpose()?,
             ignore: codes("ignore", raw.ignore.as_deref().unwrap_or_default())?,
         };
+        let unsuppressible = codes(
+            "unsuppressible",
+            raw.unsuppressible.as_deref().unwrap_or_default(),
+        )?;
         let mut per_file_ignores = Vec::new();
         for (glob, list) in raw.per_file_ignores.iter().flatten() {
             let g = Glob::new(glob)
@@ -231,6 +240,7 @@ impl Config {
             deny_warnings,
             baseline: raw.baseline.map(|b| dir.join(b)),
             selection,
+            unsuppressible,
             per_file_ignores,
             require_clauses: raw.require_clauses.unwrap_or(false),
             max_per_code,
@@ -296,14 +306,16 @@ impl Config {
 
     /// A session that checks as `config` says: its default rulebook
     /// (`rules`, the command line's choice, wins; else the config's; else
-    /// `kenpo`), the rulebooks a design may `use` (`rulebooks`) and its
-    /// check options (`require-clauses`).
+    /// `kenpo`), the rulebooks a design may `use` (`rulebooks`), the codes
+    /// no suppression may silence (`unsuppressible`) and its check options
+    /// (`require-clauses`).
     pub fn session(config: Option<&Config>, rules: Option<&str>) -> Session {
         let rules = rules.or_else(|| config.and_then(|c| c.rules.as_deref()));
         let mut s = Session::new(RulebookSource::named(rules.unwrap_or("kenpo"), None));
         s.options.delegation.require_clauses = config.is_some_and(|c| c.require_clauses);
         s.allowed_rulebooks = (config.and_then(|c| c.rulebooks.as_ref()))
             .map(|l| l.iter().map(|r| RulebookSource::named(r, None)).collect());
+        s.unsuppressible = config.map(|c| c.unsuppressible.clone()).unwrap_or_default();
         s
     }
 

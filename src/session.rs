@@ -163,6 +163,10 @@ pub struct Session {
     /// so that a rulebook added beside the designs cannot be the one they
     /// are checked against.
     pub allowed_rulebooks: Option<Vec<RulebookSource>>,
+    /// Codes no suppression may silence, besides those none ever may
+    /// ([`suppress::UNSUPPRESSIBLE`]): `mynaflow.toml`'s `unsuppressible`.
+    /// A suppression naming one is MN501 and silences nothing.
+    pub unsuppressible: std::collections::BTreeSet<Code>,
     /// Time spent in each stage so far (`check --timings`).
     pub timings: Timings,
     /// Keep every finding of a file's analysis (no cap of
@@ -256,6 +260,7 @@ impl Session {
             options: checks::CheckOptions::default(),
             roots: std::env::current_dir().into_iter().collect(),
             allowed_rulebooks: None,
+            unsuppressible: std::collections::BTreeSet::new(),
             timings: Timings::default(),
             for_comparison: false,
             found: Vec::new(),
@@ -1196,11 +1201,10 @@ impl Session {
             for_again: false,
             copies: self.name_copies,
             keep_every_finding: self.keep_every_finding,
+            unsuppressible: &self.unsuppressible,
         }
     }
 
-    /// May a design in `dir` name the rulebook file `path`? Only inside
-    /// its own folder tree or one of [`Session::roots`].
     /// May a design's `use` name `source` ([`Session::allowed_rulebooks`])?
     /// A file is the same rulebook as an allowed one at the same place,
     /// whatever the spelling of its path.
@@ -1217,6 +1221,8 @@ impl Session {
         })
     }
 
+    /// May a design in `dir` name the rulebook file `path`? Only inside
+    /// its own folder tree or one of [`Session::roots`].
     fn may_use(&self, path: &Path, dir: Option<&Path>) -> bool {
         let mut roots = self.roots.clone();
         if let Some(d) = dir {
@@ -1507,6 +1513,8 @@ struct StageOptions<'a> {
     copies: Copies,
     /// [`Session::keep_every_finding`].
     keep_every_finding: bool,
+    /// [`Session::unsuppressible`].
+    unsuppressible: &'a std::collections::BTreeSet<Code>,
 }
 
 impl StageOptions<'_> {
@@ -1821,7 +1829,12 @@ fn finish(
     let mut hollow_shown = None;
     let mut hollowed = Vec::new();
     let (mut diags, found) = t.time("suppressions", || {
-        let suppressions = suppress::read(source, &kept.comments, &mut candidates.after);
+        let suppressions = suppress::read(
+            source,
+            &kept.comments,
+            stage.unsuppressible,
+            &mut candidates.after,
+        );
         suppress::apply(
             source,
             file,

@@ -14,6 +14,7 @@ use crate::syntax::token::Comment;
 use crate::text;
 use crate::text::Text;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 
 /// Codes no suppression applies to: each means the design was not checked
 /// at all (its rulebook could not be loaded, it is not text), which no
@@ -102,8 +103,12 @@ pub struct Suppression {
     pub line: usize,
 }
 
-/// Reads `allow CODE[, CODE] reason="…" [until=DATE]`; Err says what is wrong.
-fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
+/// Reads `allow CODE[, CODE] reason="…" [until=DATE]`; Err says what is
+/// wrong, a code `barred` (the project's `unsuppressible`) among it.
+fn parse_body(
+    body: &str,
+    barred: &BTreeSet<Code>,
+) -> Result<(Vec<Code>, String, Option<Date>), Text> {
     let rest = body.trim().strip_prefix("allow").ok_or_else(|| {
         Text::new(
             "a suppression starts with `allow`",
@@ -123,6 +128,11 @@ fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
         if UNSUPPRESSIBLE.contains(&code) {
             return Err(
                 text!("{word} cannot be suppressed: it means the design was not checked"; "{word} は抑止できません。設計が検査されていないことを示します"),
+            );
+        }
+        if barred.contains(&code) {
+            return Err(
+                text!("{word} cannot be suppressed in this project (`unsuppressible` in mynaflow.toml)"; "{word} はこのプロジェクトでは抑止できません (mynaflow.toml の `unsuppressible`)"),
             );
         }
         codes.push(code);
@@ -180,17 +190,18 @@ fn parse_body(body: &str) -> Result<(Vec<Code>, String, Option<Date>), Text> {
 pub fn read(
     file: &SourceFile,
     comments: &[Comment],
+    barred: &BTreeSet<Code>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Suppression> {
     if comments.len() < PARALLEL {
-        let (out, found) = read_run(file, comments);
+        let (out, found) = read_run(file, comments, barred);
         diags.extend(found);
         return out;
     }
     let runs: Vec<(Vec<Suppression>, Vec<Diagnostic>)> = comments
         .par_chunks(RUN)
         .with_max_len(1)
-        .map(|run| read_run(file, run))
+        .map(|run| read_run(file, run, barred))
         .collect();
     let mut out = Vec::with_capacity(runs.iter().map(|(s, _)| s.len()).sum());
     for (suppressions, found) in runs {
@@ -209,7 +220,11 @@ const PARALLEL: usize = 4096;
 const RUN: usize = 2048;
 
 /// [`read`] of one run of comments: its suppressions, and its MN501s.
-fn read_run(file: &SourceFile, comments: &[Comment]) -> (Vec<Suppression>, Vec<Diagnostic>) {
+fn read_run(
+    file: &SourceFile,
+    comments: &[Comment],
+    barred: &BTreeSet<Code>,
+) -> (Vec<Suppression>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
     let mut next_code = NextCode::new(file);
@@ -228,7 +243,7 @@ fn read_run(file: &SourceFile, comments: &[Comment]) -> (Vec<Suppression>, Vec<D
         } else {
             Some(line)
         };
-        match (parse_body(body), target) {
+        match (parse_body(body, barred), target) {
             (Ok((codes, reason, until)), Some(line)) => out.push(Suppression { codes, reason, until, span: c.span, line }),
             (Ok(_), None) => diags.push(Diagnostic::new(
                 Code::MN501,
@@ -536,19 +551,39 @@ mod tests {
         assert_eq!(Date::parse("1900-02-29"), None);
         assert!(Date::parse("2024-02-29").is_some());
         assert!(Date::parse("2000-02-29").is_some());
-        assert!(parse_body("allow MN301 reason=\"x\" until=2027-02-30").is_err());
+        assert!(
+            parse_body(
+                "allow MN301 reason=\"x\" until=2027-02-30",
+                &BTreeSet::new()
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn a_project_bars_the_codes_it_names_from_suppression() {
+        let barred: BTreeSet<Code> = [Code::MN102].into();
+        let why = parse_body("allow MN301, MN102 reason=\"x\"", &barred).unwrap_err();
+        assert!(
+            why.en
+                .contains("MN102 cannot be suppressed in this project"),
+            "{}",
+            why.en
+        );
+        assert!(why.ja.contains("unsuppressible"), "{}", why.ja);
+        assert!(parse_body("allow MN301 reason=\"x\"", &barred).is_ok());
     }
 
     #[test]
     fn the_gate_cannot_be_suppressed() {
-        assert!(parse_body("allow MN013 reason=\"x\"").is_err());
-        assert!(parse_body("allow MN301, MN005 reason=\"x\"").is_err());
+        assert!(parse_body("allow MN013 reason=\"x\"", &BTreeSet::new()).is_err());
+        assert!(parse_body("allow MN301, MN005 reason=\"x\"", &BTreeSet::new()).is_err());
         let text = "flow A -> B : x for p   # mynaflow: allow MN301 reason=\"a\"\n";
         let file = SourceFile::new("t.myna", text);
         let id = FileId(0);
         let parsed = crate::syntax::parse(id, text);
         let mut diags = Vec::new();
-        let mut s = read(&file, &parsed.file.comments, &mut diags);
+        let mut s = read(&file, &parsed.file.comments, &BTreeSet::new(), &mut diags);
         // Even a suppression built by hand does not hide MN013.
         s[0].codes.push(Code::MN013);
         let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
@@ -582,24 +617,33 @@ mod tests {
         let file = SourceFile::new("t.myna", text.as_str());
         let parsed = crate::syntax::parse(FileId(0), &text);
         let mut diags = Vec::new();
-        let s = read(&file, &parsed.file.comments, &mut diags);
+        let s = read(&file, &parsed.file.comments, &BTreeSet::new(), &mut diags);
         assert!(diags.is_empty());
         assert!(s.iter().all(|s| s.line == 6), "{s:?}");
     }
 
     #[test]
     fn parses_suppressions() {
-        let (codes, reason, until) =
-            parse_body(" allow MN301, MN302 reason=\"本人同意 (書面)\" until=2025-03-31").unwrap();
+        let (codes, reason, until) = parse_body(
+            " allow MN301, MN302 reason=\"本人同意 (書面)\" until=2025-03-31",
+            &BTreeSet::new(),
+        )
+        .unwrap();
         assert_eq!(codes, [Code::MN301, Code::MN302]);
         assert_eq!(reason, "本人同意 (書面)");
         assert_eq!(until, Date::parse("2025-03-31"));
-        assert!(parse_body("allow MN301").is_err());
-        assert!(parse_body("allow MN301 reason=\"\"").is_err());
-        assert!(parse_body("allow MN999 reason=\"x\"").is_err());
-        assert!(parse_body("allow MN301 reason=\"x\" until=2025/03/31").is_err());
-        assert!(parse_body("allow MN301 reason=\"x\" colour=red").is_err());
-        assert!(parse_body("deny MN301 reason=\"x\"").is_err());
+        assert!(parse_body("allow MN301", &BTreeSet::new()).is_err());
+        assert!(parse_body("allow MN301 reason=\"\"", &BTreeSet::new()).is_err());
+        assert!(parse_body("allow MN999 reason=\"x\"", &BTreeSet::new()).is_err());
+        assert!(
+            parse_body(
+                "allow MN301 reason=\"x\" until=2025/03/31",
+                &BTreeSet::new()
+            )
+            .is_err()
+        );
+        assert!(parse_body("allow MN301 reason=\"x\" colour=red", &BTreeSet::new()).is_err());
+        assert!(parse_body("deny MN301 reason=\"x\"", &BTreeSet::new()).is_err());
     }
 
     /// Suppressions on a finding's line, above its statement, stacked, and
@@ -622,7 +666,7 @@ mod tests {
         let id = FileId(0);
         let parsed = crate::syntax::parse(id, text);
         let mut diags = Vec::new();
-        let suppressions = read(&file, &parsed.file.comments, &mut diags);
+        let suppressions = read(&file, &parsed.file.comments, &BTreeSet::new(), &mut diags);
         assert_eq!(suppressions.len(), 5);
         let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
         let at = |code, what: &str| {
@@ -681,7 +725,7 @@ mod tests {
         let parsed = crate::syntax::parse(id, &text);
         assert!(parsed.file.comments.len() >= 2 * PARALLEL);
         let mut diags = Vec::new();
-        let suppressions = read(&file, &parsed.file.comments, &mut diags);
+        let suppressions = read(&file, &parsed.file.comments, &BTreeSet::new(), &mut diags);
         let line_of = |d: &Diagnostic| file.line_index(d.primary.start as usize) + 1;
         assert_eq!(suppressions.len(), 5 * blocks);
         let malformed: Vec<usize> = diags.iter().map(line_of).collect();

@@ -51,6 +51,8 @@ fn the_schema_and_the_loader_agree() {
         ("format = \"gitlab\"\n", true),
         ("rulebooks = [\"kenpo\", \"rules/ours.myna\"]\n", true),
         ("rulebooks = []\n", false),
+        ("unsuppressible = [\"MN1\", \"MN402\"]\n", true),
+        ("unsuppressible = [\"XX\"]\n", false),
         ("rulebooks = \"kenpo\"\n", false),
         ("require-clauses = true\n", true),
         ("require-clauses = \"yes\"\n", false),

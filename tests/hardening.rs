@@ -230,6 +230,47 @@ fn a_rulebook_added_beside_the_designs_is_refused_when_the_config_names_those_al
     assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
 }
 
+/// A pull request can silence its own violation with a suppression; a
+/// pinned config's `unsuppressible` bars the codes it names: the
+/// suppression is MN501 and silences nothing, and the run fails.
+#[test]
+fn a_suppression_of_a_code_the_config_bars_silences_nothing() {
+    let t = tree();
+    let design = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/codes/examples/MN102-wrong-direction.myna"),
+    )
+    .unwrap()
+    .replace(
+        "# expect: MN102",
+        "# mynaflow: allow MN102 reason=\"照会の向きとして書いた\"",
+    );
+    std::fs::write(t.proj.join("designs/d.myna"), design).unwrap();
+    let o = run_in(&t.proj, &["check", "--no-config", "designs/d.myna"]);
+    assert_eq!(o.status.code(), Some(0), "suppressed: {}", all_output(&o));
+    std::fs::create_dir_all(t.root.join("ci")).unwrap();
+    let pinned = t.root.join("ci/mynaflow.toml");
+    std::fs::write(&pinned, "unsuppressible = [\"MN1\"]\n").unwrap();
+    let o = run_in(
+        &t.proj,
+        &[
+            "check",
+            "--config",
+            pinned.to_str().unwrap(),
+            "--format",
+            "json",
+            "designs/d.myna",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = (json["diagnostics"].as_array().unwrap().iter())
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["MN102", "MN501"], "{}", all_output(&o));
+    assert!(all_output(&o).contains("MN102 cannot be suppressed in this project"));
+}
+
 #[test]
 fn use_outside_the_project_says_not_found_whatever_is_there() {
     let t = tree();
