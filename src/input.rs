@@ -445,6 +445,9 @@ mod tests {
             "elsewhere: a symlink to outside",
         ]) {
             assert!(p.contains(says), "{p}");
+            // `oserror::to_ja` words these refusals by their English: it
+            // must know these words.
+            assert!(!crate::oserror::to_ja(p).contains("symlink"), "{p}");
         }
     }
 
@@ -453,8 +456,12 @@ mod tests {
     fn devices_and_folders_are_refused_by_name_without_content() {
         let e = read_limited(Path::new("/dev/zero"), 10).unwrap_err();
         assert!(e.contains("/dev/zero") && e.contains("device"), "{e}");
-        let e = read_limited(Path::new("/"), 10).unwrap_err();
-        assert!(e.contains("folder"), "{e}");
+        let e2 = read_limited(Path::new("/"), 10).unwrap_err();
+        assert!(e2.contains("folder"), "{e2}");
+        // In Japanese too (`oserror::to_ja` knows these words).
+        for e in [e, e2] {
+            assert!(!crate::oserror::to_ja(&e).contains("not a file"), "{e}");
+        }
     }
 
     #[test]
@@ -473,6 +480,7 @@ mod tests {
         assert!(read_limited(&path, size as u64) == Ok(content.clone()));
         let e = read_limited(&path, size as u64 - 1).unwrap_err();
         assert!(e.contains("larger than"), "{e}");
+        assert!(crate::oserror::to_ja(&e).contains("バイトを超える"), "{e}");
         // Past the limit by a part and more: still refused, and the size
         // read in parts is the limit's.
         let e = read_limited(&path, PARALLEL_READ_BYTES as u64).unwrap_err();

@@ -70,6 +70,14 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
     }
 }
 
+/// The codes of a `--format json` run's findings, in order.
+fn json_codes(o: &Output) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    (json["diagnostics"].as_array().unwrap().iter())
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn all_output(o: &Output) -> String {
     format!(
         "{}{}",
@@ -210,11 +218,7 @@ fn a_rulebook_added_beside_the_designs_is_refused_when_the_config_names_those_al
         );
         let out = all_output(&o);
         assert_eq!(o.status.code(), Some(2), "{out}");
-        let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-        let codes: Vec<&str> = (json["diagnostics"].as_array().unwrap().iter())
-            .map(|d| d["code"].as_str().unwrap())
-            .collect();
-        assert_eq!(codes, ["MN013"], "{out}");
+        assert_eq!(json_codes(&o), ["MN013"], "{out}");
         assert!(out.contains("<builtin>/kenpo.myna"), "{out}");
     }
     // The same file allowed by its path is used.
@@ -263,11 +267,7 @@ fn a_suppression_of_a_code_the_config_bars_silences_nothing() {
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = (json["diagnostics"].as_array().unwrap().iter())
-        .map(|d| d["code"].as_str().unwrap())
-        .collect();
-    assert_eq!(codes, ["MN102", "MN501"], "{}", all_output(&o));
+    assert_eq!(json_codes(&o), ["MN102", "MN501"], "{}", all_output(&o));
     assert!(all_output(&o).contains("MN102 cannot be suppressed in this project"));
 }
 
