@@ -139,9 +139,18 @@ pub(crate) fn verdicts_among(
             continue;
         };
         let (fk, tk) = (ctx.rb.role(from).kind, ctx.rb.role(to).kind);
-        if (fk == RoleKind::SelfOrg && tk == RoleKind::SelfOrg) || fk == RoleKind::Contractor {
+        if fk == RoleKind::Contractor {
             continue;
         }
+        // Internal use, unless it is handed to a party on the way: then it
+        // is judged as provision to that party.
+        let to = match (fk, tk) {
+            (RoleKind::SelfOrg, RoleKind::SelfOrg) => match ctx.party_on_the_way(ex) {
+                Some((_, _, party)) => party,
+                None => continue,
+            },
+            _ => to,
+        };
         let v = judged.get((from, to, category, purpose), &ex.passed, || {
             evaluate_exchange(ctx.rb, from, to, category, purpose, &ex.passed)
         });
@@ -158,7 +167,13 @@ pub(crate) fn check(ctx: &Ctx, verdicts: &[(usize, MyNumberVerdict)]) -> Vec<Fin
             continue;
         };
         let ex = &ctx.graph.exchanges[*i];
-        let Some(trail) = ctx.trail(ex) else { continue };
+        let internal = ctx.kind(ex.sender) == Some(RoleKind::SelfOrg)
+            && ctx.kind(ex.receiver) == Some(RoleKind::SelfOrg);
+        let trail = match internal {
+            true => ctx.trail_to_party_on_the_way(ex),
+            false => ctx.trail(ex),
+        };
+        let Some(trail) = trail else { continue };
         let witness = ctx.witness(ex.sender, trail.item, Some(trail.purpose));
         out.push(Finding::MyNumber {
             trail,
@@ -192,6 +207,49 @@ mod tests {
             MyNumberVerdict::Refused(MyNumberRefusal::NearestMiss { first, .. }) => Some(first),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_party_on_the_way_is_a_channel_miss_unless_the_rule_allows_it_there() {
+        let src = "rulebook t\nrole 組合 self\nrole 他機関\nrole 市 in 他機関\nrole 委託先 contractor\n\
+            role NW carrier\nrole 中間 carrier\nrole 窓口\ncategory 特定 mynumber\ncategory 課税 in 特定\n\
+            section \"7(1)\" mynumber { purpose 認定\n allow 他機関 -> 組合 : 課税 for 認定 via NW }\n\
+            section \"x\" mynumber { purpose 照会\n allow 組合 -> 他機関 : 課税 for 照会 via 窓口 }\n";
+        let p = parse(FileId(0), src);
+        let mut d = Vec::new();
+        let rb = crate::resolve::resolve_rulebook(FileId(0), &p.file, &mut d);
+        assert!(d.is_empty());
+        let r = |n| rb.role_named(n).unwrap();
+        let c = rb.category_named("課税").unwrap();
+        let (p1, p2) = (
+            rb.purpose_named("認定").unwrap(),
+            rb.purpose_named("照会").unwrap(),
+        );
+        let inbound =
+            |passed: &[RoleId]| evaluate_exchange(&rb, r("他機関"), r("組合"), c, p1, passed);
+        // Carriers, the society's own systems and another 他機関 may stand
+        // on the way.
+        for passed in [
+            vec![r("NW")],
+            vec![r("NW"), r("中間")],
+            vec![r("組合"), r("NW")],
+            vec![r("市"), r("NW")],
+        ] {
+            assert!(
+                matches!(inbound(&passed), MyNumberVerdict::Allowed(_)),
+                "{passed:?}"
+            );
+        }
+        // A contractor or another party on the way is not the rule's way.
+        for stray in ["委託先", "窓口"] {
+            let passed = [r("NW"), r(stray)];
+            assert_eq!(first_miss(inbound(&passed)), Some(Miss::Channel), "{stray}");
+            assert_eq!(rb.channel_strays(RuleId::new(0), &passed), vec![r(stray)]);
+            assert!(rb.channel_missing(RuleId::new(0), &passed).is_empty());
+        }
+        // Where a rule routes through the party, it may be passed.
+        let outbound = evaluate_exchange(&rb, r("組合"), r("他機関"), c, p2, &[r("窓口")]);
+        assert!(matches!(outbound, MyNumberVerdict::Allowed(_)));
     }
 
     #[test]

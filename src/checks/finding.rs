@@ -157,6 +157,7 @@ impl Finding {
             },
             Finding::Provision { refusal, .. } => match refusal {
                 ProvisionRefusal::InternalOnly
+                | ProvisionRefusal::OtherData(_)
                 | ProvisionRefusal::NotFromSender
                 | ProvisionRefusal::WrongChannel(_) => Code::MN202,
                 ProvisionRefusal::OtherReceivers(_) => Code::MN203,

@@ -98,6 +98,52 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// The first party an exchange passes on its way (in `via`) that is
+    /// neither a system of the society, a carrier nor the person: the
+    /// data is provided to it there, so an exchange between two of the
+    /// society's systems through it is a provision to it (as the same
+    /// route written as hops would be). With the transfer that passes it.
+    fn party_on_the_way(&self, ex: &Exchange) -> Option<(TransferId, ActorId, RoleId)> {
+        let party = |r: &RoleId| {
+            !matches!(
+                self.rb.role(*r).kind,
+                RoleKind::SelfOrg | RoleKind::Carrier | RoleKind::Subject
+            )
+        };
+        if !ex.passed.iter().any(party) {
+            return None;
+        }
+        self.graph.route(ex).into_iter().find_map(|t| {
+            self.graph.transfer(t).via(self.design).find_map(|a| {
+                let role = self.role_of(a)?;
+                party(&role).then_some((t, a, role))
+            })
+        })
+    }
+
+    /// The exchange as a finding shows it, ended at the party on its way
+    /// ([`Ctx::party_on_the_way`]) when there is one.
+    fn trail_to_party_on_the_way(&self, ex: &Exchange) -> Option<Trail> {
+        let Some((at, party, _)) = self.party_on_the_way(ex) else {
+            return self.trail(ex);
+        };
+        let (item, purpose) = ex.payload;
+        let route = self.graph.route(ex);
+        let before = route.iter().position(|&t| t == at).unwrap_or(0);
+        Some(Trail {
+            sender: ex.sender,
+            receiver: party,
+            item,
+            purpose: purpose?,
+            passed: ex.passed.to_vec(),
+            last: at,
+            earlier: (route[..before].iter())
+                .map(|&t| self.hop(t, item, purpose))
+                .collect(),
+            senders: ex.senders,
+        })
+    }
+
     fn hop(&self, t: TransferId, item: DataId, purpose: Option<PurposeId>) -> Hop {
         let (from, to) = self.graph.ends(t);
         Hop {

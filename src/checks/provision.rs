@@ -8,6 +8,9 @@ use crate::model::*;
 pub enum ProvisionRefusal {
     /// MN202: the purpose is declared for internal use only (no rule names it).
     InternalOnly,
+    /// MN202: rules name the purpose, but for other data than this item's
+    /// category: these rules.
+    OtherData(Vec<RuleId>),
     /// MN202: rules name the purpose, but none from this sender's role.
     NotFromSender,
     /// MN202: the rule between these roles requires a channel not passed.
@@ -36,18 +39,18 @@ pub fn evaluate_provision(
     passed: &[RoleId],
 ) -> ProvisionVerdict {
     use ProvisionRefusal::*;
-    let rules: Vec<RuleId> = rb
-        .ordinary_rules_for(purpose)
-        .into_iter()
-        .filter(|r| {
-            rb.rule(*r)
-                .categories
-                .iter()
-                .any(|c| rb.covers(*c, category))
-        })
-        .collect();
-    if rules.is_empty() {
+    let naming = rb.ordinary_rules_for(purpose);
+    if naming.is_empty() {
         return ProvisionVerdict::Refused(InternalOnly);
+    }
+    let (rules, other_data): (Vec<RuleId>, Vec<RuleId>) = naming.into_iter().partition(|r| {
+        rb.rule(*r)
+            .categories
+            .iter()
+            .any(|c| rb.covers(*c, category))
+    });
+    if rules.is_empty() {
+        return ProvisionVerdict::Refused(OtherData(other_data));
     }
     let mut wrong_channel = None;
     for &id in &rules {

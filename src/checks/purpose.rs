@@ -8,13 +8,15 @@ use super::judged::Judged;
 use super::provision::{ProvisionVerdict, evaluate_provision};
 use crate::model::*;
 
-/// MN201: flows that name no purpose. Needs no rulebook.
+/// MN201: flows that name no purpose. Needs no rulebook. A flow none of
+/// whose items is declared is left to their MN010: what it carries is not
+/// known (one typo, one finding).
 pub(crate) fn missing_purposes(design: &Design) -> Vec<Finding> {
     design
         .flows
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.purposes.is_empty() && !f.items.is_empty())
+        .filter(|(_, f)| f.purposes.is_empty() && f.items.iter().any(|d| d.id.is_some()))
         .map(|(i, _)| Finding::NoPurpose {
             flow: FlowId::new(i as u32),
         })
@@ -53,9 +55,18 @@ pub(crate) fn provisions_among(
             continue;
         };
         let (fk, tk) = (ctx.rb.role(from).kind, ctx.rb.role(to).kind);
-        if fk != RoleKind::SelfOrg || matches!(tk, RoleKind::SelfOrg | RoleKind::Subject) {
-            continue; // internal use, provision to the person, or not the society's provision
+        if fk != RoleKind::SelfOrg {
+            continue; // not the society's provision
         }
+        // Internal use and provision to the person, unless handed to a
+        // party on the way: then provision to that party.
+        let to = match tk {
+            RoleKind::SelfOrg | RoleKind::Subject => match ctx.party_on_the_way(ex) {
+                Some((_, _, party)) => party,
+                None => continue,
+            },
+            _ => to,
+        };
         let verdict = judged.get((from, to, category, purpose), &ex.passed, || {
             evaluate_provision(ctx.rb, from, to, category, purpose, &ex.passed)
         });
@@ -72,7 +83,11 @@ pub(crate) fn check(ctx: &Ctx, verdicts: &[(usize, ProvisionVerdict)]) -> Vec<Fi
             let ProvisionVerdict::Refused(refusal) = verdict else {
                 return None;
             };
-            let trail = ctx.trail(&ctx.graph.exchanges[*i])?;
+            let ex = &ctx.graph.exchanges[*i];
+            let trail = match ctx.kind(ex.receiver) {
+                Some(RoleKind::SelfOrg | RoleKind::Subject) => ctx.trail_to_party_on_the_way(ex)?,
+                _ => ctx.trail(ex)?,
+            };
             Some(Finding::Provision {
                 trail,
                 refusal: refusal.clone(),

@@ -209,8 +209,8 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
             ProvisionVerdict::Refused(ProvisionRefusal::WrongChannel(r)) => format!(
                 "✘ `{item}`: {} {}",
                 t(
-                    "the rule needs another channel:",
-                    "規則は別の経路を求めています:"
+                    "the route is not the rule's:",
+                    "規則の定める経路と異なります:"
                 ),
                 rule(r)
             ),

@@ -449,12 +449,50 @@ impl Rulebook {
         self.role_covers(r.from, from) && self.role_covers(r.to, to)
     }
 
-    /// Did the exchange pass a role covering each `via` role of the rule?
+    /// Did the exchange go the rule's way: pass a role covering each `via`
+    /// role of the rule, and no party the rule does not route through?
     pub fn rule_channel_passed(&self, id: RuleId, passed: &[RoleId]) -> bool {
-        self.rule(id)
-            .via
+        let r = self.rule(id);
+        r.via
             .iter()
             .all(|v| passed.iter().any(|p| self.role_covers(*v, *p)))
+            && passed.iter().all(|p| self.may_pass(r, *p))
+    }
+
+    /// The `via` roles of rule `id` that no role of `passed` covers.
+    pub fn channel_missing(&self, id: RuleId, passed: &[RoleId]) -> Vec<RoleId> {
+        (self.rule(id).via.iter())
+            .filter(|v| !passed.iter().any(|p| self.role_covers(**v, *p)))
+            .copied()
+            .collect()
+    }
+
+    /// The roles of `passed` that an exchange under rule `id` may not pass
+    /// through (each once, in order).
+    pub fn channel_strays(&self, id: RuleId, passed: &[RoleId]) -> Vec<RoleId> {
+        let r = self.rule(id);
+        let mut strays: Vec<RoleId> = Vec::new();
+        for &p in passed {
+            if !self.may_pass(r, p) && !strays.contains(&p) {
+                strays.push(p);
+            }
+        }
+        strays
+    }
+
+    /// May an exchange under `r` pass an actor of role `p` on its way? A
+    /// carrier holds nothing for its own use, and a role the rule routes
+    /// through is the rule's channel; an actor of the rule's own sender or
+    /// receiver role is one of the two parties (a system of the society
+    /// before the one that receives). Any other party on the way receives
+    /// the data itself: written as hops, the exchange would end there and
+    /// be judged as an exchange with that party (LANGUAGE.md §2.1: both
+    /// spellings give the same verdict).
+    fn may_pass(&self, r: &Rule, p: RoleId) -> bool {
+        self.role(p).kind == RoleKind::Carrier
+            || self.role_covers(r.from, p)
+            || self.role_covers(r.to, p)
+            || r.via.iter().any(|v| self.role_covers(*v, p))
     }
 
     /// Is `legal_name`, an actor of `role`, registered for `purpose`? An

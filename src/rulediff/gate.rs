@@ -6,10 +6,13 @@
 //! purpose) it covers, each with the set of roles the exchange must pass.
 //! The set is finite (a rulebook names finitely many roles, categories and
 //! purposes), so the comparison is exact and needs no solver. A permission
-//! with channel set V allows every exchange passing a superset of V, so for
-//! one (pair, category, purpose) the old rulebook allows something the new
-//! one does not exactly when some old V has no new V' ⊆ V, and the other way
-//! round. The smallest newly allowed exchange passes exactly V'.
+//! with channel set V allows every exchange passing V and, besides, only
+//! carriers and the pair's own two roles, so for one (pair, category,
+//! purpose) the old rulebook allows something the new one does not exactly
+//! when some old V has no new V' ⊆ V whose rulebook would let the exchange
+//! pass V's other roles, and the other way round. The smallest newly
+//! allowed exchange passes exactly V'. (A role that is a carrier in one
+//! rulebook and not in the other is compared by each side's own kinds.)
 
 use super::witness::{self, Witness};
 use super::{Grant, Names, Order, fold};
@@ -315,12 +318,32 @@ fn keyed(rb: &Rulebook, ranks: &Ranks) -> Keyed {
     Keyed { order, pairs }
 }
 
-/// The channel sets of `these` that no set of `others` is contained in:
-/// the smallest exchanges `these` allow and `others` do not.
-fn uncovered<'a>(these: &'a [Channel], others: &[Channel]) -> Vec<&'a Channel> {
+/// The channel sets of `these` whose smallest exchange (passing exactly
+/// the set's roles) no set of `others` allows: the smallest exchanges
+/// `these` allow and `others` do not. A set O allows it when the exchange
+/// passes every role of O and no role O's rulebook would not let it pass:
+/// each of V's roles is in O, a carrier there, or one of the
+/// pair's own two roles (`passable` says which).
+fn uncovered<'a>(
+    these: &'a [Channel],
+    others: &[Channel],
+    passable: impl Fn(&str) -> bool,
+) -> Vec<&'a Channel> {
     these
         .iter()
-        .filter(|v| !others.iter().any(|o| o.is_subset(v)))
+        .filter(|v| {
+            !others
+                .iter()
+                .any(|o| o.is_subset(v) && v.iter().all(|r| o.contains(r) || passable(r)))
+        })
+        .collect()
+}
+
+/// The keys of a rulebook's carrier roles.
+fn carriers(rb: &Rulebook) -> BTreeSet<String> {
+    (rb.roles.iter())
+        .filter(|r| r.kind == RoleKind::Carrier)
+        .map(|r| key(&r.name))
         .collect()
 }
 
@@ -444,6 +467,7 @@ pub fn compare(
     let ranks = Ranks::of([old, new]);
     let (o, n) = (keyed(old, &ranks), keyed(new, &ranks));
     let (old_names, new_names) = (Names::of(old), Names::of(new));
+    let (old_carriers, new_carriers) = (carriers(old), carriers(new));
     let joined = |k: &PairKey| format!("{}\u{0}{}\u{0}{}", k.0, k.1, k.2);
     let sections = Order::new(
         &old.sections.iter().map(|s| key(&s.id)).collect::<Vec<_>>(),
@@ -476,7 +500,10 @@ pub fn compare(
         for point in points {
             let ov = old_points.get(point).map_or(&[][..], Vec::as_slice);
             let nv = new_points.get(point).map_or(&[][..], Vec::as_slice);
-            for v in uncovered(nv, ov) {
+            // Roles an exchange of this pair may pass under a rulebook
+            // whatever its rule's channel (`Rulebook::rule_channel_passed`).
+            let in_pair = |r: &str| r == pk.1 || r == pk.2;
+            for v in uncovered(nv, ov, |r| old_carriers.contains(r) || in_pair(r)) {
                 gained.push((
                     v.clone(),
                     ranks.category(point.0),
@@ -484,7 +511,7 @@ pub fn compare(
                     (),
                 ));
             }
-            for v in uncovered(ov, nv) {
+            for v in uncovered(ov, nv, |r| new_carriers.contains(r) || in_pair(r)) {
                 lost.push((
                     v.clone(),
                     ranks.category(point.0),
@@ -687,6 +714,27 @@ mod tests {
             "section \"7(2)\" mynumber {\nallow 組合 -> 他機関 : 課税 for 給付 via NW, 中間\n",
         );
         assert_eq!(pair(BASE, &implied, "7(2)").breadth, Breadth::Same);
+    }
+
+    #[test]
+    fn a_party_named_as_the_channel_is_passable_only_where_a_rule_names_it() {
+        // 窓口 is no carrier: an exchange passing it is allowed only by a
+        // rule that routes through it, so naming it allows something new
+        // (passing it) as well as requiring it (narrower).
+        let with_party = BASE.replace("role 中間 carrier\n", "role 中間 carrier\nrole 窓口\n");
+        let through = with_party.replace("for 認定 via NW", "for 認定 via NW, 窓口");
+        let p = pair(&with_party, &through, "7(1)");
+        assert_eq!(p.breadth, Breadth::Both);
+        assert_eq!(
+            p.newly_allowed[0].to_allow(),
+            "allow 他機関 -> 組合 : 課税, 住民票 for 認定 via NW, 窓口"
+        );
+        // A carrier added to the channel only requires it.
+        let carrier = with_party.replace("for 認定 via NW", "for 認定 via NW, 中間");
+        assert_eq!(
+            pair(&with_party, &carrier, "7(1)").breadth,
+            Breadth::Narrower
+        );
     }
 
     #[test]

@@ -116,21 +116,37 @@ pub(super) fn word(
                     d
                 }
                 Miss::Channel => {
-                    let missing = missing_channel(rb, r, trail);
-                    let names: Vec<String> = missing.iter().map(|v| rb.role(*v).name.clone()).collect();
-                    let l = crate::text::list(&names);
-                    let d = Diagnostic::new(
-                        Code::MN104,
-                        primary,
-                        text!("特定個人情報 (My Number data) `{item}` ({cat}) must pass through {} on its way from {sender} to {receiver}", l.en;
-                              "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供する必要があります", l.ja),
-                    )
-                    .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
-                    .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
-                    .with_facts(Fact::list(("missing_channel", "missing_channel_total"), names));
-                    match carrier_fix(w, trail, &missing) {
-                        Some(f) => d.with_fix(f),
-                        None => d,
+                    let missing = rb.channel_missing(*rule, &trail.passed);
+                    let strays = rb.channel_strays(*rule, &trail.passed);
+                    let (stray_names, l_strays) = super::channel::listed(w, trail, &strays);
+                    if missing.is_empty() {
+                        Diagnostic::new(
+                            Code::MN104,
+                            primary,
+                            text!("特定個人情報 (My Number data) `{item}` ({cat}) may not pass through {} on its way from {sender} to {receiver}", l_strays.en;
+                                  "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供することはできません", l_strays.ja),
+                        )
+                        .with_primary_label(text!("passes through {}", l_strays.en; "{} を経由しています", l_strays.ja))
+                        .with_note(super::channel::stray_note(&l_strays))
+                        .with_help(super::channel::stray_help(rb, r, &l_strays))
+                        .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
+                    } else {
+                        let names: Vec<String> = missing.iter().map(|v| rb.role(*v).name.clone()).collect();
+                        let l = crate::text::list(&names);
+                        let d = Diagnostic::new(
+                            Code::MN104,
+                            primary,
+                            text!("特定個人情報 (My Number data) `{item}` ({cat}) must pass through {} on its way from {sender} to {receiver}", l.en;
+                                  "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供する必要があります", l.ja),
+                        )
+                        .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
+                        .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
+                        .with_facts(Fact::list(("missing_channel", "missing_channel_total"), names));
+                        let d = super::channel::with_strays(d, stray_names, &l_strays);
+                        match carrier_fix(w, trail, &missing, &strays) {
+                            Some(f) => d.with_fix(f),
+                            None => d,
+                        }
                     }
                 }
             };
@@ -177,7 +193,12 @@ pub(super) fn fix(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> Option
     match first {
         Miss::Direction => reverse_fix(w, trail),
         Miss::Purpose => purpose_fix(primary, &allowed_purposes(w, trail)?),
-        Miss::Channel => carrier_fix(w, trail, &missing_channel(rb, rb.rule(*rule), trail)),
+        Miss::Channel => carrier_fix(
+            w,
+            trail,
+            &rb.channel_missing(*rule, &trail.passed),
+            &rb.channel_strays(*rule, &trail.passed),
+        ),
     }
 }
 
@@ -209,15 +230,6 @@ fn purpose_fix(primary: crate::span::Span, allowed: &[String]) -> Option<Fix> {
             content: only.clone(),
         }],
     ))
-}
-
-/// The roles the rule `r` routes through that the trail did not pass
-/// (MN104).
-fn missing_channel(rb: &Rulebook, r: &Rule, trail: &Trail) -> Vec<RoleId> {
-    (r.via.iter())
-        .filter(|v| !trail.passed.iter().any(|p| rb.role_covers(**v, *p)))
-        .copied()
-        .collect()
 }
 
 /// MN102: reverse the arrow of a one-hop, one-way flow by swapping its ends.
@@ -254,9 +266,12 @@ fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
 }
 
 /// MN104: route the last hop `via` the design's first actor of the one
-/// missing role, when there is exactly one.
-fn carrier_fix(w: &Words, trail: &Trail, missing: &[RoleId]) -> Option<Fix> {
-    let [role] = missing else { return None };
+/// missing role, when there is exactly one and nothing passed is out of
+/// the rule's way (adding a carrier would not take a party off the way).
+fn carrier_fix(w: &Words, trail: &Trail, missing: &[RoleId], strays: &[RoleId]) -> Option<Fix> {
+    let ([role], []) = (missing, strays) else {
+        return None;
+    };
     let carrier = w.design.actor(w.first_actor_of(*role)?);
     let flow = w.flow_of(trail.last);
     let name = carrier.name.clone();

@@ -7,6 +7,7 @@
 //! the society is the rulebook's `self` role, sections are cited by the ids
 //! the rulebook writes.
 
+mod channel;
 mod delegation;
 mod exchange;
 mod graph;

@@ -37,6 +37,24 @@ pub(super) fn no_purpose(w: &Words, flow: FlowId) -> Span {
 
 /// MN101–MN105: the part of the last hop's flow that is wrong.
 pub(super) fn exchange(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> Option<Span> {
+    let span = exchange_on_its_last_hop(w, trail, refusal)?;
+    Some(party_on_the_way(w, trail).unwrap_or(span))
+}
+
+/// Where the party on the way is named, for an exchange that ends there
+/// (`Ctx::party_on_the_way`): its last hop goes on to another receiver.
+fn party_on_the_way(w: &Words, trail: &Trail) -> Option<Span> {
+    if w.graph.ends(trail.last).1 == trail.receiver {
+        return None;
+    }
+    let flow = w.flow_of(trail.last);
+    flow.via
+        .iter()
+        .find(|v| v.id == Some(trail.receiver))
+        .map(|v| v.span)
+}
+
+fn exchange_on_its_last_hop(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> Option<Span> {
     w.rb?;
     let last = trail.last;
     match refusal {
@@ -71,12 +89,19 @@ pub(super) fn exchange(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> O
 
 /// MN202/MN203: the purpose, the `via` list or the receiver.
 pub(super) fn provision(w: &Words, trail: &Trail, refusal: &ProvisionRefusal) -> Option<Span> {
+    let span = provision_on_its_last_hop(w, trail, refusal)?;
+    Some(party_on_the_way(w, trail).unwrap_or(span))
+}
+
+fn provision_on_its_last_hop(w: &Words, trail: &Trail, refusal: &ProvisionRefusal) -> Option<Span> {
     w.rb?;
     let last = trail.last;
     match refusal {
         ProvisionRefusal::InternalOnly | ProvisionRefusal::NotFromSender => {
             Some(w.purpose_span(last, trail.purpose))
         }
+        // The item is what the rules do not name.
+        ProvisionRefusal::OtherData(_) => Some(w.item_span(last, trail.item)),
         ProvisionRefusal::WrongChannel(_) => Some(w.flow_of(last).via_span()),
         // Worded with the first rule that allows other receivers.
         ProvisionRefusal::OtherReceivers(rules) => rules.first().map(|_| w.receiver_span(last)),

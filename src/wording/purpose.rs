@@ -48,7 +48,7 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail) -> (Text, Vec<String>
     let help = if purposes.is_empty() {
         let society = w.society();
         text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}, or obtain the person's consent and record it with a suppression";
-              "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得て抑止コメントに記録してください")
+              "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得て抑制コメントに記録してください")
     } else {
         let l = crate::text::list(&purposes);
         text!("purposes that allow providing this data to {to_name}: {}", l.en; "{to_name}への提供を認める利用目的: {}", l.ja)
@@ -89,8 +89,8 @@ pub(super) fn provision(
             .with_primary_label(Text::new("not a purpose of provision", "提供の目的ではありません"))
             .with_note(why)
             .with_note(Text::new(
-                "providing personal data to a third party beyond the published purposes needs the person's consent (個人情報保護法第27条)",
-                "公表した利用目的を超える第三者提供には本人の同意が必要です (個人情報保護法第27条)",
+                "handling personal data beyond the published purposes of use needs the person's prior consent (個人情報保護法第18条第1項), and so does providing it to a third party (第27条第1項), save where the law makes an exception",
+                "公表した利用目的の達成に必要な範囲を超えて個人情報を取り扱うには、あらかじめ本人の同意が必要です (個人情報保護法第18条第1項)。第三者への提供も、法令の定める例外を除き、本人の同意が必要です (第27条第1項)",
             ))
             .with_label(purpose.span, text!("`{p}` is declared here"; "「{p}」の宣言"))
             .with_help(help)
@@ -98,22 +98,67 @@ pub(super) fn provision(
             .with_facts(facts)
             .with_facts(Fact::list(("allowed_purposes", "allowed_purposes_total"), allowed))
         }
-        ProvisionRefusal::WrongChannel(rule) => {
-            let r = rb.rule(*rule);
-            let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
-            let l = crate::text::list(&via);
+        ProvisionRefusal::OtherData(rules) => {
+            let first = *rules.first()?;
+            let cat = w.category_name(trail.item);
+            let named = unique(rules.iter().flat_map(|r| {
+                rb.rule(*r)
+                    .categories
+                    .iter()
+                    .map(|c| rb.category(*c).name.clone())
+            }));
+            let l = crate::text::list(&named);
             let d = Diagnostic::new(
                 Code::MN202,
                 primary,
-                text!("`{item}` may be provided to {receiver} for `{p}` only via {}", l.en;
-                      "「{item}」を「{p}」のために{receiver}へ提供できるのは {} を経由する場合だけです", l.ja),
+                text!("`{item}` ({cat}) is provided to {receiver} for `{p}`, which allows providing other data only (目的外提供)";
+                      "「{item}」({cat}) を「{p}」のために{receiver}へ提供していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
             )
-            .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
-            .with_label(r.span, Text::new("the rule", "規則"))
-            .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
+            .with_primary_label(text!("`{cat}` is not data of the rule"; "「{cat}」は規則の対象データではありません"))
+            .with_note(text!("the rules allow providing data for `{p}` only of: {}", l.en; "「{p}」のために提供できるデータは次のとおりです: {}", l.ja))
+            .with_label(rb.rule(first).span, Text::new("the rule", "規則"))
+            .with_help(text!("send only {} for `{p}`, or name the purpose this data is provided for", l.en;
+                             "「{p}」のためには {} だけを送るか、このデータを提供する目的を指定してください", l.ja))
             .with_facts(facts)
-            .with_facts(w.rule_facts("rule", *rule))
-            .with_facts(Fact::list(("missing_channel", "missing_channel_total"), via));
+            .with_facts(w.rule_facts("rule", first))
+            .with_facts(Fact::list(("allowed_categories", "allowed_categories_total"), named));
+            w.with_rule(d, first)
+        }
+        ProvisionRefusal::WrongChannel(rule) => {
+            let r = rb.rule(*rule);
+            let strays = rb.channel_strays(*rule, &trail.passed);
+            let (stray_names, strays) = super::channel::listed(w, trail, &strays);
+            let d = if rb.channel_missing(*rule, &trail.passed).is_empty() {
+                Diagnostic::new(
+                    Code::MN202,
+                    primary,
+                    text!("`{item}` may not be provided to {receiver} for `{p}` through {}", strays.en;
+                          "「{item}」を「{p}」のために {} を経由して{receiver}へ提供することはできません", strays.ja),
+                )
+                .with_primary_label(text!("passes through {}", strays.en; "{} を経由しています", strays.ja))
+                .with_note(super::channel::stray_note(&strays))
+                .with_help(super::channel::stray_help(rb, r, &strays))
+                .with_label(r.span, Text::new("the rule", "規則"))
+                .with_facts(facts)
+                .with_facts(w.rule_facts("rule", *rule))
+                .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
+            } else {
+                let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
+                let l = crate::text::list(&via);
+                let d = Diagnostic::new(
+                    Code::MN202,
+                    primary,
+                    text!("`{item}` may be provided to {receiver} for `{p}` only via {}", l.en;
+                          "「{item}」を「{p}」のために{receiver}へ提供できるのは {} を経由する場合だけです", l.ja),
+                )
+                .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
+                .with_label(r.span, Text::new("the rule", "規則"))
+                .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
+                .with_facts(facts)
+                .with_facts(w.rule_facts("rule", *rule))
+                .with_facts(Fact::list(("missing_channel", "missing_channel_total"), via));
+                super::channel::with_strays(d, stray_names, &strays)
+            };
             w.with_rule(d, *rule)
         }
         ProvisionRefusal::OtherReceivers(rules) => {

@@ -1,0 +1,71 @@
+//! Wording shared by MN104 and MN202 when an exchange passes a party the
+//! rule does not route through ([`Rulebook::channel_strays`]).
+
+use super::Words;
+use crate::checks::Trail;
+use crate::diagnostic::{Diagnostic, Fact};
+use crate::model::*;
+use crate::text;
+use crate::text::Text;
+
+/// Why a party on the way makes the exchange another one (`strays`: the
+/// roles, listed).
+pub(super) fn stray_note(strays: &Text) -> Text {
+    text!(
+        "a party on the way receives the data itself: written flow by flow, the exchange would end at {} and be judged as one with it; between the two parties there may stand only carriers, the roles the rule routes through, and others of the parties' own roles", strays.en;
+        "経路上の当事者はデータを自ら受け取ります。フローごとに書けば提供は {} で終わり、その当事者との提供として判定されます。両当事者の間に置けるのは、経路 (carrier) の役割、規則が経由を定める役割、両当事者と同じ役割の相手だけです", strays.ja
+    )
+}
+
+/// What to do about the parties `strays` on the way of an exchange under
+/// rule `r`.
+pub(super) fn stray_help(rb: &Rulebook, r: &Rule, strays: &Text) -> Text {
+    if r.via.is_empty() {
+        return text!(
+            "send it through carriers only, or write the flows to and from {} as flows of their own", strays.en;
+            "経路 (carrier) だけを経由させるか、{} との間のフローを別に書いてください", strays.ja
+        );
+    }
+    let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
+    let via = crate::text::list(&via);
+    text!(
+        "send it only via {} and carriers, or write the flows to and from {} as flows of their own", via.en, strays.en;
+        "{} と経路 (carrier) だけを経由させるか、{} との間のフローを別に書いてください", via.ja, strays.ja
+    )
+}
+
+/// `d`, a finding about a channel the exchange did not pass, told also of
+/// the parties on the way the rule does not route through: their roles
+/// `names` and how they are `shown` ([`listed`]).
+pub(super) fn with_strays(d: Diagnostic, names: Vec<String>, shown: &Text) -> Diagnostic {
+    if names.is_empty() {
+        return d;
+    }
+    d.with_note(text!(
+        "it also passes through {}, which the rule does not route through", shown.en;
+        "規則が経由を定めていない {} も経由しています", shown.ja
+    ))
+    .with_facts(Fact::list(("stray_channel", "stray_channel_total"), names))
+}
+
+/// The roles `strays` by name (for facts), and as the message lists them:
+/// the first actor of each on the trail's way, with its role.
+pub(super) fn listed(w: &Words, trail: &Trail, strays: &[RoleId]) -> (Vec<String>, Text) {
+    let Some(rb) = w.rb else {
+        return (Vec::new(), Text::default());
+    };
+    let names: Vec<String> = strays.iter().map(|v| rb.role(*v).name.clone()).collect();
+    let on_the_way: Vec<ActorId> = (trail.earlier.iter().map(|h| h.transfer))
+        .chain(std::iter::once(trail.last))
+        .flat_map(|t| w.graph.transfer(t).via(w.design))
+        .collect();
+    let shown: Vec<String> = (strays.iter().zip(&names))
+        .map(|(role, name)| {
+            on_the_way
+                .iter()
+                .find(|a| w.role_of(**a) == Some(*role))
+                .map_or_else(|| name.clone(), |a| w.actor_with_role(*a))
+        })
+        .collect();
+    (names, crate::text::list(&shown))
+}
