@@ -21,6 +21,16 @@ use std::collections::BTreeSet;
 /// reason can make acceptable, and which makes the run fail.
 pub const UNSUPPRESSIBLE: &[Code] = &[Code::MN005, Code::MN013];
 
+/// Does a finding of `code` stop checks from judging what it is about? A
+/// syntax or name error (an MN0xx error) leaves its statement unread or a
+/// name in it unresolved, so that no check judges the flow: silencing it
+/// silences them all. A project that bars codes from suppression bars
+/// these too, or a comment could silence a barred check by silencing what
+/// feeds it.
+fn stops_checks(code: Code) -> bool {
+    code.as_str().starts_with("MN0") && code.severity() == crate::code::Severity::Error
+}
+
 /// A calendar date, comparable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -133,6 +143,11 @@ fn parse_body(
         if barred.contains(&code) {
             return Err(
                 text!("{word} cannot be suppressed in this project (`unsuppressible` in mynaflow.toml)"; "{word} はこのプロジェクトでは抑止できません (mynaflow.toml の `unsuppressible`)"),
+            );
+        }
+        if !barred.is_empty() && stops_checks(code) {
+            return Err(
+                text!("{word} cannot be suppressed in this project: it bars codes from suppression (`unsuppressible` in mynaflow.toml), and a {word} stops the checks of what it is about, the barred ones among them"; "{word} はこのプロジェクトでは抑制できません。mynaflow.toml の `unsuppressible` がコードの抑制を禁じており、{word} はその対象の検査 (禁じられたものを含む) を止めるためです"),
             );
         }
         codes.push(code);
@@ -572,6 +587,13 @@ mod tests {
         );
         assert!(why.ja.contains("unsuppressible"), "{}", why.ja);
         assert!(parse_body("allow MN301 reason=\"x\"", &barred).is_ok());
+        // What stops checks is barred with them; a warning is not.
+        for code in ["MN001", "MN004", "MN010", "MN011", "MN018"] {
+            let why = parse_body(&format!("allow {code} reason=\"x\""), &barred).unwrap_err();
+            assert!(why.en.contains("stops the checks"), "{code}: {}", why.en);
+        }
+        assert!(parse_body("allow MN012, MN014 reason=\"x\"", &barred).is_ok());
+        assert!(parse_body("allow MN010 reason=\"x\"", &BTreeSet::new()).is_ok());
     }
 
     #[test]

@@ -269,6 +269,66 @@ fn a_suppression_of_a_code_the_config_bars_silences_nothing() {
     assert_eq!(o.status.code(), Some(1), "{}", all_output(&o));
     assert_eq!(json_codes(&o), ["MN102", "MN501"], "{}", all_output(&o));
     assert!(all_output(&o).contains("MN102 cannot be suppressed in this project"));
+
+    // Nor can the pull request silence the check by silencing what feeds
+    // it: a suppressed misspelt role (MN010) or a suppressed syntax error
+    // (MN001) would leave the flow unjudged.
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/codes/examples/MN102-wrong-direction.myna"),
+    )
+    .unwrap();
+    let flow_line = base
+        .lines()
+        .find(|l| l.contains("# expect: MN102"))
+        .unwrap()
+        .to_string();
+    let unread = base.replace(
+        &flow_line,
+        &format!(
+            "# mynaflow: allow MN001 reason=\"下書き\"\n{}",
+            flow_line
+                .replacen(" : ", " ; ", 1)
+                .replace("# expect: MN102", "")
+        ),
+    );
+    let decl = base
+        .lines()
+        .find(|l| l.starts_with("actor") && l.contains(": 他機関"))
+        .unwrap()
+        .to_string();
+    let misspelt = base.replace(
+        &decl,
+        &format!(
+            "# mynaflow: allow MN010 reason=\"改定待ちの名前\"\n{}",
+            decl.replace(": 他機関", ": 他機関等")
+        ),
+    );
+    for (design, code) in [(unread, "MN001"), (misspelt, "MN010")] {
+        std::fs::write(t.proj.join("designs/d.myna"), &design).unwrap();
+        let o = run_in(&t.proj, &["check", "--no-config", "designs/d.myna"]);
+        assert_eq!(o.status.code(), Some(0), "{design}{}", all_output(&o));
+        let o = run_in(
+            &t.proj,
+            &[
+                "check",
+                "--config",
+                pinned.to_str().unwrap(),
+                "--format",
+                "json",
+                "designs/d.myna",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(1), "{design}{}", all_output(&o));
+        let codes = json_codes(&o);
+        let mut errors: Vec<&str> = codes
+            .iter()
+            .map(String::as_str)
+            .filter(|c| *c != "MN012")
+            .collect();
+        errors.sort_unstable();
+        assert_eq!(errors, [code, "MN501"], "{design}{}", all_output(&o));
+    }
 }
 
 #[test]
