@@ -29,19 +29,41 @@ pub fn needs_escape(c: char) -> bool {
         | '\u{061c}'
         | '\u{180e}'
         | '\u{fff9}'..='\u{fffb}'
+        // the other default-ignorable code points that are not variation
+        // selectors: invisible, and able to make two names look alike
+        | '\u{034f}'
+        | '\u{115f}'..='\u{1160}'
+        | '\u{17b4}'..='\u{17b5}'
+        | '\u{2065}'..='\u{206f}'
+        | '\u{ffa0}'
+        | '\u{fff0}'..='\u{fff8}'
+        // tags, and the unassigned rest of their block and of the
+        // variation selectors' supplement (whose selectors stay: an
+        // ideographic variation sequence is how a name writes 葛󠄀)
+        | '\u{e0000}'..='\u{e00ff}'
+        | '\u{e01f0}'..='\u{e0fff}'
     )
 }
 
 /// Can a character that starts with byte `b` be a control character or
 /// one that [`needs_escape`]? Every such character is ASCII below 0x20 or
-/// DEL, or starts with one of five lead bytes (U+0080–U+00AD: 0xC2;
-/// U+061C: 0xD8; U+180E: 0xE1; U+200B–U+2069: 0xE2; U+FEFF and
-/// U+FFF9–U+FFFB: 0xEF). Lead bytes are never continuation bytes, so a
-/// byte this accepts always starts a character.
+/// DEL, or starts with one of seven lead bytes (U+0080–U+00AD: 0xC2;
+/// U+034F: 0xCD; U+061C: 0xD8; U+115F–U+180E: 0xE1; U+200B–U+206F: 0xE2;
+/// U+FEFF and U+FFA0–U+FFFB: 0xEF; U+E0000–U+E0FFF: 0xF3). Lead bytes are
+/// never continuation bytes, so a byte this accepts always starts a
+/// character.
 /// Written without a branch: a test the compiler runs on many bytes at
 /// once ([`unusual_starts`]).
 pub(crate) const fn may_be_unusual(b: u8) -> bool {
-    (b < 0x20) | (b == 0x7f) | (b == 0xc2) | (b == 0xd8) | (b == 0xe1) | (b == 0xe2) | (b == 0xef)
+    (b < 0x20)
+        | (b == 0x7f)
+        | (b == 0xc2)
+        | (b == 0xcd)
+        | (b == 0xd8)
+        | (b == 0xe1)
+        | (b == 0xe2)
+        | (b == 0xef)
+        | (b == 0xf3)
 }
 
 /// [`may_be_unusual`] but for a line feed (the one such byte on every

@@ -27,23 +27,36 @@ pub struct Lexed {
 }
 
 /// A character that makes a design read differently from what it says:
-/// bidirectional controls, zero-width and other invisible format characters,
+/// bidirectional controls, zero-width and other invisible format
+/// characters (every default-ignorable code point but the variation
+/// selectors), the line and paragraph separators (an editor starts a new
+/// line there, the language does not: a comment would hide what follows),
 /// C0/C1 controls other than tab, CR and LF.
 pub fn is_forbidden(c: char) -> bool {
-    matches!(c,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}'
-        | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{061C}'
-        | '\u{7F}'..='\u{9F}')
+    (crate::escape::needs_escape(c) && !matches!(c, '\t' | '\r' | '\n'))
+        || invisible_beyond_the_escapes(c)
         || (c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
 }
 
+/// Invisible characters that are forbidden but shown as they are: their
+/// lead bytes (0xE3, 0xF0) start every kana and every emoji, so the
+/// renderers' byte prefilter does not look for them; each is an error
+/// (MN004) wherever it is written.
+fn invisible_beyond_the_escapes(c: char) -> bool {
+    matches!(c, '\u{3164}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}')
+}
+
 /// Could this text hold a forbidden character? A byte-level test that is
-/// never wrong in the "no" direction: every forbidden character is a
-/// control character or one that [`crate::escape::needs_escape`], so its
-/// first byte is one the renderers' prefilter already looks for
-/// ([`crate::escape::may_be_unusual`]).
+/// never wrong in the "no" direction: a forbidden character is a control
+/// character or one that [`crate::escape::needs_escape`], whose first byte
+/// the renderers' prefilter looks for ([`crate::escape::may_be_unusual`]),
+/// or one of [`invisible_beyond_the_escapes`], found by its first two
+/// bytes (0xE3 0x85, 0xF0 0x9B, 0xF0 0x9D: no kana, ideograph or emoji).
 fn may_hold_forbidden(text: &str) -> bool {
-    text.bytes().any(crate::escape::may_be_unusual)
+    let b = text.as_bytes();
+    b.iter().copied().any(crate::escape::may_be_unusual)
+        || b.windows(2)
+            .any(|w| matches!((w[0], w[1]), (0xE3, 0x85) | (0xF0, 0x9B | 0x9D)))
 }
 
 /// The ASCII syntax character a full-width look-alike stands for.
@@ -760,6 +773,41 @@ mod tests {
             let l = lex(FileId(0), &src);
             assert_eq!(l.diagnostics.len(), 1, "U+{:04X}", c as u32);
             assert_eq!(l.diagnostics[0].code, Code::MN004);
+        }
+    }
+
+    #[test]
+    fn invisible_characters_and_line_separators_are_mn004_in_names_strings_and_comments() {
+        for c in [
+            '\u{2028}',
+            '\u{2029}',
+            '\u{034F}',
+            '\u{115F}',
+            '\u{3164}',
+            '\u{FFA0}',
+            '\u{E0001}',
+            '\u{E0020}',
+            '\u{1D173}',
+            '\u{1BCA0}',
+            '\u{206A}',
+            '\u{180E}',
+            '\u{FFF9}',
+            '\u{17B4}',
+        ] {
+            for src in [
+                format!("actor 基幹{c} : 組合"),
+                format!("actor 基幹 : 組合 \"基幹{c}システム\""),
+                format!("# 確認済み{c}flow a -> b : c\n"),
+            ] {
+                let l = lex(FileId(0), &src);
+                let codes: Vec<Code> = l.diagnostics.iter().map(|d| d.code).collect();
+                assert_eq!(codes, [Code::MN004], "U+{:04X} in {src:?}", c as u32);
+            }
+        }
+        // Variation selectors write a glyph's variant (葛󠄀, ☎️): allowed.
+        for c in ['\u{FE0F}', '\u{E0100}', '\u{E01EF}'] {
+            let l = lex(FileId(0), &format!("actor 葛{c} : 組合 \"葛{c}\" # 葛{c}"));
+            assert!(l.diagnostics.is_empty(), "U+{:04X}", c as u32);
         }
     }
 
