@@ -93,13 +93,45 @@ pub fn format_with_anchors_as(src: &str, copies: Copies) -> Result<Formatted, Te
     if bounds.len() > 2
         && let Some(f) = format_parts(src, &bounds, false, copies)?
     {
-        return Ok(f);
+        return Ok(in_line_ends_of(src, f));
     }
     match format_parts(src, &[0, src.len()], true, copies)? {
-        Some(f) => Ok(f),
+        Some(f) => Ok(in_line_ends_of(src, f)),
         // One part is never given up on.
         None => Err(refusal("parts")),
     }
+}
+
+/// `f`, laid out with line feeds, with the line ends of `src`: CRLF when
+/// its first line ends so (a file checked out on Windows, or kept so),
+/// else as it is. Formatting is about layout: a design whose lines end in
+/// CRLF stays so, and `fmt --check` does not fail every line of it.
+fn in_line_ends_of(src: &str, f: Formatted) -> Formatted {
+    let crlf = memchr::memchr(b'\n', src.as_bytes())
+        .is_some_and(|at| at > 0 && src.as_bytes()[at - 1] == b'\r');
+    if !crlf {
+        return f;
+    }
+    let mut text = String::with_capacity(f.text.len() + f.text.len() / 32);
+    // Where each line of the laid-out text starts, before and after.
+    let mut starts: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut last = 0;
+    for at in memchr::memchr_iter(b'\n', f.text.as_bytes()) {
+        text.push_str(&f.text[last..at]);
+        text.push_str("\r\n");
+        last = at + 1;
+        starts.push((last, text.len()));
+    }
+    text.push_str(&f.text[last..]);
+    // An anchor is moved by the CRs of the lines before its own.
+    let anchors = (f.anchors.into_iter())
+        .map(|(from, to)| {
+            let line = starts.partition_point(|&(start, _)| start <= to) - 1;
+            let (start, moved) = starts[line];
+            (from, moved + (to - start))
+        })
+        .collect();
+    Formatted { text, anchors }
 }
 
 /// Lays out `src` cut at `bounds` (0, the starts of the parts, the end),

@@ -168,6 +168,57 @@ fn check_prints_a_diff_and_fmt_keeps_the_bom() {
     assert_eq!(std::fs::read_to_string(&f).unwrap(), "flow A -> \n");
 }
 
+/// A design whose lines end in CRLF (checked out on Windows) keeps them:
+/// formatting is about layout, and `fmt --check` of a file already laid
+/// out passes whatever its line ends.
+#[test]
+fn fmt_keeps_the_line_ends_of_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.myna");
+    std::fs::write(
+        &f,
+        "use \"kenpo\"\r\nactor A:組合 # 本部\r\nactor 長い名前 : 組合\r\n",
+    )
+    .unwrap();
+    let bin = env!("CARGO_BIN_EXE_mynaflow");
+    let out = Command::new(bin)
+        .args(["fmt", "--check"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        diff.contains("-actor A:組合 # 本部\r\n+actor A        : 組合   # 本部\r\n"),
+        "{diff:?}"
+    );
+    let out = Command::new(bin).arg("fmt").arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&f).unwrap(),
+        "use \"kenpo\"\r\nactor A        : 組合   # 本部\r\nactor 長い名前 : 組合\r\n"
+    );
+    // The project's own CRLF case: its diff is of layout alone, every
+    // line it shows ending as the file's lines do.
+    let out = Command::new(bin)
+        .args(["fmt", "--check", "tests/cases/crlf.myna"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let diff = String::from_utf8(out.stdout).unwrap();
+    let shown: Vec<&str> = (diff.split_inclusive('\n'))
+        .filter(|l| {
+            [" ", "-", "+"].iter().any(|p| l.starts_with(p))
+                && !l.starts_with("---")
+                && !l.starts_with("+++")
+        })
+        .collect();
+    assert!(
+        !shown.is_empty() && shown.iter().all(|l| l.ends_with("\r\n")),
+        "{diff:?}"
+    );
+}
+
 /// Applies a unified diff (as `fmt --check` prints it) to `old`.
 fn patch(old: &str, diff: &str) -> String {
     let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
