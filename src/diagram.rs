@@ -154,7 +154,9 @@ pub struct Options {
     pub only_mynumber: bool,
     /// Only flows carrying this data item (compared by [`names::key`]).
     pub item: Option<String>,
-    /// Only flows for a purpose of this section (its id, e.g. `7(1)`).
+    /// Only flows for a purpose of this section (its id, e.g. `7(1)`):
+    /// one it declares, or one a rule of it allows (7(1) allows
+    /// 被扶養者認定, declared in 2(1)).
     pub section: Option<String>,
     /// Only these flows (in source order), when set: the part of a large
     /// design a page can show (`report`).
@@ -164,6 +166,33 @@ pub struct Options {
 impl Options {
     /// Does the flow pass every filter?
     pub fn keeps(&self, design: &Design, flow: &Flow) -> bool {
+        self.keeps_for(design, flow, self.section_purposes(design).as_deref())
+    }
+
+    /// The purposes of [`Options::section`], by number: those it declares
+    /// and those its rules allow. None without a section filter or a
+    /// rulebook.
+    fn section_purposes(&self, design: &Design) -> Option<Vec<bool>> {
+        let (want, rb) = (self.section.as_deref()?, design.rulebook.as_deref()?);
+        let mut of = vec![false; rb.purposes.len()];
+        for (i, p) in rb.purposes.iter().enumerate() {
+            of[i] = rb.section(p.section).id == want;
+        }
+        let allowed: Vec<usize> = (rb.rules.iter())
+            .filter(|r| rb.section(r.section).id == want)
+            .flat_map(|r| r.purposes.iter().map(|p| p.index()))
+            .collect();
+        for d in rb.below(Tree::Purposes, &allowed) {
+            if let Some(x) = of.get_mut(d as usize) {
+                *x = true;
+            }
+        }
+        Some(of)
+    }
+
+    /// [`Options::keeps`], the section's purposes found once
+    /// ([`Options::section_purposes`]).
+    fn keeps_for(&self, design: &Design, flow: &Flow, section_purposes: Option<&[bool]>) -> bool {
         let mynumber = || {
             flow.items
                 .iter()
@@ -175,12 +204,10 @@ impl Options {
                 i.id.is_some_and(|d| names::key(&design.item(d).name) == want)
             })
         };
-        let section = |want: &str| {
-            let Some(rb) = design.rulebook.as_deref() else {
-                return false;
-            };
-            flow.purposes.iter().any(|p| {
-                p.id.is_some_and(|p| rb.section(rb.purpose(p).section).id == want)
+        let section = |_: &str| {
+            let of = section_purposes.unwrap_or_default();
+            (flow.purposes.iter()).any(|p| {
+                p.id.is_some_and(|p| of.get(p.index()).copied().unwrap_or(false))
             })
         };
         (!self.only_mynumber || mynumber())
@@ -564,14 +591,16 @@ pub fn build(
     let text = source.text.as_str();
     let written = |s: Span| text.get(s.range()).unwrap_or("?");
     let parallel = design.flows.len() >= PARALLEL_FLOWS;
+    let section_purposes = options.section_purposes(design);
+    let keeps = |f: FlowId| options.keeps_for(design, design.flow(f), section_purposes.as_deref());
     let kept = |i: usize| {
         let f = FlowId::new(i as u32);
-        options.keeps(design, design.flow(f)).then_some(f)
+        keeps(f).then_some(f)
     };
     let flows: Vec<FlowId> = if let Some(only) = &options.flows {
         only.iter()
             .copied()
-            .filter(|&f| f.index() < design.flows.len() && options.keeps(design, design.flow(f)))
+            .filter(|&f| f.index() < design.flows.len() && keeps(f))
             .collect()
     } else if !options.filters() {
         (0..design.flows.len())

@@ -552,6 +552,27 @@ fn item_and_section_filters() {
     );
     let by_section = diagram::build(&a.design, src, &s.diagnostics, &opts(None, Some("7(1)")));
     assert!(!by_section.edges.is_empty() && by_section.edges.len() < all.edges.len());
+    // 7(1) allows 被扶養者認定, which 2(1) declares: the exchanges of
+    // 課税情報 from 市町村 for it are 7(1)'s.
+    assert!(
+        by_section
+            .edges
+            .iter()
+            .any(|e| e.label.contains("被扶養者認定")),
+        "{:?}",
+        by_section
+            .edges
+            .iter()
+            .map(|e| &e.label)
+            .collect::<Vec<_>>()
+    );
+    let by_2_1 = diagram::build(&a.design, src, &s.diagnostics, &opts(None, Some("2(1)")));
+    assert!(
+        by_2_1
+            .edges
+            .iter()
+            .any(|e| e.label.contains("被扶養者認定"))
+    );
     let both = diagram::build(
         &a.design,
         src,
