@@ -641,21 +641,43 @@ impl<'a> StmtParser<'a> {
     /// wording them).
     fn syntax_error(&mut self, e: PError, context: impl FnOnce() -> Text) {
         let (toks, src) = (self.toks, self.src);
-        let Some(found) = toks.get(e.at.min(toks.len().saturating_sub(1))) else {
+        let at = e.at.min(toks.len().saturating_sub(1));
+        let Some(found) = toks.get(at) else {
             return;
         };
-        self.diags.push_made(Code::MN001, found.span, || {
+        // What was expected is missing at the end of a line when what comes
+        // next is on a later one (the next statement, or the end of the
+        // file): shown at the token it should have followed, not at the
+        // next line's keyword (whose "quote it" help would mislead).
+        let line_ended = at
+            .checked_sub(1)
+            .and_then(|i| toks.get(i))
+            .filter(|before| {
+                let between = src.get(before.span.end as usize..found.span.start as usize);
+                between.is_some_and(|b| b.contains('\n')) || found.kind == TokenKind::Eof
+            });
+        let span = line_ended.map_or(found.span, |before| before.span);
+        self.diags.push_made(Code::MN001, span, || {
             let context = context();
             let expected = join_expected(&e.expected);
-            let found_text = describe_found(found, src);
+            let found_text = match line_ended {
+                Some(_) if found.kind != TokenKind::Eof => {
+                    Text::new("the end of the line", "行末")
+                }
+                _ => describe_found(found, src),
+            };
             let mut d = Diagnostic::new(
                 Code::MN001,
-                found.span,
+                span,
                 text!("expected {} {}, found {}", expected.en, context.en, found_text.en;
                       "{}{}が必要ですが、{}があります", context.ja, expected.ja, found_text.ja),
-            )
-            .with_primary_label(text!("expected {}", expected.en; "{}が必要です", expected.ja));
+            );
+            d = match line_ended {
+                Some(_) => d.with_primary_label(text!("expected {} after this", expected.en; "この後に{}が必要です", expected.ja)),
+                None => d.with_primary_label(text!("expected {}", expected.en; "{}が必要です", expected.ja)),
+            };
             if let TokenKind::Keyword(k) = found.kind
+                && line_ended.is_none()
                 && e.expected.iter().any(|x| matches!(x, Expected::Name(..)))
             {
                 d = d.with_help(text!(
