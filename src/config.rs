@@ -119,12 +119,18 @@ pub struct Config {
 
 impl Config {
     /// The nearest `mynaflow.toml` in `start` (a file's folder, or a folder)
-    /// or above it.
-    pub fn find(start: &Path) -> Option<PathBuf> {
-        let start = if start.is_dir() {
-            start
+    /// or above it. One there that is not a regular file (a symlink, a
+    /// FIFO, a device, a folder) ends the search unread, with the reason:
+    /// it may have come with the files checked, and a link could make the
+    /// tool quote another file, as a FIFO could hang it. Passing it over
+    /// would follow a config further up in silence.
+    pub fn find(start: &Path) -> Result<Option<PathBuf>, Text> {
+        let Some(start) = (if start.is_dir() {
+            Some(start)
         } else {
-            start.parent()?
+            start.parent()
+        }) else {
+            return Ok(None);
         };
         // `w.myna` has the parent "": that is the current folder.
         let start = if start.as_os_str().is_empty() {
@@ -132,22 +138,55 @@ impl Config {
         } else {
             start
         };
-        let start = std::fs::canonicalize(start).ok()?;
-        start
-            .ancestors()
-            .map(|d| d.join(FILE_NAME))
-            .find(|p| p.is_file())
+        let Ok(start) = std::fs::canonicalize(start) else {
+            return Ok(None);
+        };
+        for dir in start.ancestors() {
+            let path = dir.join(FILE_NAME);
+            match std::fs::symlink_metadata(&path) {
+                Ok(meta) => {
+                    return match crate::input::not_regular(&meta) {
+                        None => Ok(Some(path)),
+                        Some(kind) => Err(found_not_regular(&path, kind)),
+                    };
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    let shown = crate::escape::visible(&path.display().to_string()).into_owned();
+                    return Err(Text::new(
+                        format!("{shown}: {e}"),
+                        format!("{shown}: {}", crate::oserror::describe_ja(&e)),
+                    ));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Reads and validates a config file. The error says what is wrong and
-    /// where (TOML errors carry their line and column).
+    /// where (TOML errors carry their line and column), quoting the file's
+    /// lines only when it is a regular file inside the folder the run
+    /// started in.
     pub fn load(path: &Path) -> Result<Config, String> {
+        let start: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
+        Config::load_quoting(path, &start)
+    }
+
+    /// [`Config::load`], with the folders whose regular files a TOML error
+    /// may quote: any other file (one a link leads to, `--config` follows
+    /// it, or one above the project) may be a secret, and a public CI log
+    /// shows what the error says.
+    fn load_quoting(path: &Path, project: &[PathBuf]) -> Result<Config, String> {
         let shown = path.display();
         let bytes = crate::input::read_limited(path, MAX_CONFIG_BYTES)?;
         let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8"))?;
         let raw: Raw = toml::from_str(&text).map_err(|e| {
-            format!("{shown}: {}", e.to_string().trim_end())
-                + &format!("\n  (known keys: {})", KEYS.join(", "))
+            let why = if quotable(path, project) {
+                e.to_string().trim_end().to_string()
+            } else {
+                unquoted(&text, &e)
+            };
+            format!("{shown}: {why}") + &format!("\n  (known keys: {})", KEYS.join(", "))
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(f) = &raw.format
@@ -256,24 +295,27 @@ impl Config {
 
     /// [`Config::load`], saying why not in both languages.
     pub fn read(path: &Path) -> Result<Config, Text> {
-        Config::load(path).map_err(|e| {
-            Text::new(
-                e.clone(),
-                format!("設定ファイルを使えません: {}", crate::oserror::to_ja(&e)),
-            )
-        })
+        Config::load(path).map_err(|e| unusable(&e))
     }
 
     /// The config that applies to a design or folder, found as `check`
     /// finds it (`mynaflow.toml` there or in a folder above), loaded, and
     /// held to the project ([`Config::rules_outside`], with `start` the
-    /// folder the run started in, if any). `check`, `test` and the language
-    /// server all take it from here.
+    /// folder the run started in, if any; its errors quote it only inside
+    /// `start`). `check`, `test` and the language server all take it from
+    /// here; one that is not a regular file is an error ([`Config::find`]).
     pub fn discover(at: &Path, start: Option<&Path>) -> Result<Option<Config>, Text> {
-        let Some(path) = Config::find(at) else {
+        let Some(path) = Config::find(at)? else {
             return Ok(None);
         };
-        let config = Config::read(&path)?;
+        // The project whose files an error may quote: where the run
+        // started. The language server has no such folder: the config it
+        // found beside the designs it checks is theirs.
+        let project: Vec<PathBuf> = match start {
+            Some(start) => vec![start.to_path_buf()],
+            None => path.parent().map(Path::to_path_buf).into_iter().collect(),
+        };
+        let config = Config::load_quoting(&path, &project).map_err(|e| unusable(&e))?;
         match config.rules_outside(start) {
             Some(why) => Err(why),
             None => Ok(Some(config)),
@@ -380,6 +422,47 @@ impl Config {
     }
 }
 
+/// Why a config cannot be used (`e`, as [`Config::load`] says it), in
+/// both languages.
+fn unusable(e: &str) -> Text {
+    Text::new(
+        e.to_string(),
+        format!("設定ファイルを使えません: {}", crate::oserror::to_ja(e)),
+    )
+}
+
+/// Why a `mynaflow.toml` found by search, `kind` of file (a symlink, a
+/// FIFO, …), is not followed: named, with nothing of what it holds or
+/// leads to.
+fn found_not_regular(path: &Path, kind: &str) -> Text {
+    let shown = crate::escape::visible(&path.display().to_string()).into_owned();
+    let kind_ja = crate::oserror::file_kind_ja(kind);
+    crate::text!(
+        "{shown}: {kind}, not a regular file: a {FILE_NAME} found by search is read only when it is one (name a config with --config, or read none with --no-config)";
+        "{shown}: {kind_ja}であり、通常のファイルではありません。探して見つけた {FILE_NAME} は通常のファイルのときだけ読みます (--config で設定ファイルを指定するか、--no-config で読まずに実行してください)"
+    )
+}
+
+/// May a TOML error quote the lines of the config at `path`? Only when it
+/// is a regular file itself (not a link) inside one of `project`'s folders.
+fn quotable(path: &Path, project: &[PathBuf]) -> bool {
+    let regular =
+        std::fs::symlink_metadata(path).is_ok_and(|m| crate::input::not_regular(&m).is_none());
+    regular && crate::input::is_inside(path, project)
+}
+
+/// A TOML error that quotes nothing of the file: where it is, not what is
+/// there (the parser's message names the keys and values it met).
+fn unquoted(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map_or(0, |s| s.start).min(text.len());
+    let before = text.get(..at).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!(
+        "line {line}, column {column}: not valid TOML, or not a setting of {FILE_NAME}; its text is not shown, as it is not a regular file inside the folder the run started in"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,8 +493,8 @@ mod tests {
         assert!(!c.excludes(&d.path().join("b.myna")));
         let sub = d.path().join("drafts");
         assert_eq!(
-            Config::find(&sub).map(|p| p.file_name().map(|n| n.to_owned())),
-            Some(Some(FILE_NAME.into()))
+            Config::find(&sub).map(|p| p.and_then(|p| p.file_name().map(|n| n.to_owned()))),
+            Ok(Some(FILE_NAME.into()))
         );
     }
 
@@ -440,8 +523,16 @@ mod tests {
     #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let d = tempfile::tempdir().expect("tempdir");
-        let e = Config::load(&write(d.path(), "rulez = \"x\"\n")).expect_err("unknown key");
+        let project = [d.path().to_path_buf()];
+        let p = write(d.path(), "rulez = \"x\"\n");
+        let e = Config::load_quoting(&p, &project).expect_err("unknown key");
         assert!(e.contains("rulez") && e.contains("known keys"), "{e}");
+        // Outside the project, the file's text is not quoted.
+        let e = Config::load_quoting(&p, &[]).expect_err("unknown key");
+        assert!(
+            !e.contains("rulez") && e.contains("line 1, column 1"),
+            "{e}"
+        );
         assert!(Config::load(&write(d.path(), "format = \"xml\"\n")).is_err());
         assert!(Config::load(&write(d.path(), "lang = \"fr\"\n")).is_err());
         assert!(Config::load(&write(d.path(), "deny = [\"errors\"]\n")).is_err());

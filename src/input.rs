@@ -59,6 +59,20 @@ fn kind_of(ty: std::fs::FileType) -> &'static str {
     }
 }
 
+/// What is at a path, judged without following it (`symlink_metadata`),
+/// when it is not a regular file: `a symlink`, or what [`kind_of`] says.
+/// None for a regular file.
+pub fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let ty = meta.file_type();
+    if ty.is_symlink() {
+        Some("a symlink")
+    } else if ty.is_file() {
+        None
+    } else {
+        Some(kind_of(ty))
+    }
+}
+
 /// Reads standard input to its end: at most `limit` bytes, and one more
 /// when there are more (the caller refuses a larger input). Sized first
 /// when standard input is a regular file (`check - < design.myna`): grown

@@ -76,13 +76,23 @@ pub fn to_ja(msg: &str) -> String {
 
 /// What a file that is not a regular file is, in Japanese
 /// (`input::kind_of`'s words).
-const KINDS_JA: [(&str, &str); 5] = [
+const KINDS_JA: [(&str, &str); 6] = [
+    ("a symlink", "シンボリックリンク"),
     ("a FIFO", "FIFO"),
     ("a device", "デバイス"),
     ("a socket", "ソケット"),
     ("a folder", "フォルダ"),
     ("not a regular file", "通常のファイル以外のもの"),
 ];
+
+/// What a file that is not a regular file is ([`crate::input::not_regular`]'s
+/// words), in Japanese.
+pub fn file_kind_ja(en: &str) -> &str {
+    KINDS_JA
+        .iter()
+        .find_map(|(e, ja)| (*e == en).then_some(*ja))
+        .unwrap_or(en)
+}
 
 /// A refusal [`crate::input`] words (`PATH: REASON`), in Japanese; None
 /// for any other message.

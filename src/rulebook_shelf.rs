@@ -68,6 +68,10 @@ impl Loaded {
         copies: Copies,
     ) -> Loaded {
         let file = SourceFile::new(source.display(), text);
+        let file = match source {
+            RulebookSource::File(path) => file.read_from(path),
+            RulebookSource::Builtin(_) => file,
+        };
         // A rulebook of many megabytes (every municipality's exchanges
         // written out) is read on every core, as a design is.
         let parsed = parse_in_parts_keeping(id, &file.text, copies, keep.clone());

@@ -435,6 +435,10 @@ impl Session {
         match read {
             Read::Text(text) => self.check_text_from(name, text, dir, path),
             Read::Other(source, problem) => {
+                let source = match path {
+                    Some(p) => source.read_from(p),
+                    None => source,
+                };
                 let file = self.sources.add(source);
                 self.not_design(file, &problem);
                 Checked {
@@ -546,9 +550,13 @@ impl Session {
         path: Option<&Path>,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Checked, FileId> {
-        let source = self
-            .timings
-            .time("index lines", || SourceFile::new(name, text));
+        let source = self.timings.time("index lines", || {
+            let source = SourceFile::new(name, text);
+            match path {
+                Some(p) => source.read_from(p),
+                None => source,
+            }
+        });
         let file = self.sources.add(source);
         let mut timings = Timings::default();
         let parsed = parse_timed_unless(
@@ -1444,8 +1452,8 @@ fn read_source(path: &Path) -> Result<(SourceFile, Option<Problem>), String> {
     let bytes = read_limited(path)?;
     let name = shown_name(path);
     Ok(match read_bytes(&name, bytes) {
-        Read::Text(text) => (SourceFile::new(name, text), None),
-        Read::Other(source, problem) => (source, Some(problem)),
+        Read::Text(text) => (SourceFile::new(name, text).read_from(path), None),
+        Read::Other(source, problem) => (source.read_from(path), Some(problem)),
     })
 }
 

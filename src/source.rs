@@ -10,6 +10,11 @@ use std::sync::Arc;
 pub struct SourceFile {
     /// The name shown in diagnostics: a path, or `<builtin>/kenpo.myna`.
     pub name: String,
+    /// The path the file was read from, as the system spells it (the name
+    /// is escaped, and lossy where the path is not UTF-8): what a SARIF
+    /// URI is made of. None for a text with no file (a built-in rulebook,
+    /// standard input, an editor's buffer).
+    path: Option<std::path::PathBuf>,
     /// The decoded text (UTF-8, BOM removed).
     pub text: String,
     line_starts: Vec<usize>,
@@ -74,10 +79,22 @@ impl SourceFile {
         let (line_starts, char_checkpoints) = index(text.as_bytes());
         SourceFile {
             name,
+            path: None,
             text,
             line_starts,
             char_checkpoints,
         }
+    }
+
+    /// The file, known to have been read from `path`.
+    pub fn read_from(mut self, path: &std::path::Path) -> Self {
+        self.path = Some(path.to_path_buf());
+        self
+    }
+
+    /// The path the file was read from, if it was read from one.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.path.as_deref()
     }
 
     /// The 0-based line of each of `offsets`: read by stepping forward
@@ -215,6 +232,7 @@ impl SourceMap {
             // one keeps its text.
             *f = Arc::new(SourceFile {
                 name: f.name.clone(),
+                path: f.path.clone(),
                 text,
                 line_starts,
                 char_checkpoints,

@@ -285,7 +285,7 @@ fn names_are_escaped() {
         assert_eq!(line.matches('"').count(), 2, "{line}");
         let label = line.split('"').nth(1).unwrap_or("");
         let raw = label.replace("<br/>", "");
-        for c in ['<', '>', '|', '`', '&'] {
+        for c in ['<', '>', '|', '`', '&', '%'] {
             assert!(!raw.contains(c), "raw `{c}` in label: {line}");
         }
         assert!(
@@ -296,6 +296,7 @@ fn names_are_escaped() {
                 .replace("#124;", "")
                 .replace("#96;", "")
                 .replace("#38;", "")
+                .replace("#37;", "")
                 .contains('#'),
             "raw `#`: {line}"
         );
@@ -304,6 +305,77 @@ fn names_are_escaped() {
     assert!(mm.contains("中間 #35;1;"), "{mm}");
     assert!(mm.contains("市町村#60;b#62;#38;amp;#124;x#124;"), "{mm}");
     assert!(mm.contains("classDef unknown"), "{mm}");
+}
+
+/// An actor's name, and the folder of its design, that Mermaid would read
+/// as a directive (`%%{…}%%`, anywhere in its text, comments included)
+/// configuring the picture: a dark theme and CSS that hides the edges and
+/// their labels, the red violations among them.
+const DIRECTIVE: &str = "%%{init: {'theme':'dark','themeCSS':'.edgeLabel{display:none} .flowchart-link{display:none}'}}%%";
+
+#[test]
+fn a_name_cannot_configure_mermaid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join(format!("designs{DIRECTIVE}"));
+    std::fs::create_dir(&folder).expect("a folder");
+    let path = folder.join("hostile.myna");
+    let name = format!("\"市町村{DIRECTIVE}\"");
+    let design = std::fs::read_to_string(MN102)
+        .expect("read")
+        .replace("actor 市町村       :", &format!("actor {name} :"))
+        .replace("-> 市町村 :", &format!("-> {name} :"));
+    std::fs::write(&path, design).expect("write");
+    let path = path.to_string_lossy().into_owned();
+
+    let mm = graph(&[&path, "--format", "mermaid"]);
+    let (head, body) = mm
+        .split_once('\n')
+        .expect("a comment line, then the picture");
+    let head = head.strip_prefix("%% ").expect("the comment");
+    assert!(
+        !head.contains('%') && !body.contains('%'),
+        "a `%` from input:\n{mm}"
+    );
+    assert!(
+        head.contains("designs#37;#37;{init: {'theme':'dark'"),
+        "{head}"
+    );
+    // Still the picture: four actors, three red links carrying MN102.
+    assert_mermaid_ascii(&mm);
+    let label = |line: &str| line.split('"').nth(1).unwrap_or("").to_string();
+    let quoted: Vec<&str> = body
+        .lines()
+        .filter(|l| l.trim_start().starts_with('n'))
+        .collect();
+    assert_eq!(quoted.len(), 4 + 3, "{mm}");
+    for line in &quoted {
+        assert_eq!(line.matches('"').count(), 2, "one quoted label: {line}");
+    }
+    let hostile = format!("市町村{}<br/>(他機関)", DIRECTIVE.replace('%', "#37;"));
+    assert!(quoted.iter().any(|l| label(l) == hostile), "{mm}");
+    assert_eq!(
+        quoted
+            .iter()
+            .filter(|l| label(l).ends_with("<br/>MN102"))
+            .count(),
+        3,
+        "{mm}"
+    );
+    assert!(
+        body.contains("  linkStyle 0,1,2 stroke:red,color:red\n"),
+        "{mm}"
+    );
+
+    // DOT has no directives: the name is one quoted string, as written,
+    // and Graphviz (when installed) reads the picture.
+    let dot_out = graph(&[&path, "--format", "dot"]);
+    let node = format!("\n  \"市町村{DIRECTIVE}\" [label=\"市町村{DIRECTIVE}\\n(他機関)\", ");
+    assert!(dot_out.contains(&node), "{dot_out}");
+    if graphviz() {
+        run_dot(&dot_out).unwrap_or_else(|e| panic!("dot rejects it: {e}"));
+    } else {
+        eprintln!("skipped: Graphviz `dot` is not installed");
+    }
 }
 
 fn graphviz() -> bool {

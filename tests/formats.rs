@@ -525,6 +525,62 @@ fn sarif_of_a_failed_run_says_why() {
     );
 }
 
+/// A file's URI is made of its real path, percent-encoded: a backslash in
+/// a Unix file's name is a character of that name (`%5C`), not a folder
+/// (`designs/x/y.myna` would point the alert at another file), and so is a
+/// control character the display name shows escaped. The config's URI
+/// too. GitLab's `location.path` is a path, not a URI: it keeps the
+/// backslash as it is.
+#[cfg(unix)]
+#[test]
+fn sarif_uris_are_the_files_real_paths() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let design = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs/codes/examples/MN102-wrong-direction.myna"),
+    )
+    .expect("read");
+    std::fs::create_dir_all(root.join("designs")).expect("mkdir");
+    std::fs::create_dir_all(root.join("c\\fg")).expect("mkdir");
+    std::fs::write(root.join("designs/x\\y.myna"), &design).expect("write");
+    std::fs::write(root.join("designs/a\u{1b}b.myna"), &design).expect("write");
+    std::fs::write(root.join("c\\fg/mynaflow.toml"), "").expect("write");
+    let (out, code) = check_in(
+        root,
+        &[
+            "designs",
+            "--format",
+            "sarif",
+            "--config",
+            "c\\fg/mynaflow.toml",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    let log: Value = serde_json::from_str(&out).expect("SARIF is JSON");
+    let run = &log["runs"][0];
+    let mut uris: Vec<&str> = (run["results"].as_array().expect("results").iter())
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri")
+        })
+        .collect();
+    uris.sort();
+    assert_eq!(uris, ["designs/a%1Bb.myna", "designs/x%5Cy.myna"]);
+    assert!(!out.contains("designs/x/y.myna"), "{out}");
+    assert_eq!(
+        run["invocations"][0]["properties"]["config"]["uri"],
+        "c%5Cfg/mynaflow.toml"
+    );
+    let (out, _) = check_in(root, &["designs", "--format", "gitlab", "--no-config"]);
+    let issues: Value = serde_json::from_str(&out).expect("JSON");
+    let paths: Vec<&str> = (issues.as_array().expect("issues").iter())
+        .map(|i| i["location"]["path"].as_str().expect("path"))
+        .collect();
+    assert!(paths.contains(&"designs/x\\y.myna"), "{paths:?}");
+}
+
 #[test]
 fn sarif_keeps_at_most_25000_results_errors_first() {
     let mut sources = SourceMap::new();

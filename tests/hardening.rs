@@ -362,6 +362,113 @@ fn use_outside_the_project_says_not_found_whatever_is_there() {
     let _ = &t.root;
 }
 
+/// A secret outside the project in TOML's terms: its key and value would
+/// show in a parse error that quotes the line.
+const SECRET_TOML: &str = "hunter2_key = \"hunter2-secret-token\"\n";
+
+/// A `mynaflow.toml` found by search that is not a regular file (a link
+/// to a file outside, to `/dev/zero`, a FIFO) fails the run, named, with
+/// nothing of what it holds or leads to shown, for every command that
+/// looks for one; the search does not go on past it to a config above.
+#[cfg(unix)]
+#[test]
+fn a_found_config_that_is_not_a_regular_file_is_refused() {
+    let t = tree();
+    let outside = t.root.join("secret.toml");
+    std::fs::write(&outside, SECRET_TOML).unwrap();
+    std::fs::write(t.proj.join("designs/ok.myna"), "use \"kenpo\"\n").unwrap();
+    // A config above that would have been followed had the search gone on.
+    std::fs::write(t.proj.join("mynaflow.toml"), "lang = \"en\"\n").unwrap();
+    let found = t.proj.join("designs/mynaflow.toml");
+    let fifo = || {
+        let c = std::ffi::CString::new(found.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo with a valid, NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    };
+    let cases: [(&str, &dyn Fn()); 3] = [
+        ("a symlink", &|| {
+            std::os::unix::fs::symlink(&outside, &found).unwrap()
+        }),
+        ("a symlink", &|| {
+            std::os::unix::fs::symlink("/dev/zero", &found).unwrap()
+        }),
+        ("a FIFO", &fifo),
+    ];
+    for (kind, make) in cases {
+        let _ = std::fs::remove_file(&found);
+        make();
+        for args in [
+            &["check", "designs"][..],
+            &["check", "designs", "--format", "sarif"],
+            &["test", "designs"],
+            &["coverage", "designs"],
+            &["graph", "designs/ok.myna"],
+        ] {
+            let o = run_in(&t.proj, args);
+            let out = all_output(&o);
+            assert_eq!(o.status.code(), Some(2), "{kind} {args:?}: {out}");
+            assert!(!out.contains("hunter2"), "{kind} {args:?}: {out}");
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                err.contains(&format!(
+                    "designs/mynaflow.toml: {kind}, not a regular file: a mynaflow.toml found by search is read only when it is one"
+                )),
+                "{kind} {args:?}: {err}"
+            );
+            assert!(!err.contains("mynaflow: config:"), "none followed: {err}");
+        }
+        let o = run_in(&t.proj, &["check", "designs", "--lang", "ja"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("designs/mynaflow.toml: ")
+                && err.contains("であり、通常のファイルではありません"),
+            "{err}"
+        );
+        // Naming the config, or none, is the way past it.
+        let o = run_in(&t.proj, &["check", "designs", "--no-config"]);
+        assert_eq!(o.status.code(), Some(0), "{}", all_output(&o));
+    }
+}
+
+/// A config's parse error quotes its lines only when it is a regular file
+/// inside the folder the run started in: one named with `--config` that is
+/// a link, or that lies outside, is said by line and column alone.
+#[cfg(unix)]
+#[test]
+fn a_config_error_quotes_only_a_regular_file_inside_the_project() {
+    let t = tree();
+    let outside = t.root.join("secret.toml");
+    std::fs::write(&outside, SECRET_TOML).unwrap();
+    std::fs::write(t.proj.join("designs/ok.myna"), "use \"kenpo\"\n").unwrap();
+    std::os::unix::fs::symlink(&outside, t.proj.join("linked.toml")).unwrap();
+    let outside_arg = outside.display().to_string();
+    for config in ["linked.toml", outside_arg.as_str()] {
+        let o = run_in(&t.proj, &["check", "designs", "--config", config]);
+        let out = all_output(&o);
+        assert_eq!(o.status.code(), Some(2), "{config}: {out}");
+        assert!(!out.contains("hunter2"), "{config}: {out}");
+        assert!(
+            out.contains("line 1, column 1: not valid TOML")
+                && out.contains("its text is not shown"),
+            "{config}: {out}"
+        );
+    }
+    // The project's own file is quoted, to be fixed.
+    std::fs::write(t.proj.join("own.toml"), SECRET_TOML).unwrap();
+    let o = run_in(&t.proj, &["check", "designs", "--config", "own.toml"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("1 | hunter2_key"), "{err}");
+    // A config found above the folder the run started in is not quoted
+    // either: it is outside the project.
+    std::fs::write(t.root.join("mynaflow.toml"), SECRET_TOML).unwrap();
+    std::fs::remove_file(t.proj.join("own.toml")).unwrap();
+    let o = run_in(&t.proj.join("designs"), &["check", "."]);
+    let out = all_output(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(!out.contains("hunter2"), "{out}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_fifo_or_device_named_on_the_command_line_is_refused() {

@@ -333,7 +333,9 @@ pub fn run(o: &Options) -> u8 {
         }
     }
     if let Err(reason) = emitted {
-        fail_in(lang, &reason);
+        if let Some(reason) = reason {
+            fail_in(lang, &reason);
+        }
         return FAILURE;
     }
     if let Some(left) = &fix_left {
@@ -409,15 +411,17 @@ fn write_step_summary(report: &Report) -> bool {
 }
 
 /// Writes the output to `--output-file` or standard output.
-fn emit(o: &Options, out: &str) -> Result<(), Text> {
+fn emit(o: &Options, out: &str) -> Result<(), Option<Text>> {
     emit_with(o, |w| w.write_all(out.as_bytes()))
 }
 
-/// Writes what `write` writes to `--output-file` or standard output.
+/// Writes what `write` writes to `--output-file` or standard output. An
+/// output not written is the run's failure (exit status 2), with the
+/// reason to say: none for a pipe its reader closed (`| head`).
 fn emit_with(
     o: &Options,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Text> {
+) -> Result<(), Option<Text>> {
     match &o.output_file {
         Some(path) => {
             let written = std::fs::File::create(path).and_then(|f| {
@@ -425,15 +429,9 @@ fn emit_with(
                 write(&mut w)?;
                 w.flush()
             });
-            written.map_err(|e| io_reason(path, &e))
+            written.map_err(|e| Some(io_reason(path, &e)))
         }
-        None => {
-            let stdout = std::io::stdout();
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            // A closed pipe (`| head`) is not an error of the check.
-            let _ = write(&mut w).and_then(|()| w.flush());
-            Ok(())
-        }
+        None => super::stdout::write_with(write).map_err(|e| e.reason()),
     }
 }
 
@@ -448,7 +446,7 @@ fn abort(
 ) -> u8 {
     fail_in(lang, &reason);
     if format == Some(Format::Sarif)
-        && let Err(e) = emit(o, &failed_run_log(lang, reason, config))
+        && let Err(Some(e)) = emit(o, &failed_run_log(lang, reason, config))
     {
         fail_in(lang, &e);
     }
@@ -506,12 +504,18 @@ pub fn sarif_for_bad_arguments(args: &[String], message: &str) {
         "引数が正しくありません: {first}"
     );
     let log = failed_run_log(lang, reason, None);
+    // The run fails (2) either way; a log that could not be written is
+    // said, so that its absence is explained.
     match value("--output-file", Some("-o")) {
         Some(path) => {
-            let _ = std::fs::write(path, log);
+            if let Err(e) = std::fs::write(&path, log) {
+                fail_in(lang, &io_reason(Path::new(&path), &e));
+            }
         }
         None => {
-            let _ = std::io::stdout().lock().write_all(log.as_bytes());
+            if let Err(e) = super::stdout::print(&log) {
+                e.fail(lang);
+            }
         }
     }
 }

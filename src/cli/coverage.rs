@@ -5,7 +5,6 @@ use super::{Common, FAILURE, FINDINGS, OK, ReportFormat as Format};
 use mynaflow::code::Code;
 use mynaflow::coverage::Coverage;
 use mynaflow::render;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// Parses `--fail-under`: a finite percentage, at least 0.
@@ -93,18 +92,20 @@ pub fn run(
         return FAILURE;
     }
     let coverages = s.timings.time("coverage", || Coverage::compute(&analyses));
-    s.timings.time("render+write", || {
-        let mut stdout = std::io::stdout().lock();
-        let _ = match format {
-            Format::Human => stdout.write_all(
+    let written = s.timings.time("render+write", || {
+        super::stdout::write_with(|out| match format {
+            Format::Human => out.write_all(
                 render::coverage::human(&coverages, &s.sources, settings.lang).as_bytes(),
             ),
             // Written as drawn: a million flows' listing is never held whole.
-            Format::Json => render::coverage::write_json(&coverages, &s.sources, &mut stdout),
-        };
+            Format::Json => render::coverage::write_json(&coverages, &s.sources, out),
+        })
     });
     if timings {
         eprint!("{}", s.timings.table());
+    }
+    if let Err(e) = written {
+        return e.fail(settings.lang);
     }
     let percent = render::coverage::overall(&coverages)
         .percent()

@@ -3,12 +3,12 @@
 //! change.
 
 use super::output::{batches, fail};
+use super::stdout::{self, Lines};
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
 use mynaflow::input::{WalkOptions, walk};
 use mynaflow::session::in_order;
 use mynaflow::syntax::tokens::Copies;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 const BOM: &str = "\u{feff}";
@@ -29,6 +29,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     let files = walked.files;
     let mut changed = 0;
     let mut refused = false;
+    let mut lines = Lines::default();
     for batch in batches(&files) {
         // Read and laid out on every core (a folder of many small designs
         // was formatted one file at a time, on one core), then written or
@@ -57,10 +58,8 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                 Laid::Same => continue,
                 Laid::Diffed(diff) => {
                     changed += 1;
-                    let mut out = std::io::stdout().lock();
-                    if let Err(e) = out.write_all(diff.as_bytes()).and_then(|()| out.flush()) {
-                        fail(&format!("cannot write the diff: {e}"));
-                        return FAILURE;
+                    if let Err(e) = stdout::print(&diff) {
+                        return e.fail(super::lang(None));
                     }
                     continue;
                 }
@@ -73,9 +72,13 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
             changed += 1;
             let body = &text[bom.len()..];
             if check {
-                if let Err(e) = diff(f, body, &formatted) {
-                    fail(&format!("cannot write the diff: {e}"));
-                    return FAILURE;
+                match diff(f, body, &formatted) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        fail("cannot write the diff: formatting failed");
+                        return FAILURE;
+                    }
+                    Err(e) => return e.fail(super::lang(None)),
                 }
             } else if bom.is_empty() {
                 rewrites.push((f, formatted.text));
@@ -90,10 +93,10 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         let mut unwritten = None;
         for ((f, _), written) in rewrites.iter().zip(written) {
             match written {
-                Ok(()) => println!(
+                Ok(()) => lines.say(&format!(
                     "reformatted {}",
                     mynaflow::escape::visible(&f.display().to_string())
-                ),
+                )),
                 Err(e) => {
                     unwritten.get_or_insert(e);
                 }
@@ -102,6 +105,11 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         if let Some(why) = unwritten.or(failed) {
             fail(&why);
             return FAILURE;
+        }
+        // Files are rewritten only while what is rewritten can be said:
+        // the run ends after the batch, as for a file not written.
+        if let Some(e) = lines.failed() {
+            return e.fail(super::lang(None));
         }
     }
     if refused {
@@ -170,18 +178,22 @@ fn lay_out(f: &Path, diffed: bool) -> Laid {
 
 /// Prints the unified diff of `fmt --check`: two lines of context, aligned
 /// statement by statement on a large file (`mynaflow::fmt::diff`), written
-/// out as it is made.
-fn diff(path: &Path, old: &str, new: &Formatted) -> std::io::Result<()> {
-    let mut out = Stdout {
-        to: std::io::BufWriter::new(std::io::stdout().lock()),
-        error: None,
-    };
-    let written = write_diff(&mut out, path, old, new);
-    match (written, out.error) {
-        (_, Some(e)) => Err(e),
-        (Err(_), None) => Err(std::io::Error::other("formatting failed")),
-        (Ok(()), None) => out.to.flush(),
-    }
+/// out as it is made. `Ok(false)`: the diff could not be drawn.
+fn diff(path: &Path, old: &str, new: &Formatted) -> Result<bool, stdout::Unwritten> {
+    let mut drawn = true;
+    stdout::write_with(|w| {
+        let mut out = AsText { to: w, error: None };
+        let written = write_diff(&mut out, path, old, new);
+        match (written, out.error) {
+            (_, Some(e)) => Err(e),
+            (Err(_), None) => {
+                drawn = false;
+                Ok(())
+            }
+            (Ok(()), None) => Ok(()),
+        }
+    })?;
+    Ok(drawn)
 }
 
 /// Writes the unified diff of `fmt --check` of the file at `path` to `out`.
@@ -197,13 +209,13 @@ fn write_diff(
     mynaflow::fmt::diff::write_unified(out, limits, &name, old, &new.text, &new.anchors, 2)
 }
 
-/// Standard output as a `fmt::Write`, keeping the I/O error it met.
-struct Stdout<W: std::io::Write> {
+/// A writer of bytes as a `fmt::Write`, keeping the I/O error it met.
+struct AsText<W: std::io::Write> {
     to: W,
     error: Option<std::io::Error>,
 }
 
-impl<W: std::io::Write> std::fmt::Write for Stdout<W> {
+impl<W: std::io::Write> std::fmt::Write for AsText<W> {
     fn write_str(&mut self, s: &str) -> std::fmt::Result {
         self.to.write_all(s.as_bytes()).map_err(|e| {
             self.error = Some(e);

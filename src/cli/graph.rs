@@ -2,6 +2,7 @@
 //! `--reach ITEM`, where an item can go (also as JSON).
 
 use super::output::{fail, print_fatal, session};
+use super::stdout;
 use super::{Common, FAILURE, OK};
 use clap::ValueEnum;
 use mynaflow::diagram::{self, Options};
@@ -10,7 +11,6 @@ use mynaflow::reach::{self, Reach};
 use mynaflow::render;
 use mynaflow::source::SourceFile;
 use mynaflow::text::Lang;
-use std::io::Write;
 use std::path::Path;
 
 /// The picture's format.
@@ -110,29 +110,27 @@ pub fn run(a: &GraphArgs) -> u8 {
                 d
             });
             // Written as it is made (tens of MB for a large design).
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let drawn = s.timings.time("render+write", || {
-                let written = match format {
-                    // Only Mermaid's text is counted: it has a limit, DOT none.
+            // Only Mermaid's text is counted: it has a limit, DOT none.
+            let mut mermaid = None;
+            let written = s.timings.time("render+write", || {
+                stdout::write_with(|out| match format {
                     GraphFormat::Mermaid => {
-                        let mut counted = Counted::new(&mut out);
-                        render::mermaid::write(&mut counted, &d, lang)
-                            .map(|links| Some((links, counted.chars)))
+                        let mut counted = Counted::new(out);
+                        let links = render::mermaid::write(&mut counted, &d, lang)?;
+                        mermaid = Some((links, counted.chars));
+                        Ok(())
                     }
-                    _ => render::dot::write(&mut out, &d, lang).map(|()| None),
-                };
-                // A write error (a closed pipe) stops the picture, and is
-                // otherwise ignored as the other formats ignore it.
-                if written.is_ok() {
-                    let _ = out.flush();
-                }
-                written.ok().flatten()
+                    _ => render::dot::write(out, &d, lang),
+                })
             });
-            if let Some((links, chars)) = drawn {
+            if let Some((links, chars)) = mermaid {
                 beyond_mermaid(links, chars, lang);
             }
             if a.timings {
                 eprint!("{}", s.timings.table());
+            }
+            if let Err(e) = written {
+                return e.fail(lang);
             }
             // The process ends here: freeing a large picture and model
             // piece by piece cost a fiftieth of the run, and the system
@@ -142,11 +140,14 @@ pub fn run(a: &GraphArgs) -> u8 {
             return OK;
         }
     };
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    let printed = stdout::print(&out);
     if a.timings {
         eprint!("{}", s.timings.table());
     }
-    OK
+    match printed {
+        Ok(()) => OK,
+        Err(e) => e.fail(lang),
+    }
 }
 
 /// The item named `name` (compared by name key).

@@ -6,7 +6,6 @@ use super::{Common, FAILURE, OK};
 use clap::ValueEnum;
 use mynaflow::inventory::Inventory;
 use mynaflow::render::{inventory_json, inventory_md};
-use std::io::Write;
 use std::path::Path;
 
 /// The document's format.
@@ -77,21 +76,23 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
         lang: settings.lang,
     };
     // Written as drawn: the JSON of a large design is never held whole.
-    let mut out = std::io::stdout().lock();
-    let _ = s.timings.time("render+write", || {
-        match format {
-            InventoryFormat::Md => inventory_md::write(&doc, &mut out),
-            InventoryFormat::Json => inventory_json::write(&doc, &mut out),
-        }
-        .and_then(|()| out.flush())
+    let written = s.timings.time("render+write", || {
+        super::stdout::write_with(|out| match format {
+            InventoryFormat::Md => inventory_md::write(&doc, out),
+            InventoryFormat::Json => inventory_json::write(&doc, out),
+        })
     });
     if timings {
         eprint!("{}", s.timings.table());
     }
+    let status = match written {
+        Ok(()) => OK,
+        Err(e) => e.fail(settings.lang),
+    };
     // The process ends here: freeing a large design's model and inventory
     // piece by piece would cost more than drawing it (as in `check`).
     std::mem::forget(inventory);
     std::mem::forget(design);
     std::mem::forget(s);
-    OK
+    status
 }

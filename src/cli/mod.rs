@@ -14,6 +14,7 @@ mod report;
 mod rules;
 mod rules_diff;
 mod rules_vocabulary;
+mod stdout;
 mod test;
 mod test_update;
 
@@ -432,7 +433,12 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let _ = e.print();
+            let printed = e.print();
+            // Help and the version are the run's output, on standard
+            // output: one that could not be written fails as any other.
+            if let (false, Err(why)) = (e.use_stderr(), printed) {
+                return ExitCode::from(stdout::Unwritten::from(why).fail(lang(None)));
+            }
             if e.use_stderr() {
                 // `check --format sarif` with a bad argument still gives a
                 // log that says why, not an empty file.
@@ -501,13 +507,18 @@ pub fn main() -> ExitCode {
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Lsp { lang: l } => lsp::run(lang(l)),
         Command::Completions { shell } => {
+            // Drawn into memory: `generate` panics when its writer fails.
+            let mut script = Vec::new();
             clap_complete::generate(
                 shell,
                 &mut <Cli as clap::CommandFactory>::command(),
                 "mynaflow",
-                &mut std::io::stdout(),
+                &mut script,
             );
-            OK
+            match stdout::write_with(|w| w.write_all(&script)) {
+                Ok(()) => OK,
+                Err(e) => e.fail(lang(None)),
+            }
         }
         Command::Manpages { out } => manpages(&out),
         Command::Graph {

@@ -1,6 +1,7 @@
 //! `mynaflow rules list|show`: the rulebook as a reader sees it.
 
 use super::output::{fail, fail_in, session};
+use super::stdout::print_then;
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use mynaflow::model::{RuleId, Rulebook, SectionId};
 use mynaflow::render::{self, Report};
@@ -59,8 +60,7 @@ pub fn list(common: &Common) -> u8 {
             let _ = writeln!(out, "    {}  {}", p.name, p.label.as_deref().unwrap_or(""));
         }
     }
-    print!("{out}");
-    OK
+    print_then(lang, &out, OK)
 }
 
 pub fn show(section: &str, common: &Common) -> u8 {
@@ -122,8 +122,7 @@ pub fn show(section: &str, common: &Common) -> u8 {
         };
         let _ = writeln!(out, "  {head}: {}", contractors.join(", "));
     }
-    print!("{out}");
-    OK
+    print_then(lang, &out, OK)
 }
 
 /// `mynaflow rules check [RULEBOOK...]`: MN6xx on each rulebook (the
@@ -170,12 +169,12 @@ pub fn check(names: &[String], format: Format, lang: Lang, color: bool, deny_war
         Format::Gitlab => render::gitlab::render(&report),
         Format::Junit => render::junit::render(&report),
     };
-    print!("{out}");
-    if unusable {
+    let status = if unusable {
         FAILURE
     } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) {
         FINDINGS
     } else {
         OK
-    }
+    };
+    print_then(lang, &out, status)
 }

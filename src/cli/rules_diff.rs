@@ -18,7 +18,7 @@ use mynaflow::span::Span;
 use mynaflow::text::Lang;
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -117,20 +117,17 @@ pub fn run(o: &Options) -> u8 {
     };
     // Written as it is drawn: the impact of a rulebook change on a large
     // corpus lists hundreds of thousands of flows (over 100 MB of JSON).
-    spent.time("render+write", || {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let written = match format {
-            Format::Human => view.write_human(&mut out),
-            Format::Json => view.write_json(&mut out),
-        };
-        // A write error (a closed pipe) stops the output, and is otherwise
-        // ignored, as in the other commands.
-        if written.is_ok() {
-            let _ = out.flush();
-        }
+    let written = spent.time("render+write", || {
+        super::stdout::write_with(|out| match format {
+            Format::Human => view.write_human(out),
+            Format::Json => view.write_json(out),
+        })
     });
     if o.timings {
         eprint!("{}", spent.table());
+    }
+    if let Err(e) = written {
+        return e.fail(lang);
     }
     if o.fail_on_broadening && gate.broadens() {
         let n = gate.count(Breadth::Broader) + gate.count(Breadth::Both);

@@ -4,6 +4,7 @@
 //! JSON; and `mynaflow rules export NAME`: a built-in rulebook's source.
 
 use super::output::{fail_in, session};
+use super::stdout::print_then;
 use super::{Common, FAILURE, OK, ReportFormat};
 use mynaflow::model::{Rulebook, SectionId};
 use mynaflow::session::{BUILTIN_RULEBOOKS, RulebookSource};
@@ -272,8 +273,7 @@ pub fn show(format: ReportFormat, common: &Common) -> u8 {
             s
         }
     };
-    print!("{out}");
-    OK
+    print_then(settings.lang, &out, OK)
 }
 
 /// `mynaflow rules export NAME [-o FILE]`.
@@ -292,10 +292,7 @@ pub fn export(name: &str, output: Option<&Path>) -> u8 {
         return FAILURE;
     };
     match output {
-        None => {
-            print!("{source}");
-            OK
-        }
+        None => print_then(lang, source, OK),
         Some(path) => match std::fs::write(path, source) {
             Ok(()) => OK,
             Err(e) => {

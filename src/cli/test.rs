@@ -56,11 +56,15 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         "成功 {passed} 件、失敗 {failed} 件"
     );
     put(&mut out, summary.get(lang));
-    spent.time("write", || print!("{out}"));
+    let printed = spent.time("write", || super::stdout::print(&out));
     if timings {
         eprint!("{}", spent.table());
     }
-    if failed > 0 { FINDINGS } else { OK }
+    match printed {
+        Err(e) => e.fail(lang),
+        Ok(()) if failed > 0 => FINDINGS,
+        Ok(()) => OK,
+    }
 }
 
 /// What testing one file found.

@@ -2,6 +2,7 @@
 //! to what is reported (see `mynaflow::expect_update`).
 
 use super::output::{Settings, batches, fail_in, files, session, try_session_for};
+use super::stdout::Lines;
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
 use mynaflow::expect::reported_at;
@@ -12,6 +13,8 @@ use mynaflow::text::Text;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Rewrites the annotations of every design under `paths`, saying each
+/// file rewritten.
 pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     let (_, settings) = match session(common, paths) {
         Ok(x) => x,
@@ -23,6 +26,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     };
     let lang = settings.lang;
     let (mut updated, mut same, mut failed) = (0, 0, 0);
+    let mut lines = Lines::default();
     // Each session takes the rulebooks another has loaded.
     let shelf = Arc::new(RulebookShelf::new());
     for batch in batches(&files) {
@@ -69,16 +73,15 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                         continue;
                     }
                     updated += 1;
-                    println!(
-                        "{}",
-                        Text::new(format!("updated {shown}"), format!("更新 {shown}")).get(lang)
+                    lines.say(
+                        Text::new(format!("updated {shown}"), format!("更新 {shown}")).get(lang),
                     );
                 }
                 Annotated::Unannotatable(errors) => {
                     failed += 1;
-                    println!("FAIL {shown}");
+                    lines.say(&format!("FAIL {shown}"));
                     for e in errors {
-                        println!("  {}", visible(&e));
+                        lines.say(&format!("  {}", visible(&e)));
                     }
                 }
             }
@@ -87,13 +90,22 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             fail_in(lang, &mynaflow::oserror::in_both(&e));
             return FAILURE;
         }
+        // Files are rewritten only while what is rewritten can be said:
+        // the run ends after the batch, as for a file not written.
+        if let Some(e) = lines.failed() {
+            return e.fail(lang);
+        }
     }
     let summary = mynaflow::text!(
         "{updated} updated, {same} unchanged, {failed} failed";
         "更新 {updated} 件、変更なし {same} 件、失敗 {failed} 件"
     );
-    println!("{}", summary.get(lang));
-    if failed > 0 { FINDINGS } else { OK }
+    lines.say(summary.get(lang));
+    match lines.failed() {
+        Some(e) => e.fail(lang),
+        None if failed > 0 => FINDINGS,
+        None => OK,
+    }
 }
 
 /// One file checked and its annotations rewritten; written, or not, in

@@ -2,7 +2,10 @@
 //!
 //! Node ids are ASCII (`n0`, `n1`, …, in node order); names are quoted
 //! labels with Mermaid's entity codes for every character that could end
-//! or change them.
+//! or change them. No `%` from input is written as itself, in a label or a
+//! comment: Mermaid reads `%%{…}%%` anywhere in the text as a directive
+//! (its configuration: a theme, CSS that can hide the red edges) before
+//! it parses the flowchart.
 
 use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
@@ -10,9 +13,9 @@ use crate::text::{Lang, Text};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
-/// Text for inside a quoted Mermaid label: `"`, `#`, `&`, `<`, `>`, `|`
-/// and the backtick as entity codes (`#quot;`, `#35;`, …), line breaks
-/// and other control characters as spaces.
+/// Text for inside a quoted Mermaid label: `"`, `#`, `%`, `&`, `<`, `>`,
+/// `|` and the backtick as entity codes (`#quot;`, `#35;`, `#37;`, …),
+/// line breaks and other control characters as spaces.
 pub fn escape(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
     escape_into(&mut out, s, b" ");
@@ -21,7 +24,7 @@ pub fn escape(s: &str) -> String {
 
 /// Where quoting stops to look: the characters written as entity codes, and
 /// the bytes that may start a control or invisible character.
-const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"#&<>|`");
+const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"#%&<>|`");
 
 /// [`escape`], appended to `out`, with each line break written as
 /// `newline`.
@@ -29,6 +32,7 @@ fn escape_into(out: &mut Vec<u8>, s: &str, newline: &[u8]) {
     crate::escape::rewrite_into(out, s, &STOPS, |c, out| match c {
         '"' => out.extend_from_slice(b"#quot;"),
         '#' => out.extend_from_slice(b"#35;"),
+        '%' => out.extend_from_slice(b"#37;"),
         '&' => out.extend_from_slice(b"#38;"),
         '<' => out.extend_from_slice(b"#60;"),
         '>' => out.extend_from_slice(b"#62;"),
@@ -43,17 +47,18 @@ fn escape_into(out: &mut Vec<u8>, s: &str, newline: &[u8]) {
     });
 }
 
-/// One line of a comment: no line breaks.
+/// One line of a comment: no line breaks, and no `%` (a directive is read
+/// inside a comment too), written `#37;` as in labels.
 fn comment(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_control() || crate::escape::needs_escape(c) {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("#37;"),
+            c if c.is_control() || crate::escape::needs_escape(c) => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Pictures with at least this many links find their colours on every

@@ -13,10 +13,13 @@
 //!   version's page, never a placeholder.
 //! - `columnKind` is `unicodeCodePoints`: columns count Unicode scalar
 //!   values, as everywhere in mynaflow, and regions end exclusively.
-//! - A file named by a relative path becomes a relative URI (forward
-//!   slashes, percent-encoded as RFC 3986 requires) against `%SRCROOT%`,
-//!   the directory `mynaflow check` ran in: run it from the repository root
-//!   so code scanning finds the files. An absolute path becomes a `file:`
+//! - A file named by a relative path becomes a relative URI against
+//!   `%SRCROOT%`, the directory `mynaflow check` ran in: run it from the
+//!   repository root so code scanning finds the files. The URI is made
+//!   from the path as the system spells it (never from the name shown,
+//!   which is escaped): every byte but the unreserved characters and `/`
+//!   percent-encoded (RFC 3986), a `\` a folder separator only on Windows
+//!   (on Unix it is part of a name: `%5C`). An absolute path becomes a `file:`
 //!   URI without a base. A built-in rulebook (`<builtin>/kenpo.myna`) is
 //!   not on disk: it is `kenpo.myna` against its own base,
 //!   `MYNAFLOW_BUILTIN`, which `originalUriBaseIds` declares and describes
@@ -49,13 +52,14 @@ use crate::code::{Code, Severity};
 use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
 use crate::fix::Fix;
+use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -339,7 +343,7 @@ pub fn write_run<W: Write + ?Sized>(
                 execution_successful: execution.failures.is_empty(),
                 tool_execution_notifications: notifications,
                 properties: execution.config.as_deref().map(|p| {
-                    let (uri, uri_base_id) = artifact_uri(&visible(&p.display().to_string()));
+                    let (uri, uri_base_id) = path_uri(p);
                     InvocationProperties {
                         config: ArtifactLocation { uri, uri_base_id },
                     }
@@ -527,7 +531,7 @@ fn escape_brackets(s: &str) -> String {
 fn fix(report: &Report, f: &Fix) -> SarifFix {
     let mut changes: Vec<ArtifactChange> = Vec::new();
     for e in &f.edits {
-        let (uri, uri_base_id) = artifact_uri(report.file_name(e.span));
+        let (uri, uri_base_id) = file_uri(report.sources.get(e.span.file));
         let p = report.position(e.span);
         let replacement = Replacement {
             deleted_region: Region {
@@ -754,7 +758,7 @@ fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
 
 fn physical(report: &Report, span: Span) -> PhysicalLocation {
     let p = report.position(span);
-    let (uri, uri_base_id) = artifact_uri(report.file_name(span));
+    let (uri, uri_base_id) = file_uri(report.sources.get(span.file));
     let text = report.sources.slice(span);
     PhysicalLocation {
         artifact_location: ArtifactLocation { uri, uri_base_id },
@@ -770,37 +774,71 @@ fn physical(report: &Report, span: Span) -> PhysicalLocation {
     }
 }
 
-/// The URI of a file's display name and the base it is relative to.
-fn artifact_uri(name: &str) -> (String, Option<&'static str>) {
-    if let Some(rest) = name.strip_prefix(BUILTIN_PREFIX) {
-        return (encode_path(rest), Some(BUILTIN_BASE));
+/// The URI of a file and the base it is relative to: made from the path it
+/// was read from, byte for byte, never from its display name (escaped,
+/// and lossy where the path is not UTF-8); from the name only for a text
+/// with no file (a built-in rulebook, standard input's name).
+fn file_uri(file: &SourceFile) -> (String, Option<&'static str>) {
+    match file.path() {
+        Some(path) => path_uri(path),
+        None => artifact_uri(&file.name),
     }
-    let path = name.replace('\\', "/");
-    let b = path.as_bytes();
-    if b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/' {
+}
+
+/// The URI of a display name with no file behind it, and its base.
+fn artifact_uri(name: &str) -> (String, Option<&'static str>) {
+    match name.strip_prefix(BUILTIN_PREFIX) {
+        Some(rest) => (encode_path(rest.as_bytes()), Some(BUILTIN_BASE)),
+        None => path_uri(Path::new(name)),
+    }
+}
+
+/// The URI of a path and the base it is relative to: relative paths
+/// against `%SRCROOT%`, absolute ones as `file:` URIs without a base.
+fn path_uri(path: &Path) -> (String, Option<&'static str>) {
+    let bytes = separated_bytes(path);
+    let b = bytes.as_ref();
+    if cfg!(windows) && b.len() >= 3 && b[0].is_ascii_alphabetic() && b[1] == b':' && b[2] == b'/' {
         // A Windows drive: file:///C:/dir/file.myna
         return (
-            format!("file:///{}:{}", &path[..1], encode_path(&path[2..])),
+            format!("file:///{}:{}", b[0] as char, encode_path(&b[2..])),
             None,
         );
     }
-    if path.starts_with('/') {
-        return (format!("file://{}", encode_path(&path)), None);
+    if b.starts_with(b"/") {
+        return (format!("file://{}", encode_path(b)), None);
     }
-    let mut rel = path.as_str();
-    while let Some(r) = rel.strip_prefix("./") {
+    let mut rel = b;
+    while let Some(r) = rel.strip_prefix(b"./") {
         rel = r;
     }
     (encode_path(rel), Some(SRCROOT))
 }
 
+/// A path's bytes with `/` between its parts. On Unix the bytes as the
+/// system has them: a `\` there is a character of a file's name, not a
+/// separator (`x\y.myna` is one file, not `y.myna` in `x`). On Windows,
+/// where `\` is the separator and names are UTF-16, its UTF-8 with `\`
+/// written `/`.
+fn separated_bytes(path: &Path) -> std::borrow::Cow<'_, [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        std::borrow::Cow::Owned(path.to_string_lossy().replace('\\', "/").into_bytes())
+    }
+}
+
 /// Percent-encodes a path for a URI: unreserved characters (RFC 3986 §2.3)
-/// and `/` stay, every other byte of the UTF-8 becomes `%XX`. That is more
-/// than RFC 3986 demands (sub-delimiters could stay) and always valid, and
-/// a `:` in a first segment cannot be taken for a scheme.
-fn encode_path(path: &str) -> String {
+/// and `/` stay, every other byte becomes `%XX`. That is more than RFC
+/// 3986 demands (sub-delimiters could stay) and always valid, and a `:` in
+/// a first segment cannot be taken for a scheme.
+fn encode_path(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
+    for &b in path {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(b as char);
         } else {
@@ -830,9 +868,16 @@ mod tests {
                 Some(SRCROOT)
             )
         );
+        // A backslash separates only on Windows; on Unix it is part of a
+        // file's name, and encoded with it.
+        let backslashed = if cfg!(windows) {
+            "dir/a%3Ab%25.myna"
+        } else {
+            "dir%5Ca%3Ab%25.myna"
+        };
         assert_eq!(
             artifact_uri("dir\\a:b%.myna"),
-            ("dir/a%3Ab%25.myna".to_string(), Some(SRCROOT))
+            (backslashed.to_string(), Some(SRCROOT))
         );
         assert_eq!(
             artifact_uri("<builtin>/kenpo.myna"),
@@ -842,9 +887,31 @@ mod tests {
             artifact_uri("/home/u/a b.myna"),
             ("file:///home/u/a%20b.myna".to_string(), None)
         );
-        assert_eq!(
-            artifact_uri("C:\\work\\a.myna"),
+        let drive = if cfg!(windows) {
             ("file:///C:/work/a.myna".to_string(), None)
+        } else {
+            ("C%3A%5Cwork%5Ca.myna".to_string(), Some(SRCROOT))
+        };
+        assert_eq!(artifact_uri("C:\\work\\a.myna"), drive);
+    }
+
+    /// A file's URI is its path's bytes, not its display name: a name
+    /// that is not UTF-8, or holds a control character, is shown escaped
+    /// or lossy, and its URI still names the file.
+    #[cfg(unix)]
+    #[test]
+    fn uris_of_paths_are_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"./designs/\xff\x1b x\\y.myna"));
+        let file = SourceFile::new(path.display().to_string(), "").read_from(path);
+        assert_eq!(
+            file_uri(&file),
+            ("designs/%FF%1B%20x%5Cy.myna".to_string(), Some(SRCROOT))
+        );
+        let named = SourceFile::new("designs/x\\y.myna", "");
+        assert_eq!(
+            file_uri(&named),
+            ("designs/x%5Cy.myna".to_string(), Some(SRCROOT))
         );
     }
 
