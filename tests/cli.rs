@@ -653,7 +653,7 @@ fn rules_show_prints_the_vocabulary() {
             .expect("child category");
         assert!(parent < child);
     }
-    assert!(stdout(&mynaflow(&["rules", "show", "--lang", "ja"])).contains("ロール:"));
+    assert!(stdout(&mynaflow(&["rules", "show", "--lang", "ja"])).contains("役割:"));
     assert!(stdout(&mynaflow(&["rules", "show", "--lang", "en"])).contains("roles:"));
     let json: serde_json::Value =
         serde_json::from_str(&stdout(&mynaflow(&["rules", "show", "--format", "json"])))

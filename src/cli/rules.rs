@@ -80,7 +80,7 @@ pub fn show(section: &str, common: &Common) -> u8 {
             lang,
             &mynaflow::text!(
                 "no section `{section}`; sections are: {ids}";
-                "「{section}」という節はありません。節: {ids}"
+                "「{section}」というセクションはありません。セクション: {ids}"
             ),
         );
         return FAILURE;

@@ -143,7 +143,7 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
         v.revised.unwrap_or("-")
     );
     let width = |names: &mut dyn Iterator<Item = usize>| names.max().unwrap_or(0);
-    let _ = writeln!(out, "\n{}:", h("roles", "ロール"));
+    let _ = writeln!(out, "\n{}:", h("roles", "役割"));
     let w = width(&mut v.roles.iter().map(|r| display_width(r.name)));
     for r in &v.roles {
         let _ = writeln!(
@@ -191,7 +191,11 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
         );
         stack.extend(children[i].iter().rev().map(|&k| (k, depth + 1)));
     }
-    let _ = writeln!(out, "\n{}:", h("purposes, by section", "利用目的 (節ごと)"));
+    let _ = writeln!(
+        out,
+        "\n{}:",
+        h("purposes, by section", "利用目的 (セクションごと)")
+    );
     for s in &v.sections {
         let mark = if s.mynumber { " [mynumber]" } else { "" };
         let _ = writeln!(out, "  {}{mark} {}", s.id, s.title.unwrap_or(""));

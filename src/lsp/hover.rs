@@ -111,7 +111,7 @@ pub fn purpose_text(rb: &Rulebook, id: PurposeId, lang: Lang) -> String {
     if let Some(l) = &p.label {
         out.push_str(&format!("\n\n「{l}」"));
     }
-    out.push_str(&format!("\n\n{} {}", t("section", "節"), s.id));
+    out.push_str(&format!("\n\n{} {}", t("section", "セクション"), s.id));
     if let Some(title) = &s.title {
         out.push_str(&format!(" — {title}"));
     }

@@ -70,7 +70,8 @@ struct Cells {
     /// Per purpose of the rulebook: its name's cell.
     purposes: Pieces,
     /// Per section of the rulebook: what the basis column says of a rule
-    /// of it.
+    /// of it (its id as the rulebook, and so the notice, numbers it, its
+    /// citation as written, and what that is now if renumbered).
     sections: Pieces,
 }
 
@@ -114,22 +115,22 @@ impl Cells {
         for p in &rb.purposes {
             cells.purposes.push(|t| t.push_str(&cell(&p.name)));
         }
-        for s in &rb.sections {
+        for (i, s) in rb.sections.iter().enumerate() {
+            let now = crate::rulecheck::section_citation(rb, SectionId::new(i as u32));
+            let now_is = t(lang, "; now ", "。現在は");
             cells.sections.push(|t| {
                 let id = cell(&s.id);
-                match lang {
-                    Lang::En => {
-                        t.push_str("section ");
-                        t.push_str(&id);
-                    }
-                    Lang::Ja => {
-                        t.push_str(&id);
-                        t.push('項');
-                    }
+                if lang == Lang::En {
+                    t.push_str("section ");
                 }
+                t.push_str(&id);
                 if let Some(b) = &s.basis {
                     t.push_str(" (");
                     t.push_str(&cell(b));
+                    if let Some(n) = &now {
+                        t.push_str(now_is);
+                        t.push_str(&cell(&n.new));
+                    }
                     t.push(')');
                 }
             });
@@ -486,6 +487,34 @@ fn intro(doc: &Draw, out: &mut Out) {
             });
         }
         let _ = writeln!(out, "- {}: {s}", t(lang, "Rulebook", "ルールブック"));
+        // A citation the notice, and so the rulebook, still writes with a
+        // number a later amendment changed: the basis column says what it
+        // is now, and this line since when and by what.
+        let mut renumbered: Vec<crate::rulecheck::Renumbered> = Vec::new();
+        for i in 0..rb.sections.len() {
+            if let Some(r) = crate::rulecheck::section_citation(rb, SectionId::new(i as u32))
+                && !renumbered.iter().any(|x| x.old == r.old && x.new == r.new)
+            {
+                renumbered.push(r);
+            }
+        }
+        for r in &renumbered {
+            let (old, new, source) = (cell(&r.old), cell(&r.new), cell(&r.source));
+            let _ = writeln!(
+                out,
+                "- {}",
+                match lang {
+                    Lang::En => format!(
+                        "Citations: the rulebook cites {old} as its notice does; that provision has been {new} since {} ({source})",
+                        cell(&r.since)
+                    ),
+                    Lang::Ja => format!(
+                        "根拠の引用: ルールブックは公表文どおり{old}と引用しています。この規定は{}から{new}です ({source})",
+                        crate::text::date_ja(&r.since)
+                    ),
+                }
+            );
+        }
     }
     let items: usize = inv.systems.iter().map(|s| s.holdings.len()).sum();
     let _ = writeln!(
@@ -498,7 +527,7 @@ fn intro(doc: &Draw, out: &mut Out) {
                 inv.records.len()
             ),
             Lang::Ja => format!(
-                "特定個人情報を保有するシステム {} (保有 {items} 件)、中継を経由する提供 {} 件 (グループ (6.1) の送り手それぞれからの提供で、双方が記録を残す)",
+                "特定個人情報を保有するシステム: {} (保有 {items} 件)、中継を経由する提供: {} 件 (グループ (6.1) の送り手それぞれからの提供で、双方が記録を残す)",
                 inv.systems.len(),
                 inv.records.len()
             ),
@@ -1117,11 +1146,17 @@ pub(super) mod tests {
                 assert_eq!(cells.purposes.get(i).unwrap(), cell(&p.name));
             }
             for (i, s) in rb.sections.iter().enumerate() {
-                let want = match (&s.basis, lang) {
-                    (Some(b), Lang::En) => format!("section {} ({})", cell(&s.id), cell(b)),
-                    (Some(b), Lang::Ja) => format!("{}項 ({})", cell(&s.id), cell(b)),
+                let now = crate::rulecheck::section_citation(rb, SectionId::new(i as u32));
+                let b = s.basis.as_ref().map(|b| match (&now, lang) {
+                    (Some(n), Lang::En) => format!("{}; now {}", cell(b), cell(&n.new)),
+                    (Some(n), Lang::Ja) => format!("{}。現在は{}", cell(b), cell(&n.new)),
+                    (None, _) => cell(b),
+                });
+                let want = match (b, lang) {
+                    (Some(b), Lang::En) => format!("section {} ({b})", cell(&s.id)),
+                    (Some(b), Lang::Ja) => format!("{} ({b})", cell(&s.id)),
                     (None, Lang::En) => format!("section {}", cell(&s.id)),
-                    (None, Lang::Ja) => format!("{}項", cell(&s.id)),
+                    (None, Lang::Ja) => cell(&s.id),
                 };
                 assert_eq!(cells.sections.get(i).unwrap(), want);
             }

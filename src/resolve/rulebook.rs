@@ -256,11 +256,11 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
                             s.id.span,
                             text!("section {} appears twice", s.id.text; "セクション {} が二度あります", s.id.text),
                         )
-                        .with_primary_label(Text::new("the same section id again", "同じ項番がもう一度"))
+                        .with_primary_label(Text::new("the same section id again", "同じ番号のセクションがもう一度"))
                         .with_label(b.rb.section(first).span, Text::new("first here", "最初はここ"))
                         .with_help(Text::new(
                             "a section of the notice is written once: merge the two blocks, or correct the id",
-                            "通知の各項は一度だけ書きます。二つのブロックをまとめるか、項番を直してください",
+                            "公表文の各セクションは一度だけ書きます。二つのブロックをまとめるか、セクションの番号を直してください",
                         )),
                     );
                 }

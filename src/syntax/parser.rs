@@ -538,7 +538,7 @@ fn actor_head(i: Tokens<'_>) -> PResult<'_, ActorDecl> {
 fn section_head(i: Tokens<'_>) -> PResult<'_, SectionDecl> {
     let start = i;
     let (i, _) = kw(Keyword::Section)(i)?;
-    let (i, id) = cut(ident("a section id", "項番")).parse(i)?;
+    let (i, id) = cut(ident("a section id", "セクションの番号")).parse(i)?;
     let (i, title) = opt(string).parse(i)?;
     let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
     let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
@@ -731,7 +731,7 @@ impl<'a> StmtParser<'a> {
                 let name = name.text(src);
                 d = d.with_help(text!(
                     "is `{name}(` a section id? A flow names purposes, not sections (`mynaflow rules show` lists each section's purposes); a name that holds `(` is written in quotes";
-                    "「{name}(」は節番号ですか? フローには節ではなく利用目的を書きます (各節の利用目的は `mynaflow rules show` で確認できます)。`(` を含む名前は引用符で囲みます"
+                    "「{name}(」はセクションの番号ですか？ フローにはセクションではなく利用目的を書きます (各セクションの利用目的は `mynaflow rules show` で確認できます)。`(` を含む名前は引用符で囲みます"
                 ));
             } else if found.kind == TokenKind::Name
                 && let Some(k) = crate::names::did_you_mean(found.text(src), statements)
