@@ -5,13 +5,21 @@ use super::{FAILURE, OK};
 use mynaflow::code::Code;
 use mynaflow::text::Lang;
 
+/// A severity in the list of codes, padded to eight columns (a Japanese
+/// word is two columns a character).
+fn severity(s: mynaflow::code::Severity, lang: Lang) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let word = mynaflow::render::severity_word(s, lang);
+    format!("{word}{}", " ".repeat(8usize.saturating_sub(word.width())))
+}
+
 pub fn run(code: Option<&str>, lang: Lang) -> u8 {
     let Some(code) = code else {
         for c in Code::ALL {
             println!(
-                "{}  {:<8} {}",
+                "{}  {} {}",
                 c.as_str(),
-                c.severity().as_str(),
+                severity(c.severity(), lang),
                 c.title().get(lang)
             );
         }

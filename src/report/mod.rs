@@ -220,7 +220,7 @@ fn finding(
         let _ = write!(
             out,
             r#"<p class="help"><span class="k">{}</span> {}</p>"#,
-            t(lang, "Fix:", "修正:"),
+            t(lang, "Fix:", "対処:"),
             html(h.get(lang))
         );
     }
