@@ -337,7 +337,7 @@ pub fn run(o: &Options) -> u8 {
         return FAILURE;
     }
     if let Some(left) = &fix_left {
-        super::fix::report_left(left, o.unsafe_fixes, o.quiet);
+        super::fix::report_left(left, o.unsafe_fixes, o.quiet, lang);
     }
     let status = if !failures.is_empty() {
         FAILURE

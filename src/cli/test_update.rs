@@ -76,9 +76,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 }
                 Annotated::Unannotatable(errors) => {
                     failed += 1;
-                    println!("FAIL {shown}");
+                    println!("{}", super::test::failed_word(lang, &shown));
                     for e in errors {
-                        println!("  {}", visible(&e));
+                        println!("  {}", visible(e.get(lang)));
                     }
                 }
             }
@@ -109,7 +109,7 @@ enum Annotated {
     /// Its text with the annotations rewritten.
     Rewritten(String),
     /// Its annotations could not be rewritten: why, line by line.
-    Unannotatable(Vec<String>),
+    Unannotatable(Vec<Text>),
 }
 
 /// Checks `path` in a session of its own, as `mynaflow test` does, and
