@@ -106,6 +106,27 @@ pub fn more(rest: usize) -> Text {
     text!(" and {rest} more"; " ほか {rest} 件")
 }
 
+/// Japanese pieces joined with a space where code meets words: between a
+/// piece that ends in ASCII (`` `flow` ``, `"名前"`, `U+3000`) and one that
+/// starts with a Japanese word or particle, and the other way round; none
+/// beside Japanese punctuation. `["`flow` には", "`->`", "が必要です"]` →
+/// `` `flow` には `->` が必要です ``.
+pub fn ja_join(parts: &[&str]) -> String {
+    const TIGHT: &str = "、。，．「」『』（）［］・：(";
+    let ascii = |c: char| c.is_ascii_graphic() && c != '(';
+    let mut out = String::new();
+    for p in parts.iter().filter(|p| !p.is_empty()) {
+        if let (Some(l), Some(r)) = (out.chars().next_back(), p.chars().next()) {
+            let tight = TIGHT.contains(l) || TIGHT.contains(r) || l == ' ' || r == ' ';
+            if !tight && (ascii(l) != ascii(r)) {
+                out.push(' ');
+            }
+        }
+        out.push_str(p);
+    }
+    out
+}
+
 /// A date `YYYY-MM-DD` as Japanese legal prose writes it:
 /// `2021年(令和3年)9月1日`, with the era year from 1989-01-08 (平成) and
 /// 2019-05-01 (令和). Anything else is returned as it is (a date is
@@ -136,6 +157,31 @@ pub fn date_ja(iso: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn japanese_pieces_are_spaced_where_code_meets_words() {
+        assert_eq!(
+            ja_join(&[
+                "`flow` には",
+                "`->` か `<->`",
+                "が必要ですが、",
+                "`－＞`",
+                "があります"
+            ]),
+            "`flow` には `->` か `<->` が必要ですが、`－＞` があります"
+        );
+        assert_eq!(
+            ja_join(&[
+                "全角スペース (U+3000)",
+                "を",
+                "半角スペース",
+                "として読みました"
+            ]),
+            "全角スペース (U+3000) を半角スペースとして読みました"
+        );
+        assert_eq!(ja_join(&["利用目的", "が必要です"]), "利用目的が必要です");
+        assert_eq!(ja_join(&["「名前」", "は"]), "「名前」は");
+    }
 
     #[test]
     fn dates_in_japanese_prose() {

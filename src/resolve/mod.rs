@@ -363,12 +363,12 @@ fn undefined_suggesting(
         Likeness::Abbreviates => {
             d = d.with_help(
                 text!("did you mean `{s}`? (`{}` would abbreviate it)", name.text;
-                                  "「{s}」の略ではありませんか?"),
+                                  "「{s}」の略ではありませんか？"),
             );
             "abbreviation"
         }
         Likeness::OnlyNear | Likeness::Nearest => {
-            d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
+            d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか？"));
             if like == Likeness::OnlyNear {
                 d = d.with_fix(respell(name.span, s));
             }

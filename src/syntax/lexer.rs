@@ -606,10 +606,26 @@ fn full_width_read_as_ascii(span: Span, c: char, ascii: char) -> Diagnostic {
     Diagnostic::new(
         Code::MN003,
         span,
-        text!("full-width {shown} read as {ascii_shown}"; "{shown_ja} を {ascii_ja} として読みました"),
+        Text::new(
+            format!("full-width {shown} read as {ascii_shown}"),
+            crate::text::ja_join(&[&shown_ja, "を", &ascii_ja, "として読みました"]),
+        ),
     )
-    .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)"))
-    .with_fix(as_ascii(span, ascii, text!("write {ascii_shown}"; "{ascii_ja} に書き換える")))
+    .with_help(Text::new(
+        format!("write {ascii_shown} (`mynaflow fmt` rewrites it)"),
+        crate::text::ja_join(&[
+            &ascii_ja,
+            "で書いてください (`mynaflow fmt` で書き換えられます)",
+        ]),
+    ))
+    .with_fix(as_ascii(
+        span,
+        ascii,
+        Text::new(
+            format!("write {ascii_shown}"),
+            crate::text::ja_join(&[&ascii_ja, "に書き換える"]),
+        ),
+    ))
 }
 
 /// MN003's fix: the full-width character at `span` written as `ascii`.

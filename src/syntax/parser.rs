@@ -595,10 +595,11 @@ fn join_expected(expected: &[Expected]) -> Text {
         1 => en[0].to_string(),
         n => format!("{} or {}", en[..n - 1].join(", "), en[n - 1]),
     };
-    let ja = if ja.is_empty() {
-        "別のもの".to_string()
-    } else {
-        ja.join("、")
+    let ja = match ja.len() {
+        0 => "別のもの".to_string(),
+        1 => ja[0].to_string(),
+        2 => crate::text::ja_join(&[ja[0], "か", ja[1]]),
+        _ => crate::text::ja_join(&[&ja.join("、"), "のいずれか"]),
     };
     Text { en, ja }
 }
@@ -651,10 +652,25 @@ impl<'a> StmtParser<'a> {
             let mut d = Diagnostic::new(
                 Code::MN001,
                 found.span,
-                text!("expected {} {}, found {}", expected.en, context.en, found_text.en;
-                      "{}{}が必要ですが、{}があります", context.ja, expected.ja, found_text.ja),
+                Text::new(
+                    format!(
+                        "expected {} {}, found {}",
+                        expected.en, context.en, found_text.en
+                    ),
+                    crate::text::ja_join(&[
+                        &context.ja,
+                        "は",
+                        &expected.ja,
+                        "が必要ですが、",
+                        &found_text.ja,
+                        "があります",
+                    ]),
+                ),
             )
-            .with_primary_label(text!("expected {}", expected.en; "{}が必要です", expected.ja));
+            .with_primary_label(Text::new(
+                format!("expected {}", expected.en),
+                crate::text::ja_join(&[&expected.ja, "が必要です"]),
+            ));
             if let TokenKind::Keyword(k) = found.kind
                 && e.expected.iter().any(|x| matches!(x, Expected::Name(..)))
             {
@@ -716,9 +732,15 @@ impl<'a> StmtParser<'a> {
             let mut d = Diagnostic::new(
                 Code::MN001,
                 found.span,
-                text!("expected {}, found {}", wanted.en, found_text.en; "{}が必要ですが、{}があります", wanted.ja, found_text.ja),
+                Text::new(
+                    format!("expected {}, found {}", wanted.en, found_text.en),
+                    crate::text::ja_join(&[&wanted.ja, "が必要ですが、", &found_text.ja, "があります"]),
+                ),
             )
-            .with_primary_label(text!("unexpected {}", found_text.en; "予期しない{}", found_text.ja));
+            .with_primary_label(Text::new(
+                format!("unexpected {}", found_text.en),
+                crate::text::ja_join(&["予期しない", &found_text.ja]),
+            ));
             let statements = Keyword::ALL
                 .iter()
                 .filter(|k| k.starts_statement())
@@ -736,7 +758,7 @@ impl<'a> StmtParser<'a> {
             } else if found.kind == TokenKind::Name
                 && let Some(k) = crate::names::did_you_mean(found.text(src), statements)
             {
-                d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか?"));
+                d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか？"));
             } else if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
                 d = d.with_help(Text::new(
                     "a statement starts with a keyword; items of a list are separated by `,`",

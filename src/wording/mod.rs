@@ -399,7 +399,7 @@ impl<'a> Words<'a> {
                 let n = witness.hops.len();
                 d.with_note(crate::text!(
                     "the path by which `{item}` came goes further upstream than {from}: only its last {n} flows are labelled, numbered from {from}";
-                    "「{item}」の経路は{from}よりさらに上流へ続きます。最後の {n} のフローにだけ、{from}から番号を付けています"
+                    "「{item}」の経路は{from}よりさらに上流へ続きます。番号を付けたのは、{from}からの直近 {n} 件のフローだけです"
                 ))
             }
             None => d,
