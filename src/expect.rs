@@ -9,13 +9,15 @@ use crate::source::SourceFile;
 use crate::span::{FileId, Span};
 use crate::syntax::lexer::lex_lines;
 use crate::syntax::token::Comment;
+use crate::text::Text;
 use std::collections::BTreeMap;
 
 /// One expected or reported (line, code).
 pub type Finding = (usize, Code);
 
-/// Expectations of a file, or the annotations that could not be read.
-pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
+/// Expectations of a file, or why its annotations could not be read (one
+/// line each, in both languages).
+pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<Text>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut next_code = NextCode::default();
@@ -33,19 +35,23 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<String>> {
             Some(line)
         };
         let Some(target) = target else {
-            errors.push(format!(
-                "line {}: `# expect:` with no line after it",
-                line + 1
+            let n = line + 1;
+            errors.push(crate::text!(
+                "line {n}: `# expect:` with no line after it";
+                "{n} 行目: `# expect:` の後に対象の行がありません"
             ));
             continue;
         };
         for code in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             match Code::parse(code) {
                 Some(c) => out.push((target + 1, c)),
-                None => errors.push(format!(
-                    "line {}: unknown code `{code}` in `# expect:`",
-                    line + 1
-                )),
+                None => {
+                    let n = line + 1;
+                    errors.push(crate::text!(
+                        "line {n}: unknown code `{code}` in `# expect:`";
+                        "{n} 行目: `# expect:` の「{code}」というコードはありません"
+                    ));
+                }
             }
         }
     }
@@ -264,7 +270,10 @@ mod tests {
         let dangling = SourceFile::new("t", "flow A -> B : X\n# expect: MN101\n\n# x\n");
         assert_eq!(
             expectations(&dangling).unwrap_err(),
-            vec!["line 2: `# expect:` with no line after it".to_string()]
+            vec![Text::new(
+                "line 2: `# expect:` with no line after it",
+                "2 行目: `# expect:` の後に対象の行がありません"
+            )]
         );
     }
 

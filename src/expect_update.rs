@@ -13,11 +13,12 @@
 use crate::code::Code;
 use crate::expect::Finding;
 use crate::source::SourceFile;
+use crate::text::Text;
 use std::collections::BTreeMap;
 
 /// The file's text with its annotations rewritten to `found`, or the
 /// findings that cannot be annotated.
-pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<String>> {
+pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Text>> {
     let text = &file.text;
     let mut sorted = found.to_vec();
     sorted.sort();
@@ -82,9 +83,10 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Strin
                 && !body.trim_start().starts_with('#')
                 && !body.trim_start().starts_with('＃');
             if !code_line {
-                errors.push(format!(
-                    "line {}: {list} reported on a line without code, which `# expect:` cannot name",
-                    line + 1
+                let n = line + 1;
+                errors.push(crate::text!(
+                    "line {n}: {list} reported on a line without code, which `# expect:` cannot name";
+                    "{n} 行目: コードのない行に {list} が報告されており、`# expect:` では書けません"
                 ));
             } else if old_list == Some(&list) {
                 // The same codes: the line stays as it was written.

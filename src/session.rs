@@ -86,8 +86,8 @@ pub enum RulebookError {
     /// There is no such file, or none the design may use: outside the
     /// project, `use` says exactly this whatever is at the path.
     NotFound,
-    /// It could not be read.
-    Unreadable(String),
+    /// It could not be read: why, in both languages.
+    Unreadable(Text),
     /// It has errors (reported in its own file).
     Broken(usize),
     /// The file has no `rulebook` header.
@@ -97,11 +97,37 @@ pub enum RulebookError {
     NotAllowed,
 }
 
+impl RulebookError {
+    /// Why the rulebook cannot be used, in both languages, as said after
+    /// its name (`rules.myna: not found`; the English is [`Display`]'s).
+    ///
+    /// [`Display`]: std::fmt::Display
+    pub fn words(&self) -> Text {
+        match self {
+            RulebookError::NotFound => Text::new("not found", "見つかりません"),
+            RulebookError::Unreadable(why) => {
+                text!("cannot be read: {}", why.en; "読めません: {}", why.ja)
+            }
+            RulebookError::Broken(n) => {
+                text!("has {n} error(s)"; "エラーが {n} 件あります")
+            }
+            RulebookError::NotARulebook => Text::new(
+                "is not a rulebook (no `rulebook` header)",
+                "ルールブックではありません (`rulebook` の見出しがありません)",
+            ),
+            RulebookError::NotAllowed => Text::new(
+                "is not one of the rulebooks allowed",
+                "使えるルールブックとして設定されていません",
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for RulebookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RulebookError::NotFound => write!(f, "not found"),
-            RulebookError::Unreadable(why) => write!(f, "cannot be read: {why}"),
+            RulebookError::Unreadable(why) => write!(f, "cannot be read: {}", why.en),
             RulebookError::Broken(n) => write!(f, "has {n} error(s)"),
             RulebookError::NotARulebook => write!(f, "is not a rulebook (no `rulebook` header)"),
             RulebookError::NotAllowed => write!(f, "is not one of the rulebooks allowed"),
@@ -1152,7 +1178,7 @@ impl Session {
                     RulebookError::Unreadable(why) => Diagnostic::new(
                         Code::MN013,
                         at,
-                        text!("rulebook `{shown}` not found: {why}"; "ルールブック「{shown}」が見つかりません: {}", crate::oserror::to_ja(&why)),
+                        text!("rulebook `{shown}` not found: {}", why.en; "ルールブック「{shown}」が見つかりません: {}", why.ja),
                     )
                     .with_help(Text::new(
                         "write `use \"kenpo\"` for the built-in rulebook, or a path relative to this file",
@@ -1939,23 +1965,30 @@ fn rulebook_text(source: &RulebookSource) -> Result<String, RulebookError> {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, t)| t.to_string())
-            .ok_or_else(|| RulebookError::Unreadable(format!("no built-in rulebook `{name}`"))),
+            .ok_or_else(|| {
+                RulebookError::Unreadable(text!(
+                    "no built-in rulebook `{name}`";
+                    "組み込みのルールブック「{name}」はありません"
+                ))
+            }),
         RulebookSource::File(path) => {
             if !path.exists() {
                 return Err(RulebookError::NotFound);
             }
-            let bytes = read_limited(path).map_err(RulebookError::Unreadable)?;
+            let bytes = read_limited(path)
+                .map_err(|e| RulebookError::Unreadable(crate::oserror::in_both(&e)))?;
+            let shown = crate::escape::visible(&path.display().to_string()).into_owned();
             if let Some(at) = memchr_nul(&bytes) {
-                return Err(RulebookError::Unreadable(format!(
-                    "{} is not a text file (a NUL byte at offset {at})",
-                    crate::escape::visible(&path.display().to_string())
+                return Err(RulebookError::Unreadable(text!(
+                    "{shown} is not a text file (a NUL byte at offset {at})";
+                    "{shown} はテキストファイルではありません (オフセット {at} に NUL バイトがあります)"
                 )));
             }
             match decode(&bytes) {
                 Decoded::Utf8(t) => Ok(t),
-                Decoded::NotUtf8 { .. } => Err(RulebookError::Unreadable(format!(
-                    "{} is not UTF-8",
-                    crate::escape::visible(&path.display().to_string())
+                Decoded::NotUtf8 { .. } => Err(RulebookError::Unreadable(text!(
+                    "{shown} is not UTF-8";
+                    "{shown} は UTF-8 ではありません"
                 ))),
             }
         }

@@ -122,7 +122,7 @@ fn parse_body(
     let rest = body.trim().strip_prefix("allow").ok_or_else(|| {
         Text::new(
             "a suppression starts with `allow`",
-            "抑止コメントは `allow` で始まります",
+            "抑制コメントは `allow` で始まります",
         )
     })?;
     let mut rest = rest.trim_start();
@@ -137,12 +137,12 @@ fn parse_body(
         )?;
         if UNSUPPRESSIBLE.contains(&code) {
             return Err(
-                text!("{word} cannot be suppressed: it means the design was not checked"; "{word} は抑止できません。設計が検査されていないことを示します"),
+                text!("{word} cannot be suppressed: it means the design was not checked"; "{word} は抑制できません。設計が検査されていないことを示します"),
             );
         }
         if barred.contains(&code) {
             return Err(
-                text!("{word} cannot be suppressed in this project (`unsuppressible` in mynaflow.toml)"; "{word} はこのプロジェクトでは抑止できません (mynaflow.toml の `unsuppressible`)"),
+                text!("{word} cannot be suppressed in this project (`unsuppressible` in mynaflow.toml)"; "{word} はこのプロジェクトでは抑制できません (mynaflow.toml の `unsuppressible`)"),
             );
         }
         if !barred.is_empty() && stops_checks(code) {
@@ -191,7 +191,7 @@ fn parse_body(
     let reason = reason.ok_or_else(|| {
         Text::new(
             "a suppression needs a reason=\"…\": it is the record of why this is acceptable",
-            "抑止コメントには reason=\"…\" が必要です。なぜ許容できるのかの記録になります",
+            "抑制コメントには reason=\"…\" が必要です。なぜ許容できるのかの記録になります",
         )
     })?;
     Ok((codes, reason, until))
@@ -263,11 +263,11 @@ fn read_run(
             (Ok(_), None) => diags.push(Diagnostic::new(
                 Code::MN501,
                 c.span,
-                Text::new("this suppression has no line after it to apply to", "この抑止コメントの後に対象の行がありません"),
+                Text::new("this suppression has no line after it to apply to", "この抑制コメントの後に対象の行がありません"),
             )),
             (Err(why), _) => diags.push(
-                Diagnostic::new(Code::MN501, c.span, text!("malformed suppression: {}", why.en; "抑止コメントの誤り: {}", why.ja))
-                    .with_note(Text::new("a malformed suppression suppresses nothing", "誤った抑止コメントは何も抑止しません"))
+                Diagnostic::new(Code::MN501, c.span, text!("malformed suppression: {}", why.en; "抑制コメントの誤り: {}", why.ja))
+                    .with_note(Text::new("a malformed suppression suppresses nothing", "誤った抑制コメントは何も抑制しません"))
                     .with_help(Text::new(
                         "write: # mynaflow: allow MN301 reason=\"why this is acceptable\" until=2025-03-31",
                         "次の形で書いてください: # mynaflow: allow MN301 reason=\"許容できる理由\" until=2025-03-31",
@@ -377,12 +377,12 @@ pub fn apply(
                 Diagnostic::new(
                     Code::MN502,
                     s.span,
-                    text!("suppression expired on {until}; it no longer suppresses anything"; "抑止コメントの期限 {until} が過ぎており、もう抑止しません"),
+                    text!("suppression expired on {until}; it no longer suppresses anything"; "抑制コメントの期限 {until} が過ぎており、もう抑制しません"),
                 )
                 .with_note(text!("reason given: {}", s.reason; "記載された理由: {}", s.reason))
                 .with_help(Text::new(
                     "fix the finding, or renew the suppression with a checked reason and a new date",
-                    "指摘を直すか、確認した理由と新しい期限で抑止コメントを更新してください",
+                    "指摘を直すか、確認した理由と新しい期限で抑制コメントを更新してください",
                 )),
             );
             continue;
@@ -449,14 +449,14 @@ fn unused_suppression(file: &SourceFile, s: &Suppression) -> Diagnostic {
     Diagnostic::new(
         Code::MN503,
         s.span,
-        text!("this suppression of {codes} suppresses nothing"; "この {codes} の抑止コメントは何も抑止していません"),
+        text!("this suppression of {codes} suppresses nothing"; "この {codes} の抑制コメントは何も抑制していません"),
     )
     .with_help(Text::new(
         "remove it: the finding it was written for is gone (or it is on the wrong line)",
         "削除してください。対象の指摘はもうありません (または行が違います)",
     ))
     .with_fix(Fix::safe(
-        Text::new("remove the unused suppression", "使われていない抑止コメントを削除する"),
+        Text::new("remove the unused suppression", "使われていない抑制コメントを削除する"),
         vec![Edit { span: removal(file, s.span), content: String::new() }],
     ))
 }

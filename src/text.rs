@@ -106,9 +106,94 @@ pub fn more(rest: usize) -> Text {
     text!(" and {rest} more"; " ほか {rest} 件")
 }
 
+/// Japanese pieces joined with a space where code meets words: between a
+/// piece that ends in ASCII (`` `flow` ``, `"名前"`, `U+3000`) and one that
+/// starts with a Japanese word or particle, and the other way round; none
+/// beside Japanese punctuation. `["`flow` には", "`->`", "が必要です"]` →
+/// `` `flow` には `->` が必要です ``.
+pub fn ja_join(parts: &[&str]) -> String {
+    const TIGHT: &str = "、。，．「」『』（）［］・：(";
+    let ascii = |c: char| c.is_ascii_graphic() && c != '(';
+    let mut out = String::new();
+    for p in parts.iter().filter(|p| !p.is_empty()) {
+        if let (Some(l), Some(r)) = (out.chars().next_back(), p.chars().next()) {
+            let tight = TIGHT.contains(l) || TIGHT.contains(r) || l == ' ' || r == ' ';
+            if !tight && (ascii(l) != ascii(r)) {
+                out.push(' ');
+            }
+        }
+        out.push_str(p);
+    }
+    out
+}
+
+/// A date `YYYY-MM-DD` as Japanese legal prose writes it:
+/// `2021年(令和3年)9月1日`, with the era year from 1989-01-08 (平成) and
+/// 2019-05-01 (令和). Anything else is returned as it is (a date is
+/// checked where it is read; this only words one).
+pub fn date_ja(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return iso.to_string();
+    };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return iso.to_string();
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return iso.to_string();
+    }
+    let era = match (y, m, d) {
+        (2019, 5.., _) | (2020.., _, _) => Some(("令和", y - 2018)),
+        (1989, 1, 8..) | (1989, 2.., _) | (1990..=2019, _, _) => Some(("平成", y - 1988)),
+        _ => None,
+    };
+    match era {
+        Some((name, 1)) => format!("{y}年({name}元年){m}月{d}日"),
+        Some((name, n)) => format!("{y}年({name}{n}年){m}月{d}日"),
+        None => format!("{y}年{m}月{d}日"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn japanese_pieces_are_spaced_where_code_meets_words() {
+        assert_eq!(
+            ja_join(&[
+                "`flow` には",
+                "`->` か `<->`",
+                "が必要ですが、",
+                "`－＞`",
+                "があります"
+            ]),
+            "`flow` には `->` か `<->` が必要ですが、`－＞` があります"
+        );
+        assert_eq!(
+            ja_join(&[
+                "全角スペース (U+3000)",
+                "を",
+                "半角スペース",
+                "として読みました"
+            ]),
+            "全角スペース (U+3000) を半角スペースとして読みました"
+        );
+        assert_eq!(ja_join(&["利用目的", "が必要です"]), "利用目的が必要です");
+        assert_eq!(ja_join(&["「名前」", "は"]), "「名前」は");
+    }
+
+    #[test]
+    fn dates_in_japanese_prose() {
+        assert_eq!(date_ja("2021-09-01"), "2021年(令和3年)9月1日");
+        assert_eq!(date_ja("2019-05-01"), "2019年(令和元年)5月1日");
+        assert_eq!(date_ja("2019-04-30"), "2019年(平成31年)4月30日");
+        assert_eq!(date_ja("1989-01-08"), "1989年(平成元年)1月8日");
+        assert_eq!(date_ja("1989-01-07"), "1989年1月7日");
+        assert_eq!(date_ja("2024-12-04"), "2024年(令和6年)12月4日");
+        assert_eq!(date_ja("someday"), "someday");
+        assert_eq!(date_ja("2024-13-01"), "2024-13-01");
+    }
 
     #[test]
     fn long_lists_are_cut() {

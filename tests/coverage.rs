@@ -96,7 +96,10 @@ fn an_unexercised_mynumber_rule_is_listed() {
 
     for (lang, head) in [
         ("en", "mynumber rules no flow exercises:"),
-        ("ja", "どのフローも使っていない mynumber の規則:"),
+        (
+            "ja",
+            "どのフローも使っていない特定個人情報 (mynumber) の規則:",
+        ),
     ] {
         let o = mynaflow(&[
             "coverage",

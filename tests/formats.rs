@@ -1184,3 +1184,38 @@ fn sarif_of_bad_arguments_says_why() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+/// Under `--lang ja` every format words help as 「対処」 and notes, where
+/// it marks them, as 「注記」; none keeps the English `help:`, `note:`,
+/// `error[MN…]` or `warning[MN…]`, nor another Japanese word for them.
+#[test]
+fn every_format_words_help_and_notes_alike_in_japanese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for format in [
+        "human", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .current_dir(root)
+            .args(["check", "examples/vendor-proposal.myna", "--no-config"])
+            .args(["--color", "never", "--lang", "ja", "--format", format])
+            .output()
+            .expect("run mynaflow");
+        let text = String::from_utf8(out.stdout).expect("UTF-8 output");
+        for english in ["help:", "note:", "error[MN", "warning[MN"] {
+            assert!(!text.contains(english), "{format}: `{english}` in\n{text}");
+        }
+        for other in ["ヒント:", "修正:", "注:"] {
+            assert!(!text.contains(other), "{format}: `{other}` in\n{text}");
+        }
+        // The formats that show help at all show it under one word.
+        if !matches!(format, "concise" | "gitlab") {
+            assert!(text.contains("対処: "), "{format}:\n{text}");
+        }
+        if matches!(format, "sarif" | "junit") {
+            assert!(text.contains("注記: "), "{format}:\n{text}");
+        }
+        if format == "junit" {
+            assert!(text.contains(": エラー[MN104]: ") && text.contains(": 警告[MN303]: "));
+        }
+    }
+}

@@ -125,3 +125,29 @@ fn the_readme_shows_the_github_actions_workflow_as_it_is() {
     let end = start + readme[start..].find("```").expect("its block ends");
     assert_eq!(&readme[start..end], workflow);
 }
+
+/// The code tables of README.md and docs/codes/README.md give each code
+/// its severity and its titles as its explain pages head them (the pages
+/// are where a title is written; the tables are copies kept in step).
+#[test]
+fn the_code_tables_match_the_explain_pages() {
+    for path in ["README.md", "docs/codes/README.md"] {
+        let text = std::fs::read_to_string(path).expect(path);
+        for code in Code::ALL {
+            let row = text
+                .lines()
+                .find(|l| {
+                    l.starts_with(&format!("| [{code}]")) || l.starts_with(&format!("| {code} ("))
+                })
+                .unwrap_or_else(|| panic!("{path}: no row for {code}"));
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let title = code.title();
+            let want = [code.severity().as_str(), &title.en, &title.ja];
+            assert_eq!(
+                cells.get(2..5),
+                Some(&want[..]),
+                "{path}: the row of {code} is not its explain pages' severity and titles"
+            );
+        }
+    }
+}

@@ -66,7 +66,7 @@ fn human_output_in_both_languages() {
     }
     let (_, ja) = run(&["rules", "check", "--lang", "ja", "--color", "never"]);
     assert!(ja.contains(
-        "セクション 7(1) の根拠「番号法第19条第7号」は、2021-09-01 から「番号法第19条第8号」です"
+        "セクション 7(1) の根拠「番号法第19条第7号」は、2021年(令和3年)9月1日から「番号法第19条第8号」です"
     ));
     assert!(
         !ja.contains("7(1)項"),

@@ -339,7 +339,7 @@ pub fn run(o: &Options) -> u8 {
         return FAILURE;
     }
     if let Some(left) = &fix_left {
-        super::fix::report_left(left, o.unsafe_fixes, o.quiet);
+        super::fix::report_left(left, o.unsafe_fixes, o.quiet, lang);
     }
     let status = if !failures.is_empty() {
         FAILURE
@@ -636,15 +636,21 @@ fn statistics(report: &Report) -> String {
     let mut rows: Vec<(Code, usize)> = counts.into_iter().collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut out = String::new();
+    // The severity column is as wide as its widest word in this language
+    // (「エラー」 is six columns wide, 「警告」 four), so the titles line up.
+    use mynaflow::code::Severity;
+    use unicode_width::UnicodeWidthStr;
+    let word = |s| render::severity_word(s, report.lang);
+    let width = [Severity::Error, Severity::Warning]
+        .map(|s| word(s).width())
+        .into_iter()
+        .max()
+        .unwrap_or(0);
     for (code, n) in rows {
-        let severity = match (code.severity(), report.lang) {
-            (mynaflow::code::Severity::Error, Lang::En) => "error",
-            (mynaflow::code::Severity::Warning, Lang::En) => "warning",
-            (mynaflow::code::Severity::Error, Lang::Ja) => "エラー",
-            (mynaflow::code::Severity::Warning, Lang::Ja) => "警告",
-        };
+        let severity = word(code.severity());
+        let pad = " ".repeat(width.saturating_sub(severity.width()));
         out.push_str(&format!(
-            "{n:>6}  {code}  {severity}  {}\n",
+            "{n:>6}  {code}  {severity}{pad}  {}\n",
             code.title().get(report.lang)
         ));
     }

@@ -1,6 +1,6 @@
 //! `mynaflow coverage`: which `allow` rules the designs exercise, which none.
 
-use super::output::{fail, files, print_fatal, session};
+use super::output::{fail_in, files, print_fatal, session};
 use super::{Common, FAILURE, FINDINGS, OK, ReportFormat as Format};
 use mynaflow::code::Code;
 use mynaflow::coverage::Coverage;
@@ -43,7 +43,7 @@ pub fn run(
         let checked = match checked {
             Ok(c) => c,
             Err(e) => {
-                fail(&e);
+                fail_in(settings.lang, &mynaflow::oserror::in_both(&e));
                 failed = true;
                 continue;
             }
@@ -55,7 +55,11 @@ pub fn run(
                 .iter()
                 .any(|d| d.primary.file == checked.file && d.code == Code::MN005) => {}
             None => {
-                fail(&format!("{}: not UTF-8", f.display()));
+                let shown = mynaflow::escape::visible_owned(f.display().to_string());
+                fail_in(
+                    settings.lang,
+                    &mynaflow::text!("{shown}: not UTF-8"; "{shown}: UTF-8 ではありません"),
+                );
                 failed = true;
             }
             Some(a) if a.design.rulebook.is_none() => {
@@ -71,10 +75,12 @@ pub fn run(
                     })
                     .count();
                 if broken > 0 {
-                    eprintln!(
-                        "mynaflow: note: {} has {broken} syntax or name error(s) (see `mynaflow check`); flows that did not resolve exercise no rule",
-                        mynaflow::escape::visible(&f.display().to_string())
+                    let shown = mynaflow::escape::visible_owned(f.display().to_string());
+                    let note = mynaflow::text!(
+                        "mynaflow: note: {shown} has {broken} syntax or name error(s) (see `mynaflow check`); flows that did not resolve exercise no rule";
+                        "mynaflow: 注記: {shown} には構文または名前のエラーが {broken} 件あります (`mynaflow check` を参照)。名前を解決できないフローはどの規則も使いません"
                     );
+                    eprintln!("{}", note.get(settings.lang));
                 }
                 analyses.push(a);
             }
@@ -83,12 +89,21 @@ pub fn run(
     if failed {
         print_fatal(&s, settings.lang);
         if s.diagnostics.iter().any(|d| d.code == Code::MN013) {
-            fail("a design's rulebook could not be loaded, so its coverage cannot be measured");
+            fail_in(
+                settings.lang,
+                &mynaflow::text::Text::new(
+                    "a design's rulebook could not be loaded, so its coverage cannot be measured",
+                    "設計のルールブックを読み込めないため、カバレッジを測れません",
+                ),
+            );
         }
         return FAILURE;
     }
     if analyses.is_empty() {
-        fail("no design to measure");
+        fail_in(
+            settings.lang,
+            &mynaflow::text::Text::new("no design to measure", "測る設計がありません"),
+        );
         return FAILURE;
     }
     let coverages = s.timings.time("coverage", || Coverage::compute(&analyses));
@@ -112,7 +127,11 @@ pub fn run(
         .unwrap_or(100.0);
     match fail_under {
         Some(min) if percent < min => {
-            eprintln!("mynaflow: coverage {percent:.1}% is below --fail-under {min}%");
+            let below = mynaflow::text!(
+                "mynaflow: coverage {percent:.1}% is below --fail-under {min}%";
+                "mynaflow: カバレッジ {percent:.1}% が --fail-under の {min}% を下回っています"
+            );
+            eprintln!("{}", below.get(settings.lang));
             FINDINGS
         }
         _ => OK,

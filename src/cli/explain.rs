@@ -7,6 +7,14 @@ use mynaflow::code::Code;
 use mynaflow::text::Lang;
 use std::fmt::Write as _;
 
+/// A severity in the list of codes, padded to eight columns (a Japanese
+/// word is two columns a character).
+fn severity(s: mynaflow::code::Severity, lang: Lang) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let word = mynaflow::render::severity_word(s, lang);
+    format!("{word}{}", " ".repeat(8usize.saturating_sub(word.width())))
+}
+
 /// Prints the page of `code`, or without one the list of every code.
 pub fn run(code: Option<&str>, lang: Lang) -> u8 {
     let Some(code) = code else {
@@ -14,9 +22,9 @@ pub fn run(code: Option<&str>, lang: Lang) -> u8 {
         for c in Code::ALL {
             let _ = writeln!(
                 out,
-                "{}  {:<8} {}",
+                "{}  {} {}",
                 c.as_str(),
-                c.severity().as_str(),
+                severity(c.severity(), lang),
                 c.title().get(lang)
             );
         }

@@ -24,7 +24,7 @@ use mynaflow::session::{Analysis, Checked, Session};
 use mynaflow::source::SourceFile;
 use mynaflow::span::FileId;
 use mynaflow::tally::Hollow;
-use mynaflow::text::Text;
+use mynaflow::text::{Lang, Text};
 use mynaflow::timings::Timings;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -141,7 +141,7 @@ pub fn check_fixing(
         left.checks += 1;
         let fixed = rounds(&mut alone, path, &mut one, &fixing, |_| true, &mut left);
         left.again.merge(&alone.timings);
-        rulebook_fixed |= say_written(path, &fixed)?;
+        rulebook_fixed |= say_written(path, &fixed, settings.lang)?;
     }
     if rulebook_fixed {
         left.again.merge(&s.timings);
@@ -154,7 +154,7 @@ pub fn check_fixing(
     }
     let designs = |c: &Checked| c.analysis.is_some();
     let fixed = rounds(s, files, &mut checked, &fixing, designs, &mut left);
-    say_written(files, &fixed)?;
+    say_written(files, &fixed, settings.lang)?;
     if let Some(max) = cap {
         let start = Instant::now();
         // The findings past the cap are left unfreed: the command ends
@@ -466,7 +466,7 @@ fn write_each(
 /// Says each file the rounds fixed, in the files' order; the first that
 /// could not be written is the run's error, after every other is said.
 /// True when one was fixed.
-fn say_written(paths: &[PathBuf], fixed: &[Fixed]) -> Result<bool, Text> {
+fn say_written(paths: &[PathBuf], fixed: &[Fixed], lang: Lang) -> Result<bool, Text> {
     let mut failed = None;
     let mut any = false;
     for (path, f) in paths.iter().zip(fixed) {
@@ -477,7 +477,12 @@ fn say_written(paths: &[PathBuf], fixed: &[Fixed]) -> Result<bool, Text> {
         match done {
             Ok(()) => {
                 let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
-                eprintln!("mynaflow: fixed {} finding(s) in {shown}", f.applied);
+                let n = f.applied;
+                let said = mynaflow::text!(
+                    "mynaflow: fixed {n} finding(s) in {shown}";
+                    "mynaflow: {shown} の指摘 {n} 件を修正しました"
+                );
+                eprintln!("{}", said.get(lang));
             }
             Err(e) => {
                 failed.get_or_insert(e);
@@ -485,7 +490,7 @@ fn say_written(paths: &[PathBuf], fixed: &[Fixed]) -> Result<bool, Text> {
         }
     }
     match failed {
-        Some(e) => Err(Text::new(e.clone(), e.clone())),
+        Some(e) => Err(mynaflow::oserror::in_both(e)),
         None => Ok(any),
     }
 }
@@ -506,7 +511,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// After the check: says how many findings still have a fix that this
 /// run did not apply, and why (unsafe ones without `--unsafe-fixes`).
-pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool) {
+pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool, lang: Lang) {
     if quiet {
         return;
     }
@@ -516,22 +521,30 @@ pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool) {
         "mynaflow check --fix"
     };
     let overlapping = left.fixable - left.out_of_rounds;
+    let say = |t: Text| eprintln!("mynaflow: {}", t.get(lang));
     if left.out_of_rounds > 0 {
-        eprintln!(
-            "mynaflow: {} finding(s) still have a fix after {MAX_ROUNDS} rounds: run `{again}` again",
-            left.out_of_rounds
-        );
+        let n = left.out_of_rounds;
+        say(mynaflow::text!(
+            "{n} finding(s) still have a fix after {MAX_ROUNDS} rounds: run `{again}` again";
+            "{MAX_ROUNDS} 回繰り返した後も、修正のある指摘が {n} 件残っています。`{again}` をもう一度実行してください"
+        ));
     }
     if overlapping > 0 {
-        let kind = if unsafe_too { "a" } else { "a safe" };
-        eprintln!(
-            "mynaflow: {overlapping} finding(s) still have {kind} fix (they overlap another fix)"
-        );
+        let (en, ja) = if unsafe_too {
+            ("a", "修正")
+        } else {
+            ("a safe", "安全な修正")
+        };
+        say(mynaflow::text!(
+            "{overlapping} finding(s) still have {en} fix (they overlap another fix)";
+            "{ja}のある指摘が {overlapping} 件残っています (別の修正と重なる箇所です)"
+        ));
     }
     if left.only_unsafe > 0 {
-        eprintln!(
-            "mynaflow: {} finding(s) have an unsafe fix: review them, then run `mynaflow check --fix --unsafe-fixes`",
-            left.only_unsafe
-        );
+        let n = left.only_unsafe;
+        say(mynaflow::text!(
+            "{n} finding(s) have an unsafe fix: review them, then run `mynaflow check --fix --unsafe-fixes`";
+            "{n} 件の指摘には安全でない修正があります。内容を確認してから `mynaflow check --fix --unsafe-fixes` を実行してください"
+        ));
     }
 }

@@ -2,21 +2,24 @@
 //! With `--check`, nothing is written and a unified diff shows what would
 //! change.
 
-use super::output::{batches, fail};
+use super::output::{batches, fail_in};
 use super::stdout::{self, Lines};
 use super::{FAILURE, FINDINGS, OK};
 use mynaflow::fmt::Formatted;
 use mynaflow::input::{WalkOptions, walk};
 use mynaflow::session::in_order;
 use mynaflow::syntax::tokens::Copies;
+use mynaflow::text::{Lang, Text};
 use std::path::{Path, PathBuf};
 
 const BOM: &str = "\u{feff}";
 
-pub fn run(paths: &[PathBuf], check: bool) -> u8 {
+/// Lays out the designs and rulebooks under `paths` (with `check`, only
+/// says what would change), its messages in `lang`.
+pub fn run(paths: &[PathBuf], check: bool, lang: Lang) -> u8 {
     let walked = walk(paths, WalkOptions::default());
     if let Some(e) = walked.problems.first() {
-        fail(e);
+        fail_in(lang, &mynaflow::oserror::in_both(e));
         return FAILURE;
     }
     // `fmt` follows no link and writes through none: a link met in a
@@ -24,7 +27,11 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     // laid out where the walk meets it as a file).
     for link in &walked.not_followed {
         let shown = mynaflow::escape::visible(&link.display().to_string()).into_owned();
-        eprintln!("mynaflow: warning: {shown}: a symlink, not followed; not laid out");
+        let said = mynaflow::text!(
+            "mynaflow: warning: {shown}: a symlink, not followed; not laid out";
+            "mynaflow: 警告: {shown}: シンボリックリンクなので辿らず、整形しません"
+        );
+        eprintln!("{}", said.get(lang));
     }
     let files = walked.files;
     let mut changed = 0;
@@ -38,7 +45,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         // has its diff written as it is made (a large design's diff is as
         // large as the design).
         let diffed = check && batch.len() > 1;
-        let laid = in_order(batch, |f| lay_out(f, diffed));
+        let laid = in_order(batch, |f| lay_out(f, diffed, lang));
         // The files to rewrite, up to one that could not be laid out.
         let mut rewrites: Vec<(&PathBuf, String)> = Vec::new();
         let mut failed = None;
@@ -59,7 +66,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                 Laid::Diffed(diff) => {
                     changed += 1;
                     if let Err(e) = stdout::print(&diff) {
-                        return e.fail(super::lang(None));
+                        return e.fail(lang);
                     }
                     continue;
                 }
@@ -75,10 +82,16 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
                 match diff(f, body, &formatted) {
                     Ok(true) => {}
                     Ok(false) => {
-                        fail("cannot write the diff: formatting failed");
+                        fail_in(
+                            lang,
+                            &Text::new(
+                                "cannot write the diff: formatting failed",
+                                "差分を書き出せません: 整形に失敗しました",
+                            ),
+                        );
                         return FAILURE;
                     }
-                    Err(e) => return e.fail(super::lang(None)),
+                    Err(e) => return e.fail(lang),
                 }
             } else if bom.is_empty() {
                 rewrites.push((f, formatted.text));
@@ -93,23 +106,22 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
         let mut unwritten = None;
         for ((f, _), written) in rewrites.iter().zip(written) {
             match written {
-                Ok(()) => lines.say(&format!(
-                    "reformatted {}",
-                    mynaflow::escape::visible(&f.display().to_string())
-                )),
+                Ok(()) => lines.say(
+                    reformatted(&mynaflow::escape::visible(&f.display().to_string())).get(lang),
+                ),
                 Err(e) => {
-                    unwritten.get_or_insert(e);
+                    unwritten.get_or_insert(mynaflow::oserror::in_both(&e));
                 }
             }
         }
         if let Some(why) = unwritten.or(failed) {
-            fail(&why);
+            fail_in(lang, &why);
             return FAILURE;
         }
         // Files are rewritten only while what is rewritten can be said:
         // the run ends after the batch, as for a file not written.
         if let Some(e) = lines.failed() {
-            return e.fail(super::lang(None));
+            return e.fail(lang);
         }
     }
     if refused {
@@ -121,11 +133,16 @@ pub fn run(paths: &[PathBuf], check: bool) -> u8 {
     }
 }
 
+/// What `fmt` says of a file it rewrote.
+fn reformatted(shown: &str) -> Text {
+    mynaflow::text!("reformatted {shown}"; "{shown} を整形しました")
+}
+
 /// One file read and laid out; what to do with it is decided in order.
 enum Laid {
     /// It could not be read, is not UTF-8, or its diff could not be drawn:
     /// why (exit status 2).
-    Failed(String),
+    Failed(Text),
     /// The formatter would not lay it out: the line that says why.
     Refused(String),
     /// Already in the canonical layout.
@@ -142,19 +159,20 @@ enum Laid {
 }
 
 /// Reads `f` and lays it out; with `diffed`, draws the diff of a file
-/// laid out differently.
-fn lay_out(f: &Path, diffed: bool) -> Laid {
+/// laid out differently. Why it would not, in `lang`.
+fn lay_out(f: &Path, diffed: bool, lang: Lang) -> Laid {
     let text = match mynaflow::input::read_limited(f, mynaflow::session::MAX_FILE_BYTES)
         .map(mynaflow::source::utf8_owned)
     {
         Ok(Ok(t)) => t,
         Ok(Err(_)) => {
-            return Laid::Failed(format!(
-                "{}: not UTF-8 (see `mynaflow explain MN005`)",
-                f.display()
+            let shown = f.display();
+            return Laid::Failed(mynaflow::text!(
+                "{shown}: not UTF-8 (see `mynaflow explain MN005`)";
+                "{shown}: UTF-8 ではありません (`mynaflow explain MN005` を参照)"
             ));
         }
-        Err(e) => return Laid::Failed(e),
+        Err(e) => return Laid::Failed(mynaflow::oserror::in_both(&e)),
     };
     let bom = if text.starts_with(BOM) { BOM } else { "" };
     let body = &text[bom.len()..];
@@ -164,7 +182,10 @@ fn lay_out(f: &Path, diffed: bool) -> Laid {
             let mut drawn = String::new();
             match write_diff(&mut drawn, f, body, &formatted) {
                 Ok(()) => Laid::Diffed(drawn),
-                Err(_) => Laid::Failed("cannot write the diff: formatting failed".into()),
+                Err(_) => Laid::Failed(Text::new(
+                    "cannot write the diff: formatting failed",
+                    "差分を書き出せません: 整形に失敗しました",
+                )),
             }
         }
         Ok(formatted) => Laid::Changed {
@@ -172,7 +193,7 @@ fn lay_out(f: &Path, diffed: bool) -> Laid {
             text,
             formatted,
         },
-        Err(why) => Laid::Refused(format!("{}: {}", f.display(), why.get(super::lang(None)))),
+        Err(why) => Laid::Refused(format!("{}: {}", f.display(), why.get(lang))),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `mynaflow graph`: a picture of a design, in DOT or Mermaid; with
 //! `--reach ITEM`, where an item can go (also as JSON).
 
-use super::output::{fail, print_fatal, session};
+use super::output::{fail_in, print_fatal, session};
 use super::stdout;
 use super::{Common, FAILURE, OK};
 use clap::ValueEnum;
@@ -10,7 +10,7 @@ use mynaflow::model::{DataId, Design};
 use mynaflow::reach::{self, Reach};
 use mynaflow::render;
 use mynaflow::source::SourceFile;
-use mynaflow::text::Lang;
+use mynaflow::text::{Lang, Text};
 use std::path::Path;
 
 /// The picture's format.
@@ -40,51 +40,66 @@ pub fn run(a: &GraphArgs) -> u8 {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let lang = settings.lang;
     let checked = match s.check_path(a.file) {
         Ok(c) => c,
         Err(e) => {
-            fail(&e);
+            fail_in(lang, &mynaflow::oserror::in_both(&e));
             return FAILURE;
         }
     };
     let Some(analysis) = checked.analysis else {
-        print_fatal(&s, settings.lang);
-        fail(&format!(
-            "{} is not a design that can be drawn (not UTF-8, or a rulebook)",
-            a.file.display()
-        ));
+        print_fatal(&s, lang);
+        // A file name may hold any character.
+        let shown = mynaflow::escape::visible_owned(a.file.display().to_string());
+        fail_in(
+            lang,
+            &mynaflow::text!(
+                "{shown} is not a design that can be drawn (not UTF-8, or a rulebook)";
+                "{shown} は描ける設計ではありません (UTF-8 でないか、ルールブックです)"
+            ),
+        );
         return FAILURE;
     };
     let mynaflow::session::Analysis { design, graph, .. } = analysis;
     let owned = design;
     let design = &owned;
     let Some(rb) = design.rulebook.as_deref() else {
-        print_fatal(&s, settings.lang);
-        fail("the design's rulebook could not be loaded, so its roles and rules are unknown");
+        print_fatal(&s, lang);
+        fail_in(
+            lang,
+            &Text::new(
+                "the design's rulebook could not be loaded, so its roles and rules are unknown",
+                "設計のルールブックを読み込めないため、役割と規則が分かりません",
+            ),
+        );
         return FAILURE;
     };
     if let Some(item) = &a.options.item
         && find_item(design, item).is_none()
     {
-        fail(&unknown_item(design, item));
+        fail_in(lang, &unknown_item(design, item));
         return FAILURE;
     }
     if let Some(section) = &a.options.section
         && !rb.sections.iter().any(|x| &x.id == section)
     {
         let ids: Vec<&str> = rb.sections.iter().map(|x| x.id.as_str()).collect();
-        fail(&format!(
-            "the rulebook {} has no section `{section}` (sections: {})",
-            rb.name,
-            ids.join(", ")
-        ));
+        let (name, en, ja) = (&rb.name, ids.join(", "), ids.join("、"));
+        fail_in(
+            lang,
+            &mynaflow::text!(
+                "the rulebook {name} has no section `{section}` (sections: {en})";
+                "ルールブック {name} に「{section}」というセクションはありません (セクション: {ja})"
+            ),
+        );
         return FAILURE;
     }
     let reach = match &a.reach {
         Some(item) => match find_item(design, item) {
             Some(d) => Some(reach::reach(design, &graph, d)),
             None => {
-                fail(&unknown_item(design, item));
+                fail_in(lang, &unknown_item(design, item));
                 return FAILURE;
             }
         },
@@ -93,12 +108,17 @@ pub fn run(a: &GraphArgs) -> u8 {
     // The picture is drawn from the design and the findings, not from the
     // graph: freed before the diagram is built (a large design's peak).
     drop(graph);
-    let lang = settings.lang;
     let source = s.sources.get(checked.file);
     let out = match (a.format, &reach) {
         (GraphFormat::Json, Some(r)) => reach_json(design, r, source),
         (GraphFormat::Json, None) => {
-            fail("--format json needs --reach ITEM (the picture itself is DOT or Mermaid)");
+            fail_in(
+                lang,
+                &Text::new(
+                    "`--format json` needs `--reach ITEM` (the picture itself is DOT or Mermaid)",
+                    "`--format json` には `--reach ITEM` が必要です (図そのものは DOT か Mermaid で描きます)",
+                ),
+            );
             return FAILURE;
         }
         (format, reach) => {
@@ -158,11 +178,19 @@ fn find_item(design: &Design, name: &str) -> Option<DataId> {
         .find(|&d| mynaflow::names::key(&design.item(d).name) == want)
 }
 
-fn unknown_item(design: &Design, name: &str) -> String {
+/// Why `--item` or `--reach` names nothing, with the name meant if one
+/// is close.
+fn unknown_item(design: &Design, name: &str) -> Text {
     let names = design.data.iter().map(|d| d.name.as_str());
     match mynaflow::names::did_you_mean(name, names) {
-        Some(n) => format!("the design declares no data item `{name}` (did you mean `{n}`?)"),
-        None => format!("the design declares no data item `{name}`"),
+        Some(n) => mynaflow::text!(
+            "the design declares no data item `{name}` (did you mean `{n}`?)";
+            "設計にデータ項目「{name}」はありません (「{n}」の誤りではありませんか？)"
+        ),
+        None => mynaflow::text!(
+            "the design declares no data item `{name}`";
+            "設計にデータ項目「{name}」はありません"
+        ),
     }
 }
 
@@ -233,7 +261,7 @@ fn beyond_mermaid(links: usize, chars: usize, lang: Lang) {
     }
     let note = mynaflow::text!(
         "mynaflow: note: this Mermaid picture has {links} links and {chars} characters; Mermaid draws at most {MAX_EDGES} links and {MAX_TEXT} characters unless configured otherwise (GitHub keeps these limits): draw a part with --only mynumber, --item or --section, or use --format dot";
-        "mynaflow: 注意: この Mermaid の図はリンク {links} 本、{chars} 文字です。Mermaid は設定を変えない限りリンク {MAX_EDGES} 本、{MAX_TEXT} 文字までしか描きません (GitHub もこの上限です)。--only mynumber、--item、--section で一部を描くか、--format dot を使ってください"
+        "mynaflow: 注記: この Mermaid の図はリンク {links} 本、{chars} 文字です。Mermaid は設定を変えない限りリンク {MAX_EDGES} 本、{MAX_TEXT} 文字までしか描きません (GitHub もこの上限です)。--only mynumber、--item、--section で一部を描くか、--format dot を使ってください"
     );
     eprintln!("{}", note.get(lang));
 }

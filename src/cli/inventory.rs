@@ -1,7 +1,7 @@
 //! `mynaflow inventory FILE --format md|json`: the 特定個人情報 inventory
 //! and the records of exchanges, for the society's PIA.
 
-use super::output::{fail, print_fatal, session};
+use super::output::{fail_in, print_fatal, session};
 use super::{Common, FAILURE, OK};
 use clap::ValueEnum;
 use mynaflow::inventory::Inventory;
@@ -26,24 +26,36 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
     };
     // The inventory lists the verdicts and holdings the checks work out.
     s.keep_computed = true;
+    let lang = settings.lang;
     let checked = match s.check_path(file) {
         Ok(c) => c,
         Err(e) => {
-            fail(&e);
+            fail_in(lang, &mynaflow::oserror::in_both(&e));
             return FAILURE;
         }
     };
+    // A file name may hold any character.
+    let shown = mynaflow::escape::visible_owned(file.display().to_string());
     let Some(analysis) = checked.analysis else {
-        print_fatal(&s, settings.lang);
-        fail(&format!(
-            "{} is not a design (not UTF-8, or a rulebook)",
-            file.display()
-        ));
+        print_fatal(&s, lang);
+        fail_in(
+            lang,
+            &mynaflow::text!(
+                "{shown} is not a design (not UTF-8, or a rulebook)";
+                "{shown} は設計ではありません (UTF-8 でないか、ルールブックです)"
+            ),
+        );
         return FAILURE;
     };
     if analysis.design.rulebook.is_none() {
-        print_fatal(&s, settings.lang);
-        fail("the design's rulebook could not be loaded, so which data is 特定個人情報 is unknown");
+        print_fatal(&s, lang);
+        fail_in(
+            lang,
+            &mynaflow::text::Text::new(
+                "the design's rulebook could not be loaded, so which data is 特定個人情報 is unknown",
+                "設計のルールブックを読み込めないため、どのデータが特定個人情報なのか分かりません",
+            ),
+        );
         return FAILURE;
     }
     let errors = s
@@ -53,11 +65,11 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
         .map(|d| d.findings())
         .sum::<usize>();
     if errors > 0 {
-        // A file name may hold any character.
-        eprintln!(
-            "mynaflow: note: {} has {errors} error(s) (see `mynaflow check`); the inventory shows the design as written, flows with unresolved names left out",
-            mynaflow::escape::visible_owned(file.display().to_string())
+        let note = mynaflow::text!(
+            "mynaflow: note: {shown} has {errors} error(s) (see `mynaflow check`); the inventory shows the design as written, flows with unresolved names left out";
+            "mynaflow: 注記: {shown} にはエラーが {errors} 件あります (`mynaflow check` を参照)。棚卸しは書かれたとおりの設計を示し、名前を解決できないフローは含めていません"
         );
+        eprintln!("{}", note.get(lang));
     }
     // The renderers need the design, not its graph: freed once drawn from.
     let mynaflow::session::Analysis {

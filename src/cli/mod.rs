@@ -155,6 +155,9 @@ enum Command {
         /// Change nothing; print a diff and exit 1 if a file would be rewritten.
         #[arg(long)]
         check: bool,
+        /// Language of messages (default from LANG: ja* → ja, else en).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Run the language server on stdin/stdout (for editors).
     Lsp {
@@ -504,7 +507,11 @@ pub fn main() -> ExitCode {
             }
         }
         Command::Explain { code, lang: l } => explain::run(code.as_deref(), lang(l)),
-        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Fmt {
+            paths,
+            check,
+            lang: l,
+        } => fmt::run(&paths, check, lang(l)),
         Command::Lsp { lang: l } => lsp::run(lang(l)),
         Command::Completions { shell } => {
             // Drawn into memory: `generate` panics when its writer fails.

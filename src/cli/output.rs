@@ -50,13 +50,6 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
             }
             Err(_) => true,
         });
-    if let Some(c) = &config {
-        // Which settings the run follows is part of its result.
-        eprintln!(
-            "mynaflow: config: {}",
-            mynaflow::escape::visible(&c.path.display().to_string())
-        );
-    }
     let rules = common
         .rules
         .clone()
@@ -66,6 +59,12 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
         (None, Some(l)) => Lang::parse(l).unwrap_or_default(),
         (None, None) => super::lang(None),
     };
+    if let Some(c) = &config {
+        // Which settings the run follows is part of its result.
+        let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+        let said = mynaflow::text!("mynaflow: config: {shown}"; "mynaflow: 設定: {shown}");
+        eprintln!("{}", said.get(lang));
+    }
     Ok(Settings {
         rules,
         lang,
@@ -80,10 +79,16 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
 /// A session with the settings' rulebook (default `kenpo`), or the exit
 /// status when a rulebook named by `--rules` or the config cannot be used.
 pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), u8> {
-    try_session(common, paths).map_err(|reason| {
+    // Said in the config's language once it is read.
+    let settings = try_settings(common, paths).map_err(|reason| {
         fail_in(super::lang(common.lang), &reason);
         FAILURE
-    })
+    })?;
+    let s = try_session_for(&settings, None).map_err(|reason| {
+        fail_in(settings.lang, &reason);
+        FAILURE
+    })?;
+    Ok((s, settings))
 }
 
 /// [`session`], returning why there is none instead of printing it (the
@@ -114,19 +119,24 @@ pub fn try_session_for(
         && let Err(e) = s.load_rulebook(&source)
     {
         let diags = s.sorted_diagnostics();
+        // The summary counts the rulebook's file among those with findings.
+        let files: std::collections::HashSet<_> = diags.iter().map(|d| d.primary.file).collect();
         let report = mynaflow::render::Report {
             sources: &s.sources,
             diagnostics: &diags,
-            files: 0,
+            files: files.len(),
             checked: &[],
             lang: settings.lang,
         };
-        eprint!("{}", mynaflow::render::human::render(&report, false));
+        // A rulebook that is not there has no findings, nor a summary.
+        if !diags.is_empty() {
+            eprint!("{}", mynaflow::render::human::render(&report, false));
+        }
         let name = settings.rules.as_deref().unwrap_or("");
-        let why = e.to_string();
+        let why = e.words();
         return Err(mynaflow::text!(
-            "cannot use the rulebook {name}: {why}";
-            "ルールブック {name} を使えません: {}", oserror::to_ja(&why)
+            "cannot use the rulebook {name}: {}", why.en;
+            "ルールブック {name} を使えません: {}", why.ja
         ));
     }
     Ok(s)

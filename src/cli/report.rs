@@ -1,6 +1,6 @@
 //! `mynaflow report`: the HTML page for reviewers.
 
-use super::output::{fail, files, print_fatal, session};
+use super::output::{fail_in, files, print_fatal, session};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::code::{Code, Severity};
 use mynaflow::report::{self, Input, Shown};
@@ -30,7 +30,7 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
                 }
             }
             Err(e) => {
-                fail(&e);
+                fail_in(settings.lang, &mynaflow::oserror::in_both(&e));
                 unreadable = true;
             }
         }
@@ -55,17 +55,23 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
             .collect(),
         lang: settings.lang,
     });
+    // A file name may hold any character.
+    let shown = mynaflow::escape::visible_owned(output.display().to_string());
     if let Err(e) = std::fs::write(output, page) {
-        fail(&format!("{}: {e}", output.display()));
+        let why = mynaflow::text!(
+            "{shown}: {e}";
+            "{shown}: {}", mynaflow::oserror::describe_ja(&e)
+        );
+        fail_in(settings.lang, &why);
         return FAILURE;
     }
     let errors = mynaflow::diagnostic::count(&diags, Severity::Error);
     let warnings = mynaflow::diagnostic::count(&diags, Severity::Warning);
-    eprintln!(
-        "mynaflow: wrote {} ({} design(s), {errors} error(s), {warnings} warning(s))",
-        mynaflow::escape::visible_owned(output.display().to_string()),
-        drawn,
+    let wrote = mynaflow::text!(
+        "mynaflow: wrote {shown} ({drawn} design(s), {errors} error(s), {warnings} warning(s))";
+        "mynaflow: {shown} を書き出しました (設計 {drawn} 件、エラー {errors} 件、警告 {warnings} 件)"
     );
+    eprintln!("{}", wrote.get(settings.lang));
     if unreadable || rulebook_missing {
         FAILURE
     } else if errors > 0 {

@@ -1,6 +1,6 @@
 //! `mynaflow rules list|show`: the rulebook as a reader sees it.
 
-use super::output::{fail, fail_in, session};
+use super::output::{fail_in, session};
 use super::stdout::print_then;
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use mynaflow::model::{RuleId, Rulebook, SectionId};
@@ -14,12 +14,12 @@ fn load(common: &Common) -> Result<(Arc<Rulebook>, Lang), u8> {
     let (mut s, settings) = session(common, &[])?;
     let source = RulebookSource::named(settings.rules.as_deref().unwrap_or("kenpo"), None);
     let rb = s.load_rulebook(&source).map_err(|e| {
-        let why = e.to_string();
+        let why = e.words();
         fail_in(
             settings.lang,
             &mynaflow::text!(
-                "cannot load the rulebook: {why}";
-                "ルールブックを読み込めません: {}", mynaflow::oserror::to_ja(&why)
+                "cannot load the rulebook: {}", why.en;
+                "ルールブックを読み込めません: {}", why.ja
             ),
         );
         FAILURE
@@ -80,7 +80,7 @@ pub fn show(section: &str, common: &Common) -> u8 {
             lang,
             &mynaflow::text!(
                 "no section `{section}`; sections are: {ids}";
-                "「{section}」という節はありません。節: {ids}"
+                "「{section}」というセクションはありません。セクション: {ids}"
             ),
         );
         return FAILURE;
@@ -108,9 +108,10 @@ pub fn show(section: &str, common: &Common) -> u8 {
     let mut contractors = Vec::new();
     for c in &rb.contractors {
         if c.purposes.iter().any(|p| rb.purpose(*p).section == id) {
-            contractors.push(match c.role {
-                Some(_) => format!("role {}", c.legal_name),
-                None => c.legal_name.clone(),
+            contractors.push(match (c.role, lang) {
+                (Some(_), Lang::En) => format!("role {}", c.legal_name),
+                (Some(_), Lang::Ja) => format!("(役割) {}", c.legal_name),
+                (None, _) => c.legal_name.clone(),
             });
         }
     }
@@ -120,7 +121,8 @@ pub fn show(section: &str, common: &Common) -> u8 {
         } else {
             "contractors"
         };
-        let _ = writeln!(out, "  {head}: {}", contractors.join(", "));
+        let sep = if lang == Lang::Ja { "、" } else { ", " };
+        let _ = writeln!(out, "  {head}: {}", contractors.join(sep));
     }
     print_then(lang, &out, OK)
 }
@@ -146,7 +148,11 @@ pub fn check(names: &[String], format: Format, lang: Lang, color: bool, deny_war
             }
             Ok(_) | Err(RulebookError::Broken(_)) => {}
             Err(e) => {
-                fail(&format!("{}: {e}", source.display()));
+                let (name, why) = (source.display(), e.words());
+                fail_in(
+                    lang,
+                    &mynaflow::text!("{name}: {}", why.en; "{name}: {}", why.ja),
+                );
                 unusable = true;
             }
         }

@@ -3,7 +3,7 @@
 //! of roles allows the same, less or more, and which flows of a corpus
 //! change verdict.
 
-use super::output::{fail, fail_in};
+use super::output::fail_in;
 use super::{FAILURE, FINDINGS, LangArg, OK, ReportFormat as Format};
 use mynaflow::code::Code;
 use mynaflow::model::Rulebook;
@@ -60,19 +60,14 @@ pub fn run(o: &Options) -> u8 {
         }
         for (src, r) in sources.iter().zip(&loaded) {
             if let Err(e) = r {
-                let why = match e {
-                    RulebookError::NotFound => "not found".to_string(),
-                    RulebookError::Unreadable(why) => why.clone(),
-                    RulebookError::Broken(n) => format!("it has {n} error(s)"),
-                    RulebookError::NotARulebook => "it has no `rulebook` header".to_string(),
-                    RulebookError::NotAllowed => {
-                        "it is not one of the rulebooks allowed".to_string()
-                    }
-                };
-                fail(&format!(
-                    "cannot load the rulebook {}: {why}",
-                    src.display()
-                ));
+                let (name, why) = (src.display(), e.words());
+                fail_in(
+                    lang,
+                    &mynaflow::text!(
+                        "cannot load the rulebook {name}: {}", why.en;
+                        "ルールブック {name} を読み込めません: {}", why.ja
+                    ),
+                );
             }
         }
         return FAILURE;
@@ -89,7 +84,7 @@ pub fn run(o: &Options) -> u8 {
     if let Err(e) = spent.time("witnesses", || {
         witness::confirm(&mut gate, &sources[0], &sources[1])
     }) {
-        fail(&e);
+        fail_in(lang, &mynaflow::oserror::in_both(&e));
         return FAILURE;
     }
     let impact = if impact.is_empty() {
@@ -98,7 +93,7 @@ pub fn run(o: &Options) -> u8 {
         match rulediff::impact_timed(&sources[0], &sources[1], impact, s.name_copies, &mut spent) {
             Ok(i) => Some(i),
             Err(e) => {
-                fail(&e);
+                fail_in(lang, &mynaflow::oserror::in_both(&e));
                 return FAILURE;
             }
         }

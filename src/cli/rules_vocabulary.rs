@@ -140,18 +140,24 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
         "{} {} ({} {})",
         v.name,
         v.title.unwrap_or(""),
-        h("revised", "改訂"),
+        h("revised", "改定"),
         v.revised.unwrap_or("-")
     );
     let width = |names: &mut dyn Iterator<Item = usize>| names.max().unwrap_or(0);
-    let _ = writeln!(out, "\n{}:", h("roles", "ロール"));
+    let _ = writeln!(out, "\n{}:", h("roles", "役割"));
     let w = width(&mut v.roles.iter().map(|r| display_width(r.name)));
     for r in &v.roles {
+        // The kind a role is marked with, as the rulebook writes it; a
+        // role with no mark (JSON's `party`) shows none.
+        let kind = match r.kind {
+            "party" => "-",
+            k => k,
+        };
         let _ = writeln!(
             out,
             "  {}  {:<10}  {}",
             pad(r.name, w),
-            r.kind,
+            kind,
             r.label.unwrap_or("")
         );
     }
@@ -192,7 +198,11 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
         );
         stack.extend(children[i].iter().rev().map(|&k| (k, depth + 1)));
     }
-    let _ = writeln!(out, "\n{}:", h("purposes, by section", "利用目的 (節ごと)"));
+    let _ = writeln!(
+        out,
+        "\n{}:",
+        h("purposes, by section", "利用目的 (セクションごと)")
+    );
     for s in &v.sections {
         let mark = if s.mynumber { " [mynumber]" } else { "" };
         let _ = writeln!(out, "  {}{mark} {}", s.id, s.title.unwrap_or(""));
@@ -210,11 +220,16 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
             "\n{}:",
             h("contractors (register)", "委託先 (別表(1))")
         );
-        for c in &v.contractors {
+        for (c, registered) in v.contractors.iter().zip(&rb.contractors) {
             let sep = if lang == Lang::Ja { "、" } else { ", " };
+            // A `contractor role` row registers a role, not a company.
+            let role = match registered.role {
+                Some(_) => h("(role) ", "(役割) "),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {}  {} {}",
+                "  {role}{}  {} {}",
                 c.legal_name,
                 h("for", "目的:"),
                 c.purposes.join(sep)
@@ -253,12 +268,12 @@ pub fn show(format: ReportFormat, common: &Common) -> u8 {
     let rb = match s.load_rulebook(&RulebookSource::named(name, None)) {
         Ok(rb) => rb,
         Err(e) => {
-            let why = e.to_string();
+            let why = e.words();
             fail_in(
                 settings.lang,
                 &mynaflow::text!(
-                    "cannot load the rulebook {name}: {why}";
-                    "ルールブック {name} を読み込めません: {}", mynaflow::oserror::to_ja(&why)
+                    "cannot load the rulebook {name}: {}", why.en;
+                    "ルールブック {name} を読み込めません: {}", why.ja
                 ),
             );
             return FAILURE;

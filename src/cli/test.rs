@@ -84,8 +84,13 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     let lang = settings.lang;
     let mut out = String::new();
     let mut spent = Timings::default();
+    let shown = path.display().to_string();
     let failed = |mut out: String, spent: Timings, why: &str| {
-        put(&mut out, &format!("FAIL {}: {why}", path.display()));
+        let why = mynaflow::oserror::in_both(why);
+        put(
+            &mut out,
+            &format!("{}: {}", failed_word(lang, &shown), why.get(lang)),
+        );
         Tested {
             passed: false,
             lines: out,
@@ -107,9 +112,9 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     let expected = match expectations(source) {
         Ok(e) => e,
         Err(errors) => {
-            put(&mut out, &format!("FAIL {}", path.display()));
+            put(&mut out, &failed_word(lang, &shown));
             for e in errors {
-                put(&mut out, &format!("  {e}"));
+                put(&mut out, &format!("  {}", e.get(lang)));
             }
             return Ok(Tested {
                 passed: false,
@@ -126,8 +131,8 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     let m = compare(&expected, &got);
     spent.add("compare", start.elapsed());
     if m.is_empty() {
-        let (shown, n) = (path.display(), expected.len());
-        let ok = mynaflow::text!("ok   {shown} ({n} expected)"; "ok   {shown} (期待 {n} 件)");
+        let n = expected.len();
+        let ok = mynaflow::text!("ok   {shown} ({n} expected)"; "成功 {shown} (期待 {n} 件)");
         put(&mut out, ok.get(lang));
         return Ok(Tested {
             passed: true,
@@ -135,13 +140,13 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
             spent,
         });
     }
-    put(&mut out, &format!("FAIL {}", path.display()));
+    put(&mut out, &failed_word(lang, &shown));
     for (line, code) in m.missing.iter().take(MAX_LISTED) {
         put(
             &mut out,
             mynaflow::text!(
                 "  - line {line}: {code} expected, not reported";
-                "  - {line} 行: {code} を期待しましたが、報告されていません"
+                "  - {line} 行目: {code} を期待しましたが、報告されていません"
             )
             .get(lang),
         );
@@ -166,7 +171,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
             &mut out,
             mynaflow::text!(
                 "  + line {line}: {code} reported, not expected{msg}";
-                "  + {line} 行: {code} が期待されずに報告されました{msg}"
+                "  + {line} 行目: {code} が期待されずに報告されました{msg}"
             )
             .get(lang),
         );
@@ -183,6 +188,14 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
         lines: out,
         spent,
     })
+}
+
+/// The line that says a file failed: `FAIL path`, 「失敗 path」 (as wide
+/// as `ok   `, 「成功 」, so the paths line up).
+pub(super) fn failed_word(lang: Lang, shown: &str) -> String {
+    mynaflow::text!("FAIL {shown}"; "失敗 {shown}")
+        .get(lang)
+        .to_string()
 }
 
 /// Differences of each kind listed for one file, at most: a design of a

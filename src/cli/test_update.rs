@@ -79,9 +79,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 }
                 Annotated::Unannotatable(errors) => {
                     failed += 1;
-                    lines.say(&format!("FAIL {shown}"));
+                    lines.say(&super::test::failed_word(lang, &shown));
                     for e in errors {
-                        lines.say(&format!("  {}", visible(&e)));
+                        lines.say(&format!("  {}", visible(e.get(lang))));
                     }
                 }
             }
@@ -121,7 +121,7 @@ enum Annotated {
     /// Its text with the annotations rewritten.
     Rewritten(String),
     /// Its annotations could not be rewritten: why, line by line.
-    Unannotatable(Vec<String>),
+    Unannotatable(Vec<Text>),
 }
 
 /// Checks `path` in a session of its own, as `mynaflow test` does, and

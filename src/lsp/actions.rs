@@ -84,7 +84,7 @@ pub fn code_actions(
         );
         let title = Text::new(
             format!("suppress {} with a reason", d.code.as_str()),
-            format!("{} を理由付きで抑止する", d.code.as_str()),
+            format!("{} を理由付きで抑制する", d.code.as_str()),
         );
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: title.get(lang).to_string(),

@@ -49,7 +49,7 @@ pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
             s.push_str(&if d.is_mynumber(id) {
                 t(
                     "特定個人情報 (My Number data): checked against the `mynumber` rules (MN1xx)",
-                    "特定個人情報です。mynumber の規則 (MN1xx) で検査します",
+                    "特定個人情報です。特定個人情報 (mynumber) の規則で検査します (MN1xx)",
                 )
             } else {
                 t(
@@ -111,7 +111,7 @@ pub fn purpose_text(rb: &Rulebook, id: PurposeId, lang: Lang) -> String {
     if let Some(l) = &p.label {
         out.push_str(&format!("\n\n「{l}」"));
     }
-    out.push_str(&format!("\n\n{} {}", t("section", "節"), s.id));
+    out.push_str(&format!("\n\n{} {}", t("section", "セクション"), s.id));
     if let Some(title) = &s.title {
         out.push_str(&format!(" — {title}"));
     }
@@ -176,7 +176,7 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
                 "✘ `{item}`: {}",
                 t(
                     "no rule of a mynumber section covers this category (MN101)",
-                    "この区分を扱う mynumber の規則がありません (MN101)"
+                    "この区分を扱う特定個人情報 (mynumber) の規則がありません (MN101)"
                 )
             ),
             MyNumberVerdict::Refused(MyNumberRefusal::WrongParties(_)) => format!(

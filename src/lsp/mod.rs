@@ -444,7 +444,11 @@ impl Server<'_> {
                     message.push_str(&format!("\n{}", n.get(self.lang)));
                 }
                 if let Some(h) = &d.help {
-                    message.push_str(&format!("\nhelp: {}", h.get(self.lang)));
+                    message.push_str(&format!(
+                        "\n{}: {}",
+                        crate::render::help_word(self.lang),
+                        h.get(self.lang)
+                    ));
                 }
                 let related: Vec<DiagnosticRelatedInformation> = d
                     .labels

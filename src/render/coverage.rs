@@ -107,7 +107,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
                 "{}",
                 t(
                     "The rulebook has no mynumber rules.",
-                    "このルールブックに mynumber の規則はありません。"
+                    "このルールブックに特定個人情報 (mynumber) の規則はありません。"
                 )
             );
         } else if unused.is_empty() {
@@ -116,7 +116,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
                 "{}",
                 t(
                     "Every mynumber rule is exercised.",
-                    "mynumber の規則はすべて使われています。"
+                    "特定個人情報 (mynumber) の規則はすべて使われています。"
                 )
             );
         } else {
@@ -125,7 +125,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
                 "{}",
                 t(
                     "mynumber rules no flow exercises:",
-                    "どのフローも使っていない mynumber の規則:"
+                    "どのフローも使っていない特定個人情報 (mynumber) の規則:"
                 )
             );
             for r in unused {
@@ -136,7 +136,10 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
         }
         let (all, my) = (
             t("Rules exercised:", "使われた規則:"),
-            t("mynumber rules exercised:", "使われた mynumber の規則:"),
+            t(
+                "mynumber rules exercised:",
+                "使われた特定個人情報 (mynumber) の規則:",
+            ),
         );
         let width = all.width().max(my.width());
         let pad = |s: &str| format!("{s}{}", " ".repeat(width - s.width()));

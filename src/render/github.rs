@@ -174,10 +174,9 @@ fn command(report: &Report, d: &Diagnostic, out: &mut String) {
     props.push(("title", d.code.as_str().to_string()));
     let mut message = visible(d.message.get(lang)).into_owned();
     if let Some(h) = &d.help {
-        message.push_str(match lang {
-            Lang::En => "\nhelp: ",
-            Lang::Ja => "\nヒント: ",
-        });
+        message.push('\n');
+        message.push_str(super::help_word(lang));
+        message.push_str(": ");
         message.push_str(&visible(h.get(lang)));
     }
     out.push_str("::");

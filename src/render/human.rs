@@ -201,10 +201,7 @@ pub fn write<W: Write + ?Sized>(
             .map(|n| visible(n.get(lang)).into_owned())
             .collect();
         if let Some(h) = &d.help {
-            let help = match lang {
-                crate::text::Lang::En => "help",
-                crate::text::Lang::Ja => "対処",
-            };
+            let help = super::help_word(lang);
             notes.push(format!("{help}: {}", visible(h.get(lang))));
         }
         let cs = CsDiagnostic::new(match d.severity {
@@ -294,11 +291,12 @@ impl<'a, W> Localized<'a, W> {
 
 /// The header word codespan writes for a severity, in Japanese.
 fn severity_ja(word: &[u8]) -> Option<&'static str> {
+    use crate::text::Lang::Ja;
     match word {
-        b"error" => Some("エラー"),
-        b"warning" => Some("警告"),
-        b"note" => Some("注記"),
-        b"help" => Some("対処"),
+        b"error" => Some(super::severity_word(Severity::Error, Ja)),
+        b"warning" => Some(super::severity_word(Severity::Warning, Ja)),
+        b"note" => Some(super::note_word(Ja)),
+        b"help" => Some(super::help_word(Ja)),
         b"bug" => Some("内部エラー"),
         _ => None,
     }

@@ -62,8 +62,9 @@ struct Names {
     items: Pieces,
     /// Per purpose of the rulebook: its name.
     purposes: Pieces,
-    /// Per section of the rulebook, two values: its id, its citation (or
-    /// `null`).
+    /// Per section of the rulebook, three values: its id, its citation (or
+    /// `null`), and what that citation is now if a later amendment
+    /// renumbered it (or `null`; MN601's table).
     sections: Pieces,
 }
 
@@ -90,9 +91,11 @@ impl Names {
         for p in &rb.purposes {
             push_json(&mut n.purposes, Some(&p.name));
         }
-        for s in &rb.sections {
+        for (i, s) in rb.sections.iter().enumerate() {
             push_json(&mut n.sections, Some(&s.id));
             push_json(&mut n.sections, s.basis.as_deref());
+            let now = crate::rulecheck::section_citation(rb, SectionId::new(i as u32));
+            push_json(&mut n.sections, now.as_ref().map(|r| r.new.as_str()));
         }
         n
     }
@@ -217,7 +220,7 @@ impl<'a> Draw<'a> {
         p.number(line + 1);
     }
 
-    /// `{allowed, section, citation, code}`.
+    /// `{allowed, section, citation, current_citation, code}`.
     fn basis(&self, p: &mut Pretty, b: &Basis) {
         p.begin_object();
         match b {
@@ -226,13 +229,17 @@ impl<'a> Draw<'a> {
                 p.key("allowed");
                 p.bool(true);
                 p.key("section");
-                Self::put(p, &self.names.sections, 2 * s.index(), || {
+                Self::put(p, &self.names.sections, 3 * s.index(), || {
                     Some(&self.rb.section(s).id)
                 });
                 p.key("citation");
-                Self::put(p, &self.names.sections, 2 * s.index() + 1, || {
+                Self::put(p, &self.names.sections, 3 * s.index() + 1, || {
                     self.rb.section(s).basis.as_deref()
                 });
+                // Made for every section with the names: nothing to fall
+                // back on.
+                p.key("current_citation");
+                Self::put(p, &self.names.sections, 3 * s.index() + 2, || None);
                 p.key("code");
                 p.null();
             }
@@ -242,6 +249,8 @@ impl<'a> Draw<'a> {
                 p.key("section");
                 p.null();
                 p.key("citation");
+                p.null();
+                p.key("current_citation");
                 p.null();
                 p.key("code");
                 p.str(code.as_str());
@@ -516,10 +525,15 @@ mod tests {
             assert_eq!(names.purposes.get(i).unwrap(), json(Some(&p.name)));
         }
         for (i, s) in rb.sections.iter().enumerate() {
-            assert_eq!(names.sections.get(2 * i).unwrap(), json(Some(&s.id)));
+            assert_eq!(names.sections.get(3 * i).unwrap(), json(Some(&s.id)));
             assert_eq!(
-                names.sections.get(2 * i + 1).unwrap(),
+                names.sections.get(3 * i + 1).unwrap(),
                 json(s.basis.as_deref())
+            );
+            let now = crate::rulecheck::section_citation(rb, SectionId::new(i as u32));
+            assert_eq!(
+                names.sections.get(3 * i + 2).unwrap(),
+                json(now.as_ref().map(|r| r.new.as_str()))
             );
         }
         assert_eq!(names.actors.get(design.actors.len()), None);

@@ -70,7 +70,8 @@ struct Cells {
     /// Per purpose of the rulebook: its name's cell.
     purposes: Pieces,
     /// Per section of the rulebook: what the basis column says of a rule
-    /// of it.
+    /// of it (its id as the rulebook, and so the notice, numbers it, its
+    /// citation as written, and what that is now if renumbered).
     sections: Pieces,
 }
 
@@ -114,22 +115,22 @@ impl Cells {
         for p in &rb.purposes {
             cells.purposes.push(|t| t.push_str(&cell(&p.name)));
         }
-        for s in &rb.sections {
+        for (i, s) in rb.sections.iter().enumerate() {
+            let now = crate::rulecheck::section_citation(rb, SectionId::new(i as u32));
+            let now_is = t(lang, "; now ", "。現在は");
             cells.sections.push(|t| {
                 let id = cell(&s.id);
-                match lang {
-                    Lang::En => {
-                        t.push_str("section ");
-                        t.push_str(&id);
-                    }
-                    Lang::Ja => {
-                        t.push_str(&id);
-                        t.push('項');
-                    }
+                if lang == Lang::En {
+                    t.push_str("section ");
                 }
+                t.push_str(&id);
                 if let Some(b) = &s.basis {
                     t.push_str(" (");
                     t.push_str(&cell(b));
+                    if let Some(n) = &now {
+                        t.push_str(now_is);
+                        t.push_str(&cell(&n.new));
+                    }
                     t.push(')');
                 }
             });
@@ -486,6 +487,34 @@ fn intro(doc: &Draw, out: &mut Out) {
             });
         }
         let _ = writeln!(out, "- {}: {s}", t(lang, "Rulebook", "ルールブック"));
+        // A citation the notice, and so the rulebook, still writes with a
+        // number a later amendment changed: the basis column says what it
+        // is now, and this line since when and by what.
+        let mut renumbered: Vec<crate::rulecheck::Renumbered> = Vec::new();
+        for i in 0..rb.sections.len() {
+            if let Some(r) = crate::rulecheck::section_citation(rb, SectionId::new(i as u32))
+                && !renumbered.iter().any(|x| x.old == r.old && x.new == r.new)
+            {
+                renumbered.push(r);
+            }
+        }
+        for r in &renumbered {
+            let (old, new, source) = (cell(&r.old), cell(&r.new), cell(&r.source));
+            let _ = writeln!(
+                out,
+                "- {}",
+                match lang {
+                    Lang::En => format!(
+                        "Citations: the rulebook cites {old} as its notice does; that provision has been {new} since {} ({source})",
+                        cell(&r.since)
+                    ),
+                    Lang::Ja => format!(
+                        "根拠の引用: ルールブックは公表文どおり{old}と引用しています。この規定は{}から{new}です ({source})",
+                        crate::text::date_ja(&r.since)
+                    ),
+                }
+            );
+        }
     }
     let items: usize = inv.systems.iter().map(|s| s.holdings.len()).sum();
     let _ = writeln!(
@@ -498,7 +527,7 @@ fn intro(doc: &Draw, out: &mut Out) {
                 inv.records.len()
             ),
             Lang::Ja => format!(
-                "特定個人情報を保有するシステム {} (保有 {items} 件)、中継を経由する提供 {} 件 (グループ (6.1) の送り手それぞれからの提供で、双方が記録を残す)",
+                "特定個人情報を保有するシステム: {} (保有 {items} 件)、中継を経由する提供: {} 件 (グループ (6.1) の送り手それぞれからの提供で、双方が記録を残す)",
                 inv.systems.len(),
                 inv.records.len()
             ),
@@ -896,7 +925,7 @@ fn records(doc: &Draw, out: &mut Out) {
         t(
             lang,
             "Senders whose data meets at a carrier and goes on together form a group, listed once in 6.1 with each sender's route to the carrier (a sender that names its carriers with `via` in one flow stands alone, its route in 6.2). When a group's data is carried on to another carrier, the group there includes it (\"every sender of S1\", with the route from S1's carrier): a sender is listed once, where its data first meets others, however many carriers it reaches. A group's senders are those listed and those of the groups it includes; its receivers, those listed and those of the groups that include it. Each exchange in 6.2 names its group and its receiver: every sender of the group with that receiver is one provision, and both the sender and the receiver keep a record of it. So every (sender, receiver) pair is an exchange's receiver with each sender of its group, and no pair is left out.",
-            "中継で合流して一緒に送られる送り手はグループとして 6.1 に一度だけ、各送り手の中継までの経路とともに掲げます (一つの流れに `via` で中継を書いた送り手は単独で、経路は 6.2 にあります)。グループのデータがさらに別の中継へ送られるときは、その中継のグループがそれを含みます (「S1 の各送り手」と S1 の中継からの経路)。送り手は、いくつの中継に届いても、最初に他の送り手と合流するグループに一度だけ掲げます。グループの送り手は、掲げた送り手と、含むグループの送り手です。受け手は、掲げた受け手と、そのグループを含むグループの受け手です。6.2 の各提供はグループと受け手を示し、グループの送り手それぞれとその受け手の組が一つの提供で、送り手と受け手の双方が情報提供等の記録を作成し保存します。すべての (送り手, 受け手) の組は、提供の受け手とそのグループの各送り手の組として漏れなく読み取れます。"
+            "中継で合流して一緒に送られる送り手を、グループとしてまとめて示します。\n\n- グループは 6.1 に一度だけ、各送り手から中継までの経路とともに掲げます。一つのフローに `via` で中継を書いた送り手は単独で扱い、その経路は 6.2 にあります。\n- グループのデータがさらに別の中継へ送られるときは、その先の中継のグループが元のグループを含みます。含まれるグループは「S1 の各送り手」のように示し、S1 の中継からの経路を添えます。\n- 送り手は、いくつの中継に届いても、最初に他の送り手と合流したグループにだけ掲げます。\n- グループの送り手とは、そこに掲げた送り手と、そのグループが含むグループの送り手です。グループの受け手とは、そこに掲げた受け手と、そのグループを含むグループの受け手です。\n- 6.2 の各提供は、グループと受け手を示します。グループの送り手一つとその受け手の組が一件の提供で、送り手と受け手の双方が情報提供等の記録を作成し、保存します。\n- したがって、すべての送り手と受け手の組が、6.2 の提供の受け手とそのグループの各送り手の組として漏れなく読み取れます。"
         )
     );
     let _ = writeln!(
@@ -1117,11 +1146,17 @@ pub(super) mod tests {
                 assert_eq!(cells.purposes.get(i).unwrap(), cell(&p.name));
             }
             for (i, s) in rb.sections.iter().enumerate() {
-                let want = match (&s.basis, lang) {
-                    (Some(b), Lang::En) => format!("section {} ({})", cell(&s.id), cell(b)),
-                    (Some(b), Lang::Ja) => format!("{}項 ({})", cell(&s.id), cell(b)),
+                let now = crate::rulecheck::section_citation(rb, SectionId::new(i as u32));
+                let b = s.basis.as_ref().map(|b| match (&now, lang) {
+                    (Some(n), Lang::En) => format!("{}; now {}", cell(b), cell(&n.new)),
+                    (Some(n), Lang::Ja) => format!("{}。現在は{}", cell(b), cell(&n.new)),
+                    (None, _) => cell(b),
+                });
+                let want = match (b, lang) {
+                    (Some(b), Lang::En) => format!("section {} ({b})", cell(&s.id)),
+                    (Some(b), Lang::Ja) => format!("{} ({b})", cell(&s.id)),
                     (None, Lang::En) => format!("section {}", cell(&s.id)),
-                    (None, Lang::Ja) => format!("{}項", cell(&s.id)),
+                    (None, Lang::Ja) => cell(&s.id),
                 };
                 assert_eq!(cells.sections.get(i).unwrap(), want);
             }

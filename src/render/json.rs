@@ -137,7 +137,7 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     let p = report.position(d.primary);
     let mut notes: Vec<String> = d.notes.iter().map(|n| n.get(lang).to_string()).collect();
     if let Some(h) = &d.help {
-        notes.push(format!("help: {}", h.get(lang)));
+        notes.push(format!("{}: {}", super::help_word(lang), h.get(lang)));
     }
     JsonDiagnostic {
         code: d.code.as_str(),

@@ -123,7 +123,7 @@ fn describe(report: &Report, d: &Diagnostic) -> String {
     let mut s = format!(
         "{}: {}[{}]: {}\n",
         at(d.primary),
-        d.severity.as_str(),
+        super::severity_word(d.severity, lang),
         d.code,
         visible(d.message.get(lang))
     );
@@ -134,10 +134,10 @@ fn describe(report: &Report, d: &Diagnostic) -> String {
         let _ = writeln!(s, "  {}: {}", at(l.span), visible(l.message.get(lang)));
     }
     for n in &d.notes {
-        let _ = writeln!(s, "  note: {}", visible(n.get(lang)));
+        let _ = writeln!(s, "  {}: {}", super::note_word(lang), visible(n.get(lang)));
     }
     if let Some(h) = &d.help {
-        let _ = writeln!(s, "  help: {}", visible(h.get(lang)));
+        let _ = writeln!(s, "  {}: {}", super::help_word(lang), visible(h.get(lang)));
     }
     s
 }

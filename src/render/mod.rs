@@ -24,6 +24,34 @@ use crate::source::SourceMap;
 use crate::span::{FileId, Span};
 use crate::text::Lang;
 
+/// The word before a finding's help, in every format that marks it:
+/// `help`, 「対処」.
+pub fn help_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "help",
+        Lang::Ja => "対処",
+    }
+}
+
+/// The word before a finding's note, in every format that marks one:
+/// `note`, 「注記」.
+pub fn note_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "note",
+        Lang::Ja => "注記",
+    }
+}
+
+/// A severity as text for people shows it: `error`, `warning`; 「エラー」,
+/// 「警告」 (machine fields keep [`Severity::as_str`]).
+pub fn severity_word(severity: Severity, lang: Lang) -> &'static str {
+    match (severity, lang) {
+        (_, Lang::En) => severity.as_str(),
+        (Severity::Error, Lang::Ja) => "エラー",
+        (Severity::Warning, Lang::Ja) => "警告",
+    }
+}
+
 /// The text of a renderer that writes as it draws (`write`), drawn into
 /// memory: for a caller that wants a `String`. Writing to memory fails
 /// only where serializing does; `failed` gives the text then.

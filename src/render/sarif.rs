@@ -487,17 +487,15 @@ fn message(report: &Report, d: &Diagnostic) -> String {
     let lang = report.lang;
     let mut text = escape_brackets(&visible(d.message.get(lang)));
     for n in &d.notes {
-        text.push_str(match lang {
-            Lang::En => "\nnote: ",
-            Lang::Ja => "\n注: ",
-        });
+        text.push('\n');
+        text.push_str(super::note_word(lang));
+        text.push_str(": ");
         text.push_str(&escape_brackets(&visible(n.get(lang))));
     }
     if let Some(h) = &d.help {
-        text.push_str(match lang {
-            Lang::En => "\nhelp: ",
-            Lang::Ja => "\nヒント: ",
-        });
+        text.push('\n');
+        text.push_str(super::help_word(lang));
+        text.push_str(": ");
         text.push_str(&escape_brackets(&visible(h.get(lang))));
     }
     for (i, l) in d.labels.iter().take(MAX_RELATED).enumerate() {

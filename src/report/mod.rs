@@ -201,7 +201,7 @@ fn finding(
         let _ = write!(
             out,
             r#"<p class="rule"><span class="k">{}</span> {}"#,
-            t(lang, "Rule:", "ルール:"),
+            t(lang, "Rule:", "規則:"),
             html(&r.section)
         );
         if let Some(b) = &r.basis {
@@ -220,7 +220,7 @@ fn finding(
         let _ = write!(
             out,
             r#"<p class="help"><span class="k">{}</span> {}</p>"#,
-            t(lang, "Fix:", "修正:"),
+            t(lang, "Fix:", "対処:"),
             html(h.get(lang))
         );
     }
@@ -544,7 +544,7 @@ pub fn render(input: Input) -> String {
         let _ = write!(
             out,
             r#"</select></label> <label>{st} <select name="sect"><option value="">{all}</option>"#,
-            st = t(lang, "Section", "別表の項"),
+            st = t(lang, "Section", "セクション"),
             all = t(lang, "(all)", "(すべて)"),
         );
         for s in &sections {
@@ -674,13 +674,13 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
     let _ = write!(
         out,
         r#"<details class="coverage"><summary>{} — {} {}, {} {}</summary><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
-        t(lang, "Rule coverage", "ルールの網羅率"),
-        t(lang, "all rules", "全ルール"),
+        t(lang, "Rule coverage", "規則の網羅率"),
+        t(lang, "all rules", "すべての規則"),
         pct(c.total()),
-        t(lang, "My Number rules", "特定個人情報のルール"),
+        t(lang, "My Number rules", "特定個人情報の規則"),
         pct(c.mynumber()),
         t(lang, "Section", "セクション"),
-        t(lang, "Rule", "ルール"),
+        t(lang, "Rule", "規則"),
         t(lang, "Exercised by", "使っているフロー"),
         t(lang, "Basis", "根拠"),
     );

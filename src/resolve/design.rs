@@ -544,9 +544,10 @@ impl Resolver<'_> {
             match stmt {
                 Stmt::Actor(a) => {
                     if let Err(first) = entered {
-                        let first = self.design.actor(ActorId::new(first)).name_span;
+                        let first = self.design.actor(ActorId::new(first));
+                        let (span, name) = (first.name_span, first.name.as_str());
                         self.diags.push_made(Code::MN011, a.name.span, || {
-                            duplicate(Kind::Actor, &a.name, first)
+                            duplicate(Kind::Actor, &a.name, span, name)
                         });
                         continue;
                     }
@@ -562,9 +563,10 @@ impl Resolver<'_> {
                 }
                 Stmt::Data(d) => {
                     if let Err(first) = entered {
-                        let first = self.design.item(DataId::new(first)).name_span;
+                        let first = self.design.item(DataId::new(first));
+                        let (span, name) = (first.name_span, first.name.as_str());
                         self.diags.push_made(Code::MN011, d.name.span, || {
-                            duplicate(Kind::Data, &d.name, first)
+                            duplicate(Kind::Data, &d.name, span, name)
                         });
                         continue;
                     }

@@ -363,12 +363,12 @@ fn undefined_suggesting(
         Likeness::Abbreviates => {
             d = d.with_help(
                 text!("did you mean `{s}`? (`{}` would abbreviate it)", name.text;
-                                  "「{s}」の略ではありませんか?"),
+                                  "「{s}」の略ではありませんか？"),
             );
             "abbreviation"
         }
         Likeness::OnlyNear | Likeness::Nearest => {
-            d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか?"));
+            d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか？"));
             if like == Likeness::OnlyNear {
                 d = d.with_fix(respell(name.span, s));
             }
@@ -381,10 +381,11 @@ fn undefined_suggesting(
     ])
 }
 
-/// MN011 for a second definition of `name`, first defined at `first`.
-pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span) -> Diagnostic {
+/// MN011 for a second definition of `name`, first defined at `first` as
+/// `first_name`.
+pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span, first_name: &str) -> Diagnostic {
     let k = kind.text();
-    Diagnostic::new(
+    let d = Diagnostic::new(
         Code::MN011,
         name.span,
         text!("{} `{}` is defined more than once", k.en, name.text; "{}「{}」が二重に定義されています", k.ja, name.text),
@@ -394,14 +395,22 @@ pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span) -> Diagnostic {
     .with_help(Text::new(
         "names compare after NFKC normalisation and removal of spaces; rename or remove one",
         "名前は NFKC 正規化と空白の除去の後で比較されます。どちらかの名前を変えるか、削除してください",
-    ))
+    ));
+    match lookalike(
+        &name.text,
+        first_name,
+        Text::new("the first definition", "最初の定義"),
+    ) {
+        Some(note) => d.with_note(note),
+        None => d,
+    }
 }
 
 /// MN014 when `used` is spelled differently from its declaration.
 pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, out: &mut Tally) {
     if *used.text != *declared {
         out.push_made_with_fix(Code::MN014, used.span, || {
-            Diagnostic::new(
+            let d = Diagnostic::new(
                 Code::MN014,
                 used.span,
                 text!("`{}` is spelled differently from its declaration `{}`", used.text, declared;
@@ -410,9 +419,82 @@ pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, ou
             .with_primary_label(Text::new("this spelling", "この表記"))
             .with_label(declared_at, Text::new("declared here", "宣言"))
             .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared))
-            .with_fix(respell(used.span, declared))
+            .with_fix(respell(used.span, declared));
+            match lookalike(&used.text, declared, Text::new("the declaration", "宣言")) {
+                Some(note) => d.with_note(note),
+                None => d,
+            }
         }, || respell(used.span, declared));
     }
+}
+
+/// When two spellings of one name look the same (canonically equivalent,
+/// `テ` + U+3099 and `デ`; or a Kangxi radical for the ideograph it looks
+/// like), a note that shows the characters that differ by code point:
+/// the messages quote the two spellings, and the reader would see the
+/// same name twice. `there` says what the other spelling is.
+fn lookalike(here: &str, there: &str, there_is: Text) -> Option<Text> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    if here == there {
+        return None;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (here.chars().collect(), there.chars().collect());
+    // The differing middle, whole characters with their combining marks.
+    let mut start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    while start > 0
+        && (a.get(start).is_some_and(|c| is_combining_mark(*c))
+            || b.get(start).is_some_and(|c| is_combining_mark(*c)))
+    {
+        start -= 1;
+    }
+    let common_end = a[start..]
+        .iter()
+        .rev()
+        .zip(b[start..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (x, y) = (
+        &a[start..a.len() - common_end],
+        &b[start..b.len() - common_end],
+    );
+    let (x, y): (String, String) = (x.iter().collect(), y.iter().collect());
+    let canonical = here.nfc().eq(there.nfc());
+    let radical =
+        |s: &str| !s.is_empty() && s.chars().all(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c));
+    let looks_alike = canonical || ((radical(&x) || radical(&y)) && x.nfkc().eq(y.nfkc()));
+    if !looks_alike {
+        return None;
+    }
+    let points = |s: &str| {
+        s.chars()
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let form = |s: &str| -> Text {
+        if radical(s) {
+            Text::new(" (a Kangxi radical)", " (康熙部首)")
+        } else if !canonical {
+            Text::default()
+        } else if s.nfc().eq(s.chars()) {
+            Text::new(" (composed, NFC)", " (合成済みの文字、NFC)")
+        } else if s.nfd().eq(s.chars()) {
+            Text::new(
+                " (with a combining mark, NFD)",
+                " (結合文字による分解形、NFD)",
+            )
+        } else {
+            Text::default()
+        }
+    };
+    let shown: String = crate::escape::visible(&y.nfc().collect::<String>()).into_owned();
+    let (fx, fy) = (form(&x), form(&y));
+    let (px, py) = (points(&x), points(&y));
+    Some(text!(
+        "the two spellings look the same but are different characters: `{shown}` is {px}{} here and {py}{} in {}", fx.en, fy.en, there_is.en;
+        "二つの表記は見た目が同じですが、文字が違います: 「{shown}」はここでは {px}{}、{}では {py}{} です", fx.ja, there_is.ja, fy.ja
+    ))
 }
 
 /// The safe fix that writes `name` at `span`.
@@ -586,5 +668,36 @@ mod tests {
             cut_short += usize::from(in_turn.0 != all);
         }
         assert!(cut_short > 100, "{cut_short}");
+    }
+
+    #[test]
+    fn lookalike_spellings_are_shown_by_code_point() {
+        let decl = Text::new("the declaration", "宣言");
+        let note = |a: &str, b: &str| super::lookalike(a, b, decl.clone());
+        // テ + combining voiced mark against デ: the differing characters.
+        let n = note("\u{30c6}\u{3099}ータ基盤", "データ基盤").expect("a note");
+        assert!(
+            n.en.contains(
+                "`デ` is U+30C6 U+3099 (with a combining mark, NFD) here and U+30C7 (composed, NFC)"
+            ),
+            "{}",
+            n.en
+        );
+        assert!(n.ja.contains("「デ」はここでは U+30C6 U+3099"), "{}", n.ja);
+        // A mark after a common base: the base is shown with it.
+        let n = note("ae\u{301}", "a\u{e9}").expect("a note");
+        assert!(n.en.contains("`é` is U+0065 U+0301"), "{}", n.en);
+        // A Kangxi radical for the ideograph it looks like.
+        let n = note("\u{2f08}事", "人事").expect("a note");
+        assert!(
+            n.en.contains("U+2F08 (a Kangxi radical) here and U+4EBA"),
+            "{}",
+            n.en
+        );
+        // Spellings a reader can tell apart get no note.
+        assert_eq!(note("ﾚｾﾌﾟﾄ", "レセプト"), None);
+        assert_eq!(note("情報提供ＮＷＳ", "情報提供NWS"), None);
+        assert_eq!(note("データ 基盤", "データ基盤"), None);
+        assert_eq!(note("人事", "人事"), None);
     }
 }

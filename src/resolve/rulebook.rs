@@ -212,7 +212,12 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
             Stmt::Role(r) => {
                 let id = RoleId::new(b.rb.roles.len() as u32);
                 if let Err(first) = b.rb.role_names.insert(&r.name.text, id) {
-                    let d = duplicate(Kind::Role, &r.name, b.rb.role(first).span);
+                    let d = duplicate(
+                        Kind::Role,
+                        &r.name,
+                        b.rb.role(first).span,
+                        &b.rb.role(first).name,
+                    );
                     b.diags.push(d);
                     continue;
                 }
@@ -235,7 +240,12 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
             Stmt::Category(c) => {
                 let id = CategoryId::new(b.rb.categories.len() as u32);
                 if let Err(first) = b.rb.category_names.insert(&c.name.text, id) {
-                    let d = duplicate(Kind::Category, &c.name, b.rb.category(first).span);
+                    let d = duplicate(
+                        Kind::Category,
+                        &c.name,
+                        b.rb.category(first).span,
+                        &b.rb.category(first).name,
+                    );
                     b.diags.push(d);
                     continue;
                 }
@@ -256,11 +266,11 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
                             s.id.span,
                             text!("section {} appears twice", s.id.text; "セクション {} が二度あります", s.id.text),
                         )
-                        .with_primary_label(Text::new("the same section id again", "同じ項番がもう一度"))
+                        .with_primary_label(Text::new("the same section id again", "同じ番号のセクションがもう一度"))
                         .with_label(b.rb.section(first).span, Text::new("first here", "最初はここ"))
                         .with_help(Text::new(
                             "a section of the notice is written once: merge the two blocks, or correct the id",
-                            "通知の各項は一度だけ書きます。二つのブロックをまとめるか、項番を直してください",
+                            "公表文の各セクションは一度だけ書きます。二つのブロックをまとめるか、セクションの番号を直してください",
                         )),
                     );
                 }
@@ -275,7 +285,12 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
                 for p in &s.purposes {
                     let id = PurposeId::new(b.rb.purposes.len() as u32);
                     if let Err(first) = b.rb.purpose_names.insert(&p.name.text, id) {
-                        let d = duplicate(Kind::Purpose, &p.name, b.rb.purpose(first).span);
+                        let d = duplicate(
+                            Kind::Purpose,
+                            &p.name,
+                            b.rb.purpose(first).span,
+                            &b.rb.purpose(first).name,
+                        );
                         b.diags.push(d);
                         continue;
                     }
@@ -292,7 +307,12 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
             Stmt::Clause(c) => {
                 let id = ClauseId::new(b.rb.clauses.len() as u32);
                 if let Err(first) = b.rb.clause_names.insert(&c.name.text, id) {
-                    let d = duplicate(Kind::Clause, &c.name, b.rb.clause(first).span);
+                    let d = duplicate(
+                        Kind::Clause,
+                        &c.name,
+                        b.rb.clause(first).span,
+                        &b.rb.clause(first).name,
+                    );
                     b.diags.push(d);
                     continue;
                 }

@@ -90,7 +90,7 @@ fn section_note(id: &str, rb: &str, purposes: &[String]) -> Text {
     let list = crate::text::list(purposes);
     text!(
         "`{id}` is a section of the rulebook `{rb}`, not a purpose: a flow names one of its purposes ({})", list.en;
-        "「{id}」はルールブック「{rb}」の節で、利用目的ではありません。フローにはその節の利用目的 ({}) のいずれかを書きます", list.ja
+        "「{id}」はルールブック「{rb}」のセクションで、利用目的ではありません。フローにはそのセクションの利用目的 ({}) のいずれかを書きます", list.ja
     )
 }
 

@@ -202,6 +202,7 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             continue;
         };
         let (old, new, since, source) = (&r.old, &r.new, &r.since, &r.source);
+        let since_ja = crate::text::date_ja(since);
         let as_of = match rb.revised.as_deref() {
             Some(d) => {
                 text!("as of this rulebook's revision ({d})"; "このルールブックの改定日 ({d}) の時点で")
@@ -213,12 +214,12 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
                 Code::MN601,
                 s.basis_span.unwrap_or(s.span),
                 text!("section {} cites `{old}`, which has been `{new}` since {since}", s.id;
-                      "セクション {} の根拠「{old}」は、{since} から「{new}」です", s.id),
+                      "セクション {} の根拠「{old}」は、{since_ja}から「{new}」です", s.id),
             )
             .with_primary_label(text!("{}, this is `{new}`", as_of.en; "{}、これは「{new}」です", as_of.ja))
-            .with_note(text!("renumbered by {source}, effective {since}"; "{source} により {since} から繰り下げ"))
+            .with_note(text!("renumbered by {source}, effective {since}"; "{source} により{since_ja}から繰り下げ"))
             .with_help(text!("cite `{new}`; if the published notice itself still says `{old}`, keep its words and have the notice corrected at its next revision";
-                             "「{new}」を引用してください。公表している通知自体が「{old}」のままなら、ルールブックは通知の文言のままにし、次の改定で通知を直してください")),
+                             "「{new}」を引用してください。公表文自体が「{old}」のままなら、ルールブックは公表文の文言どおりにし、次回の改定で公表文を直してください")),
         );
     }
     out
@@ -247,7 +248,7 @@ mod tests {
     fn every_row_is_found_in_a_basis_about_its_topic() {
         for r in table() {
             let context = r.topic.first().cloned().unwrap_or_default();
-            let basis = format!("根拠: {} (通知の記載)", r.old);
+            let basis = format!("根拠: {} (公表文の記載)", r.old);
             assert_eq!(
                 outdated_citation(&basis, Some("2024-12-04"), &context).map(|x| x.new),
                 Some(r.new.clone()),

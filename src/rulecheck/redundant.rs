@@ -339,7 +339,7 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             .with_primary_label(text!("redundant"; "重複した規則"))
             .with_label(rb.rule(b).span, text!("covers it entirely"; "これがすべてを含んでいます"))
             .with_help(text!("remove one of the two, or narrow the wider one if it allows more than the notice says";
-                             "どちらかを削除するか、広いほうの規則が通知の記載より多くを認めているなら狭めてください")),
+                             "どちらかを削除するか、広いほうの規則が公表文の記載より多くを認めているなら狭めてください")),
         );
     }
     if let Some((at, a)) = unknown {

@@ -244,8 +244,53 @@ fn starts_plain_name(b: &[u8]) -> bool {
     }
 }
 
-fn describe_char(c: char) -> String {
-    let name = match c {
+/// A rejected character as MN004 names it: `U+202E RIGHT-TO-LEFT
+/// OVERRIDE`, `U+0007 control character`; in Japanese its kind first,
+/// then the code point and the name a reader can look up (Unicode's, or
+/// the abbreviation of a C0 control): 「双方向制御文字 U+202E
+/// (RIGHT-TO-LEFT OVERRIDE)」, 「制御文字 U+0007 (BEL)」.
+fn describe_char(c: char) -> Text {
+    let code = format!("U+{:04X}", c as u32);
+    let name = unicode_name(c);
+    let en = match name {
+        Some(n) => format!("{code} {n}"),
+        None if c.is_control() => format!("{code} control character"),
+        None => format!("{code} invisible character"),
+    };
+    let kind = match c {
+        '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{061C}' => "双方向制御文字",
+        _ if c.is_control() => "制御文字",
+        _ => "不可視文字",
+    };
+    let name = name.or_else(|| control_abbreviation(c));
+    let ja = match name {
+        Some(n) => format!("{kind} {code} ({n})"),
+        None => format!("{kind} {code}"),
+    };
+    Text::new(en, ja)
+}
+
+/// The abbreviation of a C0 control or DEL (`BEL`, `ESC`), as character
+/// tables name them.
+fn control_abbreviation(c: char) -> Option<&'static str> {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
+        "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
+        "ESC", "FS", "GS", "RS", "US",
+    ];
+    match c {
+        '\u{7F}' => Some("DEL"),
+        _ => C0.get(c as usize).copied(),
+    }
+}
+
+/// The Unicode name of the invisible characters MN004 names by name.
+fn unicode_name(c: char) -> Option<&'static str> {
+    Some(match c {
         '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
         '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
         '\u{202C}' => "POP DIRECTIONAL FORMATTING",
@@ -263,10 +308,8 @@ fn describe_char(c: char) -> String {
         '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
         '\u{2060}' => "WORD JOINER",
         '\u{00AD}' => "SOFT HYPHEN",
-        _ if c.is_control() => "control character",
-        _ => "invisible character",
-    };
-    format!("U+{:04X} {name}", c as u32)
+        _ => return None,
+    })
 }
 
 /// Recognises the fixed punctuation tokens: the token's kind and length.
@@ -323,9 +366,9 @@ impl<'a> Lexer<'a> {
             Diagnostic::new(
                 Code::MN004,
                 self.span(at, at + c.len_utf8()),
-                text!("invisible or control character {what}"; "不可視文字または制御文字 {what} があります"),
+                text!("invisible or control character {}", what.en; "{} があります", what.ja),
             )
-            .with_primary_label(text!("{what}"; "{what}"))
+            .with_primary_label(what)
             .with_help(text!(
                 "delete it: such characters make a design read differently from what it says";
                 "削除してください。このような文字があると、設計が書かれているとおりに読めなくなります"
@@ -576,10 +619,26 @@ fn full_width_read_as_ascii(span: Span, c: char, ascii: char) -> Diagnostic {
     Diagnostic::new(
         Code::MN003,
         span,
-        text!("full-width {shown} read as {ascii_shown}"; "{shown_ja} を {ascii_ja} として読みました"),
+        Text::new(
+            format!("full-width {shown} read as {ascii_shown}"),
+            crate::text::ja_join(&[&shown_ja, "を", &ascii_ja, "として読みました"]),
+        ),
     )
-    .with_help(text!("write {ascii_shown} (`mynaflow fmt` rewrites it)"; "{ascii_ja} で書いてください (`mynaflow fmt` で書き換えられます)"))
-    .with_fix(as_ascii(span, ascii, text!("write {ascii_shown}"; "{ascii_ja} に書き換える")))
+    .with_help(Text::new(
+        format!("write {ascii_shown} (`mynaflow fmt` rewrites it)"),
+        crate::text::ja_join(&[
+            &ascii_ja,
+            "で書いてください (`mynaflow fmt` で書き換えられます)",
+        ]),
+    ))
+    .with_fix(as_ascii(
+        span,
+        ascii,
+        Text::new(
+            format!("write {ascii_shown}"),
+            crate::text::ja_join(&[&ascii_ja, "に書き換える"]),
+        ),
+    ))
 }
 
 /// MN003's fix: the full-width character at `span` written as `ascii`.

@@ -538,7 +538,7 @@ fn actor_head(i: Tokens<'_>) -> PResult<'_, ActorDecl> {
 fn section_head(i: Tokens<'_>) -> PResult<'_, SectionDecl> {
     let start = i;
     let (i, _) = kw(Keyword::Section)(i)?;
-    let (i, id) = cut(ident("a section id", "項番")).parse(i)?;
+    let (i, id) = cut(ident("a section id", "セクションの番号")).parse(i)?;
     let (i, title) = opt(string).parse(i)?;
     let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
     let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
@@ -595,10 +595,11 @@ fn join_expected(expected: &[Expected]) -> Text {
         1 => en[0].to_string(),
         n => format!("{} or {}", en[..n - 1].join(", "), en[n - 1]),
     };
-    let ja = if ja.is_empty() {
-        "別のもの".to_string()
-    } else {
-        ja.join("、")
+    let ja = match ja.len() {
+        0 => "別のもの".to_string(),
+        1 => ja[0].to_string(),
+        2 => crate::text::ja_join(&[ja[0], "か", ja[1]]),
+        _ => crate::text::ja_join(&[&ja.join("、"), "のいずれか"]),
     };
     Text { en, ja }
 }
@@ -661,20 +662,36 @@ impl<'a> StmtParser<'a> {
             let context = context();
             let expected = join_expected(&e.expected);
             let found_text = match line_ended {
-                Some(_) if found.kind != TokenKind::Eof => {
-                    Text::new("the end of the line", "行末")
-                }
+                Some(_) if found.kind != TokenKind::Eof => Text::new("the end of the line", "行末"),
                 _ => describe_found(found, src),
             };
             let mut d = Diagnostic::new(
                 Code::MN001,
                 span,
-                text!("expected {} {}, found {}", expected.en, context.en, found_text.en;
-                      "{}{}が必要ですが、{}があります", context.ja, expected.ja, found_text.ja),
+                Text::new(
+                    format!(
+                        "expected {} {}, found {}",
+                        expected.en, context.en, found_text.en
+                    ),
+                    crate::text::ja_join(&[
+                        &context.ja,
+                        "は",
+                        &expected.ja,
+                        "が必要ですが、",
+                        &found_text.ja,
+                        "があります",
+                    ]),
+                ),
             );
             d = match line_ended {
-                Some(_) => d.with_primary_label(text!("expected {} after this", expected.en; "この後に{}が必要です", expected.ja)),
-                None => d.with_primary_label(text!("expected {}", expected.en; "{}が必要です", expected.ja)),
+                Some(_) => d.with_primary_label(Text::new(
+                    format!("expected {} after this", expected.en),
+                    crate::text::ja_join(&["この後に", &expected.ja, "が必要です"]),
+                )),
+                None => d.with_primary_label(Text::new(
+                    format!("expected {}", expected.en),
+                    crate::text::ja_join(&[&expected.ja, "が必要です"]),
+                )),
             };
             if let TokenKind::Keyword(k) = found.kind
                 && line_ended.is_none()
@@ -738,9 +755,15 @@ impl<'a> StmtParser<'a> {
             let mut d = Diagnostic::new(
                 Code::MN001,
                 found.span,
-                text!("expected {}, found {}", wanted.en, found_text.en; "{}が必要ですが、{}があります", wanted.ja, found_text.ja),
+                Text::new(
+                    format!("expected {}, found {}", wanted.en, found_text.en),
+                    crate::text::ja_join(&[&wanted.ja, "が必要ですが、", &found_text.ja, "があります"]),
+                ),
             )
-            .with_primary_label(text!("unexpected {}", found_text.en; "予期しない{}", found_text.ja));
+            .with_primary_label(Text::new(
+                format!("unexpected {}", found_text.en),
+                crate::text::ja_join(&["予期しない", &found_text.ja]),
+            ));
             let statements = Keyword::ALL
                 .iter()
                 .filter(|k| k.starts_statement())
@@ -753,12 +776,12 @@ impl<'a> StmtParser<'a> {
                 let name = name.text(src);
                 d = d.with_help(text!(
                     "is `{name}(` a section id? A flow names purposes, not sections (`mynaflow rules show` lists each section's purposes); a name that holds `(` is written in quotes";
-                    "「{name}(」は節番号ですか? フローには節ではなく利用目的を書きます (各節の利用目的は `mynaflow rules show` で確認できます)。`(` を含む名前は引用符で囲みます"
+                    "「{name}(」はセクションの番号ですか？ フローにはセクションではなく利用目的を書きます (各セクションの利用目的は `mynaflow rules show` で確認できます)。`(` を含む名前は引用符で囲みます"
                 ));
             } else if found.kind == TokenKind::Name
                 && let Some(k) = crate::names::did_you_mean(found.text(src), statements)
             {
-                d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか?"));
+                d = d.with_help(text!("did you mean `{k}`?"; "`{k}` の誤りではありませんか？"));
             } else if matches!(found.kind, TokenKind::Name | TokenKind::Str) {
                 d = d.with_help(Text::new(
                     "a statement starts with a keyword; items of a list are separated by `,`",

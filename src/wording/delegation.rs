@@ -117,26 +117,29 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
     );
     let to = w.design.actor(trail.receiver);
     let from = w.design.actor(trail.sender);
+    // In Japanese the sender is already called 委託先 and the receiver's
+    // role is said once: each is named by itself after that.
+    let (from_name, to_name) = (&from.name, &to.name);
     let mut d = match kind {
         Onward::Reentrusting => Diagnostic::new(
             Code::MN302,
             primary,
             text!("contractor {sender} re-entrusts `{item}` to {receiver}, which has no direct contract with {society} for `{p}` (再委託)";
-                  "委託先の{sender}が「{item}」を{receiver}へ再委託していますが、{receiver}は「{p}」について{society}と直接の契約関係がありません (再委託)"),
+                  "委託先の{from_name}が「{item}」を{receiver} に再委託していますが、{to_name}は「{p}」について{society}と直接の契約関係がありません"),
         )
         .with_primary_label(Text::new("re-entrusted without a direct contract", "直接の契約関係のない再委託"))
         .with_label(to.legal_name_span(), text!("legal name `{}` declared here", to.legal_name(); "法人名「{}」の宣言", to.legal_name()))
         .with_help(text!("have {society} entrust `{p}` to {receiver} directly (and publish it as a contractor), or keep the work with {sender}";
-                         "{society}から{receiver}へ「{p}」を直接委託し (委託先として公表し)、または作業を{sender}の中にとどめてください")),
+                         "{society}が{to_name}に「{p}」を直接委託して委託先として公表するか、作業を{from_name}の中にとどめてください")),
         Onward::Provision => Diagnostic::new(
             Code::MN302,
             primary,
             text!("contractor {sender} passes `{item}` on to {receiver}, which is not a contractor of {society}: the contract allows the data only back to {society} or to the person";
-                  "委託先の{sender}が「{item}」を{society}の委託先ではない{receiver}へ渡しています。委託契約上、データは{society}か本人にしか渡せません"),
+                  "委託先の{from_name}が「{item}」を、{society}の委託先ではない{receiver} に渡しています。委託契約上、データは{society}か本人にしか渡せません"),
         )
         .with_primary_label(Text::new("provision by a contractor", "委託先による提供"))
         .with_help(text!("keep `{item}` with {sender} and {society}; if {receiver} needs it, {society} provides it under a rule that allows it";
-                         "「{item}」は{sender}と{society}の間にとどめてください。{receiver}に必要なら、それを認める規則に基づき{society}が提供します")),
+                         "「{item}」は{from_name}と{society}の間にとどめてください。{to_name}に必要なら、それを認める規則に基づき{society}が提供します")),
     };
     d = d.with_label(
         from.name_span,
@@ -175,11 +178,12 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
     Some(w.hop_labels(d, trail))
 }
 
-/// ` (10 `clause` terms)`: how many contract terms the rulebook requires.
+/// ` (10 `clause` terms)`: how many contract terms the rulebook requires
+/// (in Japanese, spaced from the particle that follows).
 fn clause_summary(rb: &Rulebook) -> Text {
     match rb.clauses.len() {
         0 => Text::default(),
-        n => text!(" ({n} `clause` terms)"; " ({n} 項目の `clause`)"),
+        n => text!(" ({n} `clause` terms)"; " ({n} 項目の `clause`) "),
     }
 }
 

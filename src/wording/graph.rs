@@ -66,12 +66,15 @@ pub(super) fn drift(
     let q = w.purpose_name(trail.purpose);
     let names: Vec<String> = held.iter().map(|p| w.purpose_name(*p)).collect();
     let l = crate::text::list(&names);
+    // In Japanese each purpose is quoted, as `q` is.
+    let quoted: Vec<String> = names.iter().map(|n| format!("「{n}」")).collect();
+    let l = crate::text::Text::new(l.en, crate::text::list(&quoted).ja);
     let (from, to) = (w.actor_name(trail.sender), w.actor_name(trail.receiver));
     let d = Diagnostic::new(
         Code::MN402,
         super::place::drift(w, trail),
         text!("特定個人情報 (My Number data) `{item}` was obtained for {} and is passed from {from} to {to} for `{q}` (目的外利用)", l.en;
-              "特定個人情報「{item}」は {} のために取得したものですが、{from}から{to}へ「{q}」のために渡されています (目的外利用)", l.ja),
+              "特定個人情報「{item}」は{}のために取得したものですが、{from}から{to}へ「{q}」のために渡されています (目的外利用)", l.ja),
     )
     .with_primary_label(text!("not a purpose it was obtained for"; "取得した目的ではありません"))
     .with_note(text!(
@@ -79,7 +82,7 @@ pub(super) fn drift(
         "特定個人情報は取得した事務の範囲内でのみ利用でき (番号法第9条、番号法第30条第2項により読み替えて適用される個人情報保護法第18条)、その事務に必要な範囲を超えてファイルを作成することはできません (番号法第29条)。{society}内のシステム間の移動は利用であり、その目的の範囲にとどまります"
     ))
     .with_help(text!("use it here only for {}, or obtain it anew under a rule that allows `{q}`", l.en;
-                     "ここでは {} のためにのみ利用するか、「{q}」を認める規則に基づいて改めて取得してください", l.ja))
+                     "ここでは{}のためにのみ利用するか、「{q}」を認める規則に基づいて改めて取得してください", l.ja))
     .with_facts(w.trail_facts(trail))
     .with_facts(Fact::list(("held_purposes", "held_purposes_total"), names));
     let d = w.witness_labels(d, witness);

@@ -369,7 +369,7 @@ impl<'a> Words<'a> {
         match renumbered {
             Some(n) => d.with_note(crate::text!(
                 "the rulebook cites {} as its notice does; that provision has been {} since {} ({})", n.old, n.new, n.since, n.source;
-                "ルールブックは公表事項どおり{}と引用しています。この規定は {} から{}です ({})", n.old, n.since, n.new, n.source
+                "ルールブックは公表文どおり{}と引用しています。この規定は{}から{}です ({})", n.old, crate::text::date_ja(&n.since), n.new, n.source
             )),
             None => d,
         }
@@ -400,7 +400,7 @@ impl<'a> Words<'a> {
                 let n = witness.hops.len();
                 d.with_note(crate::text!(
                     "the path by which `{item}` came goes further upstream than {from}: only its last {n} flows are labelled, numbered from {from}";
-                    "「{item}」の経路は{from}よりさらに上流へ続きます。最後の {n} のフローにだけ、{from}から番号を付けています"
+                    "「{item}」の経路は{from}よりさらに上流へ続きます。番号を付けたのは、{from}からの直近 {n} 件のフローだけです"
                 ))
             }
             None => d,

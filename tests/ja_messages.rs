@@ -1,0 +1,252 @@
+//! Under `--lang ja`, every command's own messages (errors, notes, what it
+//! did) are Japanese: each case below runs a command over an input that
+//! makes it say something, and no English prose may remain once what is
+//! not prose is taken out (codes, paths, names from the input, option
+//! names, `quoted commands`, source lines of snippets).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+/// ASCII words a Japanese message may hold: the program, names of
+/// formats and standards, placeholders of options, abbreviations of
+/// control characters.
+const ALLOWED: &[&str] = &[
+    "mynaflow", "MN", "OS", "UTF", "NUL", "DOT", "Mermaid", "JSON", "ITEM", "BEL", "ESC", "NFKC",
+    "kenpo",
+];
+
+/// The English words left in `text` once `names` (paths, names from the
+/// input) and what is not prose are taken out.
+fn english_left(text: &str, names: &[&str]) -> Vec<String> {
+    let mut left = Vec::new();
+    for line in text.lines() {
+        // A snippet's source lines and frame are the input, not words.
+        if line.contains('│') || line.contains('┌') {
+            continue;
+        }
+        let mut line = line.to_string();
+        for n in names {
+            line = line.replace(n, " ");
+        }
+        // `quoted` commands and syntax, and --options.
+        let mut prose = String::new();
+        for (i, part) in line.split('`').enumerate() {
+            if i % 2 == 0 {
+                prose.push_str(part);
+                prose.push(' ');
+            }
+        }
+        let words = prose
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '+')
+            .filter(|w| !w.starts_with("--") && !w.starts_with("U+"))
+            .flat_map(|w| w.split('-'))
+            .map(|w| w.trim_matches(|c: char| c.is_ascii_digit()))
+            .filter(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2);
+        for w in words {
+            let w: String = w.chars().take_while(char::is_ascii_alphabetic).collect();
+            if w.len() >= 2 && !ALLOWED.contains(&w.as_str()) {
+                left.push(w);
+            }
+        }
+    }
+    left
+}
+
+/// What a run wrote to standard output and standard error.
+struct Said {
+    out: String,
+    err: String,
+}
+
+/// Runs the binary in `dir` with no locale set (`--lang ja` is in the
+/// arguments), or with the environment given.
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Said {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mynaflow"));
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().expect("run mynaflow");
+    Said {
+        out: String::from_utf8_lossy(&o.stdout).into_owned(),
+        err: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// Asserts that `text` says something, holds `expected`, and has no
+/// English prose beyond `names`.
+fn japanese(case: &str, text: &str, expected: &str, names: &[&str]) {
+    assert!(
+        text.contains(expected),
+        "{case}: `{expected}` not said in\n{text}"
+    );
+    let left = english_left(text, names);
+    assert!(left.is_empty(), "{case}: English {left:?} in\n{text}");
+}
+
+const DESIGN: &str = "use \"kenpo\"\nactor 基幹 : 組合 \"x\"\nactor 給付 : 組合 \"y\"\ndata 記録 : 給付記録\nflow 基幹 -> 給付 : 記録 for 保険給付\n";
+
+#[test]
+fn every_command_says_its_own_messages_in_japanese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).expect("write");
+    let at = dir.to_string_lossy().into_owned();
+    fn with<'a>(args: &[&'a str]) -> Vec<&'a str> {
+        [args, &["--lang", "ja"][..]].concat()
+    }
+
+    // A file that is not there.
+    for cmd in ["inventory", "graph", "coverage", "test", "report"] {
+        let mut args = vec![cmd, "nosuch.myna"];
+        if cmd == "report" {
+            args.extend(["-o", "r.html"]);
+        }
+        let s = run(root, &with(&args), &[]);
+        japanese(
+            cmd,
+            &s.err,
+            "ファイルまたはディレクトリがありません",
+            &["nosuch.myna"],
+        );
+    }
+    // graph: an item or a section that is not there, JSON without --reach.
+    let society = "examples/kenpo-society.myna";
+    let s = run(root, &with(&["graph", society, "--item", "課税情"]), &[]);
+    japanese("graph --item", &s.err, "「課税情報」の誤りでは", &[]);
+    let s = run(root, &with(&["graph", society, "--section", "9"]), &[]);
+    japanese("graph --section", &s.err, "セクションはありません", &[]);
+    let s = run(root, &with(&["graph", society, "--format", "json"]), &[]);
+    japanese("graph --format json", &s.err, "が必要です", &[]);
+    // inventory: a design with errors, a design whose rulebook is missing.
+    let broken = "tests/cases/syntax-recovery.myna";
+    let s = run(root, &with(&["inventory", broken]), &[]);
+    japanese("inventory note", &s.err, "注記:", &[broken]);
+    let missing = "tests/cases/missing-rulebook.myna";
+    let s = run(root, &with(&["inventory", missing]), &[]);
+    let names = [missing, "tests/cases/../rules/kenpo-2023.myna"];
+    japanese("inventory error", &s.err, "読み込めない", &names);
+    let s = run(root, &with(&["graph", missing]), &[]);
+    japanese("graph error", &s.err, "読み込めない", &names);
+    // rules: a rulebook that is not there, one with errors.
+    let s = run(root, &with(&["rules", "check", "nosuch.myna"]), &[]);
+    japanese("rules check", &s.err, "見つかりません", &["nosuch.myna"]);
+    let s = run(
+        root,
+        &with(&["rules", "list", "--rules", "nosuch.myna"]),
+        &[],
+    );
+    japanese("rules list", &s.err, "見つかりません", &["nosuch.myna"]);
+    let register = "tests/cases/rulecheck-register/rules.myna";
+    let s = run(root, &with(&["rules", "list", "--rules", register]), &[]);
+    japanese(
+        "rules list broken",
+        &s.err,
+        "エラーが 1 件あります",
+        &[register],
+    );
+    let s = run(root, &with(&["rules", "show"]), &[]);
+    assert!(!s.out.contains(" party "), "rules show: {}", s.out);
+    assert!(s.out.contains("(役割) 健診機関"), "rules show: {}", s.out);
+    // report: what it wrote.
+    let page = format!("{at}/r.html");
+    let vendor = "examples/vendor-proposal.myna";
+    let s = run(root, &with(&["report", vendor, "-o", &page]), &[]);
+    japanese("report", &s.err, "を書き出しました", &[&page]);
+    // coverage below --fail-under.
+    let s = run(
+        root,
+        &with(&["coverage", society, "--fail-under", "100"]),
+        &[],
+    );
+    japanese("coverage", &s.err, "を下回っています", &[]);
+    // fmt: a file rewritten, a file that is not UTF-8; by --lang and by LANG.
+    write(
+        "layout.myna",
+        b"use \"kenpo\"\nactor    A : \xe7\xb5\x84\xe5\x90\x88\n",
+    );
+    write("sjis.myna", b"\x82\xa0\x82\xa2\n");
+    let s = run(dir, &with(&["fmt", "layout.myna"]), &[]);
+    japanese("fmt", &s.out, "を整形しました", &["layout.myna"]);
+    let s = run(dir, &["fmt", "sjis.myna"], &[("LANG", "ja_JP.UTF-8")]);
+    japanese(
+        "fmt not UTF-8",
+        &s.err,
+        "UTF-8 ではありません",
+        &["sjis.myna"],
+    );
+    // test: annotations that cannot be read, a failure, a pass.
+    write(
+        "annotated.myna",
+        format!("{DESIGN}# expect: MN10\nflow 基幹 -> 給付 : 記録 for 保険給付\n# expect:\n")
+            .as_bytes(),
+    );
+    write("clean.myna", DESIGN.as_bytes());
+    let s = run(dir, &with(&["test", "annotated.myna", "clean.myna"]), &[]);
+    let files = ["annotated.myna", "clean.myna"];
+    japanese("test", &s.out, "というコードはありません", &files);
+    japanese("test", &s.out, "対象の行がありません", &files);
+    assert!(s.out.contains("失敗 annotated.myna") && s.out.contains("成功 clean.myna"));
+    // check --fix: what it fixed, and the unsafe fixes it left.
+    write(
+        "fix.myna",
+        DESIGN.replace("基幹 : 組合", "基幹 ： 組合").as_bytes(),
+    );
+    std::fs::copy(root.join(vendor), dir.join("vendor.myna")).expect("copy");
+    let args = [
+        "check",
+        "--fix",
+        "--format",
+        "concise",
+        "fix.myna",
+        "vendor.myna",
+    ];
+    let s = run(dir, &with(&args), &[]);
+    let files = ["fix.myna", "vendor.myna"];
+    japanese("check --fix", &s.err, "件を修正しました", &files);
+    japanese("check --fix", &s.err, "安全でない修正", &files);
+    // A config's exclusions, said in the config's language.
+    std::fs::create_dir(dir.join("cfg")).expect("mkdir");
+    write("cfg/a.myna", DESIGN.as_bytes());
+    write("cfg/skip.myna", DESIGN.as_bytes());
+    write(
+        "cfg/mynaflow.toml",
+        b"exclude = [\"skip.myna\"]\nlang = \"ja\"\n",
+    );
+    let s = run(&dir.join("cfg"), &["check"], &[]);
+    let config = format!(
+        "{}",
+        dir.join("cfg/mynaflow.toml")
+            .canonicalize()
+            .expect("path")
+            .display()
+    );
+    japanese("config", &s.err, "mynaflow: 設定: ", &[&config]);
+    // MN004 names a control character in Japanese.
+    let control = "tests/cases/control-char.myna";
+    let s = run(root, &with(&["check", "--format", "concise", control]), &[]);
+    japanese("MN004", &s.out, "制御文字 U+0007 (BEL)", &[control]);
+}
+
+#[test]
+fn the_detector_finds_english() {
+    assert_eq!(
+        english_left("mynaflow: error: x.myna: not found", &["x.myna"]),
+        ["error", "not", "found"]
+    );
+    assert!(
+        english_left(
+            "mynaflow: エラー: `mynaflow check` を参照 --fail-under MN104",
+            &[]
+        )
+        .is_empty()
+    );
+}
