@@ -269,8 +269,8 @@ fn read_run(
                 Diagnostic::new(Code::MN501, c.span, text!("malformed suppression: {}", why.en; "抑制コメントの誤り: {}", why.ja))
                     .with_note(Text::new("a malformed suppression suppresses nothing", "誤った抑制コメントは何も抑制しません"))
                     .with_help(Text::new(
-                        "write: # mynaflow: allow MN301 reason=\"why this is acceptable\" until=2025-03-31",
-                        "次の形で書いてください: # mynaflow: allow MN301 reason=\"許容できる理由\" until=2025-03-31",
+                        "write: # mynaflow: allow CODE reason=\"why this is acceptable\", and if it holds only until a date, until=YYYY-MM-DD after it",
+                        "次の形で書いてください: # mynaflow: allow コード reason=\"許容できる理由\" (期限があれば、その後に until=YYYY-MM-DD)",
                     )),
             ),
         }

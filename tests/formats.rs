@@ -691,7 +691,7 @@ fn github_output_has_one_command_per_finding() {
         lines.last().copied(),
         Some(
             format!(
-                "::notice title=mynaflow::{hidden} of {} annotations are not shown: GitHub shows 10 errors and 10 warnings per step. The log above lists every finding.",
+                "::notice title=mynaflow::{hidden} of {} annotations are not shown: GitHub shows 10 errors and 10 warnings per step. The log above lists every one.",
                 errors + warnings
             )
             .as_str()
@@ -743,7 +743,7 @@ fn github_writes_every_finding_to_the_step_summary() {
             .lines()
             .last()
             .unwrap()
-            .ends_with("The job summary lists every finding."),
+            .ends_with("The job summary lists every one."),
         "{stdout}"
     );
     let md = std::fs::read_to_string(&summary_file).expect("summary written");

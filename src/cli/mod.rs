@@ -178,7 +178,7 @@ enum Command {
         /// Only flows carrying this data item.
         #[arg(long, value_name = "ITEM")]
         item: Option<String>,
-        /// Only flows for a purpose of this section, e.g. 7(1).
+        /// Only flows for a purpose of this section (declared in it, or allowed by its rules), e.g. 7(1).
         #[arg(long, value_name = "ID")]
         section: Option<String>,
         /// Every actor ITEM can reach through the flows, and by which path;

@@ -15,7 +15,7 @@
 //!
 //! GitHub shows at most [`SHOWN`] error and [`SHOWN`] warning annotations
 //! per step. When more are printed, a `::notice` at the end says how many
-//! were not shown; [`summary`] is a Markdown table of every finding, which
+//! were not shown; [`summary`] is a Markdown table of every annotation, which
 //! the command line appends to `$GITHUB_STEP_SUMMARY` when it is set.
 
 use super::Report;
@@ -73,16 +73,16 @@ fn notice(report: &Report, summary_written: bool) -> String {
         let total = report.diagnostics.len();
         let text = match (report.lang, summary_written) {
             (Lang::En, true) => format!(
-                "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The job summary lists every finding."
+                "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The job summary lists every one."
             ),
             (Lang::En, false) => format!(
-                "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The log above lists every finding."
+                "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The log above lists every one."
             ),
             (Lang::Ja, true) => format!(
-                "{total} 件の注釈のうち {hidden} 件は表示されません (GitHub が 1 ステップで表示するのはエラー {SHOWN} 件、警告 {SHOWN} 件までです)。すべての指摘はジョブの概要 (job summary) にあります。"
+                "{total} 件の注釈のうち {hidden} 件は表示されません (GitHub が 1 ステップで表示するのはエラー {SHOWN} 件、警告 {SHOWN} 件までです)。すべての注釈はジョブの概要 (job summary) にあります。"
             ),
             (Lang::Ja, false) => format!(
-                "{total} 件の注釈のうち {hidden} 件は表示されません (GitHub が 1 ステップで表示するのはエラー {SHOWN} 件、警告 {SHOWN} 件までです)。すべての指摘はこのログにあります。"
+                "{total} 件の注釈のうち {hidden} 件は表示されません (GitHub が 1 ステップで表示するのはエラー {SHOWN} 件、警告 {SHOWN} 件までです)。すべての注釈はこのログにあります。"
             ),
         };
         let _ = writeln!(out, "::notice title=mynaflow::{}", escape_data(&text));

@@ -367,11 +367,18 @@ fn undefined_suggesting(
             );
             "abbreviation"
         }
-        Likeness::OnlyNear | Likeness::Nearest => {
+        Likeness::OnlyNear => {
             d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか？"));
-            if like == Likeness::OnlyNear {
-                d = d.with_fix(respell(name.span, s));
-            }
+            d = d.with_fix(respell(name.span, s));
+            "spelling"
+        }
+        // Said, so that `check --fix` leaving it is no surprise: a
+        // respelling is safe only when nothing else is as close.
+        Likeness::Nearest => {
+            d = d.with_help(text!(
+                "did you mean `{s}`? (other names are close too, so it is not fixed for you)";
+                "「{s}」の誤りではありませんか？ (ほかにも近い名前があるため、自動では直しません)"
+            ));
             "spelling"
         }
     };

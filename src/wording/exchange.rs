@@ -33,10 +33,10 @@ pub(super) fn word(
             text!("no legal basis to provide 特定個人情報 (My Number data) `{item}` ({cat}) from {sender} to {receiver}";
                   "特定個人情報「{item}」({cat}) を{sender}から{receiver}へ提供する法的根拠がありません"),
         )
-        .with_primary_label(text!("no mynumber rule covers `{cat}`"; "「{cat}」を対象とする mynumber の規則はありません"))
+        .with_primary_label(text!("no mynumber rule covers `{cat}`"; "「{cat}」を対象とする特定個人情報 (mynumber) の規則はありません"))
         .with_note(text!(
             "番号法第19条 forbids providing 特定個人情報 except in the cases it lists, and consent alone is never one; the rulebook's mynumber sections encode the cases its notice relies on, and none covers `{cat}`";
-            "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの mynumber セクションが公表事項の拠る場合を定めており、「{cat}」を対象とするものはありません"
+            "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの特定個人情報 (mynumber) のセクションは、公表文が根拠とする提供の場合を定めたものですが、「{cat}」を対象とするものはありません"
         ))
         .with_help(Text::new(
             "do not send the My Number with this data: use a category without My Number, or remove the flow",

@@ -15,7 +15,7 @@ pub(super) fn no_purpose(w: &Words, flow: FlowId) -> Diagnostic {
         super::place::no_purpose(w, flow),
         Text::new("this flow of personal data names no purpose", "この個人情報のフローには利用目的がありません"),
     )
-    .with_primary_label(Text::new("carried for what purpose?", "何のためのフローですか?"))
+    .with_primary_label(Text::new("carried for what purpose?", "何のためのフローですか？"))
     .with_note(Text::new(
         "personal data may be handled only for the purposes of use the society has published (個人情報保護法第17条・第18条)",
         "個人情報は、公表した利用目的の範囲内でのみ取り扱うことができます (個人情報保護法第17条・第18条)",
@@ -47,8 +47,8 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail) -> (Text, Vec<String>
     let to_name = w.role_name(to);
     let help = if purposes.is_empty() {
         let society = w.society();
-        text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}, or obtain the person's consent and record it with a suppression";
-              "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得て抑制コメントに記録してください")
+        text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}, or obtain the person's consent and record it with a suppression (`# mynaflow: allow MN202 reason=\"…\"`)";
+              "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得たうえで、その旨を抑制コメント (`# mynaflow: allow MN202 reason=\"…\"`) に記録してください")
     } else {
         let l = crate::text::list(&purposes);
         text!("purposes that allow providing this data to {to_name}: {}", l.en; "{to_name}への提供を認める利用目的: {}", l.ja)
