@@ -92,7 +92,24 @@ fn exit_status_2_when_the_tool_cannot_do_its_job() {
         "examples/kenpo-society.myna",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("MN010"));
+    // Its findings are the report's, in the run's format, and the run says
+    // why it failed.
+    assert!(String::from_utf8_lossy(&o.stdout).contains("MN010"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot use the rulebook"));
+    let o = mynaflow(&[
+        "check",
+        "--rules",
+        broken.to_str().expect("utf8 path"),
+        "--format",
+        "json",
+        "examples/kenpo-society.myna",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let codes: Vec<&str> = (v["diagnostics"].as_array().expect("diagnostics").iter())
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"MN010"), "{codes:?}");
 }
 
 #[test]

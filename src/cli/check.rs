@@ -1,6 +1,6 @@
 //! `mynaflow check`.
 
-use super::output::{Settings, designs, fail_in, try_session};
+use super::output::{Settings, designs, fail_in, try_session_reporting_the_rulebook};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use clap::ValueEnum;
 use mynaflow::baseline::{Baseline, Excuses, Recording};
@@ -8,7 +8,7 @@ use mynaflow::code::Code;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::render::{self, BUILTIN_PREFIX, Report};
 use mynaflow::select::{self, Selection};
-use mynaflow::session::Session;
+use mynaflow::session::{RulebookSource, Session};
 use mynaflow::span::FileId;
 use mynaflow::text::{Lang, Text};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -79,7 +79,7 @@ pub fn run(o: &Options) -> u8 {
     } else {
         o.paths.clone()
     };
-    let (mut s, settings) = match try_session(&o.common, &config_from) {
+    let (mut s, settings) = match try_session_reporting_the_rulebook(&o.common, &config_from) {
         Ok(x) => x,
         Err(reason) => return abort(o, o.format, early, reason, None),
     };
@@ -144,6 +144,20 @@ pub fn run(o: &Options) -> u8 {
     }
 
     let mut failures: Vec<Text> = Vec::new();
+    // A rulebook named by `--rules` or the config that cannot be used fails
+    // the run even where every design names its own; its findings are in
+    // the report, in the run's format.
+    if let Some(rules) = settings.rules.as_deref()
+        && let Err(e) = s.load_rulebook(&RulebookSource::named(rules, None))
+    {
+        let (shown, why) = (mynaflow::escape::visible(rules), e.words());
+        let reason = mynaflow::text!(
+            "cannot use the rulebook {shown}: {}", why.en;
+            "ルールブック {shown} を使えません: {}", why.ja
+        );
+        fail_in(lang, &reason);
+        failures.push(reason);
+    }
     let mut checked = Vec::new();
     let count;
     // What `--fix` left, to say after the report.

@@ -91,11 +91,19 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
     Ok((s, settings))
 }
 
-/// [`session`], returning why there is none instead of printing it (the
-/// findings of a broken rulebook are still printed to stderr).
-pub fn try_session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), Text> {
+/// The session of `check` and its settings, or why there is none; its
+/// report holds what a rulebook named by
+/// `--rules` or the config found wrong: the rulebook is loaded when the
+/// first design asks for it, its findings join the run's, and each design
+/// it leaves unchecked is MN013 (exit status 2), as for a rulebook a design
+/// `use`s, in the format the run writes.
+pub fn try_session_reporting_the_rulebook(
+    common: &Common,
+    paths: &[PathBuf],
+) -> Result<(Session, Settings), Text> {
     let settings = try_settings(common, paths)?;
-    let s = try_session_for(&settings, None)?;
+    let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
+    s.name_copies = Copies::Lasting;
     Ok((s, settings))
 }
 
