@@ -266,7 +266,8 @@ pub struct Walked {
     pub problems: Vec<String>,
     /// The symlinks met in folders and not followed (symlinks not asked
     /// for) that may lead to designs: one named `*.myna`, or one to a
-    /// folder the walk would have entered. What they lead to was not
+    /// folder the walk would have entered; and a file named that is a
+    /// symlink. What they lead to was not
     /// looked at; the caller says so (a check fails: a design replaced by
     /// a link must not pass unchecked).
     pub not_followed: Vec<PathBuf>,
@@ -289,12 +290,21 @@ impl Walked {
     }
 }
 
-/// The `.myna` files under `paths`: a file named is taken as given; a
+/// The `.myna` files under `paths`: a file named is taken as given (a
+/// symlink only with `follow_symlinks`); a
 /// folder is searched recursively, skipping hidden folders and `target`.
 pub fn walk(paths: &[PathBuf], options: WalkOptions) -> Walked {
     let mut w = Walked::default();
     for p in paths {
+        // A file named that is a symlink is not followed unless asked: a
+        // pull request may add one where a workflow names the files it
+        // changed (pre-commit does), and a link to a file outside would
+        // have that file's lines shown in the log.
+        let link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
         match std::fs::metadata(p) {
+            Ok(m) if link && !m.is_dir() && !options.follow_symlinks => {
+                w.not_followed.push(p.clone());
+            }
             Ok(m) if m.is_dir() => {
                 let root = resolved(p);
                 let mut seen = HashSet::new();

@@ -115,6 +115,24 @@ fn a_symlink_in_a_checked_folder_is_not_followed() {
         err.contains("evil.myna") && err.contains("シンボリックリンクのため辿らず"),
         "{err}"
     );
+    // Named on the command line (a workflow that names the files a pull
+    // request changed, as pre-commit does), it is not followed either.
+    for args in [
+        &["check", "designs/evil.myna"][..],
+        &[
+            "check",
+            "designs/ok.myna",
+            "designs/evil.myna",
+            "--format",
+            "json",
+        ],
+        &["test", "designs/evil.myna"],
+    ] {
+        let o = run_in(&t.proj, args);
+        let out = all_output(&o);
+        assert!(!out.contains(SECRET), "{args:?}: {out}");
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {out}");
+    }
     for command in ["test", "coverage"] {
         let o = run_in(&t.proj, &[command, "designs"]);
         let out = all_output(&o);

@@ -24,18 +24,27 @@ pub fn run(paths: &[PathBuf], check: bool, lang: Lang) -> u8 {
     }
     // `fmt` follows no link and writes through none: a link met in a
     // folder is said and left, and the run goes on (what it leads to is
-    // laid out where the walk meets it as a file).
+    // laid out where the walk meets it as a file); a link named is a file
+    // asked for and not laid out, which fails the run.
+    let mut refused = false;
     for link in &walked.not_followed {
         let shown = mynaflow::escape::visible(&link.display().to_string()).into_owned();
-        let said = mynaflow::text!(
-            "mynaflow: warning: {shown}: a symlink, not followed; not laid out";
-            "mynaflow: 警告: {shown}: シンボリックリンクなので辿らず、整形しません"
-        );
+        let named = paths.contains(link);
+        refused |= named;
+        let said = match named {
+            true => mynaflow::text!(
+                "mynaflow: error: {shown}: a symlink, not followed; not laid out";
+                "mynaflow: エラー: {shown}: シンボリックリンクなので辿らず、整形しません"
+            ),
+            false => mynaflow::text!(
+                "mynaflow: warning: {shown}: a symlink, not followed; not laid out";
+                "mynaflow: 警告: {shown}: シンボリックリンクなので辿らず、整形しません"
+            ),
+        };
         eprintln!("{}", said.get(lang));
     }
     let files = walked.files;
     let mut changed = 0;
-    let mut refused = false;
     let mut lines = Lines::default();
     for batch in batches(&files) {
         // Read and laid out on every core (a folder of many small designs
