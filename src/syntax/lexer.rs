@@ -33,9 +33,14 @@ pub struct Lexed {
 /// line there, the language does not: a comment would hide what follows),
 /// C0/C1 controls other than tab, CR and LF.
 pub fn is_forbidden(c: char) -> bool {
-    (crate::escape::needs_escape(c) && !matches!(c, '\t' | '\r' | '\n'))
-        || invisible_beyond_the_escapes(c)
-        || (c.is_control() && !matches!(c, '\t' | '\r' | '\n'))
+    match c {
+        '\t' | '\r' | '\n' => false,
+        '\0'..='\u{7f}' => c.is_control(),
+        // Kana and the CJK ideographs, most of a Japanese design's
+        // characters: only the Hangul filler among them.
+        '\u{3040}'..='\u{9fff}' => c == '\u{3164}',
+        _ => crate::escape::needs_escape(c) || invisible_beyond_the_escapes(c) || c.is_control(),
+    }
 }
 
 /// Invisible characters that are forbidden but shown as they are: their
@@ -54,9 +59,15 @@ fn invisible_beyond_the_escapes(c: char) -> bool {
 /// bytes (0xE3 0x85, 0xF0 0x9B, 0xF0 0x9D: no kana, ideograph or emoji).
 fn may_hold_forbidden(text: &str) -> bool {
     let b = text.as_bytes();
+    // Both tests without a branch a byte (`|`, `&`, a fold), so that the
+    // compiler runs them on many bytes at once: every string and comment
+    // of a design is asked.
     b.iter().copied().any(crate::escape::may_be_unusual)
-        || b.windows(2)
-            .any(|w| matches!((w[0], w[1]), (0xE3, 0x85) | (0xF0, 0x9B | 0x9D)))
+        || b.iter()
+            .zip(b.iter().skip(1))
+            .fold(false, |seen, (&x, &y)| {
+                seen | ((x == 0xE3) & (y == 0x85)) | ((x == 0xF0) & ((y == 0x9B) | (y == 0x9D)))
+            })
 }
 
 /// The ASCII syntax character a full-width look-alike stands for.
