@@ -60,7 +60,7 @@ fn kind_of(ty: std::fs::FileType) -> &'static str {
 }
 
 /// What is at a path, judged without following it (`symlink_metadata`),
-/// when it is not a regular file: `a symlink`, or what [`kind_of`] says.
+/// when it is not a regular file: `a symlink`, or what `kind_of` says.
 /// None for a regular file.
 pub fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
     let ty = meta.file_type();

@@ -10,16 +10,25 @@ use crate::text::Text;
 
 /// Why a party on the way makes the exchange another one (`strays`: the
 /// roles, listed).
-pub(super) fn stray_note(strays: &Text) -> Text {
+fn stray_note(strays: &Text) -> Text {
     text!(
         "a party on the way receives the data itself: written flow by flow, the exchange would end at {} and be judged as one with it; between the two parties there may stand only carriers, the roles the rule routes through, and others of the parties' own roles", strays.en;
         "経路上の当事者はデータを自ら受け取ります。フローごとに書けば提供は {} で終わり、その当事者との提供として判定されます。両当事者の間に置けるのは、経路 (carrier) の役割、規則が経由を定める役割、両当事者と同じ役割の相手だけです", strays.ja
     )
 }
 
+/// `d`, a finding about the parties `strays` on the way of an exchange
+/// under rule `r` that the rule does not route through: the label, note
+/// and help that say so.
+pub(super) fn strayed(d: Diagnostic, rb: &Rulebook, r: &Rule, strays: &Text) -> Diagnostic {
+    d.with_primary_label(text!("passes through {}", strays.en; "{} を経由しています", strays.ja))
+        .with_note(stray_note(strays))
+        .with_help(stray_help(rb, r, strays))
+}
+
 /// What to do about the parties `strays` on the way of an exchange under
 /// rule `r`.
-pub(super) fn stray_help(rb: &Rulebook, r: &Rule, strays: &Text) -> Text {
+fn stray_help(rb: &Rulebook, r: &Rule, strays: &Text) -> Text {
     if r.via.is_empty() {
         return text!(
             "send it through carriers only, or write the flows to and from {} as flows of their own", strays.en;

@@ -120,16 +120,14 @@ pub(super) fn word(
                     let strays = rb.channel_strays(*rule, &trail.passed);
                     let (stray_names, l_strays) = super::channel::listed(w, trail, &strays);
                     if missing.is_empty() {
-                        Diagnostic::new(
+                        let d = Diagnostic::new(
                             Code::MN104,
                             primary,
                             text!("特定個人情報 (My Number data) `{item}` ({cat}) may not pass through {} on its way from {sender} to {receiver}", l_strays.en;
                                   "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供することはできません", l_strays.ja),
-                        )
-                        .with_primary_label(text!("passes through {}", l_strays.en; "{} を経由しています", l_strays.ja))
-                        .with_note(super::channel::stray_note(&l_strays))
-                        .with_help(super::channel::stray_help(rb, r, &l_strays))
-                        .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
+                        );
+                        super::channel::strayed(d, rb, r, &l_strays)
+                            .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
                     } else {
                         let names: Vec<String> = missing.iter().map(|v| rb.role(*v).name.clone()).collect();
                         let l = crate::text::list(&names);

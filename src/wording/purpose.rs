@@ -129,19 +129,20 @@ pub(super) fn provision(
             let strays = rb.channel_strays(*rule, &trail.passed);
             let (stray_names, strays) = super::channel::listed(w, trail, &strays);
             let d = if rb.channel_missing(*rule, &trail.passed).is_empty() {
-                Diagnostic::new(
+                let d = Diagnostic::new(
                     Code::MN202,
                     primary,
                     text!("`{item}` may not be provided to {receiver} for `{p}` through {}", strays.en;
                           "「{item}」を「{p}」のために {} を経由して{receiver}へ提供することはできません", strays.ja),
-                )
-                .with_primary_label(text!("passes through {}", strays.en; "{} を経由しています", strays.ja))
-                .with_note(super::channel::stray_note(&strays))
-                .with_help(super::channel::stray_help(rb, r, &strays))
-                .with_label(r.span, Text::new("the rule", "規則"))
-                .with_facts(facts)
-                .with_facts(w.rule_facts("rule", *rule))
-                .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
+                );
+                super::channel::strayed(d, rb, r, &strays)
+                    .with_label(r.span, Text::new("the rule", "規則"))
+                    .with_facts(facts)
+                    .with_facts(w.rule_facts("rule", *rule))
+                    .with_facts(Fact::list(
+                        ("stray_channel", "stray_channel_total"),
+                        stray_names,
+                    ))
             } else {
                 let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
                 let l = crate::text::list(&via);
