@@ -127,6 +127,8 @@ fn a_symlink_in_a_checked_folder_is_not_followed() {
             "json",
         ],
         &["test", "designs/evil.myna"],
+        &["graph", "designs/evil.myna"],
+        &["inventory", "designs/evil.myna"],
     ] {
         let o = run_in(&t.proj, args);
         let out = all_output(&o);

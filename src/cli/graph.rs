@@ -41,6 +41,10 @@ pub fn run(a: &GraphArgs) -> u8 {
         Err(code) => return code,
     };
     let lang = settings.lang;
+    if let Some(why) = super::output::refused_link(a.file, &settings) {
+        fail_in(lang, &why);
+        return FAILURE;
+    }
     let checked = match s.check_path(a.file) {
         Ok(c) => c,
         Err(e) => {

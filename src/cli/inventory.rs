@@ -27,6 +27,10 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
     // The inventory lists the verdicts and holdings the checks work out.
     s.keep_computed = true;
     let lang = settings.lang;
+    if let Some(why) = super::output::refused_link(file, &settings) {
+        fail_in(lang, &why);
+        return FAILURE;
+    }
     let checked = match s.check_path(file) {
         Ok(c) => c,
         Err(e) => {

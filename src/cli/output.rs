@@ -150,6 +150,13 @@ pub fn try_session_for(
     Ok(s)
 }
 
+/// Why the one design a command reads (`graph`, `inventory`) is not read:
+/// a symlink, not followed unless asked, as a walk does not follow one.
+pub fn refused_link(file: &Path, settings: &Settings) -> Option<Text> {
+    let walked = mynaflow::input::walk(&[file.to_path_buf()], settings.walk);
+    (!walked.not_followed.is_empty()).then(|| mynaflow::input::Walked::not_followed_reason(file))
+}
+
 /// The `.myna` files under `paths`, less those the config excludes. A
 /// problem in the walk (an unreadable folder) is printed and is exit
 /// status 2.
