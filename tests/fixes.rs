@@ -188,8 +188,9 @@ fn check_fix_leaves_a_name_of_another_kind() {
 
 /// A fixed text is written while it is checked again, in each round that
 /// changes it: a design fixed in two rounds ends with its second round's
-/// text on the disk, and a file that cannot be written (a symlink, never
-/// followed) is the run's error, said after the files fixed beside it.
+/// text on the disk, and a file that cannot be written (a symlink, read
+/// with `--follow-symlinks` but never written through) is the run's error,
+/// said after the files fixed beside it.
 #[cfg(unix)]
 #[test]
 fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
@@ -204,7 +205,13 @@ fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
     }
     let fix = |files: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-            .args(["check", "--fix", "--unsafe-fixes", "--timings"])
+            .args([
+                "check",
+                "--fix",
+                "--unsafe-fixes",
+                "--timings",
+                "--follow-symlinks",
+            ])
             .args(files)
             .current_dir(dir.path())
             .output()
@@ -240,6 +247,19 @@ fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
     );
     let target = std::fs::read_to_string(dir.path().join("real/a.myna")).unwrap();
     assert_eq!(target, colons, "the link's target is left as it was");
+    // Not asked to follow symlinks, the link named is not read at all.
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["check", "--fix", "link.myna"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("link.myna: a symlink, not followed"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("mynaflow: fixed"), "{stderr}");
     // Nothing more to fix in what was written.
     let (code, again) = fix(&["m1.myna"]);
     assert!(!again.contains("mynaflow: fixed"), "{again}");
