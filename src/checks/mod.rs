@@ -80,20 +80,30 @@ impl<'a> Ctx<'a> {
 
     /// The exchange as a finding shows it (None for one without a purpose).
     fn trail(&self, ex: &Exchange) -> Option<Trail> {
-        let (item, purpose) = ex.payload;
         let route = self.graph.route(ex);
-        let earlier = route[..route.len().saturating_sub(1)]
-            .iter()
-            .map(|&t| self.hop(t, item, purpose))
-            .collect();
+        self.trail_ending(ex, &route, route.len().saturating_sub(1), ex.receiver)
+    }
+
+    /// The exchange as a finding shows it, taken to end at `receiver` on
+    /// the transfer `route[at]` (the transfers before it its earlier hops).
+    fn trail_ending(
+        &self,
+        ex: &Exchange,
+        route: &[TransferId],
+        at: usize,
+        receiver: ActorId,
+    ) -> Option<Trail> {
+        let (item, purpose) = ex.payload;
         Some(Trail {
             sender: ex.sender,
-            receiver: ex.receiver,
+            receiver,
             item,
             purpose: purpose?,
             passed: ex.passed.to_vec(),
-            last: ex.last(),
-            earlier,
+            last: *route.get(at)?,
+            earlier: (route.get(..at)?.iter())
+                .map(|&t| self.hop(t, item, purpose))
+                .collect(),
             senders: ex.senders,
         })
     }
@@ -127,21 +137,9 @@ impl<'a> Ctx<'a> {
         let Some((at, party, _)) = self.party_on_the_way(ex) else {
             return self.trail(ex);
         };
-        let (item, purpose) = ex.payload;
         let route = self.graph.route(ex);
-        let before = route.iter().position(|&t| t == at).unwrap_or(0);
-        Some(Trail {
-            sender: ex.sender,
-            receiver: party,
-            item,
-            purpose: purpose?,
-            passed: ex.passed.to_vec(),
-            last: at,
-            earlier: (route[..before].iter())
-                .map(|&t| self.hop(t, item, purpose))
-                .collect(),
-            senders: ex.senders,
-        })
+        let at = route.iter().position(|&t| t == at)?;
+        self.trail_ending(ex, &route, at, party)
     }
 
     fn hop(&self, t: TransferId, item: DataId, purpose: Option<PurposeId>) -> Hop {

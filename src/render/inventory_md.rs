@@ -499,21 +499,13 @@ fn intro(doc: &Draw, out: &mut Out) {
             }
         }
         for r in &renumbered {
-            let (old, new, source) = (cell(&r.old), cell(&r.new), cell(&r.source));
-            let _ = writeln!(
-                out,
-                "- {}",
-                match lang {
-                    Lang::En => format!(
-                        "Citations: the rulebook cites {old} as its notice does; that provision has been {new} since {} ({source})",
-                        cell(&r.since)
-                    ),
-                    Lang::Ja => format!(
-                        "根拠の引用: ルールブックは公表文どおり{old}と引用しています。この規定は{}から{new}です ({source})",
-                        crate::text::date_ja(&r.since)
-                    ),
-                }
-            );
+            // The sentence's own words need no escaping: the cell's
+            // escaping of it is that of its names.
+            let said = cell(r.as_cited_by_the_notice().get(lang));
+            let _ = match lang {
+                Lang::En => writeln!(out, "- Citations: {said}"),
+                Lang::Ja => writeln!(out, "- 根拠の引用: {said}"),
+            };
         }
     }
     let items: usize = inv.systems.iter().map(|s| s.holdings.len()).sum();

@@ -27,6 +27,18 @@ pub struct Renumbered {
     pub topic: Vec<String>,
 }
 
+impl Renumbered {
+    /// What a finding or the inventory says of a rulebook that cites the
+    /// old provision as its notice does.
+    pub fn as_cited_by_the_notice(&self) -> crate::text::Text {
+        let (old, new, source) = (&self.old, &self.new, &self.source);
+        crate::text!(
+            "the rulebook cites {old} as its notice does; that provision has been {new} since {} ({source})", self.since;
+            "ルールブックは公表文どおり{old}と引用しています。この規定は{}から{new}です ({source})", crate::text::date_ja(&self.since)
+        )
+    }
+}
+
 /// The rows of [`RENUMBERING`]; lines that are blank, comments or
 /// malformed are skipped (a test keeps every row well-formed).
 pub fn table() -> Vec<Renumbered> {

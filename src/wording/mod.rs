@@ -367,10 +367,7 @@ impl<'a> Words<'a> {
                 .clone()
         });
         match renumbered {
-            Some(n) => d.with_note(crate::text!(
-                "the rulebook cites {} as its notice does; that provision has been {} since {} ({})", n.old, n.new, n.since, n.source;
-                "ルールブックは公表文どおり{}と引用しています。この規定は{}から{}です ({})", n.old, crate::text::date_ja(&n.since), n.new, n.source
-            )),
+            Some(n) => d.with_note(n.as_cited_by_the_notice()),
             None => d,
         }
     }
