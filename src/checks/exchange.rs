@@ -1,9 +1,9 @@
 //! MN101–MN105: every 特定個人情報 item of every end-to-end exchange against
 //! the `allow` rules of mynumber sections, with the nearest miss.
 
-use super::Ctx;
 use super::finding::Finding;
 use super::judged::Judged;
+use super::{Ctx, Judgeable};
 use crate::model::*;
 
 /// One way an exchange can differ from a rule between the same two roles.
@@ -123,21 +123,16 @@ pub(crate) fn verdicts_among(
     let among = among.into_iter();
     // Room for a verdict on each exchange asked about (at most one each).
     let mut out = Vec::with_capacity(among.size_hint().0);
-    let exchanges = &ctx.graph.exchanges;
-    for (i, ex) in among.filter_map(|i| Some((i, exchanges.get(i)?))) {
-        let (item, Some(purpose)) = ex.payload else {
-            continue;
-        };
-        if !ctx.design.is_mynumber(item) {
-            continue;
-        }
-        let (Some(from), Some(to), Some(category)) = (
-            ctx.role_of(ex.sender),
-            ctx.role_of(ex.receiver),
-            ctx.design.item(item).category.id,
-        ) else {
-            continue;
-        };
+    let judgeable = ctx.judgeable(among, true);
+    for Judgeable {
+        index: i,
+        exchange: ex,
+        from,
+        to,
+        category,
+        purpose,
+    } in judgeable
+    {
         let (fk, tk) = (ctx.rb.role(from).kind, ctx.rb.role(to).kind);
         if fk == RoleKind::Contractor {
             continue;

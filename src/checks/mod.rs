@@ -24,6 +24,22 @@ use rayon::prelude::*;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
+/// An exchange a verdict can be given on ([`Ctx::judgeable`]).
+struct Judgeable<'e> {
+    /// Its index in `graph.exchanges`.
+    index: usize,
+    /// The exchange.
+    exchange: &'e Exchange,
+    /// The sender's role.
+    from: RoleId,
+    /// The receiver's role.
+    to: RoleId,
+    /// The item's category.
+    category: CategoryId,
+    /// Its purpose.
+    purpose: PurposeId,
+}
+
 /// Options of the checks (from `mynaflow.toml`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CheckOptions {
@@ -76,6 +92,35 @@ impl<'a> Ctx<'a> {
 
     fn kind(&self, a: ActorId) -> Option<RoleKind> {
         self.actors.kind(a)
+    }
+
+    /// The exchanges `among` (indices into `graph.exchanges`, in order)
+    /// of 特定個人情報 (`mynumber`) or of ordinary data that a verdict can
+    /// be given on: with a purpose, both parties' roles and the item's
+    /// category known. MN101–105 judge the first, MN202/203 the second.
+    fn judgeable(
+        &self,
+        among: impl IntoIterator<Item = usize>,
+        mynumber: bool,
+    ) -> impl Iterator<Item = Judgeable<'_>> {
+        let exchanges = &self.graph.exchanges;
+        among.into_iter().filter_map(move |index| {
+            let exchange = exchanges.get(index)?;
+            let (item, purpose) = exchange.payload;
+            // The kind of data first: it skips most exchanges before any
+            // role is looked up.
+            if self.design.is_mynumber(item) != mynumber {
+                return None;
+            }
+            Some(Judgeable {
+                index,
+                exchange,
+                purpose: purpose?,
+                from: self.role_of(exchange.sender)?,
+                to: self.role_of(exchange.receiver)?,
+                category: self.design.item(item).category.id?,
+            })
+        })
     }
 
     /// The exchange as a finding shows it (None for one without a purpose).

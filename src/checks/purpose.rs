@@ -2,10 +2,10 @@
 //! purpose; the society's provision to another party needs an `allow` of
 //! an ordinary section for that purpose between those roles.
 
-use super::Ctx;
 use super::finding::Finding;
 use super::judged::Judged;
 use super::provision::{ProvisionVerdict, evaluate_provision};
+use super::{Ctx, Judgeable};
 use crate::model::*;
 
 /// MN201: flows that name no purpose. Needs no rulebook. A flow none of
@@ -39,21 +39,16 @@ pub(crate) fn provisions_among(
     let among = among.into_iter();
     // Room for a verdict on each exchange asked about (at most one each).
     let mut out = Vec::with_capacity(among.size_hint().0);
-    let exchanges = &ctx.graph.exchanges;
-    for (i, ex) in among.filter_map(|i| Some((i, exchanges.get(i)?))) {
-        let (item, Some(purpose)) = ex.payload else {
-            continue;
-        };
-        if ctx.design.is_mynumber(item) {
-            continue;
-        }
-        let (Some(from), Some(to), Some(category)) = (
-            ctx.role_of(ex.sender),
-            ctx.role_of(ex.receiver),
-            ctx.design.item(item).category.id,
-        ) else {
-            continue;
-        };
+    let judgeable = ctx.judgeable(among, false);
+    for Judgeable {
+        index: i,
+        exchange: ex,
+        from,
+        to,
+        category,
+        purpose,
+    } in judgeable
+    {
         let (fk, tk) = (ctx.rb.role(from).kind, ctx.rb.role(to).kind);
         if fk != RoleKind::SelfOrg {
             continue; // not the society's provision
