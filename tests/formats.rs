@@ -1219,3 +1219,50 @@ fn every_format_words_help_and_notes_alike_in_japanese() {
         }
     }
 }
+
+/// Under `--deny warnings` a warning fails the run, so JUnit counts it
+/// as a failure: a test report is never green on a red job.
+#[test]
+fn junit_fails_a_warning_that_fails_the_run() {
+    let design = "docs/codes/examples/MN012-unused-actor.myna";
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check", "--format", "junit", "--lang", "en"];
+        args.extend_from_slice(extra);
+        args.push(design);
+        let out = common::mynaflow(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, xml) = run(&[]);
+    assert_eq!(code, Some(0), "{xml}");
+    assert!(xml.contains("failures=\"0\""), "{xml}");
+    assert!(
+        xml.contains("<system-out>") && !xml.contains("<failure"),
+        "{xml}"
+    );
+
+    let (code, xml) = run(&["--deny", "warnings"]);
+    assert_eq!(code, Some(1), "{xml}");
+    assert!(xml.contains("failures=\"1\""), "{xml}");
+    assert!(xml.contains("<failure type=\"MN012\""), "{xml}");
+    assert!(
+        xml.contains("warnings are denied (`--deny warnings`)"),
+        "{xml}"
+    );
+
+    // `--exit-zero` passes the run whatever it finds: the warning passes.
+    let (code, xml) = run(&["--deny", "warnings", "--exit-zero"]);
+    assert_eq!(code, Some(0), "{xml}");
+    assert!(xml.contains("failures=\"0\""), "{xml}");
+
+    // The built-in rulebook's own warnings, as `rules check` sees them.
+    let out = common::mynaflow(&["rules", "check", "--format", "junit", "--deny", "warnings"]);
+    let xml = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{xml}");
+    let failures = xml.matches("<failure ").count();
+    assert!(failures > 0, "{xml}");
+    assert!(xml.contains(&format!("failures=\"{failures}\"")), "{xml}");
+    assert!(!xml.contains("<system-out>"), "{xml}");
+}

@@ -318,7 +318,16 @@ pub fn run(o: &Options) -> u8 {
         if o.statistics {
             return w.write_all(statistics(&report).as_bytes());
         }
-        write_findings(w, o, format, &report, &failures, config_shown.as_deref())
+        let warnings_fail = deny_warnings && !o.exit_zero;
+        write_findings(
+            w,
+            o,
+            format,
+            &report,
+            &failures,
+            config_shown.as_deref(),
+            warnings_fail,
+        )
     });
     s.timings.add("render+write", start.elapsed());
     if o.timings {
@@ -380,6 +389,7 @@ fn write_findings(
     report: &Report,
     failures: &[Text],
     config: Option<&Path>,
+    warnings_fail: bool,
 ) -> std::io::Result<()> {
     match format {
         Format::Json => render::json::write_with_config(w, report, config),
@@ -400,7 +410,7 @@ fn write_findings(
             render::github::write_with(w, report, written)
         }
         Format::Gitlab => render::gitlab::write(w, report),
-        Format::Junit => render::junit::write(w, report),
+        Format::Junit => render::junit::write_with(w, report, warnings_fail),
     }
 }
 

@@ -173,7 +173,7 @@ pub fn check(names: &[String], format: Format, lang: Lang, color: bool, deny_war
         Format::Sarif => render::sarif::render(&report),
         Format::Github => render::github::render(&report),
         Format::Gitlab => render::gitlab::render(&report),
-        Format::Junit => render::junit::render(&report),
+        Format::Junit => render::junit::render_with(&report, deny_warnings),
     };
     let status = if unusable {
         FAILURE

@@ -9,7 +9,9 @@
 //! file without findings is one passing test case named after the file,
 //! so a clean run still reports what it checked. Built-in rulebooks have
 //! test cases only for findings in them. `tests` counts test cases,
-//! `failures` the failing ones, `errors` is always 0.
+//! `failures` the failing ones, `errors` is always 0. Under `--deny
+//! warnings` a warning fails the run, so it is a `<failure>` too: a test
+//! report never shows green on a red job.
 //!
 //! Text passes through [`visible`], is escaped for XML 1.0, and characters
 //! XML forbids are dropped. No timestamps: same input, same bytes.
@@ -23,7 +25,16 @@ use std::fmt::Write;
 
 /// Renders the report as one JUnit `<testsuite>`.
 pub fn render(report: &Report) -> String {
-    super::written(|out| write(out, report), |_| String::new())
+    render_with(report, false)
+}
+
+/// [`render`], with warnings failing when `warnings_fail` (`--deny
+/// warnings`).
+pub fn render_with(report: &Report, warnings_fail: bool) -> String {
+    super::written(
+        |out| write_with(out, report, warnings_fail),
+        |_| String::new(),
+    )
 }
 
 /// A test case: a checked file without findings, or one finding.
@@ -36,6 +47,17 @@ enum Case<'a> {
 /// core, a few at a time (with every finding shown, `--max-per-code 0`,
 /// a large design's suite is over a hundred megabytes).
 pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::io::Result<()> {
+    write_with(out, report, false)
+}
+
+/// [`write`], with warnings failing when `warnings_fail` (`--deny
+/// warnings`).
+pub fn write_with<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    warnings_fail: bool,
+) -> std::io::Result<()> {
+    let fails = |d: &Diagnostic| d.is_error() || warnings_fail;
     let mut files: Vec<FileId> = report
         .checked
         .iter()
@@ -61,7 +83,7 @@ pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::i
     }
     let tests = cases.len();
     let failed = (cases.iter())
-        .filter(|c| matches!(c, Case::Finding(d) if d.is_error()))
+        .filter(|c| matches!(c, Case::Finding(d) if fails(d)))
         .count();
     write!(
         out,
@@ -88,8 +110,8 @@ pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::i
             "  <testcase classname=\"{name}\" name=\"{} {}:{}\" file=\"{name}\" line=\"{}\">",
             d.code, p.line, p.column, p.line
         );
-        let body = describe(report, d);
-        if d.is_error() {
+        let body = describe(report, d, warnings_fail);
+        if fails(d) {
             let _ = writeln!(
                 cases,
                 "    <failure type=\"{}\" message=\"{}\">{}</failure>",
@@ -108,8 +130,8 @@ pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::i
 
 /// A finding as plain text: `path:line:col: error[MN102]: message`, then
 /// its labels (the primary one first) as `path:line:col: text`, notes and
-/// help, indented.
-fn describe(report: &Report, d: &Diagnostic) -> String {
+/// help, indented; a warning that fails the run says why.
+fn describe(report: &Report, d: &Diagnostic, warnings_fail: bool) -> String {
     let lang = report.lang;
     let at = |span| {
         let p = report.position(span);
@@ -135,6 +157,13 @@ fn describe(report: &Report, d: &Diagnostic) -> String {
     }
     for n in &d.notes {
         let _ = writeln!(s, "  {}: {}", super::note_word(lang), visible(n.get(lang)));
+    }
+    if warnings_fail && !d.is_error() {
+        let why = crate::text!(
+            "this warning fails the run: warnings are denied (`--deny warnings`)";
+            "警告を不合格とする指定 (`--deny warnings`) により、この警告で実行は失敗します"
+        );
+        let _ = writeln!(s, "  {}: {}", super::note_word(lang), why.get(lang));
     }
     if let Some(h) = &d.help {
         let _ = writeln!(s, "  {}: {}", super::help_word(lang), visible(h.get(lang)));
