@@ -7,9 +7,12 @@ if exists("b:current_syntax")
   finish
 endif
 
-syn iskeyword @,48-57,_,192-255,-
-syn keyword mynaStatement use actor data flow rulebook role category section purpose allow contractor clause
-syn keyword mynaKeyword revised in clauses for via basis mynumber self carrier subject
+" A keyword is a whole bare name, as the lexer reads it: between the
+" characters that end a name (white space, syntax, their full-width forms,
+" an arrow), never inside one such as `hr.data` or `本社/in` (`syn keyword`
+" would split names at every character outside 'iskeyword').
+syn match mynaStatement !\v%(^|[[:space:]{}:,#"()：，｛｝＃　])@4<=%(use|actor|data|flow|rulebook|role|category|section|purpose|allow|contractor|clause)%($|[[:space:]{}:,#"()：，｛｝＃　→]|-\>|\<-\>)@=!
+syn match mynaKeyword !\v%(^|[[:space:]{}:,#"()：，｛｝＃　])@4<=%(revised|in|clauses|for|via|basis|mynumber|self|carrier|subject)%($|[[:space:]{}:,#"()：，｛｝＃　→]|-\>|\<-\>)@=!
 syn match mynaArrow "<->\|->\|→"
 syn match mynaFullWidth "[：，｛｝　]"
 syn match mynaParen "[()]"
