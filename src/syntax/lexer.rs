@@ -1,6 +1,6 @@
 //! The lexer: source text to tokens, in one pass, reading a byte at a time
 //! where the text is ASCII. It never fails: what it cannot read it reports (MN002, MN003,
-//! MN004) and steps over.
+//! MN004, and MN001 for an unknown escape in a string) and steps over.
 
 use super::token::{Comment, Keyword, Token, TokenKind};
 use crate::code::Code;
@@ -18,7 +18,7 @@ pub struct Lexed {
     pub tokens: Vec<Token>,
     /// Comments, in order.
     pub comments: Vec<Comment>,
-    /// MN002, MN003 and MN004 findings, those kept in full.
+    /// MN001 (escapes), MN002, MN003 and MN004 findings, those kept in full.
     pub diagnostics: Vec<Diagnostic>,
     /// The others, as their places ([`crate::tally::Keep`]).
     pub hollow: Vec<Hollow>,
@@ -479,7 +479,14 @@ impl<'a> Lexer<'a> {
                         value.push(e);
                         chars.next();
                     }
-                    _ => value.push('\\'),
+                    next => {
+                        // The backslash is kept, as it always was: the
+                        // fix (`\\`) then means what the string meant.
+                        if let Some((_, e)) = next.filter(|(_, e)| !matches!(e, '\n' | '\r')) {
+                            self.unknown_escape(body_start + i, e);
+                        }
+                        value.push('\\');
+                    }
                 },
                 '\n' | '\r' => {
                     return self.unterminated_string(start, body_start + i, value, &rest[i..]);
@@ -489,6 +496,20 @@ impl<'a> Lexer<'a> {
             }
         }
         self.unterminated_string(start, self.src.len(), value, "")
+    }
+
+    /// MN001 at the backslash at `at`, followed by `next`: only `\"`
+    /// and `\\` are escapes, so that two spellings of a string never
+    /// read as one name (`"a\nb"` and `"a\\nb"` were both `a\nb`).
+    fn unknown_escape(&mut self, at: usize, next: char) {
+        let span = self.span(at, at + 1 + next.len_utf8());
+        let backslash = self.span(at, at + 1);
+        self.found.push_made_with_fix(
+            Code::MN001,
+            span,
+            || unknown_escape(span, next).with_fix(backslash_doubled(backslash)),
+            || backslash_doubled(backslash),
+        );
     }
 
     fn unterminated_string(
@@ -663,6 +684,36 @@ fn as_ascii(span: Span, ascii: char, message: Text) -> Fix {
     )
 }
 
+/// MN001 at `span`: `\` and a character that it does not escape.
+fn unknown_escape(span: Span, next: char) -> Diagnostic {
+    let shown = crate::escape::visible(&next.to_string()).into_owned();
+    Diagnostic::new(
+        Code::MN001,
+        span,
+        text!("unknown escape `\\{shown}` in a string"; "文字列の中に不明なエスケープ `\\{shown}` があります"),
+    )
+    .with_primary_label(text!(
+        "only `\\\"` and `\\\\` are escapes";
+        "エスケープは `\\\"` と `\\\\` だけです"
+    ))
+    .with_help(text!(
+        "write a backslash as `\\\\`: `\\\\{shown}`";
+        "バックスラッシュは `\\\\` と書いてください: `\\\\{shown}`"
+    ))
+}
+
+/// The safe fix of an unknown escape: the backslash at `backslash`
+/// written as `\\`, which reads as the backslash the string keeps now.
+fn backslash_doubled(backslash: Span) -> Fix {
+    Fix::safe(
+        text!("write the backslash as `\\\\`"; "バックスラッシュを `\\\\` と書く"),
+        vec![Edit {
+            span: backslash,
+            content: "\\\\".to_string(),
+        }],
+    )
+}
+
 /// MN002 at `span`: a string with no closing quote.
 fn unterminated(span: Span) -> Diagnostic {
     Diagnostic::new(
@@ -781,6 +832,29 @@ mod tests {
         assert_eq!(l.tokens[4].text(src), "株式会社 J M D C");
         assert_eq!(l.tokens[5].text(src), "a\"b");
         assert!(l.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_escape_is_reported_and_its_fix_doubles_the_backslash() {
+        let src = r#"actor "a\nb" : Y "ok \" \\ fine""#;
+        let l = lex(FileId(0), src);
+        let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN001]);
+        let d = &l.diagnostics[0];
+        assert_eq!(
+            &src[d.primary.start as usize..d.primary.end as usize],
+            r"\n"
+        );
+        let fix = d.fixes.first().expect("a fix");
+        assert_eq!(fix.applicability, crate::fix::Applicability::Safe);
+        assert_eq!(fix.edits[0].content, r"\\");
+        // The value keeps the backslash, as the fix writes it.
+        assert_eq!(l.tokens[1].text(src), r"a\nb");
+        // A backslash at the end of the line: the string is unterminated,
+        // which MN002 says; no escape is reported.
+        let l = lex(FileId(0), "actor \"abc\\\nflow");
+        let codes: Vec<_> = l.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN002]);
     }
 
     #[test]
