@@ -379,3 +379,72 @@ fn a_config_that_cannot_be_used_is_said_in_japanese() {
         std::fs::remove_file(&config).expect("rm");
     }
 }
+
+/// `--timings` under `--lang ja`: every stage each command times, and
+/// `check --fix`'s headings, in Japanese (the checks' parts named by
+/// their codes, as they are).
+#[test]
+fn timings_are_said_in_japanese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    let design = "examples/vendor-proposal.myna";
+    // Each command, and whether it reads a config (`rules diff` does not).
+    let runs: [(&[&str], bool); 7] = [
+        (&["check", "--format", "json", design], true),
+        (&["inventory", "--format", "json", design], true),
+        (&["graph", design], true),
+        (&["coverage", design], true),
+        (&["test", design], true),
+        (
+            &["rules", "diff", "kenpo", "kenpo", "--impact", design],
+            false,
+        ),
+        (
+            &[
+                "rules",
+                "diff",
+                "tests/cases/rulediff/old.myna",
+                "tests/cases/rulediff/new.myna",
+            ],
+            false,
+        ),
+    ];
+    for (args, config) in runs {
+        let mut args = [args, &["--timings", "--lang", "ja"][..]].concat();
+        if config {
+            args.push("--no-config");
+        }
+        let s = run(root, &args, &[]);
+        let case = args.join(" ");
+        // The table's lines; the notes a command prints beside it (the
+        // inventory's about the design's errors) are checked elsewhere.
+        let table: String = (s.err.lines())
+            .filter(|l| l.ends_with(" ms") || l.ends_with(" %"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        // `ms` is the unit's symbol, as in Japanese technical writing.
+        japanese(&case, &table, "合計", &[" ms"]);
+        if args.contains(&"--impact") || config {
+            japanese(&case, &table, "名前解決", &[" ms"]);
+        }
+    }
+    // check --fix: the check's stages, the rounds', the rounds' checks.
+    let src =
+        std::fs::read(root.join("docs/codes/examples/MN003-fullwidth-colon.myna")).expect("read");
+    std::fs::write(dir.join("d.myna"), src).expect("write");
+    let s = run(
+        dir,
+        &["check", "--fix", "--timings", "--lang", "ja", "d.myna"],
+        &[],
+    );
+    for said in [
+        "検査 (各ファイルの初回の検査と報告):",
+        "--fix の修正ラウンド (ファイルの内容をさらに 1 回検査):",
+        "再検査と並行して書き出し: 1 ファイル",
+        "修正ラウンドの検査 (段階別):",
+        "修正の適用+解放",
+    ] {
+        japanese("check --fix --timings", &s.err, said, &["d.myna", " ms"]);
+    }
+}
