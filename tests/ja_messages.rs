@@ -254,8 +254,9 @@ fn the_detector_finds_english() {
 /// Under `--lang ja`, a config that cannot be used is said in Japanese:
 /// each key's refusal, a TOML error (its line quoted, the parser's own
 /// words only as a quotation after the sentence), a config found that
-/// is not a regular file, and one too large. Names that are not prose
-/// are taken out: the keys and values of the file, the file's name.
+/// is not a regular file, one too large, and one whose `exclude` leaves
+/// nothing to check. Names that are not prose are taken out: the keys
+/// and values of the file, the file's name.
 #[test]
 fn a_config_that_cannot_be_used_is_said_in_japanese() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
@@ -377,6 +378,12 @@ fn a_config_that_cannot_be_used_is_said_in_japanese() {
             &[&shown, "mynaflow.toml"],
         );
         std::fs::remove_file(&config).expect("rm");
+    }
+    // An `exclude` that leaves nothing to check.
+    std::fs::write(&config, "exclude = [\"*.myna\"]\n").expect("write");
+    for cmd in ["check", "test", "coverage"] {
+        let s = run(&dir, &[cmd, "--lang", "ja", "a.myna"], &[]);
+        japanese(cmd, &s.err, "何も検査していません", &[&shown, "exclude"]);
     }
 }
 
