@@ -163,11 +163,12 @@ impl Config {
         Ok(None)
     }
 
-    /// Reads and validates a config file. The error says what is wrong and
-    /// where (TOML errors carry their line and column), quoting the file's
-    /// lines only when it is a regular file inside the folder the run
-    /// started in.
-    pub fn load(path: &Path) -> Result<Config, String> {
+    /// Reads and validates a config file named by the user (`--config`,
+    /// which follows a link: the user chose the file). The error says what
+    /// is wrong and where (TOML errors carry their line and column), in
+    /// both languages, quoting the file's lines only when it is a regular
+    /// file inside the folder the run started in.
+    pub fn load(path: &Path) -> Result<Config, Text> {
         let start: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
         Config::load_quoting(path, &start)
     }
@@ -176,39 +177,64 @@ impl Config {
     /// may quote: any other file (one a link leads to, `--config` follows
     /// it, or one above the project) may be a secret, and a public CI log
     /// shows what the error says.
-    fn load_quoting(path: &Path, project: &[PathBuf]) -> Result<Config, String> {
+    fn load_quoting(path: &Path, project: &[PathBuf]) -> Result<Config, Text> {
+        let bytes = crate::input::read_limited(path, MAX_CONFIG_BYTES)
+            .map_err(|e| crate::oserror::in_both(&e))?;
+        Config::parse(path, &bytes, quotable(path, project))
+    }
+
+    /// Reads a `mynaflow.toml` that [`Config::find`] found: opened without
+    /// following a link and without blocking, and judged on the opened
+    /// file ([`read_found`]), so that a link or a FIFO put in its place
+    /// after the search looked is refused as one found there would be.
+    /// Its lines are quoted only when it is inside `project`: it was a
+    /// regular file, not a link, when it was opened.
+    fn load_found(path: &Path, project: &[PathBuf]) -> Result<Config, Text> {
+        let bytes = read_found(path)?;
+        let quoting = crate::input::is_inside(path, project);
+        Config::parse(path, &bytes, quoting)
+    }
+
+    /// Validates the bytes of the config at `path`; `quoting`: may a TOML
+    /// error quote its lines?
+    fn parse(path: &Path, bytes: &[u8], quoting: bool) -> Result<Config, Text> {
         let shown = path.display();
-        let bytes = crate::input::read_limited(path, MAX_CONFIG_BYTES)?;
-        let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8"))?;
-        let raw: Raw = toml::from_str(&text).map_err(|e| {
-            let why = if quotable(path, project) {
-                e.to_string().trim_end().to_string()
-            } else {
-                unquoted(&text, &e)
-            };
-            format!("{shown}: {why}") + &format!("\n  (known keys: {})", KEYS.join(", "))
-        })?;
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| crate::text!("{shown}: not UTF-8"; "{shown}: UTF-8 ではありません"))?;
+        // Read as a table first: an error there is TOML's syntax, one
+        // after it is a key or a value this file does not take. The two
+        // are worded apart in Japanese.
+        let raw: Raw = match text.parse::<toml::Table>() {
+            Err(e) => return Err(toml_error(path, text, &e, Broken::Syntax, quoting)),
+            Ok(_) => toml::from_str(text)
+                .map_err(|e| toml_error(path, text, &e, Broken::Setting, quoting))?,
+        };
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if let Some(f) = &raw.format
             && !FORMATS.contains(&f.as_str())
         {
-            return Err(format!(
-                "{shown}: format = \"{f}\" is not one of {}",
-                FORMATS.join(", ")
+            let (en, ja) = (FORMATS.join(", "), FORMATS.join("、"));
+            return Err(crate::text!(
+                "{shown}: format = \"{f}\" is not one of {en}";
+                "{shown}: format = \"{f}\" は使えません。{ja} のいずれかを指定してください"
             ));
         }
         if let Some(l) = &raw.lang
             && !matches!(l.as_str(), "ja" | "en")
         {
-            return Err(format!("{shown}: lang = \"{l}\" is not ja or en"));
+            return Err(crate::text!(
+                "{shown}: lang = \"{l}\" is not ja or en";
+                "{shown}: lang = \"{l}\" は使えません。ja か en を指定してください"
+            ));
         }
         let mut deny_warnings = false;
         for d in raw.deny.iter().flatten() {
             match d.as_str() {
                 "warnings" => deny_warnings = true,
                 other => {
-                    return Err(format!(
-                        "{shown}: deny = [\"{other}\"]: only \"warnings\" can be denied"
+                    return Err(crate::text!(
+                        "{shown}: deny = [\"{other}\"]: only \"warnings\" can be denied";
+                        "{shown}: deny = [\"{other}\"] は使えません。deny に指定できるのは \"warnings\" だけです"
                     ));
                 }
             }
@@ -219,20 +245,25 @@ impl Config {
                 Some(usize::try_from(*n).unwrap_or(usize::MAX))
             }
             Some(v) => {
-                return Err(format!(
-                    "{shown}: max-per-code = {v}: must be a whole number, 0 (show every finding) or more"
+                return Err(crate::text!(
+                    "{shown}: max-per-code = {v}: must be a whole number, 0 (show every finding) or more";
+                    "{shown}: max-per-code = {v} は使えません。0 (すべての指摘を表示) 以上の整数を指定してください"
                 ));
             }
         };
         let mut globs = GlobSetBuilder::new();
         for g in raw.exclude.iter().flatten() {
-            globs.add(Glob::new(g).map_err(|e| format!("{shown}: exclude \"{g}\": {e}"))?);
+            globs.add(Glob::new(g).map_err(|e| bad_glob(path, &format!("exclude \"{g}\""), &e))?);
         }
-        let exclude = globs
-            .build()
-            .map_err(|e| format!("{shown}: exclude: {e}"))?;
+        let exclude = globs.build().map_err(|e| {
+            crate::text!(
+                "{shown}: exclude: {e}";
+                "{shown}: exclude のパターンをまとめられません: {}", glob_error_ja(&e)
+            )
+        })?;
         let codes = |key: &str, list: &[String]| {
-            crate::select::union(list).map_err(|e| format!("{shown}: {key}: {}", e.en))
+            crate::select::union(list)
+                .map_err(|e| crate::text!("{shown}: {key}: {}", e.en; "{shown}: {key}: {}", e.ja))
         };
         let selection = Selection {
             select: raw
@@ -248,9 +279,8 @@ impl Config {
         )?;
         let mut per_file_ignores = Vec::new();
         for (glob, list) in raw.per_file_ignores.iter().flatten() {
-            let g = Glob::new(glob)
-                .map_err(|e| format!("{shown}: per-file-ignores \"{glob}\": {e}"))?;
             let key = format!("per-file-ignores \"{glob}\"");
+            let g = Glob::new(glob).map_err(|e| bad_glob(path, &key, &e))?;
             per_file_ignores.push((g.compile_matcher(), codes(&key, list)?));
         }
         let at_dir = |r: String| {
@@ -264,8 +294,9 @@ impl Config {
             }
         };
         if raw.rulebooks.as_ref().is_some_and(Vec::is_empty) {
-            return Err(format!(
-                "{shown}: rulebooks = []: name at least one rulebook a design may use"
+            return Err(crate::text!(
+                "{shown}: rulebooks = []: name at least one rulebook a design may use";
+                "{shown}: rulebooks = [] は使えません。設計が `use` で読み込めるルールブックを 1 つ以上指定してください"
             ));
         }
         let rules = raw.rules.map(at_dir);
@@ -293,9 +324,9 @@ impl Config {
         &self.dir
     }
 
-    /// [`Config::load`], saying why not in both languages.
+    /// [`Config::load`], saying why not as a run that stops says it.
     pub fn read(path: &Path) -> Result<Config, Text> {
-        Config::load(path).map_err(|e| unusable(&e))
+        Config::load(path).map_err(unusable)
     }
 
     /// The config that applies to a design or folder, found as `check`
@@ -315,7 +346,7 @@ impl Config {
             Some(start) => vec![start.to_path_buf()],
             None => path.parent().map(Path::to_path_buf).into_iter().collect(),
         };
-        let config = Config::load_quoting(&path, &project).map_err(|e| unusable(&e))?;
+        let config = Config::load_found(&path, &project).map_err(unusable)?;
         match config.rules_outside(start) {
             Some(why) => Err(why),
             None => Ok(Some(config)),
@@ -422,13 +453,93 @@ impl Config {
     }
 }
 
-/// Why a config cannot be used (`e`, as [`Config::load`] says it), in
-/// both languages.
-fn unusable(e: &str) -> Text {
-    Text::new(
-        e.to_string(),
-        format!("設定ファイルを使えません: {}", crate::oserror::to_ja(e)),
-    )
+/// Why a config cannot be used (`e`, as [`Config::load`] says it): in
+/// Japanese, said to be about the config first, as the sentence may
+/// start with an operating system's words.
+fn unusable(e: Text) -> Text {
+    Text::new(e.en, format!("設定ファイルを使えません: {}", e.ja))
+}
+
+/// Reads the `mynaflow.toml` at `path`, found by search, bounded by
+/// [`MAX_CONFIG_BYTES`]. Opened with `O_NOFOLLOW` (a link put there since
+/// the search looked is `ELOOP`, refused as a link) and `O_NONBLOCK` (a
+/// FIFO with no writer would hang a plain open), then judged by the
+/// opened file's own metadata (`fstat`): what is read is what was judged,
+/// whatever the path names by then.
+fn read_found(path: &Path) -> Result<Vec<u8>, Text> {
+    use std::io::Read;
+    let shown = crate::escape::visible(&path.display().to_string()).into_owned();
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = match options.open(path) {
+        Ok(f) => f,
+        Err(e) if refused_as_link(&e) => return Err(found_not_regular(path, "a symlink")),
+        Err(e) => {
+            return Err(Text::new(
+                format!("{shown}: {e}"),
+                format!("{shown}: {}", crate::oserror::describe_ja(&e)),
+            ));
+        }
+    };
+    let meta = file.metadata().map_err(|e| {
+        Text::new(
+            format!("{shown}: {e}"),
+            format!("{shown}: {}", crate::oserror::describe_ja(&e)),
+        )
+    })?;
+    // fstat never says "symlink": what the handle is, a FIFO, a device,
+    // a folder, is named as the search names it.
+    if let Some(kind) = crate::input::not_regular(&meta) {
+        return Err(found_not_regular(path, kind));
+    }
+    // One byte past the bound tells a file over it from one at it.
+    let mut bytes = Vec::new();
+    (file.take(MAX_CONFIG_BYTES + 1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Text::new(
+                format!("{shown}: {e}"),
+                format!("{shown}: {}", crate::oserror::describe_ja(&e)),
+            )
+        })?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        // As `input::read_limited` words it, and `oserror` in Japanese.
+        return Err(crate::oserror::in_both(&format!(
+            "{shown}: larger than {MAX_CONFIG_BYTES} bytes; not read"
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Is `e`, from an open with `O_NOFOLLOW`, the refusal of a link? Linux
+/// and macOS say `ELOOP`; FreeBSD and DragonFly say `EMLINK`, NetBSD
+/// `EFTYPE`. Without `O_NOFOLLOW` (not Unix) no error is one.
+fn refused_as_link(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        let Some(n) = e.raw_os_error() else {
+            return false;
+        };
+        #[cfg(any(target_os = "freebsd", target_os = "dragonfly"))]
+        if n == libc::EMLINK {
+            return true;
+        }
+        #[cfg(target_os = "netbsd")]
+        if n == libc::EFTYPE {
+            return true;
+        }
+        n == libc::ELOOP
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
 }
 
 /// Why a `mynaflow.toml` found by search, `kind` of file (a symlink, a
@@ -451,16 +562,137 @@ fn quotable(path: &Path, project: &[PathBuf]) -> bool {
     regular && crate::input::is_inside(path, project)
 }
 
-/// A TOML error that quotes nothing of the file: where it is, not what is
-/// there (the parser's message names the keys and values it met).
-fn unquoted(text: &str, e: &toml::de::Error) -> String {
-    let at = e.span().map_or(0, |s| s.start).min(text.len());
+/// What a TOML error is about: the file's TOML, or a key or value that
+/// is not a setting of [`FILE_NAME`].
+#[derive(Clone, Copy)]
+enum Broken {
+    /// Not valid TOML.
+    Syntax,
+    /// Valid TOML, but a key this file does not have or a value of the
+    /// wrong kind.
+    Setting,
+}
+
+/// A TOML error of the config at `path` (its `text`), with the known
+/// keys. `quoting`: may it show the file's line and the parser's words
+/// (which name the keys and values it met)? If not, it says where, not
+/// what. The parser's words are English; in Japanese they follow the
+/// sentence, as a quotation.
+fn toml_error(path: &Path, text: &str, e: &toml::de::Error, broken: Broken, quoting: bool) -> Text {
+    let shown = path.display();
+    let (line, column) = line_and_column(text, e.span().map_or(0, |s| s.start));
+    let keys = crate::text!(
+        "\n  (known keys: {})", KEYS.join(", ");
+        "\n  (使える設定項目: {})", KEYS.join("、")
+    );
+    if !quoting {
+        return crate::text!(
+            "{shown}: line {line}, column {column}: not valid TOML, or not a setting of {FILE_NAME}; its text is not shown, as it is not a regular file inside the folder the run started in{}", keys.en;
+            "{shown}: {line} 行 {column} 列目が TOML として正しくないか、{FILE_NAME} の設定ではありません。実行を始めたフォルダ内の通常のファイルではないため、内容は表示しません{}", keys.ja
+        );
+    }
+    // serde's words for a key `Raw` does not have.
+    let unknown = e
+        .message()
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split_once('`'))
+        .map(|(key, _)| key);
+    let near = unknown.and_then(|k| crate::names::did_you_mean(k, KEYS.iter().copied()));
+    let hint = near.map_or_else(
+        Text::default,
+        |n| crate::text!("\n  (did you mean `{n}`?)"; "\n  (`{n}` の誤りではありませんか？)"),
+    );
+    let what_ja = match (broken, unknown) {
+        (Broken::Syntax, _) => "TOML の書き方が正しくありません".to_string(),
+        (Broken::Setting, Some(k)) => format!("`{k}` という設定項目はありません"),
+        (Broken::Setting, None) => format!("この値は {FILE_NAME} の設定として使えません"),
+    };
+    // The parser's own words, but for an unknown key: the known keys
+    // below say what it lists.
+    let said = match unknown {
+        Some(_) => String::new(),
+        None => format!("\n  (TOML パーサーの説明: {})", e.message().trim_end()),
+    };
+    Text::new(
+        format!(
+            "{shown}: {}{}{}",
+            e.to_string().trim_end(),
+            hint.en,
+            keys.en
+        ),
+        format!(
+            "{shown}: {line} 行 {column} 列目: {what_ja}\n{}{said}{}{}",
+            excerpt(text, e.span()),
+            hint.ja,
+            keys.ja
+        ),
+    )
+}
+
+/// The 1-based line and column (in characters) of byte `at` in `text`.
+fn line_and_column(text: &str, at: usize) -> (usize, usize) {
+    let at = at.min(text.len());
+    // A span that falls inside a character counts from the one before.
+    let at = (0..=at)
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
     let before = text.get(..at).unwrap_or_default();
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// The line of `text` that `span` starts in, with a gutter and carets
+/// under the span (as the TOML parser draws it in English).
+fn excerpt(text: &str, span: Option<std::ops::Range<usize>>) -> String {
+    let span = span.unwrap_or(0..0);
+    let (line, column) = line_and_column(text, span.start);
+    let content = text.split('\n').nth(line - 1).unwrap_or_default();
+    let content = content.strip_suffix('\r').unwrap_or(content);
+    let width = span
+        .end
+        .saturating_sub(span.start)
+        .min(content.len().saturating_sub(column - 1))
+        .max(1);
+    let gutter = " ".repeat(line.to_string().len());
     format!(
-        "line {line}, column {column}: not valid TOML, or not a setting of {FILE_NAME}; its text is not shown, as it is not a regular file inside the folder the run started in"
+        "{gutter} |\n{line} | {content}\n{gutter} | {}{}",
+        " ".repeat(column - 1),
+        "^".repeat(width)
     )
+}
+
+/// A glob of `key` (`exclude "…"`, `per-file-ignores "…"`) that does not
+/// parse, in both languages.
+fn bad_glob(path: &Path, key: &str, e: &globset::Error) -> Text {
+    let shown = path.display();
+    crate::text!(
+        "{shown}: {key}: {e}";
+        "{shown}: {key} のパターンが正しくありません: {}", glob_error_ja(e)
+    )
+}
+
+/// Why a glob does not parse, in Japanese (globset says it in English).
+fn glob_error_ja(e: &globset::Error) -> String {
+    use globset::ErrorKind as K;
+    match e.kind() {
+        K::UnclosedClass => "文字クラスの `[` が閉じていません (`]` がありません)".to_string(),
+        K::InvalidRange(a, b) => format!("文字の範囲 `{a}-{b}` が正しくありません"),
+        K::UnopenedAlternates => {
+            "`}` に対応する `{` がありません (`}` そのものは `[}]` と書きます)".to_string()
+        }
+        K::UnclosedAlternates => {
+            "`{` に対応する `}` がありません (`{` そのものは `[{]` と書きます)".to_string()
+        }
+        K::NestedAlternates => "`{…}` は入れ子にできません".to_string(),
+        K::TooManyNestedAlternates => "`{…}` の入れ子が深すぎます".to_string(),
+        K::DanglingEscape => "末尾の `\\` の後に文字がありません".to_string(),
+        K::InvalidRecursive => "`**` の使い方が正しくありません".to_string(),
+        // The regular expression library's own words, quoted.
+        K::Regex(why) => format!("正規表現に変換できません (説明: {why})"),
+        other => format!("(globset の説明: {other})"),
+    }
 }
 
 #[cfg(test)]
@@ -526,19 +758,33 @@ mod tests {
         let project = [d.path().to_path_buf()];
         let p = write(d.path(), "rulez = \"x\"\n");
         let e = Config::load_quoting(&p, &project).expect_err("unknown key");
-        assert!(e.contains("rulez") && e.contains("known keys"), "{e}");
+        assert!(e.en.contains("rulez") && e.en.contains("known keys"), "{e}");
+        assert!(e.en.contains("did you mean `rules`?"), "{e}");
+        assert!(
+            e.ja.contains("1 行 1 列目: `rulez` という設定項目はありません")
+                && e.ja.contains("`rules` の誤りではありませんか")
+                && e.ja.contains("使える設定項目: rules、rulebooks"),
+            "{}",
+            e.ja
+        );
         // Outside the project, the file's text is not quoted.
         let e = Config::load_quoting(&p, &[]).expect_err("unknown key");
         assert!(
-            !e.contains("rulez") && e.contains("line 1, column 1"),
+            !e.en.contains("rulez") && e.en.contains("line 1, column 1"),
             "{e}"
+        );
+        assert!(
+            !e.ja.contains("rulez") && e.ja.contains("1 行 1 列目が TOML として正しくないか"),
+            "{}",
+            e.ja
         );
         assert!(Config::load(&write(d.path(), "format = \"xml\"\n")).is_err());
         assert!(Config::load(&write(d.path(), "lang = \"fr\"\n")).is_err());
         assert!(Config::load(&write(d.path(), "deny = [\"errors\"]\n")).is_err());
         assert!(Config::load(&write(d.path(), "exclude = [\"a[\"]\n")).is_err());
         let e = Config::load(&write(d.path(), "select = [\"MN9\"]\n")).expect_err("bad code");
-        assert!(e.contains("select") && e.contains("MN9"), "{e}");
+        assert!(e.en.contains("select") && e.en.contains("MN9"), "{e}");
+        assert!(e.ja.contains("select: 「MN9」はコードでも"), "{}", e.ja);
         assert!(Config::load(&write(d.path(), "[per-file-ignores]\n\"a\" = [\"X1\"]\n")).is_err());
         assert_eq!(
             Config::load(&write(d.path(), "rules = \"kenpo\"\n"))
@@ -547,5 +793,152 @@ mod tests {
                 .as_deref(),
             Some("kenpo")
         );
+    }
+
+    /// Each refusal of a value, and a TOML error, is worded in Japanese
+    /// too: a sentence of its own, the parser's words only quoted.
+    #[test]
+    fn every_refusal_is_worded_in_both_languages() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let project = [d.path().to_path_buf()];
+        let cases = [
+            ("format = \"xml\"\n", "format = \"xml\" は使えません"),
+            ("lang = \"fr\"\n", "lang = \"fr\" は使えません"),
+            (
+                "deny = [\"errors\"]\n",
+                "指定できるのは \"warnings\" だけです",
+            ),
+            ("max-per-code = -1\n", "0 (すべての指摘を表示) 以上の整数"),
+            (
+                "exclude = [\"a[\"]\n",
+                "exclude \"a[\" のパターンが正しくありません: 文字クラスの `[` が閉じていません",
+            ),
+            ("exclude = [\"{a\"]\n", "`{` に対応する `}` がありません"),
+            (
+                "[per-file-ignores]\n\"a\\\\\" = [\"MN1\"]\n",
+                "per-file-ignores \"a\\\" のパターンが正しくありません: 末尾の `\\` の後に文字がありません",
+            ),
+            (
+                "[per-file-ignores]\n\"a\" = [\"X1\"]\n",
+                "per-file-ignores \"a\": 「X1」はコードでも",
+            ),
+            ("ignore = [\"Q\"]\n", "ignore: 「Q」はコードでも"),
+            (
+                "unsuppressible = [\"Q\"]\n",
+                "unsuppressible: 「Q」はコードでも",
+            ),
+            (
+                "rulebooks = []\n",
+                "ルールブックを 1 つ以上指定してください",
+            ),
+            (
+                "x = \n",
+                "1 行 5 列目: TOML の書き方が正しくありません\n  |\n1 | x = \n  |     ^\n  (TOML パーサーの説明: ",
+            ),
+            (
+                "select = \"MN1\"\n",
+                "1 行 10 列目: この値は mynaflow.toml の設定として使えません",
+            ),
+        ];
+        for (text, ja) in cases {
+            let e = Config::load_quoting(&write(d.path(), text), &project).expect_err(text);
+            assert!(e.ja.contains(ja), "{text:?}: {}", e.ja);
+            assert!(!e.en.is_empty() && e.en != e.ja, "{text:?}: {e}");
+        }
+        let p = d.path().join(FILE_NAME);
+        std::fs::write(&p, b"lang = \"\xff\"\n").expect("write");
+        let e = Config::load_quoting(&p, &project).expect_err("not UTF-8");
+        assert!(
+            e.en.ends_with(": not UTF-8") && e.ja.ends_with(": UTF-8 ではありません"),
+            "{e:?}"
+        );
+        // As the command line says it: about the config, first.
+        assert!(
+            Config::read(&p)
+                .expect_err("not UTF-8")
+                .ja
+                .starts_with("設定ファイルを使えません: ")
+        );
+    }
+
+    /// A config found by search is opened without following a link:
+    /// one that stands where the search saw a regular file (a link
+    /// swapped in after it looked) is refused as a link, unread, in
+    /// both languages.
+    #[cfg(unix)]
+    #[test]
+    fn a_found_config_is_opened_without_following_a_link() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let outside = d.path().join("secret.toml");
+        std::fs::write(&outside, "lang = \"ja\"\n").expect("write");
+        let found = d.path().join(FILE_NAME);
+        std::os::unix::fs::symlink(&outside, &found).expect("symlink");
+        // `read_found` is what `load_found` reads with, after the search.
+        let e = read_found(&found).expect_err("a link is refused");
+        assert!(
+            e.en.contains("a symlink, not a regular file: a mynaflow.toml found by search"),
+            "{e}"
+        );
+        assert!(
+            e.ja.contains("シンボリックリンクであり、通常のファイルではありません"),
+            "{}",
+            e.ja
+        );
+        let e = Config::load_found(&found, &[d.path().to_path_buf()]).expect_err("refused");
+        assert!(e.en.contains("a symlink"), "{e}");
+        // A regular file is read, and its errors quote it inside the project.
+        std::fs::remove_file(&found).expect("rm");
+        std::fs::write(&found, "lang = \"ja\"\n").expect("write");
+        let c = Config::load_found(&found, &[d.path().to_path_buf()]).expect("read");
+        assert_eq!(c.lang.as_deref(), Some("ja"));
+    }
+
+    /// A FIFO found where the config was does not block the open (no
+    /// writer ever comes): refused at once, by what the opened file is.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_place_of_a_found_config_does_not_block() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let found = d.path().join(FILE_NAME);
+        // The library has no `unsafe`, so not libc's mkfifo: the command.
+        let made = std::process::Command::new("mkfifo").arg(&found).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("SKIPPED: no mkfifo command to make a FIFO with");
+            return;
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let path = found.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_found(&path));
+        });
+        let read = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("opening a FIFO did not block");
+        let e = read.expect_err("a FIFO is refused");
+        assert!(e.en.contains("a FIFO, not a regular file"), "{e}");
+        assert!(
+            e.ja.contains("FIFOであり、通常のファイルではありません"),
+            "{}",
+            e.ja
+        );
+    }
+
+    /// A found config over the bound is refused unread past it.
+    #[test]
+    fn a_found_config_is_read_up_to_its_bound() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let found = d.path().join(FILE_NAME);
+        let mut text = "# pad\n".repeat(usize::try_from(MAX_CONFIG_BYTES).expect("fits") / 6);
+        text.push_str("lang = \"ja\"\n");
+        std::fs::write(&found, &text).expect("write");
+        let e = read_found(&found).expect_err("too large");
+        assert!(e.en.ends_with("larger than 1048576 bytes; not read"), "{e}");
+        assert!(
+            e.ja.ends_with("1048576 バイトを超えるため読みません"),
+            "{}",
+            e.ja
+        );
+        std::fs::write(&found, "lang = \"ja\"\n").expect("write");
+        assert_eq!(read_found(&found).expect("small"), b"lang = \"ja\"\n");
     }
 }

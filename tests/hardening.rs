@@ -910,3 +910,91 @@ fn mynaflow_test_output_is_escaped() {
     assert!(out.contains("updated"), "{out}");
     assert_no_raw_controls(&out, "mynaflow test --update");
 }
+
+/// A `mynaflow.toml` in the tree (a pull request can add one) whose
+/// `exclude` takes out every design found cannot pass the gate: every
+/// command that walks the designs fails (2), names the config, and says
+/// that nothing was checked; SARIF says the run did not succeed. Pinned
+/// with `--config`, such a config fails the run too: a gate that checked
+/// nothing never passes. A config that leaves any design is followed as
+/// before.
+#[test]
+fn a_config_that_excludes_every_design_fails_the_run() {
+    let t = tree();
+    // A design with an error: the gate must not pass it unchecked.
+    std::fs::write(t.proj.join("designs/bad.myna"), "flow ->\n").unwrap();
+    std::fs::write(t.proj.join("designs/ok.myna"), "use \"kenpo\"\n").unwrap();
+    std::fs::write(t.proj.join("mynaflow.toml"), "exclude = [\"**\"]\n").unwrap();
+    let said =
+        "mynaflow.toml: its `exclude` leaves out all 2 design(s) found, so nothing was checked";
+    let report = t.root.join("report.html");
+    let report = report.to_str().unwrap();
+    let runs: [&[&str]; 8] = [
+        &["check"],
+        &["check", "designs"],
+        &["check", "designs/bad.myna", "designs/ok.myna"],
+        &["check", "--format", "json", "designs"],
+        &["test", "designs"],
+        &["test", "--update", "designs"],
+        &["coverage", "designs"],
+        &["report", "designs", "-o", report],
+    ];
+    for args in runs {
+        let o = run_in(&t.proj, args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", all_output(&o));
+        assert!(err.contains(said), "{args:?}: {err}");
+    }
+    assert!(!Path::new(report).exists(), "no page of nothing");
+    // SARIF: a valid log of a run that did not succeed, and why.
+    let o = run_in(&t.proj, &["check", "--format", "sarif", "designs"]);
+    assert_eq!(o.status.code(), Some(2));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{invocation}");
+    assert!(
+        invocation.to_string().contains("nothing was checked"),
+        "{invocation}"
+    );
+    // In Japanese too.
+    let o = run_in(&t.proj, &["check", "--lang", "ja", "designs"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("mynaflow.toml: `exclude` が見つかった設計 2 件をすべて除外したため、何も検査していません"),
+        "{err}"
+    );
+    // Pinned, the same config fails the run as well.
+    std::fs::rename(t.proj.join("mynaflow.toml"), t.root.join("pinned.toml")).unwrap();
+    let pinned = t.root.join("pinned.toml");
+    let o = run_in(
+        &t.proj,
+        &["check", "--config", pinned.to_str().unwrap(), "designs"],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("pinned.toml: its `exclude` leaves out all 2 design(s) found"),
+        "{err}"
+    );
+    // One that leaves a design checks it, and says what it took out.
+    std::fs::write(t.proj.join("mynaflow.toml"), "exclude = [\"**/ok.myna\"]\n").unwrap();
+    let o = run_in(&t.proj, &["check", "designs"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "bad.myna checked: {err}");
+    assert!(
+        err.contains("excludes 1 design(s) found; not checked"),
+        "{err}"
+    );
+    // A folder with no design at all fails as it did, config or none.
+    std::fs::create_dir(t.proj.join("empty")).unwrap();
+    for extra in [&[][..], &["--no-config"]] {
+        let o = run_in(&t.proj, &[&["check", "empty"][..], extra].concat());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("empty: no design (*.myna) found here"),
+            "{err}"
+        );
+    }
+}

@@ -250,3 +250,208 @@ fn the_detector_finds_english() {
         .is_empty()
     );
 }
+
+/// Under `--lang ja`, a config that cannot be used is said in Japanese:
+/// each key's refusal, a TOML error (its line quoted, the parser's own
+/// words only as a quotation after the sentence), a config found that
+/// is not a regular file, one too large, and one whose `exclude` leaves
+/// nothing to check. Names that are not prose are taken out: the keys
+/// and values of the file, the file's name.
+#[test]
+fn a_config_that_cannot_be_used_is_said_in_japanese() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path().canonicalize().expect("path");
+    std::fs::write(dir.join("a.myna"), DESIGN).expect("write");
+    let config = dir.join("mynaflow.toml");
+    let shown = config.display().to_string();
+    // The keys and the values a config holds, the formats it may name,
+    // and the names of formats.
+    let keys = [
+        "rulebooks",
+        "rules",
+        "format",
+        "lang",
+        "deny",
+        "exclude",
+        "baseline",
+        "select",
+        "unsuppressible",
+        "per-file-ignores",
+        "ignore",
+        "require-clauses",
+        "max-per-code",
+        "mynaflow.toml",
+        "human",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+        "warnings",
+        "toml",
+        "TOML",
+        // The selector of every code.
+        "ALL",
+    ];
+    // (the file, what the message says, the parser's words it quotes)
+    let cases: &[(&[u8], &str, &str)] = &[
+        (b"rulez = 1\n", "という設定項目はありません", "rulez = 1"),
+        (b"format = \"xml\"\n", "のいずれかを指定してください", "xml"),
+        (
+            b"lang = \"fr\"\n",
+            "ja か en を指定してください",
+            "fr; ja; en",
+        ),
+        (b"deny = [\"errors\"]\n", "だけです", "errors"),
+        (b"max-per-code = -1\n", "以上の整数を指定してください", ""),
+        (b"exclude = [\"a[\"]\n", "のパターンが正しくありません", ""),
+        (
+            b"[per-file-ignores]\n\"b{\" = [\"MN1\"]\n",
+            "に対応する",
+            "",
+        ),
+        (
+            b"select = [\"MN9\"]\n",
+            "コードでもコードの先頭部分でもありません",
+            "",
+        ),
+        (
+            b"ignore = [\"XY1\"]\n",
+            "コードでもコードの先頭部分でもありません",
+            "XY1",
+        ),
+        (b"rulebooks = []\n", "1 つ以上指定してください", ""),
+        (
+            b"rules = \"/nowhere/x.myna\"\n",
+            "プロジェクトの外にあります",
+            "/nowhere/x.myna",
+        ),
+        (
+            b"x = \n",
+            "TOML の書き方が正しくありません",
+            "x = ; string values must be quoted, expected literal string",
+        ),
+        (
+            b"select = \"MN1\"\n",
+            "この値は mynaflow.toml の設定として使えません",
+            "select = \"MN1\"; invalid type: string \"MN1\", expected a sequence",
+        ),
+        (b"lang = \"\xff\"\n", "UTF-8 ではありません", ""),
+    ];
+    for (text, expected, quoted) in cases {
+        std::fs::write(&config, text).expect("write");
+        let s = run(&dir, &["check", "--lang", "ja", "a.myna"], &[]);
+        let mut names: Vec<&str> = vec![&shown];
+        names.extend(quoted.split("; ").filter(|q| !q.is_empty()));
+        names.extend(keys);
+        let case = String::from_utf8_lossy(text);
+        japanese(&case, &s.err, expected, &names);
+    }
+    // Too large, said before a byte of it is parsed.
+    std::fs::write(&config, "#".repeat(1 << 21)).expect("write");
+    let s = run(&dir, &["check", "--lang", "ja", "a.myna"], &[]);
+    japanese("large", &s.err, "バイトを超えるため読みません", &[&shown]);
+    // Named with --config and not there.
+    let s = run(
+        &dir,
+        &["check", "--lang", "ja", "--config", "nosuch.toml", "a.myna"],
+        &[],
+    );
+    japanese(
+        "--config",
+        &s.err,
+        "ファイルまたはディレクトリがありません",
+        &["nosuch.toml"],
+    );
+    // Found, and a link: refused unread.
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(&config).expect("rm");
+        std::fs::write(dir.join("elsewhere.toml"), "lang = \"en\"\n").expect("write");
+        std::os::unix::fs::symlink(dir.join("elsewhere.toml"), &config).expect("symlink");
+        let s = run(&dir, &["check", "--lang", "ja", "a.myna"], &[]);
+        japanese(
+            "a link",
+            &s.err,
+            "シンボリックリンクであり、通常のファイルではありません",
+            &[&shown, "mynaflow.toml"],
+        );
+        std::fs::remove_file(&config).expect("rm");
+    }
+    // An `exclude` that leaves nothing to check.
+    std::fs::write(&config, "exclude = [\"*.myna\"]\n").expect("write");
+    for cmd in ["check", "test", "coverage"] {
+        let s = run(&dir, &[cmd, "--lang", "ja", "a.myna"], &[]);
+        japanese(cmd, &s.err, "何も検査していません", &[&shown, "exclude"]);
+    }
+}
+
+/// `--timings` under `--lang ja`: every stage each command times, and
+/// `check --fix`'s headings, in Japanese (the checks' parts named by
+/// their codes, as they are).
+#[test]
+fn timings_are_said_in_japanese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    let design = "examples/vendor-proposal.myna";
+    // Each command, and whether it reads a config (`rules diff` does not).
+    let runs: [(&[&str], bool); 7] = [
+        (&["check", "--format", "json", design], true),
+        (&["inventory", "--format", "json", design], true),
+        (&["graph", design], true),
+        (&["coverage", design], true),
+        (&["test", design], true),
+        (
+            &["rules", "diff", "kenpo", "kenpo", "--impact", design],
+            false,
+        ),
+        (
+            &[
+                "rules",
+                "diff",
+                "tests/cases/rulediff/old.myna",
+                "tests/cases/rulediff/new.myna",
+            ],
+            false,
+        ),
+    ];
+    for (args, config) in runs {
+        let mut args = [args, &["--timings", "--lang", "ja"][..]].concat();
+        if config {
+            args.push("--no-config");
+        }
+        let s = run(root, &args, &[]);
+        let case = args.join(" ");
+        // The table's lines; the notes a command prints beside it (the
+        // inventory's about the design's errors) are checked elsewhere.
+        let table: String = (s.err.lines())
+            .filter(|l| l.ends_with(" ms") || l.ends_with(" %"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        // `ms` is the unit's symbol, as in Japanese technical writing.
+        japanese(&case, &table, "合計", &[" ms"]);
+        if args.contains(&"--impact") || config {
+            japanese(&case, &table, "名前解決", &[" ms"]);
+        }
+    }
+    // check --fix: the check's stages, the rounds', the rounds' checks.
+    let src =
+        std::fs::read(root.join("docs/codes/examples/MN003-fullwidth-colon.myna")).expect("read");
+    std::fs::write(dir.join("d.myna"), src).expect("write");
+    let s = run(
+        dir,
+        &["check", "--fix", "--timings", "--lang", "ja", "d.myna"],
+        &[],
+    );
+    for said in [
+        "検査 (各ファイルの初回の検査と報告):",
+        "--fix の修正ラウンド (ファイルの内容をさらに 1 回検査):",
+        "再検査と並行して書き出し: 1 ファイル",
+        "修正ラウンドの検査 (段階別):",
+        "修正の適用+解放",
+    ] {
+        japanese("check --fix --timings", &s.err, said, &["d.myna", " ms"]);
+    }
+}

@@ -331,29 +331,7 @@ pub fn run(o: &Options) -> u8 {
     });
     s.timings.add("render+write", start.elapsed());
     if o.timings {
-        if let Some(left) = &fix_left {
-            // The check's stages first (every file's first check, and
-            // the report), then the rounds' own, then the stages of the
-            // rounds' checks (each a check of a fixed text).
-            eprintln!("check:");
-            eprint!("{}", s.timings.table());
-            eprintln!(
-                "--fix rounds ({} more check(s) of a file's text):",
-                left.checks
-            );
-            eprint!("{}", left.spent.table());
-            let (files, spent) = left.written_beside;
-            if files > 0 {
-                eprintln!(
-                    "written while checked again: {files} file(s), {:.3} ms of writing",
-                    spent.as_secs_f64() * 1e3
-                );
-            }
-            eprintln!("the rounds' checks, by stage:");
-            eprint!("{}", left.again.table());
-        } else {
-            eprint!("{}", s.timings.table());
-        }
+        print_timings(&s, fix_left.as_ref(), lang);
     }
     if let Err(reason) = emitted {
         if let Some(reason) = reason {
@@ -377,6 +355,43 @@ pub fn run(o: &Options) -> u8 {
     // findings (every one shown) are a tenth of a second to free one by one.
     std::mem::forget(diags);
     status
+}
+
+/// `--timings` on standard error, in `lang`: the check's stages; with
+/// `--fix`, the check's first (every file's first check, and the
+/// report), then the rounds' own, then the stages of the rounds' checks
+/// (each a check of a fixed text).
+fn print_timings(s: &Session, fix_left: Option<&super::fix::Left>, lang: Lang) {
+    use super::timings::table;
+    let Some(left) = fix_left else {
+        eprint!("{}", table(&s.timings, lang));
+        return;
+    };
+    let checks = left.checks;
+    let heads = [
+        mynaflow::text!("check:"; "検査 (各ファイルの初回の検査と報告):"),
+        mynaflow::text!(
+            "--fix rounds ({checks} more check(s) of a file's text):";
+            "--fix の修正ラウンド (ファイルの内容をさらに {checks} 回検査):"
+        ),
+        mynaflow::text!("the rounds' checks, by stage:"; "修正ラウンドの検査 (段階別):"),
+    ];
+    let [check, rounds, again] = heads.map(|h| h.get(lang).to_string());
+    eprintln!("{check}");
+    eprint!("{}", table(&s.timings, lang));
+    eprintln!("{rounds}");
+    eprint!("{}", table(&left.spent, lang));
+    let (files, spent) = left.written_beside;
+    if files > 0 {
+        let ms = format!("{:.3}", spent.as_secs_f64() * 1e3);
+        let written = mynaflow::text!(
+            "written while checked again: {files} file(s), {ms} ms of writing";
+            "再検査と並行して書き出し: {files} ファイル、書き出しに {ms} ms"
+        );
+        eprintln!("{}", written.get(lang));
+    }
+    eprintln!("{again}");
+    eprint!("{}", table(&left.again, lang));
 }
 
 /// Writes the findings in the chosen format, as they are drawn, on every

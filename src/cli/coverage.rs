@@ -117,7 +117,7 @@ pub fn run(
         })
     });
     if timings {
-        eprint!("{}", s.timings.table());
+        eprint!("{}", super::timings::table(&s.timings, settings.lang));
     }
     if let Err(e) = written {
         return e.fail(settings.lang);

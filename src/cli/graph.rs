@@ -151,7 +151,7 @@ pub fn run(a: &GraphArgs) -> u8 {
                 beyond_mermaid(links, chars, lang);
             }
             if a.timings {
-                eprint!("{}", s.timings.table());
+                eprint!("{}", super::timings::table(&s.timings, lang));
             }
             if let Err(e) = written {
                 return e.fail(lang);
@@ -166,7 +166,7 @@ pub fn run(a: &GraphArgs) -> u8 {
     };
     let printed = stdout::print(&out);
     if a.timings {
-        eprint!("{}", s.timings.table());
+        eprint!("{}", super::timings::table(&s.timings, lang));
     }
     match printed {
         Ok(()) => OK,

@@ -99,7 +99,7 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
         })
     });
     if timings {
-        eprint!("{}", s.timings.table());
+        eprint!("{}", super::timings::table(&s.timings, settings.lang));
     }
     let status = match written {
         Ok(()) => OK,

@@ -17,6 +17,7 @@ mod rules_vocabulary;
 mod stdout;
 mod test;
 mod test_update;
+mod timings;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mynaflow::text::Lang;

@@ -181,9 +181,11 @@ pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8>
 /// followed that may lead to designs: the walk goes on, and the caller
 /// fails the run). A path that does not exist, or a folder
 /// with no design in it, is an error: a typo in CI must not pass as a
-/// clean run. A folder whose designs the config all excludes is not (that
-/// was asked for). A config found below the starting folder cannot exclude
-/// a file named on the command line.
+/// clean run. So is a config whose `exclude` leaves none of the designs
+/// found, found or named with `--config` alike: a run that checks nothing
+/// must not pass as a gate, and a `mynaflow.toml` a pull request adds
+/// could otherwise pass it. A config found below the starting folder
+/// cannot exclude a file named on the command line.
 pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, Vec<Text>), Text> {
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -223,6 +225,9 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
         // config is: said beside it, so that a log shows what a config in
         // a pull request took out.
         let excluded = found - files.len();
+        if found > 0 && files.is_empty() {
+            return Err(excluded_every_design(c, found));
+        }
         if excluded > 0 {
             let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
             match settings.lang {
@@ -240,6 +245,16 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
     // excuse it (one in the tree may come with the pull request).
     problems.extend(links.iter().map(|l| Walked::not_followed_reason(l)));
     Ok((files, problems))
+}
+
+/// Why a run whose config's `exclude` took out every one of the `found`
+/// designs fails: it names the config, and says that nothing was checked.
+fn excluded_every_design(c: &Config, found: usize) -> Text {
+    let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+    mynaflow::text!(
+        "{shown}: its `exclude` leaves out all {found} design(s) found, so nothing was checked; a run that checks nothing fails (narrow `exclude`, or name designs it does not exclude)";
+        "{shown}: `exclude` が見つかった設計 {found} 件をすべて除外したため、何も検査していません。何も検査しない実行は失敗とします (`exclude` を狭めるか、除外されない設計を指定してください)"
+    )
 }
 
 /// Prints an error that stops the tool (exit status 2).

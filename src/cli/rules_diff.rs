@@ -119,7 +119,7 @@ pub fn run(o: &Options) -> u8 {
         })
     });
     if o.timings {
-        eprint!("{}", spent.table());
+        eprint!("{}", super::timings::table(&spent, lang));
     }
     if let Err(e) = written {
         return e.fail(lang);

@@ -58,7 +58,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     put(&mut out, summary.get(lang));
     let printed = spent.time("write", || super::stdout::print(&out));
     if timings {
-        eprint!("{}", spent.table());
+        eprint!("{}", super::timings::table(&spent, lang));
     }
     match printed {
         Err(e) => e.fail(lang),
