@@ -218,6 +218,27 @@ pub fn read_bounded(r: impl Read, limit: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// How findings and messages name the file at `path`: as the path is
+/// spelled, less a leading `./` and any `.` or empty part inside it.
+///
+/// A folder walk of `.` gives `./a.myna`, and a design's `use "r.myna"`
+/// joined to that design's folder gives `./r.myna`; both must read as
+/// `check a.myna` names them (`a.myna`, `r.myna`), or one file is shown
+/// under two names, sorted apart, and MN013 quotes a path the design never
+/// wrote. `..` is kept: with symlinks, `a/../b` need not be `b`.
+pub fn display_name(path: &Path) -> String {
+    let mut parts = path.components().peekable();
+    // A lone `.` (no file after it) stays as written.
+    if parts.peek() == Some(&Component::CurDir) && path.components().count() > 1 {
+        parts.next();
+    }
+    let shown: PathBuf = parts.collect();
+    if shown.as_os_str().is_empty() {
+        return path.display().to_string();
+    }
+    shown.display().to_string()
+}
+
 /// `path` made absolute and resolved: symlinks followed where it exists,
 /// `.` and `..` removed by hand where it does not.
 pub fn resolved(path: &Path) -> PathBuf {
@@ -420,6 +441,19 @@ fn walk_dir(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_is_named_without_dot_parts() {
+        let name = |p: &str| display_name(Path::new(p));
+        assert_eq!(name("./r6.myna"), "r6.myna");
+        assert_eq!(name("r6.myna"), "r6.myna");
+        assert_eq!(name("./folder/./r6.myna"), "folder/r6.myna");
+        assert_eq!(name("folder//r6.myna"), "folder/r6.myna");
+        assert_eq!(name("/abs/./r6.myna"), "/abs/r6.myna");
+        assert_eq!(name("./sub/../r6.myna"), "sub/../r6.myna", "`..` kept");
+        assert_eq!(name("."), ".");
+        assert_eq!(name(""), "");
+    }
 
     #[test]
     fn reads_up_to_the_limit_and_no_more() {

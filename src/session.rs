@@ -75,7 +75,9 @@ impl RulebookSource {
     pub fn display(&self) -> String {
         match self {
             RulebookSource::Builtin(n) => format!("{BUILTIN_PREFIX}{n}.myna"),
-            RulebookSource::File(p) => p.display().to_string(),
+            // Named as the designs beside it are (`r6.myna`, not
+            // `./r6.myna` for a design found in `.`).
+            RulebookSource::File(p) => crate::input::display_name(p),
         }
     }
 }
@@ -1464,11 +1466,7 @@ fn read_bytes(name: &str, bytes: Vec<u8>) -> Read {
 /// How a path is shown: `./a.myna` and `a.myna` are one file, shown (and
 /// fingerprinted) one way.
 fn shown_name(path: &Path) -> String {
-    let shown = path.display().to_string();
-    match shown.strip_prefix("./") {
-        Some(s) => s.to_string(),
-        None => shown,
-    }
+    crate::input::display_name(path)
 }
 
 /// Reads and decodes a file, and indexes its lines, for

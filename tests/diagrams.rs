@@ -1,7 +1,8 @@
 //! `mynaflow graph`: DOT and Mermaid pictures of designs. Snapshots of the
 //! examples, the structure a reader relies on (red violations with their
 //! codes, bold 特定個人情報, ASCII Mermaid ids, escaping), and Graphviz
-//! accepting the DOT when it is installed.
+//! accepting the DOT when it is installed. `tests/renderers.rs` draws the
+//! pictures with Graphviz and Mermaid themselves and checks what they show.
 
 mod common;
 use common::mynaflow;
@@ -199,7 +200,8 @@ fn the_society_is_one_cluster_and_carriers_are_channels() {
         "\"情報提供NWS\" [label=\"情報提供NWS\\n(情報提供ネットワークシステム)\", shape=cds"
     ));
     let mm = mermaid::render(&d, Lang::En);
-    assert!(mm.contains("subgraph cluster_self [\"the society: 組合\"]"));
+    // `:` is an entity code in a Mermaid label (Mermaid shows it as `:`).
+    assert!(mm.contains("subgraph cluster_self [\"the society#58; 組合\"]"));
     assert!(mm.contains("[/\"情報提供NWS<br/>(情報提供ネットワークシステム)\"/]"));
     // `<->` flows have arrows at both ends.
     assert!(dot_out.contains(
@@ -236,10 +238,13 @@ fn mermaid_ids_are_ascii() {
 
 /// A design whose names hold every character that could break DOT or
 /// Mermaid: quotes, backslashes, `#`, `<`, `>`, `&`, `|`, backticks,
-/// brackets and `;`. `end` is a Mermaid keyword.
+/// brackets and `;`; what Mermaid rewrites in a label (`fa:fa-…`, `$$…$$`,
+/// `style…:…#…;`) and what Graphviz reads as an entity (`&amp;`). `end`
+/// is a Mermaid keyword.
 const TRICKY: &str = r#"use "kenpo"
 actor "基幹 \"A\" \\" : 組合 "label \"q\" & <b> | `x`"
 actor "中間 #1;" : 中間サーバー
+actor "fa:fa-car $$x$$ style:a#f00;" : 本人
 actor "NWS [x] {y} (z)" : 情報提供ネットワークシステム
 actor 市町村<b>&amp;|x| : 他機関
 actor end : 本人
@@ -248,6 +253,7 @@ data "通知 %% `b`" : 資格情報
 flow 市町村<b>&amp;|x| -> "基幹 \"A\" \\" : "課税 \"情報\"" for 被扶養者認定 via "NWS [x] {y} (z)", "中間 #1;"
 flow "基幹 \"A\" \\" -> end : "通知 %% `b`" for 証発行管理
 flow "基幹 \"A\" \\" -> 未宣言\ : "通知 %% `b`" for 証発行管理
+flow "基幹 \"A\" \\" -> "fa:fa-car $$x$$ style:a#f00;" : "通知 %% `b`" for 証発行管理
 "#;
 
 fn tricky() -> (tempfile::TempDir, String) {
@@ -261,12 +267,14 @@ fn tricky() -> (tempfile::TempDir, String) {
 fn names_are_escaped() {
     let (_dir, path) = tricky();
     let d = diagram_of(&path, false);
-    assert_eq!(d.nodes.len(), 6, "{:#?}", d.nodes);
-    assert_eq!(d.edges.len(), 5);
+    assert_eq!(d.nodes.len(), 7, "{:#?}", d.nodes);
+    assert_eq!(d.edges.len(), 6);
     let undeclared = d.nodes.iter().find(|n| n.kind == NodeKind::Unknown);
     assert_eq!(undeclared.map(|n| n.name.as_str()), Some("未宣言\\"));
     assert!(
-        d.edges.last().is_some_and(|e| e.violating()),
+        d.edges
+            .iter()
+            .any(|e| e.codes == [mynaflow::code::Code::MN010]),
         "MN010 flow is red"
     );
 
@@ -277,6 +285,16 @@ fn names_are_escaped() {
     );
     assert!(dot_out.contains(r#""未宣言\\""#), "{dot_out}");
     assert_eq!(dot::quote("a\"b\\"), r#""a\"b\\""#);
+    // Graphviz reads entities in its strings: `&` is one.
+    assert_eq!(dot::quote("A&amp;B"), r#""A&amp;amp;B""#);
+    assert!(
+        dot_out.contains(r#""市町村<b>&amp;amp;|x|" [label="市町村<b>&amp;amp;|x|\n(他機関)""#),
+        "{dot_out}"
+    );
+    assert!(
+        dot_out.contains(r#"tooltip="label \"q\" &amp; <b> | `x`""#),
+        "{dot_out}"
+    );
 
     let mm = mermaid::render(&d, Lang::En);
     assert_mermaid_ascii(&mm);
@@ -285,7 +303,7 @@ fn names_are_escaped() {
         assert_eq!(line.matches('"').count(), 2, "{line}");
         let label = line.split('"').nth(1).unwrap_or("");
         let raw = label.replace("<br/>", "");
-        for c in ['<', '>', '|', '`', '&', '%'] {
+        for c in ['<', '>', '|', '`', '&', '%', ':', '$'] {
             assert!(!raw.contains(c), "raw `{c}` in label: {line}");
         }
         assert!(
@@ -297,6 +315,8 @@ fn names_are_escaped() {
                 .replace("#96;", "")
                 .replace("#38;", "")
                 .replace("#37;", "")
+                .replace("#58;", "")
+                .replace("#36;", "")
                 .contains('#'),
             "raw `#`: {line}"
         );
@@ -305,6 +325,13 @@ fn names_are_escaped() {
     assert!(mm.contains("中間 #35;1;"), "{mm}");
     assert!(mm.contains("市町村#60;b#62;#38;amp;#124;x#124;"), "{mm}");
     assert!(mm.contains("classDef unknown"), "{mm}");
+    // Mermaid draws `fa:fa-car` as an icon and `$$…$$` as mathematics, and
+    // cuts the `;` ending `style…:…#…;`: no `:` or `$` is written as itself.
+    assert!(
+        mm.contains("([\"fa#58;fa-car #36;#36;x#36;#36; style#58;a#35;f00;<br/>(本人)\"])"),
+        "{mm}"
+    );
+    assert_eq!(mermaid::escape("a:b$c"), "a#58;b#36;c");
 }
 
 /// An actor's name, and the folder of its design, that Mermaid would read
@@ -351,7 +378,10 @@ fn a_name_cannot_configure_mermaid() {
     for line in &quoted {
         assert_eq!(line.matches('"').count(), 2, "one quoted label: {line}");
     }
-    let hostile = format!("市町村{}<br/>(他機関)", DIRECTIVE.replace('%', "#37;"));
+    let hostile = format!(
+        "市町村{}<br/>(他機関)",
+        DIRECTIVE.replace('%', "#37;").replace(':', "#58;")
+    );
     assert!(quoted.iter().any(|l| label(l) == hostile), "{mm}");
     assert_eq!(
         quoted
@@ -374,7 +404,9 @@ fn a_name_cannot_configure_mermaid() {
     if graphviz() {
         run_dot(&dot_out).unwrap_or_else(|e| panic!("dot rejects it: {e}"));
     } else {
-        eprintln!("skipped: Graphviz `dot` is not installed");
+        eprintln!(
+            "SKIPPED: a_name_cannot_configure_mermaid: its DOT half: Graphviz `dot` is not installed (apt-get install -y graphviz)"
+        );
     }
 }
 
@@ -413,11 +445,13 @@ fn run_dot(text: &str) -> Result<String, String> {
 #[test]
 fn graphviz_reads_the_dot() {
     if !graphviz() {
-        eprintln!("skipped: Graphviz `dot` is not installed");
+        eprintln!(
+            "SKIPPED: graphviz_reads_the_dot: Graphviz `dot` is not installed (apt-get install -y graphviz)"
+        );
         return;
     }
     let (_dir, path) = tricky();
-    for (file, nodes) in [(MN102, 4), (KENPO, 36), (path.as_str(), 6)] {
+    for (file, nodes) in [(MN102, 4), (KENPO, 36), (path.as_str(), 7)] {
         for only in [false, true] {
             let mut args = vec![file, "--format", "dot"];
             if only {

@@ -590,7 +590,7 @@ fn per_file_ignores(
             continue;
         }
         let path = match stdin_name {
-            Some(p) if f.name == p.display().to_string() => p.to_path_buf(),
+            Some(p) if f.name == mynaflow::input::display_name(p) => p.to_path_buf(),
             _ => PathBuf::from(&f.name),
         };
         let ignored = config.ignored_in(&path);
@@ -621,7 +621,9 @@ fn read_stdin(s: &mut Session, name: Option<&Path>) -> Result<FileId, Text> {
             "標準入力が {mib} MiB を超えています"
         ));
     }
-    let shown = name.map_or_else(|| "<stdin>".to_string(), |p| p.display().to_string());
+    // Named as the same file given as a path would be (`./a.myna` as
+    // `a.myna`), and as the rulebook it uses is.
+    let shown = name.map_or_else(|| "<stdin>".to_string(), mynaflow::input::display_name);
     let dir = name
         .and_then(Path::parent)
         .filter(|d| !d.as_os_str().is_empty())

@@ -84,7 +84,9 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     let lang = settings.lang;
     let mut out = String::new();
     let mut spent = Timings::default();
-    let shown = path.display().to_string();
+    // Named as `check` names it, and the rulebook it uses (`a.myna` for
+    // `./a.myna`, found in `.`).
+    let shown = mynaflow::input::display_name(path);
     let failed = |mut out: String, spent: Timings, why: &str| {
         let why = mynaflow::oserror::in_both(why);
         put(

@@ -2,6 +2,12 @@
 //!
 //! Node ids are the actors' names as quoted DOT strings (Japanese is fine
 //! there); every string is escaped, so no name can break the syntax.
+//!
+//! Graphviz reads HTML entities in its strings (`&amp;`, `&#60;`, `&lt;`)
+//! as the characters they stand for, in labels and in the SVG it writes:
+//! a name `A&amp;B` was drawn `A&B`, found by drawing hostile names with
+//! Graphviz itself (`tests/renderers.rs`). So every `&` is written
+//! `&amp;`, and a name is drawn as it is written.
 
 use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
@@ -9,8 +15,9 @@ use crate::text::{Lang, Text};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
-/// A DOT quoted string: `"` and `\` escaped, line breaks as `\n` (which
-/// labels show as line breaks), other control characters as spaces.
+/// A DOT quoted string: `"` and `\` escaped, `&` as `&amp;` (Graphviz
+/// reads entities), line breaks as `\n` (which labels show as line
+/// breaks), other control characters as spaces.
 pub fn quote(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len() + 2);
     quote_into(&mut out, s);
@@ -24,15 +31,16 @@ pub fn quote_into(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Where quoting stops to look: `"` and the backslash, and
+/// Where quoting stops to look: `"`, the backslash and `&`, and
 /// the bytes that may start a control or invisible character.
-const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"\\");
+const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"\\&");
 
 /// What [`quote`] writes between its quotes.
 fn quote_inside(out: &mut Vec<u8>, s: &str) {
     crate::escape::rewrite_into(out, s, &STOPS, |c, out| match c {
         '"' => out.extend_from_slice(b"\\\""),
         '\\' => out.extend_from_slice(b"\\\\"),
+        '&' => out.extend_from_slice(b"&amp;"),
         '\n' => out.extend_from_slice(b"\\n"),
         // Shown as `\u{1b}` (the backslash escaped for DOT).
         c if crate::escape::needs_escape(c) => {

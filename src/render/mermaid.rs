@@ -6,6 +6,20 @@
 //! comment: Mermaid reads `%%{…}%%` anywhere in the text as a directive
 //! (its configuration: a theme, CSS that can hide the red edges) before
 //! it parses the flowchart.
+//!
+//! Mermaid rewrites a label's text in more places than its parser, each
+//! found by rendering hostile names in Mermaid itself (`tests/renderers.rs`):
+//! it drops the last `;` of a line where `style` or `classDef` comes
+//! before `:`, non-space, `#` (for `style n0 fill:#f9f;`), which broke the
+//! entity code at its end (`<style>` showed as `<style#62`); it draws
+//! `fa:fa-car` as an icon in place of the words, and `$$…$$` as KaTeX
+//! mathematics. So `:` and `$` are entity codes too: without a `:`
+//! neither rewrite finds its pattern.
+//!
+//! One rewrite no label can escape: Mermaid reads `ﬂ°`, `ﬂ°°` and `¶ß`
+//! (its own stand-ins for `&`, `&#` and `;` while it parses) in the SVG it
+//! has made, after the labels are text, so a name spelling `ﬂ°°60¶ß` is
+//! drawn `<`. It makes an entity, always text, never markup.
 
 use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
@@ -14,8 +28,9 @@ use rayon::prelude::*;
 use std::fmt::Write as _;
 
 /// Text for inside a quoted Mermaid label: `"`, `#`, `%`, `&`, `<`, `>`,
-/// `|` and the backtick as entity codes (`#quot;`, `#35;`, `#37;`, …),
-/// line breaks and other control characters as spaces.
+/// `|`, the backtick, `:` and `$` as entity codes (`#quot;`, `#35;`,
+/// `#37;`, …, which Mermaid shows as the characters), line breaks and
+/// other control characters as spaces.
 pub fn escape(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
     escape_into(&mut out, s, b" ");
@@ -24,7 +39,7 @@ pub fn escape(s: &str) -> String {
 
 /// Where quoting stops to look: the characters written as entity codes, and
 /// the bytes that may start a control or invisible character.
-const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"#%&<>|`");
+const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"#%&<>|`:$");
 
 /// [`escape`], appended to `out`, with each line break written as
 /// `newline`.
@@ -38,6 +53,8 @@ fn escape_into(out: &mut Vec<u8>, s: &str, newline: &[u8]) {
         '>' => out.extend_from_slice(b"#62;"),
         '|' => out.extend_from_slice(b"#124;"),
         '`' => out.extend_from_slice(b"#96;"),
+        ':' => out.extend_from_slice(b"#58;"),
+        '$' => out.extend_from_slice(b"#36;"),
         '\n' => out.extend_from_slice(newline),
         c if crate::escape::needs_escape(c) => {
             out.extend_from_slice(crate::escape::visible(c.encode_utf8(&mut [0; 4])).as_bytes())
