@@ -937,7 +937,7 @@ fn standard_output_into_a_pipe_is_widened_never_narrowed() {
     common::assert_widened(size, "a 64 KiB pipe");
     // Only a privileged process may pass pipe-max-size (CI runs as root).
     let Some((size, out)) = run(Some(4 << 20)) else {
-        eprintln!("SKIPPED: a pipe wider than 1 MiB needs privileges this test lacks");
+        common::skipped("a pipe wider than 1 MiB needs privileges this test lacks");
         return;
     };
     assert_eq!(out, into_file.stdout);

@@ -111,6 +111,28 @@ pub fn assert_widened(size: libc::c_int, what: &str) {
     if max >= 1 << 20 {
         assert_eq!(size, 1 << 20, "{what} widened to 1 MiB");
     } else {
-        eprintln!("SKIPPED: pipe-max-size is {max}, below 1 MiB: {what} cannot be widened here");
+        skipped(&format!(
+            "pipe-max-size is {max}, below 1 MiB: {what} cannot be widened here"
+        ));
+    }
+}
+
+/// Says, loudly, that a test (or a part of one) did not run, and why:
+/// written to the terminal even when the test passes (libtest keeps what
+/// a passing test prints with `eprintln!`, so the skip would pass in
+/// silence), and appended to the file `MYNAFLOW_SKIPPED_LOG` names, which
+/// `.ci/run` lists after the tests.
+pub fn skipped(why: &str) {
+    use std::io::Write;
+    let line = format!("SKIPPED: {why}\n");
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    if let Some(log) = std::env::var_os("MYNAFLOW_SKIPPED_LOG") {
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(log);
+        if let Ok(mut f) = appended {
+            let _ = f.write_all(line.as_bytes());
+        }
     }
 }

@@ -404,8 +404,8 @@ fn a_name_cannot_configure_mermaid() {
     if graphviz() {
         run_dot(&dot_out).unwrap_or_else(|e| panic!("dot rejects it: {e}"));
     } else {
-        eprintln!(
-            "SKIPPED: a_name_cannot_configure_mermaid: its DOT half: Graphviz `dot` is not installed (apt-get install -y graphviz)"
+        common::skipped(
+            "a_name_cannot_configure_mermaid: its DOT half: Graphviz `dot` is not installed (apt-get install -y graphviz)",
         );
     }
 }
@@ -445,8 +445,8 @@ fn run_dot(text: &str) -> Result<String, String> {
 #[test]
 fn graphviz_reads_the_dot() {
     if !graphviz() {
-        eprintln!(
-            "SKIPPED: graphviz_reads_the_dot: Graphviz `dot` is not installed (apt-get install -y graphviz)"
+        common::skipped(
+            "graphviz_reads_the_dot: Graphviz `dot` is not installed (apt-get install -y graphviz)",
         );
         return;
     }

@@ -1,5 +1,7 @@
 //! The editor grammars in grammar/ know exactly the lexer's keywords.
 
+mod common;
+
 use mynaflow::syntax::token::Keyword;
 use std::collections::BTreeSet;
 use std::process::{Command, Stdio};
@@ -105,8 +107,8 @@ fn the_probes_say_what_the_lexer_reads() {
 #[test]
 fn vim_highlights_keywords_where_the_lexer_reads_them() {
     if Command::new("nvim").arg("--version").output().is_err() {
-        eprintln!(
-            "SKIPPED: vim_highlights_keywords_where_the_lexer_reads_them: `nvim` is not installed (apt-get install -y neovim)"
+        common::skipped(
+            "vim_highlights_keywords_where_the_lexer_reads_them: `nvim` is not installed (apt-get install -y neovim)",
         );
         return;
     }
@@ -174,8 +176,8 @@ qa!
 #[test]
 fn textmate_highlights_keywords_where_the_lexer_reads_them() {
     if Command::new("node").arg("--version").output().is_err() {
-        eprintln!(
-            "SKIPPED: textmate_highlights_keywords_where_the_lexer_reads_them: `node` is not installed (apt-get install -y nodejs)"
+        common::skipped(
+            "textmate_highlights_keywords_where_the_lexer_reads_them: `node` is not installed (apt-get install -y nodejs)",
         );
         return;
     }

@@ -356,10 +356,10 @@ fn multitool_problems(tool: &Path, log: &str) -> Vec<String> {
 #[test]
 fn sarif_is_accepted_by_the_microsoft_validator_under_github_rules() {
     let Some(tool) = sarif_multitool() else {
-        eprintln!(
-            "SKIPPED: sarif_is_accepted_by_the_microsoft_validator_under_github_rules: \
+        common::skipped(
+            "sarif_is_accepted_by_the_microsoft_validator_under_github_rules: \
              the SARIF multitool is not installed \
-             (npm install -g @microsoft/sarif-multitool-linux, or set SARIF_MULTITOOL)"
+             (npm install -g @microsoft/sarif-multitool-linux, or set SARIF_MULTITOOL)",
         );
         return;
     };

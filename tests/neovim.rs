@@ -4,14 +4,16 @@
 //! to the server as a range and its new text (incremental sync). Needs `nvim` (Debian package `neovim`,
 //! installed by `.ci/run`); without it the test says SKIPPED loudly.
 
+mod common;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[test]
 fn neovim_receives_findings_and_applies_a_fix() {
     if Command::new("nvim").arg("--version").output().is_err() {
-        eprintln!(
-            "SKIPPED: neovim_receives_findings_and_applies_a_fix: `nvim` is not installed (apt-get install -y neovim)"
+        common::skipped(
+            "neovim_receives_findings_and_applies_a_fix: `nvim` is not installed (apt-get install -y neovim)",
         );
         return;
     }

@@ -364,15 +364,15 @@ const MERMAID_ELEMENTS: &[&str] = &[
 #[test]
 fn mermaid_draws_the_pictures_as_mynaflow_means_them() {
     let Some(chromium) = chromium() else {
-        eprintln!(
-            "SKIPPED: mermaid_draws_the_pictures_as_mynaflow_means_them: /usr/bin/chromium is not installed (apt-get install chromium)"
+        common::skipped(
+            "mermaid_draws_the_pictures_as_mynaflow_means_them: /usr/bin/chromium is not installed (apt-get install chromium)",
         );
         return;
     };
     let Some(js) = mermaid_js() else {
-        eprintln!(
-            "SKIPPED: mermaid_draws_the_pictures_as_mynaflow_means_them: Mermaid's bundle is not installed \
-             (npm install --prefix ~/.cache/mynaflow-ci/mermaid mermaid@12.4.0, as .ci/run does, or set MERMAID_JS to its dist/mermaid.min.js)"
+        common::skipped(
+            "mermaid_draws_the_pictures_as_mynaflow_means_them: Mermaid's bundle is not installed \
+             (npm install --prefix ~/.cache/mynaflow-ci/mermaid mermaid@12.4.0, as .ci/run does, or set MERMAID_JS to its dist/mermaid.min.js)",
         );
         return;
     };
@@ -620,8 +620,8 @@ const GRAPHVIZ_ELEMENTS: &[&str] = &[
 #[test]
 fn graphviz_draws_the_pictures_as_mynaflow_means_them() {
     if !graphviz() {
-        eprintln!(
-            "SKIPPED: graphviz_draws_the_pictures_as_mynaflow_means_them: Graphviz `dot` is not installed (apt-get install -y graphviz)"
+        common::skipped(
+            "graphviz_draws_the_pictures_as_mynaflow_means_them: Graphviz `dot` is not installed (apt-get install -y graphviz)",
         );
         return;
     }

@@ -376,8 +376,8 @@ fn selftest(chromium: &Path, page: &Path) -> serde_json::Value {
 #[test]
 fn a_real_browser_runs_the_page() {
     let Some(chromium) = chromium() else {
-        eprintln!(
-            "SKIPPED: a_real_browser_runs_the_page: /usr/bin/chromium is not installed (apt-get install chromium)"
+        common::skipped(
+            "a_real_browser_runs_the_page: /usr/bin/chromium is not installed (apt-get install chromium)",
         );
         return;
     };

@@ -4,6 +4,8 @@
 //! pipe whose reader has gone (`| head`) it says nothing. Each test runs
 //! the real binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -111,7 +113,7 @@ fn full_device() -> Option<std::fs::File> {
     match std::fs::OpenOptions::new().write(true).open("/dev/full") {
         Ok(f) => Some(f),
         Err(e) => {
-            eprintln!("SKIPPED: /dev/full cannot be opened for writing ({e})");
+            common::skipped(&format!("/dev/full cannot be opened for writing ({e})"));
             None
         }
     }
