@@ -45,6 +45,19 @@ pub fn needs_escape(c: char) -> bool {
     )
 }
 
+/// Is `c` a variation selector: VS1–VS16 (U+FE00–U+FE0F, VS16 asking
+/// for an emoji's colour form), the ideographic variation selectors
+/// (U+E0100–U+E01EF, `葛` + U+E0100 for the 葛 of a register of names),
+/// or a Mongolian free variation selector (U+180B–U+180D, U+180F)?
+/// Invisible and default-ignorable like the characters
+/// [`needs_escape`] takes, but not escaped: each changes how the
+/// character before it is drawn, and a name may need it. So two names
+/// that differ only by one look the same, which a message must say.
+pub fn is_variation_selector(c: char) -> bool {
+    matches!(c,
+        '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}' | '\u{180b}'..='\u{180d}' | '\u{180f}')
+}
+
 /// Can a character that starts with byte `b` be a control character or
 /// one that [`needs_escape`]? Every such character is ASCII below 0x20 or
 /// DEL, or starts with one of seven lead bytes (U+0080–U+00AD: 0xC2;

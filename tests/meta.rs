@@ -76,6 +76,39 @@ fn every_code_has_an_example_a_fixed_version_and_snapshots() {
     }
 }
 
+/// `src` with each `<U+XXXX>` written in it as the character it names.
+/// A page that is about an invisible character (MN004) writes it so,
+/// since no page may hold one ([`no_explain_page_holds_an_invisible_character`]);
+/// its example is checked with the character itself in it.
+fn with_code_points(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(at) = rest.find("<U+") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let named = after.find('>').and_then(|end| {
+            let hex = &after[..end];
+            let c = Some(hex)
+                .filter(|h| (4..=6).contains(&h.len()))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32)?;
+            Some((c, end + 1))
+        });
+        match named {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &after[len..];
+            }
+            None => {
+                out.push_str("<U+");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every ```myna block of the docs reports exactly what its `# expect:`
 /// lines say (so a fix block reports nothing).
 #[test]
@@ -92,7 +125,7 @@ fn examples_in_the_docs_are_true() {
                     continue;
                 };
                 let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
-                let checked = s.check_text("doc.myna", src.to_string(), None);
+                let checked = s.check_text("doc.myna", with_code_points(src), None);
                 let file = s.sources.get(checked.file);
                 let Ok(expected) = expectations(file) else {
                     failures.push(format!("{code} {lang:?} block {n}: unreadable annotations"));
@@ -110,6 +143,50 @@ fn examples_in_the_docs_are_true() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// No explain page, in any language, holds a character that is
+/// invisible or that moves text about: `mynaflow explain` prints the page
+/// as it is, and SARIF embeds it as each rule's help, so such a character
+/// would reach a terminal or a code-scanning page unseen (MN004's page,
+/// which is about them, writes `<U+200B>`). What counts is what the
+/// renderers escape ([`mynaflow::escape::needs_escape`]; looked for line
+/// by line, so a page's line feeds are not asked), what the lexer
+/// forbids in a design ([`mynaflow::syntax::lexer::is_forbidden`]) and
+/// the variation selectors, which neither does
+/// ([`mynaflow::escape::is_variation_selector`]).
+#[test]
+fn no_explain_page_holds_an_invisible_character() {
+    use mynaflow::escape::{is_variation_selector, needs_escape};
+    use mynaflow::syntax::lexer::is_forbidden;
+    let mut found = Vec::new();
+    for code in Code::ALL {
+        for lang in [Lang::En, Lang::Ja] {
+            for (n, line) in code.explain(lang).lines().enumerate() {
+                for (col, c) in line.chars().enumerate() {
+                    if needs_escape(c) || is_forbidden(c) || is_variation_selector(c) {
+                        found.push(format!(
+                            "{code} {lang:?} line {} column {}: U+{:04X}",
+                            n + 1,
+                            col + 1,
+                            c as u32
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+#[test]
+fn code_points_in_the_docs_are_read_as_characters() {
+    assert_eq!(with_code_points("a<U+200B>b"), "a\u{200b}b");
+    assert_eq!(with_code_points("<U+E0100>"), "\u{e0100}");
+    assert_eq!(
+        with_code_points("<U+12>, <U+zzzz>, <U+"),
+        "<U+12>, <U+zzzz>, <U+"
+    );
 }
 
 /// The README shows the GitHub Actions workflow users copy: it is

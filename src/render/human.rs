@@ -4,6 +4,14 @@
 //! each file that needs one (`Shown`), with every span moved to match:
 //! carets still line up, and no control character of the input reaches the
 //! terminal or a CI log.
+//!
+//! codespan also counts the columns under a line one character at a time
+//! (`UnicodeWidthChar`), where a terminal draws an emoji presentation
+//! sequence (`☎` U+260E then VS16, U+FE0F) two columns wide, as
+//! `UnicodeWidthStr` counts it: the carets after one would stand a
+//! column to the left. Such a VS16 is given to codespan as a stand-in one
+//! column wide (`WIDENING_STAND_IN`), which the writer turns back into
+//! U+FE0F as it is written (`Selectors`).
 
 use super::Report;
 use super::chunked::write_ordered;
@@ -23,25 +31,84 @@ use std::ops::Range;
 
 /// The files as the human format shows them: a file whose text holds a
 /// character that [`crate::escape::needs_escape`] is replaced by its
-/// escaped copy; the others are shown as they are (and not copied).
+/// escaped copy, and one whose text holds a VS16 that widens the emoji
+/// before it by a copy with [`WIDENING_STAND_IN`] there; the others are
+/// shown as they are (and not copied).
 struct Shown<'a> {
     sources: &'a SourceMap,
-    escaped: Vec<Option<(EscapedSource, SourceFile)>>,
+    redrawn: Vec<Option<Redrawn>>,
+}
+
+/// A file as it is given to codespan, when that is not its text.
+struct Redrawn {
+    /// Where its escapes moved each offset; none when nothing was escaped
+    /// (a stand-in takes the bytes of the VS16 it stands for, so it moves
+    /// nothing).
+    escapes: Option<EscapedSource>,
+    /// The text given to codespan.
+    file: SourceFile,
+    /// Whether the text holds a [`WIDENING_STAND_IN`], which the writer
+    /// must turn back into U+FE0F.
+    widened: bool,
+}
+
+/// What codespan is given for a VS16 that makes the character before it
+/// two columns wide: a character it counts one column wide, so that the
+/// carets after the emoji are as far right as the terminal draws it. It
+/// never reaches the output ([`Selectors`] writes U+FE0F for it). It is
+/// one that [`crate::escape::needs_escape`], so one written in a design
+/// is escaped before this is put in (and one in a message never gets to
+/// the writer unescaped): every one the writer sees is a stand-in. And
+/// it takes three bytes, as U+FE0F does, so no offset moves.
+const WIDENING_STAND_IN: char = '\u{fff9}';
+
+/// The offsets of the VS16s of `text` that make the character before
+/// them wider than it is alone (`☎` U+260E: one column; `☎️`: two, an
+/// emoji presentation sequence), as `unicode-width` measures a string:
+/// those for which codespan, measuring each character alone, would count
+/// a column too few.
+fn widening_selectors(text: &str) -> impl Iterator<Item = usize> + '_ {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    const VS16: &str = "\u{fe0f}";
+    // A match starts with 0xEF, a lead byte: always a character boundary.
+    memchr::memmem::find_iter(text.as_bytes(), VS16.as_bytes()).filter(move |&at| {
+        let Some(base) = text.get(..at).and_then(|before| before.chars().next_back()) else {
+            return false;
+        };
+        let pair = format!("{base}{VS16}");
+        pair.width() > base.width().unwrap_or(0)
+    })
+}
+
+/// `text` with each VS16 that [`widening_selectors`] finds written as
+/// [`WIDENING_STAND_IN`], or None when it has none.
+fn with_stand_ins(text: &str) -> Option<String> {
+    let mut at = widening_selectors(text).peekable();
+    at.peek()?;
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for i in at {
+        out.push_str(text.get(from..i).unwrap_or_default());
+        out.push(WIDENING_STAND_IN);
+        from = i + '\u{fe0f}'.len_utf8();
+    }
+    out.push_str(text.get(from..).unwrap_or_default());
+    Some(out)
 }
 
 impl<'a> Shown<'a> {
     /// Escapes the files whose lines `config` draws (those of the
     /// diagnostics' spans, clipped as they are drawn) hold a character to
-    /// escape. The lines are looked through, not the whole file (a
+    /// escape, and puts stand-ins for the VS16s that widen an emoji in
+    /// them. The lines are looked through, not the whole file (a
     /// million-flow design is 110 MB, the lines of a hundred findings a
     /// few kilobytes), until they come to the file's size; then the
-    /// file is. A file is escaped whole or not at all, so an escaped
+    /// file is. A file is redrawn whole or not at all, so an escaped
     /// line elsewhere in it changes nothing drawn: escaping never adds or
     /// removes a line feed.
     fn new(report: &Report<'a>, config: &term::Config) -> Shown<'a> {
         let count = report.sources.iter().count();
-        let mut escaped: Vec<Option<(EscapedSource, SourceFile)>> =
-            (0..count).map(|_| None).collect();
+        let mut redrawn: Vec<Option<Redrawn>> = (0..count).map(|_| None).collect();
         // For each file: the bytes of its drawn lines looked through, and
         // whether to look at it whole.
         let mut looked = vec![0usize; count];
@@ -58,36 +125,59 @@ impl<'a> Shown<'a> {
             let f = report.sources.get(s.file);
             let lines = drawn_lines(f, report.clip(s), config);
             looked[i] += lines.len();
-            whole[i] = looked[i] > f.text.len() || EscapedSource::would_change(lines);
+            whole[i] = looked[i] > f.text.len()
+                || EscapedSource::would_change(lines)
+                || widening_selectors(lines).next().is_some();
         }
         for (i, _) in whole.iter().enumerate().filter(|(_, w)| **w) {
-            if let Some(mut e) = EscapedSource::of(&report.sources.get(FileId(i as u32)).text) {
-                // The shown file holds the text; the escape keeps its shifts.
-                let f = SourceFile::new(String::new(), std::mem::take(&mut e.text));
-                escaped[i] = Some((e, f));
-            }
+            let text = &report.sources.get(FileId(i as u32)).text;
+            let mut escapes = EscapedSource::of(text);
+            // The shown file holds the text; the escape keeps its shifts.
+            let escaped_text = escapes.as_mut().map(|e| std::mem::take(&mut e.text));
+            // The stand-ins go into the escaped text: a VS16 is never
+            // escaped, and a stand-in written in the design is.
+            let stood_in = with_stand_ins(escaped_text.as_deref().unwrap_or(text));
+            let widened = stood_in.is_some();
+            let Some(shown) = stood_in.or(escaped_text) else {
+                continue;
+            };
+            redrawn[i] = Some(Redrawn {
+                escapes,
+                file: SourceFile::new(String::new(), shown),
+                widened,
+            });
         }
         Shown {
             sources: report.sources,
-            escaped,
+            redrawn,
         }
+    }
+
+    /// The escapes of a file's text shown, if any were made.
+    fn escapes(&self, id: FileId) -> Option<&EscapedSource> {
+        self.redrawn.get(id.0 as usize)?.as_ref()?.escapes.as_ref()
     }
 
     /// A span's byte range in the text shown.
     fn range(&self, s: Span) -> Range<usize> {
-        match self.escaped.get(s.file.0 as usize) {
-            Some(Some((e, _))) => e.map(s.start as usize)..e.map(s.end as usize),
-            _ => s.range(),
+        match self.escapes(s.file) {
+            Some(e) => e.map(s.start as usize)..e.map(s.end as usize),
+            None => s.range(),
         }
     }
 
     /// The text shown for a file.
     fn file(&self, id: FileId) -> Result<&SourceFile, FilesError> {
-        match self.escaped.get(id.0 as usize) {
-            Some(Some((_, f))) => Ok(f),
+        match self.redrawn.get(id.0 as usize) {
+            Some(Some(r)) => Ok(&r.file),
             Some(None) => Ok(self.sources.get(id)),
             None => Err(FilesError::FileMissing),
         }
+    }
+
+    /// Does the text shown for a file hold a [`WIDENING_STAND_IN`]?
+    fn widened(&self, id: FileId) -> bool {
+        matches!(self.redrawn.get(id.0 as usize), Some(Some(r)) if r.widened)
     }
 }
 
@@ -110,9 +200,9 @@ impl<'a> Files<'a> for Shown<'a> {
 
     fn column_number(&'a self, id: FileId, _line: usize, byte: usize) -> Result<usize, FilesError> {
         // The column of the original text, as every other format gives it.
-        let byte = match self.escaped.get(id.0 as usize) {
-            Some(Some((e, _))) => e.unmap(byte),
-            _ => byte,
+        let byte = match self.escapes(id) {
+            Some(e) => e.unmap(byte),
+            None => byte,
         };
         Ok(self.sources.get(id).line_col(byte).1)
     }
@@ -212,16 +302,22 @@ pub fn write<W: Write + ?Sized>(
         .with_message(visible(d.message.get(lang)))
         .with_labels(labels)
         .with_notes(notes);
-        let spans = std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
-        let long = spans.into_iter().any(|s| {
+        let spans = || std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
+        let long = spans().any(|s| {
             let f = report.sources.get(s.file);
             f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
         });
+        let widened = spans().any(|s| shown.widened(s.file));
         // Spans always point into files of the map, so this cannot fail;
         // if it ever did, the JSON format still carries the finding.
         let config = if long { &short } else { &config };
         let emit = |w: &mut dyn term::WriteStyle| {
-            let _ = term::emit_to_write_style(w, config, &shown, &cs);
+            // Another writer only where a stand-in may pass: each is one
+            // more call a character.
+            let _ = match widened {
+                true => term::emit_to_write_style(&mut Selectors { inner: w }, config, &shown, &cs),
+                false => term::emit_to_write_style(w, config, &shown, &cs),
+            };
         };
         // Drawn straight into the chunk's text, through the writer that
         // words the header in Japanese only when it is asked for: codespan
@@ -349,6 +445,66 @@ impl<W: term::WriteStyle> term::WriteStyle for Localized<'_, W> {
     }
 }
 
+/// A codespan writer that writes U+FE0F for each [`WIDENING_STAND_IN`]
+/// in what it is given: codespan writes a line of the source a character
+/// at a time, so a stand-in never comes in two pieces.
+struct Selectors<'a, W: ?Sized> {
+    inner: &'a mut W,
+}
+
+impl<W: term::WriteStyle + ?Sized> std::io::Write for Selectors<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut stand_in = [0u8; 4];
+        let stand_in = WIDENING_STAND_IN.encode_utf8(&mut stand_in).as_bytes();
+        if memchr::memmem::find(buf, stand_in).is_none() {
+            return self.inner.write(buf);
+        }
+        let mut vs16 = [0u8; 4];
+        let vs16 = '\u{fe0f}'.encode_utf8(&mut vs16).as_bytes();
+        let mut from = 0;
+        for at in memchr::memmem::find_iter(buf, stand_in) {
+            self.inner
+                .write_all(buf.get(from..at).unwrap_or_default())?;
+            self.inner.write_all(vs16)?;
+            from = at + stand_in.len();
+        }
+        self.inner.write_all(buf.get(from..).unwrap_or_default())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl<W: term::WriteStyle + ?Sized> term::WriteStyle for Selectors<'_, W> {
+    fn set_header(&mut self, severity: CsSeverity) -> std::io::Result<()> {
+        self.inner.set_header(severity)
+    }
+    fn set_header_message(&mut self) -> std::io::Result<()> {
+        self.inner.set_header_message()
+    }
+    fn set_line_number(&mut self) -> std::io::Result<()> {
+        self.inner.set_line_number()
+    }
+    fn set_note_bullet(&mut self) -> std::io::Result<()> {
+        self.inner.set_note_bullet()
+    }
+    fn set_source_border(&mut self) -> std::io::Result<()> {
+        self.inner.set_source_border()
+    }
+    fn set_label(
+        &mut self,
+        severity: CsSeverity,
+        style: codespan_reporting::diagnostic::LabelStyle,
+    ) -> std::io::Result<()> {
+        self.inner.set_label(severity, style)
+    }
+    fn reset(&mut self) -> std::io::Result<()> {
+        self.inner.reset()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,6 +545,85 @@ mod tests {
         }
     }
 
+    /// The stand-in for a widening VS16 is counted one column wide, is
+    /// escaped wherever a design or a message holds it, and takes the
+    /// bytes of U+FE0F.
+    #[test]
+    fn the_stand_in_for_a_vs16_is_one_column_escaped_and_as_long() {
+        use unicode_width::UnicodeWidthChar;
+        assert_eq!(WIDENING_STAND_IN.width(), Some(1));
+        assert!(crate::escape::needs_escape(WIDENING_STAND_IN));
+        assert_eq!(WIDENING_STAND_IN.len_utf8(), '\u{fe0f}'.len_utf8());
+        // Widens: a text-default emoji, a keycap's digit. Does not: an
+        // emoji already two columns wide, a letter, a selector alone.
+        let found = |s: &str| widening_selectors(s).collect::<Vec<_>>();
+        assert_eq!(found("☎\u{fe0f}窓口"), [3]);
+        assert_eq!(found("\"1\u{fe0f}\u{20e3}番\""), [2]);
+        assert_eq!(found("📦\u{fe0f} a\u{fe0f} \u{fe0f}"), Vec::<usize>::new());
+        assert_eq!(with_stand_ins("x"), None);
+        assert_eq!(
+            with_stand_ins("☎\u{fe0f}☎\u{fe0f}").as_deref(),
+            Some("☎\u{fff9}☎\u{fff9}")
+        );
+    }
+
+    /// The carets under a line stand under the token they mark, counted
+    /// in the columns a terminal draws (`UnicodeWidthStr`: an emoji
+    /// presentation sequence two columns, a full-width letter two, a
+    /// keycap two) after a VS16 emoji, a keycap and full-width letters;
+    /// the line is drawn with its VS16s, and the header's column is still
+    /// counted in characters.
+    #[test]
+    fn carets_stand_under_the_token_after_an_emoji_with_vs16() {
+        use unicode_width::UnicodeWidthStr;
+        let text = "use \"kenpo\"\n\
+                    actor ☎\u{fe0f}窓口 : 組合\n\
+                    actor \"1\u{fe0f}\u{20e3}番\" : 組合\n\
+                    actor ＡＢＣ窓口 : 組合\n\
+                    actor 給付 : 組合\n\
+                    data 記録 : 給付記録\n\
+                    flow ☎\u{fe0f}窓口 -> 給付 : 記録 for 保険料徴集\n\
+                    flow \"1\u{fe0f}\u{20e3}番\" -> 給付 : 記録 for 保険料徴集\n\
+                    flow ＡＢＣ窓口 -> 給付 : 記録 for 保険料徴集\n\
+                    flow ☎\u{fe0f}窓口 -> 給付 : 記録 for 保険料徴集 # \u{fff9}\u{202e}\n";
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.check_text("d.myna", text.to_string(), None);
+        let diags = s.sorted_diagnostics();
+        let report = Report {
+            sources: &s.sources,
+            diagnostics: &diags,
+            files: 1,
+            checked: &[],
+            lang: Lang::En,
+        };
+        let out = render(&report, false);
+        assert!(!out.contains(WIDENING_STAND_IN), "{out}");
+        assert!(!out.contains('\u{202e}'), "{out}");
+        assert!(out.contains("# \\u{fff9}\\u{202e}"), "{out}");
+        assert!(
+            out.contains("d.myna:7:26"),
+            "the column of `保険料徴集` in characters: {out}"
+        );
+        let lines: Vec<&str> = out.lines().collect();
+        let mut checked = 0;
+        for (above, carets) in lines.iter().zip(lines.iter().skip(1)) {
+            let (Some((_, source)), Some((_, marks))) =
+                (above.split_once("│ "), carets.split_once("│ "))
+            else {
+                continue;
+            };
+            if !marks.ends_with("^ no purpose has this name") {
+                continue;
+            }
+            let indent = marks.len() - marks.trim_start().len();
+            let before = source.find("保険料徴集").expect("the purpose marked");
+            assert_eq!(source[..before].width(), indent, "{above}\n{carets}");
+            assert!(source.contains('\u{fe0f}') || source.contains("ＡＢＣ"));
+            checked += 1;
+        }
+        assert_eq!(checked, 4, "{out}");
+    }
+
     /// A character to escape on a line that no finding draws leaves the
     /// file as it is (only the lines drawn are looked through), and what
     /// is drawn is what the same file without it draws; on a line drawn,
@@ -424,7 +659,7 @@ mod tests {
             let config = term::Config::default();
             assert!(
                 Shown::new(&report(&others), &config)
-                    .escaped
+                    .redrawn
                     .iter()
                     .all(Option::is_none)
             );

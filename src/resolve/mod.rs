@@ -382,6 +382,11 @@ fn undefined_suggesting(
             "spelling"
         }
     };
+    // The suggestion may differ only by a variation selector, and then
+    // the two names quoted look the same.
+    if let Some(note) = lookalike(&name.text, s, Lookalike::Suggested) {
+        d = d.with_note(note);
+    }
     d.with_facts(vec![
         Fact::text("did_you_mean", s),
         Fact::text("did_you_mean_by", by),
@@ -403,11 +408,7 @@ pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span, first_name: &str)
         "names compare after NFKC normalisation and removal of spaces; rename or remove one",
         "名前は NFKC 正規化と空白の除去の後で比較されます。どちらかの名前を変えるか、削除してください",
     ));
-    match lookalike(
-        &name.text,
-        first_name,
-        Text::new("the first definition", "最初の定義"),
-    ) {
+    match lookalike(&name.text, first_name, Lookalike::FirstDefinition) {
         Some(note) => d.with_note(note),
         None => d,
     }
@@ -427,7 +428,7 @@ pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, ou
             .with_label(declared_at, Text::new("declared here", "宣言"))
             .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared))
             .with_fix(respell(used.span, declared));
-            match lookalike(&used.text, declared, Text::new("the declaration", "宣言")) {
+            match lookalike(&used.text, declared, Lookalike::Declaration) {
                 Some(note) => d.with_note(note),
                 None => d,
             }
@@ -435,12 +436,49 @@ pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, ou
     }
 }
 
-/// When two spellings of one name look the same (canonically equivalent,
-/// `テ` + U+3099 and `デ`; or a Kangxi radical for the ideograph it looks
-/// like), a note that shows the characters that differ by code point:
-/// the messages quote the two spellings, and the reader would see the
-/// same name twice. `there` says what the other spelling is.
-fn lookalike(here: &str, there: &str, there_is: Text) -> Option<Text> {
+/// What the other name of a [`lookalike`] note is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lookalike {
+    /// The declaration of the name written (MN014: one name spelled two
+    /// ways).
+    Declaration,
+    /// The first definition of a name defined twice (MN011).
+    FirstDefinition,
+    /// The name a "did you mean" offers for an undefined one (MN010): a
+    /// name of its own, which differs from the one written only by
+    /// variation selectors, which names keep.
+    Suggested,
+}
+
+impl Lookalike {
+    /// The two names, as the note's sentence starts.
+    fn pair(self) -> Text {
+        match self {
+            Lookalike::Suggested => {
+                Text::new("this name and the one suggested", "この名前と候補の名前")
+            }
+            _ => Text::new("the two spellings", "二つの表記"),
+        }
+    }
+
+    /// The other name, where the note says what it is made of.
+    fn there(self) -> Text {
+        match self {
+            Lookalike::Declaration => Text::new("the declaration", "宣言"),
+            Lookalike::FirstDefinition => Text::new("the first definition", "最初の定義"),
+            Lookalike::Suggested => Text::new("the name suggested", "候補の名前"),
+        }
+    }
+}
+
+/// When two names look the same (canonically equivalent, `テ` + U+3099
+/// and `デ`; a Kangxi radical for the ideograph it looks like; or the
+/// same but for variation selectors, `葛` + U+E0100 and `葛`, `☎` +
+/// U+FE0F and `☎`), a note that shows the characters that differ by code
+/// point: the messages quote the two names, and the reader would see the
+/// same name twice. `other` says what the other name, `there`, is.
+fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
+    use crate::escape::is_variation_selector;
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
     if here == there {
@@ -469,7 +507,12 @@ fn lookalike(here: &str, there: &str, there_is: Text) -> Option<Text> {
     let canonical = here.nfc().eq(there.nfc());
     let radical =
         |s: &str| !s.is_empty() && s.chars().all(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c));
-    let looks_alike = canonical || ((radical(&x) || radical(&y)) && x.nfkc().eq(y.nfkc()));
+    // NFKC keeps variation selectors, so names that differ by one are two
+    // names (MN010), which look the same once the selector is left out.
+    let drawn = |s: &str| -> String { s.chars().filter(|c| !is_variation_selector(*c)).collect() };
+    let selectors = !canonical && drawn(here).nfc().eq(drawn(there).nfc());
+    let looks_alike =
+        canonical || selectors || ((radical(&x) || radical(&y)) && x.nfkc().eq(y.nfkc()));
     if !looks_alike {
         return None;
     }
@@ -482,6 +525,8 @@ fn lookalike(here: &str, there: &str, there_is: Text) -> Option<Text> {
     let form = |s: &str| -> Text {
         if radical(s) {
             Text::new(" (a Kangxi radical)", " (康熙部首)")
+        } else if s.chars().any(is_variation_selector) {
+            Text::new(" (with a variation selector)", " (異体字セレクタ付き)")
         } else if !canonical {
             Text::default()
         } else if s.nfc().eq(s.chars()) {
@@ -498,9 +543,19 @@ fn lookalike(here: &str, there: &str, there_is: Text) -> Option<Text> {
     let shown: String = crate::escape::visible(&y.nfc().collect::<String>()).into_owned();
     let (fx, fy) = (form(&x), form(&y));
     let (px, py) = (points(&x), points(&y));
+    let (pair, there_is) = (other.pair(), other.there());
+    // Why two names that look the same are not one, which the user
+    // reading LANGUAGE.md's "names compare after NFKC" would not expect.
+    let kept = match selectors {
+        true => Text::new(
+            "; names are compared with their variation selectors",
+            "。名前は異体字セレクタも含めて比較されます",
+        ),
+        false => Text::default(),
+    };
     Some(text!(
-        "the two spellings look the same but are different characters: `{shown}` is {px}{} here and {py}{} in {}", fx.en, fy.en, there_is.en;
-        "二つの表記は見た目が同じですが、文字が違います: 「{shown}」はここでは {px}{}、{}では {py}{} です", fx.ja, there_is.ja, fy.ja
+        "{} look the same but are different characters: `{shown}` is {px}{} here and {py}{} in {}{}", pair.en, fx.en, fy.en, there_is.en, kept.en;
+        "{}は見た目が同じですが、文字が違います: 「{shown}」はここでは {px}{}、{}では {py}{} です{}", pair.ja, fx.ja, there_is.ja, fy.ja, kept.ja
     ))
 }
 
@@ -679,8 +734,7 @@ mod tests {
 
     #[test]
     fn lookalike_spellings_are_shown_by_code_point() {
-        let decl = Text::new("the declaration", "宣言");
-        let note = |a: &str, b: &str| super::lookalike(a, b, decl.clone());
+        let note = |a: &str, b: &str| super::lookalike(a, b, Lookalike::Declaration);
         // テ + combining voiced mark against デ: the differing characters.
         let n = note("\u{30c6}\u{3099}ータ基盤", "データ基盤").expect("a note");
         assert!(
@@ -706,5 +760,35 @@ mod tests {
         assert_eq!(note("情報提供ＮＷＳ", "情報提供NWS"), None);
         assert_eq!(note("データ 基盤", "データ基盤"), None);
         assert_eq!(note("人事", "人事"), None);
+    }
+
+    /// Names that differ only by a variation selector are two names (NFKC
+    /// keeps it): the "did you mean" of MN010 shows the selector.
+    #[test]
+    fn names_differing_by_a_variation_selector_are_shown_by_code_point() {
+        let note = |a: &str, b: &str| super::lookalike(a, b, Lookalike::Suggested);
+        let n = note("葛\u{e0100}飾区", "葛飾区").expect("a note");
+        assert_eq!(
+            n.en,
+            "this name and the one suggested look the same but are different characters: \
+             `葛` is U+845B U+E0100 (with a variation selector) here and U+845B in the name \
+             suggested; names are compared with their variation selectors"
+        );
+        assert_eq!(
+            n.ja,
+            "この名前と候補の名前は見た目が同じですが、文字が違います: 「葛」はここでは \
+             U+845B U+E0100 (異体字セレクタ付き)、候補の名前では U+845B です。\
+             名前は異体字セレクタも含めて比較されます"
+        );
+        // An emoji with and without VS16, either way round.
+        let n = note("☎窓口", "☎\u{fe0f}窓口").expect("a note");
+        assert!(
+            n.en.contains("is U+260E here and U+260E U+FE0F (with a variation selector) in"),
+            "{}",
+            n.en
+        );
+        // A selector on a character that also differs: two names a reader
+        // can tell apart.
+        assert_eq!(note("葛\u{e0100}飾区", "葛西区"), None);
     }
 }

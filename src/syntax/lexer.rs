@@ -83,6 +83,37 @@ pub fn full_width_syntax(c: char) -> Option<char> {
     }
 }
 
+/// The keyword or the syntax that a word typed in full-width spells
+/// (`ｆｏｒ` → `for`, `ａｃｔｏｒ` → `actor`, `－＞` → `->`): an input
+/// method left in full-width mode types them so, and the lexer reads such
+/// a word as a name. The word is made of full-width forms of ASCII
+/// (U+FF01–U+FF5E) and ASCII, at least one of them full-width, and is
+/// read by NFKC, as names are compared: no table of look-alikes to keep.
+/// None for any other word. The other syntax is never in a word: the
+/// lexer reads full-width `：` `，` `｛` `｝` `＃` as syntax
+/// ([`full_width_syntax`]), and `(` and `)` are never valid, so none is
+/// offered for `（` `）`.
+pub fn typed_in_full_width(word: &str) -> Option<&'static str> {
+    use unicode_normalization::UnicodeNormalization;
+    // Every full-width form starts with 0xEF; most words, Japanese or
+    // ASCII, hold no such byte and are not decoded. Nor is one longer
+    // than the longest keyword typed in full-width (three bytes a
+    // letter): error recovery asks every word it passes.
+    let longest = Keyword::ALL.iter().map(|k| k.as_str().len()).max();
+    if !word.as_bytes().contains(&0xEF) || word.len() > 3 * longest.unwrap_or(0) {
+        return None;
+    }
+    let full_width = |c: char| ('\u{ff01}'..='\u{ff5e}').contains(&c);
+    if !word.chars().any(full_width) || !word.chars().all(|c| c.is_ascii() || full_width(c)) {
+        return None;
+    }
+    let ascii: String = word.nfkc().collect();
+    if let Some(k) = Keyword::from_word(&ascii) {
+        return Some(k.as_str());
+    }
+    ["->", "<->"].into_iter().find(|s| *s == ascii)
+}
+
 /// How `name` is written so that it reads back as itself: bare when it
 /// can be, else quoted (with `"` and `\\` escaped). Fixes and the
 /// formatter write names this way.
@@ -876,6 +907,41 @@ mod tests {
         assert_eq!(bare_name_len("カナ、x"), "カナ、x".len());
         assert_eq!(bare_name_len("ゝヿ：x"), "ゝヿ".len());
         assert_eq!(bare_name_len("ア→イ"), "ア".len());
+    }
+
+    #[test]
+    fn words_typed_in_full_width_spell_keywords_and_arrows() {
+        for (word, meant) in [
+            ("ｆｏｒ", "for"),
+            ("ｖｉａ", "via"),
+            ("ａｃｔｏｒ", "actor"),
+            ("ｆｌｏｗ", "flow"),
+            ("fｏr", "for"),
+            ("－＞", "->"),
+            ("＜－＞", "<->"),
+            ("-＞", "->"),
+        ] {
+            assert_eq!(typed_in_full_width(word), Some(meant), "{word}");
+        }
+        // ASCII already, a name, another kind of compatibility form, or
+        // not a keyword in any width.
+        for word in [
+            "for",
+            "->",
+            "ＦＯＲ",
+            "ⓕⓞⓡ",
+            "ｆｏｒｍ",
+            "給付ｆｏｒ",
+            "（",
+            "",
+        ] {
+            assert_eq!(typed_in_full_width(word), None, "{word}");
+        }
+        // Each is lexed as a name, which the parser then finds fault with.
+        let src = "ｆｏｒ －＞";
+        let l = lex(FileId(0), src);
+        assert_eq!(texts(src)[..2], ["ｆｏｒ", "－＞"]);
+        assert!(l.tokens[..2].iter().all(|t| t.kind == TokenKind::Name));
     }
 
     #[test]

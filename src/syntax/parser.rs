@@ -5,11 +5,12 @@
 //! which gives way to the combinators on anything else.
 
 use super::ast::*;
-use super::lexer::{Lexed, lex, lex_keeping};
+use super::lexer::{Lexed, lex, lex_keeping, typed_in_full_width};
 use super::token::{Keyword, Token, TokenKind};
 use super::tokens::{Copies, Names, Tokens};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
+use crate::fix::{Edit, Fix};
 use crate::span::{FileId, Span};
 use crate::tally::{Hollow, Keep, Tally};
 use crate::text;
@@ -556,6 +557,48 @@ fn section_head(i: Tokens<'_>) -> PResult<'_, SectionDecl> {
     ))
 }
 
+/// The keyword or arrow that `found`, a name where the parser wanted
+/// something else, is typed in full-width ([`typed_in_full_width`]).
+fn half_width_of(found: &Token, src: &str) -> Option<&'static str> {
+    match found.kind {
+        TokenKind::Name => typed_in_full_width(found.text(src)),
+        _ => None,
+    }
+}
+
+/// `d`, an MN001 at `found`, which is `meant` typed in full-width: its
+/// help says so. The full-width word looks like the keyword, and the
+/// message saying a keyword was expected and this was found would not
+/// tell the reader what is wrong with it.
+fn typed_in_full_width_help(d: Diagnostic, found: &Token, src: &str, meant: &str) -> Diagnostic {
+    let word = found.text(src);
+    let help = match Keyword::from_word(meant) {
+        Some(_) => text!(
+            "`{word}` is the keyword `{meant}` typed in full-width characters; write it in half-width: `{meant}`";
+            "`{word}` は全角で入力されたキーワード `{meant}` です。半角で `{meant}` と書いてください"
+        ),
+        None => text!(
+            "`{word}` is `{meant}` typed in full-width characters; write it in half-width: `{meant}`";
+            "`{word}` は全角で入力された `{meant}` です。半角で `{meant}` と書いてください"
+        ),
+    };
+    d.with_help(help).with_fix(as_half_width(found.span, meant))
+}
+
+/// The safe fix of an MN001 at a word typed in full-width: `meant`, in
+/// half-width, written over it. Safe as MN003's is: a name where the word
+/// stands is an error already, and the word shows `meant`, so the fix
+/// makes the design read as it looks.
+fn as_half_width(span: Span, meant: &str) -> Fix {
+    Fix::safe(
+        text!("write `{meant}` in half-width"; "半角の `{meant}` に書き換える"),
+        vec![Edit {
+            span,
+            content: meant.to_string(),
+        }],
+    )
+}
+
 /// What a parse gave: the tree and the findings (lexical and syntactic).
 #[derive(Debug, Default)]
 pub struct Parsed {
@@ -622,15 +665,30 @@ impl<'a> StmtParser<'a> {
         matches!(self.kind(pos), TokenKind::Keyword(k) if k.starts_statement())
     }
 
+    /// Is the token at `pos` a statement keyword typed in full-width
+    /// (`ａｃｔｏｒ`)? A name to the parser, but where a statement was
+    /// meant to start.
+    fn is_full_width_statement_start(&self, pos: usize) -> bool {
+        (self.toks.get(pos))
+            .and_then(|t| half_width_of(t, self.src))
+            .and_then(Keyword::from_word)
+            .is_some_and(Keyword::starts_statement)
+    }
+
     /// Skips to the next token that can start a statement (or close a block
-    /// when `in_block`).
+    /// when `in_block`). A statement keyword typed in full-width stops it
+    /// too, so that the line it starts gets its own MN001, with the fix
+    /// that writes it in half-width, rather than being skipped unread as
+    /// part of the error before it.
     fn resync(&self, pos: usize, in_block: bool) -> usize {
         // Never past the final Eof token.
         let mut pos = pos.min(self.toks.len() - 1);
-        while pos < self.toks.len() - 1
-            && !self.is_statement_start(pos)
-            && !(in_block && self.kind(pos) == TokenKind::RBrace)
-        {
+        let stops = |pos: usize| {
+            self.is_statement_start(pos)
+                || self.is_full_width_statement_start(pos)
+                || (in_block && self.kind(pos) == TokenKind::RBrace)
+        };
+        while pos < self.toks.len() - 1 && !stops(pos) {
             pos += 1;
         }
         pos
@@ -658,7 +716,11 @@ impl<'a> StmtParser<'a> {
                 between.is_some_and(|b| b.contains('\n')) || found.kind == TokenKind::Eof
             });
         let span = line_ended.map_or(found.span, |before| before.span);
-        self.diags.push_made(Code::MN001, span, || {
+        let half_width = match line_ended {
+            None => half_width_of(found, src),
+            Some(_) => None,
+        };
+        let make = || {
             let context = context();
             let expected = join_expected(&e.expected);
             let found_text = match line_ended {
@@ -710,8 +772,18 @@ impl<'a> StmtParser<'a> {
                     "丸括弧は引用符なしの名前には使えません。引用符で囲んでください: \"2(1)\"",
                 ));
             }
+            if let Some(meant) = half_width {
+                d = typed_in_full_width_help(d, found, src, meant);
+            }
             d
-        });
+        };
+        match half_width {
+            Some(meant) => {
+                let fix = || as_half_width(found.span, meant);
+                self.diags.push_made_with_fix(Code::MN001, span, make, fix);
+            }
+            None => self.diags.push_made(Code::MN001, span, make),
+        }
     }
 
     /// Runs a nom statement parser at `pos`; on failure reports MN001 and
@@ -750,14 +822,20 @@ impl<'a> StmtParser<'a> {
         let Some(found) = toks.get(pos) else {
             return;
         };
-        self.diags.push_made(Code::MN001, found.span, || {
+        let half_width = half_width_of(found, src);
+        let make = || {
             let found_text = describe_found(found, src);
             let mut d = Diagnostic::new(
                 Code::MN001,
                 found.span,
                 Text::new(
                     format!("expected {}, found {}", wanted.en, found_text.en),
-                    crate::text::ja_join(&[&wanted.ja, "が必要ですが、", &found_text.ja, "があります"]),
+                    crate::text::ja_join(&[
+                        &wanted.ja,
+                        "が必要ですが、",
+                        &found_text.ja,
+                        "があります",
+                    ]),
                 ),
             )
             .with_primary_label(Text::new(
@@ -772,7 +850,9 @@ impl<'a> StmtParser<'a> {
             let opens = found.kind == TokenKind::Paren && found.text(src) == "(";
             let after_name = (pos.checked_sub(1).and_then(|p| toks.get(p)))
                 .filter(|t| opens && t.kind == TokenKind::Name && t.span.end == found.span.start);
-            if let Some(name) = after_name {
+            if let Some(meant) = half_width {
+                d = typed_in_full_width_help(d, found, src, meant);
+            } else if let Some(name) = after_name {
                 let name = name.text(src);
                 d = d.with_help(text!(
                     "is `{name}(` a section id? A flow names purposes, not sections (`mynaflow rules show` lists each section's purposes); a name that holds `(` is written in quotes";
@@ -789,7 +869,15 @@ impl<'a> StmtParser<'a> {
                 ));
             }
             d
-        });
+        };
+        match half_width {
+            Some(meant) => {
+                let fix = || as_half_width(found.span, meant);
+                self.diags
+                    .push_made_with_fix(Code::MN001, found.span, make, fix);
+            }
+            None => self.diags.push_made(Code::MN001, found.span, make),
+        }
     }
 
     /// MN002 for the block opened at `open` that `at` ends unclosed;
@@ -1438,6 +1526,49 @@ mod tests {
             .map(|h| h.en.clone())
             .unwrap_or_default();
         assert_eq!(help, "did you mean `flow`?");
+    }
+
+    /// A keyword or an arrow typed in full-width is an MN001 that says
+    /// so, on each line it is on (a full-width statement keyword is where
+    /// recovery stops), with a safe fix that writes it in half-width;
+    /// with every fix applied, the text parses.
+    #[test]
+    fn keywords_typed_in_full_width_are_fixed_in_half_width() {
+        let src = "flow A －＞ B : X for P\n\
+                   flow A -> B : X ｆｏｒ P\n\
+                   ｆｌｏｗ A -> B : X for P\n\
+                   ａｃｔｏｒ C : R\n\
+                   section \"1\" {\n ｐｕｒｐｏｓｅ Q\n}\n";
+        assert_eq!(
+            codes_and_lines(src),
+            vec![
+                (Code::MN001, 1),
+                (Code::MN001, 2),
+                (Code::MN001, 3),
+                (Code::MN001, 4),
+                (Code::MN001, 6)
+            ]
+        );
+        let p = parse(FileId(0), src);
+        let helps: Vec<&str> = (p.diagnostics.iter())
+            .filter_map(|d| Some(d.help.as_ref()?.en.as_str()))
+            .collect();
+        assert_eq!(
+            helps[..2],
+            [
+                "`－＞` is `->` typed in full-width characters; write it in half-width: `->`",
+                "`ｆｏｒ` is the keyword `for` typed in full-width characters; write it in half-width: `for`",
+            ]
+        );
+        assert!(
+            (p.diagnostics.iter()).all(|d| d.fixes.len() == 1
+                && d.fixes[0].applicability == crate::fix::Applicability::Safe)
+        );
+        let fixes: Vec<&Fix> = p.diagnostics.iter().flat_map(|d| &d.fixes).collect();
+        let fixed = crate::apply_fixes::apply(src, &fixes);
+        assert_eq!(fixed.applied, 5);
+        let f = parse_ok(&fixed.text);
+        assert_eq!(f.stmts.len(), 5);
     }
 
     #[test]
