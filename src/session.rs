@@ -270,6 +270,9 @@ pub struct Session {
     /// Rulebooks loaded by the other sessions of the run, shared
     /// ([`Session::share_rulebooks`]); none by default.
     rulebook_shelf: Option<Arc<RulebookShelf>>,
+    /// Texts to read rulebook files from instead of the disk, by
+    /// canonical path ([`Session::read_rulebooks_from`]); none by default.
+    rulebook_texts: Option<Arc<HashMap<PathBuf, String>>>,
 }
 
 impl Session {
@@ -303,6 +306,7 @@ impl Session {
             hollow_shown: HashSet::new(),
             name_copies: Copies::Shared,
             rulebook_shelf: None,
+            rulebook_texts: None,
         }
     }
 
@@ -335,7 +339,14 @@ impl Session {
         &mut self,
         source: &RulebookSource,
     ) -> Result<Arc<Rulebook>, RulebookError> {
-        let text = rulebook_text(source)?;
+        let open = match (source, &self.rulebook_texts) {
+            (RulebookSource::File(p), Some(texts)) => texts.get(&canonical(p)).cloned(),
+            _ => None,
+        };
+        let text = match open {
+            Some(text) => text,
+            None => rulebook_text(source)?,
+        };
         let id = self.sources.next_id();
         // A rulebook loaded for a design is not fixed (only one checked
         // as a file of its own is), and its findings are reported from
@@ -418,6 +429,21 @@ impl Session {
     /// ([`crate::rulebook_shelf`]): what is checked does not change.
     pub fn share_rulebooks(&mut self, shelf: Arc<RulebookShelf>) {
         self.rulebook_shelf = Some(shelf);
+    }
+
+    /// Reads a rulebook file from `texts` (by canonical path) when it is
+    /// there, rather than from the disk: the language server's open
+    /// rulebooks, edited and not saved, are what its designs are checked
+    /// against.
+    pub fn read_rulebooks_from(&mut self, texts: Arc<HashMap<PathBuf, String>>) {
+        self.rulebook_texts = Some(texts);
+    }
+
+    /// The rulebooks this session has asked for (loaded or not), by where
+    /// they come from: the language server checks a design again when one
+    /// of them changes.
+    pub fn rulebook_sources(&self) -> impl Iterator<Item = &RulebookSource> + '_ {
+        self.rulebooks.keys()
     }
 
     /// Reads and checks one file. An unreadable file is an `Err` (the tool

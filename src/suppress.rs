@@ -31,6 +31,48 @@ fn stops_checks(code: Code) -> bool {
     code.as_str().starts_with("MN0") && code.severity() == crate::code::Severity::Error
 }
 
+/// The reason the editor's "suppress with a reason" action writes, for
+/// the user to replace (English, Japanese). It is no reason: a suppression
+/// that still gives it is MN501 and silences nothing, so that one click
+/// cannot silence a finding without a decision recorded.
+pub const PLACEHOLDER_REASONS: [&str; 2] = ["TODO: why this is acceptable", "TODO: 許容できる理由"];
+
+/// [`PLACEHOLDER_REASONS`] in `lang`.
+pub fn placeholder_reason(lang: crate::text::Lang) -> &'static str {
+    match lang {
+        crate::text::Lang::En => PLACEHOLDER_REASONS[0],
+        crate::text::Lang::Ja => PLACEHOLDER_REASONS[1],
+    }
+}
+
+/// Why a quoted reason records no decision, if it does not: it is empty
+/// (after trimming), it is only punctuation and symbols (`…`, `...`, `-`,
+/// `・・・`: a letter or digit says something, these do not), or it is a
+/// placeholder the editor wrote ([`PLACEHOLDER_REASONS`]).
+fn no_decision(reason: &str) -> Option<Text> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Some(Text::new(
+            "`reason` must be a non-empty quoted string",
+            "`reason` は空でない引用符付きの文字列で書いてください",
+        ));
+    }
+    if PLACEHOLDER_REASONS.contains(&reason) {
+        return Some(text!(
+            "reason=\"{reason}\" is the placeholder the editor wrote: replace it with why this is acceptable";
+            "reason=\"{reason}\" はエディタが書いた仮の文言です。許容できる理由に書き換えてください"
+        ));
+    }
+    if !reason.chars().any(char::is_alphanumeric) {
+        let shown = crate::escape::visible(reason);
+        return Some(text!(
+            "reason=\"{shown}\" is a placeholder, not a reason: write why this is acceptable";
+            "reason=\"{shown}\" は仮の文言で、理由になっていません。許容できる理由を書いてください"
+        ));
+    }
+    None
+}
+
 /// A calendar date, comparable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
@@ -174,13 +216,16 @@ fn parse_body(
             (&value_and_rest[..end], false, &value_and_rest[end..])
         };
         match key.trim() {
-            "reason" if quoted && !value.trim().is_empty() => reason = Some(value.to_string()),
-            "reason" => {
+            "reason" if !quoted => {
                 return Err(Text::new(
                     "`reason` must be a non-empty quoted string",
                     "`reason` は空でない引用符付きの文字列で書いてください",
                 ));
             }
+            "reason" => match no_decision(value) {
+                None => reason = Some(value.to_string()),
+                Some(why) => return Err(why),
+            },
             "until" => {
                 until = Some(Date::parse(value).ok_or_else(|| text!("`{value}` is not a date (YYYY-MM-DD, a day that exists)"; "`{value}` は日付 (YYYY-MM-DD、実在する日) ではありません"))?);
             }
@@ -666,6 +711,43 @@ mod tests {
         );
         assert!(parse_body("allow MN301 reason=\"x\" colour=red", &BTreeSet::new()).is_err());
         assert!(parse_body("deny MN301 reason=\"x\"", &BTreeSet::new()).is_err());
+    }
+
+    #[test]
+    fn a_placeholder_reason_is_no_reason() {
+        let none = BTreeSet::new();
+        let why = |reason: &str| {
+            parse_body(&format!("allow MN102 reason=\"{reason}\""), &none)
+                .err()
+                .map(|t| t.en)
+        };
+        for placeholder in ["…", "...", " … ", "・・・", "-", "?!", "（）", "\u{3000}"] {
+            let why = why(placeholder).unwrap_or_default();
+            assert!(
+                why.contains("placeholder") || why.contains("non-empty"),
+                "{placeholder:?}: {why}"
+            );
+        }
+        // What the editor writes, in either language, whatever the
+        // language of the run.
+        for placeholder in PLACEHOLDER_REASONS {
+            let why = why(placeholder).unwrap_or_default();
+            assert!(why.contains("the placeholder the editor wrote"), "{why}");
+        }
+        assert_eq!(
+            placeholder_reason(crate::text::Lang::Ja),
+            PLACEHOLDER_REASONS[1]
+        );
+        // A letter or a digit says something.
+        for reason in [
+            "本人同意",
+            "a",
+            "7",
+            "TODO: why this is acceptable (本人同意)",
+            "…同意",
+        ] {
+            assert_eq!(why(reason), None, "{reason}");
+        }
     }
 
     /// Suppressions on a finding's line, above its statement, stacked, and

@@ -129,6 +129,38 @@ impl Client {
         self.diagnostics()
     }
 
+    /// The whole response to a request (its result or its error).
+    fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        self.next += 1;
+        let id = self.next;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let m = self.receive();
+            if m["id"] == json!(id) && m.get("method").is_none() {
+                return m;
+            }
+        }
+    }
+
+    /// The next diagnostics the server publishes for `uri`, passing over
+    /// those of other documents.
+    fn diagnostics_of(&mut self, uri: &str) -> Value {
+        loop {
+            let published = self.diagnostics();
+            if published["uri"] == uri {
+                return published;
+            }
+        }
+    }
+
+    /// Sends the whole new text of document `uri` as version `version`.
+    fn change_at(&mut self, uri: &str, version: u64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+        );
+    }
+
     fn at(&mut self, method: &str, line: u32, character: u32) -> Value {
         self.request(
             method,
@@ -793,4 +825,511 @@ fn the_server_widens_the_pipe_it_reads() {
     let size = unsafe { libc::fcntl(c.stdin.as_raw_fd(), libc::F_GETPIPE_SZ) };
     common::assert_widened(size, "the server's input pipe");
     c.stop();
+}
+
+/// The codes of published diagnostics.
+fn codes_of(published: &Value) -> Vec<String> {
+    published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The second society's design of one internal flow: no findings under
+/// its rulebook.
+const SECOND_DESIGN: &str = "use \"rules.myna\"\nactor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
+    data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\n";
+
+/// A design is checked again when the rulebook it uses changes: edited in
+/// the editor (read from the editor's text, not the disk), fixed after
+/// being broken (its MN013 clears, and pointed at the rulebook's error),
+/// closed, and changed on disk (`workspace/didChangeWatchedFiles`, which
+/// the server registers for when the client can be asked).
+#[test]
+fn a_design_is_checked_again_when_its_rulebook_changes() {
+    let d = tempfile::tempdir().unwrap();
+    let second = include_str!("../examples/second-society/rules.myna");
+    let rules = d.path().join("rules.myna");
+    std::fs::write(&rules, second).unwrap();
+    let design = d.path().join("design.myna");
+    std::fs::write(&design, SECOND_DESIGN).unwrap();
+    let rules_uri = lsp_types::Url::from_file_path(&rules).unwrap().to_string();
+    let design_uri = lsp_types::Url::from_file_path(&design).unwrap().to_string();
+    let mut c = Client::start(
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": design_uri, "languageId": "myna", "version": 1, "text": SECOND_DESIGN}}),
+    );
+    // The server asks to be told of changes to rulebooks and configs.
+    let registration = loop {
+        let m = c.receive();
+        if m["method"] == "client/registerCapability" {
+            break m;
+        }
+    };
+    let watchers = &registration["params"]["registrations"][0];
+    assert_eq!(watchers["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        watchers["registerOptions"]["watchers"][0]["globPattern"],
+        "**/*.myna"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}));
+    assert_eq!(
+        codes_of(&c.diagnostics_of(&design_uri)),
+        Vec::<String>::new()
+    );
+
+    // The rulebook opened and edited, not saved: 当組合 is no longer a role.
+    let open = |c: &mut Client, text: &str| {
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": rules_uri, "languageId": "myna", "version": 1, "text": text}}),
+        );
+    };
+    open(&mut c, second);
+    assert_eq!(
+        codes_of(&c.diagnostics_of(&rules_uri)),
+        Vec::<String>::new()
+    );
+    // Its text is now the one the design is checked against: checked again.
+    assert_eq!(
+        codes_of(&c.diagnostics_of(&design_uri)),
+        Vec::<String>::new()
+    );
+    c.change_at(&rules_uri, 2, &second.replace("当組合", "本組合"));
+    let renamed = codes_of(&c.diagnostics_of(&design_uri));
+    assert!(renamed.iter().any(|c| c == "MN010"), "{renamed:?}");
+    // Broken: MN013, pointing at the rulebook's error.
+    let broken = format!("{second}category 壊れ in 存在しない親\n");
+    c.change_at(&rules_uri, 3, &broken);
+    let published = c.diagnostics_of(&design_uri);
+    assert_eq!(codes_of(&published), ["MN013"]);
+    let related = &published["diagnostics"][0]["relatedInformation"];
+    assert_eq!(related[0]["location"]["uri"], json!(rules_uri), "{related}");
+    let line = broken.lines().count() as u64 - 1;
+    assert_eq!(
+        related[0]["location"]["range"]["start"]["line"],
+        json!(line)
+    );
+    let message = related[0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("MN010 ") && message.contains("存在しない親"),
+        "{message}"
+    );
+    // Fixed: the MN013 clears.
+    c.change_at(&rules_uri, 4, second);
+    assert_eq!(
+        codes_of(&c.diagnostics_of(&design_uri)),
+        Vec::<String>::new()
+    );
+    // Edited again, then closed unsaved: the file on disk decides again.
+    c.change_at(&rules_uri, 5, &second.replace("当組合", "本組合"));
+    assert!(!codes_of(&c.diagnostics_of(&design_uri)).is_empty());
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": rules_uri}}),
+    );
+    assert_eq!(
+        codes_of(&c.diagnostics_of(&design_uri)),
+        Vec::<String>::new()
+    );
+
+    // Changed on disk, with the rulebook not open: the watched files say so.
+    std::fs::write(&rules, second.replace("当組合", "本組合")).unwrap();
+    let changed = json!({"changes": [{"uri": rules_uri, "type": 2}]});
+    c.notify("workspace/didChangeWatchedFiles", changed.clone());
+    let renamed = codes_of(&c.diagnostics_of(&design_uri));
+    assert!(renamed.iter().any(|c| c == "MN010"), "{renamed:?}");
+    std::fs::write(&rules, second).unwrap();
+    c.notify("workspace/didChangeWatchedFiles", changed);
+    assert_eq!(
+        codes_of(&c.diagnostics_of(&design_uri)),
+        Vec::<String>::new()
+    );
+    c.stop();
+}
+
+/// Typing in a rulebook faster than its designs are checked: the designs
+/// are checked when the typing pauses, and what they show last is what
+/// the rulebook's last text gives, before a request sent after the edits
+/// is answered.
+#[test]
+fn a_design_follows_the_last_text_of_a_rulebook_typed_fast() {
+    let d = tempfile::tempdir().unwrap();
+    let second = include_str!("../examples/second-society/rules.myna");
+    let rules = d.path().join("rules.myna");
+    std::fs::write(&rules, second).unwrap();
+    let design = d.path().join("design.myna");
+    std::fs::write(&design, SECOND_DESIGN).unwrap();
+    let rules_uri = lsp_types::Url::from_file_path(&rules).unwrap().to_string();
+    let design_uri = lsp_types::Url::from_file_path(&design).unwrap().to_string();
+    let mut c = Client::start(json!({}));
+    assert!(c.open_at(&design_uri, SECOND_DESIGN)["diagnostics"] == json!([]));
+    c.open_at(&rules_uri, second);
+    let broken = second.replace("当組合", "本組合");
+    for version in 2..12 {
+        let text = if version % 2 == 0 { &broken } else { second };
+        c.change_at(&rules_uri, version, text);
+    }
+    // The last text (version 11) is the file's: no finding.
+    c.next += 1;
+    let id = c.next;
+    c.send(
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol",
+                  "params": {"textDocument": {"uri": design_uri}}}),
+    );
+    let mut last = None;
+    loop {
+        let m = c.receive();
+        if m["id"] == json!(id) {
+            break;
+        }
+        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == design_uri {
+            last = Some(m["params"]["diagnostics"].clone());
+        }
+    }
+    assert_eq!(last, Some(json!([])));
+    c.stop();
+}
+
+/// "Suppress with a reason" writes a reason the user must replace: as
+/// written, the suppression is MN501 and the finding stays, so one click
+/// silences nothing. In a CR LF document, the line it adds ends with CR LF.
+#[test]
+fn the_suppress_action_leaves_a_reason_to_write() {
+    let mut c = Client::start(json!({}));
+    let diags = c.open(DESIGN);
+    let mn102 = diags["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "MN102")
+        .unwrap()
+        .clone();
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": mn102["range"], "context": {"diagnostics": []}}),
+    );
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "suppress MN102 with a reason")
+        .unwrap()
+        .clone();
+    let edit = &suppress["edit"]["changes"][URI][0];
+    let comment = edit["newText"].as_str().unwrap();
+    assert_eq!(
+        comment,
+        "# mynaflow: allow MN102 reason=\"TODO: why this is acceptable\"\n"
+    );
+    // Applied as it is: MN501, and MN102 still reported.
+    let line = edit["range"]["start"]["line"].as_u64().unwrap() as usize;
+    let mut lines: Vec<&str> = DESIGN.split_inclusive('\n').collect();
+    lines.insert(line, comment);
+    let applied = lines.concat();
+    let published = c.change(2, &applied);
+    let codes = codes_of(&published);
+    assert!(codes.contains(&"MN102".to_string()), "{codes:?}");
+    let mn501 = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "MN501")
+        .unwrap();
+    let message = mn501["message"].as_str().unwrap();
+    assert!(
+        message.contains("is the placeholder the editor wrote: replace it"),
+        "{message}"
+    );
+    // With a reason written: suppressed.
+    let reasoned = applied.replace(
+        "TODO: why this is acceptable",
+        "本人の書面同意 (2025-04-01 確認)",
+    );
+    let codes = codes_of(&c.change(3, &reasoned));
+    assert!(
+        !codes.contains(&"MN102".to_string()) && !codes.contains(&"MN501".to_string()),
+        "{codes:?}"
+    );
+    // CR LF: the line added ends as the others do.
+    let crlf = DESIGN.replace('\n', "\r\n");
+    c.change(4, &crlf);
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": mn102["range"], "context": {"diagnostics": []}}),
+    );
+    let text = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "suppress MN102 with a reason")
+        .map(|a| a["edit"]["changes"][URI][0]["newText"].clone());
+    assert_eq!(
+        text,
+        Some(json!(
+            "# mynaflow: allow MN102 reason=\"TODO: why this is acceptable\"\r\n"
+        ))
+    );
+    c.stop();
+}
+
+/// A rename to a name another actor or data item has (as names compare)
+/// is refused with an error, as are a name with a line break and an
+/// empty one, each with its reason; prepareRename says what can be renamed.
+#[test]
+fn a_rename_that_would_merge_or_break_names_is_refused() {
+    let text = "use \"kenpo\"\nactor 資格システム : 組合\nactor 本社人事 : 組合\ndata 資格 : 資格情報\n\
+                flow 資格システム -> 本社人事 : 資格 for 資格確認\n";
+    let mut c = Client::start(json!({"textDocument": {"rename": {"prepareSupport": true}}}));
+    c.open(text);
+    let rename = |c: &mut Client, (line, character): (u32, u32), name: &str| {
+        c.request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character},
+                   "newName": name}),
+        )
+    };
+    let refused = |answer: &Value| {
+        (
+            answer["error"]["code"].as_i64().unwrap_or_default(),
+            answer["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        )
+    };
+    let actor = (1, 7);
+    for taken in ["本社人事", "本社 人事", "本社人事 "] {
+        let (code, message) = refused(&rename(&mut c, actor, taken));
+        assert_eq!(code, -32803, "{taken}: {message}");
+        assert_eq!(
+            message,
+            "`本社人事` is already the name of an actor (line 3): renamed, two declarations would share one name"
+        );
+    }
+    let (code, message) = refused(&rename(&mut c, actor, "資格"));
+    assert_eq!(code, -32803);
+    assert!(
+        message.contains("already the name of a data item (line 4)"),
+        "{message}"
+    );
+    let (code, message) = refused(&rename(&mut c, actor, "a\nb"));
+    assert_eq!(code, -32602);
+    assert!(
+        message.contains("line break") && message.contains("U+000A"),
+        "{message}"
+    );
+    for empty in ["", "  ", "\u{3000}"] {
+        let (code, message) = refused(&rename(&mut c, actor, empty));
+        assert_eq!(
+            (code, message.as_str()),
+            (-32602, "the new name is empty"),
+            "{empty:?}"
+        );
+    }
+    // Its own name, respelt, and a new one: renamed.
+    let answer = rename(&mut c, actor, "資格 システム");
+    assert!(
+        answer["result"]["changes"][URI]
+            .as_array()
+            .is_some_and(|e| e.len() == 2),
+        "{answer}"
+    );
+    // prepareRename: the name's range on an actor, an error on a role.
+    let prepare = |c: &mut Client, (line, character): (u32, u32)| {
+        c.request_raw(
+            "textDocument/prepareRename",
+            json!({"textDocument": {"uri": URI}, "position": {"line": line, "character": character}}),
+        )
+    };
+    let range = prepare(&mut c, actor);
+    assert_eq!(
+        range["result"],
+        json!({"start": {"line": 1, "character": 6}, "end": {"line": 1, "character": 12}})
+    );
+    let (code, message) = refused(&prepare(&mut c, (1, 15)));
+    assert_eq!(code, -32600);
+    assert_eq!(
+        message,
+        "only actors and data items of the design can be renamed"
+    );
+    c.stop();
+}
+
+/// A rulebook open in the editor has an outline, and its names go to
+/// their declarations and find their references; hover shows a rule.
+#[test]
+fn a_rulebook_has_an_outline_definitions_references_and_hover() {
+    let rules = include_str!("../examples/second-society/rules.myna");
+    let uri = "file:///lsp-test/rules.myna";
+    let mut c = Client::start(json!({}));
+    c.open_at(uri, rules);
+    let position = |needle: &str, nth: usize| {
+        let at = rules.match_indices(needle).nth(nth).unwrap().0;
+        let line = rules[..at].matches('\n').count();
+        let start = rules[..at].rfind('\n').map_or(0, |n| n + 1);
+        let character = rules[start..at].encode_utf16().count();
+        json!({"line": line, "character": character})
+    };
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let names: Vec<(&str, u64)> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["name"].as_str().unwrap(), s["kind"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(names[0], ("daini", 4), "{names:?}");
+    assert!(
+        names.contains(&("当組合", 5)) && names.contains(&("所得情報", 10)),
+        "{names:?}"
+    );
+    let b = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "B")
+        .unwrap();
+    let inside: Vec<&str> = b["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &inside[..4],
+        [
+            "健診実施",
+            "健診委託",
+            "事業所連携",
+            "allow 当組合 -> 業務委託先 : 健診記録 for 健診委託"
+        ]
+    );
+    // A role in a rule: to its declaration.
+    let at = json!({"textDocument": {"uri": uri}, "position": position("業務委託先", 1)});
+    let definition = c.request("textDocument/definition", at);
+    assert_eq!(definition["uri"], uri);
+    assert_eq!(definition["range"]["start"], position("業務委託先", 0));
+    // A purpose in the register: its declaration, the rule and the row.
+    let mut at = json!({"textDocument": {"uri": uri}, "position": position("健診委託", 2)});
+    at["context"] = json!({"includeDeclaration": true});
+    let references = c.request("textDocument/references", at.clone());
+    let starts: Vec<&Value> = (references.as_array().unwrap().iter())
+        .map(|r| &r["range"]["start"])
+        .collect();
+    let expected: Vec<Value> = (0..3).map(|n| position("健診委託", n)).collect();
+    assert_eq!(starts, expected.iter().collect::<Vec<_>>());
+    at["context"] = json!({"includeDeclaration": false});
+    let references = c.request("textDocument/references", at);
+    assert_eq!(references.as_array().unwrap().len(), 2);
+    // Hover on a rule's arrow: the rule and its section.
+    let arrow = position("->", 0);
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": arrow}),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("**rule** `allow 当組合 -> 業務委託先 : 健診記録 for 健診委託`"),
+        "{value}"
+    );
+    assert!(value.contains("section B — 健康づくり事業"), "{value}");
+    // A purpose: its wording and section.
+    let purpose = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position("健診委託", 1)}),
+    );
+    let value = purpose["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("健康診断の実施の委託") && value.contains("section B"),
+        "{value}"
+    );
+    c.stop();
+}
+
+/// A BOM at the start of the editor's text is skipped as `check` skips it
+/// (no MN004), and positions on the first line count it.
+#[test]
+fn a_bom_sent_by_the_editor_is_skipped_as_check_skips_it() {
+    let text = "actor 𠮷 : 組合\nactor B : 組合 \"x\"\n";
+    let mut c = Client::start(json!({}));
+    let plain = c.open(text);
+    let with_bom = c.change(2, &format!("\u{feff}{text}"));
+    assert!(
+        !codes_of(&with_bom).contains(&"MN004".to_string()),
+        "{with_bom}"
+    );
+    assert_eq!(codes_of(&with_bom), codes_of(&plain));
+    // The first line's finding one unit further on; the second's as it was.
+    let first = |p: &Value, line: u64| {
+        p["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["range"]["start"]["line"] == line)
+            .map(|d| d["range"]["start"]["character"].as_u64().unwrap())
+    };
+    assert_eq!(first(&with_bom, 0), first(&plain, 0).map(|c| c + 1));
+    assert_eq!(first(&with_bom, 1), first(&plain, 1));
+    // Formatting works, and an edit after the BOM lands where typed.
+    let formatting = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert!(formatting.is_array(), "{formatting}");
+    let after = c.edit(
+        3,
+        json!([{"range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}},
+                "text": "# 注\n"}]),
+    );
+    assert_eq!(first(&after, 1), first(&plain, 0));
+    c.stop();
+}
+
+/// A config error is shown on its lines, not with `\u{a}` for each break.
+#[test]
+fn a_config_error_is_shown_on_its_lines() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("mynaflow.toml"), "ignore = [\n").unwrap();
+    let path = d.path().join("a.myna");
+    let uri = lsp_types::Url::from_file_path(&path).unwrap();
+    let mut c = Client::start(json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri.as_str(), "languageId": "myna", "version": 1, "text": UNUSED}}),
+    );
+    let shown = loop {
+        let m = c.receive();
+        if m["method"] == "window/showMessage" {
+            break m["params"]["message"].as_str().unwrap().to_string();
+        }
+    };
+    assert!(shown.contains('\n') && !shown.contains("\\u{a}"), "{shown}");
+    c.stop();
+}
+
+/// `exit` without `shutdown` exits with 1; a request after `shutdown` is
+/// answered with InvalidRequest, and the server still exits with 0.
+#[test]
+fn the_lifecycle_is_as_lsp_3_17_says() {
+    let mut c = Client::start(json!({}));
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(1));
+    let mut c = Client::start(json!({}));
+    c.open(DESIGN);
+    assert_eq!(c.request("shutdown", Value::Null), Value::Null);
+    let after = c.request_raw(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 11, "character": 13}}),
+    );
+    assert_eq!(after["error"]["code"], json!(-32600), "{after}");
+    c.notify("exit", Value::Null);
+    assert_eq!(c.child.wait().unwrap().code(), Some(0));
 }

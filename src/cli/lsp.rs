@@ -22,7 +22,9 @@ pub fn run(lang: Lang) -> u8 {
     // hundreds of MB.
     crate::pipes::widen_standard_input();
     match mynaflow::lsp::run(config) {
-        Ok(()) => OK,
+        Ok(mynaflow::lsp::Exit::AfterShutdown) => OK,
+        // LSP 3.17: `exit` without `shutdown` before it exits with 1.
+        Ok(mynaflow::lsp::Exit::WithoutShutdown) => 1,
         Err(e) => {
             fail(&format!("lsp: {e}"));
             FAILURE

@@ -12,7 +12,8 @@ use crate::rulebook_shelf::RulebookShelf;
 use crate::session::{Checked, Session};
 use crate::span::{FileId, Span};
 use crate::text::Text;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// What a name in the design stands for.
@@ -64,6 +65,34 @@ pub struct Document {
     pub lines: LineIndex,
     /// Why the `mynaflow.toml` found for the document was not followed.
     pub config_problem: Option<Text>,
+    /// Did the client's text start with a BOM? It is not analysed (as
+    /// `check` skips it), but the client's positions and edits count it.
+    bom: bool,
+    /// A rulebook's names, indexed at the first request that needs them
+    /// (not at every keystroke: the editor asks for few of them).
+    rulebook_names: std::sync::OnceLock<super::rulebook::Index>,
+}
+
+/// The byte order mark a client may send at the start of a text (Vim
+/// with `'bomb'` set sends the buffer as it is).
+const BOM: char = '\u{feff}';
+
+/// `text` without a leading BOM, and whether it had one. The BOM is taken
+/// out in place (a few bytes moved, no copy of the text made).
+fn without_bom(mut text: String) -> (String, bool) {
+    let bom = text.starts_with(BOM);
+    if bom {
+        text.drain(..BOM.len_utf8());
+    }
+    (text, bom)
+}
+
+/// `text` with the BOM put back if it had one.
+fn with_bom(mut text: String, bom: bool) -> String {
+    if bom {
+        text.insert(0, BOM);
+    }
+    text
 }
 
 impl Document {
@@ -73,9 +102,10 @@ impl Document {
     /// `per-file-ignores` and `max-per-code`). A config that cannot be
     /// followed is left out, and [`Document::config_problem`] says why.
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
+        let (text, bom) = without_bom(text);
         let (mut session, config) = session_for(path);
         let checked = session.check_text(&path.display().to_string(), text, path.parent());
-        Document::checked(session, checked, config, path, encoding)
+        Document::checked(session, checked, config, path, (encoding, bom))
     }
 
     /// [`Document::analyse`], stopped once `stop` says so (the server
@@ -91,26 +121,53 @@ impl Document {
         rulebooks: &Arc<RulebookShelf>,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Document, String> {
+        let open = Arc::default();
+        Document::analyse_reading(path, text, encoding, (rulebooks, &open), stop)
+    }
+
+    /// [`Document::analyse_unless`], a rulebook file open in the editor
+    /// read from `open_rulebooks` (by canonical path), as edited, not from
+    /// the disk.
+    pub fn analyse_reading(
+        path: &Path,
+        text: String,
+        encoding: Encoding,
+        (rulebooks, open_rulebooks): (&Arc<RulebookShelf>, &Arc<HashMap<PathBuf, String>>),
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Result<Document, String> {
+        let (text, bom) = without_bom(text);
         let (mut session, config) = session_for(path);
         session.share_rulebooks(rulebooks.clone());
+        session.read_rulebooks_from(open_rulebooks.clone());
         let shown = path.display().to_string();
-        match session.check_text_unless(&shown, text, path.parent(), stop) {
-            Ok(checked) => Ok(Document::checked(session, checked, config, path, encoding)),
-            Err(file) => Err(session.sources.take_text(file)),
+        let checked = session.check_text_unless(&shown, text, path.parent(), stop);
+        // The rulebooks are loaded: the texts are the server's to keep,
+        // not every analysis's until it is replaced.
+        session.read_rulebooks_from(Arc::default());
+        match checked {
+            Ok(checked) => Ok(Document::checked(
+                session,
+                checked,
+                config,
+                path,
+                (encoding, bom),
+            )),
+            Err(file) => Err(with_bom(session.sources.take_text(file), bom)),
         }
     }
 
     /// The document `session` checked under `config` (the config found,
-    /// or why it is not followed).
+    /// or why it is not followed), its positions counted in `encoding`
+    /// after a BOM if the client's text had one.
     fn checked(
         mut session: Session,
         checked: Checked,
         (config, config_problem): (Option<Config>, Option<Text>),
         path: &Path,
-        encoding: Encoding,
+        (encoding, bom): (Encoding, bool),
     ) -> Document {
         // The session keeps the one copy of the text (`Document::text`).
-        let lines = LineIndex::of(session.sources.get(checked.file), encoding);
+        let lines = LineIndex::of(session.sources.get(checked.file), encoding).after_bom(bom);
         let start = std::time::Instant::now();
         let mut diagnostics = session.sorted_diagnostics();
         session.timings.add("sort", start.elapsed());
@@ -130,18 +187,49 @@ impl Document {
             diagnostics,
             in_order,
             lines,
+            bom,
+            rulebook_names: std::sync::OnceLock::new(),
         }
     }
 
-    /// Its text, taken out as the document is freed (the client's next
-    /// edit is made on it).
+    /// Its text as the client has it (a BOM it sent put back), taken out
+    /// as the document is freed (the client's next edit is made on it).
     pub fn into_text(mut self) -> String {
-        self.session.sources.take_text(self.file)
+        with_bom(self.session.sources.take_text(self.file), self.bom)
     }
 
-    /// Its text (as the session checked it).
+    /// Its text (as the session checked it: without a BOM the client sent).
     pub fn text(&self) -> &str {
         &self.session.sources.get(self.file).text
+    }
+
+    /// Is it a rulebook (its analysis made no design: a text the editor
+    /// sends is always text, so nothing else makes none)?
+    pub fn is_rulebook(&self) -> bool {
+        self.design.is_none()
+    }
+
+    /// A rulebook's names and statements (None for a design).
+    pub fn rulebook_names(&self) -> Option<&super::rulebook::Index> {
+        if !self.is_rulebook() {
+            return None;
+        }
+        let index = || super::rulebook::Index::of(self.file, self.text());
+        Some(self.rulebook_names.get_or_init(index))
+    }
+
+    /// The rulebook files its analysis asked for, loaded or not, by
+    /// canonical path: when one changes, the document is checked again.
+    pub fn rulebook_files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = (self.session.rulebook_sources())
+            .filter_map(|s| match s {
+                crate::session::RulebookSource::File(p) => Some(canonical(p)),
+                crate::session::RulebookSource::Builtin(_) => None,
+            })
+            .collect();
+        files.sort();
+        files.dedup();
+        files
     }
 
     /// The resolved design, if any.
@@ -198,6 +286,12 @@ impl Document {
             None => Vec::new(),
         }
     }
+}
+
+/// `path` as the session compares rulebook files: canonical where it
+/// exists, else as given.
+pub fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// A session under the `mynaflow.toml` that `check` would follow for the

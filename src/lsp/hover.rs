@@ -121,7 +121,8 @@ pub fn purpose_text(rb: &Rulebook, id: PurposeId, lang: Lang) -> String {
     out
 }
 
-fn kind_text(kind: RoleKind, lang: Lang) -> String {
+/// What a role's kind means, in a sentence.
+pub(super) fn kind_text(kind: RoleKind, lang: Lang) -> String {
     let (en, ja) = match kind {
         RoleKind::Party => (
             "another party: data given to it is provision",

@@ -49,19 +49,35 @@ pub(super) fn initialize_finish(link: &Link, id: RequestId, result: Value) -> Re
 }
 
 /// When `req` is `shutdown`: answers it, waits for `exit`, and says so.
+/// A request sent meanwhile is answered with `InvalidRequest` (LSP 3.17:
+/// "if a server receives requests after a shutdown request those requests
+/// should error with InvalidRequest"): a client closing with a hover still
+/// pending gets an answer, not a server that has gone. Other
+/// notifications are dropped.
 pub(super) fn shutdown(link: &Link, req: &lsp_server::Request) -> Result<bool, String> {
     if req.method != "shutdown" {
         return Ok(false);
     }
     link.send(Message::Response(Response::new_ok(req.id.clone(), ())));
-    match link.receiver.recv_timeout(EXIT_WAIT) {
-        Ok(Message::Notification(n)) if n.method == "exit" => Ok(true),
-        Ok(other) => Err(format!(
-            "expected exit after shutdown, not {}",
-            method_of(&other)
-        )),
-        Err(RecvTimeoutError::Timeout) => Err("no exit within 30 s of shutdown".into()),
-        Err(RecvTimeoutError::Disconnected) => Err("the client went before exit".into()),
+    let deadline = std::time::Instant::now() + EXIT_WAIT;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match link.receiver.recv_timeout(left) {
+            Ok(Message::Notification(n)) if n.method == "exit" => return Ok(true),
+            Ok(Message::Request(r)) => {
+                let why = format!(
+                    "the server is shutting down: {} is not answered",
+                    crate::escape::visible(&r.method)
+                );
+                let code = ErrorCode::InvalidRequest as i32;
+                link.send(Message::Response(Response::new_err(r.id, code, why)));
+            }
+            Ok(_) => {}
+            Err(RecvTimeoutError::Timeout) => return Err("no exit within 30 s of shutdown".into()),
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err("the client went before exit".into());
+            }
+        }
     }
 }
 
@@ -162,9 +178,32 @@ mod tests {
         assert!(
             matches!(sent.try_recv(), Ok(Outgoing::Message(Message::Response(r))) if r.id == 2.into())
         );
-        // Something else after shutdown: an error naming it.
+        // A request after shutdown: an InvalidRequest error, and the
+        // server still waits for exit.
         client.send(request(3, "textDocument/hover")).unwrap();
-        let e = shutdown(&link, &req).unwrap_err();
-        assert_eq!(e, "expected exit after shutdown, not textDocument/hover");
+        client.send(notification("$/setTrace", json!({}))).unwrap();
+        client.send(notification("exit", Value::Null)).unwrap();
+        assert_eq!(shutdown(&link, &req), Ok(true));
+        let answers: Vec<Outgoing> = sent.try_iter().collect();
+        assert_eq!(answers.len(), 2, "{answers:?}");
+        let Outgoing::Message(Message::Response(refused)) = &answers[1] else {
+            panic!("{answers:?}");
+        };
+        assert_eq!(refused.id, 3.into());
+        let error = refused.response_result.as_ref().err();
+        let error = error.map(|e| (e.code, e.message.as_str()));
+        assert_eq!(
+            error,
+            Some((
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down: textDocument/hover is not answered"
+            ))
+        );
+        // A client gone before exit.
+        drop(client);
+        assert_eq!(
+            shutdown(&link, &req),
+            Err("the client went before exit".to_string())
+        );
     }
 }

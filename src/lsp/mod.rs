@@ -20,6 +20,7 @@ mod lifecycle;
 mod long_strings;
 mod navigate;
 pub mod position;
+mod rulebook;
 mod sync;
 mod transport;
 mod waiting;
@@ -38,7 +39,7 @@ use lsp_types::request::Request as _;
 use lsp_types::*;
 use position::{Encoding, LineIndex};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use waiting::{Replaced, Replacement, Waiting};
@@ -69,22 +70,34 @@ pub struct Config {
     pub max_document_bytes: u64,
 }
 
+/// How a session the client ended with `exit` ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// `exit` after `shutdown`: the process exits with 0.
+    AfterShutdown,
+    /// `exit` with no `shutdown` before it: LSP 3.17 has the server exit
+    /// with 1 then, so that a client sees it was not shut down in order.
+    WithoutShutdown,
+}
+
 /// Runs the server on stdin/stdout until the client says `exit`.
-pub fn run(config: Config) -> Result<(), String> {
+pub fn run(config: Config) -> Result<Exit, String> {
     let (connection, io) = transport::stdio().map_err(|e| e.to_string())?;
-    if let Err(e) = serve_link(&connection, config) {
+    let exit = match serve_link(&connection, config) {
+        Ok(exit) => exit,
         // A message that could not be read ends the connection: say why,
         // not only that it ended.
-        return Err(io.failure().unwrap_or(e));
-    }
+        Err(e) => return Err(io.failure().unwrap_or(e)),
+    };
     drop(connection);
-    io.join().map_err(|e| e.to_string())
+    io.join().map_err(|e| e.to_string())?;
+    Ok(exit)
 }
 
 /// Serves one client over an `lsp-server` connection (an in-memory one,
 /// say). Answers go through a thread that reads back those the server
 /// writes as JSON (`transport::Outgoing`).
-pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
+pub fn serve(connection: &Connection, config: Config) -> Result<Exit, String> {
     let (sender, outgoing) = crossbeam_channel::bounded::<transport::Outgoing>(0);
     let link = transport::Link {
         sender,
@@ -120,8 +133,8 @@ pub fn serve(connection: &Connection, config: Config) -> Result<(), String> {
     })
 }
 
-/// Serves one client over the server's own link.
-fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String> {
+/// Serves one client over the server's own link, until `exit`.
+fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, String> {
     let (id, params) = lifecycle::initialize_start(connection)?;
     let params: InitializeParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
     let utf8 = params
@@ -130,6 +143,10 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String
         .as_ref()
         .and_then(|g| g.position_encodings.as_ref())
         .is_some_and(|e| e.contains(&PositionEncodingKind::UTF8));
+    let prepare_rename = (params.capabilities.text_document.as_ref())
+        .and_then(|t| t.rename.as_ref())
+        .and_then(|r| r.prepare_support)
+        .unwrap_or(false);
     let encoding = if utf8 {
         Encoding::Utf8
     } else {
@@ -147,7 +164,16 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
-        rename_provider: Some(OneOf::Left(true)),
+        // The name under the cursor is checked before the editor asks for
+        // a new one, where the client can ask (`prepareSupport`).
+        rename_provider: Some(if prepare_rename {
+            OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })
+        } else {
+            OneOf::Left(true)
+        }),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
@@ -162,6 +188,37 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String
         "serverInfo": {"name": "mynaflow", "version": env!("CARGO_PKG_VERSION")},
     });
     lifecycle::initialize_finish(connection, id, result)?;
+    let watch_files = (params.capabilities.workspace.as_ref())
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    if watch_files {
+        // Told when a rulebook or a config changes on disk (a `git
+        // checkout`, another editor), the server checks the designs that
+        // use it again. The client's answer is not waited for.
+        connection.send(Message::Request(Request::new(
+            "mynaflow/watch-files".to_string().into(),
+            request::RegisterCapability::METHOD.to_string(),
+            RegistrationParams {
+                registrations: vec![Registration {
+                    id: "mynaflow/watch-files".to_string(),
+                    method: notification::DidChangeWatchedFiles::METHOD.to_string(),
+                    register_options: serde_json::to_value(
+                        DidChangeWatchedFilesRegistrationOptions {
+                            watchers: ["**/*.myna", "**/mynaflow.toml"]
+                                .into_iter()
+                                .map(|glob| FileSystemWatcher {
+                                    glob_pattern: GlobPattern::String(glob.to_string()),
+                                    kind: None,
+                                })
+                                .collect(),
+                        },
+                    )
+                    .ok(),
+                }],
+            },
+        )));
+    }
     let cache = config.cache.as_deref().and_then(|c| materialise(c).ok());
     let mut server = Server {
         connection,
@@ -174,14 +231,27 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String
         max_document_bytes: config.max_document_bytes,
         too_large: HashSet::new(),
         rulebooks: Arc::new(RulebookShelf::new()),
+        open_rulebooks: Arc::new(HashMap::new()),
+        rulebook_docs: HashMap::new(),
+        uses: HashMap::new(),
+        stale: BTreeSet::new(),
     };
     let mut waiting = Waiting::new(&connection.receiver);
-    while let Some(msg) = waiting.next() {
+    loop {
+        // Designs a rulebook's change left stale are checked once the
+        // client has paused, not at each keystroke in the rulebook.
+        if !server.stale.is_empty() && waiting.idle(RULEBOOK_PAUSE) {
+            server.check_stale(&mut waiting, Watch::AnyText);
+        }
+        let Some(msg) = waiting.next() else { break };
         match msg {
             Message::Request(req) => {
                 if lifecycle::shutdown(connection, &req)? {
-                    return Ok(());
+                    return Ok(Exit::AfterShutdown);
                 }
+                // A request is answered from every design checked against
+                // its rulebook as it is now.
+                server.check_stale(&mut waiting, Watch::Nothing);
                 let id = req.id.clone();
                 match server.request(req) {
                     Ok(Answer(json)) => connection.send_result(id, json),
@@ -191,11 +261,39 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<(), String
                     }
                 }
             }
+            Message::Notification(n) if n.method == notification::Exit::METHOD => {
+                return Ok(Exit::WithoutShutdown);
+            }
             Message::Notification(n) => server.notification(n, &mut waiting),
             Message::Response(_) => {}
         }
     }
-    Ok(())
+    // The connection's reader says why (the input ended, a message that
+    // could not be read) where it can.
+    Err("the client went before exit".into())
+}
+
+/// The most of a broken rulebook's errors an MN013 points at: enough to
+/// go to the first ones; a rulebook of thousands of errors is opened, and
+/// its own findings read there.
+const MAX_RULEBOOK_ERRORS: usize = 20;
+
+/// How long the client must have sent nothing before the designs a
+/// rulebook's change left stale are checked again: an editor sends an
+/// edit at each keystroke, a few tens of milliseconds apart in a burst,
+/// and a design checked between two of them would be checked for nothing.
+const RULEBOOK_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// What stops an analysis under way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Watch {
+    /// A later text of the same document, sent before any request.
+    Own,
+    /// A later text of any document, sent before any request (a design
+    /// checked again for its rulebook's sake waits for the next pause).
+    AnyText,
+    /// Nothing: a request waits for it.
+    Nothing,
 }
 
 /// The cache folder's contents: the built-in rulebooks and the explain pages.
@@ -237,6 +335,11 @@ fn materialise(folder: &Path) -> std::io::Result<Cache> {
 
 type Failure = (ErrorCode, String);
 
+/// The file a document's URI names, if it names one.
+fn file_path(uri: &Url) -> Option<PathBuf> {
+    uri.to_file_path().ok()
+}
+
 struct Server<'a> {
     connection: &'a transport::Link,
     /// The rulebooks the analyses have loaded: the next analysis of a
@@ -261,6 +364,18 @@ struct Server<'a> {
     /// Documents too large to analyse whose user has been told so (again
     /// only once one has been analysed since).
     too_large: HashSet<Url>,
+    /// The texts of the open documents that are rulebooks, by canonical
+    /// path: a design is checked against its rulebook as edited, saved
+    /// or not.
+    open_rulebooks: Arc<HashMap<PathBuf, String>>,
+    /// The open documents that are rulebooks, and their canonical paths.
+    rulebook_docs: HashMap<Url, PathBuf>,
+    /// The rulebook files each open design's last analysis asked for (by
+    /// canonical path): the designs to check again when one changes.
+    uses: HashMap<Url, Vec<PathBuf>>,
+    /// Open designs whose rulebook has changed since their last analysis,
+    /// to be checked again when the client pauses, or before a request.
+    stale: BTreeSet<Url>,
 }
 
 fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Failure> {
@@ -301,13 +416,138 @@ impl Server<'_> {
             }
             notification::DidCloseTextDocument::METHOD => {
                 if let Ok(p) = params::<DidCloseTextDocumentParams>(n.params) {
-                    self.docs.remove(&p.text_document.uri);
-                    self.unanalysed.remove(&p.text_document.uri);
-                    self.too_large.remove(&p.text_document.uri);
-                    self.publish(p.text_document.uri, Vec::new());
+                    let uri = p.text_document.uri;
+                    self.docs.remove(&uri);
+                    self.unanalysed.remove(&uri);
+                    self.too_large.remove(&uri);
+                    self.uses.remove(&uri);
+                    self.stale.remove(&uri);
+                    // A rulebook closed unsaved: its designs are checked
+                    // against the file again.
+                    self.not_a_rulebook(&uri);
+                    self.publish(uri, Vec::new());
+                }
+            }
+            notification::DidSaveTextDocument::METHOD => {
+                if let Ok(p) = params::<DidSaveTextDocumentParams>(n.params) {
+                    // An open rulebook is read from its text, which the
+                    // save did not change; one read from the disk (too
+                    // large to analyse here) may have.
+                    if let Some(path) = file_path(&p.text_document.uri)
+                        && !self
+                            .open_rulebooks
+                            .contains_key(&analysis::canonical(&path))
+                    {
+                        self.changed_on_disk(&path);
+                    }
+                }
+            }
+            notification::DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = params::<DidChangeWatchedFilesParams>(n.params) {
+                    for change in p.changes {
+                        if let Some(path) = file_path(&change.uri) {
+                            self.changed_on_disk(&path);
+                        }
+                    }
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A file changed on disk (created, changed or deleted): the open
+    /// designs that use it as their rulebook are stale, unless it is open
+    /// as a rulebook (its text in the editor is what they are checked
+    /// against); every open document under a changed `mynaflow.toml` is.
+    fn changed_on_disk(&mut self, path: &Path) {
+        let key = analysis::canonical(path);
+        if path.file_name().is_some_and(|n| n == "mynaflow.toml") {
+            let folder = key.parent().map(Path::to_path_buf).unwrap_or_default();
+            let under: Vec<Url> = (self.docs.keys().chain(self.unanalysed.keys()))
+                .filter(|u| {
+                    file_path(u).is_some_and(|p| analysis::canonical(&p).starts_with(&folder))
+                })
+                .cloned()
+                .collect();
+            self.stale.extend(under);
+            return;
+        }
+        if self.open_rulebooks.contains_key(&key) {
+            return;
+        }
+        // A file deleted has no canonical path: as given too.
+        self.uses_changed(&key);
+        if key != path {
+            self.uses_changed(path);
+        }
+    }
+
+    /// The open designs that use the rulebook file `key` are stale.
+    fn uses_changed(&mut self, key: &Path) {
+        let using = (self.uses.iter())
+            .filter(|(_, files)| files.iter().any(|f| f == key))
+            .map(|(u, _)| u.clone());
+        self.stale.extend(using);
+    }
+
+    /// Document `uri`, analysed as `doc`, is a rulebook with that text, or
+    /// is no rulebook: the texts designs are checked against follow, and
+    /// the designs that use it are stale when its text changed.
+    fn rulebook_text(&mut self, uri: &Url, doc: &Document, path: &Path) {
+        if !doc.is_rulebook() {
+            self.not_a_rulebook(uri);
+            return;
+        }
+        let key = analysis::canonical(path);
+        if self.open_rulebooks.get(&key).map(String::as_str) == Some(doc.text()) {
+            return;
+        }
+        // A new map (the analyses under way keep the last): only the
+        // rulebooks' texts, not the designs', are copied.
+        let mut texts = (*self.open_rulebooks).clone();
+        texts.insert(key.clone(), doc.text().to_string());
+        self.open_rulebooks = Arc::new(texts);
+        if let Some(before) = self.rulebook_docs.insert(uri.clone(), key.clone())
+            && before != key
+        {
+            self.forget_rulebook_text(&before);
+        }
+        self.uses_changed(&key);
+    }
+
+    /// Document `uri` is no longer an open rulebook (closed, or edited into
+    /// something else): its designs read the file again.
+    fn not_a_rulebook(&mut self, uri: &Url) {
+        if let Some(key) = self.rulebook_docs.remove(uri) {
+            self.forget_rulebook_text(&key);
+        }
+    }
+
+    /// The rulebook file `key` is read from the disk again.
+    fn forget_rulebook_text(&mut self, key: &Path) {
+        if self.open_rulebooks.contains_key(key) {
+            let mut texts = (*self.open_rulebooks).clone();
+            texts.remove(key);
+            self.open_rulebooks = Arc::new(texts);
+        }
+        self.uses_changed(key);
+    }
+
+    /// Checks the stale designs again, in order, until one is stopped by
+    /// what `watch` says (it stays stale, for the next pause).
+    fn check_stale(&mut self, waiting: &mut Waiting, watch: Watch) {
+        while let Some(uri) = self.stale.pop_first() {
+            let text = match self.unanalysed.remove(&uri) {
+                Some(text) => text,
+                None => match self.docs.remove(&uri) {
+                    Some(doc) => doc.into_text(),
+                    None => continue,
+                },
+            };
+            if !self.analyse(uri.clone(), text, waiting, watch) {
+                self.stale.insert(uri);
+                return;
+            }
         }
     }
 
@@ -331,9 +571,13 @@ impl Server<'_> {
     /// analysis stops, and the text is kept for the edits to come (freed,
     /// when a whole text comes instead).
     fn update(&mut self, uri: Url, text: String, waiting: &mut Waiting) {
-        let path = uri
-            .to_file_path()
-            .unwrap_or_else(|_| PathBuf::from(uri.path()));
+        self.analyse(uri, text, waiting, Watch::Own);
+    }
+
+    /// [`Server::update`], stopped as `watch` says; false when stopped.
+    /// A rulebook analysed makes the designs that use it stale.
+    fn analyse(&mut self, uri: Url, text: String, waiting: &mut Waiting, watch: Watch) -> bool {
+        let path = file_path(&uri).unwrap_or_else(|| PathBuf::from(uri.path()));
         if text.len() as u64 > self.max_document_bytes {
             if self.too_large.insert(uri.clone()) {
                 let (shown, size, max) = (path.display(), text.len(), self.max_document_bytes);
@@ -343,32 +587,72 @@ impl Server<'_> {
                 ));
             }
             self.unanalysed.insert(uri.clone(), text);
+            // Not analysed, it is no rulebook the designs can read from
+            // the editor: they read its file.
+            self.not_a_rulebook(&uri);
             self.publish(uri, Vec::new());
-            return;
+            return true;
         }
         self.too_large.remove(&uri);
-        let replacement = Replacement::of(waiting, uri.as_str());
-        let doc =
-            match Document::analyse_unless(&path, text, self.encoding, &self.rulebooks, &|| {
-                replacement.sent()
-            }) {
-                Ok(doc) => doc,
-                Err(text) => {
-                    if replacement.found() != Some(Replaced::Whole) {
-                        self.unanalysed.insert(uri, text);
-                    }
-                    return;
+        let watched = match watch {
+            Watch::Own => Some(Some(uri.as_str())),
+            Watch::AnyText => Some(None),
+            Watch::Nothing => None,
+        };
+        let analysed = match watched {
+            Some(watched) => {
+                let replacement = Replacement::of(waiting, watched);
+                let analysed = Document::analyse_reading(
+                    &path,
+                    text,
+                    self.encoding,
+                    (&self.rulebooks, &self.open_rulebooks),
+                    &|| replacement.sent(),
+                );
+                // A text replaced by a whole one of its own is needed no
+                // more; one stopped for another's sake is kept.
+                analysed.map_err(|text| {
+                    let own = watch == Watch::Own;
+                    (text, own && replacement.found() == Some(Replaced::Whole))
+                })
+            }
+            None => Document::analyse_reading(
+                &path,
+                text,
+                self.encoding,
+                (&self.rulebooks, &self.open_rulebooks),
+                &|| false,
+            )
+            .map_err(|text| (text, false)),
+        };
+        let doc = match analysed {
+            Ok(doc) => doc,
+            Err((text, freed)) => {
+                if !freed {
+                    self.unanalysed.insert(uri, text);
                 }
-            };
+                return false;
+            }
+        };
         if let Some(why) = &doc.config_problem {
-            let why = crate::escape::visible(why.get(self.lang)).into_owned();
+            // Kept on its lines (a TOML error points at its column under
+            // the line it quotes); only the other controls are escaped.
+            let why = crate::escape::visible_lines(why.get(self.lang)).into_owned();
             if self.config_problems.insert(why.clone()) {
                 self.show_escaped(why);
             }
         }
+        self.stale.remove(&uri);
+        if doc.is_rulebook() {
+            self.uses.remove(&uri);
+        } else {
+            self.uses.insert(uri.clone(), doc.rulebook_files());
+        }
+        self.rulebook_text(&uri, &doc, &path);
         let diags = self.diagnostics(&doc, &uri);
         self.docs.insert(uri.clone(), doc);
         self.publish(uri, diags);
+        true
     }
 
     /// Shows the user a warning.
@@ -450,7 +734,7 @@ impl Server<'_> {
                         h.get(self.lang)
                     ));
                 }
-                let related: Vec<DiagnosticRelatedInformation> = d
+                let mut related: Vec<DiagnosticRelatedInformation> = d
                     .labels
                     .iter()
                     .filter_map(|l| {
@@ -460,6 +744,12 @@ impl Server<'_> {
                         })
                     })
                     .collect();
+                if d.code == Code::MN013 {
+                    // A rulebook that cannot be used: its errors, where
+                    // they are, for the user to go to (they are published
+                    // for the rulebook only when it is open).
+                    related.extend(self.rulebook_errors(doc, uri));
+                }
                 Diagnostic {
                     range: doc.lines.range(
                         doc.text(),
@@ -482,6 +772,23 @@ impl Server<'_> {
             .collect()
     }
 
+    /// The errors found in the files other than the document (its
+    /// rulebook), as related information: the first
+    /// [`MAX_RULEBOOK_ERRORS`], each with its code and message.
+    fn rulebook_errors(&self, doc: &Document, uri: &Url) -> Vec<DiagnosticRelatedInformation> {
+        doc.diagnostics
+            .iter()
+            .filter(|e| e.primary.file != doc.file && e.severity == Severity::Error)
+            .filter_map(|e| {
+                Some(DiagnosticRelatedInformation {
+                    location: self.location(doc, uri, e.primary)?,
+                    message: format!("{} {}", e.code.as_str(), e.message.get(self.lang)),
+                })
+            })
+            .take(MAX_RULEBOOK_ERRORS)
+            .collect()
+    }
+
     fn doc(&self, uri: &Url) -> Result<&Document, Failure> {
         self.docs
             .get(uri)
@@ -498,10 +805,19 @@ impl Server<'_> {
                 let at = doc
                     .lines
                     .offset(doc.text(), p.text_document_position_params.position);
-                let Some(o) = doc.at(at) else {
-                    return Ok(Answer::null());
+                let found = match doc.rulebook_names() {
+                    Some(index) => index.at(at).and_then(|a| {
+                        let span = match a {
+                            rulebook::At::Name(n) => n.span,
+                            rulebook::At::Rule(rule, _) => rule.span,
+                        };
+                        Some((index.hover(a, doc.text(), lang)?, span))
+                    }),
+                    None => doc
+                        .at(at)
+                        .and_then(|o| Some((hover::text(doc, o.target, lang)?, o.span))),
                 };
-                let Some(text) = hover::text(doc, o.target, lang) else {
+                let Some((text, span)) = found else {
                     return Ok(Answer::null());
                 };
                 Ok(json(&Hover {
@@ -511,8 +827,8 @@ impl Server<'_> {
                     }),
                     range: Some(doc.lines.range(
                         doc.text(),
-                        o.span.start as usize,
-                        o.span.end as usize,
+                        span.start as usize,
+                        span.end as usize,
                     )),
                 }))
             }
@@ -523,10 +839,14 @@ impl Server<'_> {
                 let at = doc
                     .lines
                     .offset(doc.text(), p.text_document_position_params.position);
-                let loc = doc
-                    .at(at)
-                    .and_then(|o| navigate::definition(doc, o.target))
-                    .and_then(|s| self.location(doc, &uri, s));
+                let span = match doc.rulebook_names() {
+                    Some(index) => match index.at(at) {
+                        Some(rulebook::At::Name(n)) => index.definition(n).map(|d| d.span),
+                        _ => None,
+                    },
+                    None => doc.at(at).and_then(|o| navigate::definition(doc, o.target)),
+                };
+                let loc = span.and_then(|s| self.location(doc, &uri, s));
                 Ok(loc.map_or_else(Answer::null, |l| json(&GotoDefinitionResponse::Scalar(l))))
             }
             request::References::METHOD => {
@@ -536,14 +856,25 @@ impl Server<'_> {
                 let at = doc
                     .lines
                     .offset(doc.text(), p.text_document_position.position);
-                let Some(o) = doc.at(at) else {
-                    return Ok(Answer::null());
+                let wanted = |declaration: bool| p.context.include_declaration || !declaration;
+                let spans: Vec<Span> = match doc.rulebook_names() {
+                    Some(index) => match index.at(at) {
+                        Some(rulebook::At::Name(n)) => (index.references(n))
+                            .filter(|x| wanted(x.declaration))
+                            .map(|x| x.span)
+                            .collect(),
+                        _ => return Ok(Answer::null()),
+                    },
+                    None => match doc.at(at) {
+                        Some(o) => (doc.occurrences(o.target).into_iter())
+                            .filter(|x| wanted(x.declaration))
+                            .map(|x| x.span)
+                            .collect(),
+                        None => return Ok(Answer::null()),
+                    },
                 };
-                let locs: Vec<Location> = doc
-                    .occurrences(o.target)
-                    .into_iter()
-                    .filter(|x| p.context.include_declaration || !x.declaration)
-                    .filter_map(|x| self.location(doc, &uri, x.span))
+                let locs: Vec<Location> = (spans.into_iter())
+                    .filter_map(|s| self.location(doc, &uri, s))
                     .collect();
                 Ok(json(&locs))
             }
@@ -554,23 +885,48 @@ impl Server<'_> {
                 let at = doc
                     .lines
                     .offset(doc.text(), p.text_document_position.position);
-                let edits = doc
-                    .at(at)
+                let refused = |why: navigate::Refusal| {
+                    // LSP 3.17: a rename that cannot be performed is an
+                    // error, shown to the user; a new name that no design
+                    // can hold is the request's parameters at fault.
+                    let code = match why {
+                        navigate::Refusal::NotRenamable => ErrorCode::InvalidRequest,
+                        navigate::Refusal::Empty | navigate::Refusal::Control(_) => {
+                            ErrorCode::InvalidParams
+                        }
+                        navigate::Refusal::Taken { .. } => ErrorCode::RequestFailed,
+                    };
+                    (code, why.text().get(lang).to_string())
+                };
+                let o = doc.at(at).ok_or(navigate::Refusal::NotRenamable);
+                let edits = o
                     .and_then(|o| navigate::rename(doc, o.target, &p.new_name))
-                    .ok_or((
-                        ErrorCode::InvalidRequest,
-                        "only actors and data items of the design can be renamed".to_string(),
-                    ))?;
+                    .map_err(refused)?;
                 let mut changes = HashMap::new();
                 changes.insert(uri, navigate::edits(doc, &edits));
                 Ok(json(&WorkspaceEdit::new(changes)))
             }
+            request::PrepareRenameRequest::METHOD => {
+                let p: TextDocumentPositionParams = params(req.params)?;
+                let doc = self.doc(&p.text_document.uri)?;
+                let at = doc.lines.offset(doc.text(), p.position);
+                let o = doc.at(at).ok_or(navigate::Refusal::NotRenamable);
+                let o = o
+                    .and_then(|o| navigate::renamable(o.target).map(|()| o))
+                    .map_err(|why| (ErrorCode::InvalidRequest, why.text().get(lang).to_string()))?;
+                let range = doc
+                    .lines
+                    .range(doc.text(), o.span.start as usize, o.span.end as usize);
+                Ok(json(&PrepareRenameResponse::Range(range)))
+            }
             request::DocumentSymbolRequest::METHOD => {
                 let p: DocumentSymbolParams = params(req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
-                Ok(json(&DocumentSymbolResponse::Nested(navigate::symbols(
-                    doc,
-                ))))
+                let symbols = match doc.rulebook_names() {
+                    Some(index) => index.symbols(doc),
+                    None => navigate::symbols(doc),
+                };
+                Ok(json(&DocumentSymbolResponse::Nested(symbols)))
             }
             request::Completion::METHOD => {
                 let p: CompletionParams = params(req.params)?;
@@ -748,7 +1104,7 @@ mod tests {
         client.sender.send(Message::Request(shutdown)).unwrap();
         assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
         notify(&client, "exit", json!(null));
-        assert_eq!(serving.join().unwrap(), Ok(()));
+        assert_eq!(serving.join().unwrap(), Ok(Exit::AfterShutdown));
         // Nothing more was sent.
         assert!(client.receiver.try_recv().is_err());
     }

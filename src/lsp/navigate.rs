@@ -1,8 +1,11 @@
 //! Go to definition, find references, rename, document symbols.
 
 use super::analysis::{Document, Target};
+use crate::model::{ActorId, DataId};
 use crate::span::Span;
 use crate::syntax::lexer::write_name;
+use crate::text;
+use crate::text::Text;
 use lsp_types::{DocumentSymbol, SymbolKind, TextEdit};
 
 /// Where a target is declared: in the design, or in the rulebook.
@@ -20,20 +23,121 @@ pub fn definition(doc: &Document, target: Target) -> Option<Span> {
     })
 }
 
-/// The edits that rename an actor or a data item everywhere in the
-/// design; None for other targets (the rulebook's names are not the
-/// design's to change) or an empty name.
-pub fn rename(doc: &Document, target: Target, new_name: &str) -> Option<Vec<(Span, String)>> {
-    if !matches!(target, Target::Actor(_) | Target::Data(_)) || new_name.trim().is_empty() {
-        return None;
+/// Why a rename is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The name is not an actor or a data item of the design (the
+    /// rulebook's names are not the design's to change).
+    NotRenamable,
+    /// The new name is empty, or only white space.
+    Empty,
+    /// The new name holds a line break or another control or invisible
+    /// character (a string cannot hold a line break; the others are
+    /// MN004).
+    Control(char),
+    /// Another actor or data item already has the new name (as names
+    /// compare: NFKC, white space removed): renamed, two declarations
+    /// would be one name, and the flows of one would read as the other's.
+    Taken {
+        /// Is the other an actor (else a data item)?
+        actor: bool,
+        /// Its name as declared.
+        name: String,
+        /// The 1-based line of its declaration.
+        line: u32,
+    },
+}
+
+impl Refusal {
+    /// Why, in both languages.
+    pub fn text(&self) -> Text {
+        match self {
+            Refusal::NotRenamable => Text::new(
+                "only actors and data items of the design can be renamed",
+                "名前を変更できるのは、設計のアクターとデータ項目だけです",
+            ),
+            Refusal::Empty => Text::new("the new name is empty", "新しい名前が空です"),
+            Refusal::Control(c) => {
+                let code = format!("U+{:04X}", u32::from(*c));
+                text!(
+                    "a name cannot hold a line break or a control or invisible character ({code})";
+                    "名前には改行や制御文字・不可視文字 ({code}) を含められません"
+                )
+            }
+            Refusal::Taken { actor, name, line } => {
+                let name = crate::escape::visible(name);
+                let (en, ja) = if *actor {
+                    ("an actor", "アクター")
+                } else {
+                    ("a data item", "データ項目")
+                };
+                text!(
+                    "`{name}` is already the name of {en} (line {line}): renamed, two declarations would share one name";
+                    "「{name}」はすでに{ja}の名前です ({line} 行目)。変更すると二つの宣言が同じ名前になります"
+                )
+            }
+        }
     }
-    let written = write_name(new_name.trim());
-    Some(
-        doc.occurrences(target)
-            .into_iter()
-            .map(|o| (o.span, written.clone()))
-            .collect(),
-    )
+}
+
+/// Can `target` be renamed? Only an actor or a data item of the design.
+pub fn renamable(target: Target) -> Result<(), Refusal> {
+    match target {
+        Target::Actor(_) | Target::Data(_) => Ok(()),
+        _ => Err(Refusal::NotRenamable),
+    }
+}
+
+/// The edits that rename an actor or a data item everywhere in the
+/// design to `new_name` (trimmed, quoted if it must be); refused for other
+/// targets, an empty name, one with a line break or a control character,
+/// or one that another actor or data item has already.
+pub fn rename(
+    doc: &Document,
+    target: Target,
+    new_name: &str,
+) -> Result<Vec<(Span, String)>, Refusal> {
+    renamable(target)?;
+    let d = doc.design().ok_or(Refusal::NotRenamable)?;
+    let new_name = new_name.trim();
+    let wanted = crate::names::key(new_name);
+    if wanted.is_empty() {
+        return Err(Refusal::Empty);
+    }
+    if let Some(c) = new_name
+        .chars()
+        .find(|&c| c.is_control() || crate::escape::needs_escape(c))
+    {
+        return Err(Refusal::Control(c));
+    }
+    let line = |span: Span| {
+        let at = doc.lines.position(doc.text(), span.start as usize);
+        at.line + 1
+    };
+    let actors = d.actors.iter().enumerate().map(|(i, a)| {
+        let same = target == Target::Actor(ActorId::new(i as u32));
+        (same, true, &a.name, a.name_span)
+    });
+    let items = d.data.iter().enumerate().map(|(i, x)| {
+        let same = target == Target::Data(DataId::new(i as u32));
+        (same, false, &x.name, x.name_span)
+    });
+    let taken = actors
+        .chain(items)
+        .find(|(same, _, name, _)| !same && crate::names::key(name) == wanted);
+    if let Some((_, actor, name, span)) = taken {
+        return Err(Refusal::Taken {
+            actor,
+            name: name.clone(),
+            line: line(span),
+        });
+    }
+    let written = write_name(new_name);
+    Ok(doc
+        .occurrences(target)
+        .into_iter()
+        .map(|o| (o.span, written.clone()))
+        .collect())
 }
 
 /// The most document symbols answered. An editor asks for them after

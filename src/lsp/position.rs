@@ -19,6 +19,10 @@ pub enum Encoding {
 pub struct LineIndex {
     starts: Vec<usize>,
     encoding: Encoding,
+    /// Did the client's text start with a BOM that the text indexed does
+    /// not hold? The editor counts it as the first character of line 0
+    /// (`check` skips it, and so does the analysis: LANGUAGE.md §2).
+    bom: bool,
 }
 
 impl LineIndex {
@@ -26,7 +30,11 @@ impl LineIndex {
     pub fn new(text: &str, encoding: Encoding) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts, encoding }
+        LineIndex {
+            starts,
+            encoding,
+            bom: false,
+        }
     }
 
     /// The index of a source file, from the line starts it already has
@@ -35,6 +43,23 @@ impl LineIndex {
         LineIndex {
             starts: file.line_starts().to_vec(),
             encoding,
+            bom: false,
+        }
+    }
+
+    /// The index of a text that the client sent after a BOM (when `bom`):
+    /// the positions on its first line count the BOM before them.
+    pub fn after_bom(mut self, bom: bool) -> LineIndex {
+        self.bom = bom;
+        self
+    }
+
+    /// The units the BOM takes on line `line` in the client's count.
+    fn shift(&self, line: usize) -> u32 {
+        match (self.bom && line == 0, self.encoding) {
+            (false, _) => 0,
+            (true, Encoding::Utf16) => 1,
+            (true, Encoding::Utf8) => 3,
         }
     }
 
@@ -51,7 +76,7 @@ impl LineIndex {
             Encoding::Utf8 => before.len(),
             Encoding::Utf16 => before.encode_utf16().count(),
         };
-        Position::new(line as u32, character as u32)
+        Position::new(line as u32, character as u32 + self.shift(line))
     }
 
     /// The byte offset of a position (clamped to its line; a position inside
@@ -65,7 +90,9 @@ impl LineIndex {
             .get(pos.line as usize + 1)
             .copied()
             .unwrap_or(text.len());
-        offset_in_line(text, start, end, pos.character, self.encoding)
+        // A position inside the BOM is the text's start.
+        let character = pos.character.saturating_sub(self.shift(pos.line as usize));
+        offset_in_line(text, start, end, character, self.encoding)
     }
 
     /// The range of a byte span.
@@ -126,6 +153,22 @@ mod tests {
                 LineIndex::new(text, Encoding::Utf16).starts,
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_bom_before_the_text_counts_on_its_first_line_only() {
+        let text = "a𠮷\nb\n";
+        for (encoding, units) in [(Encoding::Utf16, 1), (Encoding::Utf8, 3)] {
+            let ix = LineIndex::new(text, encoding).after_bom(true);
+            assert_eq!(ix.position(text, 0), Position::new(0, units));
+            assert_eq!(ix.offset(text, Position::new(0, units)), 0);
+            assert_eq!(ix.offset(text, Position::new(0, units + 1)), 1);
+            // Inside the BOM, or before it: the start.
+            assert_eq!(ix.offset(text, Position::new(0, 0)), 0);
+            // The next line is as without it.
+            assert_eq!(ix.position(text, 6), Position::new(1, 0));
+            assert_eq!(ix.offset(text, Position::new(1, 1)), 7);
         }
     }
 

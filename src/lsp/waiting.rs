@@ -50,14 +50,37 @@ impl<'a> Waiting<'a> {
             n,
             &[DidOpenTextDocument::METHOD, DidChangeTextDocument::METHOD],
         )?;
-        self.replaced(uri, LOOK_AHEAD)
+        self.replaced(Some(uri), LOOK_AHEAD)
+    }
+
+    /// Has the client sent nothing more within `wait`? A message that
+    /// comes meanwhile is kept for [`Waiting::next`]. The server checks
+    /// the designs a changed rulebook left stale when the client is idle,
+    /// not at each keystroke in the rulebook.
+    pub(super) fn idle(&mut self, wait: std::time::Duration) -> bool {
+        if !self.ahead.is_empty() {
+            return false;
+        }
+        match self.receiver.recv_timeout(wait) {
+            Ok(m) => {
+                self.ahead.push_back(m);
+                false
+            }
+            // Gone: nothing more will come, and the loop ends at `next`.
+            Err(_) => true,
+        }
     }
 
     /// Has the client sent a later open, change or close of document `uri`
-    /// before any request, and which? Waits up to `wait` for each message
-    /// not yet handed over (none while an analysis is under way: the
-    /// connection's reader has long read the next message, and holds it).
-    pub(super) fn replaced(&mut self, uri: &str, wait: std::time::Duration) -> Option<Replaced> {
+    /// (of any document, for `None`) before any request, and which? Waits
+    /// up to `wait` for each message not yet handed over (none while an
+    /// analysis is under way: the connection's reader has long read the
+    /// next message, and holds it).
+    pub(super) fn replaced(
+        &mut self,
+        uri: Option<&str>,
+        wait: std::time::Duration,
+    ) -> Option<Replaced> {
         // What the client has sent so far, up to the first request.
         // Nothing past a request is taken: the `exit` after `shutdown`
         // must still be on the connection when the shutdown is handled.
@@ -72,7 +95,8 @@ impl<'a> Waiting<'a> {
             match &self.ahead[seen] {
                 Message::Request(_) => return None,
                 Message::Notification(later)
-                    if text_document(later, TEXT_OR_CLOSE) == Some(uri) =>
+                    if text_document(later, TEXT_OR_CLOSE)
+                        .is_some_and(|u| uri.is_none_or(|uri| u == uri)) =>
                 {
                     return Some(Replaced::by(later));
                 }
@@ -120,14 +144,17 @@ impl Replaced {
 /// is parsed in parts on every core, and asked before each part).
 pub(super) struct Replacement<'w, 'a> {
     waiting: Mutex<&'w mut Waiting<'a>>,
-    uri: &'w str,
+    /// The document watched; None: any (a design checked again because its
+    /// rulebook changed stops at any text sent, and is checked when the
+    /// client is idle again).
+    uri: Option<&'w str>,
     /// Once found replaced, it stays so (the message is kept ahead).
     found: OnceLock<Replaced>,
 }
 
 impl<'w, 'a> Replacement<'w, 'a> {
-    /// Asks `waiting` about document `uri`.
-    pub(super) fn of(waiting: &'w mut Waiting<'a>, uri: &'w str) -> Self {
+    /// Asks `waiting` about document `uri` (any document, for `None`).
+    pub(super) fn of(waiting: &'w mut Waiting<'a>, uri: Option<&'w str>) -> Self {
         Replacement {
             waiting: Mutex::new(waiting),
             uri,
@@ -320,7 +347,7 @@ mod tests {
         let (a, b) = ("file:///a.myna", "file:///b.myna");
         let (sender, receiver) = crossbeam_channel::unbounded();
         let mut waiting = Waiting::new(&receiver);
-        let replacement = Replacement::of(&mut waiting, a);
+        let replacement = Replacement::of(&mut waiting, Some(a));
         // Nothing sent, then another document's text: not replaced.
         let asked_on_threads = || {
             std::thread::scope(|s| {
@@ -344,6 +371,25 @@ mod tests {
         assert_eq!(receiver.len(), 0);
         let kept: Vec<Message> = std::iter::from_fn(|| waiting.next()).take(2).collect();
         assert_eq!(format!("{kept:?}"), format!("{:?}", [change(b), change(a)]));
+    }
+
+    #[test]
+    fn any_documents_text_replaces_when_any_is_watched() {
+        let (a, b) = ("file:///a.myna", "file:///b.myna");
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let mut waiting = Waiting::new(&receiver);
+        let zero = std::time::Duration::ZERO;
+        assert!(waiting.idle(zero));
+        sender.send(change(b)).unwrap();
+        // Taken ahead, so not idle; kept for `next`.
+        assert!(!waiting.idle(zero));
+        assert_eq!(waiting.replaced(Some(a), zero), None);
+        assert_eq!(waiting.replaced(None, zero), Some(Replaced::ByEdits));
+        // Nothing past a request, for any document either.
+        let mut waiting = Waiting::new(&receiver);
+        sender.send(hover()).unwrap();
+        sender.send(change(a)).unwrap();
+        assert_eq!(waiting.replaced(None, zero), None);
     }
 
     #[test]
