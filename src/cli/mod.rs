@@ -6,10 +6,12 @@ mod explain;
 mod fix;
 mod fmt;
 mod graph;
+mod help_ja;
 mod inventory;
 mod lsp;
 mod manpage_sections;
 mod output;
+mod parse;
 mod report;
 mod rules;
 mod rules_diff;
@@ -17,6 +19,7 @@ mod rules_vocabulary;
 mod stdout;
 mod test;
 mod test_update;
+mod usage_error;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mynaflow::text::Lang;
@@ -433,23 +436,10 @@ fn manpages(out: &std::path::Path) -> u8 {
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // In the run's language, help and errors included (parse.rs).
+    let cli = match parse::parse() {
         Ok(c) => c,
-        Err(e) => {
-            let printed = e.print();
-            // Help and the version are the run's output, on standard
-            // output: one that could not be written fails as any other.
-            if let (false, Err(why)) = (e.use_stderr(), printed) {
-                return ExitCode::from(stdout::Unwritten::from(why).fail(lang(None)));
-            }
-            if e.use_stderr() {
-                // `check --format sarif` with a bad argument still gives a
-                // log that says why, not an empty file.
-                let args: Vec<String> = std::env::args().skip(1).collect();
-                check::sarif_for_bad_arguments(&args, &e.to_string());
-            }
-            return ExitCode::from(if e.use_stderr() { FAILURE } else { OK });
-        }
+        Err(code) => return ExitCode::from(code),
     };
     crate::allocator::configure(match cli.command {
         Command::Lsp { .. } => crate::allocator::Run::Serving,
