@@ -9,6 +9,7 @@ mod graph;
 mod help_ja;
 mod inventory;
 mod lsp;
+mod man_ja;
 mod manpage_sections;
 mod output;
 mod parse;
@@ -389,7 +390,8 @@ pub fn color(arg: ColorArg) -> bool {
 }
 
 /// Writes `mynaflow.1` and one `mynaflow-COMMAND.1` per subcommand, each
-/// with the sections clap does not write (`manpage_sections`).
+/// with the sections clap does not write (`manpage_sections`), and the
+/// same pages in Japanese under `ja/` (`man_ja`).
 fn manpages(out: &std::path::Path) -> u8 {
     fn names(cmd: &clap::Command, name: &str, acc: &mut Vec<String>) {
         acc.push(name.to_string());
@@ -425,7 +427,10 @@ fn manpages(out: &std::path::Path) -> u8 {
     cmd.build();
     let mut all = Vec::new();
     names(&cmd, "mynaflow", &mut all);
-    match std::fs::create_dir_all(out).and_then(|_| write(cmd, "mynaflow", &all, out)) {
+    match std::fs::create_dir_all(out)
+        .and_then(|_| write(cmd, "mynaflow", &all, out))
+        .and_then(|_| man_ja::write(&out.join("ja")))
+    {
         Ok(()) => OK,
         Err(e) => {
             output::fail(&format!("{}: {e}", out.display()));
