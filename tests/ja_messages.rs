@@ -455,3 +455,259 @@ fn timings_are_said_in_japanese() {
         japanese("check --fix --timings", &s.err, said, &["d.myna", " ms"]);
     }
 }
+
+/// Names in the command line's help and errors that are not prose: of
+/// files, formats and products.
+const NAMES: &[&str] = &[
+    "mynaflow.toml",
+    "*.myna",
+    "docs/inventory.schema.json",
+    "Graphviz",
+    "GitHub",
+    "GitLab",
+    "Code Quality",
+    "Markdown",
+    "HTML",
+    "CI",
+];
+
+/// The commands and the values options take, typed as written
+/// (`mynaflow check --format sarif`): words that are not prose wherever
+/// they stand. Kept short on purpose: any other English word in a help is
+/// a text left untranslated.
+const VALUES: &[&str] = &[
+    "check",
+    "test",
+    "explain",
+    "fmt",
+    "lsp",
+    "graph",
+    "report",
+    "coverage",
+    "inventory",
+    "completions",
+    "rules",
+    "list",
+    "show",
+    "export",
+    "diff",
+    "help",
+    "human",
+    "concise",
+    "json",
+    "sarif",
+    "github",
+    "gitlab",
+    "junit",
+    "dot",
+    "mermaid",
+    "md",
+    "auto",
+    "always",
+    "never",
+    "ja",
+    "en",
+    "bash",
+    "zsh",
+    "fish",
+    "powershell",
+    "elvish",
+    "mynumber",
+    "warnings",
+];
+
+/// [`japanese`] for the command line's own texts: the names of [`NAMES`]
+/// taken out, and the words of [`VALUES`] left in.
+fn japanese_cli(case: &str, text: &str, expected: &str) {
+    assert!(
+        text.contains(expected),
+        "{case}: `{expected}` not said in\n{text}"
+    );
+    let left: Vec<String> = english_left(text, NAMES)
+        .into_iter()
+        .filter(|w| !VALUES.contains(&w.as_str()))
+        .collect();
+    assert!(left.is_empty(), "{case}: English {left:?} in\n{text}");
+}
+
+/// The exit status of a run, with what it said.
+fn status(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, Said) {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_mynaflow"));
+    c.args(args)
+        .current_dir(dir)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("NO_COLOR", "1");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().expect("run mynaflow");
+    let said = Said {
+        out: String::from_utf8_lossy(&o.stdout).into_owned(),
+        err: String::from_utf8_lossy(&o.stderr).into_owned(),
+    };
+    (o.status.code(), said)
+}
+
+/// Every command a user can ask the help of.
+const COMMANDS: &[&[&str]] = &[
+    &[],
+    &["check"],
+    &["test"],
+    &["explain"],
+    &["fmt"],
+    &["lsp"],
+    &["graph"],
+    &["report"],
+    &["coverage"],
+    &["inventory"],
+    &["completions"],
+    &["rules"],
+    &["rules", "list"],
+    &["rules", "show"],
+    &["rules", "export"],
+    &["rules", "diff"],
+    &["rules", "check"],
+];
+
+#[test]
+fn help_is_japanese_for_every_command() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ja_locale = [("LANG", "ja_JP.UTF-8")];
+    for cmd in COMMANDS {
+        for flag in ["--help", "-h"] {
+            // By --lang (both spellings) and by the locale.
+            let runs = [
+                ([*cmd, &[flag, "--lang", "ja"]].concat(), None),
+                ([*cmd, &[flag, "--lang=ja"]].concat(), None),
+                ([*cmd, &[flag]].concat(), Some(ja_locale)),
+            ];
+            for (args, env) in runs {
+                let (code, s) = status(root, &args, env.as_ref().map_or(&[][..], |e| &e[..]));
+                let case = args.join(" ");
+                assert_eq!(code, Some(0), "{case}: {}", s.err);
+                japanese_cli(&case, &s.out, "使い方: mynaflow");
+                assert!(s.out.contains("オプション:"), "{case}: {}", s.out);
+                assert!(s.err.is_empty(), "{case}: {}", s.err);
+            }
+        }
+    }
+    // `help COMMAND`, and the help a command without its subcommand
+    // prints (on standard error, exit status 2).
+    let (code, s) = status(root, &["help", "check"], &ja_locale);
+    assert_eq!(code, Some(0));
+    japanese_cli("help check", &s.out, "設計を検査します");
+    let (code, s) = status(root, &["rules"], &ja_locale);
+    assert_eq!(code, Some(2));
+    japanese_cli("rules", &s.err, "使い方: mynaflow rules <コマンド>");
+    // The values' own descriptions, and defaults, in the long help.
+    let (_, s) = status(root, &["graph", "--help", "--lang", "ja"], &[]);
+    japanese_cli(
+        "graph --help",
+        &s.out,
+        "- mermaid: Mermaid のフローチャート",
+    );
+    assert!(s.out.contains("[既定値: dot]"), "{}", s.out);
+    // --lang en wins over the locale, and English stays English.
+    let (_, s) = status(root, &["check", "--help", "--lang", "en"], &ja_locale);
+    assert!(
+        s.out.contains("Usage: mynaflow check [OPTIONS]"),
+        "{}",
+        s.out
+    );
+}
+
+#[test]
+fn argument_errors_are_japanese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cases: &[(&[&str], &str)] = &[
+        (&["check", "--foo"], "想定していない引数 `--foo` があります"),
+        (
+            &["check", "--fromat", "json"],
+            "`--format` の誤りではありませんか？",
+        ),
+        (
+            &["check", "--format", "xx"],
+            "[指定できる値: human, concise, json, sarif, github, gitlab, junit]",
+        ),
+        (
+            &["check", "--format", "jsn"],
+            "`json` の誤りではありませんか？",
+        ),
+        (
+            &["check", "--max-per-code", "x"],
+            "0 以上の整数を指定してください",
+        ),
+        (
+            &["coverage", "x", "--fail-under", "abc"],
+            "割合ではありません",
+        ),
+        (
+            &["report", "x"],
+            "次の引数が必要です:\n  --output <ファイル>",
+        ),
+        (&["graph"], "次の引数が必要です:\n  <ファイル>"),
+        (
+            &["check", "--config", "a", "--no-config"],
+            "と一緒には指定できません",
+        ),
+        (&["check", "--quiet", "--quiet"], "1 回しか指定できません"),
+        (&["chek"], "`check` の誤りではありませんか？"),
+        (&["check", "--fix=3"], "余分な値 `3` があります"),
+        (&["check", "--unsafe-fixes"], "次の引数が必要です"),
+        (&["rules", "nosuch"], "`nosuch` というコマンドはありません"),
+        (
+            &["check", "--config"],
+            "には値が必要ですが、指定されていません",
+        ),
+        (&["explain", "a", "b"], "想定していない引数 `b` があります"),
+    ];
+    for (args, expected) in cases {
+        let args = [*args, &["--lang", "ja"]].concat();
+        let case = args.join(" ");
+        let (code, s) = status(root, &args, &[]);
+        assert_eq!(code, Some(2), "{case}: {}", s.err);
+        assert!(s.out.is_empty(), "{case}: {}", s.out);
+        assert!(s.err.starts_with("mynaflow: エラー: "), "{case}: {}", s.err);
+        japanese_cli(&case, &s.err, expected);
+        assert!(s.err.contains("を参照してください"), "{case}: {}", s.err);
+    }
+    // By the locale, and where to read more names the command.
+    let (code, s) = status(root, &["graph", "--bad"], &[("LANG", "ja_JP.UTF-8")]);
+    assert_eq!(code, Some(2));
+    japanese_cli(
+        "graph --bad",
+        &s.err,
+        "詳しくは `mynaflow graph --help` を参照してください",
+    );
+    // What the arguments held is echoed with its control characters
+    // made visible, in both languages.
+    for lang in ["ja", "en"] {
+        let (code, s) = status(root, &["check", "--x\u{1b}[2J", "--lang", lang], &[]);
+        assert_eq!(code, Some(2));
+        assert!(!s.err.contains('\u{1b}'), "{lang}: {:?}", s.err);
+        assert!(s.err.contains("--x\\u{1b}[2J"), "{lang}: {:?}", s.err);
+    }
+}
+
+#[test]
+fn a_sarif_log_of_bad_arguments_says_why_in_japanese() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, s) = status(
+        root,
+        &["check", "--format", "sarif", "--foo", "--lang", "ja"],
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    let log: serde_json::Value = serde_json::from_str(&s.out).expect("a SARIF log");
+    let said =
+        &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"];
+    assert_eq!(
+        said.as_str(),
+        Some("引数が正しくありません: 想定していない引数 `--foo` があります"),
+        "{}",
+        s.out
+    );
+    japanese_cli("sarif", &s.err, "想定していない引数");
+}

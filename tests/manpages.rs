@@ -1,13 +1,16 @@
-//! The committed man pages (`man/`) are what the command line generates:
-//! regenerate them with `cargo run -- manpages man` after changing options.
+//! The committed man pages (`man/`, and in Japanese `man/ja/`) are what
+//! the command line generates: regenerate them with `cargo run -- manpages
+//! man` after changing options.
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
+/// The pages in `dir` (not in its folders: `man/ja/` is read on its own).
 fn read_dir(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
     std::fs::read_dir(dir)
         .expect("man folder")
         .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .map(|e| {
             (
                 e.file_name().to_string_lossy().into_owned(),
@@ -26,18 +29,20 @@ fn man_pages_are_up_to_date() {
         .status()
         .expect("run");
     assert!(status.success());
-    let fresh = read_dir(tmp.path());
-    let committed = read_dir(std::path::Path::new("man"));
-    assert_eq!(
-        fresh.keys().collect::<Vec<_>>(),
-        committed.keys().collect::<Vec<_>>(),
-        "man pages added or removed: run `cargo run -- manpages man`"
-    );
-    for (name, text) in &fresh {
-        assert!(
-            committed[name] == *text,
-            "man/{name} is stale: run `cargo run -- manpages man`"
+    for folder in ["", "ja"] {
+        let fresh = read_dir(&tmp.path().join(folder));
+        let committed = read_dir(&std::path::Path::new("man").join(folder));
+        assert_eq!(
+            fresh.keys().collect::<Vec<_>>(),
+            committed.keys().collect::<Vec<_>>(),
+            "man pages added or removed in man/{folder}: run `cargo run -- manpages man`"
         );
+        for (name, text) in &fresh {
+            assert!(
+                committed[name] == *text,
+                "man/{folder}/{name} is stale: run `cargo run -- manpages man`"
+            );
+        }
     }
 }
 
@@ -66,6 +71,22 @@ fn man_pages_have_the_usual_sections() {
                 text.contains(&format!(".SH \"{section}\"")),
                 "man/{name} has no {section}"
             );
+        }
+    }
+    for (name, text) in read_dir(std::path::Path::new("man/ja")) {
+        let text = String::from_utf8(text).expect("UTF-8");
+        for section in [
+            ".SH 名前",
+            ".SH 書式",
+            ".SH オプション",
+            ".SH \"終了ステータス\"",
+            ".SH \"環境変数\"",
+            ".SH \"関連項目\"",
+        ] {
+            assert!(text.contains(section), "man/ja/{name} has no {section}");
+        }
+        for english in [".SH NAME", "Possible values", "[default:", "Print help"] {
+            assert!(!text.contains(english), "man/ja/{name} has {english}");
         }
     }
     let check = std::fs::read_to_string("man/mynaflow-check.1").expect("check page");

@@ -8,10 +8,14 @@ use mynaflow::render;
 use std::path::PathBuf;
 
 /// Parses `--fail-under`: a finite percentage, at least 0.
-pub fn percentage(s: &str) -> Result<f64, String> {
+pub fn percentage(s: &str) -> Result<f64, super::usage_error::BadValue> {
     match s.trim_end_matches('%').parse::<f64>() {
         Ok(p) if p.is_finite() && p >= 0.0 => Ok(p),
-        _ => Err(format!("`{s}` is not a percentage (a number, at least 0)")),
+        // The value is echoed: its control characters made visible.
+        _ => Err(super::usage_error::BadValue(mynaflow::text!(
+            "`{}` is not a percentage (a number, at least 0)", mynaflow::escape::visible(s);
+            "割合ではありません (0 以上の数を指定してください)"
+        ))),
     }
 }
 

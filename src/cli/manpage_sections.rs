@@ -3,7 +3,7 @@
 
 /// Escapes text for roff: backslashes, hyphens (so options copy as ASCII),
 /// and a leading `.` or `'` that would start a request.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let t = s.replace('\\', "\\e").replace('-', "\\-");
     if t.starts_with('.') || t.starts_with('\'') {
         format!("\\&{t}")
@@ -13,17 +13,17 @@ fn esc(s: &str) -> String {
 }
 
 /// A section heading.
-fn heading(out: &mut String, title: &str) {
+pub(super) fn heading(out: &mut String, title: &str) {
     out.push_str(&format!(".SH \"{title}\"\n"));
 }
 
 /// A tagged paragraph: a term in bold, then its description.
-fn item(out: &mut String, term: &str, text: &str) {
+pub(super) fn item(out: &mut String, term: &str, text: &str) {
     out.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", esc(term), esc(text)));
 }
 
 /// An example: what it does, then the command, unfilled.
-fn example(out: &mut String, what: &str, command: &str) {
+pub(super) fn example(out: &mut String, what: &str, command: &str) {
     out.push_str(&format!(
         ".PP\n{}\n.PP\n.RS 4\n.nf\n{}\n.fi\n.RE\n",
         esc(what),
@@ -31,7 +31,9 @@ fn example(out: &mut String, what: &str, command: &str) {
     ));
 }
 
-fn examples(page: &str) -> &'static [(&'static str, &'static str)] {
+/// The examples of the page named `page`: what each does, and the command.
+/// `man_ja` says the same in Japanese, in the same order.
+pub(super) fn examples(page: &str) -> &'static [(&'static str, &'static str)] {
     match page {
         "mynaflow" | "mynaflow-check" => &[
             (

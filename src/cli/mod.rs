@@ -6,10 +6,13 @@ mod explain;
 mod fix;
 mod fmt;
 mod graph;
+mod help_ja;
 mod inventory;
 mod lsp;
+mod man_ja;
 mod manpage_sections;
 mod output;
+mod parse;
 mod report;
 mod rules;
 mod rules_diff;
@@ -18,6 +21,7 @@ mod stdout;
 mod test;
 mod test_update;
 mod timings;
+mod usage_error;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mynaflow::text::Lang;
@@ -387,7 +391,8 @@ pub fn color(arg: ColorArg) -> bool {
 }
 
 /// Writes `mynaflow.1` and one `mynaflow-COMMAND.1` per subcommand, each
-/// with the sections clap does not write (`manpage_sections`).
+/// with the sections clap does not write (`manpage_sections`), and the
+/// same pages in Japanese under `ja/` (`man_ja`).
 fn manpages(out: &std::path::Path) -> u8 {
     fn names(cmd: &clap::Command, name: &str, acc: &mut Vec<String>) {
         acc.push(name.to_string());
@@ -423,7 +428,10 @@ fn manpages(out: &std::path::Path) -> u8 {
     cmd.build();
     let mut all = Vec::new();
     names(&cmd, "mynaflow", &mut all);
-    match std::fs::create_dir_all(out).and_then(|_| write(cmd, "mynaflow", &all, out)) {
+    match std::fs::create_dir_all(out)
+        .and_then(|_| write(cmd, "mynaflow", &all, out))
+        .and_then(|_| man_ja::write(&out.join("ja")))
+    {
         Ok(()) => OK,
         Err(e) => {
             output::fail(&format!("{}: {e}", out.display()));
@@ -434,23 +442,10 @@ fn manpages(out: &std::path::Path) -> u8 {
 
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // In the run's language, help and errors included (parse.rs).
+    let cli = match parse::parse() {
         Ok(c) => c,
-        Err(e) => {
-            let printed = e.print();
-            // Help and the version are the run's output, on standard
-            // output: one that could not be written fails as any other.
-            if let (false, Err(why)) = (e.use_stderr(), printed) {
-                return ExitCode::from(stdout::Unwritten::from(why).fail(lang(None)));
-            }
-            if e.use_stderr() {
-                // `check --format sarif` with a bad argument still gives a
-                // log that says why, not an empty file.
-                let args: Vec<String> = std::env::args().skip(1).collect();
-                check::sarif_for_bad_arguments(&args, &e.to_string());
-            }
-            return ExitCode::from(if e.use_stderr() { FAILURE } else { OK });
-        }
+        Err(code) => return ExitCode::from(code),
     };
     crate::allocator::configure(match cli.command {
         Command::Lsp { .. } => crate::allocator::Run::Serving,
