@@ -415,34 +415,43 @@ impl<W: std::io::Write> std::io::Write for Localized<'_, W> {
     }
 }
 
+/// The [`term::WriteStyle`] methods a writer that wraps another (`inner`)
+/// passes on unchanged: each wrapper here changes what is written, not
+/// how it is styled (bar `set_header`, which it writes itself).
+macro_rules! styles_as_inner {
+    () => {
+        fn set_header_message(&mut self) -> std::io::Result<()> {
+            self.inner.set_header_message()
+        }
+        fn set_line_number(&mut self) -> std::io::Result<()> {
+            self.inner.set_line_number()
+        }
+        fn set_note_bullet(&mut self) -> std::io::Result<()> {
+            self.inner.set_note_bullet()
+        }
+        fn set_source_border(&mut self) -> std::io::Result<()> {
+            self.inner.set_source_border()
+        }
+        fn set_label(
+            &mut self,
+            severity: CsSeverity,
+            style: codespan_reporting::diagnostic::LabelStyle,
+        ) -> std::io::Result<()> {
+            self.inner.set_label(severity, style)
+        }
+        fn reset(&mut self) -> std::io::Result<()> {
+            self.inner.reset()
+        }
+    };
+}
+
 impl<W: term::WriteStyle> term::WriteStyle for Localized<'_, W> {
     fn set_header(&mut self, severity: CsSeverity) -> std::io::Result<()> {
         self.inner.set_header(severity)?;
         self.severity_next = true;
         Ok(())
     }
-    fn set_header_message(&mut self) -> std::io::Result<()> {
-        self.inner.set_header_message()
-    }
-    fn set_line_number(&mut self) -> std::io::Result<()> {
-        self.inner.set_line_number()
-    }
-    fn set_note_bullet(&mut self) -> std::io::Result<()> {
-        self.inner.set_note_bullet()
-    }
-    fn set_source_border(&mut self) -> std::io::Result<()> {
-        self.inner.set_source_border()
-    }
-    fn set_label(
-        &mut self,
-        severity: CsSeverity,
-        style: codespan_reporting::diagnostic::LabelStyle,
-    ) -> std::io::Result<()> {
-        self.inner.set_label(severity, style)
-    }
-    fn reset(&mut self) -> std::io::Result<()> {
-        self.inner.reset()
-    }
+    styles_as_inner!();
 }
 
 /// A codespan writer that writes U+FE0F for each [`WIDENING_STAND_IN`]
@@ -481,28 +490,7 @@ impl<W: term::WriteStyle + ?Sized> term::WriteStyle for Selectors<'_, W> {
     fn set_header(&mut self, severity: CsSeverity) -> std::io::Result<()> {
         self.inner.set_header(severity)
     }
-    fn set_header_message(&mut self) -> std::io::Result<()> {
-        self.inner.set_header_message()
-    }
-    fn set_line_number(&mut self) -> std::io::Result<()> {
-        self.inner.set_line_number()
-    }
-    fn set_note_bullet(&mut self) -> std::io::Result<()> {
-        self.inner.set_note_bullet()
-    }
-    fn set_source_border(&mut self) -> std::io::Result<()> {
-        self.inner.set_source_border()
-    }
-    fn set_label(
-        &mut self,
-        severity: CsSeverity,
-        style: codespan_reporting::diagnostic::LabelStyle,
-    ) -> std::io::Result<()> {
-        self.inner.set_label(severity, style)
-    }
-    fn reset(&mut self) -> std::io::Result<()> {
-        self.inner.reset()
-    }
+    styles_as_inner!();
 }
 
 #[cfg(test)]
