@@ -3,7 +3,7 @@
 //! said in Japanese, then the sections clap does not write, as
 //! `manpage_sections` writes them in English.
 
-use super::manpage_sections::{esc, example, examples, heading, item};
+use super::manpage_sections::{example, examples, heading, item, see_also};
 use std::path::Path;
 
 /// clap_mangen's English headings, and how a Japanese page says them.
@@ -178,14 +178,7 @@ fn sections(page: &str, pages: &[String]) -> String {
             example(&mut out, what, command);
         }
     }
-    heading(&mut out, "関連項目");
-    let others: Vec<String> = pages
-        .iter()
-        .filter(|p| p.as_str() != page)
-        .map(|p| format!("\\fB{}\\fR(1)", esc(p)))
-        .collect();
-    out.push_str(&others.join(", "));
-    out.push('\n');
+    see_also(&mut out, "関連項目", page, pages);
     out
 }
 

@@ -198,7 +198,13 @@ pub fn render(page: &str, pages: &[String]) -> String {
             example(&mut out, what, command);
         }
     }
-    heading(&mut out, "SEE ALSO");
+    see_also(&mut out, "SEE ALSO", page, pages);
+    out
+}
+
+/// The section titled `title` that names every page of `pages` but `page`.
+pub(super) fn see_also(out: &mut String, title: &str, page: &str, pages: &[String]) {
+    heading(out, title);
     let others: Vec<String> = pages
         .iter()
         .filter(|p| p.as_str() != page)
@@ -206,5 +212,4 @@ pub fn render(page: &str, pages: &[String]) -> String {
         .collect();
     out.push_str(&others.join(", "));
     out.push('\n');
-    out
 }
