@@ -50,7 +50,7 @@ pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::i
     write_with(out, report, false)
 }
 
-/// [`write`], with warnings failing when `warnings_fail` (`--deny
+/// [`write()`], with warnings failing when `warnings_fail` (`--deny
 /// warnings`).
 pub fn write_with<W: std::io::Write + ?Sized>(
     out: &mut W,
