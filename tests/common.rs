@@ -136,3 +136,49 @@ pub fn skipped(why: &str) {
         }
     }
 }
+
+/// Chromium, when it is installed where Debian puts it and runs.
+pub fn chromium() -> Option<std::path::PathBuf> {
+    let c = std::path::PathBuf::from("/usr/bin/chromium");
+    let ok = std::process::Command::new(&c)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then_some(c)
+}
+
+/// Is Graphviz's `dot` installed?
+pub fn graphviz() -> bool {
+    std::process::Command::new("dot")
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `dot -T<format>` on a DOT text: its output, or why not (a failure, or
+/// an error or syntax error on stderr, which `dot` may print and still
+/// draw).
+pub fn dot(format: &str, text: &str) -> Result<String, String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg(format!("-T{format}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    stdin
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    drop(stdin);
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || stderr.to_lowercase().contains("error") {
+        return Err(format!("{:?}: {stderr}", out.status.code()));
+    }
+    String::from_utf8(out.stdout).map_err(|e| e.to_string())
+}

@@ -11,9 +11,7 @@ use mynaflow::diagram::{self, Diagram, NodeKind, Options};
 use mynaflow::render::{dot, mermaid};
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::text::Lang;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 /// The command's stdout; it must exit 0.
 fn graph(args: &[&str]) -> String {
@@ -401,8 +399,8 @@ fn a_name_cannot_configure_mermaid() {
     let dot_out = graph(&[&path, "--format", "dot"]);
     let node = format!("\n  \"市町村{DIRECTIVE}\" [label=\"市町村{DIRECTIVE}\\n(他機関)\", ");
     assert!(dot_out.contains(&node), "{dot_out}");
-    if graphviz() {
-        run_dot(&dot_out).unwrap_or_else(|e| panic!("dot rejects it: {e}"));
+    if common::graphviz() {
+        common::dot("plain", &dot_out).unwrap_or_else(|e| panic!("dot rejects it: {e}"));
     } else {
         common::skipped(
             "a_name_cannot_configure_mermaid: its DOT half: Graphviz `dot` is not installed (apt-get install -y graphviz)",
@@ -410,41 +408,9 @@ fn a_name_cannot_configure_mermaid() {
     }
 }
 
-fn graphviz() -> bool {
-    Command::new("dot")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// `dot -Tplain` output for a DOT text, or the error.
-fn run_dot(text: &str) -> Result<String, String> {
-    let mut child = Command::new("dot")
-        .arg("-Tplain")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || stderr.contains("syntax error") {
-        return Err(stderr.into_owned());
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
 #[test]
 fn graphviz_reads_the_dot() {
-    if !graphviz() {
+    if !common::graphviz() {
         common::skipped(
             "graphviz_reads_the_dot: Graphviz `dot` is not installed (apt-get install -y graphviz)",
         );
@@ -458,7 +424,8 @@ fn graphviz_reads_the_dot() {
                 args.extend(["--only", "mynumber"]);
             }
             let text = graph(&args);
-            let plain = run_dot(&text).unwrap_or_else(|e| panic!("{file}: dot rejects it: {e}"));
+            let plain = common::dot("plain", &text)
+                .unwrap_or_else(|e| panic!("{file}: dot rejects it: {e}"));
             let drawn = plain.lines().filter(|l| l.starts_with("node ")).count();
             if !only {
                 assert_eq!(drawn, nodes, "{file}: every actor is one node");

@@ -16,9 +16,8 @@ use common::mynaflow;
 
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 const KENPO: &str = "examples/kenpo-society.myna";
 const VENDOR: &str = "examples/vendor-proposal.myna";
@@ -205,15 +204,6 @@ fn mermaid_version(js: &Path) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn chromium() -> Option<PathBuf> {
-    let c = PathBuf::from("/usr/bin/chromium");
-    let ok = Command::new(&c)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then_some(c)
-}
-
 /// The page that draws each picture with `mermaid.render` (Mermaid's
 /// defaults, as GitHub's Markdown keeps them) and reports, as JSON in
 /// `<pre id="result">`: whether it parsed, each link (red? shown?), each
@@ -363,7 +353,7 @@ const MERMAID_ELEMENTS: &[&str] = &[
 
 #[test]
 fn mermaid_draws_the_pictures_as_mynaflow_means_them() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = common::chromium() else {
         common::skipped(
             "mermaid_draws_the_pictures_as_mynaflow_means_them: /usr/bin/chromium is not installed (apt-get install chromium)",
         );
@@ -498,37 +488,6 @@ fn mermaid_draws_the_pictures_as_mynaflow_means_them() {
 
 // --------------------------------------------------------------- Graphviz
 
-fn graphviz() -> bool {
-    Command::new("dot")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// `dot -Tsvg` on a DOT text: the SVG, or why not.
-fn dot_svg(text: &str) -> Result<String, String> {
-    let mut child = Command::new("dot")
-        .arg("-Tsvg")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut stdin = child.stdin.take().ok_or("no stdin")?;
-    stdin
-        .write_all(text.as_bytes())
-        .map_err(|e| e.to_string())?;
-    drop(stdin);
-    let out = child.wait_with_output().map_err(|e| e.to_string())?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() || stderr.to_lowercase().contains("error") {
-        return Err(format!("{:?}: {stderr}", out.status.code()));
-    }
-    String::from_utf8(out.stdout).map_err(|e| e.to_string())
-}
-
 /// Text of an SVG (XML) element as a reader sees it: the five entities
 /// and character references read.
 fn xml_text(s: &str) -> String {
@@ -619,7 +578,7 @@ const GRAPHVIZ_ELEMENTS: &[&str] = &[
 
 #[test]
 fn graphviz_draws_the_pictures_as_mynaflow_means_them() {
-    if !graphviz() {
+    if !common::graphviz() {
         common::skipped(
             "graphviz_draws_the_pictures_as_mynaflow_means_them: Graphviz `dot` is not installed (apt-get install -y graphviz)",
         );
@@ -629,7 +588,8 @@ fn graphviz_draws_the_pictures_as_mynaflow_means_them() {
     for d in drawn(&hostile) {
         let what = &d.path;
         let text = graph(what, "dot");
-        let svg = dot_svg(&text).unwrap_or_else(|e| panic!("{what}: dot fails: {e}\n{text}"));
+        let svg =
+            common::dot("svg", &text).unwrap_or_else(|e| panic!("{what}: dot fails: {e}\n{text}"));
         // Only Graphviz's own elements: every `<` of a name is `&lt;`.
         let mut tags = BTreeSet::new();
         for piece in svg.split('<').skip(1) {

@@ -327,15 +327,6 @@ fn bad_arguments_and_unwritable_output() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("nonexistent-dir"));
 }
 
-fn chromium() -> Option<PathBuf> {
-    let c = PathBuf::from("/usr/bin/chromium");
-    let ok = Command::new(&c)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    ok.then_some(c)
-}
-
 fn headless(chromium: &Path, profile: &Path) -> Command {
     let mut c = Command::new(chromium);
     c.args([
@@ -375,7 +366,7 @@ fn selftest(chromium: &Path, page: &Path) -> serde_json::Value {
 
 #[test]
 fn a_real_browser_runs_the_page() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = common::chromium() else {
         common::skipped(
             "a_real_browser_runs_the_page: /usr/bin/chromium is not installed (apt-get install chromium)",
         );
