@@ -182,3 +182,22 @@ pub fn dot(format: &str, text: &str) -> Result<String, String> {
     }
     String::from_utf8(out.stdout).map_err(|e| e.to_string())
 }
+
+/// Headless Chromium with a profile of its own in `profile`, nothing
+/// fetched or synced, and `budget_ms` of virtual time for a page's
+/// scripts; the caller adds what to do and the page.
+pub fn headless(chromium: &Path, profile: &Path, budget_ms: u32) -> std::process::Command {
+    let mut c = std::process::Command::new(chromium);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ])
+    .arg(format!("--virtual-time-budget={budget_ms}"))
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}

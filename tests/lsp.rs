@@ -839,6 +839,34 @@ fn codes_of(published: &Value) -> Vec<String> {
 
 /// The second society's design of one internal flow: no findings under
 /// its rulebook.
+/// The second society's rulebook (`rules.myna`) and [`SECOND_DESIGN`],
+/// which uses it, written to a folder of their own.
+struct SecondSociety {
+    dir: tempfile::TempDir,
+    second: &'static str,
+    rules: std::path::PathBuf,
+    rules_uri: String,
+    design_uri: String,
+}
+
+fn second_society() -> SecondSociety {
+    let dir = tempfile::tempdir().unwrap();
+    let second = include_str!("../examples/second-society/rules.myna");
+    let rules = dir.path().join("rules.myna");
+    std::fs::write(&rules, second).unwrap();
+    let design = dir.path().join("design.myna");
+    std::fs::write(&design, SECOND_DESIGN).unwrap();
+    let rules_uri = lsp_types::Url::from_file_path(&rules).unwrap().to_string();
+    let design_uri = lsp_types::Url::from_file_path(&design).unwrap().to_string();
+    SecondSociety {
+        dir,
+        second,
+        rules,
+        rules_uri,
+        design_uri,
+    }
+}
+
 const SECOND_DESIGN: &str = "use \"rules.myna\"\nactor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
     data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\n";
 
@@ -849,14 +877,13 @@ const SECOND_DESIGN: &str = "use \"rules.myna\"\nactor 資格システム : 当�
 /// the server registers for when the client can be asked).
 #[test]
 fn a_design_is_checked_again_when_its_rulebook_changes() {
-    let d = tempfile::tempdir().unwrap();
-    let second = include_str!("../examples/second-society/rules.myna");
-    let rules = d.path().join("rules.myna");
-    std::fs::write(&rules, second).unwrap();
-    let design = d.path().join("design.myna");
-    std::fs::write(&design, SECOND_DESIGN).unwrap();
-    let rules_uri = lsp_types::Url::from_file_path(&rules).unwrap().to_string();
-    let design_uri = lsp_types::Url::from_file_path(&design).unwrap().to_string();
+    let SecondSociety {
+        dir: _dir,
+        second,
+        rules,
+        rules_uri,
+        design_uri,
+    } = second_society();
     let mut c = Client::start(
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
     );
@@ -959,14 +986,13 @@ fn a_design_is_checked_again_when_its_rulebook_changes() {
 /// is answered.
 #[test]
 fn a_design_follows_the_last_text_of_a_rulebook_typed_fast() {
-    let d = tempfile::tempdir().unwrap();
-    let second = include_str!("../examples/second-society/rules.myna");
-    let rules = d.path().join("rules.myna");
-    std::fs::write(&rules, second).unwrap();
-    let design = d.path().join("design.myna");
-    std::fs::write(&design, SECOND_DESIGN).unwrap();
-    let rules_uri = lsp_types::Url::from_file_path(&rules).unwrap().to_string();
-    let design_uri = lsp_types::Url::from_file_path(&design).unwrap().to_string();
+    let SecondSociety {
+        dir: _dir,
+        second,
+        rules: _,
+        rules_uri,
+        design_uri,
+    } = second_society();
     let mut c = Client::start(json!({}));
     assert!(c.open_at(&design_uri, SECOND_DESIGN)["diagnostics"] == json!([]));
     c.open_at(&rules_uri, second);

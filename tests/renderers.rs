@@ -17,7 +17,6 @@ use common::mynaflow;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const KENPO: &str = "examples/kenpo-society.myna";
 const VENDOR: &str = "examples/vendor-proposal.myna";
@@ -293,18 +292,7 @@ fn mermaid_render(chromium: &Path, js: &Path, pictures: &[String]) -> Vec<Value>
     let page = dir.path().join("draw.html");
     std::fs::write(&page, PAGE.replace("PICTURES", &json)).expect("write the page");
     let profile = tempfile::tempdir().expect("profile");
-    let out = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--virtual-time-budget=30000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let out = common::headless(chromium, profile.path(), 30_000)
         .arg("--dump-dom")
         .arg(format!("file://{}", page.display()))
         .output()

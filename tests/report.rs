@@ -12,7 +12,6 @@ mod generate;
 mod rulebooks;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const KENPO: &str = "examples/kenpo-society.myna";
 const DRIFT: &str = "tests/cases/multi-hop-drift.myna";
@@ -327,26 +326,10 @@ fn bad_arguments_and_unwritable_output() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("nonexistent-dir"));
 }
 
-fn headless(chromium: &Path, profile: &Path) -> Command {
-    let mut c = Command::new(chromium);
-    c.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--virtual-time-budget=5000",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()));
-    c
-}
-
 /// Loads `page#selftest` and returns the self-test's JSON.
 fn selftest(chromium: &Path, page: &Path) -> serde_json::Value {
     let profile = tempfile::tempdir().unwrap();
-    let out = headless(chromium, profile.path())
+    let out = common::headless(chromium, profile.path(), 5000)
         .arg("--dump-dom")
         .arg(format!("file://{}#selftest", page.display()))
         .output()
@@ -424,7 +407,7 @@ fn a_real_browser_runs_the_page() {
         let profile = tempfile::tempdir().unwrap();
         let png = shots.join(png);
         let _ = std::fs::remove_file(&png);
-        let out = headless(&chromium, profile.path())
+        let out = common::headless(&chromium, profile.path(), 5000)
             .arg("--window-size=1400,1300")
             .arg(format!("--screenshot={}", png.display()))
             .arg(format!("file://{}#{hash}", dir.path().join(page).display()))
