@@ -618,6 +618,116 @@ fn help_is_japanese_for_every_command() {
     );
 }
 
+/// A project's `lang` in mynaflow.toml decides the help and the argument
+/// errors of the commands that read it, in the order `check` decides its
+/// messages: `--lang`, then the config's `lang`, then the locale. The
+/// config is the one the command would read: from the paths given (past
+/// options' values and an unknown option), else the current folder, or
+/// `--config`, none with `--no-config`. A command that reads no config
+/// (`fmt`) keeps the locale's language; a config that cannot be read
+/// changes nothing, the exit status of `--help` least of all.
+#[test]
+fn a_projects_lang_reaches_the_help_and_the_argument_errors() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let outer = dir.path();
+    // The folder the runs start in says English; the project, Japanese.
+    std::fs::write(outer.join("mynaflow.toml"), "lang = \"en\"\n").expect("written");
+    let project = outer.join("project");
+    std::fs::create_dir_all(project.join("designs")).expect("made");
+    std::fs::write(project.join("mynaflow.toml"), "lang = \"ja\"\n").expect("written");
+    std::fs::write(project.join("ci.toml"), "lang = \"en\"\n").expect("written");
+    let english_help = "Usage: mynaflow check [OPTIONS]";
+    let english_error = "error: unexpected argument '--bogus' found";
+    let help = |dir: &Path, args: &[&str], env: &[(&str, &str)], japanese: bool| {
+        let (code, s) = status(dir, args, env);
+        let case = format!("{args:?} {env:?}");
+        assert_eq!(code, Some(0), "{case}: {}", s.err);
+        // The help alone: no word of the config.
+        assert!(s.err.is_empty(), "{case}: {}", s.err);
+        if japanese {
+            japanese_cli(&case, &s.out, "使い方: mynaflow");
+        } else {
+            assert!(s.out.contains("Usage: mynaflow"), "{case}: {}", s.out);
+        }
+    };
+    let error = |dir: &Path, args: &[&str], env: &[(&str, &str)], japanese: bool| {
+        let (code, s) = status(dir, args, env);
+        let case = format!("{args:?} {env:?}");
+        assert_eq!(code, Some(2), "{case}: {}", s.err);
+        if japanese {
+            japanese_cli(&case, &s.err, "想定していない引数 `--bogus` があります");
+        } else {
+            assert!(s.err.starts_with(english_error), "{case}: {}", s.err);
+        }
+    };
+    // In the project: Japanese; `--lang en` wins.
+    help(&project, &["check", "--help"], &[], true);
+    error(&project, &["check", "--bogus"], &[], true);
+    let (_, s) = status(&project, &["check", "--help", "--lang", "en"], &[]);
+    assert!(s.out.contains(english_help), "{}", s.out);
+    error(&project, &["check", "--bogus", "--lang=en"], &[], false);
+    // The config wins over the locale, both ways, as for `check`'s
+    // messages.
+    error(
+        &project,
+        &["check", "--bogus"],
+        &[("LANG", "en_US.UTF-8")],
+        true,
+    );
+    help(
+        outer,
+        &["check", "--help"],
+        &[("LC_ALL", "ja_JP.UTF-8")],
+        false,
+    );
+    // Found from the paths, past an option's value and an unknown option.
+    error(outer, &["check", "--bogus"], &[], false);
+    error(
+        outer,
+        &["check", "--format", "json", "--bogus", "project/designs"],
+        &[],
+        true,
+    );
+    help(
+        outer,
+        &["graph", "project/designs/a.myna", "--help"],
+        &[],
+        true,
+    );
+    help(&project, &["rules", "show", "--help"], &[], true);
+    help(&project, &["help", "check"], &[], true);
+    // `--config` and `--no-config` as the command reads them.
+    error(
+        &project,
+        &["check", "--config", "ci.toml", "--bogus"],
+        &[],
+        false,
+    );
+    error(&project, &["check", "--no-config", "--bogus"], &[], false);
+    // `fmt` reads no config: the locale's language.
+    let (code, s) = status(&project, &["fmt", "--bogus"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(s.err.starts_with(english_error), "{}", s.err);
+    // A SARIF log of bad arguments is in the error's language.
+    let (code, s) = status(&project, &["check", "--format", "sarif", "--bogus"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(s.out.contains("引数が正しくありません"), "{}", s.out);
+    // A config that cannot be read: the help as without it, exit 0, and
+    // the error as without it, exit 2; the command says what is wrong.
+    std::fs::write(project.join("mynaflow.toml"), "lang = \"ja\"\nlang = [\n").expect("written");
+    help(&project, &["check", "--help"], &[], false);
+    error(&project, &["check", "--bogus"], &[], false);
+    help(
+        &project,
+        &["check", "--help"],
+        &[("LANG", "ja_JP.UTF-8")],
+        true,
+    );
+    let (code, s) = status(&project, &["check", "designs"], &[]);
+    assert_eq!(code, Some(2));
+    assert!(s.err.contains("mynaflow.toml"), "{}", s.err);
+}
+
 #[test]
 fn argument_errors_are_japanese() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

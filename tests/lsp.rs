@@ -1280,6 +1280,254 @@ fn a_rulebook_has_an_outline_definitions_references_and_hover() {
     c.stop();
 }
 
+/// The UTF-16 position of byte `at` of `text`.
+fn position16(text: &str, at: usize) -> Value {
+    let line = text[..at].matches('\n').count();
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    json!({"line": line, "character": text[start..at].encode_utf16().count()})
+}
+
+/// `text` with the edits of a `changes` list made in it.
+fn applied(text: &str, edits: &Value) -> String {
+    let mut edits: Vec<(usize, usize, String)> = (edits.as_array().unwrap().iter())
+        .map(|e| {
+            let start = offset16(text, &e["range"]["start"]);
+            let end = offset16(text, &e["range"]["end"]);
+            (start, end, e["newText"].as_str().unwrap().to_string())
+        })
+        .collect();
+    edits.sort();
+    let mut out = text.to_string();
+    for (start, end, new) in edits.into_iter().rev() {
+        out.replace_range(start..end, &new);
+    }
+    out
+}
+
+/// Completion in a rulebook offers what its grammar takes at the cursor,
+/// from the names the rulebook declares: the keywords a section holds
+/// inside one (not a design's), its categories after an `allow`'s `:`,
+/// its purposes after `for` (the section's own first), its roles after
+/// `via` (carriers first) and after `contractor role` (contractor roles
+/// first).
+#[test]
+fn a_rulebook_completes_the_names_it_declares_where_its_grammar_takes_them() {
+    let rules = include_str!("../examples/second-society/rules.myna");
+    let uri = "file:///lsp-test/rules.myna";
+    let mut c = Client::start(json!({}));
+    c.open_at(uri, rules);
+    let mut version = 1;
+    // The items offered with `typed` at byte `at` of the rulebook, the
+    // cursor after it, as (rank, label), sorted.
+    let mut offered = |at: usize, typed: &str| {
+        let text = format!("{}{typed}{}", &rules[..at], &rules[at..]);
+        version += 1;
+        c.change_at(uri, version, &text);
+        let answer = c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": position16(&text, at + typed.len())}),
+        );
+        let mut items: Vec<(String, String)> = (answer.as_array().unwrap().iter())
+            .map(|i| {
+                let rank = i["sortText"].as_str().unwrap()[..1].to_string();
+                (rank, i["label"].as_str().unwrap().to_string())
+            })
+            .collect();
+        items.sort();
+        items
+    };
+    let labels = |items: Vec<(String, String)>| -> Vec<String> {
+        items.into_iter().map(|(_, l)| l).collect()
+    };
+    // A new line in section C, after its rule.
+    let in_c = rules.find("via 連携NW\n").unwrap() + "via 連携NW\n".len();
+    assert_eq!(labels(offered(in_c, "  ")), ["allow", "purpose"]);
+    // Sorted as labels are sorted here.
+    let categories = [
+        "健診記録",
+        "加入者情報",
+        "所得情報",
+        "番号関係情報",
+        "資格記録",
+    ];
+    assert_eq!(
+        labels(offered(in_c, "  allow 保険者等 -> 当組合 : ")),
+        categories
+    );
+    let purposes = offered(in_c, "  allow 保険者等 -> 当組合 : 所得情報 for ");
+    assert_eq!(purposes.len(), 5, "{purposes:?}");
+    assert_eq!(purposes[0], ("0".into(), "被扶養者確認".into()));
+    assert!(purposes[1..].iter().all(|(rank, _)| rank == "1"));
+    let via = offered(
+        in_c,
+        "  allow 保険者等 -> 当組合 : 所得情報 for 被扶養者確認 via ",
+    );
+    assert_eq!(via.len(), 6, "{via:?}");
+    assert_eq!(via[0], ("0".into(), "連携NW".into()));
+    // At the end, outside every section.
+    let end = rules.len();
+    assert_eq!(
+        labels(offered(end, "")),
+        ["category", "clause", "contractor", "role", "section"]
+    );
+    let row = offered(end, "contractor role ");
+    assert_eq!(row[0], ("0".into(), "業務委託先".into()));
+    assert_eq!(
+        labels(offered(end, "category 新 in ")),
+        categories,
+        "a parent"
+    );
+    c.stop();
+}
+
+/// Rename in a rulebook renames a role, category, purpose or clause
+/// there, declaration and every use, and in each open design bound to
+/// that rulebook: both made as the answer says, the design has no
+/// finding. A name another declaration has is refused, naming it and its
+/// line, as are a name with a line break and an empty one; prepareRename
+/// says what can be renamed.
+#[test]
+fn a_rulebook_name_is_renamed_there_and_in_the_open_designs_bound_to_it() {
+    let SecondSociety {
+        dir: _dir,
+        second,
+        rules: _,
+        rules_uri,
+        design_uri,
+    } = second_society();
+    let mut c = Client::start(json!({"textDocument": {"rename": {"prepareSupport": true}}}));
+    assert_eq!(
+        c.open_at(&design_uri, SECOND_DESIGN)["diagnostics"],
+        json!([])
+    );
+    c.open_at(&rules_uri, second);
+    let at = |needle: &str, nth: usize| {
+        position16(second, second.match_indices(needle).nth(nth).unwrap().0)
+    };
+    let rename = |c: &mut Client, position: Value, name: &str| {
+        c.request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": rules_uri}, "position": position, "newName": name}),
+        )
+    };
+    // The role, from its use in the last rule.
+    let answer = rename(&mut c, at("当組合", 3), "本組合");
+    let changes = &answer["result"]["changes"];
+    let keys: Vec<&String> = changes.as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 2, "{answer}");
+    assert_eq!(changes[&rules_uri].as_array().unwrap().len(), 4);
+    let rules_now = applied(second, &changes[&rules_uri]);
+    assert_eq!(rules_now, second.replace("当組合", "本組合"));
+    let design_now = applied(SECOND_DESIGN, &changes[&design_uri]);
+    assert_eq!(design_now, SECOND_DESIGN.replace("当組合", "本組合"));
+    // Made in the editor: the design is as clean as before.
+    c.change_at(&rules_uri, 2, &rules_now);
+    c.change_at(&design_uri, 2, &design_now);
+    let mut design_diagnostics = c.diagnostics_of(&design_uri);
+    // The design is checked again for the rulebook's sake too: its last
+    // diagnostics are those of its new text under the new rulebook.
+    let id = {
+        c.next += 1;
+        c.next
+    };
+    c.send(
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol",
+                  "params": {"textDocument": {"uri": design_uri}}}),
+    );
+    loop {
+        let m = c.receive();
+        if m["id"] == json!(id) {
+            break;
+        }
+        if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == design_uri {
+            design_diagnostics = m["params"].clone();
+        }
+    }
+    assert_eq!(codes_of(&design_diagnostics), Vec::<String>::new());
+    // A purpose, from its declaration: the design's flow follows.
+    // (The section's title has the words too: not a name, not renamed.)
+    let declared = rules_now.find("purpose 資格管理").unwrap() + "purpose ".len();
+    let answer = rename(&mut c, position16(&rules_now, declared), "資格の管理");
+    let changes = &answer["result"]["changes"];
+    assert_eq!(
+        applied(&rules_now, &changes[&rules_uri]),
+        rules_now.replace("purpose 資格管理", "purpose 資格の管理")
+    );
+    assert_eq!(
+        applied(&design_now, &changes[&design_uri]),
+        design_now.replace("for 資格管理", "for 資格の管理")
+    );
+    // A category no design writes: the rulebook alone.
+    let health = rules_now.find("category 健診記録").unwrap() + "category ".len();
+    let answer = rename(&mut c, position16(&rules_now, health), "健診結果");
+    let keys = answer["result"]["changes"].as_object().unwrap().len();
+    assert_eq!(keys, 1, "{answer}");
+
+    let refused = |answer: &Value| {
+        (
+            answer["error"]["code"].as_i64().unwrap_or_default(),
+            answer["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        )
+    };
+    let role = position16(&rules_now, rules_now.find("本組合").unwrap());
+    let line_of = |needle: &str| {
+        rules_now[..rules_now.find(needle).unwrap()]
+            .matches('\n')
+            .count()
+            + 1
+    };
+    let (code, message) = refused(&rename(&mut c, role.clone(), "保険者 等"));
+    assert_eq!(code, -32803);
+    assert_eq!(
+        message,
+        format!(
+            "`保険者等` is already the name of a role (line {}): renamed, two declarations would share one name",
+            line_of("role 保険者等")
+        )
+    );
+    let (code, message) = refused(&rename(&mut c, role.clone(), "資格記録"));
+    assert_eq!(code, -32803);
+    let line = line_of("category 資格記録");
+    assert!(
+        message.contains(&format!("already the name of a category (line {line})")),
+        "{message}"
+    );
+    let (code, message) = refused(&rename(&mut c, role.clone(), "a\nb"));
+    assert_eq!(code, -32602);
+    assert!(message.contains("U+000A"), "{message}");
+    let (code, message) = refused(&rename(&mut c, role.clone(), " "));
+    assert_eq!((code, message.as_str()), (-32602, "the new name is empty"));
+    // Its own name respelt: renamed.
+    let answer = rename(&mut c, role.clone(), "本 組合");
+    assert!(
+        answer["result"]["changes"][&rules_uri].is_array(),
+        "{answer}"
+    );
+
+    // prepareRename: a name's range; an error on a rule's arrow.
+    let prepare = |c: &mut Client, position: Value| {
+        c.request_raw(
+            "textDocument/prepareRename",
+            json!({"textDocument": {"uri": rules_uri}, "position": position}),
+        )
+    };
+    let range = prepare(&mut c, role.clone());
+    assert_eq!(range["result"]["start"], role);
+    let arrow = position16(&rules_now, rules_now.find("->").unwrap());
+    let (code, message) = refused(&prepare(&mut c, arrow.clone()));
+    assert_eq!(code, -32600);
+    assert_eq!(
+        message,
+        "only the roles, categories, purposes and clauses of the rulebook can be renamed"
+    );
+    let (code, _) = refused(&rename(&mut c, arrow, "x"));
+    assert_eq!(code, -32600);
+    c.stop();
+}
+
 /// A BOM at the start of the editor's text is skipped as `check` skips it
 /// (no MN004), and positions on the first line count it.
 #[test]

@@ -47,6 +47,18 @@ impl Options {
     }
 }
 
+/// Where `check` looks for mynaflow.toml from: where the designs are, or
+/// where the one read from standard input (`-` alone) is said to be
+/// (`--stdin-filename`, else the current folder).
+pub fn config_from(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Vec<PathBuf> {
+    match paths {
+        [only] if only.as_os_str() == "-" => {
+            vec![stdin_filename.map_or_else(|| PathBuf::from("."), Path::to_path_buf)]
+        }
+        _ => paths.to_vec(),
+    }
+}
+
 /// The largest design read from standard input (as for files).
 const MAX_STDIN_BYTES: u64 = 256 << 20;
 
@@ -68,17 +80,7 @@ pub fn run(o: &Options) -> u8 {
         );
         return abort(o, o.format, early, reason, None);
     }
-    // mynaflow.toml is looked for from where the design (or the one read
-    // from stdin) is said to be.
-    let config_from = if o.stdin() {
-        vec![
-            o.stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(".")),
-        ]
-    } else {
-        o.paths.clone()
-    };
+    let config_from = config_from(&o.paths, o.stdin_filename.as_deref());
     let (mut s, settings) = match try_session_reporting_the_rulebook(&o.common, &config_from) {
         Ok(x) => x,
         Err(reason) => return abort(o, o.format, early, reason, None),
@@ -513,9 +515,9 @@ fn failed_run_log(lang: Lang, reason: Text, config: Option<PathBuf>) -> String {
 
 /// When the arguments of `check --format sarif` cannot be parsed, writes
 /// a SARIF log of the failed run (to `--output-file` if one is named,
-/// else to standard output), so a CI step that uploads it finds a valid
-/// log with the reason.
-pub fn sarif_for_bad_arguments(args: &[String], message: &str) {
+/// else to standard output) in `lang`, the language the error was said
+/// in, so a CI step that uploads it finds a valid log with the reason.
+pub fn sarif_for_bad_arguments(args: &[String], message: &str, lang: Lang) {
     let value = |long: &str, short: Option<&str>| {
         args.iter().enumerate().find_map(|(i, a)| {
             if let Some(v) = a.strip_prefix(&format!("{long}=")) {
@@ -531,11 +533,6 @@ pub fn sarif_for_bad_arguments(args: &[String], message: &str) {
     {
         return;
     }
-    let lang = match value("--lang", None).as_deref() {
-        Some("ja") => Lang::Ja,
-        Some("en") => Lang::En,
-        _ => super::lang(None),
-    };
     let first = message.lines().next().unwrap_or(message);
     let first = first.strip_prefix("error: ").unwrap_or(first).trim();
     let reason = mynaflow::text!(

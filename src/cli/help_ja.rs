@@ -247,6 +247,9 @@ pub fn about(path: &str) -> Option<&'static str> {
 const LANG_OF_MESSAGES: &str =
     "メッセージの言語 (既定は `LANG` から決まります: `ja*` なら `ja`、それ以外は `en`)";
 
+/// `--lang` of the commands that read a config (`Common`).
+const LANG_OF_MESSAGES_OR_CONFIG: &str = "メッセージの言語 (既定は設定ファイルの `lang`、なければ `LANG` から決まります: `ja*` なら `ja`、それ以外は `en`)";
+
 /// The help of argument `id` of the command at `path`, in Japanese.
 /// `english` is clap's own text, for its `--help`, whose words depend on
 /// whether the command has a long help.
@@ -262,7 +265,8 @@ pub fn arg_help(path: &str, id: &str, english: &str) -> Option<&'static str> {
         (_, "rules") => "`use` のない設計に使うルールブック (パス、または `kenpo`)",
         ("explain" | "rules diff", "lang") => "言語 (既定は `LANG` から決まります)",
         ("lsp", "lang") => "メッセージとホバーの説明の言語 (既定は `LANG` から決まります)",
-        (_, "lang") => LANG_OF_MESSAGES,
+        ("fmt" | "rules check", "lang") => LANG_OF_MESSAGES,
+        (_, "lang") => LANG_OF_MESSAGES_OR_CONFIG,
         (_, "color") => "色を付けるかどうか",
         (_, "config") => {
             "設定ファイル (既定: 検査するフォルダかその上にある mynaflow.toml)。CI では固定して、プルリクエストが独自の設定ファイルを持ち込めないようにしてください"

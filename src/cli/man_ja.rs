@@ -147,7 +147,7 @@ fn sections(page: &str, pages: &[String]) -> String {
     item(
         &mut out,
         "LC_ALL, LC_MESSAGES, LANG",
-        "--lang を指定しないときのメッセージの言語: ja* なら日本語、それ以外は英語です (最初に設定されているものが使われます)。",
+        "--lang も、mynaflow.toml を読むコマンドではその lang も指定がないときのメッセージの言語 (ヘルプと引数の誤りを含みます): ja* なら日本語、それ以外は英語です (最初に設定されているものが使われます)。",
     );
     item(
         &mut out,

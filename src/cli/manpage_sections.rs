@@ -168,7 +168,7 @@ pub fn render(page: &str, pages: &[String]) -> String {
     item(
         &mut out,
         "LC_ALL, LC_MESSAGES, LANG",
-        "The message language when --lang is not given: ja* gives Japanese, anything else English (first one set wins).",
+        "The message language when neither --lang nor, for a command that reads mynaflow.toml, its lang decides it (the help and argument errors included): ja* gives Japanese, anything else English (first one set wins).",
     );
     item(
         &mut out,

@@ -52,7 +52,8 @@ pub struct Common {
     /// Rulebook for designs without `use` (a path, or `kenpo`).
     #[arg(long, value_name = "PATH")]
     rules: Option<String>,
-    /// Language of messages (default from LANG: ja* → ja, else en).
+    /// Language of messages (default: the config's `lang`, else from LANG:
+    /// ja* → ja, else en).
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
     /// When to use colour.

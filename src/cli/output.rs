@@ -34,14 +34,11 @@ pub struct Settings {
 pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text> {
     let start = std::env::current_dir().map(|d| mynaflow::input::resolved(&d));
     let found = common.config.is_none();
-    let config = match &common.config {
-        _ if common.no_config => None,
-        Some(p) => Some(Config::read(p)?),
-        None => Config::discover(
-            paths.first().map_or(Path::new("."), PathBuf::as_path),
-            start.as_ref().ok().map(PathBuf::as_path),
-        )?,
-    };
+    let config = read_config(
+        (common.no_config, common.config.as_deref()),
+        paths.first().map(PathBuf::as_path),
+        start.as_ref().ok().map(PathBuf::as_path),
+    )?;
     let config_below_start = found
         && config.as_ref().is_some_and(|c| match &start {
             Ok(start) => {
@@ -54,11 +51,7 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
         .rules
         .clone()
         .or_else(|| config.as_ref().and_then(|c| c.rules.clone()));
-    let lang = match (common.lang, config.as_ref().and_then(|c| c.lang.as_deref())) {
-        (Some(l), _) => super::lang(Some(l)),
-        (None, Some(l)) => Lang::parse(l).unwrap_or_default(),
-        (None, None) => super::lang(None),
-    };
+    let lang = lang_of(common.lang, config.as_ref());
     if let Some(c) = &config {
         // Which settings the run follows is part of its result.
         let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
@@ -74,6 +67,36 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
             follow_symlinks: common.follow_symlinks,
         },
     })
+}
+
+/// The settings file a command reads, as `--no-config` and `--config`
+/// (`named`) say: none, the file named, or the nearest `mynaflow.toml`
+/// from the first path given (`first`, else the current folder) up,
+/// `start` being the folder the run started in ([`Config::discover`]).
+/// The one way every command that reads it finds it, and the way the
+/// language of its `--help` and argument errors is found (`parse.rs`).
+pub fn read_config(
+    (no_config, named): (bool, Option<&Path>),
+    first: Option<&Path>,
+    start: Option<&Path>,
+) -> Result<Option<Config>, Text> {
+    match named {
+        _ if no_config => Ok(None),
+        Some(p) => Config::read(p).map(Some),
+        None => Config::discover(first.unwrap_or(Path::new(".")), start),
+    }
+}
+
+/// The language of a run: `--lang` (`arg`), else the config's `lang`,
+/// else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`). The order every
+/// command that reads a config follows, for its messages and for its
+/// `--help` and argument errors alike.
+pub fn lang_of(arg: Option<super::LangArg>, config: Option<&Config>) -> Lang {
+    match (arg, config.and_then(|c| c.lang.as_deref())) {
+        (Some(l), _) => super::lang(Some(l)),
+        (None, Some(l)) => Lang::parse(l).unwrap_or_default(),
+        (None, None) => super::lang(None),
+    }
 }
 
 /// A session with the settings' rulebook (default `kenpo`), or the exit

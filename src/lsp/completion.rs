@@ -4,13 +4,26 @@
 //! purposes after `for` (those the rulebook allows for this flow's roles
 //! and items first), carriers after `via`, and the register's legal names
 //! inside a contractor's label.
+//!
+//! In a rulebook, from the names it declares itself (read from its syntax
+//! tree, [`super::rulebook::Index`]: a rulebook being edited has no model):
+//! the statements' keywords at a statement's start (`purpose` and `allow`
+//! inside a section, the others outside), roles in an `allow`'s ends and
+//! after `via` (carriers first), categories after its `:`, purposes after
+//! `for` (the section's own first), a parent of its own kind after `in`,
+//! roles after `contractor role`, purposes after a register row's `for`,
+//! and the register's legal names inside `contractor "`. A declaration's
+//! own name, a section's id, a title, a label and a basis are new text:
+//! nothing is offered there.
 
 use super::analysis::Document;
 use super::hover;
+use super::rulebook::{Declared, Index, Kind};
 use crate::model::*;
 use crate::span::FileId;
+use crate::syntax::ast::RoleFlag;
 use crate::syntax::lexer::{lex, write_name};
-use crate::syntax::token::{Keyword, TokenKind};
+use crate::syntax::token::{Keyword, Token, TokenKind};
 use crate::text::Lang;
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionList, CompletionTextEdit, Documentation,
@@ -55,18 +68,33 @@ fn has_in_order(name: &str, typed: &str) -> bool {
         .all(|t| chars.any(|c| c.eq_ignore_ascii_case(&t)))
 }
 
-/// The completion items at byte `offset`.
-pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
+/// The text typed from where a statement starts (or a place before it
+/// that is known to start one) up to the cursor, lexed.
+struct Typed<'a> {
+    /// That text.
+    prefix: &'a str,
+    /// Its tokens (no end of input): the word being typed, if any, last.
+    toks: Vec<Token>,
+    /// How many tokens come before the word being typed (a string being
+    /// typed counts: it is where the cursor is).
+    count: usize,
+    /// Is the cursor inside a string not closed yet?
+    in_string: bool,
+    /// Is the cursor in a comment?
+    in_comment: bool,
+    /// What a completion replaces: the word (or the string) being typed.
+    range: Range,
+    /// Where that word starts in `prefix` (its end when none is typed).
+    word_at: usize,
+}
+
+/// The text of `doc` from `start` to `offset`, lexed ([`Typed`]).
+fn typed(doc: &Document, start: usize, offset: usize) -> Typed<'_> {
     let text = doc.text();
-    let offset = offset.min(text.len());
-    let start = statement_start(text, offset);
     let prefix = text.get(start..offset).unwrap_or("");
     let lexed = lex(FileId(0), prefix);
-    let toks: Vec<_> = lexed
-        .tokens
-        .iter()
-        .filter(|t| t.kind != TokenKind::Eof)
-        .collect();
+    let mut toks = lexed.tokens;
+    toks.retain(|t| t.kind != TokenKind::Eof);
     let in_string = toks.last().is_some_and(|t| {
         t.kind == TokenKind::Str
             && t.span.end as usize == prefix.len()
@@ -79,11 +107,42 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
     } else {
         word_start(text, offset)
     };
-    let typing = word_start < offset;
-    let range = doc.lines.range(text, word_start, offset);
+    // The word typed is the last token when it ends at the cursor (not
+    // when the cursor is in a comment).
+    let typing = word_start < offset
+        && !in_string
+        && toks
+            .last()
+            .is_some_and(|t| t.span.end as usize == prefix.len());
+    let in_comment = (lexed.comments.last()).is_some_and(|c| c.span.end as usize == prefix.len());
+    Typed {
+        prefix,
+        range: doc.lines.range(text, word_start, offset),
+        word_at: word_start.saturating_sub(start).min(prefix.len()),
+        count: toks.len() - usize::from(typing),
+        toks,
+        in_string,
+        in_comment,
+    }
+}
+
+/// The completion items at byte `offset`.
+pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
+    let text = doc.text();
+    let offset = offset.min(text.len());
+    if let Some(index) = doc.rulebook_names() {
+        return rulebook_items(doc, index, offset, lang);
+    }
+    let Typed {
+        prefix,
+        toks,
+        count,
+        in_string,
+        range,
+        ..
+    } = typed(doc, statement_start(text, offset), offset);
     let mut out = Vec::new();
     let first = toks.first().map(|t| t.kind);
-    let count = toks.len() - usize::from(typing && !in_string);
     let kw = |k: Keyword| Some(TokenKind::Keyword(k));
     let rb = doc.rulebook();
     let d = doc.design();
@@ -254,6 +313,192 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
     out
 }
 
+/// The completion items at byte `offset` of a rulebook (see the module's
+/// documentation).
+fn rulebook_items(doc: &Document, index: &Index, offset: usize, lang: Lang) -> Vec<CompletionItem> {
+    let (start, section) = index.statement_before(offset);
+    let t = typed(doc, start, offset);
+    let mut out = Vec::new();
+    if t.in_comment {
+        return out;
+    }
+    // The statement the cursor is in starts after the last brace or at
+    // the last keyword that starts one, read from a statement's start:
+    // `contractor` after `role NAME` is a role's flag, and `role` right
+    // after `contractor` names the row's role; neither starts one.
+    let before = &t.toks[..t.count];
+    let mut depth = 0usize;
+    let mut begin = 0;
+    for (i, tok) in before.iter().enumerate() {
+        let first = before.get(begin).map(|f| f.kind);
+        match tok.kind {
+            TokenKind::LBrace => (depth, begin) = (depth + 1, i + 1),
+            TokenKind::RBrace => (depth, begin) = (depth.saturating_sub(1), i + 1),
+            TokenKind::Keyword(k) if k.starts_statement() => {
+                let flag = k == Keyword::Contractor
+                    && i == begin + 2
+                    && first == Some(TokenKind::Keyword(Keyword::Role));
+                let row_role = k == Keyword::Role
+                    && i == begin + 1
+                    && first == Some(TokenKind::Keyword(Keyword::Contractor));
+                if !flag && !row_role {
+                    begin = i;
+                }
+            }
+            _ => {}
+        }
+    }
+    // A line that starts after a statement that may end there starts a
+    // new one: in a section, statements are indented, so an indented
+    // line does not say it continues the last as it does in a design.
+    let may_end = |i: usize, tok: &Token| match tok.kind {
+        TokenKind::Name | TokenKind::Str | TokenKind::RBrace => true,
+        TokenKind::Keyword(Keyword::Mynumber | Keyword::SelfOrg | Keyword::Carrier)
+        | TokenKind::Keyword(Keyword::Subject) => true,
+        // `role NAME contractor`: the flag.
+        TokenKind::Keyword(Keyword::Contractor) => {
+            i == begin + 2
+                && before.get(begin).map(|f| f.kind) == Some(TokenKind::Keyword(Keyword::Role))
+        }
+        _ => false,
+    };
+    if let Some(last) = before.len().checked_sub(1).filter(|_| !t.in_string)
+        && may_end(last, &before[last])
+        && (t.prefix.get(before[last].span.end as usize..t.word_at))
+            .is_some_and(|gap| gap.contains('\n'))
+    {
+        begin = before.len();
+    }
+    let st = &before[begin..];
+    let text_of = |i: usize| st.get(i).map_or("", |tok| tok.text(t.prefix));
+    let is = |i: usize, k: Keyword| {
+        st.get(i)
+            .is_some_and(|tok| tok.kind == TokenKind::Keyword(k))
+    };
+    let Some(first) = st.first() else {
+        if t.in_string {
+            return out;
+        }
+        // A statement's start: inside a section, what a section holds;
+        // outside, the others but `rulebook` (a document is a rulebook
+        // because it has its one header).
+        let keywords: &[Keyword] = if depth > 0 {
+            &[Keyword::Purpose, Keyword::Allow]
+        } else {
+            &[
+                Keyword::Role,
+                Keyword::Category,
+                Keyword::Section,
+                Keyword::Contractor,
+                Keyword::Clause,
+            ]
+        };
+        for k in keywords {
+            out.push(item(
+                k.as_str(),
+                CompletionItemKind::KEYWORD,
+                None,
+                "0",
+                t.range,
+                false,
+            ));
+        }
+        return out;
+    };
+    // The names of `kind` the rulebook declares, ranked by `first` ("0"
+    // before "1"), but for the one named `except`.
+    let mut names = |kind: Kind, first: &dyn Fn(&Declared) -> bool, except: Option<&str>| {
+        let except = except.map(crate::names::key);
+        for d in index.declared(kind) {
+            if except.as_deref() == Some(&*crate::names::key(&d.name.text)) {
+                continue;
+            }
+            let mut it = item(
+                &d.name.text,
+                match kind {
+                    Kind::Role | Kind::Category => CompletionItemKind::CLASS,
+                    Kind::Purpose => CompletionItemKind::ENUM_MEMBER,
+                    Kind::Clause => CompletionItemKind::CONSTANT,
+                },
+                d.label().map(str::to_string),
+                if first(&d) { "0" } else { "1" },
+                t.range,
+                true,
+            );
+            it.documentation = Some(Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d.text(lang),
+            }));
+            out.push(it);
+        }
+    };
+    let every = |_: &Declared| true;
+    let last = st.last().map(|tok| tok.kind);
+    let after_in = last == Some(TokenKind::Keyword(Keyword::In)) && !t.in_string && st.len() > 2;
+    match first.kind {
+        // A parent: another of the same kind.
+        TokenKind::Keyword(Keyword::Role) if after_in => {
+            names(Kind::Role, &every, Some(text_of(1)));
+        }
+        TokenKind::Keyword(Keyword::Category) if after_in => {
+            names(Kind::Category, &every, Some(text_of(1)));
+        }
+        TokenKind::Keyword(Keyword::Purpose) if after_in => {
+            names(Kind::Purpose, &every, Some(text_of(1)));
+        }
+        TokenKind::Keyword(Keyword::Allow) if !t.in_string => {
+            let last_kw = st.iter().rev().find_map(|tok| match tok.kind {
+                TokenKind::Keyword(k @ (Keyword::For | Keyword::Via | Keyword::Basis)) => Some(k),
+                _ => None,
+            });
+            let colon = st.iter().any(|tok| tok.kind == TokenKind::Colon);
+            // Inside a section, its own purposes are those its rules name.
+            let own = |d: &Declared| {
+                (depth > 0 && section.is_some())
+                    && d.section().map(|s| s.span) == section.map(|s| s.span)
+            };
+            let carrier = |d: &Declared| d.flag() == Some(RoleFlag::Carrier);
+            match (last_kw, colon) {
+                (Some(Keyword::For), _) => names(Kind::Purpose, &own, None),
+                (Some(Keyword::Via), _) => names(Kind::Role, &carrier, None),
+                (Some(_), _) => {}
+                (None, true) => names(Kind::Category, &every, None),
+                (None, false) => names(Kind::Role, &every, None),
+            }
+        }
+        TokenKind::Keyword(Keyword::Contractor) => {
+            let by_role = is(1, Keyword::Role);
+            if t.in_string {
+                // The legal name of a row: those of the rows written.
+                if st.len() == 2 && !by_role {
+                    for name in index.legal_names() {
+                        let quoted =
+                            format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""));
+                        out.push(item(
+                            &quoted,
+                            CompletionItemKind::VALUE,
+                            None,
+                            "0",
+                            t.range,
+                            false,
+                        ));
+                    }
+                }
+            } else if st
+                .iter()
+                .any(|tok| tok.kind == TokenKind::Keyword(Keyword::For))
+            {
+                names(Kind::Purpose, &every, None);
+            } else if by_role && st.len() == 2 {
+                let contractor = |d: &Declared| d.flag() == Some(RoleFlag::Contractor);
+                names(Kind::Role, &contractor, None);
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 /// The purposes the rulebook allows between this flow's roles for its
 /// items (None when the flow's actors or items are not known yet; every
 /// purpose for a flow inside the society).
@@ -416,6 +661,129 @@ mod tests {
         );
         assert!(labels.iter().all(|l| has_in_order(l, "基幹11")));
         assert!(labels.len() < MAX_ITEMS);
+    }
+
+    const RULES: &str = "rulebook t \"試験\"\n\
+        role 組合 self \"自組合\"\nrole 他機関\nrole 経路 carrier\nrole 委託先 contractor\n\
+        category 個人情報\ncategory 課税情報 mynumber\n\
+        section \"1\" \"内部\" {\n  purpose 認定 \"被扶養者の認定\"\n}\n\
+        section \"2\" \"提供\" mynumber {\n  purpose 照会\n  allow 他機関 -> 組合 : 課税情報 for 照会\n@\n}\n\
+        contractor \"株式会社 \\\"甲\\\"\" for 認定\nclause 守秘義務\n";
+
+    /// The labels completion offers at the end of `typed` inserted at
+    /// byte `at` of [`RULES`] (its `@` removed), each with its rank.
+    fn offered_at(at: usize, typed: &str) -> Vec<(String, String)> {
+        let rules = RULES.replace('@', "");
+        let text = format!("{}{typed}{}", &rules[..at], &rules[at..]);
+        let doc = Document::analyse(Path::new("/nowhere/rules.myna"), text, Encoding::Utf16);
+        assert!(doc.is_rulebook());
+        let mut out: Vec<(String, String)> = items(&doc, at + typed.len(), Lang::En)
+            .into_iter()
+            .map(|i| (i.sort_text.unwrap_or_default()[..1].to_string(), i.label))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// [`offered_at`] in the second section, after its rule.
+    fn offered(typed: &str) -> Vec<(String, String)> {
+        offered_at(RULES.find('@').unwrap(), typed)
+    }
+
+    fn labels(typed: &str) -> Vec<String> {
+        offered(typed).into_iter().map(|(_, l)| l).collect()
+    }
+
+    /// [`labels`] at the end of the rulebook.
+    fn outside(typed: &str) -> Vec<String> {
+        let end = RULES.len() - 1;
+        offered_at(end, typed).into_iter().map(|(_, l)| l).collect()
+    }
+
+    #[test]
+    fn a_rulebook_offers_what_its_grammar_takes_at_the_cursor() {
+        let statements = ["category", "clause", "contractor", "role", "section"];
+        assert_eq!(labels("  "), ["allow", "purpose"]);
+        assert_eq!(labels("  al"), ["allow", "purpose"]);
+        assert_eq!(labels("}\n"), statements);
+        let roles = ["他機関", "委託先", "組合", "経路"];
+        assert_eq!(labels("  allow "), roles);
+        assert_eq!(labels("  allow 組合 -> 他"), roles);
+        assert_eq!(
+            labels("  allow 組合 -> 他機関 : "),
+            ["個人情報", "課税情報"]
+        );
+        assert_eq!(
+            labels("  allow 組合 -> 他機関 : 個人情報, "),
+            ["個人情報", "課税情報"]
+        );
+        // The section's own purposes first; carriers first after `via`.
+        let purposes = offered("  allow 組合 -> 他機関 : 個人情報 for ");
+        assert_eq!(purposes[0], ("0".to_string(), "照会".to_string()));
+        assert_eq!(purposes[1], ("1".to_string(), "認定".to_string()));
+        let via = offered("  allow 組合 -> 他機関 : 個人情報 for 照会 via ");
+        assert_eq!(via[0], ("0".to_string(), "経路".to_string()));
+        assert_eq!(via.len(), 4);
+        // A statement that may end on a line before: a new one starts.
+        assert_eq!(
+            labels("  allow 組合 -> 他機関 : 個人情報\n  "),
+            ["allow", "purpose"]
+        );
+        assert_eq!(
+            labels("  allow 組合 -> 他機関 : 個人情報,\n  "),
+            ["個人情報", "課税情報"]
+        );
+        // New names, titles, labels and comments: nothing.
+        assert!(labels("  purpose ").is_empty());
+        assert!(labels("  purpose 新 \"").is_empty());
+        assert!(labels("  # allow ").is_empty());
+        assert_eq!(labels("  purpose 新 in "), ["照会", "認定"]);
+        assert_eq!(labels("  purpose 照会 in "), ["認定"], "not itself");
+        // Outside the sections, after the last statement.
+        assert_eq!(outside(""), statements);
+        assert_eq!(outside("role 新 contractor in "), roles);
+        assert_eq!(
+            outside("category 新 mynumber in "),
+            ["個人情報", "課税情報"]
+        );
+        let row_role = offered_at(RULES.len() - 1, "contractor role ");
+        assert_eq!(row_role[0], ("0".to_string(), "委託先".to_string()));
+        assert_eq!(row_role.len(), 4);
+        assert_eq!(outside("contractor role 委託先 for "), ["照会", "認定"]);
+        assert_eq!(outside("contractor \"株"), ["\"株式会社 \\\"甲\\\"\""]);
+        assert!(outside("clause ").is_empty());
+        assert!(outside("section ").is_empty());
+    }
+
+    /// Completion at every place of a rulebook, whole or broken (a brace,
+    /// a quote or a line cut away), answers without a panic, and at a
+    /// statement's start in a section offers what a section holds.
+    #[test]
+    fn a_rulebook_completes_anywhere_whole_or_broken() {
+        let rules = RULES.replace('@', "");
+        let kenpo = crate::session::BUILTIN_RULEBOOKS[0].1;
+        let broken = [
+            rules.clone(),
+            rules.replacen('{', "", 1),
+            rules.replacen('}', "", 1),
+            rules.replacen('"', "", 1),
+            rules.replacen("他機関 -> ", "", 1),
+            kenpo.to_string(),
+        ];
+        for text in broken {
+            let doc =
+                Document::analyse(Path::new("/nowhere/r.myna"), text.clone(), Encoding::Utf16);
+            for (at, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                let _ = items(&doc, at, Lang::Ja);
+            }
+        }
+        let kenpo_doc =
+            Document::analyse(Path::new("/nowhere/k.myna"), kenpo.into(), Encoding::Utf16);
+        let at = kenpo.find("  purpose 保険給付").unwrap_or_default();
+        let labels: Vec<String> = (items(&kenpo_doc, at + 2, Lang::En).into_iter())
+            .map(|i| i.label)
+            .collect();
+        assert_eq!(labels, ["purpose", "allow"]);
     }
 
     #[test]

@@ -795,6 +795,44 @@ impl Server<'_> {
             .ok_or((ErrorCode::InvalidParams, format!("{uri} is not open")))
     }
 
+    /// The edits of a rename at byte `at` of the rulebook `uri` (analysed
+    /// as `doc`, its names `index`), by document: the rulebook's own
+    /// ([`navigate::rename_in_rulebook`]), and those of each open design
+    /// bound to this rulebook that writes the name
+    /// ([`navigate::follow_rulebook_rename`]), so that no design is left
+    /// naming what the rulebook no longer declares. Designs not open are
+    /// not searched: the server knows only what the client has opened.
+    fn rename_in_rulebook(
+        &self,
+        uri: &Url,
+        (doc, index): (&Document, &rulebook::Index),
+        at: usize,
+        new_name: &str,
+    ) -> Result<std::collections::BTreeMap<Url, Vec<TextEdit>>, navigate::Refusal> {
+        let Some(rulebook::At::Name(n)) = index.at(at) else {
+            return Err(navigate::Refusal::NotARulebookName);
+        };
+        let edits = navigate::rename_in_rulebook(doc, index, n, new_name)?;
+        let mut changes = std::collections::BTreeMap::new();
+        let written = edits.first().map(|(_, w)| w.clone());
+        changes.insert(uri.clone(), navigate::edits(doc, &edits));
+        let (Some(path), Some(written)) = (file_path(uri), written) else {
+            return Ok(changes);
+        };
+        let key = analysis::canonical(&path);
+        for (design_uri, design) in &self.docs {
+            if design.is_rulebook() {
+                continue;
+            }
+            let followed =
+                navigate::follow_rulebook_rename(design, &key, (n.kind, &n.key), &written);
+            if !followed.is_empty() {
+                changes.insert(design_uri.clone(), navigate::edits(design, &followed));
+            }
+        }
+        Ok(changes)
+    }
+
     fn request(&mut self, req: Request) -> Result<Answer, Failure> {
         let json = Answer::of;
         let lang = self.lang;
@@ -890,7 +928,9 @@ impl Server<'_> {
                     // error, shown to the user; a new name that no design
                     // can hold is the request's parameters at fault.
                     let code = match why {
-                        navigate::Refusal::NotRenamable => ErrorCode::InvalidRequest,
+                        navigate::Refusal::NotRenamable | navigate::Refusal::NotARulebookName => {
+                            ErrorCode::InvalidRequest
+                        }
                         navigate::Refusal::Empty | navigate::Refusal::Control(_) => {
                             ErrorCode::InvalidParams
                         }
@@ -898,6 +938,12 @@ impl Server<'_> {
                     };
                     (code, why.text().get(lang).to_string())
                 };
+                if let Some(index) = doc.rulebook_names() {
+                    let changes = self
+                        .rename_in_rulebook(&uri, (doc, index), at, &p.new_name)
+                        .map_err(refused)?;
+                    return Ok(json(&Changes { changes }));
+                }
                 let o = doc.at(at).ok_or(navigate::Refusal::NotRenamable);
                 let edits = o
                     .and_then(|o| navigate::rename(doc, o.target, &p.new_name))
@@ -910,13 +956,21 @@ impl Server<'_> {
                 let p: TextDocumentPositionParams = params(req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let at = doc.lines.offset(doc.text(), p.position);
-                let o = doc.at(at).ok_or(navigate::Refusal::NotRenamable);
-                let o = o
-                    .and_then(|o| navigate::renamable(o.target).map(|()| o))
+                let span = match doc.rulebook_names() {
+                    Some(index) => match index.at(at) {
+                        Some(rulebook::At::Name(n)) => Ok(n.span),
+                        _ => Err(navigate::Refusal::NotARulebookName),
+                    },
+                    None => doc
+                        .at(at)
+                        .ok_or(navigate::Refusal::NotRenamable)
+                        .and_then(|o| navigate::renamable(o.target).map(|()| o.span)),
+                };
+                let span = span
                     .map_err(|why| (ErrorCode::InvalidRequest, why.text().get(lang).to_string()))?;
                 let range = doc
                     .lines
-                    .range(doc.text(), o.span.start as usize, o.span.end as usize);
+                    .range(doc.text(), span.start as usize, span.end as usize);
                 Ok(json(&PrepareRenameResponse::Range(range)))
             }
             request::DocumentSymbolRequest::METHOD => {
@@ -965,6 +1019,15 @@ impl Server<'_> {
             )),
         }
     }
+}
+
+/// A `WorkspaceEdit` of `changes` only, its documents in order (the
+/// `HashMap` of `lsp_types` would write them in any order: an answer is
+/// the same for the same request).
+#[derive(serde::Serialize)]
+struct Changes {
+    /// The edits of each document, by URI.
+    changes: std::collections::BTreeMap<Url, Vec<TextEdit>>,
 }
 
 /// A request's result, written as JSON straight from its values (never

@@ -1,7 +1,9 @@
 //! A rulebook open in the editor: its outline (the header, roles,
 //! categories, sections with their purposes and rules, the register,
 //! clauses), the definition and references of its own names (roles,
-//! categories, purposes, clauses), and hover on them and on a rule.
+//! categories, purposes, clauses), hover on them and on a rule, and what
+//! completion ([`super::completion`]) and rename ([`super::navigate`])
+//! read of it: the names it declares, and where a statement starts.
 //!
 //! Read from the rulebook's syntax tree, not its resolved model: the names
 //! are the rulebook's own, so a name is found by its kind and its key
@@ -12,6 +14,7 @@
 use super::analysis::Document;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, Ident, Registrant, RoleFlag, Stmt};
+use crate::syntax::spelling::Name;
 use crate::text::{Lang, Text};
 use lsp_types::{DocumentSymbol, SymbolKind};
 
@@ -33,6 +36,8 @@ pub enum Kind {
 pub struct Written {
     /// Where it is written.
     pub span: Span,
+    /// The name as written (a string's content, without its quotes).
+    pub name: Name,
     /// What it names.
     pub kind: Kind,
     /// Its key, as names compare.
@@ -67,6 +72,7 @@ impl Index {
         let mut put = |ident: &Ident, kind: Kind, declaration: bool| {
             names.push(Written {
                 span: ident.span,
+                name: ident.text,
                 kind,
                 key: crate::names::key(&ident.text),
                 declaration,
@@ -159,108 +165,103 @@ impl Index {
 
     /// The hover text (Markdown) of what is at a place.
     pub fn hover(&self, at: At<'_>, src: &str, lang: Lang) -> Option<String> {
-        let t = |en: &str, ja: &str| Text::new(en, ja).get(lang).to_string();
-        let section_text = |s: &ast::SectionDecl| {
-            let mut out = format!("{} {}", t("section", "セクション"), s.id.text);
-            if let Some(title) = &s.title {
-                out.push_str(&format!(" — {}", title.text));
-            }
-            if s.mynumber.is_some() {
-                out.push_str(&format!(
-                    "\n\n{}",
-                    t(
-                        "`mynumber`: its rules may allow 特定個人情報 (My Number data)",
-                        "`mynumber`: この規則は特定個人情報を扱えます"
-                    )
-                ));
-            }
-            if let Some(b) = &s.basis {
-                out.push_str(&format!("\n\n{}: {}", t("basis", "根拠"), b.text));
-            }
-            out
-        };
         let rule = match at {
             At::Rule(a, s) => {
                 let written = folded(src.get(a.span.start as usize..a.span.end as usize)?);
                 return Some(format!(
                     "**{}** `{written}`\n\n{}",
-                    t("rule", "規則"),
-                    section_text(s)
+                    said("rule", "規則", lang),
+                    section_text(s, lang)
                 ));
             }
             At::Name(n) => n,
         };
-        let label = |l: &Option<Ident>| {
-            l.as_ref()
-                .map(|l| format!(" — {}", l.text))
-                .unwrap_or_default()
-        };
-        let parent = |p: &Option<Ident>| {
-            p.as_ref()
-                .map(|p| format!("\n\n{} `{}`", t("in", "上位:"), p.text))
-                .unwrap_or_default()
-        };
         let decl = self.definition(rule)?;
-        let same = |i: &Ident| i.span == decl.span;
-        for stmt in self.tree.stmts.iter() {
-            match (stmt, decl.kind) {
-                (Stmt::Role(r), Kind::Role) if same(&r.name) => {
-                    let kind = match r.flag.map(|(f, _)| f) {
-                        None => crate::model::RoleKind::Party,
-                        Some(RoleFlag::SelfOrg) => crate::model::RoleKind::SelfOrg,
-                        Some(RoleFlag::Carrier) => crate::model::RoleKind::Carrier,
-                        Some(RoleFlag::Subject) => crate::model::RoleKind::Subject,
-                        Some(RoleFlag::Contractor) => crate::model::RoleKind::Contractor,
-                    };
-                    return Some(format!(
-                        "**{}** `{}`{}\n\n{}{}",
-                        t("role", "役割"),
-                        r.name.text,
-                        label(&r.label),
-                        super::hover::kind_text(kind, lang),
-                        parent(&r.parent)
-                    ));
-                }
-                (Stmt::Category(c), Kind::Category) if same(&c.name) => {
-                    let mynumber = if c.mynumber.is_some() {
-                        format!("\n\n{}", t("特定個人情報 (My Number data)", "特定個人情報"))
-                    } else {
-                        String::new()
-                    };
-                    return Some(format!(
-                        "**{}** `{}`{}{mynumber}{}",
-                        t("category", "カテゴリ"),
-                        c.name.text,
-                        label(&c.label),
-                        parent(&c.parent)
-                    ));
-                }
-                (Stmt::Section(s), Kind::Purpose) => {
-                    if let Some(p) = s.purposes.iter().find(|p| same(&p.name)) {
-                        let wording = (p.label.as_ref())
-                            .map(|l| format!("\n\n「{}」", l.text))
-                            .unwrap_or_default();
-                        return Some(format!(
-                            "**{}** `{}`{wording}{}\n\n{}",
-                            t("purpose", "利用目的"),
-                            p.name.text,
-                            parent(&p.parent),
-                            section_text(s)
-                        ));
-                    }
-                }
-                (Stmt::Clause(c), Kind::Clause) if same(&c.name) => {
-                    return Some(format!(
-                        "**{}** `{}`{}",
-                        t("clause", "契約事項"),
-                        c.name.text,
-                        label(&c.label)
-                    ));
-                }
-                _ => {}
-            }
+        self.declarations_of(decl.kind)
+            .find(|d| d.name.span == decl.span)
+            .map(|d| d.text(lang))
+    }
+
+    /// The names of `kind` the rulebook declares, in the order written,
+    /// each once: a name declared twice is its first declaration, the one
+    /// the resolver keeps (MN011 for the other).
+    pub fn declared(&self, kind: Kind) -> Vec<Declared<'_>> {
+        let mut seen = std::collections::HashSet::new();
+        self.declarations_of(kind)
+            .filter(|d| seen.insert(crate::names::key(&d.name.text)))
+            .collect()
+    }
+
+    /// Every declaration of `kind`, in the order written.
+    fn declarations_of(&self, kind: Kind) -> impl Iterator<Item = Declared<'_>> {
+        self.tree.stmts.iter().flat_map(move |stmt| {
+            let found: Vec<Declared<'_>> = match (stmt, kind) {
+                (Stmt::Role(r), Kind::Role) => vec![Declared {
+                    name: &r.name,
+                    of: Of::Role(r),
+                }],
+                (Stmt::Category(c), Kind::Category) => vec![Declared {
+                    name: &c.name,
+                    of: Of::Category(c),
+                }],
+                (Stmt::Section(s), Kind::Purpose) => (s.purposes.iter())
+                    .map(|p| Declared {
+                        name: &p.name,
+                        of: Of::Purpose(p, s),
+                    })
+                    .collect(),
+                (Stmt::Clause(c), Kind::Clause) => vec![Declared {
+                    name: &c.name,
+                    of: Of::Clause(c),
+                }],
+                _ => Vec::new(),
+            };
+            found
+        })
+    }
+
+    /// Every declaration of a name, by position: those a new name must
+    /// not take.
+    pub fn declarations(&self) -> impl Iterator<Item = &Written> {
+        self.names.iter().filter(|n| n.declaration)
+    }
+
+    /// The legal names of the register's rows, each once, in the order
+    /// written.
+    pub fn legal_names(&self) -> Vec<&str> {
+        let mut seen = std::collections::HashSet::new();
+        (self.tree.stmts.iter())
+            .filter_map(|s| match s {
+                Stmt::Contractor(c) => match &c.registrant {
+                    Registrant::Name(n) => Some(&*n.text),
+                    Registrant::Role(_) => None,
+                },
+                _ => None,
+            })
+            .filter(|n| seen.insert(*n))
+            .collect()
+    }
+
+    /// Where to read from to know the statement at byte `offset`: the start
+    /// of the last top-level statement that starts at or before it (0 when
+    /// none does), and that statement when it is a section. A statement
+    /// being typed does not parse, so the one the cursor is in may start
+    /// later than this; read from here, the tokens up to the cursor say
+    /// (the parser resynchronises at a statement's keyword, so a statement
+    /// the tree holds starts at one, never inside a string or a comment).
+    pub fn statement_before(&self, offset: usize) -> (usize, Option<&ast::SectionDecl>) {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        let last = self
+            .tree
+            .stmts
+            .iter()
+            .rev()
+            .find(|s| s.span().start <= offset);
+        match last {
+            Some(Stmt::Section(s)) => (s.span.start as usize, Some(s)),
+            Some(s) => (s.span().start as usize, None),
+            None => (0, None),
         }
-        None
     }
 
     /// The outline: the statements in the order written, a section with
@@ -402,6 +403,152 @@ impl Index {
         }
         out
     }
+}
+
+/// A name the rulebook declares, with its declaration.
+#[derive(Clone, Copy, Debug)]
+pub struct Declared<'a> {
+    /// The name as declared.
+    pub name: &'a Ident,
+    /// What declares it.
+    pub of: Of<'a>,
+}
+
+/// The declaration of a name.
+#[derive(Clone, Copy, Debug)]
+pub enum Of<'a> {
+    /// `role`.
+    Role(&'a ast::RoleDecl),
+    /// `category`.
+    Category(&'a ast::CategoryDecl),
+    /// `purpose`, in its section.
+    Purpose(&'a ast::PurposeDecl, &'a ast::SectionDecl),
+    /// `clause`.
+    Clause(&'a ast::ClauseDecl),
+}
+
+impl Declared<'_> {
+    /// Its label, if it has one.
+    pub fn label(&self) -> Option<&str> {
+        let label = match self.of {
+            Of::Role(r) => &r.label,
+            Of::Category(c) => &c.label,
+            Of::Purpose(p, _) => &p.label,
+            Of::Clause(c) => &c.label,
+        };
+        label.as_ref().map(|l| &*l.text)
+    }
+
+    /// Its role flag, for a role that has one.
+    pub fn flag(&self) -> Option<RoleFlag> {
+        match self.of {
+            Of::Role(r) => r.flag.map(|(f, _)| f),
+            _ => None,
+        }
+    }
+
+    /// The section a purpose is declared in.
+    pub fn section(&self) -> Option<&ast::SectionDecl> {
+        match self.of {
+            Of::Purpose(_, s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// What it is (Markdown): the hover text of the name, and the
+    /// documentation completion gives it.
+    pub fn text(&self, lang: Lang) -> String {
+        let t = |en: &str, ja: &str| said(en, ja, lang);
+        let label = |l: &Option<Ident>| {
+            l.as_ref()
+                .map(|l| format!(" — {}", l.text))
+                .unwrap_or_default()
+        };
+        let parent = |p: &Option<Ident>| {
+            p.as_ref()
+                .map(|p| format!("\n\n{} `{}`", t("in", "上位:"), p.text))
+                .unwrap_or_default()
+        };
+        match self.of {
+            Of::Role(r) => {
+                let kind = match r.flag.map(|(f, _)| f) {
+                    None => crate::model::RoleKind::Party,
+                    Some(RoleFlag::SelfOrg) => crate::model::RoleKind::SelfOrg,
+                    Some(RoleFlag::Carrier) => crate::model::RoleKind::Carrier,
+                    Some(RoleFlag::Subject) => crate::model::RoleKind::Subject,
+                    Some(RoleFlag::Contractor) => crate::model::RoleKind::Contractor,
+                };
+                format!(
+                    "**{}** `{}`{}\n\n{}{}",
+                    t("role", "役割"),
+                    r.name.text,
+                    label(&r.label),
+                    super::hover::kind_text(kind, lang),
+                    parent(&r.parent)
+                )
+            }
+            Of::Category(c) => {
+                let mynumber = if c.mynumber.is_some() {
+                    format!("\n\n{}", t("特定個人情報 (My Number data)", "特定個人情報"))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "**{}** `{}`{}{mynumber}{}",
+                    t("category", "カテゴリ"),
+                    c.name.text,
+                    label(&c.label),
+                    parent(&c.parent)
+                )
+            }
+            Of::Purpose(p, s) => {
+                let wording = (p.label.as_ref())
+                    .map(|l| format!("\n\n「{}」", l.text))
+                    .unwrap_or_default();
+                format!(
+                    "**{}** `{}`{wording}{}\n\n{}",
+                    t("purpose", "利用目的"),
+                    p.name.text,
+                    parent(&p.parent),
+                    section_text(s, lang)
+                )
+            }
+            Of::Clause(c) => format!(
+                "**{}** `{}`{}",
+                t("clause", "契約事項"),
+                c.name.text,
+                label(&c.label)
+            ),
+        }
+    }
+}
+
+/// `en` or `ja`, as `lang` says.
+fn said(en: &str, ja: &str, lang: Lang) -> String {
+    Text::new(en, ja).get(lang).to_string()
+}
+
+/// A section as hover shows it: its id and title, whether it is a
+/// `mynumber` one, and its basis.
+fn section_text(s: &ast::SectionDecl, lang: Lang) -> String {
+    let t = |en: &str, ja: &str| said(en, ja, lang);
+    let mut out = format!("{} {}", t("section", "セクション"), s.id.text);
+    if let Some(title) = &s.title {
+        out.push_str(&format!(" — {}", title.text));
+    }
+    if s.mynumber.is_some() {
+        out.push_str(&format!(
+            "\n\n{}",
+            t(
+                "`mynumber`: its rules may allow 特定個人情報 (My Number data)",
+                "`mynumber`: この規則は特定個人情報を扱えます"
+            )
+        ));
+    }
+    if let Some(b) = &s.basis {
+        out.push_str(&format!("\n\n{}: {}", t("basis", "根拠"), b.text));
+    }
+    out
 }
 
 /// A statement as written, its white space (line breaks and the
