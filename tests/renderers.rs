@@ -31,7 +31,9 @@ const DIRECTIVE: &str = "%%{init: {'theme':'dark','themeCSS':'.flowchart-link{di
 /// with their roles (the built-in rulebook's): Mermaid's directive and
 /// entity codes, markup, quotes, `#` and `;`, backticks, the `style …:…#…;`
 /// Mermaid cuts a `;` from, its icon (`fa:fa-…`) and KaTeX (`$$…$$`)
-/// syntax, Graphviz's entities and `\N` / `\G`, full-width and Japanese.
+/// syntax, the characters it stands in for `&#`, `&` and `;` while it
+/// parses (`ﬂ°°`, `ﬂ°`, `¶ß`, read back in the SVG it made), Graphviz's
+/// entities and `\N` / `\G`, full-width and Japanese.
 fn hostile_actors() -> Vec<(String, &'static str)> {
     vec![
         (format!("基幹{DIRECTIVE}"), "組合"),
@@ -41,7 +43,7 @@ fn hostile_actors() -> Vec<(String, &'static str)> {
         ("分析style:x#f00;".into(), "組合"),
         ("fa:fa-car $$x^2$$ 数式".into(), "組合"),
         ("年金機構&amp;B &lt;i&gt; \\N \\G &#60;".into(), "他機関"),
-        ("加入者".into(), "本人"),
+        ("加入者ﬂ°°60¶ß Aﬂ°lt¶ßB ¶ß °C Straße".into(), "本人"),
     ]
 }
 
@@ -52,7 +54,7 @@ const LABEL: &str = "住所地の<b>市町村</b> & \"q\" &lt;";
 /// The data items of [`hostile_design`]: one of 特定個人情報, one not.
 const MYNUMBER_ITEM: &str = "課税%%{init: {'theme':'forest'}}%%";
 /// The item of [`hostile_design`] that is not 特定個人情報.
-const ITEM: &str = "資格 `a` #x; <b>b</b> ；全角";
+const ITEM: &str = "資格 `a` #x; <b>b</b> ；全角 ﬂ°°62¶ß";
 
 /// A name as a quoted `.myna` string.
 fn quoted(name: &str) -> String {

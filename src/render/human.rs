@@ -6,12 +6,17 @@
 //! terminal or a CI log.
 //!
 //! codespan also counts the columns under a line one character at a time
-//! (`UnicodeWidthChar`), where a terminal draws an emoji presentation
-//! sequence (`☎` U+260E then VS16, U+FE0F) two columns wide, as
-//! `UnicodeWidthStr` counts it: the carets after one would stand a
-//! column to the left. Such a VS16 is given to codespan as a stand-in one
-//! column wide (`WIDENING_STAND_IN`), which the writer turns back into
-//! U+FE0F as it is written (`Selectors`).
+//! (`UnicodeWidthChar`), where a terminal draws an emoji sequence as one
+//! picture, as `UnicodeWidthStr` counts it: an emoji presentation sequence
+//! (`☎` U+260E then VS16, U+FE0F) two columns wide, `👍🏽` (a skin-tone
+//! modifier after an emoji) two where codespan counts four, `⌚︎` (VS15)
+//! one where it counts two. The carets after one would stand a column or
+//! two off. The characters of such a sequence are given to codespan as
+//! stand-ins counted as the terminal draws them, in as many bytes
+//! (`stand_ins`: U+FFF9 for such a VS16), which the writer turns back
+//! into the characters as it writes them (`StandIns`).
+
+mod stand_ins;
 
 use super::Report;
 use super::chunked::write_ordered;
@@ -25,15 +30,16 @@ use codespan_reporting::term::{
     self,
     termcolor::{Ansi, NoColor},
 };
+use stand_ins::{Restorer, may_stand_in, with_stand_ins};
 use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 
 /// The files as the human format shows them: a file whose text holds a
 /// character that [`crate::escape::needs_escape`] is replaced by its
-/// escaped copy, and one whose text holds a VS16 that widens the emoji
-/// before it by a copy with [`WIDENING_STAND_IN`] there; the others are
-/// shown as they are (and not copied).
+/// escaped copy, and one whose text holds an emoji sequence codespan
+/// would count in other columns than a terminal draws by a copy with
+/// [`stand_ins`] there; the others are shown as they are (and not copied).
 struct Shown<'a> {
     sources: &'a SourceMap,
     redrawn: Vec<Option<Redrawn>>,
@@ -42,70 +48,27 @@ struct Shown<'a> {
 /// A file as it is given to codespan, when that is not its text.
 struct Redrawn {
     /// Where its escapes moved each offset; none when nothing was escaped
-    /// (a stand-in takes the bytes of the VS16 it stands for, so it moves
-    /// nothing).
+    /// (a stand-in takes the bytes of the character it stands for, so it
+    /// moves nothing).
     escapes: Option<EscapedSource>,
     /// The text given to codespan.
     file: SourceFile,
-    /// Whether the text holds a [`WIDENING_STAND_IN`], which the writer
-    /// must turn back into U+FE0F.
-    widened: bool,
-}
-
-/// What codespan is given for a VS16 that makes the character before it
-/// two columns wide: a character it counts one column wide, so that the
-/// carets after the emoji are as far right as the terminal draws it. It
-/// never reaches the output ([`Selectors`] writes U+FE0F for it). It is
-/// one that [`crate::escape::needs_escape`], so one written in a design
-/// is escaped before this is put in (and one in a message never gets to
-/// the writer unescaped): every one the writer sees is a stand-in. And
-/// it takes three bytes, as U+FE0F does, so no offset moves.
-const WIDENING_STAND_IN: char = '\u{fff9}';
-
-/// The offsets of the VS16s of `text` that make the character before
-/// them wider than it is alone (`☎` U+260E: one column; `☎️`: two, an
-/// emoji presentation sequence), as `unicode-width` measures a string:
-/// those for which codespan, measuring each character alone, would count
-/// a column too few.
-fn widening_selectors(text: &str) -> impl Iterator<Item = usize> + '_ {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    const VS16: &str = "\u{fe0f}";
-    // A match starts with 0xEF, a lead byte: always a character boundary.
-    memchr::memmem::find_iter(text.as_bytes(), VS16.as_bytes()).filter(move |&at| {
-        let Some(base) = text.get(..at).and_then(|before| before.chars().next_back()) else {
-            return false;
-        };
-        let pair = format!("{base}{VS16}");
-        pair.width() > base.width().unwrap_or(0)
-    })
-}
-
-/// `text` with each VS16 that [`widening_selectors`] finds written as
-/// [`WIDENING_STAND_IN`], or None when it has none.
-fn with_stand_ins(text: &str) -> Option<String> {
-    let mut at = widening_selectors(text).peekable();
-    at.peek()?;
-    let mut out = String::with_capacity(text.len());
-    let mut from = 0;
-    for i in at {
-        out.push_str(text.get(from..i).unwrap_or_default());
-        out.push(WIDENING_STAND_IN);
-        from = i + '\u{fe0f}'.len_utf8();
-    }
-    out.push_str(text.get(from..).unwrap_or_default());
-    Some(out)
+    /// Whether the text holds stand-ins, which the writer must turn back
+    /// into the characters they stand for.
+    stood_in: bool,
 }
 
 impl<'a> Shown<'a> {
     /// Escapes the files whose lines `config` draws (those of the
     /// diagnostics' spans, clipped as they are drawn) hold a character to
-    /// escape, and puts stand-ins for the VS16s that widen an emoji in
-    /// them. The lines are looked through, not the whole file (a
-    /// million-flow design is 110 MB, the lines of a hundred findings a
-    /// few kilobytes), until they come to the file's size; then the
-    /// file is. A file is redrawn whole or not at all, so an escaped
-    /// line elsewhere in it changes nothing drawn: escaping never adds or
-    /// removes a line feed.
+    /// escape, and puts stand-ins for the emoji sequences codespan would
+    /// count in other columns than a terminal draws in them. The lines are
+    /// looked through, not the whole file (a million-flow design is 110
+    /// MB, the lines of a hundred findings a few kilobytes), until they
+    /// come to the file's size; then the file is. A file is redrawn whole
+    /// or not at all, so an escaped line elsewhere in it changes nothing
+    /// drawn: escaping never adds or removes a line feed, nor does a
+    /// stand-in.
     fn new(report: &Report<'a>, config: &term::Config) -> Shown<'a> {
         let count = report.sources.iter().count();
         let mut redrawn: Vec<Option<Redrawn>> = (0..count).map(|_| None).collect();
@@ -127,24 +90,24 @@ impl<'a> Shown<'a> {
             looked[i] += lines.len();
             whole[i] = looked[i] > f.text.len()
                 || EscapedSource::would_change(lines)
-                || widening_selectors(lines).next().is_some();
+                || stand_ins::stand_ins(lines).next().is_some();
         }
         for (i, _) in whole.iter().enumerate().filter(|(_, w)| **w) {
             let text = &report.sources.get(FileId(i as u32)).text;
             let mut escapes = EscapedSource::of(text);
             // The shown file holds the text; the escape keeps its shifts.
             let escaped_text = escapes.as_mut().map(|e| std::mem::take(&mut e.text));
-            // The stand-ins go into the escaped text: a VS16 is never
-            // escaped, and a stand-in written in the design is.
-            let stood_in = with_stand_ins(escaped_text.as_deref().unwrap_or(text));
-            let widened = stood_in.is_some();
-            let Some(shown) = stood_in.or(escaped_text) else {
+            // The stand-ins go into the escaped text: what they stand for
+            // is never escaped, and a stand-in written in the design is.
+            let with = with_stand_ins(escaped_text.as_deref().unwrap_or(text));
+            let stood_in = with.is_some();
+            let Some(shown) = with.or(escaped_text) else {
                 continue;
             };
             redrawn[i] = Some(Redrawn {
                 escapes,
                 file: SourceFile::new(String::new(), shown),
-                widened,
+                stood_in,
             });
         }
         Shown {
@@ -175,9 +138,9 @@ impl<'a> Shown<'a> {
         }
     }
 
-    /// Does the text shown for a file hold a [`WIDENING_STAND_IN`]?
-    fn widened(&self, id: FileId) -> bool {
-        matches!(self.redrawn.get(id.0 as usize), Some(Some(r)) if r.widened)
+    /// Does the text shown for a file hold stand-ins?
+    fn stood_in(&self, id: FileId) -> bool {
+        matches!(self.redrawn.get(id.0 as usize), Some(Some(r)) if r.stood_in)
     }
 }
 
@@ -307,15 +270,21 @@ pub fn write<W: Write + ?Sized>(
             let f = report.sources.get(s.file);
             f.line_range(f.line_index(s.start as usize)).len() > MAX_SNIPPET_LINE
         });
-        let widened = spans().any(|s| shown.widened(s.file));
+        let stood_in = spans().any(|s| shown.stood_in(s.file));
         // Spans always point into files of the map, so this cannot fail;
         // if it ever did, the JSON format still carries the finding.
         let config = if long { &short } else { &config };
         let emit = |w: &mut dyn term::WriteStyle| {
             // Another writer only where a stand-in may pass: each is one
             // more call a character.
-            let _ = match widened {
-                true => term::emit_to_write_style(&mut Selectors { inner: w }, config, &shown, &cs),
+            let _ = match stood_in {
+                true => {
+                    let mut w = StandIns {
+                        inner: w,
+                        restorer: Restorer::default(),
+                    };
+                    term::emit_to_write_style(&mut w, config, &shown, &cs)
+                }
                 false => term::emit_to_write_style(w, config, &shown, &cs),
             };
         };
@@ -454,30 +423,40 @@ impl<W: term::WriteStyle> term::WriteStyle for Localized<'_, W> {
     styles_as_inner!();
 }
 
-/// A codespan writer that writes U+FE0F for each [`WIDENING_STAND_IN`]
-/// in what it is given: codespan writes a line of the source a character
-/// at a time, so a stand-in never comes in two pieces.
-struct Selectors<'a, W: ?Sized> {
+/// A codespan writer that writes the character each stand-in in what it
+/// is given stands for ([`Restorer`]): codespan writes a line of the
+/// source a character at a time.
+struct StandIns<'a, W: ?Sized> {
     inner: &'a mut W,
+    restorer: Restorer,
 }
 
-impl<W: term::WriteStyle + ?Sized> std::io::Write for Selectors<'_, W> {
+impl<W: term::WriteStyle + ?Sized> std::io::Write for StandIns<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut stand_in = [0u8; 4];
-        let stand_in = WIDENING_STAND_IN.encode_utf8(&mut stand_in).as_bytes();
-        if memchr::memmem::find(buf, stand_in).is_none() {
+        if !self.restorer.pending() && !buf.iter().any(|&b| may_stand_in(b)) {
             return self.inner.write(buf);
         }
-        let mut vs16 = [0u8; 4];
-        let vs16 = '\u{fe0f}'.encode_utf8(&mut vs16).as_bytes();
+        // codespan writes text: this cannot fail, and bytes that are not
+        // text hold no stand-in.
+        let Ok(text) = std::str::from_utf8(buf) else {
+            return self.inner.write(buf);
+        };
         let mut from = 0;
-        for at in memchr::memmem::find_iter(buf, stand_in) {
+        for (at, c) in text.char_indices() {
+            let restored = self.restorer.restore(c);
+            if restored == Some(c) {
+                continue;
+            }
             self.inner
-                .write_all(buf.get(from..at).unwrap_or_default())?;
-            self.inner.write_all(vs16)?;
-            from = at + stand_in.len();
+                .write_all(text.get(from..at).unwrap_or_default().as_bytes())?;
+            if let Some(r) = restored {
+                self.inner
+                    .write_all(r.encode_utf8(&mut [0; 4]).as_bytes())?;
+            }
+            from = at + c.len_utf8();
         }
-        self.inner.write_all(buf.get(from..).unwrap_or_default())?;
+        self.inner
+            .write_all(text.get(from..).unwrap_or_default().as_bytes())?;
         Ok(buf.len())
     }
 
@@ -486,7 +465,7 @@ impl<W: term::WriteStyle + ?Sized> std::io::Write for Selectors<'_, W> {
     }
 }
 
-impl<W: term::WriteStyle + ?Sized> term::WriteStyle for Selectors<'_, W> {
+impl<W: term::WriteStyle + ?Sized> term::WriteStyle for StandIns<'_, W> {
     fn set_header(&mut self, severity: CsSeverity) -> std::io::Result<()> {
         self.inner.set_header(severity)
     }
@@ -533,49 +512,45 @@ mod tests {
         }
     }
 
-    /// The stand-in for a widening VS16 is counted one column wide, is
-    /// escaped wherever a design or a message holds it, and takes the
-    /// bytes of U+FE0F.
-    #[test]
-    fn the_stand_in_for_a_vs16_is_one_column_escaped_and_as_long() {
-        use unicode_width::UnicodeWidthChar;
-        assert_eq!(WIDENING_STAND_IN.width(), Some(1));
-        assert!(crate::escape::needs_escape(WIDENING_STAND_IN));
-        assert_eq!(WIDENING_STAND_IN.len_utf8(), '\u{fe0f}'.len_utf8());
-        // Widens: a text-default emoji, a keycap's digit. Does not: an
-        // emoji already two columns wide, a letter, a selector alone.
-        let found = |s: &str| widening_selectors(s).collect::<Vec<_>>();
-        assert_eq!(found("☎\u{fe0f}窓口"), [3]);
-        assert_eq!(found("\"1\u{fe0f}\u{20e3}番\""), [2]);
-        assert_eq!(found("📦\u{fe0f} a\u{fe0f} \u{fe0f}"), Vec::<usize>::new());
-        assert_eq!(with_stand_ins("x"), None);
-        assert_eq!(
-            with_stand_ins("☎\u{fe0f}☎\u{fe0f}").as_deref(),
-            Some("☎\u{fff9}☎\u{fff9}")
-        );
-    }
-
     /// The carets under a line stand under the token they mark, counted
     /// in the columns a terminal draws (`UnicodeWidthStr`: an emoji
-    /// presentation sequence two columns, a full-width letter two, a
-    /// keycap two) after a VS16 emoji, a keycap and full-width letters;
-    /// the line is drawn with its VS16s, and the header's column is still
-    /// counted in characters.
+    /// sequence two columns, a full-width letter two, an emoji with VS15
+    /// one), after an emoji with VS16, a keycap, an emoji with a skin-tone
+    /// modifier (after a wide and after a narrow base), an emoji with VS15
+    /// (text-default or not), a flag, a ZWJ sequence (escaped) and
+    /// full-width letters, and under such sequences; the line is drawn with
+    /// the characters written, none of the stand-ins (one written in a
+    /// comment is escaped), and the header's column is still counted in
+    /// characters.
     #[test]
-    fn carets_stand_under_the_token_after_an_emoji_with_vs16() {
+    fn carets_stand_under_the_token_after_an_emoji_sequence() {
         use unicode_width::UnicodeWidthStr;
-        let text = "use \"kenpo\"\n\
-                    actor ☎\u{fe0f}窓口 : 組合\n\
-                    actor \"1\u{fe0f}\u{20e3}番\" : 組合\n\
-                    actor ＡＢＣ窓口 : 組合\n\
-                    actor 給付 : 組合\n\
-                    data 記録 : 給付記録\n\
-                    flow ☎\u{fe0f}窓口 -> 給付 : 記録 for 保険料徴集\n\
-                    flow \"1\u{fe0f}\u{20e3}番\" -> 給付 : 記録 for 保険料徴集\n\
-                    flow ＡＢＣ窓口 -> 給付 : 記録 for 保険料徴集\n\
-                    flow ☎\u{fe0f}窓口 -> 給付 : 記録 for 保険料徴集 # \u{fff9}\u{202e}\n";
+        let names = [
+            "☎\u{fe0f}窓口",
+            "\"1\u{fe0f}\u{20e3}番\"",
+            "ＡＢＣ窓口",
+            "\"\u{1f44d}\u{1f3fd}窓口\"",
+            "\"\u{261d}\u{1f3fb}窓口\"",
+            "\"\u{1f575}\u{1f3fb}窓口\"",
+            "\"\u{231a}\u{fe0e}窓口\"",
+            "\"\u{1f44d}\u{fe0e}窓口\"",
+            "\"☎\u{fe0e}窓口\"",
+            "\"\u{1f1ef}\u{1f1f5}窓口\"",
+        ];
+        let mut text = String::from("use \"kenpo\"\nactor 給付 : 組合\ndata 記録 : 給付記録\n");
+        for n in names {
+            text.push_str(&format!("actor {n} : 組合\n"));
+        }
+        for n in names {
+            text.push_str(&format!("flow {n} -> 給付 : 記録 for 保険料徴集\n"));
+        }
+        text.push_str(
+            "flow ☎\u{fe0f}窓口 -> 給付 : 記録 for 保険料徴集 # \u{fff9}\u{fffa}\u{e03fd}\u{1}\u{202e}\n\
+             flow \"\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}窓口\" -> 給付 : 記録 for 保険料徴集\n\
+             flow 給付 -> \"\u{1f44d}\u{1f3fd}\u{231a}\u{fe0e}\u{261d}\u{1f3fb}\" : 記録 for 保険給付\n",
+        );
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
-        s.check_text("d.myna", text.to_string(), None);
+        s.check_text("d.myna", text.clone(), None);
         let diags = s.sorted_diagnostics();
         let report = Report {
             sources: &s.sources,
@@ -585,31 +560,50 @@ mod tests {
             lang: Lang::En,
         };
         let out = render(&report, false);
-        assert!(!out.contains(WIDENING_STAND_IN), "{out}");
+        let stand_in = |c: char| {
+            matches!(c, '\u{fff9}' | '\u{fffa}' | '\u{e0000}'..='\u{e0fff}')
+                || (c.is_control() && c != '\n')
+        };
+        assert!(!out.contains(stand_in), "{out}");
         assert!(!out.contains('\u{202e}'), "{out}");
-        assert!(out.contains("# \\u{fff9}\\u{202e}"), "{out}");
         assert!(
-            out.contains("d.myna:7:26"),
+            out.contains("# \\u{fff9}\\u{fffa}\\u{e03fd}\\u{1}\\u{202e}"),
+            "{out}"
+        );
+        for n in names {
+            let flow = format!("flow {n} -> 給付 : 記録 for 保険料徴集");
+            assert!(out.contains(&flow), "the line as written: {flow}\n{out}");
+        }
+        assert!(
+            out.contains("d.myna:14:26"),
             "the column of `保険料徴集` in characters: {out}"
         );
         let lines: Vec<&str> = out.lines().collect();
-        let mut checked = 0;
+        let (mut after, mut under) = (0, 0);
         for (above, carets) in lines.iter().zip(lines.iter().skip(1)) {
             let (Some((_, source)), Some((_, marks))) =
                 (above.split_once("│ "), carets.split_once("│ "))
             else {
                 continue;
             };
-            if !marks.ends_with("^ no purpose has this name") {
-                continue;
-            }
             let indent = marks.len() - marks.trim_start().len();
-            let before = source.find("保険料徴集").expect("the purpose marked");
+            let width = marks.trim_start().chars().take_while(|&c| c == '^').count();
+            let marked = match marks.trim_start().trim_start_matches('^') {
+                " no purpose has this name" => "保険料徴集",
+                " no actor has this name" if source.contains("保険給付") => {
+                    "\"\u{1f44d}\u{1f3fd}\u{231a}\u{fe0e}\u{261d}\u{1f3fb}\""
+                }
+                _ => continue,
+            };
+            let before = source.find(marked).expect("the token marked");
             assert_eq!(source[..before].width(), indent, "{above}\n{carets}");
-            assert!(source.contains('\u{fe0f}') || source.contains("ＡＢＣ"));
-            checked += 1;
+            assert_eq!(marked.width(), width, "{above}\n{carets}");
+            match marked {
+                "保険料徴集" => after += 1,
+                _ => under += 1,
+            }
         }
-        assert_eq!(checked, 4, "{out}");
+        assert_eq!((after, under), (names.len() + 2, 1), "{out}");
     }
 
     /// A character to escape on a line that no finding draws leaves the

@@ -16,10 +16,21 @@
 //! mathematics. So `:` and `$` are entity codes too: without a `:`
 //! neither rewrite finds its pattern.
 //!
-//! One rewrite no label can escape: Mermaid reads `ﬂ°`, `ﬂ°°` and `¶ß`
-//! (its own stand-ins for `&`, `&#` and `;` while it parses) in the SVG it
-//! has made, after the labels are text, so a name spelling `ﬂ°°60¶ß` is
-//! drawn `<`. It makes an entity, always text, never markup.
+//! And one that entity codes cannot escape: while it parses, Mermaid
+//! stands `ﬂ°°`, `ﬂ°` and `¶ß` in for the `&#`, `&` and `;` of each entity
+//! code (`encodeEntities`); it reads them back, and the entities, as it
+//! makes a label (once, or twice when the label holds markup such as
+//! `<br/>`, which DOMPurify reads too); then it reads every `ﬂ°°`, `ﬂ°`
+//! and `¶ß` of the SVG it has made back again (`decodeEntities`), so a
+//! name spelling `ﬂ°°60¶ß` was drawn `<`. By that last reading the label's
+//! text holds the characters as written, however they were written (with
+//! `ﬂ` and `¶` as entity codes, that name was still drawn `<`), and no
+//! spelling fits both counts of readings before it. So each `ﬂ` and `¶`,
+//! with which all three begin, is written with an empty `<span></span>`
+//! after it: text on either side of an element is never one run, so no
+//! reading finds `ﬂ°` or `¶ß`, and the name reads as written. (`°` and `ß`
+//! stay as written: alone they make nothing, and they are common in
+//! names.)
 
 use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
@@ -29,8 +40,9 @@ use std::fmt::Write as _;
 
 /// Text for inside a quoted Mermaid label: `"`, `#`, `%`, `&`, `<`, `>`,
 /// `|`, the backtick, `:` and `$` as entity codes (`#quot;`, `#35;`,
-/// `#37;`, …, which Mermaid shows as the characters), line breaks and
-/// other control characters as spaces.
+/// `#37;`, …, which Mermaid shows as the characters), `ﬂ` and `¶` each
+/// with an empty `<span></span>` after it (see the module), line breaks
+/// and other control characters as spaces.
 pub fn escape(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
     escape_into(&mut out, s, b" ");
@@ -38,7 +50,8 @@ pub fn escape(s: &str) -> String {
 }
 
 /// Where quoting stops to look: the characters written as entity codes, and
-/// the bytes that may start a control or invisible character.
+/// the bytes that may start a control or invisible character (which are
+/// also those that start `ﬂ`, 0xEF, and `¶`, 0xC2).
 const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"#%&<>|`:$");
 
 /// [`escape`], appended to `out`, with each line break written as
@@ -55,6 +68,10 @@ fn escape_into(out: &mut Vec<u8>, s: &str, newline: &[u8]) {
         '`' => out.extend_from_slice(b"#96;"),
         ':' => out.extend_from_slice(b"#58;"),
         '$' => out.extend_from_slice(b"#36;"),
+        // The first characters of Mermaid's own stand-ins, kept apart
+        // from what follows (see the module).
+        'ﬂ' => out.extend_from_slice("ﬂ<span></span>".as_bytes()),
+        '¶' => out.extend_from_slice("¶<span></span>".as_bytes()),
         '\n' => out.extend_from_slice(newline),
         c if crate::escape::needs_escape(c) => {
             out.extend_from_slice(crate::escape::visible(c.encode_utf8(&mut [0; 4])).as_bytes())
@@ -240,4 +257,156 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
     }
     out.write_all(text.as_bytes())?;
     Ok(firsts.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Mermaid's `encodeEntities`, before it parses: each `#…;` (`#\w+;`)
+    /// written as its stand-in.
+    fn encode_entities(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('#') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let n = after
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            if n > 0 && after.as_bytes().get(n) == Some(&b';') {
+                let inner = &after[..n];
+                let int = inner.bytes().all(|b| b.is_ascii_digit());
+                out.push_str(if int { "ﬂ°°" } else { "ﬂ°" });
+                out.push_str(inner);
+                out.push_str("¶ß");
+                rest = &after[n + 1..];
+            } else {
+                out.push('#');
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Mermaid's `decodeEntities`: its stand-ins read back.
+    fn decode_entities(html: &str) -> String {
+        html.replace("ﬂ°°", "&#")
+            .replace("ﬂ°", "&")
+            .replace("¶ß", ";")
+    }
+
+    /// A piece of HTML read: text (its entities read) or a tag.
+    #[derive(Debug)]
+    enum Piece {
+        Text(String),
+        Tag(String),
+    }
+
+    /// HTML read as a browser (or DOMPurify) reads it: the entities a
+    /// label can hold, and tags.
+    fn read(html: &str) -> Vec<Piece> {
+        let mut pieces = Vec::new();
+        let mut text = String::new();
+        let mut rest = html;
+        while let Some(i) = rest.find(['<', '&']) {
+            text.push_str(&rest[..i]);
+            let at = &rest[i..];
+            if at.starts_with('<') {
+                let end = at.find('>').map_or(at.len(), |e| e + 1);
+                pieces.push(Piece::Text(std::mem::take(&mut text)));
+                pieces.push(Piece::Tag(at[..end].to_string()));
+                rest = &at[end..];
+                continue;
+            }
+            let entity = at[1..].split_once(';').and_then(|(e, tail)| {
+                let c = match e {
+                    "quot" => '"',
+                    "amp" => '&',
+                    "lt" => '<',
+                    "gt" => '>',
+                    _ => char::from_u32(e.strip_prefix('#')?.parse().ok()?)?,
+                };
+                Some((c, tail))
+            });
+            match entity {
+                Some((c, tail)) => {
+                    text.push(c);
+                    rest = tail;
+                }
+                None => {
+                    text.push('&');
+                    rest = &at[1..];
+                }
+            }
+        }
+        text.push_str(rest);
+        pieces.push(Piece::Text(text));
+        pieces
+    }
+
+    /// Read HTML written again, as an element's `innerHTML`.
+    fn serialised(pieces: &[Piece]) -> String {
+        let mut out = String::new();
+        for p in pieces {
+            match p {
+                Piece::Text(t) => out.push_str(
+                    &t.replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;"),
+                ),
+                Piece::Tag(t) => out.push_str(t),
+            }
+        }
+        out
+    }
+
+    /// What Mermaid 12 shows for the text of a quoted label: stood in for
+    /// as it parses, read `readings` times as the label is made (each
+    /// time its stand-ins read back, then the HTML, written again), and
+    /// the SVG so made read once more; the text (tags left out).
+    fn shown_by_mermaid(label: &str, readings: usize) -> String {
+        let mut html = encode_entities(label);
+        for _ in 0..readings {
+            html = serialised(&read(&decode_entities(&html)));
+        }
+        let mut shown = String::new();
+        for p in read(&decode_entities(&html)) {
+            if let Piece::Text(t) = p {
+                shown.push_str(&t);
+            }
+        }
+        shown
+    }
+
+    /// A name with Mermaid's own stand-ins (`ﬂ°°`, `ﬂ°`, `¶ß`), alone,
+    /// inside an entity code's spelling or next to mynaflow's codes, is
+    /// shown as written however many times Mermaid reads the label (once
+    /// and twice as it makes it, as Mermaid 12.4 does without and with
+    /// markup in the label), as are the names the other codes are for;
+    /// written as an entity code alone, `ﬂ` was not.
+    #[test]
+    fn mermaid_shows_its_stand_ins_as_written() {
+        for name in [
+            "Aﬂ°B",
+            "ﬂ°°60¶ß",
+            "¶ß",
+            "x ﬂ°lt¶ß y ﬂ°quot¶ß",
+            "#ﬂ°°35¶ß;ﬂ°°°",
+            "¶¶ßß ﬂﬂ°°°",
+            "38.5°C Straße ﬂ ¶",
+            "市町村 \"#1;\" `x` <b>&amp;</b> a:b$c 100%",
+        ] {
+            let label = escape(name);
+            for readings in 1..=3 {
+                assert_eq!(shown_by_mermaid(&label, readings), name, "{label}");
+            }
+        }
+        assert_eq!(escape("Aﬂ°B¶ß"), "Aﬂ<span></span>°B¶<span></span>ß");
+        for readings in 1..=2 {
+            assert_eq!(shown_by_mermaid("#64258;°°60#182;ß", readings), "<");
+        }
+    }
 }

@@ -28,7 +28,7 @@ use crate::tally::Tally;
 use crate::text;
 use crate::text::Text;
 use rustc_hash::FxHashMap;
-use suggest::Likeness;
+use suggest::{AlsoClose, Likeness};
 
 /// The kind of thing a name names, for messages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -124,7 +124,7 @@ pub(crate) struct Undefined<'a> {
     /// The name as written.
     pub(crate) name: &'a Ident,
     /// The close name, or the one it abbreviates ([`Suggestions::answer`]).
-    pub(crate) answer: Option<(&'a str, Likeness)>,
+    pub(crate) answer: Option<(&'a str, &'a Likeness)>,
     /// What else it names, if anything.
     pub(crate) other: Option<NamesOther<'a>>,
 }
@@ -202,20 +202,38 @@ fn not_a_misspelling(mut d: Diagnostic, note: Text, facts: Vec<Fact>) -> Diagnos
 }
 
 /// The nearest close name and whether it is the only close one (then a
-/// respelling is a safe fix: there is nothing to choose between); with
-/// none close, the one name `wanted` abbreviates ([`crate::names::abbreviated`]).
-/// By a full scan: what [`suggest::NameIndex`] must find.
+/// respelling is a safe fix: there is nothing to choose between), else
+/// the next nearest ([`AlsoClose`]); with none close, the one name
+/// `wanted` abbreviates ([`crate::names::abbreviated`]). By a full scan:
+/// what [`suggest::NameIndex`] must find.
 #[cfg(test)]
 fn suggest<'a, S: AsRef<str>>(wanted: &str, all: &'a [S]) -> Option<(&'a str, Likeness)> {
+    use crate::names::{key, near_enough};
     let all_names = || all.iter().map(AsRef::as_ref);
-    if let Some(best) = crate::names::did_you_mean(wanted, all_names()) {
-        let only = crate::names::did_you_mean(wanted, all_names().filter(|c| *c != best)).is_none();
-        let like = if only {
-            Likeness::OnlyNear
-        } else {
-            Likeness::Nearest
+    let best = crate::names::did_you_mean(wanted, all_names());
+    let wanted_key = key(wanted);
+    let a = wanted_key.chars().count();
+    // Every close name, nearer first, as near in the order given.
+    let mut close: Vec<(f64, &str)> = all_names()
+        .filter_map(|c| {
+            let k = key(c);
+            let score = strsim::jaro(&wanted_key, &k);
+            near_enough(score, a, k.chars().count()).then_some((score, c))
+        })
+        .collect();
+    close.sort_by(|x, y| y.0.total_cmp(&x.0));
+    if let Some(&(_, first)) = close.first() {
+        assert_eq!(best, Some(first), "the nearest, as did_you_mean finds it");
+        let like = match close.len() {
+            1 => Likeness::OnlyNear,
+            n => Likeness::Nearest(AlsoClose {
+                names: (close.iter().skip(1).take(suggest::ALSO_CLOSE))
+                    .map(|(_, c)| c.to_string())
+                    .collect(),
+                count: n - 1,
+            }),
         };
-        return Some((best, like));
+        return Some((first, like));
     }
     crate::names::abbreviated(wanted, all_names()).map(|n| (n, Likeness::Abbreviates))
 }
@@ -250,7 +268,7 @@ impl Suggestions {
         kind: Kind,
         name: &Ident,
         candidates: C,
-    ) -> Option<(&str, Likeness)>
+    ) -> Option<(&str, &Likeness)>
     where
         C: FnOnce() -> Vec<S>,
         S: AsRef<str>,
@@ -267,7 +285,7 @@ impl Suggestions {
                 .or_insert_with(|| suggest::NameIndex::new(&candidates()));
             (index.nearest(&name.text, budget)).map(|(best, like)| (best.to_string(), like))
         });
-        answer.as_ref().map(|(s, like)| (s.as_str(), *like))
+        answer.as_ref().map(|(s, like)| (s.as_str(), like))
     }
 
     /// Searches ahead, on every core, the answers [`Suggestions::answer`]
@@ -346,7 +364,7 @@ impl Suggestions {
 fn undefined_suggesting(
     kind: Kind,
     name: &Ident,
-    suggestion: Option<(&str, Likeness)>,
+    suggestion: Option<(&str, &Likeness)>,
 ) -> Diagnostic {
     let k = kind.text();
     let mut d = Diagnostic::new(
@@ -359,6 +377,7 @@ fn undefined_suggesting(
     let Some((s, like)) = suggestion else {
         return d;
     };
+    let mut also_close = Vec::new();
     let by = match like {
         Likeness::Abbreviates => {
             d = d.with_help(
@@ -373,12 +392,27 @@ fn undefined_suggesting(
             "spelling"
         }
         // Said, so that `check --fix` leaving it is no surprise: a
-        // respelling is safe only when nothing else is as close.
-        Likeness::Nearest => {
+        // respelling is safe only when nothing else is as close. The
+        // others are named, so that the reader sees the choice.
+        Likeness::Nearest(also) => {
+            let others = others_close(also);
             d = d.with_help(text!(
-                "did you mean `{s}`? (other names are close too, so it is not fixed for you)";
-                "「{s}」の誤りではありませんか？ (ほかにも近い名前があるため、自動では直しません)"
+                "did you mean `{s}`? ({} close too, so it is not fixed for you)", others.en;
+                "「{s}」の誤りではありませんか？ ({}も近い名前のため、自動では直しません)", others.ja
             ));
+            // The names said, and beside them, when not all are, how
+            // many there are (as a list cut at `MAX_FACT_NAMES` has it).
+            use crate::diagnostic::FactValue;
+            also_close.push(Fact {
+                key: "also_close",
+                value: FactValue::List(also.names.clone()),
+            });
+            if also.count > also.names.len() {
+                also_close.push(Fact {
+                    key: "also_close_total",
+                    value: FactValue::Count(also.count as u64),
+                });
+            }
             "spelling"
         }
     };
@@ -391,6 +425,23 @@ fn undefined_suggesting(
         Fact::text("did_you_mean", s),
         Fact::text("did_you_mean_by", by),
     ])
+    .with_facts(also_close)
+}
+
+/// The other close names of a "did you mean", as its help names them:
+/// "`Y` is", "`Y` and `Z` are", "`Y`, `Z` and 3 more are" (「Y」,
+/// 「Y」と「Z」, 「Y」「Z」ほか 3 件).
+fn others_close(also: &AlsoClose) -> Text {
+    let more = also.count.saturating_sub(also.names.len());
+    match (also.names.as_slice(), more) {
+        ([y], 0) => text!("`{y}` is"; "「{y}」"),
+        ([y, z], 0) => text!("`{y}` and `{z}` are"; "「{y}」と「{z}」"),
+        (names, more) => {
+            let en: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+            let ja: String = names.iter().map(|n| format!("「{n}」")).collect();
+            text!("{} and {more} more are", en.join(", "); "{ja}ほか {more} 件")
+        }
+    }
 }
 
 /// MN011 for a second definition of `name`, first defined at `first` as
@@ -648,15 +699,15 @@ mod tests {
         let sections = (Text::new("s", "s"), Vec::new());
         // The only close name, something else, and no answer.
         let answers = [
-            (Some(("事業主", Likeness::OnlyNear)), None),
+            (Some(("事業主", &Likeness::OnlyNear)), None),
             (
-                Some(("事業主", Likeness::OnlyNear)),
+                Some(("事業主", &Likeness::OnlyNear)),
                 Some(NamesOther::Section(&sections)),
             ),
             (None, None),
         ];
         for (answer, other) in answers {
-            let answer: Option<(&str, Likeness)> = answer;
+            let answer: Option<(&str, &Likeness)> = answer;
             let mut diags = Tally::new(Keep::FixesAndFirst(2));
             let mut worded = 0;
             for i in 0..5 {
@@ -706,7 +757,7 @@ mod tests {
             .iter()
             .map(|(kind, name)| {
                 let answer = s.answer(*kind, &ident(name), || names_of(*kind));
-                answer.map(|(n, like)| (n.to_string(), like))
+                answer.map(|(n, like)| (n.to_string(), like.clone()))
             })
             .collect();
         (answers, s.budget)
@@ -730,6 +781,69 @@ mod tests {
             cut_short += usize::from(in_turn.0 != all);
         }
         assert!(cut_short > 100, "{cut_short}");
+    }
+
+    /// When other names are close too, the help names the next nearest
+    /// (two at most, and how many more), in English and Japanese, and the
+    /// facts carry them; there is no fix.
+    #[test]
+    fn the_help_names_the_other_close_names() {
+        let also = |names: &[&str], count| AlsoClose {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            count,
+        };
+        let name = ident(&Name::from("保険料徴集"));
+        let helped = |a: AlsoClose| {
+            let like = Likeness::Nearest(a);
+            let d = undefined_suggesting(Kind::Purpose, &name, Some(("保険料徴収", &like)));
+            assert!(d.fixes.is_empty());
+            let help = d.help.clone().expect("a help");
+            (help, d.facts)
+        };
+        let (help, facts) = helped(also(&["保険料還付"], 1));
+        assert_eq!(
+            help.en,
+            "did you mean `保険料徴収`? (`保険料還付` is close too, so it is not fixed for you)"
+        );
+        assert_eq!(
+            help.ja,
+            "「保険料徴収」の誤りではありませんか？ (「保険料還付」も近い名前のため、自動では直しません)"
+        );
+        let list = |names: &[&str]| Fact {
+            key: "also_close",
+            value: crate::diagnostic::FactValue::List(
+                names.iter().map(|n| n.to_string()).collect(),
+            ),
+        };
+        assert!(facts.contains(&list(&["保険料還付"])), "{facts:?}");
+        assert!(!facts.iter().any(|f| f.key == "also_close_total"));
+        let (help, _) = helped(also(&["A", "B"], 2));
+        assert!(
+            help.en.contains("(`A` and `B` are close too, so"),
+            "{}",
+            help.en
+        );
+        assert!(
+            help.ja.contains("(「A」と「B」も近い名前のため"),
+            "{}",
+            help.ja
+        );
+        let (help, facts) = helped(also(&["A", "B"], 5));
+        assert!(
+            help.en.contains("(`A`, `B` and 3 more are close too, so"),
+            "{}",
+            help.en
+        );
+        assert!(
+            help.ja.contains("(「A」「B」ほか 3 件も近い名前のため"),
+            "{}",
+            help.ja
+        );
+        assert!(facts.contains(&list(&["A", "B"])), "{facts:?}");
+        assert!(facts.contains(&Fact {
+            key: "also_close_total",
+            value: crate::diagnostic::FactValue::Count(5),
+        }));
     }
 
     #[test]

@@ -25,7 +25,7 @@ fn push_undefined(
     diags: &mut Tally,
     wanted: Kind,
     name: &Ident,
-    answer: Option<(&str, Likeness)>,
+    answer: Option<(&str, &Likeness)>,
 ) {
     let other = rulebook_kind_of(rb, wanted, &name.text)
         .map(|is| NamesOther::Kind(is, DeclaredIn::ThisRulebook));

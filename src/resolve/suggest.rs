@@ -27,27 +27,34 @@ const BUDGET: usize = 20_000_000;
 /// What one Jaro comparison costs against [`BUDGET`].
 const JARO_COST: usize = 50;
 
+/// How many of the other names spelled near a misspelling its "did you
+/// mean" names, after the nearest.
+pub(crate) const ALSO_CLOSE: usize = 2;
+
 /// How a suggested name is like the name written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Likeness {
     /// The only name spelled near it ([`crate::names::near_enough`]): respelling it is
     /// a safe fix, with nothing to choose between.
     OnlyNear,
-    /// The nearest of several names spelled near it.
-    Nearest,
+    /// The nearest of several names spelled near it; the others.
+    Nearest(AlsoClose),
     /// None spelled near it; the one name it abbreviates
     /// ([`crate::names::abbreviates`]): a guess, never a fix.
     Abbreviates,
 }
 
-impl Likeness {
-    /// The likeness of the nearest of `near` names spelled near.
-    fn of_near(near: usize) -> Likeness {
-        match near {
-            1 => Likeness::OnlyNear,
-            _ => Likeness::Nearest,
-        }
-    }
+/// The names spelled near a misspelling besides the nearest, which make a
+/// respelling no safe fix: said, so that the reader sees what to choose
+/// between.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct AlsoClose {
+    /// The nearest of them, at most [`ALSO_CLOSE`]: the nearer first, and
+    /// of two as near the one indexed first (declared first), as the
+    /// nearest is chosen.
+    pub(crate) names: Vec<String>,
+    /// How many there are, those named with the rest.
+    pub(crate) count: usize,
 }
 
 /// The names of one kind, indexed by character.
@@ -174,7 +181,11 @@ impl NameIndex {
             return Searched::Over;
         }
         spent += cost;
-        let mut best: Option<(f64, usize)> = None;
+        // The nearest names, nearer first and, as near, in index order
+        // (each goes after those as near): the suggestion and the others
+        // it names. Kept as they are scored, in place, so naming them
+        // costs no comparison and no allocation more.
+        let mut nearest: [Option<(f64, usize)>; ALSO_CLOSE + 1] = [None; ALSO_CLOSE + 1];
         let mut near = 0;
         for i in hopeful {
             let i = i as usize;
@@ -182,15 +193,30 @@ impl NameIndex {
             let score = strsim::generic_jaro(&wanted_chars, &self.keys[i]);
             if crate::names::near_enough(score, a, self.keys[i].len()) {
                 near += 1;
-                if best.is_none_or(|(b, _)| score > b) {
-                    best = Some((score, i));
+                let after = |n: &Option<(f64, usize)>| n.is_none_or(|(s, _)| s < score);
+                let at = nearest.iter().position(after);
+                if let Some(tail) = at.and_then(|at| nearest.get_mut(at..)) {
+                    // The last falls out, and comes round to be replaced.
+                    tail.rotate_right(1);
+                    if let Some(first) = tail.first_mut() {
+                        *first = Some((score, i));
+                    }
                 }
             }
         }
-        if let Some((_, i)) = best {
+        if let [Some((_, i)), others @ ..] = nearest {
+            let like = match near {
+                1 => Likeness::OnlyNear,
+                _ => Likeness::Nearest(AlsoClose {
+                    names: (others.iter().flatten())
+                        .map(|&(_, j)| self.name(j).to_string())
+                        .collect(),
+                    count: near - 1,
+                }),
+            };
             return Searched::Within {
                 cost: spent,
-                found: Some((i, Likeness::of_near(near))),
+                found: Some((i, like)),
             };
         }
         // None near: the one name it abbreviates, as
@@ -230,7 +256,7 @@ thread_local! {
 }
 
 /// What a search found, before its cost is spent ([`NameIndex::search`]).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Searched {
     /// It cost `cost`, and found the name numbered `found.0`, if any,
     /// like the name written as `found.1` says.
@@ -350,6 +376,57 @@ mod tests {
                 assert_eq!(by_chars.to_bits(), strsim::jaro(a, b).to_bits(), "{a} {b}");
             }
         }
+    }
+
+    /// Of several close names, the nearest is suggested and the next
+    /// two are named, nearer first and, as near, in the order declared,
+    /// with how many there are; as a full scan finds them.
+    #[test]
+    fn the_other_close_names_nearest_first_then_in_order() {
+        let names = ["abcy", "abcdx", "xyz", "abcw", "abcz", "abcd"];
+        let index = NameIndex::new(&names);
+        let like = |t: &str| {
+            let mut budget = budget();
+            let found = index.nearest(t, &mut budget);
+            assert_eq!(found, super::super::suggest(t, &names), "{t}");
+            found
+        };
+        // `abcd` (0.93); then `abcdx` (0.87), then three as near (0.78)
+        // in their order.
+        assert_eq!(
+            like("abcdd"),
+            Some((
+                "abcd",
+                Likeness::Nearest(AlsoClose {
+                    names: vec!["abcdx".into(), "abcy".into()],
+                    count: 4,
+                })
+            ))
+        );
+        // Four as near: the first declared suggested, the next two named.
+        assert_eq!(
+            like("abc"),
+            Some((
+                "abcy",
+                Likeness::Nearest(AlsoClose {
+                    names: vec!["abcw".into(), "abcz".into()],
+                    count: 4,
+                })
+            ))
+        );
+        // Two close: the other named, and counted.
+        let two = NameIndex::new(&["保険料徴収", "保険料還付", "被扶養者認定"]);
+        let mut budget = budget();
+        assert_eq!(
+            two.nearest("保険料徴集", &mut budget),
+            Some((
+                "保険料徴収",
+                Likeness::Nearest(AlsoClose {
+                    names: vec!["保険料還付".into()],
+                    count: 1,
+                })
+            ))
+        );
     }
 
     #[test]
