@@ -8,7 +8,6 @@ use criterion::{Criterion, criterion_group};
 use mynaflow::lsp::position::Encoding;
 use mynaflow::lsp::{Document, complete_at, hover_at};
 use mynaflow::rulebook_shelf::RulebookShelf;
-use mynaflow::text::Lang;
 use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
@@ -55,17 +54,14 @@ fn lsp(c: &mut Criterion) {
     let doc = Document::analyse(path, text.clone(), Encoding::Utf16);
     // The arrow of the last flow: hover computes the verdicts of the design.
     let arrow = text.rfind("->").unwrap_or(0);
-    assert!(
-        hover_at(&doc, arrow, Lang::En).is_some(),
-        "hover finds the arrow"
-    );
+    assert!(hover_at(&doc, arrow).is_some(), "hover finds the arrow");
     g.bench_function("hover_arrow_1000_flows", |b| {
-        b.iter(|| hover_at(&doc, black_box(arrow), Lang::En))
+        b.iter(|| hover_at(&doc, black_box(arrow)))
     });
     // After the last flow's `for `: the purposes, allowed ones first.
     let for_kw = text.rfind(" for ").map_or(0, |i| i + 5);
     g.bench_function("complete_purpose_1000_flows", |b| {
-        b.iter(|| complete_at(&doc, black_box(for_kw), Lang::En))
+        b.iter(|| complete_at(&doc, black_box(for_kw)))
     });
     g.finish();
 }
@@ -110,15 +106,15 @@ fn scale(sizes: &str) {
         // The first request after an analysis finds the design out of the
         // cache; the ones after it, in.
         let start = Instant::now();
-        let first = hover_at(&doc, arrow, Lang::En);
+        let first = hover_at(&doc, arrow);
         let first_s = start.elapsed().as_secs_f64();
         assert!(first.is_some(), "hover finds the arrow");
         let start = Instant::now();
-        black_box(hover_at(&doc, arrow, Lang::En));
+        black_box(hover_at(&doc, arrow));
         let hover_s = start.elapsed().as_secs_f64();
         let for_kw = text.rfind(" for ").map_or(0, |i| i + 5);
         let start = Instant::now();
-        black_box(complete_at(&doc, for_kw, Lang::En));
+        black_box(complete_at(&doc, for_kw));
         let complete_s = start.elapsed().as_secs_f64();
         println!(
             "lsp {n} flows, {:.1} MB: reanalyse {best:.3} s, hover {:.2} ms (the first {:.2} ms), complete {:.2} ms",

@@ -25,7 +25,7 @@
 use crate::code::Code;
 use crate::select::Selection;
 use crate::session::{RulebookSource, Session};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -322,6 +322,14 @@ impl Config {
     /// The folder the config is in.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The language its `lang` names, if it names one ([`Config::load`]
+    /// refuses any but `ja` and `en`): what every command that reads it,
+    /// and the language server for the documents under it, say things in
+    /// unless `--lang` says otherwise.
+    pub fn language(&self) -> Option<Lang> {
+        self.lang.as_deref().and_then(Lang::parse)
     }
 
     /// [`Config::load`], saying why not as a run that stops says it.

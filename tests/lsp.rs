@@ -23,9 +23,23 @@ struct Client {
 
 impl Client {
     fn start(capabilities: Value) -> Client {
+        Client::start_as(&["lsp", "--lang", "en"], None, capabilities)
+    }
+
+    /// The server started with `args`, in the locale `locale` (None: no
+    /// locale set, so English unless `--lang` or a config says otherwise).
+    fn start_as(args: &[&str], locale: Option<&str>, capabilities: Value) -> Client {
         let cache = tempfile::tempdir().unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
-            .args(["lsp", "--lang", "en"])
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mynaflow"));
+        command
+            .args(args)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("LANG");
+        if let Some(locale) = locale {
+            command.env("LANG", locale);
+        }
+        let mut child = command
             .env("XDG_CACHE_HOME", cache.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -1606,4 +1620,159 @@ fn the_lifecycle_is_as_lsp_3_17_says() {
     assert_eq!(after["error"]["code"], json!(-32600), "{after}");
     c.notify("exit", Value::Null);
     assert_eq!(c.child.wait().unwrap().code(), Some(0));
+}
+
+/// A folder per config: `ja` (`lang = "ja"`), `en` (`lang = "en"`) and
+/// `plain` (none), each with [`UNUSED`] as `a.myna`.
+fn language_projects() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (folder, config) in [
+        ("ja", Some("lang = \"ja\"\n")),
+        ("en", Some("lang = \"en\"\n")),
+        ("plain", None),
+    ] {
+        let dir = d.path().join(folder);
+        std::fs::create_dir_all(&dir).unwrap();
+        if let Some(config) = config {
+            std::fs::write(dir.join("mynaflow.toml"), config).unwrap();
+        }
+        std::fs::write(dir.join("a.myna"), UNUSED).unwrap();
+    }
+    d
+}
+
+/// The URI of `folder/a.myna` under `d`.
+fn design_in(d: &tempfile::TempDir, folder: &str) -> String {
+    let path = d.path().join(folder).join("a.myna");
+    lsp_types::Url::from_file_path(path).unwrap().to_string()
+}
+
+/// The words that tell [`UNUSED`]'s texts apart in each language: the
+/// MN012 on 予備, its explain page, the hover on 予備, the completion
+/// of a purpose after `for`, the action that suppresses MN012 and the
+/// reason it leaves to write, and the refusal to rename 予備 to 基幹.
+const SAID_EN: [&str; 7] = [
+    "actor `予備` is declared but no flow uses it",
+    "/explain/en/MN012.md",
+    "**actor** `予備`",
+    "**purpose** `資格確認`",
+    "suppress MN012 with a reason",
+    "reason=\"TODO: why this is acceptable\"",
+    "`基幹` is already the name of an actor (line 2)",
+];
+const SAID_JA: [&str; 7] = [
+    "アクター「予備」は宣言されていますが、どのフローにも使われていません",
+    "/explain/ja/MN012.md",
+    "**アクター** `予備`",
+    "**利用目的** `資格確認`",
+    "MN012 を理由付きで抑制する",
+    "reason=\"TODO: 許容できる理由\"",
+    "「基幹」はすでにアクターの名前です (2 行目)",
+];
+
+/// What the server says of [`UNUSED`] open as `uri`, `published` its
+/// diagnostics, checked to be `expected` ([`SAID_EN`] or [`SAID_JA`])
+/// each: the diagnostics, hover, completion, code actions and rename.
+fn assert_said(c: &mut Client, uri: &str, published: &Value, expected: &[&str; 7]) {
+    assert_eq!(published["uri"], json!(uri));
+    let mn012 = published["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "MN012")
+        .unwrap_or_else(|| panic!("no MN012: {published}"))
+        .clone();
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let hover = c.request("textDocument/hover", at(2, 6));
+    let after_for = col16(UNUSED, 4, "資格確認");
+    let completion = c.request("textDocument/completion", at(4, after_for));
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": mn012["range"], "context": {"diagnostics": []}}),
+    );
+    let suppress = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().is_some_and(|t| t.contains("MN012")))
+        .unwrap_or_else(|| panic!("no action for MN012: {actions}"))
+        .clone();
+    let mut rename = at(2, 6);
+    rename["newName"] = json!("基幹");
+    let refused = c.request_raw("textDocument/rename", rename);
+    let said = [
+        mn012["message"].to_string(),
+        mn012["codeDescription"]["href"].to_string(),
+        hover["contents"]["value"].to_string(),
+        completion.to_string(),
+        suppress["title"].to_string(),
+        suppress["edit"]["changes"][uri][0]["newText"].to_string(),
+        refused["error"]["message"].to_string(),
+    ];
+    for (said, expected) in said.iter().zip(expected) {
+        // As JSON: a quote in the words is escaped there.
+        let expected = json!(expected).to_string();
+        let expected = &expected[1..expected.len() - 1];
+        assert!(said.contains(expected), "{uri}: {expected} not in {said}");
+    }
+}
+
+/// What the server says of a document is in the language `check` would
+/// use for it: `--lang` given, whatever the document's config says;
+/// without it, the config's `lang` (Japanese under `lang = "ja"`, English
+/// under `lang = "en"`), else the locale's (none: English; `ja_JP`:
+/// Japanese). One server, documents under each config side by side.
+#[test]
+fn a_documents_language_is_lang_given_else_its_configs_else_the_locale() {
+    let d = language_projects();
+    let (en, ja) = (&SAID_EN, &SAID_JA);
+    for (args, locale, [under_ja, under_en, plain]) in [
+        (&["lsp"][..], None, [ja, en, en]),
+        (&["lsp"], Some("ja_JP.UTF-8"), [ja, en, ja]),
+        (&["lsp", "--lang", "en"], Some("ja_JP.UTF-8"), [en, en, en]),
+        (&["lsp", "--lang", "ja"], None, [ja, ja, ja]),
+    ] {
+        let mut c = Client::start_as(args, locale, json!({}));
+        for (folder, expected) in [("ja", under_ja), ("en", under_en), ("plain", plain)] {
+            let uri = design_in(&d, folder);
+            let published = c.open_at(&uri, UNUSED);
+            assert_said(&mut c, &uri, &published, expected);
+        }
+        c.stop();
+    }
+}
+
+/// A config's `lang` changed on disk: the documents under it are
+/// published again in the new language (their words in it from then on),
+/// and again when it is deleted, in the locale's.
+#[test]
+fn a_config_whose_lang_changes_on_disk_changes_its_documents_language() {
+    let d = language_projects();
+    let config = d.path().join("ja").join("mynaflow.toml");
+    let config_uri = lsp_types::Url::from_file_path(&config).unwrap().to_string();
+    let uri = design_in(&d, "ja");
+    let mut c = Client::start_as(
+        &["lsp"],
+        None,
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+    );
+    let published = c.open_at(&uri, UNUSED);
+    assert_said(&mut c, &uri, &published, &SAID_JA);
+    for (text, kind, expected) in [
+        (Some("lang = \"en\"\n"), 2, &SAID_EN),
+        (Some("lang = \"ja\"\n"), 2, &SAID_JA),
+        (None, 3, &SAID_EN),
+    ] {
+        match text {
+            Some(text) => std::fs::write(&config, text).unwrap(),
+            None => std::fs::remove_file(&config).unwrap(),
+        }
+        c.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": kind}]}),
+        );
+        let published = c.diagnostics_of(&uri);
+        assert_said(&mut c, &uri, &published, expected);
+    }
+    c.stop();
 }

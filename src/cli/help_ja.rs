@@ -264,7 +264,9 @@ pub fn arg_help(path: &str, id: &str, english: &str) -> Option<&'static str> {
         // Common.
         (_, "rules") => "`use` のない設計に使うルールブック (パス、または `kenpo`)",
         ("explain" | "rules diff", "lang") => "言語 (既定は `LANG` から決まります)",
-        ("lsp", "lang") => "メッセージとホバーの説明の言語 (既定は `LANG` から決まります)",
+        ("lsp", "lang") => {
+            "メッセージとホバーの説明の言語。指定するとすべての文書に使います (既定は文書ごとに、その設定ファイルの `lang`、なければ `LANG` から決まります)"
+        }
         ("fmt" | "rules check", "lang") => LANG_OF_MESSAGES,
         (_, "lang") => LANG_OF_MESSAGES_OR_CONFIG,
         (_, "color") => "色を付けるかどうか",

@@ -1,13 +1,17 @@
 //! `mynaflow lsp`: the language server on stdio (see `mynaflow::lsp`).
 //! Picks the cache folder (`$XDG_CACHE_HOME/mynaflow`, else
-//! `~/.cache/mynaflow`) and the language here, where the environment is read.
+//! `~/.cache/mynaflow`) and the locale's language here, where the
+//! environment is read.
 
 use super::output::fail;
-use super::{FAILURE, OK};
-use mynaflow::text::Lang;
+use super::{FAILURE, LangArg, OK};
 use std::path::PathBuf;
 
-pub fn run(lang: Lang) -> u8 {
+/// Serves an editor until it says `exit`. `--lang` (`arg`), when given,
+/// is the language of everything the server says; without it, what is
+/// said of a document is in its config's `lang`, else the locale's
+/// (`mynaflow::lsp::Languages`): `output::lang_of`'s order, per document.
+pub fn run(arg: Option<LangArg>) -> u8 {
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -15,7 +19,10 @@ pub fn run(lang: Lang) -> u8 {
         .map(|c| c.join("mynaflow"));
     let config = mynaflow::lsp::Config {
         cache,
-        lang,
+        langs: mynaflow::lsp::Languages {
+            given: arg.map(|l| super::lang(Some(l))),
+            locale: super::lang(None),
+        },
         max_document_bytes: mynaflow::input::MAX_FILE_BYTES,
     };
     // A whole text of a large design arrives as one message of up to

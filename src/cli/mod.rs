@@ -167,7 +167,8 @@ enum Command {
     },
     /// Run the language server on stdin/stdout (for editors).
     Lsp {
-        /// Language of messages and hover texts (default from LANG).
+        /// Language of messages and hover texts, for every document
+        /// (default: each document's config's `lang`, else from LANG).
         #[arg(long, value_enum)]
         lang: Option<LangArg>,
     },
@@ -509,7 +510,7 @@ pub fn main() -> ExitCode {
             check,
             lang: l,
         } => fmt::run(&paths, check, lang(l)),
-        Command::Lsp { lang: l } => lsp::run(lang(l)),
+        Command::Lsp { lang: l } => lsp::run(l),
         Command::Completions { shell } => {
             // Drawn into memory: `generate` panics when its writer fails.
             let mut script = Vec::new();

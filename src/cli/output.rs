@@ -92,9 +92,9 @@ pub fn read_config(
 /// command that reads a config follows, for its messages and for its
 /// `--help` and argument errors alike.
 pub fn lang_of(arg: Option<super::LangArg>, config: Option<&Config>) -> Lang {
-    match (arg, config.and_then(|c| c.lang.as_deref())) {
+    match (arg, config.and_then(Config::language)) {
         (Some(l), _) => super::lang(Some(l)),
-        (None, Some(l)) => Lang::parse(l).unwrap_or_default(),
+        (None, Some(l)) => l,
         (None, None) => super::lang(None),
     }
 }

@@ -11,7 +11,7 @@ use crate::model::*;
 use crate::rulebook_shelf::RulebookShelf;
 use crate::session::{Checked, Session};
 use crate::span::{FileId, Span};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,6 +46,38 @@ pub struct Occurrence {
     pub declaration: bool,
 }
 
+/// How the language of what the server says is chosen, as `check` chooses
+/// its own: `--lang`, else the config's `lang`, else the locale. Each
+/// document has its config, hence its language ([`Document::lang`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Languages {
+    /// `--lang`, when the server was started with it: the language of
+    /// everything it says, whatever a document's config names.
+    pub given: Option<Lang>,
+    /// The locale's language (`LC_ALL`, `LC_MESSAGES`, `LANG`): a
+    /// document's when neither `--lang` nor its config names one.
+    pub locale: Lang,
+}
+
+impl Languages {
+    /// The language of a document under `config` (None: none found, or
+    /// one not followed).
+    pub fn under(self, config: Option<&Config>) -> Lang {
+        (self.given)
+            .or_else(|| config.and_then(Config::language))
+            .unwrap_or(self.locale)
+    }
+
+    /// The language of the document at `path` not analysed (too large):
+    /// its config is looked for only when `--lang` does not decide.
+    pub fn for_file(self, path: &Path) -> Lang {
+        match self.given {
+            Some(lang) => lang,
+            None => self.under(Config::discover(path, None).ok().flatten().as_ref()),
+        }
+    }
+}
+
 /// An analysed document.
 pub struct Document {
     /// The session that checked it (its sources hold the rulebook too).
@@ -65,6 +97,10 @@ pub struct Document {
     pub lines: LineIndex,
     /// Why the `mynaflow.toml` found for the document was not followed.
     pub config_problem: Option<Text>,
+    /// The language of everything said about it (its findings, hover,
+    /// completion, code actions, a rename's refusal): `--lang`, else its
+    /// config's `lang`, else the locale ([`Languages::under`]).
+    pub lang: Lang,
     /// Did the client's text start with a BOM? It is not analysed (as
     /// `check` skips it), but the client's positions and edits count it.
     bom: bool,
@@ -101,11 +137,14 @@ impl Document {
     /// (its rulebook, `require-clauses`, `select`/`ignore`,
     /// `per-file-ignores` and `max-per-code`). A config that cannot be
     /// followed is left out, and [`Document::config_problem`] says why.
+    /// Its language is its config's `lang`, else English (a server started
+    /// without `--lang` in an English locale: `Languages::default()`).
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
         let (text, bom) = without_bom(text);
         let (mut session, config) = session_for(path);
         let checked = session.check_text(&path.display().to_string(), text, path.parent());
-        Document::checked(session, checked, config, path, (encoding, bom))
+        let langs = Languages::default();
+        Document::checked(session, checked, config, path, (encoding, bom), langs)
     }
 
     /// [`Document::analyse`], stopped once `stop` says so (the server
@@ -113,7 +152,7 @@ impl Document {
     /// replaces; when it is asked: [`Session::check_text_unless`]): `Err`
     /// then, with the text. Its rulebook is taken from `rulebooks` when
     /// an analysis before has loaded the same text, and shelved there
-    /// when not.
+    /// when not. Its language is chosen as [`Document::analyse`]'s.
     pub fn analyse_unless(
         path: &Path,
         text: String,
@@ -122,17 +161,19 @@ impl Document {
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Document, String> {
         let open = Arc::default();
-        Document::analyse_reading(path, text, encoding, (rulebooks, &open), stop)
+        let langs = Languages::default();
+        Document::analyse_reading(path, text, encoding, (rulebooks, &open), langs, stop)
     }
 
     /// [`Document::analyse_unless`], a rulebook file open in the editor
     /// read from `open_rulebooks` (by canonical path), as edited, not from
-    /// the disk.
+    /// the disk, the document's language chosen as `langs` says.
     pub fn analyse_reading(
         path: &Path,
         text: String,
         encoding: Encoding,
         (rulebooks, open_rulebooks): (&Arc<RulebookShelf>, &Arc<HashMap<PathBuf, String>>),
+        langs: Languages,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Document, String> {
         let (text, bom) = without_bom(text);
@@ -151,6 +192,7 @@ impl Document {
                 config,
                 path,
                 (encoding, bom),
+                langs,
             )),
             Err(file) => Err(with_bom(session.sources.take_text(file), bom)),
         }
@@ -158,13 +200,15 @@ impl Document {
 
     /// The document `session` checked under `config` (the config found,
     /// or why it is not followed), its positions counted in `encoding`
-    /// after a BOM if the client's text had one.
+    /// after a BOM if the client's text had one, its language the one
+    /// `langs` gives under that config.
     fn checked(
         mut session: Session,
         checked: Checked,
         (config, config_problem): (Option<Config>, Option<Text>),
         path: &Path,
         (encoding, bom): (Encoding, bool),
+        langs: Languages,
     ) -> Document {
         // The session keeps the one copy of the text (`Document::text`).
         let lines = LineIndex::of(session.sources.get(checked.file), encoding).after_bom(bom);
@@ -180,6 +224,7 @@ impl Document {
             .as_ref()
             .map_or([true; 3], |(d, _)| statements_in_order(d, checked.file));
         Document {
+            lang: langs.under(config.as_ref()),
             config_problem,
             session,
             file: checked.file,

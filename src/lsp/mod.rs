@@ -25,7 +25,7 @@ mod sync;
 mod transport;
 mod waiting;
 
-pub use analysis::{Document, Target};
+pub use analysis::{Document, Languages, Target};
 
 use crate::code::{Code, Severity};
 use crate::rulebook_shelf::RulebookShelf;
@@ -44,15 +44,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use waiting::{Replaced, Replacement, Waiting};
 
-/// The hover text at byte `offset` of a document (what the server answers
-/// to `textDocument/hover`, for benchmarks and tests).
-pub fn hover_at(doc: &Document, offset: usize, lang: Lang) -> Option<String> {
-    hover::text(doc, doc.at(offset)?.target, lang)
+/// The hover text at byte `offset` of a document, in its language (what
+/// the server answers to `textDocument/hover`, for benchmarks and tests).
+pub fn hover_at(doc: &Document, offset: usize) -> Option<String> {
+    hover::text(doc, doc.at(offset)?.target, doc.lang)
 }
 
-/// The completion items at byte `offset` (as `textDocument/completion`).
-pub fn complete_at(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
-    completion::items(doc, offset, lang)
+/// The completion items at byte `offset`, in the document's language (as
+/// `textDocument/completion`).
+pub fn complete_at(doc: &Document, offset: usize) -> Vec<CompletionItem> {
+    completion::items(doc, offset, doc.lang)
 }
 
 /// How the server is set up by its command line.
@@ -61,8 +62,9 @@ pub struct Config {
     /// Where the built-in rulebook and the explain pages are written (None:
     /// no links into them).
     pub cache: Option<PathBuf>,
-    /// The language of hover texts and messages.
-    pub lang: Lang,
+    /// The language of what the server says: `--lang`, and the locale's
+    /// for what neither `--lang` nor a document's config decides.
+    pub langs: Languages,
     /// The largest document analysed, in bytes (the command line sets
     /// [`crate::input::MAX_FILE_BYTES`], the largest file `check` reads); a
     /// larger one is kept for its edits, and the client is told why it
@@ -225,7 +227,7 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Stri
         docs: HashMap::new(),
         unanalysed: HashMap::new(),
         encoding,
-        lang: config.lang,
+        langs: config.langs,
         cache,
         config_problems: HashSet::new(),
         max_document_bytes: config.max_document_bytes,
@@ -354,7 +356,11 @@ struct Server<'a> {
     /// `docs`, never in both.
     unanalysed: HashMap<Url, String>,
     encoding: Encoding,
-    lang: Lang,
+    /// How the language of what is said is chosen: each document's
+    /// analysis carries its own ([`Document::lang`]), and everything the
+    /// server words is about one document (its other answers, errors to a
+    /// request the client made wrong, are not worded for a user).
+    langs: Languages,
     cache: Option<Cache>,
     /// Config problems already shown to the user (once each, not at
     /// every keystroke).
@@ -462,7 +468,9 @@ impl Server<'_> {
     fn changed_on_disk(&mut self, path: &Path) {
         let key = analysis::canonical(path);
         if path.file_name().is_some_and(|n| n == "mynaflow.toml") {
-            let folder = key.parent().map(Path::to_path_buf).unwrap_or_default();
+            // Its folder's canonical path, as the documents' are compared:
+            // a config deleted has none of its own.
+            let folder = path.parent().map(analysis::canonical).unwrap_or_default();
             let under: Vec<Url> = (self.docs.keys().chain(self.unanalysed.keys()))
                 .filter(|u| {
                     file_path(u).is_some_and(|p| analysis::canonical(&p).starts_with(&folder))
@@ -581,7 +589,10 @@ impl Server<'_> {
         if text.len() as u64 > self.max_document_bytes {
             if self.too_large.insert(uri.clone()) {
                 let (shown, size, max) = (path.display(), text.len(), self.max_document_bytes);
-                self.show(text!(
+                // Not analysed, but still the document's: said in the
+                // language its config would give it.
+                let lang = self.langs.for_file(&path);
+                self.show(lang, text!(
                     "`{shown}` is {size} bytes, more than the {max} checked: not checked";
                     "「{shown}」は {size} バイトで、検査する上限の {max} バイトを超えるため、検査しません"
                 ));
@@ -607,6 +618,7 @@ impl Server<'_> {
                     text,
                     self.encoding,
                     (&self.rulebooks, &self.open_rulebooks),
+                    self.langs,
                     &|| replacement.sent(),
                 );
                 // A text replaced by a whole one of its own is needed no
@@ -621,6 +633,7 @@ impl Server<'_> {
                 text,
                 self.encoding,
                 (&self.rulebooks, &self.open_rulebooks),
+                self.langs,
                 &|| false,
             )
             .map_err(|text| (text, false)),
@@ -637,7 +650,9 @@ impl Server<'_> {
         if let Some(why) = &doc.config_problem {
             // Kept on its lines (a TOML error points at its column under
             // the line it quotes); only the other controls are escaped.
-            let why = crate::escape::visible_lines(why.get(self.lang)).into_owned();
+            // The config not followed, the document's language is the one
+            // decided without it.
+            let why = crate::escape::visible_lines(why.get(doc.lang)).into_owned();
             if self.config_problems.insert(why.clone()) {
                 self.show_escaped(why);
             }
@@ -655,9 +670,9 @@ impl Server<'_> {
         true
     }
 
-    /// Shows the user a warning.
-    fn show(&self, why: crate::text::Text) {
-        self.show_escaped(crate::escape::visible(why.get(self.lang)).into_owned());
+    /// Shows the user a warning, in `lang`.
+    fn show(&self, lang: Lang, why: crate::text::Text) {
+        self.show_escaped(crate::escape::visible(why.get(lang)).into_owned());
     }
 
     /// Shows the user a warning already escaped.
@@ -704,8 +719,9 @@ impl Server<'_> {
         ))
     }
 
-    fn explain_link(&self, code: Code) -> Option<CodeDescription> {
-        let tag = if self.lang == Lang::Ja { "ja" } else { "en" };
+    /// The explain page of `code` in the cache, in `lang`.
+    fn explain_link(&self, code: Code, lang: Lang) -> Option<CodeDescription> {
+        let tag = if lang == Lang::Ja { "ja" } else { "en" };
         let path = self
             .cache
             .as_ref()?
@@ -718,20 +734,22 @@ impl Server<'_> {
         })
     }
 
+    /// The document's findings as the client shows them, in its language.
     fn diagnostics(&self, doc: &Document, uri: &Url) -> Vec<Diagnostic> {
+        let lang = doc.lang;
         doc.diagnostics
             .iter()
             .filter(|d| d.primary.file == doc.file)
             .map(|d| {
-                let mut message = d.message.get(self.lang).to_string();
+                let mut message = d.message.get(lang).to_string();
                 for n in &d.notes {
-                    message.push_str(&format!("\n{}", n.get(self.lang)));
+                    message.push_str(&format!("\n{}", n.get(lang)));
                 }
                 if let Some(h) = &d.help {
                     message.push_str(&format!(
                         "\n{}: {}",
-                        crate::render::help_word(self.lang),
-                        h.get(self.lang)
+                        crate::render::help_word(lang),
+                        h.get(lang)
                     ));
                 }
                 let mut related: Vec<DiagnosticRelatedInformation> = d
@@ -740,7 +758,7 @@ impl Server<'_> {
                     .filter_map(|l| {
                         Some(DiagnosticRelatedInformation {
                             location: self.location(doc, uri, l.span)?,
-                            message: l.message.get(self.lang).to_string(),
+                            message: l.message.get(lang).to_string(),
                         })
                     })
                     .collect();
@@ -761,7 +779,7 @@ impl Server<'_> {
                         Severity::Warning => DiagnosticSeverity::WARNING,
                     }),
                     code: Some(NumberOrString::String(d.code.as_str().to_string())),
-                    code_description: self.explain_link(d.code),
+                    code_description: self.explain_link(d.code, lang),
                     source: Some("mynaflow".to_string()),
                     message,
                     related_information: (!related.is_empty()).then_some(related),
@@ -782,7 +800,7 @@ impl Server<'_> {
             .filter_map(|e| {
                 Some(DiagnosticRelatedInformation {
                     location: self.location(doc, uri, e.primary)?,
-                    message: format!("{} {}", e.code.as_str(), e.message.get(self.lang)),
+                    message: format!("{} {}", e.code.as_str(), e.message.get(doc.lang)),
                 })
             })
             .take(MAX_RULEBOOK_ERRORS)
@@ -835,7 +853,8 @@ impl Server<'_> {
 
     fn request(&mut self, req: Request) -> Result<Answer, Failure> {
         let json = Answer::of;
-        let lang = self.lang;
+        // Every answer about a document is worded in the document's
+        // language (`Document::lang`), never in one of the server's.
         match req.method.as_str() {
             request::HoverRequest::METHOD => {
                 let p: HoverParams = params(req.params)?;
@@ -849,11 +868,11 @@ impl Server<'_> {
                             rulebook::At::Name(n) => n.span,
                             rulebook::At::Rule(rule, _) => rule.span,
                         };
-                        Some((index.hover(a, doc.text(), lang)?, span))
+                        Some((index.hover(a, doc.text(), doc.lang)?, span))
                     }),
                     None => doc
                         .at(at)
-                        .and_then(|o| Some((hover::text(doc, o.target, lang)?, o.span))),
+                        .and_then(|o| Some((hover::text(doc, o.target, doc.lang)?, o.span))),
                 };
                 let Some((text, span)) = found else {
                     return Ok(Answer::null());
@@ -936,7 +955,7 @@ impl Server<'_> {
                         }
                         navigate::Refusal::Taken { .. } => ErrorCode::RequestFailed,
                     };
-                    (code, why.text().get(lang).to_string())
+                    (code, why.text().get(doc.lang).to_string())
                 };
                 if let Some(index) = doc.rulebook_names() {
                     let changes = self
@@ -966,8 +985,12 @@ impl Server<'_> {
                         .ok_or(navigate::Refusal::NotRenamable)
                         .and_then(|o| navigate::renamable(o.target).map(|()| o.span)),
                 };
-                let span = span
-                    .map_err(|why| (ErrorCode::InvalidRequest, why.text().get(lang).to_string()))?;
+                let span = span.map_err(|why| {
+                    (
+                        ErrorCode::InvalidRequest,
+                        why.text().get(doc.lang).to_string(),
+                    )
+                })?;
                 let range = doc
                     .lines
                     .range(doc.text(), span.start as usize, span.end as usize);
@@ -989,7 +1012,7 @@ impl Server<'_> {
                     .lines
                     .offset(doc.text(), p.text_document_position.position);
                 // A plain array when it is complete, as before the cap.
-                let list = completion::list(doc, at, lang);
+                let list = completion::list(doc, at, doc.lang);
                 Ok(match list.is_incomplete {
                     true => json(&CompletionResponse::List(list)),
                     false => json(&CompletionResponse::Array(list.items)),
@@ -1010,7 +1033,7 @@ impl Server<'_> {
                     &p.text_document.uri,
                     start,
                     end,
-                    lang,
+                    doc.lang,
                 )))
             }
             _ => Err((
@@ -1100,12 +1123,16 @@ mod tests {
         assert_eq!(Answer::null().0, "null");
     }
 
-    #[test]
-    fn a_document_larger_than_the_limit_is_not_analysed_and_the_user_is_told_once() {
+    /// A server in memory that analyses documents of at most 300 bytes,
+    /// its languages chosen as `langs` says, initialized; and the thread
+    /// it runs on.
+    fn small_server(
+        langs: Languages,
+    ) -> (Connection, std::thread::JoinHandle<Result<Exit, String>>) {
         let (server, client) = Connection::memory();
         let config = Config {
             cache: None,
-            lang: Lang::En,
+            langs,
             max_document_bytes: 300,
         };
         let serving = std::thread::spawn(move || serve(&server, config));
@@ -1113,6 +1140,24 @@ mod tests {
         client.sender.send(Message::Request(init)).unwrap();
         assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
         notify(&client, "initialized", json!({}));
+        (client, serving)
+    }
+
+    /// Shuts the server down, and checks that it ended as asked.
+    fn shut_down(client: &Connection, serving: std::thread::JoinHandle<Result<Exit, String>>) {
+        let shutdown = Request::new(2.into(), "shutdown".into(), json!(null));
+        client.sender.send(Message::Request(shutdown)).unwrap();
+        assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
+        notify(client, "exit", json!(null));
+        assert_eq!(serving.join().unwrap(), Ok(Exit::AfterShutdown));
+    }
+
+    #[test]
+    fn a_document_larger_than_the_limit_is_not_analysed_and_the_user_is_told_once() {
+        let (client, serving) = small_server(Languages {
+            given: Some(Lang::En),
+            locale: Lang::En,
+        });
         let uri = "file:///limit/design.myna";
         // Undeclared names: findings, when it is analysed.
         let small = "flow A -> B : x for y\n";
@@ -1163,12 +1208,32 @@ mod tests {
         );
         let published = next_of(&client, "textDocument/publishDiagnostics");
         assert_eq!(published["diagnostics"], json!([]));
-        let shutdown = Request::new(2.into(), "shutdown".into(), json!(null));
-        client.sender.send(Message::Request(shutdown)).unwrap();
-        assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
-        notify(&client, "exit", json!(null));
-        assert_eq!(serving.join().unwrap(), Ok(Exit::AfterShutdown));
+        shut_down(&client, serving);
         // Nothing more was sent.
         assert!(client.receiver.try_recv().is_err());
+    }
+
+    /// A document too large to analyse is still its config's: without
+    /// `--lang`, the user is told of it in the config's `lang`; with it,
+    /// in `--lang`'s.
+    #[test]
+    fn a_document_too_large_is_told_of_in_its_own_language() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("mynaflow.toml"), "lang = \"ja\"\n").unwrap();
+        let uri = Url::from_file_path(d.path().join("design.myna")).unwrap();
+        let large = "flow A -> B : x for y\n".repeat(20);
+        for (given, said) in [(None, "検査しません"), (Some(Lang::En), "not checked")] {
+            let (client, serving) = small_server(Languages {
+                given,
+                locale: Lang::En,
+            });
+            let open = json!({"textDocument": {"uri": uri, "languageId": "myna", "version": 1, "text": large}});
+            notify(&client, "textDocument/didOpen", open);
+            let shown = next_of(&client, "window/showMessage");
+            let message = shown["message"].as_str().unwrap_or_default();
+            assert!(message.contains(said), "{message}");
+            next_of(&client, "textDocument/publishDiagnostics");
+            shut_down(&client, serving);
+        }
     }
 }
