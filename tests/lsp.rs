@@ -339,13 +339,7 @@ fn a_session_in_utf16() {
 fn utf8_positions_when_the_client_offers_them() {
     let mut c = Client::start(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}));
     let diags = c.open(DESIGN);
-    let mn003 = diags["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "MN003")
-        .unwrap()
-        .clone();
+    let mn003 = finding(&diags, "MN003");
     let line = DESIGN.lines().nth(12).unwrap();
     let byte = line.find('，').unwrap() as u64;
     assert_eq!(mn003["range"]["start"]["character"], json!(byte));
@@ -842,6 +836,27 @@ fn the_server_widens_the_pipe_it_reads() {
 }
 
 /// The codes of published diagnostics.
+/// The diagnostic of code `code` that `published` holds (the first).
+fn finding(published: &Value, code: &str) -> Value {
+    published["diagnostics"]
+        .as_array()
+        .and_then(|ds| ds.iter().find(|d| d["code"] == code))
+        .unwrap_or_else(|| panic!("no {code}: {published}"))
+        .clone()
+}
+
+/// The first code action of `actions` whose title holds `title`.
+fn action(actions: &Value, title: &str) -> Value {
+    actions
+        .as_array()
+        .and_then(|all| {
+            all.iter()
+                .find(|a| a["title"].as_str().is_some_and(|t| t.contains(title)))
+        })
+        .unwrap_or_else(|| panic!("no action titled {title:?}: {actions}"))
+        .clone()
+}
+
 fn codes_of(published: &Value) -> Vec<String> {
     published["diagnostics"]
         .as_array()
@@ -1043,24 +1058,12 @@ fn a_design_follows_the_last_text_of_a_rulebook_typed_fast() {
 fn the_suppress_action_leaves_a_reason_to_write() {
     let mut c = Client::start(json!({}));
     let diags = c.open(DESIGN);
-    let mn102 = diags["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "MN102")
-        .unwrap()
-        .clone();
+    let mn102 = finding(&diags, "MN102");
     let actions = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": URI}, "range": mn102["range"], "context": {"diagnostics": []}}),
     );
-    let suppress = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "suppress MN102 with a reason")
-        .unwrap()
-        .clone();
+    let suppress = action(&actions, "suppress MN102 with a reason");
     let edit = &suppress["edit"]["changes"][URI][0];
     let comment = edit["newText"].as_str().unwrap();
     assert_eq!(
@@ -1075,12 +1078,7 @@ fn the_suppress_action_leaves_a_reason_to_write() {
     let published = c.change(2, &applied);
     let codes = codes_of(&published);
     assert!(codes.contains(&"MN102".to_string()), "{codes:?}");
-    let mn501 = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "MN501")
-        .unwrap();
+    let mn501 = finding(&published, "MN501");
     let message = mn501["message"].as_str().unwrap();
     assert!(
         message.contains("is the placeholder the editor wrote: replace it"),
@@ -1675,13 +1673,7 @@ const SAID_JA: [&str; 7] = [
 /// each: the diagnostics, hover, completion, code actions and rename.
 fn assert_said(c: &mut Client, uri: &str, published: &Value, expected: &[&str; 7]) {
     assert_eq!(published["uri"], json!(uri));
-    let mn012 = published["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["code"] == "MN012")
-        .unwrap_or_else(|| panic!("no MN012: {published}"))
-        .clone();
+    let mn012 = finding(published, "MN012");
     let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
     let hover = c.request("textDocument/hover", at(2, 6));
     let after_for = col16(UNUSED, 4, "資格確認");
@@ -1690,13 +1682,7 @@ fn assert_said(c: &mut Client, uri: &str, published: &Value, expected: &[&str; 7
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": mn012["range"], "context": {"diagnostics": []}}),
     );
-    let suppress = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"].as_str().is_some_and(|t| t.contains("MN012")))
-        .unwrap_or_else(|| panic!("no action for MN012: {actions}"))
-        .clone();
+    let suppress = action(&actions, "MN012");
     let mut rename = at(2, 6);
     rename["newName"] = json!("基幹");
     let refused = c.request_raw("textDocument/rename", rename);
