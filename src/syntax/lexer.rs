@@ -1150,25 +1150,26 @@ mod tests {
         }
     }
 
-    #[test]
-    fn eight_bytes_at_once_stop_a_plain_run_where_one_at_a_time_does() {
-        // Every byte followed by every byte, in every place of the word,
-        // among bytes that do not stop it and among bytes that do.
+    /// Does `stops` (whether each byte of a block of `N` bytes but the
+    /// last stops a plain run, its `bit(j)`th bit for byte `j`) say what
+    /// [`stops_plain_run`] says, for every byte followed by every byte, in
+    /// every place of the block, among bytes that do not stop it and
+    /// among bytes that do?
+    fn stops_as_one_at_a_time<const N: usize>(
+        stops: impl Fn(&[u8; N]) -> u64,
+        bit: fn(usize) -> usize,
+    ) {
         for fill in [b'a', 0x80, 0xE5, b' ', 0xE3] {
             for x in 0..=255u8 {
                 for next in 0..=255u8 {
-                    for k in 0..8 {
-                        let mut word = [fill; 9];
-                        word[k] = x;
-                        word[k + 1] = next;
-                        let (x8, n8) = (
-                            u64::from_le_bytes(word[..8].try_into().expect("8")),
-                            u64::from_le_bytes(word[1..].try_into().expect("8")),
-                        );
-                        let stops = plain_run_stops(x8, n8);
-                        for (j, pair) in word.windows(2).enumerate() {
+                    for k in 0..N - 1 {
+                        let mut block = [fill; N];
+                        block[k] = x;
+                        block[k + 1] = next;
+                        let stops = stops(&block);
+                        for (j, pair) in block.windows(2).enumerate() {
                             let one = stops_plain_run(pair[0], pair[1]);
-                            assert_eq!(stops >> (8 * j + 7) & 1 == 1, one, "{word:x?} byte {j}");
+                            assert_eq!(stops >> bit(j) & 1 == 1, one, "{block:x?} byte {j}");
                         }
                     }
                 }
@@ -1176,25 +1177,22 @@ mod tests {
         }
     }
 
+    #[test]
+    fn eight_bytes_at_once_stop_a_plain_run_where_one_at_a_time_does() {
+        stops_as_one_at_a_time::<9>(
+            |word| {
+                let x = u64::from_le_bytes(word[..8].try_into().expect("8"));
+                let next = u64::from_le_bytes(word[1..].try_into().expect("8"));
+                plain_run_stops(x, next)
+            },
+            |j| 8 * j + 7,
+        );
+    }
+
     #[cfg(target_arch = "x86_64")]
     #[test]
     fn sixteen_bytes_at_once_stop_a_plain_run_where_one_at_a_time_does() {
-        for fill in [b'a', 0x80, 0xE5, b' ', 0xE3] {
-            for x in 0..=255u8 {
-                for next in 0..=255u8 {
-                    for k in 0..16 {
-                        let mut block = [fill; 17];
-                        block[k] = x;
-                        block[k + 1] = next;
-                        let stops = sixteen_at_a_time::stops(&block);
-                        for (j, pair) in block.windows(2).enumerate() {
-                            let one = stops_plain_run(pair[0], pair[1]);
-                            assert_eq!(stops >> j & 1 == 1, one, "{block:x?} byte {j}");
-                        }
-                    }
-                }
-            }
-        }
+        stops_as_one_at_a_time::<17>(|block| u64::from(sixteen_at_a_time::stops(block)), |j| j);
     }
 
     #[test]
