@@ -259,37 +259,44 @@ pub fn follow_rulebook_rename(
 /// and most of a minute. No one reads an outline that long.
 pub const MAX_SYMBOLS: usize = 10_000;
 
+/// A document symbol of `doc` (whose text is `src`): its name, kind and
+/// detail, the statement it spans and where its name is. A name that is
+/// empty or blank is shown `?`: editors refuse a symbol without a name.
+#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be given.
+pub(super) fn symbol(
+    doc: &Document,
+    src: &str,
+    (name, kind, detail): (String, SymbolKind, Option<String>),
+    whole: Span,
+    at: Span,
+) -> DocumentSymbol {
+    let range = |s: Span| doc.lines.range(src, s.start as usize, s.end as usize);
+    DocumentSymbol {
+        name: if name.trim().is_empty() {
+            "?".to_string()
+        } else {
+            name
+        },
+        detail,
+        kind,
+        tags: None,
+        deprecated: None,
+        range: range(whole),
+        selection_range: range(at),
+        children: None,
+    }
+}
+
 /// Actors, data items and flows as document symbols, in the order written:
 /// the first [`MAX_SYMBOLS`] of them.
-#[allow(deprecated)] // `DocumentSymbol::deprecated` must still be given.
 pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
     let Some(d) = doc.design() else {
         return Vec::new();
     };
     let text = doc.text();
-    let sym =
-        |name: String, kind: SymbolKind, whole: Span, name_span: Span, detail: Option<String>| {
-            DocumentSymbol {
-                name: if name.is_empty() {
-                    "?".to_string()
-                } else {
-                    name
-                },
-                detail,
-                kind,
-                tags: None,
-                deprecated: None,
-                range: doc
-                    .lines
-                    .range(text, whole.start as usize, whole.end as usize),
-                selection_range: doc.lines.range(
-                    text,
-                    name_span.start as usize,
-                    name_span.end as usize,
-                ),
-                children: None,
-            }
-        };
+    let sym = |name: String, kind: SymbolKind, whole: Span, name_span: Span, detail| {
+        symbol(doc, text, (name, kind, detail), whole, name_span)
+    };
     // Where each statement starts, and what it is: the first ones written
     // are chosen before any symbol is made.
     let mut written: Vec<(u32, Statement)> = (d.actors.iter().enumerate())

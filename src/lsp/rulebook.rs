@@ -267,7 +267,6 @@ impl Index {
     /// The outline: the statements in the order written, a section with
     /// its purposes and rules inside it; the first
     /// [`super::navigate::MAX_SYMBOLS`] of them.
-    #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be given.
     pub fn symbols(&self, doc: &Document) -> Vec<DocumentSymbol> {
         let src = doc.text();
         let mut left = super::navigate::MAX_SYMBOLS;
@@ -277,21 +276,13 @@ impl Index {
                     return None;
                 }
                 left -= 1;
-                let range = |s: Span| doc.lines.range(src, s.start as usize, s.end as usize);
-                Some(DocumentSymbol {
-                    name: if name.trim().is_empty() {
-                        "?".to_string()
-                    } else {
-                        name
-                    },
-                    detail,
-                    kind,
-                    tags: None,
-                    deprecated: None,
-                    range: range(whole),
-                    selection_range: range(at),
-                    children: None,
-                })
+                Some(super::navigate::symbol(
+                    doc,
+                    src,
+                    (name, kind, detail),
+                    whole,
+                    at,
+                ))
             };
         let text = |i: &Option<Ident>| i.as_ref().map(|i| i.text.to_string());
         let mut out = Vec::new();
