@@ -1392,6 +1392,51 @@ fn a_rulebook_completes_the_names_it_declares_where_its_grammar_takes_them() {
     c.stop();
 }
 
+/// The copy of the built-in rulebook that the server writes for go to
+/// definition is for reading: the checks read the rulebook built into
+/// mynaflow, so a rename there would change nothing they read. It is
+/// refused, in rename and in prepareRename, saying how to rename; the same
+/// text in a file of the project is a rulebook like any other.
+#[test]
+fn a_name_in_the_built_in_rulebooks_copy_is_not_renamed() {
+    let mut c = Client::start(json!({"textDocument": {"rename": {"prepareSupport": true}}}));
+    // Answered once the server has written its cache.
+    c.open(DESIGN);
+    let copy = c.cache.path().join("mynaflow").join("kenpo.myna");
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("role 組合"))
+        .unwrap() as u32;
+    let project = tempfile::tempdir().unwrap();
+    let own = project.path().join("rules.myna");
+    std::fs::write(&own, &text).unwrap();
+    for (path, built_in) in [(copy, true), (own, false)] {
+        let uri = lsp_types::Url::from_file_path(&path).unwrap().to_string();
+        c.open_at(&uri, &text);
+        let at = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 6}});
+        let mut rename = at.clone();
+        rename["newName"] = json!("本組合");
+        let renamed = c.request_raw("textDocument/rename", rename);
+        let prepared = c.request_raw("textDocument/prepareRename", at);
+        if built_in {
+            assert_eq!(renamed["error"]["code"], json!(-32803), "{renamed}");
+            for answer in [&renamed, &prepared] {
+                let message = answer["error"]["message"].as_str().unwrap_or_default();
+                assert!(
+                    message.contains("`kenpo` is the built-in rulebook")
+                        && message.contains("copy it into the project"),
+                    "{answer}"
+                );
+            }
+        } else {
+            let edits = &renamed["result"]["changes"][&uri];
+            assert!(edits.as_array().is_some_and(|e| e.len() > 1), "{renamed}");
+            assert!(prepared["result"]["start"].is_object(), "{prepared}");
+        }
+    }
+}
+
 /// Rename in a rulebook renames a role, category, purpose or clause
 /// there, declaration and every use, and in each open design bound to
 /// that rulebook: both made as the answer says, the design has no

@@ -820,6 +820,19 @@ impl Server<'_> {
     /// ([`navigate::follow_rulebook_rename`]), so that no design is left
     /// naming what the rulebook no longer declares. Designs not open are
     /// not searched: the server knows only what the client has opened.
+    /// The built-in rulebook whose copy in the cache folder `uri` is, if
+    /// it is one ([`materialise`] wrote it, for go to definition).
+    fn built_in_copy(&self, uri: &Url) -> Option<&'static str> {
+        let path = analysis::canonical(&file_path(uri)?);
+        let folder = analysis::canonical(&self.cache.as_ref()?.folder);
+        let file = path.strip_prefix(&folder).ok()?.to_str()?;
+        let name = file.strip_suffix(".myna")?;
+        BUILTIN_RULEBOOKS
+            .iter()
+            .map(|(n, _)| *n)
+            .find(|n| *n == name)
+    }
+
     fn rename_in_rulebook(
         &self,
         uri: &Url,
@@ -953,10 +966,15 @@ impl Server<'_> {
                         navigate::Refusal::Empty | navigate::Refusal::Control(_) => {
                             ErrorCode::InvalidParams
                         }
-                        navigate::Refusal::Taken { .. } => ErrorCode::RequestFailed,
+                        navigate::Refusal::Taken { .. } | navigate::Refusal::BuiltIn(_) => {
+                            ErrorCode::RequestFailed
+                        }
                     };
                     (code, why.text().get(doc.lang).to_string())
                 };
+                if let Some(name) = self.built_in_copy(&uri) {
+                    return Err(refused(navigate::Refusal::BuiltIn(name)));
+                }
                 if let Some(index) = doc.rulebook_names() {
                     let changes = self
                         .rename_in_rulebook(&uri, (doc, index), at, &p.new_name)
@@ -975,7 +993,9 @@ impl Server<'_> {
                 let p: TextDocumentPositionParams = params(req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let at = doc.lines.offset(doc.text(), p.position);
+                let built_in = self.built_in_copy(&p.text_document.uri);
                 let span = match doc.rulebook_names() {
+                    _ if let Some(name) = built_in => Err(navigate::Refusal::BuiltIn(name)),
                     Some(index) => match index.at(at) {
                         Some(rulebook::At::Name(n)) => Ok(n.span),
                         _ => Err(navigate::Refusal::NotARulebookName),

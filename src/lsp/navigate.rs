@@ -55,6 +55,11 @@ pub enum Refusal {
     /// other's. In a design, an actor or a data item; in a rulebook, a
     /// role, a category, a purpose or a clause (each kind a table of its
     /// own to the resolver, but one name for two things reads as one).
+    /// The document is the copy of a built-in rulebook the server writes
+    /// for reading (go to definition): the checks read the rulebook built
+    /// into mynaflow, never that file, so a rename there would change
+    /// nothing they read, and the copy is written again at the next start.
+    BuiltIn(&'static str),
     Taken {
         /// What the other is.
         named: Named,
@@ -110,6 +115,10 @@ impl Refusal {
                     "名前には改行や制御文字・不可視文字 ({code}) を含められません"
                 )
             }
+            Refusal::BuiltIn(name) => text!(
+                "`{name}` is the built-in rulebook: this file is a copy to read, and a rename here changes nothing a check reads; to rename its names, copy it into the project and `use` the copy";
+                "「{name}」は組み込みのルールブックです。このファイルは閲覧用の写しで、ここで名前を変えても検査には反映されません。名前を変えるには、プロジェクトにコピーして、そのコピーを `use` してください"
+            ),
             Refusal::Taken { named, name, line } => {
                 let name = crate::escape::visible(name);
                 let (en, ja) = named.words();
