@@ -63,21 +63,7 @@ struct Said {
 /// Runs the binary in `dir` with no locale set (`--lang ja` is in the
 /// arguments), or with the environment given.
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Said {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_mynaflow"));
-    c.args(args)
-        .current_dir(dir)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let o = c.output().expect("run mynaflow");
-    Said {
-        out: String::from_utf8_lossy(&o.stdout).into_owned(),
-        err: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    status(dir, args, env).1
 }
 
 /// Asserts that `text` says something, holds `expected`, and has no
