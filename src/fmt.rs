@@ -25,7 +25,7 @@
 use crate::code::Severity;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{File, Stmt};
-use crate::syntax::lexer::{Lexed, lex_lines_keeping_into};
+use crate::syntax::lexer::{Lexed, lex_lines_listing_into};
 use crate::syntax::parser::parse_lexed_keeping;
 use crate::syntax::stmts::Stmts;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
@@ -428,7 +428,9 @@ fn lay_out_part(
     // first of each code is kept in full, the rest as places (11 MB of
     // unterminated strings, each one worded, took 718 MB to refuse).
     let keep = Keep::First(1);
-    let lexed = lex_lines_keeping_into(FileId(0), src, range.clone(), buffer, keep.clone());
+    // Its names listed as they are read: the parse reads them ahead.
+    let listed = (buffer, Vec::new());
+    let lexed = lex_lines_listing_into(FileId(0), src, range.clone(), listed, keep.clone(), true);
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
     }

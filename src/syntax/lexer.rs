@@ -3,6 +3,7 @@
 //! MN004, and MN001 for an unknown escape in a string) and steps over.
 
 use super::token::{Comment, Keyword, Token, TokenKind};
+use super::tokens::ListedName;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
@@ -24,6 +25,9 @@ pub struct Lexed {
     pub hollow: Vec<Hollow>,
     /// How many forbidden characters (MN004) were seen, reported or not.
     pub forbidden: usize,
+    /// Each name token, listed as it was read for a parse that reads its
+    /// names ahead ([`lex_lines_listing_into`]); empty otherwise.
+    pub names: Vec<ListedName>,
 }
 
 /// A character that makes a design read differently from what it says:
@@ -464,6 +468,8 @@ struct Lexer<'a> {
     /// that stands for the rest, not a million.
     forbidden_seen: usize,
     first_unreported: usize,
+    /// Does it list each name token in [`Lexed::names`]?
+    listing: bool,
 }
 
 /// MN004 findings made in one file before the rest are counted only.
@@ -536,6 +542,11 @@ impl<'a> Lexer<'a> {
             }
             k => k,
         };
+        if self.listing && kind == TokenKind::Name {
+            let written = cleaned.is_none().then(|| start..start + raw.len());
+            let listed = ListedName::new(self.out.tokens.len(), value, written);
+            self.out.names.extend(listed);
+        }
         let span = self.span(start, start + raw.len());
         self.out.tokens.push(Token::new(kind, span, cleaned));
     }
@@ -853,6 +864,7 @@ pub fn lex_keeping(file: FileId, src: &str, keep: Keep) -> Lexed {
         found: Tally::new(keep),
         forbidden_seen: 0,
         first_unreported: 0,
+        listing: false,
     }
     .run(0, true)
 }
@@ -883,20 +895,40 @@ pub fn lex_lines_keeping_into(
     file: FileId,
     src: &str,
     lines: std::ops::Range<usize>,
-    mut tokens: Vec<Token>,
+    tokens: Vec<Token>,
     keep: Keep,
 ) -> Lexed {
+    lex_lines_listing_into(file, src, lines, (tokens, Vec::new()), keep, false)
+}
+
+/// [`lex_lines_keeping_into`], listing each name token in
+/// [`Lexed::names`] (when `listing`) as it is read, for a parse that
+/// reads a part's names ahead ([`super::tokens::Names::read_ahead`]).
+/// `reused` are a token and a name buffer a thread reuses from part to
+/// part (each cleared first).
+pub fn lex_lines_listing_into(
+    file: FileId,
+    src: &str,
+    lines: std::ops::Range<usize>,
+    reused: (Vec<Token>, Vec<ListedName>),
+    keep: Keep,
+    listing: bool,
+) -> Lexed {
+    let (mut tokens, mut names) = reused;
     tokens.clear();
+    names.clear();
     Lexer {
         src: &src[..lines.end],
         file,
         out: Lexed {
             tokens,
+            names,
             ..Lexed::default()
         },
         found: Tally::new(keep),
         forbidden_seen: 0,
         first_unreported: 0,
+        listing,
     }
     .run(lines.start, false)
 }

@@ -7,7 +7,7 @@
 use super::ast::*;
 use super::lexer::{Lexed, lex, lex_keeping, typed_in_full_width};
 use super::token::{Keyword, Token, TokenKind};
-use super::tokens::{Copies, Names, Tokens};
+use super::tokens::{Copies, ListedName, Names, Tokens};
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
 use crate::fix::{Edit, Fix};
@@ -1174,7 +1174,7 @@ pub fn parse_lexed_keeping(
     // cache miss in a table larger than the cache.
     let ahead = names.numbered() > 0 && lexed.tokens.len() <= READ_AHEAD_TOKENS;
     if ahead {
-        names.read_ahead(src, &lexed.tokens);
+        names.read_ahead(src, &lexed.tokens, &lexed.names);
     }
     let (stmts, diagnostics) = StmtParser {
         toks: &lexed.tokens,
@@ -1197,9 +1197,11 @@ pub fn parse_lexed_keeping(
 /// Parses the statements of `toks`, which end with the token that starts
 /// the next part of the file (or Eof): that token is read as the parser
 /// reads it there (what an unfinished statement found), never parsed.
+/// `listed` are its name tokens as the lexer listed them.
 pub(super) fn parse_part<'a>(
     src: &'a str,
     toks: &'a [Token],
+    listed: &[ListedName],
     names: &'a Names,
     keep: Keep,
 ) -> (Vec<Stmt>, Tally) {
@@ -1207,7 +1209,7 @@ pub(super) fn parse_part<'a>(
     // a part too large to cut (no line where one may) reads them as it goes.
     let ahead = toks.len() <= READ_AHEAD_TOKENS;
     if ahead {
-        names.read_ahead(src, toks);
+        names.read_ahead(src, toks, listed);
     }
     let parsed = StmtParser {
         toks,

@@ -22,11 +22,11 @@
 //! nothing to share.
 
 use super::ast::Sym;
-use super::lexer::{Lexed, lex_lines, lex_lines_keeping_into};
+use super::lexer::{Lexed, lex_lines, lex_lines_listing_into};
 use super::parser::{Parsed, finish, parse_keeping, parse_part};
 use super::stmts::Stmts;
 use super::token::{Keyword, Token, TokenKind};
-use super::tokens::{Copies, Names};
+use super::tokens::{Copies, ListedName, Names};
 use crate::span::{FileId, Span};
 use crate::tally::Keep;
 use rayon::prelude::*;
@@ -136,13 +136,13 @@ fn parse_in_parts_sized_unless(
     if bounds.len() < 3 {
         return Some(parse_keeping(file, src, keep, copies));
     }
-    // One token buffer and one copy of each spelling per thread of the
+    // One token and name list and one copy of each spelling per thread of the
     // pool, kept across its parts (rayon would start `map_init`'s afresh
     // at every split: then each part had its own copies, and the
     // resolver's memory of names by number saw every name anew). Each
     // thread numbers its spellings in its own space.
-    let threads: Vec<Mutex<(Vec<Token>, Names)>> = (0..rayon::current_num_threads())
-        .map(|space| Mutex::new((Vec::new(), Names::in_space(space).with_copies(copies))))
+    let threads: Vec<Mutex<(Lists, Names)>> = (0..rayon::current_num_threads())
+        .map(|space| Mutex::new((Lists::default(), Names::in_space(space).with_copies(copies))))
         .collect();
     let parts: Vec<Part> = bounds
         .par_windows(2)
@@ -157,8 +157,8 @@ fn parse_in_parts_sized_unless(
             let at = rayon::current_thread_index().unwrap_or(0);
             match threads.get(at).map(|t| t.lock()) {
                 Some(Ok(mut t)) => {
-                    let (tokens, names) = &mut *t;
-                    Some(Part::read(file, src, w[0], w[1], tokens, names, &keep))
+                    let (lists, names) = &mut *t;
+                    Some(Part::read(file, src, w[0], w[1], lists, names, &keep))
                 }
                 // Past the threads' spaces: numbers nothing, so it
                 // cannot give a thread's number to another spelling.
@@ -167,7 +167,7 @@ fn parse_in_parts_sized_unless(
                     src,
                     w[0],
                     w[1],
-                    &mut Vec::new(),
+                    &mut Lists::default(),
                     &Names::in_space(Sym::SPACES).with_copies(copies),
                     &keep,
                 )),
@@ -197,6 +197,10 @@ fn parse_in_parts_sized_unless(
     Some(finish(stmts, keep, found, hollow, comments))
 }
 
+/// A thread's token list and the lexer's list of its names
+/// ([`lex_lines_listing_into`]), kept from part to part.
+type Lists = (Vec<Token>, Vec<ListedName>);
+
 /// One part's statements, findings and comments.
 struct Part {
     stmts: Vec<super::ast::Stmt>,
@@ -211,7 +215,7 @@ struct Part {
 impl Part {
     /// Lexes and parses `src[start..end]`; `end` is the text's end or the
     /// start of a line that begins with a keyword of [`CUT_AT`] and a name.
-    /// `buffer` is a token buffer the thread reuses from part to part, and
+    /// `lists` are a token and a name list the thread reuses from part to part, and
     /// `names` the spellings it has read so far (one copy of each per
     /// thread rather than per part).
     fn read(
@@ -219,7 +223,7 @@ impl Part {
         src: &str,
         start: usize,
         end: usize,
-        buffer: &mut Vec<Token>,
+        lists: &mut Lists,
         names: &Names,
         keep: &Keep,
     ) -> Part {
@@ -229,7 +233,15 @@ impl Part {
             diagnostics,
             hollow,
             forbidden,
-        } = lex_lines_keeping_into(file, src, start..end, std::mem::take(buffer), keep.clone());
+            names: listed,
+        } = lex_lines_listing_into(
+            file,
+            src,
+            start..end,
+            std::mem::take(lists),
+            keep.clone(),
+            true,
+        );
         let next = match cut_keyword(src, end) {
             Some(k) => Token::new(
                 TokenKind::Keyword(k),
@@ -239,8 +251,8 @@ impl Part {
             None => Token::new(TokenKind::Eof, Span::new(file, end, end), None),
         };
         tokens.push(next);
-        let (stmts, parsed) = parse_part(src, &tokens, names, keep.clone());
-        *buffer = tokens;
+        let (stmts, parsed) = parse_part(src, &tokens, &listed, names, keep.clone());
+        *lists = (tokens, listed);
         let (mut found, mut kept_hollow) = parsed.into_parts();
         found.extend(diagnostics);
         kept_hollow.extend(hollow);

@@ -169,44 +169,44 @@ impl Names {
         (name, sym)
     }
 
-    /// Reads the name of every name token of `toks` now, in
-    /// the order of the table's buckets rather than the text's: a design
-    /// names tens of thousands of things at random, and looked up in text
-    /// order each name cost two cache misses (the bucket, then the
-    /// shared copy); swept in bucket order, the buckets and the copies
-    /// (made in the same order) are read nearly in address order. What
-    /// the sweep reads by name is kept small (a part's names and its
-    /// text) so that it stays in the cache.
-    pub fn read_ahead(&self, src: &str, toks: &[Token]) {
+    /// Reads the names `listed` (the lexer's list of `toks`' name tokens,
+    /// [`ListedName`]) now, in the order of the table's buckets rather
+    /// than the text's: a design names tens of thousands of things at
+    /// random, and looked up in text order each name cost two cache misses
+    /// (the bucket, then the shared copy); swept in bucket order, the
+    /// buckets and the copies (made in the same order) are read nearly in
+    /// address order. What the sweep reads by name is kept small (a
+    /// part's names and its text) so that it stays in the cache. A name
+    /// not listed is read when the parser comes to it ([`Names::get`]).
+    pub fn read_ahead(&self, src: &str, toks: &[Token], listed: &[ListedName]) {
         let mut ahead = self.ahead.borrow_mut();
         let Ahead {
             at,
             names,
             next,
-            order,
             sorted,
             counts,
         } = &mut *ahead;
         at.clear();
         names.clear();
-        order.clear();
         *next = 0;
-        for (i, t) in toks.iter().enumerate() {
-            if t.kind == TokenKind::Name
-                && let (Ok(i), Ok(k)) = (u32::try_from(i), u32::try_from(at.len()))
-            {
-                at.push(i);
-                let written = Written::of(t);
-                let text = written.in_source(src).unwrap_or_else(|| t.text(src));
-                order.push(Pending {
-                    hash: hash_of(text),
-                    k,
-                    written,
-                });
-            }
-        }
+        // The lexer listed and hashed each name as it read it (its bytes
+        // still at hand): walking a part's tokens again to find them was
+        // a sixteenth of `check`'s instructions.
+        at.extend(listed.iter().map(|l| l.token));
         let buckets = (self.table.borrow().capacity() * 8 / 7).next_power_of_two() as u64;
-        by_region(order, |p| p.hash, sorted, counts, buckets);
+        by_region(
+            listed,
+            |l| l.hash,
+            sorted,
+            counts,
+            buckets,
+            |k, l| Pending {
+                hash: l.hash,
+                k,
+                written: l.written,
+            },
+        );
         names.resize(at.len(), None);
         for p in sorted.iter() {
             let k = p.k as usize;
@@ -260,14 +260,38 @@ struct Ahead {
     names: Vec<Option<(Name, Sym)>>,
     /// Where the parser's next name is likely to be in `at`.
     next: usize,
-    /// Each name as read, in the order read (kept from part to part, like
-    /// the others: a part's lists are large enough that fresh ones cost
-    /// the kernel new pages).
-    order: Vec<Pending>,
-    /// `order` by region of the table ([`by_region`]).
+    /// The names listed, by region of the table ([`by_region`]; kept from
+    /// part to part, like the others: a part's lists are large enough
+    /// that fresh ones cost the kernel new pages).
     sorted: Vec<Pending>,
     /// How many names fall in each region.
     counts: Vec<u32>,
+}
+
+/// A name token as the lexer read it, listed for [`Names::read_ahead`]:
+/// its place among the tokens, the hash of its text, where that is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListedName {
+    hash: u64,
+    token: u32,
+    written: Written,
+}
+
+impl ListedName {
+    /// Name token number `token` of its list, whose value is `text`,
+    /// written at `written` in the source (None: the token keeps its
+    /// value). None past the places a list may number.
+    pub fn new(token: usize, text: &str, written: Option<std::ops::Range<usize>>) -> Option<Self> {
+        let written = match written.map(|r| (u32::try_from(r.start), u32::try_from(r.len()))) {
+            Some((Ok(start), Ok(len))) if start != u32::MAX => Written { start, len },
+            _ => Written::KEPT,
+        };
+        Some(ListedName {
+            hash: hash_of(text),
+            token: u32::try_from(token).ok()?,
+            written,
+        })
+    }
 }
 
 /// A name [`Names::read_ahead`] is to look up.
@@ -297,16 +321,6 @@ impl Written {
         len: 0,
     };
 
-    fn of(t: &Token) -> Written {
-        match t
-            .written()
-            .map(|r| (u32::try_from(r.start), u32::try_from(r.len())))
-        {
-            Some((Ok(start), Ok(len))) if start != u32::MAX => Written { start, len },
-            _ => Written::KEPT,
-        }
-    }
-
     /// The text in `src`, unless the token keeps it.
     fn in_source(self, src: &str) -> Option<&str> {
         if self == Written::KEPT {
@@ -320,18 +334,20 @@ impl Written {
 /// Regions a table's buckets are swept in, at most.
 const REGIONS_BITS: u32 = 10;
 
-/// `order` (hashes and places) into `sorted`, by the region of a table of
-/// `buckets` (a power of two) that each hash starts its probe in, in
-/// order of region and, within one, as they came. A counting sort: a
+/// `order` into `sorted` (each entry as `make` makes it of its place in
+/// `order` and itself), by the region of a table of `buckets` (a power of
+/// two) that each entry's `hash` starts its probe in, in order of region
+/// and, within one, as they came. A counting sort: a
 /// comparison sort of a part's names was a seventh of all the work of
 /// checking a design. Regions of a few kilobytes keep the sweep's reads
 /// as near address order as a full sort did, for the cache's purpose.
-fn by_region<T: Copy + Default>(
+fn by_region<T, U: Copy + Default>(
     order: &[T],
     hash: impl Fn(&T) -> u64,
-    sorted: &mut Vec<T>,
+    sorted: &mut Vec<U>,
     counts: &mut Vec<u32>,
     buckets: u64,
+    make: impl Fn(u32, &T) -> U,
 ) {
     let bits = buckets.max(1).trailing_zeros();
     let region_bits = bits.min(REGIONS_BITS);
@@ -350,12 +366,12 @@ fn by_region<T: Copy + Default>(
         counts[i] += counts[i - 1];
     }
     sorted.clear();
-    sorted.resize(order.len(), T::default());
-    for &entry in order {
-        if let Some(at) = counts.get_mut(region(hash(&entry)))
+    sorted.resize(order.len(), U::default());
+    for (k, entry) in (0u32..).zip(order) {
+        if let Some(at) = counts.get_mut(region(hash(entry)))
             && let Some(slot) = sorted.get_mut(*at as usize)
         {
-            *slot = entry;
+            *slot = make(k, entry);
             *at += 1;
         }
     }
@@ -459,6 +475,49 @@ impl<'a> nom::Input for Tokens<'a> {
 mod tests {
     use super::*;
 
+    /// `src` lexed whole, its names listed as a part's are.
+    fn listing(src: &str) -> crate::syntax::lexer::Lexed {
+        let all = 0..src.len();
+        let keep = crate::tally::Keep::All;
+        let file = crate::span::FileId(0);
+        crate::syntax::lexer::lex_lines_listing_into(file, src, all, Default::default(), keep, true)
+    }
+
+    /// The lexer lists every name token (not a keyword, not a string) at
+    /// its place, hashed as its value is, and where its value is written
+    /// unless the token keeps it (a name it took an invisible character
+    /// out of); a lexer not asked lists none.
+    #[test]
+    fn the_lexer_lists_each_name_token_as_read() {
+        let src = "flow 基幹\u{200b}システム -> 市町村 : 氏名 for \"氏名\"\nactor a : b\n";
+        let lexed = listing(src);
+        let want: Vec<ListedName> = (lexed.tokens.iter().enumerate())
+            .filter(|(_, t)| t.kind == TokenKind::Name)
+            .filter_map(|(i, t)| ListedName::new(i, t.text(src), t.written()))
+            .collect();
+        assert_eq!(want.len(), 5);
+        assert_eq!(lexed.names, want);
+        let kept = lexed.names[0];
+        assert_eq!(
+            (kept.written, kept.hash),
+            (Written::KEPT, hash_of("基幹システム"))
+        );
+        let plain = lexed.names[1];
+        assert_eq!(plain.written.in_source(src), Some("市町村"));
+        assert_eq!(plain.hash, hash_of("市町村"));
+        let all = 0..src.len();
+        let keep = crate::tally::Keep::All;
+        let file = crate::span::FileId(0);
+        let unlisted =
+            crate::syntax::lexer::lex_lines_keeping_into(file, src, all, Vec::new(), keep);
+        assert!(unlisted.names.is_empty());
+        // Read ahead, the kept name is its value.
+        let names = Names::default();
+        names.read_ahead(src, &lexed.tokens, &lexed.names);
+        let (n, _) = names.take_ahead(kept.token as usize).expect("read ahead");
+        assert_eq!(&*n, "基幹システム");
+    }
+
     #[test]
     fn each_spelling_has_one_copy_and_one_number_in_its_space() {
         let names = Names::in_space(3);
@@ -484,8 +543,8 @@ mod tests {
         assert!(Name::ptr_eq(&a, &a2) && sa == sa2);
         // Read ahead, the same copy.
         let src = "flow 基幹システム -> 市町村\n";
-        let toks = crate::syntax::lexer::lex(crate::span::FileId(0), src).tokens;
-        lasting.read_ahead(src, &toks);
+        let lexed = listing(src);
+        lasting.read_ahead(src, &lexed.tokens, &lexed.names);
         let ahead = lasting.take_ahead(1).map(|(n, _)| n);
         assert!(ahead.is_some_and(|n| Name::ptr_eq(&n, &a)));
         // Another parse's lasting copy is its own; shared copies are one
@@ -544,14 +603,15 @@ mod tests {
         let src = "actor 基幹システム : 組合 \"台帳 \\\"第1系\\\"\"\n\
                    flow 基幹システム -> 市町村 : 課税情報, 氏名 for 被扶養者認定 basis \"氏名\"\n\
                    flow 市町村 -> 基幹システム : 氏名\n";
-        let toks = crate::syntax::lexer::lex(crate::span::FileId(0), src).tokens;
+        let lexed = listing(src);
+        let toks = lexed.tokens;
         // Strings are not names: not read ahead, not numbered.
         let named: Vec<usize> = (0..toks.len())
             .filter(|&i| toks[i].kind == TokenKind::Name)
             .collect();
         assert_eq!(named.len(), 10);
         let names = Names::default();
-        names.read_ahead(src, &toks);
+        names.read_ahead(src, &toks, &lexed.names);
         // Out of order first (as after backtracking), then in order.
         let last = named[named.len() - 1];
         let (n, sym) = names.take_ahead(last).expect("read ahead");
@@ -622,14 +682,29 @@ mod tests {
                     (h, k)
                 })
                 .collect();
-            by_region(&order, |e| e.0, &mut sorted, &mut counts, buckets);
+            // Each is made of its place in `order`: here, its second half.
+            by_region(
+                &order,
+                |e| e.0,
+                &mut sorted,
+                &mut counts,
+                buckets,
+                |k, &(h, _)| (h, k),
+            );
             let mut want = order.clone();
             let bits = buckets.trailing_zeros();
             let shift = bits - bits.min(REGIONS_BITS);
             want.sort_by_key(|&(h, _)| (h & (buckets - 1)) >> shift);
             assert_eq!(sorted, want, "{buckets} buckets");
         }
-        by_region(&[], |e| e.0, &mut sorted, &mut counts, 8);
+        by_region(
+            &[],
+            |e: &(u64, u32)| e.0,
+            &mut sorted,
+            &mut counts,
+            8,
+            |_, &e| e,
+        );
         assert!(sorted.is_empty());
     }
 }
