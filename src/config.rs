@@ -119,12 +119,19 @@ pub struct Config {
 
 impl Config {
     /// The nearest `mynaflow.toml` in `start` (a file's folder, or a folder)
-    /// or above it. One there that is not a regular file (a symlink, a
-    /// FIFO, a device, a folder) ends the search unread, with the reason:
-    /// it may have come with the files checked, and a link could make the
-    /// tool quote another file, as a FIFO could hang it. Passing it over
-    /// would follow a config further up in silence.
-    pub fn find(start: &Path) -> Result<Option<PathBuf>, Text> {
+    /// or above it, judged without following a link. One there that is
+    /// not a regular file (a symlink, a FIFO, a device, a folder) ends the
+    /// search unread, with the reason: it may have come with the files
+    /// checked, and a link could make the tool quote another file, as a
+    /// FIFO could hang it. Passing it over would follow a config further
+    /// up in silence.
+    ///
+    /// On Unix the search holds each folder open and looks only inside
+    /// the one it holds (`search_from`): the file found is the file the
+    /// search opened, and it is read from that handle. A folder on the way
+    /// swapped for a link while the search runs, or before the file is
+    /// read, is not followed, as it would be were a path looked up again.
+    pub fn find(start: &Path) -> Result<Option<Found>, Text> {
         let Some(start) = (if start.is_dir() {
             Some(start)
         } else {
@@ -141,26 +148,28 @@ impl Config {
         let Ok(start) = std::fs::canonicalize(start) else {
             return Ok(None);
         };
-        for dir in start.ancestors() {
-            let path = dir.join(FILE_NAME);
-            match std::fs::symlink_metadata(&path) {
-                Ok(meta) => {
-                    return match crate::input::not_regular(&meta) {
-                        None => Ok(Some(path)),
-                        Some(kind) => Err(found_not_regular(&path, kind)),
-                    };
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => {
-                    let shown = crate::escape::visible(&path.display().to_string()).into_owned();
-                    return Err(Text::new(
-                        format!("{shown}: {e}"),
-                        format!("{shown}: {}", crate::oserror::describe_ja(&e)),
-                    ));
+        #[cfg(unix)]
+        {
+            let dir = open_folder(&start).map_err(|e| io_failed(&start.join(FILE_NAME), &e))?;
+            search_from(dir, &start)
+        }
+        #[cfg(not(unix))]
+        {
+            for dir in start.ancestors() {
+                let path = dir.join(FILE_NAME);
+                match std::fs::symlink_metadata(&path) {
+                    Ok(meta) => {
+                        return match crate::input::not_regular(&meta) {
+                            None => Ok(Some(Found { path })),
+                            Some(kind) => Err(found_not_regular(&path, kind)),
+                        };
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(io_failed(&path, &e)),
                 }
             }
+            Ok(None)
         }
-        Ok(None)
     }
 
     /// Reads and validates a config file named by the user (`--config`,
@@ -183,16 +192,15 @@ impl Config {
         Config::parse(path, &bytes, quotable(path, project))
     }
 
-    /// Reads a `mynaflow.toml` that [`Config::find`] found: opened without
-    /// following a link and without blocking, and judged on the opened
-    /// file ([`read_found`]), so that a link or a FIFO put in its place
-    /// after the search looked is refused as one found there would be.
-    /// Its lines are quoted only when it is inside `project`: it was a
-    /// regular file, not a link, when it was opened.
-    fn load_found(path: &Path, project: &[PathBuf]) -> Result<Config, Text> {
-        let bytes = read_found(path)?;
-        let quoting = crate::input::is_inside(path, project);
-        Config::parse(path, &bytes, quoting)
+    /// Reads a `mynaflow.toml` that [`Config::find`] found ([`Found::read`]).
+    /// Its lines are quoted only when it was found inside `project`: the
+    /// path the search went is compared, not looked up again, and the
+    /// file was a regular file, not a link, when it was opened.
+    fn load_found(found: Found, project: &[PathBuf]) -> Result<Config, Text> {
+        let path = found.path.clone();
+        let quoting = (project.iter()).any(|p| path.starts_with(crate::input::resolved(p)));
+        let bytes = found.read()?;
+        Config::parse(&path, &bytes, quoting)
     }
 
     /// Validates the bytes of the config at `path`; `quoting`: may a TOML
@@ -344,7 +352,7 @@ impl Config {
     /// `start`). `check`, `test` and the language server all take it from
     /// here; one that is not a regular file is an error ([`Config::find`]).
     pub fn discover(at: &Path, start: Option<&Path>) -> Result<Option<Config>, Text> {
-        let Some(path) = Config::find(at)? else {
+        let Some(found) = Config::find(at)? else {
             return Ok(None);
         };
         // The project whose files an error may quote: where the run
@@ -352,9 +360,12 @@ impl Config {
         // found beside the designs it checks is theirs.
         let project: Vec<PathBuf> = match start {
             Some(start) => vec![start.to_path_buf()],
-            None => path.parent().map(Path::to_path_buf).into_iter().collect(),
+            None => (found.path.parent())
+                .map(Path::to_path_buf)
+                .into_iter()
+                .collect(),
         };
-        let config = Config::load_found(&path, &project).map_err(unusable)?;
+        let config = Config::load_found(found, &project).map_err(unusable)?;
         match config.rules_outside(start) {
             Some(why) => Err(why),
             None => Ok(Some(config)),
@@ -468,60 +479,228 @@ fn unusable(e: Text) -> Text {
     Text::new(e.en, format!("設定ファイルを使えません: {}", e.ja))
 }
 
-/// Reads the `mynaflow.toml` at `path`, found by search, bounded by
-/// [`MAX_CONFIG_BYTES`]. Opened with `O_NOFOLLOW` (a link put there since
-/// the search looked is `ELOOP`, refused as a link) and `O_NONBLOCK` (a
-/// FIFO with no writer would hang a plain open), then judged by the
-/// opened file's own metadata (`fstat`): what is read is what was judged,
-/// whatever the path names by then.
-fn read_found(path: &Path) -> Result<Vec<u8>, Text> {
-    use std::io::Read;
-    let shown = crate::escape::visible(&path.display().to_string()).into_owned();
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
+/// A `mynaflow.toml` that [`Config::find`] found: a regular file when the
+/// search judged it. On Unix it holds the file the search opened, so that
+/// what is read is what was judged, wherever its path leads by then.
+#[derive(Debug)]
+pub struct Found {
+    /// Where it was found: the canonical start folder, or a folder above
+    /// it, joined with [`FILE_NAME`]. Shown in messages; on Unix never
+    /// opened again.
+    pub path: PathBuf,
+    /// The file the search opened; or, when the folder's entry
+    /// (`fstatat`) is a regular file that could not be opened, why: said
+    /// by [`Found::read`], as a config that cannot be read is, not as a
+    /// failure of the search.
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY);
+    file: std::io::Result<std::fs::File>,
+}
+
+impl Found {
+    /// Its bytes, at most [`MAX_CONFIG_BYTES`]. On Unix they are read from
+    /// the file the search opened; elsewhere the file is opened by its
+    /// path and judged again on the opened file (`open_found`).
+    pub fn read(self) -> Result<Vec<u8>, Text> {
+        #[cfg(unix)]
+        let file = self.file.map_err(|e| io_failed(&self.path, &e))?;
+        #[cfg(not(unix))]
+        let file = open_found(&self.path)?;
+        read_bounded(file, &self.path)
     }
-    let file = match options.open(path) {
+}
+
+/// The name searched for, as `openat` takes it.
+#[cfg(unix)]
+const FILE_NAME_C: &std::ffi::CStr = c"mynaflow.toml";
+
+/// `O_PATH` where there is one, else nothing: a folder the search holds
+/// is only looked in, never listed, so one that may be searched but not
+/// listed (`chmod 711`, as some home folders are) does not stop the
+/// search. Elsewhere a folder is opened for reading, and such a folder
+/// stops the search with its error.
+#[cfg(unix)]
+const LOOK_ONLY: libc::c_int = {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        libc::O_PATH
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    {
+        0
+    }
+};
+
+/// How the search opens a folder above the one it holds.
+#[cfg(unix)]
+const FOLDER_FLAGS: libc::c_int = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | LOOK_ONLY;
+
+/// How the search opens a `mynaflow.toml`: not through a link (`ELOOP`,
+/// refused as a link), and without blocking (a FIFO with no writer would
+/// hang a plain open) or becoming the controlling terminal.
+#[cfg(unix)]
+const FILE_FLAGS: libc::c_int =
+    libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC;
+
+/// Opens the folder the search starts in (its canonical path: the one
+/// path the search looks up).
+#[cfg(unix)]
+fn open_folder(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // std adds `O_CLOEXEC`.
+    (std::fs::OpenOptions::new().read(true))
+        .custom_flags(libc::O_DIRECTORY | LOOK_ONLY)
+        .open(path)
+}
+
+/// [`Config::find`]'s search on Unix, from `dir`, the folder `shown` names,
+/// opened: `mynaflow.toml` is opened in the folder held, and when it is
+/// not there, the folder above is opened as that folder's `..`, up to the
+/// root (whose `..` is itself) or to the top of `shown`. No path is looked
+/// up, so a folder on the way swapped for a link is not followed: the
+/// search goes on in the folders it held. What is found is judged on the
+/// file opened (`fstat`); `shown` only names it.
+#[cfg(unix)]
+fn search_from(mut dir: std::fs::File, shown: &Path) -> Result<Option<Found>, Text> {
+    let mut levels = shown.ancestors().peekable();
+    while let Some(level) = levels.next() {
+        let path = level.join(FILE_NAME);
+        match at::open(&dir, FILE_NAME_C, FILE_FLAGS) {
+            Ok(file) => {
+                let meta = file.metadata().map_err(|e| io_failed(&path, &e))?;
+                // `O_NOFOLLOW` refused a link; what else is there, a FIFO,
+                // a device, a folder, is named as the search names it.
+                return match crate::input::not_regular(&meta) {
+                    None => Ok(Some(Found {
+                        path,
+                        file: Ok(file),
+                    })),
+                    Some(kind) => Err(found_not_regular(&path, kind)),
+                };
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) if refused_as_link(&e) => return Err(found_not_regular(&path, "a symlink")),
+            // Not opened for another reason (a socket is `ENXIO`, a file
+            // not readable `EACCES`): judged by what the folder's entry
+            // is, as a search that does not open would judge it.
+            Err(e) => {
+                return match at::mode(&dir, FILE_NAME_C) {
+                    Ok(mode) => match crate::input::not_regular_mode(mode) {
+                        None => Ok(Some(Found { path, file: Err(e) })),
+                        Some(kind) => Err(found_not_regular(&path, kind)),
+                    },
+                    Err(_) => Err(io_failed(&path, &e)),
+                };
+            }
+        }
+        let Some(above) = levels.peek() else {
+            break;
+        };
+        let above = above.join(FILE_NAME);
+        let parent = at::open(&dir, c"..", FOLDER_FLAGS).map_err(|e| io_failed(&above, &e))?;
+        if same_file(&parent, &dir).map_err(|e| io_failed(&above, &e))? {
+            break;
+        }
+        dir = parent;
+    }
+    Ok(None)
+}
+
+/// Are `a` and `b` the same file (device and inode)?
+#[cfg(unix)]
+fn same_file(a: &std::fs::File, b: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::fs::MetadataExt;
+    let (a, b) = (a.metadata()?, b.metadata()?);
+    Ok((a.dev(), a.ino()) == (b.dev(), b.ino()))
+}
+
+/// The calls the search makes in a folder it holds, which std has no
+/// form of: `openat` and `fstatat`. Each returned descriptor is owned at
+/// once (`File`), so none is leaked.
+#[cfg(unix)]
+#[allow(unsafe_code)]
+mod at {
+    use std::ffi::CStr;
+    use std::fs::File;
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
+    /// Opens `name` in the folder `dir` with `flags` (none creates a file).
+    pub(super) fn open(dir: &File, name: &CStr, flags: libc::c_int) -> std::io::Result<File> {
+        // SAFETY: `dir` is an open descriptor, borrowed for the call;
+        // `name` is NUL-terminated and outlives it. Without `O_CREAT` no
+        // mode argument is read.
+        let fd = unsafe { libc::openat(dir.as_raw_fd(), name.as_ptr(), flags) };
+        if fd < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was just returned by `openat`: open, and owned by
+        // nothing else.
+        Ok(File::from(unsafe { OwnedFd::from_raw_fd(fd) }))
+    }
+
+    /// The `st_mode` of `name` in the folder `dir`, not following a link.
+    pub(super) fn mode(dir: &File, name: &CStr) -> std::io::Result<libc::mode_t> {
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: `dir` is an open descriptor and `name` NUL-terminated,
+        // both borrowed for the call; `st` is writable room for a `stat`.
+        let r = unsafe {
+            libc::fstatat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                st.as_mut_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        if r != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: `fstatat` returned 0, so it filled `st`.
+        Ok(unsafe { st.assume_init() }.st_mode)
+    }
+}
+
+/// Opens the `mynaflow.toml` at `path`, found by the path-based search
+/// (not Unix), and judges it by the opened file's own metadata: what is
+/// read is what was judged, whatever the path names by then.
+#[cfg(not(unix))]
+fn open_found(path: &Path) -> Result<std::fs::File, Text> {
+    let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if refused_as_link(&e) => return Err(found_not_regular(path, "a symlink")),
-        Err(e) => {
-            return Err(Text::new(
-                format!("{shown}: {e}"),
-                format!("{shown}: {}", crate::oserror::describe_ja(&e)),
-            ));
-        }
+        Err(e) => return Err(io_failed(path, &e)),
     };
-    let meta = file.metadata().map_err(|e| {
-        Text::new(
-            format!("{shown}: {e}"),
-            format!("{shown}: {}", crate::oserror::describe_ja(&e)),
-        )
-    })?;
-    // fstat never says "symlink": what the handle is, a FIFO, a device,
-    // a folder, is named as the search names it.
+    let meta = file.metadata().map_err(|e| io_failed(path, &e))?;
     if let Some(kind) = crate::input::not_regular(&meta) {
         return Err(found_not_regular(path, kind));
     }
+    Ok(file)
+}
+
+/// Reads a found config from `file`, opened and judged, at most
+/// [`MAX_CONFIG_BYTES`]; `path` names it.
+fn read_bounded(file: std::fs::File, path: &Path) -> Result<Vec<u8>, Text> {
+    use std::io::Read;
     // One byte past the bound tells a file over it from one at it.
     let mut bytes = Vec::new();
     (file.take(MAX_CONFIG_BYTES + 1))
         .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Text::new(
-                format!("{shown}: {e}"),
-                format!("{shown}: {}", crate::oserror::describe_ja(&e)),
-            )
-        })?;
+        .map_err(|e| io_failed(path, &e))?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
         // As `input::read_limited` words it, and `oserror` in Japanese.
+        let shown = crate::escape::visible(&path.display().to_string()).into_owned();
         return Err(crate::oserror::in_both(&format!(
             "{shown}: larger than {MAX_CONFIG_BYTES} bytes; not read"
         )));
     }
     Ok(bytes)
+}
+
+/// `e`, met at `path`, in both languages.
+fn io_failed(path: &Path, e: &std::io::Error) -> Text {
+    let shown = crate::escape::visible(&path.display().to_string()).into_owned();
+    Text::new(
+        format!("{shown}: {e}"),
+        format!("{shown}: {}", crate::oserror::describe_ja(e)),
+    )
 }
 
 /// Is `e`, from an open with `O_NOFOLLOW`, the refusal of a link? Linux
@@ -733,7 +912,7 @@ mod tests {
         assert!(!c.excludes(&d.path().join("b.myna")));
         let sub = d.path().join("drafts");
         assert_eq!(
-            Config::find(&sub).map(|p| p.and_then(|p| p.file_name().map(|n| n.to_owned()))),
+            Config::find(&sub).map(|f| f.and_then(|f| f.path.file_name().map(|n| n.to_owned()))),
             Ok(Some(FILE_NAME.into()))
         );
     }
@@ -869,20 +1048,19 @@ mod tests {
         );
     }
 
-    /// A config found by search is opened without following a link:
-    /// one that stands where the search saw a regular file (a link
-    /// swapped in after it looked) is refused as a link, unread, in
-    /// both languages.
+    /// A config found by search is opened without following a link: a
+    /// link where the search looks is refused as a link, unread, in both
+    /// languages; and a link put in the file's place once the search has
+    /// opened it changes nothing, as what is read is what was opened.
     #[cfg(unix)]
     #[test]
     fn a_found_config_is_opened_without_following_a_link() {
         let d = tempfile::tempdir().expect("tempdir");
         let outside = d.path().join("secret.toml");
-        std::fs::write(&outside, "lang = \"ja\"\n").expect("write");
+        std::fs::write(&outside, "lang = \"en\"\n").expect("write");
         let found = d.path().join(FILE_NAME);
         std::os::unix::fs::symlink(&outside, &found).expect("symlink");
-        // `read_found` is what `load_found` reads with, after the search.
-        let e = read_found(&found).expect_err("a link is refused");
+        let e = Config::find(d.path()).expect_err("a link is refused");
         assert!(
             e.en.contains("a symlink, not a regular file: a mynaflow.toml found by search"),
             "{e}"
@@ -892,12 +1070,14 @@ mod tests {
             "{}",
             e.ja
         );
-        let e = Config::load_found(&found, &[d.path().to_path_buf()]).expect_err("refused");
-        assert!(e.en.contains("a symlink"), "{e}");
         // A regular file is read, and its errors quote it inside the project.
         std::fs::remove_file(&found).expect("rm");
         std::fs::write(&found, "lang = \"ja\"\n").expect("write");
-        let c = Config::load_found(&found, &[d.path().to_path_buf()]).expect("read");
+        let project = [d.path().to_path_buf()];
+        let opened = Config::find(d.path()).expect("found").expect("there");
+        std::fs::remove_file(&found).expect("rm");
+        std::os::unix::fs::symlink(&outside, &found).expect("symlink");
+        let c = Config::load_found(opened, &project).expect("read");
         assert_eq!(c.lang.as_deref(), Some("ja"));
     }
 
@@ -908,16 +1088,17 @@ mod tests {
     fn a_fifo_in_place_of_a_found_config_does_not_block() {
         let d = tempfile::tempdir().expect("tempdir");
         let found = d.path().join(FILE_NAME);
-        // The library has no `unsafe`, so not libc's mkfifo: the command.
+        // This module allows no `unsafe` (only `at` does), so not libc's
+        // mkfifo: the command.
         let made = std::process::Command::new("mkfifo").arg(&found).status();
         if !made.is_ok_and(|s| s.success()) {
             eprintln!("SKIPPED: no mkfifo command to make a FIFO with");
             return;
         }
         let (tx, rx) = std::sync::mpsc::channel();
-        let path = found.clone();
+        let dir = d.path().to_path_buf();
         std::thread::spawn(move || {
-            let _ = tx.send(read_found(&path));
+            let _ = tx.send(Config::find(&dir));
         });
         let read = rx
             .recv_timeout(std::time::Duration::from_secs(20))
@@ -931,6 +1112,100 @@ mod tests {
         );
     }
 
+    /// A socket, which cannot be opened at all (`ENXIO`), is named a
+    /// socket, as the search named it before it opened what it found.
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_in_place_of_a_found_config_is_named_a_socket() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let found = d.path().join(FILE_NAME);
+        let _listener = std::os::unix::net::UnixListener::bind(&found).expect("bind");
+        let e = Config::find(d.path()).expect_err("a socket is refused");
+        assert!(e.en.contains("a socket, not a regular file"), "{e}");
+        assert!(
+            e.ja.contains("ソケットであり、通常のファイルではありません"),
+            "{}",
+            e.ja
+        );
+    }
+
+    /// Two folders, `p` and `q`, each with a folder `c` and a config of
+    /// its own; `p/c` is where the search starts.
+    #[cfg(unix)]
+    fn two_projects() -> (tempfile::TempDir, PathBuf) {
+        let d = tempfile::tempdir().expect("tempdir");
+        let root = d.path().canonicalize().expect("canonical");
+        for (name, lang) in [("p", "ja"), ("q", "en")] {
+            std::fs::create_dir_all(root.join(name).join("c")).expect("mkdir");
+            let config = format!("lang = \"{lang}\"\n");
+            std::fs::write(root.join(name).join(FILE_NAME), config).expect("write");
+        }
+        (d, root)
+    }
+
+    /// `p` moved away and a link to `q` put in its place: what a path
+    /// through `p` reaches now is `q`'s config.
+    #[cfg(unix)]
+    fn swap_for_a_link(root: &Path) {
+        std::fs::rename(root.join("p"), root.join("p-moved")).expect("mv");
+        std::os::unix::fs::symlink(root.join("q"), root.join("p")).expect("symlink");
+    }
+
+    /// The search goes up through the folders it holds open: a folder
+    /// above the start swapped for a link to another folder, with another
+    /// config, between the opening of the start folder and the search is
+    /// not followed. The config read is the one that was above the folder
+    /// opened, shown where it was found. (A search that looks paths up
+    /// reads `q`'s.)
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_for_a_link_during_the_search_is_not_followed() {
+        let (_d, root) = two_projects();
+        let start = root.join("p/c");
+        let dir = open_folder(&start).expect("open");
+        swap_for_a_link(&root);
+        let found = search_from(dir, &start).expect("found").expect("there");
+        assert_eq!(found.path, root.join("p").join(FILE_NAME));
+        let read = found.read().expect("read");
+        assert_eq!(String::from_utf8_lossy(&read), "lang = \"ja\"\n");
+    }
+
+    /// The file found is the file read: a folder on its path swapped for
+    /// a link to another folder with another config between the search
+    /// and the reading is not followed. (Found by path and opened by path
+    /// again, `O_NOFOLLOW` guards only the last name, and `q`'s config
+    /// was read: this test failed so.)
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_swapped_for_a_link_before_the_reading_is_not_followed() {
+        let (_d, root) = two_projects();
+        let found = Config::find(&root.join("p/c"))
+            .expect("found")
+            .expect("there");
+        swap_for_a_link(&root);
+        let c = Config::load_found(found, std::slice::from_ref(&root)).expect("read");
+        assert_eq!(c.lang.as_deref(), Some("ja"));
+        assert_eq!(c.path, root.join("p").join(FILE_NAME));
+    }
+
+    /// The search stops at the root, whose `..` is itself.
+    #[test]
+    fn the_search_ends_at_the_root() {
+        let root = Path::new("/");
+        if root.join(FILE_NAME).exists() {
+            eprintln!("SKIPPED: this machine has a /{FILE_NAME}");
+            return;
+        }
+        assert!(matches!(Config::find(root), Ok(None)));
+    }
+
+    /// The name `openat` is given is the name searched for.
+    #[cfg(unix)]
+    #[test]
+    fn the_name_opened_is_the_file_name() {
+        assert_eq!(FILE_NAME_C.to_bytes(), FILE_NAME.as_bytes());
+    }
+
     /// A found config over the bound is refused unread past it.
     #[test]
     fn a_found_config_is_read_up_to_its_bound() {
@@ -939,7 +1214,13 @@ mod tests {
         let mut text = "# pad\n".repeat(usize::try_from(MAX_CONFIG_BYTES).expect("fits") / 6);
         text.push_str("lang = \"ja\"\n");
         std::fs::write(&found, &text).expect("write");
-        let e = read_found(&found).expect_err("too large");
+        let read = || {
+            Config::find(d.path())
+                .expect("found")
+                .expect("there")
+                .read()
+        };
+        let e = read().expect_err("too large");
         assert!(e.en.ends_with("larger than 1048576 bytes; not read"), "{e}");
         assert!(
             e.ja.ends_with("1048576 バイトを超えるため読みません"),
@@ -947,6 +1228,6 @@ mod tests {
             e.ja
         );
         std::fs::write(&found, "lang = \"ja\"\n").expect("write");
-        assert_eq!(read_found(&found).expect("small"), b"lang = \"ja\"\n");
+        assert_eq!(read().expect("small"), b"lang = \"ja\"\n");
     }
 }

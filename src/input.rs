@@ -73,6 +73,22 @@ pub fn not_regular(meta: &std::fs::Metadata) -> Option<&'static str> {
     }
 }
 
+/// [`not_regular`] for a file's `st_mode`, as `fstatat` gives it where
+/// std has no `Metadata` (the search for a `mynaflow.toml`, in a folder it
+/// holds open): the same words for the same kinds.
+#[cfg(unix)]
+pub fn not_regular_mode(mode: libc::mode_t) -> Option<&'static str> {
+    match mode & libc::S_IFMT {
+        libc::S_IFREG => None,
+        libc::S_IFLNK => Some("a symlink"),
+        libc::S_IFIFO => Some("a FIFO"),
+        libc::S_IFCHR | libc::S_IFBLK => Some("a device"),
+        libc::S_IFSOCK => Some("a socket"),
+        libc::S_IFDIR => Some("a folder"),
+        _ => Some("not a regular file"),
+    }
+}
+
 /// Reads standard input to its end: at most `limit` bytes, and one more
 /// when there are more (the caller refuses a larger input). Sized first
 /// when standard input is a regular file (`check - < design.myna`): grown

@@ -4,7 +4,8 @@
 // Input never makes the tool panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 // `unsafe` only where it is allowed by name, each with its reasons:
-// `source::utf8_owned_on` and `resolve/slots.rs`.
+// `source::utf8_owned_on`, `resolve/slots.rs` and `config::at` (`openat`,
+// `fstatat`).
 #![deny(unsafe_code)]
 pub mod apply_fixes;
 pub mod atomic_write;

@@ -4,14 +4,16 @@
 //!
 //! codespan counts the columns under a line one character at a time
 //! (`UnicodeWidthChar`); a terminal draws an emoji sequence as one picture,
-//! as `UnicodeWidthStr` counts it. They differ where a character changes
-//! how the one before it is drawn:
+//! as `UnicodeWidthStr` counts it (but for a VS16 before a skin-tone
+//! modifier, which it counts as a picture of its own: [`drawn`]). They
+//! differ where a character changes how the one before it is drawn:
 //!
 //! | sequence | codespan | terminal |
 //! |---|---|---|
 //! | `☎️` U+260E VS16 (U+FE0F), `1️⃣` 1 VS16 U+20E3 | 1 | 2 |
 //! | `👍🏽` U+1F44D U+1F3FD (a skin-tone modifier) | 4 | 2 |
 //! | `☝🏻` U+261D U+1F3FB (a base drawn one column alone) | 3 | 2 |
+//! | `☝️🏻` U+261D VS16 U+1F3FB, `👍️🏽` U+1F44D VS16 U+1F3FD | 3, 4 | 2 |
 //! | `⌚︎` U+231A VS15 (U+FE0E), `👍︎` U+1F44D VS15 | 2 | 1 |
 //!
 //! (`☎︎` U+260E VS15 is one column both ways, a flag, two regional
@@ -20,10 +22,11 @@
 //! sequence would stand a column or two off. So the characters of the
 //! sequence whose own count is not what they add are given to codespan as
 //! stand-ins counted as they should be, each in as many bytes as the
-//! character it stands for (no offset moves): a VS16 or a modifier after a
-//! wide emoji; where that cannot be (a VS15 takes a column away, and no
-//! stand-in of four bytes counts one column), the base, counted zero, and
-//! the character after it, counted the columns of both. The writer
+//! character it stands for (no offset moves): a VS16, or a modifier after
+//! a wide emoji or one a VS16 made wide; where that cannot be (a VS15
+//! takes a column away, and no stand-in of four bytes counts one column),
+//! the base, counted zero, and the character after it, counted the
+//! columns of both. The writer
 //! ([`Restorer`]) writes the characters back:
 //!
 //! - VS16 counted one column: U+FFF9 ([`VS16_STAND_IN`]);
@@ -189,8 +192,8 @@ pub(super) fn stand_ins(text: &str) -> impl Iterator<Item = (usize, StandIn)> + 
 }
 
 /// The stand-ins (offset in `sequence`, stand-in) that make codespan
-/// count `sequence` (a base, then extenders) as `UnicodeWidthStr` does,
-/// or None when it already does or no stand-ins can.
+/// count `sequence` (a base, then extenders) as a terminal draws it
+/// ([`drawn`]), or None when it already does or no stand-ins can.
 ///
 /// Each character should count the columns it adds as the terminal draws
 /// the sequence (the width of the sequence up to it, less the width up to
@@ -199,14 +202,13 @@ pub(super) fn stand_ins(text: &str) -> impl Iterator<Item = (usize, StandIn)> + 
 /// one), the base counts zero and the character after it what both add.
 fn plan(sequence: &str) -> Option<Vec<(usize, StandIn)>> {
     let counted = |c: char| c.width().unwrap_or(0);
-    let drawn = sequence.width();
-    if sequence.chars().map(counted).sum::<usize>() == drawn {
+    if sequence.chars().map(counted).sum::<usize>() == drawn(sequence) {
         return None;
     }
     let mut adds = Vec::new();
     let mut before = 0;
     for (i, c) in sequence.char_indices() {
-        let upto = sequence.get(..i + c.len_utf8())?.width();
+        let upto = drawn(sequence.get(..i + c.len_utf8())?);
         adds.push((i, c, upto as isize - before as isize));
         before = upto;
     }
@@ -220,6 +222,32 @@ fn plan(sequence: &str) -> Option<Vec<(usize, StandIn)>> {
             .map(|(i, c, n)| Some((i, StandIn::of(c, usize::try_from(n).ok()?)?)))
             .collect::<Option<Vec<_>>>()
     })
+}
+
+/// The columns a terminal draws `sequence` (a base, then extenders) in:
+/// as `UnicodeWidthStr` counts it, with a VS16 left out where a skin-tone
+/// modifier follows that the base takes. unicode-width counts a modifier
+/// after a VS16 as a picture of its own (`☝️🏻` four columns), where a
+/// terminal that draws `☝🏻` as one picture draws `☝️🏻` as the same one.
+/// A base takes a modifier when unicode-width counts the two as one
+/// picture, two columns: `☎🏻` is three, so `☎️🏻` is left as it counts it.
+fn drawn(sequence: &str) -> usize {
+    let takes = |b: char, m: char| {
+        !is_extender(b)
+            && matches!(m, '\u{1f3fb}'..='\u{1f3ff}')
+            && [b, m].iter().collect::<String>().width() == 2
+    };
+    let mut kept = String::with_capacity(sequence.len());
+    let mut chars = sequence.chars().peekable();
+    let mut before = None;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        if !(c == '\u{fe0f}' && before.zip(next).is_some_and(|(b, m)| takes(b, m))) {
+            kept.push(c);
+        }
+        before = Some(c);
+    }
+    kept.width()
 }
 
 /// `text` with the [`stand_ins`] it needs, or None when it needs none.
@@ -292,9 +320,9 @@ impl Restorer {
 mod tests {
     use super::*;
 
-    /// The sequences of the module's table, and others that codespan
-    /// already counts right.
-    const SEQUENCES: [&str; 16] = [
+    /// The sequences of the module's table, others like them, and some
+    /// that codespan already counts right.
+    const SEQUENCES: [&str; 21] = [
         "☎\u{fe0f}",
         "1\u{fe0f}\u{20e3}",
         "\u{1f44d}\u{1f3fd}",
@@ -306,6 +334,11 @@ mod tests {
         "\u{1f44d}\u{1f3fd}\u{fe0f}",
         "\u{1f44d}\u{fe0e}\u{1f3fd}",
         "\u{261d}\u{fe0f}\u{1f3fb}",
+        "\u{270c}\u{fe0f}\u{1f3fc}",
+        "\u{1f575}\u{fe0f}\u{1f3fb}",
+        "\u{1f44d}\u{fe0f}\u{1f3fd}",
+        "\u{270b}\u{fe0f}\u{1f3fd}",
+        "☎\u{fe0f}\u{1f3fb}",
         "☎\u{fe0e}",
         "\u{1f1ef}\u{1f1f5}",
         "a\u{1f3fd}",
@@ -357,9 +390,9 @@ mod tests {
     }
 
     /// With its stand-ins, every sequence is counted as a terminal draws
-    /// it (as `UnicodeWidthStr` counts it), between letters and after a
-    /// line break; a sequence already counted right gets none; and the
-    /// text is written back as it was.
+    /// it ([`drawn`]), between letters and after a line break; a sequence
+    /// already counted right gets none; and the text is written back as
+    /// it was.
     #[test]
     fn sequences_are_counted_as_drawn_and_written_back() {
         for seq in SEQUENCES {
@@ -367,13 +400,13 @@ mod tests {
             let shown = with_stand_ins(&text);
             assert_eq!(
                 shown.is_some(),
-                counted(seq) != seq.width(),
+                counted(seq) != drawn(seq),
                 "{seq:?}: {shown:?}"
             );
             let shown = shown.unwrap_or_else(|| text.clone());
             assert_eq!(shown.len(), text.len());
-            for (line, drawn) in shown.split(['\n', '\t']).zip(text.split(['\n', '\t'])) {
-                assert_eq!(counted(line), drawn.width(), "{seq:?} {line:?}");
+            for (line, written) in shown.split(['\n', '\t']).zip(text.split(['\n', '\t'])) {
+                assert_eq!(counted(line), drawn(written), "{seq:?} {line:?}");
             }
             let mut r = Restorer::default();
             let back: String = shown.chars().filter_map(|c| r.restore(c)).collect();
@@ -382,7 +415,8 @@ mod tests {
     }
 
     /// Which characters stand in: the VS16 of `☎️`, the modifier after a
-    /// wide emoji; for `☝🏻` the base; for `⌚︎` the base and the VS15.
+    /// wide emoji; for `☝🏻` the base; for `⌚︎` the base and the VS15; for
+    /// `☝️🏻` the VS16 and the modifier; for `👍️🏽` the modifier.
     #[test]
     fn the_characters_that_stand_in() {
         let planned = |s: &str| stand_ins(s).collect::<Vec<_>>();
@@ -405,11 +439,53 @@ mod tests {
                 (3, StandIn::Char(VS15_STAND_IN))
             ]
         );
+        assert_eq!(
+            planned("\u{261d}\u{fe0f}\u{1f3fb}"),
+            [
+                (3, StandIn::Char(VS16_STAND_IN)),
+                (6, StandIn::Char('\u{e03fb}'))
+            ]
+        );
+        assert_eq!(
+            planned("x\u{1f44d}\u{fe0f}\u{1f3fd}"),
+            [(8, StandIn::Char('\u{e03fd}'))]
+        );
         assert_eq!(planned("📦\u{fe0f} a\u{fe0f} \u{fe0f}\n\u{1f3fb}"), []);
         // Too long a run is left as it is.
         assert_eq!(
             planned(&format!("☎{}", "\u{fe0f}".repeat(MAX_SEQUENCE))),
             []
         );
+    }
+
+    /// A VS16 between a base and a skin-tone modifier it takes adds no
+    /// column: the sequence is two columns, as the base and the modifier
+    /// are, whether the base is drawn one column alone or two. Where the
+    /// base takes no modifier, or the VS16 follows no base, it counts as
+    /// unicode-width counts it.
+    #[test]
+    fn a_vs16_before_a_modifier_the_base_takes_adds_no_column() {
+        for seq in [
+            "\u{261d}\u{fe0f}\u{1f3fb}",
+            "\u{270c}\u{fe0f}\u{1f3fc}",
+            "\u{1f575}\u{fe0f}\u{1f3fb}",
+            "\u{1f44d}\u{fe0f}\u{1f3fd}",
+            "\u{270b}\u{fe0f}\u{1f3fd}",
+        ] {
+            assert_eq!(seq.width(), 4, "{seq:?}");
+            assert_eq!(drawn(seq), 2, "{seq:?}");
+        }
+        for seq in [
+            "☎\u{fe0f}\u{1f3fb}",
+            "a\u{fe0f}\u{1f3fb}",
+            "\u{261d}\u{fe0f}",
+            "\u{261d}\u{1f3fb}",
+            "\u{1f44d}\u{1f3fd}\u{fe0f}",
+            "\u{261d}\u{fe0f}\u{fe0f}\u{1f3fb}",
+            "\u{1f3fb}\u{fe0f}\u{1f3fb}",
+            "\u{261d}\u{fe0e}\u{1f3fb}",
+        ] {
+            assert_eq!(drawn(seq), seq.width(), "{seq:?}");
+        }
     }
 }
