@@ -1205,8 +1205,9 @@ pub(super) fn parse_part<'a>(
     names: &'a Names,
     keep: Keep,
 ) -> (Vec<Stmt>, Tally) {
-    // A part's names read ahead cost 16 bytes a token while it is parsed;
-    // a part too large to cut (no line where one may) reads them as it goes.
+    // A part's names read ahead cost about 50 bytes a name while it is
+    // parsed (sorted, their places, what each read); a part too large to
+    // cut (no line where one may) reads them as it goes.
     let ahead = toks.len() <= READ_AHEAD_TOKENS;
     if ahead {
         names.read_ahead(src, toks, listed);
