@@ -32,7 +32,7 @@ use crate::rulebook_shelf::RulebookShelf;
 use crate::session::{BUILTIN_PREFIX, BUILTIN_RULEBOOKS};
 use crate::span::Span;
 use crate::text;
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -82,24 +82,36 @@ pub enum Exit {
     WithoutShutdown,
 }
 
-/// Runs the server on stdin/stdout until the client says `exit`.
-pub fn run(config: Config) -> Result<Exit, String> {
-    let (connection, io) = transport::stdio().map_err(|e| e.to_string())?;
+/// Runs the server on stdin/stdout until the client says `exit`; why it
+/// could not, in both languages (the caller says it in the server's:
+/// [`Languages::server`]).
+pub fn run(config: Config) -> Result<Exit, Text> {
+    let (connection, io) = transport::stdio().map_err(|e| io_error(&e))?;
     let exit = match serve_link(&connection, config) {
         Ok(exit) => exit,
         // A message that could not be read ends the connection: say why,
         // not only that it ended.
-        Err(e) => return Err(io.failure().unwrap_or(e)),
+        Err(e) => {
+            let why = io.failure().unwrap_or(e);
+            drop(connection);
+            io.flush();
+            return Err(why);
+        }
     };
     drop(connection);
-    io.join().map_err(|e| e.to_string())?;
+    io.join().map_err(|e| io_error(&e))?;
     Ok(exit)
+}
+
+/// A system error in both languages (its Japanese from its number).
+fn io_error(e: &std::io::Error) -> Text {
+    Text::new(e.to_string(), crate::oserror::describe_ja(e))
 }
 
 /// Serves one client over an `lsp-server` connection (an in-memory one,
 /// say). Answers go through a thread that reads back those the server
 /// writes as JSON (`transport::Outgoing`).
-pub fn serve(connection: &Connection, config: Config) -> Result<Exit, String> {
+pub fn serve(connection: &Connection, config: Config) -> Result<Exit, Text> {
     let (sender, outgoing) = crossbeam_channel::bounded::<transport::Outgoing>(0);
     let link = transport::Link {
         sender,
@@ -124,8 +136,10 @@ pub fn serve(connection: &Connection, config: Config) -> Result<Exit, String> {
             }
         });
         if let Err(e) = forwarding {
-            return Err(format!(
-                "cannot start the thread that forwards answers: {e}"
+            let ja = crate::oserror::describe_ja(&e);
+            return Err(text!(
+                "cannot start the thread that forwards answers: {e}";
+                "応答を転送するスレッドを開始できません: {ja}"
             ));
         }
         let served = serve_link(&link, config);
@@ -136,9 +150,21 @@ pub fn serve(connection: &Connection, config: Config) -> Result<Exit, String> {
 }
 
 /// Serves one client over the server's own link, until `exit`.
-fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, String> {
-    let (id, params) = lifecycle::initialize_start(connection)?;
-    let params: InitializeParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
+fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text> {
+    let lang = config.langs.server();
+    let (id, params) = lifecycle::initialize_start(connection, lang)?;
+    let params: InitializeParams = match serde_json::from_value(params) {
+        Ok(params) => params,
+        Err(e) => {
+            // Answered, so that the client can show why, and the session
+            // ends: nothing after it can be understood.
+            let why = unreadable_params("initialize", &e);
+            let code = ErrorCode::InvalidParams as i32;
+            let response = Response::new_err(id, code, why.get(lang).to_string());
+            connection.send(Message::Response(response));
+            return Err(why);
+        }
+    };
     let utf8 = params
         .capabilities
         .general
@@ -248,17 +274,20 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Stri
         let Some(msg) = waiting.next() else { break };
         match msg {
             Message::Request(req) => {
-                if lifecycle::shutdown(connection, &req)? {
+                if lifecycle::shutdown(connection, &req, lang)? {
                     return Ok(Exit::AfterShutdown);
                 }
                 // A request is answered from every design checked against
                 // its rulebook as it is now.
                 server.check_stale(&mut waiting, Watch::Nothing);
                 let id = req.id.clone();
+                let named = named_document(&req.params);
                 match server.request(req) {
                     Ok(Answer(json)) => connection.send_result(id, json),
-                    Err((code, msg)) => {
-                        let response = Response::new_err(id, code as i32, msg);
+                    Err((code, why)) => {
+                        let lang = server.language_of(named.as_ref());
+                        let why = why.get(lang).to_string();
+                        let response = Response::new_err(id, code as i32, why);
                         server.send(Message::Response(response));
                     }
                 }
@@ -272,7 +301,26 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Stri
     }
     // The connection's reader says why (the input ended, a message that
     // could not be read) where it can.
-    Err("the client went before exit".into())
+    Err(lifecycle::went_before_exit())
+}
+
+/// The document a request's parameters name (`textDocument.uri`), read
+/// from them as sent: an error about parameters that do not read as the
+/// request's is still said in that document's language.
+fn named_document(params: &Value) -> Option<Url> {
+    let uri = params.pointer("/textDocument/uri")?.as_str()?;
+    Url::parse(uri).ok()
+}
+
+/// Why the parameters of request `method` could not be read: serde's
+/// reason, escaped (it may quote a value sent).
+fn unreadable_params(method: &str, e: &serde_json::Error) -> Text {
+    let method = crate::escape::visible(method);
+    let e = crate::escape::visible_owned(e.to_string());
+    text!(
+        "{method}: the parameters cannot be read: {e}";
+        "{method}: パラメータを読めません: {e}"
+    )
 }
 
 /// The most of a broken rulebook's errors an MN013 points at: enough to
@@ -335,7 +383,10 @@ fn materialise(folder: &Path) -> std::io::Result<Cache> {
     })
 }
 
-type Failure = (ErrorCode, String);
+/// A request refused: its error code, and why in both languages (said in
+/// the language of the document it names, else the server's:
+/// [`Server::language_of`]).
+type Failure = (ErrorCode, Text);
 
 /// The file a document's URI names, if it names one.
 fn file_path(uri: &Url) -> Option<PathBuf> {
@@ -357,9 +408,9 @@ struct Server<'a> {
     unanalysed: HashMap<Url, String>,
     encoding: Encoding,
     /// How the language of what is said is chosen: each document's
-    /// analysis carries its own ([`Document::lang`]), and everything the
-    /// server words is about one document (its other answers, errors to a
-    /// request the client made wrong, are not worded for a user).
+    /// analysis carries its own ([`Document::lang`]), and what the server
+    /// says about a document, a request's error too, is in that; what is
+    /// about none, in the server's ([`Languages::server`]).
     langs: Languages,
     cache: Option<Cache>,
     /// Config problems already shown to the user (once each, not at
@@ -384,8 +435,9 @@ struct Server<'a> {
     stale: BTreeSet<Url>,
 }
 
-fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Failure> {
-    serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+/// The parameters of request `method`, or why they cannot be read.
+fn params<P: serde::de::DeserializeOwned>(method: &str, v: Value) -> Result<P, Failure> {
+    serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, unreadable_params(method, &e)))
 }
 
 impl Server<'_> {
@@ -400,12 +452,12 @@ impl Server<'_> {
         let replaced = waiting.replace(&n);
         match n.method.as_str() {
             notification::DidOpenTextDocument::METHOD => {
-                if let Ok(p) = params::<DidOpenTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
                     self.text(p.text_document.uri, p.text_document.text, replaced, waiting);
                 }
             }
             notification::DidChangeTextDocument::METHOD => {
-                if let Ok(p) = params::<DidChangeTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri;
                     // The last text, freed from its analysis first: nothing
                     // reads it while the next is made (requests wait for
@@ -421,7 +473,7 @@ impl Server<'_> {
                 }
             }
             notification::DidCloseTextDocument::METHOD => {
-                if let Ok(p) = params::<DidCloseTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri;
                     self.docs.remove(&uri);
                     self.unanalysed.remove(&uri);
@@ -435,7 +487,7 @@ impl Server<'_> {
                 }
             }
             notification::DidSaveTextDocument::METHOD => {
-                if let Ok(p) = params::<DidSaveTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) {
                     // An open rulebook is read from its text, which the
                     // save did not change; one read from the disk (too
                     // large to analyse here) may have.
@@ -449,7 +501,7 @@ impl Server<'_> {
                 }
             }
             notification::DidChangeWatchedFiles::METHOD => {
-                if let Ok(p) = params::<DidChangeWatchedFilesParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
                     for change in p.changes {
                         if let Some(path) = file_path(&change.uri) {
                             self.changed_on_disk(&path);
@@ -807,10 +859,47 @@ impl Server<'_> {
             .collect()
     }
 
+    /// The open document `uri`, analysed; or why there is none: it is
+    /// not open, or it is too large to analyse.
     fn doc(&self, uri: &Url) -> Result<&Document, Failure> {
-        self.docs
-            .get(uri)
-            .ok_or((ErrorCode::InvalidParams, format!("{uri} is not open")))
+        if let Some(doc) = self.docs.get(uri) {
+            return Ok(doc);
+        }
+        let shown = crate::escape::visible(uri.as_str());
+        let Some(text) = self.unanalysed.get(uri) else {
+            return Err((
+                ErrorCode::InvalidParams,
+                text!("{shown} is not open"; "{shown} は開かれていません"),
+            ));
+        };
+        let (size, max) = (text.len(), self.max_document_bytes);
+        let why = if size as u64 > max {
+            text!(
+                "{shown} is {size} bytes, more than the {max} checked: not analysed";
+                "{shown} は {size} バイトで、検査する上限の {max} バイトを超えるため、解析していません"
+            )
+        } else {
+            // A text a later one replaced, kept for the edits that follow
+            // it: a request comes after those, and reads the last.
+            text!("{shown} is not analysed yet"; "{shown} はまだ解析していません")
+        };
+        Err((ErrorCode::RequestFailed, why))
+    }
+
+    /// The language of an answer about document `named`: its own when it
+    /// is open ([`Document::lang`]; one not analysed, its config's), else
+    /// the server's.
+    fn language_of(&self, named: Option<&Url>) -> Lang {
+        let Some(uri) = named else {
+            return self.langs.server();
+        };
+        if let Some(doc) = self.docs.get(uri) {
+            return doc.lang;
+        }
+        match file_path(uri) {
+            Some(path) if self.unanalysed.contains_key(uri) => self.langs.for_file(&path),
+            _ => self.langs.server(),
+        }
     }
 
     /// The edits of a rename at byte `at` of the rulebook `uri` (analysed
@@ -870,7 +959,7 @@ impl Server<'_> {
         // language (`Document::lang`), never in one of the server's.
         match req.method.as_str() {
             request::HoverRequest::METHOD => {
-                let p: HoverParams = params(req.params)?;
+                let p: HoverParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document_position_params.text_document.uri)?;
                 let at = doc
                     .lines
@@ -903,7 +992,7 @@ impl Server<'_> {
                 }))
             }
             request::GotoDefinition::METHOD => {
-                let p: GotoDefinitionParams = params(req.params)?;
+                let p: GotoDefinitionParams = params(&req.method, req.params)?;
                 let uri = p.text_document_position_params.text_document.uri;
                 let doc = self.doc(&uri)?;
                 let at = doc
@@ -920,7 +1009,7 @@ impl Server<'_> {
                 Ok(loc.map_or_else(Answer::null, |l| json(&GotoDefinitionResponse::Scalar(l))))
             }
             request::References::METHOD => {
-                let p: ReferenceParams = params(req.params)?;
+                let p: ReferenceParams = params(&req.method, req.params)?;
                 let uri = p.text_document_position.text_document.uri;
                 let doc = self.doc(&uri)?;
                 let at = doc
@@ -949,7 +1038,7 @@ impl Server<'_> {
                 Ok(json(&locs))
             }
             request::Rename::METHOD => {
-                let p: RenameParams = params(req.params)?;
+                let p: RenameParams = params(&req.method, req.params)?;
                 let uri = p.text_document_position.text_document.uri;
                 let doc = self.doc(&uri)?;
                 let at = doc
@@ -970,7 +1059,7 @@ impl Server<'_> {
                             ErrorCode::RequestFailed
                         }
                     };
-                    (code, why.text().get(doc.lang).to_string())
+                    (code, why.text())
                 };
                 if let Some(name) = self.built_in_copy(&uri) {
                     return Err(refused(navigate::Refusal::BuiltIn(name)));
@@ -990,7 +1079,7 @@ impl Server<'_> {
                 Ok(json(&WorkspaceEdit::new(changes)))
             }
             request::PrepareRenameRequest::METHOD => {
-                let p: TextDocumentPositionParams = params(req.params)?;
+                let p: TextDocumentPositionParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let at = doc.lines.offset(doc.text(), p.position);
                 let built_in = self.built_in_copy(&p.text_document.uri);
@@ -1005,19 +1094,14 @@ impl Server<'_> {
                         .ok_or(navigate::Refusal::NotRenamable)
                         .and_then(|o| navigate::renamable(o.target).map(|()| o.span)),
                 };
-                let span = span.map_err(|why| {
-                    (
-                        ErrorCode::InvalidRequest,
-                        why.text().get(doc.lang).to_string(),
-                    )
-                })?;
+                let span = span.map_err(|why| (ErrorCode::InvalidRequest, why.text()))?;
                 let range = doc
                     .lines
                     .range(doc.text(), span.start as usize, span.end as usize);
                 Ok(json(&PrepareRenameResponse::Range(range)))
             }
             request::DocumentSymbolRequest::METHOD => {
-                let p: DocumentSymbolParams = params(req.params)?;
+                let p: DocumentSymbolParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let symbols = match doc.rulebook_names() {
                     Some(index) => index.symbols(doc),
@@ -1026,7 +1110,7 @@ impl Server<'_> {
                 Ok(json(&DocumentSymbolResponse::Nested(symbols)))
             }
             request::Completion::METHOD => {
-                let p: CompletionParams = params(req.params)?;
+                let p: CompletionParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document_position.text_document.uri)?;
                 let at = doc
                     .lines
@@ -1039,12 +1123,12 @@ impl Server<'_> {
                 })
             }
             request::Formatting::METHOD => {
-                let p: DocumentFormattingParams = params(req.params)?;
+                let p: DocumentFormattingParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 Ok(actions::format(doc).map_or_else(Answer::null, |e| json(&e)))
             }
             request::CodeActionRequest::METHOD => {
-                let p: CodeActionParams = params(req.params)?;
+                let p: CodeActionParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let start = doc.lines.offset(doc.text(), p.range.start);
                 let end = doc.lines.offset(doc.text(), p.range.end);
@@ -1056,10 +1140,16 @@ impl Server<'_> {
                     doc.lang,
                 )))
             }
-            _ => Err((
-                ErrorCode::MethodNotFound,
-                format!("unknown request {}", req.method),
-            )),
+            _ => {
+                let method = crate::escape::visible(&req.method);
+                Err((
+                    ErrorCode::MethodNotFound,
+                    text!(
+                        "unknown request {method}";
+                        "{method} というリクエストには対応していません"
+                    ),
+                ))
+            }
         }
     }
 }
@@ -1146,9 +1236,7 @@ mod tests {
     /// A server in memory that analyses documents of at most 300 bytes,
     /// its languages chosen as `langs` says, initialized; and the thread
     /// it runs on.
-    fn small_server(
-        langs: Languages,
-    ) -> (Connection, std::thread::JoinHandle<Result<Exit, String>>) {
+    fn small_server(langs: Languages) -> (Connection, std::thread::JoinHandle<Result<Exit, Text>>) {
         let (server, client) = Connection::memory();
         let config = Config {
             cache: None,
@@ -1164,7 +1252,7 @@ mod tests {
     }
 
     /// Shuts the server down, and checks that it ended as asked.
-    fn shut_down(client: &Connection, serving: std::thread::JoinHandle<Result<Exit, String>>) {
+    fn shut_down(client: &Connection, serving: std::thread::JoinHandle<Result<Exit, Text>>) {
         let shutdown = Request::new(2.into(), "shutdown".into(), json!(null));
         client.sender.send(Message::Request(shutdown)).unwrap();
         assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
@@ -1253,6 +1341,27 @@ mod tests {
             let message = shown["message"].as_str().unwrap_or_default();
             assert!(message.contains(said), "{message}");
             next_of(&client, "textDocument/publishDiagnostics");
+            // A request about it is refused, saying why, in its language.
+            let at = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 6}});
+            let hover = Request::new(7.into(), "textDocument/hover".into(), at);
+            client.sender.send(Message::Request(hover)).unwrap();
+            let refused = loop {
+                match client
+                    .receiver
+                    .recv_timeout(std::time::Duration::from_secs(30))
+                {
+                    Ok(Message::Response(r)) if r.id == 7.into() => break r,
+                    Ok(_) => {}
+                    Err(e) => panic!("no answer: {e}"),
+                }
+            };
+            let error = refused.response_result.unwrap_err();
+            assert_eq!(error.code, ErrorCode::RequestFailed as i32);
+            let why = match given {
+                None => "バイトを超えるため、解析していません",
+                Some(_) => "more than the 300 checked: not analysed",
+            };
+            assert!(error.message.contains(why), "{}", error.message);
             shut_down(&client, serving);
         }
     }
