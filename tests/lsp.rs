@@ -1996,3 +1996,105 @@ fn lifecycle_errors_are_in_the_servers_language() {
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said);
     }
 }
+
+/// A workspace folder holding the second society's rulebook and designs
+/// around it, as a rename in the rulebook meets them. Each design but
+/// `open.myna` stays closed.
+struct Workspace {
+    /// The parent of `ws` (the workspace folder) and `outside`.
+    dir: tempfile::TempDir,
+    ws: std::path::PathBuf,
+    second: &'static str,
+}
+
+impl Workspace {
+    fn uri(&self, name: &str) -> String {
+        let path = self.ws.join(name);
+        lsp_types::Url::from_file_path(path).unwrap().to_string()
+    }
+}
+
+/// [`SECOND_DESIGN`] with a syntax error on its last line: its other
+/// names still resolve.
+const BROKEN_DESIGN: &str = "use \"rules.myna\"\nactor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
+    data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\nflow -> : \n";
+
+/// `ws/`: `rules.myna` (the second society's), `open.myna` (opened by
+/// the test), `closed.myna` (a design with a syntax error, bound to it),
+/// `other.myna` bound to `other-rules.myna` (the same rulebook copied:
+/// the same names, another file), `excluded.myna` (bound to it, and
+/// excluded by `mynaflow.toml`), `linked.myna` (a symlink to a design
+/// outside that would be bound to it if read from here), and
+/// `sjis.myna` (a design that is not UTF-8).
+fn workspace() -> Workspace {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let outside = dir.path().join("outside");
+    for folder in [&ws, &outside] {
+        std::fs::create_dir_all(folder).unwrap();
+    }
+    let second = include_str!("../examples/second-society/rules.myna");
+    let write = |path: std::path::PathBuf, text: &str| std::fs::write(path, text).unwrap();
+    write(ws.join("rules.myna"), second);
+    write(ws.join("other-rules.myna"), second);
+    write(ws.join("mynaflow.toml"), "exclude = [\"excluded.myna\"]\n");
+    write(ws.join("open.myna"), SECOND_DESIGN);
+    write(ws.join("closed.myna"), BROKEN_DESIGN);
+    let other = SECOND_DESIGN.replace("rules.myna", "other-rules.myna");
+    write(ws.join("other.myna"), &other);
+    write(ws.join("excluded.myna"), SECOND_DESIGN);
+    write(outside.join("d.myna"), SECOND_DESIGN);
+    std::fs::write(
+        ws.join("sjis.myna"),
+        b"use \"rules.myna\"\nactor \x93\x96 : \x93\x96\x91g\x8d\x87\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.join("d.myna"), ws.join("linked.myna")).unwrap();
+    Workspace { dir, ws, second }
+}
+
+/// A rename in a rulebook reaches the designs of the workspace folders
+/// that are not open (`workspaceFolders`, else `rootUri`): bound to that
+/// rulebook, a syntax error elsewhere in one notwithstanding. Not a
+/// design bound to another rulebook with the same names, one the config
+/// excludes, one reached through a symlink, one that is not UTF-8.
+#[test]
+fn a_rulebook_rename_reaches_the_designs_of_the_workspace_not_open() {
+    let w = workspace();
+    let folder = lsp_types::Url::from_file_path(&w.ws).unwrap().to_string();
+    let (rules, open, closed) = (
+        w.uri("rules.myna"),
+        w.uri("open.myna"),
+        w.uri("closed.myna"),
+    );
+    for params in [
+        json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "ws"}]}),
+        json!({"capabilities": {}, "rootUri": folder}),
+    ] {
+        let mut c = Client::start_with(&["lsp", "--lang", "en"], None, params);
+        c.open_at(&open, SECOND_DESIGN);
+        c.open_at(&rules, w.second);
+        let at = w.second.match_indices("当組合").nth(3).unwrap().0;
+        let answer = c.request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": rules}, "position": position16(w.second, at), "newName": "本組合"}),
+        );
+        let changes = &answer["result"]["changes"];
+        let mut edited: Vec<&String> = changes.as_object().unwrap().keys().collect();
+        edited.sort();
+        let mut expected = vec![&closed, &open, &rules];
+        expected.sort();
+        assert_eq!(edited, expected, "{answer}");
+        assert_eq!(
+            applied(BROKEN_DESIGN, &changes[&closed]),
+            BROKEN_DESIGN.replace("当組合", "本組合")
+        );
+        assert_eq!(
+            applied(SECOND_DESIGN, &changes[&open]),
+            SECOND_DESIGN.replace("当組合", "本組合")
+        );
+        c.stop();
+    }
+    drop(w.dir);
+}

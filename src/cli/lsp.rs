@@ -25,6 +25,7 @@ pub fn run(arg: Option<LangArg>) -> u8 {
         cache,
         langs,
         max_document_bytes: mynaflow::input::MAX_FILE_BYTES,
+        workspace_search: mynaflow::lsp::WorkspaceSearch::default(),
     };
     // A whole text of a large design arrives as one message of up to
     // hundreds of MB.

@@ -24,8 +24,10 @@ mod rulebook;
 mod sync;
 mod transport;
 mod waiting;
+mod workspace;
 
 pub use analysis::{Document, Languages, Target};
+pub use workspace::WorkspaceSearch;
 
 use crate::code::{Code, Severity};
 use crate::rulebook_shelf::RulebookShelf;
@@ -70,6 +72,9 @@ pub struct Config {
     /// larger one is kept for its edits, and the client is told why it
     /// has no findings.
     pub max_document_bytes: u64,
+    /// How much of the client's workspace folders a rename in a rulebook
+    /// searches for the designs that are not open.
+    pub workspace_search: WorkspaceSearch,
 }
 
 /// How a session the client ended with `exit` ended.
@@ -257,6 +262,8 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text
         cache,
         config_problems: HashSet::new(),
         max_document_bytes: config.max_document_bytes,
+        roots: workspace::roots(&params),
+        workspace_search: config.workspace_search,
         too_large: HashSet::new(),
         rulebooks: Arc::new(RulebookShelf::new()),
         open_rulebooks: Arc::new(HashMap::new()),
@@ -418,6 +425,11 @@ struct Server<'a> {
     config_problems: HashSet<String>,
     /// [`Config::max_document_bytes`].
     max_document_bytes: u64,
+    /// The client's workspace folders ([`workspace::roots`]): where a
+    /// rename in a rulebook looks for the designs that are not open.
+    roots: Vec<PathBuf>,
+    /// [`Config::workspace_search`].
+    workspace_search: WorkspaceSearch,
     /// Documents too large to analyse whose user has been told so (again
     /// only once one has been analysed since).
     too_large: HashSet<Url>,
@@ -902,13 +914,6 @@ impl Server<'_> {
         }
     }
 
-    /// The edits of a rename at byte `at` of the rulebook `uri` (analysed
-    /// as `doc`, its names `index`), by document: the rulebook's own
-    /// ([`navigate::rename_in_rulebook`]), and those of each open design
-    /// bound to this rulebook that writes the name
-    /// ([`navigate::follow_rulebook_rename`]), so that no design is left
-    /// naming what the rulebook no longer declares. Designs not open are
-    /// not searched: the server knows only what the client has opened.
     /// The built-in rulebook whose copy in the cache folder `uri` is, if
     /// it is one ([`materialise`] wrote it, for go to definition).
     fn built_in_copy(&self, uri: &Url) -> Option<&'static str> {
@@ -922,6 +927,13 @@ impl Server<'_> {
             .find(|n| *n == name)
     }
 
+    /// The edits of a rename at byte `at` of the rulebook `uri` (analysed
+    /// as `doc`, its names `index`), by document: the rulebook's own
+    /// ([`navigate::rename_in_rulebook`]), and those of each design bound
+    /// to this rulebook that writes the name
+    /// ([`navigate::follow_rulebook_rename`]), open or in the workspace
+    /// folders ([`Server::follow_in_workspace`]), so that no design is
+    /// left naming what the rulebook no longer declares.
     fn rename_in_rulebook(
         &self,
         uri: &Url,
@@ -950,7 +962,51 @@ impl Server<'_> {
                 changes.insert(design_uri.clone(), navigate::edits(design, &followed));
             }
         }
+        let renamed = (n.kind, n.key.as_str());
+        self.follow_in_workspace(&key, renamed, &written, &mut changes, doc.lang);
         Ok(changes)
+    }
+
+    /// Adds to `changes` the edits that make each design of the workspace
+    /// folders that is not open follow the rename of `renamed` in the
+    /// rulebook file `key` to `written`: each analysed as an open one is
+    /// (its config, the rulebooks open read from the editor), so a design
+    /// is edited exactly when it would be open. A search cut short is
+    /// told to the user, in `lang`.
+    fn follow_in_workspace(
+        &self,
+        key: &Path,
+        renamed: (rulebook::Kind, &str),
+        written: &str,
+        changes: &mut std::collections::BTreeMap<Url, Vec<TextEdit>>,
+        lang: Lang,
+    ) {
+        let open: HashSet<PathBuf> = (self.docs.keys().chain(self.unanalysed.keys()))
+            .filter_map(file_path)
+            .map(|p| analysis::canonical(&p))
+            .collect();
+        let limits = (self.workspace_search, self.max_document_bytes);
+        let cut = workspace::designs(&self.roots, &open, limits, |path, text| {
+            let Ok(uri) = Url::from_file_path(path) else {
+                return;
+            };
+            let analysed = Document::analyse_reading(
+                path,
+                text,
+                self.encoding,
+                (&self.rulebooks, &self.open_rulebooks),
+                self.langs,
+                &|| false,
+            );
+            let Ok(design) = analysed else { return };
+            let followed = navigate::follow_rulebook_rename(&design, key, renamed, written);
+            if !followed.is_empty() {
+                changes.insert(uri, navigate::edits(&design, &followed));
+            }
+        });
+        if let Some(cut) = cut {
+            self.show(lang, cut.text());
+        }
     }
 
     fn request(&mut self, req: Request) -> Result<Answer, Failure> {
@@ -1237,14 +1293,24 @@ mod tests {
     /// its languages chosen as `langs` says, initialized; and the thread
     /// it runs on.
     fn small_server(langs: Languages) -> (Connection, std::thread::JoinHandle<Result<Exit, Text>>) {
-        let (server, client) = Connection::memory();
         let config = Config {
             cache: None,
             langs,
             max_document_bytes: 300,
+            workspace_search: WorkspaceSearch::default(),
         };
+        server_with(config, json!({"capabilities": {}}))
+    }
+
+    /// A server in memory set up as `config` says, initialized with
+    /// `params`; and the thread it runs on.
+    fn server_with(
+        config: Config,
+        params: Value,
+    ) -> (Connection, std::thread::JoinHandle<Result<Exit, Text>>) {
+        let (server, client) = Connection::memory();
         let serving = std::thread::spawn(move || serve(&server, config));
-        let init = Request::new(1.into(), "initialize".into(), json!({"capabilities": {}}));
+        let init = Request::new(1.into(), "initialize".into(), params);
         client.sender.send(Message::Request(init)).unwrap();
         assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
         notify(&client, "initialized", json!({}));
@@ -1362,6 +1428,93 @@ mod tests {
                 Some(_) => "more than the 300 checked: not analysed",
             };
             assert!(error.message.contains(why), "{}", error.message);
+            shut_down(&client, serving);
+        }
+    }
+
+    /// A rename in a rulebook whose search of the workspace stops at a
+    /// limit still answers, with the designs it reached (the first, by
+    /// path), and the user is told, in the rulebook's language, that it
+    /// stopped.
+    #[test]
+    fn a_workspace_search_cut_short_answers_with_what_it_found_and_says_so() {
+        let d = tempfile::tempdir().unwrap();
+        let rules = "rulebook t \"t\" revised 2024-12-04\nrole 甲 self \"x\"\n";
+        std::fs::write(d.path().join("rules.myna"), rules).unwrap();
+        std::fs::write(d.path().join("mynaflow.toml"), "lang = \"ja\"\n").unwrap();
+        for name in ["a", "b", "c"] {
+            let design = "use \"rules.myna\"\nactor A : 甲\n";
+            std::fs::write(d.path().join(format!("{name}.myna")), design).unwrap();
+        }
+        let uri = |name: &str| Url::from_file_path(d.path().join(name)).unwrap();
+        let folder = Url::from_file_path(d.path()).unwrap();
+        let params =
+            json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "w"}]});
+        // (limits, the designs edited, cut short)
+        let whole = WorkspaceSearch::default();
+        let cases = [
+            (whole, &["a", "b", "c"][..], false),
+            (
+                WorkspaceSearch {
+                    designs: 2,
+                    ..whole
+                },
+                &["a", "b"],
+                true,
+            ),
+            // Room for the first file's bytes only.
+            (WorkspaceSearch { bytes: 10, ..whole }, &["a"], true),
+            // The folder has more entries than that: none of it is read.
+            (
+                WorkspaceSearch {
+                    entries: 3,
+                    ..whole
+                },
+                &[],
+                true,
+            ),
+        ];
+        for (limits, edited, cut) in cases {
+            let config = Config {
+                cache: None,
+                langs: Languages::default(),
+                max_document_bytes: 300,
+                workspace_search: limits,
+            };
+            let (client, serving) = server_with(config, params.clone());
+            let open = json!({"textDocument": {"uri": uri("rules.myna"), "languageId": "myna", "version": 1, "text": rules}});
+            notify(&client, "textDocument/didOpen", open);
+            next_of(&client, "textDocument/publishDiagnostics");
+            let at = json!({"line": 1, "character": 5});
+            let params = json!({"textDocument": {"uri": uri("rules.myna")}, "position": at, "newName": "乙"});
+            let rename = Request::new(7.into(), "textDocument/rename".into(), params);
+            client.sender.send(Message::Request(rename)).unwrap();
+            let mut shown = Vec::new();
+            let answer = loop {
+                match client
+                    .receiver
+                    .recv_timeout(std::time::Duration::from_secs(30))
+                {
+                    Ok(Message::Response(r)) if r.id == 7.into() => break r,
+                    Ok(Message::Notification(n)) if n.method == "window/showMessage" => {
+                        shown.push(n.params["message"].as_str().unwrap_or_default().to_string());
+                    }
+                    Ok(_) => {}
+                    Err(e) => panic!("no answer: {e}"),
+                }
+            };
+            let changes = answer.response_result.unwrap();
+            let mut expected: Vec<String> = edited
+                .iter()
+                .map(|n| uri(&format!("{n}.myna")).to_string())
+                .collect();
+            expected.push(uri("rules.myna").to_string());
+            let got: Vec<&String> = changes["changes"].as_object().unwrap().keys().collect();
+            assert_eq!(got, expected.iter().collect::<Vec<_>>(), "{limits:?}");
+            assert_eq!(shown.len(), usize::from(cut), "{shown:?}");
+            if cut {
+                assert!(shown[0].contains("打ち切りました"), "{shown:?}");
+            }
             shut_down(&client, serving);
         }
     }
