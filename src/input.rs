@@ -308,6 +308,9 @@ pub struct Walked {
     /// looked at; the caller says so (a check fails: a design replaced by
     /// a link must not pass unchecked).
     pub not_followed: Vec<PathBuf>,
+    /// Did the walk stop at its most entries ([`walk_at_most`]), with
+    /// folders left unread?
+    pub cut: bool,
 }
 
 impl Walked {
@@ -331,7 +334,18 @@ impl Walked {
 /// symlink only with `follow_symlinks`); a
 /// folder is searched recursively, skipping hidden folders and `target`.
 pub fn walk(paths: &[PathBuf], options: WalkOptions) -> Walked {
+    walk_at_most(paths, options, usize::MAX)
+}
+
+/// [`walk`], reading at most `entries` folder entries (files, folders and
+/// links alike) in all: a search that need not be whole (the language
+/// server's, through an editor's workspace folders, which may be a home
+/// folder) stays bounded. Past that, [`Walked::cut`] is set and the
+/// folders not yet read are left out; the files found so far are the
+/// first in the walk's order.
+pub fn walk_at_most(paths: &[PathBuf], options: WalkOptions, entries: usize) -> Walked {
     let mut w = Walked::default();
+    let mut left = entries;
     for p in paths {
         // A file named that is a symlink is not followed unless asked: a
         // pull request may add one where a workflow names the files it
@@ -346,7 +360,7 @@ pub fn walk(paths: &[PathBuf], options: WalkOptions) -> Walked {
                 let root = resolved(p);
                 let mut seen = HashSet::new();
                 seen.insert(root.clone());
-                walk_dir(p, &root, options, &mut seen, &mut w);
+                walk_dir(p, (&root, options), &mut seen, &mut left, &mut w);
             }
             Ok(_) => w.files.push(p.clone()),
             Err(e) => w.problems.push(format!("{}: {e}", shown(p))),
@@ -364,14 +378,19 @@ fn shown(p: &Path) -> String {
 }
 
 /// Adds the `.myna` files of `dir` and its sub-folders. `seen` holds the
-/// resolved folders already walked, so symlinked folders cannot loop.
+/// resolved folders already walked, so symlinked folders cannot loop;
+/// `left` is how many more entries may be read.
 fn walk_dir(
     dir: &Path,
-    root: &Path,
-    options: WalkOptions,
+    (root, options): (&Path, WalkOptions),
     seen: &mut HashSet<PathBuf>,
+    left: &mut usize,
     w: &mut Walked,
 ) {
+    if *left == 0 {
+        w.cut = true;
+        return;
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -379,7 +398,19 @@ fn walk_dir(
             return;
         }
     };
-    let mut entries: Vec<_> = entries
+    // Read no further than the entries left: a folder of millions is not
+    // listed whole first.
+    let read: Vec<_> = entries.take(left.saturating_add(1)).collect();
+    if read.len() > *left {
+        // A folder cut: which of its entries come first is the system's
+        // order, so none of it is taken rather than an arbitrary part.
+        *left = 0;
+        w.cut = true;
+        return;
+    }
+    *left -= read.len();
+    let mut entries: Vec<_> = read
+        .into_iter()
         .filter_map(|e| match e {
             Ok(e) => Some(e),
             Err(err) => {
@@ -438,7 +469,7 @@ fn walk_dir(
         }
         if ty.is_dir() {
             if entered && seen.insert(resolved(&path)) {
-                walk_dir(&path, root, options, seen, w);
+                walk_dir(&path, (root, options), seen, left, w);
             }
         } else if design && ty.is_file() {
             w.files.push(path);
@@ -523,6 +554,34 @@ mod tests {
             // must know these words.
             assert!(!crate::oserror::to_ja(p).contains("symlink"), "{p}");
         }
+    }
+
+    /// A walk of at most N entries stops there, says so, and keeps what
+    /// it found in the folders it read whole, the same each time.
+    #[test]
+    fn a_walk_of_at_most_n_entries_stops_there_and_says_so() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().to_path_buf();
+        for folder in ["a", "b"] {
+            std::fs::create_dir_all(root.join(folder)).unwrap();
+            for f in ["1.myna", "2.myna", "notes.txt"] {
+                std::fs::write(root.join(folder).join(f), "").unwrap();
+            }
+        }
+        let all = walk(std::slice::from_ref(&root), WalkOptions::default());
+        assert_eq!(all.files.len(), 4);
+        assert!(!all.cut);
+        // Two folders and six files: eight entries.
+        let whole = walk_at_most(std::slice::from_ref(&root), WalkOptions::default(), 8);
+        assert_eq!((whole.files, whole.cut), (all.files.clone(), false));
+        // Room for `a` and not `b`: `a`'s designs only.
+        for at_most in [5, 7] {
+            let cut = walk_at_most(std::slice::from_ref(&root), WalkOptions::default(), at_most);
+            assert!(cut.cut);
+            assert_eq!(cut.files, [root.join("a/1.myna"), root.join("a/2.myna")]);
+        }
+        let none = walk_at_most(std::slice::from_ref(&root), WalkOptions::default(), 1);
+        assert!(none.cut && none.files.is_empty());
     }
 
     #[cfg(unix)]

@@ -29,6 +29,22 @@ impl Client {
     /// The server started with `args`, in the locale `locale` (None: no
     /// locale set, so English unless `--lang` or a config says otherwise).
     fn start_as(args: &[&str], locale: Option<&str>, capabilities: Value) -> Client {
+        Client::start_with(args, locale, json!({ "capabilities": capabilities }))
+    }
+
+    /// [`Client::start_as`] with `params` as the whole of `initialize`'s
+    /// parameters (workspace folders, say).
+    fn start_with(args: &[&str], locale: Option<&str>, params: Value) -> Client {
+        let mut c = Client::spawn(args, locale);
+        let init = c.request("initialize", params);
+        assert!(init["capabilities"]["hoverProvider"].as_bool().unwrap());
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    /// The server started as [`Client::start_as`] starts it, not
+    /// initialized.
+    fn spawn(args: &[&str], locale: Option<&str>) -> Client {
         let cache = tempfile::tempdir().unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_mynaflow"));
         command
@@ -47,17 +63,13 @@ impl Client {
             .unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut c = Client {
+        Client {
             child,
             stdin,
             stdout,
             cache,
             next: 0,
-        };
-        let init = c.request("initialize", json!({ "capabilities": capabilities }));
-        assert!(init["capabilities"]["hoverProvider"].as_bool().unwrap());
-        c.notify("initialized", json!({}));
-        c
+        }
     }
 
     fn send(&mut self, msg: Value) {
@@ -1806,4 +1818,283 @@ fn a_config_whose_lang_changes_on_disk_changes_its_documents_language() {
         assert_said(&mut c, &uri, &published, expected);
     }
     c.stop();
+}
+
+/// `(code, message)` of an error response (0 and nothing for a result).
+fn error_of(answer: &Value) -> (i64, String) {
+    let error = &answer["error"];
+    let message = error["message"].as_str().unwrap_or_default();
+    (
+        error["code"].as_i64().unwrap_or_default(),
+        message.to_string(),
+    )
+}
+
+/// A request's error is said in the language of the document it names
+/// (its config's `lang`, or `--lang`), parameters that cannot be read
+/// too; a request that names no open document, or an unknown one, in the
+/// server's (`--lang`, else the locale's). A method the client sent is
+/// escaped in either.
+#[test]
+fn a_requests_error_is_in_the_language_of_the_document_it_names() {
+    let d = language_projects();
+    let (ja, en) = (design_in(&d, "ja"), design_in(&d, "en"));
+    let gone = "file:///nowhere/b.myna";
+    // The position is missing: InvalidParams, worded in the document's
+    // language, serde's reason quoted.
+    let unreadable = |uri: &str| json!({"textDocument": {"uri": uri}});
+    let cases = [
+        // (arguments, locale, under `ja`, under `en`, about no document)
+        (
+            &["lsp"][..],
+            None,
+            "パラメータを読めません",
+            "the parameters cannot be read",
+            "en",
+        ),
+        (
+            &["lsp"],
+            Some("ja_JP.UTF-8"),
+            "パラメータを読めません",
+            "the parameters cannot be read",
+            "ja",
+        ),
+        (
+            &["lsp", "--lang", "ja"],
+            None,
+            "パラメータを読めません",
+            "パラメータを読めません",
+            "ja",
+        ),
+        (
+            &["lsp", "--lang", "en"],
+            Some("ja_JP.UTF-8"),
+            "the parameters cannot be read",
+            "the parameters cannot be read",
+            "en",
+        ),
+    ];
+    for (args, locale, under_ja, under_en, server) in cases {
+        let mut c = Client::start_as(args, locale, json!({}));
+        c.open_at(&ja, UNUSED);
+        c.open_at(&en, UNUSED);
+        for (uri, said) in [(&ja, under_ja), (&en, under_en)] {
+            let (code, message) = error_of(&c.request_raw("textDocument/hover", unreadable(uri)));
+            assert_eq!(code, -32602, "{message}");
+            assert!(message.starts_with("textDocument/hover: "), "{message}");
+            assert!(
+                message.contains(said) && message.contains("`position`"),
+                "{args:?} {uri}: {message}"
+            );
+        }
+        let (code, not_open) = error_of(&c.request_raw("textDocument/hover", unreadable(gone)));
+        assert_eq!(code, -32602, "{not_open}");
+        let (code, unknown) = error_of(&c.request_raw("mynaflow/\u{1b}[31mnothing", json!({})));
+        assert_eq!(code, -32601, "{unknown}");
+        assert!(
+            unknown.contains("mynaflow/\\u{1b}[31mnothing") && !unknown.contains('\u{1b}'),
+            "{unknown}"
+        );
+        let hover = json!({"textDocument": {"uri": gone}, "position": {"line": 0, "character": 0}});
+        let (code, closed) = error_of(&c.request_raw("textDocument/hover", hover));
+        assert_eq!(code, -32602, "{closed}");
+        let (unknown_said, closed_said) = match server {
+            "ja" => (
+                "というリクエストには対応していません",
+                "file:///nowhere/b.myna は開かれていません",
+            ),
+            _ => ("unknown request", "file:///nowhere/b.myna is not open"),
+        };
+        assert!(unknown.contains(unknown_said), "{args:?}: {unknown}");
+        assert_eq!(closed, closed_said, "{args:?}");
+        let said = if server == "ja" {
+            "パラメータを読めません"
+        } else {
+            "the parameters cannot be read"
+        };
+        assert!(not_open.contains(said), "{args:?}: {not_open}");
+        c.stop();
+    }
+}
+
+/// The requests before `initialize` and after `shutdown` are refused in
+/// the server's language (`--lang`, else the locale's), and so is why a
+/// session ended is said on standard error; English stays as it was.
+#[test]
+fn lifecycle_errors_are_in_the_servers_language() {
+    let hover = json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 0}});
+    for (args, locale, before, after) in [
+        (
+            &["lsp", "--lang", "ja"][..],
+            None,
+            "initialize リクエストをまだ受け取っていないため、textDocument/hover には応答しません",
+            "サーバーは終了処理中のため、textDocument/hover には応答しません",
+        ),
+        (
+            &["lsp"],
+            Some("ja_JP.UTF-8"),
+            "initialize リクエストをまだ受け取っていないため、textDocument/hover には応答しません",
+            "サーバーは終了処理中のため、textDocument/hover には応答しません",
+        ),
+        (
+            &["lsp", "--lang", "en"],
+            Some("ja_JP.UTF-8"),
+            "expected an initialize request, not textDocument/hover",
+            "the server is shutting down: textDocument/hover is not answered",
+        ),
+        (
+            &["lsp"],
+            None,
+            "expected an initialize request, not textDocument/hover",
+            "the server is shutting down: textDocument/hover is not answered",
+        ),
+    ] {
+        let mut c = Client::spawn(args, locale);
+        let refused = c.request_raw("textDocument/hover", hover.clone());
+        assert_eq!(error_of(&refused), (-32002, before.to_string()), "{args:?}");
+        let init = c.request("initialize", json!({"capabilities": {}}));
+        assert!(init["capabilities"].is_object());
+        c.notify("initialized", json!({}));
+        assert_eq!(c.request("shutdown", Value::Null), Value::Null);
+        let refused = c.request_raw("textDocument/hover", hover.clone());
+        assert_eq!(error_of(&refused), (-32600, after.to_string()), "{args:?}");
+        c.notify("exit", Value::Null);
+        assert_eq!(c.child.wait().unwrap().code(), Some(0));
+    }
+    // Parameters of `initialize` that cannot be read: refused, and the
+    // server stops.
+    for (lang, said) in [
+        ("ja", "initialize: パラメータを読めません: "),
+        ("en", "initialize: the parameters cannot be read: "),
+    ] {
+        let mut c = Client::spawn(&["lsp", "--lang", lang], None);
+        let refused = c.request_raw("initialize", json!({"capabilities": 5}));
+        let (code, message) = error_of(&refused);
+        assert_eq!(code, -32602, "{refused}");
+        assert!(message.starts_with(said), "{message}");
+        assert_eq!(c.child.wait().unwrap().code(), Some(2));
+    }
+    // The input ended before `exit`: said on standard error.
+    for (args, said) in [
+        (
+            ["lsp", "--lang", "ja"],
+            "mynaflow: エラー: lsp: クライアントのメッセージを読めません: `exit` の前に入力が終わりました",
+        ),
+        (
+            ["lsp", "--lang", "en"],
+            "mynaflow: error: lsp: reading the client's messages: the input ended before `exit`",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said);
+    }
+}
+
+/// A workspace folder holding the second society's rulebook and designs
+/// around it, as a rename in the rulebook meets them. Each design but
+/// `open.myna` stays closed.
+struct Workspace {
+    /// The parent of `ws` (the workspace folder) and `outside`.
+    dir: tempfile::TempDir,
+    ws: std::path::PathBuf,
+    second: &'static str,
+}
+
+impl Workspace {
+    fn uri(&self, name: &str) -> String {
+        let path = self.ws.join(name);
+        lsp_types::Url::from_file_path(path).unwrap().to_string()
+    }
+}
+
+/// [`SECOND_DESIGN`] with a syntax error on its last line: its other
+/// names still resolve.
+const BROKEN_DESIGN: &str = "use \"rules.myna\"\nactor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
+    data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\nflow -> : \n";
+
+/// `ws/`: `rules.myna` (the second society's), `open.myna` (opened by
+/// the test), `closed.myna` (a design with a syntax error, bound to it),
+/// `other.myna` bound to `other-rules.myna` (the same rulebook copied:
+/// the same names, another file), `excluded.myna` (bound to it, and
+/// excluded by `mynaflow.toml`), `linked.myna` (a symlink to a design
+/// outside that would be bound to it if read from here), and
+/// `sjis.myna` (a design that is not UTF-8).
+fn workspace() -> Workspace {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let outside = dir.path().join("outside");
+    for folder in [&ws, &outside] {
+        std::fs::create_dir_all(folder).unwrap();
+    }
+    let second = include_str!("../examples/second-society/rules.myna");
+    let write = |path: std::path::PathBuf, text: &str| std::fs::write(path, text).unwrap();
+    write(ws.join("rules.myna"), second);
+    write(ws.join("other-rules.myna"), second);
+    write(ws.join("mynaflow.toml"), "exclude = [\"excluded.myna\"]\n");
+    write(ws.join("open.myna"), SECOND_DESIGN);
+    write(ws.join("closed.myna"), BROKEN_DESIGN);
+    let other = SECOND_DESIGN.replace("rules.myna", "other-rules.myna");
+    write(ws.join("other.myna"), &other);
+    write(ws.join("excluded.myna"), SECOND_DESIGN);
+    write(outside.join("d.myna"), SECOND_DESIGN);
+    std::fs::write(
+        ws.join("sjis.myna"),
+        b"use \"rules.myna\"\nactor \x93\x96 : \x93\x96\x91g\x8d\x87\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.join("d.myna"), ws.join("linked.myna")).unwrap();
+    Workspace { dir, ws, second }
+}
+
+/// A rename in a rulebook reaches the designs of the workspace folders
+/// that are not open (`workspaceFolders`, else `rootUri`): bound to that
+/// rulebook, a syntax error elsewhere in one notwithstanding. Not a
+/// design bound to another rulebook with the same names, one the config
+/// excludes, one reached through a symlink, one that is not UTF-8.
+#[test]
+fn a_rulebook_rename_reaches_the_designs_of_the_workspace_not_open() {
+    let w = workspace();
+    let folder = lsp_types::Url::from_file_path(&w.ws).unwrap().to_string();
+    let (rules, open, closed) = (
+        w.uri("rules.myna"),
+        w.uri("open.myna"),
+        w.uri("closed.myna"),
+    );
+    for params in [
+        json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "ws"}]}),
+        json!({"capabilities": {}, "rootUri": folder}),
+    ] {
+        let mut c = Client::start_with(&["lsp", "--lang", "en"], None, params);
+        c.open_at(&open, SECOND_DESIGN);
+        c.open_at(&rules, w.second);
+        let at = w.second.match_indices("当組合").nth(3).unwrap().0;
+        let answer = c.request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": rules}, "position": position16(w.second, at), "newName": "本組合"}),
+        );
+        let changes = &answer["result"]["changes"];
+        let mut edited: Vec<&String> = changes.as_object().unwrap().keys().collect();
+        edited.sort();
+        let mut expected = vec![&closed, &open, &rules];
+        expected.sort();
+        assert_eq!(edited, expected, "{answer}");
+        assert_eq!(
+            applied(BROKEN_DESIGN, &changes[&closed]),
+            BROKEN_DESIGN.replace("当組合", "本組合")
+        );
+        assert_eq!(
+            applied(SECOND_DESIGN, &changes[&open]),
+            SECOND_DESIGN.replace("当組合", "本組合")
+        );
+        c.stop();
+    }
+    drop(w.dir);
 }

@@ -3,7 +3,7 @@
 //! `~/.cache/mynaflow`) and the locale's language here, where the
 //! environment is read.
 
-use super::output::fail;
+use super::output::fail_in;
 use super::{FAILURE, LangArg, OK};
 use std::path::PathBuf;
 
@@ -17,13 +17,15 @@ pub fn run(arg: Option<LangArg>) -> u8 {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
         .map(|c| c.join("mynaflow"));
+    let langs = mynaflow::lsp::Languages {
+        given: arg.map(|l| super::lang(Some(l))),
+        locale: super::lang(None),
+    };
     let config = mynaflow::lsp::Config {
         cache,
-        langs: mynaflow::lsp::Languages {
-            given: arg.map(|l| super::lang(Some(l))),
-            locale: super::lang(None),
-        },
+        langs,
         max_document_bytes: mynaflow::input::MAX_FILE_BYTES,
+        workspace_search: mynaflow::lsp::WorkspaceSearch::default(),
     };
     // A whole text of a large design arrives as one message of up to
     // hundreds of MB.
@@ -32,8 +34,11 @@ pub fn run(arg: Option<LangArg>) -> u8 {
         Ok(mynaflow::lsp::Exit::AfterShutdown) => OK,
         // LSP 3.17: `exit` without `shutdown` before it exits with 1.
         Ok(mynaflow::lsp::Exit::WithoutShutdown) => 1,
+        // Why the session ended is about no document: in the server's
+        // language.
         Err(e) => {
-            fail(&format!("lsp: {e}"));
+            let e = mynaflow::text!("lsp: {}", e.en; "lsp: {}", e.ja);
+            fail_in(langs.server(), &e);
             FAILURE
         }
     }

@@ -68,6 +68,13 @@ impl Languages {
             .unwrap_or(self.locale)
     }
 
+    /// The server's own language, for what is about no document (a
+    /// request before `initialize`, one that names no open document, why
+    /// the session ended): `--lang`, else the locale's.
+    pub fn server(self) -> Lang {
+        self.under(None)
+    }
+
     /// The language of the document at `path` not analysed (too large):
     /// its config is looked for only when `--lang` does not decide.
     pub fn for_file(self, path: &Path) -> Lang {

@@ -2,8 +2,13 @@
 //! and `exit`, as `lsp-server`'s `Connection` handles them, over the
 //! server's own [`Link`]. Its errors name a message by its method only:
 //! `lsp-server`'s quoted the whole message, a document's text included.
+//! They are in the server's language (`--lang`, else the locale's): no
+//! document is open before `initialize`, and none counts after
+//! `shutdown`.
 
 use super::transport::Link;
+use crate::text;
+use crate::text::{Lang, Text};
 use crossbeam_channel::RecvTimeoutError;
 use lsp_server::{ErrorCode, Message, RequestId, Response};
 use serde_json::Value;
@@ -13,48 +18,67 @@ use std::time::Duration;
 const EXIT_WAIT: Duration = Duration::from_secs(30);
 
 /// Waits for the `initialize` request: its id and parameters. Requests
-/// before it are answered with an error, notifications dropped; `exit`
-/// ends the session.
-pub(super) fn initialize_start(link: &Link) -> Result<(RequestId, Value), String> {
+/// before it are answered with an error in `lang`, notifications
+/// dropped; `exit` ends the session.
+pub(super) fn initialize_start(link: &Link, lang: Lang) -> Result<(RequestId, Value), Text> {
     loop {
         match link.receiver.recv() {
             Ok(Message::Request(req)) if req.method == "initialize" => {
                 return Ok((req.id, req.params));
             }
             Ok(Message::Request(req)) => {
-                let why = format!("expected an initialize request, not {}", req.method);
+                let method = crate::escape::visible(&req.method);
+                let why = text!(
+                    "expected an initialize request, not {method}";
+                    "initialize リクエストをまだ受け取っていないため、{method} には応答しません"
+                );
                 let error = ErrorCode::ServerNotInitialized as i32;
+                let why = why.get(lang).to_string();
                 link.send(Message::Response(Response::new_err(req.id, error, why)));
             }
             Ok(Message::Notification(n)) if n.method == "exit" => {
-                return Err("the client said exit before initialize".into());
+                return Err(Text::new(
+                    "the client said exit before initialize",
+                    "クライアントが initialize の前に exit を送りました",
+                ));
             }
             Ok(_) => {}
-            Err(_) => return Err("the client went before initialize".into()),
+            Err(_) => {
+                return Err(Text::new(
+                    "the client went before initialize",
+                    "クライアントが initialize の前に接続を閉じました",
+                ));
+            }
         }
     }
 }
 
 /// Answers `initialize` with `result`, then waits for `initialized`.
-pub(super) fn initialize_finish(link: &Link, id: RequestId, result: Value) -> Result<(), String> {
+pub(super) fn initialize_finish(link: &Link, id: RequestId, result: Value) -> Result<(), Text> {
     link.send(Message::Response(Response::new_ok(id, result)));
     match link.receiver.recv() {
         Ok(Message::Notification(n)) if n.method == "initialized" => Ok(()),
-        Ok(other) => Err(format!(
-            "expected the initialized notification, not {}",
-            method_of(&other)
+        Ok(other) => {
+            let (en, ja) = method_of(&other);
+            Err(text!(
+                "expected the initialized notification, not {en}";
+                "initialized 通知を待っていましたが、{ja}が届きました"
+            ))
+        }
+        Err(_) => Err(Text::new(
+            "the client went before initialized",
+            "クライアントが initialized の前に接続を閉じました",
         )),
-        Err(_) => Err("the client went before initialized".into()),
     }
 }
 
 /// When `req` is `shutdown`: answers it, waits for `exit`, and says so.
 /// A request sent meanwhile is answered with `InvalidRequest` (LSP 3.17:
 /// "if a server receives requests after a shutdown request those requests
-/// should error with InvalidRequest"): a client closing with a hover still
-/// pending gets an answer, not a server that has gone. Other
+/// should error with InvalidRequest"), in `lang`: a client closing with a
+/// hover still pending gets an answer, not a server that has gone. Other
 /// notifications are dropped.
-pub(super) fn shutdown(link: &Link, req: &lsp_server::Request) -> Result<bool, String> {
+pub(super) fn shutdown(link: &Link, req: &lsp_server::Request, lang: Lang) -> Result<bool, Text> {
     if req.method != "shutdown" {
         return Ok(false);
     }
@@ -65,30 +89,45 @@ pub(super) fn shutdown(link: &Link, req: &lsp_server::Request) -> Result<bool, S
         match link.receiver.recv_timeout(left) {
             Ok(Message::Notification(n)) if n.method == "exit" => return Ok(true),
             Ok(Message::Request(r)) => {
-                let why = format!(
-                    "the server is shutting down: {} is not answered",
-                    crate::escape::visible(&r.method)
+                let method = crate::escape::visible(&r.method);
+                let why = text!(
+                    "the server is shutting down: {method} is not answered";
+                    "サーバーは終了処理中のため、{method} には応答しません"
                 );
                 let code = ErrorCode::InvalidRequest as i32;
+                let why = why.get(lang).to_string();
                 link.send(Message::Response(Response::new_err(r.id, code, why)));
             }
             Ok(_) => {}
-            Err(RecvTimeoutError::Timeout) => return Err("no exit within 30 s of shutdown".into()),
-            Err(RecvTimeoutError::Disconnected) => {
-                return Err("the client went before exit".into());
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(Text::new(
+                    "no exit within 30 s of shutdown",
+                    "shutdown から 30 秒以内に exit が届きませんでした",
+                ));
             }
+            Err(RecvTimeoutError::Disconnected) => return Err(went_before_exit()),
         }
     }
 }
 
-/// A message named for an error: its method, or that it is a response.
-fn method_of(m: &Message) -> String {
+/// Why a session ended without `exit`: the client closed the connection.
+pub(super) fn went_before_exit() -> Text {
+    Text::new(
+        "the client went before exit",
+        "クライアントが exit の前に接続を閉じました",
+    )
+}
+
+/// A message named for an error, in English and in Japanese: its method,
+/// or that it is a response.
+fn method_of(m: &Message) -> (String, String) {
     let method = match m {
         Message::Request(r) => &r.method,
         Message::Notification(n) => &n.method,
-        Message::Response(_) => return "a response".into(),
+        Message::Response(_) => return ("a response".into(), "応答".into()),
     };
-    crate::escape::visible(method).into_owned()
+    let method = crate::escape::visible(method);
+    (method.to_string(), format!("{method} "))
 }
 
 #[cfg(test)]
@@ -121,7 +160,7 @@ mod tests {
         client.send(request(1, "textDocument/hover")).unwrap();
         client.send(request(2, "initialize")).unwrap();
         client.send(notification("initialized", json!({}))).unwrap();
-        let (id, _) = initialize_start(&link).unwrap();
+        let (id, _) = initialize_start(&link, Lang::En).unwrap();
         assert_eq!(id, 2.into());
         // The request before it was answered with an error.
         let answered = format!("{:?}", sent.try_recv().unwrap());
@@ -145,20 +184,22 @@ mod tests {
             .unwrap();
         let e = initialize_finish(&link, 1.into(), json!({})).unwrap_err();
         assert_eq!(
-            e,
+            e.en,
             "expected the initialized notification, not textDocument/didOpen"
         );
         // Exit before initialize, and a client gone.
         client.send(notification("exit", Value::Null)).unwrap();
         assert!(
-            initialize_start(&link)
+            initialize_start(&link, Lang::En)
                 .unwrap_err()
+                .en
                 .contains("exit before initialize")
         );
         drop(client);
         assert!(
-            initialize_start(&link)
+            initialize_start(&link, Lang::En)
                 .unwrap_err()
+                .en
                 .contains("went before initialize")
         );
     }
@@ -167,14 +208,14 @@ mod tests {
     fn shutdown_is_answered_and_waits_for_exit() {
         let (link, client, sent) = link();
         let hover = Request::new(1.into(), "textDocument/hover".into(), json!({}));
-        assert_eq!(shutdown(&link, &hover), Ok(false));
+        assert_eq!(shutdown(&link, &hover, Lang::En), Ok(false));
         assert!(
             sent.try_recv().is_err(),
             "nothing answered for another request"
         );
         let req = Request::new(2.into(), "shutdown".into(), json!(null));
         client.send(notification("exit", Value::Null)).unwrap();
-        assert_eq!(shutdown(&link, &req), Ok(true));
+        assert_eq!(shutdown(&link, &req, Lang::En), Ok(true));
         assert!(
             matches!(sent.try_recv(), Ok(Outgoing::Message(Message::Response(r))) if r.id == 2.into())
         );
@@ -183,7 +224,7 @@ mod tests {
         client.send(request(3, "textDocument/hover")).unwrap();
         client.send(notification("$/setTrace", json!({}))).unwrap();
         client.send(notification("exit", Value::Null)).unwrap();
-        assert_eq!(shutdown(&link, &req), Ok(true));
+        assert_eq!(shutdown(&link, &req, Lang::En), Ok(true));
         let answers: Vec<Outgoing> = sent.try_iter().collect();
         assert_eq!(answers.len(), 2, "{answers:?}");
         let Outgoing::Message(Message::Response(refused)) = &answers[1] else {
@@ -202,8 +243,64 @@ mod tests {
         // A client gone before exit.
         drop(client);
         assert_eq!(
-            shutdown(&link, &req),
+            shutdown(&link, &req, Lang::En).map_err(|e| e.en),
             Err("the client went before exit".to_string())
+        );
+    }
+
+    /// The next answer `sent`, an error: its code and message.
+    fn refusal(sent: &Receiver<Outgoing>) -> (i32, String) {
+        match sent.try_recv() {
+            Ok(Outgoing::Message(Message::Response(r))) => {
+                let e = r.response_result.err().unwrap();
+                (e.code, e.message)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// In Japanese, the requests before `initialize` and after `shutdown`
+    /// are refused in Japanese, their methods escaped; so are the reasons
+    /// a session ends.
+    #[test]
+    fn lifecycle_errors_are_in_the_servers_language_their_methods_escaped() {
+        let (link, client, sent) = link();
+        client
+            .send(request(1, "textDocument/hover\u{1b}[31m"))
+            .unwrap();
+        client.send(request(2, "initialize")).unwrap();
+        initialize_start(&link, Lang::Ja).unwrap();
+        let (code, message) = refusal(&sent);
+        assert_eq!(code, ErrorCode::ServerNotInitialized as i32);
+        assert!(
+            message.starts_with("initialize リクエストをまだ"),
+            "{message}"
+        );
+        assert!(!message.contains('\u{1b}'), "{message}");
+        let req = Request::new(3.into(), "shutdown".into(), json!(null));
+        client.send(request(4, "textDocument/completion")).unwrap();
+        client.send(notification("exit", Value::Null)).unwrap();
+        assert_eq!(shutdown(&link, &req, Lang::Ja), Ok(true));
+        sent.try_recv().unwrap();
+        assert_eq!(
+            refusal(&sent),
+            (
+                ErrorCode::InvalidRequest as i32,
+                "サーバーは終了処理中のため、textDocument/completion には応答しません".into()
+            )
+        );
+        client
+            .send(notification("textDocument/didOpen", json!({})))
+            .unwrap();
+        let e = initialize_finish(&link, 5.into(), json!({})).unwrap_err();
+        assert_eq!(
+            e.ja,
+            "initialized 通知を待っていましたが、textDocument/didOpen が届きました"
+        );
+        drop(client);
+        assert_eq!(
+            initialize_start(&link, Lang::Ja).unwrap_err().ja,
+            "クライアントが initialize の前に接続を閉じました"
         );
     }
 }

@@ -24,15 +24,17 @@ mod rulebook;
 mod sync;
 mod transport;
 mod waiting;
+mod workspace;
 
 pub use analysis::{Document, Languages, Target};
+pub use workspace::WorkspaceSearch;
 
 use crate::code::{Code, Severity};
 use crate::rulebook_shelf::RulebookShelf;
 use crate::session::{BUILTIN_PREFIX, BUILTIN_RULEBOOKS};
 use crate::span::Span;
 use crate::text;
-use crate::text::Lang;
+use crate::text::{Lang, Text};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -70,6 +72,9 @@ pub struct Config {
     /// larger one is kept for its edits, and the client is told why it
     /// has no findings.
     pub max_document_bytes: u64,
+    /// How much of the client's workspace folders a rename in a rulebook
+    /// searches for the designs that are not open.
+    pub workspace_search: WorkspaceSearch,
 }
 
 /// How a session the client ended with `exit` ended.
@@ -82,24 +87,36 @@ pub enum Exit {
     WithoutShutdown,
 }
 
-/// Runs the server on stdin/stdout until the client says `exit`.
-pub fn run(config: Config) -> Result<Exit, String> {
-    let (connection, io) = transport::stdio().map_err(|e| e.to_string())?;
+/// Runs the server on stdin/stdout until the client says `exit`; why it
+/// could not, in both languages (the caller says it in the server's:
+/// [`Languages::server`]).
+pub fn run(config: Config) -> Result<Exit, Text> {
+    let (connection, io) = transport::stdio().map_err(|e| io_error(&e))?;
     let exit = match serve_link(&connection, config) {
         Ok(exit) => exit,
         // A message that could not be read ends the connection: say why,
         // not only that it ended.
-        Err(e) => return Err(io.failure().unwrap_or(e)),
+        Err(e) => {
+            let why = io.failure().unwrap_or(e);
+            drop(connection);
+            io.flush();
+            return Err(why);
+        }
     };
     drop(connection);
-    io.join().map_err(|e| e.to_string())?;
+    io.join().map_err(|e| io_error(&e))?;
     Ok(exit)
+}
+
+/// A system error in both languages (its Japanese from its number).
+fn io_error(e: &std::io::Error) -> Text {
+    Text::new(e.to_string(), crate::oserror::describe_ja(e))
 }
 
 /// Serves one client over an `lsp-server` connection (an in-memory one,
 /// say). Answers go through a thread that reads back those the server
 /// writes as JSON (`transport::Outgoing`).
-pub fn serve(connection: &Connection, config: Config) -> Result<Exit, String> {
+pub fn serve(connection: &Connection, config: Config) -> Result<Exit, Text> {
     let (sender, outgoing) = crossbeam_channel::bounded::<transport::Outgoing>(0);
     let link = transport::Link {
         sender,
@@ -124,8 +141,10 @@ pub fn serve(connection: &Connection, config: Config) -> Result<Exit, String> {
             }
         });
         if let Err(e) = forwarding {
-            return Err(format!(
-                "cannot start the thread that forwards answers: {e}"
+            let ja = crate::oserror::describe_ja(&e);
+            return Err(text!(
+                "cannot start the thread that forwards answers: {e}";
+                "応答を転送するスレッドを開始できません: {ja}"
             ));
         }
         let served = serve_link(&link, config);
@@ -136,9 +155,21 @@ pub fn serve(connection: &Connection, config: Config) -> Result<Exit, String> {
 }
 
 /// Serves one client over the server's own link, until `exit`.
-fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, String> {
-    let (id, params) = lifecycle::initialize_start(connection)?;
-    let params: InitializeParams = serde_json::from_value(params).map_err(|e| e.to_string())?;
+fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text> {
+    let lang = config.langs.server();
+    let (id, params) = lifecycle::initialize_start(connection, lang)?;
+    let params: InitializeParams = match serde_json::from_value(params) {
+        Ok(params) => params,
+        Err(e) => {
+            // Answered, so that the client can show why, and the session
+            // ends: nothing after it can be understood.
+            let why = unreadable_params("initialize", &e);
+            let code = ErrorCode::InvalidParams as i32;
+            let response = Response::new_err(id, code, why.get(lang).to_string());
+            connection.send(Message::Response(response));
+            return Err(why);
+        }
+    };
     let utf8 = params
         .capabilities
         .general
@@ -231,6 +262,8 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Stri
         cache,
         config_problems: HashSet::new(),
         max_document_bytes: config.max_document_bytes,
+        roots: workspace::roots(&params),
+        workspace_search: config.workspace_search,
         too_large: HashSet::new(),
         rulebooks: Arc::new(RulebookShelf::new()),
         open_rulebooks: Arc::new(HashMap::new()),
@@ -248,17 +281,20 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Stri
         let Some(msg) = waiting.next() else { break };
         match msg {
             Message::Request(req) => {
-                if lifecycle::shutdown(connection, &req)? {
+                if lifecycle::shutdown(connection, &req, lang)? {
                     return Ok(Exit::AfterShutdown);
                 }
                 // A request is answered from every design checked against
                 // its rulebook as it is now.
                 server.check_stale(&mut waiting, Watch::Nothing);
                 let id = req.id.clone();
+                let named = named_document(&req.params);
                 match server.request(req) {
                     Ok(Answer(json)) => connection.send_result(id, json),
-                    Err((code, msg)) => {
-                        let response = Response::new_err(id, code as i32, msg);
+                    Err((code, why)) => {
+                        let lang = server.language_of(named.as_ref());
+                        let why = why.get(lang).to_string();
+                        let response = Response::new_err(id, code as i32, why);
                         server.send(Message::Response(response));
                     }
                 }
@@ -272,7 +308,26 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Stri
     }
     // The connection's reader says why (the input ended, a message that
     // could not be read) where it can.
-    Err("the client went before exit".into())
+    Err(lifecycle::went_before_exit())
+}
+
+/// The document a request's parameters name (`textDocument.uri`), read
+/// from them as sent: an error about parameters that do not read as the
+/// request's is still said in that document's language.
+fn named_document(params: &Value) -> Option<Url> {
+    let uri = params.pointer("/textDocument/uri")?.as_str()?;
+    Url::parse(uri).ok()
+}
+
+/// Why the parameters of request `method` could not be read: serde's
+/// reason, escaped (it may quote a value sent).
+fn unreadable_params(method: &str, e: &serde_json::Error) -> Text {
+    let method = crate::escape::visible(method);
+    let e = crate::escape::visible_owned(e.to_string());
+    text!(
+        "{method}: the parameters cannot be read: {e}";
+        "{method}: パラメータを読めません: {e}"
+    )
 }
 
 /// The most of a broken rulebook's errors an MN013 points at: enough to
@@ -335,7 +390,10 @@ fn materialise(folder: &Path) -> std::io::Result<Cache> {
     })
 }
 
-type Failure = (ErrorCode, String);
+/// A request refused: its error code, and why in both languages (said in
+/// the language of the document it names, else the server's:
+/// [`Server::language_of`]).
+type Failure = (ErrorCode, Text);
 
 /// The file a document's URI names, if it names one.
 fn file_path(uri: &Url) -> Option<PathBuf> {
@@ -357,9 +415,9 @@ struct Server<'a> {
     unanalysed: HashMap<Url, String>,
     encoding: Encoding,
     /// How the language of what is said is chosen: each document's
-    /// analysis carries its own ([`Document::lang`]), and everything the
-    /// server words is about one document (its other answers, errors to a
-    /// request the client made wrong, are not worded for a user).
+    /// analysis carries its own ([`Document::lang`]), and what the server
+    /// says about a document, a request's error too, is in that; what is
+    /// about none, in the server's ([`Languages::server`]).
     langs: Languages,
     cache: Option<Cache>,
     /// Config problems already shown to the user (once each, not at
@@ -367,6 +425,11 @@ struct Server<'a> {
     config_problems: HashSet<String>,
     /// [`Config::max_document_bytes`].
     max_document_bytes: u64,
+    /// The client's workspace folders ([`workspace::roots`]): where a
+    /// rename in a rulebook looks for the designs that are not open.
+    roots: Vec<PathBuf>,
+    /// [`Config::workspace_search`].
+    workspace_search: WorkspaceSearch,
     /// Documents too large to analyse whose user has been told so (again
     /// only once one has been analysed since).
     too_large: HashSet<Url>,
@@ -384,8 +447,9 @@ struct Server<'a> {
     stale: BTreeSet<Url>,
 }
 
-fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, Failure> {
-    serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+/// The parameters of request `method`, or why they cannot be read.
+fn params<P: serde::de::DeserializeOwned>(method: &str, v: Value) -> Result<P, Failure> {
+    serde_json::from_value(v).map_err(|e| (ErrorCode::InvalidParams, unreadable_params(method, &e)))
 }
 
 impl Server<'_> {
@@ -400,12 +464,12 @@ impl Server<'_> {
         let replaced = waiting.replace(&n);
         match n.method.as_str() {
             notification::DidOpenTextDocument::METHOD => {
-                if let Ok(p) = params::<DidOpenTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
                     self.text(p.text_document.uri, p.text_document.text, replaced, waiting);
                 }
             }
             notification::DidChangeTextDocument::METHOD => {
-                if let Ok(p) = params::<DidChangeTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri;
                     // The last text, freed from its analysis first: nothing
                     // reads it while the next is made (requests wait for
@@ -421,7 +485,7 @@ impl Server<'_> {
                 }
             }
             notification::DidCloseTextDocument::METHOD => {
-                if let Ok(p) = params::<DidCloseTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidCloseTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri;
                     self.docs.remove(&uri);
                     self.unanalysed.remove(&uri);
@@ -435,7 +499,7 @@ impl Server<'_> {
                 }
             }
             notification::DidSaveTextDocument::METHOD => {
-                if let Ok(p) = params::<DidSaveTextDocumentParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidSaveTextDocumentParams>(n.params) {
                     // An open rulebook is read from its text, which the
                     // save did not change; one read from the disk (too
                     // large to analyse here) may have.
@@ -449,7 +513,7 @@ impl Server<'_> {
                 }
             }
             notification::DidChangeWatchedFiles::METHOD => {
-                if let Ok(p) = params::<DidChangeWatchedFilesParams>(n.params) {
+                if let Ok(p) = serde_json::from_value::<DidChangeWatchedFilesParams>(n.params) {
                     for change in p.changes {
                         if let Some(path) = file_path(&change.uri) {
                             self.changed_on_disk(&path);
@@ -807,19 +871,49 @@ impl Server<'_> {
             .collect()
     }
 
+    /// The open document `uri`, analysed; or why there is none: it is
+    /// not open, or it is too large to analyse.
     fn doc(&self, uri: &Url) -> Result<&Document, Failure> {
-        self.docs
-            .get(uri)
-            .ok_or((ErrorCode::InvalidParams, format!("{uri} is not open")))
+        if let Some(doc) = self.docs.get(uri) {
+            return Ok(doc);
+        }
+        let shown = crate::escape::visible(uri.as_str());
+        let Some(text) = self.unanalysed.get(uri) else {
+            return Err((
+                ErrorCode::InvalidParams,
+                text!("{shown} is not open"; "{shown} は開かれていません"),
+            ));
+        };
+        let (size, max) = (text.len(), self.max_document_bytes);
+        let why = if size as u64 > max {
+            text!(
+                "{shown} is {size} bytes, more than the {max} checked: not analysed";
+                "{shown} は {size} バイトで、検査する上限の {max} バイトを超えるため、解析していません"
+            )
+        } else {
+            // A text a later one replaced, kept for the edits that follow
+            // it: a request comes after those, and reads the last.
+            text!("{shown} is not analysed yet"; "{shown} はまだ解析していません")
+        };
+        Err((ErrorCode::RequestFailed, why))
     }
 
-    /// The edits of a rename at byte `at` of the rulebook `uri` (analysed
-    /// as `doc`, its names `index`), by document: the rulebook's own
-    /// ([`navigate::rename_in_rulebook`]), and those of each open design
-    /// bound to this rulebook that writes the name
-    /// ([`navigate::follow_rulebook_rename`]), so that no design is left
-    /// naming what the rulebook no longer declares. Designs not open are
-    /// not searched: the server knows only what the client has opened.
+    /// The language of an answer about document `named`: its own when it
+    /// is open ([`Document::lang`]; one not analysed, its config's), else
+    /// the server's.
+    fn language_of(&self, named: Option<&Url>) -> Lang {
+        let Some(uri) = named else {
+            return self.langs.server();
+        };
+        if let Some(doc) = self.docs.get(uri) {
+            return doc.lang;
+        }
+        match file_path(uri) {
+            Some(path) if self.unanalysed.contains_key(uri) => self.langs.for_file(&path),
+            _ => self.langs.server(),
+        }
+    }
+
     /// The built-in rulebook whose copy in the cache folder `uri` is, if
     /// it is one ([`materialise`] wrote it, for go to definition).
     fn built_in_copy(&self, uri: &Url) -> Option<&'static str> {
@@ -833,6 +927,13 @@ impl Server<'_> {
             .find(|n| *n == name)
     }
 
+    /// The edits of a rename at byte `at` of the rulebook `uri` (analysed
+    /// as `doc`, its names `index`), by document: the rulebook's own
+    /// ([`navigate::rename_in_rulebook`]), and those of each design bound
+    /// to this rulebook that writes the name
+    /// ([`navigate::follow_rulebook_rename`]), open or in the workspace
+    /// folders ([`Server::follow_in_workspace`]), so that no design is
+    /// left naming what the rulebook no longer declares.
     fn rename_in_rulebook(
         &self,
         uri: &Url,
@@ -861,7 +962,51 @@ impl Server<'_> {
                 changes.insert(design_uri.clone(), navigate::edits(design, &followed));
             }
         }
+        let renamed = (n.kind, n.key.as_str());
+        self.follow_in_workspace(&key, renamed, &written, &mut changes, doc.lang);
         Ok(changes)
+    }
+
+    /// Adds to `changes` the edits that make each design of the workspace
+    /// folders that is not open follow the rename of `renamed` in the
+    /// rulebook file `key` to `written`: each analysed as an open one is
+    /// (its config, the rulebooks open read from the editor), so a design
+    /// is edited exactly when it would be open. A search cut short is
+    /// told to the user, in `lang`.
+    fn follow_in_workspace(
+        &self,
+        key: &Path,
+        renamed: (rulebook::Kind, &str),
+        written: &str,
+        changes: &mut std::collections::BTreeMap<Url, Vec<TextEdit>>,
+        lang: Lang,
+    ) {
+        let open: HashSet<PathBuf> = (self.docs.keys().chain(self.unanalysed.keys()))
+            .filter_map(file_path)
+            .map(|p| analysis::canonical(&p))
+            .collect();
+        let limits = (self.workspace_search, self.max_document_bytes);
+        let cut = workspace::designs(&self.roots, &open, limits, |path, text| {
+            let Ok(uri) = Url::from_file_path(path) else {
+                return;
+            };
+            let analysed = Document::analyse_reading(
+                path,
+                text,
+                self.encoding,
+                (&self.rulebooks, &self.open_rulebooks),
+                self.langs,
+                &|| false,
+            );
+            let Ok(design) = analysed else { return };
+            let followed = navigate::follow_rulebook_rename(&design, key, renamed, written);
+            if !followed.is_empty() {
+                changes.insert(uri, navigate::edits(&design, &followed));
+            }
+        });
+        if let Some(cut) = cut {
+            self.show(lang, cut.text());
+        }
     }
 
     fn request(&mut self, req: Request) -> Result<Answer, Failure> {
@@ -870,7 +1015,7 @@ impl Server<'_> {
         // language (`Document::lang`), never in one of the server's.
         match req.method.as_str() {
             request::HoverRequest::METHOD => {
-                let p: HoverParams = params(req.params)?;
+                let p: HoverParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document_position_params.text_document.uri)?;
                 let at = doc
                     .lines
@@ -903,7 +1048,7 @@ impl Server<'_> {
                 }))
             }
             request::GotoDefinition::METHOD => {
-                let p: GotoDefinitionParams = params(req.params)?;
+                let p: GotoDefinitionParams = params(&req.method, req.params)?;
                 let uri = p.text_document_position_params.text_document.uri;
                 let doc = self.doc(&uri)?;
                 let at = doc
@@ -920,7 +1065,7 @@ impl Server<'_> {
                 Ok(loc.map_or_else(Answer::null, |l| json(&GotoDefinitionResponse::Scalar(l))))
             }
             request::References::METHOD => {
-                let p: ReferenceParams = params(req.params)?;
+                let p: ReferenceParams = params(&req.method, req.params)?;
                 let uri = p.text_document_position.text_document.uri;
                 let doc = self.doc(&uri)?;
                 let at = doc
@@ -949,7 +1094,7 @@ impl Server<'_> {
                 Ok(json(&locs))
             }
             request::Rename::METHOD => {
-                let p: RenameParams = params(req.params)?;
+                let p: RenameParams = params(&req.method, req.params)?;
                 let uri = p.text_document_position.text_document.uri;
                 let doc = self.doc(&uri)?;
                 let at = doc
@@ -970,7 +1115,7 @@ impl Server<'_> {
                             ErrorCode::RequestFailed
                         }
                     };
-                    (code, why.text().get(doc.lang).to_string())
+                    (code, why.text())
                 };
                 if let Some(name) = self.built_in_copy(&uri) {
                     return Err(refused(navigate::Refusal::BuiltIn(name)));
@@ -990,7 +1135,7 @@ impl Server<'_> {
                 Ok(json(&WorkspaceEdit::new(changes)))
             }
             request::PrepareRenameRequest::METHOD => {
-                let p: TextDocumentPositionParams = params(req.params)?;
+                let p: TextDocumentPositionParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let at = doc.lines.offset(doc.text(), p.position);
                 let built_in = self.built_in_copy(&p.text_document.uri);
@@ -1005,19 +1150,14 @@ impl Server<'_> {
                         .ok_or(navigate::Refusal::NotRenamable)
                         .and_then(|o| navigate::renamable(o.target).map(|()| o.span)),
                 };
-                let span = span.map_err(|why| {
-                    (
-                        ErrorCode::InvalidRequest,
-                        why.text().get(doc.lang).to_string(),
-                    )
-                })?;
+                let span = span.map_err(|why| (ErrorCode::InvalidRequest, why.text()))?;
                 let range = doc
                     .lines
                     .range(doc.text(), span.start as usize, span.end as usize);
                 Ok(json(&PrepareRenameResponse::Range(range)))
             }
             request::DocumentSymbolRequest::METHOD => {
-                let p: DocumentSymbolParams = params(req.params)?;
+                let p: DocumentSymbolParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let symbols = match doc.rulebook_names() {
                     Some(index) => index.symbols(doc),
@@ -1026,7 +1166,7 @@ impl Server<'_> {
                 Ok(json(&DocumentSymbolResponse::Nested(symbols)))
             }
             request::Completion::METHOD => {
-                let p: CompletionParams = params(req.params)?;
+                let p: CompletionParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document_position.text_document.uri)?;
                 let at = doc
                     .lines
@@ -1039,12 +1179,12 @@ impl Server<'_> {
                 })
             }
             request::Formatting::METHOD => {
-                let p: DocumentFormattingParams = params(req.params)?;
+                let p: DocumentFormattingParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 Ok(actions::format(doc).map_or_else(Answer::null, |e| json(&e)))
             }
             request::CodeActionRequest::METHOD => {
-                let p: CodeActionParams = params(req.params)?;
+                let p: CodeActionParams = params(&req.method, req.params)?;
                 let doc = self.doc(&p.text_document.uri)?;
                 let start = doc.lines.offset(doc.text(), p.range.start);
                 let end = doc.lines.offset(doc.text(), p.range.end);
@@ -1056,10 +1196,16 @@ impl Server<'_> {
                     doc.lang,
                 )))
             }
-            _ => Err((
-                ErrorCode::MethodNotFound,
-                format!("unknown request {}", req.method),
-            )),
+            _ => {
+                let method = crate::escape::visible(&req.method);
+                Err((
+                    ErrorCode::MethodNotFound,
+                    text!(
+                        "unknown request {method}";
+                        "{method} というリクエストには対応していません"
+                    ),
+                ))
+            }
         }
     }
 }
@@ -1146,17 +1292,25 @@ mod tests {
     /// A server in memory that analyses documents of at most 300 bytes,
     /// its languages chosen as `langs` says, initialized; and the thread
     /// it runs on.
-    fn small_server(
-        langs: Languages,
-    ) -> (Connection, std::thread::JoinHandle<Result<Exit, String>>) {
-        let (server, client) = Connection::memory();
+    fn small_server(langs: Languages) -> (Connection, std::thread::JoinHandle<Result<Exit, Text>>) {
         let config = Config {
             cache: None,
             langs,
             max_document_bytes: 300,
+            workspace_search: WorkspaceSearch::default(),
         };
+        server_with(config, json!({"capabilities": {}}))
+    }
+
+    /// A server in memory set up as `config` says, initialized with
+    /// `params`; and the thread it runs on.
+    fn server_with(
+        config: Config,
+        params: Value,
+    ) -> (Connection, std::thread::JoinHandle<Result<Exit, Text>>) {
+        let (server, client) = Connection::memory();
         let serving = std::thread::spawn(move || serve(&server, config));
-        let init = Request::new(1.into(), "initialize".into(), json!({"capabilities": {}}));
+        let init = Request::new(1.into(), "initialize".into(), params);
         client.sender.send(Message::Request(init)).unwrap();
         assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
         notify(&client, "initialized", json!({}));
@@ -1164,7 +1318,7 @@ mod tests {
     }
 
     /// Shuts the server down, and checks that it ended as asked.
-    fn shut_down(client: &Connection, serving: std::thread::JoinHandle<Result<Exit, String>>) {
+    fn shut_down(client: &Connection, serving: std::thread::JoinHandle<Result<Exit, Text>>) {
         let shutdown = Request::new(2.into(), "shutdown".into(), json!(null));
         client.sender.send(Message::Request(shutdown)).unwrap();
         assert!(matches!(client.receiver.recv(), Ok(Message::Response(_))));
@@ -1253,6 +1407,114 @@ mod tests {
             let message = shown["message"].as_str().unwrap_or_default();
             assert!(message.contains(said), "{message}");
             next_of(&client, "textDocument/publishDiagnostics");
+            // A request about it is refused, saying why, in its language.
+            let at = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 6}});
+            let hover = Request::new(7.into(), "textDocument/hover".into(), at);
+            client.sender.send(Message::Request(hover)).unwrap();
+            let refused = loop {
+                match client
+                    .receiver
+                    .recv_timeout(std::time::Duration::from_secs(30))
+                {
+                    Ok(Message::Response(r)) if r.id == 7.into() => break r,
+                    Ok(_) => {}
+                    Err(e) => panic!("no answer: {e}"),
+                }
+            };
+            let error = refused.response_result.unwrap_err();
+            assert_eq!(error.code, ErrorCode::RequestFailed as i32);
+            let why = match given {
+                None => "バイトを超えるため、解析していません",
+                Some(_) => "more than the 300 checked: not analysed",
+            };
+            assert!(error.message.contains(why), "{}", error.message);
+            shut_down(&client, serving);
+        }
+    }
+
+    /// A rename in a rulebook whose search of the workspace stops at a
+    /// limit still answers, with the designs it reached (the first, by
+    /// path), and the user is told, in the rulebook's language, that it
+    /// stopped.
+    #[test]
+    fn a_workspace_search_cut_short_answers_with_what_it_found_and_says_so() {
+        let d = tempfile::tempdir().unwrap();
+        let rules = "rulebook t \"t\" revised 2024-12-04\nrole 甲 self \"x\"\n";
+        std::fs::write(d.path().join("rules.myna"), rules).unwrap();
+        std::fs::write(d.path().join("mynaflow.toml"), "lang = \"ja\"\n").unwrap();
+        for name in ["a", "b", "c"] {
+            let design = "use \"rules.myna\"\nactor A : 甲\n";
+            std::fs::write(d.path().join(format!("{name}.myna")), design).unwrap();
+        }
+        let uri = |name: &str| Url::from_file_path(d.path().join(name)).unwrap();
+        let folder = Url::from_file_path(d.path()).unwrap();
+        let params =
+            json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "w"}]});
+        // (limits, the designs edited, cut short)
+        let whole = WorkspaceSearch::default();
+        let cases = [
+            (whole, &["a", "b", "c"][..], false),
+            (
+                WorkspaceSearch {
+                    designs: 2,
+                    ..whole
+                },
+                &["a", "b"],
+                true,
+            ),
+            // Room for the first file's bytes only.
+            (WorkspaceSearch { bytes: 10, ..whole }, &["a"], true),
+            // The folder has more entries than that: none of it is read.
+            (
+                WorkspaceSearch {
+                    entries: 3,
+                    ..whole
+                },
+                &[],
+                true,
+            ),
+        ];
+        for (limits, edited, cut) in cases {
+            let config = Config {
+                cache: None,
+                langs: Languages::default(),
+                max_document_bytes: 300,
+                workspace_search: limits,
+            };
+            let (client, serving) = server_with(config, params.clone());
+            let open = json!({"textDocument": {"uri": uri("rules.myna"), "languageId": "myna", "version": 1, "text": rules}});
+            notify(&client, "textDocument/didOpen", open);
+            next_of(&client, "textDocument/publishDiagnostics");
+            let at = json!({"line": 1, "character": 5});
+            let params = json!({"textDocument": {"uri": uri("rules.myna")}, "position": at, "newName": "乙"});
+            let rename = Request::new(7.into(), "textDocument/rename".into(), params);
+            client.sender.send(Message::Request(rename)).unwrap();
+            let mut shown = Vec::new();
+            let answer = loop {
+                match client
+                    .receiver
+                    .recv_timeout(std::time::Duration::from_secs(30))
+                {
+                    Ok(Message::Response(r)) if r.id == 7.into() => break r,
+                    Ok(Message::Notification(n)) if n.method == "window/showMessage" => {
+                        shown.push(n.params["message"].as_str().unwrap_or_default().to_string());
+                    }
+                    Ok(_) => {}
+                    Err(e) => panic!("no answer: {e}"),
+                }
+            };
+            let changes = answer.response_result.unwrap();
+            let mut expected: Vec<String> = edited
+                .iter()
+                .map(|n| uri(&format!("{n}.myna")).to_string())
+                .collect();
+            expected.push(uri("rules.myna").to_string());
+            let got: Vec<&String> = changes["changes"].as_object().unwrap().keys().collect();
+            assert_eq!(got, expected.iter().collect::<Vec<_>>(), "{limits:?}");
+            assert_eq!(shown.len(), usize::from(cut), "{shown:?}");
+            if cut {
+                assert!(shown[0].contains("打ち切りました"), "{shown:?}");
+            }
             shut_down(&client, serving);
         }
     }

@@ -3,11 +3,9 @@
 //! Rename in a design renames an actor or a data item in that design. In a
 //! rulebook, it renames a role, category, purpose or clause: every name
 //! written for it in the rulebook and, as the server calls it, in each
-//! open design bound to that rulebook ([`follow_rulebook_rename`]): the
-//! designs the session has analysed, not the files on disk, which the
-//! server has not read (a rename there would be a search of the whole
-//! workspace, and a design that is not open may not be the user's to
-//! change).
+//! design bound to that rulebook ([`follow_rulebook_rename`]), analysed:
+//! those open, and those of the workspace folders the server reads for
+//! the rename (`super::workspace`).
 
 use super::analysis::{Document, Target};
 use super::rulebook::{Index, Kind, Written};

@@ -11,6 +11,8 @@
 //! reader's thread, while the server analysed the last one.
 
 use super::long_strings;
+use crate::text;
+use crate::text::Text;
 use crossbeam_channel::{Receiver, Sender, bounded};
 use lsp_server::{Message, Notification, Request, RequestId};
 use serde_json::Value;
@@ -70,17 +72,24 @@ pub(super) struct Transport {
     writer: JoinHandle<io::Result<()>>,
     /// Why the reader stopped, set before the server sees the connection
     /// end.
-    failure: Arc<Mutex<Option<String>>>,
+    failure: Arc<Mutex<Option<Text>>>,
 }
 
 impl Transport {
     /// Why the client's messages could not be read, once the reader has
     /// stopped for that reason: the cause of a connection that ended
-    /// before `exit`. Escaped: serde's reason may quote a value sent.
-    pub(super) fn failure(&self) -> Option<String> {
+    /// before `exit`, in both languages. Escaped: serde's reason may quote
+    /// a value sent.
+    pub(super) fn failure(&self) -> Option<Text> {
         let failure = self.failure.lock().ok()?.clone()?;
-        let failure = crate::escape::visible(&failure);
-        Some(format!("reading the client's messages: {failure}"))
+        let (en, ja) = (
+            crate::escape::visible(&failure.en),
+            crate::escape::visible(&failure.ja),
+        );
+        Some(text!(
+            "reading the client's messages: {en}";
+            "クライアントのメッセージを読めません: {ja}"
+        ))
     }
 
     /// Waits for both threads: the reader ends after `exit` (or when the
@@ -95,6 +104,14 @@ impl Transport {
             }
         }
         Ok(())
+    }
+
+    /// Waits for the writer alone, once the connection is dropped: the
+    /// answers sent before a session that failed are written before the
+    /// process exits (the reader may be waiting for input that never
+    /// comes).
+    pub(super) fn flush(self) {
+        let _ = self.writer.join();
     }
 }
 
@@ -114,8 +131,11 @@ pub(super) fn stdio() -> io::Result<(Link, Transport)> {
         .spawn(move || {
             let read = read_all(io::stdin().lock(), &to_server);
             let why = match &read {
-                Err(e) => Some(e.to_string()),
-                Ok(Ended::EndOfInput) => Some("the input ended before `exit`".into()),
+                Err(e) => Some(reason(e)),
+                Ok(Ended::EndOfInput) => Some(Text::new(
+                    "the input ended before `exit`",
+                    "`exit` の前に入力が終わりました",
+                )),
                 Ok(Ended::Exit | Ended::ServerGone) => None,
             };
             if let (Some(why), Ok(mut failed)) = (why, failed.lock()) {
@@ -194,8 +214,9 @@ fn read_message(input: &mut impl BufRead) -> io::Result<Option<Message>> {
         return Ok(None);
     };
     if length > MAX_MESSAGE_BYTES {
-        return Err(invalid(format!(
-            "a message of {length} bytes, more than the {MAX_MESSAGE_BYTES} read"
+        return Err(invalid(text!(
+            "a message of {length} bytes, more than the {MAX_MESSAGE_BYTES} read";
+            "{length} バイトのメッセージで、読む上限の {MAX_MESSAGE_BYTES} バイトを超えています"
         )));
     }
     // Sized once (within the bound above): grown as it is read, a 110 MB
@@ -203,18 +224,24 @@ fn read_message(input: &mut impl BufRead) -> io::Result<Option<Message>> {
     let mut body = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
     input.take(length).read_to_end(&mut body)?;
     if body.len() as u64 != length {
-        return Err(invalid(format!(
-            "a message of {} bytes where its Content-Length says {length}",
-            body.len()
+        let read = body.len();
+        return Err(invalid(text!(
+            "a message of {read} bytes where its Content-Length says {length}";
+            "Content-Length は {length} バイトですが、メッセージは {read} バイトで終わっています"
         )));
     }
     // The bytes read become the text they carry, or are freed before the
     // message is handed over.
-    let value = long_strings::parse(body, long_strings::LONG)
-        .map_err(|e| invalid(format!("a message that is not JSON: {e}")))?;
+    let value = long_strings::parse(body, long_strings::LONG).map_err(|e| {
+        invalid(text!(
+            "a message that is not JSON: {e}";
+            "JSON でないメッセージです: {e}"
+        ))
+    })?;
     message_of(value).map(Some).map_err(|e| {
-        invalid(format!(
-            "a message that is no request, response or notification: {e}"
+        invalid(text!(
+            "a message that is no request, response or notification: {e}";
+            "リクエスト、応答、通知のいずれでもないメッセージです: {e}"
         ))
     })
 }
@@ -236,25 +263,38 @@ fn content_length(input: &mut impl BufRead) -> io::Result<Option<u64>> {
         }
         first = false;
         let Some(header) = line.strip_suffix(b"\r\n") else {
-            return Err(invalid(
-                "a header line that does not end with CR LF, or is too long".into(),
-            ));
+            return Err(invalid(Text::new(
+                "a header line that does not end with CR LF, or is too long",
+                "CR LF で終わらないか、長すぎるヘッダー行です",
+            )));
         };
         if header.is_empty() {
             break;
         }
-        let header = std::str::from_utf8(header)
-            .map_err(|_| invalid("a header line that is not UTF-8".into()))?;
+        let header = std::str::from_utf8(header).map_err(|_| {
+            invalid(Text::new(
+                "a header line that is not UTF-8",
+                "UTF-8 でないヘッダー行です",
+            ))
+        })?;
         if let Some((name, value)) = header.split_once(':')
             && name.trim().eq_ignore_ascii_case("Content-Length")
         {
             let n = value.trim().parse::<u64>();
-            length = Some(n.map_err(|_| invalid("a Content-Length that is no number".into()))?);
+            length = Some(n.map_err(|_| {
+                invalid(Text::new(
+                    "a Content-Length that is no number",
+                    "数でない Content-Length です",
+                ))
+            })?);
         }
     }
-    length
-        .map(Some)
-        .ok_or_else(|| invalid("a message without Content-Length".into()))
+    length.map(Some).ok_or_else(|| {
+        invalid(Text::new(
+            "a message without Content-Length",
+            "Content-Length のないメッセージです",
+        ))
+    })
 }
 
 /// The message a JSON value is, its parts moved out of it: a notification
@@ -285,8 +325,30 @@ fn message_of(value: Value) -> Result<Message, serde_json::Error> {
     }
 }
 
-fn invalid(why: String) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, why)
+/// Why a message could not be read, in both languages, carried in an
+/// [`io::Error`] to the reader's end ([`reason`]).
+#[derive(Debug)]
+struct Unreadable(Text);
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.en)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+fn invalid(why: Text) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, Unreadable(why))
+}
+
+/// Why reading failed, in both languages: the reader's own reason, or
+/// the system's error (its description in Japanese from its number).
+fn reason(e: &io::Error) -> Text {
+    match e.get_ref().and_then(|i| i.downcast_ref::<Unreadable>()) {
+        Some(Unreadable(why)) => why.clone(),
+        None => Text::new(e.to_string(), crate::oserror::describe_ja(e)),
+    }
 }
 
 #[cfg(test)]
@@ -370,6 +432,25 @@ mod tests {
         ] {
             assert!(read(&bad).is_err(), "{:?}", String::from_utf8_lossy(&bad));
         }
+    }
+
+    /// Why a message could not be read is said in both languages; a
+    /// system error too, its Japanese from its number.
+    #[test]
+    fn why_a_message_cannot_be_read_is_in_both_languages() {
+        let too_long = format!("Content-Length: {}\r\n\r\n", MAX_MESSAGE_BYTES + 1);
+        let e = read(too_long.as_bytes()).unwrap_err();
+        let why = reason(&e);
+        assert!(why.en.contains("more than the 1073741824 read"), "{why:?}");
+        assert!(
+            why.ja
+                .contains("読む上限の 1073741824 バイトを超えています"),
+            "{why:?}"
+        );
+        let e = read(&framed("{not json")).unwrap_err();
+        assert!(reason(&e).ja.starts_with("JSON でないメッセージです: "));
+        let system = io::Error::from_raw_os_error(13);
+        assert!(reason(&system).ja.contains("アクセス権がありません"));
     }
 
     #[test]

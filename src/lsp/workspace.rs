@@ -1,0 +1,185 @@
+//! The designs in the client's workspace folders that are not open, for a
+//! rename in a rulebook to reach them too: found as `check <folder>`
+//! finds designs ([`crate::input::walk`]: no symlink followed, hidden
+//! folders and `target` skipped), less those their config's `exclude`
+//! leaves out, each read bounded ([`crate::input::read_limited`]) and
+//! handed over as text for the same analysis an open document gets.
+//! The search is bounded as a whole ([`WorkspaceSearch`]): a workspace
+//! folder may be a home folder, and the client waits for the answer.
+
+use crate::config::Config;
+use crate::input::{WalkOptions, walk_at_most};
+use crate::text;
+use crate::text::Text;
+use lsp_types::{InitializeParams, Url};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// How much of the workspace folders a rename in a rulebook searches for
+/// designs that are not open. Each design is read up to the largest
+/// document the server analyses ([`super::Config::max_document_bytes`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WorkspaceSearch {
+    /// The most folder entries (files, folders, links) read, in all.
+    pub entries: usize,
+    /// The most designs read and analysed.
+    pub designs: usize,
+    /// Once this many bytes of designs have been read, no more are.
+    pub bytes: u64,
+}
+
+impl Default for WorkspaceSearch {
+    /// About a second or two of analyses on a laptop: ten thousand
+    /// designs of a project, or a 100 MB national one, are reached; a
+    /// home folder given as the workspace is not read to its end.
+    fn default() -> Self {
+        WorkspaceSearch {
+            entries: 100_000,
+            designs: 2_000,
+            bytes: 256 << 20,
+        }
+    }
+}
+
+/// The folders the client works in: its `workspaceFolders`, else its
+/// `rootUri` (a client of LSP before 3.6); those that are no local folder
+/// are left out.
+pub(super) fn roots(params: &InitializeParams) -> Vec<PathBuf> {
+    let folders = (params.workspace_folders.iter().flatten()).map(|f| &f.uri);
+    let mut uris: Vec<&Url> = folders.collect();
+    if uris.is_empty() {
+        #[allow(deprecated)] // The only folder a client before 3.6 gives.
+        uris.extend(params.root_uri.as_ref());
+    }
+    let mut roots: Vec<PathBuf> = (uris.into_iter())
+        .filter_map(|u| u.to_file_path().ok())
+        .filter(|p| p.is_dir())
+        .collect();
+    roots.sort();
+    roots.dedup();
+    roots
+}
+
+/// Where a search stopped short of the workspace's end, and how far it
+/// got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Cut {
+    /// The designs read before it stopped.
+    pub(super) designs: usize,
+    /// The limits it stopped at.
+    pub(super) limits: WorkspaceSearch,
+}
+
+impl Cut {
+    /// What the user is told: the edits reach only the designs searched.
+    pub(super) fn text(&self) -> Text {
+        let Cut { designs, limits } = *self;
+        let WorkspaceSearch {
+            entries,
+            designs: most,
+            bytes,
+        } = limits;
+        text!(
+            "the rename searched {designs} design(s) not open in the workspace folders, and stopped there: a search ends at {entries} folder entries, {most} designs or {bytes} bytes read; a design not searched may still write the old name (`mynaflow check` reports it: MN010)";
+            "名前の変更では、ワークスペースフォルダ内の開いていない設計を {designs} 件探したところで打ち切りました。探索は、フォルダの項目 {entries} 個、設計 {most} 件、または読み込み {bytes} バイトで終わります。探していない設計には古い名前が残っているかもしれません (`mynaflow check` が MN010 として報告します)"
+        )
+    }
+}
+
+/// Hands `each` the designs under `roots` (folders, canonical or not)
+/// that are not `open` (canonical paths), in the walk's order (by path),
+/// each once: its path as found, and its text (valid UTF-8, a BOM left
+/// out). A design the config found for it excludes, one that cannot be
+/// read or is larger than `max_bytes`, and one that is not UTF-8 are
+/// passed over: the rename cannot bind them to the rulebook. Says where
+/// the search stopped short ([`WorkspaceSearch`]), if it did.
+pub(super) fn designs(
+    roots: &[PathBuf],
+    open: &HashSet<PathBuf>,
+    (limits, max_bytes): (WorkspaceSearch, u64),
+    mut each: impl FnMut(&Path, String),
+) -> Option<Cut> {
+    if roots.is_empty() {
+        return None;
+    }
+    let walked = walk_at_most(roots, WalkOptions::default(), limits.entries);
+    let inside: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| super::analysis::canonical(r))
+        .collect();
+    // The config of each folder a design is in, found once.
+    let mut configs: HashMap<PathBuf, Option<Config>> = HashMap::new();
+    let mut seen = HashSet::new();
+    let (mut designs, mut bytes) = (0, 0u64);
+    for path in walked.files {
+        let key = super::analysis::canonical(&path);
+        // Through nested workspace folders, a design is found twice; a
+        // file the walk found that now leads outside the folders (swapped
+        // for a link since) is not read.
+        if open.contains(&key) || !seen.insert(key.clone()) {
+            continue;
+        }
+        if !inside.iter().any(|r| key.starts_with(r)) {
+            continue;
+        }
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let config = configs
+            .entry(folder)
+            .or_insert_with(|| Config::discover(&path, None).ok().flatten());
+        if config.as_ref().is_some_and(|c| c.excludes(&path)) {
+            continue;
+        }
+        if designs >= limits.designs || bytes >= limits.bytes {
+            return Some(Cut { designs, limits });
+        }
+        // A file the walk found is a regular one: its size says it is too
+        // large before any of it is read (the read stays bounded if it
+        // grew since).
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| m.len() > max_bytes) {
+            continue;
+        }
+        let Ok(read) = crate::input::read_limited(&path, max_bytes) else {
+            continue;
+        };
+        designs += 1;
+        bytes = bytes.saturating_add(read.len() as u64);
+        let Ok(mut text) = crate::source::utf8_owned(read) else {
+            continue;
+        };
+        // An editor's buffer holds no BOM: the edits count from after it.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        each(&path, text);
+    }
+    walked.cut.then_some(Cut { designs, limits })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The workspace folders are the client's `workspaceFolders`, else
+    /// its `rootUri`; a URI that is no local folder is none.
+    #[test]
+    fn the_roots_are_the_workspace_folders_else_the_root_uri() {
+        let d = tempfile::tempdir().unwrap();
+        let (a, b) = (d.path().join("a"), d.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let url = |p: &Path| Url::from_file_path(p).unwrap();
+        let params =
+            |v: serde_json::Value| -> InitializeParams { serde_json::from_value(v).unwrap() };
+        let folders = json!([{"uri": url(&b), "name": "b"}, {"uri": "https://example.com/", "name": "web"},
+                             {"uri": url(&d.path().join("gone")), "name": "gone"}]);
+        let both =
+            params(json!({"capabilities": {}, "workspaceFolders": folders, "rootUri": url(&a)}));
+        assert_eq!(roots(&both), [b]);
+        let root =
+            params(json!({"capabilities": {}, "workspaceFolders": null, "rootUri": url(&a)}));
+        assert_eq!(roots(&root), [a]);
+        let none = params(json!({"capabilities": {}}));
+        assert!(roots(&none).is_empty());
+    }
+}
