@@ -971,8 +971,8 @@ impl Server<'_> {
     /// folders that is not open follow the rename of `renamed` in the
     /// rulebook file `key` to `written`: each analysed as an open one is
     /// (its config, the rulebooks open read from the editor), so a design
-    /// is edited exactly when it would be open. A search cut short is
-    /// told to the user, in `lang`.
+    /// is edited exactly when it would be open. A search cut short, and
+    /// the designs it could not search, are told to the user, in `lang`.
     fn follow_in_workspace(
         &self,
         key: &Path,
@@ -986,9 +986,9 @@ impl Server<'_> {
             .map(|p| analysis::canonical(&p))
             .collect();
         let limits = (self.workspace_search, self.max_document_bytes);
-        let cut = workspace::designs(&self.roots, &open, limits, |path, text| {
+        let (cut, unsearched) = workspace::designs(&self.roots, &open, limits, |path, text| {
             let Ok(uri) = Url::from_file_path(path) else {
-                return;
+                return false;
             };
             let analysed = Document::analyse_reading(
                 path,
@@ -998,14 +998,18 @@ impl Server<'_> {
                 self.langs,
                 &|| false,
             );
-            let Ok(design) = analysed else { return };
+            let Ok(design) = analysed else { return false };
             let followed = navigate::follow_rulebook_rename(&design, key, renamed, written);
             if !followed.is_empty() {
                 changes.insert(uri, navigate::edits(&design, &followed));
             }
+            true
         });
         if let Some(cut) = cut {
             self.show(lang, cut.text());
+        }
+        if let Some(why) = unsearched.text() {
+            self.show(lang, why);
         }
     }
 
@@ -1515,6 +1519,75 @@ mod tests {
             if cut {
                 assert!(shown[0].contains("打ち切りました"), "{shown:?}");
             }
+            shut_down(&client, serving);
+        }
+    }
+
+    /// The designs of the workspace a rename in a rulebook could not
+    /// search (not UTF-8, larger than the server analyses) are named to
+    /// the user, in the rulebook's language: they may still write the old
+    /// name. Those it searched are edited; nothing is said of a whole
+    /// search.
+    #[test]
+    fn the_designs_a_workspace_search_could_not_search_are_named() {
+        let d = tempfile::tempdir().unwrap();
+        let rules = "rulebook t \"t\" revised 2024-12-04\nrole 甲 self \"x\"\n";
+        std::fs::write(d.path().join("rules.myna"), rules).unwrap();
+        let design = "use \"rules.myna\"\nactor A : 甲\n";
+        std::fs::write(d.path().join("a.myna"), design).unwrap();
+        let mut latin1 = design.as_bytes().to_vec();
+        latin1.extend_from_slice(b"# caf\xe9\n");
+        std::fs::write(d.path().join("b.myna"), latin1).unwrap();
+        let large = format!("{design}{}", "# padding\n".repeat(40));
+        std::fs::write(d.path().join("c.myna"), large).unwrap();
+        let uri = |name: &str| Url::from_file_path(d.path().join(name)).unwrap();
+        let folder = Url::from_file_path(d.path()).unwrap();
+        let params =
+            json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "w"}]});
+        for (lang, said) in [
+            (Lang::En, "could not search"),
+            (Lang::Ja, "探せませんでした"),
+        ] {
+            let config = Config {
+                cache: None,
+                langs: Languages {
+                    given: Some(lang),
+                    locale: lang,
+                },
+                max_document_bytes: 300,
+                workspace_search: WorkspaceSearch::default(),
+            };
+            let (client, serving) = server_with(config, params.clone());
+            let open = json!({"textDocument": {"uri": uri("rules.myna"), "languageId": "myna", "version": 1, "text": rules}});
+            notify(&client, "textDocument/didOpen", open);
+            next_of(&client, "textDocument/publishDiagnostics");
+            let at = json!({"line": 1, "character": 5});
+            let params = json!({"textDocument": {"uri": uri("rules.myna")}, "position": at, "newName": "乙"});
+            let rename = Request::new(7.into(), "textDocument/rename".into(), params);
+            client.sender.send(Message::Request(rename)).unwrap();
+            let mut shown = Vec::new();
+            let answer = loop {
+                match client
+                    .receiver
+                    .recv_timeout(std::time::Duration::from_secs(30))
+                {
+                    Ok(Message::Response(r)) if r.id == 7.into() => break r,
+                    Ok(Message::Notification(n)) if n.method == "window/showMessage" => {
+                        shown.push(n.params["message"].as_str().unwrap_or_default().to_string());
+                    }
+                    Ok(_) => {}
+                    Err(e) => panic!("no answer: {e}"),
+                }
+            };
+            let changes = answer.response_result.unwrap();
+            let got: Vec<&String> = changes["changes"].as_object().unwrap().keys().collect();
+            let want = [uri("a.myna").to_string(), uri("rules.myna").to_string()];
+            assert_eq!(got, want.iter().collect::<Vec<_>>());
+            assert_eq!(shown.len(), 1, "{shown:?}");
+            let b = d.path().join("b.myna").display().to_string();
+            let c = d.path().join("c.myna").display().to_string();
+            assert!(shown[0].contains(said), "{shown:?}");
+            assert!(shown[0].contains(&format!("{b}, {c}")), "{shown:?}");
             shut_down(&client, serving);
         }
     }

@@ -86,21 +86,61 @@ impl Cut {
     }
 }
 
+/// Designs a search found and could not search: the rename may have left
+/// the old name in them, and the user is told which.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(super) struct Unsearched {
+    /// Their paths, in the walk's order.
+    pub(super) paths: Vec<PathBuf>,
+}
+
+/// How many of the designs not searched a warning names; the rest are
+/// counted.
+const NAMED: usize = 3;
+
+impl Unsearched {
+    /// What the user is told, when there is any.
+    pub(super) fn text(&self) -> Option<Text> {
+        let (first, rest) = self
+            .paths
+            .split_at_checked(NAMED)
+            .unwrap_or((&self.paths, &[]));
+        if first.is_empty() {
+            return None;
+        }
+        let named: Vec<String> = (first.iter())
+            .map(|p| crate::escape::visible(&p.display().to_string()).into_owned())
+            .collect();
+        let (named, more) = (named.join(", "), rest.len());
+        let (en_more, ja_more) = match more {
+            0 => (String::new(), String::new()),
+            n => (format!(" and {n} more"), format!(" ほか {n} 件")),
+        };
+        Some(text!(
+            "the rename could not search {named}{en_more}: not readable, larger than the server analyses, not UTF-8, or not analysed; they may still write the old name (`mynaflow check` reports it: MN010)";
+            "名前の変更では {named}{ja_more} を探せませんでした (読めない、サーバーが解析する大きさを超える、UTF-8 でない、または解析できないため)。古い名前が残っているかもしれません (`mynaflow check` が MN010 として報告します)"
+        ))
+    }
+}
+
 /// Hands `each` the designs under `roots` (folders, canonical or not)
 /// that are not `open` (canonical paths), in the walk's order (by path),
 /// each once: its path as found, and its text (valid UTF-8, a BOM left
-/// out). A design the config found for it excludes, one that cannot be
-/// read or is larger than `max_bytes`, and one that is not UTF-8 are
-/// passed over: the rename cannot bind them to the rulebook. Says where
-/// the search stopped short ([`WorkspaceSearch`]), if it did.
+/// out); `each` says whether it could search it. A design the config
+/// found for it excludes is passed over; one that cannot be read, is
+/// larger than `max_bytes` or is not UTF-8 (the rename cannot bind it to
+/// the rulebook), or that `each` could not search, is listed in
+/// [`Unsearched`]. Says where the search stopped short
+/// ([`WorkspaceSearch`]), if it did.
 pub(super) fn designs(
     roots: &[PathBuf],
     open: &HashSet<PathBuf>,
     (limits, max_bytes): (WorkspaceSearch, u64),
-    mut each: impl FnMut(&Path, String),
-) -> Option<Cut> {
+    mut each: impl FnMut(&Path, String) -> bool,
+) -> (Option<Cut>, Unsearched) {
+    let mut unsearched = Unsearched::default();
     if roots.is_empty() {
-        return None;
+        return (None, unsearched);
     }
     let walked = walk_at_most(roots, WalkOptions::default(), limits.entries);
     let inside: Vec<PathBuf> = roots
@@ -130,29 +170,34 @@ pub(super) fn designs(
             continue;
         }
         if designs >= limits.designs || bytes >= limits.bytes {
-            return Some(Cut { designs, limits });
+            return (Some(Cut { designs, limits }), unsearched);
         }
         // A file the walk found is a regular one: its size says it is too
         // large before any of it is read (the read stays bounded if it
         // grew since).
         if std::fs::symlink_metadata(&path).is_ok_and(|m| m.len() > max_bytes) {
+            unsearched.paths.push(path);
             continue;
         }
         let Ok(read) = crate::input::read_limited(&path, max_bytes) else {
+            unsearched.paths.push(path);
             continue;
         };
         designs += 1;
         bytes = bytes.saturating_add(read.len() as u64);
         let Ok(mut text) = crate::source::utf8_owned(read) else {
+            unsearched.paths.push(path);
             continue;
         };
         // An editor's buffer holds no BOM: the edits count from after it.
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        each(&path, text);
+        if !each(&path, text) {
+            unsearched.paths.push(path);
+        }
     }
-    walked.cut.then_some(Cut { designs, limits })
+    (walked.cut.then_some(Cut { designs, limits }), unsearched)
 }
 
 #[cfg(test)]
@@ -181,5 +226,27 @@ mod tests {
         assert_eq!(roots(&root), [a]);
         let none = params(json!({"capabilities": {}}));
         assert!(roots(&none).is_empty());
+    }
+
+    /// The designs not searched are named, the first three, and the rest
+    /// counted; none, nothing is said.
+    #[test]
+    fn the_designs_not_searched_are_named_then_counted() {
+        assert_eq!(Unsearched::default().text(), None);
+        let paths = |n: usize| Unsearched {
+            paths: (1..=n)
+                .map(|i| PathBuf::from(format!("d/{i}.myna")))
+                .collect(),
+        };
+        let three = paths(3).text().expect("said");
+        assert!(
+            three.en.contains("search d/1.myna, d/2.myna, d/3.myna: "),
+            "{}",
+            three.en
+        );
+        let five = paths(5).text().expect("said");
+        assert!(five.en.contains("d/3.myna and 2 more: "), "{}", five.en);
+        assert!(five.ja.contains("d/3.myna ほか 2 件 を"), "{}", five.ja);
+        assert!(!five.en.contains("4.myna"), "{}", five.en);
     }
 }
