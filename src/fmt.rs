@@ -394,6 +394,8 @@ struct Part {
 #[derive(Default)]
 struct Buffers {
     source: Vec<Token>,
+    /// The lexer's list of the names of `source`.
+    names_listed: Vec<crate::syntax::tokens::ListedName>,
     output: Vec<Token>,
     /// The names of the parts this thread parsed: a spelling's copy is
     /// the process's one ([`crate::syntax::spelling::shared`]), found in
@@ -429,13 +431,14 @@ fn lay_out_part(
     // unterminated strings, each one worded, took 718 MB to refuse).
     let keep = Keep::First(1);
     // Its names listed as they are read: the parse reads them ahead.
-    let listed = (buffer, Vec::new());
+    let listed = (buffer, std::mem::take(&mut buffers.names_listed));
     let lexed = lex_lines_listing_into(FileId(0), src, range.clone(), listed, keep.clone(), true);
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
     }
     let lexed = with_end(lexed, range.end);
-    let (parsed, mut tokens) = parse_lexed_keeping(src, lexed, &buffers.names, keep);
+    let (parsed, mut tokens, names_listed) = parse_lexed_keeping(src, lexed, &buffers.names, keep);
+    buffers.names_listed = names_listed;
     // The Eof the parse ended at is not laid out.
     tokens.pop();
     // The first error in the text is the first of its code, or one of

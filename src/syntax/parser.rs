@@ -1146,7 +1146,8 @@ pub fn parse_lexed_keeping_tokens(src: &str, lexed: Lexed) -> (Parsed, Vec<Token
 /// caller that parses many parts in turn (the formatter), one table for
 /// them all, so that each spelling's copy is found once, not once a part.
 pub fn parse_lexed_with(src: &str, lexed: Lexed, names: &Names) -> (Parsed, Vec<Token>) {
-    parse_lexed_keeping(src, lexed, names, Keep::All)
+    let (parsed, tokens, _) = parse_lexed_keeping(src, lexed, names, Keep::All);
+    (parsed, tokens)
 }
 
 /// Parses `file`'s text `src` as [`parse`] does, its findings kept in
@@ -1161,13 +1162,14 @@ pub fn parse_keeping(file: FileId, src: &str, keep: Keep, copies: Copies) -> Par
 }
 
 /// [`parse_lexed_with`], the parser's findings kept in full as `keep`
-/// says (the lexer's, as the lexer kept them).
+/// says (the lexer's, as the lexer kept them); the lexer's list of names
+/// is given back too, for a caller that reuses it from part to part.
 pub fn parse_lexed_keeping(
     src: &str,
     lexed: Lexed,
     names: &Names,
     keep: Keep,
-) -> (Parsed, Vec<Token>) {
+) -> (Parsed, Vec<Token>, Vec<ListedName>) {
     // Names looked up in a table that already holds many (one kept from
     // part to part) are read ahead in the table's order, as a part of a
     // large file's are ([`parse_part`]): in the text's order, each was a
@@ -1191,7 +1193,7 @@ pub fn parse_lexed_keeping(
     found.extend(lexed.diagnostics);
     hollow.extend(lexed.hollow);
     let parsed = finish(stmts, keep, found, hollow, lexed.comments);
-    (parsed, lexed.tokens)
+    (parsed, lexed.tokens, lexed.names)
 }
 
 /// Parses the statements of `toks`, which end with the token that starts
