@@ -1,36 +1,61 @@
 //! `mynaflow graph --format mermaid`: a [`Diagram`] as a Mermaid flowchart.
 //!
 //! Node ids are ASCII (`n0`, `n1`, …, in node order); names are quoted
-//! labels with Mermaid's entity codes for every character that could end
-//! or change them. No `%` from input is written as itself, in a label or a
+//! labels in which every character that could end or change them is an
+//! entity. No `%` from input is written as itself, in a label or a
 //! comment: Mermaid reads `%%{…}%%` anywhere in the text as a directive
 //! (its configuration: a theme, CSS that can hide the red edges) before
 //! it parses the flowchart.
 //!
-//! Mermaid rewrites a label's text in more places than its parser, each
-//! found by rendering hostile names in Mermaid itself (`tests/renderers.rs`):
-//! it drops the last `;` of a line where `style` or `classDef` comes
-//! before `:`, non-space, `#` (for `style n0 fill:#f9f;`), which broke the
-//! entity code at its end (`<style>` showed as `<style#62`); it draws
-//! `fa:fa-car` as an icon in place of the words, and `$$…$$` as KaTeX
-//! mathematics. So `:` and `$` are entity codes too: without a `:`
-//! neither rewrite finds its pattern.
+//! One picture must read right in both kinds of label Mermaid draws, and
+//! mynaflow is not told which: HTML (the default) and SVG text
+//! (`htmlLabels: false`; Mermaid 12 reads the older `flowchart:
+//! { htmlLabels: false }` for links only). What Mermaid does to a label,
+//! each step found by drawing hostile names in Mermaid 12.4 itself
+//! (`tests/renderers.rs`) and modelled by the tests below:
 //!
-//! And one that entity codes cannot escape: while it parses, Mermaid
-//! stands `ﬂ°°`, `ﬂ°` and `¶ß` in for the `&#`, `&` and `;` of each entity
-//! code (`encodeEntities`); it reads them back, and the entities, as it
-//! makes a label (once, or twice when the label holds markup such as
-//! `<br/>`, which DOMPurify reads too); then it reads every `ﬂ°°`, `ﬂ°`
-//! and `¶ß` of the SVG it has made back again (`decodeEntities`), so a
-//! name spelling `ﬂ°°60¶ß` was drawn `<`. By that last reading the label's
-//! text holds the characters as written, however they were written (with
-//! `ﬂ` and `¶` as entity codes, that name was still drawn `<`), and no
-//! spelling fits both counts of readings before it. So each `ﬂ` and `¶`,
-//! with which all three begin, is written with an empty `<span></span>`
-//! after it: text on either side of an element is never one run, so no
-//! reading finds `ﬂ°` or `¶ß`, and the name reads as written. (`°` and `ß`
-//! stay as written: alone they make nothing, and they are common in
-//! names.)
+//! - Before it parses, it stands `ﬂ°°`, `ﬂ°` and `¶ß` in for the `&#`, `&`
+//!   and `;` of every `#…;` in the text (`encodeEntities`), reads them back
+//!   (`decodeEntities`) as it makes each label (a node's twice), and once
+//!   more over the whole SVG it has made.
+//! - It passes each label through DOMPurify as it reads the flowchart, and
+//!   a node's again as it draws it: DOMPurify reads the entities and
+//!   writes `&`, `<` and `>` back as `&amp;`, `&lt;` and `&gt;`, but
+//!   returns a text with no `<` as it is.
+//! - An HTML label then looks for KaTeX (`$$…$$`), a line break (`\n`) and
+//!   icons (`fa:fa-car`), and is made HTML, which reads its entities once
+//!   more. An SVG label is cut into lines at `\n`, `\N` and `<br>`, and
+//!   into words at white space (a tag is a word), and reads only the
+//!   `&amp;`, `&lt;` and `&gt;` of each word: no other entity, nor a
+//!   Mermaid code.
+//!
+//! So `&`, `<` and `>` are written `&amp;`, `&lt;` and `&gt;`, which both
+//! kinds read. `"`, `#`, `%`, `|`, the backtick, `:` and `$` are named
+//! entities (`&quot;`, `&num;`, `&percnt;`, `&verbar;`, `&grave;`,
+//! `&colon;`, `&dollar;`; Mermaid's codes, `#37;`, were never read in an
+//! SVG label), and a label holding one starts with `</>`: an end tag
+//! without a name, so DOMPurify reads the label, and drops it. Nothing
+//! else in such a label is markup (a line break is `\n`, not `<br/>`), so
+//! the entities are read that once, before anything looks for a pattern;
+//! and with no `:` written as itself, Mermaid's cut of the last `;` of a
+//! line holding `style…:…#` (for `style n0 fill:#f9f;`) finds none in a
+//! label. Where a `:`, `$` or `\`, read,
+//! would complete one of the HTML label's patterns, it is Mermaid's own
+//! code (`#58;`, `#36;`, `#92;`): its stand-in passes DOMPurify unread,
+//! and the HTML label reads it after looking. An SVG label shows such a
+//! code as `&#58;`: no spelling is right in both there (the README lists
+//! what SVG labels cannot show).
+//!
+//! And one that no spelling escapes: the last reading of the stand-ins,
+//! over the whole SVG, finds them however the name was written (with `ﬂ`
+//! and `¶` as entity codes, a name spelling `ﬂ°°60¶ß` was still drawn
+//! `<`). So in a label holding `ﬂ°` or `¶ß`, each `ﬂ` and `¶` is written
+//! with an empty `<span></span>` after it: text on either side of an
+//! element is never one run, so no reading finds a stand-in. That markup
+//! stays, and Mermaid reads such a label's entities again after the
+//! first time, so its patterns are kept apart by `<span></span>` too. An
+//! SVG label has no markup: it shows the span as words. (`°` and `ß` stay
+//! as written: alone they make nothing, and they are common in names.)
 
 use super::chunked::write_ordered;
 use crate::diagram::{Diagram, Groups, Merged, Node, NodeKind};
@@ -38,40 +63,166 @@ use crate::text::{Lang, Text};
 use rayon::prelude::*;
 use std::fmt::Write as _;
 
-/// Text for inside a quoted Mermaid label: `"`, `#`, `%`, `&`, `<`, `>`,
-/// `|`, the backtick, `:` and `$` as entity codes (`#quot;`, `#35;`,
-/// `#37;`, …, which Mermaid shows as the characters), `ﬂ` and `¶` each
-/// with an empty `<span></span>` after it (see the module), line breaks
-/// and other control characters as spaces.
+/// Text for inside a quoted Mermaid label, on one line (a line break in
+/// `s` is a space): see the module for how each character is written.
 pub fn escape(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
-    escape_into(&mut out, s, b" ");
+    label_into(&mut out, s, b" ");
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Where quoting stops to look: the characters written as entity codes, and
+/// A line break inside a label: Mermaid breaks the line at `\n` in both
+/// kinds of label, and, unlike `<br/>`, it is no markup that would make
+/// Mermaid read the label's entities a second time (see the module).
+const BREAK: &[u8] = b"\\n";
+
+/// The characters written as named entities (`&quot;`, `&num;`,
+/// `&percnt;`, `&verbar;`, `&grave;`, `&colon;`, `&dollar;`): a label
+/// holding one starts with [`READ`].
+const NAMED: &[u8] = b"\"#%|`:$";
+
+/// The bytes that decide how a label is written ([`label_into`]): those
+/// of [`NAMED`], the backslash, and the first bytes of `ﬂ` and `¶`. A
+/// table, as a label's every byte is looked up.
+const DECIDES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < NAMED.len() {
+        table[NAMED[i] as usize] = true;
+        i += 1;
+    }
+    table[b'\\' as usize] = true;
+    table[0xEF] = true;
+    table[0xC2] = true;
+    table
+};
+
+/// What starts a label with named entities: an end tag without a name,
+/// which the first DOMPurify pass drops unread, having read the entities
+/// because the label held a `<` (see the module).
+const READ: &[u8] = b"</>";
+
+/// Empty markup that keeps two characters apart in Mermaid's HTML.
+const APART: &[u8] = b"<span></span>";
+
+/// Where quoting stops to look: the characters written as entities, and
 /// the bytes that may start a control or invisible character (which are
 /// also those that start `ﬂ`, 0xEF, and `¶`, 0xC2).
 const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"#%&<>|`:$");
 
-/// [`escape`], appended to `out`, with each line break written as
-/// `newline`.
-fn escape_into(out: &mut Vec<u8>, s: &str, newline: &[u8]) {
+/// Appends the label for `text` (a line break in it written as
+/// `newline`): the `</>` its entities need, each character escaped, and
+/// the characters that would end a pattern Mermaid rewrites kept out of
+/// it (see the module).
+fn label_into(out: &mut Vec<u8>, text: &str, newline: &[u8]) {
+    // Nearly every label holds nothing that decides how it is written (a
+    // named entity's character, a backslash, the first byte of `ﬂ` or `¶`):
+    // it is escaped in one pass, without the searches below (with them
+    // for every label, `graph` of a million flows ran 7 % more
+    // instructions).
+    if !text.bytes().any(|b| DECIDES[usize::from(b)]) {
+        escape_run(out, text, false, newline);
+        return;
+    }
+    // Markup stays in the label to its end: each Mermaid reading reads
+    // the entities again, so the patterns are kept apart by markup too.
+    let apart = text.contains("ﬂ°") || text.contains("¶ß");
+    if !apart && text.bytes().any(|b| NAMED.contains(&b)) {
+        out.extend_from_slice(READ);
+    }
+    let mut from = 0;
+    for at in guarded(text) {
+        escape_run(out, text.get(from..at).unwrap_or_default(), apart, newline);
+        match (text.as_bytes().get(at), apart) {
+            (Some(b'$'), false) => out.extend_from_slice(b"#36;"),
+            (Some(b':'), false) => out.extend_from_slice(b"#58;"),
+            (Some(b'\\'), false) => out.extend_from_slice(b"#92;"),
+            (Some(b'$'), true) => {
+                out.extend_from_slice(APART);
+                out.extend_from_slice(b"&dollar;");
+            }
+            (Some(b':'), true) => {
+                out.extend_from_slice(APART);
+                out.extend_from_slice(b"&colon;");
+            }
+            (Some(b'\\'), true) => {
+                out.push(b'\\');
+                out.extend_from_slice(APART);
+            }
+            _ => {}
+        }
+        from = at + 1;
+    }
+    escape_run(out, text.get(from..).unwrap_or_default(), apart, newline);
+}
+
+/// The offsets of the ASCII characters of `text` that would complete a
+/// pattern Mermaid's HTML labels rewrite once the entities are read: the
+/// second `$` of each `$$` when two make KaTeX mathematics
+/// (`$$…$$`), the `:` of an icon (`fa:fa-car`, also `fab`, `fak`, `fal`,
+/// `far`, `fas`), and a `\` before `n` or `N` (a line break). Ascending;
+/// usually none.
+fn guarded(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut at = Vec::new();
+    // Mermaid's pattern is `/\$\$(.*?)\$\$/`, and a label holds no line
+    // terminator (`.` stops at none): two `$$` anywhere make one.
+    if memchr::memmem::find_iter(b, b"$$").nth(1).is_some() {
+        at.extend(
+            b.windows(2)
+                .enumerate()
+                .filter(|(_, w)| w == b"$$")
+                .map(|(i, _)| i + 1),
+        );
+    }
+    // `/(fa[bklrs]?):fa-([\w-]+)/`.
+    for i in memchr::memmem::find_iter(b, b":fa-") {
+        let before = b.get(..i).unwrap_or_default();
+        let prefix = match before.split_last() {
+            Some((b'b' | b'k' | b'l' | b'r' | b's', rest)) => rest.ends_with(b"fa"),
+            _ => before.ends_with(b"fa"),
+        };
+        let word = b
+            .get(i + 4)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-'));
+        if prefix && word {
+            at.push(i);
+        }
+    }
+    // `/\\n/` in an HTML label, `/\\n/i` in an SVG one.
+    for i in memchr::memchr_iter(b'\\', b) {
+        if matches!(b.get(i + 1), Some(b'n' | b'N')) {
+            at.push(i);
+        }
+    }
+    at.sort_unstable();
+    at.dedup();
+    at
+}
+
+/// A run of a label's text with no guarded character: `"`, `#`, `%`,
+/// `|`, the backtick, `:` and `$` as named entities, `&`, `<` and `>` as
+/// `&amp;`, `&lt;`, `&gt;`, `ﬂ` and `¶` each with [`APART`] after it
+/// when `apart`, line breaks as `newline`, control characters as spaces
+/// and invisible ones shown escaped.
+fn escape_run(out: &mut Vec<u8>, s: &str, apart: bool, newline: &[u8]) {
     crate::escape::rewrite_into(out, s, &STOPS, |c, out| match c {
-        '"' => out.extend_from_slice(b"#quot;"),
-        '#' => out.extend_from_slice(b"#35;"),
-        '%' => out.extend_from_slice(b"#37;"),
-        '&' => out.extend_from_slice(b"#38;"),
-        '<' => out.extend_from_slice(b"#60;"),
-        '>' => out.extend_from_slice(b"#62;"),
-        '|' => out.extend_from_slice(b"#124;"),
-        '`' => out.extend_from_slice(b"#96;"),
-        ':' => out.extend_from_slice(b"#58;"),
-        '$' => out.extend_from_slice(b"#36;"),
+        '"' => out.extend_from_slice(b"&quot;"),
+        '#' => out.extend_from_slice(b"&num;"),
+        '%' => out.extend_from_slice(b"&percnt;"),
+        '&' => out.extend_from_slice(b"&amp;"),
+        '<' => out.extend_from_slice(b"&lt;"),
+        '>' => out.extend_from_slice(b"&gt;"),
+        '|' => out.extend_from_slice(b"&verbar;"),
+        '`' => out.extend_from_slice(b"&grave;"),
+        ':' => out.extend_from_slice(b"&colon;"),
+        '$' => out.extend_from_slice(b"&dollar;"),
         // The first characters of Mermaid's own stand-ins, kept apart
         // from what follows (see the module).
-        'ﬂ' => out.extend_from_slice("ﬂ<span></span>".as_bytes()),
-        '¶' => out.extend_from_slice("¶<span></span>".as_bytes()),
+        'ﬂ' | '¶' if apart => {
+            crate::escape::push_char(out, c);
+            out.extend_from_slice(APART);
+        }
         '\n' => out.extend_from_slice(newline),
         c if crate::escape::needs_escape(c) => {
             out.extend_from_slice(crate::escape::visible(c.encode_utf8(&mut [0; 4])).as_bytes())
@@ -112,10 +263,17 @@ fn push_id(buf: &mut Vec<u8>, n: usize) {
 }
 
 fn node(n: usize, node: &Node) -> String {
-    let label = match (&node.role, node.kind) {
-        (_, NodeKind::SelfOrg) | (None, _) => escape(&node.name),
-        (Some(role), _) => format!("{}<br/>({})", escape(&node.name), escape(role)),
-    };
+    let mut label = Vec::new();
+    match (&node.role, node.kind) {
+        (_, NodeKind::SelfOrg) | (None, _) => label_into(&mut label, &node.name, b" "),
+        (Some(role), _) => {
+            // One label, so that what it needs is decided for all of it.
+            let one_line = |s: &str| s.replace('\n', " ");
+            let text = format!("{}\n({})", one_line(&node.name), one_line(role));
+            label_into(&mut label, &text, BREAK);
+        }
+    }
+    let label = String::from_utf8_lossy(&label);
     let (open, close, class) = match node.kind {
         NodeKind::SelfOrg => ("(\"", "\")", ""),
         NodeKind::Carrier => ("[/\"", "\"/]", ""),
@@ -129,7 +287,7 @@ fn node(n: usize, node: &Node) -> String {
 }
 
 /// Draws the line of a merged link: its label's lines escaped and joined
-/// by `<br/>`, then the error codes.
+/// by line breaks, then the error codes.
 fn draw_link(buf: &mut Vec<u8>, d: &Diagram, m: &Merged, lang: Lang) {
     let both = m.forward && m.backward;
     let arrow = match (m.mynumber, both) {
@@ -148,9 +306,11 @@ fn draw_link(buf: &mut Vec<u8>, d: &Diagram, m: &Merged, lang: Lang) {
     buf.push(b' ');
     buf.extend_from_slice(arrow.as_bytes());
     buf.extend_from_slice(b"|\"");
-    escape_into(buf, &m.label(d, lang), b"<br/>");
+    label_into(buf, &m.label(d, lang), BREAK);
     if m.violating() {
-        buf.extend_from_slice(b"<br/>");
+        // Letters, digits and `, ` after a line break: no entity, and no
+        // part of a pattern the label was written against.
+        buf.extend_from_slice(BREAK);
         m.push_codes(buf);
     }
     buf.extend_from_slice(b"\"| ");
@@ -263,6 +423,10 @@ pub fn write(out: &mut dyn std::io::Write, d: &Diagram, lang: Lang) -> std::io::
 mod tests {
     use super::*;
 
+    // A model of what Mermaid 12.4 does to a quoted label, each step as
+    // found in its bundle and checked by drawing in it
+    // (`tests/renderers.rs`).
+
     /// Mermaid's `encodeEntities`, before it parses: each `#…;` (`#\w+;`)
     /// written as its stand-in.
     fn encode_entities(text: &str) -> String {
@@ -305,8 +469,27 @@ mod tests {
         Tag(String),
     }
 
+    /// The named entities a label can hold.
+    fn named(name: &str) -> Option<char> {
+        Some(match name {
+            "quot" => '"',
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "num" => '#',
+            "percnt" => '%',
+            "verbar" => '|',
+            "grave" => '`',
+            "colon" => ':',
+            "dollar" => '$',
+            "nbsp" => '\u{a0}',
+            _ => return None,
+        })
+    }
+
     /// HTML read as a browser (or DOMPurify) reads it: the entities a
-    /// label can hold, and tags.
+    /// label can hold, and tags (an end tag without a name, `</>`, is
+    /// dropped).
     fn read(html: &str) -> Vec<Piece> {
         let mut pieces = Vec::new();
         let mut text = String::new();
@@ -316,18 +499,17 @@ mod tests {
             let at = &rest[i..];
             if at.starts_with('<') {
                 let end = at.find('>').map_or(at.len(), |e| e + 1);
-                pieces.push(Piece::Text(std::mem::take(&mut text)));
-                pieces.push(Piece::Tag(at[..end].to_string()));
+                if &at[..end] != "</>" {
+                    pieces.push(Piece::Text(std::mem::take(&mut text)));
+                    pieces.push(Piece::Tag(at[..end].to_string()));
+                }
                 rest = &at[end..];
                 continue;
             }
             let entity = at[1..].split_once(';').and_then(|(e, tail)| {
-                let c = match e {
-                    "quot" => '"',
-                    "amp" => '&',
-                    "lt" => '<',
-                    "gt" => '>',
-                    _ => char::from_u32(e.strip_prefix('#')?.parse().ok()?)?,
+                let c = match named(e) {
+                    Some(c) => c,
+                    None => char::from_u32(e.strip_prefix('#')?.parse().ok()?)?,
                 };
                 Some((c, tail))
             });
@@ -355,12 +537,296 @@ mod tests {
                 Piece::Text(t) => out.push_str(
                     &t.replace('&', "&amp;")
                         .replace('<', "&lt;")
-                        .replace('>', "&gt;"),
+                        .replace('>', "&gt;")
+                        .replace('\u{a0}', "&nbsp;"),
                 ),
                 Piece::Tag(t) => out.push_str(t),
             }
         }
         out
+    }
+
+    /// DOMPurify as Mermaid calls it: the label read and written again,
+    /// or, when it holds no `<`, returned as it is.
+    fn purify(s: &str) -> String {
+        if s.contains('<') {
+            serialised(&read(s))
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Would Mermaid draw KaTeX (`/\$\$(.*?)\$\$/`; a label holds no
+    /// line terminator)?
+    fn katex(s: &str) -> bool {
+        s.split_once("$$")
+            .is_some_and(|(_, rest)| rest.contains("$$"))
+    }
+
+    /// Would Mermaid draw an icon (`/(fa[bklrs]?):fa-([\w-]+)/`)?
+    fn icon(s: &str) -> bool {
+        s.match_indices(":fa-").any(|(i, _)| {
+            let before = &s[..i];
+            let fa = before.ends_with("fa")
+                || ["fab", "fak", "fal", "far", "fas"]
+                    .iter()
+                    .any(|p| before.ends_with(p));
+            let word = s[i + 4..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            fa && word
+        })
+    }
+
+    /// What a reader sees of an HTML label whose markup is `html`: the
+    /// SVG written out, its stand-ins read back (Mermaid's last step),
+    /// read; the text, each `<br>` a line break.
+    fn seen_in_html(html: &str) -> String {
+        let svg = decode_entities(&serialised(&read(html)));
+        let mut shown = String::new();
+        for p in read(&svg) {
+            match p {
+                Piece::Text(t) => shown.push_str(&t),
+                Piece::Tag(t) if t.starts_with("<br") => shown.push('\n'),
+                Piece::Tag(_) => {}
+            }
+        }
+        shown
+    }
+
+    /// Mermaid's `createText` for an HTML label: KaTeX when it finds
+    /// `$$…$$`, else `\n` made `<br />`, the stand-ins read back, icons
+    /// drawn, DOMPurify twice, and the result made HTML.
+    fn html_text(text: &str) -> Result<String, String> {
+        if katex(text) {
+            return Err(format!("KaTeX: {text}"));
+        }
+        let h = decode_entities(&format!("<p>{}</p>", text.replace("\\n", "<br />")));
+        if icon(&h) || katex(&h) {
+            return Err(format!("an icon or KaTeX: {h}"));
+        }
+        Ok(seen_in_html(&purify(&purify(&h))))
+    }
+
+    /// A node's HTML label (the default): DOMPurify twice as the flowchart
+    /// is read; then, as the node is drawn, the stand-ins read back and
+    /// DOMPurify twice more.
+    fn html_node(label: &str) -> Result<String, String> {
+        let read_in = purify(&purify(&encode_entities(label)));
+        html_text(&purify(&purify(&decode_entities(&read_in))))
+    }
+
+    /// A link's HTML label: DOMPurify twice as the flowchart is read.
+    fn html_link(label: &str) -> Result<String, String> {
+        html_text(&purify(&purify(&encode_entities(label))))
+    }
+
+    /// Mermaid's `createText` for an SVG label (`htmlLabels: false`): the
+    /// stand-ins read back, lines cut at `\n`, `\N` and `<br>`, words at
+    /// white space (a tag a word of its own: `/<[^>]+>|[^\s<>]+/g`), each
+    /// word's `&amp;`, `&lt;` and `&gt;` read, the words joined by a
+    /// space; then the SVG's stand-ins read back. (Lines too wide are
+    /// wrapped: not modelled.)
+    fn svg_text(text: &str) -> String {
+        let text = decode_entities(text);
+        let mut lines = vec![String::new()];
+        let mut rest = text.as_str();
+        while let Some(c) = rest.chars().next() {
+            let lower = rest.to_ascii_lowercase();
+            let cut = [
+                ("\\n", 2),
+                ("\n", 1),
+                ("<br>", 4),
+                ("<br/>", 5),
+                ("<br />", 6),
+            ]
+            .into_iter()
+            .find(|(b, _)| lower.starts_with(b));
+            match cut {
+                Some((_, n)) => {
+                    lines.push(String::new());
+                    rest = &rest[n..];
+                }
+                None => {
+                    if let Some(l) = lines.last_mut() {
+                        l.push(c);
+                    }
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+        }
+        let shown: Vec<String> = lines.iter().map(|l| words(l).join(" ")).collect();
+        let svg = decode_entities(&serialised(&[Piece::Text(shown.join("\n"))]));
+        read(&svg)
+            .into_iter()
+            .map(|p| match p {
+                Piece::Text(t) => t,
+                Piece::Tag(t) => t,
+            })
+            .collect()
+    }
+
+    /// A line's words as an SVG label shows them, each word's `&amp;`,
+    /// `&lt;` and `&gt;` read (once).
+    fn words(line: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = line;
+        while let Some(c) = rest.chars().next() {
+            if c == '<'
+                && let Some(end) = rest[1..].find('>').filter(|&e| e > 0)
+            {
+                out.push(rest[..end + 2].to_string());
+                rest = &rest[end + 2..];
+                continue;
+            }
+            if c.is_whitespace() || c == '<' || c == '>' {
+                rest = &rest[c.len_utf8()..];
+                continue;
+            }
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>')
+                .unwrap_or(rest.len());
+            let word = &rest[..end];
+            let mut read = String::new();
+            let mut w = word;
+            while let Some(i) = w.find('&') {
+                read.push_str(&w[..i]);
+                let at = &w[i..];
+                let entity = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>')]
+                    .into_iter()
+                    .find(|(e, _)| at.starts_with(e));
+                match entity {
+                    Some((e, c)) => {
+                        read.push(c);
+                        w = &at[e.len()..];
+                    }
+                    None => {
+                        read.push('&');
+                        w = &at[1..];
+                    }
+                }
+            }
+            read.push_str(w);
+            out.push(read);
+            rest = &rest[end..];
+        }
+        out
+    }
+
+    /// A node's SVG label: DOMPurify once as the flowchart is read, then
+    /// the stand-ins read back and DOMPurify again.
+    fn svg_node(label: &str) -> String {
+        let read_in = purify(&encode_entities(label));
+        svg_text(&purify(&decode_entities(&read_in)))
+    }
+
+    /// A link's SVG label: DOMPurify once as the flowchart is read.
+    fn svg_link(label: &str) -> String {
+        svg_text(&purify(&encode_entities(label)))
+    }
+
+    /// The label of a node's name and role, as [`node`] writes it.
+    fn two_lines(name: &str, role: &str) -> String {
+        let mut out = Vec::new();
+        label_into(&mut out, &format!("{name}\n({role})"), BREAK);
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// Names that every kind of label shows as written: markup, entities
+    /// (HTML's and Mermaid's), quotes, directives, what Mermaid rewrites
+    /// when not in the pattern it looks for, Japanese.
+    const AS_WRITTEN: &[&str] = &[
+        "基幹システム",
+        "市町村 \"#1;\" `x` ＃２；ＡＢＣ",
+        "給付<script>alert(1)</script> <b>&amp;</b>",
+        "課税%%{init: {'theme':'forest'}}%%",
+        "分析style:x#f00; classDef a:b#c;",
+        "年金機構&amp;B &lt;i&gt; \\G &#60; #quot;",
+        "a|b <br> <br/> c&d &",
+        "38.5°C Straße ﬂ ¶ ° ß",
+        "US$100 $5 a:b fa:x fa-car :fa-",
+        "100% \\\\ \\t ends in \\",
+    ];
+
+    /// Every kind of label shows these names as written, alone or above a
+    /// role, and none is drawn as KaTeX or an icon.
+    #[test]
+    fn names_show_as_written_in_html_and_svg_labels() {
+        for &name in AS_WRITTEN {
+            let label = escape(name);
+            assert_eq!(html_node(&label).as_deref(), Ok(name), "{label}");
+            assert_eq!(html_link(&label).as_deref(), Ok(name), "{label}");
+            assert_eq!(svg_node(&label), name, "{label}");
+            assert_eq!(svg_link(&label), name, "{label}");
+            let label = two_lines(name, "他機関");
+            let shown = format!("{name}\n(他機関)");
+            assert_eq!(html_node(&label).as_deref(), Ok(&*shown), "{label}");
+            assert_eq!(html_link(&label).as_deref(), Ok(&*shown), "{label}");
+            assert_eq!(svg_node(&label), shown, "{label}");
+            assert_eq!(svg_link(&label), shown, "{label}");
+        }
+    }
+
+    /// Names no label can show as written in both kinds: the HTML label
+    /// (the default) shows them as written, the SVG label as here (the
+    /// README lists these).
+    const HTML_ONLY: &[(&str, &str)] = &[
+        // What Mermaid's HTML labels draw as KaTeX, an icon, a line break.
+        (
+            "fa:fa-car $$x^2$$ 数式",
+            "fa&#58;fa-car $&#36;x^2$&#36; 数式",
+        ),
+        ("fab:fa-x_1 $$$ $$", "fab&#58;fa-x_1 $&#36;&#36; $&#36;"),
+        ("a\\nb \\N", "a&#92;nb &#92;N"),
+        // Mermaid's own stand-ins.
+        ("Aﬂ°B¶ßC", "Aﬂ <span> </span> °B¶ <span> </span> ßC"),
+        (
+            "¶ß $$x$$ a\\n",
+            "¶ <span> </span> ß $ <span> </span> $x$ <span> </span> $ a\\ <span> </span> n",
+        ),
+        // White space: a run, and any kind, is one space.
+        ("全角\u{3000}空白  二つ ", "全角 空白 二つ"),
+        ("nbsp\u{a0}alone", "nbsp alone"),
+        // Where entities are read, a no-break space stays one.
+        ("nbsp\u{a0}50%", "nbsp&nbsp;50%"),
+    ];
+
+    #[test]
+    fn what_svg_labels_cannot_show() {
+        for &(name, svg) in HTML_ONLY {
+            let label = escape(name);
+            assert_eq!(html_node(&label).as_deref(), Ok(name), "{label}");
+            assert_eq!(html_link(&label).as_deref(), Ok(name), "{label}");
+            assert_eq!(svg_node(&label), svg, "{label}");
+            assert_eq!(svg_link(&label), svg, "{label}");
+            let label = two_lines(name, "他機関");
+            let shown = format!("{name}\n(他機関)");
+            assert_eq!(html_node(&label).as_deref(), Ok(&*shown), "{label}");
+            assert_eq!(svg_node(&label), format!("{svg}\n(他機関)"), "{label}");
+        }
+    }
+
+    /// Why labels are written so: without `</>` an SVG label shows the
+    /// named entities; with a `<br/>` (markup kept) a node's HTML label is
+    /// read once more, and Mermaid's codes no longer stand between its
+    /// text and the patterns; named entities alone would not either.
+    #[test]
+    fn what_the_other_spellings_would_show() {
+        assert_eq!(
+            svg_link("100&percnt; &quot;q&quot;"),
+            "100&percnt; &quot;q&quot;"
+        );
+        assert_eq!(svg_link("</>100&percnt; &quot;q&quot;"), "100% \"q\"");
+        assert_eq!(svg_link("100#37;"), "100&#37;");
+        assert!(html_node("</>fa#58;fa-car\\n(x)").is_ok());
+        assert!(html_node("</>fa#58;fa-car<br/>(x)").is_err());
+        assert!(html_node("</>&dollar;#36;x&dollar;#36;<br/>(x)").is_err());
+        assert!(html_node("</>fa&colon;fa-car").is_err());
+        assert_eq!(html_link("a\\nb").as_deref(), Ok("a\nb"));
+        assert_eq!(escape("fa:fa-car a:b"), "</>fa#58;fa-car a&colon;b");
+        assert_eq!(escape("a\\nb \\x"), "a#92;nb \\x");
+        assert_eq!(escape("&<>"), "&amp;&lt;&gt;");
     }
 
     /// What Mermaid 12 shows for the text of a quoted label: stood in for
