@@ -1436,6 +1436,35 @@ mod tests {
         }
     }
 
+    /// Opens the rulebook `text` at `uri` and renames the name on its
+    /// second line, at its sixth character, to `乙`: the answer, and the
+    /// warnings shown before it.
+    fn rename_in_rulebook(client: &Connection, uri: &Url, text: &str) -> (Response, Vec<String>) {
+        let open =
+            json!({"textDocument": {"uri": uri, "languageId": "myna", "version": 1, "text": text}});
+        notify(client, "textDocument/didOpen", open);
+        next_of(client, "textDocument/publishDiagnostics");
+        let at = json!({"line": 1, "character": 5});
+        let params = json!({"textDocument": {"uri": uri}, "position": at, "newName": "乙"});
+        let rename = Request::new(7.into(), "textDocument/rename".into(), params);
+        client.sender.send(Message::Request(rename)).unwrap();
+        let mut shown = Vec::new();
+        let answer = loop {
+            match client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(30))
+            {
+                Ok(Message::Response(r)) if r.id == 7.into() => break r,
+                Ok(Message::Notification(n)) if n.method == "window/showMessage" => {
+                    shown.push(n.params["message"].as_str().unwrap_or_default().to_string());
+                }
+                Ok(_) => {}
+                Err(e) => panic!("no answer: {e}"),
+            }
+        };
+        (answer, shown)
+    }
+
     /// A rename in a rulebook whose search of the workspace stops at a
     /// limit still answers, with the designs it reached (the first, by
     /// path), and the user is told, in the rulebook's language, that it
@@ -1486,27 +1515,7 @@ mod tests {
                 workspace_search: limits,
             };
             let (client, serving) = server_with(config, params.clone());
-            let open = json!({"textDocument": {"uri": uri("rules.myna"), "languageId": "myna", "version": 1, "text": rules}});
-            notify(&client, "textDocument/didOpen", open);
-            next_of(&client, "textDocument/publishDiagnostics");
-            let at = json!({"line": 1, "character": 5});
-            let params = json!({"textDocument": {"uri": uri("rules.myna")}, "position": at, "newName": "乙"});
-            let rename = Request::new(7.into(), "textDocument/rename".into(), params);
-            client.sender.send(Message::Request(rename)).unwrap();
-            let mut shown = Vec::new();
-            let answer = loop {
-                match client
-                    .receiver
-                    .recv_timeout(std::time::Duration::from_secs(30))
-                {
-                    Ok(Message::Response(r)) if r.id == 7.into() => break r,
-                    Ok(Message::Notification(n)) if n.method == "window/showMessage" => {
-                        shown.push(n.params["message"].as_str().unwrap_or_default().to_string());
-                    }
-                    Ok(_) => {}
-                    Err(e) => panic!("no answer: {e}"),
-                }
-            };
+            let (answer, shown) = rename_in_rulebook(&client, &uri("rules.myna"), rules);
             let changes = answer.response_result.unwrap();
             let mut expected: Vec<String> = edited
                 .iter()
@@ -1558,27 +1567,7 @@ mod tests {
                 workspace_search: WorkspaceSearch::default(),
             };
             let (client, serving) = server_with(config, params.clone());
-            let open = json!({"textDocument": {"uri": uri("rules.myna"), "languageId": "myna", "version": 1, "text": rules}});
-            notify(&client, "textDocument/didOpen", open);
-            next_of(&client, "textDocument/publishDiagnostics");
-            let at = json!({"line": 1, "character": 5});
-            let params = json!({"textDocument": {"uri": uri("rules.myna")}, "position": at, "newName": "乙"});
-            let rename = Request::new(7.into(), "textDocument/rename".into(), params);
-            client.sender.send(Message::Request(rename)).unwrap();
-            let mut shown = Vec::new();
-            let answer = loop {
-                match client
-                    .receiver
-                    .recv_timeout(std::time::Duration::from_secs(30))
-                {
-                    Ok(Message::Response(r)) if r.id == 7.into() => break r,
-                    Ok(Message::Notification(n)) if n.method == "window/showMessage" => {
-                        shown.push(n.params["message"].as_str().unwrap_or_default().to_string());
-                    }
-                    Ok(_) => {}
-                    Err(e) => panic!("no answer: {e}"),
-                }
-            };
+            let (answer, shown) = rename_in_rulebook(&client, &uri("rules.myna"), rules);
             let changes = answer.response_result.unwrap();
             let got: Vec<&String> = changes["changes"].as_object().unwrap().keys().collect();
             let want = [uri("a.myna").to_string(), uri("rules.myna").to_string()];
