@@ -432,7 +432,7 @@ fn lay_out_part(
     let keep = Keep::First(1);
     // Its names listed as they are read: the parse reads them ahead.
     let listed = (buffer, std::mem::take(&mut buffers.names_listed));
-    let lexed = lex_lines_listing_into(FileId(0), src, range.clone(), listed, keep.clone(), true);
+    let lexed = lex_lines_listing_into(FileId(0), src, range.clone(), listed, keep.clone());
     if lexed.forbidden > 0 && !whole {
         return Ok(None);
     }

@@ -898,15 +898,26 @@ pub fn lex_lines_keeping_into(
     tokens: Vec<Token>,
     keep: Keep,
 ) -> Lexed {
-    lex_lines_listing_into(file, src, lines, (tokens, Vec::new()), keep, false)
+    lex_range(file, src, lines, (tokens, Vec::new()), keep, false)
 }
 
 /// [`lex_lines_keeping_into`], listing each name token in
-/// [`Lexed::names`] (when `listing`) as it is read, for a parse that
-/// reads a part's names ahead ([`super::tokens::Names::read_ahead`]).
-/// `reused` are a token and a name buffer a thread reuses from part to
-/// part (each cleared first).
+/// [`Lexed::names`] as it is read, for a parse that reads a part's names
+/// ahead ([`super::tokens::Names::read_ahead`]). `reused` are a token and
+/// a name list a thread reuses from part to part (each cleared first).
 pub fn lex_lines_listing_into(
+    file: FileId,
+    src: &str,
+    lines: std::ops::Range<usize>,
+    reused: (Vec<Token>, Vec<ListedName>),
+    keep: Keep,
+) -> Lexed {
+    lex_range(file, src, lines, reused, keep, true)
+}
+
+/// Lexes the lines `src[lines]` into the lists `reused` (cleared first),
+/// listing the names when `listing`.
+fn lex_range(
     file: FileId,
     src: &str,
     lines: std::ops::Range<usize>,

@@ -234,14 +234,7 @@ impl Part {
             hollow,
             forbidden,
             names: listed,
-        } = lex_lines_listing_into(
-            file,
-            src,
-            start..end,
-            std::mem::take(lists),
-            keep.clone(),
-            true,
-        );
+        } = lex_lines_listing_into(file, src, start..end, std::mem::take(lists), keep.clone());
         let next = match cut_keyword(src, end) {
             Some(k) => Token::new(
                 TokenKind::Keyword(k),

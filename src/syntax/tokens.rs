@@ -480,7 +480,7 @@ mod tests {
         let all = 0..src.len();
         let keep = crate::tally::Keep::All;
         let file = crate::span::FileId(0);
-        crate::syntax::lexer::lex_lines_listing_into(file, src, all, Default::default(), keep, true)
+        crate::syntax::lexer::lex_lines_listing_into(file, src, all, Default::default(), keep)
     }
 
     /// The lexer lists every name token (not a keyword, not a string) at
