@@ -723,7 +723,10 @@ pub fn build(
         }
         let roles = roles.join(", ");
         clusters.push(Cluster {
-            title: Text::new(format!("the society: {roles}"), format!("自組織: {roles}")),
+            title: Text::new(
+                format!("the society ({roles})"),
+                format!("自組織 ({roles})"),
+            ),
             nodes: (0..own.len()).collect(),
         });
     }

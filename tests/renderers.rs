@@ -104,7 +104,7 @@ fn quoted(name: &str) -> String {
 /// The hostile design: seven flows, each a link of its own (no `via`, no
 /// two between the same actors), three of them with errors (MN104 and
 /// MN202 twice). The society's systems are one cluster, its title
-/// `the society: 組合`.
+/// `the society (組合)`.
 fn hostile_design() -> String {
     let a: Vec<String> = hostile_actors().iter().map(|(n, _)| quoted(n)).collect();
     let mut text = String::from("use \"kenpo\"\n");
@@ -664,7 +664,7 @@ fn mermaid_draws(test: &str, options: &str, labels: Labels) {
         let clusters = r["clusters"].as_array().expect("clusters");
         assert_eq!(clusters.len(), 1, "{what}: {clusters:?}");
         assert!(
-            label_starts_with(&clusters[0], "the society: 組合", true),
+            label_starts_with(&clusters[0], "the society (組合)", true),
             "{what}: {clusters:?}"
         );
     }
@@ -867,6 +867,6 @@ fn graphviz_draws_the_pictures_as_mynaflow_means_them() {
         }
         let cluster: Vec<&Part> = parts.iter().filter(|p| p.class == "cluster").collect();
         assert_eq!(cluster.len(), 1, "{what}");
-        assert_eq!(cluster[0].texts, ["the society: 組合"], "{what}");
+        assert_eq!(cluster[0].texts, ["the society (組合)"], "{what}");
     }
 }
