@@ -678,6 +678,24 @@ impl<'a> Lexer<'a> {
                 rest = &rest[len..];
                 continue;
             }
+            // The ASCII syntax between names (`->`, `:`, `,`, braces) is
+            // read by its bytes too: the tests below, on the decoded
+            // character, are all false for it (it is neither full-width,
+            // forbidden, white space, `#` nor `"`), and a third of a flow's
+            // tokens are such.
+            if rest
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_punctuation)
+                && let Some((kind, len)) = punctuation(rest)
+            {
+                let at = self.offset(rest);
+                self.out
+                    .tokens
+                    .push(Token::new(kind, self.span(at, at + len), None));
+                rest = &rest[len..];
+                continue;
+            }
             let Some(c) = rest.chars().next() else {
                 break;
             };
@@ -980,6 +998,17 @@ mod tests {
         assert_eq!(texts("A→B")[..3], ["A", "→", "B"]);
         assert_eq!(kinds("A<->B")[..3], [Name, BothArrow, Name]);
         assert_eq!(texts("2024-12-04 a-b")[..2], ["2024-12-04", "a-b"]);
+        // Each ASCII syntax token at the start of a token, read by its
+        // bytes; a `-` or `<` that starts no arrow, `#` and `"` are read
+        // the long way, as before.
+        assert_eq!(
+            kinds("{x}:,(y)->z<->w -v <u #c"),
+            [
+                LBrace, Name, RBrace, Colon, Comma, Paren, Name, Paren, Arrow, Name, BothArrow,
+                Name, Name, Name, Eof
+            ]
+        );
+        assert_eq!(texts("-v <u \"s\"")[..3], ["-v", "<u", "s"]);
     }
 
     #[test]
