@@ -164,6 +164,10 @@ fn bare_name_len(i: &str) -> usize {
 /// character: false only when every character of it was read on a fast
 /// path that no forbidden character takes (printable ASCII, CJK
 /// ideographs, kana), so the lexer need not scan the name again.
+// Inlined into the lexer's loop, as is `push_checked`: called, each cost
+// a frame (registers saved and restored) for every name of a design;
+// inlined, `check` of 1M `mixed` runs 2.2 % fewer instructions.
+#[inline(always)]
 fn bare_name(i: &str) -> (usize, bool) {
     let b = i.as_bytes();
     let mut end = 0;
@@ -520,6 +524,8 @@ impl<'a> Lexer<'a> {
     /// Pushes a token whose value is `raw` with forbidden characters removed
     /// (each reported). `unusual` says whether `raw` may hold one: a bare
     /// name's reading already knows, so the name is not scanned again.
+    // Inlined into the loop, as `bare_name` is (see there).
+    #[inline(always)]
     fn push_checked(&mut self, kind: TokenKind, start: usize, raw: &str, unusual: bool) {
         // The value is kept only when it differs from what is written.
         let cleaned = if unusual {
