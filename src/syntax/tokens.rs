@@ -158,6 +158,10 @@ impl Names {
         }
     }
 
+    // Inlined into the sweep of `read_ahead`, its one hot caller, as
+    // `Tokens::ident` is into the parser: a frame for each of ten million
+    // names (`check` of 1M `mixed` 1.4 % fewer instructions, the two).
+    #[inline(always)]
     fn get_hashed(&self, text: &str, hash: u64) -> (Name, Sym) {
         let mut table = self.table.borrow_mut();
         if let Some(e) = table.find(hash, |e| e.spells(text)) {
@@ -385,6 +389,8 @@ impl std::fmt::Debug for Names {
 
 impl<'a> Tokens<'a> {
     /// The name or string token `t` says, as the tree keeps it.
+    // Inlined into the parser (see `Names::get_hashed`).
+    #[inline(always)]
     pub fn ident(&self, t: &Token) -> Ident {
         if t.kind == TokenKind::Str {
             return Ident {
