@@ -21,14 +21,21 @@ macro_rules! keywords {
             }
 
             /// The keyword a bare word spells, if any (case-sensitive).
+            // Inlined where the lexer reads each name: most names a
+            // design writes are Japanese, told apart by their first byte
+            // without a call (every keyword starts with an ASCII
+            // lowercase letter; a test says so).
+            #[inline(always)]
             pub fn from_word(word: &str) -> Option<Keyword> {
-                // Every keyword starts with an ASCII lowercase letter
-                // (a test says so); most names a design writes are
-                // Japanese, told apart by their first byte without a
-                // comparison with each keyword of their length.
                 if !word.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
                     return None;
                 }
+                Keyword::from_lowercase_word(word)
+            }
+
+            /// [`Keyword::from_word`] of a word that starts with an ASCII
+            /// lowercase letter: compared with each keyword of its length.
+            fn from_lowercase_word(word: &str) -> Option<Keyword> {
                 match word { $($s => Some(Keyword::$kw),)* _ => None }
             }
         }
