@@ -26,7 +26,7 @@ mod transport;
 mod waiting;
 mod workspace;
 
-pub use analysis::{Document, Languages, Target};
+pub use analysis::{Around, Document, Languages, Target};
 pub use workspace::WorkspaceSearch;
 
 use crate::code::{Code, Severity};
@@ -426,6 +426,7 @@ struct Server<'a> {
     /// [`Config::max_document_bytes`].
     max_document_bytes: u64,
     /// The client's workspace folders ([`workspace::roots`]): where a
+    /// design's `use` may name a rulebook ([`Around::roots`]), and where a
     /// rename in a rulebook looks for the designs that are not open.
     roots: Vec<PathBuf>,
     /// [`Config::workspace_search`].
@@ -453,6 +454,17 @@ fn params<P: serde::de::DeserializeOwned>(method: &str, v: Value) -> Result<P, F
 }
 
 impl Server<'_> {
+    /// What every analysis of a document shares, an open one's or a
+    /// closed design's a rename searches alike: the one place the server
+    /// says where a design's `use` may reach.
+    fn around(&self) -> Around<'_> {
+        Around {
+            rulebooks: &self.rulebooks,
+            open_rulebooks: &self.open_rulebooks,
+            roots: &self.roots,
+        }
+    }
+
     fn send(&self, msg: Message) {
         // A closed channel means the client went away; the loop ends then.
         self.connection.send(msg);
@@ -681,7 +693,7 @@ impl Server<'_> {
                     &path,
                     text,
                     self.encoding,
-                    (&self.rulebooks, &self.open_rulebooks),
+                    self.around(),
                     self.langs,
                     &|| replacement.sent(),
                 );
@@ -696,7 +708,7 @@ impl Server<'_> {
                 &path,
                 text,
                 self.encoding,
-                (&self.rulebooks, &self.open_rulebooks),
+                self.around(),
                 self.langs,
                 &|| false,
             )
@@ -994,7 +1006,7 @@ impl Server<'_> {
                 path,
                 text,
                 self.encoding,
-                (&self.rulebooks, &self.open_rulebooks),
+                self.around(),
                 self.langs,
                 &|| false,
             );
