@@ -1904,6 +1904,12 @@ fn a_requests_error_is_in_the_language_of_the_document_it_names() {
                 message.contains(said) && message.contains("`position`"),
                 "{args:?} {uri}: {message}"
             );
+            // serde's reason is worded in the message's language too.
+            let reason = match said {
+                "パラメータを読めません" => "必須の項目 `position` がありません",
+                _ => "missing field `position`",
+            };
+            assert!(message.ends_with(reason), "{args:?} {uri}: {message}");
         }
         let (code, not_open) = error_of(&c.request_raw("textDocument/hover", unreadable(gone)));
         assert_eq!(code, -32602, "{not_open}");
@@ -1982,14 +1988,20 @@ fn lifecycle_errors_are_in_the_servers_language() {
     // Parameters of `initialize` that cannot be read: refused, and the
     // server stops.
     for (lang, said) in [
-        ("ja", "initialize: パラメータを読めません: "),
-        ("en", "initialize: the parameters cannot be read: "),
+        (
+            "ja",
+            "initialize: パラメータを読めません。値の型が違います (必要なもの: ClientCapabilities 型のオブジェクト、指定されたもの: 整数 `5`)",
+        ),
+        (
+            "en",
+            "initialize: the parameters cannot be read: invalid type: integer `5`, expected struct ClientCapabilities",
+        ),
     ] {
         let mut c = Client::spawn(&["lsp", "--lang", lang], None);
         let refused = c.request_raw("initialize", json!({"capabilities": 5}));
         let (code, message) = error_of(&refused);
         assert_eq!(code, -32602, "{refused}");
-        assert!(message.starts_with(said), "{message}");
+        assert_eq!(message, said);
         assert_eq!(c.child.wait().unwrap().code(), Some(2));
     }
     // The input ended before `exit`: said on standard error.
@@ -2010,6 +2022,33 @@ fn lifecycle_errors_are_in_the_servers_language() {
             .stderr(Stdio::piped())
             .output()
             .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said);
+    }
+    // A message that is not JSON: serde_json's reason in the server's
+    // language too.
+    let body = r#"{"jsonrpc":"#;
+    for (lang, said) in [
+        (
+            "ja",
+            "mynaflow: エラー: lsp: クライアントのメッセージを読めません: JSON でないメッセージです。値がないまま JSON が終わっています (1 行 11 列目)",
+        ),
+        (
+            "en",
+            "mynaflow: error: lsp: reading the client's messages: a message that is not JSON: EOF while parsing a value at line 1 column 11",
+        ),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(["lsp", "--lang", lang])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said);
     }

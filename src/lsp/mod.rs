@@ -21,6 +21,7 @@ mod long_strings;
 mod navigate;
 pub mod position;
 mod rulebook;
+mod serde_reason;
 mod sync;
 mod transport;
 mod waiting;
@@ -320,13 +321,18 @@ fn named_document(params: &Value) -> Option<Url> {
 }
 
 /// Why the parameters of request `method` could not be read: serde's
-/// reason, escaped (it may quote a value sent).
+/// reason, in both languages ([`serde_reason`]), escaped (it may quote a
+/// value sent).
 fn unreadable_params(method: &str, e: &serde_json::Error) -> Text {
     let method = crate::escape::visible(method);
-    let e = crate::escape::visible_owned(e.to_string());
+    let why = serde_reason::words(e);
+    let (en, ja) = (
+        crate::escape::visible(&why.en),
+        crate::escape::visible(&why.ja),
+    );
     text!(
-        "{method}: the parameters cannot be read: {e}";
-        "{method}: パラメータを読めません: {e}"
+        "{method}: the parameters cannot be read: {en}";
+        "{method}: パラメータを読めません。{ja}"
     )
 }
 
