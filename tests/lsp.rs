@@ -42,11 +42,29 @@ impl Client {
         c
     }
 
+    /// [`Client::start_with`], the server started in folder `cwd` (not
+    /// the repository, as the others are).
+    fn start_in(args: &[&str], cwd: &std::path::Path, params: Value) -> Client {
+        let mut c = Client::spawn_in(args, None, Some(cwd));
+        let init = c.request("initialize", params);
+        assert!(init["capabilities"]["hoverProvider"].as_bool().unwrap());
+        c.notify("initialized", json!({}));
+        c
+    }
+
     /// The server started as [`Client::start_as`] starts it, not
     /// initialized.
     fn spawn(args: &[&str], locale: Option<&str>) -> Client {
+        Client::spawn_in(args, locale, None)
+    }
+
+    /// [`Client::spawn`], in folder `cwd` if given.
+    fn spawn_in(args: &[&str], locale: Option<&str>, cwd: Option<&std::path::Path>) -> Client {
         let cache = tempfile::tempdir().unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_mynaflow"));
+        if let Some(cwd) = cwd {
+            command.current_dir(cwd);
+        }
         command
             .args(args)
             .env_remove("LC_ALL")
@@ -1886,6 +1904,12 @@ fn a_requests_error_is_in_the_language_of_the_document_it_names() {
                 message.contains(said) && message.contains("`position`"),
                 "{args:?} {uri}: {message}"
             );
+            // serde's reason is worded in the message's language too.
+            let reason = match said {
+                "パラメータを読めません" => "必須の項目 `position` がありません",
+                _ => "missing field `position`",
+            };
+            assert!(message.ends_with(reason), "{args:?} {uri}: {message}");
         }
         let (code, not_open) = error_of(&c.request_raw("textDocument/hover", unreadable(gone)));
         assert_eq!(code, -32602, "{not_open}");
@@ -1964,14 +1988,20 @@ fn lifecycle_errors_are_in_the_servers_language() {
     // Parameters of `initialize` that cannot be read: refused, and the
     // server stops.
     for (lang, said) in [
-        ("ja", "initialize: パラメータを読めません: "),
-        ("en", "initialize: the parameters cannot be read: "),
+        (
+            "ja",
+            "initialize: パラメータを読めません。値の型が違います (必要なもの: ClientCapabilities 型のオブジェクト、指定されたもの: 整数 `5`)",
+        ),
+        (
+            "en",
+            "initialize: the parameters cannot be read: invalid type: integer `5`, expected struct ClientCapabilities",
+        ),
     ] {
         let mut c = Client::spawn(&["lsp", "--lang", lang], None);
         let refused = c.request_raw("initialize", json!({"capabilities": 5}));
         let (code, message) = error_of(&refused);
         assert_eq!(code, -32602, "{refused}");
-        assert!(message.starts_with(said), "{message}");
+        assert_eq!(message, said);
         assert_eq!(c.child.wait().unwrap().code(), Some(2));
     }
     // The input ended before `exit`: said on standard error.
@@ -1992,6 +2022,33 @@ fn lifecycle_errors_are_in_the_servers_language() {
             .stderr(Stdio::piped())
             .output()
             .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said);
+    }
+    // A message that is not JSON: serde_json's reason in the server's
+    // language too.
+    let body = r#"{"jsonrpc":"#;
+    for (lang, said) in [
+        (
+            "ja",
+            "mynaflow: エラー: lsp: クライアントのメッセージを読めません: JSON でないメッセージです。値がないまま JSON が終わっています (1 行 11 列目)",
+        ),
+        (
+            "en",
+            "mynaflow: error: lsp: reading the client's messages: a message that is not JSON: EOF while parsing a value at line 1 column 11",
+        ),
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(["lsp", "--lang", lang])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(2));
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said);
     }
@@ -2097,4 +2154,89 @@ fn a_rulebook_rename_reaches_the_designs_of_the_workspace_not_open() {
         c.stop();
     }
     drop(w.dir);
+}
+
+/// A design's `use` reaches a rulebook anywhere inside the client's
+/// workspace folders (`workspaceFolders`, else `rootUri`), whatever
+/// folder the server was started in: an editor started from the home
+/// folder opens a project whose designs in a sub-folder `use
+/// "../rules.myna"`, and a rename in that rulebook reaches such a design
+/// not open. Without a workspace folder the same `use` is "not found"
+/// (the server's folder is elsewhere); a rulebook outside every
+/// workspace folder and the server's folder, named by its path or
+/// reached through a link inside the project, is "not found" whatever is
+/// there.
+#[test]
+fn a_design_uses_a_rulebook_anywhere_in_the_workspace_folders() {
+    let d = tempfile::tempdir().unwrap();
+    let (home, project, outside) = (
+        d.path().join("home"),
+        d.path().join("project"),
+        d.path().join("outside"),
+    );
+    for folder in [&home, &project.join("sub"), &outside] {
+        std::fs::create_dir_all(folder).unwrap();
+    }
+    let second = include_str!("../examples/second-society/rules.myna");
+    std::fs::write(project.join("rules.myna"), second).unwrap();
+    std::fs::write(outside.join("rules.myna"), second).unwrap();
+    let using = |target: &str| SECOND_DESIGN.replace("\"rules.myna\"", &format!("\"{target}\""));
+    let up = using("../rules.myna");
+    std::fs::write(project.join("sub/closed.myna"), &up).unwrap();
+    let uri = |path: &std::path::Path| lsp_types::Url::from_file_path(path).unwrap().to_string();
+    let folder = uri(&project);
+    let not_found = |c: &mut Client, name: &str, text: &str| {
+        let path = project.join("sub").join(name);
+        std::fs::write(&path, text).unwrap();
+        let published = c.open_at(&uri(&path), text);
+        let mn013 = finding(&published, "MN013");
+        let first = mn013["message"].as_str().unwrap().lines().next();
+        assert!(
+            first.is_some_and(|l| l.ends_with("` not found")),
+            "{name}: {published}"
+        );
+        // The rulebook was not read: no finding points into it.
+        assert!(
+            !published.to_string().contains("\"relatedInformation\""),
+            "{published}"
+        );
+    };
+    for params in [
+        json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "project"}]}),
+        json!({"capabilities": {}, "rootUri": folder}),
+    ] {
+        let mut c = Client::start_in(&["lsp", "--lang", "en"], &home, params);
+        let design = project.join("sub/design.myna");
+        assert_eq!(codes_at(&mut c, &design, &up), Vec::<String>::new());
+        // Outside every root: by its path, and through a link inside.
+        let far = outside.join("rules.myna");
+        not_found(&mut c, "far.myna", &using(&far.display().to_string()));
+        not_found(&mut c, "farther.myna", &using("../../outside/rules.myna"));
+        #[cfg(unix)]
+        {
+            let link = project.join("linked-rules.myna");
+            if !link.exists() {
+                std::os::unix::fs::symlink(&far, &link).unwrap();
+            }
+            not_found(&mut c, "linked.myna", &using("../linked-rules.myna"));
+        }
+        // A rename in the rulebook reaches the design not open.
+        let rules = uri(&project.join("rules.myna"));
+        c.open_at(&rules, second);
+        let at = second.match_indices("当組合").nth(3).unwrap().0;
+        let answer = c.request_raw(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": rules}, "position": position16(second, at), "newName": "本組合"}),
+        );
+        let closed = uri(&project.join("sub/closed.myna"));
+        let edits = &answer["result"]["changes"][&closed];
+        assert!(edits.is_array(), "{answer}");
+        assert_eq!(applied(&up, edits), up.replace("当組合", "本組合"));
+        c.stop();
+    }
+    // No workspace folder: the project is neither the design's folder
+    // tree nor the server's folder.
+    let mut c = Client::start_in(&["lsp", "--lang", "en"], &home, json!({"capabilities": {}}));
+    not_found(&mut c, "design.myna", &up);
+    c.stop();
 }

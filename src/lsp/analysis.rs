@@ -85,6 +85,21 @@ impl Languages {
     }
 }
 
+/// What the server's analyses of its documents share.
+#[derive(Clone, Copy)]
+pub struct Around<'a> {
+    /// The rulebooks loaded by the analyses before: one whose file is
+    /// unchanged is taken from here, not parsed again.
+    pub rulebooks: &'a Arc<RulebookShelf>,
+    /// The texts of the rulebooks open in the editor, by canonical path:
+    /// read as edited, saved or not.
+    pub open_rulebooks: &'a Arc<HashMap<PathBuf, String>>,
+    /// The client's workspace folders: a design's `use` may name a
+    /// rulebook anywhere inside them, as inside its own folder tree and
+    /// the folder the server started in ([`Session::roots`]).
+    pub roots: &'a [PathBuf],
+}
+
 /// An analysed document.
 pub struct Document {
     /// The session that checked it (its sources hold the rulebook too).
@@ -169,24 +184,34 @@ impl Document {
     ) -> Result<Document, String> {
         let open = Arc::default();
         let langs = Languages::default();
-        Document::analyse_reading(path, text, encoding, (rulebooks, &open), langs, stop)
+        let around = Around {
+            rulebooks,
+            open_rulebooks: &open,
+            roots: &[],
+        };
+        Document::analyse_reading(path, text, encoding, around, langs, stop)
     }
 
-    /// [`Document::analyse_unless`], a rulebook file open in the editor
-    /// read from `open_rulebooks` (by canonical path), as edited, not from
-    /// the disk, the document's language chosen as `langs` says.
+    /// [`Document::analyse_unless`] as the server analyses: a rulebook
+    /// file open in the editor read from the editor's text, and a design's
+    /// `use` reaching the workspace folders too ([`Around`]), the
+    /// document's language chosen as `langs` says.
     pub fn analyse_reading(
         path: &Path,
         text: String,
         encoding: Encoding,
-        (rulebooks, open_rulebooks): (&Arc<RulebookShelf>, &Arc<HashMap<PathBuf, String>>),
+        around: Around<'_>,
         langs: Languages,
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Document, String> {
         let (text, bom) = without_bom(text);
         let (mut session, config) = session_for(path);
-        session.share_rulebooks(rulebooks.clone());
-        session.read_rulebooks_from(open_rulebooks.clone());
+        session.share_rulebooks(around.rulebooks.clone());
+        session.read_rulebooks_from(around.open_rulebooks.clone());
+        // Besides the folder the server started in: an editor may start
+        // it anywhere (Neovim from the home folder), and the project is
+        // the folders it opened.
+        session.roots.extend_from_slice(around.roots);
         let shown = path.display().to_string();
         let checked = session.check_text_unless(&shown, text, path.parent(), stop);
         // The rulebooks are loaded: the texts are the server's to keep,
@@ -478,6 +503,48 @@ fn flow_names(d: &Design, i: usize, keep: &mut impl FnMut(Span, Target, bool)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A design's `use` reaches a rulebook inside the workspace folders
+    /// the server is given ([`Around::roots`]), and one outside them and
+    /// the folder the tests run in stays "not found" (MN013).
+    #[test]
+    fn a_design_uses_a_rulebook_inside_the_roots_only() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let (project, outside) = (d.path().join("project"), d.path().join("outside"));
+        for folder in [project.join("sub"), outside.clone()] {
+            std::fs::create_dir_all(folder).expect("mkdir");
+        }
+        let rules = include_str!("../../examples/second-society/rules.myna");
+        std::fs::write(project.join("rules.myna"), rules).expect("write");
+        std::fs::write(outside.join("rules.myna"), rules).expect("write");
+        let design = |target: &str| {
+            format!(
+                "use \"{target}\"\nactor 資格システム : 当組合\nactor 健康管理システム : 当組合\n\
+                 data 資格 : 資格記録\nflow 資格システム -> 健康管理システム : 資格 for 資格管理\n"
+            )
+        };
+        let codes = |target: &str, roots: &[PathBuf]| -> Vec<String> {
+            let (shelf, open) = (Arc::new(RulebookShelf::new()), Arc::default());
+            let around = Around {
+                rulebooks: &shelf,
+                open_rulebooks: &open,
+                roots,
+            };
+            let path = project.join("sub/design.myna");
+            let (enc, langs) = (Encoding::Utf16, Languages::default());
+            let doc =
+                Document::analyse_reading(&path, design(target), enc, around, langs, &|| false)
+                    .expect("not stopped");
+            doc.diagnostics
+                .iter()
+                .map(|d| d.code.as_str().to_string())
+                .collect()
+        };
+        let roots = [project.clone()];
+        assert_eq!(codes("../rules.myna", &roots), Vec::<String>::new());
+        assert_eq!(codes("../rules.myna", &[]), ["MN013"]);
+        assert_eq!(codes("../../outside/rules.myna", &roots), ["MN013"]);
+    }
 
     /// Every name of the design, by position: what `at` finds among.
     fn all_names(doc: &Document) -> Vec<Occurrence> {

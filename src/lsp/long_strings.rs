@@ -11,6 +11,7 @@
 //! copies of their exact size; the rest of the message, each long string
 //! replaced by a marker, is left to serde_json.
 
+use crate::text::Text;
 use serde_json::Value;
 use std::ops::Range;
 
@@ -19,10 +20,13 @@ use std::ops::Range;
 pub(super) const LONG: usize = 64 * 1024;
 
 /// The JSON value of message body `body`, its strings of `long` bytes or
-/// more decoded in place. Where the body is not JSON, why; the reason is
-/// serde_json's wherever the body is wrong outside a long string.
-pub(super) fn parse(body: Vec<u8>, long: usize) -> Result<Value, String> {
-    let whole = |body: &[u8]| serde_json::from_slice::<Value>(body).map_err(|e| e.to_string());
+/// more decoded in place. Where the body is not JSON, why, in both
+/// languages; the reason is serde_json's ([`super::serde_reason`])
+/// wherever the body is wrong outside a long string.
+pub(super) fn parse(body: Vec<u8>, long: usize) -> Result<Value, Text> {
+    let whole = |body: &[u8]| {
+        serde_json::from_slice::<Value>(body).map_err(|e| super::serde_reason::words(&e))
+    };
     let literals = match long_literals(&body, long) {
         Some(literals) if !literals.is_empty() => literals,
         // None long, or the body's strings do not end: serde_json's
@@ -121,7 +125,7 @@ fn for_each_string(value: &mut Value, mut f: impl FnMut(&mut String)) {
 /// The strings `literals` of `body` are, decoded (each taken once as its
 /// marker is replaced): the longest within `body` itself, the others in
 /// copies.
-fn decoded(mut body: Vec<u8>, literals: &[Range<usize>]) -> Result<Vec<Option<String>>, String> {
+fn decoded(mut body: Vec<u8>, literals: &[Range<usize>]) -> Result<Vec<Option<String>>, Text> {
     let longest = (0..literals.len())
         .max_by_key(|&k| literals[k].len())
         .unwrap_or(0);
@@ -143,7 +147,7 @@ fn decoded(mut body: Vec<u8>, literals: &[Range<usize>]) -> Result<Vec<Option<St
 /// start of `buf`, and makes `buf` the string. The bytes it writes never
 /// overtake the bytes it reads: an escape is never shorter than what it
 /// stands for.
-fn decode_in_place(buf: &mut Vec<u8>, literal: Range<usize>) -> Result<String, String> {
+fn decode_in_place(buf: &mut Vec<u8>, literal: Range<usize>) -> Result<String, Text> {
     let (mut r, end) = (literal.start + 1, literal.end.saturating_sub(1));
     let mut w = 0;
     while r < end {
@@ -152,7 +156,10 @@ fn decode_in_place(buf: &mut Vec<u8>, literal: Range<usize>) -> Result<String, S
             .iter()
             .fold(false, |any, &b| any | (b < 0x20))
         {
-            return Err("a control character in a string".into());
+            return Err(Text::new(
+                "a control character in a string",
+                "文字列の中に制御文字があります",
+            ));
         }
         buf.copy_within(r..r + run, w);
         (r, w) = (r + run, w + run);
@@ -178,7 +185,12 @@ fn decode_in_place(buf: &mut Vec<u8>, literal: Range<usize>) -> Result<String, S
                 w += utf8.len();
                 continue;
             }
-            _ => return Err("an invalid escape in a string".into()),
+            _ => {
+                return Err(Text::new(
+                    "an invalid escape in a string",
+                    "文字列のエスケープが正しくありません",
+                ));
+            }
         };
         buf[w] = byte;
         w += 1;
@@ -187,14 +199,19 @@ fn decode_in_place(buf: &mut Vec<u8>, literal: Range<usize>) -> Result<String, S
     // On this thread: the reader's, which must not wait for the pool an
     // analysis fills (std's check was a tenth of opening a large text).
     crate::source::utf8_owned_on(std::mem::take(buf), crate::source::Cores::This)
-        .map_err(|_| "a string that is not UTF-8".into())
+        .map_err(|_| Text::new("a string that is not UTF-8", "UTF-8 でない文字列があります"))
 }
 
 /// The character of the `\u` escape whose four digits start at `r`
 /// (before `end`), with the low half's escape after it for a surrogate
 /// pair; `r` is moved past what it read.
-fn unicode_escape(buf: &[u8], r: &mut usize, end: usize) -> Result<char, String> {
-    let lone = || "a lone surrogate in a string".to_string();
+fn unicode_escape(buf: &[u8], r: &mut usize, end: usize) -> Result<char, Text> {
+    let lone = || {
+        Text::new(
+            "a lone surrogate in a string",
+            "文字列の中に対になっていないサロゲートがあります",
+        )
+    };
     let high = hex4(buf, r, end)?;
     let code = match high {
         0xD800..=0xDBFF => {
@@ -216,16 +233,24 @@ fn unicode_escape(buf: &[u8], r: &mut usize, end: usize) -> Result<char, String>
 
 /// The four hexadecimal digits at `r` (before `end`), as a number; `r` is
 /// moved past them.
-fn hex4(buf: &[u8], r: &mut usize, end: usize) -> Result<u32, String> {
+fn hex4(buf: &[u8], r: &mut usize, end: usize) -> Result<u32, Text> {
     let digits = buf
         .get(*r..*r + 4)
         .filter(|_| *r + 4 <= end)
-        .ok_or("a short \\u escape in a string")?;
+        .ok_or_else(|| {
+            Text::new(
+                "a short \\u escape in a string",
+                "文字列の `\\u` エスケープが途中で終わっています",
+            )
+        })?;
     let mut n = 0;
     for &d in digits {
-        let v = char::from(d)
-            .to_digit(16)
-            .ok_or("an invalid \\u escape in a string")?;
+        let v = char::from(d).to_digit(16).ok_or_else(|| {
+            Text::new(
+                "an invalid \\u escape in a string",
+                "文字列の `\\u` エスケープが正しくありません",
+            )
+        })?;
         n = n * 16 + v;
     }
     *r += 4;
@@ -312,6 +337,50 @@ mod tests {
             );
             agrees(bad);
         }
+    }
+
+    /// Why a long string is refused is said in both languages, as
+    /// serde_json's reasons are ([`super::super::serde_reason`]).
+    #[test]
+    fn why_a_long_string_is_refused_is_said_in_both_languages() {
+        for (bad, en, ja) in [
+            (
+                &b"[\"a long string \x01\"]"[..],
+                "a control character in a string",
+                "文字列の中に制御文字があります",
+            ),
+            (
+                br#"["a long string \q"]"#,
+                "an invalid escape in a string",
+                "文字列のエスケープが正しくありません",
+            ),
+            (
+                b"[\"a long string \xff\"]",
+                "a string that is not UTF-8",
+                "UTF-8 でない文字列があります",
+            ),
+            (
+                br#"["a long string \uDC00"]"#,
+                "a lone surrogate in a string",
+                "文字列の中に対になっていないサロゲートがあります",
+            ),
+            (
+                br#"["a long string \u12"]"#,
+                "a short \\u escape in a string",
+                "文字列の `\\u` エスケープが途中で終わっています",
+            ),
+            (
+                br#"["a long string \u12G4"]"#,
+                "an invalid \\u escape in a string",
+                "文字列の `\\u` エスケープが正しくありません",
+            ),
+        ] {
+            let why = parse(bad.to_vec(), 4).unwrap_err();
+            assert_eq!((why.en.as_str(), why.ja.as_str()), (en, ja));
+        }
+        let why = parse(br#"["a long string"] x"#.to_vec(), 4).unwrap_err();
+        assert_eq!(why.en, "trailing characters at line 1 column 19");
+        assert_eq!(why.ja, "JSON の後に余分な文字があります (1 行 19 列目)");
     }
 
     #[test]

@@ -21,12 +21,13 @@ mod long_strings;
 mod navigate;
 pub mod position;
 mod rulebook;
+mod serde_reason;
 mod sync;
 mod transport;
 mod waiting;
 mod workspace;
 
-pub use analysis::{Document, Languages, Target};
+pub use analysis::{Around, Document, Languages, Target};
 pub use workspace::WorkspaceSearch;
 
 use crate::code::{Code, Severity};
@@ -320,13 +321,18 @@ fn named_document(params: &Value) -> Option<Url> {
 }
 
 /// Why the parameters of request `method` could not be read: serde's
-/// reason, escaped (it may quote a value sent).
+/// reason, in both languages ([`serde_reason`]), escaped (it may quote a
+/// value sent).
 fn unreadable_params(method: &str, e: &serde_json::Error) -> Text {
     let method = crate::escape::visible(method);
-    let e = crate::escape::visible_owned(e.to_string());
+    let why = serde_reason::words(e);
+    let (en, ja) = (
+        crate::escape::visible(&why.en),
+        crate::escape::visible(&why.ja),
+    );
     text!(
-        "{method}: the parameters cannot be read: {e}";
-        "{method}: パラメータを読めません: {e}"
+        "{method}: the parameters cannot be read: {en}";
+        "{method}: パラメータを読めません。{ja}"
     )
 }
 
@@ -426,6 +432,7 @@ struct Server<'a> {
     /// [`Config::max_document_bytes`].
     max_document_bytes: u64,
     /// The client's workspace folders ([`workspace::roots`]): where a
+    /// design's `use` may name a rulebook ([`Around::roots`]), and where a
     /// rename in a rulebook looks for the designs that are not open.
     roots: Vec<PathBuf>,
     /// [`Config::workspace_search`].
@@ -453,6 +460,17 @@ fn params<P: serde::de::DeserializeOwned>(method: &str, v: Value) -> Result<P, F
 }
 
 impl Server<'_> {
+    /// What every analysis of a document shares, an open one's or a
+    /// closed design's a rename searches alike: the one place the server
+    /// says where a design's `use` may reach.
+    fn around(&self) -> Around<'_> {
+        Around {
+            rulebooks: &self.rulebooks,
+            open_rulebooks: &self.open_rulebooks,
+            roots: &self.roots,
+        }
+    }
+
     fn send(&self, msg: Message) {
         // A closed channel means the client went away; the loop ends then.
         self.connection.send(msg);
@@ -681,7 +699,7 @@ impl Server<'_> {
                     &path,
                     text,
                     self.encoding,
-                    (&self.rulebooks, &self.open_rulebooks),
+                    self.around(),
                     self.langs,
                     &|| replacement.sent(),
                 );
@@ -696,7 +714,7 @@ impl Server<'_> {
                 &path,
                 text,
                 self.encoding,
-                (&self.rulebooks, &self.open_rulebooks),
+                self.around(),
                 self.langs,
                 &|| false,
             )
@@ -994,7 +1012,7 @@ impl Server<'_> {
                 path,
                 text,
                 self.encoding,
-                (&self.rulebooks, &self.open_rulebooks),
+                self.around(),
                 self.langs,
                 &|| false,
             );

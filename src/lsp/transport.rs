@@ -232,16 +232,17 @@ fn read_message(input: &mut impl BufRead) -> io::Result<Option<Message>> {
     }
     // The bytes read become the text they carry, or are freed before the
     // message is handed over.
-    let value = long_strings::parse(body, long_strings::LONG).map_err(|e| {
+    let value = long_strings::parse(body, long_strings::LONG).map_err(|why| {
         invalid(text!(
-            "a message that is not JSON: {e}";
-            "JSON でないメッセージです: {e}"
+            "a message that is not JSON: {}", why.en;
+            "JSON でないメッセージです。{}", why.ja
         ))
     })?;
     message_of(value).map(Some).map_err(|e| {
+        let why = super::serde_reason::words(&e);
         invalid(text!(
-            "a message that is no request, response or notification: {e}";
-            "リクエスト、応答、通知のいずれでもないメッセージです: {e}"
+            "a message that is no request, response or notification: {}", why.en;
+            "リクエスト、応答、通知のいずれでもないメッセージです。{}", why.ja
         ))
     })
 }
@@ -448,7 +449,10 @@ mod tests {
             "{why:?}"
         );
         let e = read(&framed("{not json")).unwrap_err();
-        assert!(reason(&e).ja.starts_with("JSON でないメッセージです: "));
+        assert_eq!(
+            reason(&e).ja,
+            "JSON でないメッセージです。オブジェクトのキーは文字列でなければなりません (1 行 2 列目)"
+        );
         let system = io::Error::from_raw_os_error(13);
         assert!(reason(&system).ja.contains("アクセス権がありません"));
     }
