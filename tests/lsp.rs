@@ -2240,3 +2240,49 @@ fn a_design_uses_a_rulebook_anywhere_in_the_workspace_folders() {
     not_found(&mut c, "design.myna", &up);
     c.stop();
 }
+
+/// A workspace folder added after `initialize`
+/// (`workspace/didChangeWorkspaceFolders`) is a root from then on: the
+/// open design whose `use` it reaches is checked again and binds; the
+/// folder removed, it is "not found" again.
+#[test]
+fn a_workspace_folder_added_or_removed_later_is_followed() {
+    let d = tempfile::tempdir().unwrap();
+    let (home, project) = (d.path().join("home"), d.path().join("project"));
+    for folder in [&home, &project.join("sub")] {
+        std::fs::create_dir_all(folder).unwrap();
+    }
+    let second = include_str!("../examples/second-society/rules.myna");
+    std::fs::write(project.join("rules.myna"), second).unwrap();
+    let up = SECOND_DESIGN.replace("\"rules.myna\"", "\"../rules.myna\"");
+    let uri = |path: &std::path::Path| lsp_types::Url::from_file_path(path).unwrap().to_string();
+    let codes = |published: &Value| -> Vec<String> {
+        let list = published["diagnostics"].as_array().unwrap().iter();
+        list.map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut c = Client::spawn_in(&["lsp", "--lang", "en"], None, Some(&home));
+    let init = c.request("initialize", json!({"capabilities": {}}));
+    let caps = &init["capabilities"]["workspace"]["workspaceFolders"];
+    assert_eq!(caps["supported"], json!(true), "{init}");
+    assert_eq!(caps["changeNotifications"], json!(true), "{init}");
+    c.notify("initialized", json!({}));
+    let design = project.join("sub/design.myna");
+    assert_eq!(codes_at(&mut c, &design, &up), ["MN013"]);
+    let folder = json!([{"uri": uri(&project), "name": "project"}]);
+    let event =
+        |added: &Value, removed: &Value| json!({"event": {"added": added, "removed": removed}});
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        event(&folder, &json!([])),
+    );
+    let published = c.diagnostics_of(&uri(&design));
+    assert_eq!(codes(&published), Vec::<String>::new(), "{published}");
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        event(&json!([]), &folder),
+    );
+    let published = c.diagnostics_of(&uri(&design));
+    assert_eq!(codes(&published), ["MN013"], "{published}");
+    c.stop();
+}

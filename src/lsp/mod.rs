@@ -215,6 +215,15 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text
             trigger_characters: Some(vec![":".into(), " ".into(), "\"".into(), ",".into()]),
             ..CompletionOptions::default()
         }),
+        // The folders decide where a design's `use` may reach and where a
+        // rename searches, so the server follows the client's changes.
+        workspace: Some(WorkspaceServerCapabilities {
+            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                supported: Some(true),
+                change_notifications: Some(OneOf::Left(true)),
+            }),
+            file_operations: None,
+        }),
         ..ServerCapabilities::default()
     };
     let result = serde_json::json!({
@@ -528,6 +537,17 @@ impl Server<'_> {
                     {
                         self.changed_on_disk(&path);
                     }
+                }
+            }
+            notification::DidChangeWorkspaceFolders::METHOD => {
+                if let Ok(p) = serde_json::from_value::<DidChangeWorkspaceFoldersParams>(n.params) {
+                    workspace::changed_roots(&mut self.roots, &p.event);
+                    // A design's `use` may now reach a rulebook it could
+                    // not (or no longer reach one it did): every open
+                    // document is checked again at the next pause.
+                    let open = self.docs.keys().chain(self.unanalysed.keys()).cloned();
+                    let open: Vec<Url> = open.collect();
+                    self.stale.extend(open);
                 }
             }
             notification::DidChangeWatchedFiles::METHOD => {

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::input::{WalkOptions, walk_at_most};
 use crate::text;
 use crate::text::Text;
-use lsp_types::{InitializeParams, Url};
+use lsp_types::{InitializeParams, Url, WorkspaceFoldersChangeEvent};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -51,13 +51,32 @@ pub(super) fn roots(params: &InitializeParams) -> Vec<PathBuf> {
         #[allow(deprecated)] // The only folder a client before 3.6 gives.
         uris.extend(params.root_uri.as_ref());
     }
-    let mut roots: Vec<PathBuf> = (uris.into_iter())
-        .filter_map(|u| u.to_file_path().ok())
-        .filter(|p| p.is_dir())
+    let mut roots = Vec::new();
+    add_folders(&mut roots, uris);
+    roots
+}
+
+/// `roots` after the client added and removed workspace folders
+/// (`workspace/didChangeWorkspaceFolders`): a folder removed is no
+/// longer a root, one added is (when it is a local folder), each once.
+pub(super) fn changed_roots(roots: &mut Vec<PathBuf>, event: &WorkspaceFoldersChangeEvent) {
+    let removed: Vec<PathBuf> = (event.removed.iter())
+        .filter_map(|f| f.uri.to_file_path().ok())
         .collect();
+    roots.retain(|r| !removed.contains(r));
+    add_folders(roots, event.added.iter().map(|f| &f.uri));
+}
+
+/// Adds to `roots` the local folders among `uris`, kept sorted and each
+/// once.
+fn add_folders<'u>(roots: &mut Vec<PathBuf>, uris: impl IntoIterator<Item = &'u Url>) {
+    roots.extend(
+        (uris.into_iter())
+            .filter_map(|u| u.to_file_path().ok())
+            .filter(|p| p.is_dir()),
+    );
     roots.sort();
     roots.dedup();
-    roots
 }
 
 /// Where a search stopped short of the workspace's end, and how far it
@@ -226,6 +245,36 @@ mod tests {
         assert_eq!(roots(&root), [a]);
         let none = params(json!({"capabilities": {}}));
         assert!(roots(&none).is_empty());
+    }
+
+    /// Folders added become roots once each; folders removed stop being
+    /// roots; a removed folder that was never a root, or an added one
+    /// that is no local folder, changes nothing.
+    #[test]
+    fn roots_follow_the_folders_the_client_adds_and_removes() {
+        let d = tempfile::tempdir().unwrap();
+        let (a, b, c) = (d.path().join("a"), d.path().join("b"), d.path().join("c"));
+        for f in [&a, &b, &c] {
+            std::fs::create_dir_all(f).unwrap();
+        }
+        let folder = |p: &Path| json!({"uri": Url::from_file_path(p).unwrap(), "name": "f"});
+        let event = |added: serde_json::Value, removed: serde_json::Value| {
+            let e = json!({"added": added, "removed": removed});
+            serde_json::from_value::<WorkspaceFoldersChangeEvent>(e).unwrap()
+        };
+        let mut roots = vec![a.clone(), b.clone()];
+        let web = json!({"uri": "https://example.com/", "name": "web"});
+        changed_roots(
+            &mut roots,
+            &event(json!([folder(&c), folder(&a), web]), json!([folder(&b)])),
+        );
+        assert_eq!(roots, [a.clone(), c.clone()]);
+        let gone = d.path().join("gone");
+        changed_roots(
+            &mut roots,
+            &event(json!([folder(&gone)]), json!([folder(&gone)])),
+        );
+        assert_eq!(roots, [a, c]);
     }
 
     /// The designs not searched are named, the first three, and the rest
