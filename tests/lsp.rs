@@ -2241,6 +2241,40 @@ fn a_design_uses_a_rulebook_anywhere_in_the_workspace_folders() {
     c.stop();
 }
 
+/// A config's own `rules` reaches as far in the editor as for `check`
+/// run from the workspace folder that holds it: `sub/mynaflow.toml` with
+/// `rules = "../rules.myna"` is followed when the project is a workspace
+/// folder, whatever folder the server started in; not without one.
+#[test]
+fn a_configs_rules_reach_the_workspace_folder_that_holds_it() {
+    let d = tempfile::tempdir().unwrap();
+    let (home, project) = (d.path().join("home"), d.path().join("project"));
+    for folder in [&home, &project.join("sub")] {
+        std::fs::create_dir_all(folder).unwrap();
+    }
+    let second = include_str!("../examples/second-society/rules.myna");
+    std::fs::write(project.join("rules.myna"), second).unwrap();
+    std::fs::write(
+        project.join("sub/mynaflow.toml"),
+        "rules = \"../rules.myna\"\n",
+    )
+    .unwrap();
+    let design = SECOND_DESIGN.replace("use \"rules.myna\"\n", "");
+    let path = project.join("sub/design.myna");
+    let folder = lsp_types::Url::from_file_path(&project)
+        .unwrap()
+        .to_string();
+    let params = json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "p"}]});
+    let mut c = Client::start_in(&["lsp", "--lang", "en"], &home, params);
+    assert_eq!(codes_at(&mut c, &path, &design), Vec::<String>::new());
+    c.stop();
+    // No workspace folder: the config is not followed, and the design is
+    // checked against the built-in rulebook, which has none of its names.
+    let mut c = Client::start_in(&["lsp", "--lang", "en"], &home, json!({"capabilities": {}}));
+    assert_ne!(codes_at(&mut c, &path, &design), Vec::<String>::new());
+    c.stop();
+}
+
 /// A workspace folder added after `initialize`
 /// (`workspace/didChangeWorkspaceFolders`) is a root from then on: the
 /// open design whose `use` it reaches is checked again and binds; the

@@ -76,11 +76,12 @@ impl Languages {
     }
 
     /// The language of the document at `path` not analysed (too large):
-    /// its config is looked for only when `--lang` does not decide.
-    pub fn for_file(self, path: &Path) -> Lang {
+    /// its config is looked for only when `--lang` does not decide, as
+    /// for an analysis in the workspace folders `roots` ([`config_for`]).
+    pub fn for_file(self, path: &Path, roots: &[PathBuf]) -> Lang {
         match self.given {
             Some(lang) => lang,
-            None => self.under(Config::discover(path, None).ok().flatten().as_ref()),
+            None => self.under(config_for(path, roots).ok().flatten().as_ref()),
         }
     }
 }
@@ -163,7 +164,7 @@ impl Document {
     /// without `--lang` in an English locale: `Languages::default()`).
     pub fn analyse(path: &Path, text: String, encoding: Encoding) -> Document {
         let (text, bom) = without_bom(text);
-        let (mut session, config) = session_for(path);
+        let (mut session, config) = session_for(path, &[]);
         let checked = session.check_text(&path.display().to_string(), text, path.parent());
         let langs = Languages::default();
         Document::checked(session, checked, config, path, (encoding, bom), langs)
@@ -205,7 +206,7 @@ impl Document {
         stop: &(dyn Fn() -> bool + Sync),
     ) -> Result<Document, String> {
         let (text, bom) = without_bom(text);
-        let (mut session, config) = session_for(path);
+        let (mut session, config) = session_for(path, around.roots);
         session.share_rulebooks(around.rulebooks.clone());
         session.read_rulebooks_from(around.open_rulebooks.clone());
         // Besides the folder the server started in: an editor may start
@@ -371,11 +372,23 @@ pub fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The `mynaflow.toml` that `check` would follow for the file at `path`
+/// when run from the workspace folder among `roots` that holds it (the
+/// innermost): a config's own `rules` may then name a rulebook anywhere
+/// in that folder, as `check` run there allows. A file in no workspace
+/// folder has its config held to the config's own folder.
+pub(super) fn config_for(path: &Path, roots: &[PathBuf]) -> Result<Option<Config>, Text> {
+    let project = (roots.iter())
+        .filter(|r| path.starts_with(r))
+        .max_by_key(|r| r.components().count());
+    Config::discover(path, project.map(PathBuf::as_path))
+}
+
 /// A session under the `mynaflow.toml` that `check` would follow for the
-/// file at `path`, and that config (None, and why, if it cannot be
-/// followed).
-fn session_for(path: &Path) -> (Session, (Option<Config>, Option<Text>)) {
-    let config = match Config::discover(path, None) {
+/// file at `path` ([`config_for`], in the workspace folders `roots`), and
+/// that config (None, and why, if it cannot be followed).
+fn session_for(path: &Path, roots: &[PathBuf]) -> (Session, (Option<Config>, Option<Text>)) {
+    let config = match config_for(path, roots) {
         Ok(c) => (c, None),
         Err(why) => (None, Some(why)),
     };

@@ -693,7 +693,7 @@ impl Server<'_> {
                 let (shown, size, max) = (path.display(), text.len(), self.max_document_bytes);
                 // Not analysed, but still the document's: said in the
                 // language its config would give it.
-                let lang = self.langs.for_file(&path);
+                let lang = self.langs.for_file(&path, &self.roots);
                 self.show(lang, text!(
                     "`{shown}` is {size} bytes, more than the {max} checked: not checked";
                     "「{shown}」は {size} バイトで、検査する上限の {max} バイトを超えるため、検査しません"
@@ -947,7 +947,9 @@ impl Server<'_> {
             return doc.lang;
         }
         match file_path(uri) {
-            Some(path) if self.unanalysed.contains_key(uri) => self.langs.for_file(&path),
+            Some(path) if self.unanalysed.contains_key(uri) => {
+                self.langs.for_file(&path, &self.roots)
+            }
             _ => self.langs.server(),
         }
     }

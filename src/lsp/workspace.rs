@@ -184,7 +184,7 @@ pub(super) fn designs(
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let config = configs
             .entry(folder)
-            .or_insert_with(|| Config::discover(&path, None).ok().flatten());
+            .or_insert_with(|| super::analysis::config_for(&path, roots).ok().flatten());
         if config.as_ref().is_some_and(|c| c.excludes(&path)) {
             continue;
         }
