@@ -2241,12 +2241,10 @@ fn a_design_uses_a_rulebook_anywhere_in_the_workspace_folders() {
     c.stop();
 }
 
-/// A config's own `rules` reaches as far in the editor as for `check`
-/// run from the workspace folder that holds it: `sub/mynaflow.toml` with
-/// `rules = "../rules.myna"` is followed when the project is a workspace
-/// folder, whatever folder the server started in; not without one.
-#[test]
-fn a_configs_rules_reach_the_workspace_folder_that_holds_it() {
+/// A folder `home` to start the server in, and beside it a `project`
+/// with the second society's rulebook at its top (`rules.myna`) and an
+/// empty `sub` folder; the temporary folder holding both comes first.
+fn project_with_rulebook() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let (home, project) = (d.path().join("home"), d.path().join("project"));
     for folder in [&home, &project.join("sub")] {
@@ -2254,6 +2252,16 @@ fn a_configs_rules_reach_the_workspace_folder_that_holds_it() {
     }
     let second = include_str!("../examples/second-society/rules.myna");
     std::fs::write(project.join("rules.myna"), second).unwrap();
+    (d, home, project)
+}
+
+/// A config's own `rules` reaches as far in the editor as for `check`
+/// run from the workspace folder that holds it: `sub/mynaflow.toml` with
+/// `rules = "../rules.myna"` is followed when the project is a workspace
+/// folder, whatever folder the server started in; not without one.
+#[test]
+fn a_configs_rules_reach_the_workspace_folder_that_holds_it() {
+    let (_d, home, project) = project_with_rulebook();
     std::fs::write(
         project.join("sub/mynaflow.toml"),
         "rules = \"../rules.myna\"\n",
@@ -2281,13 +2289,7 @@ fn a_configs_rules_reach_the_workspace_folder_that_holds_it() {
 /// folder removed, it is "not found" again.
 #[test]
 fn a_workspace_folder_added_or_removed_later_is_followed() {
-    let d = tempfile::tempdir().unwrap();
-    let (home, project) = (d.path().join("home"), d.path().join("project"));
-    for folder in [&home, &project.join("sub")] {
-        std::fs::create_dir_all(folder).unwrap();
-    }
-    let second = include_str!("../examples/second-society/rules.myna");
-    std::fs::write(project.join("rules.myna"), second).unwrap();
+    let (_d, home, project) = project_with_rulebook();
     let up = SECOND_DESIGN.replace("\"rules.myna\"", "\"../rules.myna\"");
     let uri = |path: &std::path::Path| lsp_types::Url::from_file_path(path).unwrap().to_string();
     let codes = |published: &Value| -> Vec<String> {
