@@ -11,16 +11,25 @@
 //!   no check needs a rule for these, so they are measured with the same
 //!   [`checks::evaluate_provision`], and a matching rule counts as exercised.
 //!
+//! An exchange a rule allows that `check` rejects all the same exercises
+//! no rule: entrusting to a contractor not registered for the purpose
+//! (MN301), or a contractor passing the data on to a party without standing
+//! (MN302). The verdicts do not see these; the delegation checks' own
+//! findings ([`checks::delegation_findings`]) say which exchanges they are.
+//!
 //! Internal use (self → self) exercises no rule. An exchange is attributed
 //! to the flow statement of its last hop, the one its findings would be
 //! reported on.
 
-use crate::checks::{self, Computed, MyNumberVerdict, ProvisionVerdict, evaluate_provision};
-use crate::graph::{Exchange, FlowGraph};
+use crate::checks::{
+    self, Computed, Finding, MyNumberVerdict, ProvisionVerdict, evaluate_provision,
+};
+use crate::graph::{Exchange, FlowGraph, TransferId};
 use crate::model::*;
 use crate::session::Analysis;
 use crate::span::{FileId, Span};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -103,9 +112,31 @@ pub fn exercised_rules_judged(
             (Cow::Owned(m), Cow::Owned(p))
         }
     };
+    // The exchanges MN301 and MN302 reject, as those findings tell them
+    // apart: by last transfer, receiver and purpose.
+    let refused: FxHashSet<(TransferId, ActorId, PurposeId)> =
+        checks::delegation_findings(design, graph, &mynumber, &provisions)
+            .into_iter()
+            .filter_map(|f| match f {
+                Finding::Unregistered { trail, .. } | Finding::OnwardTransfer { trail, .. } => {
+                    Some((trail.last, trail.receiver, trail.purpose))
+                }
+                _ => None,
+            })
+            .collect();
+    let lawful = |i: usize| {
+        let ex = &graph.exchanges[i];
+        refused.is_empty()
+            || ex
+                .payload
+                .1
+                .is_none_or(|p| !refused.contains(&(ex.last(), ex.receiver, p)))
+    };
     let mut out = Vec::new();
     for (i, v) in mynumber.iter() {
-        if let MyNumberVerdict::Allowed(r) = v {
+        if let MyNumberVerdict::Allowed(r) = v
+            && lawful(*i)
+        {
             out.push((*r, at(*i)));
         }
     }
@@ -116,7 +147,9 @@ pub fn exercised_rules_judged(
         if let Some(j) = judged.get_mut(*i) {
             *j = true;
         }
-        if let ProvisionVerdict::Allowed(r) = v {
+        if let ProvisionVerdict::Allowed(r) = v
+            && lawful(*i)
+        {
             out.push((*r, at(*i)));
         }
     }
@@ -143,7 +176,7 @@ pub fn exercised_rules_judged(
             return None; // internal use
         }
         match evaluate_provision(rb, from, to, category, purpose, &ex.passed) {
-            ProvisionVerdict::Allowed(r) => Some((r, at(i))),
+            ProvisionVerdict::Allowed(r) if lawful(i) => Some((r, at(i))),
             _ => None,
         }
     };

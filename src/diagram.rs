@@ -163,6 +163,38 @@ pub struct Options {
     pub flows: Option<Vec<FlowId>>,
 }
 
+/// The sections each purpose of `rb` is for (by purpose number; each
+/// list sorted, each section once): the section that declares it, and
+/// every section a rule of which allows it or a purpose above it (7(1)
+/// allows 被扶養者認定, declared in 2(1)). What `graph --section` keeps
+/// and the report's Section filter shows: one definition for both.
+pub fn purpose_sections(rb: &Rulebook) -> Vec<Vec<SectionId>> {
+    let mut out: Vec<Vec<SectionId>> = rb.purposes.iter().map(|p| vec![p.section]).collect();
+    // The purposes each section's rules name, so that each section's tree
+    // is walked once, not once per rule.
+    let mut allowed: Vec<Vec<usize>> = vec![Vec::new(); rb.sections.len()];
+    for r in &rb.rules {
+        if let Some(a) = allowed.get_mut(r.section.index()) {
+            a.extend(r.purposes.iter().map(|p| p.index()));
+        }
+    }
+    for (s, tops) in allowed.iter().enumerate() {
+        if tops.is_empty() {
+            continue;
+        }
+        for d in rb.below(Tree::Purposes, tops) {
+            if let Some(of) = out.get_mut(d as usize) {
+                of.push(SectionId::new(s as u32));
+            }
+        }
+    }
+    for of in &mut out {
+        of.sort_unstable();
+        of.dedup();
+    }
+    out
+}
+
 impl Options {
     /// Does the flow pass every filter?
     pub fn keeps(&self, design: &Design, flow: &Flow) -> bool {
@@ -174,19 +206,10 @@ impl Options {
     /// rulebook.
     fn section_purposes(&self, design: &Design) -> Option<Vec<bool>> {
         let (want, rb) = (self.section.as_deref()?, design.rulebook.as_deref()?);
-        let mut of = vec![false; rb.purposes.len()];
-        for (i, p) in rb.purposes.iter().enumerate() {
-            of[i] = rb.section(p.section).id == want;
-        }
-        let allowed: Vec<usize> = (rb.rules.iter())
-            .filter(|r| rb.section(r.section).id == want)
-            .flat_map(|r| r.purposes.iter().map(|p| p.index()))
+        let of = purpose_sections(rb)
+            .iter()
+            .map(|sections| sections.iter().any(|&s| rb.section(s).id == want))
             .collect();
-        for d in rb.below(Tree::Purposes, &allowed) {
-            if let Some(x) = of.get_mut(d as usize) {
-                *x = true;
-            }
-        }
         Some(of)
     }
 

@@ -255,6 +255,48 @@ pub fn display_name(path: &Path) -> String {
     shown.display().to_string()
 }
 
+/// A file's name as [`display_name`] gives it, with each `folder/..`
+/// taken out where `folder` is a folder and not a symlink: there its `..`
+/// is the folder it lies in, so `designs/../rules/r.myna` (a design's
+/// `use "../rules/r.myna"`) is the file `rules/r.myna`. Through a symlink
+/// `..` leads to the parent of the link's target, somewhere the name does
+/// not say, so it is kept, as is a `..` at the start, after another, or
+/// after a name that is not there. Nothing is resolved: the name stays
+/// relative if it was. Relative names are looked up from the current
+/// folder, as the files were read.
+pub fn tidy_name(name: &str) -> std::borrow::Cow<'_, str> {
+    if !name.contains("..") {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = PathBuf::new();
+    // Names at the end of `out` that a `..` may take out.
+    let mut names = 0usize;
+    for c in Path::new(name).components() {
+        match c {
+            Component::ParentDir
+                if names > 0
+                    && std::fs::symlink_metadata(&out).is_ok_and(|m| m.file_type().is_dir()) =>
+            {
+                out.pop();
+                names -= 1;
+            }
+            Component::CurDir => {}
+            Component::Normal(_) => {
+                out.push(c);
+                names += 1;
+            }
+            other => {
+                out.push(other);
+                names = 0;
+            }
+        }
+    }
+    if out.as_os_str().is_empty() {
+        return std::borrow::Cow::Borrowed(".");
+    }
+    std::borrow::Cow::Owned(out.display().to_string())
+}
+
 /// `path` made absolute and resolved: symlinks followed where it exists,
 /// `.` and `..` removed by hand where it does not.
 pub fn resolved(path: &Path) -> PathBuf {
@@ -500,6 +542,33 @@ mod tests {
         assert_eq!(name("./sub/../r6.myna"), "sub/../r6.myna", "`..` kept");
         assert_eq!(name("."), ".");
         assert_eq!(name(""), "");
+    }
+
+    /// `folder/..` goes where `folder` is a real folder; through a
+    /// symlink, at the start, after another `..` or past a missing name,
+    /// `..` stays.
+    #[cfg(unix)]
+    #[test]
+    fn a_name_is_tidied_only_where_its_folder_is_real() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        std::fs::create_dir_all(root.join("designs")).unwrap();
+        std::fs::create_dir_all(root.join("elsewhere/deep")).unwrap();
+        std::os::unix::fs::symlink(root.join("elsewhere/deep"), root.join("linked")).unwrap();
+        let r = root.display();
+        let tidy = |p: &str| tidy_name(&format!("{r}/{p}")).into_owned();
+        assert_eq!(tidy("designs/../rules/r.myna"), format!("{r}/rules/r.myna"));
+        assert_eq!(tidy("designs/./../r.myna"), format!("{r}/r.myna"));
+        assert_eq!(
+            tidy("linked/../r.myna"),
+            format!("{r}/linked/../r.myna"),
+            "through a symlink `..` is the target's parent"
+        );
+        assert_eq!(tidy("missing/../r.myna"), format!("{r}/missing/../r.myna"));
+        assert_eq!(tidy_name("../r.myna"), "../r.myna");
+        assert_eq!(tidy_name("../../r.myna"), "../../r.myna");
+        assert_eq!(tidy_name("<builtin>/kenpo.myna"), "<builtin>/kenpo.myna");
+        assert_eq!(tidy_name("a..b.myna"), "a..b.myna");
     }
 
     #[test]

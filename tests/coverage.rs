@@ -1,7 +1,7 @@
 //! `mynaflow coverage`: which `allow` rules designs exercise.
 
 mod common;
-use common::{mynaflow, stdout};
+use common::{mynaflow, mynaflow_in, stdout};
 
 use mynaflow::coverage::Coverage;
 use mynaflow::model::RuleId;
@@ -275,4 +275,180 @@ fn many_designs_give_the_uses_added_one_by_one() {
         }
     }
     assert!(uses > 100, "{uses} uses");
+}
+
+/// The lines of the flows listed under `rule` in `coverage --format json`
+/// of `paths` run in `dir`, and whether the rule is exercised.
+fn json_uses(dir: &Path, paths: &[&str], rule: &str) -> (bool, Vec<u64>) {
+    let mut args = vec!["coverage", "--format", "json"];
+    args.extend_from_slice(paths);
+    let o = mynaflow_in(dir, &args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let sections = v["rulebooks"][0]["sections"].as_array().expect("sections");
+    let r = (sections.iter())
+        .flat_map(|s| s["rules"].as_array().expect("rules"))
+        .find(|r| r["rule"] == rule)
+        .unwrap_or_else(|| panic!("no rule `{rule}`"));
+    let lines = (r["flows"].as_array().expect("flows").iter())
+        .map(|f| f["line"].as_u64().expect("line"))
+        .collect();
+    (r["exercised"].as_bool().expect("exercised"), lines)
+}
+
+/// The line of a human report that gives `rule`, with its `✓` or `✗`.
+fn ticked_rule_of<'a>(out: &'a str, rule: &str) -> &'a str {
+    out.lines()
+        .find(|l| {
+            let l = l.trim_start();
+            (l.strip_prefix("✓ ").or_else(|| l.strip_prefix("✗ "))) == Some(rule)
+        })
+        .unwrap_or_else(|| panic!("no rule `{rule}` in\n{out}"))
+}
+
+/// An exchange a rule allows that `check` rejects all the same exercises
+/// no rule: entrusting to a contractor not registered for the purpose
+/// (MN301) was counted, a ✓ and `--fail-under` credit backed by a flow
+/// `check` fails.
+#[test]
+fn entrusting_to_an_unregistered_contractor_exercises_no_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let design = "use \"kenpo\"\n\
+                  actor 適用 : 組合\n\
+                  actor 謎社 : 委託先 \"株式会社謎\"\n\
+                  data 資格 : 資格情報\n\
+                  flow 適用 -> 謎社 : 資格 for 医療費通知委託\n";
+    std::fs::write(dir.path().join("d.myna"), design).unwrap();
+    let check = mynaflow_in(dir.path(), &["check", "d.myna", "--format", "concise"]);
+    assert!(
+        stdout(&check).contains("d.myna:5:12: MN301 "),
+        "{}",
+        stdout(&check)
+    );
+    let rule = "allow 組合 -> 委託先 : 個人情報 for 医療費通知委託";
+    for lang in ["en", "ja"] {
+        let o = mynaflow_in(dir.path(), &["coverage", "d.myna", "--lang", lang]);
+        assert_eq!(o.status.code(), Some(0));
+        let out = stdout(&o);
+        assert!(
+            ticked_rule_of(&out, rule).trim_start().starts_with('✗'),
+            "{lang}:\n{out}"
+        );
+        assert!(!out.contains("d.myna:5"), "{lang}:\n{out}");
+    }
+    assert_eq!(json_uses(dir.path(), &["d.myna"], rule), (false, vec![]));
+    // The same flow to the registered contractor exercises it.
+    let registered = design.replace("株式会社謎", "株式会社大和総研");
+    std::fs::write(dir.path().join("d.myna"), registered).unwrap();
+    assert_eq!(json_uses(dir.path(), &["d.myna"], rule), (true, vec![5]));
+}
+
+/// A contractor passing data on (MN302), to a party or to a contractor
+/// not registered for the purpose, exercises no rule either, though a rule
+/// allows the roles it passes between; entrusting, and re-entrusting
+/// between registered contractors, do.
+#[test]
+fn a_contractor_passing_data_on_unlawfully_exercises_no_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let rulebook = r#"rulebook r "r" revised 2025-10-01
+role 本部 self
+role 受託 contractor
+role 事業所 "事業所"
+category 加入者情報 "加入者の個人情報"
+section "A" "委託" basis "個人情報保護法第27条第5項第1号" {
+  purpose 通知委託 "通知の委託"
+  allow 本部 -> 受託 : 加入者情報 for 通知委託
+  allow 受託 -> 事業所 : 加入者情報 for 通知委託
+  allow 受託 -> 受託 : 加入者情報 for 通知委託
+}
+contractor "株式会社A" for 通知委託
+"#;
+    let design = "use \"rb.myna\"
+actor 基幹 : 本部
+actor A社 : 受託 \"株式会社A\"
+actor A支店 : 受託 \"株式会社A\"
+actor B社 : 受託 \"株式会社B\"
+actor 本社 : 事業所
+data 台帳 : 加入者情報
+flow 基幹 -> A社 : 台帳 for 通知委託
+flow 基幹 -> B社 : 台帳 for 通知委託
+flow A社 -> 本社 : 台帳 for 通知委託
+flow A社 -> B社 : 台帳 for 通知委託
+flow A社 -> A支店 : 台帳 for 通知委託
+";
+    std::fs::write(dir.path().join("rb.myna"), rulebook).unwrap();
+    std::fs::write(dir.path().join("d.myna"), design).unwrap();
+    let check = stdout(&mynaflow_in(
+        dir.path(),
+        &["check", "d.myna", "--format", "concise"],
+    ));
+    let codes: Vec<&str> = (check.lines())
+        .filter_map(|l| l.split(' ').nth(1))
+        .collect();
+    assert_eq!(codes, ["MN301", "MN302", "MN302"], "{check}");
+    let uses = |rule: &str| json_uses(dir.path(), &["d.myna"], rule);
+    assert_eq!(
+        uses("allow 本部 -> 受託 : 加入者情報 for 通知委託"),
+        (true, vec![8])
+    );
+    assert_eq!(
+        uses("allow 受託 -> 事業所 : 加入者情報 for 通知委託"),
+        (false, vec![])
+    );
+    assert_eq!(
+        uses("allow 受託 -> 受託 : 加入者情報 for 通知委託"),
+        (true, vec![12])
+    );
+    let o = mynaflow_in(dir.path(), &["coverage", "d.myna", "--fail-under", "100"]);
+    assert_eq!(o.status.code(), Some(1), "2 of 3 rules: below 100%");
+}
+
+/// A rulebook a design in `designs/` uses as `../rules/r.myna` is named
+/// `rules/r.myna`, not `designs/../rules/r.myna`, in both languages and in
+/// JSON.
+#[test]
+fn a_rulebook_beside_the_designs_folder_is_named_tidily() {
+    let dir = tempfile::tempdir().unwrap();
+    let (designs, rules) = (dir.path().join("designs"), dir.path().join("rules"));
+    std::fs::create_dir_all(&designs).unwrap();
+    std::fs::create_dir_all(&rules).unwrap();
+    let rulebook = r#"rulebook r "r" revised 2025-10-01
+role 本部 self
+role 他機関 "他機関"
+category 番号付データ mynumber
+section "S" "提供" mynumber basis "番号法第19条第8号" {
+  purpose 照会 "照会"
+  allow 他機関 -> 本部 : 番号付データ for 照会
+}
+"#;
+    std::fs::write(rules.join("r.myna"), rulebook).unwrap();
+    std::fs::write(
+        designs.join("d.myna"),
+        "use \"../rules/r.myna\"\nactor 基幹 : 本部\n",
+    )
+    .unwrap();
+    for lang in ["en", "ja"] {
+        let o = mynaflow_in(dir.path(), &["coverage", "designs/d.myna", "--lang", lang]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let out = stdout(&o);
+        assert!(out.contains("(rules/r.myna:7)"), "{lang}:\n{out}");
+        assert!(!out.contains(".."), "{lang}:\n{out}");
+    }
+    let o = mynaflow_in(
+        dir.path(),
+        &["coverage", "designs/d.myna", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["rulebooks"][0]["file"], "rules/r.myna");
+    assert_eq!(v["rulebooks"][0]["designs"][0], "designs/d.myna");
 }

@@ -447,3 +447,114 @@ fn inventory_section(html: &str) -> &str {
     let end = start + html[start..].find("</details>").expect("its end");
     &html[start..end]
 }
+
+/// The flows of `design` that `graph --section ID` draws, by line: the
+/// picture's edges as that command builds them.
+fn graph_section_lines(path: &str, id: &str) -> std::collections::BTreeSet<usize> {
+    use mynaflow::diagram::{self, Options};
+    use mynaflow::session::{RulebookSource, Session};
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    let a = s
+        .check_path(Path::new(path))
+        .expect("readable")
+        .analysis
+        .expect("a design");
+    let source = s.sources.get(a.design.file);
+    let options = Options {
+        section: Some(id.to_string()),
+        ..Options::default()
+    };
+    let d = diagram::build(&a.design, source, &s.diagnostics, &options);
+    (d.edges.iter())
+        .map(|e| source.line_col(a.design.flow(e.flow).span.start as usize).0)
+        .collect()
+}
+
+/// The page's Section filter keeps the flows `graph --section` draws: a
+/// flow is for a section when one of its purposes is declared there or
+/// allowed by a rule there. 7(1) allows 被扶養者認定 (declared in 2(1)):
+/// the society's main 7(1) exchange, 市町村 → 情報提供NWS → 中間サーバー →
+/// 適用システム, was tagged 2(1) only and hidden from the 7(1) view.
+#[test]
+fn the_section_filter_keeps_what_graph_section_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, code, html) = report(dir.path(), "r.html", &[KENPO], "en");
+    assert_eq!(code, Some(0));
+    let data = data(&html);
+    let flows = data["designs"][0]["flows"].as_array().expect("flows");
+    let tagged = |id: &str| -> std::collections::BTreeSet<usize> {
+        (flows.iter())
+            .filter(|f| {
+                (f["sections"].as_array().expect("sections").iter()).any(|s| s.as_str() == Some(id))
+            })
+            .map(|f| f["line"].as_u64().expect("line") as usize)
+            .collect()
+    };
+    let kenpo = std::fs::read_to_string(KENPO).unwrap();
+    let line_of = |needle: &str| {
+        kenpo
+            .lines()
+            .position(|l| l.starts_with(needle))
+            .map(|i| i + 1)
+            .unwrap_or_else(|| panic!("no line `{needle}`"))
+    };
+    let seven = tagged("7(1)");
+    for flow in [
+        "flow 市町村 -> 情報提供NWS : 課税情報, 住民票情報 for 被扶養者認定",
+        "flow 情報提供NWS -> 中間サーバー : 課税情報, 住民票情報 for 被扶養者認定",
+        "flow 中間サーバー -> 適用システム : 課税情報, 住民票情報 for 被扶養者認定",
+    ] {
+        assert!(
+            seven.contains(&line_of(flow)),
+            "`{flow}` not in 7(1): {seven:?}"
+        );
+    }
+    // Every section offered, 7(1) among them, shows what the command draws.
+    let offered: Vec<String> = html
+        .split(r#"<select name="sect">"#)
+        .nth(1)
+        .and_then(|s| s.split("</select>").next())
+        .expect("the section filter")
+        .split(r#"<option value=""#)
+        .skip(2)
+        .filter_map(|o| o.split('"').next())
+        .map(str::to_string)
+        .collect();
+    assert!(offered.iter().any(|s| s == "7(1)"), "{offered:?}");
+    for id in &offered {
+        assert_eq!(tagged(id), graph_section_lines(KENPO, id), "section {id}");
+    }
+    assert_eq!(seven.len(), graph_section_lines(KENPO, "7(1)").len());
+}
+
+/// In a real browser, `#section=7(1)` shows as many flows as `graph
+/// --section 7(1)` draws.
+#[test]
+fn a_real_browser_counts_the_section_as_graph_draws_it() {
+    let Some(chromium) = common::chromium() else {
+        common::skipped(
+            "a_real_browser_counts_the_section_as_graph_draws_it: /usr/bin/chromium is not installed (apt-get install chromium)",
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (page, _, html) = report(dir.path(), "society.html", &[KENPO], "en");
+    let total = data(&html)["designs"][0]["flows"]
+        .as_array()
+        .expect("flows")
+        .len();
+    let profile = tempfile::tempdir().unwrap();
+    let out = common::headless(&chromium, profile.path(), 5000)
+        .arg("--dump-dom")
+        .arg(format!("file://{}#section=7(1)", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let shown = dom
+        .split(r#"<output class="shown" aria-live="polite">"#)
+        .nth(1)
+        .and_then(|s| s.split("</output>").next())
+        .unwrap_or_else(|| panic!("no count in\n{dom}"));
+    let want = graph_section_lines(KENPO, "7(1)").len();
+    assert_eq!(shown, format!("{want} of {total} flows shown"));
+}

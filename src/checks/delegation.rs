@@ -43,6 +43,19 @@ pub(crate) fn check(
     out
 }
 
+/// MN301 and MN302 alone: the findings on exchanges that a rule may allow
+/// and delegation still makes unlawful (coverage credits no rule with
+/// them). MN303 is a contractor's, on its declaration, not an exchange's.
+pub(crate) fn on_exchanges(
+    ctx: &Ctx,
+    mynumber: &[(usize, MyNumberVerdict)],
+    provisions: &[(usize, ProvisionVerdict)],
+) -> Vec<Finding> {
+    let mut out = unregistered(ctx, mynumber, provisions);
+    out.extend(onward(ctx));
+    out
+}
+
 /// Whether actors are registered in the contractor register for a
 /// purpose ([`Rulebook::registered`]). The answer depends on the register
 /// entry the actor's legal name finds, its role and the purpose, so each

@@ -226,6 +226,21 @@ pub fn provision_verdicts(design: &Design, graph: &FlowGraph) -> Vec<(usize, Pro
     Ctx::new(design, graph).map_or_else(Vec::new, |ctx| purpose::provisions(&ctx))
 }
 
+/// The delegation checks' findings on exchanges (MN301, MN302), given the
+/// verdicts the checks gave ([`mynumber_verdicts`], [`provision_verdicts`]):
+/// exchanges a rule allows that are unlawful all the same. Empty when the
+/// design has no rulebook.
+pub fn delegation_findings(
+    design: &Design,
+    graph: &FlowGraph,
+    mynumber: &[(usize, MyNumberVerdict)],
+    provisions: &[(usize, ProvisionVerdict)],
+) -> Vec<Finding> {
+    Ctx::new(design, graph).map_or_else(Vec::new, |ctx| {
+        delegation::on_exchanges(&ctx, mynumber, provisions)
+    })
+}
+
 /// The verdicts on some exchanges, as indices into `graph.exchanges`.
 #[derive(Debug, Default)]
 pub struct Verdicts {

@@ -28,9 +28,16 @@ fn percent(t: Tally) -> String {
     }
 }
 
+/// A file's name as coverage shows it: `designs/../rules/r.myna`, the
+/// rulebook a design in `designs/` uses, is `rules/r.myna`
+/// ([`crate::input::tidy_name`]).
+fn name(sources: &SourceMap, file: FileId) -> String {
+    crate::input::tidy_name(&sources.get(file).name).into_owned()
+}
+
 fn location(sources: &SourceMap, span: Span) -> (String, usize) {
     let f = sources.get(span.file);
-    (f.name.clone(), f.line_col(span.start as usize).0)
+    (name(sources, span.file), f.line_col(span.start as usize).0)
 }
 
 fn rules_of(c: &Coverage, section: SectionId) -> impl Iterator<Item = RuleId> + '_ {
@@ -59,11 +66,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
             let _ = write!(head, " ({} {r})", t("revised", "改定"));
         }
         let _ = writeln!(out, "{head}");
-        let designs: Vec<&str> = c
-            .designs
-            .iter()
-            .map(|f| sources.get(*f).name.as_str())
-            .collect();
+        let designs: Vec<String> = c.designs.iter().map(|f| name(sources, *f)).collect();
         let _ = writeln!(out, "{}: {}", t("Designs", "設計"), designs.join(", "));
         for (i, s) in rb.sections.iter().enumerate() {
             let id = SectionId::new(i as u32);
@@ -248,9 +251,9 @@ fn rulebook<W: std::io::Write>(
     p.key("name");
     p.str(&rb.name);
     p.key("file");
-    p.str(&sources.get(rb.file).name);
+    p.str(&name(sources, rb.file));
     p.key("designs");
-    p.array_of(&c.designs, |p, f| p.str(&sources.get(*f).name));
+    p.array_of(&c.designs, |p, f| p.str(&name(sources, *f)));
     tally(p, c.total());
     p.key("mynumber");
     p.begin_object();
@@ -270,10 +273,7 @@ fn rulebook<W: std::io::Write>(
     // Each design's name, escaped once (a flow that uses a rule is in one
     // of the designs; another file's name is escaped where it is met).
     let names: HashMap<FileId, Vec<u8>> = (c.designs.iter())
-        .map(|&f| {
-            let name = serde_json::to_vec(sources.get(f).name.as_str()).unwrap_or_default();
-            (f, name)
-        })
+        .map(|&f| (f, serde_json::to_vec(&name(sources, f)).unwrap_or_default()))
         .collect();
     let sections = (rb.sections.iter().enumerate())
         .map(|(i, s)| (s, rules_of(c, SectionId::new(i as u32)).collect::<Vec<_>>()))
@@ -310,7 +310,7 @@ fn rulebook<W: std::io::Write>(
                 p.key("file");
                 match names.get(&span.file) {
                     Some(name) => p.raw(name),
-                    None => p.str(&f.name),
+                    None => p.str(&name(sources, span.file)),
                 }
                 p.key("line");
                 p.number(f.line_index(byte) + 1);
@@ -362,8 +362,8 @@ mod tests {
     #[derive(Serialize)]
     struct JsonRulebook<'a> {
         name: &'a str,
-        file: &'a str,
-        designs: Vec<&'a str>,
+        file: String,
+        designs: Vec<String>,
         rules: usize,
         exercised: usize,
         percent: Option<f64>,
@@ -442,12 +442,8 @@ mod tests {
                 let t = c.total();
                 JsonRulebook {
                     name: &rb.name,
-                    file: &sources.get(rb.file).name,
-                    designs: c
-                        .designs
-                        .iter()
-                        .map(|f| sources.get(*f).name.as_str())
-                        .collect(),
+                    file: name(sources, rb.file),
+                    designs: c.designs.iter().map(|f| name(sources, *f)).collect(),
                     rules: t.rules,
                     exercised: t.exercised,
                     percent: t.percent().map(round),

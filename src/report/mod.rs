@@ -235,6 +235,31 @@ struct Drawing<'a> {
     drawn: &'a Drawn,
     /// Each flow drawn's label, numbered as drawn.
     short: &'a [String],
+    /// Each flow drawn's sections ([`section_tags`]), numbered as drawn.
+    tags: &'a [Vec<&'a str>],
+}
+
+/// The sections each flow drawn is for, numbered as drawn, each list
+/// sorted: those of its purposes in the sense of `graph --section`
+/// ([`diagram::purpose_sections`]: declared there, or allowed by a rule
+/// there), so that the Section filter shows the flows that command draws.
+fn section_tags<'d>(design: &'d Design, drawn: &Drawn, shown: usize) -> Vec<Vec<&'d str>> {
+    let Some(rb) = design.rulebook.as_deref() else {
+        return vec![Vec::new(); shown];
+    };
+    let of = diagram::purpose_sections(rb);
+    (0..shown)
+        .map(|i| {
+            let f = design.flow(drawn.flow(i));
+            let mut s: Vec<&str> = (f.purposes.iter().filter_map(|p| p.id))
+                .flat_map(|p| of.get(p.index()).map_or(&[][..], Vec::as_slice))
+                .map(|&sec| rb.section(sec).id.as_str())
+                .collect();
+            s.sort_unstable();
+            s.dedup();
+            s
+        })
+        .collect()
 }
 
 /// Everything the page's script needs about one design: of its flows,
@@ -251,9 +276,9 @@ fn design_data(
         g,
         drawn,
         short,
+        tags,
     } = *drawing;
     let text = source.text.as_str();
-    let rb = design.rulebook.as_deref();
     let shown = drawn.count(design.flows.len());
     let mut finding_flows = vec![false; shown];
     for x in diagnostics {
@@ -280,20 +305,7 @@ fn design_data(
                 .filter_map(|r| r.id)
                 .map(|id| escape_visible(&design.item(id).name))
                 .collect();
-            let sections: Vec<String> = match rb {
-                Some(rb) => {
-                    let mut s: Vec<String> = f
-                        .purposes
-                        .iter()
-                        .filter_map(|p| p.id)
-                        .map(|p| rb.section(rb.purpose(p).section).id.clone())
-                        .collect();
-                    s.sort();
-                    s.dedup();
-                    s
-                }
-                None => Vec::new(),
-            };
+            let sections = tags.get(i).map_or(&[][..], Vec::as_slice);
             let mn = f
                 .items
                 .iter()
@@ -518,16 +530,12 @@ pub fn render(input: Input) -> String {
             part_note(&mut out, part, &source.name, lang);
         }
         // Filters: the items and sections of the flows drawn.
+        let tags = section_tags(design, &drawn, shown);
         let mut items: BTreeSet<(usize, &str)> = BTreeSet::new();
-        let mut sections: BTreeSet<&str> = BTreeSet::new();
+        let sections: BTreeSet<&str> = tags.iter().flatten().copied().collect();
         for f in (0..shown).map(|i| design.flow(drawn.flow(i))) {
             for i in f.items.iter().filter_map(|r| r.id) {
                 items.insert((i.index(), design.item(i).name.as_str()));
-            }
-            if let Some(rb) = design.rulebook.as_deref() {
-                for p in f.purposes.iter().filter_map(|p| p.id) {
-                    sections.insert(rb.section(rb.purpose(p).section).id.as_str());
-                }
             }
         }
         let _ = write!(
@@ -612,6 +620,7 @@ pub fn render(input: Input) -> String {
                 g: &g,
                 drawn: &drawn,
                 short: &short,
+                tags: &tags,
             },
             source,
             input.diagnostics,

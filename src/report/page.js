@@ -310,13 +310,25 @@
     document.querySelectorAll('details').forEach(function (d) { d.open = true; });
   });
 
-  // Address options, for links and screenshots: #mn, #findings, #finding=N.
+  // Address options, for links and screenshots: #mn, #findings, #finding=N,
+  // #section=ID.
   var hash = location.hash.replace(/^#/, '').split('&');
   hash.forEach(function (h) {
     if (h === 'mn' || h === 'findings') {
       data.designs.forEach(function (D, di) {
         section(di).querySelector('form.filters').elements[h].checked = true;
         readForm(di);
+      });
+    }
+    var sm = /^section=(.+)$/.exec(h);
+    if (sm) {
+      var want;
+      try { want = decodeURIComponent(sm[1]); } catch (e) { want = sm[1]; }
+      // Only the designs that offer the section: another keeps its picture whole.
+      data.designs.forEach(function (D, di) {
+        var sect = section(di).querySelector('form.filters').elements.sect;
+        var offered = Array.prototype.some.call(sect.options, function (o) { return o.value === want; });
+        if (offered && want !== '') { sect.value = want; readForm(di); }
       });
     }
     var m = /^finding=(\d+)$/.exec(h);
