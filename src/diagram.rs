@@ -169,11 +169,27 @@ pub struct Options {
 /// allows 被扶養者認定, declared in 2(1)). What `graph --section` keeps
 /// and the report's Section filter shows: one definition for both.
 pub fn purpose_sections(rb: &Rulebook) -> Vec<Vec<SectionId>> {
-    let mut out: Vec<Vec<SectionId>> = rb.purposes.iter().map(|p| vec![p.section]).collect();
+    purpose_sections_among(rb, |_| true)
+}
+
+/// [`purpose_sections`] for the sections `among` takes only: the others'
+/// rules are not walked (`graph --section` asks for one section).
+fn purpose_sections_among(rb: &Rulebook, among: impl Fn(&Section) -> bool) -> Vec<Vec<SectionId>> {
+    let taken: Vec<bool> = rb.sections.iter().map(among).collect();
+    let is_taken = |s: SectionId| taken.get(s.index()).copied().unwrap_or(false);
+    let mut out: Vec<Vec<SectionId>> = (rb.purposes.iter())
+        .map(|p| {
+            if is_taken(p.section) {
+                vec![p.section]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
     // The purposes each section's rules name, so that each section's tree
     // is walked once, not once per rule.
     let mut allowed: Vec<Vec<usize>> = vec![Vec::new(); rb.sections.len()];
-    for r in &rb.rules {
+    for r in rb.rules.iter().filter(|r| is_taken(r.section)) {
         if let Some(a) = allowed.get_mut(r.section.index()) {
             a.extend(r.purposes.iter().map(|p| p.index()));
         }
@@ -206,9 +222,9 @@ impl Options {
     /// rulebook.
     fn section_purposes(&self, design: &Design) -> Option<Vec<bool>> {
         let (want, rb) = (self.section.as_deref()?, design.rulebook.as_deref()?);
-        let of = purpose_sections(rb)
+        let of = purpose_sections_among(rb, |s| s.id == want)
             .iter()
-            .map(|sections| sections.iter().any(|&s| rb.section(s).id == want))
+            .map(|sections| !sections.is_empty())
             .collect();
         Some(of)
     }
