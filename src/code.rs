@@ -112,6 +112,15 @@ impl fmt::Display for Code {
 }
 
 impl Code {
+    /// Whether a finding of this code means its design was not checked
+    /// against its rulebook (the rulebook could not be loaded: MN013), so
+    /// that nothing is known of its flows. A run that reports one could
+    /// not do its job (exit status 2): `check` fails, whatever it shows,
+    /// and `test` fails whatever the design expects.
+    pub fn leaves_design_unchecked(self) -> bool {
+        matches!(self, Code::MN013)
+    }
+
     /// A one-line title in both languages: the heading of its explain text
     /// (`# MN102 — wrong direction`), so the title is written once.
     pub fn title(self) -> Text {

@@ -1,7 +1,9 @@
 //! `# expect:` annotations: what a design must report, code and line.
 //! `# expect: MN102` at the end of a line expects that code on that line;
 //! on a line of its own it applies to the next line that is not blank and
-//! not only a comment. Several codes are separated by commas.
+//! not only a comment. Several codes are separated by commas. A `#` after
+//! the codes starts another comment, which is not part of the annotation
+//! (`# expect: MN104 # why`): a comment runs to the end of its line.
 
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -22,8 +24,7 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<Text>> {
     let mut errors = Vec::new();
     let mut next_code = NextCode::default();
     for c in annotations(&file.text) {
-        let body = c.text.trim_start_matches('#').trim();
-        let Some(list) = body.strip_prefix("expect:") else {
+        let Some((list, _)) = annotation(&c.text) else {
             continue;
         };
         let start = c.span.start as usize;
@@ -63,11 +64,25 @@ pub fn expectations(file: &SourceFile) -> Result<Vec<Finding>, Vec<Text>> {
     }
 }
 
+/// The codes of a comment's text (after its `#`) that is an `# expect:`
+/// annotation, and the comment written after them, from its `#` (None if
+/// there is none); None when the comment is not an annotation. The codes
+/// end at the next `#` or `＃`: a note after an annotation is a comment of
+/// its own, not a code.
+pub fn annotation(text: &str) -> Option<(&str, Option<&str>)> {
+    let body = text.trim_start_matches('#').trim();
+    let list = body.strip_prefix("expect:")?;
+    Some(match list.find(['#', '＃']) {
+        Some(at) => (&list[..at], Some(&list[at..])),
+        None => (list, None),
+    })
+}
+
 /// The comments of `text` that may be annotations (their text starts with
 /// `expect:`), in order.
 fn annotations(text: &str) -> Vec<Comment> {
     let mut found = comments(text);
-    found.retain(|c| c.text.trim_start_matches('#').trim().starts_with("expect:"));
+    found.retain(|c| annotation(&c.text).is_some());
     found
 }
 
@@ -275,6 +290,29 @@ mod tests {
                 "2 行目: `# expect:` の後に対象の行がありません"
             )]
         );
+    }
+
+    #[test]
+    fn a_comment_after_the_codes_is_not_a_code() {
+        let f = SourceFile::new(
+            "t",
+            "flow A -> B : X # expect: MN104 # trailing\n# expect: MN102, MN103 ＃ why\nflow C -> D : Y\nflow E -> F : Z # expect: MN101 # expect: MN999\n",
+        );
+        assert_eq!(
+            expectations(&f).unwrap(),
+            vec![
+                (1, Code::MN104),
+                (3, Code::MN102),
+                (3, Code::MN103),
+                (4, Code::MN101)
+            ]
+        );
+        assert_eq!(
+            annotation(" expect: MN104 # trailing"),
+            Some((" MN104 ", Some("# trailing")))
+        );
+        assert_eq!(annotation(" expect: MN104"), Some((" MN104", None)));
+        assert_eq!(annotation(" a note # expect: MN104"), None);
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //! file stays byte for byte.
 //!
 //! Old annotations go: an own-line one with its line, an end-of-line one
-//! with the space before it. Each line with findings then gets
+//! with the space before it. A comment written after an annotation's codes
+//! (`# expect: MN104 # why`) is the author's and stays: after the new
+//! codes, or alone where the annotation was. Each line with findings then gets
 //! `# expect: CODES` at its end, or, when the line already ends in another
 //! comment or in a string left open (which would take the annotation in),
 //! on a line of its own just above it (with the same indentation). A
@@ -26,22 +28,26 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Text>
         // Already right: the file is left exactly as it is.
         return Ok(text.clone());
     }
-    // Per line: the start of an `# expect:` comment, and whether another
-    // comment ends the line.
-    let mut expect_at: BTreeMap<usize, (usize, String)> = BTreeMap::new();
+    // Per line: an `# expect:` comment, and whether another comment ends
+    // the line.
+    let mut expect_at: BTreeMap<usize, Old> = BTreeMap::new();
     let mut other_comment: BTreeMap<usize, ()> = BTreeMap::new();
     for c in &crate::expect::comments(text) {
         let start = c.span.start as usize;
         let line = file.line_index(start);
-        let body = c.text.trim_start_matches('#').trim();
-        if let Some(list) = body.strip_prefix("expect:") {
+        if let Some((list, note)) = crate::expect::annotation(&c.text) {
             let mut codes: Vec<String> = list
                 .split(',')
                 .map(|c| c.trim().to_ascii_uppercase())
                 .filter(|c| !c.is_empty())
                 .collect();
             codes.sort();
-            expect_at.insert(line, (start, codes.join(", ")));
+            let old = Old {
+                at: start,
+                list: codes.join(", "),
+                note: note.map(|n| n.trim_end().to_string()),
+            };
+            expect_at.insert(line, old);
         } else {
             other_comment.insert(line, ());
         }
@@ -61,15 +67,27 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Text>
         };
         let eol = &text[range.end..next];
         let mut body = &text[range.clone()];
-        let mut old_list = None;
-        if let Some((at, list)) = expect_at.get(&line) {
-            let before = &text[range.start..*at];
-            if before.trim().is_empty() {
-                // An own-line annotation: the whole line goes.
-                continue;
+        // The line as it stays without its annotation (its code, and a
+        // note written after the annotation).
+        let mut kept = std::borrow::Cow::Borrowed(body);
+        let mut old = None;
+        if let Some(o) = expect_at.get(&line) {
+            let before = &text[range.start..o.at];
+            match (before.trim().is_empty(), &o.note) {
+                // An own-line annotation: the whole line goes...
+                (true, None) => continue,
+                // ... but for its note, which stays where it was.
+                (true, Some(note)) => {
+                    out.push_str(before);
+                    out.push_str(note);
+                    out.push_str(eol);
+                    continue;
+                }
+                (false, None) => kept = before.trim_end().into(),
+                (false, Some(note)) => kept = format!("{before}{note}").into(),
             }
             body = before.trim_end();
-            old_list = Some(list);
+            old = Some(o);
         }
         if let Some(codes) = wanted.get(&line) {
             let mut codes = codes.clone();
@@ -88,7 +106,7 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Text>
                     "line {n}: {list} reported on a line without code, which `# expect:` cannot name";
                     "{n} 行目: コードのない行に {list} が報告されており、`# expect:` では書けません"
                 ));
-            } else if old_list == Some(&list) {
+            } else if old.is_some_and(|o| o.list == list) {
                 // The same codes: the line stays as it was written.
                 out.push_str(&text[range]);
                 out.push_str(eol);
@@ -100,11 +118,15 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Text>
             } else {
                 out.push_str(body);
                 out.push_str(&format!("   # expect: {list}"));
+                if let Some(note) = old.and_then(|o| o.note.as_ref()) {
+                    out.push(' ');
+                    out.push_str(note);
+                }
                 out.push_str(eol);
                 continue;
             }
         }
-        out.push_str(body);
+        out.push_str(&kept);
         out.push_str(eol);
     }
     if errors.is_empty() {
@@ -112,6 +134,14 @@ pub fn rewrite(file: &SourceFile, found: &[Finding]) -> Result<String, Vec<Text>
     } else {
         Err(errors)
     }
+}
+
+/// An `# expect:` comment as written: where it starts, its codes sorted
+/// (`MN102, MN103`), and the comment after them, from its `#`.
+struct Old {
+    at: usize,
+    list: String,
+    note: Option<String>,
 }
 
 /// Is a comment written after `body` (a line's code) read as one? Not
@@ -183,6 +213,26 @@ mod tests {
                 (5, Code::MN012),
             ],
         );
+    }
+
+    #[test]
+    fn a_note_after_the_codes_is_kept() {
+        // Rewritten at the end of its line, dropped with its codes, and
+        // left alone where an own-line annotation goes.
+        round_trip(
+            "flow A -> B : X # expect: MN104 # trailing\nflow C -> D : Y   # expect: MN103 ＃ 全角\r\n  # expect: MN102 # why\nflow E -> F : Z\n",
+            &[(1, Code::MN101), (4, Code::MN102)],
+            "flow A -> B : X   # expect: MN101 # trailing\nflow C -> D : Y   ＃ 全角\r\n  # why\nflow E -> F : Z   # expect: MN102\n",
+            &[(1, Code::MN101), (4, Code::MN102)],
+        );
+        // The same codes: the line is left as written, note and all.
+        let same = "flow A -> B : X # expect: MN104 # trailing\nflow C -> D : Y\n";
+        let f = SourceFile::new("t", same);
+        assert_eq!(
+            rewrite(&f, &[(1, Code::MN104), (2, Code::MN101)]).unwrap(),
+            "flow A -> B : X # expect: MN104 # trailing\nflow C -> D : Y   # expect: MN101\n"
+        );
+        assert_eq!(rewrite(&f, &[(1, Code::MN104)]).unwrap(), same);
     }
 
     #[test]

@@ -3,6 +3,16 @@
 
 use std::process::Command;
 
+/// The designs of the project that show MN013: their rulebook cannot be
+/// loaded on purpose, so they were not checked, and `test` fails them
+/// (exit 2) though they report what they expect.
+const UNCHECKED_ON_PURPOSE: &[&str] = &[
+    "docs/codes/examples/MN013-missing-rulebook.myna",
+    "tests/cases/missing-rulebook-builtin-typo.myna",
+    "tests/cases/missing-rulebook.myna",
+    "tests/cases/rulecheck-register/design.myna",
+];
+
 #[test]
 fn examples_and_cases_report_what_they_expect() {
     let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
@@ -17,15 +27,188 @@ fn examples_and_cases_report_what_they_expect() {
         .output()
         .expect("run mynaflow");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "mynaflow test failed:\n{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // The designs whose rulebook cannot be loaded fail the run, and only
+    // for that: each reports the MN013 it expects, and nothing else.
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    let n = UNCHECKED_ON_PURPOSE.len();
+    assert_eq!(
+        stderr,
+        format!(
+            "mynaflow: error: {n} design(s) could not be checked against their rulebook (MN013)\n"
+        )
+    );
+    let mut failing = Vec::new();
+    let mut lines = stdout.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(file) = line.strip_prefix("FAIL ") else {
+            continue;
+        };
+        failing.push(file);
+        let why = lines.next().unwrap_or_default();
+        assert!(
+            why.contains("(MN013): the design was not checked against its rulebook"),
+            "{stdout}"
+        );
+        assert!(
+            lines.peek().is_none_or(|l| !l.starts_with("  ")),
+            "{file} does not report what it expects:\n{stdout}"
+        );
+    }
+    assert_eq!(failing, UNCHECKED_ON_PURPOSE, "{stdout}");
     let last = stdout.lines().last().unwrap_or_default();
-    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    assert!(last.ends_with(&format!(" passed, {n} failed")), "{last}");
     let passed: usize = last
         .split(' ')
         .next()
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     assert!(passed >= 40, "too few files tested: {last}");
+    // The examples alone pass.
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["test", "examples"])
+        .output()
+        .expect("run mynaflow");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// A design whose rulebook is moved away (a renamed folder in a pull
+/// request) was not checked: `test` fails the run (2), whatever the
+/// design expects, and `test --update` leaves it byte for byte (it wrote
+/// `# expect: MN013` in place of every pin, and `test` then passed).
+#[test]
+fn a_design_its_rulebook_did_not_check_fails_and_is_not_rewritten() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("rb")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("rb/society.myna"),
+        include_str!("../rules/kenpo.myna"),
+    )
+    .expect("write");
+    let pinned = "use \"rb/society.myna\"\n\
+                  actor 適用 : 組合\n\
+                  actor 市 : 他機関\n\
+                  actor 網 : 情報提供ネットワークシステム\n\
+                  data 課税 : 課税・非課税情報\n\
+                  flow 適用 -> 市 : 課税 for 被扶養者認定 via 網   # expect: MN102\n";
+    let file = dir.path().join("t2.myna");
+    std::fs::write(&file, pinned).expect("write");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run")
+    };
+    let o = run(&["test", "t2.myna", "--lang", "en"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+
+    std::fs::rename(dir.path().join("rb"), dir.path().join("moved")).expect("rename");
+    let why = "  line 1: rulebook `rb/society.myna` not found (MN013): the design was not checked against its rulebook";
+    let why_ja = "  1 行目: ルールブック「rb/society.myna」が見つかりません (MN013)。ルールブックと照合していないため";
+    let said = "mynaflow: error: 1 design(s) could not be checked against their rulebook (MN013)\n";
+    let said_ja = "mynaflow: エラー: 1 件の設計をルールブックと照合できませんでした (MN013)\n";
+    for (lang, why, said) in [("en", why, said), ("ja", why_ja, said_ja)] {
+        let o = run(&["test", "--update", "t2.myna", "--lang", lang]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(out.contains(why), "{out}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), said);
+        assert_eq!(std::fs::read(&file).expect("read"), pinned.as_bytes());
+        let o = run(&["test", "t2.myna", "--lang", lang]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(out.contains(why), "{out}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), said);
+    }
+    // Pinned to the missing rulebook by hand, it fails the same.
+    let by_hand = pinned.replace("   # expect: MN102", "").replace(
+        "use \"rb/society.myna\"",
+        "use \"rb/society.myna\"   # expect: MN013",
+    );
+    std::fs::write(&file, &by_hand).expect("write");
+    let o = run(&["test", "t2.myna", "--lang", "en"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert_eq!(
+        out,
+        format!(
+            "FAIL t2.myna\n{why}, so nothing is known of its flows; it fails whatever it expects\n0 passed, 1 failed\n"
+        )
+    );
+    let o = run(&["test", "--update", "t2.myna"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read(&file).expect("read"), by_hand.as_bytes());
+    // A broken rulebook is the same, and the other designs of the run are
+    // still tested and rewritten.
+    std::fs::rename(dir.path().join("moved"), dir.path().join("rb")).expect("rename");
+    let broken = "use \"rb/broken.myna\"\nactor 適用 : 組合\n";
+    std::fs::write(
+        dir.path().join("rb/broken.myna"),
+        format!("{}role\n", include_str!("../rules/kenpo.myna")),
+    )
+    .expect("write");
+    std::fs::write(dir.path().join("b.myna"), broken).expect("write");
+    let o = run(&["test", "--update", "b.myna", "t2.myna", "--lang", "en"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(out.contains("FAIL b.myna\n  line 1: rulebook `rb/broken.myna` has 1 error(s) and cannot be used (MN013)"), "{out}");
+    assert!(out.contains("updated t2.myna"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("b.myna")).expect("read"),
+        broken
+    );
+}
+
+/// A comment after an annotation's codes is not a code (it was read as
+/// the unknown code `MN104 # trailing`), and `--update` keeps it.
+#[test]
+fn a_comment_after_an_annotation_is_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let head =
+        "use \"kenpo\"\nactor 適用 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n";
+    let flow = "flow 市 -> 適用 : 課税 for 被扶養者認定";
+    let file = dir.path().join("d.myna");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run")
+    };
+    std::fs::write(&file, format!("{head}{flow} # expect: MN104 # trailing\n")).expect("write");
+    let o = run(&["test", "d.myna", "--lang", "en"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert_eq!(out, "ok   d.myna (1 expected)\n1 passed, 0 failed\n");
+    std::fs::write(&file, format!("{head}{flow} # expect: MN103 # trailing\n")).expect("write");
+    let o = run(&["test", "--update", "d.myna"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        format!("{head}{flow}   # expect: MN104 # trailing\n")
+    );
+    let o = run(&["test", "d.myna"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
 }
 
 #[test]

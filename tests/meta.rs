@@ -145,6 +145,40 @@ fn examples_in_the_docs_are_true() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// MN102 is reported when direction is the first of several differences
+/// from the nearest rule: its page said the nearest rule had the same
+/// purpose, and that turning the arrow round fixes the flow. It quotes
+/// the note a check adds when purpose and channel differ too, as a check
+/// words it, and says no more that the purpose is the same.
+#[test]
+fn the_mn102_page_says_that_more_than_the_direction_may_differ() {
+    let src = "use \"kenpo\"\nactor 適用 : 組合\nactor 市 : 他機関\n\
+               data 課税 : 課税・非課税情報\nflow 適用 -> 市 : 課税 for 保険料徴収\n";
+    let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+    s.check_text("d.myna", src.to_string(), None);
+    let d = s
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::MN102)
+        .expect("MN102");
+    let note = d
+        .notes
+        .iter()
+        .find(|n| n.en.starts_with("the nearest rule also differs in"))
+        .expect("the note of what else differs");
+    assert_eq!(note.en, "the nearest rule also differs in purpose, channel");
+    let en = Code::MN102
+        .explain(Lang::En)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ja = Code::MN102.explain(Lang::Ja).replace('\n', "");
+    assert!(en.contains(&format!("(\"{}\")", note.en)), "{en}");
+    assert!(ja.contains(&format!("(「{}」)", note.ja)), "{ja}");
+    assert!(!en.contains("for the same purpose"), "{en}");
+    assert!(!ja.contains("同じ利用目的で"), "{ja}");
+}
+
 /// No explain page, in any language, holds a character that is
 /// invisible or that moves text about: `mynaflow explain` prints the page
 /// as it is, and SARIF embeds it as each rule's help, so such a character

@@ -240,19 +240,18 @@ pub fn run(o: &Options) -> u8 {
     let mut diags = s.take_sorted_diagnostics();
     s.timings.add("sort", start.elapsed());
     // A design whose rulebook could not be loaded was not checked.
-    let missing = diags.iter().filter(|d| d.code == Code::MN013).count();
-    let unchecked = (missing > 0).then(|| {
-        mynaflow::text!(
-            "{missing} design(s) could not be checked against their rulebook (MN013)";
-            "{missing} 件の設計をルールブックと照合できませんでした (MN013)"
-        )
-    });
+    let missing = (diags.iter())
+        .filter(|d| d.code.leaves_design_unchecked())
+        .count();
+    let unchecked = (missing > 0).then(|| super::output::unchecked_designs(missing));
     failures.extend(unchecked.clone());
     // The run fails (2) whatever is shown; when an MN013 is not (the run
     // records a baseline, a baseline holds it, or the selection leaves it
     // out), it says why on its own line instead of ending in silence.
     let say_unchecked = |shown: &[Diagnostic]| {
-        let seen = shown.iter().filter(|d| d.code == Code::MN013).count();
+        let seen = (shown.iter())
+            .filter(|d| d.code.leaves_design_unchecked())
+            .count();
         if let Some(why) = unchecked.as_ref().filter(|_| seen < missing) {
             fail_in(lang, why);
         }

@@ -137,7 +137,8 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         common: Common,
-        /// Rewrite each file's `# expect:` annotations to what is reported.
+        /// Rewrite each file's `# expect:` annotations to what is reported
+        /// (not those of a design whose rulebook cannot be loaded: exit 2).
         #[arg(long)]
         update: bool,
         /// Print the time each stage took to stderr (those of `check`

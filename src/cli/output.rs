@@ -300,6 +300,15 @@ pub fn fail_in(lang: Lang, msg: &Text) {
     }
 }
 
+/// Why a run that left `n` designs unchecked against their rulebook
+/// ([`mynaflow::code::Code::leaves_design_unchecked`]) fails (exit status 2).
+pub fn unchecked_designs(n: usize) -> Text {
+    mynaflow::text!(
+        "{n} design(s) could not be checked against their rulebook (MN013)";
+        "{n} 件の設計をルールブックと照合できませんでした (MN013)"
+    )
+}
+
 /// Prints to stderr the findings that stop a command that needs a design's
 /// model (graph, coverage): undecodable files (MN005) and rulebooks that
 /// could not be loaded (MN013).

@@ -1,10 +1,13 @@
 //! `mynaflow test`: each file's findings against its `# expect:` annotations.
 
-use super::output::{Settings, fail_in, files, session, try_session_for};
+use super::output::{Settings, fail_in, files, session, try_session_for, unchecked_designs};
 use super::{Common, FAILURE, FINDINGS, OK};
+use mynaflow::diagnostic::Diagnostic;
 use mynaflow::expect::{compare, expectations, reported_at, reported_by};
 use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::in_order;
+use mynaflow::source::SourceFile;
+use mynaflow::span::FileId;
 use mynaflow::text::{Lang, Text};
 use mynaflow::timings::Timings;
 use std::path::{Path, PathBuf};
@@ -30,7 +33,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     let shelf = Arc::new(RulebookShelf::new());
     let tested = in_order(&files, |p| test_file(p, &settings, &shelf));
     let lang = settings.lang;
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut unchecked) = (0, 0, 0);
     let mut out = String::new();
     let mut spent = Timings::default();
     for t in tested {
@@ -45,6 +48,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         };
         out.push_str(&t.lines);
         spent.merge(&t.spent);
+        unchecked += usize::from(t.unchecked);
         if t.passed {
             passed += 1;
         } else {
@@ -62,6 +66,12 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     }
     match printed {
         Err(e) => e.fail(lang),
+        // A design not checked against its rulebook: the run could not do
+        // its job, as `check` could not.
+        Ok(()) if unchecked > 0 => {
+            fail_in(lang, &unchecked_designs(unchecked));
+            FAILURE
+        }
         Ok(()) if failed > 0 => FINDINGS,
         Ok(()) => OK,
     }
@@ -69,8 +79,11 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
 
 /// What testing one file found.
 struct Tested {
-    /// Whether its findings are those its annotations expect.
+    /// Whether its findings are those its annotations expect (never
+    /// when it is `unchecked`).
     passed: bool,
+    /// Whether it was not checked against its rulebook.
+    unchecked: bool,
     /// Its lines of the output.
     lines: String,
     /// The time of each stage.
@@ -95,6 +108,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
         );
         Tested {
             passed: false,
+            unchecked: false,
             lines: out,
             spent,
         }
@@ -111,15 +125,24 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     };
     let start = Instant::now();
     let source = s.sources.get(checked.file);
+    // Nothing is known of the flows of a design its rulebook did not
+    // check: it fails, whatever it expects (a pinned MN013 included), and
+    // says why first.
+    let unchecked = (s.found.iter().any(|(c, _)| c.leaves_design_unchecked()))
+        .then(|| not_checked(source, checked.file, &s.diagnostics));
     let expected = match expectations(source) {
         Ok(e) => e,
         Err(errors) => {
             put(&mut out, &failed_word(lang, &shown));
+            if let Some(why) = &unchecked {
+                put(&mut out, why.get(lang));
+            }
             for e in errors {
                 put(&mut out, &format!("  {}", e.get(lang)));
             }
             return Ok(Tested {
                 passed: false,
+                unchecked: unchecked.is_some(),
                 lines: out,
                 spent,
             });
@@ -132,17 +155,21 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     let got = reported_at(source, checked.file, &s.found);
     let m = compare(&expected, &got);
     spent.add("compare", start.elapsed());
-    if m.is_empty() {
+    if m.is_empty() && unchecked.is_none() {
         let n = expected.len();
         let ok = mynaflow::text!("ok   {shown} ({n} expected)"; "成功 {shown} (期待 {n} 件)");
         put(&mut out, ok.get(lang));
         return Ok(Tested {
             passed: true,
+            unchecked: false,
             lines: out,
             spent,
         });
     }
     put(&mut out, &failed_word(lang, &shown));
+    if let Some(why) = &unchecked {
+        put(&mut out, why.get(lang));
+    }
     for (line, code) in m.missing.iter().take(MAX_LISTED) {
         put(
             &mut out,
@@ -187,9 +214,49 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     );
     Ok(Tested {
         passed: false,
+        unchecked: unchecked.is_some(),
         lines: out,
         spent,
     })
+}
+
+/// The line that says why a design its rulebook did not check fails: the
+/// finding that says so (MN013), where it is, and what it means.
+fn not_checked(source: &SourceFile, file: FileId, diagnostics: &[Diagnostic]) -> Text {
+    let what = unchecked_finding(source, file, diagnostics);
+    let (en, ja) = (&what.en, &what.ja);
+    mynaflow::text!(
+        "  {en}: the design was not checked against its rulebook, so nothing is known of its flows; it fails whatever it expects";
+        "  {ja}。ルールブックと照合していないため、フローの判定はわからず、期待の内容にかかわらず失敗とします"
+    )
+}
+
+/// The finding that says a design was not checked against its rulebook
+/// (MN013): its line in the design, its message and its code.
+pub(super) fn unchecked_finding(
+    source: &SourceFile,
+    file: FileId,
+    diagnostics: &[Diagnostic],
+) -> Text {
+    let Some(d) = diagnostics
+        .iter()
+        .find(|d| d.code.leaves_design_unchecked())
+    else {
+        return mynaflow::text!(
+            "its rulebook could not be loaded";
+            "ルールブックを読み込めませんでした"
+        );
+    };
+    let code = d.code;
+    let (en, ja) = (&d.message.en, &d.message.ja);
+    // At the design's `use` line; a rulebook named otherwise (the default
+    // one) has no line in it.
+    if d.primary.file == file {
+        let n = source.line_index(d.primary.start as usize) + 1;
+        mynaflow::text!("line {n}: {en} ({code})"; "{n} 行目: {ja} ({code})")
+    } else {
+        mynaflow::text!("{en} ({code})"; "{ja} ({code})")
+    }
 }
 
 /// The line that says a file failed: `FAIL path`, 「失敗 path」 (as wide

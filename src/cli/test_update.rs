@@ -1,7 +1,9 @@
 //! `mynaflow test --update`: rewrite each file's `# expect:` annotations
 //! to what is reported (see `mynaflow::expect_update`).
 
-use super::output::{Settings, batches, fail_in, files, session, try_session_for};
+use super::output::{
+    Settings, batches, fail_in, files, session, try_session_for, unchecked_designs,
+};
 use super::stdout::Lines;
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
@@ -25,7 +27,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         Err(code) => return code,
     };
     let lang = settings.lang;
-    let (mut updated, mut same, mut failed) = (0, 0, 0);
+    let (mut updated, mut same, mut failed, mut unchecked) = (0, 0, 0, 0);
     let mut lines = Lines::default();
     // Each session takes the rulebooks another has loaded.
     let shelf = Arc::new(RulebookShelf::new());
@@ -77,6 +79,14 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                         Text::new(format!("updated {shown}"), format!("更新 {shown}")).get(lang),
                     );
                 }
+                // Its annotations are what it expects of a check that did
+                // not happen: left as they are.
+                Annotated::Unchecked(why) => {
+                    failed += 1;
+                    unchecked += 1;
+                    lines.say(&super::test::failed_word(lang, &shown));
+                    lines.say(&visible(why.get(lang)));
+                }
                 Annotated::Unannotatable(errors) => {
                     failed += 1;
                     lines.say(&super::test::failed_word(lang, &shown));
@@ -103,6 +113,11 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     lines.say(summary.get(lang));
     match lines.failed() {
         Some(e) => e.fail(lang),
+        // The run could not do its job for a design, as `check` could not.
+        None if unchecked > 0 => {
+            fail_in(lang, &unchecked_designs(unchecked));
+            FAILURE
+        }
         None if failed > 0 => FINDINGS,
         None => OK,
     }
@@ -116,6 +131,9 @@ enum Annotated {
     Unusable(Text),
     /// The file could not be read: why.
     Unreadable(String),
+    /// It was not checked against its rulebook (which could not be
+    /// loaded): why. Its annotations are not rewritten to that.
+    Unchecked(Text),
     /// Its annotations already say what is reported.
     Same,
     /// Its text with the annotations rewritten.
@@ -142,6 +160,16 @@ fn annotate(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Ann
     let file = checked.file;
     drop(checked);
     let source = s.sources.get(file);
+    // Rewritten, the file would expect only the rulebook's absence, and
+    // pass a `test` that checked none of its flows.
+    if s.found.iter().any(|(c, _)| c.leaves_design_unchecked()) {
+        let what = super::test::unchecked_finding(source, file, &s.diagnostics);
+        let (en, ja) = (&what.en, &what.ja);
+        return Annotated::Unchecked(mynaflow::text!(
+            "  {en}: the design was not checked against its rulebook, so its annotations are left as they are (make its rulebook load, then update again)";
+            "  {ja}。ルールブックと照合していないため、注釈は書き換えずにそのままにしました (ルールブックを読み込めるようにしてから、もう一度更新してください)"
+        ));
+    }
     let found = reported_at(source, file, &s.found);
     match rewrite(source, &found) {
         Ok(text) if text == source.text => Annotated::Same,
