@@ -422,9 +422,11 @@ fn a_config_name_is_escaped_in_json_and_encoded_in_sarif() {
 #[test]
 fn thousands_of_findings_shown_are_each_as_one_shown_alone() {
     let d = tempfile::tempdir().expect("tempdir");
-    let head =
-        "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n";
-    let flow = "flow 基幹 -> 市 : 課税 for 被扶養者認定\n";
+    // Wrong in its direction only, so that each finding has a fix (the
+    // arrow turned round), whose edits are placed too.
+    let head = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\n\
+                actor 網 : 情報提供ネットワークシステム\ndata 課税 : 課税・非課税情報\n";
+    let flow = "flow 基幹 -> 市 : 課税 for 被扶養者認定 via 網\n";
     std::fs::write(d.path().join("one.myna"), format!("{head}{flow}")).expect("write");
     std::fs::write(
         d.path().join("many.myna"),
@@ -442,6 +444,11 @@ fn thousands_of_findings_shown_are_each_as_one_shown_alone() {
     };
     let alone = diagnostics("one.myna");
     assert_eq!(alone.len(), 1);
+    assert_eq!(
+        alone[0]["fixes"].as_array().map(Vec::len),
+        Some(1),
+        "{alone:?}"
+    );
     let notes = alone[0]["notes"].as_array().cloned().unwrap_or_default();
     let builtin = notes
         .iter()
@@ -454,15 +461,15 @@ fn thousands_of_findings_shown_are_each_as_one_shown_alone() {
     let many = diagnostics("many.myna");
     assert_eq!(many.len(), 2_500);
     for (i, mut d) in many.into_iter().enumerate() {
-        let line = 5 + i as u64;
+        let line = 6 + i as u64;
         assert_eq!(d["line"].as_u64(), Some(line));
         assert_eq!(d["end_line"].as_u64(), Some(line));
         // Its place, and its fixes' edits' (at the same line), as the lone one's.
         let place = |v: &mut serde_json::Value| {
             if v["line"].as_u64() == Some(line) && v["end_line"].as_u64() == Some(line) {
                 v["file"] = "one.myna".into();
-                v["line"] = 5.into();
-                v["end_line"] = 5.into();
+                v["line"] = 6.into();
+                v["end_line"] = 6.into();
             }
         };
         place(&mut d);

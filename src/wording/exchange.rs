@@ -90,12 +90,21 @@ pub(super) fn word(
                         text!("特定個人情報 (My Number data) `{item}` ({cat}) may go only from {rf} to {rt}, not from {sender} to {receiver}";
                               "特定個人情報「{item}」({cat}) は{rf}から{rt}へのみ提供できます。{sender}から{receiver}へは提供できません"),
                     )
-                    .with_primary_label(Text::new("wrong direction", "方向が逆です"))
-                    .with_help(text!("only `{rf} -> {rt}` is allowed: reverse the flow, or remove it";
-                                     "認められるのは `{rf} -> {rt}` だけです。フローを逆にするか、削除してください"));
-                    match reverse_fix(w, trail) {
-                        Some(f) => d.with_fix(f),
-                        None => d,
+                    .with_primary_label(Text::new("wrong direction", "方向が逆です"));
+                    // Reversed, a flow the rule differs from in more than
+                    // its direction is still refused (MN103 or MN104): the
+                    // help says so, and no fix is offered that would not
+                    // make it lawful.
+                    if differs.len() > 1 {
+                        d.with_help(text!("only `{rf} -> {rt}` is allowed, and the rule differs in more than the direction (see the note): redraw the flow as the rule allows, or remove it";
+                                          "認められるのは `{rf} -> {rt}` だけで、この規則とは方向のほかにも異なる点があります (注を参照)。規則が認めるとおりにフローを書き直すか、削除してください"))
+                    } else {
+                        let d = d.with_help(text!("only `{rf} -> {rt}` is allowed: reverse the flow, or remove it";
+                                                  "認められるのは `{rf} -> {rt}` だけです。フローを逆にするか、削除してください"));
+                        match reverse_fix(w, trail) {
+                            Some(f) => d.with_fix(f),
+                            None => d,
+                        }
                     }
                 }
                 Miss::Purpose => {
@@ -185,10 +194,17 @@ fn miss_text(m: Miss) -> Text {
 pub(super) fn fix(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> Option<Fix> {
     let rb = w.rb?;
     let primary = super::place::exchange(w, trail, refusal)?;
-    let MyNumberRefusal::NearestMiss { rule, first, .. } = refusal else {
+    let MyNumberRefusal::NearestMiss {
+        rule,
+        first,
+        differs,
+    } = refusal
+    else {
         return None;
     };
     match first {
+        // Reversed, it would still be refused for what else differs.
+        Miss::Direction if differs.len() > 1 => None,
         Miss::Direction => reverse_fix(w, trail),
         Miss::Purpose => purpose_fix(primary, &allowed_purposes(w, trail)?),
         Miss::Channel => carrier_fix(
