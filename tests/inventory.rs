@@ -254,7 +254,10 @@ fn an_exchange_the_rulebook_refuses_is_recorded_with_its_finding() {
         "en",
     ]);
     assert_eq!(code, Some(0));
-    assert!(out.contains("**not allowed (MN102)**"), "{out}");
+    assert!(
+        out.contains("**not allowed (MN102: wrong direction)**"),
+        "{out}"
+    );
     // Without a carrier there is no record (MN104: straight from 市町村).
     let d = draw(Path::new("docs/codes/examples/MN104-wrong-channel.myna"));
     assert!(d.inventory.records.is_empty());
@@ -1188,5 +1191,331 @@ fn purposes_only_a_use_beyond_purpose_brings_are_marked_untraced() {
     assert_eq!(
         v["systems"][1]["holdings"][0]["untraced_purposes"],
         serde_json::json!(["保険給付"])
+    );
+}
+
+/// The (line, code) of every verdict the inventory's JSON carries: on
+/// movements, records, contractors' exchanges (by their movements) and
+/// what contractors pass on.
+fn codes_in_inventory(v: &serde_json::Value) -> std::collections::BTreeSet<(u64, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut add = |line: &serde_json::Value, code: &serde_json::Value| {
+        if let (Some(l), Some(c)) = (line.as_u64(), code.as_str()) {
+            out.insert((l, c.to_string()));
+        }
+    };
+    for s in v["systems"].as_array().expect("systems") {
+        for h in s["holdings"].as_array().expect("holdings") {
+            for m in (h["received"].as_array().into_iter().flatten())
+                .chain(h["passed_on"].as_array().into_iter().flatten())
+            {
+                add(&m["line"], &m["basis"]["code"]);
+            }
+        }
+    }
+    for r in v["records"].as_array().expect("records") {
+        add(&r["line"], &r["basis"]["code"]);
+    }
+    for x in v["passed_on_by_contractors"].as_array().expect("list") {
+        add(&x["line"], &x["code"]);
+    }
+    out
+}
+
+/// The (line, code) of every finding `check` reports on a flow of the
+/// design that the inventory shows: MN1xx, MN301, MN302, MN402.
+fn codes_in_check(design: &str) -> std::collections::BTreeSet<(u64, String)> {
+    let (_, out, err) = run(&["check", design, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect(&err);
+    (v["diagnostics"].as_array().expect("diagnostics").iter())
+        .filter_map(|d| {
+            let code = d["code"].as_str()?;
+            let shown = code.starts_with("MN1") || ["MN301", "MN302", "MN402"].contains(&code);
+            shown.then(|| (d["line"].as_u64().expect("line"), code.to_string()))
+        })
+        .collect()
+}
+
+/// Writes `files` into a fresh directory; the path of the last.
+fn written(files: &[(&str, &str)]) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let last = files.last().expect("a file").0;
+    let path = dir.path().join(last).to_string_lossy().into_owned();
+    (dir, path)
+}
+
+const DELEGATION_RULES: &str = "rulebook r \"r\" revised 2025-10-01\n\
+    role 本部 self\nrole 受託 contractor\nrole 他社\n\
+    category 番号付データ mynumber\n\
+    section \"S\" \"委託\" mynumber basis \"番号法第19条第6号\" {\n\
+      purpose 収集委託 \"番号収集の委託\"\n\
+      allow 本部 -> 受託 : 番号付データ for 収集委託\n}\n\
+    contractor \"株式会社A\" for 収集委託\n\
+    contractor \"株式会社C\" for 収集委託\n";
+
+const DELEGATION_DESIGN: &str = "use \"rb.myna\"\n\
+    actor 基幹 : 本部\n\
+    actor A社 : 受託 \"株式会社A\"\n\
+    actor B社 : 受託 \"株式会社B\"\n\
+    actor C社 : 受託 \"株式会社C\"\n\
+    actor D社 : 他社\n\
+    data 台帳 : 番号付データ\n\
+    flow 基幹 -> A社 : 台帳 for 収集委託\n\
+    flow 基幹 -> B社 : 台帳 for 収集委託\n\
+    flow A社 -> B社 : 台帳 for 収集委託\n\
+    flow A社 -> C社 : 台帳 for 収集委託\n\
+    flow C社 -> D社 : 台帳 for 収集委託\n";
+
+/// An entrustment a rule allows to a contractor not registered for the
+/// purpose is MN301 in `check`, and so in the inventory (it was recorded
+/// as allowed by the rule's section); what contractors pass on (再委託,
+/// MN302 unless the receiver is registered; provision to a party) is
+/// listed with its verdict (it appeared nowhere).
+#[test]
+fn entrusting_and_re_entrusting_carry_the_findings_check_reports() {
+    let (_dir, design) = written(&[("rb.myna", DELEGATION_RULES), ("d.myna", DELEGATION_DESIGN)]);
+    let (code, json, err) = run(&["inventory", &design, "--format", "json"]);
+    assert_eq!(code, Some(0), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let validator = jsonschema::draft7::options()
+        .build(&schema())
+        .expect("the schema compiles");
+    let errors = schema_errors(&validator, &v);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+
+    let from_check = codes_in_check(&design);
+    let want: std::collections::BTreeSet<(u64, String)> =
+        [(9, "MN301"), (10, "MN302"), (12, "MN302")]
+            .into_iter()
+            .map(|(l, c)| (l, c.to_string()))
+            .collect();
+    assert_eq!(from_check, want, "the design's findings");
+    assert!(codes_in_inventory(&v).is_superset(&from_check), "{json}");
+
+    let holding = &v["systems"][0]["holdings"][0];
+    let passed: Vec<(&str, u64, bool, Option<&str>)> = (holding["passed_on"].as_array())
+        .expect("passed_on")
+        .iter()
+        .map(|m| {
+            let b = &m["basis"];
+            let line = m["line"].as_u64().expect("line");
+            let allowed = b["allowed"].as_bool().expect("allowed");
+            (
+                m["actor"]["name"].as_str().expect("name"),
+                line,
+                allowed,
+                b["code"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        passed,
+        [("A社", 8, true, None), ("B社", 9, false, Some("MN301"))]
+    );
+    assert_eq!(holding["passed_on"][0]["basis"]["section"], "S");
+    let contractors = holding["contractors"].as_array().expect("contractors");
+    assert_eq!(contractors[1]["name"], "B社");
+    assert_eq!(contractors[1]["bases"][0]["code"], "MN301");
+    assert_eq!(contractors[0]["bases"][0]["citation"], "番号法第19条第6号");
+
+    /// Contractor, receiver, re-entrusting, allowed, code, line.
+    type Onward<'a> = (&'a str, &'a str, bool, bool, Option<&'a str>, u64);
+    let onward: Vec<Onward> = (v["passed_on_by_contractors"]
+        .as_array()
+        .expect("list")
+        .iter())
+    .map(|x| {
+        (
+            x["contractor"]["name"].as_str().expect("name"),
+            x["receiver"]["name"].as_str().expect("name"),
+            x["reentrusting"].as_bool().expect("bool"),
+            x["allowed"].as_bool().expect("bool"),
+            x["code"].as_str(),
+            x["line"].as_u64().expect("line"),
+        )
+    })
+    .collect();
+    assert_eq!(
+        onward,
+        [
+            ("A社", "B社", true, false, Some("MN302"), 10),
+            ("A社", "C社", true, true, None, 11),
+            ("C社", "D社", false, false, Some("MN302"), 12),
+        ]
+    );
+
+    for (lang, rows) in [
+        (
+            "en",
+            [
+                "| 基幹 | 台帳 | A社 | 株式会社A | 収集委託 | section S (番号法第19条第6号) |",
+                "| 基幹 | 台帳 | B社 | 株式会社B | 収集委託 | **not allowed (MN301: contractor not registered for this purpose)** |",
+                "| A社 | 台帳 | B社 (受託) | 株式会社B | 収集委託 | direct | **not allowed (MN302: re-entrustment or provision to an unregistered party)** | 10 |",
+                "| A社 | 台帳 | C社 (受託) | 株式会社C | 収集委託 | direct | registered contractor for the purpose | 11 |",
+            ],
+        ),
+        (
+            "ja",
+            [
+                "| 基幹 | 台帳 | A社 | 株式会社A | 収集委託 | S (番号法第19条第6号) |",
+                "| 基幹 | 台帳 | B社 | 株式会社B | 収集委託 | **認められていません (MN301: 別表(1)に登録のない委託先)** |",
+                "| A社 | 台帳 | B社 (受託) | 株式会社B | 収集委託 | 直接 | **認められていません (MN302: 直接の契約関係のない再委託・提供)** | 10 |",
+                "| A社 | 台帳 | C社 (受託) | 株式会社C | 収集委託 | 直接 | 目的について登録された委託先 | 11 |",
+            ],
+        ),
+    ] {
+        let (code, md, err) = run(&["inventory", &design, "--lang", lang]);
+        assert_eq!(code, Some(0), "{err}");
+        let entrusting = md
+            .split("## 3.")
+            .nth(1)
+            .and_then(|s| s.split("## 4.").next())
+            .expect("section 3");
+        for row in rows {
+            assert!(entrusting.contains(row), "{lang}: {row}\n{entrusting}");
+        }
+        assert!(
+            entrusting.contains("| C社 | 台帳 | D社 (他社) |"),
+            "{entrusting}"
+        );
+    }
+}
+
+/// The built-in rulebook has no mynumber rule for entrusting: the
+/// entrustment is MN101, and section 3 says so (it listed it unmarked).
+#[test]
+fn an_entrustment_no_rule_allows_is_marked_in_section_3() {
+    let text = "use \"kenpo\"\n\
+        actor 適用システム : 組合\n\
+        actor 大和総研 : 委託先 \"株式会社大和総研\"\n\
+        data 番号付資格 : 資格情報 mynumber\n\
+        flow 適用システム -> 大和総研 : 番号付資格 for 資格データ処理委託\n";
+    let (_dir, design) = written(&[("d.myna", text)]);
+    let (_, md, _) = run(&["inventory", &design]);
+    assert!(
+        md.contains("| 適用システム | 番号付資格 | 大和総研 | 株式会社大和総研 | 資格データ処理委託 | **not allowed (MN101: no legal basis for this My Number data)** |"),
+        "{md}"
+    );
+    let (_, json, _) = run(&["inventory", &design, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(codes_in_inventory(&v).is_superset(&codes_in_check(&design)));
+}
+
+/// A contractor the data passes on its way (`via`) handles it: section 3
+/// names it with the finding (MN104), and never says no contractor
+/// handles 特定個人情報.
+#[test]
+fn a_contractor_on_the_route_is_listed_under_entrusting_with_its_finding() {
+    let text = "use \"kenpo\"\n\
+        actor 適用システム : 組合 \"適用システム\"\n\
+        actor 情報提供NWS  : 情報提供ネットワークシステム\n\
+        actor 市町村       : 他機関 \"住所地の市町村\"\n\
+        actor 大和総研     : 委託先 \"株式会社大和総研\"\n\
+        data 資格関連   : 資格関連情報\n\
+        flow 適用システム -> 市町村 : 資格関連 for 他機関資格確認事務 via 大和総研, 情報提供NWS\n";
+    let (_dir, design) = written(&[("d.myna", text)]);
+    assert_eq!(
+        codes_in_check(&design),
+        [(7, "MN104".to_string())].into_iter().collect()
+    );
+    for (lang, row, denial) in [
+        (
+            "en",
+            "| 適用システム | 資格関連 | 大和総研 | 株式会社大和総研 | 他機関資格確認事務 | on the route (`via`): **not allowed (MN104: wrong channel)** |",
+            "No contractor handles",
+        ),
+        (
+            "ja",
+            "| 適用システム | 資格関連 | 大和総研 | 株式会社大和総研 | 他機関資格確認事務 | 経路上 (`via`): **認められていません (MN104: 経路違い)** |",
+            "委託先は特定個人情報を取り扱いません",
+        ),
+    ] {
+        let (code, md, err) = run(&["inventory", &design, "--lang", lang]);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(md.contains(row), "{lang}: {md}");
+        assert!(!md.contains(denial), "{lang}: {md}");
+    }
+    let (_, json, _) = run(&["inventory", &design, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    let c = &v["systems"][0]["holdings"][0]["contractors"][0];
+    assert_eq!(c["name"], "大和総研");
+    assert_eq!(c["only_on_route"], true);
+    assert_eq!(c["bases"][0]["code"], "MN104");
+    assert_eq!(c["missing_clauses"], false);
+}
+
+/// A transfer between the society's systems that `check` reports as a use
+/// beyond purpose (MN402) is marked in 4.2 and carries the finding in the
+/// JSON (4.2 listed it unmarked, the JSON's basis was null).
+#[test]
+fn a_transfer_used_beyond_purpose_is_marked_in_4_2() {
+    let text = "use \"kenpo\"\n\
+        actor 適用システム : 組合 \"適用システム\"\n\
+        actor 給付システム : 組合 \"給付システム\"\n\
+        actor 情報提供NWS  : 情報提供ネットワークシステム\n\
+        actor 市町村       : 他機関 \"住所地の市町村\"\n\
+        data 課税情報   : 課税・非課税情報\n\
+        flow 市町村 -> 適用システム : 課税情報 for 被扶養者認定 via 情報提供NWS\n\
+        flow 適用システム -> 給付システム : 課税情報 for 保険給付\n";
+    let (_dir, design) = written(&[("d.myna", text)]);
+    assert_eq!(
+        codes_in_check(&design),
+        [(8, "MN402".to_string())].into_iter().collect()
+    );
+    for (lang, row) in [
+        (
+            "en",
+            "| 適用システム | 給付システム | 課税情報 | 保険給付 | **not allowed (MN402: use beyond purpose inside the society)** |",
+        ),
+        (
+            "ja",
+            "| 適用システム | 給付システム | 課税情報 | 保険給付 | **認められていません (MN402: 目的外利用)** |",
+        ),
+    ] {
+        let (_, md, _) = run(&["inventory", &design, "--lang", lang]);
+        let transfers = md.split("### 4.2").nth(1).expect("4.2");
+        assert!(transfers.contains(row), "{lang}: {transfers}");
+    }
+    let (_, json, _) = run(&["inventory", &design, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(codes_in_inventory(&v).is_superset(&codes_in_check(&design)));
+}
+
+/// A contractor whose contract misses required clauses (MN303) is marked
+/// where section 3 lists it.
+#[test]
+fn a_contractor_whose_contract_misses_clauses_is_marked_in_section_3() {
+    let text = "use \"kenpo\"\n\
+        actor 適用システム : 組合\n\
+        actor 大和総研 : 委託先 \"株式会社大和総研\" { clauses 守秘義務 }\n\
+        data 番号付資格 : 資格情報 mynumber\n\
+        flow 適用システム -> 大和総研 : 番号付資格 for 資格データ処理委託\n";
+    let (_dir, design) = written(&[("d.myna", text)]);
+    let (_, md, _) = run(&["inventory", &design]);
+    assert!(
+        md.contains("**not allowed (MN101: no legal basis for this My Number data)**, **MN303: contractor's contract misses required clauses** |"),
+        "{md}"
+    );
+    let (_, json, _) = run(&["inventory", &design, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(
+        v["systems"][0]["holdings"][0]["contractors"][0]["missing_clauses"],
+        true
+    );
+    // With `require-clauses`, a contractor declared without a `clauses`
+    // block is MN303 too: the inventory reads the options `check` ran with.
+    let bare = text.replace(" { clauses 守秘義務 }", "");
+    let (_dir, design) = written(&[
+        ("mynaflow.toml", "require-clauses = true\n"),
+        ("d.myna", &bare),
+    ]);
+    let (_, json, _) = run(&["inventory", &design, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(
+        v["systems"][0]["holdings"][0]["contractors"][0]["missing_clauses"],
+        true
     );
 }

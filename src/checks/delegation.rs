@@ -12,7 +12,7 @@ use super::Ctx;
 use super::exchange::MyNumberVerdict;
 use super::finding::{Finding, Onward};
 use super::provision::ProvisionVerdict;
-use crate::graph::TransferId;
+use crate::graph::{Exchange, TransferId};
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
@@ -98,6 +98,89 @@ impl Registrations {
     }
 }
 
+/// The purpose of an exchange MN301 reports when a rule allows it: its
+/// receiver is a contractor not registered for that purpose.
+fn unregistered_at(
+    ctx: &Ctx,
+    registrations: &mut Registrations,
+    ex: &Exchange,
+) -> Option<PurposeId> {
+    let (_, Some(purpose)) = ex.payload else {
+        return None;
+    };
+    (ctx.kind(ex.receiver) == Some(RoleKind::Contractor)
+        && !registrations.registered(ctx, ex.receiver, purpose))
+    .then_some(purpose)
+}
+
+/// What MN302 says of an exchange a contractor sends on to another
+/// contractor or to a party (None for any other exchange).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassedOn {
+    /// Is the receiver a contractor (再委託) rather than a party?
+    pub reentrusting: bool,
+    /// What MN302 reports (None: the receiver is a contractor registered
+    /// for the purpose, with its own contract with the society).
+    pub refused: Option<Onward>,
+}
+
+/// [`PassedOn`] of one exchange.
+fn onward_at(ctx: &Ctx, registrations: &mut Registrations, ex: &Exchange) -> Option<PassedOn> {
+    let (_, Some(purpose)) = ex.payload else {
+        return None;
+    };
+    if ctx.kind(ex.sender) != Some(RoleKind::Contractor) {
+        return None;
+    }
+    let (reentrusting, refused) = match ctx.kind(ex.receiver)? {
+        RoleKind::SelfOrg | RoleKind::Subject | RoleKind::Carrier => return None,
+        RoleKind::Contractor if registrations.registered(ctx, ex.receiver, purpose) => (true, None),
+        RoleKind::Contractor => (true, Some(Onward::Reentrusting)),
+        RoleKind::Party => (false, Some(Onward::Provision)),
+    };
+    Some(PassedOn {
+        reentrusting,
+        refused,
+    })
+}
+
+/// What delegation says of the exchanges of 特定個人情報, as the checks
+/// judge them, for the inventory: the exchanges MN301 reports (among
+/// those `mynumber` allows), and every exchange a contractor passes on to
+/// another contractor or to a party with what MN302 says of it; each by
+/// its index into `graph.exchanges`, in order. Unlike the findings (one
+/// per flow, receiver and purpose), every exchange is given.
+pub(crate) fn of_mynumber(
+    ctx: &Ctx,
+    mynumber: &[(usize, MyNumberVerdict)],
+) -> (Vec<usize>, Vec<(usize, PassedOn)>) {
+    let mut registrations = Registrations::new(ctx);
+    let unregistered = (mynumber.iter())
+        .filter(|(_, v)| matches!(v, MyNumberVerdict::Allowed(_)))
+        .filter(|(i, _)| {
+            (ctx.graph.exchanges.get(*i))
+                .is_some_and(|ex| unregistered_at(ctx, &mut registrations, ex).is_some())
+        })
+        .map(|(i, _)| *i)
+        .collect();
+    let passed_on = (ctx.graph.exchanges.iter().enumerate())
+        .filter(|(_, ex)| ctx.design.is_mynumber(ex.payload.0))
+        .filter_map(|(i, ex)| Some((i, onward_at(ctx, &mut registrations, ex)?)))
+        .collect();
+    (unregistered, passed_on)
+}
+
+/// The contractors MN303 reports (their contracts miss required clauses),
+/// in the design's order.
+pub(crate) fn missing_clauses_of(ctx: &Ctx, options: DelegationOptions) -> Vec<ActorId> {
+    (missing_clauses(ctx, options).into_iter())
+        .filter_map(|f| match f {
+            Finding::MissingClauses { actor, .. } => Some(actor),
+            _ => None,
+        })
+        .collect()
+}
+
 /// MN301: an allowed provision whose receiver is a contractor not
 /// registered for its purpose. One finding per (flow, receiver, purpose).
 fn unregistered(
@@ -120,13 +203,10 @@ fn unregistered(
     let mut out = Vec::new();
     for (i, rule, is_mynumber) in allowed {
         let ex = &ctx.graph.exchanges[i];
-        let (_, Some(purpose)) = ex.payload else {
+        let Some(purpose) = unregistered_at(ctx, &mut registrations, ex) else {
             continue;
         };
-        if ctx.kind(ex.receiver) != Some(RoleKind::Contractor)
-            || registrations.registered(ctx, ex.receiver, purpose)
-            || !seen.insert((ex.last(), ex.receiver, purpose))
-        {
+        if !seen.insert((ex.last(), ex.receiver, purpose)) {
             continue;
         }
         let Some(trail) = ctx.trail(ex) else { continue };
@@ -149,16 +229,12 @@ fn onward(ctx: &Ctx) -> Vec<Finding> {
         let (item, Some(purpose)) = ex.payload else {
             continue;
         };
-        if ctx.kind(ex.sender) != Some(RoleKind::Contractor) {
+        let Some(PassedOn {
+            refused: Some(kind),
+            ..
+        }) = onward_at(ctx, &mut registrations, ex)
+        else {
             continue;
-        }
-        let kind = match ctx.kind(ex.receiver) {
-            None | Some(RoleKind::SelfOrg | RoleKind::Subject | RoleKind::Carrier) => continue,
-            Some(RoleKind::Contractor) if registrations.registered(ctx, ex.receiver, purpose) => {
-                continue;
-            }
-            Some(RoleKind::Contractor) => Onward::Reentrusting,
-            Some(RoleKind::Party) => Onward::Provision,
         };
         if !seen.insert((ex.last(), ex.receiver, purpose)) {
             continue;

@@ -12,7 +12,7 @@ mod judged;
 mod provision;
 mod purpose;
 
-pub use delegation::DelegationOptions;
+pub use delegation::{DelegationOptions, PassedOn};
 pub use exchange::{Miss, MyNumberRefusal, MyNumberVerdict, evaluate_exchange};
 pub use finding::{Finding, Hop, Onward, Trail, WITNESS_HOPS, Witness};
 pub use holdings::{Held, Holdings};
@@ -241,6 +241,55 @@ pub fn delegation_findings(
     })
 }
 
+/// What the delegation checks say of a design's 特定個人情報, exchange by
+/// exchange, for the inventory (as [`delegation_of_mynumber`] gives it).
+#[derive(Debug, Default)]
+pub struct Delegated {
+    /// The exchanges a `mynumber` rule allows that MN301 reports: their
+    /// receiver is a contractor not registered for the purpose. Indices
+    /// into `graph.exchanges`, in order.
+    pub unregistered: Vec<usize>,
+    /// Every exchange a contractor sends on to another contractor or to a
+    /// party, with what MN302 says of it, in order.
+    pub passed_on: Vec<(usize, PassedOn)>,
+    /// The contractors MN303 reports, in the design's order.
+    pub clauses_missing: Vec<ActorId>,
+}
+
+/// What MN301, MN302 and MN303 say of every exchange of 特定個人情報 (not
+/// one finding per flow: each exchange), given the `mynumber` verdicts
+/// ([`mynumber_verdicts`]). Empty when the design has no rulebook.
+pub fn delegation_of_mynumber(
+    design: &Design,
+    graph: &FlowGraph,
+    mynumber: &[(usize, MyNumberVerdict)],
+    options: DelegationOptions,
+) -> Delegated {
+    let Some(ctx) = Ctx::new(design, graph) else {
+        return Delegated::default();
+    };
+    let (unregistered, passed_on) = delegation::of_mynumber(&ctx, mynumber);
+    Delegated {
+        unregistered,
+        passed_on,
+        clauses_missing: delegation::missing_clauses_of(&ctx, options),
+    }
+}
+
+/// The exchanges MN402 reports (a use beyond purpose inside the society),
+/// as indices into `graph.exchanges` in order, given what each system
+/// holds; on every core when `par`. Empty when the design has no rulebook.
+pub fn beyond_purpose(
+    design: &Design,
+    graph: &FlowGraph,
+    holdings: &Holdings,
+    par: bool,
+) -> Vec<usize> {
+    Ctx::new(design, graph).map_or_else(Vec::new, |ctx| {
+        drift::beyond_purpose_among(&ctx, holdings, par)
+    })
+}
+
 /// The verdicts on some exchanges, as indices into `graph.exchanges`.
 #[derive(Debug, Default)]
 pub struct Verdicts {
@@ -282,6 +331,8 @@ pub struct Computed {
     /// What each of the society's systems holds, when a check asked
     /// ([`Holdings::compute`]).
     pub holdings: Option<Holdings>,
+    /// The options the checks ran with (MN303 depends on them).
+    pub options: CheckOptions,
     /// How long each check took, from its start to its end, in the order
     /// they started (`check --timings`; a session moves them into its
     /// timings): checks side by side overlap, and a core waiting inside
@@ -461,6 +512,7 @@ fn checked_in(
         mynumber,
         provisions,
         holdings: ctx.holdings.into_inner(),
+        options,
         spent,
     };
     Some((out, Some(computed)))

@@ -1,9 +1,9 @@
 //! The inventory a society needs for its 特定個人情報保護評価 (PIA, 番号法
 //! 第28条) and its access records, drawn from a design: which of its systems
 //! hold 特定個人情報, for which purposes, from whom and through which
-//! channel it arrives, to whom it goes, which contractors handle it, and
-//! every exchange through a carrier, each of which leaves a 情報提供等の記録
-//! at both ends (番号法第23条).
+//! channel it arrives, to whom it goes, which contractors handle it (and
+//! what they pass on: 再委託), and every exchange through a carrier, each
+//! of which leaves a 情報提供等の記録 at both ends (番号法第23条).
 //!
 //! Senders whose data meets at a carrier and goes on together are one
 //! [`SenderGroup`], listed once; a group whose data goes on to another
@@ -18,6 +18,9 @@
 //! flatten it into the rows of their tables once for all of them. The
 //! engine knows role kinds (`self`, `carrier`, `contractor`), never a
 //! rulebook's names.
+//!
+//! Every verdict it lists is the one the checks give (MN1xx, MN301, MN302,
+//! MN303, MN402), drawn from the same judgements, never worked out anew.
 
 mod closure;
 mod meetings;
@@ -29,7 +32,7 @@ pub use rows::{EntrustedRow, HeldRow, PassedOn, PassedRow};
 pub use senders::{GroupId, Join, Sender, SenderGroup, route_of};
 
 use crate::checks::{
-    Computed, Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts,
+    CheckOptions, Computed, Holdings, Miss, MyNumberRefusal, MyNumberVerdict, mynumber_verdicts,
 };
 use crate::code::Code;
 use crate::graph::{Exchange, FlowGraph};
@@ -101,9 +104,56 @@ pub struct Holding {
     pub received: Movements,
     /// Where it goes, in the order of the design.
     pub passed_on: Movements,
-    /// Contractors that receive it from this system or send it here, each
-    /// with the purposes they handle it for.
+    /// Contractors that receive it from this system or send it here, or
+    /// that an exchange of it passes on its way, each with the purposes
+    /// they handle it for.
     pub contractors: Vec<(ActorId, Vec<PurposeId>)>,
+    /// For each of `contractors`, in the same order: how it comes to
+    /// handle the item, and what `check` says of that.
+    pub entrusting: Vec<Entrusting>,
+}
+
+/// How one contractor of [`Holding::contractors`] comes to handle the item.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Entrusting {
+    /// What the rulebook says of each exchange that hands the item to the
+    /// contractor (or passes it on the way), each once, in the order of
+    /// the design: the rule that allows it, or the finding `check`
+    /// reports (MN301 when the contractor is not registered for the
+    /// purpose). Empty when no exchange of it is judged: the contractor
+    /// only sends the item to the system, or receives it in a group's
+    /// exchanges (each has its own, in the records).
+    pub bases: Vec<Basis>,
+    /// The contractor gets the item only on the route of an exchange
+    /// between two others (named in `via`), never as its receiver.
+    pub only_on_route: bool,
+    /// `check` reports MN303 at the contractor: its contract misses
+    /// required clauses.
+    pub missing_clauses: bool,
+}
+
+/// An exchange of 特定個人情報 a contractor passes on to another
+/// contractor (再委託, 番号法第10条) or to a party: the exchanges MN302
+/// judges.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PassedOnByContractor {
+    /// The contractor that sends it.
+    pub contractor: ActorId,
+    /// The last non-carrier receiver.
+    pub receiver: ActorId,
+    /// Is the receiver a contractor (re-entrusting) rather than a party?
+    pub reentrusting: bool,
+    /// The item.
+    pub item: DataId,
+    /// The purpose.
+    pub purpose: PurposeId,
+    /// The actors passed between the two ends, in order of travel.
+    pub route: Vec<ActorId>,
+    /// What `check` reports (MN302), or None: the receiver is a contractor
+    /// registered for the purpose, with its own contract with the society.
+    pub finding: Option<Code>,
+    /// The flow of the hop that reaches the receiver.
+    pub flow: FlowId,
 }
 
 /// A system of the society that holds 特定個人情報.
@@ -324,6 +374,9 @@ pub struct Inventory {
     /// The carriers that 特定個人情報 passes, in the order the design
     /// declares them: they hold nothing for their own use.
     pub carriers: Vec<ActorId>,
+    /// What contractors pass on to other contractors or to parties, in
+    /// the order of the design.
+    pub passed_on_by_contractors: Vec<PassedOnByContractor>,
 }
 
 /// Exchanges from which the inventory's independent parts are drawn side
@@ -451,6 +504,9 @@ struct Drawn {
     carriers: BTreeSet<ActorId>,
     groups: Vec<SenderGroup>,
     records: Vec<Record>,
+    /// By actor: does `check` report MN303 at it?
+    clauses_missing: Vec<bool>,
+    passed_on_by_contractors: Vec<PassedOnByContractor>,
 }
 
 impl Drawn {
@@ -466,29 +522,69 @@ impl Drawn {
         parts: Option<usize>,
     ) -> Option<Drawn> {
         design.rulebook.as_ref()?;
-        let (mynumber, holdings) =
-            computed.map_or((None, None), |c| (Some(c.mynumber), c.holdings));
+        let (mynumber, holdings, options) = computed.map_or((None, None, None), |c| {
+            (Some(c.mynumber), c.holdings, Some(c.options))
+        });
+        let options = options.unwrap_or_else(CheckOptions::default).delegation;
         // The verdict `check` gives each provision of 特定個人情報.
         // By exchange, so that the walk over the exchanges reads it in
         // order (a hash map of a million entries is a cache miss each).
         // The purposes each system holds each item for (MN402's holdings)
         // are drawn meanwhile on the other core.
+        // An entrustment a rule allows is still refused when `check`
+        // reports MN301 on it: the inventory shows the finding, as
+        // `check` does, not the rule.
         let by_exchange = || {
             let mut verdicts: Vec<Option<Basis>> = vec![None; graph.exchanges.len()];
             let judged = mynumber.unwrap_or_else(|| mynumber_verdicts(design, graph));
+            let delegated = crate::checks::delegation_of_mynumber(design, graph, &judged, options);
             for (i, v) in judged {
                 if let Some(slot) = verdicts.get_mut(i) {
                     *slot = Some(basis(&v));
                 }
             }
-            verdicts
+            for &i in &delegated.unregistered {
+                if let Some(slot) = verdicts.get_mut(i) {
+                    *slot = Some(Basis::Refused(Code::MN301));
+                }
+            }
+            (verdicts, delegated)
         };
         let held = || holdings.unwrap_or_else(|| Holdings::compute(design, graph));
-        let (verdicts, holdings) = if graph.exchanges.len() >= parallel_from {
+        let ((verdicts, delegated), holdings) = if graph.exchanges.len() >= parallel_from {
             rayon::join(by_exchange, held)
         } else {
             (by_exchange(), held())
         };
+        // The transfers between the society's systems that MN402 reports.
+        let mut beyond_purpose = vec![false; graph.exchanges.len()];
+        let par = graph.exchanges.len() >= parallel_from;
+        for i in crate::checks::beyond_purpose(design, graph, &holdings, par) {
+            if let Some(b) = beyond_purpose.get_mut(i) {
+                *b = true;
+            }
+        }
+        let mut clauses_missing = vec![false; design.actors.len()];
+        for a in &delegated.clauses_missing {
+            if let Some(m) = clauses_missing.get_mut(a.index()) {
+                *m = true;
+            }
+        }
+        let passed_on_by_contractors = (delegated.passed_on.iter())
+            .filter_map(|&(i, passed)| {
+                let ex = graph.exchanges.get(i)?;
+                Some(PassedOnByContractor {
+                    contractor: ex.sender,
+                    receiver: ex.receiver,
+                    reentrusting: passed.reentrusting,
+                    item: ex.payload.0,
+                    purpose: ex.payload.1?,
+                    route: route(design, graph, ex),
+                    finding: passed.refused.map(|_| Code::MN302),
+                    flow: graph.transfer(ex.last()).flow,
+                })
+            })
+            .collect();
         let actors = ActorTable::of(design);
         // The items of 特定個人情報 are walked in parts that share nothing,
         // on every core when the design is large (several parts a thread,
@@ -518,6 +614,7 @@ impl Drawn {
             design,
             graph,
             verdicts: &verdicts,
+            beyond_purpose: &beyond_purpose,
             actors: &actors,
             parts: &parts,
         };
@@ -545,6 +642,8 @@ impl Drawn {
             carriers,
             groups,
             records,
+            clauses_missing,
+            passed_on_by_contractors,
         })
     }
 
@@ -557,6 +656,8 @@ impl Drawn {
             carriers,
             groups,
             records,
+            clauses_missing,
+            passed_on_by_contractors,
         } = self;
         let kind = |a: ActorId| actors.kind(a);
         let is_contractor = |a: &ActorId| actors.is(*a, RoleKind::Contractor);
@@ -565,10 +666,8 @@ impl Drawn {
         // only for the groups that have any (rarely: contractors do not
         // send through carriers).
         let inventory = Inventory {
-            systems: Vec::new(),
             groups,
-            records: Vec::new(),
-            carriers: Vec::new(),
+            ..Inventory::default()
         };
         let groups = &inventory.groups;
         let sending = closure::spread(
@@ -629,6 +728,7 @@ impl Drawn {
                 None => Vec::new(),
             };
             let mut contractors: Vec<(ActorId, Vec<PurposeId>)> = Vec::new();
+            let mut entrusting: Vec<Entrusting> = Vec::new();
             let mut index: FxHashMap<ActorId, usize> = FxHashMap::default();
             let mut listed: FxHashSet<(ActorId, PurposeId)> = FxHashSet::default();
             let ends = received
@@ -645,18 +745,35 @@ impl Drawn {
                         if is_received { senders } else { receivers }
                     }
                 };
-                for &a in actors {
+                // A contractor the item passes on the way handles it too
+                // (`check` judges the exchange: MN104 unless a rule's
+                // `via` names its role).
+                let named = actors.iter().map(|&a| (a, false));
+                let on_route = m.route.iter().map(|&a| (a, true));
+                for (a, via) in named.chain(on_route) {
                     if kind(a) != Some(RoleKind::Contractor) {
                         continue;
                     }
                     let i = *index.entry(a).or_insert_with(|| {
                         contractors.push((a, Vec::new()));
+                        entrusting.push(Entrusting {
+                            bases: Vec::new(),
+                            only_on_route: true,
+                            missing_clauses: clauses_missing.get(a.index()) == Some(&true),
+                        });
                         contractors.len() - 1
                     });
                     if let Some(p) = m.purpose
                         && listed.insert((a, p))
                     {
                         contractors[i].1.push(p);
+                    }
+                    let e = &mut entrusting[i];
+                    e.only_on_route &= via;
+                    if let Some(b) = &m.basis
+                        && !e.bases.contains(b)
+                    {
+                        e.bases.push(b.clone());
                     }
                 }
             }
@@ -668,6 +785,7 @@ impl Drawn {
                 received,
                 passed_on,
                 contractors,
+                entrusting,
             };
             (actor, holding)
         };
@@ -709,6 +827,7 @@ impl Drawn {
             groups: inventory.groups,
             records,
             carriers: carriers.into_iter().collect(),
+            passed_on_by_contractors,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! then their items, then the design's order of flows).
 
 use super::closure::{Toward, spread};
-use super::{Counterpart, Holding, Inventory, Movement};
+use super::{Counterpart, Entrusting, Holding, Inventory, Movement};
 use crate::model::{ActorId, DataId, Design, PurposeId, RoleKind};
 
 /// One item one system holds.
@@ -27,6 +27,8 @@ pub struct EntrustedRow<'a> {
     pub contractor: ActorId,
     /// The purposes the contractor handles it for.
     pub purposes: &'a [PurposeId],
+    /// How it comes to handle the item, and what `check` says of that.
+    pub entrusting: &'a Entrusting,
 }
 
 /// One item a system passes on to an actor that is not a contractor
@@ -64,14 +66,14 @@ impl Inventory {
     /// Every contractor of every item held.
     pub fn entrusted(&self) -> impl Iterator<Item = EntrustedRow<'_>> {
         self.held().flat_map(|r| {
-            r.holding
-                .contractors
-                .iter()
-                .map(move |(contractor, purposes)| EntrustedRow {
+            (r.holding.contractors.iter())
+                .zip(&r.holding.entrusting)
+                .map(move |((contractor, purposes), entrusting)| EntrustedRow {
                     system: r.system,
                     holding: r.holding,
                     contractor: *contractor,
                     purposes,
+                    entrusting,
                 })
         })
     }

@@ -164,6 +164,9 @@ pub(super) struct Walk<'a> {
     pub graph: &'a FlowGraph,
     /// The verdict `check` gives each exchange (by exchange).
     pub verdicts: &'a [Option<Basis>],
+    /// Does `check` report MN402 on the exchange (by exchange)? A
+    /// transfer's movements carry it as their basis.
+    pub beyond_purpose: &'a [bool],
     /// Each actor's role and role kind.
     pub actors: &'a ActorTable,
     /// The items dealt into parts.
@@ -216,6 +219,12 @@ impl Walk<'_> {
             };
             let item = ex.payload.0;
             let b = self.verdicts.get(i as usize).cloned().flatten();
+            // What the movements say: the verdict, or MN402 on a transfer
+            // (no verdict: the records take only `b`).
+            let shown = match (&b, self.beyond_purpose.get(i as usize)) {
+                (None, Some(true)) => Some(Basis::Refused(crate::code::Code::MN402)),
+                _ => b.clone(),
+            };
             let flow = graph.transfer(ex.last()).flow;
             let joined = groups.of(i, ex);
             carriers.extend(joined.after.iter().copied().filter(is_carrier));
@@ -246,18 +255,20 @@ impl Walk<'_> {
                 purpose: ex.payload.1,
                 route,
                 flow,
-                basis: b.clone(),
+                basis: shown.clone(),
             };
             match (&single, joined.group) {
                 (Some((sender, route)), _) => {
+                    // A contractor on the way handles the item too.
+                    let via_contractor = route.iter().any(|a| is_contractor(*a));
                     if is_self(ex.receiver) {
                         let received = m(Counterpart::Actor(*sender), route.clone());
-                        let named = is_contractor(*sender);
+                        let named = via_contractor || is_contractor(*sender);
                         moves.at((ex.receiver, item)).receive(received, named);
                     }
                     if is_self(*sender) {
                         let passed = m(Counterpart::Actor(ex.receiver), route.clone());
-                        let named = is_contractor(ex.receiver);
+                        let named = via_contractor || is_contractor(ex.receiver);
                         moves.at((*sender, item)).pass_on(passed, named);
                     }
                 }

@@ -6,7 +6,8 @@ use super::inventory_md::Doc;
 use super::json_pretty::{Object, Pretty};
 use super::pieces::Pieces;
 use crate::inventory::{
-    Basis, Counterpart, GroupId, Holding, Join, Movement, Record, Sender, SenderGroup, System,
+    Basis, Counterpart, Entrusting, GroupId, Holding, Join, Movement, PassedOnByContractor, Record,
+    Sender, SenderGroup, System,
 };
 use crate::model::*;
 use crate::source::SourceFile;
@@ -290,8 +291,9 @@ impl<'a> Draw<'a> {
         p.array_of(ms, |p, m| self.movement(p, m));
     }
 
-    /// `{name, legal_name, purposes}`.
-    fn contractor(&self, p: &mut Pretty, (c, ps): &(ActorId, Vec<PurposeId>)) {
+    /// `{name, legal_name, purposes, bases, only_on_route,
+    /// missing_clauses}`.
+    fn contractor(&self, p: &mut Pretty, (c, ps): &(ActorId, Vec<PurposeId>), e: &Entrusting) {
         p.begin_object();
         p.key("name");
         self.name(p, *c);
@@ -299,6 +301,42 @@ impl<'a> Draw<'a> {
         p.str(self.design.actor(*c).legal_name());
         p.key("purposes");
         self.purposes(p, ps);
+        p.key("bases");
+        p.array_of(&e.bases, |p, b| self.basis(p, b));
+        p.key("only_on_route");
+        p.bool(e.only_on_route);
+        p.key("missing_clauses");
+        p.bool(e.missing_clauses);
+        p.end_object();
+    }
+
+    /// `{contractor, receiver, reentrusting, item, category, purpose,
+    /// route, allowed, code, line}`.
+    fn passed_on_by_contractor(&self, p: &mut Pretty, x: &PassedOnByContractor) {
+        p.begin_object();
+        p.key("contractor");
+        self.actor(p, x.contractor);
+        p.key("receiver");
+        self.actor(p, x.receiver);
+        p.key("reentrusting");
+        p.bool(x.reentrusting);
+        p.key("item");
+        self.item(p, x.item);
+        p.key("category");
+        self.category(p, x.item);
+        p.key("purpose");
+        self.purpose(p, Some(x.purpose));
+        p.key("route");
+        self.route(p, &x.route);
+        p.key("allowed");
+        p.bool(x.finding.is_none());
+        p.key("code");
+        match x.finding {
+            Some(code) => p.str(code.as_str()),
+            None => p.null(),
+        }
+        p.key("line");
+        self.line(p, x.flow);
         p.end_object();
     }
 
@@ -321,7 +359,9 @@ impl<'a> Draw<'a> {
         p.key("passed_on");
         self.movements(p, &h.passed_on);
         p.key("contractors");
-        p.array_of(&h.contractors, |p, c| self.contractor(p, c));
+        p.array_of(h.contractors.iter().zip(&h.entrusting), |p, (c, e)| {
+            self.contractor(p, c, e)
+        });
         p.end_object();
     }
 
@@ -433,7 +473,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     let design = doc.design;
     let Some(rb) = design.rulebook.as_deref() else {
         return out
-            .write_all(b"{\"version\":4,\"error\":\"the design's rulebook is not loaded\"}\n");
+            .write_all(b"{\"version\":5,\"error\":\"the design's rulebook is not loaded\"}\n");
     };
     let flow_lines = doc
         .source
@@ -451,7 +491,7 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
     // sees, not through `dyn Write`; long lists arrive a chunk at a time.
     let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
     let mut o = Object::begin(&mut buffered, 0)?;
-    o.member("version", &4u32)?;
+    o.member("version", &5u32)?;
     o.member("design", doc.source.name.as_str())?;
     o.member(
         "rulebook",
@@ -477,6 +517,11 @@ pub fn write(doc: &Doc, out: &mut dyn Write) -> io::Result<()> {
         .map(|a| design.actor(*a).name.as_str())
         .collect();
     o.member("carriers", &carriers)?;
+    o.array_with(
+        "passed_on_by_contractors",
+        &inv.passed_on_by_contractors,
+        |x, p| n.passed_on_by_contractor(p, x),
+    )?;
     o.member(
         "summary",
         &Summary {

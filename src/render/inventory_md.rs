@@ -5,8 +5,11 @@
 //! wording; English ones translate it.
 
 use super::pieces::Pieces;
+use crate::code::Code;
 use crate::escape::visible;
-use crate::inventory::{Basis, Counterpart, EntrustedRow, GroupId, Inventory, PassedOn};
+use crate::inventory::{
+    Basis, Counterpart, EntrustedRow, Entrusting, GroupId, Inventory, PassedOn,
+};
 use crate::model::*;
 use crate::source::SourceFile;
 use crate::text::Lang;
@@ -73,7 +76,24 @@ struct Cells {
     /// of it (its id as the rulebook, and so the notice, numbers it, its
     /// citation as written, and what that is now if renumbered).
     sections: Pieces,
+    /// Per code a basis column may show, what it says of a refusal: the
+    /// code and its title, the short reason (`explain`'s heading).
+    reasons: Vec<(Code, String)>,
 }
+
+/// The codes the inventory's basis columns show: the verdicts on exchanges
+/// of 特定個人情報, delegation's and MN402.
+const REASONED: [Code; 9] = [
+    Code::MN101,
+    Code::MN102,
+    Code::MN103,
+    Code::MN104,
+    Code::MN105,
+    Code::MN301,
+    Code::MN302,
+    Code::MN303,
+    Code::MN402,
+];
 
 impl Cells {
     fn of(design: &Design, lang: Lang) -> Cells {
@@ -108,6 +128,13 @@ impl Cells {
                 }
                 t.push(')');
             });
+        }
+        for code in REASONED {
+            let mut said = String::new();
+            said.push_str(code.as_str());
+            said.push_str(": ");
+            said.push_str(&cell(code.title().get(lang)));
+            cells.reasons.push((code, said));
         }
         let Some(rb) = rb else {
             return cells;
@@ -261,10 +288,27 @@ impl Draw<'_> {
             }
             (Some(Basis::Refused(code)), _) => {
                 out.push_str(t(self.lang, "**not allowed (", "**認められていません ("));
-                out.push_str(code.as_str());
+                self.reason(out, *code);
                 out.push_str(")**");
             }
             _ => out.push('—'),
+        }
+    }
+
+    /// `MN301: contractor not registered for this purpose`: the code and
+    /// its short reason.
+    fn reason(&self, out: &mut String, code: Code) {
+        match self.cells.reasons.iter().find(|(c, _)| *c == code) {
+            Some((_, said)) => out.push_str(said),
+            None => out.push_str(code.as_str()),
+        }
+    }
+
+    /// As [`Draw::basis`], `none` when there is no basis.
+    fn basis_or(&self, out: &mut String, b: Option<&Basis>, none: &str) {
+        match b {
+            Some(b) => self.basis(out, Some(b)),
+            None => out.push_str(none),
         }
     }
 
@@ -643,8 +687,14 @@ fn obtaining(doc: &Draw, out: &mut Out) {
                 };
                 doc.purpose(row.cell(), m.purpose);
                 if from_self {
-                    row.cell()
-                        .push_str(t(lang, "internal transfer", "組合内の移転"));
+                    // A transfer `check` reports (MN402, or MN1xx when it
+                    // is handed to a party on the way) is marked.
+                    let basis = row.cell();
+                    basis.push_str(t(lang, "internal transfer", "組合内の移転"));
+                    if let Some(b @ Basis::Refused(_)) = &m.basis {
+                        basis.push_str(t(lang, "; ", "。"));
+                        doc.basis(basis, Some(b));
+                    }
                 } else {
                     doc.basis(row.cell(), m.basis.as_ref());
                 }
@@ -693,7 +743,8 @@ fn entrusting(doc: &Draw, out: &mut Out) {
         )
     );
     let rows: Vec<EntrustedRow> = doc.inventory.entrusted().collect();
-    if rows.is_empty() {
+    let onward = &doc.inventory.passed_on_by_contractors;
+    if rows.is_empty() && onward.is_empty() {
         let _ = writeln!(
             out,
             "{}\n",
@@ -705,27 +756,115 @@ fn entrusting(doc: &Draw, out: &mut Out) {
         );
         return;
     }
+    if rows.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}\n",
+            t(
+                lang,
+                "No system of the society entrusts 特定個人情報 to a contractor in this design.",
+                "この設計では、組合のシステムは特定個人情報の取扱いを委託しません。"
+            )
+        );
+    } else {
+        header(
+            out,
+            &[
+                t(lang, "System", "システム"),
+                t(lang, "特定個人情報", "特定個人情報"),
+                t(lang, "Contractor", "委託先"),
+                t(lang, "Legal name", "法人名"),
+                t(lang, "Purpose", "委託の目的"),
+                t(lang, "Basis", "根拠"),
+            ],
+        );
+        out.each(&rows, |_, r, out| {
+            let mut row = Row::new(out);
+            doc.name(row.cell(), r.system);
+            doc.item(row.cell(), r.holding.item);
+            doc.name(row.cell(), r.contractor);
+            row.cell()
+                .push_str(&cell(doc.design.actor(r.contractor).legal_name()));
+            doc.purposes(row.cell(), r.purposes);
+            entrusting_basis(doc, row.cell(), r.entrusting);
+            row.end();
+        });
+        let _ = writeln!(out);
+    }
+    if onward.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}\n",
+        t(
+            lang,
+            "Passed on by contractors: re-entrusting (再委託; 番号法 Article 10 allows it only with the society's permission, and `check` requires the receiver to be a contractor registered for the purpose) and provision to other parties (never allowed, MN302).",
+            "委託先からの再委託・提供: 再委託は委託者の許諾を得た場合に限られます (番号法第10条)。`check` は、受け手がその目的について登録された委託先であることを求めます。委託先から他の者への提供は認められません (MN302)。"
+        )
+    );
     header(
         out,
         &[
-            t(lang, "System", "システム"),
-            t(lang, "特定個人情報", "特定個人情報"),
             t(lang, "Contractor", "委託先"),
+            t(lang, "特定個人情報", "特定個人情報"),
+            t(lang, "To", "再委託先・提供先"),
             t(lang, "Legal name", "法人名"),
-            t(lang, "Purpose", "委託の目的"),
+            t(lang, "Purpose", "目的"),
+            t(lang, "Route", "経路"),
+            t(lang, "Basis", "根拠"),
+            t(lang, "Design line", "設計の行"),
         ],
     );
-    out.each(&rows, |_, r, out| {
+    out.each(onward, |_, x, out| {
         let mut row = Row::new(out);
-        doc.name(row.cell(), r.system);
-        doc.item(row.cell(), r.holding.item);
-        doc.name(row.cell(), r.contractor);
+        doc.name(row.cell(), x.contractor);
+        doc.item(row.cell(), x.item);
+        doc.actor(row.cell(), x.receiver);
         row.cell()
-            .push_str(&cell(doc.design.actor(r.contractor).legal_name()));
-        doc.purposes(row.cell(), r.purposes);
+            .push_str(&cell(doc.design.actor(x.receiver).legal_name()));
+        doc.purpose(row.cell(), Some(x.purpose));
+        doc.route(row.cell(), &x.route);
+        let basis = x.finding.map(Basis::Refused);
+        doc.basis_or(
+            row.cell(),
+            basis.as_ref(),
+            t(
+                lang,
+                "registered contractor for the purpose",
+                "目的について登録された委託先",
+            ),
+        );
+        push_number(row.cell(), doc.line(x.flow));
         row.end();
     });
     let _ = writeln!(out);
+}
+
+/// What section 3 says of a contractor of an item: each exchange's basis
+/// or finding, whether it only passes the item on the way, and MN303.
+fn entrusting_basis(doc: &Draw, out: &mut String, e: &Entrusting) {
+    let lang = doc.lang;
+    if e.only_on_route {
+        out.push_str(t(lang, "on the route (`via`): ", "経路上 (`via`): "));
+    }
+    for (i, b) in e.bases.iter().enumerate() {
+        if i > 0 {
+            out.push_str(doc.sep());
+        }
+        doc.basis(out, Some(b));
+    }
+    if e.missing_clauses {
+        if !e.bases.is_empty() {
+            out.push_str(doc.sep());
+        }
+        out.push_str("**");
+        doc.reason(out, Code::MN303);
+        out.push_str("**");
+    }
+    if e.bases.is_empty() && !e.missing_clauses {
+        out.push('—');
+    }
 }
 
 fn provision(doc: &Draw, out: &mut Out) {
@@ -809,6 +948,7 @@ fn provision(doc: &Draw, out: &mut Out) {
             t(lang, "To", "移転先"),
             t(lang, "特定個人情報", "特定個人情報"),
             t(lang, "Purpose", "目的"),
+            t(lang, "Basis", "根拠"),
         ],
     );
     out.each(&transferred, |_, r, out| {
@@ -820,6 +960,13 @@ fn provision(doc: &Draw, out: &mut Out) {
         }
         doc.item(row.cell(), r.item);
         doc.purpose(row.cell(), r.movement.purpose);
+        // What `check` says of it: MN402 for a use beyond purpose, the
+        // verdict when it is handed to a party on the way.
+        doc.basis_or(
+            row.cell(),
+            r.movement.basis.as_ref(),
+            t(lang, "internal transfer", "組合内の移転"),
+        );
         row.end();
     });
     let _ = writeln!(out);
