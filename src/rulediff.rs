@@ -17,8 +17,11 @@
 //! [`impact`] checks a corpus against both rulebooks and lists the flows
 //! whose findings differ. [`gate`] states, per section and pair of roles,
 //! whether the new rulebook allows the same, less, more or some of each,
-//! with the smallest flow for everything newly allowed ([`witness`]).
+//! with the smallest flow for everything newly allowed ([`witness`]), and
+//! [`effects`] what every other change that bears on a verdict does (role
+//! kinds, `mynumber` categories, the register, clauses).
 
+pub mod effects;
 pub mod gate;
 pub mod witness;
 
@@ -132,7 +135,7 @@ pub enum Aspect {
     Revised,
     /// A role's flag (`self`, `carrier`, `subject`, `contractor`, or none).
     Flag,
-    /// A category's parent.
+    /// A role's, category's or purpose's parent (`in PARENT`).
     Parent,
     /// Whether a category or section is 特定個人情報 (`mynumber`).
     Mynumber,
@@ -343,12 +346,16 @@ fn with_label(mut s: String, label: &Option<String>) -> String {
     s
 }
 
-fn role_decl(r: &Role) -> String {
+fn role_decl(rb: &Rulebook, r: &Role) -> String {
     let mut s = format!("role {}", shown(&r.name));
     let flag = role_flag(r.kind);
     if !flag.is_empty() {
         s.push(' ');
         s.push_str(flag);
+    }
+    if let Some(p) = r.parent {
+        s.push_str(" in ");
+        s.push_str(&shown(&rb.role(p).name));
     }
     with_label(s, &r.label)
 }
@@ -377,8 +384,13 @@ fn section_decl(s: &Section) -> String {
     out
 }
 
-fn purpose_decl(p: &Purpose) -> String {
-    with_label(format!("purpose {}", shown(&p.name)), &p.label)
+fn purpose_decl(rb: &Rulebook, p: &Purpose) -> String {
+    let mut s = format!("purpose {}", shown(&p.name));
+    if let Some(parent) = p.parent {
+        s.push_str(" in ");
+        s.push_str(&shown(&rb.purpose(parent).name));
+    }
+    with_label(s, &p.label)
 }
 
 fn contractor_purposes(rb: &Rulebook, c: &Contractor) -> Vec<String> {
@@ -862,12 +874,11 @@ pub fn diff(old: &Rulebook, new: &Rulebook) -> RuleDiff {
     out.finish(&mut changes);
 
     let mut out = Out::new(Kind::Role);
-    let decl = |r: &Role| Value::Text(role_decl(r));
     let d = Decls {
         name: &|r: &Role| &r.name,
         span: &|r: &Role| r.span,
-        old_decl: &decl,
-        new_decl: &decl,
+        old_decl: &|r| Value::Text(role_decl(old, r)),
+        new_decl: &|r| Value::Text(role_decl(new, r)),
     };
     diff_named(&mut out, &old.roles, &new.roles, d, |out, at, o, n| {
         let flag = |r: &Role| Some(Value::Text(role_flag(r.kind).to_string()));
@@ -878,6 +889,14 @@ pub fn diff(old: &Rulebook, new: &Rulebook) -> RuleDiff {
             (flag(o), flag(n)),
             (o.span, n.span),
         );
+        // A role moved in the tree covers other roles' rules: listed as a
+        // category's parent is.
+        let parent = |rb: &Rulebook, r: &Role| r.parent.map(|p| rb.role(p).name.clone());
+        let (po, pn) = (parent(old, o), parent(new, n));
+        if po.as_deref().map(key) != pn.as_deref().map(key) {
+            let sides = (po.map(Value::Text), pn.map(Value::Text));
+            out.changed(at, Aspect::Parent, &n.name, sides, (o.span, n.span));
+        }
     });
     out.finish(&mut changes);
 
@@ -949,12 +968,11 @@ pub fn diff(old: &Rulebook, new: &Rulebook) -> RuleDiff {
 
     // Purposes: grouped by their section, in document order within it.
     let mut out = Out::new(Kind::Purpose);
-    let decl = |p: &Purpose| Value::Text(purpose_decl(p));
     let d = Decls {
         name: &|p: &Purpose| &p.name,
         span: &|p: &Purpose| p.span,
-        old_decl: &decl,
-        new_decl: &decl,
+        old_decl: &|p| Value::Text(purpose_decl(old, p)),
+        new_decl: &|p| Value::Text(purpose_decl(new, p)),
     };
     diff_named(
         &mut out,
@@ -974,6 +992,12 @@ pub fn diff(old: &Rulebook, new: &Rulebook) -> RuleDiff {
             if key(so) != key(sn) {
                 let sides = (Some(Value::Text(so.clone())), Some(Value::Text(sn.clone())));
                 out.changed(at, Aspect::Section, &n.name, sides, spans);
+            }
+            let parent = |rb: &Rulebook, p: &Purpose| p.parent.map(|x| rb.purpose(x).name.clone());
+            let (po, pn) = (parent(old, o), parent(new, n));
+            if po.as_deref().map(key) != pn.as_deref().map(key) {
+                let sides = (po.map(Value::Text), pn.map(Value::Text));
+                out.changed(at, Aspect::Parent, &n.name, sides, spans);
             }
         },
     );
@@ -1071,6 +1095,27 @@ pub struct FlowImpact {
     pub after: Verdict,
 }
 
+/// A line outside any flow (a declaration) whose findings differ
+/// between the two rulebooks: MN010 for a name the new rulebook lacks,
+/// MN303 for a clause it now requires, …
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeclarationImpact {
+    /// The design's path, as given (escaped).
+    pub file: Arc<str>,
+    /// The line (1-based).
+    pub line: usize,
+    /// The line's text, white space collapsed, escaped.
+    pub text: String,
+    /// Its findings against the old rulebook, sorted (repeats kept).
+    pub before: Vec<Code>,
+    /// Against the new rulebook.
+    pub after: Vec<Code>,
+}
+
+/// Lines of declarations whose findings differ that an impact lists, at
+/// most; the rest are counted ([`Impact::declarations_changed`]).
+pub const MAX_DECLARATIONS: usize = 100;
+
 /// The flows of a corpus whose verdict a rulebook change changes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Impact {
@@ -1082,18 +1127,31 @@ pub struct Impact {
     pub changed: Vec<FlowImpact>,
     /// Findings outside flows (on declarations: MN010 for a name the new
     /// rulebook lacks, MN303 for a new required clause…) reported by one
-    /// run and not the other. Not flows, so not listed; counted so that a
-    /// reader knows to look.
+    /// run and not the other.
     pub other_findings_changed: usize,
+    /// The lines of those findings, by file and line, the first
+    /// [`MAX_DECLARATIONS`] of them.
+    pub declarations: Vec<DeclarationImpact>,
+    /// How many lines they are on, listed or not.
+    pub declarations_changed: usize,
 }
+
+/// One design's findings outside flows in one run: (line, code) → how
+/// many times; the design's name; the text of those lines.
+type OutsideFlows = (
+    BTreeMap<(usize, Code), usize>,
+    Arc<str>,
+    HashMap<usize, String>,
+);
 
 /// What the first run found: per design (by its place among the paths),
 /// the verdicts that are not [`clean`], by flow number.
 #[derive(Default)]
 struct Before {
     files: Vec<Vec<(usize, Verdict)>>,
-    /// (design, line, code) → how many times, for findings outside flows.
-    other: BTreeMap<(usize, usize, Code), usize>,
+    /// Per design, (line, code) → how many times, for findings outside
+    /// flows; and the design's name and text of those lines.
+    other: Vec<OutsideFlows>,
     designs: usize,
     flows: usize,
 }
@@ -1361,6 +1419,66 @@ fn differing_in(
     out
 }
 
+/// The text of each of `lines` (1-based) of a design, white space
+/// collapsed and escaped, for the declarations an impact lists.
+fn line_texts(source: &SourceFile, lines: impl Iterator<Item = usize>) -> HashMap<usize, String> {
+    lines
+        .map(|l| {
+            let range = source.line_range(l.saturating_sub(1));
+            let text = source.text.get(range).unwrap_or_default();
+            let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            (l, crate::escape::visible_owned(collapsed))
+        })
+        .collect()
+}
+
+/// Compares one design's findings outside flows between the two runs:
+/// adds each line whose findings differ to `into`, and gives how many
+/// findings differ.
+fn declarations_differing(
+    file: &Arc<str>,
+    texts: &HashMap<usize, String>,
+    before: BTreeMap<(usize, Code), usize>,
+    after: BTreeMap<(usize, Code), usize>,
+    into: &mut Vec<DeclarationImpact>,
+) -> usize {
+    // Per line, the codes of each run, repeats kept, in code order.
+    let mut lines: BTreeMap<usize, (Vec<Code>, Vec<Code>)> = BTreeMap::new();
+    for ((line, code), n) in before {
+        lines
+            .entry(line)
+            .or_default()
+            .0
+            .extend(std::iter::repeat_n(code, n));
+    }
+    for ((line, code), n) in after {
+        lines
+            .entry(line)
+            .or_default()
+            .1
+            .extend(std::iter::repeat_n(code, n));
+    }
+    let mut differ = 0;
+    for (line, (before, after)) in lines {
+        if before == after {
+            continue;
+        }
+        let count = |codes: &[Code], c: Code| codes.iter().filter(|x| **x == c).count();
+        let codes: BTreeSet<Code> = before.iter().chain(&after).copied().collect();
+        differ += (codes.iter())
+            .map(|c| count(&before, *c).abs_diff(count(&after, *c)))
+            .sum::<usize>();
+        into.push(DeclarationImpact {
+            file: Arc::clone(file),
+            line,
+            text: texts.get(&line).cloned().unwrap_or_default(),
+            before,
+            after,
+        });
+    }
+    differ
+}
+
 /// Changed flows below which their entries are made on one thread.
 const PARALLEL_IMPACTS: usize = 4 * 1024;
 
@@ -1413,12 +1531,17 @@ pub fn impact_timed(
             before.files.resize_with(v.at + 1, Vec::new);
         }
         before.files[v.at] = v.verdicts;
-        for ((line, code), n) in v.other {
-            before.other.insert((v.at, line, code), n);
+        if !v.other.is_empty() {
+            if before.other.len() <= v.at {
+                before.other.resize_with(v.at + 1, Default::default);
+            }
+            let texts = line_texts(v.source, v.other.keys().map(|(l, _)| *l));
+            before.other[v.at] = (v.other, Arc::from(v.source.name.as_str()), texts);
         }
     })?;
     let mut changed: Vec<(u32, FlowImpact)> = Vec::new();
     let mut other_findings_changed = 0;
+    let mut declarations: Vec<DeclarationImpact> = Vec::new();
     let mut other = std::mem::take(&mut before.other);
     // The second run binds the first's models to the new rulebook.
     against(&mut s, new)?;
@@ -1471,23 +1594,34 @@ pub fn impact_timed(
                     .map(impact),
             );
         }
-        for ((line, code), n) in v.other {
-            let m = other.remove(&(v.at, line, code)).unwrap_or(0);
-            other_findings_changed += n.abs_diff(m);
-        }
+        let (was, _, was_texts) = other.get_mut(v.at).map(std::mem::take).unwrap_or_default();
+        let file: Arc<str> = Arc::from(v.source.name.as_str());
+        let mut texts = line_texts(v.source, v.other.keys().map(|(l, _)| *l));
+        texts.extend(was_texts);
+        other_findings_changed +=
+            declarations_differing(&file, &texts, was, v.other, &mut declarations);
     })?;
     // The models are freed on the pool while the caller goes on to write
     // the report: piece by piece, a million flows' take tens of ms.
     rayon::spawn(move || drop(second));
-    other_findings_changed += other.values().sum::<usize>();
+    // Designs the second run did not analyse: their findings are gone.
+    for (was, file, texts) in other {
+        other_findings_changed +=
+            declarations_differing(&file, &texts, was, BTreeMap::new(), &mut declarations);
+    }
     // By file name, then by place in the file.
     changed.sort_by(|(x, a), (y, b)| (&a.file, x).cmp(&(&b.file, y)));
+    declarations.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    let declarations_changed = declarations.len();
+    declarations.truncate(MAX_DECLARATIONS);
     timings.merge(&s.timings);
     Ok(Impact {
         designs: before.designs,
         flows: before.flows,
         changed: changed.into_iter().map(|(_, f)| f).collect(),
         other_findings_changed,
+        declarations,
+        declarations_changed,
     })
 }
 

@@ -190,6 +190,9 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(impact["designs"], 1);
     assert_eq!(impact["flows"], 4);
     assert_eq!(impact["other_findings_changed"], 0);
+    assert_eq!(impact["declarations"], serde_json::json!([]));
+    assert_eq!(impact["declarations_changed"], 0);
+    assert_eq!(v["others"], serde_json::json!([]));
     let flows = impact["changed"].as_array().expect("changed flows");
     assert_eq!(flows.len(), 1);
     assert_eq!(flows[0]["file"], DESIGN);
@@ -205,7 +208,8 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(
         v["summary"],
         serde_json::json!({"changes": 1, "added": 0, "removed": 1, "changed": 0, "flows_changed": 1,
-                           "pairs": 1, "broader": 0, "narrower": 1, "both": 0, "same": 0, "broadens": false})
+                           "pairs": 1, "broader": 0, "narrower": 1, "both": 0, "same": 0,
+                           "others": 0, "others_broader": 0, "broadens": false})
     );
     let pairs = v["pairs"].as_array().expect("pairs");
     assert_eq!(pairs.len(), 1);
@@ -773,4 +777,498 @@ fn a_change_too_large_to_compare_one_by_one_stops_with_exit_2() {
     // And the built-in rulebook's 428.
     assert!(err.contains("grant 10747228 concrete permissions"), "{err}");
     assert!(err.contains("more than the 10000000"), "{err}");
+}
+
+// ---------------------------------------------------------------------
+// Changes other than `allow` rules: each that can turn a finding into
+// `ok` makes the gate fail, with its reason and, where one exists, a flow
+// that shows it; renumbered sections do not.
+
+/// Rulebooks and designs written to a temporary folder: (name, text).
+struct Files(tempfile::TempDir);
+
+impl Files {
+    fn new(files: &[(&str, &str)]) -> Files {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        Files(dir)
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.path().join(name).to_string_lossy().into_owned()
+    }
+
+    /// `rules diff OLD NEW --impact DESIGN --fail-on-broadening`: exit
+    /// status and standard output.
+    fn gate(&self, old: &str, new: &str, design: &str, lang: &str) -> (Option<i32>, String) {
+        let (code, out, err) = run(&[
+            "rules",
+            "diff",
+            &self.path(old),
+            &self.path(new),
+            "--impact",
+            &self.path(design),
+            "--fail-on-broadening",
+            "--lang",
+            lang,
+        ]);
+        assert!(
+            code != Some(1) || err.contains("--fail-on-broadening"),
+            "{err}"
+        );
+        (code, out)
+    }
+
+    fn json(&self, old: &str, new: &str) -> serde_json::Value {
+        let (code, out, err) = run(&[
+            "rules",
+            "diff",
+            &self.path(old),
+            &self.path(new),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, Some(0), "{err}");
+        serde_json::from_str(&out).expect("valid JSON")
+    }
+}
+
+const MINI: &str = "rulebook mini \"mini\" revised 2024-12-04\n\
+    role 組合 self\nrole 他機関\nrole 本人P\nrole 事業主\nrole NWS carrier\n\
+    category 個人情報\ncategory 資格情報 in 個人情報\ncategory 特定個人情報 mynumber\n\
+    section \"1\" \"内部\" {\n  purpose 認定 \"認定\"\n  purpose 通知 \"通知\"\n}\n\
+    section \"2\" \"提供\" {\n  allow 組合 -> 他機関 : 特定個人情報 for 認定 via NWS\n  allow 組合 -> 他機関 : 資格情報 for 認定\n}\n\
+    section \"7\" \"番号\" mynumber basis \"番号法第19条第8号\" {\n  allow 他機関 -> 組合 : 特定個人情報 for 認定 via NWS\n}\n";
+
+const MINI_DESIGN: &str = "actor 基幹 : 組合\nactor 市 : 他機関\nactor 人 : 本人P\n\
+    actor 勤務先 : 事業主\nactor 網 : NWS\ndata 課税 : 特定個人情報\ndata 資格 : 資格情報\n\
+    flow 基幹 -> 市 : 課税 for 認定 via 網\n\
+    flow 市 -> 基幹 : 課税 for 認定 via 勤務先, 網\n\
+    flow 基幹 -> 勤務先 : 課税 for 認定\n\
+    flow 基幹 -> 人 : 資格 for 通知\n\
+    flow 基幹 -> 市 : 資格 for 認定\n";
+
+/// The `old` and `new` rulebooks and the design, in a folder.
+fn mini(new: &str) -> Files {
+    Files::new(&[
+        ("old.myna", MINI),
+        ("new.myna", new),
+        ("d.myna", MINI_DESIGN),
+    ])
+}
+
+/// The impact's lines for the flow at `line` of d.myna: its verdicts.
+fn verdicts_at(out: &str, line: usize) -> String {
+    let at = format!("d.myna:{line}  ");
+    let mut lines = out.lines().skip_while(|l| !l.contains(&at));
+    lines.nth(1).unwrap_or_default().trim().to_string()
+}
+
+#[test]
+fn a_section_made_mynumber_broadens_with_its_reason_and_a_witness() {
+    let new = MINI.replace(
+        "section \"2\" \"提供\" {",
+        "section \"2\" \"提供\" mynumber basis \"番号法第19条第8号\" {",
+    );
+    // The ordinary rule for 資格情報 cannot stay in a mynumber section.
+    let new = new.replace("  allow 組合 -> 他機関 : 資格情報 for 認定\n", "");
+    let f = mini(&new);
+    let (code, out) = f.gate("old.myna", "new.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(verdicts_at(&out, 8), "before: MN102  after: ok", "{out}");
+    assert!(
+        out.contains("  2 組合 -> 他機関: both (allows less and more)\n    because section 2 is now mynumber: its rules are permissions for 特定個人情報"),
+        "{out}"
+    );
+    assert!(out.contains("    + allow 組合 -> 他機関 : 特定個人情報 for 認定 via NWS\n      smallest flow that the new rulebook accepts and the old one rejects:"), "{out}");
+    let (_, ja) = f.gate("old.myna", "new.myna", "d.myna", "ja");
+    assert!(
+        ja.contains("理由: セクション 2 が mynumber になりました。"),
+        "{ja}"
+    );
+    // And back: narrower only.
+    let (code, out) = f.gate("new.myna", "old.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "the ordinary rule comes back: {out}");
+    assert!(
+        out.contains("because section 2 is no longer mynumber"),
+        "{out}"
+    );
+    let v = f.json("new.myna", "old.myna");
+    let pair = &v["pairs"][0];
+    assert_eq!(pair["breadth"], "both");
+    assert_eq!(
+        pair["because"],
+        serde_json::json!([{"reason": "section_mynumber", "section": "2", "now": false}])
+    );
+    assert!(
+        (pair["no_longer_allowed"].as_array().expect("lines").iter())
+            .any(|g| g["categories"] == serde_json::json!(["特定個人情報"])),
+        "{pair}"
+    );
+}
+
+#[test]
+fn a_category_made_mynumber_or_not_judges_both_ways() {
+    let new = MINI.replace(
+        "category 資格情報 in 個人情報",
+        "category 資格情報 mynumber in 個人情報",
+    );
+    let f = mini(&new);
+    // Now 特定個人情報: the ordinary rule allows it no more.
+    let (code, out) = f.gate("old.myna", "new.myna", "d.myna", "en");
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(verdicts_at(&out, 12), "before: ok  after: MN101", "{out}");
+    assert!(out.contains("  2 組合 -> 他機関: narrower (allows less)\n    because category 資格情報 is now 特定個人情報 (mynumber)\n    - allow 組合 -> 他機関 : 資格情報 for 認定"), "{out}");
+    assert!(
+        out.contains("  category 資格情報 is now 特定個人情報 (mynumber): narrower (allows less)"),
+        "{out}"
+    );
+    // No longer 特定個人情報: broader, and a flow from another party to
+    // the society is no longer judged at all.
+    let (code, out) = f.gate("new.myna", "old.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(verdicts_at(&out, 12), "before: MN101  after: ok", "{out}");
+    assert!(
+        out.contains("  2 組合 -> 他機関: broader (allows more)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  category 資格情報 is no longer 特定個人情報: broader (allows more)"),
+        "{out}"
+    );
+    let v = f.json("new.myna", "old.myna");
+    let other = &v["others"][0];
+    assert_eq!(other["why"]["reason"], "category_mynumber");
+    assert_eq!(other["witness"]["confirmed"], true, "{other}");
+    assert_eq!(
+        other["witness"]["flow"],
+        "flow 他機関 -> 組合 : 資格情報 for 認定"
+    );
+    let (_, ja) = f.gate("new.myna", "old.myna", "d.myna", "ja");
+    assert!(
+        ja.contains("カテゴリ 資格情報 は特定個人情報ではなくなりました: 広がった"),
+        "{ja}"
+    );
+
+    // Moved under 特定個人情報, which a mynumber rule names: that rule now
+    // covers it, shown by an item marked 特定個人情報 (the old rulebook
+    // does not judge an unmarked one from another party at all).
+    let under = MINI.replace(
+        "category 資格情報 in 個人情報",
+        "category 資格情報 mynumber in 特定個人情報",
+    );
+    let f = mini(&under);
+    let (code, out) = f.gate("old.myna", "new.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("  7 他機関 -> 組合: broader (allows more)\n    because category 資格情報 is now 特定個人情報 (mynumber)\n    + allow 他機関 -> 組合 : 資格情報 for 認定 via NWS\n      smallest flow that the new rulebook accepts and the old one rejects:"), "{out}");
+    assert!(
+        out.contains("        data 資格情報 : 資格情報 mynumber\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_role_newly_carrier_self_or_subject_broadens() {
+    for (flag, line, before, flow) in [
+        (
+            "carrier",
+            9,
+            "MN104",
+            "flow 組合 -> 他機関 : 資格情報 for 認定 via 事業主",
+        ),
+        (
+            "self",
+            10,
+            "MN105",
+            "flow 組合 -> 事業主 : 特定個人情報 for 認定",
+        ),
+    ] {
+        let new = MINI.replace("role 事業主\n", &format!("role 事業主 {flag}\n"));
+        let f = mini(&new);
+        let (code, out) = f.gate("old.myna", "new.myna", "d.myna", "en");
+        assert_eq!(code, Some(1), "{flag}: {out}");
+        assert_eq!(
+            verdicts_at(&out, line),
+            format!("before: {before}  after: ok"),
+            "{out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "  role 事業主 now {flag} (was no flag): both (allows less and more)"
+            )),
+            "{out}"
+        );
+        assert!(out.contains(&format!("        {flow}\n")), "{out}");
+        let (_, ja) = f.gate("old.myna", "new.myna", "d.myna", "ja");
+        assert!(
+            ja.contains(&format!(
+                "役割 事業主 の種別が 種別なし から {flag} に変わりました: 両方"
+            )),
+            "{ja}"
+        );
+        // Back again: it still changes what is allowed both ways.
+        let (code, _) = f.gate("new.myna", "old.myna", "d.myna", "en");
+        assert_eq!(code, Some(1), "{flag} back");
+    }
+    // The person: ordinary data given to it is not provision.
+    let new = MINI.replace("role 本人P\n", "role 本人P subject\n");
+    let f = mini(&new);
+    let (code, out) = f.gate("old.myna", "new.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(verdicts_at(&out, 11), "before: MN202  after: ok", "{out}");
+    assert!(
+        out.contains("  role 本人P now subject (was no flag): broader (allows more)"),
+        "{out}"
+    );
+    let v = f.json("old.myna", "new.myna");
+    assert_eq!(
+        v["others"][0]["why"],
+        serde_json::json!({"reason": "role_kind", "role": "本人P", "old": "party", "new": "subject"})
+    );
+    assert_eq!(v["others"][0]["witness"]["confirmed"], true);
+    assert_eq!(v["summary"]["others_broader"], 1);
+    assert_eq!(v["summary"]["broadens"], true);
+    // No longer the person: narrower only.
+    let (code, out) = f.gate("new.myna", "old.myna", "d.myna", "en");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("narrower (allows less)"), "{out}");
+}
+
+#[test]
+fn a_changed_contractor_register_or_clause_list_is_judged() {
+    let text = std::fs::read_to_string("rules/kenpo.myna").expect("kenpo");
+    let row = "contractor \"株式会社大和総研\"";
+    assert!(text.contains(row), "the anchor row is in kenpo.myna");
+    let design = "actor 基幹 : 組合\nactor 新規 : 委託先 \"株式会社新規\"\n\
+                  data 資格 : 資格情報\nflow 基幹 -> 新規 : 資格 for 資格データ処理委託\n";
+    let renamed = text.replace(row, "contractor \"株式会社新規\"");
+    let f = Files::new(&[
+        ("kenpo.myna", &text),
+        ("renamed.myna", &renamed),
+        ("d.myna", design),
+    ]);
+    let (code, out) = f.gate("kenpo.myna", "renamed.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(verdicts_at(&out, 4), "before: MN301  after: ok", "{out}");
+    assert!(out.contains("  contractor \"株式会社新規\": now registered for 資格データ処理委託, 医療費通知委託, 医療費分析委託, 扶養資格調査委託: broader (allows more)"), "{out}");
+    assert!(
+        out.contains("        actor 委託先 : 委託先 \"株式会社新規\"\n"),
+        "{out}"
+    );
+    assert!(out.contains("  contractor \"株式会社大和総研\": no longer for 資格データ処理委託, 医療費通知委託, 医療費分析委託, 扶養資格調査委託: narrower (allows less)"), "{out}");
+    assert!(
+        out.contains("23 pairs: 0 broader, 0 narrower, 0 both, 23 same"),
+        "{out}"
+    );
+    // A row removed only narrows.
+    let removed: String = (text.lines())
+        .filter(|l| !l.starts_with(row))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let f = Files::new(&[
+        ("kenpo.myna", &text),
+        ("removed.myna", &removed),
+        ("d.myna", design),
+    ]);
+    let (code, out) = f.gate("kenpo.myna", "removed.myna", "d.myna", "en");
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = f.gate("removed.myna", "kenpo.myna", "d.myna", "ja");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("委託先「株式会社大和総研」: 資格データ処理委託、医療費通知委託、"),
+        "{out}"
+    );
+    assert!(
+        out.contains(" に新たに登録: 広がった (認める範囲が増えた)\n"),
+        "{out}"
+    );
+    // A clause no longer required: a contract without it passes MN303.
+    let clause = "clause 監査協力 \"⑪ 監査への協力\"\n";
+    let more = format!("{text}{clause}");
+    let f = Files::new(&[
+        ("kenpo.myna", &text),
+        ("more.myna", &more),
+        ("d.myna", design),
+    ]);
+    let (code, out) = f.gate("kenpo.myna", "more.myna", "d.myna", "en");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("  clause 監査協力 is now required: narrower (allows less)"),
+        "{out}"
+    );
+    let (code, out) = f.gate("more.myna", "kenpo.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("  clause 監査協力 is no longer required: broader (allows more)\n    a contract without it passes MN303\n"), "{out}");
+}
+
+#[test]
+fn a_renumbered_section_is_moved_not_broader() {
+    let text = std::fs::read_to_string(format!("{CASES}/old.myna")).expect("old");
+    assert!(text.contains("section \"7(1)\""));
+    let renumbered = text.replace("section \"7(1)\"", "section \"8(9)\"");
+    let design = std::fs::read_to_string(DESIGN).expect("design");
+    let f = Files::new(&[
+        ("old.myna", &text),
+        ("renumbered.myna", &renumbered),
+        ("d.myna", &design),
+    ]);
+    let (code, out) = f.gate("old.myna", "renumbered.myna", "d.myna", "en");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("  8(9) 他機関 -> 組合: same (moved from another section)\n    = allow 他機関 -> 組合 : "),
+        "{out}"
+    );
+    assert!(
+        out.contains("(allowed before by section 7(1): not new)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 broader, 0 narrower, 0 both, 2 same"),
+        "{out}"
+    );
+    assert!(out.contains("no flow changes verdict"), "{out}");
+    let v = f.json("old.myna", "renumbered.myna");
+    assert_eq!(v["summary"]["broadens"], false);
+    let moved = (v["pairs"].as_array().expect("pairs").iter())
+        .find(|p| p["section"] == "8(9)")
+        .expect("the renumbered pair");
+    assert_eq!(moved["breadth"], "same");
+    assert_eq!(moved["moved"][0]["before"], serde_json::json!(["7(1)"]));
+    let (_, ja) = f.gate("old.myna", "renumbered.myna", "d.myna", "ja");
+    assert!(ja.contains("変わらず (他のセクションから移動)"), "{ja}");
+
+    // A rule of an ordinary section for 特定個人情報 allows nothing;
+    // moved into a mynumber section it allows its exchanges: broader,
+    // not moved. Into another mynumber section with another basis: moved.
+    let rule = "  allow 組合 -> 他機関 : 特定個人情報 for 認定 via NWS\n";
+    let into_mynumber = MINI.replace(rule, "").replace(
+        "section \"7\" \"番号\" mynumber basis \"番号法第19条第8号\" {\n",
+        &format!("section \"7\" \"番号\" mynumber basis \"番号法第19条第8号\" {{\n{rule}"),
+    );
+    let inbound = "  allow 他機関 -> 組合 : 特定個人情報 for 認定 via NWS\n";
+    let other_basis = MINI.replace(inbound, "").replace(
+        "section \"7\"",
+        &format!("section \"9\" \"別の番号\" mynumber basis \"番号法第19条第6号\" {{\n{inbound}}}\nsection \"7\""),
+    );
+    let f = Files::new(&[
+        ("old.myna", MINI),
+        ("into.myna", &into_mynumber),
+        ("basis.myna", &other_basis),
+        ("d.myna", MINI_DESIGN),
+    ]);
+    let (code, out) = f.gate("old.myna", "into.myna", "d.myna", "en");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("  7 組合 -> 他機関: broader (allows more)\n    + allow 組合 -> 他機関 : 特定個人情報 for 認定 via NWS\n      smallest flow"), "{out}");
+    assert_eq!(verdicts_at(&out, 8), "before: MN102  after: ok", "{out}");
+    let (code, out) = f.gate("old.myna", "basis.myna", "d.myna", "en");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("  9 他機関 -> 組合: same (moved from another section)\n    = allow 他機関 -> 組合 : 特定個人情報 for 認定 via NWS  (allowed before by section 7: not new)\n"), "{out}");
+}
+
+#[test]
+fn role_and_purpose_parents_are_listed_as_changes() {
+    let text = std::fs::read_to_string("rules/kenpo.myna").expect("kenpo");
+    let role = "role 他保険者                      in 他機関";
+    assert!(text.contains(role), "the anchor role is in kenpo.myna");
+    let new = text.replace(role, "role 他保険者                               ");
+    let purposes = MINI.replace("  purpose 通知 \"通知\"", "  purpose 通知 in 認定 \"通知\"");
+    let f = Files::new(&[
+        ("kenpo.myna", &text),
+        ("new.myna", &new),
+        ("old.myna", MINI),
+        ("purposes.myna", &purposes),
+    ]);
+    for (old, new, en, ja) in [
+        (
+            "kenpo.myna",
+            "new.myna",
+            "roles\n  ~ 他保険者: parent 他機関 -> (none)  (old line 29, new line 29)\n",
+            "役割\n  ~ 他保険者: 親役割 他機関 -> (なし)",
+        ),
+        (
+            "old.myna",
+            "purposes.myna",
+            "purposes\n  1\n    ~ 通知: parent (none) -> 認定  (old line 12, new line 12)\n",
+            "    ~ 通知: 親の利用目的 (なし) -> 認定",
+        ),
+    ] {
+        for (lang, want) in [("en", en), ("ja", ja)] {
+            let (code, out, err) =
+                run(&["rules", "diff", &f.path(old), &f.path(new), "--lang", lang]);
+            assert_eq!(code, Some(0), "{err}");
+            assert!(out.contains(want), "{out}");
+            assert!(
+                !out.contains("no changes") && !out.contains("変更はありません"),
+                "{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn declaration_findings_that_differ_are_listed_with_a_cap() {
+    let text = std::fs::read_to_string("rules/kenpo.myna").expect("kenpo");
+    let more = format!("{text}clause 監査協力 \"⑪ 監査への協力\"\n");
+    let clauses = "clauses 守秘義務, 持出し禁止, 目的外利用禁止, 再委託禁止, 事故時責任, 返還, 従業者監督, 履行報告, 従業者明確化, 立入調査";
+    let mut design = String::from("actor 基幹 : 組合\n");
+    for i in 0..105 {
+        design.push_str(&format!(
+            "actor 委託{i} : 委託先 \"株式会社大和総研\" {{\n  {clauses}\n}}\n"
+        ));
+    }
+    design.push_str("data 資格 : 資格情報\nflow 基幹 -> 委託0 : 資格 for 資格データ処理委託\n");
+    let one: String = design.lines().take(4).map(|l| format!("{l}\n")).collect();
+    let f = Files::new(&[
+        ("kenpo.myna", &text),
+        ("more.myna", &more),
+        ("d.myna", &design),
+        (
+            "one.myna",
+            &format!(
+                "{one}data 資格 : 資格情報\nflow 基幹 -> 委託0 : 資格 for 資格データ処理委託\n"
+            ),
+        ),
+    ]);
+    let (code, out) = f.gate("kenpo.myna", "more.myna", "one.myna", "en");
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains(
+            "  note: 1 finding(s) on declarations (not flows) also differ between the two runs:\n  "
+        ),
+        "{out}"
+    );
+    assert!(out.contains("one.myna:2  actor 委託0 : 委託先 \"株式会社大和総研\" {\n    before: none  after: MN303\n"), "{out}");
+    let (_, ja) = f.gate("kenpo.myna", "more.myna", "one.myna", "ja");
+    assert!(ja.contains("    変更前: なし  変更後: MN303\n"), "{ja}");
+    // Past the cap, the rest are counted.
+    let (_, out) = f.gate("kenpo.myna", "more.myna", "d.myna", "en");
+    assert!(
+        out.contains("note: 105 finding(s) on declarations"),
+        "{out}"
+    );
+    assert_eq!(out.matches("MN303\n").count(), 100, "{out}");
+    assert!(
+        out.contains("  … and 5 more declaration line(s)\n"),
+        "{out}"
+    );
+    let (_, out, _) = run(&[
+        "rules",
+        "diff",
+        &f.path("kenpo.myna"),
+        &f.path("more.myna"),
+        "--impact",
+        &f.path("d.myna"),
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let impact = &v["impact"];
+    assert_eq!(impact["declarations_changed"], 105);
+    let listed = impact["declarations"].as_array().expect("declarations");
+    assert_eq!(listed.len(), 100);
+    assert_eq!(listed[0]["line"], 2);
+    assert_eq!(listed[0]["before"], serde_json::json!([]));
+    assert_eq!(listed[0]["after"], serde_json::json!(["MN303"]));
 }

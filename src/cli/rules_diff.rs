@@ -6,9 +6,11 @@
 use super::output::fail_in;
 use super::{FAILURE, FINDINGS, LangArg, OK, ReportFormat as Format};
 use mynaflow::code::Code;
+use mynaflow::model::RoleKind;
 use mynaflow::model::Rulebook;
 use mynaflow::render::json_pretty::Object;
 use mynaflow::render::{self, Report};
+use mynaflow::rulediff::effects::{Effect, Why};
 use mynaflow::rulediff::gate::{self, Breadth, Gate};
 use mynaflow::rulediff::witness::{self, Witness};
 use mynaflow::rulediff::{self, Aspect, Change, Grant, Impact, Kind, Op, RuleDiff, Value, Verdict};
@@ -125,15 +127,15 @@ pub fn run(o: &Options) -> u8 {
         return e.fail(lang);
     }
     if o.fail_on_broadening && gate.broadens() {
-        let n = gate.count(Breadth::Broader) + gate.count(Breadth::Both);
+        let (pairs, others) = gate.broadening();
         eprintln!(
             "mynaflow: {}",
             match lang {
                 Lang::En => format!(
-                    "the new rulebook allows more than the old one in {n} section/role pair(s) (--fail-on-broadening)"
+                    "the new rulebook allows more than the old one in {pairs} section/role pair(s) and {others} other change(s) (--fail-on-broadening)"
                 ),
                 Lang::Ja => format!(
-                    "新しいルールブックは {n} 組のセクション・役割の組で古いものより多くを認めます (--fail-on-broadening)"
+                    "新しいルールブックは {pairs} 組のセクション・役割の組と、その他の変更 {others} 件で古いものより多くを認めます (--fail-on-broadening)"
                 ),
             }
         );
@@ -295,6 +297,164 @@ fn human_witness(w: &Witness, lang: Lang, out: &mut String) {
     let _ = writeln!(out, "        {}", w.flow);
 }
 
+/// A role's kind as its flag is written (`(none)` for an ordinary party).
+fn kind_flag(k: RoleKind, lang: Lang) -> String {
+    match k {
+        RoleKind::Party => t(lang, "no flag", "種別なし"),
+        other => other.as_str().to_string(),
+    }
+}
+
+/// What a role of kind `k` lets through or has judged, for a note on a
+/// change of kind.
+fn kind_meaning(k: RoleKind, lang: Lang) -> String {
+    let (en, ja) = match k {
+        RoleKind::Carrier => (
+            "exchanges may pass through it on their way (a carrier holds nothing for its own use), and a flow to it is joined to the flows out of it",
+            "交換は途中でこの役割を通れるようになり (経路は自らの用途のために保有しません)、この役割への流れはその先の流れとつないで判定されます",
+        ),
+        RoleKind::SelfOrg => (
+            "it is one of the society's systems: its exchanges with the others are internal use, not provision, and ordinary data it provides is judged (MN202/MN203)",
+            "組合のシステムの一つになります: 他のシステムとの流れは提供ではなく内部利用となり、この役割による個人情報の提供が判定されます (MN202/MN203)",
+        ),
+        RoleKind::Subject => (
+            "it is the person: the society's ordinary data given to it is not judged as provision (MN202), and it is no party on the way",
+            "本人になります: 組合から本人への個人情報は提供として判定されず (MN202)、途中の当事者にもなりません",
+        ),
+        RoleKind::Contractor => (
+            "it is a contractor: the contractor register applies to it (MN301–MN303), and 特定個人情報 it sends is judged by MN302, not MN101–MN105",
+            "委託先になります: 委託先の登録が適用され (MN301〜MN303)、この役割が送る特定個人情報は MN101〜MN105 ではなく MN302 で判定されます",
+        ),
+        RoleKind::Party => (
+            "it is an ordinary party: exchanges with it are provision, judged by the rules",
+            "通常の当事者になります: この役割との交換は提供として規則に照らして判定されます",
+        ),
+    };
+    t(lang, en, ja)
+}
+
+/// A change other than `allow` rules, as a heading and a note on what it
+/// does to verdicts.
+fn why_text(why: &Why, lang: Lang) -> (String, String) {
+    let v = |s: &str| mynaflow::escape::visible(s).into_owned();
+    let list = |names: &[String]| {
+        let names: Vec<String> = names.iter().map(|n| v(n)).collect();
+        let t = mynaflow::text::list(&names);
+        match lang {
+            Lang::En => t.en,
+            Lang::Ja => t.ja,
+        }
+    };
+    match (why, lang) {
+        (Why::SectionMynumber { section, now: true }, Lang::En) => (
+            format!("section {} is now mynumber", v(section)),
+            "its rules are permissions for 特定個人情報 (番号法), which no rule of an ordinary section is".into(),
+        ),
+        (Why::SectionMynumber { section, now: true }, Lang::Ja) => (
+            format!("セクション {} が mynumber になりました", v(section)),
+            "その規則は特定個人情報 (番号法) の許可になります。通常のセクションの規則は特定個人情報を認めません".into(),
+        ),
+        (Why::SectionMynumber { section, now: false }, Lang::En) => (
+            format!("section {} is no longer mynumber", v(section)),
+            "its rules no longer allow 特定個人情報, only ordinary data".into(),
+        ),
+        (Why::SectionMynumber { section, now: false }, Lang::Ja) => (
+            format!("セクション {} は mynumber ではなくなりました", v(section)),
+            "その規則は特定個人情報を認めず、通常の個人情報だけを認めます".into(),
+        ),
+        (Why::CategoryMynumber { category, now: true }, Lang::En) => (
+            format!("category {} is now 特定個人情報 (mynumber)", v(category)),
+            "its exchanges are judged by the rules of the mynumber sections (MN101–MN105), not the ordinary ones".into(),
+        ),
+        (Why::CategoryMynumber { category, now: true }, Lang::Ja) => (
+            format!("カテゴリ {} が特定個人情報 (mynumber) になりました", v(category)),
+            "その交換は通常のセクションではなく mynumber のセクションの規則で判定されます (MN101〜MN105)".into(),
+        ),
+        (Why::CategoryMynumber { category, now: false }, Lang::En) => (
+            format!("category {} is no longer 特定個人情報", v(category)),
+            "its exchanges are judged by the rules of the ordinary sections, which judge only the society's provision: provision to the society, by a contractor, and use beyond purpose (MN402) are no longer checked".into(),
+        ),
+        (Why::CategoryMynumber { category, now: false }, Lang::Ja) => (
+            format!("カテゴリ {} は特定個人情報ではなくなりました", v(category)),
+            "その交換は通常のセクションの規則で判定され、判定されるのは組合による提供だけです。組合への提供、委託先からの提供、目的外利用 (MN402) は検査されなくなります".into(),
+        ),
+        (Why::RoleKind { role, old, new }, _) => (
+            match lang {
+                Lang::En => format!(
+                    "role {} now {} (was {})",
+                    v(role),
+                    kind_flag(*new, lang),
+                    kind_flag(*old, lang)
+                ),
+                Lang::Ja => format!(
+                    "役割 {} の種別が {} から {} に変わりました",
+                    v(role),
+                    kind_flag(*old, lang),
+                    kind_flag(*new, lang)
+                ),
+            },
+            kind_meaning(*new, lang),
+        ),
+        (Why::Register { entry, by_role, gained, lost }, _) => {
+            let who = match (by_role, lang) {
+                (true, Lang::En) => format!("contractor role {}", v(entry)),
+                (false, Lang::En) => format!("contractor \"{}\"", v(entry)),
+                (true, Lang::Ja) => format!("委託先の役割 {}", v(entry)),
+                (false, Lang::Ja) => format!("委託先「{}」", v(entry)),
+            };
+            let mut parts = Vec::new();
+            if !gained.is_empty() {
+                parts.push(match lang {
+                    Lang::En => format!("now registered for {}", list(gained)),
+                    Lang::Ja => format!("{} に新たに登録", list(gained)),
+                });
+            }
+            if !lost.is_empty() {
+                parts.push(match lang {
+                    Lang::En => format!("no longer for {}", list(lost)),
+                    Lang::Ja => format!("{} の登録がなくなりました", list(lost)),
+                });
+            }
+            let sep = if lang == Lang::Ja { "、" } else { "; " };
+            (
+                format!("{who}: {}", parts.join(sep)),
+                t(
+                    lang,
+                    "entrusting data for a purpose it is registered for passes MN301 and MN302; for one it is not, they report it",
+                    "登録された目的での委託は MN301・MN302 で指摘されず、登録のない目的での委託は指摘されます",
+                ),
+            )
+        }
+        (Why::Clause { clause, now: false }, Lang::En) => (
+            format!("clause {} is no longer required", v(clause)),
+            "a contract without it passes MN303".into(),
+        ),
+        (Why::Clause { clause, now: false }, Lang::Ja) => (
+            format!("契約事項 {} は必須ではなくなりました", v(clause)),
+            "これを欠く契約も MN303 で指摘されません".into(),
+        ),
+        (Why::Clause { clause, now: true }, Lang::En) => (
+            format!("clause {} is now required", v(clause)),
+            "a contract without it is reported (MN303)".into(),
+        ),
+        (Why::Clause { clause, now: true }, Lang::Ja) => (
+            format!("契約事項 {} が必須になりました", v(clause)),
+            "これを欠く契約は指摘されます (MN303)".into(),
+        ),
+    }
+}
+
+/// One change other than `allow` rules: what it is, its breadth, why, and
+/// a flow that shows it when one does.
+fn human_effect(e: &Effect, lang: Lang, out: &mut String) {
+    let (head, note) = why_text(&e.why, lang);
+    let _ = writeln!(out, "  {head}: {}", breadth_name(e.breadth, lang));
+    let _ = writeln!(out, "    {note}");
+    if let Some(w) = &e.witness {
+        human_witness(w, lang, out);
+    }
+}
+
 fn verdict(v: &Verdict, lang: Lang) -> String {
     let codes: Vec<&str> = v.findings.iter().map(|(_, c)| c.as_str()).collect();
     let codes = codes.join(", ");
@@ -354,11 +514,35 @@ fn write_human_impact(i: &Impact, lang: Lang, to: &mut dyn io::Write) -> io::Res
             "  {}",
             match lang {
                 Lang::En => format!(
-                    "note: {n} finding(s) on declarations (not flows) also differ between the two runs"
+                    "note: {n} finding(s) on declarations (not flows) also differ between the two runs:"
                 ),
-                Lang::Ja => format!("注: フロー以外 (宣言) の指摘 {n} 件も二つの検査で異なります"),
+                Lang::Ja => format!("注: フロー以外 (宣言) の指摘 {n} 件も二つの検査で異なります:"),
             }
         );
+        let codes = |c: &[Code]| match c.is_empty() {
+            true => t(lang, "none", "なし"),
+            false => c.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(", "),
+        };
+        for d in &i.declarations {
+            let _ = writeln!(out, "  {}:{}  {}", d.file, d.line, d.text);
+            let _ = writeln!(
+                out,
+                "    {before} {}  {after} {}",
+                codes(&d.before),
+                codes(&d.after)
+            );
+        }
+        let rest = i.declarations_changed.saturating_sub(i.declarations.len());
+        if rest > 0 {
+            let _ = writeln!(
+                out,
+                "  {}",
+                match lang {
+                    Lang::En => format!("… and {rest} more declaration line(s)"),
+                    Lang::Ja => format!("… ほか宣言 {rest} 行"),
+                }
+            );
+        }
     }
     let n = i.changed.len();
     let _ = writeln!(
@@ -453,10 +637,14 @@ impl View<'_> {
             ),
             (Op::Changed, aspect) => {
                 let aspect = aspect.unwrap_or(Aspect::Name);
+                let name = match (aspect, c.kind, lang) {
+                    (Aspect::Parent, Kind::Role, Lang::Ja) => "親役割".to_string(),
+                    (Aspect::Parent, Kind::Purpose, Lang::Ja) => "親の利用目的".to_string(),
+                    _ => aspect_name(aspect, lang),
+                };
                 format!(
-                    "{}: {} {} -> {}",
+                    "{}: {name} {} -> {}",
                     c.subject,
-                    aspect_name(aspect, lang),
                     value(c.old.as_ref(), aspect, lang),
                     value(c.new.as_ref(), aspect, lang)
                 )
@@ -541,22 +729,50 @@ impl View<'_> {
             .gate
             .pairs
             .iter()
-            .filter(|p| p.breadth != Breadth::Same)
+            .filter(|p| p.breadth != Breadth::Same || !p.moved.is_empty())
         {
-            let _ = writeln!(
-                out,
-                "  {} {} -> {}: {}",
-                p.section,
-                p.from,
-                p.to,
-                breadth_name(p.breadth, lang)
-            );
+            let breadth = match (p.breadth, lang) {
+                (Breadth::Same, Lang::En) => "same (moved from another section)".to_string(),
+                (Breadth::Same, Lang::Ja) => "変わらず (他のセクションから移動)".to_string(),
+                (b, _) => breadth_name(b, lang),
+            };
+            let _ = writeln!(out, "  {} {} -> {}: {breadth}", p.section, p.from, p.to);
+            for why in &p.because {
+                // A category's change is explained once, among the other
+                // changes; a section's only here.
+                let (head, note) = why_text(why, lang);
+                let _ = match (why, lang) {
+                    (Why::SectionMynumber { .. }, Lang::En) => {
+                        writeln!(out, "    because {head}: {note}")
+                    }
+                    (Why::SectionMynumber { .. }, Lang::Ja) => {
+                        writeln!(out, "    理由: {head}。{note}")
+                    }
+                    (_, Lang::En) => writeln!(out, "    because {head}"),
+                    (_, Lang::Ja) => writeln!(out, "    理由: {head}"),
+                };
+            }
             for g in &p.no_longer_allowed {
                 let _ = writeln!(out, "    - {}", g.to_allow());
             }
             for (g, w) in p.newly_allowed.iter().zip(&p.witnesses) {
                 let _ = writeln!(out, "    + {}", g.to_allow());
                 human_witness(w, lang, out);
+            }
+            for m in &p.moved {
+                let before = m.before.join(", ");
+                let _ = match lang {
+                    Lang::En => writeln!(
+                        out,
+                        "    = {}  (allowed before by section {before}: not new)",
+                        m.grant.to_allow()
+                    ),
+                    Lang::Ja => writeln!(
+                        out,
+                        "    = {}  (変更前もセクション {before} で認められていました: 新たな許可ではありません)",
+                        m.grant.to_allow()
+                    ),
+                };
             }
         }
         let g = self.gate;
@@ -566,7 +782,8 @@ impl View<'_> {
             g.count(Breadth::Narrower),
             g.count(Breadth::Both),
         );
-        let gap = if same == g.pairs.len() { "" } else { "\n" };
+        let shown = (g.pairs.iter()).any(|p| p.breadth != Breadth::Same || !p.moved.is_empty());
+        let gap = if shown { "\n" } else { "" };
         let _ = writeln!(
             out,
             "{gap}{}",
@@ -580,6 +797,41 @@ impl View<'_> {
                     "{} 組: 広がった {b}、狭まった {n}、両方 {both}、変わらず {same}",
                     g.pairs.len()
                 ),
+            }
+        );
+        self.human_others(out);
+    }
+
+    /// The changes other than `allow` rules that bear on what is allowed.
+    fn human_others(&self, out: &mut String) {
+        let lang = self.lang;
+        if self.gate.others.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n{}",
+            t(
+                lang,
+                "other changes that bear on what is allowed",
+                "許可範囲に関わるその他の変更"
+            )
+        );
+        for e in &self.gate.others {
+            human_effect(e, lang, out);
+        }
+        let (_, broader) = self.gate.broadening();
+        let n = self.gate.others.len();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            match lang {
+                Lang::En => format!(
+                    "{n} other change{}: {broader} allow{} more",
+                    if n == 1 { "" } else { "s" },
+                    if broader == 1 { "s" } else { "" }
+                ),
+                Lang::Ja => format!("その他の変更 {n} 件: うち {broader} 件は認める範囲が増えます"),
             }
         );
     }
@@ -642,6 +894,8 @@ impl View<'_> {
             narrower: self.gate.count(Breadth::Narrower),
             both: self.gate.count(Breadth::Both),
             same: self.gate.count(Breadth::Same),
+            others: self.gate.others.len(),
+            others_broader: self.gate.broadening().1,
             broadens: self.gate.broadens(),
         };
         let mut o = Object::begin(&mut *to, 0)?;
@@ -650,6 +904,7 @@ impl View<'_> {
         o.member("new", &side(1))?;
         o.member("changes", &changes)?;
         o.member("pairs", &self.gate.pairs)?;
+        o.member("others", &self.gate.others)?;
         match self.impact {
             None => o.member("impact", &None::<()>)?,
             Some(i) => {
@@ -664,6 +919,17 @@ impl View<'_> {
                     after: JsonVerdict::of(&f.after),
                 })?;
                 impact.member("other_findings_changed", &i.other_findings_changed)?;
+                let declarations: Vec<JsonDeclaration> = (i.declarations.iter())
+                    .map(|d| JsonDeclaration {
+                        file: &d.file,
+                        line: d.line,
+                        text: &d.text,
+                        before: d.before.iter().map(|c| c.as_str()).collect(),
+                        after: d.after.iter().map(|c| c.as_str()).collect(),
+                    })
+                    .collect();
+                impact.member("declarations", &declarations)?;
+                impact.member("declarations_changed", &i.declarations_changed)?;
                 impact.end()?;
             }
         }
@@ -701,6 +967,16 @@ struct Location {
     column: usize,
     end_line: usize,
     end_column: usize,
+}
+
+/// A declaration line whose findings differ, its codes before and after.
+#[derive(Serialize)]
+struct JsonDeclaration<'a> {
+    file: &'a str,
+    line: usize,
+    text: &'a str,
+    before: Vec<&'static str>,
+    after: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -761,5 +1037,7 @@ struct JsonSummary {
     narrower: usize,
     both: usize,
     same: usize,
+    others: usize,
+    others_broader: usize,
     broadens: bool,
 }

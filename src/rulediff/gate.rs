@@ -13,7 +13,18 @@
 //! pass V's other roles, and the other way round. The smallest newly
 //! allowed exchange passes exactly V'. (A role that is a carrier in one
 //! rulebook and not in the other is compared by each side's own kinds.)
+//!
+//! What a pair allows is compared with the union of what the other
+//! rulebook allows between the same two roles in every section of the same
+//! kind: a verdict reads whether a rule's section is `mynumber` (MN101–MN105
+//! judge 特定個人情報 by the mynumber sections' rules, MN202/MN203 ordinary
+//! data by the others'), never its id. A renumbered section is therefore
+//! the same, its permissions listed as moved. A rule of an ordinary section
+//! for 特定個人情報 allows nothing, so a section made `mynumber`, or a
+//! category no longer `mynumber`, allows what its rules name anew.
+//! Everything else that bears on verdicts is judged by [`effects`].
 
+use super::effects::{self, Effect, Why};
 use super::witness::{self, Witness};
 use super::{Grant, Names, Order, fold};
 use crate::model::*;
@@ -64,27 +75,54 @@ pub struct PairBreadth {
     pub to: String,
     /// Same, narrower, broader or both.
     pub breadth: Breadth,
+    /// Why it allows more or less beyond its `allow` lines: a change of
+    /// its section's or a category's `mynumber` flag (empty when the same).
+    pub because: Vec<Why>,
     /// What only the new rulebook allows, folded into rule-shaped lines;
     /// each line's channel is the smallest the new rulebook accepts.
     pub newly_allowed: Vec<Grant>,
     /// What only the old rulebook allowed, folded the same way.
     pub no_longer_allowed: Vec<Grant>,
+    /// What this pair allows anew that the old rulebook allowed in another
+    /// section of the same kind (renumbered, or moved): not allowed anew.
+    pub moved: Vec<Moved>,
     /// One smallest flow per line of `newly_allowed`, in the same order.
     pub witnesses: Vec<Witness>,
 }
 
+/// Permissions of a pair that the old rulebook granted in other sections.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Moved {
+    /// The permissions, as the new rulebook's pair grants them.
+    pub grant: Grant,
+    /// The old rulebook's sections that granted them.
+    pub before: Vec<String>,
+}
+
 /// The gate's verdict on a rulebook change: every section and pair of
-/// roles that either rulebook has a rule for, in document order.
+/// roles that either rulebook has a rule for, in document order, and every
+/// other change that bears on what is allowed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Gate {
     /// Per section and pair of roles.
     pub pairs: Vec<PairBreadth>,
+    /// Changes other than `allow` rules that widen or narrow what is
+    /// allowed (role kinds, `mynumber` categories, the register, clauses).
+    pub others: Vec<Effect>,
 }
 
 impl Gate {
     /// Does the new rulebook allow anything the old one did not?
     pub fn broadens(&self) -> bool {
         self.pairs.iter().any(|p| p.breadth.broadens())
+            || self.others.iter().any(|e| e.breadth.broadens())
+    }
+
+    /// How many pairs and other changes allow more (broader or both).
+    pub fn broadening(&self) -> (usize, usize) {
+        let pairs = self.pairs.iter().filter(|p| p.breadth.broadens()).count();
+        let others = self.others.iter().filter(|e| e.breadth.broadens()).count();
+        (pairs, others)
     }
 
     /// How many pairs have this breadth.
@@ -257,16 +295,38 @@ impl Ranks {
 }
 
 /// A rulebook's permissions by key: per pair, per point, the channel sets
-/// that allow it, with each pair's display names.
+/// that allow it, with each pair's display names and whether its section
+/// governs 特定個人情報; and the same permissions per pair of roles alone,
+/// whatever section grants them ([`Keyed::union`]).
 struct Keyed {
     order: Vec<PairKey>,
-    pairs: HashMap<PairKey, (PairNames, BTreeMap<Point, Vec<Channel>>)>,
+    pairs: HashMap<PairKey, Pair>,
+    union: HashMap<UnionKey, BTreeMap<Point, Vec<(Channel, String)>>>,
 }
+
+/// One section and pair of roles of [`Keyed`].
+struct Pair {
+    names: PairNames,
+    /// Is the section a `mynumber` one? Its rules then judge
+    /// 特定個人情報 (MN101–MN105), an ordinary section's everything else
+    /// (MN202/MN203): the two never allow the same exchange.
+    mynumber: bool,
+    points: BTreeMap<Point, Vec<Channel>>,
+}
+
+/// (mynumber, from, to), by key: what a verdict reads of a permission's
+/// section is whether it is a `mynumber` one, never its id, so a
+/// permission renumbered or moved between sections of the same kind
+/// allows what it did.
+type UnionKey = (bool, String, String);
 
 /// How a pair is written: section id, sender and receiver role names.
 type PairNames = (String, String, String);
 
 /// The permissions of [`atomic_permissions`], rule by rule, kept by key.
+/// A permission of an ordinary section for a category of 特定個人情報 is
+/// left out: such data is judged by the `mynumber` sections' rules alone
+/// (MN101), so it allows nothing. Its pair is still listed.
 fn keyed(rb: &Rulebook, ranks: &Ranks) -> Keyed {
     let category_rank: Vec<u32> = (rb.categories.iter())
         .map(|c| Ranks::rank(&ranks.categories, &key(&c.name)))
@@ -276,67 +336,65 @@ fn keyed(rb: &Rulebook, ranks: &Ranks) -> Keyed {
         .collect();
     let role_key: Vec<String> = rb.roles.iter().map(|r| key(&r.name)).collect();
     let mut order = Vec::new();
-    let mut pairs: HashMap<PairKey, (PairNames, BTreeMap<Point, Vec<Channel>>)> = HashMap::new();
+    let mut pairs: HashMap<PairKey, Pair> = HashMap::new();
+    let mut union: HashMap<UnionKey, BTreeMap<Point, Vec<(Channel, String)>>> = HashMap::new();
     for i in 0..rb.rules.len() {
         let rule = RuleId::new(i as u32);
         let r = rb.rule(rule);
         let covered = Covered::of(rb, rule);
-        let section = &rb.section(r.section).id;
+        let s = rb.section(r.section);
+        let section = &s.id;
         let section_key = key(section);
+        let mynumber = s.mynumber;
+        let categories: Vec<CategoryId> = (covered.categories.iter())
+            .filter(|c| mynumber || !rb.category(**c).mynumber)
+            .copied()
+            .collect();
         let channel: Channel = r.via.iter().map(|v| role_key[v.index()].clone()).collect();
         for &from in &covered.from {
             for &to in &covered.to {
-                let pk = (
-                    section_key.clone(),
-                    role_key[from.index()].clone(),
-                    role_key[to.index()].clone(),
-                );
+                let (fk, tk) = (&role_key[from.index()], &role_key[to.index()]);
+                let pk = (section_key.clone(), fk.clone(), tk.clone());
                 let entry = pairs.entry(pk.clone()).or_insert_with(|| {
                     order.push(pk);
-                    let names = (
-                        section.clone(),
-                        rb.role(from).name.clone(),
-                        rb.role(to).name.clone(),
-                    );
-                    (names, BTreeMap::new())
+                    Pair {
+                        names: (
+                            section.clone(),
+                            rb.role(from).name.clone(),
+                            rb.role(to).name.clone(),
+                        ),
+                        mynumber,
+                        points: BTreeMap::new(),
+                    }
                 });
-                for &category in &covered.categories {
+                if categories.is_empty() {
+                    continue;
+                }
+                let all = union.entry((mynumber, fk.clone(), tk.clone())).or_default();
+                for &category in &categories {
                     for &purpose in &covered.purposes {
                         let point = (
                             category_rank[category.index()],
                             purpose_rank[purpose.index()],
                         );
-                        let sets = entry.1.entry(point).or_default();
+                        let sets = entry.points.entry(point).or_default();
                         if !sets.contains(&channel) {
                             sets.push(channel.clone());
+                        }
+                        let sets = all.entry(point).or_default();
+                        if !sets.iter().any(|(c, s)| *c == channel && s == section) {
+                            sets.push((channel.clone(), section.clone()));
                         }
                     }
                 }
             }
         }
     }
-    Keyed { order, pairs }
-}
-
-/// The channel sets of `these` whose smallest exchange (passing exactly
-/// the set's roles) no set of `others` allows: the smallest exchanges
-/// `these` allow and `others` do not. A set O allows it when the exchange
-/// passes every role of O and no role O's rulebook would not let it pass:
-/// each of V's roles is in O, a carrier there, or one of the
-/// pair's own two roles (`passable` says which).
-fn uncovered<'a>(
-    these: &'a [Channel],
-    others: &[Channel],
-    passable: impl Fn(&str) -> bool,
-) -> Vec<&'a Channel> {
-    these
-        .iter()
-        .filter(|v| {
-            !others
-                .iter()
-                .any(|o| o.is_subset(v) && v.iter().all(|r| o.contains(r) || passable(r)))
-        })
-        .collect()
+    Keyed {
+        order,
+        pairs,
+        union,
+    }
 }
 
 /// The keys of a rulebook's carrier roles.
@@ -347,13 +405,17 @@ fn carriers(rb: &Rulebook) -> BTreeSet<String> {
         .collect()
 }
 
-/// Folds points and channels into rule-shaped grants of one pair.
-fn grants(
+/// A permission to fold: its channel and tag, category and purpose keys.
+type TaggedAtom<T> = ((Channel, T), String, Option<String>, ());
+
+/// Folds points and channels into rule-shaped grants of one pair; each
+/// line keeps its tag (what the moved lines say they came from).
+fn grants<T: Ord + Clone>(
     rb: &Rulebook,
     names: &Names,
     pair: &PairNames,
-    atoms: Vec<(Channel, String, Option<String>, ())>,
-) -> Vec<(Grant, Vec<String>, Vec<String>)> {
+    atoms: Vec<TaggedAtom<T>>,
+) -> Vec<(Grant, Vec<String>, Vec<String>, T)> {
     let all_purposes = rb.purposes.len();
     fold(atoms, names)
         .into_iter()
@@ -371,9 +433,9 @@ fn grants(
                 } else {
                     purposes.clone()
                 },
-                via: names.via(&l.key),
+                via: names.via(&l.key.0),
             };
-            (grant, l.categories, purposes)
+            (grant, l.categories, purposes, l.key.1)
         })
         .collect()
 }
@@ -447,11 +509,22 @@ fn shown_by_walking(rb: &Rulebook, line: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Compares two rulebooks' permissions per section and pair of roles.
-/// `use_target` is how a witness design names the new rulebook. The
-/// witnesses are built, not yet run: see [`witness::confirm`].
-/// Refused, with why, when the two grant more than [`MAX_PERMISSIONS`]
-/// concrete permissions between them.
+/// Does channel set `o` allow the smallest exchange through `v`: does
+/// it pass every role of `o`, and only roles `o`'s rulebook lets it pass
+/// (in `o`, or `passable` there)?
+fn allows(o: &Channel, v: &Channel, passable: &impl Fn(&str) -> bool) -> bool {
+    o.is_subset(v) && v.iter().all(|r| o.contains(r) || passable(r))
+}
+
+/// Compares two rulebooks' permissions per section and pair of roles,
+/// and judges every other change that bears on a verdict ([`effects`]).
+/// What a pair allows is compared with what the other rulebook allows
+/// between the same roles in any section of the same kind, so a
+/// permission renumbered or moved to another section is listed as moved,
+/// not as allowed anew. `use_target` is how a witness design names the
+/// new rulebook. The witnesses are built, not yet run: see
+/// [`witness::confirm`]. Refused, with why, when the two grant more than
+/// [`MAX_PERMISSIONS`] concrete permissions between them.
 pub fn compare(
     old: &Rulebook,
     new: &Rulebook,
@@ -480,44 +553,59 @@ pub fn compare(
     let mut keys: Vec<&PairKey> = n.order.iter().collect();
     keys.extend(o.order.iter().filter(|k| !n.pairs.contains_key(*k)));
     keys.sort_by_key(|k| (sections.of(&k.0), pair_order.of(&joined(k))));
+    let flags = Flags::of(old, new);
 
-    let empty = BTreeMap::new();
+    let no_points = BTreeMap::new();
     let mut pairs = Vec::new();
     for pk in keys {
-        let (old_points, new_points) = (
-            o.pairs.get(pk).map_or(&empty, |p| &p.1),
-            n.pairs.get(pk).map_or(&empty, |p| &p.1),
-        );
-        let names = n
-            .pairs
-            .get(pk)
-            .or_else(|| o.pairs.get(pk))
-            .map(|p| p.0.clone())
-            .unwrap_or_default();
+        let (op, np) = (o.pairs.get(pk), n.pairs.get(pk));
+        let names = np.or(op).map(|p| p.names.clone()).unwrap_or_default();
+        // Roles an exchange of this pair may pass under a rulebook
+        // whatever its rule's channel (`Rulebook::rule_channel_passed`).
+        let in_pair = |r: &str| r == pk.1 || r == pk.2;
+        let old_passable = |r: &str| old_carriers.contains(r) || in_pair(r);
+        let new_passable = |r: &str| new_carriers.contains(r) || in_pair(r);
         let mut gained = Vec::new();
+        let mut moved = Vec::new();
         let mut lost = Vec::new();
-        let points: BTreeSet<&Point> = old_points.keys().chain(new_points.keys()).collect();
-        for point in points {
-            let ov = old_points.get(point).map_or(&[][..], Vec::as_slice);
-            let nv = new_points.get(point).map_or(&[][..], Vec::as_slice);
-            // Roles an exchange of this pair may pass under a rulebook
-            // whatever its rule's channel (`Rulebook::rule_channel_passed`).
-            let in_pair = |r: &str| r == pk.1 || r == pk.2;
-            for v in uncovered(nv, ov, |r| old_carriers.contains(r) || in_pair(r)) {
-                gained.push((
-                    v.clone(),
-                    ranks.category(point.0),
-                    Some(ranks.purpose(point.1)),
-                    (),
-                ));
+        let atom = |v: &Channel, tag, point: &Point| {
+            let (c, p) = (ranks.category(point.0), ranks.purpose(point.1));
+            ((v.clone(), tag), c, Some(p), ())
+        };
+        if let Some(np) = np {
+            let before = (o.union)
+                .get(&(np.mynumber, pk.1.clone(), pk.2.clone()))
+                .unwrap_or(&no_points);
+            let same_pair = op.filter(|op| op.mynumber == np.mynumber);
+            for (point, nv) in &np.points {
+                let others = before.get(point).map_or(&[][..], Vec::as_slice);
+                let here =
+                    (same_pair.and_then(|op| op.points.get(point))).map_or(&[][..], Vec::as_slice);
+                for v in nv {
+                    let by: BTreeSet<&String> = (others.iter())
+                        .filter(|(c, _)| allows(c, v, &old_passable))
+                        .map(|(_, s)| s)
+                        .collect();
+                    if by.is_empty() {
+                        gained.push(atom(v, Vec::new(), point));
+                    } else if !here.iter().any(|c| allows(c, v, &old_passable)) {
+                        let by: Vec<String> = by.into_iter().cloned().collect();
+                        moved.push(atom(v, by, point));
+                    }
+                }
             }
-            for v in uncovered(ov, nv, |r| new_carriers.contains(r) || in_pair(r)) {
-                lost.push((
-                    v.clone(),
-                    ranks.category(point.0),
-                    Some(ranks.purpose(point.1)),
-                    (),
-                ));
+        }
+        if let Some(op) = op {
+            let after = (n.union)
+                .get(&(op.mynumber, pk.1.clone(), pk.2.clone()))
+                .unwrap_or(&no_points);
+            for (point, ov) in &op.points {
+                let others = after.get(point).map_or(&[][..], Vec::as_slice);
+                for v in ov {
+                    if !others.iter().any(|(c, _)| allows(c, v, &new_passable)) {
+                        lost.push(atom(v, Vec::new(), point));
+                    }
+                }
             }
         }
         let breadth = match (gained.is_empty(), lost.is_empty()) {
@@ -526,15 +614,31 @@ pub fn compare(
             (false, true) => Breadth::Broader,
             (false, false) => Breadth::Both,
         };
+        let because = flags.because(&pk.0, gained.iter().chain(&lost).map(|a| &a.1));
         let newly = grants(new, &new_names, &names, gained);
         let no_longer_allowed = grants(old, &old_names, &names, lost)
             .into_iter()
-            .map(|(g, _, _)| g)
+            .map(|(g, ..)| g)
             .collect();
+        let moved = grants(new, &new_names, &names, moved)
+            .into_iter()
+            .map(|(grant, _, _, before)| Moved { grant, before })
+            .collect();
+        // A mynumber permission for a category the old rulebook counts as
+        // ordinary data is shown by an item marked 特定個人情報: one of
+        // that category is not judged as such by the old rulebook.
+        let mynumber_pair = np.is_some_and(|p| p.mynumber);
         let witnesses = newly
             .iter()
-            .map(|(g, categories, purposes)| {
-                witness::build(new, use_target, g, categories, purposes)
+            .map(|(g, categories, purposes, _)| {
+                let marked = mynumber_pair
+                    && (g.categories.first().or(categories.first()))
+                        .is_some_and(|c| !flags.was_mynumber(old, c));
+                let extra = witness::Extra {
+                    marked,
+                    ..witness::Extra::default()
+                };
+                witness::build_with(new, use_target, g, categories, purposes, extra)
             })
             .collect();
         pairs.push(PairBreadth {
@@ -542,12 +646,81 @@ pub fn compare(
             from: names.1,
             to: names.2,
             breadth,
-            newly_allowed: newly.into_iter().map(|(g, _, _)| g).collect(),
+            because: match breadth {
+                Breadth::Same => Vec::new(),
+                _ => because,
+            },
+            newly_allowed: newly.into_iter().map(|(g, ..)| g).collect(),
             no_longer_allowed,
+            moved,
             witnesses,
         });
     }
-    Ok(Gate { pairs })
+    let others = effects::judge(old, new, use_target);
+    Ok(Gate { pairs, others })
+}
+
+/// The `mynumber` flags of sections and categories that differ between
+/// two rulebooks, by key, with the new rulebook's names and flags: why a
+/// pair allows what it did not, though no `allow` changed.
+struct Flags {
+    sections: HashMap<String, (String, bool)>,
+    categories: HashMap<String, (String, bool)>,
+}
+
+impl Flags {
+    fn of(old: &Rulebook, new: &Rulebook) -> Flags {
+        fn changed<'a>(
+            old: impl Iterator<Item = (&'a String, bool)>,
+            new: impl Iterator<Item = (&'a String, bool)>,
+        ) -> HashMap<String, (String, bool)> {
+            let before: HashMap<String, bool> = old.map(|(n, f)| (key(n), f)).collect();
+            new.filter(|(n, f)| before.get(&key(n)).is_some_and(|b| b != f))
+                .map(|(n, f)| (key(n), (n.clone(), f)))
+                .collect()
+        }
+        Flags {
+            sections: changed(
+                old.sections.iter().map(|s| (&s.id, s.mynumber)),
+                new.sections.iter().map(|s| (&s.id, s.mynumber)),
+            ),
+            categories: changed(
+                old.categories.iter().map(|c| (&c.name, c.mynumber)),
+                new.categories.iter().map(|c| (&c.name, c.mynumber)),
+            ),
+        }
+    }
+
+    /// Is the category named `name` 特定個人情報 in the old rulebook?
+    fn was_mynumber(&self, old: &Rulebook, name: &str) -> bool {
+        old.category_named(name)
+            .is_some_and(|c| old.category(c).mynumber)
+    }
+
+    /// Why a pair of section `section` gains or loses the permissions for
+    /// `categories` (keys) beyond its `allow` lines: its section's flag,
+    /// the flags of those categories. In order, each once.
+    fn because<'a>(&self, section: &str, categories: impl Iterator<Item = &'a String>) -> Vec<Why> {
+        let mut out = Vec::new();
+        if let Some((name, now)) = self.sections.get(section) {
+            out.push(Why::SectionMynumber {
+                section: name.clone(),
+                now: *now,
+            });
+        }
+        let mut seen: BTreeSet<&String> = BTreeSet::new();
+        for c in categories {
+            if let Some((name, now)) = self.categories.get(c)
+                && seen.insert(c)
+            {
+                out.push(Why::CategoryMynumber {
+                    category: name.clone(),
+                    now: *now,
+                });
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,33 @@ impl Fresh {
     }
 }
 
+/// What a witness carries beyond its grant: the receiving actor's legal
+/// name of the caller's choosing, an item marked 特定個人情報.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extra {
+    /// The receiver's legal name (else a registered one when its role's
+    /// actors are contractors).
+    pub label: Option<String>,
+    /// Is the data item marked `mynumber` (a category the old rulebook
+    /// does not count as 特定個人情報, allowed by a mynumber rule)?
+    pub marked: bool,
+}
+
+impl Extra {
+    /// A receiver with this legal name.
+    pub fn labelled(label: String) -> Self {
+        Extra {
+            label: Some(label),
+            ..Extra::default()
+        }
+    }
+}
+
+/// A string in the language's quotes.
+fn quoted(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 /// An actor line for a role, labelled with a registered legal name when
 /// the role's actors are contractors (else MN301 would reject it).
 fn actor_line(rb: &Rulebook, name: &str, role: &str, purpose: Option<PurposeId>) -> String {
@@ -58,6 +85,20 @@ fn actor_line(rb: &Rulebook, name: &str, role: &str, purpose: Option<PurposeId>)
     line
 }
 
+/// The receiver's actor line, as `extra` says.
+fn receiver_line(
+    rb: &Rulebook,
+    name: &str,
+    role: &str,
+    purpose: Option<PurposeId>,
+    extra: &Extra,
+) -> String {
+    match &extra.label {
+        Some(label) => format!("actor {} : {} {}", shown(name), shown(role), quoted(label)),
+        None => actor_line(rb, name, role, purpose),
+    }
+}
+
 /// Builds the witness of a newly allowed grant: its first category for its
 /// first purpose, through exactly its channel. `categories` and `purposes`
 /// are the grant's, in full (the grant may show fewer).
@@ -67,6 +108,25 @@ pub fn build(
     grant: &Grant,
     categories: &[String],
     purposes: &[String],
+) -> Witness {
+    build_with(
+        rb,
+        use_target,
+        grant,
+        categories,
+        purposes,
+        Extra::default(),
+    )
+}
+
+/// [`build`], the receiving actor as `extra` says.
+pub fn build_with(
+    rb: &Rulebook,
+    use_target: &str,
+    grant: &Grant,
+    categories: &[String],
+    purposes: &[String],
+    extra: Extra,
 ) -> Witness {
     let (Some(category), Some(purpose)) = (
         grant.categories.first().or(categories.first()),
@@ -96,13 +156,19 @@ pub fn build(
     let mut design = format!("use \"{}\"\n\n", use_target.replace('"', "\\\""));
     design.push_str(&actor_line(rb, &from, &grant.from, pid));
     design.push('\n');
-    design.push_str(&actor_line(rb, &to, &grant.to, pid));
+    design.push_str(&receiver_line(rb, &to, &grant.to, pid, &extra));
     design.push('\n');
     for (name, role) in &via {
         design.push_str(&actor_line(rb, name, role, pid));
         design.push('\n');
     }
-    design.push_str(&format!("data {} : {}\n\n", shown(&item), shown(category)));
+    // An item marked 特定個人情報 is judged as such whatever its category.
+    let marked = if extra.marked { " mynumber" } else { "" };
+    design.push_str(&format!(
+        "data {} : {}{marked}\n\n",
+        shown(&item),
+        shown(category)
+    ));
     design.push_str(&flow);
     design.push('\n');
     Witness {
@@ -134,12 +200,12 @@ fn errors_of(rules: &RulebookSource, designs: &[&str]) -> Result<Vec<Vec<String>
 }
 
 /// Checks every witness of the gate against both rulebooks (whatever its
-/// `use` line says) and records the verdicts.
+/// `use` line says) and records the verdicts; of the candidates for each
+/// other change, keeps the first confirmed one.
 pub fn confirm(gate: &mut Gate, old: &RulebookSource, new: &RulebookSource) -> Result<(), String> {
-    let designs: Vec<String> = gate
-        .pairs
-        .iter()
+    let designs: Vec<String> = (gate.pairs.iter())
         .flat_map(|p| p.witnesses.iter().map(|w| w.design.clone()))
+        .chain((gate.others.iter()).flat_map(|e| e.candidates.iter().map(|w| w.design.clone())))
         .collect();
     if designs.is_empty() {
         return Ok(());
@@ -147,13 +213,22 @@ pub fn confirm(gate: &mut Gate, old: &RulebookSource, new: &RulebookSource) -> R
     let refs: Vec<&str> = designs.iter().map(String::as_str).collect();
     let (before, after) = (errors_of(old, &refs)?, errors_of(new, &refs)?);
     let mut verdicts = before.into_iter().zip(after);
-    for w in gate.pairs.iter_mut().flat_map(|p| p.witnesses.iter_mut()) {
+    let mut record = |w: &mut Witness| {
         if let Some((old_errors, new_errors)) = verdicts.next() {
             w.checked = !w.design.is_empty();
             w.confirmed = w.checked && new_errors.is_empty() && !old_errors.is_empty();
             w.old_errors = old_errors;
             w.new_errors = new_errors;
         }
+    };
+    for w in gate.pairs.iter_mut().flat_map(|p| p.witnesses.iter_mut()) {
+        record(w);
+    }
+    for e in &mut gate.others {
+        for w in &mut e.candidates {
+            record(w);
+        }
+        e.witness = e.candidates.iter().find(|w| w.confirmed).cloned();
     }
     Ok(())
 }
