@@ -77,7 +77,8 @@ impl Languages {
 
     /// The language of the document at `path` not analysed (too large):
     /// its config is looked for only when `--lang` does not decide, as
-    /// for an analysis in the workspace folders `roots` ([`config_for`]).
+    /// for an analysis in the workspace folders `roots` (the innermost that
+    /// holds it, as if `check` were run there).
     pub fn for_file(self, path: &Path, roots: &[PathBuf]) -> Lang {
         match self.given {
             Some(lang) => lang,
