@@ -1030,3 +1030,43 @@ fn a_config_that_excludes_every_design_fails_the_run() {
         );
     }
 }
+
+/// A design named on the command line that cannot be read (a FIFO) is a
+/// run that could not do its job: `test` exits 2 as `check` does, and says
+/// why, in both languages (it exited 1, as for a design that failed);
+/// so does `test --update`.
+#[cfg(unix)]
+#[test]
+fn a_design_that_cannot_be_read_makes_test_exit_2_as_check_does() {
+    let t = tree();
+    std::fs::write(t.proj.join("designs/ok.myna"), "use \"kenpo\"\n").unwrap();
+    let fifo = t.proj.join("designs/fifo.myna");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: mkfifo with a valid, NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    for (lang, said) in [
+        ("en", "mynaflow: error: 1 file(s) could not be read"),
+        ("ja", "1 件のファイルを読めませんでした"),
+    ] {
+        let o = run_in(
+            &t.proj,
+            &[
+                "test",
+                "designs/ok.myna",
+                "designs/fifo.myna",
+                "--lang",
+                lang,
+            ],
+        );
+        let out = all_output(&o);
+        assert_eq!(o.status.code(), Some(2), "{out}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(said), "{out}");
+        let check = run_in(&t.proj, &["check", "designs/fifo.myna", "--lang", lang]);
+        assert_eq!(check.status.code(), Some(2), "{}", all_output(&check));
+        let update = run_in(
+            &t.proj,
+            &["test", "--update", "designs/fifo.myna", "--lang", lang],
+        );
+        assert_eq!(update.status.code(), Some(2), "{}", all_output(&update));
+    }
+}

@@ -33,7 +33,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     let shelf = Arc::new(RulebookShelf::new());
     let tested = in_order(&files, |p| test_file(p, &settings, &shelf));
     let lang = settings.lang;
-    let (mut passed, mut failed, mut unchecked) = (0, 0, 0);
+    let (mut passed, mut failed, mut unchecked, mut unread) = (0, 0, 0, 0);
     let mut out = String::new();
     let mut spent = Timings::default();
     for t in tested {
@@ -49,6 +49,7 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         out.push_str(&t.lines);
         spent.merge(&t.spent);
         unchecked += usize::from(t.unchecked);
+        unread += usize::from(t.unread);
         if t.passed {
             passed += 1;
         } else {
@@ -66,10 +67,19 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     }
     match printed {
         Err(e) => e.fail(lang),
-        // A design not checked against its rulebook: the run could not do
-        // its job, as `check` could not.
-        Ok(()) if unchecked > 0 => {
-            fail_in(lang, &unchecked_designs(unchecked));
+        // A file not read, or a design not checked against its rulebook:
+        // the run could not do its job, as `check` could not.
+        Ok(()) if unchecked > 0 || unread > 0 => {
+            if unread > 0 {
+                let why = mynaflow::text!(
+                    "{unread} file(s) could not be read";
+                    "{unread} 件のファイルを読めませんでした"
+                );
+                fail_in(lang, &why);
+            }
+            if unchecked > 0 {
+                fail_in(lang, &unchecked_designs(unchecked));
+            }
             FAILURE
         }
         Ok(()) if failed > 0 => FINDINGS,
@@ -84,6 +94,8 @@ struct Tested {
     passed: bool,
     /// Whether it was not checked against its rulebook.
     unchecked: bool,
+    /// Whether it could not be read at all.
+    unread: bool,
     /// Its lines of the output.
     lines: String,
     /// The time of each stage.
@@ -109,6 +121,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
         Tested {
             passed: false,
             unchecked: false,
+            unread: true,
             lines: out,
             spent,
         }
@@ -143,6 +156,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
             return Ok(Tested {
                 passed: false,
                 unchecked: unchecked.is_some(),
+                unread: false,
                 lines: out,
                 spent,
             });
@@ -162,6 +176,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
         return Ok(Tested {
             passed: true,
             unchecked: false,
+            unread: false,
             lines: out,
             spent,
         });
@@ -215,6 +230,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     Ok(Tested {
         passed: false,
         unchecked: unchecked.is_some(),
+        unread: false,
         lines: out,
         spent,
     })

@@ -27,7 +27,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         Err(code) => return code,
     };
     let lang = settings.lang;
-    let (mut updated, mut same, mut failed, mut unchecked) = (0, 0, 0, 0);
+    let (mut updated, mut same, mut failed, mut unchecked, mut unread) = (0, 0, 0, 0, 0);
     let mut lines = Lines::default();
     // Each session takes the rulebooks another has loaded.
     let shelf = Arc::new(RulebookShelf::new());
@@ -65,6 +65,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 Annotated::Unreadable(e) => {
                     fail_in(lang, &mynaflow::oserror::in_both(&e));
                     failed += 1;
+                    unread += 1;
                 }
                 Annotated::Same => same += 1,
                 Annotated::Rewritten(_) => {
@@ -113,9 +114,12 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     lines.say(summary.get(lang));
     match lines.failed() {
         Some(e) => e.fail(lang),
-        // The run could not do its job for a design, as `check` could not.
-        None if unchecked > 0 => {
-            fail_in(lang, &unchecked_designs(unchecked));
+        // The run could not do its job for a file or a design, as `check`
+        // could not (each unreadable file was said as it was met).
+        None if unchecked > 0 || unread > 0 => {
+            if unchecked > 0 {
+                fail_in(lang, &unchecked_designs(unchecked));
+            }
             FAILURE
         }
         None if failed > 0 => FINDINGS,
