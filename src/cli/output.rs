@@ -317,7 +317,7 @@ pub fn print_fatal(s: &Session, lang: mynaflow::text::Lang) {
     let diags: Vec<_> = s
         .sorted_diagnostics()
         .into_iter()
-        .filter(|d| matches!(d.code, Code::MN005 | Code::MN013))
+        .filter(|d| d.code == Code::MN005 || d.code.leaves_design_unchecked())
         .collect();
     let report = mynaflow::render::Report {
         sources: &s.sources,

@@ -2,7 +2,7 @@
 
 use super::output::{fail_in, files, print_fatal, session};
 use super::{Common, FAILURE, FINDINGS, OK};
-use mynaflow::code::{Code, Severity};
+use mynaflow::code::Severity;
 use mynaflow::report::{self, Input, Shown};
 use std::path::{Path, PathBuf};
 
@@ -36,7 +36,7 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
         }
     }
     let diags = s.sorted_diagnostics();
-    let rulebook_missing = diags.iter().any(|d| d.code == Code::MN013);
+    let rulebook_missing = diags.iter().any(|d| d.code.leaves_design_unchecked());
     if rulebook_missing {
         print_fatal(&s, settings.lang);
     }
