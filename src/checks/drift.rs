@@ -26,6 +26,9 @@ fn judged(ctx: &Ctx, ex: &Exchange) -> Option<(DataId, PurposeId)> {
 /// with the purposes its sender holds the item for (lawfully, or all when
 /// it holds it lawfully for none): the one judgement of the check and of
 /// the inventory.
+// Inlined into the check's loop, as it was before the inventory shared
+// it: called, it cost `check` of 1M `mixed` 0.4 % more instructions.
+#[inline(always)]
 fn beyond_purpose(
     ctx: &Ctx,
     holdings: &Holdings,

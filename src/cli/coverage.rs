@@ -92,7 +92,10 @@ pub fn run(
     }
     if failed {
         print_fatal(&s, settings.lang);
-        if s.diagnostics.iter().any(|d| d.code.leaves_design_unchecked()) {
+        if s.diagnostics
+            .iter()
+            .any(|d| d.code.leaves_design_unchecked())
+        {
             fail_in(
                 settings.lang,
                 &mynaflow::text::Text::new(
