@@ -14,13 +14,18 @@
 //! - a comment stays on its line: an own-line comment before what follows
 //!   it, a trailing comment after the token it follows (a statement with a
 //!   trailing `# expect:`/`# mynaflow:` annotation is never wrapped, so the
-//!   annotation stays on the statement's line); blank lines between
-//!   statements fold to one.
+//!   annotation stays on the statement's line); a statement with an
+//!   own-line comment inside keeps its line breaks, the comment between
+//!   them, so an annotation there applies to the same line; blank lines
+//!   between statements fold to one.
 //!
-//! The formatter refuses a file with syntax errors, and checks its own
+//! The formatter refuses a file with syntax errors, and one where an
+//! own-line annotation applies to a line that holds two statements (one
+//! statement a line would move one out of its reach). It checks its own
 //! output: the formatted text must give the same tokens (kinds and values)
-//! and the same comments as the original, hence the same syntax tree and
-//! model. It refuses to write when they differ.
+//! and the same comments, each after the same token and on a line of its
+//! own or not as in the original, hence the same syntax tree, model and
+//! suppressions. It refuses to write when they differ.
 
 use crate::code::Severity;
 use crate::span::{FileId, Span};
@@ -464,7 +469,13 @@ fn lay_out_part(
         text: String::with_capacity(range.len() + range.len() / 8),
         ..Output::default()
     };
-    Layout::new(src, &tokens, &comments, &mut out).run(stmts);
+    if let Some(at) = Layout::new(src, &tokens, &comments, &mut out).run(stmts) {
+        // Rare: worded by the one pass, which finds the same comment.
+        if !whole {
+            return Ok(None);
+        }
+        return Err(shared_line(src, at));
+    }
     // A part starts with a flow, which ends any run of aligned lines: the
     // part's last run is complete.
     out.flush();
@@ -505,6 +516,16 @@ fn with_end(mut lexed: Lexed, end: usize) -> Lexed {
 /// statement, where the parser may cut them too), and its end.
 fn part_bounds(src: &str, size: usize) -> Vec<usize> {
     crate::syntax::split::part_bounds_at(FileId(0), src, size, &[Keyword::Flow])
+}
+
+/// Why the formatter will not write a file where a suppression or an
+/// `# expect:` at byte `at`, on a line of its own, applies to a line that
+/// holds the start of a statement after code: the layout puts that
+/// statement on a line of its own, out of the annotation's reach.
+fn shared_line(src: &str, at: usize) -> Text {
+    let line = src.get(..at).map_or(0, |s| s.matches('\n').count()) + 1;
+    text!("the comment on line {} applies to the next line, which holds more than one statement: put each statement on a line of its own first (the formatter would move one out of the comment's reach); nothing was written", line;
+          "{} 行目のコメントは次の行に適用されますが、その行には複数の文があります。先に文を 1 行に 1 つずつ書いてください (整形するとコメントが及ぶ範囲から文が外れます)。書き換えませんでした", line)
 }
 
 /// Why the formatter will not write its output.
@@ -650,11 +671,56 @@ impl<'a> Layout<'a> {
     }
 
     /// Lays out the statements of a part, each freed once it is laid out.
-    fn run(mut self, stmts: Stmts) {
+    /// The offset of an annotation the layout cannot keep in reach of
+    /// what it applies to ([`Layout::shared_line`]), if there is one.
+    fn run(mut self, stmts: Stmts) -> Option<usize> {
+        let mut shared = None;
         for stmt in stmts.into_parts().into_iter().flatten() {
+            if shared.is_none() {
+                shared = self.shared_line(stmt.span());
+            }
             self.statement(&stmt, 0);
         }
         self.own_comments_before(u32::MAX, 0);
+        shared
+    }
+
+    /// When the statement at `span` starts after code on its line, and a
+    /// suppression or `# expect:` on a line of its own applies to that
+    /// line, that annotation's offset. It covers the whole line, this
+    /// statement included (a suppression also the first statement that
+    /// starts there); the layout starts this statement on a line of its
+    /// own, out of its reach.
+    fn shared_line(&self, span: Span) -> Option<usize> {
+        // Most statements start a line: no token search for them.
+        let before = self.src.get(..span.start as usize)?;
+        if before
+            .trim_end_matches([' ', '\t', '\u{3000}'])
+            .ends_with('\n')
+            || before.trim().is_empty()
+        {
+            return None;
+        }
+        let (a, _) = self.range(span);
+        if a == 0 || a >= self.tokens.len() || self.breaks_before(a) {
+            return None;
+        }
+        // The first token of the line.
+        let mut f = a - 1;
+        while f > 0 && !self.breaks_before(f) {
+            f -= 1;
+        }
+        let line_start = self.tokens[f].span.start;
+        let after = f.checked_sub(1).map_or(0, |p| self.tokens[p].span.end);
+        let own = &self.own[..self
+            .own
+            .partition_point(|&ci| self.comments[ci].span.start < line_start)];
+        own.iter()
+            .rev()
+            .map(|&ci| &self.comments[ci])
+            .take_while(|c| c.span.start >= after)
+            .find(|c| is_annotation(c))
+            .map(|c| c.span.start as usize)
     }
 
     /// Records that line `line` (if it was emitted) starts what begins at
@@ -783,6 +849,11 @@ impl<'a> Layout<'a> {
                             b
                         };
                     self.clauses(brace + 1, body_end, indent + 2);
+                    // A comment before the `}` is blank-lined as its source
+                    // says, from what came before it, not from the statement
+                    // before this one.
+                    let last = body_end.max(brace + 1) - 1;
+                    self.out.last_end = self.out.last_end.max(self.tokens[last].span.end as usize);
                     if body_end < b {
                         self.close_brace(close, indent);
                     }
@@ -873,28 +944,64 @@ impl<'a> Layout<'a> {
         )
     }
 
-    /// Does any token in [a, b-1) carry a trailing comment (one that forces
-    /// a line break inside the statement)?
+    /// Does a comment sit inside tokens [a, b): a trailing one after a
+    /// token before the last (it forces a line break there), or one on a
+    /// line of its own between two of them (see [`Layout::own_inside`])?
     fn inner_comment(&self, a: usize, b: usize) -> bool {
-        !self.trailing.is_empty()
-            && (a..b.saturating_sub(1)).any(|i| self.trailing.contains_key(&i))
+        self.own_inside(a, b)
+            || (!self.trailing.is_empty()
+                && (a..b.saturating_sub(1)).any(|i| self.trailing.contains_key(&i)))
     }
 
-    /// Does no token in [a, b) carry a trailing comment?
+    /// Is a comment on a line of its own between two of tokens [a, b)?
+    /// The own-line comments before token `a` are emitted by then, so the
+    /// next one is the only one to look at.
+    fn own_inside(&self, a: usize, b: usize) -> bool {
+        b > a + 1
+            && self.own.get(self.next_own).is_some_and(|&ci| {
+                let at = self.comments[ci].span.start;
+                self.tokens[a].span.start < at && at < self.tokens[b - 1].span.start
+            })
+    }
+
+    /// Does no comment sit inside or after tokens [a, b)?
     fn comment_free(&self, a: usize, b: usize) -> bool {
-        self.trailing.is_empty() || (a..b).all(|i| !self.trailing.contains_key(&i))
+        !self.own_inside(a, b)
+            && (self.trailing.is_empty() || (a..b).all(|i| !self.trailing.contains_key(&i)))
+    }
+
+    /// Emits the own-line comments inside a statement that start before
+    /// `at`, each on a line of its own at `indent`, where they were: a
+    /// suppression or `# expect:` there applies to the line after it, so
+    /// it must stay before the same tokens, in the same statement.
+    fn own_comments_inside(&mut self, at: u32, indent: usize) {
+        while let Some(&ci) = self.own.get(self.next_own) {
+            let c = &self.comments[ci];
+            if c.span.start >= at {
+                break;
+            }
+            self.next_own += 1;
+            self.out.lines.push(Line {
+                indent,
+                cells: vec![comment_text(c)],
+                is_comment: true,
+                origin: Some(c.span.start),
+                ..Line::default()
+            });
+        }
+    }
+
+    /// Is there a line break in the source between tokens `i - 1` and `i`?
+    fn breaks_before(&self, i: usize) -> bool {
+        let gap = self.tokens[i - 1].span.end as usize..self.tokens[i].span.start as usize;
+        self.src.get(gap).is_some_and(|g| g.contains('\n'))
     }
 
     /// Is the trailing comment after the statement an annotation?
     fn annotated(&self, b: usize) -> bool {
         b.checked_sub(1)
             .and_then(|i| self.trailing.get(&i))
-            .is_some_and(|v| {
-                v.iter().any(|&ci| {
-                    let t = self.comments[ci].text.trim_start();
-                    t.starts_with("expect:") || t.starts_with("mynaflow:")
-                })
-            })
+            .is_some_and(|v| v.iter().any(|&ci| is_annotation(&self.comments[ci])))
     }
 
     /// The `}` (token `close`) that ends a block, after the comments on
@@ -1124,17 +1231,25 @@ impl<'a> Layout<'a> {
 
     /// Tokens [a, b) as lines: broken after each token that carries a
     /// comment, and (when `wrap`) before `for`, `via` and `basis`;
-    /// continuation lines are indented by four.
+    /// continuation lines are indented by four. When a comment on a line
+    /// of its own sits between them, they keep the source's line breaks
+    /// instead, the comment on its line between them: a suppression there
+    /// covers the line after it (and an `# expect:` names it), which then
+    /// holds the same tokens as in the source.
     fn flat(&mut self, a: usize, b: usize, indent: usize, kind: Option<Kind>, wrap: bool) {
+        let keep_breaks = self.own_inside(a, b);
         let mut start = a;
         let mut cur_indent = indent;
         for i in a..b {
-            let breaks_before = wrap
-                && i > start
-                && matches!(
-                    self.tokens[i].kind,
-                    TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
-                );
+            let breaks_before = i > start
+                && if keep_breaks {
+                    self.breaks_before(i)
+                } else {
+                    wrap && matches!(
+                        self.tokens[i].kind,
+                        TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
+                    )
+                };
             if breaks_before {
                 self.out.lines.push(Line {
                     indent: cur_indent,
@@ -1143,6 +1258,9 @@ impl<'a> Layout<'a> {
                 });
                 start = i;
                 cur_indent = indent + 4;
+            }
+            if keep_breaks && i > a {
+                self.own_comments_inside(self.tokens[i].span.start, indent + 4);
             }
             if let Some(comment) = self.comments_after(i) {
                 self.out.lines.push(Line {
@@ -1199,6 +1317,12 @@ fn tokens_before(tokens: &[Token], at: u32, hint: usize) -> usize {
         step *= 2;
     };
     lo + count(lo..hi)
+}
+
+/// Is `c` a suppression or an `# expect:`, which applies to a line?
+fn is_annotation(c: &Comment) -> bool {
+    let t = c.text.trim_start();
+    t.starts_with("expect:") || t.starts_with("mynaflow:")
 }
 
 /// A comment as written canonically: `#` and its text, trailing blanks removed.
@@ -1787,5 +1911,82 @@ mod tests {
         let src = "flow A -> B : X, # one\n  Y for P # two\n";
         let out = format(src).unwrap();
         assert_eq!(out, "flow A -> B : X,   # one\n    Y for P   # two\n");
+    }
+
+    /// A comment on a line of its own inside a statement stays there, and
+    /// the statement keeps its line breaks: a suppression or `# expect:`
+    /// there applies to the line after it, which keeps its tokens.
+    #[test]
+    fn keeps_own_line_comments_inside_statements_where_they_are() {
+        let cases = [
+            // A flow (the seventh audit's D2), and one over the width:
+            // wrapped where the source breaks, not before `for`/`via`.
+            (
+                "flow A -> B : X\n# c\n  for P\nflow A -> C : X for P\n",
+                "flow A -> B : X\n    # c\n    for P\nflow A -> C : X for P\n",
+            ),
+            (
+                &*format!(
+                    "flow A -> B : {} for\n  # c\n  P via Q\n",
+                    "X, ".repeat(40) + "X"
+                ),
+                &*format!(
+                    "flow A -> B : {} for\n    # c\n    P via Q\n",
+                    "X, ".repeat(40) + "X"
+                ),
+            ),
+            // A declaration, aligned no more.
+            (
+                "actor A : 組合\nactor B :\n # c\n 事業主\n",
+                "actor A : 組合\nactor B :\n    # c\n    事業主\n",
+            ),
+            // A clauses list, and a section header.
+            (
+                "actor A : 委託先 {\n  clauses X,\n  # c\n  Y\n}\n",
+                "actor A : 委託先 {\n  clauses X,\n      # c\n      Y\n}\n",
+            ),
+            (
+                "section S\n# c\nmynumber {\n  purpose P \"p\"\n}\n",
+                "section S\n    # c\n    mynumber {\n  purpose P \"p\"\n}\n",
+            ),
+        ];
+        for (src, want) in cases {
+            let out = format(src).unwrap();
+            assert_eq!(out, want, "{src}");
+            assert_eq!(format(&out).as_deref(), Ok(want), "{src}");
+        }
+    }
+
+    /// An annotation on a line of its own applies to the whole next line;
+    /// when that line starts a second statement, the layout would move it
+    /// out of the annotation's reach: refused, not laid out.
+    #[test]
+    fn refuses_an_annotation_whose_line_holds_two_statements() {
+        for src in [
+            "flow A -> B : X\n# mynaflow: allow MN202 reason=\"r\"\n  for P flow A -> C : X for P\n",
+            "# expect: MN202\nflow A -> B : X for P flow A -> C : X for P\n",
+        ] {
+            let Err(why) = format(src) else {
+                panic!("{src}")
+            };
+            assert!(
+                why.en.contains("holds more than one statement"),
+                "{}",
+                why.en
+            );
+        }
+        // A plain comment applies to nothing.
+        assert!(format("# c\nflow A -> B : X for P flow A -> C : X for P\n").is_ok());
+        // In a file laid out in parts, the part gives up and the one pass
+        // refuses.
+        let mut src = String::new();
+        for i in 0..40 {
+            src.push_str(&format!("flow A -> B : X{i} for P\n"));
+        }
+        src.push_str(
+            "# mynaflow: allow MN202 reason=\"r\"\nflow A -> B : X for P flow A -> C : X for P\n",
+        );
+        assert!(matches!(in_parts(&src, 100), Ok(None)));
+        assert!(format(&src).is_err());
     }
 }

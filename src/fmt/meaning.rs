@@ -37,6 +37,32 @@ fn same_comment(x: &Comment, y: &Comment) -> bool {
     x.text.trim_end() == y.text.trim_end()
 }
 
+/// Where a comment sits: how many tokens come before it, and whether it
+/// is on a line of its own. A suppression or `# expect:` applies to its
+/// own line when it ends one, else to the line after it, so two texts
+/// with the same tokens whose comments sit alike give each suppression
+/// the same statement (the one it is in, or the next for one on a line
+/// of its own) and the same tokens after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    tokens_before: usize,
+    own_line: bool,
+}
+
+/// The [`Place`] of comment `c` of `text`, whose tokens from index
+/// `base` on are `tokens` (the tokens of the lines it was lexed with).
+fn place(text: &str, tokens: &[Token], base: usize, c: &Comment) -> Place {
+    let at = c.span.start as usize;
+    let before = text.get(..at).unwrap_or("");
+    let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |n| n + 1);
+    Place {
+        tokens_before: base + tokens.partition_point(|t| (t.span.start as usize) < at),
+        own_line: before
+            .get(line_start..)
+            .is_some_and(|l| l.trim().is_empty()),
+    }
+}
+
 /// Does the output part `out` mean what the source part it was laid out
 /// from means? `tokens` and `comments` are the source part's (lexed from
 /// `src` for the layout, Eof aside), and that part parsed without an
@@ -91,10 +117,9 @@ fn lexes_as(
         .iter()
         .zip(&lexed.tokens)
         .all(|(x, y)| same_token(src, x, out, y))
-        && comments
-            .iter()
-            .zip(&lexed.comments)
-            .all(|(x, y)| same_comment(x, y));
+        && comments.iter().zip(&lexed.comments).all(|(x, y)| {
+            same_comment(x, y) && place(src, tokens, 0, x) == place(out, &lexed.tokens, 0, y)
+        });
     let starts = first
         || matches!(
             lexed.tokens.as_slice(),
@@ -105,7 +130,7 @@ fn lexes_as(
 }
 
 /// Checks that `out` reads as `src` does: the same tokens, the same
-/// comments, and no errors. Both are lexed a part at a time, side by side.
+/// comments in the same places ([`Place`]), and no errors. Both are lexed a part at a time, side by side.
 pub(super) fn same_meaning(src: &str, out: &str) -> Result<(), Text> {
     // Both read the texts only: side by side on two cores.
     let bounds = part_bounds(out, crate::syntax::split::PART_BYTES);
@@ -117,13 +142,14 @@ pub(super) fn same_meaning(src: &str, out: &str) -> Result<(), Text> {
     Ok(())
 }
 
-/// Do `src` and `out` lex to the same tokens and comments?
+/// Do `src` and `out` lex to the same tokens and comments, the comments
+/// in the same places?
 fn same_tokens(src: &str, out: &str) -> Result<(), Text> {
     let (mut a, mut b) = (Stream::new(src), Stream::new(out));
     let mut comments_differ = false;
     let mut pair_comments = |a: &mut Stream, b: &mut Stream| {
-        while let (Some(x), Some(y)) = (a.comments.front(), b.comments.front()) {
-            comments_differ |= !same_comment(x, y);
+        while let (Some((x, p)), Some((y, q))) = (a.comments.front(), b.comments.front()) {
+            comments_differ |= !same_comment(x, y) || p != q;
             a.comments.pop_front();
             b.comments.pop_front();
         }
@@ -173,8 +199,10 @@ struct Stream<'a> {
     tokens: Vec<Token>,
     /// The next token of `tokens`.
     next: usize,
-    /// Comments lexed and not compared yet.
-    comments: VecDeque<Comment>,
+    /// How many tokens the chunks before `tokens` held.
+    base: usize,
+    /// Comments lexed and not compared yet, with their places.
+    comments: VecDeque<(Comment, Place)>,
 }
 
 /// About how many bytes [`Stream`] lexes at a time.
@@ -187,6 +215,7 @@ impl<'a> Stream<'a> {
             at: 0,
             tokens: Vec::new(),
             next: 0,
+            base: 0,
             comments: VecDeque::new(),
         }
     }
@@ -203,6 +232,7 @@ impl<'a> Stream<'a> {
                 Some(rest) => memchr::memchr(b'\n', rest).map_or(self.text.len(), |n| cut + n + 1),
                 None => self.text.len(),
             };
+            self.base += self.tokens.len();
             let lexed = lex_lines_into(
                 FileId(0),
                 self.text,
@@ -210,7 +240,11 @@ impl<'a> Stream<'a> {
                 std::mem::take(&mut self.tokens),
             );
             self.tokens = lexed.tokens;
-            self.comments.extend(lexed.comments);
+            let (text, tokens, base) = (self.text, &self.tokens, self.base);
+            (self.comments).extend(lexed.comments.into_iter().map(|c| {
+                let p = place(text, tokens, base, &c);
+                (c, p)
+            }));
             self.next = 0;
             self.at = end;
         }
@@ -272,6 +306,46 @@ mod tests {
         let src = "data X : 氏名\n";
         assert!(keeps(src, "data X : 氏名\n", true));
         assert!(!keeps(src, "data X : 氏名\n", false));
+    }
+
+    /// A suppression applies to its own line when it ends one, else to
+    /// the line after it: moved past a token (out of the statement it is
+    /// in), or from a line of its own to the end of a line or back, it
+    /// covers something else, though the tokens and comments are the same.
+    #[test]
+    fn a_comment_in_another_place_is_caught() {
+        let src = "flow A -> B : X\n  # mynaflow: allow MN202 reason=\"r\"\n  for P\nflow A -> C : X for P\n";
+        let moved = [
+            // Out of its flow, before the next one (the seventh audit's D2).
+            "flow A -> B : X for P\n# mynaflow: allow MN202 reason=\"r\"\nflow A -> C : X for P\n",
+            // Before its flow.
+            "# mynaflow: allow MN202 reason=\"r\"\nflow A -> B : X for P\nflow A -> C : X for P\n",
+            // At the end of the line before it.
+            "flow A -> B : X   # mynaflow: allow MN202 reason=\"r\"\n    for P\nflow A -> C : X for P\n",
+        ];
+        for out in moved {
+            assert!(!keeps(src, out, true), "{out}");
+            assert_eq!(same_meaning(src, out), Err(refusal("comments")), "{out}");
+        }
+        let kept = "flow A -> B : X\n    # mynaflow: allow MN202 reason=\"r\"\n    for P\nflow A -> C : X for P\n";
+        assert!(keeps(src, kept, true));
+        assert!(same_meaning(src, kept).is_ok());
+    }
+
+    /// The places of comments are counted across the chunks the texts
+    /// are lexed in.
+    #[test]
+    fn comments_are_placed_across_chunks() {
+        let mut src = String::new();
+        while src.len() < 2 * CHUNK_BYTES + 1000 {
+            src.push_str("flow A -> B : X for P   # c\n# own\n");
+        }
+        let out = src.replacen("for P   # c\n", "for P\n# c\n", 1);
+        assert!(same_meaning(&src, &src).is_ok());
+        let late = src.rfind("for P   # c\n").unwrap_or(0);
+        let moved = format!("{}for P\n# c\n{}", &src[..late], &src[late + 12..]);
+        assert_eq!(same_meaning(&src, &out), Err(refusal("comments")));
+        assert_eq!(same_meaning(&src, &moved), Err(refusal("comments")));
     }
 
     #[test]
