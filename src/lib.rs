@@ -4,8 +4,8 @@
 // Input never makes the tool panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 // `unsafe` only where it is allowed by name, each with its reasons:
-// `source::utf8_owned_on`, `resolve/slots.rs` and `config::at` (`openat`,
-// `fstatat`).
+// `source::utf8_owned_on`, `resolve/slots.rs`, `config::at` (`openat`,
+// `fstatat`) and `local_date::local_offset` (`localtime_r`).
 #![deny(unsafe_code)]
 pub mod apply_fixes;
 pub mod atomic_write;
@@ -29,6 +29,7 @@ pub(crate) mod grouped;
 pub mod input;
 pub mod inventory;
 pub mod layout;
+pub mod local_date;
 pub mod lsp;
 pub mod model;
 pub mod names;

@@ -1893,12 +1893,32 @@ fn finish(
             stage.unsuppressible,
             &mut candidates.after,
         );
+        // The flows the checks skipped for a name they could not resolve
+        // (here or in a declaration they use), found once and only if a
+        // suppression that silenced nothing asks.
+        let skipped = std::cell::OnceCell::new();
+        let unchecked = |statement: Span| {
+            let starts: &Vec<u32> = skipped.get_or_init(|| {
+                let Some(design) = analysis.as_ref().map(|a| &a.design) else {
+                    return Vec::new();
+                };
+                let resolved = design.resolved_flows();
+                let mut starts: Vec<u32> = (design.flows.iter())
+                    .filter(|f| !resolved(f))
+                    .map(|f| f.span.start)
+                    .collect();
+                starts.sort_unstable();
+                starts
+            });
+            starts.binary_search(&statement.start).is_ok()
+        };
         suppress::apply(
             source,
             file,
             &suppressions,
             &kept.statements,
             stage.today,
+            &unchecked,
             &mut candidates,
         );
         if let Some(excuses) = stage.excuses {

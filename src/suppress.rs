@@ -99,12 +99,10 @@ impl Date {
         (d.day >= 1 && d.day <= days_in_month(d.year, d.month)).then_some(d)
     }
 
-    /// Today in UTC, from the system clock.
+    /// Today in the machine's local time zone (UTC when it cannot be
+    /// known), from the system clock: an `until` day is the user's day.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        Date::from_days((secs / 86_400) as i64)
+        crate::local_date::today()
     }
 
     /// The civil date `days` after 1970-01-01 (Howard Hinnant's algorithm).
@@ -145,6 +143,9 @@ impl std::fmt::Display for Date {
 pub struct Suppression {
     /// The codes it silences.
     pub codes: Vec<Code>,
+    /// Where each of `codes` is written, in the same order: an unused one
+    /// is reported there, and its fix takes it out of the list.
+    pub code_spans: Vec<Span>,
     /// Why (required).
     pub reason: String,
     /// The last day it applies.
@@ -153,15 +154,25 @@ pub struct Suppression {
     pub span: Span,
     /// 0-based line it applies to.
     pub line: usize,
+    /// Is it at the end of a line of code (else on a line of its own)?
+    pub trailing: bool,
+}
+
+/// What a suppression's text says: its codes (each with where it is
+/// written, in bytes from the start of the text), its reason, its date.
+#[derive(Debug)]
+struct Body {
+    codes: Vec<(Code, std::ops::Range<usize>)>,
+    reason: String,
+    until: Option<Date>,
 }
 
 /// Reads `allow CODE[, CODE] reason="…" [until=DATE]`; Err says what is
-/// wrong, a code `barred` (the project's `unsuppressible`) among it.
-fn parse_body(
-    body: &str,
-    barred: &BTreeSet<Code>,
-) -> Result<(Vec<Code>, String, Option<Date>), Text> {
-    let rest = body.trim().strip_prefix("allow").ok_or_else(|| {
+/// wrong, a code `barred` (the project's `unsuppressible`) among it. A
+/// code or a field given twice is wrong too: which `until` would hold is
+/// a guess, and a reader believes the one they see.
+fn parse_body(body: &str, barred: &BTreeSet<Code>) -> Result<Body, Text> {
+    let rest = body.trim_start().strip_prefix("allow").ok_or_else(|| {
         Text::new(
             "a suppression starts with `allow`",
             "抑制コメントは `allow` で始まります",
@@ -192,7 +203,11 @@ fn parse_body(
                 text!("{word} cannot be suppressed in this project: it bars codes from suppression (`unsuppressible` in mynaflow.toml), and a {word} stops the checks of what it is about, the barred ones among them"; "{word} はこのプロジェクトでは抑制できません。mynaflow.toml の `unsuppressible` がコードの抑制を禁じており、{word} はその対象の検査 (禁じられたものを含む) を止めるためです"),
             );
         }
-        codes.push(code);
+        if codes.iter().any(|&(c, _)| c == code) {
+            return Err(text!("{word} is listed twice"; "{word} が 2 回書かれています"));
+        }
+        let at = body.len() - rest.len();
+        codes.push((code, at..at + end));
         rest = rest[end..].trim_start();
         match rest.strip_prefix(',') {
             Some(r) => rest = r.trim_start(),
@@ -215,7 +230,13 @@ fn parse_body(
                 .unwrap_or(value_and_rest.len());
             (&value_and_rest[..end], false, &value_and_rest[end..])
         };
-        match key.trim() {
+        let key = key.trim();
+        if (key == "reason" && reason.is_some()) || (key == "until" && until.is_some()) {
+            return Err(
+                text!("`{key}` is given twice: a suppression gives each field once"; "`{key}` が 2 回書かれています。各項目は 1 回だけ書いてください"),
+            );
+        }
+        match key {
             "reason" if !quoted => {
                 return Err(Text::new(
                     "`reason` must be a non-empty quoted string",
@@ -239,7 +260,11 @@ fn parse_body(
             "抑制コメントには reason=\"…\" が必要です。なぜ許容できるのかの記録になります",
         )
     })?;
-    Ok((codes, reason, until))
+    Ok(Body {
+        codes,
+        reason,
+        until,
+    })
 }
 
 /// Reads the suppressions of a file; malformed ones become MN501.
@@ -303,8 +328,22 @@ fn read_run(
         } else {
             Some(line)
         };
+        // Where the text read starts in the file: after `#` and what
+        // comes before the body.
+        let body_start = start + 1 + (c.text.len() - body.len());
+        let at = |r: &std::ops::Range<usize>| {
+            Span::new(c.span.file, body_start + r.start, body_start + r.end)
+        };
         match (parse_body(body, barred), target) {
-            (Ok((codes, reason, until)), Some(line)) => out.push(Suppression { codes, reason, until, span: c.span, line }),
+            (Ok(Body { codes, reason, until }), Some(line)) => out.push(Suppression {
+                code_spans: codes.iter().map(|(_, r)| at(r)).collect(),
+                codes: codes.into_iter().map(|(c, _)| c).collect(),
+                reason,
+                until,
+                span: c.span,
+                line,
+                trailing: !own_line,
+            }),
             (Ok(_), None) => diags.push(Diagnostic::new(
                 Code::MN501,
                 c.span,
@@ -367,10 +406,14 @@ impl<'a> NextCode<'a> {
 }
 
 /// Applies suppressions to the findings of `file`: drops what they
-/// silence, adds MN502 for expired ones and MN503 for unused ones.
-/// `statements` are the spans of the file's statements, in source order,
-/// so a suppression above a statement covers every finding inside it.
-/// A finding goes to the first suppression (in file order) that covers it.
+/// silence, adds MN502 for expired ones and MN503 for each code that
+/// silenced nothing. `statements` are the spans of the file's statements,
+/// in source order: a suppression covers the findings of one statement,
+/// the one it ends (at the end of a line) or the next (on a line of its
+/// own). A finding goes to the first suppression (in file order) that
+/// covers it. `unchecked` says whether the checks skipped the statement at
+/// a span for a name they could not resolve (asked only of a suppression
+/// that silenced nothing, in a file with a finding that stops checks).
 ///
 /// Indexed by line and by statement, so the cost is (findings +
 /// suppressions) × log, not findings × suppressions × statements.
@@ -380,6 +423,7 @@ pub fn apply(
     suppressions: &[Suppression],
     statements: &[Span],
     today: Date,
+    unchecked: &dyn Fn(Span) -> bool,
     diags: &mut Candidates,
 ) {
     if suppressions.is_empty() {
@@ -387,37 +431,33 @@ pub fn apply(
     }
     debug_assert!(statements.windows(2).all(|w| w[0].start <= w[1].start));
     let line_of = |byte: u32| file.line_index(byte as usize);
-    // The first statement that starts on a line, if any.
-    let statement_on = |line: usize| -> Option<Span> {
-        let line_start = file.line_range(line).start;
-        let i = statements.partition_point(|s| (s.start as usize) < line_start);
-        statements
-            .get(i)
-            .filter(|s| line_of(s.start) == line)
-            .copied()
-    };
-    let mut used = vec![false; suppressions.len()];
-    let mut extra = Vec::new();
-    // The statement each suppression's line starts, found on every core
-    // when there are many (a search of the lines and one of the
-    // statements each).
+    // What each suppression covers, found on every core when there are
+    // many (a search of the lines and one of the statements each).
     let many = suppressions.len() >= PARALLEL;
-    let starting: Vec<Option<Span>> = if many {
-        suppressions
-            .par_iter()
-            .map(|s| statement_on(s.line))
-            .collect()
+    let reach = |s: &Suppression| Reach::of(file, statements, s);
+    let reaches: Vec<Reach> = if many {
+        suppressions.par_iter().map(reach).collect()
     } else {
-        suppressions.iter().map(|s| statement_on(s.line)).collect()
+        suppressions.iter().map(reach).collect()
     };
-    // Live suppressions by the line they apply to, and by the statement
-    // that starts there.
+    // Whether each code of each suppression was used: the codes of all,
+    // one after the other, from `first[i]` for the i-th.
+    let mut first = Vec::with_capacity(suppressions.len());
+    let mut total = 0;
+    for s in suppressions {
+        first.push(total);
+        total += s.codes.len();
+    }
+    let mut used = vec![false; total];
+    let mut extra = Vec::new();
+    // Live suppressions by the part of the line they cover, and by the
+    // statement they cover whole.
     let mut live = Live::default();
-    for ((i, s), st) in suppressions.iter().enumerate().zip(starting) {
+    for ((i, s), reach) in suppressions.iter().enumerate().zip(&reaches) {
         if let Some(until) = s.until
             && until < today
         {
-            used[i] = true;
+            used[first[i]..first[i] + s.codes.len()].fill(true);
             extra.push(
                 Diagnostic::new(
                     Code::MN502,
@@ -432,15 +472,15 @@ pub fn apply(
             );
             continue;
         }
-        live.by_line.push((s.line, i));
-        if let Some(st) = st {
+        live.by_line.push((s.line, reach.from, reach.to, i));
+        if let Some(st) = reach.whole {
             live.by_statement.push((st.start, st.end, i));
         }
     }
     live.sort();
     // The suppression that silences the diagnostic of `code` at `primary`,
-    // if one does.
-    let silencer = |(code, primary): (Code, Span)| -> Option<usize> {
+    // and which of its codes does, if one does.
+    let silencer = |(code, primary): (Code, Span)| -> Option<(usize, usize)> {
         if primary.file != id
             || matches!(code, Code::MN501 | Code::MN502 | Code::MN503)
             || UNSUPPRESSIBLE.contains(&code)
@@ -449,14 +489,30 @@ pub fn apply(
         }
         let at = primary.start;
         live.covering(line_of(at), at)
-            .filter(|&i| suppressions[i].codes.contains(&code))
+            .filter_map(|i| Some((i, suppressions[i].codes.iter().position(|&c| c == code)?)))
             .min()
     };
+    // Where the findings are that stop the checks of what they are about
+    // (a syntax or name error), and whether one leaves the whole design
+    // unchecked: what a suppression that silenced nothing is asked
+    // against. Read before suppressions drop any.
+    let mut stoppers: Vec<u32> = Vec::new();
+    let mut nothing_checked = false;
+    for (code, primary) in (diags.before.iter().map(|d| (d.code, d.primary)))
+        .chain(diags.hollow.iter().map(|h| (h.code, h.primary)))
+    {
+        if code.leaves_design_unchecked() {
+            nothing_checked = true;
+        } else if stops_checks(code) && primary.file == id {
+            stoppers.push(primary.start);
+        }
+    }
+    stoppers.sort_unstable();
     // Each finding's suppression is found on every core when there are
     // many; which are dropped, and which suppressions were used, is then
     // decided in order.
     let key = |i: usize| diags.key(i).and_then(silencer);
-    let silenced: Vec<Option<usize>> = if diags.len() >= PARALLEL {
+    let silenced: Vec<Option<(usize, usize)>> = if diags.len() >= PARALLEL {
         (0..diags.len())
             .into_par_iter()
             .with_min_len(RUN)
@@ -467,23 +523,136 @@ pub fn apply(
     };
     let mut silenced = silenced.into_iter();
     diags.retain(|_, _| match silenced.next().flatten() {
-        Some(i) => {
-            used[i] = true;
+        Some((i, k)) => {
+            used[first[i] + k] = true;
             false
         }
         None => true,
     });
     diags.after.append(&mut extra);
+    // A suppression whose statement the checks skipped is not known to
+    // silence nothing: what it was written for may come back once the
+    // name is fixed (and `--fix` may fix it in the same round).
+    let judged = |s: &Suppression, reach: &Reach| {
+        if nothing_checked {
+            return false;
+        }
+        if stoppers.is_empty() {
+            return true;
+        }
+        let stopped_in = |from: u32, to: u32| {
+            let k = stoppers.partition_point(|&b| b < from);
+            stoppers.get(k).is_some_and(|&b| b < to)
+        };
+        let line = file.line_range(s.line);
+        let on_line = stopped_in(
+            reach.from.max(line.start as u32),
+            reach.to.min(line.end as u32 + 1),
+        );
+        let in_statement = reach.whole.is_some_and(|st| stopped_in(st.start, st.end));
+        !on_line && !in_statement && !reach.about.is_some_and(unchecked)
+    };
     // Unused suppressions can be thousands (each a diagnostic with its
     // fix): made on every core when there are many, in order.
-    let unused: Vec<&Suppression> = (suppressions.iter().zip(&used))
-        .filter_map(|(s, used)| (!used).then_some(s))
+    let unused: Vec<(&Suppression, &[bool])> = (suppressions.iter().enumerate().zip(&reaches))
+        .filter_map(|((i, s), reach)| {
+            let flags = &used[first[i]..first[i] + s.codes.len()];
+            (flags.contains(&false) && judged(s, reach)).then_some((s, flags))
+        })
         .collect();
+    let report = |&(s, flags): &(&Suppression, &[bool])| unused_codes(file, s, flags);
     if unused.len() >= PARALLEL {
-        (diags.after).par_extend(unused.par_iter().map(|s| unused_suppression(file, s)));
+        (diags.after).par_extend(unused.par_iter().flat_map_iter(report));
     } else {
-        (diags.after).extend(unused.iter().map(|s| unused_suppression(file, s)));
+        (diags.after).extend(unused.iter().flat_map(report));
     }
+}
+
+/// What one suppression covers: the findings on its line from byte
+/// `from` up to byte `to`, and every finding of the statement `whole`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Reach {
+    from: u32,
+    to: u32,
+    whole: Option<Span>,
+    /// The statement it is about, whole or not: what is asked whether
+    /// the checks skipped it.
+    about: Option<Span>,
+}
+
+impl Reach {
+    /// At the end of a line, a suppression covers the statement it ends:
+    /// the last one that starts before it (two statements on one line
+    /// are two statements, and the comment ends the second). On a line of
+    /// its own, it covers the first statement that starts on the line it
+    /// applies to, and not a second one starting on that line.
+    fn of(file: &SourceFile, statements: &[Span], s: &Suppression) -> Reach {
+        let line = file.line_range(s.line);
+        let line_start = line.start as u32;
+        let starts_here = |st: &&Span| file.line_index(st.start as usize) == s.line;
+        if s.trailing {
+            let before = statements.partition_point(|st| st.start < s.span.start);
+            let last = before.checked_sub(1).and_then(|k| statements.get(k));
+            let whole = last.filter(starts_here).copied();
+            return Reach {
+                from: whole.map_or(line_start, |st| st.start.max(line_start)),
+                to: u32::MAX,
+                whole,
+                about: whole.or(last.filter(|st| st.end > s.span.start).copied()),
+            };
+        }
+        let k = statements.partition_point(|st| (st.start as usize) < line.start);
+        let whole = statements.get(k).filter(starts_here).copied();
+        let next = whole.and(statements.get(k + 1)).filter(starts_here);
+        Reach {
+            from: line_start,
+            to: next.map_or(u32::MAX, |st| st.start),
+            whole,
+            about: whole,
+        }
+    }
+}
+
+/// MN503 for what a suppression silenced nothing of (`used`: whether
+/// each of its codes did), each with the fix that removes it: the whole
+/// comment when none of its codes was used, else one MN503 for each
+/// unused code, at the code, whose fix takes it out of the list (as
+/// ruff's RUF100 does): an unused code left in would silence a future
+/// finding unseen.
+fn unused_codes(file: &SourceFile, s: &Suppression, used: &[bool]) -> Vec<Diagnostic> {
+    let Some(kept) = used.iter().position(|&u| u) else {
+        return vec![unused_suppression(file, s)];
+    };
+    let spans = &s.code_spans;
+    (s.codes.iter().zip(spans).enumerate())
+        .filter(|&(k, _)| !used.get(k).copied().unwrap_or(true))
+        .filter_map(|(k, (code, &at))| {
+            // Before the first code kept, each takes the separator after
+            // it; after, the one before it: the removals never overlap,
+            // so all are applied in one round.
+            let removed = if k < kept {
+                Span { end: spans.get(k + 1)?.start, ..at }
+            } else {
+                Span { start: spans.get(k.checked_sub(1)?)?.end, ..at }
+            };
+            let code = code.as_str();
+            Some(
+                Diagnostic::new(
+                    Code::MN503,
+                    at,
+                    text!("{code} in this suppression suppresses nothing"; "この抑制コメントの {code} は何も抑制していません"),
+                )
+                .with_help(text!(
+                    "remove {code} from the list: no finding of it is here (the other codes are used), and left in it would silence a future one unseen";
+                    "一覧から {code} を削除してください。ここに {code} の指摘はなく (他のコードは使われています)、残すと将来の指摘を気付かれないまま抑制します"
+                ))
+                .with_fix(Fix::safe(
+                    text!("remove {code} from the suppression"; "抑制コメントから {code} を削除する"),
+                    vec![Edit { span: removed, content: String::new() }],
+                )),
+            )
+        })
+        .collect()
 }
 
 /// MN503 for a suppression that silenced nothing, with the fix that
@@ -506,14 +675,14 @@ fn unused_suppression(file: &SourceFile, s: &Suppression) -> Diagnostic {
     ))
 }
 
-/// A file's live suppressions by the line they apply to and by the
-/// statement that starts on that line: two sorted lists searched by
-/// halving. (A hash map of lists and a tree map of lists made one small
-/// list per suppression, on one core: 22 ms for 65 000 of them.)
+/// A file's live suppressions by the part of the line they cover and by
+/// the statement they cover whole: two sorted lists searched by halving.
+/// (A hash map of lists and a tree map of lists made one small list per
+/// suppression, on one core: 22 ms for 65 000 of them.)
 #[derive(Default)]
 struct Live {
-    /// (line, suppression).
-    by_line: Vec<(usize, usize)>,
+    /// (line, from byte, to byte, suppression).
+    by_line: Vec<(usize, u32, u32, usize)>,
     /// (statement's start, its end, suppression).
     by_statement: Vec<(u32, u32, usize)>,
 }
@@ -528,12 +697,12 @@ impl Live {
     }
 
     /// The suppressions that cover a finding at byte `at` on `line`:
-    /// those on its line, then those above the statement it is in (top-level
-    /// statements do not overlap, so that is the last one starting at or
-    /// before it, if it ends after it).
+    /// those on its line whose part of it holds `at`, then those of the
+    /// statement it is in (top-level statements do not overlap, so that
+    /// is the last one starting at or before it, if it ends after it).
     fn covering(&self, line: usize, at: u32) -> impl Iterator<Item = usize> + '_ {
-        let from = self.by_line.partition_point(|&(l, _)| l < line);
-        let to = self.by_line.partition_point(|&(l, _)| l <= line);
+        let from = self.by_line.partition_point(|&(l, ..)| l < line);
+        let to = self.by_line.partition_point(|&(l, ..)| l <= line);
         let on_line = self.by_line.get(from..to).unwrap_or_default();
         let before = self.by_statement.partition_point(|&(s, _, _)| s <= at);
         let in_statement = match before.checked_sub(1).and_then(|i| self.by_statement.get(i)) {
@@ -543,7 +712,10 @@ impl Live {
             }
             _ => &[],
         };
-        (on_line.iter().map(|&(_, i)| i)).chain(in_statement.iter().map(|&(_, _, i)| i))
+        (on_line.iter())
+            .filter(move |&&(_, from, to, _)| from <= at && at < to)
+            .map(|&(.., i)| i)
+            .chain(in_statement.iter().map(|&(_, _, i)| i))
     }
 }
 
@@ -669,6 +841,7 @@ mod tests {
             &s,
             &statements,
             Date::parse("2025-04-01").unwrap(),
+            &|_| false,
             &mut c,
         );
         assert!(c.into_all().iter().any(|d| d.code == Code::MN013));
@@ -691,12 +864,14 @@ mod tests {
 
     #[test]
     fn parses_suppressions() {
-        let (codes, reason, until) = parse_body(
-            " allow MN301, MN302 reason=\"本人同意 (書面)\" until=2025-03-31",
-            &BTreeSet::new(),
-        )
-        .unwrap();
-        assert_eq!(codes, [Code::MN301, Code::MN302]);
+        let body = " allow MN301, MN302 reason=\"本人同意 (書面)\" until=2025-03-31";
+        let Body {
+            codes,
+            reason,
+            until,
+        } = parse_body(body, &BTreeSet::new()).unwrap();
+        let words: Vec<(Code, &str)> = codes.iter().map(|(c, r)| (*c, &body[r.clone()])).collect();
+        assert_eq!(words, [(Code::MN301, "MN301"), (Code::MN302, "MN302")]);
         assert_eq!(reason, "本人同意 (書面)");
         assert_eq!(until, Date::parse("2025-03-31"));
         assert!(parse_body("allow MN301", &BTreeSet::new()).is_err());
@@ -750,6 +925,168 @@ mod tests {
         }
     }
 
+    /// What `apply` leaves of `findings` (each a code and the text it is
+    /// at, found in `text`) with the suppressions of `text`: each left one's
+    /// code and the text at its place, and every fix.
+    fn left(
+        text: &str,
+        findings: &[(Code, &str)],
+        unchecked: &dyn Fn(Span) -> bool,
+    ) -> (Vec<(Code, String)>, Vec<Fix>) {
+        let file = SourceFile::new("t.myna", text);
+        let id = FileId(0);
+        let parsed = crate::syntax::parse(id, text);
+        assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+        let mut before = Vec::new();
+        let suppressions = read(&file, &parsed.file.comments, &BTreeSet::new(), &mut before);
+        assert!(before.is_empty(), "{before:?}");
+        let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
+        for &(code, what) in findings {
+            let start = text.find(what).unwrap();
+            let span = Span::new(id, start, start + what.len());
+            before.push(Diagnostic::new(code, span, Text::new("x", "x")));
+        }
+        let mut c = Candidates {
+            before,
+            ..Candidates::default()
+        };
+        let today = Date::parse("2025-04-01").unwrap();
+        apply(
+            &file,
+            id,
+            &suppressions,
+            &statements,
+            today,
+            unchecked,
+            &mut c,
+        );
+        let all = c.into_all();
+        let fixes = all.iter().flat_map(|d| d.fixes.clone()).collect();
+        let shown = all
+            .iter()
+            .map(|d| {
+                (
+                    d.code,
+                    text[d.primary.start as usize..d.primary.end as usize].to_string(),
+                )
+            })
+            .collect();
+        (shown, fixes)
+    }
+
+    /// Two statements on one line are two statements: a comment at the
+    /// end of the line covers the one it ends, a comment above covers
+    /// the first.
+    #[test]
+    fn a_suppression_covers_one_statement_of_a_line_that_holds_two() {
+        let two = "flow A -> B : x for p flow C -> D : y for q";
+        let findings = [(Code::MN202, "x for"), (Code::MN202, "y for")];
+        let trailing = format!("{two}   # mynaflow: allow MN202 reason=\"r\"\n");
+        let (shown, _) = left(&trailing, &findings, &|_| false);
+        assert_eq!(shown, [(Code::MN202, "x for".to_string())]);
+        let above = format!("# mynaflow: allow MN202 reason=\"r\"\n{two}\n");
+        let (shown, _) = left(&above, &findings, &|_| false);
+        assert_eq!(shown, [(Code::MN202, "y for".to_string())]);
+        // A statement on one line still gets its whole line, and one
+        // started on the comment's line all of its lines.
+        let one = "flow A -> B : x for p   # mynaflow: allow MN104 reason=\"r\"\n  via C\n";
+        let (shown, _) = left(
+            one,
+            &[(Code::MN104, "x for"), (Code::MN104, "via C")],
+            &|_| false,
+        );
+        assert_eq!(shown, []);
+    }
+
+    /// A suppression on a statement the checks skipped (a name in it, or
+    /// in what it uses, is not resolved; or no rulebook) is not known to
+    /// silence nothing: no MN503, so `--fix` cannot delete it in the round
+    /// that fixes the name.
+    #[test]
+    fn a_suppression_on_an_unchecked_statement_is_not_unused() {
+        let text = "flow A -> B : x for p   # mynaflow: allow MN202 reason=\"r\"\n\
+                    actor Z : R\n";
+        let codes = |(shown, _): (Vec<(Code, String)>, Vec<Fix>)| -> Vec<Code> {
+            shown.into_iter().map(|(c, _)| c).collect()
+        };
+        assert_eq!(codes(left(text, &[], &|_| false)), [Code::MN503]);
+        // A name error in the statement.
+        assert_eq!(
+            codes(left(text, &[(Code::MN010, "B")], &|_| false)),
+            [Code::MN010]
+        );
+        // One elsewhere that the statement's checks depend on.
+        let skipped = |st: Span| st.start == 0;
+        assert_eq!(
+            codes(left(text, &[(Code::MN010, "R")], &skipped)),
+            [Code::MN010]
+        );
+        // One elsewhere that does not touch it.
+        assert_eq!(
+            codes(left(text, &[(Code::MN010, "R")], &|_| false)),
+            [Code::MN010, Code::MN503]
+        );
+        // A warning stops nothing.
+        assert_eq!(
+            codes(left(text, &[(Code::MN012, "B")], &|_| false)),
+            [Code::MN012, Code::MN503]
+        );
+        // Nothing was checked.
+        assert_eq!(
+            codes(left(text, &[(Code::MN013, "Z")], &|_| false)),
+            [Code::MN013]
+        );
+    }
+
+    /// Each unused code of a list is reported, at the code, with a fix
+    /// that takes it out; the fixes apply together.
+    #[test]
+    fn each_unused_code_of_a_list_is_reported_and_removed() {
+        let flow = "flow A -> B : x for p   # mynaflow: allow ";
+        let fixed = |codes: &str| {
+            let text = format!("{flow}{codes} reason=\"r\"\n");
+            let (shown, fixes) = left(&text, &[(Code::MN202, "x for")], &|_| false);
+            let fixes: Vec<&Fix> = fixes.iter().collect();
+            let applied = crate::apply_fixes::apply(&text, &fixes);
+            assert_eq!(applied.deferred, 0);
+            (shown, applied.text)
+        };
+        let (shown, text) = fixed("MN301, MN202, MN302,MN101");
+        let unused = |c: &str| (Code::MN503, c.to_string());
+        assert_eq!(shown, [unused("MN301"), unused("MN302"), unused("MN101")]);
+        assert_eq!(text, format!("{flow}MN202 reason=\"r\"\n"));
+        let (_, text) = fixed("MN301 ,MN302, MN202");
+        assert_eq!(text, format!("{flow}MN202 reason=\"r\"\n"));
+        let (shown, text) = fixed("MN202, MN301");
+        assert_eq!(shown, [unused("MN301")]);
+        assert_eq!(text, format!("{flow}MN202 reason=\"r\"\n"));
+        // None used: one MN503 for the comment, as ever.
+        let text = format!("{flow}MN301, MN302 reason=\"r\"\n");
+        let (shown, _) = left(&text, &[], &|_| false);
+        assert_eq!(shown.len(), 1);
+        assert!(shown[0].1.starts_with("# mynaflow"), "{shown:?}");
+    }
+
+    /// A field or a code given twice is malformed: which `until` would
+    /// hold is a guess.
+    #[test]
+    fn a_field_or_code_given_twice_is_malformed() {
+        let none = BTreeSet::new();
+        for body in [
+            "allow MN202 reason=\"x\" until=2020-01-01 until=2099-01-01",
+            "allow MN202 reason=\"x\" until=2099-01-01 until=2020-01-01",
+            "allow MN202 reason=\"x\" reason=\"y\"",
+            "allow MN202, MN202 reason=\"x\"",
+        ] {
+            let why = parse_body(body, &none).unwrap_err();
+            assert!(
+                why.en.contains("twice") && why.ja.contains("2 回"),
+                "{body}: {}",
+                why.en
+            );
+        }
+    }
+
     /// Suppressions on a finding's line, above its statement, stacked, and
     /// expired, with the statements they cover.
     const COVERING: &str = "# mynaflow: allow MN103 reason=\"a\"\n\
@@ -794,7 +1131,15 @@ mod tests {
             before: diags,
             ..Candidates::default()
         };
-        apply(&file, id, &suppressions, &statements, today, &mut c);
+        apply(
+            &file,
+            id,
+            &suppressions,
+            &statements,
+            today,
+            &|_| false,
+            &mut c,
+        );
         let left: Vec<(Code, usize)> = c
             .into_all()
             .iter()
@@ -865,7 +1210,15 @@ mod tests {
         };
         assert!(c.placed.len() >= PARALLEL);
         let today = Date::parse("2025-04-01").unwrap();
-        apply(&file, id, &suppressions, &statements, today, &mut c);
+        apply(
+            &file,
+            id,
+            &suppressions,
+            &statements,
+            today,
+            &|_| false,
+            &mut c,
+        );
         let left: Vec<(Code, usize)> = c.into_all().iter().map(|d| (d.code, line_of(d))).collect();
         let each = |f: &dyn Fn(usize) -> Vec<(Code, usize)>| -> Vec<(Code, usize)> {
             (0..blocks).flat_map(|k| f(k * lines)).collect()
@@ -908,7 +1261,7 @@ mod tests {
         let mut by_statement: BTreeMap<u32, (u32, Vec<usize>)> = BTreeMap::new();
         // Pushed out of order: sorting puts them back.
         for (i, &(line, st)) in targets.iter().enumerate().rev() {
-            live.by_line.push((line, i));
+            live.by_line.push((line, 0, u32::MAX, i));
             if let Some((start, end)) = st {
                 live.by_statement.push((start, end, i));
             }
