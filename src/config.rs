@@ -113,7 +113,12 @@ pub struct Config {
     /// language server show in a file before they sum up the rest (0:
     /// every one).
     pub max_per_code: Option<usize>,
+    /// `exclude`'s globs with a `/`, matched against the path relative to
+    /// the config's folder.
     exclude: GlobSet,
+    /// `exclude`'s globs without a `/`, matched against the file's name
+    /// (at any depth, as in `.gitignore`).
+    exclude_names: GlobSet,
     dir: PathBuf,
 }
 
@@ -259,16 +264,24 @@ impl Config {
                 ));
             }
         };
-        let mut globs = GlobSetBuilder::new();
+        let (mut globs, mut names) = (GlobSetBuilder::new(), GlobSetBuilder::new());
         for g in raw.exclude.iter().flatten() {
-            globs.add(Glob::new(g).map_err(|e| bad_glob(path, &format!("exclude \"{g}\""), &e))?);
+            let glob = glob_of(g).map_err(|e| bad_glob(path, &format!("exclude \"{g}\""), &e))?;
+            if g.contains('/') {
+                globs.add(glob);
+            } else {
+                names.add(glob);
+            }
         }
-        let exclude = globs.build().map_err(|e| {
-            crate::text!(
-                "{shown}: exclude: {e}";
-                "{shown}: exclude のパターンをまとめられません: {}", glob_error_ja(&e)
-            )
-        })?;
+        let built = |b: GlobSetBuilder| {
+            b.build().map_err(|e| {
+                crate::text!(
+                    "{shown}: exclude: {e}";
+                    "{shown}: exclude のパターンをまとめられません: {}", glob_error_ja(&e)
+                )
+            })
+        };
+        let (exclude, exclude_names) = (built(globs)?, built(names)?);
         let codes = |key: &str, list: &[String]| {
             crate::select::union(list)
                 .map_err(|e| crate::text!("{shown}: {key}: {}", e.en; "{shown}: {key}: {}", e.ja))
@@ -288,7 +301,7 @@ impl Config {
         let mut per_file_ignores = Vec::new();
         for (glob, list) in raw.per_file_ignores.iter().flatten() {
             let key = format!("per-file-ignores \"{glob}\"");
-            let g = Glob::new(glob).map_err(|e| bad_glob(path, &key, &e))?;
+            let g = glob_of(glob).map_err(|e| bad_glob(path, &key, &e))?;
             per_file_ignores.push((g.compile_matcher(), codes(&key, list)?));
         }
         let at_dir = |r: String| {
@@ -323,6 +336,7 @@ impl Config {
             require_clauses: raw.require_clauses.unwrap_or(false),
             max_per_code,
             exclude,
+            exclude_names,
             dir,
         })
     }
@@ -352,9 +366,15 @@ impl Config {
     /// `start`). `check`, `test` and the language server all take it from
     /// here; one that is not a regular file is an error ([`Config::find`]).
     pub fn discover(at: &Path, start: Option<&Path>) -> Result<Option<Config>, Text> {
-        let Some(found) = Config::find(at)? else {
-            return Ok(None);
-        };
+        match Config::find(at)? {
+            Some(found) => Config::from_found(found, start).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// [`Config::discover`] for a config [`Config::find`] found: loaded,
+    /// and held to the project as a found config is.
+    pub fn from_found(found: Found, start: Option<&Path>) -> Result<Config, Text> {
         // The project whose files an error may quote: where the run
         // started. The language server has no such folder: the config it
         // found beside the designs it checks is theirs.
@@ -368,8 +388,39 @@ impl Config {
         let config = Config::load_found(found, &project).map_err(unusable)?;
         match config.rules_outside(start) {
             Some(why) => Err(why),
-            None => Ok(Some(config)),
+            None => Ok(config),
         }
+    }
+
+    /// Does this config leave no code reported in a file, so that a check
+    /// there would find nothing whatever the design says: its `select`
+    /// (unless the command line's `--select` replaces it:
+    /// `select_replaced`), its `ignore`, and `ignored`, what its
+    /// `per-file-ignores` turn off in that file ([`Config::ignored_in`]).
+    pub fn leaves_no_code(&self, select_replaced: bool, ignored: &BTreeSet<Code>) -> bool {
+        (Code::ALL.iter()).all(|c| self.hides(select_replaced, *c, ignored))
+    }
+
+    /// Does this config hide `code` in a file whose `per-file-ignores` turn
+    /// off `ignored` ([`Config::leaves_no_code`] for `select_replaced`)?
+    pub fn hides(&self, select_replaced: bool, code: Code, ignored: &BTreeSet<Code>) -> bool {
+        let selected = select_replaced
+            || self
+                .selection
+                .select
+                .as_ref()
+                .is_none_or(|s| s.contains(&code));
+        !selected || self.selection.ignore.contains(&code) || ignored.contains(&code)
+    }
+
+    /// Could `per-file-ignores` leave a file with no code reported: do
+    /// its codes, all together, with `ignore`, cover every code selected?
+    /// When not, no file need be matched to know that none is left empty.
+    pub fn per_file_ignores_may_hide_all(&self, select_replaced: bool) -> bool {
+        let all: BTreeSet<Code> = (self.per_file_ignores.iter())
+            .flat_map(|(_, codes)| codes.iter().copied())
+            .collect();
+        !self.per_file_ignores.is_empty() && self.leaves_no_code(select_replaced, &all)
     }
 
     /// Why a config that was found (not named with `--config`) cannot be
@@ -434,13 +485,21 @@ impl Config {
         }
     }
 
-    /// Does an `exclude` glob match this file (relative to the config's folder)?
+    /// Does an `exclude` glob match this file? One with a `/` is matched
+    /// against the path relative to the config's folder, one without
+    /// against the file's name, at any depth ([`glob_of`]).
     pub fn excludes(&self, file: &Path) -> bool {
-        self.exclude.is_match(self.relative(file))
+        let rel = self.relative(file);
+        self.exclude.is_match(&rel)
+            || rel
+                .file_name()
+                .is_some_and(|n| self.exclude_names.is_match(Path::new(n)))
     }
 
-    /// The codes `per-file-ignores` turns off in this file. A glob without
-    /// `/` also matches the file's name alone, as in ruff.
+    /// The codes `per-file-ignores` turns off in this file. A glob with a
+    /// `/` is matched against the path relative to the config's folder,
+    /// one without against the file's name alone, at any depth
+    /// ([`glob_of`]).
     pub fn ignored_in(&self, file: &Path) -> BTreeSet<Code> {
         // No glob to match: the path is not resolved on the disk.
         if self.per_file_ignores.is_empty() {
@@ -450,8 +509,12 @@ impl Config {
         let name = rel.file_name().map(Path::new);
         let mut out = BTreeSet::new();
         for (glob, codes) in &self.per_file_ignores {
-            let bare = !glob.glob().glob().contains('/');
-            if glob.is_match(&rel) || (bare && name.is_some_and(|n| glob.is_match(n))) {
+            let matched = if glob.glob().glob().contains('/') {
+                glob.is_match(&rel)
+            } else {
+                name.is_some_and(|n| glob.is_match(n))
+            };
+            if matched {
                 out.extend(codes.iter().copied());
             }
         }
@@ -470,6 +533,14 @@ impl Config {
         let dir = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
         abs.strip_prefix(&dir).unwrap_or(&abs).to_path_buf()
     }
+}
+
+/// A glob of `exclude` or `per-file-ignores`, read as it reads: `*`, `?`
+/// and `[…]` stay within one folder (`"sub/*"` is the files directly in
+/// `sub`), `**` crosses folders (`"sub/**"`). A glob without `/` is
+/// matched against a file's name, at any depth, as in `.gitignore`.
+fn glob_of(g: &str) -> Result<Glob, globset::Error> {
+    globset::GlobBuilder::new(g).literal_separator(true).build()
 }
 
 /// Why a config cannot be used (`e`, as [`Config::load`] says it): in
@@ -937,6 +1008,34 @@ mod tests {
         assert_eq!(ignored.into_iter().collect::<Vec<_>>(), [Code::MN301]);
         assert!(c.ignored_in(&d.path().join("b.myna")).is_empty());
         assert!(c.has_per_file_ignores());
+    }
+
+    /// `*` stays within one folder, `**` crosses folders, and a glob
+    /// without `/` names a file at any depth: `"sub/*"` is not
+    /// `sub/deep/old.myna` (it was, `*` crossing `/`).
+    #[test]
+    fn a_star_stays_in_its_folder() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = write(
+            d.path(),
+            "exclude = [\"sub/*\", \"*.wip.myna\"]\n[per-file-ignores]\n\"sub/*\" = [\"MN2\"]\n\"old.myna\" = [\"MN1\"]\n\"deep/**\" = [\"MN3\"]\n",
+        );
+        let c = Config::load(&p).expect("loads");
+        let at = |f: &str| d.path().join(f);
+        assert!(c.excludes(&at("sub/new.myna")));
+        assert!(!c.excludes(&at("sub/deep/old.myna")));
+        assert!(c.excludes(&at("a/b/x.wip.myna")) && c.excludes(&at("x.wip.myna")));
+        // The families (`MN1`, …) of the codes turned off in a file.
+        let codes = |f: &str| {
+            let families: BTreeSet<String> = (c.ignored_in(&at(f)).into_iter())
+                .filter_map(|c| c.as_str().get(..3).map(str::to_string))
+                .collect();
+            families.into_iter().collect::<Vec<_>>()
+        };
+        assert_eq!(codes("sub/new.myna"), ["MN2"]);
+        assert_eq!(codes("sub/deep/old.myna"), ["MN1"]);
+        assert_eq!(codes("deep/a/b.myna"), ["MN3"]);
+        assert_eq!(codes("old.myna"), ["MN1"]);
     }
 
     #[test]

@@ -332,6 +332,11 @@ pub struct WalkOptions {
     /// Follow symlinks to files and folders inside the folder walked
     /// (never to outside it). Off by default: a symlink is skipped.
     pub follow_symlinks: bool,
+    /// List the design-looking files in the folders the walk does not
+    /// enter (hidden ones, `target`) in [`Walked::skipped`], so that the
+    /// run can say what it did not check. Off by default (the language
+    /// server's bounded walk does not look there).
+    pub list_skipped: bool,
 }
 
 /// What a walk found: the files, the problems (an unreadable folder, a
@@ -353,6 +358,16 @@ pub struct Walked {
     /// Did the walk stop at its most entries ([`walk_at_most`]), with
     /// folders left unread?
     pub cut: bool,
+    /// Design-looking entries ([`is_design_name`]) in the folders the walk
+    /// does not enter (hidden folders, `target`), sorted, when
+    /// [`WalkOptions::list_skipped`] asks for them: not checked, and the
+    /// run says so. A version control system's own folder (`.git`, `.hg`,
+    /// `.svn`) is not looked in: it holds no checked-out file.
+    pub skipped: Vec<PathBuf>,
+    /// The folders walked that hold a `mynaflow.toml` (a config found in
+    /// a folder below the one named governs the designs under it; the
+    /// caller holds the run to one config), in the walk's order.
+    pub configs: Vec<PathBuf>,
 }
 
 impl Walked {
@@ -372,9 +387,22 @@ impl Walked {
     }
 }
 
+/// Is `name` a design's name in a folder walk: it ends in `.myna`, in any
+/// case (`x.MYNA` is one on a case-insensitive file system, and editors
+/// open it as one), a file named `.myna` alone included?
+pub fn is_design_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b".myna")
+}
+
+/// Folders of a version control system: never entered, nor looked in for
+/// designs skipped.
+const VCS_FOLDERS: &[&str] = &[".git", ".hg", ".svn", ".jj", ".bzr"];
+
 /// The `.myna` files under `paths`: a file named is taken as given (a
 /// symlink only with `follow_symlinks`); a
-/// folder is searched recursively, skipping hidden folders and `target`.
+/// folder is searched recursively for names that end in `.myna` in any
+/// case ([`is_design_name`]), skipping hidden folders and `target`.
 pub fn walk(paths: &[PathBuf], options: WalkOptions) -> Walked {
     walk_at_most(paths, options, usize::MAX)
 }
@@ -412,7 +440,34 @@ pub fn walk_at_most(paths: &[PathBuf], options: WalkOptions, entries: usize) -> 
     w.files.dedup();
     w.not_followed.sort();
     w.not_followed.dedup();
+    w.skipped.sort();
+    w.skipped.dedup();
     w
+}
+
+/// Adds to `out` the design-looking entries of `dir`, a folder the walk
+/// does not enter, and of its sub-folders (links are not followed, and
+/// a link named as a design is listed). Only names are read; a folder
+/// that cannot be read is passed over, as nothing in it would have been
+/// checked either way.
+fn list_skipped(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let Ok(ty) = e.file_type() else {
+            continue;
+        };
+        if ty.is_dir() {
+            if !VCS_FOLDERS.contains(&name.as_ref()) {
+                list_skipped(&e.path(), out);
+            }
+        } else if is_design_name(&name) {
+            out.push(e.path());
+        }
+    }
 }
 
 fn shown(p: &Path) -> String {
@@ -462,6 +517,9 @@ fn walk_dir(
         })
         .collect();
     entries.sort_by_key(|e| e.file_name());
+    if (entries.iter()).any(|e| e.file_name() == crate::config::FILE_NAME) {
+        w.configs.push(dir.to_path_buf());
+    }
     for e in entries {
         let path = e.path();
         let name = e.file_name();
@@ -471,7 +529,7 @@ fn walk_dir(
                 .push(format!("{}: cannot tell its type", shown(&path)));
             continue;
         };
-        let design = path.extension().is_some_and(|x| x == "myna");
+        let design = is_design_name(&name);
         // A folder the walk enters: not hidden, not a build's output.
         let entered = !name.starts_with('.') && name != "target";
         if ty.is_symlink() {
@@ -512,6 +570,12 @@ fn walk_dir(
         if ty.is_dir() {
             if entered && seen.insert(resolved(&path)) {
                 walk_dir(&path, (root, options), seen, left, w);
+            } else if !entered
+                && options.list_skipped
+                && !e.file_type().is_ok_and(|t| t.is_symlink())
+                && !VCS_FOLDERS.contains(&name.as_ref())
+            {
+                list_skipped(&path, &mut w.skipped);
             }
         } else if design && ty.is_file() {
             w.files.push(path);
@@ -608,6 +672,7 @@ mod tests {
             std::slice::from_ref(&root),
             WalkOptions {
                 follow_symlinks: true,
+                ..WalkOptions::default()
             },
         );
         assert_eq!(w.files, [root.join("a.myna"), root.join("same.myna")]);
@@ -627,6 +692,44 @@ mod tests {
 
     /// A walk of at most N entries stops there, says so, and keeps what
     /// it found in the folders it read whole, the same each time.
+    /// A design's name ends in `.myna` in any case, `.myna` alone too;
+    /// what lies in a folder the walk does not enter is listed when asked
+    /// (the walk passed over `x.MYNA` and `.myna`, and `a/target/t.myna`
+    /// in silence).
+    #[test]
+    fn design_looking_files_are_walked_or_listed_as_skipped() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().to_path_buf();
+        for f in [
+            "ok.myna",
+            "x.MYNA",
+            "y.Myna",
+            ".myna",
+            "notes.txt",
+            "a/target/t.myna",
+            "a/target/deep/u.MYNA",
+            ".hidden/h.myna",
+            ".git/g.myna",
+            "target/readme.txt",
+        ] {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let listing = WalkOptions {
+            list_skipped: true,
+            ..WalkOptions::default()
+        };
+        let w = walk(std::slice::from_ref(&root), listing);
+        let files = [".myna", "ok.myna", "x.MYNA", "y.Myna"];
+        assert_eq!(w.files, files.map(|f| root.join(f)));
+        let skipped = [".hidden/h.myna", "a/target/deep/u.MYNA", "a/target/t.myna"];
+        assert_eq!(w.skipped, skipped.map(|f| root.join(f)));
+        let w = walk(std::slice::from_ref(&root), WalkOptions::default());
+        assert!(w.skipped.is_empty());
+        assert!(is_design_name(".myna") && !is_design_name("myna") && !is_design_name("a.mynax"));
+    }
+
     #[test]
     fn a_walk_of_at_most_n_entries_stops_there_and_says_so() {
         let d = tempfile::tempdir().unwrap();

@@ -166,6 +166,11 @@ pub fn run(o: &Options) -> u8 {
     let mut fix_left = None;
     if o.stdin() {
         count = 1;
+        let named: Vec<PathBuf> = o.stdin_filename.iter().cloned().collect();
+        if let Some(reason) = super::output::checks_nothing(&settings, !o.select.is_empty(), &named)
+        {
+            return stop(Some(format), lang, reason);
+        }
         match read_stdin(&mut s, o.stdin_filename.as_deref()) {
             Ok(file) => checked.push(file),
             Err(reason) => return stop(Some(format), lang, reason),
@@ -182,6 +187,10 @@ pub fn run(o: &Options) -> u8 {
             }
             Err(reason) => return stop(Some(format), lang, reason),
         };
+        if let Some(reason) = super::output::checks_nothing(&settings, !o.select.is_empty(), &files)
+        {
+            return stop(Some(format), lang, reason);
+        }
         count = files.len();
         let results = if o.fix {
             let reported = super::fix::Reported {
@@ -263,7 +272,20 @@ pub fn run(o: &Options) -> u8 {
                 .get(file)
                 .is_none_or(|ignored| !ignored.contains(&code))
     };
-    diags.retain(|d| reported(d.code, &d.primary.file));
+    // What the config's own filters kept out is counted, and said.
+    let no_codes = BTreeSet::new();
+    let config_hides = |code: Code, file: &FileId| {
+        let ignored = per_file.get(file).unwrap_or(&no_codes);
+        config.is_some_and(|c| c.hides(!o.select.is_empty(), code, ignored))
+    };
+    let mut hidden = 0;
+    diags.retain(|d| {
+        let shown = reported(d.code, &d.primary.file);
+        if !shown && config_hides(d.code, &d.primary.file) {
+            hidden += d.findings();
+        }
+        shown
+    });
     explain_builtins(&s, &mut diags);
 
     if let Some(path) = &o.write_baseline {
@@ -304,6 +326,9 @@ pub fn run(o: &Options) -> u8 {
                 ),
             );
         }
+    }
+    if !o.quiet {
+        super::output::say_hidden_by_config(&settings, hidden);
     }
     say_unchecked(&diags);
 

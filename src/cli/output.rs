@@ -8,6 +8,7 @@ use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::syntax::tokens::Copies;
 use mynaflow::text::{Lang, Text};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -24,21 +25,32 @@ pub struct Settings {
     /// the one the run started in: it came with the checked files, so it
     /// may not exclude a file named on the command line.
     pub config_below_start: bool,
+    /// The config was chosen on the command line (`--config` or
+    /// `--no-config`), not found: the run follows it for every design,
+    /// wherever the design's own `mynaflow.toml` is.
+    pub pinned: bool,
     /// How folders are walked.
     pub walk: WalkOptions,
 }
 
-/// Reads `--config` (or the nearest `mynaflow.toml` above the first path)
-/// and merges it with the command line, or says why it cannot (an
-/// unreadable or invalid config is exit status 2).
+/// Reads `--config` (or the `mynaflow.toml` every path comes under,
+/// [`config_of_every`]) and merges it with the command line, or says why
+/// it cannot (an unreadable or invalid config, or paths under different
+/// configs, is exit status 2).
 pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text> {
     let start = std::env::current_dir().map(|d| mynaflow::input::resolved(&d));
     let found = common.config.is_none();
-    let config = read_config(
-        (common.no_config, common.config.as_deref()),
-        paths.first().map(PathBuf::as_path),
-        start.as_ref().ok().map(PathBuf::as_path),
-    )?;
+    let pinned = common.no_config || common.config.is_some();
+    let start_dir = start.as_ref().ok().map(PathBuf::as_path);
+    let config = if pinned {
+        read_config(
+            (common.no_config, common.config.as_deref()),
+            None,
+            start_dir,
+        )?
+    } else {
+        config_of_every(paths, start_dir)?
+    };
     let config_below_start = found
         && config.as_ref().is_some_and(|c| match &start {
             Ok(start) => {
@@ -63,8 +75,10 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
         lang,
         config,
         config_below_start,
+        pinned,
         walk: WalkOptions {
             follow_symlinks: common.follow_symlinks,
+            list_skipped: true,
         },
     })
 }
@@ -85,6 +99,75 @@ pub fn read_config(
         Some(p) => Config::read(p).map(Some),
         None => Config::discover(first.unwrap_or(Path::new(".")), start),
     }
+}
+
+/// The config a run follows when none is pinned: the nearest
+/// `mynaflow.toml` of each path (the current folder's when there is
+/// none), which must be the same for all, or none for all. A config found
+/// applies only to the files under its folder: one run does not hold two
+/// sets of settings (rulebook, `select`, baseline…), so designs that would
+/// each follow another config are refused together (exit status 2), and
+/// the user pins one (`--config`, `--no-config`) or runs each folder
+/// apart. Folders below a path are held to the same in [`designs`].
+fn config_of_every(paths: &[PathBuf], start: Option<&Path>) -> Result<Option<Config>, Text> {
+    let here = [PathBuf::from(".")];
+    let paths = if paths.is_empty() { &here[..] } else { paths };
+    let mut first: Option<(&Path, Option<mynaflow::config::Found>)> = None;
+    // A path that is not there has no config of its own: [`designs`] says
+    // it is not there (its folder's config says in which format).
+    let there: Vec<&PathBuf> = (paths.iter())
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .collect();
+    let paths: Vec<&PathBuf> = if there.is_empty() {
+        paths.iter().collect()
+    } else {
+        there
+    };
+    for p in paths {
+        let found = Config::find(p)?;
+        match &first {
+            None => first = Some((p, found)),
+            Some((_, run)) => {
+                let (a, b) = (
+                    run.as_ref().map(|f| f.path.as_path()),
+                    found.as_ref().map(|f| f.path.as_path()),
+                );
+                if a != b {
+                    return Err(different_configs(p, b, a));
+                }
+            }
+        }
+    }
+    match first {
+        Some((_, Some(found))) => Config::from_found(found, start).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Why a run is refused whose design (or folder) `file` would follow the
+/// config `its` while the run follows `run` (None: no config).
+fn different_configs(file: &Path, its: Option<&Path>, run: Option<&Path>) -> Text {
+    let shown = |p: &Path| mynaflow::escape::visible(&p.display().to_string()).into_owned();
+    let file = shown(file);
+    let comes = match its.map(shown) {
+        Some(x) => mynaflow::text!(
+            "{file} comes under the config {x}";
+            "{file} には設定ファイル {x} が適用されますが"
+        ),
+        None => mynaflow::text!(
+            "{file} comes under no config";
+            "{file} には適用される設定ファイルがありませんが"
+        ),
+    };
+    let follows = match run.map(shown) {
+        Some(y) => mynaflow::text!("this run follows {y}"; "この実行は {y} に従います"),
+        None => mynaflow::text!("this run follows none"; "この実行は設定ファイルなしで検査します"),
+    };
+    let (c, f) = (comes, follows);
+    mynaflow::text!(
+        "{}, but {}: a config found applies only to the designs under its folder, and one run follows one config; pin one with --config FILE (or --no-config), or check each folder in a run of its own", c.en, f.en;
+        "{}、{}。見つかった設定ファイルはそのフォルダの下の設計にだけ適用され、1 回の実行が従う設定ファイルは 1 つです。--config FILE (または --no-config) で設定ファイルを固定するか、フォルダごとに分けて実行してください", c.ja, f.ja
+    )
 }
 
 /// The language of a run: `--lang` (`arg`), else the config's `lang`,
@@ -213,6 +296,7 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
     let mut files = Vec::new();
     let mut problems = Vec::new();
     let mut links = Vec::new();
+    let (mut configs, mut skipped) = (Vec::new(), Vec::new());
     for p in paths {
         if let Err(e) = std::fs::symlink_metadata(p) {
             let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
@@ -236,6 +320,8 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
                 .map(|e| Text::new(e.clone(), oserror::to_ja(e))),
         );
         links.extend(walked.not_followed);
+        configs.extend(walked.configs);
+        skipped.extend(walked.skipped);
         files.extend(walked.files);
     }
     files.sort();
@@ -263,11 +349,129 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
             }
         }
     }
+    if !settings.pinned
+        && let Some(why) = under_another_config(&files, &configs, settings.config.as_ref())
+    {
+        return Err(why);
+    }
+    skipped.sort();
+    skipped.dedup();
+    if let Some(c) = &settings.config {
+        skipped.retain(|f| !c.excludes(f));
+    }
+    if !skipped.is_empty() {
+        say_skipped(&skipped, settings.lang);
+    }
     // A link not followed may stand where a design was: the run says so
     // and fails, as for a folder it could not read. A config cannot
     // excuse it (one in the tree may come with the pull request).
     problems.extend(links.iter().map(|l| Walked::not_followed_reason(l)));
     Ok((files, problems))
+}
+
+/// Why a run is refused when one of the designs it checks (`files`) is
+/// in a folder below those it was given that holds a `mynaflow.toml` of
+/// its own (`configs`, the folders walked that hold one) other than the
+/// run's (`run`): that config, not the run's, governs the design.
+fn under_another_config(
+    files: &[PathBuf],
+    configs: &[PathBuf],
+    run: Option<&Config>,
+) -> Option<Text> {
+    let run_dir = run.map(|c| mynaflow::input::resolved(c.dir()));
+    for dir in configs {
+        if run_dir
+            .as_ref()
+            .is_some_and(|r| mynaflow::input::resolved(dir) == *r)
+        {
+            continue;
+        }
+        if let Some(file) = files.iter().find(|f| f.starts_with(dir)) {
+            let its = dir.join(mynaflow::config::FILE_NAME);
+            return Some(different_configs(
+                file,
+                Some(&its),
+                run.map(|c| c.path.as_path()),
+            ));
+        }
+    }
+    None
+}
+
+/// Why a run is refused whose config's `select`, `ignore` and
+/// `per-file-ignores` (`select` unless the command line's `--select`
+/// replaces it: `select_replaced`) leave no code reported in one of the
+/// designs it checks (`files`): a run that checks nothing must not pass a
+/// gate, as one whose `exclude` leaves no design does not. The command
+/// line's own `--ignore` is the user's choice, said on it, and is not
+/// held to this.
+pub fn checks_nothing(
+    settings: &Settings,
+    select_replaced: bool,
+    files: &[PathBuf],
+) -> Option<Text> {
+    let c = settings.config.as_ref()?;
+    let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+    if c.leaves_no_code(select_replaced, &BTreeSet::new()) {
+        return Some(mynaflow::text!(
+            "{shown}: its `select` and `ignore` leave no code to report, so nothing would be checked; a run that checks nothing fails (select at least one code)";
+            "{shown}: `select` と `ignore` により報告するコードが 1 つも残らず、何も検査しないことになります。何も検査しない実行は失敗とします (報告するコードを 1 つ以上選んでください)"
+        ));
+    }
+    if !c.per_file_ignores_may_hide_all(select_replaced) {
+        return None;
+    }
+    let emptied: Vec<&PathBuf> = (files.iter())
+        .filter(|f| c.leaves_no_code(select_replaced, &c.ignored_in(f)))
+        .collect();
+    let first = emptied.first()?;
+    let (n, first) = (
+        emptied.len(),
+        mynaflow::escape::visible(&first.display().to_string()).into_owned(),
+    );
+    Some(mynaflow::text!(
+        "{shown}: its `per-file-ignores` leave no code to report in {n} design(s) ({first} first), so nothing would be checked there; a run that checks nothing fails (narrow `per-file-ignores`, or `exclude` those designs, which is said)";
+        "{shown}: `per-file-ignores` により、設計 {n} 件 (最初は {first}) で報告するコードが 1 つも残らず、何も検査しないことになります。何も検査しない実行は失敗とします (`per-file-ignores` を狭めるか、それらの設計を `exclude` で除外してください。除外は表示されます)"
+    ))
+}
+
+/// Says on stderr how many findings (`hidden`) the config's `select`,
+/// `ignore` and `per-file-ignores` kept out of the report, as the
+/// baseline says what it excused: a `mynaflow.toml` a pull request adds
+/// must not silence checks without a word in the log.
+pub fn say_hidden_by_config(settings: &Settings, hidden: usize) {
+    let Some(c) = settings.config.as_ref().filter(|_| hidden > 0) else {
+        return;
+    };
+    let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+    let said = mynaflow::text!(
+        "mynaflow: config: {hidden} finding(s) hidden by the select/ignore/per-file-ignores of {shown}";
+        "mynaflow: 設定: {shown} の select/ignore/per-file-ignores により {hidden} 件の指摘を表示していません"
+    );
+    eprintln!("{}", said.get(settings.lang));
+}
+
+/// Designs shown by name in the note of those the walk skipped.
+const SKIPPED_SHOWN: usize = 3;
+
+/// Says on stderr how many design-looking files (`skipped`, sorted) lie
+/// in folders the walk does not enter (hidden ones, `target/`), and the
+/// first few: not checked, and a log shows it, as it shows what a
+/// config's `exclude` took out.
+fn say_skipped(skipped: &[PathBuf], lang: Lang) {
+    let n = skipped.len();
+    let mut names: Vec<String> = (skipped.iter().take(SKIPPED_SHOWN))
+        .map(|p| mynaflow::escape::visible(&mynaflow::input::display_name(p)).into_owned())
+        .collect();
+    if n > SKIPPED_SHOWN {
+        names.push("…".to_string());
+    }
+    let (en, ja) = (names.join(", "), names.join("、"));
+    let said = mynaflow::text!(
+        "mynaflow: {n} design-looking file(s) in hidden folders or `target/` not checked (the walk does not enter them): {en}; name them on the command line to check them";
+        "mynaflow: 隠しフォルダと `target/` の中は走査しないため、設計らしいファイル {n} 件を検査していません: {ja}。検査するにはコマンドラインで指定してください"
+    );
+    eprintln!("{}", said.get(lang));
 }
 
 /// Why a run whose config's `exclude` took out every one of the `found`
