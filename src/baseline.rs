@@ -1,9 +1,17 @@
 //! Baselines: today's findings recorded by fingerprint, so a run fails
 //! only on new ones. A finding is identified by its file, relative to the
-//! baseline's own folder (so `check .` and `check designs/` agree), and a
-//! fingerprint of its code and the text around it (see
-//! [`crate::fingerprint`]), never by line numbers, so a baseline survives
-//! lines moving.
+//! baseline's own folder (so `check .` and `check designs/` agree), a
+//! fingerprint of its code and the text of the statement it is in (see
+//! [`crate::fingerprint::Statements`]), never by line numbers, so a
+//! baseline survives lines moving, and by its message, which names the
+//! roles, legal names and categories of what it is about: a flow to
+//! another recipient, or one whose actor's declaration changed, is new.
+//!
+//! A baseline of version 1 (written before version 2) recorded the text
+//! of the finding's line alone: it is still read, and its entries excuse
+//! by that weaker match (never by message), so that upgrading does not
+//! fail every run on findings that were accepted; `check` says to record
+//! it again ([`Baseline::is_legacy`]).
 
 use crate::candidates::Candidates;
 use crate::code::Code;
@@ -19,6 +27,21 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// A baseline larger than this is refused (read up to this, no more).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The version written: 2, fingerprints of the whole statement, and the
+/// message matched too. Version 1 (the finding's line alone) is read.
+pub const VERSION: u32 = 2;
+
+/// The message recorded for a finding past those its file shows, which a
+/// check does not word: no message of a finding, so it excuses by its
+/// fingerprint alone.
+fn past_the_cap(code: Code) -> String {
+    format!(
+        "{} (past the {} findings its file shows, which a check words)",
+        code.title().en,
+        code.as_str()
+    )
+}
+
 /// A recorded finding.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Entry {
@@ -30,7 +53,8 @@ pub struct Entry {
     pub file: String,
     /// The line when recorded (for people; not used to match).
     pub line: usize,
-    /// The English message (for people; not used to match).
+    /// The English message: matched too in a baseline of version 2 (a
+    /// finding whose message differs is new), not in one of version 1.
     pub message: String,
 }
 
@@ -38,7 +62,7 @@ pub struct Entry {
 #[derive(Serialize, Deserialize, Debug, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
-    /// Format version (1).
+    /// Format version: 2 ([`VERSION`]), or 1 (read, matched weakly).
     pub version: u32,
     /// The findings, sorted.
     pub findings: Vec<Entry>,
@@ -84,7 +108,7 @@ impl Baseline {
     ) -> Baseline {
         let recording = Recording::of_places(sources, places, worded, base);
         Baseline {
-            version: 1,
+            version: VERSION,
             findings: recording.entries().collect(),
         }
     }
@@ -92,10 +116,17 @@ impl Baseline {
     /// Reads a baseline file's text.
     pub fn parse(text: &str) -> Result<Baseline, String> {
         let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if b.version != 1 {
+        if b.version != 1 && b.version != VERSION {
             return Err(format!("unsupported baseline version {}", b.version));
         }
         Ok(b)
+    }
+
+    /// Whether it was written before version 2: its entries excuse a
+    /// finding by the text of its line alone, whatever else in its
+    /// statement, or in the declarations it names, changed.
+    pub fn is_legacy(&self) -> bool {
+        self.version == 1
     }
 
     /// The baseline as pretty JSON with a trailing newline
@@ -177,9 +208,18 @@ impl<'a> Recording<'a> {
             messages.push(d.message.en.as_str());
             at.insert((d.code, d.primary), i);
         }
-        // Each file's name is made relative once (it asks the system).
+        // Each file's name is made relative once (it asks the system),
+        // and its statements read once.
         let mut names: Vec<String> = Vec::new();
         let mut name_of: HashMap<crate::span::FileId, u32> = HashMap::new();
+        let statements = statements_of(sources, places.iter().map(|(_, at)| at.file));
+        let mut prints: HashMap<crate::span::FileId, crate::fingerprint::Statements> = (statements
+            .iter())
+        .map(|(&id, spans)| {
+            let file = sources.get(id);
+            (id, crate::fingerprint::Statements::new(file, spans))
+        })
+        .collect();
         let mut findings: Vec<Recorded> = (places.iter())
             .map(|&(code, primary)| {
                 let name = *name_of.entry(primary.file).or_insert_with(|| {
@@ -187,8 +227,12 @@ impl<'a> Recording<'a> {
                     u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
                 });
                 let line = sources.get(primary.file).line_col(primary.start as usize).0;
+                let fingerprint = match prints.get_mut(&primary.file) {
+                    Some(p) => p.of(code, primary),
+                    None => crate::fingerprint::of_content(sources, code, primary),
+                };
                 Recorded {
-                    fingerprint: crate::fingerprint::of_content(sources, code, primary),
+                    fingerprint,
                     code,
                     name,
                     line: u32::try_from(line).unwrap_or(u32::MAX),
@@ -233,11 +277,7 @@ impl<'a> Recording<'a> {
     fn message(&self, r: &Recorded) -> std::borrow::Cow<'a, str> {
         match self.messages.get(r.message as usize) {
             Some(m) => std::borrow::Cow::Borrowed(m),
-            None => std::borrow::Cow::Owned(format!(
-                "{} (past the {} findings its file shows, which a check words)",
-                r.code.title().en,
-                r.code.as_str()
-            )),
+            None => std::borrow::Cow::Owned(past_the_cap(r.code)),
         }
     }
 
@@ -272,7 +312,7 @@ impl Serialize for Recording<'_> {
             }
         }
         let mut b = serializer.serialize_struct("Baseline", 2)?;
-        b.serialize_field("version", &1u32)?;
+        b.serialize_field("version", &VERSION)?;
         b.serialize_field("findings", &Entries(self))?;
         b.end()
     }
@@ -280,14 +320,17 @@ impl Serialize for Recording<'_> {
 
 /// What a baseline excuses, for a session to apply to each file as it is
 /// checked, before the cap per code and the wording: each recorded
-/// finding excuses one finding with its fingerprint in its file. Applied
-/// after the cap, a baseline saw a hundred findings of a code and a
-/// summary of the rest: a design with 150 recorded and one new finding
-/// of that code passed.
+/// finding excuses one finding with its fingerprint (and, in a baseline
+/// of version 2, its message) in its file. Applied after the cap, a
+/// baseline saw a hundred findings of a code and a summary of the rest:
+/// a design with 150 recorded and one new finding of that code passed.
 #[derive(Debug)]
 pub struct Excuses {
     /// The baseline's folder, its files' names relative to it.
     base: PathBuf,
+    /// Whether the baseline is of version 1: fingerprints of the
+    /// finding's line ([`crate::fingerprint::of_content_in`]), no message.
+    legacy: bool,
     /// How many findings each fingerprint excuses, file by file: what a
     /// file checked again ([`Excuses::renew`]) starts from.
     all: HashMap<String, Prints>,
@@ -298,28 +341,98 @@ pub struct Excuses {
     excused: AtomicUsize,
 }
 
+/// The excuses of one fingerprint in one file: how many for each message
+/// recorded (`None`: any message, for an entry of version 1 or one past
+/// the cap, whose message is no finding's).
+#[derive(Clone, Debug, Default)]
+struct Slots(Vec<(Option<u64>, usize)>);
+
+/// How many findings of each fingerprint a file's excuses cover.
+type Prints = HashMap<u64, Slots>;
+
+impl Slots {
+    /// Whether one of its excuses needs the finding's message.
+    fn by_message(&self) -> bool {
+        self.0.iter().any(|(m, n)| m.is_some() && *n > 0)
+    }
+
+    /// Takes one excuse for a finding whose message hashes to `message`
+    /// (`None`: not known), if one is left: one recorded with that
+    /// message first, then one for any message.
+    fn take(&mut self, message: Option<u64>) -> bool {
+        let left = |(_, n): &&mut (Option<u64>, usize)| *n > 0;
+        let slot = match message {
+            // The same message first, else any message.
+            Some(m) => (self.0.iter_mut())
+                .filter(left)
+                .min_by_key(|(r, _)| (*r != Some(m), r.is_some())),
+            None => (self.0.iter_mut())
+                .filter(left)
+                .min_by_key(|(r, _)| r.is_some()),
+        };
+        match slot.filter(|(r, _)| r.is_none() || *r == message || message.is_none()) {
+            Some((_, n)) => {
+                *n -= 1;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A message's hash, as an excuse keeps it.
+fn message_hash(message: &str) -> u64 {
+    let mut h = crate::fingerprint::Fnv1a::new();
+    h.write(message.as_bytes());
+    h.finish()
+}
+
+/// Each file's statements among `files`, read again from its text.
+fn statements_of(
+    sources: &SourceMap,
+    files: impl IntoIterator<Item = crate::span::FileId>,
+) -> HashMap<crate::span::FileId, Vec<Span>> {
+    let mut out = HashMap::new();
+    for id in files {
+        out.entry(id)
+            .or_insert_with(|| crate::fingerprint::statement_spans(sources.get(id), id));
+    }
+    out
+}
+
 impl Excuses {
     /// The excuses of `baseline`, whose files are named relative to
     /// `base`. A fingerprint that is not 16 hex digits excuses nothing.
     pub fn of(baseline: &Baseline, base: &Path) -> Excuses {
-        let mut left: HashMap<String, HashMap<u64, usize>> = HashMap::new();
+        let legacy = baseline.is_legacy();
+        let mut all: HashMap<String, Prints> = HashMap::new();
         for e in &baseline.findings {
-            if let Ok(fp) = u64::from_str_radix(&e.fingerprint, 16) {
-                *left
-                    .entry(e.file.clone())
-                    .or_default()
-                    .entry(fp)
-                    .or_default() += 1;
+            let Ok(fp) = u64::from_str_radix(&e.fingerprint, 16) else {
+                continue;
+            };
+            let message = Code::parse(&e.code)
+                .filter(|&c| !legacy && !e.message.is_empty() && e.message != past_the_cap(c))
+                .map(|_| message_hash(&e.message));
+            let slots = &mut all
+                .entry(e.file.clone())
+                .or_default()
+                .entry(fp)
+                .or_default()
+                .0;
+            match slots.iter_mut().find(|(m, _)| *m == message) {
+                Some((_, n)) => *n += 1,
+                None => slots.push((message, 1)),
             }
         }
         Excuses {
             base: base.to_path_buf(),
+            legacy,
             left: Mutex::new(
-                left.iter()
+                all.iter()
                     .map(|(f, l)| (f.clone(), (l.clone(), 0)))
                     .collect(),
             ),
-            all: left,
+            all,
             excused: AtomicUsize::new(0),
         }
     }
@@ -345,25 +458,47 @@ impl Excuses {
     /// excuses: of equal fingerprints, those nearest the start of the
     /// file first (then in the order made), whichever list each is in
     /// ([`crate::tally`] keeps a file's first findings apart from the
-    /// rest).
-    pub(crate) fn apply(&self, source: &SourceFile, candidates: &mut Candidates) {
+    /// rest). `statements` are the file's statements in source order;
+    /// `word` gives the English message of the check's finding of an
+    /// index ([`crate::candidates::Placed::finding`]), asked only of a
+    /// finding whose fingerprint an excuse with a message has.
+    pub(crate) fn apply(
+        &self,
+        source: &SourceFile,
+        statements: &[Span],
+        candidates: &mut Candidates,
+        word: &dyn Fn(usize) -> Option<String>,
+    ) {
         let name = relative(&source.name, &self.base);
         // A file the baseline does not name costs no fingerprints.
-        if !self.left.lock().is_ok_and(|left| left.contains_key(&name)) {
+        let Some(recorded) = self.all.get(&name) else {
             return;
-        }
+        };
         // Worked out before the lock, so files are fingerprinted in
-        // parallel. The findings no suppression hides either (MN005,
-        // MN013) are left to `filter`, as before: the run counts MN013 as
-        // a failure first, so a baseline never makes a run whose rulebook
-        // could not be loaded pass.
+        // parallel. The findings that leave a design unchecked (MN005,
+        // MN013) are left to `filter`: the run counts them as a failure
+        // first, so a baseline never makes a run that did not check a
+        // design pass.
         let keys: Vec<(Code, Span)> = (0..candidates.len())
             .filter_map(|i| candidates.key(i))
             .collect();
+        let mut fingerprints = crate::fingerprint::Statements::new(source, statements);
         let prints: Vec<Option<u64>> = (keys.iter())
             .map(|&(code, primary)| {
-                (!crate::suppress::UNSUPPRESSIBLE.contains(&code))
-                    .then(|| crate::fingerprint::of_content_in(source, code, primary))
+                (!code.leaves_design_unchecked()).then(|| match self.legacy {
+                    true => crate::fingerprint::of_content_in(source, code, primary),
+                    false => fingerprints.of(code, primary),
+                })
+            })
+            .collect();
+        // The message of each finding an excuse with a message may take.
+        let messages: Vec<Option<u64>> = (prints.iter().enumerate())
+            .map(|(i, fp)| {
+                let slots = recorded.get(fp.as_ref()?)?;
+                if !slots.by_message() {
+                    return None;
+                }
+                message_of(candidates, i, word).map(|m| message_hash(&m))
             })
             .collect();
         let mut by_place: Vec<usize> = (0..keys.len()).collect();
@@ -378,7 +513,8 @@ impl Excuses {
             let mut keep = vec![true; prints.len()];
             for i in by_place {
                 if let (Some(Some(fp)), Some(k)) = (prints.get(i), keep.get_mut(i)) {
-                    *k = !take_one(left, fp);
+                    let message = messages.get(i).copied().flatten();
+                    *k = !left.get_mut(fp).is_some_and(|s| s.take(message));
                 }
             }
             *taken += keep.iter().filter(|k| !**k).count();
@@ -392,21 +528,57 @@ impl Excuses {
 
     /// Removes the findings the excuses left still cover from
     /// `diagnostics`: those no file's analysis made (a file that is not
-    /// text, a rulebook that could not be loaded).
+    /// text, a rulebook that could not be loaded), or all of a run's
+    /// ([`Baseline::filter`]). Each file's statements are read again from
+    /// its text.
     pub fn filter(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
         let Ok(mut left) = self.left.lock() else {
             return;
         };
-        let mut names: HashMap<crate::span::FileId, String> = HashMap::new();
+        // Each file's name, and whether excuses are left for it: only such
+        // a file is fingerprinted, and read again for its statements
+        // (those the run's analyses excused are mostly spent).
+        let mut names: HashMap<crate::span::FileId, (String, bool)> = HashMap::new();
+        for d in diagnostics.iter() {
+            names.entry(d.primary.file).or_insert_with(|| {
+                let name = relative(&sources.get(d.primary.file).name, &self.base);
+                let any = left
+                    .get(&name)
+                    .is_some_and(|(l, _)| l.values().any(|s| s.0.iter().any(|(_, n)| *n > 0)));
+                (name, any)
+            });
+        }
+        let statements = match self.legacy {
+            true => HashMap::new(),
+            false => statements_of(
+                sources,
+                (names.iter())
+                    .filter(|(_, (_, any))| *any)
+                    .map(|(&id, _)| id),
+            ),
+        };
+        let mut prints: HashMap<crate::span::FileId, crate::fingerprint::Statements> = (statements
+            .iter())
+        .map(|(&id, spans)| {
+            (
+                id,
+                crate::fingerprint::Statements::new(sources.get(id), spans),
+            )
+        })
+        .collect();
         let before = diagnostics.len();
         diagnostics.retain(|d| {
             let file = d.primary.file;
-            let name = names
-                .entry(file)
-                .or_insert_with(|| relative(&sources.get(file).name, &self.base));
-            let fp = crate::fingerprint::of_content(sources, d.code, d.primary);
+            let Some((name, true)) = names.get(&file) else {
+                return true;
+            };
+            let fp = match prints.get_mut(&file) {
+                Some(p) => p.of(d.code, d.primary),
+                None => crate::fingerprint::of_content(sources, d.code, d.primary),
+            };
+            let message = (!self.legacy).then(|| message_hash(&d.message.en));
             let taken = left.get_mut(name.as_str()).is_some_and(|(l, taken)| {
-                take_one(l, &fp) && {
+                l.get_mut(&fp).is_some_and(|s| s.take(message)) && {
                     *taken += 1;
                     true
                 }
@@ -423,17 +595,27 @@ impl Excuses {
     }
 }
 
-/// How many findings of each fingerprint a file's excuses cover.
-type Prints = HashMap<u64, usize>;
-
-/// Takes one excuse of `fp` from `left`, if one is left.
-fn take_one(left: &mut HashMap<u64, usize>, fp: &u64) -> bool {
-    match left.get_mut(fp) {
-        Some(n) if *n > 0 => {
-            *n -= 1;
-            true
-        }
-        _ => false,
+/// The English message of the `i`-th of `candidates` (in the order of
+/// [`Candidates::key`]), if it is known: a diagnostic's own, a check's
+/// finding's as `word` words it; not one kept as its place alone.
+fn message_of(
+    candidates: &Candidates,
+    i: usize,
+    word: &dyn Fn(usize) -> Option<String>,
+) -> Option<String> {
+    let (before, hollow, placed) = (
+        candidates.before.len(),
+        candidates.hollow.len(),
+        candidates.placed.len(),
+    );
+    if i < before {
+        candidates.before.get(i).map(|d| d.message.en.clone())
+    } else if i < before + hollow {
+        None
+    } else if i < before + hollow + placed {
+        word(candidates.placed.get(i - before - hollow)?.finding)
+    } else {
+        (candidates.after.get(i - before - hollow - placed)).map(|d| d.message.en.clone())
     }
 }
 
@@ -481,12 +663,13 @@ mod tests {
             .find(|(_, f)| f.name == "d.myna")
             .unwrap();
         assert!(s.diagnostics.iter().all(|d| d.primary.file == id));
+        let statements = crate::fingerprint::statement_spans(file, id);
         let excuse_all = || {
             let mut c = Candidates {
                 before: s.diagnostics.clone(),
                 ..Default::default()
             };
-            excuses.apply(file, &mut c);
+            excuses.apply(file, &statements, &mut c, &|_| None);
             c.len()
         };
         assert_eq!(excuse_all(), s.diagnostics.len() - n);
@@ -541,7 +724,10 @@ mod tests {
 
     #[test]
     fn rejects_other_versions_and_keys() {
-        assert!(Baseline::parse("{\"version\":2,\"findings\":[]}").is_err());
+        assert!(Baseline::parse("{\"version\":3,\"findings\":[]}").is_err());
+        assert!(Baseline::parse("{\"version\":0,\"findings\":[]}").is_err());
+        assert!(Baseline::parse("{\"version\":1,\"findings\":[]}").is_ok_and(|b| b.is_legacy()));
+        assert!(Baseline::parse("{\"version\":2,\"findings\":[]}").is_ok_and(|b| !b.is_legacy()));
         assert!(Baseline::parse("{\"version\":1,\"findings\":[],\"x\":1}").is_err());
     }
 
@@ -621,10 +807,11 @@ mod tests {
             .collect();
         let mut expected: Vec<Entry> = (places.iter())
             .map(|&(code, primary)| Entry {
-                fingerprint: format!(
-                    "{:016x}",
-                    crate::fingerprint::of_content(&s.sources, code, primary)
-                ),
+                fingerprint: format!("{:016x}", {
+                    let file = s.sources.get(primary.file);
+                    let spans = crate::fingerprint::statement_spans(file, primary.file);
+                    crate::fingerprint::Statements::new(file, &spans).of(code, primary)
+                }),
                 code: code.as_str().to_string(),
                 file: relative(&s.sources.get(primary.file).name, dir.path()),
                 line: s
@@ -653,7 +840,7 @@ mod tests {
         let mut written = Vec::new();
         recording.write_json(&mut written).unwrap();
         let baseline = Baseline {
-            version: 1,
+            version: VERSION,
             findings: expected,
         };
         assert_eq!(String::from_utf8(written).unwrap(), baseline.to_json());

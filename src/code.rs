@@ -113,12 +113,27 @@ impl fmt::Display for Code {
 
 impl Code {
     /// Whether a finding of this code means its design was not checked
-    /// against its rulebook (the rulebook could not be loaded: MN013), so
-    /// that nothing is known of its flows. A run that reports one could
-    /// not do its job (exit status 2): `check` fails, whatever it shows,
-    /// and `test` fails whatever the design expects.
+    /// (its file is not text: MN005; its rulebook could not be loaded:
+    /// MN013), so that nothing is known of its flows. A run that has one
+    /// could not do its job (exit status 2, LANGUAGE.md §4): `check`
+    /// fails whatever it shows, filters or a baseline excuses, and `test`
+    /// fails whatever the design expects.
     pub fn leaves_design_unchecked(self) -> bool {
-        matches!(self, Code::MN013)
+        matches!(self, Code::MN005 | Code::MN013)
+    }
+
+    /// Whether a finding of this code stops the checks of what it is
+    /// about: a syntax or name error (an MN0xx error) leaves its statement
+    /// unread or a name in it unresolved, so that no check judges the flow
+    /// behind it. A filter (`select`, `ignore`, `per-file-ignores`) that
+    /// hides one hides those checks too: the run still fails on it. The
+    /// codes that leave the whole design unchecked
+    /// ([`Code::leaves_design_unchecked`]) are not among them: they fail
+    /// the run harder (exit status 2).
+    pub fn stops_checks(self) -> bool {
+        self.as_str().starts_with("MN0")
+            && self.severity() == Severity::Error
+            && !self.leaves_design_unchecked()
     }
 
     /// A one-line title in both languages: the heading of its explain text

@@ -1,7 +1,11 @@
 //! Fingerprints of findings that survive lines moving: the code, the file,
 //! and the text around the finding (white space folded, comments dropped),
-//! never line numbers. Used by SARIF's `partialFingerprints` and by
-//! baselines.
+//! never line numbers. SARIF's `partialFingerprints`, GitLab's report and
+//! baselines of version 1 read the finding's line ([`of`],
+//! [`of_content`]); baselines of version 2 read the whole statement the
+//! finding is in ([`Statements`]), so that an edit to any line of a
+//! wrapped flow (its recipient on the first, its purpose on the last)
+//! makes the finding new.
 
 use crate::code::Code;
 use crate::source::{SourceFile, SourceMap};
@@ -136,6 +140,84 @@ pub fn of_content_in(file: &SourceFile, code: Code, primary: Span) -> u64 {
     ])
 }
 
+/// The spans of a file's statements, in source order, read again from
+/// its text as a check reads them: what [`Statements`] needs where the
+/// check's own are gone (a baseline written or read after the run).
+pub fn statement_spans(file: &SourceFile, id: crate::span::FileId) -> Vec<Span> {
+    let parsed = crate::syntax::parser::parse(id, &file.text);
+    parsed.file.stmts.iter().map(|s| s.span()).collect()
+}
+
+/// Fingerprints of findings in one file by the statement each is in
+/// (baselines of version 2): the code, the text of the whole statement
+/// (every line of it, comments dropped and white space folded, as
+/// [`context`] does for a line) and the finding's own text. A finding in
+/// no statement (a comment's, a file's as a whole) is fingerprinted by
+/// its line, as [`of_content_in`] does. Each statement's text is read
+/// once, however many findings it has.
+pub struct Statements<'a> {
+    file: &'a SourceFile,
+    /// The file's statements, in source order.
+    spans: &'a [Span],
+    /// Each statement's text hashed, by its start.
+    hashed: std::collections::HashMap<u32, u64>,
+}
+
+impl<'a> Statements<'a> {
+    /// Fingerprints in `file`, whose statements are `spans` (in source
+    /// order, as a check reads them).
+    pub fn new(file: &'a SourceFile, spans: &'a [Span]) -> Statements<'a> {
+        Statements {
+            file,
+            spans,
+            hashed: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The statement `primary` is in, if any.
+    fn statement_of(&self, primary: Span) -> Option<Span> {
+        let i = (self.spans).partition_point(|s| s.start <= primary.start);
+        let st = *self.spans.get(i.checked_sub(1)?)?;
+        (st.end >= primary.end).then_some(st)
+    }
+
+    /// The fingerprint of a finding of `code` at `primary`, in this file.
+    pub fn of(&mut self, code: Code, primary: Span) -> u64 {
+        let Some(st) = self.statement_of(primary) else {
+            return of_content_in(self.file, code, primary);
+        };
+        let text = &self.file.text;
+        let statement = *self
+            .hashed
+            .entry(st.start)
+            .or_insert_with(|| folded_hash(text.get(st.range()).unwrap_or("")));
+        hash(&[
+            code.as_str(),
+            "statement",
+            &format!("{statement:016x}"),
+            text.get(primary.range()).unwrap_or(""),
+        ])
+    }
+}
+
+/// A text's hash with each line's comment dropped and white space folded
+/// (words joined by one space, across lines too), without making the
+/// folded text.
+fn folded_hash(text: &str) -> u64 {
+    let mut h = Fnv1a::new();
+    let mut first = true;
+    for line in text.lines() {
+        for word in strip_comment(line).split_whitespace() {
+            if !first {
+                h.write(b" ");
+            }
+            h.write(word.as_bytes());
+            first = false;
+        }
+    }
+    h.finish()
+}
+
 fn hash(parts: &[&str]) -> u64 {
     let mut h = Fnv1a::new();
     for part in parts {
@@ -199,6 +281,49 @@ mod tests {
         assert_eq!(m.slice(sb), "->");
         assert_eq!(context(&m, sa), context(&m, sb));
         assert_eq!(context(&m, sa), "flow A -> B : X");
+    }
+
+    /// The fingerprint of the finding at `needle` (the last of it) in
+    /// `text`, by statement.
+    fn by_statement(text: &str, needle: &str) -> u64 {
+        let mut m = SourceMap::new();
+        let id = m.add(SourceFile::new("f", text));
+        let file = m.get(id);
+        let start = text.rfind(needle).unwrap();
+        let spans = statement_spans(file, id);
+        let at = Span::new(id, start, start + needle.len());
+        Statements::new(file, &spans).of(Code::MN202, at)
+    }
+
+    /// A finding on a wrapped flow's last line is new when its first line
+    /// changes; moving, re-indenting, re-wrapping and comments keep it.
+    #[test]
+    fn a_statement_is_fingerprinted_whole() {
+        let flow = "flow A -> B : X\n  for P\n";
+        let print = by_statement(flow, "P");
+        assert_ne!(print, by_statement("flow A -> C : X\n  for P\n", "P"));
+        for same in [
+            "# moved\n\nflow A -> B : X\n  for P\n",
+            "flow A -> B : X # why\n      for P\n",
+            "flow  A -> B : X for P\n",
+        ] {
+            assert_eq!(print, by_statement(same, "P"), "{same}");
+        }
+        // Not the line alone.
+        let mut m = SourceMap::new();
+        let id = m.add(SourceFile::new("f", flow));
+        let at = Span::new(id, 22, 23);
+        assert_eq!(m.slice(at), "P");
+        assert_ne!(print, of_content(&m, Code::MN202, at));
+        // In no statement (a comment), by its line.
+        let text = "flow A -> B : X\n# note\n";
+        let id = m.add(SourceFile::new("g", text));
+        let at = Span::new(id, 16, 22);
+        let spans = statement_spans(m.get(id), id);
+        assert_eq!(
+            Statements::new(m.get(id), &spans).of(Code::MN503, at),
+            of_content(&m, Code::MN503, at)
+        );
     }
 
     #[test]

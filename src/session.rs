@@ -1922,7 +1922,13 @@ fn finish(
             &mut candidates,
         );
         if let Some(excuses) = stage.excuses {
-            excuses.apply(source, &mut candidates);
+            // A baseline matches a finding's message too: worded only
+            // for the findings whose fingerprint it records.
+            let word = |i: usize| {
+                let a = analysis.as_ref()?;
+                crate::wording::message_en(&a.design, &a.graph, findings.get(i)?)
+            };
+            excuses.apply(source, &kept.statements, &mut candidates, &word);
         }
         if stage.for_comparison {
             return (Vec::new(), candidates.places());

@@ -7,6 +7,7 @@ use std::process::Command;
 /// loaded on purpose, so they were not checked, and `test` fails them
 /// (exit 2) though they report what they expect.
 const UNCHECKED_ON_PURPOSE: &[&str] = &[
+    "docs/codes/examples/MN005-shift-jis.myna",
     "docs/codes/examples/MN013-missing-rulebook.myna",
     "tests/cases/missing-rulebook-builtin-typo.myna",
     "tests/cases/missing-rulebook.myna",
@@ -28,14 +29,16 @@ fn examples_and_cases_report_what_they_expect() {
         .expect("run mynaflow");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // The designs whose rulebook cannot be loaded fail the run, and only
-    // for that: each reports the MN013 it expects, and nothing else.
+    // The designs that could not be checked (a file that is not UTF-8,
+    // rulebooks that cannot be loaded) fail the run, and only for that:
+    // each reports the MN005 or MN013 it expects, and nothing else.
     assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
     let n = UNCHECKED_ON_PURPOSE.len();
+    let b = n - 1;
     assert_eq!(
         stderr,
         format!(
-            "mynaflow: error: {n} design(s) could not be checked against their rulebook (MN013)\n"
+            "mynaflow: error: {n} design(s) could not be checked: 1 not a UTF-8 text file (MN005), {b} whose rulebook could not be loaded (MN013)\n"
         )
     );
     let mut failing = Vec::new();
@@ -47,7 +50,9 @@ fn examples_and_cases_report_what_they_expect() {
         failing.push(file);
         let why = lines.next().unwrap_or_default();
         assert!(
-            why.contains("(MN013): the design was not checked against its rulebook"),
+            why.contains("(MN013): the design was not checked against its rulebook")
+                || why
+                    .contains("(MN005): the file is not UTF-8 text, so the design was not checked"),
             "{stdout}"
         );
         assert!(

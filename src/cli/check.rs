@@ -140,6 +140,16 @@ pub fn run(o: &Options) -> u8 {
                 return stop(Some(format), lang, reason);
             }
         };
+        if b.is_legacy() {
+            let shown = shown(path);
+            say(
+                lang,
+                &mynaflow::text!(
+                    "note: the baseline {shown} is of version 1: its findings are matched by the text of their line alone, so a flow whose other lines or whose actors' declarations changed stays excused; record it again with --write-baseline to match whole statements and messages";
+                    "注記: ベースライン {shown} はバージョン 1 です。記録済みの指摘は行の文字列だけで照合するため、フローの他の行や、アクターの宣言が変わっても除外されたままになります。文全体とメッセージで照合するには、--write-baseline で記録し直してください"
+                ),
+            );
+        }
         let base = folder_of(path);
         s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &base)));
         baseline = Some((b, base));
@@ -248,15 +258,19 @@ pub fn run(o: &Options) -> u8 {
     let start = Instant::now();
     let mut diags = s.take_sorted_diagnostics();
     s.timings.add("sort", start.elapsed());
-    // A design whose rulebook could not be loaded was not checked.
+    // A file that is not text (MN005), a design whose rulebook could not
+    // be loaded (MN013): not checked.
+    let not_text = (diags.iter()).filter(|d| d.code == Code::MN005).count();
     let missing = (diags.iter())
         .filter(|d| d.code.leaves_design_unchecked())
         .count();
-    let unchecked = (missing > 0).then(|| super::output::unchecked_designs(missing));
+    let unchecked =
+        (missing > 0).then(|| super::output::unchecked_designs(not_text, missing - not_text));
     failures.extend(unchecked.clone());
-    // The run fails (2) whatever is shown; when an MN013 is not (the run
-    // records a baseline, a baseline holds it, or the selection leaves it
-    // out), it says why on its own line instead of ending in silence.
+    // The run fails (2) whatever is shown; when such a finding is not
+    // (the run records a baseline, a baseline holds it, or the selection
+    // leaves it out), it says why on its own line instead of ending in
+    // silence.
     let say_unchecked = |shown: &[Diagnostic]| {
         let seen = (shown.iter())
             .filter(|d| d.code.leaves_design_unchecked())
@@ -279,10 +293,18 @@ pub fn run(o: &Options) -> u8 {
         config.is_some_and(|c| c.hides(!o.select.is_empty(), code, ignored))
     };
     let mut hidden = 0;
+    // A filter chooses which checks' findings are seen, not whether a
+    // design was checked: a syntax or name error it hides stopped the
+    // checks of its statement, so the run still fails on it (said below),
+    // and a baseline records it.
+    let mut hidden_stops: Vec<Diagnostic> = Vec::new();
     diags.retain(|d| {
         let shown = reported(d.code, &d.primary.file);
         if !shown && config_hides(d.code, &d.primary.file) {
             hidden += d.findings();
+        }
+        if !shown && d.code.stops_checks() {
+            hidden_stops.push(d.clone());
         }
         shown
     });
@@ -293,9 +315,17 @@ pub fn run(o: &Options) -> u8 {
             .found
             .iter()
             .copied()
-            .filter(|(code, at)| reported(*code, &at.file))
+            .filter(|(code, at)| reported(*code, &at.file) || code.stops_checks())
             .collect();
-        let b = Recording::of_places(&s.sources, &places, &diags, &folder_of(path));
+        let worded: Vec<Diagnostic>;
+        let worded = match hidden_stops.is_empty() {
+            true => &diags,
+            false => {
+                worded = diags.iter().chain(&hidden_stops).cloned().collect();
+                &worded
+            }
+        };
+        let b = Recording::of_places(&s.sources, &places, worded, &folder_of(path));
         if let Err(e) = mynaflow::atomic_write::write_with(path, |w| b.write_json(w)) {
             return stop(None, lang, mynaflow::oserror::in_both(&e));
         }
@@ -331,6 +361,10 @@ pub fn run(o: &Options) -> u8 {
         super::output::say_hidden_by_config(&settings, hidden);
     }
     say_unchecked(&diags);
+    let hidden = hidden_stopping(&s, &hidden_stops);
+    if let Some(why) = &hidden {
+        fail_in(lang, why);
+    }
 
     let report = Report {
         sources: &s.sources,
@@ -372,7 +406,7 @@ pub fn run(o: &Options) -> u8 {
         FAILURE
     } else if o.exit_zero {
         OK
-    } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) {
+    } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) || hidden.is_some() {
         FINDINGS
     } else {
         OK
@@ -381,6 +415,32 @@ pub fn run(o: &Options) -> u8 {
     // findings (every one shown) are a tenth of a second to free one by one.
     std::mem::forget(diags);
     status
+}
+
+/// Why the run fails although a filter hides every finding that says so:
+/// `hidden`, the syntax and name errors (MN0xx) that `select`, `ignore` or
+/// `per-file-ignores` hid, each of which stopped the checks of its
+/// statement ([`Code::stops_checks`]). Their codes, and where the first
+/// is, so that they can be found.
+fn hidden_stopping(s: &Session, hidden: &[Diagnostic]) -> Option<Text> {
+    let first = hidden
+        .iter()
+        .min_by_key(|d| (d.primary.file, d.primary.start))?;
+    let n: usize = hidden.iter().map(Diagnostic::findings).sum();
+    let mut codes: BTreeMap<Code, usize> = BTreeMap::new();
+    for d in hidden {
+        *codes.entry(d.code).or_default() += d.findings();
+    }
+    let each: Vec<String> = (codes.iter()).map(|(c, k)| format!("{c} ×{k}")).collect();
+    let (codes, codes_ja) = (each.join(", "), each.join("、"));
+    let file = s.sources.get(first.primary.file);
+    let (line, col) = file.line_col(first.primary.start as usize);
+    let name = mynaflow::escape::visible(&file.name);
+    let code = first.code;
+    Some(mynaflow::text!(
+        "{n} finding(s) hidden by select/ignore stopped the checks of their statements: {codes}, the first at {name}:{line}:{col} ({code}); the run fails (fix them, or check without the filter to see them)";
+        "select/ignore で非表示にした {n} 件の指摘のために、その文の検査が行われていません: {codes_ja}。最初は {name}:{line}:{col} ({code}) です。実行は失敗とします (修正するか、絞り込みを外して検査し、内容を確認してください)"
+    ))
 }
 
 /// `--timings` on standard error, in `lang`: the check's stages; with

@@ -92,10 +92,8 @@ pub fn run(
     }
     if failed {
         print_fatal(&s, settings.lang);
-        if s.diagnostics
-            .iter()
-            .any(|d| d.code.leaves_design_unchecked())
-        {
+        // A file that is not text was said above.
+        if s.diagnostics.iter().any(|d| d.code == Code::MN013) {
             fail_in(
                 settings.lang,
                 &mynaflow::text::Text::new(

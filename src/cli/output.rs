@@ -504,24 +504,66 @@ pub fn fail_in(lang: Lang, msg: &Text) {
     }
 }
 
-/// Why a run that left `n` designs unchecked against their rulebook
-/// ([`mynaflow::code::Code::leaves_design_unchecked`]) fails (exit status 2).
-pub fn unchecked_designs(n: usize) -> Text {
-    mynaflow::text!(
-        "{n} design(s) could not be checked against their rulebook (MN013)";
-        "{n} 件の設計をルールブックと照合できませんでした (MN013)"
-    )
+/// How many designs a run left unchecked
+/// ([`mynaflow::code::Code::leaves_design_unchecked`]), by why.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Unchecked {
+    /// Files that are not text (MN005).
+    pub not_text: usize,
+    /// Designs whose rulebook could not be loaded (MN013).
+    pub no_rulebook: usize,
+}
+
+impl Unchecked {
+    /// Counts a design left unchecked by a finding of `code`.
+    pub fn add(&mut self, code: mynaflow::code::Code) {
+        match code {
+            mynaflow::code::Code::MN005 => self.not_text += 1,
+            _ => self.no_rulebook += 1,
+        }
+    }
+
+    /// Whether any design was left unchecked.
+    pub fn any(&self) -> bool {
+        self.not_text + self.no_rulebook > 0
+    }
+
+    /// Why the run fails (exit status 2).
+    pub fn words(&self) -> Text {
+        unchecked_designs(self.not_text, self.no_rulebook)
+    }
+}
+
+/// Why a run that left designs unchecked
+/// ([`mynaflow::code::Code::leaves_design_unchecked`]) fails (exit status
+/// 2): `not_text` files that are not text (MN005), `no_rulebook` designs
+/// whose rulebook could not be loaded (MN013).
+pub fn unchecked_designs(not_text: usize, no_rulebook: usize) -> Text {
+    let n = not_text + no_rulebook;
+    match (not_text, no_rulebook) {
+        (0, _) => mynaflow::text!(
+            "{n} design(s) could not be checked against their rulebook (MN013)";
+            "{n} 件の設計をルールブックと照合できませんでした (MN013)"
+        ),
+        (_, 0) => mynaflow::text!(
+            "{n} design(s) could not be checked: not a UTF-8 text file (MN005)";
+            "{n} 件の設計を検査できませんでした: UTF-8 のテキストファイルではありません (MN005)"
+        ),
+        (a, b) => mynaflow::text!(
+            "{n} design(s) could not be checked: {a} not a UTF-8 text file (MN005), {b} whose rulebook could not be loaded (MN013)";
+            "{n} 件の設計を検査できませんでした: UTF-8 のテキストファイルではないもの {a} 件 (MN005)、ルールブックを読み込めなかったもの {b} 件 (MN013)"
+        ),
+    }
 }
 
 /// Prints to stderr the findings that stop a command that needs a design's
 /// model (graph, coverage): undecodable files (MN005) and rulebooks that
 /// could not be loaded (MN013).
 pub fn print_fatal(s: &Session, lang: mynaflow::text::Lang) {
-    use mynaflow::code::Code;
     let diags: Vec<_> = s
         .sorted_diagnostics()
         .into_iter()
-        .filter(|d| d.code == Code::MN005 || d.code.leaves_design_unchecked())
+        .filter(|d| d.code.leaves_design_unchecked())
         .collect();
     let report = mynaflow::render::Report {
         sources: &s.sources,

@@ -36,8 +36,8 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
         }
     }
     let diags = s.sorted_diagnostics();
-    let rulebook_missing = diags.iter().any(|d| d.code.leaves_design_unchecked());
-    if rulebook_missing {
+    let unchecked = diags.iter().any(|d| d.code.leaves_design_unchecked());
+    if unchecked {
         print_fatal(&s, settings.lang);
     }
     let drawn = analyses.len();
@@ -72,7 +72,7 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
         "mynaflow: {shown} を書き出しました (設計 {drawn} 件、エラー {errors} 件、警告 {warnings} 件)"
     );
     eprintln!("{}", wrote.get(settings.lang));
-    if unreadable || rulebook_missing {
+    if unreadable || unchecked {
         FAILURE
     } else if errors > 0 {
         FINDINGS

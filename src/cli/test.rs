@@ -1,6 +1,6 @@
 //! `mynaflow test`: each file's findings against its `# expect:` annotations.
 
-use super::output::{Settings, fail_in, files, session, try_session_for, unchecked_designs};
+use super::output::{Settings, Unchecked, fail_in, files, session, try_session_for};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::expect::{compare, expectations, reported_at, reported_by};
@@ -33,7 +33,8 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     let shelf = Arc::new(RulebookShelf::new());
     let tested = in_order(&files, |p| test_file(p, &settings, &shelf));
     let lang = settings.lang;
-    let (mut passed, mut failed, mut unchecked, mut unread) = (0, 0, 0, 0);
+    let (mut passed, mut failed, mut unread) = (0, 0, 0);
+    let mut unchecked = Unchecked::default();
     let mut out = String::new();
     let mut spent = Timings::default();
     for t in tested {
@@ -48,7 +49,9 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
         };
         out.push_str(&t.lines);
         spent.merge(&t.spent);
-        unchecked += usize::from(t.unchecked);
+        if let Some(code) = t.unchecked {
+            unchecked.add(code);
+        }
         unread += usize::from(t.unread);
         if t.passed {
             passed += 1;
@@ -67,9 +70,10 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     }
     match printed {
         Err(e) => e.fail(lang),
-        // A file not read, or a design not checked against its rulebook:
-        // the run could not do its job, as `check` could not.
-        Ok(()) if unchecked > 0 || unread > 0 => {
+        // A file not read, or a design not checked (not text, or its
+        // rulebook not loaded): the run could not do its job, as `check`
+        // could not.
+        Ok(()) if unchecked.any() || unread > 0 => {
             if unread > 0 {
                 let why = mynaflow::text!(
                     "{unread} file(s) could not be read";
@@ -77,8 +81,8 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
                 );
                 fail_in(lang, &why);
             }
-            if unchecked > 0 {
-                fail_in(lang, &unchecked_designs(unchecked));
+            if unchecked.any() {
+                fail_in(lang, &unchecked.words());
             }
             FAILURE
         }
@@ -92,8 +96,9 @@ struct Tested {
     /// Whether its findings are those its annotations expect (never
     /// when it is `unchecked`).
     passed: bool,
-    /// Whether it was not checked against its rulebook.
-    unchecked: bool,
+    /// The code of the finding that says it was not checked (not text,
+    /// or its rulebook not loaded), if it was not.
+    unchecked: Option<mynaflow::code::Code>,
     /// Whether it could not be read at all.
     unread: bool,
     /// Its lines of the output.
@@ -120,7 +125,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
         );
         Tested {
             passed: false,
-            unchecked: false,
+            unchecked: None,
             unread: true,
             lines: out,
             spent,
@@ -138,11 +143,13 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     };
     let start = Instant::now();
     let source = s.sources.get(checked.file);
-    // Nothing is known of the flows of a design its rulebook did not
-    // check: it fails, whatever it expects (a pinned MN013 included), and
-    // says why first.
-    let unchecked = (s.found.iter().any(|(c, _)| c.leaves_design_unchecked()))
-        .then(|| not_checked(source, checked.file, &s.diagnostics));
+    // Nothing is known of the flows of a design that was not checked (not
+    // text, or its rulebook not loaded): it fails, whatever it expects (a
+    // pinned MN013 included), and says why first.
+    let unchecked_by = (s.found.iter())
+        .find(|(c, _)| c.leaves_design_unchecked())
+        .map(|&(c, _)| c);
+    let unchecked = unchecked_by.map(|_| not_checked(source, checked.file, &s.diagnostics));
     let expected = match expectations(source) {
         Ok(e) => e,
         Err(errors) => {
@@ -155,7 +162,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
             }
             return Ok(Tested {
                 passed: false,
-                unchecked: unchecked.is_some(),
+                unchecked: unchecked_by,
                 unread: false,
                 lines: out,
                 spent,
@@ -175,7 +182,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
         put(&mut out, ok.get(lang));
         return Ok(Tested {
             passed: true,
-            unchecked: false,
+            unchecked: None,
             unread: false,
             lines: out,
             spent,
@@ -229,26 +236,40 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
     );
     Ok(Tested {
         passed: false,
-        unchecked: unchecked.is_some(),
+        unchecked: unchecked_by,
         unread: false,
         lines: out,
         spent,
     })
 }
 
-/// The line that says why a design its rulebook did not check fails: the
-/// finding that says so (MN013), where it is, and what it means.
+/// The line that says why a design that was not checked fails: the
+/// finding that says so (MN005, MN013), where it is, and what it means.
 fn not_checked(source: &SourceFile, file: FileId, diagnostics: &[Diagnostic]) -> Text {
     let what = unchecked_finding(source, file, diagnostics);
     let (en, ja) = (&what.en, &what.ja);
+    if not_text(diagnostics) {
+        return mynaflow::text!(
+            "  {en}: the file is not UTF-8 text, so the design was not checked and nothing is known of its flows; it fails whatever it expects";
+            "  {ja}。UTF-8 のテキストファイルではないため設計を検査しておらず、フローの判定はわからないので、期待の内容にかかわらず失敗とします"
+        );
+    }
     mynaflow::text!(
         "  {en}: the design was not checked against its rulebook, so nothing is known of its flows; it fails whatever it expects";
         "  {ja}。ルールブックと照合していないため、フローの判定はわからず、期待の内容にかかわらず失敗とします"
     )
 }
 
-/// The finding that says a design was not checked against its rulebook
-/// (MN013): its line in the design, its message and its code.
+/// Whether what left a design unchecked is that its file is not text
+/// (MN005), rather than its rulebook (MN013).
+pub(super) fn not_text(diagnostics: &[Diagnostic]) -> bool {
+    (diagnostics.iter())
+        .find(|d| d.code.leaves_design_unchecked())
+        .is_some_and(|d| d.code == mynaflow::code::Code::MN005)
+}
+
+/// The finding that says a design was not checked (MN005, MN013): its
+/// line in the design, its message and its code.
 pub(super) fn unchecked_finding(
     source: &SourceFile,
     file: FileId,

@@ -1,9 +1,7 @@
 //! `mynaflow test --update`: rewrite each file's `# expect:` annotations
 //! to what is reported (see `mynaflow::expect_update`).
 
-use super::output::{
-    Settings, batches, fail_in, files, session, try_session_for, unchecked_designs,
-};
+use super::output::{Settings, Unchecked, batches, fail_in, files, session, try_session_for};
 use super::stdout::Lines;
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
@@ -27,7 +25,8 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         Err(code) => return code,
     };
     let lang = settings.lang;
-    let (mut updated, mut same, mut failed, mut unchecked, mut unread) = (0, 0, 0, 0, 0);
+    let (mut updated, mut same, mut failed, mut unread) = (0, 0, 0, 0);
+    let mut unchecked = Unchecked::default();
     let mut lines = Lines::default();
     // Each session takes the rulebooks another has loaded.
     let shelf = Arc::new(RulebookShelf::new());
@@ -82,9 +81,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
                 }
                 // Its annotations are what it expects of a check that did
                 // not happen: left as they are.
-                Annotated::Unchecked(why) => {
+                Annotated::Unchecked(code, why) => {
                     failed += 1;
-                    unchecked += 1;
+                    unchecked.add(code);
                     lines.say(&super::test::failed_word(lang, &shown));
                     lines.say(&visible(why.get(lang)));
                 }
@@ -116,9 +115,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         Some(e) => e.fail(lang),
         // The run could not do its job for a file or a design, as `check`
         // could not (each unreadable file was said as it was met).
-        None if unchecked > 0 || unread > 0 => {
-            if unchecked > 0 {
-                fail_in(lang, &unchecked_designs(unchecked));
+        None if unchecked.any() || unread > 0 => {
+            if unchecked.any() {
+                fail_in(lang, &unchecked.words());
             }
             FAILURE
         }
@@ -135,9 +134,10 @@ enum Annotated {
     Unusable(Text),
     /// The file could not be read: why.
     Unreadable(String),
-    /// It was not checked against its rulebook (which could not be
-    /// loaded): why. Its annotations are not rewritten to that.
-    Unchecked(Text),
+    /// It was not checked (its file is not text, or its rulebook could not
+    /// be loaded): the code that says so, and why. Its annotations are not
+    /// rewritten to that.
+    Unchecked(mynaflow::code::Code, Text),
     /// Its annotations already say what is reported.
     Same,
     /// Its text with the annotations rewritten.
@@ -164,15 +164,27 @@ fn annotate(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Ann
     let file = checked.file;
     drop(checked);
     let source = s.sources.get(file);
-    // Rewritten, the file would expect only the rulebook's absence, and
-    // pass a `test` that checked none of its flows.
-    if s.found.iter().any(|(c, _)| c.leaves_design_unchecked()) {
+    // Rewritten, the file would expect only what stopped its check (the
+    // rulebook's absence), and pass a `test` that checked none of its flows.
+    if let Some(&(code, _)) = (s.found.iter()).find(|(c, _)| c.leaves_design_unchecked()) {
         let what = super::test::unchecked_finding(source, file, &s.diagnostics);
         let (en, ja) = (&what.en, &what.ja);
-        return Annotated::Unchecked(mynaflow::text!(
-            "  {en}: the design was not checked against its rulebook, so its annotations are left as they are (make its rulebook load, then update again)";
-            "  {ja}。ルールブックと照合していないため、注釈は書き換えずにそのままにしました (ルールブックを読み込めるようにしてから、もう一度更新してください)"
-        ));
+        if super::test::not_text(&s.diagnostics) {
+            return Annotated::Unchecked(
+                code,
+                mynaflow::text!(
+                    "  {en}: the file is not UTF-8 text, so the design was not checked and its annotations are left as they are (save it as UTF-8 text, then update again)";
+                    "  {ja}。UTF-8 のテキストファイルではないため設計を検査しておらず、注釈は書き換えずにそのままにしました (UTF-8 のテキストとして保存してから、もう一度更新してください)"
+                ),
+            );
+        }
+        return Annotated::Unchecked(
+            code,
+            mynaflow::text!(
+                "  {en}: the design was not checked against its rulebook, so its annotations are left as they are (make its rulebook load, then update again)";
+                "  {ja}。ルールブックと照合していないため、注釈は書き換えずにそのままにしました (ルールブックを読み込めるようにしてから、もう一度更新してください)"
+            ),
+        );
     }
     let found = reported_at(source, file, &s.found);
     match rewrite(source, &found) {

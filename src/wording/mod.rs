@@ -92,6 +92,16 @@ pub fn word_pending(
     }
 }
 
+/// The English message of a finding, as [`word_pending`] words it: what
+/// a baseline matches besides the fingerprint
+/// ([`crate::baseline::Excuses::apply`]), asked of the few findings an
+/// excuse may take.
+pub fn message_en(design: &Design, graph: &FlowGraph, finding: &Finding) -> Option<String> {
+    Words::new(design, graph)
+        .word(finding)
+        .map(|d| d.message.en)
+}
+
 /// Words every diagnostic still pending, from the findings of its file
 /// in `files` (its file, design, graph and findings): the findings a
 /// run left unworded until it knew which it shows
