@@ -21,14 +21,13 @@ use std::collections::BTreeSet;
 /// reason can make acceptable, and which makes the run fail.
 pub const UNSUPPRESSIBLE: &[Code] = &[Code::MN005, Code::MN013];
 
-/// Does a finding of `code` stop checks from judging what it is about? A
-/// syntax or name error (an MN0xx error) leaves its statement unread or a
-/// name in it unresolved, so that no check judges the flow: silencing it
-/// silences them all. A project that bars codes from suppression bars
-/// these too, or a comment could silence a barred check by silencing what
-/// feeds it.
+/// Does a finding of `code` stop checks from judging what it is about
+/// ([`Code::stops_checks`], or a design not checked at all,
+/// [`Code::leaves_design_unchecked`])? Silencing it silences them all: a
+/// project that bars codes from suppression bars these too, or a comment
+/// could silence a barred check by silencing what feeds it.
 fn stops_checks(code: Code) -> bool {
-    code.as_str().starts_with("MN0") && code.severity() == crate::code::Severity::Error
+    code.stops_checks() || code.leaves_design_unchecked()
 }
 
 /// The reason the editor's "suppress with a reason" action writes, for

@@ -121,8 +121,10 @@ fn pathological_inputs_finish() {
     }
 }
 
+/// A byte 0xFF in a design makes it no UTF-8 text: MN005, and the run
+/// exits 2 (the design was not checked, as for MN013), never panics.
 #[test]
-fn the_binary_exits_1_on_mangled_files() {
+fn the_binary_exits_2_on_mangled_files() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut rng = XorShift(42);
     for (i, (_, bytes)) in examples().into_iter().enumerate().step_by(5) {
@@ -138,7 +140,12 @@ fn the_binary_exits_1_on_mangled_files() {
             .expect("run");
         assert_eq!(
             out.status.code(),
-            Some(1),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("error[MN005]"),
             "{}",
             String::from_utf8_lossy(&out.stdout)
         );
