@@ -487,7 +487,7 @@ impl Config {
 
     /// Does an `exclude` glob match this file? One with a `/` is matched
     /// against the path relative to the config's folder, one without
-    /// against the file's name, at any depth ([`glob_of`]).
+    /// against the file's name, at any depth.
     pub fn excludes(&self, file: &Path) -> bool {
         let rel = self.relative(file);
         self.exclude.is_match(&rel)
@@ -499,7 +499,7 @@ impl Config {
     /// The codes `per-file-ignores` turns off in this file. A glob with a
     /// `/` is matched against the path relative to the config's folder,
     /// one without against the file's name alone, at any depth
-    /// ([`glob_of`]).
+    /// (as `exclude` reads its globs).
     pub fn ignored_in(&self, file: &Path) -> BTreeSet<Code> {
         // No glob to match: the path is not resolved on the disk.
         if self.per_file_ignores.is_empty() {

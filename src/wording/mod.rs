@@ -94,7 +94,7 @@ pub fn word_pending(
 
 /// The English message of a finding, as [`word_pending`] words it: what
 /// a baseline matches besides the fingerprint
-/// ([`crate::baseline::Excuses::apply`]), asked of the few findings an
+/// (the baseline's `Excuses::apply`), asked of the few findings an
 /// excuse may take.
 pub fn message_en(design: &Design, graph: &FlowGraph, finding: &Finding) -> Option<String> {
     Words::new(design, graph)
