@@ -115,6 +115,7 @@ pub fn run(o: &Options) -> u8 {
     // A baseline records every finding, not the hundred a code a check
     // shows: their places, beside those shown, worded.
     s.keep_places = o.write_baseline.is_some();
+    s.keep_statements = o.write_baseline.is_some();
     // And it excuses findings before the cap: the cap is applied to what
     // it leaves. Writing one, the baseline a config names is not read: it
     // may not exist yet, and what it excused would not be recorded again.
@@ -140,15 +141,8 @@ pub fn run(o: &Options) -> u8 {
                 return stop(Some(format), lang, reason);
             }
         };
-        if b.is_legacy() {
-            let shown = shown(path);
-            say(
-                lang,
-                &mynaflow::text!(
-                    "note: the baseline {shown} is of version 1: its findings are matched by the text of their line alone, so a flow whose other lines or whose actors' declarations changed stays excused; record it again with --write-baseline to match whole statements and messages";
-                    "注記: ベースライン {shown} はバージョン 1 です。記録済みの指摘は行の文字列だけで照合するため、フローの他の行や、アクターの宣言が変わっても除外されたままになります。文全体とメッセージで照合するには、--write-baseline で記録し直してください"
-                ),
-            );
+        if let Some(note) = b.older_note(&shown(path)) {
+            say(lang, &note);
         }
         let base = folder_of(path);
         s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &base)));
@@ -209,11 +203,13 @@ pub fn run(o: &Options) -> u8 {
             };
             // A session as this one was made, for a rulebook fixed alone
             // and the designs checked again against it.
-            let (cap, keep_places) = (s.max_per_code, s.keep_places);
+            let (cap, keep_places, keep_statements) =
+                (s.max_per_code, s.keep_places, s.keep_statements);
             let fresh = || -> Result<Session, Text> {
                 let mut f = super::output::try_session_for(&settings, None)?;
                 f.max_per_code = cap;
                 f.keep_places = keep_places;
+                f.keep_statements = keep_statements;
                 f.excuses = reported.excuses();
                 Ok(f)
             };
@@ -325,7 +321,7 @@ pub fn run(o: &Options) -> u8 {
                 &worded
             }
         };
-        let b = Recording::of_places(&s.sources, &places, worded, &folder_of(path));
+        let b = Recording::of_places(&s.sources, &s.outlines, &places, worded, &folder_of(path));
         if let Err(e) = mynaflow::atomic_write::write_with(path, |w| b.write_json(w)) {
             return stop(None, lang, mynaflow::oserror::in_both(&e));
         }
