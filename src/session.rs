@@ -1836,7 +1836,12 @@ fn design_checked(
         let start = Instant::now();
         let placed = crate::wording::placed(&design, &graph, &findings);
         spent.push(("places", start.elapsed()));
-        let computed = computed.filter(|_| stage.keep_computed);
+        let mut computed = computed.filter(|_| stage.keep_computed);
+        if let Some(c) = computed.as_mut() {
+            // What MN301 and MN302 reported, for coverage, which credits no
+            // rule with those exchanges and judged them all again.
+            c.refused = Some(checks::delegation_refusals(&findings));
+        }
         Some((findings, placed, computed, spent))
     });
     let Some((found, placed, computed, spent)) = checked else {
