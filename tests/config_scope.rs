@@ -335,6 +335,33 @@ fn fix_and_baselines_across_configs() {
     );
 }
 
+/// `test` and `test --update` test each design under the config that
+/// governs it, as `check` does (they refused such a run, exit 2).
+#[test]
+fn test_follows_each_designs_config() {
+    let d = project(&["a/x.myna", "a/old.myna", "b/y.myna", "b/old.myna"]);
+    put(d.path(), "a/mynaflow.toml", "exclude = [\"old.myna\"]\n");
+    let o = mynaflow_in(d.path(), &["test", "a", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let failed: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("FAIL "))
+        .collect();
+    assert_eq!(failed, ["a/x.myna", "b/old.myna", "b/y.myna"], "{out}");
+    assert!(out.ends_with("0 passed, 3 failed\n"), "{out}");
+    let o = mynaflow_in(d.path(), &["test", "--update", "b", "a"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read_in(d.path(), "a/old.myna"),
+        DESIGN,
+        "excluded by a's config"
+    );
+    assert_ne!(read_in(d.path(), "b/old.myna"), DESIGN);
+    let o = mynaflow_in(d.path(), &["test", "a", "b"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
 /// A file's text under `root`.
 fn read_in(root: &Path, rel: &str) -> String {
     std::fs::read_to_string(root.join(rel)).expect("read")

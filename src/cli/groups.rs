@@ -297,3 +297,54 @@ fn disagree(setting: &str, (a, va): (&Config, &String), (b, vb): (&Config, &Stri
         "検査する設計が従う 2 つの設定ファイルで `{setting}` の値が異なります: {a} は \"{va}\"、{b} は \"{vb}\" です。1 回の実行の出力は 1 つなので、コマンドラインで {flag} を指定してください (または --config FILE で設定ファイルを 1 つに固定するか、フォルダごとに分けて実行してください)"
     )
 }
+
+/// The designs under `paths`, each with the index of the settings it
+/// follows, in the order of one run over them all, and those settings:
+/// one under the config pinned (`--config`, `--no-config`), else one for
+/// each config found, as `check` groups them (a command that writes no
+/// report has no format to agree on). Every rulebook a group names
+/// (`--rules`, a config's `rules`) must be usable. Or the exit status,
+/// the reason said.
+pub fn designs_with_settings(common: &Common, paths: &[PathBuf]) -> Result<Designs, u8> {
+    use super::output::{fail_in, files, session, try_session_for};
+    if common.no_config || common.config.is_some() {
+        let (_, settings) = session(common, paths)?;
+        let files = files(paths, &settings)?;
+        return Ok(Designs {
+            settings: vec![settings],
+            files: files.into_iter().map(|f| (f, 0)).collect(),
+        });
+    }
+    let g = grouped(common, paths, true).map_err(|r| {
+        fail_in(r.output.lang, &r.reason);
+        super::FAILURE
+    })?;
+    if !g.problems.is_empty() {
+        for p in &g.problems {
+            fail_in(g.lang, p);
+        }
+        return Err(super::FAILURE);
+    }
+    let mut settings = Vec::new();
+    let mut files = Vec::new();
+    for (i, group) in g.groups.into_iter().enumerate() {
+        if let Err(reason) = try_session_for(&group.settings, None) {
+            fail_in(g.lang, &reason);
+            return Err(super::FAILURE);
+        }
+        files.extend(group.files.into_iter().map(|f| (f, i)));
+        settings.push(group.settings);
+    }
+    files.sort();
+    Ok(Designs { settings, files })
+}
+
+/// The designs of a run, each with the settings it follows
+/// ([`designs_with_settings`]).
+pub struct Designs {
+    /// The settings of each group.
+    pub settings: Vec<Settings>,
+    /// Each design, in the order of one run over them all, with the index
+    /// of its group's settings.
+    pub files: Vec<(PathBuf, usize)>,
+}
