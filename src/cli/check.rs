@@ -104,8 +104,10 @@ pub fn run(o: &Options) -> u8 {
     // said.
     let mut prepared = Vec::new();
     let mut stops = Vec::new();
+    // A baseline of version 1 named for every group is said once.
+    let mut legacy_said = BTreeSet::new();
     for g in plan.groups {
-        match prepare(o, g, lang) {
+        match prepare(o, g, lang, &mut legacy_said) {
             Ok(p) => prepared.push(p),
             Err(reason) => stops.push(reason),
         }
@@ -164,13 +166,11 @@ pub fn run(o: &Options) -> u8 {
             let known = excuses.excused();
             if known > 0 && !o.quiet {
                 let shown = shown(path);
-                say(
-                    lang,
-                    &mynaflow::text!(
-                        "{known} finding(s) recorded in the baseline {shown} not shown";
-                        "ベースライン {shown} に記録済みの {known} 件の指摘は表示していません"
-                    ),
+                let said = mynaflow::text!(
+                    "{known} finding(s) recorded in the baseline {shown} not shown";
+                    "ベースライン {shown} に記録済みの {known} 件の指摘は表示していません"
                 );
+                say(lang, &in_group(&g.settings, said, several));
             }
         }
         if !o.quiet {
@@ -367,7 +367,12 @@ struct Prepared {
 
 /// Makes a group ready to be checked under its settings and the command
 /// line's, or says why it cannot be (the run stops).
-fn prepare(o: &Options, g: Group, lang: Lang) -> Result<Prepared, Text> {
+fn prepare(
+    o: &Options,
+    g: Group,
+    lang: Lang,
+    legacy_said: &mut BTreeSet<PathBuf>,
+) -> Result<Prepared, Text> {
     let Group { settings, files } = g;
     let config = settings.config.as_ref();
     let selection = selection(o, &settings)?;
@@ -402,7 +407,7 @@ fn prepare(o: &Options, g: Group, lang: Lang) -> Result<Prepared, Text> {
                 let shown = shown(path);
                 mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja)
             })?;
-        if b.is_legacy() {
+        if b.is_legacy() && legacy_said.insert(path.clone()) {
             let shown = shown(path);
             say(
                 lang,
