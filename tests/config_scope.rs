@@ -81,9 +81,17 @@ fn each_design_is_checked_under_the_config_that_governs_it() {
             && e.contains("designs/sub/mynaflow.toml"),
         "{e}"
     );
-    // The same bytes every time, and each group's findings those of a run
-    // over it alone.
+    // The same bytes every time, on one core or more, and each group's
+    // findings those of a run over it alone.
     assert_eq!(mynaflow_in(d.path(), &args).stdout, o.stdout);
+    let json = ["check", "--format", "json", "designs", "other/c.myna"];
+    let one_core = std::process::Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(json)
+        .current_dir(d.path())
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .expect("run mynaflow");
+    assert_eq!(one_core.stdout, mynaflow_in(d.path(), &json).stdout);
     let alone = |paths: &[&str]| stdout(&mynaflow_in(d.path(), &[&args[..3], paths].concat()));
     assert_eq!(
         out,
