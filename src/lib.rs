@@ -31,6 +31,7 @@ pub mod inventory;
 pub mod layout;
 pub mod local_date;
 pub mod lsp;
+pub mod merged;
 pub mod model;
 pub mod names;
 pub mod oserror;

@@ -115,9 +115,27 @@ pub fn write_with_config<W: Write + ?Sized>(
     report: &Report,
     config: Option<&Path>,
 ) -> io::Result<()> {
+    write_with_configs(out, report, config, None)
+}
+
+/// [`write_with_config`] for a run whose designs may have followed
+/// different configs: `config`, the one every design followed (None: none,
+/// or several); `several`, when they followed several, every one of them,
+/// written as `"configs"` after `"config"` (which is then null).
+pub fn write_with_configs<W: Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    config: Option<&Path>,
+    several: Option<&[std::path::PathBuf]>,
+) -> io::Result<()> {
+    let shown = |p: &Path| visible(&p.display().to_string());
     let mut top = Object::begin(out, 0)?;
     top.member("version", &1)?;
-    top.member("config", &config.map(|p| visible(&p.display().to_string())))?;
+    top.member("config", &config.map(shown))?;
+    if let Some(list) = several {
+        let list: Vec<String> = list.iter().map(|p| shown(p)).collect();
+        top.member("configs", &list)?;
+    }
     top.array("diagnostics", report.diagnostics, |d| diagnostic(report, d))?;
     top.member(
         "summary",

@@ -57,7 +57,18 @@ pub fn write_with<W: std::io::Write + ?Sized>(
     report: &Report,
     warnings_fail: bool,
 ) -> std::io::Result<()> {
-    let fails = |d: &Diagnostic| d.is_error() || warnings_fail;
+    write_denying(out, report, &|_| warnings_fail)
+}
+
+/// [`write()`], with the warnings of the files `warnings_fail` names
+/// failing (`--deny warnings`, or `deny = ["warnings"]` in the config that
+/// governs the file, when one run follows several).
+pub fn write_denying<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    warnings_fail: &(dyn Fn(FileId) -> bool + Sync),
+) -> std::io::Result<()> {
+    let fails = |d: &Diagnostic| d.is_error() || warnings_fail(d.primary.file);
     let mut files: Vec<FileId> = report
         .checked
         .iter()
@@ -110,7 +121,7 @@ pub fn write_with<W: std::io::Write + ?Sized>(
             "  <testcase classname=\"{name}\" name=\"{} {}:{}\" file=\"{name}\" line=\"{}\">",
             d.code, p.line, p.column, p.line
         );
-        let body = describe(report, d, warnings_fail);
+        let body = describe(report, d, warnings_fail(d.primary.file));
         if fails(d) {
             let _ = writeln!(
                 cases,

@@ -85,8 +85,13 @@ pub struct Execution {
     /// could.
     pub failures: Vec<Text>,
     /// The `mynaflow.toml` the run followed, named as the checked files
-    /// are (relative to where the run started, or absolute).
+    /// are (relative to where the run started, or absolute): the one every
+    /// design followed (None: none, or several).
     pub config: Option<PathBuf>,
+    /// When the designs followed different configs (each checked under
+    /// the one that governs it): every config followed, named as
+    /// `config` is; None when one (or none) governed them all.
+    pub configs: Option<Vec<PathBuf>>,
 }
 
 #[derive(Serialize)]
@@ -102,7 +107,11 @@ struct Invocation {
 
 #[derive(Serialize)]
 struct InvocationProperties {
-    config: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<ArtifactLocation>,
+    /// Every config followed, when the designs followed several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    configs: Option<Vec<ArtifactLocation>>,
 }
 
 #[derive(Serialize)]
@@ -342,12 +351,7 @@ pub fn write_run<W: Write + ?Sized>(
             &[Invocation {
                 execution_successful: execution.failures.is_empty(),
                 tool_execution_notifications: notifications,
-                properties: execution.config.as_deref().map(|p| {
-                    let (uri, uri_base_id) = path_uri(p);
-                    InvocationProperties {
-                        config: ArtifactLocation { uri, uri_base_id },
-                    }
-                }),
+                properties: invocation_properties(execution),
             }],
         )?;
         run.member(
@@ -376,6 +380,17 @@ pub fn write_run<W: Write + ?Sized>(
     })?;
     top.end()?;
     out.write_all(b"\n")
+}
+
+/// The invocation's properties: the configs the run followed, if any.
+fn invocation_properties(execution: &Execution) -> Option<InvocationProperties> {
+    let at = |p: &Path| {
+        let (uri, uri_base_id) = path_uri(p);
+        ArtifactLocation { uri, uri_base_id }
+    };
+    let config = execution.config.as_deref().map(at);
+    let configs = (execution.configs.as_ref()).map(|l| l.iter().map(|p| at(p)).collect());
+    (config.is_some() || configs.is_some()).then_some(InvocationProperties { config, configs })
 }
 
 /// At most `max` diagnostics, in their order: errors first in what is
