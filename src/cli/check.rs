@@ -361,10 +361,17 @@ pub fn run(o: &Options) -> u8 {
         super::output::say_hidden_by_config(&settings, hidden);
     }
     say_unchecked(&diags);
-    let hidden = hidden_stopping(&s, &hidden_stops);
-    if let Some(why) = &hidden {
-        fail_in(lang, why);
+    // Said on stderr, and in every machine format as that format says
+    // why a run failed.
+    let hidden = mynaflow::hidden_stops::HiddenStops::of(&hidden_stops);
+    if let Some(h) = &hidden {
+        fail_in(lang, &mynaflow::wording::run::hidden_stops(h, &s.sources));
     }
+    let execution = render::Execution {
+        failures: failures.clone(),
+        config: config_shown.clone(),
+        hidden_stops: hidden.clone(),
+    };
 
     let report = Report {
         sources: &s.sources,
@@ -379,15 +386,7 @@ pub fn run(o: &Options) -> u8 {
             return w.write_all(statistics(&report).as_bytes());
         }
         let warnings_fail = deny_warnings && !o.exit_zero;
-        write_findings(
-            w,
-            o,
-            format,
-            &report,
-            &failures,
-            config_shown.as_deref(),
-            warnings_fail,
-        )
+        write_findings(w, o, format, &report, &execution, warnings_fail)
     });
     s.timings.add("render+write", start.elapsed());
     if o.timings {
@@ -415,32 +414,6 @@ pub fn run(o: &Options) -> u8 {
     // findings (every one shown) are a tenth of a second to free one by one.
     std::mem::forget(diags);
     status
-}
-
-/// Why the run fails although a filter hides every finding that says so:
-/// `hidden`, the syntax and name errors (MN0xx) that `select`, `ignore` or
-/// `per-file-ignores` hid, each of which stopped the checks of its
-/// statement ([`Code::stops_checks`]). Their codes, and where the first
-/// is, so that they can be found.
-fn hidden_stopping(s: &Session, hidden: &[Diagnostic]) -> Option<Text> {
-    let first = hidden
-        .iter()
-        .min_by_key(|d| (d.primary.file, d.primary.start))?;
-    let n: usize = hidden.iter().map(Diagnostic::findings).sum();
-    let mut codes: BTreeMap<Code, usize> = BTreeMap::new();
-    for d in hidden {
-        *codes.entry(d.code).or_default() += d.findings();
-    }
-    let each: Vec<String> = (codes.iter()).map(|(c, k)| format!("{c} ×{k}")).collect();
-    let (codes, codes_ja) = (each.join(", "), each.join("、"));
-    let file = s.sources.get(first.primary.file);
-    let (line, col) = file.line_col(first.primary.start as usize);
-    let name = mynaflow::escape::visible(&file.name);
-    let code = first.code;
-    Some(mynaflow::text!(
-        "{n} finding(s) hidden by select/ignore stopped the checks of their statements: {codes}, the first at {name}:{line}:{col} ({code}); the run fails (fix them, or check without the filter to see them)";
-        "select/ignore で非表示にした {n} 件の指摘のために、その文の検査が行われていません: {codes_ja}。最初は {name}:{line}:{col} ({code}) です。実行は失敗とします (修正するか、絞り込みを外して検査し、内容を確認してください)"
-    ))
 }
 
 /// `--timings` on standard error, in `lang`: the check's stages; with
@@ -483,41 +456,39 @@ fn print_timings(s: &Session, fix_left: Option<&super::fix::Left>, lang: Lang) {
 /// Writes the findings in the chosen format, as they are drawn, on every
 /// core: with every finding shown (`--max-per-code 0`) a document can be
 /// hundreds of megabytes.
+///
+/// How the run went (`execution`: why it failed beside its findings, the
+/// config it followed) goes with them into every machine format; human
+/// and concise, for people and editors, leave it to standard error.
 fn write_findings(
     w: &mut dyn Write,
     o: &Options,
     format: Format,
     report: &Report,
-    failures: &[Text],
-    config: Option<&Path>,
+    execution: &render::Execution,
     warnings_fail: bool,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => render::json::write_with_config(w, report, config),
-        Format::Sarif => {
-            let execution = render::sarif::Execution {
-                failures: failures.to_vec(),
-                config: config.map(Path::to_path_buf),
-            };
-            render::sarif::write_run(w, report, &execution)
-        }
+        Format::Json => render::json::write_run(w, report, execution),
+        Format::Sarif => render::sarif::write_run(w, report, execution),
         Format::Human => {
             let color = super::color(o.common.color);
             render::human::write(w, report, color, !o.quiet)
         }
         Format::Concise => render::concise::write(w, report),
         Format::Github => {
-            let written = write_step_summary(report);
-            render::github::write_with(w, report, written)
+            let written = write_step_summary(report, execution);
+            render::github::write_run(w, report, written, execution)
         }
-        Format::Gitlab => render::gitlab::write(w, report),
-        Format::Junit => render::junit::write_with(w, report, warnings_fail),
+        Format::Gitlab => render::gitlab::write_run(w, report, execution),
+        Format::Junit => render::junit::write_run(w, report, warnings_fail, execution),
     }
 }
 
 /// Appends the Markdown table of findings to `$GITHUB_STEP_SUMMARY` when
-/// it is set; says whether it was written.
-fn write_step_summary(report: &Report) -> bool {
+/// it is set, under the reasons the run failed beside them; says whether
+/// it was written.
+fn write_step_summary(report: &Report, execution: &render::Execution) -> bool {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return false;
     };
@@ -525,7 +496,7 @@ fn write_step_summary(report: &Report) -> bool {
         .append(true)
         .create(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(render::github::summary(report).as_bytes()));
+        .and_then(|mut f| f.write_all(render::github::summary_run(report, execution).as_bytes()));
     match written {
         Ok(()) => true,
         Err(e) => {
@@ -590,9 +561,10 @@ fn failed_run_log(lang: Lang, reason: Text, config: Option<PathBuf>) -> String {
     };
     render::sarif::render_run(
         &report,
-        &render::sarif::Execution {
+        &render::Execution {
             failures: vec![reason],
             config,
+            hidden_stops: None,
         },
     )
 }
