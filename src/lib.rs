@@ -26,6 +26,7 @@ pub mod fix;
 pub mod fmt;
 pub mod graph;
 pub(crate) mod grouped;
+pub mod hidden_stops;
 pub mod input;
 pub mod inventory;
 pub mod layout;

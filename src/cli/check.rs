@@ -177,7 +177,8 @@ pub fn run(o: &Options) -> u8 {
             super::output::say_hidden_by_config(&g.settings, out.hidden);
         }
         out.say_unchecked(&out.diags, lang, several);
-        if let Some(why) = hidden_stopping(&g.s, &out.hidden_stops) {
+        if let Some(h) = mynaflow::hidden_stops::HiddenStops::of(&out.hidden_stops) {
+            let why = mynaflow::wording::run::hidden_stops(&h, &g.s.sources);
             fail_in(lang, &in_group(&g.settings, why, several));
             hidden_stop = true;
         }
@@ -200,13 +201,21 @@ pub fn run(o: &Options) -> u8 {
         lang,
     };
     let denying = &joined.denying;
+    // Said on stderr above, group by group, and in every machine format
+    // as that format says why a run failed: for all the groups at once.
+    let execution = render::Execution {
+        failures: failures.clone(),
+        config: followed.one.clone(),
+        configs: followed.several.clone(),
+        hidden_stops: mynaflow::hidden_stops::HiddenStops::of(&joined.hidden_stops),
+    };
     let start = Instant::now();
     let emitted = emit_with(o, |w| {
         if o.statistics {
             return w.write_all(statistics(&report).as_bytes());
         }
         let warnings_fail = |f: FileId| !o.exit_zero && denying.denies(f);
-        write_findings(w, o, format, &report, &failures, &followed, &warnings_fail)
+        write_findings(w, o, format, &report, &execution, &warnings_fail)
     });
     timings.add("render+write", start.elapsed());
     if o.timings {
@@ -723,6 +732,8 @@ struct Joined {
     /// The files of the groups' sessions as one, when there are not one.
     merged: Option<Merged>,
     diags: Vec<Diagnostic>,
+    /// The syntax and name errors the groups' filters hid.
+    hidden_stops: Vec<Diagnostic>,
     checked: Vec<FileId>,
     count: usize,
     timings: mynaflow::timings::Timings,
@@ -750,6 +761,7 @@ static EMPTY: std::sync::LazyLock<mynaflow::source::SourceMap> =
 fn join(mut outcomes: Vec<Outcome>) -> Joined {
     if let [one] = outcomes.as_mut_slice() {
         let diags = std::mem::take(&mut one.diags);
+        let hidden_stops = std::mem::take(&mut one.hidden_stops);
         let checked = std::mem::take(&mut one.checked);
         let timings = std::mem::take(&mut one.group.s.timings);
         let (count, deny) = (one.count, one.group.deny_warnings);
@@ -757,6 +769,7 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
             outcomes,
             merged: None,
             diags,
+            hidden_stops,
             checked,
             count,
             timings,
@@ -765,6 +778,7 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
     }
     let mut merged = Merged::new();
     let (mut diags, mut checked, mut count) = (Vec::new(), Vec::new(), 0);
+    let mut hidden_stops = Vec::new();
     let mut timings = mynaflow::timings::Timings::default();
     let mut denied: Vec<bool> = Vec::new();
     for out in &mut outcomes {
@@ -781,6 +795,10 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
             ids.diagnostic(&mut d);
             diags.push(d);
         }
+        for mut d in std::mem::take(&mut out.hidden_stops) {
+            ids.diagnostic(&mut d);
+            hidden_stops.push(d);
+        }
         checked.extend(out.checked.iter().map(|&f| ids.file(f)));
         count += out.count;
         timings.merge(&out.group.s.timings);
@@ -796,37 +814,12 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
         outcomes,
         merged: Some(merged),
         diags,
+        hidden_stops,
         checked,
         count,
         timings,
         denying: Denying::Files(denied),
     }
-}
-
-/// Why the run fails although a filter hides every finding that says so:
-/// `hidden`, the syntax and name errors (MN0xx) that `select`, `ignore` or
-/// `per-file-ignores` hid, each of which stopped the checks of its
-/// statement ([`Code::stops_checks`]). Their codes, and where the first
-/// is, so that they can be found.
-fn hidden_stopping(s: &Session, hidden: &[Diagnostic]) -> Option<Text> {
-    let first = hidden
-        .iter()
-        .min_by_key(|d| (d.primary.file, d.primary.start))?;
-    let n: usize = hidden.iter().map(Diagnostic::findings).sum();
-    let mut codes: BTreeMap<Code, usize> = BTreeMap::new();
-    for d in hidden {
-        *codes.entry(d.code).or_default() += d.findings();
-    }
-    let each: Vec<String> = (codes.iter()).map(|(c, k)| format!("{c} ×{k}")).collect();
-    let (codes, codes_ja) = (each.join(", "), each.join("、"));
-    let file = s.sources.get(first.primary.file);
-    let (line, col) = file.line_col(first.primary.start as usize);
-    let name = mynaflow::escape::visible(&file.name);
-    let code = first.code;
-    Some(mynaflow::text!(
-        "{n} finding(s) hidden by select/ignore stopped the checks of their statements: {codes}, the first at {name}:{line}:{col} ({code}); the run fails (fix them, or check without the filter to see them)";
-        "select/ignore で非表示にした {n} 件の指摘のために、その文の検査が行われていません: {codes_ja}。最初は {name}:{line}:{col} ({code}) です。実行は失敗とします (修正するか、絞り込みを外して検査し、内容を確認してください)"
-    ))
 }
 
 /// `--timings` on standard error, in `lang`: the check's stages; with
@@ -873,47 +866,39 @@ fn print_timings(
 /// Writes the findings in the chosen format, as they are drawn, on every
 /// core: with every finding shown (`--max-per-code 0`) a document can be
 /// hundreds of megabytes.
+///
+/// How the run went (`execution`: why it failed beside its findings, the
+/// configs it followed) goes with them into every machine format; human
+/// and concise, for people and editors, leave it to standard error.
 fn write_findings(
     w: &mut dyn Write,
     o: &Options,
     format: Format,
     report: &Report,
-    failures: &[Text],
-    followed: &Followed,
+    execution: &render::Execution,
     warnings_fail: &(dyn Fn(FileId) -> bool + Sync),
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => render::json::write_with_configs(
-            w,
-            report,
-            followed.one.as_deref(),
-            followed.several.as_deref(),
-        ),
-        Format::Sarif => {
-            let execution = render::sarif::Execution {
-                failures: failures.to_vec(),
-                config: followed.one.clone(),
-                configs: followed.several.clone(),
-            };
-            render::sarif::write_run(w, report, &execution)
-        }
+        Format::Json => render::json::write_run(w, report, execution),
+        Format::Sarif => render::sarif::write_run(w, report, execution),
         Format::Human => {
             let color = super::color(o.common.color);
             render::human::write(w, report, color, !o.quiet)
         }
         Format::Concise => render::concise::write(w, report),
         Format::Github => {
-            let written = write_step_summary(report);
-            render::github::write_with(w, report, written)
+            let written = write_step_summary(report, execution);
+            render::github::write_run(w, report, written, execution)
         }
-        Format::Gitlab => render::gitlab::write(w, report),
-        Format::Junit => render::junit::write_denying(w, report, warnings_fail),
+        Format::Gitlab => render::gitlab::write_run(w, report, execution),
+        Format::Junit => render::junit::write_run(w, report, warnings_fail, execution),
     }
 }
 
 /// Appends the Markdown table of findings to `$GITHUB_STEP_SUMMARY` when
-/// it is set; says whether it was written.
-fn write_step_summary(report: &Report) -> bool {
+/// it is set, under the reasons the run failed beside them; says whether
+/// it was written.
+fn write_step_summary(report: &Report, execution: &render::Execution) -> bool {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return false;
     };
@@ -921,7 +906,7 @@ fn write_step_summary(report: &Report) -> bool {
         .append(true)
         .create(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(render::github::summary(report).as_bytes()));
+        .and_then(|mut f| f.write_all(render::github::summary_run(report, execution).as_bytes()));
     match written {
         Ok(()) => true,
         Err(e) => {
@@ -988,10 +973,11 @@ fn failed_run_log(lang: Lang, reasons: Vec<Text>, followed: &Followed) -> String
     };
     render::sarif::render_run(
         &report,
-        &render::sarif::Execution {
+        &render::Execution {
             failures: reasons,
             config: followed.one.clone(),
             configs: followed.several.clone(),
+            hidden_stops: None,
         },
     )
 }

@@ -13,6 +13,7 @@ mod exchange;
 mod graph;
 mod place;
 mod purpose;
+pub mod run;
 
 use crate::candidates::Placed;
 use crate::checks::{Finding, Trail, Witness};
