@@ -193,6 +193,15 @@ fn two_projects_each_follow_their_own_config() {
         "{}",
         stderr(&o)
     );
+    // And the machine formats say it, at its place in the one report of
+    // the two groups (b's findings shown, a's syntax error hidden).
+    let o = mynaflow_in(d.path(), &["check", "--format", "json", "b", "a"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["hidden_stops"]["count"], 1, "{v}");
+    assert_eq!(v["hidden_stops"]["first"]["file"], "a/x.myna", "{v}");
+    assert_eq!(v["hidden_stops"]["first"]["line"], 1, "{v}");
+    assert_eq!(v["diagnostics"][0]["file"], "b/y.myna", "{v}");
 }
 
 /// A config's `deny = ["warnings"]` fails the run on its own designs'
