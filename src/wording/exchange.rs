@@ -27,7 +27,9 @@ pub(super) fn word(
     let p = w.purpose_name(trail.purpose);
     let facts = w.trail_facts(trail);
     let d = match refusal {
-        MyNumberRefusal::NoBasis => Diagnostic::new(
+        // What may make it lawful is for `basis` to say: the narrower
+        // category the rules cover, or an item of 第19条 they do not encode.
+        MyNumberRefusal::NoBasis => super::basis::no_basis(w, trail, facts, Diagnostic::new(
             Code::MN101,
             primary,
             text!("no legal basis to provide 特定個人情報 (My Number data) `{item}` ({cat}) from {sender} to {receiver}";
@@ -37,12 +39,7 @@ pub(super) fn word(
         .with_note(text!(
             "番号法第19条 forbids providing 特定個人情報 except in the cases it lists, and consent alone is never one; the rulebook's mynumber sections encode the cases its notice relies on, and none covers `{cat}`";
             "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの特定個人情報 (mynumber) のセクションは、公表文が根拠とする提供の場合を定めたものですが、「{cat}」を対象とするものはありません"
-        ))
-        .with_help(Text::new(
-            "do not send the My Number with this data: use a category without My Number, or remove the flow",
-            "このデータに個人番号を含めないでください。個人番号を含まないカテゴリにするか、フローを削除してください",
-        ))
-        .with_facts(facts),
+        ))),
         MyNumberRefusal::WrongParties(rules) => {
             let pairs: Vec<String> = unique(rules.iter().map(|r| {
                 let r = rb.rule(*r);
@@ -73,7 +70,10 @@ pub(super) fn word(
                 d = d.with_label(rb.rule(first).span, Text::new("a rule for this category", "このカテゴリの規則"));
                 d = w.with_rule(d, first);
             }
-            d
+            // Between the society and the person, or from another party to
+            // the society, the exchange may rest on an item of 第19条 the
+            // rulebook does not encode: the rules' pairs are not the only way.
+            super::basis::elsewhere(w, trail, d, &allowed)
         }
         MyNumberRefusal::NearestMiss {
             rule,

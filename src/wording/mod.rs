@@ -7,10 +7,12 @@
 //! the society is the rulebook's `self` role, sections are cited by the ids
 //! the rulebook writes.
 
+mod basis;
 mod channel;
 mod delegation;
 mod exchange;
 mod graph;
+mod mynumber_purpose;
 mod place;
 mod purpose;
 pub mod run;
