@@ -196,6 +196,13 @@ impl SourceMap {
         FileId((self.files.len() - 1) as u32)
     }
 
+    /// Adds a file another map holds, shared (its text is not copied),
+    /// and returns its id here.
+    pub fn add_shared(&mut self, file: Arc<SourceFile>) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
     /// The id the next file added takes.
     pub fn next_id(&self) -> FileId {
         FileId(self.files.len() as u32)

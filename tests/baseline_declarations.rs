@@ -294,3 +294,42 @@ fn a_baseline_of_version_2_still_excuses_as_it_did_and_says_to_record_it_again()
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(!err.contains("note: the baseline"), "{err}");
 }
+
+/// A baseline recorded over designs that follow different configs (the
+/// run checks each group in a session of its own) records each flow with
+/// its own declarations: the recipient's legal name changed in one design
+/// makes that design's finding new, and only it.
+#[test]
+fn a_baseline_over_several_configs_records_each_designs_declarations() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let design = format!("{HEALTH}{WRAPPED}");
+    for dir in ["a", "b"] {
+        std::fs::create_dir_all(d.path().join(dir)).expect("mkdir");
+        std::fs::write(d.path().join(dir).join("w.myna"), &design).expect("write");
+    }
+    std::fs::write(d.path().join("a/mynaflow.toml"), "select = [\"MN2\"]\n").expect("write");
+    let o = run(
+        d.path(),
+        &["check", "--write-baseline", "all.json", "a", "b"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let changed = design.replace("株式会社〇〇 人事部", "株式会社△△ 人事部");
+    std::fs::write(d.path().join("b/w.myna"), changed).expect("write");
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "--baseline",
+            "all.json",
+            "--format",
+            "concise",
+            "a",
+            "b",
+        ],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    let files: Vec<&str> = out.lines().filter_map(|l| l.split(':').next()).collect();
+    assert_eq!(files, ["b/w.myna"], "{out}");
+    assert!(out.contains("MN202"), "{out}");
+}

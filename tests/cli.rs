@@ -210,8 +210,29 @@ fn json_has_exactly_the_documented_shape() {
         k.sort();
         k
     };
-    // `config`: the mynaflow.toml the run followed (null: none).
-    assert_eq!(keys(&v), ["config", "diagnostics", "summary", "version"]);
+    // `config`: the mynaflow.toml the run followed (null: none);
+    // `failures`: why the run could not do its job ([]: it could);
+    // `hidden_stops`: the syntax and name errors a filter hid (null: none).
+    assert_eq!(
+        keys(&v),
+        [
+            "config",
+            "diagnostics",
+            "failures",
+            "hidden_stops",
+            "summary",
+            "version"
+        ]
+    );
+    // The examples hold a file that is not text and a design whose
+    // rulebook is missing: the run could not check them (exit status 2).
+    assert_eq!(
+        v["failures"],
+        serde_json::json!([
+            "2 design(s) could not be checked: 1 not a UTF-8 text file (MN005), 1 whose rulebook could not be loaded (MN013)"
+        ])
+    );
+    assert!(v["hidden_stops"].is_null());
     let diags = v["diagnostics"].as_array().expect("array");
     assert!(!diags.is_empty());
     for d in diags {

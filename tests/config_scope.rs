@@ -1,6 +1,7 @@
 //! Which designs a `mynaflow.toml` governs, and what it may take out of a
 //! check without failing the run: a config found applies only under its
-//! folder (a run whose designs would follow different configs is refused),
+//! folder (a run whose designs follow different configs checks each under
+//! its own, and refuses configs that would shape its one output otherwise),
 //! a config that leaves no code to report fails the run, what its filters
 //! hide is counted on stderr, the folder walk says what it passes over,
 //! and `exclude`/`per-file-ignores` globs keep `*` inside one folder.
@@ -49,10 +50,11 @@ fn stdout(o: &Output) -> String {
 
 /// The audit's pre-commit call: a `mynaflow.toml` in `designs/sub` was
 /// read for every file named, because `designs/sub/b.myna` came first,
-/// and its `ignore` passed all three (exit 0). Now the designs that would
-/// follow different configs are refused together, in both languages.
+/// and its `ignore` passed all three (exit 0). Then such a run was refused
+/// (exit 2). Now each design is checked under the config that governs it:
+/// `b.myna` under `designs/sub/mynaflow.toml`, the others under none.
 #[test]
-fn a_found_config_does_not_govern_files_outside_its_folder() {
+fn each_design_is_checked_under_the_config_that_governs_it() {
     let d = project(&["designs/a.myna", "designs/sub/b.myna", "other/c.myna"]);
     put(
         d.path(),
@@ -68,40 +70,63 @@ fn a_found_config_does_not_govern_files_outside_its_folder() {
         "designs/a.myna",
     ];
     let o = mynaflow_in(d.path(), &args);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let files: Vec<&str> = out.lines().filter_map(|l| l.split(':').next()).collect();
+    assert_eq!(files, ["designs/a.myna", "other/c.myna"], "{out}");
     let e = stderr(&o);
     assert!(
-        e.contains("other/c.myna comes under no config, but this run follows")
-            && e.contains("designs/sub/mynaflow.toml")
-            && e.contains("pin one with --config FILE (or --no-config)"),
+        e.contains("mynaflow: config: ")
+            && e.contains("1 finding(s) hidden by the select/ignore/per-file-ignores of")
+            && e.contains("designs/sub/mynaflow.toml"),
         "{e}"
     );
+    // The same bytes every time, on one core or more, and each group's
+    // findings those of a run over it alone.
+    assert_eq!(mynaflow_in(d.path(), &args).stdout, o.stdout);
+    let json = ["check", "--format", "json", "designs", "other/c.myna"];
+    let one_core = std::process::Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(json)
+        .current_dir(d.path())
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .expect("run mynaflow");
+    assert_eq!(one_core.stdout, mynaflow_in(d.path(), &json).stdout);
+    let alone = |paths: &[&str]| stdout(&mynaflow_in(d.path(), &[&args[..3], paths].concat()));
+    assert_eq!(
+        out,
+        [alone(&["designs/a.myna"]), alone(&["other/c.myna"])].concat()
+    );
+    assert_eq!(alone(&["designs/sub/b.myna"]), "");
+    // A folder walked whose sub-folder has a config of its own: the same.
     let o = mynaflow_in(
         d.path(),
-        &[&args[..1], &["--lang", "ja"], &args[1..]].concat(),
+        &["check", "--format", "concise", "designs", "other"],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("other/c.myna には適用される設定ファイルがありませんが、この実行は"),
-        "{}",
-        stderr(&o)
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o), out);
+    // Machine formats record every config followed.
+    let o = mynaflow_in(d.path(), &["check", "--format", "json", "designs", "other"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(v["config"].is_null(), "{v}");
+    assert_eq!(
+        v["configs"],
+        serde_json::json!(["designs/sub/mynaflow.toml"])
     );
-    // A folder walked whose sub-folder has a config of its own: the same.
-    let o = mynaflow_in(d.path(), &["check", "designs"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("designs/sub/b.myna comes under the config designs/sub/mynaflow.toml, but this run follows none"),
-        "{}",
-        stderr(&o)
+    assert_eq!(v["summary"]["files"], 3);
+    let o = mynaflow_in(
+        d.path(),
+        &["check", "--format", "sarif", "designs", "other"],
     );
-    // Its own folder follows it, and says what it hid.
-    let o = mynaflow_in(d.path(), &["check", "designs/sub"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("1 finding(s) hidden by the select/ignore/per-file-ignores of"),
-        "{}",
-        stderr(&o)
-    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("SARIF");
+    let props = &v["runs"][0]["invocations"][0]["properties"];
+    assert!(props.get("config").is_none(), "{props}");
+    assert_eq!(props["configs"][0]["uri"], "designs/sub/mynaflow.toml");
+    // A run under one config records it as before.
+    let o = mynaflow_in(d.path(), &["check", "--format", "json", "designs/sub"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["config"], "designs/sub/mynaflow.toml");
+    assert!(v.get("configs").is_none(), "{v}");
     // Pinned, one config governs the run, as the user chose.
     let o = mynaflow_in(
         d.path(),
@@ -119,6 +144,244 @@ fn a_found_config_does_not_govern_files_outside_its_folder() {
     let o = mynaflow_in(d.path(), &pinned);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("3 finding(s) hidden"), "{}", stderr(&o));
+}
+
+/// Two projects, each with its own config: each config's `exclude`,
+/// `select`, `deny` and notes apply to its own designs only, and the run
+/// exits with the worst of the two.
+#[test]
+fn two_projects_each_follow_their_own_config() {
+    let d = project(&["a/x.myna", "a/old.myna", "b/y.myna", "b/old.myna"]);
+    put(d.path(), "a/mynaflow.toml", "select = [\"MN3\"]\n");
+    put(d.path(), "b/mynaflow.toml", "exclude = [\"old.myna\"]\n");
+    let o = mynaflow_in(d.path(), &["check", "--format", "concise", "a", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let files: Vec<&str> = out.lines().filter_map(|l| l.split(':').next()).collect();
+    // a's `select` hides a's findings; b's `exclude` leaves a/old.myna.
+    assert_eq!(files, ["b/y.myna"], "{out}");
+    let e = stderr(&o);
+    assert!(
+        e.contains("b/mynaflow.toml excludes 1 design(s) found")
+            && e.contains("2 finding(s) hidden by the select/ignore/per-file-ignores of")
+            && e.contains("a/mynaflow.toml"),
+        "{e}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(
+        &mynaflow_in(d.path(), &["check", "--format", "json", "a", "b"]).stdout,
+    )
+    .expect("JSON");
+    assert_eq!(v["summary"]["files"], 3);
+    assert_eq!(
+        v["configs"],
+        serde_json::json!(["a/mynaflow.toml", "b/mynaflow.toml"])
+    );
+    // A syntax error a's `select` hides fails the run (1), said naming a's
+    // config, in both languages.
+    put(d.path(), "a/x.myna", "actor 〇 :\n");
+    let o = mynaflow_in(d.path(), &["check", "--format", "concise", "b", "a"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("designs under the config ")
+            && stderr(&o).contains("a/mynaflow.toml: 1 finding(s) hidden by select/ignore"),
+        "{}",
+        stderr(&o)
+    );
+    let o = mynaflow_in(d.path(), &["check", "--lang", "ja", "b", "a"]);
+    assert!(
+        stderr(&o).contains("a/mynaflow.toml に従う設計: select/ignore で非表示にした"),
+        "{}",
+        stderr(&o)
+    );
+    // And the machine formats say it, at its place in the one report of
+    // the two groups (b's findings shown, a's syntax error hidden).
+    let o = mynaflow_in(d.path(), &["check", "--format", "json", "b", "a"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["hidden_stops"]["count"], 1, "{v}");
+    assert_eq!(v["hidden_stops"]["first"]["file"], "a/x.myna", "{v}");
+    assert_eq!(v["hidden_stops"]["first"]["line"], 1, "{v}");
+    assert_eq!(v["diagnostics"][0]["file"], "b/y.myna", "{v}");
+}
+
+/// A config's `deny = ["warnings"]` fails the run on its own designs'
+/// warnings only, and JUnit marks those alone as failures.
+#[test]
+fn deny_applies_to_its_own_designs() {
+    const WARN: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 予備 : 組合\ndata 資格 : 資格情報\nflow 基幹 -> 基幹 : 資格 for 資格確認\n";
+    let d = tempfile::tempdir().expect("tempdir");
+    put(d.path(), "a/w.myna", WARN);
+    put(d.path(), "b/w.myna", WARN);
+    put(d.path(), "a/mynaflow.toml", "deny = [\"warnings\"]\n");
+    put(d.path(), "b/mynaflow.toml", "max-per-code = 0\n");
+    let o = mynaflow_in(d.path(), &["check", "--format", "junit", "a", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let warnings = out.matches("<testcase ").count();
+    assert!(warnings >= 2, "{out}");
+    assert_eq!(
+        out.matches("<failure ").count() * 2,
+        warnings,
+        "a's warnings fail, b's do not: {out}"
+    );
+    assert!(
+        out.contains(&format!("failures=\"{}\"", warnings / 2)),
+        "{out}"
+    );
+    // b alone passes: its config does not deny warnings.
+    let o = mynaflow_in(d.path(), &["check", "--format", "junit", "b"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+/// The run's one output cannot follow two configs that shape it
+/// otherwise: a `format` (or `lang`) on which two disagree is refused,
+/// naming both, unless the command line settles it; a config that names
+/// none defers to the other.
+#[test]
+fn a_disagreement_on_the_output_is_refused() {
+    let d = project(&["a/x.myna", "b/y.myna", "c/z.myna"]);
+    put(d.path(), "a/mynaflow.toml", "format = \"json\"\n");
+    put(d.path(), "b/mynaflow.toml", "format = \"concise\"\n");
+    let o = mynaflow_in(d.path(), &["check", "a", "b"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let e = stderr(&o);
+    assert!(
+        e.contains("the designs checked follow two configs that set `format` otherwise:")
+            && e.contains("a/mynaflow.toml says \"json\"")
+            && e.contains("b/mynaflow.toml says \"concise\"")
+            && e.contains("give --format on the command line"),
+        "{e}"
+    );
+    let o = mynaflow_in(d.path(), &["check", "--lang", "ja", "a", "b"]);
+    assert!(
+        stderr(&o).contains("2 つの設定ファイルで `format` の値が異なります"),
+        "{}",
+        stderr(&o)
+    );
+    // The command line settles it.
+    let o = mynaflow_in(d.path(), &["check", "--format", "concise", "a", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    // A config that names no format defers: the run writes JSON.
+    let o = mynaflow_in(d.path(), &["check", "a", "c"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["summary"]["errors"], 2);
+    // So for `lang`.
+    put(d.path(), "a/mynaflow.toml", "lang = \"ja\"\n");
+    put(d.path(), "b/mynaflow.toml", "lang = \"en\"\n");
+    let o = mynaflow_in(d.path(), &["check", "a", "b"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("set `lang` otherwise"),
+        "{}",
+        stderr(&o)
+    );
+    let o = mynaflow_in(d.path(), &["check", "--lang", "en", "a", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+/// `--fix` fixes each design as its own config reports it, and
+/// `--write-baseline` records every group's findings in the one file
+/// named; a baseline a config names excuses its own designs' findings
+/// only.
+#[test]
+fn fix_and_baselines_across_configs() {
+    let spelling = std::fs::read_to_string("docs/codes/examples/MN014-spelling.myna")
+        .expect("the MN014 example");
+    let d = tempfile::tempdir().expect("tempdir");
+    put(d.path(), "a/x.myna", &spelling);
+    put(d.path(), "b/y.myna", &spelling);
+    put(d.path(), "a/mynaflow.toml", "ignore = [\"MN014\"]\n");
+    let o = mynaflow_in(d.path(), &["check", "--fix", "a", "b"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = |rel: &str| std::fs::read_to_string(d.path().join(rel)).expect("read");
+    assert_eq!(read("a/x.myna"), spelling, "a ignores MN014: not fixed");
+    assert_ne!(read("b/y.myna"), spelling);
+    assert!(
+        stderr(&o).contains("fixed 2 finding(s) in b/y.myna"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Every group's findings in one baseline.
+    let d = project(&["a/x.myna", "b/y.myna", "c/z.myna"]);
+    put(d.path(), "a/mynaflow.toml", "select = [\"MN2\"]\n");
+    let o = mynaflow_in(
+        d.path(),
+        &["check", "--write-baseline", "all.json", "a", "b", "c"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("recorded 3 finding(s) in all.json"),
+        "{}",
+        stderr(&o)
+    );
+    let base: serde_json::Value =
+        serde_json::from_str(&read_in(d.path(), "all.json")).expect("baseline");
+    let mut files: Vec<&str> = (base["findings"].as_array().expect("findings").iter())
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["a/x.myna", "b/y.myna", "c/z.myna"]);
+    let o = mynaflow_in(
+        d.path(),
+        &["check", "--baseline", "all.json", "a", "b", "c"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    // a's own baseline excuses a's finding, not b's alike.
+    let o = mynaflow_in(d.path(), &["check", "--write-baseline", "a/base.json", "a"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    put(
+        d.path(),
+        "a/mynaflow.toml",
+        "select = [\"MN2\"]\nbaseline = \"base.json\"\n",
+    );
+    let o = mynaflow_in(d.path(), &["check", "--format", "concise", "a", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let files: Vec<&str> = out.lines().filter_map(|l| l.split(':').next()).collect();
+    assert_eq!(files, ["b/y.myna"], "{out}");
+    assert!(
+        stderr(&o).contains("1 finding(s) recorded in the baseline ")
+            && stderr(&o).contains("a/base.json not shown"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `test` and `test --update` test each design under the config that
+/// governs it, as `check` does (they refused such a run, exit 2).
+#[test]
+fn test_follows_each_designs_config() {
+    let d = project(&["a/x.myna", "a/old.myna", "b/y.myna", "b/old.myna"]);
+    put(d.path(), "a/mynaflow.toml", "exclude = [\"old.myna\"]\n");
+    let o = mynaflow_in(d.path(), &["test", "a", "b"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    let failed: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("FAIL "))
+        .collect();
+    assert_eq!(failed, ["a/x.myna", "b/old.myna", "b/y.myna"], "{out}");
+    assert!(out.ends_with("0 passed, 3 failed\n"), "{out}");
+    let o = mynaflow_in(d.path(), &["test", "--update", "b", "a"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        read_in(d.path(), "a/old.myna"),
+        DESIGN,
+        "excluded by a's config"
+    );
+    assert_ne!(read_in(d.path(), "b/old.myna"), DESIGN);
+    let o = mynaflow_in(d.path(), &["test", "a", "b"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+/// A file's text under `root`.
+fn read_in(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).expect("read")
 }
 
 /// A config whose filters leave no code reported passed with a clean

@@ -384,7 +384,7 @@ fn sarif_is_accepted_by_the_microsoft_validator_under_github_rules() {
     std::fs::create_dir(d.path().join("designs")).expect("mkdir");
     let design =
         std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna").expect("example");
-    std::fs::write(d.path().join("designs/a b.myna"), design).expect("write");
+    std::fs::write(d.path().join("designs/a b.myna"), &design).expect("write");
     let (relative, _) = check_in(d.path(), &["designs", "--format", "sarif"]);
     assert!(relative.contains("\"config\""), "{relative}");
     logs.push(("a run with a config".into(), relative));
@@ -394,6 +394,18 @@ fn sarif_is_accepted_by_the_microsoft_validator_under_github_rules() {
     );
     assert!(absolute.contains("file:///"), "{absolute}");
     logs.push(("a run with a config above it".into(), absolute));
+    // Syntax and name errors a filter hid: notifications with a rule and
+    // a location.
+    let hidden = d.path().join("hidden.myna");
+    let broken = design.replacen("->", "=>", 1);
+    std::fs::write(&hidden, broken).expect("write");
+    let (hid, status) = check_in(
+        d.path(),
+        &["hidden.myna", "--ignore", "MN0", "--format", "sarif"],
+    );
+    assert_eq!(status, Some(1));
+    assert!(hid.contains("\"associatedRule\""), "{hid}");
+    logs.push(("a run whose filter hid a syntax error".into(), hid));
     let (sources, diags) = with_fix();
     logs.push((
         "a finding with a fix".into(),
@@ -681,23 +693,36 @@ fn github_output_has_one_command_per_finding() {
     assert_eq!(status, Some(2), "MN013's missing rulebook makes it exit 2");
     let s = summary(&["docs/codes/examples"]);
     let lines: Vec<&str> = out.lines().collect();
-    let errors = lines.iter().filter(|l| l.starts_with("::error ")).count();
-    let warnings = lines.iter().filter(|l| l.starts_with("::warning ")).count();
+    // First, why the run failed: an error without a place, which GitHub
+    // shows among the first ten.
+    assert_eq!(
+        lines[0],
+        "::error title=mynaflow::2 design(s) could not be checked: 1 not a UTF-8 text file (MN005), 1 whose rulebook could not be loaded (MN013)"
+    );
+    let findings = &lines[1..];
+    let errors = findings
+        .iter()
+        .filter(|l| l.starts_with("::error "))
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|l| l.starts_with("::warning "))
+        .count();
     assert_eq!(errors as u64, s["errors"].as_u64().unwrap());
     assert_eq!(warnings as u64, s["warnings"].as_u64().unwrap());
     // GitHub shows 10 of each: a notice says how many are not shown.
-    let hidden = errors.saturating_sub(10) + warnings.saturating_sub(10);
+    let hidden = (errors + 1).saturating_sub(10) + warnings.saturating_sub(10);
     assert_eq!(
         lines.last().copied(),
         Some(
             format!(
                 "::notice title=mynaflow::{hidden} of {} annotations are not shown: GitHub shows 10 errors and 10 warnings per step. The log above lists every one.",
-                errors + warnings
+                errors + 1 + warnings
             )
             .as_str()
         )
     );
-    assert_eq!(errors + warnings + 1, lines.len());
+    assert_eq!(1 + errors + warnings + 1, lines.len());
     let (out, status) = check(&[
         "docs/codes/examples/MN102-wrong-direction.myna",
         "--format",
@@ -966,7 +991,14 @@ fn junit_is_well_formed_and_counts_right() {
     let suite = &elements[0];
     assert_eq!(suite.0, "testsuite");
     assert_eq!(attr(suite, "name"), "mynaflow");
-    let cases: Vec<_> = elements.iter().filter(|e| e.0 == "testcase").collect();
+    let all: Vec<_> = elements.iter().filter(|e| e.0 == "testcase").collect();
+    // The first case says why the run failed (MN005 and MN013: designs
+    // not checked, exit status 2), as an `<error>`.
+    assert_eq!(
+        (attr(all[0], "classname"), attr(all[0], "name")),
+        ("mynaflow", "mynaflow")
+    );
+    let cases = &all[1..];
     let examples = std::fs::read_dir("docs/codes/examples")
         .unwrap()
         .filter(|e| {
@@ -995,7 +1027,7 @@ fn junit_is_well_formed_and_counts_right() {
         examples,
         "every checked file appears"
     );
-    assert_eq!(attr(suite, "tests"), cases.len().to_string());
+    assert_eq!(attr(suite, "tests"), all.len().to_string());
     assert!(
         clean
             .iter()
@@ -1023,7 +1055,10 @@ fn junit_is_well_formed_and_counts_right() {
         .count();
     assert_eq!(failed, failures.len(), "one failure per failing case");
     assert_eq!(attr(suite, "failures"), failed.to_string());
-    assert_eq!(attr(suite, "errors"), "0");
+    let errors: Vec<_> = elements.iter().filter(|e| e.0 == "error").collect();
+    assert_eq!(errors.len(), 1);
+    assert!(attr(errors[0], "message").starts_with("2 design(s) could not be checked"));
+    assert_eq!(attr(suite, "errors"), "1");
     assert!(
         failures
             .iter()

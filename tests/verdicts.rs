@@ -341,3 +341,178 @@ fn witness_paths_along_a_long_chain_hold_the_nearest_hops_only() {
     }
     assert!(longer > n / 4, "the paths of far senders are cut: {longer}");
 }
+
+/// `check`'s human output of `design` (against `kenpo`) in `lang`.
+fn checked(design: &str, lang: &str) -> String {
+    let d = tempfile::tempdir().expect("tempdir");
+    std::fs::write(d.path().join("d.myna"), design).expect("write");
+    common::stdout(&run(
+        d.path(),
+        &["check", "--no-config", "--lang", lang, "d.myna"],
+    ))
+}
+
+/// The help lines of `out`, with the code of the finding each belongs to.
+fn helps(out: &str) -> Vec<(String, String)> {
+    let mut code = String::new();
+    let mut v = Vec::new();
+    for l in out.lines() {
+        if let Some(at) = l.find("[MN") {
+            code = l[at + 1..at + 6].to_string();
+        }
+        let l = l.trim_start();
+        if let Some(h) = l
+            .strip_prefix("= help: ")
+            .or_else(|| l.strip_prefix("= 対処: "))
+        {
+            v.push((code.clone(), h.to_string()));
+        }
+    }
+    v
+}
+
+/// My Number data between the society and the person, or from an
+/// employer, may rest on 番号法第19条第1号–第3号, which the notice does not
+/// list: the verdict stays MN101/MN105, and the help says to record the
+/// basis in the rulebook, not only to drop the number.
+#[test]
+fn mynumber_intake_names_the_items_of_article_19_the_rulebook_lacks() {
+    let design = "use \"kenpo\"\n\
+        actor 適用 : 組合 \"適用システム\"\n\
+        actor 人事 : 事業主 \"人事部\"\n\
+        actor 加入者 : 本人\n\
+        data 番号付資格 : 資格情報 mynumber\n\
+        data 資格関連 : 資格関連情報\n\
+        flow 人事 -> 適用 : 番号付資格 for 資格確認\n\
+        flow 加入者 -> 適用 : 番号付資格 for 被扶養者認定\n\
+        flow 適用 -> 加入者 : 資格関連 for 資格確認\n";
+    let en = checked(design, "en");
+    let h = helps(&en);
+    let codes: Vec<&str> = h.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["MN101", "MN101", "MN105"], "{en}");
+    for (_, help) in &h {
+        assert!(
+            help.contains("record that basis in the rulebook as a `mynumber`"),
+            "{en}"
+        );
+        assert!(
+            !help.starts_with("do not send") && !help.starts_with("exchange"),
+            "{en}"
+        );
+    }
+    assert!(
+        h[0].1
+            .contains("an item of 番号法第19条 that the rulebook does not encode"),
+        "{en}"
+    );
+    assert!(en.contains("such as 第1号–第3号"), "{en}");
+    assert!(
+        h[1].1.starts_with("if the person provides it under 第3号"),
+        "{en}"
+    );
+    assert!(en.contains("番号法第19条第3号 lets the person"), "{en}");
+    assert!(
+        h[2].1.starts_with("if 組合 provides it under 第1号"),
+        "{en}"
+    );
+    assert!(
+        h[2].1
+            .ends_with("otherwise exchange this data only between 組合 → 他機関"),
+        "{en}"
+    );
+    assert!(
+        en.contains("番号法第19条第1号 lets a 個人番号利用事務実施者 such as 組合"),
+        "{en}"
+    );
+
+    let ja = checked(design, "ja");
+    let h = helps(&ja);
+    assert_eq!(h.len(), 3, "{ja}");
+    assert!(
+        h[0].1
+            .starts_with("この提供がルールブックに定めていない番号法第19条の号に基づくのであれば"),
+        "{ja}"
+    );
+    assert!(
+        h[1].1
+            .starts_with("本人が第3号に基づいて提供するのであれば"),
+        "{ja}"
+    );
+    assert!(
+        h[2].1
+            .starts_with("組合が第1号に基づいて提供するのであれば"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("番号法第19条第3号は、本人又はその代理人が"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("番号法第19条第1号は、組合のような個人番号利用事務実施者が"),
+        "{ja}"
+    );
+}
+
+/// Ordinary data for a purpose only rules of mynumber sections provide for
+/// (7(2)) is MN202; the purpose is not called one of internal use, the
+/// help names the category the rules allow, and consent, never a ground
+/// under 番号法第19条, is not suggested.
+#[test]
+fn a_purpose_of_my_number_provision_is_not_called_internal() {
+    let design = "use \"kenpo\"\n\
+        actor 基幹 : 組合\n\
+        actor NWS : 情報提供ネットワークシステム\n\
+        actor 中間 : 中間サーバー\n\
+        actor 市町村 : 他機関\n\
+        data 資格 : 資格情報\n\
+        flow 基幹 -> 市町村 : 資格 for 他機関資格確認事務 via 中間, NWS\n";
+    let en = checked(design, "en");
+    assert!(en.contains("error[MN202]"), "{en}");
+    assert!(!en.contains("internal use only"), "{en}");
+    assert!(!en.contains("consent and record"), "{en}");
+    assert!(
+        en.contains(
+            "only 特定個人情報 of 資格関連情報, to 他機関, via 情報提供ネットワークシステム"
+        ),
+        "{en}"
+    );
+    assert_eq!(
+        helps(&en),
+        [("MN202".to_string(), "if this is that exchange, declare the item with the category it is (資格関連情報); if not, `他機関資格確認事務` is not its purpose: keep it inside 組合".to_string())],
+        "{en}"
+    );
+    let ja = checked(design, "ja");
+    assert!(!ja.contains("内部での利用目的"), "{ja}");
+    assert!(!ja.contains("同意を得"), "{ja}");
+    assert!(
+        ja.contains("データ項目をそのカテゴリ (資格関連情報) で宣言してください"),
+        "{ja}"
+    );
+}
+
+/// An item of the umbrella category 特定個人情報 is MN101; the help lists
+/// the narrower categories the rules cover for its roles and purpose.
+#[test]
+fn an_umbrella_mynumber_item_is_told_the_narrower_categories() {
+    let design = "use \"kenpo\"\n\
+        actor 基幹 : 組合\n\
+        actor NWS : 情報提供ネットワークシステム\n\
+        actor 市町村 : 他機関\n\
+        data 特個 : 特定個人情報\n\
+        flow 市町村 -> 基幹 : 特個 for 被扶養者認定 via NWS\n";
+    let en = checked(design, "en");
+    let h = helps(&en);
+    assert_eq!(h.len(), 1, "{en}");
+    assert_eq!(h[0].0, "MN101", "{en}");
+    assert!(
+        h[0].1
+            .contains("for `被扶養者認定` the rules cover only 課税・非課税情報, 住民票関係情報"),
+        "{en}"
+    );
+    assert!(!h[0].1.contains("do not send the My Number"), "{en}");
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("規則が対象とするのは 課税・非課税情報、住民票関係情報 だけです"),
+        "{ja}"
+    );
+}

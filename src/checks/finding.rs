@@ -128,7 +128,15 @@ pub enum Finding {
         mynumber: bool,
     },
     /// MN401: a carrier hop with nowhere to go, or from nowhere.
-    Dangling(Dangling),
+    Dangling {
+        /// The hop.
+        hop: Dangling,
+        /// A hop at the other side of the same carrier, itself dangling,
+        /// that carries the same item for another purpose: the departure
+        /// of a hop that goes nowhere, the arrival of one that comes from
+        /// nowhere. The two would be one exchange but for the purpose.
+        other: Option<(TransferId, PurposeId)>,
+    },
     /// MN402: 特定個人情報 passed on inside the society for a purpose it
     /// was not obtained for.
     Drift {
@@ -165,7 +173,7 @@ impl Finding {
             Finding::Unregistered { .. } => Code::MN301,
             Finding::OnwardTransfer { .. } => Code::MN302,
             Finding::MissingClauses { .. } => Code::MN303,
-            Finding::Dangling(_) => Code::MN401,
+            Finding::Dangling { .. } => Code::MN401,
             Finding::Drift { .. } => Code::MN402,
         }
     }

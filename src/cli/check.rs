@@ -1,15 +1,18 @@
 //! `mynaflow check`.
 
-use super::output::{Settings, designs, fail_in, try_session_reporting_the_rulebook};
+use super::groups::Group;
+use super::output::{Settings, designs, fail_in, session_reporting_the_rulebook, try_settings};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use clap::ValueEnum;
 use mynaflow::baseline::{Baseline, Excuses, Recording};
 use mynaflow::code::Code;
+use mynaflow::config::Config;
 use mynaflow::diagnostic::Diagnostic;
+use mynaflow::merged::Merged;
 use mynaflow::render::{self, BUILTIN_PREFIX, Report};
 use mynaflow::select::{self, Selection};
 use mynaflow::session::{RulebookSource, Session};
-use mynaflow::span::FileId;
+use mynaflow::span::{FileId, Span};
 use mynaflow::text::{Lang, Text};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -69,7 +72,7 @@ pub fn run(o: &Options) -> u8 {
             "`-` (standard input) must be the only path",
             "`-` (標準入力) はほかのパスと一緒には指定できません",
         );
-        return abort(o, o.format, early, reason, None);
+        return abort(o, o.format, early, vec![reason], &Followed::default());
     }
     // `--fix` rewrites files: a design read from standard input has none,
     // and was checked without a word of what was asked.
@@ -78,31 +81,310 @@ pub fn run(o: &Options) -> u8 {
             "`--fix` rewrites files: it cannot fix `-` (standard input)",
             "`--fix` はファイルを書き換えます。`-` (標準入力) は修正できません",
         );
-        return abort(o, o.format, early, reason, None);
+        return abort(o, o.format, early, vec![reason], &Followed::default());
     }
-    let config_from = config_from(&o.paths, o.stdin_filename.as_deref());
-    let (mut s, settings) = match try_session_reporting_the_rulebook(&o.common, &config_from) {
-        Ok(x) => x,
-        Err(reason) => return abort(o, o.format, early, reason, None),
+    let plan = match plan(o) {
+        Ok(plan) => plan,
+        Err(stopped) => {
+            return abort(
+                o,
+                stopped.format,
+                stopped.lang,
+                vec![stopped.reason],
+                &stopped.followed,
+            );
+        }
     };
-    let lang = settings.lang;
+    let (lang, format) = (plan.lang, plan.format);
+    let followed = plan.followed.clone();
+    let stop = |reasons| abort(o, Some(format), lang, reasons, &followed);
+    let several = plan.groups.len() > 1;
+    // Every group is made ready before any is checked: a selection, a
+    // baseline or a config that cannot be used in one stops the run, each
+    // said.
+    let mut prepared = Vec::new();
+    let mut stops = Vec::new();
+    // A baseline of version 1 named for every group is said once.
+    let mut legacy_said = BTreeSet::new();
+    for g in plan.groups {
+        match prepare(o, g, lang, &mut legacy_said) {
+            Ok(p) => prepared.push(p),
+            Err(reason) => stops.push(reason),
+        }
+    }
+    if !stops.is_empty() {
+        return stop(stops);
+    }
+    let mut failures: Vec<Text> = Vec::new();
+    for p in &mut prepared {
+        failures.append(&mut p.failures);
+    }
+    // The walk goes on past an unreadable folder; the run still fails.
+    for p in plan.problems {
+        fail_in(lang, &p);
+        failures.push(p);
+    }
+    for p in &prepared {
+        let named: Vec<PathBuf> = match o.stdin() {
+            true => o.stdin_filename.iter().cloned().collect(),
+            false => p.files.clone(),
+        };
+        if let Some(reason) =
+            super::output::checks_nothing(&p.settings, !o.select.is_empty(), &named)
+        {
+            stops.push(reason);
+        }
+    }
+    if !stops.is_empty() {
+        return stop(stops);
+    }
+    let mut outcomes = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        match check_group(o, p, lang) {
+            Ok(out) => outcomes.push(out),
+            Err(reason) => return stop(vec![reason]),
+        }
+    }
+    for out in &mut outcomes {
+        failures.append(&mut out.failures);
+    }
+
+    if let Some(path) = &o.write_baseline {
+        return write_baseline(path, &outcomes, &failures, lang, several)
+            .unwrap_or_else(|reason| abort(o, None, lang, vec![reason], &followed));
+    }
+    // What each group's baseline excused, its config hid, its checks left
+    // undone: said group by group, each naming its config when there are
+    // several.
+    let (mut hidden_stop, mut denied) = (false, false);
+    for out in &mut outcomes {
+        let g = &out.group;
+        if let (Some(path), Some(excuses)) = (&g.baseline_path, &g.s.excuses) {
+            // Findings no file's analysis made (a file that is not text, a
+            // rulebook that could not be loaded) are excused here.
+            excuses.filter(&g.s.sources, &mut out.diags);
+            let known = excuses.excused();
+            if known > 0 && !o.quiet {
+                let shown = shown(path);
+                let said = mynaflow::text!(
+                    "{known} finding(s) recorded in the baseline {shown} not shown";
+                    "ベースライン {shown} に記録済みの {known} 件の指摘は表示していません"
+                );
+                say(lang, &in_group(&g.settings, said, several));
+            }
+        }
+        if !o.quiet {
+            super::output::say_hidden_by_config(&g.settings, out.hidden);
+        }
+        out.say_unchecked(&out.diags, lang, several);
+        if let Some(h) = mynaflow::hidden_stops::HiddenStops::of(&out.hidden_stops) {
+            let why = mynaflow::wording::run::hidden_stops(&h, &g.s.sources);
+            fail_in(lang, &in_group(&g.settings, why, several));
+            hidden_stop = true;
+        }
+        let warnings = mynaflow::diagnostic::count(&out.diags, mynaflow::code::Severity::Warning);
+        denied |= g.deny_warnings && warnings > 0;
+    }
+    let mut fix_left: Option<super::fix::Left> = None;
+    for out in &mut outcomes {
+        if let Some(left) = out.fix_left.take() {
+            fix_left.get_or_insert_with(Default::default).merge(left);
+        }
+    }
+    let mut joined = join(outcomes);
+    let mut timings = std::mem::take(&mut joined.timings);
+    let report = Report {
+        sources: joined.sources(),
+        diagnostics: &joined.diags,
+        files: joined.count,
+        checked: &joined.checked,
+        lang,
+    };
+    let denying = &joined.denying;
+    // Said on stderr above, group by group, and in every machine format
+    // as that format says why a run failed: for all the groups at once.
+    let execution = render::Execution {
+        failures: failures.clone(),
+        config: followed.one.clone(),
+        configs: followed.several.clone(),
+        hidden_stops: mynaflow::hidden_stops::HiddenStops::of(&joined.hidden_stops),
+    };
+    let start = Instant::now();
+    let emitted = emit_with(o, |w| {
+        if o.statistics {
+            return w.write_all(statistics(&report).as_bytes());
+        }
+        let warnings_fail = |f: FileId| !o.exit_zero && denying.denies(f);
+        write_findings(w, o, format, &report, &execution, &warnings_fail)
+    });
+    timings.add("render+write", start.elapsed());
+    if o.timings {
+        print_timings(&timings, fix_left.as_ref(), lang);
+    }
+    if let Err(reason) = emitted {
+        if let Some(reason) = reason {
+            fail_in(lang, &reason);
+        }
+        return FAILURE;
+    }
+    if let Some(left) = &fix_left {
+        super::fix::report_left(left, o.unsafe_fixes, o.quiet, lang);
+    }
+    let status = if !failures.is_empty() {
+        FAILURE
+    } else if o.exit_zero {
+        OK
+    } else if report.errors() > 0 || denied || hidden_stop {
+        FINDINGS
+    } else {
+        OK
+    };
+    // As with the models: the process ends now, and tens of thousands of
+    // findings (every one shown) are a tenth of a second to free one by one.
+    std::mem::forget(joined);
+    status
+}
+
+/// The configs a run followed, as machine formats record them.
+#[derive(Clone, Debug, Default)]
+struct Followed {
+    /// The config every design followed (None: none, or several).
+    one: Option<PathBuf>,
+    /// Every config followed, when the designs followed several.
+    several: Option<Vec<PathBuf>>,
+}
+
+impl Followed {
+    /// The configs `shown`, the designs being in `groups` groups (those
+    /// under no config one of them).
+    fn of(shown: Vec<PathBuf>, groups: usize) -> Followed {
+        match (groups > 1, shown.len() > 1) {
+            (false, false) => Followed {
+                one: shown.into_iter().next(),
+                several: None,
+            },
+            _ => Followed {
+                one: None,
+                several: Some(shown),
+            },
+        }
+    }
+}
+
+/// The designs of a run, grouped by the config each follows, and its one
+/// output.
+struct Plan {
+    groups: Vec<Group>,
+    /// The walks' problems: the run fails, and goes on.
+    problems: Vec<Text>,
+    lang: Lang,
+    format: Format,
+    followed: Followed,
+}
+
+/// Why a run stops before it checks, said in `lang` and `format`.
+struct Stopped {
+    reason: Text,
+    format: Option<Format>,
+    lang: Lang,
+    followed: Followed,
+}
+
+/// The format the command line names, else the config's, else human.
+fn format_of(o: &Options, named: Option<&str>) -> Format {
+    o.format
+        .or_else(|| named.and_then(|f| Format::from_str(f, true).ok()))
+        .unwrap_or(Format::Human)
+}
+
+/// The run's designs and settings: one group under the config pinned
+/// (`--config`, `--no-config`) or for standard input, else a group for
+/// each config found ([`super::groups::grouped`]).
+fn plan(o: &Options) -> Result<Plan, Stopped> {
+    let early = super::lang(o.common.lang);
+    if o.stdin() || o.common.no_config || o.common.config.is_some() {
+        let config_from = config_from(&o.paths, o.stdin_filename.as_deref());
+        let settings = try_settings(&o.common, &config_from).map_err(|reason| Stopped {
+            reason,
+            format: o.format,
+            lang: early,
+            followed: Followed::default(),
+        })?;
+        let config = settings.config.as_ref();
+        let format = format_of(o, config.and_then(|c| c.format.as_deref()));
+        let followed = Followed::of(config.map(Config::shown_path).into_iter().collect(), 1);
+        let lang = settings.lang;
+        let (files, problems) = match o.stdin() {
+            true => (Vec::new(), Vec::new()),
+            false => designs(&o.paths, &settings).map_err(|reason| Stopped {
+                reason,
+                format: Some(format),
+                lang,
+                followed: followed.clone(),
+            })?,
+        };
+        return Ok(Plan {
+            groups: vec![Group { settings, files }],
+            problems,
+            lang,
+            format,
+            followed,
+        });
+    }
+    match super::groups::grouped(&o.common, &o.paths, o.format.is_some()) {
+        Ok(g) => {
+            let shown: Vec<PathBuf> = (g.groups.iter())
+                .filter_map(|g| g.settings.config.as_ref().map(Config::shown_path))
+                .collect();
+            let formats: Vec<&str> = (g.groups.iter())
+                .filter_map(|g| g.settings.config.as_ref()?.format.as_deref())
+                .collect();
+            let followed = Followed::of(shown, g.groups.len());
+            Ok(Plan {
+                format: format_of(o, formats.first().copied()),
+                lang: g.lang,
+                followed,
+                groups: g.groups,
+                problems: g.problems,
+            })
+        }
+        Err(r) => Err(Stopped {
+            format: Some(format_of(o, r.output.format.as_deref())),
+            lang: r.output.lang,
+            followed: Followed::of(r.configs, 1),
+            reason: r.reason,
+        }),
+    }
+}
+
+/// A group ready to be checked: its session, and what decides what it
+/// reports.
+struct Prepared {
+    settings: Settings,
+    files: Vec<PathBuf>,
+    s: Session,
+    selection: Selection,
+    deny_warnings: bool,
+    /// The baseline whose findings are not shown, if any.
+    baseline_path: Option<PathBuf>,
+    /// The baseline read, and its folder: `--fix` excuses what it records
+    /// afresh in each session it makes.
+    baseline: Option<(Baseline, PathBuf)>,
+    /// Why the run fails, said, though it goes on.
+    failures: Vec<Text>,
+}
+
+/// Makes a group ready to be checked under its settings and the command
+/// line's, or says why it cannot be (the run stops).
+fn prepare(
+    o: &Options,
+    g: Group,
+    lang: Lang,
+    legacy_said: &mut BTreeSet<PathBuf>,
+) -> Result<Prepared, Text> {
+    let Group { settings, files } = g;
     let config = settings.config.as_ref();
-    // Which config the run followed is part of its result, in every
-    // machine format.
-    let config_shown = config.map(mynaflow::config::Config::shown_path);
-    let stop = |format, lang, reason| abort(o, format, lang, reason, config_shown.clone());
-    let format = o
-        .format
-        .or_else(|| {
-            config
-                .and_then(|c| c.format.as_deref())
-                .and_then(|f| Format::from_str(f, true).ok())
-        })
-        .unwrap_or(Format::Human);
-    let selection = match selection(o, &settings) {
-        Ok(sel) => sel,
-        Err(reason) => return stop(Some(format), lang, reason),
-    };
+    let selection = selection(o, &settings)?;
     let deny_warnings = o.deny_warnings || config.is_some_and(|c| c.deny_warnings);
     let baseline_path = o
         .baseline
@@ -111,6 +393,7 @@ pub fn run(o: &Options) -> u8 {
     let per_code = (o.max_per_code)
         .or_else(|| config.and_then(|c| c.max_per_code))
         .unwrap_or(mynaflow::session::MAX_PER_CODE);
+    let mut s = session_reporting_the_rulebook(&settings);
     s.max_per_code = mynaflow::session::per_code_cap(per_code);
     // A baseline records every finding, not the hundred a code a check
     // shows: their places, beside those shown, worded.
@@ -119,37 +402,32 @@ pub fn run(o: &Options) -> u8 {
     // And it excuses findings before the cap: the cap is applied to what
     // it leaves. Writing one, the baseline a config names is not read: it
     // may not exist yet, and what it excused would not be recorded again.
-    // The baseline read, and its folder: `--fix` excuses what it records
-    // afresh in each session it makes.
     let mut baseline = None;
     if let Some(path) = baseline_path
         .as_ref()
         .filter(|_| o.write_baseline.is_none())
     {
-        let b = match mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
+        let b = mynaflow::input::read_limited(path, mynaflow::baseline::MAX_BYTES)
             .map_err(|e| mynaflow::oserror::in_both(&e))
             .and_then(|b| {
                 String::from_utf8(b).map_err(|_| Text::new("not UTF-8", "UTF-8 ではありません"))
             })
             .and_then(|t| Baseline::parse(&t).map_err(|e| Text::new(e.clone(), e)))
-        {
-            Ok(b) => b,
-            Err(e) => {
+            .map_err(|e| {
                 let shown = shown(path);
-                let reason =
-                    mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja);
-                return stop(Some(format), lang, reason);
-            }
-        };
-        if let Some(note) = b.older_note(&shown(path)) {
+                mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja)
+            })?;
+        if let Some(note) = b
+            .older_note(&shown(path))
+            .filter(|_| legacy_said.insert(path.clone()))
+        {
             say(lang, &note);
         }
         let base = folder_of(path);
         s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &base)));
         baseline = Some((b, base));
     }
-
-    let mut failures: Vec<Text> = Vec::new();
+    let mut failures = Vec::new();
     // A rulebook named by `--rules` or the config that cannot be used fails
     // the run even where every design names its own; its findings are in
     // the report, in the run's format.
@@ -164,72 +442,95 @@ pub fn run(o: &Options) -> u8 {
         fail_in(lang, &reason);
         failures.push(reason);
     }
+    Ok(Prepared {
+        settings,
+        files,
+        s,
+        selection,
+        deny_warnings,
+        baseline_path,
+        baseline,
+        failures,
+    })
+}
+
+/// What checking one group gave.
+struct Outcome {
+    group: Prepared,
+    /// Its findings shown, sorted.
+    diags: Vec<Diagnostic>,
+    checked: Vec<FileId>,
+    /// How many designs it checked.
+    count: usize,
+    /// Why the run fails (a file not read, designs left unchecked).
+    failures: Vec<Text>,
+    /// Why, when designs were left unchecked, and how many.
+    unchecked: Option<Text>,
+    missing: usize,
+    /// Findings its config's filters hid.
+    hidden: usize,
+    /// The syntax and name errors a filter hid.
+    hidden_stops: Vec<Diagnostic>,
+    /// With `--write-baseline`: every finding's code and place to record.
+    places: Vec<(Code, Span)>,
+    fix_left: Option<super::fix::Left>,
+}
+
+impl Outcome {
+    /// Says that designs were left unchecked when the findings `shown` do
+    /// not (the run fails, 2, whatever is shown; when such a finding is
+    /// not shown, as when the run records a baseline, a baseline holds it,
+    /// or the selection leaves it out, it says why on its own line instead
+    /// of ending in silence).
+    fn say_unchecked(&self, shown: &[Diagnostic], lang: Lang, several: bool) {
+        let seen = (shown.iter())
+            .filter(|d| d.code.leaves_design_unchecked())
+            .count();
+        if let Some(why) = self.unchecked.as_ref().filter(|_| seen < self.missing) {
+            fail_in(lang, &in_group(&self.group.settings, why.clone(), several));
+        }
+    }
+}
+
+/// Checks one group's designs (`--fix` fixing them), or says why the run
+/// stops.
+fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text> {
     let mut checked = Vec::new();
+    let mut failures: Vec<Text> = Vec::new();
     let count;
     // What `--fix` left, to say after the report.
     let mut fix_left = None;
+    let s = &mut g.s;
     if o.stdin() {
         count = 1;
-        let named: Vec<PathBuf> = o.stdin_filename.iter().cloned().collect();
-        if let Some(reason) = super::output::checks_nothing(&settings, !o.select.is_empty(), &named)
-        {
-            return stop(Some(format), lang, reason);
-        }
-        match read_stdin(&mut s, o.stdin_filename.as_deref()) {
-            Ok(file) => checked.push(file),
-            Err(reason) => return stop(Some(format), lang, reason),
-        }
+        checked.push(read_stdin(s, o.stdin_filename.as_deref())?);
     } else {
-        // The walk goes on past an unreadable folder; the run still fails.
-        let files = match designs(&o.paths, &settings) {
-            Ok((f, problems)) => {
-                for p in problems {
-                    fail_in(lang, &p);
-                    failures.push(p);
-                }
-                f
-            }
-            Err(reason) => return stop(Some(format), lang, reason),
-        };
-        if let Some(reason) = super::output::checks_nothing(&settings, !o.select.is_empty(), &files)
-        {
-            return stop(Some(format), lang, reason);
-        }
+        let files = &g.files;
         count = files.len();
         let results = if o.fix {
             let reported = super::fix::Reported {
-                selection: &selection,
-                baseline: baseline.as_ref(),
+                selection: &g.selection,
+                baseline: g.baseline.as_ref(),
             };
             // A session as this one was made, for a rulebook fixed alone
             // and the designs checked again against it.
             let (cap, keep_places, keep_statements) =
                 (s.max_per_code, s.keep_places, s.keep_statements);
+            let settings = &g.settings;
             let fresh = || -> Result<Session, Text> {
-                let mut f = super::output::try_session_for(&settings, None)?;
+                let mut f = super::output::try_session_for(settings, None)?;
                 f.max_per_code = cap;
                 f.keep_places = keep_places;
                 f.keep_statements = keep_statements;
                 f.excuses = reported.excuses();
                 Ok(f)
             };
-            let fixed = super::fix::check_fixing(
-                &mut s,
-                &fresh,
-                &files,
-                &settings,
-                o.unsafe_fixes,
-                &reported,
-            );
-            match fixed {
-                Ok((results, left)) => {
-                    fix_left = Some(left);
-                    results
-                }
-                Err(reason) => return stop(Some(format), lang, reason),
-            }
+            let (results, left) =
+                super::fix::check_fixing(s, &fresh, files, settings, o.unsafe_fixes, &reported)?;
+            fix_left = Some(left);
+            results
         } else {
-            s.check_paths(&files)
+            s.check_paths(files)
         };
         let start = Instant::now();
         for c in results {
@@ -263,19 +564,8 @@ pub fn run(o: &Options) -> u8 {
     let unchecked =
         (missing > 0).then(|| super::output::unchecked_designs(not_text, missing - not_text));
     failures.extend(unchecked.clone());
-    // The run fails (2) whatever is shown; when such a finding is not
-    // (the run records a baseline, a baseline holds it, or the selection
-    // leaves it out), it says why on its own line instead of ending in
-    // silence.
-    let say_unchecked = |shown: &[Diagnostic]| {
-        let seen = (shown.iter())
-            .filter(|d| d.code.leaves_design_unchecked())
-            .count();
-        if let Some(why) = unchecked.as_ref().filter(|_| seen < missing) {
-            fail_in(lang, why);
-        }
-    };
-    let per_file = per_file_ignores(&s, &settings, o.stdin_filename.as_deref());
+    let per_file = per_file_ignores(s, &g.settings, o.stdin_filename.as_deref());
+    let selection = &g.selection;
     let reported = |code: Code, file: &FileId| {
         selection.reports(code)
             && per_file
@@ -284,6 +574,7 @@ pub fn run(o: &Options) -> u8 {
     };
     // What the config's own filters kept out is counted, and said.
     let no_codes = BTreeSet::new();
+    let config = g.settings.config.as_ref();
     let config_hides = |code: Code, file: &FileId| {
         let ignored = per_file.get(file).unwrap_or(&no_codes);
         config.is_some_and(|c| c.hides(!o.select.is_empty(), code, ignored))
@@ -291,7 +582,7 @@ pub fn run(o: &Options) -> u8 {
     let mut hidden = 0;
     // A filter chooses which checks' findings are seen, not whether a
     // design was checked: a syntax or name error it hides stopped the
-    // checks of its statement, so the run still fails on it (said below),
+    // checks of its statement, so the run still fails on it (said later),
     // and a baseline records it.
     let mut hidden_stops: Vec<Diagnostic> = Vec::new();
     diags.retain(|d| {
@@ -304,149 +595,254 @@ pub fn run(o: &Options) -> u8 {
         }
         shown
     });
-    explain_builtins(&s, &mut diags);
-
-    if let Some(path) = &o.write_baseline {
-        let places: Vec<_> = s
-            .found
-            .iter()
-            .copied()
+    explain_builtins(s, &mut diags);
+    let places = match o.write_baseline {
+        Some(_) => (s.found.iter().copied())
             .filter(|(code, at)| reported(*code, &at.file) || code.stops_checks())
-            .collect();
-        let worded: Vec<Diagnostic>;
-        let worded = match hidden_stops.is_empty() {
-            true => &diags,
-            false => {
-                worded = diags.iter().chain(&hidden_stops).cloned().collect();
-                &worded
-            }
-        };
-        let b = Recording::of_places(&s.sources, &s.outlines, &places, worded, &folder_of(path));
-        if let Err(e) = mynaflow::atomic_write::write_with(path, |w| b.write_json(w)) {
-            return stop(None, lang, mynaflow::oserror::in_both(&e));
-        }
-        let n = b.len();
-        let shown = shown(path);
-        say(
-            lang,
-            &mynaflow::text!(
-                "recorded {n} finding(s) in {shown}";
-                "{shown} に {n} 件の指摘を記録しました"
-            ),
-        );
-        say_unchecked(&[]);
-        return if failures.is_empty() { OK } else { FAILURE };
-    }
-    if let (Some(path), Some(excuses)) = (&baseline_path, &s.excuses) {
-        // Findings no file's analysis made (a file that is not text, a
-        // rulebook that could not be loaded) are excused here.
-        excuses.filter(&s.sources, &mut diags);
-        let known = excuses.excused();
-        if known > 0 && !o.quiet {
-            let shown = shown(path);
-            say(
-                lang,
-                &mynaflow::text!(
-                    "{known} finding(s) recorded in the baseline {shown} not shown";
-                    "ベースライン {shown} に記録済みの {known} 件の指摘は表示していません"
-                ),
-            );
-        }
-    }
-    if !o.quiet {
-        super::output::say_hidden_by_config(&settings, hidden);
-    }
-    say_unchecked(&diags);
-    let hidden = hidden_stopping(&s, &hidden_stops);
-    if let Some(why) = &hidden {
-        fail_in(lang, why);
-    }
-
-    let report = Report {
-        sources: &s.sources,
-        diagnostics: &diags,
-        files: count,
-        checked: &checked,
-        lang,
+            .collect(),
+        None => Vec::new(),
     };
-    let start = Instant::now();
-    let emitted = emit_with(o, |w| {
-        if o.statistics {
-            return w.write_all(statistics(&report).as_bytes());
-        }
-        let warnings_fail = deny_warnings && !o.exit_zero;
-        write_findings(
-            w,
-            o,
-            format,
-            &report,
-            &failures,
-            config_shown.as_deref(),
-            warnings_fail,
-        )
-    });
-    s.timings.add("render+write", start.elapsed());
-    if o.timings {
-        print_timings(&s, fix_left.as_ref(), lang);
-    }
-    if let Err(reason) = emitted {
-        if let Some(reason) = reason {
-            fail_in(lang, &reason);
-        }
-        return FAILURE;
-    }
-    if let Some(left) = &fix_left {
-        super::fix::report_left(left, o.unsafe_fixes, o.quiet, lang);
-    }
-    let status = if !failures.is_empty() {
-        FAILURE
-    } else if o.exit_zero {
-        OK
-    } else if report.errors() > 0 || (deny_warnings && report.warnings() > 0) || hidden.is_some() {
-        FINDINGS
-    } else {
-        OK
-    };
-    // As with the models: the process ends now, and tens of thousands of
-    // findings (every one shown) are a tenth of a second to free one by one.
-    std::mem::forget(diags);
-    status
+    Ok(Outcome {
+        group: g,
+        diags,
+        checked,
+        count,
+        failures,
+        unchecked,
+        missing,
+        hidden,
+        hidden_stops,
+        places,
+        fix_left,
+    })
 }
 
-/// Why the run fails although a filter hides every finding that says so:
-/// `hidden`, the syntax and name errors (MN0xx) that `select`, `ignore` or
-/// `per-file-ignores` hid, each of which stopped the checks of its
-/// statement ([`Code::stops_checks`]). Their codes, and where the first
-/// is, so that they can be found.
-fn hidden_stopping(s: &Session, hidden: &[Diagnostic]) -> Option<Text> {
-    let first = hidden
-        .iter()
-        .min_by_key(|d| (d.primary.file, d.primary.start))?;
-    let n: usize = hidden.iter().map(Diagnostic::findings).sum();
-    let mut codes: BTreeMap<Code, usize> = BTreeMap::new();
-    for d in hidden {
-        *codes.entry(d.code).or_default() += d.findings();
+/// `--write-baseline PATH`: records every group's findings in that one
+/// file; the exit status, or why the file could not be written.
+fn write_baseline(
+    path: &Path,
+    outcomes: &[Outcome],
+    failures: &[Text],
+    lang: Lang,
+    several: bool,
+) -> Result<u8, Text> {
+    let base = folder_of(path);
+    let written = |b: Recording| -> Result<usize, Text> {
+        mynaflow::atomic_write::write_with(path, |w| b.write_json(w))
+            .map_err(|e| mynaflow::oserror::in_both(&e))?;
+        Ok(b.len())
+    };
+    // The findings shown, and the syntax and name errors a filter hid.
+    let worded_of = |out: &Outcome| -> Vec<Diagnostic> {
+        out.diags.iter().chain(&out.hidden_stops).cloned().collect()
+    };
+    let n = match outcomes {
+        [one] if one.hidden_stops.is_empty() => written(Recording::of_places(
+            &one.group.s.sources,
+            &one.group.s.outlines,
+            &one.places,
+            &one.diags,
+            &base,
+        ))?,
+        [one] => {
+            let worded = worded_of(one);
+            written(Recording::of_places(
+                &one.group.s.sources,
+                &one.group.s.outlines,
+                &one.places,
+                &worded,
+                &base,
+            ))?
+        }
+        _ => {
+            let mut merged = Merged::new();
+            let (mut places, mut worded) = (Vec::new(), Vec::new());
+            let mut outlines = mynaflow::baseline::Outlines::new();
+            for out in outcomes {
+                let ids = merged.absorb(&out.group.s.sources);
+                for (&id, outline) in &out.group.s.outlines {
+                    outlines
+                        .entry(ids.file(id))
+                        .and_modify(|o| o.join(outline))
+                        .or_insert_with(|| outline.clone());
+                }
+                places.extend(out.places.iter().map(|&(c, at)| (c, ids.span(at))));
+                worded.extend(worded_of(out).into_iter().map(|mut d| {
+                    ids.diagnostic(&mut d);
+                    d
+                }));
+            }
+            written(Recording::of_places(
+                &merged.sources,
+                &outlines,
+                &places,
+                &worded,
+                &base,
+            ))?
+        }
+    };
+    let shown = shown(path);
+    say(
+        lang,
+        &mynaflow::text!(
+            "recorded {n} finding(s) in {shown}";
+            "{shown} に {n} 件の指摘を記録しました"
+        ),
+    );
+    for out in outcomes {
+        out.say_unchecked(&[], lang, several);
     }
-    let each: Vec<String> = (codes.iter()).map(|(c, k)| format!("{c} ×{k}")).collect();
-    let (codes, codes_ja) = (each.join(", "), each.join("、"));
-    let file = s.sources.get(first.primary.file);
-    let (line, col) = file.line_col(first.primary.start as usize);
-    let name = mynaflow::escape::visible(&file.name);
-    let code = first.code;
-    Some(mynaflow::text!(
-        "{n} finding(s) hidden by select/ignore stopped the checks of their statements: {codes}, the first at {name}:{line}:{col} ({code}); the run fails (fix them, or check without the filter to see them)";
-        "select/ignore で非表示にした {n} 件の指摘のために、その文の検査が行われていません: {codes_ja}。最初は {name}:{line}:{col} ({code}) です。実行は失敗とします (修正するか、絞り込みを外して検査し、内容を確認してください)"
-    ))
+    Ok(if failures.is_empty() { OK } else { FAILURE })
+}
+
+/// A note about one group's designs, naming its config when the run
+/// followed several (`several`): said as it is otherwise.
+fn in_group(settings: &Settings, t: Text, several: bool) -> Text {
+    if !several {
+        return t;
+    }
+    match settings.config.as_ref() {
+        Some(c) => {
+            let shown = shown(&c.path);
+            mynaflow::text!(
+                "designs under the config {shown}: {}", t.en;
+                "設定ファイル {shown} に従う設計: {}", t.ja
+            )
+        }
+        None => mynaflow::text!(
+            "designs under no config: {}", t.en;
+            "設定ファイルのない設計: {}", t.ja
+        ),
+    }
+}
+
+/// Which files' warnings fail the run (`--deny warnings`, or the `deny`
+/// of the config that governs them).
+enum Denying {
+    /// Every file's, or none's.
+    All(bool),
+    /// Those of the files marked, by id.
+    Files(Vec<bool>),
+}
+
+impl Denying {
+    fn denies(&self, f: FileId) -> bool {
+        match self {
+            Denying::All(b) => *b,
+            Denying::Files(marked) => marked.get(f.0 as usize).copied().unwrap_or(false),
+        }
+    }
+}
+
+/// The groups' findings as one report.
+struct Joined {
+    /// The groups (the report's files are their sessions', when one).
+    outcomes: Vec<Outcome>,
+    /// The files of the groups' sessions as one, when there are not one.
+    merged: Option<Merged>,
+    diags: Vec<Diagnostic>,
+    /// The syntax and name errors the groups' filters hid.
+    hidden_stops: Vec<Diagnostic>,
+    checked: Vec<FileId>,
+    count: usize,
+    timings: mynaflow::timings::Timings,
+    denying: Denying,
+}
+
+impl Joined {
+    /// Every file a finding may point into.
+    fn sources(&self) -> &mynaflow::source::SourceMap {
+        match (&self.merged, self.outcomes.first()) {
+            (None, Some(one)) => &one.group.s.sources,
+            (Some(m), _) => &m.sources,
+            (None, None) => &EMPTY,
+        }
+    }
+}
+
+/// No file at all.
+static EMPTY: std::sync::LazyLock<mynaflow::source::SourceMap> =
+    std::sync::LazyLock::new(mynaflow::source::SourceMap::new);
+
+/// The groups' findings and files as one report: one group's as they
+/// are (the common run, not copied), several's merged and sorted as one
+/// session sorts its own.
+fn join(mut outcomes: Vec<Outcome>) -> Joined {
+    if let [one] = outcomes.as_mut_slice() {
+        let diags = std::mem::take(&mut one.diags);
+        let hidden_stops = std::mem::take(&mut one.hidden_stops);
+        let checked = std::mem::take(&mut one.checked);
+        let timings = std::mem::take(&mut one.group.s.timings);
+        let (count, deny) = (one.count, one.group.deny_warnings);
+        return Joined {
+            outcomes,
+            merged: None,
+            diags,
+            hidden_stops,
+            checked,
+            count,
+            timings,
+            denying: Denying::All(deny),
+        };
+    }
+    let mut merged = Merged::new();
+    let (mut diags, mut checked, mut count) = (Vec::new(), Vec::new(), 0);
+    let mut hidden_stops = Vec::new();
+    let mut timings = mynaflow::timings::Timings::default();
+    let mut denied: Vec<bool> = Vec::new();
+    for out in &mut outcomes {
+        let ids = merged.absorb(&out.group.s.sources);
+        let deny = out.group.deny_warnings;
+        for (id, _) in out.group.s.sources.iter() {
+            let at = ids.file(id).0 as usize;
+            if denied.len() <= at {
+                denied.resize(at + 1, false);
+            }
+            denied[at] |= deny;
+        }
+        for mut d in std::mem::take(&mut out.diags) {
+            ids.diagnostic(&mut d);
+            diags.push(d);
+        }
+        for mut d in std::mem::take(&mut out.hidden_stops) {
+            ids.diagnostic(&mut d);
+            hidden_stops.push(d);
+        }
+        checked.extend(out.checked.iter().map(|&f| ids.file(f)));
+        count += out.count;
+        timings.merge(&out.group.s.timings);
+    }
+    mynaflow::merged::sort(&merged.sources, &mut diags);
+    // The files in the order of their names, as one session checks them.
+    checked.sort_by(|&a, &b| {
+        let name = |f: FileId| merged.sources.get(f).name.as_str();
+        (name(a), a).cmp(&(name(b), b))
+    });
+    checked.dedup();
+    Joined {
+        outcomes,
+        merged: Some(merged),
+        diags,
+        hidden_stops,
+        checked,
+        count,
+        timings,
+        denying: Denying::Files(denied),
+    }
 }
 
 /// `--timings` on standard error, in `lang`: the check's stages; with
 /// `--fix`, the check's first (every file's first check, and the
 /// report), then the rounds' own, then the stages of the rounds' checks
 /// (each a check of a fixed text).
-fn print_timings(s: &Session, fix_left: Option<&super::fix::Left>, lang: Lang) {
+fn print_timings(
+    timings: &mynaflow::timings::Timings,
+    fix_left: Option<&super::fix::Left>,
+    lang: Lang,
+) {
     use super::timings::table;
     let Some(left) = fix_left else {
-        eprint!("{}", table(&s.timings, lang));
+        eprint!("{}", table(timings, lang));
         return;
     };
     let checks = left.checks;
@@ -460,7 +856,7 @@ fn print_timings(s: &Session, fix_left: Option<&super::fix::Left>, lang: Lang) {
     ];
     let [check, rounds, again] = heads.map(|h| h.get(lang).to_string());
     eprintln!("{check}");
-    eprint!("{}", table(&s.timings, lang));
+    eprint!("{}", table(timings, lang));
     eprintln!("{rounds}");
     eprint!("{}", table(&left.spent, lang));
     let (files, spent) = left.written_beside;
@@ -479,41 +875,39 @@ fn print_timings(s: &Session, fix_left: Option<&super::fix::Left>, lang: Lang) {
 /// Writes the findings in the chosen format, as they are drawn, on every
 /// core: with every finding shown (`--max-per-code 0`) a document can be
 /// hundreds of megabytes.
+///
+/// How the run went (`execution`: why it failed beside its findings, the
+/// configs it followed) goes with them into every machine format; human
+/// and concise, for people and editors, leave it to standard error.
 fn write_findings(
     w: &mut dyn Write,
     o: &Options,
     format: Format,
     report: &Report,
-    failures: &[Text],
-    config: Option<&Path>,
-    warnings_fail: bool,
+    execution: &render::Execution,
+    warnings_fail: &(dyn Fn(FileId) -> bool + Sync),
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => render::json::write_with_config(w, report, config),
-        Format::Sarif => {
-            let execution = render::sarif::Execution {
-                failures: failures.to_vec(),
-                config: config.map(Path::to_path_buf),
-            };
-            render::sarif::write_run(w, report, &execution)
-        }
+        Format::Json => render::json::write_run(w, report, execution),
+        Format::Sarif => render::sarif::write_run(w, report, execution),
         Format::Human => {
             let color = super::color(o.common.color);
             render::human::write(w, report, color, !o.quiet)
         }
         Format::Concise => render::concise::write(w, report),
         Format::Github => {
-            let written = write_step_summary(report);
-            render::github::write_with(w, report, written)
+            let written = write_step_summary(report, execution);
+            render::github::write_run(w, report, written, execution)
         }
-        Format::Gitlab => render::gitlab::write(w, report),
-        Format::Junit => render::junit::write_with(w, report, warnings_fail),
+        Format::Gitlab => render::gitlab::write_run(w, report, execution),
+        Format::Junit => render::junit::write_run(w, report, warnings_fail, execution),
     }
 }
 
 /// Appends the Markdown table of findings to `$GITHUB_STEP_SUMMARY` when
-/// it is set; says whether it was written.
-fn write_step_summary(report: &Report) -> bool {
+/// it is set, under the reasons the run failed beside them; says whether
+/// it was written.
+fn write_step_summary(report: &Report, execution: &render::Execution) -> bool {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
         return false;
     };
@@ -521,7 +915,7 @@ fn write_step_summary(report: &Report) -> bool {
         .append(true)
         .create(true)
         .open(&path)
-        .and_then(|mut f| f.write_all(render::github::summary(report).as_bytes()));
+        .and_then(|mut f| f.write_all(render::github::summary_run(report, execution).as_bytes()));
     match written {
         Ok(()) => true,
         Err(e) => {
@@ -562,12 +956,14 @@ fn abort(
     o: &Options,
     format: Option<Format>,
     lang: Lang,
-    reason: Text,
-    config: Option<PathBuf>,
+    reasons: Vec<Text>,
+    followed: &Followed,
 ) -> u8 {
-    fail_in(lang, &reason);
+    for reason in &reasons {
+        fail_in(lang, reason);
+    }
     if format == Some(Format::Sarif)
-        && let Err(Some(e)) = emit(o, &failed_run_log(lang, reason, config))
+        && let Err(Some(e)) = emit(o, &failed_run_log(lang, reasons, followed))
     {
         fail_in(lang, &e);
     }
@@ -575,7 +971,7 @@ fn abort(
 }
 
 /// The SARIF log of a run that could not do its job, and why.
-fn failed_run_log(lang: Lang, reason: Text, config: Option<PathBuf>) -> String {
+fn failed_run_log(lang: Lang, reasons: Vec<Text>, followed: &Followed) -> String {
     let sources = mynaflow::source::SourceMap::new();
     let report = Report {
         sources: &sources,
@@ -586,9 +982,11 @@ fn failed_run_log(lang: Lang, reason: Text, config: Option<PathBuf>) -> String {
     };
     render::sarif::render_run(
         &report,
-        &render::sarif::Execution {
-            failures: vec![reason],
-            config,
+        &render::Execution {
+            failures: reasons,
+            config: followed.one.clone(),
+            configs: followed.several.clone(),
+            hidden_stops: None,
         },
     )
 }
@@ -619,7 +1017,7 @@ pub fn sarif_for_bad_arguments(args: &[String], message: &str, lang: Lang) {
         "bad arguments: {first}";
         "引数が正しくありません: {first}"
     );
-    let log = failed_run_log(lang, reason, None);
+    let log = failed_run_log(lang, vec![reason], &Followed::default());
     // The run fails (2) either way; a log that could not be written is
     // said, so that its absence is explained.
     match value("--output-file", Some("-o")) {

@@ -63,6 +63,20 @@ pub struct Left {
     pub written_beside: (usize, Duration),
 }
 
+impl Left {
+    /// Adds what fixing another group of designs left.
+    pub fn merge(&mut self, other: Left) {
+        self.fixable += other.fixable;
+        self.out_of_rounds += other.out_of_rounds;
+        self.only_unsafe += other.only_unsafe;
+        self.checks += other.checks;
+        self.spent.merge(&other.spent);
+        self.again.merge(&other.again);
+        self.written_beside.0 += other.written_beside.0;
+        self.written_beside.1 += other.written_beside.1;
+    }
+}
+
 /// What decides which findings the check proper reports, which are all
 /// `--fix` fixes (with the config's `per-file-ignores`).
 pub struct Reported<'a> {

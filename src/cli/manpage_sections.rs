@@ -157,12 +157,12 @@ pub fn render(page: &str, pages: &[String]) -> String {
     item(
         &mut out,
         "1",
-        "At least one error-severity finding (syntax errors included, and those --select/--ignore hide: they stopped the checks of their statements), or a test that failed.",
+        "At least one error-severity finding (syntax errors included, and those --select/--ignore hide: they stopped the checks of their statements, and the machine formats say so), or a test that failed.",
     );
     item(
         &mut out,
         "2",
-        "mynaflow could not do its job: bad arguments, an unreadable file, a path with no design, an invalid mynaflow.toml, or a design that could not be checked: a file that is not UTF-8 text (MN005) or a rulebook that cannot be loaded (MN013), shown, filtered out or recorded in a baseline. With --format sarif the log says why.",
+        "mynaflow could not do its job: bad arguments, an unreadable file, a path with no design, an invalid mynaflow.toml, or a design that could not be checked: a file that is not UTF-8 text (MN005) or a rulebook that cannot be loaded (MN013), shown, filtered out or recorded in a baseline. With --format sarif the log says why; json, junit and github say it too when they are written.",
     );
     heading(&mut out, "ENVIRONMENT");
     item(

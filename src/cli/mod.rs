@@ -6,6 +6,7 @@ mod explain;
 mod fix;
 mod fmt;
 mod graph;
+mod groups;
 mod help_ja;
 mod inventory;
 mod lsp;

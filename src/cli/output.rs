@@ -51,26 +51,44 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
     } else {
         config_of_every(paths, start_dir)?
     };
+    let settings = settings_under(
+        common,
+        config,
+        found && !pinned,
+        pinned,
+        start.as_ref().ok(),
+    );
+    if let Some(c) = &settings.config {
+        say_config(c, settings.lang);
+    }
+    Ok(settings)
+}
+
+/// The settings of designs that follow `config` (None: no config), the
+/// command line over it: `found`, the config was found by search (not
+/// named with `--config`); `pinned`, it was chosen on the command line;
+/// `start`, the folder the run started in, resolved (None: unknown).
+pub fn settings_under(
+    common: &Common,
+    config: Option<Config>,
+    found: bool,
+    pinned: bool,
+    start: Option<&PathBuf>,
+) -> Settings {
     let config_below_start = found
-        && config.as_ref().is_some_and(|c| match &start {
-            Ok(start) => {
+        && config.as_ref().is_some_and(|c| match start {
+            Some(start) => {
                 let dir = mynaflow::input::resolved(c.dir());
                 dir != *start && dir.starts_with(start)
             }
-            Err(_) => true,
+            None => true,
         });
     let rules = common
         .rules
         .clone()
         .or_else(|| config.as_ref().and_then(|c| c.rules.clone()));
     let lang = lang_of(common.lang, config.as_ref());
-    if let Some(c) = &config {
-        // Which settings the run follows is part of its result.
-        let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
-        let said = mynaflow::text!("mynaflow: config: {shown}"; "mynaflow: 設定: {shown}");
-        eprintln!("{}", said.get(lang));
-    }
-    Ok(Settings {
+    Settings {
         rules,
         lang,
         config,
@@ -80,7 +98,15 @@ pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text
             follow_symlinks: common.follow_symlinks,
             list_skipped: true,
         },
-    })
+    }
+}
+
+/// Says on stderr which config the run follows, in `lang`: which settings
+/// the run follows is part of its result.
+pub fn say_config(c: &Config, lang: Lang) {
+    let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+    let said = mynaflow::text!("mynaflow: config: {shown}"; "mynaflow: 設定: {shown}");
+    eprintln!("{}", said.get(lang));
 }
 
 /// The settings file a command reads, as `--no-config` and `--config`
@@ -108,7 +134,10 @@ pub fn read_config(
 /// sets of settings (rulebook, `select`, baseline…), so designs that would
 /// each follow another config are refused together (exit status 2), and
 /// the user pins one (`--config`, `--no-config`) or runs each folder
-/// apart. Folders below a path are held to the same in [`designs`].
+/// apart. Folders below a path are held to the same in [`designs`]. So
+/// for `coverage` and `report`, which make one document of every design's
+/// model; `check` and `test` check each design under its own config
+/// instead (`groups.rs`).
 fn config_of_every(paths: &[PathBuf], start: Option<&Path>) -> Result<Option<Config>, Text> {
     let here = [PathBuf::from(".")];
     let paths = if paths.is_empty() { &here[..] } else { paths };
@@ -197,20 +226,15 @@ pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings)
     Ok((s, settings))
 }
 
-/// The session of `check` and its settings, or why there is none; its
-/// report holds what a rulebook named by
-/// `--rules` or the config found wrong: the rulebook is loaded when the
-/// first design asks for it, its findings join the run's, and each design
-/// it leaves unchecked is MN013 (exit status 2), as for a rulebook a design
-/// `use`s, in the format the run writes.
-pub fn try_session_reporting_the_rulebook(
-    common: &Common,
-    paths: &[PathBuf],
-) -> Result<(Session, Settings), Text> {
-    let settings = try_settings(common, paths)?;
+/// The session of `check` under settings already read; its report holds
+/// what a rulebook named by `--rules` or the config found wrong: the
+/// rulebook is loaded when the first design asks for it, its findings join
+/// the run's, and each design it leaves unchecked is MN013 (exit status
+/// 2), as for a rulebook a design `use`s, in the format the run writes.
+pub fn session_reporting_the_rulebook(settings: &Settings) -> Session {
     let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
     s.name_copies = Copies::Lasting;
-    Ok((s, settings))
+    s
 }
 
 /// A fresh session under settings already read (the config is not read,
@@ -293,69 +317,28 @@ pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8>
 /// could otherwise pass it. A config found below the starting folder
 /// cannot exclude a file named on the command line.
 pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, Vec<Text>), Text> {
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    let mut links = Vec::new();
-    let (mut configs, mut skipped) = (Vec::new(), Vec::new());
-    for p in paths {
-        if let Err(e) = std::fs::symlink_metadata(p) {
-            let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
-            return Err(Text::new(
-                format!("{shown}: {e}"),
-                format!("{shown}: {}", oserror::describe_ja(&e)),
-            ));
-        }
-        let walked = walk(std::slice::from_ref(p), settings.walk);
-        if walked.files.is_empty() && walked.problems.is_empty() && walked.not_followed.is_empty() {
-            let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
-            return Err(mynaflow::text!(
-                "{shown}: no design (*.myna) found here";
-                "{shown}: 設計ファイル (*.myna) が見つかりません"
-            ));
-        }
-        problems.extend(
-            walked
-                .problems
-                .iter()
-                .map(|e| Text::new(e.clone(), oserror::to_ja(e))),
-        );
-        links.extend(walked.not_followed);
-        configs.extend(walked.configs);
-        skipped.extend(walked.skipped);
-        files.extend(walked.files);
-    }
-    files.sort();
-    files.dedup();
+    let Walks {
+        mut files,
+        mut problems,
+        links,
+        configs,
+        mut skipped,
+        ..
+    } = walk_paths(paths, settings.walk)?;
     if let Some(c) = &settings.config {
-        let named = |f: &PathBuf| settings.config_below_start && paths.contains(f);
-        let found = files.len();
-        files.retain(|f| named(f) || !c.excludes(f));
-        // What the config leaves unchecked is part of the result, as the
-        // config is: said beside it, so that a log shows what a config in
-        // a pull request took out.
-        let excluded = found - files.len();
-        if found > 0 && files.is_empty() {
-            return Err(excluded_every_design(c, found));
-        }
-        if excluded > 0 {
-            let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
-            match settings.lang {
-                Lang::En => eprintln!(
-                    "mynaflow: config: {shown} excludes {excluded} design(s) found; not checked"
-                ),
-                Lang::Ja => eprintln!(
-                    "mynaflow: 設定: {shown} により、見つかった設計 {excluded} 件を検査しません"
-                ),
-            }
-        }
+        keep_unexcluded(
+            &mut files,
+            c,
+            settings.config_below_start,
+            paths,
+            settings.lang,
+        )?;
     }
     if !settings.pinned
         && let Some(why) = under_another_config(&files, &configs, settings.config.as_ref())
     {
         return Err(why);
     }
-    skipped.sort();
-    skipped.dedup();
     if let Some(c) = &settings.config {
         skipped.retain(|f| !c.excludes(f));
     }
@@ -367,6 +350,105 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
     // excuse it (one in the tree may come with the pull request).
     problems.extend(links.iter().map(|l| Walked::not_followed_reason(l)));
     Ok((files, problems))
+}
+
+/// What the walks of the paths given found, together ([`walk_paths`]).
+pub struct Walks {
+    /// The designs, sorted, each once.
+    pub files: Vec<PathBuf>,
+    /// The walks' problems (an unreadable sub-folder).
+    pub problems: Vec<Text>,
+    /// The links not followed that may lead to designs.
+    pub links: Vec<PathBuf>,
+    /// The folders walked that hold a `mynaflow.toml`.
+    pub configs: Vec<PathBuf>,
+    /// Design-looking files in folders the walks do not enter, sorted,
+    /// each once.
+    pub skipped: Vec<PathBuf>,
+    /// For each path given, in order: the designs its walk found.
+    pub of_path: Vec<Vec<PathBuf>>,
+}
+
+/// Walks each of `paths`: a path that does not exist, or one with no
+/// design in it, is an error (a typo in CI must not pass as a clean run).
+pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text> {
+    let mut w = Walks {
+        files: Vec::new(),
+        problems: Vec::new(),
+        links: Vec::new(),
+        configs: Vec::new(),
+        skipped: Vec::new(),
+        of_path: Vec::new(),
+    };
+    for p in paths {
+        if let Err(e) = std::fs::symlink_metadata(p) {
+            let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
+            return Err(Text::new(
+                format!("{shown}: {e}"),
+                format!("{shown}: {}", oserror::describe_ja(&e)),
+            ));
+        }
+        let walked = walk(std::slice::from_ref(p), options);
+        if walked.files.is_empty() && walked.problems.is_empty() && walked.not_followed.is_empty() {
+            let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
+            return Err(mynaflow::text!(
+                "{shown}: no design (*.myna) found here";
+                "{shown}: 設計ファイル (*.myna) が見つかりません"
+            ));
+        }
+        w.problems.extend(
+            walked
+                .problems
+                .iter()
+                .map(|e| Text::new(e.clone(), oserror::to_ja(e))),
+        );
+        w.links.extend(walked.not_followed);
+        w.configs.extend(walked.configs);
+        w.skipped.extend(walked.skipped);
+        w.files.extend(walked.files.iter().cloned());
+        w.of_path.push(walked.files);
+    }
+    w.files.sort();
+    w.files.dedup();
+    w.skipped.sort();
+    w.skipped.dedup();
+    Ok(w)
+}
+
+/// Takes out of `files` those the config `c` excludes, and says how many
+/// it took; a config found below the starting folder (`below_start`)
+/// cannot exclude a file named on the command line (one of `paths`).
+/// A config that excludes every design is an error: a run that checks
+/// nothing must not pass as a gate.
+pub fn keep_unexcluded(
+    files: &mut Vec<PathBuf>,
+    c: &Config,
+    below_start: bool,
+    paths: &[PathBuf],
+    lang: Lang,
+) -> Result<(), Text> {
+    let named = |f: &PathBuf| below_start && paths.contains(f);
+    let found = files.len();
+    files.retain(|f| named(f) || !c.excludes(f));
+    // What the config leaves unchecked is part of the result, as the
+    // config is: said beside it, so that a log shows what a config in
+    // a pull request took out.
+    let excluded = found - files.len();
+    if found > 0 && files.is_empty() {
+        return Err(excluded_every_design(c, found));
+    }
+    if excluded > 0 {
+        let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+        match lang {
+            Lang::En => eprintln!(
+                "mynaflow: config: {shown} excludes {excluded} design(s) found; not checked"
+            ),
+            Lang::Ja => eprintln!(
+                "mynaflow: 設定: {shown} により、見つかった設計 {excluded} 件を検査しません"
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// Why a run is refused when one of the designs it checks (`files`) is
@@ -458,7 +540,7 @@ const SKIPPED_SHOWN: usize = 3;
 /// in folders the walk does not enter (hidden ones, `target/`), and the
 /// first few: not checked, and a log shows it, as it shows what a
 /// config's `exclude` took out.
-fn say_skipped(skipped: &[PathBuf], lang: Lang) {
+pub fn say_skipped(skipped: &[PathBuf], lang: Lang) {
     let n = skipped.len();
     let mut names: Vec<String> = (skipped.iter().take(SKIPPED_SHOWN))
         .map(|p| mynaflow::escape::visible(&mynaflow::input::display_name(p)).into_owned())

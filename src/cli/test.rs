@@ -1,6 +1,6 @@
 //! `mynaflow test`: each file's findings against its `# expect:` annotations.
 
-use super::output::{Settings, Unchecked, fail_in, files, session, try_session_for};
+use super::output::{Settings, Unchecked, fail_in, try_session_for};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::expect::{compare, expectations, reported_at, reported_by};
@@ -17,22 +17,23 @@ use std::time::Instant;
 /// Runs the annotations of every design under `paths`; with `timings`,
 /// prints the time of each stage to stderr.
 pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
-    let (_, settings) = match session(common, paths) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let files = match files(paths, &settings) {
-        Ok(f) => f,
+    // Each design under the config that governs it.
+    let (settings, files) = match super::groups::designs_with_settings(common, paths) {
+        Ok(d) => (d.settings, d.files),
         Err(code) => return code,
     };
     // Each file tested on whichever core takes it (a folder of many
     // designs was tested one file at a time, on one core), its lines
     // printed in the files' order.
-    // Each session takes the rulebooks another has loaded (1 700 designs
-    // sharing one rulebook loaded it 1 700 times).
-    let shelf = Arc::new(RulebookShelf::new());
-    let tested = in_order(&files, |p| test_file(p, &settings, &shelf));
-    let lang = settings.lang;
+    // Each session takes the rulebooks another of its config has loaded
+    // (1 700 designs sharing one rulebook loaded it 1 700 times).
+    let shelves: Vec<_> = (settings.iter())
+        .map(|_| Arc::new(RulebookShelf::new()))
+        .collect();
+    let tested = in_order(&files, |(p, i)| test_file(p, &settings[*i], &shelves[*i]));
+    let lang = settings
+        .first()
+        .map_or_else(|| super::lang(common.lang), |s| s.lang);
     let (mut passed, mut failed, mut unread) = (0, 0, 0);
     let mut unchecked = Unchecked::default();
     let mut out = String::new();

@@ -1,7 +1,7 @@
 //! `mynaflow test --update`: rewrite each file's `# expect:` annotations
 //! to what is reported (see `mynaflow::expect_update`).
 
-use super::output::{Settings, Unchecked, batches, fail_in, files, session, try_session_for};
+use super::output::{Settings, Unchecked, batches, fail_in, try_session_for};
 use super::stdout::Lines;
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::escape::visible;
@@ -16,24 +16,30 @@ use std::sync::Arc;
 /// Rewrites the annotations of every design under `paths`, saying each
 /// file rewritten.
 pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
-    let (_, settings) = match session(common, paths) {
-        Ok(x) => x,
+    // Each design under the config that governs it.
+    let (settings, with) = match super::groups::designs_with_settings(common, paths) {
+        Ok(d) => (d.settings, d.files),
         Err(code) => return code,
     };
-    let files = match files(paths, &settings) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    let lang = settings.lang;
+    let (files, group): (Vec<PathBuf>, Vec<usize>) = with.into_iter().unzip();
+    let lang = settings
+        .first()
+        .map_or_else(|| super::lang(common.lang), |s| s.lang);
     let (mut updated, mut same, mut failed, mut unread) = (0, 0, 0, 0);
     let mut unchecked = Unchecked::default();
     let mut lines = Lines::default();
-    // Each session takes the rulebooks another has loaded.
-    let shelf = Arc::new(RulebookShelf::new());
+    // Each session takes the rulebooks another of its config has loaded.
+    let shelves: Vec<_> = (settings.iter())
+        .map(|_| Arc::new(RulebookShelf::new()))
+        .collect();
+    let mut first = 0;
     for batch in batches(&files) {
         // Checked and annotated on every core (a folder of many designs
-        // was done one file at a time, on one core).
-        let mut annotated = in_order(batch, |p| annotate(p, &settings, &shelf));
+        // was done one file at a time, on one core), each under its
+        // config.
+        let of: Vec<(&PathBuf, usize)> = batch.iter().zip(group[first..].iter().copied()).collect();
+        first += batch.len();
+        let mut annotated = in_order(&of, |(p, i)| annotate(p, &settings[*i], &shelves[*i]));
         // A file past one that no session could be made for is not
         // written: the run stops there.
         if let Some(at) = (annotated.iter()).position(|a| matches!(a, Annotated::Unusable(_))) {

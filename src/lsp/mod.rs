@@ -1028,7 +1028,7 @@ impl Server<'_> {
         let limits = (self.workspace_search, self.max_document_bytes);
         let (cut, unsearched) = workspace::designs(&self.roots, &open, limits, |path, text| {
             let Ok(uri) = Url::from_file_path(path) else {
-                return false;
+                return workspace::Searched::Not;
             };
             let analysed = Document::analyse_reading(
                 path,
@@ -1038,12 +1038,17 @@ impl Server<'_> {
                 self.langs,
                 &|| false,
             );
-            let Ok(design) = analysed else { return false };
+            let Ok(design) = analysed else {
+                return workspace::Searched::Not;
+            };
+            if design.is_rulebook() {
+                return workspace::Searched::Rulebook;
+            }
             let followed = navigate::follow_rulebook_rename(&design, key, renamed, written);
             if !followed.is_empty() {
                 changes.insert(uri, navigate::edits(&design, &followed));
             }
-            true
+            workspace::Searched::Design
         });
         if let Some(cut) = cut {
             self.show(lang, cut.text());
@@ -1508,7 +1513,7 @@ mod tests {
     /// A rename in a rulebook whose search of the workspace stops at a
     /// limit still answers, with the designs it reached (the first, by
     /// path), and the user is told, in the rulebook's language, that it
-    /// stopped.
+    /// stopped. Rulebooks do not count as designs searched.
     #[test]
     fn a_workspace_search_cut_short_answers_with_what_it_found_and_says_so() {
         let d = tempfile::tempdir().unwrap();
@@ -1523,6 +1528,11 @@ mod tests {
         let folder = Url::from_file_path(d.path()).unwrap();
         let params =
             json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "w"}]});
+        // A rulebook of the workspace that is not open is read and not
+        // counted among the designs searched: with room for two designs,
+        // both a.myna and b.myna are, past it.
+        let other_rules = "rulebook u \"u\" revised 2024-12-04\nrole 乙 self \"y\"\n";
+        std::fs::write(d.path().join("aa.myna"), other_rules).unwrap();
         // (limits, the designs edited, cut short)
         let whole = WorkspaceSearch::default();
         let cases = [

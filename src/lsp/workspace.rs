@@ -22,7 +22,8 @@ use std::path::{Path, PathBuf};
 pub struct WorkspaceSearch {
     /// The most folder entries (files, folders, links) read, in all.
     pub entries: usize,
-    /// The most designs read and analysed.
+    /// The most designs read and analysed (rulebooks, read to tell them
+    /// apart, count only towards `bytes`).
     pub designs: usize,
     /// Once this many bytes of designs have been read, no more are.
     pub bytes: u64,
@@ -142,10 +143,24 @@ impl Unsearched {
     }
 }
 
+/// What searching one file found: a design, a rulebook (a `.myna` file
+/// too, but not one of the designs [`WorkspaceSearch::designs`] counts:
+/// a workspace of many rulebooks must not use up the search before its
+/// designs), or neither (it could not be searched).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Searched {
+    /// A design, searched.
+    Design,
+    /// A rulebook, read and passed over.
+    Rulebook,
+    /// Not searched: its analysis failed.
+    Not,
+}
+
 /// Hands `each` the designs under `roots` (folders, canonical or not)
 /// that are not `open` (canonical paths), in the walk's order (by path),
 /// each once: its path as found, and its text (valid UTF-8, a BOM left
-/// out); `each` says whether it could search it. A design the config
+/// out); `each` says what it found there ([`Searched`]). A design the config
 /// found for it excludes is passed over; one that cannot be read, is
 /// larger than `max_bytes` or is not UTF-8 (the rename cannot bind it to
 /// the rulebook), or that `each` could not search, is listed in
@@ -155,7 +170,7 @@ pub(super) fn designs(
     roots: &[PathBuf],
     open: &HashSet<PathBuf>,
     (limits, max_bytes): (WorkspaceSearch, u64),
-    mut each: impl FnMut(&Path, String) -> bool,
+    mut each: impl FnMut(&Path, String) -> Searched,
 ) -> (Option<Cut>, Unsearched) {
     let mut unsearched = Unsearched::default();
     if roots.is_empty() {
@@ -202,9 +217,11 @@ pub(super) fn designs(
             unsearched.paths.push(path);
             continue;
         };
-        designs += 1;
+        // Every file read counts towards the bytes; only designs towards
+        // the designs.
         bytes = bytes.saturating_add(read.len() as u64);
         let Ok(mut text) = crate::source::utf8_owned(read) else {
+            designs += 1;
             unsearched.paths.push(path);
             continue;
         };
@@ -212,8 +229,13 @@ pub(super) fn designs(
         if text.starts_with('\u{feff}') {
             text.drain(..'\u{feff}'.len_utf8());
         }
-        if !each(&path, text) {
-            unsearched.paths.push(path);
+        match each(&path, text) {
+            Searched::Design => designs += 1,
+            Searched::Rulebook => {}
+            Searched::Not => {
+                designs += 1;
+                unsearched.paths.push(path);
+            }
         }
     }
     (walked.cut.then_some(Cut { designs, limits }), unsearched)

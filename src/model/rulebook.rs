@@ -526,6 +526,12 @@ impl Rulebook {
             .any(|c| self.entry_registered(c, purpose))
     }
 
+    /// The `contractor role` entries that register an actor of `role`:
+    /// its own and its ancestors', nearest first.
+    pub fn role_entries(&self, role: RoleId) -> impl Iterator<Item = ContractorId> + '_ {
+        (self.role_ancestors(role)).filter_map(|r| self.role_contractors.get(&r).copied())
+    }
+
     /// The row of a register entry that registers it for `purpose` (or a
     /// purpose above or below it), for a label; its first row otherwise.
     pub fn row_for(&self, c: &Contractor, purpose: PurposeId) -> Span {

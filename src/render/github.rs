@@ -17,12 +17,18 @@
 //! per step. When more are printed, a `::notice` at the end says how many
 //! were not shown; [`summary`] is a Markdown table of every annotation, which
 //! the command line appends to `$GITHUB_STEP_SUMMARY` when it is set.
+//!
+//! A run that fails where no finding shown says so ([`Execution`]: it
+//! could not do its job, or a filter hid syntax and name errors) says why
+//! first, as `::error title=mynaflow::…` ([`write_run`]), and under the
+//! summary's heading ([`summary_run`]).
 
-use super::Report;
 use super::chunked::write_ordered_text;
+use super::{Execution, Report};
 use crate::code::Severity;
 use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
+use crate::span::Span;
 use crate::text::Lang;
 use std::fmt::Write as _;
 
@@ -46,18 +52,70 @@ pub fn write_with<W: std::io::Write + ?Sized>(
     report: &Report,
     summary_written: bool,
 ) -> std::io::Result<()> {
+    write_run(out, report, summary_written, &Execution::default())
+}
+
+/// [`write_with`], with how the run went: first an `::error` for each
+/// reason the run could not do its job (exit status 2), and one at the
+/// first syntax or name error a filter hid (exit status 1), so that
+/// GitHub, which shows the first [`SHOWN`] errors of a step, shows them.
+pub fn write_run<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    summary_written: bool,
+    execution: &Execution,
+) -> std::io::Result<()> {
+    let run = run_commands(report, execution);
+    out.write_all(run.as_bytes())?;
     write_ordered_text(out, report.diagnostics, |_, d, text| {
         command(report, d, text);
         Ok(())
     })?;
-    out.write_all(notice(report, summary_written).as_bytes())
+    let extra = run.lines().count();
+    out.write_all(notice(report, summary_written, extra).as_bytes())
+}
+
+/// The run's own `::error` commands (titled `mynaflow`): each reason it
+/// could not do its job, without a place; the syntax and name errors a
+/// filter hid, at the first of them.
+fn run_commands(report: &Report, execution: &Execution) -> String {
+    let lang = report.lang;
+    let mut out = String::new();
+    let title = ("title", "mynaflow".to_string());
+    for failure in &execution.failures {
+        let why = visible(failure.get(lang));
+        workflow(&mut out, "error", std::slice::from_ref(&title), &why);
+    }
+    if let Some(hidden) = &execution.hidden_stops {
+        let (_, at) = hidden.first();
+        let mut props = place(report, at);
+        props.push(title);
+        let why = crate::wording::run::hidden_stops(hidden, report.sources);
+        workflow(&mut out, "error", &props, why.get(lang));
+    }
+    out
+}
+
+/// Each line the run's failures add to the job summary, before the
+/// table.
+fn run_lines(report: &Report, execution: &Execution) -> Vec<String> {
+    let lang = report.lang;
+    let mut lines: Vec<String> = (execution.failures.iter())
+        .map(|t| t.get(lang).to_string())
+        .collect();
+    if let Some(hidden) = &execution.hidden_stops {
+        let why = crate::wording::run::hidden_stops(hidden, report.sources);
+        lines.push(why.get(lang).to_string());
+    }
+    lines
 }
 
 /// The `::notice` that says how many annotations GitHub will not show,
 /// if it will not show them all (else nothing). `summary_written` says
 /// whether the full table went to the job summary, so the notice can
 /// point there.
-fn notice(report: &Report, summary_written: bool) -> String {
+/// `run_errors`: the run's own `::error` commands, before the findings'.
+fn notice(report: &Report, summary_written: bool, run_errors: usize) -> String {
     let mut out = String::new();
     // Annotations, one per diagnostic: a summary of many findings is one.
     let annotations = |severity| {
@@ -67,10 +125,10 @@ fn notice(report: &Report, summary_written: bool) -> String {
             .filter(|d| d.severity == severity)
             .count()
     };
-    let hidden = annotations(Severity::Error).saturating_sub(SHOWN)
+    let hidden = (annotations(Severity::Error) + run_errors).saturating_sub(SHOWN)
         + annotations(Severity::Warning).saturating_sub(SHOWN);
     if hidden > 0 {
-        let total = report.diagnostics.len();
+        let total = report.diagnostics.len() + run_errors;
         let text = match (report.lang, summary_written) {
             (Lang::En, true) => format!(
                 "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The job summary lists every one."
@@ -95,6 +153,13 @@ fn notice(report: &Report, summary_written: bool) -> String {
 /// message). Cells are escaped so a name cannot break the table or
 /// inject HTML.
 pub fn summary(report: &Report) -> String {
+    summary_run(report, &Execution::default())
+}
+
+/// [`summary`], with how the run went: each reason it failed beside its
+/// findings (it could not do its job; a filter hid syntax or name errors)
+/// as a line of its own under the heading, marked as an error.
+pub fn summary_run(report: &Report, execution: &Execution) -> String {
     let (errors, warnings) = (report.errors(), report.warnings());
     let mut out = match report.lang {
         Lang::En => format!(
@@ -106,6 +171,10 @@ pub fn summary(report: &Report) -> String {
             report.files
         ),
     };
+    let run = run_lines(report, execution);
+    for line in &run {
+        let _ = writeln!(out, "❌ {}\n", cell(line));
+    }
     if report.diagnostics.is_empty() {
         return out;
     }
@@ -152,16 +221,13 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// The workflow command of one diagnostic, onto the end of `out`.
-fn command(report: &Report, d: &Diagnostic, out: &mut String) {
-    let lang = report.lang;
-    let p = report.position(d.primary);
-    let command = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+/// The properties that place an annotation on a span: `file`, `line`,
+/// `endLine`, and the columns when it starts and ends on one line (GitHub
+/// takes them only then).
+fn place(report: &Report, at: Span) -> Vec<(&'static str, String)> {
+    let p = report.position(at);
     let mut props = vec![
-        ("file", visible(report.file_name(d.primary)).into_owned()),
+        ("file", visible(report.file_name(at)).into_owned()),
         ("line", p.line.to_string()),
     ];
     if p.line == p.end_line {
@@ -171,6 +237,17 @@ fn command(report: &Report, d: &Diagnostic, out: &mut String) {
     if p.line == p.end_line {
         props.push(("endColumn", p.end_column.to_string()));
     }
+    props
+}
+
+/// The workflow command of one diagnostic, onto the end of `out`.
+fn command(report: &Report, d: &Diagnostic, out: &mut String) {
+    let lang = report.lang;
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut props = place(report, d.primary);
     props.push(("title", d.code.as_str().to_string()));
     let mut message = visible(d.message.get(lang)).into_owned();
     if let Some(h) = &d.help {
@@ -179,6 +256,12 @@ fn command(report: &Report, d: &Diagnostic, out: &mut String) {
         message.push_str(": ");
         message.push_str(&visible(h.get(lang)));
     }
+    workflow(out, command, &props, &message);
+}
+
+/// One workflow command, `::command k=v,…::message`, onto the end of
+/// `out`, its values escaped as the toolkit escapes them.
+fn workflow(out: &mut String, command: &str, props: &[(&str, String)], message: &str) {
     out.push_str("::");
     out.push_str(command);
     for (i, (k, v)) in props.iter().enumerate() {
@@ -188,7 +271,7 @@ fn command(report: &Report, d: &Diagnostic, out: &mut String) {
         out.push_str(&escape_property(v));
     }
     out.push_str("::");
-    out.push_str(&escape_data(&message));
+    out.push_str(&escape_data(message));
     out.push('\n');
 }
 

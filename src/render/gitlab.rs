@@ -7,12 +7,15 @@
 //! an occurrence number, so an issue keeps its identity when lines move),
 //! `severity` (`major` for an error, `minor` for a warning) and
 //! `location.path` with `location.lines.begin`. Paths are as shown
-//! elsewhere: run from the repository root so GitLab finds the files.
+//! elsewhere: run from the repository root so GitLab finds the files. The
+//! syntax and name errors a filter hid are one issue more ([`write_run`]).
 
-use super::{Report, json_pretty};
-use crate::code::Severity;
+use super::{Execution, Report, json_pretty};
+use crate::code::{Code, Severity};
 use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
+use crate::hidden_stops::HiddenStops;
+use crate::span::Span;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -47,28 +50,86 @@ pub fn render(report: &Report) -> String {
 /// [`render`] written to `out` as it is drawn, the issues on every core,
 /// a few at a time.
 pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::io::Result<()> {
+    write_run(out, report, &Execution::default())
+}
+
+/// What an issue is drawn from: a finding with its fingerprint, or the
+/// syntax and name errors a filter hid.
+enum Entry<'a> {
+    Finding(&'a Diagnostic, String),
+    Hidden(&'a HiddenStops),
+}
+
+/// [`write()`], with how the run went: the syntax and name errors a filter
+/// hid fail the run (exit status 1) though no issue shown is about them,
+/// so they are one issue of their own, first, at the first of them
+/// (`check_name` its code, `severity` `major`, the fingerprint the first
+/// one's with `:hidden` for its occurrence number, so it is not taken for
+/// that finding). A reason the run could not do its job (exit status 2)
+/// has no place in the code, which an issue must have: standard error
+/// says it, and the job fails.
+pub fn write_run<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    execution: &Execution,
+) -> std::io::Result<()> {
     // The one thing an issue takes from those before it, worked out first.
     let fingerprints = crate::fingerprint::numbered(report.sources, report.diagnostics);
-    let issues: Vec<(&Diagnostic, String)> = report.diagnostics.iter().zip(fingerprints).collect();
-    json_pretty::array(out, &issues, |(d, fingerprint)| {
-        let p = report.position(d.primary);
-        Issue {
-            kind: "issue",
-            description: format!("{}: {}", d.code, visible(d.message.get(report.lang))),
-            check_name: d.code.as_str(),
-            fingerprint: fingerprint.clone(),
-            severity: match d.severity {
-                Severity::Error => "major",
-                Severity::Warning => "minor",
-            },
-            location: Location {
-                path: visible(report.file_name(d.primary)).into_owned(),
-                lines: Lines {
-                    begin: p.line,
-                    end: p.end_line,
-                },
-            },
+    let findings = (report.diagnostics.iter().zip(fingerprints)).map(|(d, f)| Entry::Finding(d, f));
+    let issues: Vec<Entry> = (execution.hidden_stops.iter().map(Entry::Hidden))
+        .chain(findings)
+        .collect();
+    json_pretty::array(out, &issues, |entry| match entry {
+        Entry::Finding(d, fingerprint) => issue(
+            report,
+            d.code,
+            d.primary,
+            format!("{}: {}", d.code, visible(d.message.get(report.lang))),
+            fingerprint.clone(),
+            d.severity,
+        ),
+        Entry::Hidden(hidden) => {
+            let (code, at) = hidden.first();
+            let why = crate::wording::run::hidden_stops(hidden, report.sources);
+            let fingerprint = crate::fingerprint::of(report.sources, code, at);
+            issue(
+                report,
+                code,
+                at,
+                why.get(report.lang).to_string(),
+                format!("{fingerprint:016x}:hidden"),
+                Severity::Error,
+            )
         }
     })?;
     out.write_all(b"\n")
+}
+
+/// One issue, at `at`.
+fn issue(
+    report: &Report,
+    code: Code,
+    at: Span,
+    description: String,
+    fingerprint: String,
+    severity: Severity,
+) -> Issue {
+    let p = report.position(at);
+    Issue {
+        kind: "issue",
+        description,
+        check_name: code.as_str(),
+        fingerprint,
+        severity: match severity {
+            Severity::Error => "major",
+            Severity::Warning => "minor",
+        },
+        location: Location {
+            path: visible(report.file_name(at)).into_owned(),
+            lines: Lines {
+                begin: p.line,
+                end: p.end_line,
+            },
+        },
+    }
 }

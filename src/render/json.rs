@@ -1,8 +1,14 @@
-//! `--format json`: one object, in exactly the shape docs/design/LANGUAGE.md §4 gives.
+//! `--format json`: one object, in exactly the shape docs/design/LANGUAGE.md §4 gives,
+//! with what has been added to version 1 since: `config`, `failures` and
+//! `hidden_stops` (how the run went, [`write_run`]), each diagnostic's
+//! `facts` and `fixes`. Additions keep the version: a reader of version 1
+//! finds every member it reads, as it was.
 
-use super::Report;
 use super::json_pretty::Object;
+use super::{Execution, Report};
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
+use crate::hidden_stops::HiddenStops;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// A name from input, with invisible and control characters shown.
@@ -65,6 +71,49 @@ struct JsonRule<'a> {
     basis: Option<&'a str>,
 }
 
+/// The syntax and name errors a filter hid: how many, of which codes,
+/// where the first is, and the run's words for it.
+#[derive(Serialize)]
+struct JsonHiddenStops<'a> {
+    count: usize,
+    codes: BTreeMap<&'static str, usize>,
+    first: JsonPlace<'a>,
+    message: String,
+}
+
+/// A finding's code and where it is, as a diagnostic gives them (the
+/// file named as in `diagnostics`, so the two can be matched).
+#[derive(Serialize)]
+struct JsonPlace<'a> {
+    code: &'static str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn hidden_stops<'a>(report: &'a Report, h: &HiddenStops) -> JsonHiddenStops<'a> {
+    let (code, at) = h.first();
+    let p = report.position(at);
+    let message = crate::wording::run::hidden_stops(h, report.sources);
+    JsonHiddenStops {
+        count: h.count(),
+        codes: (h.codes().iter())
+            .map(|(c, hidden)| (c.as_str(), hidden.count))
+            .collect(),
+        first: JsonPlace {
+            code: code.as_str(),
+            file: report.file_name(at),
+            line: p.line,
+            column: p.column,
+            end_line: p.end_line,
+            end_column: p.end_column,
+        },
+        message: message.get(report.lang).to_string(),
+    }
+}
+
 #[derive(Serialize)]
 struct Summary {
     files: usize,
@@ -105,19 +154,52 @@ pub fn render_with_config(report: &Report, config: Option<&Path>) -> String {
     )
 }
 
-/// [`render_with_config`] written to `out` as it is drawn, the findings on
-/// every core, a few of them at a time: with every finding shown
-/// (`--max-per-code 0`) a large design's document is hundreds of
-/// megabytes, never held whole. The bytes are `serde_json`'s pretty
-/// layout of the whole document.
+/// [`render_with_config`] written to `out` as it is drawn.
 pub fn write_with_config<W: Write + ?Sized>(
     out: &mut W,
     report: &Report,
     config: Option<&Path>,
 ) -> io::Result<()> {
+    let execution = Execution {
+        config: config.map(Path::to_path_buf),
+        ..Execution::default()
+    };
+    write_run(out, report, &execution)
+}
+
+/// The report with how the run went, written to `out` as it is drawn, the
+/// findings on every core, a few of them at a time: with every finding
+/// shown (`--max-per-code 0`) a large design's document is hundreds of
+/// megabytes, never held whole. The bytes are `serde_json`'s pretty
+/// layout of the whole document. Beside `config` (and `configs`, every
+/// config followed, when the designs followed several), two run-level members
+/// are always there: `failures`, why the run could not do its job (exit
+/// status 2; `[]` when it could), and `hidden_stops`, the syntax and name
+/// errors a filter hid, which fail the run (exit status 1) though no
+/// diagnostic shown says so (`null` when none).
+pub fn write_run<W: Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    execution: &Execution,
+) -> io::Result<()> {
+    let lang = report.lang;
+    let config = execution.config.as_deref();
+    let failures: Vec<String> = (execution.failures.iter())
+        .map(|t| visible(t.get(lang)))
+        .collect();
+    let hidden = (execution.hidden_stops.as_ref()).map(|h| hidden_stops(report, h));
     let mut top = Object::begin(out, 0)?;
     top.member("version", &1)?;
-    top.member("config", &config.map(|p| visible(&p.display().to_string())))?;
+    let shown = |p: &Path| visible(&p.display().to_string());
+    top.member("config", &config.map(shown))?;
+    // Only when the designs followed different configs: a run under one
+    // writes what it always wrote.
+    if let Some(list) = &execution.configs {
+        let list: Vec<String> = list.iter().map(|p| shown(p)).collect();
+        top.member("configs", &list)?;
+    }
+    top.member("failures", &failures)?;
+    top.member("hidden_stops", &hidden)?;
     top.array("diagnostics", report.diagnostics, |d| diagnostic(report, d))?;
     top.member(
         "summary",

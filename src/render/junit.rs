@@ -9,15 +9,17 @@
 //! file without findings is one passing test case named after the file,
 //! so a clean run still reports what it checked. Built-in rulebooks have
 //! test cases only for findings in them. `tests` counts test cases,
-//! `failures` the failing ones, `errors` is always 0. Under `--deny
-//! warnings` a warning fails the run, so it is a `<failure>` too: a test
-//! report never shows green on a red job.
+//! `failures` the failing ones, `errors` the `<error>` case of a run that
+//! could not do its job (0 or 1). Under `--deny warnings` a warning fails
+//! the run, so it is a `<failure>` too; the syntax and name errors a
+//! filter hid fail it, so they are one failing case ([`write_run`]): a
+//! test report never shows green on a red job.
 //!
 //! Text passes through [`visible`], is escaped for XML 1.0, and characters
 //! XML forbids are dropped. No timestamps: same input, same bytes.
 
 use super::chunked::write_ordered_text;
-use super::{BUILTIN_PREFIX, Report};
+use super::{BUILTIN_PREFIX, Execution, Report};
 use crate::diagnostic::Diagnostic;
 use crate::escape::visible;
 use crate::span::FileId;
@@ -57,7 +59,25 @@ pub fn write_with<W: std::io::Write + ?Sized>(
     report: &Report,
     warnings_fail: bool,
 ) -> std::io::Result<()> {
-    let fails = |d: &Diagnostic| d.is_error() || warnings_fail;
+    write_run(out, report, &|_| warnings_fail, &Execution::default())
+}
+
+/// [`write_with`], with how the run went: a run that could not do its
+/// job (exit status 2) is one `<error>` test case, `classname` and `name`
+/// `mynaflow`, that gives each reason; the syntax and name errors a
+/// filter hid (exit status 1) are one failing test case at the first of
+/// them, named as a finding there would be, whose `<failure>` says how
+/// many were hidden and which codes. Both come before the findings. The
+/// warnings of the files `warnings_fail` names fail (`--deny warnings`, or
+/// `deny = ["warnings"]` in the config that governs the file, when one run
+/// follows several).
+pub fn write_run<W: std::io::Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    warnings_fail: &(dyn Fn(FileId) -> bool + Sync),
+    execution: &Execution,
+) -> std::io::Result<()> {
+    let fails = |d: &Diagnostic| d.is_error() || warnings_fail(d.primary.file);
     let mut files: Vec<FileId> = report
         .checked
         .iter()
@@ -81,15 +101,19 @@ pub fn write_with<W: std::io::Write + ?Sized>(
             Some(diags) => cases.extend(diags.iter().map(|&d| Case::Finding(d))),
         }
     }
-    let tests = cases.len();
+    let run = run_cases(report, execution);
+    let tests = cases.len() + run.tests;
     let failed = (cases.iter())
         .filter(|c| matches!(c, Case::Finding(d) if fails(d)))
-        .count();
+        .count()
+        + run.failures;
+    let errors = run.errors;
     write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <testsuite name=\"mynaflow\" tests=\"{tests}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\">\n"
+         <testsuite name=\"mynaflow\" tests=\"{tests}\" failures=\"{failed}\" errors=\"{errors}\" skipped=\"0\">\n"
     )?;
+    out.write_all(run.xml.as_bytes())?;
     let name_of = |file| attr(&visible(&report.sources.get(file).name));
     write_ordered_text(out, &cases, |_, case, cases| {
         let d = match case {
@@ -110,7 +134,7 @@ pub fn write_with<W: std::io::Write + ?Sized>(
             "  <testcase classname=\"{name}\" name=\"{} {}:{}\" file=\"{name}\" line=\"{}\">",
             d.code, p.line, p.column, p.line
         );
-        let body = describe(report, d, warnings_fail);
+        let body = describe(report, d, warnings_fail(d.primary.file));
         if fails(d) {
             let _ = writeln!(
                 cases,
@@ -126,6 +150,61 @@ pub fn write_with<W: std::io::Write + ?Sized>(
         Ok(())
     })?;
     out.write_all(b"</testsuite>\n")
+}
+
+/// The test cases of the run itself, drawn, and what they count.
+struct RunCases {
+    xml: String,
+    tests: usize,
+    failures: usize,
+    errors: usize,
+}
+
+/// The test cases that say why the run failed beside its findings: an
+/// `<error>` for a run that could not do its job, a `<failure>` at the
+/// first syntax or name error a filter hid.
+fn run_cases(report: &Report, execution: &Execution) -> RunCases {
+    let lang = report.lang;
+    let mut run = RunCases {
+        xml: String::new(),
+        tests: 0,
+        failures: 0,
+        errors: 0,
+    };
+    if let Some(first) = execution.failures.first() {
+        let reasons: Vec<String> = (execution.failures.iter())
+            .map(|t| visible(t.get(lang)).into_owned())
+            .collect();
+        let _ = writeln!(
+            run.xml,
+            "  <testcase classname=\"mynaflow\" name=\"mynaflow\">\n    \
+             <error message=\"{}\">{}\n</error>\n  </testcase>",
+            attr(&visible(first.get(lang))),
+            text(&reasons.join("\n"))
+        );
+        run.tests += 1;
+        run.errors += 1;
+    }
+    if let Some(hidden) = &execution.hidden_stops {
+        let (code, at) = hidden.first();
+        let name = attr(&visible(report.file_name(at)));
+        let p = report.position(at);
+        let why = crate::wording::run::hidden_stops(hidden, report.sources);
+        let why = why.get(lang);
+        let _ = writeln!(
+            run.xml,
+            "  <testcase classname=\"{name}\" name=\"{code} {}:{}\" file=\"{name}\" line=\"{}\">\n    \
+             <failure type=\"{code}\" message=\"{}\">{}\n</failure>\n  </testcase>",
+            p.line,
+            p.column,
+            p.line,
+            attr(why),
+            text(why)
+        );
+        run.tests += 1;
+        run.failures += 1;
+    }
+    run
 }
 
 /// A finding as plain text: `path:line:col: error[MN102]: message`, then

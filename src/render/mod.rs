@@ -16,6 +16,7 @@ pub mod junit;
 pub mod line_hash;
 pub mod mermaid;
 pub mod pieces;
+pub mod run;
 pub mod sarif;
 
 use crate::code::Severity;
@@ -147,3 +148,4 @@ pub struct Position {
 }
 
 pub use crate::session::BUILTIN_PREFIX;
+pub use run::Execution;

@@ -34,7 +34,14 @@
 //!   Results alike in all of those are told apart by an occurrence number.
 //! - `invocations[0]` says whether the run did its job; when it did not
 //!   (exit status 2), `executionSuccessful` is false and
-//!   `toolExecutionNotifications` says why. Code scanning takes at most
+//!   `toolExecutionNotifications` says why. A syntax or name error a
+//!   filter hid fails the run (exit status 1) though no result says so:
+//!   the run still did its job (`executionSuccessful` true, as for any
+//!   run with findings), and an error-level notification for each code
+//!   hidden, with the code as its `associatedRule` and its first hidden
+//!   finding as its location, says that the checks of those statements
+//!   did not run: SARIF's Appendix I reads such a notification as
+//!   results that cannot be assumed complete. Code scanning takes at most
 //!   [`MAX_RESULTS`] results per run: beyond that, errors are kept before
 //!   warnings and a notification says how many were left out. Its
 //!   `properties.config` locates the `mynaflow.toml` the run followed, as
@@ -59,7 +66,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -79,15 +86,7 @@ pub const MAX_RESULTS: usize = 25_000;
 const MAX_RELATED: usize = 1_000;
 
 /// How the run went, for the log's `invocations`.
-#[derive(Clone, Debug, Default)]
-pub struct Execution {
-    /// Why the tool could not do its job (exit status 2); empty when it
-    /// could.
-    pub failures: Vec<Text>,
-    /// The `mynaflow.toml` the run followed, named as the checked files
-    /// are (relative to where the run started, or absolute).
-    pub config: Option<PathBuf>,
-}
+pub use super::Execution;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -102,7 +101,11 @@ struct Invocation {
 
 #[derive(Serialize)]
 struct InvocationProperties {
-    config: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<ArtifactLocation>,
+    /// Every config followed, when the designs followed several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    configs: Option<Vec<ArtifactLocation>>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +113,21 @@ struct InvocationProperties {
 struct Notification {
     level: &'static str,
     message: Message,
+    /// Where, for a notification about findings (the first hidden one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
+    /// The rule a notification is about (SARIF §3.58.5): a code whose
+    /// findings were hidden. (`descriptor` names a notification's own
+    /// descriptor in `notifications`, which mynaflow does not declare.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    associated_rule: Option<RuleReference>,
+}
+
+/// A `reportingDescriptorReference` to a rule of `tool.driver.rules`.
+#[derive(Serialize)]
+struct RuleReference {
+    id: &'static str,
+    index: usize,
 }
 
 #[derive(Serialize)]
@@ -301,8 +319,34 @@ pub fn write_run<W: Write + ?Sized>(
             message: Message {
                 text: visible(t.get(lang)).into_owned(),
             },
+            locations: Vec::new(),
+            associated_rule: None,
         })
         .collect();
+    // The run ran to its end, so `executionSuccessful` stays true; the
+    // checks of some statements did not run, which SARIF says with an
+    // error-level notification ("the results cannot be assumed to be
+    // complete", Appendix I): one per code, at its first hidden finding.
+    if let Some(hidden) = &execution.hidden_stops {
+        notifications.extend(hidden.codes().iter().map(|(&code, h)| {
+            let text = crate::wording::run::hidden_code(code, h, report.sources);
+            Notification {
+                level: "error",
+                message: Message {
+                    text: text.get(lang).to_string(),
+                },
+                locations: vec![Location {
+                    id: None,
+                    physical_location: physical(report, h.first),
+                    message: None,
+                }],
+                associated_rule: Some(RuleReference {
+                    id: code.as_str(),
+                    index: rule_index(code),
+                }),
+            }
+        }));
+    }
     if left_out > 0 {
         let text = crate::text!(
             "{left_out} of {} results were left out: GitHub code scanning accepts at most {MAX_RESULTS} per run (errors are kept before warnings); run `mynaflow check` to see them all",
@@ -315,6 +359,8 @@ pub fn write_run<W: Write + ?Sized>(
             message: Message {
                 text: text.get(lang).to_string(),
             },
+            locations: Vec::new(),
+            associated_rule: None,
         });
     }
     let base = |en: &str, ja: &str| BaseLocation {
@@ -342,12 +388,7 @@ pub fn write_run<W: Write + ?Sized>(
             &[Invocation {
                 execution_successful: execution.failures.is_empty(),
                 tool_execution_notifications: notifications,
-                properties: execution.config.as_deref().map(|p| {
-                    let (uri, uri_base_id) = path_uri(p);
-                    InvocationProperties {
-                        config: ArtifactLocation { uri, uri_base_id },
-                    }
-                }),
+                properties: invocation_properties(execution),
             }],
         )?;
         run.member(
@@ -376,6 +417,17 @@ pub fn write_run<W: Write + ?Sized>(
     })?;
     top.end()?;
     out.write_all(b"\n")
+}
+
+/// The invocation's properties: the configs the run followed, if any.
+fn invocation_properties(execution: &Execution) -> Option<InvocationProperties> {
+    let at = |p: &Path| {
+        let (uri, uri_base_id) = path_uri(p);
+        ArtifactLocation { uri, uri_base_id }
+    };
+    let config = execution.config.as_deref().map(at);
+    let configs = (execution.configs.as_ref()).map(|l| l.iter().map(|p| at(p)).collect());
+    (config.is_some() || configs.is_some()).then_some(InvocationProperties { config, configs })
 }
 
 /// At most `max` diagnostics, in their order: errors first in what is
@@ -428,6 +480,11 @@ fn primary_line_hashes(
         .collect()
 }
 
+/// A code's index in `tool.driver.rules`, which lists [`Code::ALL`].
+fn rule_index(code: Code) -> usize {
+    Code::ALL.iter().position(|c| *c == code).unwrap_or(0)
+}
+
 /// One result; `fingerprint` is its `mynaflow/v1` fingerprint with its
 /// occurrence number.
 fn result(
@@ -466,7 +523,7 @@ fn result(
     }
     SarifResult {
         rule_id: d.code.as_str(),
-        rule_index: Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0),
+        rule_index: rule_index(d.code),
         level: d.severity.as_str(),
         message: Message {
             text: message(report, d),

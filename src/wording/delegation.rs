@@ -44,6 +44,8 @@ pub(super) fn unregistered(
     )
     .with_primary_label(Text::new("not registered for this purpose", "この委託業務の委託先として公表されていない"))
     .with_label(actor.legal_name_span(), text!("legal name `{legal}` declared here"; "法人名「{legal}」の宣言"));
+    let by_role: Vec<ContractorId> =
+        (actor.role.id).map_or_else(Vec::new, |r| rb.role_entries(r).collect());
     match rb.contractor_named(legal) {
         Some(c) => {
             let c = rb.contractor(c);
@@ -57,10 +59,27 @@ pub(super) fn unregistered(
                 .with_label(c.span, text!("`{legal}` is registered here for {}", l.en; "「{legal}」はここで {} の委託先として登録", l.ja))
                 .with_note(text!("`{legal}` is registered for: {}", l.en; "「{legal}」の委託業務: {}", l.ja));
         }
-        None => {
+        None if by_role.is_empty() => {
             d = d.with_note(text!("`{legal}` is not in the contractor register at all (names compare after NFKC and removal of spaces)";
                                   "「{legal}」は委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
         }
+        None => {
+            d = d.with_note(text!("`{legal}` is not in the contractor register by name (names compare after NFKC and removal of spaces)";
+                                  "「{legal}」は名称では委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
+        }
+    }
+    // A `contractor role` entry registers the actor by its role: what
+    // that entry is registered for is what the actor may be entrusted.
+    for c in &by_role {
+        let c = rb.contractor(*c);
+        let role = &c.legal_name;
+        let its: Vec<String> = (c.purposes.iter())
+            .map(|p| rb.purpose(*p).name.clone())
+            .collect();
+        let l = crate::text::list(&its);
+        d = d
+            .with_label(c.span, text!("its role {role} is registered here for {}", l.en; "その役割「{role}」はここで {} の委託先として登録", l.ja))
+            .with_note(text!("its role {role} is registered for: {}", l.en; "その役割「{role}」の委託業務: {}", l.ja));
     }
     for c in rb.contractors_for(trail.purpose).take(3) {
         d = d.with_label(

@@ -7,6 +7,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact};
 use crate::fix::{Edit, Fix};
 use crate::model::*;
+use crate::span::Span;
 use crate::text;
 use crate::text::Text;
 
@@ -27,7 +28,9 @@ pub(super) fn word(
     let p = w.purpose_name(trail.purpose);
     let facts = w.trail_facts(trail);
     let d = match refusal {
-        MyNumberRefusal::NoBasis => Diagnostic::new(
+        // What may make it lawful is for `basis` to say: the narrower
+        // category the rules cover, or an item of 第19条 they do not encode.
+        MyNumberRefusal::NoBasis => super::basis::no_basis(w, trail, facts, Diagnostic::new(
             Code::MN101,
             primary,
             text!("no legal basis to provide 特定個人情報 (My Number data) `{item}` ({cat}) from {sender} to {receiver}";
@@ -37,12 +40,7 @@ pub(super) fn word(
         .with_note(text!(
             "番号法第19条 forbids providing 特定個人情報 except in the cases it lists, and consent alone is never one; the rulebook's mynumber sections encode the cases its notice relies on, and none covers `{cat}`";
             "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの特定個人情報 (mynumber) のセクションは、公表文が根拠とする提供の場合を定めたものですが、「{cat}」を対象とするものはありません"
-        ))
-        .with_help(Text::new(
-            "do not send the My Number with this data: use a category without My Number, or remove the flow",
-            "このデータに個人番号を含めないでください。個人番号を含まないカテゴリにするか、フローを削除してください",
-        ))
-        .with_facts(facts),
+        ))),
         MyNumberRefusal::WrongParties(rules) => {
             let pairs: Vec<String> = unique(rules.iter().map(|r| {
                 let r = rb.rule(*r);
@@ -73,7 +71,10 @@ pub(super) fn word(
                 d = d.with_label(rb.rule(first).span, Text::new("a rule for this category", "このカテゴリの規則"));
                 d = w.with_rule(d, first);
             }
-            d
+            // Between the society and the person, or from another party to
+            // the society, the exchange may rest on an item of 第19条 the
+            // rulebook does not encode: the rules' pairs are not the only way.
+            super::basis::elsewhere(w, trail, d, &allowed)
         }
         MyNumberRefusal::NearestMiss {
             rule,
@@ -98,6 +99,14 @@ pub(super) fn word(
                     if differs.len() > 1 {
                         d.with_help(text!("only `{rf} -> {rt}` is allowed, and the rule differs in more than the direction (see the note): redraw the flow as the rule allows, or remove it";
                                           "認められるのは `{rf} -> {rt}` だけで、この規則とは方向のほかにも異なる点があります (注を参照)。規則が認めるとおりにフローを書き直すか、削除してください"))
+                    } else if passes_on(witness) {
+                        // Reversed, the flow would have the receiver
+                        // provide what the sender obtained from a third
+                        // party: a lawful-looking design of another
+                        // exchange, not this one mended.
+                        let s = w.actor_name(trail.sender);
+                        d.with_help(text!("only `{rf} -> {rt}` is allowed, and {s} re-provides `{item}` it obtained (the numbered flows show how), which the rule does not allow: remove the flow";
+                                          "認められるのは `{rf} -> {rt}` だけです。{s}は取得した「{item}」を (番号付きのフローの経路で) 再び提供していますが、規則はこれを認めていません。フローを削除してください"))
                     } else {
                         let d = d.with_help(text!("only `{rf} -> {rt}` is allowed: reverse the flow, or remove it";
                                                   "認められるのは `{rf} -> {rt}` だけです。フローを逆にするか、削除してください"));
@@ -150,7 +159,7 @@ pub(super) fn word(
                         .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
                         .with_facts(Fact::list(("missing_channel", "missing_channel_total"), names));
                         let d = super::channel::with_strays(d, stray_names, &l_strays);
-                        match carrier_fix(w, trail, &missing, &strays) {
+                        match carrier_fix(w, trail, *rule, &missing, &strays) {
                             Some(f) => d.with_fix(f),
                             None => d,
                         }
@@ -191,7 +200,12 @@ fn miss_text(m: Miss) -> Text {
 
 /// The fix of a refused exchange's finding alone, as [`word`] gives it,
 /// without its words (`check --fix` words a finding only if it is shown).
-pub(super) fn fix(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> Option<Fix> {
+pub(super) fn fix(
+    w: &Words,
+    trail: &Trail,
+    refusal: &MyNumberRefusal,
+    witness: &Witness,
+) -> Option<Fix> {
     let rb = w.rb?;
     let primary = super::place::exchange(w, trail, refusal)?;
     let MyNumberRefusal::NearestMiss {
@@ -204,12 +218,13 @@ pub(super) fn fix(w: &Words, trail: &Trail, refusal: &MyNumberRefusal) -> Option
     };
     match first {
         // Reversed, it would still be refused for what else differs.
-        Miss::Direction if differs.len() > 1 => None,
+        Miss::Direction if differs.len() > 1 || passes_on(witness) => None,
         Miss::Direction => reverse_fix(w, trail),
         Miss::Purpose => purpose_fix(primary, &allowed_purposes(w, trail)?),
         Miss::Channel => carrier_fix(
             w,
             trail,
+            *rule,
             &rb.channel_missing(*rule, &trail.passed),
             &rb.channel_strays(*rule, &trail.passed),
         ),
@@ -231,6 +246,12 @@ fn allowed_purposes(w: &Words, trail: &Trail) -> Option<Vec<String>> {
             .filter(|x| rb.role_covers(x.from, from) && rb.role_covers(x.to, to))
             .flat_map(|x| x.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
     ))
+}
+
+/// Did the sender obtain the item from upstream (MN102: it passes on
+/// what it got, so reversing the flow would not mend it)?
+fn passes_on(witness: &Witness) -> bool {
+    !witness.hops.is_empty()
 }
 
 /// MN103: use the one purpose the rules allow, at the purpose the finding
@@ -282,19 +303,42 @@ fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
 /// MN104: route the last hop `via` the design's first actor of the one
 /// missing role, when there is exactly one and nothing passed is out of
 /// the rule's way (adding a carrier would not take a party off the way).
-fn carrier_fix(w: &Words, trail: &Trail, missing: &[RoleId], strays: &[RoleId]) -> Option<Fix> {
+/// `via` lists actors in the order the data passes them (LANGUAGE.md
+/// §2.1), so the carrier goes where the data meets it ([`meets_after`]).
+fn carrier_fix(
+    w: &Words,
+    trail: &Trail,
+    rule: RuleId,
+    missing: &[RoleId],
+    strays: &[RoleId],
+) -> Option<Fix> {
     let ([role], []) = (missing, strays) else {
         return None;
     };
     let carrier = w.design.actor(w.first_actor_of(*role)?);
     let flow = w.flow_of(trail.last);
     let name = carrier.name.clone();
-    let edit = match flow.via.last() {
-        Some(v) => Edit {
+    let n = flow.via.len();
+    // The `<-` direction of a `<->` flow passes its `via` backwards.
+    let reversed = w.graph.transfer(trail.last).reversed;
+    let travelled = |i: usize| flow.via.get(if reversed { n - 1 - i } else { i });
+    let before = (0..n)
+        .find(|&i| travelled(i).is_some_and(|v| meets_after(w, trail, rule, *role, v.id)))
+        .unwrap_or(n);
+    let written = if reversed { n - before } else { before };
+    let edit = match (flow.via.get(written), flow.via.last()) {
+        (Some(v), _) => Edit {
+            span: Span {
+                end: v.span.start,
+                ..v.span
+            },
+            content: format!("{name}, "),
+        },
+        (None, Some(v)) => Edit {
             span: v.span.at_end(),
             content: format!(", {name}"),
         },
-        None => Edit {
+        (None, None) => Edit {
             span: flow.purposes_span().at_end(),
             content: format!(" via {name}"),
         },
@@ -303,4 +347,32 @@ fn carrier_fix(w: &Words, trail: &Trail, missing: &[RoleId], strays: &[RoleId]) 
         text!("route it via {name}"; "{name} を経由させる"),
         vec![edit],
     ))
+}
+
+/// Does the data pass `actor`, already on its way, after the carrier of
+/// role `missing` the rule requires? A role the rule's `via` names is
+/// passed in the rule's order. One it does not name is the society's own
+/// way to the channel the rule requires (the channel is between the
+/// society and the other party): passed after the channel when the data
+/// comes in to the society, before it when the data goes out.
+fn meets_after(
+    w: &Words,
+    trail: &Trail,
+    rule: RuleId,
+    missing: RoleId,
+    actor: Option<ActorId>,
+) -> bool {
+    let (Some(rb), Some(role)) = (w.rb, actor.and_then(|a| w.role_of(a))) else {
+        return false;
+    };
+    let via = &rb.rule(rule).via;
+    let at = |r: RoleId| via.iter().position(|v| rb.role_covers(*v, r));
+    match (at(role), at(missing)) {
+        (Some(j), Some(m)) => j > m,
+        (Some(_), None) => false,
+        (None, _) => {
+            let own = |a: ActorId| w.design.kind_of(a) == Some(RoleKind::SelfOrg);
+            own(trail.receiver) && !own(trail.sender)
+        }
+    }
 }

@@ -7,12 +7,15 @@
 //! the society is the rulebook's `self` role, sections are cited by the ids
 //! the rulebook writes.
 
+mod basis;
 mod channel;
 mod delegation;
 mod exchange;
 mod graph;
+mod mynumber_purpose;
 mod place;
 mod purpose;
+pub mod run;
 
 use crate::candidates::Placed;
 use crate::checks::{Finding, Trail, Witness};
@@ -206,7 +209,7 @@ impl<'a> Words<'a> {
                 declared,
                 mynumber,
             } => delegation::missing_clauses(self, *actor, missing, *declared, *mynumber),
-            Finding::Dangling(d) => graph::dangling(self, *d),
+            Finding::Dangling { hop, other } => graph::dangling(self, *hop, *other),
             Finding::Drift {
                 trail,
                 held,
@@ -231,7 +234,11 @@ impl<'a> Words<'a> {
     /// words.
     fn fix(&self, f: &Finding) -> Option<crate::fix::Fix> {
         match f {
-            Finding::MyNumber { trail, refusal, .. } => exchange::fix(self, trail, refusal),
+            Finding::MyNumber {
+                trail,
+                refusal,
+                witness,
+            } => exchange::fix(self, trail, refusal, witness),
             Finding::MissingClauses { actor, missing, .. } => {
                 delegation::missing_clauses_fix(self, *actor, missing)
             }

@@ -24,7 +24,7 @@ impl Words<'_> {
                 contractor(self, trail)
             }
             Finding::MissingClauses { actor, .. } => missing_clauses(self, *actor),
-            Finding::Dangling(d) => Some(dangling(self, *d)),
+            Finding::Dangling { hop, .. } => Some(dangling(self, *hop)),
             Finding::Drift { trail, .. } => Some(drift(self, trail)),
         }
     }

@@ -28,7 +28,10 @@ pub(super) fn no_purpose(w: &Words, flow: FlowId) -> Diagnostic {
 
 /// What would make a provision lawful: the purposes that allow giving this
 /// item to this receiver's role, or, if none, that no purpose does.
-fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail) -> (Text, Vec<String>) {
+/// `consent`: whether the person's consent may be suggested: not for a
+/// purpose declared in a `mynumber` section or one its rules provide for,
+/// whose provision 番号法第19条 governs.
+fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail, consent: bool) -> (Text, Vec<String>) {
     let (Some(from), Some(to), Some(category)) = (
         w.role_of(trail.sender),
         w.role_of(trail.receiver),
@@ -45,7 +48,11 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail) -> (Text, Vec<String>
             .flat_map(|r| r.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
     );
     let to_name = w.role_name(to);
-    let help = if purposes.is_empty() {
+    let help = if purposes.is_empty() && !consent {
+        let society = w.society();
+        text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}";
+              "{to_name}への提供を認める利用目的はありません。内部にとどめてください")
+    } else if purposes.is_empty() {
         let society = w.society();
         text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}, or obtain the person's consent and record it with a suppression (`# mynaflow: allow MN202 reason=\"…\"`)";
               "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得たうえで、その旨を抑制コメント (`# mynaflow: allow MN202 reason=\"…\"`) に記録してください")
@@ -72,31 +79,62 @@ pub(super) fn provision(
     let facts = w.trail_facts(trail);
     let d = match refusal {
         ProvisionRefusal::InternalOnly | ProvisionRefusal::NotFromSender => {
-            let why = if *refusal == ProvisionRefusal::InternalOnly {
-                text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows providing data for it";
-                      "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的での提供を認める規則はありません")
-            } else {
-                let society = w.society();
-                text!("no rule allows {society} to provide data for `{p}`"; "「{p}」のために{society}が提供することを認める規則はありません")
-            };
-            let (help, allowed) = provision_help(w, rb, trail);
-            Diagnostic::new(
+            let society = w.society();
+            let mynumber = super::mynumber_purpose::rules_from(w, trail);
+            let of_mynumber_section = rb.section(purpose.section).mynumber;
+            let (help, allowed) =
+                provision_help(w, rb, trail, mynumber.is_empty() && !of_mynumber_section);
+            let d = Diagnostic::new(
                 Code::MN202,
                 primary,
                 text!("`{item}` is provided to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
                       "「{item}」を「{p}」のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
             )
-            .with_primary_label(Text::new("not a purpose of provision", "提供の目的ではありません"))
-            .with_note(why)
-            .with_note(Text::new(
-                "handling personal data beyond the published purposes of use needs the person's prior consent (個人情報保護法第18条第1項), and so does providing it to a third party (第27条第1項), save where the law makes an exception",
-                "公表した利用目的の達成に必要な範囲を超えて個人情報を取り扱うには、あらかじめ本人の同意が必要です (個人情報保護法第18条第1項)。第三者への提供も、法令の定める例外を除き、本人の同意が必要です (第27条第1項)",
-            ))
-            .with_label(purpose.span, text!("`{p}` is declared here"; "「{p}」の宣言"))
-            .with_help(help)
-            .with_rule(declared_in.clone(), rb.section(purpose.section).basis.clone())
+            .with_primary_label(Text::new("not a purpose of provision", "提供の目的ではありません"));
+            let d = if *refusal == ProvisionRefusal::InternalOnly && !mynumber.is_empty() {
+                // The purpose is one of providing 特定個人情報: this item
+                // is either of it and mis-declared, or not that exchange.
+                // Consent is never a ground under 番号法第19条.
+                let (notes, help, cats) =
+                    super::mynumber_purpose::words(w, trail, &mynumber, &allowed);
+                notes
+                    .into_iter()
+                    .fold(d, Diagnostic::with_note)
+                    .with_help(help)
+                    .with_facts(Fact::list(
+                        ("allowed_categories", "allowed_categories_total"),
+                        cats,
+                    ))
+            } else {
+                let why = if *refusal == ProvisionRefusal::NotFromSender {
+                    text!("no rule allows {society} to provide data for `{p}`"; "「{p}」のために{society}が提供することを認める規則はありません")
+                } else if of_mynumber_section {
+                    text!("`{p}` (section {declared_in}) is a purpose of a mynumber section, and none of its rules lets {society} provide data for it";
+                          "「{p}」(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的で提供することを認める規則はありません")
+                } else {
+                    text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows providing data for it";
+                          "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的での提供を認める規則はありません")
+                };
+                d.with_note(why)
+                    .with_note(Text::new(
+                        "handling personal data beyond the published purposes of use needs the person's prior consent (個人情報保護法第18条第1項), and so does providing it to a third party (第27条第1項), save where the law makes an exception",
+                        "公表した利用目的の達成に必要な範囲を超えて個人情報を取り扱うには、あらかじめ本人の同意が必要です (個人情報保護法第18条第1項)。第三者への提供も、法令の定める例外を除き、本人の同意が必要です (第27条第1項)",
+                    ))
+                    .with_help(help)
+            };
+            d.with_label(
+                purpose.span,
+                text!("`{p}` is declared here"; "「{p}」の宣言"),
+            )
+            .with_rule(
+                declared_in.clone(),
+                rb.section(purpose.section).basis.clone(),
+            )
             .with_facts(facts)
-            .with_facts(Fact::list(("allowed_purposes", "allowed_purposes_total"), allowed))
+            .with_facts(Fact::list(
+                ("allowed_purposes", "allowed_purposes_total"),
+                allowed,
+            ))
         }
         ProvisionRefusal::OtherData(rules) => {
             let first = *rules.first()?;

@@ -1,0 +1,350 @@
+//! The designs of one `check`, grouped by the `mynaflow.toml` that governs
+//! each: the nearest one at or above the design, as a run over the design
+//! alone would find it (no config is a group too). Each group is checked
+//! under its own config; what shapes the run's one output (its format and
+//! language) must be the same for all, or the run is refused.
+
+use super::Common;
+use super::output::{Settings, Walks, keep_unexcluded, say_config, say_skipped, settings_under};
+use mynaflow::config::{Config, Found};
+use mynaflow::input::Walked;
+use mynaflow::text::{Lang, Text};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Designs that follow one config, and its settings.
+pub struct Group {
+    /// The config (if any) merged with the command line.
+    pub settings: Settings,
+    /// The designs it governs, less those its `exclude` takes out, sorted.
+    pub files: Vec<PathBuf>,
+}
+
+/// What a run over several found configs checks.
+pub struct Grouped {
+    /// The groups, by their config's path (the designs under none first).
+    pub groups: Vec<Group>,
+    /// Problems of the walks (an unreadable folder, a link not followed):
+    /// the run fails, and goes on.
+    pub problems: Vec<Text>,
+    /// The language of the run ([`Output`]).
+    pub lang: Lang,
+}
+
+/// The settings of the run's one output, as its configs and the command
+/// line decide them ([`settle`]).
+#[derive(Clone, Debug)]
+pub struct Output {
+    /// The language.
+    pub lang: Lang,
+    /// The format a config names (a flag overrides it).
+    pub format: Option<String>,
+}
+
+/// Why the run stops before it checks, and in which language and format
+/// it says so, with the configs it had read.
+pub struct Refused {
+    /// Why.
+    pub reason: Text,
+    /// How the run's output was to be.
+    pub output: Output,
+    /// The configs read, as machine formats name them.
+    pub configs: Vec<PathBuf>,
+}
+
+/// The designs under `paths` grouped by the config found for each, the
+/// command line (`common`; `format_given`: `--format` was given) over
+/// every config. Says on stderr each config followed, what each `exclude`
+/// took out, and the design-looking files the walks passed over.
+pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result<Grouped, Refused> {
+    let start = std::env::current_dir()
+        .map(|d| mynaflow::input::resolved(&d))
+        .ok();
+    let early = Output {
+        lang: super::lang(common.lang),
+        format: None,
+    };
+    let refused = |reason, output: &Output, configs: &Configs| Refused {
+        reason,
+        output: output.clone(),
+        configs: configs.shown(None),
+    };
+    let mut configs = Configs::default();
+    // The config of each path given, as a run over it alone finds it. A
+    // path that is not there has none of its own: the walk says it is
+    // not there (its folder's config says in which format, when no path
+    // given is there).
+    let there: Vec<&PathBuf> = (paths.iter())
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .collect();
+    let looked: Vec<&PathBuf> = match there.is_empty() {
+        true => paths.iter().take(1).collect(),
+        false => there,
+    };
+    let mut of_path: BTreeMap<&Path, Option<PathBuf>> = BTreeMap::new();
+    for p in looked {
+        let key = configs
+            .find(p, start.as_ref())
+            .map_err(|e| refused(e, &early, &configs))?;
+        of_path.insert(p.as_path(), key);
+    }
+    let walks = match super::output::walk_paths(paths, walk_options(common)) {
+        Ok(w) => w,
+        Err(reason) => {
+            // Said as the configs of the paths given would have it.
+            let keys: Vec<Option<PathBuf>> = of_path.values().cloned().collect();
+            let output = settle(common, format_given, &configs, &keys).unwrap_or(early);
+            say_configs(&configs, &keys, output.lang);
+            return Err(refused(reason, &output, &configs));
+        }
+    };
+    // Each design's config: that of the deepest folder walked that holds
+    // one, else that of the path it was found under.
+    let mut files: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
+    let mut sub: BTreeMap<&Path, Option<PathBuf>> = BTreeMap::new();
+    for (p, found) in paths.iter().zip(&walks.of_path) {
+        for f in found {
+            let key = match deepest(&walks.configs, f) {
+                Some(dir) => match sub.get(dir) {
+                    Some(k) => k.clone(),
+                    None => {
+                        let k = configs
+                            .find(dir, start.as_ref())
+                            .map_err(|e| refused(e, &early, &configs))?;
+                        sub.insert(dir, k.clone());
+                        k
+                    }
+                },
+                None => of_path.get(p.as_path()).cloned().flatten(),
+            };
+            files.entry(key).or_default().push(f.clone());
+        }
+    }
+    let keys: Vec<Option<PathBuf>> = files.keys().cloned().collect();
+    let output = settle(common, format_given, &configs, &keys)
+        .map_err(|reason| refused(reason, &early, &configs))?;
+    let lang = output.lang;
+    say_configs(&configs, &keys, lang);
+    let followed = configs.shown(Some(&keys));
+    let Walks {
+        problems,
+        links,
+        skipped,
+        ..
+    } = walks;
+    let mut groups = Vec::new();
+    let mut skipped_kept = skipped;
+    for (key, mut list) in files {
+        list.sort();
+        list.dedup();
+        let config = key.and_then(|k| configs.take(&k));
+        let mut settings = settings_under(common, config, true, false, start.as_ref());
+        // One run, one language, whatever a group's config alone says.
+        settings.lang = lang;
+        if let Some(c) = &settings.config {
+            keep_unexcluded(&mut list, c, settings.config_below_start, paths, lang).map_err(
+                |reason| Refused {
+                    reason,
+                    output: output.clone(),
+                    configs: followed.clone(),
+                },
+            )?;
+            // The files a walk passed over that a config governing them
+            // excludes are not said: they would not be checked anyway.
+            skipped_kept.retain(|f| !holds(c, f) || !c.excludes(f));
+        }
+        groups.push(Group {
+            settings,
+            files: list,
+        });
+    }
+    if !skipped_kept.is_empty() {
+        say_skipped(&skipped_kept, lang);
+    }
+    let mut problems = problems;
+    // A link not followed may stand where a design was: the run says so
+    // and fails, as for a folder it could not read. A config cannot
+    // excuse it (one in the tree may come with the pull request).
+    problems.extend(links.iter().map(|l| Walked::not_followed_reason(l)));
+    Ok(Grouped {
+        groups,
+        problems,
+        lang,
+    })
+}
+
+/// How folders are walked, as the settings of every group say.
+fn walk_options(common: &Common) -> mynaflow::input::WalkOptions {
+    mynaflow::input::WalkOptions {
+        follow_symlinks: common.follow_symlinks,
+        list_skipped: true,
+    }
+}
+
+/// Is `file` in the folder of `c` or below?
+fn holds(c: &Config, file: &Path) -> bool {
+    mynaflow::input::resolved(file).starts_with(mynaflow::input::resolved(c.dir()))
+}
+
+/// The deepest of `dirs` (folders walked that hold a config) that holds
+/// `file`.
+fn deepest<'a>(dirs: &'a [PathBuf], file: &Path) -> Option<&'a Path> {
+    (dirs.iter())
+        .filter(|d| file.starts_with(d))
+        .max_by_key(|d| d.components().count())
+        .map(PathBuf::as_path)
+}
+
+/// The configs found so far, by the path each was found at, loaded once.
+#[derive(Default)]
+struct Configs {
+    loaded: BTreeMap<PathBuf, Config>,
+}
+
+impl Configs {
+    /// The config that governs `at` (a design or a folder), loaded if it
+    /// was not yet: its path, or None when none does.
+    fn find(&mut self, at: &Path, start: Option<&PathBuf>) -> Result<Option<PathBuf>, Text> {
+        let Some(found): Option<Found> = Config::find(at)? else {
+            return Ok(None);
+        };
+        let key = found.path.clone();
+        if !self.loaded.contains_key(&key) {
+            let c = Config::from_found(found, start.map(PathBuf::as_path))?;
+            self.loaded.insert(key.clone(), c);
+        }
+        Ok(Some(key))
+    }
+
+    /// The config loaded at `key`, taken out.
+    fn take(&mut self, key: &Path) -> Option<Config> {
+        self.loaded.remove(key)
+    }
+
+    /// The configs read (those of `keys` only, when given), as machine
+    /// formats name them.
+    fn shown(&self, keys: Option<&[Option<PathBuf>]>) -> Vec<PathBuf> {
+        (self.loaded.iter())
+            .filter(|(k, _)| keys.is_none_or(|keys| keys.iter().flatten().any(|x| x == *k)))
+            .map(|(_, c)| c.shown_path())
+            .collect()
+    }
+}
+
+/// Says on stderr each config of `keys` that the run follows.
+fn say_configs(configs: &Configs, keys: &[Option<PathBuf>], lang: Lang) {
+    for key in keys.iter().flatten() {
+        if let Some(c) = configs.loaded.get(key) {
+            say_config(c, lang);
+        }
+    }
+}
+
+/// The run's language and format: the command line's, else what the
+/// configs of `keys` that name one say. Two that say otherwise cannot
+/// both shape one output: the run is refused, naming both and the
+/// setting (a config that names none defers to the others).
+fn settle(
+    common: &Common,
+    format_given: bool,
+    configs: &Configs,
+    keys: &[Option<PathBuf>],
+) -> Result<Output, Text> {
+    let followed: Vec<&Config> = (keys.iter().flatten())
+        .filter_map(|k| configs.loaded.get(k))
+        .collect();
+    let agreed = |setting: &str, value: &dyn Fn(&Config) -> Option<String>| {
+        let mut first: Option<(&Config, String)> = None;
+        for c in &followed {
+            let Some(v) = value(c) else { continue };
+            match &first {
+                None => first = Some((c, v)),
+                Some((a, was)) if *was != v => return Err(disagree(setting, (a, was), (c, &v))),
+                Some(_) => {}
+            }
+        }
+        Ok(first.map(|(_, v)| v))
+    };
+    let lang = match common.lang {
+        Some(_) => super::lang(common.lang),
+        None => {
+            let named = agreed("lang", &|c: &Config| c.lang.clone())?;
+            named
+                .as_deref()
+                .and_then(Lang::parse)
+                .unwrap_or_else(|| super::lang(None))
+        }
+    };
+    let format = match format_given {
+        true => None,
+        false => agreed("format", &|c: &Config| c.format.clone())?,
+    };
+    Ok(Output { lang, format })
+}
+
+/// Why a run is refused whose designs follow two configs (`a`, `b`, each
+/// with its value) that set `setting` of the run's one output otherwise.
+fn disagree(setting: &str, (a, va): (&Config, &String), (b, vb): (&Config, &String)) -> Text {
+    let shown = |c: &Config| mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
+    let (a, b) = (shown(a), shown(b));
+    let (va, vb) = (
+        mynaflow::escape::visible(va).into_owned(),
+        mynaflow::escape::visible(vb).into_owned(),
+    );
+    let flag = format!("--{setting}");
+    mynaflow::text!(
+        "the designs checked follow two configs that set `{setting}` otherwise: {a} says \"{va}\", {b} says \"{vb}\"; one run writes one output, so give {flag} on the command line (or pin one config with --config FILE, or check each folder in a run of its own)";
+        "検査する設計が従う 2 つの設定ファイルで `{setting}` の値が異なります: {a} は \"{va}\"、{b} は \"{vb}\" です。1 回の実行の出力は 1 つなので、コマンドラインで {flag} を指定してください (または --config FILE で設定ファイルを 1 つに固定するか、フォルダごとに分けて実行してください)"
+    )
+}
+
+/// The designs under `paths`, each with the index of the settings it
+/// follows, in the order of one run over them all, and those settings:
+/// one under the config pinned (`--config`, `--no-config`), else one for
+/// each config found, as `check` groups them (a command that writes no
+/// report has no format to agree on). Every rulebook a group names
+/// (`--rules`, a config's `rules`) must be usable. Or the exit status,
+/// the reason said.
+pub fn designs_with_settings(common: &Common, paths: &[PathBuf]) -> Result<Designs, u8> {
+    use super::output::{fail_in, files, session, try_session_for};
+    if common.no_config || common.config.is_some() {
+        let (_, settings) = session(common, paths)?;
+        let files = files(paths, &settings)?;
+        return Ok(Designs {
+            settings: vec![settings],
+            files: files.into_iter().map(|f| (f, 0)).collect(),
+        });
+    }
+    let g = grouped(common, paths, true).map_err(|r| {
+        fail_in(r.output.lang, &r.reason);
+        super::FAILURE
+    })?;
+    if !g.problems.is_empty() {
+        for p in &g.problems {
+            fail_in(g.lang, p);
+        }
+        return Err(super::FAILURE);
+    }
+    let mut settings = Vec::new();
+    let mut files = Vec::new();
+    for (i, group) in g.groups.into_iter().enumerate() {
+        if let Err(reason) = try_session_for(&group.settings, None) {
+            fail_in(g.lang, &reason);
+            return Err(super::FAILURE);
+        }
+        files.extend(group.files.into_iter().map(|f| (f, i)));
+        settings.push(group.settings);
+    }
+    files.sort();
+    Ok(Designs { settings, files })
+}
+
+/// The designs of a run, each with the settings it follows
+/// ([`designs_with_settings`]).
+pub struct Designs {
+    /// The settings of each group.
+    pub settings: Vec<Settings>,
+    /// Each design, in the order of one run over them all, with the index
+    /// of its group's settings.
+    pub files: Vec<(PathBuf, usize)>,
+}

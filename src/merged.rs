@@ -1,0 +1,126 @@
+//! The findings of several sessions as one report: a run whose designs
+//! follow different `mynaflow.toml` files checks each group in a session
+//! of its own, and writes one output. Each session's files join one
+//! [`SourceMap`] (a file two sessions read alike, a rulebook both use, is
+//! one file there), each finding's spans are renamed to it, and the
+//! findings are sorted as one session sorts its own.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceMap;
+use crate::span::{FileId, Span};
+use std::collections::HashMap;
+
+/// The files of the sessions joined so far.
+#[derive(Default)]
+pub struct Merged {
+    /// Every file, each once.
+    pub sources: SourceMap,
+    /// The files by name, to find one already there.
+    by_name: HashMap<String, Vec<FileId>>,
+}
+
+/// Where each file of one session is in the merged map, by its id there.
+pub struct Ids(Vec<FileId>);
+
+impl Merged {
+    /// No file yet.
+    pub fn new() -> Merged {
+        Merged::default()
+    }
+
+    /// Adds the files of `sources` (one already there under the same
+    /// name with the same text is taken as it is), and gives where each
+    /// is now.
+    pub fn absorb(&mut self, sources: &SourceMap) -> Ids {
+        let mut ids = Vec::new();
+        for (id, f) in sources.iter() {
+            let same = (self.by_name.get(&f.name).into_iter().flatten())
+                .copied()
+                .find(|&known| self.sources.get(known).text == f.text);
+            let at = match (same, sources.shared(id)) {
+                (Some(known), _) => known,
+                (None, Some(shared)) => {
+                    let at = self.sources.add_shared(shared);
+                    self.by_name.entry(f.name.clone()).or_default().push(at);
+                    at
+                }
+                // Not reached: every id `iter` gives is in the map.
+                (None, None) => FileId(u32::MAX),
+            };
+            ids.push(at);
+        }
+        Ids(ids)
+    }
+}
+
+impl Ids {
+    /// A file's id in the merged map.
+    pub fn file(&self, id: FileId) -> FileId {
+        self.0.get(id.0 as usize).copied().unwrap_or(id)
+    }
+
+    /// A span in the merged map.
+    pub fn span(&self, span: Span) -> Span {
+        Span {
+            file: self.file(span.file),
+            ..span
+        }
+    }
+
+    /// Renames every span of a finding (its place, its labels, its
+    /// fixes' edits) to the merged map.
+    pub fn diagnostic(&self, d: &mut Diagnostic) {
+        d.primary = self.span(d.primary);
+        for l in &mut d.labels {
+            l.span = self.span(l.span);
+        }
+        for f in &mut d.fixes {
+            for e in &mut f.edits {
+                e.span = self.span(e.span);
+            }
+        }
+    }
+}
+
+/// Sorts findings of several sessions, renamed to `sources`, as one
+/// session sorts its own (file name, then [`crate::diagnostic::order`]),
+/// exact duplicates dropped: the same bytes whatever the order in which
+/// the sessions were joined.
+pub fn sort(sources: &SourceMap, d: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let names: Vec<&str> = sources.iter().map(|(_, f)| f.name.as_str()).collect();
+    let name = |d: &Diagnostic| names.get(d.primary.file.0 as usize).copied();
+    d.par_sort_by(|a, b| {
+        name(a)
+            .cmp(&name(b))
+            .then_with(|| crate::diagnostic::order(a, b))
+    });
+    d.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn map(files: &[(&str, &str)]) -> SourceMap {
+        let mut m = SourceMap::new();
+        for (name, text) in files {
+            m.add(SourceFile::new(*name, *text));
+        }
+        m
+    }
+
+    #[test]
+    fn a_file_two_sessions_read_alike_is_one_file() {
+        let mut m = Merged::new();
+        let a = m.absorb(&map(&[("<builtin>/kenpo.myna", "k"), ("a.myna", "x")]));
+        let b = m.absorb(&map(&[("<builtin>/kenpo.myna", "k"), ("b.myna", "y")]));
+        assert_eq!(a.file(FileId(0)), b.file(FileId(0)));
+        assert_eq!(b.file(FileId(1)), FileId(2));
+        assert_eq!(m.sources.iter().count(), 3);
+        // The same name with another text stays apart.
+        let c = m.absorb(&map(&[("a.myna", "changed")]));
+        assert_eq!(c.file(FileId(0)), FileId(3));
+    }
+}

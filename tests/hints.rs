@@ -1,0 +1,210 @@
+//! What the findings tell the designer to do, and the fixes they offer,
+//! where the eighth audit found them misleading: each help and note says
+//! what the rules allow, in English and Japanese, and no fix turns a
+//! refused design into a different one that passes.
+
+mod common;
+
+use std::path::Path;
+
+/// `check` of a design of the project in `lang`, human output.
+fn checked(design: &str, lang: &str) -> String {
+    let out = common::mynaflow(&["check", "--no-config", "--lang", lang, design]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stdout(&out));
+    common::stdout(&out)
+}
+
+/// `check --fix --unsafe-fixes` of a copy of `design`: the copy's text.
+fn fixed(design: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join(design);
+    std::fs::copy(src, &f).unwrap();
+    let path = f.to_str().unwrap();
+    common::mynaflow(&["check", "--no-config", "--fix", "--unsafe-fixes", path]);
+    std::fs::read_to_string(&f).unwrap()
+}
+
+/// The flows of a design, without their comments.
+fn flows(text: &str) -> Vec<&str> {
+    (text.lines())
+        .filter(|l| l.starts_with("flow "))
+        .map(|l| l.split("   #").next().unwrap_or(l).trim_end())
+        .collect()
+}
+
+const PASSES_ON: &str = "tests/cases/mn102-passes-on.myna";
+
+/// Reversed, a flow that passes on what its sender obtained upstream
+/// would have the receiver provide data it never held, and pass: no
+/// reverse fix, and the help says why the flow is wrong.
+#[test]
+fn mn102_on_data_the_sender_obtained_offers_no_reverse() {
+    let en = checked(PASSES_ON, "en");
+    assert!(en.contains("MN102"), "{en}");
+    assert!(
+        en.contains("適用システム re-provides `課税情報` it obtained (the numbered flows show how), which the rule does not allow: remove the flow"),
+        "{en}"
+    );
+    assert!(!en.contains("reverse the flow"), "{en}");
+    let ja = checked(PASSES_ON, "ja");
+    assert!(
+        ja.contains("適用システムは取得した「課税情報」を (番号付きのフローの経路で) 再び提供していますが、規則はこれを認めていません。フローを削除してください"),
+        "{ja}"
+    );
+    assert!(!ja.contains("フローを逆にする"), "{ja}");
+    let json = common::mynaflow(&["check", "--no-config", "--format", "json", PASSES_ON]);
+    assert!(
+        !common::stdout(&json).contains("\"fixes\":[{"),
+        "{}",
+        common::stdout(&json)
+    );
+    let src = std::fs::read_to_string(PASSES_ON).unwrap();
+    assert_eq!(fixed(PASSES_ON), src);
+}
+
+/// The missing network goes where the data passes it: before the
+/// society's 中間サーバー when the data comes in, after it when it goes
+/// out (`via` lists actors in the order the data passes them).
+#[test]
+fn mn104_fix_puts_the_carrier_where_the_data_passes_it() {
+    let text = fixed("tests/cases/mn104-via-order.myna");
+    assert_eq!(
+        flows(&text),
+        [
+            "flow 市町村 -> 適用システム : 課税情報 for 被扶養者認定 via 情報提供NWS, 中間サーバー",
+            "flow 適用システム -> 市町村 : 資格異動 for 他機関資格確認事務 via 中間サーバー, 情報提供NWS",
+            "flow 市町村 -> 適用システム : 課税情報 for 高齢受給者負担区分判定 via 情報提供NWS, 中間サーバー",
+        ]
+    );
+}
+
+/// The `<-` half of a `<->` flow passes its `via` backwards: the network
+/// is written first so that the society's data, going out, passes it last.
+#[test]
+fn mn104_fix_on_the_way_back_of_a_two_way_flow_reads_via_backwards() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    let design = "use \"kenpo\"\n\
+        actor 基幹 : 組合 \"基幹システム\"\n\
+        actor NWS : 情報提供ネットワークシステム\n\
+        actor 中間 : 中間サーバー\n\
+        actor 市町村 : 他機関 \"市町村\"\n\
+        data 資格 : 資格関連情報\n\
+        flow 市町村 <-> 基幹 : 資格 for 他機関資格確認事務 via 中間\n";
+    std::fs::write(&f, design).unwrap();
+    let path = f.to_str().unwrap();
+    common::mynaflow(&["check", "--no-config", "--fix", "--unsafe-fixes", path]);
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert_eq!(
+        flows(&text),
+        ["flow 市町村 <-> 基幹 : 資格 for 他機関資格確認事務 via NWS, 中間"]
+    );
+}
+
+/// A contractor registered by its role, not its legal name: the note
+/// says what the role is registered for.
+#[test]
+fn mn301_says_what_the_contractors_role_is_registered_for() {
+    let design = "tests/cases/contractor-role-registered.myna";
+    let en = checked(design, "en");
+    assert!(
+        en.contains("= its role 健診機関 is registered for: 健康診断委託"),
+        "{en}"
+    );
+    assert!(
+        en.contains("its role 健診機関 is registered here for 健康診断委託"),
+        "{en}"
+    );
+    assert!(
+        !en.contains("not in the contractor register at all"),
+        "{en}"
+    );
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("その役割「健診機関」の委託業務: 健康診断委託"),
+        "{ja}"
+    );
+    assert!(
+        !ja.contains("「健診センター」は委託先一覧にありません"),
+        "{ja}"
+    );
+}
+
+/// MN402 offers to obtain the data anew for the new purpose only when a
+/// rule allows its category to reach the society for that purpose.
+#[test]
+fn mn402_offers_obtaining_anew_only_where_a_rule_allows_it() {
+    let design = "tests/cases/drift-no-rule-for-purpose.myna";
+    let en = checked(design, "en");
+    assert!(
+        en.contains("help: use it here only for 被扶養者認定: no rule allows `課税・非課税情報` to reach 組合 for `医療費分析`"),
+        "{en}"
+    );
+    assert!(
+        !en.contains("obtain it anew under a rule that allows `医療費分析`"),
+        "{en}"
+    );
+    // 7(1) lets 公金受取口座情報 reach the society for 保険給付.
+    assert!(
+        en.contains(
+            "use it here only for 保険料還付, or obtain it anew under a rule that allows `保険給付`"
+        ),
+        "{en}"
+    );
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("ここでは「被扶養者認定」のためにのみ利用してください。「課税・非課税情報」を「医療費分析」のために組合が受け取ることを認める規則はありません"),
+        "{ja}"
+    );
+    assert!(!ja.contains("「医療費分析」を認める規則に基づいて"), "{ja}");
+}
+
+/// Hops through a carrier that differ only in purpose are two MN401s (the
+/// contract stitches one item for one purpose), and each says so, without
+/// asking for the item to be brought in for the purpose of the hop out.
+#[test]
+fn mn401_says_when_the_hops_in_and_out_differ_only_in_purpose() {
+    let design = "tests/cases/carrier-purpose-mismatch.myna";
+    let en = checked(design, "en");
+    assert_eq!(en.matches("error[MN401]").count(), 2, "{en}");
+    let note = "= the hop out of 中間サーバー carries `課税情報` for `高齢受給者負担区分判定`, the hop in for `被扶養者認定`: an exchange through carriers keeps one purpose";
+    assert_eq!(en.matches(note).count(), 2, "{en}");
+    let help =
+        "help: carry `課税情報` out of 中間サーバー for `被扶養者認定`, the purpose it came in for";
+    assert_eq!(en.matches(help).count(), 2, "{en}");
+    assert!(!en.contains("add the flow that brings"), "{en}");
+    assert!(!en.contains("add a flow from"), "{en}");
+    let ja = checked(design, "ja");
+    let note = "中間サーバーから出る区間は「課税情報」を「高齢受給者負担区分判定」のために、中間サーバーに入る区間は「被扶養者認定」のために運んでいます。中継を通る提供の利用目的は一つです";
+    assert_eq!(ja.matches(note).count(), 2, "{ja}");
+    assert!(!ja.contains("運ぶフローを追加してください"), "{ja}");
+}
+
+/// When no rule allows the category for the purpose of the hop out, the
+/// help says so, and neither finding asks for the item to be brought into
+/// the carrier for it.
+#[test]
+fn mn401_never_asks_for_the_item_in_for_a_purpose_no_rule_allows() {
+    let design = "tests/cases/carrier-purpose-not-allowed.myna";
+    let en = checked(design, "en");
+    assert_eq!(en.matches("error[MN401]").count(), 2, "{en}");
+    let help = "help: carry `課税情報` out of 中間サーバー for `被扶養者認定`, the purpose it came in for: no rule allows `課税・非課税情報` for `医療費分析`";
+    assert_eq!(en.matches(help).count(), 2, "{en}");
+    assert!(!en.contains("into 中間サーバー for `医療費分析`"), "{en}");
+    let ja = checked(design, "ja");
+    let help = "対処: 中間サーバーから出る区間も、入ってきたときの利用目的「被扶養者認定」で「課税情報」を運んでください。「課税・非課税情報」を「医療費分析」のために認める規則はありません";
+    assert_eq!(ja.matches(help).count(), 2, "{ja}");
+    assert!(
+        !ja.contains("「医療費分析」のために運ぶフローを追加"),
+        "{ja}"
+    );
+}
+
+/// A hop that goes nowhere beside a departure of another item is still
+/// told to carry its own item on: only the same item pairs.
+#[test]
+fn mn401_pairs_only_hops_of_the_same_item() {
+    let en = checked("tests/cases/carrier-dead-end.myna", "en");
+    assert!(!en.contains("the hop out of"), "{en}");
+}
