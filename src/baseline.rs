@@ -1,17 +1,20 @@
 //! Baselines: today's findings recorded by fingerprint, so a run fails
 //! only on new ones. A finding is identified by its file, relative to the
 //! baseline's own folder (so `check .` and `check designs/` agree), a
-//! fingerprint of its code and the text of the statement it is in (see
+//! fingerprint of its code, the text of the statement it is in and of
+//! the declarations that statement depends on (see
 //! [`crate::fingerprint::Statements`]), never by line numbers, so a
-//! baseline survives lines moving, and by its message, which names the
-//! roles, legal names and categories of what it is about: a flow to
-//! another recipient, or one whose actor's declaration changed, is new.
+//! baseline survives lines moving, and by its message: a flow to another
+//! recipient, or one whose actor's or data item's declaration changed
+//! (its role, legal name, clauses, category), is new.
 //!
-//! A baseline of version 1 (written before version 2) recorded the text
-//! of the finding's line alone: it is still read, and its entries excuse
-//! by that weaker match (never by message), so that upgrading does not
-//! fail every run on findings that were accepted; `check` says to record
-//! it again ([`Baseline::is_legacy`]).
+//! Older baselines are still read, and their entries excuse by the
+//! weaker match they recorded, so that upgrading does not fail every run
+//! on findings that were accepted; `check` says to record them again
+//! ([`Baseline::is_legacy`], [`Baseline::older_note`]). Version 1 recorded
+//! the text of the finding's line alone (never matched by message);
+//! version 2 the whole statement and the message, not the declarations
+//! the statement depends on.
 
 use crate::candidates::Candidates;
 use crate::code::Code;
@@ -27,9 +30,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// A baseline larger than this is refused (read up to this, no more).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The version written: 2, fingerprints of the whole statement, and the
-/// message matched too. Version 1 (the finding's line alone) is read.
-pub const VERSION: u32 = 2;
+/// The version written: 3, fingerprints of the whole statement and the
+/// declarations it depends on, and the message matched too. Versions 1
+/// (the finding's line alone) and 2 (the statement alone) are read.
+pub const VERSION: u32 = 3;
 
 /// The message recorded for a finding past those its file shows, which a
 /// check does not word: no message of a finding, so it excuses by its
@@ -53,8 +57,8 @@ pub struct Entry {
     pub file: String,
     /// The line when recorded (for people; not used to match).
     pub line: usize,
-    /// The English message: matched too in a baseline of version 2 (a
-    /// finding whose message differs is new), not in one of version 1.
+    /// The English message: matched too in a baseline of version 2 or 3
+    /// (a finding whose message differs is new), not in one of version 1.
     pub message: String,
 }
 
@@ -62,7 +66,7 @@ pub struct Entry {
 #[derive(Serialize, Deserialize, Debug, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
-    /// Format version: 2 ([`VERSION`]), or 1 (read, matched weakly).
+    /// Format version: 3 ([`VERSION`]), or 1 or 2 (read, matched weakly).
     pub version: u32,
     /// The findings, sorted.
     pub findings: Vec<Entry>,
@@ -87,26 +91,35 @@ fn relative(name: &str, base: &Path) -> String {
 }
 
 impl Baseline {
-    /// Records findings; files are named relative to `base`, the folder
-    /// the baseline file is in.
-    pub fn record(sources: &SourceMap, diagnostics: &[Diagnostic], base: &Path) -> Baseline {
+    /// Records findings, their files outlined by the check that made them
+    /// (a session's [`crate::session::Session::outlines`] with
+    /// [`crate::session::Session::keep_statements`]); files are named
+    /// relative to `base`, the folder the baseline file is in.
+    pub fn record(
+        sources: &SourceMap,
+        outlines: &Outlines,
+        diagnostics: &[Diagnostic],
+        base: &Path,
+    ) -> Baseline {
         let places: Vec<(Code, Span)> = diagnostics.iter().map(|d| (d.code, d.primary)).collect();
-        Baseline::record_places(sources, &places, diagnostics, base)
+        Baseline::record_places(sources, outlines, &places, diagnostics, base)
     }
 
     /// Records the findings at `places` (every finding's code and place:
     /// a session's [`crate::session::Session::found`] with
     /// [`crate::session::Session::keep_places`]), each with the message of
     /// its diagnostic among `worded` (those a check shows), else the
-    /// title of its code and why there is no more. Files are named
-    /// relative to `base`.
+    /// title of its code and why there is no more; `outlines` as
+    /// [`Baseline::record`] takes them. Files are named relative to
+    /// `base`.
     pub fn record_places(
         sources: &SourceMap,
+        outlines: &Outlines,
         places: &[(Code, Span)],
         worded: &[Diagnostic],
         base: &Path,
     ) -> Baseline {
-        let recording = Recording::of_places(sources, places, worded, base);
+        let recording = Recording::of_places(sources, outlines, places, worded, base);
         Baseline {
             version: VERSION,
             findings: recording.entries().collect(),
@@ -116,17 +129,34 @@ impl Baseline {
     /// Reads a baseline file's text.
     pub fn parse(text: &str) -> Result<Baseline, String> {
         let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        if b.version != 1 && b.version != VERSION {
+        if !(1..=VERSION).contains(&b.version) {
             return Err(format!("unsupported baseline version {}", b.version));
         }
         Ok(b)
     }
 
-    /// Whether it was written before version 2: its entries excuse a
-    /// finding by the text of its line alone, whatever else in its
-    /// statement, or in the declarations it names, changed.
+    /// Whether it was written before version 3: its entries excuse a
+    /// finding whatever changed in the declarations its statement depends
+    /// on (version 2), or anywhere in its statement but its line (1).
     pub fn is_legacy(&self) -> bool {
-        self.version == 1
+        self.version < VERSION
+    }
+
+    /// What `check` says on stderr of a baseline written before version
+    /// 3, whose file is shown as `shown`: what its entries still excuse,
+    /// and to record it again. None for one of version 3.
+    pub fn older_note(&self, shown: &str) -> Option<crate::text::Text> {
+        match self.version {
+            1 => Some(crate::text!(
+                "note: the baseline {shown} is of version 1: its findings are matched by the text of their line alone, so a flow whose other lines, or whose actors' or data items' declarations, changed stays excused; record it again with --write-baseline to match whole statements, the declarations they name, and messages";
+                "注記: ベースライン {shown} はバージョン 1 です。記録済みの指摘は行の文字列だけで照合するため、フローの他の行や、アクター・データ項目の宣言が変わっても除外されたままになります。文全体と、文が名指す宣言と、メッセージで照合するには、--write-baseline で記録し直してください"
+            )),
+            2 => Some(crate::text!(
+                "note: the baseline {shown} is of version 2: its findings are matched by their statement and message alone, so a flow whose actors' or data items' declarations changed (a legal name, clauses, a category) stays excused; record it again with --write-baseline to match the declarations they name too";
+                "注記: ベースライン {shown} はバージョン 2 です。記録済みの指摘は文とメッセージだけで照合するため、フローが名指すアクターやデータ項目の宣言 (法人名、契約条項、区分) が変わっても除外されたままになります。宣言も照合するには、--write-baseline で記録し直してください"
+            )),
+            _ => None,
+        }
     }
 
     /// The baseline as pretty JSON with a trailing newline
@@ -148,21 +178,11 @@ impl Baseline {
         serde_json::to_writer_pretty(&mut *w, self)?;
         w.write_all(b"\n")
     }
-
-    /// Removes the findings the baseline knows (each recorded finding
-    /// excuses one current finding with its fingerprint); returns how many
-    /// were removed.
-    pub fn filter(
-        &self,
-        sources: &SourceMap,
-        diagnostics: &mut Vec<Diagnostic>,
-        base: &Path,
-    ) -> usize {
-        let excuses = Excuses::of(self, base);
-        excuses.filter(sources, diagnostics);
-        excuses.excused()
-    }
 }
+
+/// Each checked file's outline ([`crate::fingerprint::Outline`]), by file:
+/// what a baseline recorded after the run fingerprints by.
+pub type Outlines = HashMap<crate::span::FileId, crate::fingerprint::Outline>;
 
 /// A baseline as it is recorded, before it is written: each finding as
 /// its fingerprint, code, file, line and where its message is (24
@@ -195,6 +215,7 @@ impl<'a> Recording<'a> {
     /// [`Baseline::record_places`], not yet made into entries.
     pub fn of_places(
         sources: &SourceMap,
+        outlines: &Outlines,
         places: &[(Code, Span)],
         worded: &'a [Diagnostic],
         base: &Path,
@@ -208,16 +229,22 @@ impl<'a> Recording<'a> {
             messages.push(d.message.en.as_str());
             at.insert((d.code, d.primary), i);
         }
-        // Each file's name is made relative once (it asks the system),
-        // and its statements read once.
+        // Each file's name is made relative once (it asks the system). A
+        // checked file's statements, and the declarations they depend on,
+        // are its check's outline; one no check read (not a design's
+        // text) has its statements read, once.
         let mut names: Vec<String> = Vec::new();
         let mut name_of: HashMap<crate::span::FileId, u32> = HashMap::new();
-        let statements = statements_of(sources, places.iter().map(|(_, at)| at.file));
+        let unread = (places.iter().map(|(_, at)| at.file)).filter(|f| !outlines.contains_key(f));
+        let statements = statements_of(sources, unread);
         let mut prints: HashMap<crate::span::FileId, crate::fingerprint::Statements> = (statements
             .iter())
         .map(|(&id, spans)| {
             let file = sources.get(id);
-            (id, crate::fingerprint::Statements::new(file, spans))
+            (
+                id,
+                crate::fingerprint::Statements::naming(file, spans, None),
+            )
         })
         .collect();
         let mut findings: Vec<Recorded> = (places.iter())
@@ -226,10 +253,13 @@ impl<'a> Recording<'a> {
                     names.push(relative(&sources.get(primary.file).name, base));
                     u32::try_from(names.len() - 1).unwrap_or(u32::MAX)
                 });
-                let line = sources.get(primary.file).line_col(primary.start as usize).0;
-                let fingerprint = match prints.get_mut(&primary.file) {
-                    Some(p) => p.of(code, primary),
-                    None => crate::fingerprint::of_content(sources, code, primary),
+                let file = sources.get(primary.file);
+                let line = file.line_col(primary.start as usize).0;
+                let fingerprint = match (outlines.get(&primary.file), prints.get_mut(&primary.file))
+                {
+                    (Some(o), _) => o.of(file, code, primary),
+                    (None, Some(p)) => p.of(code, primary),
+                    (None, None) => crate::fingerprint::of_content(sources, code, primary),
                 };
                 Recorded {
                     fingerprint,
@@ -321,16 +351,23 @@ impl Serialize for Recording<'_> {
 /// What a baseline excuses, for a session to apply to each file as it is
 /// checked, before the cap per code and the wording: each recorded
 /// finding excuses one finding with its fingerprint (and, in a baseline
-/// of version 2, its message) in its file. Applied after the cap, a
+/// of version 2 or 3, its message) in its file. Applied after the cap, a
 /// baseline saw a hundred findings of a code and a summary of the rest:
 /// a design with 150 recorded and one new finding of that code passed.
 #[derive(Debug)]
 pub struct Excuses {
     /// The baseline's folder, its files' names relative to it.
     base: PathBuf,
-    /// Whether the baseline is of version 1: fingerprints of the
-    /// finding's line ([`crate::fingerprint::of_content_in`]), no message.
-    legacy: bool,
+    /// The baseline's version: 1, fingerprints of the finding's line
+    /// ([`crate::fingerprint::of_content_in`]), no message; 2, of its
+    /// statement alone; 3, of its statement and the declarations that
+    /// depends on.
+    version: u32,
+    /// The fingerprints of the findings that leave a design unchecked
+    /// (MN005, MN013), worked out as their file was checked, by code and
+    /// place: [`Excuses::filter`] excuses them after the run, when the
+    /// file's statements and model are gone.
+    deferred: Mutex<HashMap<(Code, Span), u64>>,
     /// How many findings each fingerprint excuses, file by file: what a
     /// file checked again ([`Excuses::renew`]) starts from.
     all: HashMap<String, Prints>,
@@ -387,7 +424,43 @@ fn message_hash(message: &str) -> u64 {
     h.finish()
 }
 
-/// Each file's statements among `files`, read again from its text.
+/// Fingerprints of one file's findings as a baseline of one version
+/// recorded them.
+enum Printer<'a> {
+    /// Version 1: the finding's line.
+    Line(&'a SourceFile),
+    /// Version 2 (the statement alone) or 3 (with the declarations it
+    /// depends on).
+    Statements(crate::fingerprint::Statements<'a>),
+}
+
+impl<'a> Printer<'a> {
+    /// Fingerprints of version `version` in `file`, whose statements are
+    /// `spans` and whose model is `design` (None: a file without one).
+    fn new(
+        version: u32,
+        file: &'a SourceFile,
+        spans: &'a [Span],
+        design: Option<&'a crate::model::Design>,
+    ) -> Printer<'a> {
+        use crate::fingerprint::Statements;
+        match version {
+            1 => Printer::Line(file),
+            2 => Printer::Statements(Statements::new(file, spans)),
+            _ => Printer::Statements(Statements::naming(file, spans, design)),
+        }
+    }
+
+    /// The fingerprint of a finding of `code` at `primary`.
+    fn of(&mut self, code: Code, primary: Span) -> u64 {
+        match self {
+            Printer::Line(file) => crate::fingerprint::of_content_in(file, code, primary),
+            Printer::Statements(s) => s.of(code, primary),
+        }
+    }
+}
+
+/// Each file's statements among `files`, read from its text.
 fn statements_of(
     sources: &SourceMap,
     files: impl IntoIterator<Item = crate::span::FileId>,
@@ -404,7 +477,8 @@ impl Excuses {
     /// The excuses of `baseline`, whose files are named relative to
     /// `base`. A fingerprint that is not 16 hex digits excuses nothing.
     pub fn of(baseline: &Baseline, base: &Path) -> Excuses {
-        let legacy = baseline.is_legacy();
+        let version = baseline.version;
+        let legacy = version < 2;
         let mut all: HashMap<String, Prints> = HashMap::new();
         for e in &baseline.findings {
             let Ok(fp) = u64::from_str_radix(&e.fingerprint, 16) else {
@@ -426,7 +500,8 @@ impl Excuses {
         }
         Excuses {
             base: base.to_path_buf(),
-            legacy,
+            version,
+            deferred: Mutex::new(HashMap::new()),
             left: Mutex::new(
                 all.iter()
                     .map(|(f, l)| (f.clone(), (l.clone(), 0)))
@@ -458,14 +533,16 @@ impl Excuses {
     /// excuses: of equal fingerprints, those nearest the start of the
     /// file first (then in the order made), whichever list each is in
     /// ([`crate::tally`] keeps a file's first findings apart from the
-    /// rest). `statements` are the file's statements in source order;
-    /// `word` gives the English message of the check's finding of an
-    /// index ([`crate::candidates::Placed::finding`]), asked only of a
-    /// finding whose fingerprint an excuse with a message has.
+    /// rest). `statements` are the file's statements in source order,
+    /// `design` its model (None for a rulebook); `word` gives the English
+    /// message of the check's finding of an index
+    /// ([`crate::candidates::Placed::finding`]), asked only of a finding
+    /// whose fingerprint an excuse with a message has.
     pub(crate) fn apply(
         &self,
         source: &SourceFile,
         statements: &[Span],
+        design: Option<&crate::model::Design>,
         candidates: &mut Candidates,
         word: &dyn Fn(usize) -> Option<String>,
     ) {
@@ -476,21 +553,30 @@ impl Excuses {
         };
         // Worked out before the lock, so files are fingerprinted in
         // parallel. The findings that leave a design unchecked (MN005,
-        // MN013) are left to `filter`: the run counts them as a failure
-        // first, so a baseline never makes a run that did not check a
-        // design pass.
+        // MN013) are left to `filter`, their fingerprints worked out here
+        // while the file's statements and model are there: the run counts
+        // them as a failure first, so a baseline never makes a run that
+        // did not check a design pass.
         let keys: Vec<(Code, Span)> = (0..candidates.len())
             .filter_map(|i| candidates.key(i))
             .collect();
-        let mut fingerprints = crate::fingerprint::Statements::new(source, statements);
+        let mut fingerprints = Printer::new(self.version, source, statements, design);
+        let mut deferred = Vec::new();
         let prints: Vec<Option<u64>> = (keys.iter())
             .map(|&(code, primary)| {
-                (!code.leaves_design_unchecked()).then(|| match self.legacy {
-                    true => crate::fingerprint::of_content_in(source, code, primary),
-                    false => fingerprints.of(code, primary),
-                })
+                let print = fingerprints.of(code, primary);
+                if code.leaves_design_unchecked() {
+                    deferred.push(((code, primary), print));
+                    return None;
+                }
+                Some(print)
             })
             .collect();
+        if !deferred.is_empty()
+            && let Ok(mut d) = self.deferred.lock()
+        {
+            d.extend(deferred);
+        }
         // The message of each finding an excuse with a message may take.
         let messages: Vec<Option<u64>> = (prints.iter().enumerate())
             .map(|(i, fp)| {
@@ -526,20 +612,24 @@ impl Excuses {
         candidates.retain(|_, _| next.next().unwrap_or(true));
     }
 
-    /// Removes the findings the excuses left still cover from
-    /// `diagnostics`: those no file's analysis made (a file that is not
-    /// text, a rulebook that could not be loaded), or all of a run's
-    /// ([`Baseline::filter`]). Each file's statements are read again from
-    /// its text.
+    /// Removes from `diagnostics` (a run's) the findings that leave a
+    /// design unchecked (MN005, MN013) that the excuses left still cover:
+    /// [`Excuses::apply`] left them to the end of the run, and excused
+    /// every other. A finding's fingerprint is the one worked out as its
+    /// file was checked; a file no check read (one that is not a design's
+    /// text) has its statements read from its text.
     pub fn filter(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
         let Ok(mut left) = self.left.lock() else {
             return;
         };
+        let Ok(deferred) = self.deferred.lock() else {
+            return;
+        };
         // Each file's name, and whether excuses are left for it: only such
-        // a file is fingerprinted, and read again for its statements
-        // (those the run's analyses excused are mostly spent).
+        // a file is fingerprinted.
         let mut names: HashMap<crate::span::FileId, (String, bool)> = HashMap::new();
-        for d in diagnostics.iter() {
+        let unchecked = |d: &Diagnostic| d.code.leaves_design_unchecked();
+        for d in diagnostics.iter().filter(|d| unchecked(d)) {
             names.entry(d.primary.file).or_insert_with(|| {
                 let name = relative(&sources.get(d.primary.file).name, &self.base);
                 let any = left
@@ -548,35 +638,26 @@ impl Excuses {
                 (name, any)
             });
         }
-        let statements = match self.legacy {
-            true => HashMap::new(),
-            false => statements_of(
-                sources,
-                (names.iter())
-                    .filter(|(_, (_, any))| *any)
-                    .map(|(&id, _)| id),
-            ),
-        };
-        let mut prints: HashMap<crate::span::FileId, crate::fingerprint::Statements> = (statements
-            .iter())
-        .map(|(&id, spans)| {
-            (
-                id,
-                crate::fingerprint::Statements::new(sources.get(id), spans),
-            )
-        })
-        .collect();
+        let unread = (diagnostics.iter())
+            .filter(|d| unchecked(d) && !deferred.contains_key(&(d.code, d.primary)))
+            .filter(|d| names.get(&d.primary.file).is_some_and(|(_, any)| *any))
+            .map(|d| d.primary.file);
+        let statements = statements_of(sources, unread);
+        let mut prints: HashMap<crate::span::FileId, Printer> = (statements.iter())
+            .map(|(&id, spans)| (id, Printer::new(self.version, sources.get(id), spans, None)))
+            .collect();
         let before = diagnostics.len();
         diagnostics.retain(|d| {
             let file = d.primary.file;
-            let Some((name, true)) = names.get(&file) else {
+            let Some((name, true)) = names.get(&file).filter(|_| unchecked(d)) else {
                 return true;
             };
-            let fp = match prints.get_mut(&file) {
-                Some(p) => p.of(d.code, d.primary),
-                None => crate::fingerprint::of_content(sources, d.code, d.primary),
+            let fp = match (deferred.get(&(d.code, d.primary)), prints.get_mut(&file)) {
+                (Some(&fp), _) => fp,
+                (None, Some(p)) => p.of(d.code, d.primary),
+                (None, None) => crate::fingerprint::of_content(sources, d.code, d.primary),
             };
-            let message = (!self.legacy).then(|| message_hash(&d.message.en));
+            let message = (self.version >= 2).then(|| message_hash(&d.message.en));
             let taken = left.get_mut(name.as_str()).is_some_and(|(l, taken)| {
                 l.get_mut(&fp).is_some_and(|s| s.take(message)) && {
                     *taken += 1;
@@ -624,10 +705,30 @@ mod tests {
     use super::*;
     use crate::session::{RulebookSource, Session};
 
+    /// `text` checked as `d.myna`, outlined for a baseline.
     fn run(text: &str) -> Session {
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.keep_statements = true;
         s.check_text("d.myna", text.to_string(), None);
         s
+    }
+
+    /// A baseline of `s`'s findings, its files named from here.
+    fn recorded(s: &Session) -> Baseline {
+        Baseline::record(&s.sources, &s.outlines, &s.diagnostics, Path::new("."))
+    }
+
+    /// `text` checked as `d.myna` with the excuses of `b`, as `check`
+    /// applies them (as each file is checked, then at the end of the
+    /// run): the session, its diagnostics those left, and how many were
+    /// excused.
+    fn checked_against(b: &Baseline, text: &str) -> (Session, usize) {
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        let excuses = std::sync::Arc::new(Excuses::of(b, Path::new(".")));
+        s.excuses = Some(excuses.clone());
+        s.check_text("d.myna", text.to_string(), None);
+        excuses.filter(&s.sources, &mut s.diagnostics);
+        (s, excuses.excused())
     }
 
     const DESIGN: &str = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\ndata 課税 : 課税・非課税情報\n\
@@ -654,8 +755,11 @@ mod tests {
 
     #[test]
     fn a_file_checked_again_has_its_excuses_again_and_counts_them_once() {
-        let s = run(DESIGN);
-        let b = Baseline::record(&s.sources, &s.diagnostics, Path::new("."));
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.keep_statements = true;
+        let checked = s.check_text("d.myna", DESIGN.to_string(), None);
+        let design = checked.analysis.as_ref().map(|a| &a.design);
+        let b = recorded(&s);
         let n = b.findings.len();
         assert!(n > 0);
         let excuses = Excuses::of(&b, Path::new("."));
@@ -669,7 +773,7 @@ mod tests {
                 before: s.diagnostics.clone(),
                 ..Default::default()
             };
-            excuses.apply(file, &statements, &mut c, &|_| None);
+            excuses.apply(file, &statements, design, &mut c, &|_| None);
             c.len()
         };
         assert_eq!(excuse_all(), s.diagnostics.len() - n);
@@ -689,31 +793,26 @@ mod tests {
     #[test]
     fn known_findings_are_filtered_even_after_lines_move() {
         let s = run(DESIGN);
-        let b = Baseline::record(&s.sources, &s.diagnostics, Path::new("."));
+        let b = recorded(&s);
         assert!(!b.findings.is_empty());
         let pretty = serde_json::to_string_pretty(&b).expect("serialised");
         assert_eq!(b.to_json(), format!("{pretty}\n"));
         let b = Baseline::parse(&b.to_json()).expect("round trip");
-        let moved = run(&format!("# a comment\n\n{DESIGN}"));
-        let mut d = moved.diagnostics.clone();
-        assert_eq!(
-            b.filter(&moved.sources, &mut d, Path::new(".")),
-            b.findings.len()
-        );
-        assert!(d.is_empty(), "{d:?}");
+        let (moved, excused) = checked_against(&b, &format!("# a comment\n\n{DESIGN}"));
+        assert_eq!(excused, b.findings.len());
+        assert!(moved.diagnostics.is_empty(), "{:?}", moved.diagnostics);
     }
 
     #[test]
     fn new_findings_are_kept() {
         let s = run(DESIGN);
-        let b = Baseline::record(&s.sources, &s.diagnostics, Path::new("."));
-        let more = run(&format!(
-            "{DESIGN}flow 市 -> 基幹 : 課税 for 保険料徴収 via 市\n"
-        ));
-        let mut d = more.diagnostics.clone();
-        b.filter(&more.sources, &mut d, Path::new("."));
-        assert!(!d.is_empty());
-        assert!(d.iter().all(|x| {
+        let b = recorded(&s);
+        let (more, _) = checked_against(
+            &b,
+            &format!("{DESIGN}flow 市 -> 基幹 : 課税 for 保険料徴収 via 市\n"),
+        );
+        assert!(!more.diagnostics.is_empty());
+        assert!(more.diagnostics.iter().all(|x| {
             more.sources
                 .get(x.primary.file)
                 .line_col(x.primary.start as usize)
@@ -724,10 +823,14 @@ mod tests {
 
     #[test]
     fn rejects_other_versions_and_keys() {
-        assert!(Baseline::parse("{\"version\":3,\"findings\":[]}").is_err());
+        assert!(Baseline::parse("{\"version\":4,\"findings\":[]}").is_err());
         assert!(Baseline::parse("{\"version\":0,\"findings\":[]}").is_err());
-        assert!(Baseline::parse("{\"version\":1,\"findings\":[]}").is_ok_and(|b| b.is_legacy()));
-        assert!(Baseline::parse("{\"version\":2,\"findings\":[]}").is_ok_and(|b| !b.is_legacy()));
+        for older in [1, 2] {
+            let b = Baseline::parse(&format!("{{\"version\":{older},\"findings\":[]}}"));
+            assert!(b.is_ok_and(|b| b.is_legacy() && b.older_note("b.json").is_some()));
+        }
+        let b = Baseline::parse("{\"version\":3,\"findings\":[]}");
+        assert!(b.is_ok_and(|b| !b.is_legacy() && b.older_note("b.json").is_none()));
         assert!(Baseline::parse("{\"version\":1,\"findings\":[],\"x\":1}").is_err());
     }
 
@@ -743,13 +846,21 @@ mod tests {
         let base = Path::new(".");
         let mut all = Session::new(RulebookSource::Builtin("kenpo".into()));
         all.max_per_code = None;
+        all.keep_statements = true;
         all.check_text("d.myna", text.clone(), None);
-        let whole = Baseline::record(&all.sources, &all.diagnostics, base);
+        let whole = Baseline::record(&all.sources, &all.outlines, &all.diagnostics, base);
         let mut some = Session::new(RulebookSource::Builtin("kenpo".into()));
         some.keep_places = true;
+        some.keep_statements = true;
         some.check_text("d.myna", text, None);
         assert!(some.diagnostics.len() < whole.findings.len());
-        let placed = Baseline::record_places(&some.sources, &some.found, &some.diagnostics, base);
+        let placed = Baseline::record_places(
+            &some.sources,
+            &some.outlines,
+            &some.found,
+            &some.diagnostics,
+            base,
+        );
         let key = |e: &Entry| {
             (
                 e.fingerprint.clone(),
@@ -789,6 +900,7 @@ mod tests {
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
         s.max_per_code = Some(3);
         s.keep_places = true;
+        s.keep_statements = true;
         let mut text = String::from("use \"kenpo\"\nactor 基幹 : 組合\n");
         for i in 0..12 {
             text.push_str("actor 基幹 : 組合 \"abc\n");
@@ -799,7 +911,7 @@ mod tests {
         let worded = s.diagnostics.clone();
         assert!(worded.iter().any(|d| d.more > 0), "a summary among them");
         let places = s.found.clone();
-        let recording = Recording::of_places(&s.sources, &places, &worded, dir.path());
+        let recording = Recording::of_places(&s.sources, &s.outlines, &places, &worded, dir.path());
         // As the entries were made, one string at a time, and sorted.
         let messages: HashMap<(Code, Span), &str> = (worded.iter())
             .filter(|d| d.more == 0)
@@ -810,7 +922,8 @@ mod tests {
                 fingerprint: format!("{:016x}", {
                     let file = s.sources.get(primary.file);
                     let spans = crate::fingerprint::statement_spans(file, primary.file);
-                    crate::fingerprint::Statements::new(file, &spans).of(code, primary)
+                    // Declarations only: none depends on another.
+                    crate::fingerprint::Statements::naming(file, &spans, None).of(code, primary)
                 }),
                 code: code.as_str().to_string(),
                 file: relative(&s.sources.get(primary.file).name, dir.path()),

@@ -15,21 +15,20 @@
 //! no rule: entrusting to a contractor not registered for the purpose
 //! (MN301), or a contractor passing the data on to a party without standing
 //! (MN302). The verdicts do not see these; the delegation checks' own
-//! findings ([`checks::delegation_findings`]) say which exchanges they are.
+//! findings say which exchanges they are: those the check made, when the
+//! session kept them ([`Computed::refused`]), else
+//! [`checks::delegation_findings`] judged again.
 //!
 //! Internal use (self → self) exercises no rule. An exchange is attributed
 //! to the flow statement of its last hop, the one its findings would be
 //! reported on.
 
-use crate::checks::{
-    self, Computed, Finding, MyNumberVerdict, ProvisionVerdict, evaluate_provision,
-};
-use crate::graph::{Exchange, FlowGraph, TransferId};
+use crate::checks::{self, Computed, MyNumberVerdict, ProvisionVerdict, evaluate_provision};
+use crate::graph::{Exchange, FlowGraph};
 use crate::model::*;
 use crate::session::Analysis;
 use crate::span::{FileId, Span};
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 use std::borrow::Cow;
 use std::sync::Arc;
 
@@ -112,18 +111,17 @@ pub fn exercised_rules_judged(
             (Cow::Owned(m), Cow::Owned(p))
         }
     };
-    // The exchanges MN301 and MN302 reject, as those findings tell them
-    // apart: by last transfer, receiver and purpose.
-    let refused: FxHashSet<(TransferId, ActorId, PurposeId)> =
-        checks::delegation_findings(design, graph, &mynumber, &provisions)
-            .into_iter()
-            .filter_map(|f| match f {
-                Finding::Unregistered { trail, .. } | Finding::OnwardTransfer { trail, .. } => {
-                    Some((trail.last, trail.receiver, trail.purpose))
-                }
-                _ => None,
-            })
-            .collect();
+    // The exchanges MN301 and MN302 reject: those the check's findings
+    // reported, when it kept them, else judged here.
+    let refused = match computed.and_then(|c| c.refused.as_ref()) {
+        Some(refused) => Cow::Borrowed(refused),
+        None => Cow::Owned(checks::delegation_refusals(&checks::delegation_findings(
+            design,
+            graph,
+            &mynumber,
+            &provisions,
+        ))),
+    };
     let lawful = |i: usize| {
         let ex = &graph.exchanges[i];
         refused.is_empty()
@@ -294,5 +292,46 @@ impl Coverage {
             .map(|i| RuleId::new(i as u32))
             .filter(|r| self.rulebook.rule_is_mynumber(*r) && !self.is_exercised(*r))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{RulebookSource, Session};
+
+    /// A session keeping what its checks computed hands coverage the
+    /// exchanges MN301 and MN302 reported, the same the delegation checks
+    /// judged again say; coverage from them is coverage judged afresh.
+    #[test]
+    fn the_checks_refusals_are_those_judged_again() {
+        let design = "use \"kenpo\"\n\
+                      actor 適用 : 組合\n\
+                      actor 謎社 : 委託先 \"株式会社謎\"\n\
+                      actor 大和 : 委託先 \"株式会社大和総研\"\n\
+                      actor 市 : 他機関\n\
+                      data 資格 : 資格情報\n\
+                      flow 適用 -> 謎社 : 資格 for 医療費通知委託\n\
+                      flow 適用 -> 大和 : 資格 for 医療費通知委託\n\
+                      flow 大和 -> 市 : 資格 for 医療費通知委託\n";
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.keep_computed = true;
+        let a = (s.check_text("d.myna", design.to_string(), None).analysis).expect("a design");
+        let computed = a.computed.as_ref().expect("kept");
+        let kept = computed.refused.as_ref().expect("the refusals kept");
+        let judged = checks::delegation_refusals(&checks::delegation_findings(
+            &a.design,
+            &a.graph,
+            &computed.mynumber,
+            &computed.provisions,
+        ));
+        assert_eq!(kept.len(), 2, "MN301 and MN302: {kept:?}");
+        assert_eq!(*kept, judged);
+        for par in [false, true] {
+            assert_eq!(
+                exercised_rules_judged(&a.design, &a.graph, Some(computed), par),
+                exercised_rules(&a.design, &a.graph)
+            );
+        }
     }
 }

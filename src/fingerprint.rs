@@ -5,7 +5,13 @@
 //! [`of_content`]); baselines of version 2 read the whole statement the
 //! finding is in ([`Statements`]), so that an edit to any line of a
 //! wrapped flow (its recipient on the first, its purpose on the last)
-//! makes the finding new.
+//! makes the finding new; baselines of version 3 read the declarations
+//! the statement depends on too ([`Declarations`]), so that a flow whose
+//! recipient's legal name changed is new.
+
+mod named;
+
+pub use named::Declarations;
 
 use crate::code::Code;
 use crate::source::{SourceFile, SourceMap};
@@ -140,9 +146,11 @@ pub fn of_content_in(file: &SourceFile, code: Code, primary: Span) -> u64 {
     ])
 }
 
-/// The spans of a file's statements, in source order, read again from
-/// its text as a check reads them: what [`Statements`] needs where the
-/// check's own are gone (a baseline written or read after the run).
+/// The spans of a file's statements, in source order, read from its text
+/// as a check reads them: what [`Statements`] needs of a file no check
+/// read (one that is not a design's text, MN005), and tests. A checked
+/// file's are the check's own ([`Outline`], and a baseline's excuses
+/// applied during the check).
 pub fn statement_spans(file: &SourceFile, id: crate::span::FileId) -> Vec<Span> {
     // In parts on every core, as the check parsed it (the same tree): read
     // in one pass, a million-flow design's baseline took 0.8 s more.
@@ -151,55 +159,181 @@ pub fn statement_spans(file: &SourceFile, id: crate::span::FileId) -> Vec<Span> 
     parsed.file.stmts.iter().map(|s| s.span()).collect()
 }
 
-/// Fingerprints of findings in one file by the statement each is in
-/// (baselines of version 2): the code, the text of the whole statement
-/// (every line of it, comments dropped and white space folded, as
-/// [`context`] does for a line) and the finding's own text. A finding in
-/// no statement (a comment's, a file's as a whole) is fingerprinted by
-/// its line, as [`of_content_in`] does. Each statement's text is read
-/// once, however many findings it has.
+/// Fingerprints of findings in one file by the statement each is in: the
+/// code, the statement's context and the finding's own text. A
+/// statement's context is its text (every line of it, comments dropped
+/// and white space folded, as [`context`] does for a line): all of it in
+/// a baseline of version 2 ([`Statements::new`]); with the declarations
+/// it depends on ([`Declarations`]) in one of version 3
+/// ([`Statements::naming`]). A finding in no statement (a comment's, a
+/// file's as a whole) is fingerprinted by its line, as [`of_content_in`]
+/// does. Each statement's context is worked out once, however many
+/// findings it has.
 pub struct Statements<'a> {
     file: &'a SourceFile,
     /// The file's statements, in source order.
     spans: &'a [Span],
-    /// Each statement's text hashed, by its start.
-    hashed: std::collections::HashMap<u32, u64>,
+    /// Each statement's context, by its index in `spans`; 0 until asked.
+    contexts: Vec<u64>,
+    /// The declarations statements depend on (version 3), or None
+    /// (version 2: the statement alone).
+    named: Option<Declarations<'a>>,
 }
 
 impl<'a> Statements<'a> {
-    /// Fingerprints in `file`, whose statements are `spans` (in source
-    /// order, as a check reads them).
+    /// Fingerprints of version 2 in `file`, whose statements are `spans`
+    /// (in source order, as a check reads them): the statement alone.
     pub fn new(file: &'a SourceFile, spans: &'a [Span]) -> Statements<'a> {
         Statements {
             file,
             spans,
-            hashed: std::collections::HashMap::new(),
+            contexts: vec![0; spans.len()],
+            named: None,
         }
     }
 
-    /// The statement `primary` is in, if any.
-    fn statement_of(&self, primary: Span) -> Option<Span> {
-        let i = (self.spans).partition_point(|s| s.start <= primary.start);
-        let st = *self.spans.get(i.checked_sub(1)?)?;
-        (st.end >= primary.end).then_some(st)
+    /// Fingerprints of version 3 in `file`, whose statements are `spans`
+    /// and whose design is `design` (None for a file without one): each
+    /// statement with the declarations it depends on.
+    pub fn naming(
+        file: &'a SourceFile,
+        spans: &'a [Span],
+        design: Option<&'a crate::model::Design>,
+    ) -> Statements<'a> {
+        Statements {
+            named: Some(Declarations::new(design, &file.text)),
+            ..Statements::new(file, spans)
+        }
+    }
+
+    /// The context of the `i`-th statement, `st`: worked out once.
+    fn context(&mut self, i: usize, st: Span) -> u64 {
+        if let Some(&c) = self.contexts.get(i).filter(|c| **c != 0) {
+            return c;
+        }
+        let own = folded_hash(self.file.text.get(st.range()).unwrap_or(""));
+        let c = match &mut self.named {
+            Some(named) => named.context(own, st),
+            None => own,
+        };
+        if let Some(slot) = self.contexts.get_mut(i) {
+            *slot = c;
+        }
+        c
+    }
+
+    /// The statement `primary` is in, if any, and its index.
+    fn statement_of(&self, primary: Span) -> Option<(usize, Span)> {
+        statement_of(self.spans, primary)
     }
 
     /// The fingerprint of a finding of `code` at `primary`, in this file.
     pub fn of(&mut self, code: Code, primary: Span) -> u64 {
-        let Some(st) = self.statement_of(primary) else {
+        let Some((i, st)) = self.statement_of(primary) else {
             return of_content_in(self.file, code, primary);
         };
-        let text = &self.file.text;
-        let statement = *self
-            .hashed
-            .entry(st.start)
-            .or_insert_with(|| folded_hash(text.get(st.range()).unwrap_or("")));
-        hash(&[
-            code.as_str(),
-            "statement",
-            &format!("{statement:016x}"),
-            text.get(primary.range()).unwrap_or(""),
-        ])
+        let context = self.context(i, st);
+        let primary = self.file.text.get(primary.range()).unwrap_or("");
+        match self.named {
+            Some(_) => by_declarations(code, context, primary),
+            None => hash(&[
+                code.as_str(),
+                "statement",
+                &format!("{context:016x}"),
+                primary,
+            ]),
+        }
+    }
+
+    /// What a baseline of version 3 recorded after the run needs of the
+    /// file, whose findings are at `places`: its statements and the
+    /// context of each statement a finding is in, worked out now, while
+    /// the file's model is there. Of fingerprints made by
+    /// [`Statements::naming`] (those of [`Statements::new`] would be
+    /// read as version 3's).
+    pub fn into_outline(mut self, places: impl IntoIterator<Item = Span>) -> Outline {
+        for at in places {
+            if let Some((i, st)) = self.statement_of(at) {
+                self.context(i, st);
+            }
+        }
+        Outline {
+            statements: self.spans.to_vec(),
+            contexts: self.contexts,
+        }
+    }
+}
+
+/// The statement among `spans` (in source order) that `primary` is in, if
+/// any, and its index.
+fn statement_of(spans: &[Span], primary: Span) -> Option<(usize, Span)> {
+    let i = spans.partition_point(|s| s.start <= primary.start);
+    let i = i.checked_sub(1)?;
+    let st = *spans.get(i)?;
+    (st.end >= primary.end).then_some((i, st))
+}
+
+/// A fingerprint of version 3: the code, the statement's context with the
+/// declarations it depends on, and the finding's own text.
+fn by_declarations(code: Code, context: u64, primary: &str) -> u64 {
+    hash(&[
+        code.as_str(),
+        "declarations",
+        &format!("{context:016x}"),
+        primary,
+    ])
+}
+
+/// A file's statements, and the context (version 3) of each its findings
+/// are in, as its check fingerprinted them while its model was there
+/// ([`Statements::into_outline`]): what a baseline recorded after the run
+/// reads instead of parsing the file again, and resolving it.
+#[derive(Clone, Debug, Default)]
+pub struct Outline {
+    /// The statements, in source order.
+    statements: Vec<Span>,
+    /// Each statement's context, by index; 0 where none was asked for.
+    contexts: Vec<u64>,
+}
+
+impl Outline {
+    /// Takes from `other`, an outline of the same file by another check
+    /// (a rulebook the designs of two configs use), the contexts this one
+    /// was not asked for.
+    pub fn join(&mut self, other: &Outline) {
+        // Its spans name the file by the other check's id.
+        let at = |s: &Span| (s.start, s.end);
+        if !self
+            .statements
+            .iter()
+            .map(at)
+            .eq(other.statements.iter().map(at))
+        {
+            return;
+        }
+        for (mine, theirs) in self.contexts.iter_mut().zip(&other.contexts) {
+            if *mine == 0 {
+                *mine = *theirs;
+            }
+        }
+    }
+
+    /// The fingerprint of version 3 of a finding of `code` at `primary`
+    /// in `file`, the file outlined: as [`Statements::naming`] gave it. A
+    /// statement whose context was not asked for by the check (none of
+    /// its findings was kept) has it worked out from its text alone.
+    pub fn of(&self, file: &SourceFile, code: Code, primary: Span) -> u64 {
+        let Some((i, st)) = statement_of(&self.statements, primary) else {
+            return of_content_in(file, code, primary);
+        };
+        let context = match self.contexts.get(i) {
+            Some(&c) if c != 0 => c,
+            _ => {
+                let own = folded_hash(file.text.get(st.range()).unwrap_or(""));
+                Declarations::new(None, &file.text).context(own, st)
+            }
+        };
+        by_declarations(code, context, file.text.get(primary.range()).unwrap_or(""))
     }
 }
 

@@ -218,6 +218,17 @@ pub struct Session {
     /// the annotations and prints the message of the few it lists. Off by
     /// default.
     pub keep_places: bool,
+    /// Keep each checked file's outline in [`Session::outlines`]: for a
+    /// baseline recorded after the run (`check --write-baseline`), which
+    /// fingerprints a finding by its statement and the declarations that
+    /// depends on, when the file's tree and model are gone. Off by
+    /// default.
+    pub keep_statements: bool,
+    /// With [`Session::keep_statements`], each checked file's statements,
+    /// with what its findings' fingerprints need of its model
+    /// ([`crate::fingerprint::Outline`]); a file that is not a design's
+    /// text (MN005) has none.
+    pub outlines: crate::baseline::Outlines,
     /// A baseline's excuses, applied to each file's findings before the
     /// cap per code and the wording ([`crate::baseline::Excuses`]).
     pub excuses: Option<Arc<crate::baseline::Excuses>>,
@@ -297,6 +308,8 @@ impl Session {
             found: Vec::new(),
             max_per_code: Some(MAX_PER_CODE),
             keep_places: false,
+            keep_statements: false,
+            outlines: HashMap::new(),
             excuses: None,
             keep_every_finding: false,
             keep_computed: false,
@@ -409,6 +422,7 @@ impl Session {
                 let Some(keep) = kept.again(analysed.hollow_shown) else {
                     self.diagnostics.extend(analysed.diagnostics);
                     self.found.extend(analysed.found);
+                    self.outlines.extend(analysed.outline.map(|o| (file, o)));
                     break;
                 };
                 if let Some(excuses) = &self.excuses {
@@ -644,6 +658,7 @@ impl Session {
         }
         self.diagnostics.extend(done.diagnostics);
         self.found.extend(done.found);
+        self.outlines.extend(done.outline.map(|o| (file, o)));
         if !done.hollowed.is_empty() {
             self.hollowed.insert(file, done.hollowed);
         }
@@ -748,6 +763,7 @@ impl Session {
         let ids: HashSet<FileId> = files.iter().copied().collect();
         self.diagnostics.retain(|d| !ids.contains(&d.primary.file));
         self.found.retain(|(_, at)| !ids.contains(&at.file));
+        self.outlines.retain(|file, _| !ids.contains(file));
         self.hollowed.retain(|file, _| !ids.contains(file));
         self.hollow_shown.retain(|file| !ids.contains(file));
     }
@@ -978,6 +994,7 @@ impl Session {
                     analysis: None,
                     hollow_shown: None,
                     hollowed: Vec::new(),
+                    outline: None,
                 }),
             };
             jobs.push((at, file, job));
@@ -1130,6 +1147,7 @@ impl Session {
             joined(&mut self.diagnostics, a.diagnostics);
             joined(&mut self.found, a.found);
             if let Some(Ok(c)) = out.get_mut(at) {
+                self.outlines.extend(a.outline.map(|o| (c.file, o)));
                 c.analysis = a.analysis;
                 if !a.hollowed.is_empty() {
                     self.hollowed.insert(c.file, a.hollowed);
@@ -1256,6 +1274,7 @@ impl Session {
             for_comparison: self.for_comparison,
             max_per_code: self.max_per_code,
             keep_places: self.keep_places,
+            keep_outline: self.keep_statements,
             excuses: self.excuses.as_deref(),
             keep_computed: self.keep_computed,
             fixes_first: self.fixes_first,
@@ -1560,6 +1579,8 @@ struct StageOptions<'a> {
     for_comparison: bool,
     max_per_code: Option<usize>,
     keep_places: bool,
+    /// [`Session::keep_statements`].
+    keep_outline: bool,
     excuses: Option<&'a crate::baseline::Excuses>,
     keep_computed: bool,
     fixes_first: bool,
@@ -1613,6 +1634,7 @@ impl Analysed {
             analysis: None,
             hollow_shown: None,
             hollowed: Vec::new(),
+            outline: None,
         }
     }
 }
@@ -1632,6 +1654,8 @@ struct Analysed {
     /// The findings kept hollow when there was no cap to show them by:
     /// they are not among `diagnostics` ([`Session::fix_cap`]).
     hollowed: Vec<Hollow>,
+    /// The file's outline, with [`Session::keep_statements`].
+    outline: Option<crate::fingerprint::Outline>,
 }
 
 /// The part of checking a file that needs nothing from other files:
@@ -1812,7 +1836,12 @@ fn design_checked(
         let start = Instant::now();
         let placed = crate::wording::placed(&design, &graph, &findings);
         spent.push(("places", start.elapsed()));
-        let computed = computed.filter(|_| stage.keep_computed);
+        let mut computed = computed.filter(|_| stage.keep_computed);
+        if let Some(c) = computed.as_mut() {
+            // What MN301 and MN302 reported, for coverage, which credits no
+            // rule with those exchanges and judged them all again.
+            c.refused = Some(checks::delegation_refusals(&findings));
+        }
         Some((findings, placed, computed, spent))
     });
     let Some((found, placed, computed, spent)) = checked else {
@@ -1886,6 +1915,8 @@ fn finish(
     };
     let mut hollow_shown = None;
     let mut hollowed = Vec::new();
+    // The file's outline, and the time it took.
+    let mut outline = None;
     let (mut diags, found) = t.time("suppressions", || {
         let suppressions = suppress::read(
             source,
@@ -1928,7 +1959,21 @@ fn finish(
                 let a = analysis.as_ref()?;
                 crate::wording::message_en(&a.design, &a.graph, findings.get(i)?)
             };
-            excuses.apply(source, &kept.statements, &mut candidates, &word);
+            let design = analysis.as_ref().map(|a| &a.design);
+            excuses.apply(source, &kept.statements, design, &mut candidates, &word);
+        }
+        if stage.keep_outline {
+            // Before the model is gone: the declarations each finding's
+            // statement depends on.
+            let start = Instant::now();
+            let design = analysis.as_ref().map(|a| &a.design);
+            let statements =
+                crate::fingerprint::Statements::naming(source, &kept.statements, design);
+            let places = (0..candidates.len()).filter_map(|i| candidates.key(i));
+            outline = Some((
+                statements.into_outline(places.map(|(_, at)| at)),
+                start.elapsed(),
+            ));
         }
         if stage.for_comparison {
             return (Vec::new(), candidates.places());
@@ -1951,6 +1996,10 @@ fn finish(
             }
         }
     });
+    let outline = outline.map(|(outline, took)| {
+        t.add_part("suppressions", "outline", took);
+        outline
+    });
     let mut analysis = analysis;
     if let Some(a) = analysis.as_mut().filter(|_| !stage.for_comparison) {
         t.time("word", || {
@@ -1972,6 +2021,7 @@ fn finish(
         analysis,
         hollow_shown,
         hollowed,
+        outline,
     }
 }
 

@@ -199,10 +199,11 @@ fn a_baseline_excuses_the_same_findings_either_way() {
     std::fs::write(dir.path().join("design.myna"), &design).expect("write");
     let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
     s.keep_every_finding = true;
+    s.keep_statements = true;
     s.max_per_code = None;
     s.check_path(&dir.path().join("design.myna"))
         .expect("readable");
-    let mut all = Baseline::record(&s.sources, &s.diagnostics, dir.path());
+    let mut all = Baseline::record(&s.sources, &s.outlines, &s.diagnostics, dir.path());
     let mn002 = (all.findings.iter())
         .position(|f| f.code == "MN002")
         .expect("an MN002");

@@ -241,6 +241,24 @@ pub fn delegation_findings(
     })
 }
 
+/// Exchanges told apart as MN301 and MN302 tell them: by their last
+/// transfer, receiver and purpose.
+pub type Refusals = rustc_hash::FxHashSet<(TransferId, ActorId, PurposeId)>;
+
+/// The exchanges MN301 and MN302 report among `findings` (those of
+/// [`delegation_findings`], or every finding of the checks): exchanges a
+/// rule may allow that are unlawful all the same.
+pub fn delegation_refusals(findings: &[Finding]) -> Refusals {
+    (findings.iter())
+        .filter_map(|f| match f {
+            Finding::Unregistered { trail, .. } | Finding::OnwardTransfer { trail, .. } => {
+                Some((trail.last, trail.receiver, trail.purpose))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// What the delegation checks say of a design's 特定個人情報, exchange by
 /// exchange, for the inventory (as [`delegation_of_mynumber`] gives it).
 #[derive(Debug, Default)]
@@ -333,6 +351,11 @@ pub struct Computed {
     pub holdings: Option<Holdings>,
     /// The options the checks ran with (MN303 depends on them).
     pub options: CheckOptions,
+    /// The exchanges MN301 and MN302 reported ([`delegation_refusals`] of
+    /// the checks' findings), when the caller kept them (a session keeping
+    /// what the checks computed does): coverage credits no rule with them.
+    /// None otherwise.
+    pub refused: Option<Refusals>,
     /// How long each check took, from its start to its end, in the order
     /// they started (`check --timings`; a session moves them into its
     /// timings): checks side by side overlap, and a core waiting inside
@@ -513,6 +536,7 @@ fn checked_in(
         provisions,
         holdings: ctx.holdings.into_inner(),
         options,
+        refused: None,
         spent,
     };
     Some((out, Some(computed)))

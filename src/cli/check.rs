@@ -398,6 +398,7 @@ fn prepare(
     // A baseline records every finding, not the hundred a code a check
     // shows: their places, beside those shown, worded.
     s.keep_places = o.write_baseline.is_some();
+    s.keep_statements = o.write_baseline.is_some();
     // And it excuses findings before the cap: the cap is applied to what
     // it leaves. Writing one, the baseline a config names is not read: it
     // may not exist yet, and what it excused would not be recorded again.
@@ -416,15 +417,11 @@ fn prepare(
                 let shown = shown(path);
                 mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja)
             })?;
-        if b.is_legacy() && legacy_said.insert(path.clone()) {
-            let shown = shown(path);
-            say(
-                lang,
-                &mynaflow::text!(
-                    "note: the baseline {shown} is of version 1: its findings are matched by the text of their line alone, so a flow whose other lines or whose actors' declarations changed stays excused; record it again with --write-baseline to match whole statements and messages";
-                    "注記: ベースライン {shown} はバージョン 1 です。記録済みの指摘は行の文字列だけで照合するため、フローの他の行や、アクターの宣言が変わっても除外されたままになります。文全体とメッセージで照合するには、--write-baseline で記録し直してください"
-                ),
-            );
+        if let Some(note) = b
+            .older_note(&shown(path))
+            .filter(|_| legacy_said.insert(path.clone()))
+        {
+            say(lang, &note);
         }
         let base = folder_of(path);
         s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &base)));
@@ -517,12 +514,14 @@ fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text
             };
             // A session as this one was made, for a rulebook fixed alone
             // and the designs checked again against it.
-            let (cap, keep_places) = (s.max_per_code, s.keep_places);
+            let (cap, keep_places, keep_statements) =
+                (s.max_per_code, s.keep_places, s.keep_statements);
             let settings = &g.settings;
             let fresh = || -> Result<Session, Text> {
                 let mut f = super::output::try_session_for(settings, None)?;
                 f.max_per_code = cap;
                 f.keep_places = keep_places;
+                f.keep_statements = keep_statements;
                 f.excuses = reported.excuses();
                 Ok(f)
             };
@@ -640,6 +639,7 @@ fn write_baseline(
     let n = match outcomes {
         [one] if one.hidden_stops.is_empty() => written(Recording::of_places(
             &one.group.s.sources,
+            &one.group.s.outlines,
             &one.places,
             &one.diags,
             &base,
@@ -648,6 +648,7 @@ fn write_baseline(
             let worded = worded_of(one);
             written(Recording::of_places(
                 &one.group.s.sources,
+                &one.group.s.outlines,
                 &one.places,
                 &worded,
                 &base,
@@ -656,8 +657,15 @@ fn write_baseline(
         _ => {
             let mut merged = Merged::new();
             let (mut places, mut worded) = (Vec::new(), Vec::new());
+            let mut outlines = mynaflow::baseline::Outlines::new();
             for out in outcomes {
                 let ids = merged.absorb(&out.group.s.sources);
+                for (&id, outline) in &out.group.s.outlines {
+                    outlines
+                        .entry(ids.file(id))
+                        .and_modify(|o| o.join(outline))
+                        .or_insert_with(|| outline.clone());
+                }
                 places.extend(out.places.iter().map(|&(c, at)| (c, ids.span(at))));
                 worded.extend(worded_of(out).into_iter().map(|mut d| {
                     ids.diagnostic(&mut d);
@@ -666,6 +674,7 @@ fn write_baseline(
             }
             written(Recording::of_places(
                 &merged.sources,
+                &outlines,
                 &places,
                 &worded,
                 &base,
