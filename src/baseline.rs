@@ -614,8 +614,9 @@ impl Excuses {
 
     /// Removes from `diagnostics` (a run's) the findings that leave a
     /// design unchecked (MN005, MN013) that the excuses left still cover:
-    /// [`Excuses::apply`] left them to the end of the run, and excused
-    /// every other. A finding's fingerprint is the one worked out as its
+    /// `Excuses::apply`, as each file was checked, left them to the end of
+    /// the run, and excused every other. A finding's fingerprint is the one
+    /// worked out as its
     /// file was checked; a file no check read (one that is not a design's
     /// text) has its statements read from its text.
     pub fn filter(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {

@@ -82,10 +82,11 @@ impl Ids {
     }
 }
 
-/// Sorts findings of several sessions, renamed to `sources`, as one
-/// session sorts its own (file name, then [`crate::diagnostic::order`]),
-/// exact duplicates dropped: the same bytes whatever the order in which
-/// the sessions were joined.
+/// Sorts findings into the order every report has, by file name, then
+/// [`crate::diagnostic::order`], exact duplicates dropped: one session's
+/// own ([`crate::session::Session::take_sorted_diagnostics`]), and
+/// several sessions' renamed to `sources`, the same bytes whatever the
+/// order in which the sessions were joined.
 pub fn sort(sources: &SourceMap, d: &mut Vec<Diagnostic>) {
     use rayon::prelude::*;
     let names: Vec<&str> = sources.iter().map(|(_, f)| f.name.as_str()).collect();

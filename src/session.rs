@@ -1336,17 +1336,10 @@ impl Session {
         // On every core: with every finding kept (`--max-per-code 0`) a
         // large design has tens of thousands.
         d.par_iter_mut().for_each(crate::escape::diagnostic);
-        let names: Vec<&str> = self.sources.iter().map(|(_, f)| f.name.as_str()).collect();
-        let name = |d: &Diagnostic| names.get(d.primary.file.0 as usize).copied();
         // By file name, then in `diagnostic::order` (which puts files of
         // one name in the order of their ids), then exact duplicates
-        // dropped.
-        d.par_sort_by(|a, b| {
-            name(a)
-                .cmp(&name(b))
-                .then_with(|| crate::diagnostic::order(a, b))
-        });
-        d.dedup();
+        // dropped: as the findings of several sessions are joined.
+        crate::merged::sort(&self.sources, &mut d);
         d
     }
 }
