@@ -210,6 +210,11 @@ mod tests {
             include_str!("purpose.rs"),
             include_str!("delegation.rs"),
             include_str!("graph.rs"),
+            include_str!("basis.rs"),
+            include_str!("mynumber_purpose.rs"),
+            include_str!("channel.rs"),
+            include_str!("place.rs"),
+            include_str!("run.rs"),
         ] {
             let code: String = src
                 .split("#[cfg(test)]")
