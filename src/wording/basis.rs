@@ -196,15 +196,78 @@ pub(super) fn no_basis(w: &Words, trail: &Trail, facts: Vec<Fact>, d: Diagnostic
                 names,
             ));
     }
+    let item = item(w, trail).unwrap_or(Item::Unencoded);
+    let cat = w.category_name(trail.item);
+    if let Some(section) = without_the_number(w, trail) {
+        return without_the_number_words(w, trail, item, section, d).with_facts(facts);
+    }
     let dont = Text::new(
         "do not send the My Number with this data: use a category without My Number, or remove the flow",
         "このデータに個人番号を含めないでください。個人番号を含まないカテゴリにするか、フローを削除してください",
     );
-    let item = item(w, trail).unwrap_or(Item::Unencoded);
-    let cat = w.category_name(trail.item);
     d.with_note(note(w, item, &cat))
         .with_help(help(w, trail, item, &dont))
         .with_facts(facts)
+}
+
+/// The section of the first rule of an ordinary section that allows the
+/// item's category between the trail's roles for its purpose, when the
+/// item is an ordinary category marked `mynumber`: the exchange is one
+/// the rulebook allows as personal information without My Number, so
+/// that, not an item of 第19条, is the likely answer.
+fn without_the_number(w: &Words, trail: &Trail) -> Option<SectionId> {
+    let rb = w.rb?;
+    let from = w.role_of(trail.sender)?;
+    let to = w.role_of(trail.receiver)?;
+    let category = w.design.item(trail.item).category.id?;
+    if rb.category(category).mynumber {
+        return None;
+    }
+    // Few rules, and only a shown finding asks.
+    (0..rb.rules.len() as u32)
+        .map(RuleId::new)
+        .filter(|id| !rb.rule_is_mynumber(*id) && rb.rule_matches_roles(*id, from, to))
+        .filter(|id| rb.rule_allows_purpose(*id, trail.purpose))
+        .find(|id| {
+            rb.rule(*id)
+                .categories
+                .iter()
+                .any(|c| rb.covers(*c, category))
+        })
+        .map(|id| rb.rule(id).section)
+}
+
+/// MN101's note and help for an exchange an ordinary section allows
+/// without My Number ([`without_the_number`]): send it so, or, where the
+/// society relies on an item of 第19条 the rulebook does not encode (the
+/// person's, when a party is the person), record it.
+fn without_the_number_words(
+    w: &Words,
+    trail: &Trail,
+    item: Item,
+    section: SectionId,
+    d: Diagnostic,
+) -> Diagnostic {
+    let cat = w.category_name(trail.item);
+    let name = w.item_name(trail.item).to_string();
+    let role = |a| w.role_of(a).map(|r| w.role_name(r)).unwrap_or_default();
+    let (from, to) = (role(trail.sender), role(trail.receiver));
+    let p = w.purpose_name(trail.purpose);
+    let s = w.section_note(section);
+    let allowed = text!("{} allows `{cat}` from {from} to {to} for `{p}` as personal information without My Number", s.en;
+                        "{}は、{from}から{to}への「{p}」のための「{cat}」の提供を、個人番号を含まない個人情報として認めています", s.ja);
+    let id =
+        w.rb.map(|rb| rb.section(section).id.clone())
+            .unwrap_or_default();
+    let d = d.with_note(allowed);
+    let d = match item {
+        Item::Unencoded => d,
+        _ => d.with_note(note(w, item, &cat)),
+    };
+    d.with_help(text!(
+        "send it without the My Number, as section {id} allows: remove `mynumber` from the declaration of `{name}`; only if it must carry the My Number under an item of 番号法第19条 the rulebook does not encode, record that basis in the rulebook as a `mynumber` section";
+        "{id}が認めるとおり、個人番号を含めずに提供してください (「{name}」の宣言から mynumber を外します)。ルールブックに定めていない番号法第19条の号に基づいて個人番号を含める必要がある場合に限り、その根拠を特定個人情報 (mynumber) のセクションとしてルールブックに記載してください"
+    ))
 }
 
 /// MN105 where another item of 第19条 is likely ([`likely_elsewhere`]):
