@@ -21,26 +21,31 @@ pub(super) enum Item {
     ToThePerson,
     /// 第3号: the person to the society.
     ByThePerson,
+    /// 第6号: the society entrusting its handling to a contractor.
+    Entrusting,
     /// Some item the rulebook does not encode, such as 第2号 (an employer
     /// filing for its employees), not told by the roles' kinds.
     Unencoded,
 }
 
 /// The item an exchange between these roles may rest on: 第1号 or 第3号
-/// when it is between the society and the person, otherwise unknown.
+/// when it is between the society and the person, 第6号 from the society
+/// to a contractor, otherwise unknown.
 pub(super) fn item(w: &Words, trail: &Trail) -> Option<Item> {
     let rb = w.rb?;
     let kind = |a| w.role_of(a).map(|r| rb.role(r).kind);
     Some(match (kind(trail.sender)?, kind(trail.receiver)?) {
         (RoleKind::SelfOrg, RoleKind::Subject) => Item::ToThePerson,
         (RoleKind::Subject, RoleKind::SelfOrg) => Item::ByThePerson,
+        (RoleKind::SelfOrg, RoleKind::Contractor) => Item::Entrusting,
         _ => Item::Unencoded,
     })
 }
 
 /// Is MN105's refusal one where another item of 第19条 is likely: the
 /// person gives the society their own data, the society gives the person
-/// theirs, or another party (an employer, say) gives the society data?
+/// theirs or entrusts its handling to a contractor, or another party (an
+/// employer, say) gives the society data?
 /// Between other roles the rules' pairs are the help.
 pub(super) fn likely_elsewhere(w: &Words, trail: &Trail) -> bool {
     let Some(rb) = w.rb else { return false };
@@ -49,6 +54,7 @@ pub(super) fn likely_elsewhere(w: &Words, trail: &Trail) -> bool {
         (kind(trail.sender), kind(trail.receiver)),
         (Some(RoleKind::SelfOrg), Some(RoleKind::Subject))
             | (Some(RoleKind::Subject), Some(RoleKind::SelfOrg))
+            | (Some(RoleKind::SelfOrg), Some(RoleKind::Contractor))
             | (Some(RoleKind::Party), Some(RoleKind::SelfOrg))
     )
 }
@@ -65,6 +71,10 @@ pub(super) fn note(w: &Words, item: Item, cat: &str) -> Text {
         Item::ByThePerson => text!(
             "番号法第19条第3号 lets the person or their agent provide the person's own 特定個人情報 to a 個人番号利用事務等実施者 such as {society}; the rulebook encodes no such case for `{cat}`";
             "番号法第19条第3号は、本人又はその代理人が、{society}のような個人番号利用事務等実施者に本人の特定個人情報を提供することを認めていますが、ルールブックには「{cat}」についてこの場合を定めたものがありません"
+        ),
+        Item::Entrusting => text!(
+            "番号法第19条第6号 lets {society} entrust the handling of 特定個人情報 to a contractor, which it must then supervise (第11条); the rulebook encodes no such case for `{cat}`";
+            "番号法第19条第6号は、{society}が特定個人情報の取扱いを委託先に委託する場合の提供を認めています (委託元は第11条により委託先を監督します) が、ルールブックには「{cat}」についてこの場合を定めたものがありません"
         ),
         Item::Unencoded => Text::new(
             "番号法第19条 also lists cases the rulebook does not encode, such as 第1号–第3号: a 個人番号利用事務実施者 providing it to the person, a 個人番号関係事務実施者 providing it (an employer filing for its employees, for one), and the person providing their own",
@@ -101,6 +111,10 @@ pub(super) fn help(w: &Words, trail: &Trail, item: Item, otherwise: &Text) -> Te
         Item::ByThePerson => Text::new(
             "if the person provides it under 第3号",
             "本人が第3号に基づいて提供するのであれば",
+        ),
+        Item::Entrusting => text!(
+            "if {society} entrusts its handling under 第6号";
+            "{society}が第6号に基づいて取扱いを委託するのであれば"
         ),
         Item::Unencoded => Text::new(
             "if this provision rests on an item of 番号法第19条 that the rulebook does not encode",
