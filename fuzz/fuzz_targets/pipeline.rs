@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mynaflow::baseline::Baseline;
+use mynaflow::baseline::{Baseline, Excuses};
 use mynaflow::render::{self, Report};
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::text::Lang;
@@ -17,7 +17,15 @@ use clean_output::assert_clean;
 fuzz_target!(|data: &[u8]| {
     // `forced`: the design is checked against the built-in rulebook and its
     // `use` line reads no file, so the fuzzer never touches the disk.
-    let mut s = Session::forced(RulebookSource::Builtin("kenpo".into()));
+    let session = || {
+        let mut s = Session::forced(RulebookSource::Builtin("kenpo".into()));
+        // Every finding, so that a baseline of those shown records them all.
+        s.max_per_code = mynaflow::session::per_code_cap(0);
+        s
+    };
+    let mut s = session();
+    // The statements the check reads, kept for the baseline below.
+    s.keep_statements = true;
     let checked = s.check_bytes("fuzz.myna", data, None);
     let diags = s.sorted_diagnostics();
     for lang in [Lang::En, Lang::Ja] {
@@ -51,11 +59,17 @@ fuzz_target!(|data: &[u8]| {
         assert_clean(&render::junit::render(&report), "junit");
     }
     let base = Path::new(".");
-    let b = Baseline::record(&s.sources, &diags, base);
+    let b = Baseline::record(&s.sources, &s.outlines, &diags, base);
     let again = Baseline::parse(&b.to_json()).expect("a written baseline reads back");
     assert_eq!(again, b, "baseline round-trip");
-    let mut left = diags.clone();
-    again.filter(&s.sources, &mut left, base);
+    // The same bytes checked again with its excuses, as `check --baseline`
+    // applies them (as the file is checked, then at the end of the run).
+    let mut t = session();
+    let excuses = std::sync::Arc::new(Excuses::of(&again, base));
+    t.excuses = Some(excuses.clone());
+    t.check_bytes("fuzz.myna", data, None);
+    let mut left = t.sorted_diagnostics();
+    excuses.filter(&t.sources, &mut left);
     assert!(
         left.is_empty(),
         "a baseline excuses every finding it recorded"
