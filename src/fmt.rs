@@ -15,8 +15,12 @@
 //!   it, a trailing comment after the token it follows (a statement with a
 //!   trailing `# expect:`/`# mynaflow:` annotation is never wrapped, so the
 //!   annotation stays on the statement's line); a statement with an
-//!   own-line comment inside keeps its line breaks, the comment between
-//!   them, so an annotation there applies to the same line; blank lines
+//!   own-line comment inside is laid out around it, the comment on a line
+//!   of its own (indented by four) between the same two tokens and each
+//!   stretch of tokens between such comments laid out as a flow is, except
+//!   that the line an annotation applies to keeps its tokens, so the
+//!   annotation covers the same findings (a block statement whose header
+//!   holds such a comment keeps its source line breaks); blank lines
 //!   between statements fold to one.
 //!
 //! The formatter refuses a file with syntax errors, and one where an
@@ -1145,7 +1149,10 @@ impl<'a> Layout<'a> {
             });
             return;
         }
-        self.flat(a, b, indent, None, false);
+        // Around comments on lines of their own, each stretch between them
+        // is wrapped when long ([`Layout::segmented`]).
+        let around = self.own_inside(a, b);
+        self.flat(a, b, indent, None, around);
     }
 
     /// A section header, wrapped before `mynumber`/`basis` when long.
@@ -1232,17 +1239,23 @@ impl<'a> Layout<'a> {
     /// Tokens [a, b) as lines: broken after each token that carries a
     /// comment, and (when `wrap`) before `for`, `via` and `basis`;
     /// continuation lines are indented by four. When a comment on a line
-    /// of its own sits between them, they keep the source's line breaks
-    /// instead, the comment on its line between them: a suppression there
-    /// covers the line after it (and an `# expect:` names it), which then
-    /// holds the same tokens as in the source.
+    /// of its own sits between them, they are laid out segment by segment
+    /// around it ([`Layout::segmented`]), or, for a statement with a block
+    /// (`{ … }`), with the source's line breaks, the comment on its line
+    /// between them.
     fn flat(&mut self, a: usize, b: usize, indent: usize, kind: Option<Kind>, wrap: bool) {
         let keep_breaks = self.own_inside(a, b);
+        if keep_breaks && !(a..b).any(|i| self.tokens[i].kind == TokenKind::LBrace) {
+            return self.segmented(a, b, indent, wrap);
+        }
         let mut start = a;
         let mut cur_indent = indent;
         for i in a..b {
             let breaks_before = i > start
                 && if keep_breaks {
+                    // Known limit: a block statement whose header holds an
+                    // own-line comment keeps its breaks (joined segment by
+                    // segment, its block would run onto one line).
                     self.breaks_before(i)
                 } else {
                     wrap && matches!(
@@ -1281,6 +1294,109 @@ impl<'a> Layout<'a> {
                 kind,
                 ..Line::default()
             });
+        }
+    }
+
+    /// Tokens [a, b) with comments on lines of their own between them,
+    /// laid out around those comments: each comment on a line of its own
+    /// (indented by four) between the same two tokens, and the tokens
+    /// between them laid out as a flow is. A line break goes after each
+    /// token a comment follows; each stretch of tokens between those breaks
+    /// is one line, or, when `wrap` and that line passes [`WIDTH`], broken
+    /// before `for`, `via` and `basis`; continuation lines are indented by
+    /// four.
+    ///
+    /// An annotation (`# mynaflow:`, `# expect:`) applies to one line: an
+    /// own-line one to the line after it, a trailing one to its own (or to
+    /// the whole statement when that line starts it). That line keeps the
+    /// tokens it holds in the source, neither broken nor joined to the
+    /// next, so the annotation covers the same findings of the same
+    /// statement, and `mynaflow test` expects on the same line. The source
+    /// line is the formatted one when formatted again: idempotent.
+    fn segmented(&mut self, a: usize, b: usize, indent: usize, wrap: bool) {
+        // Per token of [a, b): a break goes before it; no break may go
+        // before it (it is on an annotation's line, after its first token).
+        let mut forced = vec![false; b - a];
+        let mut pinned = vec![false; b - a];
+        // An annotation's line, tokens [from, to): kept whole.
+        let mut pin = |from: usize, to: usize, forced: &mut [bool]| {
+            if from > a {
+                forced[from - a] = true;
+            }
+            if to < b {
+                forced[to - a] = true;
+            }
+            for p in &mut pinned[(from + 1 - a).min(b - a)..(to - a)] {
+                *p = true;
+            }
+        };
+        let last_start = self.tokens[b - 1].span.start;
+        for &ci in self.own.get(self.next_own..).unwrap_or_default() {
+            let c = &self.comments[ci];
+            if c.span.start >= last_start {
+                break;
+            }
+            let after = a + self.tokens[a..b].partition_point(|t| t.span.start < c.span.start);
+            forced[after - a] = true;
+            if is_annotation(c) {
+                let mut end = after + 1;
+                while end < b && !self.breaks_before(end) {
+                    end += 1;
+                }
+                pin(after, end, &mut forced);
+            }
+        }
+        if !self.trailing.is_empty() {
+            for i in a..b {
+                let Some(v) = self.trailing.get(&i) else {
+                    continue;
+                };
+                if i + 1 < b {
+                    forced[i + 1 - a] = true;
+                }
+                if v.iter().any(|&ci| is_annotation(&self.comments[ci])) {
+                    let mut from = i;
+                    while from > a && !self.breaks_before(from) {
+                        from -= 1;
+                    }
+                    pin(from, i + 1, &mut forced);
+                }
+            }
+        }
+        let mut cur_indent = indent;
+        let mut start = a;
+        while start < b {
+            let end = (start + 1..b).find(|&i| forced[i - a]).unwrap_or(b);
+            if start > a {
+                self.own_comments_inside(self.tokens[start].span.start, indent + 4);
+            }
+            let long = wrap && cur_indent + display_width(&self.join(start, end)) > WIDTH;
+            let mut from = start;
+            for i in start + 1..end {
+                let splits = long
+                    && !pinned[i - a]
+                    && matches!(
+                        self.tokens[i].kind,
+                        TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
+                    );
+                if splits {
+                    self.out.lines.push(Line {
+                        indent: cur_indent,
+                        cells: vec![self.join(from, i)],
+                        ..Line::default()
+                    });
+                    from = i;
+                    cur_indent = indent + 4;
+                }
+            }
+            self.out.lines.push(Line {
+                indent: cur_indent,
+                cells: vec![self.join(from, end)],
+                comment: self.comments_after(end - 1),
+                ..Line::default()
+            });
+            cur_indent = indent + 4;
+            start = end;
         }
     }
 }
@@ -1913,27 +2029,38 @@ mod tests {
         assert_eq!(out, "flow A -> B : X,   # one\n    Y for P   # two\n");
     }
 
-    /// A comment on a line of its own inside a statement stays there, and
-    /// the statement keeps its line breaks: a suppression or `# expect:`
-    /// there applies to the line after it, which keeps its tokens.
+    /// A comment on a line of its own inside a statement stays there,
+    /// between the same two tokens, and the tokens between such comments
+    /// are laid out as a flow is: one line each, wrapped before
+    /// `for`/`via`/`basis` when long.
     #[test]
     fn keeps_own_line_comments_inside_statements_where_they_are() {
+        let xs = "X, ".repeat(40) + "X";
         let cases = [
-            // A flow (the seventh audit's D2), and one over the width:
-            // wrapped where the source breaks, not before `for`/`via`.
+            // A flow (the seventh audit's D2), and one whose first segment
+            // is over the width: wrapped before its `for`, not where the
+            // source broke it.
             (
                 "flow A -> B : X\n# c\n  for P\nflow A -> C : X for P\n",
                 "flow A -> B : X\n    # c\n    for P\nflow A -> C : X for P\n",
             ),
             (
-                &*format!(
-                    "flow A -> B : {} for\n  # c\n  P via Q\n",
-                    "X, ".repeat(40) + "X"
-                ),
-                &*format!(
-                    "flow A -> B : {} for\n    # c\n    P via Q\n",
-                    "X, ".repeat(40) + "X"
-                ),
+                &*format!("flow A -> B : {xs} for\n  # c\n  P via Q\n"),
+                &*format!("flow A -> B : {xs}\n    for\n    # c\n    P via Q\n"),
+            ),
+            // Odd breaks within a segment: joined.
+            (
+                "flow A\n -> B\n : X\n# c\n  for P\n via Q\n",
+                "flow A -> B : X\n    # c\n    for P via Q\n",
+            ),
+            // Right after `flow`; two comments in one statement.
+            (
+                "flow\n# c\nA -> B : X for P\n",
+                "flow\n    # c\n    A -> B : X for P\n",
+            ),
+            (
+                "flow A -> B\n# c\n: X\n  # d\n  for P\n",
+                "flow A -> B\n    # c\n    : X\n    # d\n    for P\n",
             ),
             // A declaration, aligned no more.
             (
@@ -1949,11 +2076,61 @@ mod tests {
                 "section S\n# c\nmynumber {\n  purpose P \"p\"\n}\n",
                 "section S\n    # c\n    mynumber {\n  purpose P \"p\"\n}\n",
             ),
+            // A declaration broken oddly: one line a segment; a block
+            // whose header holds the comment keeps its breaks.
+            (
+                "data D\n  :\n  健診データ\n  # c\n  mynumber\n",
+                "data D : 健診データ\n    # c\n    mynumber\n",
+            ),
+            (
+                "actor A :\n# c\n委託先\n \"L\" {\n  clauses X\n}\n",
+                "actor A :\n    # c\n    委託先\n    \"L\" {\n    clauses X\n    }\n",
+            ),
         ];
         for (src, want) in cases {
             let out = format(src).unwrap();
             assert_eq!(out, want, "{src}");
             assert_eq!(format(&out).as_deref(), Ok(want), "{src}");
+        }
+    }
+
+    /// An annotation inside a statement applies to one line (an own-line
+    /// one to the line after it, a trailing one to its own): that line
+    /// keeps the tokens it holds, neither joined to the next nor wrapped,
+    /// while the rest of the statement is laid out around it.
+    #[test]
+    fn an_annotation_inside_a_statement_keeps_the_tokens_of_its_line() {
+        let long = "あ".repeat(30);
+        let a = "# mynaflow: allow MN202 reason=\"r\"";
+        let cases = [
+            // Not joined to `via C basis "y"` after it, which is.
+            (
+                format!("flow A -> B : X\n  {a}\n  for P\n  via C\n basis \"y\"\n"),
+                format!("flow A -> B : X\n    {a}\n    for P\n    via C basis \"y\"\n"),
+            ),
+            // Not wrapped, though over the width; the next segment is.
+            (
+                format!("flow A -> B : X\n# expect: MN202\nfor {long} via {long}\n"),
+                format!("flow A -> B : X\n    # expect: MN202\n    for {long} via {long}\n"),
+            ),
+            (
+                format!(
+                    "flow A -> B : X\n# c\nfor {long} via {long}\n# expect: MN202\nbasis \"y\"\n"
+                ),
+                format!(
+                    "flow A -> B : X\n    # c\n    for {long}\n    via {long}\n    # expect: MN202\n    basis \"y\"\n"
+                ),
+            ),
+            // A trailing one: its line starts where it did.
+            (
+                format!("flow A -> B\n  : X for P   {a}\n  # c\n  via C\n"),
+                format!("flow A -> B\n    : X for P   {a}\n    # c\n    via C\n"),
+            ),
+        ];
+        for (src, want) in cases {
+            let out = format(&src).unwrap();
+            assert_eq!(out, want, "{src}");
+            assert_eq!(format(&out).as_deref(), Ok(&*want), "{src}");
         }
     }
 

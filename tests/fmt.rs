@@ -504,7 +504,8 @@ fn findings_by_statement(file: &Path) -> Vec<(String, String, String)> {
 /// comment on a line of its own after it, where it covered the next
 /// flow: a failing design passed (q4: the comment was unused, and then
 /// silenced the next flow's MN202), or another flow was excused (q1).
-/// The comment now stays where it is, the flow wrapped around it.
+/// The comment now stays where it is, the flow laid out around it, and
+/// the line after it keeps its tokens.
 #[test]
 fn a_suppression_inside_a_wrapped_flow_covers_the_same_flow_after_fmt() {
     let q1 = format!(
@@ -517,7 +518,31 @@ fn a_suppression_inside_a_wrapped_flow_covers_the_same_flow_after_fmt() {
          # mynaflow: allow MN202 reason=\"本人同意あり\"\n  for コラボヘルス\n\
          flow 保健事業システム -> 人事部 : 健診結果 for 健康診断等\n"
     );
+    // Broken oddly, a comment right after `flow` and a suppression: the
+    // breaks inside each stretch between comments go, the comments and
+    // the line after the suppression stay.
+    let q5 = format!(
+        "{HEADER}flow\n  # 健診の結果を人事へ\n  保健事業システム\n  -> 人事部\n  : 健診結果\n  \
+         # mynaflow: allow MN202 reason=\"本人同意あり\"\n  for 健康診断等\n\
+         flow 保健事業システム -> 総務部 : 健診結果 for 健康診断等\n"
+    );
     let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("q5.myna");
+    std::fs::write(&f, &q5).unwrap();
+    let before = findings_by_statement(&f);
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(run(&["fmt"], &f).0, Some(0));
+    let out = std::fs::read_to_string(&f).unwrap();
+    assert!(
+        out.ends_with(
+            "flow\n    # 健診の結果を人事へ\n    保健事業システム -> 人事部 : 健診結果\n    \
+             # mynaflow: allow MN202 reason=\"本人同意あり\"\n    for 健康診断等\n\
+             flow 保健事業システム -> 総務部 : 健診結果 for 健康診断等\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(findings_by_statement(&f), before, "{out}");
+    assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
     for (name, src, purpose) in [("q1", q1, "健康診断等"), ("q4", q4, "コラボヘルス")] {
         let f = dir.path().join(format!("{name}.myna"));
         std::fs::write(&f, &src).unwrap();
@@ -597,4 +622,60 @@ fn a_trailing_comment_stays_on_the_last_statement_of_its_line() {
         ),
         "{out}"
     );
+}
+
+/// The codes `check` finds in `file`, with the first line of the
+/// statement each is in (see [`findings_by_statement`]): the same before
+/// and after a layout that moves tokens from line to line in a statement.
+fn codes_by_statement(file: &Path) -> Vec<(String, String)> {
+    let v = findings_by_statement(file);
+    v.into_iter().map(|(code, stmt, _)| (code, stmt)).collect()
+}
+
+/// A statement with a comment on a line of its own inside is laid out
+/// stretch by stretch around the comment: a stretch past 100 columns is
+/// wrapped before `for`, declarations are joined a stretch a line, and
+/// the design means what it meant (`fmt` used to keep the source's line
+/// breaks, however long or odd).
+#[test]
+fn a_statement_holding_an_own_line_comment_is_laid_out_around_it() {
+    let long = "保健事業システム健診結果連携基盤サーバ第二系統ゼロイチ予備機二号";
+    let src = format!(
+        "{HEADER}actor {long} : 組合 \"連携基盤\"\n\
+         data 問診票\n  # 問診の回答\n  :\n  健診データ\n\
+         flow\n  # 連携基盤から人事へ\n  {long} -> 人事部 : 健診結果 for 健康診断等\n\
+         flow 保健事業システム -> 総務部 : 健診結果\n  # 一つ目\n  for\n  # 二つ目\n  健康診断等\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("around.myna");
+    std::fs::write(&f, &src).unwrap();
+    let before = codes_by_statement(&f);
+    // MN012 (問診票 is never sent) and the two flows' MN202.
+    assert_eq!(before.len(), 3, "{before:?}");
+    assert_eq!(run(&["fmt"], &f).0, Some(0));
+    let out = std::fs::read_to_string(&f).unwrap();
+    let want = format!(
+        "data 問診票\n    # 問診の回答\n    : 健診データ\n\
+         flow\n    # 連携基盤から人事へ\n    {long} -> 人事部 : 健診結果\n    for 健康診断等\n\
+         flow 保健事業システム -> 総務部 : 健診結果\n    # 一つ目\n    for\n    # 二つ目\n    健康診断等\n"
+    );
+    assert!(out.ends_with(&want), "{out}");
+    assert!(out.lines().all(|l| l.chars().count() <= 100), "{out}");
+    assert_eq!(codes_by_statement(&f), before, "{out}");
+    assert_eq!(run(&["fmt", "--check"], &f), (Some(0), String::new()));
+}
+
+/// Comments on lines of their own inside a contractor row and inside an
+/// actor's clauses list stay there, each stretch on one line.
+#[test]
+fn declarations_holding_own_line_comments_are_laid_out_around_them() {
+    let src = "actor A : 委託先 \"株式会社A\" {\n  clauses 守秘義務,\n  # 追加分\n  持出し禁止,\n      目的外利用禁止\n}\n\
+               contractor \"株式会社A\"\n  # 別表(1)\n  for\n  健康診断等\n";
+    let out = mynaflow::fmt::format(src).unwrap();
+    assert_eq!(
+        out,
+        "actor A : 委託先 \"株式会社A\" {\n  clauses 守秘義務,\n      # 追加分\n      持出し禁止, 目的外利用禁止\n}\n\
+         contractor \"株式会社A\"\n    # 別表(1)\n    for 健康診断等\n"
+    );
+    assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
 }
