@@ -6,7 +6,18 @@ use mynaflow::code::Severity;
 use mynaflow::report::{self, Input, Shown};
 use std::path::{Path, PathBuf};
 
+/// Writes the page of the designs under `paths` to `output`, under one
+/// config.
 pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
+    // One config for the run (designs under different found configs are
+    // refused, exit 2), not a session for each as `check` and `coverage`
+    // make: the page is drawn from the models themselves (pictures,
+    // findings by design, each design's coverage and inventory), and every
+    // span of a model, its graph and what its checks computed names the
+    // files of its own session. Joining sessions would mean renaming every
+    // such span into one map, or a map for each design with findings
+    // matched across the two; until then the run is refused, not drawn
+    // with spans that point into the wrong file.
     let (mut s, settings) = match session(common, paths) {
         Ok(x) => x,
         Err(code) => return code,
