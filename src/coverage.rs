@@ -415,4 +415,70 @@ mod tests {
             );
         }
     }
+
+    /// Two designs checked in two sessions (a run under two configs),
+    /// their coverages joined in one map, are covered as one session
+    /// covers both: kenpo once, each rule's flows named alike.
+    #[test]
+    fn two_sessions_joined_are_one_session() {
+        let design = |contractor: &str| {
+            format!(
+                "use \"kenpo\"\nactor 適用 : 組合\nactor 社 : 委託先 \"{contractor}\"\n\
+                 data 資格 : 資格情報\nflow 適用 -> 社 : 資格 for 医療費通知委託\n"
+            )
+        };
+        let texts = [
+            ("a.myna", design("株式会社大和総研")),
+            ("b.myna", "use \"kenpo\"\nactor 適用 : 組合\n".to_string()),
+        ];
+        let fresh = || {
+            let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+            s.keep_computed = true;
+            s
+        };
+        // Each rule's flows, by file name and line, and the designs'.
+        let shown = |cs: &[Coverage], sources: &SourceMap| {
+            let name = |f: FileId| sources.get(f).name.clone();
+            (cs.iter())
+                .map(|c| {
+                    let uses: Vec<Vec<(String, usize)>> = (0..c.rulebook.rules.len())
+                        .map(|r| {
+                            (c.uses(RuleId::new(r as u32)).iter())
+                                .map(|sp| {
+                                    (
+                                        name(sp.file),
+                                        sources.get(sp.file).line_col(sp.start as usize).0,
+                                    )
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let designs: Vec<String> = c.designs.iter().map(|&f| name(f)).collect();
+                    (name(c.file()), designs, uses)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut one = fresh();
+        let analyses: Vec<Analysis> = (texts.iter())
+            .filter_map(|(n, t)| one.check_text(n, t.clone(), None).analysis)
+            .collect();
+        let alone = shown(&Coverage::compute(&analyses), &one.sources);
+        // Two sessions: the second's files come after the first's.
+        let mut merged = crate::merged::Merged::new();
+        let mut all = Vec::new();
+        for (n, t) in texts.iter().rev() {
+            let mut s = fresh();
+            let a = s.check_text(n, t.clone(), None).analysis.expect("a design");
+            let ids = merged.absorb(&s.sources);
+            for mut c in Coverage::compute([&a]) {
+                c.rename(&ids);
+                all.push(c);
+            }
+        }
+        let name = |f: FileId| merged.sources.get(f).name.clone();
+        let joined = join(all, &merged.sources, |f| usize::from(name(f) != "a.myna"));
+        assert_eq!(joined.len(), 1, "kenpo once");
+        assert_eq!(shown(&joined, &merged.sources), alone);
+        assert!(joined[0].total().exercised > 0);
+    }
 }

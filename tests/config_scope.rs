@@ -692,3 +692,78 @@ fn coverage_follows_each_designs_config() {
     assert!(err.contains("excludes 1 design(s) found"), "{err}");
     assert_eq!(err.matches("mynaflow: config: ").count(), 3, "{err}");
 }
+
+/// What `report`'s page says of each design: its name, its findings'
+/// count, its coverage summary and the lines of its coverage table.
+fn report_designs(page: &str) -> Vec<Vec<String>> {
+    let between = |s: &str, a: &str, b: &str| -> Vec<String> {
+        s.split(a)
+            .skip(1)
+            .filter_map(|x| x.split(b).next())
+            .map(str::to_string)
+            .collect()
+    };
+    (page.split("<section class=\"design\"").skip(1))
+        .map(|sec| {
+            let sec = sec.split("</section>").next().unwrap_or("");
+            let mut said = between(sec, "<h2>", "</h2>");
+            said.extend(between(sec, "<h3>", "</h3>"));
+            said.extend(between(sec, "<summary>", "</summary>"));
+            said.extend(between(sec, "<td>✔ ", "</td>"));
+            said
+        })
+        .collect()
+}
+
+/// `report` draws each design checked under the config that governs it,
+/// as `check` does (it refused such a run, exit 2): the page over `a/`
+/// (which excludes a design) and `b/` (its own default rulebook) draws the
+/// designs of the pages over each, as each draws them, in the order of
+/// one run over them all, and counts the findings of both.
+#[test]
+fn report_follows_each_designs_config() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let custom = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/custom");
+    let read = |f: &str| std::fs::read_to_string(custom.join(f)).expect("read");
+    put(d.path(), "a/mynaflow.toml", "exclude = [\"old.myna\"]\n");
+    put(d.path(), "a/x.myna", ENTRUSTING);
+    put(d.path(), "a/old.myna", DESIGN);
+    put(d.path(), "b/mynaflow.toml", "rules = \"rules/r.myna\"\n");
+    put(d.path(), "b/rules/r.myna", &read("rules.myna"));
+    put(
+        d.path(),
+        "b/y.myna",
+        &read("design.myna").replace("use \"rules.myna\"", ""),
+    );
+    put(d.path(), "b/z.myna", DESIGN);
+    // The exit status of each run: a's designs have no error.
+    let page = |args: &[&str], out: &str, status: i32| {
+        let mut all = vec!["report", "-o", out];
+        all.extend(args);
+        let o = mynaflow_in(d.path(), &all);
+        assert_eq!(o.status.code(), Some(status), "{args:?}: {}", stderr(&o));
+        read_in(d.path(), out)
+    };
+    let (both, a, b) = (
+        page(&["a", "b"], "both.html", 1),
+        page(&["a"], "a.html", 0),
+        page(&["b"], "b.html", 1),
+    );
+    let mut each = report_designs(&a);
+    each.extend(report_designs(&b));
+    assert_eq!(report_designs(&both), each);
+    let names: Vec<String> = report_designs(&both).iter().map(|d| d[0].clone()).collect();
+    assert_eq!(names, ["a/x.myna", "b/y.myna", "b/z.myna"]);
+    let errors = |p: &str| -> u64 {
+        let n = p.split("<dd id=\"n-errors\">").nth(1).expect("errors");
+        n.split('<')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a count")
+    };
+    assert_eq!(errors(&both), errors(&a) + errors(&b));
+    assert!(errors(&b) >= 2, "MN202 in z.myna, the violations of y.myna");
+    // Each rulebook once in the summary, though each group loaded kenpo.
+    assert_eq!(both.matches("<dd>kenpo").count(), 1, "{both}");
+    assert_eq!(both.matches("<dd>shiyakusho").count(), 1);
+}
