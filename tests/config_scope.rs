@@ -626,6 +626,13 @@ fn coverage_follows_each_designs_config() {
         v
     };
     let (both, a, b) = (json(&["a", "b"]), json(&["a"]), json(&["b"]));
+    // One group is measured as one session measures it: as the run that
+    // pins its config does, byte for byte.
+    let bytes = |args: &[&str]| mynaflow_in(d.path(), args).stdout;
+    assert_eq!(
+        bytes(&["coverage", "a"]),
+        bytes(&["coverage", "--config", "a/mynaflow.toml", "a"])
+    );
     let names = |v: &serde_json::Value| -> Vec<String> {
         (v["rulebooks"].as_array().expect("rulebooks").iter())
             .map(|r| r["name"].as_str().expect("name").to_string())
@@ -749,6 +756,11 @@ fn report_follows_each_designs_config() {
         page(&["a"], "a.html", 0),
         page(&["b"], "b.html", 1),
     );
+    // One group is drawn as one session draws it: as the run that pins
+    // its config does, byte for byte (a's: a config's `rules` is named
+    // otherwise when the config is named than when it is found).
+    page(&["--config", "a/mynaflow.toml", "a"], "pinned.html", 0);
+    assert_eq!(read_in(d.path(), "pinned.html"), a);
     let mut each = report_designs(&a);
     each.extend(report_designs(&b));
     assert_eq!(report_designs(&both), each);
