@@ -75,8 +75,7 @@ pub fn run(
         );
         return FAILURE;
     }
-    let (coverages, sources, spent) = joined(measured);
-    let mut spent = spent;
+    let (coverages, sources, mut spent) = joined(measured);
     let written = spent.time("render+write", || {
         super::stdout::write_with(|out| match format {
             Format::Human => {
@@ -114,8 +113,7 @@ pub fn run(
 /// spent: one group's as its session gives them (the common run, not
 /// copied), several's joined in one map as one run's
 /// ([`mynaflow::coverage::join`]).
-fn joined(measured: Vec<(Session, Vec<Measured>)>) -> (Vec<Coverage>, SourceMap, Timings) {
-    let mut measured = measured;
+fn joined(mut measured: Vec<(Session, Vec<Measured>)>) -> (Vec<Coverage>, SourceMap, Timings) {
     if measured.len() == 1
         && let Some((mut s, analyses)) = measured.pop()
     {

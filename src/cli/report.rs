@@ -114,9 +114,8 @@ fn analyse(s: &mut Session, files: &[PathBuf], lang: Lang, unreadable: &mut bool
 /// the findings in it, by [`mynaflow::model::Design::file`]; its other
 /// spans it reads for their places in that file only).
 fn joined(
-    groups: Vec<(Session, Vec<Diagnostic>, Vec<Drawn>)>,
+    mut groups: Vec<(Session, Vec<Diagnostic>, Vec<Drawn>)>,
 ) -> (SourceMap, Vec<Diagnostic>, Vec<Drawn>) {
-    let mut groups = groups;
     if groups.len() == 1
         && let Some((s, diags, analyses)) = groups.pop()
     {
