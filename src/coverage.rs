@@ -25,8 +25,10 @@
 
 use crate::checks::{self, Computed, MyNumberVerdict, ProvisionVerdict, evaluate_provision};
 use crate::graph::{Exchange, FlowGraph};
+use crate::merged::Ids;
 use crate::model::*;
 use crate::session::Analysis;
+use crate::source::SourceMap;
 use crate::span::{FileId, Span};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -69,6 +71,10 @@ pub struct Coverage {
     /// For each rule (by index), the flow statements that exercise it,
     /// sorted by file and position.
     uses: Vec<Vec<Span>>,
+    /// The rulebook's file in the source map the coverage is shown
+    /// against: the rulebook's own, until [`Coverage::rename`] moves it
+    /// to a map several sessions' files were joined in.
+    file: FileId,
 }
 
 /// The rules a design's exchanges are allowed by, each with the span of
@@ -197,10 +203,39 @@ impl Coverage {
     /// The coverage of a rulebook by no design yet.
     pub fn new(rulebook: Arc<Rulebook>) -> Coverage {
         let uses = vec![Vec::new(); rulebook.rules.len()];
+        let file = rulebook.file;
         Coverage {
             rulebook,
             designs: Vec::new(),
             uses,
+            file,
+        }
+    }
+
+    /// The rulebook's file, in the map the coverage is shown against.
+    pub fn file(&self) -> FileId {
+        self.file
+    }
+
+    /// Where a rule is written, in the map the coverage is shown against.
+    pub fn rule_span(&self, rule: RuleId) -> Span {
+        Span {
+            file: self.file,
+            ..self.rulebook.rule(rule).span
+        }
+    }
+
+    /// Moves every file the coverage names (its rulebook's, its designs',
+    /// its flows') to a map its session's files were joined into.
+    pub fn rename(&mut self, ids: &Ids) {
+        self.file = ids.file(self.file);
+        for d in &mut self.designs {
+            *d = ids.file(*d);
+        }
+        for u in &mut self.uses {
+            for span in u.iter_mut() {
+                *span = ids.span(*span);
+            }
         }
     }
 
@@ -295,6 +330,52 @@ impl Coverage {
     }
 }
 
+/// The coverages of several sessions (a run whose designs follow
+/// different `mynaflow.toml` files checks each group in a session of its
+/// own), each [`Coverage::rename`]d to the one map `sources` joins their
+/// files in, as one run's: the coverage of one rulebook is the union over
+/// every design that uses it, whatever session checked it. A rulebook is
+/// the same when it is the same file in `sources`, or was read from the
+/// same file with the same text (two designs' `use` may spell its path
+/// otherwise). The designs of each are in the order `order` gives them
+/// (where each comes in the run), and the rulebooks in the order of their
+/// first design, as one session gives them.
+pub fn join(
+    coverages: impl IntoIterator<Item = Coverage>,
+    sources: &SourceMap,
+    order: impl Fn(FileId) -> usize,
+) -> Vec<Coverage> {
+    let read_from = |f: FileId| sources.get(f).path().map(crate::input::resolved);
+    let same = |a: &Coverage, b: &Coverage| {
+        a.file == b.file
+            || (a.rulebook.rules.len() == b.rulebook.rules.len()
+                && read_from(a.file).is_some_and(|p| Some(p) == read_from(b.file))
+                && sources.get(a.file).text == sources.get(b.file).text)
+    };
+    let mut out: Vec<Coverage> = Vec::new();
+    for c in coverages {
+        match out.iter_mut().find(|o| same(o, &c)) {
+            Some(o) => {
+                o.designs.extend(c.designs);
+                for (mine, theirs) in o.uses.iter_mut().zip(c.uses) {
+                    mine.extend(theirs);
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    for c in &mut out {
+        c.designs.sort_by_key(|&d| order(d));
+        c.designs.dedup();
+        for u in &mut c.uses {
+            u.sort_by_key(|&span| (order(span.file), span));
+            u.dedup();
+        }
+    }
+    out.sort_by_key(|c| c.designs.first().map_or(usize::MAX, |&d| order(d)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -333,5 +414,71 @@ mod tests {
                 exercised_rules(&a.design, &a.graph)
             );
         }
+    }
+
+    /// Two designs checked in two sessions (a run under two configs),
+    /// their coverages joined in one map, are covered as one session
+    /// covers both: kenpo once, each rule's flows named alike.
+    #[test]
+    fn two_sessions_joined_are_one_session() {
+        let design = |contractor: &str| {
+            format!(
+                "use \"kenpo\"\nactor 適用 : 組合\nactor 社 : 委託先 \"{contractor}\"\n\
+                 data 資格 : 資格情報\nflow 適用 -> 社 : 資格 for 医療費通知委託\n"
+            )
+        };
+        let texts = [
+            ("a.myna", design("株式会社大和総研")),
+            ("b.myna", "use \"kenpo\"\nactor 適用 : 組合\n".to_string()),
+        ];
+        let fresh = || {
+            let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+            s.keep_computed = true;
+            s
+        };
+        // Each rule's flows, by file name and line, and the designs'.
+        let shown = |cs: &[Coverage], sources: &SourceMap| {
+            let name = |f: FileId| sources.get(f).name.clone();
+            (cs.iter())
+                .map(|c| {
+                    let uses: Vec<Vec<(String, usize)>> = (0..c.rulebook.rules.len())
+                        .map(|r| {
+                            (c.uses(RuleId::new(r as u32)).iter())
+                                .map(|sp| {
+                                    (
+                                        name(sp.file),
+                                        sources.get(sp.file).line_col(sp.start as usize).0,
+                                    )
+                                })
+                                .collect()
+                        })
+                        .collect();
+                    let designs: Vec<String> = c.designs.iter().map(|&f| name(f)).collect();
+                    (name(c.file()), designs, uses)
+                })
+                .collect::<Vec<_>>()
+        };
+        let mut one = fresh();
+        let analyses: Vec<Analysis> = (texts.iter())
+            .filter_map(|(n, t)| one.check_text(n, t.clone(), None).analysis)
+            .collect();
+        let alone = shown(&Coverage::compute(&analyses), &one.sources);
+        // Two sessions: the second's files come after the first's.
+        let mut merged = crate::merged::Merged::new();
+        let mut all = Vec::new();
+        for (n, t) in texts.iter().rev() {
+            let mut s = fresh();
+            let a = s.check_text(n, t.clone(), None).analysis.expect("a design");
+            let ids = merged.absorb(&s.sources);
+            for mut c in Coverage::compute([&a]) {
+                c.rename(&ids);
+                all.push(c);
+            }
+        }
+        let name = |f: FileId| merged.sources.get(f).name.clone();
+        let joined = join(all, &merged.sources, |f| usize::from(name(f) != "a.myna"));
+        assert_eq!(joined.len(), 1, "kenpo once");
+        assert_eq!(shown(&joined, &merged.sources), alone);
+        assert!(joined[0].total().exercised > 0);
     }
 }

@@ -561,3 +561,221 @@ fn a_star_in_a_glob_stays_in_one_folder() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stderr(&o).contains("3 finding(s) hidden"), "{}", stderr(&o));
 }
+
+/// A design that exercises kenpo's rule of entrusting 資格情報 to a
+/// registered contractor (line 5).
+const ENTRUSTING: &str = "use \"kenpo\"\n\
+                          actor 適用 : 組合\n\
+                          actor 大和 : 委託先 \"株式会社大和総研\"\n\
+                          data 資格 : 資格情報\n\
+                          flow 適用 -> 大和 : 資格 for 医療費通知委託\n";
+
+/// Each rule's flows in `coverage --format json`'s output, by rulebook
+/// and rule: `(file, line)` of each.
+fn coverage_flows(
+    json: &serde_json::Value,
+) -> std::collections::BTreeMap<(String, String), std::collections::BTreeSet<(String, u64)>> {
+    let mut out = std::collections::BTreeMap::new();
+    for rb in json["rulebooks"].as_array().expect("rulebooks") {
+        let name = rb["name"].as_str().expect("name").to_string();
+        for s in rb["sections"].as_array().expect("sections") {
+            for r in s["rules"].as_array().expect("rules") {
+                let flows: &mut std::collections::BTreeSet<(String, u64)> = out
+                    .entry((name.clone(), r["rule"].as_str().expect("rule").to_string()))
+                    .or_default();
+                for f in r["flows"].as_array().expect("flows") {
+                    let file = f["file"].as_str().expect("file").to_string();
+                    flows.insert((file, f["line"].as_u64().expect("line")));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `coverage` measures each design under the config that governs it, as
+/// `check` does (it refused such a run, exit 2): `a/` excludes a design,
+/// `b/` names its own default rulebook. The run over both is the union of
+/// the runs over each: kenpo's coverage over the designs of both that use
+/// it, the other rulebook's over `b/`'s, and `--fail-under` judges them
+/// all together.
+#[test]
+fn coverage_follows_each_designs_config() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let drift = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/codes/examples/MN402-purpose-drift.myna"),
+    )
+    .expect("read");
+    let custom = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/custom");
+    let read = |f: &str| std::fs::read_to_string(custom.join(f)).expect("read");
+    put(d.path(), "a/mynaflow.toml", "exclude = [\"old.myna\"]\n");
+    put(d.path(), "a/x.myna", ENTRUSTING);
+    put(d.path(), "a/old.myna", &drift);
+    put(d.path(), "b/mynaflow.toml", "rules = \"rules/r.myna\"\n");
+    put(d.path(), "b/rules/r.myna", &read("rules.myna"));
+    // No `use`: the config's `rules` is its rulebook.
+    let own = read("design.myna").replace("use \"rules.myna\"", "");
+    put(d.path(), "b/y.myna", &own);
+    put(d.path(), "b/z.myna", &drift);
+    let json = |args: &[&str]| {
+        let mut all = vec!["coverage", "--format", "json"];
+        all.extend(args);
+        let o = mynaflow_in(d.path(), &all);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+        v
+    };
+    let (both, a, b) = (json(&["a", "b"]), json(&["a"]), json(&["b"]));
+    // One group is measured as one session measures it: as the run that
+    // pins its config does, byte for byte.
+    let bytes = |args: &[&str]| mynaflow_in(d.path(), args).stdout;
+    assert_eq!(
+        bytes(&["coverage", "a"]),
+        bytes(&["coverage", "--config", "a/mynaflow.toml", "a"])
+    );
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        (v["rulebooks"].as_array().expect("rulebooks").iter())
+            .map(|r| r["name"].as_str().expect("name").to_string())
+            .collect()
+    };
+    assert_eq!(names(&both), ["kenpo", "shiyakusho"]);
+    assert_eq!(names(&a), ["kenpo"]);
+    assert_eq!(names(&b), ["shiyakusho", "kenpo"], "y.myna comes first");
+    let designs = |v: &serde_json::Value, i: usize| v["rulebooks"][i]["designs"].clone();
+    assert_eq!(
+        designs(&both, 0),
+        serde_json::json!(["a/x.myna", "b/z.myna"]),
+        "a/old.myna excluded by a's config"
+    );
+    assert_eq!(designs(&both, 1), designs(&b, 0));
+    assert_eq!(both["rulebooks"][1], b["rulebooks"][0], "only b's designs");
+    // Each rule's flows: those of the run over each folder, together.
+    let mut union = coverage_flows(&a);
+    for (rule, flows) in coverage_flows(&b) {
+        union.entry(rule).or_default().extend(flows);
+    }
+    assert_eq!(coverage_flows(&both), union);
+    let kenpo = |v: &serde_json::Value, i: usize| v["rulebooks"][i]["exercised"].as_u64();
+    assert_eq!(kenpo(&both, 0), Some(2), "{both}");
+    let count = |v: &serde_json::Value, k: &str| v[k].as_u64().expect("count");
+    assert_eq!(
+        count(&both, "rules"),
+        count(&b, "rules"),
+        "kenpo counted once, as b's run over both rulebooks counts it"
+    );
+    assert_eq!(
+        count(&both, "exercised"),
+        count(&b, "exercised") + 1,
+        "and the rule a/x.myna exercises with it"
+    );
+    // `--fail-under` judges the run: 1 + b's exercised of all its rules.
+    let percent = both["percent"].as_f64().expect("percent");
+    let o = mynaflow_in(
+        d.path(),
+        &[
+            "coverage",
+            "a",
+            "b",
+            "--fail-under",
+            &format!("{}", percent + 0.1),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = mynaflow_in(
+        d.path(),
+        &[
+            "coverage",
+            "a",
+            "b",
+            "--fail-under",
+            &format!("{}", percent - 0.1),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The human listing names both configs followed and what a's excluded.
+    let o = mynaflow_in(d.path(), &["coverage", "a", "b"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("excludes 1 design(s) found"), "{err}");
+    assert_eq!(err.matches("mynaflow: config: ").count(), 3, "{err}");
+}
+
+/// What `report`'s page says of each design: its name, its findings'
+/// count, its coverage summary and the lines of its coverage table.
+fn report_designs(page: &str) -> Vec<Vec<String>> {
+    let between = |s: &str, a: &str, b: &str| -> Vec<String> {
+        s.split(a)
+            .skip(1)
+            .filter_map(|x| x.split(b).next())
+            .map(str::to_string)
+            .collect()
+    };
+    (page.split("<section class=\"design\"").skip(1))
+        .map(|sec| {
+            let sec = sec.split("</section>").next().unwrap_or("");
+            let mut said = between(sec, "<h2>", "</h2>");
+            said.extend(between(sec, "<h3>", "</h3>"));
+            said.extend(between(sec, "<summary>", "</summary>"));
+            said.extend(between(sec, "<td>✔ ", "</td>"));
+            said
+        })
+        .collect()
+}
+
+/// `report` draws each design checked under the config that governs it,
+/// as `check` does (it refused such a run, exit 2): the page over `a/`
+/// (which excludes a design) and `b/` (its own default rulebook) draws the
+/// designs of the pages over each, as each draws them, in the order of
+/// one run over them all, and counts the findings of both.
+#[test]
+fn report_follows_each_designs_config() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let custom = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/custom");
+    let read = |f: &str| std::fs::read_to_string(custom.join(f)).expect("read");
+    put(d.path(), "a/mynaflow.toml", "exclude = [\"old.myna\"]\n");
+    put(d.path(), "a/x.myna", ENTRUSTING);
+    put(d.path(), "a/old.myna", DESIGN);
+    put(d.path(), "b/mynaflow.toml", "rules = \"rules/r.myna\"\n");
+    put(d.path(), "b/rules/r.myna", &read("rules.myna"));
+    put(
+        d.path(),
+        "b/y.myna",
+        &read("design.myna").replace("use \"rules.myna\"", ""),
+    );
+    put(d.path(), "b/z.myna", DESIGN);
+    // The exit status of each run: a's designs have no error.
+    let page = |args: &[&str], out: &str, status: i32| {
+        let mut all = vec!["report", "-o", out];
+        all.extend(args);
+        let o = mynaflow_in(d.path(), &all);
+        assert_eq!(o.status.code(), Some(status), "{args:?}: {}", stderr(&o));
+        read_in(d.path(), out)
+    };
+    let (both, a, b) = (
+        page(&["a", "b"], "both.html", 1),
+        page(&["a"], "a.html", 0),
+        page(&["b"], "b.html", 1),
+    );
+    // One group is drawn as one session draws it: as the run that pins
+    // its config does, byte for byte (a's: a config's `rules` is named
+    // otherwise when the config is named than when it is found).
+    page(&["--config", "a/mynaflow.toml", "a"], "pinned.html", 0);
+    assert_eq!(read_in(d.path(), "pinned.html"), a);
+    let mut each = report_designs(&a);
+    each.extend(report_designs(&b));
+    assert_eq!(report_designs(&both), each);
+    let names: Vec<String> = report_designs(&both).iter().map(|d| d[0].clone()).collect();
+    assert_eq!(names, ["a/x.myna", "b/y.myna", "b/z.myna"]);
+    let errors = |p: &str| -> u64 {
+        let n = p.split("<dd id=\"n-errors\">").nth(1).expect("errors");
+        n.split('<')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a count")
+    };
+    assert_eq!(errors(&both), errors(&a) + errors(&b));
+    assert!(errors(&b) >= 2, "MN202 in z.myna, the violations of y.myna");
+    // Each rulebook once in the summary, though each group loaded kenpo.
+    assert_eq!(both.matches("<dd>kenpo").count(), 1, "{both}");
+    assert_eq!(both.matches("<dd>shiyakusho").count(), 1);
+}

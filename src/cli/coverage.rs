@@ -1,10 +1,17 @@
 //! `mynaflow coverage`: which `allow` rules the designs exercise, which none.
 
-use super::output::{fail_in, files, print_fatal, session};
+use super::output::{fail_in, print_fatal};
 use super::{Common, FAILURE, FINDINGS, OK, ReportFormat as Format};
 use mynaflow::code::Code;
 use mynaflow::coverage::Coverage;
+use mynaflow::merged::Merged;
 use mynaflow::render;
+use mynaflow::session::{Analysis, Session};
+use mynaflow::source::SourceMap;
+use mynaflow::span::FileId;
+use mynaflow::text::Lang;
+use mynaflow::timings::Timings;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// Parses `--fail-under`: a finite percentage, at least 0.
@@ -19,7 +26,8 @@ pub fn percentage(s: &str) -> Result<f64, super::usage_error::BadValue> {
     }
 }
 
-/// Measures which rules the designs under `paths` exercise; with
+/// Measures which rules the designs under `paths` exercise, each design
+/// checked under the config that governs it (as `check` groups them); with
 /// `timings`, prints the time of each stage to stderr.
 pub fn run(
     paths: &[PathBuf],
@@ -28,27 +36,142 @@ pub fn run(
     timings: bool,
     common: &Common,
 ) -> u8 {
-    let (mut s, settings) = match session(common, paths) {
+    let (designs, sessions) = match super::groups::designs_and_sessions(common, paths) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let files = match files(paths, &settings) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
+    // One run, one language: the groups' settings all say it.
+    let lang = (designs.settings.first()).map_or_else(|| super::lang(common.lang), |s| s.lang);
+    let mut measured = Vec::with_capacity(sessions.len());
+    let mut failed = false;
+    for (i, mut s) in sessions.into_iter().enumerate() {
+        let files: Vec<PathBuf> = (designs.files.iter())
+            .filter(|(_, g)| *g == i)
+            .map(|(f, _)| f.clone())
+            .collect();
+        let analyses = measure(&mut s, &files, lang, &mut failed);
+        measured.push((s, analyses));
+    }
+    if failed {
+        for (s, _) in &measured {
+            print_fatal(s, lang);
+        }
+        // A file that is not text was said above.
+        if (measured.iter()).any(|(s, _)| s.diagnostics.iter().any(|d| d.code == Code::MN013)) {
+            fail_in(
+                lang,
+                &mynaflow::text::Text::new(
+                    "a design's rulebook could not be loaded, so its coverage cannot be measured",
+                    "設計のルールブックを読み込めないため、カバレッジを測れません",
+                ),
+            );
+        }
+        return FAILURE;
+    }
+    if measured.iter().all(|(_, a)| a.is_empty()) {
+        fail_in(
+            lang,
+            &mynaflow::text::Text::new("no design to measure", "測る設計がありません"),
+        );
+        return FAILURE;
+    }
+    let (coverages, sources, mut spent) = joined(measured);
+    let written = spent.time("render+write", || {
+        super::stdout::write_with(|out| match format {
+            Format::Human => {
+                out.write_all(render::coverage::human(&coverages, &sources, lang).as_bytes())
+            }
+            // Written as drawn: a million flows' listing is never held whole.
+            Format::Json => render::coverage::write_json(&coverages, &sources, out),
+        })
+    });
+    if timings {
+        eprint!("{}", super::timings::table(&spent, lang));
+    }
+    if let Err(e) = written {
+        return e.fail(lang);
+    }
+    // The whole run is judged: every rulebook of every group.
+    let percent = render::coverage::overall(&coverages)
+        .percent()
+        .unwrap_or(100.0);
+    match fail_under {
+        Some(min) if percent < min => {
+            let below = mynaflow::text!(
+                "mynaflow: coverage {percent:.1}% is below --fail-under {min}%";
+                "mynaflow: カバレッジ {percent:.1}% が --fail-under の {min}% を下回っています"
+            );
+            eprintln!("{}", below.get(lang));
+            FINDINGS
+        }
+        _ => OK,
+    }
+}
+
+/// The coverages of the groups' analyses (each group's session, and its
+/// designs measured, each with its path), the files they name, and the time
+/// spent: one group's as its session gives them (the common run, not
+/// copied), several's joined in one map as one run's
+/// ([`mynaflow::coverage::join`]).
+fn joined(mut measured: Vec<(Session, Vec<Measured>)>) -> (Vec<Coverage>, SourceMap, Timings) {
+    if measured.len() == 1
+        && let Some((mut s, analyses)) = measured.pop()
+    {
+        let coverages = s.timings.time("coverage", || {
+            Coverage::compute(analyses.iter().map(|(_, a)| a))
+        });
+        return (coverages, s.sources, s.timings);
+    }
+    let mut spent = Timings::default();
+    let mut merged = Merged::new();
+    let mut all = Vec::new();
+    // Where each design comes in the run: its path among all the run's.
+    let mut at: HashMap<FileId, PathBuf> = HashMap::new();
+    for (mut s, analyses) in measured {
+        let coverages = s.timings.time("coverage", || {
+            Coverage::compute(analyses.iter().map(|(_, a)| a))
+        });
+        spent.merge(&s.timings);
+        let ids = merged.absorb(&s.sources);
+        for (path, a) in analyses {
+            at.insert(ids.file(a.design.file), path);
+        }
+        for mut c in coverages {
+            c.rename(&ids);
+            all.push(c);
+        }
+    }
+    let mut order: Vec<(&PathBuf, FileId)> = at.iter().map(|(f, p)| (p, *f)).collect();
+    order.sort();
+    let rank: HashMap<FileId, usize> = (order.iter().enumerate())
+        .map(|(i, (_, f))| (*f, i))
+        .collect();
+    let coverages = mynaflow::coverage::join(all, &merged.sources, |f| {
+        rank.get(&f).copied().unwrap_or(usize::MAX)
+    });
+    (coverages, merged.sources, spent)
+}
+
+/// A design measured: its path, and its analysis.
+type Measured = (PathBuf, Analysis);
+
+/// Checks `files` in `s` (on every core, as `check` does) and gives the
+/// analyses of the designs whose coverage can be measured, each with its
+/// path; sets `failed`,
+/// said, when one cannot be (a file not read or not text, a design whose
+/// rulebook could not be loaded).
+fn measure(s: &mut Session, files: &[PathBuf], lang: Lang, failed: &mut bool) -> Vec<Measured> {
     // Coverage counts the rules the checks' verdicts name: kept, not
     // worked out again.
     s.keep_computed = true;
     let mut analyses = Vec::new();
-    let mut failed = false;
-    // Files are read and checked on every core, as `check` does.
-    let results = s.check_paths(&files);
+    let results = s.check_paths(files);
     for (f, checked) in files.iter().zip(results) {
         let checked = match checked {
             Ok(c) => c,
             Err(e) => {
-                fail_in(settings.lang, &mynaflow::oserror::in_both(&e));
-                failed = true;
+                fail_in(lang, &mynaflow::oserror::in_both(&e));
+                *failed = true;
                 continue;
             }
         };
@@ -61,13 +184,13 @@ pub fn run(
             None => {
                 let shown = mynaflow::escape::visible_owned(f.display().to_string());
                 fail_in(
-                    settings.lang,
+                    lang,
                     &mynaflow::text!("{shown}: not UTF-8"; "{shown}: UTF-8 ではありません"),
                 );
-                failed = true;
+                *failed = true;
             }
             Some(a) if a.design.rulebook.is_none() => {
-                failed = true;
+                *failed = true;
             }
             Some(a) => {
                 // Syntax and name errors (MN0xx) leave flows out of the graph.
@@ -84,61 +207,11 @@ pub fn run(
                         "mynaflow: note: {shown} has {broken} syntax or name error(s) (see `mynaflow check`); flows that did not resolve exercise no rule";
                         "mynaflow: 注記: {shown} には構文または名前のエラーが {broken} 件あります (`mynaflow check` を参照)。名前を解決できないフローはどの規則も使いません"
                     );
-                    eprintln!("{}", note.get(settings.lang));
+                    eprintln!("{}", note.get(lang));
                 }
-                analyses.push(a);
+                analyses.push((f.clone(), a));
             }
         }
     }
-    if failed {
-        print_fatal(&s, settings.lang);
-        // A file that is not text was said above.
-        if s.diagnostics.iter().any(|d| d.code == Code::MN013) {
-            fail_in(
-                settings.lang,
-                &mynaflow::text::Text::new(
-                    "a design's rulebook could not be loaded, so its coverage cannot be measured",
-                    "設計のルールブックを読み込めないため、カバレッジを測れません",
-                ),
-            );
-        }
-        return FAILURE;
-    }
-    if analyses.is_empty() {
-        fail_in(
-            settings.lang,
-            &mynaflow::text::Text::new("no design to measure", "測る設計がありません"),
-        );
-        return FAILURE;
-    }
-    let coverages = s.timings.time("coverage", || Coverage::compute(&analyses));
-    let written = s.timings.time("render+write", || {
-        super::stdout::write_with(|out| match format {
-            Format::Human => out.write_all(
-                render::coverage::human(&coverages, &s.sources, settings.lang).as_bytes(),
-            ),
-            // Written as drawn: a million flows' listing is never held whole.
-            Format::Json => render::coverage::write_json(&coverages, &s.sources, out),
-        })
-    });
-    if timings {
-        eprint!("{}", super::timings::table(&s.timings, settings.lang));
-    }
-    if let Err(e) = written {
-        return e.fail(settings.lang);
-    }
-    let percent = render::coverage::overall(&coverages)
-        .percent()
-        .unwrap_or(100.0);
-    match fail_under {
-        Some(min) if percent < min => {
-            let below = mynaflow::text!(
-                "mynaflow: coverage {percent:.1}% is below --fail-under {min}%";
-                "mynaflow: カバレッジ {percent:.1}% が --fail-under の {min}% を下回っています"
-            );
-            eprintln!("{}", below.get(settings.lang));
-            FINDINGS
-        }
-        _ => OK,
-    }
+    analyses
 }

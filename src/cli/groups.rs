@@ -8,6 +8,7 @@ use super::Common;
 use super::output::{Settings, Walks, keep_unexcluded, say_config, say_skipped, settings_under};
 use mynaflow::config::{Config, Found};
 use mynaflow::input::Walked;
+use mynaflow::session::Session;
 use mynaflow::text::{Lang, Text};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -306,14 +307,25 @@ fn disagree(setting: &str, (a, va): (&Config, &String), (b, vb): (&Config, &Stri
 /// (`--rules`, a config's `rules`) must be usable. Or the exit status,
 /// the reason said.
 pub fn designs_with_settings(common: &Common, paths: &[PathBuf]) -> Result<Designs, u8> {
+    designs_and_sessions(common, paths).map(|(d, _)| d)
+}
+
+/// [`designs_with_settings`], with a session for each group, made under
+/// its settings (its rulebook loaded when one is named): for a command
+/// that checks each group's designs together (`coverage`).
+pub fn designs_and_sessions(
+    common: &Common,
+    paths: &[PathBuf],
+) -> Result<(Designs, Vec<Session>), u8> {
     use super::output::{fail_in, files, session, try_session_for};
     if common.no_config || common.config.is_some() {
-        let (_, settings) = session(common, paths)?;
+        let (s, settings) = session(common, paths)?;
         let files = files(paths, &settings)?;
-        return Ok(Designs {
+        let designs = Designs {
             settings: vec![settings],
             files: files.into_iter().map(|f| (f, 0)).collect(),
-        });
+        };
+        return Ok((designs, vec![s]));
     }
     let g = grouped(common, paths, true).map_err(|r| {
         fail_in(r.output.lang, &r.reason);
@@ -326,17 +338,21 @@ pub fn designs_with_settings(common: &Common, paths: &[PathBuf]) -> Result<Desig
         return Err(super::FAILURE);
     }
     let mut settings = Vec::new();
+    let mut sessions = Vec::new();
     let mut files = Vec::new();
     for (i, group) in g.groups.into_iter().enumerate() {
-        if let Err(reason) = try_session_for(&group.settings, None) {
-            fail_in(g.lang, &reason);
-            return Err(super::FAILURE);
+        match try_session_for(&group.settings, None) {
+            Ok(s) => sessions.push(s),
+            Err(reason) => {
+                fail_in(g.lang, &reason);
+                return Err(super::FAILURE);
+            }
         }
         files.extend(group.files.into_iter().map(|f| (f, i)));
         settings.push(group.settings);
     }
     files.sort();
-    Ok(Designs { settings, files })
+    Ok((Designs { settings, files }, sessions))
 }
 
 /// The designs of a run, each with the settings it follows

@@ -135,9 +135,9 @@ pub fn read_config(
 /// each follow another config are refused together (exit status 2), and
 /// the user pins one (`--config`, `--no-config`) or runs each folder
 /// apart. Folders below a path are held to the same in [`designs`]. So
-/// for `coverage` and `report`, which make one document of every design's
-/// model; `check` and `test` check each design under its own config
-/// instead (`groups.rs`).
+/// for the commands that read one design (`graph`, `inventory`) or none
+/// (`rules`); `check`, `test`, `coverage` and `report` check each design
+/// under its own config instead (`groups.rs`).
 fn config_of_every(paths: &[PathBuf], start: Option<&Path>) -> Result<Option<Config>, Text> {
     let here = [PathBuf::from(".")];
     let paths = if paths.is_empty() { &here[..] } else { paths };

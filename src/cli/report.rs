@@ -1,59 +1,56 @@
 //! `mynaflow report`: the HTML page for reviewers.
 
-use super::output::{fail_in, files, print_fatal, session};
+use super::output::{fail_in, print_fatal};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::code::Severity;
+use mynaflow::diagnostic::Diagnostic;
+use mynaflow::merged::Merged;
 use mynaflow::report::{self, Input, Shown};
+use mynaflow::session::{Analysis, Session};
+use mynaflow::source::SourceMap;
+use mynaflow::text::Lang;
 use std::path::{Path, PathBuf};
 
+/// Writes the page of the designs under `paths` to `output`, each design
+/// checked under the config that governs it (as `check` groups them).
 pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
-    let (mut s, settings) = match session(common, paths) {
+    let (designs, sessions) = match super::groups::designs_and_sessions(common, paths) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let files = match files(paths, &settings) {
-        Ok(f) => f,
-        Err(code) => return code,
-    };
-    // The inventories list the verdicts and holdings the checks work out.
-    s.keep_computed = true;
-    let mut analyses = Vec::new();
+    // One run, one language: the groups' settings all say it.
+    let lang = (designs.settings.first()).map_or_else(|| super::lang(common.lang), |s| s.lang);
+    let mut groups = Vec::with_capacity(sessions.len());
     let mut unreadable = false;
-    // Files are read and checked on every core, as `check` does.
-    for checked in s.check_paths(&files) {
-        match checked {
-            Ok(c) => {
-                if let Some(a) = c.analysis
-                    && a.design.rulebook.is_some()
-                {
-                    analyses.push(a);
-                }
-            }
-            Err(e) => {
-                fail_in(settings.lang, &mynaflow::oserror::in_both(&e));
-                unreadable = true;
-            }
+    let mut unchecked = false;
+    for (i, mut s) in sessions.into_iter().enumerate() {
+        let files: Vec<PathBuf> = (designs.files.iter())
+            .filter(|(_, g)| *g == i)
+            .map(|(f, _)| f.clone())
+            .collect();
+        let analyses = analyse(&mut s, &files, lang, &mut unreadable);
+        let diags = s.sorted_diagnostics();
+        if diags.iter().any(|d| d.code.leaves_design_unchecked()) {
+            print_fatal(&s, lang);
+            unchecked = true;
         }
+        groups.push((s, diags, analyses));
     }
-    let diags = s.sorted_diagnostics();
-    let unchecked = diags.iter().any(|d| d.code.leaves_design_unchecked());
-    if unchecked {
-        print_fatal(&s, settings.lang);
-    }
+    let (sources, diags, mut analyses) = joined(groups);
     let drawn = analyses.len();
     let page = report::render(Input {
-        sources: &s.sources,
+        sources: &sources,
         diagnostics: &diags,
-        files: files.len(),
+        files: designs.files.len(),
         designs: analyses
             .iter_mut()
-            .map(|a| Shown {
+            .map(|(_, a)| Shown {
                 design: &a.design,
                 graph: &a.graph,
                 computed: a.computed.take(),
             })
             .collect(),
-        lang: settings.lang,
+        lang,
     });
     // A file name may hold any character.
     let shown = mynaflow::escape::visible_owned(output.display().to_string());
@@ -62,7 +59,7 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
             "{shown}: {e}";
             "{shown}: {}", mynaflow::oserror::describe_ja(&e)
         );
-        fail_in(settings.lang, &why);
+        fail_in(lang, &why);
         return FAILURE;
     }
     let errors = mynaflow::diagnostic::count(&diags, Severity::Error);
@@ -71,7 +68,7 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
         "mynaflow: wrote {shown} ({drawn} design(s), {errors} error(s), {warnings} warning(s))";
         "mynaflow: {shown} を書き出しました (設計 {drawn} 件、エラー {errors} 件、警告 {warnings} 件)"
     );
-    eprintln!("{}", wrote.get(settings.lang));
+    eprintln!("{}", wrote.get(lang));
     if unreadable || unchecked {
         FAILURE
     } else if errors > 0 {
@@ -79,4 +76,65 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
     } else {
         OK
     }
+}
+
+/// A design the page draws: its path, and its analysis.
+type Drawn = (PathBuf, Analysis);
+
+/// Checks `files` in `s` (on every core, as `check` does) and gives the
+/// analyses of the designs the page can draw (a rulebook loaded), each
+/// with its path; sets `unreadable`, said, when a file cannot be read.
+fn analyse(s: &mut Session, files: &[PathBuf], lang: Lang, unreadable: &mut bool) -> Vec<Drawn> {
+    // The inventories list the verdicts and holdings the checks work out.
+    s.keep_computed = true;
+    let mut analyses = Vec::new();
+    for (f, checked) in files.iter().zip(s.check_paths(files)) {
+        match checked {
+            Ok(c) => {
+                if let Some(a) = c.analysis
+                    && a.design.rulebook.is_some()
+                {
+                    analyses.push((f.clone(), a));
+                }
+            }
+            Err(e) => {
+                fail_in(lang, &mynaflow::oserror::in_both(&e));
+                *unreadable = true;
+            }
+        }
+    }
+    analyses
+}
+
+/// The groups' files, findings and designs as one page's: one group's as
+/// its session gives them (the common run, not copied), several's files
+/// joined in one map, their findings renamed to it and sorted as one
+/// session's, their designs in the order of one run over them all, each
+/// design's file renamed to the map (the page finds a design's file, and
+/// the findings in it, by [`mynaflow::model::Design::file`]; its other
+/// spans it reads for their places in that file only).
+fn joined(
+    mut groups: Vec<(Session, Vec<Diagnostic>, Vec<Drawn>)>,
+) -> (SourceMap, Vec<Diagnostic>, Vec<Drawn>) {
+    if groups.len() == 1
+        && let Some((s, diags, analyses)) = groups.pop()
+    {
+        return (s.sources, diags, analyses);
+    }
+    let mut merged = Merged::new();
+    let (mut all_diags, mut all) = (Vec::new(), Vec::new());
+    for (s, diags, analyses) in groups {
+        let ids = merged.absorb(&s.sources);
+        for mut d in diags {
+            ids.diagnostic(&mut d);
+            all_diags.push(d);
+        }
+        for (path, mut a) in analyses {
+            a.design.file = ids.file(a.design.file);
+            all.push((path, a));
+        }
+    }
+    mynaflow::merged::sort(&merged.sources, &mut all_diags);
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    (merged.sources, all_diags, all)
 }

@@ -133,7 +133,7 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
             );
             for r in unused {
                 let section = &rb.section(rb.rule(r).section).id;
-                let (file, line) = location(sources, rb.rule(r).span);
+                let (file, line) = location(sources, c.rule_span(r));
                 let _ = writeln!(out, "  {section} {}  ({file}:{line})", rb.rule_text(r));
             }
         }
@@ -246,12 +246,12 @@ fn rulebook<W: std::io::Write>(
     out: &mut W,
 ) -> std::io::Result<()> {
     let rb = &c.rulebook;
-    let line = |r: RuleId| location(sources, rb.rule(r).span).1;
+    let line = |r: RuleId| location(sources, c.rule_span(r)).1;
     p.begin_object();
     p.key("name");
     p.str(&rb.name);
     p.key("file");
-    p.str(&name(sources, rb.file));
+    p.str(&name(sources, c.file()));
     p.key("designs");
     p.array_of(&c.designs, |p, f| p.str(&name(sources, *f)));
     tally(p, c.total());
@@ -409,7 +409,7 @@ mod tests {
             .iter()
             .map(|c| {
                 let rb = &c.rulebook;
-                let line = |r: RuleId| location(sources, rb.rule(r).span).1;
+                let line = |r: RuleId| location(sources, c.rule_span(r)).1;
                 let sections = rb
                     .sections
                     .iter()
@@ -442,7 +442,7 @@ mod tests {
                 let t = c.total();
                 JsonRulebook {
                     name: &rb.name,
-                    file: name(sources, rb.file),
+                    file: name(sources, c.file()),
                     designs: c.designs.iter().map(|f| name(sources, *f)).collect(),
                     rules: t.rules,
                     exercised: t.exercised,

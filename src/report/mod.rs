@@ -56,7 +56,10 @@ pub struct Input<'a> {
 /// A design the page draws: its graph, and what its checks worked out
 /// that its inventory lists too (when the session kept it).
 pub struct Shown<'a> {
-    /// The resolved design.
+    /// The resolved design. Its [`Design::file`] names its file in
+    /// [`Input::sources`] (where a run that joins several sessions' files
+    /// moved it); the page reads its other spans for their places in that
+    /// file only.
     pub design: &'a Design,
     /// Its graph.
     pub graph: &'a FlowGraph,
@@ -460,7 +463,10 @@ pub fn render(input: Input) -> String {
         ft = t(lang, "Files", "ファイル"),
         files = input.files,
     );
+    // Each rulebook once: designs checked in different sessions (under
+    // different configs) hold copies of one rulebook, said alike.
     let mut seen: Vec<*const Rulebook> = Vec::new();
+    let mut said: BTreeSet<String> = BTreeSet::new();
     for Shown { design, .. } in &input.designs {
         if let Some(rb) = design.rulebook.as_deref()
             && !seen.contains(&(rb as *const Rulebook))
@@ -474,6 +480,9 @@ pub fn render(input: Input) -> String {
                 || t(lang, "no revision date", "改定日なし"),
                 |r| format!("{} {}", t(lang, "revised", "改定"), html(r)),
             );
+            if !said.insert(format!("{s}\0{rev}")) {
+                continue;
+            }
             let _ = write!(
                 out,
                 "<div><dt>{}</dt><dd>{s} <span class=\"rev\">({rev})</span></dd></div>",
@@ -696,18 +705,14 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
     for (i, r) in rb.rules.iter().enumerate().take(budget::TABLE_ROWS) {
         let id = RuleId::new(i as u32);
         let s = rb.section(r.section);
-        let uses = c.uses(id);
-        let here = uses.iter().filter(|sp| sp.file == design.file);
-        let count = here.clone().count();
-        let lines: Vec<String> = here
+        // Every use is a flow of this one design, in its file (whose id
+        // is `design.file`: [`Shown::design`]).
+        let here = c.uses(id);
+        let count = here.len();
+        let source = sources.get(design.file);
+        let lines: Vec<String> = (here.iter())
             .take(crate::text::MAX_LISTED)
-            .map(|sp| {
-                sources
-                    .get(sp.file)
-                    .line_col(sp.start as usize)
-                    .0
-                    .to_string()
-            })
+            .map(|sp| source.line_col(sp.start as usize).0.to_string())
             .collect();
         let cell = if lines.is_empty() {
             format!(
