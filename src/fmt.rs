@@ -1003,9 +1003,21 @@ impl<'a> Layout<'a> {
 
     /// Is the trailing comment after the statement an annotation?
     fn annotated(&self, b: usize) -> bool {
-        b.checked_sub(1)
-            .and_then(|i| self.trailing.get(&i))
+        b.checked_sub(1).is_some_and(|i| self.annotation_after(i))
+    }
+
+    /// Is a trailing comment after token `i` an annotation?
+    fn annotation_after(&self, i: usize) -> bool {
+        (self.trailing.get(&i))
             .is_some_and(|v| v.iter().any(|&ci| is_annotation(&self.comments[ci])))
+    }
+
+    /// Does an annotation end a line inside tokens [a, b) (after a token
+    /// other than the last)? It applies to that line, or to the whole
+    /// statement when the line starts it, so the tokens of its line are
+    /// kept as written ([`Layout::segmented`]).
+    fn annotated_inside(&self, a: usize, b: usize) -> bool {
+        !self.trailing.is_empty() && (a..b.saturating_sub(1)).any(|i| self.annotation_after(i))
     }
 
     /// The `}` (token `close`) that ends a block, after the comments on
@@ -1245,8 +1257,9 @@ impl<'a> Layout<'a> {
     /// between them.
     fn flat(&mut self, a: usize, b: usize, indent: usize, kind: Option<Kind>, wrap: bool) {
         let keep_breaks = self.own_inside(a, b);
-        if keep_breaks && !(a..b).any(|i| self.tokens[i].kind == TokenKind::LBrace) {
-            return self.segmented(a, b, indent, wrap);
+        let around = keep_breaks || self.annotated_inside(a, b);
+        if around && !(a..b).any(|i| self.tokens[i].kind == TokenKind::LBrace) {
+            return self.segmented(a, b, indent, wrap || !keep_breaks);
         }
         let mut start = a;
         let mut cur_indent = indent;

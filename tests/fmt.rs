@@ -679,3 +679,34 @@ fn declarations_holding_own_line_comments_are_laid_out_around_them() {
     );
     assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
 }
+
+/// A suppression ending an inner line of a wrapped flow covers that line
+/// only; on the statement's first line it would cover the whole flow.
+/// `fmt` used to join the short flow's first lines, which moved the
+/// suppression onto the first line: a design failing on MN202 (and MN503,
+/// the suppression unused) then passed. The annotation's line now keeps its
+/// tokens, and the findings stay.
+#[test]
+fn a_trailing_suppression_on_an_inner_line_is_not_moved_onto_the_first() {
+    let src = format!(
+        "{HEADER}flow 保健事業システム -> 人事部 :\n    \
+         健診結果 # mynaflow: allow MN202 reason=\"r\"\n    for 健康診断等\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("inner.myna");
+    std::fs::write(&f, &src).unwrap();
+    let before = findings_by_statement(&f);
+    let codes: Vec<&str> = before.iter().map(|x| x.0.as_str()).collect();
+    // (MN012: the header's 総務部 is unused here.)
+    assert_eq!(codes, ["MN012", "MN202", "MN503"], "{before:?}");
+    assert_eq!(run(&["fmt"], &f).0, Some(0));
+    let out = std::fs::read_to_string(&f).unwrap();
+    assert!(
+        out.ends_with(
+            "flow 保健事業システム -> 人事部 :\n    健診結果   # mynaflow: allow MN202 reason=\"r\"\n    for 健康診断等\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(findings_by_statement(&f), before, "{out}");
+    assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
+}
