@@ -150,7 +150,7 @@ pub fn run(o: &Options) -> u8 {
     }
 
     if let Some(path) = &o.write_baseline {
-        return write_baseline(path, &outcomes, &failures, lang, several)
+        return write_baseline(path, &join(outcomes), &failures, lang, several)
             .unwrap_or_else(|reason| abort(o, None, lang, vec![reason], &followed));
     }
     // What each group's baseline excused, its config hid, its checks left
@@ -617,70 +617,33 @@ fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text
     })
 }
 
-/// `--write-baseline PATH`: records every group's findings in that one
-/// file; the exit status, or why the file could not be written.
+/// `--write-baseline PATH`: records every group's findings, `joined`,
+/// in that one file; the exit status, or why the file could not be
+/// written.
 fn write_baseline(
     path: &Path,
-    outcomes: &[Outcome],
+    joined: &Joined,
     failures: &[Text],
     lang: Lang,
     several: bool,
 ) -> Result<u8, Text> {
-    let base = folder_of(path);
-    let written = |b: Recording| -> Result<usize, Text> {
-        mynaflow::atomic_write::write_with(path, |w| b.write_json(w))
-            .map_err(|e| mynaflow::oserror::in_both(&e))?;
-        Ok(b.len())
-    };
     // The findings shown, and the syntax and name errors a filter hid.
-    let worded_of = |out: &Outcome| -> Vec<Diagnostic> {
-        out.diags.iter().chain(&out.hidden_stops).cloned().collect()
+    let worded: std::borrow::Cow<[Diagnostic]> = match joined.hidden_stops.is_empty() {
+        true => std::borrow::Cow::Borrowed(&joined.diags),
+        false => (joined.diags.iter().chain(&joined.hidden_stops).cloned())
+            .collect::<Vec<_>>()
+            .into(),
     };
-    let n = match outcomes {
-        [one] if one.hidden_stops.is_empty() => written(Recording::of_places(
-            &one.group.s.sources,
-            &one.group.s.outlines,
-            &one.places,
-            &one.diags,
-            &base,
-        ))?,
-        [one] => {
-            let worded = worded_of(one);
-            written(Recording::of_places(
-                &one.group.s.sources,
-                &one.group.s.outlines,
-                &one.places,
-                &worded,
-                &base,
-            ))?
-        }
-        _ => {
-            let mut merged = Merged::new();
-            let (mut places, mut worded) = (Vec::new(), Vec::new());
-            let mut outlines = mynaflow::baseline::Outlines::new();
-            for out in outcomes {
-                let ids = merged.absorb(&out.group.s.sources);
-                for (&id, outline) in &out.group.s.outlines {
-                    outlines
-                        .entry(ids.file(id))
-                        .and_modify(|o| o.join(outline))
-                        .or_insert_with(|| outline.clone());
-                }
-                places.extend(out.places.iter().map(|&(c, at)| (c, ids.span(at))));
-                worded.extend(worded_of(out).into_iter().map(|mut d| {
-                    ids.diagnostic(&mut d);
-                    d
-                }));
-            }
-            written(Recording::of_places(
-                &merged.sources,
-                &outlines,
-                &places,
-                &worded,
-                &base,
-            ))?
-        }
-    };
+    let b = Recording::of_places(
+        joined.sources(),
+        &joined.outlines,
+        &joined.places,
+        &worded,
+        &folder_of(path),
+    );
+    mynaflow::atomic_write::write_with(path, |w| b.write_json(w))
+        .map_err(|e| mynaflow::oserror::in_both(&e))?;
+    let n = b.len();
     let shown = shown(path);
     say(
         lang,
@@ -689,7 +652,7 @@ fn write_baseline(
             "{shown} に {n} 件の指摘を記録しました"
         ),
     );
-    for out in outcomes {
+    for out in &joined.outcomes {
         out.say_unchecked(&[], lang, several);
     }
     Ok(if failures.is_empty() { OK } else { FAILURE })
@@ -743,6 +706,10 @@ struct Joined {
     diags: Vec<Diagnostic>,
     /// The syntax and name errors the groups' filters hid.
     hidden_stops: Vec<Diagnostic>,
+    /// With `--write-baseline`: every finding's code and place to record,
+    /// and the outlines of the files checked.
+    places: Vec<(Code, Span)>,
+    outlines: mynaflow::baseline::Outlines,
     checked: Vec<FileId>,
     count: usize,
     timings: mynaflow::timings::Timings,
@@ -771,6 +738,8 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
     if let [one] = outcomes.as_mut_slice() {
         let diags = std::mem::take(&mut one.diags);
         let hidden_stops = std::mem::take(&mut one.hidden_stops);
+        let places = std::mem::take(&mut one.places);
+        let outlines = std::mem::take(&mut one.group.s.outlines);
         let checked = std::mem::take(&mut one.checked);
         let timings = std::mem::take(&mut one.group.s.timings);
         let (count, deny) = (one.count, one.group.deny_warnings);
@@ -779,6 +748,8 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
             merged: None,
             diags,
             hidden_stops,
+            places,
+            outlines,
             checked,
             count,
             timings,
@@ -788,6 +759,8 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
     let mut merged = Merged::new();
     let (mut diags, mut checked, mut count) = (Vec::new(), Vec::new(), 0);
     let mut hidden_stops = Vec::new();
+    let mut places = Vec::new();
+    let mut outlines = mynaflow::baseline::Outlines::new();
     let mut timings = mynaflow::timings::Timings::default();
     let mut denied: Vec<bool> = Vec::new();
     for out in &mut outcomes {
@@ -808,6 +781,15 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
             ids.diagnostic(&mut d);
             hidden_stops.push(d);
         }
+        places.extend(out.places.iter().map(|&(c, at)| (c, ids.span(at))));
+        // A file two groups checked alike (a rulebook both use) is one
+        // file of the report: its outlines are joined.
+        for (&id, outline) in &out.group.s.outlines {
+            outlines
+                .entry(ids.file(id))
+                .and_modify(|o| o.join(outline))
+                .or_insert_with(|| outline.clone());
+        }
         checked.extend(out.checked.iter().map(|&f| ids.file(f)));
         count += out.count;
         timings.merge(&out.group.s.timings);
@@ -824,6 +806,8 @@ fn join(mut outcomes: Vec<Outcome>) -> Joined {
         merged: Some(merged),
         diags,
         hidden_stops,
+        places,
+        outlines,
         checked,
         count,
         timings,
