@@ -621,10 +621,10 @@ const PARALLEL_FLOWS: usize = 1 << 14;
 ///
 /// Linear in the flows: actors are found by number, and a large design's
 /// edges are drawn on every core, in order.
-pub fn build(
+pub fn build<'d>(
     design: &Design,
     source: &SourceFile,
-    diagnostics: &[Diagnostic],
+    diagnostics: impl IntoIterator<Item = &'d Diagnostic>,
     options: &Options,
 ) -> Diagram {
     let text = source.text.as_str();
@@ -775,7 +775,7 @@ pub fn build(
     // flows with errors have an entry.
     let mut codes_of: FxHashMap<usize, Vec<Code>> = FxHashMap::default();
     for d in diagnostics
-        .iter()
+        .into_iter()
         .filter(|d| d.is_error() && d.primary.file == design.file)
     {
         let after = design

@@ -11,7 +11,7 @@ use mynaflow::source::SourceMap;
 use mynaflow::span::FileId;
 use mynaflow::text::Lang;
 use mynaflow::timings::Timings;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Parses `--fail-under`: a finite percentage, at least 0.
@@ -44,12 +44,10 @@ pub fn run(
     let lang = (designs.settings.first()).map_or_else(|| super::lang(common.lang), |s| s.lang);
     let mut measured = Vec::with_capacity(sessions.len());
     let mut failed = false;
+    let by_group = designs.by_group();
     for (i, mut s) in sessions.into_iter().enumerate() {
-        let files: Vec<PathBuf> = (designs.files.iter())
-            .filter(|(_, g)| *g == i)
-            .map(|(f, _)| f.clone())
-            .collect();
-        let analyses = measure(&mut s, &files, lang, &mut failed);
+        let files = by_group.get(i).map_or(&[][..], Vec::as_slice);
+        let analyses = measure(&mut s, files, lang, &mut failed);
         measured.push((s, analyses));
     }
     if failed {
@@ -166,6 +164,19 @@ fn measure(s: &mut Session, files: &[PathBuf], lang: Lang, failed: &mut bool) ->
     s.keep_computed = true;
     let mut analyses = Vec::new();
     let results = s.check_paths(files);
+    // Read once, not once a file: a run over 20 000 files with a finding
+    // each scanned every finding for every file.
+    let mut unread = HashSet::new();
+    let mut broken: HashMap<FileId, usize> = HashMap::new();
+    for d in &s.diagnostics {
+        if d.code == Code::MN005 {
+            unread.insert(d.primary.file);
+        }
+        // Syntax and name errors (MN0xx) leave flows out of the graph.
+        if d.is_error() && d.code.as_str() < "MN100" {
+            *broken.entry(d.primary.file).or_default() += 1;
+        }
+    }
     for (f, checked) in files.iter().zip(results) {
         let checked = match checked {
             Ok(c) => c,
@@ -177,10 +188,7 @@ fn measure(s: &mut Session, files: &[PathBuf], lang: Lang, failed: &mut bool) ->
         };
         match checked.analysis {
             // A rulebook among the designs (a folder holding both): skipped.
-            None if !s
-                .diagnostics
-                .iter()
-                .any(|d| d.primary.file == checked.file && d.code == Code::MN005) => {}
+            None if !unread.contains(&checked.file) => {}
             None => {
                 let shown = mynaflow::escape::visible_owned(f.display().to_string());
                 fail_in(
@@ -193,14 +201,7 @@ fn measure(s: &mut Session, files: &[PathBuf], lang: Lang, failed: &mut bool) ->
                 *failed = true;
             }
             Some(a) => {
-                // Syntax and name errors (MN0xx) leave flows out of the graph.
-                let broken = s
-                    .diagnostics
-                    .iter()
-                    .filter(|d| {
-                        d.primary.file == checked.file && d.is_error() && d.code.as_str() < "MN100"
-                    })
-                    .count();
+                let broken = broken.get(&checked.file).copied().unwrap_or(0);
                 if broken > 0 {
                     let shown = mynaflow::escape::visible_owned(f.display().to_string());
                     let note = mynaflow::text!(

@@ -364,3 +364,18 @@ pub struct Designs {
     /// of its group's settings.
     pub files: Vec<(PathBuf, usize)>,
 }
+
+impl Designs {
+    /// The designs of each group, in run order within it: one pass over
+    /// the designs, not one per group (a monorepo may hold a config in
+    /// every folder).
+    pub fn by_group(&self) -> Vec<Vec<PathBuf>> {
+        let mut out = vec![Vec::new(); self.settings.len()];
+        for (f, g) in &self.files {
+            if let Some(list) = out.get_mut(*g) {
+                list.push(f.clone());
+            }
+        }
+        out
+    }
+}

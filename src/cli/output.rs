@@ -8,7 +8,7 @@ use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::syntax::tokens::Copies;
 use mynaflow::text::{Lang, Text};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -427,7 +427,14 @@ pub fn keep_unexcluded(
     paths: &[PathBuf],
     lang: Lang,
 ) -> Result<(), Text> {
-    let named = |f: &PathBuf| below_start && paths.contains(f);
+    // A set, not a scan of `paths`: `git diff --name-only | xargs
+    // mynaflow check` names every file, and a scan per file made 20 000
+    // files under a sub-folder's config take 13 s instead of 1.
+    let named: HashSet<&Path> = match below_start {
+        true => paths.iter().map(PathBuf::as_path).collect(),
+        false => HashSet::new(),
+    };
+    let named = |f: &PathBuf| named.contains(f.as_path());
     let found = files.len();
     files.retain(|f| named(f) || !c.excludes(f));
     // What the config leaves unchecked is part of the result, as the

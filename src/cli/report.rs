@@ -23,12 +23,10 @@ pub fn run(paths: &[PathBuf], output: &Path, common: &Common) -> u8 {
     let mut groups = Vec::with_capacity(sessions.len());
     let mut unreadable = false;
     let mut unchecked = false;
+    let by_group = designs.by_group();
     for (i, mut s) in sessions.into_iter().enumerate() {
-        let files: Vec<PathBuf> = (designs.files.iter())
-            .filter(|(_, g)| *g == i)
-            .map(|(f, _)| f.clone())
-            .collect();
-        let analyses = analyse(&mut s, &files, lang, &mut unreadable);
+        let files = by_group.get(i).map_or(&[][..], Vec::as_slice);
+        let analyses = analyse(&mut s, files, lang, &mut unreadable);
         let diags = s.sorted_diagnostics();
         if diags.iter().any(|d| d.code.leaves_design_unchecked()) {
             print_fatal(&s, lang);

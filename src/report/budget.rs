@@ -87,7 +87,7 @@ impl Budget {
     /// page's. A design within both limits is drawn whole; a larger one,
     /// the flows its findings are about, finding by finding in the order
     /// given, as long as each finding's flows fit.
-    pub fn choose(&mut self, design: &Design, diagnostics: &[Diagnostic]) -> Drawn {
+    pub fn choose(&mut self, design: &Design, diagnostics: &[&Diagnostic]) -> Drawn {
         let limit = DESIGN_LEGS.min(self.left);
         let total_legs: usize = design.flows.iter().map(legs).sum();
         if total_legs <= limit && design.actors.len() <= DESIGN_ACTORS {
@@ -182,6 +182,11 @@ mod tests {
     const BACKWARDS: &str =
         "flow 適用システム -> 市町村 : 課税情報 for 被扶養者認定 via 中間サーバー, 情報提供NWS\n";
 
+    /// The findings as [`Budget::choose`] takes them.
+    fn refs(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+        diags.iter().collect()
+    }
+
     /// The design of `flows` after [`HEAD`], and the session's findings.
     fn checked(flows: &str) -> (Design, Vec<Diagnostic>) {
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
@@ -197,7 +202,7 @@ mod tests {
     fn a_design_within_the_limits_is_drawn_whole_and_spends_its_legs() {
         let (design, diags) = checked(&format!("{LAWFUL}{BACKWARDS}{LAWFUL}"));
         let mut budget = Budget::default();
-        assert_eq!(budget.choose(&design, &diags), Drawn::Whole);
+        assert_eq!(budget.choose(&design, &refs(&diags)), Drawn::Whole);
         assert_eq!(budget.left, PAGE_LEGS - 9);
         let drawn = Drawn::Whole;
         assert_eq!(drawn.count(3), 3);
@@ -218,7 +223,7 @@ mod tests {
         // item to its sender (the first).
         let about: Vec<FlowId> = [0, 7, 507, 1007, 1507].map(FlowId::new).to_vec();
         let mut budget = Budget::default();
-        let drawn = budget.choose(&design, &diags);
+        let drawn = budget.choose(&design, &refs(&diags));
         let Drawn::Part(part) = &drawn else {
             panic!("drawn whole: {drawn:?}");
         };
@@ -246,7 +251,7 @@ mod tests {
         // (six legs); the page has room for one finding, not for the
         // other's three more legs.
         let mut budget = Budget { left: 8 };
-        let drawn = budget.choose(&design, &diags);
+        let drawn = budget.choose(&design, &refs(&diags));
         let Drawn::Part(part) = drawn else {
             panic!("drawn whole");
         };
@@ -255,14 +260,14 @@ mod tests {
         assert_eq!(budget.left, 2);
         // A page with nothing left draws nothing more, and says so.
         let mut spent = Budget { left: 0 };
-        let Drawn::Part(part) = spent.choose(&design, &diags) else {
+        let Drawn::Part(part) = spent.choose(&design, &refs(&diags)) else {
             panic!("drawn whole");
         };
         assert!(part.flows.is_empty());
         assert_eq!(part.finding_flows, 3);
         // A design without flows costs nothing, even then.
         let (empty, none) = checked("");
-        assert_eq!(spent.choose(&empty, &none), Drawn::Whole);
+        assert_eq!(spent.choose(&empty, &refs(&none)), Drawn::Whole);
     }
 
     #[test]
@@ -273,7 +278,7 @@ mod tests {
         }
         let (design, diags) = checked(&text);
         assert!(design.actors.len() > DESIGN_ACTORS);
-        let Drawn::Part(part) = Budget::default().choose(&design, &diags) else {
+        let Drawn::Part(part) = Budget::default().choose(&design, &refs(&diags)) else {
             panic!("drawn whole");
         };
         // One flow, well within the legs: the actors decided.

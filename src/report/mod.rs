@@ -23,12 +23,12 @@ use crate::diagram::{self, Diagram, Options};
 use crate::graph::FlowGraph;
 use crate::model::*;
 use crate::source::{SourceFile, SourceMap};
-use crate::span::Span;
+use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
 use budget::{Budget, Drawn, Part};
 use escape::html;
 use serde_json::{Value, json};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 const CSS: &str = include_str!("page.css");
@@ -80,6 +80,22 @@ fn flow_at(design: &Design, span: Span) -> Option<FlowId> {
     let after = design.flows.partition_point(|f| f.span.start <= span.start);
     let i = after.checked_sub(1)?;
     (span.end <= design.flows[i].span.end).then_some(FlowId::new(i as u32))
+}
+
+/// The indices of `diagnostics` whose primary span or a label lies in
+/// each file, in order.
+fn touching(diagnostics: &[Diagnostic]) -> HashMap<FileId, Vec<usize>> {
+    let mut out: HashMap<FileId, Vec<usize>> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        let spans = std::iter::once(d.primary).chain(d.labels.iter().map(|l| l.span));
+        for s in spans {
+            let list = out.entry(s.file).or_default();
+            if list.last() != Some(&i) {
+                list.push(i);
+            }
+        }
+    }
+    out
 }
 
 /// The flows a finding is about: its primary span's flow, then those of its
@@ -271,7 +287,7 @@ fn design_data(
     design: &Design,
     drawing: &Drawing,
     source: &SourceFile,
-    diagnostics: &[Diagnostic],
+    diagnostics: &[&Diagnostic],
 ) -> Value {
     let Drawing {
         d,
@@ -505,6 +521,7 @@ pub fn render(input: Input) -> String {
     let mut findings_data: Vec<Value> = vec![Value::Null; input.diagnostics.len()];
     let mut listed = vec![false; input.diagnostics.len()];
     let mut budget = Budget::default();
+    let touching = touching(input.diagnostics);
     for (
         di,
         Shown {
@@ -515,12 +532,16 @@ pub fn render(input: Input) -> String {
     ) in input.designs.into_iter().enumerate()
     {
         let source = sources.get(design.file);
-        let drawn = budget.choose(design, input.diagnostics);
+        // The findings whose spans lie in this design, in order: a run
+        // over thousands of designs read every finding for each.
+        let here: &[usize] = touching.get(&design.file).map_or(&[], Vec::as_slice);
+        let about: Vec<&Diagnostic> = here.iter().map(|&i| &input.diagnostics[i]).collect();
+        let drawn = budget.choose(design, &about);
         let options = Options {
             flows: drawn.flows().map(<[FlowId]>::to_vec),
             ..Options::default()
         };
-        let d = diagram::build(design, source, input.diagnostics, &options);
+        let d = diagram::build(design, source, about.iter().copied(), &options);
         let merged = diagram::merge(&d);
         let g = picture::geometry(&d, &merged);
         let shown = drawn.count(design.flows.len());
@@ -587,7 +608,7 @@ pub fn render(input: Input) -> String {
             )
         );
         // Findings of this design.
-        let mine: Vec<usize> = (0..input.diagnostics.len())
+        let mine: Vec<usize> = (here.iter().copied())
             .filter(|&i| input.diagnostics[i].primary.file == design.file)
             .collect();
         let _ = write!(
@@ -632,7 +653,7 @@ pub fn render(input: Input) -> String {
                 tags: &tags,
             },
             source,
-            input.diagnostics,
+            &about,
         ));
     }
     let rest: Vec<usize> = (0..input.diagnostics.len())
