@@ -12,6 +12,10 @@
 #   benches/files.sh                         # N = 2500 5000 10000 20000
 #   COUNTS="5000 10000" COMMANDS="check report" benches/files.sh
 #   MYNAFLOW_BIN=/tmp/mynaflow-old benches/files.sh
+#   LAYOUT=folders COUNTS="750 1500 3000" benches/files.sh
+#       each design in a folder of its own that holds a mynaflow.toml, the
+#       folders named on the command line: a config in every folder, so a
+#       group of its own for every design
 #
 # Designs are written into $DIR (default /tmp/mynaflow-files) and reused.
 set -euo pipefail
@@ -20,6 +24,7 @@ BIN=${MYNAFLOW_BIN:-$PWD/target/release/mynaflow}
 DIR=${DIR:-/tmp/mynaflow-files}
 COUNTS=${COUNTS:-"2500 5000 10000 20000"}
 COMMANDS=${COMMANDS:-"check test coverage report"}
+LAYOUT=${LAYOUT:-named}
 
 command -v valgrind >/dev/null || { echo "files.sh: valgrind is needed (apt-get install -y valgrind)" >&2; exit 2; }
 [ -x "$BIN" ] || { echo "files.sh: no binary at $BIN (cargo build --release)" >&2; exit 2; }
@@ -42,6 +47,13 @@ EOF
     done
     printf 'exclude = ["never-*.myna"]\n' > "$DIR/designs/mynaflow.toml"
 fi
+if [ "$LAYOUT" = folders ] && [ ! -f "$DIR/folders/$max/d.myna" ]; then
+    for i in $(seq 1 "$max"); do
+        mkdir -p "$DIR/folders/$i"
+        cp "$DIR/designs/d$i.myna" "$DIR/folders/$i/d.myna"
+        printf 'exclude = ["never-*.myna"]\n' > "$DIR/folders/$i/mynaflow.toml"
+    done
+fi
 
 # The command's own exit status (1: the designs have findings) is not the
 # benchmark's.
@@ -51,12 +63,15 @@ count() {
 }
 
 cd "$DIR"
-printf 'command\tdesigns\tinstructions\tratio to the count before\n'
+printf 'command (%s)\tdesigns\tinstructions\tratio to the count before\n' "$LAYOUT"
 for c in $COMMANDS; do
     last=""
     for n in $COUNTS; do
         files=()
-        for i in $(seq 1 "$n"); do files+=("designs/d$i.myna"); done
+        case $LAYOUT in
+            folders) for i in $(seq 1 "$n"); do files+=("folders/$i"); done ;;
+            *) for i in $(seq 1 "$n"); do files+=("designs/d$i.myna"); done ;;
+        esac
         case $c in
             report) refs=$(count "$BIN" report -o "$DIR/report.html" "${files[@]}") ;;
             *) refs=$(count "$BIN" "$c" "${files[@]}") ;;

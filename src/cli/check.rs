@@ -10,6 +10,7 @@ use mynaflow::config::Config;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::merged::Merged;
 use mynaflow::render::{self, BUILTIN_PREFIX, Report};
+use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::select::{self, Selection};
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::span::{FileId, Span};
@@ -17,6 +18,7 @@ use mynaflow::text::{Lang, Text};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The options of `check`.
@@ -106,8 +108,12 @@ pub fn run(o: &Options) -> u8 {
     let mut stops = Vec::new();
     // A baseline of version 1 named for every group is said once.
     let mut legacy_said = BTreeSet::new();
+    // Groups that use one rulebook load it once: a monorepo may hold a
+    // config in every folder, and each group loading the built-in
+    // rulebook afresh was most of the run's work there.
+    let shelf = several.then(|| Arc::new(RulebookShelf::new()));
     for g in plan.groups {
-        match prepare(o, g, lang, &mut legacy_said) {
+        match prepare(o, g, lang, &mut legacy_said, shelf.as_ref()) {
             Ok(p) => prepared.push(p),
             Err(reason) => stops.push(reason),
         }
@@ -381,6 +387,7 @@ fn prepare(
     g: Group,
     lang: Lang,
     legacy_said: &mut BTreeSet<PathBuf>,
+    shelf: Option<&Arc<RulebookShelf>>,
 ) -> Result<Prepared, Text> {
     let Group { settings, files } = g;
     let config = settings.config.as_ref();
@@ -394,6 +401,9 @@ fn prepare(
         .or_else(|| config.and_then(|c| c.max_per_code))
         .unwrap_or(mynaflow::session::MAX_PER_CODE);
     let mut s = session_reporting_the_rulebook(&settings);
+    if let Some(shelf) = shelf {
+        s.share_rulebooks(shelf.clone());
+    }
     s.max_per_code = mynaflow::session::per_code_cap(per_code);
     // A baseline records every finding, not the hundred a code a check
     // shows: their places, beside those shown, worded.

@@ -5,12 +5,14 @@
 //! language) must be the same for all, or the run is refused.
 
 use super::Common;
-use super::output::{Settings, Walks, keep_unexcluded, say_config, say_skipped, settings_under};
+use super::output::{
+    Named, Settings, Walks, keep_unexcluded, say_config, say_skipped, settings_under,
+};
 use mynaflow::config::{Config, Found};
 use mynaflow::input::Walked;
 use mynaflow::session::Session;
 use mynaflow::text::{Lang, Text};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Designs that follow one config, and its settings.
@@ -103,9 +105,10 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
     // one, else that of the path it was found under.
     let mut files: BTreeMap<Option<PathBuf>, Vec<PathBuf>> = BTreeMap::new();
     let mut sub: BTreeMap<&Path, Option<PathBuf>> = BTreeMap::new();
+    let config_dirs: HashSet<&Path> = walks.configs.iter().map(PathBuf::as_path).collect();
     for (p, found) in paths.iter().zip(&walks.of_path) {
         for f in found {
-            let key = match deepest(&walks.configs, f) {
+            let key = match deepest(&config_dirs, f) {
                 Some(dir) => match sub.get(dir) {
                     Some(k) => k.clone(),
                     None => {
@@ -135,6 +138,7 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
     } = walks;
     let mut groups = Vec::new();
     let mut skipped_kept = skipped;
+    let named = Named::new(paths);
     for (key, mut list) in files {
         list.sort();
         list.dedup();
@@ -143,22 +147,23 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
         // One run, one language, whatever a group's config alone says.
         settings.lang = lang;
         if let Some(c) = &settings.config {
-            keep_unexcluded(&mut list, c, settings.config_below_start, paths, lang).map_err(
+            keep_unexcluded(&mut list, c, settings.config_below_start, &named, lang).map_err(
                 |reason| Refused {
                     reason,
                     output: output.clone(),
                     configs: followed.clone(),
                 },
             )?;
-            // The files a walk passed over that a config governing them
-            // excludes are not said: they would not be checked anyway.
-            skipped_kept.retain(|f| !holds(c, f) || !c.excludes(f));
         }
         groups.push(Group {
             settings,
             files: list,
         });
     }
+    // The files a walk passed over that a config governing them excludes
+    // are not said: they would not be checked anyway.
+    let by_dir = configs_by_folder(&groups);
+    skipped_kept.retain(|f| !excluded_by_any(&by_dir, f));
     if !skipped_kept.is_empty() {
         say_skipped(&skipped_kept, lang);
     }
@@ -182,18 +187,31 @@ fn walk_options(common: &Common) -> mynaflow::input::WalkOptions {
     }
 }
 
-/// Is `file` in the folder of `c` or below?
-fn holds(c: &Config, file: &Path) -> bool {
-    mynaflow::input::resolved(file).starts_with(mynaflow::input::resolved(c.dir()))
+/// The groups' configs by the folder each is in, resolved.
+fn configs_by_folder(groups: &[Group]) -> HashMap<PathBuf, Vec<&Config>> {
+    let mut out: HashMap<PathBuf, Vec<&Config>> = HashMap::new();
+    for c in groups.iter().filter_map(|g| g.settings.config.as_ref()) {
+        out.entry(mynaflow::input::resolved(c.dir()))
+            .or_default()
+            .push(c);
+    }
+    out
+}
+
+/// Does a config in `file`'s folder or one above it (`by_dir`) exclude it?
+/// Read up the file's folders, not across every config: a monorepo may
+/// hold one in each.
+fn excluded_by_any(by_dir: &HashMap<PathBuf, Vec<&Config>>, file: &Path) -> bool {
+    let at = mynaflow::input::resolved(file);
+    (at.ancestors())
+        .filter_map(|dir| by_dir.get(dir))
+        .any(|cs| cs.iter().any(|c| c.excludes(file)))
 }
 
 /// The deepest of `dirs` (folders walked that hold a config) that holds
-/// `file`.
-fn deepest<'a>(dirs: &'a [PathBuf], file: &Path) -> Option<&'a Path> {
-    (dirs.iter())
-        .filter(|d| file.starts_with(d))
-        .max_by_key(|d| d.components().count())
-        .map(PathBuf::as_path)
+/// `file`: its folders read upwards, each looked up once.
+fn deepest<'a>(dirs: &HashSet<&'a Path>, file: &Path) -> Option<&'a Path> {
+    (file.ancestors().skip(1)).find_map(|a| dirs.get(a).copied())
 }
 
 /// The configs found so far, by the path each was found at, loaded once.
@@ -225,8 +243,10 @@ impl Configs {
     /// The configs read (those of `keys` only, when given), as machine
     /// formats name them.
     fn shown(&self, keys: Option<&[Option<PathBuf>]>) -> Vec<PathBuf> {
+        // A set: a monorepo may hold a config in every folder.
+        let keys: Option<HashSet<&PathBuf>> = keys.map(|k| k.iter().flatten().collect());
         (self.loaded.iter())
-            .filter(|(k, _)| keys.is_none_or(|keys| keys.iter().flatten().any(|x| x == *k)))
+            .filter(|(k, _)| keys.as_ref().is_none_or(|keys| keys.contains(k)))
             .map(|(_, c)| c.shown_path())
             .collect()
     }
@@ -340,8 +360,10 @@ pub fn designs_and_sessions(
     let mut settings = Vec::new();
     let mut sessions = Vec::new();
     let mut files = Vec::new();
+    // Groups that use one rulebook load it once (a config in every folder).
+    let shelf = std::sync::Arc::new(mynaflow::rulebook_shelf::RulebookShelf::new());
     for (i, group) in g.groups.into_iter().enumerate() {
-        match try_session_for(&group.settings, None) {
+        match try_session_for(&group.settings, Some(&shelf)) {
             Ok(s) => sessions.push(s),
             Err(reason) => {
                 fail_in(g.lang, &reason);
