@@ -33,6 +33,21 @@ fn flows(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The diagnostics of `check --format json` of a design of the project.
+fn diagnostics(design: &str) -> Vec<serde_json::Value> {
+    let out = common::mynaflow(&["check", "--no-config", "--format", "json", design]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// How many fixes a JSON diagnostic offers (the key is left out when
+/// there are none).
+fn fixes(d: &serde_json::Value) -> usize {
+    d.get("fixes")
+        .and_then(|f| f.as_array())
+        .map_or(0, |f| f.len())
+}
+
 const PASSES_ON: &str = "tests/cases/mn102-passes-on.myna";
 
 /// Reversed, a flow that passes on what its sender obtained upstream
@@ -53,14 +68,120 @@ fn mn102_on_data_the_sender_obtained_offers_no_reverse() {
         "{ja}"
     );
     assert!(!ja.contains("フローを逆にする"), "{ja}");
-    let json = common::mynaflow(&["check", "--no-config", "--format", "json", PASSES_ON]);
-    assert!(
-        !common::stdout(&json).contains("\"fixes\":[{"),
-        "{}",
-        common::stdout(&json)
-    );
+    for d in diagnostics(PASSES_ON) {
+        assert_eq!(fixes(&d), 0, "{d}");
+    }
     let src = std::fs::read_to_string(PASSES_ON).unwrap();
     assert_eq!(fixed(PASSES_ON), src);
+}
+
+/// The help of a flow the nearest rule allows only the other way round,
+/// and for other purposes: every purpose the rule's way allows, in the
+/// rulebook's names, besides the direction; no fix (reversed alone, the
+/// flow would be refused for its purpose).
+#[test]
+fn mn102_names_the_purposes_the_rule_allows_when_they_differ_too() {
+    let design = "tests/cases/mn102-also-purpose.myna";
+    let en = checked(design, "en");
+    for help in [
+        "help: only `他機関 -> 組合` is allowed, only for one of `高齢受給者負担区分判定`, `被扶養者認定` (not `保険料還付`): turned round alone, the flow would still be refused; redraw it as the rule allows, or remove it",
+        "help: only `他機関 -> 組合` is allowed, only for `保険給付審査` (not `他機関給付事務`): turned round alone",
+        "help: only `他機関 -> 組合` is allowed, only for one of `高齢受給者負担区分判定`, `被扶養者認定` (not `保険料徴収`), only via 情報提供ネットワークシステム: turned round alone",
+    ] {
+        assert!(en.contains(help), "{help}\n{en}");
+    }
+    assert!(!en.contains("reverse the flow"), "{en}");
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("対処: 認められるのは `他機関 -> 組合` だけです。利用目的は「高齢受給者負担区分判定」、「被扶養者認定」のいずれかに限られます (「保険料還付」は認められていません)。向きを逆にするだけでは認められません。規則が認めるとおりにフローを書き直すか、削除してください"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains(
+            "利用目的は「保険給付審査」に限られます (「他機関給付事務」は認められていません)。"
+        ),
+        "{ja}"
+    );
+    let found = diagnostics(design);
+    assert_eq!(found.len(), 3);
+    for d in &found {
+        assert_eq!(d["code"], "MN102", "{d}");
+        assert_eq!(fixes(d), 0, "{d}");
+        assert_eq!(d["facts"]["allowed_sender_role"], "他機関", "{d}");
+        assert_eq!(d["facts"]["allowed_receiver_role"], "組合", "{d}");
+    }
+    let purposes = |d: &serde_json::Value| d["facts"]["allowed_purposes"].clone();
+    assert_eq!(
+        purposes(&found[0]),
+        serde_json::json!(["高齢受給者負担区分判定", "被扶養者認定"])
+    );
+    assert_eq!(purposes(&found[1]), serde_json::json!(["保険給付審査"]));
+    assert_eq!(
+        found[2]["facts"]["missing_channel"],
+        serde_json::json!(["情報提供ネットワークシステム"])
+    );
+    let src = std::fs::read_to_string(design).unwrap();
+    assert_eq!(fixed(design), src);
+}
+
+/// The same when the channel differs too: the help names the channel the
+/// rule routes through, and the party on the way it does not.
+#[test]
+fn mn102_names_the_channel_the_rule_asks_for_when_it_differs_too() {
+    let design = "tests/cases/mn102-also-channel.myna";
+    let en = checked(design, "en");
+    for help in [
+        "help: only `他機関 -> 組合` is allowed, only via 情報提供ネットワークシステム: turned round alone, the flow would still be refused; redraw it as the rule allows, or remove it",
+        "help: only `他機関 -> 組合` is allowed, not through 事業所 (事業主): turned round alone",
+    ] {
+        assert!(en.contains(help), "{help}\n{en}");
+    }
+    let ja = checked(design, "ja");
+    for help in [
+        "対処: 認められるのは `他機関 -> 組合` だけです。情報提供ネットワークシステム を経由する必要があります。向きを逆にするだけでは認められません。",
+        "対処: 認められるのは `他機関 -> 組合` だけです。事業所 (事業主) を経由することは認められていません。向きを逆にするだけでは認められません。",
+    ] {
+        assert!(ja.contains(help), "{help}\n{ja}");
+    }
+    let found = diagnostics(design);
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|d| fixes(d) == 0), "{found:?}");
+    assert_eq!(
+        found[0]["facts"]["missing_channel"],
+        serde_json::json!(["情報提供ネットワークシステム"])
+    );
+    assert_eq!(
+        found[1]["facts"]["stray_channel"],
+        serde_json::json!(["事業主"])
+    );
+    assert!(
+        found[1]["facts"].get("missing_channel").is_none(),
+        "{}",
+        found[1]
+    );
+}
+
+/// A flow between two systems of the society through another party is a
+/// provision to that party: reversed, the flow still hands the data from
+/// the society to the party. No reverse fix (it used to flip the arrow
+/// back and forth until `--fix` gave up), and the help says what to do.
+#[test]
+fn mn102_on_a_party_on_the_way_offers_no_reverse() {
+    let design = "tests/cases/mn102-party-on-the-way.myna";
+    let en = checked(design, "en");
+    assert!(
+        en.contains("help: only `他機関 -> 組合` is allowed, and the flow hands `課税情報` to 市町村 (他機関) on its way from 適用システム to 基幹; turned round, it would still go from 組合 to 市町村: write the exchange with 市町村 as a flow of its own, or remove the flow"),
+        "{en}"
+    );
+    assert!(!en.contains("reverse the flow"), "{en}");
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("向きを逆にしても、組合から市町村へ渡ることに変わりはありません。市町村とのやり取りを別のフローとして書くか、フローを削除してください"),
+        "{ja}"
+    );
+    let found = diagnostics(design);
+    assert_eq!(found.len(), 1);
+    assert_eq!(fixes(&found[0]), 0, "{}", found[0]);
 }
 
 /// The missing network goes where the data passes it: before the
