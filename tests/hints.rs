@@ -329,3 +329,51 @@ fn mn401_pairs_only_hops_of_the_same_item() {
     let en = checked("tests/cases/carrier-dead-end.myna", "en");
     assert!(!en.contains("the hop out of"), "{en}");
 }
+
+/// From a party role that is neither the society nor the person to the
+/// society, the kinds of the roles rule out 第1号 and the person giving
+/// their own: MN101 and MN105 name 第2号 (or 第3号 through an agent).
+/// Which party it is only its name tells, and names are the rulebook's:
+/// from the society to such a party the note stays general.
+#[test]
+fn mn101_from_a_party_to_the_society_names_article_19_item_2() {
+    let design = "tests/cases/mynumber-other-items-of-article-19.myna";
+    let en = checked(design, "en");
+    let note = "番号法第19条第2号 lets a 個人番号関係事務実施者 (an employer filing for its employees, for one) provide 特定個人情報 to a 個人番号利用事務実施者 such as 組合, as its 個人番号関係事務 needs, and 第3号 lets the person's agent provide the person's own; the rulebook encodes no such case for `資格情報`";
+    assert!(en.contains(note), "{en}");
+    assert!(
+        en.contains("help: if 事業主 provides it under 第2号 (or as the person's agent, under 第3号), record that basis in the rulebook as a `mynumber` section whose rule allows `課税・非課税情報` from 事業主 to 組合"),
+        "{en}"
+    );
+    assert!(!en.contains("such as 第1号–第3号"), "{en}");
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("番号法第19条第2号は、個人番号関係事務実施者 (従業員について届出をする事業者など) が、個人番号関係事務に必要な限度で組合のような個人番号利用事務実施者に特定個人情報を提供することを、第3号は、本人の代理人が本人の特定個人情報を提供することを認めていますが、ルールブックには「資格情報」についてこれらの場合を定めたものがありません"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("対処: 事業主が第2号に基づいて (又は本人の代理人として第3号に基づいて) 提供するのであれば、"),
+        "{ja}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    std::fs::write(
+        &f,
+        "use \"kenpo\"\n\
+         actor 適用システム : 組合 \"適用・資格管理システム\"\n\
+         actor 事業所 : 事業主 \"加入者の勤務先\"\n\
+         data 番号付資格届 : 資格情報 mynumber\n\
+         flow 適用システム -> 事業所 : 番号付資格届 for 資格確認\n",
+    )
+    .unwrap();
+    let out = checked(f.to_str().unwrap(), "en");
+    assert!(out.contains("MN101"), "{out}");
+    assert!(
+        out.contains(
+            "番号法第19条 also lists cases the rulebook does not encode, such as 第1号–第3号"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("第19条第2号 lets"), "{out}");
+}
