@@ -33,6 +33,21 @@ fn flows(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The diagnostics of `check --format json` of a design of the project.
+fn diagnostics(design: &str) -> Vec<serde_json::Value> {
+    let out = common::mynaflow(&["check", "--no-config", "--format", "json", design]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// How many fixes a JSON diagnostic offers (the key is left out when
+/// there are none).
+fn fixes(d: &serde_json::Value) -> usize {
+    d.get("fixes")
+        .and_then(|f| f.as_array())
+        .map_or(0, |f| f.len())
+}
+
 const PASSES_ON: &str = "tests/cases/mn102-passes-on.myna";
 
 /// Reversed, a flow that passes on what its sender obtained upstream
@@ -53,14 +68,120 @@ fn mn102_on_data_the_sender_obtained_offers_no_reverse() {
         "{ja}"
     );
     assert!(!ja.contains("フローを逆にする"), "{ja}");
-    let json = common::mynaflow(&["check", "--no-config", "--format", "json", PASSES_ON]);
-    assert!(
-        !common::stdout(&json).contains("\"fixes\":[{"),
-        "{}",
-        common::stdout(&json)
-    );
+    for d in diagnostics(PASSES_ON) {
+        assert_eq!(fixes(&d), 0, "{d}");
+    }
     let src = std::fs::read_to_string(PASSES_ON).unwrap();
     assert_eq!(fixed(PASSES_ON), src);
+}
+
+/// The help of a flow the nearest rule allows only the other way round,
+/// and for other purposes: every purpose the rule's way allows, in the
+/// rulebook's names, besides the direction; no fix (reversed alone, the
+/// flow would be refused for its purpose).
+#[test]
+fn mn102_names_the_purposes_the_rule_allows_when_they_differ_too() {
+    let design = "tests/cases/mn102-also-purpose.myna";
+    let en = checked(design, "en");
+    for help in [
+        "help: only `他機関 -> 組合` is allowed, only for one of `高齢受給者負担区分判定`, `被扶養者認定` (not `保険料還付`): turned round alone, the flow would still be refused; redraw it as the rule allows, or remove it",
+        "help: only `他機関 -> 組合` is allowed, only for `保険給付審査` (not `他機関給付事務`): turned round alone",
+        "help: only `他機関 -> 組合` is allowed, only for one of `高齢受給者負担区分判定`, `被扶養者認定` (not `保険料徴収`), only via 情報提供ネットワークシステム: turned round alone",
+    ] {
+        assert!(en.contains(help), "{help}\n{en}");
+    }
+    assert!(!en.contains("reverse the flow"), "{en}");
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("対処: 認められるのは `他機関 -> 組合` だけです。利用目的は「高齢受給者負担区分判定」、「被扶養者認定」のいずれかに限られます (「保険料還付」は認められていません)。向きを逆にするだけでは認められません。規則が認めるとおりにフローを書き直すか、削除してください"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains(
+            "利用目的は「保険給付審査」に限られます (「他機関給付事務」は認められていません)。"
+        ),
+        "{ja}"
+    );
+    let found = diagnostics(design);
+    assert_eq!(found.len(), 3);
+    for d in &found {
+        assert_eq!(d["code"], "MN102", "{d}");
+        assert_eq!(fixes(d), 0, "{d}");
+        assert_eq!(d["facts"]["allowed_sender_role"], "他機関", "{d}");
+        assert_eq!(d["facts"]["allowed_receiver_role"], "組合", "{d}");
+    }
+    let purposes = |d: &serde_json::Value| d["facts"]["allowed_purposes"].clone();
+    assert_eq!(
+        purposes(&found[0]),
+        serde_json::json!(["高齢受給者負担区分判定", "被扶養者認定"])
+    );
+    assert_eq!(purposes(&found[1]), serde_json::json!(["保険給付審査"]));
+    assert_eq!(
+        found[2]["facts"]["missing_channel"],
+        serde_json::json!(["情報提供ネットワークシステム"])
+    );
+    let src = std::fs::read_to_string(design).unwrap();
+    assert_eq!(fixed(design), src);
+}
+
+/// The same when the channel differs too: the help names the channel the
+/// rule routes through, and the party on the way it does not.
+#[test]
+fn mn102_names_the_channel_the_rule_asks_for_when_it_differs_too() {
+    let design = "tests/cases/mn102-also-channel.myna";
+    let en = checked(design, "en");
+    for help in [
+        "help: only `他機関 -> 組合` is allowed, only via 情報提供ネットワークシステム: turned round alone, the flow would still be refused; redraw it as the rule allows, or remove it",
+        "help: only `他機関 -> 組合` is allowed, not through 事業所 (事業主): turned round alone",
+    ] {
+        assert!(en.contains(help), "{help}\n{en}");
+    }
+    let ja = checked(design, "ja");
+    for help in [
+        "対処: 認められるのは `他機関 -> 組合` だけです。情報提供ネットワークシステム を経由する必要があります。向きを逆にするだけでは認められません。",
+        "対処: 認められるのは `他機関 -> 組合` だけです。事業所 (事業主) を経由することは認められていません。向きを逆にするだけでは認められません。",
+    ] {
+        assert!(ja.contains(help), "{help}\n{ja}");
+    }
+    let found = diagnostics(design);
+    assert_eq!(found.len(), 2);
+    assert!(found.iter().all(|d| fixes(d) == 0), "{found:?}");
+    assert_eq!(
+        found[0]["facts"]["missing_channel"],
+        serde_json::json!(["情報提供ネットワークシステム"])
+    );
+    assert_eq!(
+        found[1]["facts"]["stray_channel"],
+        serde_json::json!(["事業主"])
+    );
+    assert!(
+        found[1]["facts"].get("missing_channel").is_none(),
+        "{}",
+        found[1]
+    );
+}
+
+/// A flow between two systems of the society through another party is a
+/// provision to that party: reversed, the flow still hands the data from
+/// the society to the party. No reverse fix (it used to flip the arrow
+/// back and forth until `--fix` gave up), and the help says what to do.
+#[test]
+fn mn102_on_a_party_on_the_way_offers_no_reverse() {
+    let design = "tests/cases/mn102-party-on-the-way.myna";
+    let en = checked(design, "en");
+    assert!(
+        en.contains("help: only `他機関 -> 組合` is allowed, and the flow hands `課税情報` to 市町村 (他機関) on its way from 適用システム to 基幹; turned round, it would still go from 組合 to 市町村: write the exchange with 市町村 as a flow of its own, or remove the flow"),
+        "{en}"
+    );
+    assert!(!en.contains("reverse the flow"), "{en}");
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("向きを逆にしても、組合から市町村へ渡ることに変わりはありません。市町村とのやり取りを別のフローとして書くか、フローを削除してください"),
+        "{ja}"
+    );
+    let found = diagnostics(design);
+    assert_eq!(found.len(), 1);
+    assert_eq!(fixes(&found[0]), 0, "{}", found[0]);
 }
 
 /// The missing network goes where the data passes it: before the
@@ -207,4 +328,52 @@ fn mn401_never_asks_for_the_item_in_for_a_purpose_no_rule_allows() {
 fn mn401_pairs_only_hops_of_the_same_item() {
     let en = checked("tests/cases/carrier-dead-end.myna", "en");
     assert!(!en.contains("the hop out of"), "{en}");
+}
+
+/// From a party role that is neither the society nor the person to the
+/// society, the kinds of the roles rule out 第1号 and the person giving
+/// their own: MN101 and MN105 name 第2号 (or 第3号 through an agent).
+/// Which party it is only its name tells, and names are the rulebook's:
+/// from the society to such a party the note stays general.
+#[test]
+fn mn101_from_a_party_to_the_society_names_article_19_item_2() {
+    let design = "tests/cases/mynumber-other-items-of-article-19.myna";
+    let en = checked(design, "en");
+    let note = "番号法第19条第2号 lets a 個人番号関係事務実施者 (an employer filing for its employees, for one) provide 特定個人情報 to a 個人番号利用事務実施者 such as 組合, as its 個人番号関係事務 needs, and 第3号 lets the person's agent provide the person's own; the rulebook encodes no such case for `資格情報`";
+    assert!(en.contains(note), "{en}");
+    assert!(
+        en.contains("help: if 事業主 provides it under 第2号 (or as the person's agent, under 第3号), record that basis in the rulebook as a `mynumber` section whose rule allows `課税・非課税情報` from 事業主 to 組合"),
+        "{en}"
+    );
+    assert!(!en.contains("such as 第1号–第3号"), "{en}");
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("番号法第19条第2号は、個人番号関係事務実施者 (従業員について届出をする事業者など) が、個人番号関係事務に必要な限度で組合のような個人番号利用事務実施者に特定個人情報を提供することを、第3号は、本人の代理人が本人の特定個人情報を提供することを認めていますが、ルールブックには「資格情報」についてこれらの場合を定めたものがありません"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("対処: 事業主が第2号に基づいて (又は本人の代理人として第3号に基づいて) 提供するのであれば、"),
+        "{ja}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    std::fs::write(
+        &f,
+        "use \"kenpo\"\n\
+         actor 適用システム : 組合 \"適用・資格管理システム\"\n\
+         actor 事業所 : 事業主 \"加入者の勤務先\"\n\
+         data 番号付資格届 : 資格情報 mynumber\n\
+         flow 適用システム -> 事業所 : 番号付資格届 for 資格確認\n",
+    )
+    .unwrap();
+    let out = checked(f.to_str().unwrap(), "en");
+    assert!(out.contains("MN101"), "{out}");
+    assert!(
+        out.contains(
+            "番号法第19条 also lists cases the rulebook does not encode, such as 第1号–第3号"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("第19条第2号 lets"), "{out}");
 }

@@ -373,7 +373,7 @@ fn helps(out: &str) -> Vec<(String, String)> {
 
 /// My Number data between the society and the person, or from an
 /// employer, may rest on 番号法第19条第1号–第3号, which the notice does not
-/// list: the verdict stays MN101/MN105, and the help says to record the
+/// list (第2号 from a party role such as the employer's): the verdict stays MN101/MN105, and the help says to record the
 /// basis in the rulebook, not only to drop the number.
 #[test]
 fn mynumber_intake_names_the_items_of_article_19_the_rulebook_lacks() {
@@ -401,11 +401,15 @@ fn mynumber_intake_names_the_items_of_article_19_the_rulebook_lacks() {
         );
     }
     assert!(
-        h[0].1
-            .contains("an item of 番号法第19条 that the rulebook does not encode"),
+        h[0].1.starts_with(
+            "if 事業主 provides it under 第2号 (or as the person's agent, under 第3号)"
+        ),
         "{en}"
     );
-    assert!(en.contains("such as 第1号–第3号"), "{en}");
+    assert!(
+        en.contains("番号法第19条第2号 lets a 個人番号関係事務実施者"),
+        "{en}"
+    );
     assert!(
         h[1].1.starts_with("if the person provides it under 第3号"),
         "{en}"
@@ -429,8 +433,9 @@ fn mynumber_intake_names_the_items_of_article_19_the_rulebook_lacks() {
     let h = helps(&ja);
     assert_eq!(h.len(), 3, "{ja}");
     assert!(
-        h[0].1
-            .starts_with("この提供がルールブックに定めていない番号法第19条の号に基づくのであれば"),
+        h[0].1.starts_with(
+            "事業主が第2号に基づいて (又は本人の代理人として第3号に基づいて) 提供するのであれば"
+        ),
         "{ja}"
     );
     assert!(

@@ -23,14 +23,21 @@ pub(super) enum Item {
     ByThePerson,
     /// 第6号: the society entrusting its handling to a contractor.
     Entrusting,
-    /// Some item the rulebook does not encode, such as 第2号 (an employer
-    /// filing for its employees), not told by the roles' kinds.
+    /// 第2号 (or 第3号 through the person's agent): a party that is neither
+    /// the society nor the person, to the society. The kinds rule out 第1号
+    /// (the society gives) and the person giving their own; which party it
+    /// is (an employer, say) only its name tells, and names are the
+    /// rulebook's, not the engine's.
+    ByAParty,
+    /// Some item the rulebook does not encode, not told by the roles'
+    /// kinds (between two parties, say).
     Unencoded,
 }
 
 /// The item an exchange between these roles may rest on: 第1号 or 第3号
 /// when it is between the society and the person, 第6号 from the society
-/// to a contractor, otherwise unknown.
+/// to a contractor, 第2号 from another party to the society, otherwise
+/// unknown.
 pub(super) fn item(w: &Words, trail: &Trail) -> Option<Item> {
     let rb = w.rb?;
     let kind = |a| w.role_of(a).map(|r| rb.role(r).kind);
@@ -38,6 +45,7 @@ pub(super) fn item(w: &Words, trail: &Trail) -> Option<Item> {
         (RoleKind::SelfOrg, RoleKind::Subject) => Item::ToThePerson,
         (RoleKind::Subject, RoleKind::SelfOrg) => Item::ByThePerson,
         (RoleKind::SelfOrg, RoleKind::Contractor) => Item::Entrusting,
+        (RoleKind::Party, RoleKind::SelfOrg) => Item::ByAParty,
         _ => Item::Unencoded,
     })
 }
@@ -75,6 +83,10 @@ pub(super) fn note(w: &Words, item: Item, cat: &str) -> Text {
         Item::Entrusting => text!(
             "番号法第19条第6号 lets {society} entrust the handling of 特定個人情報 to a contractor, which it must then supervise (第11条); the rulebook encodes no such case for `{cat}`";
             "番号法第19条第6号は、{society}が特定個人情報の取扱いを委託先に委託する場合の提供を認めています (委託元は第11条により委託先を監督します) が、ルールブックには「{cat}」についてこの場合を定めたものがありません"
+        ),
+        Item::ByAParty => text!(
+            "番号法第19条第2号 lets a 個人番号関係事務実施者 (an employer filing for its employees, for one) provide 特定個人情報 to a 個人番号利用事務実施者 such as {society}, as its 個人番号関係事務 needs, and 第3号 lets the person's agent provide the person's own; the rulebook encodes no such case for `{cat}`";
+            "番号法第19条第2号は、個人番号関係事務実施者 (従業員について届出をする事業者など) が、個人番号関係事務に必要な限度で{society}のような個人番号利用事務実施者に特定個人情報を提供することを、第3号は、本人の代理人が本人の特定個人情報を提供することを認めていますが、ルールブックには「{cat}」についてこれらの場合を定めたものがありません"
         ),
         Item::Unencoded => Text::new(
             "番号法第19条 also lists cases the rulebook does not encode, such as 第1号–第3号: a 個人番号利用事務実施者 providing it to the person, a 個人番号関係事務実施者 providing it (an employer filing for its employees, for one), and the person providing their own",
@@ -115,6 +127,10 @@ pub(super) fn help(w: &Words, trail: &Trail, item: Item, otherwise: &Text) -> Te
         Item::Entrusting => text!(
             "if {society} entrusts its handling under 第6号";
             "{society}が第6号に基づいて取扱いを委託するのであれば"
+        ),
+        Item::ByAParty => text!(
+            "if {from} provides it under 第2号 (or as the person's agent, under 第3号)";
+            "{from}が第2号に基づいて (又は本人の代理人として第3号に基づいて) 提供するのであれば"
         ),
         Item::Unencoded => Text::new(
             "if this provision rests on an item of 番号法第19条 that the rulebook does not encode",

@@ -92,29 +92,41 @@ pub(super) fn word(
                               "特定個人情報「{item}」({cat}) は{rf}から{rt}へのみ提供できます。{sender}から{receiver}へは提供できません"),
                     )
                     .with_primary_label(Text::new("wrong direction", "方向が逆です"));
-                    // Reversed, a flow the rule differs from in more than
-                    // its direction is still refused (MN103 or MN104): the
-                    // help says so, and no fix is offered that would not
-                    // make it lawful.
-                    if differs.len() > 1 {
-                        d.with_help(text!("only `{rf} -> {rt}` is allowed, and the rule differs in more than the direction (see the note): redraw the flow as the rule allows, or remove it";
-                                          "認められるのは `{rf} -> {rt}` だけで、この規則とは方向のほかにも異なる点があります (注を参照)。規則が認めるとおりにフローを書き直すか、削除してください"))
-                    } else if passes_on(witness) {
+                    let allowed = super::reversal::Allowed::of(w, trail, *rule, differs);
+                    let only = allowed.words();
+                    let d = if passes_on(witness) {
                         // Reversed, the flow would have the receiver
                         // provide what the sender obtained from a third
                         // party: a lawful-looking design of another
                         // exchange, not this one mended.
                         let s = w.actor_name(trail.sender);
-                        d.with_help(text!("only `{rf} -> {rt}` is allowed, and {s} re-provides `{item}` it obtained (the numbered flows show how), which the rule does not allow: remove the flow";
-                                          "認められるのは `{rf} -> {rt}` だけです。{s}は取得した「{item}」を (番号付きのフローの経路で) 再び提供していますが、規則はこれを認めていません。フローを削除してください"))
+                        d.with_help(text!("{}, and {s} re-provides `{item}` it obtained (the numbered flows show how), which the rule does not allow: remove the flow", only.en;
+                                          "{}。{s}は取得した「{item}」を (番号付きのフローの経路で) 再び提供していますが、規則はこれを認めていません。フローを削除してください", only.ja))
+                    } else if let Some(end) = handed_on_the_way(w, trail) {
+                        // Between two systems of the society the data is
+                        // handed to a party on the way: turned round, the
+                        // flow still hands it from the society to that
+                        // party, so the exchange is refused the same way.
+                        let (s, end, society) = (w.actor_name(trail.sender), w.actor_name(end), w.society());
+                        let (party, named) = (w.actor_with_role(trail.receiver), w.actor_name(trail.receiver));
+                        d.with_help(text!("{}, and the flow hands `{item}` to {party} on its way from {s} to {end}; turned round, it would still go from {society} to {named}: write the exchange with {named} as a flow of its own, or remove the flow", only.en;
+                                          "{}。このフローは{s}から{end}への途中で「{item}」を{party}に渡しています。向きを逆にしても、{society}から{named}へ渡ることに変わりはありません。{named}とのやり取りを別のフローとして書くか、フローを削除してください", only.ja))
+                    } else if differs.len() > 1 {
+                        // Reversed, a flow the rule differs from in more
+                        // than its direction is still refused (MN103 or
+                        // MN104): the help names all the rule asks for, and
+                        // no fix is offered that would not make it lawful.
+                        d.with_help(text!("{}: turned round alone, the flow would still be refused; redraw it as the rule allows, or remove it", only.en;
+                                          "{}。向きを逆にするだけでは認められません。規則が認めるとおりにフローを書き直すか、削除してください", only.ja))
                     } else {
-                        let d = d.with_help(text!("only `{rf} -> {rt}` is allowed: reverse the flow, or remove it";
-                                                  "認められるのは `{rf} -> {rt}` だけです。フローを逆にするか、削除してください"));
+                        let d = d.with_help(text!("{}: reverse the flow, or remove it", only.en;
+                                                  "{}。フローを逆にするか、削除してください", only.ja));
                         match reverse_fix(w, trail) {
                             Some(f) => d.with_fix(f),
                             None => d,
                         }
-                    }
+                    };
+                    d.with_facts(allowed.facts())
                 }
                 Miss::Purpose => {
                     let allowed = allowed_purposes(w, trail)?;
@@ -267,10 +279,20 @@ fn purpose_fix(primary: crate::span::Span, allowed: &[String]) -> Option<Fix> {
     ))
 }
 
-/// MN102: reverse the arrow of a one-hop, one-way flow by swapping its ends.
+/// The actor the flow goes on to, when the exchange ends before it at a
+/// party on the way (`Ctx::party_on_the_way`: a flow between two systems
+/// of the society through another party).
+fn handed_on_the_way(w: &Words, trail: &Trail) -> Option<ActorId> {
+    let end = w.graph.ends(trail.last).1;
+    (end != trail.receiver).then_some(end)
+}
+
+/// MN102: reverse the arrow of a one-hop, one-way flow by swapping its
+/// ends. Not when the exchange ends at a party on the way: reversed, the
+/// flow would hand the data to it from the society all the same.
 fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
     let flow = w.flow_of(trail.last);
-    if !trail.earlier.is_empty() || flow.both_ways {
+    if !trail.earlier.is_empty() || flow.both_ways || handed_on_the_way(w, trail).is_some() {
         return None;
     }
     let (from, to) = (flow.from.id?, flow.to.id?);

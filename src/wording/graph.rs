@@ -213,6 +213,7 @@ mod tests {
             include_str!("basis.rs"),
             include_str!("mynumber_purpose.rs"),
             include_str!("channel.rs"),
+            include_str!("reversal.rs"),
             include_str!("place.rs"),
             include_str!("run.rs"),
         ] {

@@ -15,6 +15,7 @@ mod graph;
 mod mynumber_purpose;
 mod place;
 mod purpose;
+mod reversal;
 pub mod run;
 
 use crate::candidates::Placed;
