@@ -2199,6 +2199,12 @@ mod tests {
                 "actor A :\n# c\n委託先\n \"L\" {\n  clauses X\n}\n",
                 "actor A :\n    # c\n    委託先 \"L\" {\n  clauses X\n}\n",
             ),
+            // A comment right after a `{`, after another statement: no
+            // blank line before it.
+            (
+                "use U\nactor A : 委託先 {\n  # c\n  clauses X\n}\n",
+                "use U\nactor A : 委託先 {\n  # c\n  clauses X\n}\n",
+            ),
             (
                 "actor A :\n# c\n委託先 \"L\" { clauses X }\n",
                 "actor A :\n    # c\n    委託先 \"L\" {\n  clauses X\n}\n",
