@@ -19,8 +19,11 @@
 //!   of its own (indented by four) between the same two tokens and each
 //!   stretch of tokens between such comments laid out as a flow is, except
 //!   that the line an annotation applies to keeps its tokens, so the
-//!   annotation covers the same findings (a block statement whose header
-//!   holds such a comment keeps its source line breaks); blank lines
+//!   annotation covers the same findings. A block statement's header (up
+//!   to its `{`) is laid out so around its comments (a section's indented
+//!   by eight and wrapped before `mynumber`/`basis`), its body as always;
+//!   one where an annotation's line runs across a brace or over two items
+//!   of a section is laid out whole so, that line kept. Blank lines
 //!   between statements fold to one.
 //!
 //! The formatter refuses a file with syntax errors, and one where an
@@ -789,6 +792,10 @@ impl<'a> Layout<'a> {
                     self.flat(a, b, indent, None, false);
                     return self.finish(before, blank, span);
                 };
+                if self.block_straddled(a, brace, b) {
+                    self.segmented(a, b, indent, Wrap::Header);
+                    return self.finish(before, blank, span);
+                }
                 self.section_header(a, brace + 1, indent);
                 let mut inner: Vec<(Span, Kind)> = s
                     .purposes
@@ -828,23 +835,33 @@ impl<'a> Layout<'a> {
                 self.out.last_end = span.end as usize;
                 return;
             }
-            Stmt::Actor(d) if d.block.is_some() && !self.annotated(b) => {
+            Stmt::Actor(d) if d.block.is_some() => {
                 let brace = (a..b).find(|&i| self.tokens[i].kind == TokenKind::LBrace);
                 if let Some(brace) = brace
-                    && !self.inner_comment(a, brace + 1)
+                    && !self.block_straddled(a, brace, b)
                 {
-                    let mut cells = self.decl_cells(a, brace, Kind::Actor);
-                    if let Some(last) = cells.iter_mut().rev().find(|c| !c.is_empty()) {
-                        last.push_str(" {");
+                    // Around its comments, as a declaration is, or with
+                    // the line an annotation after its `{` ends kept.
+                    let kept = self.annotation_after(brace) && !self.one_line(a, brace + 1);
+                    if kept || self.inner_comment(a, brace + 1) {
+                        self.segmented(a, brace + 1, indent, Wrap::None);
+                    } else {
+                        let mut cells = self.decl_cells(a, brace, Kind::Actor);
+                        if let Some(last) = cells.iter_mut().rev().find(|c| !c.is_empty()) {
+                            last.push_str(" {");
+                        }
+                        let comment = self.comments_after(brace);
+                        self.out.lines.push(Line {
+                            indent,
+                            cells,
+                            kind: Some(Kind::Actor),
+                            comment,
+                            ..Line::default()
+                        });
                     }
-                    let comment = self.comments_after(brace);
-                    self.out.lines.push(Line {
-                        indent,
-                        cells,
-                        kind: Some(Kind::Actor),
-                        comment,
-                        ..Line::default()
-                    });
+                    // A comment after the `{` is blank-lined from it, not
+                    // from the statement before this one.
+                    self.out.last_end = self.tokens[brace].span.end as usize;
                     let close = b.saturating_sub(1);
                     let body_end =
                         if self.tokens.get(close).map(|t| t.kind) == Some(TokenKind::RBrace) {
@@ -861,8 +878,14 @@ impl<'a> Layout<'a> {
                     if body_end < b {
                         self.close_brace(close, indent);
                     }
+                } else if self.comment_free(a, b - 1) && self.one_line(a, b) {
+                    // On one line, an annotation after it: kept so, aligned.
+                    self.declaration(a, b, indent, Kind::Actor);
                 } else {
-                    self.flat(a, b, indent, None, false);
+                    // An annotation's line runs across the block's braces:
+                    // the whole statement around its comments, that line
+                    // kept.
+                    self.segmented(a, b, indent, Wrap::None);
                 }
             }
             Stmt::Actor(_) => self.declaration(a, b, indent, Kind::Actor),
@@ -1004,6 +1027,11 @@ impl<'a> Layout<'a> {
     /// Is the trailing comment after the statement an annotation?
     fn annotated(&self, b: usize) -> bool {
         b.checked_sub(1).is_some_and(|i| self.annotation_after(i))
+    }
+
+    /// Are tokens [a, b) on one line of the source?
+    fn one_line(&self, a: usize, b: usize) -> bool {
+        !(a + 1..b).any(|i| self.breaks_before(i))
     }
 
     /// Is a trailing comment after token `i` an annotation?
@@ -1167,10 +1195,15 @@ impl<'a> Layout<'a> {
         self.flat(a, b, indent, None, around);
     }
 
-    /// A section header, wrapped before `mynumber`/`basis` when long.
+    /// A section header, wrapped before `mynumber`/`basis` when long;
+    /// around the comments inside it, or with the line an annotation
+    /// after its `{` ends kept, as [`Layout::segmented`] lays them out.
     fn section_header(&mut self, a: usize, b: usize, indent: usize) {
+        if self.inner_comment(a, b) || b.checked_sub(1).is_some_and(|i| self.annotation_after(i)) {
+            return self.segmented(a, b, indent, Wrap::Header);
+        }
         let one = self.join(a, b);
-        if indent + display_width(&one) <= WIDTH || self.inner_comment(a, b) {
+        if indent + display_width(&one) <= WIDTH {
             return self.flat(a, b, indent, None, false);
         }
         let split = (a..b).find(|&i| {
@@ -1251,31 +1284,23 @@ impl<'a> Layout<'a> {
     /// Tokens [a, b) as lines: broken after each token that carries a
     /// comment, and (when `wrap`) before `for`, `via` and `basis`;
     /// continuation lines are indented by four. When a comment on a line
-    /// of its own sits between them, they are laid out segment by segment
-    /// around it ([`Layout::segmented`]), or, for a statement with a block
-    /// (`{ … }`), with the source's line breaks, the comment on its line
-    /// between them.
+    /// of its own or an annotation sits between them, they are laid out
+    /// segment by segment around it ([`Layout::segmented`]).
     fn flat(&mut self, a: usize, b: usize, indent: usize, kind: Option<Kind>, wrap: bool) {
-        let keep_breaks = self.own_inside(a, b);
-        let around = keep_breaks || self.annotated_inside(a, b);
-        if around && !(a..b).any(|i| self.tokens[i].kind == TokenKind::LBrace) {
-            return self.segmented(a, b, indent, wrap || !keep_breaks);
+        let own = self.own_inside(a, b);
+        if own || self.annotated_inside(a, b) {
+            let wrap = if wrap || !own { Wrap::Flow } else { Wrap::None };
+            return self.segmented(a, b, indent, wrap);
         }
         let mut start = a;
         let mut cur_indent = indent;
         for i in a..b {
             let breaks_before = i > start
-                && if keep_breaks {
-                    // Known limit: a block statement whose header holds an
-                    // own-line comment keeps its breaks (joined segment by
-                    // segment, its block would run onto one line).
-                    self.breaks_before(i)
-                } else {
-                    wrap && matches!(
-                        self.tokens[i].kind,
-                        TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
-                    )
-                };
+                && wrap
+                && matches!(
+                    self.tokens[i].kind,
+                    TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
+                );
             if breaks_before {
                 self.out.lines.push(Line {
                     indent: cur_indent,
@@ -1284,9 +1309,6 @@ impl<'a> Layout<'a> {
                 });
                 start = i;
                 cur_indent = indent + 4;
-            }
-            if keep_breaks && i > a {
-                self.own_comments_inside(self.tokens[i].span.start, indent + 4);
             }
             if let Some(comment) = self.comments_after(i) {
                 self.out.lines.push(Line {
@@ -1312,37 +1334,27 @@ impl<'a> Layout<'a> {
 
     /// Tokens [a, b) with comments on lines of their own between them,
     /// laid out around those comments: each comment on a line of its own
-    /// (indented by four) between the same two tokens, and the tokens
-    /// between them laid out as a flow is. A line break goes after each
-    /// token a comment follows; each stretch of tokens between those breaks
-    /// is one line, or, when `wrap` and that line passes [`WIDTH`], broken
-    /// before `for`, `via` and `basis`; continuation lines are indented by
-    /// four.
+    /// between the same two tokens, and the tokens between them laid out
+    /// as a flow is. A line break goes after each token a comment follows;
+    /// each stretch of tokens between those breaks is one line, or, when
+    /// it passes [`WIDTH`], broken where `wrap` says;
+    /// continuation lines and the comments are indented by four (eight in a
+    /// section's header). A block's header (up to its `{`) is laid out so
+    /// too, its body after it as bodies always are.
     ///
     /// An annotation (`# mynaflow:`, `# expect:`) applies to one line: an
     /// own-line one to the line after it, a trailing one to its own (or to
     /// the whole statement when that line starts it). That line keeps the
-    /// tokens it holds in the source, neither broken nor joined to the
-    /// next, so the annotation covers the same findings of the same
-    /// statement, and `mynaflow test` expects on the same line. The source
-    /// line is the formatted one when formatted again: idempotent.
-    fn segmented(&mut self, a: usize, b: usize, indent: usize, wrap: bool) {
+    /// tokens it holds in the source ([`Layout::annotated_lines`]), neither
+    /// broken nor joined to the next, so the annotation covers the same
+    /// findings of the same statement, and `mynaflow test` expects on the
+    /// same line. The source line is the formatted one when formatted
+    /// again: idempotent.
+    fn segmented(&mut self, a: usize, b: usize, indent: usize, wrap: Wrap) {
         // Per token of [a, b): a break goes before it; no break may go
         // before it (it is on an annotation's line, after its first token).
         let mut forced = vec![false; b - a];
         let mut pinned = vec![false; b - a];
-        // An annotation's line, tokens [from, to): kept whole.
-        let mut pin = |from: usize, to: usize, forced: &mut [bool]| {
-            if from > a {
-                forced[from - a] = true;
-            }
-            if to < b {
-                forced[to - a] = true;
-            }
-            for p in &mut pinned[(from + 1 - a).min(b - a)..(to - a)] {
-                *p = true;
-            }
-        };
         let last_start = self.tokens[b - 1].span.start;
         for &ci in self.own.get(self.next_own..).unwrap_or_default() {
             let c = &self.comments[ci];
@@ -1351,47 +1363,42 @@ impl<'a> Layout<'a> {
             }
             let after = a + self.tokens[a..b].partition_point(|t| t.span.start < c.span.start);
             forced[after - a] = true;
-            if is_annotation(c) {
-                let mut end = after + 1;
-                while end < b && !self.breaks_before(end) {
-                    end += 1;
-                }
-                pin(after, end, &mut forced);
-            }
         }
         if !self.trailing.is_empty() {
-            for i in a..b {
-                let Some(v) = self.trailing.get(&i) else {
-                    continue;
-                };
-                if i + 1 < b {
-                    forced[i + 1 - a] = true;
-                }
-                if v.iter().any(|&ci| is_annotation(&self.comments[ci])) {
-                    let mut from = i;
-                    while from > a && !self.breaks_before(from) {
-                        from -= 1;
-                    }
-                    pin(from, i + 1, &mut forced);
-                }
+            for i in a + 1..b {
+                forced[i - a] |= self.trailing.contains_key(&(i - 1));
             }
         }
+        // An annotation's line, tokens [from, to): kept whole.
+        for line in self.annotated_lines(a, b) {
+            if line.start > a {
+                forced[line.start - a] = true;
+            }
+            if line.end < b {
+                forced[line.end - a] = true;
+            }
+            for p in &mut pinned[(line.start + 1 - a).min(b - a)..(line.end - a)] {
+                *p = true;
+            }
+        }
+        let more = indent + wrap.continued();
         let mut cur_indent = indent;
         let mut start = a;
         while start < b {
             let end = (start + 1..b).find(|&i| forced[i - a]).unwrap_or(b);
             if start > a {
-                self.own_comments_inside(self.tokens[start].span.start, indent + 4);
+                self.own_comments_inside(self.tokens[start].span.start, more);
             }
-            let long = wrap && cur_indent + display_width(&self.join(start, end)) > WIDTH;
+            let long =
+                wrap != Wrap::None && cur_indent + display_width(&self.join(start, end)) > WIDTH;
             let mut from = start;
             for i in start + 1..end {
+                // A header is broken once, before the first of its
+                // `mynumber` and `basis`, as a long one without comments is.
                 let splits = long
                     && !pinned[i - a]
-                    && matches!(
-                        self.tokens[i].kind,
-                        TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
-                    );
+                    && (wrap == Wrap::Flow || from == start)
+                    && wrap.before(self.tokens[i].kind);
                 if splits {
                     self.out.lines.push(Line {
                         indent: cur_indent,
@@ -1399,7 +1406,7 @@ impl<'a> Layout<'a> {
                         ..Line::default()
                     });
                     from = i;
-                    cur_indent = indent + 4;
+                    cur_indent = more;
                 }
             }
             self.out.lines.push(Line {
@@ -1408,8 +1415,100 @@ impl<'a> Layout<'a> {
                 comment: self.comments_after(end - 1),
                 ..Line::default()
             });
-            cur_indent = indent + 4;
+            cur_indent = more;
             start = end;
+        }
+    }
+
+    /// The lines of tokens [a, b) that an annotation applies to, each as
+    /// the tokens it holds in the source: the line after an own-line one
+    /// inside [a, b) (up to the next line break), the line a trailing one
+    /// ends (from its first token in [a, b)). The own-line comments before
+    /// token `a` are emitted by then, so only those after it are read.
+    fn annotated_lines(&self, a: usize, b: usize) -> Vec<Range<usize>> {
+        let mut lines = Vec::new();
+        let Some(last) = self.tokens.get(a..b).and_then(<[Token]>::last) else {
+            return lines;
+        };
+        for &ci in self.own.get(self.next_own..).unwrap_or_default() {
+            let c = &self.comments[ci];
+            if c.span.start >= last.span.start {
+                break;
+            }
+            if is_annotation(c) {
+                let after = a + self.tokens[a..b].partition_point(|t| t.span.start < c.span.start);
+                let mut end = after + 1;
+                while end < b && !self.breaks_before(end) {
+                    end += 1;
+                }
+                lines.push(after..end);
+            }
+        }
+        if !self.trailing.is_empty() {
+            for i in a..b {
+                if self.annotation_after(i) {
+                    let mut from = i;
+                    while from > a && !self.breaks_before(from) {
+                        from -= 1;
+                    }
+                    lines.push(from..i + 1);
+                }
+            }
+        }
+        lines
+    }
+
+    /// Does an annotation apply to a line of the block statement [a, b)
+    /// (its `{` at `brace`) that its block layout would break: one running
+    /// from the header into the body, from the body onto the `}`, or over
+    /// two items of a section? Such a statement is laid out whole around
+    /// its comments ([`Layout::segmented`]), the line kept as written.
+    fn block_straddled(&self, a: usize, brace: usize, b: usize) -> bool {
+        let close = match self.tokens.get(b.wrapping_sub(1)) {
+            Some(t) if t.kind == TokenKind::RBrace => b - 1,
+            _ => b,
+        };
+        self.annotated_lines(a, b).iter().any(|line| {
+            (line.start + 1..line.end).any(|i| {
+                i == brace + 1
+                    || i == close
+                    || matches!(
+                        self.tokens[i].kind,
+                        TokenKind::Keyword(Keyword::Purpose | Keyword::Allow)
+                    )
+            })
+        })
+    }
+}
+
+/// Where [`Layout::segmented`] breaks a stretch of tokens past [`WIDTH`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wrap {
+    /// Nowhere (a declaration, an actor's header).
+    None,
+    /// Before each `for`, `via` and `basis` (a flow).
+    Flow,
+    /// Before the first `mynumber` or `basis` (a section's header).
+    Header,
+}
+
+impl Wrap {
+    /// How far continuation lines and comments go in: eight for a
+    /// section's header, as its wrapped line does (clear of the body's
+    /// two), else four.
+    fn continued(self) -> usize {
+        if self == Wrap::Header { 8 } else { 4 }
+    }
+
+    /// Is a break allowed before a token of kind `kind`?
+    fn before(self, kind: TokenKind) -> bool {
+        match self {
+            Wrap::None => false,
+            Wrap::Flow => matches!(
+                kind,
+                TokenKind::Keyword(Keyword::For | Keyword::Via | Keyword::Basis)
+            ),
+            Wrap::Header => matches!(kind, TokenKind::Keyword(Keyword::Mynumber | Keyword::Basis)),
         }
     }
 }
@@ -2080,24 +2179,35 @@ mod tests {
                 "actor A : 組合\nactor B :\n # c\n 事業主\n",
                 "actor A : 組合\nactor B :\n    # c\n    事業主\n",
             ),
-            // A clauses list, and a section header.
+            // A clauses list, and a section header (indented by eight,
+            // as its wrapped line is).
             (
                 "actor A : 委託先 {\n  clauses X,\n  # c\n  Y\n}\n",
                 "actor A : 委託先 {\n  clauses X,\n      # c\n      Y\n}\n",
             ),
             (
-                "section S\n# c\nmynumber {\n  purpose P \"p\"\n}\n",
-                "section S\n    # c\n    mynumber {\n  purpose P \"p\"\n}\n",
+                "section S\n# c\nmynumber\n basis \"b\" {\n  purpose P \"p\"\n}\n",
+                "section S\n        # c\n        mynumber basis \"b\" {\n  purpose P \"p\"\n}\n",
             ),
-            // A declaration broken oddly: one line a segment; a block
-            // whose header holds the comment keeps its breaks.
+            // A declaration broken oddly: one line a segment; so is the
+            // header of a block, its block laid out as always.
             (
                 "data D\n  :\n  健診データ\n  # c\n  mynumber\n",
                 "data D : 健診データ\n    # c\n    mynumber\n",
             ),
             (
                 "actor A :\n# c\n委託先\n \"L\" {\n  clauses X\n}\n",
-                "actor A :\n    # c\n    委託先\n    \"L\" {\n    clauses X\n    }\n",
+                "actor A :\n    # c\n    委託先 \"L\" {\n  clauses X\n}\n",
+            ),
+            // A comment right after a `{`, after another statement: no
+            // blank line before it.
+            (
+                "use U\nactor A : 委託先 {\n  # c\n  clauses X\n}\n",
+                "use U\nactor A : 委託先 {\n  # c\n  clauses X\n}\n",
+            ),
+            (
+                "actor A :\n# c\n委託先 \"L\" { clauses X }\n",
+                "actor A :\n    # c\n    委託先 \"L\" {\n  clauses X\n}\n",
             ),
         ];
         for (src, want) in cases {

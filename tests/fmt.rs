@@ -710,3 +710,318 @@ fn a_trailing_suppression_on_an_inner_line_is_not_moved_onto_the_first() {
     assert_eq!(findings_by_statement(&f), before, "{out}");
     assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
 }
+
+/// A design whose actor 大和総研 has the header `words` (its `{` last),
+/// a comment on a line of its own before word `k` (none when `k` is 0),
+/// every word on a line of its own.
+fn actor_with_comment(words: &[&str], k: usize) -> String {
+    let mut header = String::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            header.push_str("\n  ");
+        }
+        if i == k && k > 0 {
+            header.push_str("# 注記\n  ");
+        }
+        header.push_str(w);
+    }
+    format!(
+        "use \"kenpo\"\n\nactor 保健事業システム : 組合 \"保健事業システム\"\n{header}\n  \
+         clauses 守秘義務, 持出し禁止, 目的外利用禁止, 再委託禁止, 事故時責任, 返還, 従業者監督, 履行報告, 従業者明確化, 立入調査\n\
+         }}\ndata 健診結果 : 健診データ\nflow 保健事業システム -> 大和総研 : 健診結果 for 健康診断等\n"
+    )
+}
+
+/// An actor whose header (before its `{`) holds a comment on a line of
+/// its own is laid out as a declaration holding one is: each stretch
+/// between comments on one line, the comment on its own line indented by
+/// four, and the block after it as blocks always are (its clauses
+/// wrapped at 100 columns, indented by two, the `}` alone). `fmt` used to
+/// keep every line break of the whole statement, re-indenting its
+/// clauses and `}` by four.
+#[test]
+fn an_actor_header_holding_an_own_line_comment_is_laid_out_around_it() {
+    let words = [
+        "actor",
+        "大和総研",
+        ":",
+        "委託先",
+        "\"株式会社大和総研\"",
+        "{",
+    ];
+    let body = "  clauses 守秘義務, 持出し禁止, 目的外利用禁止, 再委託禁止, 事故時責任, 返還, 従業者監督, 履行報告,\n          \
+                従業者明確化, 立入調査\n}\n";
+    let path = Path::new("header.myna");
+    for k in 1..words.len() {
+        let src = actor_with_comment(&words, k);
+        let out = mynaflow::fmt::format(&src).unwrap();
+        let want = format!(
+            "{}\n    # 注記\n    {}\n{body}",
+            words[..k].join(" "),
+            words[k..].join(" ")
+        );
+        assert!(out.contains(&want), "before word {k}:\n{out}");
+        assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
+        assert_eq!(findings(path, &src), findings(path, &out), "{out}");
+    }
+    // A comment in every place.
+    let mut src = actor_with_comment(&words, 0);
+    for (k, w) in words.iter().enumerate().skip(1) {
+        src = src.replacen(&format!("\n  {w}"), &format!("\n  # {k}\n  {w}"), 1);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("every.myna");
+    std::fs::write(&f, &src).unwrap();
+    let before = findings_by_statement(&f);
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert_eq!(run(&["fmt"], &f).0, Some(0));
+    let out = std::fs::read_to_string(&f).unwrap();
+    let want = format!(
+        "actor\n    # 1\n    大和総研\n    # 2\n    :\n    # 3\n    委託先\n    # 4\n    \
+         \"株式会社大和総研\"\n    # 5\n    {{\n{body}"
+    );
+    assert!(out.contains(&want), "{out}");
+    assert_eq!(findings_by_statement(&f), before, "{out}");
+    assert_eq!(run(&["fmt", "--check"], &f), (Some(0), String::new()));
+}
+
+/// The rulebook of docs/codes/examples/MN601: its section cites a
+/// renumbered provision (MN601 on the line of the citation).
+const RULEBOOK: &str = "rulebook 例 \"例の健康保険組合 個人情報の利用目的\" revised 2024-04-01\n\
+role 組合                         self\n\
+role 他機関\n\
+role 情報提供ネットワークシステム carrier\n\
+category 課税・非課税情報 mynumber\n";
+
+/// A section whose header holds a comment on a line of its own is laid
+/// out around it, as a flow is: each stretch between comments on one line
+/// (wrapped before its `mynumber` or `basis` past 100 columns), the
+/// comment on its own line, both indented by eight as a wrapped header's
+/// line is, and the body as always. `fmt` used to keep the header's line
+/// breaks.
+#[test]
+fn a_section_header_holding_an_own_line_comment_is_laid_out_around_it() {
+    let words = [
+        "section",
+        "\"7(1)\"",
+        "\"特定個人情報 — 他機関から情報を受ける場合\"",
+        "mynumber",
+        "basis",
+        "\"番号法第19条第7号\"",
+        "{",
+    ];
+    let body = "  purpose 被扶養者認定 \"被扶養者の認定\"\n  \
+                allow 他機関 -> 組合 : 課税・非課税情報 for 被扶養者認定 via 情報提供ネットワークシステム\n}\n";
+    let with_comment = |k: usize| {
+        let mut src = String::from(RULEBOOK);
+        for (i, w) in words.iter().enumerate() {
+            if i > 0 {
+                src.push_str("\n    ");
+            }
+            if i == k {
+                src.push_str("# 注記\n    ");
+            }
+            src.push_str(w);
+        }
+        format!(
+            "{src}\n    purpose 被扶養者認定 \"被扶養者の認定\"\n\
+                 allow 他機関 -> 組合 : 課税・非課税情報 for 被扶養者認定 via 情報提供ネットワークシステム }}\n"
+        )
+    };
+    let path = Path::new("section.myna");
+    for k in 1..words.len() {
+        let src = with_comment(k);
+        let out = mynaflow::fmt::format(&src).unwrap();
+        let want = format!(
+            "{}\n        # 注記\n        {}\n{body}",
+            words[..k].join(" "),
+            words[k..].join(" ")
+        );
+        assert_eq!(out, format!("{RULEBOOK}{want}"), "before word {k}");
+        assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
+        let (codes, agree) = findings(path, &src);
+        assert_eq!(codes, [Code::MN601], "{src}");
+        assert_eq!(findings(path, &out), (codes, agree), "{out}");
+    }
+    // Past 100 columns, a stretch is wrapped before its `mynumber`.
+    let long = format!(
+        "{RULEBOOK}section \"7(1)\"\n    # 注記\n    \"{}\" mynumber basis \"番号法第19条第7号\" {{\n{body}",
+        "特定個人情報".repeat(8)
+    );
+    let out = mynaflow::fmt::format(&long).unwrap();
+    assert!(
+        out.ends_with(&format!(
+            "section \"7(1)\"\n        # 注記\n        \"{}\"\n        mynumber basis \"番号法第19条第7号\" {{\n{body}",
+            "特定個人情報".repeat(8)
+        )),
+        "{out}"
+    );
+    assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
+}
+
+/// A suppression at the end of an inner line of a block's header covers
+/// that line only; one at the end of the `}` line, that line. `fmt` used
+/// to join them onto the statement's first line, where they cover the
+/// whole statement: a design failing on MN303 (an actor's contract lacks
+/// clauses) and a rulebook failing on MN601 (a renumbered citation), each
+/// with MN503 (the suppression unused), passed after `fmt`. The lines now
+/// keep their tokens, and the findings stay.
+#[test]
+fn a_trailing_suppression_on_an_inner_line_of_a_block_keeps_its_line() {
+    let design = "use \"kenpo\"\n\n\
+        actor 保健事業システム : 組合 \"保健事業システム\"\n\
+        actor 大和総研 : 委託先\n    \"株式会社大和総研\"   # mynaflow: allow MN303 reason=\"r\"\n    {\n  \
+        clauses 守秘義務\n}\n\
+        actor JMDC : 委託先 \"株式会社JMDC\" {\n  clauses 守秘義務\n}   # mynaflow: allow MN303 reason=\"r\"\n\
+        data 健診結果 : 健診データ\n\
+        flow 保健事業システム -> 大和総研 : 健診結果 for 資格データ処理委託\n\
+        flow 保健事業システム -> JMDC : 健診結果 for 資格データ処理委託\n";
+    let rulebook = format!(
+        "{RULEBOOK}section \"7(1)\" \"特定個人情報 — 他機関から情報を受ける場合\"\n        \
+         mynumber   # mynaflow: allow MN601 reason=\"r\"\n        basis \"番号法第19条第7号\" {{\n  \
+         purpose 被扶養者認定 \"被扶養者の認定\"\n  \
+         allow 他機関 -> 組合 : 課税・非課税情報 for 被扶養者認定 via 情報提供ネットワークシステム\n}}\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, src, codes) in [
+        (
+            "design",
+            design.to_string(),
+            &["MN301", "MN303", "MN303", "MN503", "MN503"][..],
+        ),
+        ("rulebook", rulebook, &["MN503", "MN601"][..]),
+    ] {
+        let f = dir.path().join(format!("{name}.myna"));
+        std::fs::write(&f, &src).unwrap();
+        let before = findings_by_statement(&f);
+        let found: Vec<&str> = before.iter().map(|x| x.0.as_str()).collect();
+        assert_eq!(found, codes, "{name}: {before:?}");
+        // Already in the canonical layout: nothing to change.
+        assert_eq!(
+            run(&["fmt", "--check"], &f),
+            (Some(0), String::new()),
+            "{name}"
+        );
+        assert_eq!(run(&["fmt"], &f).0, Some(0));
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), src, "{name}");
+        assert_eq!(findings_by_statement(&f), before, "{name}");
+    }
+    // An own-line suppression before a header's line that runs on into
+    // the body covers that whole line (the purpose on it too): the
+    // statement is laid out around its comments, that line kept, rather
+    // than the purpose moved to a line of its own, out of its reach.
+    let src = format!(
+        "{RULEBOOK}section \"7(1)\"\n    # 注記\n    \"特定個人情報 — 他機関から情報を受ける場合\" mynumber\n    \
+         # mynaflow: allow MN601 reason=\"r\"\n    basis \"番号法第19条第7号\" {{ purpose 被扶養者認定 \"被扶養者の認定\"\n  \
+         allow 他機関 -> 組合 : 課税・非課税情報 for 被扶養者認定 via 情報提供ネットワークシステム\n}}\n"
+    );
+    let out = mynaflow::fmt::format(&src).unwrap();
+    assert!(
+        out.contains(
+            "\n        # mynaflow: allow MN601 reason=\"r\"\n        \
+             basis \"番号法第19条第7号\" { purpose 被扶養者認定 \"被扶養者の認定\"\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
+    let path = Path::new("own.myna");
+    assert_eq!(findings(path, &src), findings(path, &out), "{out}");
+}
+
+/// The places between two tokens of the headers of `text`'s block
+/// statements (`actor`, `section`: from the keyword to the `{`, or to the
+/// end of the line without one): the byte offsets of the spaces there
+/// outside strings and comments.
+fn header_gaps(text: &str) -> Vec<usize> {
+    let mut gaps = Vec::new();
+    let mut in_header = false;
+    for (start, line) in text.split_inclusive('\n').scan(0, |at, l| {
+        let start = *at;
+        *at += l.len();
+        Some((start, l))
+    }) {
+        if line.starts_with("actor ") || line.starts_with("section ") {
+            in_header = true;
+        }
+        if !in_header {
+            continue;
+        }
+        let mut in_string = false;
+        for (i, c) in line.char_indices() {
+            match c {
+                '"' => in_string = !in_string,
+                '#' if !in_string => break,
+                '{' if !in_string => {
+                    in_header = false;
+                    break;
+                }
+                ' ' if !in_string => gaps.push(start + i),
+                _ => {}
+            }
+        }
+        // An actor without a block ends with its line; a section's header
+        // runs on to its `{`.
+        if line.starts_with("actor ") && !line.contains('{') {
+            in_header = false;
+        }
+    }
+    gaps
+}
+
+/// Comments (on lines of their own, at the end of lines, annotations) and
+/// line breaks put at random between the tokens of the block headers of
+/// the examples and the rulebook: `fmt` formats each (or refuses it, for a
+/// suppression before a line it would split), the result is formatted
+/// again unchanged, and it reports the same (codes, and whether every
+/// `# expect:` holds).
+#[test]
+fn comments_anywhere_in_block_headers_keep_findings_and_format_once() {
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    let inserts: &[&str] = &[
+        "\n# 注記\n",
+        "\n",
+        "   # 行末の注記\n",
+        "\n# mynaflow: allow MN303 reason=\"r\"\n",
+        "   # mynaflow: allow MN303 reason=\"r\"\n",
+        "   # expect: MN303\n",
+        "\n# expect: MN601\n",
+    ];
+    let mut formatted = 0;
+    for name in [
+        "examples/kenpo-society.myna",
+        "examples/vendor-proposal.myna",
+        "rules/kenpo.myna",
+    ] {
+        let path = Path::new(name);
+        let text = std::fs::read_to_string(path).unwrap();
+        let gaps = header_gaps(&text);
+        assert!(gaps.len() > 20, "{name}: {}", gaps.len());
+        for _ in 0..16 {
+            // One to three insertions, at distinct places, from the last.
+            let mut at: Vec<usize> = (0..1 + rng.next() % 3)
+                .map(|_| gaps[(rng.next() as usize) % gaps.len()])
+                .collect();
+            at.sort_unstable();
+            at.dedup();
+            let mut varied = text.clone();
+            for &g in at.iter().rev() {
+                varied.insert_str(g, inserts[(rng.next() as usize) % inserts.len()]);
+            }
+            let Ok(out) = mynaflow::fmt::format(&varied) else {
+                continue;
+            };
+            formatted += 1;
+            assert_eq!(
+                mynaflow::fmt::format(&out).as_deref(),
+                Ok(out.as_str()),
+                "{name}: formatting twice changes it:\n{varied}"
+            );
+            assert_eq!(
+                findings(path, &varied),
+                findings(path, &out),
+                "{name}: formatting changed the findings:\n{varied}\n----\n{out}"
+            );
+        }
+    }
+    assert!(formatted > 30, "only {formatted} formatted");
+}
