@@ -221,14 +221,42 @@ impl<'a> Recording<'a> {
         base: &Path,
     ) -> Recording<'a> {
         // A summary of findings not shown stands at the first of them:
-        // its message is not theirs. Of two at one place, the later's.
+        // its message is not theirs. Findings of one code at one place
+        // (two items of one flow for a purpose) share a fingerprint, and
+        // each takes a message of its own, in turn: given the last one's
+        // each, all but one of them stayed new.
         let mut messages: Vec<&'a str> = Vec::new();
-        let mut at: HashMap<(Code, Span), u32> = HashMap::new();
+        // Each message's successor at its place (`u32::MAX`: none), and
+        // each place's first message not yet taken and its last.
+        let mut next: Vec<u32> = Vec::new();
+        let mut at: HashMap<(Code, Span), (u32, u32)> = HashMap::new();
         for d in worded.iter().filter(|d| d.more == 0) {
             let i = u32::try_from(messages.len()).unwrap_or(u32::MAX - 1);
             messages.push(d.message.en.as_str());
-            at.insert((d.code, d.primary), i);
+            next.push(u32::MAX);
+            match at.entry((d.code, d.primary)) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let (_, last) = e.get_mut();
+                    if let Some(n) = next.get_mut(*last as usize) {
+                        *n = i;
+                    }
+                    *last = i;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((i, i));
+                }
+            }
         }
+        // The next message at a place, taken (`u32::MAX`: none is left,
+        // and the finding is recorded with its code's title).
+        let mut take = |code: Code, primary: Span| match at.get_mut(&(code, primary)) {
+            Some((first, _)) if *first != u32::MAX => {
+                let m = *first;
+                *first = next.get(m as usize).copied().unwrap_or(u32::MAX);
+                m
+            }
+            _ => u32::MAX,
+        };
         // Each file's name is made relative once (it asks the system). A
         // checked file's statements, and the declarations they depend on,
         // are its check's outline; one no check read (not a design's
@@ -266,7 +294,7 @@ impl<'a> Recording<'a> {
                     code,
                     name,
                     line: u32::try_from(line).unwrap_or(u32::MAX),
-                    message: at.get(&(code, primary)).copied().unwrap_or(u32::MAX),
+                    message: take(code, primary),
                 }
             })
             .collect();
