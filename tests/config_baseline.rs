@@ -135,7 +135,7 @@ fn a_baseline_fails_only_on_new_findings() {
     let base: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.path().join("base.json")).expect("read"))
             .expect("json");
-    assert_eq!(base["version"], 3);
+    assert_eq!(base["version"], 4);
     assert!(!base["findings"].as_array().expect("findings").is_empty());
     assert_eq!(
         run(d.path(), &["check", "--baseline", "base.json", "d.myna"])
@@ -946,7 +946,7 @@ fn a_baseline_of_version_1_still_excuses_and_says_to_record_it_again() {
         err.contains("注記: ベースライン old.json はバージョン 1 です"),
         "{err}"
     );
-    // Written again, it is of version 3.
+    // Written again, it is of version 4.
     let o = run(
         d.path(),
         &[
@@ -959,7 +959,7 @@ fn a_baseline_of_version_1_still_excuses_and_says_to_record_it_again() {
     );
     assert_eq!(o.status.code(), Some(0));
     let text = std::fs::read_to_string(d.path().join("old.json")).expect("read");
-    assert!(text.contains("\"version\": 3"), "{text}");
+    assert!(text.contains("\"version\": 4"), "{text}");
 }
 
 /// Two findings of one code at one place (two items of one flow, each
