@@ -2,11 +2,14 @@
 //! only on new ones. A finding is identified by its file, relative to the
 //! baseline's own folder (so `check .` and `check designs/` agree), a
 //! fingerprint of its code, the text of the statement it is in and of
-//! the declarations that statement depends on (see
-//! [`crate::fingerprint::Statements`]), never by line numbers, so a
-//! baseline survives lines moving, and by its message: a flow to another
-//! recipient, or one whose actor's or data item's declaration changed
-//! (its role, legal name, clauses, category), is new.
+//! the declarations that statement depends on, and, for a finding on an
+//! exchange stitched through carriers, of the earlier hops' statements
+//! and their declarations (see [`crate::fingerprint::Statements`]), never
+//! by line numbers, so a baseline survives lines moving, and by its
+//! message: a flow to another recipient, one whose actor's or data
+//! item's declaration changed (its role, legal name, clauses, category),
+//! or an exchange whose earlier hops changed (its first sender, the
+//! carriers passed, a purpose), is new.
 //!
 //! Older baselines are still read, and their entries excuse by the
 //! weaker match they recorded, so that upgrading does not fail every run
@@ -14,7 +17,9 @@
 //! ([`Baseline::is_legacy`], [`Baseline::older_note`]). Version 1 recorded
 //! the text of the finding's line alone (never matched by message);
 //! version 2 the whole statement and the message, not the declarations
-//! the statement depends on.
+//! the statement depends on; version 3 the declarations too, not the
+//! earlier hops of a stitched exchange. A finding on no stitched exchange
+//! has the same fingerprint in versions 3 and 4.
 
 use crate::candidates::Candidates;
 use crate::code::Code;
@@ -30,10 +35,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// A baseline larger than this is refused (read up to this, no more).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The version written: 3, fingerprints of the whole statement and the
-/// declarations it depends on, and the message matched too. Versions 1
-/// (the finding's line alone) and 2 (the statement alone) are read.
-pub const VERSION: u32 = 3;
+/// The version written: 4, fingerprints of the whole statement, the
+/// declarations it depends on and the earlier hops of a stitched
+/// exchange, and the message matched too. Versions 1 (the finding's line
+/// alone), 2 (the statement alone) and 3 (without the earlier hops) are
+/// read.
+pub const VERSION: u32 = 4;
 
 /// The message recorded for a finding past those its file shows, which a
 /// check does not word: no message of a finding, so it excuses by its
@@ -57,8 +64,9 @@ pub struct Entry {
     pub file: String,
     /// The line when recorded (for people; not used to match).
     pub line: usize,
-    /// The English message: matched too in a baseline of version 2 or 3
-    /// (a finding whose message differs is new), not in one of version 1.
+    /// The English message: matched too in a baseline of version 2 or
+    /// later (a finding whose message differs is new), not in one of
+    /// version 1.
     pub message: String,
 }
 
@@ -66,7 +74,8 @@ pub struct Entry {
 #[derive(Serialize, Deserialize, Debug, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
-    /// Format version: 3 ([`VERSION`]), or 1 or 2 (read, matched weakly).
+    /// Format version: 4 ([`VERSION`]), or 1, 2 or 3 (read, matched
+    /// weakly).
     pub version: u32,
     /// The findings, sorted.
     pub findings: Vec<Entry>,
@@ -135,16 +144,18 @@ impl Baseline {
         Ok(b)
     }
 
-    /// Whether it was written before version 3: its entries excuse a
-    /// finding whatever changed in the declarations its statement depends
-    /// on (version 2), or anywhere in its statement but its line (1).
+    /// Whether it was written before version 4: its entries excuse a
+    /// finding on a stitched exchange whatever changed in its earlier
+    /// hops (version 3), whatever changed in the declarations its
+    /// statement depends on too (2), or anywhere in its statement but its
+    /// line (1).
     pub fn is_legacy(&self) -> bool {
         self.version < VERSION
     }
 
     /// What `check` says on stderr of a baseline written before version
-    /// 3, whose file is shown as `shown`: what its entries still excuse,
-    /// and to record it again. None for one of version 3.
+    /// 4, whose file is shown as `shown`: what its entries still excuse,
+    /// and to record it again. None for one of version 4.
     pub fn older_note(&self, shown: &str) -> Option<crate::text::Text> {
         match self.version {
             1 => Some(crate::text!(
@@ -154,6 +165,10 @@ impl Baseline {
             2 => Some(crate::text!(
                 "note: the baseline {shown} is of version 2: its findings are matched by their statement and message alone, so a flow whose actors' or data items' declarations changed (a legal name, clauses, a category) stays excused; record it again with --write-baseline to match the declarations they name too";
                 "注記: ベースライン {shown} はバージョン 2 です。記録済みの指摘は文とメッセージだけで照合するため、フローが名指すアクターやデータ項目の宣言 (法人名、契約条項、区分) が変わっても除外されたままになります。宣言も照合するには、--write-baseline で記録し直してください"
+            )),
+            3 => Some(crate::text!(
+                "note: the baseline {shown} is of version 3: a finding on an exchange stitched through carriers is matched by the hop it is shown on alone, so one whose earlier hops changed (the first sender, the carriers passed, a purpose) stays excused; record it again with --write-baseline to match the earlier hops too";
+                "注記: ベースライン {shown} はバージョン 3 です。中継を通じてつながる連携の指摘は、指摘を示す最後の区間だけで照合するため、それより前の区間 (最初の送り手、通る中継、利用目的) が変わっても除外されたままになります。前の区間も照合するには、--write-baseline で記録し直してください"
             )),
             _ => None,
         }
@@ -221,14 +236,42 @@ impl<'a> Recording<'a> {
         base: &Path,
     ) -> Recording<'a> {
         // A summary of findings not shown stands at the first of them:
-        // its message is not theirs. Of two at one place, the later's.
+        // its message is not theirs. Findings of one code at one place
+        // (two items of one flow for a purpose) share a fingerprint, and
+        // each takes a message of its own, in turn: given the last one's
+        // each, all but one of them stayed new.
         let mut messages: Vec<&'a str> = Vec::new();
-        let mut at: HashMap<(Code, Span), u32> = HashMap::new();
+        // Each message's successor at its place (`u32::MAX`: none), and
+        // each place's first message not yet taken and its last.
+        let mut next: Vec<u32> = Vec::new();
+        let mut at: HashMap<(Code, Span), (u32, u32)> = HashMap::new();
         for d in worded.iter().filter(|d| d.more == 0) {
             let i = u32::try_from(messages.len()).unwrap_or(u32::MAX - 1);
             messages.push(d.message.en.as_str());
-            at.insert((d.code, d.primary), i);
+            next.push(u32::MAX);
+            match at.entry((d.code, d.primary)) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let (_, last) = e.get_mut();
+                    if let Some(n) = next.get_mut(*last as usize) {
+                        *n = i;
+                    }
+                    *last = i;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((i, i));
+                }
+            }
         }
+        // The next message at a place, taken (`u32::MAX`: none is left,
+        // and the finding is recorded with its code's title).
+        let mut take = |code: Code, primary: Span| match at.get_mut(&(code, primary)) {
+            Some((first, _)) if *first != u32::MAX => {
+                let m = *first;
+                *first = next.get(m as usize).copied().unwrap_or(u32::MAX);
+                m
+            }
+            _ => u32::MAX,
+        };
         // Each file's name is made relative once (it asks the system). A
         // checked file's statements, and the declarations they depend on,
         // are its check's outline; one no check read (not a design's
@@ -266,7 +309,7 @@ impl<'a> Recording<'a> {
                     code,
                     name,
                     line: u32::try_from(line).unwrap_or(u32::MAX),
-                    message: at.get(&(code, primary)).copied().unwrap_or(u32::MAX),
+                    message: take(code, primary),
                 }
             })
             .collect();
@@ -351,7 +394,7 @@ impl Serialize for Recording<'_> {
 /// What a baseline excuses, for a session to apply to each file as it is
 /// checked, before the cap per code and the wording: each recorded
 /// finding excuses one finding with its fingerprint (and, in a baseline
-/// of version 2 or 3, its message) in its file. Applied after the cap, a
+/// of version 2 or later, its message) in its file. Applied after the cap, a
 /// baseline saw a hundred findings of a code and a summary of the rest:
 /// a design with 150 recorded and one new finding of that code passed.
 #[derive(Debug)]
@@ -361,7 +404,7 @@ pub struct Excuses {
     /// The baseline's version: 1, fingerprints of the finding's line
     /// ([`crate::fingerprint::of_content_in`]), no message; 2, of its
     /// statement alone; 3, of its statement and the declarations that
-    /// depends on.
+    /// depends on; 4, and of the earlier hops of a stitched exchange.
     version: u32,
     /// The fingerprints of the findings that leave a design unchecked
     /// (MN005, MN013), worked out as their file was checked, by code and
@@ -429,25 +472,29 @@ fn message_hash(message: &str) -> u64 {
 enum Printer<'a> {
     /// Version 1: the finding's line.
     Line(&'a SourceFile),
-    /// Version 2 (the statement alone) or 3 (with the declarations it
-    /// depends on).
+    /// Version 2 (the statement alone), 3 (with the declarations it
+    /// depends on) or 4 (and the earlier hops of a stitched exchange).
     Statements(crate::fingerprint::Statements<'a>),
 }
 
 impl<'a> Printer<'a> {
     /// Fingerprints of version `version` in `file`, whose statements are
-    /// `spans` and whose model is `design` (None: a file without one).
+    /// `spans`, whose model is `design` (None: a file without one) and
+    /// whose findings on stitched exchanges have the earlier hops
+    /// `earlier` (None: none has).
     fn new(
         version: u32,
         file: &'a SourceFile,
         spans: &'a [Span],
         design: Option<&'a crate::model::Design>,
+        earlier: Option<&'a crate::fingerprint::Earlier>,
     ) -> Printer<'a> {
         use crate::fingerprint::Statements;
-        match version {
-            1 => Printer::Line(file),
-            2 => Printer::Statements(Statements::new(file, spans)),
-            _ => Printer::Statements(Statements::naming(file, spans, design)),
+        match (version, earlier) {
+            (1, _) => Printer::Line(file),
+            (2, _) => Printer::Statements(Statements::new(file, spans)),
+            (3, _) | (_, None) => Printer::Statements(Statements::naming(file, spans, design)),
+            (_, Some(e)) => Printer::Statements(Statements::stitching(file, spans, design, e)),
         }
     }
 
@@ -534,8 +581,9 @@ impl Excuses {
     /// file first (then in the order made), whichever list each is in
     /// ([`crate::tally`] keeps a file's first findings apart from the
     /// rest). `statements` are the file's statements in source order,
-    /// `design` its model (None for a rulebook); `word` gives the English
-    /// message of the check's finding of an index
+    /// `design` its model (None for a rulebook), `earlier` the earlier
+    /// hops of its findings on stitched exchanges (None: none is); `word`
+    /// gives the English message of the check's finding of an index
     /// ([`crate::candidates::Placed::finding`]), asked only of a finding
     /// whose fingerprint an excuse with a message has.
     pub(crate) fn apply(
@@ -543,6 +591,7 @@ impl Excuses {
         source: &SourceFile,
         statements: &[Span],
         design: Option<&crate::model::Design>,
+        earlier: Option<&crate::fingerprint::Earlier>,
         candidates: &mut Candidates,
         word: &dyn Fn(usize) -> Option<String>,
     ) {
@@ -560,7 +609,7 @@ impl Excuses {
         let keys: Vec<(Code, Span)> = (0..candidates.len())
             .filter_map(|i| candidates.key(i))
             .collect();
-        let mut fingerprints = Printer::new(self.version, source, statements, design);
+        let mut fingerprints = Printer::new(self.version, source, statements, design, earlier);
         let mut deferred = Vec::new();
         let prints: Vec<Option<u64>> = (keys.iter())
             .map(|&(code, primary)| {
@@ -645,7 +694,10 @@ impl Excuses {
             .map(|d| d.primary.file);
         let statements = statements_of(sources, unread);
         let mut prints: HashMap<crate::span::FileId, Printer> = (statements.iter())
-            .map(|(&id, spans)| (id, Printer::new(self.version, sources.get(id), spans, None)))
+            .map(|(&id, spans)| {
+                let file = sources.get(id);
+                (id, Printer::new(self.version, file, spans, None, None))
+            })
             .collect();
         let before = diagnostics.len();
         diagnostics.retain(|d| {
@@ -774,7 +826,7 @@ mod tests {
                 before: s.diagnostics.clone(),
                 ..Default::default()
             };
-            excuses.apply(file, &statements, design, &mut c, &|_| None);
+            excuses.apply(file, &statements, design, None, &mut c, &|_| None);
             c.len()
         };
         assert_eq!(excuse_all(), s.diagnostics.len() - n);
@@ -804,6 +856,44 @@ mod tests {
         assert!(moved.diagnostics.is_empty(), "{:?}", moved.diagnostics);
     }
 
+    /// Two items on the hops of one stitched exchange, each found where
+    /// its last hop names the purpose (one code, one place): recorded,
+    /// both are excused, moved or not; an earlier hop changed, both are
+    /// new, though the last hop is as it was.
+    #[test]
+    fn findings_sharing_a_place_on_a_stitched_exchange_are_known_together() {
+        let hops = "flow 市 -> 網 : 課税, 住民 for 保険給付審査\n\
+                    flow 網 -> 中間 : 課税, 住民 for 保険給付審査\n\
+                    flow 中間 -> 基幹 : 課税, 住民 for 保険給付審査\n";
+        let design = format!(
+            "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\n\
+             actor 網 : 情報提供ネットワークシステム\nactor 中間 : 中間サーバー\n\
+             data 課税 : 課税・非課税情報\ndata 住民 : 住民票関係情報\n{hops}"
+        );
+        let s = run(&design);
+        let b = recorded(&s);
+        let last = (s.diagnostics.iter())
+            .filter(|d| d.labels.len() >= 2)
+            .map(|d| (d.code, d.primary))
+            .collect::<Vec<_>>();
+        assert_eq!(last.len(), 2, "{:?}", s.diagnostics);
+        assert_eq!(last.first(), last.get(1), "one code, one place");
+        for same in [design.clone(), format!("# moved\n\n{design}")] {
+            let (left, excused) = checked_against(&b, &same);
+            assert_eq!(excused, b.findings.len());
+            assert!(left.diagnostics.is_empty(), "{:?}", left.diagnostics);
+        }
+        let changed = design.replace(
+            "flow 網 -> 中間 : 課税, 住民 for 保険給付審査",
+            "flow 網 -> 中間 : 課税, 住民 for 保険給付審査 via 網",
+        );
+        let (left, _) = checked_against(&b, &changed);
+        let new: Vec<_> = (left.diagnostics.iter())
+            .map(|d| (d.code, d.primary.start))
+            .collect();
+        assert_eq!(new.len(), 2, "{:?}", left.diagnostics);
+    }
+
     #[test]
     fn new_findings_are_kept() {
         let s = run(DESIGN);
@@ -824,13 +914,13 @@ mod tests {
 
     #[test]
     fn rejects_other_versions_and_keys() {
-        assert!(Baseline::parse("{\"version\":4,\"findings\":[]}").is_err());
+        assert!(Baseline::parse("{\"version\":5,\"findings\":[]}").is_err());
         assert!(Baseline::parse("{\"version\":0,\"findings\":[]}").is_err());
-        for older in [1, 2] {
+        for older in [1, 2, 3] {
             let b = Baseline::parse(&format!("{{\"version\":{older},\"findings\":[]}}"));
             assert!(b.is_ok_and(|b| b.is_legacy() && b.older_note("b.json").is_some()));
         }
-        let b = Baseline::parse("{\"version\":3,\"findings\":[]}");
+        let b = Baseline::parse("{\"version\":4,\"findings\":[]}");
         assert!(b.is_ok_and(|b| !b.is_legacy() && b.older_note("b.json").is_none()));
         assert!(Baseline::parse("{\"version\":1,\"findings\":[],\"x\":1}").is_err());
     }

@@ -7,15 +7,22 @@
 //! wrapped flow (its recipient on the first, its purpose on the last)
 //! makes the finding new; baselines of version 3 read the declarations
 //! the statement depends on too ([`Declarations`]), so that a flow whose
-//! recipient's legal name changed is new.
+//! recipient's legal name changed is new; baselines of version 4 read,
+//! for a finding on an exchange stitched through carriers, the earlier
+//! hops' statements and the declarations they name too ([`Earlier`]), so
+//! that an exchange whose first hop now comes from another sender or
+//! through another carrier is new.
 
+mod earlier;
 mod named;
 
+pub use earlier::Earlier;
 pub use named::Declarations;
 
 use crate::code::Code;
 use crate::source::{SourceFile, SourceMap};
 use crate::span::Span;
+use rustc_hash::FxHashMap;
 
 /// Bytes of the line taken on each side of the finding: enough to tell
 /// flows apart, bounded so a huge line costs no more than a short one.
@@ -165,10 +172,13 @@ pub fn statement_spans(file: &SourceFile, id: crate::span::FileId) -> Vec<Span> 
 /// and white space folded, as [`context`] does for a line): all of it in
 /// a baseline of version 2 ([`Statements::new`]); with the declarations
 /// it depends on ([`Declarations`]) in one of version 3
-/// ([`Statements::naming`]). A finding in no statement (a comment's, a
-/// file's as a whole) is fingerprinted by its line, as [`of_content_in`]
-/// does. Each statement's context is worked out once, however many
-/// findings it has.
+/// ([`Statements::naming`]); in one of version 4
+/// ([`Statements::stitching`]), a finding on a stitched exchange with
+/// the contexts of its earlier hops' statements too ([`Earlier`]). A
+/// finding in no statement (a comment's, a file's as a whole) is
+/// fingerprinted by its line, as [`of_content_in`] does. Each
+/// statement's context is worked out once, however many findings it has
+/// or however many routes pass it.
 pub struct Statements<'a> {
     file: &'a SourceFile,
     /// The file's statements, in source order.
@@ -178,6 +188,12 @@ pub struct Statements<'a> {
     /// The declarations statements depend on (version 3), or None
     /// (version 2: the statement alone).
     named: Option<Declarations<'a>>,
+    /// The earlier hops of the findings on stitched exchanges (version
+    /// 4), or None (versions 2 and 3: the finding's statement alone).
+    earlier: Option<&'a Earlier>,
+    /// The earlier hops' hash of each place asked for that has some, by
+    /// code and place: worked out once however many findings share it.
+    routes: FxHashMap<(Code, Span), u64>,
 }
 
 impl<'a> Statements<'a> {
@@ -189,6 +205,8 @@ impl<'a> Statements<'a> {
             spans,
             contexts: vec![0; spans.len()],
             named: None,
+            earlier: None,
+            routes: FxHashMap::default(),
         }
     }
 
@@ -203,6 +221,23 @@ impl<'a> Statements<'a> {
         Statements {
             named: Some(Declarations::new(design, &file.text)),
             ..Statements::new(file, spans)
+        }
+    }
+
+    /// Fingerprints of version 4 in `file`, as [`Statements::naming`]
+    /// gives them, but that a finding on a stitched exchange (among
+    /// `earlier`, the file's) covers the contexts of its earlier hops'
+    /// statements too: their text and the declarations they name (the
+    /// first sender, the carriers).
+    pub fn stitching(
+        file: &'a SourceFile,
+        spans: &'a [Span],
+        design: Option<&'a crate::model::Design>,
+        earlier: &'a Earlier,
+    ) -> Statements<'a> {
+        Statements {
+            earlier: Some(earlier),
+            ..Statements::naming(file, spans, design)
         }
     }
 
@@ -227,16 +262,75 @@ impl<'a> Statements<'a> {
         statement_of(self.spans, primary)
     }
 
+    /// The context of the flow statement at `flow`: its statement's,
+    /// worked out once; a flow that is no statement of the file (never, as
+    /// the design is read) from its own text.
+    fn flow_context(&mut self, flow: Span) -> u64 {
+        if let Some((i, st)) = self.statement_of(flow).filter(|(_, st)| *st == flow) {
+            return self.context(i, st);
+        }
+        let own = folded_hash(self.file.text.get(flow.range()).unwrap_or(""));
+        match &mut self.named {
+            Some(named) => named.context(own, flow),
+            None => own,
+        }
+    }
+
+    /// The hash of the earlier hops of the findings of `code` at `at`
+    /// (version 4), None when none of them is on a stitched exchange:
+    /// each route hashed as the contexts of its hops' statements in the
+    /// order travelled, the routes of findings that share the place
+    /// hashed as a set (sorted, each once): findings of one code at one
+    /// place share a fingerprint (a baseline tells them apart by their
+    /// messages), whichever of them suppressions or a baseline left.
+    fn earlier_of(&mut self, code: Code, at: Span) -> Option<u64> {
+        let earlier = self.earlier?;
+        if let Some(&h) = self.routes.get(&(code, at)) {
+            return Some(h);
+        }
+        let mut routes = earlier.routes(code, at);
+        let first = routes.next()?;
+        let first = self.route_hash(first);
+        // Most places have one route: no list is made for them.
+        let mut each: Vec<u64> = routes.map(|r| self.route_hash(r)).collect();
+        let mut h = Fnv1a::new();
+        if each.is_empty() {
+            h.write(&first.to_le_bytes());
+        } else {
+            each.push(first);
+            each.sort_unstable();
+            each.dedup();
+            for e in each {
+                h.write(&e.to_le_bytes());
+            }
+        }
+        let h = h.finish();
+        self.routes.insert((code, at), h);
+        Some(h)
+    }
+
+    /// A route's hash: the contexts of its hops' statements, in the order
+    /// travelled.
+    fn route_hash(&mut self, route: &[Span]) -> u64 {
+        let mut h = Fnv1a::new();
+        for &flow in route {
+            h.write(&self.flow_context(flow).to_le_bytes());
+        }
+        h.finish()
+    }
+
     /// The fingerprint of a finding of `code` at `primary`, in this file.
     pub fn of(&mut self, code: Code, primary: Span) -> u64 {
         let Some((i, st)) = self.statement_of(primary) else {
             return of_content_in(self.file, code, primary);
         };
         let context = self.context(i, st);
+        let earlier = self.earlier_of(code, primary);
         let primary = self.file.text.get(primary.range()).unwrap_or("");
-        match self.named {
-            Some(_) => by_declarations(code, context, primary),
-            None => hash(&[
+        match (&self.named, earlier) {
+            (Some(_), Some(earlier)) => by_exchange(code, context, earlier, primary),
+            (Some(_), None) => by_declarations(code, context, primary),
+            (None, _) => hash(&[
                 code.as_str(),
                 "statement",
                 &format!("{context:016x}"),
@@ -245,21 +339,28 @@ impl<'a> Statements<'a> {
         }
     }
 
-    /// What a baseline of version 3 recorded after the run needs of the
-    /// file, whose findings are at `places`: its statements and the
-    /// context of each statement a finding is in, worked out now, while
-    /// the file's model is there. Of fingerprints made by
-    /// [`Statements::naming`] (those of [`Statements::new`] would be
-    /// read as version 3's).
-    pub fn into_outline(mut self, places: impl IntoIterator<Item = Span>) -> Outline {
-        for at in places {
+    /// What a baseline of version 4 recorded after the run needs of the
+    /// file, whose findings are of the codes and at the places `places`
+    /// gives: its statements, the context of each statement a finding is
+    /// in and the earlier hops' hash of each place on a stitched
+    /// exchange, worked out now, while the file's model is there. Of
+    /// fingerprints made by [`Statements::stitching`] (those of the
+    /// other versions would be read as version 4's).
+    pub fn into_outline(mut self, places: impl IntoIterator<Item = (Code, Span)>) -> Outline {
+        for (code, at) in places {
             if let Some((i, st)) = self.statement_of(at) {
                 self.context(i, st);
+                self.earlier_of(code, at);
             }
         }
+        let mut earlier: Vec<((u32, u32, Code), u64)> = (self.routes.into_iter())
+            .map(|((code, at), h)| ((at.start, at.end, code), h))
+            .collect();
+        earlier.sort_unstable();
         Outline {
             statements: self.spans.to_vec(),
             contexts: self.contexts,
+            earlier,
         }
     }
 }
@@ -274,7 +375,8 @@ fn statement_of(spans: &[Span], primary: Span) -> Option<(usize, Span)> {
 }
 
 /// A fingerprint of version 3: the code, the statement's context with the
-/// declarations it depends on, and the finding's own text.
+/// declarations it depends on, and the finding's own text. A finding on
+/// no stitched exchange has this one in version 4 too.
 fn by_declarations(code: Code, context: u64, primary: &str) -> u64 {
     hash(&[
         code.as_str(),
@@ -284,16 +386,34 @@ fn by_declarations(code: Code, context: u64, primary: &str) -> u64 {
     ])
 }
 
-/// A file's statements, and the context (version 3) of each its findings
-/// are in, as its check fingerprinted them while its model was there
-/// ([`Statements::into_outline`]): what a baseline recorded after the run
-/// reads instead of parsing the file again, and resolving it.
+/// A fingerprint of version 4 of a finding on a stitched exchange: as
+/// [`by_declarations`], and the hash of the earlier hops
+/// ([`Statements::earlier_of`]).
+fn by_exchange(code: Code, context: u64, earlier: u64, primary: &str) -> u64 {
+    hash(&[
+        code.as_str(),
+        "exchange",
+        &format!("{context:016x}"),
+        &format!("{earlier:016x}"),
+        primary,
+    ])
+}
+
+/// A file's statements, the context (version 3) of each its findings are
+/// in and the earlier hops (version 4) of each place a finding on a
+/// stitched exchange is at, as its check fingerprinted them while its
+/// model was there ([`Statements::into_outline`]): what a baseline
+/// recorded after the run reads instead of parsing the file again, and
+/// resolving it.
 #[derive(Clone, Debug, Default)]
 pub struct Outline {
     /// The statements, in source order.
     statements: Vec<Span>,
     /// Each statement's context, by index; 0 where none was asked for.
     contexts: Vec<u64>,
+    /// The earlier hops' hash of each place (start, end, code) asked for
+    /// that is on a stitched exchange, sorted.
+    earlier: Vec<((u32, u32, Code), u64)>,
 }
 
 impl Outline {
@@ -316,12 +436,21 @@ impl Outline {
                 *mine = *theirs;
             }
         }
+        // Of one file alike, a place's earlier hops are alike: the other's
+        // places this one lacks join it.
+        if !other.earlier.is_empty() {
+            let mut earlier = std::mem::take(&mut self.earlier);
+            earlier.extend(&other.earlier);
+            earlier.sort_unstable_by_key(|(k, _)| *k);
+            earlier.dedup_by_key(|(k, _)| *k);
+            self.earlier = earlier;
+        }
     }
 
-    /// The fingerprint of version 3 of a finding of `code` at `primary`
-    /// in `file`, the file outlined: as [`Statements::naming`] gave it. A
-    /// statement whose context was not asked for by the check (none of
-    /// its findings was kept) has it worked out from its text alone.
+    /// The fingerprint of version 4 of a finding of `code` at `primary`
+    /// in `file`, the file outlined: as [`Statements::stitching`] gave
+    /// it. A statement whose context was not asked for by the check (none
+    /// of its findings was kept) has it worked out from its text alone.
     pub fn of(&self, file: &SourceFile, code: Code, primary: Span) -> u64 {
         let Some((i, st)) = statement_of(&self.statements, primary) else {
             return of_content_in(file, code, primary);
@@ -333,7 +462,15 @@ impl Outline {
                 Declarations::new(None, &file.text).context(own, st)
             }
         };
-        by_declarations(code, context, file.text.get(primary.range()).unwrap_or(""))
+        let text = file.text.get(primary.range()).unwrap_or("");
+        let key = (primary.start, primary.end, code);
+        match self.earlier.binary_search_by_key(&key, |(k, _)| *k) {
+            Ok(i) => match self.earlier.get(i) {
+                Some(&(_, earlier)) => by_exchange(code, context, earlier, text),
+                None => by_declarations(code, context, text),
+            },
+            Err(_) => by_declarations(code, context, text),
+        }
     }
 }
 

@@ -1911,6 +1911,22 @@ fn finish(
     // The file's outline, and the time it took.
     let mut outline = None;
     let (mut diags, found) = t.time("suppressions", || {
+        // For a baseline: the earlier hops of the findings on stitched
+        // exchanges, read from all the checks' findings, before suppressions
+        // or the baseline remove any (a place's fingerprint covers the
+        // routes of every finding there).
+        let earlier = (stage.excuses.is_some() || stage.keep_outline)
+            .then(|| {
+                let a = analysis.as_ref()?;
+                let e = crate::fingerprint::Earlier::of(
+                    &a.graph,
+                    &a.design,
+                    &findings,
+                    &candidates.placed,
+                );
+                (!e.is_empty()).then_some(e)
+            })
+            .flatten();
         let suppressions = suppress::read(
             source,
             &kept.comments,
@@ -1953,20 +1969,29 @@ fn finish(
                 crate::wording::message_en(&a.design, &a.graph, findings.get(i)?)
             };
             let design = analysis.as_ref().map(|a| &a.design);
-            excuses.apply(source, &kept.statements, design, &mut candidates, &word);
+            let earlier = earlier.as_ref();
+            excuses.apply(
+                source,
+                &kept.statements,
+                design,
+                earlier,
+                &mut candidates,
+                &word,
+            );
         }
         if stage.keep_outline {
             // Before the model is gone: the declarations each finding's
             // statement depends on.
             let start = Instant::now();
             let design = analysis.as_ref().map(|a| &a.design);
-            let statements =
-                crate::fingerprint::Statements::naming(source, &kept.statements, design);
+            let statements = match &earlier {
+                Some(e) => {
+                    crate::fingerprint::Statements::stitching(source, &kept.statements, design, e)
+                }
+                None => crate::fingerprint::Statements::naming(source, &kept.statements, design),
+            };
             let places = (0..candidates.len()).filter_map(|i| candidates.key(i));
-            outline = Some((
-                statements.into_outline(places.map(|(_, at)| at)),
-                start.elapsed(),
-            ));
+            outline = Some((statements.into_outline(places), start.elapsed()));
         }
         if stage.for_comparison {
             return (Vec::new(), candidates.places());

@@ -1,8 +1,9 @@
-//! Baselines of version 3 record a finding with the declarations its
-//! statement depends on: a flow's finding is new when the declaration of
-//! an actor or data item the flow names changed, though its message does
-//! not show what changed; re-indenting or re-commenting a declaration
-//! keeps it known. Baselines of version 2 still excuse as they did.
+//! Baselines of version 3 and later record a finding with the
+//! declarations its statement depends on: a flow's finding is new when
+//! the declaration of an actor or data item the flow names changed,
+//! though its message does not show what changed; re-indenting or
+//! re-commenting a declaration keeps it known. Baselines of version 2
+//! still excuse as they did.
 
 mod common;
 
@@ -225,7 +226,7 @@ fn version_2() -> String {
 /// A baseline written by version 2 still loads and excuses what it
 /// recorded, by the statement and message alone (a changed legal name as
 /// well, as it did), and the run says, in both languages, to record it
-/// again; written again, it is of version 3 and no longer excuses that.
+/// again; written again, it is of version 4 and no longer excuses that.
 #[test]
 fn a_baseline_of_version_2_still_excuses_as_it_did_and_says_to_record_it_again() {
     let d = tempfile::tempdir().expect("tempdir");
@@ -284,7 +285,7 @@ fn a_baseline_of_version_2_still_excuses_as_it_did_and_says_to_record_it_again()
     );
     assert_eq!(o.status.code(), Some(0));
     let text = std::fs::read_to_string(d.path().join("old.json")).expect("read");
-    assert!(text.contains("\"version\": 3"), "{text}");
+    assert!(text.contains("\"version\": 4"), "{text}");
     std::fs::write(d.path().join("w.myna"), &design).expect("write");
     let o = run(
         d.path(),

@@ -135,7 +135,7 @@ fn a_baseline_fails_only_on_new_findings() {
     let base: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.path().join("base.json")).expect("read"))
             .expect("json");
-    assert_eq!(base["version"], 3);
+    assert_eq!(base["version"], 4);
     assert!(!base["findings"].as_array().expect("findings").is_empty());
     assert_eq!(
         run(d.path(), &["check", "--baseline", "base.json", "d.myna"])
@@ -946,7 +946,7 @@ fn a_baseline_of_version_1_still_excuses_and_says_to_record_it_again() {
         err.contains("注記: ベースライン old.json はバージョン 1 です"),
         "{err}"
     );
-    // Written again, it is of version 3.
+    // Written again, it is of version 4.
     let o = run(
         d.path(),
         &[
@@ -959,5 +959,54 @@ fn a_baseline_of_version_1_still_excuses_and_says_to_record_it_again() {
     );
     assert_eq!(o.status.code(), Some(0));
     let text = std::fs::read_to_string(d.path().join("old.json")).expect("read");
-    assert!(text.contains("\"version\": 3"), "{text}");
+    assert!(text.contains("\"version\": 4"), "{text}");
+}
+
+/// Two findings of one code at one place (two items of one flow, each
+/// for a purpose their rule does not allow: MN103 on the purpose), with
+/// messages of their own: the baseline records each with its own
+/// message, and excuses both. It recorded the later's message twice, and
+/// the other finding failed the run against the baseline just written.
+#[test]
+fn two_findings_at_one_place_are_recorded_with_their_own_messages() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let design = "use \"kenpo\"\nactor 基幹 : 組合\nactor 市 : 他機関\n\
+                  actor 網 : 情報提供ネットワークシステム\nactor 中間 : 中間サーバー\n\
+                  data 課税 : 課税・非課税情報\ndata 住民 : 住民票関係情報\n\
+                  flow 市 -> 基幹 : 課税, 住民 for 保険給付審査 via 網, 中間\n";
+    std::fs::write(d.path().join("d.myna"), design).expect("write");
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "--no-config",
+            "d.myna",
+            "--write-baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("b.json")).expect("read"))
+            .expect("JSON");
+    let mut messages: Vec<&str> = (b["findings"].as_array().expect("findings").iter())
+        .filter(|e| e["code"] == "MN103")
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    messages.sort_unstable();
+    assert_eq!(messages.len(), 2, "{b}");
+    assert!(
+        messages[0].contains("`住民`") && messages[1].contains("`課税`"),
+        "{b}"
+    );
+    let o = run(
+        d.path(),
+        &["check", "--no-config", "d.myna", "--baseline", "b.json"],
+    );
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("2 finding(s) recorded in the baseline"),
+        "{out}"
+    );
 }

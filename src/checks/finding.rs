@@ -150,6 +150,20 @@ pub enum Finding {
 }
 
 impl Finding {
+    /// The exchange it was found on, if it was found on one.
+    pub fn trail(&self) -> Option<&Trail> {
+        match self {
+            Finding::MyNumber { trail, .. }
+            | Finding::Provision { trail, .. }
+            | Finding::Unregistered { trail, .. }
+            | Finding::OnwardTransfer { trail, .. }
+            | Finding::Drift { trail, .. } => Some(trail),
+            Finding::NoPurpose { .. }
+            | Finding::MissingClauses { .. }
+            | Finding::Dangling { .. } => None,
+        }
+    }
+
     /// The code the finding is reported under.
     pub fn code(&self) -> Code {
         match self {
