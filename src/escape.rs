@@ -37,6 +37,10 @@ pub fn needs_escape(c: char) -> bool {
         | '\u{2065}'..='\u{206f}'
         | '\u{ffa0}'
         | '\u{fff0}'..='\u{fff8}'
+        // not default-ignorable, but drawn as a blank that is no white
+        // space (it neither ends a name nor is removed from its key), so a
+        // name with one looks like the name without it
+        | '\u{2800}'
         // tags, and the unassigned rest of their block and of the
         // variation selectors' supplement (whose selectors stay: an
         // ideographic variation sequence is how a name writes 葛󠄀)
@@ -544,6 +548,12 @@ mod tests {
             "\\u{85}\\u{7f}\\u{b}\\u{c}"
         );
         assert_eq!(visible("a\u{200b}b"), "a\\u{200b}b");
+        // Blanks that look like nothing, and a variation selector, which
+        // stays: it draws 葛󠄀, and a message says when it makes two names
+        // look alike.
+        assert_eq!(visible("報\u{2800}"), "報\\u{2800}");
+        assert_eq!(visible("報\u{3164}\u{ffa0}"), "報\u{3164}\\u{ffa0}");
+        assert_eq!(visible("葛\u{e0100}"), "葛\u{e0100}");
     }
 
     #[test]
