@@ -693,14 +693,20 @@ impl<'a> Lexer<'a> {
             // spaces between tokens, its line break) is skipped by its
             // bytes: none of them is forbidden or full-width, and each
             // would otherwise be decoded and tested as a character.
+            let mut cr = false;
             let blank = rest
                 .bytes()
-                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                .take_while(|&b| {
+                    cr |= b == b'\r';
+                    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+                })
                 .count();
             // A CR ends a line only before an LF; alone, it is MN004 (an
-            // editor breaks the line there, the language does not).
-            let skipped = &rest.as_bytes()[..blank];
-            if memchr::memchr(b'\r', skipped).is_some() {
+            // editor breaks the line there, the language does not). Looked
+            // for only where the run held a CR: the run is a byte or two
+            // between most tokens.
+            if cr {
+                let skipped = &rest.as_bytes()[..blank];
                 let at = self.offset(rest);
                 for i in memchr::memchr_iter(b'\r', skipped) {
                     if rest.as_bytes().get(i + 1) != Some(&b'\n') {
