@@ -56,7 +56,9 @@ pub fn needs_escape(c: char) -> bool {
 /// Invisible and default-ignorable like the characters
 /// [`needs_escape`] takes, but not escaped: each changes how the
 /// character before it is drawn, and a name may need it. So two names
-/// that differ only by one look the same, which a message must say.
+/// that differ only by one look the same: they are one name
+/// ([`crate::names::key`] leaves the selectors out), and a message that
+/// quotes both spellings says which code points differ.
 pub fn is_variation_selector(c: char) -> bool {
     matches!(c,
         '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}' | '\u{180b}'..='\u{180d}' | '\u{180f}')
@@ -65,7 +67,7 @@ pub fn is_variation_selector(c: char) -> bool {
 /// Can a character that starts with byte `b` be a control character or
 /// one that [`needs_escape`]? Every such character is ASCII below 0x20 or
 /// DEL, or starts with one of seven lead bytes (U+0080–U+00AD: 0xC2;
-/// U+034F: 0xCD; U+061C: 0xD8; U+115F–U+180E: 0xE1; U+200B–U+206F: 0xE2;
+/// U+034F: 0xCD; U+061C: 0xD8; U+115F–U+180E: 0xE1; U+200B–U+2800: 0xE2;
 /// U+FEFF and U+FFA0–U+FFFB: 0xEF; U+E0000–U+E0FFF: 0xF3). Lead bytes are
 /// never continuation bytes, so a byte this accepts always starts a
 /// character.
