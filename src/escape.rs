@@ -37,6 +37,10 @@ pub fn needs_escape(c: char) -> bool {
         | '\u{2065}'..='\u{206f}'
         | '\u{ffa0}'
         | '\u{fff0}'..='\u{fff8}'
+        // not default-ignorable, but drawn as a blank that is no white
+        // space (it neither ends a name nor is removed from its key), so a
+        // name with one looks like the name without it
+        | '\u{2800}'
         // tags, and the unassigned rest of their block and of the
         // variation selectors' supplement (whose selectors stay: an
         // ideographic variation sequence is how a name writes 葛󠄀)
@@ -52,7 +56,9 @@ pub fn needs_escape(c: char) -> bool {
 /// Invisible and default-ignorable like the characters
 /// [`needs_escape`] takes, but not escaped: each changes how the
 /// character before it is drawn, and a name may need it. So two names
-/// that differ only by one look the same, which a message must say.
+/// that differ only by one look the same: they are one name
+/// ([`crate::names::key`] leaves the selectors out), and a message that
+/// quotes both spellings says which code points differ.
 pub fn is_variation_selector(c: char) -> bool {
     matches!(c,
         '\u{fe00}'..='\u{fe0f}' | '\u{e0100}'..='\u{e01ef}' | '\u{180b}'..='\u{180d}' | '\u{180f}')
@@ -61,7 +67,7 @@ pub fn is_variation_selector(c: char) -> bool {
 /// Can a character that starts with byte `b` be a control character or
 /// one that [`needs_escape`]? Every such character is ASCII below 0x20 or
 /// DEL, or starts with one of seven lead bytes (U+0080–U+00AD: 0xC2;
-/// U+034F: 0xCD; U+061C: 0xD8; U+115F–U+180E: 0xE1; U+200B–U+206F: 0xE2;
+/// U+034F: 0xCD; U+061C: 0xD8; U+115F–U+180E: 0xE1; U+200B–U+2800: 0xE2;
 /// U+FEFF and U+FFA0–U+FFFB: 0xEF; U+E0000–U+E0FFF: 0xF3). Lead bytes are
 /// never continuation bytes, so a byte this accepts always starts a
 /// character.
@@ -544,6 +550,12 @@ mod tests {
             "\\u{85}\\u{7f}\\u{b}\\u{c}"
         );
         assert_eq!(visible("a\u{200b}b"), "a\\u{200b}b");
+        // Blanks that look like nothing, and a variation selector, which
+        // stays: it draws 葛󠄀, and a message says when it makes two names
+        // look alike.
+        assert_eq!(visible("報\u{2800}"), "報\\u{2800}");
+        assert_eq!(visible("報\u{3164}\u{ffa0}"), "報\u{3164}\\u{ffa0}");
+        assert_eq!(visible("葛\u{e0100}"), "葛\u{e0100}");
     }
 
     #[test]

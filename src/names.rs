@@ -1,9 +1,17 @@
-//! How names compare: NFKC, then white space removed.
+//! How names compare: variation selectors removed, NFKC, then white
+//! space removed.
 
+use crate::escape::is_variation_selector;
 use unicode_normalization::UnicodeNormalization;
 
 /// The key a name is compared by. `"株式会社 J M D C"` and `株式会社ＪＭＤＣ`
-/// have the same key.
+/// have the same key; so have `葛` + U+E0100 and `葛`, and `☎` with and
+/// without U+FE0F. A variation selector is invisible and only chooses how
+/// the character before it is drawn (NFKC keeps it): two names that
+/// differ only by one look the same, so they are one name, and two
+/// declarations of it are a duplicate (MN011), a use spelled with another
+/// selector a respelling (MN014). The other invisible characters never
+/// reach a name: the lexer drops them (MN004).
 pub fn key(name: &str) -> String {
     // Most names are already NFKC and have no spaces: copy them as they
     // are. Those of printable ASCII, ideographs and kana are known to be
@@ -12,13 +20,20 @@ pub fn key(name: &str) -> String {
     if name.chars().all(stays_as_it_is) {
         return name.to_string();
     }
-    if !name.chars().any(char::is_whitespace)
+    if !name
+        .chars()
+        .any(|c| c.is_whitespace() || is_variation_selector(c))
         && unicode_normalization::is_nfkc_quick(name.chars())
             == unicode_normalization::IsNormalized::Yes
     {
         return name.to_string();
     }
-    name.nfkc().filter(|c| !c.is_whitespace()).collect()
+    // Selectors out before NFKC, so that what they stood between composes
+    // as it would have without them.
+    (name.chars().filter(|c| !is_variation_selector(*c)))
+        .nfkc()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// Is `c` a character NFKC leaves as it is, whatever is around it, and
@@ -139,6 +154,23 @@ mod tests {
             let slow: String = name.nfkc().filter(|c| !c.is_whitespace()).collect();
             assert_eq!(key(name), slow, "{name}");
         }
+    }
+
+    /// Names that differ only by variation selectors look the same, so
+    /// they have one key; a selector on another character still differs.
+    #[test]
+    fn variation_selectors_are_left_out_of_the_key() {
+        assert_eq!(key("葛\u{e0100}飾区"), "葛飾区");
+        assert_eq!(key("課税情報\u{fe00}"), key("課税情報"));
+        assert_eq!(key("☎\u{fe0f}窓口"), key("☎窓口"));
+        assert_eq!(key("ᠠ\u{180b}ᠡ\u{180f}"), key("ᠠᠡ"));
+        assert_eq!(key("Ｊ\u{fe00} M"), "JM");
+        // What a selector stood between composes as without it.
+        assert_eq!(key("e\u{fe00}\u{301}"), key("\u{e9}"));
+        assert_ne!(key("葛\u{e0100}飾区"), key("葛西区"));
+        // A name spelled as it is keeps its key as it is (no copy made
+        // differently): kanji with an IVS is the one exception above.
+        assert_eq!(key("被扶養者認定"), "被扶養者認定");
     }
 
     #[test]

@@ -16,10 +16,29 @@ use crate::text::Text;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 
-/// Codes no suppression applies to: each means the design was not checked
-/// at all (its rulebook could not be loaded, it is not text), which no
-/// reason can make acceptable, and which makes the run fail.
-pub const UNSUPPRESSIBLE: &[Code] = &[Code::MN005, Code::MN013];
+/// Codes no suppression applies to, whatever `mynaflow.toml` says: MN005
+/// and MN013 mean the design was not checked at all (it is not text, its
+/// rulebook could not be loaded), which no reason can make acceptable;
+/// MN004 means the text does not read as it is written (a bidi override,
+/// an invisible character, a lone CR that an editor shows as a line
+/// break), so no comment inside that same text can vouch for it: the
+/// suppression may itself be what the character disguises.
+pub const UNSUPPRESSIBLE: &[Code] = &[Code::MN004, Code::MN005, Code::MN013];
+
+/// Why no suppression applies to `code` ([`UNSUPPRESSIBLE`]), worded for
+/// the MN501 of one that names it.
+fn why_unsuppressible(code: Code, word: &str) -> Text {
+    match code {
+        Code::MN004 => text!(
+            "{word} cannot be suppressed: it means the text does not read as it is written, so no comment in that text can excuse it";
+            "{word} は抑制できません。テキストが書かれているとおりに読めないことを示すため、そのテキストの中のコメントでは許容できません"
+        ),
+        _ => text!(
+            "{word} cannot be suppressed: it means the design was not checked";
+            "{word} は抑制できません。設計が検査されていないことを示します"
+        ),
+    }
+}
 
 /// Does a finding of `code` stop checks from judging what it is about
 /// ([`Code::stops_checks`], or a design not checked at all,
@@ -188,9 +207,7 @@ fn parse_body(body: &str, barred: &BTreeSet<Code>) -> Result<Body, Text> {
             || text!("`{word}` is not a diagnostic code"; "`{word}` は診断コードではありません"),
         )?;
         if UNSUPPRESSIBLE.contains(&code) {
-            return Err(
-                text!("{word} cannot be suppressed: it means the design was not checked"; "{word} は抑制できません。設計が検査されていないことを示します"),
-            );
+            return Err(why_unsuppressible(code, word));
         }
         if barred.contains(&code) {
             return Err(
@@ -804,7 +821,7 @@ mod tests {
         assert!(why.ja.contains("unsuppressible"), "{}", why.ja);
         assert!(parse_body("allow MN301 reason=\"x\"", &barred).is_ok());
         // What stops checks is barred with them; a warning is not.
-        for code in ["MN001", "MN004", "MN010", "MN011", "MN018"] {
+        for code in ["MN001", "MN002", "MN010", "MN011", "MN018"] {
             let why = parse_body(&format!("allow {code} reason=\"x\""), &barred).unwrap_err();
             assert!(why.en.contains("stops the checks"), "{code}: {}", why.en);
         }
@@ -844,6 +861,52 @@ mod tests {
             &mut c,
         );
         assert!(c.into_all().iter().any(|d| d.code == Code::MN013));
+    }
+
+    /// MN004 says the text does not read as written: a comment in that
+    /// text cannot excuse it, in any project, whatever its config bars.
+    #[test]
+    fn an_untrustworthy_text_cannot_be_suppressed_from_within() {
+        for barred in [BTreeSet::new(), BTreeSet::from([Code::MN102])] {
+            let why = parse_body("allow MN104, MN004 reason=\"x\"", &barred).unwrap_err();
+            assert!(
+                why.en.contains(
+                    "MN004 cannot be suppressed: it means the text does not read as it is written"
+                ),
+                "{}",
+                why.en
+            );
+            assert!(why.ja.contains("MN004 は抑制できません"), "{}", why.ja);
+            assert!(parse_body("allow mn004 reason=\"x\"", &barred).is_err());
+        }
+        // Nor does a suppression built by hand hide one.
+        let text = "flow A -> B : x for p   # mynaflow: allow MN301 reason=\"a\"\n";
+        let file = SourceFile::new("t.myna", text);
+        let id = FileId(0);
+        let parsed = crate::syntax::parse(id, text);
+        let mut diags = Vec::new();
+        let mut s = read(&file, &parsed.file.comments, &BTreeSet::new(), &mut diags);
+        s[0].codes.push(Code::MN004);
+        let statements: Vec<Span> = parsed.file.stmts.iter().map(|s| s.span()).collect();
+        diags.push(Diagnostic::new(
+            Code::MN004,
+            Span::new(id, 5, 6),
+            Text::new("x", "x"),
+        ));
+        let mut c = Candidates {
+            before: diags,
+            ..Candidates::default()
+        };
+        apply(
+            &file,
+            id,
+            &s,
+            &statements,
+            Date::parse("2025-04-01").unwrap(),
+            &|_| false,
+            &mut c,
+        );
+        assert!(c.into_all().iter().any(|d| d.code == Code::MN004));
     }
 
     #[test]

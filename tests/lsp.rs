@@ -1146,6 +1146,41 @@ fn the_suppress_action_leaves_a_reason_to_write() {
     c.stop();
 }
 
+/// No suppression silences MN004 (the text does not read as written), so
+/// the editor offers none; and a finding after a lone CR is placed on the
+/// line the editor shows it on (the protocol ends a line at a lone CR).
+#[test]
+fn mn004_gets_no_suppress_action_and_a_lone_cr_ends_the_editors_line() {
+    let mut c = Client::start(json!({}));
+    let text = DESIGN.replacen('\n', "\n# x\u{202e}\n", 1);
+    let diags = c.open(&text);
+    let mn004 = finding(&diags, "MN004");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": mn004["range"], "context": {"diagnostics": []}}),
+    );
+    let titles: Vec<&str> = (actions.as_array().unwrap().iter())
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        !titles.iter().any(|t| t.contains("suppress MN004")),
+        "{titles:?}"
+    );
+    // A lone CR after a comment: the MN004 at the CR is on the comment's
+    // line, and what follows (the rest of the file) one line down.
+    let text = DESIGN.replacen('\n', "\n# x\r\n", 1);
+    let before = finding(&c.change(2, &text), "MN102")["range"]["start"]["line"].clone();
+    let text = DESIGN.replacen('\n', "\n# x\r# y\n", 1);
+    let published = c.change(3, &text);
+    let cr = finding(&published, "MN004");
+    assert_eq!(cr["range"]["start"], json!({"line": 1, "character": 3}));
+    assert_eq!(
+        finding(&published, "MN102")["range"]["start"]["line"],
+        json!(before.as_u64().unwrap() + 1)
+    );
+    c.stop();
+}
+
 /// A rename to a name another actor or data item has (as names compare)
 /// is refused with an error, as are a name with a line break and an
 /// empty one, each with its reason; prepareRename says what can be renamed.

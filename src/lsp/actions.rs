@@ -66,7 +66,10 @@ pub fn code_actions(
                 ..CodeAction::default()
             }));
         }
-        if matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503) {
+        // No suppression silences these: one offered would be MN501.
+        if matches!(d.code, Code::MN501 | Code::MN502 | Code::MN503)
+            || crate::suppress::UNSUPPRESSIBLE.contains(&d.code)
+        {
             continue;
         }
         // `# mynaflow: allow MNxxx reason="TODO: ..."` on a line of its own

@@ -29,7 +29,7 @@ impl LineIndex {
     /// The index of `text`.
     pub fn new(text: &str, encoding: Encoding) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(line_ends(text.as_bytes()).map(|i| i + 1));
         LineIndex {
             starts,
             encoding,
@@ -38,8 +38,12 @@ impl LineIndex {
     }
 
     /// The index of a source file, from the line starts it already has
-    /// (found on every core when it was read).
+    /// (found on every core when it was read), unless it holds a lone CR,
+    /// which ends a line for the editor but not for the file's index.
     pub fn of(file: &crate::source::SourceFile, encoding: Encoding) -> LineIndex {
+        if has_lone_cr(file.text.as_bytes()) {
+            return LineIndex::new(&file.text, encoding);
+        }
         LineIndex {
             starts: file.line_starts().to_vec(),
             encoding,
@@ -132,6 +136,20 @@ pub(super) fn offset_in_line(
     start + line.len()
 }
 
+/// Where the lines of `bytes` end as the protocol counts them: at each
+/// LF, and at each CR that no LF follows (LSP: "\n", "\r\n" and "\r" end
+/// lines). To the language a lone CR ends no line (it is MN004), but the
+/// editor breaks the line there, and positions are the editor's.
+pub(super) fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(move |&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+}
+
+/// Does `bytes` hold a CR that no LF follows?
+fn has_lone_cr(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
 fn floor_char(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -153,6 +171,25 @@ mod tests {
                 LineIndex::new(text, Encoding::Utf16).starts,
                 "{text:?}"
             );
+        }
+    }
+
+    /// The editor breaks a line at a lone CR (the protocol says it
+    /// ends one): a finding after it is on the next line for the editor.
+    #[test]
+    fn a_lone_cr_ends_a_line_for_the_editor() {
+        let text = "# c\rflow x\r\ny";
+        for index in [
+            LineIndex::new(text, Encoding::Utf16),
+            LineIndex::of(
+                &crate::source::SourceFile::new("t.myna", text),
+                Encoding::Utf16,
+            ),
+        ] {
+            assert_eq!(index.starts, [0, 4, 12]);
+            assert_eq!(index.position(text, 5), Position::new(1, 1));
+            assert_eq!(index.position(text, 12), Position::new(2, 0));
+            assert_eq!(index.offset(text, Position::new(1, 99)), 10);
         }
     }
 

@@ -4,7 +4,7 @@
 //! keystroke cost the server's reader most of a second before its
 //! analysis began.
 
-use super::position::{Encoding, offset_in_line};
+use super::position::{Encoding, line_ends, offset_in_line};
 use lsp_types::{Position, TextDocumentContentChangeEvent};
 
 /// `text` after `changes`, applied in order, each to the text the one
@@ -33,17 +33,19 @@ pub fn edited(
 }
 
 /// The byte offset of a position, found without an index of the lines
-/// (an edit changes them): the line's start by counting newlines.
+/// (an edit changes them): the line's start by counting line ends as the
+/// protocol does (a lone CR among them, [`line_ends`]).
 fn offset_of(text: &str, pos: Position, encoding: Encoding) -> usize {
     let bytes = text.as_bytes();
     let start = match (pos.line as usize).checked_sub(1) {
         None => 0,
-        Some(before) => match memchr::memchr_iter(b'\n', bytes).nth(before) {
+        Some(before) => match line_ends(bytes).nth(before) {
             Some(newline) => newline + 1,
             None => return text.len(),
         },
     };
-    let end = memchr::memchr(b'\n', bytes.get(start..).unwrap_or_default())
+    let end = line_ends(bytes.get(start..).unwrap_or_default())
+        .next()
         .map_or(text.len(), |n| start + n + 1);
     offset_in_line(text, start, end, pos.character, encoding)
 }
@@ -97,6 +99,22 @@ mod tests {
         // A whole text, then an edit to it.
         let changes = vec![change(None, "ab\ncd"), change(Some(((1, 1), (1, 2))), "X")];
         assert_eq!(apply(text, changes, Encoding::Utf16), "ab\ncX");
+    }
+
+    /// A lone CR ends a line for the client (the protocol says so), as
+    /// the positions the server sends count it.
+    #[test]
+    fn a_lone_cr_ends_a_line_of_the_positions_edited() {
+        let changes = vec![change(Some(((1, 1), (1, 2))), "!")];
+        assert_eq!(
+            apply("ab\rcd\r\nef", changes, Encoding::Utf16),
+            "ab\rc!\r\nef"
+        );
+        let changes = vec![change(Some(((2, 0), (2, 0))), "!")];
+        assert_eq!(
+            apply("ab\rcd\r\nef", changes, Encoding::Utf16),
+            "ab\rcd\r\n!ef"
+        );
     }
 
     #[test]

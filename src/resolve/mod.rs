@@ -496,8 +496,8 @@ enum Lookalike {
     /// The first definition of a name defined twice (MN011).
     FirstDefinition,
     /// The name a "did you mean" offers for an undefined one (MN010): a
-    /// name of its own, which differs from the one written only by
-    /// variation selectors, which names keep.
+    /// name of its own, which looks like the one written (a Kangxi
+    /// radical for an ideograph, say).
     Suggested,
 }
 
@@ -558,8 +558,9 @@ fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
     let canonical = here.nfc().eq(there.nfc());
     let radical =
         |s: &str| !s.is_empty() && s.chars().all(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c));
-    // NFKC keeps variation selectors, so names that differ by one are two
-    // names (MN010), which look the same once the selector is left out.
+    // NFKC keeps variation selectors; the key leaves them out, so names
+    // that differ only by them are one name (MN011, MN014), which a
+    // reader cannot tell from the two spellings quoted.
     let drawn = |s: &str| -> String { s.chars().filter(|c| !is_variation_selector(*c)).collect() };
     let selectors = !canonical && drawn(here).nfc().eq(drawn(there).nfc());
     let looks_alike =
@@ -595,12 +596,13 @@ fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
     let (fx, fy) = (form(&x), form(&y));
     let (px, py) = (points(&x), points(&y));
     let (pair, there_is) = (other.pair(), other.there());
-    // Why two names that look the same are not one, which the user
-    // reading LANGUAGE.md's "names compare after NFKC" would not expect.
+    // Why two spellings that differ are one name, which the user reading
+    // LANGUAGE.md's "names compare after NFKC" would not expect (NFKC
+    // keeps the selectors).
     let kept = match selectors {
         true => Text::new(
-            "; names are compared with their variation selectors",
-            "。名前は異体字セレクタも含めて比較されます",
+            "; names are compared without their variation selectors",
+            "。名前は異体字セレクタを除いて比較されます",
         ),
         false => Text::default(),
     };
@@ -876,24 +878,26 @@ mod tests {
         assert_eq!(note("人事", "人事"), None);
     }
 
-    /// Names that differ only by a variation selector are two names (NFKC
-    /// keeps it): the "did you mean" of MN010 shows the selector.
+    /// Names that differ only by a variation selector are one name (the
+    /// key leaves it out, NFKC keeps it): the MN011 of a second
+    /// declaration, and the MN014 of a use, show the selector.
     #[test]
     fn names_differing_by_a_variation_selector_are_shown_by_code_point() {
-        let note = |a: &str, b: &str| super::lookalike(a, b, Lookalike::Suggested);
-        let n = note("葛\u{e0100}飾区", "葛飾区").expect("a note");
+        let n = super::lookalike("葛\u{e0100}飾区", "葛飾区", Lookalike::FirstDefinition)
+            .expect("a note");
         assert_eq!(
             n.en,
-            "this name and the one suggested look the same but are different characters: \
-             `葛` is U+845B U+E0100 (with a variation selector) here and U+845B in the name \
-             suggested; names are compared with their variation selectors"
+            "the two spellings look the same but are different characters: \
+             `葛` is U+845B U+E0100 (with a variation selector) here and U+845B in the first \
+             definition; names are compared without their variation selectors"
         );
         assert_eq!(
             n.ja,
-            "この名前と候補の名前は見た目が同じですが、文字が違います: 「葛」はここでは \
-             U+845B U+E0100 (異体字セレクタ付き)、候補の名前では U+845B です。\
-             名前は異体字セレクタも含めて比較されます"
+            "二つの表記は見た目が同じですが、文字が違います: 「葛」はここでは \
+             U+845B U+E0100 (異体字セレクタ付き)、最初の定義では U+845B です。\
+             名前は異体字セレクタを除いて比較されます"
         );
+        let note = |a: &str, b: &str| super::lookalike(a, b, Lookalike::Declaration);
         // An emoji with and without VS16, either way round.
         let n = note("☎窓口", "☎\u{fe0f}窓口").expect("a note");
         assert!(

@@ -33,9 +33,12 @@ pub struct Lexed {
 /// A character that makes a design read differently from what it says:
 /// bidirectional controls, zero-width and other invisible format
 /// characters (every default-ignorable code point but the variation
-/// selectors), the line and paragraph separators (an editor starts a new
+/// selectors), blanks that are no white space (U+2800 BRAILLE PATTERN
+/// BLANK), the line and paragraph separators (an editor starts a new
 /// line there, the language does not: a comment would hide what follows),
-/// C0/C1 controls other than tab, CR and LF.
+/// C0/C1 controls other than tab, CR and LF. A CR is one too unless an
+/// LF follows it, which this cannot see: the lexer reports a lone CR
+/// where it reads one.
 pub fn is_forbidden(c: char) -> bool {
     match c {
         '\t' | '\r' | '\n' => false,
@@ -441,6 +444,11 @@ fn unicode_name(c: char) -> Option<&'static str> {
         '\u{FEFF}' => "ZERO WIDTH NO-BREAK SPACE",
         '\u{2060}' => "WORD JOINER",
         '\u{00AD}' => "SOFT HYPHEN",
+        '\u{2800}' => "BRAILLE PATTERN BLANK",
+        '\u{3164}' => "HANGUL FILLER",
+        '\u{FFA0}' => "HALFWIDTH HANGUL FILLER",
+        '\u{115F}' => "HANGUL CHOSEONG FILLER",
+        '\u{1160}' => "HANGUL JUNGSEONG FILLER",
         _ => return None,
     })
 }
@@ -494,6 +502,10 @@ impl<'a> Lexer<'a> {
             if self.forbidden_seen == MAX_FORBIDDEN + 1 {
                 self.first_unreported = at;
             }
+            return;
+        }
+        if c == '\r' {
+            self.found.push(lone_cr(self.span(at, at + 1)));
             return;
         }
         let what = describe_char(c);
@@ -557,14 +569,21 @@ impl<'a> Lexer<'a> {
         self.out.tokens.push(Token::new(kind, span, cleaned));
     }
 
-    /// A comment from `#` (already consumed at `start`) to the end of line.
+    /// A comment from `#` (already consumed at `start`) to the end of line:
+    /// the next LF, or the CR of a CRLF. A lone CR does not end it (the
+    /// lines that suppressions, expectations and positions count end at
+    /// LF only): it is MN004, and the comment reads on past it.
     fn comment(&mut self, start: usize, rest: &'a str) -> &'a str {
-        let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
+        let line = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        let len = match rest.as_bytes()[..line].last() {
+            Some(b'\r') if line < rest.len() => line - 1,
+            _ => line,
+        };
         let body = &rest[..len];
         let body_start = self.offset(rest);
         if may_hold_forbidden(body) {
             for (i, c) in body.char_indices() {
-                if is_forbidden(c) {
+                if is_forbidden(c) || c == '\r' {
                     self.forbidden(body_start + i, c);
                 }
             }
@@ -619,9 +638,15 @@ impl<'a> Lexer<'a> {
                         value.push('\\');
                     }
                 },
-                '\n' | '\r' => {
+                '\n' => {
                     return self.unterminated_string(start, body_start + i, value, &rest[i..]);
                 }
+                // The CR of a CRLF ends the line; a lone CR does not
+                // (MN004, dropped from the value, as other controls are).
+                '\r' if rest.as_bytes().get(i + 1) == Some(&b'\n') => {
+                    return self.unterminated_string(start, body_start + i, value, &rest[i..]);
+                }
+                '\r' => self.forbidden(body_start + i, c),
                 c if is_forbidden(c) => self.forbidden(body_start + i, c),
                 c => value.push(c),
             }
@@ -668,10 +693,27 @@ impl<'a> Lexer<'a> {
             // spaces between tokens, its line break) is skipped by its
             // bytes: none of them is forbidden or full-width, and each
             // would otherwise be decoded and tested as a character.
+            let mut cr = false;
             let blank = rest
                 .bytes()
-                .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+                .take_while(|&b| {
+                    cr |= b == b'\r';
+                    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+                })
                 .count();
+            // A CR ends a line only before an LF; alone, it is MN004 (an
+            // editor breaks the line there, the language does not). Looked
+            // for only where the run held a CR: the run is a byte or two
+            // between most tokens.
+            if cr {
+                let skipped = &rest.as_bytes()[..blank];
+                let at = self.offset(rest);
+                for i in memchr::memchr_iter(b'\r', skipped) {
+                    if rest.as_bytes().get(i + 1) != Some(&b'\n') {
+                        self.forbidden(at + i, '\r');
+                    }
+                }
+            }
             rest = &rest[blank..];
             // Most tokens are names that start with a letter, a digit or a
             // CJK ideograph or kana: none of those is full-width syntax,
@@ -778,6 +820,26 @@ impl<'a> Lexer<'a> {
         (self.out.diagnostics, self.out.hollow) = self.found.into_parts();
         self.out
     }
+}
+
+/// MN004 at `span`: a CR that no LF follows. Editors and terminals
+/// break the line there (a terminal returns to its start and overwrites
+/// it), the language does not: what follows it on the line is read as
+/// part of the same line, a comment's text included.
+fn lone_cr(span: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::MN004,
+        span,
+        text!("carriage return U+000D (CR) not followed by a line feed"; "改行 (LF) が続かない復帰文字 U+000D (CR) があります"),
+    )
+    .with_primary_label(Text::new(
+        "a lone CR: not a line end",
+        "単独の CR: 行末ではありません",
+    ))
+    .with_help(text!(
+        "delete it, or end the line with LF or CRLF: an editor shows a new line here, but the design does not start one, so a comment before it reads on past it";
+        "削除するか、LF または CRLF で改行してください。エディタではここで改行されて見えますが、設計では改行にならないため、手前のコメントはその先まで続きます"
+    ))
 }
 
 /// MN003 at `span`: the full-width `c` read as `ascii`.
@@ -1164,6 +1226,7 @@ mod tests {
             '\u{180E}',
             '\u{FFF9}',
             '\u{17B4}',
+            '\u{2800}',
         ] {
             for src in [
                 format!("actor 基幹{c} : 組合"),
@@ -1359,6 +1422,61 @@ mod tests {
     #[test]
     fn crlf_and_tabs_are_white_space() {
         assert_eq!(texts("flow\tA\r\n->\r\nB")[..4], ["flow", "A", "->", "B"]);
+    }
+
+    /// A CR that no LF follows ends no line: not a comment (which reads
+    /// on to the LF, as the lines suppressions count do), not a string,
+    /// not white space between tokens. Each is MN004, at the CR.
+    #[test]
+    fn a_lone_cr_is_mn004_and_ends_no_comment_or_string() {
+        let src = "flow A -> B : X # mynaflow: allow MN202 reason=\"x\"\rflow A -> C : X\n";
+        let l = lex(FileId(0), src);
+        let at = src.find('\r').unwrap();
+        assert_eq!(l.diagnostics.len(), 1, "{:?}", l.diagnostics);
+        assert_eq!(l.diagnostics[0].code, Code::MN004);
+        assert_eq!(l.diagnostics[0].primary.start as usize, at);
+        assert_eq!(l.diagnostics[0].primary.end as usize, at + 1);
+        assert!(l.diagnostics[0].message.en.contains("U+000D"));
+        // The comment runs to the LF, the second flow inside it.
+        assert_eq!(l.comments.len(), 1);
+        assert!(l.comments[0].text.ends_with("\rflow A -> C : X"));
+        assert_eq!(kinds(src).len(), 7);
+        // Between tokens, in a string, at the end of the text.
+        for (src, at) in [
+            ("flow A\r-> B", 6),
+            ("actor A : b \"x\ry\"\n", 14),
+            ("actor A : b\r", 11),
+            ("# c\r", 3),
+            ("# c\r\r\n", 3),
+        ] {
+            let l = lex(FileId(0), src);
+            let found: Vec<(Code, u32)> = l
+                .diagnostics
+                .iter()
+                .map(|d| (d.code, d.primary.start))
+                .collect();
+            assert_eq!(found, [(Code::MN004, at)], "{src:?}");
+            assert_eq!(l.forbidden, 1, "{src:?}");
+        }
+        // The string reads on past the lone CR, which it drops.
+        let src = "actor A : b \"x\ry\"\n";
+        assert_eq!(lex(FileId(0), src).tokens[4].text(src), "xy");
+    }
+
+    #[test]
+    fn crlf_ends_comments_and_strings_as_lf_does() {
+        for src in ["# c\r\nflow", "\"x\r\nflow", "a\r\n\r\nflow # c\r\n"] {
+            let l = lex(FileId(0), src);
+            assert_eq!(l.forbidden, 0, "{src:?}");
+            assert!(!l.comments.iter().any(|c| c.text.contains('\r')), "{src:?}");
+            assert!(
+                l.tokens
+                    .iter()
+                    .any(|t| t.kind == TokenKind::Keyword(Keyword::Flow)),
+                "{src:?}"
+            );
+        }
+        assert_eq!(lex(FileId(0), "# c\r\n").comments[0].text, " c");
     }
 
     #[test]
