@@ -1206,7 +1206,9 @@ fn shown(path: &Path) -> String {
 
 /// A line on stderr about what the run did (not an error).
 fn say(lang: Lang, t: &Text) {
-    eprintln!("mynaflow: {}", t.get(lang));
+    // Its callers escape what they quote; no line of it may still start
+    // a workflow command.
+    eprintln!("mynaflow: {}", mynaflow::escape::message_lines(t.get(lang)));
 }
 
 /// The folder a baseline file is in: its findings' files are named
