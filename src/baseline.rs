@@ -42,6 +42,33 @@ pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// read.
 pub const VERSION: u32 = 4;
 
+/// Why a baseline's text is not one, from serde's error: where (line and
+/// column) and what kind of error. serde's own words quote what it met (a
+/// key, a string value), and a baseline may be any file, a CI log and the
+/// SARIF upload public: its words are not shown.
+fn unreadable(e: &serde_json::Error) -> crate::text::Text {
+    use serde_json::error::Category;
+    let (line, column) = (e.line(), e.column());
+    match e.classify() {
+        Category::Syntax => crate::text!(
+            "not valid JSON at line {line}, column {column} (the file's text is not shown)";
+            "{line} 行 {column} 列目が JSON として正しくありません (ファイルの内容は表示しません)"
+        ),
+        Category::Eof => crate::text!(
+            "the JSON ends early, at line {line}, column {column} (the file's text is not shown)";
+            "JSON が途中の {line} 行 {column} 列目で終わっています (ファイルの内容は表示しません)"
+        ),
+        Category::Data => crate::text!(
+            "not a baseline: a key or a value at line {line}, column {column} is not what a baseline holds there, or one is missing (the file's text is not shown)";
+            "ベースラインの形ではありません: {line} 行 {column} 列目の項目か値がベースラインのものではないか、必要な項目がありません (ファイルの内容は表示しません)"
+        ),
+        Category::Io => crate::text!(
+            "could not be read at line {line}, column {column}";
+            "{line} 行 {column} 列目で読み込めませんでした"
+        ),
+    }
+}
+
 /// The message recorded for a finding past those its file shows, which a
 /// check does not word: no message of a finding, so it excuses by its
 /// fingerprint alone.
@@ -135,11 +162,16 @@ impl Baseline {
         }
     }
 
-    /// Reads a baseline file's text.
-    pub fn parse(text: &str) -> Result<Baseline, String> {
-        let b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    /// Reads a baseline file's text. The error says where and what kind
+    /// of error, never what the file holds ([`unreadable`]).
+    pub fn parse(text: &str) -> Result<Baseline, crate::text::Text> {
+        let b: Baseline = serde_json::from_str(text).map_err(|e| unreadable(&e))?;
         if !(1..=VERSION).contains(&b.version) {
-            return Err(format!("unsupported baseline version {}", b.version));
+            let v = b.version;
+            return Err(crate::text!(
+                "unsupported baseline version {v}";
+                "対応していないベースラインのバージョン {v} です"
+            ));
         }
         Ok(b)
     }

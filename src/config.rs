@@ -211,7 +211,11 @@ impl Config {
     /// Validates the bytes of the config at `path`; `quoting`: may a TOML
     /// error quote its lines?
     fn parse(path: &Path, bytes: &[u8], quoting: bool) -> Result<Config, Text> {
-        let shown = path.display();
+        let shown = crate::escape::visible(&path.display().to_string()).into_owned();
+        // Every value an error quotes is shown on one line: a value may
+        // hold a line feed, and a line of its own could be a CI runner's
+        // command (`::add-mask::`, `::stop-commands::`).
+        let q = |s: &str| crate::escape::visible(s).into_owned();
         let text = std::str::from_utf8(bytes)
             .map_err(|_| crate::text!("{shown}: not UTF-8"; "{shown}: UTF-8 ではありません"))?;
         // Read as a table first: an error there is TOML's syntax, one
@@ -226,6 +230,7 @@ impl Config {
         if let Some(f) = &raw.format
             && !FORMATS.contains(&f.as_str())
         {
+            let f = q(f);
             let (en, ja) = (FORMATS.join(", "), FORMATS.join("、"));
             return Err(crate::text!(
                 "{shown}: format = \"{f}\" is not one of {en}";
@@ -235,6 +240,7 @@ impl Config {
         if let Some(l) = &raw.lang
             && !matches!(l.as_str(), "ja" | "en")
         {
+            let l = q(l);
             return Err(crate::text!(
                 "{shown}: lang = \"{l}\" is not ja or en";
                 "{shown}: lang = \"{l}\" は使えません。ja か en を指定してください"
@@ -245,6 +251,7 @@ impl Config {
             match d.as_str() {
                 "warnings" => deny_warnings = true,
                 other => {
+                    let other = q(other);
                     return Err(crate::text!(
                         "{shown}: deny = [\"{other}\"]: only \"warnings\" can be denied";
                         "{shown}: deny = [\"{other}\"] は使えません。deny に指定できるのは \"warnings\" だけです"
@@ -258,6 +265,7 @@ impl Config {
                 Some(usize::try_from(*n).unwrap_or(usize::MAX))
             }
             Some(v) => {
+                let v = q(&v.to_string());
                 return Err(crate::text!(
                     "{shown}: max-per-code = {v}: must be a whole number, 0 (show every finding) or more";
                     "{shown}: max-per-code = {v} は使えません。0 (すべての指摘を表示) 以上の整数を指定してください"
@@ -266,7 +274,7 @@ impl Config {
         };
         let (mut globs, mut names) = (GlobSetBuilder::new(), GlobSetBuilder::new());
         for g in raw.exclude.iter().flatten() {
-            let glob = glob_of(g).map_err(|e| bad_glob(path, &format!("exclude \"{g}\""), &e))?;
+            let glob = glob_of(g).map_err(|e| bad_glob(&shown, &format!("exclude \"{g}\""), &e))?;
             if g.contains('/') {
                 globs.add(glob);
             } else {
@@ -275,14 +283,16 @@ impl Config {
         }
         let built = |b: GlobSetBuilder| {
             b.build().map_err(|e| {
+                let said = q(&e.to_string());
                 crate::text!(
-                    "{shown}: exclude: {e}";
+                    "{shown}: exclude: {said}";
                     "{shown}: exclude のパターンをまとめられません: {}", glob_error_ja(&e)
                 )
             })
         };
         let (exclude, exclude_names) = (built(globs)?, built(names)?);
         let codes = |key: &str, list: &[String]| {
+            let key = q(key);
             crate::select::union(list)
                 .map_err(|e| crate::text!("{shown}: {key}: {}", e.en; "{shown}: {key}: {}", e.ja))
         };
@@ -301,7 +311,7 @@ impl Config {
         let mut per_file_ignores = Vec::new();
         for (glob, list) in raw.per_file_ignores.iter().flatten() {
             let key = format!("per-file-ignores \"{glob}\"");
-            let g = glob_of(glob).map_err(|e| bad_glob(path, &key, &e))?;
+            let g = glob_of(glob).map_err(|e| bad_glob(&shown, &key, &e))?;
             per_file_ignores.push((g.compile_matcher(), codes(&key, list)?));
         }
         let at_dir = |r: String| {
@@ -386,7 +396,7 @@ impl Config {
                 .collect(),
         };
         let config = Config::load_found(found, &project).map_err(unusable)?;
-        match config.rules_outside(start) {
+        match (config.rules_outside(start)).or_else(|| config.baseline_outside(start)) {
             Some(why) => Err(why),
             None => Ok(config),
         }
@@ -441,9 +451,31 @@ impl Config {
             return None;
         }
         let shown = crate::escape::visible(&self.path.display().to_string()).into_owned();
+        let r = crate::escape::visible(r);
         Some(crate::text!(
             "{shown}: rules = \"{r}\" is outside the project; name a rulebook inside it, or pin the config with --config";
             "{shown}: rules = \"{r}\" はプロジェクトの外にあります。プロジェクト内のルールブックを指定するか、--config で設定ファイルを固定してください"
+        ))
+    }
+
+    /// Why a config that was found cannot be followed: its `baseline`
+    /// is outside the project (its own folder and `start`), judged as
+    /// [`Config::rules_outside`] judges `rules`, through links. It came
+    /// with the files checked; the baseline it names is read, and its
+    /// errors are shown, so it must not lead to another file of the
+    /// machine. `--baseline` on the command line may name any file.
+    pub fn baseline_outside(&self, start: Option<&Path>) -> Option<Text> {
+        let b = self.baseline.as_deref()?;
+        let mut roots = vec![self.dir().to_path_buf()];
+        roots.extend(start.map(crate::input::resolved));
+        if crate::input::is_inside(b, &roots) {
+            return None;
+        }
+        let shown = crate::escape::visible(&self.path.display().to_string()).into_owned();
+        let b = crate::escape::visible(&b.display().to_string()).into_owned();
+        Some(crate::text!(
+            "{shown}: baseline = \"{b}\" is outside the project; name a baseline inside it, name one with --baseline, or pin the config with --config";
+            "{shown}: baseline = \"{b}\" はプロジェクトの外にあります。プロジェクト内のベースラインを指定するか、--baseline で指定するか、--config で設定ファイルを固定してください"
         ))
     }
 
@@ -835,9 +867,11 @@ enum Broken {
 /// keys. `quoting`: may it show the file's line and the parser's words
 /// (which name the keys and values it met)? If not, it says where, not
 /// what. The parser's words are English; in Japanese they follow the
-/// sentence, as a quotation.
+/// sentence, as a quotation. Its lines are the tool's own: what it
+/// quotes (the file's line, the parser's words, which may hold a key
+/// with a line feed in it) is escaped onto one line each.
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error, broken: Broken, quoting: bool) -> Text {
-    let shown = path.display();
+    let shown = crate::escape::visible(&path.display().to_string()).into_owned();
     let (line, column) = line_and_column(text, e.span().map_or(0, |s| s.start));
     let keys = crate::text!(
         "\n  (known keys: {})", KEYS.join(", ");
@@ -862,27 +896,29 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error, broken: Broken, quot
     );
     let what_ja = match (broken, unknown) {
         (Broken::Syntax, _) => "TOML の書き方が正しくありません".to_string(),
-        (Broken::Setting, Some(k)) => format!("`{k}` という設定項目はありません"),
+        (Broken::Setting, Some(k)) => {
+            format!("`{}` という設定項目はありません", crate::escape::visible(k))
+        }
         (Broken::Setting, None) => format!("この値は {FILE_NAME} の設定として使えません"),
     };
+    let message = crate::escape::visible(e.message().trim_end()).into_owned();
     // The parser's own words, but for an unknown key: the known keys
     // below say what it lists.
     let said = match unknown {
         Some(_) => String::new(),
-        None => format!("\n  (TOML パーサーの説明: {})", e.message().trim_end()),
+        None => format!("\n  (TOML パーサーの説明: {message})"),
     };
+    let excerpt = excerpt(text, e.span());
+    // Laid out as the parser lays its own message out, with what it
+    // quotes escaped.
     Text::new(
         format!(
-            "{shown}: {}{}{}",
-            e.to_string().trim_end(),
-            hint.en,
-            keys.en
+            "{shown}: TOML parse error at line {line}, column {column}\n{excerpt}\n{message}{}{}",
+            hint.en, keys.en
         ),
         format!(
-            "{shown}: {line} 行 {column} 列目: {what_ja}\n{}{said}{}{}",
-            excerpt(text, e.span()),
-            hint.ja,
-            keys.ja
+            "{shown}: {line} 行 {column} 列目: {what_ja}\n{excerpt}{said}{}{}",
+            hint.ja, keys.ja
         ),
     )
 }
@@ -908,6 +944,8 @@ fn excerpt(text: &str, span: Option<std::ops::Range<usize>>) -> String {
     let (line, column) = line_and_column(text, span.start);
     let content = text.split('\n').nth(line - 1).unwrap_or_default();
     let content = content.strip_suffix('\r').unwrap_or(content);
+    // The file's line, shown on one line (a lone CR or a control escaped).
+    let shown = crate::escape::visible(content);
     let width = span
         .end
         .saturating_sub(span.start)
@@ -915,18 +953,20 @@ fn excerpt(text: &str, span: Option<std::ops::Range<usize>>) -> String {
         .max(1);
     let gutter = " ".repeat(line.to_string().len());
     format!(
-        "{gutter} |\n{line} | {content}\n{gutter} | {}{}",
+        "{gutter} |\n{line} | {shown}\n{gutter} | {}{}",
         " ".repeat(column - 1),
         "^".repeat(width)
     )
 }
 
 /// A glob of `key` (`exclude "…"`, `per-file-ignores "…"`) that does not
-/// parse, in both languages.
-fn bad_glob(path: &Path, key: &str, e: &globset::Error) -> Text {
-    let shown = path.display();
+/// parse, in both languages; `shown` names the config, escaped. The key
+/// and globset's words (which repeat the glob) are escaped here.
+fn bad_glob(shown: &str, key: &str, e: &globset::Error) -> Text {
+    let key = crate::escape::visible(key);
+    let said = crate::escape::visible_owned(e.to_string());
     crate::text!(
-        "{shown}: {key}: {e}";
+        "{shown}: {key}: {said}";
         "{shown}: {key} のパターンが正しくありません: {}", glob_error_ja(e)
     )
 }
@@ -936,7 +976,11 @@ fn glob_error_ja(e: &globset::Error) -> String {
     use globset::ErrorKind as K;
     match e.kind() {
         K::UnclosedClass => "文字クラスの `[` が閉じていません (`]` がありません)".to_string(),
-        K::InvalidRange(a, b) => format!("文字の範囲 `{a}-{b}` が正しくありません"),
+        K::InvalidRange(a, b) => format!(
+            "文字の範囲 `{}-{}` が正しくありません",
+            crate::escape::visible(&a.to_string()),
+            crate::escape::visible(&b.to_string())
+        ),
         K::UnopenedAlternates => {
             "`}` に対応する `{` がありません (`}` そのものは `[}]` と書きます)".to_string()
         }
@@ -948,8 +992,14 @@ fn glob_error_ja(e: &globset::Error) -> String {
         K::DanglingEscape => "末尾の `\\` の後に文字がありません".to_string(),
         K::InvalidRecursive => "`**` の使い方が正しくありません".to_string(),
         // The regular expression library's own words, quoted.
-        K::Regex(why) => format!("正規表現に変換できません (説明: {why})"),
-        other => format!("(globset の説明: {other})"),
+        K::Regex(why) => format!(
+            "正規表現に変換できません (説明: {})",
+            crate::escape::visible(why)
+        ),
+        other => format!(
+            "(globset の説明: {})",
+            crate::escape::visible(&other.to_string())
+        ),
     }
 }
 

@@ -287,6 +287,49 @@ pub fn visible_lines(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`visible_lines`] for a message written on lines of the tool's own (an
+/// error that stops the tool, with an excerpt under it): and no line of
+/// it starts, after white space, with `::`, which a GitHub Actions runner
+/// reads as a workflow command (`::add-mask::`, `::stop-commands::`).
+/// Such a line can only have come from input the message quotes (every
+/// quoted value should already be [`visible`]); its first `:` is shown
+/// escaped, `\u{3a}`.
+pub fn message_lines(s: &str) -> Cow<'_, str> {
+    let lines = visible_lines(s);
+    let command = |line: &str| line.trim_start().starts_with("::");
+    if !lines.split('\n').any(command) {
+        return lines;
+    }
+    let mut out = String::with_capacity(lines.len() + 8);
+    for line in lines.split_inclusive('\n') {
+        match command(line) {
+            true => {
+                let indent = line.len() - line.trim_start().len();
+                let (ws, rest) = line.split_at(indent);
+                out.push_str(ws);
+                out.push_str("\\u{3a}");
+                out.push_str(rest.get(1..).unwrap_or_default());
+            }
+            false => out.push_str(line),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A file's name as outputs show it, made safe to start a line with: a
+/// relative name whose first character is `:` is shown as `./:…`, the same
+/// file, since a line that starts with `::` (after white space) is a
+/// workflow command to a GitHub Actions runner, and several formats start
+/// a line with a file's name (`concise`, the notes of JUnit). Other names
+/// are returned as they are (an absolute path starts with `/`, or with a
+/// drive letter on Windows).
+pub fn safe_name(name: &str) -> Cow<'_, str> {
+    match name.starts_with(':') {
+        true => Cow::Owned(format!("./{name}")),
+        false => Cow::Borrowed(name),
+    }
+}
+
 /// Escapes a text in place in both languages.
 pub fn text(t: &mut crate::text::Text) {
     for s in [&mut t.en, &mut t.ja] {
@@ -556,6 +599,25 @@ mod tests {
         assert_eq!(visible("報\u{2800}"), "報\\u{2800}");
         assert_eq!(visible("報\u{3164}\u{ffa0}"), "報\u{3164}\\u{ffa0}");
         assert_eq!(visible("葛\u{e0100}"), "葛\u{e0100}");
+    }
+
+    #[test]
+    fn message_lines_never_start_a_workflow_command() {
+        assert_eq!(message_lines("a\nb\n"), "a\nb\n");
+        assert_eq!(
+            message_lines("x = \"en\n::stop-commands::pwn\n  \t::error::y\"\nz"),
+            "x = \"en\n\\u{3a}:stop-commands::pwn\n  \t\\u{3a}:error::y\"\nz"
+        );
+        assert_eq!(message_lines("::a"), "\\u{3a}:a");
+        assert_eq!(message_lines("a::b"), "a::b");
+    }
+
+    #[test]
+    fn names_that_start_with_a_colon_start_with_dot_slash() {
+        assert_eq!(safe_name("::add-mask::x.myna"), "./::add-mask::x.myna");
+        assert_eq!(safe_name(":x.myna"), "./:x.myna");
+        assert!(matches!(safe_name("a::b.myna"), Cow::Borrowed(_)));
+        assert!(matches!(safe_name("/abs/::x.myna"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -235,7 +235,9 @@ pub fn read_bounded(r: impl Read, limit: u64) -> Result<Vec<u8>, String> {
 }
 
 /// How findings and messages name the file at `path`: as the path is
-/// spelled, less a leading `./` and any `.` or empty part inside it.
+/// spelled, less a leading `./` and any `.` or empty part inside it, but
+/// for a name that would then start with `:`, which keeps (or gets) its
+/// `./` ([`crate::escape::safe_name`]).
 ///
 /// A folder walk of `.` gives `./a.myna`, and a design's `use "r.myna"`
 /// joined to that design's folder gives `./r.myna`; both must read as
@@ -252,7 +254,9 @@ pub fn display_name(path: &Path) -> String {
     if shown.as_os_str().is_empty() {
         return path.display().to_string();
     }
-    shown.display().to_string()
+    // `./::add-mask::x.myna` stays so: a line that starts with the name
+    // must not start with `::`.
+    crate::escape::safe_name(&shown.display().to_string()).into_owned()
 }
 
 /// A file's name as [`display_name`] gives it, with each `folder/..`

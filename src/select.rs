@@ -20,6 +20,8 @@ pub fn codes(selector: &str) -> Result<BTreeSet<Code>, Text> {
         .filter(|c| !upper.is_empty() && c.as_str().starts_with(&upper))
         .collect();
     if found.is_empty() {
+        // The selector may come from a config or a design: one line.
+        let s = crate::escape::visible(s);
         return Err(crate::text!(
             "`{s}` is not a code or a prefix of codes (such as MN102, MN1 or ALL)";
             "「{s}」はコードでもコードの先頭部分でもありません (MN102、MN1、ALL などと書きます)"

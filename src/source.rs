@@ -72,10 +72,16 @@ fn index(text: &[u8]) -> (Vec<usize>, Vec<usize>) {
 impl SourceFile {
     /// A file from its display name and text. The name is kept escaped
     /// ([`crate::escape::visible`]): every output shows it, and a file
-    /// name may hold any character but `/`.
+    /// name may hold any character but `/`; one that starts with `:` is
+    /// kept as `./:…` ([`crate::escape::safe_name`]).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
         let name = crate::escape::visible_owned(name.into());
+        // Formats start lines with it: never with `::`.
+        let name = match crate::escape::safe_name(&name) {
+            std::borrow::Cow::Owned(safe) => safe,
+            std::borrow::Cow::Borrowed(_) => name,
+        };
         let (line_starts, char_checkpoints) = index(text.as_bytes());
         SourceFile {
             name,

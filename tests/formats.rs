@@ -788,7 +788,8 @@ fn github_writes_every_finding_to_the_step_summary() {
     );
     assert!(
         rows.iter().any(|r| r.starts_with(
-            "| ❌ error | MN102 | docs/codes/examples/MN102-wrong-direction.myna | 14 | "
+            // Markdown's punctuation escaped: it renders as the name.
+            "| ❌ error | MN102 | docs\\/codes\\/examples\\/MN102\\-wrong\\-direction\\.myna | 14 | "
         )),
         "{md}"
     );

@@ -422,7 +422,7 @@ fn prepare(
             .and_then(|b| {
                 String::from_utf8(b).map_err(|_| Text::new("not UTF-8", "UTF-8 ではありません"))
             })
-            .and_then(|t| Baseline::parse(&t).map_err(|e| Text::new(e.clone(), e)))
+            .and_then(|t| Baseline::parse(&t))
             .map_err(|e| {
                 let shown = shown(path);
                 mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja)
@@ -944,8 +944,14 @@ fn emit_with(
     }
 }
 
-/// Stops with exit status 2: prints the reason to stderr and, in SARIF, a
-/// valid log that says the run failed and why (never an empty file).
+/// Stops with exit status 2: prints the reason to stderr and, in each
+/// machine format with a place for it, a document that says the run
+/// failed and why (never an empty file, never none where a CI step looks
+/// for one): SARIF a failed invocation, JSON its `failures`, GitHub an
+/// `::error title=mynaflow::` (and the job summary's line), JUnit a
+/// `mynaflow` case with an `<error>`. GitLab Code Quality has no place for
+/// an issue without a file: it writes nothing, as human and concise do,
+/// and stderr says why.
 fn abort(
     o: &Options,
     format: Option<Format>,
@@ -956,9 +962,35 @@ fn abort(
     for reason in &reasons {
         fail_in(lang, reason);
     }
-    if format == Some(Format::Sarif)
-        && let Err(Some(e)) = emit(o, &failed_run_log(lang, reasons, followed))
-    {
+    let written = match format {
+        Some(Format::Sarif) => emit(o, &failed_run_log(lang, reasons, followed)),
+        Some(f @ (Format::Json | Format::Github | Format::Junit)) => {
+            let sources = mynaflow::source::SourceMap::new();
+            let report = Report {
+                sources: &sources,
+                diagnostics: &[],
+                files: 0,
+                checked: &[],
+                lang,
+            };
+            let execution = render::Execution {
+                failures: reasons,
+                config: followed.one.clone(),
+                configs: followed.several.clone(),
+                hidden_stops: None,
+            };
+            emit_with(o, |w| match f {
+                Format::Json => render::json::write_run(w, &report, &execution),
+                Format::Github => {
+                    let summary = write_step_summary(&report, &execution);
+                    render::github::write_run(w, &report, summary, &execution)
+                }
+                _ => render::junit::write_run(w, &report, &|_| false, &execution),
+            })
+        }
+        _ => Ok(()),
+    };
+    if let Err(Some(e)) = written {
         fail_in(lang, &e);
     }
     FAILURE
@@ -1170,7 +1202,7 @@ fn statistics(report: &Report) -> String {
 
 /// An I/O error on a path, in both languages.
 fn io_reason(path: &Path, e: &std::io::Error) -> Text {
-    let shown = path.display();
+    let shown = shown(path);
     Text::new(
         format!("{shown}: {e}"),
         format!("{shown}: {}", mynaflow::oserror::describe_ja(e)),
@@ -1184,7 +1216,9 @@ fn shown(path: &Path) -> String {
 
 /// A line on stderr about what the run did (not an error).
 fn say(lang: Lang, t: &Text) {
-    eprintln!("mynaflow: {}", t.get(lang));
+    // Its callers escape what they quote; no line of it may still start
+    // a workflow command.
+    eprintln!("mynaflow: {}", mynaflow::escape::message_lines(t.get(lang)));
 }
 
 /// The folder a baseline file is in: its findings' files are named

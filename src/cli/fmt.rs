@@ -67,7 +67,7 @@ pub fn run(paths: &[PathBuf], check: bool, lang: Lang) -> u8 {
                 Laid::Refused(line) => {
                     // A file name, and the words of a finding, may hold
                     // any character.
-                    eprintln!("mynaflow: {}", mynaflow::escape::visible_lines(&line));
+                    eprintln!("mynaflow: {}", mynaflow::escape::message_lines(&line));
                     refused = true;
                     continue;
                 }

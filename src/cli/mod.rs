@@ -438,7 +438,8 @@ fn manpages(out: &std::path::Path) -> u8 {
     {
         Ok(()) => OK,
         Err(e) => {
-            output::fail(&format!("{}: {e}", out.display()));
+            let shown = mynaflow::escape::visible(&out.display().to_string()).into_owned();
+            output::fail(&format!("{shown}: {e}"));
             FAILURE
         }
     }

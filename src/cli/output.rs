@@ -582,7 +582,7 @@ fn excluded_every_design(c: &Config, found: usize) -> Text {
 /// Prints an error that stops the tool (exit status 2).
 pub fn fail(msg: &str) {
     // Messages name files, and a file name may hold any character.
-    eprintln!("mynaflow: error: {}", mynaflow::escape::visible_lines(msg));
+    eprintln!("mynaflow: error: {}", mynaflow::escape::message_lines(msg));
 }
 
 /// Prints an error that stops the tool (exit status 2) in `lang`.
@@ -590,11 +590,11 @@ pub fn fail_in(lang: Lang, msg: &Text) {
     match lang {
         Lang::En => eprintln!(
             "mynaflow: error: {}",
-            mynaflow::escape::visible_lines(&msg.en)
+            mynaflow::escape::message_lines(&msg.en)
         ),
         Lang::Ja => eprintln!(
             "mynaflow: エラー: {}",
-            mynaflow::escape::visible_lines(&msg.ja)
+            mynaflow::escape::message_lines(&msg.ja)
         ),
     }
 }

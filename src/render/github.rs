@@ -202,14 +202,36 @@ pub fn summary_run(report: &Report, execution: &Execution) -> String {
     out
 }
 
-/// Text made safe for a Markdown table cell: visible, one line, no `|`,
-/// no HTML.
+/// Text made safe for a Markdown table cell of the job summary: visible,
+/// one line, and nothing in it read as Markdown or HTML. Names and labels
+/// of a design reach it, and GitHub renders the summary, so a name could
+/// otherwise draw a link, an image from another site, or bold text that
+/// says the run passed. Every ASCII punctuation character is escaped with
+/// a backslash, which Markdown allows before any of them and renders as
+/// the character alone: emphasis, links, images, code spans, `|` (which
+/// would end the cell) and the backslash itself. This also breaks the
+/// links GitHub makes of bare addresses (`https://…`, `www.…`, `a@b.c`),
+/// as each needs its `:`, `.` or `@` unescaped. `&`, `<` and `>` are
+/// written as HTML entities, so no tag or entity of the input is read.
+/// (Code spans would need their fence longer than any run of backticks
+/// inside, and would show the whole message, the tool's words too, as
+/// code.)
 fn cell(s: &str) -> String {
-    visible(s)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
+    let shown = visible(s);
+    let mut out = String::with_capacity(shown.len() + shown.len() / 4);
+    for c in shown.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Renders one workflow command per diagnostic.
@@ -295,7 +317,17 @@ mod tests {
 
     #[test]
     fn cells_cannot_break_the_table() {
-        assert_eq!(cell("a|b <i>&\n"), "a\\|b &lt;i&gt;&amp;\\u{a}");
+        assert_eq!(cell("a|b <i>&\n"), "a\\|b &lt;i&gt;&amp;\\\\u\\{a\\}");
+    }
+
+    #[test]
+    fn cells_hold_no_markdown() {
+        assert_eq!(
+            cell("**ok** [x](https://e.example/a) ![i](www.e.example) `c` _u_ ~s~ #1 a@b.c \\"),
+            "\\*\\*ok\\*\\* \\[x\\]\\(https\\:\\/\\/e\\.example\\/a\\) \\!\\[i\\]\\(www\\.e\\.example\\) \\`c\\` \\_u\\_ \\~s\\~ \\#1 a\\@b\\.c \\\\"
+        );
+        // Japanese and other text is as it was.
+        assert_eq!(cell("課税・非課税情報 → 組合"), "課税・非課税情報 → 組合");
     }
 
     #[test]
