@@ -41,9 +41,23 @@ fn check(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
     (common::stdout(&o), err, o.status.code())
 }
 
-/// The SARIF log's notifications.
+/// The SARIF log's notifications, the log checked against the SARIF
+/// 2.1.0 schema (a notification at a whole file has no region).
 fn notifications(sarif: &str) -> Vec<Value> {
     let log: Value = serde_json::from_str(sarif).expect("SARIF is JSON");
+    let schema = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif-schema-2.1.0.json"),
+    )
+    .expect("schema fixture");
+    let schema: Value = serde_json::from_str(&schema).expect("schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let errors: Vec<String> = (validator.iter_errors(&log))
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
     let inv = &log["runs"][0]["invocations"][0];
     assert_eq!(inv["executionSuccessful"], true, "{sarif}");
     (inv["toolExecutionNotifications"].as_array().cloned()).unwrap_or_default()
