@@ -136,6 +136,16 @@ impl Code {
             && !self.leaves_design_unchecked()
     }
 
+    /// Whether this code judges a design's flows against its rulebook:
+    /// the My Number exchanges (MN1xx), purposes of use (MN2xx),
+    /// delegation (MN3xx) and the graph checks (MN4xx). The others judge
+    /// a design's text and names (MN0xx), its suppressions (MN5xx) or the
+    /// rulebooks it uses (MN6xx): a config that leaves only those passes
+    /// any flow, so it checks nothing a gate is for.
+    pub fn judges_flows(self) -> bool {
+        matches!(self.as_str().get(..3), Some("MN1" | "MN2" | "MN3" | "MN4"))
+    }
+
     /// A one-line title in both languages: the heading of its explain text
     /// (`# MN102 — wrong direction`), so the title is written once.
     pub fn title(self) -> Text {

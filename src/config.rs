@@ -402,13 +402,18 @@ impl Config {
         }
     }
 
-    /// Does this config leave no code reported in a file, so that a check
-    /// there would find nothing whatever the design says: its `select`
+    /// Does this config leave no code reported in a file that judges its
+    /// flows ([`Code::judges_flows`], MN1xx to MN4xx), so that a check
+    /// there would pass any flow whatever the design says: its `select`
     /// (unless the command line's `--select` replaces it:
     /// `select_replaced`), its `ignore`, and `ignored`, what its
     /// `per-file-ignores` turn off in that file ([`Config::ignored_in`]).
+    /// Syntax, suppression and rulebook codes left alone do not count:
+    /// `select = ["MN0"]` or `["MN6"]` checks no flow.
     pub fn leaves_no_code(&self, select_replaced: bool, ignored: &BTreeSet<Code>) -> bool {
-        (Code::ALL.iter()).all(|c| self.hides(select_replaced, *c, ignored))
+        (Code::ALL.iter())
+            .filter(|c| c.judges_flows())
+            .all(|c| self.hides(select_replaced, *c, ignored))
     }
 
     /// Does this config hide `code` in a file whose `per-file-ignores` turn

@@ -368,6 +368,9 @@ pub struct Walked {
     /// run says so. A version control system's own folder (`.git`, `.hg`,
     /// `.svn`) is not looked in: it holds no checked-out file.
     pub skipped: Vec<PathBuf>,
+    /// The folders not entered that hold one of [`Walked::skipped`] (at
+    /// any depth), sorted: what a run names when it says what it skipped.
+    pub skipped_folders: Vec<PathBuf>,
     /// The folders walked that hold a `mynaflow.toml` (a config found in
     /// a folder below the one named governs the designs under it; the
     /// caller holds the run to one config), in the walk's order.
@@ -446,6 +449,8 @@ pub fn walk_at_most(paths: &[PathBuf], options: WalkOptions, entries: usize) -> 
     w.not_followed.dedup();
     w.skipped.sort();
     w.skipped.dedup();
+    w.skipped_folders.sort();
+    w.skipped_folders.dedup();
     w
 }
 
@@ -579,7 +584,11 @@ fn walk_dir(
                 && !e.file_type().is_ok_and(|t| t.is_symlink())
                 && !VCS_FOLDERS.contains(&name.as_ref())
             {
+                let before = w.skipped.len();
                 list_skipped(&path, &mut w.skipped);
+                if w.skipped.len() > before {
+                    w.skipped_folders.push(path);
+                }
             }
         } else if design && ty.is_file() {
             w.files.push(path);
@@ -729,6 +738,9 @@ mod tests {
         assert_eq!(w.files, files.map(|f| root.join(f)));
         let skipped = [".hidden/h.myna", "a/target/deep/u.MYNA", "a/target/t.myna"];
         assert_eq!(w.skipped, skipped.map(|f| root.join(f)));
+        // Named by the folder not entered, once; `target/` holds none.
+        let folders = [".hidden", "a/target"];
+        assert_eq!(w.skipped_folders, folders.map(|f| root.join(f)));
         let w = walk(std::slice::from_ref(&root), WalkOptions::default());
         assert!(w.skipped.is_empty());
         assert!(is_design_name(".myna") && !is_design_name("myna") && !is_design_name("a.mynax"));

@@ -53,6 +53,7 @@ pub mod syntax;
 pub mod tally;
 pub mod text;
 pub mod timings;
+pub mod withheld;
 pub mod wording;
 
 /// Rulebooks an attacker can write, for the unit tests (shared with the

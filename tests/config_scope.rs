@@ -386,6 +386,8 @@ fn read_in(root: &Path, rel: &str) -> String {
 
 /// A config whose filters leave no code reported passed with a clean
 /// summary (exit 0), found or pinned; now the run fails (exit 2), named.
+/// So does one that leaves only codes that judge no flow (`select =
+/// ["MN6"]`, `["MN0"]`), which passed with every flow unchecked.
 #[test]
 fn a_config_that_leaves_no_code_fails_the_run() {
     let cases = [
@@ -405,6 +407,29 @@ fn a_config_that_leaves_no_code_fails_the_run() {
             "[per-file-ignores]\n\"*\" = [\"ALL\"]\n",
             "its `per-file-ignores` leave no code to report in 2 design(s)",
         ),
+        // Codes that judge no flow: rulebook codes (MN6xx), syntax and
+        // names (MN0xx), suppressions (MN5xx). Each passed (exit 0) with
+        // every flow unchecked.
+        (
+            "select = [\"MN6\"]\n",
+            "leave no code to report that judges a design's flows (MN1xx to MN4xx",
+        ),
+        (
+            "select = [\"MN0\"]\n",
+            "leave no code to report that judges a design's flows (MN1xx to MN4xx",
+        ),
+        (
+            "select = [\"MN0\", \"MN5\", \"MN6\"]\n",
+            "leave no code to report that judges a design's flows (MN1xx to MN4xx",
+        ),
+        (
+            "ignore = [\"MN1\", \"MN2\", \"MN3\", \"MN4\"]\n",
+            "leave no code to report that judges a design's flows (MN1xx to MN4xx",
+        ),
+        (
+            "[per-file-ignores]\n\"*.myna\" = [\"MN1\", \"MN2\", \"MN3\", \"MN4\"]\n",
+            "its `per-file-ignores` leave no code to report in 2 design(s)",
+        ),
     ];
     for (config, said) in cases {
         let d = project(&["designs/a.myna", "designs/deep/b.myna"]);
@@ -414,7 +439,7 @@ fn a_config_that_leaves_no_code_fails_the_run() {
         assert!(stderr(&o).contains(said), "{config}: {}", stderr(&o));
         let o = mynaflow_in(d.path(), &["check", "--lang", "ja", "designs"]);
         assert!(
-            stderr(&o).contains("報告するコードが 1 つも残らず、何も検査しないことになります"),
+            stderr(&o).contains("が 1 つも残らず、何も検査しないことになります"),
             "{config}: {}",
             stderr(&o)
         );

@@ -237,6 +237,25 @@ fn the_readme_shows_the_github_actions_workflow_as_it_is() {
     assert_eq!(&readme[start..end], workflow);
 }
 
+/// The shipped workflow pins the config on every `mynaflow check` it runs:
+/// unpinned, a `mynaflow.toml` a pull request adds in a sub-folder governs
+/// the designs under it and can hide their findings (pinning was an
+/// `ADJUST` comment, and the template ran unpinned as shipped).
+#[test]
+fn the_github_actions_workflow_pins_the_config() {
+    let workflow = std::fs::read_to_string("docs/ci/github-actions.yml").expect("the workflow");
+    let runs: Vec<&str> = (workflow.lines())
+        .filter(|l| l.trim_start().starts_with("run: mynaflow check"))
+        .collect();
+    assert_eq!(runs.len(), 2, "{workflow}");
+    for run in runs {
+        assert!(
+            run.contains(" --config mynaflow.toml ") || run.contains(" --no-config "),
+            "not pinned: {run}"
+        );
+    }
+}
+
 /// The code tables of README.md and docs/codes/README.md give each code
 /// its severity and its titles as its explain pages head them (the pages
 /// are where a title is written; the tables are copies kept in step).

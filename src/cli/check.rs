@@ -1,7 +1,9 @@
 //! `mynaflow check`.
 
 use super::groups::Group;
-use super::output::{Settings, designs, fail_in, session_reporting_the_rulebook, try_settings};
+use super::output::{
+    Settings, designs_noting, fail_in, session_reporting_the_rulebook, try_settings,
+};
 use super::{Common, FAILURE, FINDINGS, Format, OK};
 use clap::ValueEnum;
 use mynaflow::baseline::{Baseline, Excuses, Recording};
@@ -98,6 +100,7 @@ pub fn run(o: &Options) -> u8 {
         }
     };
     let (lang, format) = (plan.lang, plan.format);
+    let plan_skipped = plan.skipped;
     let followed = plan.followed.clone();
     let stop = |reasons| abort(o, Some(format), lang, reasons, &followed);
     let several = plan.groups.len() > 1;
@@ -163,13 +166,17 @@ pub fn run(o: &Options) -> u8 {
     // undone: said group by group, each naming its config when there are
     // several.
     let (mut hidden_stop, mut denied) = (false, false);
+    // What each config withheld, for the machine formats.
+    let mut by_config = Vec::new();
     for out in &mut outcomes {
         let g = &out.group;
+        let mut excused = 0;
         if let (Some(path), Some(excuses)) = (&g.baseline_path, &g.s.excuses) {
             // Findings no file's analysis made (a file that is not text, a
             // rulebook that could not be loaded) are excused here.
             excuses.filter(&g.s.sources, &mut out.diags);
             let known = excuses.excused();
+            excused = known;
             if known > 0 && !o.quiet {
                 let shown = shown(path);
                 let said = mynaflow::text!(
@@ -190,6 +197,17 @@ pub fn run(o: &Options) -> u8 {
         }
         let warnings = mynaflow::diagnostic::count(&out.diags, mynaflow::code::Severity::Warning);
         denied |= g.deny_warnings && warnings > 0;
+        if let Some(c) = &g.settings.config {
+            by_config.push(mynaflow::withheld::ByConfig {
+                config: c.shown_path(),
+                found: !g.settings.pinned,
+                hidden: out.hidden,
+                excluded: g.excluded,
+                // A baseline named on the command line is the run's own
+                // choice, said on it; the config's is the config's doing.
+                excused: if o.baseline.is_none() { excused } else { 0 },
+            });
+        }
     }
     let mut fix_left: Option<super::fix::Left> = None;
     for out in &mut outcomes {
@@ -214,6 +232,7 @@ pub fn run(o: &Options) -> u8 {
         config: followed.one.clone(),
         configs: followed.several.clone(),
         hidden_stops: mynaflow::hidden_stops::HiddenStops::of(&joined.hidden_stops),
+        withheld: mynaflow::withheld::Withheld::of(by_config, plan_skipped),
     };
     let start = Instant::now();
     let emitted = emit_with(o, |w| {
@@ -283,6 +302,8 @@ struct Plan {
     groups: Vec<Group>,
     /// The walks' problems: the run fails, and goes on.
     problems: Vec<Text>,
+    /// The designs the walks passed over (hidden folders, `target/`).
+    skipped: Vec<mynaflow::withheld::SkippedFolder>,
     lang: Lang,
     format: Format,
     followed: Followed,
@@ -320,9 +341,14 @@ fn plan(o: &Options) -> Result<Plan, Stopped> {
         let format = format_of(o, config.and_then(|c| c.format.as_deref()));
         let followed = Followed::of(config.map(Config::shown_path).into_iter().collect(), 1);
         let lang = settings.lang;
-        let (files, problems) = match o.stdin() {
-            true => (Vec::new(), Vec::new()),
-            false => designs(&o.paths, &settings).map_err(|reason| Stopped {
+        let found = match o.stdin() {
+            true => super::output::Designs {
+                files: Vec::new(),
+                problems: Vec::new(),
+                excluded: 0,
+                skipped: Vec::new(),
+            },
+            false => designs_noting(&o.paths, &settings).map_err(|reason| Stopped {
                 reason,
                 format: Some(format),
                 lang,
@@ -330,8 +356,13 @@ fn plan(o: &Options) -> Result<Plan, Stopped> {
             })?,
         };
         return Ok(Plan {
-            groups: vec![Group { settings, files }],
-            problems,
+            groups: vec![Group {
+                settings,
+                files: found.files,
+                excluded: found.excluded,
+            }],
+            problems: found.problems,
+            skipped: found.skipped,
             lang,
             format,
             followed,
@@ -352,6 +383,7 @@ fn plan(o: &Options) -> Result<Plan, Stopped> {
                 followed,
                 groups: g.groups,
                 problems: g.problems,
+                skipped: g.skipped,
             })
         }
         Err(r) => Err(Stopped {
@@ -368,6 +400,8 @@ fn plan(o: &Options) -> Result<Plan, Stopped> {
 struct Prepared {
     settings: Settings,
     files: Vec<PathBuf>,
+    /// How many designs its config's `exclude` took out.
+    excluded: usize,
     s: Session,
     selection: Selection,
     deny_warnings: bool,
@@ -389,7 +423,11 @@ fn prepare(
     legacy_said: &mut BTreeSet<PathBuf>,
     shelf: Option<&Arc<RulebookShelf>>,
 ) -> Result<Prepared, Text> {
-    let Group { settings, files } = g;
+    let Group {
+        settings,
+        files,
+        excluded,
+    } = g;
     let config = settings.config.as_ref();
     let selection = selection(o, &settings)?;
     let deny_warnings = o.deny_warnings || config.is_some_and(|c| c.deny_warnings);
@@ -455,6 +493,7 @@ fn prepare(
     Ok(Prepared {
         settings,
         files,
+        excluded,
         s,
         selection,
         deny_warnings,
@@ -978,6 +1017,7 @@ fn abort(
                 config: followed.one.clone(),
                 configs: followed.several.clone(),
                 hidden_stops: None,
+                withheld: None,
             };
             emit_with(o, |w| match f {
                 Format::Json => render::json::write_run(w, &report, &execution),
@@ -1013,6 +1053,7 @@ fn failed_run_log(lang: Lang, reasons: Vec<Text>, followed: &Followed) -> String
             config: followed.one.clone(),
             configs: followed.several.clone(),
             hidden_stops: None,
+            withheld: None,
         },
     )
 }

@@ -12,6 +12,7 @@ use mynaflow::config::{Config, Found};
 use mynaflow::input::Walked;
 use mynaflow::session::Session;
 use mynaflow::text::{Lang, Text};
+use mynaflow::withheld::SkippedFolder;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,8 @@ pub struct Group {
     pub settings: Settings,
     /// The designs it governs, less those its `exclude` takes out, sorted.
     pub files: Vec<PathBuf>,
+    /// How many designs its `exclude` took out.
+    pub excluded: usize,
 }
 
 /// What a run over several found configs checks.
@@ -32,6 +35,9 @@ pub struct Grouped {
     pub problems: Vec<Text>,
     /// The language of the run ([`Output`]).
     pub lang: Lang,
+    /// The design-looking files in folders the walks do not enter, by
+    /// folder (those a config governing them excludes left out).
+    pub skipped: Vec<SkippedFolder>,
 }
 
 /// The settings of the run's one output, as its configs and the command
@@ -134,6 +140,7 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
         problems,
         links,
         skipped,
+        skipped_folders,
         ..
     } = walks;
     let mut groups = Vec::new();
@@ -146,18 +153,19 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
         let mut settings = settings_under(common, config, true, false, start.as_ref());
         // One run, one language, whatever a group's config alone says.
         settings.lang = lang;
+        let mut excluded = 0;
         if let Some(c) = &settings.config {
-            keep_unexcluded(&mut list, c, settings.config_below_start, &named, lang).map_err(
-                |reason| Refused {
+            excluded = keep_unexcluded(&mut list, c, settings.config_below_start, &named, lang)
+                .map_err(|reason| Refused {
                     reason,
                     output: output.clone(),
                     configs: followed.clone(),
-                },
-            )?;
+                })?;
         }
         groups.push(Group {
             settings,
             files: list,
+            excluded,
         });
     }
     // The files a walk passed over that a config governing them excludes
@@ -176,6 +184,7 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
         groups,
         problems,
         lang,
+        skipped: mynaflow::withheld::by_folder(&skipped_folders, &skipped_kept),
     })
 }
 

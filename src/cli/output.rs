@@ -8,6 +8,7 @@ use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::syntax::tokens::Copies;
 use mynaflow::text::{Lang, Text};
+use mynaflow::withheld::SkippedFolder;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -317,16 +318,38 @@ pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8>
 /// could otherwise pass it. A config found below the starting folder
 /// cannot exclude a file named on the command line.
 pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, Vec<Text>), Text> {
+    designs_noting(paths, settings).map(|d| (d.files, d.problems))
+}
+
+/// What [`designs_noting`] found: the designs to check, and what the run
+/// withholds from them.
+pub struct Designs {
+    /// The designs, less those the config excludes.
+    pub files: Vec<PathBuf>,
+    /// The walk's problems (the caller fails the run).
+    pub problems: Vec<Text>,
+    /// How many designs the config's `exclude` took out.
+    pub excluded: usize,
+    /// The design-looking files in folders the walk does not enter, by
+    /// folder (those the config excludes left out).
+    pub skipped: Vec<SkippedFolder>,
+}
+
+/// [`designs`], with what the run withholds (said on stderr here, and
+/// kept for the machine formats).
+pub fn designs_noting(paths: &[PathBuf], settings: &Settings) -> Result<Designs, Text> {
     let Walks {
         mut files,
         mut problems,
         links,
         configs,
         mut skipped,
+        skipped_folders,
         ..
     } = walk_paths(paths, settings.walk)?;
+    let mut excluded = 0;
     if let Some(c) = &settings.config {
-        keep_unexcluded(
+        excluded = keep_unexcluded(
             &mut files,
             c,
             settings.config_below_start,
@@ -349,7 +372,12 @@ pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, 
     // and fails, as for a folder it could not read. A config cannot
     // excuse it (one in the tree may come with the pull request).
     problems.extend(links.iter().map(|l| Walked::not_followed_reason(l)));
-    Ok((files, problems))
+    Ok(Designs {
+        files,
+        problems,
+        excluded,
+        skipped: mynaflow::withheld::by_folder(&skipped_folders, &skipped),
+    })
 }
 
 /// What the walks of the paths given found, together ([`walk_paths`]).
@@ -365,6 +393,8 @@ pub struct Walks {
     /// Design-looking files in folders the walks do not enter, sorted,
     /// each once.
     pub skipped: Vec<PathBuf>,
+    /// The folders not entered that hold them, sorted, each once.
+    pub skipped_folders: Vec<PathBuf>,
     /// For each path given, in order: the designs its walk found.
     pub of_path: Vec<Vec<PathBuf>>,
 }
@@ -378,6 +408,7 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
         links: Vec::new(),
         configs: Vec::new(),
         skipped: Vec::new(),
+        skipped_folders: Vec::new(),
         of_path: Vec::new(),
     };
     for p in paths {
@@ -405,6 +436,7 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
         w.links.extend(walked.not_followed);
         w.configs.extend(walked.configs);
         w.skipped.extend(walked.skipped);
+        w.skipped_folders.extend(walked.skipped_folders);
         w.files.extend(walked.files.iter().cloned());
         w.of_path.push(walked.files);
     }
@@ -412,6 +444,8 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
     w.files.dedup();
     w.skipped.sort();
     w.skipped.dedup();
+    w.skipped_folders.sort();
+    w.skipped_folders.dedup();
     Ok(w)
 }
 
@@ -428,8 +462,8 @@ impl<'a> Named<'a> {
     }
 }
 
-/// Takes out of `files` those the config `c` excludes, and says how many
-/// it took; a config found below the starting folder (`below_start`)
+/// Takes out of `files` those the config `c` excludes, and says (and
+/// gives) how many it took; a config found below the starting folder (`below_start`)
 /// cannot exclude a file named on the command line (one of `paths`).
 /// A config that excludes every design is an error: a run that checks
 /// nothing must not pass as a gate.
@@ -439,7 +473,7 @@ pub fn keep_unexcluded(
     below_start: bool,
     paths: &Named,
     lang: Lang,
-) -> Result<(), Text> {
+) -> Result<usize, Text> {
     let named = |f: &PathBuf| below_start && paths.0.contains(f.as_path());
     let found = files.len();
     files.retain(|f| named(f) || !c.excludes(f));
@@ -461,7 +495,7 @@ pub fn keep_unexcluded(
             ),
         }
     }
-    Ok(())
+    Ok(excluded)
 }
 
 /// Why a run is refused when one of the designs it checks (`files`) is
@@ -495,7 +529,8 @@ fn under_another_config(
 
 /// Why a run is refused whose config's `select`, `ignore` and
 /// `per-file-ignores` (`select` unless the command line's `--select`
-/// replaces it: `select_replaced`) leave no code reported in one of the
+/// replaces it: `select_replaced`) leave no code that judges flows
+/// (MN1xx to MN4xx, [`Config::leaves_no_code`]) reported in one of the
 /// designs it checks (`files`): a run that checks nothing must not pass a
 /// gate, as one whose `exclude` leaves no design does not. The command
 /// line's own `--ignore` is the user's choice, said on it, and is not
@@ -509,8 +544,8 @@ pub fn checks_nothing(
     let shown = mynaflow::escape::visible(&c.path.display().to_string()).into_owned();
     if c.leaves_no_code(select_replaced, &BTreeSet::new()) {
         return Some(mynaflow::text!(
-            "{shown}: its `select` and `ignore` leave no code to report, so nothing would be checked; a run that checks nothing fails (select at least one code)";
-            "{shown}: `select` と `ignore` により報告するコードが 1 つも残らず、何も検査しないことになります。何も検査しない実行は失敗とします (報告するコードを 1 つ以上選んでください)"
+            "{shown}: its `select` and `ignore` leave no code to report that judges a design's flows (MN1xx to MN4xx; syntax, suppression and rulebook codes judge none), so nothing would be checked; a run that checks nothing fails (select at least one of them)";
+            "{shown}: `select` と `ignore` により、設計のフローを判定するコード (MN1xx〜MN4xx) が 1 つも残らず、何も検査しないことになります (構文・名前、抑制コメント、ルールブックのコードはフローを判定しません)。何も検査しない実行は失敗とします (MN1xx〜MN4xx のコードを 1 つ以上選んでください)"
         ));
     }
     if !c.per_file_ignores_may_hide_all(select_replaced) {
@@ -525,8 +560,8 @@ pub fn checks_nothing(
         mynaflow::escape::visible(&first.display().to_string()).into_owned(),
     );
     Some(mynaflow::text!(
-        "{shown}: its `per-file-ignores` leave no code to report in {n} design(s) ({first} first), so nothing would be checked there; a run that checks nothing fails (narrow `per-file-ignores`, or `exclude` those designs, which is said)";
-        "{shown}: `per-file-ignores` により、設計 {n} 件 (最初は {first}) で報告するコードが 1 つも残らず、何も検査しないことになります。何も検査しない実行は失敗とします (`per-file-ignores` を狭めるか、それらの設計を `exclude` で除外してください。除外は表示されます)"
+        "{shown}: its `per-file-ignores` leave no code to report in {n} design(s) ({first} first) that judges a design's flows (MN1xx to MN4xx), so nothing would be checked there; a run that checks nothing fails (narrow `per-file-ignores`, or `exclude` those designs, which is said)";
+        "{shown}: `per-file-ignores` により、設計 {n} 件 (最初は {first}) でフローを判定するコード (MN1xx〜MN4xx) が 1 つも残らず、何も検査しないことになります。何も検査しない実行は失敗とします (`per-file-ignores` を狭めるか、それらの設計を `exclude` で除外してください。除外は表示されます)"
     ))
 }
 

@@ -21,7 +21,10 @@
 //! A run that fails where no finding shown says so ([`Execution`]: it
 //! could not do its job, or a filter hid syntax and name errors) says why
 //! first, as `::error title=mynaflow::…` ([`write_run`]), and under the
-//! summary's heading ([`summary_run`]).
+//! summary's heading ([`summary_run`]). What the run withheld (a config's
+//! hidden, excluded or excused findings; folders the walk did not enter)
+//! follows, as `::warning title=mynaflow::…` on the config or the first
+//! design skipped, and a `⚠️` line under the heading.
 
 use super::chunked::write_ordered_text;
 use super::{Execution, Report};
@@ -67,12 +70,62 @@ pub fn write_run<W: std::io::Write + ?Sized>(
 ) -> std::io::Result<()> {
     let run = run_commands(report, execution);
     out.write_all(run.as_bytes())?;
+    let warned = withheld_commands(report.lang, execution);
+    out.write_all(warned.as_bytes())?;
     write_ordered_text(out, report.diagnostics, |_, d, text| {
         command(report, d, text);
         Ok(())
     })?;
-    let extra = run.lines().count();
+    let extra = (run.lines().count(), warned.lines().count());
     out.write_all(notice(report, summary_written, extra).as_bytes())
+}
+
+/// The run's own `::warning` commands (titled `mynaflow`) for what it
+/// withheld: one per config that hid, excluded or excused something, on
+/// the config file; one per folder the walk did not enter that holds
+/// designs, on the first of them. A file outside the folder the run
+/// started in is not one of the pull request's: named in the message
+/// only.
+fn withheld_commands(lang: Lang, execution: &Execution) -> String {
+    let mut out = String::new();
+    let Some(w) = &execution.withheld else {
+        return out;
+    };
+    let on = |file: Option<&std::path::Path>| {
+        let mut props = Vec::new();
+        if let Some(f) = file.filter(|f| f.is_relative()) {
+            let shown = visible(&crate::input::display_name(f)).into_owned();
+            props.push(("file", shown));
+        }
+        props.push(("title", "mynaflow".to_string()));
+        props
+    };
+    for b in &w.configs {
+        let why = crate::wording::run::withheld_by_config(b);
+        workflow(&mut out, "warning", &on(Some(&b.config)), why.get(lang));
+    }
+    for s in &w.skipped {
+        let why = crate::wording::run::skipped_folder(s);
+        let first = s.designs.first().map(std::path::PathBuf::as_path);
+        workflow(&mut out, "warning", &on(first), why.get(lang));
+    }
+    out
+}
+
+/// Each line what the run withheld adds to the job summary, after the
+/// reasons it failed.
+fn withheld_lines(lang: Lang, execution: &Execution) -> Vec<String> {
+    let Some(w) = &execution.withheld else {
+        return Vec::new();
+    };
+    let configs = w
+        .configs
+        .iter()
+        .map(crate::wording::run::withheld_by_config);
+    let skipped = w.skipped.iter().map(crate::wording::run::skipped_folder);
+    (configs.chain(skipped))
+        .map(|t| t.get(lang).to_string())
+        .collect()
 }
 
 /// The run's own `::error` commands (titled `mynaflow`): each reason it
@@ -114,8 +167,13 @@ fn run_lines(report: &Report, execution: &Execution) -> Vec<String> {
 /// if it will not show them all (else nothing). `summary_written` says
 /// whether the full table went to the job summary, so the notice can
 /// point there.
-/// `run_errors`: the run's own `::error` commands, before the findings'.
-fn notice(report: &Report, summary_written: bool, run_errors: usize) -> String {
+/// `run_errors`, `run_warnings`: the run's own `::error` and `::warning`
+/// commands, before the findings'.
+fn notice(
+    report: &Report,
+    summary_written: bool,
+    (run_errors, run_warnings): (usize, usize),
+) -> String {
     let mut out = String::new();
     // Annotations, one per diagnostic: a summary of many findings is one.
     let annotations = |severity| {
@@ -126,9 +184,9 @@ fn notice(report: &Report, summary_written: bool, run_errors: usize) -> String {
             .count()
     };
     let hidden = (annotations(Severity::Error) + run_errors).saturating_sub(SHOWN)
-        + annotations(Severity::Warning).saturating_sub(SHOWN);
+        + (annotations(Severity::Warning) + run_warnings).saturating_sub(SHOWN);
     if hidden > 0 {
-        let total = report.diagnostics.len() + run_errors;
+        let total = report.diagnostics.len() + run_errors + run_warnings;
         let text = match (report.lang, summary_written) {
             (Lang::En, true) => format!(
                 "{hidden} of {total} annotations are not shown: GitHub shows {SHOWN} errors and {SHOWN} warnings per step. The job summary lists every one."
@@ -174,6 +232,9 @@ pub fn summary_run(report: &Report, execution: &Execution) -> String {
     let run = run_lines(report, execution);
     for line in &run {
         let _ = writeln!(out, "❌ {}\n", cell(line));
+    }
+    for line in withheld_lines(report.lang, execution) {
+        let _ = writeln!(out, "⚠️ {}\n", cell(&line));
     }
     if report.diagnostics.is_empty() {
         return out;

@@ -8,7 +8,9 @@
 //! `severity` (`major` for an error, `minor` for a warning) and
 //! `location.path` with `location.lines.begin`. Paths are as shown
 //! elsewhere: run from the repository root so GitLab finds the files. The
-//! syntax and name errors a filter hid are one issue more ([`write_run`]).
+//! syntax and name errors a filter hid are one issue more ([`write_run`]);
+//! what the run withheld (a config's hidden, excluded or excused findings,
+//! a folder the walk did not enter) a `minor` issue each.
 
 use super::{Execution, Report, json_pretty};
 use crate::code::{Code, Severity};
@@ -58,6 +60,8 @@ pub fn write<W: std::io::Write + ?Sized>(out: &mut W, report: &Report) -> std::i
 enum Entry<'a> {
     Finding(&'a Diagnostic, String),
     Hidden(&'a HiddenStops),
+    /// What the run withheld, its words, and the file it is about.
+    Withheld(crate::text::Text, Option<&'a std::path::Path>),
 }
 
 /// [`write()`], with how the run went: the syntax and name errors a filter
@@ -77,6 +81,7 @@ pub fn write_run<W: std::io::Write + ?Sized>(
     let fingerprints = crate::fingerprint::numbered(report.sources, report.diagnostics);
     let findings = (report.diagnostics.iter().zip(fingerprints)).map(|(d, f)| Entry::Finding(d, f));
     let issues: Vec<Entry> = (execution.hidden_stops.iter().map(Entry::Hidden))
+        .chain(execution.withheld.iter().flat_map(withheld))
         .chain(findings)
         .collect();
     json_pretty::array(out, &issues, |entry| match entry {
@@ -101,8 +106,46 @@ pub fn write_run<W: std::io::Write + ?Sized>(
                 Severity::Error,
             )
         }
+        Entry::Withheld(why, file) => withheld_issue(why.get(report.lang), *file),
     })?;
     out.write_all(b"\n")
+}
+
+/// What the run withheld, an entry each: a config that hid, excluded or
+/// excused something (at the config), a folder the walk did not enter
+/// that holds designs (at the first of them).
+fn withheld(w: &crate::withheld::Withheld) -> Vec<Entry<'_>> {
+    let configs = (w.configs.iter())
+        .map(|b| Entry::Withheld(crate::wording::run::withheld_by_config(b), Some(&b.config)));
+    let skipped = w.skipped.iter().map(|s| {
+        let first = s.designs.first().map(std::path::PathBuf::as_path);
+        Entry::Withheld(crate::wording::run::skipped_folder(s), first)
+    });
+    configs.chain(skipped).collect()
+}
+
+/// The issue of something the run withheld: `minor`, as a warning is
+/// (the run did its job), on the first line of `file`, `check_name`
+/// `withheld`. Its fingerprint is the file's, not the counts', so the
+/// issue keeps its identity while they change.
+fn withheld_issue(description: &str, file: Option<&std::path::Path>) -> Issue {
+    let path = file.map_or_else(String::new, |f| {
+        visible(&crate::input::display_name(f)).into_owned()
+    });
+    let mut h = crate::fingerprint::Fnv1a::new();
+    h.write(b"withheld\0");
+    h.write(path.as_bytes());
+    Issue {
+        kind: "issue",
+        description: visible(description).into_owned(),
+        check_name: "withheld",
+        fingerprint: format!("{:016x}:withheld", h.finish()),
+        severity: "minor",
+        location: Location {
+            path,
+            lines: Lines { begin: 1, end: 1 },
+        },
+    }
 }
 
 /// One issue, at `at`.

@@ -1,6 +1,6 @@
 //! `--format json`: one object, in exactly the shape docs/design/LANGUAGE.md §4 gives,
-//! with what has been added to version 1 since: `config`, `failures` and
-//! `hidden_stops` (how the run went, [`write_run`]), each diagnostic's
+//! with what has been added to version 1 since: `config`, `failures`,
+//! `hidden_stops` and `withheld` (how the run went, [`write_run`]), each diagnostic's
 //! `facts` and `fixes`. Additions keep the version: a reader of version 1
 //! finds every member it reads, as it was.
 
@@ -8,6 +8,7 @@ use super::json_pretty::Object;
 use super::{Execution, Report};
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::hidden_stops::HiddenStops;
+use crate::withheld::Withheld;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -114,6 +115,59 @@ fn hidden_stops<'a>(report: &'a Report, h: &HiddenStops) -> JsonHiddenStops<'a> 
     }
 }
 
+/// What the run withheld ([`Withheld`]): each config that withheld
+/// something, each folder the walk did not enter that holds designs.
+#[derive(Serialize)]
+struct JsonWithheld {
+    configs: Vec<JsonByConfig>,
+    skipped: Vec<JsonSkipped>,
+}
+
+/// What one config withheld, and the run's words for it.
+#[derive(Serialize)]
+struct JsonByConfig {
+    config: String,
+    found: bool,
+    hidden: usize,
+    excluded: usize,
+    excused: usize,
+    message: String,
+}
+
+/// A folder the walk did not enter, its designs, and the run's words.
+#[derive(Serialize)]
+struct JsonSkipped {
+    folder: String,
+    designs: Vec<String>,
+    message: String,
+}
+
+fn withheld(report: &Report, w: &Withheld) -> JsonWithheld {
+    let lang = report.lang;
+    let name = |p: &Path| visible(&crate::input::display_name(p));
+    JsonWithheld {
+        configs: (w.configs.iter())
+            .map(|b| JsonByConfig {
+                config: name(&b.config),
+                found: b.found,
+                hidden: b.hidden,
+                excluded: b.excluded,
+                excused: b.excused,
+                message: crate::wording::run::withheld_by_config(b)
+                    .get(lang)
+                    .to_string(),
+            })
+            .collect(),
+        skipped: (w.skipped.iter())
+            .map(|s| JsonSkipped {
+                folder: name(&s.folder),
+                designs: s.designs.iter().map(|d| name(d)).collect(),
+                message: crate::wording::run::skipped_folder(s).get(lang).to_string(),
+            })
+            .collect(),
+    }
+}
+
 #[derive(Serialize)]
 struct Summary {
     files: usize,
@@ -176,7 +230,9 @@ pub fn write_with_config<W: Write + ?Sized>(
 /// are always there: `failures`, why the run could not do its job (exit
 /// status 2; `[]` when it could), and `hidden_stops`, the syntax and name
 /// errors a filter hid, which fail the run (exit status 1) though no
-/// diagnostic shown says so (`null` when none).
+/// diagnostic shown says so (`null` when none). `withheld`, only when the
+/// run withheld something, says what each config hid, excluded or
+/// excused and which folders the walk did not enter hold designs.
 pub fn write_run<W: Write + ?Sized>(
     out: &mut W,
     report: &Report,
@@ -200,6 +256,11 @@ pub fn write_run<W: Write + ?Sized>(
     }
     top.member("failures", &failures)?;
     top.member("hidden_stops", &hidden)?;
+    // Only when something was withheld: a run that withheld nothing
+    // writes what it always wrote.
+    if let Some(w) = &execution.withheld {
+        top.member("withheld", &withheld(report, w))?;
+    }
     top.array("diagnostics", report.diagnostics, |d| diagnostic(report, d))?;
     top.member(
         "summary",

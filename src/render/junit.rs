@@ -13,7 +13,9 @@
 //! could not do its job (0 or 1). Under `--deny warnings` a warning fails
 //! the run, so it is a `<failure>` too; the syntax and name errors a
 //! filter hid fail it, so they are one failing case ([`write_run`]): a
-//! test report never shows green on a red job.
+//! test report never shows green on a red job. What the run withheld (a
+//! config's hidden, excluded or excused findings; folders the walk did
+//! not enter) is a `<skipped>` case each, counted in `skipped`.
 //!
 //! Text passes through [`visible`], is escaped for XML 1.0, and characters
 //! XML forbids are dropped. No timestamps: same input, same bytes.
@@ -107,11 +109,11 @@ pub fn write_run<W: std::io::Write + ?Sized>(
         .filter(|c| matches!(c, Case::Finding(d) if fails(d)))
         .count()
         + run.failures;
-    let errors = run.errors;
+    let (errors, skipped) = (run.errors, run.skipped);
     write!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <testsuite name=\"mynaflow\" tests=\"{tests}\" failures=\"{failed}\" errors=\"{errors}\" skipped=\"0\">\n"
+         <testsuite name=\"mynaflow\" tests=\"{tests}\" failures=\"{failed}\" errors=\"{errors}\" skipped=\"{skipped}\">\n"
     )?;
     out.write_all(run.xml.as_bytes())?;
     let name_of = |file| attr(&visible(&report.sources.get(file).name));
@@ -158,6 +160,7 @@ struct RunCases {
     tests: usize,
     failures: usize,
     errors: usize,
+    skipped: usize,
 }
 
 /// The test cases that say why the run failed beside its findings: an
@@ -170,6 +173,7 @@ fn run_cases(report: &Report, execution: &Execution) -> RunCases {
         tests: 0,
         failures: 0,
         errors: 0,
+        skipped: 0,
     };
     if let Some(first) = execution.failures.first() {
         let reasons: Vec<String> = (execution.failures.iter())
@@ -204,7 +208,48 @@ fn run_cases(report: &Report, execution: &Execution) -> RunCases {
         run.tests += 1;
         run.failures += 1;
     }
+    if let Some(w) = &execution.withheld {
+        withheld_cases(w, lang, &mut run);
+    }
     run
+}
+
+/// What the run withheld, as skipped test cases (`classname` `mynaflow`):
+/// one per config that hid, excluded or excused something, named after
+/// the config; one per folder the walk did not enter that holds designs,
+/// named after the folder. `<skipped>` is the one state test report
+/// pages show for "not run" beside passed and failed, where a note on
+/// the suite (`<properties>`, `<system-out>`) is seldom shown at all.
+fn withheld_cases(w: &crate::withheld::Withheld, lang: crate::text::Lang, run: &mut RunCases) {
+    use crate::input::display_name;
+    let mut case = |name: String, file: Option<&std::path::Path>, why: crate::text::Text| {
+        let file = file
+            .filter(|f| f.is_relative())
+            .map(|f| format!(" file=\"{}\"", attr(&visible(&display_name(f)))))
+            .unwrap_or_default();
+        let _ = writeln!(
+            run.xml,
+            "  <testcase classname=\"mynaflow\" name=\"{}\"{file}>\n    \
+             <skipped message=\"{}\"/>\n  </testcase>",
+            attr(&name),
+            attr(&visible(why.get(lang)))
+        );
+        run.tests += 1;
+        run.skipped += 1;
+    };
+    for b in &w.configs {
+        let name = visible(&display_name(&b.config)).into_owned();
+        case(
+            name,
+            Some(&b.config),
+            crate::wording::run::withheld_by_config(b),
+        );
+    }
+    for s in &w.skipped {
+        let name = format!("{}/", visible(&display_name(&s.folder)));
+        let first = s.designs.first().map(std::path::PathBuf::as_path);
+        case(name, first, crate::wording::run::skipped_folder(s));
+    }
 }
 
 /// A finding as plain text: `path:line:col: error[MN102]: message`, then

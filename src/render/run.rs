@@ -1,10 +1,12 @@
 //! What a run found beside its findings, which every machine format
 //! carries in its own place: why the run could not do its job (exit
 //! status 2), the syntax and name errors a filter hid (exit status 1
-//! though no finding shown is an error), and the config it followed.
+//! though no finding shown is an error), the config it followed, and
+//! what it withheld (a warning).
 
 use crate::hidden_stops::HiddenStops;
 use crate::text::Text;
+use crate::withheld::Withheld;
 use std::path::PathBuf;
 
 /// How the run went.
@@ -25,4 +27,7 @@ pub struct Execution {
     /// `per-file-ignores` hid: each stopped the checks of its statement,
     /// so the run fails (exit status 1) though no finding shown says so.
     pub hidden_stops: Option<HiddenStops>,
+    /// What the run withheld (did not check, or did not show) and which
+    /// config did: not a failure, said as a warning; None when nothing.
+    pub withheld: Option<Withheld>,
 }

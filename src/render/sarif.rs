@@ -45,7 +45,12 @@
 //!   [`MAX_RESULTS`] results per run: beyond that, errors are kept before
 //!   warnings and a notification says how many were left out. Its
 //!   `properties.config` locates the `mynaflow.toml` the run followed, as
-//!   an `artifactLocation` like a result's file.
+//!   an `artifactLocation` like a result's file. What the run withheld
+//!   (findings a config's filters hid or its baseline excused, designs
+//!   its `exclude` left out, folders the walk did not enter that hold
+//!   designs) is a warning-level notification each, at the config or the
+//!   first design skipped: the run did its job, and a reviewer sees what
+//!   it did not look at.
 //! - A finding's fixes become SARIF `fixes` (`artifactChanges` with
 //!   `replacements`).
 //!
@@ -66,7 +71,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
@@ -236,7 +241,9 @@ struct Location {
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
-    region: Region,
+    /// None for a whole file (a config that withheld findings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
 }
 
 #[derive(Serialize)]
@@ -347,6 +354,9 @@ pub fn write_run<W: Write + ?Sized>(
             }
         }));
     }
+    if let Some(w) = &execution.withheld {
+        notifications.extend(withheld(w, lang));
+    }
     if left_out > 0 {
         let text = crate::text!(
             "{left_out} of {} results were left out: GitHub code scanning accepts at most {MAX_RESULTS} per run (errors are kept before warnings); run `mynaflow check` to see them all",
@@ -417,6 +427,41 @@ pub fn write_run<W: Write + ?Sized>(
     })?;
     top.end()?;
     out.write_all(b"\n")
+}
+
+/// What the run withheld, as warning-level notifications (the run did
+/// its job, so not errors): one per config that withheld something, at
+/// the config file, and one per folder the walk did not enter that holds
+/// designs, at the first of them.
+fn withheld(w: &crate::withheld::Withheld, lang: Lang) -> Vec<Notification> {
+    let at = |p: &Path| Location {
+        id: None,
+        physical_location: PhysicalLocation {
+            artifact_location: {
+                let (uri, uri_base_id) = path_uri(p);
+                ArtifactLocation { uri, uri_base_id }
+            },
+            region: None,
+        },
+        message: None,
+    };
+    let warning = |text: Text, place: Option<&Path>| Notification {
+        level: "warning",
+        message: Message {
+            text: text.get(lang).to_string(),
+        },
+        locations: place.map(at).into_iter().collect(),
+        associated_rule: None,
+    };
+    let configs = (w.configs.iter()).map(|b| {
+        let text = crate::wording::run::withheld_by_config(b);
+        warning(text, Some(&b.config))
+    });
+    let skipped = (w.skipped.iter()).map(|s| {
+        let text = crate::wording::run::skipped_folder(s);
+        warning(text, s.designs.first().map(PathBuf::as_path))
+    });
+    configs.chain(skipped).collect()
 }
 
 /// The invocation's properties: the configs the run followed, if any.
@@ -817,7 +862,7 @@ fn physical(report: &Report, span: Span) -> PhysicalLocation {
     let text = report.sources.slice(span);
     PhysicalLocation {
         artifact_location: ArtifactLocation { uri, uri_base_id },
-        region: Region {
+        region: Some(Region {
             start_line: p.line,
             start_column: p.column,
             end_line: p.end_line,
@@ -825,7 +870,7 @@ fn physical(report: &Report, span: Span) -> PhysicalLocation {
             snippet: (!text.is_empty()).then(|| Message {
                 text: crate::escape::visible_lines(text).into_owned(),
             }),
-        },
+        }),
     }
 }
 

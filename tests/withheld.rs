@@ -1,0 +1,293 @@
+//! What a run withheld reaches every machine format, not only standard
+//! error: the findings a sub-folder `mynaflow.toml` hid, excused or
+//! excluded (a pull request can add one), and the designs in hidden
+//! folders or `target/` the walk did not enter (even with the config
+//! pinned). The audit's two reproductions: the SARIF log had no result
+//! and no notification, `--format github` printed nothing and the job
+//! summary said "0 error(s)", while stderr alone said what was hidden.
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+
+/// A project like the audit's: `designs/kenpo-society.myna` (clean) and
+/// `designs/sub/vendor-proposal.myna` (5 errors, 1 warning), with
+/// `designs/sub/mynaflow.toml` holding `config`.
+fn nested(config: &str) -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    let designs = d.path().join("designs");
+    std::fs::create_dir_all(designs.join("sub")).expect("mkdir");
+    let example = |name: &str| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples")
+            .join(name)
+    };
+    std::fs::copy(
+        example("kenpo-society.myna"),
+        designs.join("kenpo-society.myna"),
+    )
+    .expect("copy");
+    let vendor = designs.join("sub/vendor-proposal.myna");
+    std::fs::copy(example("vendor-proposal.myna"), &vendor).expect("copy");
+    std::fs::write(designs.join("sub/mynaflow.toml"), config).expect("write");
+    d
+}
+
+/// `mynaflow check ARGS` in `dir`: stdout, stderr, the exit status.
+fn check(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    let o = common::mynaflow_in(dir, &[&["check"][..], args].concat());
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    (common::stdout(&o), err, o.status.code())
+}
+
+/// The SARIF log's notifications, the log checked against the SARIF
+/// 2.1.0 schema (a notification at a whole file has no region).
+fn notifications(sarif: &str) -> Vec<Value> {
+    let log: Value = serde_json::from_str(sarif).expect("SARIF is JSON");
+    let schema = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif-schema-2.1.0.json"),
+    )
+    .expect("schema fixture");
+    let schema: Value = serde_json::from_str(&schema).expect("schema is JSON");
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let errors: Vec<String> = (validator.iter_errors(&log))
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let inv = &log["runs"][0]["invocations"][0];
+    assert_eq!(inv["executionSuccessful"], true, "{sarif}");
+    (inv["toolExecutionNotifications"].as_array().cloned()).unwrap_or_default()
+}
+
+const HIDDEN: &str = "config designs/sub/mynaflow.toml: 6 finding(s) hidden by its select/ignore/per-file-ignores; this report does not show them (a mynaflow.toml found beside the designs governs those under it, and a pull request can add one: review it, or pin the config in CI with --config)";
+
+/// The audit's finding 1, its config leaving one code that judges flows
+/// (one that leaves none is now refused, `config_scope.rs`): every
+/// machine format names the config and how many findings it hid, as a
+/// warning.
+#[test]
+fn a_sub_folder_config_that_hides_findings_is_named_in_every_machine_format() {
+    let d = nested("select = [\"MN201\"]\n");
+    let run = |format: &str| {
+        let (out, err, status) = check(d.path(), &["--format", format, "designs/"]);
+        assert_eq!(status, Some(0), "{format}: {err}");
+        out
+    };
+
+    let sarif = run("sarif");
+    let n = notifications(&sarif);
+    assert_eq!(n.len(), 1, "{sarif}");
+    assert_eq!(n[0]["level"], "warning");
+    let text = n[0]["message"]["text"].as_str().unwrap_or_default();
+    assert!(text.starts_with(HIDDEN), "{text}");
+    let at = &n[0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(at["uri"], "designs/sub/mynaflow.toml");
+
+    let json: Value = serde_json::from_str(&run("json")).expect("JSON");
+    let w = &json["withheld"]["configs"][0];
+    assert_eq!(w["config"], "designs/sub/mynaflow.toml");
+    assert_eq!(
+        (&w["hidden"], &w["excluded"], &w["excused"]),
+        (&6.into(), &0.into(), &0.into())
+    );
+    assert_eq!(w["found"], true);
+    assert_eq!(json["withheld"]["skipped"], serde_json::json!([]));
+
+    let summary = d.path().join("summary.md");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["check", "--format", "github", "designs/"])
+        .current_dir(d.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .output()
+        .expect("run");
+    assert_eq!(o.status.code(), Some(0));
+    let github = common::stdout(&o);
+    let first = github.lines().next().unwrap_or_default();
+    let want = format!("::warning file=designs/sub/mynaflow.toml,title=mynaflow::{HIDDEN}");
+    assert!(first.starts_with(&want), "{github}");
+    let summary = std::fs::read_to_string(&summary).expect("summary");
+    assert!(summary.contains(&format!("⚠️ {HIDDEN}")), "{summary}");
+
+    let junit = run("junit");
+    assert!(junit.contains("skipped=\"1\""), "{junit}");
+    assert!(
+        junit.contains("<testcase classname=\"mynaflow\" name=\"designs/sub/mynaflow.toml\" file=\"designs/sub/mynaflow.toml\">\n    <skipped message=\"config designs/sub/mynaflow.toml: 6 finding(s)"),
+        "{junit}"
+    );
+
+    let gitlab: Value = serde_json::from_str(&run("gitlab")).expect("JSON");
+    let issue = &gitlab[0];
+    assert_eq!(issue["check_name"], "withheld");
+    assert_eq!(issue["severity"], "minor");
+    assert_eq!(issue["location"]["path"], "designs/sub/mynaflow.toml");
+
+    // In Japanese too.
+    let (sarif, _, _) = check(d.path(), &["--format", "sarif", "--lang", "ja", "designs/"]);
+    let text = notifications(&sarif)[0]["message"]["text"].clone();
+    let want = "設定ファイル designs/sub/mynaflow.toml が報告から除いたもの: select/ignore/per-file-ignores で非表示にした指摘 6 件。この報告には含まれていません (設計のそばで見つかった mynaflow.toml はその下の設計に適用され";
+    assert!(
+        text.as_str().unwrap_or_default().starts_with(want),
+        "{text}"
+    );
+}
+
+/// The audit's other nested configs: a baseline the pull request wrote,
+/// and an `exclude`. Each is said, with its count.
+#[test]
+fn a_sub_folder_configs_baseline_and_exclude_are_named() {
+    // The baseline, recorded by the run itself.
+    let d = nested("baseline = \"bl.json\"\n");
+    let (_, err, status) = check(
+        d.path(),
+        &["--write-baseline", "designs/sub/bl.json", "designs/sub/"],
+    );
+    assert_eq!(status, Some(0), "{err}");
+    let (json, err, status) = check(d.path(), &["--format", "json", "designs/"]);
+    assert_eq!(status, Some(0), "{err}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    let w = &v["withheld"]["configs"][0];
+    assert_eq!(
+        (&w["hidden"], &w["excused"]),
+        (&0.into(), &6.into()),
+        "{json}"
+    );
+    let text = w["message"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with(
+            "config designs/sub/mynaflow.toml: 6 finding(s) recorded in its baseline not shown;"
+        ),
+        "{text}"
+    );
+
+    // `exclude` with another design left in its group.
+    let d = nested("exclude = [\"vendor-proposal.myna\"]\n");
+    std::fs::write(d.path().join("designs/sub/other.myna"), "use \"kenpo\"\n").expect("write");
+    let (sarif, err, status) = check(d.path(), &["--format", "sarif", "designs/"]);
+    assert_eq!(status, Some(0), "{err}");
+    let n = notifications(&sarif);
+    let text = n[0]["message"]["text"].as_str().unwrap_or_default();
+    assert!(
+        text.starts_with(
+            "config designs/sub/mynaflow.toml: 1 design(s) not checked (its exclude);"
+        ),
+        "{text}"
+    );
+}
+
+/// The audit's finding 2: designs in `target/` and a hidden folder are
+/// not checked even with the config pinned. Each folder is a warning in
+/// SARIF, JSON and GitHub output; the pinned config, which hid nothing,
+/// is not.
+#[test]
+fn designs_the_walk_skipped_are_named_in_every_machine_format_even_pinned() {
+    let d = nested("");
+    std::fs::remove_file(d.path().join("designs/sub/mynaflow.toml")).expect("rm");
+    let vendor = d.path().join("designs/sub/vendor-proposal.myna");
+    for dir in ["designs/target", "designs/.drafts"] {
+        std::fs::create_dir_all(d.path().join(dir)).expect("mkdir");
+        std::fs::copy(&vendor, d.path().join(dir).join("vendor-proposal.myna")).expect("copy");
+    }
+    std::fs::remove_file(&vendor).expect("rm");
+    std::fs::write(
+        d.path().join("pinned.toml"),
+        "rulebooks = [\"kenpo\"]\nunsuppressible = [\"MN1\"]\n",
+    )
+    .expect("write");
+    let pinned = ["--config", "pinned.toml", "designs/"];
+    let run = |format: &str| {
+        let (out, err, status) = check(d.path(), &[&["--format", format][..], &pinned].concat());
+        assert_eq!(status, Some(0), "{format}: {err}");
+        out
+    };
+    let said = |folder: &str| {
+        format!(
+            "1 design-looking file(s) in designs/{folder}/ not checked, as the walk does not enter hidden folders or `target/`: designs/{folder}/vendor-proposal.myna; name them on the command line to check them"
+        )
+    };
+
+    let sarif = run("sarif");
+    let n = notifications(&sarif);
+    let texts: Vec<&str> = n
+        .iter()
+        .filter_map(|n| n["message"]["text"].as_str())
+        .collect();
+    assert_eq!(texts, [said(".drafts"), said("target")], "{sarif}");
+    assert!(n.iter().all(|n| n["level"] == "warning"));
+    let at = &n[1]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(at["uri"], "designs/target/vendor-proposal.myna");
+
+    let json: Value = serde_json::from_str(&run("json")).expect("JSON");
+    assert_eq!(json["withheld"]["configs"], serde_json::json!([]));
+    let skipped = &json["withheld"]["skipped"];
+    assert_eq!(skipped[1]["folder"], "designs/target");
+    assert_eq!(
+        skipped[1]["designs"],
+        serde_json::json!(["designs/target/vendor-proposal.myna"])
+    );
+
+    let github = run("github");
+    let want = [
+        format!(
+            "::warning file=designs/.drafts/vendor-proposal.myna,title=mynaflow::{}",
+            said(".drafts")
+        ),
+        format!(
+            "::warning file=designs/target/vendor-proposal.myna,title=mynaflow::{}",
+            said("target")
+        ),
+    ];
+    assert_eq!(github.lines().collect::<Vec<_>>(), want, "{github}");
+
+    let junit = run("junit");
+    assert!(junit.contains("skipped=\"2\""), "{junit}");
+    assert!(junit.contains("name=\"designs/target/\""), "{junit}");
+}
+
+/// A run that withheld nothing writes what it always wrote: no
+/// `withheld` member, no notification, no warning line.
+#[test]
+fn a_run_that_withheld_nothing_says_nothing_of_it() {
+    let d = nested("");
+    std::fs::remove_file(d.path().join("designs/sub/mynaflow.toml")).expect("rm");
+    let (json, _, _) = check(d.path(), &["--format", "json", "designs/"]);
+    assert!(!json.contains("\"withheld\""), "{json}");
+    let (sarif, _, _) = check(d.path(), &["--format", "sarif", "designs/"]);
+    assert!(!sarif.contains("toolExecutionNotifications"), "{sarif}");
+    let (github, _, _) = check(d.path(), &["--format", "github", "designs/"]);
+    assert!(!github.contains("title=mynaflow"), "{github}");
+    let (junit, _, _) = check(d.path(), &["--format", "junit", "designs/"]);
+    assert!(junit.contains("skipped=\"0\""), "{junit}");
+}
+
+/// A config's folder may be named anything a pull request likes: the
+/// warnings name it escaped, so it cannot start a workflow command of its
+/// own nor reorder the text it is shown in.
+#[test]
+fn the_config_named_in_a_warning_is_escaped() {
+    let d = nested("");
+    let odd = d.path().join("designs/x\n::error::pwn\u{202e}");
+    std::fs::create_dir_all(&odd).expect("mkdir");
+    std::fs::rename(
+        d.path().join("designs/sub/vendor-proposal.myna"),
+        odd.join("v.myna"),
+    )
+    .expect("mv");
+    std::fs::write(odd.join("mynaflow.toml"), "select = [\"MN201\"]\n").expect("write");
+    let (github, err, status) = check(d.path(), &["--format", "github", "designs/"]);
+    assert_eq!(status, Some(0), "{err}");
+    assert_eq!(github.lines().count(), 1, "{github}");
+    assert!(github.starts_with("::warning file=designs/x\\u{a}%3A%3Aerror%3A%3Apwn\\u{202e}/mynaflow.toml,title=mynaflow::config designs/x\\u{a}::error::pwn\\u{202e}/mynaflow.toml: 6 finding(s)"), "{github}");
+    for format in ["json", "sarif", "junit", "gitlab"] {
+        let (out, _, _) = check(d.path(), &["--format", format, "designs/"]);
+        assert!(
+            !out.contains('\u{202e}') && !out.contains("x\n"),
+            "{format}: {out}"
+        );
+    }
+}
