@@ -163,7 +163,7 @@ impl Baseline {
     }
 
     /// Reads a baseline file's text. The error says where and what kind
-    /// of error, never what the file holds ([`unreadable`]).
+    /// of error, never what the file holds.
     pub fn parse(text: &str) -> Result<Baseline, crate::text::Text> {
         let b: Baseline = serde_json::from_str(text).map_err(|e| unreadable(&e))?;
         if !(1..=VERSION).contains(&b.version) {
