@@ -114,7 +114,10 @@ fn a_sub_folder_config_that_hides_findings_is_named_in_every_machine_format() {
     let summary = std::fs::read_to_string(&summary).expect("summary");
     // The summary's Markdown escapes every punctuation mark it quotes.
     let read = summary.replace('\\', "");
-    assert!(summary.contains("designs\\/sub\\/mynaflow\\.toml\\:"), "{summary}");
+    assert!(
+        summary.contains("designs\\/sub\\/mynaflow\\.toml\\:"),
+        "{summary}"
+    );
     assert!(read.contains(&format!("⚠️ {HIDDEN}")), "{summary}");
 
     let junit = run("junit");

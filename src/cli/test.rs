@@ -25,12 +25,12 @@ pub fn run(paths: &[PathBuf], timings: bool, common: &Common) -> u8 {
     // Each file tested on whichever core takes it (a folder of many
     // designs was tested one file at a time, on one core), its lines
     // printed in the files' order.
-    // Each session takes the rulebooks another of its config has loaded
-    // (1 700 designs sharing one rulebook loaded it 1 700 times).
-    let shelves: Vec<_> = (settings.iter())
-        .map(|_| Arc::new(RulebookShelf::new()))
-        .collect();
-    let tested = in_order(&files, |(p, i)| test_file(p, &settings[*i], &shelves[*i]));
+    // Each session takes the rulebooks another has loaded (1 700 designs
+    // sharing one rulebook loaded it 1 700 times), whatever its config: a
+    // loaded rulebook is a function of its source, text and file id alone,
+    // and a config in every folder made a shelf for each one design.
+    let shelf = Arc::new(RulebookShelf::new());
+    let tested = in_order(&files, |(p, i)| test_file(p, &settings[*i], &shelf));
     let lang = settings
         .first()
         .map_or_else(|| super::lang(common.lang), |s| s.lang);

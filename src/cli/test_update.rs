@@ -28,10 +28,9 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
     let (mut updated, mut same, mut failed, mut unread) = (0, 0, 0, 0);
     let mut unchecked = Unchecked::default();
     let mut lines = Lines::default();
-    // Each session takes the rulebooks another of its config has loaded.
-    let shelves: Vec<_> = (settings.iter())
-        .map(|_| Arc::new(RulebookShelf::new()))
-        .collect();
+    // Each session takes the rulebooks another has loaded, whatever its
+    // config (as `test` does).
+    let shelf = Arc::new(RulebookShelf::new());
     let mut first = 0;
     for batch in batches(&files) {
         // Checked and annotated on every core (a folder of many designs
@@ -39,7 +38,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
         // config.
         let of: Vec<(&PathBuf, usize)> = batch.iter().zip(group[first..].iter().copied()).collect();
         first += batch.len();
-        let mut annotated = in_order(&of, |(p, i)| annotate(p, &settings[*i], &shelves[*i]));
+        let mut annotated = in_order(&of, |(p, i)| annotate(p, &settings[*i], &shelf));
         // A file past one that no session could be made for is not
         // written: the run stops there.
         if let Some(at) = (annotated.iter()).position(|a| matches!(a, Annotated::Unusable(_))) {
