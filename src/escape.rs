@@ -7,6 +7,10 @@
 //! Every renderer passes text that came from input through [`visible`]
 //! before writing it. The escaped form is `\u{1b}`-style, so a reader can see
 //! what MN004 points at.
+//!
+//! The same functions break a GitHub Actions runner's legacy command form,
+//! which it looks for anywhere in a line: the `[` of `##[` (`##[add-mask]`,
+//! `##[stop-commands]`) is shown as `\u{5b}` ([`legacy_command_at`]).
 
 use std::borrow::Cow;
 
@@ -86,9 +90,34 @@ pub(crate) const fn may_be_unusual(b: u8) -> bool {
 }
 
 /// [`may_be_unusual`] but for a line feed (the one such byte on every
-/// line of a file).
+/// line of a file), and a `[`, which may end a legacy command's `##[`
+/// (rare in a design, where `#`, of every comment, is not).
 const fn may_be_unusual_in_a_line(b: u8) -> bool {
-    may_be_unusual(b) & (b != b'\n')
+    (may_be_unusual(b) & (b != b'\n')) | (b == b'[')
+}
+
+/// [`may_be_unusual`] or a `[`: the bytes [`visible`] stops at.
+const fn may_be_escaped(b: u8) -> bool {
+    may_be_unusual(b) | (b == b'[')
+}
+
+/// Is the byte at `i` of `s` the `[` of `##[`, the start of a GitHub
+/// Actions runner's legacy command (`##[stop-commands]token`), which the
+/// runner looks for anywhere in a line of the log? That `[` is shown
+/// escaped, `\u{5b}`, wherever input reaches an output: the two `#` stay,
+/// and an escape never ends with `#`, so no escaped text holds `##[`.
+pub fn legacy_command_at(s: &[u8], i: usize) -> bool {
+    s.get(i) == Some(&b'[') && i >= 2 && s.get(i - 2..i) == Some(b"##".as_slice())
+}
+
+/// `s` with the `[` of every `##[` shown as `\u{5b}` (see
+/// [`legacy_command_at`]), for text built without [`visible`] (a comment
+/// of a graph, whose other escapes are its own).
+pub fn no_legacy_command(s: &str) -> Cow<'_, str> {
+    match s.contains("##[") {
+        true => Cow::Owned(s.replace("##[", "##\\u{5b}")),
+        false => Cow::Borrowed(s),
+    }
 }
 
 /// The offsets of the bytes of `b` that [`may_be_unusual`] accepts, line
@@ -119,11 +148,50 @@ fn unusual_starts(b: &[u8]) -> impl Iterator<Item = usize> + '_ {
         })
 }
 
+/// JSON text (a document, or a value in it) with the `[` of every `##[`
+/// written as JSON's own escape, `\u005b`: a reader of the document gets
+/// the text back exactly, and the line in a CI log holds no `##[`. Any
+/// `#` of a JSON document is inside a string, where the escape is valid.
+pub fn json_no_legacy_command(json: String) -> String {
+    match json.contains("##[") {
+        true => json.replace("##[", "##\\u005b"),
+        false => json,
+    }
+}
+
+/// [`json_no_legacy_command`] of the JSON written to `out` from `from` on
+/// (a string serde_json just wrote). A `[` is rare in a string, so the
+/// usual case only looks.
+pub fn json_no_legacy_command_from(out: &mut Vec<u8>, from: usize) {
+    let Some(written) = out.get(from..) else {
+        return;
+    };
+    if !written.contains(&b'[') || !written.windows(3).any(|w| w == b"##[") {
+        return;
+    }
+    let tail = out.split_off(from);
+    let mut k = 0;
+    while k < tail.len() {
+        out.push(tail[k]);
+        if legacy_command_at(&tail, k + 1) {
+            out.extend_from_slice(b"\\u005b");
+            k += 1;
+        }
+        k += 1;
+    }
+}
+
 /// The bytes at which [`rewrite_into`] stops to look at a character: a
-/// renderer's special ASCII bytes and every byte that may start a control
-/// character or one that [`needs_escape`].
+/// renderer's special ASCII bytes, every byte that may start a control
+/// character or one that [`needs_escape`], and `[` (of a legacy command's
+/// `##[`).
 /// A table, so that the scan between them is one load per byte.
-pub struct Stops([bool; 256]);
+pub struct Stops {
+    table: [bool; 256],
+    /// What the `[` of `##[` is written as: `\u{5b}`, or that as the
+    /// renderer's own syntax writes a backslash.
+    legacy: &'static [u8],
+}
 
 impl Stops {
     /// Stops at the ASCII bytes of `special` (a byte of 0x80 or more is a
@@ -133,7 +201,7 @@ impl Stops {
         let mut table = [false; 256];
         let mut b = 0;
         while b < 256 {
-            table[b] = may_be_unusual(b as u8);
+            table[b] = may_be_escaped(b as u8);
             b += 1;
         }
         let mut i = 0;
@@ -142,12 +210,21 @@ impl Stops {
             table[special[i] as usize] = true;
             i += 1;
         }
-        Stops(table)
+        Stops {
+            table,
+            legacy: b"\\u{5b}",
+        }
+    }
+
+    /// These stops, the `[` of `##[` written `legacy` (for a syntax in
+    /// which a backslash must itself be escaped).
+    pub const fn legacy_as(self, legacy: &'static [u8]) -> Stops {
+        Stops { legacy, ..self }
     }
 
     /// The offset of the first byte of `bytes` to stop at.
     fn find(&self, bytes: &[u8]) -> Option<usize> {
-        bytes.iter().position(|&b| self.0[usize::from(b)])
+        bytes.iter().position(|&b| self.table[usize::from(b)])
     }
 }
 
@@ -156,7 +233,9 @@ impl Stops {
 /// may start a control character or one that [`needs_escape`]) goes
 /// through `rewrite` (which
 /// appends what it stands for, itself when nothing changes); the runs
-/// between them are copied whole. The renderers' quoting walks the bytes
+/// between them are copied whole. A `[` that `out` already ends with `##`
+/// before is written `\u{5b}` instead, or what [`Stops::legacy_as`] says
+/// (what came before counts: the runner reads the line as written). The renderers' quoting walks the bytes
 /// of every name and label this way instead of decoding each character:
 /// almost every character of a design is copied as it is.
 pub fn rewrite_into(
@@ -177,7 +256,10 @@ pub fn rewrite_into(
         let Some(c) = chars.next() else {
             break;
         };
-        rewrite(c, out);
+        match c == '[' && out.ends_with(b"##") {
+            true => out.extend_from_slice(stops.legacy),
+            false => rewrite(c, out),
+        }
         rest = chars.as_str();
     }
     out.extend_from_slice(rest.as_bytes());
@@ -188,17 +270,18 @@ pub fn push_char(out: &mut Vec<u8>, c: char) {
     out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
 }
 
-/// `s` with every character that [`needs_escape`] written as `\u{XX}`.
-/// Borrowed (no allocation) when nothing needs escaping, which is the
-/// usual case.
+/// `s` with every character that [`needs_escape`], and the `[` of every
+/// `##[` ([`legacy_command_at`]), written as `\u{XX}`. Borrowed (no
+/// allocation) when nothing needs escaping, which is the usual case.
 pub fn visible(s: &str) -> Cow<'_, str> {
     let Some(first) = first_to_escape(s) else {
         return Cow::Borrowed(s);
     };
     let mut out = String::with_capacity(s.len() + 8);
     out.push_str(s.get(..first).unwrap_or_default());
-    for c in s.get(first..).unwrap_or_default().chars() {
-        if needs_escape(c) {
+    let tail = s.get(first..).unwrap_or_default();
+    for (i, c) in tail.char_indices() {
+        if needs_escape(c) || legacy_command_at(s.as_bytes(), first + i) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
@@ -218,16 +301,16 @@ fn first_to_escape(s: &str) -> Option<usize> {
     let mut at = 0;
     loop {
         at += first_unusual(b.get(at..)?)?;
-        // A byte `may_be_unusual` accepts always starts a character.
+        // A byte `may_be_escaped` accepts always starts a character.
         let c = s.get(at..)?.chars().next()?;
-        if needs_escape(c) {
+        if needs_escape(c) || legacy_command_at(b, at) {
             return Some(at);
         }
         at += c.len_utf8();
     }
 }
 
-/// The offset of the first byte of `b` that [`may_be_unusual`] accepts,
+/// The offset of the first byte of `b` that [`may_be_escaped`] accepts,
 /// found a block at a time: every message, label, note and help of every
 /// finding is scanned so, by the session and again by the renderer, and
 /// asked byte by byte the scan was 7 % of a run that printed 93 564
@@ -241,18 +324,18 @@ fn first_unusual(b: &[u8]) -> Option<usize> {
     for block in &mut blocks {
         if block
             .iter()
-            .fold(false, |found, &x| found | may_be_unusual(x))
+            .fold(false, |found, &x| found | may_be_escaped(x))
         {
             return block
                 .iter()
-                .position(|&x| may_be_unusual(x))
+                .position(|&x| may_be_escaped(x))
                 .map(|i| base + i);
         }
         base += BLOCK;
     }
     let rest = blocks.remainder();
     rest.iter()
-        .position(|&x| may_be_unusual(x))
+        .position(|&x| may_be_escaped(x))
         .map(|i| base + i)
 }
 
@@ -265,23 +348,23 @@ pub fn visible_owned(s: String) -> String {
     }
 }
 
-/// Like [`visible`], but keeps line ends (`\n`, and `\r` directly before
+/// Like [`visible`] (`##[` included), but keeps line ends (`\n`, and `\r` directly before
 /// `\n`): for multi-line text such as a source excerpt. A lone CR is still
 /// escaped, since it would let a line overwrite what came before it.
 pub fn visible_lines(s: &str) -> Cow<'_, str> {
     let lone_cr = |i: usize| s.as_bytes().get(i + 1) != Some(&b'\n');
-    let bad = s
-        .char_indices()
-        .any(|(i, c)| c != '\n' && needs_escape(c) && (c != '\r' || lone_cr(i)));
-    if !bad {
+    let escaped = |i: usize, c: char| {
+        (c != '\n' && needs_escape(c) && (c != '\r' || lone_cr(i)))
+            || legacy_command_at(s.as_bytes(), i)
+    };
+    if !s.char_indices().any(|(i, c)| escaped(i, c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for (i, c) in s.char_indices() {
-        if c == '\n' || (c == '\r' && !lone_cr(i)) || !needs_escape(c) {
-            out.push(c);
-        } else {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        match escaped(i, c) {
+            true => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            false => out.push(c),
         }
     }
     Cow::Owned(out)
@@ -370,11 +453,14 @@ pub fn diagnostic(d: &mut crate::diagnostic::Diagnostic) {
 
 /// The character of `s` at byte `i` and `i`, when [`EscapedSource::of`]
 /// escapes it: one that [`needs_escape`], but a line feed, and a carriage
-/// return before one, which stay line breaks.
+/// return before one, which stay line breaks; and the `[` of `##[` (a
+/// comment of a design may hold one).
 fn escaped_at(s: &str, i: usize) -> Option<(usize, char)> {
     let c = s.get(i..)?.chars().next()?;
     let lone_cr = s.as_bytes().get(i + 1) != Some(&b'\n');
-    (c != '\n' && (c != '\r' || lone_cr) && needs_escape(c)).then_some((i, c))
+    let shown = (c != '\n' && (c != '\r' || lone_cr) && needs_escape(c))
+        || legacy_command_at(s.as_bytes(), i);
+    shown.then_some((i, c))
 }
 
 /// A source text with its escapes applied as [`visible_lines`] does, and
@@ -525,6 +611,7 @@ mod tests {
             "plain",
             "健康保険組合",
             "a\"b#c",
+            "a[b]c[",
             "\n\t\r",
             "e\u{301}\u{feff}😀\u{fffb}",
         ] {
@@ -599,6 +686,82 @@ mod tests {
         assert_eq!(visible("報\u{2800}"), "報\\u{2800}");
         assert_eq!(visible("報\u{3164}\u{ffa0}"), "報\u{3164}\\u{ffa0}");
         assert_eq!(visible("葛\u{e0100}"), "葛\u{e0100}");
+    }
+
+    /// A runner reads `##[` anywhere in a line as a legacy command: its
+    /// `[` is shown escaped by every primitive, and only after `##`.
+    #[test]
+    fn no_primitive_lets_a_legacy_command_through() {
+        let forged = "x ##[stop-commands]t ##[error]y #[a] [b] ###[c";
+        let want = "x ##\\u{5b}stop-commands]t ##\\u{5b}error]y #[a] [b] ###\\u{5b}c";
+        assert_eq!(visible(forged), want);
+        assert_eq!(visible_lines(&format!("{forged}\n")), format!("{want}\n"));
+        assert_eq!(message_lines(forged), want);
+        assert_eq!(no_legacy_command(forged), want);
+        assert!(matches!(visible("#[a] [b] #"), Cow::Borrowed(_)));
+        assert!(matches!(visible_lines("a[0]\n# c\n"), Cow::Borrowed(_)));
+        // At every place in and across the byte scan's blocks.
+        for at in 0..70 {
+            let s = format!("{}##[e]{}", "組".repeat(at), "a".repeat(40));
+            assert!(!visible(&s).contains("##["), "{at}");
+            assert!(!visible_lines(&s).contains("##["), "{at}");
+        }
+        // Quoting by runs: also when the `##` was written before.
+        let mut out = b"label ##".to_vec();
+        rewrite_into(
+            &mut out,
+            "[error]x ##[add-mask]y",
+            &Stops::new(b"\""),
+            |c, out| push_char(out, c),
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "label ##\\u{5b}error]x ##\\u{5b}add-mask]y"
+        );
+    }
+
+    /// JSON keeps the exact text, `[` written `\u005b`.
+    #[test]
+    fn json_reads_back_what_a_legacy_command_escape_hides() {
+        let label = "##[stop-commands]x \"##[error]y\" [z] #[w]";
+        let json = json_no_legacy_command(serde_json::to_string(label).unwrap());
+        assert!(!json.contains("##["), "{json}");
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), label);
+        let mut out = b"{\"a\": ".to_vec();
+        let from = out.len();
+        serde_json::to_writer(&mut out, label).unwrap();
+        json_no_legacy_command_from(&mut out, from);
+        assert_eq!(out.get(from..).unwrap(), json.as_bytes());
+    }
+
+    /// A syntax that escapes a backslash writes the `[` its own way.
+    #[test]
+    fn stops_write_the_legacy_escape_as_told() {
+        let mut out = Vec::new();
+        let stops = Stops::new(b"\"").legacy_as(b"<5b>");
+        rewrite_into(&mut out, "a##[b", &stops, |c, out| push_char(out, c));
+        assert_eq!(out, b"a##<5b>b");
+    }
+
+    /// Carets still point where they pointed when a comment's `##[` is
+    /// shown escaped.
+    #[test]
+    fn escaped_source_maps_offsets_past_a_legacy_command() {
+        let src = "actor a : 組合 \"x\" # ##[stop-commands]t\nflow ##[e]\n";
+        let e = EscapedSource::of(src).expect("something to escape");
+        assert_eq!(e.text, visible_lines(src));
+        assert!(!e.text.contains("##["));
+        for (i, c) in src.char_indices() {
+            let at = e.map(i);
+            if legacy_command_at(src.as_bytes(), i) {
+                assert!(e.text[at..].starts_with("\\u{5b}"), "{i}");
+            } else {
+                assert_eq!(e.text[at..].chars().next(), Some(c), "{i}");
+            }
+            assert_eq!(e.unmap(at), i);
+        }
+        assert_eq!(e.map(src.len()), e.text.len());
+        assert!(EscapedSource::of("# [x] #[y]\n").is_none());
     }
 
     #[test]
@@ -698,7 +861,7 @@ mod tests {
         for start in [0, 1, 63, 64, 4095, 4097] {
             let b = &bytes[start..];
             let want: Vec<usize> = (b.iter().enumerate())
-                .filter(|&(_, &x)| may_be_unusual(x) && x != b'\n')
+                .filter(|&(_, &x)| (may_be_unusual(x) && x != b'\n') || x == b'[')
                 .map(|(i, _)| i)
                 .collect();
             assert_eq!(unusual_starts(b).collect::<Vec<_>>(), want, "{start}");

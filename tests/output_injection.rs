@@ -339,3 +339,181 @@ fn a_refused_run_writes_its_document_in_the_machine_formats() {
         }
     }
 }
+
+/// A runner's legacy commands, which it reads anywhere in a line.
+const LEGACY: [&str; 2] = ["##[stop-commands]x", "##[error]x"];
+
+/// A design whose actor label, quoted names and comments hold `##[`, in
+/// a folder and a file whose names do.
+fn legacy_project() -> (tempfile::TempDir, std::path::PathBuf, String) {
+    let [stop, error] = LEGACY;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join(format!("d{error}"));
+    std::fs::create_dir_all(&folder).expect("mkdir");
+    let label = format!("{stop} {error}");
+    let design = format!(
+        "use \"kenpo\"\n\
+         # {stop}\n\
+         actor 給付システム : 組合 \"{label}\"\n\
+         actor \"{error}市町村\" : 他機関 \"市区町村\"\n\
+         data 課税情報 : 課税・非課税情報\n\
+         flow \"{error}市町村\" -> 給付システム : 課税情報 for 高齢受給者負担区分判定 # {stop}\n"
+    );
+    let file = folder.join(format!("a{stop}.myna"));
+    std::fs::write(&file, design).expect("write");
+    let rel = file
+        .strip_prefix(dir.path())
+        .expect("inside")
+        .display()
+        .to_string();
+    (dir, rel.into(), label)
+}
+
+/// The lines of `out` that hold a legacy command.
+fn legacy(out: &str) -> Vec<&str> {
+    out.lines().filter(|l| l.contains("##[")).collect()
+}
+
+#[test]
+fn no_output_holds_a_legacy_workflow_command() {
+    let (dir, file, _) = legacy_project();
+    let file = file.to_str().expect("utf-8");
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for format in [
+        "human", "concise", "json", "sarif", "github", "gitlab", "junit",
+    ] {
+        for lang in ["en", "ja"] {
+            runs.push(vec![
+                "check",
+                "--no-config",
+                "--format",
+                format,
+                "--lang",
+                lang,
+            ]);
+        }
+    }
+    runs.extend([
+        vec!["test", "--no-config", "."],
+        vec!["coverage", "--no-config", "."],
+        vec!["coverage", "--no-config", "--format", "json", "."],
+        vec!["graph", file],
+        vec!["graph", "--format", "mermaid", file],
+        vec!["graph", "--format", "json", "--reach", "課税情報", file],
+        vec!["inventory", "--no-config", file],
+        vec!["inventory", "--no-config", "--format", "json", file],
+        vec!["coverage", "--no-config", file],
+        vec!["fmt", "--check", "."],
+    ]);
+    for args in &runs {
+        let o = run(dir.path(), args, &[]);
+        let (out, err) = (text(&o.stdout), text(&o.stderr));
+        // The input reached the output, escaped.
+        let all = format!("{out}{err}");
+        assert!(
+            ["##\\u{5b}", "##\\\\u{5b}", "##\\u005b"]
+                .iter()
+                .any(|e| all.contains(e)),
+            "{args:?}: {all}"
+        );
+        assert_eq!(legacy(&out), Vec::<&str>::new(), "{args:?}: {out}");
+        assert_eq!(legacy(&err), Vec::<&str>::new(), "{args:?}: {err}");
+    }
+    // Shown, the `[` escaped: the snippet's comment, the file's name, the
+    // quoted name in the message.
+    let o = run(dir.path(), &["check", "--no-config"], &[]);
+    let out = text(&o.stdout);
+    assert!(out.contains("# ##\\u{5b}stop-commands]x"), "{out}");
+    assert!(
+        out.contains("d##\\u{5b}error]x/a##\\u{5b}stop-commands]x.myna:6:"),
+        "{out}"
+    );
+    assert!(out.contains("##\\u{5b}error]x市町村"), "{out}");
+    // A config's value quoted in an error.
+    std::fs::write(
+        dir.path().join("mynaflow.toml"),
+        "lang = \"##[stop-commands]x\"\n",
+    )
+    .expect("write");
+    let o = run(dir.path(), &["check"], &[]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("##\\u{5b}stop-commands]x"), "{err}");
+    assert_eq!(legacy(&err), Vec::<&str>::new(), "{err}");
+}
+
+#[test]
+fn a_json_reader_gets_the_exact_text_back() {
+    let (dir, file, label) = legacy_project();
+    let file = file.to_str().expect("utf-8");
+    let o = run(
+        dir.path(),
+        &["inventory", "--no-config", "--format", "json", file],
+        &[],
+    );
+    let out = text(&o.stdout);
+    assert_eq!(legacy(&out), Vec::<&str>::new(), "{out}");
+    assert!(out.contains("##\\u005bstop-commands]x"), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let labels: Vec<&str> = (v["systems"].as_array().expect("systems").iter())
+        .filter_map(|s| s["label"].as_str())
+        .collect();
+    assert!(labels.contains(&label.as_str()), "{out}");
+    // The check's documents parse, their messages' text as the human
+    // formats show it (as a control character's is).
+    for format in ["json", "sarif", "gitlab"] {
+        let o = run(
+            dir.path(),
+            &["check", "--no-config", "--format", format],
+            &[],
+        );
+        let out = text(&o.stdout);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        assert!(
+            v.to_string().contains("##\\\\u{5b}error]x市町村"),
+            "{format}: {out}"
+        );
+    }
+}
+
+#[test]
+fn no_rulebook_text_holds_a_legacy_workflow_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let o = run(dir.path(), &["rules", "export", "kenpo"], &[]);
+    let kenpo = text(&o.stdout);
+    let title = "\"〇〇健康保険組合 個人情報の利用目的\"";
+    assert!(kenpo.contains(title), "{kenpo}");
+    let evil = kenpo
+        .replacen(
+            title,
+            "\"##[error]x 〇〇健康保険組合 個人情報の利用目的\"",
+            1,
+        )
+        .replacen("\"他の医療", "\"##[stop-commands]x 他の医療", 1);
+    std::fs::write(dir.path().join("kenpo.myna"), &kenpo).expect("write");
+    std::fs::write(dir.path().join("evil.myna"), &evil).expect("write");
+    for args in [
+        &["rules", "list", "--rules", "evil.myna"][..],
+        &["rules", "show", "--rules", "evil.myna"],
+        &["rules", "show", "--rules", "evil.myna", "--format", "json"],
+        &["rules", "diff", "kenpo.myna", "evil.myna"],
+        &[
+            "rules",
+            "diff",
+            "--format",
+            "json",
+            "kenpo.myna",
+            "evil.myna",
+        ],
+    ] {
+        let o = run(dir.path(), args, &[]);
+        let (out, err) = (text(&o.stdout), text(&o.stderr));
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+        assert_eq!(legacy(&out), Vec::<&str>::new(), "{args:?}: {out}");
+        assert_eq!(legacy(&err), Vec::<&str>::new(), "{args:?}: {err}");
+        assert!(
+            out.contains("##\\u{5b}error]x") || out.contains("##\\u005berror]x"),
+            "{args:?}: {out}"
+        );
+    }
+}

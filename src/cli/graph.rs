@@ -250,7 +250,8 @@ fn reach_json(design: &Design, r: &Reach, source: &SourceFile) -> String {
         "reached": reached,
         "unreached": unreached,
     });
-    let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let out = serde_json::to_string_pretty(&v).unwrap_or_default();
+    let mut out = mynaflow::escape::json_no_legacy_command(out);
     out.push('\n');
     out
 }

@@ -60,7 +60,8 @@ pub fn list(common: &Common) -> u8 {
             let _ = writeln!(out, "    {}  {}", p.name, p.label.as_deref().unwrap_or(""));
         }
     }
-    print_then(lang, &out, OK)
+    // A rulebook's titles and labels are input.
+    print_then(lang, &mynaflow::escape::visible_lines(&out), OK)
 }
 
 pub fn show(section: &str, common: &Common) -> u8 {
@@ -124,7 +125,8 @@ pub fn show(section: &str, common: &Common) -> u8 {
         let sep = if lang == Lang::Ja { "、" } else { ", " };
         let _ = writeln!(out, "  {head}: {}", contractors.join(sep));
     }
-    print_then(lang, &out, OK)
+    // A rulebook's titles and labels are input.
+    print_then(lang, &mynaflow::escape::visible_lines(&out), OK)
 }
 
 /// `mynaflow rules check [RULEBOOK...]`: MN6xx on each rulebook (the

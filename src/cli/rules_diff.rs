@@ -650,7 +650,8 @@ impl View<'_> {
                 )
             }
         };
-        format!("{} {body}{}", c.op.marker(), self.place(c))
+        // A rulebook's names, titles and labels are input.
+        mynaflow::escape::visible_owned(format!("{} {body}{}", c.op.marker(), self.place(c)))
     }
 
     /// The human report: the rulebooks' changes and breadth, then the

@@ -281,9 +281,13 @@ pub fn show(format: ReportFormat, common: &Common) -> u8 {
     };
     let v = vocabulary(&rb);
     let out = match format {
-        ReportFormat::Human => text(&v, &rb, settings.lang),
+        // A rulebook's titles and labels are input.
+        ReportFormat::Human => {
+            mynaflow::escape::visible_lines(&text(&v, &rb, settings.lang)).into_owned()
+        }
         ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+            let s = serde_json::to_string_pretty(&v).unwrap_or_else(|_| "{}".into());
+            let mut s = mynaflow::escape::json_no_legacy_command(s);
             s.push('\n');
             s
         }

@@ -383,7 +383,9 @@ fn write_hunks(
                     ChangeTag::Delete => '-',
                     ChangeTag::Insert => '+',
                 })?;
-                out.write_str(change.value())?;
+                // A line of the design: a runner reads `##[` anywhere in
+                // a line of its log.
+                out.write_str(&crate::escape::no_legacy_command(change.value()))?;
                 if change.missing_newline() {
                     out.write_str("\n\\ No newline at end of file\n")?;
                 }

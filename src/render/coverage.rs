@@ -273,7 +273,10 @@ fn rulebook<W: std::io::Write>(
     // Each design's name, escaped once (a flow that uses a rule is in one
     // of the designs; another file's name is escaped where it is met).
     let names: HashMap<FileId, Vec<u8>> = (c.designs.iter())
-        .map(|&f| (f, serde_json::to_vec(&name(sources, f)).unwrap_or_default()))
+        .map(|&f| {
+            let json = serde_json::to_string(&name(sources, f)).unwrap_or_default();
+            (f, crate::escape::json_no_legacy_command(json).into_bytes())
+        })
         .collect();
     let sections = (rb.sections.iter().enumerate())
         .map(|(i, s)| (s, rules_of(c, SectionId::new(i as u32)).collect::<Vec<_>>()))
@@ -468,7 +471,8 @@ mod tests {
             percent: total.percent().map(round),
             rulebooks,
         };
-        let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
+        let s = serde_json::to_string_pretty(&out).unwrap_or_default();
+        let mut s = crate::escape::json_no_legacy_command(s);
         s.push('\n');
         s
     }

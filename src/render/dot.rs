@@ -32,8 +32,9 @@ pub fn quote_into(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Where quoting stops to look: `"`, the backslash and `&`, and
-/// the bytes that may start a control or invisible character.
-const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"\\&");
+/// the bytes that may start a control or invisible character. The `[` of
+/// `##[` is shown `\u{5b}`, its backslash escaped as a control's is.
+const STOPS: crate::escape::Stops = crate::escape::Stops::new(b"\"\\&").legacy_as(b"\\\\u{5b}");
 
 /// What [`quote`] writes between its quotes.
 fn quote_inside(out: &mut Vec<u8>, s: &str) {
@@ -51,9 +52,11 @@ fn quote_inside(out: &mut Vec<u8>, s: &str) {
     });
 }
 
-/// One line of a comment: no line breaks.
+/// One line of a comment: no line breaks, and no `##[` (a runner's
+/// legacy command, its `[` shown `\u{5b}`).
 fn comment(s: &str) -> String {
-    s.chars()
+    let line: String = s
+        .chars()
         .map(|c| {
             if c.is_control() || crate::escape::needs_escape(c) {
                 ' '
@@ -61,7 +64,8 @@ fn comment(s: &str) -> String {
                 c
             }
         })
-        .collect()
+        .collect();
+    crate::escape::no_legacy_command(&line).into_owned()
 }
 
 fn node_attrs(n: &Node, lang: Lang) -> String {

@@ -42,7 +42,7 @@ fn push_json(pieces: &mut Pieces, s: Option<&str>) {
     pieces.push(|t| {
         // Serializing a string or nothing does not fail.
         if let Ok(json) = serde_json::to_string(&s) {
-            t.push_str(&json);
+            t.push_str(&crate::escape::json_no_legacy_command(json));
         }
     });
 }

@@ -29,6 +29,29 @@ fn indent<W: ?Sized + Write>(w: &mut W, level: usize) -> io::Result<()> {
 }
 
 impl Formatter for Indented {
+    /// A run of a string that needs no escape to serde_json, with the `[`
+    /// of `##[` written `\u005b` ([`crate::escape::json_no_legacy_command`]):
+    /// serde_json cuts a string only at what it escapes, so a `##[` is
+    /// never cut.
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        if !fragment.contains("##[") {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut pieces = fragment.split("##[");
+        if let Some(first) = pieces.next() {
+            w.write_all(first.as_bytes())?;
+        }
+        for piece in pieces {
+            w.write_all(b"##\\u005b")?;
+            w.write_all(piece.as_bytes())?;
+        }
+        Ok(())
+    }
+
     fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.level += 1;
         self.has_value = false;
@@ -403,10 +426,13 @@ impl<'b> Pretty<'b> {
         self.out.extend_from_slice(json);
     }
 
-    /// A string, escaped by serde_json.
+    /// A string, escaped by serde_json (and the `[` of `##[` written
+    /// `\u005b`, see [`crate::escape::json_no_legacy_command`]).
     pub fn str(&mut self, s: &str) {
+        let from = self.out.len();
         // Writing into a `Vec` does not fail, and a `str` always serializes.
         let _ = serde_json::to_writer(&mut *self.out, s);
+        crate::escape::json_no_legacy_command_from(self.out, from);
     }
 
     /// A string that needs no escaping (a static name of the schema:

@@ -232,8 +232,9 @@ fn escape_run(out: &mut Vec<u8>, s: &str, apart: bool, newline: &[u8]) {
     });
 }
 
-/// One line of a comment: no line breaks, and no `%` (a directive is read
-/// inside a comment too), written `#37;` as in labels.
+/// One line of a comment: no line breaks, no `%` (a directive is read
+/// inside a comment too), written `#37;` as in labels, and no `##[` (a
+/// runner's legacy command, its `[` shown `\u{5b}`).
 fn comment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -243,7 +244,7 @@ fn comment(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    crate::escape::no_legacy_command(&out).into_owned()
 }
 
 /// Pictures with at least this many links find their colours on every
