@@ -1005,20 +1005,8 @@ fn abort(
         Some(Format::Sarif) => emit(o, &failed_run_log(lang, reasons, followed)),
         Some(f @ (Format::Json | Format::Github | Format::Junit)) => {
             let sources = mynaflow::source::SourceMap::new();
-            let report = Report {
-                sources: &sources,
-                diagnostics: &[],
-                files: 0,
-                checked: &[],
-                lang,
-            };
-            let execution = render::Execution {
-                failures: reasons,
-                config: followed.one.clone(),
-                configs: followed.several.clone(),
-                hidden_stops: None,
-                withheld: None,
-            };
+            let report = nothing_checked(&sources, lang);
+            let execution = refused_run(reasons, followed);
             emit_with(o, |w| match f {
                 Format::Json => render::json::write_run(w, &report, &execution),
                 Format::Github => {
@@ -1039,23 +1027,33 @@ fn abort(
 /// The SARIF log of a run that could not do its job, and why.
 fn failed_run_log(lang: Lang, reasons: Vec<Text>, followed: &Followed) -> String {
     let sources = mynaflow::source::SourceMap::new();
-    let report = Report {
-        sources: &sources,
+    render::sarif::render_run(
+        &nothing_checked(&sources, lang),
+        &refused_run(reasons, followed),
+    )
+}
+
+/// The report of a run that checked nothing (`sources` empty).
+fn nothing_checked(sources: &mynaflow::source::SourceMap, lang: Lang) -> Report<'_> {
+    Report {
+        sources,
         diagnostics: &[],
         files: 0,
         checked: &[],
         lang,
-    };
-    render::sarif::render_run(
-        &report,
-        &render::Execution {
-            failures: reasons,
-            config: followed.one.clone(),
-            configs: followed.several.clone(),
-            hidden_stops: None,
-            withheld: None,
-        },
-    )
+    }
+}
+
+/// How a run refused before checking went: why, and the configs it
+/// followed.
+fn refused_run(reasons: Vec<Text>, followed: &Followed) -> render::Execution {
+    render::Execution {
+        failures: reasons,
+        config: followed.one.clone(),
+        configs: followed.several.clone(),
+        hidden_stops: None,
+        withheld: None,
+    }
 }
 
 /// When the arguments of `check --format sarif` cannot be parsed, writes
