@@ -402,6 +402,13 @@ pub fn is_design_name(name: &str) -> bool {
     b.len() >= 5 && b[b.len() - 5..].eq_ignore_ascii_case(b".myna")
 }
 
+/// The deepest of `dirs` that holds `file` (below it, at any depth): its
+/// folders read upwards, each looked up once, not every folder of `dirs`
+/// tried (a monorepo may hold a config, or a skipped folder, in each).
+pub fn deepest_holding<'a>(dirs: &HashSet<&'a Path>, file: &Path) -> Option<&'a Path> {
+    (file.ancestors().skip(1)).find_map(|a| dirs.get(a).copied())
+}
+
 /// Folders of a version control system: never entered, nor looked in for
 /// designs skipped.
 const VCS_FOLDERS: &[&str] = &[".git", ".hg", ".svn", ".jj", ".bzr"];

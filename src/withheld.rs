@@ -71,12 +71,11 @@ impl Withheld {
 /// under none (not expected) is grouped under its own folder.
 pub fn by_folder(folders: &[PathBuf], skipped: &[PathBuf]) -> Vec<SkippedFolder> {
     let mut groups: std::collections::BTreeMap<PathBuf, Vec<PathBuf>> = Default::default();
+    let folders: std::collections::HashSet<&Path> = folders.iter().map(PathBuf::as_path).collect();
     for f in skipped {
-        let folder = (folders.iter())
-            .filter(|d| f.starts_with(d))
-            .max_by_key(|d| d.components().count())
-            .cloned()
-            .unwrap_or_else(|| f.parent().unwrap_or(Path::new(".")).to_path_buf());
+        let folder = crate::input::deepest_holding(&folders, f)
+            .unwrap_or_else(|| f.parent().unwrap_or(Path::new(".")))
+            .to_path_buf();
         groups.entry(folder).or_default().push(f.clone());
     }
     (groups.into_iter())

@@ -114,7 +114,7 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
     let config_dirs: HashSet<&Path> = walks.configs.iter().map(PathBuf::as_path).collect();
     for (p, found) in paths.iter().zip(&walks.of_path) {
         for f in found {
-            let key = match deepest(&config_dirs, f) {
+            let key = match mynaflow::input::deepest_holding(&config_dirs, f) {
                 Some(dir) => match sub.get(dir) {
                     Some(k) => k.clone(),
                     None => {
@@ -215,12 +215,6 @@ fn excluded_by_any(by_dir: &HashMap<PathBuf, Vec<&Config>>, file: &Path) -> bool
     (at.ancestors())
         .filter_map(|dir| by_dir.get(dir))
         .any(|cs| cs.iter().any(|c| c.excludes(file)))
-}
-
-/// The deepest of `dirs` (folders walked that hold a config) that holds
-/// `file`: its folders read upwards, each looked up once.
-fn deepest<'a>(dirs: &HashSet<&'a Path>, file: &Path) -> Option<&'a Path> {
-    (file.ancestors().skip(1)).find_map(|a| dirs.get(a).copied())
 }
 
 /// The configs found so far, by the path each was found at, loaded once.
