@@ -98,19 +98,34 @@ impl Registrations {
     }
 }
 
-/// The purpose of an exchange MN301 reports when a rule allows it: its
-/// receiver is a contractor not registered for that purpose.
+/// A contractor MN301 reports on an exchange: the transfer that passes it
+/// on its way, or None for the exchange's receiver.
+type Unregistered = (Option<TransferId>, ActorId);
+
+/// The contractors MN301 reports on an exchange a rule allows, with its
+/// purpose: each contractor it passes on its way (in `via`) that is not
+/// registered for the purpose, with the transfer that passes it, then its
+/// receiver (no transfer: the exchange's last) when that is a contractor
+/// not registered. A contractor on the way handles the data as the
+/// receiver does: written as hops, the data would be entrusted to it.
 fn unregistered_at(
     ctx: &Ctx,
     registrations: &mut Registrations,
     ex: &Exchange,
-) -> Option<PurposeId> {
+) -> Option<(PurposeId, Vec<Unregistered>)> {
     let (_, Some(purpose)) = ex.payload else {
         return None;
     };
-    (ctx.kind(ex.receiver) == Some(RoleKind::Contractor)
-        && !registrations.registered(ctx, ex.receiver, purpose))
-    .then_some(purpose)
+    let mut out: Vec<Unregistered> = (ctx.contractors_on_the_way(ex).into_iter())
+        .filter(|&(_, a)| !registrations.registered(ctx, a, purpose))
+        .map(|(t, a)| (Some(t), a))
+        .collect();
+    if ctx.kind(ex.receiver) == Some(RoleKind::Contractor)
+        && !registrations.registered(ctx, ex.receiver, purpose)
+    {
+        out.push((None, ex.receiver));
+    }
+    (!out.is_empty()).then_some((purpose, out))
 }
 
 /// What MN302 says of an exchange a contractor sends on to another
@@ -203,18 +218,24 @@ fn unregistered(
     let mut out = Vec::new();
     for (i, rule, is_mynumber) in allowed {
         let ex = &ctx.graph.exchanges[i];
-        let Some(purpose) = unregistered_at(ctx, &mut registrations, ex) else {
+        let Some((purpose, contractors)) = unregistered_at(ctx, &mut registrations, ex) else {
             continue;
         };
-        if !seen.insert((ex.last(), ex.receiver, purpose)) {
-            continue;
+        for (at, contractor) in contractors {
+            if !seen.insert((at.unwrap_or(ex.last()), contractor, purpose)) {
+                continue;
+            }
+            let trail = match at {
+                Some(at) => ctx.trail_to(ex, at, contractor),
+                None => ctx.trail(ex),
+            };
+            let Some(trail) = trail else { continue };
+            out.push(Finding::Unregistered {
+                trail,
+                rule,
+                mynumber: is_mynumber,
+            });
         }
-        let Some(trail) = ctx.trail(ex) else { continue };
-        out.push(Finding::Unregistered {
-            trail,
-            rule,
-            mynumber: is_mynumber,
-        });
     }
     out
 }

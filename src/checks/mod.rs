@@ -182,9 +182,37 @@ impl<'a> Ctx<'a> {
         let Some((at, party, _)) = self.party_on_the_way(ex) else {
             return self.trail(ex);
         };
+        self.trail_to(ex, at, party)
+    }
+
+    /// The exchange as a finding shows it, taken to end at `receiver`, an
+    /// actor it passes on the transfer `at` of its route.
+    fn trail_to(&self, ex: &Exchange, at: TransferId, receiver: ActorId) -> Option<Trail> {
         let route = self.graph.route(ex);
         let at = route.iter().position(|&t| t == at)?;
-        self.trail_ending(ex, &route, at, party)
+        self.trail_ending(ex, &route, at, receiver)
+    }
+
+    /// The contractors an exchange passes on its way (in `via`), each
+    /// with the transfer that passes it, in the order of its route: each
+    /// handles the data there, as the same route written as hops would
+    /// hand it to them, so each must be registered for the purpose as a
+    /// receiver must (MN301).
+    fn contractors_on_the_way(&self, ex: &Exchange) -> Vec<(TransferId, ActorId)> {
+        let contractor = |r: RoleId| self.rb.role(r).kind == RoleKind::Contractor;
+        // The roles first: most exchanges pass carriers only.
+        if !ex.passed.iter().any(|&r| contractor(r)) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for t in self.graph.route(ex) {
+            for a in self.graph.transfer(t).via(self.design) {
+                if self.role_of(a).is_some_and(contractor) {
+                    out.push((t, a));
+                }
+            }
+        }
+        out
     }
 
     fn hop(&self, t: TransferId, item: DataId, purpose: Option<PurposeId>) -> Hop {

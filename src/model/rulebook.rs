@@ -482,17 +482,22 @@ impl Rulebook {
 
     /// May an exchange under `r` pass an actor of role `p` on its way? A
     /// carrier holds nothing for its own use, and a role the rule routes
-    /// through is the rule's channel; an actor of the rule's own sender or
-    /// receiver role is one of the two parties (a system of the society
-    /// before the one that receives). Any other party on the way receives
-    /// the data itself: written as hops, the exchange would end there and
-    /// be judged as an exchange with that party (LANGUAGE.md §2.1: both
-    /// spellings give the same verdict).
+    /// through is the rule's channel. An actor of the rule's own sender or
+    /// receiver role passes too when it is one of the two parties: a
+    /// system of the society, the person (or their agent), or a
+    /// contractor, whose registration for the purpose MN301 judges there.
+    /// An ordinary party of that role does not: `他機関` or `他保険者`
+    /// is many organisations, and 日本年金機構 between 市町村 and the
+    /// society is a third party, not the sender. Any other party on the
+    /// way receives the data itself: written as hops, the exchange would
+    /// end there and be judged as an exchange with that party
+    /// (LANGUAGE.md §2.1: both spellings give the same verdict).
     fn may_pass(&self, r: &Rule, p: RoleId) -> bool {
-        self.role(p).kind == RoleKind::Carrier
-            || self.role_covers(r.from, p)
-            || self.role_covers(r.to, p)
+        let kind = self.role(p).kind;
+        kind == RoleKind::Carrier
             || r.via.iter().any(|v| self.role_covers(*v, p))
+            || (kind != RoleKind::Party
+                && (self.role_covers(r.from, p) || self.role_covers(r.to, p)))
     }
 
     /// Is `legal_name`, an actor of `role`, registered for `purpose`? An

@@ -111,7 +111,7 @@ fn provision_on_its_last_hop(w: &Words, trail: &Trail, refusal: &ProvisionRefusa
 /// MN301/MN302: the receiving contractor.
 pub(super) fn contractor(w: &Words, trail: &Trail) -> Option<Span> {
     w.rb?;
-    Some(w.receiver_span(trail.last))
+    Some(party_on_the_way(w, trail).unwrap_or_else(|| w.receiver_span(trail.last)))
 }
 
 /// MN303: the contractor's name where it is declared.
