@@ -195,7 +195,13 @@ fn check_fix_leaves_a_name_of_another_kind() {
 #[test]
 fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
     let dir = tempfile::tempdir().unwrap();
-    let twice = std::fs::read_to_string("tests/cases/mixed-items.myna").unwrap();
+    // A flow the wrong way whose `for` is written full-width: the first
+    // round mends the keyword (MN001, a safe fix), and only then is the
+    // flow judged, and turned round (MN102) in the second.
+    let twice = std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna")
+        .unwrap()
+        .replace(" for 被扶養者認定", " ｆｏｒ 被扶養者認定");
+    assert!(twice.contains('ｆ'));
     let colons = std::fs::read_to_string("docs/codes/examples/MN003-fullwidth-colon.myna").unwrap();
     std::fs::create_dir(dir.path().join("real")).unwrap();
     std::fs::write(dir.path().join("real/a.myna"), &colons).unwrap();

@@ -1095,6 +1095,7 @@ fn junit_lists_a_design_with_its_own_rulebook_once() {
         [
             "tests/cases/custom/design.myna",
             "tests/cases/custom/nearest-miss.myna",
+            "tests/cases/custom/one-flow-two-exchanges.myna",
             "tests/cases/custom/rules.myna",
             "tests/cases/custom/wording.myna"
         ]

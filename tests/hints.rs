@@ -377,3 +377,156 @@ fn mn101_from_a_party_to_the_society_names_article_19_item_2() {
     );
     assert!(!out.contains("第19条第2号 lets"), "{out}");
 }
+
+/// `text` with the first fix of each of `diagnostics` applied at once, as
+/// an editor applies a quick fix: one step, no re-check in between. The
+/// edits' lines and columns are JSON's (1-based, columns in Unicode
+/// scalar values, the end exclusive).
+fn quick_fixed(text: &str, diagnostics: &[serde_json::Value]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut line_starts = vec![0];
+    line_starts
+        .extend((chars.iter().enumerate()).filter_map(|(i, c)| (*c == '\n').then_some(i + 1)));
+    let at = |line: &serde_json::Value, column: &serde_json::Value| {
+        let (l, c) = (
+            line.as_u64().unwrap() as usize,
+            column.as_u64().unwrap() as usize,
+        );
+        line_starts[l - 1] + c - 1
+    };
+    let mut edits: Vec<(usize, usize, String)> = (diagnostics.iter())
+        .filter_map(|d| d.get("fixes").and_then(|f| f.get(0)))
+        .flat_map(|f| f["edits"].as_array().unwrap().clone())
+        .map(|e| {
+            let start = at(&e["line"], &e["column"]);
+            let end = at(&e["end_line"], &e["end_column"]);
+            (start, end, e["content"].as_str().unwrap().to_string())
+        })
+        .collect();
+    edits.sort();
+    let mut out: Vec<char> = chars.clone();
+    for (start, end, content) in edits.into_iter().rev() {
+        out.splice(start..end, content.chars());
+    }
+    out.into_iter().collect()
+}
+
+/// The JSON diagnostics of `check` of `text`, written as `d.myna` in a
+/// new folder.
+fn diagnostics_of(text: &str) -> Vec<serde_json::Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    std::fs::write(&f, text).unwrap();
+    diagnostics(f.to_str().unwrap())
+}
+
+/// A flow the nearest rule allows for another purpose and through another
+/// channel: MN103's fix used to replace only the purpose, and the flow
+/// then failed as MN104. Its one fix gives both, the purpose and the
+/// carrier, so that applied once (as an editor's quick fix is) the flow
+/// passes; where the way cannot be mended by adding a carrier there is
+/// no fix, and the help names both what the purpose and the way must be.
+#[test]
+fn mn103_fix_mends_the_channel_too_when_it_differs() {
+    let design = "tests/cases/mn103-also-channel.myna";
+    let en = checked(design, "en");
+    for help in [
+        "help: between these roles the rules allow this data only for: 保険給付審査; the nearest rule routes it via 情報提供ネットワークシステム\n",
+        "help: between these roles the rules allow this data only for: 被保険者資格取得; the nearest rule routes it via 情報提供ネットワークシステム, not through 事業所 (事業主)\n",
+        "help: between these roles the rules allow this data only for: 高齢受給者負担区分判定, 被扶養者認定; the nearest rule routes it via 情報提供ネットワークシステム\n",
+    ] {
+        assert!(en.contains(help), "{help}\n{en}");
+    }
+    let ja = checked(design, "ja");
+    for help in [
+        "対処: この役割の間で規則が認める利用目的は次のとおりです: 保険給付審査。また、最も近い規則は 情報提供ネットワークシステム を経由することを求めています\n",
+        "対処: この役割の間で規則が認める利用目的は次のとおりです: 被保険者資格取得。また、最も近い規則は 情報提供ネットワークシステム を経由することを求め、事業所 (事業主) を経由することは認めていません\n",
+    ] {
+        assert!(ja.contains(help), "{help}\n{ja}");
+    }
+    let found: Vec<_> = (diagnostics(design).into_iter())
+        .filter(|d| d["code"] == "MN103")
+        .collect();
+    assert_eq!(found.len(), 4);
+    let offered: Vec<usize> = found.iter().map(fixes).collect();
+    assert_eq!(offered, [1, 1, 0, 0]);
+    assert_eq!(
+        found[0]["fixes"][0]["message"],
+        "use the purpose the rule allows, `保険給付審査`, and route it via 情報提供NWS"
+    );
+    for d in &found {
+        assert_eq!(
+            d["facts"]["missing_channel"],
+            serde_json::json!(["情報提供ネットワークシステム"]),
+            "{d}"
+        );
+    }
+    assert_eq!(
+        found[2]["facts"]["stray_channel"],
+        serde_json::json!(["事業主"])
+    );
+    assert!(found[0]["facts"].get("stray_channel").is_none());
+
+    // Applied once, the two fixes leave those flows allowed.
+    let src = std::fs::read_to_string(design).unwrap();
+    let once = quick_fixed(&src, &found);
+    assert_eq!(
+        flows(&once),
+        [
+            "flow 市町村 -> 基幹 : 給付記録 for 保険給付審査 via 情報提供NWS",
+            "flow 市町村 -> 基幹 : 給付記録 for 保険給付審査 via 情報提供NWS, 中間サーバー",
+            "flow 市町村 -> 基幹 : 他機関資格 for 保険料還付 via 事業所",
+            "flow 市町村 -> 基幹 : 課税情報 for 保険料還付",
+        ]
+    );
+    let left: Vec<(String, u64)> = (diagnostics_of(&once).iter())
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(left, [("MN103".to_string(), 24), ("MN103".to_string(), 26)]);
+    // `check --fix` gets there too, and leaves nothing it could fix.
+    assert_eq!(fixed(design), once);
+}
+
+/// A fix edits a flow, and a flow can be more than the exchange the
+/// finding is about: other items, the other way of a `<->`, the earlier
+/// hops of a flow written hop by hop, a party named in its `via`. There
+/// a fix that mends one exchange refuses or moves another (whose fix
+/// then undid it: `check --fix --unsafe-fixes` flipped them for ten
+/// rounds), or wrote a purpose where an actor is named. No fix then; the
+/// help still names what the rule allows.
+#[test]
+fn purpose_and_direction_fixes_only_for_a_flow_that_is_that_exchange_alone() {
+    for design in [
+        "tests/cases/mn103-fix-alone.myna",
+        "tests/cases/custom/one-flow-two-exchanges.myna",
+    ] {
+        let found = diagnostics(design);
+        assert!(!found.is_empty(), "{design}");
+        for d in &found {
+            assert_eq!(fixes(d), 0, "{d}");
+        }
+        let src = std::fs::read_to_string(design).unwrap();
+        assert_eq!(fixed(design), src, "{design}");
+    }
+    let design = "tests/cases/custom/one-flow-two-exchanges.myna";
+    let en = checked(design, "en");
+    assert!(
+        en.contains("help: only `市 -> 県` is allowed, and the flow carries more than `本人確認` for `県事務本人確認`: turned round, it would refuse the rest; write `本人確認` for `県事務本人確認` as a flow of its own the other way round, or remove it from this flow\n"),
+        "{en}"
+    );
+    let ja = checked(design, "ja");
+    assert!(
+        ja.contains("対処: 認められるのは `市 -> 県` だけです。このフローは「県事務本人確認」のための「本人確認」のほかにも運んでいるので、向きを逆にすると残りが認められなくなります。「県事務本人確認」のための「本人確認」を逆向きの別のフローとして書くか、このフローから削除してください\n"),
+        "{ja}"
+    );
+    let en = checked("tests/cases/mn103-fix-alone.myna", "en");
+    assert!(
+        en.contains("help: between these roles the rules allow this data only for: 他機関給付事務; the nearest rule routes it via 情報提供ネットワークシステム\n"),
+        "{en}"
+    );
+}

@@ -1146,6 +1146,37 @@ fn the_suppress_action_leaves_a_reason_to_write() {
     c.stop();
 }
 
+/// MN103's quick fix, where the nearest rule's channel differs too, sets
+/// the purpose and adds the carrier at once: applied, the flow passes (it
+/// used to set only the purpose, and the flow was then MN104).
+#[test]
+fn the_wrong_purpose_quick_fix_mends_the_channel_too() {
+    let design = "use \"kenpo\"\n\
+        actor 市町村 : 他機関 \"市町村\"\n\
+        actor NWS : 情報提供ネットワークシステム\n\
+        actor 基幹 : 組合 \"基幹システム\"\n\
+        data 給付記録 : 給付情報\n\
+        flow 市町村 -> 基幹 : 給付記録 for 他機関給付事務\n";
+    let mut c = Client::start(json!({}));
+    let mn103 = finding(&c.open(design), "MN103");
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": mn103["range"], "context": {"diagnostics": []}}),
+    );
+    let fix = action(
+        &actions,
+        "use the purpose the rule allows, `保険給付審査`, and route it via NWS",
+    );
+    let fixed = applied(design, &fix["edit"]["changes"][URI]);
+    assert!(
+        fixed.ends_with("flow 市町村 -> 基幹 : 給付記録 for 保険給付審査 via NWS\n"),
+        "{fixed}"
+    );
+    let codes = codes_of(&c.change(2, &fixed));
+    assert!(codes.is_empty(), "{codes:?}");
+    c.stop();
+}
+
 /// No suppression silences MN004 (the text does not read as written), so
 /// the editor offers none; and a finding after a lone CR is placed on the
 /// line the editor shows it on (the protocol ends a line at a lone CR).

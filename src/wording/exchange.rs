@@ -1,6 +1,7 @@
 //! Wording of MN101–MN105: an exchange of 特定個人情報 that no `mynumber`
 //! rule allows.
 
+use super::route::Route;
 use super::{Words, unique};
 use crate::checks::{Miss, MyNumberRefusal, Trail, Witness};
 use crate::code::Code;
@@ -118,6 +119,12 @@ pub(super) fn word(
                         // no fix is offered that would not make it lawful.
                         d.with_help(text!("{}: turned round alone, the flow would still be refused; redraw it as the rule allows, or remove it", only.en;
                                           "{}。向きを逆にするだけでは認められません。規則が認めるとおりにフローを書き直すか、削除してください", only.ja))
+                    } else if carries_more(w, trail) {
+                        // Turned round, the flow would refuse the other
+                        // items or purposes it carries, whose fixes would
+                        // turn it back: --fix flipped it for ten rounds.
+                        d.with_help(text!("{}, and the flow carries more than `{item}` for `{p}`: turned round, it would refuse the rest; write `{item}` for `{p}` as a flow of its own the other way round, or remove it from this flow", only.en;
+                                          "{}。このフローは「{p}」のための「{item}」のほかにも運んでいるので、向きを逆にすると残りが認められなくなります。「{p}」のための「{item}」を逆向きの別のフローとして書くか、このフローから削除してください", only.ja))
                     } else {
                         let d = d.with_help(text!("{}: reverse the flow, or remove it", only.en;
                                                   "{}。フローを逆にするか、削除してください", only.ja));
@@ -131,6 +138,12 @@ pub(super) fn word(
                 Miss::Purpose => {
                     let allowed = allowed_purposes(w, trail)?;
                     let shown = crate::text::list(&allowed);
+                    // The way differs too: the help names it, or a flow
+                    // given the purpose would fail again as MN104.
+                    let route = match differs.contains(&Miss::Channel) {
+                        true => Route::of(w, trail, *rule),
+                        false => Route::default(),
+                    };
                     let mut d = Diagnostic::new(
                         Code::MN103,
                         primary,
@@ -138,9 +151,10 @@ pub(super) fn word(
                               "特定個人情報「{item}」({cat}) を「{p}」のために{sender}から{receiver}へ提供することはできません"),
                     )
                     .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
-                    .with_help(text!("between these roles the rules allow this data only for: {}", shown.en; "この役割の間で規則が認める利用目的は次のとおりです: {}", shown.ja))
-                    .with_facts(Fact::list(("allowed_purposes", "allowed_purposes_total"), allowed.clone()));
-                    if let Some(fix) = purpose_fix(primary, &allowed) {
+                    .with_help(purpose_help(&shown, &route))
+                    .with_facts(Fact::list(("allowed_purposes", "allowed_purposes_total"), allowed.clone()))
+                    .with_facts(route.facts());
+                    if let Some(fix) = purpose_fix(w, trail, *rule, differs, &allowed) {
                         d = d.with_fix(fix);
                     }
                     d
@@ -219,7 +233,8 @@ pub(super) fn fix(
     witness: &Witness,
 ) -> Option<Fix> {
     let rb = w.rb?;
-    let primary = super::place::exchange(w, trail, refusal)?;
+    // A finding that is not placed is not worded, and offers nothing.
+    super::place::exchange(w, trail, refusal)?;
     let MyNumberRefusal::NearestMiss {
         rule,
         first,
@@ -232,7 +247,7 @@ pub(super) fn fix(
         // Reversed, it would still be refused for what else differs.
         Miss::Direction if differs.len() > 1 || passes_on(witness) => None,
         Miss::Direction => reverse_fix(w, trail),
-        Miss::Purpose => purpose_fix(primary, &allowed_purposes(w, trail)?),
+        Miss::Purpose => purpose_fix(w, trail, *rule, differs, &allowed_purposes(w, trail)?),
         Miss::Channel => carrier_fix(
             w,
             trail,
@@ -266,16 +281,108 @@ fn passes_on(witness: &Witness) -> bool {
     !witness.hops.is_empty()
 }
 
-/// MN103: use the one purpose the rules allow, at the purpose the finding
-/// is placed at (`primary`).
-fn purpose_fix(primary: crate::span::Span, allowed: &[String]) -> Option<Fix> {
+/// MN103's help: the purposes `shown`, and what the nearest rule asks
+/// of the way when that differs too (`route`).
+fn purpose_help(shown: &Text, route: &Route) -> Text {
+    let purposes = text!("between these roles the rules allow this data only for: {}", shown.en;
+                         "この役割の間で規則が認める利用目的は次のとおりです: {}", shown.ja);
+    let way = match (route.missing_listed(), route.strays_listed()) {
+        (None, None) => return purposes,
+        (Some(m), None) => text!("the nearest rule routes it via {}", m.en;
+                                 "最も近い規則は {} を経由することを求めています", m.ja),
+        (None, Some(s)) => text!("the nearest rule does not route it through {}", s.en;
+                                 "最も近い規則は {} を経由することを認めていません", s.ja),
+        (Some(m), Some(s)) => {
+            text!("the nearest rule routes it via {}, not through {}", m.en, s.en;
+                  "最も近い規則は {} を経由することを求め、{} を経由することは認めていません", m.ja, s.ja)
+        }
+    };
+    Text {
+        en: format!("{}; {}", purposes.en, way.en),
+        ja: format!("{}。また、{}", purposes.ja, way.ja),
+    }
+}
+
+/// Is the trail's exchange the only one its flow's edit would change?
+/// One hop (the purpose and the arrow of the earlier hops are written on
+/// other flows), one way (a `<->` flow is two exchanges), one item (each
+/// is an exchange of its own), and ending at the flow's receiver (not at
+/// a party named in its `via`). A fix that edits the flow of any other
+/// refuses, or moves, the exchanges it does not mend.
+fn alone_on_its_flow(w: &Words, trail: &Trail) -> bool {
+    let flow = w.flow_of(trail.last);
+    trail.earlier.is_empty()
+        && !flow.both_ways
+        && flow.items.len() == 1
+        && handed_on_the_way(w, trail).is_none()
+}
+
+/// Does the trail's flow carry other items or purposes than the trail's?
+/// Turned round, they would go the other way too.
+fn carries_more(w: &Words, trail: &Trail) -> bool {
+    let flow = w.flow_of(trail.last);
+    flow.items.len() > 1 || flow.purposes.len() > 1
+}
+
+/// MN103: use the one purpose the rules allow, and, when the nearest rule
+/// `rule` differs in channel too, route it as MN104's fix would
+/// ([`carrier_edit`]): after the fix the flow passes. None when the one
+/// edit is not the whole fix: more than one purpose allowed, a way MN104
+/// could not mend, a flow that carries other exchanges
+/// ([`alone_on_its_flow`]), or one already for that purpose (it would
+/// name it twice).
+fn purpose_fix(
+    w: &Words,
+    trail: &Trail,
+    rule: RuleId,
+    differs: &[Miss],
+    allowed: &[String],
+) -> Option<Fix> {
+    let rb = w.rb?;
     let [only] = allowed else { return None };
+    if !alone_on_its_flow(w, trail) {
+        return None;
+    }
+    let flow = w.flow_of(trail.last);
+    let named = rb.purpose_named(only);
+    if flow
+        .purposes
+        .iter()
+        .any(|r| r.id.is_some() && r.id == named)
+    {
+        return None;
+    }
+    let purpose = Edit {
+        span: w.purpose_span(trail.last, trail.purpose),
+        content: only.clone(),
+    };
+    if !differs.contains(&Miss::Channel) {
+        return Some(Fix::unsafe_(
+            text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
+            vec![purpose],
+        ));
+    }
+    let (name, carrier) = carrier_edit(
+        w,
+        trail,
+        rule,
+        &rb.channel_missing(rule, &trail.passed),
+        &rb.channel_strays(rule, &trail.passed),
+    )?;
+    // ` via X` goes right after the last purpose: one edit, as editors
+    // take no two that touch.
+    let edits =
+        match carrier.span.start == purpose.span.end && carrier.span.end == carrier.span.start {
+            true => vec![Edit {
+                span: purpose.span,
+                content: format!("{}{}", purpose.content, carrier.content),
+            }],
+            false => vec![purpose, carrier],
+        };
     Some(Fix::unsafe_(
-        text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
-        vec![Edit {
-            span: primary,
-            content: only.clone(),
-        }],
+        text!("use the purpose the rule allows, `{only}`, and route it via {name}";
+              "規則が認める利用目的「{only}」にし、{name} を経由させる"),
+        edits,
     ))
 }
 
@@ -292,7 +399,7 @@ fn handed_on_the_way(w: &Words, trail: &Trail) -> Option<ActorId> {
 /// flow would hand the data to it from the society all the same.
 fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
     let flow = w.flow_of(trail.last);
-    if !trail.earlier.is_empty() || flow.both_ways || handed_on_the_way(w, trail).is_some() {
+    if !alone_on_its_flow(w, trail) || carries_more(w, trail) {
         return None;
     }
     let (from, to) = (flow.from.id?, flow.to.id?);
@@ -334,6 +441,21 @@ fn carrier_fix(
     missing: &[RoleId],
     strays: &[RoleId],
 ) -> Option<Fix> {
+    let (name, edit) = carrier_edit(w, trail, rule, missing, strays)?;
+    Some(Fix::unsafe_(
+        text!("route it via {name}"; "{name} を経由させる"),
+        vec![edit],
+    ))
+}
+
+/// [`carrier_fix`]'s edit, and the name of the carrier it adds.
+fn carrier_edit(
+    w: &Words,
+    trail: &Trail,
+    rule: RuleId,
+    missing: &[RoleId],
+    strays: &[RoleId],
+) -> Option<(String, Edit)> {
     let ([role], []) = (missing, strays) else {
         return None;
     };
@@ -365,10 +487,7 @@ fn carrier_fix(
             content: format!(" via {name}"),
         },
     };
-    Some(Fix::unsafe_(
-        text!("route it via {name}"; "{name} を経由させる"),
-        vec![edit],
-    ))
+    Some((name, edit))
 }
 
 /// Does the data pass `actor`, already on its way, after the carrier of

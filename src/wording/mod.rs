@@ -16,6 +16,7 @@ mod mynumber_purpose;
 mod place;
 mod purpose;
 mod reversal;
+mod route;
 pub mod run;
 
 use crate::candidates::Placed;

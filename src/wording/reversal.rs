@@ -3,6 +3,7 @@
 //! channel it asks for. One description gives both the help's words and
 //! the finding's facts, so the two cannot tell different stories.
 
+use super::route::Route;
 use super::{Words, unique};
 use crate::checks::{Miss, Trail};
 use crate::diagnostic::Fact;
@@ -23,13 +24,9 @@ pub(super) struct Allowed {
     /// category between the nearest rule's roles, that way and through the
     /// same channel (any of them would do once the flow is turned round).
     purposes: Vec<String>,
-    /// When the channel differs: the roles the rule routes through that
-    /// the flow does not pass.
-    missing: Vec<String>,
-    /// When the channel differs: the roles passed that the rule does not
-    /// route through, and how the help shows them (actor and role).
-    strays: Vec<String>,
-    strays_shown: Text,
+    /// When the channel differs: how (the roles to route via, the
+    /// parties on the way the rule does not route through).
+    route: Route,
 }
 
 impl Allowed {
@@ -50,11 +47,7 @@ impl Allowed {
             allowed.purposes = alike_purposes(w, trail, rule);
         }
         if differs.contains(&Miss::Channel) {
-            allowed.missing = (rb.channel_missing(rule, &trail.passed).iter())
-                .map(|v| rb.role(*v).name.clone())
-                .collect();
-            let strays = rb.channel_strays(rule, &trail.passed);
-            (allowed.strays, allowed.strays_shown) = super::channel::listed(w, trail, &strays);
+            allowed.route = Route::of(w, trail, rule);
         }
         allowed
     }
@@ -84,15 +77,9 @@ impl Allowed {
             en.push(t.en);
             ja.push(t.ja);
         }
-        if !self.missing.is_empty() {
-            let l = crate::text::list(&self.missing);
-            en.push(format!("only via {}", l.en));
-            ja.push(format!("{} を経由する必要があります", l.ja));
-        }
-        if !self.strays.is_empty() {
-            let l = &self.strays_shown;
-            en.push(format!("not through {}", l.en));
-            ja.push(format!("{} を経由することは認められていません", l.ja));
+        for t in self.route.words() {
+            en.push(t.en);
+            ja.push(t.ja);
         }
         Text {
             en: en.join(", "),
@@ -108,18 +95,13 @@ impl Allowed {
             Fact::text("allowed_sender_role", self.from),
             Fact::text("allowed_receiver_role", self.to),
         ];
-        for (keys, names) in [
-            (
+        if !self.purposes.is_empty() {
+            facts.extend(Fact::list(
                 ("allowed_purposes", "allowed_purposes_total"),
                 self.purposes,
-            ),
-            (("missing_channel", "missing_channel_total"), self.missing),
-            (("stray_channel", "stray_channel_total"), self.strays),
-        ] {
-            if !names.is_empty() {
-                facts.extend(Fact::list(keys, names));
-            }
+            ));
         }
+        facts.extend(self.route.facts());
         facts
     }
 }
