@@ -21,6 +21,7 @@ pub mod escape;
 pub mod expect;
 pub mod expect_update;
 pub mod explain;
+pub mod filters;
 pub mod fingerprint;
 pub mod fix;
 pub mod fmt;

@@ -783,9 +783,12 @@ fn report_follows_each_designs_config() {
     );
     // One group is drawn as one session draws it: as the run that pins
     // its config does, byte for byte (a's: a config's `rules` is named
-    // otherwise when the config is named than when it is found).
+    // otherwise when the config is named than when it is found), but for
+    // the words on a config found, which a pull request may have added.
     page(&["--config", "a/mynaflow.toml", "a"], "pinned.html", 0);
-    assert_eq!(read_in(d.path(), "pinned.html"), a);
+    let found = " (a mynaflow.toml found beside the designs governs those under it, and a pull request can add one: review it, or pin the config in CI with --config)";
+    assert!(a.contains(found));
+    assert_eq!(read_in(d.path(), "pinned.html"), a.replace(found, ""));
     let mut each = report_designs(&a);
     each.extend(report_designs(&b));
     assert_eq!(report_designs(&both), each);
@@ -803,4 +806,106 @@ fn report_follows_each_designs_config() {
     // Each rulebook once in the summary, though each group loaded kenpo.
     assert_eq!(both.matches("<dd>kenpo").count(), 1, "{both}");
     assert_eq!(both.matches("<dd>shiyakusho").count(), 1);
+}
+
+/// The findings of `report`'s page: each finding's code, in order.
+fn report_codes(page: &str) -> Vec<String> {
+    (page.split("<code class=\"code\">").skip(1))
+        .filter_map(|s| s.split('<').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `report` read no `select`, `ignore` or `per-file-ignores`: a
+/// compliance officer's page showed findings the gate never judged, and
+/// nothing of what it did. Now it filters as `check` does, through the
+/// same code, with `--select` and `--ignore` of its own; refuses, as
+/// `check` does, a config that leaves no code that judges flows; and
+/// fails (exit 1) on a syntax error a filter hid, said on the page.
+#[test]
+fn report_filters_its_findings_as_check_does() {
+    let d = project(&["a.myna", "legacy/b.myna", "legacy/c.myna"]);
+    put(
+        d.path(),
+        "mynaflow.toml",
+        "[per-file-ignores]\n\"legacy/**\" = [\"MN2\"]\n",
+    );
+    let report = |args: &[&str], status: i32| {
+        let mut all = vec!["report", "-o", "r.html"];
+        all.extend(args);
+        let _ = std::fs::remove_file(d.path().join("r.html"));
+        let o = mynaflow_in(d.path(), &all);
+        assert_eq!(o.status.code(), Some(status), "{args:?}: {}", stderr(&o));
+        (read_in(d.path(), "r.html"), stderr(&o))
+    };
+    let concise = |args: &[&str]| {
+        let o = mynaflow_in(
+            d.path(),
+            &[&["check", "--format", "concise"][..], args].concat(),
+        );
+        (stdout(&o).lines())
+            .filter_map(|l| l.split(": ").nth(1)?.split(' ').next().map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    let (page, err) = report(&["."], 1);
+    assert_eq!(report_codes(&page), concise(&["."]));
+    assert_eq!(report_codes(&page), ["MN202"], "a.myna's alone");
+    assert!(page.contains("<dd id=\"n-hidden\">2</dd>"), "{page}");
+    assert!(
+        err.contains(
+            "mynaflow: config: 2 finding(s) hidden by the select/ignore/per-file-ignores of"
+        ),
+        "{err}"
+    );
+    // The command line's filters are the user's, said on it: applied,
+    // not counted as the config's.
+    let (page, _) = report(&["--ignore", "MN2", "."], 0);
+    assert!(report_codes(&page).is_empty(), "{page}");
+    assert!(page.contains("<dd id=\"n-hidden\">2</dd>"), "{page}");
+    let (page, _) = report(&["--select", "MN1", "."], 0);
+    assert!(report_codes(&page).is_empty());
+    let o = mynaflow_in(
+        d.path(),
+        &["report", "-o", "r.html", "--select", "MN9", "."],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`MN9` is not a code"), "{}", stderr(&o));
+
+    // A config that leaves no code that judges flows: refused, no page.
+    put(d.path(), "mynaflow.toml", "select = [\"MN6\"]\n");
+    let _ = std::fs::remove_file(d.path().join("r.html"));
+    let o = mynaflow_in(d.path(), &["report", "-o", "r.html", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("leave no code to report that judges a design's flows (MN1xx to MN4xx"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.path().join("r.html").exists());
+    let o = mynaflow_in(d.path(), &["report", "--lang", "ja", "-o", "r.html", "."]);
+    assert!(stderr(&o).contains("が 1 つも残らず、何も検査しないことになります"));
+    // As `check`: a `--select` that replaces it checks.
+    report(&["--select", "MN2", "."], 1);
+
+    // A syntax error a filter hides stopped the checks of its statement:
+    // the run fails, on the page too.
+    put(d.path(), "mynaflow.toml", "ignore = [\"MN0\"]\n");
+    put(
+        d.path(),
+        "a.myna",
+        &format!("{DESIGN}flow 保健事業システム -> 誰か : 健診結果 for 健康診断等\n"),
+    );
+    let (page, err) = report(&["a.myna"], 1);
+    let said = "finding(s) hidden by select/ignore stopped the checks of their statements";
+    assert!(err.contains(said), "{err}");
+    let stops = page
+        .split("<p class=\"stops\" role=\"alert\">")
+        .nth(1)
+        .unwrap_or("");
+    assert!(
+        stops.contains(said) && stops.contains("a.myna:9:"),
+        "{page}"
+    );
+    let o = mynaflow_in(d.path(), &["check", "a.myna"]);
+    assert_eq!(o.status.code(), Some(1));
 }

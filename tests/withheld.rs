@@ -297,3 +297,165 @@ fn the_config_named_in_a_warning_is_escaped() {
         );
     }
 }
+
+/// `mynaflow ARGS` in `dir`: stdout, stderr, the exit status.
+fn run_in(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    let o = common::mynaflow_in(dir, args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    (common::stdout(&o), err, o.status.code())
+}
+
+/// The page's list of what it does not show, each item as written.
+fn page_withheld(page: &str) -> Vec<String> {
+    let Some(section) = (page.split("<section class=\"withheld\"").nth(1))
+        .and_then(|s| s.split("</section>").next())
+    else {
+        return Vec::new();
+    };
+    (section.split("<li>").skip(1))
+        .filter_map(|li| li.split("</li>").next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// A number in the page's summary, by its element's id.
+fn page_count(page: &str, id: &str) -> Option<usize> {
+    let after = page.split(&format!("<dd id=\"{id}\">")).nth(1)?;
+    after.split('<').next()?.parse().ok()
+}
+
+/// `report` showed every finding whatever the config's filters said, and
+/// said nothing of them on the page: the five errors a sub-folder
+/// `mynaflow.toml` hides from the gate (exit 0) were on it (exit 1).
+/// Now the page shows what `check` shows, counts what the config hid,
+/// and says which config, where a reader of the page sees it.
+#[test]
+fn the_report_shows_what_check_shows_and_says_what_a_config_hid() {
+    let d = nested("select = [\"MN201\"]\n");
+    let (_, err, status) = run_in(d.path(), &["report", "designs/", "-o", "r.html"]);
+    assert_eq!(status, Some(0), "{err}");
+    let page = std::fs::read_to_string(d.path().join("r.html")).expect("page");
+    assert_eq!(page_count(&page, "n-errors"), Some(0), "{page}");
+    assert_eq!(page_count(&page, "n-warnings"), Some(0));
+    assert_eq!(page_count(&page, "n-hidden"), Some(6));
+    assert_eq!(page_withheld(&page), [HIDDEN]);
+    assert!(
+        err.contains(
+            "mynaflow: config: 6 finding(s) hidden by the select/ignore/per-file-ignores of"
+        ),
+        "{err}"
+    );
+    // In Japanese too.
+    let args = ["report", "--lang", "ja", "designs/", "-o", "ja.html"];
+    let (_, err, status) = run_in(d.path(), &args);
+    assert_eq!(status, Some(0), "{err}");
+    let page = std::fs::read_to_string(d.path().join("ja.html")).expect("page");
+    let said = page_withheld(&page);
+    assert_eq!(said.len(), 1, "{page}");
+    assert!(
+        said[0].starts_with("設定ファイル designs/sub/mynaflow.toml が報告から除いたもの: select/ignore/per-file-ignores で非表示にした指摘 6 件。この報告には含まれていません"),
+        "{said:?}"
+    );
+    assert!(page.contains("<dt>⚠ 設定ファイルで非表示</dt><dd id=\"n-hidden\">6</dd>"));
+    // Nothing withheld, nothing said: the page is what it was.
+    std::fs::remove_file(d.path().join("designs/sub/mynaflow.toml")).expect("rm");
+    let (_, err, status) = run_in(d.path(), &["report", "designs/", "-o", "all.html"]);
+    assert_eq!(status, Some(1), "{err}");
+    let page = std::fs::read_to_string(d.path().join("all.html")).expect("page");
+    assert_eq!(page_count(&page, "n-errors"), Some(5));
+    assert!(page_withheld(&page).is_empty() && !page.contains("n-hidden"));
+}
+
+/// What `coverage` and `report` withheld (a config's `exclude`, the
+/// folders the walk does not enter) was said on stderr alone: `coverage
+/// --format json` and the page now say it as `check` does, each config
+/// named, found or pinned.
+#[test]
+fn coverage_and_report_say_what_they_withheld() {
+    let d = nested("exclude = [\"old.myna\"]\n");
+    let sub = d.path().join("designs/sub");
+    std::fs::copy(sub.join("vendor-proposal.myna"), sub.join("old.myna")).expect("copy");
+    let drafts = d.path().join("designs/.drafts");
+    std::fs::create_dir_all(&drafts).expect("mkdir");
+    std::fs::copy(sub.join("vendor-proposal.myna"), drafts.join("x.myna")).expect("copy");
+    let excluded = "config designs/sub/mynaflow.toml: 1 design(s) not checked (its exclude); this report does not show them";
+    let skipped = "1 design-looking file(s) in designs/.drafts/ not checked, as the walk does not enter hidden folders or `target/`: designs/.drafts/x.myna; name them on the command line to check them";
+
+    let (out, err, status) = run_in(d.path(), &["coverage", "--format", "json", "designs/"]);
+    assert_eq!(status, Some(0), "{err}");
+    let json: Value = serde_json::from_str(&out).expect("JSON");
+    let w = &json["withheld"]["configs"][0];
+    assert_eq!(w["config"], "designs/sub/mynaflow.toml");
+    assert_eq!(w["found"], true);
+    assert_eq!(
+        (&w["hidden"], &w["excluded"], &w["excused"]),
+        (&0.into(), &1.into(), &0.into())
+    );
+    let message = w["message"].as_str().unwrap_or_default();
+    assert!(message.starts_with(excluded), "{message}");
+    let s = &json["withheld"]["skipped"][0];
+    assert_eq!(s["folder"], "designs/.drafts");
+    assert_eq!(s["designs"], serde_json::json!(["designs/.drafts/x.myna"]));
+    assert_eq!(s["message"], skipped);
+    // The member comes before the listing, in the document's own layout.
+    for line in [
+        "\n  \"withheld\": {\n    \"configs\": [\n      {\n        \"config\": ",
+        "\n      }\n    ]\n  },\n  \"rulebooks\": [\n",
+    ] {
+        assert!(out.contains(line), "{line:?} not in {out}");
+    }
+
+    let (_, err, status) = run_in(d.path(), &["report", "designs/", "-o", "r.html"]);
+    assert_eq!(status, Some(1), "{err}");
+    let page = std::fs::read_to_string(d.path().join("r.html")).expect("page");
+    let said = page_withheld(&page);
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[0].starts_with(excluded), "{said:?}");
+    assert_eq!(said[1], skipped);
+    assert!(!page.contains("n-hidden"), "nothing hidden");
+
+    // Pinned, the config is no longer one a pull request may have added.
+    let pinned = ["--config", "designs/sub/mynaflow.toml", "designs/sub/"];
+    let (out, err, _) = run_in(
+        d.path(),
+        &[&["coverage", "--format", "json"][..], &pinned].concat(),
+    );
+    let json: Value = serde_json::from_str(&out).expect(&err);
+    assert_eq!(json["withheld"]["configs"][0]["found"], false);
+    let message = json["withheld"]["configs"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert_eq!(message, excluded);
+
+    // A run that withheld nothing writes what it always wrote.
+    let (out, _, _) = run_in(
+        d.path(),
+        &["coverage", "--format", "json", "designs/kenpo-society.myna"],
+    );
+    assert!(!out.contains("\"withheld\""), "{out}");
+}
+
+/// The page names a config as every format does, escaped for HTML too: a
+/// folder named like markup stays text.
+#[test]
+fn the_config_named_on_the_page_is_escaped() {
+    let d = nested("");
+    let odd = d.path().join("designs/<i>x\u{202e}");
+    std::fs::create_dir_all(&odd).expect("mkdir");
+    std::fs::rename(
+        d.path().join("designs/sub/vendor-proposal.myna"),
+        odd.join("v.myna"),
+    )
+    .expect("mv");
+    std::fs::write(odd.join("mynaflow.toml"), "select = [\"MN201\"]\n").expect("write");
+    let (_, err, status) = run_in(d.path(), &["report", "designs/", "-o", "r.html"]);
+    assert_eq!(status, Some(0), "{err}");
+    let page = std::fs::read_to_string(d.path().join("r.html")).expect("page");
+    let said = page_withheld(&page);
+    assert_eq!(said.len(), 1, "{page}");
+    assert!(
+        said[0].starts_with("config designs/&lt;i&gt;x\\u{202e}/mynaflow.toml: 6 finding(s)"),
+        "{said:?}"
+    );
+    assert!(!page.contains("<i>x") && !page.contains('\u{202e}'));
+}

@@ -10,14 +10,15 @@ use mynaflow::baseline::{Baseline, Excuses, Recording};
 use mynaflow::code::Code;
 use mynaflow::config::Config;
 use mynaflow::diagnostic::Diagnostic;
+use mynaflow::filters::{self, Filtered, Filters};
 use mynaflow::merged::Merged;
 use mynaflow::render::{self, BUILTIN_PREFIX, Report};
 use mynaflow::rulebook_shelf::RulebookShelf;
-use mynaflow::select::{self, Selection};
+use mynaflow::select::Selection;
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::span::{FileId, Span};
 use mynaflow::text::{Lang, Text};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -197,17 +198,15 @@ pub fn run(o: &Options) -> u8 {
         }
         let warnings = mynaflow::diagnostic::count(&out.diags, mynaflow::code::Severity::Warning);
         denied |= g.deny_warnings && warnings > 0;
-        if let Some(c) = &g.settings.config {
-            by_config.push(mynaflow::withheld::ByConfig {
-                config: c.shown_path(),
-                found: !g.settings.pinned,
-                hidden: out.hidden,
-                excluded: g.excluded,
-                // A baseline named on the command line is the run's own
-                // choice, said on it; the config's is the config's doing.
-                excused: if o.baseline.is_none() { excused } else { 0 },
-            });
-        }
+        // A baseline named on the command line is the run's own choice,
+        // said on it; the config's is the config's doing.
+        let excused = if o.baseline.is_none() { excused } else { 0 };
+        by_config.extend(super::groups::by_config(
+            &g.settings,
+            out.hidden,
+            g.excluded,
+            excused,
+        ));
     }
     let mut fix_left: Option<super::fix::Left> = None;
     for out in &mut outcomes {
@@ -429,7 +428,7 @@ fn prepare(
         excluded,
     } = g;
     let config = settings.config.as_ref();
-    let selection = selection(o, &settings)?;
+    let selection = filters::selection(&o.select, &o.ignore, settings.config.as_ref())?;
     let deny_warnings = o.deny_warnings || config.is_some_and(|c| c.deny_warnings);
     let baseline_path = o
         .baseline
@@ -613,41 +612,26 @@ fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text
     let unchecked =
         (missing > 0).then(|| super::output::unchecked_designs(not_text, missing - not_text));
     failures.extend(unchecked.clone());
-    let per_file = per_file_ignores(s, &g.settings, o.stdin_filename.as_deref());
-    let selection = &g.selection;
-    let reported = |code: Code, file: &FileId| {
-        selection.reports(code)
-            && per_file
-                .get(file)
-                .is_none_or(|ignored| !ignored.contains(&code))
-    };
-    // What the config's own filters kept out is counted, and said.
-    let no_codes = BTreeSet::new();
-    let config = g.settings.config.as_ref();
-    let config_hides = |code: Code, file: &FileId| {
-        let ignored = per_file.get(file).unwrap_or(&no_codes);
-        config.is_some_and(|c| c.hides(!o.select.is_empty(), code, ignored))
-    };
-    let mut hidden = 0;
     // A filter chooses which checks' findings are seen, not whether a
     // design was checked: a syntax or name error it hides stopped the
     // checks of its statement, so the run still fails on it (said later),
-    // and a baseline records it.
-    let mut hidden_stops: Vec<Diagnostic> = Vec::new();
-    diags.retain(|d| {
-        let shown = reported(d.code, &d.primary.file);
-        if !shown && config_hides(d.code, &d.primary.file) {
-            hidden += d.findings();
-        }
-        if !shown && d.code.stops_checks() {
-            hidden_stops.push(d.clone());
-        }
-        shown
-    });
+    // and a baseline records it. What the config's own filters kept out is
+    // counted, and said.
+    let filters = Filters::new(
+        &g.selection,
+        g.settings.config.as_ref(),
+        !o.select.is_empty(),
+        &s.sources,
+        o.stdin_filename.as_deref(),
+    );
+    let Filtered {
+        hidden,
+        hidden_stops,
+    } = filters.apply(&mut diags);
     explain_builtins(s, &mut diags);
     let places = match o.write_baseline {
         Some(_) => (s.found.iter().copied())
-            .filter(|(code, at)| reported(*code, &at.file) || code.stops_checks())
+            .filter(|(code, at)| filters.reports(*code, at.file) || code.stops_checks())
             .collect(),
         None => Vec::new(),
     };
@@ -1097,48 +1081,6 @@ pub fn sarif_for_bad_arguments(args: &[String], message: &str, lang: Lang) {
             }
         }
     }
-}
-
-/// The codes reported: `--select` (else the config's `select`) less
-/// `--ignore` and the config's `ignore`.
-fn selection(o: &Options, settings: &Settings) -> Result<Selection, Text> {
-    let from_config = settings.config.as_ref().map(|c| c.selection.clone());
-    let mut sel = from_config.unwrap_or_default();
-    if !o.select.is_empty() {
-        sel.select = Some(select::union(&o.select)?);
-    }
-    sel.ignore.extend(select::union(&o.ignore)?);
-    Ok(sel)
-}
-
-/// The codes `per-file-ignores` turns off, for each file with any.
-fn per_file_ignores(
-    s: &Session,
-    settings: &Settings,
-    stdin_name: Option<&Path>,
-) -> HashMap<FileId, BTreeSet<Code>> {
-    let mut out = HashMap::new();
-    let Some(config) = settings
-        .config
-        .as_ref()
-        .filter(|c| c.has_per_file_ignores())
-    else {
-        return out;
-    };
-    for (id, f) in s.sources.iter() {
-        if f.name.starts_with(BUILTIN_PREFIX) {
-            continue;
-        }
-        let path = match stdin_name {
-            Some(p) if f.name == mynaflow::input::display_name(p) => p.to_path_buf(),
-            _ => PathBuf::from(&f.name),
-        };
-        let ignored = config.ignored_in(&path);
-        if !ignored.is_empty() {
-            out.insert(id, ignored);
-        }
-    }
-    out
 }
 
 /// Reads one design from standard input and checks it under the name

@@ -73,6 +73,10 @@ pub fn run(
         );
         return FAILURE;
     }
+    // What the configs' `exclude` took out and the walks passed over:
+    // said on stderr as they were met, and in the JSON document. Coverage
+    // reads no `select` or `ignore`, so no finding is hidden.
+    let withheld = designs.withheld(&[]);
     let (coverages, sources, mut spent) = joined(measured);
     let written = spent.time("render+write", || {
         super::stdout::write_with(|out| match format {
@@ -80,7 +84,10 @@ pub fn run(
                 out.write_all(render::coverage::human(&coverages, &sources, lang).as_bytes())
             }
             // Written as drawn: a million flows' listing is never held whole.
-            Format::Json => render::coverage::write_json(&coverages, &sources, out),
+            Format::Json => {
+                let withheld = withheld.as_ref().map(|w| (w, lang));
+                render::coverage::write_json_run(&coverages, &sources, withheld, out)
+            }
         })
     });
     if timings {

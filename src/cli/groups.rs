@@ -12,7 +12,7 @@ use mynaflow::config::{Config, Found};
 use mynaflow::input::Walked;
 use mynaflow::session::Session;
 use mynaflow::text::{Lang, Text};
-use mynaflow::withheld::SkippedFolder;
+use mynaflow::withheld::{ByConfig, SkippedFolder, Withheld};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -343,10 +343,12 @@ pub fn designs_and_sessions(
     use super::output::{fail_in, files, session, try_session_for};
     if common.no_config || common.config.is_some() {
         let (s, settings) = session(common, paths)?;
-        let files = files(paths, &settings)?;
+        let found = files(paths, &settings)?;
         let designs = Designs {
             settings: vec![settings],
-            files: files.into_iter().map(|f| (f, 0)).collect(),
+            files: found.files.into_iter().map(|f| (f, 0)).collect(),
+            excluded: vec![found.excluded],
+            skipped: found.skipped,
         };
         return Ok((designs, vec![s]));
     }
@@ -363,6 +365,7 @@ pub fn designs_and_sessions(
     let mut settings = Vec::new();
     let mut sessions = Vec::new();
     let mut files = Vec::new();
+    let mut excluded = Vec::new();
     // Groups that use one rulebook load it once (a config in every folder).
     let shelf = std::sync::Arc::new(mynaflow::rulebook_shelf::RulebookShelf::new());
     for (i, group) in g.groups.into_iter().enumerate() {
@@ -375,9 +378,16 @@ pub fn designs_and_sessions(
         }
         files.extend(group.files.into_iter().map(|f| (f, i)));
         settings.push(group.settings);
+        excluded.push(group.excluded);
     }
     files.sort();
-    Ok((Designs { settings, files }, sessions))
+    let designs = Designs {
+        settings,
+        files,
+        excluded,
+        skipped: g.skipped,
+    };
+    Ok((designs, sessions))
 }
 
 /// The designs of a run, each with the settings it follows
@@ -388,9 +398,29 @@ pub struct Designs {
     /// Each design, in the order of one run over them all, with the index
     /// of its group's settings.
     pub files: Vec<(PathBuf, usize)>,
+    /// How many designs each group's config `exclude`d, by group.
+    pub excluded: Vec<usize>,
+    /// The design-looking files in folders the walks do not enter, by
+    /// folder.
+    pub skipped: Vec<SkippedFolder>,
 }
 
 impl Designs {
+    /// What the run withheld, for its machine output: each group's
+    /// config with the designs its `exclude` took out and `hidden[i]`,
+    /// the findings its filters hid (none for a command that shows every
+    /// finding), and the folders the walks did not enter.
+    pub fn withheld(&self, hidden: &[usize]) -> Option<Withheld> {
+        let configs = (self.settings.iter().enumerate())
+            .filter_map(|(i, s)| {
+                let hidden = hidden.get(i).copied().unwrap_or(0);
+                let excluded = self.excluded.get(i).copied().unwrap_or(0);
+                by_config(s, hidden, excluded, 0)
+            })
+            .collect();
+        Withheld::of(configs, self.skipped.clone())
+    }
+
     /// The designs of each group, in run order within it: one pass over
     /// the designs, not one per group (a monorepo may hold a config in
     /// every folder).
@@ -403,4 +433,24 @@ impl Designs {
         }
         out
     }
+}
+
+/// What the config of `settings` (if any) withheld: the findings its
+/// filters hid, the designs its `exclude` took out, the findings its
+/// baseline excused.
+pub fn by_config(
+    settings: &Settings,
+    hidden: usize,
+    excluded: usize,
+    excused: usize,
+) -> Option<ByConfig> {
+    let c = settings.config.as_ref()?;
+    Some(ByConfig {
+        config: c.shown_path(),
+        // Found, not pinned: it may have come with the pull request.
+        found: !settings.pinned,
+        hidden,
+        excluded,
+        excused,
+    })
 }

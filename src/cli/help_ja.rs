@@ -292,10 +292,10 @@ pub fn arg_help(path: &str, id: &str, english: &str) -> Option<&'static str> {
         ("check", "timings") => {
             "各段階にかかった時間を標準エラー出力に出します (ファイル全体の合計)"
         }
-        ("check", "select") => {
+        ("check" | "report", "select") => {
             "報告するコードまたはその接頭辞 (MN102、MN1、`ALL`)。カンマ区切り [既定値: 設定ファイルの `select`、なければすべて]"
         }
-        ("check", "ignore") => {
+        ("check" | "report", "ignore") => {
             "報告しないコードまたはその接頭辞 (設定ファイルの `ignore` に加えます)"
         }
         ("check", "exit_zero") => {

@@ -210,6 +210,13 @@ enum Command {
         /// The HTML file to write.
         #[arg(long, short, value_name = "FILE")]
         output: PathBuf,
+        /// Report only these codes or prefixes (MN102, MN1, ALL), comma-separated
+        /// [default: the config's `select`, else all].
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Never report these codes or prefixes (added to the config's `ignore`).
+        #[arg(long, value_name = "CODES", value_delimiter = ',')]
+        ignore: Vec<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -554,8 +561,16 @@ pub fn main() -> ExitCode {
         Command::Report {
             paths,
             output,
+            select,
+            ignore,
             common,
-        } => report::run(&paths, &output, &common),
+        } => report::run(&report::Options {
+            paths: &paths,
+            output: &output,
+            select: &select,
+            ignore: &ignore,
+            common: &common,
+        }),
         Command::Coverage {
             paths,
             fail_under,

@@ -135,7 +135,7 @@ pub fn read_config(
 /// sets of settings (rulebook, `select`, baseline…), so designs that would
 /// each follow another config are refused together (exit status 2), and
 /// the user pins one (`--config`, `--no-config`) or runs each folder
-/// apart. Folders below a path are held to the same in [`designs`]. So
+/// apart. Folders below a path are held to the same in [`designs_noting`]. So
 /// for the commands that read one design (`graph`, `inventory`) or none
 /// (`rules`); `check`, `test`, `coverage` and `report` check each design
 /// under its own config instead (`groups.rs`).
@@ -143,7 +143,7 @@ fn config_of_every(paths: &[PathBuf], start: Option<&Path>) -> Result<Option<Con
     let here = [PathBuf::from(".")];
     let paths = if paths.is_empty() { &here[..] } else { paths };
     let mut first: Option<(&Path, Option<mynaflow::config::Found>)> = None;
-    // A path that is not there has no config of its own: [`designs`] says
+    // A path that is not there has no config of its own: [`designs_noting`] says
     // it is not there (its folder's config says in which format).
     let there: Vec<&PathBuf> = (paths.iter())
         .filter(|p| std::fs::symlink_metadata(p).is_ok())
@@ -288,14 +288,14 @@ pub fn refused_link(file: &Path, settings: &Settings) -> Option<Text> {
     (!walked.not_followed.is_empty()).then(|| mynaflow::input::Walked::not_followed_reason(file))
 }
 
-/// The `.myna` files under `paths`, less those the config excludes. A
-/// problem in the walk (an unreadable folder) is printed and is exit
-/// status 2.
-pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8> {
-    match designs(paths, settings) {
-        Ok((files, problems)) if problems.is_empty() => Ok(files),
-        Ok((_, problems)) => {
-            for p in &problems {
+/// The `.myna` files under `paths`, less those the config excludes, and
+/// what the run withholds from them ([`designs_noting`]). A problem in
+/// the walk (an unreadable folder) is printed and is exit status 2.
+pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Designs, u8> {
+    match designs_noting(paths, settings) {
+        Ok(found) if found.problems.is_empty() => Ok(found),
+        Ok(found) => {
+            for p in &found.problems {
                 fail_in(settings.lang, p);
             }
             Err(FAILURE)
@@ -305,20 +305,6 @@ pub fn files(paths: &[PathBuf], settings: &Settings) -> Result<Vec<PathBuf>, u8>
             Err(FAILURE)
         }
     }
-}
-
-/// The `.myna` files under `paths`, less those the config excludes, and
-/// the problems of the walk (an unreadable sub-folder, a symlink not
-/// followed that may lead to designs: the walk goes on, and the caller
-/// fails the run). A path that does not exist, or a folder
-/// with no design in it, is an error: a typo in CI must not pass as a
-/// clean run. So is a config whose `exclude` leaves none of the designs
-/// found, found or named with `--config` alike: a run that checks nothing
-/// must not pass as a gate, and a `mynaflow.toml` a pull request adds
-/// could otherwise pass it. A config found below the starting folder
-/// cannot exclude a file named on the command line.
-pub fn designs(paths: &[PathBuf], settings: &Settings) -> Result<(Vec<PathBuf>, Vec<Text>), Text> {
-    designs_noting(paths, settings).map(|d| (d.files, d.problems))
 }
 
 /// What [`designs_noting`] found: the designs to check, and what the run
@@ -335,8 +321,17 @@ pub struct Designs {
     pub skipped: Vec<SkippedFolder>,
 }
 
-/// [`designs`], with what the run withholds (said on stderr here, and
-/// kept for the machine formats).
+/// The `.myna` files under `paths`, less those the config excludes, the
+/// problems of the walk (an unreadable sub-folder, a symlink not
+/// followed that may lead to designs: the walk goes on, and the caller
+/// fails the run). A path that does not exist, or a folder
+/// with no design in it, is an error: a typo in CI must not pass as a
+/// clean run. So is a config whose `exclude` leaves none of the designs
+/// found, found or named with `--config` alike: a run that checks nothing
+/// must not pass as a gate, and a `mynaflow.toml` a pull request adds
+/// could otherwise pass it. A config found below the starting folder
+/// cannot exclude a file named on the command line. What the run
+/// withholds is said on stderr here, and kept for the machine formats.
 pub fn designs_noting(paths: &[PathBuf], settings: &Settings) -> Result<Designs, Text> {
     let Walks {
         mut files,

@@ -7,6 +7,7 @@ use crate::model::{RuleId, SectionId};
 use crate::source::SourceMap;
 use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
+use crate::withheld::Withheld;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use unicode_width::UnicodeWidthStr;
@@ -195,6 +196,20 @@ pub fn write_json(
     sources: &SourceMap,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    write_json_run(coverages, sources, None, out)
+}
+
+/// [`write_json`], with what the run withheld (`withheld`, and the
+/// language of its words) as the member `withheld` before `rulebooks`,
+/// in the shape `check`'s JSON gives it; only when something was
+/// withheld, so that a run that withheld nothing writes what it always
+/// wrote.
+pub fn write_json_run(
+    coverages: &[Coverage],
+    sources: &SourceMap,
+    withheld: Option<(&Withheld, Lang)>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     let mut buf = Vec::new();
     let mut p = Pretty::at(&mut buf, 0);
@@ -202,6 +217,12 @@ pub fn write_json(
     p.key("version");
     p.number(1);
     tally(&mut p, overall(coverages));
+    if let Some((w, lang)) = withheld {
+        let mut member = Vec::new();
+        super::json_pretty::value_at(&mut member, 1, &super::json::withheld(w, lang))?;
+        p.key("withheld");
+        p.raw(&member);
+    }
     p.key("rulebooks");
     p.begin_array();
     for c in coverages {

@@ -8,6 +8,7 @@ use super::json_pretty::Object;
 use super::{Execution, Report};
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::hidden_stops::HiddenStops;
+use crate::text::Lang;
 use crate::withheld::Withheld;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -142,8 +143,9 @@ struct JsonSkipped {
     message: String,
 }
 
-fn withheld(report: &Report, w: &Withheld) -> JsonWithheld {
-    let lang = report.lang;
+/// What the run withheld as `check`'s JSON says it, in `lang`: the
+/// `withheld` member of every JSON document a command writes.
+pub(crate) fn withheld(w: &Withheld, lang: Lang) -> impl Serialize {
     let name = |p: &Path| visible(&crate::input::display_name(p));
     JsonWithheld {
         configs: (w.configs.iter())
@@ -259,7 +261,7 @@ pub fn write_run<W: Write + ?Sized>(
     // Only when something was withheld: a run that withheld nothing
     // writes what it always wrote.
     if let Some(w) = &execution.withheld {
-        top.member("withheld", &withheld(report, w))?;
+        top.member("withheld", &withheld(w, report.lang))?;
     }
     top.array("diagnostics", report.diagnostics, |d| diagnostic(report, d))?;
     top.member(

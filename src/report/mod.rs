@@ -25,6 +25,7 @@ use crate::model::*;
 use crate::source::{SourceFile, SourceMap};
 use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
+use crate::withheld::Withheld;
 use budget::{Budget, Drawn, Part};
 use escape::html;
 use serde_json::{Value, json};
@@ -51,6 +52,14 @@ pub struct Input<'a> {
     pub designs: Vec<Shown<'a>>,
     /// The page's language.
     pub lang: Lang,
+    /// What the run withheld (the findings a config's filters hid, the
+    /// designs its `exclude` took out, the folders the walk did not
+    /// enter): said at the top, so that no reader takes the page for
+    /// everything.
+    pub withheld: Option<&'a Withheld>,
+    /// Why the run fails though no finding shown says so: the syntax and
+    /// name errors a filter hid ([`crate::wording::run::hidden_stops`]).
+    pub hidden_stops: Option<Text>,
 }
 
 /// A design the page draws: its graph, and what its checks worked out
@@ -443,6 +452,33 @@ fn part_note(out: &mut String, part: &Part, file: &str, lang: Lang) {
     );
 }
 
+/// What the page does not show, and why the run fails beside its
+/// findings, in the words of every machine format
+/// ([`crate::wording::run`]): under the summary, where a reader looks
+/// before trusting a count.
+fn withheld(out: &mut String, w: Option<&Withheld>, stops: Option<&Text>, lang: Lang) {
+    if let Some(why) = stops {
+        let _ = write!(
+            out,
+            r#"<p class="stops" role="alert"><span aria-hidden="true">✖</span> {}</p>"#,
+            html(why.get(lang))
+        );
+    }
+    let Some(w) = w else { return };
+    let _ = write!(
+        out,
+        r#"<section class="withheld" role="note" aria-labelledby="withheld"><h2 id="withheld"><span aria-hidden="true">⚠</span> {}</h2><ul>"#,
+        t(lang, "Not in this report", "この報告に含まれないもの")
+    );
+    let lines = (w.configs.iter())
+        .map(crate::wording::run::withheld_by_config)
+        .chain(w.skipped.iter().map(crate::wording::run::skipped_folder));
+    for line in lines {
+        let _ = write!(out, "<li>{}</li>", html(line.get(lang)));
+    }
+    out.push_str("</ul></section>");
+}
+
 fn escape_visible(s: &str) -> String {
     crate::escape::visible(s).into_owned()
 }
@@ -479,6 +515,17 @@ pub fn render(input: Input) -> String {
         ft = t(lang, "Files", "ファイル"),
         files = input.files,
     );
+    let hidden: usize = (input.withheld.iter())
+        .flat_map(|w| &w.configs)
+        .map(|b| b.hidden)
+        .sum();
+    if hidden > 0 {
+        let _ = write!(
+            out,
+            r#"<div class="warn"><dt>{}</dt><dd id="n-hidden">{hidden}</dd></div>"#,
+            t(lang, "⚠ Hidden by a config", "⚠ 設定ファイルで非表示")
+        );
+    }
     // Each rulebook once: designs checked in different sessions (under
     // different configs) hold copies of one rulebook, said alike.
     let mut seen: Vec<*const Rulebook> = Vec::new();
@@ -507,6 +554,7 @@ pub fn render(input: Input) -> String {
         }
     }
     out.push_str("</dl>");
+    withheld(&mut out, input.withheld, input.hidden_stops.as_ref(), lang);
     let _ = write!(
         out,
         "<p class=\"legend\">{}</p></header>\n<main>\n",
