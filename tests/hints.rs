@@ -170,7 +170,7 @@ fn mn102_on_a_party_on_the_way_offers_no_reverse() {
     let design = "tests/cases/mn102-party-on-the-way.myna";
     let en = checked(design, "en");
     assert!(
-        en.contains("help: only `他機関 -> 組合` is allowed, not through 市町村 (他機関), and the flow hands `課税情報` to 市町村 (他機関) on its way from 適用システム to 基幹; turned round, it would still go from 組合 to 市町村: write the exchange with 市町村 as a flow of its own, or remove the flow"),
+        en.contains("help: only `他機関 -> 組合` is allowed, and the flow hands `課税情報` to 市町村 (他機関) on its way from 適用システム to 基幹; turned round, it would still go from 組合 to 市町村: write the exchange with 市町村 as a flow of its own, or remove the flow"),
         "{en}"
     );
     assert!(!en.contains("reverse the flow"), "{en}");

@@ -5,6 +5,7 @@ use super::finding::Finding;
 use super::judged::Judged;
 use super::{Ctx, Judgeable};
 use crate::model::*;
+use std::borrow::Cow;
 
 /// One way an exchange can differ from a rule between the same two roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -139,15 +140,15 @@ pub(crate) fn verdicts_among(
         }
         // Internal use, unless it is handed to a party on the way: then it
         // is judged as provision to that party.
-        let to = match (fk, tk) {
+        let (to, passed) = match (fk, tk) {
             (RoleKind::SelfOrg, RoleKind::SelfOrg) => match ctx.party_on_the_way(ex) {
-                Some((_, _, party)) => party,
+                Some((_, _, party)) => (party, Ctx::passed_to(ex, party)),
                 None => continue,
             },
-            _ => to,
+            _ => (to, Cow::Borrowed(&ex.passed[..])),
         };
-        let v = judged.get((from, to, category, purpose), &ex.passed, || {
-            evaluate_exchange(ctx.rb, from, to, category, purpose, &ex.passed)
+        let v = judged.get((from, to, category, purpose), &passed, || {
+            evaluate_exchange(ctx.rb, from, to, category, purpose, &passed)
         });
         out.push((i, v));
     }

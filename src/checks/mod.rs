@@ -144,7 +144,12 @@ impl<'a> Ctx<'a> {
             receiver,
             item,
             purpose: purpose?,
-            passed: ex.passed.to_vec(),
+            // Ended at an actor on the way, the exchange passes no actor
+            // of its role before it (see `passed_to`).
+            passed: match self.role_of(receiver) {
+                Some(role) if receiver != ex.receiver => Self::passed_to(ex, role).into_owned(),
+                _ => ex.passed.to_vec(),
+            },
             last: *route.get(at)?,
             earlier: (route.get(..at)?.iter())
                 .map(|&t| self.hop(t, item, purpose))
@@ -174,6 +179,14 @@ impl<'a> Ctx<'a> {
                 party(&role).then_some((t, a, role))
             })
         })
+    }
+
+    /// The roles an exchange passes on its way to the party on its way of
+    /// role `party` ([`Ctx::party_on_the_way`]), judged as provision to
+    /// it: the party is the receiver there, not a party passed, and no
+    /// actor of its role comes before it (it is the first party).
+    fn passed_to(ex: &Exchange, party: RoleId) -> std::borrow::Cow<'_, [RoleId]> {
+        std::borrow::Cow::Owned(ex.passed.iter().copied().filter(|&r| r != party).collect())
     }
 
     /// The exchange as a finding shows it, ended at the party on its way

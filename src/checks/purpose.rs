@@ -7,6 +7,7 @@ use super::judged::Judged;
 use super::provision::{ProvisionVerdict, evaluate_provision};
 use super::{Ctx, Judgeable};
 use crate::model::*;
+use std::borrow::Cow;
 
 /// MN201: flows that name no purpose. Needs no rulebook. A flow none of
 /// whose items is declared is left to their MN010: what it carries is not
@@ -55,15 +56,15 @@ pub(crate) fn provisions_among(
         }
         // Internal use and provision to the person, unless handed to a
         // party on the way: then provision to that party.
-        let to = match tk {
+        let (to, passed) = match tk {
             RoleKind::SelfOrg | RoleKind::Subject => match ctx.party_on_the_way(ex) {
-                Some((_, _, party)) => party,
+                Some((_, _, party)) => (party, Ctx::passed_to(ex, party)),
                 None => continue,
             },
-            _ => to,
+            _ => (to, Cow::Borrowed(&ex.passed[..])),
         };
-        let verdict = judged.get((from, to, category, purpose), &ex.passed, || {
-            evaluate_provision(ctx.rb, from, to, category, purpose, &ex.passed)
+        let verdict = judged.get((from, to, category, purpose), &passed, || {
+            evaluate_provision(ctx.rb, from, to, category, purpose, &passed)
         });
         out.push((i, verdict));
     }
