@@ -20,6 +20,14 @@
 //! the statement depends on; version 3 the declarations too, not the
 //! earlier hops of a stitched exchange. A finding on no stitched exchange
 //! has the same fingerprint in versions 3 and 4.
+//!
+//! No baseline excuses the codes no suppression may silence
+//! ([`crate::suppress::UNSUPPRESSIBLE`]: MN004, MN005, MN013): a pull
+//! request can write a baseline as easily as a comment, and a baseline
+//! entry for a hidden bidi override would pass the text it disguises.
+//! They are not recorded ([`Recording::unrecorded_note`]), an entry that
+//! names one excuses nothing ([`Baseline::unexcusable_note`]), and a
+//! finding of one is never excused, whatever the entry's code says.
 
 use crate::candidates::Candidates;
 use crate::code::Code;
@@ -78,6 +86,46 @@ fn past_the_cap(code: Code) -> String {
         code.title().en,
         code.as_str()
     )
+}
+
+/// Can a baseline excuse a finding of `code`? Not one no suppression may
+/// silence ([`crate::suppress::UNSUPPRESSIBLE`]): the same list, so that
+/// what a comment in the design cannot excuse, a file beside it cannot
+/// either.
+pub fn excusable(code: Code) -> bool {
+    !crate::suppress::UNSUPPRESSIBLE.contains(&code)
+}
+
+/// Codes with their counts, `MN004 ×2, MN013 ×1` (`、` between them in
+/// Japanese), in the order given.
+fn counted(codes: &[(Code, usize)]) -> (String, String) {
+    let each: Vec<String> = (codes.iter()).map(|(c, n)| format!("{c} ×{n}")).collect();
+    (each.join(", "), each.join("、"))
+}
+
+/// Why no baseline excuses the codes of `codes` (of those not
+/// [`excusable`]): said for those among them.
+fn why_not_excusable(codes: &[(Code, usize)]) -> (String, String) {
+    let has = |c: &[Code]| codes.iter().any(|(k, _)| c.contains(k));
+    let (mut en, mut ja) = (Vec::new(), Vec::new());
+    if has(&[Code::MN004]) {
+        en.push("MN004: the text does not read as it is written");
+        ja.push("MN004: テキストが書かれているとおりに読めません");
+    }
+    if has(&[Code::MN005, Code::MN013]) {
+        en.push("MN005, MN013: the design was not checked");
+        ja.push("MN005、MN013: 設計が検査されていません");
+    }
+    (en.join("; "), ja.join("。"))
+}
+
+/// How many of `codes` there are of each, in the codes' order.
+fn tally(codes: impl Iterator<Item = Code>) -> Vec<(Code, usize)> {
+    let mut by_code: std::collections::BTreeMap<&'static str, (Code, usize)> = Default::default();
+    for c in codes {
+        by_code.entry(c.as_str()).or_insert((c, 0)).1 += 1;
+    }
+    by_code.into_values().collect()
 }
 
 /// A recorded finding.
@@ -206,6 +254,29 @@ impl Baseline {
         }
     }
 
+    /// What `check` says on stderr of a baseline, shown as `shown`, that
+    /// holds entries of codes no baseline excuses ([`excusable`]): a
+    /// baseline `--write-baseline` wrote holds none, so one that does was
+    /// written by hand (or by an older mynaflow), and those entries
+    /// excuse nothing. None when it holds none.
+    pub fn unexcusable_note(&self, shown: &str) -> Option<crate::text::Text> {
+        let codes = tally(
+            (self.findings.iter())
+                .filter_map(|e| Code::parse(&e.code))
+                .filter(|&c| !excusable(c)),
+        );
+        if codes.is_empty() {
+            return None;
+        }
+        let n: usize = codes.iter().map(|(_, n)| n).sum();
+        let (en, ja) = counted(&codes);
+        let (why, why_ja) = why_not_excusable(&codes);
+        Some(crate::text!(
+            "note: the baseline {shown} records {n} finding(s) of codes no baseline can excuse ({en}): as no suppression can, those entries excuse nothing, and the findings are reported ({why})";
+            "注記: ベースライン {shown} には、ベースラインで除外できないコードの指摘が {n} 件記録されています ({ja})。抑制コメントと同じく、これらの記録は何も除外せず、指摘はそのまま報告されます ({why_ja})"
+        ))
+    }
+
     /// The baseline as pretty JSON with a trailing newline
     /// ([`Baseline::write_json`] into memory).
     pub fn to_json(&self) -> String {
@@ -243,6 +314,9 @@ pub struct Recording<'a> {
     names: Vec<String>,
     /// The messages of the diagnostics a check shows.
     messages: Vec<&'a str>,
+    /// The findings not recorded, as no baseline excuses their code
+    /// ([`excusable`]): how many of each.
+    unrecorded: Vec<(Code, usize)>,
 }
 
 /// A recorded finding, its strings elsewhere ([`Recording`]).
@@ -259,7 +333,9 @@ struct Recorded {
 }
 
 impl<'a> Recording<'a> {
-    /// [`Baseline::record_places`], not yet made into entries.
+    /// [`Baseline::record_places`], not yet made into entries. The
+    /// findings of codes no baseline excuses are left out
+    /// ([`Recording::unrecorded_note`]).
     pub fn of_places(
         sources: &SourceMap,
         outlines: &Outlines,
@@ -267,6 +343,17 @@ impl<'a> Recording<'a> {
         worded: &'a [Diagnostic],
         base: &Path,
     ) -> Recording<'a> {
+        let unrecorded = tally((places.iter()).map(|(c, _)| *c).filter(|&c| !excusable(c)));
+        let kept: Vec<(Code, Span)>;
+        let places = match unrecorded.is_empty() {
+            true => places,
+            false => {
+                kept = (places.iter().copied())
+                    .filter(|(c, _)| excusable(*c))
+                    .collect();
+                &kept
+            }
+        };
         // A summary of findings not shown stands at the first of them:
         // its message is not theirs. Findings of one code at one place
         // (two items of one flow for a purpose) share a fingerprint, and
@@ -349,6 +436,7 @@ impl<'a> Recording<'a> {
             findings: Vec::new(),
             names,
             messages,
+            unrecorded,
         };
         // In the order of their entries ([`Entry`]'s fields in turn; a
         // fingerprint's 16 hex digits sort as the number).
@@ -373,6 +461,23 @@ impl<'a> Recording<'a> {
     /// Whether it records none.
     pub fn is_empty(&self) -> bool {
         self.findings.is_empty()
+    }
+
+    /// What `--write-baseline` says on stderr, the baseline shown as
+    /// `shown`, of the findings it left out because no baseline excuses
+    /// their code ([`excusable`]): how many of each code, and that `check`
+    /// still reports them and fails on them. None when it left none out.
+    pub fn unrecorded_note(&self, shown: &str) -> Option<crate::text::Text> {
+        if self.unrecorded.is_empty() {
+            return None;
+        }
+        let n: usize = self.unrecorded.iter().map(|(_, n)| n).sum();
+        let (en, ja) = counted(&self.unrecorded);
+        let (why, why_ja) = why_not_excusable(&self.unrecorded);
+        Some(crate::text!(
+            "{n} finding(s) not recorded in {shown} ({en}): no baseline can excuse these codes, as no suppression can, so `check` still reports them and fails until they are fixed ({why})";
+            "{n} 件の指摘は {shown} に記録していません ({ja})。これらのコードは抑制コメントと同じくベースラインでも除外できないため、修正するまで `check` は報告し、失敗とします ({why_ja})"
+        ))
     }
 
     fn name(&self, r: &Recorded) -> &str {
@@ -438,11 +543,6 @@ pub struct Excuses {
     /// statement alone; 3, of its statement and the declarations that
     /// depends on; 4, and of the earlier hops of a stitched exchange.
     version: u32,
-    /// The fingerprints of the findings that leave a design unchecked
-    /// (MN005, MN013), worked out as their file was checked, by code and
-    /// place: [`Excuses::filter`] excuses them after the run, when the
-    /// file's statements and model are gone.
-    deferred: Mutex<HashMap<(Code, Span), u64>>,
     /// How many findings each fingerprint excuses, file by file: what a
     /// file checked again ([`Excuses::renew`]) starts from.
     all: HashMap<String, Prints>,
@@ -563,6 +663,11 @@ impl Excuses {
             let Ok(fp) = u64::from_str_radix(&e.fingerprint, 16) else {
                 continue;
             };
+            // Said by `Baseline::unexcusable_note`; `apply` would not let
+            // it excuse anyway.
+            if Code::parse(&e.code).is_some_and(|c| !excusable(c)) {
+                continue;
+            }
             let message = Code::parse(&e.code)
                 .filter(|&c| !legacy && !e.message.is_empty() && e.message != past_the_cap(c))
                 .map(|_| message_hash(&e.message));
@@ -580,7 +685,6 @@ impl Excuses {
         Excuses {
             base: base.to_path_buf(),
             version,
-            deferred: Mutex::new(HashMap::new()),
             left: Mutex::new(
                 all.iter()
                     .map(|(f, l)| (f.clone(), (l.clone(), 0)))
@@ -633,31 +737,16 @@ impl Excuses {
             return;
         };
         // Worked out before the lock, so files are fingerprinted in
-        // parallel. The findings that leave a design unchecked (MN005,
-        // MN013) are left to `filter`, their fingerprints worked out here
-        // while the file's statements and model are there: the run counts
-        // them as a failure first, so a baseline never makes a run that
-        // did not check a design pass.
+        // parallel. A finding of a code no baseline excuses has none: an
+        // entry of another code with its fingerprint (written by hand)
+        // excuses it no more than one of its own code.
         let keys: Vec<(Code, Span)> = (0..candidates.len())
             .filter_map(|i| candidates.key(i))
             .collect();
         let mut fingerprints = Printer::new(self.version, source, statements, design, earlier);
-        let mut deferred = Vec::new();
         let prints: Vec<Option<u64>> = (keys.iter())
-            .map(|&(code, primary)| {
-                let print = fingerprints.of(code, primary);
-                if code.leaves_design_unchecked() {
-                    deferred.push(((code, primary), print));
-                    return None;
-                }
-                Some(print)
-            })
+            .map(|&(code, primary)| excusable(code).then(|| fingerprints.of(code, primary)))
             .collect();
-        if !deferred.is_empty()
-            && let Ok(mut d) = self.deferred.lock()
-        {
-            d.extend(deferred);
-        }
         // The message of each finding an excuse with a message may take.
         let messages: Vec<Option<u64>> = (prints.iter().enumerate())
             .map(|(i, fp)| {
@@ -691,68 +780,6 @@ impl Excuses {
         self.excused.fetch_add(excused, Ordering::Relaxed);
         let mut next = keep.into_iter();
         candidates.retain(|_, _| next.next().unwrap_or(true));
-    }
-
-    /// Removes from `diagnostics` (a run's) the findings that leave a
-    /// design unchecked (MN005, MN013) that the excuses left still cover:
-    /// `Excuses::apply`, as each file was checked, left them to the end of
-    /// the run, and excused every other. A finding's fingerprint is the one
-    /// worked out as its
-    /// file was checked; a file no check read (one that is not a design's
-    /// text) has its statements read from its text.
-    pub fn filter(&self, sources: &SourceMap, diagnostics: &mut Vec<Diagnostic>) {
-        let Ok(mut left) = self.left.lock() else {
-            return;
-        };
-        let Ok(deferred) = self.deferred.lock() else {
-            return;
-        };
-        // Each file's name, and whether excuses are left for it: only such
-        // a file is fingerprinted.
-        let mut names: HashMap<crate::span::FileId, (String, bool)> = HashMap::new();
-        let unchecked = |d: &Diagnostic| d.code.leaves_design_unchecked();
-        for d in diagnostics.iter().filter(|d| unchecked(d)) {
-            names.entry(d.primary.file).or_insert_with(|| {
-                let name = relative(&sources.get(d.primary.file).name, &self.base);
-                let any = left
-                    .get(&name)
-                    .is_some_and(|(l, _)| l.values().any(|s| s.0.iter().any(|(_, n)| *n > 0)));
-                (name, any)
-            });
-        }
-        let unread = (diagnostics.iter())
-            .filter(|d| unchecked(d) && !deferred.contains_key(&(d.code, d.primary)))
-            .filter(|d| names.get(&d.primary.file).is_some_and(|(_, any)| *any))
-            .map(|d| d.primary.file);
-        let statements = statements_of(sources, unread);
-        let mut prints: HashMap<crate::span::FileId, Printer> = (statements.iter())
-            .map(|(&id, spans)| {
-                let file = sources.get(id);
-                (id, Printer::new(self.version, file, spans, None, None))
-            })
-            .collect();
-        let before = diagnostics.len();
-        diagnostics.retain(|d| {
-            let file = d.primary.file;
-            let Some((name, true)) = names.get(&file).filter(|_| unchecked(d)) else {
-                return true;
-            };
-            let fp = match (deferred.get(&(d.code, d.primary)), prints.get_mut(&file)) {
-                (Some(&fp), _) => fp,
-                (None, Some(p)) => p.of(d.code, d.primary),
-                (None, None) => crate::fingerprint::of_content(sources, d.code, d.primary),
-            };
-            let message = (self.version >= 2).then(|| message_hash(&d.message.en));
-            let taken = left.get_mut(name.as_str()).is_some_and(|(l, taken)| {
-                l.get_mut(&fp).is_some_and(|s| s.take(message)) && {
-                    *taken += 1;
-                    true
-                }
-            });
-            !taken
-        });
-        self.excused
-            .fetch_add(before - diagnostics.len(), Ordering::Relaxed);
     }
 
     /// How many findings were excused so far.
@@ -804,15 +831,13 @@ mod tests {
     }
 
     /// `text` checked as `d.myna` with the excuses of `b`, as `check`
-    /// applies them (as each file is checked, then at the end of the
-    /// run): the session, its diagnostics those left, and how many were
-    /// excused.
+    /// applies them (as each file is checked): the session, its
+    /// diagnostics those left, and how many were excused.
     fn checked_against(b: &Baseline, text: &str) -> (Session, usize) {
         let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
         let excuses = std::sync::Arc::new(Excuses::of(b, Path::new(".")));
         s.excuses = Some(excuses.clone());
         s.check_text("d.myna", text.to_string(), None);
-        excuses.filter(&s.sources, &mut s.diagnostics);
         (s, excuses.excused())
     }
 
@@ -924,6 +949,61 @@ mod tests {
             .map(|d| (d.code, d.primary.start))
             .collect();
         assert_eq!(new.len(), 2, "{:?}", left.diagnostics);
+    }
+
+    /// No baseline excuses a code no suppression may silence: a finding
+    /// of MN004 is not recorded (and said), and an entry of version 4
+    /// written for it by hand, under its own code or another's, excuses
+    /// nothing (and is said).
+    #[test]
+    fn what_no_suppression_may_silence_no_baseline_excuses() {
+        let design = format!("{DESIGN}# \u{202e}\n");
+        let s = run(&design);
+        let mn004 = (s.diagnostics.iter())
+            .find(|d| d.code == Code::MN004)
+            .expect("MN004");
+        let recording = Recording::of_places(
+            &s.sources,
+            &s.outlines,
+            &(s.diagnostics.iter())
+                .map(|d| (d.code, d.primary))
+                .collect::<Vec<_>>(),
+            &s.diagnostics,
+            Path::new("."),
+        );
+        assert!(recording.entries().all(|e| e.code != "MN004"));
+        assert_eq!(recording.len(), s.diagnostics.len() - 1);
+        let note = recording.unrecorded_note("b.json").expect("said");
+        assert!(note.en.contains("(MN004 ×1)"), "{}", note.en);
+        assert!(note.ja.contains("(MN004 ×1)"), "{}", note.ja);
+        // By hand: every finding's entry, as the statements fingerprint it.
+        let mut b = recorded(&s);
+        let file = s.sources.get(mn004.primary.file);
+        let spans = crate::fingerprint::statement_spans(file, mn004.primary.file);
+        let print = crate::fingerprint::Statements::naming(file, &spans, None)
+            .of(Code::MN004, mn004.primary);
+        // The fingerprint a recording made before this would have written.
+        let outline = s.outlines.get(&mn004.primary.file).expect("outlined");
+        assert_eq!(outline.of(file, Code::MN004, mn004.primary), print);
+        for code in ["MN004", "MN301"] {
+            b.findings.push(Entry {
+                fingerprint: format!("{print:016x}"),
+                code: code.to_string(),
+                file: "d.myna".to_string(),
+                line: 6,
+                message: mn004.message.en.clone(),
+            });
+        }
+        let note = b.unexcusable_note("b.json").expect("said");
+        assert!(
+            note.en
+                .contains("1 finding(s) of codes no baseline can excuse (MN004 ×1)")
+        );
+        assert!(recorded(&run(DESIGN)).unexcusable_note("b.json").is_none());
+        let (left, excused) = checked_against(&b, &design);
+        assert_eq!(excused, b.findings.len() - 2);
+        let codes: Vec<Code> = left.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::MN004]);
     }
 
     #[test]

@@ -116,8 +116,9 @@ impl Code {
     /// (its file is not text: MN005; its rulebook could not be loaded:
     /// MN013), so that nothing is known of its flows. A run that has one
     /// could not do its job (exit status 2, LANGUAGE.md §4): `check`
-    /// fails whatever it shows, filters or a baseline excuses, and `test`
-    /// fails whatever the design expects.
+    /// fails whatever it shows or filters (no baseline excuses it:
+    /// [`crate::suppress::UNSUPPRESSIBLE`]), and `test` fails whatever
+    /// the design expects.
     pub fn leaves_design_unchecked(self) -> bool {
         matches!(self, Code::MN005 | Code::MN013)
     }

@@ -337,9 +337,11 @@ pub struct WalkOptions {
     /// (never to outside it). Off by default: a symlink is skipped.
     pub follow_symlinks: bool,
     /// List the design-looking files in the folders the walk does not
-    /// enter (hidden ones, `target`) in [`Walked::skipped`], so that the
-    /// run can say what it did not check. Off by default (the language
-    /// server's bounded walk does not look there).
+    /// enter (hidden ones, `target`) in [`Walked::skipped`], and the files
+    /// whose name only looks like a design's in those it enters in
+    /// [`Walked::lookalikes`], so that the run can say what it did not
+    /// check. Off by default (the language server's bounded walk does not
+    /// look for them).
     pub list_skipped: bool,
 }
 
@@ -371,6 +373,12 @@ pub struct Walked {
     /// The folders not entered that hold one of [`Walked::skipped`] (at
     /// any depth), sorted: what a run names when it says what it skipped.
     pub skipped_folders: Vec<PathBuf>,
+    /// The entries of the folders the walk enters whose name reads as a
+    /// design's but is not taken as one ([`crate::lookalike`]: `a.myna `,
+    /// `d.myｎa`), sorted, when [`WalkOptions::list_skipped`] asks for
+    /// them: not checked, and the run says so. A file named on the
+    /// command line is taken whatever its name.
+    pub lookalikes: Vec<PathBuf>,
     /// The folders walked that hold a `mynaflow.toml` (a config found in
     /// a folder below the one named governs the designs under it; the
     /// caller holds the run to one config), in the walk's order.
@@ -458,6 +466,8 @@ pub fn walk_at_most(paths: &[PathBuf], options: WalkOptions, entries: usize) -> 
     w.skipped.dedup();
     w.skipped_folders.sort();
     w.skipped_folders.dedup();
+    w.lookalikes.sort();
+    w.lookalikes.dedup();
     w
 }
 
@@ -548,6 +558,16 @@ fn walk_dir(
         let design = is_design_name(&name);
         // A folder the walk enters: not hidden, not a build's output.
         let entered = !name.starts_with('.') && name != "target";
+        // A name that reads as a design's and is not one: listed whatever
+        // it is (a file, a link) but a folder, and never checked.
+        if !design
+            && options.list_skipped
+            && !ty.is_dir()
+            && crate::lookalike::looks_like_design(&name)
+        {
+            w.lookalikes.push(path);
+            continue;
+        }
         if ty.is_symlink() {
             // Asking whether the link leads to a folder reads no content,
             // and nothing of the answer is shown.
@@ -751,6 +771,48 @@ mod tests {
         let w = walk(std::slice::from_ref(&root), WalkOptions::default());
         assert!(w.skipped.is_empty());
         assert!(is_design_name(".myna") && !is_design_name("myna") && !is_design_name("a.mynax"));
+    }
+
+    /// Names that only read as a design's, in the folders the walk
+    /// enters, are listed (and not walked); a backup is not one, nor is
+    /// anything in a folder the walk does not enter, nor a folder so
+    /// named; a look-alike named on the command line is taken as given.
+    #[test]
+    fn lookalikes_are_listed_where_the_walk_goes() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().to_path_buf();
+        let lookalikes = ["a.myna ", "d.myｎa", "sub/x.myna\u{200b}", "y.myna\u{fe0f}"];
+        for f in lookalikes.iter().chain(&[
+            "ok.myna",
+            "z.MYNA",
+            "notes.txt",
+            "a.myna.bak",
+            "a.myna~",
+            ".hidden/h.myna ",
+        ]) {
+            let path = root.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        std::fs::create_dir_all(root.join("folder.myna ")).unwrap();
+        let listing = WalkOptions {
+            list_skipped: true,
+            ..WalkOptions::default()
+        };
+        let w = walk(std::slice::from_ref(&root), listing);
+        assert_eq!(w.files, [root.join("ok.myna"), root.join("z.MYNA")]);
+        let mut want = lookalikes.map(|f| root.join(f)).to_vec();
+        want.sort();
+        assert_eq!(w.lookalikes, want);
+        assert!(w.problems.is_empty(), "{:?}", w.problems);
+        // Not asked for (the language server's walk): not looked for.
+        let w = walk(std::slice::from_ref(&root), WalkOptions::default());
+        assert!(w.lookalikes.is_empty());
+        // Named: taken as given.
+        let named = root.join("a.myna ");
+        let w = walk(std::slice::from_ref(&named), listing);
+        assert_eq!(w.files, [named]);
+        assert!(w.lookalikes.is_empty());
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod input;
 pub mod inventory;
 pub mod layout;
 pub mod local_date;
+pub mod lookalike;
 pub mod lsp;
 pub mod merged;
 pub mod model;

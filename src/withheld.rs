@@ -2,7 +2,9 @@
 //! A config's `select`, `ignore` and `per-file-ignores` hide findings,
 //! its `exclude` leaves designs unchecked, its `baseline` excuses
 //! findings; the walk does not enter hidden folders or `target/`. None of
-//! these fails the run, and a `mynaflow.toml` a pull request adds in a
+//! these fails the run, nor does a file whose name only reads as a
+//! design's (`a.myna `, [`crate::lookalike`]), which the walk passes over;
+//! and a `mynaflow.toml` a pull request adds in a
 //! sub-folder governs the designs under it: so every machine format says
 //! what was withheld, and by which config, where a reviewer sees it (a
 //! warning, not an error: the run did its job). `--max-per-code` is not
@@ -46,6 +48,18 @@ pub struct SkippedFolder {
     pub designs: Vec<PathBuf>,
 }
 
+/// What a folder walk passed over that may be a design: the folders it
+/// did not enter that hold some, and the files whose name only reads as
+/// a design's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PassedOver {
+    /// The folders the walk did not enter that hold designs, sorted.
+    pub skipped: Vec<SkippedFolder>,
+    /// The files whose name reads as a design's but is not one
+    /// ([`crate::lookalike`]), sorted.
+    pub lookalikes: Vec<PathBuf>,
+}
+
 /// What a run withheld: never empty.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Withheld {
@@ -54,15 +68,26 @@ pub struct Withheld {
     pub configs: Vec<ByConfig>,
     /// The folders the walk did not enter that hold designs, sorted.
     pub skipped: Vec<SkippedFolder>,
+    /// The files whose name reads as a design's but is not one, sorted:
+    /// not checked.
+    pub lookalikes: Vec<PathBuf>,
 }
 
 impl Withheld {
     /// The fact of `configs` (those that withheld nothing passed over)
-    /// and `skipped`; none when nothing was withheld, so that a run that
-    /// withheld nothing writes what it always wrote.
-    pub fn of(configs: Vec<ByConfig>, skipped: Vec<SkippedFolder>) -> Option<Withheld> {
+    /// and what the walk `passed` over; none when nothing was withheld,
+    /// so that a run that withheld nothing writes what it always wrote.
+    pub fn of(configs: Vec<ByConfig>, passed: PassedOver) -> Option<Withheld> {
         let configs: Vec<ByConfig> = configs.into_iter().filter(ByConfig::any).collect();
-        (!configs.is_empty() || !skipped.is_empty()).then_some(Withheld { configs, skipped })
+        let PassedOver {
+            skipped,
+            lookalikes,
+        } = passed;
+        (!configs.is_empty() || !skipped.is_empty() || !lookalikes.is_empty()).then_some(Withheld {
+            configs,
+            skipped,
+            lookalikes,
+        })
     }
 }
 
@@ -120,12 +145,25 @@ mod tests {
             config: PathBuf::from("mynaflow.toml"),
             ..ByConfig::default()
         };
-        assert_eq!(Withheld::of(vec![quiet.clone()], Vec::new()), None);
+        assert_eq!(
+            Withheld::of(vec![quiet.clone()], PassedOver::default()),
+            None
+        );
         let hid = ByConfig {
             hidden: 2,
             ..quiet.clone()
         };
-        let w = Withheld::of(vec![quiet, hid.clone()], Vec::new());
+        let w = Withheld::of(vec![quiet.clone(), hid.clone()], PassedOver::default());
         assert_eq!(w.map(|w| w.configs), Some(vec![hid]));
+        // A look-alike alone is one.
+        let passed = PassedOver {
+            lookalikes: vec![PathBuf::from("a.myna ")],
+            ..PassedOver::default()
+        };
+        let w = Withheld::of(vec![quiet], passed);
+        assert_eq!(
+            w.map(|w| w.lookalikes),
+            Some(vec![PathBuf::from("a.myna ")])
+        );
     }
 }

@@ -400,7 +400,7 @@ fn coverage_and_report_say_what_they_withheld() {
     // The member comes before the listing, in the document's own layout.
     for line in [
         "\n  \"withheld\": {\n    \"configs\": [\n      {\n        \"config\": ",
-        "\n      }\n    ]\n  },\n  \"rulebooks\": [\n",
+        "\n    \"lookalikes\": []\n  },\n  \"rulebooks\": [\n",
     ] {
         assert!(out.contains(line), "{line:?} not in {out}");
     }
@@ -458,4 +458,178 @@ fn the_config_named_on_the_page_is_escaped() {
         "{said:?}"
     );
     assert!(!page.contains("<i>x") && !page.contains('\u{202e}'));
+}
+
+/// The look-alikes of the audit, each a copy of the unlawful design
+/// under a name that reads `.myna` in a diff: `a.myna ` (a trailing
+/// space), `d.myｎa` (a full-width letter), `x.myna` + U+200B, `y.myna` +
+/// U+FE0F. `z.MYNA` is a design (checked); `notes.txt`, `a.myna.bak`
+/// and `a.myna~` are not look-alikes (a backup reads as one). The walk
+/// passed over each look-alike in silence and the run exited 0.
+const LOOKALIKES: [(&str, &str); 4] = [
+    ("a.myna ", "a.myna\\u{20}"),
+    ("d.myｎa", "d.my\\u{ff4e}a"),
+    ("x.myna\u{200b}", "x.myna\\u{200b}"),
+    ("y.myna\u{fe0f}", "y.myna\\u{fe0f}"),
+];
+
+/// A folder of one clean design beside `names`, each holding the
+/// unlawful design.
+fn beside_clean(names: &[&str]) -> tempfile::TempDir {
+    let d = nested("");
+    std::fs::remove_file(d.path().join("designs/sub/mynaflow.toml")).expect("rm");
+    let vendor = d.path().join("designs/sub/vendor-proposal.myna");
+    for name in names {
+        std::fs::copy(&vendor, d.path().join("designs").join(name)).expect("copy");
+    }
+    std::fs::remove_file(&vendor).expect("rm");
+    d
+}
+
+/// The words for one look-alike, its name shown as `shown`.
+fn lookalike_said(shown: &str) -> String {
+    format!(
+        "designs/{shown} not checked: its name reads as ending in `.myna` but does not (a full-width letter, an invisible character or white space, shown escaped), and the walk takes only names that end in `.myna`; rename it, or name it on the command line, to check it"
+    )
+}
+
+/// Each look-alike alone is a warning in every format, its name shown
+/// escaped where the words are (the invisible character visible), and
+/// the run passes as it did, the design behind it unchecked.
+#[test]
+fn a_file_whose_name_only_looks_like_a_design_is_named_in_every_format() {
+    for (name, shown) in LOOKALIKES {
+        let d = beside_clean(&[name]);
+        let said = lookalike_said(shown);
+        let run = |format: &str| {
+            let (out, err, status) =
+                check(d.path(), &["--no-config", "--format", format, "designs/"]);
+            assert_eq!(status, Some(0), "{shown} {format}: {err}");
+            assert!(
+                err.contains(&format!("mynaflow: {said}")),
+                "{shown} {format}: {err}"
+            );
+            // Where a format names it for a reader, escaped; a location
+            // (GitHub's `file=`, JUnit's `file`, GitLab's path) is the
+            // path as every location is written, so it points at the file.
+            if ["sarif", "json", "human"].contains(&format) {
+                assert!(!out.contains(name), "{shown} {format}: {out}");
+            }
+            out
+        };
+
+        let sarif = run("sarif");
+        let n = notifications(&sarif);
+        assert_eq!(n.len(), 1, "{sarif}");
+        assert_eq!(n[0]["level"], "warning");
+        assert_eq!(n[0]["message"]["text"], said.as_str(), "{sarif}");
+
+        let json: Value = serde_json::from_str(&run("json")).expect("JSON");
+        let w = &json["withheld"];
+        assert_eq!(w["lookalikes"][0]["file"], format!("designs/{shown}"));
+        assert_eq!(w["lookalikes"][0]["message"], said.as_str());
+        assert_eq!(json["summary"]["files"], 1, "the look-alike is not checked");
+
+        let github = run("github");
+        assert!(
+            github
+                .lines()
+                .any(|l| l.starts_with("::warning ")
+                    && l.ends_with(&format!(",title=mynaflow::{said}"))),
+            "{github}"
+        );
+
+        let junit = run("junit");
+        assert!(junit.contains("skipped=\"1\""), "{junit}");
+        assert!(
+            junit.contains(&format!("name=\"designs/{shown}\"")),
+            "{junit}"
+        );
+
+        let gitlab: Value = serde_json::from_str(&run("gitlab")).expect("JSON");
+        let issue = &gitlab[0];
+        assert_eq!(issue["check_name"], "withheld", "{gitlab}");
+        assert_eq!(issue["description"], said.as_str());
+
+        let human = run("human");
+        assert!(human.contains("0 errors"), "{human}");
+
+        // Named on the command line, it is checked whatever its name.
+        let named = format!("designs/{name}");
+        let (_, err, status) = check(d.path(), &["--no-config", &named]);
+        assert_eq!(status, Some(1), "{shown}: {err}");
+    }
+}
+
+/// In Japanese; and a folder holding look-alikes alone has no design:
+/// the run fails (2), and says what only looks like one.
+#[test]
+fn lookalikes_are_said_in_japanese_and_with_a_folder_of_no_design() {
+    let d = beside_clean(&["a.myna "]);
+    let (_, err, _) = check(d.path(), &["--no-config", "--lang", "ja", "designs/"]);
+    assert!(
+        err.contains("mynaflow: designs/a.myna\\u{20} は設計として検査していません: 名前が `.myna` で終わるように見えますが、全角文字・不可視文字・空白 (エスケープして表示) があるため `.myna` で終わっておらず、走査では `.myna` で終わる名前だけを検査します。検査するには名前を直すか、コマンドラインで指定してください"),
+        "{err}"
+    );
+    std::fs::create_dir_all(d.path().join("only")).expect("mkdir");
+    for name in ["b.myna\u{200b}", "c.myna "] {
+        std::fs::write(d.path().join("only").join(name), "use \"kenpo\"\n").expect("write");
+    }
+    let (_, err, status) = check(d.path(), &["--no-config", "only"]);
+    assert_eq!(status, Some(2), "{err}");
+    assert!(
+        err.contains("only: no design (*.myna) found here (2 file(s) only look like one, their names not ending in `.myna`: only/b.myna\\u{200b}, …)"),
+        "{err}"
+    );
+}
+
+/// Backups, other files and an upper-case design are no look-alikes: a
+/// run over them withholds nothing, as before.
+#[test]
+fn backups_and_other_files_are_not_lookalikes() {
+    let d = beside_clean(&[]);
+    for name in ["notes.txt", "a.myna.bak", "a.myna~", "README"] {
+        std::fs::write(d.path().join("designs").join(name), "x\n").expect("write");
+    }
+    std::fs::copy(
+        d.path().join("designs/kenpo-society.myna"),
+        d.path().join("designs/z.MYNA"),
+    )
+    .expect("copy");
+    let (json, err, status) = check(d.path(), &["--no-config", "--format", "json", "designs/"]);
+    assert_eq!(status, Some(0), "{err}");
+    assert!(!json.contains("\"withheld\""), "{json}");
+    assert!(!err.contains("not checked"), "{err}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["summary"]["files"], 2, "z.MYNA is checked: {json}");
+}
+
+/// The report's page and coverage's JSON name a look-alike as `check`
+/// does: the page listed what a config hid and the folders not entered,
+/// and wrote an empty list when a look-alike was all it withheld.
+#[test]
+fn the_report_and_coverage_name_a_lookalike() {
+    let d = beside_clean(&["a.myna "]);
+    let (_, err, status) = run_in(
+        d.path(),
+        &["report", "--no-config", "designs", "-o", "page.html"],
+    );
+    assert_eq!(status, Some(0), "{err}");
+    let page = std::fs::read_to_string(d.path().join("page.html")).expect("page");
+    assert_eq!(
+        page_withheld(&page),
+        vec![lookalike_said("a.myna\\u{20}")],
+        "{page}"
+    );
+    let (json, err, status) = run_in(
+        d.path(),
+        &["coverage", "--no-config", "designs", "--format", "json"],
+    );
+    assert_eq!(status, Some(0), "{err}");
+    let v: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(
+        v["withheld"]["lookalikes"][0]["message"],
+        lookalike_said("a.myna\\u{20}").as_str(),
+        "{json}"
+    );
 }

@@ -101,7 +101,7 @@ pub fn run(o: &Options) -> u8 {
         }
     };
     let (lang, format) = (plan.lang, plan.format);
-    let plan_skipped = plan.skipped;
+    let plan_passed = plan.passed;
     let followed = plan.followed.clone();
     let stop = |reasons| abort(o, Some(format), lang, reasons, &followed);
     let several = plan.groups.len() > 1;
@@ -110,14 +110,15 @@ pub fn run(o: &Options) -> u8 {
     // said.
     let mut prepared = Vec::new();
     let mut stops = Vec::new();
-    // A baseline of version 1 named for every group is said once.
-    let mut legacy_said = BTreeSet::new();
+    // A baseline's notes (an older version, entries that excuse nothing)
+    // are said once, though every group names it.
+    let mut notes_said = BTreeSet::new();
     // Groups that use one rulebook load it once: a monorepo may hold a
     // config in every folder, and each group loading the built-in
     // rulebook afresh was most of the run's work there.
     let shelf = several.then(|| Arc::new(RulebookShelf::new()));
     for g in plan.groups {
-        match prepare(o, g, lang, &mut legacy_said, shelf.as_ref()) {
+        match prepare(o, g, lang, &mut notes_said, shelf.as_ref()) {
             Ok(p) => prepared.push(p),
             Err(reason) => stops.push(reason),
         }
@@ -173,9 +174,6 @@ pub fn run(o: &Options) -> u8 {
         let g = &out.group;
         let mut excused = 0;
         if let (Some(path), Some(excuses)) = (&g.baseline_path, &g.s.excuses) {
-            // Findings no file's analysis made (a file that is not text, a
-            // rulebook that could not be loaded) are excused here.
-            excuses.filter(&g.s.sources, &mut out.diags);
             let known = excuses.excused();
             excused = known;
             if known > 0 && !o.quiet {
@@ -231,7 +229,7 @@ pub fn run(o: &Options) -> u8 {
         config: followed.one.clone(),
         configs: followed.several.clone(),
         hidden_stops: mynaflow::hidden_stops::HiddenStops::of(&joined.hidden_stops),
-        withheld: mynaflow::withheld::Withheld::of(by_config, plan_skipped),
+        withheld: mynaflow::withheld::Withheld::of(by_config, plan_passed),
     };
     let start = Instant::now();
     let emitted = emit_with(o, |w| {
@@ -301,8 +299,9 @@ struct Plan {
     groups: Vec<Group>,
     /// The walks' problems: the run fails, and goes on.
     problems: Vec<Text>,
-    /// The designs the walks passed over (hidden folders, `target/`).
-    skipped: Vec<mynaflow::withheld::SkippedFolder>,
+    /// What the walks passed over (designs in hidden folders and
+    /// `target/`, files whose name only reads as a design's).
+    passed: mynaflow::withheld::PassedOver,
     lang: Lang,
     format: Format,
     followed: Followed,
@@ -345,7 +344,7 @@ fn plan(o: &Options) -> Result<Plan, Stopped> {
                 files: Vec::new(),
                 problems: Vec::new(),
                 excluded: 0,
-                skipped: Vec::new(),
+                passed: Default::default(),
             },
             false => designs_noting(&o.paths, &settings).map_err(|reason| Stopped {
                 reason,
@@ -361,7 +360,7 @@ fn plan(o: &Options) -> Result<Plan, Stopped> {
                 excluded: found.excluded,
             }],
             problems: found.problems,
-            skipped: found.skipped,
+            passed: found.passed,
             lang,
             format,
             followed,
@@ -382,7 +381,7 @@ fn plan(o: &Options) -> Result<Plan, Stopped> {
                 followed,
                 groups: g.groups,
                 problems: g.problems,
-                skipped: g.skipped,
+                passed: g.passed,
             })
         }
         Err(r) => Err(Stopped {
@@ -419,7 +418,7 @@ fn prepare(
     o: &Options,
     g: Group,
     lang: Lang,
-    legacy_said: &mut BTreeSet<PathBuf>,
+    notes_said: &mut BTreeSet<PathBuf>,
     shelf: Option<&Arc<RulebookShelf>>,
 ) -> Result<Prepared, Text> {
     let Group {
@@ -464,11 +463,12 @@ fn prepare(
                 let shown = shown(path);
                 mynaflow::text!("baseline {shown}: {}", e.en; "ベースライン {shown}: {}", e.ja)
             })?;
-        if let Some(note) = b
-            .older_note(&shown(path))
-            .filter(|_| legacy_said.insert(path.clone()))
-        {
-            say(lang, &note);
+        // Said once of each baseline, however many groups read it.
+        if notes_said.insert(path.clone()) {
+            let shown = shown(path);
+            for note in [b.older_note(&shown), b.unexcusable_note(&shown)] {
+                note.iter().for_each(|n| say(lang, n));
+            }
         }
         let base = folder_of(path);
         s.excuses = Some(std::sync::Arc::new(Excuses::of(&b, &base)));
@@ -527,8 +527,8 @@ struct Outcome {
 impl Outcome {
     /// Says that designs were left unchecked when the findings `shown` do
     /// not (the run fails, 2, whatever is shown; when such a finding is
-    /// not shown, as when the run records a baseline, a baseline holds it,
-    /// or the selection leaves it out, it says why on its own line instead
+    /// not shown, as when the run records a baseline or the selection
+    /// leaves it out, it says why on its own line instead
     /// of ending in silence).
     fn say_unchecked(&self, shown: &[Diagnostic], lang: Lang, several: bool) {
         let seen = (shown.iter())
@@ -685,6 +685,9 @@ fn write_baseline(
             "{shown} に {n} 件の指摘を記録しました"
         ),
     );
+    if let Some(note) = b.unrecorded_note(&shown) {
+        say(lang, &note);
+    }
     for out in &joined.outcomes {
         out.say_unchecked(&[], lang, several);
     }

@@ -6,13 +6,14 @@
 
 use super::Common;
 use super::output::{
-    Named, Settings, Walks, keep_unexcluded, say_config, say_skipped, settings_under,
+    Named, Settings, Walks, keep_unexcluded, say_config, say_lookalikes, say_skipped,
+    settings_under,
 };
 use mynaflow::config::{Config, Found};
 use mynaflow::input::Walked;
 use mynaflow::session::Session;
 use mynaflow::text::{Lang, Text};
-use mynaflow::withheld::{ByConfig, SkippedFolder, Withheld};
+use mynaflow::withheld::{ByConfig, PassedOver, Withheld};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -36,8 +37,9 @@ pub struct Grouped {
     /// The language of the run ([`Output`]).
     pub lang: Lang,
     /// The design-looking files in folders the walks do not enter, by
-    /// folder (those a config governing them excludes left out).
-    pub skipped: Vec<SkippedFolder>,
+    /// folder, and the files whose name only reads as a design's (those
+    /// a config governing them excludes left out).
+    pub passed: PassedOver,
 }
 
 /// The settings of the run's one output, as its configs and the command
@@ -141,6 +143,7 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
         links,
         skipped,
         skipped_folders,
+        mut lookalikes,
         ..
     } = walks;
     let mut groups = Vec::new();
@@ -175,6 +178,8 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
     if !skipped_kept.is_empty() {
         say_skipped(&skipped_kept, lang);
     }
+    lookalikes.retain(|f| !excluded_by_any(&by_dir, f));
+    say_lookalikes(&lookalikes, lang);
     let mut problems = problems;
     // A link not followed may stand where a design was: the run says so
     // and fails, as for a folder it could not read. A config cannot
@@ -184,7 +189,10 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
         groups,
         problems,
         lang,
-        skipped: mynaflow::withheld::by_folder(&skipped_folders, &skipped_kept),
+        passed: PassedOver {
+            skipped: mynaflow::withheld::by_folder(&skipped_folders, &skipped_kept),
+            lookalikes,
+        },
     })
 }
 
@@ -348,7 +356,7 @@ pub fn designs_and_sessions(
             settings: vec![settings],
             files: found.files.into_iter().map(|f| (f, 0)).collect(),
             excluded: vec![found.excluded],
-            skipped: found.skipped,
+            passed: found.passed,
         };
         return Ok((designs, vec![s]));
     }
@@ -385,7 +393,7 @@ pub fn designs_and_sessions(
         settings,
         files,
         excluded,
-        skipped: g.skipped,
+        passed: g.passed,
     };
     Ok((designs, sessions))
 }
@@ -401,8 +409,8 @@ pub struct Designs {
     /// How many designs each group's config `exclude`d, by group.
     pub excluded: Vec<usize>,
     /// The design-looking files in folders the walks do not enter, by
-    /// folder.
-    pub skipped: Vec<SkippedFolder>,
+    /// folder, and the files whose names only look like designs'.
+    pub passed: PassedOver,
 }
 
 impl Designs {
@@ -418,7 +426,7 @@ impl Designs {
                 by_config(s, hidden, excluded, 0)
             })
             .collect();
-        Withheld::of(configs, self.skipped.clone())
+        Withheld::of(configs, self.passed.clone())
     }
 
     /// The designs of each group, in run order within it: one pass over

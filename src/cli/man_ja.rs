@@ -141,7 +141,7 @@ fn sections(page: &str, pages: &[String]) -> String {
     item(
         &mut out,
         "2",
-        "mynaflow が役目を果たせませんでした: 引数の誤り、読めないファイル、設計のないパス、不正な mynaflow.toml、検査できなかった設計 (UTF-8 のテキストファイルではない MN005、ルールブックを読み込めない MN013。表示・除外・ベースラインへの記録の有無を問いません)。--format sarif では、ログに理由が書かれます。json、junit、github でも、出力されるときはそこに理由が書かれます。",
+        "mynaflow が役目を果たせませんでした: 引数の誤り、読めないファイル、設計のないパス、不正な mynaflow.toml、検査できなかった設計 (UTF-8 のテキストファイルではない MN005、ルールブックを読み込めない MN013。表示・除外の有無を問わず、ベースラインでも除外できません)。--format sarif では、ログに理由が書かれます。json、junit、github でも、出力されるときはそこに理由が書かれます。",
     );
     heading(&mut out, "環境変数");
     item(

@@ -162,7 +162,7 @@ pub fn render(page: &str, pages: &[String]) -> String {
     item(
         &mut out,
         "2",
-        "mynaflow could not do its job: bad arguments, an unreadable file, a path with no design, an invalid mynaflow.toml, or a design that could not be checked: a file that is not UTF-8 text (MN005) or a rulebook that cannot be loaded (MN013), shown, filtered out or recorded in a baseline. With --format sarif the log says why; json, junit and github say it too when they are written.",
+        "mynaflow could not do its job: bad arguments, an unreadable file, a path with no design, an invalid mynaflow.toml, or a design that could not be checked: a file that is not UTF-8 text (MN005) or a rulebook that cannot be loaded (MN013), shown or filtered out (no baseline excuses it). With --format sarif the log says why; json, junit and github say it too when they are written.",
     );
     heading(&mut out, "ENVIRONMENT");
     item(

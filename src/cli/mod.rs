@@ -91,11 +91,13 @@ enum Command {
         /// Print nothing but the findings (no summary line).
         #[arg(long, short)]
         quiet: bool,
-        /// Fail only on findings this baseline does not record.
+        /// Fail only on findings this baseline does not record (it never
+        /// excuses MN004, MN005, MN013).
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
-        /// Record today's findings in FILE instead of printing them; exit 0
-        /// unless a file could not be checked.
+        /// Record today's findings in FILE instead of printing them (not
+        /// MN004, MN005, MN013, which no baseline excuses); exit 0 unless a
+        /// file could not be checked.
         #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
         write_baseline: Option<PathBuf>,
         /// Print the time each stage took to stderr (summed over files).

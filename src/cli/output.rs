@@ -8,7 +8,7 @@ use mynaflow::rulebook_shelf::RulebookShelf;
 use mynaflow::session::{RulebookSource, Session};
 use mynaflow::syntax::tokens::Copies;
 use mynaflow::text::{Lang, Text};
-use mynaflow::withheld::SkippedFolder;
+use mynaflow::withheld::PassedOver;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -317,8 +317,9 @@ pub struct Designs {
     /// How many designs the config's `exclude` took out.
     pub excluded: usize,
     /// The design-looking files in folders the walk does not enter, by
-    /// folder (those the config excludes left out).
-    pub skipped: Vec<SkippedFolder>,
+    /// folder, and the files whose name only reads as a design's (those
+    /// the config excludes left out).
+    pub passed: PassedOver,
 }
 
 /// The `.myna` files under `paths`, less those the config excludes, the
@@ -340,6 +341,7 @@ pub fn designs_noting(paths: &[PathBuf], settings: &Settings) -> Result<Designs,
         configs,
         mut skipped,
         skipped_folders,
+        mut lookalikes,
         ..
     } = walk_paths(paths, settings.walk)?;
     let mut excluded = 0;
@@ -359,10 +361,12 @@ pub fn designs_noting(paths: &[PathBuf], settings: &Settings) -> Result<Designs,
     }
     if let Some(c) = &settings.config {
         skipped.retain(|f| !c.excludes(f));
+        lookalikes.retain(|f| !c.excludes(f));
     }
     if !skipped.is_empty() {
         say_skipped(&skipped, settings.lang);
     }
+    say_lookalikes(&lookalikes, settings.lang);
     // A link not followed may stand where a design was: the run says so
     // and fails, as for a folder it could not read. A config cannot
     // excuse it (one in the tree may come with the pull request).
@@ -371,7 +375,10 @@ pub fn designs_noting(paths: &[PathBuf], settings: &Settings) -> Result<Designs,
         files,
         problems,
         excluded,
-        skipped: mynaflow::withheld::by_folder(&skipped_folders, &skipped),
+        passed: PassedOver {
+            skipped: mynaflow::withheld::by_folder(&skipped_folders, &skipped),
+            lookalikes,
+        },
     })
 }
 
@@ -390,6 +397,8 @@ pub struct Walks {
     pub skipped: Vec<PathBuf>,
     /// The folders not entered that hold them, sorted, each once.
     pub skipped_folders: Vec<PathBuf>,
+    /// The files whose name only reads as a design's, sorted, each once.
+    pub lookalikes: Vec<PathBuf>,
     /// For each path given, in order: the designs its walk found.
     pub of_path: Vec<Vec<PathBuf>>,
 }
@@ -404,6 +413,7 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
         configs: Vec::new(),
         skipped: Vec::new(),
         skipped_folders: Vec::new(),
+        lookalikes: Vec::new(),
         of_path: Vec::new(),
     };
     for p in paths {
@@ -417,9 +427,20 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
         let walked = walk(std::slice::from_ref(p), options);
         if walked.files.is_empty() && walked.problems.is_empty() && walked.not_followed.is_empty() {
             let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
-            return Err(mynaflow::text!(
+            let none = mynaflow::text!(
                 "{shown}: no design (*.myna) found here";
                 "{shown}: 設計ファイル (*.myna) が見つかりません"
+            );
+            // What only looks like one is said with the refusal, which
+            // ends the run before the warnings.
+            let Some(first) = walked.lookalikes.first() else {
+                return Err(none);
+            };
+            let n = walked.lookalikes.len();
+            let name = mynaflow::lookalike::shown(&mynaflow::input::display_name(first));
+            return Err(mynaflow::text!(
+                "{} ({n} file(s) only look like one, their names not ending in `.myna`: {name}{})", none.en, if n > 1 { ", …" } else { "" };
+                "{} (名前が `.myna` で終わらず、設計ファイルのように見えるだけのファイルが {n} 件あります: {name}{})", none.ja, if n > 1 { "、…" } else { "" }
             ));
         }
         w.problems.extend(
@@ -432,6 +453,7 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
         w.configs.extend(walked.configs);
         w.skipped.extend(walked.skipped);
         w.skipped_folders.extend(walked.skipped_folders);
+        w.lookalikes.extend(walked.lookalikes);
         w.files.extend(walked.files.iter().cloned());
         w.of_path.push(walked.files);
     }
@@ -441,6 +463,8 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
     w.skipped.dedup();
     w.skipped_folders.sort();
     w.skipped_folders.dedup();
+    w.lookalikes.sort();
+    w.lookalikes.dedup();
     Ok(w)
 }
 
@@ -597,6 +621,20 @@ pub fn say_skipped(skipped: &[PathBuf], lang: Lang) {
         "mynaflow: 隠しフォルダと `target/` の中は走査しないため、設計らしいファイル {n} 件を検査していません: {ja}。検査するにはコマンドラインで指定してください"
     );
     eprintln!("{}", said.get(lang));
+}
+
+/// Says on stderr, a line each, the files whose name only reads as a
+/// design's ([`mynaflow::lookalike`]): not checked. As the folders the
+/// walk skipped are ([`say_skipped`]), whatever `--quiet` says: what the
+/// run did not check is part of its result.
+pub fn say_lookalikes(lookalikes: &[PathBuf], lang: Lang) {
+    for f in lookalikes {
+        let said = mynaflow::wording::run::lookalike(f);
+        eprintln!(
+            "mynaflow: {}",
+            mynaflow::escape::message_lines(said.get(lang))
+        );
+    }
 }
 
 /// Why a run whose config's `exclude` took out every one of the `found`

@@ -22,9 +22,10 @@
 //! could not do its job, or a filter hid syntax and name errors) says why
 //! first, as `::error title=mynaflow::…` ([`write_run`]), and under the
 //! summary's heading ([`summary_run`]). What the run withheld (a config's
-//! hidden, excluded or excused findings; folders the walk did not enter)
-//! follows, as `::warning title=mynaflow::…` on the config or the first
-//! design skipped, and a `⚠️` line under the heading.
+//! hidden, excluded or excused findings; folders the walk did not enter;
+//! files whose name only reads as a design's) follows, as `::warning
+//! title=mynaflow::…` on the config, the first design skipped or the
+//! file, and a `⚠️` line under the heading.
 
 use super::chunked::write_ordered_text;
 use super::{Execution, Report};
@@ -109,6 +110,10 @@ fn withheld_commands(lang: Lang, execution: &Execution) -> String {
         let first = s.designs.first().map(std::path::PathBuf::as_path);
         workflow(&mut out, "warning", &on(first), why.get(lang));
     }
+    for f in &w.lookalikes {
+        let why = crate::wording::run::lookalike(f);
+        workflow(&mut out, "warning", &on(Some(f)), why.get(lang));
+    }
     out
 }
 
@@ -123,7 +128,8 @@ fn withheld_lines(lang: Lang, execution: &Execution) -> Vec<String> {
         .iter()
         .map(crate::wording::run::withheld_by_config);
     let skipped = w.skipped.iter().map(crate::wording::run::skipped_folder);
-    (configs.chain(skipped))
+    let lookalikes = (w.lookalikes.iter()).map(|f| crate::wording::run::lookalike(f));
+    (configs.chain(skipped).chain(lookalikes))
         .map(|t| t.get(lang).to_string())
         .collect()
 }

@@ -10,7 +10,8 @@
 //! elsewhere: run from the repository root so GitLab finds the files. The
 //! syntax and name errors a filter hid are one issue more ([`write_run`]);
 //! what the run withheld (a config's hidden, excluded or excused findings,
-//! a folder the walk did not enter) a `minor` issue each.
+//! a folder the walk did not enter, a file whose name only reads as a
+//! design's) a `minor` issue each.
 
 use super::{Execution, Report, json_pretty};
 use crate::code::{Code, Severity};
@@ -121,7 +122,9 @@ fn withheld(w: &crate::withheld::Withheld) -> Vec<Entry<'_>> {
         let first = s.designs.first().map(std::path::PathBuf::as_path);
         Entry::Withheld(crate::wording::run::skipped_folder(s), first)
     });
-    configs.chain(skipped).collect()
+    let lookalikes = (w.lookalikes.iter())
+        .map(|f| Entry::Withheld(crate::wording::run::lookalike(f), Some(f.as_path())));
+    configs.chain(skipped).chain(lookalikes).collect()
 }
 
 /// The issue of something the run withheld: `minor`, as a warning is

@@ -122,6 +122,7 @@ fn hidden_stops<'a>(report: &'a Report, h: &HiddenStops) -> JsonHiddenStops<'a> 
 struct JsonWithheld {
     configs: Vec<JsonByConfig>,
     skipped: Vec<JsonSkipped>,
+    lookalikes: Vec<JsonLookalike>,
 }
 
 /// What one config withheld, and the run's words for it.
@@ -140,6 +141,14 @@ struct JsonByConfig {
 struct JsonSkipped {
     folder: String,
     designs: Vec<String>,
+    message: String,
+}
+
+/// A file whose name only reads as a design's, shown with what differs
+/// escaped ([`crate::lookalike::shown`]), and the run's words.
+#[derive(Serialize)]
+struct JsonLookalike {
+    file: String,
     message: String,
 }
 
@@ -165,6 +174,12 @@ pub(crate) fn withheld(w: &Withheld, lang: Lang) -> impl Serialize {
                 folder: name(&s.folder),
                 designs: s.designs.iter().map(|d| name(d)).collect(),
                 message: crate::wording::run::skipped_folder(s).get(lang).to_string(),
+            })
+            .collect(),
+        lookalikes: (w.lookalikes.iter())
+            .map(|f| JsonLookalike {
+                file: crate::lookalike::shown(&crate::input::display_name(f)),
+                message: crate::wording::run::lookalike(f).get(lang).to_string(),
             })
             .collect(),
     }

@@ -15,7 +15,8 @@
 //! filter hid fail it, so they are one failing case ([`write_run`]): a
 //! test report never shows green on a red job. What the run withheld (a
 //! config's hidden, excluded or excused findings; folders the walk did
-//! not enter) is a `<skipped>` case each, counted in `skipped`.
+//! not enter; files whose name only reads as a design's) is a
+//! `<skipped>` case each, counted in `skipped`.
 //!
 //! Text passes through [`visible`], is escaped for XML 1.0, and characters
 //! XML forbids are dropped. No timestamps: same input, same bytes.
@@ -249,6 +250,10 @@ fn withheld_cases(w: &crate::withheld::Withheld, lang: crate::text::Lang, run: &
         let name = format!("{}/", visible(&display_name(&s.folder)));
         let first = s.designs.first().map(std::path::PathBuf::as_path);
         case(name, first, crate::wording::run::skipped_folder(s));
+    }
+    for f in &w.lookalikes {
+        let name = crate::lookalike::shown(&display_name(f));
+        case(name, Some(f), crate::wording::run::lookalike(f));
     }
 }
 

@@ -48,8 +48,9 @@
 //!   an `artifactLocation` like a result's file. What the run withheld
 //!   (findings a config's filters hid or its baseline excused, designs
 //!   its `exclude` left out, folders the walk did not enter that hold
-//!   designs) is a warning-level notification each, at the config or the
-//!   first design skipped: the run did its job, and a reviewer sees what
+//!   designs, files whose name only reads as a design's) is a
+//!   warning-level notification each, at the config, the first design
+//!   skipped or the file: the run did its job, and a reviewer sees what
 //!   it did not look at.
 //! - A finding's fixes become SARIF `fixes` (`artifactChanges` with
 //!   `replacements`).
@@ -461,7 +462,9 @@ fn withheld(w: &crate::withheld::Withheld, lang: Lang) -> Vec<Notification> {
         let text = crate::wording::run::skipped_folder(s);
         warning(text, s.designs.first().map(PathBuf::as_path))
     });
-    configs.chain(skipped).collect()
+    let lookalikes = (w.lookalikes.iter())
+        .map(|f| warning(crate::wording::run::lookalike(f), Some(f.as_path())));
+    configs.chain(skipped).chain(lookalikes).collect()
 }
 
 /// The invocation's properties: the configs the run followed, if any.

@@ -472,7 +472,12 @@ fn withheld(out: &mut String, w: Option<&Withheld>, stops: Option<&Text>, lang: 
     );
     let lines = (w.configs.iter())
         .map(crate::wording::run::withheld_by_config)
-        .chain(w.skipped.iter().map(crate::wording::run::skipped_folder));
+        .chain(w.skipped.iter().map(crate::wording::run::skipped_folder))
+        .chain(
+            w.lookalikes
+                .iter()
+                .map(|p| crate::wording::run::lookalike(p)),
+        );
     for line in lines {
         let _ = write!(out, "<li>{}</li>", html(line.get(lang)));
     }

@@ -109,3 +109,14 @@ pub fn skipped_folder(s: &SkippedFolder) -> Text {
         "隠しフォルダと `target/` の中は走査しないため、{folder}/ の設計らしいファイル {n} 件を検査していません: {ja}。検査するにはコマンドラインで指定してください"
     )
 }
+
+/// A file whose name reads as a design's but is not one
+/// ([`crate::lookalike`]): not checked, its name shown with what differs
+/// escaped, and how to check it.
+pub fn lookalike(path: &std::path::Path) -> Text {
+    let name = crate::lookalike::shown(&display_name(path));
+    crate::text!(
+        "{name} not checked: its name reads as ending in `.myna` but does not (a full-width letter, an invisible character or white space, shown escaped), and the walk takes only names that end in `.myna`; rename it, or name it on the command line, to check it";
+        "{name} は設計として検査していません: 名前が `.myna` で終わるように見えますが、全角文字・不可視文字・空白 (エスケープして表示) があるため `.myna` で終わっておらず、走査では `.myna` で終わる名前だけを検査します。検査するには名前を直すか、コマンドラインで指定してください"
+    )
+}
