@@ -65,7 +65,7 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail, consent: bool) -> (Te
 
 /// The first of `rules` (MN203's, for this purpose and item) that routes
 /// the data through the receiver's role: the receiver is then the rule's
-/// channel, not a party the purpose stops at (kenpo 4(3), 組合 ->
+/// channel, not a party the purpose stops at (kenpo 4(3): the society to
 /// 審査支払機関 via オンライン資格確認等システム).
 fn routed_through_receiver(
     w: &Words,
