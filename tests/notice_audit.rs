@@ -195,7 +195,12 @@ fn rules_show_marks_a_rule_check_does_not_judge() {
 
 #[test]
 fn rules_show_and_list_say_what_a_renumbered_basis_is_now() {
-    for args in [&["rules", "show", "7(1)"][..], &["rules", "list"][..]] {
+    let views = [
+        &["rules", "show", "7(1)"][..],
+        &["rules", "list"],
+        &["rules", "show"],
+    ];
+    for args in views {
         let mut en_args = args.to_vec();
         en_args.extend(["--no-config", "--lang", "en"]);
         let en = ok(&en_args);
