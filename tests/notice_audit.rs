@@ -194,6 +194,25 @@ fn rules_show_marks_a_rule_check_does_not_judge() {
 }
 
 #[test]
+fn coverage_says_a_rule_it_matches_decides_no_verdict() {
+    let en = ok(&["coverage", "--no-config", "--lang", "en", INBOUND]);
+    let rule = "allow オンライン資格確認等システム -> 組合 : 特定健診データ for 特定健診等";
+    let at = en.find(rule).expect("the 8(2) rule is listed");
+    assert!(
+        en[at..].lines().nth(1).is_some_and(|l| l.trim()
+            == "(not checked by `check`: ordinary data 組合 receives needs only a purpose)"),
+        "{en}"
+    );
+    let ja = ok(&["coverage", "--no-config", "--lang", "ja", INBOUND]);
+    assert!(
+        ja.contains(
+            "(`check` はこの規則で判定しません。組合が受け取る個人情報は利用目的だけで判定します)"
+        ),
+        "{ja}"
+    );
+}
+
+#[test]
 fn rules_show_and_list_say_what_a_renumbered_basis_is_now() {
     let views = [
         &["rules", "show", "7(1)"][..],
