@@ -213,6 +213,41 @@ fn coverage_says_a_rule_it_matches_decides_no_verdict() {
 }
 
 #[test]
+fn the_reports_rule_table_says_it_too() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let page = d.path().join("r.html").to_string_lossy().into_owned();
+    let design = Path::new(env!("CARGO_MANIFEST_DIR")).join(INBOUND);
+    let design = design.to_string_lossy().into_owned();
+    for (lang, said) in [
+        (
+            "en",
+            "not checked by `check`: what the society receives needs only a purpose",
+        ),
+        (
+            "ja",
+            "`check` はこの規則で判定しません (受け取る個人情報は利用目的だけで判定します)",
+        ),
+    ] {
+        let out = common::mynaflow(&[
+            "report",
+            "--no-config",
+            "--lang",
+            lang,
+            &design,
+            "-o",
+            &page,
+        ]);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            common::stdout(&out)
+        );
+        let html = std::fs::read_to_string(&page).expect("the report");
+        assert_eq!(html.matches(said).count(), 1, "{lang}");
+    }
+}
+
+#[test]
 fn rules_show_and_list_say_what_a_renumbered_basis_is_now() {
     let views = [
         &["rules", "show", "7(1)"][..],
