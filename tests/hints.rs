@@ -64,7 +64,12 @@ fn mn102_on_data_the_sender_obtained_offers_no_reverse() {
     assert!(!en.contains("reverse the flow"), "{en}");
     let ja = checked(PASSES_ON, "ja");
     assert!(
-        ja.contains("適用システムは取得した「課税情報」を (番号付きのフローの経路で) 再び提供していますが、規則はこれを認めていません。フローを削除してください"),
+        ja.contains("適用システムは取得した「課税情報」を再び提供していますが (取得までの経路は、(1) から番号を付けて示したフローのとおりです)、規則はこれを認めていません。フローを削除してください"),
+        "{ja}"
+    );
+    // 番号付き reads as 個人番号付き in this domain: the flows are numbered.
+    assert!(
+        !ja.contains("番号付きのフロー") && ja.contains("(1) "),
         "{ja}"
     );
     assert!(!ja.contains("フローを逆にする"), "{ja}");

@@ -8,8 +8,9 @@ use crate::model::*;
 pub enum ProvisionRefusal {
     /// MN202: the purpose is declared for internal use only (no rule names it).
     InternalOnly,
-    /// MN202: rules name the purpose, but for other data than this item's
-    /// category: these rules.
+    /// MN202: rules by which the society provides for the purpose name
+    /// other data than this item's category: these rules (those to the
+    /// receiver's role when there are any).
     OtherData(Vec<RuleId>),
     /// MN202: rules name the purpose, but none from this sender's role.
     NotFromSender,
@@ -50,7 +51,7 @@ pub fn evaluate_provision(
             .any(|c| rb.covers(*c, category))
     });
     if rules.is_empty() {
-        return ProvisionVerdict::Refused(OtherData(other_data));
+        return ProvisionVerdict::Refused(providing_other_data(rb, from, to, other_data));
     }
     let mut wrong_channel = None;
     for &id in &rules {
@@ -72,5 +73,33 @@ pub fn evaluate_provision(
         NotFromSender
     } else {
         OtherReceivers(from_sender)
+    })
+}
+
+/// Why a provision of data no rule for the purpose names is refused. Only
+/// a rule by which the sender's role provides says what may be provided
+/// for the purpose: one by which the society receives (kenpo 8(2),
+/// オンライン資格確認等システム -> 組合) says nothing of what it may give,
+/// and citing it would tell the user to send data the notice only lets
+/// the society receive. Rules to the receiver's role come first: theirs
+/// is the data that may go to this party.
+fn providing_other_data(
+    rb: &Rulebook,
+    from: RoleId,
+    to: RoleId,
+    other_data: Vec<RuleId>,
+) -> ProvisionRefusal {
+    let from_sender: Vec<RuleId> = (other_data.into_iter())
+        .filter(|r| rb.role_covers(rb.rule(*r).from, from))
+        .collect();
+    if from_sender.is_empty() {
+        return ProvisionRefusal::NotFromSender;
+    }
+    let to_receiver: Vec<RuleId> = (from_sender.iter().copied())
+        .filter(|r| rb.role_covers(rb.rule(*r).to, to))
+        .collect();
+    ProvisionRefusal::OtherData(match to_receiver.is_empty() {
+        true => from_sender,
+        false => to_receiver,
     })
 }

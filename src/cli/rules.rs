@@ -37,6 +37,27 @@ fn section_head(rb: &Rulebook, id: SectionId, lang: Lang, out: &mut String) {
             "    {}: {b}",
             if lang == Lang::Ja { "根拠" } else { "basis" }
         );
+        // The same note as MN601 and the inventory give: the notice's
+        // citation is kept, and the reader told what it is now.
+        if let Some(now) = mynaflow::rulecheck::section_citation(rb, id) {
+            let note = now.as_cited_by_the_notice();
+            let head = if lang == Lang::Ja { "注" } else { "note" };
+            let _ = writeln!(out, "    {head}: {}", note.get(lang));
+        }
+    }
+}
+
+/// What `rules show` says under a rule that decides no verdict
+/// ([`Rulebook::rule_decides_no_verdict`]): a reader must not take it for
+/// a limit `check` enforces.
+fn not_checked(rb: &Rulebook, lang: Lang) -> String {
+    let society = (rb.roles_of_kind(mynaflow::model::RoleKind::SelfOrg).next())
+        .map(|r| rb.role(r).name.clone());
+    match (lang, society) {
+        (Lang::Ja, Some(s)) => format!("(`check` はこの規則で判定しません。個人情報を規則で判定するのは{s}が提供する場合だけで、{s}が受け取る個人情報は利用目的だけで判定します。公表事項を記録するための規則です)"),
+        (Lang::Ja, None) => "(`check` はこの規則で判定しません。個人情報を規則で判定するのは `self` の役割が提供する場合だけです。公表事項を記録するための規則です)".to_string(),
+        (_, Some(s)) => format!("(not checked by `check`: ordinary data is judged by rules only when {s} provides it, and what {s} receives needs only a purpose; the rule records the notice)"),
+        (_, None) => "(not checked by `check`: ordinary data is judged by rules only when a `self` role provides it; the rule records the notice)".to_string(),
     }
 }
 
@@ -103,7 +124,11 @@ pub fn show(section: &str, common: &Common) -> u8 {
     }
     for (r, rule) in rb.rules.iter().enumerate() {
         if rule.section == id {
-            let _ = writeln!(out, "  {}", rb.rule_text(RuleId::new(r as u32)));
+            let r = RuleId::new(r as u32);
+            let _ = writeln!(out, "  {}", rb.rule_text(r));
+            if rb.rule_decides_no_verdict(r) {
+                let _ = writeln!(out, "    {}", not_checked(&rb, lang));
+            }
         }
     }
     let mut contractors = Vec::new();

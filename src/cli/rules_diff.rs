@@ -726,13 +726,14 @@ impl View<'_> {
                 "セクション・役割の組ごとの許可範囲"
             )
         );
-        for p in self
-            .gate
-            .pairs
-            .iter()
-            .filter(|p| p.breadth != Breadth::Same || !p.moved.is_empty())
+        for p in
+            self.gate.pairs.iter().filter(|p| {
+                p.breadth != Breadth::Same || !p.moved.is_empty() || p.decides_no_verdict
+            })
         {
             let breadth = match (p.breadth, lang) {
+                (Breadth::Same, Lang::En) if p.decides_no_verdict => "same: decides no verdict (its sender is not `self`, and ordinary data is judged by rules only when a `self` role provides it; what the society receives needs only a purpose)".to_string(),
+                (Breadth::Same, Lang::Ja) if p.decides_no_verdict => "変わらず: 判定には影響しません (送り手が `self` ではありません。個人情報を規則で判定するのは `self` の役割が提供する場合だけで、受け取る個人情報は利用目的だけで判定します)".to_string(),
                 (Breadth::Same, Lang::En) => "same (moved from another section)".to_string(),
                 (Breadth::Same, Lang::Ja) => "変わらず (他のセクションから移動)".to_string(),
                 (b, _) => breadth_name(b, lang),
@@ -783,7 +784,8 @@ impl View<'_> {
             g.count(Breadth::Narrower),
             g.count(Breadth::Both),
         );
-        let shown = (g.pairs.iter()).any(|p| p.breadth != Breadth::Same || !p.moved.is_empty());
+        let shown = (g.pairs.iter())
+            .any(|p| p.breadth != Breadth::Same || !p.moved.is_empty() || p.decides_no_verdict);
         let gap = if shown { "\n" } else { "" };
         let _ = writeln!(
             out,

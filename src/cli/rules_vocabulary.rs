@@ -46,6 +46,10 @@ struct SectionOut<'a> {
     title: Option<&'a str>,
     mynumber: bool,
     basis: Option<&'a str>,
+    /// What the basis is now, when it cites a renumbered provision (the
+    /// human view's note, as `rules show SECTION` gives).
+    #[serde(skip)]
+    renumbered: Option<mynaflow::rulecheck::Renumbered>,
     purposes: Vec<Named<'a>>,
 }
 
@@ -94,6 +98,7 @@ fn vocabulary(rb: &Rulebook) -> Vocabulary<'_> {
                 title: s.title.as_deref(),
                 mynumber: s.mynumber,
                 basis: s.basis.as_deref(),
+                renumbered: mynaflow::rulecheck::section_citation(rb, SectionId::new(i as u32)),
                 purposes: rb
                     .purposes
                     .iter()
@@ -208,6 +213,10 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
         let _ = writeln!(out, "  {}{mark} {}", s.id, s.title.unwrap_or(""));
         if let Some(b) = s.basis {
             let _ = writeln!(out, "      {}: {b}", h("basis", "根拠"));
+        }
+        if let Some(now) = &s.renumbered {
+            let note = now.as_cited_by_the_notice();
+            let _ = writeln!(out, "      {}: {}", h("note", "注"), h(&note.en, &note.ja));
         }
         let w = width(&mut s.purposes.iter().map(|p| display_width(p.name)));
         for p in &s.purposes {

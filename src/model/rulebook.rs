@@ -630,6 +630,19 @@ impl Rulebook {
         self.section(self.rule(id).section).mynumber
     }
 
+    /// Does the rule decide no verdict: one of an ordinary section by which
+    /// no role of the society's (`self`) sends? Ordinary rules judge only
+    /// the society's provision (MN202/MN203); ordinary data it receives
+    /// needs only a purpose (LANGUAGE.md §3.4), so such a rule (kenpo
+    /// 8(2)) records what the notice says and is not checked.
+    pub fn rule_decides_no_verdict(&self, id: RuleId) -> bool {
+        let r = self.rule(id);
+        !self.section(r.section).mynumber
+            && !self
+                .roles_of_kind(RoleKind::SelfOrg)
+                .any(|s| self.role_covers(r.from, s))
+    }
+
     /// Does the rule allow this purpose (naming it or an ancestor, or
     /// naming no purpose)?
     pub fn rule_allows_purpose(&self, id: RuleId, purpose: PurposeId) -> bool {

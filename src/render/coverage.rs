@@ -3,7 +3,7 @@
 
 use super::json_pretty::Pretty;
 use crate::coverage::{Coverage, Tally};
-use crate::model::{RuleId, SectionId};
+use crate::model::{RoleKind, RuleId, SectionId};
 use crate::source::SourceMap;
 use crate::span::{FileId, Span};
 use crate::text::{Lang, Text};
@@ -81,6 +81,24 @@ pub fn human(coverages: &[Coverage], sources: &SourceMap, lang: Lang) -> String 
                 let uses = c.uses(r);
                 let tick = if uses.is_empty() { "✗" } else { "✓" };
                 let _ = writeln!(out, "  {tick} {}", rb.rule_text(r));
+                // A flow it matches is not one it allows: say so, as
+                // `rules show` does.
+                if rb.rule_decides_no_verdict(r) {
+                    let society = (rb.roles_of_kind(RoleKind::SelfOrg).next())
+                        .map_or_else(|| "`self`".to_string(), |s| rb.role(s).name.clone());
+                    let _ = writeln!(
+                        out,
+                        "      {}",
+                        t(
+                            &format!(
+                                "(not checked by `check`: ordinary data {society} receives needs only a purpose)"
+                            ),
+                            &format!(
+                                "(`check` はこの規則で判定しません。{society}が受け取る個人情報は利用目的だけで判定します)"
+                            )
+                        )
+                    );
+                }
                 if uses.is_empty() {
                     let _ = writeln!(
                         out,

@@ -802,6 +802,17 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
                 more.get(lang)
             )
         };
+        // A flow such a rule matches is not one it allows (`rules show`).
+        let cell = if rb.rule_decides_no_verdict(id) {
+            let note = t(
+                lang,
+                "not checked by `check`: what the society receives needs only a purpose",
+                "`check` はこの規則で判定しません (受け取る個人情報は利用目的だけで判定します)",
+            );
+            format!("{cell} <small>({})</small>", html(&note))
+        } else {
+            cell
+        };
         let _ = write!(
             out,
             "<tr class=\"{}\"><td>{}{}</td><td>{} → {}</td><td>{cell}</td><td>{}</td></tr>",

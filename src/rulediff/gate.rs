@@ -88,6 +88,12 @@ pub struct PairBreadth {
     pub moved: Vec<Moved>,
     /// One smallest flow per line of `newly_allowed`, in the same order.
     pub witnesses: Vec<Witness>,
+    /// The pair's rules changed, but they decide no verdict under either
+    /// rulebook: an ordinary section's permissions for a sender that is
+    /// not the society (`self`). `check` judges ordinary data the society
+    /// receives by its purpose alone (LANGUAGE.md §3.4), so such a rule
+    /// (kenpo 8(2)) records the notice and allows nothing more or less.
+    pub decides_no_verdict: bool,
 }
 
 /// Permissions of a pair that the old rulebook granted in other sections.
@@ -312,6 +318,11 @@ struct Pair {
     /// (MN202/MN203): the two never allow the same exchange.
     mynumber: bool,
     points: BTreeMap<Point, Vec<Channel>>,
+    /// Does the pair decide no verdict: an ordinary section's, from a
+    /// role that is not the society's? Its permissions are then kept in
+    /// `unjudged` only, to tell whether its rules changed.
+    inert: bool,
+    unjudged: BTreeSet<(Point, Channel)>,
 }
 
 /// (mynumber, from, to), by key: what a verdict reads of a permission's
@@ -326,7 +337,10 @@ type PairNames = (String, String, String);
 /// The permissions of [`atomic_permissions`], rule by rule, kept by key.
 /// A permission of an ordinary section for a category of 特定個人情報 is
 /// left out: such data is judged by the `mynumber` sections' rules alone
-/// (MN101), so it allows nothing. Its pair is still listed.
+/// (MN101), so it allows nothing. So is one of an ordinary section whose
+/// sender is not the society: an ordinary rule judges only the society's
+/// provision (MN202/MN203, `checks::evaluate_provision`), and what it
+/// receives needs only a purpose. Their pairs are still listed.
 fn keyed(rb: &Rulebook, ranks: &Ranks) -> Keyed {
     let category_rank: Vec<u32> = (rb.categories.iter())
         .map(|c| Ranks::rank(&ranks.categories, &key(&c.name)))
@@ -354,6 +368,7 @@ fn keyed(rb: &Rulebook, ranks: &Ranks) -> Keyed {
         for &from in &covered.from {
             for &to in &covered.to {
                 let (fk, tk) = (&role_key[from.index()], &role_key[to.index()]);
+                let inert = !mynumber && rb.role(from).kind != RoleKind::SelfOrg;
                 let pk = (section_key.clone(), fk.clone(), tk.clone());
                 let entry = pairs.entry(pk.clone()).or_insert_with(|| {
                     order.push(pk);
@@ -365,9 +380,23 @@ fn keyed(rb: &Rulebook, ranks: &Ranks) -> Keyed {
                         ),
                         mynumber,
                         points: BTreeMap::new(),
+                        inert,
+                        unjudged: BTreeSet::new(),
                     }
                 });
                 if categories.is_empty() {
+                    continue;
+                }
+                if inert {
+                    for &category in &categories {
+                        for &purpose in &covered.purposes {
+                            let point = (
+                                category_rank[category.index()],
+                                purpose_rank[purpose.index()],
+                            );
+                            entry.unjudged.insert((point, channel.clone()));
+                        }
+                    }
                     continue;
                 }
                 let all = union.entry((mynumber, fk.clone(), tk.clone())).or_default();
@@ -556,6 +585,7 @@ pub fn compare(
     let flags = Flags::of(old, new);
 
     let no_points = BTreeMap::new();
+    let no_unjudged = BTreeSet::new();
     let mut pairs = Vec::new();
     for pk in keys {
         let (op, np) = (o.pairs.get(pk), n.pairs.get(pk));
@@ -608,6 +638,10 @@ pub fn compare(
                 }
             }
         }
+        // Inert on both sides (or absent from one) and written otherwise.
+        let decides_no_verdict = op.is_none_or(|p| p.inert)
+            && np.is_none_or(|p| p.inert)
+            && op.map_or(&no_unjudged, |p| &p.unjudged) != np.map_or(&no_unjudged, |p| &p.unjudged);
         let breadth = match (gained.is_empty(), lost.is_empty()) {
             (true, true) => Breadth::Same,
             (true, false) => Breadth::Narrower,
@@ -654,6 +688,7 @@ pub fn compare(
             no_longer_allowed,
             moved,
             witnesses,
+            decides_no_verdict,
         });
     }
     let others = effects::judge(old, new, use_target);
@@ -805,6 +840,41 @@ mod tests {
             .into_iter()
             .find(|p| p.section == section)
             .expect("the pair")
+    }
+
+    /// An ordinary section whose rules let the society receive and give.
+    const ORDINARY: &str = "rulebook t\nrole 組合 self\nrole 他機関\n\
+        category 健診\ncategory 資格\n\
+        section \"8\" { purpose 特定健診\n\
+          allow 他機関 -> 組合 : 健診 for 特定健診\n\
+          allow 組合 -> 他機関 : 資格 for 特定健診 }\n";
+
+    #[test]
+    fn an_ordinary_rule_the_society_does_not_send_by_decides_no_verdict() {
+        // Ordinary data the society receives needs only a purpose: the
+        // inbound rule allows nothing more or less, removed or widened.
+        let without = ORDINARY.replace("allow 他機関 -> 組合 : 健診 for 特定健診\n", "");
+        let wider = ORDINARY.replace("組合 : 健診 for", "組合 : 健診, 資格 for");
+        for new in [&without, &wider] {
+            let p = pair(ORDINARY, new, "8");
+            assert_eq!((p.from.as_str(), p.breadth), ("他機関", Breadth::Same));
+            assert!(p.decides_no_verdict, "{new}");
+            let back = pair(new, ORDINARY, "8");
+            assert!(back.decides_no_verdict && back.breadth == Breadth::Same);
+        }
+        assert!(!pair(ORDINARY, ORDINARY, "8").decides_no_verdict);
+        // The society's own provision is judged.
+        let no_out = ORDINARY.replace("allow 組合 -> 他機関 : 資格 for 特定健診 ", "");
+        assert_eq!(
+            verdicts(ORDINARY, &no_out),
+            ["8 他機関 -> 組合 same", "8 組合 -> 他機関 narrower"]
+        );
+        // Made `self`, the sender's rule decides verdicts: allowed anew.
+        let made_self = ORDINARY.replace("role 他機関\n", "role 他機関 self\n");
+        assert_eq!(
+            verdicts(ORDINARY, &made_self),
+            ["8 他機関 -> 組合 broader", "8 組合 -> 他機関 same"]
+        );
     }
 
     #[test]

@@ -19,6 +19,24 @@ fn registered_for(rb: &Rulebook, purpose: PurposeId) -> Vec<String> {
         .collect()
 }
 
+/// [`registered_for`] as a reader is told: a `contractor role` entry
+/// registers the actors of that role, not a company of that name.
+fn registered_shown(rb: &Rulebook, purpose: PurposeId) -> Text {
+    let (en, ja): (Vec<String>, Vec<String>) = (rb.contractors_for(purpose))
+        .map(|c| {
+            let n = &c.legal_name;
+            match c.role {
+                Some(_) => (
+                    format!("actors of role {n}"),
+                    format!("役割「{n}」のアクター"),
+                ),
+                None => (n.clone(), n.clone()),
+            }
+        })
+        .unzip();
+    Text::new(crate::text::list(&en).en, crate::text::list(&ja).ja)
+}
+
 /// MN301: entrusting to a contractor not registered for the purpose, on
 /// the offending flow.
 pub(super) fn unregistered(
@@ -102,7 +120,7 @@ pub(super) fn unregistered(
         text!("no contractor is registered for `{p}`: publish one in the purposes of use (利用目的の公表) before entrusting";
               "「{p}」の委託先は公表されていません。委託する前に委託先を利用目的の公表事項に加えてください")
     } else {
-        let l = crate::text::list(&registered);
+        let l = registered_shown(rb, trail.purpose);
         text!("contractors registered for `{p}`: {}", l.en; "「{p}」の委託先: {}", l.ja)
     };
     d = d
@@ -144,7 +162,7 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
             Code::MN302,
             primary,
             text!("contractor {sender} re-entrusts `{item}` to {receiver}, which has no direct contract with {society} for `{p}` (再委託)";
-                  "委託先の{from_name}が「{item}」を{receiver} に再委託していますが、{to_name}は「{p}」について{society}と直接の契約関係がありません"),
+                  "委託先の{from_name}が「{item}」を{receiver}に再委託していますが、{to_name}は「{p}」について{society}と直接の契約関係がありません"),
         )
         .with_primary_label(Text::new("re-entrusted without a direct contract", "直接の契約関係のない再委託"))
         .with_label(to.legal_name_span(), text!("legal name `{}` declared here", to.legal_name(); "法人名「{}」の宣言", to.legal_name()))
@@ -154,7 +172,7 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
             Code::MN302,
             primary,
             text!("contractor {sender} passes `{item}` on to {receiver}, which is not a contractor of {society}: the contract allows the data only back to {society} or to the person";
-                  "委託先の{from_name}が「{item}」を、{society}の委託先ではない{receiver} に渡しています。委託契約上、データは{society}か本人にしか渡せません"),
+                  "委託先の{from_name}が「{item}」を、{society}の委託先ではない{receiver}に渡しています。委託契約上、データは{society}か本人にしか渡せません"),
         )
         .with_primary_label(Text::new("provision by a contractor", "委託先による提供"))
         .with_help(text!("keep `{item}` with {sender} and {society}; if {receiver} needs it, {society} provides it under a rule that allows it";

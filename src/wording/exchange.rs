@@ -102,7 +102,7 @@ pub(super) fn word(
                         // exchange, not this one mended.
                         let s = w.actor_name(trail.sender);
                         d.with_help(text!("{}, and {s} re-provides `{item}` it obtained (the numbered flows show how), which the rule does not allow: remove the flow", only.en;
-                                          "{}。{s}は取得した「{item}」を (番号付きのフローの経路で) 再び提供していますが、規則はこれを認めていません。フローを削除してください", only.ja))
+                                          "{}。{s}は取得した「{item}」を再び提供していますが (取得までの経路は、(1) から番号を付けて示したフローのとおりです)、規則はこれを認めていません。フローを削除してください", only.ja))
                     } else if let Some(end) = handed_on_the_way(w, trail) {
                         // Between two systems of the society the data is
                         // handed to a party on the way: turned round, the

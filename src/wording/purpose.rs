@@ -63,6 +63,61 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail, consent: bool) -> (Te
     (help, purposes)
 }
 
+/// The first of `rules` (MN203's, for this purpose and item) that routes
+/// the data through the receiver's role: the receiver is then the rule's
+/// channel, not a party the purpose stops at (kenpo 4(3): the society to
+/// 審査支払機関 via オンライン資格確認等システム).
+fn routed_through_receiver(
+    w: &Words,
+    rb: &Rulebook,
+    trail: &Trail,
+    rules: &[RuleId],
+) -> Option<RuleId> {
+    let to = w.role_of(trail.receiver)?;
+    (rules.iter().copied()).find(|r| rb.rule(*r).via.iter().any(|v| rb.role_covers(*v, to)))
+}
+
+/// MN203's help when the receiver is on the rule's way: write the flow to
+/// the rule's receiver `via` this actor. Written as two flows, the hop
+/// onward is not joined to this one: only carriers are passed through
+/// (LANGUAGE.md §2.1), and a role the rule routes through need not be one.
+fn onward_via_help(w: &Words, rb: &Rulebook, trail: &Trail, rule: RuleId) -> Text {
+    let r = rb.rule(rule);
+    let target = w.role_name(r.to);
+    let through = w.actor_name(trail.receiver);
+    let through_role = w
+        .role_of(trail.receiver)
+        .map(|x| w.role_name(x))
+        .unwrap_or_default();
+    let p = w.purpose_name(trail.purpose);
+    // A flow to write, when the design has an actor of the rule's receiver
+    // role and this one went straight from its sender.
+    let example = match (
+        w.first_actor_of(r.to),
+        trail.earlier.is_empty() && trail.passed.is_empty(),
+    ) {
+        (Some(a), true) => {
+            let (from, to, item) = (
+                w.actor_name(trail.sender),
+                w.actor_name(a),
+                w.item_name(trail.item),
+            );
+            let f = format!("flow {from} -> {to} : {item} for {p} via {through}");
+            text!(" (`{f}`)"; " (`{f}`)")
+        }
+        _ => Text::default(),
+    };
+    text!("the rule for `{p}` provides it to {target} through {through_role}: write the flow to an actor whose role is {target}, `via` {through}{}; a hop onward from {through} written as a flow of its own is not joined to this one, for {through_role} is no carrier", example.en;
+          "「{p}」の規則は、{through_role}を経由して{target}へ提供するものです。役割が {target} のアクターへのフローとし、{through}を `via` で経由させてください{}。{through}から先の区間を別のフローとして書いても、{through_role}は経路 (carrier) ではないため、このフローとはつながりません", example.ja)
+}
+
+/// Is the data handed to a contractor? Entrusting is not provision
+/// (個人情報保護法第27条第5項第1号), so the message says the data is
+/// handed over and leaves the verdict (目的外提供) to the purpose.
+fn handed_to_contractor(w: &Words, trail: &Trail) -> bool {
+    w.design.kind_of(trail.receiver) == Some(RoleKind::Contractor)
+}
+
 /// MN202/MN203: a provision no rule allows.
 pub(super) fn provision(
     w: &Words,
@@ -87,8 +142,12 @@ pub(super) fn provision(
             let d = Diagnostic::new(
                 Code::MN202,
                 primary,
-                text!("`{item}` is provided to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
-                      "「{item}」を「{p}」のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
+                match handed_to_contractor(w, trail) {
+                    true => text!("`{item}` is handed to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
+                                  "「{item}」を「{p}」のために{receiver}に渡していますが、利用目的が認めていません (目的外提供)"),
+                    false => text!("`{item}` is provided to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
+                                   "「{item}」を「{p}」のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
+                },
             )
             .with_primary_label(Text::new("not a purpose of provision", "提供の目的ではありません"));
             let d = if *refusal == ProvisionRefusal::InternalOnly && !mynumber.is_empty() {
@@ -149,8 +208,12 @@ pub(super) fn provision(
             let d = Diagnostic::new(
                 Code::MN202,
                 primary,
-                text!("`{item}` ({cat}) is provided to {receiver} for `{p}`, which allows providing other data only (目的外提供)";
-                      "「{item}」({cat}) を「{p}」のために{receiver}へ提供していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
+                match handed_to_contractor(w, trail) {
+                    true => text!("`{item}` ({cat}) is handed to {receiver} for `{p}`, which allows providing other data only (目的外提供)";
+                                  "「{item}」({cat}) を「{p}」のために{receiver}に渡していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
+                    false => text!("`{item}` ({cat}) is provided to {receiver} for `{p}`, which allows providing other data only (目的外提供)";
+                                   "「{item}」({cat}) を「{p}」のために{receiver}へ提供していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
+                },
             )
             .with_primary_label(text!("`{cat}` is not data of the rule"; "「{cat}」は規則の対象データではありません"))
             .with_note(text!("the rules allow providing data for `{p}` only of: {}", l.en; "「{p}」のために提供できるデータは次のとおりです: {}", l.ja))
@@ -217,8 +280,11 @@ pub(super) fn provision(
             )
             .with_primary_label(Text::new("not a recipient the purpose allows", "利用目的が認める提供先ではありません"))
             .with_label(rb.rule(first).span, Text::new("the rule for this purpose", "この利用目的の規則"))
-            .with_help(text!("send it to an actor whose role is {}, or use a purpose that allows this recipient", l.en;
-                             "役割が {} のアクターへ送るか、この提供先を認める利用目的にしてください", l.ja))
+            .with_help(match routed_through_receiver(w, rb, trail, rules) {
+                Some(rule) => onward_via_help(w, rb, trail, rule),
+                None => text!("send it to an actor whose role is {}, or use a purpose that allows this recipient", l.en;
+                              "役割が {} のアクターへ送るか、この提供先を認める利用目的にしてください", l.ja),
+            })
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", first))
             .with_facts(Fact::list(("allowed_receivers", "allowed_receivers_total"), roles));
