@@ -5,7 +5,6 @@ use super::finding::Finding;
 use super::judged::Judged;
 use super::{Ctx, Judgeable};
 use crate::model::*;
-use std::borrow::Cow;
 
 /// One way an exchange can differ from a rule between the same two roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -145,7 +144,7 @@ pub(crate) fn verdicts_among(
                 Some((_, _, party)) => (party, Ctx::passed_to(ex, party)),
                 None => continue,
             },
-            _ => (to, Cow::Borrowed(&ex.passed[..])),
+            _ => (to, ctx.passed_judged(ex)),
         };
         let v = judged.get((from, to, category, purpose), &passed, || {
             evaluate_exchange(ctx.rb, from, to, category, purpose, &passed)

@@ -21,6 +21,7 @@ pub use provision::{ProvisionRefusal, ProvisionVerdict, evaluate_provision};
 use crate::graph::{Exchange, FlowGraph, TransferId};
 use crate::model::*;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -148,7 +149,7 @@ impl<'a> Ctx<'a> {
             // of its role before it (see `passed_to`).
             passed: match self.role_of(receiver) {
                 Some(role) if receiver != ex.receiver => Self::passed_to(ex, role).into_owned(),
-                _ => ex.passed.to_vec(),
+                _ => self.passed_judged(ex).into_owned(),
             },
             last: *route.get(at)?,
             earlier: (route.get(..at)?.iter())
@@ -156,6 +157,60 @@ impl<'a> Ctx<'a> {
                 .collect(),
             senders: ex.senders,
         })
+    }
+
+    /// The roles passed on the way of an exchange between its own two
+    /// ends that the rules judge: those of `ex.passed`, less a role whose
+    /// every actor on the way stands on one end's own side. That is a party
+    /// of the same legal person as the sender or the receiver (its label,
+    /// the legal name, compared as the register compares them: a
+    /// municipality's 統合宛名システム between it and the society), or,
+    /// on a flow the society sends, a contractor registered for the
+    /// purpose (it handles the data for the society; written as hops, the
+    /// society entrusts it and it passes the data on as a registered
+    /// contractor may). A third organisation of the ends' role is judged
+    /// ([`Rulebook::rule_channel_passed`]).
+    fn passed_judged<'e>(&self, ex: &'e Exchange) -> Cow<'e, [RoleId]> {
+        let (_, purpose) = ex.payload;
+        let may_be_own =
+            |r: RoleId| matches!(self.rb.role(r).kind, RoleKind::Party | RoleKind::Contractor);
+        // The roles first: most exchanges pass carriers only.
+        if !ex.passed.iter().any(|&r| may_be_own(r)) {
+            return Cow::Borrowed(&ex.passed[..]);
+        }
+        let key = |a: ActorId| crate::names::key(self.design.actor(a).legal_name());
+        let ends = [key(ex.sender), key(ex.receiver)];
+        let society_sends = self.kind(ex.sender) == Some(RoleKind::SelfOrg);
+        let own_side = |a: ActorId, role: RoleId| match self.rb.role(role).kind {
+            RoleKind::Party => ends.contains(&key(a)),
+            RoleKind::Contractor => {
+                society_sends
+                    && purpose.is_some_and(|p| {
+                        self.rb
+                            .registered(self.design.actor(a).legal_name(), role, p)
+                    })
+            }
+            _ => false,
+        };
+        let mut judged: Vec<RoleId> = Vec::new();
+        for t in self.graph.route(ex) {
+            for a in self.graph.transfer(t).via(self.design) {
+                let Some(role) = self.role_of(a) else {
+                    continue;
+                };
+                if may_be_own(role) && !own_side(a, role) && !judged.contains(&role) {
+                    judged.push(role);
+                }
+            }
+        }
+        let kept: Vec<RoleId> = (ex.passed.iter().copied())
+            .filter(|&r| !may_be_own(r) || judged.contains(&r))
+            .collect();
+        if kept.len() == ex.passed.len() {
+            Cow::Borrowed(&ex.passed[..])
+        } else {
+            Cow::Owned(kept)
+        }
     }
 
     /// The first party an exchange passes on its way (in `via`) that is

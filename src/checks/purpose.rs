@@ -7,7 +7,6 @@ use super::judged::Judged;
 use super::provision::{ProvisionVerdict, evaluate_provision};
 use super::{Ctx, Judgeable};
 use crate::model::*;
-use std::borrow::Cow;
 
 /// MN201: flows that name no purpose. Needs no rulebook. A flow none of
 /// whose items is declared is left to their MN010: what it carries is not
@@ -61,7 +60,7 @@ pub(crate) fn provisions_among(
                 Some((_, _, party)) => (party, Ctx::passed_to(ex, party)),
                 None => continue,
             },
-            _ => (to, Cow::Borrowed(&ex.passed[..])),
+            _ => (to, ctx.passed_judged(ex)),
         };
         let verdict = judged.get((from, to, category, purpose), &passed, || {
             evaluate_provision(ctx.rb, from, to, category, purpose, &passed)

@@ -745,15 +745,24 @@ fn entrusting(doc: &Draw, out: &mut Out) {
     let rows: Vec<EntrustedRow> = doc.inventory.entrusted().collect();
     let onward = &doc.inventory.passed_on_by_contractors;
     if rows.is_empty() && onward.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}\n",
-            t(
-                lang,
-                "No contractor handles 特定個人情報 in this design.",
-                "この設計では、委託先は特定個人情報を取り扱いません。"
-            )
+        let none = t(
+            lang,
+            "No contractor handles 特定個人情報 in this design.",
+            "この設計では、委託先は特定個人情報を取り扱いません。",
         );
+        // A carrier another body runs for the society is not a contractor
+        // of the design, and may still be one in law (section 5 says so).
+        let carriers = t(
+            lang,
+            " A carrier another body runs for the society may: see section 5.",
+            "ただし、組合のために他の機関が運用する中継は別です (5. を参照してください)。",
+        );
+        let carriers = if doc.inventory.carriers.is_empty() {
+            ""
+        } else {
+            carriers
+        };
+        let _ = writeln!(out, "{none}{carriers}\n");
         return;
     }
     if rows.is_empty() {
@@ -1021,10 +1030,10 @@ fn retention(doc: &Draw, out: &mut Out) {
             "{}\n",
             match lang {
                 Lang::En => format!(
-                    "Carriers pass 特定個人情報 on and hold none for their own use: {names}."
+                    "Carriers pass 特定個人情報 on and hold none for their own use: {names}. A carrier that keeps copies on the society's behalf (an intermediate server that holds 副本 to answer queries) is still a place where the society's files are kept, and another body running it for the society handles them as a contractor: list both in the assessment."
                 ),
                 Lang::Ja => format!(
-                    "次の中継は特定個人情報を受け渡すだけで、自らの用途のために保有しません: {names}。"
+                    "次の中継は特定個人情報を受け渡すだけで、自らの用途のために保有しません: {names}。ただし、組合に代わって副本などの写しを保持する中継 (照会に応えるために副本を保持する中間的なサーバー) は組合のファイルの保管場所であり、その運用を他の機関が組合のために行う場合はその取扱いの委託に当たります。評価書にはどちらも記載してください。"
                 ),
             }
         );

@@ -12,8 +12,8 @@ use crate::text::Text;
 /// roles, listed).
 fn stray_note(strays: &Text) -> Text {
     text!(
-        "a party on the way receives the data itself: written flow by flow, the exchange would end at {} and be judged as one with it; between the two parties there may stand only carriers, the roles the rule routes through, and, of the parties' own roles, the society's systems, the person and contractors (another organisation of the same role is a third party)", strays.en;
-        "経路上の当事者はデータを自ら受け取ります。フローごとに書けば提供は {} で終わり、その当事者との提供として判定されます。両当事者の間に置けるのは、経路 (carrier) の役割、規則が経由を定める役割、そして両当事者と同じ役割のうち自組織のシステム・本人・委託先だけです (同じ役割でも別の組織は第三者です)", strays.ja
+        "a party on the way receives the data itself: written flow by flow, the exchange would end at {} and be judged as one with it; between the two parties there may stand only carriers, the roles the rule routes through, and each party's own side: the society's systems, the person, another office of the same legal person (the same label) and a contractor registered for the purpose (another organisation of the same role is a third party)", strays.en;
+        "経路上の当事者はデータを自ら受け取ります。フローごとに書けば提供は {} で終わり、その当事者との提供として判定されます。両当事者の間に置けるのは、経路 (carrier) の役割、規則が経由を定める役割、そして当事者自身の側のもの (自らのシステム、本人、同じ法人の別の部署やシステム (ラベルが同じもの)、その利用目的で登録された委託先) だけです (同じ役割でも別の組織は第三者です)", strays.ja
     )
 }
 
