@@ -267,6 +267,54 @@ fn onward(ctx: &Ctx) -> Vec<Finding> {
             mynumber: ctx.design.is_mynumber(item),
         });
     }
+    for ex in &ctx.graph.exchanges {
+        let (item, Some(purpose)) = ex.payload else {
+            continue;
+        };
+        for (at, actor, kind) in onward_on_the_way(ctx, &mut registrations, ex, purpose) {
+            if !seen.insert((at, actor, purpose)) {
+                continue;
+            }
+            let Some(trail) = ctx.trail_to(ex, at, actor) else {
+                continue;
+            };
+            out.push(Finding::OnwardTransfer {
+                trail,
+                kind,
+                mynumber: ctx.design.is_mynumber(item),
+            });
+        }
+    }
+    out
+}
+
+/// What MN302 says of the actors a contractor's exchange passes on its
+/// way (in `via`): each handles the data as a receiver would, so a party
+/// there is given it (unless it is the receiver's own office: the same
+/// legal person), and a contractor there is re-entrusted with it unless
+/// registered for the purpose. Written as hops, the contractor would
+/// send the data to each. With the transfer that passes each.
+fn onward_on_the_way(
+    ctx: &Ctx,
+    registrations: &mut Registrations,
+    ex: &Exchange,
+    purpose: PurposeId,
+) -> Vec<(TransferId, ActorId, Onward)> {
+    if ctx.kind(ex.sender) != Some(RoleKind::Contractor) {
+        return Vec::new();
+    }
+    let passed = ctx.on_the_way(ex, |k| matches!(k, RoleKind::Party | RoleKind::Contractor));
+    let mut out = Vec::new();
+    for (t, a) in passed {
+        let refused = match ctx.kind(a) {
+            Some(RoleKind::Contractor) if !registrations.registered(ctx, a, purpose) => {
+                Onward::Reentrusting
+            }
+            Some(RoleKind::Party) if !ctx.same_legal_person(a, ex.receiver) => Onward::Provision,
+            _ => continue,
+        };
+        out.push((t, a, refused));
+    }
     out
 }
 

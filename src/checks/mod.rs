@@ -267,20 +267,39 @@ impl<'a> Ctx<'a> {
     /// hand it to them, so each must be registered for the purpose as a
     /// receiver must (MN301).
     fn contractors_on_the_way(&self, ex: &Exchange) -> Vec<(TransferId, ActorId)> {
-        let contractor = |r: RoleId| self.rb.role(r).kind == RoleKind::Contractor;
+        self.on_the_way(ex, |k| k == RoleKind::Contractor)
+    }
+
+    /// The actors an exchange passes on its way (in `via`) whose role's
+    /// kind `kind` accepts, each with the transfer that passes it, in the
+    /// order of its route.
+    fn on_the_way(
+        &self,
+        ex: &Exchange,
+        kind: impl Fn(RoleKind) -> bool,
+    ) -> Vec<(TransferId, ActorId)> {
+        let wanted = |r: RoleId| kind(self.rb.role(r).kind);
         // The roles first: most exchanges pass carriers only.
-        if !ex.passed.iter().any(|&r| contractor(r)) {
+        if !ex.passed.iter().any(|&r| wanted(r)) {
             return Vec::new();
         }
         let mut out = Vec::new();
         for t in self.graph.route(ex) {
             for a in self.graph.transfer(t).via(self.design) {
-                if self.role_of(a).is_some_and(contractor) {
+                if self.role_of(a).is_some_and(wanted) {
                     out.push((t, a));
                 }
             }
         }
         out
+    }
+
+    /// Are `a` and `b` one legal person: the same actor, or two whose
+    /// labels (their legal names) compare equal as the register compares
+    /// them? A municipality's 統合宛名システム and its tax office are.
+    fn same_legal_person(&self, a: ActorId, b: ActorId) -> bool {
+        let key = |x: ActorId| crate::names::key(self.design.actor(x).legal_name());
+        a == b || key(a) == key(b)
     }
 
     fn hop(&self, t: TransferId, item: DataId, purpose: Option<PurposeId>) -> Hop {
