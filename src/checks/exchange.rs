@@ -141,7 +141,7 @@ pub(crate) fn verdicts_among(
         // is judged as provision to that party.
         let (to, passed) = match (fk, tk) {
             (RoleKind::SelfOrg, RoleKind::SelfOrg) => match ctx.party_on_the_way(ex) {
-                Some((_, _, party)) => (party, Ctx::passed_to(ex, party)),
+                Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
                 None => continue,
             },
             _ => (to, ctx.passed_judged(ex)),

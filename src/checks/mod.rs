@@ -145,11 +145,11 @@ impl<'a> Ctx<'a> {
             receiver,
             item,
             purpose: purpose?,
-            // Ended at an actor on the way, the exchange passes no actor
-            // of its role before it (see `passed_to`).
-            passed: match self.role_of(receiver) {
-                Some(role) if receiver != ex.receiver => Self::passed_to(ex, role).into_owned(),
-                _ => self.passed_judged(ex).into_owned(),
+            // Ended at an actor on the way, the exchange passes what
+            // comes before it (see `passed_before`).
+            passed: match receiver == ex.receiver {
+                true => self.passed_judged(ex).into_owned(),
+                false => self.passed_before(route.get(..=at)?, receiver),
             },
             last: *route.get(at)?,
             earlier: (route.get(..at)?.iter())
@@ -236,12 +236,38 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// The roles an exchange passes on its way to the party on its way of
-    /// role `party` ([`Ctx::party_on_the_way`]), judged as provision to
-    /// it: the party is the receiver there, not a party passed, and no
-    /// actor of its role comes before it (it is the first party).
-    fn passed_to(ex: &Exchange, party: RoleId) -> std::borrow::Cow<'_, [RoleId]> {
-        std::borrow::Cow::Owned(ex.passed.iter().copied().filter(|&r| r != party).collect())
+    /// The roles an exchange passes before it reaches `receiver`, an actor
+    /// in the `via` of the last transfer of `route` (a prefix of its
+    /// route): the carriers its earlier hops meet and the actors listed
+    /// before. Judged as provision to an actor on its way, the exchange
+    /// ends there: what it passes after is not on that provision's way.
+    fn passed_before(&self, route: &[TransferId], receiver: ActorId) -> Vec<RoleId> {
+        let mut roles = Vec::new();
+        'route: for (i, &t) in route.iter().enumerate() {
+            if i > 0 {
+                roles.extend(self.role_of(self.graph.ends(t).0));
+            }
+            for a in self.graph.transfer(t).via(self.design) {
+                if i + 1 == route.len() && a == receiver {
+                    break 'route;
+                }
+                roles.extend(self.role_of(a));
+            }
+        }
+        roles.sort();
+        roles.dedup();
+        roles
+    }
+
+    /// [`Ctx::passed_before`] the actor `party` on the transfer `at` of
+    /// the exchange's route.
+    fn passed_to(&self, ex: &Exchange, at: TransferId, party: ActorId) -> Cow<'_, [RoleId]> {
+        let route = self.graph.route(ex);
+        let end = route
+            .iter()
+            .position(|&t| t == at)
+            .map_or(route.len(), |i| i + 1);
+        Cow::Owned(self.passed_before(&route[..end], party))
     }
 
     /// The exchange as a finding shows it, ended at the party on its way

@@ -57,7 +57,7 @@ pub(crate) fn provisions_among(
         // party on the way: then provision to that party.
         let (to, passed) = match tk {
             RoleKind::SelfOrg | RoleKind::Subject => match ctx.party_on_the_way(ex) {
-                Some((_, _, party)) => (party, Ctx::passed_to(ex, party)),
+                Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
                 None => continue,
             },
             _ => (to, ctx.passed_judged(ex)),
