@@ -178,19 +178,10 @@ impl<'a> Ctx<'a> {
         if !ex.passed.iter().any(|&r| may_be_own(r)) {
             return Cow::Borrowed(&ex.passed[..]);
         }
-        let key = |a: ActorId| crate::names::key(self.design.actor(a).legal_name());
-        let ends = [key(ex.sender), key(ex.receiver)];
-        let society_sends = self.kind(ex.sender) == Some(RoleKind::SelfOrg);
-        let own_side = |a: ActorId, role: RoleId| match self.rb.role(role).kind {
-            RoleKind::Party => ends.contains(&key(a)),
-            RoleKind::Contractor => {
-                society_sends
-                    && purpose.is_some_and(|p| {
-                        self.rb
-                            .registered(self.design.actor(a).legal_name(), role, p)
-                    })
-            }
-            _ => false,
+        let own_side = |a: ActorId, role: RoleId| {
+            purpose.is_some_and(|p| {
+                on_own_side(self.design, self.rb, (a, role), (ex.sender, ex.receiver), p)
+            })
         };
         let mut judged: Vec<RoleId> = Vec::new();
         for t in self.graph.route(ex) {
@@ -350,6 +341,34 @@ impl<'a> Ctx<'a> {
                 .collect(),
             longer,
         }
+    }
+}
+
+/// Does the actor `a` of role `role`, on the way of an exchange for
+/// `purpose` between `ends` (its sender and receiver), stand on one end's
+/// own side, so that the rules do not judge it as a party passed? A
+/// party of the same legal person as an end (its label, the legal name,
+/// compared as the register compares them), or, on an exchange the
+/// society sends, a contractor registered for the purpose
+/// ([`Ctx::passed_judged`], and the wording that names the others).
+pub(crate) fn on_own_side(
+    design: &Design,
+    rb: &Rulebook,
+    (a, role): (ActorId, RoleId),
+    (sender, receiver): (ActorId, ActorId),
+    purpose: PurposeId,
+) -> bool {
+    let key = |x: ActorId| crate::names::key(design.actor(x).legal_name());
+    match rb.role(role).kind {
+        RoleKind::Party => {
+            let k = key(a);
+            k == key(sender) || k == key(receiver)
+        }
+        RoleKind::Contractor => {
+            design.kind_of(sender) == Some(RoleKind::SelfOrg)
+                && rb.registered(design.actor(a).legal_name(), role, purpose)
+        }
+        _ => false,
     }
 }
 

@@ -32,14 +32,14 @@ fn stray_help(rb: &Rulebook, r: &Rule, strays: &Text) -> Text {
     if r.via.is_empty() {
         return text!(
             "send it through carriers only, or write the flows to and from {} as flows of their own", strays.en;
-            "経路 (carrier) だけを経由させるか、{} との間のフローを別に書いてください", strays.ja
+            "経路 (carrier) だけを経由させるか、{}との間のフローを別に書いてください", strays.ja
         );
     }
     let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
     let via = crate::text::list(&via);
     text!(
         "send it only via {} and carriers, or write the flows to and from {} as flows of their own", via.en, strays.en;
-        "{} と経路 (carrier) だけを経由させるか、{} との間のフローを別に書いてください", via.ja, strays.ja
+        "{}と経路 (carrier) だけを経由させるか、{}との間のフローを別に書いてください", via.ja, strays.ja
     )
 }
 
@@ -58,23 +58,43 @@ pub(super) fn with_strays(d: Diagnostic, names: Vec<String>, shown: &Text) -> Di
 }
 
 /// The roles `strays` by name (for facts), and as the message lists them:
-/// the first actor of each on the trail's way, with its role.
+/// every actor of each on the trail's way that is not on one end's own
+/// side (the checks' `Ctx::passed_judged`: the same legal person as the
+/// sender or the receiver, or a contractor the society entrusts for the
+/// purpose), with its role, so that one edit removes every one named.
 pub(super) fn listed(w: &Words, trail: &Trail, strays: &[RoleId]) -> (Vec<String>, Text) {
     let Some(rb) = w.rb else {
         return (Vec::new(), Text::default());
     };
     let names: Vec<String> = strays.iter().map(|v| rb.role(*v).name.clone()).collect();
-    let on_the_way: Vec<ActorId> = (trail.earlier.iter().map(|h| h.transfer))
-        .chain(std::iter::once(trail.last))
-        .flat_map(|t| w.graph.transfer(t).via(w.design))
-        .collect();
-    let shown: Vec<String> = (strays.iter().zip(&names))
-        .map(|(role, name)| {
-            on_the_way
-                .iter()
-                .find(|a| w.role_of(**a) == Some(*role))
-                .map_or_else(|| name.clone(), |a| w.actor_with_role(*a))
-        })
-        .collect();
+    let mut on_the_way: Vec<ActorId> = Vec::new();
+    for t in (trail.earlier.iter().map(|h| h.transfer)).chain(std::iter::once(trail.last)) {
+        for a in w.graph.transfer(t).via(w.design) {
+            if a != trail.receiver && !on_the_way.contains(&a) {
+                on_the_way.push(a);
+            }
+        }
+    }
+    let own_side = |a: ActorId, role: RoleId| {
+        crate::checks::on_own_side(
+            w.design,
+            rb,
+            (a, role),
+            (trail.sender, trail.receiver),
+            trail.purpose,
+        )
+    };
+    let mut shown: Vec<String> = Vec::new();
+    for (role, name) in strays.iter().zip(&names) {
+        let before = shown.len();
+        for &a in &on_the_way {
+            if w.role_of(a) == Some(*role) && !own_side(a, *role) {
+                shown.push(w.actor_with_role(a));
+            }
+        }
+        if shown.len() == before {
+            shown.push(name.clone());
+        }
+    }
     (names, crate::text::list(&shown))
 }

@@ -168,7 +168,7 @@ pub(super) fn word(
                             Code::MN104,
                             primary,
                             text!("特定個人情報 (My Number data) `{item}` ({cat}) may not pass through {} on its way from {sender} to {receiver}", l_strays.en;
-                                  "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供することはできません", l_strays.ja),
+                                  "特定個人情報「{item}」({cat}) は、{sender}から{receiver}へ、{}を経由して提供することはできません", l_strays.ja),
                         );
                         super::channel::strayed(d, rb, r, &l_strays)
                             .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
@@ -179,7 +179,7 @@ pub(super) fn word(
                             Code::MN104,
                             primary,
                             text!("特定個人情報 (My Number data) `{item}` ({cat}) must pass through {} on its way from {sender} to {receiver}", l.en;
-                                  "特定個人情報「{item}」({cat}) は{sender}から{receiver}へ {} を経由して提供する必要があります", l.ja),
+                                  "特定個人情報「{item}」({cat}) は、{sender}から{receiver}へ、{}を経由して提供する必要があります", l.ja),
                         )
                         .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
                         .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
