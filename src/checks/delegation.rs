@@ -116,10 +116,12 @@ fn unregistered_at(
     let (_, Some(purpose)) = ex.payload else {
         return None;
     };
-    let mut out: Vec<Unregistered> = (ctx.contractors_on_the_way(ex).into_iter())
-        .filter(|&(_, a)| !registrations.registered(ctx, a, purpose))
-        .map(|(t, a)| (Some(t), a))
-        .collect();
+    let mut out: Vec<Unregistered> = Vec::new();
+    for (t, a) in ctx.contractors_on_the_way(ex) {
+        if !registrations.registered(ctx, a, purpose) {
+            out.push((Some(t), a));
+        }
+    }
     if ctx.kind(ex.receiver) == Some(RoleKind::Contractor)
         && !registrations.registered(ctx, ex.receiver, purpose)
     {
@@ -246,10 +248,16 @@ fn onward(ctx: &Ctx) -> Vec<Finding> {
     let mut seen: FxHashSet<(TransferId, ActorId, PurposeId)> = FxHashSet::default();
     let mut registrations = Registrations::new(ctx);
     let mut out = Vec::new();
+    // The exchanges contractors send, for the parties on their way below.
+    let mut sent_by_contractors = Vec::new();
     for ex in &ctx.graph.exchanges {
         let (item, Some(purpose)) = ex.payload else {
             continue;
         };
+        if ctx.kind(ex.sender) != Some(RoleKind::Contractor) {
+            continue;
+        }
+        sent_by_contractors.push(ex);
         let Some(PassedOn {
             refused: Some(kind),
             ..
@@ -267,7 +275,7 @@ fn onward(ctx: &Ctx) -> Vec<Finding> {
             mynumber: ctx.design.is_mynumber(item),
         });
     }
-    for ex in &ctx.graph.exchanges {
+    for ex in sent_by_contractors {
         let (item, Some(purpose)) = ex.payload else {
             continue;
         };
@@ -288,7 +296,7 @@ fn onward(ctx: &Ctx) -> Vec<Finding> {
     out
 }
 
-/// What MN302 says of the actors a contractor's exchange passes on its
+/// What MN302 says of the actors an exchange a contractor sends passes on its
 /// way (in `via`): each handles the data as a receiver would, so a party
 /// there is given it (unless it is the receiver's own office: the same
 /// legal person), and a contractor there is re-entrusted with it unless
@@ -300,9 +308,6 @@ fn onward_on_the_way(
     ex: &Exchange,
     purpose: PurposeId,
 ) -> Vec<(TransferId, ActorId, Onward)> {
-    if ctx.kind(ex.sender) != Some(RoleKind::Contractor) {
-        return Vec::new();
-    }
     let passed = ctx.on_the_way(ex, |k| matches!(k, RoleKind::Party | RoleKind::Contractor));
     let mut out = Vec::new();
     for (t, a) in passed {

@@ -347,8 +347,8 @@ impl<'a> Ctx<'a> {
 /// Does the actor `a` of role `role`, on the way of an exchange for
 /// `purpose` between `ends` (its sender and receiver), stand on one end's
 /// own side, so that the rules do not judge it as a party passed? A
-/// party of the same legal person as an end (its label, the legal name,
-/// compared as the register compares them), or, on an exchange the
+/// party of an end's role and the same legal person (its label, the
+/// legal name, compared as the register compares them), or, on an exchange the
 /// society sends, a contractor registered for the purpose
 /// ([`Ctx::passed_judged`], and the wording that names the others).
 pub(crate) fn on_own_side(
@@ -359,10 +359,14 @@ pub(crate) fn on_own_side(
     purpose: PurposeId,
 ) -> bool {
     let key = |x: ActorId| crate::names::key(design.actor(x).legal_name());
+    // Of an end's own role first: the legal names are normalised only
+    // then (an exchange of 4(3) passes オンライン資格確認等システム, of
+    // neither end's role, at every flow).
+    let of_role = |end: ActorId| design.actor(end).role.id == Some(role);
     match rb.role(role).kind {
         RoleKind::Party => {
-            let k = key(a);
-            k == key(sender) || k == key(receiver)
+            let same = |end: ActorId| of_role(end) && key(a) == key(end);
+            same(sender) || same(receiver)
         }
         RoleKind::Contractor => {
             design.kind_of(sender) == Some(RoleKind::SelfOrg)
