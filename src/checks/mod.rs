@@ -161,14 +161,11 @@ impl<'a> Ctx<'a> {
 
     /// The roles passed on the way of an exchange between its own two
     /// ends that the rules judge: those of `ex.passed`, less a role whose
-    /// every actor on the way stands on one end's own side. That is a party
-    /// of the same legal person as the sender or the receiver (its label,
-    /// the legal name, compared as the register compares them: a
-    /// municipality's 統合宛名システム between it and the society), or,
-    /// on a flow the society sends, a contractor registered for the
-    /// purpose (it handles the data for the society; written as hops, the
-    /// society entrusts it and it passes the data on as a registered
-    /// contractor may). A third organisation of the ends' role is judged
+    /// every actor on the way stands on one end's own side
+    /// ([`on_own_side`]: a municipality's 統合宛名システム between it and
+    /// the society; on a flow the society sends, a contractor registered
+    /// for the purpose, which handles the data for the society as the
+    /// hops would say). A third organisation of the ends' role is judged
     /// ([`Rulebook::rule_channel_passed`]).
     fn passed_judged<'e>(&self, ex: &'e Exchange) -> Cow<'e, [RoleId]> {
         let (_, purpose) = ex.payload;
