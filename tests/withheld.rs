@@ -34,11 +34,32 @@ fn nested(config: &str) -> tempfile::TempDir {
     d
 }
 
-/// `mynaflow check ARGS` in `dir`: stdout, stderr, the exit status.
-fn check(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
-    let o = common::mynaflow_in(dir, &[&["check"][..], args].concat());
+/// `mynaflow ARGS` in `dir`: stdout, stderr, the exit status.
+fn run_in(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    let o = common::mynaflow_in(dir, args);
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     (common::stdout(&o), err, o.status.code())
+}
+
+/// `mynaflow check ARGS` in `dir`.
+fn check(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
+    run_in(dir, &[&["check"][..], args].concat())
+}
+
+/// [`nested`], its unlawful design moved into a folder named `folder`
+/// under `designs/` beside a config that hides its findings
+/// (`select = ["MN201"]`): a folder a pull request may name anything.
+fn hidden_under(folder: &str) -> tempfile::TempDir {
+    let d = nested("");
+    let odd = d.path().join("designs").join(folder);
+    std::fs::create_dir_all(&odd).expect("mkdir");
+    std::fs::rename(
+        d.path().join("designs/sub/vendor-proposal.myna"),
+        odd.join("v.myna"),
+    )
+    .expect("mv");
+    std::fs::write(odd.join("mynaflow.toml"), "select = [\"MN201\"]\n").expect("write");
+    d
 }
 
 /// The SARIF log's notifications, the log checked against the SARIF
@@ -276,15 +297,7 @@ fn a_run_that_withheld_nothing_says_nothing_of_it() {
 /// own nor reorder the text it is shown in.
 #[test]
 fn the_config_named_in_a_warning_is_escaped() {
-    let d = nested("");
-    let odd = d.path().join("designs/x\n::error::pwn\u{202e}");
-    std::fs::create_dir_all(&odd).expect("mkdir");
-    std::fs::rename(
-        d.path().join("designs/sub/vendor-proposal.myna"),
-        odd.join("v.myna"),
-    )
-    .expect("mv");
-    std::fs::write(odd.join("mynaflow.toml"), "select = [\"MN201\"]\n").expect("write");
+    let d = hidden_under("x\n::error::pwn\u{202e}");
     let (github, err, status) = check(d.path(), &["--format", "github", "designs/"]);
     assert_eq!(status, Some(0), "{err}");
     assert_eq!(github.lines().count(), 1, "{github}");
@@ -296,13 +309,6 @@ fn the_config_named_in_a_warning_is_escaped() {
             "{format}: {out}"
         );
     }
-}
-
-/// `mynaflow ARGS` in `dir`: stdout, stderr, the exit status.
-fn run_in(dir: &Path, args: &[&str]) -> (String, String, Option<i32>) {
-    let o = common::mynaflow_in(dir, args);
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    (common::stdout(&o), err, o.status.code())
 }
 
 /// The page's list of what it does not show, each item as written.
@@ -439,15 +445,7 @@ fn coverage_and_report_say_what_they_withheld() {
 /// folder named like markup stays text.
 #[test]
 fn the_config_named_on_the_page_is_escaped() {
-    let d = nested("");
-    let odd = d.path().join("designs/<i>x\u{202e}");
-    std::fs::create_dir_all(&odd).expect("mkdir");
-    std::fs::rename(
-        d.path().join("designs/sub/vendor-proposal.myna"),
-        odd.join("v.myna"),
-    )
-    .expect("mv");
-    std::fs::write(odd.join("mynaflow.toml"), "select = [\"MN201\"]\n").expect("write");
+    let d = hidden_under("<i>x\u{202e}");
     let (_, err, status) = run_in(d.path(), &["report", "designs/", "-o", "r.html"]);
     assert_eq!(status, Some(0), "{err}");
     let page = std::fs::read_to_string(d.path().join("r.html")).expect("page");

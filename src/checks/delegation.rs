@@ -315,7 +315,9 @@ fn onward_on_the_way(
             Some(RoleKind::Contractor) if !registrations.registered(ctx, a, purpose) => {
                 Onward::Reentrusting
             }
-            Some(RoleKind::Party) if !ctx.same_legal_person(a, ex.receiver) => Onward::Provision,
+            Some(RoleKind::Party) if !super::same_legal_person(ctx.design, a, ex.receiver) => {
+                Onward::Provision
+            }
             _ => continue,
         };
         out.push((t, a, refused));

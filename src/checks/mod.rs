@@ -308,14 +308,6 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// Are `a` and `b` one legal person: the same actor, or two whose
-    /// labels (their legal names) compare equal as the register compares
-    /// them? A municipality's 統合宛名システム and its tax office are.
-    fn same_legal_person(&self, a: ActorId, b: ActorId) -> bool {
-        let key = |x: ActorId| crate::names::key(self.design.actor(x).legal_name());
-        a == b || key(a) == key(b)
-    }
-
     fn hop(&self, t: TransferId, item: DataId, purpose: Option<PurposeId>) -> Hop {
         let (from, to) = self.graph.ends(t);
         Hop {
@@ -355,14 +347,13 @@ pub(crate) fn on_own_side(
     (sender, receiver): (ActorId, ActorId),
     purpose: PurposeId,
 ) -> bool {
-    let key = |x: ActorId| crate::names::key(design.actor(x).legal_name());
     // Of an end's own role first: the legal names are normalised only
     // then (an exchange of 4(3) passes オンライン資格確認等システム, of
     // neither end's role, at every flow).
     let of_role = |end: ActorId| design.actor(end).role.id == Some(role);
     match rb.role(role).kind {
         RoleKind::Party => {
-            let same = |end: ActorId| of_role(end) && key(a) == key(end);
+            let same = |end: ActorId| of_role(end) && same_legal_person(design, a, end);
             same(sender) || same(receiver)
         }
         RoleKind::Contractor => {
@@ -371,6 +362,14 @@ pub(crate) fn on_own_side(
         }
         _ => false,
     }
+}
+
+/// Are `a` and `b` one legal person: the same actor, or two whose labels
+/// (their legal names) compare equal as the register compares them? A
+/// municipality's 統合宛名システム and its tax office are.
+pub(crate) fn same_legal_person(design: &Design, a: ActorId, b: ActorId) -> bool {
+    let key = |x: ActorId| crate::names::key(design.actor(x).legal_name());
+    a == b || key(a) == key(b)
 }
 
 /// The verdict on every exchange of 特定個人情報 that MN1xx judges (provision,
