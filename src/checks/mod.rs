@@ -9,6 +9,7 @@ mod exchange;
 mod finding;
 mod holdings;
 mod judged;
+mod own_side;
 mod provision;
 mod purpose;
 
@@ -16,6 +17,7 @@ pub use delegation::{DelegationOptions, PassedOn};
 pub use exchange::{Miss, MyNumberRefusal, MyNumberVerdict, evaluate_exchange};
 pub use finding::{Finding, Hop, Onward, Trail, WITNESS_HOPS, Witness};
 pub use holdings::{Held, Holdings};
+pub(crate) use own_side::{End, Turns, on_own_side, own_side_of, same_legal_person, way};
 pub use provision::{ProvisionRefusal, ProvisionVerdict, evaluate_provision};
 
 use crate::graph::{Exchange, FlowGraph, TransferId};
@@ -160,39 +162,58 @@ impl<'a> Ctx<'a> {
     }
 
     /// The roles passed on the way of an exchange between its own two
-    /// ends that the rules judge: those of `ex.passed`, less a role whose
-    /// every actor on the way stands on one end's own side
-    /// ([`on_own_side`]: a municipality's 統合宛名システム between it and
-    /// the society; on a flow the society sends, a contractor registered
-    /// for the purpose, which handles the data for the society as the
-    /// hops would say). A third organisation of the ends' role is judged
+    /// ends that the rules judge: those of `ex.passed`, less a party's or
+    /// a contractor's role whose every actor on the way stands on one
+    /// end's own side ([`own_side_of`]: a municipality's 統合宛名システム
+    /// between it and the society; on a flow the society sends, a
+    /// contractor registered for the purpose, which handles the data for
+    /// the society as the hops would say), and less a carrier's role
+    /// passed only before the sender's own side or after the receiver's
+    /// ([`Turns`]: written flow by flow, the exchange would not pass it).
+    /// A third organisation of the ends' role is judged
     /// ([`Rulebook::rule_channel_passed`]).
     fn passed_judged<'e>(&self, ex: &'e Exchange) -> Cow<'e, [RoleId]> {
         let (_, purpose) = ex.payload;
-        let may_be_own =
-            |r: RoleId| matches!(self.rb.role(r).kind, RoleKind::Party | RoleKind::Contractor);
+        let kind = |r: RoleId| self.rb.role(r).kind;
+        let may_be_own = |r: RoleId| matches!(kind(r), RoleKind::Party | RoleKind::Contractor);
         // The roles first: most exchanges pass carriers only.
-        if !ex.passed.iter().any(|&r| may_be_own(r)) {
+        if !(ex.passed.iter()).any(|&r| may_be_own(r) || kind(r) == RoleKind::SelfOrg) {
             return Cow::Borrowed(&ex.passed[..]);
         }
-        let own_side = |a: ActorId, role: RoleId| {
-            purpose.is_some_and(|p| {
-                on_own_side(self.design, self.rb, (a, role), (ex.sender, ex.receiver), p)
+        let way = way(self.design, self.graph, &self.graph.route(ex));
+        let sides: Vec<Option<End>> = (way.iter())
+            .map(|&a| {
+                let role = self.role_of(a)?;
+                own_side_of(
+                    self.design,
+                    self.rb,
+                    (a, role),
+                    (ex.sender, ex.receiver),
+                    purpose,
+                )
             })
-        };
+            .collect();
+        let turns = Turns::of(&sides);
+        // The roles of the actors on the way the rules judge.
         let mut judged: Vec<RoleId> = Vec::new();
-        for t in self.graph.route(ex) {
-            for a in self.graph.transfer(t).via(self.design) {
-                let Some(role) = self.role_of(a) else {
-                    continue;
-                };
-                if may_be_own(role) && !own_side(a, role) && !judged.contains(&role) {
-                    judged.push(role);
-                }
+        for (i, (&a, side)) in way.iter().zip(&sides).enumerate() {
+            let Some(role) = self.role_of(a) else {
+                continue;
+            };
+            let counts = match kind(role) {
+                RoleKind::Party | RoleKind::Contractor => side.is_none(),
+                RoleKind::Carrier => turns.between(i),
+                _ => false,
+            };
+            if counts && !judged.contains(&role) {
+                judged.push(role);
             }
         }
         let kept: Vec<RoleId> = (ex.passed.iter().copied())
-            .filter(|&r| !may_be_own(r) || judged.contains(&r))
+            .filter(|&r| {
+                let ordered = may_be_own(r) || kind(r) == RoleKind::Carrier;
+                !ordered || judged.contains(&r)
+            })
             .collect();
         if kept.len() == ex.passed.len() {
             Cow::Borrowed(&ex.passed[..])
@@ -331,45 +352,6 @@ impl<'a> Ctx<'a> {
             longer,
         }
     }
-}
-
-/// Does the actor `a` of role `role`, on the way of an exchange for
-/// `purpose` between `ends` (its sender and receiver), stand on one end's
-/// own side, so that the rules do not judge it as a party passed? A
-/// party of an end's role and the same legal person (its label, the
-/// legal name, compared as the register compares them), or, on an exchange the
-/// society sends, a contractor registered for the purpose
-/// ([`Ctx::passed_judged`], and the wording that names the others).
-pub(crate) fn on_own_side(
-    design: &Design,
-    rb: &Rulebook,
-    (a, role): (ActorId, RoleId),
-    (sender, receiver): (ActorId, ActorId),
-    purpose: PurposeId,
-) -> bool {
-    // Of an end's own role first: the legal names are normalised only
-    // then (an exchange of 4(3) passes オンライン資格確認等システム, of
-    // neither end's role, at every flow).
-    let of_role = |end: ActorId| design.actor(end).role.id == Some(role);
-    match rb.role(role).kind {
-        RoleKind::Party => {
-            let same = |end: ActorId| of_role(end) && same_legal_person(design, a, end);
-            same(sender) || same(receiver)
-        }
-        RoleKind::Contractor => {
-            design.kind_of(sender) == Some(RoleKind::SelfOrg)
-                && rb.registered(design.actor(a).legal_name(), role, purpose)
-        }
-        _ => false,
-    }
-}
-
-/// Are `a` and `b` one legal person: the same actor, or two whose labels
-/// (their legal names) compare equal as the register compares them? A
-/// municipality's 統合宛名システム and its tax office are.
-pub(crate) fn same_legal_person(design: &Design, a: ActorId, b: ActorId) -> bool {
-    let key = |x: ActorId| crate::names::key(design.actor(x).legal_name());
-    a == b || key(a) == key(b)
 }
 
 /// The verdict on every exchange of 特定個人情報 that MN1xx judges (provision,

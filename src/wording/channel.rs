@@ -98,3 +98,78 @@ pub(super) fn listed(w: &Words, trail: &Trail, strays: &[RoleId]) -> (Vec<String
     }
     (names, crate::text::list(&shown))
 }
+
+/// Why the exchange on `trail` does not pass a role of `missing` that the
+/// design's `via` lists all the same: every actor of that role stands
+/// before the sender's own side or after the receiver's (the checks'
+/// [`crate::checks::Turns`]), so that, written flow by flow, the leg
+/// from that own system on (or to it) is an exchange of its own. The
+/// note and the help that say so, and the own actor, by name.
+pub(super) fn out_of_turn(
+    w: &Words,
+    trail: &Trail,
+    missing: &[RoleId],
+) -> Option<(Text, Text, String)> {
+    let rb = w.rb?;
+    let route: Vec<_> = (trail.earlier.iter().map(|h| h.transfer))
+        .chain(std::iter::once(trail.last))
+        .collect();
+    let way = crate::checks::way(w.design, w.graph, &route);
+    let sides: Vec<Option<crate::checks::End>> = (way.iter())
+        .map(|&a| {
+            let role = w.role_of(a)?;
+            let ends = (trail.sender, trail.receiver);
+            crate::checks::own_side_of(w.design, rb, (a, role), ends, Some(trail.purpose))
+        })
+        .collect();
+    let turns = crate::checks::Turns::of(&sides);
+    let (i, carrier) = (way.iter().enumerate())
+        .find(|&(i, &a)| !turns.between(i) && w.role_of(a).is_some_and(|r| missing.contains(&r)))?;
+    let (carrier, channel) = (
+        w.actor_name(*carrier).to_string(),
+        w.role_of(*carrier)
+            .map(|r| w.role_name(r))
+            .unwrap_or_default(),
+    );
+    let (sender, receiver) = (
+        w.actor_with_role(trail.sender),
+        w.actor_with_role(trail.receiver),
+    );
+    match (turns.sender_last, turns.receiver_first) {
+        (Some(l), _) if i < l => {
+            let own = w.actor_name(*way.get(l)?).to_string();
+            Some((
+                text!("{carrier} is passed only before {own}, which stands on the side of {sender}: from {own} the data goes on to {receiver} without passing {channel}; written flow by flow, the flow from {own} is an exchange of its own";
+                      "{carrier}を経由するのは{own}より前だけです。{own}は{sender}の側にあるため、データは{channel}を経由せずに{own}から{receiver}へ渡ります。フローごとに書けば、{own}からのフローが一つの提供になります"),
+                text!("list {own} before {carrier} in `via` (the sender's own side comes first), or route the data from {own} on via {channel} too";
+                      "`via` で{own}を{carrier}より前に書く (送り手の側のものが先です) か、{own}から先も{channel}を経由させてください"),
+                own,
+            ))
+        }
+        (_, Some(f)) if i > f => {
+            let own = w.actor_name(*way.get(f)?).to_string();
+            Some((
+                text!("{carrier} is passed only after {own}, which stands on the side of {receiver}: the data reaches {own} from {sender} without passing {channel}; written flow by flow, the flow to {own} is an exchange of its own";
+                      "{carrier}を経由するのは{own}より後だけです。{own}は{receiver}の側にあるため、データは{channel}を経由せずに{sender}から{own}に届きます。フローごとに書けば、{own}へのフローが一つの提供になります"),
+                text!("list {own} after {carrier} in `via` (the receiver's own side comes last), or route the data to {own} via {channel} too";
+                      "`via` で{own}を{carrier}より後に書く (受け手の側のものが後です) か、{own}までも{channel}を経由させてください"),
+                own,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `d`, a finding about a channel `missing` on the way of `trail`, told
+/// why when the design's `via` lists it on the wrong side of an end's own
+/// system ([`out_of_turn`]): the note, the help and the own actor as a
+/// fact (`out_of_turn`).
+pub(super) fn with_turn(w: &Words, d: Diagnostic, trail: &Trail, missing: &[RoleId]) -> Diagnostic {
+    match out_of_turn(w, trail, missing) {
+        Some((note, help, own)) => d
+            .with_note(note)
+            .with_help(help)
+            .with_facts(vec![Fact::text("out_of_turn", own)]),
+        None => d,
+    }
+}

@@ -185,6 +185,7 @@ pub(super) fn word(
                         .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
                         .with_facts(Fact::list(("missing_channel", "missing_channel_total"), names));
                         let d = super::channel::with_strays(d, stray_names, &l_strays);
+                        let d = super::channel::with_turn(w, d, trail, &missing);
                         match carrier_fix(w, trail, *rule, &missing, &strays) {
                             Some(f) => d.with_fix(f),
                             None => d,
@@ -466,9 +467,27 @@ fn carrier_edit(
     // The `<-` direction of a `<->` flow passes its `via` backwards.
     let reversed = w.graph.transfer(trail.last).reversed;
     let travelled = |i: usize| flow.via.get(if reversed { n - 1 - i } else { i });
-    let before = (0..n)
+    // Between the ends' own sides (the checks' `Turns`): after the last
+    // of the sender's own systems on this hop, before the first of the
+    // receiver's, or the carrier would not be on the exchange's way.
+    let side = |i: usize| {
+        let a = travelled(i)?.id?;
+        let ends = (trail.sender, trail.receiver);
+        crate::checks::own_side_of(
+            w.design,
+            w.rb?,
+            (a, w.role_of(a)?),
+            ends,
+            Some(trail.purpose),
+        )
+    };
+    let sides: Vec<Option<crate::checks::End>> = (0..n).map(side).collect();
+    let turns = crate::checks::Turns::of(&sides);
+    let floor = turns.sender_last.map_or(0, |l| l + 1);
+    let ceiling = turns.receiver_first.unwrap_or(n);
+    let before = (floor..ceiling)
         .find(|&i| travelled(i).is_some_and(|v| meets_after(w, trail, rule, *role, v.id)))
-        .unwrap_or(n);
+        .unwrap_or(ceiling.max(floor));
     let written = if reversed { n - before } else { before };
     let edit = match (flow.via.get(written), flow.via.last()) {
         (Some(v), _) => Edit {
