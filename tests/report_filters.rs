@@ -197,3 +197,34 @@ fn the_inventory_lists_what_a_config_hides_and_says_so() {
         "the same inventory, filtered or not"
     );
 }
+
+/// Designs under different configs on one page: each design's verdicts
+/// follow the filters of its own config.
+#[test]
+fn each_design_follows_its_own_configs_filters() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for (sub, config) in [("a", Some("ignore = [\"MN104\"]\n")), ("b", None)] {
+        let dir = d.path().join(sub);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(dir.join("d.myna"), DESIGN).expect("write design");
+        if let Some(c) = config {
+            std::fs::write(dir.join("mynaflow.toml"), c).expect("write config");
+        }
+    }
+    let o = common::mynaflow_in(d.path(), &["report", "b", "a", "-o", "r.html"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "b's MN104 is an error: {err}");
+    let page = std::fs::read_to_string(d.path().join("r.html")).expect("the page");
+    let (a, b) = (
+        page.find("<h2>a/d.myna</h2>"),
+        page.find("<h2>b/d.myna</h2>"),
+    );
+    let (Some(a), Some(b)) = (a, b) else {
+        panic!("both designs: {page}")
+    };
+    assert!(a < b, "in path order: {page}");
+    let cell = "— (MN104 not shown: the config&#39;s select/ignore/per-file-ignores hide it)";
+    assert!(records(&page[a..b]).contains(cell), "{page}");
+    assert!(records(&page[b..]).contains("<td>✖ MN104</td>"), "{page}");
+    assert!(!records(&page[a..b]).contains('✖'), "{page}");
+}
