@@ -53,6 +53,36 @@ pub struct Filtered {
     pub hidden_stops: Vec<Diagnostic>,
 }
 
+/// Who hid a code: the config's filters (said at the top of the page and
+/// in `check`'s machine formats, counted), or the command line's
+/// `--select` and `--ignore` alone (the user's choice, said on it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HiddenBy {
+    /// A config's `select`, `ignore` or `per-file-ignores`.
+    Config,
+    /// `--select` or `--ignore` on the command line.
+    CommandLine,
+}
+
+/// The codes the filters hide in one file, each with who hid it: what a
+/// page that lists verdicts (the report's records of exchanges) must not
+/// show as findings the findings list leaves out.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HiddenCodes(Vec<(Code, HiddenBy)>);
+
+impl HiddenCodes {
+    /// Who hid `code`, if it is hidden.
+    pub fn by(&self, code: Code) -> Option<HiddenBy> {
+        (self.0.iter()).find_map(|&(c, by)| (c == code).then_some(by))
+    }
+}
+
+impl FromIterator<(Code, HiddenBy)> for HiddenCodes {
+    fn from_iter<I: IntoIterator<Item = (Code, HiddenBy)>>(codes: I) -> HiddenCodes {
+        HiddenCodes(codes.into_iter().collect())
+    }
+}
+
 /// No codes turned off.
 static NONE: BTreeSet<Code> = BTreeSet::new();
 
@@ -95,6 +125,18 @@ impl<'a> Filters<'a> {
     pub fn reports(&self, code: Code, file: FileId) -> bool {
         self.selection.reports(code)
             && (self.per_file.get(&file)).is_none_or(|ignored| !ignored.contains(&code))
+    }
+
+    /// The codes hidden in `file`, each with who hid it (the config when
+    /// it would hide the code on its own, as [`Filters::apply`] counts).
+    pub fn hidden_in(&self, file: FileId) -> HiddenCodes {
+        (Code::ALL.iter().copied())
+            .filter(|&c| !self.reports(c, file))
+            .map(|c| match self.config_hides(c, file) {
+                true => (c, HiddenBy::Config),
+                false => (c, HiddenBy::CommandLine),
+            })
+            .collect()
     }
 
     /// Would the config alone hide a finding of `code` in `file`?

@@ -1,11 +1,17 @@
 //! `mynaflow inventory FILE --format md|json`: the 特定個人情報 inventory
 //! and the records of exchanges, for the society's PIA.
 
+use super::output::Settings;
 use super::output::{fail_in, print_fatal, session};
 use super::{Common, FAILURE, OK};
 use clap::ValueEnum;
-use mynaflow::inventory::Inventory;
+use mynaflow::filters::{self, Filters};
+use mynaflow::inventory::{Inventory, LISTED_FINDINGS};
 use mynaflow::render::{inventory_json, inventory_md};
+use mynaflow::session::Session;
+use mynaflow::span::FileId;
+use mynaflow::text::Text;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// The document's format.
@@ -75,6 +81,9 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
         );
         eprintln!("{}", note.get(lang));
     }
+    if let Some(note) = hidden_from_check(&s, &settings, checked.file, &shown) {
+        eprintln!("{}", note.get(lang));
+    }
     // The renderers need the design, not its graph: freed once drawn from.
     let mynaflow::session::Analysis {
         design,
@@ -111,4 +120,34 @@ pub fn run(file: &Path, format: InventoryFormat, timings: bool, common: &Common)
     std::mem::forget(design);
     std::mem::forget(s);
     status
+}
+
+/// What the config's `select`, `ignore` and `per-file-ignores` hide from
+/// `check` of the findings the inventory lists (in `file`, shown as
+/// `shown`), said: the inventory does not filter, as it is the PIA's
+/// list of what the design does and on what basis, and an exchange a
+/// filter hides is no more lawful for it. Said so that a reader whose
+/// `check` passed is not surprised by a refusal here.
+fn hidden_from_check(s: &Session, settings: &Settings, file: FileId, shown: &str) -> Option<Text> {
+    let config = settings.config.as_ref()?;
+    let selection = filters::selection(&[], &[], Some(config)).ok()?;
+    let filters = Filters::new(&selection, Some(config), false, &s.sources, None);
+    let hidden = (s.diagnostics.iter()).filter(|d| {
+        d.primary.file == file
+            && LISTED_FINDINGS.contains(&d.code)
+            && !filters.reports(d.code, file)
+    });
+    let (mut findings, mut codes) = (0, BTreeSet::new());
+    for d in hidden {
+        findings += d.findings();
+        codes.insert(d.code.as_str());
+    }
+    if findings == 0 {
+        return None;
+    }
+    let codes = codes.into_iter().collect::<Vec<_>>().join(", ");
+    Some(mynaflow::text!(
+        "mynaflow: note: the config's select/ignore/per-file-ignores hide {findings} finding(s) of {shown} from `check` ({codes}); the inventory lists them beside the exchanges they judge all the same (a filter chooses what `check` reports, not what the rulebook allows)";
+        "mynaflow: 注記: 設定ファイルの select/ignore/per-file-ignores により {shown} の指摘 {findings} 件 ({codes}) は `check` では表示されませんが、棚卸しには該当するやり取りの判定として記載しています (フィルターは `check` が報告する指摘を選ぶもので、ルールブックが認める範囲を変えるものではありません)"
+    ))
 }

@@ -4,7 +4,7 @@ use super::output::{checks_nothing, fail_in, print_fatal, say_hidden_by_config};
 use super::{Common, FAILURE, FINDINGS, OK};
 use mynaflow::code::Severity;
 use mynaflow::diagnostic::Diagnostic;
-use mynaflow::filters::{self, Filters};
+use mynaflow::filters::{self, Filters, HiddenCodes};
 use mynaflow::hidden_stops::HiddenStops;
 use mynaflow::merged::Merged;
 use mynaflow::report::{self, Input, Shown};
@@ -58,14 +58,22 @@ pub fn run(o: &Options) -> u8 {
             unchecked = true;
         }
         let settings = &designs.settings[i];
-        let filtered = Filters::new(
+        let filters = Filters::new(
             &selections[i],
             settings.config.as_ref(),
             select_replaced,
             &s.sources,
             None,
-        )
-        .apply(&mut diags);
+        );
+        let filtered = filters.apply(&mut diags);
+        // The page lists verdicts beside the findings (its inventories):
+        // those of a code hidden here are said to be withheld.
+        let analyses = (analyses.into_iter())
+            .map(|(path, a)| {
+                let codes = filters.hidden_in(a.design.file);
+                (path, a, codes)
+            })
+            .collect();
         say_hidden_by_config(settings, filtered.hidden);
         hidden.push(filtered.hidden);
         groups.push(Checked {
@@ -89,10 +97,11 @@ pub fn run(o: &Options) -> u8 {
         files: designs.files.len(),
         designs: analyses
             .iter_mut()
-            .map(|(_, a)| Shown {
+            .map(|(_, a, codes)| Shown {
                 design: &a.design,
                 graph: &a.graph,
                 computed: a.computed.take(),
+                hidden: std::mem::take(codes),
             })
             .collect(),
         lang,
@@ -164,13 +173,17 @@ struct Checked {
     analyses: Vec<Drawn>,
 }
 
-/// A design the page draws: its path, and its analysis.
-type Drawn = (PathBuf, Analysis);
+/// A design the page draws: its path, its analysis, and the codes the
+/// filters hide in its file.
+type Drawn = (PathBuf, Analysis, HiddenCodes);
+
+/// A design [`analyse`] gives: its path and analysis.
+type Analysed = (PathBuf, Analysis);
 
 /// Checks `files` in `s` (on every core, as `check` does) and gives the
 /// analyses of the designs the page can draw (a rulebook loaded), each
 /// with its path; sets `unreadable`, said, when a file cannot be read.
-fn analyse(s: &mut Session, files: &[PathBuf], lang: Lang, unreadable: &mut bool) -> Vec<Drawn> {
+fn analyse(s: &mut Session, files: &[PathBuf], lang: Lang, unreadable: &mut bool) -> Vec<Analysed> {
     // The inventories list the verdicts and holdings the checks work out.
     s.keep_computed = true;
     let mut analyses = Vec::new();
@@ -216,9 +229,9 @@ fn joined(mut groups: Vec<Checked>) -> (SourceMap, Vec<Diagnostic>, Vec<Diagnost
                 to.push(d);
             }
         }
-        for (path, mut a) in c.analyses {
+        for (path, mut a, codes) in c.analyses {
             a.design.file = ids.file(a.design.file);
-            all.push((path, a));
+            all.push((path, a, codes));
         }
     }
     mynaflow::merged::sort(&merged.sources, &mut all_diags);

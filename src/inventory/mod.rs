@@ -330,6 +330,20 @@ fn by_system(
     placed.into_iter().flatten().collect()
 }
 
+/// The codes of the findings the inventory lists beside the exchanges
+/// they judge, whatever a config's filters hide from `check`.
+pub const LISTED_FINDINGS: &[Code] = &[
+    Code::MN101,
+    Code::MN102,
+    Code::MN103,
+    Code::MN104,
+    Code::MN105,
+    Code::MN301,
+    Code::MN302,
+    Code::MN303,
+    Code::MN402,
+];
+
 /// What the rulebook says of an exchange recorded at both ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Basis {

@@ -6,6 +6,8 @@
 use super::budget::{TABLE_ROWS, rows_left_out};
 use super::escape::html;
 use crate::checks::Computed;
+use crate::code::Code;
+use crate::filters::{HiddenBy, HiddenCodes};
 use crate::graph::FlowGraph;
 use crate::inventory::{Basis, Counterpart, GroupId, HeldRow, Inventory, Movement};
 use crate::model::Design;
@@ -42,18 +44,45 @@ fn command(file: &str) -> String {
     )
 }
 
-/// Writes the inventory of `design` (the file `file`) as a collapsible
-/// section. Each table shows [`TABLE_ROWS`] rows and each cell
-/// [`MAX_LISTED`] names at most; the rest are counted, and the command
-/// that lists them named.
-pub(super) fn write(
-    out: &mut String,
-    design: &Design,
-    file: &str,
-    graph: &FlowGraph,
-    computed: Option<Computed>,
-    lang: Lang,
-) {
+/// The design whose inventory is written.
+pub(super) struct Of<'a> {
+    pub design: &'a Design,
+    /// Its file's name, as the page shows it.
+    pub file: &'a str,
+    pub graph: &'a FlowGraph,
+    /// The codes the filters hide in its file.
+    pub hidden: &'a HiddenCodes,
+}
+
+/// A refusal's cell: `✖ CODE`, as the findings list shows it; or, when
+/// the filters hide the code, neither that nor a basis but what hid it.
+/// The findings list leaves such a finding out, and the exchange is not
+/// lawful for being hidden: a reader must see neither.
+fn refused(code: Code, hidden: &HiddenCodes, lang: Lang) -> String {
+    let said = match hidden.by(code) {
+        None => return format!("✖ {code}"),
+        Some(HiddenBy::Config) => crate::text!(
+            "— ({code} not shown: the config's select/ignore/per-file-ignores hide it)";
+            "— (設定ファイルの select/ignore/per-file-ignores で {code} を非表示)"
+        ),
+        Some(HiddenBy::CommandLine) => crate::text!(
+            "— ({code} not shown: --select/--ignore hide it)";
+            "— (--select/--ignore で {code} を非表示)"
+        ),
+    };
+    format!(r#"<span class="unjudged">{}</span>"#, html(said.get(lang)))
+}
+
+/// Writes the inventory of a design as a collapsible section. Each table
+/// shows [`TABLE_ROWS`] rows and each cell [`MAX_LISTED`] names at most;
+/// the rest are counted, and the command that lists them named.
+pub(super) fn write(out: &mut String, of: &Of, computed: Option<Computed>, lang: Lang) {
+    let Of {
+        design,
+        file,
+        graph,
+        hidden,
+    } = *of;
     let Some(rb) = design.rulebook.as_deref() else {
         return;
     };
@@ -70,7 +99,7 @@ pub(super) fn write(
             let s = rb.section(rb.rule(*r).section);
             format!("{} {}", html(&s.id), html(s.basis.as_deref().unwrap_or("")))
         }
-        Basis::Refused(code) => format!("✖ {code}"),
+        Basis::Refused(code) => refused(*code, hidden, lang),
     };
     // A group of one is its sender; a larger one goes by its id, its
     // senders listed once in their own table.
@@ -248,4 +277,29 @@ fn table_head(out: &mut String, caption: &str, heads: &[&str]) {
         let _ = write!(out, r#"<th scope="col">{h}</th>"#);
     }
     out.push_str("</tr></thead><tbody>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_the_filters_hide_is_neither_shown_nor_lawful() {
+        let none = HiddenCodes::default();
+        assert_eq!(refused(Code::MN104, &none, Lang::En), "✖ MN104");
+        let by = |by| HiddenCodes::from_iter([(Code::MN104, by)]);
+        let config = by(HiddenBy::Config);
+        assert_eq!(refused(Code::MN101, &config, Lang::Ja), "✖ MN101");
+        let got = refused(Code::MN104, &config, Lang::Ja);
+        assert_eq!(
+            got,
+            "<span class=\"unjudged\">— (設定ファイルの select/ignore/per-file-ignores で MN104 を非表示)</span>"
+        );
+        let got = refused(Code::MN104, &by(HiddenBy::CommandLine), Lang::En);
+        assert!(!got.contains('✖'), "{got}");
+        assert!(
+            got.contains("(MN104 not shown: --select/--ignore hide it)"),
+            "{got}"
+        );
+    }
 }

@@ -20,6 +20,7 @@ use crate::code::Severity;
 use crate::coverage::Coverage;
 use crate::diagnostic::Diagnostic;
 use crate::diagram::{self, Diagram, Options};
+use crate::filters::HiddenCodes;
 use crate::graph::FlowGraph;
 use crate::model::*;
 use crate::source::{SourceFile, SourceMap};
@@ -74,6 +75,10 @@ pub struct Shown<'a> {
     pub graph: &'a FlowGraph,
     /// What the checks worked out ([`crate::session::Session::keep_computed`]).
     pub computed: Option<Computed>,
+    /// The codes the filters hide in its file: a verdict of one of them
+    /// is shown as withheld, never as the finding the findings list
+    /// leaves out (nor as lawful).
+    pub hidden: HiddenCodes,
 }
 
 fn t(lang: Lang, en: &str, ja: &str) -> String {
@@ -581,6 +586,7 @@ pub fn render(input: Input) -> String {
             design,
             graph,
             computed,
+            hidden,
         },
     ) in input.designs.into_iter().enumerate()
     {
@@ -693,7 +699,13 @@ pub fn render(input: Input) -> String {
             out.push_str("</ol>");
         }
         coverage(&mut out, design, graph, sources, lang);
-        inventory::write(&mut out, design, &source.name, graph, computed, lang);
+        let of = inventory::Of {
+            design,
+            file: &source.name,
+            graph,
+            hidden: &hidden,
+        };
+        inventory::write(&mut out, &of, computed, lang);
         out.push_str("</section>\n");
         data_designs.push(design_data(
             design,
