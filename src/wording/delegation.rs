@@ -126,6 +126,7 @@ pub(super) fn unregistered(
     d = d
         .with_help(help)
         .with_facts(w.trail_facts(trail))
+        .with_facts(super::exchange::on_the_way_facts(w, trail))
         .with_facts(vec![Fact::text("contractor", legal)])
         .with_facts(Fact::list(
             ("registered_contractors", "registered_contractors_total"),
@@ -202,16 +203,19 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
             clauses.ja
         ))
     };
-    d = d.with_facts(w.trail_facts(trail)).with_facts(vec![
-        Fact::text("contractor", from.legal_name()),
-        Fact::text(
-            "onward",
-            match kind {
-                Onward::Reentrusting => "re-entrusting",
-                Onward::Provision => "provision",
-            },
-        ),
-    ]);
+    d = d
+        .with_facts(w.trail_facts(trail))
+        .with_facts(super::exchange::on_the_way_facts(w, trail))
+        .with_facts(vec![
+            Fact::text("contractor", from.legal_name()),
+            Fact::text(
+                "onward",
+                match kind {
+                    Onward::Reentrusting => "re-entrusting",
+                    Onward::Provision => "provision",
+                },
+            ),
+        ]);
     Some(w.hop_labels(d, trail))
 }
 

@@ -5,7 +5,7 @@ use super::route::Route;
 use super::{Words, unique};
 use crate::checks::{Miss, MyNumberRefusal, Trail, Witness};
 use crate::code::Code;
-use crate::diagnostic::{Diagnostic, Fact};
+use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::fix::{Edit, Fix};
 use crate::model::*;
 use crate::span::Span;
@@ -27,7 +27,8 @@ pub(super) fn word(
         w.actor_with_role(trail.receiver),
     );
     let p = w.purpose_name(trail.purpose);
-    let facts = w.trail_facts(trail);
+    let mut facts = w.trail_facts(trail);
+    facts.extend(on_the_way_facts(w, trail));
     let d = match refusal {
         // What may make it lawful is for `basis` to say: the narrower
         // category the rules cover, or an item of 第19条 they do not encode.
@@ -393,6 +394,25 @@ fn purpose_fix(
 fn handed_on_the_way(w: &Words, trail: &Trail) -> Option<ActorId> {
     let end = w.graph.ends(trail.last).1;
     (end != trail.receiver).then_some(end)
+}
+
+/// The facts of an exchange judged as ending at a party its flow passes
+/// on the way (MN1xx, MN202/MN203, MN301, MN302): the `receiver` fact is
+/// that party, so these say the flow itself goes on, and to whom. None
+/// for an exchange that ends where its last flow does.
+pub(super) fn on_the_way_facts(w: &Words, trail: &Trail) -> Vec<Fact> {
+    let Some(end) = handed_on_the_way(w, trail) else {
+        return Vec::new();
+    };
+    let role = w.role_of(end).map(|r| w.role_name(r)).unwrap_or_default();
+    vec![
+        Fact {
+            key: "on_the_way",
+            value: FactValue::Flag(true),
+        },
+        Fact::text("flow_receiver", w.actor_name(end)),
+        Fact::text("flow_receiver_role", role),
+    ]
 }
 
 /// MN102: reverse the arrow of a one-hop, one-way flow by swapping its

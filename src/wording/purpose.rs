@@ -7,6 +7,8 @@ use crate::diagnostic::{Diagnostic, Fact};
 use crate::model::*;
 use crate::text;
 use crate::text::Text;
+use petgraph::Direction::Outgoing;
+use petgraph::visit::EdgeRef;
 
 /// MN201: a flow names no purpose.
 pub(super) fn no_purpose(w: &Words, flow: FlowId) -> Diagnostic {
@@ -48,17 +50,23 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail, consent: bool) -> (Te
             .flat_map(|r| r.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
     );
     let to_name = w.role_name(to);
+    // Handed to a contractor, the data is entrusted, not provided: the
+    // help says what the headline says ([`handed_to_contractor`]).
+    let handing = match handed_to_contractor(w, trail) {
+        true => text!("handing this data to {to_name}"; "{to_name}に渡すこと"),
+        false => text!("providing this data to {to_name}"; "{to_name}への提供"),
+    };
     let help = if purposes.is_empty() && !consent {
         let society = w.society();
-        text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}";
-              "{to_name}への提供を認める利用目的はありません。内部にとどめてください")
+        text!("no purpose of use allows {}: keep it inside {society}", handing.en;
+              "{}を認める利用目的はありません。内部にとどめてください", handing.ja)
     } else if purposes.is_empty() {
         let society = w.society();
-        text!("no purpose of use allows providing this data to {to_name}: keep it inside {society}, or obtain the person's consent and record it with a suppression (`# mynaflow: allow MN202 reason=\"…\"`)";
-              "{to_name}への提供を認める利用目的はありません。内部にとどめるか、本人の同意を得たうえで、その旨を抑制コメント (`# mynaflow: allow MN202 reason=\"…\"`) に記録してください")
+        text!("no purpose of use allows {}: keep it inside {society}, or obtain the person's consent and record it with a suppression (`# mynaflow: allow MN202 reason=\"…\"`)", handing.en;
+              "{}を認める利用目的はありません。内部にとどめるか、本人の同意を得たうえで、その旨を抑制コメント (`# mynaflow: allow MN202 reason=\"…\"`) に記録してください", handing.ja)
     } else {
         let l = crate::text::list(&purposes);
-        text!("purposes that allow providing this data to {to_name}: {}", l.en; "{to_name}への提供を認める利用目的: {}", l.ja)
+        text!("purposes that allow {}: {}", handing.en, l.en; "{}を認める利用目的: {}", handing.ja, l.ja)
     };
     (help, purposes)
 }
@@ -90,13 +98,15 @@ fn onward_via_help(w: &Words, rb: &Rulebook, trail: &Trail, rule: RuleId) -> Tex
         .map(|x| w.role_name(x))
         .unwrap_or_default();
     let p = w.purpose_name(trail.purpose);
-    // A flow to write, when the design has an actor of the rule's receiver
-    // role and this one went straight from its sender.
-    let example = match (
-        w.first_actor_of(r.to),
-        trail.earlier.is_empty() && trail.passed.is_empty(),
-    ) {
-        (Some(a), true) => {
+    // A flow to write, when this one went straight from its sender and
+    // the design has an actor of the rule's receiver role: the one the
+    // design's own hop onward goes to, if it has one, else the first.
+    let straight = trail.earlier.is_empty() && trail.passed.is_empty();
+    let to_actor = straight
+        .then(|| onward_hop_to(w, rb, trail, r.to).or_else(|| w.first_actor_of(r.to)))
+        .flatten();
+    let example = match to_actor {
+        Some(a) => {
             let (from, to, item) = (
                 w.actor_name(trail.sender),
                 w.actor_name(a),
@@ -109,6 +119,23 @@ fn onward_via_help(w: &Words, rb: &Rulebook, trail: &Trail, rule: RuleId) -> Tex
     };
     text!("the rule for `{p}` provides it to {target} through {through_role}: write the flow to an actor whose role is {target}, `via` {through}{}; a hop onward from {through} written as a flow of its own is not joined to this one, for {through_role} is no carrier", example.en;
           "「{p}」の規則は、{through_role}を経由して{target}へ提供するものです。役割が {target} のアクターへのフローとし、{through}を `via` で経由させてください{}。{through}から先の区間を別のフローとして書いても、{through_role}は経路 (carrier) ではないため、このフローとはつながりません", example.ja)
+}
+
+/// The receiver of the design's first flow (in source order) that takes
+/// the trail's item on from its receiver to an actor of `role`: the hop
+/// onward the design already writes as a flow of its own. Only the
+/// receiver's outgoing transfers are read.
+fn onward_hop_to(w: &Words, rb: &Rulebook, trail: &Trail, role: RoleId) -> Option<ActorId> {
+    let g = w.graph;
+    (g.graph.edges_directed(g.node(trail.receiver), Outgoing))
+        .filter(|e| {
+            let to = g.ends(e.id()).1;
+            (w.role_of(to)).is_some_and(|r| rb.role_covers(role, r))
+                && (w.flow_of(e.id()).items.iter()).any(|d| d.id == Some(trail.item))
+        })
+        .map(|e| e.id())
+        .min()
+        .map(|t| g.ends(t).1)
 }
 
 /// Is the data handed to a contractor? Entrusting is not provision
@@ -131,7 +158,8 @@ pub(super) fn provision(
     let receiver = w.actor_with_role(trail.receiver);
     let purpose = rb.purpose(trail.purpose);
     let declared_in = rb.section(purpose.section).id.clone();
-    let facts = w.trail_facts(trail);
+    let mut facts = w.trail_facts(trail);
+    facts.extend(super::exchange::on_the_way_facts(w, trail));
     let d = match refusal {
         ProvisionRefusal::InternalOnly | ProvisionRefusal::NotFromSender => {
             let society = w.society();
@@ -149,7 +177,10 @@ pub(super) fn provision(
                                    "「{item}」を「{p}」のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
                 },
             )
-            .with_primary_label(Text::new("not a purpose of provision", "提供の目的ではありません"));
+            .with_primary_label(match handed_to_contractor(w, trail) {
+                true => Text::new("not a purpose this data may be handed over for", "このデータを渡せる目的ではありません"),
+                false => Text::new("not a purpose of provision", "提供の目的ではありません"),
+            });
             let d = if *refusal == ProvisionRefusal::InternalOnly && !mynumber.is_empty() {
                 // The purpose is one of providing 特定個人情報: this item
                 // is either of it and mis-declared, or not that exchange.
@@ -218,8 +249,12 @@ pub(super) fn provision(
             .with_primary_label(text!("`{cat}` is not data of the rule"; "「{cat}」は規則の対象データではありません"))
             .with_note(text!("the rules allow providing data for `{p}` only of: {}", l.en; "「{p}」のために提供できるデータは次のとおりです: {}", l.ja))
             .with_label(rb.rule(first).span, Text::new("the rule", "規則"))
-            .with_help(text!("send only {} for `{p}`, or name the purpose this data is provided for", l.en;
-                             "「{p}」のためには {} だけを送るか、このデータを提供する目的を指定してください", l.ja))
+            .with_help(match handed_to_contractor(w, trail) {
+                true => text!("send only {} for `{p}`, or name the purpose this data is handed over for", l.en;
+                              "「{p}」のためには {} だけを送るか、このデータを渡す目的を指定してください", l.ja),
+                false => text!("send only {} for `{p}`, or name the purpose this data is provided for", l.en;
+                               "「{p}」のためには {} だけを送るか、このデータを提供する目的を指定してください", l.ja),
+            })
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", first))
             .with_facts(Fact::list(("allowed_categories", "allowed_categories_total"), named));
