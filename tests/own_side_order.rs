@@ -27,7 +27,13 @@ fn the_network_passed_before_the_senders_own_system_is_not_on_the_way() {
             format!("{head}flow 基幹 -> 協会けんぽ : 資格関連 for 他機関資格確認事務 via {via}\n"),
         )
         .unwrap();
-        let out = mynaflow(&["check", "--no-config", "--format", "json", design.to_str().unwrap()]);
+        let out = mynaflow(&[
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            design.to_str().unwrap(),
+        ]);
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let codes: Vec<String> = json["diagnostics"]
             .as_array()
@@ -41,7 +47,10 @@ fn the_network_passed_before_the_senders_own_system_is_not_on_the_way() {
     assert_eq!(codes, ["MN104"], "{json}");
     let d = &json["diagnostics"][0];
     assert_eq!(d["facts"]["out_of_turn"], "適用", "{d}");
-    assert_eq!(d["facts"]["missing_channel"][0], "情報提供ネットワークシステム", "{d}");
+    assert_eq!(
+        d["facts"]["missing_channel"][0], "情報提供ネットワークシステム",
+        "{d}"
+    );
     // In turn, or through the network again after it: lawful.
     assert!(run("適用, 情報提供NWS").0.is_empty());
     assert!(run("情報提供NWS, 適用, 情報提供NWS").0.is_empty());
@@ -64,5 +73,9 @@ fn the_carrier_fix_mends_every_out_of_turn_line_in_one_round() {
     let stderr = String::from_utf8_lossy(&fixed.stderr);
     assert!(!stderr.contains("still have a fix"), "{stderr}");
     let again = mynaflow(&["check", "--no-config", "--format", "concise", path]);
-    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stdout));
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
 }

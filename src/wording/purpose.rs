@@ -294,7 +294,8 @@ pub(super) fn provision(
                 .with_facts(facts)
                 .with_facts(w.rule_facts("rule", *rule))
                 .with_facts(Fact::list(("missing_channel", "missing_channel_total"), via));
-                super::channel::with_strays(d, stray_names, &strays)
+                let d = super::channel::with_strays(d, stray_names, &strays);
+                super::channel::with_turn(w, d, trail, &rb.channel_missing(*rule, &trail.passed))
             };
             w.with_rule(d, *rule)
         }
