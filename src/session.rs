@@ -855,7 +855,10 @@ impl Session {
             .filter_map(|c| c.as_ref().ok())
             .filter_map(|c| c.analysis.as_ref().map(|a| (c.file, a)))
             .filter(|(_, a)| !a.unworded.is_empty())
-            .map(|(file, a)| (file, &a.design, &a.graph, a.unworded.as_slice()));
+            .map(|(file, a)| {
+                let src = self.sources.get(file).text.as_str();
+                (file, &a.design, &a.graph, src, a.unworded.as_slice())
+            });
         crate::wording::word_left(&mut self.diagnostics, files);
         self.timings.add("word", start.elapsed());
     }
@@ -1827,7 +1830,7 @@ fn design_checked(
             .map(|c| std::mem::take(&mut c.spent))
             .unwrap_or_default();
         let start = Instant::now();
-        let placed = crate::wording::placed(&design, &graph, &findings);
+        let placed = crate::wording::placed(&design, &graph, &source.text, &findings);
         spent.push(("places", start.elapsed()));
         let mut computed = computed.filter(|_| stage.keep_computed);
         if let Some(c) = computed.as_mut() {
@@ -1966,7 +1969,7 @@ fn finish(
             // for the findings whose fingerprint it records.
             let word = |i: usize| {
                 let a = analysis.as_ref()?;
-                crate::wording::message_en(&a.design, &a.graph, findings.get(i)?)
+                crate::wording::message_en(&a.design, &a.graph, &source.text, findings.get(i)?)
             };
             let design = analysis.as_ref().map(|a| &a.design);
             let earlier = earlier.as_ref();
@@ -2025,7 +2028,14 @@ fn finish(
                 true => crate::wording::Wording::FixesFirst,
                 false => crate::wording::Wording::All,
             };
-            crate::wording::word_pending(&a.design, &a.graph, &findings, &mut diags, wording);
+            crate::wording::word_pending(
+                &a.design,
+                &a.graph,
+                &source.text,
+                &findings,
+                &mut diags,
+                wording,
+            );
         });
         // Fully worded, a file's findings are needed no longer.
         if stage.fixes_first && diags.iter().any(|d| d.pending.is_some()) {

@@ -205,29 +205,6 @@ fn mn104_fix_puts_the_carrier_where_the_data_passes_it() {
     );
 }
 
-/// The `<-` half of a `<->` flow passes its `via` backwards: the network
-/// is written first so that the society's data, going out, passes it last.
-#[test]
-fn mn104_fix_on_the_way_back_of_a_two_way_flow_reads_via_backwards() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("d.myna");
-    let design = "use \"kenpo\"\n\
-        actor 基幹 : 組合 \"基幹システム\"\n\
-        actor NWS : 情報提供ネットワークシステム\n\
-        actor 中間 : 中間サーバー\n\
-        actor 市町村 : 他機関 \"市町村\"\n\
-        data 資格 : 資格関連情報\n\
-        flow 市町村 <-> 基幹 : 資格 for 他機関資格確認事務 via 中間\n";
-    std::fs::write(&f, design).unwrap();
-    let path = f.to_str().unwrap();
-    common::mynaflow(&["check", "--no-config", "--fix", "--unsafe-fixes", path]);
-    let text = std::fs::read_to_string(&f).unwrap();
-    assert_eq!(
-        flows(&text),
-        ["flow 市町村 <-> 基幹 : 資格 for 他機関資格確認事務 via NWS, 中間"]
-    );
-}
-
 /// A contractor registered by its role, not its legal name: the note
 /// says what the role is registered for.
 #[test]
@@ -503,7 +480,8 @@ fn mn103_fix_mends_the_channel_too_when_it_differs() {
 /// a fix that mends one exchange refuses or moves another (whose fix
 /// then undid it: `check --fix --unsafe-fixes` flipped them for ten
 /// rounds), or wrote a purpose where an actor is named. No fix then; the
-/// help still names what the rule allows.
+/// help still names what the rule allows. (A flow that names the allowed
+/// purpose already has the refused one dropped: its last line.)
 #[test]
 fn purpose_and_direction_fixes_only_for_a_flow_that_is_that_exchange_alone() {
     for design in [
@@ -512,11 +490,13 @@ fn purpose_and_direction_fixes_only_for_a_flow_that_is_that_exchange_alone() {
     ] {
         let found = diagnostics(design);
         assert!(!found.is_empty(), "{design}");
-        for d in &found {
+        let src = std::fs::read_to_string(design).unwrap();
+        let last = src.lines().count() as u64;
+        for d in found.iter().filter(|d| d["line"] != last) {
             assert_eq!(fixes(d), 0, "{d}");
         }
-        let src = std::fs::read_to_string(design).unwrap();
-        assert_eq!(fixed(design), src, "{design}");
+        let dropped = src.replace("保険給付審査, 他機関給付事務 via", "保険給付審査 via");
+        assert_eq!(fixed(design), dropped, "{design}");
     }
     let design = "tests/cases/custom/one-flow-two-exchanges.myna";
     let en = checked(design, "en");
@@ -534,4 +514,302 @@ fn purpose_and_direction_fixes_only_for_a_flow_that_is_that_exchange_alone() {
         en.contains("help: between these roles the rules allow this data only for: 他機関給付事務; the nearest rule routes it via 情報提供ネットワークシステム\n"),
         "{en}"
     );
+}
+
+// ── what the unsafe fixes write (the fix audit of session 80) ────────────
+
+/// A new folder holding `files`, each a name and its text.
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// `check --fix --unsafe-fixes` of `d.myna` in `dir`, its config read if
+/// it has one: the fixed text, and the report of the check after.
+fn fixed_there(dir: &Path) -> (String, String) {
+    let out = common::mynaflow_in(
+        dir,
+        &[
+            "check",
+            "--fix",
+            "--unsafe-fixes",
+            "--format",
+            "concise",
+            "d.myna",
+        ],
+    );
+    let text = std::fs::read_to_string(dir.join("d.myna")).unwrap();
+    (text, common::stdout(&out))
+}
+
+/// The JSON diagnostics of `check` of `d.myna` in `dir`, in `lang`.
+fn diagnostics_there(dir: &Path, lang: &str) -> Vec<serde_json::Value> {
+    let out = common::mynaflow_in(
+        dir,
+        &["check", "--format", "json", "--lang", lang, "d.myna"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    v["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// The fix messages of the diagnostics of `code`.
+fn fix_messages(diagnostics: &[serde_json::Value], code: &str) -> Vec<String> {
+    (diagnostics.iter())
+        .filter(|d| d["code"] == code)
+        .filter_map(|d| d["fixes"][0]["message"].as_str().map(str::to_string))
+        .collect()
+}
+
+const QUOTED: &str = "use \"kenpo\"\n\
+    actor 市町村 : 他機関\n\
+    actor \"情報提供 NWS\" : 情報提供ネットワークシステム\n\
+    actor \"基幹 システム\" : 組合\n\
+    data 課税 : 課税・非課税情報\n\
+    data 給付関連 : 保険給付関連情報\n\
+    flow 市町村 -> \"基幹 システム\" : 課税 for 被扶養者認定\n\
+    flow 市町村 -> \"基幹 システム\" : 給付関連 for 他機関給付事務 via \"情報提供 NWS\"\n";
+
+/// The MN104 carrier and the MN102 reversal write a name that must be
+/// quoted as the lexer writes it (they wrote it bare, and the next round
+/// of `--fix` respelled half of it into garbage); the titles show it so.
+#[test]
+fn mn102_and_mn104_fixes_write_names_quoted_as_they_must_be() {
+    let quoted = QUOTED
+        .replace(
+            "課税 for 被扶養者認定\n",
+            "課税 for 被扶養者認定 via \"情報提供 NWS\"\n",
+        )
+        .replace(
+            "flow 市町村 -> \"基幹 システム\" : 給付関連",
+            "flow \"基幹 システム\" -> 市町村 : 給付関連",
+        );
+    let dir = folder(&[("d.myna", QUOTED), ("mynaflow.toml", "")]);
+    let (text, report) = fixed_there(dir.path());
+    assert_eq!(text, quoted);
+    assert_eq!(report, "", "nothing left to report");
+    let dir = folder(&[("d.myna", QUOTED), ("mynaflow.toml", "")]);
+    let en = diagnostics_there(dir.path(), "en");
+    assert_eq!(quick_fixed(QUOTED, &en), quoted);
+    assert_eq!(
+        fix_messages(&en, "MN104"),
+        ["route it via \"情報提供 NWS\""]
+    );
+    let ja = diagnostics_there(dir.path(), "ja");
+    assert_eq!(
+        fix_messages(&ja, "MN104"),
+        ["\"情報提供 NWS\" を経由させる"]
+    );
+}
+
+const QUOTED_RULES: &str = "rulebook 例 \"例\" revised 2024-12-04\n\
+    role 組合 self\n\
+    role 他機関\n\
+    role 網 carrier\n\
+    role 委託先 contractor\n\
+    category 個人情報\n\
+    category 番号情報 mynumber\n\
+    section \"1\" \"内部\" {\n  purpose 内部事務\n  purpose 委託事務\n  allow 組合 -> 委託先 : 個人情報 for 委託事務\n}\n\
+    section \"7\" \"受ける\" mynumber basis \"番号法第19条第8号\" {\n  purpose \"特別 目的\"\n  allow 他機関 -> 組合 : 番号情報 for \"特別 目的\" via 網\n}\n\
+    contractor \"株式会社テスト\" for 委託事務\n\
+    clause \"守秘 義務\"\n\
+    clause 返還\n";
+
+const QUOTED_DESIGN: &str = "use \"rules.myna\"\n\
+    actor 市 : 他機関\n\
+    actor 網1 : 網\n\
+    actor 基幹 : 組合\n\
+    actor 委託 : 委託先 \"株式会社テスト\" {\n  clauses 返還\n}\n\
+    data 番号 : 番号情報\n\
+    data 氏名 : 個人情報\n\
+    flow 市 -> 基幹 : 番号 for 内部事務 via 網1\n\
+    flow 基幹 -> 委託 : 氏名 for 委託事務\n";
+
+/// The MN103 purpose and the MN303 clauses a rulebook spells with a
+/// space are written quoted, and the MN103 title shows the purpose so.
+#[test]
+fn mn103_and_mn303_fixes_write_the_rulebooks_names_quoted() {
+    let quoted = QUOTED_DESIGN
+        .replace("clauses 返還\n", "clauses 返還, \"守秘 義務\"\n")
+        .replace("for 内部事務", "for \"特別 目的\"");
+    let files = [
+        ("d.myna", QUOTED_DESIGN),
+        ("rules.myna", QUOTED_RULES),
+        ("mynaflow.toml", ""),
+    ];
+    let dir = folder(&files);
+    let (text, report) = fixed_there(dir.path());
+    assert_eq!(text, quoted);
+    assert_eq!(report, "", "nothing left to report");
+    let dir = folder(&files);
+    let en = diagnostics_there(dir.path(), "en");
+    assert_eq!(quick_fixed(QUOTED_DESIGN, &en), quoted);
+    assert_eq!(
+        fix_messages(&en, "MN103"),
+        ["use the purpose the rule allows: `\"特別 目的\"`"]
+    );
+    let ja = diagnostics_there(dir.path(), "ja");
+    assert_eq!(
+        fix_messages(&ja, "MN103"),
+        ["規則が認める利用目的「\"特別 目的\"」にする"]
+    );
+}
+
+const ALL_CLAUSES: &str = "守秘義務, 持出し禁止, 目的外利用禁止, 再委託禁止, 事故時責任, 返還, 従業者監督, 履行報告, 従業者明確化, 立入調査";
+
+/// MN303's block for a contractor declared without one opens before a
+/// comment after the declaration and closes after its line, so the
+/// comment stays on the line the statement starts on: a suppression
+/// there still silences what it did (the fix used to move it to the `}`
+/// line, where the next round deleted it as MN503).
+#[test]
+fn mn303_fix_leaves_a_comment_after_the_contractor_where_it_is() {
+    let design = "use \"kenpo\"\n\
+        actor 基幹 : 組合\n\
+        actor 新分析社 : 委託先 \"株式会社大和総研\" # mynaflow: allow MN012 reason=\"来年度から委託予定\"\n";
+    let mended = design.replace(
+        "\"株式会社大和総研\" # mynaflow: allow MN012 reason=\"来年度から委託予定\"\n",
+        &format!("\"株式会社大和総研\" {{ # mynaflow: allow MN012 reason=\"来年度から委託予定\"\n  clauses {ALL_CLAUSES}\n}}\n"),
+    );
+    let files = [
+        ("d.myna", design),
+        ("mynaflow.toml", "require-clauses = true\n"),
+    ];
+    let dir = folder(&files);
+    let (text, report) = fixed_there(dir.path());
+    assert_eq!(text, mended);
+    assert_eq!(
+        report,
+        "d.myna:2:7: MN012 actor `基幹` is declared but no flow uses it\n"
+    );
+    let dir = folder(&files);
+    assert_eq!(
+        quick_fixed(design, &diagnostics_there(dir.path(), "en")),
+        mended
+    );
+}
+
+/// MN303's lines end as the file's do and are indented as its are (a
+/// tab here); an empty block gets its clauses too, on a line of its own
+/// or between its braces.
+#[test]
+fn mn303_fix_writes_the_files_own_lines_and_fills_an_empty_block() {
+    let design = "use \"kenpo\"\r\n\
+        actor 基幹 : 組合\r\n\
+        actor 甲 : 委託先 \"株式会社甲\" {\r\n\tclauses 守秘義務\r\n}\r\n\
+        actor 乙 : 委託先 \"株式会社乙\"\r\n\
+        actor 丙 : 委託先 \"株式会社丙\" {\r\n}\r\n\
+        actor 丁 : 委託先 \"株式会社丁\" { }\r\n\
+        data 資格データ : 資格情報\r\n\
+        flow 基幹 -> 甲 : 資格データ for 資格データ処理委託   # mynaflow: allow MN301 reason=\"試験\"\r\n\
+        flow 基幹 -> 乙 : 資格データ for 資格データ処理委託   # mynaflow: allow MN301 reason=\"試験\"\r\n\
+        flow 基幹 -> 丙 : 資格データ for 資格データ処理委託   # mynaflow: allow MN301 reason=\"試験\"\r\n\
+        flow 基幹 -> 丁 : 資格データ for 資格データ処理委託   # mynaflow: allow MN301 reason=\"試験\"\r\n";
+    let rest = ALL_CLAUSES.trim_start_matches("守秘義務, ");
+    let mended = design
+        .replace(
+            "\tclauses 守秘義務\r\n",
+            &format!("\tclauses 守秘義務, {rest}\r\n"),
+        )
+        .replace(
+            "\"株式会社乙\"\r\n",
+            &format!("\"株式会社乙\" {{\r\n\tclauses {ALL_CLAUSES}\r\n}}\r\n"),
+        )
+        .replace(
+            "\"株式会社丙\" {\r\n}",
+            &format!("\"株式会社丙\" {{\r\n\tclauses {ALL_CLAUSES}\r\n}}"),
+        )
+        .replace("{ }", &format!("{{ clauses {ALL_CLAUSES} }}"));
+    let files = [
+        ("d.myna", design),
+        ("mynaflow.toml", "require-clauses = true\n"),
+    ];
+    let dir = folder(&files);
+    let (text, report) = fixed_there(dir.path());
+    assert_eq!(text, mended);
+    assert_eq!(report, "", "nothing left to report");
+    let dir = folder(&files);
+    let found = diagnostics_there(dir.path(), "en");
+    assert_eq!(found.iter().filter(|d| d["code"] == "MN303").count(), 4);
+    assert_eq!(quick_fixed(design, &found), mended);
+}
+
+/// MN104's fix only on a flow that is the one exchange, as MN103's: a
+/// carrier added to a flow that also carries ordinary data, is written
+/// hop by hop, or goes both ways would reroute what the fix does not
+/// mend (it sent the other items through the network unsaid).
+#[test]
+fn mn104_fix_only_on_a_flow_that_is_the_one_exchange() {
+    let design = "use \"kenpo\"\n\
+        actor 市町村 : 他機関\n\
+        actor 情報提供NWS : 情報提供ネットワークシステム\n\
+        actor 中間サーバー : 中間サーバー\n\
+        actor 基幹 : 組合\n\
+        data 課税 : 課税・非課税情報\n\
+        data 住所 : 資格情報\n\
+        data 課税2 : 課税・非課税情報\n\
+        data 資格 : 資格関連情報\n\
+        flow 市町村 -> 基幹 : 課税, 住所 for 被扶養者認定\n\
+        flow 市町村 -> 中間サーバー : 課税2 for 高齢受給者負担区分判定\n\
+        flow 中間サーバー -> 基幹 : 課税2 for 高齢受給者負担区分判定\n\
+        flow 市町村 <-> 基幹 : 資格 for 他機関資格確認事務 via 中間サーバー\n\
+        flow 市町村 -> 基幹 : 課税 for 被扶養者認定\n";
+    let dir = folder(&[("d.myna", design), ("mynaflow.toml", "")]);
+    let found: Vec<_> = (diagnostics_there(dir.path(), "en").into_iter())
+        .filter(|d| d["code"] == "MN104")
+        .collect();
+    let lines: Vec<(u64, usize)> = (found.iter())
+        .map(|d| (d["line"].as_u64().unwrap(), fixes(d)))
+        .collect();
+    assert_eq!(lines, [(10, 0), (12, 0), (13, 0), (14, 1)], "{found:?}");
+    let (text, _) = fixed_there(dir.path());
+    assert_eq!(
+        text,
+        design.replace(
+            "課税 for 被扶養者認定\n",
+            "課税 for 被扶養者認定 via 情報提供NWS\n"
+        )
+    );
+}
+
+/// MN103 on a flow for two purposes the rule refuses: no fix (each wrote
+/// the one it allows, and together they named it twice). On one that
+/// also names the purpose allowed, the fix drops the refused ones.
+#[test]
+fn mn103_fix_never_names_a_purpose_twice_and_drops_the_refused_one() {
+    let design = "use \"kenpo\"\n\
+        actor 市町村 : 他機関\n\
+        actor 情報提供NWS : 情報提供ネットワークシステム\n\
+        actor 基幹 : 組合\n\
+        data 他資格 : 他機関資格情報\n\
+        flow 市町村 -> 基幹 : 他資格 for 保険料徴収, 資格確認 via 情報提供NWS\n\
+        flow 市町村 -> 基幹 : 他資格 for 保険料徴収, 被保険者資格取得, 資格確認 via 情報提供NWS\n";
+    let dropped = design.replace(
+        "for 保険料徴収, 被保険者資格取得, 資格確認",
+        "for 被保険者資格取得",
+    );
+    let dir = folder(&[("d.myna", design), ("mynaflow.toml", "")]);
+    let found = diagnostics_there(dir.path(), "en");
+    let offered: Vec<(u64, usize)> = (found.iter())
+        .filter(|d| d["code"] == "MN103")
+        .map(|d| (d["line"].as_u64().unwrap(), fixes(d)))
+        .collect();
+    assert_eq!(offered, [(6, 0), (6, 0), (7, 1), (7, 1)]);
+    assert_eq!(
+        fix_messages(&found, "MN103"),
+        [
+            "drop the purpose the rule does not allow: `保険料徴収`",
+            "drop the purpose the rule does not allow: `資格確認`"
+        ]
+    );
+    assert_eq!(quick_fixed(design, &found), dropped);
+    let ja = diagnostics_there(dir.path(), "ja");
+    assert_eq!(
+        fix_messages(&ja, "MN103")[0],
+        "規則が認めていない利用目的「保険料徴収」を外す"
+    );
+    let (text, _) = fixed_there(dir.path());
+    assert_eq!(text, dropped);
 }

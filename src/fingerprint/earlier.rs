@@ -112,7 +112,8 @@ mod tests {
         let checked = s.check_text("d.myna", text.to_string(), None);
         let a = checked.analysis.expect("a design");
         let findings = crate::checks::findings(&a.design, &a.graph, Default::default());
-        let placed = crate::wording::placed(&a.design, &a.graph, &findings);
+        let src = &s.sources.get(checked.file).text;
+        let placed = crate::wording::placed(&a.design, &a.graph, src, &findings);
         let earlier = Earlier::of(&a.graph, &a.design, &findings, &placed);
         let file = s.sources.get(checked.file);
         let spans = statement_spans(file, checked.file);
@@ -140,7 +141,8 @@ mod tests {
         let checked = s.check_text("d.myna", DESIGN.to_string(), None);
         let a = checked.analysis.expect("a design");
         let findings = crate::checks::findings(&a.design, &a.graph, Default::default());
-        let placed = crate::wording::placed(&a.design, &a.graph, &findings);
+        let src = &s.sources.get(checked.file).text;
+        let placed = crate::wording::placed(&a.design, &a.graph, src, &findings);
         let earlier = Earlier::of(&a.graph, &a.design, &findings, &placed);
         let mn103 = placed
             .iter()

@@ -90,7 +90,7 @@ pub fn code_actions(
             "{indent}# mynaflow: allow {} reason=\"{}\"{}",
             d.code.as_str(),
             crate::suppress::placeholder_reason(lang),
-            line_ending(text, line_start)
+            crate::fix::line_ending(text, line_start)
         );
         let title = Text::new(
             format!("suppress {} with a reason", d.code.as_str()),
@@ -107,20 +107,6 @@ pub fn code_actions(
         }));
     }
     out
-}
-
-/// The line ending of the line that starts at byte `line_start` of
-/// `text`: CR LF or LF as it is written there; for a last line with none,
-/// the document's first; LF in a document of one line.
-fn line_ending(text: &str, line_start: usize) -> &'static str {
-    let rest = text.get(line_start..).unwrap_or_default();
-    let newline = memchr::memchr(b'\n', rest.as_bytes())
-        .map(|i| line_start + i)
-        .or_else(|| memchr::memchr(b'\n', text.as_bytes()));
-    match newline {
-        Some(i) if i > 0 && text.as_bytes().get(i - 1) == Some(&b'\r') => "\r\n",
-        _ => "\n",
-    }
 }
 
 /// The formatting of the whole document as one edit; None when it is
@@ -271,20 +257,6 @@ mod tests {
             formatted_some += usize::from(!made.is_empty());
         }
         assert!(formatted_some > 5, "{formatted_some} designs changed");
-    }
-
-    #[test]
-    fn an_inserted_line_ends_as_the_document_s_lines_do() {
-        let crlf = "a\r\nb\r\nc";
-        assert_eq!(line_ending(crlf, 0), "\r\n");
-        assert_eq!(line_ending(crlf, 3), "\r\n");
-        // The last line has none: the document's.
-        assert_eq!(line_ending(crlf, 6), "\r\n");
-        assert_eq!(line_ending("a\nb", 2), "\n");
-        assert_eq!(line_ending("one line", 0), "\n");
-        assert_eq!(line_ending("", 0), "\n");
-        // Past the end: as a last line.
-        assert_eq!(line_ending(crlf, 99), "\r\n");
     }
 
     #[test]

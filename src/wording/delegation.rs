@@ -9,6 +9,8 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::fix::{Edit, Fix};
 use crate::model::*;
+use crate::span::Span;
+use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
 
@@ -269,7 +271,7 @@ pub(super) fn missing_clauses(
         );
     }
     d = d
-        .with_help(text!("declare them: {} {{ clauses {} }}", a.name, names.join(", "); "次のように宣言してください: {} {{ clauses {} }}", a.name, names.join(", ")))
+        .with_help(text!("declare them: {} {{ clauses {} }}", write_name(&a.name), written(&names); "次のように宣言してください: {} {{ clauses {} }}", write_name(&a.name), written(&names)))
         .with_facts(vec![
             Fact::text("contractor", a.legal_name()),
             Fact {
@@ -285,7 +287,7 @@ pub(super) fn missing_clauses(
             ("missing_clauses", "missing_clauses_total"),
             names.clone(),
         ));
-    if let Some(fix) = clauses_fix(a, &names) {
+    if let Some(fix) = clauses_fix(w, a, &names) {
         d = d.with_fix(fix);
     }
     Some(d)
@@ -297,28 +299,132 @@ pub(super) fn missing_clauses_fix(w: &Words, actor: ActorId, missing: &[ClauseId
     let rb = w.rb?;
     super::place::missing_clauses(w, actor)?;
     let names: Vec<String> = missing.iter().map(|c| rb.clause(*c).name.clone()).collect();
-    clauses_fix(w.design.actor(actor), &names)
+    clauses_fix(w, w.design.actor(actor), &names)
+}
+
+/// `names` as a `clauses` list writes them: each quoted when it must be.
+fn written(names: &[String]) -> String {
+    let written: Vec<String> = names.iter().map(|n| write_name(n)).collect();
+    written.join(", ")
 }
 
 /// MN303: add the clauses `names` to the contractor `a`'s `clauses`
-/// block, or give it one.
-fn clauses_fix(a: &Actor, names: &[String]) -> Option<Fix> {
-    let edit = match a.clauses.as_deref() {
-        Some([.., last]) => Edit {
+/// block, or give it one, in the lines' own ending and indentation. No
+/// comment moves: one after the declaration stays on its line, the block
+/// opening before it.
+fn clauses_fix(w: &Words, a: &Actor, names: &[String]) -> Option<Fix> {
+    let list = written(names);
+    let edits = match a.clauses.as_deref() {
+        Some([.., last]) => vec![Edit {
             span: last.span.at_end(),
-            content: format!(", {}", names.join(", ")),
-        },
-        Some([]) => return None,
-        None => Edit {
-            span: a.span.at_end(),
-            content: format!(" {{\n  clauses {}\n}}", names.join(", ")),
-        },
+            content: format!(", {list}"),
+        }],
+        Some([]) => vec![into_empty_block(w, a, &list)?],
+        None => new_block(w, a, &list)?,
     };
     Some(Fix::unsafe_(
         Text::new(
             "add the missing clauses (confirm the contract has them)",
             "不足している事項を追加する (契約に含まれていることを確認すること)",
         ),
-        vec![edit],
+        edits,
     ))
+}
+
+/// Where the line holding byte `at` of `src` starts.
+fn line_start(src: &str, at: usize) -> usize {
+    let before = src.as_bytes().get(..at).unwrap_or_default();
+    memchr::memrchr(b'\n', before).map_or(0, |i| i + 1)
+}
+
+/// The spaces and tabs that start the line at `start`.
+fn indentation(src: &str, start: usize) -> &str {
+    let line = src.get(start..).unwrap_or_default();
+    let n = line.len() - line.trim_start_matches([' ', '\t']).len();
+    line.get(..n).unwrap_or_default()
+}
+
+/// The edits that give `a`, declared without a block, one listing
+/// `list`: ` {` after the declaration, and the `clauses` line and `}`
+/// after the end of its line, so that a comment after it (a suppression,
+/// an `# expect:`) stays on the line the statement starts on. After it on
+/// its line another statement: the block on the line, ` { clauses … }`.
+fn new_block(w: &Words, a: &Actor, list: &str) -> Option<Vec<Edit>> {
+    let src = w.src;
+    let end = a.span.end as usize;
+    let rest = src.get(end..)?;
+    let eol_at = end + memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+    let line_end = match src.get(..eol_at)?.ends_with('\r') {
+        true => eol_at - 1,
+        false => eol_at,
+    };
+    let after = src.get(end..line_end)?;
+    let first = line_start(src, a.span.start as usize);
+    let (indent, unit, eol) = (
+        indentation(src, first),
+        w.indent_unit(),
+        crate::fix::line_ending(src, first),
+    );
+    let block = format!("{eol}{indent}{unit}clauses {list}{eol}{indent}}}");
+    let at = |start: usize, end: usize| Span {
+        start: start as u32,
+        end: end as u32,
+        ..a.span
+    };
+    let trimmed = after.trim_start();
+    Some(if trimmed.is_empty() {
+        // Its white space to the line's end goes: no `}   `.
+        vec![Edit {
+            span: at(end, line_end),
+            content: format!(" {{{block}"),
+        }]
+    } else if trimmed.starts_with('#') {
+        vec![
+            Edit {
+                span: at(end, end),
+                content: " {".to_string(),
+            },
+            Edit {
+                span: at(line_end, line_end),
+                content: block,
+            },
+        ]
+    } else {
+        vec![Edit {
+            span: at(end, end),
+            content: format!(" {{ clauses {list} }}"),
+        }]
+    })
+}
+
+/// The edit that lists `list` in `a`'s empty block: a line of its own
+/// above a `}` that stands on one, indented a step further; else before
+/// the `}` (`{ }` becomes `{ clauses … }`).
+fn into_empty_block(w: &Words, a: &Actor, list: &str) -> Option<Edit> {
+    let src = w.src;
+    let close = (a.span.end as usize).checked_sub(1)?;
+    if src.as_bytes().get(close) != Some(&b'}') {
+        return None;
+    }
+    let start = line_start(src, close);
+    let before = src.get(start..close)?;
+    let (at, content) = if before.trim().is_empty() {
+        let eol = crate::fix::line_ending(src, start);
+        (
+            start,
+            format!("{before}{}clauses {list}{eol}", w.indent_unit()),
+        )
+    } else if before.ends_with([' ', '\t']) {
+        (close, format!("clauses {list} "))
+    } else {
+        (close, format!(" clauses {list} "))
+    };
+    Some(Edit {
+        span: Span {
+            start: at as u32,
+            end: at as u32,
+            ..a.span
+        },
+        content,
+    })
 }

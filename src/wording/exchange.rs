@@ -9,6 +9,7 @@ use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::fix::{Edit, Fix};
 use crate::model::*;
 use crate::span::Span;
+use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
 
@@ -328,11 +329,12 @@ fn carries_more(w: &Words, trail: &Trail) -> bool {
 
 /// MN103: use the one purpose the rules allow, and, when the nearest rule
 /// `rule` differs in channel too, route it as MN104's fix would
-/// ([`carrier_edit`]): after the fix the flow passes. None when the one
-/// edit is not the whole fix: more than one purpose allowed, a way MN104
-/// could not mend, a flow that carries other exchanges
-/// ([`alone_on_its_flow`]), or one already for that purpose (it would
-/// name it twice).
+/// ([`carrier_edit`]): after the fix the flow passes. On a flow already
+/// for that purpose too, drop the refused one instead ([`drop_purpose`]).
+/// None when the one edit is not the whole fix: more than one purpose
+/// allowed, a way MN104 could not mend, or a flow that carries other
+/// exchanges ([`alone_on_its_flow`]; other purposes too, each refused or
+/// the fix would name the allowed one twice).
 fn purpose_fix(
     w: &Words,
     trail: &Trail,
@@ -352,15 +354,19 @@ fn purpose_fix(
         .iter()
         .any(|r| r.id.is_some() && r.id == named)
     {
+        return drop_purpose(w, trail);
+    }
+    if carries_more(w, trail) {
         return None;
     }
+    let written = write_name(only);
     let purpose = Edit {
         span: w.purpose_span(trail.last, trail.purpose),
-        content: only.clone(),
+        content: written.clone(),
     };
     if !differs.contains(&Miss::Channel) {
         return Some(Fix::unsafe_(
-            text!("use the purpose the rule allows: `{only}`"; "規則が認める利用目的「{only}」にする"),
+            text!("use the purpose the rule allows: `{written}`"; "規則が認める利用目的「{written}」にする"),
             vec![purpose],
         ));
     }
@@ -382,9 +388,41 @@ fn purpose_fix(
             false => vec![purpose, carrier],
         };
     Some(Fix::unsafe_(
-        text!("use the purpose the rule allows, `{only}`, and route it via {name}";
-              "規則が認める利用目的「{only}」にし、{name} を経由させる"),
+        text!("use the purpose the rule allows, `{written}`, and route it via {name}";
+              "規則が認める利用目的「{written}」にし、{name} を経由させる"),
         edits,
+    ))
+}
+
+/// MN103 on a flow that also names the purpose the rule allows: drop the
+/// refused purpose, with the comma after it (before it, the last): two
+/// refused side by side are dropped by edits that do not overlap. None
+/// when a comment stands between it and its neighbour (it would go with
+/// the comma).
+fn drop_purpose(w: &Words, trail: &Trail) -> Option<Fix> {
+    let flow = w.flow_of(trail.last);
+    let span = w.purpose_span(trail.last, trail.purpose);
+    let i = flow.purposes.iter().position(|r| r.span == span)?;
+    let cut = match flow.purposes.get(i + 1) {
+        Some(next) => Span {
+            end: next.span.start,
+            ..span
+        },
+        None => Span {
+            start: flow.purposes.get(i.checked_sub(1)?)?.span.end,
+            ..span
+        },
+    };
+    if w.src.get(cut.range())?.contains('#') {
+        return None;
+    }
+    let p = write_name(&w.purpose_name(trail.purpose));
+    Some(Fix::unsafe_(
+        text!("drop the purpose the rule does not allow: `{p}`"; "規則が認めていない利用目的「{p}」を外す"),
+        vec![Edit {
+            span: cut,
+            content: String::new(),
+        }],
     ))
 }
 
@@ -424,7 +462,7 @@ fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
         return None;
     }
     let (from, to) = (flow.from.id?, flow.to.id?);
-    let (a, b) = (w.actor_name(from).to_string(), w.actor_name(to).to_string());
+    let (a, b) = (write_name(w.actor_name(from)), write_name(w.actor_name(to)));
     let mut edits = vec![
         Edit {
             span: flow.from.span,
@@ -441,7 +479,7 @@ fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
     for (r, actor) in flow.via.iter().zip(via.iter().rev()) {
         edits.push(Edit {
             span: r.span,
-            content: w.actor_name(*actor).to_string(),
+            content: write_name(w.actor_name(*actor)),
         });
     }
     Some(Fix::unsafe_(
@@ -450,11 +488,14 @@ fn reverse_fix(w: &Words, trail: &Trail) -> Option<Fix> {
     ))
 }
 
-/// MN104: route the last hop `via` the design's first actor of the one
+/// MN104: route the flow `via` the design's first actor of the one
 /// missing role, when there is exactly one and nothing passed is out of
 /// the rule's way (adding a carrier would not take a party off the way).
 /// `via` lists actors in the order the data passes them (LANGUAGE.md
 /// §2.1), so the carrier goes where the data meets it ([`meets_after`]).
+/// Only on a flow that is the one exchange, as MN103's fix: a carrier
+/// added to any other reroutes the items, purposes or return way it also
+/// carries, which the fix does not mend.
 fn carrier_fix(
     w: &Words,
     trail: &Trail,
@@ -462,6 +503,9 @@ fn carrier_fix(
     missing: &[RoleId],
     strays: &[RoleId],
 ) -> Option<Fix> {
+    if !alone_on_its_flow(w, trail) || carries_more(w, trail) {
+        return None;
+    }
     let (name, edit) = carrier_edit(w, trail, rule, missing, strays)?;
     Some(Fix::unsafe_(
         text!("route it via {name}"; "{name} を経由させる"),
@@ -469,7 +513,8 @@ fn carrier_fix(
     ))
 }
 
-/// [`carrier_fix`]'s edit, and the name of the carrier it adds.
+/// [`carrier_fix`]'s edit, and the name of the carrier it adds, as it is
+/// written (quoted when it must be).
 fn carrier_edit(
     w: &Words,
     trail: &Trail,
@@ -482,7 +527,7 @@ fn carrier_edit(
     };
     let carrier = w.design.actor(w.first_actor_of(*role)?);
     let flow = w.flow_of(trail.last);
-    let name = carrier.name.clone();
+    let name = write_name(&carrier.name);
     let n = flow.via.len();
     // The `<-` direction of a `<->` flow passes its `via` backwards.
     let reversed = w.graph.transfer(trail.last).reversed;

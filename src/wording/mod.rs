@@ -36,8 +36,8 @@ use std::sync::OnceLock;
 /// ([`crate::candidates`]). [`word_pending`] words those left afterwards,
 /// so the many a large design can have are never worded, nor held as
 /// diagnostics.
-pub fn placed(design: &Design, graph: &FlowGraph, findings: &[Finding]) -> Vec<Placed> {
-    let w = Words::new(design, graph);
+pub fn placed(design: &Design, graph: &FlowGraph, src: &str, findings: &[Finding]) -> Vec<Placed> {
+    let w = Words::new(design, graph, src);
     let place = |(i, f): (usize, &Finding)| {
         let primary = w.place(f)?;
         // Every test run checks each finding it makes: shown where placed,
@@ -73,15 +73,17 @@ pub enum Wording {
 }
 
 /// Gives each diagnostic left pending (a [`Placed`] finding kept) what
-/// `wording` says, in place.
+/// `wording` says, in place. `src` is the design's text, which the fixes
+/// read (a trailing comment, its lines' ending and indentation).
 pub fn word_pending(
     design: &Design,
     graph: &FlowGraph,
+    src: &str,
     findings: &[Finding],
     diags: &mut [Diagnostic],
     wording: Wording,
 ) {
-    let w = Words::new(design, graph);
+    let w = Words::new(design, graph, src);
     let finding = |d: &Diagnostic| d.pending.and_then(|i| findings.get(i));
     match wording {
         Wording::All => each(diags, |d| {
@@ -101,22 +103,29 @@ pub fn word_pending(
 /// a baseline matches besides the fingerprint
 /// (the baseline's `Excuses::apply`), asked of the few findings an
 /// excuse may take.
-pub fn message_en(design: &Design, graph: &FlowGraph, finding: &Finding) -> Option<String> {
-    Words::new(design, graph)
+pub fn message_en(
+    design: &Design,
+    graph: &FlowGraph,
+    src: &str,
+    finding: &Finding,
+) -> Option<String> {
+    Words::new(design, graph, src)
         .word(finding)
         .map(|d| d.message.en)
 }
 
 /// Words every diagnostic still pending, from the findings of its file
-/// in `files` (its file, design, graph and findings): the findings a
+/// in `files` (its file, design, graph, text and findings): the findings a
 /// run left unworded until it knew which it shows
 /// ([`crate::session::Session::fixes_first`]).
 pub fn word_left<'a>(
     diags: &mut [Diagnostic],
-    files: impl IntoIterator<Item = (FileId, &'a Design, &'a FlowGraph, &'a [Finding])>,
+    files: impl IntoIterator<Item = (FileId, &'a Design, &'a FlowGraph, &'a str, &'a [Finding])>,
 ) {
     let words: HashMap<FileId, (Words, &[Finding])> = (files.into_iter())
-        .map(|(file, design, graph, findings)| (file, (Words::new(design, graph), findings)))
+        .map(|(file, design, graph, src, findings)| {
+            (file, (Words::new(design, graph, src), findings))
+        })
         .collect();
     each(diags, |d| {
         let Some(i) = d.pending else { return };
@@ -147,6 +156,9 @@ pub(crate) struct Words<'a> {
     pub(crate) design: &'a Design,
     pub(crate) rb: Option<&'a Rulebook>,
     pub(crate) graph: &'a FlowGraph,
+    /// The design's text: where a fix that adds lines reads the line's
+    /// end, its ending and the file's indentation.
+    pub(crate) src: &'a str,
     /// What each section's citation has become, if a later amendment
     /// renumbered it (looked up once per section, at its first use).
     citations: Vec<OnceLock<Option<Renumbered>>>,
@@ -154,21 +166,33 @@ pub(crate) struct Words<'a> {
     /// first fix that routes via a role: one pass over the actors, not one
     /// per finding).
     first_of_role: OnceLock<Vec<Option<ActorId>>>,
+    /// The unit the design's text indents a block by (read at the first
+    /// fix that writes a block's line: one scan, not one per finding).
+    indent: OnceLock<&'static str>,
 }
 
 impl<'a> Words<'a> {
-    fn new(design: &'a Design, graph: &'a FlowGraph) -> Words<'a> {
+    fn new(design: &'a Design, graph: &'a FlowGraph, src: &'a str) -> Words<'a> {
         Words {
             design,
             rb: design.rulebook.as_deref(),
             graph,
+            src,
             // Looked up at a section's first finding: a design that words
             // a handful of findings asks for a handful of sections.
             citations: design.rulebook.as_deref().map_or_else(Vec::new, |rb| {
                 (0..rb.sections.len()).map(|_| OnceLock::new()).collect()
             }),
             first_of_role: OnceLock::new(),
+            indent: OnceLock::new(),
         }
+    }
+
+    /// The unit the design's text indents a block by
+    /// ([`crate::fix::indent_unit`]).
+    fn indent_unit(&self) -> &'static str {
+        self.indent
+            .get_or_init(|| crate::fix::indent_unit(self.src))
     }
 
     /// The design's first actor of role `r`.
