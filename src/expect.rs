@@ -143,7 +143,14 @@ impl NextCode {
 
 /// Is line `l` neither blank nor only a comment?
 fn is_code_line(file: &SourceFile, l: usize) -> bool {
-    let t = file.text[file.line_range(l)].trim();
+    is_code(&file.text[file.line_range(l)])
+}
+
+/// Is a line's text neither blank nor only a comment (an own-line
+/// annotation applies to the first line after it that is)? `fmt` asks
+/// the same when it checks that it kept each annotation's line.
+pub(crate) fn is_code(line: &str) -> bool {
+    let t = line.trim();
     !t.is_empty() && !t.starts_with('#') && !t.starts_with('＃')
 }
 

@@ -14,7 +14,11 @@
 //! - a comment stays on its line: an own-line comment before what follows
 //!   it, a trailing comment after the token it follows (a statement with a
 //!   trailing `# expect:`/`# mynaflow:` annotation is never wrapped, so the
-//!   annotation stays on the statement's line); a statement with an
+//!   annotation stays on the statement's line, and one on a continuation
+//!   line keeps that line's tokens, as does the first line of a statement
+//!   under an own-line `# expect:`, or of a block's item or a `contractor`
+//!   under an own-line suppression: joined or wrapped, what they cover
+//!   would change); a statement with an
 //!   own-line comment inside is laid out around it, the comment on a line
 //!   of its own (indented by four) between the same two tokens and each
 //!   stretch of tokens between such comments laid out as a flow is, except
@@ -31,8 +35,9 @@
 //! statement a line would move one out of its reach). It checks its own
 //! output: the formatted text must give the same tokens (kinds and values)
 //! and the same comments, each after the same token and on a line of its
-//! own or not as in the original, hence the same syntax tree, model and
-//! suppressions. It refuses to write when they differ.
+//! own or not as in the original, and each annotation covering the same
+//! tokens (`fmt::meaning`'s `Reach`), hence the same syntax tree, model,
+//! suppressions and expectations. It refuses to write when they differ.
 
 use crate::code::Severity;
 use crate::span::{FileId, Span};
@@ -486,8 +491,10 @@ fn lay_out_part(
     // A part starts with a flow, which ends any run of aligned lines: the
     // part's last run is complete.
     out.flush();
+    // The source up to the part's end, as the output part ends there: an
+    // annotation's line is looked for in both alike.
     let checked = meaning::part_keeps_meaning(
-        src,
+        src.get(..range.end).unwrap_or(src),
         &tokens,
         &comments,
         &out.text,
@@ -588,6 +595,9 @@ struct Layout<'a> {
     /// Where the last token search ([`Layout::range`]) ended: statements
     /// are laid out in order, so the next one starts after it.
     searched: Cell<usize>,
+    /// The first line of what [`Layout::segmented`] lays out is one an
+    /// annotation above it applies to ([`Layout::annotation_above`]): kept.
+    pin_first: bool,
     /// Where the lines go, from part to part.
     out: &'a mut Output,
 }
@@ -673,6 +683,7 @@ impl<'a> Layout<'a> {
             own,
             next_own: 0,
             searched: Cell::new(0),
+            pin_first: false,
             out,
         }
     }
@@ -869,7 +880,7 @@ impl<'a> Layout<'a> {
                         } else {
                             b
                         };
-                    self.clauses(brace + 1, body_end, indent + 2);
+                    self.block_body(brace + 1, body_end, indent + 2);
                     // A comment before the `}` is blank-lined as its source
                     // says, from what came before it, not from the statement
                     // before this one.
@@ -978,6 +989,20 @@ impl<'a> Layout<'a> {
         self.own_inside(a, b)
             || (!self.trailing.is_empty()
                 && (a..b.saturating_sub(1)).any(|i| self.trailing.contains_key(&i)))
+            || self.annotation_continues(a, b)
+    }
+
+    /// Does an annotation end tokens [a, b) on a line that does not start
+    /// them (a continuation line)? It covers the findings of that line
+    /// only; joined onto the first line, it would cover the whole
+    /// statement (a suppression) or expect what the first line reports
+    /// (an `# expect:`). So that line is kept as written, as one inside
+    /// is ([`Layout::segmented`]).
+    fn annotation_continues(&self, a: usize, b: usize) -> bool {
+        !self.trailing.is_empty()
+            && b > a + 1
+            && self.annotation_after(b - 1)
+            && !self.one_line(a, b)
     }
 
     /// Is a comment on a line of its own between two of tokens [a, b)?
@@ -1041,11 +1066,14 @@ impl<'a> Layout<'a> {
     }
 
     /// Does an annotation end a line inside tokens [a, b) (after a token
-    /// other than the last)? It applies to that line, or to the whole
+    /// other than the last, or after the last on a line that does not
+    /// start them: [`Layout::annotation_continues`])? It applies to that line, or to the whole
     /// statement when the line starts it, so the tokens of its line are
     /// kept as written ([`Layout::segmented`]).
     fn annotated_inside(&self, a: usize, b: usize) -> bool {
-        !self.trailing.is_empty() && (a..b.saturating_sub(1)).any(|i| self.annotation_after(i))
+        !self.trailing.is_empty()
+            && ((a..b.saturating_sub(1)).any(|i| self.annotation_after(i))
+                || self.annotation_continues(a, b))
     }
 
     /// The `}` (token `close`) that ends a block, after the comments on
@@ -1150,7 +1178,8 @@ impl<'a> Layout<'a> {
     }
 
     /// Emits a statement as one line of `cells`, or as broken lines when a
-    /// comment sits inside it.
+    /// comment sits inside it, or an annotation above it applies to its
+    /// first line only.
     fn emit_cells(
         &mut self,
         a: usize,
@@ -1159,6 +1188,13 @@ impl<'a> Layout<'a> {
         cells: Vec<String>,
         kind: Option<Kind>,
     ) {
+        // A suppression above covers a top-level statement whole, however
+        // it is laid out; not an item of a block, nor a `contractor`
+        // statement (`fmt::meaning` reads that keyword as a line's).
+        let items = matches!(kind, Some(Kind::Purpose | Kind::Allow | Kind::Contractor));
+        if self.annotation_above(a, items) && !self.one_line(a, b) {
+            return self.pinned(a, b, indent, Wrap::None);
+        }
         if self.inner_comment(a, b) {
             return self.flat(a, b, indent, None, false);
         }
@@ -1176,6 +1212,10 @@ impl<'a> Layout<'a> {
     fn flow(&mut self, a: usize, b: usize, indent: usize) {
         let one = self.join(a, b);
         let long = indent + display_width(&one) > WIDTH;
+        // The comment looked for first: most flows have none above them.
+        if self.annotation_above(a, false) && (long || !self.one_line(a, b)) {
+            return self.pinned(a, b, indent, Wrap::Flow);
+        }
         if long && !self.inner_comment(a, b) && !self.annotated(b) {
             return self.flat(a, b, indent, None, true);
         }
@@ -1228,6 +1268,21 @@ impl<'a> Layout<'a> {
                 });
             }
             None => self.flat(a, b, indent, None, false),
+        }
+    }
+
+    /// The body of an actor's block, tokens [a, b): each `clauses` list
+    /// in it laid out on its own ([`Layout::clauses`]), so a second list
+    /// starts at the body's indent as the first does, not as a
+    /// continuation of the first.
+    fn block_body(&mut self, a: usize, b: usize, indent: usize) {
+        let mut start = a;
+        while start < b {
+            let end = (start + 1..b)
+                .find(|&i| self.tokens[i].kind == TokenKind::Keyword(Keyword::Clauses))
+                .unwrap_or(b);
+            self.clauses(start, end, indent);
+            start = end;
         }
     }
 
@@ -1332,6 +1387,38 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// Does an `# expect:` (or, when `suppressions`, a `# mynaflow:`) on a
+    /// line of its own between the token before `a` and token `a` apply
+    /// to `a`'s line? Those comments are emitted by then: the last ones.
+    /// It covers that line only (an `# expect:` always; a suppression
+    /// when no top-level statement starts there), so the line keeps its
+    /// tokens, neither joined to the next nor wrapped.
+    fn annotation_above(&self, a: usize, suppressions: bool) -> bool {
+        let after = a
+            .checked_sub(1)
+            .and_then(|p| self.tokens.get(p))
+            .map_or(0, |t| t.span.end);
+        let Some(done) = self.own.get(..self.next_own) else {
+            return false;
+        };
+        done.iter()
+            .rev()
+            .map(|&ci| &self.comments[ci])
+            .take_while(|c| c.span.start >= after)
+            .any(|c| {
+                crate::expect::annotation(&c.text).is_some()
+                    || (suppressions && crate::suppress::body_of(&c.text).is_some())
+            })
+    }
+
+    /// Tokens [a, b) as [`Layout::segmented`] lays them out, their first
+    /// line kept as written ([`Layout::annotation_above`]).
+    fn pinned(&mut self, a: usize, b: usize, indent: usize, wrap: Wrap) {
+        self.pin_first = true;
+        self.segmented(a, b, indent, wrap);
+        self.pin_first = false;
+    }
+
     /// Tokens [a, b) with comments on lines of their own between them,
     /// laid out around those comments: each comment on a line of its own
     /// between the same two tokens, and the tokens between them laid out
@@ -1430,6 +1517,13 @@ impl<'a> Layout<'a> {
         let Some(last) = self.tokens.get(a..b).and_then(<[Token]>::last) else {
             return lines;
         };
+        if self.pin_first {
+            let mut end = a + 1;
+            while end < b && !self.breaks_before(end) {
+                end += 1;
+            }
+            lines.push(a..end);
+        }
         for &ci in self.own.get(self.next_own..).unwrap_or_default() {
             let c = &self.comments[ci];
             if c.span.start >= last.span.start {
@@ -1549,8 +1643,7 @@ fn tokens_before(tokens: &[Token], at: u32, hint: usize) -> usize {
 
 /// Is `c` a suppression or an `# expect:`, which applies to a line?
 fn is_annotation(c: &Comment) -> bool {
-    let t = c.text.trim_start();
-    t.starts_with("expect:") || t.starts_with("mynaflow:")
+    crate::suppress::body_of(&c.text).is_some() || crate::expect::annotation(&c.text).is_some()
 }
 
 /// A comment as written canonically: `#` and its text, trailing blanks removed.

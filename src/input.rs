@@ -460,6 +460,14 @@ pub fn walk_at_most(paths: &[PathBuf], options: WalkOptions, entries: usize) -> 
     }
     w.files.sort();
     w.files.dedup();
+    if paths.len() > 1 {
+        // One file named under two spellings (`a.myna ./a.myna`, a folder
+        // and a file in it by another path) is one file: checked, reported
+        // and fixed once, under its first spelling in order. One path
+        // named cannot give a file twice: no path is resolved then.
+        let mut seen = HashSet::new();
+        w.files.retain(|f| seen.insert(resolved(f)));
+    }
     w.not_followed.sort();
     w.not_followed.dedup();
     w.skipped.sort();

@@ -331,7 +331,7 @@ fn read_run(
     let mut next_code = NextCode::new(file);
     for c in comments {
         // Only the start matters: `parse_body` trims the rest.
-        let Some(body) = c.text.trim_start().strip_prefix("mynaflow:") else {
+        let Some(body) = body_of(&c.text) else {
             continue;
         };
         let start = c.span.start as usize;
@@ -378,6 +378,20 @@ fn read_run(
     (out, diags)
 }
 
+/// Does a line hold code, for an own-line suppression (it applies to the
+/// first line after it that does): not blank, not starting with `#`.
+/// `fmt` asks the same when it checks that it kept each suppression's reach.
+pub(crate) fn holds_code(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// The text after `mynaflow:` of a comment's text (after its `#`) that
+/// is a suppression; None when it is not one.
+pub(crate) fn body_of(comment: &str) -> Option<&str> {
+    comment.trim_start().strip_prefix("mynaflow:")
+}
+
 /// The first line at or after a given line that holds code (not blank,
 /// not only a comment), found by reading on from that line and kept: asked
 /// in source order (the comments' order), stacked own-line suppressions
@@ -407,10 +421,7 @@ impl<'a> NextCode<'a> {
             return self.found;
         }
         let n = self.file.line_count();
-        let holds_code = |l: usize| {
-            let t = self.file.text[self.file.line_range(l)].trim();
-            !t.is_empty() && !t.starts_with('#')
-        };
+        let holds_code = |l: usize| holds_code(&self.file.text[self.file.line_range(l)]);
         let mut l = line;
         while l < n && !holds_code(l) {
             l += 1;

@@ -300,7 +300,7 @@ fn fix_and_baselines_across_configs() {
     assert_eq!(read("a/x.myna"), spelling, "a ignores MN014: not fixed");
     assert_ne!(read("b/y.myna"), spelling);
     assert!(
-        stderr(&o).contains("fixed 2 finding(s) in b/y.myna"),
+        stderr(&o).contains("applied 2 fix(es) in b/y.myna"),
         "{}",
         stderr(&o)
     );

@@ -99,7 +99,7 @@ fn examples_fixed_equal_their_twins() {
 fn check_fix_rewrites_and_reports() {
     let fixed = fixed_copy("docs/codes/examples/MN003-fullwidth-colon.myna", &[]);
     assert!(
-        fixed.stderr.contains("fixed 2 finding(s)"),
+        fixed.stderr.contains("applied 2 fix(es)"),
         "{}",
         fixed.stderr
     );
@@ -146,7 +146,7 @@ fn fixed_copy(design: &str, args: &[&str]) -> FixedCopy {
 fn check_fix_respells_a_typo_and_leaves_an_abbreviation() {
     let fixed = fixed_copy("tests/cases/abbreviated-names.myna", &[]);
     assert!(
-        fixed.stderr.contains("fixed 1 finding(s)"),
+        fixed.stderr.contains("applied 1 fix(es)"),
         "{}",
         fixed.stderr
     );
@@ -240,11 +240,12 @@ fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
         assert_eq!(text, fixed, "{name}: the last round's text");
     }
     let said: Vec<&str> = (stderr.lines())
-        .filter(|l| l.starts_with("mynaflow: fixed") || l.contains("is a symlink"))
+        .filter(|l| l.starts_with("mynaflow: applied") || l.contains("is a symlink"))
         .collect();
     assert_eq!(said.len(), 3, "{stderr}");
     assert!(
-        said[0].ends_with(" in m1.myna") && said[1].ends_with(" in m2.myna"),
+        said[0].ends_with(" in m1.myna: 4 finding(s) before, 0 after")
+            && said[1].ends_with(" in m2.myna: 4 finding(s) before, 0 after"),
         "{stderr}"
     );
     assert!(
@@ -265,10 +266,10 @@ fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
         stderr.contains("link.myna: a symlink, not followed"),
         "{stderr}"
     );
-    assert!(!stderr.contains("mynaflow: fixed"), "{stderr}");
+    assert!(!stderr.contains("mynaflow: applied"), "{stderr}");
     // Nothing more to fix in what was written.
     let (code, again) = fix(&["m1.myna"]);
-    assert!(!again.contains("mynaflow: fixed"), "{again}");
+    assert!(!again.contains("mynaflow: applied"), "{again}");
     assert_ne!(code, Some(2), "{again}");
 }
 
@@ -369,7 +370,7 @@ fn check_fix_fixes_every_finding_past_the_cap_and_counts_what_is_left() {
         .output()
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("fixed 1500 finding(s)"), "{stderr}");
+    assert!(stderr.contains("applied 1500 fix(es)"), "{stderr}");
     assert!(
         stderr.contains(
             "mynaflow: 150 finding(s) have an unsafe fix: review them, then run `mynaflow check --fix --unsafe-fixes`"
@@ -526,14 +527,16 @@ fn a_folder_is_fixed_as_each_of_its_files_alone() {
     let folder = fix(together.path(), ".");
     let said: Vec<String> = String::from_utf8_lossy(&folder.stderr)
         .lines()
-        .filter_map(|l| l.strip_prefix("mynaflow: fixed "))
+        .filter_map(|l| l.strip_prefix("mynaflow: applied "))
         .filter_map(|l| l.split(" in ./").nth(1))
+        // `x.myna: 4 finding(s) before, 0 after`: the name.
+        .map(|l| l.rsplit_once(": ").map_or(l, |(name, _)| name))
         .map(str::to_string)
         .collect();
     let mut fixed_alone = Vec::new();
     for name in &names {
         let o = fix(alone.path(), name);
-        if String::from_utf8_lossy(&o.stderr).contains("mynaflow: fixed ") {
+        if String::from_utf8_lossy(&o.stderr).contains("mynaflow: applied ") {
             fixed_alone.push(name.clone());
         }
         // Bytes: the MN005 example is not UTF-8, and is left as it is.
@@ -656,14 +659,14 @@ fn check_fix_reports_what_a_check_of_the_fixed_files_reports() {
         let fixed = run(&[fix, &["--baseline", "base.json"]].concat());
         let stderr = String::from_utf8_lossy(&fixed.stderr);
         assert!(
-            stderr.contains("fixed 1 finding(s) in ./custom/rules.myna"),
+            stderr.contains("applied 1 fix(es) in ./custom/rules.myna"),
             "{stderr}"
         );
         assert!(
-            stderr.contains(" finding(s) in ./custom/design.myna"),
+            stderr.contains(" fix(es) in ./custom/design.myna"),
             "{stderr}"
         );
-        let count = stderr.matches("mynaflow: fixed ").count();
+        let count = stderr.matches("mynaflow: applied ").count();
         assert!(count >= 5, "{count} files fixed: {stderr}");
         assert!(stderr.contains("recorded in the baseline"), "{stderr}");
         let after = run(&["--baseline", "base.json"]);
@@ -724,7 +727,7 @@ fn check_fix_of_findings_past_the_cap_without_a_fix_reports_what_a_check_reports
         };
         let fixed = run(&["check", "--fix", "--timings", "--format", "json"]);
         let stderr = String::from_utf8_lossy(&fixed.stderr);
-        assert!(stderr.contains("fixed 500 finding(s)"), "{stderr}");
+        assert!(stderr.contains("applied 500 fix(es)"), "{stderr}");
         // Fixed in one round and checked again after it; then, when the
         // cap would show one kept as a place, checked with the cap.
         let (checks, capped) = match suppressed_first {
@@ -753,4 +756,109 @@ fn check_fix_of_findings_past_the_cap_without_a_fix_reports_what_a_check_reports
             assert!(report.contains(more), "{more}: {report}");
         }
     }
+}
+
+/// `check --fix` in `dir` on `args`: exit code and stderr.
+fn fix_in(dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .current_dir(dir)
+        .args(["check", "--no-config", "--fix", "--format", "concise"])
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+const USED_RULES: &str = "rulebook 例 \"例\" revised 2024-12-04\nrole 組合 self\nrole 他機関\n\
+    role 網 carrier\ncategory 番号情報 mynumber\n\
+    section \"7\" \"受ける\" mynumber basis \"番号法第19条第8号\" {\n  purpose 照会\n  \
+    allow 他機関 -> 組合 ： 番号情報 for 照会 via 網\n}\n";
+
+const USING_DESIGN: &str = "use \"rules.myna\"\nactor 市 : 他機関\nactor 網1 : 網\nactor 基幹 : 組合\n\
+    data 番号 : 番号情報\nflow 市 -> 基幹 : 番号 for 照会 via 網1\n";
+
+/// A rulebook a design `use`s, not named on the command line, is not
+/// fixed (the user did not name it), but its findings with a fix are
+/// said, with the command that fixes them: they used to be left without a
+/// word, the run exiting 0 (the third fix audit's M2).
+#[test]
+fn check_fix_says_the_fixes_left_in_a_rulebook_it_was_not_given() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.myna"), USED_RULES).unwrap();
+    std::fs::write(dir.path().join("design.myna"), USING_DESIGN).unwrap();
+    let (code, stderr) = fix_in(dir.path(), &["--lang", "en", "design.myna"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "mynaflow: 1 finding(s) in rules.myna have a fix, not applied: the file was not named; \
+             run `mynaflow check --fix rules.myna`"
+        ),
+        "{stderr}"
+    );
+    let rules = std::fs::read_to_string(dir.path().join("rules.myna")).unwrap();
+    assert_eq!(rules, USED_RULES, "not named: not written");
+    let (_, ja) = fix_in(dir.path(), &["--lang", "ja", "design.myna"]);
+    assert!(
+        ja.contains(
+            "rules.myna の指摘 1 件には修正がありますが、指定されたファイルではないため適用していません。\
+             `mynaflow check --fix rules.myna` を実行してください"
+        ),
+        "{ja}"
+    );
+    // Named, it is fixed, and nothing is left to say.
+    let (code, stderr) = fix_in(dir.path(), &["--lang", "en", "design.myna", "rules.myna"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("have a fix"), "{stderr}");
+    let rules = std::fs::read_to_string(dir.path().join("rules.myna")).unwrap();
+    assert!(rules.contains("組合 : 番号情報"), "{rules}");
+}
+
+/// What `--fix` says counts the fixes it applied and the findings before
+/// and after, not fixes as findings: one fix (reversing a flow, which
+/// also writes its names as declared) mends three findings here (the
+/// third fix audit's L3). A file named twice under two spellings is
+/// checked, fixed and said once, as `check` without `--fix` reports it
+/// once.
+#[test]
+fn check_fix_counts_fixes_and_findings_and_names_a_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = "use \"kenpo\"\nactor 市町村 : 他機関\nactor 情報提供NWS : 情報提供ネットワークシステム\n\
+               actor 基幹ｼｽﾃﾑ : 組合\ndata 給付関連 : 保険給付関連情報\n\
+               flow 市町村 -> 基幹システム : 給付関連 for 他機関給付事務 via 情報提供ＮＷＳ\n";
+    std::fs::write(dir.path().join("a.myna"), src).unwrap();
+    let check = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .current_dir(dir.path())
+            .args(["check", "--no-config", "--format", "concise"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Named twice, reported once.
+    let found = check(&["a.myna", "./a.myna"]);
+    assert_eq!(
+        found.lines().filter(|l| l.contains(".myna:")).count(),
+        3,
+        "{found}"
+    );
+    let (code, stderr) = fix_in(
+        dir.path(),
+        &["--lang", "en", "--unsafe-fixes", "a.myna", "./a.myna"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(" fix(es) in "))
+        .collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(
+        said[0].starts_with("mynaflow: applied 1 fix(es) in "),
+        "{stderr}"
+    );
+    assert!(
+        said[0].ends_with("a.myna: 3 finding(s) before, 0 after"),
+        "{stderr}"
+    );
+    assert_eq!(check(&["a.myna"]), "");
 }

@@ -1025,3 +1025,104 @@ fn comments_anywhere_in_block_headers_keep_findings_and_format_once() {
     }
     assert!(formatted > 30, "only {formatted} formatted");
 }
+
+/// `mynaflow` run in `dir` on `args`: its exit code and stdout.
+fn run_in(dir: &Path, args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// A trailing annotation on a statement's continuation line covers that
+/// line only. `fmt` used to join the statement onto one line, which put
+/// the annotation on its first line: the suppression then covered the
+/// whole statement and silenced an MN102 it had not (the third fix
+/// audit's H3, a failing design made to pass by the formatter), and the
+/// `# expect:` expected what the first line reports. The line the
+/// annotation ends now keeps its tokens, as does the first line of a
+/// statement with an `# expect:` above it, and `check` and `test` say
+/// what they said before.
+#[test]
+fn fmt_keeps_what_a_trailing_annotation_on_a_continuation_line_covers() {
+    let head = "use \"kenpo\"\nactor 市町村 : 他機関\nactor 情報提供NWS : 情報提供ネットワークシステム\n\
+                actor 基幹 : 組合\ndata 給付関連 : 保険給付関連情報\n";
+    let sup = format!(
+        "{head}flow 市町村 ->\n  基幹 : 給付関連 for 他機関給付事務 via 情報提供NWS   \
+         # mynaflow: allow MN102 reason=\"確認中\"\n"
+    );
+    let expect = format!(
+        "{head}flow 市町村 ->\n  基幹 : 給付関連 for 他機関給付事務 via 情報提供NWS   # expect: MN102\n"
+    );
+    let decl =
+        "use \"kenpo\"\nactor 基幹 : 組合\nactor 委託 : 委託先\n  \"株式会社サンプル分析\"   \
+                # mynaflow: allow MN012 reason=\"来年度から\"\n"
+            .to_string();
+    // An `# expect:` above a statement expects on its first line: that
+    // line keeps its tokens too (the MN014 is on the second).
+    let above = format!(
+        "{head}# expect: MN102, MN014\nflow 市町村 ->\n  基幹 : 給付関連 for 他機関給付事務 via 情報提供ＮＷＳ\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, src, cmd) in [
+        ("sup", &sup, "check"),
+        ("expect", &expect, "test"),
+        ("decl", &decl, "check"),
+        ("above", &above, "test"),
+    ] {
+        let f = dir.path().join(format!("{name}.myna"));
+        std::fs::write(&f, src).unwrap();
+        let args = [cmd, "--no-config", "--format", "concise"];
+        let args = if cmd == "test" { &args[..2] } else { &args[..] };
+        let mut with_file = args.to_vec();
+        with_file.push(f.file_name().unwrap().to_str().unwrap());
+        let before = run_in(dir.path(), &with_file);
+        // The suppression suppresses nothing; the `# expect:` fails.
+        let unused = before.1.contains("MN503 this suppression");
+        assert!(unused || before.0 == Some(1), "{name}: {}", before.1);
+        let (code, _) = run(&["fmt"], &f);
+        assert_eq!(code, Some(0), "{name}");
+        let out = std::fs::read_to_string(&f).unwrap();
+        let last = src.lines().last().unwrap().trim_start();
+        assert!(
+            out.ends_with(&format!("\n    {last}\n")),
+            "{name}: the annotated line is kept: {out}"
+        );
+        // The same findings on the same lines (the columns move with the
+        // indent).
+        let lines = |(code, out): (Option<i32>, String)| {
+            let v: Vec<String> = (out.lines())
+                .map(|l| match l.splitn(4, ':').collect::<Vec<_>>()[..] {
+                    [file, line, _, rest] if cmd == "check" => format!("{file}:{line}:{rest}"),
+                    _ => l.to_string(),
+                })
+                .collect();
+            (code, v)
+        };
+        let after = run_in(dir.path(), &with_file);
+        assert_eq!(lines(after), lines(before.clone()), "{name}: {out}");
+        assert_eq!(
+            mynaflow::fmt::format(&out).as_deref(),
+            Ok(out.as_str()),
+            "{name}"
+        );
+    }
+}
+
+/// An actor's block with two `clauses` lines: the second is indented by
+/// two, as the first is (it was laid out as a continuation of the first,
+/// at six: the third fix audit's L4).
+#[test]
+fn each_clauses_line_of_a_block_is_indented_by_two() {
+    let src = "actor ケーシップ : 委託先 \"株式会社ケーシップ\" {\n  \
+               clauses 守秘義務, 持出し禁止 # 一行目\n    clauses 目的外利用禁止 # 二行目\n}\n";
+    let out = mynaflow::fmt::format(src).unwrap();
+    assert_eq!(
+        out,
+        "actor ケーシップ : 委託先 \"株式会社ケーシップ\" {\n  \
+         clauses 守秘義務, 持出し禁止   # 一行目\n  clauses 目的外利用禁止   # 二行目\n}\n"
+    );
+    assert_eq!(mynaflow::fmt::format(&out).as_deref(), Ok(out.as_str()));
+}

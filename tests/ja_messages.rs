@@ -197,7 +197,7 @@ fn every_command_says_its_own_messages_in_japanese() {
     ];
     let s = run(dir, &with(&args), &[]);
     let files = ["fix.myna", "vendor.myna"];
-    japanese("check --fix", &s.err, "件を修正しました", &files);
+    japanese("check --fix", &s.err, "件適用しました", &files);
     japanese("check --fix", &s.err, "安全でない修正", &files);
     // A config's exclusions, said in the config's language.
     std::fs::create_dir(dir.join("cfg")).expect("mkdir");

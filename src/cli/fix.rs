@@ -27,7 +27,7 @@ use mynaflow::tally::Hollow;
 use mynaflow::text::{Lang, Text};
 use mynaflow::timings::Timings;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -61,6 +61,10 @@ pub struct Left {
     /// Fixed texts written while they were checked again: how many, and
     /// the time their writes took (each file's, summed).
     pub written_beside: (usize, Duration),
+    /// Findings with a fix this run may apply in files it did not name (a
+    /// rulebook a design `use`s), by the name shown: not fixed, since the
+    /// user did not ask for those files to be written, but said.
+    pub unnamed: BTreeMap<String, usize>,
 }
 
 impl Left {
@@ -74,6 +78,9 @@ impl Left {
         self.again.merge(&other.again);
         self.written_beside.0 += other.written_beside.0;
         self.written_beside.1 += other.written_beside.1;
+        for (name, n) in other.unnamed {
+            *self.unnamed.entry(name).or_default() += n;
+        }
     }
 }
 
@@ -169,6 +176,7 @@ pub fn check_fixing(
     let designs = |c: &Checked| c.analysis.is_some();
     let fixed = rounds(s, files, &mut checked, &fixing, designs, &mut left);
     say_written(files, &fixed, settings.lang)?;
+    fixable_unnamed(s, &checked, &fixing, &mut left);
     if let Some(max) = cap {
         let start = Instant::now();
         // The findings past the cap are left unfreed: the command ends
@@ -194,6 +202,42 @@ pub fn check_fixing(
     Ok((checked, left))
 }
 
+/// Counts into `left` the findings left in `s` with a fix this run may
+/// apply that are in a file with a path the run did not name (a rulebook
+/// a design `use`s; not a built-in one): the rounds fix only the files
+/// named, and these were left without a word (the third fix audit's M2).
+fn fixable_unnamed(
+    s: &Session,
+    checked: &[Result<Checked, String>],
+    fixing: &Fixing,
+    left: &mut Left,
+) {
+    let named: HashSet<FileId> = (checked.iter())
+        .filter_map(|c| c.as_ref().ok().map(|c| c.file))
+        .collect();
+    let mut codes: BTreeMap<FileId, Vec<Code>> = BTreeMap::new();
+    for d in &s.diagnostics {
+        let file = d.primary.file;
+        if !named.contains(&file)
+            && !apply_fixes::fixes_for([d], file, fixing.unsafe_too).is_empty()
+        {
+            codes.entry(file).or_default().push(d.code);
+        }
+    }
+    for (file, codes) in codes {
+        let source = s.sources.get(file);
+        let Some(path) = source.path() else {
+            continue;
+        };
+        let reports = fixing.reported.reports_in(fixing.settings, path);
+        let n = codes.into_iter().filter(|&c| reports(c)).count();
+        if n > 0 {
+            let name = mynaflow::escape::visible(&source.name).into_owned();
+            *left.unnamed.entry(name).or_default() += n;
+        }
+    }
+}
+
 /// What decides which fixes apply.
 struct Fixing<'a> {
     settings: &'a Settings,
@@ -203,9 +247,11 @@ struct Fixing<'a> {
 
 /// What one round did to one file: its fixes applied, or its findings
 /// back, nothing more applying.
+/// Each with how many findings the check reports in the text it fixed
+/// or left.
 enum Round {
-    Changed(Applied),
-    Done(Vec<Diagnostic>),
+    Changed(Applied, usize),
+    Done(Vec<Diagnostic>, usize),
 }
 
 /// What the rounds did to one file.
@@ -213,6 +259,11 @@ enum Round {
 struct Fixed {
     /// The fixes it took, over every round.
     applied: usize,
+    /// How many findings the check reported before the first round, and
+    /// after the last (None when its fixed text could not be checked):
+    /// a fix may mend several (a reversed flow also respells its names),
+    /// or uncover one its finding hid, so fixes are not findings.
+    findings: (Option<usize>, Option<usize>),
     /// How the write of its last fixed text went (each round that
     /// changes a text writes it while checking it again, so the last
     /// write is of the text the rounds leave).
@@ -285,8 +336,15 @@ fn rounds(
             left.fixable += l.fixable;
             left.out_of_rounds += l.out_of_rounds;
             left.only_unsafe += l.only_unsafe;
+            let found = match &outcome {
+                Round::Changed(_, n) | Round::Done(_, n) => *n,
+            };
+            if let Some(f) = fixed.get_mut(i) {
+                f.findings.0.get_or_insert(found);
+                f.findings.1 = matches!(outcome, Round::Done(..)).then_some(found);
+            }
             match outcome {
-                Round::Changed(r) => {
+                Round::Changed(r, _) => {
                     if let Some(f) = fixed.get_mut(i) {
                         f.applied += r.applied;
                     }
@@ -294,8 +352,8 @@ fn rounds(
                     pending.push((i, file));
                 }
                 // Given back whole when the session holds no other.
-                Round::Done(diags) if s.diagnostics.is_empty() => s.diagnostics = diags,
-                Round::Done(diags) => s.diagnostics.extend(diags),
+                Round::Done(diags, _) if s.diagnostics.is_empty() => s.diagnostics = diags,
+                Round::Done(diags, _) => s.diagnostics.extend(diags),
             }
         }
         left.spent.add("apply+free", start.elapsed());
@@ -427,11 +485,13 @@ impl Fixing<'_> {
         let mut left = Left::default();
         let reports = self.reported.reports_in(self.settings, path);
         let fixes = self.fixes(&reports, file, &diags, places);
+        let found = (diags.iter()).filter(|d| reports(d.code)).count()
+            + (places.iter()).filter(|h| reports(h.code)).count();
         let applied = (round < MAX_ROUNDS && !fixes.is_empty())
             .then(|| apply_fixes::apply(text, &fixes))
             .filter(|r| r.applied > 0 && r.text != text);
         if let Some(r) = applied {
-            return (Round::Changed(r), left);
+            return (Round::Changed(r, found), left);
         }
         left.fixable = fixes.len();
         if round == MAX_ROUNDS {
@@ -449,7 +509,7 @@ impl Fixing<'_> {
                     .filter(|h| reports(h.code) && only_unsafe(h.fixes()))
                     .count();
         }
-        (Round::Done(diags), left)
+        (Round::Done(diags, found), left)
     }
 }
 
@@ -492,10 +552,16 @@ fn say_written(paths: &[PathBuf], fixed: &[Fixed], lang: Lang) -> Result<bool, T
             Ok(()) => {
                 let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
                 let n = f.applied;
-                let said = mynaflow::text!(
-                    "mynaflow: fixed {n} finding(s) in {shown}";
-                    "mynaflow: {shown} の指摘 {n} 件を修正しました"
-                );
+                let said = match f.findings {
+                    (Some(before), Some(after)) => mynaflow::text!(
+                        "mynaflow: applied {n} fix(es) in {shown}: {before} finding(s) before, {after} after";
+                        "mynaflow: {shown} に修正を {n} 件適用しました (指摘は {before} 件から {after} 件になりました)"
+                    ),
+                    _ => mynaflow::text!(
+                        "mynaflow: applied {n} fix(es) in {shown}";
+                        "mynaflow: {shown} に修正を {n} 件適用しました"
+                    ),
+                };
                 eprintln!("{}", said.get(lang));
             }
             Err(e) => {
@@ -524,7 +590,8 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// After the check: says how many findings still have a fix that this
-/// run did not apply, and why (unsafe ones without `--unsafe-fixes`).
+/// run did not apply, and why (unsafe ones without `--unsafe-fixes`, those
+/// in a file the run did not name, with the command that fixes them).
 pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool, lang: Lang) {
     if quiet {
         return;
@@ -552,6 +619,12 @@ pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool, lang: Lang) {
         say(mynaflow::text!(
             "{overlapping} finding(s) still have {en} fix (they overlap another fix)";
             "{ja}のある指摘が {overlapping} 件残っています (別の修正と重なる箇所です)"
+        ));
+    }
+    for (name, n) in &left.unnamed {
+        say(mynaflow::text!(
+            "{n} finding(s) in {name} have a fix, not applied: the file was not named; run `{again} {name}`";
+            "{name} の指摘 {n} 件には修正がありますが、指定されたファイルではないため適用していません。`{again} {name}` を実行してください"
         ));
     }
     if left.only_unsafe > 0 {

@@ -416,6 +416,12 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
         lookalikes: Vec::new(),
         of_path: Vec::new(),
     };
+    // The files found so far, resolved: one file named under two
+    // spellings (`a.myna ./a.myna`, a folder and a file in it by another
+    // path) is one file, checked, reported and fixed once, under the
+    // spelling that names it first. One path cannot give a file twice:
+    // nothing is resolved then.
+    let mut seen = HashSet::new();
     for p in paths {
         if let Err(e) = std::fs::symlink_metadata(p) {
             let shown = mynaflow::escape::visible(&p.display().to_string()).into_owned();
@@ -454,8 +460,12 @@ pub fn walk_paths(paths: &[PathBuf], options: WalkOptions) -> Result<Walks, Text
         w.skipped.extend(walked.skipped);
         w.skipped_folders.extend(walked.skipped_folders);
         w.lookalikes.extend(walked.lookalikes);
-        w.files.extend(walked.files.iter().cloned());
-        w.of_path.push(walked.files);
+        let mut files = walked.files;
+        if paths.len() > 1 {
+            files.retain(|f| seen.insert(mynaflow::input::resolved(f)));
+        }
+        w.files.extend(files.iter().cloned());
+        w.of_path.push(files);
     }
     w.files.sort();
     w.files.dedup();

@@ -15,7 +15,7 @@
 use super::{part_bounds, refusal, with_end};
 use crate::code::Severity;
 use crate::span::FileId;
-use crate::syntax::lexer::{Lexed, lex_lines_into};
+use crate::syntax::lexer::{Lexed, lex_lines, lex_lines_into};
 use crate::syntax::parser::parse_lexed;
 use crate::syntax::token::{Comment, Keyword, Token, TokenKind};
 use crate::text::Text;
@@ -43,23 +43,154 @@ fn same_comment(x: &Comment, y: &Comment) -> bool {
 /// with the same tokens whose comments sit alike give each suppression
 /// the same statement (the one it is in, or the next for one on a line
 /// of its own) and the same tokens after it.
+///
+/// That is not all an annotation needs: a trailing one on the line after
+/// a statement's first covers that line only, and joined onto the first
+/// it would cover the whole statement (the third fix audit's H3). So
+/// each annotation's [`Reach`] is compared too.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Place {
     tokens_before: usize,
     own_line: bool,
+    reach: Reach,
+}
+
+/// What an annotation covers, in token indices (both texts have the same
+/// tokens, hence the same statements), as `suppress` and `expect` decide
+/// it: a suppression covers the statement that starts on its line (the
+/// last one before it at the end of a line, the first on the line it
+/// applies to on a line of its own), else the tokens of that line; an
+/// `# expect:` the tokens of its line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// Not an annotation, or one with no line after it (in the text or
+    /// part read).
+    Nothing,
+    /// The statement that starts at this token.
+    Statement(usize),
+    /// The `.1` tokens of one line from token `.0`.
+    Line(usize, usize),
+}
+
+/// Which annotation a comment is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Annotation {
+    Suppression,
+    Expect,
+}
+
+impl Annotation {
+    fn of(c: &Comment) -> Option<Annotation> {
+        if crate::suppress::body_of(&c.text).is_some() {
+            Some(Annotation::Suppression)
+        } else if crate::expect::annotation(&c.text).is_some() {
+            Some(Annotation::Expect)
+        } else {
+            None
+        }
+    }
+
+    /// Does `line` hold code, for this annotation on a line of its own?
+    fn holds_code(self, line: &str) -> bool {
+        match self {
+            Annotation::Suppression => crate::suppress::holds_code(line),
+            Annotation::Expect => crate::expect::is_code(line),
+        }
+    }
+}
+
+/// Does a token start a top-level statement (what a suppression covers
+/// whole)? `contractor` is left out: it is also a role's flag, inside a
+/// statement; read as a line instead, its reach is compared more
+/// strictly, never less.
+fn starts_statement(t: &Token) -> bool {
+    matches!(t.kind, TokenKind::Keyword(k) if k.starts_statement()
+        && !matches!(k, Keyword::Purpose | Keyword::Allow | Keyword::Contractor))
+}
+
+/// The line an own-line annotation applies to, found by reading on from
+/// the line after it and remembered as `suppress` and `expect` do: each
+/// of a stack of annotations would read the stack again.
+#[derive(Default)]
+struct Targets {
+    /// Per kind of annotation: the last search started at this byte and
+    /// found a line of code starting here (None: none to the end).
+    last: [Option<(usize, Option<usize>)>; 2],
+}
+
+impl Targets {
+    /// The start of the first line at or after byte `from` (a line's
+    /// start) of `text` that holds code for `kind`.
+    fn at_or_after(&mut self, text: &str, from: usize, kind: Annotation) -> Option<usize> {
+        let slot = &mut self.last[kind as usize];
+        if let Some((start, found)) = *slot
+            && start <= from
+            && found.is_none_or(|f| from <= f)
+        {
+            return found;
+        }
+        let mut at = from;
+        let found = loop {
+            if at >= text.len() {
+                break None;
+            }
+            let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
+            if kind.holds_code(text.get(at..end).unwrap_or("")) {
+                break Some(at);
+            }
+            at = end + 1;
+        };
+        *slot = Some((from, found));
+        found
+    }
 }
 
 /// The [`Place`] of comment `c` of `text`, whose tokens from index
 /// `base` on are `tokens` (the tokens of the lines it was lexed with).
-fn place(text: &str, tokens: &[Token], base: usize, c: &Comment) -> Place {
+fn place(text: &str, tokens: &[Token], base: usize, c: &Comment, targets: &mut Targets) -> Place {
     let at = c.span.start as usize;
     let before = text.get(..at).unwrap_or("");
     let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |n| n + 1);
+    let next = tokens.partition_point(|t| (t.span.start as usize) < at);
+    let own_line = before
+        .get(line_start..)
+        .is_some_and(|l| l.trim().is_empty());
+    let reach = match Annotation::of(c) {
+        None => Reach::Nothing,
+        Some(kind) if !own_line => {
+            // Its own line, up to it: all in this chunk of lines.
+            let first = tokens.partition_point(|t| (t.span.start as usize) < line_start);
+            let line = tokens.get(first..next).unwrap_or_default();
+            match line.iter().rposition(starts_statement) {
+                Some(k) if kind == Annotation::Suppression => Reach::Statement(base + first + k),
+                _ => Reach::Line(base + first, line.len()),
+            }
+        }
+        Some(kind) => {
+            // The line it applies to: no token comes before it (the lines
+            // between hold no code), but it may be past this chunk.
+            let after =
+                memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n + 1);
+            match targets.at_or_after(text, after, kind) {
+                None => Reach::Nothing,
+                Some(target) => {
+                    let end = memchr::memchr(b'\n', &text.as_bytes()[target..])
+                        .map_or(text.len(), |n| target + n + 1);
+                    let line = lex_lines(FileId(0), text, target..end).tokens;
+                    match line.first() {
+                        Some(t) if kind == Annotation::Suppression && starts_statement(t) => {
+                            Reach::Statement(base + next)
+                        }
+                        _ => Reach::Line(base + next, line.len()),
+                    }
+                }
+            }
+        }
+    };
     Place {
-        tokens_before: base + tokens.partition_point(|t| (t.span.start as usize) < at),
-        own_line: before
-            .get(line_start..)
-            .is_some_and(|l| l.trim().is_empty()),
+        tokens_before: base + next,
+        own_line,
+        reach,
     }
 }
 
@@ -113,12 +244,20 @@ fn lexes_as(
     {
         return false;
     }
+    let (mut ours, mut theirs) = (Targets::default(), Targets::default());
+    // An `# expect:` whose line is in the next part is checked with the
+    // whole text: the part's own lines cannot tell what that line holds
+    // in the output. (A suppression's is a flow's first line in both,
+    // since parts start so: the same statement.)
     let same = tokens
         .iter()
         .zip(&lexed.tokens)
         .all(|(x, y)| same_token(src, x, out, y))
         && comments.iter().zip(&lexed.comments).all(|(x, y)| {
-            same_comment(x, y) && place(src, tokens, 0, x) == place(out, &lexed.tokens, 0, y)
+            let p = place(src, tokens, 0, x, &mut ours);
+            same_comment(x, y)
+                && p == place(out, &lexed.tokens, 0, y, &mut theirs)
+                && !(p.reach == Reach::Nothing && Annotation::of(x) == Some(Annotation::Expect))
         });
     let starts = first
         || matches!(
@@ -203,6 +342,8 @@ struct Stream<'a> {
     base: usize,
     /// Comments lexed and not compared yet, with their places.
     comments: VecDeque<(Comment, Place)>,
+    /// The lines own-line annotations apply to, as found.
+    targets: Targets,
 }
 
 /// About how many bytes [`Stream`] lexes at a time.
@@ -217,6 +358,7 @@ impl<'a> Stream<'a> {
             next: 0,
             base: 0,
             comments: VecDeque::new(),
+            targets: Targets::default(),
         }
     }
 
@@ -241,8 +383,9 @@ impl<'a> Stream<'a> {
             );
             self.tokens = lexed.tokens;
             let (text, tokens, base) = (self.text, &self.tokens, self.base);
+            let targets = &mut self.targets;
             (self.comments).extend(lexed.comments.into_iter().map(|c| {
-                let p = place(text, tokens, base, &c);
+                let p = place(text, tokens, base, &c, targets);
                 (c, p)
             }));
             self.next = 0;
@@ -256,7 +399,6 @@ impl<'a> Stream<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::lexer::lex_lines;
 
     /// The tokens and comments of `src`.
     fn lexed(src: &str) -> (Vec<Token>, Vec<Comment>) {
@@ -330,6 +472,54 @@ mod tests {
         let kept = "flow A -> B : X\n    # mynaflow: allow MN202 reason=\"r\"\n    for P\nflow A -> C : X for P\n";
         assert!(keeps(src, kept, true));
         assert!(same_meaning(src, kept).is_ok());
+    }
+
+    /// The same tokens and comments, each comment after the same token,
+    /// and yet an annotation covering something else: a trailing one on a
+    /// statement's second line joined onto its first (then a suppression
+    /// covers the whole statement, an `# expect:` the first line's
+    /// findings), or an own-line `# expect:` above a statement whose first
+    /// line took the second's tokens. A suppression above a statement
+    /// covers all of it, however it is laid out.
+    #[test]
+    fn an_annotation_covering_something_else_is_caught() {
+        for note in ["mynaflow: allow MN102 reason=\"r\"", "expect: MN102"] {
+            let src = format!("flow A ->\n  B : X for P   # {note}\nflow A -> C : X for P\n");
+            let joined = format!("flow A -> B : X for P   # {note}\nflow A -> C : X for P\n");
+            assert!(!keeps(&src, &joined, true), "{joined}");
+            assert_eq!(
+                same_meaning(&src, &joined),
+                Err(refusal("comments")),
+                "{joined}"
+            );
+            let kept = format!("flow A ->\n    B : X for P   # {note}\nflow A -> C : X for P\n");
+            assert!(keeps(&src, &kept, true), "{kept}");
+            assert!(same_meaning(&src, &kept).is_ok(), "{kept}");
+            // In a chunk of its own, past the first.
+            let pad = "flow A -> C : X for P\n".repeat(CHUNK_BYTES / 20);
+            let (src, joined) = (format!("{pad}{src}"), format!("{pad}{joined}"));
+            assert_eq!(same_meaning(&src, &joined), Err(refusal("comments")));
+        }
+        let above = |note: &str, joined: bool| {
+            let flow = if joined {
+                "flow A -> B : X for P"
+            } else {
+                "flow A ->\n  B : X for P"
+            };
+            format!("# {note}\n{flow}\nflow A -> C : X for P\n")
+        };
+        let note = "expect: MN102";
+        assert!(!keeps(&above(note, false), &above(note, true), true));
+        let note = "mynaflow: allow MN102 reason=\"r\"";
+        assert!(keeps(&above(note, false), &above(note, true), true));
+        assert!(same_meaning(&above(note, false), &above(note, true)).is_ok());
+        // A full-width `＃` line is code to a suppression (the line it
+        // applies to), not to an `# expect:`: written `#`, the line after
+        // it would be.
+        let src = "# mynaflow: allow MN012 reason=\"r\"\n＃ note\nactor A : x\n";
+        let out = "# mynaflow: allow MN012 reason=\"r\"\n# note\nactor A : x\n";
+        assert!(!keeps(src, out, true));
+        assert!(same_meaning(src, out).is_err());
     }
 
     /// The places of comments are counted across the chunks the texts
