@@ -595,6 +595,11 @@ struct Layout<'a> {
     /// Where the last token search ([`Layout::range`]) ended: statements
     /// are laid out in order, so the next one starts after it.
     searched: Cell<usize>,
+    /// The first token of the line a token is on, as last found
+    /// ([`Layout::shared_line`]): `(first, token)`. The next statement on
+    /// the same line stops its search there, so a line of many statements
+    /// is searched once, not once per statement.
+    line_first: Cell<(usize, usize)>,
     /// The first line of what [`Layout::segmented`] lays out is one an
     /// annotation above it applies to ([`Layout::annotation_above`]): kept.
     pin_first: bool,
@@ -683,6 +688,7 @@ impl<'a> Layout<'a> {
             own,
             next_own: 0,
             searched: Cell::new(0),
+            line_first: Cell::new((0, 0)),
             pin_first: false,
             out,
         }
@@ -724,10 +730,16 @@ impl<'a> Layout<'a> {
             return None;
         }
         // The first token of the line.
+        let (known_first, known) = self.line_first.get();
         let mut f = a - 1;
         while f > 0 && !self.breaks_before(f) {
+            if f == known {
+                f = known_first;
+                break;
+            }
             f -= 1;
         }
+        self.line_first.set((f, a - 1));
         let line_start = self.tokens[f].span.start;
         let after = f.checked_sub(1).map_or(0, |p| self.tokens[p].span.end);
         let own = &self.own[..self
