@@ -177,6 +177,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds each of `fixes` (none, for an `Option` that is `None`).
+    pub fn with_fixes(mut self, fixes: impl IntoIterator<Item = Fix>) -> Self {
+        self.fixes.extend(fixes);
+        self
+    }
+
     /// Adds the typed facts.
     pub fn with_facts(mut self, facts: Vec<Fact>) -> Self {
         self.facts.extend(facts);

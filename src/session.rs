@@ -1223,7 +1223,8 @@ impl Session {
                     .with_help(Text::new(
                         "write `use \"kenpo\"` for the built-in rulebook, or a path relative to this file inside the project",
                         "組み込みのルールブックは `use \"kenpo\"`、それ以外はプロジェクト内の、このファイルからの相対パスで指定してください",
-                    )),
+                    ))
+                    .with_fixes(uses.first().and_then(|u| self.builtin_meant(&u.target.text, u.target.span))),
                     RulebookError::Unreadable(why) => Diagnostic::new(
                         Code::MN013,
                         at,
@@ -1303,6 +1304,28 @@ impl Session {
             }
             _ => false,
         })
+    }
+    /// MN013's fix for a `use` of a name that is not found, written
+    /// `target` at `span`: the built-in rulebook it misspells, when it
+    /// names no path (no folder, no `.myna`), exactly one built-in name is
+    /// close and the config allows it. Unsafe: the rulebook decides what
+    /// the design is checked against, and the name may be a file meant.
+    fn builtin_meant(&self, target: &str, span: Span) -> Option<crate::fix::Fix> {
+        if target.contains(['/', '\\', '.']) {
+            return None;
+        }
+        let names = BUILTIN_RULEBOOKS.iter().map(|(n, _)| *n);
+        let name = crate::names::did_you_mean(target, names)?;
+        if !self.allows(&RulebookSource::Builtin(name.to_string())) {
+            return None;
+        }
+        Some(crate::fix::Fix::unsafe_(
+            text!("use the built-in rulebook `{name}`"; "組み込みのルールブック「{name}」を使う"),
+            vec![crate::fix::Edit {
+                span,
+                content: format!("\"{name}\""),
+            }],
+        ))
     }
 
     /// May a design in `dir` name the rulebook file `path`? Only inside
