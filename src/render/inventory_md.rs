@@ -81,20 +81,6 @@ struct Cells {
     reasons: Vec<(Code, String)>,
 }
 
-/// The codes the inventory's basis columns show: the verdicts on exchanges
-/// of 特定個人情報, delegation's and MN402.
-const REASONED: [Code; 9] = [
-    Code::MN101,
-    Code::MN102,
-    Code::MN103,
-    Code::MN104,
-    Code::MN105,
-    Code::MN301,
-    Code::MN302,
-    Code::MN303,
-    Code::MN402,
-];
-
 impl Cells {
     fn of(design: &Design, lang: Lang) -> Cells {
         let rb = design.rulebook.as_deref();
@@ -129,7 +115,8 @@ impl Cells {
                 t.push(')');
             });
         }
-        for code in REASONED {
+        // The codes the basis columns show: those the inventory lists.
+        for &code in crate::inventory::LISTED_FINDINGS {
             let mut said = String::new();
             said.push_str(code.as_str());
             said.push_str(": ");
