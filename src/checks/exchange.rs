@@ -144,7 +144,10 @@ pub(crate) fn verdicts_among(
                 Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
                 None => continue,
             },
-            _ => (to, ctx.passed_judged(ex)),
+            _ => match ctx.party_out_of_turn(ex) {
+                Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
+                None => (to, ctx.passed_judged(ex)),
+            },
         };
         let v = judged.get((from, to, category, purpose), &passed, || {
             evaluate_exchange(ctx.rb, from, to, category, purpose, &passed)
@@ -164,11 +167,9 @@ pub(crate) fn check(ctx: &Ctx, verdicts: &[(usize, MyNumberVerdict)]) -> Vec<Fin
         let ex = &ctx.graph.exchanges[*i];
         let internal = ctx.kind(ex.sender) == Some(RoleKind::SelfOrg)
             && ctx.kind(ex.receiver) == Some(RoleKind::SelfOrg);
-        let trail = match internal {
-            true => ctx.trail_to_party_on_the_way(ex),
-            false => ctx.trail(ex),
+        let Some(trail) = ctx.trail_judged(ex, internal) else {
+            continue;
         };
-        let Some(trail) = trail else { continue };
         let witness = ctx.witness(ex.sender, trail.item, Some(trail.purpose));
         out.push(Finding::MyNumber {
             trail,

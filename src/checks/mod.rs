@@ -173,30 +173,15 @@ impl<'a> Ctx<'a> {
     /// A third organisation of the ends' role is judged
     /// ([`Rulebook::rule_channel_passed`]).
     fn passed_judged<'e>(&self, ex: &'e Exchange) -> Cow<'e, [RoleId]> {
-        let (_, purpose) = ex.payload;
         let kind = |r: RoleId| self.rb.role(r).kind;
         let may_be_own = |r: RoleId| matches!(kind(r), RoleKind::Party | RoleKind::Contractor);
-        // The roles first: most exchanges pass carriers only.
-        if !(ex.passed.iter()).any(|&r| may_be_own(r) || kind(r) == RoleKind::SelfOrg) {
+        if !self.may_stand_on_a_side(ex) {
             return Cow::Borrowed(&ex.passed[..]);
         }
-        let way = way(self.design, self.graph, &self.graph.route(ex));
-        let sides: Vec<Option<End>> = (way.iter())
-            .map(|&a| {
-                let role = self.role_of(a)?;
-                own_side_of(
-                    self.design,
-                    self.rb,
-                    (a, role),
-                    (ex.sender, ex.receiver),
-                    purpose,
-                )
-            })
-            .collect();
-        let turns = Turns::of(&sides);
+        let (way, sides, turns) = self.turns(ex);
         // The roles of the actors on the way the rules judge.
         let mut judged: Vec<RoleId> = Vec::new();
-        for (i, (&a, side)) in way.iter().zip(&sides).enumerate() {
+        for (i, (&(_, a), side)) in way.iter().zip(&sides).enumerate() {
             let Some(role) = self.role_of(a) else {
                 continue;
             };
@@ -219,6 +204,73 @@ impl<'a> Ctx<'a> {
             Cow::Borrowed(&ex.passed[..])
         } else {
             Cow::Owned(kept)
+        }
+    }
+
+    /// May an actor on the way of `ex` stand on one end's own side
+    /// ([`own_side_of`]), by the roles it passes: a system of the society,
+    /// a contractor, or a party of an end's own role. Without one, every
+    /// actor on the way is judged and stands between the ends. The roles
+    /// first: most exchanges pass carriers only, and 4(3)'s pass
+    /// オンライン資格確認等システム, of neither end's role.
+    fn may_stand_on_a_side(&self, ex: &Exchange) -> bool {
+        let ends = [self.role_of(ex.sender), self.role_of(ex.receiver)];
+        ex.passed.iter().any(|&r| match self.rb.role(r).kind {
+            RoleKind::SelfOrg | RoleKind::Contractor => true,
+            RoleKind::Party => ends.contains(&Some(r)),
+            _ => false,
+        })
+    }
+
+    /// The way of an exchange ([`way`]), the side each actor on it stands
+    /// on ([`own_side_of`]) and where the ends' own sides turn ([`Turns`]).
+    #[allow(clippy::type_complexity)]
+    fn turns(&self, ex: &Exchange) -> (Vec<(TransferId, ActorId)>, Vec<Option<End>>, Turns) {
+        let way = way(self.design, self.graph, &self.graph.route(ex));
+        let sides: Vec<Option<End>> = (way.iter())
+            .map(|&(_, a)| {
+                let role = self.role_of(a)?;
+                let ends = (ex.sender, ex.receiver);
+                own_side_of(self.design, self.rb, (a, role), ends, ex.payload.1)
+            })
+            .collect();
+        let turns = Turns::of(&sides);
+        (way, sides, turns)
+    }
+
+    /// The first party on the way of an exchange between a party and the
+    /// society (or two parties) that stands out of turn: before the
+    /// sender's own side or after the receiver's, on no end's side
+    /// ([`Turns`]). The data reaches it off the way between the two ends,
+    /// so, as the same route written as hops would be, the exchange is
+    /// judged as one with it: `基幹 -> 支払基金 via オン資, 適用` hands the
+    /// data to オン資 and takes it back into the society. With the
+    /// transfer that passes it and its role.
+    fn party_out_of_turn(&self, ex: &Exchange) -> Option<(TransferId, ActorId, RoleId)> {
+        let kind = |r: RoleId| self.rb.role(r).kind;
+        let party = |r: RoleId| matches!(kind(r), RoleKind::Party | RoleKind::Contractor);
+        if !(ex.passed.iter()).any(|&r| party(r)) || !self.may_stand_on_a_side(ex) {
+            return None;
+        }
+        let (way, sides, turns) = self.turns(ex);
+        (way.iter().zip(&sides).enumerate()).find_map(|(i, (&(t, a), side))| {
+            let role = self.role_of(a)?;
+            (party(role) && side.is_none() && !turns.between(i)).then_some((t, a, role))
+        })
+    }
+
+    /// The exchange as a refusal of it shows it: ended at the party it is
+    /// judged to reach on its way, if any (an internal exchange at a party
+    /// on the way, [`Ctx::party_on_the_way`]; any other at a party out of
+    /// turn, [`Ctx::party_out_of_turn`]).
+    fn trail_judged(&self, ex: &Exchange, internal: bool) -> Option<Trail> {
+        let early = match internal {
+            true => self.party_on_the_way(ex),
+            false => self.party_out_of_turn(ex),
+        };
+        match early {
+            Some((at, party, _)) => self.trail_to(ex, at, party),
+            None => self.trail(ex),
         }
     }
 
@@ -277,15 +329,6 @@ impl<'a> Ctx<'a> {
             .position(|&t| t == at)
             .map_or(route.len(), |i| i + 1);
         Cow::Owned(self.passed_before(&route[..end], party))
-    }
-
-    /// The exchange as a finding shows it, ended at the party on its way
-    /// ([`Ctx::party_on_the_way`]) when there is one.
-    fn trail_to_party_on_the_way(&self, ex: &Exchange) -> Option<Trail> {
-        let Some((at, party, _)) = self.party_on_the_way(ex) else {
-            return self.trail(ex);
-        };
-        self.trail_to(ex, at, party)
     }
 
     /// The exchange as a finding shows it, taken to end at `receiver`, an

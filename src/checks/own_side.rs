@@ -80,14 +80,18 @@ pub(crate) fn same_legal_person(design: &Design, a: ActorId, b: ActorId) -> bool
 
 /// The actors an exchange whose route is `route` passes, in the order the
 /// data travels: each hop's `via` actors, and the carrier each later hop
-/// leaves from.
-pub(crate) fn way(design: &Design, graph: &FlowGraph, route: &[TransferId]) -> Vec<ActorId> {
+/// leaves from; each with the transfer that passes it.
+pub(crate) fn way(
+    design: &Design,
+    graph: &FlowGraph,
+    route: &[TransferId],
+) -> Vec<(TransferId, ActorId)> {
     let mut out = Vec::new();
     for (i, &t) in route.iter().enumerate() {
         if i > 0 {
-            out.push(graph.ends(t).0);
+            out.push((t, graph.ends(t).0));
         }
-        out.extend(graph.transfer(t).via(design));
+        out.extend(graph.transfer(t).via(design).map(|a| (t, a)));
     }
     out
 }

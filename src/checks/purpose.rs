@@ -60,7 +60,10 @@ pub(crate) fn provisions_among(
                 Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
                 None => continue,
             },
-            _ => (to, ctx.passed_judged(ex)),
+            _ => match ctx.party_out_of_turn(ex) {
+                Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
+                None => (to, ctx.passed_judged(ex)),
+            },
         };
         let verdict = judged.get((from, to, category, purpose), &passed, || {
             evaluate_provision(ctx.rb, from, to, category, purpose, &passed)
@@ -79,10 +82,11 @@ pub(crate) fn check(ctx: &Ctx, verdicts: &[(usize, ProvisionVerdict)]) -> Vec<Fi
                 return None;
             };
             let ex = &ctx.graph.exchanges[*i];
-            let trail = match ctx.kind(ex.receiver) {
-                Some(RoleKind::SelfOrg | RoleKind::Subject) => ctx.trail_to_party_on_the_way(ex)?,
-                _ => ctx.trail(ex)?,
-            };
+            let internal = matches!(
+                ctx.kind(ex.receiver),
+                Some(RoleKind::SelfOrg | RoleKind::Subject)
+            );
+            let trail = ctx.trail_judged(ex, internal)?;
             Some(Finding::Provision {
                 trail,
                 refusal: refusal.clone(),

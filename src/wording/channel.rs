@@ -114,7 +114,13 @@ pub(super) fn out_of_turn(
     let route: Vec<_> = (trail.earlier.iter().map(|h| h.transfer))
         .chain(std::iter::once(trail.last))
         .collect();
-    let way = crate::checks::way(w.design, w.graph, &route);
+    let mut way: Vec<ActorId> = (crate::checks::way(w.design, w.graph, &route).into_iter())
+        .map(|(_, a)| a)
+        .collect();
+    // Ended at a party on its flow's way, the exchange's way ends there.
+    if let Some(end) = way.iter().position(|&a| a == trail.receiver) {
+        way.truncate(end);
+    }
     let sides: Vec<Option<crate::checks::End>> = (way.iter())
         .map(|&a| {
             let role = w.role_of(a)?;
@@ -171,5 +177,81 @@ pub(super) fn with_turn(w: &Words, d: Diagnostic, trail: &Trail, missing: &[Role
             .with_help(help)
             .with_facts(vec![Fact::text("out_of_turn", own)]),
         None => d,
+    }
+}
+
+/// `d`, a refusal judged at a party `trail` ends at, told why when that
+/// party stands out of turn on its flow's way (the checks'
+/// `Ctx::party_out_of_turn`): before the sender's own system, or after
+/// the receiver's, so that the data reaches it off the way between the
+/// flow's two ends. The note, the help that replaces the one about the
+/// party, and the own actor as a fact (`out_of_turn`).
+pub(super) fn with_party_out_of_turn(w: &Words, d: Diagnostic, trail: &Trail) -> Diagnostic {
+    let Some(rb) = w.rb else {
+        return d;
+    };
+    let end = w.graph.ends(trail.last).1;
+    let own = |a: ActorId| w.design.kind_of(a) == Some(RoleKind::SelfOrg);
+    // An internal flow through a party is provision to it, said as such.
+    if end == trail.receiver || (own(trail.sender) && own(end)) {
+        return d;
+    }
+    let via: Vec<ActorId> = w.graph.transfer(trail.last).via(w.design).collect();
+    let Some(at) = via.iter().position(|&a| a == trail.receiver) else {
+        return d;
+    };
+    let side = |a: ActorId| {
+        let role = w.role_of(a)?;
+        crate::checks::own_side_of(
+            w.design,
+            rb,
+            (a, role),
+            (trail.sender, end),
+            Some(trail.purpose),
+        )
+    };
+    let after = via.get(at + 1..).unwrap_or_default();
+    let before = via.get(..at).unwrap_or_default();
+    let (party, sender, flow_end) = (
+        w.actor_name(trail.receiver).to_string(),
+        w.actor_with_role(trail.sender),
+        w.actor_with_role(end),
+    );
+    let (note, help, own) = if let Some(&o) =
+        (after.iter()).find(|&&a| side(a) == Some(crate::checks::End::Sender))
+    {
+        let own = w.actor_name(o).to_string();
+        (
+            text!("{party} is passed before {own}, which stands on the side of {sender}: the data reaches {party} off the way to {flow_end} and comes back; written flow by flow, the flow to {party} is an exchange of its own, judged here";
+                  "{party}を経由するのは{own}より前です。{own}は{sender}の側にあるため、データは{flow_end}への経路から外れて{party}に渡り、戻ってきます。フローごとに書けば、{party}へのフローが一つの提供になり、ここではそれを判定しています"),
+            text!("list {own} before {party} in `via` (the sender's own side comes first)";
+                  "`via` で{own}を{party}より前に書いてください (送り手の側のものが先です)"),
+            own,
+        )
+    } else if let Some(&o) =
+        (before.iter()).find(|&&a| side(a) == Some(crate::checks::End::Receiver))
+    {
+        let own = w.actor_name(o).to_string();
+        (
+            text!("{party} is passed after {own}, which stands on the side of {flow_end}: the data has reached {flow_end}'s side before {party}; written flow by flow, the flow to {party} is an exchange of its own, judged here";
+                  "{party}を経由するのは{own}より後です。{own}は{flow_end}の側にあるため、データは{party}より前に{flow_end}の側に届いています。フローごとに書けば、{party}へのフローが一つの提供になり、ここではそれを判定しています"),
+            text!("list {own} after {party} in `via` (the receiver's own side comes last)";
+                  "`via` で{own}を{party}より後に書いてください (受け手の側のものが後です)"),
+            own,
+        )
+    } else {
+        return d;
+    };
+    // Moved into turn, a party some rule routes through is on the way; a
+    // third party would still be one, and the finding's own help stands.
+    let routed = w.role_of(trail.receiver).is_some_and(|role| {
+        (rb.rules.iter()).any(|r| r.via.iter().any(|v| rb.role_covers(*v, role)))
+    });
+    let d = d
+        .with_note(note)
+        .with_facts(vec![Fact::text("out_of_turn", own)]);
+    match routed {
+        true => d.with_help(help),
+        false => d,
     }
 }

@@ -217,8 +217,10 @@ impl<'a> Words<'a> {
                 trail,
                 refusal,
                 witness,
-            } => exchange::word(self, trail, refusal, witness),
-            Finding::Provision { trail, refusal } => purpose::provision(self, trail, refusal),
+            } => exchange::word(self, trail, refusal, witness)
+                .map(|d| channel::with_party_out_of_turn(self, d, trail)),
+            Finding::Provision { trail, refusal } => purpose::provision(self, trail, refusal)
+                .map(|d| channel::with_party_out_of_turn(self, d, trail)),
             Finding::Unregistered {
                 trail,
                 rule,
