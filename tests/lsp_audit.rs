@@ -389,8 +389,9 @@ fn diagnostics_are_published_under_the_uri_the_client_opened() {
 }
 
 /// The outline shows a bidi override or an escape sequence in a flow as
-/// messages show it, escaped; a second `initialize` is refused as LSP
-/// says (-32600).
+/// messages show it, escaped; a request whose id is null or fractional,
+/// and a second `initialize`, are refused as JSON-RPC and LSP say
+/// (-32600).
 #[test]
 fn the_outline_shows_control_characters_escaped_and_initialize_is_answered_once() {
     let mut c = Client::start(json!({"capabilities": {}}));
@@ -407,6 +408,13 @@ fn the_outline_shows_control_characters_escaped_and_initialize_is_answered_once(
         names,
         ["flow a\\u{202e}b -> c : x", "flow c -> q\\u{1b}[2J : x"]
     );
+    // A request whose id is null or fractional is answered, id null.
+    for id in [json!(null), json!(1.5)] {
+        c.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {}}));
+        let answer = c.receive();
+        assert_eq!(answer["id"], Value::Null, "{answer}");
+        assert_eq!(answer["error"]["code"], -32600, "{answer}");
+    }
     let again = c.request("initialize", json!({"capabilities": {}}));
     assert_eq!(again["error"]["code"], -32600, "{again}");
     assert_eq!(

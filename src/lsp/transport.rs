@@ -379,12 +379,15 @@ fn message_of(value: Value) -> Result<Message, serde_json::Error> {
     match map.remove("method") {
         Some(Value::String(method)) => {
             let params = map.remove("params").unwrap_or(Value::Null);
-            // As the untagged enum reads it: a request has an id of its
-            // kind; a message with a method and no such id is a
-            // notification.
+            // A request has an id of its kind; a message with a method
+            // and no id is a notification. One with an id of no request's
+            // kind (null, 1.5) is refused, so that it is answered (-32600,
+            // id null), not taken for a notification and dropped in
+            // silence, as `lsp-server`'s untagged enum reads it.
             match map.remove("id").map(serde_json::from_value::<RequestId>) {
                 Some(Ok(id)) => Ok(Message::Request(Request { id, method, params })),
-                _ => Ok(Message::Notification(Notification { method, params })),
+                Some(Err(e)) => Err(e),
+                None => Ok(Message::Notification(Notification { method, params })),
             }
         }
         method => {
@@ -450,10 +453,6 @@ mod tests {
             json!({"jsonrpc": "2.0", "method": "exit"}),
             json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
                    "params": {"textDocument": {"uri": "file:///a.myna", "text": "flow 𠮷 -> B\n"}}}),
-            // An id of no request's kind: a notification, as the untagged
-            // enum reads it.
-            json!({"jsonrpc": "2.0", "id": null, "method": "m", "params": [1]}),
-            json!({"jsonrpc": "2.0", "id": 1.5, "method": "m"}),
             json!({"jsonrpc": "2.0", "id": 7, "result": {"ok": true}}),
             json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -32601, "message": "no"}}),
         ];
@@ -462,6 +461,14 @@ mod tests {
             let expected = as_lsp_server_reads(&v);
             assert!(expected.is_some(), "{v}");
             assert_eq!(read.ok(), expected, "{v}");
+        }
+        // An id of no request's kind is refused here (`lsp-server` takes
+        // it for a notification, dropped in silence).
+        for v in [
+            json!({"jsonrpc": "2.0", "id": null, "method": "m", "params": [1]}),
+            json!({"jsonrpc": "2.0", "id": 1.5, "method": "m"}),
+        ] {
+            assert!(message_of(v.clone()).is_err(), "{v}");
         }
         // Neither reads a method that is no string, or no object.
         for v in [json!({"id": 1, "method": 2}), json!([1, 2]), json!("x")] {
