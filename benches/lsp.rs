@@ -5,7 +5,7 @@
 //! types, or a client sends whole texts ([`typing`]).
 
 use criterion::{Criterion, criterion_group};
-use mynaflow::lsp::position::Encoding;
+use mynaflow::lsp::position::{Encoding, LineIndex};
 use mynaflow::lsp::{Document, complete_at, hover_at};
 use mynaflow::rulebook_shelf::RulebookShelf;
 use std::hint::black_box;
@@ -62,6 +62,22 @@ fn lsp(c: &mut Criterion) {
     let for_kw = text.rfind(" for ").map_or(0, |i| i + 5);
     g.bench_function("complete_purpose_1000_flows", |b| {
         b.iter(|| complete_at(&doc, black_box(for_kw)))
+    });
+    // 10 000 flows on one line, each flow's start as a UTF-16 position
+    // (the outline's work): counted from the line's start, this took
+    // seconds (quadratic in the line).
+    let line: String = (0..10_000)
+        .map(|_| "flow 区役所 -> 𠮷 : d for 保険給付 ")
+        .collect();
+    let long = format!("actor 区役所 : 組合\n{line}\n");
+    let starts: Vec<usize> = long.match_indices("flow ").map(|(i, _)| i).collect();
+    let index = LineIndex::new(&long, Encoding::Utf16);
+    g.bench_function("positions_10000_flows_one_line", |b| {
+        b.iter(|| {
+            (starts.iter())
+                .map(|&s| index.position(black_box(&long), s).character)
+                .max()
+        })
     });
     g.finish();
 }

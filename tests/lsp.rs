@@ -668,13 +668,9 @@ fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostic
 #[test]
 fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
     let secret = "秘密の本文";
-    let cases: [(String, &str); 6] = [
+    let cases: [(String, &str); 4] = [
         // Nothing at all: the client went before it said anything.
         (String::new(), "the input ended before `exit`"),
-        (
-            format!("Content-Length: 12\r\n\r\n{{\"{secret}"),
-            "not JSON",
-        ),
         (
             "Content-Length: 99999999999\r\n\r\n".to_string(),
             "more than the 1073741824 read",
@@ -684,16 +680,6 @@ fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
             "where its Content-Length says 90",
         ),
         (format!("X-{}: y\r\n\r\n", "a".repeat(5000)), "too long"),
-        // A response whose error code is a string, with a control
-        // character: no message, and the character never printed.
-        (
-            {
-                let body =
-                    r#"{"jsonrpc":"2.0","id":1,"error":{"code":"\u001b[31m","message":"m"}}"#;
-                format!("Content-Length: {}\r\n\r\n{body}", body.len())
-            },
-            "no request, response or notification",
-        ),
     ];
     for (sent, why) in cases {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
@@ -716,6 +702,59 @@ fn a_message_that_cannot_be_read_ends_the_server_with_the_reason() {
         assert!(!stderr.contains(secret), "{stderr}");
         assert!(!stderr.contains('\u{1b}'), "{stderr}");
         assert!(out.stdout.is_empty());
+    }
+}
+
+/// A body that is not JSON, or JSON that is no message, in a right frame
+/// is answered (-32700, -32600, id null) and the next frame read: the
+/// server ends only when the input does. Nothing sent is repeated raw.
+#[test]
+fn a_body_that_cannot_be_read_is_answered_and_the_server_goes_on() {
+    let secret = "秘密の本文";
+    let bodies = [
+        format!("{{\"{secret}"),
+        // A response whose error code is a string, with a control
+        // character: no message, and the character never printed.
+        r#"{"jsonrpc":"2.0","id":1,"error":{"code":"\u001b[31m","message":"m"}}"#.to_string(),
+    ];
+    let mut sent = String::new();
+    for body in &bodies {
+        sent.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["lsp", "--lang", "en"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(sent.as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("the input ended before `exit`"), "{stderr}");
+    let answers: Vec<Value> = (stdout.split("Content-Length: ").skip(1))
+        .map(|framed| serde_json::from_str(framed.split_once("\r\n\r\n").unwrap().1).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 2, "{stdout}");
+    assert_eq!(answers[0]["error"]["code"], -32700);
+    assert_eq!(answers[1]["error"]["code"], -32600);
+    for a in &answers {
+        assert_eq!(a["id"], Value::Null);
+    }
+    assert!(
+        answers[0]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("a message that is not JSON"),
+        "{stdout}"
+    );
+    for output in [&stdout, &stderr] {
+        assert!(!output.contains(secret), "{output}");
+        assert!(!output.contains('\u{1b}'), "{output}");
     }
 }
 
@@ -2097,11 +2136,11 @@ fn lifecycle_errors_are_in_the_servers_language() {
     for (lang, said) in [
         (
             "ja",
-            "mynaflow: エラー: lsp: クライアントのメッセージを読めません: JSON でないメッセージです。値がないまま JSON が終わっています (1 行 11 列目)",
+            "mynaflow: エラー: lsp: クライアントのメッセージを読めません: Content-Length は 20 バイトですが、メッセージは 11 バイトで終わっています",
         ),
         (
             "en",
-            "mynaflow: error: lsp: reading the client's messages: a message that is not JSON: EOF while parsing a value at line 1 column 11",
+            "mynaflow: error: lsp: reading the client's messages: a message of 11 bytes where its Content-Length says 20",
         ),
     ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
@@ -2112,7 +2151,8 @@ fn lifecycle_errors_are_in_the_servers_language() {
             .spawn()
             .unwrap();
         let mut stdin = child.stdin.take().unwrap();
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        // A frame cut short: its Content-Length says more than comes.
+        write!(stdin, "Content-Length: 20\r\n\r\n{body}").unwrap();
         drop(stdin);
         let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(2));

@@ -368,9 +368,51 @@ impl Document {
 }
 
 /// `path` as the session compares rulebook files: canonical where it
-/// exists, else as given.
+/// exists; else, absolute with `.` and `..` resolved as written, its
+/// nearest folder that exists canonical. A design's `use "../rules.myna"`
+/// whose rulebook is missing is then recorded as the path the client
+/// names when the file comes back (kept with its `..`, it never matched,
+/// and the design kept "not found" until it was edited).
 pub fn canonical(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    if let Ok(canonical) = std::fs::canonicalize(path) {
+        return canonical;
+    }
+    let lexical =
+        lexically_normal(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+    // The missing components, innermost first, under the nearest folder
+    // that exists.
+    let mut missing = Vec::new();
+    let mut at = lexical.as_path();
+    while let (Some(parent), Some(name)) = (at.parent(), at.file_name()) {
+        missing.push(name);
+        if let Ok(mut found) = std::fs::canonicalize(parent) {
+            found.extend(missing.iter().rev());
+            return found;
+        }
+        at = parent;
+    }
+    lexical
+}
+
+/// `path` with each `.` left out and each `..` taking away the name
+/// before it (none at the root), without asking the file system.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push(c);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The `mynaflow.toml` that `check` would follow for the file at `path`
@@ -517,6 +559,28 @@ fn flow_names(d: &Design, i: usize, keep: &mut impl FnMut(Span, Target, bool)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A missing file's path, however spelt, is the path it will have
+    /// once it exists: the client's notification names it so.
+    #[test]
+    fn a_missing_path_is_canonical_with_its_dots_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let file = dir.path().join("rules.myna");
+        let spellings = [
+            dir.path().join("sub/../rules.myna"),
+            dir.path().join("./sub/./../rules.myna"),
+            dir.path().join("gone/../sub/../rules.myna"),
+            file.clone(),
+        ];
+        let missing: Vec<PathBuf> = spellings.iter().map(|p| canonical(p)).collect();
+        std::fs::write(&file, "").unwrap();
+        let there = canonical(&file);
+        for (spelt, key) in spellings.iter().zip(&missing) {
+            assert_eq!(key, &there, "{}", spelt.display());
+        }
+        assert_eq!(lexically_normal(Path::new("/../a/./b/..")), Path::new("/a"));
+    }
 
     /// A design's `use` reaches a rulebook inside the workspace folders
     /// the server is given ([`Around::roots`]), and one outside them and

@@ -563,10 +563,12 @@ fn item(
     } else {
         name.to_string()
     };
+    // The label and detail are shown as plain text: escaped as messages
+    // are, so a control or bidi character reads as what it is.
     CompletionItem {
-        label: name.to_string(),
+        label: crate::escape::visible(name).into_owned(),
         kind: Some(kind),
-        detail,
+        detail: detail.map(crate::escape::visible_owned),
         sort_text: Some(format!("{rank}{name}")),
         filter_text: Some(written.clone()),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(range, written))),

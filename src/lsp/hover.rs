@@ -2,31 +2,38 @@
 //! arrow.
 
 use super::analysis::{Document, Target};
+use super::markdown::{code, plain};
 use crate::checks::{
     self, Miss, MyNumberRefusal, MyNumberVerdict, ProvisionRefusal, ProvisionVerdict,
 };
 use crate::model::*;
 use crate::text::{Lang, Text};
 
-/// The hover text (Markdown) of a target.
+/// The hover text (Markdown) of a target. Every name is a code span and
+/// every other text of the design or its rulebook plain text
+/// ([`super::markdown`]): none of it is read as Markdown or HTML.
 pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
     let d = doc.design()?;
     let rb = d.rulebook.as_deref();
     let t = |en: &str, ja: &str| Text::new(en, ja).get(lang).to_string();
-    let label = |l: &Option<String>| l.as_deref().map(|l| format!(" — {l}")).unwrap_or_default();
+    let label = |l: &Option<String>| {
+        l.as_deref()
+            .map(|l| format!(" — {}", plain(l)))
+            .unwrap_or_default()
+    };
     Some(match target {
         Target::Actor(id) => {
             let a = d.actor(id);
-            let mut s = format!("**{}** `{}`", t("actor", "アクター"), a.name);
+            let mut s = format!("**{}** {}", t("actor", "アクター"), code(&a.name));
             if let Some((l, _)) = &a.label {
-                s.push_str(&format!(" \"{l}\""));
+                s.push_str(&format!(" \"{}\"", plain(l)));
             }
             if let (Some(rb), Some(r)) = (rb, a.role.id) {
                 let role = rb.role(r);
                 s.push_str(&format!(
-                    "\n\n{}: `{}`{}\n\n{}",
+                    "\n\n{}: {}{}\n\n{}",
                     t("role", "役割"),
-                    role.name,
+                    code(&role.name),
                     label(&role.label),
                     kind_text(role.kind, lang)
                 ));
@@ -35,13 +42,13 @@ pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
         }
         Target::Data(id) => {
             let item = d.item(id);
-            let mut s = format!("**{}** `{}`", t("data item", "データ項目"), item.name);
+            let mut s = format!("**{}** {}", t("data item", "データ項目"), code(&item.name));
             if let (Some(rb), Some(c)) = (rb, item.category.id) {
                 let cat = rb.category(c);
                 s.push_str(&format!(
-                    "\n\n{}: `{}`{}",
+                    "\n\n{}: {}{}",
                     t("category", "カテゴリ"),
-                    cat.name,
+                    code(&cat.name),
                     label(&cat.label)
                 ));
             }
@@ -63,9 +70,9 @@ pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
             let rb = rb?;
             let r = rb.role(id);
             format!(
-                "**{}** `{}`{}\n\n{}",
+                "**{}** {}{}\n\n{}",
                 t("role", "役割"),
-                r.name,
+                code(&r.name),
                 label(&r.label),
                 kind_text(r.kind, lang)
             )
@@ -74,9 +81,9 @@ pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
             let rb = rb?;
             let c = rb.category(id);
             let mut s = format!(
-                "**{}** `{}`{}",
+                "**{}** {}{}",
                 t("category", "カテゴリ"),
-                c.name,
+                code(&c.name),
                 label(&c.label)
             );
             if c.mynumber {
@@ -92,9 +99,9 @@ pub fn text(doc: &Document, target: Target, lang: Lang) -> Option<String> {
             let rb = rb?;
             let c = rb.clause(id);
             format!(
-                "**{}** `{}`{}",
+                "**{}** {}{}",
                 t("clause", "契約事項"),
-                c.name,
+                code(&c.name),
                 label(&c.label)
             )
         }
@@ -107,16 +114,20 @@ pub fn purpose_text(rb: &Rulebook, id: PurposeId, lang: Lang) -> String {
     let p = rb.purpose(id);
     let s = rb.section(p.section);
     let t = |en: &str, ja: &str| Text::new(en, ja).get(lang).to_string();
-    let mut out = format!("**{}** `{}`", t("purpose", "利用目的"), p.name);
+    let mut out = format!("**{}** {}", t("purpose", "利用目的"), code(&p.name));
     if let Some(l) = &p.label {
-        out.push_str(&format!("\n\n「{l}」"));
+        out.push_str(&format!("\n\n「{}」", plain(l)));
     }
-    out.push_str(&format!("\n\n{} {}", t("section", "セクション"), s.id));
+    out.push_str(&format!(
+        "\n\n{} {}",
+        t("section", "セクション"),
+        plain(&s.id)
+    ));
     if let Some(title) = &s.title {
-        out.push_str(&format!(" — {title}"));
+        out.push_str(&format!(" — {}", plain(title)));
     }
     if let Some(b) = &s.basis {
-        out.push_str(&format!("\n\n{}: {b}", t("basis", "根拠")));
+        out.push_str(&format!("\n\n{}: {}", t("basis", "根拠"), plain(b)));
     }
     out
 }
@@ -160,28 +171,34 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
     let rule = |id: RuleId| {
         let (section, basis) = rb.rule_ref(id);
         format!(
-            "`{}` ({} {section}{})",
-            rb.rule_text(id),
+            "{} ({} {}{})",
+            // A `<->` rule is two lines, a code span each.
+            (rb.rule_text(id).lines().map(code))
+                .collect::<Vec<_>>()
+                .join(", "),
             t("section", "セクション"),
-            basis.map(|b| format!(", {b}")).unwrap_or_default()
+            plain(&section),
+            basis
+                .map(|b| format!(", {}", plain(&b)))
+                .unwrap_or_default()
         )
     };
     let mut lines = Vec::new();
     for (i, v) in verdicts.mynumber {
-        let item = &d.item(g.exchanges[i].payload.0).name;
+        let item = code(&d.item(g.exchanges[i].payload.0).name);
         lines.push(match v {
             MyNumberVerdict::Allowed(r) => {
-                format!("✔ `{item}`: {} {}", t("allowed by", "許可:"), rule(r))
+                format!("✔ {item}: {} {}", t("allowed by", "許可:"), rule(r))
             }
             MyNumberVerdict::Refused(MyNumberRefusal::NoBasis) => format!(
-                "✘ `{item}`: {}",
+                "✘ {item}: {}",
                 t(
                     "no rule of a mynumber section covers this category (MN101)",
                     "この区分を扱う特定個人情報 (mynumber) の規則がありません (MN101)"
                 )
             ),
             MyNumberVerdict::Refused(MyNumberRefusal::WrongParties(_)) => format!(
-                "✘ `{item}`: {}",
+                "✘ {item}: {}",
                 t(
                     "rules cover this data only between other roles (MN105)",
                     "この区分の規則は他の役割の間にしかありません (MN105)"
@@ -194,7 +211,7 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
                     Miss::Channel => "MN104",
                 };
                 format!(
-                    "✘ `{item}`: {} {} ({code})",
+                    "✘ {item}: {} {} ({code})",
                     t("nearest rule", "最も近い規則"),
                     rule(r),
                 )
@@ -202,13 +219,13 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
         });
     }
     for (i, v) in verdicts.provisions {
-        let item = &d.item(g.exchanges[i].payload.0).name;
+        let item = code(&d.item(g.exchanges[i].payload.0).name);
         lines.push(match v {
             ProvisionVerdict::Allowed(r) => {
-                format!("✔ `{item}`: {} {}", t("allowed by", "許可:"), rule(r))
+                format!("✔ {item}: {} {}", t("allowed by", "許可:"), rule(r))
             }
             ProvisionVerdict::Refused(ProvisionRefusal::WrongChannel(r)) => format!(
-                "✘ `{item}`: {} {}",
+                "✘ {item}: {} {}",
                 t(
                     "the route is not the rule's:",
                     "規則の定める経路と異なります:"
@@ -216,7 +233,7 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
                 rule(r)
             ),
             _ => format!(
-                "✘ `{item}`: {}",
+                "✘ {item}: {}",
                 t(
                     "no rule allows this provision (MN202/MN203)",
                     "この提供を許す規則がありません (MN202/MN203)"
@@ -231,7 +248,7 @@ fn verdict_text(doc: &Document, flow: FlowId, lang: Lang) -> Option<String> {
         lines.push(format!(
             "**{}** {}",
             diag.code.as_str(),
-            diag.message.get(lang)
+            plain(diag.message.get(lang))
         ));
     }
     if lines.is_empty() {

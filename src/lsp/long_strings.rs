@@ -10,6 +10,11 @@
 //! buffer, which becomes the string; other long strings are decoded into
 //! copies of their exact size; the rest of the message, each long string
 //! replaced by a marker, is left to serde_json.
+//!
+//! A lone half of a surrogate pair (`"\ud842"`, as JavaScript's
+//! `JSON.stringify` writes half of `𠮷`) is read as U+FFFD, as a text
+//! decoder does: serde_json refuses it, and a client's one stray
+//! character must not end the session ([`mend_lone_surrogates`]).
 
 use crate::text::Text;
 use serde_json::Value;
@@ -23,19 +28,16 @@ pub(super) const LONG: usize = 64 * 1024;
 /// more decoded in place. Where the body is not JSON, why, in both
 /// languages; the reason is serde_json's ([`super::serde_reason`])
 /// wherever the body is wrong outside a long string.
-pub(super) fn parse(body: Vec<u8>, long: usize) -> Result<Value, Text> {
-    let whole = |body: &[u8]| {
-        serde_json::from_slice::<Value>(body).map_err(|e| super::serde_reason::words(&e))
-    };
+pub(super) fn parse(mut body: Vec<u8>, long: usize) -> Result<Value, Text> {
     let literals = match long_literals(&body, long) {
         Some(literals) if !literals.is_empty() => literals,
         // None long, or the body's strings do not end: serde_json's
         // reading, and its reason.
-        _ => return whole(&body),
+        _ => return whole(&mut body),
     };
     let mut value = match serde_json::from_slice::<Value>(&with_markers(&body, &literals)) {
         Ok(value) => value,
-        Err(_) => return whole(&body),
+        Err(_) => return whole(&mut body),
     };
     // Each marker once, where a value stands: a long key, or a client's own
     // string equal to a marker, leaves the message to serde_json.
@@ -46,7 +48,7 @@ pub(super) fn parse(body: Vec<u8>, long: usize) -> Result<Value, Text> {
         }
     });
     if found.iter().any(|&n| n != 1) {
-        return whole(&body);
+        return whole(&mut body);
     }
     let mut decoded = decoded(body, &literals)?;
     for_each_string(&mut value, |s| {
@@ -55,6 +57,67 @@ pub(super) fn parse(body: Vec<u8>, long: usize) -> Result<Value, Text> {
         }
     });
     Ok(value)
+}
+
+/// `body` read by serde_json; where it fails, read again with its lone
+/// surrogates mended, if it has any (only then: the happy path pays
+/// nothing).
+fn whole(body: &mut [u8]) -> Result<Value, Text> {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(value) => Ok(value),
+        Err(_) if mend_lone_surrogates(body) => {
+            serde_json::from_slice::<Value>(body).map_err(|e| super::serde_reason::words(&e))
+        }
+        Err(e) => Err(super::serde_reason::words(&e)),
+    }
+}
+
+/// Rewrites, in place, each `\u` escape of `body` that is half of a
+/// surrogate pair without its other half (a high half not followed by a
+/// low half's escape, a low half not preceded by a high one) into
+/// `\uFFFD`, of the same length; whether there was any. One pass over the
+/// body's backslashes: outside strings JSON has none, and inside one each
+/// backslash starts an escape or is escaped, so reading them in order
+/// from the start never takes an escaped `\\u` for an escape.
+pub(super) fn mend_lone_surrogates(body: &mut [u8]) -> bool {
+    let mut mended = false;
+    let mut i = 0;
+    while let Some(k) = body.get(i..).and_then(|rest| memchr::memchr(b'\\', rest)) {
+        let at = i + k;
+        if body.get(at + 1) != Some(&b'u') {
+            // The backslash and the character it escapes.
+            i = at + 2;
+            continue;
+        }
+        i = at + 6;
+        match escaped_unit(body, at) {
+            Some(0xD800..=0xDBFF) => {
+                if matches!(escaped_unit(body, at + 6), Some(0xDC00..=0xDFFF)) {
+                    // A pair: both halves read.
+                    i = at + 12;
+                    continue;
+                }
+            }
+            Some(0xDC00..=0xDFFF) => {}
+            // Another character, or no escape serde_json would read.
+            _ => continue,
+        }
+        body[at + 2..at + 6].copy_from_slice(b"FFFD");
+        mended = true;
+    }
+    mended
+}
+
+/// The UTF-16 unit of the `\uXXXX` escape at `at` in `body`, if one is
+/// there.
+fn escaped_unit(body: &[u8], at: usize) -> Option<u32> {
+    let escape = body.get(at..at + 6)?;
+    if &escape[..2] != b"\\u" {
+        return None;
+    }
+    escape[2..]
+        .iter()
+        .try_fold(0, |n, &d| Some(n * 16 + char::from(d).to_digit(16)?))
 }
 
 /// The string literals of `body` (quotes included) of `long` bytes or
@@ -204,31 +267,29 @@ fn decode_in_place(buf: &mut Vec<u8>, literal: Range<usize>) -> Result<String, T
 
 /// The character of the `\u` escape whose four digits start at `r`
 /// (before `end`), with the low half's escape after it for a surrogate
-/// pair; `r` is moved past what it read.
+/// pair; `r` is moved past what it read. A half alone is U+FFFD, as
+/// [`mend_lone_surrogates`] makes it for serde_json.
 fn unicode_escape(buf: &[u8], r: &mut usize, end: usize) -> Result<char, Text> {
-    let lone = || {
-        Text::new(
-            "a lone surrogate in a string",
-            "文字列の中に対になっていないサロゲートがあります",
-        )
-    };
     let high = hex4(buf, r, end)?;
     let code = match high {
         0xD800..=0xDBFF => {
-            if buf.get(*r..*r + 2) != Some(&b"\\u"[..]) || *r + 2 > end {
-                return Err(lone());
+            let mut after = *r + 2;
+            let low = (*r + 2 <= end && buf.get(*r..*r + 2) == Some(&b"\\u"[..]))
+                .then(|| hex4(buf, &mut after, end).ok())
+                .flatten()
+                .filter(|low| (0xDC00..=0xDFFF).contains(low));
+            match low {
+                Some(low) => {
+                    *r = after;
+                    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+                }
+                None => 0xFFFD,
             }
-            *r += 2;
-            let low = hex4(buf, r, end)?;
-            if !(0xDC00..=0xDFFF).contains(&low) {
-                return Err(lone());
-            }
-            0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
         }
         _ => high,
     };
     // A low half alone is no character.
-    char::from_u32(code).ok_or_else(lone)
+    Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
 }
 
 /// The four hexadecimal digits at `r` (before `end`), as a number; `r` is
@@ -262,9 +323,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// What serde_json reads `body` as: the value, or that it fails.
+    /// What serde_json reads `body` as, its lone surrogates mended: the
+    /// value, or that it fails.
     fn by_serde(body: &[u8]) -> Option<Value> {
-        serde_json::from_slice(body).ok()
+        let mut body = body.to_vec();
+        mend_lone_surrogates(&mut body);
+        serde_json::from_slice(&body).ok()
     }
 
     /// `parse` agrees with serde_json on `body` at every threshold from
@@ -310,10 +374,6 @@ mod tests {
         // strings.
         for bad in [
             &br#"["a long string \q"]"#[..],
-            br#"{"t": "a long string \uD800"}"#,
-            br#"["a long string \uD800x"]"#,
-            br#"["a long string \uD800\u0041"]"#,
-            br#"["a long string \uDC00"]"#,
             br#"["a long string \u12"]"#,
             br#"["a long string \u12G4"]"#,
             br#"["a long string \"#,
@@ -360,11 +420,6 @@ mod tests {
                 "UTF-8 でない文字列があります",
             ),
             (
-                br#"["a long string \uDC00"]"#,
-                "a lone surrogate in a string",
-                "文字列の中に対になっていないサロゲートがあります",
-            ),
-            (
                 br#"["a long string \u12"]"#,
                 "a short \\u escape in a string",
                 "文字列の `\\u` エスケープが途中で終わっています",
@@ -381,6 +436,55 @@ mod tests {
         let why = parse(br#"["a long string"] x"#.to_vec(), 4).unwrap_err();
         assert_eq!(why.en, "trailing characters at line 1 column 19");
         assert_eq!(why.ja, "JSON の後に余分な文字があります (1 行 19 列目)");
+    }
+
+    /// Half a surrogate pair alone, escaped, reads as U+FFFD, in a long
+    /// string or a short one, where serde_json alone refused the message;
+    /// pairs, escaped backslashes and other escapes are left as they are.
+    #[test]
+    fn a_lone_surrogate_reads_as_the_replacement_character() {
+        for (body, read) in [
+            (
+                &br#"["a long string \uD842"]"#[..],
+                "a long string \u{FFFD}",
+            ),
+            (br#"["a long string \ud842x"]"#, "a long string \u{FFFD}x"),
+            (
+                br#"["a long string \uD800\u0041"]"#,
+                "a long string \u{FFFD}A",
+            ),
+            (
+                br#"["a long string \uDC00\uD800"]"#,
+                "a long string \u{FFFD}\u{FFFD}",
+            ),
+            (
+                br#"["a long string \uD800\uD83D\uDE00"]"#,
+                "a long string \u{FFFD}😀",
+            ),
+            (
+                br#"["a long string \\uD800 \uDE00"]"#,
+                "a long string \\uD800 \u{FFFD}",
+            ),
+            (br#"["a long string \uD83D\uDE00"]"#, "a long string 😀"),
+        ] {
+            assert!(serde_json::from_slice::<Value>(body).is_err() || !read.contains('\u{FFFD}'));
+            for long in [0, 4, 1000] {
+                let value = parse(body.to_vec(), long).unwrap();
+                assert_eq!(value, json!([read]), "{}", String::from_utf8_lossy(body));
+            }
+        }
+        // In a key, and in a short string beside a long one.
+        let body = br#"{"\udc00k": ["\ud800", "a long string \ud800"]}"#;
+        for long in [0, 10, 1000] {
+            let value = parse(body.to_vec(), long).unwrap();
+            assert_eq!(
+                value,
+                json!({"\u{FFFD}k": ["\u{FFFD}", "a long string \u{FFFD}"]})
+            );
+        }
+        // What is wrong besides is still refused.
+        assert!(parse(br#"["\ud800", x]"#.to_vec(), 0).is_err());
+        assert!(parse(br#"["\ud800\u12G4"]"#.to_vec(), 0).is_err());
     }
 
     #[test]

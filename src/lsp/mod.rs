@@ -18,6 +18,7 @@ mod completion;
 mod hover;
 mod lifecycle;
 mod long_strings;
+mod markdown;
 mod navigate;
 pub mod position;
 mod rulebook;
@@ -92,7 +93,7 @@ pub enum Exit {
 /// could not, in both languages (the caller says it in the server's:
 /// [`Languages::server`]).
 pub fn run(config: Config) -> Result<Exit, Text> {
-    let (connection, io) = transport::stdio().map_err(|e| io_error(&e))?;
+    let (connection, io) = transport::stdio(config.langs.server()).map_err(|e| io_error(&e))?;
     let exit = match serve_link(&connection, config) {
         Ok(exit) => exit,
         // A message that could not be read ends the connection: say why,
@@ -280,6 +281,7 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text
         rulebook_docs: HashMap::new(),
         uses: HashMap::new(),
         stale: BTreeSet::new(),
+        spelt: HashMap::new(),
     };
     let mut waiting = Waiting::new(&connection.receiver);
     loop {
@@ -461,6 +463,11 @@ struct Server<'a> {
     /// Open designs whose rulebook has changed since their last analysis,
     /// to be checked again when the client pauses, or before a request.
     stale: BTreeSet<Url>,
+    /// The URI of each open document as the client wrote it in `didOpen`,
+    /// where that is not how [`Url`] writes it back (raw UTF-8, an IRI,
+    /// or `file://localhost/`): its diagnostics are published under the
+    /// client's own, which a client may match as a string.
+    spelt: HashMap<Url, String>,
 }
 
 /// The parameters of request `method`, or why they cannot be read.
@@ -491,8 +498,20 @@ impl Server<'_> {
         let replaced = waiting.replace(&n);
         match n.method.as_str() {
             notification::DidOpenTextDocument::METHOD => {
+                let spelt = (n.params.pointer("/textDocument/uri"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
                 if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
-                    self.text(p.text_document.uri, p.text_document.text, replaced, waiting);
+                    let uri = p.text_document.uri;
+                    match spelt {
+                        Some(spelt) if spelt != uri.as_str() => {
+                            self.spelt.insert(uri.clone(), spelt);
+                        }
+                        _ => {
+                            self.spelt.remove(&uri);
+                        }
+                    }
+                    self.text(uri, p.text_document.text, replaced, waiting);
                 }
             }
             notification::DidChangeTextDocument::METHOD => {
@@ -522,7 +541,8 @@ impl Server<'_> {
                     // A rulebook closed unsaved: its designs are checked
                     // against the file again.
                     self.not_a_rulebook(&uri);
-                    self.publish(uri, Vec::new());
+                    self.publish(uri.clone(), Vec::new());
+                    self.spelt.remove(&uri);
                 }
             }
             notification::DidSaveTextDocument::METHOD => {
@@ -788,16 +808,20 @@ impl Server<'_> {
         )));
     }
 
+    /// Publishes the diagnostics of document `uri`, under the URI the
+    /// client opened it by ([`Server::spelt`]).
     fn publish(&self, uri: Url, diagnostics: Vec<Diagnostic>) {
+        let spelt = self.spelt.get(&uri).cloned();
         let p = PublishDiagnosticsParams {
             uri,
             diagnostics,
             version: None,
         };
-        self.send(Message::Notification(Notification::new(
-            notification::PublishDiagnostics::METHOD.to_string(),
-            p,
-        )));
+        let mut n = Notification::new(notification::PublishDiagnostics::METHOD.to_string(), p);
+        if let (Some(spelt), Some(uri)) = (spelt, n.params.get_mut("uri")) {
+            *uri = Value::String(spelt);
+        }
+        self.send(Message::Notification(n));
     }
 
     /// Where a span is, as an LSP location (in the design, or in the rulebook).
@@ -1245,6 +1269,15 @@ impl Server<'_> {
                     doc.lang,
                 )))
             }
+            // Known, but answered once only (LSP 3.17: "the server
+            // should answer with code -32600" to a second one).
+            request::Initialize::METHOD => Err((
+                ErrorCode::InvalidRequest,
+                Text::new(
+                    "the server is already initialized",
+                    "サーバーはすでに初期化されています",
+                ),
+            )),
             _ => {
                 let method = crate::escape::visible(&req.method);
                 Err((

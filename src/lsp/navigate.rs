@@ -269,6 +269,9 @@ pub const MAX_SYMBOLS: usize = 10_000;
 /// A document symbol of `doc` (whose text is `src`): its name, kind and
 /// detail, the statement it spans and where its name is. A name that is
 /// empty or blank is shown `?`: editors refuse a symbol without a name.
+/// The name and detail are shown escaped as messages show them: a flow's
+/// text as written may hold a bidi override or an escape sequence, and
+/// the outline must not read otherwise than the text (MN004).
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must still be given.
 pub(super) fn symbol(
     doc: &Document,
@@ -282,9 +285,9 @@ pub(super) fn symbol(
         name: if name.trim().is_empty() {
             "?".to_string()
         } else {
-            name
+            crate::escape::visible_owned(name)
         },
-        detail,
+        detail: detail.map(crate::escape::visible_owned),
         kind,
         tags: None,
         deprecated: None,

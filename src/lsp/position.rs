@@ -19,6 +19,11 @@ pub enum Encoding {
 pub struct LineIndex {
     starts: Vec<usize>,
     encoding: Encoding,
+    /// Checkpoints on long lines, in UTF-16: each position on such a line
+    /// is counted from the checkpoint before it, not from the line's
+    /// start (10 000 flows on one line took 10 s to outline when each
+    /// was counted from the start).
+    long_lines: Vec<Checkpoints>,
     /// Did the client's text start with a BOM that the text indexed does
     /// not hold? The editor counts it as the first character of line 0
     /// (`check` skips it, and so does the analysis: LANGUAGE.md §2).
@@ -31,6 +36,7 @@ impl LineIndex {
         let mut starts = vec![0];
         starts.extend(line_ends(text.as_bytes()).map(|i| i + 1));
         LineIndex {
+            long_lines: checkpoints(text, &starts, encoding),
             starts,
             encoding,
             bom: false,
@@ -44,8 +50,10 @@ impl LineIndex {
         if has_lone_cr(file.text.as_bytes()) {
             return LineIndex::new(&file.text, encoding);
         }
+        let starts = file.line_starts().to_vec();
         LineIndex {
-            starts: file.line_starts().to_vec(),
+            long_lines: checkpoints(&file.text, &starts, encoding),
+            starts,
             encoding,
             bom: false,
         }
@@ -75,10 +83,18 @@ impl LineIndex {
             .partition_point(|&s| s <= offset)
             .saturating_sub(1);
         let start = self.starts.get(line).copied().unwrap_or(0);
-        let before = text.get(start..offset).unwrap_or("");
         let character = match self.encoding {
-            Encoding::Utf8 => before.len(),
-            Encoding::Utf16 => before.encode_utf16().count(),
+            Encoding::Utf8 => offset.saturating_sub(start),
+            Encoding::Utf16 => {
+                let (from, units) = self
+                    .checkpoints(line)
+                    .and_then(|c| {
+                        let k = c.marks.partition_point(|&(byte, _)| byte <= offset);
+                        c.marks.get(k.checked_sub(1)?).copied()
+                    })
+                    .unwrap_or((start, 0));
+                units + text.get(from..offset).unwrap_or("").encode_utf16().count()
+            }
         };
         Position::new(line as u32, character as u32 + self.shift(line))
     }
@@ -96,13 +112,72 @@ impl LineIndex {
             .unwrap_or(text.len());
         // A position inside the BOM is the text's start.
         let character = pos.character.saturating_sub(self.shift(pos.line as usize));
-        offset_in_line(text, start, end, character, self.encoding)
+        let (from, units) = self
+            .checkpoints(pos.line as usize)
+            .and_then(|c| {
+                let want = character as usize;
+                let k = c.marks.partition_point(|&(_, units)| units <= want);
+                c.marks.get(k.checked_sub(1)?).copied()
+            })
+            .unwrap_or((start, 0));
+        offset_in_line(text, from, end, character - units as u32, self.encoding)
+    }
+
+    /// The checkpoints of line `line`, if it is a long one.
+    fn checkpoints(&self, line: usize) -> Option<&Checkpoints> {
+        let k = self
+            .long_lines
+            .binary_search_by_key(&line, |c| c.line)
+            .ok()?;
+        self.long_lines.get(k)
     }
 
     /// The range of a byte span.
     pub fn range(&self, text: &str, start: usize, end: usize) -> Range {
         Range::new(self.position(text, start), self.position(text, end))
     }
+}
+
+/// Lines of this many bytes and more get checkpoints, this many bytes
+/// apart: a position on them is counted over at most this many bytes.
+const STRIDE: usize = 1024;
+
+/// Where, on one long line, the UTF-16 count stands at points about
+/// [`STRIDE`] bytes apart.
+#[derive(Clone, Debug)]
+struct Checkpoints {
+    /// The line's number.
+    line: usize,
+    /// Byte offsets (at character boundaries, the line's start first) and
+    /// the UTF-16 units on the line before each; both increase.
+    marks: Vec<(usize, usize)>,
+}
+
+/// The checkpoints of each long line of `text` (lines starting at
+/// `starts`), in UTF-16; none in UTF-8, where a byte offset is the count.
+/// One pass over the long lines; a text of short lines pays a look at
+/// each line's length.
+fn checkpoints(text: &str, starts: &[usize], encoding: Encoding) -> Vec<Checkpoints> {
+    if encoding == Encoding::Utf8 {
+        return Vec::new();
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    let mut long_lines = Vec::new();
+    for (line, (start, end)) in starts.iter().copied().zip(ends).enumerate() {
+        if end.saturating_sub(start) < 2 * STRIDE {
+            continue;
+        }
+        let mut marks = vec![(start, 0)];
+        let (mut at, mut units) = (start, 0);
+        while at + STRIDE < end {
+            let next = floor_char(text, at + STRIDE);
+            units += text.get(at..next).unwrap_or("").encode_utf16().count();
+            marks.push((next, units));
+            at = next;
+        }
+        long_lines.push(Checkpoints { line, marks });
+    }
+    long_lines
 }
 
 /// The byte offset of character `character` (counted in `encoding`) of
@@ -206,6 +281,50 @@ mod tests {
             // The next line is as without it.
             assert_eq!(ix.position(text, 6), Position::new(1, 0));
             assert_eq!(ix.offset(text, Position::new(1, 1)), 7);
+        }
+    }
+
+    /// On a long line, counted from its checkpoints, every position and
+    /// offset is what counting from the line's start gives.
+    #[test]
+    fn positions_on_a_long_line_are_counted_as_from_its_start() {
+        let line: String = (0..3000)
+            .map(|k| ["a", "𠮷", "：", "é", " -> "][k % 5])
+            .collect();
+        let text = format!("first\n{line}\r\n{line}\nlast");
+        for encoding in [Encoding::Utf16, Encoding::Utf8] {
+            let file = crate::source::SourceFile::new("t.myna", &text);
+            for ix in [
+                LineIndex::new(&text, encoding),
+                LineIndex::of(&file, encoding),
+            ] {
+                if encoding == Encoding::Utf16 {
+                    assert_eq!(ix.long_lines.len(), 2);
+                }
+                for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                    let line = ix.starts.partition_point(|&s| s <= offset) - 1;
+                    let before = &text[ix.starts[line]..offset];
+                    let units = match encoding {
+                        Encoding::Utf16 => before.encode_utf16().count(),
+                        Encoding::Utf8 => before.len(),
+                    };
+                    let pos = Position::new(line as u32, units as u32);
+                    assert_eq!(ix.position(&text, offset), pos, "{offset}");
+                    if !before.ends_with('\r') {
+                        assert_eq!(ix.offset(&text, pos), offset, "{pos:?}");
+                    }
+                }
+                // Inside a surrogate pair (after a checkpoint too): its
+                // start.
+                if encoding == Encoding::Utf16 {
+                    for (byte, _) in line.match_indices('𠮷') {
+                        let units = line[..byte].encode_utf16().count() as u32;
+                        assert_eq!(ix.offset(&text, Position::new(1, units + 1)), 6 + byte);
+                    }
+                }
+                // Past the end of the line: its end.
+                assert_eq!(ix.offset(&text, Position::new(1, u32::MAX)), 6 + line.len());
+            }
         }
     }
 

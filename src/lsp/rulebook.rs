@@ -12,6 +12,7 @@
 //! its outline and the references of what it declares.
 
 use super::analysis::Document;
+use super::markdown::{code, plain};
 use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, Ident, Registrant, RoleFlag, Stmt};
 use crate::syntax::spelling::Name;
@@ -169,8 +170,9 @@ impl Index {
             At::Rule(a, s) => {
                 let written = folded(src.get(a.span.start as usize..a.span.end as usize)?);
                 return Some(format!(
-                    "**{}** `{written}`\n\n{}",
+                    "**{}** {}\n\n{}",
                     said("rule", "規則", lang),
+                    code(&written),
                     section_text(s, lang)
                 ));
             }
@@ -450,14 +452,16 @@ impl Declared<'_> {
     /// documentation completion gives it.
     pub fn text(&self, lang: Lang) -> String {
         let t = |en: &str, ja: &str| said(en, ja, lang);
+        // Names as code spans, other text plain: none of the rulebook's
+        // text is read as Markdown or HTML (super::markdown).
         let label = |l: &Option<Ident>| {
             l.as_ref()
-                .map(|l| format!(" — {}", l.text))
+                .map(|l| format!(" — {}", plain(&l.text)))
                 .unwrap_or_default()
         };
         let parent = |p: &Option<Ident>| {
             p.as_ref()
-                .map(|p| format!("\n\n{} `{}`", t("in", "上位:"), p.text))
+                .map(|p| format!("\n\n{} {}", t("in", "上位:"), code(&p.text)))
                 .unwrap_or_default()
         };
         match self.of {
@@ -470,9 +474,9 @@ impl Declared<'_> {
                     Some(RoleFlag::Contractor) => crate::model::RoleKind::Contractor,
                 };
                 format!(
-                    "**{}** `{}`{}\n\n{}{}",
+                    "**{}** {}{}\n\n{}{}",
                     t("role", "役割"),
-                    r.name.text,
+                    code(&r.name.text),
                     label(&r.label),
                     super::hover::kind_text(kind, lang),
                     parent(&r.parent)
@@ -485,29 +489,29 @@ impl Declared<'_> {
                     String::new()
                 };
                 format!(
-                    "**{}** `{}`{}{mynumber}{}",
+                    "**{}** {}{}{mynumber}{}",
                     t("category", "カテゴリ"),
-                    c.name.text,
+                    code(&c.name.text),
                     label(&c.label),
                     parent(&c.parent)
                 )
             }
             Of::Purpose(p, s) => {
                 let wording = (p.label.as_ref())
-                    .map(|l| format!("\n\n「{}」", l.text))
+                    .map(|l| format!("\n\n「{}」", plain(&l.text)))
                     .unwrap_or_default();
                 format!(
-                    "**{}** `{}`{wording}{}\n\n{}",
+                    "**{}** {}{wording}{}\n\n{}",
                     t("purpose", "利用目的"),
-                    p.name.text,
+                    code(&p.name.text),
                     parent(&p.parent),
                     section_text(s, lang)
                 )
             }
             Of::Clause(c) => format!(
-                "**{}** `{}`{}",
+                "**{}** {}{}",
                 t("clause", "契約事項"),
-                c.name.text,
+                code(&c.name.text),
                 label(&c.label)
             ),
         }
@@ -523,9 +527,9 @@ fn said(en: &str, ja: &str, lang: Lang) -> String {
 /// `mynumber` one, and its basis.
 fn section_text(s: &ast::SectionDecl, lang: Lang) -> String {
     let t = |en: &str, ja: &str| said(en, ja, lang);
-    let mut out = format!("{} {}", t("section", "セクション"), s.id.text);
+    let mut out = format!("{} {}", t("section", "セクション"), plain(&s.id.text));
     if let Some(title) = &s.title {
-        out.push_str(&format!(" — {}", title.text));
+        out.push_str(&format!(" — {}", plain(&title.text)));
     }
     if s.mynumber.is_some() {
         out.push_str(&format!(
@@ -537,7 +541,7 @@ fn section_text(s: &ast::SectionDecl, lang: Lang) -> String {
         ));
     }
     if let Some(b) = &s.basis {
-        out.push_str(&format!("\n\n{}: {}", t("basis", "根拠"), b.text));
+        out.push_str(&format!("\n\n{}: {}", t("basis", "根拠"), plain(&b.text)));
     }
     out
 }
@@ -584,7 +588,7 @@ mod tests {
             .hover(At::Name(purpose), RULES, Lang::En)
             .unwrap_or_default();
         assert!(
-            hover.contains("被扶養者の認定") && hover.contains("section 7(1)"),
+            hover.contains("被扶養者の認定") && hover.contains(r"section 7\(1\)"),
             "{hover}"
         );
         assert!(hover.contains("番号法第19条第8号"), "{hover}");

@@ -12,8 +12,9 @@
 
 use super::long_strings;
 use crate::text;
+use crate::text::Lang;
 use crate::text::Text;
-use crossbeam_channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, Sender, bounded, never, select};
 use lsp_server::{Message, Notification, Request, RequestId};
 use serde_json::Value;
 use std::io::{self, BufRead, Read, Write};
@@ -118,18 +119,23 @@ impl Transport {
 /// A connection over stdin and stdout. As `lsp-server`'s, the reader hands
 /// over one message at a time and reads the next while the last is
 /// handled (a channel of no capacity), which [`super::waiting`] relies on.
-pub(super) fn stdio() -> io::Result<(Link, Transport)> {
+/// A message that is not one, in a frame that is right, is answered by
+/// the reader itself (in `lang`) and the next one read.
+pub(super) fn stdio(lang: Lang) -> io::Result<(Link, Transport)> {
     let (to_writer, from_server) = bounded::<Outgoing>(0);
+    // The reader's answers go on a channel of their own: the writer ends
+    // when the server's end is dropped, whatever the reader still holds.
+    let (refusals, from_reader) = bounded::<String>(0);
     let writer = std::thread::Builder::new()
         .name("mynaflow-lsp-writer".into())
-        .spawn(move || write_all(from_server, io::stdout().lock()))?;
+        .spawn(move || write_all(from_server, from_reader, io::stdout().lock()))?;
     let (to_server, from_reader) = bounded::<Message>(0);
     let failure = Arc::new(Mutex::new(None));
     let failed = Arc::clone(&failure);
     let reader = std::thread::Builder::new()
         .name("mynaflow-lsp-reader".into())
         .spawn(move || {
-            let read = read_all(io::stdin().lock(), &to_server);
+            let read = read_all(io::stdin().lock(), &to_server, &refusals, lang);
             let why = match &read {
                 Err(e) => Some(reason(e)),
                 Ok(Ended::EndOfInput) => Some(Text::new(
@@ -157,15 +163,30 @@ pub(super) fn stdio() -> io::Result<(Link, Transport)> {
     Ok((connection, transport))
 }
 
-/// Writes each message the server sends until the connection is dropped.
-fn write_all(messages: Receiver<Outgoing>, mut out: impl Write) -> io::Result<()> {
-    for m in messages {
-        match m {
-            Outgoing::Message(m) => m.write(&mut out)?,
-            Outgoing::Result { id, json } => write_result(&mut out, &id, &json)?,
+/// Writes each message the server sends, and each answer the reader
+/// sends (whole JSON), until the server's end is dropped.
+fn write_all(
+    messages: Receiver<Outgoing>,
+    mut refusals: Receiver<String>,
+    mut out: impl Write,
+) -> io::Result<()> {
+    loop {
+        select! {
+            recv(messages) -> m => match m {
+                Ok(Outgoing::Message(m)) => m.write(&mut out)?,
+                Ok(Outgoing::Result { id, json }) => write_result(&mut out, &id, &json)?,
+                Err(_) => return Ok(()),
+            },
+            recv(refusals) -> r => match r {
+                Ok(json) => {
+                    write!(out, "Content-Length: {}\r\n\r\n{json}", json.len())?;
+                    out.flush()?;
+                }
+                // The reader has stopped: only the server's messages now.
+                Err(_) => refusals = never(),
+            },
         }
     }
-    Ok(())
 }
 
 /// Writes the response to request `id` whose result is `json`, framed.
@@ -183,9 +204,24 @@ fn write_result(out: &mut impl Write, id: &RequestId, json: &str) -> io::Result<
 }
 
 /// Reads messages from `input` and hands them over one at a time, until
-/// `exit`, the end of the input or the server's end; says which.
-fn read_all(mut input: impl BufRead, to_server: &Sender<Message>) -> io::Result<Ended> {
+/// `exit`, the end of the input or the server's end; says which. A
+/// message that is not one is answered on `refusals`, in `lang`.
+fn read_all(
+    mut input: impl BufRead,
+    to_server: &Sender<Message>,
+    refusals: &Sender<String>,
+    lang: Lang,
+) -> io::Result<Ended> {
     while let Some(m) = read_message(&mut input)? {
+        let m = match m {
+            Ok(m) => m,
+            Err(refused) => {
+                // A writer gone is the server gone; the next read or send
+                // says so.
+                let _ = refusals.send(refused.answer(lang));
+                continue;
+            }
+        };
         let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
         if to_server.send(m).is_err() {
             return Ok(Ended::ServerGone);
@@ -208,8 +244,33 @@ enum Ended {
     ServerGone,
 }
 
-/// The next message, or `None` at the end of the input.
-fn read_message(input: &mut impl BufRead) -> io::Result<Option<Message>> {
+/// A message in a right frame that is not one: JSON-RPC's answer to it.
+#[derive(Debug)]
+struct Refused {
+    /// JSON-RPC's code: -32700 (not JSON), -32600 (not a message).
+    code: i32,
+    /// Why, in both languages.
+    why: Text,
+}
+
+impl Refused {
+    /// The error response, with id null (JSON-RPC 2.0: the id could not
+    /// be read), in `lang`, escaped: the reason may quote what was sent.
+    fn answer(&self, lang: Lang) -> String {
+        let message = crate::escape::visible(self.why.get(lang));
+        serde_json::json!({
+            "jsonrpc": "2.0",
+            "id": null,
+            "error": {"code": self.code, "message": message},
+        })
+        .to_string()
+    }
+}
+
+/// The next message, or why the one framed is none (the next frame is
+/// read after it), or `None` at the end of the input. A frame that is
+/// wrong is an error: what follows it cannot be found.
+fn read_message(input: &mut impl BufRead) -> io::Result<Option<Result<Message, Refused>>> {
     let Some(length) = content_length(input)? else {
         return Ok(None);
     };
@@ -232,19 +293,28 @@ fn read_message(input: &mut impl BufRead) -> io::Result<Option<Message>> {
     }
     // The bytes read become the text they carry, or are freed before the
     // message is handed over.
-    let value = long_strings::parse(body, long_strings::LONG).map_err(|why| {
-        invalid(text!(
-            "a message that is not JSON: {}", why.en;
-            "JSON でないメッセージです。{}", why.ja
-        ))
-    })?;
-    message_of(value).map(Some).map_err(|e| {
+    let value = match long_strings::parse(body, long_strings::LONG) {
+        Ok(value) => value,
+        Err(why) => {
+            return Ok(Some(Err(Refused {
+                code: lsp_server::ErrorCode::ParseError as i32,
+                why: text!(
+                    "a message that is not JSON: {}", why.en;
+                    "JSON でないメッセージです。{}", why.ja
+                ),
+            })));
+        }
+    };
+    Ok(Some(message_of(value).map_err(|e| {
         let why = super::serde_reason::words(&e);
-        invalid(text!(
-            "a message that is no request, response or notification: {}", why.en;
-            "リクエスト、応答、通知のいずれでもないメッセージです。{}", why.ja
-        ))
-    })
+        Refused {
+            code: lsp_server::ErrorCode::InvalidRequest as i32,
+            why: text!(
+                "a message that is no request, response or notification: {}", why.en;
+                "リクエスト、応答、通知のいずれでもないメッセージです。{}", why.ja
+            ),
+        }
+    })))
 }
 
 /// Reads the header lines up to the blank one; the `Content-Length` they
@@ -309,12 +379,15 @@ fn message_of(value: Value) -> Result<Message, serde_json::Error> {
     match map.remove("method") {
         Some(Value::String(method)) => {
             let params = map.remove("params").unwrap_or(Value::Null);
-            // As the untagged enum reads it: a request has an id of its
-            // kind; a message with a method and no such id is a
-            // notification.
+            // A request has an id of its kind; a message with a method
+            // and no id is a notification. One with an id of no request's
+            // kind (null, 1.5) is refused, so that it is answered (-32600,
+            // id null), not taken for a notification and dropped in
+            // silence, as `lsp-server`'s untagged enum reads it.
             match map.remove("id").map(serde_json::from_value::<RequestId>) {
                 Some(Ok(id)) => Ok(Message::Request(Request { id, method, params })),
-                _ => Ok(Message::Notification(Notification { method, params })),
+                Some(Err(e)) => Err(e),
+                None => Ok(Message::Notification(Notification { method, params })),
             }
         }
         method => {
@@ -361,7 +434,7 @@ mod tests {
         format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
     }
 
-    fn read(bytes: &[u8]) -> io::Result<Option<Message>> {
+    fn read(bytes: &[u8]) -> io::Result<Option<Result<Message, Refused>>> {
         read_message(&mut io::BufReader::new(bytes))
     }
 
@@ -380,10 +453,6 @@ mod tests {
             json!({"jsonrpc": "2.0", "method": "exit"}),
             json!({"jsonrpc": "2.0", "method": "textDocument/didOpen",
                    "params": {"textDocument": {"uri": "file:///a.myna", "text": "flow 𠮷 -> B\n"}}}),
-            // An id of no request's kind: a notification, as the untagged
-            // enum reads it.
-            json!({"jsonrpc": "2.0", "id": null, "method": "m", "params": [1]}),
-            json!({"jsonrpc": "2.0", "id": 1.5, "method": "m"}),
             json!({"jsonrpc": "2.0", "id": 7, "result": {"ok": true}}),
             json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -32601, "message": "no"}}),
         ];
@@ -392,6 +461,14 @@ mod tests {
             let expected = as_lsp_server_reads(&v);
             assert!(expected.is_some(), "{v}");
             assert_eq!(read.ok(), expected, "{v}");
+        }
+        // An id of no request's kind is refused here (`lsp-server` takes
+        // it for a notification, dropped in silence).
+        for v in [
+            json!({"jsonrpc": "2.0", "id": null, "method": "m", "params": [1]}),
+            json!({"jsonrpc": "2.0", "id": 1.5, "method": "m"}),
+        ] {
+            assert!(message_of(v.clone()).is_err(), "{v}");
         }
         // Neither reads a method that is no string, or no object.
         for v in [json!({"id": 1, "method": 2}), json!([1, 2]), json!("x")] {
@@ -409,9 +486,9 @@ mod tests {
         bytes.extend(format!("content-length:  {} \r\n\r\n{body}", body.len()).bytes());
         let mut input = io::BufReader::new(bytes.as_slice());
         let first = read_message(&mut input).unwrap();
-        assert!(matches!(first, Some(Message::Notification(n)) if n.method == "initialized"));
+        assert!(matches!(first, Some(Ok(Message::Notification(n))) if n.method == "initialized"));
         let second = read_message(&mut input).unwrap();
-        assert!(matches!(second, Some(Message::Request(r)) if r.method == "shutdown"));
+        assert!(matches!(second, Some(Ok(Message::Request(r))) if r.method == "shutdown"));
         assert!(read_message(&mut input).unwrap().is_none());
     }
 
@@ -425,14 +502,65 @@ mod tests {
             b"Content-Type: a\r\n\r\n{}".to_vec(),
             too_long.into_bytes(),
             long_header.into_bytes(),
-            framed("{not json"),
-            framed("[1]"),
             // Shorter than it says.
             b"Content-Length: 50\r\n\r\n{}".to_vec(),
             b"Content-Le".to_vec(),
         ] {
             assert!(read(&bad).is_err(), "{:?}", String::from_utf8_lossy(&bad));
         }
+    }
+
+    /// A body that is not JSON, or not a message, in a right frame is
+    /// answered (-32700, -32600, id null) and the next frame read; a lone
+    /// surrogate is no reason to refuse one.
+    #[test]
+    fn a_body_that_is_no_message_is_answered_and_the_next_one_read() {
+        let mut bytes = Vec::new();
+        for body in [
+            "{not json",
+            "[1]",
+            r#"{"jsonrpc":"2.0","id":1,"method":2}"#,
+            "\u{1b}[2J",
+            r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"text":"\ud842 \udfb7"}}"#,
+            r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#,
+        ] {
+            bytes.extend(framed(body));
+        }
+        let mut input = io::BufReader::new(bytes.as_slice());
+        let mut codes = Vec::new();
+        for _ in 0..4 {
+            let Some(Err(refused)) = read_message(&mut input).unwrap() else {
+                panic!("not refused")
+            };
+            let answer: Value = serde_json::from_str(&refused.answer(Lang::Ja)).unwrap();
+            assert_eq!(answer["id"], Value::Null);
+            assert!(!answer.to_string().contains('\u{1b}'), "{answer}");
+            codes.push(answer["error"]["code"].as_i64().unwrap());
+        }
+        assert_eq!(codes, [-32700, -32600, -32600, -32700]);
+        let Some(Ok(Message::Notification(n))) = read_message(&mut input).unwrap() else {
+            panic!("the change not read")
+        };
+        assert_eq!(n.params["text"], "\u{FFFD} \u{FFFD}");
+        let shutdown = read_message(&mut input).unwrap();
+        assert!(matches!(shutdown, Some(Ok(Message::Request(r))) if r.method == "shutdown"));
+        // The reader answers, and goes on.
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let (refusals, answers) = crossbeam_channel::unbounded();
+        let ended = read_all(
+            io::BufReader::new(bytes.as_slice()),
+            &sender,
+            &refusals,
+            Lang::En,
+        );
+        assert_eq!(ended.unwrap(), Ended::EndOfInput);
+        assert_eq!(receiver.try_iter().count(), 2);
+        let answers: Vec<String> = answers.try_iter().collect();
+        assert_eq!(answers.len(), 4);
+        assert!(
+            answers[0].contains("a message that is not JSON"),
+            "{answers:?}"
+        );
     }
 
     /// Why a message could not be read is said in both languages; a
@@ -448,9 +576,11 @@ mod tests {
                 .contains("読む上限の 1073741824 バイトを超えています"),
             "{why:?}"
         );
-        let e = read(&framed("{not json")).unwrap_err();
+        let Ok(Some(Err(refused))) = read(&framed("{not json")) else {
+            panic!("not refused")
+        };
         assert_eq!(
-            reason(&e).ja,
+            refused.why.ja,
             "JSON でないメッセージです。オブジェクトのキーは文字列でなければなりません (1 行 2 列目)"
         );
         let system = io::Error::from_raw_os_error(13);
@@ -481,7 +611,7 @@ mod tests {
         // Undamaged: the three messages, then the end.
         let mut input = io::BufReader::new(whole.as_slice());
         for expected in &sent {
-            let m = read_message(&mut input).unwrap().unwrap();
+            let m = read_message(&mut input).unwrap().unwrap().unwrap();
             assert_eq!(&format!("{m:?}"), expected);
         }
         assert!(read_message(&mut input).unwrap().is_none());
@@ -497,16 +627,18 @@ mod tests {
             }
             let mut input = io::BufReader::new(bytes.as_slice());
             for (k, expected) in sent.iter().enumerate() {
+                // Only a message wholly before the damage is sure to be
+                // the one sent.
+                let end: usize = bodies[..=k].iter().map(|b| framed(b).len()).sum();
                 match read_message(&mut input) {
-                    Ok(Some(m)) => {
-                        // Only a message wholly before the damage is sure
-                        // to be the one sent.
-                        let end: usize = bodies[..=k].iter().map(|b| framed(b).len()).sum();
+                    Ok(Some(Ok(m))) => {
                         if end <= at {
                             assert_eq!(&format!("{m:?}"), expected, "round {round}");
                             compared += 1;
                         }
                     }
+                    // Refused, and the next one read.
+                    Ok(Some(Err(_))) => assert!(end > at, "round {round}"),
                     Ok(None) | Err(_) => break,
                 }
             }
@@ -524,7 +656,7 @@ mod tests {
         for id in [RequestId::from(7), "x\"y".to_string().into()] {
             let mut written = Vec::new();
             write_result(&mut written, &id, &result.to_string()).unwrap();
-            let read = read(&written).unwrap().unwrap();
+            let read = read(&written).unwrap().unwrap().unwrap();
             let sent = lsp_server::Response::new_ok(id, result.clone());
             assert_eq!(
                 format!("{read:?}"),
@@ -538,19 +670,23 @@ mod tests {
         let mut bytes = framed(r#"{"jsonrpc":"2.0","method":"exit"}"#);
         bytes.extend(framed(r#"{"jsonrpc":"2.0","method":"after"}"#));
         let (sender, receiver) = crossbeam_channel::unbounded();
-        let ended = read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        let (refusals, _answers) = crossbeam_channel::unbounded();
+        let read_all = |bytes: &[u8], sender: &Sender<Message>| {
+            read_all(io::BufReader::new(bytes), sender, &refusals, Lang::En)
+        };
+        let ended = read_all(bytes.as_slice(), &sender).unwrap();
         assert_eq!(ended, Ended::Exit);
         let got: Vec<Message> = receiver.try_iter().collect();
         assert_eq!(got.len(), 1);
         assert!(matches!(&got[0], Message::Notification(n) if n.method == "exit"));
         // Without `exit`: every message, then the end of the input.
         let bytes = framed(r#"{"jsonrpc":"2.0","method":"after"}"#);
-        let ended = read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        let ended = read_all(bytes.as_slice(), &sender).unwrap();
         assert_eq!(ended, Ended::EndOfInput);
         assert_eq!(receiver.try_iter().count(), 1);
         // A server that stopped taking them.
         drop(receiver);
-        let ended = read_all(io::BufReader::new(bytes.as_slice()), &sender).unwrap();
+        let ended = read_all(bytes.as_slice(), &sender).unwrap();
         assert_eq!(ended, Ended::ServerGone);
     }
 }
