@@ -549,6 +549,32 @@ pub fn shell_quoted(name: &str) -> String {
     }
 }
 
+/// `s` as plain text in Markdown (GitHub's job summary, an editor's
+/// hover): shown escaped where invisible ([`visible`]), every ASCII
+/// punctuation character backslashed (Markdown allows a backslash before
+/// any of them and shows the character alone: emphasis, links, images,
+/// code spans, headings, `|` that would end a table cell, the backslash
+/// itself; it also breaks the links a renderer makes of bare addresses,
+/// which need their `:`, `.` or `@`), and `&`, `<`, `>` written as HTML
+/// entities, so no tag or entity of the input is read.
+pub fn markdown_text(s: &str) -> String {
+    let shown = visible(s);
+    let mut out = String::with_capacity(shown.len() + shown.len() / 4);
+    for c in shown.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,29 +6,9 @@
 
 use crate::escape::visible;
 
-/// `s` as plain text in Markdown: shown escaped where invisible (as
-/// messages show it), every ASCII punctuation character backslashed
-/// (Markdown allows a backslash before any of them and shows the
-/// character alone: emphasis, links, images, code spans, headings, the
-/// backslash itself; it also breaks the links a client makes of bare
-/// addresses, which need their `:` or `.`), and `&`, `<`, `>` written as
-/// HTML entities, so no tag or entity of the input is read.
+/// `s` as plain text in Markdown ([`crate::escape::markdown_text`]).
 pub(super) fn plain(s: &str) -> String {
-    let shown = visible(s);
-    let mut out = String::with_capacity(shown.len() + shown.len() / 4);
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if c.is_ascii_punctuation() => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::markdown_text(s)
 }
 
 /// `s` as a code span: shown escaped where invisible, between fences one

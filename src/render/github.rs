@@ -284,21 +284,7 @@ pub fn summary_run(report: &Report, execution: &Execution) -> String {
 /// inside, and would show the whole message, the tool's words too, as
 /// code.)
 fn cell(s: &str) -> String {
-    let shown = visible(s);
-    let mut out = String::with_capacity(shown.len() + shown.len() / 4);
-    for c in shown.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if c.is_ascii_punctuation() => {
-                out.push('\\');
-                out.push(c);
-            }
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::markdown_text(s)
 }
 
 /// Renders one workflow command per diagnostic.
