@@ -138,28 +138,51 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
         toks,
         count,
         in_string,
+        in_comment,
         range,
         ..
     } = typed(doc, statement_start(text, offset), offset);
     let mut out = Vec::new();
+    // Nothing is offered in a comment.
+    if in_comment {
+        return out;
+    }
     let first = toks.first().map(|t| t.kind);
     let kw = |k: Keyword| Some(TokenKind::Keyword(k));
+    let keyword = |k: Keyword| {
+        item(
+            k.as_str(),
+            CompletionItemKind::KEYWORD,
+            None,
+            "0",
+            range,
+            false,
+        )
+    };
     let rb = doc.rulebook();
     let d = doc.design();
 
     if count == 0 {
-        for k in Keyword::ALL.iter().filter(|k| k.starts_statement()) {
-            out.push(item(
-                k.as_str(),
-                CompletionItemKind::KEYWORD,
-                None,
-                "0",
-                range,
-                false,
-            ));
+        // A design's statements; and `rulebook` where a file begins, as
+        // a new rulebook does (anywhere else in a design it is MN017).
+        let start = statement_start(text, offset);
+        let begins =
+            (text[..start].lines()).all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+        let design = [Keyword::Use, Keyword::Actor, Keyword::Data, Keyword::Flow];
+        for k in design
+            .into_iter()
+            .chain(begins.then_some(Keyword::Rulebook))
+        {
+            out.push(keyword(k));
         }
         return out;
     }
+    // After a whole name (a space typed since): what the statement takes
+    // next, not another name.
+    let after_name = matches!(
+        toks[..count].last().map(|t| t.kind),
+        Some(TokenKind::Name | TokenKind::Str)
+    );
     let colon_at = toks.iter().position(|t| t.kind == TokenKind::Colon);
     if first == kw(Keyword::Actor) {
         let (Some(rb), Some(c)) = (rb, colon_at) else {
@@ -239,6 +262,9 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
         _ => None,
     });
     match (last_kw, colon_at) {
+        (Some(Keyword::For), _) if after_name => out.push(keyword(Keyword::Via)),
+        (Some(Keyword::Via), _) if after_name => {}
+        (None, Some(_)) if after_name => out.push(keyword(Keyword::For)),
         (Some(Keyword::For), _) => {
             let Some(rb) = rb else { return out };
             let allowed = allowed_purposes(
@@ -638,6 +664,47 @@ mod tests {
         let at = text.len();
         let doc = Document::analyse(Path::new("/many/design.myna"), text, Encoding::Utf16);
         list(&doc, at, Lang::En)
+    }
+
+    fn item_labels(list: &CompletionList) -> Vec<&str> {
+        list.items.iter().map(|i| i.label.as_str()).collect()
+    }
+
+    #[test]
+    fn a_designs_statements_are_offered_not_a_rulebooks_nor_in_a_comment() {
+        assert_eq!(
+            item_labels(&completed(2, "")),
+            ["use", "actor", "data", "flow"]
+        );
+        assert!(item_labels(&completed(2, "# flow 基幹システム0000 -> ")).is_empty());
+        assert!(
+            item_labels(&completed(
+                2,
+                "flow 基幹システム0000 -> 基幹システム0001 # "
+            ))
+            .is_empty()
+        );
+        // Where a file begins, a new rulebook may start.
+        let doc = Document::analyse(
+            Path::new("/new.myna"),
+            "# 新しいファイル\n".into(),
+            Encoding::Utf16,
+        );
+        let at = doc.text().len();
+        assert!(item_labels(&list(&doc, at, Lang::En)).contains(&"rulebook"));
+    }
+
+    #[test]
+    fn after_a_whole_name_the_next_keyword_is_offered_not_another_name() {
+        let flow = "flow 基幹システム0000 -> 基幹システム0001 : x";
+        assert_eq!(item_labels(&completed(2, &format!("{flow} "))), ["for"]);
+        assert_eq!(
+            item_labels(&completed(2, &format!("{flow} for 被扶養者認定 "))),
+            ["via"]
+        );
+        // Typing a word, or after a comma: names.
+        assert!(item_labels(&completed(2, &format!("{flow} for 被扶"))).contains(&"被扶養者認定"));
+        assert!(item_labels(&completed(2, &format!("{flow}, "))).contains(&"x"));
     }
 
     #[test]
