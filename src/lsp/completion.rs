@@ -188,7 +188,29 @@ pub fn items(doc: &Document, offset: usize, lang: Lang) -> Vec<CompletionItem> {
         let (Some(rb), Some(c)) = (rb, colon_at) else {
             return out;
         };
-        if in_string {
+        let clauses_at =
+            (toks[..count].iter()).rposition(|t| t.kind == TokenKind::Keyword(Keyword::Clauses));
+        if let Some(k) = clauses_at.filter(|_| !in_string) {
+            // A contract's clauses: the rulebook's, less those listed.
+            let listed: Vec<&str> = (toks[k + 1..count].iter())
+                .filter(|t| matches!(t.kind, TokenKind::Name | TokenKind::Str))
+                .map(|t| t.text(prefix))
+                .collect();
+            for cl in rb
+                .clauses
+                .iter()
+                .filter(|cl| !listed.contains(&cl.name.as_str()))
+            {
+                out.push(item(
+                    &cl.name,
+                    CompletionItemKind::ENUM_MEMBER,
+                    cl.label.clone(),
+                    "0",
+                    range,
+                    true,
+                ));
+            }
+        } else if in_string {
             // A contractor's label: the legal names of the register.
             let role = toks.get(c + 1).map(|t| t.text(prefix));
             let contractor = role
@@ -705,6 +727,15 @@ mod tests {
         // Typing a word, or after a comma: names.
         assert!(item_labels(&completed(2, &format!("{flow} for 被扶"))).contains(&"被扶養者認定"));
         assert!(item_labels(&completed(2, &format!("{flow}, "))).contains(&"x"));
+    }
+
+    #[test]
+    fn after_clauses_the_rulebooks_clauses_not_yet_listed() {
+        let contractor = "actor 分析 : 委託先 \"株式会社大和総研\" {\n  clauses 守秘義務, ";
+        let offered = completed(2, contractor);
+        let names = item_labels(&offered);
+        assert!(names.contains(&"再委託禁止"), "{names:?}");
+        assert!(!names.contains(&"守秘義務"), "listed already: {names:?}");
     }
 
     #[test]
