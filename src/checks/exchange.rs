@@ -144,10 +144,7 @@ pub(crate) fn verdicts_among(
                 Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
                 None => continue,
             },
-            _ => match ctx.party_out_of_turn(ex) {
-                Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
-                None => (to, ctx.passed_judged(ex)),
-            },
+            _ => ctx.judged_way(ex, to),
         };
         let v = judged.get((from, to, category, purpose), &passed, || {
             evaluate_exchange(ctx.rb, from, to, category, purpose, &passed)

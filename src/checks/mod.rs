@@ -173,15 +173,20 @@ impl<'a> Ctx<'a> {
     /// A third organisation of the ends' role is judged
     /// ([`Rulebook::rule_channel_passed`]).
     fn passed_judged<'e>(&self, ex: &'e Exchange) -> Cow<'e, [RoleId]> {
-        let kind = |r: RoleId| self.rb.role(r).kind;
-        let may_be_own = |r: RoleId| matches!(kind(r), RoleKind::Party | RoleKind::Contractor);
         if !self.may_stand_on_a_side(ex) {
             return Cow::Borrowed(&ex.passed[..]);
         }
-        let (way, sides, turns) = self.turns(ex);
+        self.roles_judged(ex, &self.turns(ex))
+    }
+
+    /// [`Ctx::passed_judged`] of an exchange whose way, sides and turns are
+    /// `walked` ([`Ctx::turns`]).
+    fn roles_judged<'e>(&self, ex: &'e Exchange, walked: &Walked) -> Cow<'e, [RoleId]> {
+        let (way, sides, turns) = walked;
+        let kind = |r: RoleId| self.rb.role(r).kind;
         // The roles of the actors on the way the rules judge.
         let mut judged: Vec<RoleId> = Vec::new();
-        for (i, (&(_, a), side)) in way.iter().zip(&sides).enumerate() {
+        for (i, (&(_, a), side)) in way.iter().zip(sides).enumerate() {
             let Some(role) = self.role_of(a) else {
                 continue;
             };
@@ -194,16 +199,35 @@ impl<'a> Ctx<'a> {
                 judged.push(role);
             }
         }
+        let ordered = |r: RoleId| {
+            matches!(
+                kind(r),
+                RoleKind::Party | RoleKind::Contractor | RoleKind::Carrier
+            )
+        };
         let kept: Vec<RoleId> = (ex.passed.iter().copied())
-            .filter(|&r| {
-                let ordered = may_be_own(r) || kind(r) == RoleKind::Carrier;
-                !ordered || judged.contains(&r)
-            })
+            .filter(|&r| !ordered(r) || judged.contains(&r))
             .collect();
         if kept.len() == ex.passed.len() {
             Cow::Borrowed(&ex.passed[..])
         } else {
             Cow::Owned(kept)
+        }
+    }
+
+    /// How the verdict on an exchange between a party and the society (or
+    /// two parties) reads its way, walked once: the party out of turn it
+    /// is judged to end at ([`Ctx::party_out_of_turn`]), with the roles
+    /// passed before it, or else the roles the rules judge
+    /// ([`Ctx::passed_judged`]). `to` is the receiver's role.
+    fn judged_way<'e>(&self, ex: &'e Exchange, to: RoleId) -> (RoleId, Cow<'e, [RoleId]>) {
+        if !self.may_stand_on_a_side(ex) {
+            return (to, Cow::Borrowed(&ex.passed[..]));
+        }
+        let walked = self.turns(ex);
+        match self.out_of_turn_on(&walked) {
+            Some((at, actor, party)) => (party, self.passed_to(ex, at, actor)),
+            None => (to, self.roles_judged(ex, &walked)),
         }
     }
 
@@ -224,14 +248,17 @@ impl<'a> Ctx<'a> {
 
     /// The way of an exchange ([`way`]), the side each actor on it stands
     /// on ([`own_side_of`]) and where the ends' own sides turn ([`Turns`]).
-    #[allow(clippy::type_complexity)]
-    fn turns(&self, ex: &Exchange) -> (Vec<(TransferId, ActorId)>, Vec<Option<End>>, Turns) {
+    fn turns(&self, ex: &Exchange) -> Walked {
         let way = way(self.design, self.graph, &self.graph.route(ex));
         let sides: Vec<Option<End>> = (way.iter())
             .map(|&(_, a)| {
-                let role = self.role_of(a)?;
-                let ends = (ex.sender, ex.receiver);
-                own_side_of(self.design, self.rb, (a, role), ends, ex.payload.1)
+                own_side_of(
+                    self.design,
+                    self.rb,
+                    a,
+                    (ex.sender, ex.receiver),
+                    ex.payload.1,
+                )
             })
             .collect();
         let turns = Turns::of(&sides);
@@ -247,13 +274,20 @@ impl<'a> Ctx<'a> {
     /// data to オン資 and takes it back into the society. With the
     /// transfer that passes it and its role.
     fn party_out_of_turn(&self, ex: &Exchange) -> Option<(TransferId, ActorId, RoleId)> {
-        let kind = |r: RoleId| self.rb.role(r).kind;
-        let party = |r: RoleId| matches!(kind(r), RoleKind::Party | RoleKind::Contractor);
-        if !(ex.passed.iter()).any(|&r| party(r)) || !self.may_stand_on_a_side(ex) {
+        if !self.may_stand_on_a_side(ex) {
             return None;
         }
-        let (way, sides, turns) = self.turns(ex);
-        (way.iter().zip(&sides).enumerate()).find_map(|(i, (&(t, a), side))| {
+        self.out_of_turn_on(&self.turns(ex))
+    }
+
+    /// [`Ctx::party_out_of_turn`] on a way walked ([`Ctx::turns`]).
+    fn out_of_turn_on(
+        &self,
+        (way, sides, turns): &Walked,
+    ) -> Option<(TransferId, ActorId, RoleId)> {
+        let party =
+            |r: RoleId| matches!(self.rb.role(r).kind, RoleKind::Party | RoleKind::Contractor);
+        (way.iter().zip(sides).enumerate()).find_map(|(i, (&(t, a), side))| {
             let role = self.role_of(a)?;
             (party(role) && side.is_none() && !turns.between(i)).then_some((t, a, role))
         })
@@ -322,7 +356,7 @@ impl<'a> Ctx<'a> {
 
     /// [`Ctx::passed_before`] the actor `party` on the transfer `at` of
     /// the exchange's route.
-    fn passed_to(&self, ex: &Exchange, at: TransferId, party: ActorId) -> Cow<'_, [RoleId]> {
+    fn passed_to(&self, ex: &Exchange, at: TransferId, party: ActorId) -> Cow<'static, [RoleId]> {
         let route = self.graph.route(ex);
         let end = route
             .iter()
@@ -396,6 +430,10 @@ impl<'a> Ctx<'a> {
         }
     }
 }
+
+/// An exchange's way as the verdicts read it ([`Ctx::turns`]): the actors
+/// passed with their transfers, the side each stands on, and the turns.
+type Walked = (Vec<(TransferId, ActorId)>, Vec<Option<End>>, Turns);
 
 /// The verdict on every exchange of 特定個人情報 that MN1xx judges (provision,
 /// not internal use), as indices into `graph.exchanges`. Empty when the

@@ -14,7 +14,7 @@ pub(crate) enum End {
     Receiver,
 }
 
-/// The end whose own side the actor `a` of role `role`, on the way of an
+/// The end whose own side the actor `a`, on the way of an
 /// exchange between `ends` (its sender and receiver) for `purpose`, stands
 /// on, if any: a system of the society when an end is the society; a
 /// party of an end's role and the same legal person (its label, the legal
@@ -25,10 +25,11 @@ pub(crate) enum End {
 pub(crate) fn own_side_of(
     design: &Design,
     rb: &Rulebook,
-    (a, role): (ActorId, RoleId),
+    a: ActorId,
     (sender, receiver): (ActorId, ActorId),
     purpose: Option<PurposeId>,
 ) -> Option<End> {
+    let role = design.actor(a).role.id?;
     let kind_of = |end: ActorId| design.kind_of(end);
     // Of an end's own role first: the legal names are normalised only
     // then (an exchange of 4(3) passes オンライン資格確認等システム, of
@@ -67,7 +68,8 @@ pub(crate) fn on_own_side(
     ends: (ActorId, ActorId),
     purpose: PurposeId,
 ) -> bool {
-    own_side_of(design, rb, (a, role), ends, Some(purpose)).is_some()
+    design.actor(a).role.id == Some(role)
+        && own_side_of(design, rb, a, ends, Some(purpose)).is_some()
 }
 
 /// Are `a` and `b` one legal person: the same actor, or two whose labels

@@ -60,10 +60,7 @@ pub(crate) fn provisions_among(
                 Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
                 None => continue,
             },
-            _ => match ctx.party_out_of_turn(ex) {
-                Some((at, actor, party)) => (party, ctx.passed_to(ex, at, actor)),
-                None => (to, ctx.passed_judged(ex)),
-            },
+            _ => ctx.judged_way(ex, to),
         };
         let verdict = judged.get((from, to, category, purpose), &passed, || {
             evaluate_provision(ctx.rb, from, to, category, purpose, &passed)

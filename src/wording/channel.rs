@@ -123,9 +123,8 @@ pub(super) fn out_of_turn(
     }
     let sides: Vec<Option<crate::checks::End>> = (way.iter())
         .map(|&a| {
-            let role = w.role_of(a)?;
             let ends = (trail.sender, trail.receiver);
-            crate::checks::own_side_of(w.design, rb, (a, role), ends, Some(trail.purpose))
+            crate::checks::own_side_of(w.design, rb, a, ends, Some(trail.purpose))
         })
         .collect();
     let turns = crate::checks::Turns::of(&sides);
@@ -201,14 +200,7 @@ pub(super) fn with_party_out_of_turn(w: &Words, d: Diagnostic, trail: &Trail) ->
         return d;
     };
     let side = |a: ActorId| {
-        let role = w.role_of(a)?;
-        crate::checks::own_side_of(
-            w.design,
-            rb,
-            (a, role),
-            (trail.sender, end),
-            Some(trail.purpose),
-        )
+        crate::checks::own_side_of(w.design, rb, a, (trail.sender, end), Some(trail.purpose))
     };
     let after = via.get(at + 1..).unwrap_or_default();
     let before = via.get(..at).unwrap_or_default();

@@ -536,12 +536,11 @@ fn carrier_edit(
     // of the sender's own systems on this hop, before the first of the
     // receiver's, or the carrier would not be on the exchange's way.
     let side = |i: usize| {
-        let a = travelled(i)?.id?;
         let ends = (trail.sender, trail.receiver);
         crate::checks::own_side_of(
             w.design,
             w.rb?,
-            (a, w.role_of(a)?),
+            travelled(i)?.id?,
             ends,
             Some(trail.purpose),
         )
