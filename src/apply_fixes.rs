@@ -24,6 +24,19 @@ pub struct Applied {
     pub applied: usize,
     /// How many were left out because they overlap an applied one.
     pub deferred: usize,
+    /// The edits made, in the order of the old text: what maps a place in
+    /// the old text to the new (`check --fix --diff` aligns the two).
+    pub taken: Vec<Taken>,
+}
+
+/// One edit made: the bytes of the old text it replaced, and how many
+/// bytes of the new text replace them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taken {
+    /// The bytes replaced, in the old text.
+    pub old: std::ops::Range<usize>,
+    /// The length of what replaces them.
+    pub new_len: usize,
 }
 
 /// Which fixes a run may apply: safe ones, or unsafe ones too.
@@ -101,6 +114,12 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
             text: out,
             applied,
             deferred,
+            taken: (taken.iter())
+                .map(|e| Taken {
+                    old: e.span.start as usize..e.span.end as usize,
+                    new_len: e.content.len(),
+                })
+                .collect(),
         },
         // Not reached: every piece is a whole character's worth of text
         // or an edit's own text. Were it reached, nothing is applied
@@ -109,6 +128,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
             text: text.to_string(),
             applied: 0,
             deferred: deferred + applied,
+            taken: Vec::new(),
         },
     }
 }

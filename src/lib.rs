@@ -24,6 +24,7 @@ pub mod explain;
 pub mod filters;
 pub mod fingerprint;
 pub mod fix;
+pub mod fix_diff;
 pub mod fmt;
 pub mod graph;
 pub(crate) mod grouped;

@@ -46,6 +46,8 @@ pub struct Options {
     pub fix: bool,
     /// `--unsafe-fixes`: unsafe ones too.
     pub unsafe_fixes: bool,
+    /// `--diff`: with `--fix`, write nothing; print what would change.
+    pub diff: bool,
 }
 
 impl Options {
@@ -232,7 +234,13 @@ pub fn run(o: &Options) -> u8 {
         withheld: mynaflow::withheld::Withheld::of(by_config, plan_passed),
     };
     let start = Instant::now();
+    let proposed = (fix_left.as_ref())
+        .filter(|_| o.diff)
+        .map(|left| left.proposed.as_slice());
     let emitted = emit_with(o, |w| {
+        if let Some(proposed) = proposed {
+            return write_proposed(w, proposed);
+        }
         if o.statistics {
             return w.write_all(statistics(&report).as_bytes());
         }
@@ -256,6 +264,9 @@ pub fn run(o: &Options) -> u8 {
         FAILURE
     } else if o.exit_zero {
         OK
+    } else if let Some(proposed) = proposed {
+        // `--fix --diff` asks whether a file would change, as `fmt --check`.
+        if proposed.is_empty() { OK } else { FINDINGS }
     } else if report.errors() > 0 || denied || hidden_stop {
         FINDINGS
     } else {
@@ -265,6 +276,23 @@ pub fn run(o: &Options) -> u8 {
     // findings (every one shown) are a tenth of a second to free one by one.
     std::mem::forget(joined);
     status
+}
+
+/// Writes the diff of each file `check --fix --diff` would change, in
+/// order, as it is made.
+fn write_proposed(w: &mut dyn Write, proposed: &[super::fix::Proposed]) -> std::io::Result<()> {
+    let mut out = super::fmt::AsText { to: w, error: None };
+    for p in proposed {
+        let shown = p.path.display().to_string();
+        let name = mynaflow::escape::visible(&shown);
+        let (before, after) = (&p.before.text, &p.after.text);
+        let written = mynaflow::fix_diff::write(&mut out, &name, before, after, &p.aligned);
+        if let Some(e) = out.error.take() {
+            return Err(e);
+        }
+        written.map_err(|_| std::io::Error::other("the diff could not be drawn"))?;
+    }
+    Ok(())
 }
 
 /// The configs a run followed, as machine formats record them.
@@ -565,6 +593,10 @@ fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text
             let (cap, keep_places, keep_statements) =
                 (s.max_per_code, s.keep_places, s.keep_statements);
             let settings = &g.settings;
+            let asked = super::fix::Asked {
+                unsafe_too: o.unsafe_fixes,
+                diff: o.diff,
+            };
             let fresh = || -> Result<Session, Text> {
                 let mut f = super::output::try_session_for(settings, None)?;
                 f.max_per_code = cap;
@@ -574,7 +606,7 @@ fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text
                 Ok(f)
             };
             let (results, left) =
-                super::fix::check_fixing(s, &fresh, files, settings, o.unsafe_fixes, &reported)?;
+                super::fix::check_fixing(s, &fresh, files, settings, asked, &reported)?;
             fix_left = Some(left);
             results
         } else {

@@ -19,6 +19,7 @@ use mynaflow::code::Code;
 use mynaflow::config::Config;
 use mynaflow::diagnostic::Diagnostic;
 use mynaflow::fix::{Applicability, Fix};
+use mynaflow::fix_diff::Aligned;
 use mynaflow::select::Selection;
 use mynaflow::session::{Analysis, Checked, Session};
 use mynaflow::source::SourceFile;
@@ -65,6 +66,23 @@ pub struct Left {
     /// rulebook a design `use`s), by the name shown: not fixed, since the
     /// user did not ask for those files to be written, but said.
     pub unnamed: BTreeMap<String, usize>,
+    /// With `--diff`: each file the fixes would change, in the order of
+    /// the files named.
+    pub proposed: Vec<Proposed>,
+}
+
+/// A file `check --fix --diff` would change: its text before the fixes
+/// and after them, and the lines they left in place.
+#[derive(Debug)]
+pub struct Proposed {
+    /// The file, as named.
+    pub path: PathBuf,
+    /// Its text as read.
+    pub before: Arc<SourceFile>,
+    /// Its text after the last round.
+    pub after: Arc<SourceFile>,
+    /// The lines of `before` still in place in `after`.
+    pub aligned: Aligned,
 }
 
 impl Left {
@@ -81,6 +99,7 @@ impl Left {
         for (name, n) in other.unnamed {
             *self.unnamed.entry(name).or_default() += n;
         }
+        self.proposed.extend(other.proposed);
     }
 }
 
@@ -123,19 +142,25 @@ impl Reported<'_> {
 /// as checking it alone reports it; when one changes, every design is
 /// checked again in a session made afresh (`fresh`) against what it
 /// became.
+///
+/// With `asked.diff`, nothing is written: each file the rounds changed
+/// is in [`Left::proposed`], and a rulebook's fixes are not seen by the
+/// designs, which are checked against the rulebook as it is.
 pub fn check_fixing(
     s: &mut Session,
     fresh: &dyn Fn() -> Result<Session, Text>,
     files: &[PathBuf],
     settings: &Settings,
-    unsafe_too: bool,
+    asked: Asked,
     reported: &Reported,
 ) -> Result<(Vec<Result<Checked, String>>, Left), Text> {
     let fixing = Fixing {
         settings,
-        unsafe_too,
+        unsafe_too: asked.unsafe_too,
+        diff: asked.diff,
         reported,
     };
+    let mut proposed = BTreeMap::new();
     let mut left = Left::default();
     // Every fix kept while fixing (each code's first few findings in
     // full, the others as places with their fixes), and those a fix can
@@ -160,11 +185,13 @@ pub fn check_fixing(
         alone.excuses = reported.excuses();
         let mut one = alone.check_paths(path);
         left.checks += 1;
-        let fixed = rounds(&mut alone, path, &mut one, &fixing, |_| true, &mut left);
+        let mut fixed = rounds(&mut alone, path, &mut one, &fixing, |_| true, &mut left);
         left.again.merge(&alone.timings);
-        rulebook_fixed |= say_written(path, &fixed, settings.lang)?;
+        rulebook_fixed |= say_written(path, &fixed, settings.lang, fixing.diff)?;
+        proposed.extend(proposals(path, &mut fixed).map(|(_, p)| (i, p)));
     }
-    if rulebook_fixed {
+    // Under `--diff` the rulebook on the disk is what it was.
+    if rulebook_fixed && !fixing.diff {
         left.again.merge(&s.timings);
         *s = fresh()?;
         s.max_per_code = None;
@@ -174,8 +201,10 @@ pub fn check_fixing(
         left.checks += checked.iter().filter(|c| c.is_ok()).count();
     }
     let designs = |c: &Checked| c.analysis.is_some();
-    let fixed = rounds(s, files, &mut checked, &fixing, designs, &mut left);
-    say_written(files, &fixed, settings.lang)?;
+    let mut fixed = rounds(s, files, &mut checked, &fixing, designs, &mut left);
+    say_written(files, &fixed, settings.lang, fixing.diff)?;
+    proposed.extend(proposals(files, &mut fixed));
+    left.proposed = proposed.into_values().collect();
     fixable_unnamed(s, &checked, &fixing, &mut left);
     if let Some(max) = cap {
         let start = Instant::now();
@@ -238,10 +267,42 @@ fn fixable_unnamed(
     }
 }
 
-/// What decides which fixes apply.
+/// What the run asked of the fixes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Asked {
+    /// `--unsafe-fixes`: unsafe ones too.
+    pub unsafe_too: bool,
+    /// `--diff`: write nothing, show what would change.
+    pub diff: bool,
+}
+
+/// The files of `paths` the rounds changed (`fixed`, in their order),
+/// by their index, with their texts before and after, under `--diff`.
+fn proposals<'a>(
+    paths: &'a [PathBuf],
+    fixed: &'a mut [Fixed],
+) -> impl Iterator<Item = (usize, Proposed)> + 'a {
+    (paths.iter().zip(fixed).enumerate()).filter_map(|(i, (path, f))| {
+        let (before, after) = (f.before.take()?, f.after.take()?);
+        (f.applied > 0).then(|| {
+            let aligned = std::mem::take(&mut f.aligned);
+            let path = path.clone();
+            let p = Proposed {
+                path,
+                before,
+                after,
+                aligned,
+            };
+            (i, p)
+        })
+    })
+}
+
+/// What decides which fixes apply, and whether they are written.
 struct Fixing<'a> {
     settings: &'a Settings,
     unsafe_too: bool,
+    diff: bool,
     reported: &'a Reported<'a>,
 }
 
@@ -268,6 +329,11 @@ struct Fixed {
     /// changes a text writes it while checking it again, so the last
     /// write is of the text the rounds leave).
     written: Option<Result<(), String>>,
+    /// Under `--diff`: its text before the first round, after the last,
+    /// and the lines of the first still in place in the last.
+    before: Option<Arc<SourceFile>>,
+    after: Option<Arc<SourceFile>>,
+    aligned: Aligned,
 }
 
 /// Applies, round by round, the fixes of the findings `s` has for each
@@ -347,6 +413,18 @@ fn rounds(
                 Round::Changed(r, _) => {
                     if let Some(f) = fixed.get_mut(i) {
                         f.applied += r.applied;
+                        // The first text, kept before the session's text
+                        // is replaced, and its lines followed.
+                        if fixing.diff
+                            && f.before.is_none()
+                            && let Some(first) = s.sources.shared(file)
+                        {
+                            f.aligned = Aligned::lines_of(&first.text);
+                            f.before = Some(first);
+                        }
+                        if fixing.diff {
+                            f.aligned.follow(&r.taken);
+                        }
                     }
                     edited.push((paths[i].clone(), file, r.text));
                     pending.push((i, file));
@@ -371,7 +449,10 @@ fn rounds(
         // The disk takes the fixed texts while the cores check them.
         let start = Instant::now();
         let (again, checked_at, wrote) = std::thread::scope(|scope| {
-            let writer = scope.spawn(|| write_each(paths, &texts));
+            let writer = scope.spawn(|| match fixing.diff {
+                true => texts.iter().map(|_| (Ok(()), Duration::ZERO)).collect(),
+                false => write_each(paths, &texts),
+            });
             let again = s.check_replaced(replaced);
             let checked_at = Instant::now();
             let wrote = (writer.join()).unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -380,11 +461,16 @@ fn rounds(
         left.spent.add("check again", checked_at - start);
         left.spent.add("write", checked_at.elapsed());
         left.again.merge(&std::mem::replace(&mut s.timings, before));
-        for ((i, _), (done, spent)) in texts.iter().zip(wrote) {
-            left.written_beside.0 += 1;
-            left.written_beside.1 += spent;
+        for ((i, text), (done, spent)) in texts.iter().zip(wrote) {
+            if !fixing.diff {
+                left.written_beside.0 += 1;
+                left.written_beside.1 += spent;
+            }
             if let Some(f) = fixed.get_mut(*i) {
                 f.written = Some(done);
+                if fixing.diff {
+                    f.after = Some(Arc::clone(text));
+                }
             }
         }
         for (&(i, _), c) in pending.iter().zip(again) {
@@ -537,10 +623,10 @@ fn write_each(
     })
 }
 
-/// Says each file the rounds fixed, in the files' order; the first that
-/// could not be written is the run's error, after every other is said.
-/// True when one was fixed.
-fn say_written(paths: &[PathBuf], fixed: &[Fixed], lang: Lang) -> Result<bool, Text> {
+/// Says each file the rounds fixed (under `--diff`, would fix), in the
+/// files' order; the first that could not be written is the run's error,
+/// after every other is said. True when one was fixed.
+fn say_written(paths: &[PathBuf], fixed: &[Fixed], lang: Lang, diff: bool) -> Result<bool, Text> {
     let mut failed = None;
     let mut any = false;
     for (path, f) in paths.iter().zip(fixed) {
@@ -553,6 +639,14 @@ fn say_written(paths: &[PathBuf], fixed: &[Fixed], lang: Lang) -> Result<bool, T
                 let shown = mynaflow::escape::visible(&path.display().to_string()).into_owned();
                 let n = f.applied;
                 let said = match f.findings {
+                    (Some(before), Some(after)) if diff => mynaflow::text!(
+                        "mynaflow: would apply {n} fix(es) in {shown}: {before} finding(s) before, {after} after";
+                        "mynaflow: {shown} に修正を {n} 件適用できます (指摘は {before} 件から {after} 件になります)"
+                    ),
+                    _ if diff => mynaflow::text!(
+                        "mynaflow: would apply {n} fix(es) in {shown}";
+                        "mynaflow: {shown} に修正を {n} 件適用できます"
+                    ),
                     (Some(before), Some(after)) => mynaflow::text!(
                         "mynaflow: applied {n} fix(es) in {shown}: {before} finding(s) before, {after} after";
                         "mynaflow: {shown} に修正を {n} 件適用しました (指摘は {before} 件から {after} 件になりました)"

@@ -240,9 +240,9 @@ fn write_diff(
 }
 
 /// A writer of bytes as a `fmt::Write`, keeping the I/O error it met.
-struct AsText<W: std::io::Write> {
-    to: W,
-    error: Option<std::io::Error>,
+pub(super) struct AsText<W: std::io::Write> {
+    pub(super) to: W,
+    pub(super) error: Option<std::io::Error>,
 }
 
 impl<W: std::io::Write> std::fmt::Write for AsText<W> {

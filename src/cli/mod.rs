@@ -132,6 +132,10 @@ enum Command {
         /// With --fix: apply unsafe fixes too (they change what the design says).
         #[arg(long, requires = "fix")]
         unsafe_fixes: bool,
+        /// With --fix: write nothing; print the diff the fixes would make, and
+        /// exit 1 if a file would change.
+        #[arg(long, requires = "fix", conflicts_with_all = ["write_baseline", "statistics", "format"])]
+        diff: bool,
     },
     /// Run the `# expect:` annotations of designs.
     Test {
@@ -485,6 +489,7 @@ pub fn main() -> ExitCode {
             stdin_filename,
             fix,
             unsafe_fixes,
+            diff,
         } => check::run(&check::Options {
             paths,
             common,
@@ -503,6 +508,7 @@ pub fn main() -> ExitCode {
             stdin_filename,
             fix,
             unsafe_fixes,
+            diff,
         }),
         Command::Test {
             paths,
