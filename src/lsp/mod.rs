@@ -21,6 +21,7 @@ mod long_strings;
 mod markdown;
 mod navigate;
 pub mod position;
+mod references;
 mod rulebook;
 mod serde_reason;
 mod sync;
@@ -1033,10 +1034,7 @@ impl Server<'_> {
 
     /// Adds to `changes` the edits that make each design of the workspace
     /// folders that is not open follow the rename of `renamed` in the
-    /// rulebook file `key` to `written`: each analysed as an open one is
-    /// (its config, the rulebooks open read from the editor), so a design
-    /// is edited exactly when it would be open. A search cut short, and
-    /// the designs it could not search, are told to the user, in `lang`.
+    /// rulebook file `key` to `written` ([`Server::each_design_not_open`]).
     fn follow_in_workspace(
         &self,
         key: &Path,
@@ -1045,6 +1043,20 @@ impl Server<'_> {
         changes: &mut std::collections::BTreeMap<Url, Vec<TextEdit>>,
         lang: Lang,
     ) {
+        self.each_design_not_open(lang, |uri, design| {
+            let followed = navigate::follow_rulebook_rename(design, key, renamed, written);
+            if !followed.is_empty() {
+                changes.insert(uri, navigate::edits(design, &followed));
+            }
+        });
+    }
+
+    /// Calls `found` with each design of the workspace folders that is not
+    /// open, each analysed as an open one is (its config, the rulebooks
+    /// open read from the editor), so a design is searched exactly as it
+    /// would be open. A search cut short, and the designs it could not
+    /// search, are told to the user, in `lang`.
+    fn each_design_not_open(&self, lang: Lang, mut found: impl FnMut(Url, &Document)) {
         let open: HashSet<PathBuf> = (self.docs.keys().chain(self.unanalysed.keys()))
             .filter_map(file_path)
             .map(|p| analysis::canonical(&p))
@@ -1068,10 +1080,7 @@ impl Server<'_> {
             if design.is_rulebook() {
                 return workspace::Searched::Rulebook;
             }
-            let followed = navigate::follow_rulebook_rename(&design, key, renamed, written);
-            if !followed.is_empty() {
-                changes.insert(uri, navigate::edits(&design, &followed));
-            }
+            found(uri, &design);
             workspace::Searched::Design
         });
         if let Some(cut) = cut {
@@ -1144,27 +1153,11 @@ impl Server<'_> {
                 let at = doc
                     .lines
                     .offset(doc.text(), p.text_document_position.position);
-                let wanted = |declaration: bool| p.context.include_declaration || !declaration;
-                let spans: Vec<Span> = match doc.rulebook_names() {
-                    Some(index) => match index.at(at) {
-                        Some(rulebook::At::Name(n)) => (index.references(n))
-                            .filter(|x| wanted(x.declaration))
-                            .map(|x| x.span)
-                            .collect(),
-                        _ => return Ok(Answer::null()),
-                    },
-                    None => match doc.at(at) {
-                        Some(o) => (doc.occurrences(o.target).into_iter())
-                            .filter(|x| wanted(x.declaration))
-                            .map(|x| x.span)
-                            .collect(),
-                        None => return Ok(Answer::null()),
-                    },
-                };
-                let locs: Vec<Location> = (spans.into_iter())
-                    .filter_map(|s| self.location(doc, &uri, s))
-                    .collect();
-                Ok(json(&locs))
+                let with_declaration = p.context.include_declaration;
+                match self.references(&uri, doc, at, with_declaration) {
+                    Some(locs) => Ok(json(&locs)),
+                    None => Ok(Answer::null()),
+                }
             }
             request::Rename::METHOD => {
                 let p: RenameParams = params(&req.method, req.params)?;

@@ -236,9 +236,23 @@ pub fn rename_in_rulebook(
 pub fn follow_rulebook_rename(
     doc: &Document,
     rulebook: &Path,
-    (kind, key): (Kind, &str),
+    named: (Kind, &str),
     written: &str,
 ) -> Vec<(Span, String)> {
+    (uses_of_rulebook_name(doc, rulebook, named).into_iter())
+        .map(|span| (span, written.to_string()))
+        .collect()
+}
+
+/// Where design `doc` writes the name of kind `kind` whose key is `key`
+/// of the rulebook file `rulebook` (canonical), when that is the rulebook
+/// it uses: what a rename of the name in the rulebook edits in it, and its
+/// references there.
+pub fn uses_of_rulebook_name(
+    doc: &Document,
+    rulebook: &Path,
+    (kind, key): (Kind, &str),
+) -> Vec<Span> {
     let Some(rb) = doc.rulebook() else {
         return Vec::new();
     };
@@ -255,9 +269,7 @@ pub fn follow_rulebook_rename(
     let Some(target) = target else {
         return Vec::new();
     };
-    (doc.occurrences(target).into_iter())
-        .map(|o| (o.span, written.to_string()))
-        .collect()
+    (doc.occurrences(target).into_iter()).map(|o| o.span).collect()
 }
 
 /// The most document symbols answered. An editor asks for them after
