@@ -624,7 +624,12 @@ fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostic
         mid["diagnostics"], last["diagnostics"],
         "the broken text has findings of its own"
     );
-    assert_eq!(c.edit(3, remove.clone()), last);
+    let back = c.edit(3, remove.clone());
+    assert_eq!(back["diagnostics"], last["diagnostics"]);
+    assert_eq!(
+        (last["version"].clone(), back["version"].clone()),
+        (json!(1), json!(3))
+    );
     // Ten edits without waiting, appending and removing in turn.
     for version in 4..14 {
         let changes = if version % 2 == 0 { &append } else { &remove };
@@ -654,11 +659,12 @@ fn changes_sent_faster_than_they_are_analysed_end_with_the_last_texts_diagnostic
         "{} publications for ten edits",
         published.len()
     );
+    let final_ = published.last().unwrap();
     assert_eq!(
-        published.last(),
-        Some(&last),
+        final_["diagnostics"], last["diagnostics"],
         "the last text's diagnostics come last"
     );
+    assert_eq!(final_["version"], 13, "and say which text they are of");
     c.stop();
 }
 
@@ -2426,5 +2432,131 @@ fn a_workspace_folder_added_or_removed_later_is_followed() {
     );
     let published = c.diagnostics_of(&uri(&design));
     assert_eq!(codes(&published), ["MN013"], "{published}");
+    c.stop();
+}
+
+/// The references of a rulebook's name are the same asked from the
+/// rulebook or from a design that uses it: the declaration (when asked
+/// for), the rulebook's own uses, the open designs' and those of the
+/// workspace's designs that are not open (where a rename would edit); an
+/// actor's stay in its design (the audit's D5).
+#[test]
+fn references_of_a_rulebook_name_reach_every_file_that_writes_it() {
+    let SecondSociety {
+        dir,
+        second,
+        rules: _,
+        rules_uri,
+        design_uri,
+    } = second_society();
+    let closed = dir.path().join("closed.myna");
+    std::fs::write(&closed, "use \"rules.myna\"\nactor 給付システム : 当組合\n").unwrap();
+    let closed_uri = lsp_types::Url::from_file_path(&closed).unwrap().to_string();
+    let folder = lsp_types::Url::from_file_path(dir.path())
+        .unwrap()
+        .to_string();
+    let mut c = Client::start_with(
+        &["lsp", "--lang", "en"],
+        None,
+        json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "ws"}]}),
+    );
+    c.open_at(&design_uri, SECOND_DESIGN);
+    c.open_at(&rules_uri, second);
+    let places = |found: &Value| -> Vec<(String, u64)> {
+        let mut places: Vec<(String, u64)> = (found
+            .as_array()
+            .unwrap_or_else(|| panic!("{}", pretty(found)))
+            .iter())
+        .map(|l| {
+            let uri = l["uri"].as_str().unwrap().to_string();
+            (uri, l["range"]["start"]["line"].as_u64().unwrap())
+        })
+        .collect();
+        places.sort();
+        places
+    };
+    let ask = |c: &mut Client, uri: &str, line: u32, character: u32, declaration: bool| {
+        let r = c.request_raw(
+            "textDocument/references",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character},
+                   "context": {"includeDeclaration": declaration}}),
+        );
+        r["result"].clone()
+    };
+    // 当組合 in the design's second line (`actor 資格システム : 当組合`).
+    let from_design = places(&ask(&mut c, &design_uri, 1, 16, true));
+    // ... and at its declaration in the rulebook (line 9, `role 当組合`).
+    let from_rulebook = places(&ask(&mut c, &rules_uri, 8, 6, true));
+    assert_eq!(from_design, from_rulebook);
+    let in_file = |uri: &str| from_design.iter().filter(|(u, _)| u == uri).count();
+    assert_eq!(in_file(&design_uri), 2, "{from_design:?}");
+    assert_eq!(in_file(&closed_uri), 1, "{from_design:?}");
+    let written = second.lines().filter(|l| l.contains("当組合")).count();
+    assert!(written >= 4, "the rulebook writes 当組合 {written} times");
+    assert_eq!(in_file(&rules_uri), written, "{from_design:?}");
+    assert!(from_design.contains(&(rules_uri.clone(), 8)));
+    // Without the declaration: the rulebook's `role` line is left out.
+    let uses = places(&ask(&mut c, &design_uri, 1, 16, false));
+    assert_eq!(uses.len(), from_design.len() - 1);
+    assert!(!uses.contains(&(rules_uri.clone(), 8)));
+    // An actor is written in its design only.
+    let actor = places(&ask(&mut c, &design_uri, 1, 7, true));
+    assert!(actor.iter().all(|(u, _)| u == &design_uri), "{actor:?}");
+    assert_eq!(actor.len(), 2, "{actor:?}");
+    c.stop();
+}
+
+/// Diagnostics carry the version of the text they are of, so a client
+/// can tell those of an older text; a closed document's empty ones carry
+/// none.
+#[test]
+fn diagnostics_name_the_version_of_their_text() {
+    let mut c = Client::start(json!({}));
+    let text = "use \"kenpo\"\nactor A : 組合\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "myna", "version": 3, "text": text}}),
+    );
+    assert_eq!(c.diagnostics()["version"], 3);
+    assert_eq!(c.change(7, text)["version"], 7);
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let closed = c.diagnostics();
+    assert!(closed["version"].is_null(), "{}", pretty(&closed));
+    assert_eq!(closed["diagnostics"], json!([]));
+    c.stop();
+}
+
+/// A request the client cancels before the server comes to it (here,
+/// while a large document is analysed) is answered RequestCancelled
+/// (−32800), not worked on; the server goes on.
+#[test]
+fn a_request_cancelled_before_its_turn_is_answered_cancelled() {
+    let mut c = Client::start(json!({}));
+    let mut text =
+        String::from("use \"kenpo\"\nactor A : 組合\nactor B : 組合\ndata x : 資格情報\n");
+    for _ in 0..20_000 {
+        text.push_str("flow A -> B : x for 資格確認\n");
+    }
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "myna", "version": 1, "text": text}}),
+    );
+    let at = json!({"textDocument": {"uri": URI}, "position": {"line": 1, "character": 7}});
+    c.send(json!({"jsonrpc": "2.0", "id": 900, "method": "textDocument/hover", "params": at}));
+    c.send(json!({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": 900}}));
+    let answer = loop {
+        let m = c.receive();
+        if m["id"] == 900 {
+            break m;
+        }
+    };
+    assert_eq!(answer["error"]["code"], -32800, "{}", pretty(&answer));
+    assert!(answer.get("result").is_none());
+    // The next request is answered.
+    let hover = c.at("textDocument/hover", 1, 7);
+    assert!(hover["contents"].is_object(), "{}", pretty(&hover));
     c.stop();
 }

@@ -283,6 +283,7 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text
         uses: HashMap::new(),
         stale: BTreeSet::new(),
         spelt: HashMap::new(),
+        versions: HashMap::new(),
     };
     let mut waiting = Waiting::new(&connection.receiver);
     loop {
@@ -296,6 +297,15 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text
             Message::Request(req) => {
                 if lifecycle::shutdown(connection, &req, lang)? {
                     return Ok(Exit::AfterShutdown);
+                }
+                // A request the client has already cancelled is not
+                // worked on (LSP 3.17: answered with RequestCancelled).
+                if waiting.cancelled(&req.id) {
+                    let why = text!("request cancelled"; "要求は取り消されました");
+                    let code = ErrorCode::RequestCanceled as i32;
+                    let response = Response::new_err(req.id, code, why.get(lang).to_string());
+                    server.send(Message::Response(response));
+                    continue;
                 }
                 // A request is answered from every design checked against
                 // its rulebook as it is now.
@@ -469,6 +479,10 @@ struct Server<'a> {
     /// or `file://localhost/`): its diagnostics are published under the
     /// client's own, which a client may match as a string.
     spelt: HashMap<Url, String>,
+    /// The version of each open document's last text (`didOpen`,
+    /// `didChange`): its diagnostics are published with it, so a client
+    /// can tell those of an older text.
+    versions: HashMap<Url, i32>,
 }
 
 /// The parameters of request `method`, or why they cannot be read.
@@ -504,6 +518,7 @@ impl Server<'_> {
                     .map(str::to_string);
                 if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri;
+                    self.versions.insert(uri.clone(), p.text_document.version);
                     match spelt {
                         Some(spelt) if spelt != uri.as_str() => {
                             self.spelt.insert(uri.clone(), spelt);
@@ -518,6 +533,7 @@ impl Server<'_> {
             notification::DidChangeTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidChangeTextDocumentParams>(n.params) {
                     let uri = p.text_document.uri;
+                    self.versions.insert(uri.clone(), p.text_document.version);
                     // The last text, freed from its analysis first: nothing
                     // reads it while the next is made (requests wait for
                     // it), and its memory is then the next analysis's to
@@ -539,6 +555,7 @@ impl Server<'_> {
                     self.too_large.remove(&uri);
                     self.uses.remove(&uri);
                     self.stale.remove(&uri);
+                    self.versions.remove(&uri);
                     // A rulebook closed unsaved: its designs are checked
                     // against the file again.
                     self.not_a_rulebook(&uri);
@@ -813,10 +830,11 @@ impl Server<'_> {
     /// client opened it by ([`Server::spelt`]).
     fn publish(&self, uri: Url, diagnostics: Vec<Diagnostic>) {
         let spelt = self.spelt.get(&uri).cloned();
+        let version = self.versions.get(&uri).copied();
         let p = PublishDiagnosticsParams {
             uri,
             diagnostics,
-            version: None,
+            version,
         };
         let mut n = Notification::new(notification::PublishDiagnostics::METHOD.to_string(), p);
         if let (Some(spelt), Some(uri)) = (spelt, n.params.get_mut("uri")) {

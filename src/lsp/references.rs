@@ -38,21 +38,18 @@ impl Server<'_> {
             }
             None => {
                 let o = doc.at(at)?;
-                let spans = (doc.occurrences(o.target).into_iter()).filter(|x| wanted(x.declaration));
+                let spans =
+                    (doc.occurrences(o.target).into_iter()).filter(|x| wanted(x.declaration));
                 found.extend(spans.filter_map(|x| self.location(doc, uri, x.span)));
-                let (kind, key, declared) = rulebook_name(doc, o.target)?;
-                // The rulebook's own, from the text this design was checked
-                // against (the editor's, when the rulebook is open there).
-                let text = &doc.session.sources.get(declared).text;
-                let index = Index::of(declared, text);
-                let in_rulebook = (index.declarations())
-                    .find(|d| d.kind == kind && d.key == key)
-                    .map(|n| index.references(n).filter(|x| wanted(x.declaration)));
-                for x in in_rulebook.into_iter().flatten() {
-                    found.extend(self.location(doc, uri, x.span));
+                // An actor or a data item is written in this design only.
+                match rulebook_name(doc, o.target) {
+                    Some((kind, key, declared)) => {
+                        self.in_rulebook(doc, uri, (kind, &key, declared), &wanted, &mut found);
+                        let path = doc.session.sources.get(declared).path();
+                        path.map(|p| (super::analysis::canonical(p), kind, key))
+                    }
+                    None => None,
                 }
-                let path = doc.session.sources.get(declared).path();
-                path.map(|p| (super::analysis::canonical(p), kind, key))
             }
         };
         if let Some((rulebook, kind, key)) = named {
@@ -64,6 +61,27 @@ impl Server<'_> {
         });
         found.dedup();
         Some(found)
+    }
+
+    /// Adds to `found` where the rulebook that design `doc` (document
+    /// `uri`) was checked against writes the name of kind `kind` and key
+    /// `key` that file `declared` declares, from the text the design was
+    /// checked against (the editor's, when the rulebook is open there).
+    fn in_rulebook(
+        &self,
+        doc: &Document,
+        uri: &Url,
+        (kind, key, declared): (Kind, &str, FileId),
+        wanted: &dyn Fn(bool) -> bool,
+        found: &mut Vec<Location>,
+    ) {
+        let index = Index::of(declared, &doc.session.sources.get(declared).text);
+        let Some(n) = (index.declarations()).find(|d| d.kind == kind && d.key == key) else {
+            return;
+        };
+        for x in index.references(n).filter(|x| wanted(x.declaration)) {
+            found.extend(self.location(doc, uri, x.span));
+        }
     }
 
     /// Adds to `found` where the designs other than `asked` write the
@@ -79,7 +97,11 @@ impl Server<'_> {
     ) {
         let mut add = |uri: &Url, design: &Document| {
             let spans = navigate::uses_of_rulebook_name(design, rulebook, named);
-            found.extend(spans.into_iter().filter_map(|s| self.location(design, uri, s)));
+            found.extend(
+                spans
+                    .into_iter()
+                    .filter_map(|s| self.location(design, uri, s)),
+            );
         };
         for (uri, design) in &self.docs {
             if uri != asked && !design.is_rulebook() {

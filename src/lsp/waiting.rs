@@ -8,7 +8,7 @@
 use crossbeam_channel::Receiver;
 use lsp_server::{Message, Notification};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    Cancel, DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
 };
 use std::collections::VecDeque;
 use std::sync::{Mutex, OnceLock};
@@ -99,6 +99,37 @@ impl<'a> Waiting<'a> {
                         .is_some_and(|u| uri.is_none_or(|uri| u == uri)) =>
                 {
                     return Some(Replaced::by(later));
+                }
+                _ => seen += 1,
+            }
+        }
+    }
+}
+
+impl Waiting<'_> {
+    /// Has the client cancelled request `id` (`$/cancelRequest`) in what
+    /// it sent after it, before its next request? The cancellation is
+    /// taken out. Waits for nothing, and takes nothing past the next
+    /// request (as [`Waiting::replaced`]).
+    pub(super) fn cancelled(&mut self, id: &lsp_server::RequestId) -> bool {
+        let Ok(id) = serde_json::to_value(id) else {
+            return false;
+        };
+        let mut seen = 0;
+        loop {
+            if seen == self.ahead.len() {
+                match self.receiver.try_recv() {
+                    Ok(m) => self.ahead.push_back(m),
+                    Err(_) => return false,
+                }
+            }
+            match &self.ahead[seen] {
+                Message::Request(_) => return false,
+                Message::Notification(n)
+                    if n.method == Cancel::METHOD && n.params.get("id") == Some(&id) =>
+                {
+                    self.ahead.remove(seen);
+                    return true;
                 }
                 _ => seen += 1,
             }
@@ -324,6 +355,51 @@ mod tests {
                 None
             ]
         );
+    }
+
+    fn cancel(id: i32) -> Message {
+        Message::Notification(Notification::new(
+            "$/cancelRequest".into(),
+            json!({ "id": id }),
+        ))
+    }
+
+    /// A request cancelled before the server comes to it is seen so (the
+    /// cancellation taken out); one of another request, or one sent after
+    /// the next request, is not; nothing past the next request is taken.
+    #[test]
+    fn a_request_cancelled_before_its_turn_is_seen_so() {
+        let (sender, receiver) = crossbeam_channel::unbounded();
+        let exit = Message::Notification(Notification::new("exit".into(), json!(null)));
+        for m in [
+            hover(),
+            change("file:///a.myna"),
+            cancel(8),
+            cancel(7),
+            hover(),
+            cancel(7),
+            exit,
+        ] {
+            sender.send(m).unwrap();
+        }
+        let mut waiting = Waiting::new(&receiver);
+        let Some(Message::Request(first)) = waiting.next() else {
+            panic!("a request first");
+        };
+        assert!(waiting.cancelled(&first.id));
+        // The change and the other cancellation stay, in order; the
+        // request after them, and what follows it, were not taken.
+        assert_eq!(receiver.len(), 3);
+        assert!(
+            matches!(waiting.next(), Some(Message::Notification(n)) if n.method == DidChangeTextDocument::METHOD)
+        );
+        assert!(matches!(waiting.next(), Some(Message::Notification(n)) if n.params["id"] == 8));
+        let Some(Message::Request(second)) = waiting.next() else {
+            panic!("the second request");
+        };
+        assert!(waiting.cancelled(&second.id));
+        assert!(!waiting.cancelled(&RequestId::from(9)));
+        assert!(matches!(waiting.next(), Some(Message::Notification(n)) if n.method == "exit"));
     }
 
     #[test]
