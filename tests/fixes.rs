@@ -195,13 +195,13 @@ fn check_fix_leaves_a_name_of_another_kind() {
 #[test]
 fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
     let dir = tempfile::tempdir().unwrap();
-    // A flow the wrong way whose `for` is written full-width: the first
-    // round mends the keyword (MN001, a safe fix), and only then is the
-    // flow judged, and turned round (MN102) in the second.
+    // A flow the wrong way whose item is misspelled: the first round
+    // respells it (MN010, a safe fix), and only then is the flow judged,
+    // and turned round (MN102) in the second.
     let twice = std::fs::read_to_string("docs/codes/examples/MN102-wrong-direction.myna")
         .unwrap()
-        .replace(" for 被扶養者認定", " ｆｏｒ 被扶養者認定");
-    assert!(twice.contains('ｆ'));
+        .replace(": 課税情報 for", ": 課税情報報 for");
+    assert!(twice.contains("課税情報報"));
     let colons = std::fs::read_to_string("docs/codes/examples/MN003-fullwidth-colon.myna").unwrap();
     std::fs::create_dir(dir.path().join("real")).unwrap();
     std::fs::write(dir.path().join("real/a.myna"), &colons).unwrap();
@@ -244,8 +244,8 @@ fn check_fix_writes_each_rounds_text_and_says_a_refused_write_last() {
         .collect();
     assert_eq!(said.len(), 3, "{stderr}");
     assert!(
-        said[0].ends_with(" in m1.myna: 4 finding(s) before, 0 after")
-            && said[1].ends_with(" in m2.myna: 4 finding(s) before, 0 after"),
+        said[0].ends_with(" in m1.myna: 2 finding(s) before, 0 after")
+            && said[1].ends_with(" in m2.myna: 2 finding(s) before, 0 after"),
         "{stderr}"
     );
     assert!(

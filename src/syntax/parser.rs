@@ -102,6 +102,27 @@ fn kw<'a>(k: Keyword) -> impl Fn(Tokens<'a>) -> PResult<'a, Span> {
     move |i: Tokens<'a>| tok(TokenKind::Keyword(k))(i).map(|(r, t)| (r, t.span))
 }
 
+/// Keyword `k`, or `k` typed in full-width (`ｖｉａ`, a name to the
+/// lexer), read as `k` where a name could not stand: the statement then
+/// reads on as it looks, rather than ending at the word and being checked
+/// without the rest (a flow's `via` lost made a false MN104). The word is
+/// noted for its MN001, with the fix that writes it in half-width
+/// ([`StmtParser::typed_in_full_width`]).
+fn kw_or_typed<'a>(k: Keyword) -> impl Fn(Tokens<'a>) -> PResult<'a, Span> {
+    move |i: Tokens<'a>| {
+        kw(k)(i).or_else(|e| match i.peek() {
+            Some(t)
+                if t.kind == TokenKind::Name
+                    && typed_in_full_width(t.text(i.src)) == Some(k.as_str()) =>
+            {
+                i.names.note_typed_in_full_width(i.pos);
+                Ok((i.take_from(1), t.span))
+            }
+            _ => Err(e),
+        })
+    }
+}
+
 /// A bare or quoted name.
 fn ident<'a>(en: &'static str, ja: &'static str) -> impl Fn(Tokens<'a>) -> PResult<'a, Ident> {
     move |i: Tokens<'a>| match i.peek() {
@@ -169,6 +190,22 @@ fn arrow(i: Tokens<'_>) -> PResult<'_, Arrow> {
                 span: t.span,
             },
         )),
+        // `－＞`, `＜－＞`: read as the arrow, noted for their MN001 (as
+        // [`kw_or_typed`] reads a keyword typed in full-width).
+        Some(t)
+            if t.kind == TokenKind::Name
+                && matches!(typed_in_full_width(t.text(i.src)), Some("->" | "<->")) =>
+        {
+            i.names.note_typed_in_full_width(i.pos);
+            let both_ways = typed_in_full_width(t.text(i.src)) == Some("<->");
+            Ok((
+                i.take_from(1),
+                Arrow {
+                    both_ways,
+                    span: t.span,
+                },
+            ))
+        }
         _ => Err(nom::Err::Error(PError {
             at: i.pos,
             expected: smallvec![
@@ -199,12 +236,12 @@ fn pattern<'a>(
         let (i, to) = cut(ident(party.0, party.1)).parse(i)?;
         let (i, _) = cut(tok(TokenKind::Colon)).parse(i)?;
         let (i, payload) = cut(names(payload.0, payload.1)).parse(i)?;
-        let (i, for_kw) = opt(kw(Keyword::For)).parse(i)?;
+        let (i, for_kw) = opt(kw_or_typed(Keyword::For)).parse(i)?;
         let (i, purposes) = match for_kw {
             Some(_) => cut(names("a purpose", "利用目的")).parse(i)?,
             None => (i, Few::new()),
         };
-        let (i, via_kw) = opt(kw(Keyword::Via)).parse(i)?;
+        let (i, via_kw) = opt(kw_or_typed(Keyword::Via)).parse(i)?;
         let (i, via) = match via_kw {
             Some(kw) => {
                 let (i, names) = cut(names(party.0, party.1)).parse(i)?;
@@ -212,7 +249,7 @@ fn pattern<'a>(
             }
             None => (i, None),
         };
-        let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
+        let (i, basis) = opt(preceded(kw_or_typed(Keyword::Basis), cut(string))).parse(i)?;
         let basis = basis.map(Box::new);
         Ok((
             i,
@@ -231,7 +268,7 @@ fn pattern<'a>(
 
 fn use_stmt(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Use)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Use)(i)?;
     let (i, target) = cut(ident(
         "a rulebook name or path",
         "ルールブックの名前またはパス",
@@ -248,11 +285,11 @@ fn use_stmt(i: Tokens<'_>) -> PResult<'_, Stmt> {
 
 fn data_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Data)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Data)(i)?;
     let (i, name) = cut(ident("a data item name", "データ項目名")).parse(i)?;
     let (i, _) = cut(tok(TokenKind::Colon)).parse(i)?;
     let (i, category) = cut(ident("a category", "カテゴリ")).parse(i)?;
-    let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
+    let (i, mynumber) = opt(kw_or_typed(Keyword::Mynumber)).parse(i)?;
     let (i, label) = opt(string).parse(i)?;
     Ok((
         i,
@@ -268,7 +305,7 @@ fn data_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
 
 fn flow_stmt(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Flow)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Flow)(i)?;
     let (i, pattern) = cut(pattern(
         ("an actor", "アクター"),
         ("a data item", "データ項目"),
@@ -344,6 +381,11 @@ fn usual_flow(i: Tokens<'_>) -> Option<(Tokens<'_>, Stmt)> {
         basis = Some(Box::new(ident(k + 1)));
         k += 2;
     }
+    // A name right after the flow (an error, or a keyword typed in
+    // full-width, which the general parser reads on through).
+    if is_name(k) {
+        return None;
+    }
     let rest = i.take_from(k);
     let stmt = Stmt::Flow(FlowStmt {
         pattern: Pattern {
@@ -362,11 +404,11 @@ fn usual_flow(i: Tokens<'_>) -> Option<(Tokens<'_>, Stmt)> {
 
 fn rulebook_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Rulebook)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Rulebook)(i)?;
     let (i, name) = cut(ident("a rulebook name", "ルールブック名")).parse(i)?;
     let (i, title) = opt(string).parse(i)?;
     let (i, revised) = opt(preceded(
-        kw(Keyword::Revised),
+        kw_or_typed(Keyword::Revised),
         cut(ident("a date (YYYY-MM-DD)", "日付 (YYYY-MM-DD)")),
     ))
     .parse(i)?;
@@ -394,11 +436,11 @@ fn role_flag(i: Tokens<'_>) -> PResult<'_, (RoleFlag, Span)> {
 
 fn role_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Role)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Role)(i)?;
     let (i, name) = cut(ident("a role name", "役割名")).parse(i)?;
     let (i, flag) = opt(role_flag).parse(i)?;
     let (i, parent) = opt(preceded(
-        kw(Keyword::In),
+        kw_or_typed(Keyword::In),
         cut(ident("a parent role", "親の役割")),
     ))
     .parse(i)?;
@@ -417,11 +459,11 @@ fn role_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
 
 fn category_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Category)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Category)(i)?;
     let (i, name) = cut(ident("a category name", "カテゴリ名")).parse(i)?;
-    let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
+    let (i, mynumber) = opt(kw_or_typed(Keyword::Mynumber)).parse(i)?;
     let (i, parent) = opt(preceded(
-        kw(Keyword::In),
+        kw_or_typed(Keyword::In),
         cut(ident("a parent category", "親カテゴリ")),
     ))
     .parse(i)?;
@@ -440,10 +482,10 @@ fn category_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
 
 fn purpose_decl(i: Tokens<'_>) -> PResult<'_, PurposeDecl> {
     let start = i;
-    let (i, _) = kw(Keyword::Purpose)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Purpose)(i)?;
     let (i, name) = cut(ident("a purpose name", "利用目的名")).parse(i)?;
     let (i, parent) = opt(preceded(
-        kw(Keyword::In),
+        kw_or_typed(Keyword::In),
         cut(ident("a parent purpose", "親の利用目的")),
     ))
     .parse(i)?;
@@ -461,7 +503,7 @@ fn purpose_decl(i: Tokens<'_>) -> PResult<'_, PurposeDecl> {
 
 fn allow_stmt(i: Tokens<'_>) -> PResult<'_, AllowStmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Allow)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Allow)(i)?;
     let (i, pattern) = cut(pattern(("a role", "役割"), ("a category", "カテゴリ"))).parse(i)?;
     Ok((
         i,
@@ -474,7 +516,7 @@ fn allow_stmt(i: Tokens<'_>) -> PResult<'_, AllowStmt> {
 
 fn contractor_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Contractor)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Contractor)(i)?;
     let (i, by_role) = opt(kw(Keyword::Role)).parse(i)?;
     let (i, registrant) = match by_role {
         Some(_) => {
@@ -487,7 +529,7 @@ fn contractor_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
             (i, Registrant::Name(n))
         }
     };
-    let (i, _) = cut(kw(Keyword::For)).parse(i)?;
+    let (i, _) = cut(kw_or_typed(Keyword::For)).parse(i)?;
     let (i, purposes) = cut(names("a purpose", "利用目的")).parse(i)?;
     Ok((
         i,
@@ -501,7 +543,7 @@ fn contractor_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
 
 fn clause_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
     let start = i;
-    let (i, _) = kw(Keyword::Clause)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Clause)(i)?;
     let (i, name) = cut(ident("a clause name", "契約事項名")).parse(i)?;
     let (i, label) = opt(string).parse(i)?;
     Ok((
@@ -517,7 +559,7 @@ fn clause_decl(i: Tokens<'_>) -> PResult<'_, Stmt> {
 /// `actor NAME : ROLE ["label"]`, up to (not including) an optional block.
 fn actor_head(i: Tokens<'_>) -> PResult<'_, ActorDecl> {
     let start = i;
-    let (i, _) = kw(Keyword::Actor)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Actor)(i)?;
     let (i, name) = cut(ident("an actor name", "アクター名")).parse(i)?;
     let (i, _) = cut(tok(TokenKind::Colon)).parse(i)?;
     let (i, role) = cut(ident("a role", "役割")).parse(i)?;
@@ -538,11 +580,11 @@ fn actor_head(i: Tokens<'_>) -> PResult<'_, ActorDecl> {
 /// `section "ID" ["title"] [mynumber] [basis "..."]`, up to the block.
 fn section_head(i: Tokens<'_>) -> PResult<'_, SectionDecl> {
     let start = i;
-    let (i, _) = kw(Keyword::Section)(i)?;
+    let (i, _) = kw_or_typed(Keyword::Section)(i)?;
     let (i, id) = cut(ident("a section id", "セクションの番号")).parse(i)?;
     let (i, title) = opt(string).parse(i)?;
-    let (i, mynumber) = opt(kw(Keyword::Mynumber)).parse(i)?;
-    let (i, basis) = opt(preceded(kw(Keyword::Basis), cut(string))).parse(i)?;
+    let (i, mynumber) = opt(kw_or_typed(Keyword::Mynumber)).parse(i)?;
+    let (i, basis) = opt(preceded(kw_or_typed(Keyword::Basis), cut(string))).parse(i)?;
     Ok((
         i,
         SectionDecl {
@@ -880,6 +922,51 @@ impl<'a> StmtParser<'a> {
         }
     }
 
+    /// MN001 for each keyword typed in full-width that the statement
+    /// read from the tokens `range` took as the keyword ([`kw_or_typed`]),
+    /// with its safe fix; worded only when the tally keeps it in full.
+    fn typed_in_full_width(&mut self, range: std::ops::Range<usize>) {
+        for at in self.names.take_typed_in_full_width(range) {
+            let (toks, src) = (self.toks, self.src);
+            let Some(found) = toks.get(at) else {
+                continue;
+            };
+            let Some(meant) = half_width_of(found, src) else {
+                continue;
+            };
+            let make = || {
+                let word = found.text(src);
+                let (message, label) = match Keyword::from_word(meant) {
+                    Some(_) => (
+                        text!(
+                            "keyword `{meant}` typed in full-width characters: `{word}`";
+                            "キーワード `{meant}` が全角で `{word}` と入力されています"
+                        ),
+                        text!(
+                            "read as `{meant}`; keywords are written in half-width";
+                            "`{meant}` として読みました。キーワードは半角で書きます"
+                        ),
+                    ),
+                    None => (
+                        text!(
+                            "`{meant}` typed in full-width characters: `{word}`";
+                            "`{meant}` が全角で `{word}` と入力されています"
+                        ),
+                        text!(
+                            "read as `{meant}`; it is written in half-width";
+                            "`{meant}` として読みました。半角で書きます"
+                        ),
+                    ),
+                };
+                let d = Diagnostic::new(Code::MN001, found.span, message).with_primary_label(label);
+                typed_in_full_width_help(d, found, src, meant)
+            };
+            let fix = || as_half_width(found.span, meant);
+            self.diags
+                .push_made_with_fix(Code::MN001, found.span, make, fix);
+        }
+    }
+
     /// MN002 for the block opened at `open` that `at` ends unclosed;
     /// worded only when the tally keeps it in full.
     fn unterminated_block(&mut self, open: Span, keyword: &str, at: usize) {
@@ -1047,7 +1134,16 @@ impl<'a> StmtParser<'a> {
         let mut stmts = Vec::with_capacity(starts);
         let mut pos = 0;
         while pos < end && self.kind(pos) != TokenKind::Eof {
-            let kind = self.kind(pos);
+            // A statement keyword typed in full-width starts its statement
+            // as the keyword would (`kw_or_typed` reads it so).
+            let kind = match self.kind(pos) {
+                TokenKind::Name => (self.toks.get(pos))
+                    .and_then(|t| half_width_of(t, self.src))
+                    .and_then(Keyword::from_word)
+                    .filter(|k| k.starts_statement())
+                    .map_or(TokenKind::Name, TokenKind::Keyword),
+                kind => kind,
+            };
             let (stmt, next) = match kind {
                 TokenKind::Keyword(Keyword::Section) => self.section(pos),
                 TokenKind::Keyword(Keyword::Actor) => self.actor(pos),
@@ -1118,6 +1214,7 @@ impl<'a> StmtParser<'a> {
                 }
             };
             stmts.extend(stmt);
+            self.typed_in_full_width(pos..next);
             pos = next.max(pos + 1).min(self.toks.len() - 1);
         }
         (stmts, self.diags)

@@ -35,6 +35,9 @@ pub struct Names {
     /// The names of the tokens being parsed, read ahead by
     /// [`Names::read_ahead`]; each is taken once.
     ahead: RefCell<Ahead>,
+    /// Where a keyword typed in full-width (`ｖｉａ`) was read as the
+    /// keyword ([`Names::note_typed_in_full_width`]), by token position.
+    typed_in_full_width: RefCell<Vec<usize>>,
     space: usize,
     copies: Copies,
 }
@@ -125,6 +128,24 @@ impl Names {
     /// This table, making its copies as `copies` says.
     pub fn with_copies(self, copies: Copies) -> Names {
         Names { copies, ..self }
+    }
+
+    /// Notes that the token at `pos`, a keyword typed in full-width, was
+    /// read as the keyword: its MN001 is reported once its statement is
+    /// read ([`Names::take_typed_in_full_width`]).
+    pub fn note_typed_in_full_width(&self, pos: usize) {
+        self.typed_in_full_width.borrow_mut().push(pos);
+    }
+
+    /// The positions noted since the last call that are in `range` (each
+    /// once, in order); the others were read by a parse that did not
+    /// stand, and are dropped.
+    pub fn take_typed_in_full_width(&self, range: std::ops::Range<usize>) -> Vec<usize> {
+        let mut noted = std::mem::take(&mut *self.typed_in_full_width.borrow_mut());
+        noted.retain(|p| range.contains(p));
+        noted.sort_unstable();
+        noted.dedup();
+        noted
     }
 
     /// How many spellings this table has numbered.
