@@ -703,6 +703,19 @@ impl<'a> StmtParser<'a> {
         self.toks.get(pos).map_or(TokenKind::Eof, |t| t.kind)
     }
 
+    /// The kind of the token at `pos`, a keyword typed in full-width
+    /// (`ｐｕｒｐｏｓｅ`) taken as the keyword: where an item of a block
+    /// starts, a name cannot stand, and [`kw_or_typed`] reads it so.
+    fn kind_or_typed(&self, pos: usize) -> TokenKind {
+        match self.kind(pos) {
+            TokenKind::Name => (self.toks.get(pos))
+                .and_then(|t| half_width_of(t, self.src))
+                .and_then(Keyword::from_word)
+                .map_or(TokenKind::Name, TokenKind::Keyword),
+            kind => kind,
+        }
+    }
+
     fn is_statement_start(&self, pos: usize) -> bool {
         matches!(self.kind(pos), TokenKind::Keyword(k) if k.starts_statement())
     }
@@ -1045,7 +1058,7 @@ impl<'a> StmtParser<'a> {
         let (block, next) = self.block(
             pos,
             "section",
-            |p, at| match p.kind(at) {
+            |p, at| match p.kind_or_typed(at) {
                 TokenKind::Keyword(Keyword::Purpose) => {
                     let (d, n) = p.statement(
                         at,
@@ -1092,11 +1105,11 @@ impl<'a> StmtParser<'a> {
         let (block, next) = self.block(
             pos,
             "actor",
-            |p, at| match p.kind(at) {
+            |p, at| match p.kind_or_typed(at) {
                 TokenKind::Keyword(Keyword::Clauses) => {
                     let parse = |i| {
                         preceded(
-                            kw(Keyword::Clauses),
+                            kw_or_typed(Keyword::Clauses),
                             cut(names::<Vec<Ident>>("a clause", "契約事項")),
                         )
                         .parse(i)
@@ -1671,6 +1684,35 @@ mod tests {
         assert_eq!(fixed.applied, 5);
         let f = parse_ok(&fixed.text);
         assert_eq!(f.stmts.len(), 5);
+        // Where no name can stand, each was read as the keyword: the tree
+        // is the fixed text's.
+        assert_eq!(p.file.stmts.len(), 5);
+        let Some(Stmt::Flow(second)) = p.file.stmts.get(1) else {
+            panic!("the second statement is a flow");
+        };
+        assert_eq!(
+            second.pattern.purposes.len(),
+            1,
+            "`ｆｏｒ P` kept its purpose"
+        );
+        let Some(Stmt::Section(section)) = p.file.stmts.get(4) else {
+            panic!("a section");
+        };
+        assert_eq!(section.purposes.len(), 1);
+    }
+
+    /// Where a name can stand, a word that looks like a keyword typed in
+    /// full-width is a name, as the contract says (keywords are ASCII); a
+    /// parse that read one as a keyword and did not stand leaves no MN001.
+    #[test]
+    fn a_full_width_keyword_where_a_name_stands_is_a_name() {
+        let src = "actor ｖｉａ : 組合
+flow ｆｌｏｗ -> ｖｉａ : ｆｏｒ for Ｐ via ｆｏｒ
+                   contractor ｒｏｌｅ for Ｐ
+";
+        let p = parse(FileId(0), src);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.file.stmts.len(), 3);
     }
 
     #[test]
