@@ -24,8 +24,17 @@ use rustc_hash::FxHashMap;
 /// second at most.
 const BUDGET: usize = 20_000_000;
 
-/// What one Jaro comparison costs against [`BUDGET`].
+/// What one Jaro comparison costs against [`BUDGET`] at least.
 const JARO_COST: usize = 50;
+
+/// What a Jaro comparison of names of `a` and `b` characters costs
+/// against [`BUDGET`]: for each character of the first, Jaro scans a
+/// window of the second half the longer name wide. Charged flat, one
+/// comparison of two names of 100 000 characters was 5·10⁹ steps for 50
+/// (a misspelt long name took minutes: the scale audit's D1).
+fn jaro_cost(a: usize, b: usize) -> usize {
+    JARO_COST.max(a.saturating_mul(a.max(b) / 2))
+}
 
 /// How many of the other names spelled near a misspelling its "did you
 /// mean" names, after the nearest.
@@ -176,7 +185,9 @@ impl NameIndex {
             return Searched::Over;
         };
         hopeful.sort_unstable();
-        let cost = hopeful.len().saturating_mul(JARO_COST);
+        let cost = (hopeful.iter())
+            .map(|&i| jaro_cost(a, self.keys[i as usize].len()))
+            .fold(0usize, usize::saturating_add);
         if cap - spent < cost {
             return Searched::Over;
         }
@@ -223,7 +234,10 @@ impl NameIndex {
         // [`crate::names::abbreviates`] finds it (each test costs a Jaro
         // comparison).
         longer.sort_unstable();
-        let cost = longer.len().saturating_mul(JARO_COST);
+        // Each test walks the longer name once.
+        let cost = (longer.iter())
+            .map(|&i| JARO_COST.max(self.keys[i as usize].len()))
+            .fold(0usize, usize::saturating_add);
         if cap - spent < cost {
             return Searched::Over;
         }
@@ -427,6 +441,26 @@ mod tests {
                 })
             ))
         );
+    }
+
+    /// A comparison is charged what Jaro costs: two long names, one
+    /// character apart, cost their lengths' product, so a misspelt name of
+    /// a megabyte goes over the budget at once instead of taking minutes
+    /// (the scale audit's D1); short names cost what they did.
+    #[test]
+    fn a_long_misspelling_is_charged_what_its_comparison_costs() {
+        assert_eq!(jaro_cost(8, 10), JARO_COST);
+        let long: String = "資格".repeat(5_000);
+        let typo = format!("{}X{}", &long[..3 * 4_999], &long[3 * 5_000..]);
+        let index = NameIndex::new(&[long.as_str()]);
+        match index.search(&typo, usize::MAX) {
+            Searched::Within { cost, found } => {
+                assert!(cost >= 10_000 * 5_000, "{cost}");
+                assert_eq!(found.map(|(i, _)| i), Some(0));
+            }
+            Searched::Over => panic!("no cap"),
+        }
+        assert_eq!(index.search(&typo, budget()), Searched::Over);
     }
 
     #[test]
