@@ -72,6 +72,23 @@ fn the_carrier_fix_mends_every_out_of_turn_line_in_one_round() {
     let fixed = mynaflow(&["check", "--no-config", "--fix", "--unsafe-fixes", path]);
     let stderr = String::from_utf8_lossy(&fixed.stderr);
     assert!(!stderr.contains("still have a fix"), "{stderr}");
+    // The own systems are listed in their turn; the network is not passed
+    // twice (out of the society and back).
+    let written = std::fs::read_to_string(&design).unwrap();
+    for line in [
+        "via 適用システム, 情報提供NWS",
+        "via 情報提供NWS, 中間サーバー, 基幹",
+        "via 統合宛名, 情報提供NWS, 中間サーバー",
+        "via 情報提供NWS, 協会支部",
+    ] {
+        assert!(written.contains(line), "{line}: {written}");
+    }
+    let twice = |t: &str| {
+        (t.lines())
+            .filter(|l| l.matches("情報提供NWS").count() > 1)
+            .count()
+    };
+    assert_eq!(twice(&written), twice(&text), "{written}");
     // What is left has no mechanical fix: a party out of turn (the data
     // reaches it off the way, judged as an exchange with it).
     let again = mynaflow(&["check", "--no-config", "--format", "concise", path]);

@@ -506,10 +506,75 @@ fn carrier_fix(
     if !alone_on_its_flow(w, trail) || carries_more(w, trail) {
         return None;
     }
+    if let Some(fix) = own_sides_in_turn(w, trail, missing) {
+        return Some(fix);
+    }
     let (name, edit) = carrier_edit(w, trail, rule, missing, strays)?;
     Some(Fix::unsafe_(
         text!("route it via {name}"; "{name} を経由させる"),
         vec![edit],
+    ))
+}
+
+/// MN104 where the carrier the rule requires is on the flow's `via`, but
+/// passed only out of turn (before the sender's own system or after the
+/// receiver's, [`crate::checks::Turns`]): `via` listed again with the
+/// sender's own systems first and the receiver's last, the others in the
+/// order written, as the help says. Adding the carrier a second time, as
+/// [`carrier_edit`] would, mends the route too, but the data then leaves
+/// the society and comes back (`via 情報提供NWS, 適用, 情報提供NWS`), which
+/// no one meant. None on the `<-` way of a `<->` flow, when the list holds
+/// anything but names and commas (a comment would go with the rewrite),
+/// or when nothing is out of turn.
+fn own_sides_in_turn(w: &Words, trail: &Trail, missing: &[RoleId]) -> Option<Fix> {
+    use crate::checks::End;
+    let ([role], Some(rb)) = (missing, w.rb) else {
+        return None;
+    };
+    let flow = w.flow_of(trail.last);
+    if w.graph.transfer(trail.last).reversed
+        || !(flow.via.iter()).any(|v| v.id.and_then(|a| w.role_of(a)) == Some(*role))
+    {
+        return None;
+    }
+    let ends = (trail.sender, trail.receiver);
+    let purpose = Some(trail.purpose);
+    let sides: Vec<Option<End>> = (flow.via.iter())
+        .map(|v| crate::checks::own_side_of(w.design, rb, v.id?, ends, purpose))
+        .collect();
+    let n = sides.len();
+    let sides = &sides;
+    let in_turn = |side: Option<End>| (0..n).filter(move |&i| sides[i] == side);
+    let order: Vec<usize> = (in_turn(Some(End::Sender)))
+        .chain(in_turn(None))
+        .chain(in_turn(Some(End::Receiver)))
+        .collect();
+    if order.iter().copied().eq(0..n) {
+        return None;
+    }
+    let written = |i: usize| {
+        let span = flow.via.get(i)?.span;
+        w.src.get(span.start as usize..span.end as usize)
+    };
+    let apart = (flow.via.windows(2)).all(|pair| {
+        let between = w
+            .src
+            .get(pair[0].span.end as usize..pair[1].span.start as usize);
+        between.is_some_and(|b| b.trim() == ",")
+    });
+    let (first, last) = (flow.via.first()?.span, flow.via.last()?.span);
+    if !apart {
+        return None;
+    }
+    let names: Vec<&str> = order.iter().map(|&i| written(i)).collect::<Option<_>>()?;
+    let content = names.join(", ");
+    Some(Fix::unsafe_(
+        text!("list the ends' own systems in their turn: `via {content}`";
+              "送り手・受け手の側のシステムを順に並べる: `via {content}`"),
+        vec![Edit {
+            span: first.to(last),
+            content,
+        }],
     ))
 }
 
