@@ -196,14 +196,40 @@ pub(super) fn provision(
                         cats,
                     ))
             } else {
+                // Handed to a contractor, the data is entrusted, not
+                // provided: the notes say so, as the headline does.
+                let handed = handed_to_contractor(w, trail);
                 let why = if *refusal == ProvisionRefusal::NotFromSender {
-                    text!("no rule allows {society} to provide data for `{p}`"; "「{p}」のために{society}が提供することを認める規則はありません")
+                    match handed {
+                        true => {
+                            text!("no rule allows {society} to hand data over for `{p}`"; "「{p}」のために{society}がデータを渡すことを認める規則はありません")
+                        }
+                        false => {
+                            text!("no rule allows {society} to provide data for `{p}`"; "「{p}」のために{society}が提供することを認める規則はありません")
+                        }
+                    }
                 } else if of_mynumber_section {
-                    text!("`{p}` (section {declared_in}) is a purpose of a mynumber section, and none of its rules lets {society} provide data for it";
-                          "「{p}」(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的で提供することを認める規則はありません")
+                    match handed {
+                        true => {
+                            text!("`{p}` (section {declared_in}) is a purpose of a mynumber section, and none of its rules lets {society} hand data over for it";
+                                      "「{p}」(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的でデータを渡すことを認める規則はありません")
+                        }
+                        false => {
+                            text!("`{p}` (section {declared_in}) is a purpose of a mynumber section, and none of its rules lets {society} provide data for it";
+                                       "「{p}」(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的で提供することを認める規則はありません")
+                        }
+                    }
                 } else {
-                    text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows providing data for it";
-                          "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的での提供を認める規則はありません")
+                    match handed {
+                        true => {
+                            text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows handing data over for it";
+                                      "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的でデータを渡すことを認める規則はありません")
+                        }
+                        false => {
+                            text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows providing data for it";
+                                       "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的での提供を認める規則はありません")
+                        }
+                    }
                 };
                 d.with_note(why)
                     .with_note(Text::new(
@@ -247,7 +273,12 @@ pub(super) fn provision(
                 },
             )
             .with_primary_label(text!("`{cat}` is not data of the rule"; "「{cat}」は規則の対象データではありません"))
-            .with_note(text!("the rules allow providing data for `{p}` only of: {}", l.en; "「{p}」のために提供できるデータは次のとおりです: {}", l.ja))
+            .with_note(match handed_to_contractor(w, trail) {
+                true => text!("the rules allow handing over data for `{p}` only of: {}", l.en;
+                              "「{p}」のために渡せるデータは次のとおりです: {}", l.ja),
+                false => text!("the rules allow providing data for `{p}` only of: {}", l.en;
+                               "「{p}」のために提供できるデータは次のとおりです: {}", l.ja),
+            })
             .with_label(rb.rule(first).span, Text::new("the rule", "規則"))
             .with_help(match handed_to_contractor(w, trail) {
                 true => text!("send only {} for `{p}`, or name the purpose this data is handed over for", l.en;
