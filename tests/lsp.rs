@@ -2560,3 +2560,39 @@ fn a_request_cancelled_before_its_turn_is_answered_cancelled() {
     assert!(hover["contents"].is_object(), "{}", pretty(&hover));
     c.stop();
 }
+
+/// A client that is not told of files changed on disk (no dynamic
+/// registration of `workspace/didChangeWatchedFiles`) has a design checked
+/// again when it saves it: its rulebook file, changed by another program,
+/// is read again.
+#[test]
+fn a_saved_design_reads_its_rulebook_again_when_the_client_watches_no_files() {
+    let SecondSociety {
+        dir: _dir,
+        second,
+        rules,
+        rules_uri: _,
+        design_uri,
+    } = second_society();
+    let mut c = Client::start(json!({}));
+    let before = c.open_at(&design_uri, SECOND_DESIGN);
+    assert_eq!(
+        codes_of(&before),
+        Vec::<String>::new(),
+        "{}",
+        pretty(&before)
+    );
+    // Another program renames the category the design's data is of.
+    std::fs::write(&rules, second.replace("資格記録", "資格台帳")).unwrap();
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": design_uri}}),
+    );
+    let after = c.diagnostics_of(&design_uri);
+    assert!(
+        codes_of(&after).contains(&"MN010".to_string()),
+        "{}",
+        pretty(&after)
+    );
+    c.stop();
+}

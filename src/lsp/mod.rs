@@ -284,6 +284,7 @@ fn serve_link(connection: &transport::Link, config: Config) -> Result<Exit, Text
         stale: BTreeSet::new(),
         spelt: HashMap::new(),
         versions: HashMap::new(),
+        watching: watch_files,
     };
     let mut waiting = Waiting::new(&connection.receiver);
     loop {
@@ -483,6 +484,11 @@ struct Server<'a> {
     /// `didChange`): its diagnostics are published with it, so a client
     /// can tell those of an older text.
     versions: HashMap<Url, i32>,
+    /// Does the client tell the server of files changed on disk
+    /// (`workspace/didChangeWatchedFiles`, registered at `initialized`)?
+    /// A client that cannot has a design checked again when it is saved,
+    /// so that its rulebook file is read again.
+    watching: bool,
 }
 
 /// The parameters of request `method`, or why they cannot be read.
@@ -568,12 +574,20 @@ impl Server<'_> {
                     // An open rulebook is read from its text, which the
                     // save did not change; one read from the disk (too
                     // large to analyse here) may have.
-                    if let Some(path) = file_path(&p.text_document.uri)
+                    let uri = p.text_document.uri;
+                    if let Some(path) = file_path(&uri)
                         && !self
                             .open_rulebooks
                             .contains_key(&analysis::canonical(&path))
                     {
                         self.changed_on_disk(&path);
+                    }
+                    // Not told of files changed on disk, the server reads
+                    // a saved design's rulebook files again at its next
+                    // pause (another program, or `git checkout`, may have
+                    // changed them).
+                    if !self.watching && self.uses.get(&uri).is_some_and(|f| !f.is_empty()) {
+                        self.stale.insert(uri);
                     }
                 }
             }
