@@ -807,3 +807,46 @@ fn a_sarif_log_of_bad_arguments_says_why_in_japanese() {
     );
     japanese_cli("sarif", &s.err, "想定していない引数");
 }
+
+/// A file that is not written (a symlink or a folder where it would go)
+/// is said in Japanese, by every command that writes files.
+#[cfg(unix)]
+#[test]
+fn refusals_to_write_are_japanese() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    std::fs::write(dir.join("a.myna"), DESIGN).expect("write");
+    std::fs::write(dir.join("real.json"), "").expect("write");
+    std::os::unix::fs::symlink(dir.join("real.json"), dir.join("link.json")).expect("symlink");
+    std::fs::create_dir(dir.join("d.json")).expect("mkdir");
+    let baseline = |to: &str| {
+        let args = [
+            "check",
+            "--no-config",
+            "--lang",
+            "ja",
+            "--write-baseline",
+            to,
+            "a.myna",
+        ];
+        run(dir, &args, &[])
+    };
+    let s = baseline("link.json");
+    japanese(
+        "a symlink",
+        &s.err,
+        "link.json: シンボリックリンクには書き込みません (リンク先のファイルをその名前で指定してください)",
+        &["link.json"],
+    );
+    let s = baseline("d.json");
+    japanese(
+        "a folder",
+        &s.err,
+        "d.json: 通常のファイルではないため書き込みません",
+        &["d.json"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("real.json")).expect("read"),
+        ""
+    );
+}

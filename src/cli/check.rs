@@ -706,8 +706,7 @@ fn write_baseline(
         &worded,
         &folder_of(path),
     );
-    mynaflow::atomic_write::write_with(path, |w| b.write_json(w))
-        .map_err(|e| mynaflow::oserror::in_both(&e))?;
+    mynaflow::atomic_write::write_with(path, |w| b.write_json(w))?;
     let n = b.len();
     let shown = shown(path);
     say(

@@ -269,7 +269,9 @@ pub fn uses_of_rulebook_name(
     let Some(target) = target else {
         return Vec::new();
     };
-    (doc.occurrences(target).into_iter()).map(|o| o.span).collect()
+    (doc.occurrences(target).into_iter())
+        .map(|o| o.span)
+        .collect()
 }
 
 /// The most document symbols answered. An editor asks for them after

@@ -38,7 +38,8 @@ impl Server<'_> {
             }
             None => {
                 let o = doc.at(at)?;
-                let spans = (doc.occurrences(o.target).into_iter()).filter(|x| wanted(x.declaration));
+                let spans =
+                    (doc.occurrences(o.target).into_iter()).filter(|x| wanted(x.declaration));
                 found.extend(spans.filter_map(|x| self.location(doc, uri, x.span)));
                 let (kind, key, declared) = rulebook_name(doc, o.target)?;
                 // The rulebook's own, from the text this design was checked
@@ -79,7 +80,11 @@ impl Server<'_> {
     ) {
         let mut add = |uri: &Url, design: &Document| {
             let spans = navigate::uses_of_rulebook_name(design, rulebook, named);
-            found.extend(spans.into_iter().filter_map(|s| self.location(design, uri, s)));
+            found.extend(
+                spans
+                    .into_iter()
+                    .filter_map(|s| self.location(design, uri, s)),
+            );
         };
         for (uri, design) in &self.docs {
             if uri != asked && !design.is_rulebook() {
