@@ -850,3 +850,63 @@ fn refusals_to_write_are_japanese() {
         ""
     );
 }
+
+/// A config whose `lang` can be read is refused in that language when
+/// another of its keys is wrong, found or named with `--config`, by every
+/// command that reads it; `--lang` still wins.
+#[test]
+fn a_config_is_refused_in_its_own_language() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = &tmp.path().canonicalize().expect("path");
+    let found = dir.join("mynaflow.toml").display().to_string();
+    std::fs::write(dir.join("a.myna"), DESIGN).expect("write");
+    let bad_select = "lang = \"ja\"\nselect = [\"MN999\"]\n";
+    std::fs::write(dir.join("mynaflow.toml"), bad_select).expect("write");
+    std::fs::write(dir.join("bad5.toml"), "lang = \"ja\"\nformat = \"xml\"\n").expect("write");
+    std::fs::write(dir.join("bad.toml"), "lang = \"ja\"\nfoo = 1\n").expect("write");
+    let names = [&found, "select", "MN999", "MN102", "MN1", "ALL"];
+    for cmd in ["check", "test", "coverage", "graph", "inventory", "report"] {
+        let mut args = vec![cmd, "a.myna"];
+        if cmd == "report" {
+            args.extend(["-o", "r.html"]);
+        }
+        let s = run(dir, &args, &[]);
+        japanese(cmd, &s.err, "設定ファイルを使えません", &names);
+        let s = run(
+            dir,
+            &[&args[..], &["--lang", "en"]].concat(),
+            &[("LANG", "ja_JP.UTF-8")],
+        );
+        assert!(
+            s.err.contains("error: ")
+                && s.err
+                    .contains("mynaflow.toml: select: `MN999` is not a code"),
+            "{cmd} --lang en: {}",
+            s.err
+        );
+    }
+    let formats = [
+        "bad5.toml",
+        "format",
+        "xml",
+        "human",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+    ];
+    let s = run(dir, &["check", "--config", "bad5.toml", "a.myna"], &[]);
+    japanese("--config", &s.err, "のいずれかを指定してください", &formats);
+    let s = run(dir, &["check", "--config", "bad.toml", "a.myna"], &[]);
+    assert!(
+        s.err.starts_with("mynaflow: エラー: 設定ファイルを使えません: bad.toml: 2 行 1 列目: `foo` という設定項目はありません"),
+        "{}",
+        s.err
+    );
+    // A `lang` that cannot be read changes nothing: the locale decides.
+    std::fs::write(dir.join("bad6.toml"), "lang = \"ja\nformat = \"xml\"\n").expect("write");
+    let s = run(dir, &["check", "--config", "bad6.toml", "a.myna"], &[]);
+    assert!(s.err.starts_with("mynaflow: error: "), "{}", s.err);
+}
