@@ -910,3 +910,69 @@ fn a_config_is_refused_in_its_own_language() {
     let s = run(dir, &["check", "--config", "bad6.toml", "a.myna"], &[]);
     assert!(s.err.starts_with("mynaflow: error: "), "{}", s.err);
 }
+
+/// The completion scripts describe the commands, options and values in
+/// the language `--help` is in: `--lang`, else the locale.
+#[test]
+fn completions_are_described_in_japanese() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let by_lang = run(dir, &["completions", "fish", "--lang", "ja"], &[]);
+    let by_locale = run(dir, &["completions", "fish"], &[("LANG", "ja_JP.UTF-8")]);
+    assert_eq!(by_lang.out, by_locale.out);
+    let fish = by_lang.out;
+    for said in [
+        "-a \"check\" -d '設計を検査します (ファイル、または *.myna を探すフォルダ)'",
+        "-l lang -d 'メッセージの言語",
+        "concise\\t'指摘 1 件につき 1 行 (`file:line:col: CODE message`)'",
+        "-l lang -d 'スクリプト内の説明の言語 (既定は `LANG` から決まります) [指定できる値: ja, en]'",
+    ] {
+        assert!(fish.contains(said), "`{said}` not in\n{fish}");
+    }
+    assert!(!fish.contains("Check designs"), "{fish}");
+    let english = run(
+        dir,
+        &["completions", "fish", "--lang", "en"],
+        &[("LANG", "ja_JP.UTF-8")],
+    );
+    assert!(english.out.contains("-d 'Check designs"), "{}", english.out);
+    // zsh quotes the same Japanese.
+    let zsh = run(dir, &["completions", "zsh", "--lang", "ja"], &[]).out;
+    assert!(zsh.contains("'--help[ヘルプを表示します]'"), "{zsh}");
+}
+
+/// The usage lines of `--help` and of an argument error name the program
+/// as it was invoked, in Japanese as in English.
+#[cfg(unix)]
+#[test]
+fn help_names_the_program_as_invoked_in_both_languages() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let bin = tmp.path().join("mynaflow-head");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_mynaflow"), &bin).expect("symlink");
+    let run_as = |args: &[&str]| {
+        let o = Command::new(&bin)
+            .args(args)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    assert!(run_as(&["--help"]).contains("Usage: mynaflow-head <COMMAND>"));
+    let ja = run_as(&["--help", "--lang", "ja"]);
+    assert!(ja.contains("使い方: mynaflow-head <コマンド>"), "{ja}");
+    let ja = run_as(&["check", "--help", "--lang", "ja"]);
+    assert!(
+        ja.contains("使い方: mynaflow-head check [オプション]"),
+        "{ja}"
+    );
+    let ja = run_as(&["rules", "diff", "--bogus", "--lang", "ja"]);
+    assert!(
+        ja.contains("使い方: mynaflow-head rules diff [オプション]"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("詳しくは `mynaflow-head rules diff --help`"),
+        "{ja}"
+    );
+}
