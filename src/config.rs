@@ -1145,11 +1145,29 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_carries_the_language_the_file_names() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let project = [d.path().to_path_buf()];
+        for (text, lang) in [
+            ("lang = \"ja\"\nselect = [\"MN999\"]\n", Some(Lang::Ja)),
+            ("lang = \"en\"\nformat = \"xml\"\n", Some(Lang::En)),
+            ("lang = \"ja\"\nfoo = 1\n", Some(Lang::Ja)),
+            ("lang = \"fr\"\n", None),
+            ("lang = \"ja\"\nx = \n", None),
+        ] {
+            let e = Config::load_quoting(&write(d.path(), text), &project).expect_err(text);
+            assert_eq!(e.lang, lang, "{text}");
+        }
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let d = tempfile::tempdir().expect("tempdir");
         let project = [d.path().to_path_buf()];
         let p = write(d.path(), "rulez = \"x\"\n");
-        let e = Config::load_quoting(&p, &project).expect_err("unknown key");
+        let e = Config::load_quoting(&p, &project)
+            .expect_err("unknown key")
+            .why;
         assert!(e.en.contains("rulez") && e.en.contains("known keys"), "{e}");
         assert!(e.en.contains("did you mean `rules`?"), "{e}");
         assert!(
@@ -1160,7 +1178,7 @@ mod tests {
             e.ja
         );
         // Outside the project, the file's text is not quoted.
-        let e = Config::load_quoting(&p, &[]).expect_err("unknown key");
+        let e = Config::load_quoting(&p, &[]).expect_err("unknown key").why;
         assert!(
             !e.en.contains("rulez") && e.en.contains("line 1, column 1"),
             "{e}"
@@ -1233,13 +1251,17 @@ mod tests {
             ),
         ];
         for (text, ja) in cases {
-            let e = Config::load_quoting(&write(d.path(), text), &project).expect_err(text);
+            let e = Config::load_quoting(&write(d.path(), text), &project)
+                .expect_err(text)
+                .why;
             assert!(e.ja.contains(ja), "{text:?}: {}", e.ja);
             assert!(!e.en.is_empty() && e.en != e.ja, "{text:?}: {e}");
         }
         let p = d.path().join(FILE_NAME);
         std::fs::write(&p, b"lang = \"\xff\"\n").expect("write");
-        let e = Config::load_quoting(&p, &project).expect_err("not UTF-8");
+        let e = Config::load_quoting(&p, &project)
+            .expect_err("not UTF-8")
+            .why;
         assert!(
             e.en.ends_with(": not UTF-8") && e.ja.ends_with(": UTF-8 ではありません"),
             "{e:?}"
@@ -1248,6 +1270,7 @@ mod tests {
         assert!(
             Config::read(&p)
                 .expect_err("not UTF-8")
+                .why
                 .ja
                 .starts_with("設定ファイルを使えません: ")
         );

@@ -976,3 +976,41 @@ fn help_names_the_program_as_invoked_in_both_languages() {
         "{ja}"
     );
 }
+
+/// A name holding an emoji joined by U+200D is MN004, whose finding shows
+/// the name as written (the joiner visible) and as read, in both
+/// languages; MN004's page speaks of emoji.
+#[test]
+fn a_joined_emoji_in_a_name_is_shown_as_written_and_as_read() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    let design = "use \"kenpo\"\nactor 基幹 : 組合 \"x\"\nactor 👨\u{200d}👩\u{200d}👧人事 : 事業主 \"y\"\ndata 記録 : 資格情報\nflow 👨\u{200d}👩\u{200d}👧人事 -> 基幹 : 記録 for 資格確認\n";
+    std::fs::write(dir.join("e.myna"), design).expect("write");
+    let ja = run(
+        dir,
+        &["check", "--no-config", "--lang", "ja", "e.myna"],
+        &[],
+    )
+    .out;
+    assert!(
+        ja.contains("= 名前「👨\\u{200d}👩\\u{200d}👧人事」は、この文字を除いた「👨👩👧人事」として読まれます"),
+        "{ja}"
+    );
+    let en = run(
+        dir,
+        &["check", "--no-config", "--lang", "en", "e.myna"],
+        &[],
+    )
+    .out;
+    assert!(
+        en.contains(
+            "= the name `👨\\u{200d}👩\\u{200d}👧人事` is read without it, as `👨👩👧人事`"
+        ),
+        "{en}"
+    );
+    assert!(!en.contains('\u{200d}') && !ja.contains('\u{200d}'));
+    let page = run(dir, &["explain", "MN004", "--lang", "ja"], &[]).out;
+    assert!(page.contains("絵文字も例外ではありません"), "{page}");
+    let page = run(dir, &["explain", "MN004", "--lang", "en"], &[]).out;
+    assert!(page.contains("Emoji are no exception"), "{page}");
+}
