@@ -94,10 +94,15 @@ pub(super) fn write(out: &mut String, of: &Of, computed: Option<Computed>, lang:
     let purpose = |p: Option<crate::model::PurposeId>| {
         p.map(|p| html(&rb.purpose(p).name)).unwrap_or_default()
     };
+    // A citation a later amendment renumbered says what it is now, as
+    // `inventory` says it.
+    let citations = super::citation::Citations::of(rb);
     let basis = |b: &Basis| match b {
         Basis::Rule(r) => {
-            let s = rb.section(rb.rule(*r).section);
-            format!("{} {}", html(&s.id), html(s.basis.as_deref().unwrap_or("")))
+            let id = rb.rule(*r).section;
+            let s = rb.section(id);
+            let cited = citations.cited(id, s.basis.as_deref().unwrap_or(""), lang);
+            format!("{} {cited}", html(&s.id))
         }
         Basis::Refused(code) => refused(*code, hidden, lang),
     };

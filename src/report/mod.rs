@@ -11,6 +11,7 @@
 //! page is still complete (the picture is drawn here, not by the script).
 
 pub mod budget;
+mod citation;
 pub mod escape;
 mod inventory;
 pub mod picture;
@@ -788,6 +789,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         t(lang, "Exercised by", "使っているフロー"),
         t(lang, "Basis", "根拠"),
     );
+    let citations = citation::Citations::of(rb);
     for (i, r) in rb.rules.iter().enumerate().take(budget::TABLE_ROWS) {
         let id = RuleId::new(i as u32);
         let s = rb.section(r.section);
@@ -833,7 +835,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
             if s.mynumber { " ★" } else { "" },
             html(&rb.role(r.from).name),
             html(&rb.role(r.to).name),
-            html(s.basis.as_deref().unwrap_or("")),
+            citations.cited(r.section, s.basis.as_deref().unwrap_or(""), lang),
         );
     }
     let command = format!(
