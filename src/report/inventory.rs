@@ -190,8 +190,9 @@ pub(super) fn write(out: &mut String, of: &Of, computed: Option<Computed>, lang:
             "情報提供等の記録 (番号法第23条、両端で保存)",
         ),
         &[
-            t(lang, "Sender", "提供者"),
-            t(lang, "Receiver", "照会者・受領者"),
+            // The words of `inventory`'s tables.
+            t(lang, "Sender", "送り手"),
+            t(lang, "Receiver", "受け手"),
             t(lang, "Item", "項目"),
             t(lang, "Purpose", "利用目的"),
             t(lang, "Basis", "根拠"),

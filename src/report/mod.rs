@@ -778,10 +778,13 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
     };
     let _ = write!(
         out,
-        r#"<details class="coverage"><summary>{} — {} {}, {} {}</summary><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
-        t(lang, "Rule coverage", "規則の網羅率"),
+        r#"<details class="coverage"><summary>{} — {} {}{}{} {}</summary><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        // The words of `coverage` ("使われた規則"), the list set apart as
+        // each language sets one apart.
+        t(lang, "Rule coverage", "使われた規則"),
         t(lang, "all rules", "すべての規則"),
         pct(c.total()),
+        t(lang, ", ", "、"),
         t(lang, "My Number rules", "特定個人情報の規則"),
         pct(c.mynumber()),
         t(lang, "Section", "セクション"),
