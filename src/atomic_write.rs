@@ -8,27 +8,36 @@
 use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to `path` atomically. The error names the file.
-pub fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+use crate::oserror::io_error_of;
+use crate::text::Text;
+
+/// Writes `bytes` to `path` atomically. The error names the file, in
+/// both languages.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Text> {
     write_with(path, |w| w.write_all(bytes))
 }
 
 /// Writes to `path` atomically what `content` writes, as it writes it
 /// (buffered): a document of hundreds of megabytes (a baseline of a
-/// million findings) is never whole in memory. The error names the file.
+/// million findings) is never whole in memory. The error names the file,
+/// in both languages.
 pub fn write_with(
     path: &Path,
     content: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), String> {
+) -> Result<(), Text> {
     let shown = crate::escape::visible(&path.display().to_string()).into_owned();
     if let Ok(m) = std::fs::symlink_metadata(path) {
         if m.file_type().is_symlink() {
-            return Err(format!(
-                "{shown}: is a symlink; not written (write to the file it points at by its own name)"
+            return Err(crate::text!(
+                "{shown}: is a symlink; not written (write to the file it points at by its own name)";
+                "{shown}: シンボリックリンクには書き込みません (リンク先のファイルをその名前で指定してください)"
             ));
         }
         if !m.is_file() {
-            return Err(format!("{shown}: not a regular file; not written"));
+            return Err(crate::text!(
+                "{shown}: not a regular file; not written";
+                "{shown}: 通常のファイルではないため書き込みません"
+            ));
         }
     }
     let dir = match path.parent() {
@@ -39,21 +48,27 @@ pub fn write_with(
         .prefix(".mynaflow-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| format!("{shown}: cannot create a temporary file beside it: {e}"))?;
+        .map_err(|e| {
+            let (en, ja) = (e.to_string(), crate::oserror::describe_ja(&e));
+            crate::text!(
+                "{shown}: cannot create a temporary file beside it: {en}";
+                "{shown}: 一時ファイルを横に作れません: {ja}"
+            )
+        })?;
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
     content(&mut buffered)
         .and_then(|()| buffered.flush())
-        .map_err(|e| format!("{shown}: {e}"))?;
+        .map_err(|e| io_error_of(&shown, &e))?;
     drop(buffered);
     tmp.as_file()
         .sync_all()
-        .map_err(|e| format!("{shown}: {e}"))?;
+        .map_err(|e| io_error_of(&shown, &e))?;
     // Keep the permissions of the file replaced.
     if let Ok(m) = std::fs::metadata(path) {
         let _ = tmp.as_file().set_permissions(m.permissions());
     }
     tmp.persist(path)
-        .map_err(|e| format!("{shown}: {}", e.error))?;
+        .map_err(|e| io_error_of(&shown, &e.error))?;
     Ok(())
 }
 
@@ -143,7 +158,24 @@ mod tests {
         let link = d.path().join("link.json");
         std::os::unix::fs::symlink(&target, &link).unwrap();
         let e = write(&link, b"new").unwrap_err();
-        assert!(e.contains("symlink"), "{e}");
+        assert!(e.en.contains("symlink"), "{e}");
+        assert!(
+            e.ja.contains("シンボリックリンクには書き込みません"),
+            "{}",
+            e.ja
+        );
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    }
+
+    #[test]
+    fn refuses_a_folder_at_the_destination_in_both_languages() {
+        let d = tempfile::tempdir().unwrap();
+        let e = write(d.path(), b"new").unwrap_err();
+        assert!(e.en.ends_with(": not a regular file; not written"), "{e}");
+        assert!(
+            e.ja.ends_with(": 通常のファイルではないため書き込みません"),
+            "{}",
+            e.ja
+        );
     }
 }

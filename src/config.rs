@@ -81,6 +81,40 @@ struct Raw {
     max_per_code: Option<toml::Value>,
 }
 
+/// Why a config cannot be followed, and the language it names when that
+/// could be read (a valid `lang` beside a bad key): what is wrong with a
+/// Japanese project's config is said in Japanese unless `--lang` says
+/// otherwise.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unusable {
+    /// Why, in both languages.
+    pub why: Text,
+    /// The config's own `lang`, if it could be read.
+    pub lang: Option<Lang>,
+}
+
+impl From<Text> for Unusable {
+    fn from(why: Text) -> Self {
+        Unusable { why, lang: None }
+    }
+}
+
+impl From<Unusable> for Text {
+    fn from(u: Unusable) -> Self {
+        u.why
+    }
+}
+
+/// The `lang` a config's text names, if it parses as TOML and names `ja`
+/// or `en`: read again only when the config was refused.
+fn stated_lang(bytes: &[u8]) -> Option<Lang> {
+    let table = std::str::from_utf8(bytes)
+        .ok()?
+        .parse::<toml::Table>()
+        .ok()?;
+    Lang::parse(table.get("lang")?.as_str()?)
+}
+
 /// Loaded settings. Paths in it are resolved against the file's folder.
 #[derive(Debug)]
 pub struct Config {
@@ -183,6 +217,11 @@ impl Config {
     /// both languages, quoting the file's lines only when it is a regular
     /// file inside the folder the run started in.
     pub fn load(path: &Path) -> Result<Config, Text> {
+        Config::load_stating(path).map_err(Text::from)
+    }
+
+    /// [`Config::load`], the error with the language the file names.
+    fn load_stating(path: &Path) -> Result<Config, Unusable> {
         let start: Vec<PathBuf> = std::env::current_dir().into_iter().collect();
         Config::load_quoting(path, &start)
     }
@@ -191,21 +230,29 @@ impl Config {
     /// may quote: any other file (one a link leads to, `--config` follows
     /// it, or one above the project) may be a secret, and a public CI log
     /// shows what the error says.
-    fn load_quoting(path: &Path, project: &[PathBuf]) -> Result<Config, Text> {
+    fn load_quoting(path: &Path, project: &[PathBuf]) -> Result<Config, Unusable> {
         let bytes = crate::input::read_limited(path, MAX_CONFIG_BYTES)
             .map_err(|e| crate::oserror::in_both(&e))?;
-        Config::parse(path, &bytes, quotable(path, project))
+        Config::parse_stating(path, &bytes, quotable(path, project))
     }
 
     /// Reads a `mynaflow.toml` that [`Config::find`] found ([`Found::read`]).
     /// Its lines are quoted only when it was found inside `project`: the
     /// path the search went is compared, not looked up again, and the
     /// file was a regular file, not a link, when it was opened.
-    fn load_found(found: Found, project: &[PathBuf]) -> Result<Config, Text> {
+    fn load_found(found: Found, project: &[PathBuf]) -> Result<Config, Unusable> {
         let path = found.path.clone();
         let quoting = (project.iter()).any(|p| path.starts_with(crate::input::resolved(p)));
         let bytes = found.read()?;
-        Config::parse(&path, &bytes, quoting)
+        Config::parse_stating(&path, &bytes, quoting)
+    }
+
+    /// [`Config::parse`], a refusal carrying the `lang` the file names.
+    fn parse_stating(path: &Path, bytes: &[u8], quoting: bool) -> Result<Config, Unusable> {
+        Config::parse(path, bytes, quoting).map_err(|why| Unusable {
+            why,
+            lang: stated_lang(bytes),
+        })
     }
 
     /// Validates the bytes of the config at `path`; `quoting`: may a TOML
@@ -365,8 +412,8 @@ impl Config {
     }
 
     /// [`Config::load`], saying why not as a run that stops says it.
-    pub fn read(path: &Path) -> Result<Config, Text> {
-        Config::load(path).map_err(unusable)
+    pub fn read(path: &Path) -> Result<Config, Unusable> {
+        Config::load_stating(path).map_err(unusable)
     }
 
     /// The config that applies to a design or folder, found as `check`
@@ -375,7 +422,7 @@ impl Config {
     /// folder the run started in, if any; its errors quote it only inside
     /// `start`). `check`, `test` and the language server all take it from
     /// here; one that is not a regular file is an error ([`Config::find`]).
-    pub fn discover(at: &Path, start: Option<&Path>) -> Result<Option<Config>, Text> {
+    pub fn discover(at: &Path, start: Option<&Path>) -> Result<Option<Config>, Unusable> {
         match Config::find(at)? {
             Some(found) => Config::from_found(found, start).map(Some),
             None => Ok(None),
@@ -384,7 +431,7 @@ impl Config {
 
     /// [`Config::discover`] for a config [`Config::find`] found: loaded,
     /// and held to the project as a found config is.
-    pub fn from_found(found: Found, start: Option<&Path>) -> Result<Config, Text> {
+    pub fn from_found(found: Found, start: Option<&Path>) -> Result<Config, Unusable> {
         // The project whose files an error may quote: where the run
         // started. The language server has no such folder: the config it
         // found beside the designs it checks is theirs.
@@ -397,7 +444,10 @@ impl Config {
         };
         let config = Config::load_found(found, &project).map_err(unusable)?;
         match (config.rules_outside(start)).or_else(|| config.baseline_outside(start)) {
-            Some(why) => Err(why),
+            Some(why) => Err(Unusable {
+                why,
+                lang: config.language(),
+            }),
             None => Ok(config),
         }
     }
@@ -583,8 +633,9 @@ fn glob_of(g: &str) -> Result<Glob, globset::Error> {
 /// Why a config cannot be used (`e`, as [`Config::load`] says it): in
 /// Japanese, said to be about the config first, as the sentence may
 /// start with an operating system's words.
-fn unusable(e: Text) -> Text {
-    Text::new(e.en, format!("設定ファイルを使えません: {}", e.ja))
+fn unusable(e: Unusable) -> Unusable {
+    let why = Text::new(e.why.en, format!("設定ファイルを使えません: {}", e.why.ja));
+    Unusable { why, ..e }
 }
 
 /// A `mynaflow.toml` that [`Config::find`] found: a regular file when the
@@ -1094,11 +1145,29 @@ mod tests {
     }
 
     #[test]
+    fn a_refusal_carries_the_language_the_file_names() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let project = [d.path().to_path_buf()];
+        for (text, lang) in [
+            ("lang = \"ja\"\nselect = [\"MN999\"]\n", Some(Lang::Ja)),
+            ("lang = \"en\"\nformat = \"xml\"\n", Some(Lang::En)),
+            ("lang = \"ja\"\nfoo = 1\n", Some(Lang::Ja)),
+            ("lang = \"fr\"\n", None),
+            ("lang = \"ja\"\nx = \n", None),
+        ] {
+            let e = Config::load_quoting(&write(d.path(), text), &project).expect_err(text);
+            assert_eq!(e.lang, lang, "{text}");
+        }
+    }
+
+    #[test]
     fn unknown_keys_and_bad_values_are_errors() {
         let d = tempfile::tempdir().expect("tempdir");
         let project = [d.path().to_path_buf()];
         let p = write(d.path(), "rulez = \"x\"\n");
-        let e = Config::load_quoting(&p, &project).expect_err("unknown key");
+        let e = Config::load_quoting(&p, &project)
+            .expect_err("unknown key")
+            .why;
         assert!(e.en.contains("rulez") && e.en.contains("known keys"), "{e}");
         assert!(e.en.contains("did you mean `rules`?"), "{e}");
         assert!(
@@ -1109,7 +1178,7 @@ mod tests {
             e.ja
         );
         // Outside the project, the file's text is not quoted.
-        let e = Config::load_quoting(&p, &[]).expect_err("unknown key");
+        let e = Config::load_quoting(&p, &[]).expect_err("unknown key").why;
         assert!(
             !e.en.contains("rulez") && e.en.contains("line 1, column 1"),
             "{e}"
@@ -1182,13 +1251,17 @@ mod tests {
             ),
         ];
         for (text, ja) in cases {
-            let e = Config::load_quoting(&write(d.path(), text), &project).expect_err(text);
+            let e = Config::load_quoting(&write(d.path(), text), &project)
+                .expect_err(text)
+                .why;
             assert!(e.ja.contains(ja), "{text:?}: {}", e.ja);
             assert!(!e.en.is_empty() && e.en != e.ja, "{text:?}: {e}");
         }
         let p = d.path().join(FILE_NAME);
         std::fs::write(&p, b"lang = \"\xff\"\n").expect("write");
-        let e = Config::load_quoting(&p, &project).expect_err("not UTF-8");
+        let e = Config::load_quoting(&p, &project)
+            .expect_err("not UTF-8")
+            .why;
         assert!(
             e.en.ends_with(": not UTF-8") && e.ja.ends_with(": UTF-8 ではありません"),
             "{e:?}"
@@ -1197,6 +1270,7 @@ mod tests {
         assert!(
             Config::read(&p)
                 .expect_err("not UTF-8")
+                .why
                 .ja
                 .starts_with("設定ファイルを使えません: ")
         );

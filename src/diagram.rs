@@ -760,12 +760,9 @@ pub fn build<'d>(
                 }
             }
         }
-        let roles = roles.join(", ");
+        let (en, ja) = (roles.join(", "), roles.join("、"));
         clusters.push(Cluster {
-            title: Text::new(
-                format!("the society ({roles})"),
-                format!("自組織 ({roles})"),
-            ),
+            title: Text::new(format!("the society ({en})"), format!("自組織 ({ja})")),
             nodes: (0..own.len()).collect(),
         });
     }

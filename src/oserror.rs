@@ -30,13 +30,56 @@ fn kind_ja(kind: ErrorKind) -> Option<&'static str> {
     })
 }
 
-/// The description of an I/O error in Japanese, with its number.
+/// The Japanese description of an error number the standard library has
+/// no stable kind for (an unreadable disk, a loop of symlinks...).
+#[cfg(unix)]
+fn number_ja(n: i32) -> Option<&'static str> {
+    Some(match n {
+        libc::EIO => "入出力エラーです",
+        libc::ELOOP => "シンボリックリンクの階層が多すぎます",
+        libc::ENAMETOOLONG => "ファイル名が長すぎます",
+        libc::ENXIO => "デバイスまたはアドレスがありません",
+        libc::ENODEV => "デバイスがありません",
+        libc::EMFILE | libc::ENFILE => "開いているファイルが多すぎます",
+        libc::EXDEV => "別のファイルシステムをまたいでいます",
+        libc::ETXTBSY => "実行中のファイルです",
+        libc::EDQUOT => "ディスクの割り当て量を超えました",
+        libc::ESTALE => "ファイルハンドルが古くなっています",
+        libc::EAGAIN => "一時的に使えません",
+        libc::EPIPE => "パイプの相手が閉じています",
+        libc::EBADF => "ファイル記述子が不正です",
+        libc::EOVERFLOW => "値が大きすぎます",
+        _ => return None,
+    })
+}
+
+#[cfg(not(unix))]
+fn number_ja(_: i32) -> Option<&'static str> {
+    None
+}
+
+/// The Japanese description of `e`, by its number first (more precise
+/// than its kind, and it covers numbers without a stable kind).
+fn description_ja(e: &std::io::Error) -> Option<&'static str> {
+    (e.raw_os_error().and_then(number_ja)).or_else(|| kind_ja(e.kind()))
+}
+
+/// The description of an I/O error in Japanese, with its number. An
+/// error without a Japanese description is quoted as the system words it.
 pub fn describe_ja(e: &std::io::Error) -> String {
-    match (kind_ja(e.kind()), e.raw_os_error()) {
+    match (description_ja(e), e.raw_os_error()) {
         (Some(d), Some(n)) => format!("{d} (OS エラー {n})"),
         (Some(d), None) => d.to_string(),
         (None, _) => e.to_string(),
     }
+}
+
+/// `shown: ERROR` (a file and what went wrong with it) in both languages.
+pub fn io_error_of(shown: &str, e: &std::io::Error) -> crate::text::Text {
+    crate::text::Text::new(
+        format!("{shown}: {e}"),
+        format!("{shown}: {}", describe_ja(e)),
+    )
 }
 
 /// A message quoting operating-system errors, in English as written and
@@ -68,7 +111,7 @@ pub fn to_ja(msg: &str) -> String {
     let head = &msg[..at];
     let start = head.rfind(": ").map_or(0, |i| i + 2);
     let e = std::io::Error::from_raw_os_error(n);
-    if kind_ja(e.kind()).is_none() {
+    if description_ja(&e).is_none() {
         return msg.to_string();
     }
     format!("{}{}{}", &msg[..start], describe_ja(&e), &rest[close + 1..])
@@ -146,6 +189,25 @@ mod tests {
             "no built-in rulebook `x`"
         );
         assert_eq!(to_ja("a (os error zz)"), "a (os error zz)");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn errors_without_a_stable_kind_in_japanese() {
+        let eio = std::io::Error::from_raw_os_error(libc::EIO);
+        assert_eq!(
+            to_ja(&format!("/proc/self/mem: {eio}")),
+            format!("/proc/self/mem: 入出力エラーです (OS エラー {})", libc::EIO)
+        );
+        let eloop = std::io::Error::from_raw_os_error(libc::ELOOP);
+        assert!(describe_ja(&eloop).starts_with("シンボリックリンクの階層が多すぎます"));
+        let shown = io_error_of("a.json", &eio);
+        assert!(shown.en.starts_with("a.json: "), "{}", shown.en);
+        assert!(
+            shown.ja.starts_with("a.json: 入出力エラーです"),
+            "{}",
+            shown.ja
+        );
     }
 
     #[test]

@@ -97,6 +97,29 @@ pub fn list(items: &[String]) -> Text {
     }
 }
 
+/// [`list`] of names, each set off in Japanese by 「」 (『』 for one that
+/// holds a corner bracket), as a name in a Japanese sentence is: a bare
+/// name before a particle would need spaces to be told apart.
+pub fn quoted_list(items: &[String]) -> Text {
+    let shown = &items[..items.len().min(MAX_LISTED)];
+    let more = more(items.len() - shown.len());
+    let ja: Vec<String> = shown.iter().map(|n| ja_quoted(n)).collect();
+    Text {
+        en: shown.join(", ") + &more.en,
+        ja: ja.join("、") + &more.ja,
+    }
+}
+
+/// `name` in Japanese quotation marks: 「name」, or 『name』 when it holds
+/// 「 or 」 itself (so that the brackets do not nest into 「「…」」).
+pub fn ja_quoted(name: &str) -> String {
+    if name.contains(['「', '」']) {
+        format!("『{name}』")
+    } else {
+        format!("「{name}」")
+    }
+}
+
 /// What follows a list cut after [`MAX_LISTED`] names: ` and N more`, ` ほか
 /// N 件`; nothing when `rest` is 0.
 pub fn more(rest: usize) -> Text {
@@ -181,6 +204,9 @@ mod tests {
         );
         assert_eq!(ja_join(&["利用目的", "が必要です"]), "利用目的が必要です");
         assert_eq!(ja_join(&["「名前」", "は"]), "「名前」は");
+        let names = ["審査支払機関".to_string(), "「名簿」".to_string()];
+        assert_eq!(quoted_list(&names).ja, "「審査支払機関」、『「名簿」』");
+        assert_eq!(quoted_list(&names).en, "審査支払機関, 「名簿」");
     }
 
     #[test]

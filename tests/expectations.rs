@@ -242,6 +242,20 @@ fn a_failing_expectation_prints_a_diff_and_fails() {
         "{stdout}"
     );
     assert!(stdout.ends_with("0 passed, 1 failed\n"), "{stdout}");
+    let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+        .args(["test", "--lang", "ja"])
+        .arg(&f)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("- 5 行目: MN103 を期待しましたが、報告されていません"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+ 5 行目: 期待していない MN102 が報告されました"),
+        "{stdout}"
+    );
 }
 
 /// A folder's files are tested side by side, and each prints, in the

@@ -807,3 +807,235 @@ fn a_sarif_log_of_bad_arguments_says_why_in_japanese() {
     );
     japanese_cli("sarif", &s.err, "想定していない引数");
 }
+
+/// A file that is not written (a symlink or a folder where it would go)
+/// is said in Japanese, by every command that writes files.
+#[cfg(unix)]
+#[test]
+fn refusals_to_write_are_japanese() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    std::fs::write(dir.join("a.myna"), DESIGN).expect("write");
+    std::fs::write(dir.join("real.json"), "").expect("write");
+    std::os::unix::fs::symlink(dir.join("real.json"), dir.join("link.json")).expect("symlink");
+    std::fs::create_dir(dir.join("d.json")).expect("mkdir");
+    let baseline = |to: &str| {
+        let args = [
+            "check",
+            "--no-config",
+            "--lang",
+            "ja",
+            "--write-baseline",
+            to,
+            "a.myna",
+        ];
+        run(dir, &args, &[])
+    };
+    let s = baseline("link.json");
+    japanese(
+        "a symlink",
+        &s.err,
+        "link.json: シンボリックリンクには書き込みません (リンク先のファイルをその名前で指定してください)",
+        &["link.json"],
+    );
+    let s = baseline("d.json");
+    japanese(
+        "a folder",
+        &s.err,
+        "d.json: 通常のファイルではないため書き込みません",
+        &["d.json"],
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("real.json")).expect("read"),
+        ""
+    );
+}
+
+/// A config whose `lang` can be read is refused in that language when
+/// another of its keys is wrong, found or named with `--config`, by every
+/// command that reads it; `--lang` still wins.
+#[test]
+fn a_config_is_refused_in_its_own_language() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = &tmp.path().canonicalize().expect("path");
+    let found = dir.join("mynaflow.toml").display().to_string();
+    std::fs::write(dir.join("a.myna"), DESIGN).expect("write");
+    let bad_select = "lang = \"ja\"\nselect = [\"MN999\"]\n";
+    std::fs::write(dir.join("mynaflow.toml"), bad_select).expect("write");
+    std::fs::write(dir.join("bad5.toml"), "lang = \"ja\"\nformat = \"xml\"\n").expect("write");
+    std::fs::write(dir.join("bad.toml"), "lang = \"ja\"\nfoo = 1\n").expect("write");
+    let names = [&found, "select", "MN999", "MN102", "MN1", "ALL"];
+    for cmd in ["check", "test", "coverage", "graph", "inventory", "report"] {
+        let mut args = vec![cmd, "a.myna"];
+        if cmd == "report" {
+            args.extend(["-o", "r.html"]);
+        }
+        let s = run(dir, &args, &[]);
+        japanese(cmd, &s.err, "設定ファイルを使えません", &names);
+        let s = run(
+            dir,
+            &[&args[..], &["--lang", "en"]].concat(),
+            &[("LANG", "ja_JP.UTF-8")],
+        );
+        assert!(
+            s.err.contains("error: ")
+                && s.err
+                    .contains("mynaflow.toml: select: `MN999` is not a code"),
+            "{cmd} --lang en: {}",
+            s.err
+        );
+    }
+    let formats = [
+        "bad5.toml",
+        "format",
+        "xml",
+        "human",
+        "concise",
+        "json",
+        "sarif",
+        "github",
+        "gitlab",
+        "junit",
+    ];
+    let s = run(dir, &["check", "--config", "bad5.toml", "a.myna"], &[]);
+    japanese("--config", &s.err, "のいずれかを指定してください", &formats);
+    let s = run(dir, &["check", "--config", "bad.toml", "a.myna"], &[]);
+    assert!(
+        s.err.starts_with("mynaflow: エラー: 設定ファイルを使えません: bad.toml: 2 行 1 列目: `foo` という設定項目はありません"),
+        "{}",
+        s.err
+    );
+    // A `lang` that cannot be read changes nothing: the locale decides.
+    std::fs::write(dir.join("bad6.toml"), "lang = \"ja\nformat = \"xml\"\n").expect("write");
+    let s = run(dir, &["check", "--config", "bad6.toml", "a.myna"], &[]);
+    assert!(s.err.starts_with("mynaflow: error: "), "{}", s.err);
+}
+
+/// The completion scripts describe the commands, options and values in
+/// the language `--help` is in: `--lang`, else the locale.
+#[test]
+fn completions_are_described_in_japanese() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let by_lang = run(dir, &["completions", "fish", "--lang", "ja"], &[]);
+    let by_locale = run(dir, &["completions", "fish"], &[("LANG", "ja_JP.UTF-8")]);
+    assert_eq!(by_lang.out, by_locale.out);
+    let fish = by_lang.out;
+    for said in [
+        "-a \"check\" -d '設計を検査します (ファイル、または *.myna を探すフォルダ)'",
+        "-l lang -d 'メッセージの言語",
+        "concise\\t'指摘 1 件につき 1 行 (`file:line:col: CODE message`)'",
+        "-l lang -d 'スクリプト内の説明の言語 (既定は `LANG` から決まります) [指定できる値: ja, en]'",
+    ] {
+        assert!(fish.contains(said), "`{said}` not in\n{fish}");
+    }
+    assert!(!fish.contains("Check designs"), "{fish}");
+    let english = run(
+        dir,
+        &["completions", "fish", "--lang", "en"],
+        &[("LANG", "ja_JP.UTF-8")],
+    );
+    assert!(english.out.contains("-d 'Check designs"), "{}", english.out);
+    // zsh quotes the same Japanese.
+    let zsh = run(dir, &["completions", "zsh", "--lang", "ja"], &[]).out;
+    assert!(zsh.contains("'--help[ヘルプを表示します]'"), "{zsh}");
+}
+
+/// The usage lines of `--help` and of an argument error name the program
+/// as it was invoked, in Japanese as in English.
+#[cfg(unix)]
+#[test]
+fn help_names_the_program_as_invoked_in_both_languages() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let bin = tmp.path().join("mynaflow-head");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_mynaflow"), &bin).expect("symlink");
+    let run_as = |args: &[&str]| {
+        let o = Command::new(&bin)
+            .args(args)
+            .env_remove("LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    assert!(run_as(&["--help"]).contains("Usage: mynaflow-head <COMMAND>"));
+    let ja = run_as(&["--help", "--lang", "ja"]);
+    assert!(ja.contains("使い方: mynaflow-head <コマンド>"), "{ja}");
+    let ja = run_as(&["check", "--help", "--lang", "ja"]);
+    assert!(
+        ja.contains("使い方: mynaflow-head check [オプション]"),
+        "{ja}"
+    );
+    let ja = run_as(&["rules", "diff", "--bogus", "--lang", "ja"]);
+    assert!(
+        ja.contains("使い方: mynaflow-head rules diff [オプション]"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("詳しくは `mynaflow-head rules diff --help`"),
+        "{ja}"
+    );
+}
+
+/// A name holding an emoji joined by U+200D is MN004, whose finding shows
+/// the name as written (the joiner visible) and as read, in both
+/// languages; MN004's page speaks of emoji.
+#[test]
+fn a_joined_emoji_in_a_name_is_shown_as_written_and_as_read() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    let design = "use \"kenpo\"\nactor 基幹 : 組合 \"x\"\nactor 👨\u{200d}👩\u{200d}👧人事 : 事業主 \"y\"\ndata 記録 : 資格情報\nflow 👨\u{200d}👩\u{200d}👧人事 -> 基幹 : 記録 for 資格確認\n";
+    std::fs::write(dir.join("e.myna"), design).expect("write");
+    let ja = run(
+        dir,
+        &["check", "--no-config", "--lang", "ja", "e.myna"],
+        &[],
+    )
+    .out;
+    assert!(
+        ja.contains("= 名前「👨\\u{200d}👩\\u{200d}👧人事」は、この文字を除いた「👨👩👧人事」として読まれます"),
+        "{ja}"
+    );
+    let en = run(
+        dir,
+        &["check", "--no-config", "--lang", "en", "e.myna"],
+        &[],
+    )
+    .out;
+    assert!(
+        en.contains(
+            "= the name `👨\\u{200d}👩\\u{200d}👧人事` is read without it, as `👨👩👧人事`"
+        ),
+        "{en}"
+    );
+    assert!(!en.contains('\u{200d}') && !ja.contains('\u{200d}'));
+    let page = run(dir, &["explain", "MN004", "--lang", "ja"], &[]).out;
+    assert!(page.contains("絵文字も例外ではありません"), "{page}");
+    let page = run(dir, &["explain", "MN004", "--lang", "en"], &[]).out;
+    assert!(page.contains("Emoji are no exception"), "{page}");
+}
+
+/// A name that holds corner brackets is set off by 『』 in Japanese, not
+/// nested into 「「…」」.
+#[test]
+fn a_name_with_corner_brackets_is_not_nested_in_them() {
+    let tmp = tempfile::tempdir().expect("a temporary folder");
+    let dir = tmp.path();
+    let design = "use \"kenpo\"\nactor 基幹 : 組合 \"x\"\nactor 人事 : 事業主 \"y\"\ndata 「名簿」 : 資格情報\ndata 台帳 : 資格情報\nflow 人事 -> 基幹 : 台帳 for 資格確認\nflow 人事 -> 基幹 : 「台帳」 for 資格確認\n";
+    std::fs::write(dir.join("b.myna"), design).expect("write");
+    let ja = run(
+        dir,
+        &["check", "--no-config", "--lang", "ja", "b.myna"],
+        &[],
+    )
+    .out;
+    assert!(
+        ja.contains("データ項目『「名簿」』は宣言されていますが"),
+        "{ja}"
+    );
+    assert!(
+        ja.contains("データ項目『「台帳」』は定義されていません"),
+        "{ja}"
+    );
+    assert!(!ja.contains("「「"), "{ja}");
+}

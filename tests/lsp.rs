@@ -2596,3 +2596,34 @@ fn a_saved_design_reads_its_rulebook_again_when_the_client_watches_no_files() {
     );
     c.stop();
 }
+
+/// The unsafe fix of MN303 is titled with one aside, the editor's (its
+/// code and that it changes what the design says), in both languages.
+#[test]
+fn the_missing_clauses_action_has_one_aside() {
+    let design = std::fs::read_to_string("docs/codes/examples/MN303-missing-clauses.myna")
+        .expect("the example");
+    for (lang, title) in [
+        (
+            "ja",
+            "契約に含まれていることを確かめたうえで、不足している事項を追加する (MN303, 要確認: 設計の意味が変わります)",
+        ),
+        (
+            "en",
+            "add the missing clauses once the contract is confirmed to have them (MN303, unsafe: changes what the design says)",
+        ),
+    ] {
+        let mut c = Client::start_as(&["lsp", "--lang", lang], None, json!({}));
+        let diags = c.open(&design);
+        let mn303 = finding(&diags, "MN303");
+        let actions = c.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": mn303["range"], "context": {"diagnostics": []}}),
+        );
+        let titles: Vec<&str> = (actions.as_array().expect("actions").iter())
+            .filter_map(|a| a["title"].as_str())
+            .collect();
+        assert!(titles.contains(&title), "{lang}: {titles:?}");
+        c.stop();
+    }
+}

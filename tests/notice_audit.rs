@@ -104,7 +104,7 @@ fn a_receiver_on_the_rules_way_is_told_to_be_passed_via() {
     let help = lines_with(&ja, "= 対処:");
     assert_eq!(help.len(), 1, "{ja}");
     assert!(
-        help[0].contains("役割が 審査支払機関 のアクターへのフローとし、オン資を `via` で経由させてください (`flow 給付システム -> 支払基金 : 加入者情報 for レセプト振替 via オン資`)"),
+        help[0].contains("役割が「審査支払機関」のアクターへのフローとし、オン資を `via` で経由させてください (`flow 給付システム -> 支払基金 : 加入者情報 for レセプト振替 via オン資`)"),
         "{ja}"
     );
     assert!(

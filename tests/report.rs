@@ -558,3 +558,32 @@ fn a_real_browser_counts_the_section_as_graph_draws_it() {
     let want = graph_section_lines(KENPO, "7(1)").len();
     assert_eq!(shown, format!("{want} of {total} flows shown"));
 }
+
+/// A basis a later amendment renumbered (番号法第19条第7号, 第8号 since
+/// 2021-09-01 by the rulebook's renumbering data) says what it is now in
+/// the records table and the coverage table, as `inventory` says it, in
+/// both languages.
+#[test]
+fn a_renumbered_basis_says_what_it_is_now() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (lang, now) in [
+        ("ja", "番号法第19条第7号 (現在は番号法第19条第8号)"),
+        ("en", "番号法第19条第7号 (now 番号法第19条第8号)"),
+    ] {
+        let (_, code, html) = report(dir.path(), &format!("{lang}.html"), &[KENPO], lang);
+        assert_eq!(code, Some(0));
+        // The records table, and the coverage table's basis column.
+        assert!(
+            html.contains(&format!("<td>7(1) {now}</td>")),
+            "{lang}: records"
+        );
+        assert!(
+            html.contains(&format!("<td>{now}</td>")),
+            "{lang}: coverage"
+        );
+        assert!(
+            !html.contains("番号法第19条第7号<"),
+            "{lang}: a citation without its note"
+        );
+    }
+}

@@ -33,7 +33,8 @@ flow 市町村 -> 適用システム : 課税情報 for 被扶養者認定 via �
 "#;
 
 /// The lawful record's row, the same under every filter.
-const LAWFUL: &str = "<td>住民票</td><td>被扶養者認定</td><td>7(1) 番号法第19条第7号</td>";
+const LAWFUL: &str =
+    "<td>住民票</td><td>被扶養者認定</td><td>7(1) 番号法第19条第7号 (now 番号法第19条第8号)</td>";
 
 /// A folder holding the design as `d.myna`, and `config` (if any) as its
 /// `mynaflow.toml`.

@@ -299,6 +299,21 @@ fn each_case_has_its_breadth_and_the_gate_fails_only_on_broadening() {
         ]);
         assert_eq!(code, Some(exit), "{new}: {err}");
         assert_eq!(err.contains("--fail-on-broadening"), exit == 1, "{err}");
+        if exit == 1 {
+            let (_, _, err) = run(&[
+                "rules",
+                "diff",
+                OLD,
+                &new,
+                "--fail-on-broadening",
+                "--lang",
+                "ja",
+            ]);
+            assert!(
+                err.contains("mynaflow: 新しいルールブックは古いものより多くを認めます (セクションと役割の組: 1 件、その他の変更: 0 件) (--fail-on-broadening)"),
+                "{err}"
+            );
+        }
         // Without the flag the diff only reports.
         let (code, _, _) = run(&["rules", "diff", OLD, &new]);
         assert_eq!(code, Some(0));

@@ -354,13 +354,12 @@ fn format_of(o: &Options, named: Option<&str>) -> Format {
 /// (`--config`, `--no-config`) or for standard input, else a group for
 /// each config found ([`super::groups::grouped`]).
 fn plan(o: &Options) -> Result<Plan, Stopped> {
-    let early = super::lang(o.common.lang);
     if o.stdin() || o.common.no_config || o.common.config.is_some() {
         let config_from = config_from(&o.paths, o.stdin_filename.as_deref());
-        let settings = try_settings(&o.common, &config_from).map_err(|reason| Stopped {
-            reason,
+        let settings = try_settings(&o.common, &config_from).map_err(|refused| Stopped {
+            lang: super::output::refusal_lang(o.common.lang, &refused),
+            reason: refused.why,
             format: o.format,
-            lang: early,
             followed: Followed::default(),
         })?;
         let config = settings.config.as_ref();
@@ -706,8 +705,7 @@ fn write_baseline(
         &worded,
         &folder_of(path),
     );
-    mynaflow::atomic_write::write_with(path, |w| b.write_json(w))
-        .map_err(|e| mynaflow::oserror::in_both(&e))?;
+    mynaflow::atomic_write::write_with(path, |w| b.write_json(w))?;
     let n = b.len();
     let shown = shown(path);
     say(

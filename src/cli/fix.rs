@@ -328,7 +328,7 @@ struct Fixed {
     /// How the write of its last fixed text went (each round that
     /// changes a text writes it while checking it again, so the last
     /// write is of the text the rounds leave).
-    written: Option<Result<(), String>>,
+    written: Option<Result<(), Text>>,
     /// Under `--diff`: its text before the first round, after the last,
     /// and the lines of the first still in place in the last.
     before: Option<Arc<SourceFile>>,
@@ -605,7 +605,7 @@ impl Fixing<'_> {
 fn write_each(
     paths: &[PathBuf],
     texts: &[(usize, Arc<SourceFile>)],
-) -> Vec<(Result<(), String>, Duration)> {
+) -> Vec<(Result<(), Text>, Duration)> {
     mynaflow::atomic_write::each_at_once(texts, |(i, source)| {
         let start = Instant::now();
         let Some(path) = paths.get(*i) else {
@@ -664,7 +664,7 @@ fn say_written(paths: &[PathBuf], fixed: &[Fixed], lang: Lang, diff: bool) -> Re
         }
     }
     match failed {
-        Some(e) => Err(mynaflow::oserror::in_both(e)),
+        Some(e) => Err(e.clone()),
         None => Ok(any),
     }
 }
@@ -679,7 +679,7 @@ fn starts_with_bom(path: &Path) -> bool {
 }
 
 /// Writes a fixed file (the one place `--fix` writes).
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Text> {
     mynaflow::atomic_write::write(path, bytes)
 }
 

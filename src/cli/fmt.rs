@@ -119,7 +119,7 @@ pub fn run(paths: &[PathBuf], check: bool, lang: Lang) -> u8 {
                     reformatted(&mynaflow::escape::visible(&f.display().to_string())).get(lang),
                 ),
                 Err(e) => {
-                    unwritten.get_or_insert(mynaflow::oserror::in_both(&e));
+                    unwritten.get_or_insert(e);
                 }
             }
         }
@@ -256,6 +256,6 @@ impl<W: std::io::Write> std::fmt::Write for AsText<W> {
 
 /// Writes a formatted file: the one place `fmt` writes (a temporary file
 /// renamed into place; a symlink at the destination is refused).
-fn write(path: &Path, text: &str) -> Result<(), String> {
+fn write(path: &Path, text: &str) -> Result<(), mynaflow::text::Text> {
     mynaflow::atomic_write::write(path, text.as_bytes())
 }

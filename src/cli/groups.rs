@@ -9,7 +9,7 @@ use super::output::{
     Named, Settings, Walks, keep_unexcluded, say_config, say_lookalikes, say_skipped,
     settings_under,
 };
-use mynaflow::config::{Config, Found};
+use mynaflow::config::{Config, Found, Unusable};
 use mynaflow::input::Walked;
 use mynaflow::session::Session;
 use mynaflow::text::{Lang, Text};
@@ -80,6 +80,15 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
         output: output.clone(),
         configs: configs.shown(None),
     };
+    // A config that cannot be followed is refused in its own `lang`, if
+    // it names one (and `--lang` does not).
+    let unusable = |u: Unusable, configs: &Configs| {
+        let output = Output {
+            lang: super::output::refusal_lang(common.lang, &u),
+            format: None,
+        };
+        refused(u.why, &output, configs)
+    };
     let mut configs = Configs::default();
     // The config of each path given, as a run over it alone finds it. A
     // path that is not there has none of its own: the walk says it is
@@ -96,7 +105,7 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
     for p in looked {
         let key = configs
             .find(p, start.as_ref())
-            .map_err(|e| refused(e, &early, &configs))?;
+            .map_err(|e| unusable(e, &configs))?;
         of_path.insert(p.as_path(), key);
     }
     let walks = match super::output::walk_paths(paths, walk_options(common)) {
@@ -122,7 +131,7 @@ pub fn grouped(common: &Common, paths: &[PathBuf], format_given: bool) -> Result
                     None => {
                         let k = configs
                             .find(dir, start.as_ref())
-                            .map_err(|e| refused(e, &early, &configs))?;
+                            .map_err(|e| unusable(e, &configs))?;
                         sub.insert(dir, k.clone());
                         k
                     }
@@ -234,7 +243,7 @@ struct Configs {
 impl Configs {
     /// The config that governs `at` (a design or a folder), loaded if it
     /// was not yet: its path, or None when none does.
-    fn find(&mut self, at: &Path, start: Option<&PathBuf>) -> Result<Option<PathBuf>, Text> {
+    fn find(&mut self, at: &Path, start: Option<&PathBuf>) -> Result<Option<PathBuf>, Unusable> {
         let Some(found): Option<Found> = Config::find(at)? else {
             return Ok(None);
         };

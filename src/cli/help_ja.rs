@@ -18,10 +18,52 @@ use clap::{Arg, Command, CommandFactory};
 /// `--help`, `--version` and `help` exist and can be translated too),
 /// then every text replaced.
 pub fn command() -> Command {
-    let mut cmd = super::Cli::command();
+    named("mynaflow")
+}
+
+/// [`command`] under the name it was invoked by (`bin`, the file name of
+/// the program as run), which its usage lines show, as clap's English
+/// ones do.
+pub fn named(bin: &str) -> Command {
+    // Set before the build, which derives the subcommands' names from it.
+    let mut cmd = super::Cli::command().bin_name(bin);
     cmd.build();
     let cmd = localize(cmd, "mynaflow");
     with_usage(cmd)
+}
+
+/// [`command`] for a completion script: the possible values that the
+/// English describes described in Japanese too (clap_complete shows them
+/// beside each value). Their parsers are replaced by lists of strings,
+/// so the command is for drawing a script, not for parsing.
+pub fn for_completions() -> Command {
+    values_in_japanese(command(), "mynaflow")
+}
+
+/// `cmd` (at `path`) and its subcommands with each described possible
+/// value described in Japanese ([`value_help`]).
+fn values_in_japanese(cmd: Command, path: &str) -> Command {
+    cmd.mut_args(|a| {
+        let values = a.get_possible_values();
+        if !values.iter().any(|v| v.get_help().is_some()) {
+            return a;
+        }
+        let ja: Vec<PossibleValue> = (values.iter())
+            .map(|v| {
+                let name = v.get_name().to_string();
+                let mut p = PossibleValue::new(name).hide(v.is_hide_set());
+                if let Some(said) = value_help(path, v.get_name()) {
+                    p = p.help(said);
+                }
+                p
+            })
+            .collect();
+        a.value_parser(clap::builder::PossibleValuesParser::new(ja))
+    })
+    .mut_subcommands(|sub| {
+        let sub_path = format!("{path} {}", sub.get_name());
+        values_in_japanese(sub, &sub_path)
+    })
 }
 
 /// `cmd` (at `path`, such as `mynaflow rules diff`) and its subcommands
@@ -264,6 +306,7 @@ pub fn arg_help(path: &str, id: &str, english: &str) -> Option<&'static str> {
         // Common.
         (_, "rules") => "`use` のない設計に使うルールブック (パス、または `kenpo`)",
         ("explain" | "rules diff", "lang") => "言語 (既定は `LANG` から決まります)",
+        ("completions", "lang") => "スクリプト内の説明の言語 (既定は `LANG` から決まります)",
         ("lsp", "lang") => {
             "メッセージとホバーの説明の言語。指定するとすべての文書に使います (既定は文書ごとに、その設定ファイルの `lang`、なければ `LANG` から決まります)"
         }

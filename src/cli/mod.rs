@@ -263,6 +263,9 @@ enum Command {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+        /// Language of the descriptions in the script (default from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<LangArg>,
     },
     /// Write the man pages (roff) into a folder; `man/` in the repository
     /// holds them, and a test fails when they are stale.
@@ -529,18 +532,20 @@ pub fn main() -> ExitCode {
             lang: l,
         } => fmt::run(&paths, check, lang(l)),
         Command::Lsp { lang: l } => lsp::run(l),
-        Command::Completions { shell } => {
+        Command::Completions { shell, lang: l } => {
+            let lang = lang(l);
+            // The descriptions in the language `--help` is in: the
+            // Japanese command under Japanese.
+            let mut cmd = match lang {
+                Lang::En => <Cli as clap::CommandFactory>::command(),
+                Lang::Ja => help_ja::for_completions(),
+            };
             // Drawn into memory: `generate` panics when its writer fails.
             let mut script = Vec::new();
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "mynaflow",
-                &mut script,
-            );
+            clap_complete::generate(shell, &mut cmd, "mynaflow", &mut script);
             match stdout::write_with(|w| w.write_all(&script)) {
                 Ok(()) => OK,
-                Err(e) => e.fail(lang(None)),
+                Err(e) => e.fail(lang),
             }
         }
         Command::Manpages { out } => manpages(&out),

@@ -1,7 +1,7 @@
 //! Shared plumbing of the commands: building a session, printing errors.
 
 use super::{Common, FAILURE};
-use mynaflow::config::Config;
+use mynaflow::config::{Config, Unusable};
 use mynaflow::input::{WalkOptions, Walked, walk};
 use mynaflow::oserror;
 use mynaflow::rulebook_shelf::RulebookShelf;
@@ -38,7 +38,7 @@ pub struct Settings {
 /// [`config_of_every`]) and merges it with the command line, or says why
 /// it cannot (an unreadable or invalid config, or paths under different
 /// configs, is exit status 2).
-pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Text> {
+pub fn try_settings(common: &Common, paths: &[PathBuf]) -> Result<Settings, Unusable> {
     let start = std::env::current_dir().map(|d| mynaflow::input::resolved(&d));
     let found = common.config.is_none();
     let pinned = common.no_config || common.config.is_some();
@@ -120,7 +120,7 @@ pub fn read_config(
     (no_config, named): (bool, Option<&Path>),
     first: Option<&Path>,
     start: Option<&Path>,
-) -> Result<Option<Config>, Text> {
+) -> Result<Option<Config>, Unusable> {
     match named {
         _ if no_config => Ok(None),
         Some(p) => Config::read(p).map(Some),
@@ -139,7 +139,7 @@ pub fn read_config(
 /// for the commands that read one design (`graph`, `inventory`) or none
 /// (`rules`); `check`, `test`, `coverage` and `report` check each design
 /// under its own config instead (`groups.rs`).
-fn config_of_every(paths: &[PathBuf], start: Option<&Path>) -> Result<Option<Config>, Text> {
+fn config_of_every(paths: &[PathBuf], start: Option<&Path>) -> Result<Option<Config>, Unusable> {
     let here = [PathBuf::from(".")];
     let paths = if paths.is_empty() { &here[..] } else { paths };
     let mut first: Option<(&Path, Option<mynaflow::config::Found>)> = None;
@@ -163,7 +163,7 @@ fn config_of_every(paths: &[PathBuf], start: Option<&Path>) -> Result<Option<Con
                     found.as_ref().map(|f| f.path.as_path()),
                 );
                 if a != b {
-                    return Err(different_configs(p, b, a));
+                    return Err(different_configs(p, b, a).into());
                 }
             }
         }
@@ -212,12 +212,23 @@ pub fn lang_of(arg: Option<super::LangArg>, config: Option<&Config>) -> Lang {
     }
 }
 
+/// The language a config that cannot be followed is refused in: `--lang`
+/// (`arg`), else the `lang` the config names if it could be read, else
+/// the locale, as [`lang_of`] would have it had the config been followed.
+pub fn refusal_lang(arg: Option<super::LangArg>, refused: &Unusable) -> Lang {
+    match (arg, refused.lang) {
+        (Some(l), _) => super::lang(Some(l)),
+        (None, Some(l)) => l,
+        (None, None) => super::lang(None),
+    }
+}
+
 /// A session with the settings' rulebook (default `kenpo`), or the exit
 /// status when a rulebook named by `--rules` or the config cannot be used.
 pub fn session(common: &Common, paths: &[PathBuf]) -> Result<(Session, Settings), u8> {
     // Said in the config's language once it is read.
-    let settings = try_settings(common, paths).map_err(|reason| {
-        fail_in(super::lang(common.lang), &reason);
+    let settings = try_settings(common, paths).map_err(|refused| {
+        fail_in(refusal_lang(common.lang, &refused), &refused.why);
         FAILURE
     })?;
     let s = try_session_for(&settings, None).map_err(|reason| {

@@ -67,7 +67,7 @@ pub fn parse() -> Result<Cli, u8> {
         Lang::En => e,
         // The same arguments stop the Japanese command at the same place.
         Lang::Ja => {
-            cmd = help_ja::command();
+            cmd = help_ja::named(&invoked_as(&args));
             match parsed(&mut cmd, &args) {
                 Ok(cli) => return Ok(cli),
                 Err(e) => e,
@@ -76,6 +76,19 @@ pub fn parse() -> Result<Cli, u8> {
     };
     let command = command_path(&cmd, rest);
     Err(refused(&usage_error::escaped(e), lang, &args, &command))
+}
+
+/// The name the program was run by, as clap takes it for its usage lines:
+/// the file name of the first argument, else `mynaflow`.
+pub fn invoked_as(args: &[OsString]) -> String {
+    (args.first())
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .and_then(|f| f.to_str())
+        // A name is shown as any text from input is.
+        .map_or_else(
+            || "mynaflow".to_string(),
+            |f| mynaflow::escape::visible(f).into_owned(),
+        )
 }
 
 /// `args` parsed by `cmd`, or where clap stopped (`cmd` is then built as
@@ -232,7 +245,8 @@ fn takes_value(arg: &clap::Arg) -> bool {
 /// then each argument that names a subcommand of the command before it.
 /// Arguments after `--` are values.
 fn command_path(cmd: &clap::Command, args: &[OsString]) -> String {
-    let mut path = vec![cmd.get_name().to_string()];
+    // The name it was invoked by, as the usage line above shows it.
+    let mut path = vec![cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string()];
     let mut at = cmd;
     for arg in args.iter().filter_map(|a| a.to_str()) {
         if arg == "--" {

@@ -135,7 +135,7 @@ pub fn run(o: &Options) -> u8 {
                     "the new rulebook allows more than the old one in {pairs} section/role pair(s) and {others} other change(s) (--fail-on-broadening)"
                 ),
                 Lang::Ja => format!(
-                    "新しいルールブックは {pairs} 組のセクション・役割の組と、その他の変更 {others} 件で古いものより多くを認めます (--fail-on-broadening)"
+                    "新しいルールブックは古いものより多くを認めます (セクションと役割の組: {pairs} 件、その他の変更: {others} 件) (--fail-on-broadening)"
                 ),
             }
         );
@@ -261,7 +261,7 @@ fn human_witness(w: &Witness, lang: Lang, out: &mut String) {
             t(
                 lang,
                 "smallest flow that the new rulebook accepts and the old one rejects:",
-                "新しいルールブックが認め、古いものが認めない最小の流れ:"
+                "新しいルールブックが認め、古いものが認めない最小のフロー:"
             )
         );
         for line in w.design.lines() {
@@ -274,7 +274,7 @@ fn human_witness(w: &Witness, lang: Lang, out: &mut String) {
         return;
     }
     let why = if !w.checked {
-        t(lang, "no flow could be built", "流れを組み立てられません")
+        t(lang, "no flow could be built", "フローを組み立てられません")
     } else if !w.new_errors.is_empty() {
         match lang {
             Lang::En => format!(
@@ -282,7 +282,7 @@ fn human_witness(w: &Witness, lang: Lang, out: &mut String) {
                 w.new_errors.join(", ")
             ),
             Lang::Ja => format!(
-                "これを示す流れはありません: 最小の流れは新しいルールブックでも認められません ({})",
+                "これを示すフローはありません: 最小のフローは新しいルールブックでも認められません ({})",
                 w.new_errors.join(", ")
             ),
         }
@@ -290,7 +290,7 @@ fn human_witness(w: &Witness, lang: Lang, out: &mut String) {
         t(
             lang,
             "no flow shows it: the old rulebook accepts the smallest one too",
-            "これを示す流れはありません: 最小の流れは古いルールブックでも認められます",
+            "これを示すフローはありません: 最小のフローは古いルールブックでも認められます",
         )
     };
     let _ = writeln!(out, "      ({why})");
@@ -311,11 +311,11 @@ fn kind_meaning(k: RoleKind, lang: Lang) -> String {
     let (en, ja) = match k {
         RoleKind::Carrier => (
             "exchanges may pass through it on their way (a carrier holds nothing for its own use), and a flow to it is joined to the flows out of it",
-            "交換は途中でこの役割を通れるようになり (経路は自らの用途のために保有しません)、この役割への流れはその先の流れとつないで判定されます",
+            "交換は途中でこの役割を通れるようになり (経路は自らの用途のために保有しません)、この役割へのフローはその先のフローとつないで判定されます",
         ),
         RoleKind::SelfOrg => (
             "it is one of the society's systems: its exchanges with the others are internal use, not provision, and ordinary data it provides is judged (MN202/MN203)",
-            "組合のシステムの一つになります: 他のシステムとの流れは提供ではなく内部利用となり、この役割による個人情報の提供が判定されます (MN202/MN203)",
+            "組合のシステムの一つになります: 他のシステムとのフローは提供ではなく内部利用となり、この役割による個人情報の提供が判定されます (MN202/MN203)",
         ),
         RoleKind::Subject => (
             "it is the person: the society's ordinary data given to it is not judged as provision (MN202), and it is no party on the way",

@@ -324,7 +324,7 @@ pub fn export(name: &str, output: Option<&Path>) -> u8 {
         Some(path) => match std::fs::write(path, source) {
             Ok(()) => OK,
             Err(e) => {
-                let shown = path.display();
+                let shown = mynaflow::escape::visible_owned(path.display().to_string());
                 fail_in(
                     lang,
                     &Text::new(

@@ -223,7 +223,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
             &mut out,
             mynaflow::text!(
                 "  + line {line}: {code} reported, not expected{msg}";
-                "  + {line} 行目: {code} が期待されずに報告されました{msg}"
+                "  + {line} 行目: 期待していない {code} が報告されました{msg}"
             )
             .get(lang),
         );
@@ -232,7 +232,7 @@ fn test_file(path: &Path, settings: &Settings, shelf: &Arc<RulebookShelf>) -> Re
         &mut out,
         m.unexpected.len(),
         "reported, not expected",
-        "期待されずに報告された",
+        "期待していないのに報告された",
         lang,
     );
     Ok(Tested {

@@ -54,14 +54,14 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             }
             _ => None,
         });
-        let mut unwritten: Option<String> = None;
+        let mut unwritten: Option<Text> = None;
         for ((path, annotated), written) in batch.iter().zip(annotated).zip(written) {
             // Names and annotations from input are shown escaped.
             let shown = visible(&path.display().to_string()).into_owned();
             match annotated {
                 Annotated::Unusable(why) => {
                     if let Some(e) = unwritten {
-                        fail_in(lang, &mynaflow::oserror::in_both(&e));
+                        fail_in(lang, &e);
                     }
                     fail_in(lang, &why);
                     return FAILURE;
@@ -102,7 +102,7 @@ pub fn run(paths: &[PathBuf], common: &Common) -> u8 {
             }
         }
         if let Some(e) = unwritten {
-            fail_in(lang, &mynaflow::oserror::in_both(&e));
+            fail_in(lang, &e);
             return FAILURE;
         }
         // Files are rewritten only while what is rewritten can be said:

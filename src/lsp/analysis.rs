@@ -424,7 +424,7 @@ pub(super) fn config_for(path: &Path, roots: &[PathBuf]) -> Result<Option<Config
     let project = (roots.iter())
         .filter(|r| path.starts_with(r))
         .max_by_key(|r| r.components().count());
-    Config::discover(path, project.map(PathBuf::as_path))
+    Config::discover(path, project.map(PathBuf::as_path)).map_err(Text::from)
 }
 
 /// A session under the `mynaflow.toml` that `check` would follow for the

@@ -648,7 +648,7 @@ fn obtaining(doc: &Draw, out: &mut Out) {
                 row.cell().push_str(t(
                     lang,
                     "(the society's own: no flow brings it)",
-                    "(組合が作成: 入手する流れはありません)",
+                    "(組合が作成: 入手するフローはありません)",
                 ));
                 row.cell().push('—');
                 row.cell().push('—');

@@ -94,10 +94,15 @@ pub(super) fn write(out: &mut String, of: &Of, computed: Option<Computed>, lang:
     let purpose = |p: Option<crate::model::PurposeId>| {
         p.map(|p| html(&rb.purpose(p).name)).unwrap_or_default()
     };
+    // A citation a later amendment renumbered says what it is now, as
+    // `inventory` says it.
+    let citations = super::citation::Citations::of(rb);
     let basis = |b: &Basis| match b {
         Basis::Rule(r) => {
-            let s = rb.section(rb.rule(*r).section);
-            format!("{} {}", html(&s.id), html(s.basis.as_deref().unwrap_or("")))
+            let id = rb.rule(*r).section;
+            let s = rb.section(id);
+            let cited = citations.cited(id, s.basis.as_deref().unwrap_or(""), lang);
+            format!("{} {cited}", html(&s.id))
         }
         Basis::Refused(code) => refused(*code, hidden, lang),
     };
@@ -185,8 +190,9 @@ pub(super) fn write(out: &mut String, of: &Of, computed: Option<Computed>, lang:
             "情報提供等の記録 (番号法第23条、両端で保存)",
         ),
         &[
-            t(lang, "Sender", "提供者"),
-            t(lang, "Receiver", "照会者・受領者"),
+            // The words of `inventory`'s tables.
+            t(lang, "Sender", "送り手"),
+            t(lang, "Receiver", "受け手"),
             t(lang, "Item", "項目"),
             t(lang, "Purpose", "利用目的"),
             t(lang, "Basis", "根拠"),

@@ -11,6 +11,7 @@
 //! page is still complete (the picture is drawn here, not by the script).
 
 pub mod budget;
+mod citation;
 pub mod escape;
 mod inventory;
 pub mod picture;
@@ -777,10 +778,13 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
     };
     let _ = write!(
         out,
-        r#"<details class="coverage"><summary>{} — {} {}, {} {}</summary><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
-        t(lang, "Rule coverage", "規則の網羅率"),
+        r#"<details class="coverage"><summary>{} — {} {}{}{} {}</summary><table><thead><tr><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th></tr></thead><tbody>"#,
+        // The words of `coverage` ("使われた規則"), the list set apart as
+        // each language sets one apart.
+        t(lang, "Rule coverage", "使われた規則"),
         t(lang, "all rules", "すべての規則"),
         pct(c.total()),
+        t(lang, ", ", "、"),
         t(lang, "My Number rules", "特定個人情報の規則"),
         pct(c.mynumber()),
         t(lang, "Section", "セクション"),
@@ -788,6 +792,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
         t(lang, "Exercised by", "使っているフロー"),
         t(lang, "Basis", "根拠"),
     );
+    let citations = citation::Citations::of(rb);
     for (i, r) in rb.rules.iter().enumerate().take(budget::TABLE_ROWS) {
         let id = RuleId::new(i as u32);
         let s = rb.section(r.section);
@@ -833,7 +838,7 @@ fn coverage(out: &mut String, design: &Design, graph: &FlowGraph, sources: &Sour
             if s.mynumber { " ★" } else { "" },
             html(&rb.role(r.from).name),
             html(&rb.role(r.to).name),
-            html(s.basis.as_deref().unwrap_or("")),
+            citations.cited(r.section, s.basis.as_deref().unwrap_or(""), lang),
         );
     }
     let command = format!(

@@ -457,7 +457,7 @@ fn resolve_design_on(
                 Diagnostic::new(
                     Code::MN012,
                     a.name_span,
-                    text!("actor `{}` is declared but no flow uses it", a.name; "アクター「{}」は宣言されていますが、どのフローにも使われていません", a.name),
+                    text!("actor `{}` is declared but no flow uses it", a.name; "アクター{}は宣言されていますが、どのフローにも使われていません", crate::text::ja_quoted(&a.name)),
                 )
                 .with_help(Text::new(
                     "remove the declaration, or add the flows it takes part in",
@@ -473,7 +473,7 @@ fn resolve_design_on(
                 Diagnostic::new(
                     Code::MN012,
                     d.name_span,
-                    text!("data item `{}` is declared but no flow carries it", d.name; "データ項目「{}」は宣言されていますが、どのフローにも含まれていません", d.name),
+                    text!("data item `{}` is declared but no flow carries it", d.name; "データ項目{}は宣言されていますが、どのフローにも含まれていません", crate::text::ja_quoted(&d.name)),
                 )
                 .with_help(Text::new(
                     "remove the declaration, or add the flows that carry it",

@@ -370,7 +370,7 @@ fn undefined_suggesting(
     let mut d = Diagnostic::new(
         Code::MN010,
         name.span,
-        text!("undefined {} `{}`", k.en, name.text; "{}「{}」は定義されていません", k.ja, name.text),
+        text!("undefined {} `{}`", k.en, name.text; "{}{}は定義されていません", k.ja, crate::text::ja_quoted(&name.text)),
     )
     .with_primary_label(text!("no {} has this name", k.en; "この名前の{}はありません", k.ja))
     .with_facts(vec![Fact::text("name", name.text.as_str()), Fact::text("name_kind", kind.key())]);

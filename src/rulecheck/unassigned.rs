@@ -77,7 +77,7 @@ pub(crate) fn check(rb: &Rulebook) -> Vec<Diagnostic> {
             );
         }
         let d = d
-            .with_note(text!("a flow to a contractor for `{name}` is reported (MN301) whoever the contractor is"; "「{name}」のための委託先への流れは、委託先が誰であっても報告されます (MN301)"))
+            .with_note(text!("a flow to a contractor for `{name}` is reported (MN301) whoever the contractor is"; "「{name}」のための委託先へのフローは、委託先が誰であっても報告されます (MN301)"))
             .with_help(text!("register the contractor that does this work (`contractor \"LEGAL NAME\" for {name}`), or, if the rulebook follows a notice that lists none, leave it and have the notice's register completed";
                              "この業務の委託先を登録してください (`contractor \"名称\" for {name}`)。ルールブックが従う公表文の委託先一覧に載っていないためなら、ルールブックはそのままにし、公表文の委託先一覧を補ってもらってください"));
         out.push(d);

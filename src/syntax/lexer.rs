@@ -497,6 +497,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn forbidden(&mut self, at: usize, c: char) {
+        self.forbidden_in(at, c, None);
+    }
+
+    /// [`Lexer::forbidden`], with a note for a character in a name
+    /// (`read`): how the name is written and how it is read.
+    fn forbidden_in(&mut self, at: usize, c: char, read: Option<&Text>) {
         self.forbidden_seen += 1;
         if self.forbidden_seen > MAX_FORBIDDEN {
             if self.forbidden_seen == MAX_FORBIDDEN + 1 {
@@ -509,18 +515,20 @@ impl<'a> Lexer<'a> {
             return;
         }
         let what = describe_char(c);
-        self.found.push(
-            Diagnostic::new(
-                Code::MN004,
-                self.span(at, at + c.len_utf8()),
-                text!("invisible or control character {}", what.en; "{} があります", what.ja),
-            )
-            .with_primary_label(what)
-            .with_help(text!(
-                "delete it: such characters make a design read differently from what it says";
-                "削除してください。このような文字があると、設計が書かれているとおりに読めなくなります"
-            )),
-        );
+        let mut d = Diagnostic::new(
+            Code::MN004,
+            self.span(at, at + c.len_utf8()),
+            text!("invisible or control character {}", what.en; "{} があります", what.ja),
+        )
+        .with_primary_label(what)
+        .with_help(text!(
+            "delete it: such characters make a design read differently from what it says";
+            "削除してください。このような文字があると、設計が書かれているとおりに読めなくなります"
+        ));
+        if let Some(read) = read {
+            d = d.with_note(read.clone());
+        }
+        self.found.push(d);
     }
 
     fn full_width(&mut self, at: usize, c: char, ascii: char) {
@@ -541,12 +549,20 @@ impl<'a> Lexer<'a> {
     fn push_checked(&mut self, kind: TokenKind, start: usize, raw: &str, unusual: bool) {
         // The value is kept only when it differs from what is written.
         let cleaned = if unusual {
-            let mut cleaned = String::with_capacity(raw.len());
+            let cleaned: String = raw.chars().filter(|c| !is_forbidden(*c)).collect();
+            // A name is shown without the character in every other
+            // message: its finding shows it as written (the character
+            // escaped when output) and as read, so that the two can be
+            // told apart (an emoji joined by U+200D reads as its parts).
+            let read = (kind == TokenKind::Name && cleaned.len() != raw.len()).then(|| {
+                text!(
+                    "the name `{raw}` is read without it, as `{cleaned}`";
+                    "名前「{raw}」は、この文字を除いた「{cleaned}」として読まれます"
+                )
+            });
             for (i, c) in raw.char_indices() {
                 if is_forbidden(c) {
-                    self.forbidden(start + i, c);
-                } else {
-                    cleaned.push(c);
+                    self.forbidden_in(start + i, c, read.as_ref());
                 }
             }
             (cleaned.len() != raw.len()).then_some(cleaned)

@@ -13,7 +13,7 @@ use crate::text::Text;
 fn stray_note(strays: &Text) -> Text {
     text!(
         "a party on the way receives the data itself: written flow by flow, the exchange would end at {} and be judged as one with it; between the two parties there may stand only carriers, the roles the rule routes through, and each party's own side: the society's systems, the person, another office of the same legal person (the same label) and a contractor registered for the purpose (another organisation of the same role is a third party)", strays.en;
-        "経路上の当事者はデータを自ら受け取ります。フローごとに書けば提供は {} で終わり、その当事者との提供として判定されます。両当事者の間に置けるのは、経路 (carrier) の役割、規則が経由を定める役割、そして当事者自身の側のもの (自らのシステム、本人、同じ法人の別の部署やシステム (ラベルが同じもの)、その利用目的で登録された委託先) だけです (同じ役割でも別の組織は第三者です)", strays.ja
+        "経路上の当事者はデータを自ら受け取ります。フローごとに書けば提供は{}で終わり、その当事者との提供として判定されます。両当事者の間に置けるのは、経路 (carrier) の役割、規則が経由を定める役割、そして当事者自身の側のもの (自らのシステム、本人、同じ法人の別の部署やシステム (ラベルが同じもの)、その利用目的で登録された委託先) だけです (同じ役割でも別の組織は第三者です)", strays.ja
     )
 }
 
@@ -21,7 +21,7 @@ fn stray_note(strays: &Text) -> Text {
 /// under rule `r` that the rule does not route through: the label, note
 /// and help that say so.
 pub(super) fn strayed(d: Diagnostic, rb: &Rulebook, r: &Rule, strays: &Text) -> Diagnostic {
-    d.with_primary_label(text!("passes through {}", strays.en; "{} を経由しています", strays.ja))
+    d.with_primary_label(text!("passes through {}", strays.en; "{}を経由しています", strays.ja))
         .with_note(stray_note(strays))
         .with_help(stray_help(rb, r, strays))
 }
@@ -52,7 +52,7 @@ pub(super) fn with_strays(d: Diagnostic, names: Vec<String>, shown: &Text) -> Di
     }
     d.with_note(text!(
         "it also passes through {}, which the rule does not route through", shown.en;
-        "規則が経由を定めていない {} も経由しています", shown.ja
+        "規則が経由を定めていない{}も経由しています", shown.ja
     ))
     .with_facts(Fact::list(("stray_channel", "stray_channel_total"), names))
 }
@@ -84,19 +84,27 @@ pub(super) fn listed(w: &Words, trail: &Trail, strays: &[RoleId]) -> (Vec<String
             trail.purpose,
         )
     };
-    let mut shown: Vec<String> = Vec::new();
+    // An actor is shown with its role (`人事 (事業主)`); a role alone is
+    // set off in 「」 in Japanese, as a bare name before a particle is.
+    let (mut shown, mut shown_ja): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
     for (role, name) in strays.iter().zip(&names) {
         let before = shown.len();
         for &a in &on_the_way {
             if w.role_of(a) == Some(*role) && !own_side(a, *role) {
                 shown.push(w.actor_with_role(a));
+                shown_ja.push(w.actor_with_role(a));
             }
         }
         if shown.len() == before {
             shown.push(name.clone());
+            shown_ja.push(crate::text::ja_quoted(name));
         }
     }
-    (names, crate::text::list(&shown))
+    let listed = Text {
+        en: crate::text::list(&shown).en,
+        ja: crate::text::list(&shown_ja).ja,
+    };
+    (names, listed)
 }
 
 /// Why the exchange on `trail` does not pass a role of `missing` that the

@@ -324,8 +324,9 @@ fn clauses_fix(w: &Words, a: &Actor, names: &[String]) -> Option<Fix> {
     };
     Some(Fix::unsafe_(
         Text::new(
-            "add the missing clauses (confirm the contract has them)",
-            "不足している事項を追加する (契約に含まれていることを確認すること)",
+            // No aside in brackets: an editor's title adds its own.
+            "add the missing clauses once the contract is confirmed to have them",
+            "契約に含まれていることを確かめたうえで、不足している事項を追加する",
         ),
         edits,
     ))

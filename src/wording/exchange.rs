@@ -176,15 +176,15 @@ pub(super) fn word(
                             .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
                     } else {
                         let names: Vec<String> = missing.iter().map(|v| rb.role(*v).name.clone()).collect();
-                        let l = crate::text::list(&names);
+                        let l = crate::text::quoted_list(&names);
                         let d = Diagnostic::new(
                             Code::MN104,
                             primary,
                             text!("特定個人情報 (My Number data) `{item}` ({cat}) must pass through {} on its way from {sender} to {receiver}", l.en;
                                   "特定個人情報「{item}」({cat}) は、{sender}から{receiver}へ、{}を経由して提供する必要があります", l.ja),
                         )
-                        .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
-                        .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
+                        .with_primary_label(text!("not via {}", l.en; "{}を経由していません", l.ja))
+                        .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が{}のアクターを `via` で経由させてください", l.ja))
                         .with_facts(Fact::list(("missing_channel", "missing_channel_total"), names));
                         let d = super::channel::with_strays(d, stray_names, &l_strays);
                         let d = super::channel::with_turn(w, d, trail, &missing);
@@ -292,12 +292,12 @@ fn purpose_help(shown: &Text, route: &Route) -> Text {
     let way = match (route.missing_listed(), route.strays_listed()) {
         (None, None) => return purposes,
         (Some(m), None) => text!("the nearest rule routes it via {}", m.en;
-                                 "最も近い規則は {} を経由することを求めています", m.ja),
+                                 "最も近い規則は{}を経由することを求めています", m.ja),
         (None, Some(s)) => text!("the nearest rule does not route it through {}", s.en;
-                                 "最も近い規則は {} を経由することを認めていません", s.ja),
+                                 "最も近い規則は{}を経由することを認めていません", s.ja),
         (Some(m), Some(s)) => {
             text!("the nearest rule routes it via {}, not through {}", m.en, s.en;
-                  "最も近い規則は {} を経由することを求め、{} を経由することは認めていません", m.ja, s.ja)
+                  "最も近い規則は{}を経由することを求め、{}を経由することは認めていません", m.ja, s.ja)
         }
     };
     Text {

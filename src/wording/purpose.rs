@@ -118,7 +118,7 @@ fn onward_via_help(w: &Words, rb: &Rulebook, trail: &Trail, rule: RuleId) -> Tex
         _ => Text::default(),
     };
     text!("the rule for `{p}` provides it to {target} through {through_role}: write the flow to an actor whose role is {target}, `via` {through}{}; a hop onward from {through} written as a flow of its own is not joined to this one, for {through_role} is no carrier", example.en;
-          "「{p}」の規則は、{through_role}を経由して{target}へ提供するものです。役割が {target} のアクターへのフローとし、{through}を `via` で経由させてください{}。{through}から先の区間を別のフローとして書いても、{through_role}は経路 (carrier) ではないため、このフローとはつながりません", example.ja)
+          "「{p}」の規則は、{through_role}を経由して{target}へ提供するものです。役割が「{target}」のアクターへのフローとし、{through}を `via` で経由させてください{}。{through}から先の区間を別のフローとして書いても、{through_role}は経路 (carrier) ではないため、このフローとはつながりません", example.ja)
 }
 
 /// The receiver of the design's first flow (in source order) that takes
@@ -300,7 +300,7 @@ pub(super) fn provision(
                     Code::MN202,
                     primary,
                     text!("`{item}` may not be provided to {receiver} for `{p}` through {}", strays.en;
-                          "「{item}」を「{p}」のために {} を経由して{receiver}へ提供することはできません", strays.ja),
+                          "「{item}」を「{p}」のために{}を経由して{receiver}へ提供することはできません", strays.ja),
                 );
                 super::channel::strayed(d, rb, r, &strays)
                     .with_label(r.span, Text::new("the rule", "規則"))
@@ -312,16 +312,16 @@ pub(super) fn provision(
                     ))
             } else {
                 let via: Vec<String> = r.via.iter().map(|v| rb.role(*v).name.clone()).collect();
-                let l = crate::text::list(&via);
+                let l = crate::text::quoted_list(&via);
                 let d = Diagnostic::new(
                     Code::MN202,
                     primary,
                     text!("`{item}` may be provided to {receiver} for `{p}` only via {}", l.en;
-                          "「{item}」を「{p}」のために{receiver}へ提供できるのは {} を経由する場合だけです", l.ja),
+                          "「{item}」を「{p}」のために{receiver}へ提供できるのは{}を経由する場合だけです", l.ja),
                 )
-                .with_primary_label(text!("not via {}", l.en; "{} を経由していません", l.ja))
+                .with_primary_label(text!("not via {}", l.en; "{}を経由していません", l.ja))
                 .with_label(r.span, Text::new("the rule", "規則"))
-                .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が {} のアクターを `via` で経由させてください", l.ja))
+                .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が{}のアクターを `via` で経由させてください", l.ja))
                 .with_facts(facts)
                 .with_facts(w.rule_facts("rule", *rule))
                 .with_facts(Fact::list(("missing_channel", "missing_channel_total"), via));
@@ -337,20 +337,20 @@ pub(super) fn provision(
                 .collect();
             roles.sort();
             roles.dedup();
-            let l = crate::text::list(&roles);
+            let l = crate::text::quoted_list(&roles);
             let first = *rules.first()?;
             let d = Diagnostic::new(
                 Code::MN203,
                 primary,
                 text!("`{p}` allows providing `{item}` to {}, not to {receiver}", l.en;
-                      "「{p}」で「{item}」を提供できるのは {} で、{receiver}ではありません", l.ja),
+                      "「{p}」で「{item}」を提供できるのは{}で、{receiver}ではありません", l.ja),
             )
             .with_primary_label(Text::new("not a recipient the purpose allows", "利用目的が認める提供先ではありません"))
             .with_label(rb.rule(first).span, Text::new("the rule for this purpose", "この利用目的の規則"))
             .with_help(match routed_through_receiver(w, rb, trail, rules) {
                 Some(rule) => onward_via_help(w, rb, trail, rule),
                 None => text!("send it to an actor whose role is {}, or use a purpose that allows this recipient", l.en;
-                              "役割が {} のアクターへ送るか、この提供先を認める利用目的にしてください", l.ja),
+                              "役割が{}のアクターへ送るか、この提供先を認める利用目的にしてください", l.ja),
             })
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", first))

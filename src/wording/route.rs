@@ -42,7 +42,7 @@ impl Route {
 
     /// The roles to route via, listed, if any.
     pub(super) fn missing_listed(&self) -> Option<Text> {
-        (!self.missing.is_empty()).then(|| crate::text::list(&self.missing))
+        (!self.missing.is_empty()).then(|| crate::text::quoted_list(&self.missing))
     }
 
     /// The parties on the way the rule does not route through, as the
@@ -57,13 +57,13 @@ impl Route {
         if let Some(l) = self.missing_listed() {
             out.push(Text {
                 en: format!("only via {}", l.en),
-                ja: format!("{} を経由する必要があります", l.ja),
+                ja: format!("{}を経由する必要があります", l.ja),
             });
         }
         if let Some(l) = self.strays_listed() {
             out.push(Text {
                 en: format!("not through {}", l.en),
-                ja: format!("{} を経由することは認められていません", l.ja),
+                ja: format!("{}を経由することは認められていません", l.ja),
             });
         }
         out
