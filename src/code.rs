@@ -94,14 +94,27 @@ codes! {
 
 impl Code {
     /// Looks a code up by its name, case-insensitively (`mn102` works too).
+    /// Full-width too (`ＭＮ１０２`, as an input method types it), read as
+    /// its NFKC ([`half_width`]).
     pub fn parse(s: &str) -> Option<Code> {
         // Trimmed once, not once per code compared (a design with a
         // hundred thousand suppressions parses as many codes).
-        let s = s.trim();
+        let s = half_width(s.trim());
         Code::ALL
             .iter()
             .copied()
-            .find(|c| c.as_str().eq_ignore_ascii_case(s))
+            .find(|c| c.as_str().eq_ignore_ascii_case(&s))
+    }
+}
+
+/// A code or selector as typed, read as its NFKC: `ＭＮ１０２` (full-width,
+/// as a Japanese input method types it) is `MN102`. ASCII is taken as it
+/// is, without a copy.
+pub fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::UnicodeNormalization;
+    match s.is_ascii() {
+        true => std::borrow::Cow::Borrowed(s),
+        false => std::borrow::Cow::Owned(s.nfkc().collect::<String>().trim().to_string()),
     }
 }
 

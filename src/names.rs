@@ -2,7 +2,7 @@
 //! space removed.
 
 use crate::escape::is_variation_selector;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// The key a name is compared by. `"株式会社 J M D C"` and `株式会社ＪＭＤＣ`
 /// have the same key; so have `葛` + U+E0100 and `葛`, and `☎` with and
@@ -23,17 +23,56 @@ pub fn key(name: &str) -> String {
     if !name
         .chars()
         .any(|c| c.is_whitespace() || is_variation_selector(c))
-        && unicode_normalization::is_nfkc_quick(name.chars())
-            == unicode_normalization::IsNormalized::Yes
+        && unicode_normalization::is_nfkc_quick(name.chars()) == IsNormalized::Yes
     {
         return name.to_string();
     }
     // Selectors out before NFKC, so that what they stood between composes
     // as it would have without them.
-    (name.chars().filter(|c| !is_variation_selector(*c)))
+    let mut spaced = false;
+    let out: String = (name.chars().filter(|c| !is_variation_selector(*c)))
         .nfkc()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+        .filter(|c| {
+            let space = c.is_whitespace();
+            spaced |= space;
+            !space
+        })
+        .collect();
+    // NFKC makes a spacing sound mark a space and a combining one (`゛`
+    // is U+0020 U+3099): with the space out, the mark meets the kana
+    // before it, and composes with it as in `が`, so that `か゛` and `が`
+    // are one name. Only a name that lost a space is normalised again.
+    if spaced && !unicode_normalization::is_nfc_quick(out.chars()).eq(&IsNormalized::Yes) {
+        return out.nfc().collect();
+    }
+    out
+}
+
+/// Do `a` and `b`, of as many characters, differ only by characters that
+/// look alike though NFKC keeps them apart: dashes and long-vowel marks
+/// (`－` U+FF0D, `ー` U+30FC, `—` U+2014, `-`, `‐`, `–`, `−`, `ｰ`...), or
+/// wave dashes and tildes (`～` U+FF5E, `〜` U+301C, `~`)? The classic
+/// CP932 round-trip pairs, and what an input method gives for a long
+/// `ー`: a reader sees one name twice.
+pub fn dashes_alike(a: &str, b: &str) -> bool {
+    fn group(c: char) -> u8 {
+        match c {
+            '-'
+            | '\u{2010}'..='\u{2015}'
+            | '\u{2212}'
+            | '\u{30FC}'
+            | '\u{FF0D}'
+            | '\u{FF70}'
+            | '\u{2500}'
+            | '\u{2501}' => 1,
+            '~' | '\u{301C}' | '\u{FF5E}' | '\u{223C}' => 2,
+            _ => 0,
+        }
+    }
+    a != b
+        && a.chars().count() == b.chars().count()
+        && (a.chars().zip(b.chars()))
+            .all(|(x, y)| x == y || (group(x) != 0 && group(x) == group(y)))
 }
 
 /// Is `c` a character NFKC leaves as it is, whatever is around it, and
@@ -154,6 +193,32 @@ mod tests {
             let slow: String = name.nfkc().filter(|c| !c.is_whitespace()).collect();
             assert_eq!(key(name), slow, "{name}");
         }
+    }
+
+    /// A spacing sound mark (`゛` U+309B, `゜` U+309C) is NFKC's space and
+    /// combining mark: without the space, it composes with the kana
+    /// before it, as the combining mark written alone does.
+    #[test]
+    fn spacing_sound_marks_compose_once_the_space_is_out() {
+        assert_eq!(key("か\u{309B}いしゃ"), "がいしゃ");
+        assert_eq!(key("か\u{3099}いしゃ"), "がいしゃ");
+        assert_eq!(key("ハ\u{309C}ート"), "パート");
+        assert_eq!(key("ｶﾞｲｼｬ"), "ガイシャ");
+        // A space written between kana and a combining mark goes too.
+        assert_eq!(key("か \u{3099}"), "が");
+        // A mark on nothing it composes with stays.
+        assert_eq!(key("ん\u{309B}"), "ん\u{3099}");
+        assert_eq!(key("株式会社 J M D C"), "株式会社JMDC");
+    }
+
+    #[test]
+    fn dashes_and_tildes_that_look_alike() {
+        assert!(dashes_alike("センタ－", "センター"));
+        assert!(dashes_alike("センタ—", "センター"));
+        assert!(dashes_alike("本社～人事", "本社〜人事"));
+        assert!(!dashes_alike("センター", "センター"));
+        assert!(!dashes_alike("センタ～", "センター"));
+        assert!(!dashes_alike("センタ", "センター"));
     }
 
     /// Names that differ only by variation selectors look the same, so

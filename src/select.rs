@@ -10,10 +10,12 @@ use std::collections::BTreeSet;
 /// The codes a selector names, or why it names none.
 pub fn codes(selector: &str) -> Result<BTreeSet<Code>, Text> {
     let s = selector.trim();
-    if s.eq_ignore_ascii_case("ALL") {
+    // `ＭＮ１` typed in full-width reads as `MN1`.
+    let read = crate::code::half_width(s);
+    if read.eq_ignore_ascii_case("ALL") {
         return Ok(Code::ALL.iter().copied().collect());
     }
-    let upper = s.to_ascii_uppercase();
+    let upper = read.to_ascii_uppercase();
     let found: BTreeSet<Code> = Code::ALL
         .iter()
         .copied()
@@ -79,5 +81,17 @@ mod tests {
         assert!(sel.reports(Code::MN102) && sel.reports(Code::MN301));
         assert!(!sel.reports(Code::MN303) && !sel.reports(Code::MN012));
         assert!(Selection::default().reports(Code::MN012));
+    }
+
+    /// Codes typed in full-width, as an input method types them, read as
+    /// their NFKC.
+    #[test]
+    fn full_width_codes_read_as_half_width() {
+        assert_eq!(codes("ＭＮ１").unwrap(), codes("MN1").unwrap());
+        assert_eq!(codes("ｍｎ１０２").unwrap(), codes("MN102").unwrap());
+        assert_eq!(codes("ＡＬＬ").unwrap().len(), Code::ALL.len());
+        assert_eq!(Code::parse("ＭＮ１０２"), Some(Code::MN102));
+        assert_eq!(Code::parse(" ＭＮ２０２\u{3000}"), Some(Code::MN202));
+        assert!(codes("ＭＮ９").is_err());
     }
 }

@@ -419,6 +419,37 @@ fn select_and_ignore_codes_and_prefixes() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("mynaflow: エラー: 「XX」はコードでも"));
 }
 
+/// Codes typed in full-width (`ＭＮ１０２`, as an input method types them)
+/// read as their NFKC in `explain`, `--select` and `--ignore`; they were
+/// refused as unknown codes.
+#[test]
+fn full_width_codes_are_read_as_half_width() {
+    let o = mynaflow(&["explain", "ＭＮ１０２", "--lang", "ja"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout(&o).starts_with("# MN102"), "{}", stdout(&o));
+    let o = mynaflow(&[
+        "check",
+        "docs/codes/examples",
+        "--format",
+        "concise",
+        "--select",
+        "ＭＮ１",
+        "--ignore",
+        "ＭＮ１０５,ｍｎ１０１",
+    ]);
+    assert_eq!(
+        codes_in(&stdout(&o)),
+        ["MN102", "MN103", "MN104"],
+        "{}",
+        stdout(&o)
+    );
+}
+
 #[test]
 fn per_file_ignores_and_select_in_the_config() {
     let dir = tempfile::tempdir().expect("tempdir");

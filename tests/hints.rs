@@ -813,3 +813,104 @@ fn mn103_fix_never_names_a_purpose_twice_and_drops_the_refused_one() {
     let (text, _) = fixed_there(dir.path());
     assert_eq!(text, dropped);
 }
+
+/// `、` (and `､`) between names is what an input method types for a
+/// list, but the grammar reads `名簿、台帳` as one name. Its MN010 used to
+/// offer the safe respelling to the close name `名簿`, and `check --fix`
+/// then dropped `台帳` without a word (0 findings where 台帳 was used
+/// elsewhere). Now a name with `、` is never respelled to a name that
+/// covers only part of it; where a list stands and every part is declared,
+/// the fix writes the parts as a `,` list.
+#[test]
+fn ideographic_comma_is_fixed_as_a_comma_list_never_as_one_part() {
+    let text = fixed("tests/cases/ideographic-comma.myna");
+    let flows = flows(&text);
+    for want in [
+        "flow 人事 -> 基幹 : 名簿, 台帳 for 資格確認",
+        "flow 人事 -> 基幹 : 名簿 for 資格確認, 証発行管理",
+        "flow 市町村 -> 基幹 : 課税情報 for 被扶養者認定 via 情報提供NWS, 中間サーバー",
+        // Not every part declared, or no list where it stands: as written.
+        "flow 人事 -> 基幹 : 名簿、名薄 for 資格確認",
+        "flow 人事、市町村 -> 基幹 : 名簿 for 資格確認",
+    ] {
+        assert!(flows.contains(&want), "{want}: {flows:#?}");
+    }
+    assert_eq!(
+        (flows.iter())
+            .filter(|f| **f == "flow 人事 -> 基幹 : 名簿, 台帳 for 資格確認")
+            .count(),
+        2,
+        "`､` too: {flows:#?}"
+    );
+
+    let head = "use \"kenpo\"\nactor 基幹 : 組合\nactor 人事 : 事業主\ndata 名簿 : 資格情報\n";
+    // 台帳 used by another flow: the respelling left nothing to report.
+    let ds = diagnostics_of(&format!(
+        "{head}data 台帳 : 資格情報\nflow 人事 -> 基幹 : 名簿、台帳 for 資格確認\nflow 人事 -> 基幹 : 台帳 for 資格確認\n"
+    ));
+    let mn010: Vec<_> = ds.iter().filter(|d| d["code"] == "MN010").collect();
+    assert_eq!(mn010.len(), 1, "{ds:#?}");
+    let fix = &mn010[0]["fixes"][0];
+    assert_eq!(fix["applicability"], "safe", "{fix:#?}");
+    assert_eq!(fix["edits"][0]["content"], "名簿, 台帳", "{fix:#?}");
+    // A part undeclared: the close name `名簿` covers only part of the
+    // name, so no fix at all.
+    let ds = diagnostics_of(&format!(
+        "{head}flow 人事 -> 基幹 : 名簿、台帳 for 資格確認\n"
+    ));
+    let mn010: Vec<_> = ds.iter().filter(|d| d["code"] == "MN010").collect();
+    assert_eq!(mn010.len(), 1, "{ds:#?}");
+    assert_eq!(fixes(mn010[0]), 0, "{ds:#?}");
+
+    let ja = checked("tests/cases/ideographic-comma.myna", "ja");
+    assert!(
+        ja.contains("「、」は名前の区切りではないため、「名簿、台帳」は一つの名前として読まれます。「名簿」「台帳」はどれも宣言されています。`,` で区切ってください"),
+        "{ja}"
+    );
+    assert!(ja.contains("一覧の名前は `,` で区切ってください"), "{ja}");
+    let en = checked("tests/cases/ideographic-comma.myna", "en");
+    assert!(
+        en.contains("`、` does not separate names, so `名簿、台帳` is read as one name; `名簿`, `台帳` are each declared: separate them with `,`"),
+        "{en}"
+    );
+    assert!(!en.contains("did you mean `名簿`"), "{en}");
+}
+
+/// The editor applies the same fix: the quick fix of `名簿、台帳` writes
+/// the list, in one step.
+#[test]
+fn ideographic_comma_quick_fix_writes_the_list() {
+    let text = "use \"kenpo\"\nactor 基幹 : 組合\nactor 人事 : 事業主\ndata 名簿 : 資格情報\ndata 台帳 : 資格情報\nflow 人事 -> 基幹 : 名簿､台帳 for 資格確認\n";
+    let ds = diagnostics_of(text);
+    let fixed = quick_fixed(text, &ds);
+    assert!(
+        fixed.contains("flow 人事 -> 基幹 : 名簿, 台帳 for 資格確認\n"),
+        "{fixed}"
+    );
+    assert!(diagnostics_of(&fixed).is_empty(), "{fixed}");
+}
+
+/// `「…」`, `『…』` and `＂…＂` where a string goes: the help says how a
+/// string is written (it used to speak of keywords and `,`), and where a
+/// label or a basis stands the safe fix writes the text in `"…"`.
+#[test]
+fn lookalike_quotes_are_written_as_a_string() {
+    let text = fixed("tests/cases/lookalike-quotes.myna");
+    for want in [
+        "actor 人事 : 事業主 \"株式会社〇〇 人事部\"",
+        "actor 市町村 : 他機関 \"住所地の市町村\"",
+        "basis \"委託契約 2024-04\"",
+    ] {
+        assert!(text.contains(want), "{want}: {text}");
+    }
+    let ja = checked("tests/cases/lookalike-quotes.myna", "ja");
+    assert!(
+        ja.contains("`「…」` は文字列になりません。文字列 (ラベル、根拠、空白を含む名前) は半角の二重引用符 `\"…\"` で囲みます"),
+        "{ja}"
+    );
+    assert!(!ja.contains("文はキーワードで始まります"), "{ja}");
+    assert!(ja.contains("改行しない空白 (U+00A0)"), "{ja}");
+    let en = checked("tests/cases/lookalike-quotes.myna", "en");
+    assert!(en.contains("is written in ASCII double quotes"), "{en}");
+    assert!(en.contains("a no-break space (U+00A0)"), "{en}");
+}

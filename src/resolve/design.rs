@@ -4,7 +4,7 @@ use super::rebind::RulebookNames;
 use super::sections::SectionNotes;
 use super::slots::{self, Slots};
 use super::{
-    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, check_spelling, duplicate,
+    CommaParts, DeclaredIn, Kind, NamesOther, Suggestions, Undefined, check_spelling, duplicate,
     push_misplaced, rulebook_kind_of,
 };
 use crate::code::Code;
@@ -24,11 +24,11 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 /// (`names`), noting when it is one of the other kind (`other`), with
 /// `note` saying how to declare one. Never a name of the rulebook: a role
 /// is often named like the actor declared with it (`actor 事業主 :
-/// 事業主`).
+/// 事業主`). `commas`: its parts, when it has `、` in it.
 fn push_undefined_here<'n>(
     (suggestions, diags): (&mut Suggestions, &mut Tally),
     (kind, name, other): (Kind, &Ident, Option<Kind>),
-    names: impl FnOnce() -> Vec<&'n str>,
+    (names, commas): (impl FnOnce() -> Vec<&'n str>, Option<CommaParts>),
     note: Text,
 ) {
     let u = Undefined {
@@ -36,6 +36,7 @@ fn push_undefined_here<'n>(
         name,
         answer: suggestions.answer(kind, name, names),
         other: other.map(|is| NamesOther::Kind(is, DeclaredIn::ThisDesign)),
+        commas,
     };
     u.push(diags, |d| d.with_note(note));
 }
@@ -113,7 +114,8 @@ impl<'a> Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    fn actor(&mut self, name: &Ident) -> Ref<ActorId> {
+    /// `list`: the name stands in a list (after `via`).
+    fn actor(&mut self, name: &Ident, list: bool) -> Ref<ActorId> {
         let found = self.actor_names.lookup(&name.text);
         let id = found.map(|(a, _)| a);
         match found {
@@ -127,10 +129,12 @@ impl Resolver<'_> {
             None => {
                 let other = self.data_names.get(&name.text).map(|_| Kind::Data);
                 let actors = &self.design.actors;
+                let table = &self.actor_names;
+                let commas = CommaParts::of(&name.text, list, |p| table.lookup(p).is_some());
                 push_undefined_here(
                     (&mut self.suggestions, self.diags),
                     (Kind::Actor, name, other),
-                    || actors.iter().map(|a| a.name.as_str()).collect(),
+                    (|| actors.iter().map(|a| a.name.as_str()).collect(), commas),
                     Text::new(
                         "declare it first: actor NAME : ROLE",
                         "先に宣言してください: actor 名前 : 役割",
@@ -158,10 +162,13 @@ impl Resolver<'_> {
             None => {
                 let other = self.actor_names.get(&name.text).map(|_| Kind::Actor);
                 let data = &self.design.data;
+                // Items are named in a flow's list only.
+                let table = &self.data_names;
+                let commas = CommaParts::of(&name.text, true, |p| table.lookup(p).is_some());
                 push_undefined_here(
                     (&mut self.suggestions, self.diags),
                     (Kind::Data, name, other),
-                    || data.iter().map(|d| d.name.as_str()).collect(),
+                    (|| data.iter().map(|d| d.name.as_str()).collect(), commas),
                     Text::new(
                         "declare it first: data NAME : CATEGORY",
                         "先に宣言してください: data 名前 : カテゴリ",
@@ -201,11 +208,16 @@ impl Resolver<'_> {
             None => {
                 let answer = self.suggestions.answer(kind, name, || all(&rb));
                 let other = rulebook_other(&rb, kind, &name.text, &mut self.section_notes);
+                // A design names purposes (after `for`) and clauses (in a
+                // `clauses` block) in lists, a role or a category alone.
+                let list = matches!(kind, Kind::Purpose | Kind::Clause);
+                let commas = CommaParts::of(&name.text, list, |p| lookup(&rb, p).is_some());
                 let u = Undefined {
                     kind,
                     name,
                     answer,
                     other,
+                    commas,
                 };
                 u.push(self.diags, |d| {
                     d.with_note(text!(
@@ -954,13 +966,20 @@ impl FlowNames for &Exact<'_> {
 /// so the two paths cannot drift apart.
 trait FlowNames {
     fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>>;
+    /// An actor named after `via`, in a list.
+    fn via(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
+        self.actor(n)
+    }
     fn item(&mut self, n: &Ident) -> Option<Ref<DataId>>;
     fn purpose(&mut self, n: &Ident) -> Option<Ref<PurposeId>>;
 }
 
 impl FlowNames for Resolver<'_> {
     fn actor(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
-        Some(Resolver::actor(self, n))
+        Some(Resolver::actor(self, n, false))
+    }
+    fn via(&mut self, n: &Ident) -> Option<Ref<ActorId>> {
+        Some(Resolver::actor(self, n, true))
     }
     fn item(&mut self, n: &Ident) -> Option<Ref<DataId>> {
         Some(self.data(n))
@@ -983,7 +1002,7 @@ fn flow_of(f: &ast::FlowStmt, names: &mut impl FlowNames) -> Option<Flow> {
         both_ways: p.arrow.both_ways,
         items: each(&p.payload, |n| names.item(n))?,
         purposes: each(&p.purposes, |n| names.purpose(n))?,
-        via: each_exactly(p.via_names(), |n| names.actor(n))?,
+        via: each_exactly(p.via_names(), |n| names.via(n))?,
         via_start: p.via_kw().map_or(p.from.span.start, |k| k.start),
         basis: p.basis.as_ref().map(|b| b.text),
         span: f.span,

@@ -3,6 +3,7 @@
 //! MN014 (spelled two ways). An unresolved name is recorded as such, so the
 //! checks can skip what depends on it instead of cascading.
 
+mod comma;
 mod design;
 mod rebind;
 mod rulebook;
@@ -27,6 +28,7 @@ use crate::syntax::lexer::write_name;
 use crate::tally::Tally;
 use crate::text;
 use crate::text::Text;
+pub(crate) use comma::CommaParts;
 use rustc_hash::FxHashMap;
 use suggest::{AlsoClose, Likeness};
 
@@ -127,6 +129,8 @@ pub(crate) struct Undefined<'a> {
     pub(crate) answer: Option<(&'a str, &'a Likeness)>,
     /// What else it names, if anything.
     pub(crate) other: Option<NamesOther<'a>>,
+    /// Its parts, when it has `、` in it ([`CommaParts::of`]).
+    pub(crate) commas: Option<CommaParts>,
 }
 
 impl Undefined<'_> {
@@ -136,25 +140,52 @@ impl Undefined<'_> {
     pub(crate) fn push(self, diags: &mut Tally, finish: impl FnOnce(Diagnostic) -> Diagnostic) {
         let span = self.name.span;
         let make = || finish(self.diagnostic());
-        match self.only_near() {
-            Some(s) => diags.push_made_with_fix(Code::MN010, span, make, || respell(span, s)),
-            None => diags.push_made(Code::MN010, span, make),
+        let listed = (self.commas.as_ref())
+            .filter(|_| self.other.is_none())
+            .and_then(|c| c.fix(span));
+        match (listed, self.only_near()) {
+            (Some(fix), _) => diags.push_made_with_fix(Code::MN010, span, make, || fix),
+            (None, Some(s)) => {
+                diags.push_made_with_fix(Code::MN010, span, make, || respell(span, s))
+            }
+            (None, None) => diags.push_made(Code::MN010, span, make),
         }
     }
 
     /// The close name a respelling writes: the only close one, when the
     /// name names nothing else (then there is nothing to choose between).
     fn only_near(&self) -> Option<&str> {
-        match (self.answer, self.other) {
+        match (self.suggested(), self.other) {
             (Some((s, Likeness::OnlyNear)), None) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The "did you mean" answer, unless the name has `、` in it and the
+    /// name answered covers only part of it (`名簿` for `名簿、台帳`):
+    /// respelling to it would drop the rest.
+    fn suggested(&self) -> Option<(&str, &Likeness)> {
+        match (self.answer, &self.commas) {
+            (Some((s, _)), Some(c)) if !c.covered_by(s) => None,
+            (answer, _) => answer,
         }
     }
 
     /// The finding in full.
     fn diagnostic(&self) -> Diagnostic {
         let (kind, name) = (self.kind, &self.name.text);
-        let d = undefined_suggesting(kind, self.name, self.answer);
+        let mut d = undefined_suggesting(kind, self.name, self.suggested());
+        if let Some(commas) = &self.commas {
+            // The help says why the name is one, unless a close name
+            // covers it whole (then it is a misspelling of that name).
+            let fix = commas.fix(self.name.span);
+            if d.help.is_none() || fix.is_some() {
+                d = d.with_help(commas.help(name));
+            }
+            if let Some(fix) = fix {
+                d.fixes = vec![fix];
+            }
+        }
         match self.other {
             None => d,
             Some(NamesOther::Kind(is, declared)) => noting_kind(d, kind, is, name, declared),
@@ -489,7 +520,7 @@ pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, ou
 
 /// What the other name of a [`lookalike`] note is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lookalike {
+pub(crate) enum Lookalike {
     /// The declaration of the name written (MN014: one name spelled two
     /// ways).
     Declaration,
@@ -499,6 +530,9 @@ enum Lookalike {
     /// name of its own, which looks like the one written (a Kangxi
     /// radical for an ideograph, say).
     Suggested,
+    /// A legal name in the contractor register (MN301), like the one
+    /// written.
+    Registered,
 }
 
 impl Lookalike {
@@ -508,6 +542,10 @@ impl Lookalike {
             Lookalike::Suggested => {
                 Text::new("this name and the one suggested", "この名前と候補の名前")
             }
+            Lookalike::Registered => Text::new(
+                "this legal name and the registered one",
+                "この法人名と公表されている名称",
+            ),
             _ => Text::new("the two spellings", "二つの表記"),
         }
     }
@@ -518,6 +556,7 @@ impl Lookalike {
             Lookalike::Declaration => Text::new("the declaration", "宣言"),
             Lookalike::FirstDefinition => Text::new("the first definition", "最初の定義"),
             Lookalike::Suggested => Text::new("the name suggested", "候補の名前"),
+            Lookalike::Registered => Text::new("the register", "委託先一覧"),
         }
     }
 }
@@ -528,8 +567,9 @@ impl Lookalike {
 /// U+FE0F and `☎`), a note that shows the characters that differ by code
 /// point: the messages quote the two names, and the reader would see the
 /// same name twice. `other` says what the other name, `there`, is.
-fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
+pub(crate) fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
     use crate::escape::is_variation_selector;
+    use crate::names::key;
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
     if here == there {
@@ -563,8 +603,15 @@ fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
     // reader cannot tell from the two spellings quoted.
     let drawn = |s: &str| -> String { s.chars().filter(|c| !is_variation_selector(*c)).collect() };
     let selectors = !canonical && drawn(here).nfc().eq(drawn(there).nfc());
-    let looks_alike =
-        canonical || selectors || ((radical(&x) || radical(&y)) && x.nfkc().eq(y.nfkc()));
+    let spacing_mark = |s: &str| s.contains(['\u{309B}', '\u{309C}']);
+    // `か゛` and `が`: NFKC makes the spacing mark a space and a
+    // combining one, and the key, without the space, composes them.
+    let spacing = (spacing_mark(&x) || spacing_mark(&y)) && key(&x) == key(&y);
+    let looks_alike = canonical
+        || selectors
+        || spacing
+        || ((radical(&x) || radical(&y)) && x.nfkc().eq(y.nfkc()))
+        || crate::names::dashes_alike(&x, &y);
     if !looks_alike {
         return None;
     }
@@ -577,6 +624,11 @@ fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
     let form = |s: &str| -> Text {
         if radical(s) {
             Text::new(" (a Kangxi radical)", " (康熙部首)")
+        } else if spacing_mark(s) {
+            Text::new(
+                " (with a spacing sound mark, ゛ or ゜)",
+                " (単独の濁点・半濁点 ゛゜ 付き)",
+            )
         } else if s.chars().any(is_variation_selector) {
             Text::new(" (with a variation selector)", " (異体字セレクタ付き)")
         } else if !canonical {
@@ -592,7 +644,13 @@ fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Text> {
             Text::default()
         }
     };
-    let shown: String = crate::escape::visible(&y.nfc().collect::<String>()).into_owned();
+    // What both show: for a spacing sound mark, the kana it composes
+    // to (`が`, not `か゛`, which is one of the two).
+    let read: String = match spacing {
+        true => key(&y),
+        false => y.nfc().collect(),
+    };
+    let shown: String = crate::escape::visible(&read).into_owned();
     let (fx, fy) = (form(&x), form(&y));
     let (px, py) = (points(&x), points(&y));
     let (pair, there_is) = (other.pair(), other.there());
@@ -719,6 +777,7 @@ mod tests {
                     name: &name,
                     answer,
                     other,
+                    commas: None,
                 };
                 u.push(&mut diags, |d| {
                     worded += 1;

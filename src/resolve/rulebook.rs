@@ -2,7 +2,7 @@
 
 use super::suggest::Likeness;
 use super::{
-    DeclaredIn, Kind, NamesOther, Suggestions, Undefined, duplicate, push_misplaced,
+    CommaParts, DeclaredIn, Kind, NamesOther, Suggestions, Undefined, duplicate, push_misplaced,
     rulebook_kind_of,
 };
 use crate::code::Code;
@@ -19,21 +19,31 @@ use crate::text::Text;
 /// its "did you mean" `answer`, noting when the rulebook declares the name
 /// as another kind. Every declaration is read before any name is looked
 /// up, so the note is exact, and so is each kind's index of names for "did
-/// you mean", made at its first misspelling.
+/// you mean", made at its first misspelling. `list`: the name stands in a
+/// list, where a name with `、` in it may be meant as several
+/// ([`CommaParts`]).
 fn push_undefined(
     rb: &Rulebook,
     diags: &mut Tally,
-    wanted: Kind,
+    (wanted, list): (Kind, bool),
     name: &Ident,
     answer: Option<(&str, &Likeness)>,
 ) {
     let other = rulebook_kind_of(rb, wanted, &name.text)
         .map(|is| NamesOther::Kind(is, DeclaredIn::ThisRulebook));
+    let declared = |part: &str| match wanted {
+        Kind::Role => rb.role_named(part).is_some(),
+        Kind::Category => rb.category_named(part).is_some(),
+        Kind::Purpose => rb.purpose_named(part).is_some(),
+        Kind::Clause => rb.clause_named(part).is_some(),
+        Kind::Actor | Kind::Data => false,
+    };
     let u = Undefined {
         kind: wanted,
         name,
         answer,
         other,
+        commas: CommaParts::of(&name.text, list, declared),
     };
     u.push(diags, |d| d);
 }
@@ -49,38 +59,41 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn role(&mut self, name: &Ident) -> Option<RoleId> {
+    /// `list`: the name stands in a list.
+    fn role(&mut self, name: &Ident, list: bool) -> Option<RoleId> {
         let id = self.rb.role_named(&name.text);
         if id.is_none() {
             let roles = &self.rb.roles;
             let answer = (self.suggestions).answer(Kind::Role, name, || {
                 roles.iter().map(|r| r.name.as_str()).collect()
             });
-            push_undefined(&self.rb, self.diags, Kind::Role, name, answer);
+            push_undefined(&self.rb, self.diags, (Kind::Role, list), name, answer);
         }
         id
     }
 
-    fn category(&mut self, name: &Ident) -> Option<CategoryId> {
+    /// `list`: the name stands in a list.
+    fn category(&mut self, name: &Ident, list: bool) -> Option<CategoryId> {
         let id = self.rb.category_named(&name.text);
         if id.is_none() {
             let categories = &self.rb.categories;
             let answer = (self.suggestions).answer(Kind::Category, name, || {
                 categories.iter().map(|c| c.name.as_str()).collect()
             });
-            push_undefined(&self.rb, self.diags, Kind::Category, name, answer);
+            push_undefined(&self.rb, self.diags, (Kind::Category, list), name, answer);
         }
         id
     }
 
-    fn purpose(&mut self, name: &Ident) -> Option<PurposeId> {
+    /// `list`: the name stands in a list.
+    fn purpose(&mut self, name: &Ident, list: bool) -> Option<PurposeId> {
         let id = self.rb.purpose_named(&name.text);
         if id.is_none() {
             let purposes = &self.rb.purposes;
             let answer = (self.suggestions).answer(Kind::Purpose, name, || {
                 purposes.iter().map(|p| p.name.as_str()).collect()
             });
-            push_undefined(&self.rb, self.diags, Kind::Purpose, name, answer);
+            push_undefined(&self.rb, self.diags, (Kind::Purpose, list), name, answer);
         }
         id
     }
@@ -89,16 +102,16 @@ impl Builder<'_> {
     fn all<I>(
         &mut self,
         names: &[Ident],
-        f: impl Fn(&mut Self, &Ident) -> Option<I>,
+        f: impl Fn(&mut Self, &Ident, bool) -> Option<I>,
     ) -> Option<Vec<I>> {
-        let ids: Vec<Option<I>> = names.iter().map(|n| f(self, n)).collect();
+        let ids: Vec<Option<I>> = names.iter().map(|n| f(self, n, true)).collect();
         ids.into_iter().collect()
     }
 
     fn allow(&mut self, section: SectionId, a: &ast::AllowStmt) {
         let p = &a.pattern;
-        let from = self.role(&p.from);
-        let to = self.role(&p.to);
+        let from = self.role(&p.from, false);
+        let to = self.role(&p.to, false);
         let categories = self.all(&p.payload, Self::category);
         let purposes = self.all(&p.purposes, Self::purpose);
         let via = self.all(p.via_names(), Self::role);
@@ -342,7 +355,7 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
             continue; // a duplicate, already reported
         }
         if let Some(parent) = &c.parent
-            && let Some(pid) = b.category(parent)
+            && let Some(pid) = b.category(parent, false)
         {
             if linker.link(id.index(), pid.index()) {
                 b.rb.categories[id.index()].parent = Some(pid);
@@ -364,7 +377,7 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
     let mut linker = Linker::new(b.rb.roles.len());
     for (i, r) in role_decls.iter().enumerate() {
         if let Some(parent) = &r.parent
-            && let Some(pid) = b.role(parent)
+            && let Some(pid) = b.role(parent, false)
         {
             if linker.link(i, pid.index()) {
                 b.rb.roles[i].parent = Some(pid);
@@ -376,7 +389,7 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
     let mut linker = Linker::new(b.rb.purposes.len());
     for (i, p) in purpose_decls.iter().enumerate() {
         if let Some(parent) = &p.parent
-            && let Some(pid) = b.purpose(parent)
+            && let Some(pid) = b.purpose(parent, false)
         {
             if linker.link(i, pid.index()) {
                 b.rb.purposes[i].parent = Some(pid);
@@ -389,11 +402,17 @@ pub fn resolve_rulebook_tallied(file: FileId, ast: &ast::File, diags: &mut Tally
     // The register: rows add up per legal name (or role).
     for stmt in &ast.stmts {
         let Stmt::Contractor(c) = stmt else { continue };
-        let purposes: Vec<PurposeId> = c.purposes.iter().filter_map(|p| b.purpose(p)).collect();
+        let purposes: Vec<PurposeId> = c
+            .purposes
+            .iter()
+            .filter_map(|p| b.purpose(p, true))
+            .collect();
         let entry = match &c.registrant {
             ast::Registrant::Name(n) => b.rb.contractor_named(&n.text).ok_or(n),
             ast::Registrant::Role(r) => {
-                let Some(role) = b.role(r) else { continue };
+                let Some(role) = b.role(r, false) else {
+                    continue;
+                };
                 if let Some(k) = own_kind[role.index()].filter(|k| *k != RoleKind::Contractor) {
                     b.diags.push(wrong_kind_role(r, k));
                     continue;

@@ -4,6 +4,7 @@
 pub mod ast;
 pub mod lexer;
 pub mod parser;
+mod quotes;
 pub mod spelling;
 pub mod split;
 pub mod stmts;

@@ -730,6 +730,35 @@ impl<'a> StmtParser<'a> {
             .is_some_and(Keyword::starts_statement)
     }
 
+    /// Would a string at `pos`, where a statement was wanted, have been
+    /// the label of the statement before? That statement declares
+    /// something that takes a label last (`actor`, `data`, `role`,
+    /// `category`, `clause`, `rulebook`), and ends right before `pos`
+    /// with no string and no block.
+    fn label_fits(&self, pos: usize) -> bool {
+        let Some(before) = pos.checked_sub(1).and_then(|p| self.toks.get(..=p)) else {
+            return false;
+        };
+        for t in before.iter().rev() {
+            match t.kind {
+                TokenKind::Str | TokenKind::RBrace | TokenKind::LBrace => return false,
+                TokenKind::Keyword(k) if k.starts_statement() => {
+                    return matches!(
+                        k,
+                        Keyword::Actor
+                            | Keyword::Data
+                            | Keyword::Role
+                            | Keyword::Category
+                            | Keyword::Clause
+                            | Keyword::Rulebook
+                    );
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
     /// Skips to the next token that can start a statement (or close a block
     /// when `in_block`). A statement keyword typed in full-width stops it
     /// too, so that the line it starts gets its own MN001, with the fix
@@ -775,6 +804,15 @@ impl<'a> StmtParser<'a> {
             None => half_width_of(found, src),
             Some(_) => None,
         };
+        // `basis 「委託契約」`: a string wanted, a look-alike quote found.
+        let quote = (line_ended.is_none() && found.kind == TokenKind::Name)
+            .then(|| super::quotes::opens_with_lookalike(found.text(src)))
+            .flatten();
+        let string_wanted =
+            (e.expected.iter()).any(|x| matches!(x, Expected::Token(TokenKind::Str)));
+        let as_string = (quote.is_some() && string_wanted)
+            .then(|| super::quotes::as_string(src, found.span))
+            .flatten();
         let make = || {
             let context = context();
             let expected = join_expected(&e.expected);
@@ -829,15 +867,28 @@ impl<'a> StmtParser<'a> {
             }
             if let Some(meant) = half_width {
                 d = typed_in_full_width_help(d, found, src, meant);
+            } else if let Some(open) = quote {
+                d = d.with_help(super::quotes::help(open));
+                if let Some(fix) = as_string.clone() {
+                    d = d.with_fix(fix);
+                }
+            }
+            if line_ended.is_none()
+                && let Some(note) = super::quotes::no_break_space_before(toks, at, src)
+            {
+                d = d.with_note(note);
             }
             d
         };
-        match half_width {
-            Some(meant) => {
+        match (half_width, as_string.clone()) {
+            (Some(meant), _) => {
                 let fix = || as_half_width(found.span, meant);
                 self.diags.push_made_with_fix(Code::MN001, span, make, fix);
             }
-            None => self.diags.push_made(Code::MN001, span, make),
+            (None, Some(fix)) => self
+                .diags
+                .push_made_with_fix(Code::MN001, span, make, || fix),
+            (None, None) => self.diags.push_made(Code::MN001, span, make),
         }
     }
 
@@ -873,11 +924,25 @@ impl<'a> StmtParser<'a> {
     /// MN001 for the token at `pos` where `wanted` was; worded (with its
     /// "did you mean") only when the tally keeps it in full.
     fn unexpected(&mut self, pos: usize, wanted: Text) {
+        self.unexpected_where(pos, wanted, false);
+    }
+
+    /// [`Parser::unexpected`], where `label_fits` says that a string
+    /// would have been read as the label of the statement before: then a
+    /// look-alike quote (`「…」`) there gets the fix that writes it in
+    /// `"…"`.
+    fn unexpected_where(&mut self, pos: usize, wanted: Text, label_fits: bool) {
         let (toks, src) = (self.toks, self.src);
         let Some(found) = toks.get(pos) else {
             return;
         };
         let half_width = half_width_of(found, src);
+        let quote = (found.kind == TokenKind::Name)
+            .then(|| super::quotes::opens_with_lookalike(found.text(src)))
+            .flatten();
+        let as_string = (quote.is_some() && label_fits)
+            .then(|| super::quotes::as_string(src, found.span))
+            .flatten();
         let make = || {
             let found_text = describe_found(found, src);
             let mut d = Diagnostic::new(
@@ -905,8 +970,16 @@ impl<'a> StmtParser<'a> {
             let opens = found.kind == TokenKind::Paren && found.text(src) == "(";
             let after_name = (pos.checked_sub(1).and_then(|p| toks.get(p)))
                 .filter(|t| opens && t.kind == TokenKind::Name && t.span.end == found.span.start);
+            if let Some(note) = super::quotes::no_break_space_before(toks, pos, src) {
+                d = d.with_note(note);
+            }
             if let Some(meant) = half_width {
                 d = typed_in_full_width_help(d, found, src, meant);
+            } else if let Some(open) = quote {
+                d = d.with_help(super::quotes::help(open));
+                if let Some(fix) = as_string.clone() {
+                    d = d.with_fix(fix);
+                }
             } else if let Some(name) = after_name {
                 let name = name.text(src);
                 d = d.with_help(text!(
@@ -925,13 +998,17 @@ impl<'a> StmtParser<'a> {
             }
             d
         };
-        match half_width {
-            Some(meant) => {
+        match (half_width, as_string.clone()) {
+            (Some(meant), _) => {
                 let fix = || as_half_width(found.span, meant);
                 self.diags
                     .push_made_with_fix(Code::MN001, found.span, make, fix);
             }
-            None => self.diags.push_made(Code::MN001, found.span, make),
+            (None, Some(fix)) => {
+                self.diags
+                    .push_made_with_fix(Code::MN001, found.span, make, || fix)
+            }
+            (None, None) => self.diags.push_made(Code::MN001, found.span, make),
         }
     }
 
@@ -1216,12 +1293,14 @@ impl<'a> StmtParser<'a> {
                     (None, pos + 1)
                 }
                 _ => {
-                    self.unexpected(
+                    let label_fits = self.label_fits(pos);
+                    self.unexpected_where(
                         pos,
                         Text::new(
                             "a statement (`flow`, `actor`, `data`, `use`, ...)",
                             "文 (`flow`、`actor`、`data`、`use` など)",
                         ),
+                        label_fits,
                     );
                     (None, self.resync(pos + 1, false))
                 }

@@ -9,6 +9,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
 use crate::fix::{Edit, Fix};
 use crate::model::*;
+use crate::resolve::{Lookalike, lookalike};
 use crate::span::Span;
 use crate::syntax::lexer::write_name;
 use crate::text;
@@ -82,6 +83,14 @@ pub(super) fn unregistered(
         None if by_role.is_empty() => {
             d = d.with_note(text!("`{legal}` is not in the contractor register at all (names compare after NFKC and removal of spaces)";
                                   "「{legal}」は委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
+            // A registered name that differs only by a look-alike
+            // (`－` for `ー`) reads the same in the help's list: the note
+            // names the characters that differ.
+            let alike = (rb.contractors.iter().filter(|c| c.role.is_none()))
+                .find_map(|c| lookalike(legal, &c.legal_name, Lookalike::Registered));
+            if let Some(note) = alike {
+                d = d.with_note(note);
+            }
         }
         None => {
             d = d.with_note(text!("`{legal}` is not in the contractor register by name (names compare after NFKC and removal of spaces)";
