@@ -1272,3 +1272,45 @@ fn declaration_findings_that_differ_are_listed_with_a_cap() {
     assert_eq!(listed[0]["before"], serde_json::json!([]));
     assert_eq!(listed[0]["after"], serde_json::json!(["MN303"]));
 }
+
+/// A purpose tree with a register row at every level (the scale audit's
+/// D9): each entry is registered for the whole chain, and comparing the
+/// registers by expanding every entry was entries × purposes (4.85 GB at
+/// 8 000). An entry whose rows and tree did not change is not expanded;
+/// one that changed still says every purpose it lost.
+#[test]
+fn a_register_row_at_every_level_is_compared_by_what_changed() {
+    const N: usize = 400;
+    let (_, kenpo, _) = run(&["rules", "export", "kenpo"]);
+    let mut section = String::from("section \"X\" \"x\" {\n purpose P0 \"p\"\n");
+    for i in 1..N {
+        section += &format!(" purpose P{i} in P{}\n", i - 1);
+    }
+    section += " allow 組合 -> 委託先 : 個人情報 for P0\n}\n";
+    let rows: String = (0..N)
+        .map(|i| format!("contractor \"株式会社登録{i}\" for P{i}\n"))
+        .collect();
+    let d = tempfile::tempdir().expect("temp");
+    let (old, new) = (d.path().join("rules.myna"), d.path().join("rules2.myna"));
+    std::fs::write(&old, format!("{kenpo}{section}{rows}")).expect("write");
+    // The rule moves down one level; the first row is dropped.
+    let moved = section.replace("for P0\n}", "for P1\n}");
+    let dropped = rows.replacen("contractor \"株式会社登録0\" for P0\n", "", 1);
+    std::fs::write(&new, format!("{kenpo}{moved}{dropped}")).expect("write");
+    let mut s = Session::new(RulebookSource::File(old.clone()));
+    let a = s
+        .load_rulebook(&RulebookSource::File(old))
+        .expect("old loads");
+    let b = s
+        .load_rulebook(&RulebookSource::File(new))
+        .expect("new loads");
+    let before = rulediff::effects::expanded_purposes();
+    let effects = rulediff::effects::judge(&a, &b, "rules.myna");
+    let spent = rulediff::effects::expanded_purposes() - before;
+    // The dropped entry's chain, not N × N (other tests may add a few).
+    assert!(spent < 4 * N + 1000, "{spent} purposes expanded");
+    let said = format!("{effects:?}");
+    assert!(said.contains("株式会社登録0"), "{said}");
+    assert!(!said.contains("株式会社登録1\""), "{said}");
+    assert!(said.contains("P399"), "the whole chain is lost: {said}");
+}
