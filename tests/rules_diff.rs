@@ -1314,3 +1314,43 @@ fn a_register_row_at_every_level_is_compared_by_what_changed() {
     assert!(!said.contains("株式会社登録1\""), "{said}");
     assert!(said.contains("P399"), "the whole chain is lost: {said}");
 }
+
+/// MN303 with more required clauses than a message lists (the scale
+/// audit's D7): its help names the first 20 and says how many more, in
+/// both languages; its fix still adds every one.
+#[test]
+fn mn303_help_is_cut_and_its_fix_adds_every_clause() {
+    let (_, kenpo, _) = run(&["rules", "export", "kenpo"]);
+    let clauses: String = (0..30)
+        .map(|i| format!("clause CL{i} \"c{i}\"\n"))
+        .collect();
+    let d = tempfile::tempdir().expect("temp");
+    std::fs::write(d.path().join("rules.myna"), format!("{kenpo}{clauses}")).expect("write");
+    let design = d.path().join("d.myna");
+    std::fs::write(
+        &design,
+        "use \"rules.myna\"\nactor A : 組合\ndata d : 資格情報\n\
+         actor C : 委託先 \"株式会社大和総研\" { clauses 守秘義務 }\n\
+         flow A -> C : d for 資格データ処理委託\n",
+    )
+    .expect("write");
+    let path = design.to_str().expect("utf-8");
+    for (lang, more) in [("en", "CL10 } and 19 more"), ("ja", "CL10 } ほか 19 件")] {
+        let (_, out, _) = run(&["check", path, "--select", "MN303", "--lang", lang]);
+        assert!(out.contains(more), "{out}");
+        assert!(out.contains("CL10") && !out.contains("CL29"), "{out}");
+    }
+    let (_, _, _) = run(&[
+        "check",
+        path,
+        "--select",
+        "MN303",
+        "--fix",
+        "--unsafe-fixes",
+    ]);
+    let fixed = std::fs::read_to_string(&design).expect("read");
+    assert!(
+        (0..30).all(|i| fixed.contains(&format!("CL{i}"))),
+        "{fixed}"
+    );
+}
