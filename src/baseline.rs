@@ -160,7 +160,8 @@ pub struct Baseline {
 /// a file outside `base` keeps its absolute name, and names that are not
 /// paths (`<builtin>/kenpo.myna`) stay as they are.
 fn relative(name: &str, base: &Path) -> String {
-    let (Ok(file), Ok(base)) = (std::fs::canonicalize(name), std::fs::canonicalize(base)) else {
+    let file = crate::canonical::canonicalize(std::path::Path::new(name));
+    let (Ok(file), Ok(base)) = (file, crate::canonical::canonicalize(base)) else {
         return name.to_string();
     };
     match file.strip_prefix(&base) {

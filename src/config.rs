@@ -184,7 +184,7 @@ impl Config {
         } else {
             start
         };
-        let Ok(start) = std::fs::canonicalize(start) else {
+        let Ok(start) = crate::canonical::canonicalize(start) else {
             return Ok(None);
         };
         #[cfg(unix)]
@@ -616,8 +616,8 @@ impl Config {
     /// The file's path relative to the config's folder (as it is when it
     /// is outside it).
     fn relative(&self, file: &Path) -> PathBuf {
-        let abs = std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-        let dir = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
+        let abs = crate::canonical::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
+        let dir = crate::canonical::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
         abs.strip_prefix(&dir).unwrap_or(&abs).to_path_buf()
     }
 }

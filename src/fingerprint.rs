@@ -118,9 +118,9 @@ pub fn stable_name(name: &str) -> String {
     if let Some(n) = NAMES.with(|m| m.borrow().get(name).cloned()) {
         return n;
     }
-    let stable = match std::fs::canonicalize(name) {
+    let stable = match crate::canonical::canonicalize(std::path::Path::new(name)) {
         Ok(abs) => {
-            let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+            let cwd = std::env::current_dir().and_then(|d| crate::canonical::canonicalize(&d));
             let rel = match &cwd {
                 Ok(c) => abs.strip_prefix(c).unwrap_or(&abs),
                 Err(_) => &abs,

@@ -304,7 +304,7 @@ pub fn tidy_name(name: &str) -> std::borrow::Cow<'_, str> {
 /// `path` made absolute and resolved: symlinks followed where it exists,
 /// `.` and `..` removed by hand where it does not.
 pub fn resolved(path: &Path) -> PathBuf {
-    if let Ok(p) = std::fs::canonicalize(path) {
+    if let Ok(p) = crate::canonical::canonicalize(path) {
         return p;
     }
     let abs = match std::env::current_dir() {

@@ -11,6 +11,7 @@ pub mod apply_fixes;
 pub mod atomic_write;
 pub mod baseline;
 pub mod candidates;
+pub mod canonical;
 pub mod checks;
 pub mod code;
 pub mod config;

@@ -2147,7 +2147,7 @@ fn rulebook_text(source: &RulebookSource) -> Result<String, RulebookError> {
 }
 
 fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+    crate::canonical::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {

@@ -1287,3 +1287,85 @@ fn declaration_findings_that_differ_are_listed_with_a_cap() {
     assert_eq!(listed[0]["before"], serde_json::json!([]));
     assert_eq!(listed[0]["after"], serde_json::json!(["MN303"]));
 }
+
+/// A purpose tree with a register row at every level (the scale audit's
+/// D9): each entry is registered for the whole chain, and comparing the
+/// registers by expanding every entry was entries × purposes (4.85 GB at
+/// 8 000). An entry whose rows and tree did not change is not expanded;
+/// one that changed still says every purpose it lost.
+#[test]
+fn a_register_row_at_every_level_is_compared_by_what_changed() {
+    const N: usize = 400;
+    let (_, kenpo, _) = run(&["rules", "export", "kenpo"]);
+    let mut section = String::from("section \"X\" \"x\" {\n purpose P0 \"p\"\n");
+    for i in 1..N {
+        section += &format!(" purpose P{i} in P{}\n", i - 1);
+    }
+    section += " allow 組合 -> 委託先 : 個人情報 for P0\n}\n";
+    let rows: String = (0..N)
+        .map(|i| format!("contractor \"株式会社登録{i}\" for P{i}\n"))
+        .collect();
+    let d = tempfile::tempdir().expect("temp");
+    let (old, new) = (d.path().join("rules.myna"), d.path().join("rules2.myna"));
+    std::fs::write(&old, format!("{kenpo}{section}{rows}")).expect("write");
+    // The rule moves down one level; the first row is dropped.
+    let moved = section.replace("for P0\n}", "for P1\n}");
+    let dropped = rows.replacen("contractor \"株式会社登録0\" for P0\n", "", 1);
+    std::fs::write(&new, format!("{kenpo}{moved}{dropped}")).expect("write");
+    let mut s = Session::new(RulebookSource::File(old.clone()));
+    let a = s
+        .load_rulebook(&RulebookSource::File(old))
+        .expect("old loads");
+    let b = s
+        .load_rulebook(&RulebookSource::File(new))
+        .expect("new loads");
+    let before = rulediff::effects::expanded_purposes();
+    let effects = rulediff::effects::judge(&a, &b, "rules.myna");
+    let spent = rulediff::effects::expanded_purposes() - before;
+    // The dropped entry's chain, not N × N (other tests may add a few).
+    assert!(spent < 4 * N + 1000, "{spent} purposes expanded");
+    let said = format!("{effects:?}");
+    assert!(said.contains("株式会社登録0"), "{said}");
+    assert!(!said.contains("株式会社登録1\""), "{said}");
+    assert!(said.contains("P399"), "the whole chain is lost: {said}");
+}
+
+/// MN303 with more required clauses than a message lists (the scale
+/// audit's D7): its help names the first 20 and says how many more, in
+/// both languages; its fix still adds every one.
+#[test]
+fn mn303_help_is_cut_and_its_fix_adds_every_clause() {
+    let (_, kenpo, _) = run(&["rules", "export", "kenpo"]);
+    let clauses: String = (0..30)
+        .map(|i| format!("clause CL{i} \"c{i}\"\n"))
+        .collect();
+    let d = tempfile::tempdir().expect("temp");
+    std::fs::write(d.path().join("rules.myna"), format!("{kenpo}{clauses}")).expect("write");
+    let design = d.path().join("d.myna");
+    std::fs::write(
+        &design,
+        "use \"rules.myna\"\nactor A : 組合\ndata d : 資格情報\n\
+         actor C : 委託先 \"株式会社大和総研\" { clauses 守秘義務 }\n\
+         flow A -> C : d for 資格データ処理委託\n",
+    )
+    .expect("write");
+    let path = design.to_str().expect("utf-8");
+    for (lang, more) in [("en", "CL10 } and 19 more"), ("ja", "CL10 } ほか 19 件")] {
+        let (_, out, _) = run(&["check", path, "--select", "MN303", "--lang", lang]);
+        assert!(out.contains(more), "{out}");
+        assert!(out.contains("CL10") && !out.contains("CL29"), "{out}");
+    }
+    let (_, _, _) = run(&[
+        "check",
+        path,
+        "--select",
+        "MN303",
+        "--fix",
+        "--unsafe-fixes",
+    ]);
+    let fixed = std::fs::read_to_string(&design).expect("read");
+    assert!(
+        (0..30).all(|i| fixed.contains(&format!("CL{i}"))),
+        "{fixed}"
+    );
+}

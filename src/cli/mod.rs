@@ -472,6 +472,11 @@ pub fn main() -> ExitCode {
         Command::Lsp { .. } => crate::allocator::Run::Serving,
         _ => crate::allocator::Run::Once,
     });
+    // A run once over folders that stay put may remember them; the
+    // language server outlives edits and resolves every path afresh.
+    if !matches!(cli.command, Command::Lsp { .. }) {
+        mynaflow::canonical::remember_folders();
+    }
     crate::pipes::widen_standard_output();
     let code = match cli.command {
         Command::Check {

@@ -17,7 +17,7 @@ use super::witness::{self, Extra, Witness};
 use crate::model::*;
 use crate::names::key;
 use serde::{Serialize, Serializer};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Why a change widens or narrows what is allowed. Worded by the command
 /// (en/ja); the names are the new rulebook's (the old one's when removed).
@@ -331,80 +331,202 @@ fn unregistered_name(old: &Rulebook, new: &Rulebook) -> String {
     name
 }
 
-/// What each register entry of a rulebook is registered for, by key: the
-/// purposes (by key) an actor with that legal name, or of that role, is
-/// registered for ([`Rulebook::registered_as`]).
-struct Registered {
-    by_name: HashMap<String, (String, BTreeSet<String>)>,
-    by_role: HashMap<String, (String, BTreeSet<String>)>,
+/// Purposes put into expanded register sets so far in this process: what
+/// a test holds to the size of the change, not entries × purposes.
+static EXPANDED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many purposes [`judge`] has listed, over every register entry it
+/// had to expand, since the process started (a count for tests).
+pub fn expanded_purposes() -> usize {
+    EXPANDED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-impl Registered {
-    fn of(rb: &Rulebook, role_entries: bool) -> Registered {
-        let purposes: Vec<(PurposeId, String)> = (rb.purposes.iter().enumerate())
-            .map(|(i, p)| (PurposeId::new(i as u32), key(&p.name)))
-            .collect();
+/// A rulebook's register, read for comparing: each entry by key, and the
+/// purpose tree to expand an entry's rows into every purpose it is
+/// registered for, only for the entries whose rows or tree changed.
+///
+/// Expanding every entry (the purposes above and below each row's, as
+/// [`Rulebook::entry_registered`] reads them) was entries × purposes
+/// copied strings: on a purpose tree with a contractor at every level,
+/// gigabytes (the scale audit's D9).
+struct Register<'a> {
+    rb: &'a Rulebook,
+    /// Legal name's key → (name as written, entry).
+    by_name: HashMap<String, (String, ContractorId)>,
+    /// Each purpose's key, by id.
+    keys: Vec<String>,
+    /// Each purpose's sub-purposes, by id.
+    children: Vec<Vec<PurposeId>>,
+}
+
+impl<'a> Register<'a> {
+    fn of(rb: &'a Rulebook) -> Register<'a> {
+        let keys: Vec<String> = rb.purposes.iter().map(|p| key(&p.name)).collect();
+        let mut children = vec![Vec::new(); rb.purposes.len()];
+        for (i, p) in rb.purposes.iter().enumerate() {
+            if let Some(c) = p.parent.and_then(|q| children.get_mut(q.index())) {
+                c.push(PurposeId::new(i as u32));
+            }
+        }
         let mut by_name = HashMap::new();
         for (i, c) in rb.contractors.iter().enumerate() {
-            if c.role.is_some() {
-                continue;
-            }
-            let id = ContractorId::new(i as u32);
-            let set = (purposes.iter())
-                .filter(|(p, _)| rb.entry_registered(id, *p))
-                .map(|(_, k)| k.clone())
-                .collect();
-            by_name.insert(key(&c.legal_name), (c.legal_name.clone(), set));
-        }
-        let mut by_role = HashMap::new();
-        // Every role, for a sub-role is registered by its parent's entry;
-        // only when either register has an entry by role.
-        if role_entries {
-            for (i, r) in rb.roles.iter().enumerate() {
-                let id = RoleId::new(i as u32);
-                let set: BTreeSet<String> = (purposes.iter())
-                    .filter(|(p, _)| rb.registered_as(None, id, *p))
-                    .map(|(_, k)| k.clone())
-                    .collect();
-                by_role.insert(key(&r.name), (r.name.clone(), set));
+            if c.role.is_none() {
+                let id = ContractorId::new(i as u32);
+                by_name.insert(key(&c.legal_name), (c.legal_name.clone(), id));
             }
         }
-        Registered { by_name, by_role }
+        Register {
+            rb,
+            by_name,
+            keys,
+            children,
+        }
     }
+
+    /// The keys of the purposes an entry's rows name.
+    fn named(&self, id: ContractorId) -> BTreeSet<&str> {
+        (self.rb.contractors.get(id.index()).into_iter())
+            .flat_map(|c| &c.purposes)
+            .filter_map(|p| self.keys.get(p.index()).map(String::as_str))
+            .collect()
+    }
+
+    /// Every purpose (by key) the entries are registered for: each row's
+    /// purpose, those above it and those below it. Costs what it finds
+    /// (each subtree walked once), not the rulebook's purposes.
+    fn expanded(&self, entries: impl Iterator<Item = ContractorId>) -> BTreeSet<String> {
+        // In the set; and the purposes whose subtree was taken.
+        let (mut seen, mut below) = (HashSet::new(), HashSet::new());
+        let mut stack: Vec<PurposeId> = Vec::new();
+        for id in entries {
+            for &p in self
+                .rb
+                .contractors
+                .get(id.index())
+                .into_iter()
+                .flat_map(|c| &c.purposes)
+            {
+                // Above: stop at one already in, whose own ancestors are.
+                for a in self.rb.purpose_ancestors(p).skip(1) {
+                    if !seen.insert(a.index()) {
+                        break;
+                    }
+                }
+                stack.push(p);
+                while let Some(q) = stack.pop() {
+                    if !below.insert(q.index()) {
+                        continue;
+                    }
+                    seen.insert(q.index());
+                    stack.extend(self.children.get(q.index()).into_iter().flatten().copied());
+                }
+            }
+        }
+        EXPANDED.fetch_add(seen.len(), std::sync::atomic::Ordering::Relaxed);
+        (seen.into_iter())
+            .filter_map(|i| self.keys.get(i).cloned())
+            .collect()
+    }
+
+    /// The purpose tree by key: each purpose's parent; None when two
+    /// purposes share a key (then nothing is taken as unchanged).
+    fn tree(&self) -> Option<HashMap<&str, Option<&str>>> {
+        let mut out = HashMap::with_capacity(self.keys.len());
+        for (k, p) in self.keys.iter().zip(&self.rb.purposes) {
+            let parent = p
+                .parent
+                .and_then(|q| self.keys.get(q.index()))
+                .map(String::as_str);
+            if out.insert(k.as_str(), parent).is_some() {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
+    /// The role tree by key, with each role's own `contractor role` entry
+    /// (the purposes its rows name); None when two roles share a key.
+    #[allow(clippy::type_complexity)]
+    fn roles(&self) -> Option<HashMap<String, (Option<String>, Option<BTreeSet<&str>>)>> {
+        let rb = self.rb;
+        let mut out = HashMap::with_capacity(rb.roles.len());
+        for (i, r) in rb.roles.iter().enumerate() {
+            let id = RoleId::new(i as u32);
+            let parent = r.parent.map(|p| key(&rb.role(p).name));
+            let entry = rb.role_contractors.get(&id).map(|c| self.named(*c));
+            if out.insert(key(&r.name), (parent, entry)).is_some() {
+                return None;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// The purposes (by key) gained and lost from `before` to `after`.
+fn gained_lost(before: &BTreeSet<String>, after: &BTreeSet<String>) -> (Vec<String>, Vec<String>) {
+    (
+        after.difference(before).cloned().collect(),
+        before.difference(after).cloned().collect(),
+    )
 }
 
 /// The register's changes: per legal name, and per role when either has
 /// an entry by role (a sub-role only where it differs from its parent).
+/// An entry whose rows name the same purposes in two rulebooks with the
+/// same purpose tree is registered for the same purposes: it is not
+/// expanded.
 fn register(old: &Rulebook, new: &Rulebook, use_target: &str, out: &mut Vec<Effect>) {
     let by_role = old.contractors.iter().any(|c| c.role.is_some())
         || new.contractors.iter().any(|c| c.role.is_some());
-    let (before, after) = (Registered::of(old, by_role), Registered::of(new, by_role));
-    // A purpose's place in its rulebook and name: lists in its order.
-    let purpose_name = |rb: &Rulebook, k: &str| {
-        (rb.purposes.iter().enumerate())
-            .find(|(_, p)| key(&p.name) == k)
-            .map_or_else(|| (usize::MAX, k.to_string()), |(i, p)| (i, p.name.clone()))
+    let (before, after) = (Register::of(old), Register::of(new));
+    let same_tree = before.tree().is_some_and(|t| after.tree() == Some(t));
+    // A purpose's place in its rulebook and name, by key, built once: lists
+    // are in the rulebook's order.
+    let places = |rb: &Rulebook| -> HashMap<String, (usize, String)> {
+        let mut m = HashMap::with_capacity(rb.purposes.len());
+        for (i, p) in rb.purposes.iter().enumerate() {
+            m.entry(key(&p.name)).or_insert_with(|| (i, p.name.clone()));
+        }
+        m
     };
-    let empty = BTreeSet::new();
-    // (entry name, gained keys, lost keys)
-    let delta = |o: Option<&(String, BTreeSet<String>)>, n: Option<&(String, BTreeSet<String>)>| {
-        let (os, ns) = (o.map_or(&empty, |x| &x.1), n.map_or(&empty, |x| &x.1));
-        let gained: Vec<String> = ns.difference(os).cloned().collect();
-        let lost: Vec<String> = os.difference(ns).cloned().collect();
-        (gained, lost)
+    let (old_places, new_places) = (places(old), places(new));
+    let purpose_name = |rb: &Rulebook, k: &str| {
+        let m = if std::ptr::eq(rb, new) {
+            &new_places
+        } else {
+            &old_places
+        };
+        m.get(k)
+            .cloned()
+            .unwrap_or_else(|| (usize::MAX, k.to_string()))
+    };
+    let delta = |o: Option<ContractorId>, n: Option<ContractorId>| {
+        if let (Some(o), Some(n)) = (o, n)
+            && same_tree
+            && before.named(o) == after.named(n)
+        {
+            return (Vec::new(), Vec::new());
+        }
+        let (os, ns) = (
+            before.expanded(o.into_iter()),
+            after.expanded(n.into_iter()),
+        );
+        gained_lost(&os, &ns)
     };
     // Legal names: the new register's order, then those only in the old.
     let mut names: Vec<(String, String)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for rb in [new, old] {
         for c in rb.contractors.iter().filter(|c| c.role.is_none()) {
             let k = key(&c.legal_name);
-            if !names.iter().any(|(x, _)| *x == k) {
+            if seen.insert(k.clone()) {
                 names.push((k, c.legal_name.clone()));
             }
         }
     }
     for (k, name) in names {
-        let (gained, lost) = delta(before.by_name.get(&k), after.by_name.get(&k));
+        let (o, n) = (before.by_name.get(&k), after.by_name.get(&k));
+        let (gained, lost) = delta(o.map(|x| x.1), n.map(|x| x.1));
         let shape = |p: &str| {
             let purpose = new.purpose_named(p)?;
             Some((purpose, Extra::labelled(name.clone())))
@@ -426,16 +548,37 @@ fn register(old: &Rulebook, new: &Rulebook, use_target: &str, out: &mut Vec<Effe
     let unregistered = unregistered_name(old, new);
     let mut deltas: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
     let mut roles: Vec<(String, String)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for rb in [new, old] {
         for r in &rb.roles {
             let k = key(&r.name);
-            if !roles.iter().any(|(x, _)| *x == k) {
+            if seen.insert(k.clone()) {
                 roles.push((k, r.name.clone()));
             }
         }
     }
+    // The same role tree with the same entries by role, over the same
+    // purpose tree: every role is registered for what it was.
+    let same_roles = same_tree && before.roles().is_some_and(|r| after.roles() == Some(r));
+    if same_roles {
+        return;
+    }
+    // A role is registered by its own entry and its ancestors'.
+    let role_ids = |rb: &Rulebook| -> HashMap<String, RoleId> {
+        (rb.roles.iter().enumerate())
+            .map(|(i, r)| (key(&r.name), RoleId::new(i as u32)))
+            .collect()
+    };
+    let (old_ids, new_ids) = (role_ids(old), role_ids(new));
+    let role_set = |reg: &Register, ids: &HashMap<String, RoleId>, k: &str| match ids.get(k) {
+        Some(r) => reg.expanded(reg.rb.role_entries(*r)),
+        None => BTreeSet::new(),
+    };
     for (k, _) in &roles {
-        let d = delta(before.by_role.get(k), after.by_role.get(k));
+        let d = gained_lost(
+            &role_set(&before, &old_ids, k),
+            &role_set(&after, &new_ids, k),
+        );
         deltas.insert(k.clone(), d);
     }
     for (k, name) in roles {

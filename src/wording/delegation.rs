@@ -279,8 +279,13 @@ pub(super) fn missing_clauses(
             text!("required clause `{}`", clause.name; "必要な事項「{}」", clause.name),
         );
     }
+    // The help shows the first names only (a rulebook may require
+    // thousands: every finding would carry them all); the fix adds all.
+    let shown = &names[..names.len().min(crate::text::MAX_LISTED)];
+    let more = crate::text::more(names.len() - shown.len());
+    let (who, listed) = (write_name(&a.name), written(shown));
     d = d
-        .with_help(text!("declare them: {} {{ clauses {} }}", write_name(&a.name), written(&names); "次のように宣言してください: {} {{ clauses {} }}", write_name(&a.name), written(&names)))
+        .with_help(text!("declare them: {who} {{ clauses {listed} }}{}", more.en; "次のように宣言してください: {who} {{ clauses {listed} }}{}", more.ja))
         .with_facts(vec![
             Fact::text("contractor", a.legal_name()),
             Fact {
