@@ -32,6 +32,11 @@ pub(crate) enum ListKey {
     Pairs(usize),
     /// The receivers' roles of a list of rules (MN203), likewise.
     Receivers(usize),
+    /// The legal names registered for a purpose (MN301).
+    Registered(PurposeId),
+    /// The same as a reader is told, in English (false) or Japanese
+    /// (true).
+    RegisteredShown(PurposeId, bool),
 }
 
 impl ListKey {
@@ -49,6 +54,11 @@ impl Listed {
         all.truncate(MAX_FACT_NAMES);
         all.shrink_to_fit();
         Listed { names: all, total }
+    }
+
+    /// Are there none?
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
     }
 
     /// The only name, when there is one.
