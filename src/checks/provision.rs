@@ -91,7 +91,7 @@ pub(crate) fn evaluate_provision_in(
     if let Some(id) = wrong_channel {
         return ProvisionVerdict::Refused(WrongChannel(id));
     }
-    match lists.from_sender(purpose, category, from, &rules) {
+    match lists.of_sender(purpose, category, from, &rules) {
         None => ProvisionVerdict::Refused(NotFromSender),
         Some(from_sender) => ProvisionVerdict::Refused(OtherReceivers(from_sender)),
     }

@@ -26,7 +26,7 @@ pub(crate) struct RuleLists<'a> {
     /// MN203's lists: the rules for a purpose and a category from a
     /// sender's role, by (purpose, category, sender's role); None when
     /// there are none.
-    from_sender: FxHashMap<(PurposeId, CategoryId, RoleId), Option<Arc<[RuleId]>>>,
+    senders: FxHashMap<SenderKey, Option<Arc<[RuleId]>>>,
     /// The `mynumber` rules by receiver and by purpose, made at the first
     /// long list.
     mynumber: Option<Index>,
@@ -36,6 +36,10 @@ pub(crate) struct RuleLists<'a> {
     /// to see the work stay linear.
     pub(crate) weighed: u64,
 }
+
+/// What MN203's list of rules depends on: (purpose, category, sender's
+/// role).
+type SenderKey = (PurposeId, CategoryId, RoleId);
 
 /// Rules of one kind by the role they go to and by each purpose they
 /// name (`None`: they name none), in rulebook order.
@@ -76,7 +80,7 @@ impl<'a> RuleLists<'a> {
             rb,
             covering: FxHashMap::default(),
             naming: FxHashMap::default(),
-            from_sender: FxHashMap::default(),
+            senders: FxHashMap::default(),
             mynumber: None,
             ordinary: None,
             weighed: 0,
@@ -108,7 +112,7 @@ impl<'a> RuleLists<'a> {
     /// `category`), those from a role covering `from`, made once per
     /// (purpose, category, sender's role): the refusals of every receiver
     /// they do not allow share them. None when there are none.
-    pub(crate) fn from_sender(
+    pub(crate) fn of_sender(
         &mut self,
         purpose: PurposeId,
         category: CategoryId,
@@ -116,7 +120,7 @@ impl<'a> RuleLists<'a> {
         rules: &[RuleId],
     ) -> Option<Arc<[RuleId]>> {
         let rb = self.rb;
-        let list = (self.from_sender.entry((purpose, category, from))).or_insert_with(|| {
+        let list = (self.senders.entry((purpose, category, from))).or_insert_with(|| {
             let of: Vec<RuleId> = (rules.iter().copied())
                 .filter(|r| rb.role_covers(rb.rule(*r).from, from))
                 .collect();
