@@ -69,7 +69,14 @@ pub fn evaluate_exchange(
     purpose: PurposeId,
     passed: &[RoleId],
 ) -> MyNumberVerdict {
-    evaluate_exchange_in(&mut RuleLists::new(rb), from, to, category, purpose, passed)
+    evaluate_exchange_in(
+        &mut RuleLists::for_one(rb),
+        from,
+        to,
+        category,
+        purpose,
+        passed,
+    )
 }
 
 /// [`evaluate_exchange`] with the rule lists of the judging so far.

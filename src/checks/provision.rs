@@ -42,7 +42,14 @@ pub fn evaluate_provision(
     purpose: PurposeId,
     passed: &[RoleId],
 ) -> ProvisionVerdict {
-    evaluate_provision_in(&mut RuleLists::new(rb), from, to, category, purpose, passed)
+    evaluate_provision_in(
+        &mut RuleLists::for_one(rb),
+        from,
+        to,
+        category,
+        purpose,
+        passed,
+    )
 }
 
 /// [`evaluate_provision`] with the rule lists of the judging so far.

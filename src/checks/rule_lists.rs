@@ -32,6 +32,9 @@ pub(crate) struct RuleLists<'a> {
     mynumber: Option<Index>,
     /// The same of the ordinary rules.
     ordinary: Option<Index>,
+    /// Whether [`Self::first_fitting`] may build the index: not for one
+    /// verdict alone, which weighs its rules once.
+    indexed: bool,
     /// Rules weighed so far, by the verdicts and here: what a test reads
     /// to see the work stay linear.
     pub(crate) weighed: u64,
@@ -83,7 +86,17 @@ impl<'a> RuleLists<'a> {
             senders: FxHashMap::default(),
             mynumber: None,
             ordinary: None,
+            indexed: true,
             weighed: 0,
+        }
+    }
+
+    /// Lists for one verdict alone: building the index would cost more
+    /// than weighing its rules once.
+    pub(crate) fn for_one(rb: &'a Rulebook) -> RuleLists<'a> {
+        RuleLists {
+            indexed: false,
+            ..RuleLists::new(rb)
         }
     }
 
@@ -145,7 +158,7 @@ impl<'a> RuleLists<'a> {
         all: usize,
         fits: impl Fn(RuleId) -> bool,
     ) -> Option<RuleId> {
-        if all < INDEXED_FROM {
+        if !self.indexed || all < INDEXED_FROM {
             return None;
         }
         let rb = self.rb;
