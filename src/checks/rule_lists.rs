@@ -32,6 +32,8 @@ pub(crate) struct RuleLists<'a> {
     mynumber: Option<Index>,
     /// The same of the ordinary rules.
     ordinary: Option<Index>,
+    /// Rules in the lists kept ([`Self::keeps`]).
+    kept: usize,
     /// Whether [`Self::first_fitting`] may build the index: not for one
     /// verdict alone, which weighs its rules once.
     indexed: bool,
@@ -86,6 +88,7 @@ impl<'a> RuleLists<'a> {
             senders: FxHashMap::default(),
             mynumber: None,
             ordinary: None,
+            kept: 0,
             indexed: true,
             weighed: 0,
         }
@@ -107,18 +110,39 @@ impl<'a> RuleLists<'a> {
 
     /// [`Rulebook::mynumber_rules_covering`], made once per category.
     pub(crate) fn covering(&mut self, category: CategoryId) -> Arc<[RuleId]> {
-        let rb = self.rb;
-        let list = (self.covering.entry(category))
-            .or_insert_with(|| rb.mynumber_rules_covering(category).into());
-        Arc::clone(list)
+        if let Some(list) = self.covering.get(&category) {
+            return Arc::clone(list);
+        }
+        let list: Arc<[RuleId]> = self.rb.mynumber_rules_covering(category).into();
+        if self.keeps(list.len()) {
+            self.covering.insert(category, Arc::clone(&list));
+        }
+        list
+    }
+
+    /// May a list of `len` more rules be kept? The lists kept hold at
+    /// most a few times the rulebook's rules: on a tree of nested
+    /// categories or purposes, each a rule's, the lists of all of them
+    /// would hold n²/2 rules.
+    fn keeps(&mut self, len: usize) -> bool {
+        let budget = 8 * self.rb.rules.len() + 4096;
+        let keeps = self.kept + len <= budget;
+        if keeps {
+            self.kept += len;
+        }
+        keeps
     }
 
     /// [`Rulebook::ordinary_rules_for`], made once per purpose.
     pub(crate) fn naming(&mut self, purpose: PurposeId) -> Arc<[RuleId]> {
-        let rb = self.rb;
-        let list =
-            (self.naming.entry(purpose)).or_insert_with(|| rb.ordinary_rules_for(purpose).into());
-        Arc::clone(list)
+        if let Some(list) = self.naming.get(&purpose) {
+            return Arc::clone(list);
+        }
+        let list: Arc<[RuleId]> = self.rb.ordinary_rules_for(purpose).into();
+        if self.keeps(list.len()) {
+            self.naming.insert(purpose, Arc::clone(&list));
+        }
+        list
     }
 
     /// Of `rules` (the ordinary rules for `purpose` naming data of
