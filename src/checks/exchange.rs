@@ -3,8 +3,10 @@
 
 use super::finding::Finding;
 use super::judged::Judged;
+use super::rule_lists::RuleLists;
 use super::{Ctx, Judgeable};
 use crate::model::*;
+use std::sync::Arc;
 
 /// One way an exchange can differ from a rule between the same two roles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,8 +35,9 @@ impl Miss {
 pub enum MyNumberRefusal {
     /// MN101: no mynumber rule covers the category.
     NoBasis,
-    /// MN105: rules cover the category only between other roles.
-    WrongParties(Vec<RuleId>),
+    /// MN105: rules cover the category only between other roles: every
+    /// rule covering it, one list shared by the refusals that name it.
+    WrongParties(Arc<[RuleId]>),
     /// MN102/MN103/MN104: the nearest rule (fewest differences), the first
     /// thing it differs in, and every difference.
     NearestMiss {
@@ -66,12 +69,48 @@ pub fn evaluate_exchange(
     purpose: PurposeId,
     passed: &[RoleId],
 ) -> MyNumberVerdict {
-    let covering = rb.mynumber_rules_covering(category);
+    evaluate_exchange_in(
+        &mut RuleLists::for_one(rb),
+        from,
+        to,
+        category,
+        purpose,
+        passed,
+    )
+}
+
+/// [`evaluate_exchange`] with the rule lists of the judging so far.
+pub(crate) fn evaluate_exchange_in(
+    lists: &mut RuleLists,
+    from: RoleId,
+    to: RoleId,
+    category: CategoryId,
+    purpose: PurposeId,
+    passed: &[RoleId],
+) -> MyNumberVerdict {
+    let rb = lists.rb();
+    let covering = lists.covering(category);
     if covering.is_empty() {
         return MyNumberVerdict::Refused(MyNumberRefusal::NoBasis);
     }
+    // The rule that allows it is the first that differs in nothing: found
+    // among the few to this receiver or for this purpose when there are
+    // many rules for the category.
+    let fits = |id: RuleId| {
+        rb.rule(id)
+            .categories
+            .iter()
+            .any(|c| rb.covers(*c, category))
+            && rb.rule_matches_roles(id, from, to)
+            && rb.rule_allows_purpose(id, purpose)
+            && rb.rule_channel_passed(id, passed)
+    };
+    if let Some(id) = lists.first_fitting(true, to, purpose, covering.len(), fits) {
+        return MyNumberVerdict::Allowed(id);
+    }
+    lists.weighed += covering.len() as u64;
     let mut nearest: Option<(RuleId, Vec<Miss>)> = None;
-    for &id in &covering {
+    for &id in covering.iter() {
         let same_way = rb.rule_matches_roles(id, from, to);
         let other_way = rb.rule_matches_roles(id, to, from);
         if !same_way && !other_way {
@@ -120,6 +159,7 @@ pub(crate) fn verdicts_among(
     among: impl IntoIterator<Item = usize>,
 ) -> Vec<(usize, MyNumberVerdict)> {
     let mut judged = Judged::new();
+    let mut lists = RuleLists::new(ctx.rb);
     let among = among.into_iter();
     // Room for a verdict on each exchange asked about (at most one each).
     let mut out = Vec::with_capacity(among.size_hint().0);
@@ -147,7 +187,7 @@ pub(crate) fn verdicts_among(
             _ => ctx.judged_way(ex, to),
         };
         let v = judged.get((from, to, category, purpose), &passed, || {
-            evaluate_exchange(ctx.rb, from, to, category, purpose, &passed)
+            evaluate_exchange_in(&mut lists, from, to, category, purpose, &passed)
         });
         out.push((i, v));
     }

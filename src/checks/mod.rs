@@ -12,6 +12,7 @@ mod judged;
 mod own_side;
 mod provision;
 mod purpose;
+mod rule_lists;
 
 pub use delegation::{DelegationOptions, PassedOn};
 pub use exchange::{Miss, MyNumberRefusal, MyNumberVerdict, evaluate_exchange};

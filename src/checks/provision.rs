@@ -1,7 +1,9 @@
 //! The verdict on providing ordinary personal data: is there an `allow` of
 //! an ordinary section for this purpose between these roles?
 
+use super::rule_lists::RuleLists;
 use crate::model::*;
+use std::sync::Arc;
 
 /// Why no rule allows a provision of ordinary personal data.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,13 +13,14 @@ pub enum ProvisionRefusal {
     /// MN202: rules by which the society provides for the purpose name
     /// other data than this item's category: these rules (those to the
     /// receiver's role when there are any).
-    OtherData(Vec<RuleId>),
+    OtherData(Arc<[RuleId]>),
     /// MN202: rules name the purpose, but none from this sender's role.
     NotFromSender,
     /// MN202: the rule between these roles requires a channel not passed.
     WrongChannel(RuleId),
-    /// MN203: the purpose allows provision, but to the receivers of these rules.
-    OtherReceivers(Vec<RuleId>),
+    /// MN203: the purpose allows provision, but to the receivers of these
+    /// rules (one list shared by the refusals that name it).
+    OtherReceivers(Arc<[RuleId]>),
 }
 
 /// What the rulebook says of one provision of ordinary personal data by
@@ -39,17 +42,47 @@ pub fn evaluate_provision(
     purpose: PurposeId,
     passed: &[RoleId],
 ) -> ProvisionVerdict {
+    evaluate_provision_in(
+        &mut RuleLists::for_one(rb),
+        from,
+        to,
+        category,
+        purpose,
+        passed,
+    )
+}
+
+/// [`evaluate_provision`] with the rule lists of the judging so far.
+pub(crate) fn evaluate_provision_in(
+    lists: &mut RuleLists,
+    from: RoleId,
+    to: RoleId,
+    category: CategoryId,
+    purpose: PurposeId,
+    passed: &[RoleId],
+) -> ProvisionVerdict {
     use ProvisionRefusal::*;
-    let naming = rb.ordinary_rules_for(purpose);
+    let rb = lists.rb();
+    let naming = lists.naming(purpose);
     if naming.is_empty() {
         return ProvisionVerdict::Refused(InternalOnly);
     }
-    let (rules, other_data): (Vec<RuleId>, Vec<RuleId>) = naming.into_iter().partition(|r| {
-        rb.rule(*r)
-            .categories
-            .iter()
-            .any(|c| rb.covers(*c, category))
-    });
+    let data = |r: RuleId| (rb.rule(r).categories.iter()).any(|c| rb.covers(*c, category));
+    // The rule that allows it is the first for the data between these
+    // roles whose way was taken: among the few to this receiver or for
+    // this purpose when many rules name the purpose.
+    let fits = |id: RuleId| {
+        rb.rule_allows_purpose(id, purpose)
+            && data(id)
+            && rb.rule_matches_roles(id, from, to)
+            && rb.rule_channel_passed(id, passed)
+    };
+    if let Some(id) = lists.first_fitting(false, to, purpose, naming.len(), fits) {
+        return ProvisionVerdict::Allowed(id);
+    }
+    lists.weighed += naming.len() as u64;
+    let (rules, other_data): (Vec<RuleId>, Vec<RuleId>) =
+        naming.iter().copied().partition(|r| data(*r));
     if rules.is_empty() {
         return ProvisionVerdict::Refused(providing_other_data(rb, from, to, other_data));
     }
@@ -65,15 +98,10 @@ pub fn evaluate_provision(
     if let Some(id) = wrong_channel {
         return ProvisionVerdict::Refused(WrongChannel(id));
     }
-    let from_sender: Vec<RuleId> = rules
-        .into_iter()
-        .filter(|r| rb.role_covers(rb.rule(*r).from, from))
-        .collect();
-    ProvisionVerdict::Refused(if from_sender.is_empty() {
-        NotFromSender
-    } else {
-        OtherReceivers(from_sender)
-    })
+    match lists.of_sender(purpose, category, from, &rules) {
+        None => ProvisionVerdict::Refused(NotFromSender),
+        Some(from_sender) => ProvisionVerdict::Refused(OtherReceivers(from_sender)),
+    }
 }
 
 /// Why a provision of data no rule for the purpose names is refused. Only
@@ -99,7 +127,7 @@ fn providing_other_data(
         .filter(|r| rb.role_covers(rb.rule(*r).to, to))
         .collect();
     ProvisionRefusal::OtherData(match to_receiver.is_empty() {
-        true => from_sender,
-        false => to_receiver,
+        true => from_sender.into(),
+        false => to_receiver.into(),
     })
 }

@@ -4,7 +4,8 @@
 
 use super::finding::Finding;
 use super::judged::Judged;
-use super::provision::{ProvisionVerdict, evaluate_provision};
+use super::provision::{ProvisionVerdict, evaluate_provision_in};
+use super::rule_lists::RuleLists;
 use super::{Ctx, Judgeable};
 use crate::model::*;
 
@@ -36,6 +37,7 @@ pub(crate) fn provisions_among(
     among: impl IntoIterator<Item = usize>,
 ) -> Vec<(usize, ProvisionVerdict)> {
     let mut judged = Judged::new();
+    let mut lists = RuleLists::new(ctx.rb);
     let among = among.into_iter();
     // Room for a verdict on each exchange asked about (at most one each).
     let mut out = Vec::with_capacity(among.size_hint().0);
@@ -63,7 +65,7 @@ pub(crate) fn provisions_among(
             _ => ctx.judged_way(ex, to),
         };
         let verdict = judged.get((from, to, category, purpose), &passed, || {
-            evaluate_provision(ctx.rb, from, to, category, purpose, &passed)
+            evaluate_provision_in(&mut lists, from, to, category, purpose, &passed)
         });
         out.push((i, verdict));
     }

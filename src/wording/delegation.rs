@@ -4,6 +4,7 @@
 //! 特定個人情報 do they cite 番号法第10条 and 第11条.
 
 use super::Words;
+use super::listed::{ListKey, Listed};
 use crate::checks::{Onward, Trail};
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact, FactValue};
@@ -13,31 +14,37 @@ use crate::resolve::{Lookalike, lookalike};
 use crate::span::Span;
 use crate::syntax::lexer::write_name;
 use crate::text;
-use crate::text::Text;
+use crate::text::{Lang, Text};
+use std::sync::Arc;
 
-/// The legal names a rulebook registers for `purpose`, in register order.
-fn registered_for(rb: &Rulebook, purpose: PurposeId) -> Vec<String> {
-    rb.contractors_for(purpose)
-        .map(|c| c.legal_name.clone())
-        .collect()
+/// The legal names a rulebook registers for `purpose`, in register order:
+/// made once per purpose, shared by the findings that show it.
+fn registered_for(w: &Words, rb: &Rulebook, purpose: PurposeId) -> Arc<Listed> {
+    w.listed(ListKey::Registered(purpose), || {
+        rb.contractors_for(purpose)
+            .map(|c| c.legal_name.clone())
+            .collect()
+    })
 }
 
 /// [`registered_for`] as a reader is told: a `contractor role` entry
 /// registers the actors of that role, not a company of that name.
-fn registered_shown(rb: &Rulebook, purpose: PurposeId) -> Text {
-    let (en, ja): (Vec<String>, Vec<String>) = (rb.contractors_for(purpose))
-        .map(|c| {
-            let n = &c.legal_name;
-            match c.role {
-                Some(_) => (
-                    format!("actors of role {n}"),
-                    format!("役割「{n}」のアクター"),
-                ),
-                None => (n.clone(), n.clone()),
-            }
+fn registered_shown(w: &Words, rb: &Rulebook, purpose: PurposeId) -> Text {
+    let shown = |lang: Lang| {
+        w.listed(ListKey::RegisteredShown(purpose, lang == Lang::Ja), || {
+            (rb.contractors_for(purpose))
+                .map(|c| {
+                    let n = &c.legal_name;
+                    match (c.role, lang) {
+                        (Some(_), Lang::En) => format!("actors of role {n}"),
+                        (Some(_), Lang::Ja) => format!("役割「{n}」のアクター"),
+                        (None, _) => n.clone(),
+                    }
+                })
+                .collect()
         })
-        .unzip();
-    Text::new(crate::text::list(&en).en, crate::text::list(&ja).ja)
+    };
+    Text::new(shown(Lang::En).text().en, shown(Lang::Ja).text().ja)
 }
 
 /// MN301: entrusting to a contractor not registered for the purpose, on
@@ -56,7 +63,7 @@ pub(super) fn unregistered(
     let name = &actor.name;
     let p = w.purpose_name(trail.purpose);
     let item = w.item_name(trail.item);
-    let registered = registered_for(rb, trail.purpose);
+    let registered = registered_for(w, rb, trail.purpose);
     let mut d = Diagnostic::new(
         Code::MN301,
         primary,
@@ -131,7 +138,7 @@ pub(super) fn unregistered(
         text!("no contractor is registered for `{p}`: publish one in the purposes of use (利用目的の公表) before entrusting";
               "「{p}」の委託先は公表されていません。委託する前に委託先を利用目的の公表事項に加えてください")
     } else {
-        let l = registered_shown(rb, trail.purpose);
+        let l = registered_shown(w, rb, trail.purpose);
         text!("contractors registered for `{p}`: {}", l.en; "「{p}」の委託先: {}", l.ja)
     };
     d = d
@@ -139,10 +146,7 @@ pub(super) fn unregistered(
         .with_facts(w.trail_facts(trail))
         .with_facts(super::exchange::on_the_way_facts(w, trail))
         .with_facts(vec![Fact::text("contractor", legal)])
-        .with_facts(Fact::list(
-            ("registered_contractors", "registered_contractors_total"),
-            registered,
-        ));
+        .with_facts(registered.facts(("registered_contractors", "registered_contractors_total")));
     if let Some(r) = rule {
         d = d.with_facts(w.rule_facts("rule", r));
         if let Some(s) = w.rule_section(r) {

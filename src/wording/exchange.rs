@@ -1,6 +1,7 @@
 //! Wording of MN101–MN105: an exchange of 特定個人情報 that no `mynumber`
 //! rule allows.
 
+use super::listed::{ListKey, Listed};
 use super::route::Route;
 use super::{Words, unique};
 use crate::checks::{Miss, MyNumberRefusal, Trail, Witness};
@@ -12,6 +13,7 @@ use crate::span::Span;
 use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
+use std::sync::Arc;
 
 pub(super) fn word(
     w: &Words,
@@ -45,13 +47,19 @@ pub(super) fn word(
             "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの特定個人情報 (mynumber) のセクションは、公表文が根拠とする提供の場合を定めたものですが、「{cat}」を対象とするものはありません"
         ))),
         MyNumberRefusal::WrongParties(rules) => {
-            let pairs: Vec<String> = unique(rules.iter().map(|r| {
-                let r = rb.rule(*r);
-                format!("{} → {}", rb.role(r.from).name, rb.role(r.to).name)
-            }));
-            let mut pairs = pairs;
-            pairs.sort();
-            let allowed = crate::text::list(&pairs);
+            // Worded once per list of rules, which its refusals share.
+            let pairs = w.listed(ListKey::Pairs(ListKey::of_rules(rules)), || {
+                let mut pairs: Vec<String> = (rules.iter())
+                    .map(|r| {
+                        let r = rb.rule(*r);
+                        format!("{} → {}", rb.role(r.from).name, rb.role(r.to).name)
+                    })
+                    .collect();
+                pairs.sort();
+                pairs.dedup();
+                pairs
+            });
+            let allowed = pairs.text();
             let (Some(fr), Some(tr)) = (w.role_of(trail.sender), w.role_of(trail.receiver)) else {
                 return None;
             };
@@ -66,7 +74,7 @@ pub(super) fn word(
             .with_note(text!("rules cover `{cat}` only between: {}", allowed.en; "「{cat}」を対象とする規則は次の間だけです: {}", allowed.ja))
             .with_help(text!("exchange this data only between {}", allowed.en; "このデータは {} の間でのみ提供できます", allowed.ja))
             .with_facts(facts)
-            .with_facts(Fact::list(("allowed_pairs", "allowed_pairs_total"), pairs));
+            .with_facts(pairs.facts(("allowed_pairs", "allowed_pairs_total")));
             if let Some(first) = trail.earlier.first() {
                 d = d.with_label(w.sender_span(first.transfer), text!("sender: {sender}"; "送り手: {sender}"));
             }
@@ -139,7 +147,7 @@ pub(super) fn word(
                 }
                 Miss::Purpose => {
                     let allowed = allowed_purposes(w, trail)?;
-                    let shown = crate::text::list(&allowed);
+                    let shown = allowed.text();
                     // The way differs too: the help names it, or a flow
                     // given the purpose would fail again as MN104.
                     let route = match differs.contains(&Miss::Channel) {
@@ -154,7 +162,7 @@ pub(super) fn word(
                     )
                     .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
                     .with_help(purpose_help(&shown, &route))
-                    .with_facts(Fact::list(("allowed_purposes", "allowed_purposes_total"), allowed.clone()))
+                    .with_facts(allowed.facts(("allowed_purposes", "allowed_purposes_total")))
                     .with_facts(route.facts());
                     if let Some(fix) = purpose_fix(w, trail, *rule, differs, &allowed) {
                         d = d.with_fix(fix);
@@ -250,7 +258,7 @@ pub(super) fn fix(
         // Reversed, it would still be refused for what else differs.
         Miss::Direction if differs.len() > 1 || passes_on(witness) => None,
         Miss::Direction => reverse_fix(w, trail),
-        Miss::Purpose => purpose_fix(w, trail, *rule, differs, &allowed_purposes(w, trail)?),
+        Miss::Purpose => purpose_fix(w, trail, *rule, differs, &*allowed_purposes(w, trail)?),
         Miss::Channel => carrier_fix(
             w,
             trail,
@@ -263,19 +271,22 @@ pub(super) fn fix(
 
 /// Every purpose some rule allows for the trail's category between its
 /// roles this way, not only the nearest rule's (MN103). None when the
-/// roles or the category are not known.
-fn allowed_purposes(w: &Words, trail: &Trail) -> Option<Vec<String>> {
+/// roles or the category are not known. Made once per (roles, category)
+/// and shared by the findings that show it.
+fn allowed_purposes(w: &Words, trail: &Trail) -> Option<Arc<Listed>> {
     let rb = w.rb?;
     let from = w.role_of(trail.sender)?;
     let to = w.role_of(trail.receiver)?;
     let category = w.design.item(trail.item).category.id?;
-    Some(unique(
-        rb.mynumber_rules_covering(category)
-            .into_iter()
-            .map(|id| rb.rule(id))
-            .filter(|x| rb.role_covers(x.from, from) && rb.role_covers(x.to, to))
-            .flat_map(|x| x.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
-    ))
+    Some(w.listed(ListKey::Purposes(from, to, category), || {
+        unique(
+            rb.mynumber_rules_covering(category)
+                .into_iter()
+                .map(|id| rb.rule(id))
+                .filter(|x| rb.role_covers(x.from, from) && rb.role_covers(x.to, to))
+                .flat_map(|x| x.purposes.iter().map(|p| rb.purpose(*p).name.clone())),
+        )
+    }))
 }
 
 /// Did the sender obtain the item from upstream (MN102: it passes on
@@ -340,10 +351,10 @@ fn purpose_fix(
     trail: &Trail,
     rule: RuleId,
     differs: &[Miss],
-    allowed: &[String],
+    allowed: &Listed,
 ) -> Option<Fix> {
     let rb = w.rb?;
-    let [only] = allowed else { return None };
+    let only = allowed.only()?;
     if !alone_on_its_flow(w, trail) {
         return None;
     }

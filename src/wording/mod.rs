@@ -12,6 +12,7 @@ mod channel;
 mod delegation;
 mod exchange;
 mod graph;
+mod listed;
 mod mynumber_purpose;
 mod place;
 mod purpose;
@@ -29,7 +30,7 @@ use crate::span::{FileId, Span};
 use crate::text::Text;
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// Each finding as its code and place (`wording/place.rs`), marked with
 /// the finding it stands for: what suppressions and the cap per code read
@@ -169,6 +170,9 @@ pub(crate) struct Words<'a> {
     /// The unit the design's text indents a block by (read at the first
     /// fix that writes a block's line: one scan, not one per finding).
     indent: OnceLock<&'static str>,
+    /// The lists of names findings show, made at the first finding that
+    /// shows each ([`Words::listed`]).
+    lists: std::sync::Mutex<rustc_hash::FxHashMap<listed::ListKey, Arc<listed::Listed>>>,
 }
 
 impl<'a> Words<'a> {
@@ -185,7 +189,32 @@ impl<'a> Words<'a> {
             }),
             first_of_role: OnceLock::new(),
             indent: OnceLock::new(),
+            lists: Default::default(),
         }
+    }
+
+    /// The list `key`, from `make` at its first use: the findings that
+    /// show one list share it, however many are worded.
+    fn listed(
+        &self,
+        key: listed::ListKey,
+        make: impl FnOnce() -> Vec<String>,
+    ) -> Arc<listed::Listed> {
+        // A poisoned lock only means another finding's wording panicked:
+        // what it holds is still whole.
+        let known = |lists: &std::sync::Mutex<_>| {
+            let lists: std::sync::MutexGuard<'_, rustc_hash::FxHashMap<_, Arc<_>>> =
+                lists.lock().unwrap_or_else(|e| e.into_inner());
+            lists.get(&key).cloned()
+        };
+        if let Some(l) = known(&self.lists) {
+            return l;
+        }
+        // Made outside the lock: findings worded on other cores wait for
+        // no list but their own.
+        let made = Arc::new(listed::Listed::of(make()));
+        let mut lists = self.lists.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(lists.entry(key).or_insert(made))
     }
 
     /// The unit the design's text indents a block by

@@ -1,5 +1,6 @@
 //! Wording of MN201–MN203: purposes of use of ordinary personal information.
 
+use super::listed::ListKey;
 use super::{Words, unique};
 use crate::checks::{ProvisionRefusal, Trail};
 use crate::code::Code;
@@ -331,13 +332,16 @@ pub(super) fn provision(
             w.with_rule(d, *rule)
         }
         ProvisionRefusal::OtherReceivers(rules) => {
-            let mut roles: Vec<String> = rules
-                .iter()
-                .map(|r| rb.role(rb.rule(*r).to).name.clone())
-                .collect();
-            roles.sort();
-            roles.dedup();
-            let l = crate::text::quoted_list(&roles);
+            // Worded once per list of rules, which its refusals share.
+            let roles = w.listed(ListKey::Receivers(ListKey::of_rules(rules)), || {
+                let mut roles: Vec<String> = (rules.iter())
+                    .map(|r| rb.role(rb.rule(*r).to).name.clone())
+                    .collect();
+                roles.sort();
+                roles.dedup();
+                roles
+            });
+            let l = roles.quoted_text();
             let first = *rules.first()?;
             let d = Diagnostic::new(
                 Code::MN203,
@@ -354,7 +358,7 @@ pub(super) fn provision(
             })
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", first))
-            .with_facts(Fact::list(("allowed_receivers", "allowed_receivers_total"), roles));
+            .with_facts(roles.facts(("allowed_receivers", "allowed_receivers_total")));
             w.with_rule(d, first)
         }
     };
