@@ -357,15 +357,9 @@ impl Suggestions {
         } = self;
         let batch = rayon::current_num_threads().max(1);
         for names in todo.chunks(batch) {
+            // With nothing left, a search that walks a list goes over at
+            // once (unsearched); one that walks none finds nothing.
             let cap = *budget;
-            if cap == 0 {
-                // Nothing is found with nothing left: a search that costs
-                // nothing walks no list, so it has no name to compare.
-                for &(kind, name) in names {
-                    answers.insert((kind, *name), None);
-                }
-                continue;
-            }
             let searched: Vec<Option<suggest::Searched>> = names
                 .par_iter()
                 .map(|(kind, name)| Some(indexes.get(kind)?.search(name, cap)))
@@ -381,7 +375,7 @@ impl Suggestions {
                     }
                     _ => {
                         *budget = 0;
-                        None
+                        Some((String::new(), Likeness::Unsearched))
                     }
                 };
                 answers.insert((kind, *name), answer);
@@ -410,6 +404,14 @@ fn undefined_suggesting(
     };
     let mut also_close = Vec::new();
     let by = match like {
+        // Said, so that a misspelling left without a suggestion on a
+        // large design is not taken for one with no close name.
+        Likeness::Unsearched => {
+            return d.with_note(Text::new(
+                "close names are no longer looked for in this file: the search for them has a budget of work per file, spent on the misspellings before this one",
+                "このファイルでは、近い名前の検索を打ち切りました。検索にはファイルごとの作業量の上限があり、この前の綴りの誤りで使い切りました",
+            ));
+        }
         Likeness::Abbreviates => {
             d = d.with_help(
                 text!("did you mean `{s}`? (`{}` would abbreviate it)", name.text;
@@ -746,6 +748,31 @@ mod tests {
             span: Span::new(crate::span::FileId(0), 0, 0),
             sym: Sym::NONE,
         }
+    }
+
+    /// A misspelling met once the file's budget is spent says that close
+    /// names were not looked for, and has no fix: it is not taken for a
+    /// name with none close (the scale audit's D8).
+    #[test]
+    fn a_misspelling_past_the_budget_says_it_was_not_searched() {
+        let mut s = Suggestions {
+            budget: 0,
+            ..Suggestions::default()
+        };
+        let name = ident(&Name::from("保険給付00x"));
+        let answer = s.answer(Kind::Purpose, &name, || names_of(Kind::Purpose));
+        assert_eq!(answer.map(|(_, like)| like), Some(&Likeness::Unsearched));
+        let d = undefined_suggesting(Kind::Purpose, &name, answer);
+        assert!(d.fixes.is_empty() && d.help.is_none(), "{d:?}");
+        let said: Vec<&str> = d.notes.iter().map(|n| n.en.as_str()).collect();
+        assert!(
+            said.iter().any(|n| n.contains("no longer looked for")),
+            "{said:?}"
+        );
+        // With budget left, the same misspelling is answered.
+        let mut fresh = Suggestions::default();
+        let found = fresh.answer(Kind::Purpose, &name, || names_of(Kind::Purpose));
+        assert_eq!(found.map(|(n, _)| n), Some("保険給付000"));
     }
 
     #[test]

@@ -54,6 +54,11 @@ pub(crate) enum Likeness {
     /// None spelled near it; the one name it abbreviates
     /// ([`crate::names::abbreviates`]): a guess, never a fix.
     Abbreviates,
+    /// Not looked for: the file's budget of work was spent before this
+    /// search could finish (the name answered is empty). Said, so that a
+    /// misspelling without a suggestion on a large design is not taken
+    /// for one with no close name (the scale audit's D8).
+    Unsearched,
 }
 
 /// The names spelled near a misspelling besides the nearest, which make a
@@ -102,7 +107,9 @@ impl NameIndex {
 
     /// The nearest name to `wanted`, if one is near enough (or the one it
     /// abbreviates), and how it is like it; `budget` is what is left of
-    /// the index work allowed, and is spent.
+    /// the index work allowed, and is spent. A search that goes over it
+    /// answers [`Likeness::Unsearched`] (with an empty name), and leaves
+    /// nothing for the next.
     pub(crate) fn nearest(&self, wanted: &str, budget: &mut usize) -> Option<(&str, Likeness)> {
         match self.search(wanted, *budget) {
             Searched::Within { cost, found } => {
@@ -111,7 +118,7 @@ impl NameIndex {
             }
             Searched::Over => {
                 *budget = 0;
-                None
+                Some(("", Likeness::Unsearched))
             }
         }
     }
@@ -466,10 +473,17 @@ mod tests {
         assert_eq!(index.search(&typo, budget()), Searched::Over);
     }
 
+    /// With the budget spent, nothing is suggested, and the answer says
+    /// the search did not run (not that no name is close).
     #[test]
     fn an_exhausted_budget_suggests_nothing() {
         let index = NameIndex::new(&["abc"]);
         let mut budget = 0;
-        assert_eq!(index.nearest("abd", &mut budget), None);
+        assert_eq!(
+            index.nearest("abd", &mut budget),
+            Some(("", Likeness::Unsearched))
+        );
+        // A misspelling sharing no character with any name costs nothing.
+        assert_eq!(index.nearest("xyz", &mut budget), None);
     }
 }
