@@ -344,9 +344,11 @@ fn read_run(
         } else {
             Some(line)
         };
-        // Where the text read starts in the file: after `#` and what
-        // comes before the body.
-        let body_start = start + 1 + (c.text.len() - body.len());
+        // Where the text read starts in the file: the body ends where
+        // the comment does, whichever `#` opened it (`＃`, read as one,
+        // is three bytes: counted from the start, every code's span
+        // slid two bytes left, and MN503's fix cut the wrong text).
+        let body_start = (c.span.end as usize).saturating_sub(body.len());
         let at = |r: &std::ops::Range<usize>| {
             Span::new(c.span.file, body_start + r.start, body_start + r.end)
         };
@@ -791,6 +793,27 @@ mod tests {
         let mut next = NextCode::new(&file);
         for l in [5, 5, 1, 7, 3, 0, 9, 2, 6, 4, 8, 2] {
             assert_eq!(next.at_or_after(l), expected(l), "line {l}, out of order");
+        }
+    }
+
+    /// Each code's span is the code as written, after `#` or `＃`.
+    #[test]
+    fn code_spans_fall_on_the_codes_whichever_hash_opens_the_comment() {
+        for text in [
+            "# mynaflow: allow MN102, MN301 reason=\"x\"\nflow A -> B : X\n",
+            "＃ mynaflow: allow MN102, MN301 reason=\"x\"\nflow A -> B : X\n",
+            "flow A -> B : X ＃　mynaflow: allow MN102, MN301 reason=\"x\"\n",
+        ] {
+            let file = SourceFile::new("t.myna", text);
+            let lexed = crate::syntax::lexer::lex(crate::span::FileId(0), text);
+            let mut diags = Vec::new();
+            let read = read(&file, &lexed.comments, &BTreeSet::new(), &mut diags);
+            assert!(diags.is_empty(), "{text}: {diags:?}");
+            let [s] = read.as_slice() else {
+                panic!("{text}: one suppression, not {read:?}");
+            };
+            let written: Vec<&str> = (s.code_spans.iter()).map(|sp| &text[sp.range()]).collect();
+            assert_eq!(written, ["MN102", "MN301"], "{text}");
         }
     }
 
