@@ -914,3 +914,64 @@ fn lookalike_quotes_are_written_as_a_string() {
     assert!(en.contains("is written in ASCII double quotes"), "{en}");
     assert!(en.contains("a no-break space (U+00A0)"), "{en}");
 }
+
+/// The fix audit's respellings: with one close name, MN010's respelling
+/// is safe only where it mends a typing slip (two neighbours swapped:
+/// `資格認確`); `組合員` (the society `組合`), `持出し許可` (`持出し禁止`)
+/// are left to `--unsafe-fixes`, and `名簿・個人番号` is the `,` list of
+/// its declared parts, never `名簿` alone.
+#[test]
+fn a_safe_respelling_mends_a_typing_slip_and_nothing_more() {
+    const CASE: &str = "tests/cases/respellings-that-change-meaning.myna";
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("d.myna");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(CASE), &f).unwrap();
+    let path = f.to_str().unwrap();
+    common::mynaflow(&["check", "--no-config", "--fix", path]);
+    let text = std::fs::read_to_string(&f).unwrap();
+    for kept in [
+        "actor 加入者 : 組合員 ",
+        "持出し許可,",
+        "flow 人事 -> 基幹 : 名簿2023 for 資格確認",
+    ] {
+        assert!(text.contains(kept), "{kept}: {text}");
+    }
+    let flows = flows(&text);
+    for want in [
+        "flow 人事 -> 基幹 : 名簿, 個人番号 for 資格確認",
+        "flow 人事 -> データ連携 : 名簿 for 資格確認",
+    ] {
+        assert!(flows.contains(&want), "{want}: {flows:#?}");
+    }
+
+    let applicability: Vec<(String, String)> = diagnostics(CASE)
+        .iter()
+        .filter(|d| d["code"] == "MN010")
+        .filter_map(|d| {
+            let fix = d.get("fixes")?.get(0)?;
+            let to = fix["edits"][0]["content"].as_str()?.to_string();
+            Some((to, fix["applicability"].as_str()?.to_string()))
+        })
+        .collect();
+    let unsafe_ = |to: &str| (to.to_string(), "unsafe".to_string());
+    let safe = |to: &str| (to.to_string(), "safe".to_string());
+    assert_eq!(
+        applicability,
+        [
+            unsafe_("組合"),
+            unsafe_("持出し禁止"),
+            safe("名簿, 個人番号"),
+            safe("資格確認"),
+        ]
+    );
+    let en = checked(CASE, "en");
+    assert!(
+        en.contains("did you mean `組合`? (more than a typing slip apart, so `--fix` leaves it to `--unsafe-fixes`)"),
+        "{en}"
+    );
+    let ja = checked(CASE, "ja");
+    assert!(
+        ja.contains("「組合」の誤りではありませんか？ (単なる打ち間違いを超える違いがあるため"),
+        "{ja}"
+    );
+}

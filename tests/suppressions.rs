@@ -65,8 +65,9 @@ fn a_suppression_above_a_line_of_two_statements_covers_the_first() {
 }
 
 /// The audit's D4: a typo stops the flow's checks, so its suppression
-/// silences nothing yet. It is not MN503, and `--fix`, which fixes the
-/// typo, keeps it with its reason.
+/// silences nothing yet. It is not MN503, and `--fix --unsafe-fixes`,
+/// which fixes the typo (a kanji put for another: unsafe), keeps it with
+/// its reason.
 #[test]
 fn fix_keeps_a_suppression_on_a_statement_that_was_not_checked() {
     let comment = "   # mynaflow: allow MN202 reason=\"本人の書面同意 2026-04\"\n";
@@ -75,7 +76,7 @@ fn fix_keeps_a_suppression_on_a_statement_that_was_not_checked() {
     let (_dir, path) = design(&text);
     let o = check(&path, &[]);
     assert_eq!(found(&o), ["10:18: MN010"], "{}", common::stdout(&o));
-    let o = check(&path, &["--fix"]);
+    let o = check(&path, &["--fix", "--unsafe-fixes"]);
     assert_eq!(o.status.code(), Some(0), "{}", common::stdout(&o));
     let fixed = std::fs::read_to_string(&path).unwrap();
     assert_eq!(

@@ -1,11 +1,16 @@
-//! A name with `、` (U+3001) or `､` (U+FF64) in it: what a Japanese input
-//! method types between the items of a list. The grammar separates names
-//! with `,` only (LANGUAGE.md §2), so `名簿、台帳` is one name; when it is
-//! undefined (MN010), respelling it as the close name `名簿` would drop
-//! `台帳` without a word. Such a name gets no respelling to a name that
-//! covers only part of it; its help says that `、` separates nothing, and
-//! where a list may stand and every part is a declared name of the kind
-//! wanted there, its fix writes the parts as a `,` list.
+//! A name with a list mark in it: `、` (U+3001) or `､` (U+FF64), what a
+//! Japanese input method types between the items of a list, or `・`,
+//! `･`, `／`, `/`, `；` (the middle dot that joins items in Japanese prose,
+//! and slashes and a full-width semicolon). The grammar separates names with `,`
+//! only (LANGUAGE.md §2), so `名簿、台帳` and `名簿・台帳` are one name each;
+//! when it is undefined (MN010), respelling it as the close name `名簿`
+//! would drop `台帳` without a word. Such a name gets no respelling to a
+//! name that covers only part of it; its help says that the mark
+//! separates nothing, and where a list may stand and every part is a
+//! declared name of the kind wanted there, its fix writes the parts as a
+//! `,` list. (`・` and the slashes also join words inside one name, as in
+//! `課税・非課税情報`: a name with one of them is taken for a list only
+//! when its parts are declared names and a list may stand there.)
 
 use crate::fix::{Edit, Fix};
 use crate::names::key;
@@ -14,10 +19,22 @@ use crate::syntax::lexer::write_name;
 use crate::text;
 use crate::text::Text;
 
-/// Is `c` a comma a Japanese input method types: `、` or the half-width
-/// `､` (whose NFKC is `、`)?
-fn is_ideographic_comma(c: char) -> bool {
-    matches!(c, '、' | '､')
+/// Is `c` a mark typed between the items of a list: `、`, `､`, `・`, `･`,
+/// `／`, `/` or `；`?
+fn is_list_mark(c: char) -> bool {
+    matches!(c, '、' | '､' | '・' | '･' | '／' | '/' | '；')
+}
+
+/// The mark as the name key writes it (its NFKC: `､` is `、`, `･` is `・`,
+/// `／` is `/`, `；` is `;`).
+fn keyed(mark: char) -> char {
+    match mark {
+        '､' => '、',
+        '･' => '・',
+        '／' => '/',
+        '；' => ';',
+        c => c,
+    }
 }
 
 /// The parts of a name written with `、` between them.
@@ -25,7 +42,8 @@ fn is_ideographic_comma(c: char) -> bool {
 pub(crate) struct CommaParts {
     /// The parts as written, white space around each taken off.
     parts: Vec<String>,
-    /// The first comma written (`、` or `､`), as the help names it.
+    /// The first mark written (`、`, `・` …), as the help names it; the
+    /// name is split at every mark of its kind (its key's).
     mark: char,
     /// Does a list stand where the name is, and is every part a declared
     /// name of the kind wanted there? Then the `,` list is the fix.
@@ -33,16 +51,22 @@ pub(crate) struct CommaParts {
 }
 
 impl CommaParts {
-    /// The parts of `name` when it has a `、` or `､` in it (None else, the
+    /// The parts of `name` when it has a list mark in it (None else, the
     /// case of nearly every name: one scan of its characters); `list`
     /// says whether a list of names may stand where it is written, and
     /// `declared` whether a part is a declared name of the kind wanted.
     pub(crate) fn of(name: &str, list: bool, declared: impl Fn(&str) -> bool) -> Option<Self> {
-        let mark = name.chars().find(|&c| is_ideographic_comma(c))?;
-        let parts: Vec<String> = (name.split(is_ideographic_comma))
+        let mark = name.chars().find(|&c| is_list_mark(c))?;
+        let parts: Vec<String> = (name.split(|c| is_list_mark(c) && keyed(c) == keyed(mark)))
             .map(|p| p.trim().to_string())
             .collect();
         let all_declared = list && parts.iter().all(|p| !p.is_empty() && declared(p));
+        // `・` and the slashes also join words inside one name
+        // (`課税・非課税情報`): only a list of declared names is read as a
+        // list typed the Japanese way.
+        if !all_declared && !matches!(keyed(mark), '、') {
+            return None;
+        }
         Some(CommaParts {
             parts,
             mark,
@@ -50,10 +74,11 @@ impl CommaParts {
         })
     }
 
-    /// Does `suggested` cover the whole name written (as many `、` in its
-    /// key as the name's), so that respelling to it drops no part?
+    /// Does `suggested` cover the whole name written (as many marks of
+    /// the kind in its key as the name's), so that respelling to it drops
+    /// no part?
     pub(crate) fn covered_by(&self, suggested: &str) -> bool {
-        key(suggested).matches('、').count() + 1 >= self.parts.len()
+        key(suggested).matches(keyed(self.mark)).count() + 1 >= self.parts.len()
     }
 
     /// The fix that writes the parts as a `,` list at `span`, when every
@@ -104,6 +129,35 @@ mod tests {
 
     fn declared(n: &str) -> bool {
         ["名簿", "台帳", "株式会社 J M D C"].contains(&n)
+    }
+
+    /// `・` between declared names is a list typed the Japanese way, as
+    /// `、` is; a close name joined by `・` as often covers the name whole.
+    #[test]
+    fn a_middle_dot_or_a_full_width_slash_between_declared_names_is_a_list() {
+        let span = Span::new(FileId(0), 3, 18);
+        for written in [
+            "名簿・台帳",
+            "名簿･台帳",
+            "名簿／台帳",
+            "名簿/台帳",
+            "名簿；台帳",
+            "名簿 ・ 台帳",
+        ] {
+            let parts = CommaParts::of(written, true, declared).expect(written);
+            let fix = parts.fix(span).expect(written);
+            assert_eq!(fix.edits[0].content, "名簿, 台帳", "{written}");
+            assert!(!parts.covered_by("名簿"), "{written}");
+            assert!(parts.help(written).en.contains("does not separate"));
+        }
+        // Not a list of declared names: one name, as `、` never is.
+        for (written, list) in [
+            ("課税・非課税情報x", true),
+            ("名簿・台帳", false),
+            ("名簿・台帳、台帳", true),
+        ] {
+            assert_eq!(CommaParts::of(written, list, declared), None, "{written}");
+        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ fn push_undefined_here<'n>(
         answer: suggestions.answer(kind, name, names),
         other: other.map(|is| NamesOther::Kind(is, DeclaredIn::ThisDesign)),
         commas,
+        in_rulebook: false,
     };
     u.push(diags, |d| d.with_note(note));
 }
@@ -218,6 +219,7 @@ impl Resolver<'_> {
                     answer,
                     other,
                     commas,
+                    in_rulebook: false,
                 };
                 u.push(self.diags, |d| {
                     d.with_note(text!(

@@ -8,6 +8,7 @@ mod design;
 mod rebind;
 mod rulebook;
 mod sections;
+mod slip;
 #[allow(unsafe_code)]
 mod slots;
 mod suggest;
@@ -20,7 +21,7 @@ pub use rulebook::{resolve_rulebook, resolve_rulebook_tallied};
 
 use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact};
-use crate::fix::{Edit, Fix};
+use crate::fix::{Applicability, Edit, Fix};
 use crate::model::Rulebook;
 use crate::span::Span;
 use crate::syntax::ast::Ident;
@@ -129,8 +130,11 @@ pub(crate) struct Undefined<'a> {
     pub(crate) answer: Option<(&'a str, &'a Likeness)>,
     /// What else it names, if anything.
     pub(crate) other: Option<NamesOther<'a>>,
-    /// Its parts, when it has `、` in it ([`CommaParts::of`]).
+    /// Its parts, when it has a list mark in it ([`CommaParts::of`]).
     pub(crate) commas: Option<CommaParts>,
+    /// Is it written in a rulebook? There a respelling is never safe: the
+    /// name decides what a rule allows ([`slip`]).
+    pub(crate) in_rulebook: bool,
 }
 
 impl Undefined<'_> {
@@ -146,7 +150,8 @@ impl Undefined<'_> {
         match (listed, self.only_near()) {
             (Some(fix), _) => diags.push_made_with_fix(Code::MN010, span, make, || fix),
             (None, Some(s)) => {
-                diags.push_made_with_fix(Code::MN010, span, make, || respell(span, s))
+                let fix = || respell_misspelling(span, &self.name.text, s, self.in_rulebook);
+                diags.push_made_with_fix(Code::MN010, span, make, fix)
             }
             (None, None) => diags.push_made(Code::MN010, span, make),
         }
@@ -174,7 +179,7 @@ impl Undefined<'_> {
     /// The finding in full.
     fn diagnostic(&self) -> Diagnostic {
         let (kind, name) = (self.kind, &self.name.text);
-        let mut d = undefined_suggesting(kind, self.name, self.suggested());
+        let mut d = undefined_suggesting(kind, self.name, self.suggested(), self.in_rulebook);
         if let Some(commas) = &self.commas {
             // The help says why the name is one, unless a close name
             // covers it whole (then it is a misspelling of that name).
@@ -384,12 +389,14 @@ impl Suggestions {
     }
 }
 
-/// MN010 for `name`, with a ready suggestion (a safe fix when it is the
-/// only close name).
+/// MN010 for `name`, with a ready suggestion (a fix when it is the only
+/// close name: safe when it mends a slip of the keys in a design,
+/// [`slip`]).
 fn undefined_suggesting(
     kind: Kind,
     name: &Ident,
     suggestion: Option<(&str, &Likeness)>,
+    in_rulebook: bool,
 ) -> Diagnostic {
     let k = kind.text();
     let mut d = Diagnostic::new(
@@ -420,8 +427,22 @@ fn undefined_suggesting(
             "abbreviation"
         }
         Likeness::OnlyNear => {
-            d = d.with_help(text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか？"));
-            d = d.with_fix(respell(name.span, s));
+            let fix = respell_misspelling(name.span, &name.text, s, in_rulebook);
+            // Said, so that `check --fix` leaving it is no surprise.
+            d = d.with_help(match (fix.applicability, in_rulebook) {
+                (Applicability::Safe, _) => {
+                    text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか？")
+                }
+                (_, false) => text!(
+                    "did you mean `{s}`? (more than a typing slip apart, so `--fix` leaves it to `--unsafe-fixes`)";
+                    "「{s}」の誤りではありませんか？ (単なる打ち間違いを超える違いがあるため、`--fix` では直さず `--unsafe-fixes` に任せます)"
+                ),
+                (_, true) => text!(
+                    "did you mean `{s}`? (in a rulebook the name decides what a rule allows, so `--fix` leaves it to `--unsafe-fixes`)";
+                    "「{s}」の誤りではありませんか？ (ルールブックでは名前がルールの認める範囲を決めるため、`--fix` では直さず `--unsafe-fixes` に任せます)"
+                ),
+            });
+            d = d.with_fix(fix);
             "spelling"
         }
         // Said, so that `check --fix` leaving it is no surprise: a
@@ -673,6 +694,17 @@ pub(crate) fn lookalike(here: &str, there: &str, other: Lookalike) -> Option<Tex
 }
 
 /// The safe fix that writes `name` at `span`.
+/// MN010's respelling of the undefined `written` as the one close name
+/// `meant`: safe only where it mends a slip of the keys in a design
+/// ([`slip::mends_a_slip`]); else a person confirms it.
+fn respell_misspelling(span: Span, written: &str, meant: &str, in_rulebook: bool) -> Fix {
+    let mut fix = respell(span, meant);
+    if in_rulebook || !slip::mends_a_slip(written, meant) {
+        fix.applicability = Applicability::Unsafe;
+    }
+    fix
+}
+
 fn respell(span: Span, name: &str) -> Fix {
     let written = write_name(name);
     Fix::safe(
@@ -762,7 +794,7 @@ mod tests {
         let name = ident(&Name::from("保険給付00x"));
         let answer = s.answer(Kind::Purpose, &name, || names_of(Kind::Purpose));
         assert_eq!(answer.map(|(_, like)| like), Some(&Likeness::Unsearched));
-        let d = undefined_suggesting(Kind::Purpose, &name, answer);
+        let d = undefined_suggesting(Kind::Purpose, &name, answer, false);
         assert!(d.fixes.is_empty() && d.help.is_none(), "{d:?}");
         let said: Vec<&str> = d.notes.iter().map(|n| n.en.as_str()).collect();
         assert!(
@@ -805,6 +837,7 @@ mod tests {
                     answer,
                     other,
                     commas: None,
+                    in_rulebook: false,
                 };
                 u.push(&mut diags, |d| {
                     worded += 1;
@@ -883,7 +916,7 @@ mod tests {
         let name = ident(&Name::from("保険料徴集"));
         let helped = |a: AlsoClose| {
             let like = Likeness::Nearest(a);
-            let d = undefined_suggesting(Kind::Purpose, &name, Some(("保険料徴収", &like)));
+            let d = undefined_suggesting(Kind::Purpose, &name, Some(("保険料徴収", &like)), false);
             assert!(d.fixes.is_empty());
             let help = d.help.clone().expect("a help");
             (help, d.facts)

@@ -44,6 +44,7 @@ fn push_undefined(
         answer,
         other,
         commas: CommaParts::of(&name.text, list, declared),
+        in_rulebook: true,
     };
     u.push(diags, |d| d);
 }
@@ -565,7 +566,12 @@ mod tests {
         assert_eq!(
             said,
             [
-                (Code::MN010, "did you mean `他者`?".into(), vec![], false),
+                (
+                    Code::MN010,
+                    "did you mean `他者`? (in a rulebook the name decides what a rule allows, so `--fix` leaves it to `--unsafe-fixes`)".into(),
+                    vec![],
+                    false
+                ),
                 (
                     Code::MN010,
                     String::new(),
