@@ -25,6 +25,20 @@ impl Applicability {
             Applicability::Unsafe => "unsafe",
         }
     }
+
+    /// What a fix's title adds where the reader may apply it with one
+    /// click (an editor's code action, a SARIF viewer's fix): nothing for
+    /// a safe fix; for an unsafe one, that it changes what the design
+    /// says.
+    pub fn caution(self) -> Option<Text> {
+        match self {
+            Applicability::Safe => None,
+            Applicability::Unsafe => Some(Text::new(
+                "unsafe: changes what the design says",
+                "要確認: 設計の意味が変わります",
+            )),
+        }
+    }
 }
 
 /// Replace the text of `span` with `content` (an insertion when the span is

@@ -469,7 +469,12 @@ fn sarif_carries_fixes_and_escapes_brackets() {
     let r = &log["runs"][0]["results"][0];
     assert_eq!(r["message"]["text"], "wrong \\[way\\]\n[declared here](1)");
     let fix = &r["fixes"][0];
-    assert_eq!(fix["description"]["text"], "reverse the flow");
+    // An unsafe fix says so, in its description and as a property.
+    assert_eq!(
+        fix["description"]["text"],
+        "reverse the flow (unsafe: changes what the design says)"
+    );
+    assert_eq!(fix["properties"]["applicability"], "unsafe");
     let change = &fix["artifactChanges"][0];
     assert_eq!(change["artifactLocation"]["uri"], "dir/a.myna");
     let reps = change["replacements"].as_array().expect("replacements");

@@ -16,7 +16,6 @@
 //! `\ No newline at end of file`) are written as `similar` writes them.
 
 use rayon::prelude::*;
-use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, ChangeTag, DiffOp, capture_diff};
 use std::fmt::Write;
 use std::ops::Range;
@@ -373,7 +372,7 @@ fn write_hunks(
         if std::mem::take(&mut first) {
             writeln!(out, "--- {name}\n+++ {name}")?;
         }
-        writeln!(out, "{}", UnifiedHunkHeader::new(group))?;
+        write_hunk_header(out, group)?;
         for op in group {
             for change in op.iter_changes(a, b) {
                 // What `write!(out, "{}{}", tag, value)` writes, without
@@ -393,6 +392,34 @@ fn write_hunks(
         }
         Ok(())
     })
+}
+
+/// The `@@ -a,b +c,d @@` line of a hunk, from the lines its ops hold.
+/// `similar`'s `UnifiedHunkHeader` takes the old range's end from the
+/// last op's old index, which its Myers diff can leave before the end
+/// (a changed line that becomes its neighbour: Delete, Equal, Insert with
+/// the Insert's old index before the Equal); the header then counted one
+/// old line too few and `patch` refused the hunk (fix audit D6).
+fn write_hunk_header(out: &mut impl Write, group: &[DiffOp]) -> std::fmt::Result {
+    let Some(first) = group.first() else {
+        return Ok(());
+    };
+    let (old_len, new_len) = group.iter().fold((0, 0), |(o, n), op| {
+        (o + op.old_range().len(), n + op.new_range().len())
+    });
+    // As `similar` writes a range: `start` alone for one line; an empty
+    // range names the line before it.
+    let range = |start: usize, len: usize| match len {
+        1 => format!("{}", start + 1),
+        0 => format!("{start},0"),
+        _ => format!("{},{len}", start + 1),
+    };
+    writeln!(
+        out,
+        "@@ -{} +{} @@",
+        range(first.old_range().start, old_len),
+        range(first.new_range().start, new_len)
+    )
 }
 
 /// Calls `f` with each group of `ops` that `similar::group_diff_ops`
@@ -485,6 +512,37 @@ mod tests {
         assert_eq!(f.text, src);
         assert_eq!(unified("f", src, &f.text, &f.anchors, 2), "");
         assert_eq!(unified_with(TINY, "f", src, &f.text, &f.anchors, 2), "");
+    }
+
+    /// Each hunk's header counts the lines the hunk holds: a changed line
+    /// that becomes the line after it made `similar`'s Myers ops end with
+    /// an insertion whose old index is before the equal line, and its
+    /// header one old line short (fix audit D6: `patch` refused it).
+    #[test]
+    fn a_changed_line_that_becomes_its_neighbour_gets_a_whole_header() {
+        let old = "u\na\nx :  y\nx : y\n";
+        let new = "u\na\nx : y\nx : y\n";
+        let d = unified("f", old, new, &[], 2);
+        let mut lines = d.lines().skip(2);
+        let header = lines.next().unwrap();
+        let body: Vec<&str> = lines.collect();
+        let count = |tags: &[char]| {
+            (body.iter())
+                .filter(|l| l.chars().next().is_some_and(|c| tags.contains(&c)))
+                .count()
+        };
+        let (old_n, new_n) = (count(&[' ', '-']), count(&[' ', '+']));
+        assert_eq!(header, format!("@@ -1,{old_n} +1,{new_n} @@"), "{d}");
+        assert_eq!((old_n, new_n), (4, 4), "{d}");
+        // Applied, the hunk gives the new text.
+        let applied: String = (body.iter())
+            .filter(|l| !l.starts_with('-'))
+            .map(|l| format!("{}\n", &l[1..]))
+            .collect();
+        assert_eq!(applied, new);
+        // One line, and none, are written as `similar` writes them.
+        assert!(unified("f", "a\n", "b\n", &[], 2).contains("@@ -1 +1 @@"));
+        assert!(unified("f", "", "b\n", &[], 2).contains("@@ -0,0 +1 @@"));
     }
 
     #[test]

@@ -44,19 +44,14 @@ pub fn code_actions(
                 })
                 .collect();
             let safe = f.applicability == Applicability::Safe;
-            let title = if safe {
-                format!("{} ({})", f.message.get(lang), d.code.as_str())
-            } else {
-                let unsafe_ = Text::new(
-                    "unsafe: changes what the design says",
-                    "要確認: 設計の意味が変わります",
-                );
-                format!(
+            let title = match f.applicability.caution() {
+                None => format!("{} ({})", f.message.get(lang), d.code.as_str()),
+                Some(caution) => format!(
                     "{} ({}, {})",
                     f.message.get(lang),
                     d.code.as_str(),
-                    unsafe_.get(lang)
-                )
+                    caution.get(lang)
+                ),
             };
             out.push(CodeActionOrCommand::CodeAction(CodeAction {
                 title,

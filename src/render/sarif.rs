@@ -271,6 +271,14 @@ struct Region {
 struct SarifFix {
     description: Message,
     artifact_changes: Vec<ArtifactChange>,
+    /// `applicability`, as JSON gives it: a viewer that applies fixes
+    /// can leave the unsafe ones to a person (fix audit D7).
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    applicability: &'static str,
 }
 
 #[derive(Serialize)]
@@ -656,11 +664,19 @@ fn fix(report: &Report, f: &Fix) -> SarifFix {
             }),
         }
     }
+    // The description says an unsafe fix is one, as the editor's title
+    // does: a SARIF viewer shows it beside an "apply" button.
+    let message = visible(f.message.get(report.lang));
+    let text = match f.applicability.caution() {
+        None => message.into_owned(),
+        Some(caution) => format!("{message} ({})", caution.get(report.lang)),
+    };
     SarifFix {
-        description: Message {
-            text: visible(f.message.get(report.lang)).into_owned(),
-        },
+        description: Message { text },
         artifact_changes: changes,
+        properties: FixProperties {
+            applicability: f.applicability.as_str(),
+        },
     }
 }
 
