@@ -164,6 +164,48 @@ fn a_rulebook_named_with_its_design_is_shown_not_written() {
     );
 }
 
+/// The designs are checked against the rulebook as its rounds left it,
+/// as `--fix` checks them against the file it wrote: a suppression the
+/// fixed rulebook leaves unused is deleted by `--fix`, and `--diff` shows
+/// it (fix audit D4: it showed only the rulebook's hunk).
+#[test]
+fn the_designs_diff_is_against_the_rulebook_as_fixed() {
+    let rules = "rulebook mine \"架空の規則集\"\n\
+                 role 組合 self \"組合\"\nrole 加入者 subject \"加入者\"\n\
+                 category 資格 \"資格の情報\"\n\
+                 section \"1\" \"資格\" {\n  purpose 資格確認 \"資格の確認\"\n\
+                 \x20 allow 組合 -> 加入者 : 資格 for 資格確忍\n}\n";
+    // The rulebook's typo (MN010, an unsafe respelling in a rulebook)
+    // leaves it unusable, and the design unchecked (MN013). Fixed, the
+    // rule allows the design's flow, whose suppression then suppresses
+    // nothing: MN503, whose fix deletes it.
+    let design = "use \"rules.myna\"\nactor 組合A : 組合\nactor 本人 : 加入者\n\
+                  data 資格記録 : 資格\n\
+                  flow 組合A -> 本人 : 資格記録 for 資格確認   # mynaflow: allow MN202 reason=\"同意あり\"\n";
+    let make = || {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("rules.myna"), rules).unwrap();
+        std::fs::write(dir.path().join("d.myna"), design).unwrap();
+        dir
+    };
+    let (shown, written) = (make(), make());
+    let both = ["--unsafe-fixes", "rules.myna", "d.myna"];
+    let diff = mynaflow(shown.path(), &[&["--fix", "--diff"], &both[..]].concat());
+    let diff = text(&diff.stdout);
+    let fixed = mynaflow(written.path(), &[&["--fix"], &both[..]].concat());
+    assert_eq!(fixed.status.code(), Some(0), "{}", text(&fixed.stderr));
+    for name in ["rules.myna", "d.myna"] {
+        let before = std::fs::read_to_string(shown.path().join(name)).unwrap();
+        let after = std::fs::read_to_string(written.path().join(name)).unwrap();
+        assert_ne!(before, after, "{name} is fixed");
+        let hunks = diff
+            .split("--- ")
+            .find(|part| part.starts_with(&format!("{name}\n")))
+            .unwrap_or_else(|| panic!("{name}: {diff}"));
+        assert_eq!(patched(&before, &format!("--- {hunks}")), after, "{diff}");
+    }
+}
+
 #[test]
 fn diff_needs_fix_and_prints_only_a_diff() {
     let dir = tempfile::tempdir().unwrap();

@@ -596,8 +596,8 @@ fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text
                 unsafe_too: o.unsafe_fixes,
                 diff: o.diff,
             };
-            let fresh = || -> Result<Session, Text> {
-                let mut f = super::output::try_session_for(settings, None)?;
+            let fresh = |texts| -> Result<Session, Text> {
+                let mut f = super::output::try_session_reading(settings, None, texts)?;
                 f.max_per_code = cap;
                 f.keep_places = keep_places;
                 f.keep_statements = keep_statements;

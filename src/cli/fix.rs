@@ -132,6 +132,9 @@ impl Reported<'_> {
     }
 }
 
+/// Rulebook texts to read instead of the disk, by canonical path.
+pub type RulebookTexts = Arc<HashMap<PathBuf, String>>;
+
 /// Checks `files` in `s`, a session the check has made and will report
 /// from, fixing them in place as it goes; Err when a file could not be
 /// written, or a session made. Gives each file's check as
@@ -144,11 +147,13 @@ impl Reported<'_> {
 /// became.
 ///
 /// With `asked.diff`, nothing is written: each file the rounds changed
-/// is in [`Left::proposed`], and a rulebook's fixes are not seen by the
-/// designs, which are checked against the rulebook as it is.
+/// is in [`Left::proposed`], and the designs are checked against each
+/// rulebook as its rounds left it, read from memory: the diff shows what
+/// `--fix` would write (fix audit D4: a design's suppression that the
+/// fixed rulebook left unused was deleted by `--fix` and not shown).
 pub fn check_fixing(
     s: &mut Session,
-    fresh: &dyn Fn() -> Result<Session, Text>,
+    fresh: &dyn Fn(Option<RulebookTexts>) -> Result<Session, Text>,
     files: &[PathBuf],
     settings: &Settings,
     asked: Asked,
@@ -190,10 +195,17 @@ pub fn check_fixing(
         rulebook_fixed |= say_written(path, &fixed, settings.lang, fixing.diff)?;
         proposed.extend(proposals(path, &mut fixed).map(|(_, p)| (i, p)));
     }
-    // Under `--diff` the rulebook on the disk is what it was.
-    if rulebook_fixed && !fixing.diff {
+    if rulebook_fixed {
         left.again.merge(&s.timings);
-        *s = fresh()?;
+        // Under `--diff` the rulebook on the disk is what it was: the
+        // designs read it as its rounds left it.
+        let texts = fixing.diff.then(|| {
+            let texts: HashMap<PathBuf, String> = (proposed.values())
+                .map(|p| (canonical_or_named(&p.path), p.after.text.clone()))
+                .collect();
+            Arc::new(texts)
+        });
+        *s = fresh(texts)?;
         s.max_per_code = None;
         s.fixes_first = true;
         s.fix_cap = cap;
@@ -728,4 +740,11 @@ pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool, lang: Lang) {
             "{n} 件の指摘には安全でない修正があります。内容を確認してから `mynaflow check --fix --unsafe-fixes` を実行してください"
         ));
     }
+}
+
+/// `path` as the session looks rulebook texts up
+/// ([`Session::read_rulebooks_from`]): canonical, or as named when it
+/// cannot be made so.
+fn canonical_or_named(path: &std::path::Path) -> PathBuf {
+    mynaflow::canonical::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }

@@ -257,9 +257,23 @@ pub fn try_session_for(
     settings: &Settings,
     shelf: Option<&Arc<RulebookShelf>>,
 ) -> Result<Session, Text> {
+    try_session_reading(settings, shelf, None)
+}
+
+/// [`try_session_for`], reading rulebook files from `texts` (by canonical
+/// path) where they are there ([`Session::read_rulebooks_from`]), the one
+/// `--rules` names too.
+pub fn try_session_reading(
+    settings: &Settings,
+    shelf: Option<&Arc<RulebookShelf>>,
+    texts: Option<Arc<std::collections::HashMap<std::path::PathBuf, String>>>,
+) -> Result<Session, Text> {
     let mut s = Config::session(settings.config.as_ref(), settings.rules.as_deref());
     if let Some(shelf) = shelf {
         s.share_rulebooks(shelf.clone());
+    }
+    if let Some(texts) = texts {
+        s.read_rulebooks_from(texts);
     }
     // The run ends with the process: a parse keeps its own copies of its
     // names, made without a lock.
