@@ -871,3 +871,45 @@ fn check_fix_counts_fixes_and_findings_and_names_a_file_once() {
     );
     assert_eq!(check(&["a.myna"]), "");
 }
+
+/// A rulebook `--rules` names, among the files `--fix` fixes, is judged
+/// as its fixes leave it: fixed, the run passes; left broken (its
+/// respelling is unsafe), the run fails on it, said after the fixes (fix
+/// audit D5: the run failed on the rulebook as it was, and reported it
+/// fixed).
+#[test]
+fn a_rulebook_named_by_rules_is_judged_after_its_fixes() {
+    let rules = "rulebook mine \"架空の規則集\"\n\
+                 role 組合 self \"組合\"\nrole 加入者 subject \"加入者\"\n\
+                 category 資格 \"資格の情報\"\n\
+                 section \"1\" \"資格\" {\n  purpose 資格確認 \"資格の確認\"\n\
+                 \x20 allow 組合 -> 加入者 : 資格 for 資格確忍\n}\n";
+    let design = "actor 組合A : 組合\nactor 本人 : 加入者\n\
+                  data 資格記録 : 資格\nflow 組合A -> 本人 : 資格記録 for 資格確認\n";
+    let run = |extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("rules.myna"), rules).unwrap();
+        std::fs::write(dir.path().join("d.myna"), design).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_mynaflow"))
+            .current_dir(dir.path())
+            .args(["check", "--no-config", "--lang", "en", "--fix"])
+            .args(extra)
+            .args(["--rules", "rules.myna", "rules.myna", "d.myna"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let fixed = std::fs::read_to_string(dir.path().join("rules.myna")).unwrap();
+        (out.status.code(), stderr, fixed != rules)
+    };
+    let (status, stderr, fixed) = run(&["--unsafe-fixes"]);
+    assert!(fixed, "{stderr}");
+    assert!(!stderr.contains("cannot use the rulebook"), "{stderr}");
+    assert_eq!(status, Some(0), "{stderr}");
+    let (status, stderr, fixed) = run(&[]);
+    assert!(!fixed, "{stderr}");
+    assert!(
+        stderr.contains("cannot use the rulebook rules.myna"),
+        "{stderr}"
+    );
+    assert_eq!(status, Some(2), "{stderr}");
+}

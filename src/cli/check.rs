@@ -437,6 +437,10 @@ struct Prepared {
     baseline: Option<(Baseline, PathBuf)>,
     /// Why the run fails, said, though it goes on.
     failures: Vec<Text>,
+    /// Under `--fix`, the rulebook `--rules` or the config names when it
+    /// is among the files: whether it can be used is judged after its
+    /// fixes ([`rulebook_after_fixes`]).
+    rules_fixed_first: Option<String>,
 }
 
 /// Makes a group ready to be checked under its settings and the command
@@ -504,15 +508,18 @@ fn prepare(
     let mut failures = Vec::new();
     // A rulebook named by `--rules` or the config that cannot be used fails
     // the run even where every design names its own; its findings are in
-    // the report, in the run's format.
-    if let Some(rules) = settings.rules.as_deref()
-        && let Err(e) = s.load_rulebook(&RulebookSource::named(rules, None))
+    // the report, in the run's format. One `--fix` fixes is judged as its
+    // fixes leave it (fix audit D5: the run failed on the rulebook as it
+    // was, and reported it fixed).
+    let rules_fixed_first = (settings.rules.as_deref())
+        .filter(|rules| o.fix && names_one_of(rules, &files))
+        .map(str::to_string);
+    if let Some(rules) = settings
+        .rules
+        .as_deref()
+        .filter(|_| rules_fixed_first.is_none())
+        && let Some(reason) = rulebook_unusable(&mut s, rules)
     {
-        let (shown, why) = (mynaflow::escape::visible(rules), e.words());
-        let reason = mynaflow::text!(
-            "cannot use the rulebook {shown}: {}", why.en;
-            "ルールブック {shown} を使えません: {}", why.ja
-        );
         fail_in(lang, &reason);
         failures.push(reason);
     }
@@ -526,7 +533,32 @@ fn prepare(
         baseline_path,
         baseline,
         failures,
+        rules_fixed_first,
     })
+}
+
+/// Why the rulebook `rules` (as `--rules` names it) cannot be used in
+/// `s`, if it cannot.
+fn rulebook_unusable(s: &mut Session, rules: &str) -> Option<Text> {
+    let e = s.load_rulebook(&RulebookSource::named(rules, None)).err()?;
+    let (shown, why) = (mynaflow::escape::visible(rules), e.words());
+    Some(mynaflow::text!(
+        "cannot use the rulebook {shown}: {}", why.en;
+        "ルールブック {shown} を使えません: {}", why.ja
+    ))
+}
+
+/// Is the rulebook file `rules` (a path, or a built-in's name) one of
+/// `files`, by canonical path?
+fn names_one_of(rules: &str, files: &[PathBuf]) -> bool {
+    let RulebookSource::File(path) = RulebookSource::named(rules, None) else {
+        return false;
+    };
+    let canonical = |p: &Path| mynaflow::canonical::canonicalize(p).ok();
+    let Some(wanted) = canonical(&path) else {
+        return false;
+    };
+    files.iter().any(|f| canonical(f).as_ref() == Some(&wanted))
 }
 
 /// What checking one group gave.
@@ -607,6 +639,12 @@ fn check_group(o: &Options, mut g: Prepared, lang: Lang) -> Result<Outcome, Text
             let (results, left) =
                 super::fix::check_fixing(s, &fresh, files, settings, asked, &reported)?;
             fix_left = Some(left);
+            if let Some(reason) =
+                (g.rules_fixed_first.as_deref()).and_then(|rules| rulebook_unusable(s, rules))
+            {
+                fail_in(lang, &reason);
+                failures.push(reason);
+            }
             results
         } else {
             s.check_paths(files)
