@@ -113,10 +113,20 @@ pub fn quoted_list(items: &[String]) -> Text {
 /// `name` in Japanese quotation marks: 「name」, or 『name』 when it holds
 /// 「 or 」 itself (so that the brackets do not nest into 「「…」」).
 pub fn ja_quoted(name: &str) -> String {
-    if name.contains(['「', '」']) {
-        format!("『{name}』")
-    } else {
-        format!("「{name}」")
+    JaQuoted(name).to_string()
+}
+
+/// A name set off in Japanese as [`ja_quoted`] sets it, written where it is
+/// formatted (a message words the same name in English too, unquoted).
+#[derive(Clone, Copy, Debug)]
+pub struct JaQuoted<'a>(pub &'a str);
+
+impl fmt::Display for JaQuoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.contains(['「', '」']) {
+            true => write!(f, "『{}』", self.0),
+            false => write!(f, "「{}」", self.0),
+        }
     }
 }
 
@@ -206,6 +216,8 @@ mod tests {
         assert_eq!(ja_join(&["「名前」", "は"]), "「名前」は");
         let names = ["審査支払機関".to_string(), "「名簿」".to_string()];
         assert_eq!(quoted_list(&names).ja, "「審査支払機関」、『「名簿」』");
+        assert_eq!(format!("{}を", JaQuoted("「台帳」")), "『「台帳」』を");
+        assert_eq!(format!("{}を", JaQuoted("台帳")), "「台帳」を");
         assert_eq!(quoted_list(&names).en, "審査支払機関, 「名簿」");
     }
 
