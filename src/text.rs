@@ -86,14 +86,22 @@ macro_rules! text {
 /// (and small) however many names a rulebook has.
 pub const MAX_LISTED: usize = 20;
 
+/// What sets the names of a list apart: `, ` in English, `、` in Japanese.
+pub fn list_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", ",
+        Lang::Ja => "、",
+    }
+}
+
 /// Joins names for a message: `a, b, c` in English, `a、b、c` in Japanese;
 /// past [`MAX_LISTED`] names, the count of the rest.
 pub fn list(items: &[String]) -> Text {
     let shown = &items[..items.len().min(MAX_LISTED)];
     let more = more(items.len() - shown.len());
     Text {
-        en: shown.join(", ") + &more.en,
-        ja: shown.join("、") + &more.ja,
+        en: shown.join(list_separator(Lang::En)) + &more.en,
+        ja: shown.join(list_separator(Lang::Ja)) + &more.ja,
     }
 }
 
