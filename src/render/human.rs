@@ -287,7 +287,7 @@ pub fn write<W: Write + ?Sized>(
     write_for(out, report, color, summary_line, AmbiguousWidth::from_env())
 }
 
-/// [`write`] for a terminal that draws ambiguous-width characters `width`.
+/// [`write()`] for a terminal that draws ambiguous-width characters `width`.
 pub fn write_for<W: Write + ?Sized>(
     out: &mut W,
     report: &Report,

@@ -13,17 +13,17 @@
 //! WezTerm's `treat_east_asian_ambiguous_width_as_wide` do.
 //!
 //! Under it, each such character of a file drawn is followed, in the text
-//! codespan is given, by [`PAD`]s that codespan counts one column each
+//! codespan is given, by pads (`PAD`) that codespan counts one column each
 //! (`char::width_cjk` less `char::width` of them: unicode-width counts an
 //! ambiguous letter, Greek `α` or Cyrillic `д`, one column even so, and so
 //! does this), and which the writer
-//! drops ([`super::stand_ins::Restorer`]): the carets under and after it
+//! drops (`stand_ins::Restorer`): the carets under and after it
 //! count the columns the terminal draws. The pads move the offsets after
-//! them, so spans are moved through [`Padded::map`] and the columns the
-//! header shows moved back through [`Padded::unmap`] (they stay counted in
+//! them, so spans are moved through `Padded::map` and the columns the
+//! header shows moved back through `Padded::unmap` (they stay counted in
 //! characters, as every other format counts them). A character that
 //! begins an emoji sequence (a VS15, a VS16 or a skin-tone modifier after
-//! it) is left as [`super::stand_ins`] counts it: how a terminal that
+//! it) is left as the stand-ins count it: how a terminal that
 //! draws ambiguous characters wide draws such a sequence is its own.
 
 use super::stand_ins::{VS15_STAND_IN, VS16_STAND_IN};
