@@ -161,6 +161,9 @@ pub struct Options {
     /// Only these flows (in source order), when set: the part of a large
     /// design a page can show (`report`).
     pub flows: Option<Vec<FlowId>>,
+    /// The language of the edges' labels, whose lists of items, purposes
+    /// and codes are set apart as its sentences' are (`、` in Japanese).
+    pub lang: crate::text::Lang,
 }
 
 /// The sections each purpose of `rb` is for (by purpose number; each
@@ -326,11 +329,12 @@ impl Merged {
         !self.codes.is_empty()
     }
 
-    /// Appends the codes of its errors, joined by `, `.
-    pub fn push_codes(&self, out: &mut Vec<u8>) {
+    /// Appends the codes of its errors, joined by `, ` (`、` in Japanese).
+    pub fn push_codes(&self, out: &mut Vec<u8>, lang: crate::text::Lang) {
+        let separator = crate::text::list_separator(lang).as_bytes();
         for (i, c) in self.codes.iter().enumerate() {
             if i > 0 {
-                out.extend_from_slice(b", ");
+                out.extend_from_slice(separator);
             }
             out.extend_from_slice(c.as_str().as_bytes());
         }
@@ -590,12 +594,17 @@ struct Stamps {
 /// Items or purposes shown on an edge before `+N`.
 const SHOWN: usize = 3;
 
-/// Appends `names` as an edge shows them: the first [`SHOWN`], then `+N`.
-fn push_short_list<'a>(out: &mut String, names: impl ExactSizeIterator<Item = &'a str>) {
+/// Appends `names` as an edge shows them: the first [`SHOWN`], set apart
+/// by `separator`, then `+N`.
+fn push_short_list<'a>(
+    out: &mut String,
+    names: impl ExactSizeIterator<Item = &'a str>,
+    separator: &str,
+) {
     let n = names.len();
     for (i, name) in names.take(SHOWN).enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            out.push_str(separator);
         }
         out.push_str(name);
     }
@@ -794,6 +803,7 @@ pub fn build<'d>(
         Some(a) => actor_node[a.index()],
         None => undeclared_node[names::key(written(r.span)).as_str()],
     };
+    let separator = crate::text::list_separator(options.lang);
     let edges_of = |f: FlowId| {
         let flow = design.flow(f);
         let items = flow.items.iter().map(|r| match r.id {
@@ -806,19 +816,22 @@ pub fn build<'d>(
         });
         // Sized once: the names shown, their separators and a `+N`.
         let shown = |names: &mut dyn Iterator<Item = &str>| {
-            names.take(SHOWN).map(|n| n.len() + 2).sum::<usize>() + 8
+            (names.take(SHOWN))
+                .map(|n| n.len() + separator.len())
+                .sum::<usize>()
+                + 8
         };
         let mut label =
             String::with_capacity(shown(&mut items.clone()) + shown(&mut purposes.clone()) + 3);
         if purposes.len() == 0 {
-            push_short_list(&mut label, items);
+            push_short_list(&mut label, items, separator);
         } else {
             if items.len() > 0 {
-                push_short_list(&mut label, items);
+                push_short_list(&mut label, items, separator);
                 label.push(' ');
             }
             label.push_str("/ ");
-            push_short_list(&mut label, purposes);
+            push_short_list(&mut label, purposes, separator);
         }
         let mynumber = flow
             .items

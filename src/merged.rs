@@ -82,21 +82,41 @@ impl Ids {
     }
 }
 
-/// Sorts findings into the order every report has, by file name, then
-/// [`crate::diagnostic::order`], exact duplicates dropped: one session's
-/// own ([`crate::session::Session::take_sorted_diagnostics`]), and
-/// several sessions' renamed to `sources`, the same bytes whatever the
-/// order in which the sessions were joined.
+/// Sorts findings into the order every report has, by file name (as a
+/// path: [`file_order`]), then [`crate::diagnostic::order`], exact
+/// duplicates dropped: one session's own
+/// ([`crate::session::Session::take_sorted_diagnostics`]), and several
+/// sessions' renamed to `sources`, the same bytes whatever the order in
+/// which the sessions were joined.
 pub fn sort(sources: &SourceMap, d: &mut Vec<Diagnostic>) {
     use rayon::prelude::*;
-    let names: Vec<&str> = sources.iter().map(|(_, f)| f.name.as_str()).collect();
-    let name = |d: &Diagnostic| names.get(d.primary.file.0 as usize).copied();
+    let rank = file_order(sources);
+    let rank_of = |d: &Diagnostic| rank.get(d.primary.file.0 as usize).copied();
     d.par_sort_by(|a, b| {
-        name(a)
-            .cmp(&name(b))
+        rank_of(a)
+            .cmp(&rank_of(b))
             .then_with(|| crate::diagnostic::order(a, b))
     });
     d.dedup();
+}
+
+/// Each file's place (by [`FileId`]) when the files are ordered by name
+/// compared as paths, a folder at a time, as a folder's designs are
+/// walked and `coverage` and `report` list them: `designs/a.myna` before
+/// `designs-old.myna` (compared as text, `-` comes before `/`, and the
+/// findings of `check` came in another order than the designs of
+/// `coverage`); files of one name by id.
+pub fn file_order(sources: &SourceMap) -> Vec<usize> {
+    let names: Vec<&str> = sources.iter().map(|(_, f)| f.name.as_str()).collect();
+    let mut ids: Vec<usize> = (0..names.len()).collect();
+    ids.sort_by(|&a, &b| {
+        (std::path::Path::new(names[a]), a).cmp(&(std::path::Path::new(names[b]), b))
+    });
+    let mut rank = vec![0; names.len()];
+    for (place, id) in ids.into_iter().enumerate() {
+        rank[id] = place;
+    }
+    rank
 }
 
 #[cfg(test)]
@@ -110,6 +130,35 @@ mod tests {
             m.add(SourceFile::new(*name, *text));
         }
         m
+    }
+
+    /// Files are ordered as paths, a folder at a time, and findings with
+    /// them: a folder's designs before a file whose name only starts as
+    /// the folder's does.
+    #[test]
+    fn files_are_ordered_as_paths() {
+        let m = map(&[
+            ("designs-old.myna", "x"),
+            ("designs/b.myna", "x"),
+            ("designs/a.myna", "x"),
+            ("designs.myna", "x"),
+        ]);
+        assert_eq!(file_order(&m), vec![2, 1, 0, 3]);
+        let at = |file: u32| {
+            crate::diagnostic::Diagnostic::new(
+                crate::code::Code::MN001,
+                Span {
+                    file: FileId(file),
+                    start: 0,
+                    end: 1,
+                },
+                crate::text::Text::new("m", "m"),
+            )
+        };
+        let mut d = vec![at(0), at(1), at(2), at(3)];
+        sort(&m, &mut d);
+        let files: Vec<u32> = d.iter().map(|d| d.primary.file.0).collect();
+        assert_eq!(files, vec![2, 1, 0, 3]);
     }
 
     #[test]

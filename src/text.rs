@@ -86,14 +86,22 @@ macro_rules! text {
 /// (and small) however many names a rulebook has.
 pub const MAX_LISTED: usize = 20;
 
+/// What sets the names of a list apart: `, ` in English, `、` in Japanese.
+pub fn list_separator(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ", ",
+        Lang::Ja => "、",
+    }
+}
+
 /// Joins names for a message: `a, b, c` in English, `a、b、c` in Japanese;
 /// past [`MAX_LISTED`] names, the count of the rest.
 pub fn list(items: &[String]) -> Text {
     let shown = &items[..items.len().min(MAX_LISTED)];
     let more = more(items.len() - shown.len());
     Text {
-        en: shown.join(", ") + &more.en,
-        ja: shown.join("、") + &more.ja,
+        en: shown.join(list_separator(Lang::En)) + &more.en,
+        ja: shown.join(list_separator(Lang::Ja)) + &more.ja,
     }
 }
 
@@ -113,10 +121,20 @@ pub fn quoted_list(items: &[String]) -> Text {
 /// `name` in Japanese quotation marks: 「name」, or 『name』 when it holds
 /// 「 or 」 itself (so that the brackets do not nest into 「「…」」).
 pub fn ja_quoted(name: &str) -> String {
-    if name.contains(['「', '」']) {
-        format!("『{name}』")
-    } else {
-        format!("「{name}」")
+    JaQuoted(name).to_string()
+}
+
+/// A name set off in Japanese as [`ja_quoted`] sets it, written where it is
+/// formatted (a message words the same name in English too, unquoted).
+#[derive(Clone, Copy, Debug)]
+pub struct JaQuoted<'a>(pub &'a str);
+
+impl fmt::Display for JaQuoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.contains(['「', '」']) {
+            true => write!(f, "『{}』", self.0),
+            false => write!(f, "「{}」", self.0),
+        }
     }
 }
 
@@ -206,6 +224,8 @@ mod tests {
         assert_eq!(ja_join(&["「名前」", "は"]), "「名前」は");
         let names = ["審査支払機関".to_string(), "「名簿」".to_string()];
         assert_eq!(quoted_list(&names).ja, "「審査支払機関」、『「名簿」』");
+        assert_eq!(format!("{}を", JaQuoted("「台帳」")), "『「台帳」』を");
+        assert_eq!(format!("{}を", JaQuoted("台帳")), "「台帳」を");
         assert_eq!(quoted_list(&names).en, "審査支払機関, 「名簿」");
     }
 

@@ -33,7 +33,9 @@ pub fn rendered(s: &Session, lang: Lang, f: impl FnOnce(&Report) -> String) -> S
 
 /// The human rendering of a session, without colour.
 pub fn human(s: &Session, lang: Lang) -> String {
-    rendered(s, lang, |r| render::human::render(r, false))
+    rendered(s, lang, |r| {
+        render::human::render_for(r, false, render::human::ambiguous::AmbiguousWidth::Narrow)
+    })
 }
 
 /// The JSON rendering of a session.
@@ -62,6 +64,7 @@ pub fn mynaflow_in(dir: &Path, args: &[&str]) -> std::process::Output {
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("NO_COLOR")
+        .env_remove(mynaflow::render::human::ambiguous::VARIABLE)
         .output()
         .expect("run mynaflow")
 }

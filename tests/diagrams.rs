@@ -767,3 +767,43 @@ fn a_mermaid_picture_too_large_for_mermaid_says_so() {
     let dot = mynaflow(&["graph", f.as_str()]);
     assert!(dot.stderr.is_empty(), "DOT has no such limit");
 }
+
+/// Under `--lang ja` an edge's lists (items, purposes, the codes of its
+/// errors) are set apart by `、`, as Japanese sentences set them apart,
+/// and under `--lang en` by `, `; a name that holds `, ` itself is drawn
+/// as written either way, and Graphviz reads the Japanese DOT.
+#[test]
+fn edge_labels_set_lists_apart_as_the_language_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("lists.myna");
+    std::fs::write(
+        &path,
+        "use \"kenpo\"\n\
+         actor 事業主 : 事業主\nactor 適用 : 組合\n\
+         data \"届, 控え\" : 資格関連情報\ndata 課税 : 課税・非課税情報\n\
+         flow 事業主 -> 適用 : \"届, 控え\", 課税 for 資格確認, 被扶養者認定\n",
+    )
+    .expect("write");
+    let path = path.to_string_lossy().into_owned();
+    let case = "mynumber-other-items-of-article-19";
+    let coded = format!("tests/cases/{case}.myna");
+    for format in ["dot", "mermaid"] {
+        let ja = graph(&[&path, "--format", format, "--lang", "ja"]);
+        let en = graph(&[&path, "--format", format, "--lang", "en"]);
+        assert!(
+            ja.contains("届, 控え、課税 / 資格確認、被扶養者認定"),
+            "{ja}"
+        );
+        assert!(
+            en.contains("届, 控え, 課税 / 資格確認, 被扶養者認定"),
+            "{en}"
+        );
+        let ja = graph(&[&coded, "--format", format, "--lang", "ja"]);
+        let en = graph(&[&coded, "--format", format, "--lang", "en"]);
+        assert!(ja.contains("MN101、MN105"), "{ja}");
+        assert!(en.contains("MN101, MN105"), "{en}");
+        if format == "dot" && common::graphviz() {
+            common::dot("plain", &ja).unwrap_or_else(|e| panic!("dot rejects it: {e}"));
+        }
+    }
+}

@@ -1039,3 +1039,68 @@ fn a_name_with_corner_brackets_is_not_nested_in_them() {
     );
     assert!(!ja.contains("「「"), "{ja}");
 }
+
+/// Every message, label, note, help and fix of the exchange and carrier
+/// findings (MN101–MN105, MN401, MN402) sets off each name once in
+/// Japanese, in 『』 when the name holds 「」 itself: over designs and a
+/// rulebook whose every name is written in corner brackets. (MN202,
+/// MN203, MN301, MN302 and the name errors' help are worded elsewhere and
+/// not asserted here.)
+#[test]
+fn names_with_corner_brackets_are_set_off_once_in_exchange_findings() {
+    const ASSERTED: &[&str] = &[
+        "MN101", "MN102", "MN103", "MN104", "MN105", "MN401", "MN402",
+    ];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corner-brackets");
+    let mut designs = Vec::new();
+    for dir in [root.clone(), root.join("kenpo")] {
+        let mut here: Vec<_> = std::fs::read_dir(&dir)
+            .expect("the fixtures")
+            .map(|e| e.expect("an entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "myna"))
+            .filter(|p| !p.ends_with("rules.myna"))
+            .collect();
+        here.sort();
+        designs.extend(here);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for design in &designs {
+        let dir = design.parent().expect("a folder");
+        let name = design.file_name().and_then(|n| n.to_str()).expect("a name");
+        let said = run(
+            dir,
+            &[
+                "check",
+                "--no-config",
+                "--lang",
+                "ja",
+                "--format",
+                "json",
+                name,
+            ],
+            &[],
+        );
+        let json: serde_json::Value = serde_json::from_str(&said.out).expect("JSON");
+        let findings = json["diagnostics"].as_array().expect("diagnostics");
+        for f in findings {
+            let code = f["code"].as_str().expect("a code");
+            if !ASSERTED.contains(&code) {
+                continue;
+            }
+            let words = f.to_string();
+            assert!(
+                !words.contains("「「") && !words.contains("」」"),
+                "{name}: {code} nests corner brackets: {words}"
+            );
+            assert!(
+                words.contains('『'),
+                "{name}: {code} quotes no name: {words}"
+            );
+            seen.insert(code.to_string());
+        }
+    }
+    assert_eq!(
+        seen.into_iter().collect::<Vec<_>>(),
+        ASSERTED.iter().map(|c| c.to_string()).collect::<Vec<_>>()
+    );
+}

@@ -84,6 +84,7 @@ fuzz_target!(|data: &[u8]| {
                 item: None,
                 section: None,
                 flows: None,
+                lang: Lang::En,
             },
         );
         assert_clean(&render::dot::render(&d, Lang::En), "dot");

@@ -127,7 +127,11 @@ pub fn run(a: &GraphArgs) -> u8 {
         }
         (format, reach) => {
             let d = s.timings.time("diagram", || {
-                let mut d = diagram::build(design, source, &s.diagnostics, &a.options);
+                let options = Options {
+                    lang,
+                    ..a.options.clone()
+                };
+                let mut d = diagram::build(design, source, &s.diagnostics, &options);
                 if let Some(r) = reach {
                     d.focus(|x| r.touches(x), |f| r.flows.contains(&f));
                 }

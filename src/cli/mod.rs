@@ -571,6 +571,7 @@ pub fn main() -> ExitCode {
                 item,
                 section,
                 flows: None,
+                lang: mynaflow::text::Lang::En,
             },
             reach,
             timings,

@@ -120,7 +120,7 @@ fn draw_edge(buf: &mut Vec<u8>, d: &Diagram, keys: &[Vec<u8>], m: &Merged, lang:
     quote_inside(buf, &m.label(d, lang));
     if m.violating() {
         buf.extend_from_slice(b"\\n");
-        m.push_codes(buf);
+        m.push_codes(buf, lang);
     }
     buf.push(b'"');
     if m.forward && m.backward {

@@ -16,7 +16,13 @@
 //! stand-ins counted as the terminal draws them, in as many bytes
 //! (`stand_ins`: U+FFF9 for such a VS16), which the writer turns back
 //! into the characters as it writes them (`StandIns`).
+//!
+//! A terminal that draws East Asian ambiguous-width characters (`①`, `※`,
+//! `→`) two columns wide is told by `MYNAFLOW_AMBIGUOUS_WIDTH=wide`
+//! ([`ambiguous`]): codespan is then given a pad after each, which the
+//! writer drops, and draws the pointers under a line in ASCII.
 
+pub mod ambiguous;
 mod stand_ins;
 
 use super::Report;
@@ -25,6 +31,7 @@ use crate::code::Severity;
 use crate::escape::{EscapedSource, visible};
 use crate::source::{SourceFile, SourceMap};
 use crate::span::{FileId, Span};
+use ambiguous::{AmbiguousWidth, Padded};
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{
@@ -52,10 +59,14 @@ struct Redrawn {
     /// (a stand-in takes the bytes of the character it stands for, so it
     /// moves nothing).
     escapes: Option<EscapedSource>,
+    /// Where the pads after its ambiguous-width characters moved each
+    /// offset of the escaped text, when the terminal draws them wide and
+    /// the text holds one.
+    pads: Option<Padded>,
     /// The text given to codespan.
     file: SourceFile,
-    /// Whether the text holds stand-ins, which the writer must turn back
-    /// into the characters they stand for.
+    /// Whether the text holds stand-ins or pads, which the writer must
+    /// turn back into the characters they stand for or drop.
     stood_in: bool,
 }
 
@@ -70,7 +81,10 @@ impl<'a> Shown<'a> {
     /// or not at all, so an escaped line elsewhere in it changes nothing
     /// drawn: escaping never adds or removes a line feed, nor does a
     /// stand-in.
-    fn new(report: &Report<'a>, config: &term::Config) -> Shown<'a> {
+    ///
+    /// Under [`AmbiguousWidth::Wide`], a file whose drawn lines hold an
+    /// ambiguous-width character is redrawn too, with pads after each.
+    fn new(report: &Report<'a>, config: &term::Config, width: AmbiguousWidth) -> Shown<'a> {
         let count = report.sources.iter().count();
         let mut redrawn: Vec<Option<Redrawn>> = (0..count).map(|_| None).collect();
         // For each file: the bytes of its drawn lines looked through, and
@@ -91,7 +105,8 @@ impl<'a> Shown<'a> {
             looked[i] += lines.len();
             whole[i] = looked[i] > f.text.len()
                 || EscapedSource::would_change(lines)
-                || stand_ins::stand_ins(lines).next().is_some();
+                || stand_ins::stand_ins(lines).next().is_some()
+                || (width == AmbiguousWidth::Wide && ambiguous::any(lines));
         }
         for (i, _) in whole.iter().enumerate().filter(|(_, w)| **w) {
             let text = &report.sources.get(FileId(i as u32)).text;
@@ -101,12 +116,27 @@ impl<'a> Shown<'a> {
             // The stand-ins go into the escaped text: what they stand for
             // is never escaped, and a stand-in written in the design is.
             let with = with_stand_ins(escaped_text.as_deref().unwrap_or(text));
-            let stood_in = with.is_some();
-            let Some(shown) = with.or(escaped_text) else {
+            let mut stood_in = with.is_some();
+            let shown = with.or(escaped_text);
+            // The pads go in last: they count what the terminal draws of
+            // the text codespan is given, stand-ins and escapes included.
+            let mut pads = match width {
+                AmbiguousWidth::Wide => Padded::of(shown.as_deref().unwrap_or(text)),
+                AmbiguousWidth::Narrow => None,
+            };
+            let shown = match pads.as_mut() {
+                Some(p) => {
+                    stood_in = true;
+                    Some(std::mem::take(&mut p.text))
+                }
+                None => shown,
+            };
+            let Some(shown) = shown else {
                 continue;
             };
             redrawn[i] = Some(Redrawn {
                 escapes,
+                pads,
                 file: SourceFile::new(String::new(), shown),
                 stood_in,
             });
@@ -122,11 +152,20 @@ impl<'a> Shown<'a> {
         self.redrawn.get(id.0 as usize)?.as_ref()?.escapes.as_ref()
     }
 
+    /// The pads of a file's text shown, if any were put in.
+    fn pads(&self, id: FileId) -> Option<&Padded> {
+        self.redrawn.get(id.0 as usize)?.as_ref()?.pads.as_ref()
+    }
+
     /// A span's byte range in the text shown.
     fn range(&self, s: Span) -> Range<usize> {
-        match self.escapes(s.file) {
+        let r = match self.escapes(s.file) {
             Some(e) => e.map(s.start as usize)..e.map(s.end as usize),
             None => s.range(),
+        };
+        match self.pads(s.file) {
+            Some(p) => p.map(r.start)..p.map(r.end),
+            None => r,
         }
     }
 
@@ -164,6 +203,10 @@ impl<'a> Files<'a> for Shown<'a> {
 
     fn column_number(&'a self, id: FileId, _line: usize, byte: usize) -> Result<usize, FilesError> {
         // The column of the original text, as every other format gives it.
+        let byte = match self.pads(id) {
+            Some(p) => p.unmap(byte),
+            None => byte,
+        };
         let byte = match self.escapes(id) {
             Some(e) => e.unmap(byte),
             None => byte,
@@ -212,28 +255,66 @@ fn drawn_lines<'t>(f: &'t SourceFile, span: Span, config: &term::Config) -> &'t 
 /// many findings on one huge line cost linear, not quadratic, time.
 pub const MAX_SNIPPET_LINE: usize = 1024;
 
-/// Renders every diagnostic and a summary line. `color` adds ANSI styles.
+/// Renders every diagnostic and a summary line. `color` adds ANSI styles;
+/// ambiguous-width characters are counted as `MYNAFLOW_AMBIGUOUS_WIDTH`
+/// says ([`ambiguous`]).
 pub fn render(report: &Report, color: bool) -> String {
-    super::written(|out| write(out, report, color, true), |_| String::new())
+    render_for(report, color, AmbiguousWidth::from_env())
+}
+
+/// [`render`] for a terminal that draws ambiguous-width characters
+/// `width` (whatever the environment says: tests pin it).
+pub fn render_for(report: &Report, color: bool, width: AmbiguousWidth) -> String {
+    super::written(
+        |out| write_for(out, report, color, true, width),
+        |_| String::new(),
+    )
 }
 
 /// [`render`] written to `out` as it is drawn, the diagnostics on every
 /// core, a few at a time (with every finding shown, `--max-per-code 0`, a
 /// large design's report is over a hundred megabytes); the summary line
 /// last unless `summary_line` is false (`check --quiet`).
+///
+/// The carets count an East Asian ambiguous-width character as the
+/// terminal draws it, as `MYNAFLOW_AMBIGUOUS_WIDTH` says ([`ambiguous`]).
 pub fn write<W: Write + ?Sized>(
     out: &mut W,
     report: &Report,
     color: bool,
     summary_line: bool,
 ) -> io::Result<()> {
+    write_for(out, report, color, summary_line, AmbiguousWidth::from_env())
+}
+
+/// [`write()`] for a terminal that draws ambiguous-width characters `width`.
+pub fn write_for<W: Write + ?Sized>(
+    out: &mut W,
+    report: &Report,
+    color: bool,
+    summary_line: bool,
+    width: AmbiguousWidth,
+) -> io::Result<()> {
     let lang = report.lang;
-    let config = term::Config::default();
+    let mut config = term::Config::default();
+    if width == AmbiguousWidth::Wide {
+        // The pointers from a caret down to its message, drawn after one
+        // another on a line, are ambiguous-width characters themselves:
+        // drawn wide, each would push the next a column right. (The
+        // frame's `│` starts every line alike, so it moves none.)
+        let ascii = term::Chars::ascii();
+        config.chars.pointer_left = ascii.pointer_left;
+        config.chars.multi_left = ascii.multi_left;
+        config.chars.multi_top = ascii.multi_top;
+        config.chars.multi_bottom = ascii.multi_bottom;
+        config.chars.multi_top_left = ascii.multi_top_left;
+        config.chars.multi_bottom_left = ascii.multi_bottom_left;
+    }
     let short = term::Config {
         display_style: term::DisplayStyle::Short,
-        ..term::Config::default()
+        ..config.clone()
     };
-    let shown = Shown::new(report, &config);
+    let shown = Shown::new(report, &config, width);
     write_ordered(out, report.diagnostics, |_, d, text| {
         let mut labels = vec![{
             let s = report.clip(d.primary);
@@ -501,11 +582,18 @@ mod tests {
                 checked: &[],
                 lang,
             };
-            let whole = render(&report(&diags), color);
+            let whole = render_for(&report(&diags), color, AmbiguousWidth::Narrow);
             let mut one_by_one = String::new();
             for d in &diags {
                 let mut out = Vec::new();
-                write(&mut out, &report(std::slice::from_ref(d)), color, false).unwrap();
+                write_for(
+                    &mut out,
+                    &report(std::slice::from_ref(d)),
+                    color,
+                    false,
+                    AmbiguousWidth::Narrow,
+                )
+                .unwrap();
                 one_by_one.push_str(&String::from_utf8(out).unwrap());
             }
             one_by_one.push_str(&summary(&report(&diags)));
@@ -581,7 +669,7 @@ mod tests {
             checked: &[],
             lang: Lang::En,
         };
-        let out = render(&report, false);
+        let out = render_for(&report, false, AmbiguousWidth::Narrow);
         let stand_in = |c: char| {
             matches!(c, '\u{fff9}' | '\u{fffa}' | '\u{e0000}'..='\u{e0fff}')
                 || (c.is_control() && c != '\n')
@@ -631,6 +719,78 @@ mod tests {
         assert_eq!((after, under), (names.len() + 2, sequences.len()), "{out}");
     }
 
+    /// Under a terminal that draws ambiguous-width characters wide, the
+    /// carets under a line stand under the token they mark counted as it
+    /// draws them (`width_cjk`: ①, ※, × two columns, α one), after them and
+    /// under them, next to an escape and an emoji sequence; the line is
+    /// drawn as written (no pad reaches the output), the header's column
+    /// is counted in characters. Under a narrow one (the default), as
+    /// codespan counts them.
+    #[test]
+    fn carets_count_ambiguous_characters_as_the_terminal_draws_them() {
+        use unicode_width::UnicodeWidthStr;
+        let text = "use \"kenpo\"\nactor 給付 : 組合\ndata 記録 : 給付記録\n\
+                    actor \"①窓口\" : 組合\n\
+                    flow \"①窓口\" -> 給付 : 記録 for 保険料徴集\n\
+                    flow \"※×α\" -> 給付 : 記録 for 保険料徴集\n\
+                    flow \"☎\u{fe0f}①\" -> 給付 : 記録 for 保険料徴集 # ※\u{1}\n\
+                    flow 給付 -> \"①窓口\" : 記録 for 保険料徴集 via 給付\n";
+        let mut s = Session::new(RulebookSource::Builtin("kenpo".into()));
+        s.check_text("d.myna", text.to_string(), None);
+        let diags = s.sorted_diagnostics();
+        let report = Report {
+            sources: &s.sources,
+            diagnostics: &diags,
+            files: 1,
+            checked: &[],
+            lang: Lang::En,
+        };
+        for width in [AmbiguousWidth::Narrow, AmbiguousWidth::Wide] {
+            let out = render_for(&report, false, width);
+            let drawn = |s: &str| match width {
+                AmbiguousWidth::Wide => s.width_cjk(),
+                AmbiguousWidth::Narrow => s.width(),
+            };
+            assert!(!out.contains(ambiguous::PAD), "{out}");
+            assert!(out.contains("flow \"※×α\" -> 給付"), "{out}");
+            assert!(out.contains("d.myna:5:27"), "{out}");
+            let lines: Vec<&str> = out.lines().collect();
+            let mut marked_lines = 0;
+            for (above, carets) in lines.iter().zip(lines.iter().skip(1)) {
+                let (Some((_, source)), Some((_, marks))) =
+                    (above.split_once("│ "), carets.split_once("│ "))
+                else {
+                    continue;
+                };
+                let indent = marks.len() - marks.trim_start().len();
+                let width_marked = marks.trim_start().chars().take_while(|&c| c == '^').count();
+                let marked = match marks.trim_start().trim_start_matches('^') {
+                    " no purpose has this name" => "保険料徴集",
+                    " no actor has this name" => match source.contains('☎') {
+                        true => "\"☎\u{fe0f}①\"",
+                        false => "\"※×α\"",
+                    },
+                    _ => continue,
+                };
+                let before = source.find(marked).expect("the token marked");
+                // The emoji sequence is two columns, as the stand-ins count it.
+                let as_drawn = |s: &str| drawn(&s.replace("☎\u{fe0f}", "漢"));
+                assert_eq!(
+                    as_drawn(&source[..before]),
+                    indent,
+                    "{width:?}\n{above}\n{carets}"
+                );
+                assert_eq!(
+                    as_drawn(marked),
+                    width_marked,
+                    "{width:?}\n{above}\n{carets}"
+                );
+                marked_lines += 1;
+            }
+            assert_eq!(marked_lines, 6, "{out}");
+        }
+    }
+
     /// A character to escape on a line that no finding draws leaves the
     /// file as it is (only the lines drawn are looked through), and what
     /// is drawn is what the same file without it draws; on a line drawn,
@@ -665,14 +825,18 @@ mod tests {
             };
             let config = term::Config::default();
             assert!(
-                Shown::new(&report(&others), &config)
+                Shown::new(&report(&others), &config, AmbiguousWidth::Narrow)
                     .redrawn
                     .iter()
                     .all(Option::is_none)
             );
-            drawn.push(render(&report(&others), false));
+            drawn.push(render_for(&report(&others), false, AmbiguousWidth::Narrow));
             if let Some(d) = mn004.first() {
-                let shown = render(&report(std::slice::from_ref(d)), false);
+                let shown = render_for(
+                    &report(std::slice::from_ref(d)),
+                    false,
+                    AmbiguousWidth::Narrow,
+                );
                 assert!(shown.contains("# \\u{202e}右から左"), "{shown}");
                 assert!(!shown.contains('\u{202e}'), "{shown}");
             }

@@ -508,7 +508,7 @@ fn intro(doc: &Draw, out: &mut Out) {
         if let Some(title) = &rb.title {
             s.push_str(&match lang {
                 Lang::En => format!(" \"{}\"", cell(title)),
-                Lang::Ja => format!("「{}」", cell(title)),
+                Lang::Ja => crate::text::ja_quoted(&cell(title)),
             });
         }
         if let Some(r) = &rb.revised {

@@ -88,9 +88,9 @@ pub fn write_run<W: std::io::Write + ?Sized>(
         .filter(|&f| !report.sources.get(f).name.starts_with(BUILTIN_PREFIX))
         .chain(report.diagnostics.iter().map(|d| d.primary.file))
         .collect();
-    files.sort_by(|&a, &b| {
-        (report.sources.get(a).name.as_str(), a).cmp(&(report.sources.get(b).name.as_str(), b))
-    });
+    // In the order of the findings: by name, as paths.
+    let rank = crate::merged::file_order(report.sources);
+    files.sort_by_key(|f| rank.get(f.0 as usize).copied());
     files.dedup();
     let mut by_file: std::collections::HashMap<FileId, Vec<&Diagnostic>> =
         std::collections::HashMap::new();

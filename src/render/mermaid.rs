@@ -312,7 +312,7 @@ fn draw_link(buf: &mut Vec<u8>, d: &Diagram, m: &Merged, lang: Lang) {
         // Letters, digits and `, ` after a line break: no entity, and no
         // part of a pattern the label was written against.
         buf.extend_from_slice(BREAK);
-        m.push_codes(buf);
+        m.push_codes(buf, lang);
     }
     buf.extend_from_slice(b"\"| ");
     push_id(buf, to);

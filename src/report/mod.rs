@@ -599,6 +599,7 @@ pub fn render(input: Input) -> String {
         let drawn = budget.choose(design, &about);
         let options = Options {
             flows: drawn.flows().map(<[FlowId]>::to_vec),
+            lang,
             ..Options::default()
         };
         let d = diagram::build(design, source, about.iter().copied(), &options);

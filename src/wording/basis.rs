@@ -11,6 +11,7 @@ use crate::checks::Trail;
 use crate::diagnostic::{Diagnostic, Fact};
 use crate::model::*;
 use crate::text;
+use crate::text::JaQuoted;
 use crate::text::Text;
 
 /// The item of 番号法第19条 an exchange may rest on, as far as the kinds of
@@ -70,23 +71,24 @@ pub(super) fn likely_elsewhere(w: &Words, trail: &Trail) -> bool {
 /// The note: what the item permits, and that the rulebook does not encode
 /// it for this data.
 pub(super) fn note(w: &Words, item: Item, cat: &str) -> Text {
+    let q_cat = JaQuoted(cat);
     let society = w.society();
     match item {
         Item::ToThePerson => text!(
             "番号法第19条第1号 lets a 個人番号利用事務実施者 such as {society} provide 特定個人情報 to the person or their agent, as its affairs need; the rulebook encodes no such case for `{cat}`";
-            "番号法第19条第1号は、{society}のような個人番号利用事務実施者が、事務に必要な限度で本人又はその代理人に特定個人情報を提供することを認めていますが、ルールブックには「{cat}」についてこの場合を定めたものがありません"
+            "番号法第19条第1号は、{society}のような個人番号利用事務実施者が、事務に必要な限度で本人又はその代理人に特定個人情報を提供することを認めていますが、ルールブックには{q_cat}についてこの場合を定めたものがありません"
         ),
         Item::ByThePerson => text!(
             "番号法第19条第3号 lets the person or their agent provide the person's own 特定個人情報 to a 個人番号利用事務等実施者 such as {society}; the rulebook encodes no such case for `{cat}`";
-            "番号法第19条第3号は、本人又はその代理人が、{society}のような個人番号利用事務等実施者に本人の特定個人情報を提供することを認めていますが、ルールブックには「{cat}」についてこの場合を定めたものがありません"
+            "番号法第19条第3号は、本人又はその代理人が、{society}のような個人番号利用事務等実施者に本人の特定個人情報を提供することを認めていますが、ルールブックには{q_cat}についてこの場合を定めたものがありません"
         ),
         Item::Entrusting => text!(
             "番号法第19条第6号 lets {society} entrust the handling of 特定個人情報 to a contractor, which it must then supervise (第11条); the rulebook encodes no such case for `{cat}`";
-            "番号法第19条第6号は、{society}が特定個人情報の取扱いを委託先に委託する場合の提供を認めています (委託元は第11条により委託先を監督します) が、ルールブックには「{cat}」についてこの場合を定めたものがありません"
+            "番号法第19条第6号は、{society}が特定個人情報の取扱いを委託先に委託する場合の提供を認めています (委託元は第11条により委託先を監督します) が、ルールブックには{q_cat}についてこの場合を定めたものがありません"
         ),
         Item::ByAParty => text!(
             "番号法第19条第2号 lets a 個人番号関係事務実施者 (an employer filing for its employees, for one) provide 特定個人情報 to a 個人番号利用事務実施者 such as {society}, as its 個人番号関係事務 needs, and 第3号 lets the person's agent provide the person's own; the rulebook encodes no such case for `{cat}`";
-            "番号法第19条第2号は、個人番号関係事務実施者 (従業員について届出をする事業者など) が、個人番号関係事務に必要な限度で{society}のような個人番号利用事務実施者に特定個人情報を提供することを、第3号は、本人の代理人が本人の特定個人情報を提供することを認めていますが、ルールブックには「{cat}」についてこれらの場合を定めたものがありません"
+            "番号法第19条第2号は、個人番号関係事務実施者 (従業員について届出をする事業者など) が、個人番号関係事務に必要な限度で{society}のような個人番号利用事務実施者に特定個人情報を提供することを、第3号は、本人の代理人が本人の特定個人情報を提供することを認めていますが、ルールブックには{q_cat}についてこれらの場合を定めたものがありません"
         ),
         Item::Unencoded => Text::new(
             "番号法第19条 also lists cases the rulebook does not encode, such as 第1号–第3号: a 個人番号利用事務実施者 providing it to the person, a 個人番号関係事務実施者 providing it (an employer filing for its employees, for one), and the person providing their own",
@@ -102,6 +104,7 @@ pub(super) fn help(w: &Words, trail: &Trail, item: Item, otherwise: &Text) -> Te
     let role = |a| w.role_of(a).map(|r| w.role_name(r)).unwrap_or_default();
     let (from, to) = (role(trail.sender), role(trail.receiver));
     let cat = w.category_name(trail.item);
+    let q_cat = JaQuoted(&cat);
     // A mynumber section may name only mynumber categories (MN018): an item
     // marked `mynumber` on an ordinary category needs one first.
     let mynumber_category = match (rb, w.design.item(trail.item).category.id) {
@@ -110,7 +113,7 @@ pub(super) fn help(w: &Words, trail: &Trail, item: Item, otherwise: &Text) -> Te
     };
     let record = if mynumber_category {
         text!("a `mynumber` section whose rule allows `{cat}` from {from} to {to}";
-              "{from}から{to}への「{cat}」の提供を認める規則を持つ特定個人情報 (mynumber) のセクション")
+              "{from}から{to}への{q_cat}の提供を認める規則を持つ特定個人情報 (mynumber) のセクション")
     } else {
         text!("a `mynumber` category for this data and a `mynumber` section whose rule allows it from {from} to {to}";
               "このデータの特定個人情報 (mynumber) のカテゴリと、{from}から{to}への提供を認める規則を持つ特定個人情報 (mynumber) のセクション")
@@ -192,22 +195,24 @@ pub(super) fn narrower(w: &Words, trail: &Trail) -> Option<(Vec<String>, Narrowe
 /// MN101's help for an item the rules cover only under other categories.
 pub(super) fn narrower_help(w: &Words, trail: &Trail, names: &[String], how: Narrower) -> Text {
     let cat = w.category_name(trail.item);
+    let q_cat = JaQuoted(&cat);
     let role = |a| w.role_of(a).map(|r| w.role_name(r)).unwrap_or_default();
     let (from, to) = (role(trail.sender), role(trail.receiver));
     let p = w.purpose_name(trail.purpose);
+    let q_p = JaQuoted(&p);
     let l = crate::text::list(names);
     match how {
         Narrower::Below => {
             text!("`{cat}` is broader than any rule: from {from} to {to} for `{p}` the rules cover only {}; declare the item with the one it is", l.en;
-              "「{cat}」はどの規則よりも広い区分です。{from}から{to}への「{p}」のための提供で規則が対象とするのは {} だけです。データ項目をそのいずれかのカテゴリで宣言してください", l.ja)
+              "{q_cat}はどの規則よりも広い区分です。{from}から{to}への{q_p}のための提供で規則が対象とするのは {} だけです。データ項目をそのいずれかのカテゴリで宣言してください", l.ja)
         }
         Narrower::BelowForOthers => {
             text!("`{cat}` is broader than any rule: from {from} to {to} the rules cover only {}, for other purposes than `{p}`; declare the item with the one it is, and name a purpose their rules allow", l.en;
-              "「{cat}」はどの規則よりも広い区分です。{from}から{to}への提供で規則が対象とするのは {} だけで、利用目的も「{p}」以外です。データ項目をそのいずれかのカテゴリで宣言し、その規則が認める利用目的を指定してください", l.ja)
+              "{q_cat}はどの規則よりも広い区分です。{from}から{to}への提供で規則が対象とするのは {} だけで、利用目的も{q_p}以外です。データ項目をそのいずれかのカテゴリで宣言し、その規則が認める利用目的を指定してください", l.ja)
         }
         Narrower::Instead => {
             text!("from {from} to {to} for `{p}` the rules cover only {}: if the data is that, declare the item with it; otherwise do not send the My Number with this data", l.en;
-              "{from}から{to}への「{p}」のための提供で規則が対象とするのは {} だけです。データがそれに当たるなら、データ項目をそのカテゴリで宣言してください。そうでなければ、このデータに個人番号を含めないでください", l.ja)
+              "{from}から{to}への{q_p}のための提供で規則が対象とするのは {} だけです。データがそれに当たるなら、データ項目をそのカテゴリで宣言してください。そうでなければ、このデータに個人番号を含めないでください", l.ja)
         }
     }
 }
@@ -279,13 +284,16 @@ fn without_the_number_words(
     d: Diagnostic,
 ) -> Diagnostic {
     let cat = w.category_name(trail.item);
+    let q_cat = JaQuoted(&cat);
     let name = w.item_name(trail.item).to_string();
+    let q_name = JaQuoted(&name);
     let role = |a| w.role_of(a).map(|r| w.role_name(r)).unwrap_or_default();
     let (from, to) = (role(trail.sender), role(trail.receiver));
     let p = w.purpose_name(trail.purpose);
+    let q_p = JaQuoted(&p);
     let s = w.section_note(section);
     let allowed = text!("{} allows `{cat}` from {from} to {to} for `{p}` as personal information without My Number", s.en;
-                        "{}は、{from}から{to}への「{p}」のための「{cat}」の提供を、個人番号を含まない個人情報として認めています", s.ja);
+                        "{}は、{from}から{to}への{q_p}のための{q_cat}の提供を、個人番号を含まない個人情報として認めています", s.ja);
     let id =
         w.rb.map(|rb| rb.section(section).id.clone())
             .unwrap_or_default();
@@ -296,7 +304,7 @@ fn without_the_number_words(
     };
     d.with_help(text!(
         "send it without the My Number, as section {id} allows: remove `mynumber` from the declaration of `{name}`; only if it must carry the My Number under an item of 番号法第19条 the rulebook does not encode, record that basis in the rulebook as a `mynumber` section";
-        "{id}が認めるとおり、個人番号を含めずに提供してください (「{name}」の宣言から mynumber を外します)。ルールブックに定めていない番号法第19条の号に基づいて個人番号を含める必要がある場合に限り、その根拠を特定個人情報 (mynumber) のセクションとしてルールブックに記載してください"
+        "{id}が認めるとおり、個人番号を含めずに提供してください ({q_name}の宣言から mynumber を外します)。ルールブックに定めていない番号法第19条の号に基づいて個人番号を含める必要がある場合に限り、その根拠を特定個人情報 (mynumber) のセクションとしてルールブックに記載してください"
     ))
 }
 

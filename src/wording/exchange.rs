@@ -12,6 +12,7 @@ use crate::model::*;
 use crate::span::Span;
 use crate::syntax::lexer::write_name;
 use crate::text;
+use crate::text::JaQuoted;
 use crate::text::Text;
 use std::sync::Arc;
 
@@ -24,12 +25,15 @@ pub(super) fn word(
     let rb = w.rb?;
     let primary = super::place::exchange(w, trail, refusal)?;
     let item = w.item_name(trail.item);
+    let q_item = JaQuoted(item);
     let cat = w.category_name(trail.item);
+    let q_cat = JaQuoted(&cat);
     let (sender, receiver) = (
         w.actor_with_role(trail.sender),
         w.actor_with_role(trail.receiver),
     );
     let p = w.purpose_name(trail.purpose);
+    let q_p = JaQuoted(&p);
     let mut facts = w.trail_facts(trail);
     facts.extend(on_the_way_facts(w, trail));
     let d = match refusal {
@@ -39,12 +43,12 @@ pub(super) fn word(
             Code::MN101,
             primary,
             text!("no legal basis to provide 特定個人情報 (My Number data) `{item}` ({cat}) from {sender} to {receiver}";
-                  "特定個人情報「{item}」({cat}) を{sender}から{receiver}へ提供する法的根拠がありません"),
+                  "特定個人情報{q_item}({cat}) を{sender}から{receiver}へ提供する法的根拠がありません"),
         )
-        .with_primary_label(text!("no mynumber rule covers `{cat}`"; "「{cat}」を対象とする特定個人情報 (mynumber) の規則はありません"))
+        .with_primary_label(text!("no mynumber rule covers `{cat}`"; "{q_cat}を対象とする特定個人情報 (mynumber) の規則はありません"))
         .with_note(text!(
             "番号法第19条 forbids providing 特定個人情報 except in the cases it lists, and consent alone is never one; the rulebook's mynumber sections encode the cases its notice relies on, and none covers `{cat}`";
-            "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの特定個人情報 (mynumber) のセクションは、公表文が根拠とする提供の場合を定めたものですが、「{cat}」を対象とするものはありません"
+            "番号法第19条は、各号に列挙された場合を除き特定個人情報の提供を禁じています (本人の同意だけでは根拠になりません)。ルールブックの特定個人情報 (mynumber) のセクションは、公表文が根拠とする提供の場合を定めたものですが、{q_cat}を対象とするものはありません"
         ))),
         MyNumberRefusal::WrongParties(rules) => {
             // Worded once per list of rules, which its refusals share.
@@ -68,10 +72,10 @@ pub(super) fn word(
                 Code::MN105,
                 primary,
                 text!("no rule allows 特定個人情報 (My Number data) `{item}` ({cat}) between {fr} and {tr}";
-                      "{fr}と{tr}の間で特定個人情報「{item}」({cat}) の提供を認める規則はありません"),
+                      "{fr}と{tr}の間で特定個人情報{q_item}({cat}) の提供を認める規則はありません"),
             )
-            .with_primary_label(text!("{receiver} may not receive `{cat}` from {sender}"; "{receiver}は{sender}から「{cat}」を受け取れません"))
-            .with_note(text!("rules cover `{cat}` only between: {}", allowed.en; "「{cat}」を対象とする規則は次の間だけです: {}", allowed.ja))
+            .with_primary_label(text!("{receiver} may not receive `{cat}` from {sender}"; "{receiver}は{sender}から{q_cat}を受け取れません"))
+            .with_note(text!("rules cover `{cat}` only between: {}", allowed.en; "{q_cat}を対象とする規則は次の間だけです: {}", allowed.ja))
             .with_help(text!("exchange this data only between {}", allowed.en; "このデータは {} の間でのみ提供できます", allowed.ja))
             .with_facts(facts)
             .with_facts(pairs.facts(("allowed_pairs", "allowed_pairs_total")));
@@ -100,7 +104,7 @@ pub(super) fn word(
                         Code::MN102,
                         primary,
                         text!("特定個人情報 (My Number data) `{item}` ({cat}) may go only from {rf} to {rt}, not from {sender} to {receiver}";
-                              "特定個人情報「{item}」({cat}) は{rf}から{rt}へのみ提供できます。{sender}から{receiver}へは提供できません"),
+                              "特定個人情報{q_item}({cat}) は{rf}から{rt}へのみ提供できます。{sender}から{receiver}へは提供できません"),
                     )
                     .with_primary_label(Text::new("wrong direction", "方向が逆です"));
                     let allowed = super::reversal::Allowed::of(w, trail, *rule, differs);
@@ -112,7 +116,7 @@ pub(super) fn word(
                         // exchange, not this one mended.
                         let s = w.actor_name(trail.sender);
                         d.with_help(text!("{}, and {s} re-provides `{item}` it obtained (the numbered flows show how), which the rule does not allow: remove the flow", only.en;
-                                          "{}。{s}は取得した「{item}」を再び提供していますが (取得までの経路は、(1) から番号を付けて示したフローのとおりです)、規則はこれを認めていません。フローを削除してください", only.ja))
+                                          "{}。{s}は取得した{q_item}を再び提供していますが (取得までの経路は、(1) から番号を付けて示したフローのとおりです)、規則はこれを認めていません。フローを削除してください", only.ja))
                     } else if let Some(end) = handed_on_the_way(w, trail) {
                         // Between two systems of the society the data is
                         // handed to a party on the way: turned round, the
@@ -121,7 +125,7 @@ pub(super) fn word(
                         let (s, end, society) = (w.actor_name(trail.sender), w.actor_name(end), w.society());
                         let (party, named) = (w.actor_with_role(trail.receiver), w.actor_name(trail.receiver));
                         d.with_help(text!("{}, and the flow hands `{item}` to {party} on its way from {s} to {end}; turned round, it would still go from {society} to {named}: write the exchange with {named} as a flow of its own, or remove the flow", only.en;
-                                          "{}。このフローは{s}から{end}への途中で「{item}」を{party}に渡しています。向きを逆にしても、{society}から{named}へ渡ることに変わりはありません。{named}とのやり取りを別のフローとして書くか、フローを削除してください", only.ja))
+                                          "{}。このフローは{s}から{end}への途中で{q_item}を{party}に渡しています。向きを逆にしても、{society}から{named}へ渡ることに変わりはありません。{named}とのやり取りを別のフローとして書くか、フローを削除してください", only.ja))
                     } else if differs.len() > 1 {
                         // Reversed, a flow the rule differs from in more
                         // than its direction is still refused (MN103 or
@@ -134,7 +138,7 @@ pub(super) fn word(
                         // items or purposes it carries, whose fixes would
                         // turn it back: --fix flipped it for ten rounds.
                         d.with_help(text!("{}, and the flow carries more than `{item}` for `{p}`: turned round, it would refuse the rest; write `{item}` for `{p}` as a flow of its own the other way round, or remove it from this flow", only.en;
-                                          "{}。このフローは「{p}」のための「{item}」のほかにも運んでいるので、向きを逆にすると残りが認められなくなります。「{p}」のための「{item}」を逆向きの別のフローとして書くか、このフローから削除してください", only.ja))
+                                          "{}。このフローは{q_p}のための{q_item}のほかにも運んでいるので、向きを逆にすると残りが認められなくなります。{q_p}のための{q_item}を逆向きの別のフローとして書くか、このフローから削除してください", only.ja))
                     } else {
                         let d = d.with_help(text!("{}: reverse the flow, or remove it", only.en;
                                                   "{}。フローを逆にするか、削除してください", only.ja));
@@ -158,9 +162,9 @@ pub(super) fn word(
                         Code::MN103,
                         primary,
                         text!("特定個人情報 (My Number data) `{item}` ({cat}) may not be provided from {sender} to {receiver} for `{p}`";
-                              "特定個人情報「{item}」({cat}) を「{p}」のために{sender}から{receiver}へ提供することはできません"),
+                              "特定個人情報{q_item}({cat}) を{q_p}のために{sender}から{receiver}へ提供することはできません"),
                     )
-                    .with_primary_label(text!("`{p}` is not a purpose of the rule"; "「{p}」は規則の利用目的にありません"))
+                    .with_primary_label(text!("`{p}` is not a purpose of the rule"; "{q_p}は規則の利用目的にありません"))
                     .with_help(purpose_help(&shown, &route))
                     .with_facts(allowed.facts(("allowed_purposes", "allowed_purposes_total")))
                     .with_facts(route.facts());
@@ -178,7 +182,7 @@ pub(super) fn word(
                             Code::MN104,
                             primary,
                             text!("特定個人情報 (My Number data) `{item}` ({cat}) may not pass through {} on its way from {sender} to {receiver}", l_strays.en;
-                                  "特定個人情報「{item}」({cat}) は、{sender}から{receiver}へ、{}を経由して提供することはできません", l_strays.ja),
+                                  "特定個人情報{q_item}({cat}) は、{sender}から{receiver}へ、{}を経由して提供することはできません", l_strays.ja),
                         );
                         super::channel::strayed(d, rb, r, &l_strays)
                             .with_facts(Fact::list(("stray_channel", "stray_channel_total"), stray_names))
@@ -189,7 +193,7 @@ pub(super) fn word(
                             Code::MN104,
                             primary,
                             text!("特定個人情報 (My Number data) `{item}` ({cat}) must pass through {} on its way from {sender} to {receiver}", l.en;
-                                  "特定個人情報「{item}」({cat}) は、{sender}から{receiver}へ、{}を経由して提供する必要があります", l.ja),
+                                  "特定個人情報{q_item}({cat}) は、{sender}から{receiver}へ、{}を経由して提供する必要があります", l.ja),
                         )
                         .with_primary_label(text!("not via {}", l.en; "{}を経由していません", l.ja))
                         .with_help(text!("route it `via` an actor whose role is {}", l.en; "役割が{}のアクターを `via` で経由させてください", l.ja))
@@ -371,13 +375,14 @@ fn purpose_fix(
         return None;
     }
     let written = write_name(only);
+    let q_written = JaQuoted(&written);
     let purpose = Edit {
         span: w.purpose_span(trail.last, trail.purpose),
         content: written.clone(),
     };
     if !differs.contains(&Miss::Channel) {
         return Some(Fix::unsafe_(
-            text!("use the purpose the rule allows: `{written}`"; "規則が認める利用目的「{written}」にする"),
+            text!("use the purpose the rule allows: `{written}`"; "規則が認める利用目的{q_written}にする"),
             vec![purpose],
         ));
     }
@@ -400,7 +405,7 @@ fn purpose_fix(
         };
     Some(Fix::unsafe_(
         text!("use the purpose the rule allows, `{written}`, and route it via {name}";
-              "規則が認める利用目的「{written}」にし、{name} を経由させる"),
+              "規則が認める利用目的{q_written}にし、{name} を経由させる"),
         edits,
     ))
 }
@@ -428,8 +433,9 @@ fn drop_purpose(w: &Words, trail: &Trail) -> Option<Fix> {
         return None;
     }
     let p = write_name(&w.purpose_name(trail.purpose));
+    let q_p = JaQuoted(&p);
     Some(Fix::unsafe_(
-        text!("drop the purpose the rule does not allow: `{p}`"; "規則が認めていない利用目的「{p}」を外す"),
+        text!("drop the purpose the rule does not allow: `{p}`"; "規則が認めていない利用目的{q_p}を外す"),
         vec![Edit {
             span: cut,
             content: String::new(),

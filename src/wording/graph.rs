@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Fact};
 use crate::graph::{Dangling, TransferId};
 use crate::model::*;
 use crate::text;
+use crate::text::JaQuoted;
 use crate::text::Text;
 
 /// MN401. `other`: the dangling hop at the carrier's other side that
@@ -24,9 +25,11 @@ pub(super) fn dangling(
     let (from, to) = w.graph.ends(t);
     let primary = super::place::dangling(w, d);
     let item_name = w.item_name(item);
+    let q_item_name = JaQuoted(item_name);
     let p = purpose
         .map(|p| w.purpose_name(p))
         .unwrap_or_else(|| "-".into());
+    let q_p = JaQuoted(&p);
     let facts = vec![
         Fact::text("item", item_name),
         Fact::text("purpose", p.clone()),
@@ -38,7 +41,7 @@ pub(super) fn dangling(
             Code::MN401,
             primary,
             text!("`{item_name}` enters carrier {c} for `{p}` and no flow carries it on";
-                  "「{item_name}」は「{p}」のために中継の{c}に入りますが、先へ運ぶフローがありません"),
+                  "{q_item_name}は{q_p}のために中継の{c}に入りますが、先へ運ぶフローがありません"),
         )
         .with_primary_label(text!("goes nowhere from here"; "ここから先がありません"))
     } else {
@@ -46,7 +49,7 @@ pub(super) fn dangling(
             Code::MN401,
             primary,
             text!("`{item_name}` leaves carrier {c} for `{p}` but no flow brought it there";
-                  "「{item_name}」は「{p}」のために中継の{c}から出ますが、そこへ運んだフローがありません"),
+                  "{q_item_name}は{q_p}のために中継の{c}から出ますが、そこへ運んだフローがありません"),
         )
         .with_primary_label(text!("comes from nowhere"; "出どころがありません"))
         .with_note(text!("a carrier holds nothing for its own use: what leaves it must have entered it, as the same item for the same purpose";
@@ -58,25 +61,27 @@ pub(super) fn dangling(
         // wrong hop (the rules may allow it for none but the first).
         Some((o, q_id)) => {
             let q = w.purpose_name(q_id);
+            let q_q = JaQuoted(&q);
+            let (q_p_in, q_p_out) = if enters { (q_p, q_q) } else { (q_q, q_p) };
             let (p_in, p_out) = if enters { (&p, &q) } else { (&q, &p) };
             let label = if enters {
-                text!("`{item_name}` leaves {c} here for `{q}`"; "ここで「{item_name}」が「{q}」のために{c}から出ます")
+                text!("`{item_name}` leaves {c} here for `{q}`"; "ここで{q_item_name}が{q_q}のために{c}から出ます")
             } else {
-                text!("`{item_name}` enters {c} here for `{q}`"; "ここで「{item_name}」が「{q}」のために{c}に入ります")
+                text!("`{item_name}` enters {c} here for `{q}`"; "ここで{q_item_name}が{q_q}のために{c}に入ります")
             };
             d.with_label(w.purpose_span(o, q_id), label)
                 .with_note(text!("the hop out of {c} carries `{item_name}` for `{p_out}`, the hop in for `{p_in}`: an exchange through carriers keeps one purpose";
-                                 "{c}から出る区間は「{item_name}」を「{p_out}」のために、{c}に入る区間は「{p_in}」のために運んでいます。中継を通る提供の利用目的は一つです"))
+                                 "{c}から出る区間は{q_item_name}を{q_p_out}のために、{c}に入る区間は{q_p_in}のために運んでいます。中継を通る提供の利用目的は一つです"))
                 .with_help(purpose_help(w, item, c, (purpose, other.map(|x| x.1)), enters))
                 .with_facts(facts)
                 .with_facts(vec![Fact::text("other_purpose", q.clone())])
         }
         None if enters => d
             .with_help(text!("add a flow from {c} to the receiver carrying `{item_name}` for `{p}`, or write the exchange as one flow with `via {c}`";
-                             "{c}から受け手へ「{item_name}」を「{p}」のために運ぶフローを追加するか、`via {c}` を使って一つのフローとして書いてください"))
+                             "{c}から受け手へ{q_item_name}を{q_p}のために運ぶフローを追加するか、`via {c}` を使って一つのフローとして書いてください"))
             .with_facts(facts),
         None => d
-            .with_help(text!("add the flow that brings `{item_name}` into {c} for `{p}`"; "{c}へ「{item_name}」を「{p}」のために運ぶフローを追加してください"))
+            .with_help(text!("add the flow that brings `{item_name}` into {c} for `{p}`"; "{c}へ{q_item_name}を{q_p}のために運ぶフローを追加してください"))
             .with_facts(facts),
     };
     Some(d)
@@ -101,24 +106,27 @@ fn purpose_help(
         some_rule_allows(w, item, p_out),
     );
     let name = w.item_name(item);
+    let q_name = JaQuoted(name);
     let cat = w.category_name(item);
+    let q_cat = JaQuoted(&cat);
     let (p_in, p_out) = (w.purpose_name(p_in), w.purpose_name(p_out));
+    let (q_p_in, q_p_out) = (JaQuoted(&p_in), JaQuoted(&p_out));
     match (in_ok, out_ok) {
         (true, true) => {
             text!("carry `{name}` out of {c} for `{p_in}`, the purpose it came in for; an exchange for `{p_out}` needs a rule that allows it between its parties (written as one flow with `via`, the exchange is judged for its purpose)";
-                              "{c}から出る区間も、入ってきたときの利用目的「{p_in}」で「{name}」を運んでください。「{p_out}」のための提供には、その当事者の間でそれを認める規則が必要です (`via` を使って一つのフローとして書くと、提供全体がその利用目的で判定されます)")
+                              "{c}から出る区間も、入ってきたときの利用目的{q_p_in}で{q_name}を運んでください。{q_p_out}のための提供には、その当事者の間でそれを認める規則が必要です (`via` を使って一つのフローとして書くと、提供全体がその利用目的で判定されます)")
         }
         (true, false) => {
             text!("carry `{name}` out of {c} for `{p_in}`, the purpose it came in for: no rule allows `{cat}` for `{p_out}`";
-                               "{c}から出る区間も、入ってきたときの利用目的「{p_in}」で「{name}」を運んでください。「{cat}」を「{p_out}」のために認める規則はありません")
+                               "{c}から出る区間も、入ってきたときの利用目的{q_p_in}で{q_name}を運んでください。{q_cat}を{q_p_out}のために認める規則はありません")
         }
         (false, true) => {
             text!("bring `{name}` into {c} for `{p_out}`, the purpose it leaves for: no rule allows `{cat}` for `{p_in}` (written as one flow with `via`, the exchange is judged for its purpose)";
-                               "{c}に入る区間も、出ていくときの利用目的「{p_out}」で「{name}」を運んでください。「{cat}」を「{p_in}」のために認める規則はありません (`via` を使って一つのフローとして書くと、提供全体がその利用目的で判定されます)")
+                               "{c}に入る区間も、出ていくときの利用目的{q_p_out}で{q_name}を運んでください。{q_cat}を{q_p_in}のために認める規則はありません (`via` を使って一つのフローとして書くと、提供全体がその利用目的で判定されます)")
         }
         (false, false) => {
             text!("no rule allows `{cat}` for `{p_in}` or `{p_out}`: give the hops in and out of {c} one purpose a rule allows for it, or remove them";
-                                "「{cat}」を「{p_in}」や「{p_out}」のために認める規則はありません。{c}に入る区間と出る区間を、規則が認める一つの利用目的にそろえるか、削除してください")
+                                "{q_cat}を{q_p_in}や{q_p_out}のために認める規則はありません。{c}に入る区間と出る区間を、規則が認める一つの利用目的にそろえるか、削除してください")
         }
     }
 }
@@ -149,18 +157,18 @@ pub(super) fn drift(
 ) -> Option<Diagnostic> {
     let society = w.society();
     let item = w.item_name(trail.item);
+    let q_item = JaQuoted(item);
     let q = w.purpose_name(trail.purpose);
+    let q_q = JaQuoted(&q);
     let names: Vec<String> = held.iter().map(|p| w.purpose_name(*p)).collect();
-    let l = crate::text::list(&names);
     // In Japanese each purpose is quoted, as `q` is.
-    let quoted: Vec<String> = names.iter().map(|n| format!("「{n}」")).collect();
-    let l = crate::text::Text::new(l.en, crate::text::list(&quoted).ja);
+    let l = crate::text::quoted_list(&names);
     let (from, to) = (w.actor_name(trail.sender), w.actor_name(trail.receiver));
     let d = Diagnostic::new(
         Code::MN402,
         super::place::drift(w, trail),
         text!("特定個人情報 (My Number data) `{item}` was obtained for {} and is passed from {from} to {to} for `{q}` (目的外利用)", l.en;
-              "特定個人情報「{item}」は{}のために取得したものですが、{from}から{to}へ「{q}」のために渡されています (目的外利用)", l.ja),
+              "特定個人情報{q_item}は{}のために取得したものですが、{from}から{to}へ{q_q}のために渡されています (目的外利用)", l.ja),
     )
     .with_primary_label(text!("not a purpose it was obtained for"; "取得した目的ではありません"))
     .with_note(text!(
@@ -169,12 +177,13 @@ pub(super) fn drift(
     ))
     .with_help(if may_obtain_for(w, trail) {
         text!("use it here only for {}, or obtain it anew under a rule that allows `{q}`", l.en;
-              "ここでは{}のためにのみ利用するか、「{q}」を認める規則に基づいて改めて取得してください", l.ja)
+              "ここでは{}のためにのみ利用するか、{q_q}を認める規則に基づいて改めて取得してください", l.ja)
     } else {
         let cat = w.category_name(trail.item);
+        let q_cat = JaQuoted(&cat);
         let role = w.role_of(trail.receiver).map(|r| w.role_name(r)).unwrap_or_default();
         text!("use it here only for {}: no rule allows `{cat}` to reach {role} for `{q}`", l.en;
-              "ここでは{}のためにのみ利用してください。「{cat}」を「{q}」のために{role}が受け取ることを認める規則はありません", l.ja)
+              "ここでは{}のためにのみ利用してください。{q_cat}を{q_q}のために{role}が受け取ることを認める規則はありません", l.ja)
     })
     .with_facts(w.trail_facts(trail))
     .with_facts(Fact::list(("held_purposes", "held_purposes_total"), names));

@@ -27,6 +27,7 @@ use crate::graph::{FlowGraph, TransferId};
 use crate::model::*;
 use crate::rulecheck::Renumbered;
 use crate::span::{FileId, Span};
+use crate::text::JaQuoted;
 use crate::text::Text;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -452,10 +453,11 @@ impl<'a> Words<'a> {
     fn hop_labels(&self, d: Diagnostic, trail: &Trail) -> Diagnostic {
         trail.earlier.iter().fold(d, |d, h| {
             let item = self.item_name(h.item);
+            let q_item = JaQuoted(item);
             let (from, to) = (self.actor_name(h.from), self.actor_name(h.to));
             d.with_label(
                 self.flow_of(h.transfer).span,
-                crate::text!("`{item}` travels {from} → {to} here"; "ここで「{item}」が{from}から{to}へ渡ります"),
+                crate::text!("`{item}` travels {from} → {to} here"; "ここで{q_item}が{from}から{to}へ渡ります"),
             )
         })
     }
@@ -467,11 +469,12 @@ impl<'a> Words<'a> {
         let d = match witness.hops.first().filter(|_| witness.longer) {
             Some(h) => {
                 let item = self.item_name(h.item);
+                let q_item = JaQuoted(item);
                 let from = self.actor_name(h.from);
                 let n = witness.hops.len();
                 d.with_note(crate::text!(
                     "the path by which `{item}` came goes further upstream than {from}: only its last {n} flows are labelled, numbered from {from}";
-                    "「{item}」の経路は{from}よりさらに上流へ続きます。番号を付けたのは、{from}からの直近 {n} 件のフローだけです"
+                    "{q_item}の経路は{from}よりさらに上流へ続きます。番号を付けたのは、{from}からの直近 {n} 件のフローだけです"
                 ))
             }
             None => d,
@@ -479,12 +482,14 @@ impl<'a> Words<'a> {
         witness.hops.iter().enumerate().fold(d, |d, (step, h)| {
             let n = step + 1;
             let item = self.item_name(h.item);
+            let q_item = JaQuoted(item);
             let (from, to) = (self.actor_name(h.from), self.actor_name(h.to));
             let p = h.purpose.map(|p| self.purpose_name(p)).unwrap_or_default();
+            let q_p = JaQuoted(&p);
             d.with_label(
                 self.flow_of(h.transfer).span,
                 crate::text!("({n}) `{item}` reaches {to} from {from} for `{p}`";
-                             "({n}) 「{item}」が{from}から{to}へ「{p}」のために渡る"),
+                             "({n}) {q_item}が{from}から{to}へ{q_p}のために渡る"),
             )
         })
     }

@@ -8,6 +8,7 @@ use super::{Words, unique};
 use crate::checks::Trail;
 use crate::model::*;
 use crate::text;
+use crate::text::JaQuoted;
 use crate::text::Text;
 
 /// The rules of `mynumber` sections that name the trail's purpose (or one
@@ -70,12 +71,13 @@ pub(super) fn words(
         crate::text::list(&sections),
     );
     let (p, society) = (w.purpose_name(trail.purpose), w.society());
+    let q_p = JaQuoted(&p);
     let what = if via.is_empty() {
         text!("the rules for `{p}` are all of mynumber sections ({}): they let {society} provide only 特定個人情報 of {}, to {}", ls.en, lc.en, lr.en;
-              "「{p}」の規則はすべて特定個人情報 (mynumber) のセクション ({}) のもので、{society}が提供できるのは {} の特定個人情報を {} へ提供する場合だけです", ls.ja, lc.ja, lr.ja)
+              "{q_p}の規則はすべて特定個人情報 (mynumber) のセクション ({}) のもので、{society}が提供できるのは {} の特定個人情報を {} へ提供する場合だけです", ls.ja, lc.ja, lr.ja)
     } else {
         text!("the rules for `{p}` are all of mynumber sections ({}): they let {society} provide only 特定個人情報 of {}, to {}, via {}", ls.en, lc.en, lr.en, lv.en;
-              "「{p}」の規則はすべて特定個人情報 (mynumber) のセクション ({}) のもので、{society}が提供できるのは {} の特定個人情報を {} へ {} を経由して提供する場合だけです", ls.ja, lc.ja, lr.ja, lv.ja)
+              "{q_p}の規則はすべて特定個人情報 (mynumber) のセクション ({}) のもので、{society}が提供できるのは {} の特定個人情報を {} へ {} を経由して提供する場合だけです", ls.ja, lc.ja, lr.ja, lv.ja)
     };
     let law = Text::new(
         "番号法第19条 permits providing 特定個人情報 only in the cases it lists, and consent alone is never one",
@@ -92,6 +94,6 @@ pub(super) fn words(
         text!("name a purpose that allows providing it to {to_name}: {}", l.en; "{to_name}への提供を認める利用目的 ({}) を指定してください", l.ja)
     };
     let help = text!("if this is that exchange, declare the item with the category it is ({}); if not, `{p}` is not its purpose: {}", lc.en, otherwise.en;
-                     "この提供がその特定個人情報の提供であれば、データ項目をそのカテゴリ ({}) で宣言してください。そうでなければ「{p}」はこのフローの利用目的ではありません。{}", lc.ja, otherwise.ja);
+                     "この提供がその特定個人情報の提供であれば、データ項目をそのカテゴリ ({}) で宣言してください。そうでなければ{q_p}はこのフローの利用目的ではありません。{}", lc.ja, otherwise.ja);
     (vec![what, law], help, cats)
 }

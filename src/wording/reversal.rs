@@ -9,6 +9,7 @@ use crate::checks::{Miss, Trail};
 use crate::diagnostic::Fact;
 use crate::model::*;
 use crate::text;
+use crate::text::JaQuoted;
 use crate::text::Text;
 
 /// What the nearest rule of an MN102 finding allows, as far as the flow
@@ -56,6 +57,7 @@ impl Allowed {
     /// that the flow does not do: its purposes, its channel.
     pub(super) fn words(&self) -> Text {
         let (from, to, p) = (&self.from, &self.to, &self.purpose);
+        let q_p = JaQuoted(p);
         let mut en = vec![format!("only `{from} -> {to}` is allowed")];
         let mut ja = vec![format!("認められるのは `{from} -> {to}` だけです")];
         if !self.purposes.is_empty() {
@@ -70,9 +72,9 @@ impl Allowed {
             );
             let t = match self.purposes.len() {
                 1 => text!("only for {l_en} (not `{p}`)";
-                           "利用目的は{l_ja}に限られます (「{p}」は認められていません)"),
+                           "利用目的は{l_ja}に限られます ({q_p}は認められていません)"),
                 _ => text!("only for one of {l_en} (not `{p}`)";
-                           "利用目的は{l_ja}のいずれかに限られます (「{p}」は認められていません)"),
+                           "利用目的は{l_ja}のいずれかに限られます ({q_p}は認められていません)"),
             };
             en.push(t.en);
             ja.push(t.ja);

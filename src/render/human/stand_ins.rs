@@ -292,7 +292,8 @@ impl Restorer {
     }
 
     /// What to write for `c`: the character it stands for, itself when it
-    /// is no stand-in, none while a code is not ended.
+    /// is no stand-in, none while a code is not ended or for a pad
+    /// ([`super::ambiguous::PAD`]).
     pub(super) fn restore(&mut self, c: char) -> Option<char> {
         if let Some(d) = u8::try_from(c).ok().and_then(digit_value) {
             self.digits = self.digits << 4 | d;
@@ -306,6 +307,8 @@ impl Restorer {
         // A code cut short (none is) is dropped, never written.
         *self = Restorer::default();
         Some(match c {
+            // A pad after an ambiguous-width character is counted, not drawn.
+            super::ambiguous::PAD => return None,
             VS16_STAND_IN => '\u{fe0f}',
             VS15_STAND_IN => '\u{fe0e}',
             '\u{e0000}'..='\u{e0fff}' if needs_escape(c) => {
