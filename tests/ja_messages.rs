@@ -1021,7 +1021,7 @@ fn a_joined_emoji_in_a_name_is_shown_as_written_and_as_read() {
 fn a_name_with_corner_brackets_is_not_nested_in_them() {
     let tmp = tempfile::tempdir().expect("a temporary folder");
     let dir = tmp.path();
-    let design = "use \"kenpo\"\nactor 基幹 : 組合 \"x\"\nactor 人事 : 事業主 \"y\"\ndata 「名簿」 : 資格情報\ndata 台帳 : 資格情報\nflow 人事 -> 基幹 : 台帳 for 資格確認\nflow 人事 -> 基幹 : 「台帳」 for 資格確認\n";
+    let design = "use \"kenpo\"\nactor 基幹 : 組合 \"x\"\nactor 人事 : 事業主 \"y\"\ndata 「名簿」 : 資格情報\ndata 台帳 : 資格情報\nflow 人事 -> 基幹 : 台帳 for 資格確認\nflow 人事 -> 基幹 : 「台帳」 for 資格確認\nflow 人事 -> 基幹 : 「名薄」 for 資格確認\n";
     std::fs::write(dir.join("b.myna"), design).expect("write");
     let ja = run(
         dir,
@@ -1037,6 +1037,8 @@ fn a_name_with_corner_brackets_is_not_nested_in_them() {
         ja.contains("データ項目『「台帳」』は定義されていません"),
         "{ja}"
     );
+    // The name errors' help too.
+    assert!(ja.contains("『「名簿」』の誤りではありませんか？"), "{ja}");
     assert!(!ja.contains("「「"), "{ja}");
 }
 

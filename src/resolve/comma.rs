@@ -17,7 +17,7 @@ use crate::names::key;
 use crate::span::Span;
 use crate::syntax::lexer::write_name;
 use crate::text;
-use crate::text::Text;
+use crate::text::{JaQuoted, Text};
 
 /// Is `c` a mark typed between the items of a list: `、`, `､`, `・`, `･`,
 /// `／`, `/` or `；`?
@@ -93,7 +93,7 @@ impl CommaParts {
         let written: Vec<String> = self.parts.iter().map(|p| write_name(p)).collect();
         let written = written.join(", ");
         Some(Fix::safe(
-            text!("separate with `,`: `{written}`"; "`,` で区切って「{written}」と書く"),
+            text!("separate with `,`: `{written}`"; "`,` で区切って{}と書く", JaQuoted(&written)),
             vec![Edit {
                 span,
                 content: written,
@@ -108,15 +108,15 @@ impl CommaParts {
         if self.all_declared {
             let en: Vec<String> = self.parts.iter().map(|p| format!("`{p}`")).collect();
             let en = en.join(", ");
-            let ja: String = self.parts.iter().map(|p| format!("「{p}」")).collect();
+            let ja: String = self.parts.iter().map(|p| JaQuoted(p).to_string()).collect();
             text!(
                 "`{mark}` does not separate names, so `{name}` is read as one name; {en} are each declared: separate them with `,`";
-                "「{mark}」は名前の区切りではないため、「{name}」は一つの名前として読まれます。{ja}はどれも宣言されています。`,` で区切ってください"
+                "「{mark}」は名前の区切りではないため、{}は一つの名前として読まれます。{ja}はどれも宣言されています。`,` で区切ってください", JaQuoted(name)
             )
         } else {
             text!(
                 "`{mark}` does not separate names, so `{name}` is read as one name; separate the names of a list with `,`";
-                "「{mark}」は名前の区切りではないため、「{name}」は一つの名前として読まれます。一覧の名前は `,` で区切ってください"
+                "「{mark}」は名前の区切りではないため、{}は一つの名前として読まれます。一覧の名前は `,` で区切ってください", JaQuoted(name)
             )
         }
     }

@@ -28,7 +28,7 @@ use crate::syntax::ast::Ident;
 use crate::syntax::lexer::write_name;
 use crate::tally::Tally;
 use crate::text;
-use crate::text::Text;
+use crate::text::{JaQuoted, Text};
 pub(crate) use comma::CommaParts;
 use rustc_hash::FxHashMap;
 use suggest::{AlsoClose, Likeness};
@@ -215,15 +215,15 @@ fn noting_kind(
     let note = match declared {
         DeclaredIn::Rulebook(rb) => text!(
             "`{name}` is {ie} of the rulebook `{rb}`, not {we}";
-            "「{name}」はルールブック「{rb}」の{}で、{}ではありません", i.ja, w.ja
+            "{}はルールブック「{rb}」の{}で、{}ではありません", JaQuoted(name), i.ja, w.ja
         ),
         DeclaredIn::ThisRulebook => text!(
             "`{name}` is {ie} of this rulebook, not {we}";
-            "「{name}」はこのルールブックの{}で、{}ではありません", i.ja, w.ja
+            "{}はこのルールブックの{}で、{}ではありません", JaQuoted(name), i.ja, w.ja
         ),
         DeclaredIn::ThisDesign => text!(
             "`{name}` is {ie} of this design, not {we}";
-            "「{name}」はこの設計の{}で、{}ではありません", i.ja, w.ja
+            "{}はこの設計の{}で、{}ではありません", JaQuoted(name), i.ja, w.ja
         ),
     };
     not_a_misspelling(d, note, vec![Fact::text("named_kind", is.key())])
@@ -422,7 +422,7 @@ fn undefined_suggesting(
         Likeness::Abbreviates => {
             d = d.with_help(
                 text!("did you mean `{s}`? (`{}` would abbreviate it)", name.text;
-                                  "「{s}」の略ではありませんか？"),
+                                  "{}の略ではありませんか？", JaQuoted(s)),
             );
             "abbreviation"
         }
@@ -431,15 +431,15 @@ fn undefined_suggesting(
             // Said, so that `check --fix` leaving it is no surprise.
             d = d.with_help(match (fix.applicability, in_rulebook) {
                 (Applicability::Safe, _) => {
-                    text!("did you mean `{s}`?"; "「{s}」の誤りではありませんか？")
+                    text!("did you mean `{s}`?"; "{}の誤りではありませんか？", JaQuoted(s))
                 }
                 (_, false) => text!(
                     "did you mean `{s}`? (more than a typing slip apart, so `--fix` leaves it to `--unsafe-fixes`)";
-                    "「{s}」の誤りではありませんか？ (単なる打ち間違いを超える違いがあるため、`--fix` では直さず `--unsafe-fixes` に任せます)"
+                    "{}の誤りではありませんか？ (単なる打ち間違いを超える違いがあるため、`--fix` では直さず `--unsafe-fixes` に任せます)", JaQuoted(s)
                 ),
                 (_, true) => text!(
                     "did you mean `{s}`? (in a rulebook the name decides what a rule allows, so `--fix` leaves it to `--unsafe-fixes`)";
-                    "「{s}」の誤りではありませんか？ (ルールブックでは名前がルールの認める範囲を決めるため、`--fix` では直さず `--unsafe-fixes` に任せます)"
+                    "{}の誤りではありませんか？ (ルールブックでは名前がルールの認める範囲を決めるため、`--fix` では直さず `--unsafe-fixes` に任せます)", JaQuoted(s)
                 ),
             });
             d = d.with_fix(fix);
@@ -452,7 +452,7 @@ fn undefined_suggesting(
             let others = others_close(also);
             d = d.with_help(text!(
                 "did you mean `{s}`? ({} close too, so it is not fixed for you)", others.en;
-                "「{s}」の誤りではありませんか？ ({}も近い名前のため、自動では直しません)", others.ja
+                "{}の誤りではありませんか？ ({}も近い名前のため、自動では直しません)", JaQuoted(s), others.ja
             ));
             // The names said, and beside them, when not all are, how
             // many there are (as a list cut at `MAX_FACT_NAMES` has it).
@@ -488,11 +488,11 @@ fn undefined_suggesting(
 fn others_close(also: &AlsoClose) -> Text {
     let more = also.count.saturating_sub(also.names.len());
     match (also.names.as_slice(), more) {
-        ([y], 0) => text!("`{y}` is"; "「{y}」"),
-        ([y, z], 0) => text!("`{y}` and `{z}` are"; "「{y}」と「{z}」"),
+        ([y], 0) => text!("`{y}` is"; "{}", JaQuoted(y)),
+        ([y, z], 0) => text!("`{y}` and `{z}` are"; "{}と{}", JaQuoted(y), JaQuoted(z)),
         (names, more) => {
             let en: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-            let ja: String = names.iter().map(|n| format!("「{n}」")).collect();
+            let ja: String = names.iter().map(|n| JaQuoted(n).to_string()).collect();
             text!("{} and {more} more are", en.join(", "); "{ja}ほか {more} 件")
         }
     }
@@ -505,7 +505,7 @@ pub(crate) fn duplicate(kind: Kind, name: &Ident, first: Span, first_name: &str)
     let d = Diagnostic::new(
         Code::MN011,
         name.span,
-        text!("{} `{}` is defined more than once", k.en, name.text; "{}「{}」が二重に定義されています", k.ja, name.text),
+        text!("{} `{}` is defined more than once", k.en, name.text; "{}{}が二重に定義されています", k.ja, JaQuoted(&name.text)),
     )
     .with_primary_label(Text::new("defined again here", "ここで再び定義されています"))
     .with_label(first, Text::new("first defined here", "最初の定義"))
@@ -527,11 +527,11 @@ pub(crate) fn check_spelling(used: &Ident, declared: &str, declared_at: Span, ou
                 Code::MN014,
                 used.span,
                 text!("`{}` is spelled differently from its declaration `{}`", used.text, declared;
-                      "「{}」は宣言「{}」と表記が異なります", used.text, declared),
+                      "{}は宣言{}と表記が異なります", JaQuoted(&used.text), JaQuoted(declared)),
             )
             .with_primary_label(Text::new("this spelling", "この表記"))
             .with_label(declared_at, Text::new("declared here", "宣言"))
-            .with_help(text!("write `{}` everywhere", declared; "表記を「{}」に統一してください", declared))
+            .with_help(text!("write `{}` everywhere", declared; "表記を{}に統一してください", JaQuoted(declared)))
             .with_fix(respell(used.span, declared));
             match lookalike(&used.text, declared, Lookalike::Declaration) {
                 Some(note) => d.with_note(note),
@@ -708,7 +708,7 @@ fn respell_misspelling(span: Span, written: &str, meant: &str, in_rulebook: bool
 fn respell(span: Span, name: &str) -> Fix {
     let written = write_name(name);
     Fix::safe(
-        text!("write `{written}`"; "「{written}」と書く"),
+        text!("write `{written}`"; "{}と書く", JaQuoted(&written)),
         vec![Edit {
             span,
             content: written,
