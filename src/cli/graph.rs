@@ -10,7 +10,7 @@ use mynaflow::model::{DataId, Design};
 use mynaflow::reach::{self, Reach};
 use mynaflow::render;
 use mynaflow::source::SourceFile;
-use mynaflow::text::{Lang, Text};
+use mynaflow::text::{JaQuoted, Lang, Text};
 use std::path::Path;
 
 /// The picture's format.
@@ -193,11 +193,11 @@ fn unknown_item(design: &Design, name: &str) -> Text {
     match mynaflow::names::did_you_mean(name, names) {
         Some(n) => mynaflow::text!(
             "the design declares no data item `{name}` (did you mean `{n}`?)";
-            "設計にデータ項目「{name}」はありません (「{n}」の誤りではありませんか？)"
+            "設計にデータ項目{}はありません ({}の誤りではありませんか？)", JaQuoted(name), JaQuoted(n)
         ),
         None => mynaflow::text!(
             "the design declares no data item `{name}`";
-            "設計にデータ項目「{name}」はありません"
+            "設計にデータ項目{}はありません", JaQuoted(name)
         ),
     }
 }

@@ -400,7 +400,7 @@ fn why_text(why: &Why, lang: Lang) -> (String, String) {
                 (true, Lang::En) => format!("contractor role {}", v(entry)),
                 (false, Lang::En) => format!("contractor \"{}\"", v(entry)),
                 (true, Lang::Ja) => format!("委託先の役割 {}", v(entry)),
-                (false, Lang::Ja) => format!("委託先「{}」", v(entry)),
+                (false, Lang::Ja) => format!("委託先{}", mynaflow::text::JaQuoted(&v(entry))),
             };
             let mut parts = Vec::new();
             if !gained.is_empty() {

@@ -189,7 +189,7 @@ fn text(v: &Vocabulary, rb: &Rulebook, lang: Lang) -> String {
             .and_then(|p| v.categories.get(p.index()))
         {
             Some(p) if depth > INDENTED_LEVELS => match lang {
-                Lang::Ja => format!(" (「{}」の下位)", p.name),
+                Lang::Ja => format!(" ({}の下位)", mynaflow::text::JaQuoted(p.name)),
                 Lang::En => format!(" (in {})", p.name),
             },
             _ => String::new(),

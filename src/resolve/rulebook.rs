@@ -13,7 +13,7 @@ use crate::span::{FileId, Span};
 use crate::syntax::ast::{self, Ident, RoleFlag, Stmt};
 use crate::tally::Tally;
 use crate::text;
-use crate::text::Text;
+use crate::text::{JaQuoted, Text};
 
 /// Reports an MN010 for `name`, undefined in `rb` as a `wanted`, with
 /// its "did you mean" `answer`, noting when the rulebook declares the name
@@ -129,7 +129,7 @@ impl Builder<'_> {
                             Code::MN018,
                             name.span,
                             text!("`{}` is not a mynumber category, but this is a mynumber section", name.text;
-                                  "「{}」は mynumber のカテゴリではありませんが、このセクションは mynumber です", name.text),
+                                  "{}は mynumber のカテゴリではありませんが、このセクションは mynumber です", JaQuoted(&name.text)),
                         )
                         .with_primary_label(Text::new("ordinary personal information", "通常の個人情報"))
                         .with_help(Text::new(
@@ -164,9 +164,9 @@ fn cycle(kind: Kind, name: &Ident, parent: &Ident) -> Diagnostic {
     Diagnostic::new(
         Code::MN019,
         parent.span,
-        text!("{} `{}` would be its own ancestor", k.en, name.text; "{}「{}」が自分自身の祖先になります", k.ja, name.text),
+        text!("{} `{}` would be its own ancestor", k.en, name.text; "{}{}が自分自身の祖先になります", k.ja, JaQuoted(&name.text)),
     )
-    .with_primary_label(text!("`{}` is `{}` or below it", parent.text, name.text; "「{}」は「{}」自身かその下にあります", parent.text, name.text))
+    .with_primary_label(text!("`{}` is `{}` or below it", parent.text, name.text; "{}は{}自身かその下にあります", JaQuoted(&parent.text), JaQuoted(&name.text)))
     .with_help(Text::new(
         "a tree has no cycles: give one of them a parent outside the loop, or none",
         "木構造に循環は作れません。どちらかの親をこの輪の外にするか、親をなくしてください",
@@ -504,7 +504,7 @@ fn wrong_kind_role(r: &Ident, kind: RoleKind) -> Diagnostic {
     Diagnostic::new(
         Code::MN018,
         r.span,
-        text!("role `{}` is {en}, so it cannot be a registered contractor", r.text; "役割「{}」は{ja}なので、委託先として登録できません", r.text),
+        text!("role `{}` is {en}, so it cannot be a registered contractor", r.text; "役割{}は{ja}なので、委託先として登録できません", JaQuoted(&r.text)),
     )
     .with_primary_label(Text::new("not a contractor role", "委託先の役割ではありません"))
     .with_help(Text::new(
