@@ -105,7 +105,7 @@ pub(crate) fn evaluate_exchange_in(
             && rb.rule_allows_purpose(id, purpose)
             && rb.rule_channel_passed(id, passed)
     };
-    if let Some(id) = lists.first_fitting(true, to, purpose, covering.len(), fits) {
+    if let Some(id) = lists.first_fitting(true, to, purpose, Some(covering.len()), fits) {
         return MyNumberVerdict::Allowed(id);
     }
     lists.weighed += covering.len() as u64;

@@ -13,6 +13,7 @@ mod own_side;
 mod provision;
 mod purpose;
 mod rule_lists;
+mod rules_by_span;
 
 pub use delegation::{DelegationOptions, PassedOn};
 pub use exchange::{Miss, MyNumberRefusal, MyNumberVerdict, evaluate_exchange};

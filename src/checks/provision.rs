@@ -63,22 +63,24 @@ pub(crate) fn evaluate_provision_in(
 ) -> ProvisionVerdict {
     use ProvisionRefusal::*;
     let rb = lists.rb();
-    let naming = lists.naming(purpose);
-    if naming.is_empty() {
-        return ProvisionVerdict::Refused(InternalOnly);
-    }
     let data = |r: RuleId| (rb.rule(r).categories.iter()).any(|c| rb.covers(*c, category));
     // The rule that allows it is the first for the data between these
     // roles whose way was taken: among the few to this receiver or for
-    // this purpose when many rules name the purpose.
+    // this purpose when many rules name the purpose, found before the
+    // purpose's rules are listed (on a deep tree of purposes, the list
+    // of each is as long as the tree is deep).
     let fits = |id: RuleId| {
         rb.rule_allows_purpose(id, purpose)
             && data(id)
             && rb.rule_matches_roles(id, from, to)
             && rb.rule_channel_passed(id, passed)
     };
-    if let Some(id) = lists.first_fitting(false, to, purpose, naming.len(), fits) {
+    if let Some(id) = lists.first_fitting(false, to, purpose, None, fits) {
         return ProvisionVerdict::Allowed(id);
+    }
+    let naming = lists.naming(purpose);
+    if naming.is_empty() {
+        return ProvisionVerdict::Refused(InternalOnly);
     }
     lists.weighed += naming.len() as u64;
     let (rules, other_data): (Vec<RuleId>, Vec<RuleId>) =

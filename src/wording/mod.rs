@@ -174,6 +174,10 @@ pub(crate) struct Words<'a> {
     /// The lists of names findings show, made at the first finding that
     /// shows each ([`Words::listed`]).
     lists: std::sync::Mutex<rustc_hash::FxHashMap<listed::ListKey, Arc<listed::Listed>>>,
+    /// MN203's rule routed through each receiver's role, by list.
+    routed: purpose::Routed,
+    /// MN301's look-alike names and rows of the register, found once.
+    register: delegation::Register,
 }
 
 impl<'a> Words<'a> {
@@ -191,6 +195,8 @@ impl<'a> Words<'a> {
             first_of_role: OnceLock::new(),
             indent: OnceLock::new(),
             lists: Default::default(),
+            routed: Default::default(),
+            register: Default::default(),
         }
     }
 

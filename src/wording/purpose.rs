@@ -10,6 +10,8 @@ use crate::text;
 use crate::text::Text;
 use petgraph::Direction::Outgoing;
 use petgraph::visit::EdgeRef;
+use rustc_hash::FxHashMap;
+use std::sync::{Arc, Mutex};
 
 /// MN201: a flow names no purpose.
 pub(super) fn no_purpose(w: &Words, flow: FlowId) -> Diagnostic {
@@ -72,6 +74,13 @@ fn provision_help(w: &Words, rb: &Rulebook, trail: &Trail, consent: bool) -> (Te
     (help, purposes)
 }
 
+/// MN203's rule that routes through a receiver's role, by the list of
+/// rules (its address, as [`ListKey::of_rules`]) and the role: found once
+/// for the findings that share both. Each finding scanned its list, and
+/// with the cap off N findings sharing an N-long list scanned N² rules.
+#[derive(Default)]
+pub(super) struct Routed(Mutex<FxHashMap<(usize, RoleId), Option<RuleId>>>);
+
 /// The first of `rules` (MN203's, for this purpose and item) that routes
 /// the data through the receiver's role: the receiver is then the rule's
 /// channel, not a party the purpose stops at (kenpo 4(3): the society to
@@ -80,10 +89,35 @@ fn routed_through_receiver(
     w: &Words,
     rb: &Rulebook,
     trail: &Trail,
-    rules: &[RuleId],
+    rules: &Arc<[RuleId]>,
 ) -> Option<RuleId> {
     let to = w.role_of(trail.receiver)?;
-    (rules.iter().copied()).find(|r| rb.rule(*r).via.iter().any(|v| rb.role_covers(*v, to)))
+    w.routed.first((ListKey::of_rules(rules), to), || {
+        (rules.iter().copied()).find(|r| rb.rule(*r).via.iter().any(|v| rb.role_covers(*v, to)))
+    })
+}
+
+impl Routed {
+    /// The rule of `key`, from `scan` at its first use.
+    fn first(&self, key: (usize, RoleId), scan: impl FnOnce() -> Option<RuleId>) -> Option<RuleId> {
+        // A poisoned lock only means another finding's wording panicked:
+        // what it holds is still whole.
+        let known = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .copied();
+        if let Some(rule) = known {
+            return rule;
+        }
+        // Scanned outside the lock: findings worded on other cores wait
+        // for no list but their own.
+        let rule = scan();
+        *(self.0.lock().unwrap_or_else(|e| e.into_inner()))
+            .entry(key)
+            .or_insert(rule)
+    }
 }
 
 /// MN203's help when the receiver is on the rule's way: write the flow to
@@ -363,4 +397,25 @@ pub(super) fn provision(
         }
     };
     Some(w.hop_labels(d, trail))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_is_scanned_once_per_receivers_role() {
+        let routed = Routed::default();
+        let scans = std::cell::Cell::new(0);
+        let (a, b) = (RoleId::new(1), RoleId::new(2));
+        for i in 0..1000 {
+            let key = (0x1000, if i % 2 == 0 { a } else { b });
+            let rule = routed.first(key, || {
+                scans.set(scans.get() + 1);
+                (key.1 == a).then_some(RuleId::new(7))
+            });
+            assert_eq!(rule, (key.1 == a).then_some(RuleId::new(7)));
+        }
+        assert_eq!(scans.get(), 2, "once per (list, role), not per finding");
+    }
 }
