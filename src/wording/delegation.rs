@@ -14,7 +14,7 @@ use crate::resolve::{Lookalike, lookalike};
 use crate::span::Span;
 use crate::syntax::lexer::write_name;
 use crate::text;
-use crate::text::{Lang, Text};
+use crate::text::{JaQuoted, Lang, Text};
 use rustc_hash::FxHashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -156,9 +156,10 @@ fn registered_shown(w: &Words, rb: &Rulebook, purpose: PurposeId) -> Text {
             (rb.contractors_for(purpose))
                 .map(|c| {
                     let n = &c.legal_name;
+                    let n_ja = JaQuoted(n);
                     match (c.role, lang) {
                         (Some(_), Lang::En) => format!("actors of role {n}"),
-                        (Some(_), Lang::Ja) => format!("役割「{n}」のアクター"),
+                        (Some(_), Lang::Ja) => format!("役割{n_ja}のアクター"),
                         (None, _) => n.clone(),
                     }
                 })
@@ -181,18 +182,21 @@ pub(super) fn unregistered(
     let society = w.society();
     let actor = w.design.actor(trail.receiver);
     let legal = actor.legal_name();
+    let legal_ja = JaQuoted(legal);
     let name = &actor.name;
     let p = w.purpose_name(trail.purpose);
+    let p_ja = JaQuoted(&p);
     let item = w.item_name(trail.item);
+    let item_ja = JaQuoted(item);
     let registered = registered_for(w, rb, trail.purpose);
     let mut d = Diagnostic::new(
         Code::MN301,
         primary,
         text!("`{item}` is entrusted for `{p}` to {name}, whose legal name `{legal}` is not a registered contractor for `{p}`";
-              "「{item}」を「{p}」のために{name}へ委託していますが、その法人名「{legal}」は「{p}」の委託先として公表されていません"),
+              "{item_ja}を{p_ja}のために{name}へ委託していますが、その法人名{legal_ja}は{p_ja}の委託先として公表されていません"),
     )
     .with_primary_label(Text::new("not registered for this purpose", "この委託業務の委託先として公表されていない"))
-    .with_label(actor.legal_name_span(), text!("legal name `{legal}` declared here"; "法人名「{legal}」の宣言"));
+    .with_label(actor.legal_name_span(), text!("legal name `{legal}` declared here"; "法人名{legal_ja}の宣言"));
     let by_role: Vec<ContractorId> =
         (actor.role.id).map_or_else(Vec::new, |r| rb.role_entries(r).collect());
     match rb.contractor_named(legal) {
@@ -205,12 +209,12 @@ pub(super) fn unregistered(
                 .collect();
             let l = crate::text::list(&its);
             d = d
-                .with_label(c.span, text!("`{legal}` is registered here for {}", l.en; "「{legal}」はここで {} の委託先として登録", l.ja))
-                .with_note(text!("`{legal}` is registered for: {}", l.en; "「{legal}」の委託業務: {}", l.ja));
+                .with_label(c.span, text!("`{legal}` is registered here for {}", l.en; "{legal_ja}はここで {} の委託先として登録", l.ja))
+                .with_note(text!("`{legal}` is registered for: {}", l.en; "{legal_ja}の委託業務: {}", l.ja));
         }
         None if by_role.is_empty() => {
             d = d.with_note(text!("`{legal}` is not in the contractor register at all (names compare after NFKC and removal of spaces)";
-                                  "「{legal}」は委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
+                                  "{legal_ja}は委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
             // A registered name that differs only by a look-alike
             // (`－` for `ー`) reads the same in the help's list: the note
             // names the characters that differ.
@@ -220,7 +224,7 @@ pub(super) fn unregistered(
         }
         None => {
             d = d.with_note(text!("`{legal}` is not in the contractor register by name (names compare after NFKC and removal of spaces)";
-                                  "「{legal}」は名称では委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
+                                  "{legal_ja}は名称では委託先一覧にありません (名称は NFKC 正規化と空白の除去の後で比較されます)"));
         }
     }
     // A `contractor role` entry registers the actor by its role: what
@@ -228,18 +232,19 @@ pub(super) fn unregistered(
     for c in &by_role {
         let c = rb.contractor(*c);
         let role = &c.legal_name;
+        let role_ja = JaQuoted(role);
         let its: Vec<String> = (c.purposes.iter())
             .map(|p| rb.purpose(*p).name.clone())
             .collect();
         let l = crate::text::list(&its);
         d = d
-            .with_label(c.span, text!("its role {role} is registered here for {}", l.en; "その役割「{role}」はここで {} の委託先として登録", l.ja))
-            .with_note(text!("its role {role} is registered for: {}", l.en; "その役割「{role}」の委託業務: {}", l.ja));
+            .with_label(c.span, text!("its role {role} is registered here for {}", l.en; "その役割{role_ja}はここで {} の委託先として登録", l.ja))
+            .with_note(text!("its role {role} is registered for: {}", l.en; "その役割{role_ja}の委託業務: {}", l.ja));
     }
     for row in first_rows(w, rb, trail.purpose).iter() {
         d = d.with_label(
             *row,
-            text!("registered for `{p}`"; "「{p}」の委託先として登録"),
+            text!("registered for `{p}`"; "{p_ja}の委託先として登録"),
         );
     }
     d = if mynumber {
@@ -255,10 +260,10 @@ pub(super) fn unregistered(
     };
     let help = if registered.is_empty() {
         text!("no contractor is registered for `{p}`: publish one in the purposes of use (利用目的の公表) before entrusting";
-              "「{p}」の委託先は公表されていません。委託する前に委託先を利用目的の公表事項に加えてください")
+              "{p_ja}の委託先は公表されていません。委託する前に委託先を利用目的の公表事項に加えてください")
     } else {
         let l = registered_shown(w, rb, trail.purpose);
-        text!("contractors registered for `{p}`: {}", l.en; "「{p}」の委託先: {}", l.ja)
+        text!("contractors registered for `{p}`: {}", l.en; "{p_ja}の委託先: {}", l.ja)
     };
     d = d
         .with_help(help)
@@ -282,7 +287,9 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
     let primary = super::place::contractor(w, trail)?;
     let society = w.society();
     let p = w.purpose_name(trail.purpose);
+    let p_ja = JaQuoted(&p);
     let item = w.item_name(trail.item);
+    let item_ja = JaQuoted(item);
     let (sender, receiver) = (
         w.actor_with_role(trail.sender),
         w.actor_with_role(trail.receiver),
@@ -297,25 +304,25 @@ pub(super) fn onward(w: &Words, trail: &Trail, kind: Onward, mynumber: bool) -> 
             Code::MN302,
             primary,
             text!("contractor {sender} re-entrusts `{item}` to {receiver}, which has no direct contract with {society} for `{p}` (再委託)";
-                  "委託先の{from_name}が「{item}」を{receiver}に再委託していますが、{to_name}は「{p}」について{society}と直接の契約関係がありません"),
+                  "委託先の{from_name}が{item_ja}を{receiver}に再委託していますが、{to_name}は{p_ja}について{society}と直接の契約関係がありません"),
         )
         .with_primary_label(Text::new("re-entrusted without a direct contract", "直接の契約関係のない再委託"))
-        .with_label(to.legal_name_span(), text!("legal name `{}` declared here", to.legal_name(); "法人名「{}」の宣言", to.legal_name()))
+        .with_label(to.legal_name_span(), text!("legal name `{}` declared here", to.legal_name(); "法人名{}の宣言", JaQuoted(to.legal_name())))
         .with_help(text!("have {society} entrust `{p}` to {receiver} directly (and publish it as a contractor), or keep the work with {sender}";
-                         "{society}が{to_name}に「{p}」を直接委託して委託先として公表するか、作業を{from_name}の中にとどめてください")),
+                         "{society}が{to_name}に{p_ja}を直接委託して委託先として公表するか、作業を{from_name}の中にとどめてください")),
         Onward::Provision => Diagnostic::new(
             Code::MN302,
             primary,
             text!("contractor {sender} passes `{item}` on to {receiver}, which is not a contractor of {society}: the contract allows the data only back to {society} or to the person";
-                  "委託先の{from_name}が「{item}」を、{society}の委託先ではない{receiver}に渡しています。委託契約上、データは{society}か本人にしか渡せません"),
+                  "委託先の{from_name}が{item_ja}を、{society}の委託先ではない{receiver}に渡しています。委託契約上、データは{society}か本人にしか渡せません"),
         )
         .with_primary_label(Text::new("provision by a contractor", "委託先による提供"))
         .with_help(text!("keep `{item}` with {sender} and {society}; if {receiver} needs it, {society} provides it under a rule that allows it";
-                         "「{item}」は{from_name}と{society}の間にとどめてください。{to_name}に必要なら、それを認める規則に基づき{society}が提供します")),
+                         "{item_ja}は{from_name}と{society}の間にとどめてください。{to_name}に必要なら、それを認める規則に基づき{society}が提供します")),
     };
     d = d.with_label(
         from.name_span,
-        text!("contractor {} declared here", from.name; "委託先「{}」の宣言", from.name),
+        text!("contractor {} declared here", from.name; "委託先{}の宣言", JaQuoted(&from.name)),
     );
     let clauses = clause_summary(rb);
     d = if mynumber {
@@ -399,7 +406,7 @@ pub(super) fn missing_clauses(
         let clause = rb.clause(*c);
         d = d.with_label(
             clause.span,
-            text!("required clause `{}`", clause.name; "必要な事項「{}」", clause.name),
+            text!("required clause `{}`", clause.name; "必要な事項{}", JaQuoted(&clause.name)),
         );
     }
     // The help shows the first names only (a rulebook may require

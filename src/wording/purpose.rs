@@ -7,7 +7,7 @@ use crate::code::Code;
 use crate::diagnostic::{Diagnostic, Fact};
 use crate::model::*;
 use crate::text;
-use crate::text::Text;
+use crate::text::{JaQuoted, Text};
 use petgraph::Direction::Outgoing;
 use petgraph::visit::EdgeRef;
 use rustc_hash::FxHashMap;
@@ -127,12 +127,14 @@ impl Routed {
 fn onward_via_help(w: &Words, rb: &Rulebook, trail: &Trail, rule: RuleId) -> Text {
     let r = rb.rule(rule);
     let target = w.role_name(r.to);
+    let target_ja = JaQuoted(&target);
     let through = w.actor_name(trail.receiver);
     let through_role = w
         .role_of(trail.receiver)
         .map(|x| w.role_name(x))
         .unwrap_or_default();
     let p = w.purpose_name(trail.purpose);
+    let p_ja = JaQuoted(&p);
     // A flow to write, when this one went straight from its sender and
     // the design has an actor of the rule's receiver role: the one the
     // design's own hop onward goes to, if it has one, else the first.
@@ -153,7 +155,7 @@ fn onward_via_help(w: &Words, rb: &Rulebook, trail: &Trail, rule: RuleId) -> Tex
         _ => Text::default(),
     };
     text!("the rule for `{p}` provides it to {target} through {through_role}: write the flow to an actor whose role is {target}, `via` {through}{}; a hop onward from {through} written as a flow of its own is not joined to this one, for {through_role} is no carrier", example.en;
-          "「{p}」の規則は、{through_role}を経由して{target}へ提供するものです。役割が「{target}」のアクターへのフローとし、{through}を `via` で経由させてください{}。{through}から先の区間を別のフローとして書いても、{through_role}は経路 (carrier) ではないため、このフローとはつながりません", example.ja)
+          "{p_ja}の規則は、{through_role}を経由して{target}へ提供するものです。役割が{target_ja}のアクターへのフローとし、{through}を `via` で経由させてください{}。{through}から先の区間を別のフローとして書いても、{through_role}は経路 (carrier) ではないため、このフローとはつながりません", example.ja)
 }
 
 /// The receiver of the design's first flow (in source order) that takes
@@ -189,7 +191,9 @@ pub(super) fn provision(
     let rb = w.rb?;
     let primary = super::place::provision(w, trail, refusal)?;
     let item = w.item_name(trail.item);
+    let item_ja = JaQuoted(item);
     let p = w.purpose_name(trail.purpose);
+    let p_ja = JaQuoted(&p);
     let receiver = w.actor_with_role(trail.receiver);
     let purpose = rb.purpose(trail.purpose);
     let declared_in = rb.section(purpose.section).id.clone();
@@ -207,9 +211,9 @@ pub(super) fn provision(
                 primary,
                 match handed_to_contractor(w, trail) {
                     true => text!("`{item}` is handed to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
-                                  "「{item}」を「{p}」のために{receiver}に渡していますが、利用目的が認めていません (目的外提供)"),
+                                  "{item_ja}を{p_ja}のために{receiver}に渡していますが、利用目的が認めていません (目的外提供)"),
                     false => text!("`{item}` is provided to {receiver} for `{p}`, which the purposes of use do not allow (目的外提供)";
-                                   "「{item}」を「{p}」のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
+                                   "{item_ja}を{p_ja}のために{receiver}へ提供していますが、利用目的が認めていません (目的外提供)"),
                 },
             )
             .with_primary_label(match handed_to_contractor(w, trail) {
@@ -237,32 +241,32 @@ pub(super) fn provision(
                 let why = if *refusal == ProvisionRefusal::NotFromSender {
                     match handed {
                         true => {
-                            text!("no rule allows {society} to hand data over for `{p}`"; "「{p}」のために{society}がデータを渡すことを認める規則はありません")
+                            text!("no rule allows {society} to hand data over for `{p}`"; "{p_ja}のために{society}がデータを渡すことを認める規則はありません")
                         }
                         false => {
-                            text!("no rule allows {society} to provide data for `{p}`"; "「{p}」のために{society}が提供することを認める規則はありません")
+                            text!("no rule allows {society} to provide data for `{p}`"; "{p_ja}のために{society}が提供することを認める規則はありません")
                         }
                     }
                 } else if of_mynumber_section {
                     match handed {
                         true => {
                             text!("`{p}` (section {declared_in}) is a purpose of a mynumber section, and none of its rules lets {society} hand data over for it";
-                                      "「{p}」(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的でデータを渡すことを認める規則はありません")
+                                      "{p_ja}(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的でデータを渡すことを認める規則はありません")
                         }
                         false => {
                             text!("`{p}` (section {declared_in}) is a purpose of a mynumber section, and none of its rules lets {society} provide data for it";
-                                       "「{p}」(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的で提供することを認める規則はありません")
+                                       "{p_ja}(セクション {declared_in}) は特定個人情報 (mynumber) のセクションの利用目的で、{society}がこの目的で提供することを認める規則はありません")
                         }
                     }
                 } else {
                     match handed {
                         true => {
                             text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows handing data over for it";
-                                      "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的でデータを渡すことを認める規則はありません")
+                                      "{p_ja}(セクション {declared_in}) は内部での利用目的で、この目的でデータを渡すことを認める規則はありません")
                         }
                         false => {
                             text!("`{p}` (section {declared_in}) is a purpose of internal use only: no rule allows providing data for it";
-                                       "「{p}」(セクション {declared_in}) は内部での利用目的で、この目的での提供を認める規則はありません")
+                                       "{p_ja}(セクション {declared_in}) は内部での利用目的で、この目的での提供を認める規則はありません")
                         }
                     }
                 };
@@ -275,7 +279,7 @@ pub(super) fn provision(
             };
             d.with_label(
                 purpose.span,
-                text!("`{p}` is declared here"; "「{p}」の宣言"),
+                text!("`{p}` is declared here"; "{p_ja}の宣言"),
             )
             .with_rule(
                 declared_in.clone(),
@@ -290,6 +294,7 @@ pub(super) fn provision(
         ProvisionRefusal::OtherData(rules) => {
             let first = *rules.first()?;
             let cat = w.category_name(trail.item);
+            let cat_ja = JaQuoted(&cat);
             let named = unique(rules.iter().flat_map(|r| {
                 rb.rule(*r)
                     .categories
@@ -302,24 +307,24 @@ pub(super) fn provision(
                 primary,
                 match handed_to_contractor(w, trail) {
                     true => text!("`{item}` ({cat}) is handed to {receiver} for `{p}`, which allows providing other data only (目的外提供)";
-                                  "「{item}」({cat}) を「{p}」のために{receiver}に渡していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
+                                  "{item_ja}({cat}) を{p_ja}のために{receiver}に渡していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
                     false => text!("`{item}` ({cat}) is provided to {receiver} for `{p}`, which allows providing other data only (目的外提供)";
-                                   "「{item}」({cat}) を「{p}」のために{receiver}へ提供していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
+                                   "{item_ja}({cat}) を{p_ja}のために{receiver}へ提供していますが、この目的で提供できるのは別のデータだけです (目的外提供)"),
                 },
             )
-            .with_primary_label(text!("`{cat}` is not data of the rule"; "「{cat}」は規則の対象データではありません"))
+            .with_primary_label(text!("`{cat}` is not data of the rule"; "{cat_ja}は規則の対象データではありません"))
             .with_note(match handed_to_contractor(w, trail) {
                 true => text!("the rules allow handing over data for `{p}` only of: {}", l.en;
-                              "「{p}」のために渡せるデータは次のとおりです: {}", l.ja),
+                              "{p_ja}のために渡せるデータは次のとおりです: {}", l.ja),
                 false => text!("the rules allow providing data for `{p}` only of: {}", l.en;
-                               "「{p}」のために提供できるデータは次のとおりです: {}", l.ja),
+                               "{p_ja}のために提供できるデータは次のとおりです: {}", l.ja),
             })
             .with_label(rb.rule(first).span, Text::new("the rule", "規則"))
             .with_help(match handed_to_contractor(w, trail) {
                 true => text!("send only {} for `{p}`, or name the purpose this data is handed over for", l.en;
-                              "「{p}」のためには {} だけを送るか、このデータを渡す目的を指定してください", l.ja),
+                              "{p_ja}のためには {} だけを送るか、このデータを渡す目的を指定してください", l.ja),
                 false => text!("send only {} for `{p}`, or name the purpose this data is provided for", l.en;
-                               "「{p}」のためには {} だけを送るか、このデータを提供する目的を指定してください", l.ja),
+                               "{p_ja}のためには {} だけを送るか、このデータを提供する目的を指定してください", l.ja),
             })
             .with_facts(facts)
             .with_facts(w.rule_facts("rule", first))
@@ -335,7 +340,7 @@ pub(super) fn provision(
                     Code::MN202,
                     primary,
                     text!("`{item}` may not be provided to {receiver} for `{p}` through {}", strays.en;
-                          "「{item}」を「{p}」のために{}を経由して{receiver}へ提供することはできません", strays.ja),
+                          "{item_ja}を{p_ja}のために{}を経由して{receiver}へ提供することはできません", strays.ja),
                 );
                 super::channel::strayed(d, rb, r, &strays)
                     .with_label(r.span, Text::new("the rule", "規則"))
@@ -352,7 +357,7 @@ pub(super) fn provision(
                     Code::MN202,
                     primary,
                     text!("`{item}` may be provided to {receiver} for `{p}` only via {}", l.en;
-                          "「{item}」を「{p}」のために{receiver}へ提供できるのは{}を経由する場合だけです", l.ja),
+                          "{item_ja}を{p_ja}のために{receiver}へ提供できるのは{}を経由する場合だけです", l.ja),
                 )
                 .with_primary_label(text!("not via {}", l.en; "{}を経由していません", l.ja))
                 .with_label(r.span, Text::new("the rule", "規則"))
@@ -381,7 +386,7 @@ pub(super) fn provision(
                 Code::MN203,
                 primary,
                 text!("`{p}` allows providing `{item}` to {}, not to {receiver}", l.en;
-                      "「{p}」で「{item}」を提供できるのは{}で、{receiver}ではありません", l.ja),
+                      "{p_ja}で{item_ja}を提供できるのは{}で、{receiver}ではありません", l.ja),
             )
             .with_primary_label(Text::new("not a recipient the purpose allows", "利用目的が認める提供先ではありません"))
             .with_label(rb.rule(first).span, Text::new("the rule for this purpose", "この利用目的の規則"))
