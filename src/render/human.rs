@@ -688,17 +688,17 @@ mod tests {
             out.contains("d.myna:17:26"),
             "the column of `保険料徴集` in characters: {out}"
         );
-        let lines: Vec<&str> = out.lines().collect();
         let (mut after, mut under) = (0, 0);
-        for (above, carets) in lines.iter().zip(lines.iter().skip(1)) {
-            let (Some((_, source)), Some((_, marks))) =
-                (above.split_once("│ "), carets.split_once("│ "))
-            else {
-                continue;
-            };
-            let indent = marks.len() - marks.trim_start().len();
-            let width = marks.trim_start().chars().take_while(|&c| c == '^').count();
-            let marked = match marks.trim_start().trim_start_matches('^') {
+        for Carets {
+            above,
+            carets,
+            source,
+            indent,
+            width,
+            label,
+        } in carets_under_lines(&out)
+        {
+            let marked = match label {
                 " no purpose has this name" => "保険料徴集",
                 " no actor has this name" => {
                     match sequences.into_iter().find(|n| source.contains(n)) {
@@ -717,6 +717,38 @@ mod tests {
             }
         }
         assert_eq!((after, under), (names.len() + 2, sequences.len()), "{out}");
+    }
+
+    /// A source line drawn with carets under it, read back from the
+    /// output: the two lines, the source after its gutter, the carets'
+    /// indent and width, and the label after them.
+    struct Carets<'a> {
+        above: &'a str,
+        carets: &'a str,
+        source: &'a str,
+        indent: usize,
+        width: usize,
+        label: &'a str,
+    }
+
+    /// Every line of `out` drawn with carets under it ([`Carets`]).
+    fn carets_under_lines(out: &str) -> Vec<Carets<'_>> {
+        let lines: Vec<&str> = out.lines().collect();
+        (lines.iter().zip(lines.iter().skip(1)))
+            .filter_map(|(&above, &carets)| {
+                let (_, source) = above.split_once("│ ")?;
+                let (_, marks) = carets.split_once("│ ")?;
+                let shown = marks.trim_start();
+                Some(Carets {
+                    above,
+                    carets,
+                    source,
+                    indent: marks.len() - shown.len(),
+                    width: shown.chars().take_while(|&c| c == '^').count(),
+                    label: shown.trim_start_matches('^'),
+                })
+            })
+            .collect()
     }
 
     /// Under a terminal that draws ambiguous-width characters wide, the
@@ -754,17 +786,17 @@ mod tests {
             assert!(!out.contains(ambiguous::PAD), "{out}");
             assert!(out.contains("flow \"※×α\" -> 給付"), "{out}");
             assert!(out.contains("d.myna:5:27"), "{out}");
-            let lines: Vec<&str> = out.lines().collect();
             let mut marked_lines = 0;
-            for (above, carets) in lines.iter().zip(lines.iter().skip(1)) {
-                let (Some((_, source)), Some((_, marks))) =
-                    (above.split_once("│ "), carets.split_once("│ "))
-                else {
-                    continue;
-                };
-                let indent = marks.len() - marks.trim_start().len();
-                let width_marked = marks.trim_start().chars().take_while(|&c| c == '^').count();
-                let marked = match marks.trim_start().trim_start_matches('^') {
+            for Carets {
+                above,
+                carets,
+                source,
+                indent,
+                width: width_marked,
+                label,
+            } in carets_under_lines(&out)
+            {
+                let marked = match label {
                     " no purpose has this name" => "保険料徴集",
                     " no actor has this name" => match source.contains('☎') {
                         true => "\"☎\u{fe0f}①\"",
