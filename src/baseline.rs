@@ -18,8 +18,11 @@
 //! the text of the finding's line alone (never matched by message);
 //! version 2 the whole statement and the message, not the declarations
 //! the statement depends on; version 3 the declarations too, not the
-//! earlier hops of a stitched exchange. A finding on no stitched exchange
-//! has the same fingerprint in versions 3 and 4.
+//! earlier hops of a stitched exchange; version 4 read the text of
+//! statements and declarations as words, so that `fmt` re-spacing them or
+//! a safe fix writing `：` as `:` made their findings new (version 5 reads
+//! their tokens, [`crate::fingerprint::Folding`]). A finding on no
+//! stitched exchange has the same fingerprint in versions 3 and 4.
 //!
 //! No baseline excuses the codes no suppression may silence
 //! ([`crate::suppress::UNSUPPRESSIBLE`]: MN004, MN005, MN013): a pull
@@ -43,12 +46,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// A baseline larger than this is refused (read up to this, no more).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The version written: 4, fingerprints of the whole statement, the
+/// The version written: 5, fingerprints of the whole statement, the
 /// declarations it depends on and the earlier hops of a stitched
-/// exchange, and the message matched too. Versions 1 (the finding's line
-/// alone), 2 (the statement alone) and 3 (without the earlier hops) are
-/// read.
-pub const VERSION: u32 = 4;
+/// exchange, each read by its tokens, and the message matched too.
+/// Versions 1 (the finding's line alone), 2 (the statement alone), 3
+/// (without the earlier hops) and 4 (texts read as words) are read.
+pub const VERSION: u32 = 5;
 
 /// Why a baseline's text is not one, from serde's error: where (line and
 /// column) and what kind of error. serde's own words quote what it met (a
@@ -149,7 +152,7 @@ pub struct Entry {
 #[derive(Serialize, Deserialize, Debug, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Baseline {
-    /// Format version: 4 ([`VERSION`]), or 1, 2 or 3 (read, matched
+    /// Format version: 5 ([`VERSION`]), or 1, 2, 3 or 4 (read, matched
     /// weakly).
     pub version: u32,
     /// The findings, sorted.
@@ -225,9 +228,10 @@ impl Baseline {
         Ok(b)
     }
 
-    /// Whether it was written before version 4: its entries excuse a
-    /// finding on a stitched exchange whatever changed in its earlier
-    /// hops (version 3), whatever changed in the declarations its
+    /// Whether it was written before version 5: `fmt` or a safe fix on
+    /// its findings' statements makes them new (version 4); its entries
+    /// excuse a finding on a stitched exchange whatever changed in its
+    /// earlier hops (version 3), whatever changed in the declarations its
     /// statement depends on too (2), or anywhere in its statement but its
     /// line (1).
     pub fn is_legacy(&self) -> bool {
@@ -235,8 +239,9 @@ impl Baseline {
     }
 
     /// What `check` says on stderr of a baseline written before version
-    /// 4, whose file is shown as `shown`: what its entries still excuse,
-    /// and to record it again. None for one of version 4.
+    /// 5, whose file is shown as `shown`: what its entries still excuse
+    /// (or no longer do), and to record it again. None for one of version
+    /// 5.
     pub fn older_note(&self, shown: &str) -> Option<crate::text::Text> {
         match self.version {
             1 => Some(crate::text!(
@@ -250,6 +255,10 @@ impl Baseline {
             3 => Some(crate::text!(
                 "note: the baseline {shown} is of version 3: a finding on an exchange stitched through carriers is matched by the hop it is shown on alone, so one whose earlier hops changed (the first sender, the carriers passed, a purpose) stays excused; record it again with --write-baseline to match the earlier hops too";
                 "注記: ベースライン {shown} はバージョン 3 です。中継を通じてつながる連携の指摘は、指摘を示す最後の区間だけで照合するため、それより前の区間 (最初の送り手、通る中継、利用目的) が変わっても除外されたままになります。前の区間も照合するには、--write-baseline で記録し直してください"
+            )),
+            4 => Some(crate::text!(
+                "note: the baseline {shown} is of version 4: its findings are matched by their statements' text as words, so `mynaflow fmt` re-spacing a statement or a safe fix writing `：` as `:` makes them new; record it again with --write-baseline to match statements by their tokens";
+                "注記: ベースライン {shown} はバージョン 4 です。記録済みの指摘は文の文字列を語として照合するため、`mynaflow fmt` による空白の整形や、`：` を `:` にする安全な修正で新しい指摘になります。文をトークンで照合するには、--write-baseline で記録し直してください"
             )),
             _ => None,
         }
@@ -406,7 +415,7 @@ impl<'a> Recording<'a> {
             let file = sources.get(id);
             (
                 id,
-                crate::fingerprint::Statements::naming(file, spans, None),
+                crate::fingerprint::Statements::naming(file, spans, None).by_tokens(),
             )
         })
         .collect();
@@ -626,8 +635,12 @@ impl<'a> Printer<'a> {
         match (version, earlier) {
             (1, _) => Printer::Line(file),
             (2, _) => Printer::Statements(Statements::new(file, spans)),
-            (3, _) | (_, None) => Printer::Statements(Statements::naming(file, spans, design)),
-            (_, Some(e)) => Printer::Statements(Statements::stitching(file, spans, design, e)),
+            (3, _) | (4, None) => Printer::Statements(Statements::naming(file, spans, design)),
+            (4, Some(e)) => Printer::Statements(Statements::stitching(file, spans, design, e)),
+            (_, None) => Printer::Statements(Statements::naming(file, spans, design).by_tokens()),
+            (_, Some(e)) => {
+                Printer::Statements(Statements::stitching(file, spans, design, e).by_tokens())
+            }
         }
     }
 
@@ -982,6 +995,7 @@ mod tests {
         let file = s.sources.get(mn004.primary.file);
         let spans = crate::fingerprint::statement_spans(file, mn004.primary.file);
         let print = crate::fingerprint::Statements::naming(file, &spans, None)
+            .by_tokens()
             .of(Code::MN004, mn004.primary);
         // The fingerprint a recording made before this would have written.
         let outline = s.outlines.get(&mn004.primary.file).expect("outlined");
@@ -1027,13 +1041,13 @@ mod tests {
 
     #[test]
     fn rejects_other_versions_and_keys() {
-        assert!(Baseline::parse("{\"version\":5,\"findings\":[]}").is_err());
+        assert!(Baseline::parse("{\"version\":6,\"findings\":[]}").is_err());
         assert!(Baseline::parse("{\"version\":0,\"findings\":[]}").is_err());
-        for older in [1, 2, 3] {
+        for older in [1, 2, 3, 4] {
             let b = Baseline::parse(&format!("{{\"version\":{older},\"findings\":[]}}"));
             assert!(b.is_ok_and(|b| b.is_legacy() && b.older_note("b.json").is_some()));
         }
-        let b = Baseline::parse("{\"version\":4,\"findings\":[]}");
+        let b = Baseline::parse("{\"version\":5,\"findings\":[]}");
         assert!(b.is_ok_and(|b| !b.is_legacy() && b.older_note("b.json").is_none()));
         assert!(Baseline::parse("{\"version\":1,\"findings\":[],\"x\":1}").is_err());
     }
@@ -1127,7 +1141,9 @@ mod tests {
                     let file = s.sources.get(primary.file);
                     let spans = crate::fingerprint::statement_spans(file, primary.file);
                     // Declarations only: none depends on another.
-                    crate::fingerprint::Statements::naming(file, &spans, None).of(code, primary)
+                    crate::fingerprint::Statements::naming(file, &spans, None)
+                        .by_tokens()
+                        .of(code, primary)
                 }),
                 code: code.as_str().to_string(),
                 file: relative(&s.sources.get(primary.file).name, dir.path()),

@@ -11,7 +11,10 @@
 //! for a finding on an exchange stitched through carriers, the earlier
 //! hops' statements and the declarations they name too ([`Earlier`]), so
 //! that an exchange whose first hop now comes from another sender or
-//! through another carrier is new.
+//! through another carrier is new; baselines of version 5 read the
+//! statements and declarations by their tokens ([`Folding::Tokens`]), so
+//! that what `fmt` or a safe fix changes without changing the meaning
+//! (spacing, `：` for `:`) keeps a finding known.
 
 mod earlier;
 mod named;
@@ -194,6 +197,8 @@ pub struct Statements<'a> {
     /// The earlier hops' hash of each place asked for that has some, by
     /// code and place: worked out once however many findings share it.
     routes: FxHashMap<(Code, Span), u64>,
+    /// How statements' texts are read: by tokens from version 5.
+    folding: Folding,
 }
 
 impl<'a> Statements<'a> {
@@ -207,6 +212,7 @@ impl<'a> Statements<'a> {
             named: None,
             earlier: None,
             routes: FxHashMap::default(),
+            folding: Folding::Text,
         }
     }
 
@@ -241,12 +247,23 @@ impl<'a> Statements<'a> {
         }
     }
 
+    /// These fingerprints read as version 5 reads them: statements,
+    /// declarations and the finding's own text by their tokens
+    /// ([`Folding::Tokens`]).
+    pub fn by_tokens(mut self) -> Self {
+        self.folding = Folding::Tokens;
+        if let Some(named) = &mut self.named {
+            named.folding = Folding::Tokens;
+        }
+        self
+    }
+
     /// The context of the `i`-th statement, `st`: worked out once.
     fn context(&mut self, i: usize, st: Span) -> u64 {
         if let Some(&c) = self.contexts.get(i).filter(|c| **c != 0) {
             return c;
         }
-        let own = folded_hash(self.file.text.get(st.range()).unwrap_or(""));
+        let own = fold(self.folding, self.file.text.get(st.range()).unwrap_or(""));
         let c = match &mut self.named {
             Some(named) => named.context(own, st),
             None => own,
@@ -269,7 +286,7 @@ impl<'a> Statements<'a> {
         if let Some((i, st)) = self.statement_of(flow).filter(|(_, st)| *st == flow) {
             return self.context(i, st);
         }
-        let own = folded_hash(self.file.text.get(flow.range()).unwrap_or(""));
+        let own = fold(self.folding, self.file.text.get(flow.range()).unwrap_or(""));
         match &mut self.named {
             Some(named) => named.context(own, flow),
             None => own,
@@ -326,7 +343,11 @@ impl<'a> Statements<'a> {
         };
         let context = self.context(i, st);
         let earlier = self.earlier_of(code, primary);
-        let primary = self.file.text.get(primary.range()).unwrap_or("");
+        let primary = own_text(
+            self.folding,
+            self.file.text.get(primary.range()).unwrap_or(""),
+        );
+        let primary = primary.as_ref();
         match (&self.named, earlier) {
             (Some(_), Some(earlier)) => by_exchange(code, context, earlier, primary),
             (Some(_), None) => by_declarations(code, context, primary),
@@ -361,6 +382,7 @@ impl<'a> Statements<'a> {
             statements: self.spans.to_vec(),
             contexts: self.contexts,
             earlier,
+            folding: self.folding,
         }
     }
 }
@@ -414,6 +436,8 @@ pub struct Outline {
     /// The earlier hops' hash of each place (start, end, code) asked for
     /// that is on a stitched exchange, sorted.
     earlier: Vec<((u32, u32, Code), u64)>,
+    /// How the statements were read ([`Statements::by_tokens`]).
+    folding: Folding,
 }
 
 impl Outline {
@@ -458,11 +482,12 @@ impl Outline {
         let context = match self.contexts.get(i) {
             Some(&c) if c != 0 => c,
             _ => {
-                let own = folded_hash(file.text.get(st.range()).unwrap_or(""));
+                let own = fold(self.folding, file.text.get(st.range()).unwrap_or(""));
                 Declarations::new(None, &file.text).context(own, st)
             }
         };
-        let text = file.text.get(primary.range()).unwrap_or("");
+        let text = own_text(self.folding, file.text.get(primary.range()).unwrap_or(""));
+        let text = text.as_ref();
         let key = (primary.start, primary.end, code);
         match self.earlier.binary_search_by_key(&key, |(k, _)| *k) {
             Ok(i) => match self.earlier.get(i) {
@@ -471,6 +496,60 @@ impl Outline {
             },
             Err(_) => by_declarations(code, context, text),
         }
+    }
+}
+
+/// How a statement's text is read for its fingerprint.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Folding {
+    /// Its words, white space folded and comments dropped (versions 1–4):
+    /// `A:組合` and `A : 組合`, or `：` and `:`, read apart.
+    #[default]
+    Text,
+    /// Its tokens as the lexer reads them, each by its name key (version
+    /// 5): what `fmt` or a safe fix changes without changing the meaning
+    /// (spacing, `：` for `:`, `ｖｉａ` for `via`, `→` for `->`, a name
+    /// quoted or bare, spelled in full-width) leaves it as it was (fix
+    /// audit D8).
+    Tokens,
+}
+
+/// The hash of `text` read as `folding` says.
+fn fold(folding: Folding, text: &str) -> u64 {
+    match folding {
+        Folding::Text => folded_hash(text),
+        Folding::Tokens => tokens_hash(text),
+    }
+}
+
+/// The hash of `text`'s tokens, each by its name key (a string's without
+/// its quotes, punctuation by the ASCII it stands for), comments left out.
+fn tokens_hash(text: &str) -> u64 {
+    use crate::syntax::token::TokenKind;
+    let lexed = crate::syntax::lexer::lex(crate::span::FileId(0), text);
+    let mut h = Fnv1a::new();
+    for t in &lexed.tokens {
+        let key = match t.kind {
+            TokenKind::Eof => continue,
+            TokenKind::Keyword(k) => std::borrow::Cow::Borrowed(k.as_str()),
+            TokenKind::Name => std::borrow::Cow::Owned(crate::names::key(t.text(text))),
+            TokenKind::Str => {
+                std::borrow::Cow::Owned(crate::names::key(t.text(text).trim_matches('"')))
+            }
+            kind => std::borrow::Cow::Borrowed(kind.describe()),
+        };
+        h.write(key.as_bytes());
+        h.write(&[0]);
+    }
+    h.finish()
+}
+
+/// The finding's own text as `folding` reads it: its name key when read
+/// by tokens.
+fn own_text(folding: Folding, text: &str) -> std::borrow::Cow<'_, str> {
+    match folding {
+        Folding::Text => std::borrow::Cow::Borrowed(text),
+        Folding::Tokens => std::borrow::Cow::Owned(crate::names::key(text)),
     }
 }
 

@@ -2010,12 +2010,14 @@ fn finish(
             // statement depends on.
             let start = Instant::now();
             let design = analysis.as_ref().map(|a| &a.design);
+            // As the version written reads them (by tokens).
             let statements = match &earlier {
                 Some(e) => {
                     crate::fingerprint::Statements::stitching(source, &kept.statements, design, e)
                 }
                 None => crate::fingerprint::Statements::naming(source, &kept.statements, design),
-            };
+            }
+            .by_tokens();
             let places = (0..candidates.len()).filter_map(|i| candidates.key(i));
             outline = Some((statements.into_outline(places), start.elapsed()));
         }

@@ -285,7 +285,7 @@ fn a_baseline_of_version_2_still_excuses_as_it_did_and_says_to_record_it_again()
     );
     assert_eq!(o.status.code(), Some(0));
     let text = std::fs::read_to_string(d.path().join("old.json")).expect("read");
-    assert!(text.contains("\"version\": 4"), "{text}");
+    assert!(text.contains("\"version\": 5"), "{text}");
     std::fs::write(d.path().join("w.myna"), &design).expect("write");
     let o = run(
         d.path(),
@@ -333,4 +333,60 @@ fn a_baseline_over_several_configs_records_each_designs_declarations() {
     let files: Vec<&str> = out.lines().filter_map(|l| l.split(':').next()).collect();
     assert_eq!(files, ["b/w.myna"], "{out}");
     assert!(out.contains("MN202"), "{out}");
+}
+
+/// Version 5 reads statements and declarations by their tokens: `fmt`
+/// re-spacing them and writing `：` as `:`, or a keyword typed in
+/// full-width, keeps a recorded finding known (fix audit D8: a baseline
+/// of version 4 made them new); editing the flow still makes it new.
+#[test]
+fn fmt_and_safe_fixes_keep_a_recorded_finding_known() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let design = "use \"kenpo\"\n\nactor 保健事業システム:組合 \"保健事業システム\"\n\
+                  actor 人事部：事業主 \"株式会社〇〇 人事部\"\n\ndata 健診結果 : 健診データ\n\n\
+                  flow 保健事業システム->人事部：健診結果 ｆｏｒ 健康診断等\n";
+    std::fs::write(d.path().join("w.myna"), design).expect("write");
+    let o = run(
+        d.path(),
+        &[
+            "check",
+            "--no-config",
+            "--write-baseline",
+            "b.json",
+            "w.myna",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", common::stdout(&o));
+    let text = std::fs::read_to_string(d.path().join("b.json")).expect("read");
+    assert!(text.contains("MN202"), "{text}");
+    let o = run(d.path(), &["check", "--no-config", "--fix", "w.myna"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "the MN202 is left: {}",
+        common::stdout(&o)
+    );
+    let o = run(d.path(), &["fmt", "w.myna"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::stdout(&o));
+    let written = std::fs::read_to_string(d.path().join("w.myna")).expect("read");
+    assert!(
+        written.contains("flow 保健事業システム -> 人事部 : 健診結果 for 健康診断等"),
+        "{written}"
+    );
+    let o = run(
+        d.path(),
+        &["check", "--no-config", "--baseline", "b.json", "w.myna"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", common::stdout(&o));
+    // Editing the flow (its items) makes its finding new.
+    std::fs::write(
+        d.path().join("w.myna"),
+        written.replace("-> 人事部 : 健診結果", "-> 人事部 : 健診結果, 健診結果"),
+    )
+    .expect("write");
+    let o = run(
+        d.path(),
+        &["check", "--no-config", "--baseline", "b.json", "w.myna"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", common::stdout(&o));
 }

@@ -135,7 +135,7 @@ fn a_baseline_fails_only_on_new_findings() {
     let base: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.path().join("base.json")).expect("read"))
             .expect("json");
-    assert_eq!(base["version"], 4);
+    assert_eq!(base["version"], 5);
     assert!(!base["findings"].as_array().expect("findings").is_empty());
     assert_eq!(
         run(d.path(), &["check", "--baseline", "base.json", "d.myna"])
@@ -975,7 +975,7 @@ fn a_baseline_of_version_1_still_excuses_and_says_to_record_it_again() {
     );
     assert_eq!(o.status.code(), Some(0));
     let text = std::fs::read_to_string(d.path().join("old.json")).expect("read");
-    assert!(text.contains("\"version\": 4"), "{text}");
+    assert!(text.contains("\"version\": 5"), "{text}");
 }
 
 /// Two findings of one code at one place (two items of one flow, each

@@ -6,7 +6,9 @@
 //! categories, purposes, clauses) are not the design's: a rulebook's
 //! changes are `rules diff`'s business.
 
-use super::{Fnv1a, folded_hash};
+#[cfg(test)]
+use super::folded_hash;
+use super::{Fnv1a, Folding, fold};
 use crate::model::{ActorId, DataId, Design, Ref};
 use crate::span::Span;
 
@@ -23,6 +25,8 @@ pub struct Declarations<'a> {
     actors: Vec<u64>,
     /// Each data item's declaration hashed, by id; 0 until asked.
     data: Vec<u64>,
+    /// How a declaration's text is read ([`super::Statements::by_tokens`]).
+    pub(super) folding: Folding,
 }
 
 impl<'a> Declarations<'a> {
@@ -34,6 +38,7 @@ impl<'a> Declarations<'a> {
             text,
             actors: vec![0; actors],
             data: vec![0; data],
+            folding: Folding::Text,
         }
     }
 
@@ -77,7 +82,7 @@ impl<'a> Declarations<'a> {
         let h = design
             .actors
             .get(id.index())
-            .map_or(0, |d| declared(text, d.span));
+            .map_or(0, |d| declared(self.folding, text, d.span));
         if let Some(slot) = self.actors.get_mut(id.index()) {
             *slot = h;
         }
@@ -96,7 +101,7 @@ impl<'a> Declarations<'a> {
         let h = design
             .data
             .get(id.index())
-            .map_or(0, |d| declared(text, d.span));
+            .map_or(0, |d| declared(self.folding, text, d.span));
         if let Some(slot) = self.data.get_mut(id.index()) {
             *slot = h;
         }
@@ -107,8 +112,8 @@ impl<'a> Declarations<'a> {
 /// A declaration's text, comments dropped and white space folded, hashed:
 /// re-indenting or re-commenting it keeps its hash, editing its name,
 /// role, label, category or clauses changes it.
-fn declared(text: &str, span: Span) -> u64 {
-    folded_hash(text.get(span.range()).unwrap_or(""))
+fn declared(folding: Folding, text: &str, span: Span) -> u64 {
+    fold(folding, text.get(span.range()).unwrap_or(""))
 }
 
 #[cfg(test)]
