@@ -46,6 +46,13 @@ pub fn lookups() -> usize {
     LOOKUPS.load(Ordering::Relaxed)
 }
 
+/// [`canonicalize`], or `path` as given when it cannot be resolved (it
+/// is not there): the one key a run looks a file up by, whoever asks
+/// (the session's rulebook texts, `check --fix --diff` filling them).
+pub fn canonical_or_as_given(path: &Path) -> PathBuf {
+    canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// `path` absolute, with every symlink resolved, as `std::fs::canonicalize`
 /// gives it (the same errors for a path that is not there), at the cost of
 /// one `lstat` per file once its folder is known.

@@ -616,8 +616,8 @@ impl Config {
     /// The file's path relative to the config's folder (as it is when it
     /// is outside it).
     fn relative(&self, file: &Path) -> PathBuf {
-        let abs = crate::canonical::canonicalize(file).unwrap_or_else(|_| file.to_path_buf());
-        let dir = crate::canonical::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
+        let abs = crate::canonical::canonical_or_as_given(file);
+        let dir = crate::canonical::canonical_or_as_given(&self.dir);
         abs.strip_prefix(&dir).unwrap_or(&abs).to_path_buf()
     }
 }

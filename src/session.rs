@@ -3,6 +3,7 @@
 //! Every stage's findings are collected in one list.
 
 use crate::candidates::Candidates;
+use crate::canonical::canonical_or_as_given as canonical;
 use crate::checks;
 use crate::code::Code;
 use crate::diagnostic::Diagnostic;
@@ -2146,10 +2147,6 @@ fn rulebook_text(source: &RulebookSource) -> Result<String, RulebookError> {
             }
         }
     }
-}
-
-fn canonical(p: &Path) -> PathBuf {
-    crate::canonical::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, String> {

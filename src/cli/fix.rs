@@ -201,7 +201,12 @@ pub fn check_fixing(
         // designs read it as its rounds left it.
         let texts = fixing.diff.then(|| {
             let texts: HashMap<PathBuf, String> = (proposed.values())
-                .map(|p| (canonical_or_named(&p.path), p.after.text.clone()))
+                .map(|p| {
+                    (
+                        mynaflow::canonical::canonical_or_as_given(&p.path),
+                        p.after.text.clone(),
+                    )
+                })
                 .collect();
             Arc::new(texts)
         });
@@ -740,11 +745,4 @@ pub fn report_left(left: &Left, unsafe_too: bool, quiet: bool, lang: Lang) {
             "{n} 件の指摘には安全でない修正があります。内容を確認してから `mynaflow check --fix --unsafe-fixes` を実行してください"
         ));
     }
-}
-
-/// `path` as the session looks rulebook texts up
-/// ([`Session::read_rulebooks_from`]): canonical, or as named when it
-/// cannot be made so.
-fn canonical_or_named(path: &std::path::Path) -> PathBuf {
-    mynaflow::canonical::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
